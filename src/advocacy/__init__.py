@@ -1,0 +1,32 @@
+"""advocacy: customer advocacy analytics with honest numbers.
+
+The public API is listed once, here, in ``__all__``.
+"""
+
+from advocacy.errors import (
+    AdvocacyError,
+    InputError,
+    MappingError,
+    SchemaVersionError,
+    UsageError,
+    ValidationError,
+    WorkspaceError,
+)
+from advocacy.workspace import Workspace, open_workspace
+
+open = open_workspace  # noqa: A001 - `advocacy.open(url)` is the documented entry point
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AdvocacyError",
+    "InputError",
+    "MappingError",
+    "SchemaVersionError",
+    "UsageError",
+    "ValidationError",
+    "Workspace",
+    "WorkspaceError",
+    "__version__",
+    "open",
+]

@@ -1,0 +1,101 @@
+"""The typed errors advocacy raises, each carrying the context a user needs to fix the problem.
+
+Every message says what was wrong, the bad value, what is allowed, and the fix. The CLI prints
+``str(error)`` as one line; the web API maps each class to an HTTP status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AdvocacyError(Exception):
+    """Base class of every error advocacy raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fix: str | None = None,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        table: str | None = None,
+        parameter: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.file = file
+        self.row = row
+        self.column = column
+        self.value = value
+        self.table = table
+        self.parameter = parameter
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        text = (": ".join([", ".join(where), self.message])) if where else self.message
+        if self.value is not None and repr(self.value) not in text:
+            text += f" (value {self.value!r})"
+        if self.fix:
+            text += f"; fix: {self.fix}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one JSON error shape used by the CLI's JSON output and the web API."""
+        fields = {
+            "error": type(self).__name__,
+            "message": self.message,
+            "fix": self.fix,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": None if self.value is None else str(self.value),
+            "table": self.table,
+            "parameter": self.parameter,
+        }
+        return {key: value for key, value in fields.items() if value is not None}
+
+
+class UsageError(AdvocacyError):
+    """A command or function was called with an option or argument that cannot work."""
+
+    exit_code = 2
+
+
+class InputError(AdvocacyError):
+    """A file the user gave us cannot be read or understood as a whole."""
+
+
+class ValidationError(InputError):
+    """A row of an import broke a rule (with --strict, the whole file is rejected)."""
+
+
+class MappingError(InputError):
+    """A mapping file is malformed or maps to fields that do not exist."""
+
+
+class WorkspaceError(AdvocacyError):
+    """The workspace database cannot be opened or used."""
+
+
+class SchemaVersionError(WorkspaceError):
+    """The workspace was written by a newer advocacy than this one."""
+
+
+class NotFoundError(AdvocacyError):
+    """A named table, record or analysis does not exist."""
+
+
+class InsufficientDataError(AdvocacyError):
+    """An analysis was asked for on data too small or too incomplete to support it."""

@@ -1,0 +1,1 @@
+"""The ingest layer: read files, recognise survey-tool exports, map and validate rows."""

@@ -1,0 +1,73 @@
+"""What readers and format adapters hand on: raw string tables and their canonical mapping.
+
+Readers never guess types: every cell stays a string (``None`` for empty) so ids keep their
+leading zeros and validation can name the exact bad value. Row numbers are spreadsheet row
+numbers (the header is row 1), so users find the row in the file they opened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from advocacy.model import Kind
+
+
+@dataclass
+class RawTable:
+    """A file's content as read: a header and string-typed rows."""
+
+    path: str
+    file_format: str  # csv, tsv, xlsx, json, jsonl, parquet
+    header: list[str]  # column names, made unique ("Q1", "Q1 (2)")
+    rows: pa.Table  # one string column per header entry, named by it
+    encoding: str | None = None
+    delimiter: str | None = None
+    first_data_row: int = 2  # spreadsheet row number of rows[0]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A survey question recognised as a canonical field, and why."""
+
+    column: str
+    field: str  # canonical field, "item:<name>", or "attrs"
+    reason: str
+
+
+@dataclass
+class ItemColumn:
+    """A source column whose values become child item rows (attribute ratings)."""
+
+    column: str
+    item: str
+    kind: str = "rating"  # perception | expectation | importance | rating (| current | desired)
+    dimension: str | None = None
+    scale_min: float | None = None
+    scale_max: float | None = None
+
+
+@dataclass
+class Adapted:
+    """A raw table mapped onto one kind of the canonical model, before validation.
+
+    ``fields`` maps canonical field names to source column names in ``rows``; ``constants``
+    gives fixed values; every column of ``rows`` not named in ``fields`` or ``items`` goes to
+    ``attrs`` so nothing is lost.
+    """
+
+    kind: Kind
+    source_format: str  # qualtrics, qualtrics-legacy, surveymonkey, typeform, google-forms, delighted, generic
+    rows: pa.Table
+    first_data_row: int
+    fields: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    items: list[ItemColumn] = field(default_factory=list)
+    detections: list[Detection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def attrs_columns(self) -> list[str]:
+        used = set(self.fields.values()) | {item.column for item in self.items}
+        return [name for name in self.rows.column_names if name not in used]

@@ -1,0 +1,417 @@
+"""Validate mapped rows against the canonical model, vectorised in an in-process DuckDB.
+
+Every canonical field becomes a typed SQL expression plus an error condition with a reason, so a
+million rows validate in one pass and every bad cell is reported with its row, column and value.
+The same pass derives stable ids for sources that have none, the ``attrs`` JSON of unmapped
+columns and a content hash that tells real updates from repeats, all independent of the target
+database so a workspace gives the same ids on DuckDB and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from advocacy.ingest.raw import Adapted, ItemColumn
+from advocacy.errors import UsageError
+from advocacy.model import Field, FieldType, Kind
+
+ROW = "_row"
+# Date layouts tried after ISO 8601; month-first like the US exports of most survey tools,
+# day-first only with dots (German/Dutch), which cannot be mistaken for month-first.
+DATE_LAYOUTS = (
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+)
+DEFAULT_SCALES = {"csat": (1, 5), "ces": (1, 7)}
+
+
+@dataclass(frozen=True)
+class BadCell:
+    """One reason a row was quarantined."""
+
+    row: int
+    column: str
+    value: str | None
+    reason: str
+
+
+@dataclass
+class Validated:
+    """The outcome of validation: typed good rows, their item rows, and the bad cells."""
+
+    rows: pa.Table  # canonical typed columns + attrs + record_hash + _row
+    items: pa.Table | None
+    bad_cells: list[BadCell] = field(default_factory=list)
+    bad_records: dict[int, dict[str, str | None]] = field(default_factory=dict)
+    duplicates: int = 0  # repeated rows identical to the one loaded
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _is_identifier(kind: Kind, item: Field) -> bool:
+    return item.name in kind.key or item.reference is not None or item.name.endswith("_id")
+
+
+def _text(source: str) -> str:
+    return f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
+
+
+def _number(text: str) -> str:
+    # Accept "4,5" (decimal comma), "1,234.50" (thousands) and a leading/trailing currency sign.
+    cleaned = f"regexp_replace({text}, '^[$€£¥]\\s*|\\s*[$€£¥]$', '', 'g')"
+    normal = (
+        f"CASE WHEN regexp_matches({cleaned}, '^-?\\d+,\\d+$') THEN replace({cleaned}, ',', '.') "
+        f"WHEN regexp_matches({cleaned}, '^-?\\d{{1,3}}(,\\d{{3}})+(\\.\\d+)?$') "
+        f"THEN replace({cleaned}, ',', '') ELSE {cleaned} END"
+    )
+    return f"TRY_CAST({normal} AS DOUBLE)"
+
+
+def _timestamp(text: str) -> str:
+    layouts = "[" + ", ".join(literal(layout) for layout in DATE_LAYOUTS) + "]"
+    return (
+        f"COALESCE(TRY_CAST({text} AS TIMESTAMPTZ), "
+        f"CAST(try_strptime({text}, {layouts}) AS TIMESTAMPTZ))"
+    )
+
+
+def field_expressions(kind: Kind, item: Field, source: str) -> tuple[str, list[tuple[str, str]]]:
+    """SQL for ``item``'s typed value from ``source``, and (condition, reason) error checks."""
+    text = _text(source)
+    checks: list[tuple[str, str]] = []
+    if item.type is FieldType.TEXT:
+        value = text
+        if _is_identifier(kind, item):
+            checks.append(
+                (
+                    f"regexp_matches({text}, '^\\d(\\.\\d+)?[eE]\\+?\\d+$')",
+                    "id looks like a spreadsheet's scientific notation and has lost digits; "
+                    "re-export with the column formatted as text",
+                )
+            )
+            value = f"regexp_replace({text}, '^(\\d+)\\.0+$', '\\1')"
+        if item.choices:
+            value = f"lower({text})"
+            allowed = ", ".join(literal(choice) for choice in item.choices)
+            checks.append(
+                (f"{value} NOT IN ({allowed})", f"must be one of {', '.join(item.choices)}")
+            )
+    elif item.type in (FieldType.INTEGER, FieldType.FLOAT):
+        number = _number(text)
+        checks.append((f"{number} IS NULL", "not a number"))
+        if item.type is FieldType.INTEGER:
+            checks.append((f"{number} <> floor({number})", "must be a whole number"))
+            value = f"CAST({number} AS BIGINT)"
+        else:
+            value = number
+        low, high = item.minimum, item.maximum
+        if low is not None and high is not None:
+            checks.append(
+                (f"({number} < {low} OR {number} > {high})", f"must be between {low:g} and {high:g}")
+            )
+        elif low is not None:
+            checks.append((f"{number} < {low}", f"must be at least {low:g}"))
+    elif item.type is FieldType.TIMESTAMP:
+        value = _timestamp(text)
+        checks.append(
+            (
+                f"{value} IS NULL",
+                "not a date and time; use ISO 8601 such as 2024-05-31 14:00:00+02:00",
+            )
+        )
+    elif item.type is FieldType.DATE:
+        value = f"CAST({_timestamp(text)} AS DATE)"
+        checks.append((f"{value} IS NULL", "not a date; use ISO 8601 such as 2024-05-31"))
+    elif item.type is FieldType.BOOLEAN:
+        value = (
+            f"CASE WHEN lower({text}) IN ('true','t','yes','y','1') THEN TRUE "
+            f"WHEN lower({text}) IN ('false','f','no','n','0') THEN FALSE END"
+        )
+        checks.append((f"{value} IS NULL", "not true/false (use true, false, yes, no, 1 or 0)"))
+    else:
+        value = text
+    # A check only applies where the cell has a value: empty cells are NULL, not errors.
+    guarded = [(f"({text} IS NOT NULL AND ({condition}))", reason) for condition, reason in checks]
+    if item.required:
+        guarded.append((f"({text} IS NULL)", "required: the cell is empty"))
+    return value, guarded
+
+
+def _scale_checks(adapted: Adapted, values: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Range checks of CSAT/CES against their declared (or default) scales."""
+    checks: list[tuple[str, str, str]] = []
+    for score, (low, high) in DEFAULT_SCALES.items():
+        if score not in values:
+            continue
+        low_sql = f"COALESCE({values[score + '_scale_min']}, {low})"
+        high_sql = f"COALESCE({values[score + '_scale_max']}, {high})"
+        values[score + "_scale_min"] = f"CASE WHEN {values[score]} IS NOT NULL THEN {low_sql} END"
+        values[score + "_scale_max"] = f"CASE WHEN {values[score]} IS NOT NULL THEN {high_sql} END"
+        checks.append(
+            (
+                score,
+                f"({values[score]} < {low_sql} OR {values[score]} > {high_sql})",
+                f"outside the declared {score.upper()} scale (default {low}-{high}); declare the "
+                f"scale with {score}_scale_min/{score}_scale_max columns or the mapping's constants",
+            )
+        )
+    return checks
+
+
+def _item_expressions(items: list[ItemColumn]) -> tuple[list[str], list[tuple[str, str, str]]]:
+    selects, checks = [], []
+    for index, item in enumerate(items):
+        text = _text(quote(item.column))
+        number = _number(text)
+        selects.append(f"{number} AS __item_{index}")
+        checks.append((item.column, f"({text} IS NOT NULL AND {number} IS NULL)", "not a number"))
+        if item.scale_min is not None and item.scale_max is not None:
+            checks.append(
+                (
+                    item.column,
+                    f"({number} < {item.scale_min} OR {number} > {item.scale_max})",
+                    f"outside the item's scale {item.scale_min:g}-{item.scale_max:g}",
+                )
+            )
+    return selects, checks
+
+
+def _any(flags: list[str]) -> str:
+    return "(" + " OR ".join(flags) + ")" if flags else "FALSE"
+
+
+class _Plan:
+    """The SQL that types, checks and hashes one kind's rows."""
+
+    def __init__(self, adapted: Adapted) -> None:
+        kind = adapted.kind
+        self.kind = kind
+        self.values: dict[str, str] = {}
+        self.checks: list[tuple[str, str, str]] = []  # (user-facing column, condition, reason)
+        for item in kind.fields:
+            if item.name in adapted.fields:
+                source, label = quote(adapted.fields[item.name]), adapted.fields[item.name]
+            elif item.name in adapted.constants:
+                source, label = literal(adapted.constants[item.name]), item.name
+            else:
+                # Absent: NULL, though a required field must still be reported as missing.
+                source, label = "CAST(NULL AS VARCHAR)", item.name
+            value, checks = field_expressions(kind, item, source)
+            self.values[item.name] = value
+            self.checks.extend((label, condition, reason) for condition, reason in checks)
+        scale_checks = _scale_checks(adapted, self.values)
+        for score, condition, reason in scale_checks:
+            label = adapted.fields.get(score, score)
+            self.checks.append((label, f"({condition})", reason))
+        self.item_selects, item_checks = _item_expressions(adapted.items)
+        self.checks.extend(item_checks)
+        pairs = ", ".join(
+            f"{{'k': {literal(name)}, 'v': {_text(quote(name))}}}"
+            for name in adapted.attrs_columns
+        )
+        kept = f"list_filter([{pairs}], x -> x.v IS NOT NULL)" if pairs else None
+        self.attrs = (
+            f"CASE WHEN len({kept}) > 0 THEN CAST(to_json(map_from_entries({kept})) AS VARCHAR) END"
+            if kept
+            else "CAST(NULL AS VARCHAR)"
+        )
+
+    def select(self) -> str:
+        columns = [f"{ROW}"]
+        columns += [f"{value} AS {quote(name)}" for name, value in self.values.items()]
+        columns.append(f"{self.attrs} AS attrs")
+        columns += self.item_selects
+        columns += [
+            f"COALESCE({condition}, FALSE) AS __e{index}"
+            for index, (_, condition, _) in enumerate(self.checks)
+        ]
+        return "SELECT " + ", ".join(columns) + " FROM raw"
+
+    @property
+    def flags(self) -> list[str]:
+        return [f"__e{index}" for index in range(len(self.checks))]
+
+    def key_and_hash(self) -> str:
+        """SQL over table ``good`` that fills derived keys and adds ``record_hash``."""
+        kind = self.kind
+
+        def canonical(name: str) -> str:
+            return f"COALESCE(CAST({quote(name)} AS VARCHAR), '\u2205')"
+
+        keyed = "SELECT * FROM good"
+        if len(kind.key) == 1 and kind.derive_key_from:
+            key = kind.key[0]
+            derived = ", ".join(canonical(name) for name in kind.derive_key_from)
+            keyed = (
+                f"SELECT * REPLACE (COALESCE({quote(key)}, 'h' || substr(md5(concat_ws(chr(31), "
+                f"{derived})), 1, 24)) AS {quote(key)}) FROM good"
+            )
+        content = ", ".join(canonical(name) for name in [*kind.field_names, "attrs"])
+        return f"SELECT *, md5(concat_ws(chr(31), {content})) AS record_hash FROM ({keyed})"
+
+
+def _child_rows(con: duckdb.DuckDBPyConnection, adapted: Adapted, child: Kind) -> pa.Table | None:
+    """Unpivot item columns of the kept rows into child item rows."""
+    if not adapted.items:
+        return None
+    parent_key = adapted.kind.key[0]
+    has_dimension = "dimension" in child.field_names
+    parts = []
+    for index, item in enumerate(adapted.items):
+        columns = [
+            f"{quote(parent_key)} AS {quote(child.key[0])}",
+            f"{literal(item.item)} AS item",
+        ]
+        if has_dimension:
+            dimension = "NULL" if item.dimension is None else literal(item.dimension)
+            columns.append(f"CAST({dimension} AS VARCHAR) AS dimension")
+        columns += [
+            f"{literal(item.kind)} AS kind",
+            f"__item_{index} AS value",
+            f"CAST({'NULL' if item.scale_min is None else item.scale_min} AS DOUBLE) AS scale_min",
+            f"CAST({'NULL' if item.scale_max is None else item.scale_max} AS DOUBLE) AS scale_max",
+            f"{ROW}",
+        ]
+        parts.append(f"SELECT {', '.join(columns)} FROM kept WHERE __item_{index} IS NOT NULL")
+    union = " UNION ALL ".join(parts)
+    content = ", ".join(f"COALESCE(CAST({quote(name)} AS VARCHAR), '')" for name in child.field_names)
+    sql = (
+        f"SELECT *, CAST(NULL AS VARCHAR) AS attrs, md5(concat_ws(chr(31), {content})) "
+        f"AS record_hash FROM ({union})"
+    )
+    return con.execute(sql).to_arrow_table()
+
+
+def validate(
+    adapted: Adapted,
+    *,
+    timezone: str,
+    child: Kind | None = None,
+    chunk_rows: int = 200_000,
+    progress: Callable[[int], None] | None = None,
+) -> Validated:
+    """Type, check and key every row of ``adapted``.
+
+    Parameters
+    ----------
+    adapted
+        Rows mapped onto a kind's canonical fields.
+    timezone
+        IANA zone assumed for timestamps that carry no offset.
+    child
+        The kind of the item rows (``response-items``) when ``adapted`` has item columns.
+    chunk_rows
+        Rows per validation pass; ``progress`` is called with the rows done after each pass.
+
+    Returns
+    -------
+    Validated
+        Good rows (last row wins among duplicates of a key), their items, and every bad cell.
+    """
+    plan = _Plan(adapted)
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET TimeZone = {literal(timezone)}")
+    except duckdb.Error:
+        raise UsageError(
+            f"unknown time zone {timezone!r}",
+            value=timezone,
+            parameter="timezone",
+            fix="set ADVOCACY_TIMEZONE to an IANA name such as UTC or Europe/Berlin",
+        ) from None
+    rows = adapted.rows
+    numbers = pa.array(range(adapted.first_data_row, adapted.first_data_row + rows.num_rows))
+    rows = rows.append_column(ROW, numbers.cast(pa.int64()))
+    select = plan.select()
+    for start in range(0, max(rows.num_rows, 1), chunk_rows):
+        con.register("raw", rows.slice(start, chunk_rows))
+        verb = "CREATE TABLE checked AS" if start == 0 else "INSERT INTO checked"
+        con.execute(f"{verb} {select}")
+        con.unregister("raw")
+        if progress is not None:
+            progress(min(start + chunk_rows, rows.num_rows))
+    result = Validated(rows=pa.table({}), items=None)
+    flags = plan.flags
+    if flags:
+        bad = con.execute(f"SELECT {ROW}, {', '.join(flags)} FROM checked WHERE {_any(flags)}")
+        bad_rows = bad.fetchall()
+        if bad_rows:
+            con.register("raw", rows)
+            numbers_sql = ", ".join(str(row[0]) for row in bad_rows)
+            records = con.execute(f"SELECT * FROM raw WHERE {ROW} IN ({numbers_sql})").to_arrow_table()
+            con.unregister("raw")
+            for record in records.to_pylist():
+                number = int(record.pop(ROW))
+                result.bad_records[number] = record
+            for row in bad_rows:
+                record = result.bad_records[int(row[0])]
+                for index, flagged in enumerate(row[1:]):
+                    if flagged:
+                        column, _, reason = plan.checks[index]
+                        result.bad_cells.append(
+                            BadCell(int(row[0]), column, record.get(column), reason)
+                        )
+    exclude = f" EXCLUDE ({', '.join(flags)})" if flags else ""
+    con.execute(f"CREATE TABLE good AS SELECT *{exclude} FROM checked WHERE NOT {_any(flags)}")
+    con.execute(f"CREATE TABLE keyed AS {plan.key_and_hash()}")
+    keys = ", ".join(quote(name) for name in adapted.kind.key)
+    con.execute(
+        "CREATE TABLE ranked AS SELECT *, "
+        f"row_number() OVER (PARTITION BY {keys} ORDER BY {ROW} DESC) AS __rank, "
+        f"first_value(record_hash) OVER (PARTITION BY {keys} ORDER BY {ROW} DESC) AS __last "
+        "FROM keyed"
+    )
+    con.execute("CREATE TABLE kept AS SELECT * EXCLUDE (__rank, __last) FROM ranked WHERE __rank = 1")
+    conflicts = con.execute(
+        f"SELECT {ROW}, {keys} FROM ranked WHERE __rank > 1 AND record_hash <> __last ORDER BY {ROW}"
+    ).fetchall()
+    if conflicts:
+        con.register("raw", rows)
+        numbers_sql = ", ".join(str(row[0]) for row in conflicts)
+        records = con.execute(f"SELECT * FROM raw WHERE {ROW} IN ({numbers_sql})").to_arrow_table()
+        con.unregister("raw")
+        by_row = {int(record.pop(ROW)): record for record in records.to_pylist()}
+        key_label = adapted.fields.get(adapted.kind.key[0], adapted.kind.key[0])
+        for row in conflicts:
+            number = int(row[0])
+            result.bad_records[number] = by_row[number]
+            result.bad_cells.append(
+                BadCell(
+                    number,
+                    key_label,
+                    str(row[1]),
+                    "duplicate key: a later row of the file has the same key with different "
+                    "values and was loaded instead",
+                )
+            )
+    result.duplicates = con.execute(
+        "SELECT count(*) FROM ranked WHERE __rank > 1 AND record_hash = __last"
+    ).fetchall()[0][0]
+    item_columns = [f"__item_{index}" for index in range(len(adapted.items))]
+    if child is not None:
+        result.items = _child_rows(con, adapted, child)
+    drop = f" EXCLUDE ({', '.join(item_columns)})" if item_columns else ""
+    names = [*adapted.kind.field_names, "attrs", "record_hash", ROW]
+    result.rows = con.execute(
+        f"SELECT {', '.join(quote(name) for name in names)} FROM (SELECT *{drop} FROM kept)"
+    ).to_arrow_table()
+    con.close()
+    return result

@@ -1,0 +1,1 @@
+"""The present layer: CLI, web app, reports and exports, thin over the library."""

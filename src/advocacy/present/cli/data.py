@@ -1,0 +1,204 @@
+"""Commands that bring data in and look at it: import, status, quarantine, export."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+import advocacy
+from advocacy.present.cli.app import app, console, error_console
+from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.output import emit_object, emit_rows
+
+
+class Source(StrEnum):
+    auto = "auto"
+    qualtrics = "qualtrics"
+    surveymonkey = "surveymonkey"
+    typeform = "typeform"
+    google_forms = "google-forms"
+    delighted = "delighted"
+    generic = "generic"
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV/TSV, XLSX, JSON, JSONL or Parquet file.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="What the rows are: customers, responses, interactions, mentions, notes, "
+            "referrals, transactions, employees, employee-responses, targets.",
+        ),
+    ],
+    source: Annotated[
+        Source, typer.Option("--source", help="Survey tool that exported the file.")
+    ] = Source.auto,
+    mapping: Annotated[
+        Path | None, typer.Option("--map", help="Mapping YAML: canonical field -> column.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count only.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Reject the file on any bad row.")] = False,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Import a file of customer evidence (all-or-nothing, idempotent; bad rows quarantined)."""
+    with advocacy.open(db) as ws:
+        show = output is OutputFormat.table and error_console.is_terminal
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} rows"),
+            TimeRemainingColumn(),
+            console=error_console,
+            disable=not show,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            result = ws.import_file(
+                file,
+                kind=kind,
+                source=source.value,
+                mapping=mapping,
+                dry_run=dry_run,
+                strict=strict,
+                progress=progress,
+            )
+    summary = result.summary()
+    if output is not OutputFormat.table:
+        emit_object(summary, OutputFormat.json)
+        return
+    verb = "would import" if dry_run else "imported"
+    console.print(
+        f"{verb} {result.file} as {result.kind} ({result.source_format}, {result.file_format}"
+        + (f", {result.encoding}" if result.encoding else "")
+        + ")"
+    )
+    emit_rows(
+        [
+            {"rows": name.replace("rows_", ""), "count": summary[name]}
+            for name in (
+                "rows_read",
+                "rows_loaded",
+                "rows_updated",
+                "rows_unchanged",
+                "rows_quarantined",
+            )
+        ]
+        + [{"rows": "customer stubs created", "count": result.stubs_created}],
+        OutputFormat.table,
+    )
+    if result.detected:
+        emit_rows(result.detected, OutputFormat.table, title="Detected questions")
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False)
+    if result.quarantine:
+        emit_rows(
+            [
+                {"row": e.row_number, "column": e.column, "value": e.value, "reason": e.reason}
+                for e in result.quarantine[:10]
+            ],
+            OutputFormat.table,
+            title=f"Quarantined (first {min(10, len(result.quarantine))} cells)",
+        )
+        console.print("see all: advocacy quarantine list; fix and re-import: advocacy quarantine export")
+
+
+@app.command("status")
+def status_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
+    """Counts per table, date ranges and recent imports."""
+    with advocacy.open(db) as ws:
+        status = ws.status()
+    tables = [
+        {
+            "table": item.table,
+            "rows": item.rows,
+            "from": item.first.date().isoformat() if item.first else None,
+            "to": item.last.date().isoformat() if item.last else None,
+        }
+        for item in status.tables
+    ]
+    if output is OutputFormat.json:
+        emit_object(
+            {
+                "url": status.url,
+                "schema_version": status.schema_version,
+                "tables": tables,
+                "quarantined_rows": status.quarantined,
+                "stub_customers": status.stub_customers,
+                "imports": status.imports,
+            },
+            output,
+        )
+        return
+    emit_rows(tables, output, title=f"Workspace {status.url} (schema v{status.schema_version})")
+    if output is OutputFormat.table:
+        if status.imports:
+            emit_rows(status.imports[:5], output, title="Recent imports",
+                      columns=["file", "kind", "rows_read", "rows_loaded", "rows_updated",
+                               "rows_unchanged", "rows_quarantined", "finished_at"])
+        console.print(
+            f"{status.quarantined:,} quarantined rows; {status.stub_customers:,} customers "
+            "known only by id (stubs awaiting a customers import)"
+        )
+
+
+quarantine_app = typer.Typer(help="Rows that failed validation, with reasons.", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    import_id: Annotated[str | None, typer.Option("--import", help="Only this import.")] = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """List quarantined cells: file, row, column, value and reason."""
+    with advocacy.open(db) as ws:
+        rows = ws.quarantine(import_id=import_id)
+    emit_rows(rows, output, columns=["import_id", "file", "row", "column", "value", "reason"])
+
+
+@quarantine_app.command("export")
+def quarantine_export(
+    out: Annotated[Path, typer.Option("--out", help="File to write (csv, xlsx, json, parquet).")],
+    import_id: Annotated[str | None, typer.Option("--import", help="Only this import.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write quarantined rows in their original columns, with reasons, to fix and re-import."""
+    with advocacy.open(db) as ws:
+        count = ws.export_quarantine(out, import_id=import_id)
+    console.print(f"wrote {count:,} quarantined rows to {out}")
+
+
+class TableFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+    json = "json"
+
+
+@app.command("export")
+def export_command(
+    table: Annotated[str, typer.Argument(help="Table to export, e.g. responses, customers.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    output: Annotated[
+        TableFormat | None, typer.Option("--format", help="Default: from the file extension.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export a table as CSV, Parquet, XLSX or JSON."""
+    with advocacy.open(db) as ws:
+        count = ws.export(table, out=out, format=None if output is None else output.value)
+    console.print(f"wrote {count:,} rows of {table} to {out}")

@@ -1,0 +1,78 @@
+"""Render library results as a Rich table, JSON or CSV on standard output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from rich.table import Table
+
+from advocacy.present.cli.app import console
+from advocacy.present.cli.options import OutputFormat
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return _plain(value.item())
+    return value
+
+
+def _cell(value: Any) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def emit_rows(
+    rows: Sequence[Mapping[str, Any]],
+    output: OutputFormat,
+    *,
+    title: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Print ``rows`` (a list of records) in the chosen format."""
+    names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
+    if output is OutputFormat.json:
+        sys.stdout.write(
+            json.dumps([{k: _plain(r.get(k)) for k in names} for r in rows], indent=2) + "\n"
+        )
+        return
+    if output is OutputFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow(["" if _plain(row.get(k)) is None else _plain(row.get(k)) for k in names])
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for name in names:
+        table.add_column(name.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(name)) for name in names))
+    console.print(table)
+
+
+def emit_object(data: Mapping[str, Any], output: OutputFormat, *, title: str | None = None) -> None:
+    """Print one record: JSON object, or a two-column table of field and value."""
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps({k: _plain(v) for k, v in data.items()}, indent=2) + "\n")
+        return
+    emit_rows(
+        [{"field": key, "value": value} for key, value in data.items()],
+        output,
+        title=title,
+        columns=["field", "value"],
+    )

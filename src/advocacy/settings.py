@@ -1,0 +1,106 @@
+"""The one settings table: name, default and help, read by the CLI, the config file and the docs.
+
+A setting comes, in order of precedence, from an explicit argument, the environment variable
+``ADVOCACY_<NAME>`` (upper case), the ``[advocacy]`` table of ``advocacy.toml`` in the working
+directory, and finally its default. Secrets are only ever read from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advocacy.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    secret: bool = False
+
+    @property
+    def environment_variable(self) -> str:
+        return "ADVOCACY_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "advocacy.duckdb", "workspace URL: a DuckDB file path or postgresql://..."),
+    Setting(
+        "timezone",
+        "UTC",
+        "time zone assumed for imported timestamps that carry none (IANA name, e.g. Europe/Berlin)",
+    ),
+    Setting("confidence", 0.95, "confidence level of every interval"),
+    Setting("min_n", 30, "below this many responses a score is flagged 'too few responses'"),
+    Setting("nps_interval", "adjusted-wald", "NPS interval method: adjusted-wald or wald"),
+    Setting("correction", "holm", "multiple-comparison correction: holm, bh or none"),
+    Setting("import_chunk_rows", 200_000, "rows validated per chunk during an import"),
+)
+
+SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
+CONFIG_FILE = "advocacy.toml"
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    default = setting.default
+    try:
+        if isinstance(default, bool):
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"setting {setting.name} must be a {type(default).__name__}",
+            value=raw,
+            parameter=setting.name,
+            fix=f"set {setting.environment_variable} to a number like {default!r}",
+        ) from None
+    return str(raw)
+
+
+def _config_file_values(directory: Path) -> dict[str, Any]:
+    path = directory / CONFIG_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(
+            f"cannot parse {path}: {error}", file=str(path), fix="fix the TOML syntax"
+        ) from None
+    values = data.get("advocacy", {})
+    unknown = set(values) - set(SETTINGS_BY_NAME)
+    if unknown:
+        raise UsageError(
+            f"unknown setting(s) {sorted(unknown)} in {path}",
+            file=str(path),
+            fix="known settings: " + ", ".join(SETTINGS_BY_NAME),
+        )
+    secrets = [name for name in values if SETTINGS_BY_NAME[name].secret]
+    if secrets:
+        raise UsageError(
+            f"secret setting(s) {secrets} may not live in {path}",
+            file=str(path),
+            fix="set them as ADVOCACY_* environment variables",
+        )
+    return dict(values)
+
+
+def get_setting(name: str, *, override: Any = None, directory: Path | None = None) -> Any:
+    """Return the value of setting ``name``, honouring override, environment and config file."""
+    setting = SETTINGS_BY_NAME[name]
+    if override is not None:
+        return _coerce(setting, override)
+    if setting.environment_variable in os.environ:
+        return _coerce(setting, os.environ[setting.environment_variable])
+    values = _config_file_values(directory or Path.cwd())
+    if name in values:
+        return _coerce(setting, values[name])
+    return setting.default

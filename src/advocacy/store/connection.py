@@ -1,0 +1,229 @@
+"""One database connection for the workspace, DuckDB or PostgreSQL, addressed by URL.
+
+SQL in advocacy is written once with ``?`` placeholders; this module translates it for the
+driver. Analyses never use this class directly: they receive Ibis tables from ``Database.ibis``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import ibis
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from advocacy.errors import WorkspaceError
+
+Dialect = Literal["duckdb", "postgres"]
+
+
+def dialect_of(url: str) -> Dialect:
+    """Tell which engine ``url`` addresses: ``postgresql://`` URLs, else a DuckDB file path."""
+    return "postgres" if url.startswith(("postgresql://", "postgres://")) else "duckdb"
+
+
+def duckdb_path(url: str) -> str:
+    """The file path a DuckDB URL (``duckdb:///path``, ``duckdb://path`` or a bare path) names."""
+    for prefix in ("duckdb:///", "duckdb://"):
+        if url.startswith(prefix):
+            return url[len(prefix) - 1 :] if prefix == "duckdb:///" else url[len(prefix) :]
+    return url
+
+
+class Database:
+    """A connection to the workspace database, with transactions and bulk loading."""
+
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
+        self.url = url
+        self.dialect: Dialect = dialect_of(url)
+        self._ibis: Any = None
+        self._in_transaction = False
+        if self.dialect == "duckdb":
+            path = duckdb_path(url)
+            if path != ":memory:":
+                parent = Path(path).expanduser().resolve().parent
+                if not parent.exists():
+                    raise WorkspaceError(
+                        f"the folder of workspace {path!r} does not exist",
+                        value=str(parent),
+                        fix="create the folder or pass another --db path",
+                    )
+            try:
+                self._duck = duckdb.connect(path, read_only=read_only)
+            except duckdb.Error as error:
+                raise WorkspaceError(
+                    f"cannot open DuckDB workspace {path!r}: {error}",
+                    fix="check the path; close other programs that hold the file open",
+                ) from None
+            self._duck.execute("SET TimeZone = 'UTC'")
+        else:
+            import psycopg
+
+            try:
+                self._pg = psycopg.connect(url, autocommit=True)
+            except psycopg.Error as error:
+                raise WorkspaceError(
+                    f"cannot connect to PostgreSQL: {str(error).strip()}",
+                    fix="check the URL, that the server runs, and the credentials",
+                ) from None
+            self._pg.execute("SET TIME ZONE 'UTC'")
+
+    # -- plain SQL ---------------------------------------------------------------------------
+    def _translate(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgres" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement."""
+        if self.dialect == "duckdb":
+            self._duck.execute(sql, list(params))
+        else:
+            self._pg.execute(self._translate(sql), list(params))  # type: ignore[arg-type]
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a query and return its rows."""
+        if self.dialect == "duckdb":
+            return self._duck.execute(sql, list(params)).fetchall()
+        cursor = self._pg.execute(self._translate(sql), list(params))  # type: ignore[arg-type]
+        return list(cursor.fetchall())
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        rows = self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    def fetch_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """Run a query and return an Arrow table."""
+        if self.dialect == "duckdb":
+            return self._duck.execute(sql, list(params)).to_arrow_table()
+        cursor = self._pg.execute(self._translate(sql), list(params))  # type: ignore[arg-type]
+        names = [column.name for column in cursor.description or []]
+        rows = cursor.fetchall()
+        return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
+
+    def table_exists(self, name: str) -> bool:
+        if self.dialect == "duckdb":
+            sql = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+        else:
+            sql = (
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_name = ? AND table_schema = current_schema()"
+            )
+        row = self.fetchone(sql, [name])
+        return bool(row and row[0])
+
+    def columns(self, table: str) -> list[tuple[str, str]]:
+        """Names and database types of ``table``'s columns, in order."""
+        return [
+            (str(name), str(kind))
+            for name, kind in self.fetchall(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ? ORDER BY ordinal_position",
+                [table],
+            )
+        ]
+
+    # -- transactions --------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing: everything inside commits together or not at all.
+
+        A crash or ``kill -9`` inside leaves the database as it was before.
+        """
+        if self._in_transaction:
+            yield
+            return
+        self._in_transaction = True
+        try:
+            if self.dialect == "duckdb":
+                self._duck.execute("BEGIN TRANSACTION")
+                try:
+                    yield
+                except BaseException:
+                    self._duck.execute("ROLLBACK")
+                    raise
+                self._duck.execute("COMMIT")
+            else:
+                with self._pg.transaction():
+                    yield
+        finally:
+            self._in_transaction = False
+
+    # -- bulk loading --------------------------------------------------------------------------
+    def load_temporary(self, name: str, data: pa.Table, column_types: dict[str, str]) -> None:
+        """Create temporary table ``name`` holding ``data`` (columns typed as ``column_types``)."""
+        columns = ", ".join(f'"{column}" {column_types[column]}' for column in data.column_names)
+        self.execute(f'DROP TABLE IF EXISTS "{name}"')
+        self.execute(f'CREATE TEMPORARY TABLE "{name}" ({columns})')
+        if data.num_rows == 0:
+            return
+        if self.dialect == "duckdb":
+            view = f"__arrow_{name}"
+            self._duck.register(view, data)
+            try:
+                selected = ", ".join(
+                    f'CAST("{column}" AS {column_types[column]})' for column in data.column_names
+                )
+                self._duck.execute(f'INSERT INTO "{name}" SELECT {selected} FROM "{view}"')
+            finally:
+                self._duck.unregister(view)
+            return
+        buffer = io.BytesIO()
+        pa_csv.write_csv(
+            data,
+            buffer,
+            write_options=pa_csv.WriteOptions(include_header=False, quoting_style="needed"),
+        )
+        names = ", ".join(f'"{column}"' for column in data.column_names)
+        with self._pg.cursor() as cursor, cursor.copy(
+            f'COPY "{name}" ({names}) FROM STDIN WITH (FORMAT csv)'
+        ) as copy:
+            view_bytes = buffer.getbuffer()
+            for start in range(0, len(view_bytes), 1 << 20):
+                copy.write(bytes(view_bytes[start : start + (1 << 20)]))
+
+    # -- ibis ----------------------------------------------------------------------------------
+    @property
+    def ibis(self) -> Any:
+        """The Ibis backend over this database (shared connection for DuckDB)."""
+        if self._ibis is None:
+            if self.dialect == "duckdb":
+                self._ibis = ibis.duckdb.from_connection(self._duck)
+            else:
+                self._ibis = ibis.postgres.connect(
+                    **_postgres_connect_arguments(self.url)
+                )
+        return self._ibis
+
+    def close(self) -> None:
+        if self.dialect == "duckdb":
+            self._duck.close()
+        else:
+            self._pg.close()
+        if self._ibis is not None and self.dialect == "postgres":
+            self._ibis.disconnect()
+        self._ibis = None
+
+
+def _postgres_connect_arguments(url: str) -> dict[str, Any]:
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    parts = urlparse(url)
+    arguments: dict[str, Any] = {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "user": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "database": parts.path.lstrip("/") or None,
+    }
+    for key, values in parse_qs(parts.query).items():
+        arguments[key] = values[-1]
+    return {key: value for key, value in arguments.items() if value is not None}
+
+
+def connect(url: str, *, read_only: bool = False) -> Database:
+    """Open the database at ``url``."""
+    return Database(url, read_only=read_only)
