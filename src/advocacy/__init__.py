@@ -12,9 +12,8 @@ from advocacy.errors import (
     ValidationError,
     WorkspaceError,
 )
-from advocacy.workspace import Workspace, open_workspace
-
-open = open_workspace  # noqa: A001 - `advocacy.open(url)` is the documented entry point
+from advocacy.workspace import Workspace
+from advocacy.workspace import open_workspace as open  # noqa: A004 - the documented entry point
 
 __version__ = "0.1.0"
 
