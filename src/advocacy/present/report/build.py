@@ -1,0 +1,62 @@
+"""Assemble the report from its sections and write one standalone HTML file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, select_autoescape
+
+from advocacy.present.report.section import ReportScope, Section
+from advocacy.present.report.sections import overview
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
+
+SectionBuilder = Callable[["Workspace", ReportScope], Section]
+
+#: The report's sections, in reading order. Each analysis adds its module here.
+SECTIONS: list[SectionBuilder] = [overview.build]
+
+
+def build_sections(ws: Workspace, scope: ReportScope) -> list[Section]:
+    return [builder(ws, scope) for builder in SECTIONS]
+
+
+def render_report(ws: Workspace, *, title: str, scope: ReportScope | None = None) -> str:
+    """The report as one HTML document (styles and charts inline, nothing fetched)."""
+    scope = scope or ReportScope()
+    sections = build_sections(ws, scope)
+    template_text = (
+        resources.files("advocacy.present.report")
+        .joinpath("templates/report.html.j2")
+        .read_text(encoding="utf-8")
+    )
+    environment = Environment(autoescape=select_autoescape(default=True))
+    template = environment.from_string(template_text)
+    return template.render(
+        title=title,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        scope=scope,
+        present=[section for section in sections if section.missing is None],
+        absent=[section for section in sections if section.missing is not None],
+    )
+
+
+def write_report(
+    ws: Workspace,
+    path: str | Path,
+    *,
+    title: str = "Customer advocacy assessment",
+    scope: ReportScope | None = None,
+) -> Path:
+    """Write the HTML report to ``path`` (atomically) and return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(render_report(ws, title=title, scope=scope), encoding="utf-8")
+    partial.replace(target)
+    return target
