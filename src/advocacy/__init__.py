@@ -12,6 +12,7 @@ from advocacy.errors import (
     ValidationError,
     WorkspaceError,
 )
+from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
 from advocacy.workspace import Workspace
 from advocacy.workspace import open_workspace as open  # noqa: A004 - the documented entry point
 
@@ -21,11 +22,15 @@ __all__ = [
     "AdvocacyError",
     "InputError",
     "MappingError",
+    "NpsResult",
     "SchemaVersionError",
+    "ScoreResult",
     "UsageError",
     "ValidationError",
     "Workspace",
     "WorkspaceError",
     "__version__",
+    "nps",
+    "nps_from_counts",
     "open",
 ]

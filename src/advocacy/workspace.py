@@ -1,4 +1,4 @@
-"""The Workspace facade: one object that wires the layers for the CLI, server, reports and notebooks.
+"""The Workspace facade: one object wiring the layers for the CLI, server, reports and notebooks.
 
 >>> import advocacy
 >>> ws = advocacy.open("advocacy.duckdb")      # or "postgresql://..."
@@ -38,7 +38,7 @@ class Workspace:
         return [kind.table for kind in KINDS.values()] + list(LEDGER_TABLES)
 
     def table(self, name: str) -> Any:
-        """The Ibis table called ``name`` (``employee-responses`` and ``employee_responses`` work)."""
+        """The Ibis table called ``name`` (``employee-responses`` = ``employee_responses``)."""
         normal = name.strip().lower().replace("-", "_")
         if normal not in self.table_names():
             raise NotFoundError(
@@ -73,6 +73,47 @@ class Workspace:
             strict=strict,
             progress=progress,
             timezone=str(get_setting("timezone")),
+        )
+
+    # -- metrics -------------------------------------------------------------------------------
+    def metrics(
+        self,
+        metrics: str | list[str] | tuple[str, ...] = ("nps",),
+        *,
+        by: str | list[str] | tuple[str, ...] = (),
+        period: str | None = None,
+        since: Any = None,
+        until: Any = None,
+        compare: str | None = None,
+        rolling: int | None = None,
+        weighted: bool = False,
+        confidence: float | None = None,
+        min_n: int | None = None,
+        interval: str | None = None,
+        correction: str | None = None,
+    ) -> Any:
+        """Experience scores with intervals and tests by slice and period, as a pandas DataFrame.
+
+        See :func:`advocacy.metrics.experience.experience_metrics`; ``confidence``, ``min_n``,
+        ``interval`` and ``correction`` default to the settings of the same names; ``since``
+        and ``until`` take dates or ISO strings (``"2024-03-01"``).
+        """
+        from advocacy.metrics.experience import experience_metrics
+
+        return experience_metrics(
+            self.table,
+            [metrics] if isinstance(metrics, str) else list(metrics),
+            by=[by] if isinstance(by, str) else list(by),
+            period=period,
+            since=since,
+            until=until,
+            compare=compare,
+            rolling=rolling,
+            weighted=weighted,
+            confidence=float(get_setting("confidence", override=confidence)),
+            min_n=int(get_setting("min_n", override=min_n)),
+            interval=str(get_setting("nps_interval", override=interval)),
+            correction=str(get_setting("correction", override=correction)),
         )
 
     # -- look around -------------------------------------------------------------------------

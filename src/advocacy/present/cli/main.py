@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from advocacy.present.cli import (  # noqa: F401 - imported for their registrations
     data,
+    demo,
+    metrics,
 )
 from advocacy.present.cli.app import app, run
 

@@ -1,0 +1,152 @@
+"""Run the metrics on Apache Spark over Parquet exports of the workspace tables.
+
+The metrics are Ibis expressions, so pointing them at Spark only needs Ibis tables backed by a
+SparkSession: :func:`spark_tables` reads ``DIR/<table>.parquet`` (a file, or a folder of part
+files as Spark writes them) for each table the metrics read. Nothing here distributes work by
+hand; Spark does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from advocacy.errors import NotFoundError, UsageError
+from advocacy.metrics.experience import experience_metrics
+from advocacy.metrics.slicing import TableSource
+from advocacy.settings import get_setting
+
+#: The tables metrics read; ``customers`` only when slicing by a customer dimension.
+METRIC_TABLES = ("responses", "customers", "employee_responses")
+
+
+def parquet_location(directory: Path, table: str) -> Path | None:
+    """Where ``table``'s Parquet data sits in ``directory`` (file or folder), or None."""
+    for name in (f"{table}.parquet", table, f"{table.replace('_', '-')}.parquet"):
+        candidate = directory / name
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A SparkSession for advocacy: the active one, or a new one on ``master``, in UTC.
+
+    Without ``master`` Spark's own configuration decides (``spark-defaults.conf``,
+    ``PYSPARK_SUBMIT_ARGS``, ``SPARK_REMOTE``), falling back to local mode.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UsageError(
+            "the Spark engine needs PySpark",
+            parameter="--engine",
+            fix="pip install 'advocacy[spark]' (and a Java 17+ runtime)",
+        ) from None
+    builder = SparkSession.builder.appName("advocacy")
+    if master is not None:
+        builder = builder.master(master)
+    session = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
+    # Periods are calendar periods in UTC, as on DuckDB and PostgreSQL.
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    context = getattr(session, "sparkContext", None)  # absent under Spark Connect
+    if context is not None:
+        context.setLogLevel("ERROR")
+    return session
+
+
+def spark_tables(directory: str | Path, *, session: Any = None) -> TableSource:
+    """Ibis tables on Spark for the Parquet exports in ``directory``, looked up by name.
+
+    Parameters
+    ----------
+    directory
+        A folder holding ``responses.parquet`` (and, as needed, ``customers.parquet`` and
+        ``employee_responses.parquet``), e.g. written by ``advocacy export TABLE --format
+        parquet``; each may be one file or a folder of part files.
+    session
+        The SparkSession to use (default: :func:`spark_session`).
+
+    Returns
+    -------
+    Callable[[str], ibis.Table]
+        Looks a table up by name; pass it to
+        :func:`advocacy.metrics.experience.experience_metrics`.
+    """
+    import ibis
+
+    folder = Path(directory).expanduser()
+    if not folder.is_dir():
+        raise NotFoundError(
+            f"no folder {str(folder)!r} with Parquet tables",
+            value=str(folder),
+            parameter="--data",
+            fix="export the tables first: advocacy export responses --out DIR/responses.parquet",
+        )
+    backend = ibis.pyspark.connect(session if session is not None else spark_session())
+    opened: dict[str, Any] = {}
+
+    def table(name: str) -> Any:
+        if name not in opened:
+            location = parquet_location(folder, name)
+            if location is None:
+                raise NotFoundError(
+                    f"no Parquet data for table {name!r} in {str(folder)!r}",
+                    value=name,
+                    parameter="--data",
+                    fix=f"export it: advocacy export {name} --out {folder / (name + '.parquet')}",
+                )
+            opened[name] = backend.read_parquet(str(location), table_name=f"advocacy_{name}")
+        return opened[name]
+
+    return table
+
+
+def parquet_metrics(
+    directory: str | Path,
+    metrics: Sequence[str] = ("nps",),
+    *,
+    master: str | None = None,
+    session: Any = None,
+    confidence: float | None = None,
+    min_n: int | None = None,
+    interval: str | None = None,
+    correction: str | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """:func:`~advocacy.metrics.experience.experience_metrics` on Spark over Parquet tables.
+
+    Parameters
+    ----------
+    directory
+        Folder of ``<table>.parquet`` exports (see :func:`spark_tables`).
+    metrics
+        Metric names, as for ``Workspace.metrics``.
+    master
+        Spark master URL for a new session (e.g. ``spark://host:7077``, ``yarn``).
+    session
+        An existing SparkSession to use instead.
+    confidence, min_n, interval, correction
+        Default to the settings of the same names, as in ``Workspace.metrics``.
+    **options
+        ``by``, ``period``, ``since``, ``until``, ``compare``, ``rolling``, ``weighted``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows ``Workspace.metrics`` gives for the same tables.
+    """
+    if session is None:
+        session = spark_session(master)
+    return experience_metrics(
+        spark_tables(directory, session=session),
+        metrics,
+        confidence=float(get_setting("confidence", override=confidence)),
+        min_n=int(get_setting("min_n", override=min_n)),
+        interval=str(get_setting("nps_interval", override=interval)),
+        correction=str(get_setting("correction", override=correction)),
+        **options,
+    )
