@@ -1,0 +1,1 @@
+"""A realistic demo workspace for Lumen & Oak, a fictional home-goods retailer."""
