@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 from rich.console import Console
 
@@ -33,21 +32,15 @@ def main(
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point: library errors become one line and exit 1 (usage: 2)."""
+    """Console-script entry point: library errors become one line and exit 1 (usage: 2).
+
+    Typer handles usage errors itself (exit 2); ours arrive here as ``AdvocacyError``.
+    """
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
     try:
-        app(args=args, prog_name="advocacy", standalone_mode=False)
+        app(args=args, prog_name="advocacy")
     except AdvocacyError as error:
-        if debug:
+        if "--debug" in args:
             raise
         error_console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except click.exceptions.Abort:
-        error_console.print("aborted")
-        sys.exit(1)

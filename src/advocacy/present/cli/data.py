@@ -43,7 +43,9 @@ def import_command(
         Path | None, typer.Option("--map", help="Mapping YAML: canonical field -> column.")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count only.")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Reject the file on any bad row.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Reject the file on any bad row.")
+    ] = False,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -112,7 +114,9 @@ def import_command(
             OutputFormat.table,
             title=f"Quarantined (first {min(10, len(result.quarantine))} cells)",
         )
-        console.print("see all: advocacy quarantine list; fix and re-import: advocacy quarantine export")
+        console.print(
+            "see all: advocacy quarantine list; fix and re-import: advocacy quarantine export"
+        )
 
 
 @app.command("status")
@@ -145,16 +149,30 @@ def status_command(output: FormatOption = OutputFormat.table, db: DbOption = Non
     emit_rows(tables, output, title=f"Workspace {status.url} (schema v{status.schema_version})")
     if output is OutputFormat.table:
         if status.imports:
-            emit_rows(status.imports[:5], output, title="Recent imports",
-                      columns=["file", "kind", "rows_read", "rows_loaded", "rows_updated",
-                               "rows_unchanged", "rows_quarantined", "finished_at"])
+            emit_rows(
+                status.imports[:5],
+                output,
+                title="Recent imports",
+                columns=[
+                    "file",
+                    "kind",
+                    "rows_read",
+                    "rows_loaded",
+                    "rows_updated",
+                    "rows_unchanged",
+                    "rows_quarantined",
+                    "finished_at",
+                ],
+            )
         console.print(
             f"{status.quarantined:,} quarantined rows; {status.stub_customers:,} customers "
             "known only by id (stubs awaiting a customers import)"
         )
 
 
-quarantine_app = typer.Typer(help="Rows that failed validation, with reasons.", no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="Rows that failed validation, with reasons.", no_args_is_help=True
+)
 app.add_typer(quarantine_app, name="quarantine")
 
 
@@ -191,14 +209,43 @@ class TableFormat(StrEnum):
 
 @app.command("export")
 def export_command(
-    table: Annotated[str, typer.Argument(help="Table to export, e.g. responses, customers.")],
-    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    table: Annotated[
+        str,
+        typer.Argument(
+            metavar="TABLE | analysis NAME...",
+            help="Table to export (responses, customers, ...), or the word 'analysis' followed "
+            "by analysis names (scores, scores-by-unit, ...; 'all' for every one in an XLSX).",
+        ),
+    ],
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Analyses to export (after 'analysis').")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("export.csv"),
     output: Annotated[
         TableFormat | None, typer.Option("--format", help="Default: from the file extension.")
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Export a table as CSV, Parquet, XLSX or JSON."""
+    """Export a table, or analyses, as CSV, Parquet, XLSX (one sheet per analysis) or JSON."""
+    chosen = None if output is None else output.value
+    if table.strip().lower() == "analysis":
+        if not names:
+            raise typer.BadParameter(
+                "name the analysis to export, e.g. advocacy export analysis scores --out s.csv "
+                "(or: all --format xlsx)",
+                param_hint="NAME",
+            )
+        with advocacy.open(db) as ws:
+            written = ws.export_analysis(names, out=out, format=chosen)
+        for name, count in written.items():
+            console.print(f"wrote {count:,} rows of {name} to {out}", markup=False)
+        return
+    if names:
+        raise typer.BadParameter(
+            f"export takes one table; to export analyses write: advocacy export analysis "
+            f"{' '.join(names)}",
+            param_hint="TABLE",
+        )
     with advocacy.open(db) as ws:
-        count = ws.export(table, out=out, format=None if output is None else output.value)
+        count = ws.export(table, out=out, format=chosen)
     console.print(f"wrote {count:,} rows of {table} to {out}")

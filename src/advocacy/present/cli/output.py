@@ -17,6 +17,10 @@ from advocacy.present.cli.options import OutputFormat
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, float) and math.isnan(value):
@@ -55,7 +59,9 @@ def emit_rows(
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(names)
         for row in rows:
-            writer.writerow(["" if _plain(row.get(k)) is None else _plain(row.get(k)) for k in names])
+            writer.writerow(
+                ["" if _plain(row.get(k)) is None else _plain(row.get(k)) for k in names]
+            )
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for name in names:

@@ -1,0 +1,5 @@
+"""``python -m advocacy`` runs the CLI."""
+
+from advocacy.present.cli.main import run
+
+run()

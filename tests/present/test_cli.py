@@ -1,0 +1,106 @@
+"""The CLI through a real process: exit codes, one-line errors, JSON summaries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "advocacy", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_import_status_quarantine_and_export(tmp_path: Path) -> None:
+    data = tmp_path / "responses.csv"
+    data.write_text(
+        "response_id,submitted_at,nps,comment\n"
+        "R1,2024-01-02T10:00:00Z,9,great\n"
+        "R2,2024-01-03T10:00:00Z,eleven,hmm\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "ws.duckdb")
+    done = advocacy_cli(
+        "import", str(data), "--kind", "responses", "--format", "json", "--db", db, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert {
+        k: summary[k]
+        for k in ("rows_read", "rows_loaded", "rows_updated", "rows_unchanged", "rows_quarantined")
+    } == {
+        "rows_read": 2,
+        "rows_loaded": 1,
+        "rows_updated": 0,
+        "rows_unchanged": 0,
+        "rows_quarantined": 1,
+    }
+    status = json.loads(advocacy_cli("status", "--format", "json", "--db", db, cwd=tmp_path).stdout)
+    counts = {table["table"]: table["rows"] for table in status["tables"]}
+    assert counts["responses"] == 1 and status["quarantined_rows"] == 1
+    listed = json.loads(
+        advocacy_cli("quarantine", "list", "--format", "json", "--db", db, cwd=tmp_path).stdout
+    )
+    assert [(row["row"], row["column"], row["value"]) for row in listed] == [(3, "nps", "eleven")]
+    fixed = tmp_path / "fix.csv"
+    assert (
+        advocacy_cli(
+            "quarantine", "export", "--out", str(fixed), "--db", db, cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    assert "eleven" in fixed.read_text(encoding="utf-8")
+    out = tmp_path / "responses.parquet"
+    exported = advocacy_cli("export", "responses", "--out", str(out), "--db", db, cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(out).column("response_id").to_pylist() == ["R1"]
+
+
+def test_library_errors_are_one_line_and_exit_1(tmp_path: Path) -> None:
+    done = advocacy_cli(
+        "import",
+        "missing.csv",
+        "--kind",
+        "responses",
+        "--db",
+        str(tmp_path / "ws.duckdb"),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "missing.csv" in lines[0] and "fix:" in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    data = tmp_path / "x.csv"
+    data.write_text("a\n1\n", encoding="utf-8")
+    done = advocacy_cli(
+        "import", str(data), "--kind", "nonsense", "--db", str(tmp_path / "ws.duckdb"), cwd=tmp_path
+    )
+    assert done.returncode == 2
+    assert "nonsense" in done.stderr and "customers" in done.stderr
+    assert advocacy_cli("frobnicate", cwd=tmp_path).returncode == 2
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    done = advocacy_cli(
+        "--debug",
+        "import",
+        "missing.csv",
+        "--kind",
+        "responses",
+        "--db",
+        str(tmp_path / "ws.duckdb"),
+        cwd=tmp_path,
+    )
+    assert done.returncode != 0 and "Traceback" in done.stderr
