@@ -29,7 +29,7 @@ class Section:
     """A titled part of the report: an HTML body, or a line on how to add the missing data."""
 
     title: str
-    body: Markup = Markup("")
+    body: Markup = field(default_factory=Markup)
     missing: str | None = None
     anchor: str = ""
     notes: list[str] = field(default_factory=list)
