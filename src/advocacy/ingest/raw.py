@@ -58,7 +58,8 @@ class Adapted:
     """
 
     kind: Kind
-    source_format: str  # qualtrics, qualtrics-legacy, surveymonkey, typeform, google-forms, delighted, generic
+    # qualtrics, qualtrics-legacy, surveymonkey, typeform, google-forms, delighted, generic, mapping
+    source_format: str
     rows: pa.Table
     first_data_row: int
     fields: dict[str, str] = field(default_factory=dict)

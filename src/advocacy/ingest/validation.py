@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from advocacy.ingest.raw import Adapted, ItemColumn
 from advocacy.errors import UsageError
+from advocacy.ingest.raw import Adapted, ItemColumn
 from advocacy.model import Field, FieldType, Kind
 
 ROW = "_row"
@@ -30,6 +30,7 @@ DATE_LAYOUTS = (
     "%m/%d/%Y",
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d",
+    "%Y%m%d",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
@@ -125,7 +126,10 @@ def field_expressions(kind: Kind, item: Field, source: str) -> tuple[str, list[t
         low, high = item.minimum, item.maximum
         if low is not None and high is not None:
             checks.append(
-                (f"({number} < {low} OR {number} > {high})", f"must be between {low:g} and {high:g}")
+                (
+                    f"({number} < {low} OR {number} > {high})",
+                    f"must be between {low:g} and {high:g}",
+                )
             )
         elif low is not None:
             checks.append((f"{number} < {low}", f"must be at least {low:g}"))
@@ -170,7 +174,7 @@ def _scale_checks(adapted: Adapted, values: dict[str, str]) -> list[tuple[str, s
                 score,
                 f"({values[score]} < {low_sql} OR {values[score]} > {high_sql})",
                 f"outside the declared {score.upper()} scale (default {low}-{high}); declare the "
-                f"scale with {score}_scale_min/{score}_scale_max columns or the mapping's constants",
+                f"scale with {score}_scale_min/{score}_scale_max columns or mapping constants",
             )
         )
     return checks
@@ -224,8 +228,7 @@ class _Plan:
         self.item_selects, item_checks = _item_expressions(adapted.items)
         self.checks.extend(item_checks)
         pairs = ", ".join(
-            f"{{'k': {literal(name)}, 'v': {_text(quote(name))}}}"
-            for name in adapted.attrs_columns
+            f"{{'k': {literal(name)}, 'v': {_text(quote(name))}}}" for name in adapted.attrs_columns
         )
         kept = f"list_filter([{pairs}], x -> x.v IS NOT NULL)" if pairs else None
         self.attrs = (
@@ -258,11 +261,19 @@ class _Plan:
 
         keyed = "SELECT * FROM good"
         if len(kind.key) == 1 and kind.derive_key_from:
+            # Without an id, content identifies a record; identical rows in one file are
+            # distinct events (two equal purchases on a day), told apart by occurrence number,
+            # which stays the same when the file, or an overlapping export, is imported again.
             key = kind.key[0]
             derived = ", ".join(canonical(name) for name in kind.derive_key_from)
+            occurrence = (
+                f"row_number() OVER (PARTITION BY {quote(key)} IS NULL, __content ORDER BY {ROW})"
+            )
             keyed = (
-                f"SELECT * REPLACE (COALESCE({quote(key)}, 'h' || substr(md5(concat_ws(chr(31), "
-                f"{derived})), 1, 24)) AS {quote(key)}) FROM good"
+                f"SELECT * EXCLUDE (__content) REPLACE (COALESCE({quote(key)}, 'h' || "
+                f"substr(md5(__content || '#' || CAST({occurrence} AS VARCHAR)), 1, 24)) "
+                f"AS {quote(key)}) FROM (SELECT *, concat_ws(chr(31), {derived}) AS __content "
+                "FROM good)"
             )
         content = ", ".join(canonical(name) for name in [*kind.field_names, "attrs"])
         return f"SELECT *, md5(concat_ws(chr(31), {content})) AS record_hash FROM ({keyed})"
@@ -292,7 +303,9 @@ def _child_rows(con: duckdb.DuckDBPyConnection, adapted: Adapted, child: Kind) -
         ]
         parts.append(f"SELECT {', '.join(columns)} FROM kept WHERE __item_{index} IS NOT NULL")
     union = " UNION ALL ".join(parts)
-    content = ", ".join(f"COALESCE(CAST({quote(name)} AS VARCHAR), '')" for name in child.field_names)
+    content = ", ".join(
+        f"COALESCE(CAST({quote(name)} AS VARCHAR), '')" for name in child.field_names
+    )
     sql = (
         f"SELECT *, CAST(NULL AS VARCHAR) AS attrs, md5(concat_ws(chr(31), {content})) "
         f"AS record_hash FROM ({union})"
@@ -356,7 +369,9 @@ def validate(
         if bad_rows:
             con.register("raw", rows)
             numbers_sql = ", ".join(str(row[0]) for row in bad_rows)
-            records = con.execute(f"SELECT * FROM raw WHERE {ROW} IN ({numbers_sql})").to_arrow_table()
+            records = con.execute(
+                f"SELECT * FROM raw WHERE {ROW} IN ({numbers_sql})"
+            ).to_arrow_table()
             con.unregister("raw")
             for record in records.to_pylist():
                 number = int(record.pop(ROW))
@@ -379,9 +394,12 @@ def validate(
         f"first_value(record_hash) OVER (PARTITION BY {keys} ORDER BY {ROW} DESC) AS __last "
         "FROM keyed"
     )
-    con.execute("CREATE TABLE kept AS SELECT * EXCLUDE (__rank, __last) FROM ranked WHERE __rank = 1")
+    con.execute(
+        "CREATE TABLE kept AS SELECT * EXCLUDE (__rank, __last) FROM ranked WHERE __rank = 1"
+    )
     conflicts = con.execute(
-        f"SELECT {ROW}, {keys} FROM ranked WHERE __rank > 1 AND record_hash <> __last ORDER BY {ROW}"
+        f"SELECT {ROW}, {keys} FROM ranked WHERE __rank > 1 AND record_hash <> __last "
+        f"ORDER BY {ROW}"
     ).fetchall()
     if conflicts:
         con.register("raw", rows)

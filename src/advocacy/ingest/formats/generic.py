@@ -1,0 +1,181 @@
+"""The generic adapter, and the assembly every survey adapter shares.
+
+A plain file maps directly when its columns are already named as canonical fields
+(``Submitted At``, ``submitted-at`` and ``submitted_at`` all match). For survey answers the
+remaining columns are also read as questions, so a CSV with "How likely are you to recommend
+us?" is recognised without a mapping file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pyarrow as pa
+
+from advocacy.ingest.questions import scan_questions
+from advocacy.ingest.raw import Adapted, Detection, RawTable
+from advocacy.model import Kind
+
+#: Kinds whose rows are survey answers, and the field their recommend question fills.
+SURVEY_KINDS = {"responses": "nps", "employee-responses": "enps"}
+
+
+def canonical_name(column: str) -> str:
+    """A column name in the form canonical fields use: lower case, spaces and hyphens as ``_``."""
+    return column.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def canonical_columns(
+    columns: Sequence[str], kind: Kind, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """Map columns named exactly as ``kind``'s fields (ignoring case, spaces, hyphens).
+
+    Parameters
+    ----------
+    columns
+        Source column names.
+    kind
+        The kind imported.
+    taken
+        Fields already mapped, which keep their columns.
+
+    Returns
+    -------
+    dict[str, str]
+        Canonical field to source column for the newly matched fields.
+    """
+    used = set(taken.values())
+    found: dict[str, str] = {}
+    for column in columns:
+        name = canonical_name(column)
+        if (
+            name in kind.field_names
+            and name not in taken
+            and name not in found
+            and column not in used
+        ):
+            found[name] = column
+    return found
+
+
+def survey_adapted(
+    kind: Kind,
+    source_format: str,
+    rows: pa.Table,
+    first_data_row: int,
+    *,
+    fields: dict[str, str],
+    questions: Sequence[str],
+    wordings: Mapping[str, str] | None = None,
+    detections: list[Detection] | None = None,
+    notes: list[str] | None = None,
+    need_rating_wording: bool = False,
+) -> Adapted:
+    """Build an :class:`Adapted` from known metadata fields plus recognised questions.
+
+    Parameters
+    ----------
+    kind
+        ``responses`` or ``employee-responses``.
+    source_format
+        Name of the adapter.
+    rows
+        The data rows only (extra header rows removed).
+    first_data_row
+        Spreadsheet row number of ``rows[0]``.
+    fields
+        Canonical fields already mapped from the tool's metadata columns.
+    questions
+        Columns to read as questions.
+    wordings
+        Question text per column, where it differs from the column name.
+    detections, notes
+        Detections and notes of the adapter, extended with those of the questions.
+    need_rating_wording
+        Whether a numeric question needs rating-like wording to become an item.
+
+    Returns
+    -------
+    Adapted
+        The mapping, before validation.
+    """
+    fields = dict(fields)
+    fields.update(canonical_columns([c for c in rows.column_names if c in questions], kind, fields))
+    remaining = [column for column in questions if column not in fields.values()]
+    recommend = SURVEY_KINDS.get(kind.name, "nps")
+    scan = scan_questions(
+        rows,
+        remaining,
+        wordings=wordings,
+        available=[
+            name
+            for name in (recommend, "csat", "ces", "comment")
+            if name in kind.field_names and name not in fields
+        ],
+        recommend_field=recommend,
+        items=kind.name == "responses",
+        need_rating_wording=need_rating_wording,
+    )
+    for column, values in scan.replaced.items():
+        index = rows.column_names.index(column)
+        rows = rows.set_column(index, column, values)
+    fields.update(scan.fields)
+    return Adapted(
+        kind=kind,
+        source_format=source_format,
+        rows=rows,
+        first_data_row=first_data_row,
+        fields=fields,
+        constants=scan.constants,
+        items=scan.items,
+        detections=[*(detections or []), *scan.detections],
+        notes=[*(notes or []), *scan.notes],
+    )
+
+
+def detect(raw: RawTable) -> bool:
+    """The generic adapter applies to any table."""
+    return True
+
+
+def adapt(raw: RawTable, kind: Kind) -> Adapted:
+    """Map columns named as canonical fields; for survey kinds, recognise the other questions.
+
+    Parameters
+    ----------
+    raw
+        The file as read.
+    kind
+        The kind imported.
+
+    Returns
+    -------
+    Adapted
+        Source format ``generic``.
+    """
+    fields = canonical_columns(raw.rows.column_names, kind, {})
+    detections = [
+        Detection(column, name, f"column {column!r} is named as the canonical field {name!r}")
+        for name, column in fields.items()
+    ]
+    if kind.name not in SURVEY_KINDS:
+        return Adapted(
+            kind=kind,
+            source_format="generic",
+            rows=raw.rows,
+            first_data_row=raw.first_data_row,
+            fields=fields,
+            detections=detections,
+        )
+    others = [column for column in raw.rows.column_names if column not in fields.values()]
+    return survey_adapted(
+        kind,
+        "generic",
+        raw.rows,
+        raw.first_data_row,
+        fields=fields,
+        questions=others,
+        detections=detections,
+        # Without a survey tool's structure, only question-like wording makes a rating an item.
+        need_rating_wording=True,
+    )
