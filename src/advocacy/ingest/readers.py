@@ -28,6 +28,7 @@ from advocacy.ingest.encodings import detect_file_encoding
 from advocacy.ingest.raw import RawTable
 
 DELIMITERS = (",", ";", "\t", "|")
+WHITESPACE = " "  # runs of blanks, as in fixed-width text exports
 SNIFF_BYTES = 64 * 1024
 EXTENSIONS = {
     ".csv": "csv",
@@ -103,7 +104,41 @@ def _sniff_delimiter(sample: str, suffix: str) -> str:
         score = (counts.count(mode) / len(counts), mode)
         if mode > 1 and score > best_score:
             best, best_score = delimiter, score
+    if best_score[1] < 2 and _aligned_by_spaces(text):
+        return WHITESPACE
     return best
+
+
+def _aligned_by_spaces(text: str) -> bool:
+    """Whether every line splits on runs of blanks into the same number (>= 2) of fields."""
+    widths = {len(line.split()) for line in text.splitlines()[:50] if line.strip()}
+    return len(widths) == 1 and widths.pop() >= 2
+
+
+def _read_whitespace(path: Path, encoding: str) -> RawTable:
+    """Read a file of fields separated by runs of blanks (fixed-width legacy text exports)."""
+    lines = path.read_text(encoding=encoding).splitlines()
+    records = [line.split() for line in lines if line.strip()]
+    header = unique_header(records[0])
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) != len(header):
+            raise InputError(
+                f"has {len(record)} fields where the header has {len(header)}",
+                file=str(path),
+                row=number,
+                fix="blank-separated files cannot hold blanks inside a value; export as CSV",
+            )
+    columns = [list(column) for column in zip(*records[1:], strict=True)] or [
+        [] for _ in header
+    ]
+    return RawTable(
+        path=str(path),
+        file_format="txt",
+        header=header,
+        rows=_table(header, columns),
+        encoding=encoding,
+        delimiter=WHITESPACE,
+    )
 
 
 def _ragged_row(path: Path, options: dict[str, Any]) -> int | None:
@@ -128,6 +163,8 @@ def _read_csv(path: Path) -> RawTable:
         head = handle.read(SNIFF_BYTES)
     sample = head.decode(encoding, errors="ignore")
     delimiter = _sniff_delimiter(sample, path.suffix.lower())
+    if delimiter == WHITESPACE:
+        return _read_whitespace(path, encoding)
     first = next(csv.reader(io.StringIO(sample, newline=None), delimiter=delimiter), [])
     width = max(len(first), 1)
     options: dict[str, Any] = {

@@ -102,7 +102,7 @@ def import_command(
         OutputFormat.table,
     )
     if result.detected:
-        emit_rows(result.detected, OutputFormat.table, title="Detected questions")
+        emit_rows(result.detected, OutputFormat.table, title="Columns recognised")
     for note in result.notes:
         console.print(f"note: {note}", markup=False)
     if result.quarantine:
@@ -212,15 +212,16 @@ def export_command(
     table: Annotated[
         str,
         typer.Argument(
-            metavar="TABLE | analysis NAME...",
+            metavar="TABLE",
             help="Table to export (responses, customers, ...), or the word 'analysis' followed "
             "by analysis names (scores, scores-by-unit, ...; 'all' for every one in an XLSX).",
         ),
     ],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
     names: Annotated[
-        list[str] | None, typer.Argument(help="Analyses to export (after 'analysis').")
+        list[str] | None,
+        typer.Argument(metavar="NAME", help="Analyses to export (after 'analysis')."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("export.csv"),
     output: Annotated[
         TableFormat | None, typer.Option("--format", help="Default: from the file extension.")
     ] = None,
@@ -238,7 +239,7 @@ def export_command(
         with advocacy.open(db) as ws:
             written = ws.export_analysis(names, out=out, format=chosen)
         for name, count in written.items():
-            console.print(f"wrote {count:,} rows of {name} to {out}", markup=False)
+            console.print(f"wrote {count:,} rows of {name} to {out}", markup=False, soft_wrap=True)
         return
     if names:
         raise typer.BadParameter(
