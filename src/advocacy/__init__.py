@@ -14,7 +14,7 @@ from advocacy.errors import (
 )
 from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
 from advocacy.workspace import Workspace
-from advocacy.workspace import open_workspace as open  # noqa: A004 - the documented entry point
+from advocacy.workspace import open_workspace as open
 
 __version__ = "0.1.0"
 

@@ -192,31 +192,36 @@ def import_file(
         notes=list(adapted.notes),
         quarantine=entries,
     )
-    if progress is not None:
-        progress("writing", 0, validated.rows.num_rows)
     try:
         with db.transaction():
-            _write(db, result, validated, started, file)
+            _write(db, result, validated, started, file, progress)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
-    if progress is not None:
-        progress("writing", validated.rows.num_rows, validated.rows.num_rows)
     return result
 
 
 def _write(
-    db: Database, result: ImportResult, validated: Validated, started: datetime, file: Path
+    db: Database,
+    result: ImportResult,
+    validated: Validated,
+    started: datetime,
+    file: Path,
+    progress: Progress | None,
 ) -> None:
     kind = kind_for(result.kind)
+    total = validated.rows.num_rows
+    if progress is not None:
+        progress("writing", 0, total)
     counts = upsert(db, kind, validated.rows, source=result.import_id)
+    if progress is not None:
+        # Reported inside the transaction: the rows are written but not yet committed.
+        progress("writing", total, total)
     result.rows_loaded = counts.inserted
     result.rows_updated = counts.updated
     result.rows_unchanged += counts.unchanged
-    result.stubs_created = create_customer_stubs(
-        db, kind, validated.rows, source=result.import_id
-    )
+    result.stubs_created = create_customer_stubs(db, kind, validated.rows, source=result.import_id)
     if validated.items is not None and validated.items.num_rows:
         child = CHILD_KINDS[kind.name]
         child_counts = upsert(db, child, validated.items, source=result.import_id)

@@ -99,7 +99,9 @@ CUSTOMERS = Kind(
     ),
     key=("customer_id",),
     help="one row per customer",
-    extra_fields=(Field("is_stub", T.BOOLEAN, "created from a reference, awaiting a customers import"),),
+    extra_fields=(
+        Field("is_stub", T.BOOLEAN, "created from a reference, awaiting a customers import"),
+    ),
 )
 
 RESPONSES = Kind(
@@ -109,7 +111,7 @@ RESPONSES = Kind(
         Field("response_id", T.TEXT, "the survey tool's response id"),
         Field("customer_id", T.TEXT, "who answered (optional)", reference="customers"),
         Field("survey", T.TEXT, "survey name"),
-        Field("submitted_at", T.TIMESTAMP, "when the answer was submitted", required=True),
+        Field("submitted_at", T.TIMESTAMP, "when the answer was submitted"),
         Field("channel", T.TEXT, "channel, e.g. email, phone, web, store"),
         Field("touchpoint", T.TEXT, "touchpoint surveyed, e.g. onboarding, billing, support"),
         Field("journey_stage", T.TEXT, "sell, solve, serve or other", choices=JOURNEY_STAGES),
@@ -208,7 +210,9 @@ REFERRALS = Kind(
     (
         Field("referral_id", T.TEXT, "id of the referral"),
         Field("referrer_id", T.TEXT, "customer who referred", required=True, reference="customers"),
-        Field("referred_customer_id", T.TEXT, "referred customer, once known", reference="customers"),
+        Field(
+            "referred_customer_id", T.TEXT, "referred customer, once known", reference="customers"
+        ),
         Field("referred_contact", T.TEXT, "referred person's contact (personal data)"),
         Field("referred_at", T.TIMESTAMP, "when the referral was made", required=True),
         Field("code", T.TEXT, "referral code used"),
@@ -217,7 +221,13 @@ REFERRALS = Kind(
         Field("first_order_value", T.FLOAT, "value of the referred customer's first order"),
     ),
     key=("referral_id",),
-    derive_key_from=("referrer_id", "referred_customer_id", "referred_contact", "referred_at", "code"),
+    derive_key_from=(
+        "referrer_id",
+        "referred_customer_id",
+        "referred_contact",
+        "referred_at",
+        "code",
+    ),
     help="referrals made by customers",
 )
 
@@ -325,7 +335,7 @@ CHILD_KINDS: dict[str, Kind] = {
 
 
 def kind_for(name: str) -> Kind:
-    """Return the kind called ``name`` (``employee_responses`` and ``employee-responses`` both work)."""
+    """Return the kind called ``name`` (``employee_responses`` = ``employee-responses``)."""
     normal = name.strip().lower().replace("_", "-")
     if normal not in KINDS:
         raise UsageError(

@@ -120,6 +120,8 @@ def quarantine_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
             value = entry["record"].get(name)
             columns[name].append(None if value is None else str(value))
     return pa.table(
-        {name: pa.array(values, pa.int64() if name == "row" else pa.string())
-         for name, values in columns.items()}
+        {
+            name: pa.array(values, pa.int64() if name == "row" else pa.string())
+            for name, values in columns.items()
+        }
     )

@@ -178,9 +178,10 @@ class Database:
             write_options=pa_csv.WriteOptions(include_header=False, quoting_style="needed"),
         )
         names = ", ".join(f'"{column}"' for column in data.column_names)
-        with self._pg.cursor() as cursor, cursor.copy(
-            f'COPY "{name}" ({names}) FROM STDIN WITH (FORMAT csv)'
-        ) as copy:
+        with (
+            self._pg.cursor() as cursor,
+            cursor.copy(f'COPY "{name}" ({names}) FROM STDIN WITH (FORMAT csv)') as copy,
+        ):
             view_bytes = buffer.getbuffer()
             for start in range(0, len(view_bytes), 1 << 20):
                 copy.write(bytes(view_bytes[start : start + (1 << 20)]))
@@ -193,9 +194,7 @@ class Database:
             if self.dialect == "duckdb":
                 self._ibis = ibis.duckdb.from_connection(self._duck)
             else:
-                self._ibis = ibis.postgres.connect(
-                    **_postgres_connect_arguments(self.url)
-                )
+                self._ibis = ibis.postgres.connect(**_postgres_connect_arguments(self.url))
         return self._ibis
 
     def close(self) -> None:

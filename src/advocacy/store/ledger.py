@@ -27,9 +27,7 @@ class QuarantineEntry:
 def record_import(db: Database, entry: dict[str, Any]) -> None:
     """Insert the ledger row of an import (``entry`` holds the ``imports`` columns)."""
     names = list(entry)
-    values = [
-        json.dumps(value) if name == "detected" else value for name, value in entry.items()
-    ]
+    values = [json.dumps(value) if name == "detected" else value for name, value in entry.items()]
     placeholders = ", ".join("CAST(? AS JSON)" if name == "detected" else "?" for name in names)
     db.execute(f"INSERT INTO imports ({', '.join(names)}) VALUES ({placeholders})", values)
 

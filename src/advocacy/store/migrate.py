@@ -14,7 +14,9 @@ from importlib import resources
 from advocacy.errors import SchemaVersionError, WorkspaceError
 from advocacy.store.connection import Database
 
-_NAME = re.compile(r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+?)(\.(?P<dialect>duckdb|postgres))?\.sql$")
+_NAME = re.compile(
+    r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+?)(\.(?P<dialect>duckdb|postgres))?\.sql$"
+)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,9 @@ def workspace_status(db: Database) -> WorkspaceStatus:
             row = db.fetchone(f"SELECT count(*), NULL, NULL FROM {kind.table}")
         count, first, last = row if row else (0, None, None)
         tables.append(TableStatus(kind.table, int(count), date_field, first, last))
-    quarantined = db.fetchone("SELECT count(DISTINCT import_id || ':' || row_number) FROM quarantine")
+    quarantined = db.fetchone(
+        "SELECT count(DISTINCT import_id || ':' || row_number) FROM quarantine"
+    )
     stubs = db.fetchone("SELECT count(*) FROM customers WHERE is_stub")
     return WorkspaceStatus(
         url=db.url,

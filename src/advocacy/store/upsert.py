@@ -99,7 +99,9 @@ def create_customer_stubs(db: Database, kind: Kind, rows: pa.Table, *, source: s
         return 0
     stage = "stage_referenced_customers"
     db.load_temporary(
-        stage, pa.table({"customer_id": pa.array(sorted(ids), pa.string())}), {"customer_id": "TEXT"}
+        stage,
+        pa.table({"customer_id": pa.array(sorted(ids), pa.string())}),
+        {"customer_id": "TEXT"},
     )
     missing_row = db.fetchone(
         f'SELECT count(*) FROM "{stage}" s WHERE NOT EXISTS '

@@ -1,1 +1,1 @@
-"""The ``advocacy`` command line: one module per command group, each a thin layer over the library."""
+"""The ``advocacy`` command line: one module per command group, thin over the library."""

@@ -6,6 +6,7 @@ from advocacy.present.cli import (  # noqa: F401 - imported for their registrati
     data,
     demo,
     metrics,
+    report,
 )
 from advocacy.present.cli.app import app, run
 

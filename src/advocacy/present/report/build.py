@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, select_autoescape
 
 from advocacy.present.report.section import ReportScope, Section
-from advocacy.present.report.sections import overview
+from advocacy.present.report.sections import methods, metrics, overview, summary
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 SectionBuilder = Callable[["Workspace", ReportScope], Section]
 
 #: The report's sections, in reading order. Each analysis adds its module here.
-SECTIONS: list[SectionBuilder] = [overview.build]
+SECTIONS: list[SectionBuilder] = [
+    summary.build,
+    overview.build,
+    metrics.build,
+    # analyses' sections go here, in reading order; the methods appendix stays last
+    methods.build,
+]
 
 
 def build_sections(ws: Workspace, scope: ReportScope) -> list[Section]:
@@ -37,13 +43,19 @@ def render_report(ws: Workspace, *, title: str, scope: ReportScope | None = None
     )
     environment = Environment(autoescape=select_autoescape(default=True))
     template = environment.from_string(template_text)
-    return template.render(
+    html = template.render(
         title=title,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         scope=scope,
         present=[section for section in sections if section.missing is None],
         absent=[section for section in sections if section.missing is not None],
     )
+    if scope.redact:
+        # One pass over the finished document, so no section can forget to redact.
+        from advocacy.present.report.redaction import redact_html, workspace_identities
+
+        html = redact_html(html, workspace_identities(ws))
+    return html
 
 
 def write_report(

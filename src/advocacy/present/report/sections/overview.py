@@ -31,10 +31,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     body = Markup(
         "<p>The analyses below draw on this evidence. Every score carries its interval; "
         "changes are called real only when a test says so.</p>"
-    ) + table_html(rows, [("table", "Evidence"), ("rows", "Records"), ("from", "From"), ("to", "To")])
+    ) + table_html(
+        rows, [("table", "Evidence"), ("rows", "Records"), ("from", "From"), ("to", "To")]
+    )
     if status.quarantined:
-        body += Markup("<p class='note'>{:,} imported rows failed validation and are held in "
-                       "quarantine (<code>advocacy quarantine list</code>).</p>").format(
-            status.quarantined
-        )
+        body += Markup(
+            "<p class='note'>{:,} imported rows failed validation and are held in "
+            "quarantine (<code>advocacy quarantine list</code>).</p>"
+        ).format(status.quarantined)
     return Section(title="The evidence", body=body)

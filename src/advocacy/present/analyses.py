@@ -1,0 +1,147 @@
+"""The analyses users can export: a name, the Workspace method that computes it, and its options.
+
+``advocacy export analysis NAME``, the web app's download links and ``ws.export_analysis`` all
+read :data:`ANALYSES`, so an analysis registered here is exportable everywhere at once as CSV,
+Parquet or XLSX (one sheet per analysis). Each entry names a :class:`~advocacy.workspace.Workspace`
+method returning a pandas DataFrame, and the keyword arguments to call it with:
+
+>>> register(Analysis("drivers", "relative_importance", "key drivers of NPS"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+
+from advocacy.errors import UsageError
+from advocacy.present.exports import ExportFormat, format_for, write_table, write_xlsx
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
+
+ALL_METRICS = ("nps", "csat", "top-box", "ces", "enps")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """An exportable analysis: ``Workspace.<method>(**options)`` returns its DataFrame."""
+
+    name: str
+    method: str
+    help: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def frame(self, ws: Workspace) -> pd.DataFrame:
+        """Run the analysis on ``ws``."""
+        result = getattr(ws, self.method)(**dict(self.options))
+        if not isinstance(result, pd.DataFrame):
+            raise TypeError(f"Workspace.{self.method} returned {type(result).__name__}")
+        return result
+
+
+#: Every exportable analysis by name, in the order an XLSX of them all lists its sheets.
+ANALYSES: dict[str, Analysis] = {}
+
+
+def register(analysis: Analysis) -> Analysis:
+    """Add ``analysis`` to :data:`ANALYSES` (replacing one of the same name) and return it."""
+    ANALYSES[analysis.name] = analysis
+    return analysis
+
+
+for _analysis in (
+    Analysis(
+        "scores",
+        "metrics",
+        "NPS, CSAT, top-box, CES and eNPS with intervals",
+        {"metrics": ALL_METRICS},
+    ),
+    Analysis(
+        "scores-by-unit",
+        "metrics",
+        "scores per unit, each tested against the rest",
+        {"metrics": ALL_METRICS, "by": "unit", "compare": "rest"},
+    ),
+    Analysis(
+        "scores-by-month",
+        "metrics",
+        "scores per month with intervals",
+        {"metrics": ALL_METRICS, "period": "month"},
+    ),
+    Analysis(
+        "score-changes",
+        "metrics",
+        "scores per unit and quarter, each tested against the quarter before",
+        {"metrics": ALL_METRICS, "by": "unit", "period": "quarter", "compare": "previous"},
+    ),
+):
+    register(_analysis)
+
+
+def analysis_names() -> list[str]:
+    return list(ANALYSES)
+
+
+def get_analysis(name: str) -> Analysis:
+    """The analysis called ``name``, or a :class:`UsageError` listing the known ones."""
+    key = name.strip().lower().replace("_", "-")
+    if key not in ANALYSES:
+        raise UsageError(
+            f"no analysis called {name!r}",
+            value=name,
+            parameter="NAME",
+            fix="use one of: " + ", ".join(ANALYSES) + " (or all, with --format xlsx)",
+        )
+    return ANALYSES[key]
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """The frame as Arrow, with object columns of mixed types made text (Parquet needs one type)."""
+    clean = frame.copy()
+    for column in clean.columns:
+        if clean[column].dtype == object:
+            values = clean[column]
+            kinds = {type(value) for value in values if value is not None and value == value}
+            if len(kinds) > 1 or (kinds and not kinds <= {str, bool, int, float, date}):
+                clean[column] = values.map(lambda v: None if v is None or v != v else str(v))
+    return pa.Table.from_pandas(clean, preserve_index=False)
+
+
+def export_analyses(
+    ws: Workspace, names: Sequence[str], *, out: str | Path, format: str | None = None
+) -> dict[str, int]:
+    """Write analyses to ``out``; return rows written per analysis.
+
+    ``names`` may be ``["all"]``. CSV, Parquet and JSON take one analysis; XLSX takes any number,
+    one sheet each, named after the analysis.
+    """
+    path = Path(out)
+    output = format_for(path, format)
+    chosen = (
+        list(ANALYSES.values())
+        if list(names) in ([], ["all"])
+        else [get_analysis(name) for name in dict.fromkeys(names)]
+    )
+    if output is not ExportFormat.xlsx and len(chosen) != 1:
+        raise UsageError(
+            f"{output.value} holds one analysis; {len(chosen)} were asked for",
+            value=", ".join(analysis.name for analysis in chosen),
+            parameter="--format",
+            fix="name one analysis, or use --format xlsx for one sheet per analysis",
+        )
+    tables = {analysis.name: _arrow(analysis.frame(ws)) for analysis in chosen}
+    if output is ExportFormat.xlsx:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        write_xlsx(tables, partial)
+        partial.replace(path)
+    else:
+        [(_, table)] = tables.items()
+        write_table(table, path, output)
+    return {name: int(table.num_rows) for name, table in tables.items()}

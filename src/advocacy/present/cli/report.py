@@ -1,0 +1,65 @@
+"""The ``report`` command: the assessment as standalone HTML and PDF, redacted if asked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+import advocacy
+from advocacy.present.cli.app import app, console
+from advocacy.present.cli.options import DbOption
+from advocacy.present.report.pdf import DEFAULT_TITLE
+
+
+@app.command("report")
+def report_command(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="HTML file to write (default report.html unless --pdf only)."),
+    ] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="PDF file to write.")] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--since", formats=["%Y-%m-%d"], help="First day of evidence (YYYY-MM-DD)."),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--until", formats=["%Y-%m-%d"], help="Last day of evidence (YYYY-MM-DD)."),
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Report on one unit only.")] = None,
+    title: Annotated[str, typer.Option("--title", help="The report's title.")] = DEFAULT_TITLE,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Remove e-mails, phones and card numbers and mask customer identities, "
+            "for sharing outside the company.",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Write the assessment report: summary, scores, changes and methods, as HTML and PDF."""
+    if out is None and pdf is None:
+        out = Path("report.html")
+    with advocacy.open(db) as ws:
+        files = ws.report(
+            out,
+            pdf=pdf,
+            title=title,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            unit=unit,
+            redact=redact,
+        )
+    if files.html is not None:
+        console.print(f"wrote {files.html}", markup=False, highlight=False, soft_wrap=True)
+    if files.pdf is not None:
+        console.print(
+            f"wrote {files.pdf} ({files.pages} pages)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -1,0 +1,92 @@
+"""Publish the report: render the HTML once, write it, and print the same document to PDF.
+
+The PDF is WeasyPrint's rendering of the very HTML file written beside it (charts are inline
+SVG, styles inline), so the two never disagree. WeasyPrint needs Debian's pango libraries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from advocacy.errors import UsageError
+from advocacy.present.report.build import render_report
+from advocacy.present.report.section import ReportScope
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
+
+DEFAULT_TITLE = "Customer advocacy assessment"
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What :func:`publish_report` wrote."""
+
+    html: Path | None
+    pdf: Path | None
+    pages: int | None = None
+
+
+def _atomic_write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return path
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes, int]:
+    """Print ``html`` to PDF with WeasyPrint; return the PDF's bytes and its page count."""
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped]
+    except OSError as error:  # pango or its fonts are missing
+        raise UsageError(
+            f"cannot make a PDF: WeasyPrint's system libraries are missing ({error})",
+            fix="install pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
+            "or write only the HTML report",
+        ) from error
+    document = HTML(string=html, base_url=base_url).render()
+    data = document.write_pdf()
+    if data is None:  # only when given a target; never here
+        raise RuntimeError("WeasyPrint returned no PDF")
+    return bytes(data), len(document.pages)
+
+
+def publish_report(
+    ws: Workspace,
+    *,
+    out: str | Path | None = "report.html",
+    pdf: str | Path | None = None,
+    title: str = DEFAULT_TITLE,
+    scope: ReportScope | None = None,
+) -> ReportFiles:
+    """Write the report as standalone HTML (``out``) and/or PDF (``pdf``).
+
+    Parameters
+    ----------
+    ws
+        The workspace to report on.
+    out, pdf
+        Where to write the HTML and the PDF; either may be None, not both.
+    title
+        The report's title.
+    scope
+        Dates, unit and redaction (see :class:`ReportScope`).
+
+    Returns
+    -------
+    ReportFiles
+        The paths written and the PDF's page count.
+    """
+    if out is None and pdf is None:
+        raise UsageError(
+            "nothing to write", parameter="--out", fix="give --out report.html or --pdf report.pdf"
+        )
+    html = render_report(ws, title=title, scope=scope or ReportScope())
+    html_path = None if out is None else _atomic_write(Path(out), html.encode("utf-8"))
+    if pdf is None:
+        return ReportFiles(html=html_path, pdf=None)
+    data, pages = html_to_pdf(html)
+    return ReportFiles(html=html_path, pdf=_atomic_write(Path(pdf), data), pages=pages)
