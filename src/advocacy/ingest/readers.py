@@ -128,9 +128,7 @@ def _read_whitespace(path: Path, encoding: str) -> RawTable:
                 row=number,
                 fix="blank-separated files cannot hold blanks inside a value; export as CSV",
             )
-    columns = [list(column) for column in zip(*records[1:], strict=True)] or [
-        [] for _ in header
-    ]
+    columns = [list(column) for column in zip(*records[1:], strict=True)] or [[] for _ in header]
     return RawTable(
         path=str(path),
         file_format="txt",
