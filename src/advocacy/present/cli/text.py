@@ -1,0 +1,207 @@
+"""Text analytics commands: ``advocacy text analyze|teach`` and ``advocacy themes ...``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+import advocacy
+from advocacy.present.cli.app import app, error_console
+from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.text.pii import redact
+
+text_app = typer.Typer(
+    help="Analyse texts: sentiment, emotion, effort, language.", no_args_is_help=True
+)
+themes_app = typer.Typer(help="Discover, curate and measure themes in texts.", no_args_is_help=True)
+app.add_typer(text_app, name="text")
+app.add_typer(themes_app, name="themes")
+
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        help="Document kinds to include (repeatable): response, mention, note, employee-response.",
+    ),
+]
+
+
+@text_app.command("analyze")
+def analyze_command(
+    kind: KindOption = None,
+    calibrate: Annotated[
+        bool | None,
+        typer.Option(
+            "--calibrate/--no-calibrate",
+            help="Calibrate sentiment on scored comments and taught labels (default: when "
+            "there are enough).",
+        ),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Analyse new and changed texts (incremental; re-runs skip unchanged texts)."""
+    with advocacy.open(db) as ws:
+        show = output is OutputFormat.table and error_console.is_terminal
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} texts"),
+            TimeRemainingColumn(),
+            console=error_console,
+            disable=not show,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            result = ws.analyze_text(kinds=kind, calibrate=calibrate, progress=progress)
+    emit_object(result.summary(), output, title="Text analysis")
+
+
+@text_app.command("teach")
+def teach_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV with document_id, kind, and sentiment and/or theme columns."),
+    ],
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Teach sentiment and theme labels; the next analyze re-calibrates on them."""
+    with advocacy.open(db) as ws:
+        result = ws.teach_text(file)
+    emit_object(
+        {"sentiment labels": result.sentiment_labels, "theme labels": result.theme_labels},
+        output,
+        title="Taught labels",
+    )
+
+
+def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
+    """Full rows for json/csv; for the terminal table a compact view without quotes."""
+    rows = []
+    for record in frame.to_dict("records"):
+        quotes = record.get("quotes") or []
+        mix = record.get("sentiment_mix")
+        mix = mix if isinstance(mix, dict) else {}
+        rows.append(
+            {
+                "theme_id": record["theme_id"],
+                "name": record["name"],
+                "origin": record["origin"],
+                "size": record["size"],
+                "sentiment": ", ".join(f"{k} {v:.0%}" for k, v in mix.items()),
+                "nps_mentioning": record.get("nps_mentioning"),
+                "nps_not": record.get("nps_not"),
+                "effect": record.get("effect"),
+                "effect_low": record.get("effect_low"),
+                "effect_high": record.get("effect_high"),
+                "change_points": record.get("change_points"),
+                "emerging": record.get("emerging"),
+                "quote": (redact(quotes[0]) or "")[:140] if quotes else "",
+            }
+        )
+    if output is not OutputFormat.table:
+        return rows
+    compact = []
+    for row in rows:
+        effect = row["effect"]
+        shown = (
+            ""
+            if effect is None or effect != effect
+            else f"{effect:+.1f} [{row['effect_low']:+.1f}, {row['effect_high']:+.1f}]"
+        )
+        nps_in, nps_out = row["nps_mentioning"], row["nps_not"]
+        compact.append(
+            {
+                "theme_id": row["theme_id"],
+                "name": row["name"],
+                "size": row["size"],
+                "sentiment": row["sentiment"],
+                "NPS in/out": ""
+                if nps_in is None or nps_in != nps_in
+                else f"{nps_in:.0f} / {nps_out:.0f}",
+                "NPS points": shown,
+                "vs last quarter": _trend(row["change_points"], row["emerging"]),
+            }
+        )
+    return compact
+
+
+def _trend(change: Any, emerging: Any) -> str:
+    if change is None or change != change:
+        return ""
+    return f"{change:+.1f} pts" + (" (emerging)" if emerging is True else "")
+
+
+@themes_app.command("discover")
+def discover_command(
+    themes: Annotated[
+        int | None, typer.Option("--themes", min=2, help="How many themes (default: by size).")
+    ] = None,
+    kind: KindOption = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Cluster texts into themes labelled by key phrases (replaces earlier discovered themes)."""
+    with advocacy.open(db) as ws:
+        ws.discover_themes(n_themes=themes, kinds=kind)
+        frame = ws.themes(origin="discovered")
+    emit_rows(_theme_rows(frame, output), output, title="Discovered themes")
+
+
+@themes_app.command("list")
+def list_command(
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="Only discovered or curated themes.")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Themes with size, sentiment mix, NPS of those mentioning them vs not, and effect."""
+    with advocacy.open(db) as ws:
+        frame = ws.themes(origin=origin)
+    emit_rows(_theme_rows(frame, output), output, title="Themes")
+
+
+@themes_app.command("assign")
+def assign_command(
+    taxonomy: Annotated[Path, typer.Option("--taxonomy", help="Taxonomy YAML file.")],
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", help="Similarity (0-1) to a theme needed to assign it."),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Assign every text to the taxonomy's themes (multi-label; keywords and meaning)."""
+    with advocacy.open(db) as ws:
+        counts = ws.assign_themes(taxonomy, threshold=threshold)
+    emit_rows(counts.to_dict("records"), output, title="Curated themes")
+
+
+@themes_app.command("promote")
+def promote_command(
+    theme_id: Annotated[str, typer.Argument(help="A discovered theme id (see themes list).")],
+    taxonomy: Annotated[
+        Path, typer.Option("--taxonomy", help="Taxonomy YAML file (created if missing).")
+    ],
+    name: Annotated[str | None, typer.Option("--name", help="Name in the taxonomy.")] = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Add a discovered theme to the taxonomy file, with its key phrases and quotes."""
+    with advocacy.open(db) as ws:
+        theme = ws.promote_theme(theme_id, taxonomy, name=name)
+    data = theme.as_dict()
+    emit_object({k: json.dumps(v) if isinstance(v, list) else v for k, v in data.items()}, output)

@@ -1,0 +1,359 @@
+"""The workspace's themes: discover and store them, assign a taxonomy, list them with impact.
+
+``themes`` holds both kinds (``origin`` discovered or curated); ``document_themes`` links
+documents to them. Discovery replaces the previous discovered themes; assigning a taxonomy
+replaces the previous curated assignments; labels users taught (``advocacy text teach``) are
+added as assignments with origin ``taught`` and survive both.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advocacy.errors import NotFoundError
+from advocacy.store.connection import Database
+from advocacy.text.embeddings import default_embedder
+from advocacy.text.enrich import load_documents
+from advocacy.text.pii import redact
+from advocacy.text.taxonomy import (
+    DEFAULT_THRESHOLD,
+    Taxonomy,
+    TaxonomyTheme,
+    assign_themes,
+    load_taxonomy,
+    promote,
+    save_taxonomy,
+)
+from advocacy.text.themes import DiscoveredTheme, discover_themes, emerging_themes, theme_impact
+
+THEME_TYPES = {
+    "theme_id": "TEXT",
+    "name": "TEXT",
+    "description": "TEXT",
+    "keywords": "JSON",
+    "examples": "JSON",
+    "parent": "TEXT",
+    "origin": "TEXT",
+    "size": "BIGINT",
+    "sentiment_mix": "JSON",
+    "quotes": "JSON",
+    "model": "TEXT",
+    "created_at": "TIMESTAMPTZ",
+}
+LINK_TYPES = {
+    "document_kind": "TEXT",
+    "document_id": "TEXT",
+    "theme_id": "TEXT",
+    "score": "DOUBLE PRECISION",
+    "origin": "TEXT",
+    "model": "TEXT",
+    "assigned_at": "TIMESTAMPTZ",
+}
+
+
+def _sentiments(db: Database, documents: pd.DataFrame) -> list[str]:
+    rows = pd.DataFrame(
+        db.fetchall("SELECT document_kind, document_id, sentiment FROM text_features"),
+        columns=["document_kind", "document_id", "sentiment"],
+    )
+    merged = documents.merge(rows, on=["document_kind", "document_id"], how="left")
+    return [str(s) if isinstance(s, str) else "unknown" for s in merged["sentiment"]]
+
+
+def _replace(db: Database, origin: str, themes: pd.DataFrame, links: pd.DataFrame) -> None:
+    import pyarrow as pa
+
+    with db.transaction():
+        db.execute("DELETE FROM document_themes WHERE origin = ?", [origin])
+        db.execute("DELETE FROM themes WHERE origin = ?", [origin])
+        for table, frame, types in (
+            ("themes", themes, THEME_TYPES),
+            ("document_themes", links, LINK_TYPES),
+        ):
+            if len(frame):
+                db.load_temporary(
+                    "__theme_rows", pa.Table.from_pandas(frame, preserve_index=False), types
+                )
+                columns = ", ".join(frame.columns)
+                db.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM __theme_rows")
+                db.execute("DROP TABLE __theme_rows")
+
+
+def discover(
+    db: Database,
+    *,
+    kinds: Sequence[str] | None = None,
+    n_themes: int | None = None,
+    random_state: int = 0,
+    now: datetime | None = None,
+) -> list[DiscoveredTheme]:
+    """Discover themes in the workspace's texts and store them (quotes are PII-redacted)."""
+    stamp = now or datetime.now(UTC)
+    documents = load_documents(db, kinds)
+    texts = [str(t) for t in documents["text"]]
+    embedder = default_embedder()
+    found = discover_themes(
+        texts,
+        embedder.embed(texts),
+        n_themes=n_themes,
+        sentiments=_sentiments(db, documents),
+        random_state=random_state,
+    )
+    for theme in found:
+        theme.quotes = [redact(q) or "" for q in theme.quotes]
+    themes = pd.DataFrame(
+        {
+            "theme_id": [t.theme_id for t in found],
+            "name": [t.label for t in found],
+            "description": [None] * len(found),
+            "keywords": [json.dumps(t.key_phrases) for t in found],
+            "examples": [json.dumps([]) for _ in found],
+            "parent": [None] * len(found),
+            "origin": "discovered",
+            "size": [t.size for t in found],
+            "sentiment_mix": [json.dumps(t.sentiment_mix) for t in found],
+            "quotes": [json.dumps(t.quotes) for t in found],
+            "model": embedder.name,
+            "created_at": stamp,
+        }
+    )
+    members = [(t.theme_id, int(i)) for t in found for i in t.members]
+    links = pd.DataFrame(
+        {
+            "document_kind": [str(documents["document_kind"].iloc[i]) for _, i in members],
+            "document_id": [str(documents["document_id"].iloc[i]) for _, i in members],
+            "theme_id": [theme_id for theme_id, _ in members],
+            "score": 1.0,
+            "origin": "discovered",
+            "model": embedder.name,
+            "assigned_at": stamp,
+        }
+    )
+    _replace(db, "discovered", themes, links)
+    return found
+
+
+def assign_taxonomy(
+    db: Database,
+    taxonomy: Taxonomy | str | Path,
+    *,
+    kinds: Sequence[str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    now: datetime | None = None,
+) -> pd.DataFrame:
+    """Assign every text to the taxonomy's themes (multi-label); return counts per theme."""
+    chosen = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    stamp = now or datetime.now(UTC)
+    documents = load_documents(db, kinds)
+    texts = [str(t) for t in documents["text"]]
+    embedder = default_embedder()
+    scores = assign_themes(texts, chosen, embedder=embedder, threshold=threshold)
+    ids = [f"curated:{t.name}" for t in chosen.themes]
+    themes = pd.DataFrame(
+        {
+            "theme_id": ids,
+            "name": chosen.names,
+            "description": [t.description or None for t in chosen.themes],
+            "keywords": [json.dumps(list(t.keywords)) for t in chosen.themes],
+            "examples": [json.dumps(list(t.examples)) for t in chosen.themes],
+            "parent": [t.parent for t in chosen.themes],
+            "origin": "curated",
+            "size": (scores > 0).sum(axis=0).astype(int),
+            "sentiment_mix": [None] * len(ids),
+            "quotes": [
+                json.dumps(
+                    [redact(texts[i]) for i in np.argsort(-scores[:, c])[:3] if scores[i, c] > 0]
+                )
+                for c in range(len(ids))
+            ],
+            "model": f"{embedder.name}; threshold {threshold}",
+            "created_at": stamp,
+        }
+    )
+    rows, columns = np.nonzero(scores)
+    links = pd.DataFrame(
+        {
+            "document_kind": documents["document_kind"].to_numpy()[rows].astype(str),
+            "document_id": documents["document_id"].to_numpy()[rows].astype(str),
+            "theme_id": np.asarray(ids, dtype=object)[columns],
+            "score": scores[rows, columns],
+            "origin": "curated",
+            "model": f"{embedder.name}; threshold {threshold}",
+            "assigned_at": stamp,
+        }
+    )
+    _replace(db, "curated", themes, links)
+    _apply_taught(db, stamp)
+    return themes[["theme_id", "name", "parent", "size"]]
+
+
+def _apply_taught(db: Database, stamp: datetime) -> None:
+    """Link documents to the themes users taught for them (by theme name)."""
+    with db.transaction():
+        db.execute("DELETE FROM document_themes WHERE origin = 'taught'")
+        db.execute(
+            "INSERT INTO document_themes (document_kind, document_id, theme_id, score, origin, "
+            "model, assigned_at) SELECT l.document_kind, l.document_id, t.theme_id, 1.0, 'taught', "
+            "'user', ? FROM text_labels l "
+            "JOIN themes t ON t.name = l.theme AND t.origin = 'curated' "
+            "WHERE l.theme IS NOT NULL",
+            [stamp],
+        )
+
+
+@dataclass(frozen=True)
+class ThemeListing:
+    """Themes with size, sentiment mix, quotes and NPS impact (when responses carry NPS)."""
+
+    themes: pd.DataFrame
+
+
+def list_themes(
+    db: Database, *, origin: str | None = None, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Every stored theme with its size, sentiment mix, quotes and NPS impact."""
+    where = "" if origin is None else " WHERE origin = ?"
+    themes = pd.DataFrame(
+        db.fetchall(
+            "SELECT theme_id, name, origin, parent, size, keywords, sentiment_mix, quotes "
+            "FROM themes" + where,
+            [] if origin is None else [origin],
+        ),
+        columns=[
+            "theme_id",
+            "name",
+            "origin",
+            "parent",
+            "size",
+            "keywords",
+            "sentiment_mix",
+            "quotes",
+        ],
+    )
+    if themes.empty:
+        return themes
+    for column in ("keywords", "sentiment_mix", "quotes"):
+        themes[column] = [json.loads(v) if isinstance(v, str) else v for v in themes[column]]
+    responses = pd.DataFrame(
+        db.fetchall("SELECT response_id, nps FROM responses WHERE nps IS NOT NULL"),
+        columns=["document_id", "nps"],
+    )
+    links = pd.DataFrame(
+        db.fetchall(
+            "SELECT document_id, theme_id FROM document_themes WHERE document_kind = 'response'"
+        ),
+        columns=["document_id", "theme_id"],
+    )
+    if len(responses) >= 10 and len(links):
+        flags = pd.crosstab(links["document_id"], links["theme_id"]).clip(upper=1).astype(bool)
+        flags = flags.reindex(responses["document_id"].astype(str), fill_value=False)
+        impact = theme_impact(responses["nps"].to_numpy(float), flags, confidence=confidence)
+        impact = impact.rename(columns={"theme": "theme_id"})
+        themes = themes.merge(impact, on="theme_id", how="left")
+    mixes = _sentiment_mixes(db)
+    themes["sentiment_mix"] = pd.Series(
+        [
+            mixes.get(theme_id, stored if isinstance(stored, dict) else {})
+            for theme_id, stored in zip(themes["theme_id"], themes["sentiment_mix"], strict=True)
+        ],
+        index=themes.index,
+        dtype=object,
+    )
+    themes = themes.merge(_emerging(db), on="theme_id", how="left")
+    return themes.sort_values(["origin", "size"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _sentiment_mixes(db: Database) -> dict[str, dict[str, float]]:
+    """Theme id -> share of its texts per sentiment, from the current text features."""
+    rows = db.fetchall(
+        "SELECT d.theme_id, f.sentiment, count(*) FROM document_themes d JOIN text_features f "
+        "ON f.document_kind = d.document_kind AND f.document_id = d.document_id "
+        "GROUP BY d.theme_id, f.sentiment"
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for theme_id, label, count in rows:
+        counts.setdefault(str(theme_id), {})[str(label)] = int(count)
+    return {
+        theme_id: {
+            label: round(count / sum(found.values()), 3)
+            for label, count in sorted(found.items(), key=lambda item: -item[1])
+        }
+        for theme_id, found in counts.items()
+    }
+
+
+def _emerging(db: Database) -> pd.DataFrame:
+    """Per theme: share of texts in the latest quarter vs the one before, and whether it rose."""
+    empty = pd.DataFrame(columns=["theme_id", "change_points", "emerging"])
+    documents = load_documents(db)
+    at = pd.to_datetime(documents["at"], utc=True, errors="coerce")
+    quarter = at.dt.tz_localize(None).dt.to_period("Q")
+    if quarter.isna().all():
+        return empty
+    latest = quarter.max()
+    documents = documents.assign(quarter=quarter, document_id=documents["document_id"].astype(str))
+    links = pd.DataFrame(
+        db.fetchall("SELECT document_kind, document_id, theme_id FROM document_themes"),
+        columns=["document_kind", "document_id", "theme_id"],
+    )
+    if links.empty:
+        return empty
+    flags = pd.crosstab([links["document_kind"], links["document_id"]], links["theme_id"]) > 0
+    keyed = documents.set_index(["document_kind", "document_id"])
+    flags = flags.reindex(keyed.index, fill_value=False)
+    current = flags[(keyed["quarter"] == latest).to_numpy()]
+    previous = flags[(keyed["quarter"] == latest - 1).to_numpy()]
+    if current.empty or previous.empty:
+        return empty
+    table = emerging_themes(current, previous)
+    return table.rename(columns={"theme": "theme_id"})[["theme_id", "change_points", "emerging"]]
+
+
+def promote_theme(
+    db: Database, theme_id: str, taxonomy_path: str | Path, *, name: str | None = None
+) -> TaxonomyTheme:
+    """Add discovered theme ``theme_id`` to the taxonomy file (created if missing)."""
+    row = db.fetchone(
+        "SELECT name, keywords, quotes FROM themes WHERE theme_id = ? AND origin = 'discovered'",
+        [theme_id],
+    )
+    if row is None:
+        raise NotFoundError(
+            f"no discovered theme {theme_id!r}",
+            value=theme_id,
+            fix="run advocacy themes list to see the discovered theme ids",
+        )
+    keywords: list[str] = json.loads(row[1]) if isinstance(row[1], str) else list(row[1] or [])
+    quotes: list[str] = json.loads(row[2]) if isinstance(row[2], str) else list(row[2] or [])
+    theme = TaxonomyTheme(
+        name=name or str(row[0]).split(",")[0].strip().capitalize(),
+        description=f"promoted from {theme_id}: {row[0]}",
+        keywords=tuple(keywords[:3]),
+        examples=tuple(quotes[:3]),
+    )
+    path = Path(taxonomy_path)
+    current = load_taxonomy(path) if path.exists() else Taxonomy()
+    save_taxonomy(promote(current, theme), path)
+    return theme
+
+
+def themes_summary(found: Sequence[DiscoveredTheme]) -> list[dict[str, Any]]:
+    """Rows for display: id, label, size, sentiment mix and one quote."""
+    return [
+        {
+            "theme_id": t.theme_id,
+            "label": t.label,
+            "size": t.size,
+            "sentiment": ", ".join(f"{k} {v:.0%}" for k, v in t.sentiment_mix.items()),
+            "quote": (t.quotes[0] if t.quotes else "")[:120],
+        }
+        for t in found
+    ]

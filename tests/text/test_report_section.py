@@ -1,0 +1,45 @@
+"""The report's text section shows sentiment, emotion, effort, themes with quotes and impact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import advocacy
+from advocacy.present.report.section import ReportScope
+from advocacy.present.report.sections.text import build
+
+ROWS = [
+    ("Refund still not here after five weeks, call me on 07700 900123.", 1),
+    ("Charged twice, on hold for an hour. My name is Jane Miller.", 2),
+    ("Delivery next morning, lovely packaging.", 10),
+    ("Friendly staff, sorted my exchange in minutes.", 9),
+]
+
+
+def test_section_on_a_small_workspace(duckdb_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "responses.csv"
+    lines = ["response_id,submitted_at,nps,comment"]
+    for copy in range(5):
+        for number, (text, nps) in enumerate(ROWS):
+            lines.append(f'R{copy}{number},2024-05-0{1 + number}T09:00:00Z,{nps},"{text}"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="responses")
+        section = build(ws, ReportScope())
+    html = str(section.body)
+    assert section.missing is None
+    for heading in (
+        "Negative",
+        "Optimism",
+        "describe effort",
+        "NPS mentioning vs not",
+        "NPS points",
+    ):
+        assert heading in html
+    assert "07700 900123" not in html and "Jane Miller" not in html  # quotes are redacted
+
+
+def test_section_says_how_to_add_texts(duckdb_url: str) -> None:
+    with advocacy.open(duckdb_url) as ws:
+        section = build(ws, ReportScope())
+    assert section.missing is not None and "advocacy text analyze" in section.missing

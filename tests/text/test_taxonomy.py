@@ -1,0 +1,95 @@
+"""The taxonomy file format and multi-label assignment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advocacy.errors import InputError, UsageError
+from advocacy.text.embeddings import default_embedder
+from advocacy.text.taxonomy import (
+    Taxonomy,
+    TaxonomyTheme,
+    assign_themes,
+    load_taxonomy,
+    parse_taxonomy,
+    promote,
+    save_taxonomy,
+)
+
+EXAMPLE = """
+themes:
+  - name: Billing
+    description: being charged wrongly, invoices and payment problems
+    keywords: [charged, invoice]
+  - name: Refunds
+    parent: Billing
+    keywords: refund
+    examples: ["still waiting for my money back"]
+  - name: Delivery
+    keywords: [delivery, parcel, courier]
+"""
+
+
+def test_reads_the_documented_format(tmp_path: Path) -> None:
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(EXAMPLE, encoding="utf-8")
+    taxonomy = load_taxonomy(path)
+    assert taxonomy.names == ["Billing", "Refunds", "Delivery"]
+    assert taxonomy.themes[1] == TaxonomyTheme(
+        "Refunds",
+        keywords=("refund",),
+        examples=("still waiting for my money back",),
+        parent="Billing",
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"topics": []}, "top-level list called themes"),
+        ({"themes": [{"description": "x"}]}, "theme 1 has no name"),
+        ({"themes": [{"name": "A", "colour": "red"}]}, "unknown key 'colour'"),
+        ({"themes": [{"name": "A", "parent": "B"}]}, "parent 'B', which is not in the taxonomy"),
+        ({"themes": [{"name": "A"}, {"name": "A"}]}, "listed twice"),
+        ({"themes": [{"name": "A", "keywords": {"x": 1}}]}, "keywords must be a list"),
+    ],
+)
+def test_invalid_files_say_what_to_fix(data: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_taxonomy(data)
+
+
+names = st.text(alphabet="abcdefghij XYZ", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(names, min_size=1, max_size=5, unique=True), st.lists(names, max_size=3))
+def test_save_and_load_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, titles: list[str], words: list[str]
+) -> None:
+    taxonomy = Taxonomy(tuple(TaxonomyTheme(t, keywords=tuple(words)) for t in titles))
+    path = tmp_path_factory.mktemp("tax") / "t.yaml"
+    save_taxonomy(taxonomy, path)
+    assert load_taxonomy(path) == taxonomy
+
+
+def test_assignment_is_multi_label_and_children_imply_parents() -> None:
+    taxonomy = parse_taxonomy(__import__("yaml").safe_load(EXAMPLE))
+    texts = [
+        "The courier left my parcel in the rain and I'm still waiting for a refund",
+        "Lovely staff, nothing else to say",
+    ]
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder())
+    assert (scores[0] > 0).tolist() == [True, True, True]  # Refunds implies Billing
+    assert (scores[1] > 0).tolist() == [False, False, False]
+
+
+def test_promote_refuses_duplicates() -> None:
+    taxonomy = Taxonomy((TaxonomyTheme("Delivery"),))
+    assert promote(taxonomy, TaxonomyTheme("Price")).names == ["Delivery", "Price"]
+    with pytest.raises(UsageError, match="already has a theme 'Delivery'"):
+        promote(taxonomy, TaxonomyTheme("Delivery"))

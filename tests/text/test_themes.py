@@ -1,0 +1,77 @@
+"""Theme impact arithmetic, emerging themes and discovery on texts whose themes we know."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advocacy.text.embeddings import default_embedder
+from advocacy.text.themes import class_tfidf, discover_themes, emerging_themes, theme_impact
+
+
+def test_impact_by_hand() -> None:
+    # Mentioning: 9, 10, 3, 7 -> 2 promoters, 1 detractor of 4 -> NPS +25.
+    # Not mentioning: 0, 2, 9, 8, 6, 10 -> 2 promoters, 3 detractors of 6 -> NPS -16.67.
+    nps = np.array([9, 10, 3, 7, 0, 2, 9, 8, 6, 10])
+    mentions = pd.DataFrame({"delivery": [True] * 4 + [False] * 6})
+    [row] = theme_impact(nps, mentions).to_dict("records")
+    assert row["n_mentioning"] == 4
+    assert row["nps_mentioning"] == pytest.approx(25.0)
+    assert row["nps_not"] == pytest.approx(-100 / 6)
+    # With one theme the least-squares effect is exactly the difference in NPS.
+    assert row["effect"] == pytest.approx(25.0 + 100 / 6)
+    assert row["effect_low"] < row["effect"] < row["effect_high"]
+
+
+def test_regression_separates_overlapping_themes() -> None:
+    rng = np.random.default_rng(1)
+    n = 4000
+    price = rng.random(n) < 0.3
+    delivery = rng.random(n) < 0.3
+    # Price costs 40 points of promoter-minus-detractor share; delivery costs nothing.
+    promoter = rng.random(n) < np.where(price, 0.2, 0.5)
+    detractor = ~promoter & (rng.random(n) < np.where(price, 0.5, 0.2 / 0.5))
+    nps = np.where(promoter, 10, np.where(detractor, 0, 8))
+    table = theme_impact(nps, pd.DataFrame({"price": price, "delivery": delivery})).set_index(
+        "theme"
+    )
+    assert table.loc["price", "effect_low"] < -50 < table.loc["price", "effect_high"]
+    assert table.loc["delivery", "effect_low"] < 0 < table.loc["delivery", "effect_high"]
+
+
+def test_emerging_themes_need_a_significant_rise() -> None:
+    current = pd.DataFrame(
+        {"app": [True] * 60 + [False] * 140, "staff": [True] * 20 + [False] * 180}
+    )
+    previous = pd.DataFrame(
+        {"app": [True] * 20 + [False] * 180, "staff": [True] * 22 + [False] * 178}
+    )
+    table = emerging_themes(current, previous).set_index("theme")
+    assert table.loc["app", "change_points"] == pytest.approx(20.0)
+    assert bool(table.loc["app", "emerging"]) and not bool(table.loc["staff", "emerging"])
+
+
+def test_class_tfidf_labels_clusters_by_their_own_words() -> None:
+    texts = ["late delivery again", "delivery was late", "rude staff member", "staff were rude"]
+    labels = class_tfidf(texts, np.array([0, 0, 1, 1]), 2, top=2)
+    assert set(labels[0]) <= {"late", "delivery", "late delivery", "delivery late"}
+    assert "rude" in labels[1] or "staff" in labels[1]
+
+
+def test_discovery_finds_planted_themes() -> None:
+    delivery = [
+        f"my parcel delivery was {w} late, the courier never came"
+        for w in ("very", "so", "really", "again")
+    ]
+    billing = [
+        f"I was charged {w} for one order, refund the payment"
+        for w in ("twice", "double", "again", "wrongly")
+    ]
+    texts = (delivery + billing) * 5
+    themes = discover_themes(
+        texts, default_embedder().embed(texts), n_themes=2, sentiments=["negative"] * 40
+    )
+    groups = [{texts[i][:5] for i in theme.members} for theme in themes]
+    assert sorted(map(sorted, groups)) == [["I was"], ["my pa"]]
+    assert all(theme.size == 20 and theme.sentiment_mix == {"negative": 1.0} for theme in themes)
