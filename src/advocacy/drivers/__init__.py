@@ -1,0 +1,1 @@
+"""Key drivers: relative importance and importance-performance analysis."""

@@ -1,0 +1,105 @@
+"""The per-respondent driver matrix: one row per answer, one column per rated item.
+
+Ratings live in ``response_items`` (long: response, item, kind, value); the outcome lives in
+``responses``. The join, the filter on item kinds and the per-item averaging run in the database
+through Ibis (DuckDB, PostgreSQL or Spark alike); only the small aggregated matrix is pivoted
+wide in pandas for the linear algebra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+import pandas as pd
+
+from advocacy.errors import UsageError
+
+#: Item kinds that describe how a respondent rated the experience (not what they expected).
+PERFORMANCE_KINDS: tuple[str, ...] = ("rating", "perception")
+OUTCOMES: tuple[str, ...] = ("nps", "csat", "ces")
+
+
+def driver_data(
+    responses: Any,
+    items: Any,
+    *,
+    outcome: str = "nps",
+    kinds: Sequence[str] = PERFORMANCE_KINDS,
+    level: str = "item",
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """One row per response: ``response_id``, ``unit``, ``touchpoint``, the outcome, the items.
+
+    Parameters
+    ----------
+    responses, items
+        Ibis tables ``responses`` and ``response_items``.
+    outcome
+        ``nps``, ``csat`` or ``ces``: the column of ``responses`` to explain.
+    kinds
+        Which item kinds count as drivers (default ratings and SERVQUAL perceptions).
+    level
+        ``"item"`` (one driver per item) or ``"dimension"`` (items averaged per dimension).
+    unit
+        Keep only this unit's responses.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The wide matrix; ``frame.attrs["drivers"]`` lists the driver columns.
+    """
+    if outcome not in OUTCOMES:
+        raise UsageError(
+            f"unknown outcome {outcome!r}",
+            value=outcome,
+            parameter="outcome",
+            fix="use one of: " + ", ".join(OUTCOMES),
+        )
+    if level not in ("item", "dimension"):
+        raise UsageError(
+            f"unknown driver level {level!r}",
+            value=level,
+            parameter="level",
+            fix="use 'item' or 'dimension'",
+        )
+    chosen = items.filter(items.kind.isin(list(kinds)) & items.value.notnull())
+    key = chosen.item if level == "item" else chosen.dimension.fill_null(chosen.item)
+    per_item = chosen.group_by([chosen.response_id, key.name("driver")]).aggregate(
+        value=chosen.value.mean()
+    )
+    answers = responses.filter(responses[outcome].notnull())
+    if unit is not None:
+        answers = answers.filter(answers.unit == unit)
+    answers = answers.select("response_id", "unit", "touchpoint", outcome)
+    joined = per_item.join(answers, "response_id")
+    long = joined.to_pandas()
+    if long.empty:
+        frame = pd.DataFrame(columns=["response_id", "unit", "touchpoint", outcome])
+        frame.attrs["drivers"] = []
+        return frame
+    wide = long.pivot_table(
+        index=["response_id", "unit", "touchpoint", outcome],
+        columns="driver",
+        values="value",
+        aggfunc="mean",
+        dropna=False,
+    )
+    drivers = sorted(str(name) for name in wide.columns)
+    frame = wide.reset_index()
+    frame.columns = pd.Index([str(name) for name in frame.columns])
+    frame[outcome] = frame[outcome].astype(float)
+    frame.attrs["drivers"] = drivers
+    return cast(pd.DataFrame, frame)
+
+
+def stated_importance(items: Any, *, level: str = "item") -> pd.DataFrame:
+    """Mean stated importance (items of kind ``importance``) per item or dimension."""
+    chosen = items.filter((items.kind == "importance") & items.value.notnull())
+    key = chosen.item if level == "item" else chosen.dimension.fill_null(chosen.item)
+    frame = (
+        chosen.group_by(key.name("driver"))
+        .aggregate(importance=chosen.value.mean(), n=chosen.count())
+        .to_pandas()
+    )
+    return pd.DataFrame(frame.sort_values("driver").reset_index(drop=True))

@@ -1,0 +1,1 @@
+"""Gaps: expectation vs perception, current vs target, culture and CX maturity."""

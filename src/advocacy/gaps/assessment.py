@@ -1,0 +1,166 @@
+"""The gap assessment of a workspace: each analysis of this layer, fed from the workspace tables.
+
+The functions here only fetch the right Ibis tables and chain the estimators (drivers feed the
+register's impact, SERVQUAL and culture feed its gaps); the ``Workspace`` methods, the CLI
+commands and the report sections all call them, so the three always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advocacy.drivers.ipa import Crosshair, ImportancePerformance, importance_performance
+from advocacy.drivers.relative_importance import relative_importance
+from advocacy.drivers.respondents import driver_data, stated_importance
+from advocacy.errors import UsageError
+from advocacy.gaps.culture import CultureResult, UnitLink, culture_gaps, employee_customer_link
+from advocacy.gaps.register import gap_register
+from advocacy.gaps.servqual import ServqualResult, servqual_gaps
+
+TableSource = Callable[[str], Any]
+_CROSSHAIRS: dict[str, Crosshair] = {"mean": "mean", "median": "median", "midpoint": "midpoint"}
+
+
+def key_drivers(
+    tables: TableSource,
+    *,
+    outcome: str = "nps",
+    level: str = "item",
+    method: str = "lmg",
+    unit: str | None = None,
+    n_bootstrap: int = 200,
+    confidence: float = 0.95,
+    random_state: int | np.random.Generator | None = 0,
+) -> pd.DataFrame:
+    """Relative importance of the rated items (or dimensions) on ``outcome``, per respondent."""
+    data = driver_data(
+        tables("responses"), tables("response_items"), outcome=outcome, level=level, unit=unit
+    )
+    drivers = list(data.attrs["drivers"])
+    if len(drivers) < 2:
+        raise UsageError(
+            "key drivers need at least two rated items joined to answers with an outcome",
+            value=len(drivers),
+            table="response_items",
+            fix="import response-items of kind rating or perception for answers with an NPS",
+        )
+    return relative_importance(
+        data,
+        outcome=outcome,
+        drivers=drivers,
+        method="johnson" if method == "johnson" else "lmg",
+        n_bootstrap=n_bootstrap,
+        confidence=confidence,
+        random_state=random_state,
+    )
+
+
+def ipa(
+    tables: TableSource,
+    *,
+    importance: str = "auto",
+    crosshair: str = "mean",
+    level: str = "item",
+    random_state: int | np.random.Generator | None = 0,
+) -> ImportancePerformance:
+    """Importance-performance quadrants; importance stated (kind ``importance``) or derived.
+
+    ``importance="auto"`` uses stated importance when the workspace has it for the items, and
+    otherwise derives it as each item's LMG share of the NPS R^2.
+    """
+    items = tables("response_items")
+    data = driver_data(tables("responses"), items, level=level)
+    drivers = list(data.attrs["drivers"])
+    performance = pd.DataFrame(
+        {"item": drivers, "performance": [float(data[name].mean()) for name in drivers]}
+    )
+    scale_table = items.filter(items.kind.isin(["rating", "perception"]))
+    bounds = scale_table.aggregate(
+        low=scale_table.scale_min.min(), high=scale_table.scale_max.max()
+    ).to_pandas()
+    low, high = bounds.low.iloc[0], bounds.high.iloc[0]
+    scale = (float(low), float(high)) if pd.notna(low) and pd.notna(high) else None
+    stated = stated_importance(items, level=level)
+    source = importance
+    if importance == "auto":
+        source = "stated" if set(drivers) <= set(stated.driver) and drivers else "derived"
+    if source == "stated":
+        weights = stated.rename(columns={"driver": "item"})[["item", "importance"]]
+    else:
+        derived = key_drivers(tables, level=level, n_bootstrap=0, random_state=random_state)
+        weights = derived.rename(columns={"driver": "item", "share": "importance"})
+        weights = weights[["item", "importance"]]
+    frame = performance.merge(weights, on="item", how="inner")
+    return importance_performance(
+        frame,
+        crosshair=_CROSSHAIRS.get(crosshair, "mean"),
+        scale=scale,
+        importance_source=source,
+    )
+
+
+def servqual(tables: TableSource, *, confidence: float = 0.95) -> ServqualResult:
+    """SERVQUAL gaps from the workspace's expectation and perception ratings."""
+    items = tables("response_items")
+    return servqual_gaps(
+        items.filter(items.kind.isin(["expectation", "perception", "importance"])),
+        confidence=confidence,
+    )
+
+
+def culture(tables: TableSource, *, min_group: int = 5, confidence: float = 0.95) -> CultureResult:
+    """Culture gaps and eNPS by unit, small units suppressed."""
+    return culture_gaps(
+        tables("employee_responses"),
+        tables("employee_response_items"),
+        min_group=min_group,
+        confidence=confidence,
+    )
+
+
+def culture_link(
+    tables: TableSource, *, predictor: str = "enps", min_group: int = 5, confidence: float = 0.95
+) -> UnitLink:
+    """The unit-level link between employee results and customer NPS."""
+    return employee_customer_link(
+        tables("employee_responses"),
+        tables("employee_response_items"),
+        tables("responses"),
+        predictor=predictor,
+        min_group=min_group,
+        confidence=confidence,
+    )
+
+
+def _has_rows(tables: TableSource, name: str, where: Any = None) -> bool:
+    table = tables(name)
+    if where is not None:
+        table = table.filter(where(table))
+    return bool(table.count().to_pandas() > 0)
+
+
+def register(
+    tables: TableSource, *, confidence: float = 0.95, random_state: int | None = 0
+) -> pd.DataFrame:
+    """The gap register: targets, SERVQUAL dimensions and culture attributes, by priority."""
+    quality = None
+    shares: dict[str, float] = {}
+    if _has_rows(tables, "response_items", lambda t: t.kind == "expectation"):
+        quality = servqual(tables, confidence=confidence)
+        try:
+            drivers = key_drivers(
+                tables, level="dimension", n_bootstrap=0, random_state=random_state
+            )
+            shares = dict(zip(drivers.driver.astype(str), drivers.share.astype(float), strict=True))
+        except UsageError:
+            shares = {}
+    people = None
+    if _has_rows(tables, "employee_response_items"):
+        people = culture(tables, confidence=confidence)
+    return gap_register(
+        tables, servqual=quality, culture=people, driver_shares=shares, confidence=confidence
+    )

@@ -1,0 +1,235 @@
+"""The gap register: every gap in one list, ranked by a priority anyone can recompute.
+
+Gaps come from targets (current vs desired), SERVQUAL dimensions (perception vs expectation)
+and culture attributes (current vs desired). Each gets
+
+- ``gap_size``: the shortfall as a share of its scale's range (0-1), so gaps on 1-7 ratings,
+  1-10 culture scores and -100..100 NPS are comparable;
+- ``impact`` (0-1): for a customer-rated dimension its LMG share of NPS's R^2 relative to the
+  strongest driver (1 = the strongest); 1 for a target on a customer outcome (NPS, CSAT, CES);
+  ``INDIRECT_IMPACT`` (0.5) for employee measures, which reach customers only through service;
+- ``effort`` (1-5) and the ``resources`` it needs (expertise, experience, time, objectivity,
+  money) from the rule table ``EFFORT_RULES`` below, which a user may override;
+
+and ``priority = 100 x impact x gap_size / effort``. A gap with effort 1-2 is a **quick win**;
+3-5 is a **larger challenge**. ``root_causes`` names the touchpoints in the gap's scope whose
+customers are least likely to recommend, so each gap points at where it is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advocacy.gaps.targets import parse_scope, target_gaps
+from advocacy.metrics.scores import nps
+
+TableSource = Callable[[str], Any]
+RESOURCES = ("expertise", "experience", "time", "objectivity", "money")
+INDIRECT_IMPACT = 0.5
+QUICK_WIN_EFFORT = 2
+
+#: subject -> (effort 1-5, resources). Keys are SERVQUAL dimensions, culture attributes and
+#: target metrics; ``default`` covers the rest. Written down so every priority can be checked.
+EFFORT_RULES: dict[str, tuple[int, tuple[str, ...]]] = {
+    "tangibles": (3, ("money", "time")),
+    "reliability": (4, ("expertise", "time", "objectivity")),
+    "responsiveness": (2, ("time", "experience")),
+    "assurance": (3, ("expertise", "experience")),
+    "empathy": (2, ("experience", "time")),
+    "Clear vision and achievable mission": (2, ("objectivity", "time")),
+    "Leaders who inspire": (4, ("experience", "objectivity", "time")),
+    "Supervisors who coach rather than manage": (3, ("expertise", "experience", "time")),
+    "Employees working from their strengths": (3, ("expertise", "time")),
+    "Engaged workforce aligned to purpose": (4, ("experience", "time", "objectivity")),
+    "Job-specific training": (2, ("expertise", "money", "time")),
+    "Career paths": (4, ("expertise", "money", "time")),
+    "Rewards and recognition": (2, ("money", "objectivity")),
+    "Customers who become advocates": (3, ("expertise", "time")),
+    "nps": (4, ("expertise", "objectivity", "time", "money")),
+    "csat": (3, ("expertise", "time")),
+    "ces": (3, ("expertise", "time", "money")),
+    "enps": (4, ("experience", "objectivity", "time")),
+    "default": (3, ("expertise", "time")),
+}
+
+
+def _rule(
+    subject: str, rules: Mapping[str, tuple[int, tuple[str, ...]]]
+) -> tuple[int, tuple[str, ...]]:
+    key = subject.split(":", 1)[-1]
+    return rules.get(key, rules.get(subject, rules["default"]))
+
+
+def _worst_culture_units(culture: Any) -> dict[str, list[str]]:
+    """attribute (and ``enps``) -> the shown unit with the widest gap (lowest eNPS)."""
+    if culture is None or culture.units.empty:
+        return {}
+    links: dict[str, list[str]] = {}
+    for attribute, group in culture.units.groupby("attribute"):
+        worst = group.sort_values("gap", ascending=False).iloc[0]
+        links[str(attribute)] = [f"unit {worst.unit} (gap {worst.gap:.1f})"]
+    units = culture.enps[culture.enps.unit != "all"]
+    if not units.empty:
+        worst = units.sort_values("enps").iloc[0]
+        links["enps"] = [f"unit {worst.unit} (eNPS {worst.enps:.0f})"]
+    return links
+
+
+def root_causes(responses: Any, scope: str | None, *, top: int = 2, min_n: int = 10) -> list[str]:
+    """The ``top`` touchpoints in ``scope`` with the lowest NPS (at least ``min_n`` answers)."""
+    table = responses.filter(responses.nps.notnull() & responses.touchpoint.notnull())
+    for key, value in parse_scope(scope).items():
+        if key in table.columns:
+            table = table.filter(table[key] == value)
+    frame = table.select("touchpoint", "nps").to_pandas()
+    scored = []
+    for touchpoint, group in frame.groupby("touchpoint"):
+        if len(group) >= min_n:
+            scored.append(
+                (nps(group.nps.to_numpy(dtype=np.float64)).score, str(touchpoint), len(group))
+            )
+    scored.sort()
+    return [f"{name} (NPS {score:.0f}, n={n})" for score, name, n in scored[:top]]
+
+
+def weakest_units(items: Any, responses: Any, subject: str, *, top: int = 2) -> list[str]:
+    """Units whose customers rate a dimension or item lowest (perception minus expectation)."""
+    chosen = items.filter((items.dimension == subject) | (items.item == subject))
+    chosen = chosen.filter(chosen.kind.isin(["perception", "expectation", "rating"]))
+    signed = chosen.kind.cases(("expectation", -1.0), else_=1.0) * chosen.value
+    joined = chosen.mutate(signed=signed).join(
+        responses.select("response_id", "unit").filter(responses.unit.notnull()), "response_id"
+    )
+    frame = joined.group_by(["unit", "kind"]).aggregate(mean=joined.signed.mean()).to_pandas()
+    if frame.empty:
+        return []
+    per_unit = frame.groupby("unit")["mean"].sum().sort_values()
+    return [f"unit {unit} ({value:+.2f})" for unit, value in per_unit.head(top).items()]
+
+
+def gap_register(
+    tables: TableSource,
+    *,
+    servqual: Any = None,
+    culture: Any = None,
+    driver_shares: Mapping[str, float] | None = None,
+    rules: Mapping[str, tuple[int, tuple[str, ...]]] = EFFORT_RULES,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Every gap in one frame, highest priority first.
+
+    Parameters
+    ----------
+    tables
+        A function returning the Ibis table of a name (``Workspace.table``).
+    servqual, culture
+        Results of :func:`~advocacy.gaps.servqual.servqual_gaps` and
+        :func:`~advocacy.gaps.culture.culture_gaps` (left out when None).
+    driver_shares
+        Share of NPS's R^2 per SERVQUAL dimension (from ``relative_importance``).
+    rules
+        Effort and resources per subject (see ``EFFORT_RULES``).
+    confidence
+        Confidence level of the target intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        rank, source, subject, scope, current, desired, gap, gap_low, gap_high, gap_size,
+        impact, impact_basis, effort, priority, class, resources, root_causes.
+    """
+    rows: list[dict[str, Any]] = []
+    for target in target_gaps(tables, confidence=confidence).to_dict("records"):
+        if pd.isna(target["gap"]) or target["gap"] <= 0:
+            continue
+        outcome = str(target["metric"]) in ("nps", "csat", "ces")
+        rows.append(
+            {
+                "source": "target",
+                "subject": target["metric"],
+                "scope": target["scope"],
+                "current": target["current"],
+                "desired": target["desired"],
+                "gap": target["gap"],
+                "gap_low": target["gap_low"],
+                "gap_high": target["gap_high"],
+                "gap_size": target["gap_size"],
+                "impact": 1.0 if outcome else INDIRECT_IMPACT,
+                "impact_basis": "customer outcome" if outcome else "indirect (assumed 0.5)",
+            }
+        )
+    if servqual is not None:
+        shares = dict(driver_shares or {})
+        strongest = max(shares.values()) if shares else 0.0
+        for dimension in servqual.dimensions.itertuples():
+            if dimension.gap >= 0:
+                continue
+            share = shares.get(str(dimension.dimension))
+            impact = share / strongest if share is not None and strongest > 0 else INDIRECT_IMPACT
+            rows.append(
+                {
+                    "source": "servqual",
+                    "subject": dimension.dimension,
+                    "scope": "all",
+                    "current": dimension.perception,
+                    "desired": dimension.expectation,
+                    "gap": -dimension.gap,
+                    "gap_low": -dimension.ci_high,
+                    "gap_high": -dimension.ci_low,
+                    "gap_size": -dimension.gap / 6.0,
+                    "impact": impact,
+                    "impact_basis": "LMG share of NPS R^2 vs strongest driver"
+                    if share is not None
+                    else "indirect (assumed 0.5)",
+                }
+            )
+    if culture is not None and not culture.items.empty:
+        for item in culture.items.itertuples():
+            if item.gap <= 0:
+                continue
+            rows.append(
+                {
+                    "source": "culture",
+                    "subject": item.attribute,
+                    "scope": "all",
+                    "current": item.current,
+                    "desired": item.desired,
+                    "gap": item.gap,
+                    "gap_low": item.ci_low,
+                    "gap_high": item.ci_high,
+                    "gap_size": item.gap / 9.0,
+                    "impact": INDIRECT_IMPACT,
+                    "impact_basis": "indirect (assumed 0.5)",
+                }
+            )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    efforts = [_rule(str(subject), rules) for subject in frame.subject]
+    frame["effort"] = [effort for effort, _ in efforts]
+    frame["resources"] = [", ".join(resources) for _, resources in efforts]
+    frame["priority"] = 100.0 * frame.impact * frame.gap_size / frame.effort
+    frame["class"] = np.where(frame.effort <= QUICK_WIN_EFFORT, "quick win", "larger challenge")
+    responses = tables("responses")
+    items = tables("response_items")
+    worst_culture = _worst_culture_units(culture)
+    causes = []
+    for row in frame.itertuples():
+        subject = str(row.subject)
+        if row.source == "servqual" or subject.startswith("item:"):
+            links = weakest_units(items, responses, subject.split(":", 1)[-1])
+        elif row.source == "culture" or subject.startswith("culture:") or subject == "enps":
+            # Culture gaps are made inside units, not at customer touchpoints.
+            causes.append("; ".join(worst_culture.get(subject.split(":", 1)[-1], [])))
+            continue
+        else:
+            links = []
+        causes.append("; ".join([*links, *root_causes(responses, str(row.scope))]))
+    frame["root_causes"] = causes
+    frame = frame.sort_values("priority", ascending=False, kind="stable").reset_index(drop=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame

@@ -1,0 +1,261 @@
+"""``advocacy drivers|ipa|servqual|gaps|culture|maturity``: which gaps matter, and how much.
+
+Each command calls one Workspace method (or, for ``maturity``, one library function on a file)
+and renders its frame; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+import advocacy
+from advocacy.errors import UsageError
+from advocacy.gaps.maturity import read_maturity_answers, score_maturity, write_maturity_template
+from advocacy.gaps.servqual import servqual_items
+from advocacy.present.cli.app import app, console
+from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.output import emit_rows
+
+
+class Method(StrEnum):
+    lmg = "lmg"
+    johnson = "johnson"
+
+
+class Level(StrEnum):
+    item = "item"
+    dimension = "dimension"
+
+
+class Crosshair(StrEnum):
+    mean = "mean"
+    median = "median"
+    midpoint = "midpoint"
+
+
+class Importance(StrEnum):
+    auto = "auto"
+    stated = "stated"
+    derived = "derived"
+
+
+def _records(frame: pd.DataFrame, digits: int = 4) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for record in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
+        row: dict[str, Any] = {}
+        for key, value in record.items():
+            if isinstance(value, float) and not math.isnan(value):
+                value = round(value, digits)
+            row[str(key)] = value
+        rows.append(row)
+    return rows
+
+
+def _note(output: OutputFormat, text: str) -> None:
+    if output is OutputFormat.table:
+        console.print(text, highlight=False)
+
+
+@app.command("drivers")
+def drivers_command(
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+    outcome: Annotated[str, typer.Option("--outcome", help="nps, csat or ces.")] = "nps",
+    method: Annotated[Method, typer.Option("--method", help="lmg or johnson.")] = Method.lmg,
+    level: Annotated[Level, typer.Option("--level", help="Drivers per item or dimension.")] = (
+        Level.item
+    ),
+    unit: Annotated[str | None, typer.Option("--unit", help="Only this unit's answers.")] = None,
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for intervals.")
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")] = 0,
+) -> None:
+    """Key drivers: each rated item's share of the outcome's R^2 (LMG or Johnson)."""
+    with advocacy.open(db) as ws:
+        frame = ws.drivers(
+            outcome=outcome,
+            level=level.value,
+            method=method.value,
+            unit=unit,
+            n_bootstrap=bootstrap,
+            random_state=seed,
+        )
+    emit_rows(_records(frame), output, title=f"Key drivers of {outcome} ({method.value})")
+    _note(output, f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']}")
+
+
+@app.command("ipa")
+def ipa_command(
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+    importance: Annotated[
+        Importance, typer.Option("--importance", help="Stated, derived (LMG) or auto.")
+    ] = Importance.auto,
+    crosshair: Annotated[
+        Crosshair,
+        typer.Option("--crosshair", help="Where to split: data mean, median or scale midpoint."),
+    ] = Crosshair.mean,
+    level: Annotated[Level, typer.Option("--level", help="Per item or dimension.")] = Level.item,
+) -> None:
+    """Importance-performance quadrants (points on a crosshair count as high)."""
+    with advocacy.open(db) as ws:
+        result = ws.ipa(importance=importance.value, crosshair=crosshair.value, level=level.value)
+    emit_rows(_records(result.frame), output, title="Importance-performance analysis")
+    _note(
+        output,
+        f"crosshairs ({result.crosshair}): importance {result.importance_crosshair:.3f}, "
+        f"performance {result.performance_crosshair:.2f}; {result.tie_rule}",
+    )
+
+
+@app.command("servqual")
+def servqual_command(
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+    items: Annotated[bool, typer.Option("--items", help="Show item gaps, not dimensions.")] = False,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", help="Write the 22-item instrument as CSV to this file."),
+    ] = None,
+) -> None:
+    """SERVQUAL gaps (perception - expectation) by dimension or item, and overall."""
+    if template is not None:
+        servqual_items().to_csv(template, index=False)
+        console.print(f"wrote the 22-item SERVQUAL instrument to {template}")
+        return
+    with advocacy.open(db) as ws:
+        result = ws.servqual()
+    if items:
+        emit_rows(_records(result.items), output, title="SERVQUAL item gaps")
+        return
+    if output is OutputFormat.table:
+        emit_rows(_records(result.dimensions), output, title="SERVQUAL dimension gaps")
+        emit_rows(_records(result.overall), output, title="Overall")
+        return
+    rows = [{"level": "dimension", **row} for row in _records(result.dimensions)]
+    rows += [
+        {"level": "overall", "dimension": row.pop("measure"), **row}
+        for row in _records(result.overall)
+    ]
+    columns = [
+        "level",
+        "dimension",
+        "items",
+        "expectation",
+        "perception",
+        "gap",
+        "ci_low",
+        "ci_high",
+        "n",
+        "weight",
+    ]
+    emit_rows(rows, output, columns=columns)
+
+
+@app.command("gaps")
+def gaps_command(
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Only the top N gaps.")] = None,
+) -> None:
+    """The gap register: every gap ranked by priority = 100 x impact x gap size / effort."""
+    with advocacy.open(db) as ws:
+        frame = ws.gaps(top=top)
+    if frame.empty:
+        raise UsageError(
+            "no gaps found", fix="import targets, SERVQUAL ratings or a culture survey first"
+        )
+    if output is not OutputFormat.table:
+        emit_rows(_records(frame, 3), output, columns=list(frame.columns))
+        return
+    columns = [
+        "rank",
+        "subject",
+        "scope",
+        "current",
+        "desired",
+        "priority",
+        "class",
+        "effort",
+        "resources",
+    ]
+    emit_rows(_records(frame, 2), output, title="Gap register", columns=columns)
+    for row in frame.itertuples():
+        if row.root_causes:
+            console.print(f"{row.rank}. {row.subject}: {row.root_causes}", highlight=False)
+    console.print(
+        "priority = 100 x impact x gap size / effort; effort 1-2 = quick win", highlight=False
+    )
+
+
+@app.command("culture")
+def culture_command(
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+    by_unit: Annotated[bool, typer.Option("--by-unit", help="Gaps per unit.")] = False,
+    link: Annotated[
+        bool, typer.Option("--link", help="Unit-level link of eNPS with customer NPS.")
+    ] = False,
+    min_group: Annotated[
+        int, typer.Option("--min-group", min=5, help="Hide units with fewer respondents.")
+    ] = 5,
+) -> None:
+    """Culture gaps (desired - current), eNPS by unit, and the link to customer NPS."""
+    with advocacy.open(db) as ws:
+        if link:
+            result = ws.culture_link(min_group=min_group)
+            emit_rows(_records(result.units), output, title="Units: employees and customers")
+            _note(
+                output,
+                f"{result.n_units} units: r = {result.correlation:.2f} "
+                f"[{result.correlation_ci[0]:.2f}, {result.correlation_ci[1]:.2f}], slope "
+                f"{result.slope:.2f} NPS points per eNPS point [{result.slope_ci[0]:.2f}, "
+                f"{result.slope_ci[1]:.2f}]. " + " ".join(result.notes),
+            )
+            return
+        culture = ws.culture(min_group=min_group)
+    if by_unit:
+        emit_rows(_records(culture.units), output, title="Culture gaps by unit")
+    else:
+        emit_rows(_records(culture.items), output, title="Culture gaps")
+        if output is OutputFormat.table:
+            emit_rows(_records(culture.enps), output, title="eNPS by unit")
+    _note(
+        output,
+        f"{culture.respondents} respondents; {culture.suppressed_units} units with fewer than "
+        f"{culture.min_group} respondents not shown",
+    )
+
+
+@app.command("maturity")
+def maturity_command(
+    answers: Annotated[
+        Path | None, typer.Argument(help="The filled-in questionnaire (CSV).", exists=True)
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Write the questionnaire to fill in.")
+    ] = None,
+) -> None:
+    """Score the CX maturity questionnaire into a profile naming the weakest areas."""
+    if template is not None:
+        write_maturity_template(template)
+        console.print(f"wrote the questionnaire to {template}: fill in the score column (1-5)")
+        return
+    if answers is None:
+        raise UsageError(
+            "give the filled-in questionnaire", fix="advocacy maturity --template FILE first"
+        )
+    profile = score_maturity(read_maturity_answers(answers))
+    emit_rows(_records(profile.areas, 2), output, title="CX maturity profile")
+    _note(
+        output,
+        f"overall {profile.overall:.2f} ({profile.level}); weakest: {', '.join(profile.weakest)}",
+    )

@@ -1,0 +1,112 @@
+"""``advocacy drivers|ipa|servqual|gaps|culture|maturity`` through the CLI runner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from advocacy.present.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from gaps.data import workspace_with_gaps
+
+    folder = tmp_path_factory.mktemp("gaps-cli")
+    path = str(folder / "workspace.duckdb")
+    workspace_with_gaps(path, folder).close()
+    return path
+
+
+def invoke(*args: str) -> str:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_drivers_json(db: str) -> None:
+    rows = json.loads(invoke("drivers", "--db", db, "--format", "json", "--bootstrap", "20"))
+    assert list(rows[0]) == ["driver", "raw_weight", "share", "ci_low", "ci_high", "rank"]
+    assert rows[0]["driver"] == "speed" and rows[0]["rank"] == 1
+    assert sum(row["share"] for row in rows) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_drivers_johnson_by_dimension_csv(db: str) -> None:
+    text = invoke(
+        "drivers",
+        "--db",
+        db,
+        "--format",
+        "csv",
+        "--method",
+        "johnson",
+        "--level",
+        "dimension",
+        "--bootstrap",
+        "0",
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["driver"] for row in rows} == {
+        "responsiveness",
+        "value",
+        "reliability",
+        "tangibles",
+    }
+
+
+def test_ipa_table_states_crosshairs_and_tie_rule(db: str) -> None:
+    text = invoke("ipa", "--db", db, "--crosshair", "median")
+    assert "Importance-performance analysis" in text
+    assert "crosshairs (median)" in text and "counts as high (>=)" in text
+
+
+def test_servqual_csv_and_template(db: str, tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(invoke("servqual", "--db", db, "--format", "csv"))))
+    assert [row["level"] for row in rows].count("overall") == 2
+    assert {row["dimension"] for row in rows} >= {"reliability", "unweighted", "item mean"}
+    invoke("servqual", "--template", str(tmp_path / "servqual.csv"))
+    assert len((tmp_path / "servqual.csv").read_text().splitlines()) == 23
+
+
+def test_gaps_top(db: str) -> None:
+    rows = json.loads(invoke("gaps", "--db", db, "--top", "3", "--format", "json"))
+    assert [row["rank"] for row in rows] == [1, 2, 3]
+    assert {"priority", "effort", "class", "resources", "root_causes"} <= set(rows[0])
+    text = invoke("gaps", "--db", db, "--top", "2")
+    assert "Gap register" in text and "priority = 100 x impact x gap size / effort" in text
+
+
+def test_culture_views(db: str) -> None:
+    rows = json.loads(invoke("culture", "--db", db, "--by-unit", "--format", "json"))
+    assert {row["unit"] for row in rows} == {"North", "South"}  # East (4) suppressed
+    text = invoke("culture", "--db", db)
+    assert "1 units with fewer than 5 respondents not shown" in text
+    link = json.loads(invoke("culture", "--db", db, "--link", "--format", "json"))
+    assert [row["unit"] for row in link] == ["North", "South"]
+
+
+def test_maturity_template_and_scoring(tmp_path: Path) -> None:
+    template = tmp_path / "maturity.csv"
+    invoke("maturity", "--template", str(template))
+    lines = template.read_text().splitlines()
+    filled = [lines[0]] + [
+        line + ("2" if "acting" in line.split(",")[0] else "4") for line in lines[1:]
+    ]
+    template.write_text("\n".join(filled) + "\n")
+    rows = json.loads(invoke("maturity", str(template), "--format", "json"))
+    assert {row["area"]: row["score"] for row in rows}["acting"] == 2
+    assert "weakest: Acting on what is heard" in invoke("maturity", str(template))
+
+
+def test_maturity_without_answers_is_a_usage_error() -> None:
+    from advocacy.errors import UsageError
+
+    result = runner.invoke(app, ["maturity"])
+    assert isinstance(result.exception, UsageError)
