@@ -1,0 +1,197 @@
+"""``advocacy advocates ladder|say-do|silent-promoters|fans|behaviour`` and ``advocacy referrals``.
+
+Thin layers over the Workspace methods of the same names; this module parses options and
+renders rows.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+import advocacy
+from advocacy.advocates.evidence import LadderRules
+from advocacy.advocates.ladder import ladder_counts
+from advocacy.advocates.referrals import earned_growth, referral_summary, referral_value_by_referrer
+from advocacy.present.cli.app import app, console
+from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.output import emit_object, emit_rows
+
+advocates_app = typer.Typer(
+    help="Who advocates in deeds: the ladder, the say-do gap, silent promoters, fans-to-be.",
+    no_args_is_help=True,
+)
+app.add_typer(advocates_app, name="advocates")
+
+
+class Period(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Date the ladder describes; default latest evidence.")
+]
+WindowOption = Annotated[
+    int, typer.Option("--window-days", help="How far back referrals and reviews count.")
+]
+LimitOption = Annotated[int, typer.Option("--limit", help="Rows to show in a table.")]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    rows = []
+    for record in clean.to_dict(orient="records"):
+        row = {}
+        for key, value in record.items():
+            if isinstance(value, pd.Timestamp):
+                value = value.isoformat()
+            elif isinstance(value, float) and not math.isnan(value):
+                value = round(value, 4)
+            row[str(key)] = value
+        rows.append(row)
+    return rows
+
+
+def _rules(window_days: int, no_reviews: bool) -> LadderRules:
+    return LadderRules(window_days=window_days, count_reviews=not no_reviews)
+
+
+@advocates_app.command("ladder")
+def ladder(
+    customers: Annotated[
+        bool, typer.Option("--customers", help="List every customer, not the counts per rung.")
+    ] = False,
+    as_of: AsOfOption = None,
+    window_days: WindowOption = 365,
+    no_reviews: Annotated[
+        bool, typer.Option("--no-reviews", help="Count only referrals as advocacy.")
+    ] = False,
+    limit: LimitOption = 50,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Customers per rung of the advocacy ladder (or each customer with the reason)."""
+    with advocacy.open(db) as ws:
+        frame = ws.advocacy_ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
+    if not customers:
+        emit_rows(_records(ladder_counts(frame)), output, title="Advocacy ladder")
+        return
+    shown = frame.head(limit) if output is OutputFormat.table else frame
+    emit_rows(_records(shown), output, title="Advocacy ladder by customer")
+
+
+@advocates_app.command("say-do")
+def say_do(
+    by: Annotated[
+        str | None, typer.Option("--by", help="Slice: a responses column or segment/region.")
+    ] = None,
+    period: Annotated[Period | None, typer.Option("--period", help="Group by period.")] = None,
+    window_days: Annotated[
+        int, typer.Option("--window-days", help="Days after the answer that a deed counts.")
+    ] = 90,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Share of promoter answers followed by a referral or positive review, with intervals."""
+    with advocacy.open(db) as ws:
+        frame = ws.say_do_gap(
+            by=by, period=period.value if period else None, window_days=window_days, as_of=as_of
+        )
+    emit_rows(_records(frame), output, title=f"Say-do gap ({window_days}-day window)")
+
+
+@advocates_app.command("silent-promoters")
+def silent(
+    as_of: AsOfOption = None,
+    window_days: WindowOption = 365,
+    limit: LimitOption = 50,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Promoters who have not referred anyone or reviewed us: ready to be asked."""
+    with advocacy.open(db) as ws:
+        frame = ws.silent_promoters(as_of=as_of, rules=LadderRules(window_days=window_days))
+    if output is OutputFormat.table:
+        brief = frame.head(limit).assign(answered=frame["responded_at"].dt.date)
+        columns = [c for c in ("customer_id", "name", "segment", "nps", "answered") if c in brief]
+        emit_rows(_records(brief[columns]), output, title=f"Silent promoters ({len(frame)})")
+        return
+    emit_rows(_records(frame), output, title=f"Silent promoters ({len(frame)})")
+
+
+@advocates_app.command("fans")
+def fans(
+    horizon_days: Annotated[
+        int, typer.Option("--horizon-days", help="Days ahead the model predicts advocacy.")
+    ] = 90,
+    as_of: AsOfOption = None,
+    limit: LimitOption = 50,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Non-advocates most likely to become advocates, with their top reasons."""
+    with advocacy.open(db) as ws:
+        result = ws.fans_to_be(horizon_days=horizon_days, as_of=as_of)
+    shown = result.scores.head(limit) if output is OutputFormat.table else result.scores
+    if output is OutputFormat.table:
+        console.print(
+            f"held-out AUC {result.auc:.3f}, top-decile lift {result.top_decile_lift:.2f}x "
+            f"(base rate {result.base_rate:.1%}, {result.n_test} customers)",
+            highlight=False,
+        )
+    emit_rows(_records(shown), output, title="Fans-to-be")
+
+
+@advocates_app.command("behaviour")
+def behaviour(
+    window_days: Annotated[
+        int, typer.Option("--window-days", help="Days after the answer that behaviour counts.")
+    ] = 180,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Retention, repeat purchase, referral rate and spend of promoters, passives, detractors."""
+    with advocacy.open(db) as ws:
+        frame = ws.behaviour_by_band(window_days=window_days, as_of=as_of)
+    emit_rows(_records(frame), output, title="What each NPS band goes on to do")
+
+
+@app.command("referrals")
+def referrals(
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Group by a referral column (channel, referrer_id, ...)."),
+    ] = None,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="List referrals with fraud signals instead.")
+    ] = False,
+    limit: LimitOption = 50,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Referral conversion, value of referred customers, fraud signals and earned growth."""
+    with advocacy.open(db) as ws:
+        attributed = ws.referrals()
+        growth = earned_growth(attributed, ws.table("transactions"))
+    if flagged:
+        emit_rows(_records(attributed[attributed["fraud_signals"] != ""]), output, title="Flagged")
+        return
+    if by == "referrer" or by == "referrer_id":
+        frame = referral_value_by_referrer(attributed)
+    else:
+        frame = referral_summary(attributed, by=by)
+    shown = frame.head(limit) if output is OutputFormat.table else frame
+    if output is OutputFormat.json:
+        emit_object({"rows": _records(shown), "earned_growth": growth}, output)
+        return
+    emit_rows(_records(shown), output, title="Referrals")
+    if output is OutputFormat.table:
+        emit_object(growth, output, title="Earned growth")

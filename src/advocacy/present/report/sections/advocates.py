@@ -1,0 +1,244 @@
+"""The report's advocates section: the ladder, the say-do gap, referral value, fans-to-be, slipping.
+
+Every part comes from one library call on the workspace; a part whose data is missing says so
+in a note instead of failing the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import altair as alt
+from markupsafe import Markup
+
+from advocacy.advocates.referrals import earned_growth, referral_value_by_referrer
+from advocacy.errors import AdvocacyError
+from advocacy.present.report.section import ReportScope, Section, chart_svg, table_html
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
+
+TITLE = "Advocates in deeds"
+
+
+def _as_of(scope: ReportScope) -> Any:
+    if scope.until is None:
+        return None
+    return dt.datetime.combine(scope.until, dt.time(23, 59, 59), tzinfo=dt.UTC)
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _percent(value: float) -> str:
+    return "-" if value != value else f"{100 * value:.0f}%"
+
+
+def _ladder(ws: Workspace, scope: ReportScope) -> Markup:
+    from advocacy.advocates.ladder import ladder_counts
+
+    counts = ladder_counts(ws.advocacy_ladder(as_of=_as_of(scope)))
+    chart = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("customers:Q", title="Customers"),
+            y=alt.Y("rung:N", sort=list(counts["rung"]), title=None),
+            color=alt.Color("rung:N", legend=None),
+            tooltip=["rung", "customers", "at_risk"],
+        )
+        .properties(width=420, height=160)
+    )
+    rows = _records(counts.assign(share=counts["share"].map(_percent)))
+    return (
+        Markup("<h3>The advocacy ladder</h3>")
+        + chart_svg(chart, label="Customers on each rung of the advocacy ladder")
+        + table_html(
+            rows,
+            [
+                ("rung", "Rung"),
+                ("customers", "Customers"),
+                ("share", "Share"),
+                ("at_risk", "At risk"),
+            ],
+        )
+    )
+
+
+def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
+    overall = ws.say_do_gap(as_of=_as_of(scope))
+    if overall.empty or int(overall["promoters"].sum()) == 0:
+        return Markup("<p class='note'>No promoter answers by known customers yet.</p>")
+    row = overall.iloc[0]
+    by_unit = ws.say_do_gap(by="unit", as_of=_as_of(scope))
+    if scope.unit is not None:
+        by_unit = by_unit[by_unit["unit"] == scope.unit]
+    silent = ws.silent_promoters(as_of=_as_of(scope))
+    text = Markup(
+        "<h3>The say-do gap</h3><p>Of {n:,} promoter answers, {share} were followed by a "
+        "referral or a positive review within 90 days (95% interval {low} to {high}): "
+        "<strong>{gap}</strong> of promoters did not act. {silent:,} promoters have not referred "
+        "or reviewed in the last year and are ready to be asked.</p>"
+    ).format(
+        n=int(row["promoters"]),
+        share=_percent(row["say_do"]),
+        low=_percent(row["low"]),
+        high=_percent(row["high"]),
+        gap=_percent(row["gap"]),
+        silent=len(silent),
+    )
+    rows = [
+        {
+            **r,
+            "say_do": _percent(r["say_do"]),
+            "interval": f"{_percent(r['low'])}-{_percent(r['high'])}",
+        }
+        for r in _records(by_unit)
+    ]
+    return text + table_html(
+        rows,
+        [
+            ("unit", "Unit"),
+            ("promoters", "Promoter answers"),
+            ("advocated", "Acted"),
+            ("say_do", "Say-do"),
+            ("interval", "95% interval"),
+        ],
+    )
+
+
+def _referrals(ws: Workspace) -> Markup:
+    attributed = ws.referrals()
+    if attributed.empty:
+        return Markup(
+            "<p class='note'>No referrals imported (advocacy import FILE --kind referrals).</p>"
+        )
+    growth = earned_growth(attributed, ws.table("transactions"))
+    top = referral_value_by_referrer(attributed).head(5)
+    converted = int(attributed["converted"].sum())
+    flagged = int((attributed["fraud_signals"] != "").sum())
+    value = attributed.loc[attributed["converted"], "referral_value"]
+    text = Markup(
+        "<h3>Referral value</h3><p>{n:,} referrals brought {c:,} customers ({rate}); a referred "
+        "customer has been worth {mean:,.0f} on average so far. Referred customers earned "
+        "<strong>{earned}</strong> of new customers' revenue (earned growth). {flagged:,} "
+        "referrals carry a fraud signal (self-referral, shared contact, burst).</p>"
+    ).format(
+        n=len(attributed),
+        c=converted,
+        rate=_percent(converted / max(len(attributed), 1)),
+        mean=float(value.mean()) if len(value) else 0.0,
+        earned=_percent(growth["earned_growth"]),
+        flagged=flagged,
+    )
+    return text + table_html(
+        _records(top),
+        [
+            ("referrer_id", "Top referrer"),
+            ("referrals", "Referrals"),
+            ("converted", "Converted"),
+            ("referral_value", "Referral value"),
+        ],
+    )
+
+
+def _behaviour(ws: Workspace, scope: ReportScope) -> Markup:
+    table = ws.behaviour_by_band(as_of=_as_of(scope))
+    wide = table.pivot(index="band", columns="outcome", values="value").reindex(
+        ["promoter", "passive", "detractor"]
+    )
+    rows = [
+        {
+            "band": band,
+            "retention": _percent(values["retention"]),
+            "repeat": _percent(values["repeat_purchase"]),
+            "referral": _percent(values["referral"]),
+            "spend": values["spend"],
+        }
+        for band, values in wide.iterrows()
+    ]
+    return Markup(
+        "<h3>What advocacy is worth</h3><p>Within 180 days of answering, by NPS band "
+        "(intervals in <code>advocacy advocates behaviour</code>):</p>"
+    ) + table_html(
+        rows,
+        [
+            ("band", "Band"),
+            ("retention", "Bought again"),
+            ("repeat", "Bought twice or more"),
+            ("referral", "Referred"),
+            ("spend", "Mean spend"),
+        ],
+    )
+
+
+def _fans(ws: Workspace, scope: ReportScope) -> Markup:
+    result = ws.fans_to_be(as_of=_as_of(scope))
+    top = result.scores.head(10)
+    return Markup(
+        "<h3>Fans-to-be</h3><p>Customers not yet advocating, most likely to start. Checked on "
+        "held-out time: AUC {auc:.2f}, the top tenth became advocates {lift:.1f} times as "
+        "often as average ({base} base rate).</p>"
+    ).format(
+        auc=result.auc, lift=result.top_decile_lift, base=_percent(result.base_rate)
+    ) + table_html(
+        _records(top.assign(propensity=top["propensity"].map(_percent))),
+        [("customer_id", "Customer"), ("propensity", "Chance"), ("reasons", "Top reasons")],
+    )
+
+
+def _slipping(ws: Workspace) -> Markup:
+    frame = ws.predict_retention(horizon=52)
+    valuable = frame[frame["frequency"] > 0]
+    slipping = valuable[valuable["probability_alive"] < 0.5]
+    slipping = slipping.assign(
+        past_value=slipping["monetary_value"] * (slipping["frequency"] + 1),
+        frequency=slipping["frequency"].astype(int),
+    )
+    slipping = slipping.sort_values("past_value", ascending=False).head(10)
+    return Markup(
+        "<h3>Who is slipping away</h3><p>BG/NBD on the transactions: {n:,} repeat buyers are "
+        "more likely gone than active. The most valuable of them:</p>"
+    ).format(n=len(valuable[valuable["probability_alive"] < 0.5])) + table_html(
+        _records(slipping.assign(alive=slipping["probability_alive"].map(_percent))),
+        [
+            ("customer_id", "Customer"),
+            ("frequency", "Repeat purchases"),
+            ("past_value", "Spend so far (est.)"),
+            ("alive", "P(active)"),
+        ],
+    )
+
+
+def build(ws: Workspace, scope: ReportScope) -> Section:
+    responses = ws.table("responses")
+    if int(responses.filter(responses.customer_id.notnull()).count().execute()) == 0:
+        return Section.absent(
+            TITLE, "import responses with customer ids, referrals and reviews to see advocates"
+        )
+    body = Markup()
+    notes: list[str] = []
+    parts: tuple[tuple[str, Callable[[], Markup]], ...] = (
+        ("ladder", lambda: _ladder(ws, scope)),
+        ("say-do gap", lambda: _say_do(ws, scope)),
+        ("referrals", lambda: _referrals(ws)),
+        ("behaviour", lambda: _behaviour(ws, scope)),
+        ("fans-to-be", lambda: _fans(ws, scope)),
+        ("slipping away", lambda: _slipping(ws)),
+    )
+    for name, part in parts:
+        try:
+            body += part()
+        except (AdvocacyError, KeyError, ValueError) as error:
+            notes.append(f"{name}: not shown ({error})")
+    notes.append(
+        "Ladder: 365-day window; advocates referred someone or posted a review rated 4+; "
+        "champions' referrals converted. Say-do: 90 days after a promoter answer, Wilson "
+        "intervals. Purchase model: BG/NBD (Fader, Hardie & Lee 2005)."
+    )
+    if scope.unit is not None:
+        notes.append("The ladder, referrals and fans-to-be cover the whole company.")
+    return Section(title=TITLE, body=body, notes=notes)

@@ -1,0 +1,187 @@
+"""BG/NBD: who is still buying, and how much more they will buy.
+
+Each customer buys at a Poisson rate drawn from a gamma(r, alpha) distribution and, after any
+purchase, drops out with a probability drawn from a beta(a, b) distribution. Fitted by maximum
+likelihood on (frequency, recency, T) with SciPy, in log-parameters with the analytic gradient.
+
+References
+----------
+.. [1] Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the easy
+   way: An alternative to the Pareto/NBD model. Marketing Science, 24(2), 275-284. On the CDNOW
+   sample (calibration to 1997-09-30, weeks) they report r = 0.243, alpha = 4.414, a = 0.793,
+   b = 2.426 and a log-likelihood of -9582.4, which the tests reproduce.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import betaln, digamma, gammaln, hyp2f1
+
+from advocacy.retention.estimation import (
+    FloatArray,
+    RepeatPurchaseModel,
+    as_array,
+    maximise_log_likelihood,
+)
+
+
+def _log_terms(
+    params: FloatArray, x: FloatArray, t_x: FloatArray, T: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The three log-terms of the individual likelihood: common, alive, dropped out."""
+    r, alpha, a, b = params
+    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    alive = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dropped = betaln(a + 1.0, b + x - 1.0) - betaln(a, b) - (r + x) * np.log(alpha + t_x)
+    dropped = np.where(x > 0, dropped, -np.inf)
+    return common, alive, dropped
+
+
+def bg_nbd_log_likelihood(
+    params: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, weights: Any = None
+) -> tuple[float, FloatArray]:
+    """Total log-likelihood of (r, alpha, a, b) and its gradient in log-parameters [1]_."""
+    theta = as_array(params)
+    x, t_x, total_time = as_array(frequency), as_array(recency), as_array(T)
+    w = np.ones_like(x) if weights is None else as_array(weights)
+    r, alpha, a, b = theta
+    common, alive, dropped = _log_terms(theta, x, t_x, total_time)
+    mixture = np.logaddexp(alive, dropped)
+    share_alive = np.exp(alive - mixture)
+    share_dropped = np.exp(dropped - mixture)
+    log_alpha_t = np.log(alpha + total_time)
+    log_alpha_tx = np.log(alpha + t_x)
+    d_r = (
+        digamma(r + x)
+        - digamma(r)
+        + np.log(alpha)
+        - share_alive * log_alpha_t
+        - share_dropped * log_alpha_tx
+    )
+    d_alpha = (
+        r / alpha
+        - share_alive * (r + x) / (alpha + total_time)
+        - share_dropped * (r + x) / (alpha + t_x)
+    )
+    psi_ab = digamma(a + b)
+    psi_abx = digamma(a + b + x)
+    d_a = share_alive * (psi_ab - psi_abx) + share_dropped * (
+        digamma(a + 1.0) - digamma(a) + psi_ab - psi_abx
+    )
+    with np.errstate(invalid="ignore"):
+        dropped_b = np.where(x > 0, digamma(np.maximum(b + x - 1.0, 1e-300)), 0.0)
+    d_b = share_alive * (digamma(b + x) - digamma(b) + psi_ab - psi_abx) + share_dropped * (
+        dropped_b - digamma(b) + psi_ab - psi_abx
+    )
+    gradient = np.array([w @ d_r, w @ d_alpha, w @ d_a, w @ d_b]) * theta
+    return float(w @ (common + mixture)), gradient
+
+
+class BetaGeo(RepeatPurchaseModel):
+    """The BG/NBD model of repeat purchasing for non-contractual customers [1]_.
+
+    Parameters
+    ----------
+    penalizer
+        L2 penalty on the parameters (0, the default, is plain maximum likelihood).
+    time_unit
+        Unit of recency and T when fitting on transactions: ``day``, ``week`` or ``month``.
+
+    Attributes
+    ----------
+    params_ : dict
+        ``r``, ``alpha``, ``a``, ``b`` as in the paper.
+    log_likelihood_ : float
+    n_customers_ : int
+
+    Examples
+    --------
+    >>> model = BetaGeo().fit_transactions(frame, calibration_end="1997-09-30")  # doctest: +SKIP
+    >>> model.predict_purchases(52)                                               # doctest: +SKIP
+    """
+
+    model_name = "bg-nbd"
+    parameter_names = ("r", "alpha", "a", "b")
+    summary_columns = ("frequency", "recency", "T")
+
+    def fit(  # type: ignore[override]
+        self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> BetaGeo:
+        """Fit on per-customer repeat purchases, recency and time observed; return self."""
+        x, t_x, total_time = self._validate(frequency, recency, T)
+        # identical histories share one likelihood term; weights keep the fit exact and fast
+        keys = pd.DataFrame({"x": x, "t": t_x, "T": total_time})
+        grouped = keys.groupby(["x", "t", "T"], sort=False).size().reset_index(name="n")
+        counts, recencies = grouped["x"].to_numpy(float), grouped["t"].to_numpy(float)
+        times, weights = grouped["T"].to_numpy(float), grouped["n"].to_numpy(float)
+        start = np.log([1.0, max(float(np.mean(total_time)), 1e-3), 1.0, 1.0])
+        params, log_likelihood = maximise_log_likelihood(
+            lambda theta: bg_nbd_log_likelihood(theta, counts, recencies, times, weights),
+            start,
+            penalizer=self.penalizer,
+        )
+        self._store(params, log_likelihood, len(x))
+        return self
+
+    def _validate(
+        self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        x, t_x, total_time = as_array(frequency), as_array(recency), as_array(T)
+        self._check_summaries(x, t_x, total_time)
+        return x, t_x, total_time
+
+    def probability_alive(
+        self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> NDArray[np.float64]:
+        """P(still active at T | x, t_x, T), eq. (11) of [1]_."""
+        r, alpha, a, b = self._fitted()
+        x, t_x, total_time = as_array(frequency), as_array(recency), as_array(T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_odds = (
+                np.log(a)
+                - np.log(np.maximum(b + x - 1.0, 1e-300))
+                + (r + x) * (np.log(alpha + total_time) - np.log(alpha + t_x))
+            )
+        return np.where(x > 0, 1.0 / (1.0 + np.exp(log_odds)), 1.0)
+
+    def expected_purchases(
+        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> NDArray[np.float64]:
+        """Expected purchases in the next ``t`` time units given the history, eq. (10) of [1]_."""
+        r, alpha, a, b = self._fitted()
+        horizon = as_array(t)
+        x, t_x, total_time = as_array(frequency), as_array(recency), as_array(T)
+        z = horizon / (alpha + total_time + horizon)
+        ratio = np.exp(
+            (r + x) * (np.log(alpha + total_time) - np.log(alpha + total_time + horizon))
+        )
+        numerator = (a + b + x - 1.0) / (a - 1.0)
+        numerator = numerator * (1.0 - ratio * hyp2f1(r + x, b + x, a + b + x - 1.0, z))
+        alive = self.probability_alive(x, t_x, total_time)
+        return np.asarray(numerator * alive, dtype=float)
+
+    def expected_purchases_new_customer(self, t: ArrayLike) -> NDArray[np.float64]:
+        """Expected purchases of a new customer in ``t`` time units, E[X(t)], eq. (7) of [1]_."""
+        r, alpha, a, b = self._fitted()
+        horizon = as_array(t)
+        ratio = (alpha / (alpha + horizon)) ** r
+        value = (a + b - 1.0) / (a - 1.0)
+        value = value * (1.0 - ratio * hyp2f1(r, b, a + b - 1.0, horizon / (alpha + horizon)))
+        return np.asarray(value, dtype=float)
+
+    def predict(self, summary: pd.DataFrame, horizon: float) -> pd.DataFrame:
+        """Probability alive and expected purchases in ``horizon`` for each summary row."""
+        self._fitted()
+        columns = [summary[name].to_numpy(float) for name in self.summary_columns]
+        return pd.DataFrame(
+            {
+                "probability_alive": self.probability_alive(*columns),
+                "expected_purchases": self.expected_purchases(horizon, *columns),
+            },
+            index=summary.index,
+        )
