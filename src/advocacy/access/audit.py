@@ -1,0 +1,76 @@
+"""The audit log: who changed which user, token (and later case or plan), when, and how.
+
+Entries are only ever appended; callers record them inside the transaction of the change, so a
+change and its audit entry commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from advocacy.store.connection import Database
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    audit_id: str
+    occurred_at: datetime
+    actor: str
+    action: str
+    target: str | None
+    detail: dict[str, Any]
+
+
+def now_utc(now: datetime | None = None) -> datetime:
+    """``now`` or the current time, as an aware UTC datetime."""
+    return (now or datetime.now(UTC)).astimezone(UTC)
+
+
+def record_audit(
+    db: Database,
+    *,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Append one entry (``action`` such as ``user.add``, ``token.revoke``) and return it."""
+    entry = AuditEntry(uuid.uuid4().hex, now_utc(now), actor, action, target, dict(detail or {}))
+    db.execute(
+        "INSERT INTO audit_log (audit_id, occurred_at, actor, action, target, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            entry.audit_id,
+            entry.occurred_at,
+            actor,
+            action,
+            target,
+            json.dumps(entry.detail, sort_keys=True),
+        ],
+    )
+    return entry
+
+
+def audit_entries(db: Database, *, limit: int = 200) -> list[AuditEntry]:
+    """The latest ``limit`` entries, newest first."""
+    rows = db.fetchall(
+        "SELECT audit_id, occurred_at, actor, action, target, detail FROM audit_log "
+        "ORDER BY occurred_at DESC, audit_id LIMIT ?",
+        [int(limit)],
+    )
+    return [
+        AuditEntry(
+            str(row[0]),
+            row[1],
+            str(row[2]),
+            str(row[3]),
+            row[4],
+            json.loads(row[5]) if row[5] else {},
+        )
+        for row in rows
+    ]

@@ -1,0 +1,67 @@
+"""Browser sessions: a random id in a cookie, stored as its digest, with a CSRF token.
+
+The cookie holds 32 random bytes; the database keeps only their SHA-256, so a copy of the
+database cannot be used to sign in. Each session carries its own CSRF token, which every form
+posts back (the synchroniser-token pattern of the OWASP CSRF Prevention Cheat Sheet).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from advocacy.access.audit import now_utc
+from advocacy.access.roles import AuthenticationError, Principal, Role, parse_units
+from advocacy.access.tokens import token_digest
+from advocacy.store.connection import Database
+
+LIFETIME = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Session:
+    cookie: str  # the secret sent to the browser; empty when loaded from the database
+    principal: Principal
+    csrf_token: str
+    expires_at: datetime
+
+    def csrf_matches(self, submitted: str | None) -> bool:
+        return submitted is not None and hmac.compare_digest(self.csrf_token, submitted)
+
+
+def start_session(db: Database, principal: Principal, *, now: datetime | None = None) -> Session:
+    """Open a session for a signed-in user; the caller sets ``cookie`` in the browser."""
+    moment = now_utc(now)
+    cookie = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires = moment + LIFETIME
+    db.execute("DELETE FROM sessions WHERE expires_at < ?", [moment])
+    db.execute(
+        "INSERT INTO sessions (session_hash, username, csrf_token, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [token_digest(cookie), principal.name, csrf, moment, expires],
+    )
+    return Session(cookie, principal, csrf, expires)
+
+
+def resolve_session(db: Database, cookie: str, *, now: datetime | None = None) -> Session:
+    """The live session of an enabled user for ``cookie``, or :class:`AuthenticationError`."""
+    row = db.fetchone(
+        "SELECT s.csrf_token, s.expires_at, u.username, u.role, u.units FROM sessions s "
+        "JOIN users u ON u.username = s.username "
+        "WHERE s.session_hash = ? AND s.expires_at > ? AND NOT u.disabled",
+        [token_digest(cookie), now_utc(now)],
+    )
+    if row is None:
+        raise AuthenticationError("not signed in, or the session expired", fix="sign in again")
+    principal = Principal(
+        str(row[2]), Role(str(row[3])), parse_units(str(row[4]) if row[4] else None)
+    )
+    return Session("", principal, str(row[0]), row[1])
+
+
+def end_session(db: Database, cookie: str) -> None:
+    """Sign out: forget the session."""
+    db.execute("DELETE FROM sessions WHERE session_hash = ?", [token_digest(cookie)])

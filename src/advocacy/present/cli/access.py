@@ -1,0 +1,215 @@
+"""``advocacy users`` and ``advocacy tokens``: who may use the web app and the API.
+
+Thin commands over :mod:`advocacy.access`; every change lands in the audit log
+(``advocacy users audit``).
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+
+import advocacy
+from advocacy.access import (
+    add_user as add_user_record,
+)
+from advocacy.access import (
+    audit_entries,
+    create_token,
+    list_tokens,
+    list_users,
+    revoke_token,
+)
+from advocacy.access import (
+    disable_user as disable_user_record,
+)
+from advocacy.access.roles import ROLES
+from advocacy.present.cli.app import app, console
+from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.output import emit_object, emit_rows
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit log."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+users_app = typer.Typer(help="Users who sign in to the web app.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens (Authorization: Bearer).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+RoleOption = Annotated[str, typer.Option("--role", help="One of: " + ", ".join(ROLES) + ".")]
+UnitsOption = Annotated[
+    str | None,
+    typer.Option("--units", help="Case handlers only: the units they see, comma-separated."),
+]
+
+
+@users_app.command("add")
+def add_user(
+    username: Annotated[str, typer.Argument(help="User name to sign in with.")],
+    role: RoleOption,
+    units: UnitsOption = None,
+    password: Annotated[
+        str,
+        typer.Option(
+            "--password",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Password (at least 12 characters); asked for when left out.",
+        ),
+    ] = "",
+    db: DbOption = None,
+) -> None:
+    """Add a user with a role (admin, analyst, case-handler, viewer)."""
+    with advocacy.open(db) as ws:
+        user = add_user_record(
+            ws.db, username, role=role, password=password, units=units, actor=_actor()
+        )
+    console.print(
+        f"added {user.username} ({user.role.value}"
+        + (f", units {', '.join(user.units)}" if user.units else "")
+        + ")",
+        markup=False,
+        highlight=False,
+    )
+
+
+@users_app.command("list")
+def list_users_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
+    """List users, their roles, units and whether they are disabled."""
+    with advocacy.open(db) as ws:
+        users = list_users(ws.db)
+    emit_rows(
+        [
+            {
+                "username": user.username,
+                "role": user.role.value,
+                "units": ",".join(user.units),
+                "disabled": user.disabled,
+                "created_at": user.created_at,
+            }
+            for user in users
+        ],
+        output,
+        columns=["username", "role", "units", "disabled", "created_at"],
+    )
+
+
+@users_app.command("disable")
+def disable_user(
+    username: Annotated[str, typer.Argument(help="User to disable.")],
+    db: DbOption = None,
+) -> None:
+    """Disable a user: sign-ins and open sessions stop working at once."""
+    with advocacy.open(db) as ws:
+        disable_user_record(ws.db, username, actor=_actor())
+    console.print(f"disabled {username}", markup=False, highlight=False)
+
+
+@users_app.command("audit")
+def audit(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Entries to show.")] = 50,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Show the audit log of changes to users and tokens, newest first."""
+    with advocacy.open(db) as ws:
+        entries = audit_entries(ws.db, limit=limit)
+    emit_rows(
+        [
+            {
+                "occurred_at": entry.occurred_at,
+                "actor": entry.actor,
+                "action": entry.action,
+                "target": entry.target,
+                "detail": entry.detail,
+            }
+            for entry in entries
+        ],
+        output,
+        columns=["occurred_at", "actor", "action", "target", "detail"],
+    )
+
+
+@tokens_app.command("create")
+def create_token_command(
+    role: RoleOption,
+    name: Annotated[str | None, typer.Option("--name", help="A name to recognise it by.")] = None,
+    units: UnitsOption = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Create an API token and print it once: it cannot be shown again."""
+    with advocacy.open(db) as ws:
+        created = create_token(ws.db, role=role, name=name, units=units, actor=_actor())
+    token = created.token
+    if output is OutputFormat.table:
+        console.print(created.secret, markup=False, highlight=False, soft_wrap=True)
+        console.print(
+            f"token {token.token_id} ({token.role.value}); copy it now: it is not stored "
+            "and cannot be shown again",
+            markup=False,
+            highlight=False,
+            style="dim",
+        )
+        return
+    emit_object(
+        {
+            "token_id": token.token_id,
+            "name": token.name,
+            "role": token.role.value,
+            "units": ",".join(token.units),
+            "token": created.secret,
+        },
+        output,
+    )
+
+
+@tokens_app.command("list")
+def list_tokens_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
+    """List API tokens (ids, names, roles; never the tokens themselves)."""
+    with advocacy.open(db) as ws:
+        tokens = list_tokens(ws.db)
+    emit_rows(
+        [
+            {
+                "token_id": token.token_id,
+                "name": token.name,
+                "role": token.role.value,
+                "units": ",".join(token.units),
+                "created_at": token.created_at,
+                "last_used_at": token.last_used_at,
+                "revoked_at": token.revoked_at,
+            }
+            for token in tokens
+        ],
+        output,
+        columns=[
+            "token_id",
+            "name",
+            "role",
+            "units",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ],
+    )
+
+
+@tokens_app.command("revoke")
+def revoke_token_command(
+    token: Annotated[str, typer.Argument(help="Id or name of the token to revoke.")],
+    db: DbOption = None,
+) -> None:
+    """Revoke an API token: it stops working at once."""
+    with advocacy.open(db) as ws:
+        revoked = revoke_token(ws.db, token, actor=_actor())
+    console.print(f"revoked {revoked.token_id}", markup=False, highlight=False)

@@ -1,0 +1,188 @@
+"""Read routes of the REST API: who am I, status, metrics, analyses, customers, users, audit."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Query, Request
+
+from advocacy.access.audit import audit_entries
+from advocacy.access.roles import Permission
+from advocacy.access.tokens import list_tokens
+from advocacy.access.users import list_users
+from advocacy.present.analyses import ANALYSES, get_analysis
+from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.customers import customer_view, find_customers
+from advocacy.present.web.dashboards import scoped_metrics
+
+router = APIRouter(prefix="/api/v1", tags=["read"])
+
+Reader = Annotated[Caller, Depends(requires(Permission.read))]
+CustomerReader = Annotated[Caller, Depends(requires(Permission.read_customers))]
+Admin = Annotated[Caller, Depends(requires(Permission.manage_access))]
+
+
+def plain(value: Any) -> Any:
+    """``value`` with dates as ISO text, NaN as null and numpy scalars as Python ones."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [plain(record) for record in clean.to_dict(orient="records")]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+@router.get("/me", summary="The caller's name, role and units")
+def me(caller: Reader) -> dict[str, Any]:
+    principal = caller.principal
+    return {
+        "name": principal.name,
+        "role": principal.role.value,
+        "units": list(principal.units),
+        "via": principal.via,
+    }
+
+
+@router.get("/status", summary="Rows per table, date ranges and recent imports")
+def status(request: Request, caller: Reader) -> dict[str, Any]:
+    state = web_state(request)
+    with state.lock:
+        found = state.ws.status()
+    return plain(  # type: ignore[no-any-return]
+        {
+            "schema_version": found.schema_version,
+            "tables": [asdict(item) for item in found.tables],
+            "quarantined": found.quarantined,
+        }
+    )
+
+
+@router.get("/metrics", summary="Scores with intervals and tests; the options of advocacy metrics")
+def metrics(
+    request: Request,
+    caller: Reader,
+    metric: Annotated[list[str] | None, Query(description="nps, csat, top-box, ces, enps")] = None,
+    by: Annotated[list[str] | None, Query(description="dimensions to slice by")] = None,
+    period: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    compare: Annotated[str | None, Query(description="previous or rest")] = None,
+    rolling: Annotated[int | None, Query(ge=1)] = None,
+    weighted: bool = False,
+    confidence: Annotated[float | None, Query(gt=0, lt=1)] = None,
+    min_n: Annotated[int | None, Query(ge=0)] = None,
+    interval: Annotated[str | None, Query(description="adjusted-wald or wald")] = None,
+    correction: Annotated[str | None, Query(description="holm, bh or none")] = None,
+) -> list[dict[str, Any]]:
+    state = web_state(request)
+    with state.lock:
+        frame = scoped_metrics(
+            state,
+            caller.principal,
+            metrics=tuple(_split(metric) or ["nps"]),
+            by=_split(by),
+            period=period,
+            since=since,
+            until=until,
+            compare=compare,
+            rolling=rolling,
+            weighted=weighted,
+            confidence=confidence,
+            min_n=min_n,
+            interval=interval,
+            correction=correction,
+        )
+    return frame_records(frame)
+
+
+@router.get("/analyses", summary="The analyses this workspace can compute")
+def analyses(caller: Reader) -> list[dict[str, str]]:
+    return [{"name": item.name, "help": item.help} for item in ANALYSES.values()]
+
+
+@router.get("/analyses/{name}", summary="One analysis as rows")
+def analysis(name: str, request: Request, caller: Reader) -> list[dict[str, Any]]:
+    state = web_state(request)
+    chosen = get_analysis(name)
+    if caller.principal.limited_to_units and chosen.method == "metrics":
+        options = dict(chosen.options)
+        with state.lock:
+            return frame_records(scoped_metrics(state, caller.principal, **options))
+    if caller.principal.limited_to_units:
+        from advocacy.access.roles import AccessDeniedError
+
+        raise AccessDeniedError(
+            f"analysis {name!r} is not broken down by unit, so case handlers cannot read it",
+            value=name,
+            fix="ask an analyst",
+        )
+    with state.lock:
+        frame = state.cached(("analysis", chosen.name), lambda: chosen.frame(state.ws))
+    return frame_records(frame)
+
+
+@router.get("/customers", summary="Customers, newest feedback first (search by id or name)")
+def customers(
+    request: Request,
+    caller: CustomerReader,
+    q: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[dict[str, Any]]:
+    state = web_state(request)
+    with state.lock:
+        rows = find_customers(state.ws, caller.principal, query=q, limit=limit)
+    return plain(rows)  # type: ignore[no-any-return]
+
+
+@router.get("/customers/{customer_id}", summary="Customer 360: profile and full timeline")
+def customer(customer_id: str, request: Request, caller: CustomerReader) -> dict[str, Any]:
+    state = web_state(request)
+    with state.lock:
+        view = customer_view(state.ws, customer_id, caller.principal)
+    return plain(  # type: ignore[no-any-return]
+        {"customer": view.customer, "units": view.units, "events": view.events}
+    )
+
+
+@router.get("/users", summary="Users and their roles (admin)")
+def users(request: Request, caller: Admin) -> list[dict[str, Any]]:
+    state = web_state(request)
+    with state.lock:
+        found = list_users(state.ws.db)
+    return plain([asdict(user) for user in found])  # type: ignore[no-any-return]
+
+
+@router.get("/tokens", summary="API tokens, never their secrets (admin)")
+def tokens(request: Request, caller: Admin) -> list[dict[str, Any]]:
+    state = web_state(request)
+    with state.lock:
+        found = list_tokens(state.ws.db)
+    return plain([asdict(token) for token in found])  # type: ignore[no-any-return]
+
+
+@router.get("/audit", summary="The audit log, newest first (admin)")
+def audit(
+    request: Request, caller: Admin, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> list[dict[str, Any]]:
+    state = web_state(request)
+    with state.lock:
+        found = audit_entries(state.ws.db, limit=limit)
+    return plain([asdict(entry) for entry in found])  # type: ignore[no-any-return]

@@ -1,0 +1,92 @@
+"""Write routes of the REST API: ``POST /api/v1/<kind>`` for each writable kind of evidence."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from advocacy.access.roles import Permission
+from advocacy.errors import ValidationError
+from advocacy.model import kind_for
+from advocacy.present.web.api.evidence import WRITABLE_KINDS, write_records
+from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.dashboards import start_warm_up
+
+router = APIRouter(prefix="/api/v1", tags=["write"])
+
+Writer = Annotated[Caller, Depends(requires(Permission.write_evidence))]
+
+
+def _body_schema(kind: str) -> dict[str, Any]:
+    fields = kind_for(kind).fields
+    record = {
+        "type": "object",
+        "properties": {
+            item.name: {"description": item.help + (" (required)" if item.required else "")}
+            for item in fields
+        },
+        "additionalProperties": True,
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            {"type": "array", "items": record},
+                            {
+                                "type": "object",
+                                "properties": {"records": {"type": "array", "items": record}},
+                                "required": ["records"],
+                            },
+                        ]
+                    }
+                }
+            },
+        }
+    }
+
+
+async def _records(request: Request) -> Any:
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValidationError(
+            f"the body is not JSON: {error}", fix="send a JSON array of records"
+        ) from None
+    if isinstance(body, dict) and "records" in body:
+        return body["records"]
+    return body
+
+
+def _route(kind: str) -> None:
+    async def write(request: Request, caller: Writer) -> dict[str, Any]:
+        records = await _records(request)
+        state = web_state(request)
+
+        def run() -> dict[str, Any]:
+            with state.lock:
+                result = write_records(state.ws.db, kind, records, actor=caller.principal.name)
+                state.wrote()
+            # Recompute the overview now, so the next visitor does not wait for it.
+            start_warm_up(state)
+            return result.to_dict()
+
+        return await run_in_threadpool(run)
+
+    write.__name__ = f"write_{kind}"
+    router.add_api_route(
+        f"/{kind}",
+        write,
+        methods=["POST"],
+        summary=f"Write {kind} (idempotent by key; the batch is refused whole if any is bad)",
+        openapi_extra=_body_schema(kind),
+    )
+
+
+for _kind in WRITABLE_KINDS:
+    _route(_kind)

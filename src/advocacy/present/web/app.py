@@ -1,0 +1,168 @@
+"""The FastAPI application: REST API under ``/api/v1``, server-rendered pages, static files.
+
+>>> from advocacy.present.web import create_app
+>>> app = create_app("advocacy.duckdb")          # serve with any ASGI server, e.g. uvicorn
+
+Errors become one JSON shape (:meth:`advocacy.errors.AdvocacyError.to_dict`) on the API and a
+plain page in the browser; an unauthenticated browser is sent to the sign-in page.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+import advocacy
+from advocacy.access.roles import AccessDeniedError, AuthenticationError
+from advocacy.errors import (
+    AdvocacyError,
+    InputError,
+    NotFoundError,
+    UsageError,
+    ValidationError,
+)
+from advocacy.present.web.api import routes as api_routes
+from advocacy.present.web.api import writes as api_writes
+from advocacy.present.web.auth import CsrfError
+from advocacy.present.web.dashboards import start_warm_up
+from advocacy.present.web.pages import routes as page_routes
+from advocacy.present.web.pages.rendering import render
+from advocacy.present.web.state import WebState
+
+STATIC = Path(__file__).parent / "static"
+SECURITY_HEADERS = {
+    # vega compiles chart expressions with Function(), and vega-embed adds inline styles.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+_bundle_lock = threading.Lock()
+_bundle: list[str] = []
+
+
+def vega_bundle() -> str:
+    """vega, vega-lite and vega-embed as one script, built once from vl-convert (no CDN)."""
+    with _bundle_lock:
+        if not _bundle:
+            import vl_convert
+
+            _bundle.append(vl_convert.javascript_bundle())  # type: ignore[call-arg]
+        return _bundle[0]
+
+
+def status_of(error: AdvocacyError) -> int:
+    """The HTTP status each kind of error maps to."""
+    if isinstance(error, AuthenticationError):
+        return 401
+    if isinstance(error, AccessDeniedError | CsrfError):
+        return 403
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, ValidationError | InputError):
+        return 422
+    if isinstance(error, UsageError):
+        return 400
+    return 500
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(
+    url: str | None = None, *, secure_cookies: bool = True, workspace: Any = None
+) -> FastAPI:
+    """The web app over the workspace at ``url`` (or an open ``workspace``).
+
+    Parameters
+    ----------
+    url
+        Workspace URL; default the ``db`` setting.
+    secure_cookies
+        Mark cookies ``Secure`` (sent over HTTPS only). Turn off only to test over plain HTTP on
+        a host other than localhost.
+    workspace
+        An already open :class:`advocacy.Workspace` to serve instead of opening ``url``.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = workspace is None
+        ws = advocacy.open(url) if opened else workspace
+        state = WebState(ws, secure_cookies=secure_cookies)
+        app.state.web = state
+        start_warm_up(state)
+        try:
+            yield
+        finally:
+            with state.lock:
+                state.closed = True
+                if opened:
+                    ws.close()
+
+    app = FastAPI(
+        title="advocacy",
+        version=advocacy.__version__,
+        description="Customer advocacy analytics: scores with intervals, customer 360, "
+        "evidence writes. Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `advocacy tokens create --role ROLE`).",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.include_router(api_routes.router)
+    app.include_router(api_writes.router)
+    app.include_router(page_routes.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/vendor/vega.js", include_in_schema=False)
+    def vega_script() -> Response:
+        return Response(
+            vega_bundle(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(AdvocacyError)
+    async def advocacy_error(request: Request, error: AdvocacyError) -> Response:
+        status = status_of(error)
+        if _wants_json(request):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse(error.to_dict(), status_code=status, headers=headers)
+        if status == 401:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return render(request, "error.html.j2", {"error": error}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(request: Request, error: RequestValidationError) -> Response:
+        first = error.errors()[0] if error.errors() else {}
+        where = [str(part) for part in first.get("loc", ())]
+        shaped = UsageError(
+            str(first.get("msg", "invalid request")),
+            parameter=where[-1] if where else None,
+            value=first.get("input"),
+            fix="see the API document at /openapi.json",
+        )
+        return await advocacy_error(request, shaped)
+
+    return app

@@ -1,0 +1,270 @@
+"""What the dashboards show, computed once per request from the workspace's own analyses.
+
+Every function here calls library analyses (``Workspace.metrics``, the registered analyses,
+:func:`advocacy.nps`) and only filters their results to what the caller may see: a case
+handler's scores are always broken down by unit and limited to their units.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from typing import Any
+
+import pandas as pd
+
+from advocacy.access.roles import Principal
+from advocacy.errors import AdvocacyError, UsageError
+from advocacy.metrics.scores import NpsResult, nps
+from advocacy.present.web.customers import mask_record
+from advocacy.present.web.state import WebState
+
+#: Metrics on the overview, in the order shown.
+OVERVIEW_METRICS = ("nps", "csat", "top-box", "ces", "enps")
+#: Dimensions offered by the explorer.
+DIMENSIONS = (
+    "unit",
+    "channel",
+    "touchpoint",
+    "journey_stage",
+    "survey",
+    "segment",
+    "region",
+    "value_tier",
+)
+
+
+def scoped_metrics(state: WebState, principal: Principal, **options: Any) -> pd.DataFrame:
+    """``Workspace.metrics(**options)`` as ``principal`` may see it (cached per data generation).
+
+    A case handler's rows are broken down by unit (``unit`` is added to ``by``) and limited to
+    their units, so no figure mixes in other units' customers.
+    """
+    by = options.get("by") or []
+    by = [by] if isinstance(by, str) else list(by)
+    if principal.limited_to_units and "unit" not in by:
+        by = ["unit", *by]
+    options["by"] = by
+    metrics = options.pop("metrics", ("nps",))
+    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    key = ("metrics", metrics, tuple(sorted((k, repr(v)) for k, v in options.items())))
+    frame: pd.DataFrame = state.cached(key, lambda: state.ws.metrics(list(metrics), **options))
+    if principal.limited_to_units:
+        frame = frame[frame["unit"].isin(principal.units)].reset_index(drop=True)
+    return frame
+
+
+@dataclass
+class Overview:
+    headline: pd.DataFrame
+    trend: pd.DataFrame
+    changes: pd.DataFrame
+    units: pd.DataFrame
+    period: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _status(state: WebState) -> Any:
+    return state.cached(("status",), state.ws.status)
+
+
+def table_counts(state: WebState) -> dict[str, int]:
+    """Rows per evidence table (cached per data generation)."""
+    return {item.table: item.rows for item in _status(state).tables}
+
+
+def _previous_quarter_start(state: WebState) -> date | None:
+    """The first day of the quarter before the latest answer's (customer or employee)."""
+
+    latest = [
+        item.last
+        for item in _status(state).tables
+        if item.table in ("responses", "employee_responses") and item.last is not None
+    ]
+    if not latest:
+        return None
+    last = max(latest).astimezone(UTC).date()
+    month = 3 * ((last.month - 1) // 3) + 1 - 3
+    return date(last.year - (month < 1), (month - 1) % 12 + 1, 1)
+
+
+def overview(state: WebState, principal: Principal) -> Overview:
+    """Headline scores with intervals, NPS by month, last quarter's verdicts, scores by unit."""
+    counts = table_counts(state)
+    empty = pd.DataFrame()
+    if not counts.get("responses") and not counts.get("employee_responses"):
+        return Overview(empty, empty, empty, empty, "month", counts)
+    headline = scoped_metrics(state, principal, metrics=OVERVIEW_METRICS)
+    headline = headline[headline["n"] > 0].reset_index(drop=True)
+    trend = scoped_metrics(state, principal, metrics="nps", period="month")
+    # Only the last two quarters are needed for the latest change: scanning from the start of
+    # the one before keeps the first (uncached) overview on a million responses fast.
+    changes = scoped_metrics(
+        state,
+        principal,
+        metrics=OVERVIEW_METRICS,
+        period="quarter",
+        compare="previous",
+        since=_previous_quarter_start(state),
+    )
+    if not changes.empty and "period" in changes.columns:
+        changes = changes[changes["period"] == changes["period"].max()]
+        changes = changes[changes["n"] > 0].reset_index(drop=True)
+    units = scoped_metrics(state, principal, metrics="nps", by="unit", compare="rest")
+    return Overview(headline, trend, changes, units, "month", counts)
+
+
+def explore(
+    state: WebState,
+    principal: Principal,
+    *,
+    metric: str = "nps",
+    by: str = "unit",
+    period: str | None = None,
+    compare: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> pd.DataFrame:
+    """One metric sliced by one dimension, optionally per period and compared."""
+    if by not in DIMENSIONS:
+        raise UsageError(
+            f"cannot slice by {by!r}", parameter="by", value=by, fix="use " + ", ".join(DIMENSIONS)
+        )
+    return scoped_metrics(
+        state,
+        principal,
+        metrics=metric,
+        by=by,
+        period=period or None,
+        compare=compare or None,
+        since=since or None,
+        until=until or None,
+    )
+
+
+@dataclass
+class Coaching:
+    employee: dict[str, Any]
+    score: NpsResult | None
+    responses: list[dict[str, Any]]
+    interactions: list[dict[str, Any]]
+    outcomes: dict[str, int]
+
+
+def visible_employees(state: WebState, principal: Principal) -> list[dict[str, Any]]:
+    """Employees whose coaching page ``principal`` may open.
+
+    Admins and analysts see everyone; a case handler the employees of their units; anyone their
+    own page (user name = employee id or e-mail) and those of the people they supervise.
+    """
+    db = state.ws.db
+    rows: list[dict[str, Any]] = db.fetch_arrow(
+        "SELECT e.employee_id, e.name, e.unit, e.role, e.supervisor_id, e.email, "
+        "(SELECT count(*) FROM responses r WHERE r.employee_id = e.employee_id) AS responses "
+        "FROM employees e ORDER BY e.unit, e.employee_id"
+    ).to_pylist()
+    if principal.role.value in ("admin", "analyst"):
+        return rows
+    mine = {
+        row["employee_id"] for row in rows if principal.name in (row["employee_id"], row["email"])
+    }
+    return [
+        row
+        for row in rows
+        if row["employee_id"] in mine
+        or row["supervisor_id"] in mine
+        or (principal.limited_to_units and row["unit"] in principal.units)
+    ]
+
+
+def coaching(state: WebState, principal: Principal, employee_id: str) -> Coaching:
+    """The feedback and interactions tied to one employee, for them and their supervisor."""
+    from advocacy.access.roles import AccessDeniedError
+
+    allowed = {row["employee_id"]: row for row in visible_employees(state, principal)}
+    if employee_id not in allowed:
+        raise AccessDeniedError(
+            "you may open your own coaching page and those of the people you supervise",
+            value=employee_id,
+            fix="ask an admin if you need this one",
+        )
+    db = state.ws.db
+    responses = db.fetch_arrow(
+        "SELECT submitted_at, customer_id, touchpoint, channel, nps, csat, ces, comment "
+        "FROM responses WHERE employee_id = ? ORDER BY submitted_at DESC",
+        [employee_id],
+    ).to_pylist()
+    interactions = db.fetch_arrow(
+        "SELECT occurred_at, customer_id, touchpoint, channel, outcome, duration_seconds "
+        "FROM interactions WHERE employee_id = ? ORDER BY occurred_at DESC",
+        [employee_id],
+    ).to_pylist()
+    responses = [mask_record(row, principal) for row in responses]
+    scores = [row["nps"] for row in responses if row["nps"] is not None]
+    outcomes: dict[str, int] = {}
+    for row in interactions:
+        outcome = row["outcome"] or "(not set)"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return Coaching(
+        allowed[employee_id],
+        nps(scores) if scores else None,
+        responses,
+        interactions,
+        outcomes,
+    )
+
+
+#: Cache key of the per-customer ladder, shared with the Advocates page.
+LADDER_KEY = ("topic", "advocacy_ladder", ())
+
+
+def ladder_summary(state: WebState, principal: Principal, *, compute: bool) -> Any:
+    """Customers per rung of the advocacy ladder, or None when not (yet) available.
+
+    The ladder places every customer, about a second per million responses, so the overview
+    only shows it once computed (``compute=False`` never computes): at server start, after an
+    API write, or when someone opens the Advocates page. Unit-limited roles get None: the
+    ladder spans every unit.
+    """
+    if principal.limited_to_units or not hasattr(state.ws, "advocacy_ladder"):
+        return None
+    from advocacy.advocates.ladder import ladder_counts
+
+    if compute:
+        try:
+            ladder = state.cached(LADDER_KEY, state.ws.advocacy_ladder)
+        except AdvocacyError:
+            return None
+    else:
+        ladder = state.peek(LADDER_KEY)
+    return None if ladder is None else ladder_counts(ladder)
+
+
+def warm_up(state: WebState) -> None:
+    """Compute the overview's aggregates and the ladder ahead of visitors (run in a thread).
+
+    Errors are left for the first real request to report: warming is only an optimisation.
+    """
+    from advocacy.access.roles import Role
+
+    warmer = Principal("warm-up", Role.analyst)
+    try:
+        with state.lock:
+            if not state.closed:
+                overview(state, warmer)
+        with state.lock:
+            if not state.closed:
+                ladder_summary(state, warmer, compute=True)
+    except Exception:
+        return
+    finally:
+        state.warming = False
+
+
+def start_warm_up(state: WebState) -> None:
+    """Warm up in a background thread unless one is already running."""
+    if state.warming or state.closed:
+        return
+    state.warming = True
+    threading.Thread(target=warm_up, args=(state,), name="advocacy-warm-up", daemon=True).start()

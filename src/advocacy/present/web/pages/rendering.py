@@ -1,0 +1,108 @@
+"""Render page templates with the context every page shares (caller, navigation, CSRF token)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+#: (path, label) of the navigation, in order.
+NAVIGATION = (
+    ("/", "Overview"),
+    ("/explore", "Explorer"),
+    ("/customers", "Customers"),
+    ("/coaching", "Coaching"),
+    ("/text", "Text"),
+    ("/advocates", "Advocates"),
+    ("/gaps", "Gaps"),
+    ("/people", "People"),
+)
+
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+
+def number(value: Any, digits: int = 1) -> str:
+    """A score for people: fixed digits, a dash for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return f"{float(value):,.{digits}f}"
+
+
+METRIC_LABELS = {
+    "nps": "NPS",
+    "csat": "CSAT (% satisfied)",
+    "top-box": "Top box (% very satisfied)",
+    "ces": "CES (mean effort)",
+    "enps": "eNPS",
+}
+
+
+def metric_label(name: Any) -> str:
+    return METRIC_LABELS.get(str(name), str(name))
+
+
+def when(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value)
+    return str(value)
+
+
+def cell(value: Any) -> str:
+    """Any analysis value for a table cell: numbers rounded, lists joined, missing as a dash."""
+    if hasattr(value, "tolist") and not hasattr(value, "item"):
+        value = value.tolist()  # an array of quotes or keywords
+    if isinstance(value, float):
+        return number(value, 2 if abs(value) < 10 else 1)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(item) for item in value[:3])
+    if hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
+        return cell(value.item())
+    if value is None or value != value:  # None, NaN or NaT
+        return "–"
+    return str(value)
+
+
+def chart(spec: dict[str, Any], *, label: str) -> Markup:
+    """A figure whose Vega-Lite spec the page's script draws; the label describes it."""
+    payload = json.dumps(spec, default=str).replace("</", "<\\/")
+    return Markup(
+        '<figure class="chart"><div class="vega" role="img" aria-label="{label}" '
+        'data-spec-id="{ident}"></div><script type="application/json" id="{ident}">'
+        "{payload}</script><figcaption>{label}</figcaption></figure>"
+    ).format(label=label, ident=f"spec-{abs(hash(payload)) % 10**9}", payload=Markup(payload))
+
+
+templates.env.filters["number"] = number
+templates.env.filters["when"] = when
+templates.env.filters["cell"] = cell
+templates.env.filters["metric_label"] = metric_label
+templates.env.globals["chart"] = chart
+templates.env.globals["navigation"] = NAVIGATION
+templates.env.globals["zip"] = zip
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    caller: Any = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The page ``template`` with ``context`` plus the caller and the current path."""
+    full = {"caller": caller, "path": request.url.path, **(context or {})}
+    return templates.TemplateResponse(request, template, full, status_code=status_code)

@@ -1,0 +1,195 @@
+"""The topic pages (text, advocates, gaps, people): each analysis the workspace can compute, and,
+for what is missing, how to add it.
+
+A topic lists the evidence its analyses need and the :class:`~advocacy.Workspace` methods that
+compute them. A method not in this version of advocacy is listed as not yet available; one that
+cannot run on this workspace (too little data, no text analysed yet) shows its error's fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from advocacy.access.roles import Principal
+from advocacy.errors import AdvocacyError
+from advocacy.present.report.redaction import redact_text
+from advocacy.present.web.customers import MASK, PERSONAL_FIELDS
+from advocacy.present.web.state import WebState
+
+#: Rows of an analysis shown on a page; the API and exports give them all.
+SHOWN_ROWS = 25
+
+
+@dataclass(frozen=True)
+class Need:
+    """Evidence an analysis needs: a table, and how to add it when it is empty."""
+
+    table: str
+    label: str
+    how: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One analysis on a topic page: ``Workspace.<method>(**options)``, and which frame to show
+    (``attribute`` of the result, or the result itself when it is a DataFrame)."""
+
+    label: str
+    method: str
+    options: tuple[tuple[str, Any], ...] = ()
+    attribute: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    title: str
+    question: str
+    parts: tuple[Part, ...]
+    needs: tuple[Need, ...]
+    planned: tuple[str, ...] = ()
+
+
+@dataclass
+class Shown:
+    label: str
+    frame: pd.DataFrame | None = None
+    rows: int = 0
+    problem: str | None = None
+
+
+@dataclass
+class TopicView:
+    name: str
+    topic: Topic
+    present: list[tuple[Need, int]] = field(default_factory=list)
+    missing: list[Need] = field(default_factory=list)
+    shown: list[Shown] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    restricted: bool = False
+
+
+def _import(kind: str) -> str:
+    return f"advocacy import FILE.csv --kind {kind}"
+
+
+TOPICS: dict[str, Topic] = {
+    "text": Topic(
+        "What customers say",
+        "Themes with quotes, sentiment, emotion and each theme's impact on NPS.",
+        (Part("Themes with quotes and their impact on NPS", "themes"),),
+        (
+            Need("responses", "survey comments", _import("responses")),
+            Need("mentions", "reviews and social posts", _import("mentions")),
+            Need("notes", "interview and call notes", _import("notes")),
+        ),
+    ),
+    "advocates": Topic(
+        "Who advocates, in deeds",
+        "The advocacy ladder, the say-do gap, silent promoters, fans-to-be and referral value.",
+        (
+            Part("The say-do gap: promoters who advocated afterwards", "say_do_gap"),
+            Part("What promoters, passives and detractors go on to do", "behaviour_by_band"),
+            Part("The advocacy ladder, customer by customer", "advocacy_ladder"),
+            Part("Silent promoters: promoters who have not advocated yet", "silent_promoters"),
+            Part("Fans-to-be: the likeliest next advocates", "fans_to_be", attribute="scores"),
+            Part("Referrals with attribution and value", "referrals"),
+        ),
+        (
+            Need("responses", "NPS answers", _import("responses")),
+            Need("referrals", "referrals", _import("referrals")),
+            Need("mentions", "reviews", _import("mentions")),
+            Need("transactions", "purchases", _import("transactions")),
+        ),
+    ),
+    "gaps": Topic(
+        "Where the gaps are",
+        "The gap register, key drivers, importance-performance quadrants and SERVQUAL gaps.",
+        (
+            Part("Gap register, highest priority first", "gaps", (("top", SHOWN_ROWS),)),
+            Part("Key drivers of NPS", "drivers"),
+            Part("Importance-performance quadrants", "ipa", attribute="frame"),
+            Part("SERVQUAL gaps by dimension", "servqual", attribute="dimensions"),
+            Part("Targets", "targets"),
+        ),
+        (
+            Need("response_items", "attribute ratings", _import("responses") + " (item columns)"),
+            Need("targets", "targets", _import("targets")),
+        ),
+    ),
+    "people": Topic(
+        "People and culture",
+        "Culture gaps from employee surveys and their link to customer outcomes by unit.",
+        (
+            Part("Culture and eNPS by unit", "culture", attribute="units"),
+            Part("Culture items, current against desired", "culture", attribute="items"),
+            Part(
+                "Employee results against customer NPS, by unit", "culture_link", attribute="units"
+            ),
+        ),
+        (
+            Need("employees", "employees", _import("employees")),
+            Need("employee_responses", "employee survey answers", _import("employee-responses")),
+            Need(
+                "employee_response_items",
+                "culture ratings",
+                _import("employee-responses") + " (current/desired item columns)",
+            ),
+        ),
+    ),
+}
+
+
+def _masked(frame: pd.DataFrame) -> pd.DataFrame:
+    """Personal data out of every text cell (quotes), for roles that must not see it."""
+    masked = frame.copy()
+    for column in masked.columns:
+        if column in PERSONAL_FIELDS or column == "referred_contact":
+            masked[column] = masked[column].map(lambda value: None if value is None else MASK)
+        elif masked[column].dtype == object:
+            masked[column] = masked[column].map(
+                lambda value: redact_text(value) if isinstance(value, str) else value
+            )
+    return masked
+
+
+def _run(state: WebState, part: Part) -> Shown:
+    method = getattr(state.ws, part.method)
+    try:
+        result = state.cached(
+            ("topic", part.method, part.options), lambda: method(**dict(part.options))
+        )
+    except AdvocacyError as error:
+        return Shown(part.label, problem=error.message + (f"; {error.fix}" if error.fix else ""))
+    except Exception as error:  # an analysis' own defect: shown, not hidden, never the page
+        return Shown(part.label, problem=f"could not be computed ({type(error).__name__}: {error})")
+    frame = getattr(result, part.attribute) if part.attribute else result
+    if not isinstance(frame, pd.DataFrame):
+        return Shown(part.label, problem="this analysis returned no table")
+    return Shown(part.label, frame.head(SHOWN_ROWS), rows=len(frame))
+
+
+def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
+    """What topic ``name`` can show ``principal`` on this workspace (callers hold the lock)."""
+    topic = TOPICS[name]
+    view = TopicView(name, topic, pending=list(topic.planned))
+    counts = {item.table: item.rows for item in state.cached(("status",), state.ws.status).tables}
+    for need in topic.needs:
+        rows = counts.get(need.table, 0)
+        if rows:
+            view.present.append((need, rows))
+        else:
+            view.missing.append(need)
+    # These analyses are not broken down by unit, so they are not for unit-limited roles.
+    view.restricted = principal.limited_to_units
+    for part in topic.parts:
+        if not hasattr(state.ws, part.method):
+            view.pending.append(part.label)
+        elif not view.restricted:
+            shown = _run(state, part)
+            if shown.frame is not None and principal.masks_personal_data:
+                shown.frame = _masked(shown.frame)
+            view.shown.append(shown)
+    return view

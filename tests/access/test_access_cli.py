@@ -1,0 +1,68 @@
+"""``advocacy users`` and ``advocacy tokens`` through a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def advocacy_cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "advocacy", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_users_and_tokens_commands(tmp_path: Path) -> None:
+    db = str(tmp_path / "ws.duckdb")
+    password = "a long enough passphrase\n"
+    added = advocacy_cli(
+        "users", "add", "hal", "--role", "case-handler", "--units", "North", "--db", db,
+        cwd=tmp_path, stdin=password * 2,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "added hal (case-handler, units North)" in added.stdout
+    listed = advocacy_cli("users", "list", "--format", "json", "--db", db, cwd=tmp_path)
+    [user] = json.loads(listed.stdout)
+    assert (user["username"], user["role"], user["units"], user["disabled"]) == (
+        "hal", "case-handler", "North", False,
+    )  # fmt: skip
+
+    created = advocacy_cli(
+        "tokens", "create", "--role", "viewer", "--name", "wall", "--db", db, cwd=tmp_path
+    )
+    assert created.returncode == 0, created.stderr
+    secret = created.stdout.splitlines()[0]
+    assert secret.startswith("adv_")
+    assert "cannot be shown again" in created.stdout
+    listed = advocacy_cli("tokens", "list", "--format", "json", "--db", db, cwd=tmp_path)
+    assert secret not in listed.stdout
+    [token] = json.loads(listed.stdout)
+    assert (token["name"], token["role"], token["revoked_at"]) == ("wall", "viewer", None)
+
+    revoked = advocacy_cli("tokens", "revoke", "wall", "--db", db, cwd=tmp_path)
+    assert revoked.returncode == 0 and token["token_id"] in revoked.stdout
+    disabled = advocacy_cli("users", "disable", "hal", "--db", db, cwd=tmp_path)
+    assert disabled.returncode == 0
+    audit = advocacy_cli("users", "audit", "--format", "json", "--db", db, cwd=tmp_path)
+    actions = [entry["action"] for entry in reversed(json.loads(audit.stdout))]
+    assert actions == ["user.add", "token.create", "token.revoke", "user.disable"]
+    assert all(entry["actor"].startswith("cli") for entry in json.loads(audit.stdout))
+
+
+def test_errors_are_one_line_with_a_fix(tmp_path: Path) -> None:
+    db = str(tmp_path / "ws.duckdb")
+    done = advocacy_cli(
+        "users", "add", "vic", "--role", "viewer", "--password", "short", "--db", db, cwd=tmp_path
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "at least 12" in done.stderr and "fix:" in done.stderr
+    missing = advocacy_cli("tokens", "revoke", "nope", "--db", db, cwd=tmp_path)
+    assert missing.returncode == 1 and "advocacy tokens list" in missing.stderr

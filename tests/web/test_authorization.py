@@ -1,0 +1,172 @@
+"""Every route x every role: exactly the allowed roles get through, everyone else gets 403;
+without credentials the API answers 401 and pages send the browser to sign in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from web.site import ROLES, Site, bearer
+
+ALL = frozenset(ROLES)
+WRITERS = frozenset({"admin", "analyst"})
+ADMIN = frozenset({"admin"})
+PUBLIC = "public"
+
+#: (method, path template) -> roles allowed, or PUBLIC. A new route must be added here.
+ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
+    ("GET", "/api/v1/me"): ALL,
+    ("GET", "/api/v1/status"): ALL,
+    ("GET", "/api/v1/metrics"): ALL,
+    ("GET", "/api/v1/analyses"): ALL,
+    ("GET", "/api/v1/analyses/{name}"): ALL,
+    ("GET", "/api/v1/customers"): ALL,
+    ("GET", "/api/v1/customers/{customer_id}"): ALL,
+    ("GET", "/api/v1/users"): ADMIN,
+    ("GET", "/api/v1/tokens"): ADMIN,
+    ("GET", "/api/v1/audit"): ADMIN,
+    ("POST", "/api/v1/responses"): WRITERS,
+    ("POST", "/api/v1/mentions"): WRITERS,
+    ("POST", "/api/v1/interactions"): WRITERS,
+    ("POST", "/api/v1/notes"): WRITERS,
+    ("POST", "/api/v1/referrals"): WRITERS,
+    ("POST", "/api/v1/transactions"): WRITERS,
+    ("GET", "/"): ALL,
+    ("GET", "/explore"): ALL,
+    ("GET", "/customers"): ALL,
+    ("GET", "/customers/{customer_id}"): ALL,
+    ("GET", "/coaching"): ALL,
+    # The viewer is no employee and supervises nobody; the handler opens a North employee.
+    ("GET", "/coaching/{employee_id}"): frozenset({"admin", "analyst", "case-handler"}),
+    ("GET", "/text"): ALL,
+    ("GET", "/advocates"): ALL,
+    ("GET", "/gaps"): ALL,
+    ("GET", "/people"): ALL,
+    ("POST", "/logout"): ALL,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("GET", "/vendor/vega.js"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/api/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+}
+
+#: Routes FastAPI adds itself (the API document and its viewer).
+_FRAMEWORK_ROUTES = {"/openapi.json", "/api/docs", "/docs/oauth2-redirect"}
+
+RECORDS: dict[str, dict[str, Any]] = {
+    "responses": {"response_id": "authz-r", "submitted_at": "2026-01-02T10:00:00Z", "nps": 9},
+    "mentions": {"mention_id": "authz-m", "text": "lovely lamps", "platform": "trustpilot"},
+    "interactions": {"interaction_id": "authz-i", "occurred_at": "2026-01-02T10:00:00Z"},
+    "notes": {"note_id": "authz-n", "text": "called back, resolved"},
+    "referrals": {"referral_id": "authz-f", "referrer_id": "C00001", "referred_at": "2026-01-02"},
+    "transactions": {
+        "transaction_id": "authz-t",
+        "customer_id": "C00001",
+        "occurred_at": "2026-01-02T10:00:00Z",
+        "amount": 12.5,
+    },
+}
+
+
+def flattened(routes: list[Any]) -> list[Any]:
+    """Routes, with those of included routers listed in their place."""
+    found = []
+    for route in routes:
+        inner = getattr(route, "original_router", None) or getattr(route, "routes", None)
+        if hasattr(route, "original_router"):
+            found.extend(flattened(list(inner.routes)))  # type: ignore[union-attr]
+        else:
+            found.append(route)
+    return found
+
+
+def app_routes(client: TestClient) -> set[tuple[str, str]]:
+    found = set()
+    for route in flattened(list(client.app.routes)):  # type: ignore[attr-defined]
+        methods = getattr(route, "methods", None) or set()
+        for method in methods - {"HEAD"}:
+            found.add((method, route.path))
+    return found
+
+
+def concrete(path: str, site: Site) -> str:
+    return (
+        path.replace("{name}", "scores")
+        .replace("{customer_id}", site.north_customer)
+        .replace("{employee_id}", site.north_employee)
+    )
+
+
+def call(client: TestClient, method: str, path: str, site: Site, headers: dict[str, str]) -> Any:
+    url = concrete(path, site)
+    if method == "POST" and path.startswith("/api/v1/"):
+        kind = path.rsplit("/", 1)[-1]
+        return client.post(url, json=[RECORDS[kind]], headers=headers, follow_redirects=False)
+    return client.request(method, url, headers=headers, follow_redirects=False)
+
+
+def test_every_route_is_in_the_table(client: TestClient) -> None:
+    assert app_routes(client) == set(ALLOWED)
+    api = [r for r in flattened(list(client.app.routes)) if isinstance(r, APIRoute)]  # type: ignore[attr-defined]
+    assert len(api) == len([key for key in ALLOWED if key[1] not in _FRAMEWORK_ROUTES])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_routes(client: TestClient, site: Site, role: str) -> None:
+    outcome = {}
+    for (method, path), allowed in ALLOWED.items():
+        if allowed == PUBLIC:
+            continue
+        response = call(client, method, path, site, bearer(site, role))
+        outcome[(method, path)] = response.status_code
+    granted = {key for key, status in outcome.items() if status < 400}
+    denied = {key for key, status in outcome.items() if status == 403}
+    expected = {key for key, allowed in ALLOWED.items() if key in outcome and role in allowed}
+    assert granted == expected, {key: outcome[key] for key in granted ^ expected}
+    assert denied == set(outcome) - expected
+
+
+def test_without_credentials_api_says_401_and_pages_redirect(
+    client: TestClient, site: Site
+) -> None:
+    for (method, path), allowed in ALLOWED.items():
+        if allowed == PUBLIC:
+            continue
+        response = call(client, method, path, site, {})
+        if path.startswith("/api/"):
+            assert response.status_code == 401, path
+            body = response.json()
+            assert body["error"] == "AuthenticationError" and body["fix"]
+            assert response.headers["www-authenticate"] == "Bearer"
+        else:
+            assert response.status_code == 303, path
+            assert response.headers["location"].startswith("/login?next=")
+
+
+def test_a_revoked_or_forged_token_is_401(client: TestClient, site: Site) -> None:
+    forged = {"Authorization": "Bearer adv_not-a-real-token"}
+    assert client.get("/api/v1/me", headers=forged).status_code == 401
+    malformed = {"Authorization": "Basic YWRhOnB3"}
+    assert client.get("/api/v1/me", headers=malformed).status_code == 401
+
+
+def test_a_case_handler_cannot_read_other_units_customers(client: TestClient, site: Site) -> None:
+    handler = bearer(site, "case-handler")
+    mine = client.get(f"/api/v1/customers/{site.north_customer}", headers=handler)
+    assert mine.status_code == 200 and "North" in mine.json()["units"]
+    other = client.get(f"/api/v1/customers/{site.other_customer}", headers=handler)
+    assert other.status_code == 403 and other.json()["error"] == "AccessDeniedError"
+    page = client.get(f"/customers/{site.other_customer}", headers=handler)
+    assert page.status_code == 403
+    listed = client.get("/api/v1/customers?limit=500", headers=handler).json()
+    assert site.other_customer not in {row["customer_id"] for row in listed}
+    assert site.north_customer in {row["customer_id"] for row in listed}
+    # Scores reach a handler broken down by unit, and only for their units.
+    rows = client.get("/api/v1/metrics", headers=handler).json()
+    assert {row["unit"] for row in rows} == {"North"}
+    coach = client.get(f"/coaching/{site.other_employee}", headers=handler)
+    assert coach.status_code == 403
