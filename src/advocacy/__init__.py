@@ -3,6 +3,9 @@
 The public API is listed once, here, in ``__all__``.
 """
 
+from advocacy.access.roles import AccessDeniedError, AuthenticationError
+from advocacy.drivers.ipa import ImportancePerformance, importance_performance
+from advocacy.drivers.relative_importance import RelativeImportance, relative_importance
 from advocacy.errors import (
     AdvocacyError,
     InputError,
@@ -12,25 +15,76 @@ from advocacy.errors import (
     ValidationError,
     WorkspaceError,
 )
+from advocacy.gaps.culture import CultureResult, UnitLink, culture_gaps, employee_customer_link
+from advocacy.gaps.maturity import (
+    MaturityProfile,
+    maturity_questionnaire,
+    score_maturity,
+    write_maturity_template,
+)
+from advocacy.gaps.register import gap_register
+from advocacy.gaps.servqual import ServqualResult, servqual_gaps, servqual_template
+from advocacy.gaps.targets import target_gaps
 from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
+from advocacy.retention import BetaGeo, GammaGamma, summarize_transactions
+from advocacy.text import (
+    CalibratedSentiment,
+    discover_themes,
+    effort,
+    emotions,
+    load_taxonomy,
+    redact,
+    sentiment,
+    theme_impact,
+)
 from advocacy.workspace import Workspace
 from advocacy.workspace import open_workspace as open
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccessDeniedError",
     "AdvocacyError",
+    "AuthenticationError",
+    "BetaGeo",
+    "CalibratedSentiment",
+    "CultureResult",
+    "GammaGamma",
+    "ImportancePerformance",
     "InputError",
     "MappingError",
+    "MaturityProfile",
     "NpsResult",
+    "RelativeImportance",
     "SchemaVersionError",
     "ScoreResult",
+    "ServqualResult",
+    "UnitLink",
     "UsageError",
     "ValidationError",
     "Workspace",
     "WorkspaceError",
     "__version__",
+    "culture_gaps",
+    "discover_themes",
+    "effort",
+    "emotions",
+    "employee_customer_link",
+    "gap_register",
+    "importance_performance",
+    "load_taxonomy",
+    "maturity_questionnaire",
     "nps",
     "nps_from_counts",
     "open",
+    "redact",
+    "relative_importance",
+    "score_maturity",
+    "sentiment",
+    "servqual_gaps",
+    "servqual_template",
+    "summarize_transactions",
+    "target_gaps",
+    "theme_impact",
+    "write_maturity_template",
 ]

@@ -160,6 +160,279 @@ class Workspace:
         chosen = [names] if isinstance(names, str) else list(names)
         return export_analyses(self, chosen, out=out, format=format)
 
+    # -- text analytics ------------------------------------------------------------------------
+    def analyze_text(
+        self,
+        *,
+        kinds: list[str] | None = None,
+        calibrate: bool | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> Any:
+        """Analyse new and changed texts; see :func:`advocacy.text.enrich.analyze_workspace`."""
+        from advocacy.text.enrich import analyze_workspace
+
+        return analyze_workspace(self.db, kinds=kinds, calibrate=calibrate, progress=progress)
+
+    def teach_text(self, path: str | Path) -> Any:
+        """Store user-taught sentiment/theme labels; see :func:`advocacy.text.enrich.teach`."""
+        from advocacy.text.enrich import teach
+
+        return teach(self.db, path)
+
+    def discover_themes(
+        self, *, n_themes: int | None = None, kinds: list[str] | None = None
+    ) -> Any:
+        """Discover and store themes; see :func:`advocacy.text.catalogue.discover`."""
+        from advocacy.text.catalogue import discover
+
+        return discover(self.db, n_themes=n_themes, kinds=kinds)
+
+    def assign_themes(self, taxonomy: str | Path, *, threshold: float | None = None) -> Any:
+        """Assign texts to a taxonomy file's themes (see ``text.catalogue.assign_taxonomy``)."""
+        from advocacy.text.catalogue import assign_taxonomy
+        from advocacy.text.taxonomy import DEFAULT_THRESHOLD
+
+        return assign_taxonomy(self.db, taxonomy, threshold=threshold or DEFAULT_THRESHOLD)
+
+    def themes(self, *, origin: str | None = None) -> Any:
+        """Stored themes with size, sentiment mix, quotes and NPS impact (a DataFrame)."""
+        from advocacy.text.catalogue import list_themes
+
+        return list_themes(self.db, origin=origin, confidence=float(get_setting("confidence")))
+
+    def promote_theme(self, theme_id: str, taxonomy: str | Path, *, name: str | None = None) -> Any:
+        """Add a discovered theme to a taxonomy file (see ``text.catalogue.promote_theme``)."""
+        from advocacy.text.catalogue import promote_theme
+
+        return promote_theme(self.db, theme_id, taxonomy, name=name)
+
+    def text_table(self, table: str) -> Any:
+        """``table`` as an Ibis table with the text columns (``advocacy.text.export_columns``)."""
+        from advocacy.text.enrich import export_columns
+
+        return export_columns(self, table)
+
+    # -- drivers and gaps ------------------------------------------------------------------
+    def drivers(
+        self,
+        *,
+        outcome: str = "nps",
+        level: str = "item",
+        method: str = "lmg",
+        unit: str | None = None,
+        n_bootstrap: int = 200,
+        random_state: int | None = 0,
+    ) -> Any:
+        """Key drivers of ``outcome``; see :func:`advocacy.gaps.assessment.key_drivers`."""
+        from advocacy.gaps.assessment import key_drivers
+
+        return key_drivers(
+            self.table,
+            outcome=outcome,
+            level=level,
+            method=method,
+            unit=unit,
+            n_bootstrap=n_bootstrap,
+            confidence=float(get_setting("confidence")),
+            random_state=random_state,
+        )
+
+    def ipa(self, *, importance: str = "auto", crosshair: str = "mean", level: str = "item") -> Any:
+        """Importance-performance quadrants; see :func:`advocacy.gaps.assessment.ipa`."""
+        from advocacy.gaps.assessment import ipa
+
+        return ipa(self.table, importance=importance, crosshair=crosshair, level=level)
+
+    def servqual(self) -> Any:
+        """SERVQUAL item, dimension and overall gaps with intervals."""
+        from advocacy.gaps.assessment import servqual
+
+        return servqual(self.table, confidence=float(get_setting("confidence")))
+
+    def targets(self) -> Any:
+        """Every target with its current value, gap, interval and trend."""
+        from advocacy.gaps.targets import target_gaps
+
+        return target_gaps(self.table, confidence=float(get_setting("confidence")))
+
+    def gaps(self, *, top: int | None = None) -> Any:
+        """The gap register, highest priority first (the first ``top`` rows when given)."""
+        from advocacy.gaps.assessment import register
+
+        frame = register(self.table, confidence=float(get_setting("confidence")))
+        return frame.head(top) if top is not None else frame
+
+    def culture(self, *, min_group: int = 5) -> Any:
+        """Culture gaps and eNPS by unit (units under ``min_group`` respondents suppressed)."""
+        from advocacy.gaps.assessment import culture
+
+        return culture(self.table, min_group=min_group, confidence=float(get_setting("confidence")))
+
+    def culture_link(self, *, predictor: str = "enps", min_group: int = 5) -> Any:
+        """Unit-level correlation and regression of customer NPS on employee results."""
+        from advocacy.gaps.assessment import culture_link
+
+        return culture_link(
+            self.table,
+            predictor=predictor,
+            min_group=min_group,
+            confidence=float(get_setting("confidence")),
+        )
+
+    # -- advocates and retention ---------------------------------------------------------------
+    def fit_retention(
+        self, *, model: str = "bg-nbd", calibration_end: Any = None, time_unit: str = "week"
+    ) -> Any:
+        """Fit BG/NBD or Gamma-Gamma on the transactions.
+
+        See :func:`advocacy.retention.lifetime_value.fit_retention`.
+        """
+        from advocacy.retention.lifetime_value import fit_retention
+
+        return fit_retention(
+            self.table("transactions"),
+            model=model,
+            calibration_end=calibration_end,
+            time_unit=time_unit,
+        )
+
+    def predict_retention(
+        self,
+        *,
+        horizon: float,
+        calibration_end: Any = None,
+        time_unit: str = "week",
+        discount_rate: float = 0.0,
+        margin: float = 1.0,
+    ) -> Any:
+        """Per-customer P(alive), expected purchases, spend and lifetime value.
+
+        See :func:`advocacy.retention.lifetime_value.predict_retention`.
+        """
+        from advocacy.retention.lifetime_value import predict_retention
+
+        return predict_retention(
+            self.table("transactions"),
+            horizon=horizon,
+            calibration_end=calibration_end,
+            time_unit=time_unit,
+            discount_rate=discount_rate,
+            margin=margin,
+        )
+
+    def churn_risk(
+        self, *, horizon_days: int = 90, active_days: int = 90, as_of: Any = None
+    ) -> Any:
+        """Active subscribers scored by churn risk (:func:`advocacy.retention.churn.churn_risk`)."""
+        from advocacy.retention.churn import churn_risk
+
+        tables = {name: self.table(name) for name in ("responses", "transactions", "interactions")}
+        for derived in ("text_features", "document_themes", "themes"):
+            tables[derived] = self._optional_table(derived)
+        return churn_risk(tables, horizon_days=horizon_days, active_days=active_days, as_of=as_of)
+
+    def _optional_table(self, name: str) -> Any:
+        """A derived table such as ``text_features`` when the workspace has it, else None."""
+        return self.db.ibis.table(name) if name in self.db.ibis.list_tables() else None
+
+    def advocacy_ladder(self, *, as_of: Any = None, rules: Any = None) -> Any:
+        """Each customer's rung with the reason and "at risk" overlay.
+
+        See :func:`advocacy.advocates.ladder.advocacy_ladder`.
+        """
+        from advocacy.advocates.ladder import advocacy_ladder
+
+        return advocacy_ladder(
+            self.table("responses"),
+            self.table("referrals"),
+            self.table("mentions"),
+            self.table("transactions"),
+            as_of=as_of,
+            rules=rules,
+            text_features=self._optional_table("text_features"),
+        )
+
+    def say_do_gap(
+        self,
+        *,
+        by: str | None = None,
+        period: str | None = None,
+        window_days: int = 90,
+        as_of: Any = None,
+        rules: Any = None,
+    ) -> Any:
+        """Share of promoters who advocated afterwards, with intervals.
+
+        See :func:`advocacy.advocates.say_do.say_do_gap`.
+        """
+        from advocacy.advocates.say_do import say_do_gap
+
+        return say_do_gap(
+            self.table("responses"),
+            self.table("referrals"),
+            self.table("mentions"),
+            self.table("customers"),
+            by=by,
+            period=period,
+            window_days=window_days,
+            as_of=as_of,
+            rules=rules,
+            confidence=float(get_setting("confidence")),
+        )
+
+    def silent_promoters(self, *, as_of: Any = None, rules: Any = None) -> Any:
+        """Promoters who have not referred or reviewed: ready to be asked."""
+        from advocacy.advocates.say_do import silent_promoters
+
+        return silent_promoters(
+            self.table("responses"),
+            self.table("referrals"),
+            self.table("mentions"),
+            self.table("customers"),
+            as_of=as_of,
+            rules=rules,
+        )
+
+    def referrals(self) -> Any:
+        """Referrals with attribution, value and fraud signals.
+
+        See :func:`advocacy.advocates.referrals.attribute_referrals`.
+        """
+        from advocacy.advocates.referrals import attribute_referrals
+
+        return attribute_referrals(
+            self.table("referrals"), self.table("customers"), self.table("transactions")
+        )
+
+    def behaviour_by_band(self, *, window_days: int = 180, as_of: Any = None) -> Any:
+        """What promoters, passives and detractors go on to do.
+
+        See :func:`advocacy.advocates.behaviour.behaviour_by_band`.
+        """
+        from advocacy.advocates.behaviour import behaviour_by_band
+
+        return behaviour_by_band(
+            self.table("responses"),
+            self.table("transactions"),
+            self.table("referrals"),
+            window_days=window_days,
+            as_of=as_of,
+            confidence=float(get_setting("confidence")),
+        )
+
+    def fans_to_be(self, *, horizon_days: int = 90, as_of: Any = None) -> Any:
+        """Non-advocates scored by their chance of becoming advocates.
+
+        See :func:`advocacy.advocates.propensity.fans_to_be`.
+        """
+        from advocacy.advocates.propensity import fans_to_be
+
+        names = ("responses", "transactions", "referrals", "mentions", "interactions")
+        tables = {name: self.table(name) for name in names}
+        for derived in ("text_features", "document_themes", "themes"):
+            tables[derived] = self._optional_table(derived)
+        return fans_to_be(tables, horizon_days=horizon_days, as_of=as_of)
+
     # -- look around -------------------------------------------------------------------------
     def status(self) -> Any:
         """Counts per table, date ranges and recent imports."""
@@ -184,12 +457,18 @@ class Workspace:
         return write_table(table, path, format_for(path, format))
 
     def export(self, table: str, *, out: str | Path, format: str | None = None) -> int:
-        """Write table ``table`` to ``out`` as csv, parquet, xlsx or json; return rows written."""
+        """Write table ``table`` to ``out`` as csv, parquet, xlsx or json; return rows written.
+
+        Document tables (responses, mentions, notes, employee responses) carry the text
+        analysis columns, and their text leaves the workspace with personal data redacted.
+        """
         from advocacy.present.exports import format_for, write_table
+        from advocacy.text.enrich import export_table
 
         path = Path(out)
         output = format_for(path, format)
-        return write_table(self.table(table).to_pyarrow(), path, output)
+        self.table(table)  # a clear error for an unknown table name
+        return write_table(export_table(self, table), path, output)
 
     def close(self) -> None:
         self.db.close()

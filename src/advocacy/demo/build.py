@@ -135,6 +135,9 @@ def build_demo(
             rows[kind] = int(result.rows_loaded) + int(result.rows_updated)
             quarantined += int(result.rows_quarantined)
         step("running the analyses", len(IMPORT_ORDER) + 1)
+        # Stored text features and themes feed the exports, the web app and fans-to-be.
+        ws.analyze_text()
+        ws.discover_themes()
         headline = headline_metrics(ws)
         step("writing the report", len(IMPORT_ORDER) + 2)
         from advocacy.present.report.build import write_report

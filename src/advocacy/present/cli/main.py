@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from advocacy.present.cli import (  # noqa: F401 - imported for their registrations
+    access,
+    advocates,
     data,
     demo,
+    gaps,
     metrics,
     report,
+    retention,
+    serve,
+    text,
 )
 from advocacy.present.cli.app import app, run
 

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, select_autoescape
 
 from advocacy.present.report.section import ReportScope, Section
-from advocacy.present.report.sections import methods, metrics, overview, summary
+from advocacy.present.report.sections import (
+    advocates,
+    culture,
+    gaps,
+    methods,
+    metrics,
+    overview,
+    summary,
+    text,
+)
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -23,6 +32,10 @@ SECTIONS: list[SectionBuilder] = [
     summary.build,
     overview.build,
     metrics.build,
+    text.build,
+    gaps.build,
+    culture.build,
+    advocates.build,
     # analyses' sections go here, in reading order; the methods appendix stays last
     methods.build,
 ]
