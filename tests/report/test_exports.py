@@ -56,10 +56,15 @@ def test_export_every_analysis_to_one_workbook(report_workspace: str, tmp_path: 
     assert book.sheetnames == list(ANALYSES)
     with advocacy.open(report_workspace) as ws:
         for name in ANALYSES:
-            expected = ws.analysis(name)
             sheet = pd.read_excel(out, sheet_name=name)
+            if list(sheet.columns) == ["not available"]:
+                # Too little data for this one: the sheet says why instead of vanishing.
+                assert "fix:" in sheet["not available"][0], name
+                continue
+            expected = ws.analysis(name)
             assert len(sheet) == len(expected), name
-            assert sheet["score"].round(6).tolist() == expected["score"].round(6).tolist()
+            if "score" in expected:
+                assert sheet["score"].round(6).tolist() == expected["score"].round(6).tolist()
 
 
 def test_export_table_still_works_and_mistakes_are_explained(

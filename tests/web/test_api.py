@@ -255,3 +255,13 @@ def test_overview_shows_the_advocacy_ladder_once_computed(client: TestClient, si
         assert f'<td>{row["rung"]}</td><td class="num">{row["customers"]:,}</td>' in section
     handler = client.get("/", headers=bearer(site, "case-handler")).text
     assert "The ladder spans every unit" in handler
+
+
+def test_analyses_listing_customers_are_masked_for_viewers(client: TestClient, site: Site) -> None:
+    analyst = client.get("/api/v1/analyses/silent-promoters", headers=bearer(site, "analyst"))
+    viewer = client.get("/api/v1/analyses/silent-promoters", headers=bearer(site, "viewer"))
+    assert analyst.status_code == viewer.status_code == 200
+    emails = {row["email"] for row in analyst.json() if row.get("email")}
+    assert emails, "the demo's silent promoters have e-mail addresses"
+    assert not emails & {row["email"] for row in viewer.json()}
+    assert len(viewer.json()) == len(analyst.json())

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
-from advocacy.errors import UsageError
+from advocacy.errors import AdvocacyError, UsageError
 from advocacy.present.exports import ExportFormat, format_for, write_table, write_xlsx
 
 if TYPE_CHECKING:
@@ -36,10 +36,13 @@ class Analysis:
     method: str
     help: str
     options: Mapping[str, Any] = field(default_factory=dict)
+    part: str | None = None  # the result's attribute holding the frame, for typed results
 
     def frame(self, ws: Workspace) -> pd.DataFrame:
         """Run the analysis on ``ws``."""
         result = getattr(ws, self.method)(**dict(self.options))
+        if self.part is not None:
+            result = getattr(result, self.part)
         if not isinstance(result, pd.DataFrame):
             raise TypeError(f"Workspace.{self.method} returned {type(result).__name__}")
         return result
@@ -80,6 +83,24 @@ for _analysis in (
         "scores per unit and quarter, each tested against the quarter before",
         {"metrics": ALL_METRICS, "by": "unit", "period": "quarter", "compare": "previous"},
     ),
+    Analysis("themes", "themes", "text themes with size, sentiment mix and NPS impact"),
+    Analysis("ladder", "advocacy_ladder", "each customer's advocacy rung and the reason"),
+    Analysis("say-do", "say_do_gap", "share of promoters who went on to advocate"),
+    Analysis("silent-promoters", "silent_promoters", "promoters who have not advocated yet"),
+    Analysis("referrals", "referrals", "referral value per referrer and fraud signals"),
+    Analysis("behaviour", "behaviour_by_band", "repurchase, spend and referral by NPS band"),
+    Analysis("fans-to-be", "fans_to_be", "non-advocates most likely to advocate", part="scores"),
+    Analysis("churn-risk", "churn_risk", "customers slipping away", part="scores"),
+    Analysis("drivers", "drivers", "relative importance of attributes on NPS"),
+    Analysis("ipa", "ipa", "importance-performance quadrants", part="frame"),
+    Analysis("servqual-items", "servqual", "SERVQUAL gaps per item", part="items"),
+    Analysis("servqual-dimensions", "servqual", "SERVQUAL gaps per dimension", part="dimensions"),
+    Analysis("targets", "targets", "current vs desired for every target"),
+    Analysis("gaps", "gaps", "the gap register, ranked by priority"),
+    Analysis("culture", "culture", "culture gaps, current vs desired", part="items"),
+    Analysis(
+        "culture-by-unit", "culture", "culture gaps by unit (small units suppressed)", part="units"
+    ),
 ):
     register(_analysis)
 
@@ -113,6 +134,16 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(clean, preserve_index=False)
 
 
+def _table_or_reason(ws: Workspace, analysis: Analysis, among_many: bool) -> pa.Table:
+    """The analysis as a table; among many, one this workspace cannot support says why."""
+    try:
+        return _arrow(analysis.frame(ws))
+    except AdvocacyError as error:
+        if not among_many:
+            raise
+        return pa.table({"not available": [str(error)]})
+
+
 def export_analyses(
     ws: Workspace, names: Sequence[str], *, out: str | Path, format: str | None = None
 ) -> dict[str, int]:
@@ -135,7 +166,7 @@ def export_analyses(
             parameter="--format",
             fix="name one analysis, or use --format xlsx for one sheet per analysis",
         )
-    tables = {analysis.name: _arrow(analysis.frame(ws)) for analysis in chosen}
+    tables = {analysis.name: _table_or_reason(ws, analysis, len(chosen) > 1) for analysis in chosen}
     if output is ExportFormat.xlsx:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")

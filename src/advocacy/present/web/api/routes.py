@@ -16,7 +16,7 @@ from advocacy.access.tokens import list_tokens
 from advocacy.access.users import list_users
 from advocacy.present.analyses import ANALYSES, get_analysis
 from advocacy.present.web.auth import Caller, requires, web_state
-from advocacy.present.web.customers import customer_view, find_customers
+from advocacy.present.web.customers import customer_view, find_customers, mask_record
 from advocacy.present.web.dashboards import scoped_metrics
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
@@ -136,7 +136,8 @@ def analysis(name: str, request: Request, caller: Reader) -> list[dict[str, Any]
         )
     with state.lock:
         frame = state.cached(("analysis", chosen.name), lambda: chosen.frame(state.ws))
-    return frame_records(frame)
+    # Some analyses list customers (silent promoters, referrals): viewers get them masked.
+    return [mask_record(record, caller.principal) for record in frame_records(frame)]
 
 
 @router.get("/customers", summary="Customers, newest feedback first (search by id or name)")
