@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 import advocacy
-from advocacy.present.cli.app import app, console, error_console
+from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.progress import stage_progress
 
 
 class Source(StrEnum):
@@ -50,33 +50,19 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import a file of customer evidence (all-or-nothing, idempotent; bad rows quarantined)."""
-    with advocacy.open(db) as ws:
-        show = output is OutputFormat.table and error_console.is_terminal
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,} rows"),
-            TimeRemainingColumn(),
-            console=error_console,
-            disable=not show,
-            transient=True,
-        ) as bar:
-            tasks: dict[str, TaskID] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done, total=total)
-
-            result = ws.import_file(
-                file,
-                kind=kind,
-                source=source.value,
-                mapping=mapping,
-                dry_run=dry_run,
-                strict=strict,
-                progress=progress,
-            )
+    with (
+        advocacy.open(db) as ws,
+        stage_progress("rows", show=output is OutputFormat.table) as progress,
+    ):
+        result = ws.import_file(
+            file,
+            kind=kind,
+            source=source.value,
+            mapping=mapping,
+            dry_run=dry_run,
+            strict=strict,
+            progress=progress,
+        )
     summary = result.summary()
     if output is not OutputFormat.table:
         emit_object(summary, OutputFormat.json)

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 import advocacy
-from advocacy.present.cli.app import app, error_console
+from advocacy.present.cli.app import app
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.progress import stage_progress
 from advocacy.text.pii import redact
 
 text_app = typer.Typer(
@@ -46,25 +46,11 @@ def analyze_command(
     db: DbOption = None,
 ) -> None:
     """Analyse new and changed texts (incremental; re-runs skip unchanged texts)."""
-    with advocacy.open(db) as ws:
-        show = output is OutputFormat.table and error_console.is_terminal
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,} texts"),
-            TimeRemainingColumn(),
-            console=error_console,
-            disable=not show,
-            transient=True,
-        ) as bar:
-            tasks: dict[str, TaskID] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done, total=total)
-
-            result = ws.analyze_text(kinds=kind, calibrate=calibrate, progress=progress)
+    with (
+        advocacy.open(db) as ws,
+        stage_progress("texts", show=output is OutputFormat.table) as progress,
+    ):
+        result = ws.analyze_text(kinds=kind, calibrate=calibrate, progress=progress)
     emit_object(result.summary(), output, title="Text analysis")
 
 
