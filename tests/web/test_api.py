@@ -265,3 +265,19 @@ def test_analyses_listing_customers_are_masked_for_viewers(client: TestClient, s
     assert emails, "the demo's silent promoters have e-mail addresses"
     assert not emails & {row["email"] for row in viewer.json()}
     assert len(viewer.json()) == len(analyst.json())
+
+
+def test_analyses_download_as_csv_and_xlsx(client: TestClient, site: Site) -> None:
+    import io
+
+    import pandas as pd
+
+    rows = client.get("/api/v1/analyses/scores", headers=bearer(site, "analyst")).json()
+    as_csv = client.get("/api/v1/analyses/scores?format=csv", headers=bearer(site, "analyst"))
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    frame = pd.read_csv(io.StringIO(as_csv.text))
+    assert frame["score"].round(6).tolist() == [round(row["score"], 6) for row in rows]
+    as_xlsx = client.get("/api/v1/analyses/scores?format=xlsx", headers=bearer(site, "analyst"))
+    assert len(pd.read_excel(io.BytesIO(as_xlsx.content), sheet_name="scores")) == len(rows)
+    wrong = client.get("/api/v1/analyses/scores?format=pdf", headers=bearer(site, "analyst"))
+    assert wrong.status_code in (400, 422)

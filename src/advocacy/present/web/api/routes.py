@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from advocacy.access.audit import audit_entries
 from advocacy.access.roles import Permission
@@ -118,14 +118,23 @@ def analyses(caller: Reader) -> list[dict[str, str]]:
     return [{"name": item.name, "help": item.help} for item in ANALYSES.values()]
 
 
-@router.get("/analyses/{name}", summary="One analysis as rows")
-def analysis(name: str, request: Request, caller: Reader) -> list[dict[str, Any]]:
+@router.get(
+    "/analyses/{name}",
+    summary="One analysis as rows (JSON), or as a csv, parquet or xlsx file with ?format=",
+)
+def analysis(
+    name: str,
+    request: Request,
+    caller: Reader,
+    format: Annotated[str | None, Query(pattern="^(json|csv|parquet|xlsx)$")] = None,
+) -> Any:
     state = web_state(request)
     chosen = get_analysis(name)
     if caller.principal.limited_to_units and chosen.method == "metrics":
         options = dict(chosen.options)
         with state.lock:
-            return frame_records(scoped_metrics(state, caller.principal, **options))
+            records = frame_records(scoped_metrics(state, caller.principal, **options))
+        return _as_requested(records, chosen.name, format)
     if caller.principal.limited_to_units:
         from advocacy.access.roles import AccessDeniedError
 
@@ -137,7 +146,39 @@ def analysis(name: str, request: Request, caller: Reader) -> list[dict[str, Any]
     with state.lock:
         frame = state.cached(("analysis", chosen.name), lambda: chosen.frame(state.ws))
     # Some analyses list customers (silent promoters, referrals): viewers get them masked.
-    return [mask_record(record, caller.principal) for record in frame_records(frame)]
+    records = [mask_record(record, caller.principal) for record in frame_records(frame)]
+    return _as_requested(records, chosen.name, format)
+
+
+def _as_requested(records: list[dict[str, Any]], name: str, format: str | None) -> Any:
+    """JSON rows, or the same rows as a downloadable file."""
+    if format in (None, "json"):
+        return records
+    import tempfile
+    from pathlib import Path
+
+    import pyarrow as pa
+
+    from advocacy.present.exports import ExportFormat, write_table, write_xlsx
+
+    table = pa.Table.from_pylist(records) if records else pa.table({})
+    media = {
+        "csv": "text/csv",
+        "parquet": "application/vnd.apache.parquet",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[str(format)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.{format}"
+        if format == "xlsx":
+            write_xlsx({name: table}, path)
+        else:
+            write_table(table, path, ExportFormat(str(format)))
+        content = path.read_bytes()
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
+    )
 
 
 @router.get("/customers", summary="Customers, newest feedback first (search by id or name)")
