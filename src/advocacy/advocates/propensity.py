@@ -228,8 +228,8 @@ class AdvocacyPropensity:
 
 
 @dataclass(frozen=True)
-class FansResult:
-    """Scored non-advocates and how well the model ranked held-out time."""
+class PropensityResult:
+    """Customers scored by a propensity model, and how well it ranked held-out time."""
 
     scores: pd.DataFrame
     auc: float
@@ -239,6 +239,47 @@ class FansResult:
     n_test: int
 
 
+def score_over_time(
+    train: tuple[pd.DataFrame, np.ndarray],
+    test: tuple[pd.DataFrame, np.ndarray],
+    now: pd.DataFrame,
+    *,
+    score_name: str,
+    nothing_happened: str,
+    random_state: int | None,
+) -> PropensityResult:
+    """Validate on held-out time, then score ``now`` with a model refitted on the latest period.
+
+    The model fitted on ``train`` is judged on ``test`` (ROC AUC and top-decile lift); the
+    model that scores today is fitted on ``test``, the most recent labelled period.
+    """
+    train_x, train_y = train
+    test_x, test_y = test
+    predicted = AdvocacyPropensity(random_state=random_state).fit(train_x, train_y)
+    predicted_test = predicted.predict_proba(test_x)
+    if len(np.unique(test_y)) < 2:
+        raise InsufficientDataError(nothing_happened)
+    base = float(np.mean(test_y))
+    top = predicted_test >= np.quantile(predicted_test, 0.9)
+    final = AdvocacyPropensity(random_state=random_state).fit(test_x, test_y)
+    scores = pd.DataFrame(
+        {
+            "customer_id": now.index.astype(str),
+            score_name: final.predict_proba(now),
+            "reasons": final.reasons(now),
+            "latest_nps": now["latest_nps"].to_numpy(),
+        }
+    ).sort_values(score_name, ascending=False)
+    return PropensityResult(
+        scores=scores.reset_index(drop=True),
+        auc=float(roc_auc_score(test_y, predicted_test)),
+        top_decile_lift=float(np.mean(test_y[top]) / base) if base > 0 else float("nan"),
+        base_rate=base,
+        n_train=len(train_x),
+        n_test=len(test_x),
+    )
+
+
 def fans_to_be(
     tables: dict[str, Any],
     *,
@@ -246,7 +287,7 @@ def fans_to_be(
     as_of: Any = None,
     rules: LadderRules | None = None,
     random_state: int | None = 0,
-) -> FansResult:
+) -> PropensityResult:
     """Score each customer who is not an advocate by their chance of becoming one.
 
     ``tables`` maps table names to Ibis tables: ``responses``, ``transactions``, ``referrals``,
@@ -265,33 +306,13 @@ def fans_to_be(
         later = _advocates(events, cutoff, label_end)
         return features, features.index.astype(str).isin(later).astype(int)
 
-    train_x, train_y = dataset(end - 2 * horizon, end - horizon)
-    test_x, test_y = dataset(end - horizon, end)
-    held_out = AdvocacyPropensity(random_state=random_state).fit(train_x, train_y)
-    predicted = held_out.predict_proba(test_x)
-    if len(np.unique(test_y)) < 2:
-        raise InsufficientDataError("no held-out customers became advocates; cannot validate")
-    auc = float(roc_auc_score(test_y, predicted))
-    top = predicted >= np.quantile(predicted, 0.9)
-    base = float(np.mean(test_y))
-    lift = float(np.mean(test_y[top]) / base) if base > 0 else float("nan")
-    final = AdvocacyPropensity(random_state=random_state).fit(test_x, test_y)
     now = customer_features(tables, end)
     current = _advocates(events, end - dt.timedelta(days=rules.window_days), end)
-    now = now[~now.index.astype(str).isin(current)]
-    scores = pd.DataFrame(
-        {
-            "customer_id": now.index.astype(str),
-            "propensity": final.predict_proba(now),
-            "reasons": final.reasons(now),
-            "latest_nps": now["latest_nps"].to_numpy(),
-        }
-    ).sort_values("propensity", ascending=False)
-    return FansResult(
-        scores=scores.reset_index(drop=True),
-        auc=auc,
-        top_decile_lift=lift,
-        base_rate=base,
-        n_train=len(train_x),
-        n_test=len(test_x),
+    return score_over_time(
+        dataset(end - 2 * horizon, end - horizon),
+        dataset(end - horizon, end),
+        now[~now.index.astype(str).isin(current)],
+        score_name="propensity",
+        nothing_happened="no held-out customers became advocates; cannot validate",
+        random_state=random_state,
     )

@@ -17,28 +17,13 @@ References
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from advocacy.advocates.evidence import as_timestamp, latest_evidence
-from advocacy.advocates.propensity import AdvocacyPropensity, customer_features
-from advocacy.errors import InsufficientDataError
-
-
-@dataclass(frozen=True)
-class ChurnResult:
-    """Active customers scored by churn risk, and how well held-out time was ranked."""
-
-    scores: pd.DataFrame
-    auc: float
-    top_decile_lift: float
-    base_rate: float
-    n_train: int
-    n_test: int
+from advocacy.advocates.propensity import PropensityResult, customer_features, score_over_time
 
 
 def _payments(transactions: Any) -> pd.DataFrame:
@@ -75,7 +60,7 @@ def churn_risk(
     active_days: int = 90,
     as_of: Any = None,
     random_state: int | None = 0,
-) -> ChurnResult:
+) -> PropensityResult:
     """Score each active customer's risk of making no payment in the next ``horizon_days``.
 
     ``tables`` maps names to Ibis tables: ``responses``, ``transactions`` (payments or
@@ -85,31 +70,13 @@ def churn_risk(
     horizon = dt.timedelta(days=horizon_days)
     active = dt.timedelta(days=active_days)
     payments = _payments(tables["transactions"])
-    train_x, train_y = _dataset(tables, payments, end - 2 * horizon, horizon, active)
-    test_x, test_y = _dataset(tables, payments, end - horizon, horizon, active)
-    model = AdvocacyPropensity(random_state=random_state).fit(train_x, train_y)
-    predicted = model.predict_proba(test_x)
-    if len(np.unique(test_y)) < 2:
-        raise InsufficientDataError("no held-out customer churned (or all did); cannot validate")
-    base = float(np.mean(test_y))
-    top = predicted >= np.quantile(predicted, 0.9)
-    final = AdvocacyPropensity(random_state=random_state).fit(test_x, test_y)
     now = customer_features(tables, end)
     recent = payments[payments["occurred_at"] > pd.Timestamp(end) - active]
-    now = now[now.index.astype(str).isin(set(recent["customer_id"].astype(str)))]
-    scores = pd.DataFrame(
-        {
-            "customer_id": now.index.astype(str),
-            "churn_risk": final.predict_proba(now),
-            "reasons": final.reasons(now),
-            "latest_nps": now["latest_nps"].to_numpy(),
-        }
-    ).sort_values("churn_risk", ascending=False)
-    return ChurnResult(
-        scores=scores.reset_index(drop=True),
-        auc=float(roc_auc_score(test_y, predicted)),
-        top_decile_lift=float(np.mean(test_y[top]) / base) if base > 0 else float("nan"),
-        base_rate=base,
-        n_train=len(train_x),
-        n_test=len(test_x),
+    return score_over_time(
+        _dataset(tables, payments, end - 2 * horizon, horizon, active),
+        _dataset(tables, payments, end - horizon, horizon, active),
+        now[now.index.astype(str).isin(set(recent["customer_id"].astype(str)))],
+        score_name="churn_risk",
+        nothing_happened="no held-out customer churned (or all did); cannot validate",
+        random_state=random_state,
     )
