@@ -59,6 +59,49 @@ def chart_svg(spec: dict[str, Any] | Any, *, label: str) -> Markup:
     )
 
 
+def interval_bars(
+    values: list[dict[str, Any]],
+    *,
+    category: str,
+    value: str,
+    title: str,
+    width: int = 420,
+    color: str | None = None,
+    percent: bool = False,
+) -> dict[str, Any]:
+    """Vega-Lite spec: horizontal bars of ``value`` per ``category``, with ``low``-``high``
+    interval rules, sorted by value; the shape every "estimate with uncertainty" chart shares."""
+    y = {
+        "field": category,
+        "type": "nominal",
+        "sort": "-x",
+        "title": None,
+        "axis": {"labelLimit": 260},
+    }
+    x: dict[str, Any] = {"field": value, "type": "quantitative", "title": title}
+    if percent:
+        x["axis"] = {"format": "%"}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": values},
+        "width": width,
+        "layer": [
+            {
+                "mark": {"type": "bar", **({"color": color} if color else {})},
+                "encoding": {"y": y, "x": x},
+            },
+            {
+                "mark": {"type": "rule", "color": "black"},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "low", "type": "quantitative"},
+                    "x2": {"field": "high"},
+                },
+            },
+        ],
+    }
+
+
 def table_html(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> Markup:
     """A plain HTML table; ``columns`` are (key, heading) pairs; values are escaped."""
     head = "".join(f"<th>{escape(heading)}</th>" for _, heading in columns)

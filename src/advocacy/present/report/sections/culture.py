@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from advocacy.errors import AdvocacyError
-from advocacy.present.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy.present.report.section import (
+    ReportScope,
+    Section,
+    chart_svg,
+    interval_bars,
+    table_html,
+)
 
 if TYPE_CHECKING:
     from advocacy.gaps.culture import CultureResult, UnitLink
@@ -32,35 +38,14 @@ def culture_chart(result: CultureResult) -> dict[str, Any]:
         }
         for row in result.items.to_dict("records")
     ]
-    y = {
-        "field": "attribute",
-        "type": "nominal",
-        "sort": "-x",
-        "title": None,
-        "axis": {"labelLimit": 260},
-    }
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": values},
-        "width": 400,
-        "layer": [
-            {
-                "mark": {"type": "bar", "color": "#c0504d"},
-                "encoding": {
-                    "y": y,
-                    "x": {"field": "gap", "type": "quantitative", "title": "desired − current"},
-                },
-            },
-            {
-                "mark": {"type": "rule", "color": "black"},
-                "encoding": {
-                    "y": y,
-                    "x": {"field": "low", "type": "quantitative"},
-                    "x2": {"field": "high"},
-                },
-            },
-        ],
-    }
+    return interval_bars(
+        values,
+        category="attribute",
+        value="gap",
+        title="desired − current",
+        width=400,
+        color="#c0504d",
+    )
 
 
 def link_chart(link: UnitLink) -> dict[str, Any]:

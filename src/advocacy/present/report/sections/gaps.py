@@ -10,7 +10,13 @@ from markupsafe import Markup
 
 from advocacy.drivers.ipa import quadrant_chart
 from advocacy.errors import AdvocacyError
-from advocacy.present.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy.present.report.section import (
+    ReportScope,
+    Section,
+    chart_svg,
+    interval_bars,
+    table_html,
+)
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -34,40 +40,9 @@ def drivers_chart(frame: pd.DataFrame) -> dict[str, Any]:
         }
         for row in frame.to_dict("records")
     ]
-    y = {
-        "field": "driver",
-        "type": "nominal",
-        "sort": "-x",
-        "title": None,
-        "axis": {"labelLimit": 260},
-    }
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": values},
-        "width": 420,
-        "layer": [
-            {
-                "mark": "bar",
-                "encoding": {
-                    "y": y,
-                    "x": {
-                        "field": "share",
-                        "type": "quantitative",
-                        "axis": {"format": "%"},
-                        "title": "share of R²",
-                    },
-                },
-            },
-            {
-                "mark": {"type": "rule", "color": "black"},
-                "encoding": {
-                    "y": y,
-                    "x": {"field": "low", "type": "quantitative"},
-                    "x2": {"field": "high"},
-                },
-            },
-        ],
-    }
+    return interval_bars(
+        values, category="driver", value="share", title="share of R²", percent=True
+    )
 
 
 def register_chart(frame: pd.DataFrame) -> dict[str, Any]:
