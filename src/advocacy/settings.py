@@ -40,6 +40,32 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("nps_interval", "adjusted-wald", "NPS interval method: adjusted-wald or wald"),
     Setting("correction", "holm", "multiple-comparison correction: holm, bh or none"),
     Setting("import_chunk_rows", 200_000, "rows validated per chunk during an import"),
+    Setting(
+        "secret_key",
+        "",
+        "key that signs hosted-survey links (set a long random value; links break if it changes)",
+        secret=True,
+    ),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8000",
+        "address customers reach the server at, used in survey links and notifications",
+    ),
+    Setting("contact_guard_days", 30, "days before the same customer may be invited again"),
+    Setting("survey_link_days", 30, "days a survey link stays valid"),
+    Setting("smtp_host", "", "SMTP server for case e-mails (empty: e-mail is off)"),
+    Setting("smtp_port", 587, "SMTP server port"),
+    Setting("smtp_user", "", "SMTP user name (empty: no login)"),
+    Setting("smtp_password", "", "SMTP password", secret=True),
+    Setting("smtp_starttls", True, "upgrade the SMTP connection with STARTTLS"),
+    Setting("smtp_from", "advocacy@localhost", "sender address of case e-mails"),
+    Setting(
+        "webhook_urls",
+        "",
+        "comma-separated URLs that receive case events as signed JSON (empty: webhooks are off)",
+    ),
+    Setting("webhook_secret", "", "key that signs webhook bodies (HMAC-SHA256)", secret=True),
+    Setting("notify_max_attempts", 8, "delivery attempts before a message is given up"),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -76,6 +76,15 @@ class Workspace:
         )
 
     # -- metrics -------------------------------------------------------------------------------
+    def write_records(self, kind: str, records: Any, *, actor: str = "python") -> Any:
+        """Validate and upsert JSON-like ``records`` of ``kind``, all or nothing.
+
+        See :func:`advocacy.ingest.records.write_records`; the API's writes go through it.
+        """
+        from advocacy.ingest.records import write_records
+
+        return write_records(self.db, kind, records, actor=actor)
+
     def metrics(
         self,
         metrics: str | list[str] | tuple[str, ...] = ("nps",),

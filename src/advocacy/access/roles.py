@@ -3,8 +3,10 @@
 Four roles, from most to least trusted:
 
 - ``admin``: everything, including users, tokens and the audit log;
-- ``analyst``: reads every analysis and customer, writes evidence through the API;
-- ``case-handler``: reads analyses and customers of their own units only;
+- ``analyst``: reads every analysis and customer, writes evidence through the API, works every
+  case, edits case rules, action plans and surveys;
+- ``case-handler``: reads analyses, and customers and cases of their own units only, and works
+  those cases;
 - ``viewer``: reads analyses; personal data (names, e-mail, phone, free text) is masked.
 """
 
@@ -33,14 +35,24 @@ class Permission(StrEnum):
     read_customers = "read-customers"  # customer 360 and record lists (unit-limited for handlers)
     write_evidence = "write-evidence"  # POST responses, mentions, ...
     manage_access = "manage-access"  # users, tokens, audit log
+    work_cases = "work-cases"  # contact, note, resolve and close cases (unit-limited for handlers)
+    manage_loop = "manage-loop"  # case rules, action plans, surveys and their links
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
     Role.analyst: frozenset(
-        {Permission.read, Permission.read_customers, Permission.write_evidence}
+        {
+            Permission.read,
+            Permission.read_customers,
+            Permission.write_evidence,
+            Permission.work_cases,
+            Permission.manage_loop,
+        }
     ),
-    Role.case_handler: frozenset({Permission.read, Permission.read_customers}),
+    Role.case_handler: frozenset(
+        {Permission.read, Permission.read_customers, Permission.work_cases}
+    ),
     Role.viewer: frozenset({Permission.read, Permission.read_customers}),
 }
 

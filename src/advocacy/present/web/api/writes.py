@@ -10,8 +10,8 @@ from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.roles import Permission
 from advocacy.errors import ValidationError
+from advocacy.ingest.records import WRITABLE_KINDS, write_records
 from advocacy.model import kind_for
-from advocacy.present.web.api.evidence import WRITABLE_KINDS, write_records
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import start_warm_up
 

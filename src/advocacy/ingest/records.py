@@ -1,4 +1,6 @@
-"""Write evidence posted as JSON through the importer's own validation and idempotent upsert.
+"""Write evidence given as JSON-like records (API, hosted surveys, notebooks) like an import.
+
+They go through the importer's own validation and idempotent upsert.
 
 Records are turned into the string table a reader would produce, mapped by the generic adapter
 (canonical field names, unknown keys kept in ``attrs``), validated by
