@@ -1,5 +1,5 @@
 -- 0005: closing the loop. Case rules and the cases they open, each case's events (notes, status
--- changes, escalations), action plans with their metric's baseline, hosted surveys with their
+-- changes, escalations), action plans (initiatives) with their metric's baseline, hosted surveys with their
 -- invitations (signed links, contact-frequency guard) and the notification outbox.
 -- Users gain an e-mail address, where case notifications go.
 -- Portable SQL: runs unchanged on DuckDB and PostgreSQL. JSON columns hold small documents.
@@ -59,8 +59,8 @@ CREATE TABLE case_events (
     detail JSON
 );
 
-CREATE TABLE action_plans (
-    plan_id TEXT NOT NULL,
+CREATE TABLE initiatives (
+    initiative_id TEXT NOT NULL,
     title TEXT NOT NULL,
     description TEXT,
     link_kind TEXT NOT NULL,
