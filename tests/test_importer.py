@@ -78,6 +78,36 @@ def test_five_percent_bad_rows_are_quarantined_and_the_rest_load(
         assert item["record"]["response_id"] == f"R{item['row'] - 2:04d}"  # nothing is lost
 
 
+def test_quarantined_rows_keep_their_spreadsheet_row_after_blank_lines(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    # Header (row 1), two rows, a blank line (row 4), a row with a line break inside quotes
+    # (row 5), two blank lines (rows 6-7), then a bad row: a spreadsheet shows it as row 8.
+    path = tmp_path / "gappy.csv"
+    path.write_text(
+        ",".join(HEADER)
+        + "\n"
+        + ",".join(_good_row(0)[:-1])
+        + ",fine\n"
+        + ",".join(_good_row(1)[:-1])
+        + ",fine\n"
+        + "\n"
+        + ",".join(_good_row(2)[:-1])
+        + ',"two\n\nlines"\n'
+        + "\n\n"
+        + ",".join(_good_row(3)[:4])
+        + ",eleven,3,bad\n",
+        encoding="utf-8",
+    )
+    with advocacy.open(duckdb_url) as ws:
+        result = ws.import_file(path, kind="responses")
+        quarantined = ws.quarantine()
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 1)
+    assert [(item["row"], item["column"], item["value"]) for item in quarantined] == [
+        (8, "nps", "eleven")
+    ]
+
+
 def test_reimport_adds_nothing_and_overlapping_export_updates(db_url: str, tmp_path: Path) -> None:
     first = _write(tmp_path / "first.csv", [_good_row(i) for i in range(100)])
     later_rows = [_good_row(i) for i in range(50, 150)]

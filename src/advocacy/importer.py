@@ -100,8 +100,12 @@ def _adapted(
     kind = kind_for(kind_name)
     raw = read_file(path)
     if mapping is not None:
-        return raw, apply_mapping(raw, load_mapping(Path(mapping)), kind)
-    return raw, adapt(raw, kind, source=source)
+        adapted = apply_mapping(raw, load_mapping(Path(mapping)), kind)
+    else:
+        adapted = adapt(raw, kind, source=source)
+    # Errors then name the row a spreadsheet shows, counting the blank lines the reader skipped.
+    adapted.blank_rows = raw.blank_rows
+    return raw, adapted
 
 
 def import_file(

@@ -25,6 +25,8 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     first_data_row: int = 2  # spreadsheet row number of rows[0]
+    # Row numbers (as above) of blank lines the reader skipped: later rows shift down by each.
+    blank_rows: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Adapted:
     items: list[ItemColumn] = field(default_factory=list)
     detections: list[Detection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    blank_rows: tuple[int, ...] = ()  # the raw table's skipped blank lines
 
     @property
     def attrs_columns(self) -> list[str]:

@@ -30,6 +30,7 @@ from advocacy.ingest.raw import RawTable
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = " "  # runs of blanks, as in fixed-width text exports
 SNIFF_BYTES = 64 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
 EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -155,6 +156,27 @@ def _ragged_row(path: Path, options: dict[str, Any]) -> int | None:
     return found[0] if found else None
 
 
+def _has_blank_line(path: Path) -> bool:
+    """Whether the file holds an empty line (cheap byte scan; quoted values may give false hits)."""
+    tail = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            block = tail + chunk
+            if b"\n\n" in block or b"\n\r\n" in block or b"\r\r" in block:
+                return True
+            tail = block[-2:]
+    return False
+
+
+def _blank_rows(path: Path, encoding: str, delimiter: str) -> tuple[int, ...]:
+    """Row numbers (header = 1) of the empty lines pyarrow skips, so later rows keep theirs."""
+    if not _has_blank_line(path):
+        return ()
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        return tuple(number for number, record in enumerate(reader, start=1) if not record)
+
+
 def _read_csv(path: Path) -> RawTable:
     encoding = detect_file_encoding(path)
     with open(path, "rb") as handle:
@@ -202,6 +224,7 @@ def _read_csv(path: Path) -> RawTable:
         rows=rows,
         encoding=encoding,
         delimiter=delimiter,
+        blank_rows=_blank_rows(path, encoding, delimiter),
     )
 
 

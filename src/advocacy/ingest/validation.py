@@ -9,11 +9,13 @@ database so a workspace gives the same ids on DuckDB and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
 from advocacy.ingest.raw import Adapted, ItemColumn
@@ -313,6 +315,24 @@ def _child_rows(con: duckdb.DuckDBPyConnection, adapted: Adapted, child: Kind) -
     return con.execute(sql).to_arrow_table()
 
 
+def row_numbers(first: int, count: int, blank_rows: Sequence[int] = ()) -> NDArray[np.int64]:
+    """Spreadsheet row numbers of ``count`` data rows starting at row ``first``.
+
+    Blank lines the reader skipped (``blank_rows``) take up a row number each, as they do in a
+    spreadsheet, so the rows after them count on from there.
+    """
+    blanks = np.array(sorted(row for row in blank_rows if row >= first), dtype=np.int64)
+    rank = np.arange(count, dtype=np.int64)
+    numbers = first + rank
+    while blanks.size:
+        # A row's number is its rank plus the blank rows at or before it: iterate to a fixpoint.
+        shifted = first + rank + np.searchsorted(blanks, numbers, side="right")
+        if np.array_equal(shifted, numbers):
+            break
+        numbers = shifted
+    return numbers
+
+
 def validate(
     adapted: Adapted,
     *,
@@ -351,7 +371,7 @@ def validate(
             fix="set ADVOCACY_TIMEZONE to an IANA name such as UTC or Europe/Berlin",
         ) from None
     rows = adapted.rows
-    numbers = pa.array(range(adapted.first_data_row, adapted.first_data_row + rows.num_rows))
+    numbers = pa.array(row_numbers(adapted.first_data_row, rows.num_rows, adapted.blank_rows))
     rows = rows.append_column(ROW, numbers.cast(pa.int64()))
     select = plan.select()
     for start in range(0, max(rows.num_rows, 1), chunk_rows):
