@@ -16,6 +16,7 @@ import pandas as pd
 from advocacy.drivers.ipa import Crosshair, ImportancePerformance, importance_performance
 from advocacy.drivers.relative_importance import relative_importance
 from advocacy.drivers.respondents import driver_data, stated_importance
+from advocacy.drivers.theme_drivers import MAX_THEMES, independent_drivers, theme_mentions
 from advocacy.errors import UsageError
 from advocacy.gaps.culture import CultureResult, UnitLink, culture_gaps, employee_customer_link
 from advocacy.gaps.register import gap_register
@@ -23,6 +24,49 @@ from advocacy.gaps.servqual import ServqualResult, servqual_gaps
 
 TableSource = Callable[[str], Any]
 _CROSSHAIRS: dict[str, Crosshair] = {"mean": "mean", "median": "median", "midpoint": "midpoint"}
+#: Driver levels of :func:`key_drivers`.
+LEVELS: tuple[str, ...] = ("item", "dimension", "theme", "item+theme", "dimension+theme")
+
+
+def _ratings(
+    tables: TableSource, outcome: str, level: str, unit: str | None
+) -> tuple[pd.DataFrame, list[str]]:
+    data = driver_data(
+        tables("responses"), tables("response_items"), outcome=outcome, level=level, unit=unit
+    )
+    return data, list(data.attrs["drivers"])
+
+
+def _with_themes(
+    tables: TableSource, outcome: str, base: str, unit: str | None, max_themes: int
+) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
+    mentions = theme_mentions(
+        tables("responses"),
+        tables("document_themes"),
+        tables("themes"),
+        outcome=outcome,
+        unit=unit,
+        max_themes=max_themes,
+    )
+    themes = list(mentions.attrs["drivers"])
+    info = {
+        "mentions": dict(mentions.attrs["mentions"]),
+        "without_comment": int(mentions.attrs["without_comment"]),
+        "themes_available": int(mentions.attrs["themes_available"]),
+    }
+    if not themes:
+        raise UsageError(
+            "no text theme is mentioned in enough comments of answers with an outcome",
+            value=info["themes_available"],
+            table="document_themes",
+            fix="run `advocacy text analyze` and `advocacy themes discover` (or `themes assign`) "
+            "on a workspace with survey comments",
+        )
+    if not base:
+        return mentions, independent_drivers(mentions, [], themes), info
+    ratings, rated = _ratings(tables, outcome, base, unit)
+    data = ratings.merge(mentions[["response_id", *themes]], on="response_id", how="inner")
+    return data, independent_drivers(data, rated, themes), info
 
 
 def key_drivers(
@@ -34,21 +78,66 @@ def key_drivers(
     unit: str | None = None,
     n_bootstrap: int = 200,
     confidence: float = 0.95,
+    max_themes: int = MAX_THEMES,
     random_state: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
-    """Relative importance of the rated items (or dimensions) on ``outcome``, per respondent."""
-    data = driver_data(
-        tables("responses"), tables("response_items"), outcome=outcome, level=level, unit=unit
-    )
-    drivers = list(data.attrs["drivers"])
+    """Relative importance of rated items, dimensions and text themes on ``outcome``.
+
+    Parameters
+    ----------
+    tables
+        A function returning the Ibis table of a name (``Workspace.table``).
+    outcome
+        ``nps``, ``csat`` or ``ces``.
+    level
+        Which drivers: ``"item"`` (each rated item), ``"dimension"`` (items averaged per
+        dimension), ``"theme"`` (whether the respondent's comment mentions each text theme, 0/1),
+        or ``"item+theme"`` / ``"dimension+theme"`` (ratings and themes in one model, so both are
+        ranked on one R^2 scale). With themes only respondents who left a comment count.
+    method
+        ``"lmg"`` or ``"johnson"``.
+    unit
+        Keep only this unit's answers.
+    n_bootstrap, confidence, random_state
+        Bootstrap intervals of each weight (see ``relative_importance``).
+    max_themes
+        How many themes enter, most frequently mentioned first (12: LMG stays exact).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``driver``, ``raw_weight``, ``share``, ``ci_low``, ``ci_high``, ``rank``; with themes also
+        ``kind`` (rating or theme) and ``mentions`` (respondents whose comment names the theme). A
+        theme's weight is the part of R^2 that goes with whether the theme is mentioned.
+        ``frame.attrs``: ``r_squared``, ``n`` (respondents used), and with themes
+        ``without_comment`` (answers left out for having no comment) and ``themes_dropped``
+        (frequent themes left out because they did not vary or repeated another driver).
+    """
+    if level not in LEVELS:
+        raise UsageError(
+            f"unknown driver level {level!r}",
+            value=level,
+            parameter="level",
+            fix="use one of: " + ", ".join(LEVELS),
+        )
+    base, _, themed = level.partition("+")
+    if base == "theme":
+        base, themed = "", "theme"
+    info: dict[str, Any] = {}
+    if themed:
+        data, drivers, info = _with_themes(tables, outcome, base, unit, max_themes)
+    else:
+        data, drivers = _ratings(tables, outcome, base, unit)
     if len(drivers) < 2:
         raise UsageError(
-            "key drivers need at least two rated items joined to answers with an outcome",
+            "key drivers need at least two drivers (rated items or themes) joined to answers "
+            "with an outcome",
             value=len(drivers),
-            table="response_items",
-            fix="import response-items of kind rating or perception for answers with an NPS",
+            table="document_themes" if themed and not base else "response_items",
+            fix="import response-items of kind rating or perception for answers with an NPS, "
+            "or analyse comments into themes",
         )
-    return relative_importance(
+    frame = relative_importance(
         data,
         outcome=outcome,
         drivers=drivers,
@@ -57,6 +146,14 @@ def key_drivers(
         confidence=confidence,
         random_state=random_state,
     )
+    if not themed:
+        return frame
+    mentions = info["mentions"]
+    frame.insert(1, "kind", ["theme" if name in mentions else "rating" for name in frame.driver])
+    frame["mentions"] = [mentions.get(name) for name in frame.driver]
+    frame.attrs["without_comment"] = info["without_comment"]
+    frame.attrs["themes_dropped"] = [name for name in mentions if name not in drivers]
+    return frame
 
 
 def ipa(

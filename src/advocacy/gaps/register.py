@@ -12,8 +12,11 @@ and culture attributes (current vs desired). Each gets
   money) from the rule table ``EFFORT_RULES`` below, which a user may override;
 
 and ``priority = 100 x impact x gap_size / effort``. A gap with effort 1-2 is a **quick win**;
-3-5 is a **larger challenge**. ``root_causes`` names the touchpoints in the gap's scope whose
-customers are least likely to recommend, so each gap points at where it is made.
+3-5 is a **larger challenge**. Each gap points at where it is made: ``root_cause_touchpoints``
+lists the touchpoints in its scope whose customers are least likely to recommend,
+``root_cause_themes`` the comment themes over-represented among its unhappy customers (with
+share, lift and count; see :mod:`advocacy.gaps.root_causes`), and ``root_causes`` says both (and,
+for rated dimensions, the weakest units) in words.
 """
 
 from __future__ import annotations
@@ -24,8 +27,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from advocacy.gaps.targets import parse_scope, target_gaps
-from advocacy.metrics.scores import nps
+from advocacy.gaps.root_causes import (
+    comment_evidence,
+    describe_themes,
+    root_cause_themes,
+    touchpoint_causes,
+)
+from advocacy.gaps.targets import target_gaps
 
 TableSource = Callable[[str], Any]
 RESOURCES = ("expertise", "experience", "time", "objectivity", "money")
@@ -81,19 +89,10 @@ def _worst_culture_units(culture: Any) -> dict[str, list[str]]:
 
 def root_causes(responses: Any, scope: str | None, *, top: int = 2, min_n: int = 10) -> list[str]:
     """The ``top`` touchpoints in ``scope`` with the lowest NPS (at least ``min_n`` answers)."""
-    table = responses.filter(responses.nps.notnull() & responses.touchpoint.notnull())
-    for key, value in parse_scope(scope).items():
-        if key in table.columns:
-            table = table.filter(table[key] == value)
-    frame = table.select("touchpoint", "nps").to_pandas()
-    scored = []
-    for touchpoint, group in frame.groupby("touchpoint"):
-        if len(group) >= min_n:
-            scored.append(
-                (nps(group.nps.to_numpy(dtype=np.float64)).score, str(touchpoint), len(group))
-            )
-    scored.sort()
-    return [f"{name} (NPS {score:.0f}, n={n})" for score, name, n in scored[:top]]
+    return [
+        f"{row['touchpoint']} (NPS {row['nps']:.0f}, n={row['n']})"
+        for row in touchpoint_causes(responses, scope, top=top, min_n=min_n)
+    ]
 
 
 def weakest_units(items: Any, responses: Any, subject: str, *, top: int = 2) -> list[str]:
@@ -140,7 +139,9 @@ def gap_register(
     -------
     pandas.DataFrame
         rank, source, subject, scope, current, desired, gap, gap_low, gap_high, gap_size,
-        impact, impact_basis, effort, priority, class, resources, root_causes.
+        impact, impact_basis, effort, priority, class, resources, root_causes,
+        root_cause_themes (list of {theme, n, share, rest_share, lift, excess}) and
+        root_cause_touchpoints (list of {touchpoint, nps, n}).
     """
     rows: list[dict[str, Any]] = []
     for target in target_gaps(tables, confidence=confidence).to_dict("records"):
@@ -217,19 +218,32 @@ def gap_register(
     responses = tables("responses")
     items = tables("response_items")
     worst_culture = _worst_culture_units(culture)
-    causes = []
+    evidence = comment_evidence(tables)
+    causes: list[str] = []
+    themes: list[list[dict[str, Any]]] = []
+    touchpoints: list[list[dict[str, Any]]] = []
     for row in frame.itertuples():
         subject = str(row.subject)
-        if row.source == "servqual" or subject.startswith("item:"):
-            links = weakest_units(items, responses, subject.split(":", 1)[-1])
-        elif row.source == "culture" or subject.startswith("culture:") or subject == "enps":
+        name = subject.split(":", 1)[-1]
+        if row.source == "culture" or subject.startswith("culture:") or subject == "enps":
             # Culture gaps are made inside units, not at customer touchpoints.
-            causes.append("; ".join(worst_culture.get(subject.split(":", 1)[-1], [])))
+            causes.append("; ".join(worst_culture.get(name, [])))
+            themes.append([])
+            touchpoints.append([])
             continue
-        else:
-            links = []
-        causes.append("; ".join([*links, *root_causes(responses, str(row.scope))]))
+        rated = row.source == "servqual" or subject.startswith("item:")
+        links = weakest_units(items, responses, name) if rated else []
+        found = root_cause_themes(evidence, str(row.scope), subject=name if rated else None)
+        places = touchpoint_causes(responses, str(row.scope))
+        readable = [f"{p['touchpoint']} (NPS {p['nps']:.0f}, n={p['n']})" for p in places]
+        causes.append(
+            "; ".join(part for part in [*links, *readable, describe_themes(found)] if part)
+        )
+        themes.append(found)
+        touchpoints.append(places)
     frame["root_causes"] = causes
+    frame["root_cause_themes"] = pd.Series(themes, index=frame.index, dtype=object)
+    frame["root_cause_touchpoints"] = pd.Series(touchpoints, index=frame.index, dtype=object)
     frame = frame.sort_values("priority", ascending=False, kind="stable").reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame

@@ -92,6 +92,12 @@ for _analysis in (
     Analysis("fans-to-be", "fans_to_be", "non-advocates most likely to advocate", part="scores"),
     Analysis("churn-risk", "churn_risk", "customers slipping away", part="scores"),
     Analysis("drivers", "drivers", "relative importance of attributes on NPS"),
+    Analysis(
+        "theme-drivers",
+        "drivers",
+        "relative importance of comment themes (mentioned or not) on NPS",
+        {"level": "theme"},
+    ),
     Analysis("ipa", "ipa", "importance-performance quadrants", part="frame"),
     Analysis("servqual-items", "servqual", "SERVQUAL gaps per item", part="items"),
     Analysis("servqual-dimensions", "servqual", "SERVQUAL gaps per dimension", part="dimensions"),

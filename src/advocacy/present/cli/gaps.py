@@ -33,6 +33,14 @@ class Level(StrEnum):
     dimension = "dimension"
 
 
+class DriverLevel(StrEnum):
+    item = "item"
+    dimension = "dimension"
+    theme = "theme"
+    item_theme = "item+theme"
+    dimension_theme = "dimension+theme"
+
+
 class Crosshair(StrEnum):
     mean = "mean"
     median = "median"
@@ -68,16 +76,25 @@ def drivers_command(
     output: FormatOption = OutputFormat.table,
     outcome: Annotated[str, typer.Option("--outcome", help="nps, csat or ces.")] = "nps",
     method: Annotated[Method, typer.Option("--method", help="lmg or johnson.")] = Method.lmg,
-    level: Annotated[Level, typer.Option("--level", help="Drivers per item or dimension.")] = (
-        Level.item
-    ),
+    level: Annotated[
+        DriverLevel,
+        typer.Option(
+            "--level",
+            help="Drivers: rated items, dimensions, comment themes (mentioned or not), or "
+            "ratings and themes together (item+theme, dimension+theme).",
+        ),
+    ] = DriverLevel.item,
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit's answers.")] = None,
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for intervals.")
     ] = 200,
+    max_themes: Annotated[
+        int,
+        typer.Option("--max-themes", min=1, help="With themes: the N most mentioned enter."),
+    ] = 12,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")] = 0,
 ) -> None:
-    """Key drivers: each rated item's share of the outcome's R^2 (LMG or Johnson)."""
+    """Key drivers: each rated item's (or comment theme's) share of the outcome's R^2."""
     with advocacy.open(db) as ws:
         frame = ws.drivers(
             outcome=outcome,
@@ -85,10 +102,14 @@ def drivers_command(
             method=method.value,
             unit=unit,
             n_bootstrap=bootstrap,
+            max_themes=max_themes,
             random_state=seed,
         )
     emit_rows(_records(frame), output, title=f"Key drivers of {outcome} ({method.value})")
-    _note(output, f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']}")
+    note = f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']}"
+    if "without_comment" in frame.attrs:
+        note += f"; {frame.attrs['without_comment']} answers without a comment left out"
+    _note(output, note)
 
 
 @app.command("ipa")
@@ -190,6 +211,11 @@ def gaps_command(
     for row in frame.itertuples():
         if row.root_causes:
             console.print(f"{row.rank}. {row.subject}: {row.root_causes}", highlight=False)
+    console.print(
+        "themes: over-represented among the gap's unhappy comments (lift = their share there / "
+        "share among the other comments in scope)",
+        highlight=False,
+    )
     console.print(
         "priority = 100 x impact x gap size / effort; effort 1-2 = quick win", highlight=False
     )

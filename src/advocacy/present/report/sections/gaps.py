@@ -1,5 +1,6 @@
-"""The report's gap sections: key drivers, importance-performance quadrants, SERVQUAL and the
-gap register with priority, effort and resources."""
+"""The report's gap sections: key drivers (rated items, and comment themes as drivers),
+importance-performance quadrants, SERVQUAL and the gap register with priority, effort, resources
+and the themes and touchpoints behind each gap."""
 
 from __future__ import annotations
 
@@ -100,6 +101,38 @@ def _drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
     )
 
 
+def _theme_drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
+    try:
+        frame = ws.drivers(level="theme", unit=scope.unit, n_bootstrap=100)
+    except AdvocacyError:
+        return Markup()
+    top = frame.iloc[0]
+    return Markup(
+        "<h3>Comment themes as drivers of NPS</h3><p>Whether a respondent's comment mentions "
+        "each theme, taken as a driver: each theme's share of the {:.0%} of NPS variation the "
+        "mentions explain (LMG over the {} most mentioned themes, n = {:,} respondents with a "
+        "comment; {:,} without one left out). The strongest is <strong>{}</strong> ({:.0%}, "
+        "mentioned by {:,}).</p>"
+    ).format(
+        frame.attrs["r_squared"],
+        len(frame),
+        frame.attrs["n"],
+        frame.attrs["without_comment"],
+        top.driver,
+        top.share,
+        int(top.mentions),
+    ) + chart_svg(drivers_chart(frame), label="Comment themes as drivers of NPS")
+
+
+def _themes_behind(found: Any) -> str:
+    """``billing (lift 3.9, n=40); ...`` from a gap's ``root_cause_themes``."""
+    parts = []
+    for row in found if isinstance(found, list) else []:
+        lift = "only unhappy" if row["lift"] is None else f"lift {row['lift']:.1f}"
+        parts.append(f"{row['theme']} ({lift}, n={row['n']})")
+    return "; ".join(parts)
+
+
 def _ipa_part(ws: Workspace) -> Markup:
     try:
         result = ws.ipa()
@@ -153,10 +186,16 @@ def _register_part(ws: Workspace) -> Markup:
     if frame.empty:
         return Markup()
     rows = frame.to_dict("records")
+    for row in rows:
+        row["themes_behind"] = _themes_behind(row.get("root_cause_themes"))
+        # The themes have their own column; the places stay in "Where it arises".
+        row["places"] = str(row.get("root_causes") or "").split("themes: ")[0].rstrip("; ")
     return (
         Markup(
             "<h3>The gap register: top gaps</h3><p>Priority = 100 × impact × gap size "
-            "(share of the scale) / effort (1-5); effort 1-2 is a quick win.</p>"
+            "(share of the scale) / effort (1-5); effort 1-2 is a quick win. Themes behind a "
+            "gap are those over-represented among its unhappy customers' comments (lift = "
+            "their share there / their share among the other comments in its scope).</p>"
         )
         + chart_svg(register_chart(frame), label="Gap priorities")
         + table_html(
@@ -171,14 +210,21 @@ def _register_part(ws: Workspace) -> Markup:
                 ("effort", "Effort"),
                 ("class", "Class"),
                 ("resources", "Resources"),
-                ("root_causes", "Where it arises"),
+                ("themes_behind", "Themes behind it"),
+                ("places", "Where it arises"),
             ],
         )
     )
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
-    body = _register_part(ws) + _drivers_part(ws, scope) + _ipa_part(ws) + _servqual_part(ws)
+    body = (
+        _register_part(ws)
+        + _drivers_part(ws, scope)
+        + _theme_drivers_part(ws, scope)
+        + _ipa_part(ws)
+        + _servqual_part(ws)
+    )
     if not body:
         return Section.absent(TITLE, HOW_TO_ADD)
     return Section(title=TITLE, body=body)

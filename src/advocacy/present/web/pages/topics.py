@@ -41,6 +41,7 @@ class Part:
     method: str
     options: tuple[tuple[str, Any], ...] = ()
     attribute: str = ""
+    hidden: tuple[str, ...] = ()  # columns left off the page (structured twins of a text column)
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,18 @@ TOPICS: dict[str, Topic] = {
         "Where the gaps are",
         "The gap register, key drivers, importance-performance quadrants and SERVQUAL gaps.",
         (
-            Part("Gap register, highest priority first", "gaps", (("top", SHOWN_ROWS),)),
+            Part(
+                "Gap register, highest priority first (root causes name touchpoints and themes)",
+                "gaps",
+                (("top", SHOWN_ROWS),),
+                hidden=("root_cause_themes", "root_cause_touchpoints"),
+            ),
             Part("Key drivers of NPS", "drivers"),
+            Part(
+                "Comment themes as drivers of NPS (respondents with a comment)",
+                "drivers",
+                (("level", "theme"),),
+            ),
             Part("Importance-performance quadrants", "ipa", attribute="frame"),
             Part("SERVQUAL gaps by dimension", "servqual", attribute="dimensions"),
             Part("Targets", "targets"),
@@ -168,6 +179,7 @@ def _run(state: WebState, part: Part) -> Shown:
     frame = getattr(result, part.attribute) if part.attribute else result
     if not isinstance(frame, pd.DataFrame):
         return Shown(part.label, problem="this analysis returned no table")
+    frame = frame.drop(columns=[name for name in part.hidden if name in frame.columns])
     return Shown(part.label, frame.head(SHOWN_ROWS), rows=len(frame))
 
 
