@@ -176,7 +176,8 @@ def test_browser_session_cookies_csrf_and_throttling(site: Site) -> None:
             "/login",
             data={"username": "vic", "password": PASSWORD, "csrf_token": _login_form(browser)},
         )
-        assert throttled.status_code == 401 and "too many failed sign-ins" in throttled.text
+        assert throttled.status_code == 429 and "too many failed sign-ins" in throttled.text
+        assert int(throttled.headers["retry-after"]) > 0
 
 
 @pytest.mark.parametrize("name", ["text", "advocates", "gaps", "people"])

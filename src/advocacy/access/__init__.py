@@ -22,7 +22,14 @@ from advocacy.access.tokens import (
     resolve_token,
     revoke_token,
 )
-from advocacy.access.users import User, add_user, authenticate, disable_user, list_users
+from advocacy.access.users import (
+    User,
+    add_user,
+    authenticate,
+    disable_user,
+    list_users,
+    update_user,
+)
 
 __all__ = [
     "ROLES",
@@ -49,4 +56,5 @@ __all__ = [
     "resolve_token",
     "revoke_token",
     "start_session",
+    "update_user",
 ]

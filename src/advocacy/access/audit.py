@@ -56,12 +56,27 @@ def record_audit(
     return entry
 
 
-def audit_entries(db: Database, *, limit: int = 200) -> list[AuditEntry]:
-    """The latest ``limit`` entries, newest first."""
+def audit_entries(db: Database, *, limit: int = 200, offset: int = 0) -> list[AuditEntry]:
+    """The latest ``limit`` entries, newest first, after skipping the ``offset`` newest.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    limit
+        How many entries to return at most.
+    offset
+        How many of the newest entries to skip (for paging: ``page * limit``).
+
+    Returns
+    -------
+    list of AuditEntry
+        Newest first; entries of the same instant in a stable order.
+    """
     rows = db.fetchall(
         "SELECT audit_id, occurred_at, actor, action, target, detail FROM audit_log "
-        "ORDER BY occurred_at DESC, audit_id LIMIT ?",
-        [int(limit)],
+        "ORDER BY occurred_at DESC, audit_id LIMIT ? OFFSET ?",
+        [int(limit), max(int(offset), 0)],
     )
     return [
         AuditEntry(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from advocacy.errors import AdvocacyError, UsageError
 
@@ -62,7 +63,14 @@ class AuthenticationError(AdvocacyError):
 
 
 class TooManyAttemptsError(AuthenticationError):
-    """Login refused for a while after repeated failures (throttling)."""
+    """Login refused for a while after repeated failures (throttling).
+
+    ``retry_after`` is the number of seconds to wait (the web app sends it as ``Retry-After``).
+    """
+
+    def __init__(self, message: str, *, retry_after: int = 0, **context: Any) -> None:
+        super().__init__(message, **context)
+        self.retry_after = retry_after
 
 
 class AccessDeniedError(AdvocacyError):

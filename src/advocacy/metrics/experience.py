@@ -8,7 +8,7 @@ rolling windows and comparisons on the small aggregated frame (:mod:`advocacy.me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -23,6 +23,7 @@ from advocacy.metrics.rows import (
     rolling_sums,
 )
 from advocacy.metrics.slicing import (
+    MetricDefinition,
     TableSource,
     aggregate_statistics,
     as_date,
@@ -163,19 +164,64 @@ def experience_metrics(
     _check_options(period=chosen_period, by=by, compare=compare, rolling=rolling, options=options)
     first, last = as_date(since, "--since"), as_date(until, "--until")
     by = list(dict.fromkeys(by))
-    finished: dict[str, pd.DataFrame] = {}
-    for table in dict.fromkeys(definition.table for definition in definitions):
-        chosen = [definition for definition in definitions if definition.table == table]
-        stats = aggregate_statistics(
+    statistics = {
+        table: aggregate_statistics(
             tables,
             table,
-            chosen,
+            [definition for definition in definitions if definition.table == table],
             by=by,
             period=chosen_period,
             since=first,
             until=last,
             weighted=weighted,
         )
+        for table in dict.fromkeys(definition.table for definition in definitions)
+    }
+    return metrics_from_statistics(
+        statistics,
+        definitions,
+        by=by,
+        period=chosen_period,
+        compare=compare,
+        rolling=rolling,
+        options=options,
+    )
+
+
+def metrics_from_statistics(
+    statistics: Mapping[str, pd.DataFrame],
+    definitions: Sequence[MetricDefinition],
+    *,
+    by: Sequence[str],
+    period: str | None,
+    compare: str | None,
+    rolling: int | None,
+    options: StatisticsOptions,
+) -> pd.DataFrame:
+    """Finish per-slice sufficient statistics into the frame :func:`experience_metrics` returns.
+
+    Parameters
+    ----------
+    statistics
+        Per table (``responses``, ``employee_responses``), the statistics of
+        :func:`advocacy.metrics.slicing.aggregate_statistics` for exactly ``by`` and ``period``.
+    definitions
+        The metrics, in the order of the result.
+    by, period, compare, rolling
+        As for :func:`experience_metrics` (already validated).
+    options
+        Confidence, minimum n, NPS interval, correction and weighting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns as :func:`experience_metrics`.
+    """
+    chosen_period, weighted = period, options.weighted
+    by = list(by)
+    finished: dict[str, pd.DataFrame] = {}
+    for table, stats in statistics.items():
+        chosen = [definition for definition in definitions if definition.table == table]
         if rolling is not None and chosen_period is not None and not stats.empty:
             stats = rolling_sums(stats, by, chosen_period, rolling)
         reference = None

@@ -8,7 +8,7 @@ handler's scores are always broken down by unit and limited to their units.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date
 from typing import Any
 
@@ -16,6 +16,8 @@ import pandas as pd
 
 from advocacy.access.roles import Principal
 from advocacy.errors import AdvocacyError, UsageError
+from advocacy.metrics.coaching import CoachingSummary, coaching_summary
+from advocacy.metrics.rollup import MetricsRequest
 from advocacy.metrics.scores import NpsResult, nps
 from advocacy.present.web.customers import mask_record
 from advocacy.present.web.state import WebState
@@ -89,29 +91,57 @@ def _previous_quarter_start(state: WebState) -> date | None:
     return date(last.year - (month < 1), (month - 1) % 12 + 1, 1)
 
 
+def scoped_metrics_batch(
+    state: WebState, principal: Principal, requests: list[MetricsRequest]
+) -> list[pd.DataFrame]:
+    """:meth:`Workspace.metrics_batch` as ``principal`` may see it (see :func:`scoped_metrics`).
+
+    One aggregation per table answers every request, cached per data generation.
+    """
+    if principal.limited_to_units:
+        requests = [
+            replace(request, by=("unit", *request.by)) if "unit" not in request.by else request
+            for request in requests
+        ]
+    key = ("metrics-batch", tuple(requests))
+    frames: list[pd.DataFrame] = state.cached(key, lambda: state.ws.metrics_batch(requests))
+    if principal.limited_to_units:
+        frames = [
+            frame[frame["unit"].isin(principal.units)].reset_index(drop=True) for frame in frames
+        ]
+    return frames
+
+
 def overview(state: WebState, principal: Principal) -> Overview:
-    """Headline scores with intervals, NPS by month, last quarter's verdicts, scores by unit."""
+    """Headline scores with intervals, NPS by month, last quarter's verdicts, scores by unit.
+
+    The four slicings come from one aggregation per table (:meth:`Workspace.metrics_batch`): a
+    cold overview on a million responses then pays for one query compilation, not four.
+    """
     counts = table_counts(state)
     empty = pd.DataFrame()
     if not counts.get("responses") and not counts.get("employee_responses"):
         return Overview(empty, empty, empty, empty, "month", counts)
-    headline = scoped_metrics(state, principal, metrics=OVERVIEW_METRICS)
-    headline = headline[headline["n"] > 0].reset_index(drop=True)
-    trend = scoped_metrics(state, principal, metrics="nps", period="month")
-    # Only the last two quarters are needed for the latest change: scanning from the start of
-    # the one before keeps the first (uncached) overview on a million responses fast.
-    changes = scoped_metrics(
+    headline, trend, changes, units = scoped_metrics_batch(
         state,
         principal,
-        metrics=OVERVIEW_METRICS,
-        period="quarter",
-        compare="previous",
-        since=_previous_quarter_start(state),
+        [
+            MetricsRequest(OVERVIEW_METRICS),
+            MetricsRequest(("nps",), period="month"),
+            # Only the last two quarters are needed for the latest change.
+            MetricsRequest(
+                OVERVIEW_METRICS,
+                period="quarter",
+                compare="previous",
+                since=_previous_quarter_start(state),
+            ),
+            MetricsRequest(("nps",), by=("unit",), compare="rest"),
+        ],
     )
+    headline = headline[headline["n"] > 0].reset_index(drop=True)
     if not changes.empty and "period" in changes.columns:
         changes = changes[changes["period"] == changes["period"].max()]
         changes = changes[changes["n"] > 0].reset_index(drop=True)
-    units = scoped_metrics(state, principal, metrics="nps", by="unit", compare="rest")
     return Overview(headline, trend, changes, units, "month", counts)
 
 
@@ -150,6 +180,7 @@ class Coaching:
     responses: list[dict[str, Any]]
     interactions: list[dict[str, Any]]
     outcomes: dict[str, int]
+    summary: CoachingSummary | None = None  # themes against the unit's, and cases
 
 
 def visible_employees(state: WebState, principal: Principal) -> list[dict[str, Any]]:
@@ -179,7 +210,11 @@ def visible_employees(state: WebState, principal: Principal) -> list[dict[str, A
 
 
 def coaching(state: WebState, principal: Principal, employee_id: str) -> Coaching:
-    """The feedback and interactions tied to one employee, for them and their supervisor."""
+    """The feedback, its themes, interactions and cases tied to one employee.
+
+    For the employee themselves, their supervisor, and roles that see their unit; themes and
+    cases come from :func:`advocacy.metrics.coaching.coaching_summary`.
+    """
     from advocacy.access.roles import AccessDeniedError
 
     allowed = {row["employee_id"]: row for row in visible_employees(state, principal)}
@@ -206,12 +241,14 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
     for row in interactions:
         outcome = row["outcome"] or "(not set)"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    employee = allowed[employee_id]
     return Coaching(
-        allowed[employee_id],
+        employee,
         nps(scores) if scores else None,
         responses,
         interactions,
         outcomes,
+        coaching_summary(db, employee_id, unit=employee["unit"]),
     )
 
 

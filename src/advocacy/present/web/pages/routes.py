@@ -87,8 +87,10 @@ def login(
             request,
             "login.html.j2",
             {"login_csrf": token, "next": _safe_next(next), "error": error, "username": username},
-            status_code=401,
+            status_code=429 if getattr(error, "retry_after", 0) else 401,
         )
+        if failed.status_code == 429:
+            failed.headers["Retry-After"] = str(getattr(error, "retry_after", 0))
         failed.set_cookie(
             LOGIN_CSRF_COOKIE,
             token,

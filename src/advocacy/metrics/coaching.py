@@ -1,0 +1,222 @@
+"""What one employee's customers talk about, against their unit, and how their cases went.
+
+The coaching page of an employee shows the feedback that names them (responses whose
+``employee_id`` is theirs). This module adds two summaries of it:
+
+- **themes**: for each theme found in that feedback (``document_themes`` of kind ``response``,
+  named from ``themes``), the number and share of the employee's commented responses carrying
+  it, beside the same share over every commented response of the employee's unit, so a coach
+  sees what is particular to this person and what the whole unit hears;
+- **cases**: the closed-loop cases tied to the employee (``cases.employee_id``): how many were
+  opened, are open, were closed, the share closed within their due time over the cases whose
+  outcome is known (closed, or still open past due; the definition of
+  :mod:`advocacy.loop.recovery`) with a Wilson interval, and the most frequent root causes.
+
+Both read only the database; an empty (or not yet created) ``cases`` table gives zero cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from advocacy.metrics.intervals import wilson_interval
+from advocacy.store.connection import Database
+
+#: Themes listed, most frequent in the employee's feedback first.
+TOP_THEMES = 8
+#: Root causes listed.
+TOP_ROOT_CAUSES = 5
+#: Case statuses still waiting for work.
+OPEN_STATUSES = ("new", "contacted")
+
+_THEMES_SQL = """
+WITH mine AS (
+    SELECT response_id FROM responses
+    WHERE employee_id = ? AND comment IS NOT NULL AND comment <> ''
+), unit_comments AS (
+    SELECT response_id FROM responses
+    WHERE unit = ? AND comment IS NOT NULL AND comment <> ''
+), assigned AS (
+    SELECT DISTINCT document_id, theme_id FROM document_themes WHERE document_kind = 'response'
+), names AS (
+    SELECT theme_id, max(name) AS name FROM themes GROUP BY theme_id
+)
+SELECT a.theme_id, coalesce(n.name, a.theme_id) AS name,
+       count(m.response_id) AS employee_comments,
+       count(u.response_id) AS unit_comments
+FROM assigned a
+LEFT JOIN mine m ON m.response_id = a.document_id
+LEFT JOIN unit_comments u ON u.response_id = a.document_id
+LEFT JOIN names n ON n.theme_id = a.theme_id
+GROUP BY a.theme_id, n.name
+HAVING count(m.response_id) > 0
+"""
+
+
+@dataclass(frozen=True)
+class ThemeShare:
+    """One theme in an employee's feedback and in their unit's."""
+
+    theme_id: str
+    name: str
+    employee_comments: int
+    employee_share: float
+    unit_comments: int
+    unit_share: float | None  # None when the employee has no unit or it has no comments
+
+    @property
+    def difference(self) -> float | None:
+        """Employee share minus unit share, in percentage points."""
+        if self.unit_share is None:
+            return None
+        return 100.0 * (self.employee_share - self.unit_share)
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """The closed-loop cases tied to an employee, as of ``as_of``."""
+
+    as_of: datetime
+    opened: int = 0
+    open: int = 0
+    closed: int = 0
+    due_known: int = 0
+    closed_in_time: int = 0
+    closed_in_time_low: float | None = None
+    closed_in_time_high: float | None = None
+    root_causes: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def closed_in_time_share(self) -> float | None:
+        return self.closed_in_time / self.due_known if self.due_known else None
+
+
+@dataclass(frozen=True)
+class CoachingSummary:
+    """Themes of an employee's feedback against their unit's, and their cases."""
+
+    employee_id: str
+    unit: str | None
+    commented: int  # the employee's responses with a comment
+    unit_commented: int  # the unit's responses with a comment
+    themes: list[ThemeShare]
+    cases: CaseSummary
+
+
+def _count(db: Database, sql: str, params: list[Any]) -> int:
+    row = db.fetchone(sql, params)
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def employee_themes(
+    db: Database, employee_id: str, unit: str | None, *, top: int = TOP_THEMES
+) -> tuple[list[ThemeShare], int, int]:
+    """The ``top`` themes of ``employee_id``'s commented responses beside ``unit``'s.
+
+    Returns
+    -------
+    tuple
+        The themes (most frequent for the employee first, ties by the larger lead over the unit,
+        then by name), the employee's and the unit's number of commented responses.
+    """
+    commented = "comment IS NOT NULL AND comment <> ''"
+    mine = _count(
+        db, f"SELECT count(*) FROM responses WHERE employee_id = ? AND {commented}", [employee_id]
+    )
+    theirs = (
+        _count(db, f"SELECT count(*) FROM responses WHERE unit = ? AND {commented}", [unit])
+        if unit is not None
+        else 0
+    )
+    if mine == 0:
+        return [], mine, theirs
+    themes = [
+        ThemeShare(
+            str(theme_id),
+            str(name),
+            int(own),
+            int(own) / mine,
+            int(unit_count),
+            int(unit_count) / theirs if theirs else None,
+        )
+        for theme_id, name, own, unit_count in db.fetchall(_THEMES_SQL, [employee_id, unit])
+    ]
+    themes.sort(key=lambda theme: (-theme.employee_comments, -(theme.difference or 0), theme.name))
+    return themes[:top], mine, theirs
+
+
+def employee_cases(
+    db: Database, employee_id: str, *, now: datetime | None = None, confidence: float = 0.95
+) -> CaseSummary:
+    """Counts of the cases tied to ``employee_id`` and the share closed within due time."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    if not db.table_exists("cases"):
+        return CaseSummary(moment)
+    marks = ", ".join("?" for _ in OPEN_STATUSES)
+    row = db.fetchone(
+        "SELECT count(*), "
+        f"coalesce(sum(CASE WHEN status IN ({marks}) THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN closed_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN closed_at IS NOT NULL OR due_at < ? THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN closed_at IS NOT NULL AND closed_at <= due_at THEN 1 ELSE 0 "
+        "END), 0) FROM cases WHERE employee_id = ?",
+        [*OPEN_STATUSES, moment, employee_id],
+    )
+    opened, still_open, closed, due_known, in_time = (int(value) for value in row or (0,) * 5)
+    low = high = None
+    if due_known:
+        interval = wilson_interval(in_time / due_known, due_known, confidence)
+        low, high = float(interval.low), float(interval.high)
+    causes = db.fetchall(
+        "SELECT root_cause, count(*) AS n FROM cases WHERE employee_id = ? "
+        "AND root_cause IS NOT NULL AND root_cause <> '' GROUP BY root_cause "
+        "ORDER BY n DESC, root_cause LIMIT ?",
+        [employee_id, TOP_ROOT_CAUSES],
+    )
+    return CaseSummary(
+        moment,
+        opened,
+        still_open,
+        closed,
+        due_known,
+        in_time,
+        low,
+        high,
+        [(str(cause), int(n)) for cause, n in causes],
+    )
+
+
+def coaching_summary(
+    db: Database,
+    employee_id: str,
+    *,
+    unit: str | None,
+    now: datetime | None = None,
+    top: int = TOP_THEMES,
+) -> CoachingSummary:
+    """The themes of ``employee_id``'s feedback against ``unit``'s, and their cases.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    employee_id
+        The employee.
+    unit
+        Their unit (from ``employees.unit``), whose commented responses are the comparison.
+    now
+        The clock for judging whether open cases are past due.
+    top
+        How many themes to list.
+
+    Returns
+    -------
+    CoachingSummary
+        Themes (empty until ``advocacy text analyze`` has assigned themes) and case counts.
+    """
+    themes, mine, theirs = employee_themes(db, employee_id, unit, top=top)
+    return CoachingSummary(
+        employee_id, unit, mine, theirs, themes, employee_cases(db, employee_id, now=now)
+    )
