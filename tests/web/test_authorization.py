@@ -28,6 +28,26 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/v1/users"): ADMIN,
     ("GET", "/api/v1/tokens"): ADMIN,
     ("GET", "/api/v1/audit"): ADMIN,
+    ("GET", "/api/v1/outbox"): ADMIN,
+    ("POST", "/api/v1/users"): ADMIN,
+    ("PATCH", "/api/v1/users/{username}"): ADMIN,
+    ("POST", "/api/v1/tokens"): ADMIN,
+    ("DELETE", "/api/v1/tokens/{token_id}"): ADMIN,
+    ("GET", "/admin/users"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
+    ("POST", "/admin/users/{username}"): ADMIN,
+    ("GET", "/admin/tokens"): ADMIN,
+    ("POST", "/admin/tokens"): ADMIN,
+    ("POST", "/admin/tokens/{token_id}/revoke"): ADMIN,
+    ("GET", "/admin/audit"): ADMIN,
+    ("GET", "/api/v1/surveys"): ALL,
+    ("POST", "/api/v1/surveys"): WRITERS,
+    ("POST", "/api/v1/surveys/{survey_id}/links"): WRITERS,
+    # Hosted survey pages: the signed link is the credential (tests/web/test_survey_pages.py).
+    ("GET", "/s/{token}"): PUBLIC,
+    ("POST", "/s/{token}"): PUBLIC,
+    ("GET", "/s/open/{survey_id}"): PUBLIC,
+    ("POST", "/s/open/{survey_id}"): PUBLIC,
     ("POST", "/api/v1/responses"): WRITERS,
     ("POST", "/api/v1/mentions"): WRITERS,
     ("POST", "/api/v1/interactions"): WRITERS,
@@ -44,7 +64,26 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/text"): ALL,
     ("GET", "/advocates"): ALL,
     ("GET", "/gaps"): ALL,
+    ("GET", "/plans"): ALL,
+    ("POST", "/plans"): WRITERS,
+    ("GET", "/plans/{plan_id}"): ALL,
+    ("POST", "/plans/{plan_id}"): WRITERS,
+    ("GET", "/api/v1/plans"): ALL,
+    ("POST", "/api/v1/plans"): WRITERS,
+    ("GET", "/api/v1/plans/{plan_id}"): ALL,
+    ("PATCH", "/api/v1/plans/{plan_id}"): WRITERS,
     ("GET", "/people"): ALL,
+    ("GET", "/cases"): ALL,
+    ("GET", "/cases/rules"): ALL,
+    ("POST", "/cases/rules"): WRITERS,
+    ("GET", "/cases/{case_id}"): ALL,
+    ("POST", "/cases/{case_id}"): frozenset({"admin", "analyst", "case-handler"}),
+    ("GET", "/api/v1/cases"): ALL,
+    ("GET", "/api/v1/cases/results"): ALL,
+    ("GET", "/api/v1/cases/{case_id}"): ALL,
+    ("POST", "/api/v1/cases/{case_id}/events"): frozenset({"admin", "analyst", "case-handler"}),
+    ("GET", "/api/v1/rules"): ALL,
+    ("PUT", "/api/v1/rules"): WRITERS,
     ("POST", "/logout"): ALL,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
@@ -98,11 +137,73 @@ def concrete(path: str, site: Site) -> str:
         path.replace("{name}", "scores")
         .replace("{customer_id}", site.north_customer)
         .replace("{employee_id}", site.north_employee)
+        .replace("{survey_id}", "authz-survey")
     )
 
 
+#: Bodies of the admin writes (JSON for the API, a form for pages); each works once for an admin.
+ADMIN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/users"): {"username": "authz-api", "role": "viewer", "password": "x" * 12},
+    ("PATCH", "/api/v1/users/{username}"): {"disabled": False},
+    ("POST", "/api/v1/tokens"): {"role": "viewer", "name": "authz-api"},
+    ("POST", "/admin/users"): {"username": "authz-page", "role": "viewer", "password": "y" * 12},
+    ("POST", "/admin/users/{username}"): {"disabled": "false"},
+    ("POST", "/admin/tokens"): {"role": "viewer", "name": "authz-page"},
+    ("POST", "/api/v1/surveys"): {"survey_id": "authz-survey", "title": "A", "nps_question": "Q"},
+    ("POST", "/api/v1/plans"): {"link": "culture:Career paths", "metric": "enps", "title": "A"},
+    ("PATCH", "/api/v1/plans/{plan_id}"): {"status": "active"},
+    ("POST", "/plans"): {"other_link": "culture:Career paths", "metric": "enps", "title": "B"},
+    ("POST", "/plans/{plan_id}"): {"status": "active"},
+    ("POST", "/api/v1/surveys/{survey_id}/links"): {"customer_ids": []},
+    ("POST", "/cases/rules"): {"rules": "- {id: authz, trigger: nps_at_most, due_hours: 48}"},
+    ("POST", "/cases/{case_id}"): {"action": "note", "text": "authz"},
+    ("POST", "/api/v1/cases/{case_id}/events"): {"action": "note", "text": "authz"},
+    ("PUT", "/api/v1/rules"): {"rules": [{"id": "authz", "trigger": "nps_at_most"}]},
+}
+
+
 def call(client: TestClient, method: str, path: str, site: Site, headers: dict[str, str]) -> Any:
-    url = concrete(path, site)
+    url = concrete(path, site).replace("{username}", "vic")
+    if "{token_id}" in url:  # a fresh token each time, so revoking never hits one in use
+        from advocacy.access.tokens import create_token
+
+        state = client.app.state.web  # type: ignore[attr-defined]
+        with state.lock:
+            spare = create_token(state.ws.db, role="viewer", name="authz-spare").token
+        url = url.replace("{token_id}", spare.token_id)
+    if "{plan_id}" in url:  # a plan made on the spot, so every role finds one
+        from advocacy.loop.plans import create_plan
+
+        state = client.app.state.web  # type: ignore[attr-defined]
+        with state.lock:
+            plan = create_plan(
+                state.ws.db,
+                title="authz",
+                link_kind="culture",
+                link_ref="Career paths",
+                metric="enps",
+                metric_filter={"unit": "North"},  # the case handler's unit
+            )
+        url = url.replace("{plan_id}", plan.plan_id)
+    if "{case_id}" in url:  # a North case opened on the spot, so the North handler may work it
+        from advocacy.loop.cases import open_cases_for
+        from advocacy.loop.rules import Rule
+
+        state = client.app.state.web  # type: ignore[attr-defined]
+        with state.lock:
+            count = state.ws.db.fetchone("SELECT count(*) FROM cases")[0]
+            answer = {"response_id": f"authz-case-{count}", "nps": 1, "unit": "North"}
+            state.ws.write_records("responses", [answer], actor="authz")
+            rule = Rule("authz-case", "authz", "nps_at_most")
+            (case,) = open_cases_for(
+                state.ws.db, "responses", [answer["response_id"]], rules=[rule]
+            )
+        url = url.replace("{case_id}", case.case_id)
+    body = ADMIN_BODIES.get((method, path))
+    if body is not None and path.startswith("/api/"):
+        return client.request(method, url, json=body, headers=headers, follow_redirects=False)
+    if body is not None:
+        return client.request(method, url, data=body, headers=headers, follow_redirects=False)
     if method == "POST" and path.startswith("/api/v1/"):
         kind = path.rsplit("/", 1)[-1]
         return client.post(url, json=[RECORDS[kind]], headers=headers, follow_redirects=False)

@@ -138,6 +138,12 @@ def build_demo(
         # Stored text features and themes feed the exports, the web app and fans-to-be.
         ws.analyze_text()
         ws.discover_themes()
+        from advocacy.demo.plans import add_demo_plans
+
+        add_demo_plans(ws.db)  # action plans on the top gaps, started in the past
+        from advocacy.demo.cases import add_demo_cases
+
+        add_demo_cases(ws, seed=seed)  # case rules, the cases they opened and their history
         headline = headline_metrics(ws)
         step("writing the report", len(IMPORT_ORDER) + 2)
         from advocacy.present.report.build import write_report

@@ -5,13 +5,17 @@ from __future__ import annotations
 from advocacy.present.cli import (  # noqa: F401 - imported for their registrations
     access,
     advocates,
+    cases,
     data,
     demo,
     gaps,
     metrics,
+    notify,
+    plans,
     report,
     retention,
     serve,
+    survey,
     text,
 )
 from advocacy.present.cli.app import app, run

@@ -15,6 +15,7 @@ from advocacy.present.report.sections import (
     advocates,
     culture,
     gaps,
+    loop,
     methods,
     metrics,
     overview,
@@ -36,6 +37,7 @@ SECTIONS: list[SectionBuilder] = [
     gaps.build,
     culture.build,
     advocates.build,
+    loop.build,
     # analyses' sections go here, in reading order; the methods appendix stays last
     methods.build,
 ]

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import advocacy
-from advocacy.access.roles import AccessDeniedError, AuthenticationError
+from advocacy.access.roles import AccessDeniedError, AuthenticationError, TooManyAttemptsError
 from advocacy.errors import (
     AdvocacyError,
     InputError,
@@ -30,11 +30,21 @@ from advocacy.errors import (
     UsageError,
     ValidationError,
 )
+from advocacy.loop.delivery import start_delivery
+from advocacy.present.web.api import admin as api_admin
+from advocacy.present.web.api import cases as api_cases
+from advocacy.present.web.api import outbox as api_outbox
+from advocacy.present.web.api import plans as api_plans
 from advocacy.present.web.api import routes as api_routes
+from advocacy.present.web.api import surveys as api_surveys
 from advocacy.present.web.api import writes as api_writes
 from advocacy.present.web.auth import CsrfError
 from advocacy.present.web.dashboards import start_warm_up
+from advocacy.present.web.pages import admin as page_admin
+from advocacy.present.web.pages import cases as page_cases
+from advocacy.present.web.pages import plans as page_plans
 from advocacy.present.web.pages import routes as page_routes
+from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.state import WebState
 
@@ -46,6 +56,13 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
+}
+#: Hosted survey pages (``/s/...``) are the only ones other sites may frame, to embed a survey.
+EMBEDDABLE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors *",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
 }
 
 _bundle_lock = threading.Lock()
@@ -64,6 +81,8 @@ def vega_bundle() -> str:
 
 def status_of(error: AdvocacyError) -> int:
     """The HTTP status each kind of error maps to."""
+    if isinstance(error, TooManyAttemptsError):
+        return 429
     if isinstance(error, AuthenticationError):
         return 401
     if isinstance(error, AccessDeniedError | CsrfError):
@@ -104,9 +123,12 @@ def create_app(
         state = WebState(ws, secure_cookies=secure_cookies)
         app.state.web = state
         start_warm_up(state)
+        delivery = start_delivery(ws.db, lock=state.lock)  # only when e-mail/webhooks are set
         try:
             yield
         finally:
+            if delivery is not None:
+                delivery.stop()
             with state.lock:
                 state.closed = True
                 if opened:
@@ -124,7 +146,16 @@ def create_app(
     )
     app.include_router(api_routes.router)
     app.include_router(api_writes.router)
+    app.include_router(api_outbox.router)
     app.include_router(page_routes.router)
+    app.include_router(api_cases.router)
+    app.include_router(page_cases.router)
+    app.include_router(api_surveys.router)
+    app.include_router(page_survey.router)
+    app.include_router(api_admin.router)
+    app.include_router(page_admin.router)
+    app.include_router(api_plans.router)
+    app.include_router(page_plans.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/vendor/vega.js", include_in_schema=False)
@@ -138,7 +169,8 @@ def create_app(
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
+        embeddable = request.url.path.startswith("/s/")
+        for name, value in (EMBEDDABLE_HEADERS if embeddable else SECURITY_HEADERS).items():
             response.headers.setdefault(name, value)
         return response
 
@@ -147,6 +179,8 @@ def create_app(
         status = status_of(error)
         if _wants_json(request):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(error, TooManyAttemptsError):
+                headers = {"Retry-After": str(error.retry_after)}
             return JSONResponse(error.to_dict(), status_code=status, headers=headers)
         if status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from advocacy.present.report.section import ReportScope, Section
+from advocacy.present.report.sections.loop import plan_findings
 from advocacy.present.report.sections.metrics import (
     LABELS,
     headline_scores,
@@ -98,7 +99,7 @@ def score_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
 
 
 #: Every finder the summary consults; analyses append theirs (keep each one cheap).
-FINDERS: list[Finder] = [score_findings]
+FINDERS: list[Finder] = [score_findings, plan_findings]
 
 
 def collect_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:

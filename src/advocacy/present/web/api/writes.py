@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from advocacy.access.roles import Permission
 from advocacy.errors import ValidationError
 from advocacy.ingest.records import WRITABLE_KINDS, write_records
+from advocacy.loop.cases import open_cases_for_import
 from advocacy.model import kind_for
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import start_warm_up
@@ -69,12 +70,16 @@ def _route(kind: str) -> None:
         state = web_state(request)
 
         def run() -> dict[str, Any]:
+            actor = caller.principal.name
             with state.lock:
-                result = write_records(state.ws.db, kind, records, actor=caller.principal.name)
+                # The records and the cases they open commit together, or neither does.
+                with state.ws.db.transaction():
+                    result = write_records(state.ws.db, kind, records, actor=actor)
+                    opened = open_cases_for_import(state.ws.db, kind, result.import_id)
                 state.wrote()
             # Recompute the overview now, so the next visitor does not wait for it.
             start_warm_up(state)
-            return result.to_dict()
+            return {**result.to_dict(), "cases": [case.to_dict() for case in opened]}
 
         return await run_in_threadpool(run)
 

@@ -19,10 +19,12 @@ NAVIGATION = (
     ("/", "Overview"),
     ("/explore", "Explorer"),
     ("/customers", "Customers"),
+    ("/cases", "Cases"),
     ("/coaching", "Coaching"),
     ("/text", "Text"),
     ("/advocates", "Advocates"),
     ("/gaps", "Gaps"),
+    ("/plans", "Plans"),
     ("/people", "People"),
 )
 

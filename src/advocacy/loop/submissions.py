@@ -1,0 +1,509 @@
+"""Answers to hosted surveys: one form becomes one ``responses`` record, and the rules run on it.
+
+A submission is checked on its own first (:func:`prepare_submission`: the link's signature and
+expiry, the form's nonce, each score's range), so a bad one is refused alone. Checked
+submissions are then committed (:func:`commit_batch`) in one transaction per batch: the
+responses are written through :func:`advocacy.ingest.records.write_records` (validated like an
+import), the case rules run on them (:func:`advocacy.loop.cases.open_cases_for`) and their
+invitations are marked answered. The response id derives from the invitation id (or, for the
+anonymous link, from the form's nonce), so a double submit changes nothing and is reported as
+already answered.
+
+:class:`SubmissionWriter` is the group commit a server uses: request threads hand it checked
+submissions, one writer thread commits them in batches (up to ``max_batch``, or whatever
+arrived within ``max_wait`` seconds) and only then answers each request. If a batch fails as a
+whole, its submissions are committed one by one, so one bad record never loses the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from advocacy.errors import AdvocacyError, ValidationError
+from advocacy.ingest.records import write_records
+from advocacy.loop.signing import LinkError, check_form_nonce, form_nonce, verify_link
+from advocacy.loop.surveys import Survey, get_survey
+from advocacy.store.connection import Database
+
+#: Scores a form may carry: (field, lowest, highest, what to do).
+SCORES = (
+    ("nps", 0, 10, "choose a number from 0 (not at all likely) to 10 (extremely likely)"),
+    ("csat", 1, 5, "choose from 1 (very dissatisfied) to 5 (very satisfied)"),
+    ("ces", 1, 7, "choose from 1 (very difficult) to 7 (very easy)"),
+)
+QUESTION_OF = {"nps": "nps_question", "csat": "csat_question", "ces": "ces_question"}
+MAX_COMMENT = 5_000
+#: Response ids of hosted-survey answers: this prefix and the invitation id (or a form digest).
+RESPONSE_PREFIX = "web-"
+SurveyLookup = Callable[[str], Survey]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A checked answer, ready to commit."""
+
+    response_id: str
+    survey: Survey
+    invitation_id: str | None
+    customer_id: str | None
+    record: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """What became of a submission: its response, whether it was a repeat, the cases opened."""
+
+    response_id: str
+    survey_id: str
+    customer_id: str | None
+    already_answered: bool = False
+    cases: tuple[Any, ...] = field(default=())
+
+
+def read_answers(survey: Survey, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The scores and comment of a form, checked against ``survey``'s questions and ranges."""
+    values: dict[str, Any] = {}
+    for name, lowest, highest, fix in SCORES:
+        raw = answers.get(name)
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            continue
+        if getattr(survey, QUESTION_OF[name]) is None:
+            raise ValidationError(
+                f"survey {survey.survey_id!r} does not ask for {name.upper()}",
+                column=name,
+                value=text,
+                fix="leave it out",
+            )
+        try:
+            number = int(text)
+        except ValueError:
+            number = None
+        if number is None or not lowest <= number <= highest:
+            raise ValidationError(
+                f"{name.upper()} must be a whole number from {lowest} to {highest}",
+                column=name,
+                value=text,
+                fix=fix,
+            )
+        values[name] = number
+    comment = str(answers.get("comment") or "").strip()
+    if comment:
+        if survey.comment_prompt is None:
+            raise ValidationError(
+                f"survey {survey.survey_id!r} has no comment box",
+                column="comment",
+                fix="leave the comment out",
+            )
+        if len(comment) > MAX_COMMENT:
+            raise ValidationError(
+                f"the comment is {len(comment):,} characters long; at most {MAX_COMMENT:,} fit",
+                column="comment",
+                fix="shorten the comment",
+            )
+        values["comment"] = comment
+    if not values:
+        raise ValidationError(
+            "the form was sent without an answer",
+            fix="choose a score or write a comment, then send it",
+        )
+    return values
+
+
+def _anonymous_survey(survey: Survey) -> Survey:
+    if not survey.anonymous_allowed:
+        raise LinkError(
+            f"survey {survey.survey_id!r} has no anonymous link",
+            value=survey.survey_id,
+            fix="answer through the personal link you were sent",
+        )
+    return survey
+
+
+def prepare_submission(
+    survey_of: SurveyLookup,
+    *,
+    token_or_survey: str,
+    answers: Mapping[str, Any],
+    anonymous: bool = False,
+    nonce: str | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    """Check one form: its link (or, with ``anonymous``, its survey id), nonce and answers.
+
+    Parameters
+    ----------
+    survey_of
+        Returns the survey of an id (e.g. ``lambda s: get_survey(db, s)``).
+    token_or_survey
+        The signed link's token; with ``anonymous=True``, the survey id of the anonymous link.
+    nonce
+        The form's nonce (:func:`advocacy.loop.signing.form_nonce`); required for the anonymous
+        link, whose response id it derives, and checked when given for a signed link.
+
+    Raises
+    ------
+    LinkError
+        A tampered or unknown link, a switched-off survey, a bad nonce (expired: 410).
+    ValidationError
+        A score out of range, a hidden question answered, or no answer at all.
+    """
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    if anonymous:
+        survey = _anonymous_survey(survey_of(token_or_survey))
+        form = check_form_nonce(nonce, "open:" + survey.survey_id, now=moment)
+        digest = hashlib.sha256(f"{survey.survey_id}|{form}".encode()).hexdigest()[:24]
+        response_id, invitation_id, customer_id = RESPONSE_PREFIX + digest, None, None
+    else:
+        claims = verify_link(token_or_survey, now=moment)
+        if nonce is not None:
+            check_form_nonce(nonce, token_or_survey, now=moment)
+        survey = survey_of(claims.survey_id)
+        response_id = RESPONSE_PREFIX + claims.invitation_id
+        invitation_id, customer_id = claims.invitation_id, claims.customer_id
+    if not survey.active:
+        raise LinkError(
+            f"the survey {survey.survey_id!r} is closed",
+            value=survey.survey_id,
+            fix="nothing to do: it no longer takes answers",
+        )
+    record: dict[str, Any] = {
+        "response_id": response_id,
+        "customer_id": customer_id,
+        "survey": survey.survey_id,
+        "submitted_at": moment.isoformat(),
+        "channel": survey.channel or "web-survey",
+        "touchpoint": survey.touchpoint,
+        "unit": survey.unit,
+        **read_answers(survey, answers),
+    }
+    if invitation_id is not None:
+        record["invitation_id"] = invitation_id  # kept in attrs, beside the invitation's row
+    return Submission(response_id, survey, invitation_id, customer_id, record)
+
+
+@dataclass(frozen=True)
+class SurveyForm:
+    """What a survey page shows: the survey, whether it was answered already, a fresh nonce."""
+
+    survey: Survey
+    customer_id: str | None
+    already_answered: bool
+    nonce: str
+
+
+def survey_form(
+    db: Database, *, token_or_survey: str, anonymous: bool = False, now: datetime | None = None
+) -> SurveyForm:
+    """The form behind a signed link (or, with ``anonymous``, a survey's anonymous link).
+
+    Raises
+    ------
+    LinkError
+        A tampered, unknown or closed link (:class:`LinkExpiredError` once expired).
+    """
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    if anonymous:
+        survey = _anonymous_survey(get_survey(db, token_or_survey))
+        customer_id, answered, subject = None, False, "open:" + survey.survey_id
+    else:
+        claims = verify_link(token_or_survey, now=moment)
+        row = db.fetchone(
+            "SELECT responded_at FROM survey_invitations WHERE invitation_id = ?",
+            [claims.invitation_id],
+        )
+        if row is None:
+            raise LinkError(
+                "this survey link is not known to this workspace",
+                value=claims.invitation_id,
+                fix="ask the sender for a new link",
+            )
+        survey = get_survey(db, claims.survey_id)
+        customer_id, answered, subject = claims.customer_id, row[0] is not None, token_or_survey
+    if not survey.active:
+        raise LinkError(
+            f"the survey {survey.survey_id!r} is closed",
+            value=survey.survey_id,
+            fix="nothing to do: it no longer takes answers",
+        )
+    return SurveyForm(survey, customer_id, answered, form_nonce(subject, now=moment))
+
+
+def commit_batch(
+    db: Database, submissions: Sequence[Submission], *, now: datetime | None = None
+) -> list[SubmissionResult | AdvocacyError]:
+    """Write checked ``submissions`` and run the case rules on them, all in one transaction.
+
+    Returns one result per submission, in order: a :class:`SubmissionResult` (with
+    ``already_answered`` for a repeat, which writes nothing) or the error that refused it
+    (an invitation this workspace does not know).
+    """
+    from advocacy.loop.cases import open_cases_for
+
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    results: list[SubmissionResult | AdvocacyError | None] = [None] * len(submissions)
+    with db.transaction():
+        invitation_ids = sorted({s.invitation_id for s in submissions if s.invitation_id})
+        known: dict[str, Any] = {}
+        if invitation_ids:
+            marks = ", ".join("?" * len(invitation_ids))
+            known = {
+                str(row[0]): row[1]
+                for row in db.fetchall(
+                    "SELECT invitation_id, response_id FROM survey_invitations "
+                    f"WHERE invitation_id IN ({marks})",
+                    invitation_ids,
+                )
+            }
+        ids = sorted({s.response_id for s in submissions})
+        marks = ", ".join("?" * len(ids))
+        stored = {
+            str(row[0])
+            for row in db.fetchall(
+                f"SELECT response_id FROM responses WHERE response_id IN ({marks})", ids
+            )
+        }
+        fresh: list[tuple[int, Submission]] = []
+        for index, item in enumerate(submissions):
+            if item.invitation_id is not None and item.invitation_id not in known:
+                results[index] = LinkError(
+                    "this survey link is not known to this workspace",
+                    value=item.invitation_id,
+                    fix="ask the sender for a new link",
+                )
+            elif item.response_id in stored or (
+                item.invitation_id is not None and known[item.invitation_id] is not None
+            ):
+                results[index] = SubmissionResult(
+                    item.response_id, item.survey.survey_id, item.customer_id, True
+                )
+            else:
+                stored.add(item.response_id)  # a second copy in the same batch is a repeat
+                fresh.append((index, item))
+        if fresh:
+            write_records(db, "responses", [item.record for _, item in fresh], actor="survey")
+            opened = open_cases_for(
+                db, "responses", [item.response_id for _, item in fresh], now=moment
+            )
+            by_evidence: dict[str, list[Any]] = {}
+            for case in opened:
+                by_evidence.setdefault(str(case.evidence_id), []).append(case)
+            answered = [item.invitation_id for _, item in fresh if item.invitation_id]
+            if answered:  # one statement for the batch: the response id derives from the id
+                db.execute(
+                    "UPDATE survey_invitations SET responded_at = ?, "
+                    f"response_id = '{RESPONSE_PREFIX}' || invitation_id "
+                    f"WHERE invitation_id IN ({', '.join('?' * len(answered))})",
+                    [moment, *answered],
+                )
+            for index, item in fresh:
+                results[index] = SubmissionResult(
+                    item.response_id,
+                    item.survey.survey_id,
+                    item.customer_id,
+                    False,
+                    tuple(by_evidence.get(item.response_id, ())),
+                )
+    return [result for result in results if result is not None]
+
+
+def submit(
+    db: Database,
+    *,
+    token_or_survey: str,
+    answers: Mapping[str, Any],
+    anonymous: bool = False,
+    nonce: str | None = None,
+    now: datetime | None = None,
+) -> SubmissionResult:
+    """Check and commit one survey answer; see :func:`prepare_submission` for the arguments.
+
+    Returns
+    -------
+    SubmissionResult
+        The response written (or found, for a repeat) and the cases the rules opened.
+    """
+    submission = prepare_submission(
+        lambda survey_id: get_survey(db, survey_id),
+        token_or_survey=token_or_survey,
+        answers=answers,
+        anonymous=anonymous,
+        nonce=nonce,
+        now=now,
+    )
+    (result,) = commit_batch(db, [submission], now=now)
+    if isinstance(result, AdvocacyError):
+        raise result
+    return result
+
+
+class SubmissionWriter:
+    """Group commit of survey answers: one thread writes batches, requests wait for theirs.
+
+    Parameters
+    ----------
+    db, lock
+        The database and the lock every user of it holds (a server's ``WebState.lock``).
+    max_batch, max_wait
+        A batch closes at ``max_batch`` submissions or ``max_wait`` seconds after its first.
+    after_commit
+        Called (holding ``lock``) after each committed batch, e.g. to forget cached aggregates.
+    is_open
+        Returns False once the database is closing; pending submissions then fail.
+    survey_seconds
+        How long a survey definition is reused before it is read again.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        lock: threading.Lock,
+        *,
+        max_batch: int = 200,
+        max_wait: float = 0.02,
+        after_commit: Callable[[], None] | None = None,
+        is_open: Callable[[], bool] = lambda: True,
+        survey_seconds: float = 5.0,
+    ) -> None:
+        self.db = db
+        self.lock = lock
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        self.after_commit = after_commit
+        self.is_open = is_open
+        self.survey_seconds = survey_seconds
+        self.batches = 0
+        self.committed = 0
+        self._queue: queue.Queue[tuple[Submission, Future[SubmissionResult]] | None] = queue.Queue()
+        self._surveys: dict[str, tuple[float, Survey]] = {}
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def survey(self, survey_id: str) -> Survey:
+        """``survey_id``'s definition, read at most every ``survey_seconds`` seconds."""
+        cached = self._surveys.get(survey_id)
+        if cached is not None and time.monotonic() - cached[0] < self.survey_seconds:
+            return cached[1]
+        with self.lock:
+            survey = get_survey(self.db, survey_id)
+        self._surveys[survey_id] = (time.monotonic(), survey)
+        return survey
+
+    def prepare(
+        self,
+        *,
+        token_or_survey: str,
+        answers: Mapping[str, Any],
+        anonymous: bool = False,
+        nonce: str | None = None,
+        now: datetime | None = None,
+    ) -> Submission:
+        """:func:`prepare_submission` with this writer's cached surveys."""
+        return prepare_submission(
+            self.survey,
+            token_or_survey=token_or_survey,
+            answers=answers,
+            anonymous=anonymous,
+            nonce=nonce,
+            now=now,
+        )
+
+    def put(self, submission: Submission) -> Future[SubmissionResult]:
+        """Queue a checked submission; the future resolves once its batch has committed."""
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="survey-writer", daemon=True)
+                self._thread.start()
+        future: Future[SubmissionResult] = Future()
+        self._queue.put((submission, future))
+        return future
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Commit what is queued, then end the writer thread."""
+        with self._start_lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            deadline = time.monotonic() + self.max_wait
+            stopping = False
+            while len(batch) < self.max_batch:
+                remaining = deadline - time.monotonic()
+                try:
+                    item = (
+                        self._queue.get(timeout=max(remaining, 0))
+                        if remaining > 0
+                        else (self._queue.get_nowait())
+                    )
+                except queue.Empty:
+                    break
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            try:
+                self._commit(batch)
+            except Exception as error:  # never let the writer die: fail this batch's requests
+                for _, future in batch:
+                    if not future.done() and future.set_running_or_notify_cancel():
+                        future.set_exception(error)
+            if stopping:
+                return
+
+    def _commit(self, batch: list[tuple[Submission, Future[SubmissionResult]]]) -> None:
+        submissions = [submission for submission, _ in batch]
+        outcomes: list[SubmissionResult | BaseException]
+        with self.lock:
+            if not self.is_open():
+                closed = AdvocacyError("the server is shutting down", fix="send the form again")
+                outcomes = [closed] * len(batch)
+            else:
+                try:
+                    outcomes = list(commit_batch(self.db, submissions))
+                except Exception:  # one bad record: commit the rest one by one
+                    outcomes = []
+                    for submission in submissions:
+                        try:
+                            outcomes.extend(commit_batch(self.db, [submission]))
+                        except Exception as error:  # answered to its own request
+                            outcomes.append(error)
+                self.batches += 1
+                self.committed += sum(isinstance(o, SubmissionResult) for o in outcomes)
+                if self.after_commit is not None:
+                    self.after_commit()
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if not future.set_running_or_notify_cancel():
+                continue  # the request went away (its answer is stored all the same)
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+
+__all__ = [
+    "SCORES",
+    "Submission",
+    "SubmissionResult",
+    "SubmissionWriter",
+    "SurveyForm",
+    "commit_batch",
+    "prepare_submission",
+    "read_answers",
+    "submit",
+    "survey_form",
+]

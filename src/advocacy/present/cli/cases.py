@@ -1,0 +1,241 @@
+"""``advocacy rules`` and ``advocacy cases``: the case rules, and working the cases they open.
+
+Thin commands over :mod:`advocacy.loop`; every change lands in the audit log and the case's
+timeline.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+import advocacy
+from advocacy.loop.cases import get_case, list_cases
+from advocacy.loop.casework import work_case
+from advocacy.loop.recovery import loop_results
+from advocacy.loop.rules import dump_rules, list_rules, load_rules
+from advocacy.loop.sweep import sweep
+from advocacy.present.cli.app import app, console
+from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.output import emit_object, emit_rows
+
+rules_app = typer.Typer(help="Case rules: what opens a case and who owns it.", no_args_is_help=True)
+cases_app = typer.Typer(help="Cases opened by the rules, and working them.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+app.add_typer(cases_app, name="cases")
+
+CaseId = Annotated[str, typer.Argument(help="The case id (advocacy cases list).")]
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--actor", help="Who acts, for the timeline and audit log (default: $USER)."),
+]
+TextOption = Annotated[str | None, typer.Option("--text", help="A note for the timeline.")]
+
+LIST_COLUMNS = (
+    "case_id", "status", "owner", "rule", "customer_id", "unit", "priority", "opened_at",
+    "due_at", "overdue",
+)  # fmt: skip
+RESULT_COLUMNS = (
+    "cases", "open", "overdue", "hours_to_contact_median", "hours_to_contact_p90",
+    "closed_in_time_share", "closed_in_time_low", "closed_in_time_high", "recovered",
+    "recovery_eligible", "recovery_rate", "recovery_low", "recovery_high",
+)  # fmt: skip
+
+
+def _actor(actor: str | None) -> str:
+    return actor or os.environ.get("USER") or "cli"
+
+
+@rules_app.command("list")
+def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -> None:
+    """List the case rules."""
+    with advocacy.open(db) as ws:
+        rules = list_rules(ws.db)
+    rows = [
+        {
+            "rule_id": rule.rule_id,
+            "name": rule.name,
+            "trigger": rule.trigger,
+            "routes": ", ".join(f"{r.field}={r.value}->{r.owner}" for r in rule.routes),
+            "default_owner": rule.default_owner,
+            "due_hours": rule.due_hours,
+            "escalate_after_hours": rule.escalate_after_hours,
+            "priority": rule.priority,
+            "enabled": rule.enabled,
+        }
+        for rule in rules
+    ]
+    emit_rows(rows, output, title="Case rules")
+
+
+@rules_app.command("export")
+def rules_export(
+    out: Annotated[Path, typer.Option("--out", help="YAML file to write.")],
+    db: DbOption = None,
+) -> None:
+    """Write the case rules as YAML (edit it, then advocacy rules load)."""
+    with advocacy.open(db) as ws:
+        text = dump_rules(list_rules(ws.db))
+    out.write_text(text, encoding="utf-8")
+    console.print(f"wrote {out}", markup=False)
+
+
+@rules_app.command("load")
+def rules_load(
+    path: Annotated[Path, typer.Argument(help="YAML rules file.")],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Validate a YAML rules file and replace the case rules with it."""
+    with advocacy.open(db) as ws:
+        rules = load_rules(ws.db, path, actor=_actor(actor))
+    console.print(f"loaded {len(rules)} rule(s)", markup=False)
+
+
+@cases_app.command("list")
+def cases_list(
+    customer: Annotated[str | None, typer.Option("--customer", help="Only this customer.")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, new, contacted, resolved or closed.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Only this owner.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many cases.")] = 500,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """List cases, newest first."""
+    with advocacy.open(db) as ws:
+        cases = list_cases(ws.db, customer_id=customer, status=status, owner=owner, limit=limit)
+    emit_rows([case.to_dict() for case in cases], output, title="Cases", columns=LIST_COLUMNS)
+
+
+@cases_app.command("show")
+def cases_show(
+    case_id: CaseId, db: DbOption = None, output: FormatOption = OutputFormat.table
+) -> None:
+    """Show a case with its evidence and timeline."""
+    with advocacy.open(db) as ws:
+        detail = get_case(ws.db, case_id).to_dict()
+    if output is OutputFormat.json:
+        emit_object(detail, output)
+        return
+    events = detail.pop("events")
+    evidence = detail.pop("evidence")
+    emit_object(detail, output, title=f"Case {case_id}")
+    emit_object(evidence, output, title="Evidence")
+    emit_rows(
+        events,
+        output,
+        title="Timeline",
+        columns=["occurred_at", "actor", "kind", "from_status", "to_status", "text"],
+    )
+
+
+def _work(db: str | None, case_id: str, action: str, actor: str | None, **fields: Any) -> None:
+    with advocacy.open(db) as ws:
+        case = work_case(ws.db, case_id, action, actor=_actor(actor), **fields)
+    console.print(f"{case.case_id}: {case.status}, owner {case.owner or '-'}", markup=False)
+
+
+@cases_app.command("contact")
+def cases_contact(
+    case_id: CaseId, text: TextOption = None, actor: ActorOption = None, db: DbOption = None
+) -> None:
+    """Record a contact with the customer."""
+    _work(db, case_id, "contact", actor, text=text)
+
+
+@cases_app.command("note")
+def cases_note(
+    case_id: CaseId,
+    text: Annotated[str, typer.Option("--text", help="The note.")],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Add a note to the case's timeline."""
+    _work(db, case_id, "note", actor, text=text)
+
+
+@cases_app.command("resolve")
+def cases_resolve(
+    case_id: CaseId,
+    follow_up: Annotated[
+        bool, typer.Option("--follow-up", help="Send the customer a follow-up re-survey link.")
+    ] = False,
+    text: TextOption = None,
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Mark the case resolved, optionally sending a follow-up survey."""
+    _work(db, case_id, "resolve", actor, text=text, follow_up=follow_up)
+
+
+@cases_app.command("close")
+def cases_close(
+    case_id: CaseId,
+    root_cause: Annotated[str, typer.Option("--root-cause", help="Why it happened (required).")],
+    action_taken: Annotated[
+        str, typer.Option("--action-taken", help="What was done about it (required).")
+    ],
+    text: TextOption = None,
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Close the case with its root cause and the action taken."""
+    _work(db, case_id, "close", actor, text=text, root_cause=root_cause, action_taken=action_taken)
+
+
+@cases_app.command("reopen")
+def cases_reopen(
+    case_id: CaseId, text: TextOption = None, actor: ActorOption = None, db: DbOption = None
+) -> None:
+    """Take a resolved or closed case back to work."""
+    _work(db, case_id, "reopen", actor, text=text)
+
+
+@cases_app.command("assign")
+def cases_assign(
+    case_id: CaseId,
+    owner: Annotated[str, typer.Option("--owner", help="User name of the new owner.")],
+    text: TextOption = None,
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Hand the case to another owner."""
+    _work(db, case_id, "assign", actor, text=text, owner=owner)
+
+
+@cases_app.command("sweep")
+def cases_sweep(
+    actor: ActorOption = None, db: DbOption = None, output: FormatOption = OutputFormat.table
+) -> None:
+    """Escalate overdue cases and run the sweep rules (schedule it, e.g. hourly)."""
+    with advocacy.open(db) as ws:
+        result = sweep(ws.db, actor=_actor(actor))
+    rows = [
+        {"case_id": c.case_id, "change": "escalated", "owner": c.owner} for c in result.escalated
+    ]
+    rows += [{"case_id": c.case_id, "change": "opened", "owner": c.owner} for c in result.opened]
+    emit_rows(rows, output, title="Sweep", columns=["case_id", "change", "owner"])
+
+
+@cases_app.command("results")
+def cases_results(
+    by: Annotated[str | None, typer.Option("--by", help="Break down by owner or unit.")] = None,
+    window_days: Annotated[
+        int, typer.Option("--window-days", help="Days after a case a recovery counts.")
+    ] = 90,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Time to first contact, share closed in time, recovery rate vs. customers with no case."""
+    with advocacy.open(db) as ws:
+        results = loop_results(ws.db, window_days=window_days)
+    rows = results.rows(by)
+    key = by or "group"
+    emit_rows(rows, output, title="Loop results", columns=[key, *RESULT_COLUMNS])
+    if by is None and output is OutputFormat.table:
+        emit_object(results.comparison, output, title="Recovery vs. comparable customers")

@@ -1,0 +1,155 @@
+"""``advocacy notify``: deliver the notification outbox, inspect and retry it, send digests.
+
+Thin commands over :mod:`advocacy.loop.outbox`, :mod:`advocacy.loop.delivery` and
+:mod:`advocacy.loop.digest`. The web server delivers by itself when e-mail or webhooks are
+configured; ``notify deliver --watch`` does the same for a deployment without the server.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+import advocacy
+from advocacy.loop.delivery import (
+    DeliveryReport,
+    DeliveryWorker,
+    deliver_due,
+    send_test_email,
+    send_test_webhooks,
+)
+from advocacy.loop.digest import enqueue_daily_digest
+from advocacy.loop.outbox import State, list_messages, retry
+from advocacy.present.cli.access import _actor
+from advocacy.present.cli.app import app, console
+from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.output import emit_object, emit_rows
+
+notify_app = typer.Typer(
+    help="Case notifications: the outbox of e-mails and signed webhooks.", no_args_is_help=True
+)
+app.add_typer(notify_app, name="notify")
+
+_LIST_COLUMNS = [
+    "message_id",
+    "state",
+    "channel",
+    "destination",
+    "event",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+]
+
+
+@notify_app.command("deliver")
+def deliver(
+    watch: Annotated[
+        float | None,
+        typer.Option(
+            "--watch",
+            min=1.0,
+            metavar="SECONDS",
+            help="Keep running, delivering every SECONDS, until interrupted.",
+        ),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Send the messages that are due; failures are retried later with backoff.
+
+    With --watch it keeps delivering, and queues each day's digest, like the web server does.
+    """
+
+    def show(report: DeliveryReport) -> None:
+        if report.attempted:
+            console.print(
+                f"delivered {report.delivered}, failed {report.failed}, gave up {report.gave_up}",
+                markup=False,
+                highlight=False,
+            )
+
+    with advocacy.open(db) as ws:
+        if watch is None:
+            emit_object(deliver_due(ws.db).to_dict(), output)
+            return
+        worker = DeliveryWorker(ws.db, interval=watch, on_report=show)
+        worker.start()
+        try:
+            while True:
+                time.sleep(1.0)
+        except KeyboardInterrupt:
+            worker.stop()
+
+
+@notify_app.command("list")
+def list_command(
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Only messages given up after too many attempts.")
+    ] = False,
+    pending_only: Annotated[
+        bool, typer.Option("--pending", help="Only messages still waiting to be delivered.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Messages to show.")] = 100,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """List outbox messages, newest first (all, or only --pending or --failed)."""
+    if failed and pending_only:
+        raise typer.BadParameter("give --failed or --pending, not both")
+    state: State | None = "failed" if failed else "pending" if pending_only else None
+    with advocacy.open(db) as ws:
+        messages = list_messages(ws.db, state=state, limit=limit)
+    emit_rows([message.to_dict() for message in messages], output, columns=_LIST_COLUMNS)
+
+
+@notify_app.command("retry")
+def retry_command(
+    message_id: Annotated[str, typer.Argument(help="Id of the message (see notify list).")],
+    db: DbOption = None,
+) -> None:
+    """Make a failed or pending message due now, with a fresh count of attempts."""
+    with advocacy.open(db) as ws:
+        message = retry(ws.db, message_id, actor=_actor())
+    console.print(
+        f"{message.message_id} is due again (to {message.destination}); "
+        "run advocacy notify deliver",
+        markup=False,
+        highlight=False,
+    )
+
+
+@notify_app.command("digest")
+def digest(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
+    """Queue today's digest for each case owner (once a day; run it from cron)."""
+    with advocacy.open(db) as ws:
+        report = enqueue_daily_digest(ws.db)
+    emit_object(
+        {
+            "day": report.day.isoformat(),
+            "emails": report.emails,
+            "webhooks": report.webhooks,
+            "already_sent": report.already_sent,
+        },
+        output,
+    )
+
+
+@notify_app.command("test-email")
+def test_email(
+    address: Annotated[str, typer.Argument(help="Where to send the test e-mail.")],
+) -> None:
+    """Send one test e-mail now with the smtp_* settings, and report the server's answer."""
+    send_test_email(address)
+    console.print(f"sent a test e-mail to {address}", markup=False, highlight=False)
+
+
+@notify_app.command("test-webhook")
+def test_webhook(output: FormatOption = OutputFormat.table) -> None:
+    """POST one signed test event to each webhook URL now, and report each answer."""
+    outcomes = send_test_webhooks()
+    emit_rows(outcomes, output, columns=["url", "ok", "status", "error"])
+    if not all(outcome["ok"] for outcome in outcomes):
+        raise typer.Exit(1)

@@ -1,0 +1,229 @@
+"""``advocacy plans``: action plans tied to a gap, driver, theme or culture attribute.
+
+Thin commands over :mod:`advocacy.loop.plans`: each plan's baseline is frozen when it is added;
+``show`` measures the metric since the start and says whether it moved.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+
+import advocacy
+from advocacy.loop.impact import PLAN_METRICS
+from advocacy.loop.links import gap_rows
+from advocacy.loop.plans import (
+    EFFORTS,
+    STATUSES,
+    add_plan,
+    plan_progress,
+    plan_summary,
+    plans_progress,
+    update_plan,
+)
+from advocacy.present.cli.app import app, console
+from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.output import emit_object, emit_rows
+
+plans_app = typer.Typer(
+    help="Action plans: what fixes which gap, and whether its metric moved.",
+    no_args_is_help=True,
+)
+app.add_typer(plans_app, name="plans")
+
+LIST_COLUMNS = (
+    "plan_id",
+    "title",
+    "status",
+    "metric",
+    "scope",
+    "starts_on",
+    "baseline",
+    "current",
+    "change",
+    "change_low",
+    "change_high",
+    "verdict",
+)
+OwnerOption = Annotated[str | None, typer.Option("--owner", help="Who owns the plan.")]
+ResourcesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--resources",
+        help="Resources needed, comma-separated: expertise, experience, time, objectivity, money.",
+    ),
+]
+EffortOption = Annotated[
+    str | None, typer.Option("--effort", help="Effort: " + ", ".join(EFFORTS) + ".")
+]
+DueOption = Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")]
+TargetOption = Annotated[
+    float | None, typer.Option("--target", help="The value of the metric the plan aims for.")
+]
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit log."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+@plans_app.command("add")
+def add(
+    link: Annotated[
+        str,
+        typer.Option(
+            "--link",
+            help="What it fixes: gap:ID (see advocacy gaps), driver:NAME, theme:ID or "
+            "culture:ATTRIBUTE.",
+        ),
+    ],
+    title: Annotated[str | None, typer.Option("--title", help="What the plan does.")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            help="Metric to move: "
+            + ", ".join(PLAN_METRICS)
+            + " (a gap link suggests one when left out).",
+        ),
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Measure in this unit.")] = None,
+    touchpoint: Annotated[
+        str | None, typer.Option("--touchpoint", help="Measure at this touchpoint.")
+    ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option("--theme", help="Measure answers whose comment mentions this theme."),
+    ] = None,
+    owner: OwnerOption = None,
+    resources: ResourcesOption = None,
+    effort: EffortOption = None,
+    starts: Annotated[
+        str | None, typer.Option("--starts", help="Start date, YYYY-MM-DD (default today).")
+    ] = None,
+    due: DueOption = None,
+    target: TargetOption = None,
+    baseline_days: Annotated[
+        int, typer.Option("--baseline-days", help="Days before the start the baseline covers.")
+    ] = 90,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Add a plan; its metric's baseline is measured now and frozen."""
+    where = {"unit": unit, "touchpoint": touchpoint, "theme": theme}
+    chosen = {key: value for key, value in where.items() if value}
+    with advocacy.open(db) as ws:
+        plan = add_plan(
+            ws.db,
+            link=link,
+            metric=metric,
+            title=title,
+            metric_filter=chosen or None,
+            owner=owner,
+            resources=resources,
+            effort=effort,
+            starts_on=starts,
+            due_on=due,
+            target_value=target,
+            baseline_days=baseline_days,
+            actor=_actor(),
+        )
+        summary = plan_summary(plan_progress(ws.db, plan))
+    emit_object(summary, output, title=f"plan {plan.plan_id}")
+
+
+@plans_app.command("list")
+def list_command(
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only plans of: " + ", ".join(STATUSES) + ".")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """List plans with baseline, current value, movement and verdict."""
+    with advocacy.open(db) as ws:
+        rows = [plan_summary(progress) for progress in plans_progress(ws.db, status=status)]
+    if not rows and output is OutputFormat.table:
+        console.print("no plans yet: add one with advocacy plans add --link gap:ID", markup=False)
+        return
+    emit_rows(rows, output, title="Action plans", columns=LIST_COLUMNS)
+
+
+@plans_app.command("show")
+def show(
+    plan_id: Annotated[str, typer.Argument(help="The plan's id (see advocacy plans list).")],
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Show one plan: baseline, current value, movement with its interval, and the verdict."""
+    with advocacy.open(db) as ws:
+        progress = plan_progress(ws.db, plan_id)
+    summary = plan_summary(progress)
+    plan = progress.plan
+    summary.update(
+        resources=", ".join(plan.resources),
+        effort=plan.effort,
+        better=progress.better,
+        baseline_window=f"{progress.baseline.since} to {progress.baseline.until}",
+        current_window=f"{progress.current.since} to {progress.current.until}",
+        p_value=progress.movement.p_value,
+    )
+    emit_object(summary, output, title=f"plan {plan.plan_id}")
+
+
+@plans_app.command("update")
+def update(
+    plan_id: Annotated[str, typer.Argument(help="The plan's id.")],
+    status: Annotated[
+        str | None, typer.Option("--status", help="New status: " + ", ".join(STATUSES) + ".")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    owner: OwnerOption = None,
+    resources: ResourcesOption = None,
+    effort: EffortOption = None,
+    starts: Annotated[
+        str | None,
+        typer.Option("--starts", help="New start (planned plans only; re-measures the baseline)."),
+    ] = None,
+    due: DueOption = None,
+    target: TargetOption = None,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Change a plan's status, owner, dates or target (audited)."""
+    with advocacy.open(db) as ws:
+        plan = update_plan(
+            ws.db,
+            plan_id,
+            status=status,
+            title=title,
+            owner=owner,
+            resources=resources,
+            effort=effort,
+            starts_on=starts,
+            due_on=due,
+            target_value=target,
+            actor=_actor(),
+        )
+        summary = plan_summary(plan_progress(ws.db, plan))
+    emit_object(summary, output, title=f"plan {plan.plan_id}")
+
+
+@plans_app.command("gaps")
+def gaps(
+    top: Annotated[int, typer.Option("--top", help="Show the first TOP gaps.")] = 10,
+    output: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """The gap register's ids and the plan each suggests (use them as --link gap:ID)."""
+    with advocacy.open(db) as ws:
+        rows = gap_rows(ws.db)[:top]
+    for row in rows:
+        row["metric_filter"] = "; ".join(f"{k}={v}" for k, v in row["metric_filter"].items())
+    columns = ("gap_id", "rank", "priority", "metric", "metric_filter", "target_value", "effort")
+    emit_rows(rows, output, title="Gaps to plan on", columns=columns)

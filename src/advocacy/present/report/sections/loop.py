@@ -1,0 +1,212 @@
+"""The report's "Closing the loop" section: how cases are worked, and whether action plans work.
+
+Two parts, each from one library call: the cases' results (opened, closed, time to first contact,
+share closed within due time, recovery rate by unit against comparable customers without a case,
+:func:`advocacy.loop.recovery.loop_results`) and the action plans with their frozen baseline,
+movement, interval and verdict (:func:`advocacy.loop.plans.plans_progress`). A workspace with
+neither gets one line on how to start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from advocacy.loop.plans import plan_summary, plans_progress
+from advocacy.loop.recovery import loop_results
+from advocacy.present.report.section import (
+    ReportScope,
+    Section,
+    chart_svg,
+    interval_bars,
+    table_html,
+)
+from advocacy.settings import get_setting
+
+if TYPE_CHECKING:
+    from advocacy.present.report.sections.summary import Finding
+    from advocacy.workspace import Workspace
+
+TITLE = "Closing the loop"
+HOW_TO_ADD = (
+    "no cases or action plans yet: turn on case rules (advocacy rules list) so unhappy customers "
+    "get a call back, and start a plan on a top gap with advocacy plans add --link gap:ID "
+    "(advocacy plans gaps lists the ids)"
+)
+
+
+def _as_of(scope: ReportScope) -> dt.datetime | None:
+    if scope.until is None:
+        return None
+    return dt.datetime.combine(scope.until, dt.time(23, 59, 59), tzinfo=dt.UTC)
+
+
+def _units(scope: ReportScope) -> list[str] | None:
+    """A report limited to one unit shows only the plans measured in that unit."""
+    return [scope.unit] if scope.unit else None
+
+
+def _percent(value: Any) -> str:
+    return "–" if value is None else f"{100 * float(value):.0f}%"
+
+
+def _interval(low: Any, high: Any, *, percent: bool = False) -> str:
+    if low is None or high is None:
+        return ""
+    if percent:
+        return f"[{_percent(low)}, {_percent(high)}]"
+    return f"[{float(low):.1f}, {float(high):.1f}]"
+
+
+def _hours(value: Any) -> str:
+    return "–" if value is None else f"{float(value):.1f} h"
+
+
+def _case_rows(groups: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    return [
+        {
+            key: group.get(key, "all cases"),
+            "cases": group["cases"],
+            "closed": group["cases"] - group["open"],
+            "overdue": group["overdue"],
+            "contact": _hours(group["hours_to_contact_median"]),
+            "in_time": _percent(group["closed_in_time_share"])
+            + " "
+            + _interval(group["closed_in_time_low"], group["closed_in_time_high"], percent=True),
+            "recovery": _percent(group["recovery_rate"])
+            + " "
+            + _interval(group["recovery_low"], group["recovery_high"], percent=True)
+            + f" (n={group['recovery_eligible']})",
+        }
+        for group in groups
+    ]
+
+
+def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
+    results = loop_results(
+        ws.db, now=_as_of(scope), confidence=float(get_setting("confidence")), units=_units(scope)
+    )
+    if not results.overall["cases"]:
+        return None
+    columns = [
+        ("cases", "Cases opened"),
+        ("closed", "Resolved or closed"),
+        ("overdue", "Open past due"),
+        ("contact", "Median time to first contact"),
+        ("in_time", "Closed within due time"),
+        ("recovery", "Recovered"),
+    ]
+    overall = table_html(_case_rows([{"group": "all", **results.overall}], "group"), columns)
+    by_unit = table_html(_case_rows(results.by_unit, "unit"), [("unit", "Unit"), *columns])
+    comparison = results.comparison
+    words = Markup("<p>{}</p>").format(
+        f"Detractors with a case recovered {_percent(comparison['case_rate'])} of the time "
+        f"(n={comparison['cases_eligible']}); comparable detractors without a case "
+        f"{_percent(comparison['comparison_rate'])} (n={comparison['comparison_eligible']}). "
+        "Difference "
+        + (
+            f"{100 * comparison['difference']:+.0f} points "
+            + _interval(100 * comparison["difference_low"], 100 * comparison["difference_high"])
+            if comparison["difference"] is not None
+            else "not yet measurable"
+        )
+        + f", within {results.window_days} days of the case opening."
+    )
+    return Markup("<h3>Cases</h3>") + overall + Markup("<h4>By unit</h4>") + by_unit + words
+
+
+def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
+    rows = [
+        plan_summary(progress)
+        for progress in plans_progress(ws.db, now=_as_of(scope), units=_units(scope))
+    ]
+    if not rows:
+        return None
+    shown = [
+        {
+            **row,
+            "metric": f"{row['metric']} ({row['scope']})",
+            "baseline": _value(row["baseline"], row["baseline_n"]),
+            "current": _value(row["current"], row["current_n"]),
+            "change": "–" if row["change"] is None else f"{row['change']:+.1f}",
+            "interval": _interval(row["change_low"], row["change_high"]),
+        }
+        for row in rows
+    ]
+    table = table_html(
+        shown,
+        [
+            ("title", "Plan"),
+            ("status", "Status"),
+            ("owner", "Owner"),
+            ("metric", "Metric"),
+            ("starts_on", "Started"),
+            ("baseline", "Baseline"),
+            ("current", "Since the start"),
+            ("change", "Change"),
+            ("interval", "Interval"),
+            ("verdict", "Verdict"),
+        ],
+    )
+    chart = Markup()
+    for metric in dict.fromkeys(row["metric"] for row in rows):
+        values = [
+            {
+                "plan": row["title"],
+                "change": row["change"],
+                "low": row["change_low"],
+                "high": row["change_high"],
+            }
+            for row in rows
+            if row["metric"] == metric
+            and row["change"] is not None
+            and row["change_low"] is not None
+        ]
+        if values:
+            title = f"Change in {metric} since the start"
+            spec = interval_bars(values, category="plan", value="change", title=title)
+            chart += chart_svg(spec, label=f"{title}, each plan with its interval")
+    improved = sum(1 for row in rows if row["verdict"] == "improved")
+    intro = Markup("<p>{}</p>").format(
+        f"{len(rows)} action plan{'s' if len(rows) != 1 else ''}; {improved} improved its "
+        'metric beyond doubt. Each baseline was frozen when the plan was made; "too early" '
+        "means fewer answers since the start than the minimum."
+    )
+    return Markup("<h3>Action plans</h3>") + intro + chart + table
+
+
+def _value(value: Any, n: Any) -> str:
+    return "–" if value is None else f"{float(value):.1f} (n={int(n)})"
+
+
+def build(ws: Workspace, scope: ReportScope) -> Section:
+    """The section: cases (when the workspace has any) and action plans (when it has any)."""
+    parts = [part for part in (_cases(ws, scope), _plans(ws, scope)) if part is not None]
+    if not parts:
+        return Section.absent(TITLE, HOW_TO_ADD)
+    return Section(title=TITLE, body=Markup("").join(parts))
+
+
+def plan_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
+    """A plan whose metric worsened beyond doubt since it started is worth a second look."""
+    from advocacy.present.report.sections.summary import Finding
+
+    findings = []
+    for progress in plans_progress(ws.db, now=_as_of(scope), units=_units(scope)):
+        row = plan_summary(progress)
+        if row["verdict"] != "worsened" or row["status"] == "dropped":
+            continue
+        interval = _interval(row["change_low"], row["change_high"])
+        findings.append(
+            Finding(
+                action=f'Rethink the plan "{row["title"]}".',
+                why=f"Since it started on {row['starts_on']}, {row['metric']} in {row['scope']} "
+                f"went from {row['baseline']:.1f} to {row['current']:.1f} (change "
+                f"{row['change']:+.1f}, interval {interval}).",
+                weight=abs(float(row["change_high"])),
+                source="plans",
+            )
+        )
+    return findings

@@ -1,0 +1,148 @@
+"""Case routes of the REST API: cases, working them, the loop's results, and the case rules.
+
+Case handlers see and work only the cases of their units; viewers see cases with personal data
+masked and free text redacted.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from advocacy.access.roles import Permission, Principal
+from advocacy.loop.cases import get_case, list_cases
+from advocacy.loop.casework import work_case
+from advocacy.loop.recovery import loop_results
+from advocacy.loop.rules import list_rules, save_rules_text
+from advocacy.present.web.api.routes import plain
+from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.customers import mask_record
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+Reader = Annotated[Caller, Depends(requires(Permission.read_customers))]
+Worker = Annotated[Caller, Depends(requires(Permission.work_cases))]
+LoopManager = Annotated[Caller, Depends(requires(Permission.manage_loop))]
+
+
+def units_of(principal: Principal) -> list[str] | None:
+    """The units a caller is limited to (None: every unit)."""
+    return list(principal.units) if principal.limited_to_units else None
+
+
+def shown(record: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """A case (or its evidence) as ``principal`` may see it: viewers get personal data masked."""
+    return mask_record(record, principal)
+
+
+class CaseAction(BaseModel):
+    """One change to a case."""
+
+    action: str
+    text: str | None = None
+    root_cause: str | None = None
+    action_taken: str | None = None
+    owner: str | None = None
+    follow_up: bool = False
+
+
+@router.get("/cases", summary="Cases, newest first (handlers: their units only)")
+def cases(
+    request: Request,
+    caller: Reader,
+    customer_id: str | None = None,
+    status: str | None = None,
+    owner: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> list[dict[str, Any]]:
+    state = web_state(request)
+    principal = caller.principal
+    with state.lock:
+        found = list_cases(
+            state.ws.db,
+            customer_id=customer_id,
+            status=status,
+            owner=owner,
+            units=units_of(principal),
+            limit=limit,
+        )
+    return [shown(case.to_dict(), principal) for case in found]
+
+
+@router.get("/cases/results", summary="Time to contact, closed in time, recovery vs. no case")
+def results(
+    request: Request,
+    caller: Reader,
+    window_days: Annotated[int, Query(ge=1, le=3650)] = 90,
+) -> dict[str, Any]:
+    state = web_state(request)
+    with state.lock:
+        found = loop_results(state.ws.db, window_days=window_days, units=units_of(caller.principal))
+    return plain(found.to_dict())  # type: ignore[no-any-return]
+
+
+@router.get("/cases/{case_id}", summary="One case with its evidence and timeline")
+def case(case_id: str, request: Request, caller: Reader) -> dict[str, Any]:
+    state = web_state(request)
+    principal = caller.principal
+    with state.lock:
+        detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
+    detail["evidence"] = shown(detail["evidence"], principal)
+    return shown(detail, principal)
+
+
+@router.post("/cases/{case_id}/events", summary="Work a case: contact, note, resolve, close...")
+def case_event(case_id: str, body: CaseAction, request: Request, caller: Worker) -> dict[str, Any]:
+    state = web_state(request)
+    principal = caller.principal
+    with state.lock:
+        changed = work_case(
+            state.ws.db,
+            case_id,
+            body.action,
+            actor=principal.name,
+            text=body.text,
+            root_cause=body.root_cause,
+            action_taken=body.action_taken,
+            owner=body.owner,
+            follow_up=body.follow_up,
+            units=units_of(principal),
+        )
+        detail = get_case(state.ws.db, changed.case_id).to_dict()
+    return detail
+
+
+@router.get("/rules", summary="The case rules")
+def rules(request: Request, caller: Reader) -> list[dict[str, Any]]:
+    state = web_state(request)
+    with state.lock:
+        found = list_rules(state.ws.db)
+    return [rule.as_dict() for rule in found]
+
+
+@router.put(
+    "/rules",
+    summary="Replace the case rules (YAML or JSON body; refused whole if any rule is bad)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/yaml": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    },
+)
+async def replace(request: Request, caller: LoopManager) -> list[dict[str, Any]]:
+    text = (await request.body()).decode("utf-8", errors="replace")
+    state = web_state(request)
+
+    def run() -> list[dict[str, Any]]:
+        with state.lock:
+            saved = save_rules_text(state.ws.db, text, actor=caller.principal.name)
+        return [rule.as_dict() for rule in saved]
+
+    return await run_in_threadpool(run)

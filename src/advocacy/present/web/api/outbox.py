@@ -1,0 +1,36 @@
+"""``GET /api/v1/outbox``: the notification outbox for admins (no secrets are ever stored in it)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from advocacy.access.roles import Permission
+from advocacy.loop.outbox import list_messages
+from advocacy.present.web.auth import Caller, requires, web_state
+
+router = APIRouter(prefix="/api/v1", tags=["notifications"])
+
+Admin = Annotated[Caller, Depends(requires(Permission.manage_access))]
+
+
+@router.get("/outbox", summary="Notification messages, newest first (admin)")
+async def outbox(
+    request: Request,
+    caller: Admin,
+    state: Annotated[
+        Literal["pending", "failed", "delivered", "undelivered"],
+        Query(description="pending, failed (given up), delivered, or undelivered (both first)"),
+    ] = "undelivered",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
+    web = web_state(request)
+
+    def listed() -> list[dict[str, Any]]:
+        with web.lock:
+            found = list_messages(web.ws.db, state=state, limit=limit)
+        return [message.to_dict() for message in found]
+
+    return await run_in_threadpool(listed)

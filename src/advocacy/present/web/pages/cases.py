@@ -1,0 +1,182 @@
+"""Case pages: the case list with the loop's results, one case with its timeline and the forms
+that work it, and the case rules with their YAML editor.
+
+Case handlers see the cases of their units only; viewers see cases with personal data masked.
+A form that cannot be applied (closing without a root cause, say) shows its error beside the
+form, keeping what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from advocacy.access.roles import Permission
+from advocacy.errors import AdvocacyError, UsageError, ValidationError
+from advocacy.loop.cases import STATUSES, get_case, list_cases
+from advocacy.loop.casework import ACTIONS, ALLOWED_FROM, work_case
+from advocacy.loop.recovery import loop_results
+from advocacy.loop.rules import dump_rules, list_rules, save_rules_text
+from advocacy.present.web.api.cases import shown, units_of
+from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.pages.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+Reader = Annotated[Caller, Depends(requires(Permission.read_customers))]
+Worker = Annotated[Caller, Depends(requires(Permission.work_cases))]
+LoopManager = Annotated[Caller, Depends(requires(Permission.manage_loop))]
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases_page(
+    request: Request,
+    caller: Reader,
+    status: str | None = "open",
+    owner: str | None = None,
+    mine: bool = False,
+) -> Response:
+    state = web_state(request)
+    principal = caller.principal
+    chosen_status = status or None
+    chosen_owner = principal.name if mine else (owner or None)
+    with state.lock:
+        found = list_cases(
+            state.ws.db,
+            status=chosen_status,
+            owner=chosen_owner,
+            units=units_of(principal),
+            limit=500,
+        )
+        results = loop_results(state.ws.db, units=units_of(principal))
+    return render(
+        request,
+        "cases.html.j2",
+        {
+            "cases": [shown(case.to_dict(), principal) for case in found],
+            "results": results,
+            "statuses": ("open", *STATUSES),
+            "status": chosen_status or "",
+            "owner": owner or "",
+            "mine": mine,
+        },
+        caller=caller,
+    )
+
+
+@router.get("/cases/rules", response_class=HTMLResponse)
+def rules_page(request: Request, caller: Reader) -> Response:
+    state = web_state(request)
+    with state.lock:
+        rules = list_rules(state.ws.db)
+    return _rules(request, caller, rules=rules, text=dump_rules(rules))
+
+
+def _rules(
+    request: Request,
+    caller: Caller,
+    *,
+    rules: Any,
+    text: str,
+    error: AdvocacyError | None = None,
+    saved: bool = False,
+) -> Response:
+    return render(
+        request,
+        "rules.html.j2",
+        {
+            "rules": rules,
+            "text": text,
+            "error": error,
+            "saved": saved,
+            "can_edit": caller.principal.can(Permission.manage_loop),
+        },
+        caller=caller,
+        status_code=422 if error else 200,
+    )
+
+
+@router.post("/cases/rules", response_class=HTMLResponse)
+def save_rules_page(
+    request: Request, caller: LoopManager, rules: Annotated[str, Form()] = ""
+) -> Response:
+    state = web_state(request)
+    try:
+        with state.lock:
+            save_rules_text(state.ws.db, rules, actor=caller.principal.name, source="rules form")
+    except ValidationError as error:
+        with state.lock:
+            stored = list_rules(state.ws.db)
+        return _rules(request, caller, rules=stored, text=rules, error=error)
+    return RedirectResponse("/cases/rules?saved=1", status_code=303)
+
+
+def _case(
+    request: Request,
+    caller: Caller,
+    case_id: str,
+    *,
+    error: AdvocacyError | None = None,
+    form: dict[str, Any] | None = None,
+) -> Response:
+    state = web_state(request)
+    principal = caller.principal
+    with state.lock:
+        detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
+    detail["evidence"] = shown(detail["evidence"], principal)
+    status = detail["status"]
+    return render(
+        request,
+        "case.html.j2",
+        {
+            "case": shown(detail, principal),
+            "actions": [name for name in ACTIONS if status in ALLOWED_FROM[name]],
+            "can_work": principal.can(Permission.work_cases),
+            "error": error,
+            "form": form or {},
+        },
+        caller=caller,
+        status_code=400 if error else 200,
+    )
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: str, request: Request, caller: Reader) -> Response:
+    return _case(request, caller, case_id)
+
+
+@router.post("/cases/{case_id}", response_class=HTMLResponse)
+def work_case_page(
+    case_id: str,
+    request: Request,
+    caller: Worker,
+    action: Annotated[str, Form()],
+    text: Annotated[str, Form()] = "",
+    root_cause: Annotated[str, Form()] = "",
+    action_taken: Annotated[str, Form()] = "",
+    owner: Annotated[str, Form()] = "",
+    follow_up: Annotated[str, Form()] = "",
+) -> Response:
+    state = web_state(request)
+    principal = caller.principal
+    try:
+        with state.lock:
+            work_case(
+                state.ws.db,
+                case_id,
+                action,
+                actor=principal.name,
+                text=text or None,
+                root_cause=root_cause or None,
+                action_taken=action_taken or None,
+                owner=owner or None,
+                follow_up=follow_up in ("on", "true", "1"),
+                units=units_of(principal),
+            )
+    except UsageError as error:
+        form = {"action": action, "text": text, "root_cause": root_cause}
+        form.update({"action_taken": action_taken, "owner": owner})
+        return _case(request, caller, case_id, error=error, form=form)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)

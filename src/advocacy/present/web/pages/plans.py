@@ -1,0 +1,233 @@
+"""Action-plan pages: every plan with baseline -> current and its verdict, one plan, new plans.
+
+Anyone signed in reads the plans; analysts and admins (``manage-loop``) create them, most often
+straight from a gap of the register (the form's select lists the top gaps, the first chosen), and
+change their status. Each form posts the session's CSRF token and calls one function of
+:mod:`advocacy.loop.plans`; a change redirects to the plan's page (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from advocacy.access.roles import Permission
+from advocacy.errors import AdvocacyError
+from advocacy.loop.impact import PLAN_METRICS
+from advocacy.loop.links import gap_rows
+from advocacy.loop.plans import (
+    EFFORTS,
+    RESOURCES,
+    STATUSES,
+    add_plan,
+    plan_progress,
+    plan_summary,
+    plans_progress,
+    update_plan,
+)
+from advocacy.present.report.section import interval_bars
+from advocacy.present.web.api.plans import units_of
+from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.pages.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+Reader = Annotated[Caller, Depends(requires(Permission.read))]
+Planner = Annotated[Caller, Depends(requires(Permission.manage_loop))]
+#: Gaps of the register offered in the new-plan form.
+TOP_GAPS = 10
+FormText = Annotated[str, Form()]
+
+
+def movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per metric, each plan's change since its start as a bar inside its interval."""
+    specs = []
+    for metric in dict.fromkeys(row["metric"] for row in rows):
+        values = [
+            {
+                "plan": row["title"],
+                "change": row["change"],
+                "low": row["change_low"],
+                "high": row["change_high"],
+                "verdict": row["verdict"],
+            }
+            for row in rows
+            if row["metric"] == metric
+            and row["change"] is not None
+            and row["change_low"] is not None
+        ]
+        if not values:
+            continue
+        title = f"Change in {metric} since the start (current - baseline)"
+        spec = interval_bars(values, category="plan", value="change", title=title)
+        spec["width"] = "container"
+        spec["height"] = {"step": 36}  # room for the bar, its interval and the legend
+        spec["layer"][0]["encoding"]["color"] = {
+            "field": "verdict",
+            "type": "nominal",
+            "legend": {"orient": "bottom", "title": None},
+            "scale": {
+                "domain": ["improved", "worsened", "no clear change", "too early"],
+                "range": ["#2e7d32", "#c62828", "#9e9e9e", "#bdbdbd"],
+            },
+        }
+        specs.append(spec)
+    return specs
+
+
+def _register(request: Request) -> list[dict[str, Any]]:
+    """The gap register's rows, cached until new evidence arrives (callers hold the lock)."""
+    state = web_state(request)
+    rows: list[dict[str, Any]] = state.cached(("plan-gaps",), lambda: gap_rows(state.ws.db))
+    return rows
+
+
+def _plans_page(
+    request: Request,
+    caller: Caller,
+    *,
+    error: AdvocacyError | None = None,
+    form: dict[str, str] | None = None,
+    gap: str = "",
+) -> Response:
+    state = web_state(request)
+    with state.lock:
+        found = plans_progress(state.ws.db, units=units_of(caller))
+        rows = [plan_summary(progress) for progress in found]
+        can_plan = caller.principal.can(Permission.manage_loop)
+        gaps = _register(request)[:TOP_GAPS] if can_plan else []
+    context = {
+        "plans": rows,
+        "chart_specs": movement_specs(rows),
+        "gaps": gaps,
+        "chosen_gap": (form or {}).get("link") or (f"gap:{gap}" if gap else ""),
+        "metrics": PLAN_METRICS,
+        "efforts": EFFORTS,
+        "resources": RESOURCES,
+        "error": error,
+        "form": form or {},
+        "can_plan": caller.principal.can(Permission.manage_loop),
+    }
+    status = 400 if error else 200
+    return render(request, "plans.html.j2", context, caller=caller, status_code=status)
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plans_page(request: Request, caller: Reader, gap: str = "") -> Response:
+    return _plans_page(request, caller, gap=gap)
+
+
+@router.post("/plans", response_class=HTMLResponse)
+async def add_plan_form(
+    request: Request,
+    caller: Planner,
+    link: FormText = "",
+    other_link: FormText = "",
+    title: FormText = "",
+    metric: FormText = "",
+    unit: FormText = "",
+    owner: FormText = "",
+    resources: Annotated[list[str] | None, Form()] = None,
+    effort: FormText = "",
+    starts_on: FormText = "",
+    due_on: FormText = "",
+    target_value: FormText = "",
+) -> Response:
+    state = web_state(request)
+    form = {
+        "link": link,
+        "other_link": other_link,
+        "title": title,
+        "metric": metric,
+        "unit": unit,
+        "owner": owner,
+        "effort": effort,
+        "starts_on": starts_on,
+        "due_on": due_on,
+        "target_value": target_value,
+    }
+
+    def run() -> Response:
+        try:
+            target = float(target_value) if target_value.strip() else None
+        except ValueError:
+            target = float("nan")
+        try:
+            with state.lock:
+                plan = add_plan(
+                    state.ws.db,
+                    link=other_link.strip() or link,
+                    metric=metric or None,
+                    title=title.strip() or None,
+                    metric_filter={"unit": unit.strip()} if unit.strip() else None,
+                    owner=owner or None,
+                    resources=resources or None,
+                    effort=effort or None,
+                    starts_on=starts_on or None,
+                    due_on=due_on or None,
+                    target_value=target,
+                    actor=caller.principal.name,
+                    gaps=_register(request),
+                )
+        except AdvocacyError as error:
+            return _plans_page(request, caller, error=error, form=form)
+        return RedirectResponse(f"/plans/{plan.plan_id}", status_code=303)
+
+    return await run_in_threadpool(run)
+
+
+def _plan_page(
+    request: Request, caller: Caller, plan_id: str, *, error: AdvocacyError | None = None
+) -> Response:
+    state = web_state(request)
+    with state.lock:
+        progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
+    summary = plan_summary(progress)
+    context = {
+        "progress": progress,
+        "plan": progress.plan,
+        "summary": summary,
+        "chart_specs": movement_specs([summary]),
+        "statuses": STATUSES,
+        "error": error,
+        "can_plan": caller.principal.can(Permission.manage_loop),
+    }
+    status = 400 if error else 200
+    return render(request, "plan.html.j2", context, caller=caller, status_code=status)
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def plan_page(request: Request, caller: Reader, plan_id: str) -> Response:
+    return _plan_page(request, caller, plan_id)
+
+
+@router.post("/plans/{plan_id}", response_class=HTMLResponse)
+async def change_plan_form(
+    request: Request,
+    caller: Planner,
+    plan_id: str,
+    status: FormText = "",
+    owner: FormText = "",
+    due_on: FormText = "",
+) -> Response:
+    state = web_state(request)
+
+    def run() -> Response:
+        try:
+            with state.lock:
+                update_plan(
+                    state.ws.db,
+                    plan_id,
+                    status=status or None,
+                    owner=owner or None,
+                    due_on=due_on or None,
+                    actor=caller.principal.name,
+                )
+        except AdvocacyError as error:
+            return _plan_page(request, caller, plan_id, error=error)
+        return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+
+    return await run_in_threadpool(run)

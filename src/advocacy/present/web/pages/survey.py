@@ -1,0 +1,197 @@
+"""Hosted survey pages: public, no sign-in; the signed link (or the anonymous link) is the key.
+
+``GET /s/{token}`` shows the survey behind a signed link and ``POST /s/{token}`` takes the
+answer; ``/s/open/{survey_id}`` does the same for a survey's anonymous link. Each form carries a
+signed nonce (these pages have no session, so it stands in for the CSRF token). Answers go to
+one :class:`~advocacy.loop.submissions.SubmissionWriter` per server, which commits them in
+batches and runs the case rules on them; the thank-you page is sent once the answer is stored.
+These pages, and only these, may be framed by other sites (see ``EMBEDDABLE_HEADERS`` in
+:mod:`advocacy.present.web.app`), so a company can embed its survey.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from advocacy.errors import AdvocacyError, NotFoundError, ValidationError
+from advocacy.loop.signing import LinkError
+from advocacy.loop.submissions import SubmissionWriter, SurveyForm, survey_form
+from advocacy.loop.surveys import Survey
+from advocacy.present.web.auth import web_state
+from advocacy.present.web.pages.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+CSAT_LABELS = (
+    (1, "Very dissatisfied"),
+    (2, "Dissatisfied"),
+    (3, "Neither"),
+    (4, "Satisfied"),
+    (5, "Very satisfied"),
+)
+CES_LABELS = (
+    (1, "Very difficult"),
+    (2, "Difficult"),
+    (3, "Somewhat difficult"),
+    (4, "Neither"),
+    (5, "Somewhat easy"),
+    (6, "Easy"),
+    (7, "Very easy"),
+)
+ANSWER_FIELDS = ("nps", "csat", "ces", "comment")
+_writer_lock = threading.Lock()
+
+
+def survey_writer(request: Request) -> SubmissionWriter:
+    """The server's one survey writer, started on first use."""
+    state = web_state(request)
+    with _writer_lock:
+        writer: SubmissionWriter | None = getattr(request.app.state, "survey_writer", None)
+        if writer is None or writer.db is not state.ws.db:
+            writer = SubmissionWriter(
+                state.ws.db,
+                state.lock,
+                after_commit=state.wrote,
+                is_open=lambda: not state.closed,
+            )
+            request.app.state.survey_writer = writer
+        return writer
+
+
+def _message(
+    request: Request,
+    heading: str,
+    message: str,
+    *,
+    fix: str | None = None,
+    company: str | None = None,
+    problem: bool = False,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "heading": heading,
+        "message": message,
+        "fix": fix,
+        "company": company,
+        "problem": problem,
+    }
+    return render(request, "survey_thanks.html.j2", context, status_code=status_code)
+
+
+def _problem(request: Request, error: AdvocacyError) -> HTMLResponse:
+    """A friendly page for a link that does not work: 410 expired, 404 unknown, else 403."""
+    status = getattr(error, "status", 404 if isinstance(error, NotFoundError) else 403)
+    heading = "This link has expired" if status == 410 else "This link does not work"
+    if isinstance(error, NotFoundError):
+        heading = "There is no such survey"
+    return _message(
+        request, heading, error.message, fix=error.fix, problem=True, status_code=status
+    )
+
+
+def _form_page(
+    request: Request,
+    form: SurveyForm,
+    action: str,
+    *,
+    answers: dict[str, Any] | None = None,
+    error: AdvocacyError | None = None,
+) -> HTMLResponse:
+    if form.already_answered:
+        return _already(request, form.survey)
+    context = {
+        "survey": form.survey,
+        "nonce": form.nonce,
+        "action": action,
+        "answers": answers or {},
+        "error": error,
+        "csat_labels": CSAT_LABELS,
+        "ces_labels": CES_LABELS,
+    }
+    return render(request, "survey.html.j2", context, status_code=422 if error else 200)
+
+
+def _already(request: Request, survey: Survey) -> HTMLResponse:
+    return _message(
+        request,
+        "Thank you",
+        "Thank you, we already have your answer.",
+        company=survey.company,
+    )
+
+
+async def _show(request: Request, key: str, *, anonymous: bool, action: str) -> Response:
+    state = web_state(request)
+
+    def load() -> SurveyForm:
+        with state.lock:
+            return survey_form(state.ws.db, token_or_survey=key, anonymous=anonymous)
+
+    try:
+        form = await run_in_threadpool(load)
+    except (LinkError, NotFoundError) as error:
+        return _problem(request, error)
+    return _form_page(request, form, action)
+
+
+async def _answer(request: Request, key: str, *, anonymous: bool, action: str) -> Response:
+    posted = await request.form()
+    answers = {name: str(posted.get(name) or "") for name in ANSWER_FIELDS}
+    nonce = posted.get("nonce")
+    writer = survey_writer(request)
+    try:
+        submission = await run_in_threadpool(
+            lambda: writer.prepare(
+                token_or_survey=key,
+                answers=answers,
+                anonymous=anonymous,
+                nonce=nonce if isinstance(nonce, str) else "",
+            )
+        )
+        result = await asyncio.wrap_future(writer.put(submission))
+    except (LinkError, NotFoundError) as error:
+        return _problem(request, error)
+    except ValidationError as error:
+        state = web_state(request)
+
+        def reload() -> SurveyForm:
+            with state.lock:
+                return survey_form(state.ws.db, token_or_survey=key, anonymous=anonymous)
+
+        return _form_page(
+            request, await run_in_threadpool(reload), action, answers=answers, error=error
+        )
+    if result.already_answered and not anonymous:
+        return _already(request, submission.survey)
+    return _message(
+        request,
+        "Thank you",
+        submission.survey.thanks or "Thank you, your answer has reached us.",
+        company=submission.survey.company,
+    )
+
+
+@router.get("/s/open/{survey_id}", response_class=HTMLResponse)
+async def anonymous_survey(request: Request, survey_id: str) -> Response:
+    return await _show(request, survey_id, anonymous=True, action=f"/s/open/{survey_id}")
+
+
+@router.post("/s/open/{survey_id}", response_class=HTMLResponse)
+async def answer_anonymous_survey(request: Request, survey_id: str) -> Response:
+    return await _answer(request, survey_id, anonymous=True, action=f"/s/open/{survey_id}")
+
+
+@router.get("/s/{token}", response_class=HTMLResponse)
+async def signed_survey(request: Request, token: str) -> Response:
+    return await _show(request, token, anonymous=False, action=f"/s/{token}")
+
+
+@router.post("/s/{token}", response_class=HTMLResponse)
+async def answer_signed_survey(request: Request, token: str) -> Response:
+    return await _answer(request, token, anonymous=False, action=f"/s/{token}")

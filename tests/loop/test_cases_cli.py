@@ -1,0 +1,77 @@
+"""``advocacy rules`` and ``advocacy cases`` through the real command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import advocacy
+from advocacy.loop.cases import open_cases_for
+
+
+def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "advocacy", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "USER": "ana", "HOME": str(cwd)},
+    )
+
+
+RULES = """\
+rules:
+  - id: detractor
+    trigger: nps_at_most
+    routes: [{unit: North, owner: hal}]
+    default_owner: ana
+    due_hours: 48
+"""
+
+
+def test_rules_and_cases_from_the_command_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.duckdb")
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    loaded = advocacy_cli("rules", "load", "rules.yaml", "--db", db, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "loaded 1 rule(s)" in loaded.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(RULES.replace("due_hours: 48", "due_hours: never"), encoding="utf-8")
+    refused = advocacy_cli("rules", "load", "bad.yaml", "--db", db, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "bad.yaml" in refused.stderr and "line 6" in refused.stderr
+
+    with advocacy.open(db) as ws:
+        record = {"response_id": "r1", "customer_id": "C1", "nps": 1, "unit": "North"}
+        ws.write_records("responses", [record])
+        (case,) = open_cases_for(ws.db, "responses", ["r1"])
+
+    listed = advocacy_cli("cases", "list", "--customer", "C1", "--format", "json", "--db", db,
+                          cwd=tmp_path)  # fmt: skip
+    assert [(c["case_id"], c["owner"], c["status"]) for c in json.loads(listed.stdout)] == [
+        (case.case_id, "hal", "new")
+    ]
+    missing = advocacy_cli("cases", "close", case.case_id, "--root-cause", " ",
+                           "--action-taken", "refund", "--db", db, cwd=tmp_path)  # fmt: skip
+    assert missing.returncode == 2 and "root cause" in missing.stderr
+    closed = advocacy_cli("cases", "close", case.case_id, "--root-cause", "late courier",
+                          "--action-taken", "refund", "--db", db, cwd=tmp_path)  # fmt: skip
+    assert closed.returncode == 0 and "closed" in closed.stdout
+    shown = json.loads(
+        advocacy_cli(
+            "cases", "show", case.case_id, "--format", "json", "--db", db, cwd=tmp_path
+        ).stdout
+    )
+    assert [(e["kind"], e["actor"]) for e in shown["events"]] == [
+        ("open", "rules"),
+        ("close", "ana"),
+    ]
+    results = advocacy_cli("cases", "results", "--by", "owner", "--format", "json", "--db", db,
+                           cwd=tmp_path)  # fmt: skip
+    assert [row["owner"] for row in json.loads(results.stdout)] == ["hal"]
+    exported = advocacy_cli("rules", "export", "--out", "out.yaml", "--db", db, cwd=tmp_path)
+    assert exported.returncode == 0
+    assert "owner: hal" in (tmp_path / "out.yaml").read_text(encoding="utf-8")
