@@ -26,6 +26,7 @@ from advocacy.access import (
     disable_user as disable_user_record,
 )
 from advocacy.access.roles import ROLES
+from advocacy.access.users import set_email
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
@@ -66,12 +67,21 @@ def add_user(
             help="Password (at least 12 characters); asked for when left out.",
         ),
     ] = "",
+    email: Annotated[
+        str | None, typer.Option("--email", help="Where case notifications and digests go.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Add a user with a role (admin, analyst, case-handler, viewer)."""
     with advocacy.open(db) as ws:
         user = add_user_record(
-            ws.db, username, role=role, password=password, units=units, actor=_actor()
+            ws.db,
+            username,
+            role=role,
+            password=password,
+            units=units,
+            actor=_actor(),
+            email=email,
         )
     console.print(
         f"added {user.username} ({user.role.value}"
@@ -93,13 +103,28 @@ def list_users_command(output: FormatOption = OutputFormat.table, db: DbOption =
                 "username": user.username,
                 "role": user.role.value,
                 "units": ",".join(user.units),
+                "email": user.email,
                 "disabled": user.disabled,
                 "created_at": user.created_at,
             }
             for user in users
         ],
         output,
-        columns=["username", "role", "units", "disabled", "created_at"],
+        columns=["username", "role", "units", "email", "disabled", "created_at"],
+    )
+
+
+@users_app.command("set-email")
+def set_email_command(
+    username: Annotated[str, typer.Argument(help="User whose address to set.")],
+    email: Annotated[str, typer.Argument(help="E-mail address; an empty string clears it.")],
+    db: DbOption = None,
+) -> None:
+    """Set the e-mail address a user's case notifications and daily digest go to."""
+    with advocacy.open(db) as ws:
+        user = set_email(ws.db, username, email, actor=_actor())
+    console.print(
+        f"{user.username}: " + (user.email or "no e-mail address"), markup=False, highlight=False
     )
 
 
