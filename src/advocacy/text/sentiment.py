@@ -1,11 +1,15 @@
 """Sentiment of texts: negative/neutral/positive with a score in -1..1, per text and per sentence.
 
 The shipped model (``models/sentiment.npz``, built by ``models/build_models.py`` on TweetEval
-sentiment, Rosenthal et al. 2017; Barbieri et al. 2020) reads tone. Customer feedback often
-states a bad outcome in a neutral tone ("flight delayed 3 hours, missed my connection"), so a
-workspace *calibrates*: :class:`CalibratedSentiment` fits a head on the workspace's own comments
-whose NPS or CSAT says how the customer felt, plus any labels the user taught, over the generic
-embedding and the generic model's log-probabilities. Each label records the model that made it.
+sentiment, Rosenthal et al. 2017; Barbieri et al. 2020) reads tone: an ensemble of fine-tuned
+token vectors, a head on the static embedding and a TF-IDF n-gram head. A document's sentences
+are labelled by the same model (:func:`sentence_spans`, :func:`sentence_sentiment`).
+
+Customer feedback often states a bad outcome in a neutral tone ("flight delayed 3 hours, missed
+my connection"), so a workspace *calibrates*: :class:`CalibratedSentiment` fits a head on the
+workspace's own comments whose NPS or CSAT says how the customer felt, plus any labels the user
+taught, over the text model's embedding and its generic log-probabilities. Each label records
+the model that made it.
 
 References
 ----------
@@ -27,12 +31,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
-from advocacy.text.embeddings import default_embedder, model_path
+from advocacy.text.embeddings import model_path
 from advocacy.text.heads import FloatArray, LinearHead, TokenClassifier
 
 SENTIMENTS = ("negative", "neutral", "positive")
-DEFAULT_SENTIMENT_MODEL = "tweeteval-sentiment-static-v1"
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+DEFAULT_SENTIMENT_MODEL = "tweeteval-sentiment-static-v2"
+# A sentence ends after . ! ? (and any closing quotes or brackets) before white space, or at a
+# line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -62,20 +68,52 @@ def sentiment(texts: Sequence[str]) -> SentimentResult:
     >>> sentiment(["I love it", "worst service ever"]).labels
     ['positive', 'negative']
     """
-    embedder = default_embedder()
-    ids = embedder.token_ids(texts)
-    return sentiment_from_ids(ids, embedder.embed_ids(ids))
+    from advocacy.text.text_model import text_model
+
+    reading = text_model("static").read(texts)
+    return _result(reading.sentiment, reading.sentiment_model)
 
 
-def sentiment_from_ids(ids: list[list[int]], embeddings: NDArray[Any]) -> SentimentResult:
-    """Sentiment from the default embedder's token ids and embeddings of the same texts."""
+def sentiment_from_ids(
+    ids: list[list[int]], embeddings: NDArray[Any], counts: Any = None
+) -> SentimentResult:
+    """Sentiment from the default embedder's token ids and embeddings of the same texts.
+
+    Pass ``counts`` (:func:`advocacy.text.ngrams.ngram_counts` of the texts) for the shipped
+    three-head ensemble; without them the n-gram head is left out.
+    """
     model = default_sentiment_model()
-    return _result(model.predict_proba_ids(ids, embeddings), model.name)
+    return _result(model.predict_proba_ids(ids, embeddings, counts), model.name)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence of ``text``, white space trimmed.
+
+    A sentence ends after ``.``, ``!`` or ``?`` followed by white space, or at a line break.
+
+    >>> text = "Great staff. But the refund took weeks!"
+    >>> [text[start:end] for start, end in sentence_spans(text)]
+    ['Great staff.', 'But the refund took weeks!']
+    """
+    spans, start = [], 0
+    source = text or ""
+    for boundary in [*_SENTENCE_END.finditer(source), None]:
+        end = len(source) if boundary is None else boundary.start()
+        if boundary is not None and source[end : boundary.end()].strip():
+            end += len(source[end : boundary.end()].rstrip())  # keep closing quotes/brackets
+        piece = source[start:end]
+        stripped = piece.strip()
+        if stripped:
+            first = start + len(piece) - len(piece.lstrip())
+            spans.append((first, first + len(stripped)))
+        if boundary is not None:
+            start = boundary.end()
+    return spans
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` (split after . ! ? and at line breaks)."""
-    return [part.strip() for part in _SENTENCE.split(text or "") if part and part.strip()]
+    """Sentences of ``text`` (see :func:`sentence_spans`)."""
+    return [text[start:end] for start, end in sentence_spans(text)]
 
 
 def sentence_sentiment(text: str) -> list[tuple[str, str, float]]:
@@ -107,7 +145,7 @@ def label_from_scores(
 
 
 class CalibratedSentiment:
-    """A per-workspace sentiment head over the generic embedding and the generic model's opinion.
+    """A per-workspace sentiment head over a text model's embedding and its generic opinion.
 
     Parameters
     ----------
@@ -115,33 +153,42 @@ class CalibratedSentiment:
         Penalty of the logistic head (more labels allow a smaller one).
     taught_weight : float
         How much one user-taught label counts relative to one score-derived label.
+    text_model : str
+        The ``text_model`` setting value whose reading is calibrated (default ``static``).
 
     References
     ----------
     Wolpert, D. (1992). Stacked generalization. Neural Networks 5(2), 241-259.
     """
 
-    def __init__(self, *, l2: float = 1e-4, taught_weight: float = 3.0) -> None:
+    def __init__(
+        self, *, l2: float = 1e-4, taught_weight: float = 3.0, text_model: str = "static"
+    ) -> None:
         self.l2 = l2
         self.taught_weight = taught_weight
+        self.text_model = text_model
 
     def __repr__(self) -> str:
         fitted = f", fitted on {self.n_labels_} labels" if hasattr(self, "head_") else ""
-        return f"CalibratedSentiment(l2={self.l2}, taught_weight={self.taught_weight}{fitted})"
+        return (
+            f"CalibratedSentiment(l2={self.l2}, taught_weight={self.taught_weight}, "
+            f"text_model={self.text_model!r}{fitted})"
+        )
+
+    def read(self, texts: Sequence[str]) -> Any:
+        """The configured text model's :class:`~advocacy.text.text_model.Reading` of texts."""
+        from advocacy.text.text_model import text_model
+
+        return text_model(self.text_model).read(texts)
 
     @staticmethod
-    def features(texts: Sequence[str]) -> NDArray[np.float64]:
-        """Generic embedding plus the generic model's log-probabilities."""
-        embedder = default_embedder()
-        ids = embedder.token_ids(texts)
-        embeddings = embedder.embed_ids(ids)
-        return CalibratedSentiment.features_from(ids, embeddings)
+    def features_from(reading: Any) -> NDArray[np.float64]:
+        """The model's embedding plus its generic sentiment log-probabilities."""
+        return np.hstack([reading.embeddings, np.log(np.clip(reading.sentiment, 1e-6, 1))])
 
-    @staticmethod
-    def features_from(ids: list[list[int]], embeddings: NDArray[Any]) -> NDArray[np.float64]:
-        """:meth:`features` from token ids and embeddings already computed."""
-        generic = default_sentiment_model().predict_proba_ids(ids, embeddings)
-        return np.hstack([embeddings, np.log(np.clip(generic, 1e-6, 1))])
+    def features(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """:meth:`features_from` the configured model's reading of ``texts``."""
+        return self.features_from(self.read(texts))
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], *, taught: Sequence[bool] | None = None
@@ -154,29 +201,55 @@ class CalibratedSentiment:
             )
         marks = np.zeros(len(texts), bool) if taught is None else np.asarray(taught, bool)
         weight = np.where(marks, self.taught_weight, 1.0)
+        reading = self.read(texts)
         self.head_ = LinearHead(SENTIMENTS, l2=self.l2).fit(
-            self.features(texts), np.asarray(labels), sample_weight=weight
+            self.features_from(reading), np.asarray(labels), sample_weight=weight
         )
         self.n_labels_ = len(texts)
         self.n_taught_ = int(marks.sum())
         digest = hashlib.sha256(self.head_.coef_.tobytes()).hexdigest()[:8]
-        self.name_ = f"{DEFAULT_SENTIMENT_MODEL}+workspace-{digest}"
+        base = reading.sentiment_model
+        if reading.needs_calibration:
+            base = f"{base}+{reading.embedder}"
+        self.name_ = f"{base}+workspace-{digest}"
         return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "head_"):
+            raise UsageError("CalibratedSentiment is not fitted", fix="call fit(texts, labels)")
 
     def predict(self, texts: Sequence[str]) -> SentimentResult:
         """Sentiment from the calibrated head."""
-        if not hasattr(self, "head_"):
-            raise UsageError("CalibratedSentiment is not fitted", fix="call fit(texts, labels)")
-        return _result(self.head_.predict_proba(self.features(texts)), self.name_)
+        self._check_fitted()
+        return self.predict_reading(self.read(texts))
 
-    def predict_features(self, features: NDArray[Any]) -> SentimentResult:
-        """Sentiment from :meth:`features_from` output."""
-        if not hasattr(self, "head_"):
-            raise UsageError("CalibratedSentiment is not fitted", fix="call fit(texts, labels)")
-        return _result(self.head_.predict_proba(features), self.name_)
+    def predict_reading(self, reading: Any) -> SentimentResult:
+        """Sentiment from a reading of the configured text model (see :meth:`read`)."""
+        self._check_fitted()
+        return _result(self.head_.predict_proba(self.features_from(reading)), self.name_)
 
     def summary(self) -> dict[str, Any]:
         """Labels used and the model name the calibrated labels record."""
-        if not hasattr(self, "head_"):
-            raise UsageError("CalibratedSentiment is not fitted", fix="call fit(texts, labels)")
+        self._check_fitted()
         return {"model": self.name_, "labels": self.n_labels_, "taught": self.n_taught_}
+
+
+def reading_sentiment(reading: Any, calibrated: CalibratedSentiment | None) -> SentimentResult:
+    """Sentiment from a text model's reading, through the workspace calibration if given.
+
+    A model without a sentiment head of its own (a user's embedder) needs the calibration.
+    """
+    if calibrated is not None:
+        return calibrated.predict_reading(reading)
+    if reading.needs_calibration:
+        raise UsageError(
+            f"the text model {reading.embedder!r} has no sentiment head of its own and this "
+            "workspace has no calibration",
+            value=reading.embedder,
+            parameter="text_model",
+            fix="import at least 10 scored comments or teach labels (advocacy text teach "
+            "FILE), or set text_model to static",
+        )
+    labels = [SENTIMENTS[i] for i in reading.sentiment.argmax(axis=1)]
+    scores = reading.sentiment[:, 2] - reading.sentiment[:, 0]
+    return SentimentResult(labels, scores, reading.sentiment, reading.sentiment_model)

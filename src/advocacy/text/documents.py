@@ -1,0 +1,100 @@
+"""The documents text analytics reads: which records hold free text, and how to load them.
+
+Documents are the free text of four kinds of record (:data:`DOCUMENT_SOURCES`); a document is
+named by its kind and the id its record was imported with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+from advocacy.errors import UsageError
+from advocacy.store.connection import Database
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """Where one kind of document lives."""
+
+    table: str
+    id_column: str
+    text_column: str
+    time_column: str
+
+
+DOCUMENT_SOURCES: dict[str, DocumentSource] = {
+    "response": DocumentSource("responses", "response_id", "comment", "submitted_at"),
+    "mention": DocumentSource("mentions", "mention_id", "text", "posted_at"),
+    "note": DocumentSource("notes", "note_id", "text", "taken_at"),
+    "employee-response": DocumentSource(
+        "employee_responses", "employee_response_id", "comment", "submitted_at"
+    ),
+}
+#: Export table name -> document kind.
+TABLE_KINDS = {source.table: kind for kind, source in DOCUMENT_SOURCES.items()}
+
+
+def check_kinds(kinds: Sequence[str] | None) -> list[str]:
+    """The document kinds asked for (all when None); an unknown kind is refused."""
+    chosen = list(kinds or DOCUMENT_SOURCES)
+    for kind in chosen:
+        if kind not in DOCUMENT_SOURCES:
+            raise UsageError(
+                f"unknown document kind {kind!r}",
+                value=kind,
+                fix="use one of: " + ", ".join(DOCUMENT_SOURCES),
+            )
+    return chosen
+
+
+def load_documents(db: Database, kinds: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every non-empty text: document_kind, document_id, text, at (and nps for responses)."""
+    frames = []
+    for kind in check_kinds(kinds):
+        source = DOCUMENT_SOURCES[kind]
+        nps = "nps" if kind == "response" else "CAST(NULL AS BIGINT)"
+        rows = db.fetch_arrow(
+            f"SELECT {source.id_column} AS document_id, {source.text_column} AS text, "
+            f"{source.time_column} AS at, {nps} AS nps FROM {source.table} "
+            f"WHERE {source.text_column} IS NOT NULL AND trim({source.text_column}) <> ''"
+        ).to_pandas()
+        rows.insert(0, "document_kind", kind)
+        frames.append(rows)
+    if not frames:
+        return pd.DataFrame(columns=["document_kind", "document_id", "text", "at", "nps"])
+    combined: pd.DataFrame = pd.concat(frames, ignore_index=True)
+    return combined
+
+
+def text_hash(text: str) -> str:
+    """Short SHA-256 of a text: a changed text is analysed again."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def replace_rows(db: Database, table: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
+    """Delete ``table``'s rows for the documents in ``frame``, then insert ``frame``."""
+    db.load_temporary("__text_rows", pa.Table.from_pandas(frame, preserve_index=False), types)
+    db.execute(
+        f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM __text_rows r WHERE "
+        f"r.document_kind = {table}.document_kind AND r.document_id = {table}.document_id)"
+    )
+    columns = ", ".join(frame.columns)
+    db.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM __text_rows")
+    db.execute("DROP TABLE __text_rows")
+
+
+def known_names(db: Database) -> list[str]:
+    """Customer and employee names and mention authors: redacted wherever they appear in text."""
+    names: list[str] = []
+    for sql in (
+        "SELECT DISTINCT name FROM customers WHERE name IS NOT NULL",
+        "SELECT DISTINCT name FROM employees WHERE name IS NOT NULL",
+        "SELECT DISTINCT author FROM mentions WHERE author IS NOT NULL",
+    ):
+        names.extend(str(row[0]) for row in db.fetchall(sql))
+    return names

@@ -1,0 +1,121 @@
+"""Sentiment per sentence: each sentence of each analysed document, located by its offsets.
+
+Rows live in ``text_sentences`` (migration 0006): a document's sentences are written together
+with its ``text_features`` row by ``advocacy text analyze`` and replaced when it is analysed
+again. The sentence text itself is not stored; :func:`sentence_rows` slices it from the
+document and redacts it for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advocacy.store.connection import Database
+from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds, known_names
+from advocacy.text.sentiment import CalibratedSentiment, reading_sentiment, sentence_spans
+from advocacy.text.text_model import STATIC, text_model
+
+SENTENCE_TYPES = {
+    "document_kind": "TEXT",
+    "document_id": "TEXT",
+    "sentence_index": "INTEGER",
+    "start_offset": "INTEGER",
+    "end_offset": "INTEGER",
+    "sentiment": "TEXT",
+    "sentiment_score": "DOUBLE PRECISION",
+    "model": "TEXT",
+    "analysed_at": "TIMESTAMPTZ",
+}
+
+
+def analyse_sentences(
+    texts: Sequence[str],
+    calibrated: CalibratedSentiment | None = None,
+    *,
+    model: str = STATIC,
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Sentiment of each sentence of each text, by the model that labels whole texts.
+
+    One row per sentence: ``text_index`` (position in ``texts``), ``sentence_index``,
+    ``start_offset`` and ``end_offset`` (character offsets into the text), ``sentiment``,
+    ``sentiment_score`` and ``model``. ``documents`` (:func:`advocacy.text.enrich.analyse_texts`
+    of the same texts, same model) saves reading a one-sentence text twice.
+    """
+    spans = [sentence_spans(text) for text in texts]
+    rows = [
+        (number, index, start, end)
+        for number, found in enumerate(spans)
+        for index, (start, end) in enumerate(found)
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["text_index", "sentence_index", "start_offset", "end_offset"]
+    )
+    if not rows:
+        return frame.assign(sentiment=[], sentiment_score=[], model=[])
+    labels = np.empty(len(rows), dtype=object)
+    scores = np.zeros(len(rows))
+    names = np.empty(len(rows), dtype=object)
+    # A text that is one sentence has that sentence's sentiment already.
+    whole = np.array(
+        [documents is not None and len(spans[n]) == 1 for n, _, _, _ in rows], dtype=bool
+    )
+    if documents is not None and whole.any():
+        source = frame["text_index"].to_numpy()[whole]
+        labels[whole] = documents["sentiment"].to_numpy()[source]
+        scores[whole] = documents["sentiment_score"].to_numpy()[source]
+        models = documents["model"].to_numpy()[source]
+        names[whole] = [str(name).split("; ")[0] for name in models]
+    if not whole.all():
+        parts = [
+            texts[n][start:end]
+            for (n, _, start, end), one in zip(rows, whole, strict=True)
+            if not one
+        ]
+        result = reading_sentiment(text_model(model).read(parts), calibrated)
+        labels[~whole] = result.labels
+        scores[~whole] = result.scores
+        names[~whole] = result.model
+    return frame.assign(
+        sentiment=labels.astype(str),
+        sentiment_score=np.round(scores.astype(float), 4),
+        model=names.astype(str),
+    )
+
+
+def sentence_rows(db: Database, kind: str, document_id: str) -> list[dict[str, Any]]:
+    """A document's sentences with their sentiment, the sentence text PII-redacted.
+
+    Returns dicts with ``sentence_index``, ``sentence``, ``sentiment``, ``sentiment_score`` and
+    ``model``, in sentence order; empty when the document was not analysed.
+    """
+    from advocacy.text.pii import redact
+
+    source = DOCUMENT_SOURCES[check_kinds([kind])[0]]
+    found = db.fetchone(
+        f"SELECT {source.text_column} FROM {source.table} WHERE {source.id_column} = ?",
+        [document_id],
+    )
+    if found is None or found[0] is None:
+        return []
+    text, names = str(found[0]), known_names(db)
+    rows = db.fetchall(
+        "SELECT sentence_index, start_offset, end_offset, sentiment, sentiment_score, model "
+        "FROM text_sentences WHERE document_kind = ? AND document_id = ? "
+        "ORDER BY sentence_index",
+        [kind, document_id],
+    )
+    return [
+        {
+            "sentence_index": int(index),
+            "sentence": redact(text[start:end], names=names),
+            "sentiment": label,
+            "sentiment_score": float(score),
+            "model": label_model,
+        }
+        for index, start, end, label, score, label_model in rows
+    ]
