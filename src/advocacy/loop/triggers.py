@@ -109,26 +109,26 @@ class TextSignals:
         self._texts = [item.text or "" for item in evidence]
 
     @cached_property
-    def _encoded(self) -> tuple[list[list[int]], NDArray[Any]]:
-        from advocacy.text.embeddings import default_embedder
+    def _reading(self) -> Any:
+        # The shipped static ensemble (embedding and n-gram heads), as `text analyze` uses by
+        # default: rules must run on every submission, so never a slower plugged-in model.
+        from advocacy.text.text_model import StaticTextModel
 
-        embedder = default_embedder()
-        ids = embedder.token_ids(self._texts)
-        return ids, embedder.embed_ids(ids)
+        return StaticTextModel().read(self._texts)
 
     @cached_property
     def _negative(self) -> NDArray[Any]:
-        from advocacy.text.sentiment import sentiment_from_ids
+        from advocacy.text.sentiment import SENTIMENTS
 
-        probabilities = sentiment_from_ids(*self._encoded).probabilities
-        return np.asarray(probabilities[:, 0], dtype=np.float64)
+        probabilities = self._reading.sentiment
+        return np.asarray(probabilities[:, SENTIMENTS.index("negative")], dtype=np.float64)
 
     @cached_property
     def _anger(self) -> NDArray[Any]:
-        from advocacy.text.emotion import EMOTIONS, emotions_from_ids
+        from advocacy.text.emotion import EMOTIONS
 
-        result = emotions_from_ids(*self._encoded)
-        return np.asarray(result.probabilities[:, EMOTIONS.index("anger")], dtype=np.float64)
+        probabilities = self._reading.emotions
+        return np.asarray(probabilities[:, EMOTIONS.index("anger")], dtype=np.float64)
 
     def negative(self, evidence: Evidence) -> float:
         """P(negative) of the evidence's text (0 for an empty text)."""
@@ -164,7 +164,7 @@ class TextSignals:
             self._texts,
             Taxonomy((prototype,)),
             embedder=default_embedder(),
-            embeddings=self._encoded[1],
+            embeddings=self._reading.embeddings,
         )
         return np.asarray(scores[:, 0], dtype=np.float64)
 
