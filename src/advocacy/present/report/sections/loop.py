@@ -37,6 +37,51 @@ HOW_TO_ADD = (
 )
 
 
+#: Bar colour of each verdict, the same in the report and on the plans page.
+VERDICT_COLOURS = {
+    "improved": "#2e7d32",
+    "worsened": "#c62828",
+    "no clear change": "#9e9e9e",
+    "too early": "#bdbdbd",
+}
+
+
+def plan_movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per metric, each plan's change since its start as a bar inside its interval.
+
+    ``rows`` are :func:`advocacy.loop.plans.plan_summary` rows; plans without a measured
+    change yet are left out, and a metric with none gets no chart.
+    """
+    specs = []
+    for metric in dict.fromkeys(row["metric"] for row in rows):
+        values = [
+            {
+                "plan": row["title"],
+                "change": row["change"],
+                "low": row["change_low"],
+                "high": row["change_high"],
+                "verdict": row["verdict"],
+            }
+            for row in rows
+            if row["metric"] == metric
+            and row["change"] is not None
+            and row["change_low"] is not None
+        ]
+        if not values:
+            continue
+        title = f"Change in {metric} since the start (current - baseline)"
+        spec = interval_bars(values, category="plan", value="change", title=title)
+        spec["description"] = f"{title}, each plan with its interval"
+        spec["layer"][0]["encoding"]["color"] = {
+            "field": "verdict",
+            "type": "nominal",
+            "legend": {"orient": "bottom", "title": None},
+            "scale": {"domain": list(VERDICT_COLOURS), "range": list(VERDICT_COLOURS.values())},
+        }
+        specs.append(spec)
+    return specs
+
+
 def _as_of(scope: ReportScope) -> dt.datetime | None:
     if scope.until is None:
         return None
@@ -151,23 +196,8 @@ def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
         ],
     )
     chart = Markup()
-    for metric in dict.fromkeys(row["metric"] for row in rows):
-        values = [
-            {
-                "plan": row["title"],
-                "change": row["change"],
-                "low": row["change_low"],
-                "high": row["change_high"],
-            }
-            for row in rows
-            if row["metric"] == metric
-            and row["change"] is not None
-            and row["change_low"] is not None
-        ]
-        if values:
-            title = f"Change in {metric} since the start"
-            spec = interval_bars(values, category="plan", value="change", title=title)
-            chart += chart_svg(spec, label=f"{title}, each plan with its interval")
+    for spec in plan_movement_specs(rows):
+        chart += chart_svg(spec, label=spec["description"])
     improved = sum(1 for row in rows if row["verdict"] == "improved")
     intro = Markup("<p>{}</p>").format(
         f"{len(rows)} action plan{'s' if len(rows) != 1 else ''}; {improved} improved its "

@@ -28,7 +28,7 @@ from advocacy.loop.plans import (
     plans_progress,
     update_plan,
 )
-from advocacy.present.report.section import interval_bars
+from advocacy.present.report.sections.loop import plan_movement_specs
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.rendering import render
@@ -43,38 +43,11 @@ FormText = Annotated[str, Form()]
 
 
 def movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per metric, each plan's change since its start as a bar inside its interval."""
-    specs = []
-    for metric in dict.fromkeys(row["metric"] for row in rows):
-        values = [
-            {
-                "plan": row["title"],
-                "change": row["change"],
-                "low": row["change_low"],
-                "high": row["change_high"],
-                "verdict": row["verdict"],
-            }
-            for row in rows
-            if row["metric"] == metric
-            and row["change"] is not None
-            and row["change_low"] is not None
-        ]
-        if not values:
-            continue
-        title = f"Change in {metric} since the start (current - baseline)"
-        spec = interval_bars(values, category="plan", value="change", title=title)
+    """The report's movement charts, sized to the page's width."""
+    specs = plan_movement_specs(rows)
+    for spec in specs:
         spec["width"] = "container"
         spec["height"] = {"step": 36}  # room for the bar, its interval and the legend
-        spec["layer"][0]["encoding"]["color"] = {
-            "field": "verdict",
-            "type": "nominal",
-            "legend": {"orient": "bottom", "title": None},
-            "scale": {
-                "domain": ["improved", "worsened", "no clear change", "too early"],
-                "range": ["#2e7d32", "#c62828", "#9e9e9e", "#bdbdbd"],
-            },
-        }
-        specs.append(spec)
     return specs
 
 
