@@ -32,8 +32,9 @@ import advocacy
 from advocacy.errors import UsageError
 from advocacy.loop.cases import open_cases_for
 from advocacy.loop.casework import work_case
-from advocacy.loop.recovery import loop_results, newcombe_difference
+from advocacy.loop.recovery import loop_results
 from advocacy.loop.rules import parse_rules, replace_rules
+from advocacy.metrics.intervals import newcombe_difference
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 RULES = """\

@@ -94,6 +94,11 @@ def test_themes_of_an_employee_against_the_unit(ws: Workspace) -> None:
     # Both themes are in 2 of E1's 4 comments; staff leads the unit's share by more, so first.
     assert rows == [("Friendly staff", 2, 0.5, 2 / 8), ("Delivery", 2, 0.5, 3 / 8)]
     assert [theme.difference for theme in found.themes] == [25.0, 12.5]
+    # 2 of 4 with a 95% Wilson interval: 0.5 +- 1.96 * sqrt(0.0625 + 0.0600) / 1.9604.
+    assert [(round(t.employee_low, 3), round(t.employee_high, 3)) for t in found.themes] == [
+        (0.150, 0.850),
+        (0.150, 0.850),
+    ]
     # Without a unit there is nothing to compare with.
     alone = coaching_summary(ws.db, "E1", unit=None)
     assert [(theme.name, theme.unit_share) for theme in alone.themes] == [

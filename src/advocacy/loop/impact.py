@@ -37,9 +37,8 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
-from advocacy.loop.recovery import newcombe_difference
 from advocacy.metrics.comparisons import nps_z_test, two_proportion_z_test, welch_t_test
-from advocacy.metrics.intervals import z_critical
+from advocacy.metrics.intervals import newcombe_difference, z_critical
 from advocacy.metrics.rows import StatisticsOptions, estimate
 from advocacy.metrics.scores import share_from_sums
 from advocacy.metrics.slicing import METRICS, MetricDefinition, aggregate_statistics

@@ -41,7 +41,7 @@ import numpy as np
 
 from advocacy.access.audit import now_utc
 from advocacy.errors import UsageError
-from advocacy.metrics.intervals import wilson_interval
+from advocacy.metrics.intervals import newcombe_difference, wilson_interval
 from advocacy.store.connection import Database
 
 GROUPINGS = ("owner", "unit")
@@ -62,27 +62,6 @@ def _recovered_sql(alias: str, start: str, baseline: str, customer: str) -> str:
         f"EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = {alias}.{customer} "
         f"AND t.occurred_at > {alias}.{start} AND t.occurred_at <= {alias}.{start} + ?)"
     )
-
-
-def newcombe_difference(
-    successes_1: int, n_1: int, successes_2: int, n_2: int, *, confidence: float = 0.95
-) -> tuple[float, float, float]:
-    """Difference of two proportions with Newcombe's hybrid score interval (method 10) [1]_.
-
-    >>> [round(v, 4) for v in newcombe_difference(56, 70, 48, 80)]
-    [0.2, 0.0524, 0.3339]
-    """
-    if n_1 <= 0 or n_2 <= 0:
-        return (math.nan, math.nan, math.nan)
-    p_1, p_2 = successes_1 / n_1, successes_2 / n_2
-    first = wilson_interval(p_1, n_1, confidence)
-    second = wilson_interval(p_2, n_2, confidence)
-    l_1, u_1 = float(first.low), float(first.high)
-    l_2, u_2 = float(second.low), float(second.high)
-    difference = p_1 - p_2
-    low = difference - math.sqrt((p_1 - l_1) ** 2 + (u_2 - p_2) ** 2)
-    high = difference + math.sqrt((u_1 - p_1) ** 2 + (p_2 - l_2) ** 2)
-    return (difference, low, high)
 
 
 def _share(successes: int, n: int, confidence: float) -> dict[str, Any]:

@@ -65,6 +65,8 @@ class ThemeShare:
     employee_share: float
     unit_comments: int
     unit_share: float | None  # None when the employee has no unit or it has no comments
+    employee_low: float | None = None  # Wilson interval of employee_share
+    employee_high: float | None = None
 
     @property
     def difference(self) -> float | None:
@@ -111,7 +113,12 @@ def _count(db: Database, sql: str, params: list[Any]) -> int:
 
 
 def employee_themes(
-    db: Database, employee_id: str, unit: str | None, *, top: int = TOP_THEMES
+    db: Database,
+    employee_id: str,
+    unit: str | None,
+    *,
+    top: int = TOP_THEMES,
+    confidence: float = 0.95,
 ) -> tuple[list[ThemeShare], int, int]:
     """The ``top`` themes of ``employee_id``'s commented responses beside ``unit``'s.
 
@@ -132,17 +139,21 @@ def employee_themes(
     )
     if mine == 0:
         return [], mine, theirs
-    themes = [
-        ThemeShare(
-            str(theme_id),
-            str(name),
-            int(own),
-            int(own) / mine,
-            int(unit_count),
-            int(unit_count) / theirs if theirs else None,
+    themes = []
+    for theme_id, name, own, unit_count in db.fetchall(_THEMES_SQL, [employee_id, unit]):
+        interval = wilson_interval(int(own) / mine, mine, confidence)
+        themes.append(
+            ThemeShare(
+                str(theme_id),
+                str(name),
+                int(own),
+                int(own) / mine,
+                int(unit_count),
+                int(unit_count) / theirs if theirs else None,
+                float(interval.low),
+                float(interval.high),
+            )
         )
-        for theme_id, name, own, unit_count in db.fetchall(_THEMES_SQL, [employee_id, unit])
-    ]
     themes.sort(key=lambda theme: (-theme.employee_comments, -(theme.difference or 0), theme.name))
     return themes[:top], mine, theirs
 
@@ -195,6 +206,7 @@ def coaching_summary(
     unit: str | None,
     now: datetime | None = None,
     top: int = TOP_THEMES,
+    confidence: float = 0.95,
 ) -> CoachingSummary:
     """The themes of ``employee_id``'s feedback against ``unit``'s, and their cases.
 
@@ -210,13 +222,14 @@ def coaching_summary(
         The clock for judging whether open cases are past due.
     top
         How many themes to list.
+    confidence
+        Level of the Wilson intervals (theme shares, cases closed in time).
 
     Returns
     -------
     CoachingSummary
         Themes (empty until ``advocacy text analyze`` has assigned themes) and case counts.
     """
-    themes, mine, theirs = employee_themes(db, employee_id, unit, top=top)
-    return CoachingSummary(
-        employee_id, unit, mine, theirs, themes, employee_cases(db, employee_id, now=now)
-    )
+    themes, mine, theirs = employee_themes(db, employee_id, unit, top=top, confidence=confidence)
+    cases = employee_cases(db, employee_id, now=now, confidence=confidence)
+    return CoachingSummary(employee_id, unit, mine, theirs, themes, cases)

@@ -21,6 +21,7 @@ from advocacy.metrics.rollup import MetricsRequest
 from advocacy.metrics.scores import NpsResult, nps
 from advocacy.present.web.customers import mask_record
 from advocacy.present.web.state import WebState
+from advocacy.settings import get_setting
 
 #: Metrics on the overview, in the order shown.
 OVERVIEW_METRICS = ("nps", "csat", "top-box", "ces", "enps")
@@ -248,7 +249,9 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
         responses,
         interactions,
         outcomes,
-        coaching_summary(db, employee_id, unit=employee["unit"]),
+        coaching_summary(
+            db, employee_id, unit=employee["unit"], confidence=float(get_setting("confidence"))
+        ),
     )
 
 
