@@ -114,7 +114,7 @@ def build_demo(
         Paths written, rows loaded per kind, quarantined rows and the headline scores.
     """
     started = time.perf_counter()
-    steps = 3 + len(IMPORT_ORDER)
+    steps = 5 + len(IMPORT_ORDER)
 
     def step(description: str, done: int) -> None:
         if progress is not None:
@@ -134,18 +134,20 @@ def build_demo(
             result = ws.import_file(paths[kind], kind=kind, source="generic")
             rows[kind] = int(result.rows_loaded) + int(result.rows_updated)
             quarantined += int(result.rows_quarantined)
-        step("running the analyses", len(IMPORT_ORDER) + 1)
-        # Stored text features and themes feed the exports, the web app and fans-to-be.
-        ws.analyze_text()
-        ws.discover_themes()
+        from advocacy.demo.cases import add_demo_cases
         from advocacy.demo.plans import add_demo_plans
 
-        add_demo_plans(ws.db)  # action plans on the top gaps, started in the past
-        from advocacy.demo.cases import add_demo_cases
-
+        after_imports = len(IMPORT_ORDER)
+        # Stored text features and themes feed the exports, the web app and fans-to-be.
+        step("analysing the comments", after_imports + 1)
+        ws.analyze_text()
+        ws.discover_themes()
+        step("starting action plans on the top gaps", after_imports + 2)
+        add_demo_plans(ws.db)  # started in the past, so they have a baseline and a movement
+        step("opening and working cases", after_imports + 3)
         add_demo_cases(ws, seed=seed)  # case rules, the cases they opened and their history
         headline = headline_metrics(ws)
-        step("writing the report", len(IMPORT_ORDER) + 2)
+        step("writing the report", after_imports + 4)
         from advocacy.present.report.build import write_report
 
         report = write_report(ws, directory / "report.html", title=REPORT_TITLE)
