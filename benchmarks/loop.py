@@ -10,7 +10,8 @@ has its case). The script
 2. serves the app with uvicorn on a loopback port (in this process, as ``advocacy serve``
    would);
 3. runs the client in a separate process (so it does not take the server's CPU): an open-loop
-   load at ``--rate`` submissions/s for ``--seconds`` s with asyncio and httpx, each request a
+   load at ``--rate`` submissions/s for ``--seconds`` s from 128 asyncio workers on keep-alive
+   connections (HTTP/1.1 written by hand: it must cost far less CPU than the server), each a
    form post with seeded answers (a quarter of them detractors, with comments). The client
    signs each form's nonce itself with the shared key instead of fetching the form first, so
    the load is the submissions alone;
@@ -36,8 +37,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-import httpx
 import numpy as np
 import uvicorn
 
@@ -84,17 +85,59 @@ def _answers(rng: random.Random) -> tuple[dict[str, str], bool]:
     return {"nps": str(nps), "csat": str(rng.randint(1, 5)), "comment": comment}, detractor
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection that posts forms; a plain asyncio stream, no library.
+
+    A benchmark client must cost far less CPU than the server it loads, and both share this
+    machine's cores: httpx spent about as much CPU per request as the server did, so the load
+    is written and read by hand (request line, three headers, the form; status line,
+    ``Content-Length`` and the body back).
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post_form(self, path: str, form: dict[str, str]) -> tuple[int, bytes]:
+        body = urlencode(form).encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(head + body)
+        header = await self.reader.readuntil(b"\r\n\r\n")
+        lines = header.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        fields = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+        length = int({k.lower(): v for k, v in fields.items()}.get("content-length", "0"))
+        content = await self.reader.readexactly(length)
+        if any(k.lower() == "connection" and v.lower() == "close" for k, v in fields.items()):
+            await self.close()
+        return status, content
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
 async def _load(
     base: str, tokens: list[str], rate: float, seconds: float, workers: int = 128
 ) -> dict[str, Any]:
     """Send ``rate`` x ``seconds`` submissions on schedule from ``workers`` coroutines.
 
     Request i is due at ``start + i / rate``; a free worker takes the next one and waits for
-    its time. Thousands of pending requests on one httpx pool cost the client more CPU than the
-    server spends, so the load uses a fixed set of workers and connections instead.
+    its time. Each worker keeps one connection, so the load is ``workers`` keep-alive
+    connections, as a browser-facing proxy in front of the server would hold.
     """
     from advocacy.loop.signing import form_nonce
 
+    host, port = base.removeprefix("http://").rsplit(":", 1)
     rng = random.Random(8)
     total = min(len(tokens), int(rate * seconds))
     latencies: list[float] = []
@@ -103,37 +146,38 @@ async def _load(
     sent: list[str] = []
     late = 0
     following = iter(range(total))
-    limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        start = time.perf_counter() + 0.5
+    start = time.perf_counter() + 0.5
 
-        async def worker() -> None:
-            nonlocal late
-            for index in following:
-                token = tokens[index]
-                delay = start + index / rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                elif delay < -0.1:
-                    late += 1  # every worker was busy: the server is behind
-                answers, detractor = _answers(rng)
-                answers["nonce"] = form_nonce(token)
-                began = time.perf_counter()
-                try:
-                    response = await client.post(f"/s/{token}", data=answers)
-                except httpx.HTTPError as error:
-                    failures.append(f"{type(error).__name__}: {error}")
-                    continue
-                latencies.append(time.perf_counter() - began)
-                if response.status_code != 200 or "Thank you" not in response.text:
-                    failures.append(f"HTTP {response.status_code}")
-                    continue
-                sent.append(token)
-                if detractor:
-                    detractors.append(token)
+    async def worker() -> None:
+        nonlocal late
+        connection = _Connection(host, int(port))
+        for index in following:
+            token = tokens[index]
+            delay = start + index / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            elif delay < -0.1:
+                late += 1  # every worker was busy: the server is behind
+            answers, detractor = _answers(rng)
+            answers["nonce"] = form_nonce(token)
+            began = time.perf_counter()
+            try:
+                status, content = await connection.post_form(f"/s/{token}", answers)
+            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+                failures.append(f"{type(error).__name__}: {error}")
+                await connection.close()
+                continue
+            latencies.append(time.perf_counter() - began)
+            if status != 200 or b"Thank you" not in content:
+                failures.append(f"HTTP {status}")
+                continue
+            sent.append(token)
+            if detractor:
+                detractors.append(token)
+        await connection.close()
 
-        await asyncio.gather(*(worker() for _ in range(workers)))
-        elapsed = time.perf_counter() - start
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    elapsed = time.perf_counter() - start
     return {
         "attempted": total,
         "answered": len(sent),
