@@ -6,7 +6,7 @@ has its case). The script
 
 1. builds a demo workspace (DuckDB; ``--customers``) with the default case rules and the
    default survey, adds one fresh customer per submission (segment ``benchmark``) and creates
-   a signed link for each through :func:`advocacy.loop.surveys.links_for_segment`;
+   a signed link for each through :func:`advocacy.loop.invitations.links_for_segment`;
 2. serves the app with uvicorn on a loopback port (in this process, as ``advocacy serve``
    would);
 3. runs the client in a separate process (so it does not take the server's CPU): an open-loop
@@ -61,8 +61,9 @@ def prepare(directory: Path, *, customers: int, links: int) -> tuple[str, list[s
     """Build the workspace and return its path and ``links`` signed tokens."""
     import advocacy
     from advocacy.demo.build import build_demo
-    from advocacy.loop.rules import ensure_default_rules
-    from advocacy.loop.surveys import ensure_default_survey, links_for_segment
+    from advocacy.loop.invitations import links_for_segment
+    from advocacy.loop.rule_store import ensure_default_rules
+    from advocacy.loop.surveys import ensure_default_survey
 
     build_demo(directory, customers=customers, seed=11)
     url = str(directory / "advocacy.duckdb")

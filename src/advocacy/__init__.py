@@ -27,11 +27,15 @@ from advocacy.gaps.register import gap_register
 from advocacy.gaps.root_causes import theme_lift
 from advocacy.gaps.servqual import ServqualResult, servqual_gaps, servqual_template
 from advocacy.gaps.targets import target_gaps
-from advocacy.loop.cases import Case, list_cases, open_cases_for
+from advocacy.loop.case_opening import open_cases_for
+from advocacy.loop.cases import Case, list_cases
 from advocacy.loop.delivery import DeliveryReport, deliver_due
-from advocacy.loop.plans import Plan, PlanProgress, add_plan, plan_progress
+from advocacy.loop.plan_progress import PlanProgress, plan_progress
+from advocacy.loop.plan_store import Plan
+from advocacy.loop.plans import add_plan
 from advocacy.loop.recovery import LoopResults, loop_results
-from advocacy.loop.rules import Rule, parse_rules
+from advocacy.loop.rule_format import parse_rules
+from advocacy.loop.rules import Rule
 from advocacy.loop.webhooks import verify_signature
 from advocacy.metrics.rollup import MetricsRequest
 from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts

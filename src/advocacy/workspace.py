@@ -486,14 +486,14 @@ class Workspace:
 
     # -- case rules and cases (advocacy.loop) ----------------------------------------------------
     def case_rules(self) -> Any:
-        """The stored case rules (:func:`advocacy.loop.rules.list_rules`)."""
-        from advocacy.loop.rules import list_rules
+        """The stored case rules (:func:`advocacy.loop.rule_store.list_rules`)."""
+        from advocacy.loop.rule_store import list_rules
 
         return list_rules(self.db)
 
     def load_case_rules(self, path: str | Path, *, actor: str = "python") -> Any:
         """Replace the case rules with the YAML file at ``path``."""
-        from advocacy.loop.rules import load_rules
+        from advocacy.loop.rule_store import load_rules
 
         return load_rules(self.db, path, actor=actor)
 
@@ -517,7 +517,7 @@ class Workspace:
 
     def open_cases_for(self, kind: str, ids: Any, *, actor: str = "python") -> Any:
         """Run the case rules over the given responses or mentions; the cases opened."""
-        from advocacy.loop.cases import open_cases_for
+        from advocacy.loop.case_opening import open_cases_for
 
         return open_cases_for(self.db, kind, list(ids), actor=actor)
 
@@ -532,7 +532,7 @@ class Workspace:
         """Every plan with baseline, current value, movement and verdict, as a DataFrame."""
         import pandas as pd
 
-        from advocacy.loop.plans import plan_summary, plans_progress
+        from advocacy.loop.plan_progress import plan_summary, plans_progress
 
         return pd.DataFrame([plan_summary(p) for p in plans_progress(self.db, status=status)])
 
@@ -553,7 +553,7 @@ class Workspace:
 
     def plan_progress(self, plan_id: str) -> Any:
         """A plan's frozen baseline, current value, movement and verdict."""
-        from advocacy.loop.plans import plan_progress
+        from advocacy.loop.plan_progress import plan_progress
 
         return plan_progress(self.db, plan_id)
 

@@ -14,10 +14,12 @@ import advocacy
 from advocacy.access.audit import audit_entries
 from advocacy.access.roles import AccessDeniedError
 from advocacy.errors import NotFoundError, UsageError
-from advocacy.loop.cases import escalate_overdue, get_case, list_cases, open_cases_for
+from advocacy.loop.case_opening import open_cases_for
+from advocacy.loop.cases import get_case, list_cases
 from advocacy.loop.casework import work_case
-from advocacy.loop.rules import parse_rules, replace_rules
-from advocacy.loop.sweep import sweep
+from advocacy.loop.rule_format import parse_rules
+from advocacy.loop.rule_store import replace_rules
+from advocacy.loop.sweep import escalate_overdue, sweep
 from advocacy.workspace import Workspace
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import advocacy
-from advocacy.loop.cases import open_cases_for
+from advocacy.loop.case_opening import open_cases_for
 
 
 def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

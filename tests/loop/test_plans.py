@@ -16,7 +16,8 @@ import advocacy
 from advocacy.access import audit_entries
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.loop.impact import Measurement, movement
-from advocacy.loop.plans import create_plan, get_plan, list_plans, plan_progress, update_plan
+from advocacy.loop.plan_progress import plan_progress
+from advocacy.loop.plans import create_plan, get_plan, list_plans, update_plan
 from advocacy.metrics import nps_difference, nps_from_counts
 from advocacy.metrics.intervals import z_critical
 from advocacy.metrics.scores import share_from_sums
@@ -155,7 +156,8 @@ def test_share_movement_is_newcombes_hybrid_score_interval() -> None:
     def measured(hits: int, n: int) -> Measurement:
         result = share_from_sums(n, n, hits, confidence=0.95)
         values = (result.estimate, result.se, result.low, result.high)
-        return Measurement(*(float(v[()]) for v in values), n=n, since=day, until=day)
+        value, se, low, high = (float(v[()]) for v in values)
+        return Measurement(value, se, low, high, n=n, since=day, until=day)
 
     moved = movement("csat", measured(48, 80), measured(56, 70), min_n=30)
     assert round(moved.change or 0, 4) == 20.0

@@ -25,15 +25,17 @@ E 3 Apr North  hal    +1 h      4 Apr (due 5 Apr)   yes              yes: NPS 3 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 import advocacy
 from advocacy.errors import UsageError
-from advocacy.loop.cases import open_cases_for
+from advocacy.loop.case_opening import open_cases_for
 from advocacy.loop.casework import work_case
 from advocacy.loop.recovery import loop_results
-from advocacy.loop.rules import parse_rules, replace_rules
+from advocacy.loop.rule_format import parse_rules
+from advocacy.loop.rule_store import replace_rules
 from advocacy.metrics.intervals import newcombe_difference
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -84,7 +86,7 @@ def test_loop_results_match_the_hand_computed_example(db_url: str) -> None:
         case = {c.customer_id: c for c in opened}
         assert case["A"].opened_at == datetime(2026, 4, 1, 10, tzinfo=UTC)
 
-        def act(who: str, action: str, hours: float, **fields: str) -> None:
+        def act(who: str, action: str, hours: float, **fields: Any) -> None:
             at = case[who].opened_at + timedelta(hours=hours)
             work_case(ws.db, case[who].case_id, action, actor="t", now=at, **fields)
 

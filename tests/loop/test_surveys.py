@@ -16,7 +16,9 @@ from typer.testing import CliRunner
 
 import advocacy
 from advocacy.errors import NotFoundError, UsageError, ValidationError
-from advocacy.loop.rules import ensure_default_rules
+from advocacy.loop.contact_guard import ContactGuardError
+from advocacy.loop.invitations import anonymous_link, invite, links_for_segment
+from advocacy.loop.rule_store import ensure_default_rules
 from advocacy.loop.signing import (
     LinkClaims,
     LinkError,
@@ -26,14 +28,12 @@ from advocacy.loop.signing import (
     sign_link,
     verify_link,
 )
-from advocacy.loop.submissions import SubmissionWriter, submit
+from advocacy.loop.submissions import SubmissionResult, SubmissionWriter, submit
+from advocacy.loop.survey_forms import survey_form
 from advocacy.loop.surveys import (
-    ContactGuardError,
-    anonymous_link,
+    DEFAULT_SURVEY,
     ensure_default_survey,
     get_survey,
-    invite,
-    links_for_segment,
     list_surveys,
     load_survey_file,
     save_survey,
@@ -114,6 +114,49 @@ def test_the_default_survey_exists_once(ws: Workspace) -> None:
     assert first == again and first.survey_id == "default" and first.nps_question
     assert [survey.survey_id for survey in list_surveys(ws.db)] == ["default"]
     assert anonymous_link(ws.db, "default") == "https://survey.example.com/s/open/default"
+
+
+def _stored_surveys_and_audit(ws: Workspace) -> tuple[int, int]:
+    surveys = ws.db.fetchone("SELECT count(*) FROM surveys")
+    audit = ws.db.fetchone("SELECT count(*) FROM audit_log")
+    assert surveys is not None and audit is not None
+    return int(surveys[0]), int(audit[0])
+
+
+def test_reading_the_default_survey_writes_nothing_until_an_invitation_uses_it(
+    ws: Workspace,
+) -> None:
+    before = _stored_surveys_and_audit(ws)
+    built_in = get_survey(ws.db, "default")
+    assert built_in.title == DEFAULT_SURVEY["title"] and built_in.created_at is None
+    assert [survey.survey_id for survey in list_surveys(ws.db)] == ["default"]
+    assert anonymous_link(ws.db, "default") == "https://survey.example.com/s/open/default"
+    form = survey_form(ws.db, token_or_survey="default", anonymous=True, now=NOW)
+    assert form.survey == built_in and not form.already_answered
+    assert _stored_surveys_and_audit(ws) == before and before[0] == 0
+
+    invite(ws.db, survey_id="default", customer_id="C1", now=NOW)
+    stored = get_survey(ws.db, "default")
+    assert stored.created_at == NOW and stored.updated_at == NOW
+    assert stored.nps_question == DEFAULT_SURVEY["nps_question"]
+    assert _stored_surveys_and_audit(ws)[0] == 1
+    assert [survey.survey_id for survey in list_surveys(ws.db)] == ["default"]
+
+
+def test_an_anonymous_answer_to_the_built_in_default_survey_stores_its_wording(
+    ws: Workspace,
+) -> None:
+    nonce = form_nonce("open:default", now=NOW)
+    submit(
+        ws.db,
+        token_or_survey="default",
+        anonymous=True,
+        nonce=nonce,
+        answers={"nps": "9"},
+        now=NOW,
+    )
+    stored = get_survey(ws.db, "default")
+    assert stored.created_at == NOW and stored.title == DEFAULT_SURVEY["title"]
 
 
 def test_a_survey_from_yaml_hides_the_questions_it_leaves_out(
@@ -283,5 +326,7 @@ def test_the_writer_commits_in_batches_and_one_bad_answer_loses_nothing(ws: Work
     assert isinstance(outcomes[1], ValidationError)
     stored = ws.db.fetchall("SELECT customer_id, nps FROM responses ORDER BY customer_id")
     assert stored == [("C1", 1), ("C2", 8), ("C3", 10)]
-    assert [len(outcome.cases) for outcome in (outcomes[0], outcomes[2], outcomes[3])] == [1, 0, 0]
+    answered = [outcomes[0], outcomes[2], outcomes[3]]
+    results = [outcome for outcome in answered if isinstance(outcome, SubmissionResult)]
+    assert [len(result.cases) for result in results] == [1, 0, 0]
     assert (writer.batches, writer.committed) == (1, 3)  # one batch, retried one by one

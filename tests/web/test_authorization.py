@@ -186,7 +186,7 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
             )
         url = url.replace("{plan_id}", plan.plan_id)
     if "{case_id}" in url:  # a North case opened on the spot, so the North handler may work it
-        from advocacy.loop.cases import open_cases_for
+        from advocacy.loop.case_opening import open_cases_for
         from advocacy.loop.rules import Rule
 
         state = client.app.state.web  # type: ignore[attr-defined]

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from advocacy.loop.surveys import invite, save_survey
+from advocacy.loop.invitations import invite
+from advocacy.loop.surveys import save_survey
 from web.site import Site, prepare_site
 from web.test_browser import Visit, chromium, server  # noqa: F401 - fixtures
 

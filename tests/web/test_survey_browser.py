@@ -17,8 +17,8 @@ import pytest
 import uvicorn
 
 from advocacy.loop.casework import contact_case, resolve_case
-from advocacy.loop.rules import ensure_default_rules
-from advocacy.loop.surveys import invite
+from advocacy.loop.invitations import invite
+from advocacy.loop.rule_store import ensure_default_rules
 from advocacy.present.web import create_app
 from web.site import Site, prepare_site
 from web.test_browser import ARTIFACTS, _free_port, chromium  # noqa: F401 - a fixture

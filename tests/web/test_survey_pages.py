@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from advocacy.loop.rules import ensure_default_rules
-from advocacy.loop.surveys import invite
+from advocacy.loop.invitations import invite
+from advocacy.loop.rule_store import ensure_default_rules
 from web.site import Site, bearer
 
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')

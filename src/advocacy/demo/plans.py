@@ -17,7 +17,8 @@ import datetime as dt
 
 from advocacy.demo.company import END
 from advocacy.loop.links import gap_rows
-from advocacy.loop.plans import Plan, create_plan, plan_from_gap
+from advocacy.loop.plan_store import Plan
+from advocacy.loop.plans import create_plan, plan_from_gap
 from advocacy.store.connection import Database
 
 ACTOR = "demo"

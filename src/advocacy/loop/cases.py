@@ -1,50 +1,48 @@
-"""Cases: opened by the rules on incoming evidence, routed to an owner, due by a deadline.
+"""Cases: the case record, its timeline, and the reads the CLI, API and pages make of them.
 
-:func:`open_cases_for` runs the enabled rules over new responses or mentions (the API and the
-hosted survey call it on every write) and opens at most one case per piece of evidence: when
-several rules fire on the same answer, the most urgent rule (then the first in the rules file)
-opens it, so nobody works the same complaint twice. Running it again opens nothing new. The owner
-comes from the rule's routes (unit, touchpoint or theme; first match wins) or its
-``default_owner``; ``due_at`` is ``opened_at + due_hours``. :func:`escalate_overdue` raises a case's
-escalation level each time its age passes another ``escalate_after_hours`` and hands it to the
-rule's ``escalate_to``. Working a case (contact, note, resolve, close...) is in
-:mod:`advocacy.loop.casework`. Every change writes a ``case_events`` row, an audit entry and,
-where someone should hear of it, a notification, all in one transaction.
+A case is one unhappy customer's piece of evidence (a response, a mention, or a customer the
+sweep flagged) that a rule opened (:mod:`advocacy.loop.case_opening`), with an owner and a due
+time. Working it (contact, note, resolve, close...) is in :mod:`advocacy.loop.casework`;
+escalation in :mod:`advocacy.loop.sweep`. Every change appends a ``case_events`` row and an
+audit entry (:func:`add_event`) in the transaction that makes it, and, where someone should hear
+of it, a notification (:mod:`advocacy.loop.case_notifications`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from advocacy.access.audit import now_utc, record_audit
+from advocacy.access.audit import now_utc
 from advocacy.access.roles import AccessDeniedError
 from advocacy.errors import NotFoundError, UsageError
-from advocacy.loop.outbox import enqueue
-from advocacy.loop.rules import PRIORITIES, TRIGGER_KINDS, Rule, list_rules
-from advocacy.loop.triggers import Hit, TextSignals, check_kind, evaluate, load_evidence
-from advocacy.settings import get_setting
+from advocacy.loop.multi_row import insert_rows
 from advocacy.store.connection import Database
 
 STATUSES = ("new", "contacted", "resolved", "closed")
 #: Statuses of a case someone still has to work.
 OPEN_STATUSES = ("new", "contacted")
-#: Escalation stops rising here (the owner has been replaced three times by then).
-MAX_ESCALATION = 3
 DEFAULT_LIMIT = 500
 
-_COLUMNS = (
+#: Columns of the ``cases`` table, in the order :class:`Case` holds them.
+CASE_COLUMNS = (
     "case_id", "rule_id", "customer_id", "status", "owner", "due_at", "opened_at", "unit",
     "evidence_kind", "evidence_id", "touchpoint", "theme", "employee_id", "priority", "summary",
     "first_contact_at", "resolved_at", "closed_at", "escalated_at", "escalation_level",
     "root_cause", "action_taken", "baseline_nps", "updated_at",
 )  # fmt: skip
+
+
+_EVENT_COLUMNS = (
+    "event_id", "case_id", "occurred_at", "actor", "kind", "from_status", "to_status", "text",
+    "detail",
+)  # fmt: skip
+_AUDIT_COLUMNS = ("audit_id", "occurred_at", "actor", "action", "target", "detail")
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,7 @@ def _aware(value: Any) -> Any:
 
 
 def _select(where: str = "", tail: str = "") -> str:
-    columns = ", ".join(f"c.{name}" for name in _COLUMNS)
+    columns = ", ".join(f"c.{name}" for name in CASE_COLUMNS)
     return (
         f"SELECT {columns}, r.name FROM cases c "
         f"LEFT JOIN case_rules r ON r.rule_id = c.rule_id {where} {tail}"
@@ -149,11 +147,11 @@ def _select(where: str = "", tail: str = "") -> str:
 
 
 def _case(row: Sequence[Any]) -> Case:
-    values = {name: _aware(value) for name, value in zip(_COLUMNS, row, strict=False)}
+    values = {name: _aware(value) for name, value in zip(CASE_COLUMNS, row, strict=False)}
     values["escalation_level"] = int(values["escalation_level"] or 0)
     if values["baseline_nps"] is not None:
         values["baseline_nps"] = int(values["baseline_nps"])
-    return Case(**values, rule=row[len(_COLUMNS)])
+    return Case(**values, rule=row[len(CASE_COLUMNS)])
 
 
 def check_access(case: Case, units: Sequence[str] | None) -> Case:
@@ -268,6 +266,19 @@ def get_case(db: Database, case_id: str, *, units: Sequence[str] | None = None) 
     return CaseDetail(case, case_events(db, case_id), _evidence(db, case))
 
 
+@dataclass(frozen=True)
+class NewEvent:
+    """A timeline entry to append to ``case`` (see :func:`add_events`)."""
+
+    case: Case
+    kind: str
+    actor: str
+    now: datetime
+    to_status: str | None = None
+    text: str | None = None
+    detail: dict[str, Any] | None = None
+
+
 def add_event(
     db: Database,
     case: Case,
@@ -280,265 +291,60 @@ def add_event(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Append one timeline entry and its audit entry (``case.<kind>``) to ``case``."""
-    db.execute(
-        "INSERT INTO case_events (event_id, case_id, occurred_at, actor, kind, from_status, "
-        "to_status, text, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            # Time-ordered ids keep a timeline's order when several changes share one instant.
-            f"{time.time_ns():020d}{uuid.uuid4().hex[:8]}",
-            case.case_id,
-            now,
-            actor,
-            kind,
-            case.status if to_status is not None and kind != "open" else None,
-            to_status,
-            text,
-            json.dumps(detail or {}, sort_keys=True, default=str),
-        ],
-    )
-    record_audit(
-        db,
-        actor=actor,
-        action=f"case.{kind}",
-        target=case.case_id,
-        detail={"from": case.status, "to": to_status or case.status, **(detail or {})},
-        now=now,
-    )
+    add_events(db, [NewEvent(case, kind, actor, now, to_status, text, detail)])
 
 
-def owner_emails(db: Database, owners: Sequence[str | None]) -> list[str]:
-    """E-mail addresses of the users named in ``owners`` (users without one are skipped)."""
-    names = [name for name in owners if name]
-    if not names:
-        return []
-    rows = db.fetchall(
-        f"SELECT email FROM users WHERE username IN ({', '.join('?' for _ in names)}) "
-        "AND email IS NOT NULL AND NOT disabled",
-        names,
-    )
-    return [str(row[0]) for row in rows]
+def add_events(db: Database, events: Sequence[NewEvent]) -> None:
+    """Append timeline entries and their audit entries: one insert per table for them all.
 
-
-def notify(
-    db: Database, case: Case, event: str, *, now: datetime, owners: Sequence[str | None] = ()
-) -> list[str]:
-    """Queue the ``event`` notification about ``case`` for its owner(s) and the webhooks."""
-    link = str(get_setting("public_url") or "").rstrip("/")
-    payload = {
-        "case_id": case.case_id,
-        "rule": case.rule or case.rule_id,
-        "customer_id": case.customer_id,
-        "owner": case.owner,
-        "status": case.status,
-        "unit": case.unit,
-        "priority": case.priority,
-        "summary": case.summary,
-        "due_at": case.due_at.isoformat(),
-        "url": f"{link}/cases/{case.case_id}" if link else None,
-    }
-    verb = event.split(".", 1)[-1]
-    subject = f"Case {case.case_id} {verb}: {case.summary or case.rule_id}"
-    return enqueue(
-        db,
-        event=event,
-        subject=subject,
-        payload=payload,
-        emails=owner_emails(db, owners or (case.owner,)),
-        now=now,
-    )
-
-
-def case_id_for(rule_id: str, kind: str, evidence_id: str) -> str:
-    """A stable case id: the same evidence and rule always give the same id."""
-    digest = hashlib.sha256(f"{rule_id}\x1f{kind}\x1f{evidence_id}".encode()).hexdigest()
-    return "case-" + digest[:12]
-
-
-def open_case(
-    db: Database, rule: Rule, hit: Hit, *, now: datetime, actor: str, backfill: bool = False
-) -> Case:
-    """Insert the case ``rule`` opens for ``hit``, with its event, audit entry and notification."""
-    evidence = hit.evidence
-    opened = now
-    if backfill and evidence.occurred_at is not None and evidence.occurred_at < now:
-        opened = now_utc(evidence.occurred_at)
-    routing = {"unit": evidence.unit, "touchpoint": evidence.touchpoint, "theme": hit.theme}
-    case = Case(
-        case_id=case_id_for(rule.rule_id, evidence.kind, evidence.evidence_id),
-        rule_id=rule.rule_id,
-        customer_id=evidence.customer_id,
-        status="new",
-        owner=rule.owner_for(routing),
-        due_at=opened + timedelta(hours=rule.due_hours),
-        opened_at=opened,
-        unit=evidence.unit,
-        evidence_kind=evidence.kind,
-        evidence_id=evidence.evidence_id,
-        touchpoint=evidence.touchpoint,
-        theme=hit.theme,
-        employee_id=evidence.employee_id,
-        priority=rule.priority,
-        summary=hit.summary,
-        baseline_nps=hit.baseline_nps,
-        updated_at=opened,
-        rule=rule.name,
-    )
-    values = asdict(case)
-    values.pop("rule")
-    db.execute(
-        f"INSERT INTO cases ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
-        [values[name] for name in _COLUMNS],
-    )
-    add_event(
-        db,
-        case,
-        kind="open",
-        actor=actor,
-        now=opened,
-        to_status="new",
-        text=hit.summary,
-        detail={"rule": rule.rule_id, "owner": case.owner},
-    )
-    notify(db, case, "case.opened", now=opened)
-    return case
-
-
-def _already_opened(db: Database, kind: str, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        rows = db.fetchall(
-            f"SELECT evidence_id FROM cases WHERE evidence_kind = ? AND evidence_id IN "
-            f"({', '.join('?' for _ in chunk)})",
-            [kind, *chunk],
+    The audit rows are those :func:`advocacy.access.audit.record_audit` writes.
+    """
+    timeline: list[list[Any]] = []
+    audit: list[list[Any]] = []
+    for event in events:
+        case, detail = event.case, event.detail or {}
+        timeline.append(
+            [
+                # Time-ordered ids keep a timeline's order when several changes share an instant.
+                f"{time.time_ns():020d}{uuid.uuid4().hex[:8]}",
+                case.case_id,
+                event.now,
+                event.actor,
+                event.kind,
+                case.status if event.to_status is not None and event.kind != "open" else None,
+                event.to_status,
+                event.text,
+                json.dumps(detail, sort_keys=True, default=str),
+            ]
         )
-        found.update(str(row[0]) for row in rows)
-    return found
+        change = {"from": case.status, "to": event.to_status or case.status, **detail}
+        audit.append(
+            [
+                uuid.uuid4().hex,
+                now_utc(event.now),
+                event.actor,
+                f"case.{event.kind}",
+                case.case_id,
+                json.dumps(change, sort_keys=True),
+            ]
+        )
+    insert_rows(db, "case_events", _EVENT_COLUMNS, timeline)
+    insert_rows(db, "audit_log", _AUDIT_COLUMNS, audit)
 
 
-def by_urgency(rules: Sequence[Rule]) -> list[Rule]:
-    """``rules`` most urgent first, keeping the written order among equals."""
-    rank = {name: position for position, name in enumerate(reversed(PRIORITIES))}
-    return sorted(rules, key=lambda rule: rank.get(rule.priority, len(PRIORITIES)))
-
-
-def open_cases_for(
-    db: Database,
-    kind: str,
-    ids: Sequence[str],
-    *,
-    now: datetime | None = None,
-    actor: str = "rules",
-    backfill: bool = False,
-    rules: Sequence[Rule] | None = None,
-) -> list[Case]:
-    """Run the enabled case rules over new evidence and open the cases they call for.
-
-    Parameters
-    ----------
-    db
-        The workspace database; runs in one transaction (an outer one wins).
-    kind
-        ``"responses"`` or ``"mentions"``.
-    ids
-        Ids of the records to check (response_id or mention_id); unknown ids are skipped.
-    now
-        The clock: cases open at ``now`` and are due ``due_hours`` later.
-    actor
-        Who opened them, for the timeline and the audit log.
-    backfill
-        Open each case at its evidence's own time (for history loaded in bulk, e.g. the demo).
-    rules
-        Rules to run instead of the stored enabled ones.
-
-    Returns
-    -------
-    list of Case
-        The cases opened now (none for evidence that already has a case).
-    """
-    check_kind(kind)
-    if not ids:
-        return []
-    moment = now_utc(now)
-    chosen = list_rules(db, enabled_only=True) if rules is None else list(rules)
-    active = [
-        rule for rule in by_urgency(chosen) if rule.enabled and kind in TRIGGER_KINDS[rule.trigger]
-    ]
-    if not active:
-        return []
-    opened: list[Case] = []
-    with db.transaction():
-        evidence = load_evidence(db, kind, ids)
-        taken = _already_opened(db, kind, [item.evidence_id for item in evidence])
-        fresh = [item for item in evidence if item.evidence_id not in taken]
-        signals = TextSignals(fresh)
-        for rule in active:
-            for hit in evaluate(db, rule, fresh, signals):
-                if hit.evidence.evidence_id in taken:
-                    continue
-                taken.add(hit.evidence.evidence_id)
-                opened.append(open_case(db, rule, hit, now=moment, actor=actor, backfill=backfill))
-    return opened
-
-
-def open_cases_for_import(
-    db: Database,
-    kind: str,
-    import_id: str,
-    *,
-    now: datetime | None = None,
-    actor: str = "rules",
-) -> list[Case]:
-    """Run the rules over the records of ``kind`` written by import ``import_id``.
-
-    For a write of any kind: kinds the rules do not read (e.g. transactions) open nothing.
-    """
-    if kind not in TRIGGER_KINDS["theme_sentiment"]:
-        return []
-    key = "response_id" if kind == "responses" else "mention_id"
-    ids = [
-        str(row[0])
-        for row in db.fetchall(f"SELECT {key} FROM {kind} WHERE source = ?", [import_id])
-    ]
-    return open_cases_for(db, kind, ids, now=now, actor=actor)
-
-
-def escalate_overdue(
-    db: Database, now: datetime | None = None, *, actor: str = "sweep"
-) -> list[Case]:
-    """Escalate open cases that aged past their rule's ``escalate_after_hours`` (again at 2x...).
-
-    Each escalation raises ``escalation_level``, sets ``escalated_at``, hands the case to the
-    rule's ``escalate_to`` (when set), and notifies the old and the new owner.
-    """
-    moment = now_utc(now)
-    rules = {rule.rule_id: rule for rule in list_rules(db)}
-    escalated: list[Case] = []
-    with db.transaction():
-        for case in list_cases(db, status="open", limit=1_000_000):
-            rule = rules.get(case.rule_id)
-            if rule is None or not rule.escalate_after_hours:
-                continue
-            age = (moment - case.opened_at).total_seconds() / 3600.0
-            level = min(int(age // rule.escalate_after_hours), MAX_ESCALATION)
-            if level <= case.escalation_level:
-                continue
-            owner = rule.escalate_to or case.owner
-            db.execute(
-                "UPDATE cases SET escalation_level = ?, escalated_at = ?, owner = ?, "
-                "updated_at = ? WHERE case_id = ?",
-                [level, moment, owner, moment, case.case_id],
-            )
-            add_event(
-                db,
-                case,
-                kind="escalate",
-                actor=actor,
-                now=moment,
-                text=f"open {age:.0f} h; escalation level {level}",
-                detail={"level": level, "from_owner": case.owner, "owner": owner},
-            )
-            changed = find_case(db, case.case_id)
-            notify(db, changed, "case.escalated", now=moment, owners=(case.owner, owner))
-            escalated.append(changed)
-    return escalated
+__all__ = [
+    "CASE_COLUMNS",
+    "OPEN_STATUSES",
+    "STATUSES",
+    "Case",
+    "CaseDetail",
+    "CaseEvent",
+    "NewEvent",
+    "add_event",
+    "add_events",
+    "case_events",
+    "check_access",
+    "find_case",
+    "get_case",
+    "list_cases",
+]

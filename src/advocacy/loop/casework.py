@@ -20,7 +20,9 @@ from typing import Any
 
 from advocacy.access.audit import now_utc
 from advocacy.errors import UsageError
-from advocacy.loop.cases import Case, add_event, find_case, notify
+from advocacy.loop.case_notifications import notify
+from advocacy.loop.cases import Case, add_event, find_case
+from advocacy.loop.invitations import invite
 from advocacy.store.connection import Database
 
 ACTIONS = ("contact", "note", "resolve", "close", "reopen", "assign")
@@ -160,11 +162,7 @@ def _follow_up(
             parameter="follow_up",
             fix="resolve it without the follow-up survey",
         )
-    from advocacy.loop import surveys
-
-    if survey_id == FOLLOW_UP_SURVEY:
-        surveys.ensure_default_survey(db, now=now)
-    invitation = surveys.invite(
+    invitation = invite(
         db,
         survey_id=survey_id,
         customer_id=case.customer_id,

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from advocacy.access.audit import now_utc, record_audit
 from advocacy.errors import AdvocacyError, NotFoundError, UsageError
+from advocacy.loop.multi_row import insert_rows
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 from advocacy.text.pii import redact
@@ -153,6 +154,17 @@ def safe_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notification to queue: what happened, its subject and payload, whom to e-mail, when."""
+
+    event: str
+    subject: str
+    payload: dict[str, Any]
+    emails: Sequence[str] = ()
+    now: datetime | None = None
+
+
 def enqueue(
     db: Database,
     *,
@@ -192,37 +204,61 @@ def enqueue(
     list of str
         The ids of the queued messages (empty when no channel is configured).
     """
-    if not event or not event.strip():
-        raise UsageError("a notification needs an event name", value=event, fix="e.g. case.opened")
-    try:
-        body = json.dumps(safe_payload(payload), sort_keys=True, default=str)
-    except (TypeError, ValueError) as error:
-        raise UsageError(
-            f"notification payload is not JSON-serialisable: {error}",
-            parameter="payload",
-            fix="pass strings, numbers, lists and dicts only",
-        ) from None
-    moment = now_utc(now)
-    destinations: list[tuple[Channel, str]] = []
-    if "email" in channels and email_enabled():
-        seen: set[str] = set()
-        for address in emails:
-            cleaned = (address or "").strip()
-            if cleaned and cleaned.lower() not in seen:
-                seen.add(cleaned.lower())
-                destinations.append(("email", cleaned))
-    if "webhook" in channels:
-        destinations.extend(("webhook", url) for url in webhook_urls())
-    ids: list[str] = []
-    with db.transaction():
+    notice = Notice(event, subject, payload, tuple(emails), now)
+    (ids,) = enqueue_many(db, [notice], channels=channels)
+    return ids
+
+
+def enqueue_many(
+    db: Database,
+    notices: Sequence[Notice],
+    *,
+    channels: Sequence[Channel] = ("email", "webhook"),
+) -> list[list[str]]:
+    """Queue several notifications (as :func:`enqueue` does each) with one multi-row insert.
+
+    Returns the ids of the queued messages, one list per notice, in order.
+    """
+    send_email = "email" in channels and email_enabled()
+    hooks = webhook_urls() if "webhook" in channels else []
+    rows: list[list[Any]] = []
+    ids: list[list[str]] = []
+    for notice in notices:
+        if not notice.event or not notice.event.strip():
+            raise UsageError(
+                "a notification needs an event name", value=notice.event, fix="e.g. case.opened"
+            )
+        try:
+            body = json.dumps(safe_payload(notice.payload), sort_keys=True, default=str)
+        except (TypeError, ValueError) as error:
+            raise UsageError(
+                f"notification payload is not JSON-serialisable: {error}",
+                parameter="payload",
+                fix="pass strings, numbers, lists and dicts only",
+            ) from None
+        moment = now_utc(notice.now)
+        destinations: list[tuple[Channel, str]] = []
+        if send_email:
+            seen: set[str] = set()
+            for address in notice.emails:
+                cleaned = (address or "").strip()
+                if cleaned and cleaned.lower() not in seen:
+                    seen.add(cleaned.lower())
+                    destinations.append(("email", cleaned))
+        destinations.extend(("webhook", url) for url in hooks)
+        queued: list[str] = []
         for channel, destination in destinations:
             message_id = uuid.uuid4().hex
-            db.execute(
-                f"INSERT INTO outbox ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, NULL, NULL)",
-                [message_id, channel, destination, event, subject, body, moment, moment],
+            subject = notice.subject
+            # Not attempted yet: no attempts, due now, neither delivered nor given up.
+            pending = [0, moment, None, None, None]
+            rows.append(
+                [message_id, channel, destination, notice.event, subject, body, moment, *pending]
             )
-            ids.append(message_id)
+            queued.append(message_id)
+        ids.append(queued)
+    with db.transaction():
+        insert_rows(db, "outbox", [name.strip() for name in _COLUMNS.split(",")], rows)
     return ids
 
 

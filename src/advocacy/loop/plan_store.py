@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +57,11 @@ class Plan:
     @property
     def link(self) -> str:
         return f"{self.link_kind}:{self.link_ref}"
+
+    @property
+    def theme(self) -> str | None:
+        """The theme the metric is measured on (see :func:`measured_theme`)."""
+        return measured_theme(self.link_kind, self.link_ref, self.metric_filter)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,6 +146,24 @@ def check_target(metric: str, target: float | None) -> float | None:
             fix=f"give a {metric} value between {low:g} and {high:g}",
         )
     return float(target)
+
+
+def measured_theme(link_kind: str, link_ref: str, where: Mapping[str, str]) -> str | None:
+    """The theme a plan's metric is about: its scope's theme, else the theme it is linked to."""
+    return where.get("theme") or (link_ref if link_kind == "theme" else None)
+
+
+def parse_link(link: str) -> tuple[str, str]:
+    """``"gap:target-nps"`` -> ``("gap", "target-nps")``; the kind must be a known one."""
+    kind, separator, reference = str(link).partition(":")
+    if not separator or not reference.strip():
+        raise UsageError(
+            f"cannot read {link!r} as a link",
+            value=link,
+            parameter="--link",
+            fix="write gap:ID, driver:NAME, theme:ID or culture:ATTRIBUTE",
+        )
+    return check_choice(kind, LINK_KINDS, "--link"), reference.strip()
 
 
 # -- storage ----------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ A plan names what it fixes (``link_kind`` and ``link_ref``), who owns it, the re
 (expertise, experience, time, objectivity, money), its effort, dates, status and the metric it
 targets in a scope. At creation the metric's **baseline** (the ``baseline_days`` before
 ``starts_on``) is measured and frozen in the plan, so later imports cannot move the goalposts;
-:func:`plan_progress` measures the metric since the start and says whether it moved
-(:mod:`advocacy.loop.impact`). Every creation and change is audited in the same transaction.
+:func:`advocacy.loop.plan_progress.plan_progress` measures the metric since the start and says
+whether it moved. Every creation and change is audited in the same transaction. The record and
+its checks are in :mod:`advocacy.loop.plan_store`.
 
 >>> plan = plan_from_gap(db, "target-ces-unit-north", owner="ana", actor="ana")  # doctest: +SKIP
->>> plan_progress(db, plan).verdict                                             # doctest: +SKIP
-'no clear change'
+>>> plan.link                                                                   # doctest: +SKIP
+'gap:target-ces-unit-north'
 """
 
 from __future__ import annotations
@@ -18,19 +19,18 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from advocacy.access.audit import now_utc, record_audit
 from advocacy.access.roles import AccessDeniedError
 from advocacy.errors import NotFoundError, UsageError
-from advocacy.loop.impact import Measurement, Movement, better_direction, measure, movement
+from advocacy.loop.impact import Measurement, measure
 from advocacy.loop.links import check_filter, check_metric, gap_rows, resolve_link
 from advocacy.loop.plan_store import (
     EFFORTS,
     LINK_KINDS,
     PLAN_COLUMNS,
-    RESOURCES,
     STATUSES,
     Plan,
     check_choice,
@@ -39,6 +39,8 @@ from advocacy.loop.plan_store import (
     check_resources,
     check_target,
     check_text,
+    measured_theme,
+    parse_link,
     plan_from_row,
     store_plan,
 )
@@ -46,58 +48,14 @@ from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 
 __all__ = [
-    "EFFORTS",
-    "LINK_KINDS",
-    "RESOURCES",
-    "STATUSES",
-    "Plan",
-    "PlanProgress",
     "add_plan",
     "check_visible",
     "create_plan",
     "get_plan",
     "list_plans",
-    "parse_link",
     "plan_from_gap",
-    "plan_progress",
-    "plan_summary",
-    "plans_progress",
     "update_plan",
 ]
-
-
-@dataclass(frozen=True)
-class PlanProgress:
-    """A plan's frozen baseline, its metric since the start, the movement and the verdict."""
-
-    plan: Plan
-    baseline: Measurement
-    current: Measurement
-    movement: Movement
-    better: str
-    to_target: float | None = None  # target minus current (None without a target or data)
-    target_share: float | None = None  # share of the baseline-to-target distance covered
-
-    @property
-    def verdict(self) -> str:
-        return self.movement.verdict
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "plan": self.plan.to_dict(),
-            "baseline": self.baseline.to_dict(),
-            "current": self.current.to_dict(),
-            "movement": {
-                "change": self.movement.change,
-                "ci_low": self.movement.ci_low,
-                "ci_high": self.movement.ci_high,
-                "p_value": self.movement.p_value,
-            },
-            "verdict": self.verdict,
-            "better": self.better,
-            "to_target": self.to_target,
-            "target_share": self.target_share,
-        }
 
 
 def _baseline(
@@ -118,10 +76,6 @@ def _baseline(
         interval=str(get_setting("nps_interval")),
         theme=theme,
     )
-
-
-def _theme_of(link_kind: str, link_ref: str, where: Mapping[str, str]) -> str | None:
-    return where.get("theme") or (link_ref if link_kind == "theme" else None)
 
 
 # -- the library calls --------------------------------------------------------------------------
@@ -191,7 +145,7 @@ def create_plan(
     reference = resolve_link(db, kind, link_ref, gaps=gaps)
     chosen_metric = check_metric(metric)
     where = check_filter(db, chosen_metric, metric_filter)
-    theme = _theme_of(kind, reference, where)
+    theme = measured_theme(kind, reference, where)
     if chosen_metric == "theme-share" and theme is None:
         raise UsageError(
             "the theme-share metric needs a theme",
@@ -385,9 +339,8 @@ def update_plan(
                     fix="create a new plan to measure from another start",
                 )
             changes["starts_on"] = start
-            theme = _theme_of(plan.link_kind, plan.link_ref, plan.metric_filter)
             changes["baseline"] = _baseline(
-                db, plan.metric, plan.metric_filter, theme, start, plan.baseline_days
+                db, plan.metric, plan.metric_filter, plan.theme, start, plan.baseline_days
             )
         check_dates(changes.get("starts_on", plan.starts_on), changes.get("due_on", plan.due_on))
         updated = replace(plan, **changes, updated_at=moment)
@@ -405,75 +358,6 @@ def update_plan(
             now=moment,
         )
     return updated
-
-
-def plan_progress(
-    db: Database,
-    plan: Plan | str,
-    *,
-    now: dt.datetime | None = None,
-    confidence: float | None = None,
-    min_n: int | None = None,
-    units: Sequence[str] | None = None,
-) -> PlanProgress:
-    """The plan's frozen baseline, its metric from ``starts_on`` to today, and the verdict.
-
-    ``confidence`` and ``min_n`` default to the settings of those names: fewer than ``min_n``
-    answers since the start give the verdict ``"too early"``. ``units`` (a case handler's)
-    refuses a plan measured outside them (:func:`check_visible`).
-    """
-    chosen = get_plan(db, plan) if isinstance(plan, str) else plan
-    check_visible(chosen, units)
-    level = float(get_setting("confidence", override=confidence))
-    today = now_utc(now).date()
-    until = max(today, chosen.starts_on)
-    current = measure(
-        db.ibis.table,
-        chosen.metric,
-        chosen.metric_filter,
-        since=chosen.starts_on,
-        until=until,
-        confidence=level,
-        interval=str(get_setting("nps_interval")),
-        theme=_theme_of(chosen.link_kind, chosen.link_ref, chosen.metric_filter),
-    )
-    if today < chosen.starts_on:
-        current = replace(current, value=None, se=None, ci_low=None, ci_high=None, n=0)
-    moved = movement(
-        chosen.metric,
-        chosen.baseline,
-        current,
-        confidence=level,
-        min_n=int(get_setting("min_n", override=min_n)),
-    )
-    to_target = target_share = None
-    if chosen.target_value is not None and current.value is not None:
-        to_target = chosen.target_value - current.value
-        if chosen.baseline.value is not None and chosen.target_value != chosen.baseline.value:
-            distance = chosen.target_value - chosen.baseline.value
-            target_share = (current.value - chosen.baseline.value) / distance
-    return PlanProgress(
-        chosen,
-        chosen.baseline,
-        current,
-        moved,
-        better_direction(chosen.metric),
-        to_target,
-        target_share,
-    )
-
-
-def parse_link(link: str) -> tuple[str, str]:
-    """``"gap:target-nps"`` -> ``("gap", "target-nps")``; the kind must be a known one."""
-    kind, separator, reference = str(link).partition(":")
-    if not separator or not reference.strip():
-        raise UsageError(
-            f"cannot read {link!r} as a link",
-            value=link,
-            parameter="--link",
-            fix="write gap:ID, driver:NAME, theme:ID or culture:ATTRIBUTE",
-        )
-    return check_choice(kind, LINK_KINDS, "--link"), reference.strip()
 
 
 def add_plan(
@@ -507,42 +391,3 @@ def add_plan(
         actor=actor,
         **given,
     )
-
-
-def plan_summary(progress: PlanProgress) -> dict[str, Any]:
-    """One flat row per plan: link, scope, baseline -> current, movement and verdict."""
-    plan = progress.plan
-    scope = "; ".join(f"{key}={value}" for key, value in sorted(plan.metric_filter.items()))
-    return {
-        "plan_id": plan.plan_id,
-        "title": plan.title,
-        "link": plan.link,
-        "status": plan.status,
-        "owner": plan.owner,
-        "metric": plan.metric,
-        "scope": scope or "all",
-        "starts_on": plan.starts_on,
-        "due_on": plan.due_on,
-        "baseline": progress.baseline.value,
-        "baseline_n": progress.baseline.n,
-        "current": progress.current.value,
-        "current_n": progress.current.n,
-        "change": progress.movement.change,
-        "change_low": progress.movement.ci_low,
-        "change_high": progress.movement.ci_high,
-        "verdict": progress.verdict,
-        "target": plan.target_value,
-        "to_target": progress.to_target,
-    }
-
-
-def plans_progress(
-    db: Database,
-    *,
-    status: str | None = None,
-    now: dt.datetime | None = None,
-    units: Sequence[str] | None = None,
-) -> list[PlanProgress]:
-    """:func:`plan_progress` of every plan (optionally of one status, inside ``units``)."""
-    chosen = list_plans(db, status=status, units=units)
-    return [plan_progress(db, plan, now=now) for plan in chosen]

@@ -16,7 +16,8 @@ import advocacy
 from advocacy.loop.cases import get_case, list_cases
 from advocacy.loop.casework import work_case
 from advocacy.loop.recovery import loop_results
-from advocacy.loop.rules import dump_rules, list_rules, load_rules
+from advocacy.loop.rule_format import dump_rules
+from advocacy.loop.rule_store import list_rules, load_rules
 from advocacy.loop.sweep import sweep
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat

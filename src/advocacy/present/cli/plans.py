@@ -14,15 +14,9 @@ import typer
 import advocacy
 from advocacy.loop.impact import PLAN_METRICS
 from advocacy.loop.links import gap_rows
-from advocacy.loop.plans import (
-    EFFORTS,
-    STATUSES,
-    add_plan,
-    plan_progress,
-    plan_summary,
-    plans_progress,
-    update_plan,
-)
+from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
+from advocacy.loop.plan_store import EFFORTS, STATUSES
+from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows

@@ -13,13 +13,8 @@ from typing import Annotated
 import typer
 
 import advocacy
-from advocacy.loop.surveys import (
-    anonymous_link,
-    links_for_segment,
-    list_surveys,
-    load_survey_file,
-    save_survey,
-)
+from advocacy.loop.invitations import anonymous_link, links_for_segment
+from advocacy.loop.surveys import list_surveys, load_survey_file, save_survey
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows

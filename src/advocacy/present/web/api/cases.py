@@ -16,7 +16,7 @@ from advocacy.access.roles import Permission, Principal
 from advocacy.loop.cases import get_case, list_cases
 from advocacy.loop.casework import work_case
 from advocacy.loop.recovery import loop_results
-from advocacy.loop.rules import list_rules, save_rules_text
+from advocacy.loop.rule_store import list_rules, save_rules_text
 from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.customers import mask_record

@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.roles import Permission
-from advocacy.loop.plans import add_plan, plan_progress, plan_summary, plans_progress, update_plan
+from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
+from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
 

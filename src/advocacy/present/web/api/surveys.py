@@ -17,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.roles import Permission
 from advocacy.errors import ValidationError
-from advocacy.loop.surveys import links_for_segment, list_surveys, save_survey
+from advocacy.loop.invitations import links_for_segment
+from advocacy.loop.surveys import list_surveys, save_survey
 from advocacy.present.web.auth import Caller, requires, web_state
 
 router = APIRouter(prefix="/api/v1", tags=["surveys"])

@@ -18,7 +18,8 @@ from advocacy.errors import AdvocacyError, UsageError, ValidationError
 from advocacy.loop.cases import STATUSES, get_case, list_cases
 from advocacy.loop.casework import ACTIONS, ALLOWED_FROM, work_case
 from advocacy.loop.recovery import loop_results
-from advocacy.loop.rules import dump_rules, list_rules, save_rules_text
+from advocacy.loop.rule_format import dump_rules
+from advocacy.loop.rule_store import list_rules, save_rules_text
 from advocacy.present.web.api.cases import shown, units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.rendering import render

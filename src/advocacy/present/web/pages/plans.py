@@ -18,16 +18,9 @@ from advocacy.access.roles import Permission
 from advocacy.errors import AdvocacyError
 from advocacy.loop.impact import PLAN_METRICS
 from advocacy.loop.links import gap_rows
-from advocacy.loop.plans import (
-    EFFORTS,
-    RESOURCES,
-    STATUSES,
-    add_plan,
-    plan_progress,
-    plan_summary,
-    plans_progress,
-    update_plan,
-)
+from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
+from advocacy.loop.plan_store import EFFORTS, RESOURCES, STATUSES
+from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.report.sections.loop import plan_movement_specs
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state

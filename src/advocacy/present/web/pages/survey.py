@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 
 from advocacy.errors import AdvocacyError, NotFoundError, ValidationError
 from advocacy.loop.signing import LinkError
-from advocacy.loop.submissions import SubmissionWriter, SurveyForm, survey_form
+from advocacy.loop.submissions import SubmissionWriter
+from advocacy.loop.survey_forms import SurveyForm, survey_form
 from advocacy.loop.surveys import Survey
 from advocacy.present.web.auth import web_state
 from advocacy.present.web.pages.rendering import render
