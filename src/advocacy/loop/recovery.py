@@ -42,26 +42,11 @@ import numpy as np
 from advocacy.access.audit import now_utc
 from advocacy.errors import UsageError
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
+from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, recovered_sql
 from advocacy.store.connection import Database
 
 GROUPINGS = ("owner", "unit")
-#: An NPS at least this counts as recovered whatever the score that opened the case.
-RECOVERED_NPS = 7
-#: ...as does a rise of at least this many points over it.
-RECOVERED_RISE = 2
 DETRACTOR_MAX = 6
-
-
-def _recovered_sql(alias: str, start: str, baseline: str, customer: str) -> str:
-    """SQL flags (rescored, repurchased) for one row of ``alias`` followed from ``start``."""
-    return (
-        f"EXISTS (SELECT 1 FROM responses x WHERE x.customer_id = {alias}.{customer} "
-        f"AND x.submitted_at > {alias}.{start} AND x.submitted_at <= {alias}.{start} + ? "
-        f"AND x.nps IS NOT NULL AND (x.nps >= {RECOVERED_NPS} OR ({alias}.{baseline} IS NOT "
-        f"NULL AND x.nps >= {alias}.{baseline} + {RECOVERED_RISE}))), "
-        f"EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = {alias}.{customer} "
-        f"AND t.occurred_at > {alias}.{start} AND t.occurred_at <= {alias}.{start} + ?)"
-    )
 
 
 def _share(successes: int, n: int, confidence: float) -> dict[str, Any]:
@@ -174,7 +159,7 @@ def _case_rows(db: Database, window: timedelta, units: Sequence[str] | None) -> 
     rows = db.fetchall(
         "SELECT c.owner, c.unit, c.opened_at, c.due_at, c.first_contact_at, c.closed_at, "
         "c.status, c.customer_id IS NOT NULL, c.baseline_nps, "
-        + _recovered_sql("c", "opened_at", "baseline_nps", "customer_id")
+        + recovered_sql("c", "opened_at", "baseline_nps", "customer_id")
         + f" FROM cases c {where}",
         [window, window, *params],
     )
@@ -215,7 +200,7 @@ def _comparison_group(
         f"AND r.nps <= {DETRACTOR_MAX} AND r.submitted_at >= ? AND r.submitted_at <= ? "
         f"{unit_filter} AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.customer_id = "
         "r.customer_id)) SELECT f.submitted_at, "
-        + _recovered_sql("f", "submitted_at", "nps", "customer_id")
+        + recovered_sql("f", "submitted_at", "nps", "customer_id")
         + " FROM firsts f WHERE f.position = 1",
         [start, end, *case_units, window, window],
     )
@@ -232,7 +217,7 @@ def loop_results(
     db: Database,
     *,
     now: datetime | None = None,
-    window_days: int = 90,
+    window_days: int = RECOVERY_WINDOW_DAYS,
     confidence: float = 0.95,
     units: Sequence[str] | None = None,
 ) -> LoopResults:

@@ -10,7 +10,14 @@ The coaching page of an employee shows the feedback that names them (responses w
 - **cases**: the closed-loop cases tied to the employee (``cases.employee_id``): how many were
   opened, are open, were closed, the share closed within their due time over the cases whose
   outcome is known (closed, or still open past due; the definition of
-  :mod:`advocacy.loop.recovery`) with a Wilson interval, and the most frequent root causes.
+  :mod:`advocacy.loop.recovery`) with a Wilson interval, the most frequent root causes, and the
+  **recovery rate**: the share of the employee's cases whose customer recovered within the
+  window after the case opened (answered again with NPS >= 7 or at least 2 points above the
+  score that opened the case, or bought again), over the cases with a known customer whose
+  outcome is known (recovered, or the window has passed), with a Wilson interval. This is the
+  recovery rate :func:`advocacy.loop.recovery.loop_results` gives owners and units, applied to
+  the cases that name the employee: both build their query from
+  :mod:`advocacy.metrics.recovery_rule` (a test holds the two to the same numbers).
 
 Both read only the database; an empty (or not yet created) ``cases`` table gives zero cases.
 """
@@ -18,10 +25,12 @@ Both read only the database; an empty (or not yet created) ``cases`` table gives
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from advocacy.errors import UsageError
 from advocacy.metrics.intervals import wilson_interval
+from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, recovered_sql
 from advocacy.store.connection import Database
 
 #: Themes listed, most frequent in the employee's feedback first.
@@ -30,6 +39,12 @@ TOP_THEMES = 8
 TOP_ROOT_CAUSES = 5
 #: Case statuses still waiting for work.
 OPEN_STATUSES = ("new", "contacted")
+
+_RECOVERY_SQL = (
+    "SELECT c.opened_at, "
+    + recovered_sql("c", "opened_at", "baseline_nps", "customer_id")
+    + " FROM cases c WHERE c.employee_id = ? AND c.customer_id IS NOT NULL"
+)
 
 _THEMES_SQL = """
 WITH mine AS (
@@ -89,10 +104,21 @@ class CaseSummary:
     closed_in_time_low: float | None = None
     closed_in_time_high: float | None = None
     root_causes: list[tuple[str, int]] = field(default_factory=list)
+    recovery_window_days: int = RECOVERY_WINDOW_DAYS
+    recovery_eligible: int = 0  # cases with a known customer whose outcome is known
+    recovered: int = 0  # of those, the cases whose customer recovered
+    rescored: int = 0  # recovered cases whose customer answered again high enough
+    repurchased: int = 0  # recovered cases whose customer bought again (may also be rescored)
+    recovery_low: float | None = None  # Wilson interval of recovery_rate
+    recovery_high: float | None = None
 
     @property
     def closed_in_time_share(self) -> float | None:
         return self.closed_in_time / self.due_known if self.due_known else None
+
+    @property
+    def recovery_rate(self) -> float | None:
+        return self.recovered / self.recovery_eligible if self.recovery_eligible else None
 
 
 @dataclass(frozen=True)
@@ -158,10 +184,64 @@ def employee_themes(
     return themes[:top], mine, theirs
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """Recovery of an employee's cases (module docstring): counts and the Wilson interval."""
+
+    eligible: int
+    recovered: int
+    rescored: int
+    repurchased: int
+    low: float | None
+    high: float | None
+
+
+def employee_recovery(
+    db: Database,
+    employee_id: str,
+    *,
+    now: datetime | None = None,
+    window_days: int = RECOVERY_WINDOW_DAYS,
+    confidence: float = 0.95,
+) -> Recovery:
+    """How many of ``employee_id``'s cases recovered within ``window_days``, as of ``now``."""
+    if window_days <= 0:
+        raise UsageError(
+            "the recovery window must be at least one day",
+            value=window_days,
+            parameter="window_days",
+            fix="e.g. 90",
+        )
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    if not db.table_exists("cases"):
+        return Recovery(0, 0, 0, 0, None, None)
+    window = timedelta(days=window_days)
+    eligible = recovered = rescored = repurchased = 0
+    for opened_at, answered, bought in db.fetchall(_RECOVERY_SQL, [window, window, employee_id]):
+        won = bool(answered) or bool(bought)
+        if won or moment >= opened_at + window:
+            eligible += 1
+            recovered += int(won)
+            rescored += int(bool(answered))
+            repurchased += int(bool(bought))
+    if not eligible:
+        return Recovery(0, 0, 0, 0, None, None)
+    interval = wilson_interval(recovered / eligible, eligible, confidence)
+    return Recovery(
+        eligible, recovered, rescored, repurchased, float(interval.low), float(interval.high)
+    )
+
+
 def employee_cases(
-    db: Database, employee_id: str, *, now: datetime | None = None, confidence: float = 0.95
+    db: Database,
+    employee_id: str,
+    *,
+    now: datetime | None = None,
+    confidence: float = 0.95,
+    recovery_window_days: int = RECOVERY_WINDOW_DAYS,
 ) -> CaseSummary:
-    """Counts of the cases tied to ``employee_id`` and the share closed within due time."""
+    """Counts of the cases tied to ``employee_id``, the share closed within due time and the
+    recovery rate (:func:`employee_recovery`)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     if not db.table_exists("cases"):
         return CaseSummary(moment)
@@ -186,6 +266,9 @@ def employee_cases(
         "ORDER BY n DESC, root_cause LIMIT ?",
         [employee_id, TOP_ROOT_CAUSES],
     )
+    recovery = employee_recovery(
+        db, employee_id, now=moment, window_days=recovery_window_days, confidence=confidence
+    )
     return CaseSummary(
         moment,
         opened,
@@ -196,6 +279,13 @@ def employee_cases(
         low,
         high,
         [(str(cause), int(n)) for cause, n in causes],
+        recovery_window_days,
+        recovery.eligible,
+        recovery.recovered,
+        recovery.rescored,
+        recovery.repurchased,
+        recovery.low,
+        recovery.high,
     )
 
 
@@ -207,6 +297,7 @@ def coaching_summary(
     now: datetime | None = None,
     top: int = TOP_THEMES,
     confidence: float = 0.95,
+    recovery_window_days: int = RECOVERY_WINDOW_DAYS,
 ) -> CoachingSummary:
     """The themes of ``employee_id``'s feedback against ``unit``'s, and their cases.
 
@@ -219,17 +310,26 @@ def coaching_summary(
     unit
         Their unit (from ``employees.unit``), whose commented responses are the comparison.
     now
-        The clock for judging whether open cases are past due.
+        The clock for judging whether open cases are past due and recovery windows have passed.
     top
         How many themes to list.
     confidence
-        Level of the Wilson intervals (theme shares, cases closed in time).
+        Level of the Wilson intervals (theme shares, cases closed in time, recovery).
+    recovery_window_days
+        Days after a case opens in which a re-score or repurchase counts as recovery.
 
     Returns
     -------
     CoachingSummary
-        Themes (empty until ``advocacy text analyze`` has assigned themes) and case counts.
+        Themes (empty until ``advocacy text analyze`` has assigned themes), case counts and
+        the recovery rate.
     """
     themes, mine, theirs = employee_themes(db, employee_id, unit, top=top, confidence=confidence)
-    cases = employee_cases(db, employee_id, now=now, confidence=confidence)
+    cases = employee_cases(
+        db,
+        employee_id,
+        now=now,
+        confidence=confidence,
+        recovery_window_days=recovery_window_days,
+    )
     return CoachingSummary(employee_id, unit, mine, theirs, themes, cases)
