@@ -11,6 +11,7 @@ from advocacy.text.enrich import analyse_texts, export_columns, export_table
 from advocacy.text.heads import LinearHead
 from advocacy.text.language import detect_language
 from advocacy.text.pii import redact
+from advocacy.text.sentence_quotes import theme_sentence_quotes
 from advocacy.text.sentences import analyse_sentences, sentence_rows
 from advocacy.text.sentiment import (
     SENTIMENTS,
@@ -60,4 +61,5 @@ __all__ = [
     "sentiment",
     "text_model",
     "theme_impact",
+    "theme_sentence_quotes",
 ]

@@ -20,6 +20,7 @@ from advocacy.text.catalogue import list_themes
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import analyse_texts, calibration, load_documents
 from advocacy.text.pii import redact
+from advocacy.text.sentence_quotes import theme_sentence_quotes
 from advocacy.text.themes import discover_themes, theme_impact
 
 if TYPE_CHECKING:
@@ -118,6 +119,48 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
     return chart_svg(spec, label="Each theme's effect on NPS in points, with 95% intervals")
 
 
+def _sentences(ws: Workspace, scope: ReportScope, theme_ids: list[str]) -> Markup:
+    """Each shown theme's most negative and most positive sentence (stored analysis only)."""
+    quotes = theme_sentence_quotes(ws.db, since=scope.since, until=scope.until)
+    quotes = quotes[quotes["theme_id"].isin(theme_ids)]
+    found = quotes[["negative_sentence", "positive_sentence"]].notna().any(axis=1)
+    if not found.any():
+        analysed = ws.db.fetchone("SELECT count(*) FROM text_sentences")
+        if quotes.empty or not analysed or not analysed[0]:
+            return Markup(
+                "<p>Run <code>advocacy text analyze</code> and assign themes to see each "
+                "theme's most negative and most positive sentence.</p>"
+            )
+        return Markup("<p>No sentence of these themes reads clearly negative or positive.</p>")
+    rows = [
+        {
+            "name": record["name"],
+            "negative": record["negative_sentence"] or "",
+            "negative_score": _score(record["negative_score"]),
+            "positive": record["positive_sentence"] or "",
+            "positive_score": _score(record["positive_score"]),
+        }
+        for record in quotes[found].to_dict("records")
+    ]
+    return Markup(
+        "<p>The sentence that says the worst and the one that says the best about each theme, "
+        "with its sentiment score (-1 to 1).</p>"
+    ) + table_html(
+        rows,
+        [
+            ("name", "Theme"),
+            ("negative", "Most negative sentence"),
+            ("negative_score", "Score"),
+            ("positive", "Most positive sentence"),
+            ("positive_score", "Score"),
+        ],
+    )
+
+
+def _score(value: Any) -> str:
+    return "" if value is None or value != value else f"{value:+.2f}"
+
+
 def build(ws: Workspace, scope: ReportScope) -> Section:
     documents = _in_scope(load_documents(ws.db), scope)
     if documents.empty:
@@ -200,6 +243,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         )
         if "effect" in themes and themes["effect"].notna().any():
             body += _impact_chart(themes.head(15))
+        body += _sentences(ws, scope, [str(t) for t in themes["theme_id"].head(15)])
     return Section(
         title=TITLE,
         body=body,

@@ -1,0 +1,105 @@
+"""Each theme's most negative and most positive sentence, redacted, on the text page and report.
+
+A workspace goes through what a user runs: import comments, ``text analyze`` (per-sentence
+sentiment), assign a taxonomy. Runs on a real DuckDB file and a real PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+import advocacy
+from advocacy.access.tokens import create_token
+from advocacy.present.report.section import ReportScope
+from advocacy.present.report.sections.text import build
+from advocacy.present.web import create_app
+from advocacy.text.catalogue import assign_taxonomy
+from advocacy.text.enrich import analyze_workspace
+from advocacy.text.sentence_quotes import redacted_span, theme_sentence_quotes
+from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
+
+PRAISE = "Lovely staff, great prices."
+COMPLAINT = "The refund was a disaster, I spoke to Dr Jones three times and still nothing."
+SHOWN_COMPLAINT = "The refund was a disaster, I spoke to Dr [name] three times and still nothing."
+ROWS = [
+    ("R1", "2024-03-01T10:00:00Z", 3, f"{PRAISE} {COMPLAINT}"),
+    ("R2", "2024-03-02T10:00:00Z", 9, "The refund was in my account two days later, brilliant."),
+    ("R3", "2024-05-01T10:00:00Z", 8, "Friendly staff in the store."),
+]
+TAXONOMY = Taxonomy(
+    themes=(
+        TaxonomyTheme(name="Refunds", keywords=("refund",)),
+        TaxonomyTheme(name="Staff", keywords=("staff",)),
+    )
+)
+
+
+def _workspace(url: str, folder: Path) -> advocacy.Workspace:
+    path = folder / "responses.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["response_id", "submitted_at", "nps", "comment"])
+        writer.writerows(ROWS)
+    ws = advocacy.open(url)
+    ws.import_file(path, kind="responses")
+    analyze_workspace(ws.db, calibrate=False)
+    assign_taxonomy(ws.db, TAXONOMY)
+    return ws
+
+
+def test_theme_shows_the_negative_sentence_not_the_whole_comment(
+    db_url: str, tmp_path: Path
+) -> None:
+    with _workspace(db_url, tmp_path) as ws:
+        links = ws.db.fetchall(
+            "SELECT document_id FROM document_themes WHERE theme_id = 'curated:Refunds'"
+        )
+        assert sorted(str(row[0]) for row in links) == ["R1", "R2"]
+        sentiments = ws.db.fetchall(
+            "SELECT sentiment FROM text_sentences WHERE document_id = 'R1' ORDER BY sentence_index"
+        )
+        assert [row[0] for row in sentiments] == ["positive", "negative"]
+        quotes = theme_sentence_quotes(ws.db).set_index("theme_id")
+        refunds = quotes.loc["curated:Refunds"]
+        assert refunds["negative_sentence"] == SHOWN_COMPLAINT
+        assert refunds["negative_document_id"] == "R1"
+        assert -1 <= refunds["negative_score"] < 0
+        # The most positive sentence of the theme: R1's praise or R2, whichever scores higher.
+        assert refunds["positive_sentence"] in (PRAISE, ROWS[1][3])
+        assert refunds["positive_score"] > 0
+        stored = ws.db.fetchone(
+            "SELECT max(sentiment_score) FROM text_sentences WHERE sentiment = 'positive' "
+            "AND document_id IN ('R1', 'R2')"
+        )
+        assert stored is not None and refunds["positive_score"] == stored[0]
+        # A period that leaves R1 out leaves the theme without a negative sentence.
+        later = theme_sentence_quotes(ws.db, since=date(2024, 3, 2)).set_index("theme_id")
+        assert later.loc["curated:Refunds", "negative_sentence"] is None
+        assert later.loc["curated:Refunds", "positive_document_id"] == "R2"
+
+
+def test_report_and_text_page_quote_the_sentence_redacted(duckdb_url: str, tmp_path: Path) -> None:
+    with _workspace(duckdb_url, tmp_path) as ws:
+        token = create_token(ws.db, role="analyst", name="ana").secret
+        html = str(build(ws, ReportScope()).body)
+    assert "Most negative sentence" in html
+    assert SHOWN_COMPLAINT in html and "Jones" not in html
+    assert f"{PRAISE} {COMPLAINT}" not in html  # the sentence, not the whole comment
+    with TestClient(create_app(duckdb_url), base_url="https://testserver") as client:
+        response = client.get("/text", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        page = response.text
+    assert "most negative and most positive sentence" in page
+    assert SHOWN_COMPLAINT in page and "Jones" not in page
+
+
+def test_a_sentence_is_redacted_in_its_documents_context() -> None:
+    # "I spoke to" ends a line: the name on the next line is a sentence of its own.
+    text = "I spoke to\nJane Doe. She was rude."
+    assert redacted_span(text, 11, 20) == "[name]."
+    assert redacted_span(text, 21, len(text)) == "She was rude."
+    assert redacted_span("Mail me at ada@example.org today.", 0, 33) == "Mail me at [email] today."
