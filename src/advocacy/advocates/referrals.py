@@ -216,3 +216,58 @@ def earned_growth(
         "referred_revenue": earned_revenue,
         "earned_growth": earned_revenue / new_revenue if new_revenue else float("nan"),
     }
+
+
+@dataclass(frozen=True)
+class ReferralReport:
+    """What ``advocacy referrals`` shows: the attributed referrals, one table, earned growth.
+
+    ``table`` is the flagged referrals, the value per referrer, or the conversion summary
+    (overall or by a referral column), as asked; ``earned_growth`` is :func:`earned_growth`.
+    """
+
+    attributed: pd.DataFrame
+    table: pd.DataFrame
+    earned_growth: dict[str, float]
+
+
+def referral_report(
+    referrals: Any,
+    customers: Any,
+    transactions: Any,
+    *,
+    by: str | None = None,
+    flagged: bool = False,
+    since: Any = None,
+    confidence: float = 0.95,
+) -> ReferralReport:
+    """Referrals attributed and valued, summarised, and the earned growth they brought.
+
+    Parameters
+    ----------
+    referrals, customers, transactions
+        The workspace's tables (Ibis).
+    by
+        ``referrer`` (or ``referrer_id``) for the value per referrer; another referral column
+        (``channel``, ``code``, ...) for the conversion summary by it; None for overall.
+    flagged
+        Make ``table`` the referrals with fraud signals instead.
+    since
+        Customers whose first purchase is on or after this are new (earned growth); None for
+        every customer with a purchase.
+    confidence
+        Level of the conversion rates' Wilson intervals.
+
+    Returns
+    -------
+    ReferralReport
+    """
+    attributed = attribute_referrals(referrals, customers, transactions)
+    if flagged:
+        table = attributed[attributed["fraud_signals"] != ""].reset_index(drop=True)
+    elif by in ("referrer", "referrer_id"):
+        table = referral_value_by_referrer(attributed, confidence)
+    else:
+        table = referral_summary(attributed, by=by, confidence=confidence)
+    growth = earned_growth(attributed, transactions, since=since)
+    return ReferralReport(attributed, table, growth)

@@ -16,7 +16,7 @@ import typer
 import advocacy
 from advocacy.advocates.evidence import LadderRules
 from advocacy.advocates.ladder import ladder_counts
-from advocacy.advocates.referrals import earned_growth, referral_summary, referral_value_by_referrer
+from advocacy.advocates.referrals import referral_report
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
@@ -179,19 +179,21 @@ def referrals(
 ) -> None:
     """Referral conversion, value of referred customers, fraud signals and earned growth."""
     with advocacy.open(db) as ws:
-        attributed = ws.referrals()
-        growth = earned_growth(attributed, ws.table("transactions"))
+        report = referral_report(
+            ws.table("referrals"),
+            ws.table("customers"),
+            ws.table("transactions"),
+            by=by,
+            flagged=flagged,
+        )
     if flagged:
-        emit_rows(_records(attributed[attributed["fraud_signals"] != ""]), output, title="Flagged")
+        emit_rows(_records(report.table), output, title="Flagged")
         return
-    if by == "referrer" or by == "referrer_id":
-        frame = referral_value_by_referrer(attributed)
-    else:
-        frame = referral_summary(attributed, by=by)
+    frame = report.table
     shown = frame.head(limit) if output is OutputFormat.table else frame
     if output is OutputFormat.json:
-        emit_object({"rows": _records(shown), "earned_growth": growth}, output)
+        emit_object({"rows": _records(shown), "earned_growth": report.earned_growth}, output)
         return
     emit_rows(_records(shown), output, title="Referrals")
     if output is OutputFormat.table:
-        emit_object(growth, output, title="Earned growth")
+        emit_object(report.earned_growth, output, title="Earned growth")
