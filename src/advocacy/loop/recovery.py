@@ -42,7 +42,7 @@ import numpy as np
 from advocacy.access.audit import now_utc
 from advocacy.errors import UsageError
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
-from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, recovered_sql
+from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, check_window, recovered_sql
 from advocacy.store.connection import Database
 
 GROUPINGS = ("owner", "unit")
@@ -242,13 +242,7 @@ def loop_results(
         Overall, by owner and by unit; ``comparison`` holds the detractor cases' recovery rate,
         the comparison group's, and the difference with its Newcombe interval.
     """
-    if window_days <= 0:
-        raise UsageError(
-            "the recovery window must be at least one day",
-            value=window_days,
-            parameter="window_days",
-            fix="e.g. 90",
-        )
+    check_window(window_days)
     moment = now_utc(now)
     window = timedelta(days=window_days)
     rows = _case_rows(db, window, units)

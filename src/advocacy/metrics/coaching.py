@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from advocacy.errors import UsageError
 from advocacy.metrics.intervals import wilson_interval
-from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, recovered_sql
+from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, check_window, recovered_sql
 from advocacy.store.connection import Database
 
 #: Themes listed, most frequent in the employee's feedback first.
@@ -205,13 +204,7 @@ def employee_recovery(
     confidence: float = 0.95,
 ) -> Recovery:
     """How many of ``employee_id``'s cases recovered within ``window_days``, as of ``now``."""
-    if window_days <= 0:
-        raise UsageError(
-            "the recovery window must be at least one day",
-            value=window_days,
-            parameter="window_days",
-            fix="e.g. 90",
-        )
+    check_window(window_days)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     if not db.table_exists("cases"):
         return Recovery(0, 0, 0, 0, None, None)

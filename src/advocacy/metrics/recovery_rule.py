@@ -10,12 +10,25 @@ two can never disagree on what recovery means.
 
 from __future__ import annotations
 
+from advocacy.errors import UsageError
+
 #: Days after a case opens in which a re-score or a repurchase counts as recovery.
 RECOVERY_WINDOW_DAYS = 90
 #: An NPS at least this counts as recovered whatever the score that opened the case...
 RECOVERED_NPS = 7
 #: ...as does a rise of at least this many points over it.
 RECOVERED_RISE = 2
+
+
+def check_window(window_days: int) -> None:
+    """Refuse a recovery window shorter than a day (no case could ever count as recovered)."""
+    if window_days <= 0:
+        raise UsageError(
+            "the recovery window must be at least one day",
+            value=window_days,
+            parameter="window_days",
+            fix="e.g. 90",
+        )
 
 
 def recovered_sql(alias: str, start: str, baseline: str, customer: str) -> str:
@@ -34,4 +47,10 @@ def recovered_sql(alias: str, start: str, baseline: str, customer: str) -> str:
     )
 
 
-__all__ = ["RECOVERED_NPS", "RECOVERED_RISE", "RECOVERY_WINDOW_DAYS", "recovered_sql"]
+__all__ = [
+    "RECOVERED_NPS",
+    "RECOVERED_RISE",
+    "RECOVERY_WINDOW_DAYS",
+    "check_window",
+    "recovered_sql",
+]
