@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from advocacy.store.connection import Database
+from advocacy.store.multi_row import insert_rows
+
+_COLUMNS = ("audit_id", "occurred_at", "actor", "action", "target", "detail")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,38 @@ def now_utc(now: datetime | None = None) -> datetime:
     return (now or datetime.now(UTC)).astimezone(UTC)
 
 
+def new_entry(
+    *,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """An entry (``action`` such as ``user.add``, ``token.revoke``) with a fresh id, unwritten."""
+    return AuditEntry(uuid.uuid4().hex, now_utc(now), actor, action, target, dict(detail or {}))
+
+
+def record_audits(db: Database, entries: Sequence[AuditEntry]) -> None:
+    """Append ``entries`` with one insert, in the caller's transaction."""
+    insert_rows(
+        db,
+        "audit_log",
+        _COLUMNS,
+        [
+            [
+                entry.audit_id,
+                entry.occurred_at,
+                entry.actor,
+                entry.action,
+                entry.target,
+                json.dumps(entry.detail, sort_keys=True, default=str),
+            ]
+            for entry in entries
+        ],
+    )
+
+
 def record_audit(
     db: Database,
     *,
@@ -40,19 +76,8 @@ def record_audit(
     now: datetime | None = None,
 ) -> AuditEntry:
     """Append one entry (``action`` such as ``user.add``, ``token.revoke``) and return it."""
-    entry = AuditEntry(uuid.uuid4().hex, now_utc(now), actor, action, target, dict(detail or {}))
-    db.execute(
-        "INSERT INTO audit_log (audit_id, occurred_at, actor, action, target, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            entry.audit_id,
-            entry.occurred_at,
-            actor,
-            action,
-            target,
-            json.dumps(entry.detail, sort_keys=True),
-        ],
-    )
+    entry = new_entry(actor=actor, action=action, target=target, detail=detail, now=now)
+    record_audits(db, [entry])
     return entry
 
 

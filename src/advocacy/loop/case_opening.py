@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from advocacy.access.audit import now_utc
 from advocacy.loop.case_notifications import notify_many
 from advocacy.loop.cases import CASE_COLUMNS, Case, NewEvent, add_events
-from advocacy.loop.multi_row import insert_rows
 from advocacy.loop.rule_store import list_rules
 from advocacy.loop.rules import PRIORITIES, TRIGGER_KINDS, Rule
 from advocacy.loop.triggers import Hit, TextSignals, check_kind, evaluate, load_evidence
 from advocacy.store.connection import Database
+from advocacy.store.multi_row import insert_rows
 
 
 def case_id_for(rule_id: str, kind: str, evidence_id: str) -> str:

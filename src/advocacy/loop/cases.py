@@ -18,11 +18,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from advocacy.access.audit import now_utc
+from advocacy.access.audit import AuditEntry, new_entry, now_utc, record_audits
 from advocacy.access.roles import AccessDeniedError
 from advocacy.errors import NotFoundError, UsageError
-from advocacy.loop.multi_row import insert_rows
 from advocacy.store.connection import Database
+from advocacy.store.multi_row import insert_rows
 
 STATUSES = ("new", "contacted", "resolved", "closed")
 #: Statuses of a case someone still has to work.
@@ -42,7 +42,6 @@ _EVENT_COLUMNS = (
     "event_id", "case_id", "occurred_at", "actor", "kind", "from_status", "to_status", "text",
     "detail",
 )  # fmt: skip
-_AUDIT_COLUMNS = ("audit_id", "occurred_at", "actor", "action", "target", "detail")
 
 
 @dataclass(frozen=True)
@@ -297,10 +296,10 @@ def add_event(
 def add_events(db: Database, events: Sequence[NewEvent]) -> None:
     """Append timeline entries and their audit entries: one insert per table for them all.
 
-    The audit rows are those :func:`advocacy.access.audit.record_audit` writes.
+    The audit entries are written by :func:`advocacy.access.audit.record_audits`.
     """
     timeline: list[list[Any]] = []
-    audit: list[list[Any]] = []
+    audit: list[AuditEntry] = []
     for event in events:
         case, detail = event.case, event.detail or {}
         timeline.append(
@@ -319,17 +318,16 @@ def add_events(db: Database, events: Sequence[NewEvent]) -> None:
         )
         change = {"from": case.status, "to": event.to_status or case.status, **detail}
         audit.append(
-            [
-                uuid.uuid4().hex,
-                now_utc(event.now),
-                event.actor,
-                f"case.{event.kind}",
-                case.case_id,
-                json.dumps(change, sort_keys=True),
-            ]
+            new_entry(
+                actor=event.actor,
+                action=f"case.{event.kind}",
+                target=case.case_id,
+                detail=change,
+                now=event.now,
+            )
         )
     insert_rows(db, "case_events", _EVENT_COLUMNS, timeline)
-    insert_rows(db, "audit_log", _AUDIT_COLUMNS, audit)
+    record_audits(db, audit)
 
 
 __all__ = [

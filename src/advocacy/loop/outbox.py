@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 from advocacy.access.audit import now_utc, record_audit
 from advocacy.errors import AdvocacyError, NotFoundError, UsageError
-from advocacy.loop.multi_row import insert_rows
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
+from advocacy.store.multi_row import insert_rows
 from advocacy.text.pii import redact
 
 Channel = Literal["email", "webhook"]

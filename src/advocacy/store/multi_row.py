@@ -1,8 +1,8 @@
 """Multi-row inserts: many rows of one table in one ``INSERT ... VALUES (...), (...)`` statement.
 
-The loop's bulk writes (a batch of cases with their timeline, audit and outbox rows) go through
-:func:`insert_rows`, so a batch costs one statement per table rather than one per row. The same
-SQL runs on DuckDB and PostgreSQL.
+Bulk writes (the loop's batch of cases with their timeline, audit and outbox rows; a batch of
+audit entries) go through :func:`insert_rows`, so a batch costs one statement per table rather
+than one per row. The same SQL runs on DuckDB and PostgreSQL.
 """
 
 from __future__ import annotations
