@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -151,10 +151,16 @@ def redact(text: str | None, *, names: Iterable[str] = ()) -> str | None:
     out = HONORIFIC.sub(_person, out)
     out = INTRODUCED.sub(_person, out)
     out = _SURNAME.sub(_surname, _RUN.sub(_FOUND, WORD.sub(_given, out)))
+    pattern = _known_names_pattern(names if isinstance(names, tuple) else tuple(names))
+    return pattern.sub("[name]", out) if pattern is not None else out
+
+
+@lru_cache(maxsize=8)
+def _known_names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for the caller's names, longest first; built once per list, not per text."""
     known = sorted(
         {name.strip() for name in names if name and len(name.strip()) > 2}, key=len, reverse=True
     )
-    if known:
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in known) + r")\b")
-        out = pattern.sub("[name]", out)
-    return out
+    if not known:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(name) for name in known) + r")\b")
