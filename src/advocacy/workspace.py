@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +242,15 @@ class Workspace:
         from advocacy.text.catalogue import list_themes
 
         return list_themes(self.db, origin=origin, confidence=float(get_setting("confidence")))
+
+    def theme_sentences(
+        self, *, origin: str | None = None, since: date | None = None, until: date | None = None
+    ) -> Any:
+        """Each theme's most negative and most positive sentence, redacted (a DataFrame; see
+        ``text.sentence_quotes.theme_sentence_quotes``)."""
+        from advocacy.text.sentence_quotes import theme_sentence_quotes
+
+        return theme_sentence_quotes(self.db, origin=origin, since=since, until=until)
 
     def promote_theme(self, theme_id: str, taxonomy: str | Path, *, name: str | None = None) -> Any:
         """Add a discovered theme to a taxonomy file (see ``text.catalogue.promote_theme``)."""

@@ -12,6 +12,7 @@ bypass it. The first invitation to the built-in ``default`` survey stores its de
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -64,10 +65,7 @@ class LinksResult:
 
     @property
     def skipped_by_reason(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for item in self.skipped:
-            counts[item.reason] = counts.get(item.reason, 0) + 1
-        return counts
+        return dict(Counter(item.reason for item in self.skipped))
 
 
 def _active(survey: Survey) -> Survey:

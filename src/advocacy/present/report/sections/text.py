@@ -20,7 +20,6 @@ from advocacy.text.catalogue import list_themes
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import analyse_texts, calibration, load_documents
 from advocacy.text.pii import redact
-from advocacy.text.sentence_quotes import theme_sentence_quotes
 from advocacy.text.themes import discover_themes, theme_impact
 
 if TYPE_CHECKING:
@@ -121,7 +120,7 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
 
 def _sentences(ws: Workspace, scope: ReportScope, theme_ids: list[str]) -> Markup:
     """Each shown theme's most negative and most positive sentence (stored analysis only)."""
-    quotes = theme_sentence_quotes(ws.db, since=scope.since, until=scope.until)
+    quotes = ws.theme_sentences(since=scope.since, until=scope.until)
     quotes = quotes[quotes["theme_id"].isin(theme_ids)]
     found = quotes[["negative_sentence", "positive_sentence"]].notna().any(axis=1)
     if not found.any():

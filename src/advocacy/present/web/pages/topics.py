@@ -8,10 +8,8 @@ cannot run on this workspace (too little data, no text analysed yet) shows its e
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -20,9 +18,6 @@ from advocacy.errors import AdvocacyError
 from advocacy.present.report.redaction import redact_text
 from advocacy.present.web.customers import MASK, PERSONAL_FIELDS
 from advocacy.present.web.state import WebState
-
-if TYPE_CHECKING:
-    from advocacy.workspace import Workspace
 
 #: Rows of an analysis shown on a page; the API and exports give them all.
 SHOWN_ROWS = 25
@@ -39,23 +34,14 @@ class Need:
 
 @dataclass(frozen=True)
 class Part:
-    """One analysis on a topic page: ``Workspace.<method>(**options)`` (or ``function(workspace,
-    **options)`` for a library function with no Workspace method; ``method`` then names it), and
-    which frame to show (``attribute`` of the result, or the result itself when a DataFrame)."""
+    """One analysis on a topic page: ``Workspace.<method>(**options)``, and which frame to show
+    (``attribute`` of the result, or the result itself when it is a DataFrame)."""
 
     label: str
     method: str
     options: tuple[tuple[str, Any], ...] = ()
     attribute: str = ""
     hidden: tuple[str, ...] = ()  # columns left off the page (structured twins of a text column)
-    function: Callable[..., Any] | None = None
-
-
-def _theme_sentences(ws: Workspace) -> pd.DataFrame:
-    """Each theme's most negative and most positive sentence (``text.sentence_quotes``)."""
-    from advocacy.text.sentence_quotes import theme_sentence_quotes
-
-    return theme_sentence_quotes(ws.db)
 
 
 @dataclass(frozen=True)
@@ -100,7 +86,6 @@ TOPICS: dict[str, Topic] = {
                 "Each theme's most negative and most positive sentence (score -1 to 1)",
                 "theme_sentences",
                 hidden=("negative_document_kind", "positive_document_kind"),
-                function=_theme_sentences,
             ),
         ),
         (
@@ -189,13 +174,11 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _run(state: WebState, part: Part) -> Shown:
-    options = dict(part.options)
-    if part.function is None:
-        compute = partial(getattr(state.ws, part.method), **options)
-    else:
-        compute = partial(part.function, state.ws, **options)
+    method = getattr(state.ws, part.method)
     try:
-        result = state.cached(("topic", part.method, part.options), compute)
+        result = state.cached(
+            ("topic", part.method, part.options), lambda: method(**dict(part.options))
+        )
     except AdvocacyError as error:
         return Shown(part.label, problem=error.message + (f"; {error.fix}" if error.fix else ""))
     except Exception as error:  # an analysis' own defect: shown, not hidden, never the page
@@ -221,7 +204,7 @@ def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
     # These analyses are not broken down by unit, so they are not for unit-limited roles.
     view.restricted = principal.limited_to_units
     for part in topic.parts:
-        if part.function is None and not hasattr(state.ws, part.method):
+        if not hasattr(state.ws, part.method):
             view.pending.append(part.label)
         elif not view.restricted:
             shown = _run(state, part)
