@@ -130,6 +130,7 @@ class CoachingSummary:
     unit_commented: int  # the unit's responses with a comment
     themes: list[ThemeShare]
     cases: CaseSummary
+    confidence: float = 0.95  # level of every interval above
 
 
 def _count(db: Database, sql: str, params: list[Any]) -> int:
@@ -325,4 +326,4 @@ def coaching_summary(
         confidence=confidence,
         recovery_window_days=recovery_window_days,
     )
-    return CoachingSummary(employee_id, unit, mine, theirs, themes, cases)
+    return CoachingSummary(employee_id, unit, mine, theirs, themes, cases, confidence)
