@@ -2,6 +2,8 @@
 
 >>> planted = plant(url, "<img src=x onerror=alert(1)>", folder=tmp_path)
 >>> planted.customer_id, planted.case_id, planted.fields["responses.comment"]
+>>> plant(url, lambda field: "Ring Priya Shah on 07700 900123" if field in FREE_TEXT_FIELDS
+...       else "Priya Shah", folder=tmp_path)
 
 ``text`` is either one string written everywhere, or a function of the field's name
 (``"customers.name"``, ``"responses.comment"``, ``"cases.root_cause"``, ...: ``table.column``,
