@@ -184,11 +184,11 @@ def test_browser_session_cookies_csrf_and_throttling(site: Site) -> None:
 def test_topic_pages_show_each_analysis_or_how_to_get_it(
     client: TestClient, site: Site, name: str
 ) -> None:
-    page = client.get(f"/{name}", headers=bearer(site, "analyst")).text
+    page = html.unescape(client.get(f"/{name}", headers=bearer(site, "analyst")).text)
     topic = TOPICS[name]
     assert "Evidence in this workspace" in page
     for part in topic.parts:
-        assert html.escape(part.label, quote=False) in page
+        assert part.label in page
     for planned in topic.planned:
         assert planned in page
     # A case handler is told why the company-wide analyses are not shown.
@@ -200,9 +200,9 @@ def test_topic_pages_show_each_analysis_or_how_to_get_it(
 def test_gap_register_on_the_gaps_page_matches_the_library(client: TestClient, site: Site) -> None:
     ws = client.app.state.web.ws  # type: ignore[attr-defined]
     register = ws.gaps(top=5)
-    page = client.get("/gaps", headers=bearer(site, "analyst")).text
+    page = html.unescape(client.get("/gaps", headers=bearer(site, "analyst")).text)
     for subject in register["subject"].astype(str):
-        assert html.escape(subject, quote=False) in page
+        assert subject in page
 
 
 def test_employees_and_supervisors_see_their_own_coaching_pages(

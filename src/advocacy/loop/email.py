@@ -8,7 +8,6 @@ free text (the comment, a summary) passed through :func:`advocacy.text.pii.redac
 
 from __future__ import annotations
 
-import html
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
+
+import jinja2
 
 from advocacy.loop.outbox import DeliveryError, Message, safe_payload
 from advocacy.settings import get_setting
@@ -135,46 +136,43 @@ def render_text(message: Message, *, public_url: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _link(url: str) -> str:
-    return f'<a href="{html.escape(url)}">{html.escape(url)}</a>'
+#: The HTML body, escaped throughout: case fields and summaries are user text.
+_HTML = jinja2.Environment(
+    loader=jinja2.PackageLoader("advocacy.loop", "templates"), autoescape=True
+).get_template("email.html.j2")
 
 
 def render_html(message: Message, *, public_url: str) -> str:
     """The HTML body of ``message``: the same content as :func:`render_text`, escaped."""
     payload = safe_payload(message.payload)
-    parts = [f"<h2>{html.escape(subject_of(message))}</h2>"]
+    context: dict[str, Any] = {"subject": subject_of(message), "sections": None}
     if message.event == "digest.daily":
         headline = payload.get("headline") or {}
-        statuses = ", ".join(
-            f"{html.escape(str(k))}: {v}" for k, v in (headline.get("by_status") or {}).items()
-        )
-        parts.append(f"<p>Cases by status: {statuses or 'none'}. ")
-        parts.append(f"Overdue: {int(headline.get('overdue', 0))}.</p>")
-        for title, cases in _digest_sections(payload):
-            parts.append(f"<h3>{html.escape(title)} ({len(cases)})</h3>")
-            if cases:
-                items = "".join(
-                    f"<li>{html.escape(str(c.get('case_id')))} "
-                    f"{html.escape(str(c.get('status', '')))} due "
-                    f"{html.escape(str(c.get('due_at') or ''))}: "
-                    f"{_link(case_url(str(c.get('case_id')), public_url=public_url))}</li>"
-                    for c in cases
-                )
-                parts.append(f"<ul>{items}</ul>")
+        context["by_status"] = list((headline.get("by_status") or {}).items())
+        context["overdue"] = headline.get("overdue", 0)
+        context["sections"] = [
+            (
+                title,
+                [
+                    {
+                        "case_id": case.get("case_id"),
+                        "status": case.get("status", ""),
+                        "due_at": case.get("due_at") or "",
+                        "url": case_url(str(case.get("case_id")), public_url=public_url),
+                    }
+                    for case in cases
+                ],
+            )
+            for title, cases in _digest_sections(payload)
+        ]
     else:
         rows = (
             _case_lines(payload, public_url)
             if "case_id" in payload
             else [(key, str(value)) for key, value in sorted(payload.items())]
         )
-        cells = "".join(
-            f"<tr><th align='left'>{html.escape(label)}</th><td>"
-            + (_link(value) if label == "Open" else html.escape(value))
-            + "</td></tr>"
-            for label, value in rows
-        )
-        parts.append(f"<table>{cells}</table>")
-    return "<html><body>" + "".join(parts) + "</body></html>"
+        context["rows"] = [(label, value, label == "Open") for label, value in rows]
+    return _HTML.render(context)
 
 
 def build_email(

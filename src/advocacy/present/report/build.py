@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment
 
 from advocacy.present.report.section import ReportScope, Section
 from advocacy.present.report.sections import (
@@ -56,7 +56,7 @@ def render_report(ws: Workspace, *, title: str, scope: ReportScope | None = None
         .joinpath("templates/report.html.j2")
         .read_text(encoding="utf-8")
     )
-    environment = Environment(autoescape=select_autoescape(default=True))
+    environment = Environment(autoescape=True)  # every value escaped; sections are Markup
     template = environment.from_string(template_text)
     html = template.render(
         title=title,

@@ -1,12 +1,19 @@
-"""Render page templates with the context every page shares (caller, navigation, CSRF token)."""
+"""Render page templates with the context every page shares (caller, navigation, CSRF token).
+
+Every template is HTML-escaped, whatever its name: Starlette's default environment escapes only
+``.html``, ``.htm`` and ``.xml`` files, and ours end in ``.j2``. A value is marked safe only when
+we built its markup ourselves (:func:`chart`, :func:`script_json`), never user text.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -28,7 +35,12 @@ NAVIGATION = (
     ("/people", "People"),
 )
 
-templates = Jinja2Templates(directory=str(TEMPLATES))
+templates = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, .j2 included
+    )
+)
 
 
 def number(value: Any, digits: int = 1) -> str:
@@ -78,20 +90,39 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+#: Characters that could end a ``<script>`` element or start markup inside it, as JSON escapes.
+#: U+2028 and U+2029 end a line in older JavaScript parsers, so they are escaped too.
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def script_json(value: Any) -> Markup:
+    """``value`` as JSON that is safe inside ``<script type="application/json">``.
+
+    No ``<``, ``>`` or ``&`` is left in the text, so no value can close the element or open a
+    comment; ``JSON.parse`` of the element's text gives ``value`` back unchanged.
+    """
+    return Markup(json.dumps(value, default=str).translate(_SCRIPT_ESCAPES))
+
+
+_chart_numbers = itertools.count(1)
+
+
 def chart(spec: dict[str, Any], *, label: str) -> Markup:
-    """A figure whose Vega-Lite spec the page's script draws; the label describes it."""
-    payload = json.dumps(spec, default=str).replace("</", "<\\/")
+    """A figure whose Vega-Lite spec the page's script draws; the label (escaped) describes it."""
     return Markup(
         '<figure class="chart"><div class="vega" role="img" aria-label="{label}" '
         'data-spec-id="{ident}"></div><script type="application/json" id="{ident}">'
         "{payload}</script><figcaption>{label}</figcaption></figure>"
-    ).format(label=label, ident=f"spec-{abs(hash(payload)) % 10**9}", payload=Markup(payload))
+    ).format(label=label, ident=f"spec-{next(_chart_numbers)}", payload=script_json(spec))
 
 
 templates.env.filters["number"] = number
 templates.env.filters["when"] = when
 templates.env.filters["cell"] = cell
 templates.env.filters["metric_label"] = metric_label
+templates.env.filters["script_json"] = script_json
 templates.env.globals["chart"] = chart
 templates.env.globals["navigation"] = NAVIGATION
 templates.env.globals["zip"] = zip

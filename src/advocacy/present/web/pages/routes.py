@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from typing import Annotated, Any
 
 import pandas as pd
@@ -43,10 +44,20 @@ CustomerReader = Annotated[Caller, Depends(requires(Permission.read_customers))]
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
+    """Where to go after signing in: a path on this site, else ``/`` (no open redirect).
+
+    Only a path starting with one ``/`` qualifies: to a browser ``//host`` and ``/\\host`` are
+    another site, ``https:`` or ``javascript:`` is no path, and control characters are dropped
+    before parsing (``/<TAB>/host`` is ``//host``).
+    """
+    if (
+        not target
+        or not target.startswith("/")
+        or target[1:2] in ("/", "\\")
+        or any(unicodedata.category(character)[0] == "C" for character in target)
+    ):
+        return "/"
+    return target
 
 
 @router.get("/login", response_class=HTMLResponse)
