@@ -15,7 +15,7 @@ import pandas as pd
 
 from advocacy.access.roles import Principal
 from advocacy.errors import AdvocacyError
-from advocacy.present.report.redaction import redact_text
+from advocacy.text.pii import redact as redact_text
 from advocacy.present.web.customers import MASK, PERSONAL_FIELDS
 from advocacy.present.web.state import WebState
 

@@ -1,0 +1,563 @@
+"""Contact details and account numbers in free text: e-mails, phones, cards, IBANs, postcodes.
+
+Each finder is one pass of a linear-time regular expression followed, where the shape alone is
+not enough, by a check in Python: the Luhn digit of card numbers, the mod-97 checksum of IBANs,
+digit counts and prefixes of phone numbers, the postcode areas of the United Kingdom.
+
+Linear time is by construction, not by luck: a pattern may only start where the character before
+it cannot continue it (a look-behind), every repetition over unbounded input is possessive
+(``++``, ``*+``: it never gives back what it took), and repetitions that may backtrack are
+bounded by a small constant. So each character is scanned a bounded number of times whatever
+the input (a megabyte of letters, digits, dots, dashes or ``@``), which
+``benchmarks/redaction.py`` measures and ``tests/text/test_pii_linear.py`` checks the shape of.
+
+What is found, and what is left:
+
+- **E-mail addresses**, and the obfuscated forms people write to dodge address harvesters:
+  ``ada [at] example [dot] org``, ``ada(at)example(dot)org`` and ``ada at example dot org``
+  (the last only with a common top-level domain, since "meet at home dot com" is English too).
+  They are redacted because they are still an address a reader can use.
+- **Phone numbers** in international form (``+44 20 7946 0958``, ``+49 (0)30 1234567``,
+  ``0049 30 1234567``: 8 to 15 digits after the prefix, as E.164 allows), in national form
+  with a trunk ``0`` (``07700900123``, ``07700 900 123``, ``030 1234567``: 9 to 12 digits), with
+  an area code in brackets (``(555) 123-4567``, ``(11) 91234-5678``) and in the North American
+  3-3-4 grouping (``555-123-4567``, ``555.123.4567``, ``1-555-123-4567``). A bare run of ten
+  digits without a leading zero is an order number unless a phone word ("call", "tel", "mobile",
+  ...) stands just before it. Dates (``03/04/2021``, ``2021-03-04``), times, prices, years,
+  ranges and decimals (``0.123456789``) are not phone numbers, and numbers after "order",
+  "invoice", "ref" or ``#`` stay.
+- **Payment-card numbers**: 13 to 19 digits, contiguous or in the printed groupings (4-4-4-4,
+  4-6-5, 4-6-4, 4-4-4-4-3), starting with 2 to 6 as card issuers' numbers do, and passing the
+  Luhn check (so most order numbers survive).
+- **IBANs**: country letters, two check digits and 11 to 30 letters or digits, printed in groups
+  of four or not, whose mod-97 checksum is 1 (ISO 13616).
+- **Postcodes**: those of the United Kingdom by their pattern (``SW1A 1AA``; capitals, a known
+  postcode area) and Canada's (``K1A 0B1``), which do not look like anything else. The five-digit
+  codes of the US, Germany, France, Spain and Italy, Brazil's ``01310-100`` and the Netherlands'
+  ``1012 AB`` look like years, quantities and references, so they are redacted only in an address
+  context: after a postcode word (zip, postcode, PLZ, CEP, code postal, ...) or a street word and
+  a house number ("12 Baker Street, 10115 Berlin").
+
+References
+----------
+Luhn, H. P. (1960). Computer for verifying numbers. US Patent 2,950,048.
+ISO 13616-1:2020. Financial services - International bank account number (IBAN).
+ITU-T E.164 (2010). The international public telecommunication numbering plan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+EMAIL_LABEL = "[email]"
+PHONE_LABEL = "[phone]"
+CARD_LABEL = "[card]"
+IBAN_LABEL = "[iban]"
+POSTCODE_LABEL = "[postcode]"
+
+_LOCAL = r"[\w.+%'’-]"
+#: An address: a run of local-part characters (only from its start), ``@``, dot-separated
+#: labels, and a top-level domain of letters.
+EMAIL = re.compile(
+    rf"(?<!{_LOCAL}){_LOCAL}++@(?:[^\W_][\w-]*+\.(?=[^\W_]))++[^\W\d_]{{2,63}}+(?![\w-])"
+)
+#: Obfuscated addresses: ``ada [at] example [dot] org`` and its variants.
+_AT = r"(?:\s{0,3}+[\[(<{]\s{0,2}+(?:at|AT)\s{0,2}+[\])>}]\s{0,3}+)"
+_DOT = r"(?:\s{0,3}+[\[(<{]\s{0,2}+(?:dot|DOT)\s{0,2}+[\])>}]\s{0,3}+|\.)"
+#: The labels' repetition may give back (at most four), so the last label can be the domain.
+EMAIL_BRACKETED = re.compile(
+    rf"(?<!{_LOCAL}){_LOCAL}++{_AT}[^\W_][\w-]*+(?:{_DOT}[^\W_][\w-]*+){{0,4}}"
+    rf"{_DOT}[^\W\d_]{{2,63}}+(?![\w-])"
+)
+#: Common top-level domains: ``ada at example dot com`` needs one (module docstring).
+COMMON_TLDS = (
+    "com|org|net|edu|gov|io|co|info|biz|me|uk|de|fr|es|it|nl|pt|br|ca|au|in|ie|be|ch|at|pl|"
+    "se|no|dk|fi|us|mx|ar|jp|cn|ru|eu"
+)
+EMAIL_SPELLED = re.compile(
+    rf"(?<!{_LOCAL}){_LOCAL}++ {{1,3}}+at {{1,3}}+[^\W_][\w-]*+"
+    rf"(?: {{1,3}}+dot {{1,3}}+[^\W_][\w-]*+){{0,3}} {{1,3}}+dot {{1,3}}+(?:{COMMON_TLDS})(?![\w-])"
+)
+
+#: Card numbers: contiguous or in their printed groups, one separator kind throughout.
+CARD = re.compile(
+    r"(?<![\w+-])[2-6](?:\d{12,18}+"
+    r"|\d{3}(?P<s>[ -]?)\d{4}(?P=s)\d{4}(?P=s)\d{4}(?:(?P=s)\d{3})?"
+    r"|\d{3}(?P<t>[ -]?)\d{6}(?P=t)\d{4,5})(?![\w-]|[.,]\d)"
+)
+#: IBANs: two letters, two check digits, then groups of four (the last shorter), spaced or not.
+IBAN = re.compile(
+    r"(?<![\w-])[A-Z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![\w-])"
+)
+#: Each letter of an IBAN as the number ISO 13616 gives it (A = 10 ... Z = 35).
+_IBAN_DIGITS = str.maketrans({chr(ord("A") + value): str(10 + value) for value in range(26)})
+#: Shortest and longest IBANs of ISO 13616's registry.
+IBAN_LENGTH = (15, 34)
+
+#: Phone candidates start only where a number can (``+``, ``00``, a trunk ``0``, an area code
+#: in brackets, a North American area code and separator, or ten bare digits) and hold at
+#: least eight digits within single separators (a bounded look-ahead, so runs of "+1 " or
+#: "1 " are not candidates at all); then they run over digit groups joined by one separator
+#: each. Digit runs are possessive and the group count is bounded, so a failed candidate costs
+#: a bounded number of steps per character.
+PHONE = re.compile(
+    r"(?<![\w+./#-])"
+    r"(?=\+ ?\d|\(\+\d|00[1-9]|0\d|\(0\d|\(\d{2,5}\)|[2-9]\d\d[ .-]\d|1[ .-][2-9]\d\d[ .-]\d"
+    r"|[2-9]\d{9}(?!\d))"
+    r"(?=\(?\+?(?:[ ()./-]{0,2}\d){8})"
+    r"(?:\+ ?|\(\+?)?\d++"
+    r"(?:(?:[ ./-]|\)[ .-]?|[ .-]?\()\d++){0,6}\)?"
+    r"(?![\w]|[.:/-]?\d)"
+)
+#: "+44 (0)20 ...": the bracketed trunk zero of international numbers, dropped before counting.
+_TRUNK = re.compile(r"\(0\)")
+_DIGIT_GROUP = re.compile(r"\d++")
+#: Deletes everything :data:`PHONE` allows around digits.
+_NOT_DIGITS = str.maketrans("", "", " ()./-+")
+_WORD = re.compile(r"[^\W\d_]++")
+#: Words just before a bare ten-digit run that make it a phone number.
+PHONE_WORDS = frozenset(
+    [
+        "call",
+        "phone",
+        "tel",
+        "telephone",
+        "mobile",
+        "cell",
+        "text",
+        "sms",
+        "whatsapp",
+        "ring",
+        "fone",
+        "telefone",
+        "celular",
+        "telefon",
+        "handy",
+        "mobil",
+        "téléphone",
+        "tél",
+        "portable",
+        "teléfono",
+        "móvil",
+        "telefono",
+        "cellulare",
+        "bel",
+        "mob",
+    ]
+)
+#: Words just before a national number that make it a reference, not a phone number.
+REFERENCE_WORDS = frozenset(
+    [
+        "order",
+        "invoice",
+        "ref",
+        "reference",
+        "tracking",
+        "ticket",
+        "case",
+        "account",
+        "acct",
+        "pedido",
+        "nota",
+        "bestellung",
+        "bestellnummer",
+        "rechnung",
+        "commande",
+        "facture",
+        "factura",
+        "ordine",
+        "fattura",
+        "bestelling",
+        "factuur",
+        "nr",
+        "nº",
+        "n°",
+    ]
+)
+#: Characters before a number that :data:`PHONE_WORDS` and :data:`REFERENCE_WORDS` look at.
+LOOK_BACK = 32
+#: Three numeric groups that read as a date: 03/04/2021, 2021-03-04, 4.3.21.
+_DATE = re.compile(r"(?:\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2})|\d{4}([./-])\d{1,2}\2\d{1,2})(?!\d)")
+
+#: The United Kingdom's postcode areas (the letters before the first digit).
+UK_POSTCODE_AREAS = frozenset(
+    [
+        "AB",
+        "AL",
+        "B",
+        "BA",
+        "BB",
+        "BD",
+        "BH",
+        "BL",
+        "BN",
+        "BR",
+        "BS",
+        "BT",
+        "CA",
+        "CB",
+        "CF",
+        "CH",
+        "CM",
+        "CO",
+        "CR",
+        "CT",
+        "CV",
+        "CW",
+        "DA",
+        "DD",
+        "DE",
+        "DG",
+        "DH",
+        "DL",
+        "DN",
+        "DT",
+        "DY",
+        "E",
+        "EC",
+        "EH",
+        "EN",
+        "EX",
+        "FK",
+        "FY",
+        "G",
+        "GL",
+        "GU",
+        "GY",
+        "HA",
+        "HD",
+        "HG",
+        "HP",
+        "HR",
+        "HS",
+        "HU",
+        "HX",
+        "IG",
+        "IM",
+        "IP",
+        "IV",
+        "JE",
+        "KA",
+        "KT",
+        "KW",
+        "KY",
+        "L",
+        "LA",
+        "LD",
+        "LE",
+        "LL",
+        "LN",
+        "LS",
+        "LU",
+        "M",
+        "ME",
+        "MK",
+        "ML",
+        "N",
+        "NE",
+        "NG",
+        "NN",
+        "NP",
+        "NR",
+        "NW",
+        "OL",
+        "OX",
+        "PA",
+        "PE",
+        "PH",
+        "PL",
+        "PO",
+        "PR",
+        "RG",
+        "RH",
+        "RM",
+        "S",
+        "SA",
+        "SE",
+        "SG",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SP",
+        "SR",
+        "SS",
+        "ST",
+        "SW",
+        "SY",
+        "TA",
+        "TD",
+        "TF",
+        "TN",
+        "TQ",
+        "TR",
+        "TS",
+        "TW",
+        "UB",
+        "W",
+        "WA",
+        "WC",
+        "WD",
+        "WF",
+        "WN",
+        "WR",
+        "WS",
+        "WV",
+        "YO",
+        "ZE",
+    ]
+)
+#: Outward code (area letters, district) and inward code (a digit, two letters never C I K M O V).
+UK_POSTCODE = re.compile(
+    r"(?<![\w-])(?P<area>[A-Z]{1,2}+)\d(?:\d|[A-Z])? ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"
+)
+CA_POSTCODE = re.compile(r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[A-Z] ?\d[A-Z]\d(?![\w-])")
+#: Postcodes that need an address context: 5 digits (US, DE, FR, ES, IT; ZIP+4; Brazil's
+#: 12345-678) and the Netherlands' 1234 AB.
+OTHER_POSTCODE = re.compile(
+    r"(?<![\w.,/#:-])(?:\d{5}(?:-\d{3,4})?|[1-9]\d{3} ?[A-Z]{2})(?![\w]|[.,:/-]?\d)"
+)
+#: Words that announce a postcode (the code may follow after a colon or dash).
+_POSTCODE_WORD = re.compile(
+    r"(?i)\b(?:zip(?: ?code)?|post ?code|postal code|code postal|c[óo]digo postal|plz|cep|cap|"
+    r"postleitzahl)\b\W{0,3}"
+)
+#: Street words, and the endings of compound street names (Kerkstraat, Hauptstraße).
+_STREET = re.compile(
+    r"(?i)\b(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|"
+    r"pl|square|sq|str|rue|chemin|calle|avenida|av|rua|travessa|via|viale|piazza|corso)\b"
+    r"|\b[^\W\d_]*?(?:straße|strasse|straat|weg|gasse|platz|allee|laan|plein|gracht|kade)\b"
+)
+#: A house number: 1 to 4 digits, perhaps a letter (12, 221b).
+_HOUSE_NUMBER = re.compile(r"(?<![\w.,/-])[1-9]\d{0,3}[a-zA-Z]?(?![\w]|[.,/-]\d)")
+_LINE_BREAK = re.compile(r"\n")
+#: Any word that may start an address context: without one, no candidate needs checking.
+_ADDRESS_WORD = re.compile(_POSTCODE_WORD.pattern + "|" + _STREET.pattern[4:])
+#: Characters before a postcode that the address context is looked for in.
+ADDRESS_LOOK_BACK = 80
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a digit string passes the Luhn check (payment-card numbers do).
+
+    >>> luhn_valid("4111111111111111"), luhn_valid("4111111111111112")
+    (True, False)
+    """
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def iban_valid(text: str) -> bool:
+    """Whether ``text`` (spaces allowed) is an IBAN by length and its mod-97 checksum.
+
+    >>> iban_valid("GB82 WEST 1234 5698 7654 32"), iban_valid("GB82 WEST 1234 5698 7654 33")
+    (True, False)
+    """
+    compact = text.replace(" ", "").upper()
+    if not (IBAN_LENGTH[0] <= len(compact) <= IBAN_LENGTH[1]) or not compact[:2].isalpha():
+        return False
+    # Country and check digits go to the end, letters become 10..35, and the whole number
+    # (at most 68 digits) must leave 1 when divided by 97.
+    return int((compact[4:] + compact[:4]).translate(_IBAN_DIGITS)) % 97 == 1
+
+
+def _card(match: re.Match[str]) -> str:
+    digits = "".join(char for char in match.group(0) if char.isdigit())
+    if luhn_valid(digits):
+        return CARD_LABEL
+    if len(digits) == 19 and luhn_valid(digits[:16]):  # 4-4-4-4 card, then three more digits
+        return CARD_LABEL + match.group(0)[-4:]
+    return match.group(0)
+
+
+def _iban(match: re.Match[str]) -> str:
+    candidate = match.group(0)
+    if iban_valid(candidate):
+        return IBAN_LABEL
+    # A word of four letters after a spaced IBAN ("... 7034 then") reads as one more group.
+    head, _, word = candidate.rpartition(" ")
+    if head and word.isalpha() and iban_valid(head):
+        return IBAN_LABEL + candidate[len(head) :]
+    return candidate
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    """The last words (lower case) of the current line in the :data:`LOOK_BACK` characters."""
+    before = text[max(0, start - LOOK_BACK) : start]
+    return [word.lower() for word in _WORD.findall(before.rsplit("\n", 1)[-1])]
+
+
+def phone_number(candidate: str) -> bool:
+    """Whether ``candidate`` (digit groups as :data:`PHONE` finds them) is a phone number.
+
+    >>> [phone_number(x) for x in ("07700 900123", "2021-03-04", "(555) 123-4567", "0.123456")]
+    [True, False, True, False]
+    """
+    digits = candidate.replace("(0)", "").translate(_NOT_DIGITS)
+    count = len(digits)
+    if count < 8 or count > 17:
+        return False
+    if candidate[0] == "+" or candidate.startswith("(+"):
+        return count <= 15
+    if digits[:2] == "00":
+        return digits[2] != "0" and 10 <= count <= 17
+    if _DATE.match(candidate):  # "03/04/2021 10 people": a date, then a number
+        return False
+    if digits[0] == "0":
+        return 9 <= count <= 12
+    if candidate[0] == "(":
+        return 9 <= count <= 12 and ")" in candidate[:-1]
+    # North American numbering: (1-)NXX-XXX-XXXX, the area code not starting with 0 or 1.
+    groups = _DIGIT_GROUP.findall(candidate)
+    lengths = [len(group) for group in groups]
+    if lengths[-3:] != [3, 3, 4] or not (
+        len(groups) == 3 or (lengths[:-3] == [1] and digits[0] == "1")
+    ):
+        return False
+    return groups[-3][0] not in "01"
+
+
+def _phone_in(candidate: str) -> tuple[int, int] | None:
+    """Where in ``candidate`` a phone number is: the whole, or with digit groups cut off its ends.
+
+    A quantity before a number ("room 2 07700 900123") or after it ("07700 900123 15 items")
+    joins the candidate; windows of whole digit groups are tried, longest first, and only those
+    with a plausible digit count are checked.
+    """
+    if phone_number(candidate):
+        return 0, len(candidate)
+    runs = [match.span() for match in _DIGIT_GROUP.finditer(candidate)]
+    last = len(runs) - 1
+    if last == 0:
+        return None
+    counts = [0]
+    for start, end in runs:
+        counts.append(counts[-1] + end - start)
+    windows = [(0, end) for end in range(last - 1, -1, -1)]
+    windows += [(start, last) for start in range(1, last + 1)]
+    for first, final in windows:
+        if not 8 <= counts[final + 1] - counts[first] <= 17:
+            continue
+        start = 0 if first == 0 else runs[first][0]
+        if start and candidate[start - 1] in "+(":
+            start -= 2 if candidate[start - 2 : start] == "(+" else 1
+        end = len(candidate) if final == last else runs[final][1]
+        if phone_number(candidate[start:end]):
+            return start, end
+    return None
+
+
+def find_phones(text: str) -> str:
+    """``text`` with phone numbers replaced by ``[phone]``."""
+
+    def replace(match: re.Match[str]) -> str:
+        candidate = match.group(0)
+        found = _phone_in(candidate)
+        if found is None:
+            if len(candidate) == 10 and candidate.isdigit():
+                words = _words_before(text, match.start())[-3:]
+                if any(word in PHONE_WORDS for word in words):
+                    return PHONE_LABEL
+            return candidate
+        start, end = found
+        if start == 0 and not candidate.startswith(("+", "(+", "00")):
+            words = _words_before(text, match.start())[-3:]
+            if any(word in REFERENCE_WORDS for word in words) and not any(
+                word in PHONE_WORDS for word in words
+            ):
+                return candidate
+        return candidate[:start] + PHONE_LABEL + candidate[end:]
+
+    return PHONE.sub(replace, text)
+
+
+def find_emails(text: str) -> str:
+    """``text`` with e-mail addresses, plain and obfuscated, replaced by ``[email]``."""
+    if "@" in text:
+        text = EMAIL.sub(EMAIL_LABEL, text)
+    lowered = text.lower()
+    if "at" in lowered and "dot" in lowered:
+        text = EMAIL_BRACKETED.sub(EMAIL_LABEL, text)
+        text = EMAIL_SPELLED.sub(EMAIL_LABEL, text)
+    return text
+
+
+def find_cards(text: str) -> str:
+    """``text`` with Luhn-valid payment-card numbers replaced by ``[card]``."""
+    return CARD.sub(_card, text)
+
+
+def find_ibans(text: str) -> str:
+    """``text`` with checksum-valid IBANs replaced by ``[iban]``."""
+    return IBAN.sub(_iban, text)
+
+
+class _AddressContext:
+    """Where a text has postcode words, street words, house numbers and line breaks.
+
+    Found once per text by three linear scans, so deciding whether a postcode candidate stands
+    in an address costs a few binary searches, however many candidates there are.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.postcode_words = [match.end() for match in _POSTCODE_WORD.finditer(text)]
+        self.streets = [match.start() for match in _STREET.finditer(text)]
+        self.numbers = [match.start() for match in _HOUSE_NUMBER.finditer(text)]
+        self.lines = [match.start() for match in _LINE_BREAK.finditer(text)]
+
+    def _any_in(self, positions: list[int], low: int, high: int) -> bool:
+        index = bisect.bisect_left(positions, low)
+        return index < len(positions) and positions[index] < high
+
+    def before(self, start: int) -> bool:
+        """Whether a postcode word ends just before ``start``, or a street and a number stand
+        within :data:`ADDRESS_LOOK_BACK` characters before it on the same line."""
+        index = bisect.bisect_right(self.postcode_words, start) - 1
+        if index >= 0 and start - self.postcode_words[index] <= 3:
+            return True
+        line = bisect.bisect_right(self.lines, start) - 1
+        low = max(start - ADDRESS_LOOK_BACK, self.lines[line] if line >= 0 else 0)
+        return self._any_in(self.streets, low, start) and self._any_in(self.numbers, low, start)
+
+
+def find_postcodes(text: str) -> str:
+    """``text`` with postcodes (module docstring) replaced by ``[postcode]``."""
+
+    def uk(match: re.Match[str]) -> str:
+        return POSTCODE_LABEL if match.group("area") in UK_POSTCODE_AREAS else match.group(0)
+
+    text = UK_POSTCODE.sub(uk, text)
+    text = CA_POSTCODE.sub(POSTCODE_LABEL, text)
+    if not OTHER_POSTCODE.search(text) or not _ADDRESS_WORD.search(text):
+        return text
+    context = _AddressContext(text)
+
+    def other(match: re.Match[str]) -> str:
+        return POSTCODE_LABEL if context.before(match.start()) else match.group(0)
+
+    return OTHER_POSTCODE.sub(other, text)
+
+
+def redact_contacts(text: str, *, numbers: bool = True) -> str:
+    """``text`` with every contact detail and account number of the module docstring replaced.
+
+    ``numbers=False`` leaves digits alone (phones, cards, IBANs, postcodes) and replaces only
+    e-mail addresses: for text that is mostly numbers by design, such as chart geometry.
+    """
+    text = find_emails(text)
+    if not numbers or not _HAS_DIGIT.search(text):
+        return text
+    text = find_ibans(text)
+    text = find_cards(text)
+    text = find_phones(text)
+    return find_postcodes(text)
+
+
+_HAS_DIGIT = re.compile(r"\d")
