@@ -110,9 +110,7 @@ def test_readable_attributes_are_redacted_like_text_and_markup_stays_escaped() -
     )
 
 
-def test_a_report_that_cannot_read_its_identities_is_refused(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_a_report_that_cannot_read_its_identities_is_refused(db_url: str, tmp_path: Path) -> None:
     """Fails closed: without the customers' names, no redacted report is written at all."""
     build_workspace(db_url, tmp_path / "data", responses=60)
     with advocacy.open(db_url) as ws:

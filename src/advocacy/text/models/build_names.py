@@ -17,8 +17,9 @@ tweet in ``tweeteval/sentiment`` and ``tweeteval/emotion`` and of the clothing r
 ``clothing-reviews``, from ``../shared/data`` (not GoEmotions: its anonymiser replaced the
 capitalised names by ``[NAME]`` and left the lower-case ones, which would call "Dan" a word);
 a name needs :data:`WORD_MIN_LOWER` lower-case uses to be called a word, since one tweet's
-"edward" is not evidence. Names shorter than :data:`MIN_LENGTH` letters, of more than one word ("Ana Beatriz": each part is listed on its
-own) or with initials, and the words in :data:`ALWAYS_WORDS` are dropped too. The output is
+"edward" is not evidence. Names shorter than :data:`MIN_LENGTH` letters, of more than one
+word ("Ana Beatriz": each part is listed on its own) or with initials, and the words in
+:data:`ALWAYS_WORDS` are dropped too. The output is
 sorted, one name per line, and the same inputs always give the same file.
 
 ``name_words.txt`` lists the kept names that are common words of one of the languages the

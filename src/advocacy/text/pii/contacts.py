@@ -86,6 +86,7 @@ CARD = re.compile(
     r"|\d{3}(?P<s>[ -]?)\d{4}(?P=s)\d{4}(?P=s)\d{4}(?:(?P=s)\d{3})?"
     r"|\d{3}(?P<t>[ -]?)\d{6}(?P=t)\d{4,5})(?![\w-]|[.,]\d)"
 )
+_CARD_STARTS = re.compile(f"(?=({CARD.pattern}))")
 #: IBANs: two letters, two check digits, then groups of four (the last shorter), spaced or not.
 IBAN = re.compile(
     r"(?<![\w-])[A-Z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![\w-])"
@@ -107,7 +108,7 @@ PHONE = re.compile(
     r"|[2-9]\d{9}(?!\d))"
     r"(?=\(?\+?(?:[ ()./-]{0,2}\d){8})"
     r"(?:\+ ?|\(\+?)?\d++"
-    r"(?:(?:[ ./-]|\)[ .-]?|[ .-]?\()\d++){0,6}\)?"
+    r"(?:(?:[ ./-]|\)[ .-]?|[ .-]?\()\d++){0,5}\)?"
     r"(?![\w]|[.:/-]?\d)"
 )
 #: "+44 (0)20 ...": the bracketed trunk zero of international numbers, dropped before counting.
@@ -368,29 +369,35 @@ def iban_valid(text: str) -> bool:
     return int((compact[4:] + compact[:4]).translate(_IBAN_DIGITS)) % 97 == 1
 
 
-def _card(match: re.Match[str]) -> str:
-    digits = "".join(char for char in match.group(0) if char.isdigit())
+def _card_digits(candidate: str) -> str | None:
+    """The card number in ``candidate``: all of it, or its first 16 digits (then a CVV)."""
+    digits = "".join(char for char in candidate if char.isdigit())
     if luhn_valid(digits):
-        return CARD_LABEL
+        return candidate
     if len(digits) == 19 and luhn_valid(digits[:16]):  # 4-4-4-4 card, then three more digits
-        return CARD_LABEL + match.group(0)[-4:]
-    return match.group(0)
+        return candidate[:-4]
+    return None
 
 
 def _iban(match: re.Match[str]) -> str:
     candidate = match.group(0)
-    if iban_valid(candidate):
-        return IBAN_LABEL
-    # A word of four letters after a spaced IBAN ("... 7034 then") reads as one more group.
-    head, _, word = candidate.rpartition(" ")
-    if head and word.isalpha() and iban_valid(head):
-        return IBAN_LABEL + candidate[len(head) :]
+    # Words or numbers after a spaced IBAN ("... 7034 then", "... 1332 1234") read as more
+    # groups: drop up to three of them until the checksum holds.
+    head = candidate
+    for _ in range(4):
+        if iban_valid(head):
+            return IBAN_LABEL + candidate[len(head) :]
+        head, space, _ = head.rpartition(" ")
+        if not space:
+            break
     return candidate
 
 
 def _words_before(text: str, start: int) -> list[str]:
     """The last words (lower case) of the current line in the :data:`LOOK_BACK` characters."""
     before = text[max(0, start - LOOK_BACK) : start]
+    if not _WORD.search(before):
+        return []
     return [word.lower() for word in _WORD.findall(before.rsplit("\n", 1)[-1])]
 
 
@@ -454,26 +461,51 @@ def _phone_in(candidate: str) -> tuple[int, int] | None:
     return None
 
 
+def _brackets(candidate: str) -> tuple[str, str, str]:
+    """``candidate`` as (opening, number, closing): brackets around the whole number, or one
+    that closes what the text opened before it, are punctuation, not part of the number."""
+    opening = closing = ""
+    if candidate.endswith(")") and candidate.count(")") > candidate.count("("):
+        candidate, closing = candidate[:-1], ")"
+    if candidate.startswith("(") and candidate.endswith(")") and _closes_at_end(candidate):
+        return "(", candidate[1:-1], ")" + closing
+    return opening, candidate, closing
+
+
+def _closes_at_end(candidate: str) -> bool:
+    """Whether the bracket opening ``candidate`` is the one closing it."""
+    depth = 0
+    for index, char in enumerate(candidate):
+        depth += 1 if char == "(" else -1 if char == ")" else 0
+        if depth == 0:
+            return index == len(candidate) - 1
+    return False
+
+
 def find_phones(text: str) -> str:
     """``text`` with phone numbers replaced by ``[phone]``."""
 
     def replace(match: re.Match[str]) -> str:
-        candidate = match.group(0)
+        opening, candidate, closing = _brackets(match.group(0))
+        return opening + number(candidate, match.start() + len(opening)) + closing
+
+    def number(candidate: str, at: int) -> str:
         found = _phone_in(candidate)
         if found is None:
             if len(candidate) == 10 and candidate.isdigit():
-                words = _words_before(text, match.start())[-3:]
+                words = _words_before(text, at)[-3:]
                 if any(word in PHONE_WORDS for word in words):
                     return PHONE_LABEL
             return candidate
         start, end = found
         if start == 0 and not candidate.startswith(("+", "(+", "00")):
-            words = _words_before(text, match.start())[-3:]
+            words = _words_before(text, at)[-3:]
             if any(word in REFERENCE_WORDS for word in words) and not any(
                 word in PHONE_WORDS for word in words
             ):
                 return candidate
-        return candidate[:start] + PHONE_LABEL + candidate[end:]
+        # The rest of the candidate may hold another number ("07700 900123 07700 900124").
+        return candidate[:start] + PHONE_LABEL + find_phones(candidate[end:])
 
     return PHONE.sub(replace, text)
 
@@ -483,15 +515,33 @@ def find_emails(text: str) -> str:
     if "@" in text:
         text = EMAIL.sub(EMAIL_LABEL, text)
     lowered = text.lower()
-    if "at" in lowered and "dot" in lowered:
+    if "at" in lowered:
         text = EMAIL_BRACKETED.sub(EMAIL_LABEL, text)
-        text = EMAIL_SPELLED.sub(EMAIL_LABEL, text)
+        if "dot" in lowered:
+            text = EMAIL_SPELLED.sub(EMAIL_LABEL, text)
     return text
 
 
 def find_cards(text: str) -> str:
-    """``text`` with Luhn-valid payment-card numbers replaced by ``[card]``."""
-    return CARD.sub(_card, text)
+    """``text`` with Luhn-valid payment-card numbers replaced by ``[card]``.
+
+    Candidates may overlap ("4111 4111 1111 1111 1111": a number, then a card), so each start
+    is tried (a look-ahead finds them all, each in a bounded number of steps) and the valid ones
+    are replaced from the left.
+    """
+    out: list[str] = []
+    last = 0
+    for match in _CARD_STARTS.finditer(text):
+        start = match.start()
+        if start < last:
+            continue
+        card = _card_digits(match.group(1))
+        if card is not None:
+            out.append(text[last:start])
+            out.append(CARD_LABEL)
+            last = start + len(card)
+    out.append(text[last:])
+    return "".join(out)
 
 
 def find_ibans(text: str) -> str:

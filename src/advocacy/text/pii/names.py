@@ -582,7 +582,7 @@ def _find_detected(words: Words, spans: _Spans) -> None:
         ):
             introduced = not words.title_cased(position) and _followed_by_surname(words, position)
         if introduced and word not in NOT_NAMES:
-            next_free = _claim_name(words, position, spans, surname=True)
+            next_free = _claim_name(words, position, spans)
             continue
         if not is_given:
             continue
@@ -600,24 +600,23 @@ def _find_detected(words: Words, spans: _Spans) -> None:
             and (heading or not has_surname)
         ):
             continue
-        next_free = _claim_name(words, position, spans, surname=True)
+        next_free = _claim_name(words, position, spans)
 
 
 def _followed_by_surname(words: Words, position: int) -> bool:
     """Whether a capitalised word (or a particle and one) follows ``position`` in the sentence."""
     following = position + 1
-    if following < len(words) and words.words[following] in PARTICLES:
+    all_words = words.words
+    if following < len(all_words) and all_words[following] in PARTICLES:
         following += 1
-    if following >= len(words) or not words.run(position, following):
+    if following >= len(all_words):
         return False
-    after = words.words[following]
-    return (
-        not words.sentence_start(following)
-        and not words.handle(following)
-        and capitalised(after)
-        and stem(after).isalpha()
-        and after not in NOT_NAMES
-    )
+    after = all_words[following]
+    if not (after[:1].isupper() and not after.isupper()) or after in NOT_NAMES:
+        return False
+    if not stem(after).isalpha() or not words.run(position, following):
+        return False
+    return not words.sentence_start(following) and not words.handle(following)
 
 
 def _proper_noun(words: Words, position: int) -> bool:
@@ -630,22 +629,28 @@ def _proper_noun(words: Words, position: int) -> bool:
     )
 
 
-def _claim_name(words: Words, position: int, spans: _Spans, *, surname: bool) -> int:
-    """Claim the name starting at ``position`` with its further first names and, if
-    ``surname``, the capitalised word after them; return the next word to look at."""
+def _claim_name(words: Words, position: int, spans: _Spans) -> int:
+    """Claim the name starting at ``position`` with its further first names and the capitalised
+    word after them (the surname); return the next word to look at."""
+    text, starts, ends, all_words = words.text, words.starts, words.ends, words.words
     last = position
-    while surname and last + 1 < len(words):
+    while last + 1 < len(all_words):
         following = last + 1
-        word = words.words[following]
-        if words.sentence_start(following) or words.handle(following):
-            break
-        if not words.gap(last, following):
+        word = all_words[following]
+        # One space is by far the most common gap, and neither ends a sentence nor a handle.
+        if text[ends[last] : starts[following]] != " " and (
+            words.sentence_start(following)
+            or words.handle(following)
+            or not words.gap(last, following)
+        ):
             break
         if word in PARTICLES:
-            if following + 1 < len(words) and _followed_by_surname(words, last + 0):
+            if _followed_by_surname(words, last):
                 last = following + 1
             break
-        if not (capitalised(word) and stem(word).isalpha()) or word in NOT_NAMES:
+        if not (word[:1].isupper() and not word.isupper() and stem(word).isalpha()):
+            break
+        if word in NOT_NAMES:
             break
         last = following
         if not given(word):

@@ -103,7 +103,11 @@ class Words:
 
     def run(self, first: int, last: int) -> bool:
         """Whether words ``first..last`` follow each other with name gaps only."""
-        return all(self.gap(index, index + 1) for index in range(first, last))
+        text, starts, ends = self.text, self.starts, self.ends
+        return all(
+            text[ends[index] : starts[index + 1]] == " " or self.gap(index, index + 1)
+            for index in range(first, last)
+        )
 
     def sentence_first(self, index: int) -> int:
         """The first word of the sentence word ``index`` belongs to."""
@@ -128,7 +132,10 @@ class Words:
             inner = [word for word in self.words[first + 1 : self.sentence_last(first) + 1]]
             inner = [word for word in inner if len(word) > 2]
             capitals = sum(1 for word in inner if word[0].isupper())
-            self._title_case[first] = len(inner) >= 3 and capitals * 3 > len(inner) * 2
+            # "Vendedor Sem Compromisso", "Love This Dress, Runs Large": all but a few capitalised.
+            self._title_case[first] = (len(inner) >= 2 and capitals == len(inner)) or (
+                len(inner) >= 3 and capitals * 3 > len(inner) * 2
+            )
         return self._title_case[first]
 
     @cached_property
