@@ -18,8 +18,9 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, overload
 
-from advocacy.text.pii.contacts import PHONE_LABEL, redact_contacts
+from advocacy.text.pii.contacts import redact_contacts
 from advocacy.text.pii.names import NAME_LABEL, IdentityIndex, find_names
+from advocacy.text.pii.phones import PHONE_LABEL
 
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
