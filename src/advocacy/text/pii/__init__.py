@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import overload
 
 from advocacy.text.pii.contacts import iban_valid, luhn_valid, redact_contacts
-from advocacy.text.pii.identities import workspace_identities
+from advocacy.text.pii.identities import workspace_redactor
 from advocacy.text.pii.names import GIVEN_NAMES_FILE, NAME_WORDS_FILE, given_names, name_words
 from advocacy.text.pii.phones import phone_number
 from advocacy.text.pii.redactor import MAX_CHUNK, Redactor, pieces
@@ -44,7 +44,7 @@ __all__ = [
     "pieces",
     "redact",
     "redact_contacts",
-    "workspace_identities",
+    "workspace_redactor",
 ]
 
 

@@ -8,7 +8,7 @@ names: masked as names, but not where they are written as a handle (see
 :class:`advocacy.text.pii.Redactor`).
 
 Redaction **fails closed**: if any of these cannot be read (a table is missing, a query fails),
-:func:`workspace_identities` raises :class:`advocacy.errors.RedactionError` and whoever asked
+:func:`workspace_redactor` raises :class:`advocacy.errors.RedactionError` and whoever asked
 for redacted text gets an error, never the text with a customer's name left in. A workspace
 without customers is not a failure: it has nobody to mask.
 """
@@ -62,7 +62,7 @@ def _contact_kind(value: str) -> str | None:
     return "phone" if digits >= 6 and digits * 2 >= len(value.replace(" ", "")) else "name"
 
 
-def workspace_identities(db: Database) -> Redactor:
+def workspace_redactor(db: Database) -> Redactor:
     """A :class:`Redactor` knowing every identity of :data:`SOURCES` in the workspace ``db``.
 
     Raises

@@ -179,11 +179,14 @@ def find_names(
     ``text`` should be in composed Unicode (NFC), as :class:`advocacy.text.pii.Redactor` gives
     it. ``detect=False`` finds only the known identities.
     """
-    words = Words(text, numbers=index is not None and index.numbers)
+    known = index is not None and len(index) > 0
+    if not known and text == text.lower():
+        return []  # no capital letter, so no name to detect: the words need not be listed
+    words = Words(text, numbers=known and index is not None and index.numbers)
     if not len(words):
         return []
     spans = _Spans()
-    if index is not None and len(index):
+    if known and index is not None:
         _find_identities(words, index, spans)
     if detect:
         _find_detected(words, spans)

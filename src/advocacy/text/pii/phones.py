@@ -31,6 +31,8 @@ import re
 from advocacy.text.pii.vocabulary import PHONE_WORDS, REFERENCE_WORDS
 
 PHONE_LABEL = "[phone]"
+#: One separator between digit groups: a space, dot, slash or dash, or a bracket with one.
+_SEPARATOR = r"(?:[ ./-]|\)[ .-]?|[ .-]?\()"
 #: Phone candidates start only where a number can (``+``, ``00``, a trunk ``0``, an area code
 #: in brackets, a North American area code and separator, or ten bare digits) and hold at
 #: least eight digits within single separators (a bounded look-ahead, so runs of "+1 " or
@@ -42,8 +44,10 @@ PHONE = re.compile(
     r"(?=\+ ?\d|\(\+\d|00[1-9]|0\d|\(0\d|\(\d{2,5}\)|[2-9]\d\d[ .-]\d|1[ .-][2-9]\d\d[ .-]\d"
     r"|[2-9]\d{9}(?!\d))"
     r"(?=\(?\+?(?:[ ()./-]{0,2}\d){8})"
-    r"(?:\+ ?|\(\+?)?\d++"
-    r"(?:(?:[ ./-]|\)[ .-]?|[ .-]?\()\d++){0,5}\)?"
+    r"(?:\+ ?|\(\+?)?"
+    # A run of seven or more digits is a whole number ("07700900123"); shorter groups chain, up
+    # to six in all, the last of any length ("030 1234567", "+33 1 23 45 67 89").
+    rf"(?:\d{{7,}}+|\d{{1,6}}+(?:{_SEPARATOR}\d{{1,6}}+(?!\d)){{0,4}}(?:{_SEPARATOR}\d++)?)\)?"
     r"(?![\w]|[.:/-]?\d)"
 )
 #: "+44 (0)20 ...": the bracketed trunk zero of international numbers, dropped before counting.
@@ -170,6 +174,7 @@ def find_phones(text: str) -> str:
             ):
                 return candidate
         # The rest of the candidate may hold another number ("07700 900123 07700 900124").
-        return candidate[:start] + PHONE_LABEL + find_phones(candidate[end:])
+        rest = candidate[end:]
+        return candidate[:start] + PHONE_LABEL + (find_phones(rest) if len(rest) > 8 else rest)
 
     return PHONE.sub(replace, text)

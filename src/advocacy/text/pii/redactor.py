@@ -81,9 +81,9 @@ class Redactor:
             When the identities cannot be read (a table missing, a query failing): redacting
             without them could show a customer's name, so nothing is redacted at all.
         """
-        from advocacy.text.pii.identities import workspace_identities
+        from advocacy.text.pii.identities import workspace_redactor
 
-        return workspace_identities(db)
+        return workspace_redactor(db)
 
     @cached_property
     def index(self) -> IdentityIndex:
