@@ -12,9 +12,14 @@ Two goals (issue #15 item 2):
    authors) redacts all 6,694 of the demo's responses (4,094 with a comment) in well under a
    second.
 
-Each time is the best of ``--repeat`` runs. ``--old`` also times the redactor of
-``git show REV:src/advocacy/text/pii.py`` (default 7f7b337, the last before the one redactor) on the
-same inputs, capped at 20 kB (its quadratic patterns would not finish on 1 MB).
+Each time is the best of ``--repeat`` runs, in CPU seconds of this process (``time.process_time``)
+and, beside it, wall-clock seconds: on a machine shared with other work (eight engineers on two
+cores, here) the wall clock counts the time spent waiting for a core, the CPU time does not, so
+the goal is judged on CPU time and the wall time shows the load.
+
+``--old`` also times (wall clock) the redactor of ``git show REV:src/advocacy/text/pii.py``
+(default 7f7b337, the last before the one redactor) on the same inputs, capped at 20 kB (its
+quadratic patterns would not finish on 1 MB).
 
 Run: ``.venv/bin/python benchmarks/redaction.py [--size 1000000] [--repeat 3] [--old]``
 """
@@ -73,12 +78,21 @@ SEED = 7  # the demo's seed (advocacy.demo.build)
 
 
 def best(function: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    """The least CPU time of ``repeat`` runs (see the module docstring), and print nothing."""
+    return min(timed(function) for _ in range(repeat))[0]
+
+
+def timed(function: Callable[[], object]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one call."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    function()
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def best_both(function: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """The least CPU time and the least wall time of ``repeat`` runs."""
+    runs = [timed(function) for _ in range(repeat)]
+    return min(cpu for cpu, _ in runs), min(wall for _, wall in runs)
 
 
 def verdict(seconds: float) -> str:
@@ -151,7 +165,7 @@ def main() -> None:
     ordinary = sized(
         " ".join(str(text) for text in data["responses"]["comment"].dropna()), args.size
     )
-    baseline = best(lambda: redact(ordinary), args.repeat)
+    baseline, baseline_wall = best_both(lambda: redact(ordinary), args.repeat)
     old = old_redact(args.old) if args.old else None
     old_size = min(args.size, 20_000)
 
@@ -160,29 +174,32 @@ def main() -> None:
         f"{' '.join(f'{value:.2f}' for value in os.getloadavg())}, {args.size:,} characters "
         f"each, best of {args.repeat}\n"
     )
-    header = "| input | seconds | x ordinary | under 1 s |"
+    header = "| input | CPU s | x ordinary | under 1 s | wall s |"
     if old:
-        header += f" old redactor, {old_size // 1000} kB |"
+        header += f" old redactor, {old_size // 1000} kB, wall s |"
     print(header)
     print("|" + "---|" * header.count(" |"))
-    row = f"| ordinary text (the demo's comments) | {baseline:.3f} | 1.0 | {verdict(baseline)} |"
+    row = (
+        f"| ordinary text (the demo's comments) | {baseline:.3f} | 1.0 | {verdict(baseline)} | "
+        f"{baseline_wall:.3f} |"
+    )
     if old:
-        row += f" {best(lambda: old(ordinary[:old_size]), 1):.3f} s |"
+        row += f" {timed(lambda: old(ordinary[:old_size]))[1]:.3f} |"
     print(row, flush=True)
     slowest = 0.0
     for name, unit in ADVERSARIAL.items():
         text = sized(unit, args.size)
-        seconds = best(lambda text=text: redact(text), args.repeat)
+        seconds, wall = best_both(lambda text=text: redact(text), args.repeat)
         slowest = max(slowest, seconds)
         shown = unit.strip() or repr(unit)
-        row = (
-            f"| {name} `{shown}` | {seconds:.3f} | {seconds / baseline:.1f} | {verdict(seconds)} |"
-        )
+        ratio = seconds / baseline
+        row = f"| {name} `{shown}` | {seconds:.3f} | {ratio:.1f} | {verdict(seconds)} |"
+        row += f" {wall:.3f} |"
         if old:
-            row += f" {best(lambda text=text: old(text[:old_size]), 1):.3f} s |"
+            row += f" {timed(lambda text=text: old(text[:old_size]))[1]:.3f} |"
         print(row, flush=True)
     print(f"\nslowest adversarial input: {slowest:.3f} s\n")
-    print("| viewer workload | time |\n|---|---|")
+    print("| viewer workload | CPU time |\n|---|---|")
     for line in demo_workload(args.repeat):
         print(line)
     sys.exit(0 if slowest < 1 else 1)

@@ -65,6 +65,7 @@ EMAIL_BRACKETED = re.compile(
     rf"(?<!{_LOCAL}){_LOCAL}++{_AT}[^\W_][\w-]*+(?:{_DOT}[^\W_][\w-]*+){{0,4}}"
     rf"{_DOT}[^\W\d_]{{2,63}}+(?![\w-])"
 )
+_BRACKETED_AT = re.compile(r"[\[(<{]\s{0,2}+(?:at|AT)\s{0,2}+[\])>}]")
 #: Common top-level domains: ``ada at example dot com`` needs one (module docstring).
 COMMON_TLDS = (
     "com|org|net|edu|gov|io|co|info|biz|me|uk|de|fr|es|it|nl|pt|br|ca|au|in|ie|be|ch|at|pl|"
@@ -81,10 +82,11 @@ CARD = re.compile(
     r"|\d{3}(?P<s>[ -]?)\d{4}(?P=s)\d{4}(?P=s)\d{4}(?:(?P=s)\d{3})?"
     r"|\d{3}(?P<t>[ -]?)\d{6}(?P=t)\d{4,5})(?![\w-]|[.,]\d)"
 )
-_CARD_STARTS = re.compile(f"(?=({CARD.pattern}))")
+#: Where a card number may start (the search skips everything else quickly).
+_CARD_START = re.compile(r"[2-6](?<![\w+-][2-6])")
 #: IBANs: two letters, two check digits, then groups of four (the last shorter), spaced or not.
 IBAN = re.compile(
-    r"(?<![\w-])[A-Z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![\w-])"
+    r"[A-Z](?<![\w-][A-Z])[A-Z]\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![\w-])"
 )
 #: Each letter of an IBAN as the number ISO 13616 gives it (A = 10 ... Z = 35).
 _IBAN_DIGITS = str.maketrans({chr(ord("A") + value): str(10 + value) for value in range(26)})
@@ -93,13 +95,13 @@ IBAN_LENGTH = (15, 34)
 
 #: Outward code (area letters, district) and inward code (a digit, two letters never C I K M O V).
 UK_POSTCODE = re.compile(
-    r"(?<![\w-])(?P<area>[A-Z]{1,2}+)\d(?:\d|[A-Z])? ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"
+    r"(?P<area>[A-Z](?<![\w-][A-Z])[A-Z]?+)\d(?:\d|[A-Z])? ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"
 )
-CA_POSTCODE = re.compile(r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[A-Z] ?\d[A-Z]\d(?![\w-])")
+CA_POSTCODE = re.compile(r"[ABCEGHJ-NPRSTVXY](?<![\w-].)\d[A-Z] ?\d[A-Z]\d(?![\w-])")
 #: Postcodes that need an address context: 5 digits (US, DE, FR, ES, IT; ZIP+4; Brazil's
 #: 12345-678) and the Netherlands' 1234 AB.
 OTHER_POSTCODE = re.compile(
-    r"(?<![\w.,/#:-])(?:\d{5}(?:-\d{3,4})?|[1-9]\d{3} ?[A-Z]{2})(?![\w]|[.,:/-]?\d)"
+    r"\d(?<![\w.,/#:-]\d)(?:\d{4}(?:-\d{3,4})?|(?<=[1-9])\d{3} ?[A-Z]{2})(?![\w]|[.,:/-]?\d)"
 )
 #: Words that announce a postcode (the code may follow after a colon or dash).
 _POSTCODE_WORD = re.compile(
@@ -178,11 +180,10 @@ def find_emails(text: str) -> str:
     """``text`` with e-mail addresses, plain and obfuscated, replaced by ``[email]``."""
     if "@" in text:
         text = EMAIL.sub(EMAIL_LABEL, text)
-    lowered = text.lower()
-    if "at" in lowered:
+    if _BRACKETED_AT.search(text):
         text = EMAIL_BRACKETED.sub(EMAIL_LABEL, text)
-        if "dot" in lowered:
-            text = EMAIL_SPELLED.sub(EMAIL_LABEL, text)
+    if " dot " in text.lower():
+        text = EMAIL_SPELLED.sub(EMAIL_LABEL, text)
     return text
 
 
@@ -195,11 +196,12 @@ def find_cards(text: str) -> str:
     """
     out: list[str] = []
     last = 0
-    for match in _CARD_STARTS.finditer(text):
-        start = match.start()
-        if start < last:
+    for start_match in _CARD_START.finditer(text):
+        start = start_match.start()
+        match = CARD.match(text, start)
+        if start < last or match is None:
             continue
-        card = _card_digits(match.group(1))
+        card = _card_digits(match.group(0))
         if card is not None:
             out.append(text[last:start])
             out.append(CARD_LABEL)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cached_property
+from itertools import accumulate
 
 from advocacy.text.language import STOPWORDS
 
@@ -22,6 +23,8 @@ TOKEN = re.compile(r"[^\W_]++(?:['’-][^\W_]++)*+")
 #: letter comes first so the search skips other characters quickly; the look-behind then makes
 #: sure it starts the word ("x2Sarah" is one word).
 LETTER_TOKEN = re.compile(r"[^\W\d_](?<![^\W_].)[^\W_]*+(?:['’-][^\W_]++)*+")
+_SPLIT_TOKEN = re.compile(f"({TOKEN.pattern})")
+_SPLIT_LETTER_TOKEN = re.compile(f"({LETTER_TOKEN.pattern})")
 #: Characters that end a sentence: the capital after them is no evidence of a name.
 SENTENCE_END = re.compile(r"[.!?…:;\n\"“”]|\s-\s")
 #: What may stand between the words of a name: spaces, or an initial's full stop.
@@ -57,17 +60,23 @@ class Words:
 
     def __init__(self, text: str, *, numbers: bool = True) -> None:
         self.text = text
-        pattern = TOKEN if numbers else LETTER_TOKEN
-        spans = [match.span() for match in pattern.finditer(text)]
+        # Splitting on the words (a capturing pattern) gives them and the text between them as
+        # strings, whose running lengths are the positions: no match object per word.
+        parts = (_SPLIT_TOKEN if numbers else _SPLIT_LETTER_TOKEN).split(text)
+        positions = list(accumulate(map(len, parts)))
+        words, starts, ends = parts[1::2], positions[0::2], positions[1::2]
         if "[" in text:
-            spans = [
-                (start, end)
-                for start, end in spans
+            kept = [
+                index
+                for index, (start, end) in enumerate(zip(starts, ends, strict=False))
                 if not (text[start - 1 : start] == "[" and text[end : end + 1] == "]")
             ]
-        self.starts = [start for start, _ in spans]
-        self.ends = [end for _, end in spans]
-        self.words = [text[start:end] for start, end in spans]
+            words = [words[index] for index in kept]
+            starts = [starts[index] for index in kept]
+            ends = [ends[index] for index in kept]
+        self.words: list[str] = words
+        self.starts: list[int] = starts[: len(words)]
+        self.ends: list[int] = ends
         self._title_case: dict[int, bool] = {}
 
     @cached_property
