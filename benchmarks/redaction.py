@@ -135,14 +135,14 @@ def demo_workload(repeat: int) -> list[str]:
         *(contact for contact in contacts if "@" not in contact),
     ]
     comments = [str(text) for text in data["responses"]["comment"].dropna()]
-    start = time.perf_counter()
+    start = time.process_time()
     redactor = Redactor(
         names,
         accounts=data["mentions"]["author"].dropna().astype(str),
         identifiers=customers["customer_id"].astype(str),
     )
     _ = redactor.index
-    built = time.perf_counter() - start
+    built = time.process_time() - start
     seconds = best(lambda: redactor.redact_all(comments), repeat)
     return [
         f"| build the demo's redactor ({len(names):,} names, {len(customers):,} ids) | "

@@ -326,7 +326,13 @@ def _followed_by_surname(words: Words, position: int) -> bool:
     after = all_words[following]
     if not (after[:1].isupper() and not after.isupper()) or after in NOT_NAMES:
         return False
-    if not stem(after).isalpha() or not words.run(position, following):
+    if not stem(after).isalpha():
+        return False
+    if following == position + 1 and (
+        words.text[words.ends[position] : words.starts[following]] == " "
+    ):
+        return True  # one space: neither a sentence end nor a handle's @ stands between
+    if not words.run(position, following):
         return False
     return not words.sentence_start(following) and not words.handle(following)
 
