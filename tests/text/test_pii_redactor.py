@@ -140,3 +140,41 @@ def test_planted_personal_data_never_survives_whatever_surrounds_it(
     redacted = _redactor.redact(f"{before} {planted} {after}")
     assert planted not in redacted
     assert planted.casefold() not in redacted.casefold()
+
+
+def test_emails_and_webhooks_carry_text_through_the_one_redactor() -> None:
+    """The notification payload (queued for e-mail and webhooks alike) loses what the old
+    report-only patterns missed: national phone forms, IBANs and detected names."""
+    from datetime import UTC, datetime
+
+    from advocacy.loop.email import render_html, render_text
+    from advocacy.loop.outbox import Message, safe_payload
+
+    comment = (
+        "I'm Priya, call 07700900123 or 0049 30 1234567; refund to GB82 WEST 1234 5698 7654 32"
+    )
+    payload = safe_payload({"case_id": "K-1", "comment": comment, "customer_email": "a@b.org"})
+    assert payload == {
+        "case_id": "K-1",
+        "comment": "I'm [name], call [phone] or [phone]; refund to [iban]",
+    }
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    message = Message(
+        "m1",
+        "email",
+        "owner@example.org",
+        "case.opened",
+        None,
+        {"case_id": "K-1", "comment": comment},
+        now,
+        0,
+        now,
+        None,
+        None,
+        None,
+    )
+    for body in (
+        render_text(message, public_url="https://x"),
+        render_html(message, public_url="https://x"),
+    ):
+        assert "Priya" not in body and "07700900123" not in body and "GB82" not in body
