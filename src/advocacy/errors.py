@@ -99,3 +99,8 @@ class NotFoundError(AdvocacyError):
 
 class InsufficientDataError(AdvocacyError):
     """An analysis was asked for on data too small or too incomplete to support it."""
+
+
+class RedactionError(WorkspaceError):
+    """Personal data could not be redacted (the workspace's identities are unreadable), so the
+    text that needed redacting is refused rather than shown as it is."""

@@ -1,4 +1,8 @@
-"""``--redact``: no e-mail, phone, card number or customer identity survives, in HTML or PDF."""
+"""``--redact``: no e-mail, phone, card number or customer identity survives, in HTML or PDF.
+
+The report walks its HTML and calls the one redactor (:class:`advocacy.text.pii.Redactor`); the
+patterns themselves are tested in ``tests/text/test_pii*.py``.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ import pytest
 from markupsafe import Markup, escape
 
 import advocacy
+from advocacy.errors import RedactionError
 from advocacy.present.report import build
-from advocacy.present.report.redaction import IdentityMask, redact_html, redact_text
+from advocacy.present.report.redaction import redact_html
 from advocacy.present.report.section import ReportScope, Section, table_html
+from advocacy.text.pii import Redactor
 from advocacy.workspace import Workspace
 from conftest import EMAILS, NAMES, PHONES, build_workspace
 from support import require
@@ -66,20 +72,17 @@ def test_redacted_report_has_no_personal_data_in_html_or_pdf(
     assert "What customers say" in html and "Scores and significant changes" in html
 
 
-def test_redact_text_replaces_each_kind_of_personal_data() -> None:
-    assert redact_text(
-        "Mail ada.quill@example.org, call +44 20 7946 0958 or (555) 014-2237; "
-        f"card {CARD}; order 2025-10-01, NPS 17.5 on 1,500 answers, id 4111111111111112."
-    ) == (
-        "Mail [email], call [phone] or [phone]; card [card]; order 2025-10-01, NPS 17.5 on "
-        "1,500 answers, id 4111111111111112."
+def test_report_text_goes_through_the_one_redactor() -> None:
+    html = (
+        "<p>Mail ada.quill@example.org, call +44 20 7946 0958 or (555) 014-2237; "
+        f"card {CARD}; order 2025-10-01, NPS 17.5 on 1,500 answers, id 4111111111111112. "
+        "Ada Quillfeather (CUST-0001) met Ada and dan o'brien; my name is Oyelaran.</p>"
     )
-
-
-def test_identity_mask_matches_whole_names_only() -> None:
-    mask = IdentityMask(["Ada Quillfeather", "CUST-0001", "Dan O'Brien"])
-    assert mask("Ada Quillfeather (CUST-0001) met Ada and dan o'brien.") == (
-        "[customer] ([customer]) met Ada and [customer]."
+    redactor = Redactor(["Ada Quillfeather", "Dan O'Brien"], identifiers=["CUST-0001"])
+    assert redact_html(html, redactor) == (
+        "<p>Mail [email], call [phone] or [phone]; card [card]; order 2025-10-01, NPS 17.5 on "
+        "1,500 answers, id 4111111111111112. [name] ([customer]) met [name] and [name]; my name "
+        "is [name].</p>"
     )
 
 
@@ -87,8 +90,33 @@ def test_redaction_leaves_markup_and_styles_alone() -> None:
     html = (
         "<style>a{color:#555 867 5309}</style><svg><path d='M 415 555 0132 1 L 2 2'/>"
         "<text>call 555-867-5309</text></svg><p title='ada@example.org'>O&#39;Brien &amp; co</p>"
+        "<script>const phone = '555-867-5309';</script>"
     )
-    assert redact_html(html, ["Dan O'Brien"]) == (
+    assert redact_html(html, Redactor(["Dan O'Brien"])) == (
         "<style>a{color:#555 867 5309}</style><svg><path d='M 415 555 0132 1 L 2 2'/>"
         "<text>call [phone]</text></svg><p title='[email]'>O'Brien &amp; co</p>"
+        "<script>const phone = '555-867-5309';</script>"
     )
+
+
+def test_readable_attributes_are_redacted_like_text_and_markup_stays_escaped() -> None:
+    html = (
+        '<a href="tel:+442079460958" title="Ada Quill &lt;b&gt;" data-n="07700 900123">'
+        "Ada Quill &lt;script&gt;</a>"
+    )
+    assert redact_html(html, Redactor(["Ada Quill"])) == (
+        '<a href="tel:[phone]" title="[name] &lt;b&gt;" data-n="07700 900123">'
+        "[name] &lt;script&gt;</a>"
+    )
+
+
+def test_a_report_that_cannot_read_its_identities_is_refused(db_url: str, tmp_path: Path) -> None:
+    """Fails closed: without the customers' names, no redacted report is written at all."""
+    build_workspace(db_url, tmp_path / "data", responses=60)
+    with advocacy.open(db_url) as ws:
+        # A column the report itself never reads: only the identity lookup fails.
+        ws.db.execute("ALTER TABLE notes DROP COLUMN interviewer")
+        with pytest.raises(RedactionError, match=r"notes\.interviewer"):
+            ws.report(tmp_path / "redacted.html", redact=True)
+        assert not (tmp_path / "redacted.html").exists()
+        assert ws.report(tmp_path / "plain.html").html.exists()  # unredacted: nothing to refuse

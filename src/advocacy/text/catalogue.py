@@ -22,7 +22,7 @@ from advocacy.errors import NotFoundError
 from advocacy.store.connection import Database
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import load_documents
-from advocacy.text.pii import redact
+from advocacy.text.pii import Redactor
 from advocacy.text.taxonomy import (
     DEFAULT_THRESHOLD,
     Taxonomy,
@@ -107,8 +107,9 @@ def discover(
         sentiments=_sentiments(db, documents),
         random_state=random_state,
     )
+    redactor = Redactor.for_workspace(db)  # the workspace's people too; refused if unreadable
     for theme in found:
-        theme.quotes = [redact(q) or "" for q in theme.quotes]
+        theme.quotes = [redactor.redact(q) for q in theme.quotes]
     themes = pd.DataFrame(
         {
             "theme_id": [t.theme_id for t in found],
@@ -156,6 +157,7 @@ def assign_taxonomy(
     texts = [str(t) for t in documents["text"]]
     embedder = default_embedder()
     scores = assign_themes(texts, chosen, embedder=embedder, threshold=threshold)
+    redactor = Redactor.for_workspace(db)
     ids = [f"curated:{t.name}" for t in chosen.themes]
     themes = pd.DataFrame(
         {
@@ -170,7 +172,11 @@ def assign_taxonomy(
             "sentiment_mix": [None] * len(ids),
             "quotes": [
                 json.dumps(
-                    [redact(texts[i]) for i in np.argsort(-scores[:, c])[:3] if scores[i, c] > 0]
+                    [
+                        redactor.redact(texts[i])
+                        for i in np.argsort(-scores[:, c])[:3]
+                        if scores[i, c] > 0
+                    ]
                 )
                 for c in range(len(ids))
             ],

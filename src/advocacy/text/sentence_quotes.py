@@ -16,7 +16,7 @@ whose text changed since it was analysed are passed over (their offsets no longe
 them) for the next best of the theme's.
 
 The sentence is redacted in its document's context (:func:`redacted_span`), with the same
-:func:`advocacy.text.pii.redact` and names (:func:`advocacy.text.documents.known_names`) as
+workspace redactor (:meth:`advocacy.text.pii.Redactor.for_workspace`) as
 :func:`advocacy.text.sentences.sentence_rows`.
 """
 
@@ -29,8 +29,8 @@ from typing import Any
 import pandas as pd
 
 from advocacy.store.connection import Database
-from advocacy.text.documents import DOCUMENT_SOURCES, known_names, text_hash
-from advocacy.text.pii import redact
+from advocacy.text.documents import DOCUMENT_SOURCES, text_hash
+from advocacy.text.pii import Redactor
 
 #: Sentences fetched per theme and label, best first: the first whose document is unchanged wins.
 CANDIDATES = 5
@@ -43,23 +43,26 @@ COLUMNS = [
 ]
 
 
-def redacted_span(text: str, start: int, end: int, *, names: Iterable[str] = ()) -> str:
+def redacted_span(
+    text: str, start: int, end: int, *, names: Iterable[str] = (), redactor: Redactor | None = None
+) -> str:
     """``text[start:end]`` as it reads in the redacted ``text``.
 
     Redacting the sentence alone would miss personal data given away by the text before it (a
     name after "I spoke to" and a line break); so the text up to the sentence's end is redacted,
     and the redacted text up to its start is cut off. When a redaction straddles the sentence's
-    start, the two do not line up and the sentence is redacted on its own.
+    start, the two do not line up and the sentence is redacted on its own. ``redactor`` (a
+    workspace's, say) is used if given, else one knowing ``names``.
 
     >>> redacted_span("I spoke to\\nJane Doe. She was rude.", 11, 20)
     '[name].'
     """
-    known = list(names)
-    before = redact(text[:start], names=known) or ""
-    through = redact(text[:end], names=known) or ""
+    redact = (redactor or Redactor(names)).redact
+    before = redact(text[:start])
+    through = redact(text[:end])
     if through.startswith(before):
         return through[len(before) :].strip()
-    return redact(text[start:end], names=known) or ""
+    return redact(text[start:end])
 
 
 def _documents_sql(since: date | None, until: date | None) -> tuple[str, list[Any]]:
@@ -163,14 +166,14 @@ def theme_sentence_quotes(
     period, params = _documents_sql(since, until)
     picked = db.fetchall(_ranked_sql(period), [*params, CANDIDATES])
     texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})
-    names = known_names(db) if picked else []
+    redactor = Redactor.for_workspace(db) if picked else Redactor()
     chosen: dict[tuple[str, str], dict[str, Any]] = {}
     for theme_id, kind, document_id, start, end, label, score in picked:
         text = texts.get((str(kind), str(document_id)))
         if text is None or int(end) > len(text) or (str(theme_id), str(label)) in chosen:
             continue
         chosen[(str(theme_id), str(label))] = {
-            "sentence": redacted_span(text, int(start), int(end), names=names),
+            "sentence": redacted_span(text, int(start), int(end), redactor=redactor),
             "score": float(score),
             "document_kind": str(kind),
             "document_id": str(document_id),

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from advocacy.store.connection import Database
-from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds, known_names
+from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds
 from advocacy.text.sentiment import CalibratedSentiment, reading_sentiment, sentence_spans
 from advocacy.text.text_model import STATIC, text_model
 
@@ -93,7 +93,7 @@ def sentence_rows(db: Database, kind: str, document_id: str) -> list[dict[str, A
     Returns dicts with ``sentence_index``, ``sentence``, ``sentiment``, ``sentiment_score`` and
     ``model``, in sentence order; empty when the document was not analysed.
     """
-    from advocacy.text.pii import redact
+    from advocacy.text.pii import Redactor
 
     source = DOCUMENT_SOURCES[check_kinds([kind])[0]]
     found = db.fetchone(
@@ -102,7 +102,7 @@ def sentence_rows(db: Database, kind: str, document_id: str) -> list[dict[str, A
     )
     if found is None or found[0] is None:
         return []
-    text, names = str(found[0]), known_names(db)
+    text, redactor = str(found[0]), Redactor.for_workspace(db)
     rows = db.fetchall(
         "SELECT sentence_index, start_offset, end_offset, sentiment, sentiment_score, model "
         "FROM text_sentences WHERE document_kind = ? AND document_id = ? "
@@ -112,7 +112,7 @@ def sentence_rows(db: Database, kind: str, document_id: str) -> list[dict[str, A
     return [
         {
             "sentence_index": int(index),
-            "sentence": redact(text[start:end], names=names),
+            "sentence": redactor.redact(text[start:end]),
             "sentiment": label,
             "sentiment_score": float(score),
             "model": label_model,

@@ -67,9 +67,10 @@ def render_report(ws: Workspace, *, title: str, scope: ReportScope | None = None
     )
     if scope.redact:
         # One pass over the finished document, so no section can forget to redact.
-        from advocacy.present.report.redaction import redact_html, workspace_identities
+        from advocacy.present.report.redaction import redact_html
+        from advocacy.text.pii import Redactor
 
-        html = redact_html(html, workspace_identities(ws))
+        html = redact_html(html, Redactor.for_workspace(ws.db))
     return html
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from advocacy.access.roles import AccessDeniedError, Principal
 from advocacy.errors import NotFoundError
-from advocacy.present.report.redaction import redact_text
+from advocacy.text.pii import redact as redact_text
 from advocacy.workspace import Workspace
 
 #: Fields holding personal data, masked for roles that must not see it.

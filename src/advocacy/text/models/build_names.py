@@ -1,6 +1,7 @@
-"""Build ``given_names.txt``, the first names :func:`advocacy.text.pii.redact` looks for.
+"""Build ``given_names.txt``, the first names :func:`advocacy.text.pii.redact` looks for, and
+``name_words.txt``, those of them that are also common words of a language.
 
-Run from ``src`` with the ``text-models`` extra installed (it brings Faker)::
+Run from ``src`` with the ``text-models`` extra installed (it brings Faker and wordfreq)::
 
     python -m advocacy.text.models.build_names --data /path/to/shared/data
 
@@ -13,11 +14,31 @@ Many first names are also words ("Will", "May", "Hope", and from other languages
 word: written all in lower case more often than capitalised inside a sentence (where only a
 name or a proper noun would be). The corpus is the text (never the labels) of every TweetEval
 tweet in ``tweeteval/sentiment`` and ``tweeteval/emotion`` and of the clothing reviews in
-``clothing-reviews``, from ``../shared/data``; a name needs :data:`WORD_MIN_LOWER` lower-case
-uses to be called a word, since one tweet's "edward" is not evidence. Names shorter than
-:data:`MIN_LENGTH` letters, of more than one word ("Ana Beatriz": each part is listed on its
-own) or with initials, and the words in :data:`ALWAYS_WORDS` are dropped too. The output is
+``clothing-reviews``, from ``../shared/data`` (not GoEmotions: its anonymiser replaced the
+capitalised names by ``[NAME]`` and left the lower-case ones, which would call "Dan" a word);
+a name needs :data:`WORD_MIN_LOWER` lower-case uses to be called a word, since one tweet's
+"edward" is not evidence. Names shorter than :data:`MIN_LENGTH` letters, of more than one
+word ("Ana Beatriz": each part is listed on its own) or with initials, and the words in
+:data:`ALWAYS_WORDS` are dropped too. The output is
 sorted, one name per line, and the same inputs always give the same file.
+
+``name_words.txt`` lists the kept names that are common words of one of the languages the
+redactor can tell apart (:data:`WORD_LANGUAGES`): "Nada" and "Sem" in Portuguese, "Pero" in
+Spanish, "Mia" in Italian, "Dan" in Dutch. The redactor masks these only where the context shows
+a name. The frequencies come from wordfreq (Speer 2022; its data is CC BY-SA 4.0, so this derived
+list is too), which counts words without their case, so a frequent name and a frequent word look
+alike; two properties tell them apart. A name is about as frequent in every language, while a
+word is far more frequent in its own: it must exceed its median frequency in the other languages
+of :data:`FREQUENCY_LANGUAGES` by :data:`WORD_LEAD` on the Zipf scale. And a name of the
+language itself (one of Faker's names for it, like "Juan" in Spanish) must be among that
+language's few hundred most frequent words (:data:`NATIVE_WORD_ZIPF`) to count as a word, while
+any other name needs only :data:`WORD_ZIPF`. Month and weekday names of
+:data:`CALENDAR_WORDS` ("Abril", "Domingo") are words of their language whatever their
+frequency.
+
+References
+----------
+Speer, R. (2022). wordfreq: v3.0. Zenodo. https://doi.org/10.5281/zenodo.7199437
 """
 
 from __future__ import annotations
@@ -27,7 +48,7 @@ import csv
 import importlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 #: Faker person providers whose first names are used.
@@ -72,7 +93,8 @@ _ALWAYS_WORDS_TEXT = """
     Red Norm Gene Pat Sue Rob Don Ray Art Chip Buck Rusty Dusty Bud Sonny Bunny Kitty Candy
     Sandy Misty Stormy Cloud Sol Luz Paz Mercedes Porsche Lincoln Ford Jaguar Lexus Santa Claus
     Saint Madison Brighton Kent Devon Shannon Kerry Clare Derry Orange Marine India Israel Asia
-    Africa America China Kenya Jamaica Brazil Ireland Holland Valentine Panini
+    Africa America China Kenya Jamaica Brazil Ireland Holland Valentine Panini Noël Noel Navidad
+    Natal Pascua Páscoa Pâques Ostern Weihnachten Reyes
 """
 ALWAYS_WORDS = frozenset(_ALWAYS_WORDS_TEXT.split())
 #: Words, hashtags and handles (skipped: "#vanessa" says nothing about how a name is written)
@@ -82,6 +104,39 @@ _TOKEN = re.compile(r"[#@]?[A-Za-z][A-Za-z'’-]*|[.!?]+")
 _NAME = re.compile(r"[^\W\d_][^\W\d_]+(?:-[^\W\d_][^\W\d_]+)?")
 #: A name is a word when written in lower case at least this often...
 WORD_MIN_LOWER = 3
+#: Languages a name may be a common word of (those :mod:`advocacy.text.language` detects).
+WORD_LANGUAGES = ("de", "en", "es", "fr", "it", "nl", "pt")
+#: Month and weekday names, written in lower case in these languages and capitalised by many
+#: writers ("en Abril", "el Domingo"): names that are one are words of that language.
+CALENDAR_WORDS = {
+    language: frozenset(words.split())
+    for language, words in {
+        "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+        "diciembre lunes martes miércoles jueves viernes sábado domingo",
+        "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
+        "dezembro domingo segunda terça quarta quinta sexta sábado",
+        "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
+        "décembre lundi mardi mercredi jeudi vendredi samedi dimanche",
+        "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
+        "novembre dicembre lunedì martedì mercoledì giovedì venerdì sabato domenica",
+        "de": "januar februar märz april mai juni juli august september oktober november "
+        "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag",
+        "nl": "januari februari maart april mei juni juli augustus september oktober november "
+        "december maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+    }.items()
+}
+#: Languages whose frequencies the lead of :data:`WORD_LEAD` is measured against.
+FREQUENCY_LANGUAGES = (*WORD_LANGUAGES, "pl")
+#: Zipf frequency (log10 of uses per billion words) a word needs in its language: 4.5 is
+#: about 30 uses per million words, a word common enough to start many sentences. German
+#: capitalises every noun, so any German noun that is also a name is at risk wherever it
+#: stands ("die Lupe", "einen Eimer"): there 3.5 (3 uses per million) is enough.
+WORD_ZIPF = {"de": 3.5}
+DEFAULT_WORD_ZIPF = 4.5
+#: Zipf frequency a name of the language itself needs: above the most frequent names (John 5.4).
+NATIVE_WORD_ZIPF = 5.4
+#: How far a word's frequency in its language exceeds its median in the others (Zipf units).
+WORD_LEAD = 1.0
 
 
 def faker_first_names(locales: Iterable[str] = LOCALES) -> set[str]:
@@ -92,6 +147,42 @@ def faker_first_names(locales: Iterable[str] = LOCALES) -> set[str]:
         for attribute in FIRST_NAME_ATTRIBUTES:
             names.update(str(name) for name in getattr(provider, attribute, ()) or ())
     return names
+
+
+def native_languages(locales: Iterable[str] = LOCALES) -> dict[str, set[str]]:
+    """First name -> the languages (``pt`` of ``pt_BR``) whose Faker locales list it."""
+    languages: dict[str, set[str]] = {}
+    for locale in locales:
+        for name in faker_first_names([locale]):
+            languages.setdefault(name, set()).add(locale.split("_")[0])
+    return languages
+
+
+def name_words(
+    names: Iterable[str],
+    natives: dict[str, set[str]],
+    frequency: Callable[[str, str], float],
+) -> list[str]:
+    """Lines ``Name lang ...`` for the names that are common words (module docstring), sorted.
+
+    ``frequency(word, language)`` is the word's Zipf frequency (wordfreq's ``zipf_frequency``).
+    """
+    lines = []
+    for name in sorted(names):
+        zipf = {language: frequency(name.lower(), language) for language in FREQUENCY_LANGUAGES}
+        words = []
+        for language in WORD_LANGUAGES:
+            others = sorted(zipf[other] for other in FREQUENCY_LANGUAGES if other != language)
+            median = (others[len(others) // 2 - 1] + others[len(others) // 2]) / 2
+            needed = WORD_ZIPF.get(language, DEFAULT_WORD_ZIPF)
+            if language in natives.get(name, ()):
+                needed = NATIVE_WORD_ZIPF
+            frequent = zipf[language] >= needed and zipf[language] - median >= WORD_LEAD
+            if frequent or name.lower() in CALENDAR_WORDS.get(language, ()):
+                words.append(language)
+        if words:
+            lines.append(" ".join([name, *words]))
+    return lines
 
 
 def casing_counts(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
@@ -147,10 +238,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).with_name("given_names.txt"), help="output"
     )
+    parser.add_argument(
+        "--words-out",
+        type=Path,
+        default=Path(__file__).with_name("name_words.txt"),
+        help="output of the names that are also common words",
+    )
     args = parser.parse_args(argv)
     names = given_names(faker_first_names(), reference_texts(args.data))
     args.out.write_text("\n".join(names) + "\n", encoding="utf-8")
     print(f"wrote {len(names):,} names to {args.out}")
+    from wordfreq import zipf_frequency
+
+    words = name_words(names, native_languages(), zipf_frequency)
+    args.words_out.write_text("\n".join(words) + "\n", encoding="utf-8")
+    print(f"wrote {len(words):,} names that are also words to {args.words_out}")
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ import pandas as pd
 
 from advocacy.access.roles import Principal
 from advocacy.errors import AdvocacyError
-from advocacy.present.report.redaction import redact_text
 from advocacy.present.web.customers import MASK, PERSONAL_FIELDS
 from advocacy.present.web.state import WebState
+from advocacy.text.pii import redact as redact_text
 
 #: Rows of an analysis shown on a page; the API and exports give them all.
 SHOWN_ROWS = 25
