@@ -8,13 +8,13 @@ delimiter.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 
 from advocacy.errors import InputError
 from advocacy.ingest.encodings import detect_file_encoding
-from advocacy.ingest.raw import RawTable
+from advocacy.ingest.raw import BrokenRecord, RawTable
+from advocacy.ingest.recovery import split_records
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = " "  # runs of blanks, as in fixed-width text exports
@@ -45,6 +46,10 @@ EXTENSIONS = {
     ".pq": "parquet",
 }
 SUPPORTED = "CSV, TSV, TXT, XLSX, JSON, JSONL or Parquet"
+#: Codecs in which CR and LF are the bytes 0x0D and 0x0A and no other character contains them,
+#: so pyarrow can read the file directly; others (UTF-16, UTF-32) are decoded first.
+ASCII_COMPATIBLE = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "mac-roman"}
+_TERMINATOR_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 
 
 def unique_header(names: Sequence[object]) -> list[str]:
@@ -140,83 +145,184 @@ def _read_whitespace(path: Path, encoding: str) -> RawTable:
     )
 
 
-def _ragged_row(path: Path, options: dict[str, Any]) -> int | None:
-    """Re-read serially to learn which row broke the column count (threads lose the number)."""
-    found: list[int] = []
-
-    def handler(row: Any) -> str:
-        if row.number is not None:
-            found.append(int(row.number))
-        return "error"
-
-    options["read_options"].use_threads = False
-    options["parse_options"].invalid_row_handler = handler
-    with contextlib.suppress(pa.ArrowInvalid):
-        pa_csv.read_csv(path, **options)
-    return found[0] if found else None
+def _record_terminator(sample: str) -> str:
+    """The line break ending the file's first record (quotes respected): its record terminator."""
+    quoted = False
+    for index, char in enumerate(sample):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            if char == "\n":
+                return "\n"
+            return "\r\n" if sample[index + 1 : index + 2] == "\n" else "\r"
+    return "\n"
 
 
-def _has_blank_line(path: Path) -> bool:
-    """Whether the file holds an empty line (cheap byte scan; quoted values may give false hits)."""
-    tail = b""
+def _foreign_breaks(data: bytes | str, terminator: str) -> bool:
+    """Whether ``data`` holds line-break characters that cannot end a record in this file.
+
+    In a file whose records end with LF or CRLF a bare CR is data (text pasted from an old Mac
+    or a terminal); in a file whose records end with CR, a bare LF is.
+    """
+    if isinstance(data, str):
+        if terminator == "\r":
+            return data.count("\n") != data.count("\r\n")
+        return data.count("\r") != data.count("\r\n")
+    if terminator == "\r":
+        return data.count(b"\n") != data.count(b"\r\n")
+    return data.count(b"\r") != data.count(b"\r\n")
+
+
+def _scan(path: Path, terminator: str) -> tuple[bool, bool]:
+    """One pass over the bytes: (line breaks that are data, blank lines) in the file."""
+    foreign = blank = False
+    carry = previous = b""
     with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK_BYTES):
-            block = tail + chunk
-            if b"\n\n" in block or b"\n\r\n" in block or b"\r\r" in block:
-                return True
-            tail = block[-2:]
-    return False
+        while True:
+            chunk = handle.read(CHUNK_BYTES)
+            data, carry = carry + chunk, b""
+            if chunk and data.endswith(b"\r"):
+                # A CR at the end of a chunk may be the first half of a CRLF.
+                data, carry = data[:-1], b"\r"
+            block = previous + data
+            blank = blank or b"\n\n" in block or b"\n\r\n" in block or b"\r\r" in block
+            foreign = foreign or _foreign_breaks(data, terminator)
+            previous = data[-2:]
+            if not chunk:
+                return foreign, blank
 
 
-def _blank_rows(path: Path, encoding: str, delimiter: str) -> tuple[int, ...]:
+def _protect_breaks(text: str, terminator: str) -> tuple[str, str]:
+    """Replace line breaks that are data by a private-use character absent from ``text``."""
+    placeholder = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    pattern = r"(?<!\r)\n" if terminator == "\r" else r"\r(?!\n)"
+    return re.sub(pattern, placeholder, text), placeholder
+
+
+def _restore_breaks(table: pa.Table, placeholder: str, terminator: str) -> pa.Table:
+    original = "\n" if terminator == "\r" else "\r"
+    columns = [pc.replace_substring(column, placeholder, original) for column in table.columns]
+    return pa.table(columns, names=table.column_names)
+
+
+def _decoded(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, newline="") as handle:
+        return handle.read()
+
+
+def _blank_rows(source: Path | str, encoding: str, delimiter: str) -> tuple[int, ...]:
     """Row numbers (header = 1) of the empty lines pyarrow skips, so later rows keep theirs."""
-    if not _has_blank_line(path):
-        return ()
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        return tuple(number for number, record in enumerate(reader, start=1) if not record)
+    if isinstance(source, Path):
+        with open(source, encoding=encoding, errors="replace", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            return tuple(number for number, record in enumerate(reader, start=1) if not record)
+    reader = csv.reader(io.StringIO(source, newline=""), delimiter=delimiter)
+    return tuple(number for number, record in enumerate(reader, start=1) if not record)
+
+
+def _pyarrow_csv(
+    source: Path | pa.BufferReader, encoding: str, delimiter: str, width: int, size: int
+) -> pa.Table | None:
+    """The whole file through pyarrow, or None when some record has the wrong number of cells."""
+    block = 1 << 20
+    while True:
+        options: dict[str, Any] = {
+            # Generated names let us read the header as a data row and keep its exact text.
+            "read_options": pa_csv.ReadOptions(
+                autogenerate_column_names=True, encoding=encoding, block_size=block
+            ),
+            "parse_options": pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            "convert_options": pa_csv.ConvertOptions(
+                column_types={f"f{index}": pa.string() for index in range(width)},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        }
+        if isinstance(source, pa.BufferReader):
+            source.seek(0)
+        try:
+            return pa_csv.read_csv(source, **options)
+        except pa.ArrowInvalid as error:
+            # A record longer than a block (a giant cell) needs bigger blocks, not recovery.
+            if "straddl" in str(error) and block < size:
+                block = min(block * 16, max(size, 1 << 20) + 1)
+                continue
+            return None
 
 
 def _read_csv(path: Path) -> RawTable:
     encoding = detect_file_encoding(path)
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    sample = head.decode(encoding, errors="ignore")
+    sample = head.decode(encoding, errors="ignore").removeprefix("\ufeff")
     delimiter = _sniff_delimiter(sample, path.suffix.lower())
     if delimiter == WHITESPACE:
         return _read_whitespace(path, encoding)
     first = next(csv.reader(io.StringIO(sample, newline=None), delimiter=delimiter), [])
     width = max(len(first), 1)
-    options: dict[str, Any] = {
-        # Generated names let us read the header as a data row and keep its exact text.
-        "read_options": pa_csv.ReadOptions(
-            autogenerate_column_names=True, encoding=encoding.replace("utf-8-sig", "utf-8")
-        ),
-        "parse_options": pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-        "convert_options": pa_csv.ConvertOptions(
-            column_types={f"f{index}": pa.string() for index in range(width)},
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    }
-    try:
-        table = pa_csv.read_csv(path, **options)
-    except pa.ArrowInvalid as error:
-        message = str(error).removeprefix("CSV parse error: ")
-        row = _ragged_row(path, options)
-        message = re.sub(r"^Row #\d+: ", "", message)
-        raise InputError(
-            f"cannot read as CSV: {message}",
-            file=str(path),
-            row=row,
-            fix="make every row have as many cells as the header (quote cells that contain "
-            f"the delimiter {delimiter!r} or line breaks)",
-        ) from None
-    if table.num_rows == 0:
-        raise InputError("the file has no header row", file=str(path), fix="export it again")
-    header = unique_header(table.slice(0, 1).to_pylist()[0].values())
-    rows = table.slice(1).rename_columns(header)
+    terminator = _record_terminator(sample)
+    size = path.stat().st_size
+    text: str | None = None
+    placeholder: str | None = None
+    notes: list[str] = []
+    foreign = blank = False
+    if encoding in ASCII_COMPATIBLE:
+        foreign, blank = _scan(path, terminator)
+    if encoding in ASCII_COMPATIBLE and not foreign:
+        # The fast path: pyarrow reads the file itself, in parallel.
+        table = _pyarrow_csv(path, encoding.replace("utf-8-sig", "utf-8"), delimiter, width, size)
+    else:
+        text = _decoded(path, encoding)
+        blank = "\n\n" in text or "\n\r\n" in text or "\r\r" in text
+        if _foreign_breaks(text, terminator):
+            text, placeholder = _protect_breaks(text, terminator)
+            count = text.count(placeholder)
+            kind = "line feed (LF)" if terminator == "\r" else "carriage return (CR)"
+            notes.append(
+                f"{count:,} bare {kind} character(s) inside records kept as text: this file's "
+                f"records end with {_TERMINATOR_NAMES[terminator]}"
+            )
+        table = _pyarrow_csv(pa.BufferReader(text.encode("utf-8")), "utf-8", delimiter, width, size)
+    broken: tuple[BrokenRecord, ...] = ()
+    if table is None:
+        if text is None:
+            text = _decoded(path, encoding)
+        split = split_records(text, delimiter=delimiter)
+        if not split.header:
+            raise InputError("the file has no header row", file=str(path), fix="export it again")
+        header_cells: list[str | None] = list(split.header)
+        columns = [list(column) for column in zip(*split.rows, strict=True)] or [
+            [] for _ in header_cells
+        ]
+        header = unique_header(header_cells)
+        rows = _table(header, [[value or None for value in column] for column in columns])
+        blank_rows = tuple(split.blank_rows)
+        broken = tuple(split.broken)
+        lines = ", ".join(str(record.line) for record in broken[:10])
+        notes.append(
+            f"{len(broken):,} record(s) could not be split into the header's {len(header)} "
+            f"columns (line {lines}{', ...' if len(broken) > 10 else ''}): each goes to "
+            "quarantine whole, with its text; every other record is read"
+        )
+    else:
+        if table.num_rows == 0:
+            raise InputError("the file has no header row", file=str(path), fix="export it again")
+        header_cells = list(table.slice(0, 1).to_pylist()[0].values())
+        header = unique_header(header_cells)
+        rows = table.slice(1).rename_columns(header)
+        blank_rows = _blank_rows(path if text is None else text, encoding, delimiter) if blank else ()
+    if placeholder is not None:
+        original = "\n" if terminator == "\r" else "\r"
+        rows = _restore_breaks(rows, placeholder, terminator)
+        header_cells = [
+            None if cell is None else cell.replace(placeholder, original) for cell in header_cells
+        ]
+        header = unique_header(header_cells)
+        rows = rows.rename_columns(header)
+        broken = tuple(
+            replace(record, text=record.text.replace(placeholder, original)) for record in broken
+        )
     return RawTable(
         path=str(path),
         file_format="tsv" if delimiter == "\t" else "csv",
@@ -224,7 +330,10 @@ def _read_csv(path: Path) -> RawTable:
         rows=rows,
         encoding=encoding,
         delimiter=delimiter,
-        blank_rows=_blank_rows(path, encoding, delimiter),
+        blank_rows=blank_rows,
+        broken=broken,
+        header_cells=[header_cells],
+        notes=notes,
     )
 
 
@@ -246,17 +355,19 @@ def _cell(value: object) -> str | None:
     return text if text != "" else None
 
 
-def _from_records(rows: Iterable[Sequence[object]]) -> tuple[list[str], list[list[str | None]]]:
-    """Header and columns from a header row followed by data rows; trailing empty rows dropped."""
+def _from_records(
+    rows: Iterable[Sequence[object]],
+) -> tuple[list[str | None], list[list[str | None]]]:
+    """Header cells and columns from a header row then data rows; trailing empty rows dropped."""
     iterator = iter(rows)
-    header_cells = list(next(iterator, ()))
+    header_cells = [_cell(value) for value in next(iterator, ())]
     data = [[_cell(value) for value in row] for row in iterator]
     while data and all(value is None for value in data[-1]):
         data.pop()
     width = max([len(header_cells), *(len(row) for row in data)])
     header_cells += [None] * (width - len(header_cells))
     columns = [[row[index] if index < len(row) else None for row in data] for index in range(width)]
-    return unique_header(header_cells), columns
+    return header_cells, columns
 
 
 def _read_xlsx(path: Path) -> RawTable:
@@ -272,12 +383,19 @@ def _read_xlsx(path: Path) -> RawTable:
         ) from None
     try:
         sheet = book.worksheets[0]
-        header, columns = _from_records(sheet.iter_rows(values_only=True))
+        header_cells, columns = _from_records(sheet.iter_rows(values_only=True))
     finally:
         book.close()
-    if not header:
+    if not header_cells:
         raise InputError("the first sheet is empty", file=str(path), fix="put the data first")
-    return RawTable(path=str(path), file_format="xlsx", header=header, rows=_table(header, columns))
+    header = unique_header(header_cells)
+    return RawTable(
+        path=str(path),
+        file_format="xlsx",
+        header=header,
+        rows=_table(header, columns),
+        header_cells=[header_cells],
+    )
 
 
 def _records_table(path: Path, records: list[Any], file_format: str) -> RawTable:

@@ -1,0 +1,150 @@
+"""Per-record recovery: split CSV text into records when one of them cannot be read.
+
+``pyarrow.csv`` reads clean files fast but gives up on the whole file at the first record with
+the wrong number of cells. When that happens the reader hands the decoded text here: Python's
+``csv`` module splits it record by record, every record with the header's number of cells is
+kept, and every other one becomes a :class:`~advocacy.ingest.raw.BrokenRecord` with its raw text,
+its spreadsheet row and its line, bound for quarantine.
+
+A stray opening quote makes a CSV parser read on across line ends until the next quote, so one
+bad cell can swallow the records after it. When a broken record spans several lines and the
+lines after its first, read on their own, are all whole records with balanced quotes, only the
+first line is taken as broken and reading resumes on the next line; otherwise (a quoted cell with line breaks in a record that is
+broken for another reason) the whole span is one broken record. pyarrow has no way to resume
+mid-file, which is why this is written by hand on top of the standard library's parser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from advocacy.ingest.raw import BrokenRecord
+
+#: Characters of a broken record's text kept in quarantine; the rest is summarised by its length.
+MAX_RECORD_TEXT = 10_000
+#: The column a broken record's quarantine entry names: the whole record, not one cell.
+RECORD_COLUMN = "(record)"
+_TERMINATORS = ("\r\n", "\n", "\r")
+
+
+@dataclass
+class Split:
+    """A text split into records: the header, good rows, blank rows and broken records."""
+
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    blank_rows: list[int] = field(default_factory=list)  # spreadsheet row numbers
+    broken: list[BrokenRecord] = field(default_factory=list)
+
+
+class _Lines:
+    """An iterator over physical lines that remembers how many it has handed out."""
+
+    def __init__(self, lines: list[str], start: int, stop: int) -> None:
+        self.lines = lines
+        self.index = start
+        self.stop = stop
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.index >= self.stop:
+            raise StopIteration
+        self.index += 1
+        return self.lines[self.index - 1]
+
+
+def _strip_terminator(text: str) -> str:
+    for terminator in _TERMINATORS:
+        if text.endswith(terminator):
+            return text[: -len(terminator)]
+    return text
+
+
+def bounded(text: str, limit: int = MAX_RECORD_TEXT) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text) - limit:,} more characters]"
+
+
+def _whole_records(lines: list[str], start: int, stop: int, delimiter: str, width: int) -> bool:
+    """Whether ``lines[start:stop]`` read on their own are whole records (or blank lines).
+
+    A line with an odd number of quotes closes a quoted cell opened on an earlier line, so the
+    quote that opened it was no stray: then the lines belong together.
+    """
+    if any(lines[index].count('"') % 2 for index in range(start, stop)):
+        return False
+    source = _Lines(lines, start, stop)
+    for cells in csv.reader(source, delimiter=delimiter, strict=False):
+        if cells and len(cells) != width:
+            return False
+    return source.index == stop
+
+
+def _reason(cells: int, width: int, line: int, delimiter: str, lines: int) -> str:
+    spans = f"runs over {lines} lines and " if lines > 1 else ""
+    return (
+        f"cannot split this record (line {line}) into the header's {width} columns: it "
+        f"{spans}has {cells}; a cell holding the delimiter {delimiter!r}, a quote or a line "
+        "break must be quoted, and quotes inside a quoted cell doubled"
+    )
+
+
+def split_records(text: str, *, delimiter: str) -> Split:
+    """Split CSV ``text`` into records, keeping those the header's width and setting aside the rest.
+
+    Parameters
+    ----------
+    text
+        The decoded file. Line breaks that are data (a bare CR in a LF file) must already be
+        replaced: every CR, LF or CRLF left here ends a line.
+    delimiter
+        The cell delimiter.
+
+    Returns
+    -------
+    Split
+        The header (the first record that is not blank), the data rows with as many cells as
+        the header, the row numbers of blank lines and the broken records. Row numbers count
+        the header as row 1, and every record, broken or not, and every blank line as one row.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    split = Split()
+    width: int | None = None
+    row = 0
+    index = 0
+    while index < len(lines):
+        source = _Lines(lines, index, len(lines))
+        reader = csv.reader(source, delimiter=delimiter, strict=False)
+        start = index
+        index = len(lines)
+        for cells in reader:
+            end = source.index
+            row += 1
+            if not cells:
+                split.blank_rows.append(row)
+            elif width is None:
+                width = len(cells)
+                split.header = cells
+            elif len(cells) == width:
+                split.rows.append(cells)
+            elif end - start > 1 and _whole_records(lines, start + 1, end, delimiter, width):
+                # A stray quote swallowed the lines after it: only its own line is broken.
+                line = _strip_terminator(lines[start])
+                count = len(next(csv.reader([line], delimiter=delimiter, strict=False), []))
+                reason = _reason(count, width, start + 1, delimiter, 1)
+                split.broken.append(BrokenRecord(row, start + 1, line, reason))
+                index = start + 1
+                break
+            else:
+                raw = _strip_terminator("".join(lines[start:end]))
+                reason = _reason(len(cells), width, start + 1, delimiter, end - start)
+                split.broken.append(BrokenRecord(row, start + 1, raw, reason))
+            start = end
+    return split
