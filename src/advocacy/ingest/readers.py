@@ -87,13 +87,13 @@ def _table(header: list[str], columns: list[list[str | None]]) -> pa.Table:
     )
 
 
-def _sniff_delimiter(sample: str, suffix: str) -> str:
+def _sniff_delimiter(sample: str, suffix: str, *, complete: bool = False) -> str:
     """Pick the delimiter that splits the sample's records into the most consistent columns."""
     if suffix in (".tsv", ".tab"):
         return "\t"
-    # The last record may be cut off by the sample: leave it out.
-    lines = sample.splitlines(keepends=True)
-    text = "".join(lines[:-1]) if len(lines) > 1 else sample
+    # The last record may be cut off by the sample: leave it out (not at a CR inside quotes).
+    cut = max(sample.rfind("\n"), sample.rfind("\r"))
+    text = sample if complete or cut < 0 else sample[: cut + 1]
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
         try:
@@ -256,13 +256,13 @@ def _read_csv(path: Path) -> RawTable:
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     sample = head.decode(encoding, errors="ignore").removeprefix("\ufeff")
-    delimiter = _sniff_delimiter(sample, path.suffix.lower())
+    size = path.stat().st_size
+    delimiter = _sniff_delimiter(sample, path.suffix.lower(), complete=len(head) == size)
     if delimiter == WHITESPACE:
         return _read_whitespace(path, encoding)
     first = next(csv.reader(io.StringIO(sample, newline=None), delimiter=delimiter), [])
     width = max(len(first), 1)
     terminator = _record_terminator(sample)
-    size = path.stat().st_size
     text: str | None = None
     placeholder: str | None = None
     notes: list[str] = []
