@@ -18,6 +18,7 @@ from typing import Any
 from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
+from advocacy.ingest.mojibake import repair as repair_mojibake
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
 from advocacy.ingest.recovery import RECORD_COLUMN, bounded
@@ -112,6 +113,7 @@ def _adapted(
         adapted = apply_mapping(raw, load_mapping(Path(mapping)), kind)
     else:
         adapted = adapt(raw, kind, source=source)
+    repair_mojibake(adapted)
     # Errors then name the row a spreadsheet shows, counting the blank lines the reader skipped
     # and the records it could not split (quarantined whole, see broken_record_entries).
     adapted.blank_rows = raw.skipped_rows
