@@ -67,6 +67,9 @@ def combine_header(rows: Sequence[Sequence[str | None]]) -> list[str]:
             if not grid[level][column] and named_below and same_group:
                 filled[level][column] = filled[level][column - 1]
                 carried[level][column] = bool(filled[level][column])
+    # The question is the row above the last: a column alone in its group there is a question
+    # with one column.
+    level = max(len(grid) - 2, 0)
     names = []
     for column in range(width):
         parts: list[str] = []
@@ -74,7 +77,9 @@ def combine_header(rows: Sequence[Sequence[str | None]]) -> list[str]:
             part = filled[level][column]
             if part and (not parts or parts[-1] != part):
                 parts.append(part)
-        alone = not (column + 1 < width and carried[0][column + 1]) and not carried[0][column]
+        alone = not carried[level][column] and not (
+            column + 1 < width and carried[level][column + 1]
+        )
         if len(parts) > 1 and parts[-1] in ANSWER_LABELS and alone:
             parts.pop()
         names.append(" - ".join(parts))

@@ -173,9 +173,15 @@ def _foreign_breaks(data: bytes | str, terminator: str) -> bool:
     return data.count(b"\r") != data.count(b"\r\n")
 
 
-def _scan(path: Path, terminator: str) -> tuple[bool, bool]:
-    """One pass over the bytes: (line breaks that are data, blank lines) in the file."""
+def _scan(path: Path, terminator: str) -> tuple[bool, bool, bool]:
+    """One pass over the bytes: line breaks that are data, blank lines, an odd number of quotes.
+
+    Quoted cells hold an even number of quote characters, so an odd count means a quote that
+    never closes (or a literal quote inside an unquoted cell): pyarrow would read on to the end
+    of the file inside one cell, so such a file goes through per-record recovery instead.
+    """
     foreign = blank = False
+    quotes = 0
     carry = previous = b""
     with open(path, "rb") as handle:
         while True:
@@ -187,9 +193,10 @@ def _scan(path: Path, terminator: str) -> tuple[bool, bool]:
             block = previous + data
             blank = blank or b"\n\n" in block or b"\n\r\n" in block or b"\r\r" in block
             foreign = foreign or _foreign_breaks(data, terminator)
+            quotes += data.count(b'"')
             previous = data[-2:]
             if not chunk:
-                return foreign, blank
+                return foreign, blank, quotes % 2 == 1
 
 
 def _protect_breaks(text: str, terminator: str) -> tuple[str, str]:
@@ -266,15 +273,20 @@ def _read_csv(path: Path) -> RawTable:
     text: str | None = None
     placeholder: str | None = None
     notes: list[str] = []
-    foreign = blank = False
+    foreign = blank = odd_quotes = False
+    table: pa.Table | None = None
     if encoding in ASCII_COMPATIBLE:
-        foreign, blank = _scan(path, terminator)
+        foreign, blank, odd_quotes = _scan(path, terminator)
     if encoding in ASCII_COMPATIBLE and not foreign:
         # The fast path: pyarrow reads the file itself, in parallel.
-        table = _pyarrow_csv(path, encoding.replace("utf-8-sig", "utf-8"), delimiter, width, size)
+        if not odd_quotes:
+            table = _pyarrow_csv(
+                path, encoding.replace("utf-8-sig", "utf-8"), delimiter, width, size
+            )
     else:
         text = _decoded(path, encoding)
         blank = "\n\n" in text or "\n\r\n" in text or "\r\r" in text
+        odd_quotes = text.count('"') % 2 == 1
         if _foreign_breaks(text, terminator):
             text, placeholder = _protect_breaks(text, terminator)
             count = text.count(placeholder)
@@ -283,7 +295,10 @@ def _read_csv(path: Path) -> RawTable:
                 f"{count:,} bare {kind} character(s) inside records kept as text: this file's "
                 f"records end with {_TERMINATOR_NAMES[terminator]}"
             )
-        table = _pyarrow_csv(pa.BufferReader(text.encode("utf-8")), "utf-8", delimiter, width, size)
+        if not odd_quotes:
+            table = _pyarrow_csv(
+                pa.BufferReader(text.encode("utf-8")), "utf-8", delimiter, width, size
+            )
     broken: tuple[BrokenRecord, ...] = ()
     if table is None:
         if text is None:
@@ -299,13 +314,14 @@ def _read_csv(path: Path) -> RawTable:
         rows = _table(header, [[value or None for value in column] for column in columns])
         blank_rows = tuple(split.blank_rows)
         broken = tuple(split.broken)
+    if broken:
         lines = ", ".join(str(record.line) for record in broken[:10])
         notes.append(
             f"{len(broken):,} record(s) could not be split into the header's {len(header)} "
             f"columns (line {lines}{', ...' if len(broken) > 10 else ''}): each goes to "
             "quarantine whole, with its text; every other record is read"
         )
-    else:
+    if table is not None:
         if table.num_rows == 0:
             raise InputError("the file has no header row", file=str(path), fix="export it again")
         header_cells = list(table.slice(0, 1).to_pylist()[0].values())

@@ -87,6 +87,13 @@ def _whole_records(lines: list[str], start: int, stop: int, delimiter: str, widt
     return source.index == stop
 
 
+def _open_at_end(lines: list[str], start: int, end: int) -> bool:
+    """Whether a record of several lines ran to the end of the file inside an open quote."""
+    if end < len(lines) or end - start < 2:
+        return False
+    return sum(lines[index].count('"') for index in range(start, end)) % 2 == 1
+
+
 def _reason(cells: int, width: int, line: int, delimiter: str, lines: int) -> str:
     spans = f"runs over {lines} lines and " if lines > 1 else ""
     return (
@@ -132,7 +139,7 @@ def split_records(text: str, *, delimiter: str) -> Split:
             elif width is None:
                 width = len(cells)
                 split.header = cells
-            elif len(cells) == width:
+            elif len(cells) == width and not _open_at_end(lines, start, end):
                 split.rows.append(cells)
             elif end - start > 1 and _whole_records(lines, start + 1, end, delimiter, width):
                 # A stray quote swallowed the lines after it: only its own line is broken.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from advocacy.errors import UsageError
 from advocacy.ingest.formats.generic import survey_adapted
-from advocacy.ingest.headers import second_row_labels, set_header_rows
+from advocacy.ingest.headers import ANSWER_LABELS, second_row_labels, set_header_rows
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
 
@@ -97,10 +97,15 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
     if ended is not None:
         fields["submitted_at"] = ended
         detections.append(Detection(ended, "submitted_at", "SurveyMonkey completion time"))
+    # With a label row, option columns (one per choice) are kept in attrs under their names;
+    # the columns labelled as the answer to a question are read as questions.
+    labels = raw.header_cells[1] if len(raw.header_cells) > 1 else [None] * len(raw.header)
     questions = [
         name
-        for name in raw.header
-        if name.lower() not in METADATA and not name.startswith("Custom Data")
+        for name, label in zip(raw.header, labels, strict=True)
+        if name.lower() not in METADATA
+        and not name.startswith("Custom Data")
+        and (not (label or "").strip() or (label or "").strip() in ANSWER_LABELS)
     ]
     return survey_adapted(
         kind,

@@ -1,0 +1,141 @@
+"""Per-record recovery: one record the CSV reader cannot split no longer rejects the file.
+
+Each file here is written by the test in the shape a real export breaks: a bare carriage return
+inside an unquoted cell, a record short of cells, a stray opening quote, a giant cell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import advocacy
+from advocacy.errors import ValidationError
+from advocacy.ingest.readers import read_file
+from advocacy.ingest.recovery import MAX_RECORD_TEXT, RECORD_COLUMN
+
+HEADER = "response_id,customer_id,submitted_at,unit,channel,nps,csat,comment"
+
+
+def _line(index: int) -> str:
+    return (
+        f"R{index:05d},C{index % 97:04d},2024-03-{1 + index % 28:02d} 10:00:00+00:00,North,"
+        f"web,{index % 11},{1 + index % 5},thanks {index}"
+    )
+
+
+def _file(path: Path, lines: list[str], ending: str = "\n") -> Path:
+    path.write_bytes((ending.join([HEADER, *lines]) + ending).encode("utf-8"))
+    return path
+
+
+def test_bare_cr_inside_an_unquoted_cell_of_a_lf_file_is_data(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    lines = [_line(index) for index in range(5_000)]
+    # Row 2486 of the issue: a carriage return typed inside a comment, unquoted.
+    lines[2484] = lines[2484].replace("thanks 2484", "first line\rsecond line")
+    path = _file(tmp_path / "crm.csv", lines)
+    with advocacy.open(duckdb_url) as ws:
+        result = ws.import_file(path, kind="responses")
+        [(comment,)] = ws.db.fetchall("SELECT comment FROM responses WHERE response_id = 'R02484'")
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5_000, 5_000, 0)
+    assert comment == "first line\rsecond line"
+    assert any("carriage return (CR)" in note and "end with LF" in note for note in result.notes)
+
+
+def test_bare_cr_in_a_crlf_file_is_data_too(tmp_path: Path) -> None:
+    path = _file(tmp_path / "a.csv", [_line(1), _line(2).replace("thanks", "a\rb")], "\r\n")
+    raw = read_file(path)
+    assert raw.rows.column("comment").to_pylist() == ["thanks 1", "a\rb 2"]
+    assert raw.broken == ()
+
+
+def test_a_record_short_of_cells_is_quarantined_with_its_line_and_the_rest_load(
+    db_url: str, tmp_path: Path
+) -> None:
+    lines = [_line(index) for index in range(5_000)]
+    lines[2484] = "R02484,C0001,2024-03-01 10:00:00+00:00,North,web,7"  # 6 of 8 cells
+    path = _file(tmp_path / "crm.csv", lines)
+    with advocacy.open(db_url) as ws:
+        result = ws.import_file(path, kind="responses")
+        [entry] = ws.quarantine()
+        loaded = ws.db.fetchall("SELECT count(*) FROM responses")[0][0]
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5_000, 4_999, 1)
+    assert loaded == 4_999
+    assert entry["row"] == 2486 and entry["column"] == RECORD_COLUMN
+    assert entry["value"] == lines[2484]
+    assert "line 2486" in entry["reason"] and "8 columns: it has 6" in entry["reason"]
+    assert any("line 2486" in note for note in result.notes)
+
+
+def test_rows_after_a_broken_record_keep_their_row_numbers(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    lines = [_line(index) for index in range(20)]
+    lines[4] = "R00004,too,few"
+    lines[9] = lines[9].replace("web,9,", "web,11,")  # nps out of range: a bad cell, row 11
+    path = _file(tmp_path / "crm.csv", lines)
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="responses")
+        rows = {(entry["row"], entry["column"]) for entry in ws.quarantine()}
+    assert rows == {(6, RECORD_COLUMN), (11, "nps")}
+
+
+def test_strict_still_rejects_the_file(duckdb_url: str, tmp_path: Path) -> None:
+    path = _file(tmp_path / "crm.csv", [_line(1), "R2,x", _line(3)])
+    with advocacy.open(duckdb_url) as ws:
+        with pytest.raises(ValidationError, match="nothing imported") as error:
+            ws.import_file(path, kind="responses", strict=True)
+        assert ws.db.fetchall("SELECT count(*) FROM responses")[0][0] == 0
+    assert error.value.row == 3
+
+
+def test_a_stray_quote_swallows_no_records(tmp_path: Path) -> None:
+    path = _file(
+        tmp_path / "a.csv",
+        [_line(1), _line(2).replace("thanks 2", '"oops, a stray quote'), _line(3), _line(4)],
+    )
+    raw = read_file(path)
+    assert raw.rows.column("response_id").to_pylist() == ["R00001", "R00003", "R00004"]
+    [broken] = raw.broken
+    assert (broken.row, broken.line) == (3, 3)
+    assert broken.text.endswith('"oops, a stray quote')
+
+
+def test_a_quoted_line_break_in_a_broken_record_stays_one_record(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text('a,b,c\n1,"two\nlines",3,extra\n4,5,6\n', encoding="utf-8")
+    raw = read_file(path)
+    assert raw.rows.to_pylist() == [{"a": "4", "b": "5", "c": "6"}]
+    [broken] = raw.broken
+    assert broken.text == '1,"two\nlines",3,extra'
+    assert "runs over 2 lines and has 4" in broken.reason
+
+
+def test_broken_records_in_utf16_and_after_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes("id\tname\n1\tZoë\n\n2\n3\tJosé\n".encode("utf-16"))
+    raw = read_file(path)
+    assert raw.rows.to_pylist() == [{"id": "1", "name": "Zoë"}, {"id": "3", "name": "José"}]
+    assert raw.blank_rows == (3,)
+    assert [(record.row, record.line, record.text) for record in raw.broken] == [(4, 4, "2")]
+
+
+def test_a_giant_broken_record_is_kept_bounded(duckdb_url: str, tmp_path: Path) -> None:
+    giant = "x" * (MAX_RECORD_TEXT * 3)
+    path = _file(tmp_path / "a.csv", [_line(1), f"R2,{giant}"])
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="responses")
+        [entry] = ws.quarantine()
+    assert len(entry["value"]) < MAX_RECORD_TEXT + 100
+    assert entry["value"].endswith(f"[{len(giant) + 3 - MAX_RECORD_TEXT:,} more characters]")
+
+
+def test_a_giant_cell_in_a_clean_file_loads(tmp_path: Path) -> None:
+    giant = "y" * 3_000_000  # longer than pyarrow's read block
+    path = _file(tmp_path / "a.csv", [_line(1), _line(2).replace("thanks 2", giant)])
+    raw = read_file(path)
+    assert raw.broken == ()
+    assert raw.rows.column("comment").to_pylist() == ["thanks 1", giant]
