@@ -1,4 +1,4 @@
-"""Header rows: none, one, or several combined; SurveyMonkey exports of both eras without a mapping."""
+"""Header rows: none, one or several combined; SurveyMonkey exports of both eras, no mapping."""
 
 from __future__ import annotations
 
@@ -196,7 +196,9 @@ def test_xlsx_header_rows(duckdb_url: str, tmp_path: Path) -> None:
     raw = read_file(path)
     two = set_header_rows(raw, 2)
     assert two.header == ["Respondent", "Rate us - Speed", "Rate us - Price"]
-    assert two.rows.to_pylist() == [{"Respondent": "00042", "Rate us - Speed": "4", "Rate us - Price": "5"}]
+    assert two.rows.to_pylist() == [
+        {"Respondent": "00042", "Rate us - Speed": "4", "Rate us - Price": "5"}
+    ]
     none = set_header_rows(raw, 0)
     assert none.header == ["column_1", "column_2", "column_3"]
     assert none.rows.column("column_1").to_pylist() == ["Respondent", None, "00042"]

@@ -1,4 +1,4 @@
-"""Mojibake is repaired, counted and, where the repair may lose something, kept; clean text is not touched."""
+"""Mojibake is repaired, counted and kept where the repair may lose something; clean text is not."""
 
 from __future__ import annotations
 

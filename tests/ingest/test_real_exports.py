@@ -53,7 +53,14 @@ CASES = [
     ("surveymonkey-538/thanksgiving-2015-poll-data.csv", "responses", None, "utf-8", 1, 1_058),
     ("olist-subset/olist_customers_dataset.csv", "customers", None, "utf-8", 1, 200),
     ("olist-subset/olist_orders_dataset.csv", "interactions", ORDERS_MAPPING, "utf-8", 1, 4_071),
-    ("olist-subset/olist_order_reviews_dataset.csv", "responses", REVIEWS_MAPPING, "utf-8", 1, 6_123),
+    (
+        "olist-subset/olist_order_reviews_dataset.csv",
+        "responses",
+        REVIEWS_MAPPING,
+        "utf-8",
+        1,
+        6_123,
+    ),
     ("olist-subset/olist_order_items_dataset.csv", "responses", None, "utf-8", 1, 5_154),
     ("olist-subset/olist_order_payments_dataset.csv", "responses", None, "utf-8", 1, 4_733),
     ("olist-subset/olist_products_dataset.csv", "responses", None, "utf-8", 1, 751),
@@ -176,9 +183,7 @@ def test_ids_keep_leading_zeros_and_digits(shared_data: Path, duckdb_url: str) -
             for row in ws.db.fetchall("SELECT CAST(attrs AS TEXT) FROM customers")
         ]
         ids = [row[0] for row in ws.db.fetchall("SELECT response_id FROM responses")]
-    _, source = _source_rows(
-        folder / "olist-subset" / "olist_customers_dataset.csv", "utf-8", 1
-    )
+    _, source = _source_rows(folder / "olist-subset" / "olist_customers_dataset.csv", "utf-8", 1)
     assert sorted(zips) == sorted(record[2] for record in source)
     assert any(code.startswith("0") for code in zips)
     assert len(ids) == 1_186 and all(len(value) == 10 and value.isdigit() for value in ids)

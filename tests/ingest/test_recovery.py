@@ -70,9 +70,7 @@ def test_a_record_short_of_cells_is_quarantined_with_its_line_and_the_rest_load(
     assert any("line 2486" in note for note in result.notes)
 
 
-def test_rows_after_a_broken_record_keep_their_row_numbers(
-    duckdb_url: str, tmp_path: Path
-) -> None:
+def test_rows_after_a_broken_record_keep_their_row_numbers(duckdb_url: str, tmp_path: Path) -> None:
     lines = [_line(index) for index in range(20)]
     lines[4] = "R00004,too,few"
     lines[9] = lines[9].replace("web,9,", "web,11,")  # nps out of range: a bad cell, row 11

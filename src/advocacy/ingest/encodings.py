@@ -1,9 +1,10 @@
-"""Detect the text encoding of a file: UTF-8 (with or without BOM), UTF-16, cp1252, latin-1, mac-roman.
+"""Detect the text encoding of a file: UTF-8 (BOM or not), UTF-16, cp1252, latin-1, mac-roman.
 
 Survey and CRM exports come from Excel on Windows (cp1252, or UTF-16 for "Unicode text"), older
-Macs (mac-roman) and everything else (UTF-8). UTF-16 and UTF-32 are told by their byte-order mark,
-or, without one, by the zero bytes that Latin text has in every other position. The single-byte encodings decode any byte string without error, so we decode with each
-candidate and score how much the result looks like Western European text: accented lower-case
+Macs (mac-roman) and everything else (UTF-8). UTF-16 and UTF-32 are told by their byte-order
+mark, or, without one, by the zero bytes that Latin text has in every other position. The
+single-byte encodings decode any byte string without error, so we decode with each candidate
+and score how much the result looks like Western European text: accented lower-case
 letters inside words are likely, an upper-case accented letter in the middle of a word ("CafÈ") or
 a control character is not.
 """
@@ -11,6 +12,7 @@ a control character is not.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -37,6 +39,7 @@ _APOSTROPHES = set("’‘")
 _OPENING = set("“‘«„")
 _CLOSING = set("”’»")
 _DASHES = set("–—")
+_CONTRACTION = re.compile(r"(t|s|d|m|ll|re|ve)\b")
 
 
 def _fits_punctuation(char: str, before: str, after: str) -> bool:
@@ -73,6 +76,9 @@ def _score(text: str) -> float:
             score += -3 if before.islower() else (0.5 if char.lower() in _COMMON_LETTERS else 0)
         elif _fits_punctuation(char, before, after):
             score += 2
+            if char == "’" and _CONTRACTION.match(text, index + 1):
+                # "don’t", "it’s", "we’re": an apostrophe, not an accented letter ("donít").
+                score += 3
         elif char == "€" and (before.isdigit() or before == " " or after.isdigit()):
             score += 1
         elif char in _COMMON_PUNCTUATION:

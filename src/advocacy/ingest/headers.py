@@ -20,7 +20,6 @@ import pyarrow as pa
 
 from advocacy.errors import InputError
 from advocacy.ingest.raw import RawTable
-from advocacy.ingest.readers import unique_header
 
 #: Labels that say "the answer to the question above" rather than naming an option; a question
 #: with a single column is named by the question alone.
@@ -33,6 +32,35 @@ _SAMPLE = 1_000
 _NUMBER = re.compile(r"[-+]?(\d+([.,]\d+)*|\d*[.,]\d+)%?")
 _DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+
+
+def unique_header(names: Sequence[object]) -> list[str]:
+    """Strip header names, name blank ones ``column_N`` and number repeats ``"Q1 (2)"``.
+
+    Parameters
+    ----------
+    names
+        Header cells as read (``None`` for empty cells).
+
+    Returns
+    -------
+    list[str]
+        As many unique names as ``names``.
+    """
+    stripped = ["" if name is None else str(name).strip() for name in names]
+    stripped = [name or f"column_{index + 1}" for index, name in enumerate(stripped)]
+    originals = set(stripped)
+    result: list[str] = []
+    used: set[str] = set()
+    for name in stripped:
+        candidate, number = name, 1
+        # Skip numbered names that appear literally elsewhere in the header, so those keep theirs.
+        while candidate in used or (number > 1 and candidate in originals):
+            number += 1
+            candidate = f"{name} ({number})"
+        used.add(candidate)
+        result.append(candidate)
+    return result
 
 
 def _text(cell: object) -> str:
@@ -57,7 +85,9 @@ def combine_header(rows: Sequence[Sequence[str | None]]) -> list[str]:
         every row are ``column_N``; repeated names are numbered, as :func:`unique_header` does.
     """
     width = max((len(row) for row in rows), default=0)
-    grid = [[_text(row[index]) if index < len(row) else "" for index in range(width)] for row in rows]
+    grid = [
+        [_text(row[index]) if index < len(row) else "" for index in range(width)] for row in rows
+    ]
     filled = [list(row) for row in grid]
     carried = [[False] * width for _ in grid]
     for level in range(len(grid) - 1):
@@ -157,9 +187,7 @@ def set_header_rows(raw: RawTable, count: int) -> RawTable:
 def looks_like_data(cell: str) -> bool:
     """Whether a cell reads as a value (number, date, e-mail) rather than a name."""
     text = cell.strip()
-    return bool(
-        _NUMBER.fullmatch(text) or _DATE.fullmatch(text) or _EMAIL.fullmatch(text)
-    )
+    return bool(_NUMBER.fullmatch(text) or _DATE.fullmatch(text) or _EMAIL.fullmatch(text))
 
 
 def _long_sentence(cell: str) -> bool:
@@ -209,8 +237,9 @@ def header_notes(cells: Sequence[str | None]) -> list[str]:
     # Survey questions make long headers ("Please rate..."), so a sentence alone is no sign.
     if not values or 2 * (len(values) + len(sentences)) < len(named):
         return []
-    quoted = ", ".join(repr(cell[:40] + ("..." if len(cell) > 40 else "")) for cell in
-                       [*values, *sentences][:3])
+    quoted = ", ".join(
+        repr(cell[:40] + ("..." if len(cell) > 40 else "")) for cell in [*values, *sentences][:3]
+    )
     return [
         f"the header row looks like data ({quoted}): if the file has no header, import it with "
         "a mapping that says header_rows: 0, so its first line is kept as a record"

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 import ftfy
-import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-" codecs that undo ftfy's plans)
+import ftfy.bad_codecs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -123,9 +123,9 @@ def repair_text(text: str) -> tuple[str, bool]:
     return fixed, guessed == text and _undo_pairs(text, fixed, plan)
 
 
-def _repair_column(column: pa.ChunkedArray, repairs: Repairs, name: str) -> tuple[
-    pa.ChunkedArray, pa.Array | None
-]:
+def _repair_column(
+    column: pa.ChunkedArray, repairs: Repairs, name: str
+) -> tuple[pa.ChunkedArray, pa.Array | None]:
     """The column repaired, and the originals of lossy repairs (None where none)."""
     if column.null_count == len(column) or pc.all(pc.string_is_ascii(column)).as_py():
         return column, None

@@ -14,6 +14,13 @@ import pyarrow as pa
 from advocacy.model import Kind
 
 
+def string_table(header: list[str], columns: list[list[str | None]]) -> pa.Table:
+    """A table of string columns named by ``header``."""
+    return pa.table(
+        {name: pa.array(values, pa.string()) for name, values in zip(header, columns, strict=True)}
+    )
+
+
 @dataclass(frozen=True)
 class BrokenRecord:
     """A record the CSV reader could not split into the header's columns, kept as its raw text."""

@@ -9,8 +9,9 @@ its spreadsheet row and its line, bound for quarantine.
 A stray opening quote makes a CSV parser read on across line ends until the next quote, so one
 bad cell can swallow the records after it. When a broken record spans several lines and the
 lines after its first, read on their own, are all whole records with balanced quotes, only the
-first line is taken as broken and reading resumes on the next line; otherwise (a quoted cell with line breaks in a record that is
-broken for another reason) the whole span is one broken record. pyarrow has no way to resume
+first line is taken as broken and reading resumes on the next line; otherwise (a quoted cell
+with line breaks in a record that is broken for another reason) the whole span is one broken
+record. pyarrow has no way to resume
 mid-file, which is why this is written by hand on top of the standard library's parser.
 """
 

@@ -1,0 +1,341 @@
+"""Read delimited text files (CSV, TSV, TXT) into a :class:`RawTable`, record by record if need be.
+
+The encoding, the delimiter (``,`` ``;`` tab ``|`` or runs of blanks) and the record terminator
+(the line break that ends the first record) are detected. A clean file goes straight through
+``pyarrow.csv``, in parallel, so a million rows read in seconds. Three things send a file down a
+slower, careful path instead:
+
+- line-break characters that cannot end a record in this file (a bare CR in a LF or CRLF file, a
+  bare LF in a CR file): they are data, so they are protected before pyarrow sees the text;
+- a wide encoding (UTF-16, UTF-32): decoded in Python first;
+- a record with the wrong number of cells, or an odd number of quote characters (a quote that
+  never closes would swallow the rest of the file into one cell): the text is split record by
+  record by :mod:`advocacy.ingest.recovery`, and the records that cannot be split are handed on
+  in :attr:`RawTable.broken`, for quarantine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from advocacy.errors import InputError
+from advocacy.ingest.encodings import detect_file_encoding
+from advocacy.ingest.headers import unique_header
+from advocacy.ingest.raw import BrokenRecord, RawTable, string_table
+from advocacy.ingest.recovery import split_records
+
+DELIMITERS = (",", ";", "\t", "|")
+WHITESPACE = " "  # runs of blanks, as in fixed-width text exports
+SNIFF_BYTES = 64 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
+#: Codecs in which CR and LF are the bytes 0x0D and 0x0A and no other character contains them,
+#: so pyarrow can read the file directly; others (UTF-16, UTF-32) are decoded first.
+ASCII_COMPATIBLE = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "mac-roman"}
+_TERMINATOR_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
+
+
+def _sniff_delimiter(sample: str, suffix: str, *, complete: bool = False) -> str:
+    """Pick the delimiter that splits the sample's records into the most consistent columns."""
+    if suffix in (".tsv", ".tab"):
+        return "\t"
+    # The last record may be cut off by the sample: leave it out (not at a CR inside quotes).
+    cut = max(sample.rfind("\n"), sample.rfind("\r"))
+    text = sample if complete or cut < 0 else sample[: cut + 1]
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            counts = [
+                len(record)
+                for record in csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+            ]
+        except csv.Error:
+            continue
+        counts = [count for count in counts if count > 0][:50]
+        if not counts or max(counts) < 2:
+            continue
+        mode = max(set(counts), key=counts.count)
+        score = (counts.count(mode) / len(counts), mode)
+        if mode > 1 and score > best_score:
+            best, best_score = delimiter, score
+    if best_score[1] < 2 and _aligned_by_spaces(text):
+        return WHITESPACE
+    return best
+
+
+def _aligned_by_spaces(text: str) -> bool:
+    """Whether every line splits on runs of blanks into the same number (>= 2) of fields."""
+    widths = {len(line.split()) for line in text.splitlines()[:50] if line.strip()}
+    return len(widths) == 1 and widths.pop() >= 2
+
+
+def _read_whitespace(path: Path, encoding: str) -> RawTable:
+    """Read a file of fields separated by runs of blanks (fixed-width legacy text exports)."""
+    lines = path.read_text(encoding=encoding).splitlines()
+    records = [line.split() for line in lines if line.strip()]
+    header = unique_header(records[0])
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) != len(header):
+            raise InputError(
+                f"has {len(record)} fields where the header has {len(header)}",
+                file=str(path),
+                row=number,
+                fix="blank-separated files cannot hold blanks inside a value; export as CSV",
+            )
+    columns = [list(column) for column in zip(*records[1:], strict=True)] or [[] for _ in header]
+    return RawTable(
+        path=str(path),
+        file_format="txt",
+        header=header,
+        rows=string_table(header, columns),
+        encoding=encoding,
+        delimiter=WHITESPACE,
+    )
+
+
+def _record_terminator(sample: str, *, complete: bool) -> str:
+    """The file's record terminator, from the line breaks outside quotes in the sample.
+
+    A file ends with its terminator, so a whole file (``complete``) that ends with a line break
+    names it. Otherwise the commonest wins: a LF file may hold bare CRs inside cells (and a CR
+    file bare LFs), but fewer than it has records; ties go to LF, then CRLF.
+    """
+    counts = {"\n": 0, "\r\n": 0, "\r": 0}
+    quoted = False
+    last = ""
+    for match in re.finditer(r'"|\r\n|\r|\n', sample):
+        token = match[0]
+        if token == '"':
+            quoted = not quoted
+        elif not quoted:
+            counts[token] += 1
+            last = token if match.end() == len(sample) else ""
+    if complete and last:
+        return last
+    return max(counts, key=lambda name: (counts[name], name != "\r", name == "\n"))
+
+
+def _foreign_breaks(data: bytes | str, terminator: str) -> bool:
+    """Whether ``data`` holds line-break characters that cannot end a record in this file.
+
+    In a file whose records end with LF or CRLF a bare CR is data (text pasted from an old Mac
+    or a terminal); in a file whose records end with CR, a bare LF is.
+    """
+    if isinstance(data, str):
+        if terminator == "\r":
+            return data.count("\n") != data.count("\r\n")
+        return data.count("\r") != data.count("\r\n")
+    if terminator == "\r":
+        return data.count(b"\n") != data.count(b"\r\n")
+    return data.count(b"\r") != data.count(b"\r\n")
+
+
+def _scan(path: Path, terminator: str) -> tuple[bool, bool, bool]:
+    """One pass over the bytes: line breaks that are data, blank lines, an odd number of quotes.
+
+    Quoted cells hold an even number of quote characters, so an odd count means a quote that
+    never closes (or a literal quote inside an unquoted cell): pyarrow would read on to the end
+    of the file inside one cell, so such a file goes through per-record recovery instead.
+    """
+    foreign = blank = False
+    quotes = 0
+    carry = previous = b""
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(CHUNK_BYTES)
+            data, carry = carry + chunk, b""
+            if chunk and data.endswith(b"\r"):
+                # A CR at the end of a chunk may be the first half of a CRLF.
+                data, carry = data[:-1], b"\r"
+            block = previous + data
+            blank = blank or b"\n\n" in block or b"\n\r\n" in block or b"\r\r" in block
+            foreign = foreign or _foreign_breaks(data, terminator)
+            quotes += data.count(b'"')
+            previous = data[-2:]
+            if not chunk:
+                return foreign, blank, quotes % 2 == 1
+
+
+def _protect_breaks(text: str, terminator: str) -> tuple[str, str]:
+    """Replace line breaks that are data by a private-use character absent from ``text``."""
+    placeholder = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    pattern = r"(?<!\r)\n" if terminator == "\r" else r"\r(?!\n)"
+    return re.sub(pattern, placeholder, text), placeholder
+
+
+def _restore_breaks(table: pa.Table, placeholder: str, terminator: str) -> pa.Table:
+    original = "\n" if terminator == "\r" else "\r"
+    columns = [pc.replace_substring(column, placeholder, original) for column in table.columns]
+    return pa.table(columns, names=table.column_names)
+
+
+def _decoded(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, newline="") as handle:
+        return handle.read()
+
+
+def _blank_rows(source: Path | str, encoding: str, delimiter: str) -> tuple[int, ...]:
+    """Row numbers (header = 1) of the empty lines pyarrow skips, so later rows keep theirs."""
+    if isinstance(source, Path):
+        with open(source, encoding=encoding, errors="replace", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            return tuple(number for number, record in enumerate(reader, start=1) if not record)
+    reader = csv.reader(io.StringIO(source, newline=""), delimiter=delimiter)
+    return tuple(number for number, record in enumerate(reader, start=1) if not record)
+
+
+def _pyarrow_csv(
+    source: Path | pa.BufferReader, encoding: str, delimiter: str, width: int, size: int
+) -> pa.Table | None:
+    """The whole file through pyarrow, or None when some record has the wrong number of cells."""
+    block = 1 << 20
+    while True:
+        options: dict[str, Any] = {
+            # Generated names let us read the header as a data row and keep its exact text.
+            "read_options": pa_csv.ReadOptions(
+                autogenerate_column_names=True, encoding=encoding, block_size=block
+            ),
+            "parse_options": pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            "convert_options": pa_csv.ConvertOptions(
+                column_types={f"f{index}": pa.string() for index in range(width)},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        }
+        if isinstance(source, pa.BufferReader):
+            source.seek(0)
+        try:
+            return pa_csv.read_csv(source, **options)
+        except pa.ArrowInvalid as error:
+            # A record longer than a block (a giant cell) needs bigger blocks, not recovery.
+            if "straddl" in str(error) and block < size:
+                block = min(block * 16, max(size, 1 << 20) + 1)
+                continue
+            return None
+
+
+def read_delimited(path: Path) -> RawTable:
+    """Read a CSV, TSV or TXT file (see the module's description).
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    RawTable
+        Header, rows, and the records that could not be split (``broken``).
+
+    Raises
+    ------
+    InputError
+        When the file has no header row, or blank-separated rows of different widths.
+    """
+    encoding = detect_file_encoding(path)
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    sample = head.decode(encoding, errors="ignore").removeprefix("\ufeff")
+    size = path.stat().st_size
+    terminator = _record_terminator(sample, complete=len(head) == size)
+    sniffed = (
+        _protect_breaks(sample, terminator)[0] if _foreign_breaks(sample, terminator) else sample
+    )
+    delimiter = _sniff_delimiter(sniffed, path.suffix.lower(), complete=len(head) == size)
+    if delimiter == WHITESPACE:
+        return _read_whitespace(path, encoding)
+    # Every column is read as text: name more columns than any record of the sample can have
+    # (pyarrow ignores the names of columns a file lacks).
+    width = sample.count(delimiter) + 1
+    text: str | None = None
+    placeholder: str | None = None
+    notes: list[str] = []
+    foreign = blank = odd_quotes = False
+    table: pa.Table | None = None
+    if encoding in ASCII_COMPATIBLE:
+        foreign, blank, odd_quotes = _scan(path, terminator)
+    if encoding in ASCII_COMPATIBLE and not foreign:
+        # The fast path: pyarrow reads the file itself, in parallel.
+        if not odd_quotes:
+            table = _pyarrow_csv(
+                path, encoding.replace("utf-8-sig", "utf-8"), delimiter, width, size
+            )
+    else:
+        text = _decoded(path, encoding)
+        blank = "\n\n" in text or "\n\r\n" in text or "\r\r" in text
+        odd_quotes = text.count('"') % 2 == 1
+        if _foreign_breaks(text, terminator):
+            text, placeholder = _protect_breaks(text, terminator)
+            count = text.count(placeholder)
+            kind = "line feed (LF)" if terminator == "\r" else "carriage return (CR)"
+            notes.append(
+                f"{count:,} bare {kind} character(s) inside records kept as text: this file's "
+                f"records end with {_TERMINATOR_NAMES[terminator]}"
+            )
+        if not odd_quotes:
+            table = _pyarrow_csv(
+                pa.BufferReader(text.encode("utf-8")), "utf-8", delimiter, width, size
+            )
+    broken: tuple[BrokenRecord, ...] = ()
+    if table is None:
+        if text is None:
+            text = _decoded(path, encoding)
+        split = split_records(text, delimiter=delimiter)
+        if not split.header:
+            raise InputError("the file has no header row", file=str(path), fix="export it again")
+        header_cells: list[str | None] = list(split.header)
+        columns = [list(column) for column in zip(*split.rows, strict=True)] or [
+            [] for _ in header_cells
+        ]
+        header = unique_header(header_cells)
+        rows = string_table(header, [[value or None for value in column] for column in columns])
+        blank_rows = tuple(split.blank_rows)
+        broken = tuple(split.broken)
+    if broken:
+        lines = ", ".join(str(record.line) for record in broken[:10])
+        notes.append(
+            f"{len(broken):,} record(s) could not be split into the header's {len(header)} "
+            f"columns (line {lines}{', ...' if len(broken) > 10 else ''}): each goes to "
+            "quarantine whole, with its text; every other record is read"
+        )
+    if table is not None:
+        if table.num_rows == 0:
+            raise InputError("the file has no header row", file=str(path), fix="export it again")
+        header_cells = list(table.slice(0, 1).to_pylist()[0].values())
+        header = unique_header(header_cells)
+        rows = table.slice(1).rename_columns(header)
+        blank_rows = (
+            _blank_rows(path if text is None else text, encoding, delimiter) if blank else ()
+        )
+    if placeholder is not None:
+        original = "\n" if terminator == "\r" else "\r"
+        rows = _restore_breaks(rows, placeholder, terminator)
+        header_cells = [
+            None if cell is None else cell.replace(placeholder, original) for cell in header_cells
+        ]
+        header = unique_header(header_cells)
+        rows = rows.rename_columns(header)
+        broken = tuple(
+            replace(record, text=record.text.replace(placeholder, original)) for record in broken
+        )
+    return RawTable(
+        path=str(path),
+        file_format="tsv" if delimiter == "\t" else "csv",
+        header=header,
+        rows=rows,
+        encoding=encoding,
+        delimiter=delimiter,
+        blank_rows=blank_rows,
+        broken=broken,
+        header_cells=[header_cells],
+        notes=notes,
+    )
