@@ -137,3 +137,19 @@ def test_a_giant_cell_in_a_clean_file_loads(tmp_path: Path) -> None:
     raw = read_file(path)
     assert raw.broken == ()
     assert raw.rows.column("comment").to_pylist() == ["thanks 1", giant]
+
+
+def test_a_quote_left_open_on_the_last_line_is_broken(tmp_path: Path) -> None:
+    path = _file(tmp_path / "a.csv", [_line(1), _line(2).replace("thanks 2", '"cut short')])
+    raw = read_file(path)
+    assert raw.rows.column("response_id").to_pylist() == ["R00001"]
+    [broken] = raw.broken
+    assert broken.line == 3 and "never closes" in broken.reason
+
+
+def test_a_literal_quote_inside_a_cell_is_data(tmp_path: Path) -> None:
+    # One quote in the whole file (inches), not at the start of a cell: nothing is broken.
+    path = _file(tmp_path / "a.csv", [_line(1).replace("thanks 1", 'a 27" screen'), _line(2)])
+    raw = read_file(path)
+    assert raw.broken == ()
+    assert raw.rows.column("comment").to_pylist() == ['a 27" screen', "thanks 2"]

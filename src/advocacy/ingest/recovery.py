@@ -88,19 +88,34 @@ def _whole_records(lines: list[str], start: int, stop: int, delimiter: str, widt
     return source.index == stop
 
 
-def _open_at_end(lines: list[str], start: int, end: int) -> bool:
-    """Whether a record of several lines ran to the end of the file inside an open quote."""
-    if end < len(lines) or end - start < 2:
+def _open_at_end(lines: list[str], start: int, end: int, cells: list[str]) -> bool:
+    """Whether a record ran to the end of the file inside a quote that never closed.
+
+    Then the line break ending its last line was read into a cell; a literal quote inside an
+    unquoted cell (``5" screen``) also makes the count odd, but leaves the cells alone.
+    """
+    if end < len(lines) or not lines[end - 1].endswith(("\n", "\r")):
+        return False
+    if not any(cell.endswith(("\n", "\r")) for cell in cells):
         return False
     return sum(lines[index].count('"') for index in range(start, end)) % 2 == 1
 
 
 def _reason(cells: int, width: int, line: int, delimiter: str, lines: int) -> str:
+    fix = (
+        f"a cell holding the delimiter {delimiter!r}, a quote or a line break must be quoted, "
+        "and quotes inside a quoted cell doubled"
+    )
+    if cells == width:
+        return (
+            f"cannot split this record (line {line}) into the header's {width} columns: a "
+            f"quote opens a cell and never closes, so the lines after it would be read into "
+            f"that cell; {fix}"
+        )
     spans = f"runs over {lines} lines and " if lines > 1 else ""
     return (
         f"cannot split this record (line {line}) into the header's {width} columns: it "
-        f"{spans}has {cells}; a cell holding the delimiter {delimiter!r}, a quote or a line "
-        "break must be quoted, and quotes inside a quoted cell doubled"
+        f"{spans}has {cells}; {fix}"
     )
 
 
@@ -140,7 +155,7 @@ def split_records(text: str, *, delimiter: str) -> Split:
             elif width is None:
                 width = len(cells)
                 split.header = cells
-            elif len(cells) == width and not _open_at_end(lines, start, end):
+            elif len(cells) == width and not _open_at_end(lines, start, end, cells):
                 split.rows.append(cells)
             elif end - start > 1 and _whole_records(lines, start + 1, end, delimiter, width):
                 # A stray quote swallowed the lines after it: only its own line is broken.
