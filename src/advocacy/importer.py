@@ -99,7 +99,13 @@ def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
 def broken_record_entries(raw: RawTable) -> list[QuarantineEntry]:
     """Quarantine entries for the records the reader could not split, with their raw text."""
     return [
-        QuarantineEntry(record.row, RECORD_COLUMN, bounded(record.text), record.reason, {})
+        QuarantineEntry(
+            record.row,
+            RECORD_COLUMN,
+            bounded(record.text),
+            record.reason,
+            {RECORD_COLUMN: bounded(record.text)},
+        )
         for record in raw.broken
     ]
 

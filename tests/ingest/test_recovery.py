@@ -66,6 +66,8 @@ def test_a_record_short_of_cells_is_quarantined_with_its_line_and_the_rest_load(
     assert loaded == 4_999
     assert entry["row"] == 2486 and entry["column"] == RECORD_COLUMN
     assert entry["value"] == lines[2484]
+    # The raw text travels with the entry, so `quarantine export` shows it for fixing.
+    assert entry["record"] == {RECORD_COLUMN: lines[2484]}
     assert "line 2486" in entry["reason"] and "8 columns: it has 6" in entry["reason"]
     assert any("line 2486" in note for note in result.notes)
 

@@ -28,6 +28,8 @@ ANSWER_LABELS = ("Response", "Open-Ended Response")
 FILLED_SHARE = 0.9
 #: A header cell longer than this that reads as a sentence (not a question) looks like data.
 LONG_TEXT = 80
+#: Longer cells are never numbers, dates or e-mails (and never reach a regular expression).
+MAX_VALUE_CHARS = 320
 _SAMPLE = 1_000
 _NUMBER = re.compile(r"[-+]?(\d+([.,]\d+)*|\d*[.,]\d+)%?")
 _DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?")
@@ -187,6 +189,8 @@ def set_header_rows(raw: RawTable, count: int) -> RawTable:
 def looks_like_data(cell: str) -> bool:
     """Whether a cell reads as a value (number, date, e-mail) rather than a name."""
     text = cell.strip()
+    if len(text) > MAX_VALUE_CHARS:
+        return False
     return bool(_NUMBER.fullmatch(text) or _DATE.fullmatch(text) or _EMAIL.fullmatch(text))
 
 
