@@ -215,3 +215,22 @@ def test_header_rows_errors(tmp_path: Path) -> None:
         set_header_rows(read_file(json_file), 0)
     with pytest.raises(MappingError, match="header_rows"):
         load_mapping(_write(tmp_path / "m.yaml", "header_rows: -2\n"))
+
+
+def test_real_file_without_a_header(shared_data: Path, duckdb_url: str, tmp_path: Path) -> None:
+    # The CDNOW sample has no header: master id, sample id, date, CDs, dollars.
+    source = shared_data / "cdnow" / "CDNOW_sample.txt"
+    mapping = _write(
+        tmp_path / "map.yaml",
+        "kind: transactions\nheader_rows: 0\ncolumns:\n  customer_id: column_1\n"
+        "  occurred_at: column_3\n  quantity: column_4\n  amount: column_5\n"
+        "constants:\n  currency: USD\n",
+    )
+    with advocacy.open(duckdb_url) as ws:
+        result = ws.import_file(source, kind="transactions", mapping=mapping)
+        first = ws.db.fetchall(
+            "SELECT customer_id, amount, attrs FROM transactions ORDER BY occurred_at, amount "
+            "LIMIT 1"
+        )
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6_919, 6_919, 0)
+    assert first[0][0] == "00004" and "0001" in str(first[0][2])

@@ -155,3 +155,15 @@ def test_a_literal_quote_inside_a_cell_is_data(tmp_path: Path) -> None:
     raw = read_file(path)
     assert raw.broken == ()
     assert raw.rows.column("comment").to_pylist() == ['a 27" screen', "thanks 2"]
+
+
+def test_blank_separated_file_sets_a_bad_line_aside(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_text(
+        "id  date      amount\n001 20240101 9.5\n\n002 20240102 3 extra\n003 20240103 1\n"
+    )
+    raw = read_file(path)
+    assert raw.rows.column("id").to_pylist() == ["001", "003"]
+    assert raw.blank_rows == (3,)
+    [broken] = raw.broken
+    assert (broken.row, broken.line, broken.text) == (4, 4, "002 20240102 3 extra")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -72,25 +73,52 @@ def _sniff_delimiter(sample: str, suffix: str, *, complete: bool = False) -> str
 
 
 def _aligned_by_spaces(text: str) -> bool:
-    """Whether every line splits on runs of blanks into the same number (>= 2) of fields."""
-    widths = {len(line.split()) for line in text.splitlines()[:50] if line.strip()}
-    return len(widths) == 1 and widths.pop() >= 2
+    """Whether (nearly) every line splits on runs of blanks into the header's number of fields."""
+    widths = [len(line.split()) for line in text.splitlines()[:50] if line.strip()]
+    if not widths:
+        return False
+    # A broken line or two must not hide the layout: they are set aside when read.
+    common = max(set(widths), key=widths.count)
+    return common >= 2 and 2 * widths.count(common) > len(widths) and widths[0] == common
+
+
+def _broken_notes(broken: Sequence[BrokenRecord], width: int) -> list[str]:
+    if not broken:
+        return []
+    lines = ", ".join(str(record.line) for record in broken[:10])
+    return [
+        f"{len(broken):,} record(s) could not be split into the header's {width} columns "
+        f"(line {lines}{', ...' if len(broken) > 10 else ''}): each goes to quarantine whole, "
+        "with its text; every other record is read"
+    ]
 
 
 def _read_whitespace(path: Path, encoding: str) -> RawTable:
     """Read a file of fields separated by runs of blanks (fixed-width legacy text exports)."""
-    lines = path.read_text(encoding=encoding).splitlines()
-    records = [line.split() for line in lines if line.strip()]
-    header = unique_header(records[0])
-    for number, record in enumerate(records[1:], start=2):
-        if len(record) != len(header):
-            raise InputError(
-                f"has {len(record)} fields where the header has {len(header)}",
-                file=str(path),
-                row=number,
-                fix="blank-separated files cannot hold blanks inside a value; export as CSV",
+    lines = _decoded(path, encoding).splitlines()
+    header_cells: list[str | None] | None = None
+    rows: list[list[str]] = []
+    blank_rows: list[int] = []
+    broken: list[BrokenRecord] = []
+    for number, line in enumerate(lines, start=1):
+        record = line.split()
+        if not record:
+            blank_rows.append(number)
+        elif header_cells is None:
+            header_cells = list(record)
+        elif len(record) == len(header_cells):
+            rows.append(record)
+        else:
+            reason = (
+                f"cannot split this record (line {number}) into the header's "
+                f"{len(header_cells)} columns: it has {len(record)} blank-separated fields; "
+                "blank-separated files cannot hold blanks inside a value: export as CSV"
             )
-    columns = [list(column) for column in zip(*records[1:], strict=True)] or [[] for _ in header]
+            broken.append(BrokenRecord(number, number, line, reason))
+    if header_cells is None:
+        raise InputError("the file has no header row", file=str(path), fix="export it again")
+    header = unique_header(header_cells)
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in header]
     return RawTable(
         path=str(path),
         file_format="txt",
@@ -98,6 +126,10 @@ def _read_whitespace(path: Path, encoding: str) -> RawTable:
         rows=string_table(header, columns),
         encoding=encoding,
         delimiter=WHITESPACE,
+        blank_rows=tuple(row for row in blank_rows if row > 1),
+        broken=tuple(broken),
+        header_cells=[header_cells],
+        notes=_broken_notes(broken, len(header)),
     )
 
 
@@ -300,13 +332,6 @@ def read_delimited(path: Path) -> RawTable:
         rows = string_table(header, [[value or None for value in column] for column in columns])
         blank_rows = tuple(split.blank_rows)
         broken = tuple(split.broken)
-    if broken:
-        lines = ", ".join(str(record.line) for record in broken[:10])
-        notes.append(
-            f"{len(broken):,} record(s) could not be split into the header's {len(header)} "
-            f"columns (line {lines}{', ...' if len(broken) > 10 else ''}): each goes to "
-            "quarantine whole, with its text; every other record is read"
-        )
     if table is not None:
         if table.num_rows == 0:
             raise InputError("the file has no header row", file=str(path), fix="export it again")
@@ -337,5 +362,5 @@ def read_delimited(path: Path) -> RawTable:
         blank_rows=blank_rows,
         broken=broken,
         header_cells=[header_cells],
-        notes=notes,
+        notes=[*notes, *_broken_notes(broken, len(header))],
     )
