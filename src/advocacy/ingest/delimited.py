@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from advocacy.errors import InputError
 from advocacy.ingest.encodings import detect_file_encoding
 from advocacy.ingest.headers import unique_header
 from advocacy.ingest.raw import BrokenRecord, RawTable, string_table
-from advocacy.ingest.recovery import split_records
+from advocacy.ingest.recovery import reassemble, split_records
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = " "  # runs of blanks, as in fixed-width text exports
@@ -198,7 +199,11 @@ def _scan(path: Path, terminator: str) -> tuple[bool, bool, bool]:
 
 def _protect_breaks(text: str, terminator: str) -> tuple[str, str]:
     """Replace line breaks that are data by a private-use character absent from ``text``."""
-    placeholder = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    # Private-use characters: a file holding all 137,000 of them is not worth a better search.
+    codes = itertools.chain(
+        range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE)
+    )
+    placeholder = next(chr(code) for code in codes if chr(code) not in text)
     pattern = r"(?<!\r)\n" if terminator == "\r" else r"\r(?!\n)"
     return re.sub(pattern, placeholder, text), placeholder
 
@@ -225,17 +230,42 @@ def _blank_rows(source: Path | str, encoding: str, delimiter: str) -> tuple[int,
 
 
 def _pyarrow_csv(
-    source: Path | pa.BufferReader, encoding: str, delimiter: str, width: int, size: int
+    source: Path | pa.BufferReader,
+    encoding: str,
+    delimiter: str,
+    width: int,
+    size: int,
+    invalid: list[tuple[int, str, int]] | None = None,
 ) -> pa.Table | None:
-    """The whole file through pyarrow, or None when some record has the wrong number of cells."""
+    """The whole file through pyarrow, or None when it cannot be read so.
+
+    Without ``invalid`` a record with the wrong number of cells fails the read (None). With it,
+    the read runs serially (so records keep their numbers) and such records are skipped and
+    listed there as ``(record number, raw text, cells)``.
+    """
     block = 1 << 20
+
+    def skip(row: Any) -> str:
+        assert invalid is not None
+        invalid.append((int(row.number), str(row.text), int(row.actual_columns)))
+        return "skip"
+
     while True:
+        if invalid is not None:
+            invalid.clear()
         options: dict[str, Any] = {
             # Generated names let us read the header as a data row and keep its exact text.
             "read_options": pa_csv.ReadOptions(
-                autogenerate_column_names=True, encoding=encoding, block_size=block
+                autogenerate_column_names=True,
+                encoding=encoding,
+                block_size=block,
+                use_threads=invalid is None,
             ),
-            "parse_options": pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            "parse_options": pa_csv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                invalid_row_handler=None if invalid is None else skip,
+            ),
             "convert_options": pa_csv.ConvertOptions(
                 column_types={f"f{index}": pa.string() for index in range(width)},
                 null_values=[""],
@@ -253,6 +283,50 @@ def _pyarrow_csv(
                 block = min(block * 16, max(size, 1 << 20) + 1)
                 continue
             return None
+
+
+def _recovered(
+    source: Path | pa.BufferReader,
+    encoding: str,
+    delimiter: str,
+    width: int,
+    size: int,
+    text_of: str | Callable[[], str],
+) -> tuple[pa.Table, list[BrokenRecord]] | None:
+    """pyarrow, serially, skipping the records it cannot split; None if that is not enough."""
+    invalid: list[tuple[int, str, int]] = []
+    table = _pyarrow_csv(source, encoding, delimiter, width, size, invalid)
+    if table is None or table.num_rows < 2:
+        return None if table is None or table.num_rows == 0 else (table, [])
+    # A quote left open on the last line swallows the rest of the file, line end included,
+    # into a cell, and pyarrow keeps the record: it is skipped like the others, with its text.
+    last = list(table.slice(table.num_rows - 1).to_pylist()[0].values())
+    if any(isinstance(cell, str) and cell.endswith(("\n", "\r")) for cell in last):
+        spans = sum(_line_breaks_in(cell) for cell in last if isinstance(cell, str))
+        text = text_of() if callable(text_of) else text_of
+        tail = _last_lines(text, spans)
+        number = table.num_rows + len(invalid)
+        invalid.append((number, tail, table.num_columns))
+        table = table.slice(0, table.num_rows - 1)
+    if not invalid:
+        return table, []
+    return reassemble(table, invalid, delimiter=delimiter)
+
+
+def _line_breaks_in(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _last_lines(text: str, count: int) -> str:
+    """The last ``count`` lines of ``text``, without the final line break."""
+    window = 1 << 16
+    while True:
+        tail = text[-window:]
+        breaks = list(re.finditer(r"\r\n|\r|\n", tail))
+        if len(breaks) > count or window >= len(text):
+            start = breaks[-count - 1].end() if len(breaks) > count else 0
+            return tail[start:].removesuffix("\n").removesuffix("\r")
+        window *= 4
 
 
 def read_delimited(path: Path) -> RawTable:
@@ -318,6 +392,22 @@ def read_delimited(path: Path) -> RawTable:
                 pa.BufferReader(text.encode("utf-8")), "utf-8", delimiter, width, size
             )
     broken: tuple[BrokenRecord, ...] = ()
+    if table is None and not blank:
+        # Per-record recovery at pyarrow's speed (blank lines would upset its record numbers).
+        source = path if text is None else pa.BufferReader(text.encode("utf-8"))
+        codec = "utf-8" if text is not None else encoding.replace("utf-8-sig", "utf-8")
+        decoded = text
+        recovered = _recovered(
+            source,
+            codec,
+            delimiter,
+            width,
+            size,
+            decoded if decoded is not None else (lambda: _decoded(path, encoding)),
+        )
+        if recovered is not None:
+            table, skipped = recovered
+            broken = tuple(skipped)
     if table is None:
         if text is None:
             text = _decoded(path, encoding)

@@ -19,8 +19,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
 
 from advocacy.ingest.raw import BrokenRecord
 
@@ -171,3 +176,94 @@ def split_records(text: str, *, delimiter: str) -> Split:
                 split.broken.append(BrokenRecord(row, start + 1, raw, reason))
             start = end
     return split
+
+
+def _line_breaks(column: pa.ChunkedArray) -> NDArray[np.int64]:
+    """Line breaks inside each cell of a string column (CRLF counts once), 0 for empty cells."""
+    counts = [pc.count_substring(column, pattern) for pattern in ("\n", "\r", "\r\n")]
+    total = pc.subtract(pc.add(counts[0], counts[1]), counts[2])
+    return np.asarray(pc.fill_null(total, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _text_breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def reassemble(
+    table: pa.Table, invalid: Sequence[tuple[int, str, int]], *, delimiter: str
+) -> tuple[pa.Table, list[BrokenRecord]]:
+    """Put pyarrow's output back together around the records it skipped.
+
+    Parameters
+    ----------
+    table
+        What pyarrow read with an ``invalid_row_handler`` that skipped records: the header row,
+        then the good records, in order.
+    invalid
+        ``(record number, raw text, cells)`` of each skipped record, as pyarrow numbers them
+        (the header is 1; blank lines are not counted: call this only for files without any).
+    delimiter
+        The cell delimiter.
+
+    Returns
+    -------
+    tuple[pa.Table, list[BrokenRecord]]
+        The header row and every good record in file order, including those recovered from
+        inside a skipped record (a stray quote that swallowed the lines after it, see the
+        module's description), and the broken records with their row and line.
+    """
+    width = table.num_columns
+    names = table.column_names
+    data = table.slice(1)
+    total = table.num_rows + len(invalid)
+    invalid_numbers = np.array([number for number, _, _ in invalid], dtype=np.float64)
+    valid_numbers = np.setdiff1d(np.arange(2, total + 1, dtype=np.float64), invalid_numbers)
+    recovered: list[list[str]] = []
+    recovered_keys: list[float] = []
+    broken: list[tuple[float, str, int]] = []  # key, text, cells
+    for number, text, found in invalid:
+        lines = io.StringIO(text, newline="").readlines()
+        if len(lines) > 1 and _whole_records(lines, 1, len(lines), delimiter, width):
+            first = _strip_terminator(lines[0])
+            count = len(next(csv.reader([first], delimiter=delimiter, strict=False), []))
+            broken.append((number, first, count))
+            rows = [record for record in csv.reader(lines[1:], delimiter=delimiter) if record]
+            for index, record in enumerate(rows, start=1):
+                recovered.append(record)
+                recovered_keys.append(number + index / (len(rows) + 1))
+        else:
+            broken.append((number, text, found))
+    extra = pa.table(
+        {
+            name: pa.array([cells[index] or None for cells in recovered], pa.string())
+            for index, name in enumerate(names)
+        }
+    )
+    rows = pa.concat_tables([data, extra])
+    keys = np.concatenate([valid_numbers, np.array(recovered_keys, dtype=np.float64)])
+    order = np.argsort(keys, kind="stable")
+    rows = rows.take(pa.array(order))
+    # Rows and lines of the broken records among everything, in file order.
+    breaks = np.zeros(rows.num_rows, dtype=np.int64)
+    for column in rows.columns:
+        breaks += _line_breaks(column)
+    broken_keys = np.array([key for key, _, _ in broken], dtype=np.float64)
+    sorted_keys = keys[order]
+    everything = np.concatenate([sorted_keys, broken_keys])
+    item_breaks = np.concatenate([breaks, [_text_breaks(text) for _, text, _ in broken]])
+    sequence = np.argsort(everything, kind="stable")
+    before = np.cumsum(item_breaks[sequence]) - item_breaks[sequence]
+    header_breaks = sum(
+        _text_breaks(str(value)) for value in table.slice(0, 1).to_pylist()[0].values() if value
+    )
+    position = np.empty_like(sequence)
+    position[sequence] = np.arange(len(sequence))
+    records = []
+    for index, (_, text, count) in enumerate(broken):
+        place = int(position[len(sorted_keys) + index])
+        line = 2 + place + header_breaks + int(before[place])
+        spans = _text_breaks(text) + 1
+        records.append(
+            BrokenRecord(2 + place, line, text, _reason(count, width, line, delimiter, spans))
+        )
+    return pa.concat_tables([table.slice(0, 1), rows]), records
