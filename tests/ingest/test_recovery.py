@@ -6,9 +6,14 @@ inside an unquoted cell, a record short of cells, a stray opening quote, a giant
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import advocacy
 from advocacy.errors import ValidationError
@@ -167,3 +172,53 @@ def test_blank_separated_file_sets_a_bad_line_aside(tmp_path: Path) -> None:
     assert raw.blank_rows == (3,)
     [broken] = raw.broken
     assert (broken.row, broken.line, broken.text) == (4, 4, "002 20240102 3 extra")
+
+
+GOOD_CELL = st.text(alphabet='ab ,"\n', min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records=st.lists(
+        st.tuples(
+            st.sampled_from(["good", "good", "short", "long"]),
+            st.lists(GOOD_CELL, min_size=3, max_size=3),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    blank_after=st.one_of(st.none(), st.integers(min_value=0, max_value=11)),
+)
+def test_broken_records_keep_file_order_rows_and_lines(
+    records: list[tuple[str, list[str]]], blank_after: int | None
+) -> None:
+    """Good records come back in order; broken ones with their text, row and line.
+
+    With a blank line the file is split by Python's csv module, without one by pyarrow and
+    put back together: both must agree.
+    """
+    lines = ["a,b,c"]
+    expected_rows: list[list[str]] = []
+    expected_broken: list[tuple[int, int, str]] = []
+    row = line = 1
+    for index, (kind, cells) in enumerate(records):
+        shape = {"good": cells, "short": cells[:2], "long": [*cells, "x"]}[kind]
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(shape)
+        text = buffer.getvalue().removesuffix("\n")
+        row, line = row + 1, line + 1
+        if kind == "good":
+            expected_rows.append(cells)
+        else:
+            expected_broken.append((row, line, text))
+        lines.append(text)
+        line += text.count("\n")
+        if blank_after == index:
+            lines.append("")
+            row, line = row + 1, line + 1
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+        raw = read_file(path)
+    assert [list(record.values()) for record in raw.rows.to_pylist()] == expected_rows
+    assert [(record.row, record.line, record.text) for record in raw.broken] == expected_broken

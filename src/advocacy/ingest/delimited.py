@@ -291,23 +291,31 @@ def _recovered(
     delimiter: str,
     width: int,
     size: int,
-    text_of: str | Callable[[], str],
+    tail_of: Callable[[int], str],
 ) -> tuple[pa.Table, list[BrokenRecord]] | None:
     """pyarrow, serially, skipping the records it cannot split; None if that is not enough."""
     invalid: list[tuple[int, str, int]] = []
     table = _pyarrow_csv(source, encoding, delimiter, width, size, invalid)
-    if table is None or table.num_rows < 2:
-        return None if table is None or table.num_rows == 0 else (table, [])
+    if table is None or table.num_rows == 0:
+        return None
     # A quote left open on the last line swallows the rest of the file, line end included,
-    # into a cell, and pyarrow keeps the record: it is skipped like the others, with its text.
+    # into a cell, and pyarrow keeps the record. Its text with the line before it then holds an
+    # odd number of quotes (a quoted cell that merely ends with a line break holds an even
+    # number): it is skipped like the others, with its text.
     last = list(table.slice(table.num_rows - 1).to_pylist()[0].values())
-    if any(isinstance(cell, str) and cell.endswith(("\n", "\r")) for cell in last):
+    records = table.num_rows + len(invalid)
+    last_is_last = not invalid or invalid[-1][0] < records
+    if (
+        table.num_rows > 1
+        and last_is_last
+        and any(isinstance(cell, str) and cell.endswith(("\n", "\r")) for cell in last)
+    ):
         spans = sum(_line_breaks_in(cell) for cell in last if isinstance(cell, str))
-        text = text_of() if callable(text_of) else text_of
-        tail = _last_lines(text, spans)
-        number = table.num_rows + len(invalid)
-        invalid.append((number, tail, table.num_columns))
-        table = table.slice(0, table.num_rows - 1)
+        tail = tail_of(spans + 1)
+        if tail.count('"') % 2:
+            lines = io.StringIO(tail, newline="").readlines()
+            invalid.append((records, "".join(lines[1:]), len(last)))
+            table = table.slice(0, table.num_rows - 1)
     if not invalid:
         return table, []
     return reassemble(table, invalid, delimiter=delimiter)
@@ -317,15 +325,30 @@ def _line_breaks_in(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
-def _last_lines(text: str, count: int) -> str:
-    """The last ``count`` lines of ``text``, without the final line break."""
+def _last_lines(text: str, count: int, *, whole: bool) -> str | None:
+    """The last ``count`` lines of ``text`` without the final line break; None if ``text``
+    (not ``whole``: the end of a file) holds fewer."""
+    breaks = list(re.finditer(r"\r\n|\r|\n", text))
+    if len(breaks) <= count and not whole:
+        return None
+    start = breaks[-count - 1].end() if len(breaks) > count else 0
+    return text[start:].removesuffix("\n").removesuffix("\r")
+
+
+def _file_tail(path: Path, encoding: str, count: int) -> str:
+    """The last ``count`` lines of a file, reading only as much of its end as they take."""
+    size = path.stat().st_size
     window = 1 << 16
     while True:
-        tail = text[-window:]
-        breaks = list(re.finditer(r"\r\n|\r|\n", tail))
-        if len(breaks) > count or window >= len(text):
-            start = breaks[-count - 1].end() if len(breaks) > count else 0
-            return tail[start:].removesuffix("\n").removesuffix("\r")
+        start = max(size - window, 0)
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            data = handle.read()
+        # A window may begin inside a character: only whole lines after its first break count.
+        text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
+        tail = _last_lines(text, count, whole=start == 0)
+        if tail is not None:
+            return tail
         window *= 4
 
 
@@ -397,14 +420,13 @@ def read_delimited(path: Path) -> RawTable:
         source = path if text is None else pa.BufferReader(text.encode("utf-8"))
         codec = "utf-8" if text is not None else encoding.replace("utf-8-sig", "utf-8")
         decoded = text
-        recovered = _recovered(
-            source,
-            codec,
-            delimiter,
-            width,
-            size,
-            decoded if decoded is not None else (lambda: _decoded(path, encoding)),
-        )
+
+        def tail_of(count: int) -> str:
+            if decoded is None:
+                return _file_tail(path, encoding, count)
+            return _last_lines(decoded, count, whole=True) or ""
+
+        recovered = _recovered(source, codec, delimiter, width, size, tail_of)
         if recovered is not None:
             table, skipped = recovered
             broken = tuple(skipped)

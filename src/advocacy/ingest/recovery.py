@@ -178,15 +178,38 @@ def split_records(text: str, *, delimiter: str) -> Split:
     return split
 
 
-def _line_breaks(column: pa.ChunkedArray) -> NDArray[np.int64]:
-    """Line breaks inside each cell of a string column (CRLF counts once), 0 for empty cells."""
+def _line_breaks(column: pa.ChunkedArray) -> NDArray[np.int64] | None:
+    """Line breaks in each cell of a string column (CRLF counts once); None if there are none."""
+    if not pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
+        return None
     counts = [pc.count_substring(column, pattern) for pattern in ("\n", "\r", "\r\n")]
     total = pc.subtract(pc.add(counts[0], counts[1]), counts[2])
     return np.asarray(pc.fill_null(total, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _text_breaks(text: str) -> int:
-    return text.count("\n") + text.count("\r") - text.count("\r\n")
+    breaks = text.count("\n")
+    if "\r" in text:
+        breaks += text.count("\r") - text.count("\r\n")
+    return breaks
+
+
+def _resync(lines: list[str], delimiter: str, width: int) -> list[list[str]] | None:
+    """The records on ``lines[1:]`` if each is a whole record (a stray quote on line 0), or None.
+
+    A line with an odd number of quotes closes a quoted cell opened on an earlier line, so the
+    quote that opened it was no stray: then the lines belong together.
+    """
+    records = []
+    for line in lines[1:]:
+        if line.count('"') % 2:
+            return None
+        record = next(csv.reader([_strip_terminator(line)], delimiter=delimiter), [])
+        if record and len(record) != width:
+            return None
+        if record:
+            records.append(record)
+    return records
 
 
 def reassemble(
@@ -222,12 +245,12 @@ def reassemble(
     recovered_keys: list[float] = []
     broken: list[tuple[float, str, int]] = []  # key, text, cells
     for number, text, found in invalid:
-        lines = io.StringIO(text, newline="").readlines()
-        if len(lines) > 1 and _whole_records(lines, 1, len(lines), delimiter, width):
+        lines = io.StringIO(text, newline="").readlines() if "\n" in text or "\r" in text else []
+        rows = _resync(lines, delimiter, width) if len(lines) > 1 else None
+        if rows is not None:
             first = _strip_terminator(lines[0])
             count = len(next(csv.reader([first], delimiter=delimiter, strict=False), []))
             broken.append((number, first, count))
-            rows = [record for record in csv.reader(lines[1:], delimiter=delimiter) if record]
             for index, record in enumerate(rows, start=1):
                 recovered.append(record)
                 recovered_keys.append(number + index / (len(rows) + 1))
@@ -242,11 +265,14 @@ def reassemble(
     rows = pa.concat_tables([data, extra])
     keys = np.concatenate([valid_numbers, np.array(recovered_keys, dtype=np.float64)])
     order = np.argsort(keys, kind="stable")
-    rows = rows.take(pa.array(order))
+    if recovered:
+        rows = rows.take(pa.array(order))
     # Rows and lines of the broken records among everything, in file order.
     breaks = np.zeros(rows.num_rows, dtype=np.int64)
     for column in rows.columns:
-        breaks += _line_breaks(column)
+        counted = _line_breaks(column)
+        if counted is not None:
+            breaks += counted
     broken_keys = np.array([key for key, _, _ in broken], dtype=np.float64)
     sorted_keys = keys[order]
     everything = np.concatenate([sorted_keys, broken_keys])
