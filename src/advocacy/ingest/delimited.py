@@ -156,19 +156,14 @@ def _record_terminator(sample: str, *, complete: bool) -> str:
     return max(counts, key=lambda name: (counts[name], name != "\r", name == "\n"))
 
 
-def _foreign_breaks(data: bytes | str, terminator: str) -> bool:
+def _foreign_breaks(data: str, terminator: str) -> bool:
     """Whether ``data`` holds line-break characters that cannot end a record in this file.
 
     In a file whose records end with LF or CRLF a bare CR is data (text pasted from an old Mac
     or a terminal); in a file whose records end with CR, a bare LF is.
     """
-    if isinstance(data, str):
-        if terminator == "\r":
-            return data.count("\n") != data.count("\r\n")
-        return data.count("\r") != data.count("\r\n")
-    if terminator == "\r":
-        return data.count(b"\n") != data.count(b"\r\n")
-    return data.count(b"\r") != data.count(b"\r\n")
+    count = data.count("\n" if terminator == "\r" else "\r")
+    return count > 0 and count != data.count("\r\n")
 
 
 def _scan(path: Path, terminator: str) -> tuple[bool, bool, bool]:
@@ -177,24 +172,27 @@ def _scan(path: Path, terminator: str) -> tuple[bool, bool, bool]:
     Quoted cells hold an even number of quote characters, so an odd count means a quote that
     never closes (or a literal quote inside an unquoted cell): pyarrow would read on to the end
     of the file inside one cell, so such a file goes through per-record recovery instead.
+    Chunks are not copied: a CRLF or a blank line across two chunks is found on their edges.
     """
-    foreign = blank = False
-    quotes = 0
-    carry = previous = b""
+    lone_byte = b"\n" if terminator == "\r" else b"\r"
+    lone = pairs = quotes = 0
+    blank = False
+    edge = b""  # the last two bytes of the previous chunk
     with open(path, "rb") as handle:
-        while True:
-            chunk = handle.read(CHUNK_BYTES)
-            data, carry = carry + chunk, b""
-            if chunk and data.endswith(b"\r"):
-                # A CR at the end of a chunk may be the first half of a CRLF.
-                data, carry = data[:-1], b"\r"
-            block = previous + data
-            blank = blank or b"\n\n" in block or b"\n\r\n" in block or b"\r\r" in block
-            foreign = foreign or _foreign_breaks(data, terminator)
-            quotes += data.count(b'"')
-            previous = data[-2:]
-            if not chunk:
-                return foreign, blank, quotes % 2 == 1
+        while chunk := handle.read(CHUNK_BYTES):
+            joint = edge + chunk[:2]
+            count = chunk.count(lone_byte)
+            lone += count
+            has_cr = count > 0 if lone_byte == b"\r" else b"\r" in chunk
+            if has_cr:
+                pairs += chunk.count(b"\r\n")
+            pairs += edge.endswith(b"\r") and chunk.startswith(b"\n")
+            if not blank:
+                patterns = (b"\n\n", b"\n\r\n", b"\r\r") if has_cr else (b"\n\n",)
+                blank = any(pattern in chunk or pattern in joint for pattern in patterns)
+            quotes += chunk.count(b'"')
+            edge = chunk[-2:]
+    return lone > 0 and lone != pairs, blank, quotes % 2 == 1
 
 
 def _protect_breaks(text: str, terminator: str) -> tuple[str, str]:
