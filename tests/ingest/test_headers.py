@@ -232,5 +232,6 @@ def test_real_file_without_a_header(shared_data: Path, duckdb_url: str, tmp_path
             "SELECT amount, CAST(attrs AS TEXT) FROM transactions WHERE customer_id = '00004' "
             "ORDER BY occurred_at LIMIT 1"
         )
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6_919, 6_919, 0)
     # The first line is a purchase, not a header: customer 00004's first, with its sample id.
     assert first[0][0] == 29.33 and '"0001"' in first[0][1]
