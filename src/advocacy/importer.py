@@ -18,8 +18,10 @@ from typing import Any
 from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
+from advocacy.ingest.mojibake import repair as repair_mojibake
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
+from advocacy.ingest.recovery import RECORD_COLUMN, bounded
 from advocacy.ingest.validation import Validated, validate
 from advocacy.model import CHILD_KINDS, kind_for
 from advocacy.store.connection import Database
@@ -94,6 +96,20 @@ def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
     ]
 
 
+def broken_record_entries(raw: RawTable) -> list[QuarantineEntry]:
+    """Quarantine entries for the records the reader could not split, with their raw text."""
+    return [
+        QuarantineEntry(
+            record.row,
+            RECORD_COLUMN,
+            bounded(record.text),
+            record.reason,
+            {RECORD_COLUMN: bounded(record.text)},
+        )
+        for record in raw.broken
+    ]
+
+
 def _adapted(
     path: Path, kind_name: str, source: str, mapping: str | Path | None
 ) -> tuple[RawTable, Adapted]:
@@ -103,8 +119,10 @@ def _adapted(
         adapted = apply_mapping(raw, load_mapping(Path(mapping)), kind)
     else:
         adapted = adapt(raw, kind, source=source)
-    # Errors then name the row a spreadsheet shows, counting the blank lines the reader skipped.
-    adapted.blank_rows = raw.blank_rows
+    repair_mojibake(adapted)
+    # Errors then name the row a spreadsheet shows, counting the blank lines the reader skipped
+    # and the records it could not split (quarantined whole, see broken_record_entries).
+    adapted.blank_rows = raw.skipped_rows
     return raw, adapted
 
 
@@ -165,7 +183,10 @@ def import_file(
         chunk_rows=chunk_rows,
         progress=None if progress is None else (lambda done: progress("validating", done, total)),
     )
-    entries = _quarantine_entries(validated)
+    entries = sorted(
+        [*_quarantine_entries(validated), *broken_record_entries(raw)],
+        key=lambda entry: entry.row_number,
+    )
     if strict and entries:
         first = entries[0]
         raise ValidationError(
@@ -184,7 +205,7 @@ def import_file(
         source_format=adapted.source_format,
         file_format=raw.file_format,
         encoding=raw.encoding,
-        rows_read=total,
+        rows_read=total + len(raw.broken),
         rows_loaded=0,
         rows_updated=0,
         rows_unchanged=validated.duplicates,

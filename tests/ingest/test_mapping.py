@@ -64,17 +64,25 @@ def test_items_and_header_rows(tmp_path: Path) -> None:
         write(
             tmp_path,
             "map.yaml",
-            "kind: responses\ncolumns:\n  response_id: id\n  submitted_at: when\n"
-            "items:\n  Fit: {item: fit, kind: rating, scale_min: 1, scale_max: 5}\n"
+            "kind: responses\ncolumns:\n  response_id: id - Response id\n"
+            "  submitted_at: when - Submitted\n"
+            "items:\n  Fit - How well does it fit?: {item: fit, kind: rating, scale_min: 1, "
+            "scale_max: 5}\n"
             "header_rows: 2\n",
         )
     )
     adapted = apply_mapping(raw, spec, RESPONSES)
     assert adapted.first_data_row == 3
-    assert adapted.rows.column("id").to_pylist() == ["r1", "r2"]
+    # Both header rows are kept, combined into one name per column.
+    assert adapted.rows.column_names == [
+        "id - Response id",
+        "when - Submitted",
+        "Fit - How well does it fit?",
+    ]
+    assert adapted.rows.column("id - Response id").to_pylist() == ["r1", "r2"]
     [item] = adapted.items
     assert (item.column, item.item, item.kind, item.scale_min, item.scale_max) == (
-        "Fit",
+        "Fit - How well does it fit?",
         "fit",
         "rating",
         1.0,
@@ -128,7 +136,8 @@ def test_errors_name_file_key_and_fix(
         ("kind: [mentions\n", "not valid YAML"),
         ("- a\n- b\n", "must be a YAML mapping"),
         ("columns: text\n", "columns: must be a mapping"),
-        ("header_rows: 0\n", "header_rows: must be a whole number"),
+        ("header_rows: -1\n", "header_rows: must be a whole number"),
+        ("header_rows: two\n", "header_rows: must be a whole number"),
         ("items:\n  Fit: {item: fit, scale_max: high}\n", "items.Fit.scale_max: must be a number"),
         ("items:\n  Fit: {itme: fit}\n", "items.Fit: unknown keys itme"),
     ],

@@ -188,10 +188,16 @@ def test_errors_name_file_and_fix(tmp_path: Path) -> None:
         read_file(tmp_path / "old.xls")
 
 
-def test_ragged_row_names_the_row(tmp_path: Path) -> None:
+def test_ragged_row_is_set_aside_with_its_row_and_line(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text('a,b,c\n1,"x\ny",3\n4,5\n6,7,8\n')
-    with pytest.raises(InputError) as error:
-        read_file(path)
-    assert error.value.row == 3
-    assert "Expected 3 columns, got 2" in str(error.value)
+    raw = read_file(path)
+    assert raw.rows.to_pylist() == [
+        {"a": "1", "b": "x\ny", "c": "3"},
+        {"a": "6", "b": "7", "c": "8"},
+    ]
+    [broken] = raw.broken
+    # Row 3 of a spreadsheet (the quoted line break stays in row 2), line 4 of a text editor.
+    assert (broken.row, broken.line, broken.text) == (3, 4, "4,5")
+    assert "header's 3 columns: it has 2" in broken.reason
+    assert raw.skipped_rows == (3,)

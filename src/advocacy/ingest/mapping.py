@@ -10,7 +10,7 @@ A mapping is YAML::
       platform: twitter
     items:              # responses only: source column -> item spec
       Fit: {item: fit, kind: rating, scale_min: 1, scale_max: 5}
-    header_rows: 1      # rows of header in the file (default 1)
+    header_rows: 1      # rows of header: 0 (none: column_1..column_N), 1 (default), 2, ...
 
 Columns already named as canonical fields need no entry. Every mistake is reported with the
 mapping file, the key and the valid names, because a mapping is typed by hand.
@@ -26,6 +26,7 @@ import yaml
 
 from advocacy.errors import MappingError
 from advocacy.ingest.formats.generic import canonical_columns
+from advocacy.ingest.headers import header_notes, set_header_rows
 from advocacy.ingest.raw import Adapted, Detection, ItemColumn, RawTable
 from advocacy.model import CHILD_KINDS, Kind, kind_for
 
@@ -136,12 +137,12 @@ def load_mapping(path: str | Path) -> MappingSpec:
     if unknown:
         raise _error(name, unknown[0], "unknown key", "use " + ", ".join(TOP_KEYS))
     header_rows = data.get("header_rows", 1)
-    if isinstance(header_rows, bool) or not isinstance(header_rows, int) or header_rows < 1:
+    if isinstance(header_rows, bool) or not isinstance(header_rows, int) or header_rows < 0:
         raise _error(
             name,
             "header_rows",
-            "must be a whole number of at least 1",
-            "write e.g. header_rows: 2",
+            "must be a whole number: 0 (no header), 1 or more",
+            "write e.g. header_rows: 0 for a file without a header, header_rows: 2 for two rows",
             header_rows,
         )
     columns = _mapping(name, data, "columns")
@@ -238,8 +239,13 @@ def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
         Naming the mapping file, the key and the fix, for unknown fields, columns missing from
         the file or a kind that disagrees.
     """
-    extra = spec.header_rows - 1
-    rows = raw.rows.slice(extra)
+    raw = set_header_rows(raw, spec.header_rows)
+    rows = raw.rows
+    notes = list(raw.notes)
+    if spec.header_rows == 0:
+        notes.append(f"header_rows: 0: columns are named column_1..column_{len(raw.header)}")
+    else:
+        notes += header_notes(raw.header_cells[0]) if raw.header_cells else []
     _check(spec, raw, kind)
     fields = dict(spec.columns)
     detections = [
@@ -262,9 +268,10 @@ def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
         kind=kind,
         source_format="mapping",
         rows=rows,
-        first_data_row=raw.first_data_row + extra,
+        first_data_row=raw.first_data_row,
         fields=fields,
         constants=dict(spec.constants),
         items=list(spec.items.values()),
         detections=detections,
+        notes=notes,
     )

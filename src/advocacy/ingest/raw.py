@@ -14,6 +14,23 @@ import pyarrow as pa
 from advocacy.model import Kind
 
 
+def string_table(header: list[str], columns: list[list[str | None]]) -> pa.Table:
+    """A table of string columns named by ``header``."""
+    return pa.table(
+        {name: pa.array(values, pa.string()) for name, values in zip(header, columns, strict=True)}
+    )
+
+
+@dataclass(frozen=True)
+class BrokenRecord:
+    """A record the CSV reader could not split into the header's columns, kept as its raw text."""
+
+    row: int  # spreadsheet row number: the record takes one row, as a whole record would
+    line: int  # physical line (1-based) where the record starts, for a text editor
+    text: str  # the record's raw text, without its line terminator
+    reason: str
+
+
 @dataclass
 class RawTable:
     """A file's content as read: a header and string-typed rows."""
@@ -27,6 +44,18 @@ class RawTable:
     first_data_row: int = 2  # spreadsheet row number of rows[0]
     # Row numbers (as above) of blank lines the reader skipped: later rows shift down by each.
     blank_rows: tuple[int, ...] = ()
+    # Records that could not be split into columns (CSV only): they go to quarantine whole.
+    broken: tuple[BrokenRecord, ...] = ()
+    # The header rows exactly as the file has them (None for an empty cell), top row first;
+    # empty for formats whose names are keys (JSON, Parquet).
+    header_cells: list[list[str | None]] = field(default_factory=list)
+    # What the reader noticed and the import summary should say.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def skipped_rows(self) -> tuple[int, ...]:
+        """Row numbers that hold no row of ``rows``: blank lines and broken records."""
+        return tuple(sorted({*self.blank_rows, *(record.row for record in self.broken)}))
 
 
 @dataclass(frozen=True)

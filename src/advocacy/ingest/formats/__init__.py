@@ -19,6 +19,7 @@ from advocacy.ingest.formats import (
     surveymonkey,
     typeform,
 )
+from advocacy.ingest.headers import header_notes
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.model import Kind
 
@@ -101,15 +102,17 @@ def adapt(raw: RawTable, kind: Kind, *, source: str = "auto") -> Adapted:
         if kind.name not in getattr(module, "KINDS", (kind.name,)):
             # A survey export imported as another kind is read as a plain table.
             name, module = "generic", generic
-        adapter: Callable[[RawTable, Kind], Adapted] = module.adapt
-        return adapter(raw, kind)
-    module = ADAPTERS[name]
-    if not module.detect(raw):
-        raise UsageError(
-            f"the file does not look like a {name} export",
-            parameter="--source",
-            value=source,
-            fix=f"check the file, or use --source auto (it looks like {detect_source(raw)})",
-        )
-    adapter = module.adapt
-    return adapter(raw, kind)
+    else:
+        module = ADAPTERS[name]
+        if not module.detect(raw):
+            raise UsageError(
+                f"the file does not look like a {name} export",
+                parameter="--source",
+                value=source,
+                fix=f"check the file, or use --source auto (it looks like {detect_source(raw)})",
+            )
+    adapter: Callable[[RawTable, Kind], Adapted] = module.adapt
+    adapted = adapter(raw, kind)
+    top = header_notes(raw.header_cells[0]) if raw.header_cells else []
+    adapted.notes = [*raw.notes, *top, *adapted.notes]
+    return adapted

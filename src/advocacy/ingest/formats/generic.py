@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 
+from advocacy.ingest.headers import second_row_labels, set_header_rows
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -151,8 +152,16 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
     Returns
     -------
     Adapted
-        Source format ``generic``.
+        Source format ``generic``. A second row of labels (``Response``, option names under a
+        blank question cell) is read as part of the header, and a note says so.
     """
+    notes: list[str] = []
+    if second_row_labels(raw):
+        raw = set_header_rows(raw, 2)
+        notes.append(
+            "the second row labels the columns rather than holding data: read as part of the "
+            "header (names are 'Top - Label'); map with header_rows: 1 to read it as data"
+        )
     fields = canonical_columns(raw.rows.column_names, kind, {})
     detections = [
         Detection(column, name, f"column {column!r} is named as the canonical field {name!r}")
@@ -166,6 +175,7 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
             first_data_row=raw.first_data_row,
             fields=fields,
             detections=detections,
+            notes=notes,
         )
     others = [column for column in raw.rows.column_names if column not in fields.values()]
     return survey_adapted(
@@ -176,6 +186,7 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         fields=fields,
         questions=others,
         detections=detections,
+        notes=notes,
         # Without a survey tool's structure, only question-like wording makes a rating an item.
         need_rating_wording=True,
     )

@@ -1,0 +1,250 @@
+"""Header rows: none, one, or several combined into one name per column.
+
+Readers take the first row as the header. A mapping may say otherwise (``header_rows: 0`` for a
+file without one, ``2`` or more for survey exports whose second row labels the options), and
+survey-tool adapters recognise a second row of labels on their own. Several rows combine into one
+name per column, top row first, joined by `` - ``: a blank cell in an upper row belongs to the
+group of the cell to its left (SurveyMonkey leaves the question blank over each of its options),
+so ``Which films have you seen?`` over ``Star Wars: Episode I`` names the column
+``Which films have you seen? - Star Wars: Episode I``. The rows are kept as they were in
+:attr:`RawTable.header_cells`, so nothing of a header is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pyarrow as pa
+
+from advocacy.errors import InputError
+from advocacy.ingest.raw import RawTable
+
+#: Labels that say "the answer to the question above" rather than naming an option; a question
+#: with a single column is named by the question alone.
+ANSWER_LABELS = ("Response", "Open-Ended Response")
+#: Share of a column's data rows that must be filled for an empty label over it to be telling.
+FILLED_SHARE = 0.9
+#: A header cell longer than this that reads as a sentence (not a question) looks like data.
+LONG_TEXT = 80
+#: Longer cells are never numbers, dates or e-mails (and never reach a regular expression).
+MAX_VALUE_CHARS = 320
+_SAMPLE = 1_000
+_NUMBER = re.compile(r"[-+]?(\d+([.,]\d+)*|\d*[.,]\d+)%?")
+_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?.*)?")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+
+
+def unique_header(names: Sequence[object]) -> list[str]:
+    """Strip header names, name blank ones ``column_N`` and number repeats ``"Q1 (2)"``.
+
+    Parameters
+    ----------
+    names
+        Header cells as read (``None`` for empty cells).
+
+    Returns
+    -------
+    list[str]
+        As many unique names as ``names``.
+    """
+    stripped = ["" if name is None else str(name).strip() for name in names]
+    stripped = [name or f"column_{index + 1}" for index, name in enumerate(stripped)]
+    originals = set(stripped)
+    result: list[str] = []
+    used: set[str] = set()
+    for name in stripped:
+        candidate, number = name, 1
+        # Skip numbered names that appear literally elsewhere in the header, so those keep theirs.
+        while candidate in used or (number > 1 and candidate in originals):
+            number += 1
+            candidate = f"{name} ({number})"
+        used.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def _text(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def combine_header(rows: Sequence[Sequence[str | None]]) -> list[str]:
+    """One unique name per column from header rows, top row first.
+
+    Parameters
+    ----------
+    rows
+        The header rows as the file has them (None or blank for an empty cell).
+
+    Returns
+    -------
+    list[str]
+        Names joined by `` - `` from every row's non-blank cell (repeats dropped); a blank cell
+        in an upper row takes the cell to its left when a lower row names the column and the
+        row above groups the two columns together. ``Response`` and ``Open-Ended Response``
+        under a question with one column leave the question's name alone. Columns blank in
+        every row are ``column_N``; repeated names are numbered, as :func:`unique_header` does.
+    """
+    width = max((len(row) for row in rows), default=0)
+    grid = [
+        [_text(row[index]) if index < len(row) else "" for index in range(width)] for row in rows
+    ]
+    filled = [list(row) for row in grid]
+    carried = [[False] * width for _ in grid]
+    for level in range(len(grid) - 1):
+        for column in range(1, width):
+            named_below = any(grid[lower][column] for lower in range(level + 1, len(grid)))
+            same_group = level == 0 or carried[level - 1][column]
+            if not grid[level][column] and named_below and same_group:
+                filled[level][column] = filled[level][column - 1]
+                carried[level][column] = bool(filled[level][column])
+    # The question is the row above the last: a column alone in its group there is a question
+    # with one column.
+    level = max(len(grid) - 2, 0)
+    names = []
+    for column in range(width):
+        parts: list[str] = []
+        for level in range(len(grid)):
+            part = filled[level][column]
+            if part and (not parts or parts[-1] != part):
+                parts.append(part)
+        alone = not carried[level][column] and not (
+            column + 1 < width and carried[level][column + 1]
+        )
+        if len(parts) > 1 and parts[-1] in ANSWER_LABELS and alone:
+            parts.pop()
+        names.append(" - ".join(parts))
+    return unique_header(names)
+
+
+def set_header_rows(raw: RawTable, count: int) -> RawTable:
+    """``raw`` read again with ``count`` header rows instead of one.
+
+    Parameters
+    ----------
+    raw
+        A CSV or XLSX file as read (its first row taken as the header).
+    count
+        0 (no header: columns are ``column_1``..``column_N`` and the first row is data), 1 (as
+        read) or more (the first ``count`` rows combine, see :func:`combine_header`).
+
+    Returns
+    -------
+    RawTable
+        The same cells with the header and first data row moved.
+
+    Raises
+    ------
+    InputError
+        For a JSON or Parquet file (their names are keys, not rows), or a file with fewer rows
+        than ``count``.
+    """
+    if count == 1:
+        return raw
+    if not raw.header_cells:
+        raise InputError(
+            f"header_rows applies to CSV and Excel files; a {raw.file_format} file names its "
+            "columns by its keys",
+            file=raw.path,
+            value=str(count),
+            fix="remove header_rows from the mapping",
+        )
+    top = raw.header_cells[0]
+    if count == 0:
+        header = [f"column_{index + 1}" for index in range(len(raw.header))]
+        first = pa.table(
+            {
+                name: pa.array([top[index] if index < len(top) else None], pa.string())
+                for index, name in enumerate(header)
+            }
+        )
+        return replace(
+            raw,
+            header=header,
+            rows=pa.concat_tables([first, raw.rows.rename_columns(header)]),
+            first_data_row=raw.first_data_row - 1,
+            header_cells=[],
+        )
+    extra = count - 1
+    if raw.rows.num_rows < extra:
+        raise InputError(
+            f"header_rows is {count} but the file has only {raw.rows.num_rows + 1} row(s)",
+            file=raw.path,
+            value=str(count),
+            fix="set header_rows to the number of rows the header takes",
+        )
+    labels = [list(record.values()) for record in raw.rows.slice(0, extra).to_pylist()]
+    cells = [list(top), *labels]
+    header = combine_header(cells)
+    return replace(
+        raw,
+        header=header,
+        rows=raw.rows.slice(extra).rename_columns(header),
+        first_data_row=raw.first_data_row + extra,
+        header_cells=cells,
+    )
+
+
+def looks_like_data(cell: str) -> bool:
+    """Whether a cell reads as a value (number, date, e-mail) rather than a name."""
+    text = cell.strip()
+    if len(text) > MAX_VALUE_CHARS:
+        return False
+    return bool(_NUMBER.fullmatch(text) or _DATE.fullmatch(text) or _EMAIL.fullmatch(text))
+
+
+def _long_sentence(cell: str) -> bool:
+    text = cell.strip()
+    return len(text) > LONG_TEXT and "?" not in text and not text.endswith((":", ")"))
+
+
+def second_row_labels(raw: RawTable) -> bool:
+    """Whether the first data row is a second header row of labels (SurveyMonkey's shape).
+
+    It is when none of its cells is a number, a date or an e-mail, it leaves the first column
+    empty where the data fill it (the respondent's id), and it either says ``Response`` /
+    ``Open-Ended Response`` or names every column whose top header cell is blank.
+    """
+    if not raw.header_cells or raw.rows.num_rows < 2 or not raw.header:
+        return False
+    labels = [_text(value) for value in raw.rows.slice(0, 1).to_pylist()[0].values()]
+    named = [label for label in labels if label]
+    if not named or labels[0] or any(looks_like_data(label) for label in named):
+        return False
+    first = raw.rows.column(0).slice(1, _SAMPLE)
+    if first.null_count > (1 - FILLED_SHARE) * len(first):
+        return False
+    if any(label in ANSWER_LABELS for label in named):
+        return True
+    top = raw.header_cells[0]
+    blanks = [index for index in range(len(labels)) if index >= len(top) or not _text(top[index])]
+    return bool(blanks) and all(labels[index] for index in blanks)
+
+
+def header_notes(cells: Sequence[str | None]) -> list[str]:
+    """A note when a header row looks like data, so a user can say the file has no header.
+
+    Parameters
+    ----------
+    cells
+        One header row as the file has it.
+
+    Returns
+    -------
+    list[str]
+        Empty, or one note quoting the data-like cells.
+    """
+    named = [_text(cell) for cell in cells if _text(cell)]
+    values = [cell for cell in named if looks_like_data(cell)]
+    sentences = [cell for cell in named if _long_sentence(cell)]
+    # Survey questions make long headers ("Please rate..."), so a sentence alone is no sign.
+    if not values or 2 * (len(values) + len(sentences)) < len(named):
+        return []
+    quoted = ", ".join(
+        repr(cell[:40] + ("..." if len(cell) > 40 else "")) for cell in [*values, *sentences][:3]
+    )
+    return [
+        f"the header row looks like data ({quoted}): if the file has no header, import it with "
+        "a mapping that says header_rows: 0, so its first line is kept as a record"
+    ]
