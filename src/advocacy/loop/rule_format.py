@@ -45,7 +45,19 @@ _KEY_LINES = "__key_lines__"
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line each mapping starts on (for precise errors)."""
+    """A safe loader that remembers the line each mapping starts on (for precise errors).
+
+    It refuses YAML aliases (``*name``): rules never need them, and nested aliases expand
+    exponentially ("billion laughs"), which would stall whoever reads the rules.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in rules", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
