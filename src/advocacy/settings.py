@@ -101,7 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "sign_in_attempts_per_client",
-        30,
+        100,
         "sign-in attempts one client address may make per window, right or wrong (more: 429; "
         "failed attempts are also slowed down per user name)",
     ),

@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from advocacy.access.rate_limits import RateLimits
 from advocacy.errors import StorageUnavailableError
 from advocacy.ingest.limits import InputLimits
 from advocacy.store.connection import StorageFault
@@ -44,6 +45,7 @@ class WebState:
     warming: bool = False  # a background warm-up is running
     closed: bool = False  # set at shutdown: background warm-ups then leave the workspace alone
     limits: InputLimits = field(default_factory=InputLimits)
+    rate_limits: RateLimits = field(default_factory=RateLimits.from_settings)
     fault: StorageFault | None = None  # a fault that needs the database reopened, until it is
     _last_attempt: float = 0.0
     _cache: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
