@@ -40,6 +40,7 @@ from advocacy.errors import (
 )
 from advocacy.ingest.limits import InputLimits, preview
 from advocacy.loop.delivery import start_delivery
+from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
 from advocacy.present.web.api import cases as api_cases
 from advocacy.present.web.api import outbox as api_outbox
@@ -168,6 +169,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redact_access_log()  # after the server set up its logging: survey links stay out
         opened = workspace is None
         ws = advocacy.open(url) if opened else workspace
         state = WebState(ws, secure_cookies=secure_cookies, limits=bounds)
