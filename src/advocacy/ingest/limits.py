@@ -24,6 +24,7 @@ never the whole value.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,11 @@ from advocacy.settings import get_setting
 
 #: Characters of a refused value repeated in an error message.
 PREVIEW_CHARS = 40
+#: Control characters, which no field name may hold (NUL ends a statement in DuckDB's parser).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Half of a UTF-16 surrogate pair on its own: JSON's ``\ud800`` escapes allow it, but it is no
+#: character and cannot be stored as UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,19 @@ def too_long(text: str, limits: InputLimits, *, where: str, **context: Any) -> V
     )
 
 
+def check_text(text: str, limits: InputLimits, *, where: str, **context: Any) -> None:
+    """Refuse ``text`` if it is longer than ``limits.text_chars`` or is not valid Unicode."""
+    if len(text) > limits.text_chars:
+        raise too_long(text, limits, where=where, **context)
+    if _SURROGATE.search(text):
+        raise ValidationError(
+            f"{where or 'the text'} holds an unpaired UTF-16 surrogate, which is no character",
+            value=preview(text.encode("utf-8", "backslashreplace").decode("utf-8")),
+            fix="send valid Unicode text (escape characters beyond U+FFFF as surrogate pairs)",
+            **context,
+        )
+
+
 def check_json(value: Any, limits: InputLimits, *, where: str = "") -> None:
     """Raise :class:`ValidationError` if ``value`` nests deeper or holds longer texts than allowed.
 
@@ -96,8 +115,7 @@ def check_json(value: Any, limits: InputLimits, *, where: str = "") -> None:
     while stack:
         item, path, depth = stack.pop()
         if isinstance(item, str):
-            if len(item) > limits.text_chars:
-                raise too_long(item, limits, where=path, parameter=path or None)
+            check_text(item, limits, where=path, parameter=path or None)
             continue
         if not isinstance(item, Mapping | list | tuple):
             continue
@@ -111,8 +129,7 @@ def check_json(value: Any, limits: InputLimits, *, where: str = "") -> None:
         if isinstance(item, Mapping):
             for key, child in item.items():
                 name = str(key)
-                if len(name) > limits.text_chars:
-                    raise too_long(name, limits, where=f"a key in {path or 'the body'}")
+                check_text(name, limits, where=f"a key in {path or 'the body'}")
                 stack.append((child, _step(path, name), depth + 1))
         else:
             stack.extend((child, _step(path, index), depth + 1) for index, child in enumerate(item))
@@ -172,11 +189,18 @@ def check_records(
     for row, record in enumerate(records):
         for key, value in record.items():
             column = str(key)
-            if len(column) > limits.text_chars:
-                raise too_long(column, limits, where="a field name", row=row, table=table)
+            check_text(column, limits, where="a field name", row=row, table=table)
+            if not column.strip() or _CONTROL.search(column):
+                raise ValidationError(
+                    f"the field name {preview(column)!r} is blank or holds control characters",
+                    row=row,
+                    table=table,
+                    value=preview(column),
+                    fix="name every field with visible characters (unknown fields are kept in "
+                    "attrs under their name)",
+                )
             if isinstance(value, str):
-                if len(value) > limits.text_chars:
-                    raise too_long(value, limits, where=column, row=row, column=column, table=table)
+                check_text(value, limits, where=column, row=row, column=column, table=table)
             elif isinstance(value, Mapping | list):
                 check_json(value, limits, where=_step(f"[{row}]", column))
                 stored = json.dumps(value, sort_keys=True)  # a nested value is kept as its JSON
@@ -190,6 +214,7 @@ __all__ = [
     "InputLimits",
     "check_json",
     "check_records",
+    "check_text",
     "parse_json",
     "preview",
     "too_long",

@@ -129,6 +129,10 @@ async def error_response(request: Request, error: AdvocacyError) -> Response:
 
     429 and 503 carry ``Retry-After``; an unauthenticated browser is sent to sign in.
     """
+    for name in ("message", "fix", "value", "column", "parameter", "file", "table"):
+        text = getattr(error, name)
+        if isinstance(text, str):  # hostile text may hold lone surrogates: no UTF-8 for them
+            setattr(error, name, text.encode("utf-8", "replace").decode("utf-8"))
     status = status_of(error)
     retry_after = getattr(error, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after and status in (429, 503) else {}
