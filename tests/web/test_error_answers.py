@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
-from web.site import Site, bearer
+from web.site import PASSWORD, Site, bearer
 
 
 @pytest.mark.parametrize("key", ["a\\", "*", "a*b", "x\\y", "a\x00", "\x7f"])
@@ -96,3 +96,30 @@ def test_an_error_about_hostile_text_is_answered_not_crashed(
     )
     assert response.status_code == 422
     assert response.json()["message"] == "line 1: unknown rule field '\\ud921x'"
+
+
+def test_an_audit_page_past_any_offset_is_a_400(client: TestClient) -> None:
+    browser = TestClient(client.app, base_url="https://testserver")  # its own cookies
+    browser.get("/login")
+    browser.post(
+        "/login",
+        data={
+            "username": "ada",
+            "password": PASSWORD,
+            "csrf_token": browser.cookies.get("advocacy_login_csrf") or "",
+        },
+    )
+    assert browser.get("/admin/audit", params={"page": "2"}).status_code == 200
+    huge = browser.get("/admin/audit", params={"page": "99999999999999999999"})
+    assert huge.status_code == 400  # the offset overflowed DuckDB's integers: a 500 before
+    assert "less than or equal to 1000000" in huge.text
+
+
+def test_rules_with_an_impossible_date_are_a_422(client: TestClient, site: Site) -> None:
+    response = client.put(
+        "/api/v1/rules",
+        content="- {id: x, trigger: nps_at_most, since: 2024-13-45}",
+        headers={**bearer(site, "admin"), "Content-Type": "application/yaml"},
+    )
+    assert response.status_code == 422  # YAML's date reading raised ValueError: a 500 before
+    assert response.json()["message"] == "not valid YAML: month must be in 1..12"

@@ -293,11 +293,12 @@ def parse_rules(text: str, *, source: str = "<rules>") -> list[Rule]:
     """
     try:
         data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date like 2024-13-45
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise ValidationError(
-            f"line {line}: not valid YAML: {getattr(error, 'problem', error)}",
+            (f"line {line}: " if line is not None else "")
+            + f"not valid YAML: {getattr(error, 'problem', error)}",
             file=source,
             row=line,
             fix="check the indentation and quoting around that line",

@@ -143,7 +143,10 @@ async def error_response(request: Request, error: AdvocacyError) -> Response:
     if status == 401 and not headers:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    page = render(request, "error.html.j2", {"error": error}, status_code=status)
+    if request.url.path.startswith("/s/"):  # customers on a survey page: its own look
+        page = page_survey.survey_problem(request, error, status)
+    else:
+        page = render(request, "error.html.j2", {"error": error}, status_code=status)
     page.headers.update(headers)
     return page
 

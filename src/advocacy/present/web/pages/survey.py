@@ -92,6 +92,24 @@ def _message(
     return render(request, "survey_thanks.html.j2", context, status_code=status_code)
 
 
+#: Headings of the survey pages' own error page, by status (the staff error page would show a
+#: customer the app's navigation).
+PROBLEM_HEADINGS = {
+    413: "Your answer is too long",
+    422: "Your answer could not be read",
+    429: "Please wait a moment",
+    503: "We cannot take answers right now",
+}
+
+
+def survey_problem(request: Request, error: AdvocacyError, status_code: int) -> HTMLResponse:
+    """A refusal on a survey page (too large, too many, out of service) as customers see it."""
+    heading = PROBLEM_HEADINGS.get(status_code, "Something went wrong")
+    return _message(
+        request, heading, error.message, fix=error.fix, problem=True, status_code=status_code
+    )
+
+
 def _problem(request: Request, error: AdvocacyError) -> HTMLResponse:
     """A friendly page for a link that does not work: 410 expired, 404 unknown, else 403."""
     status = getattr(error, "status", 404 if isinstance(error, NotFoundError) else 403)
