@@ -36,9 +36,6 @@ from advocacy.settings import get_setting
 PREVIEW_CHARS = 40
 #: Control characters, which no field name may hold (NUL ends a statement in DuckDB's parser).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-#: Half of a UTF-16 surrogate pair on its own: JSON's ``\ud800`` escapes allow it, but it is no
-#: character and cannot be stored as UTF-8.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -93,11 +90,21 @@ def too_long(text: str, limits: InputLimits, *, where: str, **context: Any) -> V
     )
 
 
+def _encodes(text: str) -> bool:
+    """Whether ``text`` is valid Unicode: JSON's ``\\ud800`` escapes let half of a UTF-16
+    surrogate pair through on its own, which is no character and has no UTF-8 form."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_text(text: str, limits: InputLimits, *, where: str, **context: Any) -> None:
     """Refuse ``text`` if it is longer than ``limits.text_chars`` or is not valid Unicode."""
     if len(text) > limits.text_chars:
         raise too_long(text, limits, where=where, **context)
-    if _SURROGATE.search(text):
+    if not text.isascii() and not _encodes(text):
         raise ValidationError(
             f"{where or 'the text'} holds an unpaired UTF-16 surrogate, which is no character",
             value=preview(text.encode("utf-8", "backslashreplace").decode("utf-8")),
