@@ -104,3 +104,30 @@ class InsufficientDataError(AdvocacyError):
 class RedactionError(WorkspaceError):
     """Personal data could not be redacted (the workspace's identities are unreadable), so the
     text that needed redacting is refused rather than shown as it is."""
+
+
+class RequestTooLargeError(InputError):
+    """A request body is larger than the server accepts (``max_body_bytes``)."""
+
+
+class RateLimitedError(AdvocacyError):
+    """Too many requests from one client (or to one survey) in a short time.
+
+    ``retry_after`` is the number of whole seconds to wait (sent as ``Retry-After``).
+    """
+
+    def __init__(self, message: str, *, retry_after: int = 1, **context: Any) -> None:
+        super().__init__(message, **context)
+        self.retry_after = retry_after
+
+
+class StorageUnavailableError(WorkspaceError):
+    """The database cannot take requests for now: a full disk, or a connection that failed.
+
+    The server answers 503 and reconnects by itself once the cause is gone; nothing
+    acknowledged is lost. ``retry_after`` is a hint in seconds.
+    """
+
+    def __init__(self, message: str, *, retry_after: int = 5, **context: Any) -> None:
+        super().__init__(message, **context)
+        self.retry_after = retry_after

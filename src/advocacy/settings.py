@@ -67,6 +67,56 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("webhook_secret", "", "key that signs webhook bodies (HMAC-SHA256)", secret=True),
     Setting("notify_max_attempts", 8, "delivery attempts before a message is given up"),
     Setting(
+        "max_body_bytes",
+        1_000_000,
+        "largest request body the server reads, in bytes (larger: refused with 413 before it "
+        "is read)",
+    ),
+    Setting("max_batch_records", 10_000, "records one API write may carry (more: 422)"),
+    Setting(
+        "max_text_chars",
+        20_000,
+        "longest text one field of an API write or form may hold, in characters (longer: 422)",
+    ),
+    Setting(
+        "max_json_depth",
+        32,
+        "deepest nesting of arrays and objects a JSON request body may have (deeper: 422)",
+    ),
+    Setting(
+        "throttle_seconds",
+        600,
+        "window of the request limits below: each allows its number of requests per window, "
+        "regained evenly over it",
+    ),
+    Setting(
+        "survey_answers_per_client",
+        10,
+        "answers one client address may send to anonymous survey links per window (more: 429)",
+    ),
+    Setting(
+        "survey_answers_per_survey",
+        1_200,
+        "answers one survey's anonymous link takes from all clients per window (more: 429)",
+    ),
+    Setting(
+        "sign_in_attempts_per_client",
+        100,
+        "sign-in attempts one client address may make per window, right or wrong (more: 429; "
+        "failed attempts are also slowed down per user name)",
+    ),
+    Setting(
+        "forwarded_allow_ips",
+        "",
+        "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client "
+        "(empty: trust no proxy; '*' trusts every sender)",
+    ),
+    Setting(
+        "case_teams",
+        "",
+        "comma-separated team names cases may be assigned to besides users (e.g. billing,returns)",
+    ),
+    Setting(
         "text_model",
         "static",
         "text model for sentiment and emotion: static (shipped), minilm (needs "

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import advocacy
+from advocacy.access import add_user
 from advocacy.access.audit import audit_entries
 from advocacy.access.roles import AccessDeniedError
 from advocacy.errors import NotFoundError, UsageError
@@ -135,6 +136,9 @@ def test_a_case_is_worked_to_closed_with_its_timeline(ws: Workspace) -> None:
     later += timedelta(hours=2)
     reopened = work_case(ws.db, case.case_id, "reopen", actor="ana", text="not fixed", now=later)
     assert reopened.status == "contacted" and reopened.closed_at is None
+    with pytest.raises(UsageError, match="'bea' cannot own cases"):  # not a user yet
+        work_case(ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later)
+    add_user(ws.db, "bea", role="case-handler", password="correct horse battery", units="South")
     assigned = work_case(ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later)
     assert assigned.owner == "bea"
     detail = get_case(ws.db, case.case_id)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import advocacy
+from advocacy.access import add_user
 from advocacy.loop.case_opening import open_cases_for
 
 
@@ -35,6 +36,12 @@ rules:
 def test_rules_and_cases_from_the_command_line(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
     (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    unknown = advocacy_cli("rules", "load", "rules.yaml", "--db", db, cwd=tmp_path)
+    assert unknown.returncode == 1  # the owners are no users yet
+    assert "rule 'detractor' names owner(s) 'hal', 'ana'" in unknown.stderr
+    with advocacy.open(db) as ws:
+        for name in ("hal", "ana"):
+            add_user(ws.db, name, role="analyst", password="correct horse battery")
     loaded = advocacy_cli("rules", "load", "rules.yaml", "--db", db, cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
     assert "loaded 1 rule(s)" in loaded.stdout
@@ -54,6 +61,10 @@ def test_rules_and_cases_from_the_command_line(tmp_path: Path) -> None:
     assert [(c["case_id"], c["owner"], c["status"]) for c in json.loads(listed.stdout)] == [
         (case.case_id, "hal", "new")
     ]
+    refused = advocacy_cli("cases", "assign", case.case_id, "--owner", "nobody", "--db", db,
+                           cwd=tmp_path)  # fmt: skip
+    assert refused.returncode == 2 and "'nobody' cannot own cases" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1  # one clear line, no traceback
     missing = advocacy_cli("cases", "close", case.case_id, "--root-cause", " ",
                            "--action-taken", "refund", "--db", db, cwd=tmp_path)  # fmt: skip
     assert missing.returncode == 2 and "root cause" in missing.stderr

@@ -23,7 +23,10 @@ Prevention Cheat Sheets (throttle per source, prefer delays to account lockout).
 
 The client address is the one the server sees. Behind a reverse proxy every request comes from
 the proxy, so the per-client rules would treat all users as one client: let the server trust
-the proxy's ``X-Forwarded-For`` (uvicorn's ``--forwarded-allow-ips``) so it sees real addresses.
+the proxy's ``X-Forwarded-For`` (``advocacy serve --forwarded-allow-ips``, the
+``forwarded_allow_ips`` setting) so it sees real addresses. Trust no one else: a client that may
+set the header may claim any address. Sign-in attempts, right or wrong, are also rate-limited per
+client in memory (:mod:`advocacy.access.rate_limits`), before their password is hashed.
 """
 
 from __future__ import annotations

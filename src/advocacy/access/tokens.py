@@ -1,8 +1,15 @@
 """API tokens: created with a role, shown once, stored only as a SHA-256 digest, revocable.
 
 A token is 32 random bytes (``secrets.token_urlsafe``), so a fast digest suffices to store it:
-unlike passwords, it cannot be guessed from a dictionary. Its id (the first characters after the
-``adv_`` prefix) names it in lists and in ``advocacy tokens revoke``.
+unlike passwords, it cannot be guessed from a dictionary. Its id names it in lists, the audit log
+and ``advocacy tokens revoke``; the id is drawn at random on its own, so showing it reveals
+nothing of the secret. (Ids used to be the secret's first 8 characters; migration
+``0009_token_ids`` gave those tokens new random ids and rewrote their audit entries. The tokens
+themselves, looked up by digest, kept working.)
+
+A token's ``last_used_at`` is refreshed at most once per :data:`LAST_USED_EVERY`, so reading
+through the API does not write on every request; and when the disk is full, failing to refresh
+it does not refuse the read.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from advocacy.access.audit import now_utc, record_audit
 from advocacy.access.roles import (
@@ -22,10 +29,13 @@ from advocacy.access.roles import (
     parse_units,
 )
 from advocacy.errors import NotFoundError
-from advocacy.store.connection import Database
+from advocacy.store.connection import Database, storage_fault
 
 PREFIX = "adv_"
-ID_LENGTH = 8
+#: Random bytes of a token id (shown as twice as many hex digits).
+ID_BYTES = 6
+#: ``last_used_at`` is written again only when it is older than this.
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -80,11 +90,12 @@ def create_token(
     """Create an API token with ``role``; return it with its secret (shown once)."""
     parsed_role, parsed_units = parse_role(role), parse_units(units)
     check_units(parsed_role, parsed_units)
-    body = secrets.token_urlsafe(32)
-    secret = PREFIX + body
-    token_id = body[:ID_LENGTH]
+    secret = PREFIX + secrets.token_urlsafe(32)
     moment = now_utc(now)
     with db.transaction():
+        token_id = secrets.token_hex(ID_BYTES)
+        while db.fetchone("SELECT 1 FROM api_tokens WHERE token_id = ?", [token_id]):
+            token_id = secrets.token_hex(ID_BYTES)  # 48 random bits: practically never
         db.execute(
             "INSERT INTO api_tokens (token_id, name, role, units, token_hash, created_by, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -155,8 +166,16 @@ def resolve_token(db: Database, secret: str, *, now: datetime | None = None) -> 
             "unknown or revoked API token", fix="create one with advocacy tokens create --role"
         )
     token = _token(row)
-    db.execute(
-        "UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?",
-        [now_utc(now), token.token_id],
-    )
+    moment = now_utc(now)
+    if token.last_used_at is None or moment - token.last_used_at >= LAST_USED_EVERY:
+        try:
+            db.execute(
+                "UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?",
+                [moment, token.token_id],
+            )
+        except Exception as error:
+            fault = storage_fault(error)
+            if fault is None or fault.reopen:
+                raise
+            # The disk is full: the token is valid all the same; its last use waits.
     return Principal(token.name or token.token_id, token.role, token.units, via="token")

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from advocacy.errors import AdvocacyError, ValidationError
 from advocacy.ingest.formats import adapt
+from advocacy.ingest.limits import InputLimits, check_records
 from advocacy.ingest.raw import RawTable
 from advocacy.ingest.validation import validate
 from advocacy.model import CHILD_KINDS, Kind, kind_for
@@ -34,8 +35,6 @@ from advocacy.store.upsert import create_customer_stubs, upsert
 
 #: Kinds the API accepts writes of.
 WRITABLE_KINDS = ("responses", "mentions", "interactions", "notes", "referrals", "transactions")
-#: Records accepted in one request.
-MAX_RECORDS = 10_000
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def _raw_table(records: Sequence[Mapping[str, Any]]) -> RawTable:
     return RawTable("api", "json", header, pa.table(columns), first_data_row=0)
 
 
-def _checked_records(kind: Kind, records: Any) -> list[Mapping[str, Any]]:
+def _checked_records(kind: Kind, records: Any, limits: InputLimits) -> list[Mapping[str, Any]]:
     if not isinstance(records, list) or not all(isinstance(item, Mapping) for item in records):
         raise ValidationError(
             "the body must be a JSON array of objects (or an object with a 'records' array)",
@@ -83,24 +82,29 @@ def _checked_records(kind: Kind, records: Any) -> list[Mapping[str, Any]]:
         )
     if not records:
         raise ValidationError("no records in the body", table=kind.table, fix="send one or more")
-    if len(records) > MAX_RECORDS:
-        raise ValidationError(
-            f"{len(records):,} records in one request; at most {MAX_RECORDS:,} are accepted",
-            table=kind.table,
-            fix="split the batch, or import a file with advocacy import",
-        )
+    check_records(records, limits, table=kind.table)
     return records
 
 
 def write_records(
-    db: Database, kind_name: str, records: Any, *, actor: str, now: datetime | None = None
+    db: Database,
+    kind_name: str,
+    records: Any,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    limits: InputLimits | None = None,
 ) -> WriteResult:
     """Validate and upsert ``records`` (a list of JSON objects) of ``kind_name``.
+
+    ``limits`` bound the batch (records, characters per text field, nesting); by default those
+    of the settings table (:class:`advocacy.ingest.limits.InputLimits`).
 
     Raises
     ------
     ValidationError
         Carrying every bad cell as ``errors`` (row = index in ``records``); nothing is written.
+        A batch over the limits is refused before any of it is validated.
     """
     kind = kind_for(kind_name)
     if kind.name not in WRITABLE_KINDS:
@@ -109,7 +113,7 @@ def write_records(
             value=kind.name,
             fix="write one of: " + ", ".join(WRITABLE_KINDS),
         )
-    rows = _checked_records(kind, records)
+    rows = _checked_records(kind, records, limits or InputLimits.from_settings())
     raw = _raw_table(rows)
     adapted = adapt(raw, kind, source="generic")
     child = CHILD_KINDS.get(kind.name) if adapted.items else None

@@ -23,6 +23,7 @@ from advocacy.errors import UsageError
 from advocacy.loop.case_notifications import notify
 from advocacy.loop.cases import Case, add_event, find_case
 from advocacy.loop.invitations import invite
+from advocacy.loop.owners import check_owner
 from advocacy.store.connection import Database
 
 ACTIONS = ("contact", "note", "resolve", "close", "reopen", "assign")
@@ -245,12 +246,18 @@ def assign_case(
     units: Sequence[str] | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """Hand the case to ``owner`` (a user name)."""
+    """Hand the case to ``owner``: an enabled user, or a team of the ``case_teams`` setting.
+
+    Raises
+    ------
+    UsageError
+        For an owner who is neither (see :mod:`advocacy.loop.owners`).
+    """
     moment = now_utc(now)
     with db.transaction():
         case = find_case(db, case_id, units=units)
         _check(case, "assign")
-        new_owner = _required(owner, "owner", "assign", "hal")
+        new_owner = check_owner(db, _required(owner, "owner", "assign", "hal"))
         _update(db, case_id, moment, owner=new_owner)
         add_event(
             db, case, kind="assign", actor=actor, now=moment, text=text,

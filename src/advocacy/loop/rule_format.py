@@ -45,7 +45,19 @@ _KEY_LINES = "__key_lines__"
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line each mapping starts on (for precise errors)."""
+    """A safe loader that remembers the line each mapping starts on (for precise errors).
+
+    It refuses YAML aliases (``*name``): rules never need them, and nested aliases expand
+    exponentially ("billion laughs"), which would stall whoever reads the rules.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in rules", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -281,11 +293,12 @@ def parse_rules(text: str, *, source: str = "<rules>") -> list[Rule]:
     """
     try:
         data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date like 2024-13-45
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise ValidationError(
-            f"line {line}: not valid YAML: {getattr(error, 'problem', error)}",
+            (f"line {line}: " if line is not None else "")
+            + f"not valid YAML: {getattr(error, 'problem', error)}",
             file=source,
             row=line,
             fix="check the indentation and quoting around that line",

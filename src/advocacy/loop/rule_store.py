@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from advocacy.access.audit import now_utc, record_audit
+from advocacy.loop.owners import check_rule_owners
 from advocacy.loop.rule_format import default_rules, parse_rules, read_rules_file
 from advocacy.loop.rules import Route, Rule
 from advocacy.store.connection import Database
@@ -102,8 +103,10 @@ def replace_rules(
 def load_rules(
     db: Database, source: str | Path, *, actor: str, now: datetime | None = None
 ) -> list[Rule]:
-    """Validate the rules file ``source`` and replace the stored rules with it."""
-    return replace_rules(db, read_rules_file(source), actor=actor, now=now)
+    """Validate the rules file ``source`` (its owners too) and replace the stored rules."""
+    rules = read_rules_file(source)
+    check_rule_owners(db, rules, source=str(source))
+    return replace_rules(db, rules, actor=actor, now=now)
 
 
 def ensure_default_rules(db: Database, *, actor: str = "setup") -> list[Rule]:
@@ -123,9 +126,12 @@ def save_rules_text(
 ) -> list[Rule]:
     """Validate rules given as YAML or JSON text and replace the stored rules with them.
 
-    The rules page and ``PUT /api/v1/rules`` call this; nothing is stored if any rule is bad.
+    The rules page and ``PUT /api/v1/rules`` call this; nothing is stored if any rule is bad,
+    including a rule whose owners are not users or teams (:mod:`advocacy.loop.owners`).
     """
-    return replace_rules(db, parse_rules(text, source=source), actor=actor, now=now)
+    rules = parse_rules(text, source=source)
+    check_rule_owners(db, rules, source=source)
+    return replace_rules(db, rules, actor=actor, now=now)
 
 
 __all__ = [

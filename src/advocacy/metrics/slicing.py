@@ -88,7 +88,13 @@ def check_dimension(name: str, table: str) -> str:
             )
         return name
     key = name[len(ATTRIBUTE_PREFIX) :]
-    attribute = name.startswith(ATTRIBUTE_PREFIX) and bool(key) and not set(key) & set("'[]\"")
+    # Characters a JSON path cannot take as they are (DuckDB refused '\\' and '*' with a 500).
+    attribute = (
+        name.startswith(ATTRIBUTE_PREFIX)
+        and bool(key)
+        and not set(key) & set("'[]\"\\*")
+        and not any(ord(character) < 32 or ord(character) == 127 for character in key)
+    )
     if name in RESPONSE_DIMENSIONS or name in CUSTOMER_DIMENSIONS or attribute:
         return name
     raise UsageError(
@@ -97,7 +103,8 @@ def check_dimension(name: str, table: str) -> str:
         parameter="--by",
         fix="use one of: "
         + ", ".join(RESPONSE_DIMENSIONS + CUSTOMER_DIMENSIONS)
-        + ", or attrs.KEY for a key of the customers' attrs (no quotes or brackets in KEY)",
+        + ", or attrs.KEY for a key of the customers' attrs (KEY without quotes, brackets, "
+        "backslashes, asterisks or control characters)",
     )
 
 

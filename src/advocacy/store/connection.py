@@ -2,6 +2,8 @@
 
 SQL in advocacy is written once with ``?`` placeholders; this module translates it for the
 driver. Analyses never use this class directly: they receive Ibis tables from ``Database.ibis``.
+:func:`storage_fault` tells faults of the storage (a full disk, an invalidated DuckDB database, a
+broken PostgreSQL connection) from errors of a query, and :meth:`Database.reconnect` recovers.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +44,7 @@ class Database:
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         self.dialect: Dialect = dialect_of(url)
+        self.read_only = read_only
         self._ibis: Any = None
         self._in_transaction = False
         if self.dialect == "duckdb":
@@ -53,8 +57,13 @@ class Database:
                         value=str(parent),
                         fix="create the folder or pass another --db path",
                     )
+        self._connect()
+
+    def _connect(self) -> None:
+        if self.dialect == "duckdb":
+            path = duckdb_path(self.url)
             try:
-                self._duck = duckdb.connect(path, read_only=read_only)
+                self._duck = duckdb.connect(path, read_only=self.read_only)
             except duckdb.Error as error:
                 raise WorkspaceError(
                     f"cannot open DuckDB workspace {path!r}: {error}",
@@ -65,13 +74,28 @@ class Database:
             import psycopg
 
             try:
-                self._pg = psycopg.connect(url, autocommit=True)
+                self._pg = psycopg.connect(self.url, autocommit=True)
             except psycopg.Error as error:
                 raise WorkspaceError(
                     f"cannot connect to PostgreSQL: {str(error).strip()}",
                     fix="check the URL, that the server runs, and the credentials",
                 ) from None
             self._pg.execute("SET TIME ZONE 'UTC'")
+
+    def reconnect(self) -> None:
+        """Close the connection, whatever state it is in, and open the database again.
+
+        After a fatal error DuckDB refuses every statement ("database has been invalidated")
+        until the database is opened anew; opening it replays the write-ahead log, so every
+        committed transaction is kept. A PostgreSQL connection that broke is simply replaced.
+        Raises :class:`WorkspaceError` if the database cannot be opened yet (e.g. the disk is
+        still full); the old connection stays closed and this may be called again.
+        """
+        with contextlib.suppress(Exception):
+            self.close()
+        self._ibis = None
+        self._in_transaction = False
+        self._connect()
 
     # -- plain SQL ---------------------------------------------------------------------------
     def _translate(self, sql: str) -> str:
@@ -198,13 +222,72 @@ class Database:
         return self._ibis
 
     def close(self) -> None:
-        if self.dialect == "duckdb":
-            self._duck.close()
-        else:
-            self._pg.close()
-        if self._ibis is not None and self.dialect == "postgres":
-            self._ibis.disconnect()
-        self._ibis = None
+        try:
+            if self.dialect == "duckdb":
+                self._duck.close()
+            else:
+                self._pg.close()
+        finally:
+            if self._ibis is not None and self.dialect == "postgres":
+                with contextlib.suppress(Exception):  # its server may be gone already
+                    self._ibis.disconnect()
+            self._ibis = None
+
+
+@dataclass(frozen=True)
+class StorageFault:
+    """What went wrong with the database, and whether the connection must be opened again."""
+
+    reason: str
+    reopen: bool
+
+
+#: Operating-system messages that mean the storage is full or refuses to grow.
+_FULL = ("no space left on device", "file too large", "disk quota exceeded", "disk full")
+
+
+def storage_fault(error: BaseException) -> StorageFault | None:
+    """Classify ``error`` (or an error it was raised from) as a storage fault, or None.
+
+    Storage faults are conditions of the machine, not of the request: a full disk (DuckDB's
+    "No space left on device", PostgreSQL's ``disk_full``), a DuckDB database invalidated by a
+    failed checkpoint, a PostgreSQL connection that broke. Servers answer them with 503 and
+    recover (:meth:`Database.reconnect`) rather than failing every later request.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        fault = _classify(current)
+        if fault is not None:
+            return fault
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _classify(error: BaseException) -> StorageFault | None:
+    text = str(error).lower()
+    if isinstance(error, duckdb.Error):
+        if isinstance(error, duckdb.FatalException) or "has been invalidated" in text:
+            return StorageFault("the database hit a fatal error and is being reopened", True)
+        if isinstance(error, duckdb.ConnectionException) and "closed" in text:
+            return StorageFault("the database connection was closed", True)
+        if any(marker in text for marker in _FULL):
+            return StorageFault("the disk that holds the workspace is full", False)
+        if isinstance(error, duckdb.OutOfMemoryException):
+            return StorageFault("the database ran out of memory", False)
+        return None
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return None
+    if isinstance(error, psycopg.errors.DiskFull) or (
+        isinstance(error, psycopg.Error) and any(marker in text for marker in _FULL)
+    ):
+        return StorageFault("the disk that holds the workspace is full", False)
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        return StorageFault("the connection to PostgreSQL failed", True)
+    return None
 
 
 def _postgres_connect_arguments(url: str) -> dict[str, Any]:

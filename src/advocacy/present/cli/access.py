@@ -183,6 +183,7 @@ def create_token_command(
             "and cannot be shown again",
             markup=False,
             highlight=False,
+            soft_wrap=True,  # one line, whatever the terminal's width
             style="dim",
         )
         return

@@ -8,6 +8,7 @@ import typer
 
 from advocacy.present.cli.app import app, error_console
 from advocacy.present.cli.options import DbOption
+from advocacy.settings import get_setting
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -23,12 +24,24 @@ def serve(
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses of the reverse proxies whose X-Forwarded-For header "
+            "names the client (e.g. 127.0.0.1 for a proxy on this machine); rate limits and "
+            "sign-in throttling then apply to that client. Default: the forwarded_allow_ips "
+            "setting, empty: trust no proxy.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the web app and the REST API (/api/v1, OpenAPI at /openapi.json)."""
     import uvicorn
 
     from advocacy.present.web import create_app
+
+    proxies = str(get_setting("forwarded_allow_ips", override=forwarded_allow_ips)).strip()
 
     if host not in LOOPBACK:
         error_console.print(
@@ -41,8 +54,9 @@ def serve(
         create_app(db),
         host=host,
         port=port,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # Only a named proxy may say who the client is; anyone else could claim any address.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
         server_header=False,
         log_level="info",
     )

@@ -4,7 +4,10 @@
 >>> app = create_app("advocacy.duckdb")          # serve with any ASGI server, e.g. uvicorn
 
 Errors become one JSON shape (:meth:`advocacy.errors.AdvocacyError.to_dict`) on the API and a
-plain page in the browser; an unauthenticated browser is sent to the sign-in page.
+plain page in the browser; an unauthenticated browser is sent to the sign-in page. Request
+bodies are bounded before any route reads them (:mod:`advocacy.present.web.limits`), and a
+failing storage (full disk, invalidated database) is answered with 503 and recovered from
+(:mod:`advocacy.present.web.faults`).
 """
 
 from __future__ import annotations
@@ -20,17 +23,25 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import advocacy
 from advocacy.access.roles import AccessDeniedError, AuthenticationError, TooManyAttemptsError
 from advocacy.errors import (
     AdvocacyError,
     InputError,
+    InsufficientDataError,
     NotFoundError,
+    RateLimitedError,
+    RequestTooLargeError,
+    RedactionError,
+    StorageUnavailableError,
     UsageError,
     ValidationError,
 )
+from advocacy.ingest.limits import InputLimits, preview
 from advocacy.loop.delivery import start_delivery
+from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
 from advocacy.present.web.api import cases as api_cases
 from advocacy.present.web.api import outbox as api_outbox
@@ -40,6 +51,8 @@ from advocacy.present.web.api import surveys as api_surveys
 from advocacy.present.web.api import writes as api_writes
 from advocacy.present.web.auth import CsrfError
 from advocacy.present.web.dashboards import start_warm_up
+from advocacy.present.web.faults import StorageGuard
+from advocacy.present.web.limits import RequestLimits
 from advocacy.present.web.pages import admin as page_admin
 from advocacy.present.web.pages import cases as page_cases
 from advocacy.present.web.pages import plans as page_plans
@@ -47,6 +60,7 @@ from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.state import WebState
+from advocacy.store.connection import storage_fault
 
 STATIC = Path(__file__).parent / "static"
 #: Headers on every response but the hosted survey pages'. The CSP is the second line behind
@@ -87,7 +101,7 @@ def vega_bundle() -> str:
 
 def status_of(error: AdvocacyError) -> int:
     """The HTTP status each kind of error maps to."""
-    if isinstance(error, TooManyAttemptsError):
+    if isinstance(error, TooManyAttemptsError | RateLimitedError):
         return 429
     if isinstance(error, AuthenticationError):
         return 401
@@ -95,19 +109,62 @@ def status_of(error: AdvocacyError) -> int:
         return 403
     if isinstance(error, NotFoundError):
         return 404
-    if isinstance(error, ValidationError | InputError):
+    if isinstance(error, RequestTooLargeError):
+        return 413
+    if isinstance(error, ValidationError | InputError | InsufficientDataError):
         return 422
     if isinstance(error, UsageError):
         return 400
+    if isinstance(error, StorageUnavailableError | RedactionError):
+        # Refused output (identities unreadable) is a server condition, not the caller's fault.
+        return 503
     return 500
+
+
+#: HTTP errors Starlette raises itself (no route, wrong method), as our error classes.
+_HTTP_ERRORS: dict[int, tuple[type[AdvocacyError], str]] = {
+    404: (NotFoundError, "there is no page or API route at this address"),
+    405: (UsageError, "this address does not take that method"),
+}
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+async def error_response(request: Request, error: AdvocacyError) -> Response:
+    """``error`` as the client expects it: the JSON error shape under ``/api/``, else a page.
+
+    429 and 503 carry ``Retry-After``; an unauthenticated browser is sent to sign in.
+    """
+    for name in ("message", "fix", "value", "column", "parameter", "file", "table"):
+        text = getattr(error, name)
+        if isinstance(text, str):  # hostile text may hold lone surrogates: no UTF-8 for them
+            setattr(error, name, text.encode("utf-8", "replace").decode("utf-8"))
+    status = status_of(error)
+    retry_after = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after and status in (429, 503) else {}
+    if _wants_json(request):
+        if status == 401 and not headers:
+            headers = {"WWW-Authenticate": "Bearer"}
+        return JSONResponse(error.to_dict(), status_code=status, headers=headers or None)
+    if status == 401 and not headers:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if request.url.path.startswith("/s/"):  # customers on a survey page: its own look
+        page = page_survey.survey_problem(request, error, status)
+    else:
+        page = render(request, "error.html.j2", {"error": error}, status_code=status)
+    page.headers.update(headers)
+    return page
+
+
 def create_app(
-    url: str | None = None, *, secure_cookies: bool = True, workspace: Any = None
+    url: str | None = None,
+    *,
+    secure_cookies: bool = True,
+    workspace: Any = None,
+    limits: InputLimits | None = None,
 ) -> FastAPI:
     """The web app over the workspace at ``url`` (or an open ``workspace``).
 
@@ -120,13 +177,17 @@ def create_app(
         a host other than localhost.
     workspace
         An already open :class:`advocacy.Workspace` to serve instead of opening ``url``.
+    limits
+        Bounds of request bodies; default those of the settings table, read once here.
     """
+    bounds = limits or InputLimits.from_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redact_access_log()  # after the server set up its logging: survey links stay out
         opened = workspace is None
         ws = advocacy.open(url) if opened else workspace
-        state = WebState(ws, secure_cookies=secure_cookies)
+        state = WebState(ws, secure_cookies=secure_cookies, limits=bounds)
         app.state.web = state
         start_warm_up(state)
         delivery = start_delivery(ws.db, lock=state.lock)  # only when e-mail/webhooks are set
@@ -172,6 +233,10 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    # Added before the security headers, so the headers also reach the answers these give.
+    app.add_middleware(RequestLimits, limits=bounds, respond=error_response)
+    app.add_middleware(StorageGuard, respond=error_response)
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
@@ -182,27 +247,35 @@ def create_app(
 
     @app.exception_handler(AdvocacyError)
     async def advocacy_error(request: Request, error: AdvocacyError) -> Response:
-        status = status_of(error)
-        if _wants_json(request):
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            if isinstance(error, TooManyAttemptsError):
-                headers = {"Retry-After": str(error.retry_after)}
-            return JSONResponse(error.to_dict(), status_code=status, headers=headers)
-        if status == 401:
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return render(request, "error.html.j2", {"error": error}, status_code=status)
+        fault = storage_fault(error) if status_of(error) == 500 else None
+        if fault is not None:  # a storage fault wrapped in one of our errors
+            error = request.app.state.web.fault_seen(fault)
+        return await error_response(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def request_error(request: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
         where = [str(part) for part in first.get("loc", ())]
+        given = first.get("input")
         shaped = UsageError(
             str(first.get("msg", "invalid request")),
             parameter=where[-1] if where else None,
-            value=first.get("input"),
+            value=preview(given) if isinstance(given, str) else given,
             fix="see the API document at /openapi.json",
         )
-        return await advocacy_error(request, shaped)
+        return await error_response(request, shaped)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        kind, message = _HTTP_ERRORS.get(error.status_code, (UsageError, str(error.detail)))
+        if error.status_code == 400 and isinstance(error.__cause__, RecursionError):
+            # FastAPI reports a body too deeply nested to parse as "error parsing the body".
+            message = "the JSON nests too deeply to read"
+        shaped = kind(message, value=request.url.path, fix="see the API document at /openapi.json")
+        response = await error_response(request, shaped)
+        response.status_code = error.status_code
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
 
     return app

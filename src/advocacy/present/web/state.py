@@ -4,22 +4,34 @@ DuckDB connections are not safe to share between threads, and FastAPI runs plain
 thread pool, so every use of the workspace holds :attr:`WebState.lock`. Aggregates are cached
 per data *generation*, a cheap fingerprint of the import ledger and of the API's own writes, so
 dashboards answer from memory until new evidence arrives.
+
+When the storage fails (a full disk invalidates a DuckDB database; a PostgreSQL connection
+breaks), :meth:`WebState.fault_seen` records it and :meth:`WebState.recover` opens the database
+again, at most once per :data:`RECONNECT_SECONDS`, until it works: the server answers 503 in
+the meantime and needs no restart.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from advocacy.access.rate_limits import RateLimits
+from advocacy.errors import StorageUnavailableError
+from advocacy.ingest.limits import InputLimits
+from advocacy.store.connection import StorageFault
 from advocacy.workspace import Workspace
 
 T = TypeVar("T")
 
 #: Results kept in memory; the oldest is dropped first.
 CACHE_SIZE = 256
+#: Least time between two attempts to reopen a failed database.
+RECONNECT_SECONDS = 1.0
 
 
 @dataclass
@@ -32,7 +44,40 @@ class WebState:
     writes: int = 0
     warming: bool = False  # a background warm-up is running
     closed: bool = False  # set at shutdown: background warm-ups then leave the workspace alone
+    limits: InputLimits = field(default_factory=InputLimits)
+    rate_limits: RateLimits = field(default_factory=RateLimits.from_settings)
+    fault: StorageFault | None = None  # a fault that needs the database reopened, until it is
+    _last_attempt: float = 0.0
     _cache: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
+
+    def fault_seen(self, fault: StorageFault) -> StorageUnavailableError:
+        """Note a storage fault (one needing a reopen is kept until :meth:`recover` works);
+        return the error to answer with."""
+        if fault.reopen:
+            self.fault = fault
+        return unavailable(fault)
+
+    def recover(self, *, clock: Callable[[], float] = time.monotonic) -> bool:
+        """Reopen the database after a fault that needs it (callers hold the lock).
+
+        Returns True when the workspace can be used: no fault needing a reopen, or the reopen
+        worked. Attempts are spaced :data:`RECONNECT_SECONDS` apart, so a flood of requests
+        during an outage does not hammer a full disk.
+        """
+        if self.fault is None or not self.fault.reopen:
+            return True
+        moment = clock()
+        if moment - self._last_attempt < RECONNECT_SECONDS:
+            return False
+        self._last_attempt = moment
+        try:
+            self.ws.db.reconnect()
+            self.ws.db.fetchone("SELECT 1")
+        except Exception:  # still failing (the disk may still be full): try again later
+            return False
+        self.fault = None
+        self._cache.clear()
+        return True
 
     def generation(self) -> tuple[Any, ...]:
         """Changes whenever evidence is imported or written (callers hold the lock)."""
@@ -59,3 +104,14 @@ class WebState:
         """Evidence was written: forget cached aggregates."""
         self.writes += 1
         self._cache.clear()
+
+
+def unavailable(fault: StorageFault | None) -> StorageUnavailableError:
+    """The error (503) a request gets while the storage is at fault."""
+    reason = fault.reason if fault else "the database is not available"
+    return StorageUnavailableError(
+        f"{reason}: the request was not carried out (answers acknowledged earlier are kept)",
+        retry_after=5,
+        fix="try again in a few seconds; if it persists, an operator must free disk space or "
+        "restore the database server",
+    )

@@ -9,7 +9,6 @@ customer, skipping those the contact-frequency guard protects.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -20,6 +19,7 @@ from advocacy.errors import ValidationError
 from advocacy.loop.invitations import links_for_segment
 from advocacy.loop.surveys import list_surveys, save_survey
 from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.limits import json_body
 
 router = APIRouter(prefix="/api/v1", tags=["surveys"])
 
@@ -28,10 +28,8 @@ Manager = Annotated[Caller, Depends(requires(Permission.manage_loop))]
 
 
 async def _object(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValidationError(f"the body is not JSON: {error}", fix="send a JSON object") from None
+    # Bounded before it gets here: body size, nesting and text length (web/limits.py).
+    body = await json_body(request, web_state(request).limits, empty={})
     if not isinstance(body, dict):
         raise ValidationError("the body must be a JSON object", fix='send {"field": "value"}')
     return body

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.roles import Permission
-from advocacy.errors import ValidationError
 from advocacy.ingest.records import WRITABLE_KINDS, write_records
 from advocacy.loop.case_opening import open_cases_for_import
 from advocacy.model import kind_for
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import start_warm_up
+from advocacy.present.web.limits import json_body
 
 router = APIRouter(prefix="/api/v1", tags=["write"])
 
@@ -53,12 +52,8 @@ def _body_schema(kind: str) -> dict[str, Any]:
 
 
 async def _records(request: Request) -> Any:
-    try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValidationError(
-            f"the body is not JSON: {error}", fix="send a JSON array of records"
-        ) from None
+    # Bounded before it gets here: body size, nesting and text length (web/limits.py).
+    body = await json_body(request, web_state(request).limits)
     if isinstance(body, dict) and "records" in body:
         return body["records"]
     return body
@@ -74,7 +69,9 @@ def _route(kind: str) -> None:
             with state.lock:
                 # The records and the cases they open commit together, or neither does.
                 with state.ws.db.transaction():
-                    result = write_records(state.ws.db, kind, records, actor=actor)
+                    result = write_records(
+                        state.ws.db, kind, records, actor=actor, limits=state.limits
+                    )
                     opened = open_cases_for_import(state.ws.db, kind, result.import_id)
                 state.wrote()
             # Recompute the overview now, so the next visitor does not wait for it.

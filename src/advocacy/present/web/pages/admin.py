@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -204,7 +204,9 @@ async def revoke_token_form(token_id: str, request: Request, caller: Admin) -> R
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_page(request: Request, caller: Admin, page: int = 1) -> Response:
+def audit_page(
+    request: Request, caller: Admin, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1
+) -> Response:
     """The audit log, newest first, :data:`AUDIT_PAGE_SIZE` entries per page."""
     page = max(page, 1)
     state = web_state(request)

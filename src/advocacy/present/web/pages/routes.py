@@ -10,6 +10,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from advocacy.access.rate_limits import client_key
 from advocacy.access.roles import AuthenticationError, Permission
 from advocacy.access.sessions import end_session, start_session
 from advocacy.access.users import authenticate
@@ -83,11 +84,12 @@ def login(
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    state = web_state(request)
+    client = request.client.host if request.client else None
+    state.rate_limits.admit(sign_in=client_key(client))  # before any work: 429 past the limit
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
         raise CsrfError("the sign-in form is out of date", fix="reload the page and sign in")
-    state = web_state(request)
-    client = request.client.host if request.client else None
     try:
         with state.lock:
             user = authenticate(state.ws.db, username.strip(), password, client=client)

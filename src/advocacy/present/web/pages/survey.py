@@ -7,6 +7,12 @@ one :class:`~advocacy.loop.submissions.SubmissionWriter` per server, which commi
 batches and runs the case rules on them; the thank-you page is sent once the answer is stored.
 These pages, and only these, may be framed by other sites (see ``EMBEDDABLE_HEADERS`` in
 :mod:`advocacy.present.web.app`), so a company can embed its survey.
+
+Answers to an anonymous link are rate-limited per client address and per survey
+(:mod:`advocacy.access.rate_limits`; settings ``survey_answers_per_client``,
+``survey_answers_per_survey``): beyond, the page says to wait (429, ``Retry-After``) and nothing
+is stored. A signed link answers once, for one customer, and links are only created for
+customers the contact guard lets through, so signed links are not rate-limited.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.errors import AdvocacyError, NotFoundError, ValidationError
+from advocacy.access.rate_limits import client_key
+from advocacy.errors import AdvocacyError, NotFoundError, RateLimitedError, ValidationError
 from advocacy.loop.signing import LinkError
 from advocacy.loop.submissions import SubmissionWriter
 from advocacy.loop.survey_forms import SurveyForm, survey_form
@@ -85,6 +92,24 @@ def _message(
     return render(request, "survey_thanks.html.j2", context, status_code=status_code)
 
 
+#: Headings of the survey pages' own error page, by status (the staff error page would show a
+#: customer the app's navigation).
+PROBLEM_HEADINGS = {
+    413: "Your answer is too long",
+    422: "Your answer could not be read",
+    429: "Please wait a moment",
+    503: "We cannot take answers right now",
+}
+
+
+def survey_problem(request: Request, error: AdvocacyError, status_code: int) -> HTMLResponse:
+    """A refusal on a survey page (too large, too many, out of service) as customers see it."""
+    heading = PROBLEM_HEADINGS.get(status_code, "Something went wrong")
+    return _message(
+        request, heading, error.message, fix=error.fix, problem=True, status_code=status_code
+    )
+
+
 def _problem(request: Request, error: AdvocacyError) -> HTMLResponse:
     """A friendly page for a link that does not work: 410 expired, 404 unknown, else 403."""
     status = getattr(error, "status", 404 if isinstance(error, NotFoundError) else 403)
@@ -141,7 +166,27 @@ async def _show(request: Request, key: str, *, anonymous: bool, action: str) -> 
     return _form_page(request, form, action)
 
 
+def _throttled(request: Request, error: RateLimitedError) -> HTMLResponse:
+    page = _message(
+        request,
+        "Please wait a moment",
+        "We have received many answers from your connection in a short time, so this one was "
+        "not stored.",
+        fix=f"Send the form again in {error.retry_after} seconds.",
+        problem=True,
+        status_code=429,
+    )
+    page.headers["Retry-After"] = str(error.retry_after)
+    return page
+
+
 async def _answer(request: Request, key: str, *, anonymous: bool, action: str) -> Response:
+    if anonymous:  # before anything is read or checked: a flood costs as little as possible
+        client = client_key(request.client.host if request.client else None)
+        try:
+            web_state(request).rate_limits.admit(survey_client=client, survey=key)
+        except RateLimitedError as error:
+            return _throttled(request, error)
     posted = await request.form()
     answers = {name: str(posted.get(name) or "") for name in ANSWER_FIELDS}
     nonce = posted.get("nonce")
