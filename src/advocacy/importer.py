@@ -44,6 +44,7 @@ class ImportResult:
     rows_updated: int
     rows_unchanged: int
     rows_quarantined: int
+    rows_superseded: int = 0  # rows sharing a key, set aside by the mapping's on_conflict
     stubs_created: int = 0
     items_loaded: int = 0
     dry_run: bool = False
@@ -65,6 +66,7 @@ class ImportResult:
             "rows_updated": self.rows_updated,
             "rows_unchanged": self.rows_unchanged,
             "rows_quarantined": self.rows_quarantined,
+            "rows_superseded": self.rows_superseded,
             "stubs_created": self.stubs_created,
             "items_loaded": self.items_loaded,
             "dry_run": self.dry_run,
@@ -91,6 +93,21 @@ def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
             cell.row, cell.column, cell.value, cell.reason, validated.bad_records.get(cell.row, {})
         )
         for cell in sorted(validated.bad_cells, key=lambda cell: (cell.row, cell.column))
+    ]
+
+
+def _conflict_notes(adapted: Adapted, validated: Validated) -> list[str]:
+    """Say which rows ``on_conflict: first|last`` set aside, since they are not quarantined."""
+    if not validated.superseded:
+        return []
+    rows = validated.superseded
+    listed = ", ".join(str(row) for row in rows[:10]) + (
+        f" and {len(rows) - 10:,} more" if len(rows) > 10 else ""
+    )
+    kept = "first" if adapted.on_conflict == "first" else "last"
+    return [
+        f"{len(rows):,} row(s) share a key with a row of the file that has different values, "
+        f"and on_conflict: {adapted.on_conflict} kept the {kept} of them instead: row(s) {listed}"
     ]
 
 
@@ -189,11 +206,12 @@ def import_file(
         rows_updated=0,
         rows_unchanged=validated.duplicates,
         rows_quarantined=len({entry.row_number for entry in entries}),
+        rows_superseded=len(validated.superseded),
         dry_run=dry_run,
         detected=[
             {"column": d.column, "field": d.field, "reason": d.reason} for d in adapted.detections
         ],
-        notes=list(adapted.notes),
+        notes=[*adapted.notes, *_conflict_notes(adapted, validated)],
         quarantine=entries,
     )
     try:
