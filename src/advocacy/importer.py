@@ -8,12 +8,16 @@ rows in one transaction, so a crash or ``kill -9`` mid-import leaves the workspa
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.formats import adapt
@@ -51,6 +55,9 @@ class ImportResult:
     detected: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     quarantine: list[QuarantineEntry] = field(default_factory=list)
+    #: The first rows as they are (or, with ``dry_run``, would be) stored: ``row`` (the file's
+    #: row number), every canonical field that has a value, ``attrs`` and ``items``.
+    preview: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The fields ``advocacy import --format json`` prints."""
@@ -72,6 +79,7 @@ class ImportResult:
             "dry_run": self.dry_run,
             "detected": self.detected,
             "notes": self.notes,
+            "preview": self.preview,
         }
 
 
@@ -94,6 +102,48 @@ def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
         )
         for cell in sorted(validated.bad_cells, key=lambda cell: (cell.row, cell.column))
     ]
+
+
+#: Rows of a file shown by :attr:`ImportResult.preview`.
+PREVIEW_ROWS = 5
+
+
+def preview_rows(
+    validated: Validated, adapted: Adapted, *, rows: int = PREVIEW_ROWS
+) -> list[dict[str, Any]]:
+    """The first ``rows`` good rows of the file as they are stored.
+
+    Each is the file's row number, the canonical fields that have a value (derived keys
+    included), the unmapped columns kept in ``attrs`` and the item ratings taken from the row.
+    """
+    table = validated.rows
+    if table.num_rows == 0:
+        return []
+    first = pc.select_k_unstable(table, rows, sort_keys=[("_row", "ascending")])
+    records = table.take(first).to_pylist()
+    key = adapted.kind.key[0]
+    items: dict[Any, list[dict[str, Any]]] = {}
+    if validated.items is not None and validated.items.num_rows:
+        wanted = pa.array([record[key] for record in records])
+        child = validated.items.filter(pc.is_in(validated.items.column(key), value_set=wanted))
+        for item in child.sort_by("_row").to_pylist():
+            items.setdefault(item[key], []).append(
+                {name: item[name] for name in ("item", "kind", "value") if name in item}
+            )
+    shown = []
+    for record in records:
+        row: dict[str, Any] = {"row": record["_row"]}
+        row.update(
+            (name, record[name])
+            for name in adapted.kind.field_names
+            if record.get(name) is not None
+        )
+        if record.get("attrs"):
+            row["attrs"] = json.loads(record["attrs"])
+        if record[key] in items:
+            row["items"] = items[record[key]]
+        shown.append(row)
+    return shown
 
 
 def _conflict_notes(adapted: Adapted, validated: Validated) -> list[str]:
@@ -213,6 +263,7 @@ def import_file(
         ],
         notes=[*adapted.notes, *_conflict_notes(adapted, validated)],
         quarantine=entries,
+        preview=preview_rows(validated, adapted),
     )
     try:
         with db.transaction():
