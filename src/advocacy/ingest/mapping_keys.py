@@ -123,8 +123,8 @@ class MappingFile(BaseModel):
     )
     items: Annotated[dict[Name, ItemSpec], BeforeValidator(_section)] = Field(
         default_factory=dict,
-        description="responses and employee-responses: source column: the item its values "
-        "rate, with the keys below",
+        description="for responses and employee-responses: each source column whose values "
+        "are ratings of an item (one item rating per row), with the keys below",
         examples=[
             "items:\n  Fit: {item: fit, kind: rating, scale_min: 1, scale_max: 5}\n"
             "  Expected speed: {item: speed, kind: expectation, dimension: responsiveness}"
