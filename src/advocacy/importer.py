@@ -25,7 +25,7 @@ from advocacy.ingest.mapping import apply_mapping, load_mapping
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
 from advocacy.ingest.validation import Validated, validate
-from advocacy.model import CHILD_KINDS, kind_for
+from advocacy.model import CHILD_KINDS, Kind, kind_for
 from advocacy.store.connection import Database
 from advocacy.store.ledger import QuarantineEntry, record_import, record_quarantine
 from advocacy.store.upsert import create_customer_stubs, upsert
@@ -104,6 +104,8 @@ def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
     ]
 
 
+#: Keys earlier versions derived for rows without ids: ``h`` and 24 hexadecimal digits.
+LEGACY_KEY_PATTERN = "h%"
 #: Rows of a file shown by :attr:`ImportResult.preview`.
 PREVIEW_ROWS = 5
 
@@ -144,6 +146,29 @@ def preview_rows(
             row["items"] = items[record[key]]
         shown.append(row)
     return shown
+
+
+def _legacy_key_notes(db: Database, kind: Kind) -> list[str]:
+    """Warn when the workspace holds id-less records keyed the way earlier versions did.
+
+    Those keys (``h`` and 24 hex digits) came from a few fields only; this version keys
+    id-less rows by everything they hold, so a file imported before is added again beside them.
+    """
+    key = kind.key[0]
+    found = db.fetchone(
+        f'SELECT count(*) FROM {kind.table} WHERE "{key}" LIKE ? AND length("{key}") = 25',
+        [LEGACY_KEY_PATTERN],
+    )
+    legacy = int(found[0]) if found else 0
+    if not legacy:
+        return []
+    return [
+        f"this workspace holds {legacy:,} {kind.table} without ids keyed the way earlier "
+        "versions of advocacy did (ids starting with 'h'); rows without ids are now keyed by "
+        "everything they hold, so if this file (or an overlapping one) was imported before, "
+        "its rows without ids were added a second time: import your files into a fresh "
+        "workspace (see docs/import.md, Keys)"
+    ]
 
 
 def _conflict_notes(adapted: Adapted, validated: Validated) -> list[str]:
@@ -294,6 +319,8 @@ def _write(
     result.rows_loaded = counts.inserted
     result.rows_updated = counts.updated
     result.rows_unchanged += counts.unchanged
+    if validated.derived_keys and counts.inserted:
+        result.notes += _legacy_key_notes(db, kind)
     result.stubs_created = create_customer_stubs(db, kind, validated.rows, source=result.import_id)
     if validated.items is not None and validated.items.num_rows:
         child = CHILD_KINDS[kind.name]

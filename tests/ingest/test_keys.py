@@ -221,3 +221,23 @@ def test_api_writes_without_ids_stay_idempotent_and_refuse_conflicts(db_url: str
                 "notes", [{"note_id": "n-1", "text": "a"}, {"note_id": "n-1", "text": "b"}]
             )
         assert ws.table("notes").count().execute() == 2
+
+
+def test_a_workspace_keyed_the_old_way_is_told_so(db_url: str, tmp_path: Path) -> None:
+    # What an earlier version stored for an id-less file: keys of 'h' and 24 hex digits.
+    old = write(
+        tmp_path,
+        "old.csv",
+        "response_id,nps,comment\nh1c3006d93b59ed231aba27d8,9,Kind nurses\n"
+        "hd1e9b11728e5a0ba008a41c3,3,\n",
+    )
+    fresh = write(tmp_path, "ward_a.csv", _survey("Ward A", ANSWERS))
+    with advocacy.open(db_url) as ws:
+        with_ids = ws.import_file(fresh, kind="responses", dry_run=True)
+        ws.import_file(old, kind="responses")
+        result = ws.import_file(fresh, kind="responses")
+        again = ws.import_file(fresh, kind="responses")
+    assert not any("earlier versions" in note for note in with_ids.notes)
+    [note] = [note for note in result.notes if "earlier versions" in note]
+    assert note.startswith("this workspace holds 2 responses without ids keyed the way earlier")
+    assert not any("earlier versions" in note for note in again.notes)  # nothing was inserted

@@ -69,6 +69,7 @@ class Validated:
     bad_records: dict[int, dict[str, str | None]] = field(default_factory=dict)
     duplicates: int = 0  # repeated rows identical to the one loaded
     superseded: list[int] = field(default_factory=list)  # rows on_conflict first/last set aside
+    derived_keys: int = 0  # good rows whose key was derived from their content
 
 
 def quote(name: str) -> str:
@@ -602,6 +603,9 @@ def _validate(
                         )
     exclude = f" EXCLUDE ({', '.join(flags)})" if flags else ""
     con.execute(f"CREATE TEMP TABLE good AS SELECT *{exclude} FROM checked WHERE NOT {_any(flags)}")
+    if plan.whole_record_key:
+        counted = con.execute(f"SELECT count({CONTENT}) FROM good").fetchone()
+        result.derived_keys = int(counted[0]) if counted else 0
     con.execute(f"CREATE TEMP TABLE keyed AS {plan.key_and_hash()}")
     _resolve_keys(con, adapted, rows, result)
     item_columns = [f"__item_{index}" for index in range(len(adapted.items))]
