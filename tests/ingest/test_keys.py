@@ -8,10 +8,14 @@ different rows of one file sharing it are a conflict the user resolves.
 
 from __future__ import annotations
 
+import csv
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import advocacy
 from advocacy.errors import ValidationError
@@ -241,3 +245,55 @@ def test_a_workspace_keyed_the_old_way_is_told_so(db_url: str, tmp_path: Path) -
     [note] = [note for note in result.notes if "earlier versions" in note]
     assert note.startswith("this workspace holds 2 responses without ids keyed the way earlier")
     assert not any("earlier versions" in note for note in again.notes)  # nothing was inserted
+
+
+CELLS = st.sampled_from(["", "a", "b", "a b", " a", "Ä", "x,y", '"q"'])
+COLUMNS = st.lists(
+    st.sampled_from(["comment", "Ward", "Note"]), min_size=1, max_size=3, unique=True
+)
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
+    columns = draw(COLUMNS)
+    rows = draw(st.lists(st.lists(CELLS, min_size=len(columns), max_size=len(columns)), max_size=6))
+    return columns, [row for row in rows if any(cell.strip() for cell in row)]
+
+
+def _keys(columns: list[str], rows: list[list[str]]) -> list[tuple[object, int]]:
+    """What identifies each row: its non-empty cells by column, and its occurrence number."""
+    seen: dict[frozenset[tuple[str, str]], int] = {}
+    keys = []
+    for row in rows:
+        content = frozenset(
+            (name, cell.strip(" ")) for name, cell in zip(columns, row, strict=True) if cell.strip()
+        )
+        seen[content] = seen.get(content, 0) + 1
+        keys.append((content, seen[content]))
+    return keys
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=exports(), second=exports())
+def test_files_without_ids_merge_only_what_is_the_same_row(
+    first: tuple[list[str], list[list[str]]], second: tuple[list[str], list[list[str]]]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for name, (columns, rows) in (("first.csv", first), ("second.csv", second)):
+            path = Path(folder) / name
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(columns)
+                writer.writerows(rows)
+            paths.append(path)
+        with advocacy.open(str(Path(folder) / "ws.duckdb")) as ws:
+            loaded = [ws.import_file(path, kind="responses") for path in paths]
+            again = ws.import_file(paths[0], kind="responses")
+            stored = ws.table("responses").count().execute()
+    expected = set(_keys(*first)) | set(_keys(*second))
+    assert stored == len(expected)
+    assert loaded[0].rows_loaded == len(first[1])
+    assert loaded[1].rows_loaded == len(set(_keys(*second)) - set(_keys(*first)))
+    assert loaded[1].rows_updated == 0
+    assert (again.rows_loaded, again.rows_updated, again.rows_unchanged) == (0, 0, len(first[1]))
