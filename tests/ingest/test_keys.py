@@ -297,3 +297,22 @@ def test_files_without_ids_merge_only_what_is_the_same_row(
     assert loaded[1].rows_loaded == len(set(_keys(*second)) - set(_keys(*first)))
     assert loaded[1].rows_updated == 0
     assert (again.rows_loaded, again.rows_updated, again.rows_unchanged) == (0, 0, len(first[1]))
+
+
+def test_a_key_shared_by_thousands_of_rows_is_reported_briefly(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    key = "R" + "9" * 300  # a hostile id: long, and shared by every row
+    lines = ["response_id,nps"] + [f"{key},{index % 11}" for index in range(3_000)]
+    path = write(tmp_path, "same.csv", "\n".join(lines) + "\n")
+    with advocacy.open(duckdb_url) as ws:
+        result = ws.import_file(path, kind="responses", dry_run=True)
+    assert (result.rows_loaded, result.rows_quarantined) == (0, 3_000)
+    reason = result.quarantine[0].reason
+    shown = key[:79] + "…"
+    assert reason.startswith(
+        f"conflicting key: response_id {shown!r} is also on rows 3, 4, 5, 6, 7, 8, 9, 10, 11, "
+        "12 and 2,989 more with different values"
+    )
+    assert result.quarantine[0].value == key  # the cell keeps the whole value
+    assert len(reason) < 400

@@ -524,6 +524,8 @@ def _resolve_keys(
 
 #: Other rows named in a conflict's reason; more are counted, not listed.
 LISTED_ROWS = 10
+#: Characters of a conflicting key quoted in the reason (the cell keeps the whole value).
+SHOWN_KEY = 80
 
 
 def _quarantine_conflicts(
@@ -560,19 +562,22 @@ def _quarantine_conflicts(
         else:
             shown = values
         value = " / ".join("" if item is None else str(item) for item in shown)
+        named = value if len(value) <= SHOWN_KEY else value[: SHOWN_KEY - 1] + "…"
+        others = len(group) - 1
         for number in group:
-            others = [other for other in group if other != number]
-            listed = ", ".join(str(other) for other in others[:LISTED_ROWS])
-            if len(others) > LISTED_ROWS:
-                listed += f" and {len(others) - LISTED_ROWS:,} more"
+            # The first rows other than this one: linear in the group, however large it is.
+            first = [other for other in group[: LISTED_ROWS + 1] if other != number]
+            listed = ", ".join(str(other) for other in first[:LISTED_ROWS])
+            if others > LISTED_ROWS:
+                listed += f" and {others - LISTED_ROWS:,} more"
             result.bad_records[number] = by_row[number]
             result.bad_cells.append(
                 BadCell(
                     number,
                     label,
                     value,
-                    f"conflicting key: {label} {value!r} is also on row"
-                    f"{'s' if len(others) > 1 else ''} {listed} with different values, so none "
+                    f"conflicting key: {label} {named!r} is also on row"
+                    f"{'s' if others > 1 else ''} {listed} with different values, so none "
                     "of them was loaded; make the key unique, or choose with on_conflict: "
                     "first|last in a mapping file",
                 )
