@@ -41,7 +41,10 @@ def import_command(
         Source, typer.Option("--source", help="Survey tool that exported the file.")
     ] = Source.auto,
     mapping: Annotated[
-        Path | None, typer.Option("--map", help="Mapping YAML: canonical field -> column.")
+        Path | None,
+        typer.Option(
+            "--map", help="Mapping YAML: canonical field -> column (keys: docs/import.md)."
+        ),
     ] = None,
     dry_run: Annotated[
         bool,
