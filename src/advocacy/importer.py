@@ -8,12 +8,16 @@ rows in one transaction, so a crash or ``kill -9`` mid-import leaves the workspa
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.formats import adapt
@@ -23,7 +27,7 @@ from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
 from advocacy.ingest.recovery import RECORD_COLUMN, bounded
 from advocacy.ingest.validation import Validated, validate
-from advocacy.model import CHILD_KINDS, kind_for
+from advocacy.model import CHILD_KINDS, Kind, kind_for
 from advocacy.store.connection import Database
 from advocacy.store.ledger import QuarantineEntry, record_import, record_quarantine
 from advocacy.store.upsert import create_customer_stubs, upsert
@@ -46,12 +50,16 @@ class ImportResult:
     rows_updated: int
     rows_unchanged: int
     rows_quarantined: int
+    rows_superseded: int = 0  # rows sharing a key, set aside by the mapping's on_conflict
     stubs_created: int = 0
     items_loaded: int = 0
     dry_run: bool = False
     detected: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     quarantine: list[QuarantineEntry] = field(default_factory=list)
+    #: The first rows as they are (or, with ``dry_run``, would be) stored: ``row`` (the file's
+    #: row number), every canonical field that has a value, ``attrs`` and ``items``.
+    preview: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The fields ``advocacy import --format json`` prints."""
@@ -67,11 +75,13 @@ class ImportResult:
             "rows_updated": self.rows_updated,
             "rows_unchanged": self.rows_unchanged,
             "rows_quarantined": self.rows_quarantined,
+            "rows_superseded": self.rows_superseded,
             "stubs_created": self.stubs_created,
             "items_loaded": self.items_loaded,
             "dry_run": self.dry_run,
             "detected": self.detected,
             "notes": self.notes,
+            "preview": self.preview,
         }
 
 
@@ -107,6 +117,88 @@ def broken_record_entries(raw: RawTable) -> list[QuarantineEntry]:
             {RECORD_COLUMN: bounded(record.text)},
         )
         for record in raw.broken
+    ]
+
+
+#: Keys earlier versions derived for rows without ids: ``h`` and 24 hexadecimal digits.
+LEGACY_KEY_PATTERN = "h%"
+#: Rows of a file shown by :attr:`ImportResult.preview`.
+PREVIEW_ROWS = 5
+
+
+def preview_rows(
+    validated: Validated, adapted: Adapted, *, rows: int = PREVIEW_ROWS
+) -> list[dict[str, Any]]:
+    """The first ``rows`` good rows of the file as they are stored.
+
+    Each is the file's row number, the canonical fields that have a value (derived keys
+    included), the unmapped columns kept in ``attrs`` and the item ratings taken from the row.
+    """
+    table = validated.rows
+    if table.num_rows == 0:
+        return []
+    first = pc.select_k_unstable(table, rows, sort_keys=[("_row", "ascending")])
+    records = table.take(first).to_pylist()
+    key = adapted.kind.key[0]
+    items: dict[Any, list[dict[str, Any]]] = {}
+    if validated.items is not None and validated.items.num_rows:
+        wanted = pa.array([record[key] for record in records])
+        child = validated.items.filter(pc.is_in(validated.items.column(key), value_set=wanted))
+        for item in child.sort_by("_row").to_pylist():
+            items.setdefault(item[key], []).append(
+                {name: item[name] for name in ("item", "kind", "value") if name in item}
+            )
+    shown = []
+    for record in records:
+        row: dict[str, Any] = {"row": record["_row"]}
+        row.update(
+            (name, record[name])
+            for name in adapted.kind.field_names
+            if record.get(name) is not None
+        )
+        if record.get("attrs"):
+            row["attrs"] = json.loads(record["attrs"])
+        if record[key] in items:
+            row["items"] = items[record[key]]
+        shown.append(row)
+    return shown
+
+
+def _legacy_key_notes(db: Database, kind: Kind) -> list[str]:
+    """Warn when the workspace holds id-less records keyed the way earlier versions did.
+
+    Those keys (``h`` and 24 hex digits) came from a few fields only; this version keys
+    id-less rows by everything they hold, so a file imported before is added again beside them.
+    """
+    key = kind.key[0]
+    found = db.fetchone(
+        f'SELECT count(*) FROM {kind.table} WHERE "{key}" LIKE ? AND length("{key}") = 25',
+        [LEGACY_KEY_PATTERN],
+    )
+    legacy = int(found[0]) if found else 0
+    if not legacy:
+        return []
+    return [
+        f"this workspace holds {legacy:,} {kind.table} without ids keyed the way earlier "
+        "versions of advocacy did (ids starting with 'h'); rows without ids are now keyed by "
+        "everything they hold, so if this file (or an overlapping one) was imported before, "
+        "its rows without ids were added a second time: import your files into a fresh "
+        "workspace (see docs/import.md, Keys)"
+    ]
+
+
+def _conflict_notes(adapted: Adapted, validated: Validated) -> list[str]:
+    """Say which rows ``on_conflict: first|last`` set aside, since they are not quarantined."""
+    if not validated.superseded:
+        return []
+    rows = validated.superseded
+    listed = ", ".join(str(row) for row in rows[:10]) + (
+        f" and {len(rows) - 10:,} more" if len(rows) > 10 else ""
+    )
+    kept = "first" if adapted.on_conflict == "first" else "last"
+    return [
+        f"{len(rows):,} row(s) share a key with a row of the file that has different values, "
+        f"and on_conflict: {adapted.on_conflict} kept the {kept} of them instead: row(s) {listed}"
     ]
 
 
@@ -210,12 +302,14 @@ def import_file(
         rows_updated=0,
         rows_unchanged=validated.duplicates,
         rows_quarantined=len({entry.row_number for entry in entries}),
+        rows_superseded=len(validated.superseded),
         dry_run=dry_run,
         detected=[
             {"column": d.column, "field": d.field, "reason": d.reason} for d in adapted.detections
         ],
-        notes=list(adapted.notes),
+        notes=[*adapted.notes, *_conflict_notes(adapted, validated)],
         quarantine=entries,
+        preview=preview_rows(validated, adapted),
     )
     try:
         with db.transaction():
@@ -246,6 +340,8 @@ def _write(
     result.rows_loaded = counts.inserted
     result.rows_updated = counts.updated
     result.rows_unchanged += counts.unchanged
+    if validated.derived_keys and counts.inserted:
+        result.notes += _legacy_key_notes(db, kind)
     result.stubs_created = create_customer_stubs(db, kind, validated.rows, source=result.import_id)
     if validated.items is not None and validated.items.num_rows:
         child = CHILD_KINDS[kind.name]

@@ -49,15 +49,20 @@ class Field:
 class Kind:
     """A kind of record users import, stored in ``table``.
 
-    ``key`` is the natural key used for idempotent upserts. When the source carries no value for
-    a single-column key, ``derive_key_from`` lists the fields whose content derives a stable id.
+    ``key`` is the natural key used for idempotent upserts. ``derived_key`` says how a record
+    whose source gives no value for its single-column key gets one: ``None``, it cannot (the key
+    is required); :data:`WHOLE_RECORD`, from everything the record holds (every field, its item
+    ratings and the unmapped columns in ``attrs``) plus its occurrence number among identical
+    rows of the file, so different records never share a key; or a tuple of fields that identify
+    a record by themselves (a target is its metric, scope and due date), where two different rows
+    with the same values are a conflict.
     """
 
     name: str
     table: str
     fields: tuple[Field, ...]
     key: tuple[str, ...]
-    derive_key_from: tuple[str, ...] = ()
+    derived_key: tuple[str, ...] | None = None
     help: str = ""
     extra_fields: tuple[Field, ...] = field(default=())
 
@@ -73,6 +78,8 @@ class Kind:
 
 
 T = FieldType
+#: ``Kind.derived_key`` of kinds whose records without an id are identified by all they hold.
+WHOLE_RECORD: tuple[str, ...] = ()
 JOURNEY_STAGES = ("sell", "solve", "serve", "other")
 ITEM_KINDS = ("perception", "expectation", "importance", "rating")
 CULTURE_ITEM_KINDS = ("current", "desired")
@@ -129,7 +136,7 @@ RESPONSES = Kind(
         Field("weight", T.FLOAT, "survey weight", minimum=0),
     ),
     key=("response_id",),
-    derive_key_from=("customer_id", "survey", "submitted_at", "nps", "csat", "ces", "comment"),
+    derived_key=WHOLE_RECORD,
     help="survey answers with NPS, CSAT, CES and comments",
 )
 
@@ -165,7 +172,7 @@ INTERACTIONS = Kind(
         Field("duration_seconds", T.FLOAT, "how long it took, in seconds", minimum=0),
     ),
     key=("interaction_id",),
-    derive_key_from=("customer_id", "occurred_at", "channel", "touchpoint", "employee_id"),
+    derived_key=WHOLE_RECORD,
     help="contacts by touchpoint and channel",
 )
 
@@ -185,7 +192,7 @@ MENTIONS = Kind(
         Field("brand", T.TEXT, "brand mentioned"),
     ),
     key=("mention_id",),
-    derive_key_from=("platform", "author", "posted_at", "text"),
+    derived_key=WHOLE_RECORD,
     help="social posts and reviews",
 )
 
@@ -200,7 +207,7 @@ NOTES = Kind(
         Field("text", T.TEXT, "the note", required=True),
     ),
     key=("note_id",),
-    derive_key_from=("customer_id", "taken_at", "interviewer", "text"),
+    derived_key=WHOLE_RECORD,
     help="interview and call notes",
 )
 
@@ -221,13 +228,7 @@ REFERRALS = Kind(
         Field("first_order_value", T.FLOAT, "value of the referred customer's first order"),
     ),
     key=("referral_id",),
-    derive_key_from=(
-        "referrer_id",
-        "referred_customer_id",
-        "referred_contact",
-        "referred_at",
-        "code",
-    ),
+    derived_key=WHOLE_RECORD,
     help="referrals made by customers",
 )
 
@@ -243,7 +244,7 @@ TRANSACTIONS = Kind(
         Field("quantity", T.FLOAT, "units bought"),
     ),
     key=("transaction_id",),
-    derive_key_from=("customer_id", "occurred_at", "amount", "currency", "quantity"),
+    derived_key=WHOLE_RECORD,
     help="purchases",
 )
 
@@ -275,7 +276,7 @@ EMPLOYEE_RESPONSES = Kind(
         Field("comment", T.TEXT, "free-text answer"),
     ),
     key=("employee_response_id",),
-    derive_key_from=("employee_id", "unit", "submitted_at", "enps", "comment"),
+    derived_key=WHOLE_RECORD,
     help="employee and culture survey answers (anonymous allowed)",
 )
 
@@ -305,7 +306,7 @@ TARGETS = Kind(
         Field("due", T.DATE, "when it is due"),
     ),
     key=("target_id",),
-    derive_key_from=("metric", "scope", "due"),
+    derived_key=("metric", "scope", "due"),
     help="desired values for metrics and items",
 )
 

@@ -136,10 +136,13 @@ def test_errors_name_file_key_and_fix(
         ("kind: [mentions\n", "not valid YAML"),
         ("- a\n- b\n", "must be a YAML mapping"),
         ("columns: text\n", "columns: must be a mapping"),
-        ("header_rows: -1\n", "header_rows: must be a whole number"),
+        ("header_rows: -1\n", "line 1: header_rows: must be at least 0"),
         ("header_rows: two\n", "header_rows: must be a whole number"),
         ("items:\n  Fit: {item: fit, scale_max: high}\n", "items.Fit.scale_max: must be a number"),
-        ("items:\n  Fit: {itme: fit}\n", "items.Fit: unknown keys itme"),
+        (
+            "items:\n  Fit: {itme: fit}\n",
+            r"line 2: items.Fit.itme: unknown key; fix: did you mean 'item'\?",
+        ),
     ],
 )
 def test_load_errors(tmp_path: Path, text: str, message: str) -> None:
@@ -157,3 +160,106 @@ def test_unknown_item_kind(tmp_path: Path) -> None:
 def test_missing_mapping_file(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match="cannot read the mapping file"):
         load_mapping(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the mapping file is empty"),
+        ("# a mapping, to be written\n\n# later\n", "the mapping file is empty"),
+        ("---\n", "the mapping file is empty"),
+        ("mentions\n", "must be a YAML mapping of keys, not a text"),
+        ("42\n", "must be a YAML mapping of keys, not a number"),
+        (
+            "kind: mentions\ncolumn:\n  text: text\n",
+            "line 2: column: unknown key; fix: did you mean 'columns'",
+        ),
+        (
+            "kind: mentions\nsheet: 2\n",
+            "line 2: sheet: unknown key; fix: use one of: kind, columns",
+        ),
+        ("kind: tweets\n", "line 1: kind: is not a kind.*fix: use one of: customers"),
+        (
+            "on_conflict: newest\n",
+            "line 1: on_conflict: must be one of 'quarantine', 'first' or 'last'",
+        ),
+        ("columns:\n  text: [a, b]\n", "line 2: columns.text: must be text"),
+        ("columns:\n  text: yes\n", "columns.text: is read by YAML as true or false.*in quotes"),
+        (
+            "columns:\n  text: body\nconstants:\n  platform: x\ncolumns:\n  unit: airline\n",
+            "line 5: columns: is given twice \\(first on line 1\\)",
+        ),
+        ("columns:\n  text: body\n  text: title\n", "line 3: columns.text: is given twice"),
+        ("base: &b {text: body}\ncolumns: *b\n", "uses a YAML alias"),
+        ("\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_every_malformed_mapping_is_one_clear_error(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_bytes(text.encode("latin-1") if text == "\xff\xfe" else text.encode("utf-8"))
+    with pytest.raises(MappingError, match=message) as raised:
+        load_mapping(path)
+    assert str(path) in str(raised.value) and "fix:" in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_names_yaml_reads_as_numbers_are_names(tmp_path: Path) -> None:
+    spec = load_mapping(
+        write(
+            tmp_path,
+            "map.yaml",
+            "columns:\n  text: 2024\nconstants:\n  rating: 4.5\n  brand: true\n"
+            "items:\n  2:\n    scale_max: 5\n",
+        )
+    )
+    assert spec.columns == {"text": "2024"}
+    assert spec.constants == {"rating": "4.5", "brand": "true"}
+    assert list(spec.items) == ["2"] and spec.items["2"].scale_max == 5.0
+    assert (spec.kind, spec.header_rows, spec.on_conflict) == (None, 1, "quarantine")
+
+
+def test_a_data_file_given_as_the_mapping_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: b\n" + "# " + "x" * 1_100_000 + "\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="mapping files are a few lines"):
+        load_mapping(path)
+
+
+def test_field_errors_name_the_line_and_suggest_the_field(tmp_path: Path) -> None:
+    raw = read_file(write(tmp_path, "tweets.csv", TWEETS))
+    path = write(tmp_path, "map.yaml", MAPPING.replace("unit: airline", "units: airline"))
+    with pytest.raises(MappingError) as raised:
+        apply_mapping(raw, load_mapping(path), MENTIONS)
+    assert "line 5: columns.units: mentions has no field 'units'" in str(raised.value)
+    assert "did you mean 'unit'?" in str(raised.value)
+
+
+CLI_CASES = [
+    ("", "the mapping file is empty"),
+    ("# nothing yet\n", "the mapping file is empty"),
+    ("- text\n- tweet_id\n", "must be a YAML mapping of keys, not a list"),
+    ("kind: mentions\ncolumns:\n  text: text\ntimezone_of_file: UTC\n", "unknown key"),
+    (MAPPING, "line 1: kind: the mapping is for mentions, the import for responses"),
+]
+
+
+@pytest.mark.parametrize(("mapping", "message"), CLI_CASES)
+def test_the_import_command_refuses_a_bad_mapping_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mapping: str, message: str
+) -> None:
+    from advocacy.present.cli.main import run
+
+    data = write(tmp_path, "tweets.csv", TWEETS)
+    path = write(tmp_path, "map.yaml", mapping)
+    database = tmp_path / "ws.duckdb"
+    kind = "responses" if mapping == MAPPING else "mentions"
+    with pytest.raises(SystemExit) as exited:
+        run(["import", str(data), "--kind", kind, "--map", str(path), "--db", str(database)])
+    captured = capsys.readouterr()
+    assert exited.value.code == 1
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith(f"error: {path}") and message in lines[0] and "fix:" in lines[0]
+    assert "Traceback" not in captured.err

@@ -4,6 +4,13 @@ Wording alone is not enough ("Would you recommend us?" may be yes/no) and values
 dangerous: a 0-10 column that does not ask about recommending is never NPS, because treating a
 "rate our prices 0-10" item as NPS would publish a wrong headline number. Such columns become item
 ratings and a note tells the user how to map them if they really are NPS.
+
+Two kinds of column are set aside before any of that: identifiers (named like one, such as
+"Comment ID", or holding unique short codes), whose codes could pass for comments and whose
+numbers for scores; and yes/no flags (only 0 and 1, or two values among many answers), such
+as one-hot theme columns, which are never NPS, CSAT or CES whatever their wording. Of the
+free-text columns, the comment is the one asking for comments with the longest answers.
+Every decision is a :class:`~advocacy.ingest.raw.Detection` whose reason gives the evidence.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from advocacy.ingest.column_profile import Profile, profile
 from advocacy.ingest.raw import Detection, ItemColumn
+
+__all__ = ["Profile", "QuestionScan", "identifier_evidence", "profile", "scan_questions"]
 
 RECOMMEND = re.compile(
     r"recommend|empfehl|recommander|recommanderiez|recomendar|recomendar[ií]a|aanbevelen|"
@@ -40,116 +49,22 @@ COMMENT = re.compile(
     r"por qu[eé]|waarom|text",
     re.IGNORECASE,
 )
-LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—:=.)]\s*\S.*)?$")
-NUMBER = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
-#: Verbal 5-point labels, lower case, mapped to 1-5 (high = satisfied / easy).
-LABELS = {
-    "very dissatisfied": 1,
-    "dissatisfied": 2,
-    "somewhat dissatisfied": 2,
-    "neither satisfied nor dissatisfied": 3,
-    "neutral": 3,
-    "somewhat satisfied": 4,
-    "satisfied": 4,
-    "very satisfied": 5,
-    "very difficult": 1,
-    "difficult": 2,
-    "neither easy nor difficult": 3,
-    "easy": 4,
-    "very easy": 5,
-}
-
-
-#: Distinct values profiled per column; free text beyond this is judged on a sample.
-MAX_DISTINCT = 5000
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What a column's values look like, computed over its distinct values."""
-
-    count: int  # non-empty values
-    numeric_count: int  # values read as numbers (labels included)
-    numbers: list[float]  # the distinct numbers seen
-    distinct: int
-    mean_length: float
-    mean_words: float
-    labelled: bool  # values carried labels ("10 - Extremely likely", "Very satisfied")
-    conversions: dict[str, str]  # label -> number, for the labelled values
-
-    @property
-    def numeric(self) -> bool:
-        return self.count > 0 and self.numeric_count == self.count
-
-    @property
-    def whole(self) -> bool:
-        return self.numeric and all(value.is_integer() for value in self.numbers)
-
-    def converted(self, column: pa.ChunkedArray) -> pa.ChunkedArray:
-        """``column`` with labels replaced by their numbers, computed in Arrow."""
-        labels = pa.array(list(self.conversions), pa.string())
-        numbers = pa.array(list(self.conversions.values()), pa.string())
-        index = pc.index_in(column, value_set=labels)
-        return pc.coalesce(pc.take(numbers, index), column)
-
-
-def _number(value: str) -> tuple[float | None, bool]:
-    """The number a cell holds (reading labels), and whether it was a label."""
-    match = LEADING_NUMBER.match(value)
-    if match:
-        return float(match.group(1).replace(",", ".")), not NUMBER.match(value)
-    label = LABELS.get(value.strip().lower())
-    return (None, False) if label is None else (float(label), True)
-
-
-def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profile:
-    """Profile a column's values: how many are numbers (after reading labels), how varied.
-
-    Parameters
-    ----------
-    values
-        The column's cells; a million rows profile quickly since only distinct values are read.
-
-    Returns
-    -------
-    Profile
-        Counts, the distinct numbers, and label conversions.
-    """
-    array = (
-        values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, pa.string())
-    )
-    counted = pc.value_counts(pc.drop_null(array)).to_pylist()
-    counted = [entry for entry in counted if entry["values"].strip()]
-    count = sum(int(entry["counts"]) for entry in counted)
-    sample = counted[:MAX_DISTINCT]
-    weight = sum(int(entry["counts"]) for entry in sample) or 1
-    numeric_count, numbers, labelled, conversions = 0, set(), False, {}
-    length = words = 0.0
-    for entry in sample:
-        value, times = str(entry["values"]), int(entry["counts"])
-        length += len(value) * times
-        words += len(value.split()) * times
-        number, is_label = _number(value)
-        if number is None:
-            continue
-        numeric_count += times
-        numbers.add(number)
-        if is_label:
-            labelled = True
-            conversions[value] = f"{number:g}"
-    if len(counted) > len(sample):
-        # Scale the sample's count of numbers up to the whole column.
-        numeric_count = round(numeric_count * count / weight)
-    return Profile(
-        count=count,
-        numeric_count=numeric_count,
-        numbers=sorted(numbers),
-        distinct=len(counted),
-        mean_length=length / weight,
-        mean_words=words / weight,
-        labelled=labelled,
-        conversions=conversions,
-    )
+#: The write-in box of a multiple-choice question: free text, but not the comment.
+WRITE_IN = re.compile(
+    r"\bplease specify\b|\bother\b[\s\-–:(]*(?:please\s+)?specify|bitte angeben|"
+    r"veuillez pr[ée]ciser|especifique",
+    re.IGNORECASE,
+)
+#: Column names that say the column identifies something: "Comment ID", "order_no", "#",
+#: "ResponseId", "Reference". Codes in them are never comments, and their numbers never scores.
+ID_NAME = re.compile(
+    r"(?:^|[\s_.\-/(])(?:ids?|uuid|guid|key|ref|reference|number|nr\.?|no\.|code|token|"
+    r"identifier)\)?\s*$|^\s*#\s*$",
+    re.IGNORECASE,
+)
+ID_NAME_CAMEL = re.compile(r"[a-z](?:Id|ID|Ids|IDs|Ref|Nr|Key|Uuid|UUID)$")  # "ResponseId"
+#: Answers a column needs before unique code-like values mark it as an identifier.
+IDS_AFTER = 3
 
 
 def scale_of(numbers: Sequence[float], wording: str) -> tuple[int, int] | None:
@@ -179,16 +94,50 @@ class QuestionScan:
     replaced: dict[str, pa.ChunkedArray] = field(default_factory=dict)  # labels read as numbers
 
 
+def identifier_evidence(column: str, wording: str, found: Profile) -> str | None:
+    """Why ``column`` identifies records rather than answering a question; None if it does not.
+
+    An identifier is named like one ("Comment ID", "ResponseId", "#") or holds unique short
+    codes without spaces ("C-000123"). Its values may be long enough to pass for text and
+    numbers small enough to pass for scores, so it is kept in attrs before either is tried.
+    """
+    for name in dict.fromkeys((column, wording)):
+        if ID_NAME.search(name) or ID_NAME_CAMEL.search(name):
+            return "is named like an identifier" + (f" ({name!r})" if name != column else "")
+    if (
+        found.count >= IDS_AFTER
+        and found.unique
+        and found.numeric_count < found.count
+        and found.codes >= 0.9
+    ):
+        return (
+            f"holds {found.count:,} unique short codes without spaces (the longest "
+            f"{found.longest} characters), an identifier"
+        )
+    return None
+
+
 def _is_free_text(found: Profile, wording: str) -> bool:
     """Varied, non-numeric values that read like sentences (or answer a comment-like question).
 
-    Short labels such as branch names are varied too, so they need more words to count as text.
+    Short labels such as branch names are varied too, so they need more words to count as text;
+    one-word answers to a comment-like question count unless they look like codes.
     """
     if found.count == 0 or found.numeric_count > 0.2 * found.count:
         return False
     if found.distinct < 0.5 * found.count:
         return False
-    return found.mean_words >= 3 or (bool(COMMENT.search(wording)) and found.mean_length >= 5)
+    if found.mean_words >= 3:
+        return True
+    return bool(COMMENT.search(wording)) and found.mean_length >= 5 and found.codes < 0.5
+
+
+def _text_evidence(found: Profile) -> str:
+    return (
+        f"{found.count:,} answer{'s' if found.count != 1 else ''}, "
+        f"{found.distinct / found.count:.0%} different, "
+        f"{found.mean_words:.1f} words on average"
+    )
 
 
 def scan_questions(
@@ -227,13 +176,14 @@ def scan_questions(
     """
     scan = QuestionScan()
     wordings = wordings or {}
-    free_text: list[str] = []
+    free_text: list[tuple[str, Profile]] = []
     for column in columns:
         wording = wordings.get(column) or column
         found = profile(rows.column(column))
         scale = scale_of(found.numbers, wording) if found.whole else None
         labels = " (values read from labels)" if found.labelled else ""
         quoted = f"{wording!r}" if wording == column else f"{column!r} ({wording!r})"
+        answers = f"{found.count:,} answer{'s' if found.count != 1 else ''}"
 
         def take(name: str, reason: str, *, column: str = column, found: Profile = found) -> None:
             scan.fields[name] = column
@@ -241,21 +191,31 @@ def scan_questions(
             if found.labelled:
                 scan.replaced[column] = found.converted(rows.column(column))
 
-        if found.whole and scale is not None and RECOMMEND.search(wording):
-            if max(found.numbers) <= 1:
-                scan.detections.append(
-                    Detection(
-                        column,
-                        "attrs",
-                        f"{quoted} asks about recommending but holds yes/no "
-                        "(0/1) answers, not a 0-10 rating",
-                    )
+        identifier = identifier_evidence(column, wording, found)
+        two_way = found.two_way()
+        if identifier is not None:
+            scan.detections.append(
+                Detection(
+                    column,
+                    "attrs",
+                    f"{quoted} {identifier}, so never a comment or a score; kept in attrs",
                 )
-            elif recommend_field in available and recommend_field not in scan.fields:
+            )
+        elif two_way is not None:
+            if RECOMMEND.search(wording) and max(found.numbers) <= 1:
+                reason = (
+                    f"{quoted} asks about recommending but holds yes/no (0/1) answers, not a "
+                    "0-10 rating"
+                )
+            else:
+                reason = f"{quoted} {two_way}, so never NPS, CSAT or CES; kept in attrs"
+            scan.detections.append(Detection(column, "attrs", reason))
+        elif found.whole and scale is not None and RECOMMEND.search(wording):
+            if recommend_field in available and recommend_field not in scan.fields:
                 take(
                     recommend_field,
                     f"{quoted} asks how likely people are to recommend and holds "
-                    f"0-10 values{labels}",
+                    f"0-10 values ({answers}){labels}",
                 )
             else:
                 scan.notes.append(
@@ -269,7 +229,9 @@ def scan_questions(
             and ("csat" in available and "csat" not in scan.fields)
         ):
             take(
-                "csat", f"{quoted} asks about satisfaction on a {scale[0]}-{scale[1]} scale{labels}"
+                "csat",
+                f"{quoted} asks about satisfaction and holds {scale[0]}-{scale[1]} ratings "
+                f"({answers}){labels}",
             )
             scan.constants.update(csat_scale_min=str(scale[0]), csat_scale_max=str(scale[1]))
         elif (
@@ -280,7 +242,8 @@ def scan_questions(
         ):
             take(
                 "ces",
-                f"{quoted} asks about ease or effort on a {scale[0]}-{scale[1]} scale{labels}",
+                f"{quoted} asks about ease or effort and holds {scale[0]}-{scale[1]} ratings "
+                f"({answers}){labels}",
             )
             scan.constants.update(ces_scale_min=str(scale[0]), ces_scale_max=str(scale[1]))
             if not EASE.search(wording):
@@ -300,8 +263,17 @@ def scan_questions(
             and (not need_rating_wording or RATING.search(wording) or SATISFACTION.search(wording))
         ):
             _item(scan, rows, column, wording, scale, found, items)
+        elif _is_free_text(found, wording) and WRITE_IN.search(wording):
+            scan.detections.append(
+                Detection(
+                    column,
+                    "attrs",
+                    f"{quoted} holds free text ({_text_evidence(found)}) written in for a "
+                    "choice ('please specify'), not the comment; kept in attrs",
+                )
+            )
         elif _is_free_text(found, wording):
-            free_text.append(column)
+            free_text.append((column, found))
         else:
             scan.detections.append(
                 Detection(
@@ -342,26 +314,50 @@ def _item(
 
 def _pick_comment(
     scan: QuestionScan,
-    free_text: list[str],
+    free_text: list[tuple[str, Profile]],
     wordings: Mapping[str, str],
     available: Sequence[str],
 ) -> None:
-    """The first free-text question is the comment; the rest stay in attrs, with a note."""
-    for index, column in enumerate(free_text):
+    """The comment is the free-text column asking for comments with the longest answers.
+
+    A question worded for comments ("Why?", "Anything else?") is preferred, then longer
+    answers: a review's text over its title, a comment over a write-in "Other" option. The
+    rest stay in attrs, with a note.
+    """
+    ranked = sorted(
+        free_text,
+        key=lambda entry: (
+            not COMMENT.search(wordings.get(entry[0]) or entry[0]),
+            -entry[1].mean_length,
+        ),
+    )
+    chosen: str | None = None
+    for index, (column, found) in enumerate(ranked):
         wording = wordings.get(column) or column
-        hint = " and its wording asks for comments" if COMMENT.search(wording) else ""
+        hint = "; its wording asks for comments" if COMMENT.search(wording) else ""
+        evidence = _text_evidence(found)
         if index == 0 and "comment" in available and "comment" not in scan.fields:
+            chosen = column
             scan.fields["comment"] = column
             scan.detections.append(
-                Detection(column, "comment", f"{wording!r} holds varied free text{hint}")
+                Detection(
+                    column,
+                    "comment",
+                    f"{wording!r} holds varied free text ({evidence}, "
+                    f"{found.mean_length:.0f} characters on average){hint}",
+                )
             )
         else:
             scan.detections.append(
-                Detection(column, "attrs", f"{wording!r} holds free text; kept in attrs")
+                Detection(
+                    column,
+                    "attrs",
+                    f"{wording!r} holds free text ({evidence}); kept in attrs",
+                )
             )
-    if len(free_text) > 1 and "comment" in scan.fields:
-        others = ", ".join(repr(column) for column in free_text[1:])
+    if len(ranked) > 1 and chosen is not None:
+        others = ", ".join(repr(column) for column, _ in ranked if column != chosen)
         scan.notes.append(
-            f"several free-text questions: {scan.fields['comment']!r} is the comment, "
-            f"{others} kept in attrs"
+            f"several free-text questions: {chosen!r} is the comment (comment-like wording "
+            f"first, then the longest answers), {others} kept in attrs"
         )

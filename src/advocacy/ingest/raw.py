@@ -99,6 +99,7 @@ class Adapted:
     detections: list[Detection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blank_rows: tuple[int, ...] = ()  # the raw table's skipped blank lines
+    on_conflict: str = "quarantine"  # rows sharing a key with different values: or first, last
 
     @property
     def attrs_columns(self) -> list[str]:

@@ -21,9 +21,16 @@ from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
 from advocacy.ingest.raw import Adapted, ItemColumn
-from advocacy.model import Field, FieldType, Kind
+from advocacy.model import WHOLE_RECORD, Field, FieldType, Kind
 
 ROW = "_row"
+CONTENT = "__content"  # digest of a row's source text, for rows whose key is derived
+#: Keys derived from a whole record start with this letter; earlier versions derived keys
+#: starting with ``h`` from a few fields only, and those rows keep them.
+DERIVED_KEY_PREFIX = "k"
+#: What to do with rows of one file that share a key but differ: quarantine them all (the
+#: default), or keep the first or the last of them and set the others aside.
+ON_CONFLICT = ("quarantine", "first", "last")
 # Date layouts tried after ISO 8601; month-first like the US exports of most survey tools,
 # day-first only with dots (German/Dutch), which cannot be mistaken for month-first.
 DATE_LAYOUTS = (
@@ -61,6 +68,8 @@ class Validated:
     bad_cells: list[BadCell] = field(default_factory=list)
     bad_records: dict[int, dict[str, str | None]] = field(default_factory=dict)
     duplicates: int = 0  # repeated rows identical to the one loaded
+    superseded: list[int] = field(default_factory=list)  # rows on_conflict first/last set aside
+    derived_keys: int = 0  # good rows whose key was derived from their content
 
 
 def quote(name: str) -> str:
@@ -211,6 +220,7 @@ class _Plan:
 
     def __init__(self, adapted: Adapted) -> None:
         kind = adapted.kind
+        self.adapted = adapted
         self.kind = kind
         self.values: dict[str, str] = {}
         self.checks: list[tuple[str, str, str]] = []  # (user-facing column, condition, reason)
@@ -246,6 +256,12 @@ class _Plan:
         columns += [f"{value} AS {quote(name)}" for name, value in self.values.items()]
         columns.append(f"{self.attrs} AS attrs")
         columns += self.item_selects
+        if self.whole_record_key:
+            # Only rows without an id need their content: others pay for one CASE.
+            key = self.values[self.kind.key[0]]
+            columns.append(
+                f"CASE WHEN {key} IS NULL THEN md5({self.source_row()}) END AS {CONTENT}"
+            )
         columns += [
             f"COALESCE({condition}, FALSE) AS __e{index}"
             for index, (_, condition, _) in enumerate(self.checks)
@@ -256,6 +272,44 @@ class _Plan:
     def flags(self) -> list[str]:
         return [f"__e{index}" for index in range(len(self.checks))]
 
+    @property
+    def whole_record_key(self) -> bool:
+        """Whether rows without an id get a key derived from everything they hold."""
+        return len(self.kind.key) == 1 and self.kind.derived_key == WHOLE_RECORD
+
+    def source_row(self) -> str:
+        """SQL for a text that differs whenever two rows of the source differ in any way.
+
+        Every column of the file counts, by its name (mapped to a field, read as an item rating
+        or kept in attrs), as do the mapping's constants, so two files never give one record.
+        The text is read as the file has it, not as typed: a key then stays the same when a later
+        version reads a date or picks a comment column differently. Empty cells count as absent,
+        so a later export that adds an empty column keys its rows as before. Scale bounds are
+        left out: they are detected from the values present, which widen as a survey collects
+        answers. Each part is prefixed by its length, so no two different rows give one text.
+        """
+
+        def part(value: str) -> str:
+            return f"{len(value.encode('utf-8'))}:{value}"
+
+        cells = ", ".join(
+            f"{{'k': {literal(part(name))}, 'v': {_text(quote(name))}}}"
+            for name in sorted(self.adapted.rows.column_names)
+        )
+        # Each column's text appears once in the SQL: wide exports plan quickly.
+        parts = (
+            [
+                f"array_to_string(list_transform(list_filter([{cells}], x -> x.v IS NOT NULL), "
+                "x -> x.k || CAST(strlen(x.v) AS VARCHAR) || ':' || x.v), '')"
+            ]
+            if cells
+            else []
+        )
+        for name, value in sorted(self.adapted.constants.items()):
+            if not name.endswith(("_scale_min", "_scale_max")):
+                parts.append(literal(part("=" + name) + part(value)))
+        return "concat(" + ", ".join(parts) + ")" if parts else "''"
+
     def key_and_hash(self) -> str:
         """SQL over table ``good`` that fills derived keys and adds ``record_hash``."""
         kind = self.kind
@@ -264,23 +318,33 @@ class _Plan:
             return f"COALESCE(CAST({quote(name)} AS VARCHAR), '\u2205')"
 
         keyed = "SELECT * FROM good"
-        if len(kind.key) == 1 and kind.derive_key_from:
-            # Without an id, content identifies a record; identical rows in one file are
-            # distinct events (two equal purchases on a day), told apart by occurrence number,
-            # which stays the same when the file, or an overlapping export, is imported again.
+        if self.whole_record_key:
+            # Identical rows in one file are distinct events (two equal purchases on a day),
+            # told apart by occurrence number, which stays the same when the file, or an
+            # overlapping export, is imported again.
             key = kind.key[0]
-            derived = ", ".join(canonical(name) for name in kind.derive_key_from)
             occurrence = (
-                f"row_number() OVER (PARTITION BY {quote(key)} IS NULL, __content ORDER BY {ROW})"
+                f"row_number() OVER (PARTITION BY {quote(key)} IS NULL, {CONTENT} ORDER BY {ROW})"
             )
             keyed = (
-                f"SELECT * EXCLUDE (__content) REPLACE (COALESCE({quote(key)}, 'h' || "
-                f"substr(md5(__content || '#' || CAST({occurrence} AS VARCHAR)), 1, 24)) "
-                f"AS {quote(key)}) FROM (SELECT *, concat_ws(chr(31), {derived}) AS __content "
-                "FROM good)"
+                f"SELECT * REPLACE (COALESCE({quote(key)}, {literal(DERIVED_KEY_PREFIX)} || "
+                f"substr(md5({CONTENT} || '#' || CAST({occurrence} AS VARCHAR)), 1, 24)) "
+                f"AS {quote(key)}) FROM good"
+            )
+        elif len(kind.key) == 1 and kind.derived_key:
+            # A natural key of several fields: rows agreeing on them are one record (or a
+            # conflict), so no occurrence number; '#1' keeps the ids earlier versions gave.
+            key = kind.key[0]
+            fields = ", ".join(canonical(name) for name in kind.derived_key)
+            keyed = (
+                f"SELECT * REPLACE (COALESCE({quote(key)}, 'h' || substr(md5("
+                f"concat_ws(chr(31), {fields}) || '#1'), 1, 24)) AS {quote(key)}) FROM good"
             )
         content = ", ".join(canonical(name) for name in [*kind.field_names, "attrs"])
-        return f"SELECT *, md5(concat_ws(chr(31), {content})) AS record_hash FROM ({keyed})"
+        exclude = f" EXCLUDE ({CONTENT})" if self.whole_record_key else ""
+        return (
+            f"SELECT *{exclude}, md5(concat_ws(chr(31), {content})) AS record_hash FROM ({keyed})"
+        )
 
 
 def _child_rows(con: duckdb.DuckDBPyConnection, adapted: Adapted, child: Kind) -> pa.Table | None:
@@ -396,6 +460,130 @@ def _scratch_connection() -> duckdb.DuckDBPyConnection:
         return _scratch[1].cursor()
 
 
+def _resolve_keys(
+    con: duckdb.DuckDBPyConnection, adapted: Adapted, rows: pa.Table, result: Validated
+) -> None:
+    """Keep one row per key in table ``kept``; resolve rows of the file that share a key.
+
+    Identical repeats of a row are counted as duplicates. Rows that share a key but differ are
+    a conflict: by default every one of them is quarantined with a reason naming the key and
+    the other rows, because the file does not say which is right; ``on_conflict: first`` or
+    ``last`` keeps that one and sets the others aside (``Validated.superseded``).
+    """
+    on_conflict = adapted.on_conflict
+    if on_conflict not in ON_CONFLICT:
+        raise UsageError(
+            f"unknown on_conflict {on_conflict!r}",
+            value=on_conflict,
+            parameter="on_conflict",
+            fix="use one of: " + ", ".join(ON_CONFLICT),
+        )
+    names = [quote(name) for name in adapted.kind.key]
+    keys = ", ".join(names)
+    # Most files repeat no key: find the keys given more than once first (a hash aggregate)
+    # and rank only their rows, instead of sorting the whole file by key.
+    con.execute(
+        f"CREATE TEMP TABLE repeated AS SELECT {keys} FROM keyed GROUP BY ALL HAVING count(*) > 1"
+    )
+    counted = con.execute("SELECT count(*) FROM repeated").fetchone()
+    if not counted or not counted[0]:
+        con.execute("CREATE TEMP VIEW kept AS SELECT * FROM keyed")
+        return
+    match = " AND ".join(f"k.{name} IS NOT DISTINCT FROM r.{name}" for name in names)
+    order = "DESC" if on_conflict == "last" else ""
+    window = f"(PARTITION BY {keys} ORDER BY {ROW} {order})"
+    con.execute(
+        "CREATE TEMP TABLE ranked AS SELECT *, "
+        f"row_number() OVER {window} AS __rank, "
+        f"first_value(record_hash) OVER {window} AS __chosen, "
+        f"min(record_hash) OVER (PARTITION BY {keys}) <> max(record_hash) OVER "
+        f"(PARTITION BY {keys}) AS __conflict "
+        f"FROM (SELECT k.* FROM keyed k SEMI JOIN repeated r ON {match})"
+    )
+    kept = "__rank = 1" + (" AND NOT __conflict" if on_conflict == "quarantine" else "")
+    con.execute(
+        f"CREATE TEMP TABLE kept AS SELECT k.* FROM keyed k ANTI JOIN repeated r ON {match} "
+        "UNION ALL BY NAME SELECT * EXCLUDE (__rank, __chosen, __conflict) "
+        f"FROM ranked WHERE {kept}"
+    )
+    repeats = "__rank > 1 AND record_hash = __chosen"
+    if on_conflict == "quarantine":
+        repeats += " AND NOT __conflict"
+        _quarantine_conflicts(con, adapted, rows, result)
+    else:
+        result.superseded = [
+            int(row[0])
+            for row in con.execute(
+                f"SELECT {ROW} FROM ranked WHERE __rank > 1 AND record_hash <> __chosen "
+                f"ORDER BY {ROW}"
+            ).fetchall()
+        ]
+    counted = con.execute(f"SELECT count(*) FROM ranked WHERE {repeats}").fetchone()
+    result.duplicates = int(counted[0]) if counted else 0
+
+
+#: Other rows named in a conflict's reason; more are counted, not listed.
+LISTED_ROWS = 10
+#: Characters of a conflicting key quoted in the reason (the cell keeps the whole value).
+SHOWN_KEY = 80
+
+
+def _quarantine_conflicts(
+    con: duckdb.DuckDBPyConnection, adapted: Adapted, rows: pa.Table, result: Validated
+) -> None:
+    """Quarantine every row of every key that rows of the file give different values."""
+    kind = adapted.kind
+    keys = ", ".join(quote(name) for name in kind.key)
+    groups = con.execute(
+        f"SELECT {keys}, list({ROW} ORDER BY {ROW}) FROM ranked WHERE __conflict "
+        f"GROUP BY ALL ORDER BY min({ROW})"
+    ).fetchall()
+    if not groups:
+        return
+    # The key as the user knows it: the file's columns, or the fields a key is derived from.
+    names = (
+        list(kind.derived_key)
+        if kind.derived_key and not any(name in adapted.fields for name in kind.key)
+        else list(kind.key)
+    )
+    label = ", ".join(adapted.fields.get(name, name) for name in names)
+    numbers = pa.table({ROW: pa.array([n for *_, group in groups for n in group], pa.int64())})
+    con.register("conflicting", numbers)
+    con.register("raw", rows)
+    records = con.execute(f"SELECT raw.* FROM raw JOIN conflicting USING ({ROW})").to_arrow_table()
+    con.unregister("raw")
+    con.unregister("conflicting")
+    by_row = {int(record.pop(ROW)): record for record in records.to_pylist()}
+    described = names != list(kind.key)
+    for *values, group in groups:
+        if described:
+            first = by_row[group[0]]
+            shown = [first.get(adapted.fields.get(name, name)) for name in names]
+        else:
+            shown = values
+        value = " / ".join("" if item is None else str(item) for item in shown)
+        named = value if len(value) <= SHOWN_KEY else value[: SHOWN_KEY - 1] + "…"
+        others = len(group) - 1
+        for number in group:
+            # The first rows other than this one: linear in the group, however large it is.
+            first = [other for other in group[: LISTED_ROWS + 1] if other != number]
+            listed = ", ".join(str(other) for other in first[:LISTED_ROWS])
+            if others > LISTED_ROWS:
+                listed += f" and {others - LISTED_ROWS:,} more"
+            result.bad_records[number] = by_row[number]
+            result.bad_cells.append(
+                BadCell(
+                    number,
+                    label,
+                    value,
+                    f"conflicting key: {label} {named!r} is also on row"
+                    f"{'s' if others > 1 else ''} {listed} with different values, so none "
+                    "of them was loaded; make the key unique, or choose with on_conflict: "
+                    "first|last in a mapping file",
+                )
+            )
+
+
 def _validate(
     con: duckdb.DuckDBPyConnection,
     adapted: Adapted,
@@ -441,43 +629,11 @@ def _validate(
                         )
     exclude = f" EXCLUDE ({', '.join(flags)})" if flags else ""
     con.execute(f"CREATE TEMP TABLE good AS SELECT *{exclude} FROM checked WHERE NOT {_any(flags)}")
+    if plan.whole_record_key:
+        counted = con.execute(f"SELECT count({CONTENT}) FROM good").fetchone()
+        result.derived_keys = int(counted[0]) if counted else 0
     con.execute(f"CREATE TEMP TABLE keyed AS {plan.key_and_hash()}")
-    keys = ", ".join(quote(name) for name in adapted.kind.key)
-    con.execute(
-        "CREATE TEMP TABLE ranked AS SELECT *, "
-        f"row_number() OVER (PARTITION BY {keys} ORDER BY {ROW} DESC) AS __rank, "
-        f"first_value(record_hash) OVER (PARTITION BY {keys} ORDER BY {ROW} DESC) AS __last "
-        "FROM keyed"
-    )
-    con.execute(
-        "CREATE TEMP TABLE kept AS SELECT * EXCLUDE (__rank, __last) FROM ranked WHERE __rank = 1"
-    )
-    conflicts = con.execute(
-        f"SELECT {ROW}, {keys} FROM ranked WHERE __rank > 1 AND record_hash <> __last "
-        f"ORDER BY {ROW}"
-    ).fetchall()
-    if conflicts:
-        con.register("raw", rows)
-        numbers_sql = ", ".join(str(row[0]) for row in conflicts)
-        records = con.execute(f"SELECT * FROM raw WHERE {ROW} IN ({numbers_sql})").to_arrow_table()
-        con.unregister("raw")
-        by_row = {int(record.pop(ROW)): record for record in records.to_pylist()}
-        key_label = adapted.fields.get(adapted.kind.key[0], adapted.kind.key[0])
-        for row in conflicts:
-            number = int(row[0])
-            result.bad_records[number] = by_row[number]
-            result.bad_cells.append(
-                BadCell(
-                    number,
-                    key_label,
-                    str(row[1]),
-                    "duplicate key: a later row of the file has the same key with different "
-                    "values and was loaded instead",
-                )
-            )
-    result.duplicates = con.execute(
-        "SELECT count(*) FROM ranked WHERE __rank > 1 AND record_hash = __last"
-    ).fetchall()[0][0]
+    _resolve_keys(con, adapted, rows, result)
     item_columns = [f"__item_{index}" for index in range(len(adapted.items))]
     if child is not None:
         result.items = _child_rows(con, adapted, child)

@@ -12,6 +12,7 @@ import advocacy
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.preview import preview_table
 from advocacy.present.cli.progress import stage_progress
 
 
@@ -40,9 +41,18 @@ def import_command(
         Source, typer.Option("--source", help="Survey tool that exported the file.")
     ] = Source.auto,
     mapping: Annotated[
-        Path | None, typer.Option("--map", help="Mapping YAML: canonical field -> column.")
+        Path | None,
+        typer.Option(
+            "--map", help="Mapping YAML: canonical field -> column (keys: docs/import.md)."
+        ),
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count only.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Validate and count only, and show the first rows as they would be stored.",
+        ),
+    ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Reject the file on any bad row.")
     ] = False,
@@ -84,6 +94,11 @@ def import_command(
                 "rows_quarantined",
             )
         ]
+        + (
+            [{"rows": "superseded (on_conflict)", "count": result.rows_superseded}]
+            if result.rows_superseded
+            else []
+        )
         + [{"rows": "customer stubs created", "count": result.stubs_created}],
         OutputFormat.table,
     )
@@ -91,6 +106,8 @@ def import_command(
         emit_rows(result.detected, OutputFormat.table, title="Columns recognised")
     for note in result.notes:
         console.print(f"note: {note}", markup=False)
+    if dry_run and result.preview:
+        console.print(preview_table(result.preview))
     if result.quarantine:
         emit_rows(
             [

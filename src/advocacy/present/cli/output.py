@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from advocacy.present.cli.app import console
 from advocacy.present.cli.options import OutputFormat
@@ -67,7 +68,8 @@ def emit_rows(
     for name in names:
         table.add_column(name.replace("_", " "), overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(name)) for name in names))
+        # Cells hold data (comments, names, file values): plain text, never rich markup.
+        table.add_row(*(Text(_cell(row.get(name))) for name in names))
     console.print(table)
 
 

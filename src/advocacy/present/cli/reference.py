@@ -1,4 +1,4 @@
-"""Generate docs/cli.md and docs/settings.md from the CLI's own help and the settings table.
+"""Generate docs/cli.md, docs/settings.md and docs/import.md from the code they describe.
 
 The CLI's help is the reference: ``python -m advocacy.present.cli.reference`` rewrites the docs,
 and a test fails when they drift from the code.
@@ -13,6 +13,7 @@ from typing import Any
 import typer.main
 from typer.testing import CliRunner
 
+from advocacy.present.cli.import_reference import import_reference
 from advocacy.settings import SETTINGS
 
 
@@ -71,6 +72,7 @@ def main() -> None:
     docs.mkdir(exist_ok=True)
     (docs / "cli.md").write_text(cli_reference(), encoding="utf-8")
     (docs / "settings.md").write_text(settings_reference(), encoding="utf-8")
+    (docs / "import.md").write_text(import_reference(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,175 @@
+"""What a column's values look like: numbers or labels, how varied, how long, code-like or prose.
+
+Recognising questions (:mod:`advocacy.ingest.questions`) decides from this profile, together
+with the wording, what a column holds. Only distinct values are read (up to
+:data:`MAX_DISTINCT` of them, weighted by how often each occurs), so a million-row column
+profiles in the time Arrow takes to count its values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—:=.)]\s*\S.*)?$")
+NUMBER = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
+#: A code: letters, digits and joiners, no spaces, at least one digit ("C-000123", "R_2YPO8").
+CODE = re.compile(r"^(?=[^\d]{0,40}\d)[\w\-.:/#]{1,64}$")
+#: Verbal 5-point labels, lower case, mapped to 1-5 (high = satisfied / easy).
+LABELS = {
+    "very dissatisfied": 1,
+    "dissatisfied": 2,
+    "somewhat dissatisfied": 2,
+    "neither satisfied nor dissatisfied": 3,
+    "neutral": 3,
+    "somewhat satisfied": 4,
+    "satisfied": 4,
+    "very satisfied": 5,
+    "very difficult": 1,
+    "difficult": 2,
+    "neither easy nor difficult": 3,
+    "easy": 4,
+    "very easy": 5,
+}
+#: Distinct values profiled per column; free text beyond this is judged on a sample.
+MAX_DISTINCT = 5000
+#: Values longer than this are not codes; only the first characters are matched.
+LONGEST_CODE = 64
+#: Answers a rating needs before two distinct values mean a two-way choice, not a scale.
+TWO_VALUES_AFTER = 20
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a column's values look like, computed over its distinct values.
+
+    Shares (``spaced``, ``codes``) are of the non-empty cells, weighted by how often each
+    distinct value occurs.
+    """
+
+    count: int  # non-empty values
+    numeric_count: int  # values read as numbers (labels included)
+    numbers: list[float]  # the distinct numbers seen
+    distinct: int
+    mean_length: float
+    mean_words: float
+    labelled: bool  # values carried labels ("10 - Extremely likely", "Very satisfied")
+    conversions: dict[str, str]  # label -> number, for the labelled values
+    longest: int = 0  # length of the longest value
+    spaced: float = 0.0  # share of values with a space inside
+    codes: float = 0.0  # share of values that look like codes (see CODE)
+
+    @property
+    def numeric(self) -> bool:
+        return self.count > 0 and self.numeric_count == self.count
+
+    @property
+    def whole(self) -> bool:
+        return self.numeric and all(value.is_integer() for value in self.numbers)
+
+    @property
+    def unique(self) -> bool:
+        """Every non-empty value occurs once (two or more of them)."""
+        return self.count >= 2 and self.distinct == self.count
+
+    def two_way(self) -> str | None:
+        """Why the column is a yes/no flag or a choice of two, not a rating; None if it is not.
+
+        A column of only 0 and 1 is a flag (one-hot theme columns, "recommended: 1"). Other
+        pairs count once there are enough answers for a rating to have spread further, except
+        two neighbouring values at the top of a scale (9 and 10, 4 and 5), which is what a
+        small survey of happy customers looks like.
+        """
+        if not self.numeric or len(self.numbers) > 2:
+            return None
+        if set(self.numbers) <= {0.0, 1.0}:
+            return "holds only 0 and 1, a yes/no flag"
+        if len(self.numbers) == 2 and self.count >= TWO_VALUES_AFTER:
+            low, high = self.numbers
+            if not (high - low == 1 and low >= 4):
+                return (
+                    f"holds only two values ({low:g} and {high:g}) in {self.count:,} answers, "
+                    "a choice of two rather than a rating"
+                )
+        return None
+
+    def converted(self, column: pa.ChunkedArray) -> pa.ChunkedArray:
+        """``column`` with labels replaced by their numbers, computed in Arrow."""
+        labels = pa.array(list(self.conversions), pa.string())
+        numbers = pa.array(list(self.conversions.values()), pa.string())
+        index = pc.index_in(column, value_set=labels)
+        return pc.coalesce(pc.take(numbers, index), column)
+
+
+def _number(value: str) -> tuple[float | None, bool]:
+    """The number a cell holds (reading labels), and whether it was a label."""
+    match = LEADING_NUMBER.match(value)
+    if match:
+        return float(match.group(1).replace(",", ".")), not NUMBER.match(value)
+    label = LABELS.get(value.strip().lower())
+    return (None, False) if label is None else (float(label), True)
+
+
+def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profile:
+    """Profile a column's values: how many are numbers (after reading labels), how varied.
+
+    Parameters
+    ----------
+    values
+        The column's cells; a million rows profile quickly since only distinct values are read.
+
+    Returns
+    -------
+    Profile
+        Counts, the distinct numbers, label conversions, and how code-like or prose-like the
+        values are.
+    """
+    array = (
+        values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, pa.string())
+    )
+    counted = pc.value_counts(pc.drop_null(array)).to_pylist()
+    counted = [entry for entry in counted if entry["values"].strip()]
+    count = sum(int(entry["counts"]) for entry in counted)
+    sample = counted[:MAX_DISTINCT]
+    weight = sum(int(entry["counts"]) for entry in sample) or 1
+    numeric_count, numbers, labelled, conversions = 0, set(), False, {}
+    length = words = spaced = codes = 0.0
+    longest = 0
+    for entry in sample:
+        value, times = str(entry["values"]), int(entry["counts"])
+        stripped = value.strip()
+        length += len(value) * times
+        words += len(value.split()) * times
+        longest = max(longest, len(value))
+        if " " in stripped or "\t" in stripped or "\n" in stripped:
+            spaced += times
+        elif len(stripped) <= LONGEST_CODE and CODE.match(stripped):
+            codes += times
+        number, is_label = _number(value)
+        if number is None:
+            continue
+        numeric_count += times
+        numbers.add(number)
+        if is_label:
+            labelled = True
+            conversions[value] = f"{number:g}"
+    if len(counted) > len(sample):
+        # Scale the sample's count of numbers up to the whole column.
+        numeric_count = round(numeric_count * count / weight)
+    return Profile(
+        count=count,
+        numeric_count=numeric_count,
+        numbers=sorted(numbers),
+        distinct=len(counted),
+        mean_length=length / weight,
+        mean_words=words / weight,
+        labelled=labelled,
+        conversions=conversions,
+        longest=longest,
+        spaced=spaced / weight,
+        codes=codes / weight,
+    )

@@ -1,0 +1,163 @@
+"""The keys a mapping file may hold: one pydantic model, which is the table of keys.
+
+Each key is one field of :class:`MappingFile` with its type, its help (``description``) and an
+example (``examples[0]``, YAML). Validation (unknown keys, wrong types, values out of range),
+the errors users see and ``docs/import.md`` are all read from these fields, so a key is added
+by adding a field here, with its help and an example, and nowhere else. Checks that need the
+file being imported or the kind (field names, column names, item kinds) are
+:func:`advocacy.ingest.mapping.apply_mapping`'s.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict
+from pydantic_core import PydanticCustomError
+
+from advocacy.errors import UsageError
+from advocacy.ingest.validation import ON_CONFLICT
+from advocacy.model import kind_for
+
+__all__ = ["ItemSpec", "MappingFile", "OnConflict"]
+
+#: YAML reads these unquoted words as true/false, which cannot be a column's name.
+_YAML_BOOLEANS = "yes, no, on, off, true, false"
+
+
+def _name(value: Any) -> Any:
+    """A column or field name: YAML may read ``2024`` or ``1.5`` as numbers; they are names."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "yaml_boolean",
+            "is read by YAML as true or false, not as a name",
+            {"fix": f"write the name in quotes: YAML reads {_YAML_BOOLEANS} as true or false"},
+        )
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def _constant(value: Any) -> Any:
+    """A constant's text: numbers and true/false as written, lists and mappings refused."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def _section(value: Any) -> Any:
+    """An empty section (``columns:`` with nothing under it) maps nothing."""
+    return {} if value is None else value
+
+
+def _kind(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return kind_for(value).name
+        except UsageError as error:
+            raise PydanticCustomError("kind", "is not a kind", {"fix": error.fix}) from None
+    return value
+
+
+Name = Annotated[str, BeforeValidator(_name)]
+Constant = Annotated[str, BeforeValidator(_constant)]
+Number = Annotated[float, Strict()]
+KindName = Annotated[str, BeforeValidator(_kind)]
+OnConflict = Literal["quarantine", "first", "last"]
+assert OnConflict.__args__ == ON_CONFLICT  # type: ignore[attr-defined]  # one list of choices
+
+
+class ItemSpec(BaseModel):
+    """How one source column becomes item ratings (``items:`` of a mapping)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item: Name | None = Field(
+        None,
+        description="name of the item rated (default: the column's name)",
+        examples=["item: fit"],
+    )
+    kind: Name = Field(
+        "rating",
+        description="perception, expectation, importance or rating; current or desired for "
+        "employee-responses",
+        examples=["kind: perception"],
+    )
+    dimension: Name | None = Field(
+        None,
+        description="the dimension the item belongs to, e.g. reliability (SERVQUAL)",
+        examples=["dimension: reliability"],
+    )
+    scale_min: Number | None = Field(
+        None, description="lowest possible rating", examples=["scale_min: 1"]
+    )
+    scale_max: Number | None = Field(
+        None, description="highest possible rating", examples=["scale_max: 7"]
+    )
+
+
+class MappingFile(BaseModel):
+    """A mapping file: which source column fills which canonical field, and how to read it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: KindName | None = Field(
+        None,
+        description="the kind of record the file holds; an import with another --kind is refused",
+        examples=["kind: mentions"],
+    )
+    columns: Annotated[dict[Name, Name], BeforeValidator(_section)] = Field(
+        default_factory=dict,
+        description="canonical field: the source column that holds it; columns already named as "
+        "a field (ignoring case, spaces and hyphens) need no entry; every other column is kept "
+        "in attrs",
+        examples=["columns:\n  mention_id: tweet_id\n  posted_at: tweet_created"],
+    )
+    constants: Annotated[dict[Name, Constant], BeforeValidator(_section)] = Field(
+        default_factory=dict,
+        description="canonical field: a value every row gets (the platform of a tweets file, "
+        "the scale of a CSAT question)",
+        examples=["constants:\n  platform: twitter\n  csat_scale_max: 10"],
+    )
+    items: Annotated[dict[Name, ItemSpec], BeforeValidator(_section)] = Field(
+        default_factory=dict,
+        description="for responses and employee-responses: each source column whose values "
+        "are ratings of an item (one item rating per row), with the keys below",
+        examples=[
+            "items:\n  Fit: {item: fit, kind: rating, scale_min: 1, scale_max: 5}\n"
+            "  Expected speed: {item: speed, kind: expectation, dimension: responsiveness}"
+        ],
+    )
+    header_rows: Annotated[int, Strict(), Field(ge=0)] = Field(
+        1,
+        description="rows of header at the top of the file: 0 when the file has none (columns "
+        "are then named column_1..column_N and the first line is data), 2 or more when a "
+        "survey tool writes question and option rows; several rows combine into one name per "
+        "column (`Question - Option`), a blank upper cell carried from the left",
+        examples=["header_rows: 0", "header_rows: 2"],
+    )
+    on_conflict: OnConflict = Field(
+        "quarantine",
+        description="rows of the file that share a key (an id) but differ: quarantine them all "
+        "(the file does not say which is right), or keep the first or the last of them; "
+        "identical repeats are counted as unchanged either way",
+        examples=["on_conflict: last"],
+    )
+
+    _path: str = PrivateAttr("")
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        """The mapping file this was read from."""
+        return self._path
+
+    def line(self, key: str) -> int | None:
+        """The line of ``key`` (``columns.unit``) in the file, or of its section."""
+        while key:
+            if key in self._lines:
+                return self._lines[key]
+            key = key.rpartition(".")[0]
+        return None
