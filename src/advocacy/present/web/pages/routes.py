@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from advocacy.access.roles import AuthenticationError, Permission
 from advocacy.access.sessions import end_session, start_session
 from advocacy.access.users import authenticate
+from advocacy.customer_view import customer_view, find_customers
 from advocacy.errors import UsageError
 from advocacy.metrics.slicing import METRICS, PERIODS
 from advocacy.present.web.auth import (
@@ -24,11 +25,11 @@ from advocacy.present.web.auth import (
     web_state,
 )
 from advocacy.present.web.charts import ladder_spec, slices_spec, trend_spec
-from advocacy.present.web.customers import customer_view, find_customers
 from advocacy.present.web.dashboards import (
     DIMENSIONS,
     coaching,
     explore,
+    known_names,
     ladder_summary,
     overview,
     visible_employees,
@@ -206,7 +207,10 @@ def explorer_page(
 def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Response:
     state = web_state(request)
     with state.lock:
-        rows = find_customers(state.ws, caller.principal, query=q or None, limit=100)
+        names = known_names(state, caller.principal)
+        rows = find_customers(
+            state.ws.db, caller.principal, query=q or None, limit=100, names=names
+        )
     return render(request, "customers.html.j2", {"rows": rows, "q": q}, caller=caller)
 
 
@@ -214,7 +218,8 @@ def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Res
 def customer_page(customer_id: str, request: Request, caller: CustomerReader) -> Response:
     state = web_state(request)
     with state.lock:
-        view = customer_view(state.ws, customer_id, caller.principal)
+        names = known_names(state, caller.principal)
+        view = customer_view(state.ws.db, customer_id, caller.principal, names=names)
     return render(request, "customer.html.j2", {"view": view}, caller=caller)
 
 

@@ -1,0 +1,232 @@
+"""Viewer masking in one place: a record, a row or a table as a principal may see it.
+
+A viewer reads analyses and customers without personal data. :func:`mask_record` (and
+:func:`mask_frame` for tables, :func:`mask_text` for one text) is what every page, API response
+and download a viewer can reach passes its data through:
+
+- **personal fields** (:data:`PERSONAL_FIELDS`: a person's name, e-mail, phone, a mention's
+  author, a referral's contact, an interviewer, a link that may carry a credential) are replaced
+  by :data:`MASK`;
+- **free-text fields** (:data:`TEXT_FIELDS`: comments, mention and note texts, case summaries,
+  events, root causes and actions taken, plan titles and descriptions, theme key phrases,
+  quotes and sentences, the reasons and root causes analyses write from them) are redacted by
+  the one redactor, :func:`advocacy.text.pii.redact`, given the workspace's known names
+  (:func:`masking_names`): e-mails, phones, card numbers, known customer and employee names and
+  first names become placeholders;
+- a record about a theme (it has a ``theme_id``) names the theme, not a person: its ``name``
+  is free text, redacted rather than masked;
+- nested records (a case's evidence and timeline, an event's detail, a coaching summary's
+  themes and cases, dataclasses) are masked by the same rules, field by field.
+
+Everything else (ids, units, channels, scores, dates, staff user names) is shown as it is.
+Other roles get their data unchanged. Redaction fails closed: if the known names cannot be
+read, :func:`masking_names` raises and nothing is shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from advocacy.access.roles import Principal
+from advocacy.store.connection import Database
+from advocacy.text.documents import known_names
+from advocacy.text.pii import redact
+
+#: What a viewer sees in place of a personal field.
+MASK = "•••"
+#: Fields that name or reach a person: masked whole for roles that must not see personal data.
+PERSONAL_FIELDS = frozenset(
+    {"name", "email", "phone", "author", "referred_contact", "interviewer", "url", "contact"}
+)
+#: Free-text fields: shown to those roles with personal data redacted.
+TEXT_FIELDS = frozenset(
+    {
+        # evidence
+        "comment",
+        "text",
+        # cases and their events
+        "summary",
+        "root_cause",
+        "action_taken",
+        "theme",
+        # plans
+        "title",
+        "description",
+        # themes, quotes and the analyses built on them
+        "keywords",
+        "key_phrases",
+        "examples",
+        "quote",
+        "quotes",
+        "sentence",
+        "negative_sentence",
+        "positive_sentence",
+        "themes",
+        "subject",
+        "root_causes",
+        "root_cause_themes",
+        "reason",
+        "reasons",
+        "risk_reason",
+    }
+)
+#: A record with this field is about a theme: its ``name`` is the theme's label (free text).
+THEME_KEY = "theme_id"
+
+R = TypeVar("R")
+
+
+def masking_names(db: Database, principal: Principal) -> tuple[str, ...]:
+    """The known names the redactor looks for when masking for ``principal``.
+
+    The workspace's customer and employee names and mention authors
+    (:func:`advocacy.text.documents.known_names`), or nothing for roles that see personal data.
+    A failed lookup raises: masking without the names would show them.
+    """
+    if not principal.masks_personal_data:
+        return ()
+    return tuple(known_names(db))
+
+
+def _redacted(value: Any, names: tuple[str, ...]) -> Any:
+    """Every text inside ``value`` (a text, or lists and mappings of them) redacted."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return redact(value, names=names)
+    if isinstance(value, Mapping):
+        return {key: _redacted(item, names) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_redacted(item, names) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _masked_object(value, names)
+    if hasattr(value, "tolist") and getattr(value, "ndim", 0) > 0:  # an array of quotes
+        return [_redacted(item, names) for item in value.tolist()]
+    return value
+
+
+def _field(name: str, value: Any, names: tuple[str, ...], *, theme: bool) -> Any:
+    """One field's value as a viewer sees it."""
+    if value is None:
+        return None
+    if name == "name" and theme:
+        return _redacted(value, names)
+    if name in PERSONAL_FIELDS:
+        return MASK
+    if name in TEXT_FIELDS:
+        return _redacted(value, names)
+    return _nested(value, names)
+
+
+def _nested(value: Any, names: tuple[str, ...]) -> Any:
+    """Records inside a field that is neither personal nor text, masked field by field."""
+    if isinstance(value, Mapping):
+        return _masked_mapping(value, names)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _masked_object(value, names)
+    if isinstance(value, list | tuple):
+        return type(value)(_nested(item, names) for item in value)
+    return value
+
+
+def _masked_mapping(record: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    theme = THEME_KEY in record
+    return {key: _field(str(key), value, names, theme=theme) for key, value in record.items()}
+
+
+def _masked_object(record: Any, names: tuple[str, ...]) -> Any:
+    values = {item.name: getattr(record, item.name) for item in dataclasses.fields(record)}
+    theme = THEME_KEY in values
+    changed = {}
+    for key, value in values.items():
+        shown = _field(key, value, names, theme=theme)
+        if shown is not value:
+            changed[key] = shown
+    return dataclasses.replace(record, **changed) if changed else record
+
+
+def mask_record(record: R, principal: Principal, *, names: Iterable[str] = ()) -> R:
+    """``record`` as ``principal`` may see it.
+
+    Parameters
+    ----------
+    record
+        A mapping (a row, a case with its evidence and timeline) or a dataclass instance (a
+        plan, a coaching summary). Nested mappings, dataclasses and lists are masked too.
+    principal
+        Who will see it; only roles that mask personal data (viewers) change anything.
+    names
+        Known names for the redactor (:func:`masking_names`).
+
+    Returns
+    -------
+    The same kind of record: a new dict for a mapping, a replaced dataclass instance.
+    """
+    if not principal.masks_personal_data:
+        return record
+    chosen = tuple(names)
+    if isinstance(record, Mapping):
+        return _masked_mapping(record, chosen)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return _masked_object(record, chosen)  # type: ignore[no-any-return]
+    raise TypeError(f"cannot mask a {type(record).__name__}; pass a mapping or a dataclass")
+
+
+def mask_records(
+    records: Sequence[R], principal: Principal, *, names: Iterable[str] = ()
+) -> list[R]:
+    """:func:`mask_record` of each of ``records``."""
+    chosen = tuple(names)
+    return [mask_record(record, principal, names=chosen) for record in records]
+
+
+def mask_frame(frame: pd.DataFrame, principal: Principal, *, names: Iterable[str] = ()) -> Any:
+    """``frame`` as ``principal`` may see it: the rules of :func:`mask_record`, column by column.
+
+    A copy for viewers (personal columns masked, text columns redacted, cells holding records
+    masked field by field); the frame itself for other roles.
+    """
+    if not principal.masks_personal_data:
+        return frame
+    chosen = tuple(names)
+    theme = THEME_KEY in frame.columns
+    masked = frame.copy()
+    for column in masked.columns:
+        name, dtype = str(column), masked[column].dtype
+        if name not in PERSONAL_FIELDS and (
+            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+        ):
+            continue  # numbers, booleans and dates hold no personal data
+        masked[column] = [
+            None if _missing(value) else _field(name, value, chosen, theme=theme)
+            for value in masked[column].tolist()
+        ]
+    return masked
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def mask_text(text: str | None, principal: Principal, *, names: Iterable[str] = ()) -> str | None:
+    """One free text as ``principal`` may see it (redacted for viewers)."""
+    if text is None or not principal.masks_personal_data:
+        return text
+    return redact(text, names=tuple(names))
+
+
+__all__ = [
+    "MASK",
+    "PERSONAL_FIELDS",
+    "TEXT_FIELDS",
+    "THEME_KEY",
+    "mask_frame",
+    "mask_record",
+    "mask_records",
+    "mask_text",
+    "masking_names",
+]
