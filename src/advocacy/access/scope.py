@@ -106,6 +106,12 @@ def unit_condition(reach: Reach, *, column: str = "unit") -> tuple[str, list[Any
     return f"{column} IN ({', '.join('?' for _ in units)})", list(units)
 
 
+def in_reach(unit: str | None, reach: Reach) -> bool:
+    """Whether a row of ``unit`` (a case, a plan's measured unit) is readable by ``reach``."""
+    limit = unit_limit(reach)
+    return limit is None or (unit is not None and unit in limit)
+
+
 @overload
 def scope(source: SqlSource, reach: Reach, *, column: str = ...) -> SqlSource: ...
 @overload
@@ -250,6 +256,7 @@ __all__ = [
     "UNIT_TABLES",
     "Reach",
     "SqlSource",
+    "in_reach",
     "scope",
     "scoped_table",
     "scoped_tables",
