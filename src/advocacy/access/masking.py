@@ -209,7 +209,8 @@ def mask_frame(frame: pd.DataFrame, principal: Principal, *, names: Iterable[str
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    """None, NaN, NA or NaT: a cell with nothing in it (lists and arrays are not missing)."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def mask_text(text: str | None, principal: Principal, *, names: Iterable[str] = ()) -> str | None:
