@@ -97,7 +97,7 @@ SOURCES: tuple[TimelineSource, ...] = (
         "transaction_id AS id, amount, currency, quantity",
         False,
     ),
-    TimelineSource("case", "cases", "opened_at", ("customer_id",), "*", True),
+    TimelineSource("case", "cases", "opened_at", ("customer_id",), "case_id AS id, *", True),
 )
 
 _PROFILE = (

@@ -29,8 +29,11 @@ PLANTED = f"{KNOWN} and Priya said: write to q.z@example.org or call +44 20 7946
 NAMES = (KNOWN,)
 
 
+SECRETS = (KNOWN, "Quillon", "Zarembski", "Priya", "q.z@example.org", "7946", "07700900123")
+
+
 def _clean(text: str) -> None:
-    for secret in (KNOWN, "Quillon", "Zarembski", "Priya", "q.z@example.org", "7946", "07700900123"):
+    for secret in SECRETS:
         assert secret not in text, (secret, text)
 
 
