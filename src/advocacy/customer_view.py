@@ -18,12 +18,11 @@ Both read only what the principal may read and show it as they may see it:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from advocacy.access.masking import mask_record, masking_names
+from advocacy.access.masking import TextRedactor, mask_record, text_redactor
 from advocacy.access.roles import AccessDeniedError, Principal
 from advocacy.access.scope import (
     CUSTOMER_EVIDENCE,
@@ -160,7 +159,7 @@ def customer_view(
     customer_id: str,
     principal: Principal,
     *,
-    names: Iterable[str] | None = None,
+    redactor: TextRedactor | None = None,
 ) -> CustomerView:
     """Everything known about ``customer_id`` that ``principal`` may see, newest event first.
 
@@ -172,8 +171,9 @@ def customer_view(
         The customer.
     principal
         Who asks: a case handler sees only their units' evidence, a viewer a masked view.
-    names
-        Known names for the viewer's redaction; read from the workspace when None.
+    redactor
+        The viewer's redactor (:func:`advocacy.access.masking.text_redactor`); built from the
+        workspace when None.
 
     Raises
     ------
@@ -194,10 +194,10 @@ def customer_view(
             value=customer_id,
             fix="ask an admin to add the unit to your account",
         )
-    known = tuple(names) if names is not None else masking_names(db, principal)
+    redactor = redactor or text_redactor(db, principal)
     limited = unit_limit(principal) is not None
     view = CustomerView(
-        mask_record(found[0], principal, names=known),
+        mask_record(found[0], principal, redactor=redactor),
         visible_units(units, principal),
         limited=limited,
     )
@@ -211,7 +211,9 @@ def customer_view(
             (customer_id,) * len(source.owners),
         )
         for row in _rows(db, scope(query, principal) if source.has_unit else query):
-            view.events.append({"kind": source.kind, **mask_record(row, principal, names=known)})
+            view.events.append(
+                {"kind": source.kind, **mask_record(row, principal, redactor=redactor)}
+            )
     view.events.sort(key=lambda event: _sort_key(event.get("at")), reverse=True)
     return view
 
@@ -226,7 +228,7 @@ def find_customers(
     *,
     query: str | None = None,
     limit: int = 50,
-    names: Iterable[str] | None = None,
+    redactor: TextRedactor | None = None,
 ) -> list[dict[str, Any]]:
     """Customers matching ``query``, newest feedback first, as ``principal`` may see them.
 
@@ -258,8 +260,8 @@ def find_customers(
         + " ORDER BY r.last_response DESC NULLS LAST, c.customer_id LIMIT ?"
     )
     rows = _rows(db, SqlSource(sql, (*responses.params, *params, int(limit))))
-    known = tuple(names) if names is not None else masking_names(db, principal)
-    return [mask_record(row, principal, names=known) for row in rows]
+    redactor = redactor or text_redactor(db, principal)
+    return [mask_record(row, principal, redactor=redactor) for row in rows]
 
 
 __all__ = [

@@ -10,9 +10,9 @@ and download a viewer can reach passes its data through:
 - **free-text fields** (:data:`TEXT_FIELDS`: comments, mention and note texts, case summaries,
   events, root causes and actions taken, plan titles and descriptions, theme key phrases,
   quotes and sentences, the reasons and root causes analyses write from them) are redacted by
-  the one redactor, :func:`advocacy.text.pii.redact`, given the workspace's known names
-  (:func:`masking_names`): e-mails, phones, card numbers, known customer and employee names and
-  first names become placeholders;
+  the one redactor, :func:`advocacy.text.pii.redact`, knowing the workspace's names
+  (:func:`text_redactor`, built once and passed to every call): e-mails, phones, card numbers,
+  known customer and employee names and first names become placeholders;
 - a record about a theme (it has a ``theme_id``) names the theme, not a person: its ``name``
   is free text, redacted rather than masked;
 - nested records (a case's evidence and timeline, an event's detail, a coaching summary's
@@ -20,13 +20,15 @@ and download a viewer can reach passes its data through:
 
 Everything else (ids, units, channels, scores, dates, staff user names) is shown as it is.
 Other roles get their data unchanged. Redaction fails closed: if the known names cannot be
-read, :func:`masking_names` raises and nothing is shown.
+read, :func:`text_redactor` raises and nothing is shown; masking for a viewer without a
+redactor is refused rather than done without the names.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -77,79 +79,100 @@ TEXT_FIELDS = frozenset(
 #: A record with this field is about a theme: its ``name`` is the theme's label (free text).
 THEME_KEY = "theme_id"
 
+#: Texts a redactor remembers (the same summary or root cause recurs across a page's records).
+REMEMBERED_TEXTS = 4096
+
 R = TypeVar("R")
+#: Redacts one text: what :func:`text_redactor` returns and every masking function takes.
+TextRedactor = Callable[[str], str]
 
 
-def masking_names(db: Database, principal: Principal) -> tuple[str, ...]:
-    """The known names the redactor looks for when masking for ``principal``.
+def text_redactor(db: Database, principal: Principal) -> TextRedactor | None:
+    """The redactor masking for ``principal`` uses, or None for roles that see personal data.
 
-    The workspace's customer and employee names and mention authors
-    (:func:`advocacy.text.documents.known_names`), or nothing for roles that see personal data.
-    A failed lookup raises: masking without the names would show them.
+    The one redactor (:func:`advocacy.text.pii.redact`) knowing the workspace's customer and
+    employee names and mention authors (:func:`advocacy.text.documents.known_names`), read once
+    here: build it once per request (or per data generation) and pass it to every masking call.
+    A failed lookup raises: redacting without the names would show them.
     """
     if not principal.masks_personal_data:
-        return ()
-    return tuple(known_names(db))
+        return None
+    names = tuple(known_names(db))
+
+    @lru_cache(maxsize=REMEMBERED_TEXTS)
+    def redactor(text: str) -> str:
+        return redact(text, names=names) or ""
+
+    return redactor
 
 
-def _redacted(value: Any, names: tuple[str, ...]) -> Any:
+def _chosen(principal: Principal, redactor: TextRedactor | None) -> TextRedactor:
+    if redactor is None:
+        raise ValueError(
+            f"masking for {principal.name!r} ({principal.role.value}) needs the workspace's "
+            "redactor: pass redactor=text_redactor(db, principal)"
+        )
+    return redactor
+
+
+def _redacted(value: Any, redactor: TextRedactor) -> Any:
     """Every text inside ``value`` (a text, or lists and mappings of them) redacted."""
     if value is None:
         return None
     if isinstance(value, str):
-        return redact(value, names=names)
+        return redactor(value)
     if isinstance(value, Mapping):
-        return {key: _redacted(item, names) for key, item in value.items()}
+        return {key: _redacted(item, redactor) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_redacted(item, names) for item in value)
+        return type(value)(_redacted(item, redactor) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _masked_object(value, names)
+        return _masked_object(value, redactor)
     if hasattr(value, "tolist") and getattr(value, "ndim", 0) > 0:  # an array of quotes
-        return [_redacted(item, names) for item in value.tolist()]
+        return [_redacted(item, redactor) for item in value.tolist()]
     return value
 
 
-def _field(name: str, value: Any, names: tuple[str, ...], *, theme: bool) -> Any:
+def _field(name: str, value: Any, redactor: TextRedactor, *, theme: bool) -> Any:
     """One field's value as a viewer sees it."""
     if value is None:
         return None
     if name == "name" and theme:
-        return _redacted(value, names)
+        return _redacted(value, redactor)
     if name in PERSONAL_FIELDS:
         return MASK
     if name in TEXT_FIELDS:
-        return _redacted(value, names)
-    return _nested(value, names)
+        return _redacted(value, redactor)
+    return _nested(value, redactor)
 
 
-def _nested(value: Any, names: tuple[str, ...]) -> Any:
+def _nested(value: Any, redactor: TextRedactor) -> Any:
     """Records inside a field that is neither personal nor text, masked field by field."""
     if isinstance(value, Mapping):
-        return _masked_mapping(value, names)
+        return _masked_mapping(value, redactor)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _masked_object(value, names)
+        return _masked_object(value, redactor)
     if isinstance(value, list | tuple):
-        return type(value)(_nested(item, names) for item in value)
+        return type(value)(_nested(item, redactor) for item in value)
     return value
 
 
-def _masked_mapping(record: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def _masked_mapping(record: Mapping[str, Any], redactor: TextRedactor) -> dict[str, Any]:
     theme = THEME_KEY in record
-    return {key: _field(str(key), value, names, theme=theme) for key, value in record.items()}
+    return {key: _field(str(key), value, redactor, theme=theme) for key, value in record.items()}
 
 
-def _masked_object(record: Any, names: tuple[str, ...]) -> Any:
+def _masked_object(record: Any, redactor: TextRedactor) -> Any:
     values = {item.name: getattr(record, item.name) for item in dataclasses.fields(record)}
     theme = THEME_KEY in values
     changed = {}
     for key, value in values.items():
-        shown = _field(key, value, names, theme=theme)
+        shown = _field(key, value, redactor, theme=theme)
         if shown is not value:
             changed[key] = shown
     return dataclasses.replace(record, **changed) if changed else record
 
 
-def mask_record(record: R, principal: Principal, *, names: Iterable[str] = ()) -> R:
+def mask_record(record: R, principal: Principal, *, redactor: TextRedactor | None = None) -> R:
     """``record`` as ``principal`` may see it.
 
     Parameters
@@ -159,8 +182,8 @@ def mask_record(record: R, principal: Principal, *, names: Iterable[str] = ()) -
         plan, a coaching summary). Nested mappings, dataclasses and lists are masked too.
     principal
         Who will see it; only roles that mask personal data (viewers) change anything.
-    names
-        Known names for the redactor (:func:`masking_names`).
+    redactor
+        The workspace's redactor (:func:`text_redactor`); required when ``principal`` masks.
 
     Returns
     -------
@@ -168,7 +191,7 @@ def mask_record(record: R, principal: Principal, *, names: Iterable[str] = ()) -
     """
     if not principal.masks_personal_data:
         return record
-    chosen = tuple(names)
+    chosen = _chosen(principal, redactor)
     if isinstance(record, Mapping):
         return _masked_mapping(record, chosen)  # type: ignore[return-value]
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
@@ -177,14 +200,15 @@ def mask_record(record: R, principal: Principal, *, names: Iterable[str] = ()) -
 
 
 def mask_records(
-    records: Sequence[R], principal: Principal, *, names: Iterable[str] = ()
+    records: Sequence[R], principal: Principal, *, redactor: TextRedactor | None = None
 ) -> list[R]:
     """:func:`mask_record` of each of ``records``."""
-    chosen = tuple(names)
-    return [mask_record(record, principal, names=chosen) for record in records]
+    return [mask_record(record, principal, redactor=redactor) for record in records]
 
 
-def mask_frame(frame: pd.DataFrame, principal: Principal, *, names: Iterable[str] = ()) -> Any:
+def mask_frame(
+    frame: pd.DataFrame, principal: Principal, *, redactor: TextRedactor | None = None
+) -> Any:
     """``frame`` as ``principal`` may see it: the rules of :func:`mask_record`, column by column.
 
     A copy for viewers (personal columns masked, text columns redacted, cells holding records
@@ -192,7 +216,7 @@ def mask_frame(frame: pd.DataFrame, principal: Principal, *, names: Iterable[str
     """
     if not principal.masks_personal_data:
         return frame
-    chosen = tuple(names)
+    chosen = _chosen(principal, redactor)
     theme = THEME_KEY in frame.columns
     masked = frame.copy()
     for column in masked.columns:
@@ -213,21 +237,25 @@ def _missing(value: Any) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
-def mask_text(text: str | None, principal: Principal, *, names: Iterable[str] = ()) -> str | None:
+def mask_text(
+    text: str | None, principal: Principal, *, redactor: TextRedactor | None = None
+) -> str | None:
     """One free text as ``principal`` may see it (redacted for viewers)."""
     if text is None or not principal.masks_personal_data:
         return text
-    return redact(text, names=tuple(names))
+    return _chosen(principal, redactor)(text)
 
 
 __all__ = [
     "MASK",
     "PERSONAL_FIELDS",
+    "REMEMBERED_TEXTS",
     "TEXT_FIELDS",
     "THEME_KEY",
+    "TextRedactor",
     "mask_frame",
     "mask_record",
     "mask_records",
     "mask_text",
-    "masking_names",
+    "text_redactor",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from advocacy.access.masking import mask_record, mask_records, masking_names
+from advocacy.access.masking import TextRedactor, mask_record, mask_records, text_redactor
 from advocacy.access.roles import AccessDeniedError, Principal, Role
 from advocacy.access.scope import SqlSource, scope, unit_limit
 from advocacy.errors import AdvocacyError, UsageError
@@ -40,15 +40,15 @@ DIMENSIONS = (
 )
 
 
-def known_names(state: WebState, principal: Principal) -> tuple[str, ...]:
-    """The names masking redacts for ``principal`` (cached per data generation; none for roles
-    that see personal data)."""
+def viewer_redactor(state: WebState, principal: Principal) -> TextRedactor | None:
+    """The redactor masking uses for ``principal`` (:func:`advocacy.access.masking.text_redactor`,
+    built once per data generation; None for roles that see personal data)."""
     if not principal.masks_personal_data:
-        return ()
-    names: tuple[str, ...] = state.cached(
-        ("masking-names",), lambda: masking_names(state.ws.db, principal)
+        return None
+    redactor: TextRedactor | None = state.cached(
+        ("viewer-redactor",), lambda: text_redactor(state.ws.db, principal)
     )
-    return names
+    return redactor
 
 
 def scoped_metrics(state: WebState, principal: Principal, **options: Any) -> pd.DataFrame:
@@ -243,7 +243,7 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
             fix="ask an admin if you need this one",
         )
     db = state.ws.db
-    names = known_names(state, principal)
+    redactor = viewer_redactor(state, principal)
     responses = scope(
         SqlSource(
             "SELECT submitted_at, customer_id, touchpoint, channel, unit, nps, csat, ces, comment "
@@ -281,12 +281,12 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
         units=unit_limit(principal),
     )
     return Coaching(
-        mask_record(employee, principal, names=names),
+        mask_record(employee, principal, redactor=redactor),
         nps(scores) if scores else None,
-        mask_records(answered, principal, names=names),
-        mask_records(handled, principal, names=names),
+        mask_records(answered, principal, redactor=redactor),
+        mask_records(handled, principal, redactor=redactor),
         outcomes,
-        mask_record(summary, principal, names=names),
+        mask_record(summary, principal, redactor=redactor),
     )
 
 

@@ -22,7 +22,7 @@ from advocacy.loop.recovery import loop_results
 from advocacy.loop.rule_store import list_rules, save_rules_text
 from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
-from advocacy.present.web.dashboards import known_names
+from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.state import WebState
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -41,7 +41,7 @@ def units_of(principal: Principal) -> list[str] | None:
 def shown(state: WebState, record: dict[str, Any], principal: Principal) -> dict[str, Any]:
     """A case with its evidence and timeline as ``principal`` may see it (callers hold the
     lock): viewers get personal data masked and free text redacted."""
-    return mask_record(record, principal, names=known_names(state, principal))
+    return mask_record(record, principal, redactor=viewer_redactor(state, principal))
 
 
 class CaseAction(BaseModel):

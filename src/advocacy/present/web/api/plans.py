@@ -19,7 +19,7 @@ from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progr
 from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
-from advocacy.present.web.dashboards import known_names
+from advocacy.present.web.dashboards import viewer_redactor
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 
@@ -77,9 +77,9 @@ def list_plans(
     state = web_state(request)
     with state.lock:
         found = plans_progress(state.ws.db, status=status, units=units_of(caller))
-        names = known_names(state, caller.principal)
+        redactor = viewer_redactor(state, caller.principal)
     return [
-        plain(mask_record(plan_summary(progress), caller.principal, names=names))
+        plain(mask_record(plan_summary(progress), caller.principal, redactor=redactor))
         for progress in found
     ]
 
@@ -89,8 +89,8 @@ def get_plan(request: Request, caller: Reader, plan_id: str) -> dict[str, Any]:
     state = web_state(request)
     with state.lock:
         progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
-        names = known_names(state, caller.principal)
-    return mask_record(_detail(progress), caller.principal, names=names)
+        redactor = viewer_redactor(state, caller.principal)
+    return mask_record(_detail(progress), caller.principal, redactor=redactor)
 
 
 @router.post("/plans", status_code=201, summary="Create a plan; its baseline is frozen now")

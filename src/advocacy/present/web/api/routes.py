@@ -18,7 +18,7 @@ from advocacy.access.users import list_users
 from advocacy.customer_view import customer_view, find_customers
 from advocacy.present.analyses import ANALYSES, get_analysis
 from advocacy.present.web.auth import Caller, requires, web_state
-from advocacy.present.web.dashboards import known_names, scoped_metrics
+from advocacy.present.web.dashboards import scoped_metrics, viewer_redactor
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
 
@@ -145,10 +145,10 @@ def analysis(
         )
     with state.lock:
         frame = state.cached(("analysis", chosen.name), lambda: chosen.frame(state.ws))
-        names = known_names(state, principal)
+        redactor = viewer_redactor(state, principal)
     # Analyses list customers (silent promoters, referrals) and quote them (themes): viewers
     # get personal fields masked and every free text redacted.
-    records = mask_records(frame_records(frame), principal, names=names)
+    records = mask_records(frame_records(frame), principal, redactor=redactor)
     return _as_requested(records, chosen.name, format)
 
 
@@ -192,8 +192,10 @@ def customers(
 ) -> list[dict[str, Any]]:
     state = web_state(request)
     with state.lock:
-        names = known_names(state, caller.principal)
-        rows = find_customers(state.ws.db, caller.principal, query=q, limit=limit, names=names)
+        redactor = viewer_redactor(state, caller.principal)
+        rows = find_customers(
+            state.ws.db, caller.principal, query=q, limit=limit, redactor=redactor
+        )
     return plain(rows)  # type: ignore[no-any-return]
 
 
@@ -201,8 +203,8 @@ def customers(
 def customer(customer_id: str, request: Request, caller: CustomerReader) -> dict[str, Any]:
     state = web_state(request)
     with state.lock:
-        names = known_names(state, caller.principal)
-        view = customer_view(state.ws.db, customer_id, caller.principal, names=names)
+        redactor = viewer_redactor(state, caller.principal)
+        view = customer_view(state.ws.db, customer_id, caller.principal, redactor=redactor)
     return plain(view.to_dict())  # type: ignore[no-any-return]
 
 

@@ -25,7 +25,7 @@ from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.report.sections.loop import plan_movement_specs
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
-from advocacy.present.web.dashboards import known_names
+from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -64,8 +64,8 @@ def _plans_page(
     state = web_state(request)
     with state.lock:
         found = plans_progress(state.ws.db, units=units_of(caller))
-        names = known_names(state, caller.principal)
-        rows = mask_records([plan_summary(p) for p in found], caller.principal, names=names)
+        redactor = viewer_redactor(state, caller.principal)
+        rows = mask_records([plan_summary(p) for p in found], caller.principal, redactor=redactor)
         can_plan = caller.principal.can(Permission.manage_loop)
         gaps = _register(request)[:TOP_GAPS] if can_plan else []
     context = {
@@ -154,11 +154,11 @@ def _plan_page(
     state = web_state(request)
     with state.lock:
         progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
-        names = known_names(state, caller.principal)
-    summary = mask_record(plan_summary(progress), caller.principal, names=names)
+        redactor = viewer_redactor(state, caller.principal)
+    summary = mask_record(plan_summary(progress), caller.principal, redactor=redactor)
     context = {
         "progress": progress,
-        "plan": mask_record(progress.plan, caller.principal, names=names),
+        "plan": mask_record(progress.plan, caller.principal, redactor=redactor),
         "summary": summary,
         "chart_specs": movement_specs([summary]),
         "statuses": STATUSES,

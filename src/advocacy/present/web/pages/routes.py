@@ -29,9 +29,9 @@ from advocacy.present.web.dashboards import (
     DIMENSIONS,
     coaching,
     explore,
-    known_names,
     ladder_summary,
     overview,
+    viewer_redactor,
     visible_employees,
 )
 from advocacy.present.web.pages.rendering import render
@@ -207,9 +207,9 @@ def explorer_page(
 def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Response:
     state = web_state(request)
     with state.lock:
-        names = known_names(state, caller.principal)
+        redactor = viewer_redactor(state, caller.principal)
         rows = find_customers(
-            state.ws.db, caller.principal, query=q or None, limit=100, names=names
+            state.ws.db, caller.principal, query=q or None, limit=100, redactor=redactor
         )
     return render(request, "customers.html.j2", {"rows": rows, "q": q}, caller=caller)
 
@@ -218,8 +218,8 @@ def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Res
 def customer_page(customer_id: str, request: Request, caller: CustomerReader) -> Response:
     state = web_state(request)
     with state.lock:
-        names = known_names(state, caller.principal)
-        view = customer_view(state.ws.db, customer_id, caller.principal, names=names)
+        redactor = viewer_redactor(state, caller.principal)
+        view = customer_view(state.ws.db, customer_id, caller.principal, redactor=redactor)
     return render(request, "customer.html.j2", {"view": view}, caller=caller)
 
 

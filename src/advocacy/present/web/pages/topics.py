@@ -18,7 +18,7 @@ import pandas as pd
 from advocacy.access.masking import mask_frame
 from advocacy.access.roles import Principal
 from advocacy.errors import AdvocacyError
-from advocacy.present.web.dashboards import known_names
+from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.state import WebState
 
 #: Rows of an analysis shown on a page; the API and exports give them all.
@@ -198,7 +198,7 @@ def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
         elif not view.restricted:
             shown = _run(state, part)
             if shown.frame is not None:
-                names = known_names(state, principal)
-                shown.frame = mask_frame(shown.frame, principal, names=names)
+                redactor = viewer_redactor(state, principal)
+                shown.frame = mask_frame(shown.frame, principal, redactor=redactor)
             view.shown.append(shown)
     return view
