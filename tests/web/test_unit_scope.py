@@ -104,10 +104,12 @@ def test_a_shared_customer_shows_the_handler_only_their_units_evidence(
     for text in HIDDEN_TEXTS:
         assert text not in repr(view) and text not in page.text, text
     assert cases["scope-r-south"] not in page.text and cases["scope-r-north"] in page.text
+    assert "Only the evidence of your units is shown." in page.text
     # The analyst sees both units and the evidence without a unit.
     full = _json(client, site, "analyst", f"/api/v1/customers/{SHARED}")
     assert full["units"] == ["North", "South"] and full["limited"] is False
     analyst_page = client.get(f"/customers/{SHARED}", headers=bearer(site, "analyst")).text
+    assert "Only the evidence of your units is shown." not in analyst_page
     for text in (*NORTH_TEXTS, *HIDDEN_TEXTS):
         assert text in repr(full) and text in analyst_page, text
 
