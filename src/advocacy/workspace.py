@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advocacy.errors import NotFoundError
 from advocacy.model import KINDS
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
+
+if TYPE_CHECKING:
+    from advocacy.access.roles import Principal
 
 #: Tables users may read and export, besides the canonical kinds.
 LEDGER_TABLES = ("imports", "quarantine")
@@ -49,7 +52,7 @@ class Workspace:
             )
         return self.db.ibis.table(normal)
 
-    def _tables_for(self, principal: Any) -> Callable[[str], Any]:
+    def _tables_for(self, principal: Principal | None) -> Callable[[str], Any]:
         """:meth:`table`, or with a principal every table as it may read it (access.scope)."""
         if principal is None:
             return self.table
@@ -109,7 +112,7 @@ class Workspace:
         min_n: int | None = None,
         interval: str | None = None,
         correction: str | None = None,
-        principal: Any = None,
+        principal: Principal | None = None,
     ) -> Any:
         """Experience scores with intervals and tests by slice and period, as a pandas DataFrame.
 
@@ -138,7 +141,7 @@ class Workspace:
         )
 
     def metrics_batch(
-        self, requests: Any, *, weighted: bool = False, principal: Any = None
+        self, requests: Any, *, weighted: bool = False, principal: Principal | None = None
     ) -> list[Any]:
         """Several ``metrics`` calls (:class:`advocacy.metrics.rollup.MetricsRequest`) at once.
 
