@@ -104,7 +104,7 @@ def test_dataclasses_and_theme_names_are_redacted_not_masked() -> None:
 def test_frames_are_masked_column_by_column() -> None:
     themes = pd.DataFrame(
         {
-            "theme_id": ["t1", "t2"],
+            "theme_id": [f"curated:{KNOWN}", "t2"],
             "name": [f"Priya, {KNOWN}", "delivery"],
             "keywords": [np.array(["priya", "Priya", KNOWN]), np.array(["van"])],
             "quotes": [[PLANTED], []],
@@ -114,6 +114,12 @@ def test_frames_are_masked_column_by_column() -> None:
     shown = mask_frame(themes, VIEWER, redactor=with_names)
     _clean(shown.to_string() + repr(shown["keywords"].tolist()))
     assert shown["name"].tolist()[1] == "delivery" and shown["size"].tolist() == [3, 4]
+    assert shown["theme_id"].tolist() == ["curated:[name]", "t2"]
+    drivers = pd.DataFrame({"driver": [f"{KNOWN} theme", "Prompt service"], "share": [0.5, 0.5]})
+    assert mask_frame(drivers, VIEWER, redactor=with_names)["driver"].tolist() == [
+        "[name] theme",
+        "Prompt service",
+    ]
     promoters = pd.DataFrame(
         {"customer_id": ["C1", "C2"], "name": [KNOWN, None], "email": pd.array(["a@b.c", None],
          dtype="string"), "nps": [10.0, 9.0], "reason": [f"told {KNOWN}", "NPS 9"]}

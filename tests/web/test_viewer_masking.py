@@ -3,23 +3,22 @@ list), e-mail addresses and phone numbers planted in every free-text field a vie
 appear on no page (in Chromium, against a real server) and in no API response or download,
 while an analyst sees them. A case handler's pages in Chromium hold only their unit's evidence.
 
-The planting is this module's own (tests/web/planted.py, which plants markup for the XSS test,
-was not on its branch yet): the library's own writes (imports, record writes, case work, plans)
-put the texts into customers, responses (a comment), mentions (text and author), notes (text
-and interviewer), case events (contact and note texts), a case's root cause and action taken,
-a plan's title and description, and a discovered theme's name, key phrases and quotes.
+The texts go in through :func:`web.planted.plant` (every door a user has: imports, API writes,
+the hosted survey, the taxonomy, the CLI's case work and plans): the personal fields get a name,
+an e-mail or a phone number, the free-text fields (comments, mention and note texts, survey
+answers, case notes, root cause, action taken, plan titles and descriptions, theme names, key
+phrases and descriptions) a sentence holding all of them, and the labels (units, channels,
+items) plain words a viewer may read.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,11 @@ import pytest
 import uvicorn
 
 import advocacy
-from advocacy.loop.case_opening import open_cases_for
-from advocacy.loop.casework import work_case
-from advocacy.loop.plans import add_plan
-from advocacy.loop.rules import Rule
+from advocacy.access import add_user
 from advocacy.present.analyses import ANALYSES
 from advocacy.present.web import create_app
 from support import require
+from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
 from web.site import PASSWORD, Site, prepare_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,87 +47,55 @@ PHONES = ("+44 20 7946 0958", "07700900123")
 PLANTED = f"{FIRST} said {KNOWN} is on {PHONES[0]} or {PHONES[1]}, mail {EMAIL}"
 #: What must never reach a viewer (the pieces of each planted value).
 SECRETS = (KNOWN, "Quillon", "Zarembski", FIRST, EMAIL, "7946 0958", PHONES[1])
-CUSTOMER, VIEWER_EMPLOYEE = "planted-viewer", "vic"
-NOW = datetime(2026, 6, 25, 12, 0, tzinfo=UTC)
+#: Free text beyond web.planted's list: labels people write that may name someone.
+NAMED_LABELS = {
+    "plans.title": f"Call {KNOWN}",
+    "plans.api_title": f"Ring {KNOWN} back",
+    "themes.name": f"{FIRST} and {KNOWN}",
+    "themes.promoted_name": f"{KNOWN} at the desk",
+    "themes.keyword": FIRST,
+}
+PERSONAL = {"email": EMAIL, "phone": PHONES[0], "referred_contact": EMAIL}
+#: The viewer who is also the planted employee, so their coaching page quotes the feedback.
+VIEWER_EMPLOYEE = "planted-employee"
+SOUTH_TEXT = "south only evidence"
 
 
-def _import(ws: Any, folder: Path, kind: str, rows: list[dict[str, Any]]) -> None:
-    path = folder / f"planted-{kind}.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    assert ws.import_file(path, kind=kind, strict=True).rows_loaded == len(rows)
-
-
-def plant(url: str, folder: Path) -> dict[str, str]:
-    """Write :data:`PLANTED` everywhere a viewer can read free text; return ids to open."""
-    ids: dict[str, str] = {}
-    at = "2026-06-20T10:00:00Z"
-    with advocacy.open(url) as ws:
-        _import(ws, folder, "customers", [
-            {"customer_id": CUSTOMER, "name": KNOWN, "email": EMAIL, "phone": PHONES[0],
-             "segment": "household", "region": "North"},
-        ])  # fmt: skip
-        # The viewer ("vic") is an employee of North: their coaching page quotes their feedback.
-        _import(ws, folder, "employees", [
-            {"employee_id": VIEWER_EMPLOYEE, "name": "Vic Torres", "unit": "North",
-             "email": "vic@staff.example"},
-        ])  # fmt: skip
-        ws.write_records("responses", [
-            {"response_id": "planted-r", "customer_id": CUSTOMER, "unit": "North", "nps": 1,
-             "submitted_at": at, "employee_id": VIEWER_EMPLOYEE, "comment": PLANTED},
-            {"response_id": "planted-r-south", "customer_id": CUSTOMER, "unit": "South",
-             "nps": 9, "submitted_at": at, "comment": "south only evidence"},
-        ], actor="test")  # fmt: skip
-        ws.write_records("mentions", [
-            {"mention_id": "planted-m", "customer_id": CUSTOMER, "unit": "North",
-             "author": KNOWN, "platform": "trustpilot", "posted_at": at, "text": PLANTED},
-        ], actor="test")  # fmt: skip
-        ws.write_records("notes", [
-            {"note_id": "planted-n", "customer_id": CUSTOMER, "taken_at": at,
-             "interviewer": KNOWN, "text": PLANTED},
-        ], actor="test")  # fmt: skip
-        rule = Rule("planted-rule", "Planted detractor", "nps_at_most", params={"threshold": 6})
-        (case,) = open_cases_for(ws.db, "responses", ["planted-r"], rules=[rule], now=NOW)
-        ids["case"] = case.case_id
-        work_case(ws.db, case.case_id, "contact", actor="ana", text=PLANTED, now=NOW)
-        work_case(ws.db, case.case_id, "note", actor="ana", text=PLANTED, now=NOW)
-        work_case(
-            ws.db, case.case_id, "close", actor="ana", root_cause=PLANTED, action_taken=PLANTED,
-            text=PLANTED, now=NOW,
-        )  # fmt: skip
-        plan = add_plan(
-            ws.db, link="culture:Career paths", metric="enps", title=f"Call {KNOWN}",
-            description=PLANTED, metric_filter={"unit": "North"}, actor="ana",
-        )  # fmt: skip
-        ids["plan"] = plan.plan_id
-        # A discovered theme whose key phrases picked up the customer's names (the issue's case).
-        ws.db.execute(
-            "INSERT INTO themes (theme_id, name, keywords, examples, origin, size, quotes, model, "
-            "created_at) VALUES (?, ?, ?, '[]', 'discovered', 1, ?, 'test', ?)",
-            [
-                "discovered-planted",
-                f"{FIRST.lower()}, {FIRST}, {KNOWN}",
-                json.dumps([FIRST, KNOWN, EMAIL]),
-                json.dumps([PLANTED]),
-                NOW,
-            ],
-        )
-        ws.db.execute(
-            "INSERT INTO document_themes (document_kind, document_id, theme_id, score, origin, "
-            "model, assigned_at) VALUES ('response', 'planted-r', 'discovered-planted', 1, "
-            "'discovered', 'test', ?)",
-            [NOW],
-        )
-    return ids
+def text(field: str) -> str:
+    """What :func:`plant` writes into ``field``."""
+    if field == "responses.unit":
+        return "North"
+    if field in ("plans.driver", "response_items.item"):
+        return "Prompt service"  # a plan's driver link names an item of the ratings
+    if field in FREE_TEXT_FIELDS:
+        return PLANTED
+    if field in NAMED_LABELS:
+        return NAMED_LABELS[field]
+    if field in PERSONAL_FIELDS:
+        return PERSONAL.get(field.split(".")[1], KNOWN)
+    return "plain " + field.replace(".", " ").replace("_", " ")
 
 
 @pytest.fixture(scope="module")
-def planted(demo_directory: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, dict]:
+def planted(
+    demo_directory: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Site, Planted]]:
     folder = tmp_path_factory.mktemp("viewer-site")
     site = prepare_site(demo_directory, folder)
-    return site, plant(site.url, folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADVOCACY_SECRET_KEY", "viewer-test-key-" + "k" * 32)
+        found = plant(site.url, text, folder=folder / "files")
+        with advocacy.open(site.url) as ws:
+            add_user(ws.db, VIEWER_EMPLOYEE, role="viewer", password=PASSWORD)
+            # The planted customer answered in South too: the North handler must not see it.
+            ws.write_records(
+                "responses",
+                [{"response_id": "planted-south", "customer_id": found.customer_id,
+                  "unit": "South", "nps": 9, "submitted_at": "2026-06-01T10:00:00Z",
+                  "comment": SOUTH_TEXT}],
+                actor="test",
+            )  # fmt: skip
+        yield site, found
 
 
 def _free_port() -> int:
@@ -140,7 +105,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(planted: tuple[Site, dict]) -> Iterator[str]:
+def server(planted: tuple[Site, Planted]) -> Iterator[str]:
     """The app under uvicorn on a loopback port, in a thread (as ``advocacy serve`` runs it)."""
     site, _ = planted
     port = _free_port()
@@ -171,76 +136,77 @@ def _readable(response: httpx.Response, fmt: str) -> str:
     )
 
 
-def _api_paths(ids: dict[str, str]) -> list[str]:
+def _api_paths(planted: Planted) -> list[str]:
+    customer = planted.customer_id
     paths = [
         "/api/v1/me",
         "/api/v1/status",
         "/api/v1/metrics?by=unit",
         "/api/v1/customers?limit=500",
-        f"/api/v1/customers?q={CUSTOMER}",
-        f"/api/v1/customers/{CUSTOMER}",
+        f"/api/v1/customers?q={customer}",
+        f"/api/v1/customers/{customer}",
         "/api/v1/cases?limit=5000",
-        f"/api/v1/cases?customer_id={CUSTOMER}",
-        f"/api/v1/cases/{ids['case']}",
+        f"/api/v1/cases?customer_id={customer}",
+        f"/api/v1/cases/{planted.case_id}",
+        f"/api/v1/cases/{planted.open_case_id}",
         "/api/v1/cases/results",
         "/api/v1/rules",
         "/api/v1/surveys",
         "/api/v1/plans",
-        f"/api/v1/plans/{ids['plan']}",
+        *(f"/api/v1/plans/{plan_id}" for plan_id in planted.plan_ids),
     ]
     for name in ANALYSES:
         paths += [f"/api/v1/analyses/{name}?format={fmt}" for fmt in ("json", "csv", "xlsx")]
     return paths
 
 
-#: CSV downloads of analyses with list columns fail with a 500 on this branch (issue #15, item 7:
-#: "every known 500 becomes a 4xx", another change): they show the viewer nothing, and once they
-#: answer, they are checked like every other download.
-FAILING_DOWNLOADS = {"/api/v1/analyses/themes?format=csv", "/api/v1/analyses/gaps?format=csv"}
-
-
 def test_no_api_response_or_download_shows_a_viewer_personal_data(
-    server: str, planted: tuple[Site, dict]
+    server: str, planted: tuple[Site, Planted]
 ) -> None:
-    site, ids = planted
+    """Analyses the workspace cannot compute, and CSV downloads of list columns, still answer
+    with a 500 on this branch (issue #15 item 7, another change): they show the viewer nothing,
+    and are counted so the test cannot pass on errors alone."""
+    site, found = planted
     leaks: dict[str, list[str]] = {}
-    answered = 0
+    answered, failed = 0, []
     headers = {"Authorization": f"Bearer {site.tokens['viewer']}"}
-    for path in _api_paths(ids):
+    for path in _api_paths(found):
         # A fresh connection each time: a failing download may reset its own.
         try:
             response = httpx.get(server + path, headers=headers, timeout=60)
         except httpx.TransportError:
-            assert path in FAILING_DOWNLOADS, path
+            failed.append(path)
             continue
-        assert response.status_code < 500 or path in FAILING_DOWNLOADS, (path, response.text)
+        if response.status_code >= 500:
+            failed.append(path)
         answered += response.status_code == 200
-        found = _leaks(_readable(response, path.rsplit("=", 1)[-1]))
-        if found:
-            leaks[path] = found
+        seen = _leaks(_readable(response, path.rsplit("=", 1)[-1]))
+        if seen:
+            leaks[path] = seen
     assert leaks == {}
-    # The checks read real answers, not refusals: every analysis in JSON and XLSX at least.
-    assert answered >= len(ANALYSES) * 2 + 12
+    assert all(path.startswith("/api/v1/analyses/") for path in failed), failed
+    # Every route but the failing analyses answered: the checks read real answers.
+    assert answered == len(_api_paths(found)) - len(failed) and len(failed) <= 6, failed
 
 
-def test_an_analyst_sees_what_was_planted(server: str, planted: tuple[Site, dict]) -> None:
+def test_an_analyst_sees_what_was_planted(server: str, planted: tuple[Site, Planted]) -> None:
     """The other side of the viewer test: the same routes show the analyst every value."""
-    site, ids = planted
+    site, found = planted
     with httpx.Client(base_url=server, timeout=60) as client:
         headers = {"Authorization": f"Bearer {site.tokens['analyst']}"}
 
-        def text(path: str) -> str:
+        def read(path: str) -> str:
             response = client.get(path, headers=headers)
             assert response.status_code == 200, (path, response.text)
             return response.text
 
-        customer = text(f"/api/v1/customers/{CUSTOMER}")
-        case = text(f"/api/v1/cases/{ids['case']}")
-        plan = text(f"/api/v1/plans/{ids['plan']}")
-        themes = text("/api/v1/analyses/themes")
-    for found in (customer, case, plan):
-        assert _leaks(found) == list(SECRETS), found[:300]
-    assert {KNOWN, FIRST, EMAIL} <= set(_leaks(themes))
+        customer = read(f"/api/v1/customers/{found.customer_id}")
+        case = read(f"/api/v1/cases/{found.case_id}")
+        plan = read(f"/api/v1/plans/{found.plan_ids[-1]}")
+        themes = read("/api/v1/analyses/themes")
+    for answer in (customer, case, plan):
+        assert _leaks(answer) == list(SECRETS), answer[:300]
+    assert {KNOWN, FIRST} <= set(_leaks(themes))
     assert json.loads(case)["root_cause"] == PLANTED
 
 
@@ -267,56 +233,61 @@ def _signed_in(chromium: Any, server: str, username: str) -> Any:
     return page
 
 
-def _pages(ids: dict[str, str]) -> list[str]:
+def _pages(planted: Planted) -> list[str]:
     return [
         "/",
         "/explore",
         "/customers",
-        f"/customers/{CUSTOMER}",
+        f"/customers/{planted.customer_id}",
         "/cases",
         "/cases?status=",
-        f"/cases/{ids['case']}",
+        f"/cases/{planted.case_id}",
+        f"/cases/{planted.open_case_id}",
         "/cases/rules",
         "/coaching",
-        f"/coaching/{VIEWER_EMPLOYEE}",
+        f"/coaching/{planted.employee_id}",
         "/text",
         "/advocates",
         "/gaps",
         "/people",
         "/plans",
-        f"/plans/{ids['plan']}",
+        *(f"/plans/{plan_id}" for plan_id in planted.plan_ids),
     ]
 
 
 def test_no_page_shows_a_viewer_personal_data(
-    chromium: Any, server: str, planted: tuple[Site, dict]
+    chromium: Any, server: str, planted: tuple[Site, Planted]
 ) -> None:
-    _, ids = planted
-    page = _signed_in(chromium, server, "vic")
+    _, found = planted
+    assert found.employee_id == VIEWER_EMPLOYEE
+    page = _signed_in(chromium, server, VIEWER_EMPLOYEE)
     leaks: dict[str, list[str]] = {}
-    for path in _pages(ids):
+    for path in _pages(found):
         response = page.goto(server + path)
         assert response is not None and response.status == 200, path
         # What the viewer reads, and everything else the page holds (attributes, chart data).
-        found = _leaks(page.locator("body").inner_text() + page.content())
-        if found:
-            leaks[path] = found
+        seen = _leaks(page.locator("body").inner_text() + page.content())
+        if seen:
+            leaks[path] = seen
     assert leaks == {}
     # The pages did show the planted records, masked: the viewer's own coaching feedback,
     # the customer's timeline and the case's root cause.
-    page.goto(f"{server}/cases/{ids['case']}")
+    page.goto(f"{server}/cases/{found.case_id}")
     assert "[name]" in page.locator("#case-root-cause").inner_text()
-    page.goto(f"{server}/coaching/{VIEWER_EMPLOYEE}")
+    page.goto(f"{server}/coaching/{found.employee_id}")
     assert "[email]" in page.locator("main").inner_text()
+    page.goto(f"{server}/customers/{found.customer_id}")
+    assert "[phone]" in page.locator("main").inner_text()
     page.context.close()
 
 
 def test_the_same_pages_show_an_analyst_the_planted_values(
-    chromium: Any, server: str, planted: tuple[Site, dict]
+    chromium: Any, server: str, planted: tuple[Site, Planted]
 ) -> None:
-    _, ids = planted
+    _, found = planted
     page = _signed_in(chromium, server, "ana")
-    for path in (f"/customers/{CUSTOMER}", f"/cases/{ids['case']}", f"/plans/{ids['plan']}"):
+    plan = found.plan_ids[-1]
+    for path in (f"/customers/{found.customer_id}", f"/cases/{found.case_id}", f"/plans/{plan}"):
         page.goto(server + path)
         assert KNOWN in page.locator("main").inner_text(), path
     page.goto(f"{server}/text")
@@ -325,11 +296,16 @@ def test_the_same_pages_show_an_analyst_the_planted_values(
 
 
 def test_a_handlers_customer_page_in_chromium_holds_only_their_unit(
-    chromium: Any, server: str, planted: tuple[Site, dict]
+    chromium: Any, server: str, planted: tuple[Site, Planted]
 ) -> None:
+    _, found = planted
     page = _signed_in(chromium, server, "hal")
-    page.goto(f"{server}/customers/{CUSTOMER}")
+    page.goto(f"{server}/customers/{found.customer_id}")
     main = page.locator("main").inner_text()
-    assert KNOWN in main and "south only evidence" not in main
-    assert "planted-r-south" not in page.content()
+    assert KNOWN in main and SOUTH_TEXT not in main
+    assert "Only the evidence of your units is shown." in main
+    analyst = _signed_in(chromium, server, "ana")
+    analyst.goto(f"{server}/customers/{found.customer_id}")
+    assert SOUTH_TEXT in analyst.locator("main").inner_text()
+    analyst.context.close()
     page.context.close()

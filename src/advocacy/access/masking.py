@@ -14,7 +14,8 @@ and download a viewer can reach passes its data through:
   (:func:`text_redactor`, built once and passed to every call): e-mails, phones, card numbers,
   known customer and employee names and first names become placeholders;
 - a record about a theme (it has a ``theme_id``) names the theme, not a person: its ``name``
-  is free text, redacted rather than masked;
+  is free text, redacted rather than masked (and so is the id, which for a curated theme is
+  ``curated:`` and its name);
 - nested records (a case's evidence and timeline, an event's detail, a coaching summary's
   themes and cases, dataclasses) are masked by the same rules, field by field.
 
@@ -55,10 +56,13 @@ TEXT_FIELDS = frozenset(
         "root_cause",
         "action_taken",
         "theme",
-        # plans
+        # plans (a link may name a theme)
         "title",
         "description",
-        # themes, quotes and the analyses built on them
+        "link",
+        # themes, quotes and the analyses built on them; a curated theme's id holds its name
+        "theme_id",
+        "driver",
         "keywords",
         "key_phrases",
         "examples",
