@@ -84,6 +84,16 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Linked:
+    link_kind: str
+    link_ref: str
+
+    @property
+    def link(self) -> str:
+        return f"{self.link_kind}:{self.link_ref}"
+
+
+@dataclass(frozen=True)
 class Summary:
     themes: list[Theme]
     root_causes: list[tuple[str, int]] = field(default_factory=list)
@@ -97,6 +107,9 @@ def test_dataclasses_and_theme_names_are_redacted_not_masked() -> None:
     assert shown.root_causes[0][1] == 3
     _clean(repr(shown))
     assert mask_record(summary, ANALYST) is summary
+    # A plan linked to a curated theme carries the theme's name in its link.
+    plan = mask_record(Linked("theme", f"curated:{KNOWN}"), VIEWER, redactor=with_names)
+    assert plan.link == "theme:curated:[name]"
     with pytest.raises(TypeError):
         mask_record("just a text", VIEWER, redactor=with_names)  # type: ignore[type-var]
 

@@ -60,6 +60,7 @@ TEXT_FIELDS = frozenset(
         "title",
         "description",
         "link",
+        "link_ref",
         # themes, quotes and the analyses built on them; a curated theme's id holds its name
         "theme_id",
         "driver",
