@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advocacy.errors import NotFoundError
 from advocacy.model import KINDS
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
+
+if TYPE_CHECKING:
+    from advocacy.access.roles import Principal
 
 #: Tables users may read and export, besides the canonical kinds.
 LEDGER_TABLES = ("imports", "quarantine")
@@ -48,6 +51,14 @@ class Workspace:
                 fix="use one of: " + ", ".join(self.table_names()),
             )
         return self.db.ibis.table(normal)
+
+    def _tables_for(self, principal: Principal | None) -> Callable[[str], Any]:
+        """:meth:`table`, or with a principal every table as it may read it (access.scope)."""
+        if principal is None:
+            return self.table
+        from advocacy.access.scope import scoped_tables
+
+        return scoped_tables(self.db.ibis.table, principal)
 
     # -- import --------------------------------------------------------------------------------
     def import_file(
@@ -101,17 +112,20 @@ class Workspace:
         min_n: int | None = None,
         interval: str | None = None,
         correction: str | None = None,
+        principal: Principal | None = None,
     ) -> Any:
         """Experience scores with intervals and tests by slice and period, as a pandas DataFrame.
 
         See :func:`advocacy.metrics.experience.experience_metrics`; ``confidence``, ``min_n``,
         ``interval`` and ``correction`` default to the settings of the same names; ``since``
-        and ``until`` take dates or ISO strings (``"2024-03-01"``).
+        and ``until`` take dates or ISO strings (``"2024-03-01"``). With a ``principal``
+        (:class:`advocacy.access.Principal`), every table is read as it may read it
+        (:func:`advocacy.access.scope.scoped_tables`: a case handler's units only).
         """
         from advocacy.metrics.experience import experience_metrics
 
         return experience_metrics(
-            self.table,
+            self._tables_for(principal),
             [metrics] if isinstance(metrics, str) else list(metrics),
             by=[by] if isinstance(by, str) else list(by),
             period=period,
@@ -126,16 +140,19 @@ class Workspace:
             correction=str(get_setting("correction", override=correction)),
         )
 
-    def metrics_batch(self, requests: Any, *, weighted: bool = False) -> list[Any]:
+    def metrics_batch(
+        self, requests: Any, *, weighted: bool = False, principal: Principal | None = None
+    ) -> list[Any]:
         """Several ``metrics`` calls (:class:`advocacy.metrics.rollup.MetricsRequest`) at once.
 
         One aggregation per table answers them all; see
-        :func:`advocacy.metrics.rollup.experience_metrics_batch`. Settings as for ``metrics``.
+        :func:`advocacy.metrics.rollup.experience_metrics_batch`. Settings and ``principal``
+        as for ``metrics``.
         """
         from advocacy.metrics.rollup import experience_metrics_batch
 
         return experience_metrics_batch(
-            self.table,
+            self._tables_for(principal),
             list(requests),
             weighted=weighted,
             confidence=float(get_setting("confidence")),

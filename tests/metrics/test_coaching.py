@@ -128,3 +128,31 @@ def test_cases_opened_closed_and_closed_within_due(ws: Workspace) -> None:
     assert cases.closed_in_time_low == pytest.approx(centre - half)
     assert cases.closed_in_time_high == pytest.approx(centre + half)
     assert cases.root_causes == [("late driver", 2), ("pricing", 1)]
+
+
+def test_a_case_handler_counts_only_their_units(ws: Workspace) -> None:
+    """With ``units`` (a case handler's), answers and cases of other units are left out."""
+    ws.write_records(
+        "responses",
+        [{"response_id": "r11", "submitted_at": T0.isoformat(), "employee_id": "E1",
+          "unit": "South", "nps": 2, "comment": "late in the south"}],
+        actor="test",
+    )  # fmt: skip
+    ws.db.execute(
+        "INSERT INTO document_themes (document_kind, document_id, theme_id, origin, "
+        "assigned_at) VALUES ('response', 'r11', 'price', 'curated', ?)",
+        [T0],
+    )
+    _case(ws, "c1", "E1", unit="North", status="closed", closed_at=T0 + DAY, root_cause="van")
+    _case(ws, "c2", "E1", unit="South", status="closed", closed_at=T0 + DAY, root_cause="south")
+    everyone = coaching_summary(ws.db, "E1", unit="North", now=T0 + 5 * DAY)
+    assert everyone.commented == 5 and everyone.cases.opened == 2
+    assert "Price" in [theme.name for theme in everyone.themes]
+    north = coaching_summary(ws.db, "E1", unit="North", now=T0 + 5 * DAY, units=("North",))
+    assert (north.commented, north.unit_commented, north.cases.opened) == (4, 8, 1)
+    assert "Price" not in [theme.name for theme in north.themes]
+    assert north.cases.root_causes == [("van", 1)]
+    # A unit outside the limit is not compared with (its comments are not the handler's).
+    south = coaching_summary(ws.db, "E1", unit="North", now=T0 + 5 * DAY, units=("South",))
+    assert (south.unit, south.commented, south.unit_commented) == (None, 1, 0)
+    assert south.cases.root_causes == [("south", 1)]

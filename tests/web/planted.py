@@ -46,6 +46,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import advocacy
+from advocacy.demo.cases import OWNERS as DEMO_OWNERS
 from advocacy.errors import AdvocacyError
 from advocacy.present.cli.main import app as cli
 from advocacy.present.web import create_app
@@ -133,7 +134,13 @@ class _Planter:
     # -- doors -------------------------------------------------------------------------------
     def cli(self, *args: str, refusable: bool = False) -> tuple[str, AdvocacyError | None]:
         """Run ``advocacy ARGS --db URL``; a library refusal is returned when ``refusable``."""
-        result = self.runner.invoke(cli, [*args, "--db", self.planted.url], env={"COLUMNS": "200"})
+        # The demo's case owners have no accounts: as teams, its rules load back as exported.
+        teams = ",".join(DEMO_OWNERS.values())
+        result = self.runner.invoke(
+            cli,
+            [*args, "--db", self.planted.url],
+            env={"COLUMNS": "200", "ADVOCACY_CASE_TEAMS": teams},
+        )
         if isinstance(result.exception, AdvocacyError) and refusable:
             return result.stdout, result.exception
         assert result.exit_code == 0, f"advocacy {args}: {result.output} {result.exception!r}"
@@ -216,7 +223,11 @@ class _Planter:
                 "name": t("rules.name"),
                 "trigger": "nps_at_most",
                 "params": {"threshold": 6},
-                "routes": [{"unit": self.planted.unit, "owner": owners["rules.route_owner"]}],
+                "routes": (
+                    [{"unit": self.planted.unit, "owner": owners["rules.route_owner"]}]
+                    if owners["rules.route_owner"] is not None
+                    else []
+                ),
                 "default_owner": owners["rules.default_owner"],
                 "due_hours": 48,
                 "escalate_after_hours": 72,
@@ -230,7 +241,7 @@ class _Planter:
             _, refusal = self.cli("rules", "load", str(path), refusable=attempt == 0)
             if refusal is None:
                 return
-            # Owners may have to be users: plant the rest without them.
+            # Owners must be users (or listed teams): plant the rest without them.
             for name in owners:
                 self.refuse(name, refusal.message)
             owners = dict.fromkeys(owners)

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from advocacy.access.masking import MASK
 from advocacy.access.users import MAX_FAILURES
-from advocacy.present.web.customers import MASK
 from advocacy.present.web.pages.topics import TOPICS
 from web.site import PASSWORD, Site, bearer
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import uvicorn
 
+from advocacy.access.masking import MASK
 from advocacy.present.web import create_app
-from advocacy.present.web.customers import MASK
 from support import require
 from web.site import PASSWORD, Site, prepare_site
 

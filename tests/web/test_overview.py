@@ -17,19 +17,22 @@ def test_overview_matches_the_separate_metrics_calls(client: TestClient, role: R
     units = HANDLER_UNITS if role is Role.case_handler else ()
     principal = Principal("someone", role, units)
     extra = ["unit"] if units else []
+    # A case handler's scores are computed from their units' evidence alone (access.scope).
+    reader = principal if units else None
     with state.lock:
         found = overview(state, principal)
         ws = state.ws
-        headline = ws.metrics(list(OVERVIEW_METRICS), by=extra)
-        trend = ws.metrics(["nps"], by=extra, period="month")
+        headline = ws.metrics(list(OVERVIEW_METRICS), by=extra, principal=reader)
+        trend = ws.metrics(["nps"], by=extra, period="month", principal=reader)
         changes = ws.metrics(
             list(OVERVIEW_METRICS),
             by=extra,
             period="quarter",
             compare="previous",
             since=_previous_quarter_start(state),
+            principal=reader,
         )
-        by_unit = ws.metrics(["nps"], by=["unit"], compare="rest")
+        by_unit = ws.metrics(["nps"], by=["unit"], compare="rest", principal=reader)
 
     def mine(frame: pd.DataFrame) -> pd.DataFrame:
         if units:

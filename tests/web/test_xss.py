@@ -33,6 +33,7 @@ from typer.testing import CliRunner
 
 import advocacy
 from advocacy.access import add_user
+from advocacy.access.masking import MASK
 from advocacy.loop.case_notifications import case_notice
 from advocacy.loop.cases import get_case
 from advocacy.loop.digest import owner_digest
@@ -40,7 +41,6 @@ from advocacy.loop.email import render_html
 from advocacy.loop.outbox import Message
 from advocacy.present.cli.main import app as cli
 from advocacy.present.web import create_app
-from advocacy.present.web.customers import MASK
 from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
 from web.site import PASSWORD, USERS
 from web.test_browser import _free_port, chromium

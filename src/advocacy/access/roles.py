@@ -6,8 +6,9 @@ Four roles, from most to least trusted:
 - ``analyst``: reads every analysis and customer, writes evidence through the API, works every
   case, edits case rules, action plans and surveys;
 - ``case-handler``: reads analyses, and customers and cases of their own units only, and works
-  those cases;
-- ``viewer``: reads analyses; personal data (names, e-mail, phone, free text) is masked.
+  those cases; what "their units" covers is :mod:`advocacy.access.scope`;
+- ``viewer``: reads analyses; personal data (names, e-mail, phone, free text) is masked by
+  :mod:`advocacy.access.masking`.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from typing import Any
 
 from advocacy.access.audit import AuditEntry, new_entry, now_utc, record_audits
 from advocacy.access.roles import AccessDeniedError
+from advocacy.access.scope import in_reach, unit_condition
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
@@ -155,7 +156,7 @@ def _case(row: Sequence[Any]) -> Case:
 
 def check_access(case: Case, units: Sequence[str] | None) -> Case:
     """``case`` if a caller limited to ``units`` (None: every unit) may see it."""
-    if units is not None and case.unit not in set(units):
+    if not in_reach(case.unit, units):
         raise AccessDeniedError(
             f"case {case.case_id} belongs to unit {case.unit!r}, outside your units",
             value=case.case_id,
@@ -207,11 +208,10 @@ def list_cases(
         if value is not None:
             clauses.append(f"c.{column} = ?")
             params.append(value)
-    if units is not None:
-        if not units:
-            return []
-        clauses.append(f"c.unit IN ({', '.join('?' for _ in units)})")
-        params.extend(units)
+    if units is not None:  # a case handler's units (advocacy.access.scope)
+        inside, limit_units = unit_condition(units, column="c.unit")
+        clauses.append(inside)
+        params.extend(limit_units)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = db.fetchall(
         _select(where, "ORDER BY c.opened_at DESC, c.case_id LIMIT ?"), [*params, int(limit)]

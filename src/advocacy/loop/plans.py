@@ -24,6 +24,7 @@ from typing import Any
 
 from advocacy.access.audit import now_utc, record_audit
 from advocacy.access.roles import AccessDeniedError
+from advocacy.access.scope import in_reach
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.loop.impact import Measurement, measure
 from advocacy.loop.links import check_filter, check_metric, gap_rows, resolve_link
@@ -273,7 +274,7 @@ def list_plans(
 
 
 def _inside(plan: Plan, units: Sequence[str]) -> bool:
-    return plan.metric_filter.get("unit") in units
+    return in_reach(plan.metric_filter.get("unit"), units)  # advocacy.access.scope
 
 
 def check_visible(plan: Plan, units: Sequence[str] | None) -> Plan:

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from advocacy.access.audit import now_utc
+from advocacy.access.scope import unit_condition
 from advocacy.errors import UsageError
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
 from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, check_window, recovered_sql
@@ -150,12 +151,8 @@ class LoopResults:
 
 
 def _case_rows(db: Database, window: timedelta, units: Sequence[str] | None) -> list[_CaseRow]:
-    where, params = "", []
-    if units is not None:
-        if not units:
-            return []
-        where = f"WHERE c.unit IN ({', '.join('?' for _ in units)})"
-        params = list(units)
+    inside, params = unit_condition(units, column="c.unit")  # advocacy.access.scope
+    where = f"WHERE {inside}"
     rows = db.fetchall(
         "SELECT c.owner, c.unit, c.opened_at, c.due_at, c.first_contact_at, c.closed_at, "
         "c.status, c.customer_id IS NOT NULL, c.baseline_nps, "

@@ -20,14 +20,18 @@ The coaching page of an employee shows the feedback that names them (responses w
   :mod:`advocacy.metrics.recovery_rule` (a test holds the two to the same numbers).
 
 Both read only the database; an empty (or not yet created) ``cases`` table gives zero cases.
+Given ``units`` (a case handler's), both count only evidence of those units
+(:func:`advocacy.access.scope.unit_condition`): responses, the unit's comments and cases.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from advocacy.access.scope import unit_condition
 from advocacy.metrics.intervals import wilson_interval
 from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, check_window, recovered_sql
 from advocacy.store.connection import Database
@@ -42,13 +46,13 @@ OPEN_STATUSES = ("new", "contacted")
 _RECOVERY_SQL = (
     "SELECT c.opened_at, "
     + recovered_sql("c", "opened_at", "baseline_nps", "customer_id")
-    + " FROM cases c WHERE c.employee_id = ? AND c.customer_id IS NOT NULL"
+    + " FROM cases c WHERE c.employee_id = ? AND c.customer_id IS NOT NULL AND {units}"
 )
 
 _THEMES_SQL = """
 WITH mine AS (
     SELECT response_id FROM responses
-    WHERE employee_id = ? AND comment IS NOT NULL AND comment <> ''
+    WHERE employee_id = ? AND comment IS NOT NULL AND comment <> '' AND {units}
 ), unit_comments AS (
     SELECT response_id FROM responses
     WHERE unit = ? AND comment IS NOT NULL AND comment <> ''
@@ -145,8 +149,12 @@ def employee_themes(
     *,
     top: int = TOP_THEMES,
     confidence: float = 0.95,
+    units: Sequence[str] | None = None,
 ) -> tuple[list[ThemeShare], int, int]:
     """The ``top`` themes of ``employee_id``'s commented responses beside ``unit``'s.
+
+    ``units`` (a case handler's; None for all) limits the responses counted to those units;
+    a ``unit`` outside them is not compared with.
 
     Returns
     -------
@@ -155,8 +163,13 @@ def employee_themes(
         then by name), the employee's and the unit's number of commented responses.
     """
     commented = "comment IS NOT NULL AND comment <> ''"
+    inside, limit = unit_condition(units)
+    if units is not None and unit not in units:
+        unit = None
     mine = _count(
-        db, f"SELECT count(*) FROM responses WHERE employee_id = ? AND {commented}", [employee_id]
+        db,
+        f"SELECT count(*) FROM responses WHERE employee_id = ? AND {commented} AND {inside}",
+        [employee_id, *limit],
     )
     theirs = (
         _count(db, f"SELECT count(*) FROM responses WHERE unit = ? AND {commented}", [unit])
@@ -166,7 +179,9 @@ def employee_themes(
     if mine == 0:
         return [], mine, theirs
     themes = []
-    for theme_id, name, own, unit_count in db.fetchall(_THEMES_SQL, [employee_id, unit]):
+    for theme_id, name, own, unit_count in db.fetchall(
+        _THEMES_SQL.format(units=inside), [employee_id, *limit, unit]
+    ):
         interval = wilson_interval(int(own) / mine, mine, confidence)
         themes.append(
             ThemeShare(
@@ -203,15 +218,20 @@ def employee_recovery(
     now: datetime | None = None,
     window_days: int = RECOVERY_WINDOW_DAYS,
     confidence: float = 0.95,
+    units: Sequence[str] | None = None,
 ) -> Recovery:
-    """How many of ``employee_id``'s cases recovered within ``window_days``, as of ``now``."""
+    """How many of ``employee_id``'s cases recovered within ``window_days``, as of ``now``
+    (only cases of ``units`` when given)."""
     check_window(window_days)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     if not db.table_exists("cases"):
         return Recovery(0, 0, 0, 0, None, None)
     window = timedelta(days=window_days)
     eligible = recovered = rescored = repurchased = 0
-    for opened_at, answered, bought in db.fetchall(_RECOVERY_SQL, [window, window, employee_id]):
+    inside, limit = unit_condition(units, column="c.unit")
+    for opened_at, answered, bought in db.fetchall(
+        _RECOVERY_SQL.format(units=inside), [window, window, employee_id, *limit]
+    ):
         won = bool(answered) or bool(bought)
         if won or moment >= opened_at + window:
             eligible += 1
@@ -233,12 +253,14 @@ def employee_cases(
     now: datetime | None = None,
     confidence: float = 0.95,
     recovery_window_days: int = RECOVERY_WINDOW_DAYS,
+    units: Sequence[str] | None = None,
 ) -> CaseSummary:
     """Counts of the cases tied to ``employee_id``, the share closed within due time and the
-    recovery rate (:func:`employee_recovery`)."""
+    recovery rate (:func:`employee_recovery`); only cases of ``units`` when given."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     if not db.table_exists("cases"):
         return CaseSummary(moment)
+    inside, limit = unit_condition(units)
     marks = ", ".join("?" for _ in OPEN_STATUSES)
     row = db.fetchone(
         "SELECT count(*), "
@@ -246,8 +268,8 @@ def employee_cases(
         "coalesce(sum(CASE WHEN closed_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
         "coalesce(sum(CASE WHEN closed_at IS NOT NULL OR due_at < ? THEN 1 ELSE 0 END), 0), "
         "coalesce(sum(CASE WHEN closed_at IS NOT NULL AND closed_at <= due_at THEN 1 ELSE 0 "
-        "END), 0) FROM cases WHERE employee_id = ?",
-        [*OPEN_STATUSES, moment, employee_id],
+        f"END), 0) FROM cases WHERE employee_id = ? AND {inside}",
+        [*OPEN_STATUSES, moment, employee_id, *limit],
     )
     opened, still_open, closed, due_known, in_time = (int(value) for value in row or (0,) * 5)
     low = high = None
@@ -255,13 +277,18 @@ def employee_cases(
         interval = wilson_interval(in_time / due_known, due_known, confidence)
         low, high = float(interval.low), float(interval.high)
     causes = db.fetchall(
-        "SELECT root_cause, count(*) AS n FROM cases WHERE employee_id = ? "
+        f"SELECT root_cause, count(*) AS n FROM cases WHERE employee_id = ? AND {inside} "
         "AND root_cause IS NOT NULL AND root_cause <> '' GROUP BY root_cause "
         "ORDER BY n DESC, root_cause LIMIT ?",
-        [employee_id, TOP_ROOT_CAUSES],
+        [employee_id, *limit, TOP_ROOT_CAUSES],
     )
     recovery = employee_recovery(
-        db, employee_id, now=moment, window_days=recovery_window_days, confidence=confidence
+        db,
+        employee_id,
+        now=moment,
+        window_days=recovery_window_days,
+        confidence=confidence,
+        units=units,
     )
     return CaseSummary(
         moment,
@@ -292,6 +319,7 @@ def coaching_summary(
     top: int = TOP_THEMES,
     confidence: float = 0.95,
     recovery_window_days: int = RECOVERY_WINDOW_DAYS,
+    units: Sequence[str] | None = None,
 ) -> CoachingSummary:
     """The themes of ``employee_id``'s feedback against ``unit``'s, and their cases.
 
@@ -311,6 +339,8 @@ def coaching_summary(
         Level of the Wilson intervals (theme shares, cases closed in time, recovery).
     recovery_window_days
         Days after a case opens in which a re-score or repurchase counts as recovery.
+    units
+        A case handler's units: only responses and cases of those units count (None: all).
 
     Returns
     -------
@@ -318,12 +348,16 @@ def coaching_summary(
         Themes (empty until ``advocacy text analyze`` has assigned themes), case counts and
         the recovery rate.
     """
-    themes, mine, theirs = employee_themes(db, employee_id, unit, top=top, confidence=confidence)
+    themes, mine, theirs = employee_themes(
+        db, employee_id, unit, top=top, confidence=confidence, units=units
+    )
     cases = employee_cases(
         db,
         employee_id,
         now=now,
         confidence=confidence,
         recovery_window_days=recovery_window_days,
+        units=units,
     )
-    return CoachingSummary(employee_id, unit, mine, theirs, themes, cases, confidence)
+    shown_unit = unit if units is None or unit in units else None
+    return CoachingSummary(employee_id, shown_unit, mine, theirs, themes, cases, confidence)

@@ -1,8 +1,9 @@
 """What the dashboards show, computed once per request from the workspace's own analyses.
 
 Every function here calls library analyses (``Workspace.metrics``, the registered analyses,
-:func:`advocacy.nps`) and only filters their results to what the caller may see: a case
-handler's scores are always broken down by unit and limited to their units.
+:func:`advocacy.nps`) as the caller may read them: a case handler's scores are computed from
+their units' evidence only (:mod:`advocacy.access.scope`) and always broken down by unit; a
+viewer's free text is redacted (:mod:`advocacy.access.masking`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from advocacy.access.roles import Principal
+from advocacy.access.masking import TextRedactor, mask_record, mask_records, text_redactor
+from advocacy.access.roles import AccessDeniedError, Principal, Role
+from advocacy.access.scope import SqlSource, scope, unit_limit
 from advocacy.errors import AdvocacyError, UsageError
 from advocacy.metrics.coaching import CoachingSummary, coaching_summary
 from advocacy.metrics.rollup import MetricsRequest
 from advocacy.metrics.scores import NpsResult, nps
-from advocacy.present.web.customers import mask_record
 from advocacy.present.web.state import WebState
 from advocacy.settings import get_setting
 
@@ -38,11 +40,22 @@ DIMENSIONS = (
 )
 
 
+def viewer_redactor(state: WebState, principal: Principal) -> TextRedactor | None:
+    """The redactor masking uses for ``principal`` (:func:`advocacy.access.masking.text_redactor`,
+    built once per data generation; None for roles that see personal data)."""
+    if not principal.masks_personal_data:
+        return None
+    redactor: TextRedactor | None = state.cached(
+        ("viewer-redactor",), lambda: text_redactor(state.ws.db, principal)
+    )
+    return redactor
+
+
 def scoped_metrics(state: WebState, principal: Principal, **options: Any) -> pd.DataFrame:
     """``Workspace.metrics(**options)`` as ``principal`` may see it (cached per data generation).
 
-    A case handler's rows are broken down by unit (``unit`` is added to ``by``) and limited to
-    their units, so no figure mixes in other units' customers.
+    A case handler's scores are computed from their units' evidence only (comparisons with
+    "the rest" included) and broken down by unit (``unit`` is added to ``by``).
     """
     by = options.get("by") or []
     by = [by] if isinstance(by, str) else list(by)
@@ -51,10 +64,11 @@ def scoped_metrics(state: WebState, principal: Principal, **options: Any) -> pd.
     options["by"] = by
     metrics = options.pop("metrics", ("nps",))
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
-    key = ("metrics", metrics, tuple(sorted((k, repr(v)) for k, v in options.items())))
-    frame: pd.DataFrame = state.cached(key, lambda: state.ws.metrics(list(metrics), **options))
-    if principal.limited_to_units:
-        frame = frame[frame["unit"].isin(principal.units)].reset_index(drop=True)
+    units = unit_limit(principal)
+    key = ("metrics", units, metrics, tuple(sorted((k, repr(v)) for k, v in options.items())))
+    frame: pd.DataFrame = state.cached(
+        key, lambda: state.ws.metrics(list(metrics), principal=principal, **options)
+    )
     return frame
 
 
@@ -104,12 +118,10 @@ def scoped_metrics_batch(
             replace(request, by=("unit", *request.by)) if "unit" not in request.by else request
             for request in requests
         ]
-    key = ("metrics-batch", tuple(requests))
-    frames: list[pd.DataFrame] = state.cached(key, lambda: state.ws.metrics_batch(requests))
-    if principal.limited_to_units:
-        frames = [
-            frame[frame["unit"].isin(principal.units)].reset_index(drop=True) for frame in frames
-        ]
+    key = ("metrics-batch", unit_limit(principal), tuple(requests))
+    frames: list[pd.DataFrame] = state.cached(
+        key, lambda: state.ws.metrics_batch(requests, principal=principal)
+    )
     return frames
 
 
@@ -185,39 +197,44 @@ class Coaching:
 
 
 def visible_employees(state: WebState, principal: Principal) -> list[dict[str, Any]]:
-    """Employees whose coaching page ``principal`` may open.
+    """Employees whose coaching page ``principal`` may open, with their responses counted.
 
-    Admins and analysts see everyone; a case handler the employees of their units; anyone their
-    own page (user name = employee id or e-mail) and those of the people they supervise.
+    Admins and analysts see everyone; a case handler the employees of their units (their
+    evidence is all a handler may read, :mod:`advocacy.access.scope`), with only those units'
+    responses counted; anyone else their own page (user name = employee id or e-mail) and
+    those of the people they supervise.
     """
     db = state.ws.db
+    answers = scope(SqlSource("SELECT employee_id, unit FROM responses"), principal)
+    employees = scope(
+        SqlSource(
+            "SELECT e.employee_id, e.name, e.unit, e.role, e.supervisor_id, e.email, "
+            f"(SELECT count(*) FROM ({answers.sql}) r WHERE r.employee_id = e.employee_id) "
+            "AS responses FROM employees e",
+            answers.params,
+        ),
+        principal,
+    )
     rows: list[dict[str, Any]] = db.fetch_arrow(
-        "SELECT e.employee_id, e.name, e.unit, e.role, e.supervisor_id, e.email, "
-        "(SELECT count(*) FROM responses r WHERE r.employee_id = e.employee_id) AS responses "
-        "FROM employees e ORDER BY e.unit, e.employee_id"
+        f"SELECT * FROM ({employees.sql}) e ORDER BY e.unit, e.employee_id",
+        list(employees.params),
     ).to_pylist()
-    if principal.role.value in ("admin", "analyst"):
+    if principal.role in (Role.admin, Role.analyst) or principal.limited_to_units:
         return rows
     mine = {
         row["employee_id"] for row in rows if principal.name in (row["employee_id"], row["email"])
     }
-    return [
-        row
-        for row in rows
-        if row["employee_id"] in mine
-        or row["supervisor_id"] in mine
-        or (principal.limited_to_units and row["unit"] in principal.units)
-    ]
+    return [row for row in rows if row["employee_id"] in mine or row["supervisor_id"] in mine]
 
 
 def coaching(state: WebState, principal: Principal, employee_id: str) -> Coaching:
     """The feedback, its themes, interactions and cases tied to one employee.
 
     For the employee themselves, their supervisor, and roles that see their unit; themes and
-    cases come from :func:`advocacy.metrics.coaching.coaching_summary`.
+    cases come from :func:`advocacy.metrics.coaching.coaching_summary`. A case handler's page
+    holds only their units' evidence; a viewer's has personal data masked (names, quotes,
+    theme names and root causes redacted).
     """
-    from advocacy.access.roles import AccessDeniedError
-
     allowed = {row["employee_id"]: row for row in visible_employees(state, principal)}
     if employee_id not in allowed:
         raise AccessDeniedError(
@@ -226,32 +243,50 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
             fix="ask an admin if you need this one",
         )
     db = state.ws.db
-    responses = db.fetch_arrow(
-        "SELECT submitted_at, customer_id, touchpoint, channel, nps, csat, ces, comment "
-        "FROM responses WHERE employee_id = ? ORDER BY submitted_at DESC",
-        [employee_id],
+    redactor = viewer_redactor(state, principal)
+    responses = scope(
+        SqlSource(
+            "SELECT submitted_at, customer_id, touchpoint, channel, unit, nps, csat, ces, comment "
+            "FROM responses WHERE employee_id = ?",
+            (employee_id,),
+        ),
+        principal,
+    )
+    interactions = scope(
+        SqlSource(
+            "SELECT occurred_at, customer_id, touchpoint, channel, unit, outcome, "
+            "duration_seconds FROM interactions WHERE employee_id = ?",
+            (employee_id,),
+        ),
+        principal,
+    )
+    answered = db.fetch_arrow(
+        f"SELECT * FROM ({responses.sql}) r ORDER BY submitted_at DESC", list(responses.params)
     ).to_pylist()
-    interactions = db.fetch_arrow(
-        "SELECT occurred_at, customer_id, touchpoint, channel, outcome, duration_seconds "
-        "FROM interactions WHERE employee_id = ? ORDER BY occurred_at DESC",
-        [employee_id],
+    handled = db.fetch_arrow(
+        f"SELECT * FROM ({interactions.sql}) i ORDER BY occurred_at DESC",
+        list(interactions.params),
     ).to_pylist()
-    responses = [mask_record(row, principal) for row in responses]
-    scores = [row["nps"] for row in responses if row["nps"] is not None]
+    scores = [row["nps"] for row in answered if row["nps"] is not None]
     outcomes: dict[str, int] = {}
-    for row in interactions:
+    for row in handled:
         outcome = row["outcome"] or "(not set)"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     employee = allowed[employee_id]
+    summary = coaching_summary(
+        db,
+        employee_id,
+        unit=employee["unit"],
+        confidence=float(get_setting("confidence")),
+        units=unit_limit(principal),
+    )
     return Coaching(
-        employee,
+        mask_record(employee, principal, redactor=redactor),
         nps(scores) if scores else None,
-        responses,
-        interactions,
+        mask_records(answered, principal, redactor=redactor),
+        mask_records(handled, principal, redactor=redactor),
         outcomes,
-        coaching_summary(
-            db, employee_id, unit=employee["unit"], confidence=float(get_setting("confidence"))
-        ),
+        mask_record(summary, principal, redactor=redactor),
     )
 
 
@@ -286,8 +321,6 @@ def warm_up(state: WebState) -> None:
 
     Errors are left for the first real request to report: warming is only an optimisation.
     """
-    from advocacy.access.roles import Role
-
     warmer = Principal("warm-up", Role.analyst)
     try:
         with state.lock:

@@ -1,7 +1,8 @@
 """Case routes of the REST API: cases, working them, the loop's results, and the case rules.
 
-Case handlers see and work only the cases of their units; viewers see cases with personal data
-masked and free text redacted.
+Case handlers see and work only the cases of their units (:mod:`advocacy.access.scope`);
+viewers see cases with personal data masked and every free text redacted: the evidence, the
+summary, events and their notes, root cause and action taken (:mod:`advocacy.access.masking`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from advocacy.access.masking import mask_record
 from advocacy.access.roles import Permission, Principal
+from advocacy.access.scope import unit_limit
 from advocacy.loop.cases import get_case, list_cases
 from advocacy.loop.casework import work_case
 from advocacy.loop.recovery import loop_results
 from advocacy.loop.rule_store import list_rules, save_rules_text
 from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
-from advocacy.present.web.customers import mask_record
+from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.state import WebState
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -29,13 +33,15 @@ LoopManager = Annotated[Caller, Depends(requires(Permission.manage_loop))]
 
 
 def units_of(principal: Principal) -> list[str] | None:
-    """The units a caller is limited to (None: every unit)."""
-    return list(principal.units) if principal.limited_to_units else None
+    """The units a caller is limited to (None: every unit; :func:`access.scope.unit_limit`)."""
+    units = unit_limit(principal)
+    return None if units is None else list(units)
 
 
-def shown(record: dict[str, Any], principal: Principal) -> dict[str, Any]:
-    """A case (or its evidence) as ``principal`` may see it: viewers get personal data masked."""
-    return mask_record(record, principal)
+def shown(state: WebState, record: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """A case with its evidence and timeline as ``principal`` may see it (callers hold the
+    lock): viewers get personal data masked and free text redacted."""
+    return mask_record(record, principal, redactor=viewer_redactor(state, principal))
 
 
 class CaseAction(BaseModel):
@@ -69,7 +75,7 @@ def cases(
             units=units_of(principal),
             limit=limit,
         )
-    return [shown(case.to_dict(), principal) for case in found]
+        return [shown(state, case.to_dict(), principal) for case in found]
 
 
 @router.get("/cases/results", summary="Time to contact, closed in time, recovery vs. no case")
@@ -90,8 +96,7 @@ def case(case_id: str, request: Request, caller: Reader) -> dict[str, Any]:
     principal = caller.principal
     with state.lock:
         detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
-    detail["evidence"] = shown(detail["evidence"], principal)
-    return shown(detail, principal)
+        return shown(state, detail, principal)
 
 
 @router.post("/cases/{case_id}/events", summary="Work a case: contact, note, resolve, close...")
@@ -112,7 +117,7 @@ def case_event(case_id: str, body: CaseAction, request: Request, caller: Worker)
             units=units_of(principal),
         )
         detail = get_case(state.ws.db, changed.case_id).to_dict()
-    return detail
+        return shown(state, detail, principal)
 
 
 @router.get("/rules", summary="The case rules")

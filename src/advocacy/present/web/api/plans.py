@@ -12,11 +12,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from advocacy.access.masking import mask_record
 from advocacy.access.roles import Permission
+from advocacy.access.scope import unit_limit
 from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
 from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.dashboards import viewer_redactor
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 
@@ -58,8 +61,7 @@ class PlanChange(BaseModel):
 
 def units_of(caller: Caller) -> tuple[str, ...] | None:
     """The units a caller's figures are limited to (a case handler's), else None."""
-    principal = caller.principal
-    return principal.units if principal.limited_to_units else None
+    return unit_limit(caller.principal)
 
 
 def _detail(progress: Any) -> dict[str, Any]:
@@ -75,7 +77,11 @@ def list_plans(
     state = web_state(request)
     with state.lock:
         found = plans_progress(state.ws.db, status=status, units=units_of(caller))
-    return [plain(plan_summary(progress)) for progress in found]
+        redactor = viewer_redactor(state, caller.principal)
+    return [
+        plain(mask_record(plan_summary(progress), caller.principal, redactor=redactor))
+        for progress in found
+    ]
 
 
 @router.get("/plans/{plan_id}", summary="One plan with its frozen baseline and progress")
@@ -83,7 +89,8 @@ def get_plan(request: Request, caller: Reader, plan_id: str) -> dict[str, Any]:
     state = web_state(request)
     with state.lock:
         progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
-    return _detail(progress)
+        redactor = viewer_redactor(state, caller.principal)
+    return mask_record(_detail(progress), caller.principal, redactor=redactor)
 
 
 @router.post("/plans", status_code=201, summary="Create a plan; its baseline is frozen now")

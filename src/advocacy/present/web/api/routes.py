@@ -11,13 +11,14 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from advocacy.access.audit import audit_entries
-from advocacy.access.roles import Permission
+from advocacy.access.masking import mask_records
+from advocacy.access.roles import AccessDeniedError, Permission
 from advocacy.access.tokens import list_tokens
 from advocacy.access.users import list_users
+from advocacy.customer_view import customer_view, find_customers
 from advocacy.present.analyses import ANALYSES, get_analysis
 from advocacy.present.web.auth import Caller, requires, web_state
-from advocacy.present.web.customers import customer_view, find_customers, mask_record
-from advocacy.present.web.dashboards import scoped_metrics
+from advocacy.present.web.dashboards import scoped_metrics, viewer_redactor
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
 
@@ -129,15 +130,14 @@ def analysis(
     format: Annotated[str | None, Query(pattern="^(json|csv|parquet|xlsx)$")] = None,
 ) -> Any:
     state = web_state(request)
+    principal = caller.principal
     chosen = get_analysis(name)
-    if caller.principal.limited_to_units and chosen.method == "metrics":
+    if principal.limited_to_units and chosen.method == "metrics":
         options = dict(chosen.options)
         with state.lock:
-            records = frame_records(scoped_metrics(state, caller.principal, **options))
+            records = frame_records(scoped_metrics(state, principal, **options))
         return _as_requested(records, chosen.name, format)
-    if caller.principal.limited_to_units:
-        from advocacy.access.roles import AccessDeniedError
-
+    if principal.limited_to_units:
         raise AccessDeniedError(
             f"analysis {name!r} is not broken down by unit, so case handlers cannot read it",
             value=name,
@@ -145,8 +145,10 @@ def analysis(
         )
     with state.lock:
         frame = state.cached(("analysis", chosen.name), lambda: chosen.frame(state.ws))
-    # Some analyses list customers (silent promoters, referrals): viewers get them masked.
-    records = [mask_record(record, caller.principal) for record in frame_records(frame)]
+        redactor = viewer_redactor(state, principal)
+    # Analyses list customers (silent promoters, referrals) and quote them (themes): viewers
+    # get personal fields masked and every free text redacted.
+    records = mask_records(frame_records(frame), principal, redactor=redactor)
     return _as_requested(records, chosen.name, format)
 
 
@@ -190,7 +192,10 @@ def customers(
 ) -> list[dict[str, Any]]:
     state = web_state(request)
     with state.lock:
-        rows = find_customers(state.ws, caller.principal, query=q, limit=limit)
+        redactor = viewer_redactor(state, caller.principal)
+        rows = find_customers(
+            state.ws.db, caller.principal, query=q, limit=limit, redactor=redactor
+        )
     return plain(rows)  # type: ignore[no-any-return]
 
 
@@ -198,10 +203,9 @@ def customers(
 def customer(customer_id: str, request: Request, caller: CustomerReader) -> dict[str, Any]:
     state = web_state(request)
     with state.lock:
-        view = customer_view(state.ws, customer_id, caller.principal)
-    return plain(  # type: ignore[no-any-return]
-        {"customer": view.customer, "units": view.units, "events": view.events}
-    )
+        redactor = viewer_redactor(state, caller.principal)
+        view = customer_view(state.ws.db, customer_id, caller.principal, redactor=redactor)
+    return plain(view.to_dict())  # type: ignore[no-any-return]
 
 
 @router.get("/users", summary="Users and their roles (admin)")

@@ -1,7 +1,8 @@
 """Case pages: the case list with the loop's results, one case with its timeline and the forms
 that work it, and the case rules with their YAML editor.
 
-Case handlers see the cases of their units only; viewers see cases with personal data masked.
+Case handlers see the cases of their units only; viewers see cases with personal data masked
+and free text redacted (the same rules as the API: :func:`advocacy.present.web.api.cases.shown`).
 A form that cannot be applied (closing without a root cause, say) shows its error beside the
 form, keeping what was typed.
 """
@@ -52,11 +53,12 @@ def cases_page(
             limit=500,
         )
         results = loop_results(state.ws.db, units=units_of(principal))
+        cases = [shown(state, case.to_dict(), principal) for case in found]
     return render(
         request,
         "cases.html.j2",
         {
-            "cases": [shown(case.to_dict(), principal) for case in found],
+            "cases": cases,
             "results": results,
             "statuses": ("open", *STATUSES),
             "status": chosen_status or "",
@@ -126,13 +128,13 @@ def _case(
     principal = caller.principal
     with state.lock:
         detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
-    detail["evidence"] = shown(detail["evidence"], principal)
+        case = shown(state, detail, principal)
     status = detail["status"]
     return render(
         request,
         "case.html.j2",
         {
-            "case": shown(detail, principal),
+            "case": case,
             "actions": [name for name in ACTIONS if status in ALLOWED_FROM[name]],
             "can_work": principal.can(Permission.work_cases),
             "error": error,

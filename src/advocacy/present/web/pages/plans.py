@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from advocacy.access.masking import mask_record, mask_records
 from advocacy.access.roles import Permission
 from advocacy.errors import AdvocacyError
 from advocacy.loop.impact import PLAN_METRICS
@@ -24,6 +25,7 @@ from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.report.sections.loop import plan_movement_specs
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -62,7 +64,8 @@ def _plans_page(
     state = web_state(request)
     with state.lock:
         found = plans_progress(state.ws.db, units=units_of(caller))
-        rows = [plan_summary(progress) for progress in found]
+        redactor = viewer_redactor(state, caller.principal)
+        rows = mask_records([plan_summary(p) for p in found], caller.principal, redactor=redactor)
         can_plan = caller.principal.can(Permission.manage_loop)
         gaps = _register(request)[:TOP_GAPS] if can_plan else []
     context = {
@@ -151,10 +154,11 @@ def _plan_page(
     state = web_state(request)
     with state.lock:
         progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
-    summary = plan_summary(progress)
+        redactor = viewer_redactor(state, caller.principal)
+    summary = mask_record(plan_summary(progress), caller.principal, redactor=redactor)
     context = {
         "progress": progress,
-        "plan": progress.plan,
+        "plan": mask_record(progress.plan, caller.principal, redactor=redactor),
         "summary": summary,
         "chart_specs": movement_specs([summary]),
         "statuses": STATUSES,

@@ -14,6 +14,7 @@ from advocacy.access.rate_limits import client_key
 from advocacy.access.roles import AuthenticationError, Permission
 from advocacy.access.sessions import end_session, start_session
 from advocacy.access.users import authenticate
+from advocacy.customer_view import customer_view, find_customers
 from advocacy.errors import UsageError
 from advocacy.metrics.slicing import METRICS, PERIODS
 from advocacy.present.web.auth import (
@@ -26,13 +27,13 @@ from advocacy.present.web.auth import (
     web_state,
 )
 from advocacy.present.web.charts import ladder_spec, slices_spec, trend_spec
-from advocacy.present.web.customers import customer_view, find_customers
 from advocacy.present.web.dashboards import (
     DIMENSIONS,
     coaching,
     explore,
     ladder_summary,
     overview,
+    viewer_redactor,
     visible_employees,
 )
 from advocacy.present.web.pages.rendering import render
@@ -219,7 +220,10 @@ def explorer_page(
 def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Response:
     state = web_state(request)
     with state.lock:
-        rows = find_customers(state.ws, caller.principal, query=q or None, limit=100)
+        redactor = viewer_redactor(state, caller.principal)
+        rows = find_customers(
+            state.ws.db, caller.principal, query=q or None, limit=100, redactor=redactor
+        )
     return render(request, "customers.html.j2", {"rows": rows, "q": q}, caller=caller)
 
 
@@ -227,7 +231,8 @@ def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Res
 def customer_page(customer_id: str, request: Request, caller: CustomerReader) -> Response:
     state = web_state(request)
     with state.lock:
-        view = customer_view(state.ws, customer_id, caller.principal)
+        redactor = viewer_redactor(state, caller.principal)
+        view = customer_view(state.ws.db, customer_id, caller.principal, redactor=redactor)
     return render(request, "customer.html.j2", {"view": view}, caller=caller)
 
 

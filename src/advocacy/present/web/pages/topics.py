@@ -4,6 +4,8 @@ for what is missing, how to add it.
 A topic lists the evidence its analyses need and the :class:`~advocacy.Workspace` methods that
 compute them. A method not in this version of advocacy is listed as not yet available; one that
 cannot run on this workspace (too little data, no text analysed yet) shows its error's fix.
+Viewers see every table through :func:`advocacy.access.masking.mask_frame`: customers' names
+and contacts masked, theme names, key phrases, quotes, sentences and root causes redacted.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
+from advocacy.access.masking import mask_frame
 from advocacy.access.roles import Principal
 from advocacy.errors import AdvocacyError
-from advocacy.present.web.customers import MASK, PERSONAL_FIELDS
+from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.state import WebState
-from advocacy.text.pii import redact as redact_text
 
 #: Rows of an analysis shown on a page; the API and exports give them all.
 SHOWN_ROWS = 25
@@ -160,19 +162,6 @@ TOPICS: dict[str, Topic] = {
 }
 
 
-def _masked(frame: pd.DataFrame) -> pd.DataFrame:
-    """Personal data out of every text cell (quotes), for roles that must not see it."""
-    masked = frame.copy()
-    for column in masked.columns:
-        if column in PERSONAL_FIELDS or column == "referred_contact":
-            masked[column] = masked[column].map(lambda value: None if value is None else MASK)
-        elif masked[column].dtype == object:
-            masked[column] = masked[column].map(
-                lambda value: redact_text(value) if isinstance(value, str) else value
-            )
-    return masked
-
-
 def _run(state: WebState, part: Part) -> Shown:
     method = getattr(state.ws, part.method)
     try:
@@ -208,7 +197,8 @@ def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
             view.pending.append(part.label)
         elif not view.restricted:
             shown = _run(state, part)
-            if shown.frame is not None and principal.masks_personal_data:
-                shown.frame = _masked(shown.frame)
+            if shown.frame is not None:
+                redactor = viewer_redactor(state, principal)
+                shown.frame = mask_frame(shown.frame, principal, redactor=redactor)
             view.shown.append(shown)
     return view
