@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from advocacy.errors import InputError
 from advocacy.ingest.encodings import detect_file_encoding
 from advocacy.ingest.raw import RawTable
+from advocacy.ingest.spreadsheet_cells import restore_spreadsheet_cells
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = " "  # runs of blanks, as in fixed-width text exports
@@ -417,4 +418,4 @@ def read_file(path: str | Path) -> RawTable:
         "jsonl": _read_jsonl,
         "parquet": _read_parquet,
     }[EXTENSIONS[suffix]]
-    return reader(path)
+    return restore_spreadsheet_cells(reader(path))
