@@ -590,11 +590,14 @@ class Workspace:
         table = quarantine_table(self.quarantine(import_id=import_id))
         return write_table(table, path, format_for(path, format))
 
-    def export(self, table: str, *, out: str | Path, format: str | None = None) -> int:
+    def export(
+        self, table: str, *, out: str | Path, format: str | None = None, redact: bool = False
+    ) -> int:
         """Write table ``table`` to ``out`` as csv, parquet, xlsx or json; return rows written.
 
-        Document tables (responses, mentions, notes, employee responses) carry the text
-        analysis columns, and their text leaves the workspace with personal data redacted.
+        Values leave as stored (document tables gain the text analysis columns), so importing
+        the file gives back the same records; only CSV/XLSX cells that would run as formulas
+        are neutralised. ``redact`` replaces personal data (``advocacy.text.export_table``).
         """
         from advocacy.present.exports import format_for, write_table
         from advocacy.text.enrich import export_table
@@ -602,7 +605,7 @@ class Workspace:
         path = Path(out)
         output = format_for(path, format)
         self.table(table)  # a clear error for an unknown table name
-        return write_table(export_table(self, table), path, output)
+        return write_table(export_table(self, table, redact=redact), path, output)
 
     def close(self) -> None:
         self.db.close()

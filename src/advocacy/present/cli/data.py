@@ -17,6 +17,7 @@ from advocacy.present.cli.progress import stage_progress
 
 class Source(StrEnum):
     auto = "auto"
+    advocacy_export = "advocacy-export"
     qualtrics = "qualtrics"
     surveymonkey = "surveymonkey"
     typeform = "typeform"
@@ -211,11 +212,32 @@ def export_command(
     output: Annotated[
         TableFormat | None, typer.Option("--format", help="Default: from the file extension.")
     ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Replace personal data before writing: e-mails, phones, card numbers and "
+            "names in free text and unmapped columns become [email], [phone], [card], [name]; "
+            "name, email, phone, author, interviewer and referred-contact columns become a "
+            "placeholder.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Export a table, or analyses, as CSV, Parquet, XLSX (one sheet per analysis) or JSON."""
+    """Export a table, or analyses, as CSV, Parquet, XLSX (one sheet per analysis) or JSON.
+
+    A table is written as stored, so importing the file (into this or another workspace) gives
+    back the same records; tables of free text gain the text analysis columns. In CSV and XLSX,
+    a text that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
+    return) gets a leading ' (import takes it off again). Use --redact to share outside.
+    """
     chosen = None if output is None else output.value
     if table.strip().lower() == "analysis":
+        if redact:
+            raise typer.BadParameter(
+                "--redact applies to tables; analyses that list customers are exported as computed",
+                param_hint="--redact",
+            )
         if not names:
             raise typer.BadParameter(
                 "name the analysis to export, e.g. advocacy export analysis scores --out s.csv "
@@ -234,5 +256,6 @@ def export_command(
             param_hint="TABLE",
         )
     with advocacy.open(db) as ws:
-        count = ws.export(table, out=out, format=chosen)
-    console.print(f"wrote {count:,} rows of {table} to {out}")
+        count = ws.export(table, out=out, format=chosen, redact=redact)
+    redacted = " (personal data redacted)" if redact else ""
+    console.print(f"wrote {count:,} rows of {table} to {out}{redacted}", markup=False)
