@@ -18,12 +18,18 @@ from typing import Any
 from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
+from advocacy.ingest.quarantine_fixes import Fixes, split_fixes
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
 from advocacy.ingest.validation import Validated, validate
 from advocacy.model import CHILD_KINDS, kind_for
 from advocacy.store.connection import Database
-from advocacy.store.ledger import QuarantineEntry, record_import, record_quarantine
+from advocacy.store.ledger import (
+    QuarantineEntry,
+    record_import,
+    record_quarantine,
+    settle_quarantine,
+)
 from advocacy.store.upsert import create_customer_stubs, upsert
 
 Progress = Callable[[str, int, int], None]
@@ -88,7 +94,13 @@ def file_sha256(path: Path) -> str:
 def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
     return [
         QuarantineEntry(
-            cell.row, cell.column, cell.value, cell.reason, validated.bad_records.get(cell.row, {})
+            cell.row,
+            cell.column,
+            cell.value,
+            cell.reason,
+            validated.bad_records.get(cell.row, {}),
+            key=validated.bad_keys.get(cell.row),
+            record_json=validated.bad_record_json.get(cell.row),
         )
         for cell in sorted(validated.bad_cells, key=lambda cell: (cell.row, cell.column))
     ]
@@ -96,16 +108,16 @@ def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
 
 def _adapted(
     path: Path, kind_name: str, source: str, mapping: str | Path | None
-) -> tuple[RawTable, Adapted]:
+) -> tuple[RawTable, Adapted, Fixes]:
     kind = kind_for(kind_name)
-    raw = read_file(path)
+    raw, fixes = split_fixes(read_file(path))
     if mapping is not None:
         adapted = apply_mapping(raw, load_mapping(Path(mapping)), kind)
     else:
         adapted = adapt(raw, kind, source=source)
     # Errors then name the row a spreadsheet shows, counting the blank lines the reader skipped.
     adapted.blank_rows = raw.blank_rows
-    return raw, adapted
+    return raw, adapted, fixes
 
 
 def import_file(
@@ -153,7 +165,7 @@ def import_file(
     if not file.is_file():
         raise InputError("file not found", file=str(path), fix="check the path")
     started = datetime.now(UTC)
-    raw, adapted = _adapted(file, kind, source, mapping)
+    raw, adapted, fixes = _adapted(file, kind, source, mapping)
     total = adapted.rows.num_rows
     if progress is not None:
         progress("validating", 0, total)
@@ -198,7 +210,7 @@ def import_file(
     )
     try:
         with db.transaction():
-            _write(db, result, validated, started, file, progress)
+            _write(db, result, validated, started, file, progress, fixes)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -213,6 +225,7 @@ def _write(
     started: datetime,
     file: Path,
     progress: Progress | None,
+    fixes: Fixes,
 ) -> None:
     kind = kind_for(result.kind)
     total = validated.rows.num_rows
@@ -230,12 +243,13 @@ def _write(
         child = CHILD_KINDS[kind.name]
         child_counts = upsert(db, child, validated.items, source=result.import_id)
         result.items_loaded = child_counts.inserted + child_counts.updated
+    sha256 = file_sha256(file)
     record_import(
         db,
         {
             "import_id": result.import_id,
             "file": str(file.resolve()),
-            "sha256": file_sha256(file),
+            "sha256": sha256,
             "kind": result.kind,
             "file_format": result.file_format,
             "source_format": result.source_format,
@@ -251,4 +265,36 @@ def _write(
             "finished_at": datetime.now(UTC),
         },
     )
+    result.notes += _settle_quarantine(db, result, validated, sha256, fixes)
     record_quarantine(db, result.import_id, result.quarantine)
+
+
+def _settle_quarantine(
+    db: Database, result: ImportResult, validated: Validated, sha256: str, fixes: Fixes
+) -> list[str]:
+    """Resolve or replace earlier quarantine entries this import speaks for; say what it did."""
+    kind = kind_for(result.kind)
+    loaded = validated.rows.column(kind.key[0]) if len(kind.key) == 1 else None
+    settled = settle_quarantine(
+        db,
+        import_id=result.import_id,
+        kind=result.kind,
+        sha256=sha256,
+        at=datetime.now(UTC),
+        bad_rows={entry.row_number for entry in result.quarantine},
+        bad_keys={entry.key for entry in result.quarantine if entry.key is not None},
+        loaded_keys=loaded,
+        fixes=fixes.origins,
+    )
+    notes = []
+    if settled.resolved:
+        notes.append(
+            f"{settled.resolved:,} quarantined row(s) of earlier imports now loaded: marked "
+            "resolved (advocacy quarantine list --all)"
+        )
+    if settled.replaced:
+        notes.append(
+            f"{settled.replaced:,} quarantined row(s) of earlier imports quarantined again: "
+            "their entries replaced by this import's"
+        )
+    return notes

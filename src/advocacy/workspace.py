@@ -574,11 +574,14 @@ class Workspace:
 
         return workspace_status(self.db)
 
-    def quarantine(self, *, import_id: str | None = None) -> list[dict[str, Any]]:
-        """Quarantined cells (row, column, value, reason and the whole source record)."""
+    def quarantine(
+        self, *, import_id: str | None = None, include_resolved: bool = False
+    ) -> list[dict[str, Any]]:
+        """Open quarantined cells (row, column, value, reason, the whole source record and its
+        status); with ``include_resolved``, those a later import resolved too."""
         from advocacy.store.ledger import quarantine_rows
 
-        return quarantine_rows(self.db, import_id=import_id)
+        return quarantine_rows(self.db, import_id=import_id, include_resolved=include_resolved)
 
     def export_quarantine(
         self, out: str | Path, *, format: str | None = None, import_id: str | None = None

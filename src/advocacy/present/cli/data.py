@@ -127,6 +127,7 @@ def status_command(output: FormatOption = OutputFormat.table, db: DbOption = Non
                 "schema_version": status.schema_version,
                 "tables": tables,
                 "quarantined_rows": status.quarantined,
+                "quarantined_rows_resolved": status.quarantine_resolved,
                 "stub_customers": status.stub_customers,
                 "imports": status.imports,
             },
@@ -152,8 +153,9 @@ def status_command(output: FormatOption = OutputFormat.table, db: DbOption = Non
                 ],
             )
         console.print(
-            f"{status.quarantined:,} quarantined rows; {status.stub_customers:,} customers "
-            "known only by id (stubs awaiting a customers import)"
+            f"{status.quarantined:,} quarantined rows open ({status.quarantine_resolved:,} "
+            f"resolved by later imports); {status.stub_customers:,} customers known only by id "
+            "(stubs awaiting a customers import)"
         )
 
 
@@ -166,13 +168,26 @@ app.add_typer(quarantine_app, name="quarantine")
 @quarantine_app.command("list")
 def quarantine_list(
     import_id: Annotated[str | None, typer.Option("--import", help="Only this import.")] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also cells a later import resolved (by loading the fixed record)."
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """List quarantined cells: file, row, column, value and reason."""
+    """List open quarantined cells: file, row, column, value and reason.
+
+    A cell stays open until an import loads its record: a fixed row of `quarantine export`
+    imported again, the same file imported again, or a record with the same id.
+    """
     with advocacy.open(db) as ws:
-        rows = ws.quarantine(import_id=import_id)
-    emit_rows(rows, output, columns=["import_id", "file", "row", "column", "value", "reason"])
+        rows = ws.quarantine(import_id=import_id, include_resolved=show_all)
+    columns = ["import_id", "file", "row", "column", "value", "reason"]
+    if show_all:
+        columns += ["status", "resolved_by"]
+    emit_rows(rows, output, columns=columns)
 
 
 @quarantine_app.command("export")
@@ -181,7 +196,11 @@ def quarantine_export(
     import_id: Annotated[str | None, typer.Option("--import", help="Only this import.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Write quarantined rows in their original columns, with reasons, to fix and re-import."""
+    """Write open quarantined rows in their original columns, with reasons, to fix and re-import.
+
+    The first four columns say which import and row each line is and why it was refused; leave
+    them in: importing the corrected file marks those rows resolved.
+    """
     with advocacy.open(db) as ws:
         count = ws.export_quarantine(out, import_id=import_id)
     console.print(f"wrote {count:,} quarantined rows to {out}")
