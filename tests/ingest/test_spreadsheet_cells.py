@@ -67,6 +67,14 @@ def test_the_vectorised_forms_agree_with_the_scalar_ones(values: list[str | None
     assert restore_array(pa.array(out, pa.string())).to_pylist() == values
 
 
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_both_arrow_string_types_are_neutralised(kind: pa.DataType) -> None:
+    # pandas' string columns arrive as large_string.
+    array = pa.array([*PAYLOADS, "ok", None], kind)
+    assert neutralise_array(array).to_pylist() == [*("'" + p for p in PAYLOADS), "ok", None]
+    assert restore_array(neutralise_array(array)).to_pylist() == array.to_pylist()
+
+
 @given(st.text())
 def test_xlsx_escapes_round_trip_any_text(text: str) -> None:
     escaped = escape_xlsx_text(text)

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import advocacy
+from advocacy.ingest.readers import read_file
 from advocacy.ingest.spreadsheet_cells import TRIGGERS, restore
 from advocacy.present.cli.main import app
 
@@ -174,9 +175,19 @@ def hostile_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     customers, responses = write_sources(folder)
     url = str(folder / "ws.duckdb")
+    taxonomy = folder / "taxonomy.yaml"
+    taxonomy.write_text(
+        "themes:\n"
+        + "".join(
+            f"  - name: {json.dumps(name)}\n    keywords: [{keyword}]\n"
+            for name, keyword in zip(FORMULAS[:4], ["long", "line", "script", "said"], strict=True)
+        ),
+        encoding="utf-8",
+    )
     with advocacy.open(url) as ws:
         ws.import_file(customers, kind="customers")
         ws.import_file(responses, kind="responses")
+        ws.assign_themes(taxonomy)
     return Path(url)
 
 
@@ -270,3 +281,31 @@ def test_redaction_is_asked_for_and_help_says_what_it_does(
     known = [row for row in people if row["is_stub"] == "false"]
     assert {row["email"] for row in known} == {"[email]"}
     assert {row["name"] for row in known} == {"[name]"}
+
+
+@pytest.mark.parametrize("output", ["csv", "xlsx"])
+def test_cli_analysis_export_neutralises_theme_names_and_writes_lists_as_text(
+    hostile_workspace: Path, tmp_path: Path, output: str
+) -> None:
+    out = tmp_path / f"themes.{output}"
+    advocacy_cli("export", "analysis", "themes", "--out", str(out), "--db", str(hostile_workspace))
+    raw = read_file(out)  # reads as import would: the ' comes off again
+    themes = {row["name"]: row for row in raw.rows.to_pylist()}
+    assert set(FORMULAS[:4]) <= set(themes)
+    assert themes[FORMULAS[0]]["keywords"] == "long"
+    if output == "csv":
+        with out.open(newline="", encoding="utf-8") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert_no_cell_runs([cell for cell in cells if not _number(cell)])
+        assert "'" + FORMULAS[0] in cells
+    else:
+        sheet = load_workbook(out).active
+        assert_no_cell_runs([cell.value for row in sheet.iter_rows() for cell in row])
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

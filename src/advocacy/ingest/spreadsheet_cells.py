@@ -98,7 +98,8 @@ def neutralise_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chunke
     risky = pc.match_substring_regex(values, _NEEDS_PREFIX)
     if not pc.any(risky).as_py():
         return values
-    prefixed = pc.binary_join_element_wise(PREFIX, values, "")
+    kind = values.type
+    prefixed = pc.binary_join_element_wise(pa.scalar(PREFIX, kind), values, pa.scalar("", kind))
     return pc.if_else(risky, prefixed, values)
 
 

@@ -72,6 +72,28 @@ def cell_text(value: Any) -> str | None:
 _PLAIN = (str, int, float, bool, type(None))
 
 
+def records_table(
+    records: Sequence[Mapping[str, Any]], *, nested_as_text: bool = False
+) -> pa.Table:
+    """Rows of JSON-like records as a table to write.
+
+    With ``nested_as_text`` (for CSV and XLSX), lists and mappings become their readable text
+    (:func:`cell_text`) first, each as it was: made into Arrow structs, mappings with different
+    keys would all gain every key, as nulls.
+    """
+    if not records:
+        return pa.table({})
+    if nested_as_text:
+        records = [
+            {
+                key: cell_text(value) if isinstance(value, list | tuple | dict) else value
+                for key, value in record.items()
+            }
+            for record in records
+        ]
+    return pa.Table.from_pylist(list(records))
+
+
 def spreadsheet_table(data: pa.Table) -> pa.Table:
     """``data`` as a spreadsheet may safely show it: nested values as text (:func:`cell_text`),
     then every text cell and column name that would run as a formula neutralised
