@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -92,17 +93,12 @@ def file_sha256(path: Path) -> str:
 
 
 def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
+    records, keys, texts = validated.bad_records, validated.bad_keys, validated.bad_record_json
     return [
         QuarantineEntry(
-            cell.row,
-            cell.column,
-            cell.value,
-            cell.reason,
-            validated.bad_records.get(cell.row, {}),
-            key=validated.bad_keys.get(cell.row),
-            record_json=validated.bad_record_json.get(cell.row),
+            row, column, value, reason, records.get(row, {}), keys.get(row), texts.get(row)
         )
-        for cell in sorted(validated.bad_cells, key=lambda cell: (cell.row, cell.column))
+        for row, column, value, reason in sorted(validated.bad_cells, key=itemgetter(0, 1))
     ]
 
 

@@ -18,7 +18,7 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -26,12 +26,12 @@ import pyarrow.compute as pc
 from advocacy.store.connection import Database
 
 
-@dataclass(frozen=True)
-class QuarantineEntry:
+class QuarantineEntry(NamedTuple):
     """One bad cell of one row, with the whole source record so nothing is lost.
 
     ``key`` is the record's key as the source gave it (None without one); ``record_json`` the
-    record as JSON text when validation already wrote it (else ``record`` is encoded).
+    record as JSON text when validation already wrote it (else ``record`` is encoded). A tuple,
+    as a file can have a million of them.
     """
 
     row_number: int
@@ -63,25 +63,24 @@ def record_quarantine(db: Database, import_id: str, entries: Sequence[Quarantine
     """Store quarantined rows (bulk, so a file with many bad rows stays fast)."""
     if not entries:
         return
+    rows, columns, values, reasons, records, keys, texts = zip(*entries, strict=True)
     encoded: dict[int, str] = {}
-    records = []
-    for entry in entries:
-        text = entry.record_json
+    for index, text in enumerate(texts):
         if text is None:
-            text = encoded.get(entry.row_number)
-            if text is None:
-                text = json.dumps(entry.record, ensure_ascii=False)
-                encoded[entry.row_number] = text
-        records.append(text)
+            row = rows[index]
+            if row not in encoded:
+                encoded[row] = json.dumps(records[index], ensure_ascii=False)
+    if encoded:
+        texts = tuple(encoded.get(row, text) for row, text in zip(rows, texts, strict=True))
     table = pa.table(
         {
             "import_id": pa.array([import_id] * len(entries), pa.string()),
-            "row_number": pa.array([entry.row_number for entry in entries], pa.int64()),
-            "column_name": pa.array([entry.column for entry in entries], pa.string()),
-            "value": pa.array([entry.value for entry in entries], pa.string()),
-            "reason": pa.array([entry.reason for entry in entries], pa.string()),
-            "record": pa.array(records, pa.string()),
-            "record_key": pa.array([entry.key for entry in entries], pa.string()),
+            "row_number": pa.array(rows, pa.int64()),
+            "column_name": pa.array(columns, pa.string()),
+            "value": pa.array(values, pa.string()),
+            "reason": pa.array(reasons, pa.string()),
+            "record": pa.array(texts, pa.string()),
+            "record_key": pa.array(keys, pa.string()),
         }
     )
     types = {
