@@ -185,6 +185,8 @@ def test_status_says_how_many_rows_are_open_and_resolved(db_url: str, tmp_path: 
     assert "2 quarantined rows open (1 resolved by later imports)" in advocacy_cli(
         "status", "--db", db_url
     )
+    listed = advocacy_cli("quarantine", "list", "--db", db_url)
+    assert "2 quarantined rows open, 1 resolved by later imports (--all lists them too)" in listed
 
 
 def test_a_workspace_from_before_the_queue_keeps_its_entries_open(db_url: str) -> None:

@@ -184,10 +184,16 @@ def quarantine_list(
     """
     with advocacy.open(db) as ws:
         rows = ws.quarantine(import_id=import_id, include_resolved=show_all)
+        status = ws.status() if output is OutputFormat.table else None
     columns = ["import_id", "file", "row", "column", "value", "reason"]
     if show_all:
         columns += ["status", "resolved_by"]
     emit_rows(rows, output, columns=columns)
+    if status is not None:
+        console.print(
+            f"{status.quarantined:,} quarantined rows open, {status.quarantine_resolved:,} "
+            "resolved by later imports" + ("" if show_all else " (--all lists them too)")
+        )
 
 
 @quarantine_app.command("export")
