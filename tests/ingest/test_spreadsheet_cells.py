@@ -112,3 +112,18 @@ def test_json_and_parquet_exports_are_not_neutralised(tmp_path: Path) -> None:
         path = tmp_path / f"cells.{output.value}"
         write_table(table, path, output)
         assert read_file(path).rows.column("comment").to_pylist() == PAYLOADS
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.text(min_size=1), min_size=1, max_size=8),
+    st.sampled_from(["csv", "xlsx"]),
+)
+def test_any_text_survives_a_spreadsheet_export_and_import(values: list[str], suffix: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"texts.{suffix}"
+        write_table(pa.table({"text": values, "n": range(len(values))}), path, ExportFormat(suffix))
+        raw = read_file(path)
+    assert raw.rows.column("text").to_pylist() == values
