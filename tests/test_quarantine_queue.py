@@ -210,3 +210,21 @@ def test_a_workspace_from_before_the_queue_keeps_its_entries_open(db_url: str) -
             (2, "open", {"nps": "x"})
         ]
     assert open_and_resolved(db_url) == (1, 0)
+
+
+def test_the_same_bad_record_in_an_overlapping_export_without_ids_is_listed_once(
+    db_url: str, tmp_path: Path
+) -> None:
+    header = ["submitted_at", "nps", "comment"]
+    monday = [["2024-03-01T10:00:00Z", "9", "fine"], ["2024-03-02T10:00:00Z", "ten", "hmm"]]
+    tuesday = [*monday, ["2024-03-03T10:00:00Z", "eleven", "new"]]
+    with advocacy.open(db_url) as ws:
+        ws.import_file(write_csv(tmp_path / "monday.csv", monday, header), kind="responses")
+        later = ws.import_file(
+            write_csv(tmp_path / "tuesday.csv", tuesday, header), kind="responses"
+        )
+        entries = ws.quarantine(include_resolved=True)
+    assert sorted((e["import_id"], e["value"]) for e in entries) == [
+        (later.import_id, "eleven"),
+        (later.import_id, "ten"),
+    ]

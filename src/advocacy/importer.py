@@ -279,6 +279,11 @@ def _settle_quarantine(
         at=datetime.now(UTC),
         bad_rows={entry.row_number for entry in result.quarantine},
         bad_keys={entry.key for entry in result.quarantine if entry.key is not None},
+        bad_records={
+            entry.record_json
+            for entry in result.quarantine
+            if entry.key is None and entry.record_json is not None
+        },
         loaded_keys=loaded,
         fixes=fixes.origins,
     )

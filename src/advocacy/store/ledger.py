@@ -113,6 +113,7 @@ def settle_quarantine(
     at: datetime,
     bad_rows: Collection[int],
     bad_keys: Collection[str] = (),
+    bad_records: Collection[str] = (),
     loaded_keys: pa.Array | pa.ChunkedArray | None = None,
     fixes: Mapping[int, tuple[str, int]] | None = None,
 ) -> Settled:
@@ -131,6 +132,9 @@ def settle_quarantine(
         Its quarantined row numbers.
     bad_keys
         The keys of its quarantined records (where the source gave one).
+    bad_records
+        Its quarantined records as JSON text: an earlier open entry of the same kind without
+        a key and with the very same record (an overlapping export) is replaced.
     loaded_keys
         The keys of the records it loaded or found unchanged.
     fixes
@@ -177,8 +181,10 @@ def settle_quarantine(
         _resolve(db, f"{_OPEN} AND {fixed.format('')}", [import_id], import_id, at)
         db.execute("DROP TABLE stage_fixes")
     db.execute("DROP TABLE stage_bad_rows")
-    # 3. Records of the same kind with the same key (their source's own id).
+    # 3. Records of the same kind with the same key (their source's own id), or, without a
+    # key, the same content quarantined again.
     _settle_keys(db, import_id, kind, at, set(bad_keys), loaded_keys)
+    _replace_same_records(db, import_id, kind, set(bad_records))
     after = _open_rows(db)
     resolved = _resolved_rows(db, import_id)
     return Settled(resolved=resolved, replaced=open_now - after - resolved)
@@ -244,6 +250,22 @@ def _settle_keys(
         else:
             db.execute(f"{verb} WHERE {where}", [import_id, kind])
         db.execute("DROP TABLE stage_keys")
+
+
+def _replace_same_records(db: Database, import_id: str, kind: str, records: set[str]) -> None:
+    same_kind = "import_id IN (SELECT import_id FROM imports WHERE kind = ?)"
+    keyless = f"{_OPEN} AND {same_kind} AND record_key IS NULL"
+    waiting = db.fetchone(f"SELECT count(*) FROM quarantine WHERE {keyless}", [import_id, kind])
+    if not records or not waiting or not waiting[0]:
+        return
+    staged = pa.table({"record": pa.array(sorted(records), pa.string())})
+    db.load_temporary("stage_records", staged, {"record": "TEXT"})
+    db.execute(
+        f"DELETE FROM quarantine WHERE {keyless} "
+        "AND CAST(record AS TEXT) IN (SELECT record FROM stage_records)",
+        [import_id, kind],
+    )
+    db.execute("DROP TABLE stage_records")
 
 
 def quarantine_rows(
