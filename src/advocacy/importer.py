@@ -95,9 +95,7 @@ def file_sha256(path: Path) -> str:
 def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
     records, keys, texts = validated.bad_records, validated.bad_keys, validated.bad_record_json
     return [
-        QuarantineEntry(
-            row, column, value, reason, records.get(row, {}), keys.get(row), texts.get(row)
-        )
+        QuarantineEntry(row, column, value, reason, records.get(row), keys.get(row), texts.get(row))
         for row, column, value, reason in sorted(validated.bad_cells, key=itemgetter(0, 1))
     ]
 

@@ -60,6 +60,7 @@ class Validated:
     rows: pa.Table  # canonical typed columns + attrs + record_hash + _row
     items: pa.Table | None
     bad_cells: list[BadCell] = field(default_factory=list)
+    # Records of bad rows found after the checks (conflicts); flagged rows' are bad_record_json.
     bad_records: dict[int, dict[str, str | None]] = field(default_factory=dict)
     duplicates: int = 0  # repeated rows identical to the one loaded
     # Per bad row: its record as JSON text (as stored in quarantine), and its key where the
@@ -448,8 +449,8 @@ def _collect_bad_rows(
         for row, key in zip(row_list, bad.column("__key").to_pylist(), strict=True)
         if key is not None
     )
+    # No dict per row in bad_records: bad_record_json holds each record (see QuarantineEntry).
     records = records.select(names)
-    result.bad_records.update(zip(row_list, records.to_pylist(), strict=True))
     parts = []
     for index, (label, _, reason) in enumerate(plan.checks):
         flagged = pc.fill_null(bad.column(f"__e{index}"), False)
