@@ -127,3 +127,16 @@ def test_any_text_survives_a_spreadsheet_export_and_import(values: list[str], su
         write_table(pa.table({"text": values, "n": range(len(values))}), path, ExportFormat(suffix))
         raw = read_file(path)
     assert raw.rows.column("text").to_pylist() == values
+
+
+def test_a_text_too_long_for_an_excel_cell_is_cut_with_a_note(tmp_path: Path) -> None:
+    giant = "\r" * 10 + "x" * 40_000  # escapes make it longer still
+    path = tmp_path / "giant.xlsx"
+    write_table(pa.table({"text": [giant, "short"]}), path, ExportFormat.xlsx)
+    cells = read_file(path).rows.column("text").to_pylist()
+    assert cells[1] == "short"
+    assert cells[0].startswith("\r" * 10 + "xxx")
+    assert cells[0].endswith(
+        "[cut to fit an Excel cell; export as CSV, JSON or Parquet for the whole text]"
+    )
+    assert len(cells[0]) < 32_767

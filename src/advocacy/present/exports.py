@@ -146,7 +146,8 @@ def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> None:
     zones are dropped (the values are UTC). Control characters are written as Excel's
     ``_xHHHH_`` escapes (:func:`~advocacy.ingest.spreadsheet_cells.escape_xlsx_text`), which
     Excel shows as the characters and import decodes. A text longer than Excel's 32,767
-    characters per cell is cut there (CSV, JSON and Parquet keep it whole).
+    characters per cell is cut to fit, with a note in the cell saying so (CSV, JSON and Parquet
+    keep it whole).
     """
     from openpyxl import Workbook
 
@@ -182,9 +183,23 @@ def _excel_value(sheet: Any, value: Any) -> Any:
 
     # A text cell, whatever it looks like: openpyxl would store "=..." as a formula and "#N/A"
     # as an error value.
-    cell = WriteOnlyCell(sheet, value=escape_xlsx_text(value))
+    cell = WriteOnlyCell(sheet, value=_fitted(escape_xlsx_text(value)))
     cell.data_type = "s"
     return cell
+
+
+#: Characters one Excel cell holds.
+XLSX_CELL_CHARACTERS = 32_767
+
+
+def _fitted(text: str) -> str:
+    """``text`` cut to what a cell holds, saying so in the cell (openpyxl would cut silently)."""
+    if len(text) <= XLSX_CELL_CHARACTERS:
+        return text
+    note = " [cut to fit an Excel cell; export as CSV, JSON or Parquet for the whole text]"
+    kept = text[: XLSX_CELL_CHARACTERS - len(note)]
+    # Never end inside an _xHHHH_ escape, which would then read as literal text.
+    return re.sub(r"_x[0-9A-Fa-f]{0,4}$", "", kept) + note
 
 
 def quarantine_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
