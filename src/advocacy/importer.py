@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,19 @@ from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
 from advocacy.ingest.mojibake import repair as repair_mojibake
+from advocacy.ingest.quarantine_fixes import Fixes, split_fixes
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
 from advocacy.ingest.recovery import RECORD_COLUMN, bounded
 from advocacy.ingest.validation import Validated, validate
 from advocacy.model import CHILD_KINDS, Kind, kind_for
 from advocacy.store.connection import Database
-from advocacy.store.ledger import QuarantineEntry, record_import, record_quarantine
+from advocacy.store.ledger import (
+    QuarantineEntry,
+    record_import,
+    record_quarantine,
+    settle_quarantine,
+)
 from advocacy.store.upsert import create_customer_stubs, upsert
 
 Progress = Callable[[str, int, int], None]
@@ -98,11 +105,10 @@ def file_sha256(path: Path) -> str:
 
 
 def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
+    records, keys, texts = validated.bad_records, validated.bad_keys, validated.bad_record_json
     return [
-        QuarantineEntry(
-            cell.row, cell.column, cell.value, cell.reason, validated.bad_records.get(cell.row, {})
-        )
-        for cell in sorted(validated.bad_cells, key=lambda cell: (cell.row, cell.column))
+        QuarantineEntry(row, column, value, reason, records.get(row), keys.get(row), texts.get(row))
+        for row, column, value, reason in sorted(validated.bad_cells, key=itemgetter(0, 1))
     ]
 
 
@@ -204,9 +210,9 @@ def _conflict_notes(adapted: Adapted, validated: Validated) -> list[str]:
 
 def _adapted(
     path: Path, kind_name: str, source: str, mapping: str | Path | None
-) -> tuple[RawTable, Adapted]:
+) -> tuple[RawTable, Adapted, Fixes]:
     kind = kind_for(kind_name)
-    raw = read_file(path)
+    raw, fixes = split_fixes(read_file(path))
     if mapping is not None:
         adapted = apply_mapping(raw, load_mapping(Path(mapping)), kind)
     else:
@@ -215,7 +221,7 @@ def _adapted(
     # Errors then name the row a spreadsheet shows, counting the blank lines the reader skipped
     # and the records it could not split (quarantined whole, see broken_record_entries).
     adapted.blank_rows = raw.skipped_rows
-    return raw, adapted
+    return raw, adapted, fixes
 
 
 def import_file(
@@ -263,7 +269,7 @@ def import_file(
     if not file.is_file():
         raise InputError("file not found", file=str(path), fix="check the path")
     started = datetime.now(UTC)
-    raw, adapted = _adapted(file, kind, source, mapping)
+    raw, adapted, fixes = _adapted(file, kind, source, mapping)
     total = adapted.rows.num_rows
     if progress is not None:
         progress("validating", 0, total)
@@ -313,7 +319,7 @@ def import_file(
     )
     try:
         with db.transaction():
-            _write(db, result, validated, started, file, progress)
+            _write(db, result, validated, started, file, progress, fixes)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -328,6 +334,7 @@ def _write(
     started: datetime,
     file: Path,
     progress: Progress | None,
+    fixes: Fixes,
 ) -> None:
     kind = kind_for(result.kind)
     total = validated.rows.num_rows
@@ -347,12 +354,13 @@ def _write(
         child = CHILD_KINDS[kind.name]
         child_counts = upsert(db, child, validated.items, source=result.import_id)
         result.items_loaded = child_counts.inserted + child_counts.updated
+    sha256 = file_sha256(file)
     record_import(
         db,
         {
             "import_id": result.import_id,
             "file": str(file.resolve()),
-            "sha256": file_sha256(file),
+            "sha256": sha256,
             "kind": result.kind,
             "file_format": result.file_format,
             "source_format": result.source_format,
@@ -368,4 +376,41 @@ def _write(
             "finished_at": datetime.now(UTC),
         },
     )
+    result.notes += _settle_quarantine(db, result, validated, sha256, fixes)
     record_quarantine(db, result.import_id, result.quarantine)
+
+
+def _settle_quarantine(
+    db: Database, result: ImportResult, validated: Validated, sha256: str, fixes: Fixes
+) -> list[str]:
+    """Resolve or replace earlier quarantine entries this import speaks for; say what it did."""
+    kind = kind_for(result.kind)
+    loaded = validated.rows.column(kind.key[0]) if len(kind.key) == 1 else None
+    settled = settle_quarantine(
+        db,
+        import_id=result.import_id,
+        kind=result.kind,
+        sha256=sha256,
+        at=datetime.now(UTC),
+        bad_rows={entry.row_number for entry in result.quarantine},
+        bad_keys={entry.key for entry in result.quarantine if entry.key is not None},
+        bad_records={
+            entry.record_json
+            for entry in result.quarantine
+            if entry.key is None and entry.record_json is not None
+        },
+        loaded_keys=loaded,
+        fixes=fixes.origins,
+    )
+    notes = []
+    if settled.resolved:
+        notes.append(
+            f"{settled.resolved:,} quarantined row(s) of earlier imports now loaded: marked "
+            "resolved (advocacy quarantine list --all)"
+        )
+    if settled.replaced:
+        notes.append(
+            f"{settled.replaced:,} quarantined row(s) of earlier imports quarantined again: "
+            "their entries replaced by this import's"
+        )
+    return notes

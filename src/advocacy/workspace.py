@@ -591,11 +591,14 @@ class Workspace:
 
         return workspace_status(self.db)
 
-    def quarantine(self, *, import_id: str | None = None) -> list[dict[str, Any]]:
-        """Quarantined cells (row, column, value, reason and the whole source record)."""
+    def quarantine(
+        self, *, import_id: str | None = None, include_resolved: bool = False
+    ) -> list[dict[str, Any]]:
+        """Open quarantined cells (row, column, value, reason, the whole source record and its
+        status); with ``include_resolved``, those a later import resolved too."""
         from advocacy.store.ledger import quarantine_rows
 
-        return quarantine_rows(self.db, import_id=import_id)
+        return quarantine_rows(self.db, import_id=import_id, include_resolved=include_resolved)
 
     def export_quarantine(
         self, out: str | Path, *, format: str | None = None, import_id: str | None = None
@@ -607,11 +610,14 @@ class Workspace:
         table = quarantine_table(self.quarantine(import_id=import_id))
         return write_table(table, path, format_for(path, format))
 
-    def export(self, table: str, *, out: str | Path, format: str | None = None) -> int:
+    def export(
+        self, table: str, *, out: str | Path, format: str | None = None, redact: bool = False
+    ) -> int:
         """Write table ``table`` to ``out`` as csv, parquet, xlsx or json; return rows written.
 
-        Document tables (responses, mentions, notes, employee responses) carry the text
-        analysis columns, and their text leaves the workspace with personal data redacted.
+        Values leave as stored (document tables gain the text analysis columns), so importing
+        the file gives back the same records; only CSV/XLSX cells that would run as formulas
+        are neutralised. ``redact`` replaces personal data (``advocacy.text.export_table``).
         """
         from advocacy.present.exports import format_for, write_table
         from advocacy.text.enrich import export_table
@@ -619,7 +625,7 @@ class Workspace:
         path = Path(out)
         output = format_for(path, format)
         self.table(table)  # a clear error for an unknown table name
-        return write_table(export_table(self, table), path, output)
+        return write_table(export_table(self, table, redact=redact), path, output)
 
     def close(self) -> None:
         self.db.close()

@@ -70,17 +70,29 @@ def test_incremental_re_runs_analyse_only_changed_texts(
 def test_export_columns_and_teaching(workspace: advocacy.Workspace, tmp_path: Path) -> None:
     analyze_workspace(workspace.db)
     frame = export_columns(workspace, "responses").to_pandas().set_index("response_id")
-    for column in ("sentiment", "sentiment_score", "emotions", "effort", "themes", "language"):
+    for column in (
+        "sentiment",
+        "sentiment_score",
+        "emotions",
+        "effort",
+        "themes",
+        "analysed_language",
+    ):
         assert column in frame.columns
     assert set(json.loads(frame.loc["R0-2", "emotions"])) == {"anger", "joy", "optimism", "sadness"}
-    assert frame.loc["R0-3", "language"] == "en"
+    assert frame.loc["R0-3", "analysed_language"] == "en"
+    assert frame["language"].isna().all()  # as imported: the file gave none
 
     workspace.db.execute(
         "UPDATE responses SET comment = 'Ring me on +44 20 7946 0958, ask for Mr Jones' "
         "WHERE response_id = 'R0-0'"
     )
     exported = export_table(workspace, "responses").to_pandas().set_index("response_id")
-    assert exported.loc["R0-0", "comment"] == "Ring me on [phone], ask for Mr [name]"
+    assert exported.loc["R0-0", "comment"] == "Ring me on +44 20 7946 0958, ask for Mr Jones"
+    redacted = export_table(workspace, "responses", redact=True).to_pandas()
+    assert redacted.set_index("response_id").loc["R0-0", "comment"] == (
+        "Ring me on [phone], ask for Mr [name]"
+    )
     assert "sentiment" in exported.columns
 
     labels = tmp_path / "labels.csv"

@@ -21,6 +21,7 @@ from advocacy.errors import InputError
 from advocacy.ingest.delimited import read_delimited
 from advocacy.ingest.headers import unique_header
 from advocacy.ingest.raw import RawTable, string_table
+from advocacy.ingest.spreadsheet_cells import restore_spreadsheet_cells
 
 __all__ = ["EXTENSIONS", "SUPPORTED", "read_file", "unique_header"]
 
@@ -238,4 +239,4 @@ def read_file(path: str | Path) -> RawTable:
         "jsonl": _read_jsonl,
         "parquet": _read_parquet,
     }[EXTENSIONS[suffix]]
-    return reader(path)
+    return restore_spreadsheet_cells(reader(path))

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.present.exports import ExportFormat, format_for, write_table, write_xlsx
+from advocacy.present.exports import ExportFormat, cell_text, format_for, write_table, write_xlsx
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -136,7 +136,7 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
             values = clean[column]
             kinds = {type(value) for value in values if value is not None and value == value}
             if len(kinds) > 1 or (kinds and not kinds <= {str, bool, int, float, date}):
-                clean[column] = values.map(lambda v: None if v is None or v != v else str(v))
+                clean[column] = values.map(lambda v: None if v is None or v != v else cell_text(v))
     return pa.Table.from_pandas(clean, preserve_index=False)
 
 

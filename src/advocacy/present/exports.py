@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -14,6 +15,13 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from advocacy.errors import UsageError
+from advocacy.ingest.quarantine_fixes import (
+    FILE_COLUMN,
+    IMPORT_COLUMN,
+    REASONS_COLUMN,
+    ROW_COLUMN,
+)
+from advocacy.ingest.spreadsheet_cells import escape_xlsx_text, neutralise_table
 
 
 class ExportFormat(StrEnum):
@@ -43,16 +51,79 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def cell_text(value: Any) -> str | None:
+    """A list or mapping as text a spreadsheet shows: ``a; b`` for a list of plain values, JSON
+    for anything else (lists of records, mappings); other values as ``str``.
+
+    >>> cell_text(["refund", "call"])
+    'refund; call'
+    >>> cell_text({"neutral": 0.5})
+    '{"neutral": 0.5}'
+    """
+    if value is None:
+        return None
+    if isinstance(value, list | tuple) and all(isinstance(item, _PLAIN) for item in value):
+        return "; ".join("" if item is None else str(item) for item in value)
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def records_table(
+    records: Sequence[Mapping[str, Any]], *, nested_as_text: bool = False
+) -> pa.Table:
+    """Rows of JSON-like records as a table to write.
+
+    With ``nested_as_text`` (for CSV and XLSX), lists and mappings become their readable text
+    (:func:`cell_text`) first, each as it was: made into Arrow structs, mappings with different
+    keys would all gain every key, as nulls.
+    """
+    if not records:
+        return pa.table({})
+    if nested_as_text:
+        records = [
+            {
+                key: cell_text(value) if isinstance(value, list | tuple | dict) else value
+                for key, value in record.items()
+            }
+            for record in records
+        ]
+    return pa.Table.from_pylist(list(records))
+
+
+def spreadsheet_table(data: pa.Table) -> pa.Table:
+    """``data`` as a spreadsheet may safely show it: nested values as text (:func:`cell_text`),
+    then every text cell and column name that would run as a formula neutralised
+    (:mod:`advocacy.ingest.spreadsheet_cells`). Numbers, dates and booleans are left as they are.
+    """
+    columns = []
+    for column in data.columns:
+        if pa.types.is_nested(column.type):
+            column = pa.chunked_array(
+                [pa.array([cell_text(value) for value in column.to_pylist()], pa.string())]
+            )
+        elif pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        columns.append(column)
+    return neutralise_table(pa.table(columns, names=data.column_names))
+
+
 def write_table(data: pa.Table, path: Path, output: ExportFormat) -> int:
     """Write ``data`` to ``path``; return the number of rows written.
 
-    The file is written next to its destination and renamed into place, so a failed export
-    never leaves a half-written file behind.
+    Values are written as stored, with one exception: in CSV and XLSX, text cells that a
+    spreadsheet would run as a formula get a leading ``'`` (see
+    :mod:`advocacy.ingest.spreadsheet_cells`; importing the file takes it off again), and lists
+    and mappings become readable text. The file is written next to its destination and renamed
+    into place, so a failed export never leaves a half-written file behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     if output is ExportFormat.csv:
-        pa_csv.write_csv(data, partial)
+        pa_csv.write_csv(spreadsheet_table(data), partial)
     elif output is ExportFormat.parquet:
         pq.write_table(data, partial)
     elif output is ExportFormat.json:
@@ -64,31 +135,80 @@ def write_table(data: pa.Table, path: Path, output: ExportFormat) -> int:
     return int(data.num_rows)
 
 
+#: Rows of one worksheet, the header included (Excel's limit).
+XLSX_MAX_ROWS = 1_048_576
+
+
 def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> None:
-    """Write one sheet per table (Excel wants naive datetimes: time zones are dropped as UTC)."""
+    """Write one sheet per table, every text as a text cell, never as a formula.
+
+    Cells are made safe as by :func:`spreadsheet_table`. Excel wants naive datetimes, so time
+    zones are dropped (the values are UTC). Control characters are written as Excel's
+    ``_xHHHH_`` escapes (:func:`~advocacy.ingest.spreadsheet_cells.escape_xlsx_text`), which
+    Excel shows as the characters and import decodes. A text longer than Excel's 32,767
+    characters per cell is cut to fit, with a note in the cell saying so (CSV, JSON and Parquet
+    keep it whole).
+    """
     from openpyxl import Workbook
 
+    for name, data in sheets.items():
+        if data.num_rows >= XLSX_MAX_ROWS:
+            raise UsageError(
+                f"{data.num_rows:,} rows do not fit in one worksheet",
+                value=name,
+                parameter="--format",
+                fix=f"XLSX holds at most {XLSX_MAX_ROWS - 1:,} rows; use csv or parquet",
+            )
     book = Workbook(write_only=True)
     for name, data in sheets.items():
-        sheet = book.create_sheet(title=name[:31])
-        sheet.append(data.column_names)
-        for row in data.to_pylist():
-            sheet.append([_excel_value(value) for value in row.values()])
+        sheet = book.create_sheet(title=_sheet_title(name))
+        safe = spreadsheet_table(data)
+        sheet.append([_excel_value(sheet, value) for value in safe.column_names])
+        for row in safe.to_pylist():
+            sheet.append([_excel_value(sheet, value) for value in row.values()])
     book.save(path)
 
 
-def _excel_value(value: Any) -> Any:
+def _sheet_title(name: str) -> str:
+    # Excel refuses []:*?/\ in sheet names and more than 31 characters.
+    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "data"
+
+
+def _excel_value(sheet: Any, value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    # A text cell, whatever it looks like: openpyxl would store "=..." as a formula and "#N/A"
+    # as an error value.
+    cell = WriteOnlyCell(sheet, value=_fitted(escape_xlsx_text(value)))
+    cell.data_type = "s"
+    return cell
+
+
+#: Characters one Excel cell holds.
+XLSX_CELL_CHARACTERS = 32_767
+
+
+def _fitted(text: str) -> str:
+    """``text`` cut to what a cell holds, saying so in the cell (openpyxl would cut silently)."""
+    if len(text) <= XLSX_CELL_CHARACTERS:
+        return text
+    note = " [cut to fit an Excel cell; export as CSV, JSON or Parquet for the whole text]"
+    kept = text[: XLSX_CELL_CHARACTERS - len(note)]
+    # Never end inside an _xHHHH_ escape, which would then read as literal text.
+    return re.sub(r"_x[0-9A-Fa-f]{0,4}$", "", kept) + note
 
 
 def quarantine_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
-    """Quarantined rows in their original columns, plus where they came from and why.
+    """Quarantined rows in their original columns, after where they came from and why.
 
-    One line per bad row (its reasons joined), so the file can be corrected and re-imported.
+    One line per bad row (its reasons joined), so the file can be corrected and imported again:
+    the import recognises the first four columns (see :mod:`advocacy.ingest.quarantine_fixes`),
+    keeps them out of the records and marks the entries each corrected row fixes resolved. A
+    source column that shares a provenance column's name is numbered (``quarantine_file (2)``).
     """
     by_row: dict[tuple[str, int], dict[str, Any]] = {}
     source_columns: list[str] = []
@@ -108,20 +228,24 @@ def quarantine_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
             }
         column = item.get("column")
         by_row[key]["reasons"].append(f"{column}: {item['reason']}" if column else item["reason"])
-    columns: dict[str, list[Any]] = {
-        name: [] for name in ["import_id", "file", "row", "reasons", *source_columns]
+    entries = list(by_row.values())
+    columns: dict[str, pa.Array] = {
+        IMPORT_COLUMN: pa.array([entry["import_id"] for entry in entries], pa.string()),
+        FILE_COLUMN: pa.array([entry["file"] for entry in entries], pa.string()),
+        ROW_COLUMN: pa.array([entry["row"] for entry in entries], pa.int64()),
+        REASONS_COLUMN: pa.array(["; ".join(entry["reasons"]) for entry in entries], pa.string()),
     }
-    for entry in by_row.values():
-        columns["import_id"].append(entry["import_id"])
-        columns["file"].append(entry["file"])
-        columns["row"].append(entry["row"])
-        columns["reasons"].append("; ".join(entry["reasons"]))
-        for name in source_columns:
-            value = entry["record"].get(name)
-            columns[name].append(None if value is None else str(value))
-    return pa.table(
-        {
-            name: pa.array(values, pa.int64() if name == "row" else pa.string())
-            for name, values in columns.items()
-        }
-    )
+    for name in source_columns:
+        header = name
+        number = 1
+        while header in columns:
+            number += 1
+            header = f"{name} ({number})"
+        columns[header] = pa.array(
+            [_source_text(entry["record"].get(name)) for entry in entries], pa.string()
+        )
+    return pa.table(columns)
+
+
+def _source_text(value: Any) -> str | None:
+    return None if value is None else str(value)

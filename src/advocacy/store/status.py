@@ -8,7 +8,7 @@ from typing import Any
 
 from advocacy.model import KINDS, FieldType
 from advocacy.store.connection import Database
-from advocacy.store.ledger import recent_imports
+from advocacy.store.ledger import quarantine_counts, recent_imports
 from advocacy.store.migrate import current_version
 
 
@@ -27,8 +27,9 @@ class WorkspaceStatus:
     schema_version: int
     tables: list[TableStatus]
     imports: list[dict[str, Any]] = field(default_factory=list)
-    quarantined: int = 0
+    quarantined: int = 0  # source rows in quarantine still waiting for a fix (open)
     stub_customers: int = 0
+    quarantine_resolved: int = 0  # quarantined rows a later import loaded
 
     def rows(self, table: str) -> int:
         for item in self.tables:
@@ -52,15 +53,14 @@ def workspace_status(db: Database) -> WorkspaceStatus:
             row = db.fetchone(f"SELECT count(*), NULL, NULL FROM {kind.table}")
         count, first, last = row if row else (0, None, None)
         tables.append(TableStatus(kind.table, int(count), date_field, first, last))
-    quarantined = db.fetchone(
-        "SELECT count(DISTINCT import_id || ':' || row_number) FROM quarantine"
-    )
+    waiting, resolved = quarantine_counts(db)
     stubs = db.fetchone("SELECT count(*) FROM customers WHERE is_stub")
     return WorkspaceStatus(
         url=db.url,
         schema_version=current_version(db),
         tables=tables,
         imports=recent_imports(db),
-        quarantined=int(quarantined[0]) if quarantined else 0,
+        quarantined=waiting,
+        quarantine_resolved=resolved,
         stub_customers=int(stubs[0]) if stubs else 0,
     )

@@ -1,22 +1,46 @@
-"""Exports of documents with their text analytics columns, the text PII-redacted."""
+"""Exports of workspace tables: the stored records as they came in, plus text analytics columns.
+
+By default nothing is changed: an export, imported into another workspace, gives back the same
+records (see :mod:`advocacy.ingest.formats.advocacy_export`). Redaction of personal data is
+asked for (``redact=True``, ``advocacy export --redact``), never a side effect.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyarrow as pa
 
+from advocacy.ingest.formats.advocacy_export import TEXT_ANALYSIS_COLUMNS
 from advocacy.text.documents import DOCUMENT_SOURCES, TABLE_KINDS, known_names
+
+#: Columns that hold personal data as a whole, and what ``redact`` puts in their place.
+PERSONAL_COLUMNS = {
+    "name": "[name]",
+    "email": "[email]",
+    "phone": "[phone]",
+    "author": "[name]",
+    "interviewer": "[name]",
+    "referred_contact": "[contact]",
+}
+#: Columns of JSON objects whose text values may hold anything (unmapped source columns).
+JSON_COLUMNS = ("attrs", "record")
+
+
+def _normal(table_name: str) -> str:
+    return table_name.strip().lower().replace("-", "_")
 
 
 def export_columns(ws: Any, table_name: str) -> Any:
     """``table_name`` as an Ibis table with the text columns appended.
 
-    Adds ``sentiment``, ``sentiment_score``, ``emotions`` (JSON text), ``effort``, ``themes``
-    (theme names joined by "; ") and ``language`` (the analysed language where the record has
-    none). Tables that hold no documents are returned unchanged.
+    The table's own columns come first, unchanged; then ``sentiment``, ``sentiment_score``,
+    ``emotions`` (JSON text), ``effort``, ``themes`` (theme names joined by "; ") and
+    ``analysed_language`` (the language the analysis read the text in). Tables that hold no
+    documents are returned unchanged.
     """
-    normal = table_name.strip().lower().replace("-", "_")
+    normal = _normal(table_name)
     table = ws.table(normal)
     kind = TABLE_KINDS.get(normal)
     if kind is None:
@@ -30,7 +54,7 @@ def export_columns(ws: Any, table_name: str) -> Any:
         sentiment_score=features.sentiment_score,
         emotions=features.emotions.cast("string"),
         effort=features.effort,
-        __language=features.language,
+        analysed_language=features.language,
     )
     links, themes = backend.table("document_themes"), backend.table("themes")
     named = links.filter(links.document_kind == kind).join(
@@ -43,37 +67,75 @@ def export_columns(ws: Any, table_name: str) -> Any:
     joined = table.left_join(features, key == features.__document_id).left_join(
         grouped, key == grouped.__theme_document
     )
-    language = (
-        joined.language.fill_null(joined.__language)
-        if "language" in table.columns
-        else joined.__language
-    )
-    keep = [c for c in table.columns if c != "language"]
-    return joined.select(
-        *keep,
-        "sentiment",
-        "sentiment_score",
-        "emotions",
-        "effort",
-        "themes",
-        language=language,
-    )
+    return joined.select(*table.columns, *TEXT_ANALYSIS_COLUMNS)
 
 
-def export_table(ws: Any, table_name: str, *, redact_text: bool = True) -> pa.Table:
-    """:func:`export_columns` materialised, with the document text PII-redacted.
+def export_table(ws: Any, table_name: str, *, redact: bool = False) -> pa.Table:
+    """:func:`export_columns` materialised: the stored values, unless ``redact``.
 
-    The original text stays in the workspace; exports carry ``[email]``, ``[phone]``,
-    ``[card]`` and ``[name]`` in its place (see :func:`advocacy.text.pii.redact`).
+    Parameters
+    ----------
+    ws
+        The workspace.
+    table_name
+        A canonical table (``responses``, ``customers``, ...) or a ledger table.
+    redact
+        Replace personal data before it leaves the workspace: free text, unmapped source
+        columns (``attrs``) and quarantined values go through :func:`advocacy.text.pii.redact`
+        (e-mails, phones, card numbers and names, including the workspace's known customer,
+        employee and author names, become ``[email]``, ``[phone]``, ``[card]``, ``[name]``);
+        whole personal columns (:data:`PERSONAL_COLUMNS`) become a placeholder.
+
+    Returns
+    -------
+    pyarrow.Table
+        One row per record.
     """
+    table = export_columns(ws, table_name).to_pyarrow()
+    if not redact:
+        return table
+    return redact_table(table, names=known_names(ws.db), text_columns=_text_columns(table_name))
+
+
+def _text_columns(table_name: str) -> tuple[str, ...]:
+    normal = _normal(table_name)
+    kind = TABLE_KINDS.get(normal)
+    if kind is not None:
+        return (DOCUMENT_SOURCES[kind].text_column,)
+    return ("value",) if normal == "quarantine" else ()
+
+
+def redact_table(
+    table: pa.Table, *, names: list[str], text_columns: tuple[str, ...] = ()
+) -> pa.Table:
+    """``table`` with personal data replaced (see :func:`export_table`'s ``redact``)."""
     from advocacy.text.pii import redact
 
-    table = export_columns(ws, table_name).to_pyarrow()
-    kind = TABLE_KINDS.get(table_name.strip().lower().replace("-", "_"))
-    if kind is None or not redact_text:
-        return table
-    column = DOCUMENT_SOURCES[kind].text_column
-    names = known_names(ws.db)
-    cleaned = [redact(value, names=names) for value in table.column(column).to_pylist()]
-    index = table.schema.get_field_index(column)
-    return table.set_column(index, column, pa.array(cleaned, type=pa.string()))
+    for index, column in enumerate(table.column_names):
+        values = table.column(index).to_pylist()
+        if column in PERSONAL_COLUMNS:
+            mask = PERSONAL_COLUMNS[column]
+            cleaned: list[Any] = [None if value is None else mask for value in values]
+        elif column in text_columns:
+            cleaned = [redact(value, names=names) for value in values]
+        elif column in JSON_COLUMNS:
+            cleaned = [_redact_json(value, names) for value in values]
+        else:
+            continue
+        table = table.set_column(index, column, pa.array(cleaned, type=pa.string()))
+    return table
+
+
+def _redact_json(value: Any, names: list[str]) -> str | None:
+    from advocacy.text.pii import redact
+
+    if value is None:
+        return None
+    data = json.loads(value) if isinstance(value, str) else value
+    if not isinstance(data, dict):
+        return redact(str(value), names=names)
+    cleaned = {
+        key: redact(item, names=names) if isinstance(item, str) else item
+        for key, item in data.items()
+    }
+    return json.dumps(cleaned, ensure_ascii=False)

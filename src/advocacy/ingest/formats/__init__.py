@@ -12,6 +12,7 @@ from types import ModuleType
 
 from advocacy.errors import UsageError
 from advocacy.ingest.formats import (
+    advocacy_export,
     delighted,
     generic,
     google_forms,
@@ -25,6 +26,7 @@ from advocacy.model import Kind
 
 #: Adapters in the order they are tried; specific layouts before looser ones.
 ADAPTERS: dict[str, ModuleType] = {
+    "advocacy-export": advocacy_export,
     "qualtrics": qualtrics,
     "surveymonkey": surveymonkey,
     "delighted": delighted,
@@ -60,8 +62,8 @@ def detect_source(raw: RawTable) -> str:
     Returns
     -------
     str
-        ``qualtrics``, ``qualtrics-legacy``, ``surveymonkey``, ``delighted``, ``typeform``,
-        ``google-forms`` or ``generic``.
+        ``advocacy-export`` (a table exported by advocacy), ``qualtrics``, ``qualtrics-legacy``,
+        ``surveymonkey``, ``delighted``, ``typeform``, ``google-forms`` or ``generic``.
     """
     if qualtrics.is_legacy(raw):
         return "qualtrics-legacy"

@@ -18,6 +18,7 @@ from advocacy.present.cli.progress import stage_progress
 
 class Source(StrEnum):
     auto = "auto"
+    advocacy_export = "advocacy-export"
     qualtrics = "qualtrics"
     surveymonkey = "surveymonkey"
     typeform = "typeform"
@@ -143,6 +144,7 @@ def status_command(output: FormatOption = OutputFormat.table, db: DbOption = Non
                 "schema_version": status.schema_version,
                 "tables": tables,
                 "quarantined_rows": status.quarantined,
+                "quarantined_rows_resolved": status.quarantine_resolved,
                 "stub_customers": status.stub_customers,
                 "imports": status.imports,
             },
@@ -168,8 +170,9 @@ def status_command(output: FormatOption = OutputFormat.table, db: DbOption = Non
                 ],
             )
         console.print(
-            f"{status.quarantined:,} quarantined rows; {status.stub_customers:,} customers "
-            "known only by id (stubs awaiting a customers import)"
+            f"{status.quarantined:,} quarantined rows open ({status.quarantine_resolved:,} "
+            f"resolved by later imports); {status.stub_customers:,} customers known only by id "
+            "(stubs awaiting a customers import)"
         )
 
 
@@ -182,13 +185,32 @@ app.add_typer(quarantine_app, name="quarantine")
 @quarantine_app.command("list")
 def quarantine_list(
     import_id: Annotated[str | None, typer.Option("--import", help="Only this import.")] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also cells a later import resolved (by loading the fixed record)."
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """List quarantined cells: file, row, column, value and reason."""
+    """List open quarantined cells: file, row, column, value and reason.
+
+    A cell stays open until an import loads its record: a fixed row of `quarantine export`
+    imported again, the same file imported again, or a record with the same id.
+    """
     with advocacy.open(db) as ws:
-        rows = ws.quarantine(import_id=import_id)
-    emit_rows(rows, output, columns=["import_id", "file", "row", "column", "value", "reason"])
+        rows = ws.quarantine(import_id=import_id, include_resolved=show_all)
+        status = ws.status() if output is OutputFormat.table else None
+    columns = ["import_id", "file", "row", "column", "value", "reason"]
+    if show_all:
+        columns += ["status", "resolved_by"]
+    emit_rows(rows, output, columns=columns)
+    if status is not None:
+        console.print(
+            f"{status.quarantined:,} quarantined rows open, {status.quarantine_resolved:,} "
+            "resolved by later imports" + ("" if show_all else " (--all lists them too)")
+        )
 
 
 @quarantine_app.command("export")
@@ -197,7 +219,11 @@ def quarantine_export(
     import_id: Annotated[str | None, typer.Option("--import", help="Only this import.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Write quarantined rows in their original columns, with reasons, to fix and re-import."""
+    """Write open quarantined rows in their original columns, with reasons, to fix and re-import.
+
+    The first four columns say which import and row each line is and why it was refused; leave
+    them in: importing the corrected file marks those rows resolved.
+    """
     with advocacy.open(db) as ws:
         count = ws.export_quarantine(out, import_id=import_id)
     console.print(f"wrote {count:,} quarantined rows to {out}")
@@ -228,11 +254,32 @@ def export_command(
     output: Annotated[
         TableFormat | None, typer.Option("--format", help="Default: from the file extension.")
     ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Replace personal data before writing: e-mails, phones, card numbers and "
+            "names in free text and unmapped columns become [email], [phone], [card], [name]; "
+            "name, email, phone, author, interviewer and referred-contact columns become a "
+            "placeholder.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Export a table, or analyses, as CSV, Parquet, XLSX (one sheet per analysis) or JSON."""
+    """Export a table, or analyses, as CSV, Parquet, XLSX (one sheet per analysis) or JSON.
+
+    A table is written as stored, so importing the file (into this or another workspace) gives
+    back the same records; tables of free text gain the text analysis columns. In CSV and XLSX,
+    a text that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
+    return) gets a leading ' (import takes it off again). Use --redact to share outside.
+    """
     chosen = None if output is None else output.value
     if table.strip().lower() == "analysis":
+        if redact:
+            raise typer.BadParameter(
+                "--redact applies to tables; analyses that list customers are exported as computed",
+                param_hint="--redact",
+            )
         if not names:
             raise typer.BadParameter(
                 "name the analysis to export, e.g. advocacy export analysis scores --out s.csv "
@@ -251,5 +298,6 @@ def export_command(
             param_hint="TABLE",
         )
     with advocacy.open(db) as ws:
-        count = ws.export(table, out=out, format=chosen)
-    console.print(f"wrote {count:,} rows of {table} to {out}")
+        count = ws.export(table, out=out, format=chosen, redact=redact)
+    redacted = " (personal data redacted)" if redact else ""
+    console.print(f"wrote {count:,} rows of {table} to {out}{redacted}", markup=False)

@@ -13,6 +13,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from advocacy.ingest.spreadsheet_cells import neutralise
 from advocacy.present.cli.app import console
 from advocacy.present.cli.options import OutputFormat
 
@@ -42,6 +43,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> Any:
+    # Text a spreadsheet would run as a formula gets a leading ' (see ingest.spreadsheet_cells).
+    value = _plain(value)
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value
+
+
 def emit_rows(
     rows: Sequence[Mapping[str, Any]],
     output: OutputFormat,
@@ -57,12 +66,12 @@ def emit_rows(
         )
         return
     if output is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        # CRLF as RFC 4180 has it: the csv module quotes a field holding any character of the
+        # line terminator, so a value with a bare carriage return ("\r=1") cannot start a row.
+        writer = csv.writer(sys.stdout, lineterminator="\r\n")
         writer.writerow(names)
         for row in rows:
-            writer.writerow(
-                ["" if _plain(row.get(k)) is None else _plain(row.get(k)) for k in names]
-            )
+            writer.writerow([_csv_cell(row.get(k)) for k in names])
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for name in names:

@@ -12,12 +12,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pyarrow as pa
 import typer
 
 import advocacy
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.exports import ExportFormat, write_table
 
 retention_app = typer.Typer(
     help="Who is slipping away: BG/NBD, Gamma-Gamma and lifetime value on transactions.",
@@ -120,7 +122,7 @@ def predict(
         elif suffix == ".json":
             frame.to_json(out, orient="records", indent=2)
         else:
-            frame.to_csv(out, index=False)
+            write_table(pa.Table.from_pandas(frame, preserve_index=False), out, ExportFormat.csv)
         console.print(f"wrote {len(frame)} customers to {out}", highlight=False)
         if output is OutputFormat.table:
             return

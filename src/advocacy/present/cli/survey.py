@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 import advocacy
+from advocacy.ingest.spreadsheet_cells import neutralise
 from advocacy.loop.invitations import anonymous_link, links_for_segment
 from advocacy.loop.surveys import list_surveys, load_survey_file, save_survey
 from advocacy.present.cli.app import app, console
@@ -110,7 +111,9 @@ def links(
         for link in result.links:
             writer.writerow(
                 [
-                    link["expires_at"].isoformat() if name == "expires_at" else link[name] or ""
+                    link["expires_at"].isoformat()
+                    if name == "expires_at"
+                    else neutralise(link[name] or "")  # names are the customers' own text
                     for name in LINK_COLUMNS
                 ]
             )

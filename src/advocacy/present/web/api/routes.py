@@ -159,11 +159,9 @@ def _as_requested(records: list[dict[str, Any]], name: str, format: str | None) 
     import tempfile
     from pathlib import Path
 
-    import pyarrow as pa
+    from advocacy.present.exports import ExportFormat, records_table, write_table, write_xlsx
 
-    from advocacy.present.exports import ExportFormat, write_table, write_xlsx
-
-    table = pa.Table.from_pylist(records) if records else pa.table({})
+    table = records_table(records, nested_as_text=format in ("csv", "xlsx"))
     media = {
         "csv": "text/csv",
         "parquet": "application/vnd.apache.parquet",
