@@ -46,12 +46,21 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import advocacy
-from advocacy.demo.cases import OWNERS as DEMO_OWNERS
+from advocacy.demo.cases import demo_rules
 from advocacy.errors import AdvocacyError
 from advocacy.present.cli.main import app as cli
 from advocacy.present.web import create_app
 
 Text = str | Callable[[str], str]
+
+
+def _demo_owners() -> set[str]:
+    """Everyone the demo's rules route to, escalate to or fall back on (none has an account)."""
+    owners: set[str] = set()
+    for rule in demo_rules():
+        owners |= {route.owner for route in rule.routes}
+        owners |= {name for name in (rule.default_owner, rule.escalate_to) if name}
+    return owners
 
 #: Fields of free text (what people wrote), where masking has to find personal data itself.
 FREE_TEXT_FIELDS = (
@@ -117,11 +126,21 @@ class _Planter:
         self.now = datetime.now(UTC).replace(microsecond=0)
         self.bearer: dict[str, str] = {}
         self.signed: list[str] = []
+        # Owners must be users or teams of the case_teams setting: the demo's owners have no
+        # accounts, and an owner name planted here is listed as a team, as an admin could.
+        self.teams = _demo_owners()
 
     # -- texts -------------------------------------------------------------------------------
     def __call__(self, name: str) -> str:
         value = self.text(name) if callable(self.text) else self.text
         self.planted.fields[name] = value
+        return value
+
+    def owner(self, name: str) -> str:
+        """The text planted as the owner ``name``, listed as a team (a setting holds no ',')."""
+        value = self(name)
+        if "," not in value and value.strip():
+            self.teams.add(value.strip())
         return value
 
     def refuse(self, name: str, reason: str) -> None:
@@ -135,7 +154,7 @@ class _Planter:
     def cli(self, *args: str, refusable: bool = False) -> tuple[str, AdvocacyError | None]:
         """Run ``advocacy ARGS --db URL``; a library refusal is returned when ``refusable``."""
         # The demo's case owners have no accounts: as teams, its rules load back as exported.
-        teams = ",".join(DEMO_OWNERS.values())
+        teams = ",".join(sorted(self.teams))
         result = self.runner.invoke(
             cli,
             [*args, "--db", self.planted.url],
@@ -213,9 +232,9 @@ class _Planter:
         self.cli("rules", "export", "--out", str(exported))
         shipped = yaml.safe_load(exported.read_text(encoding="utf-8"))["rules"]
         owners = {
-            "rules.route_owner": t("rules.route_owner"),
-            "rules.default_owner": t("rules.default_owner"),
-            "rules.escalate_to": t("rules.escalate_to"),
+            "rules.route_owner": t.owner("rules.route_owner"),
+            "rules.default_owner": t.owner("rules.default_owner"),
+            "rules.escalate_to": t.owner("rules.escalate_to"),
         }
         for attempt in range(2):
             planted_rule = {
@@ -458,7 +477,7 @@ class _Planter:
         self.planted.open_case_id = anonymous[0][0]
         self.cli("cases", "contact", case, "--text", t("case_events.contact"))
         self.cli("cases", "note", case, "--text", t("case_events.note"))
-        owner = t("cases.owner")
+        owner = t.owner("cases.owner")
         _, refusal = self.cli(
             "cases", "assign", case, "--owner", owner, "--text", t("case_events.assign"),
             refusable=True,
