@@ -105,6 +105,8 @@ def _adapted(
         adapted = adapt(raw, kind, source=source)
     # Errors then name the row a spreadsheet shows, counting the blank lines the reader skipped.
     adapted.blank_rows = raw.blank_rows
+    # Numbers in an .xlsx date field are Excel day numbers (date-formatted cells come as dates).
+    adapted.excel_serials = raw.file_format == "xlsx"
     return raw, adapted
 
 
@@ -193,7 +195,7 @@ def import_file(
         detected=[
             {"column": d.column, "field": d.field, "reason": d.reason} for d in adapted.detections
         ],
-        notes=list(adapted.notes),
+        notes=[*adapted.notes, *validated.notes],
         quarantine=entries,
     )
     try:

@@ -11,6 +11,9 @@ A mapping is YAML::
     items:              # responses only: source column -> item spec
       Fit: {item: fit, kind: rating, scale_min: 1, scale_max: 5}
     header_rows: 1      # rows of header in the file (default 1)
+    day_first: true     # dates: see advocacy.ingest.date_rules (also date_format, timezone)
+    dates:              # per canonical date field
+      posted_at: {date_format: "%d.%m.%Y %H:%M", timezone: Europe/Berlin}
 
 Columns already named as canonical fields need no entry. Every mistake is reported with the
 mapping file, the key and the valid names, because a mapping is typed by hand.
@@ -25,11 +28,12 @@ from typing import Any
 import yaml
 
 from advocacy.errors import MappingError
+from advocacy.ingest.date_rules import DATE_KEYS, DateRules, check_date_fields, date_rules
 from advocacy.ingest.formats.generic import canonical_columns
 from advocacy.ingest.raw import Adapted, Detection, ItemColumn, RawTable
 from advocacy.model import CHILD_KINDS, Kind, kind_for
 
-TOP_KEYS = ("kind", "columns", "constants", "items", "header_rows")
+TOP_KEYS = ("kind", "columns", "constants", "items", "header_rows", *DATE_KEYS, "dates")
 ITEM_KEYS = ("item", "kind", "dimension", "scale_min", "scale_max")
 
 
@@ -43,6 +47,7 @@ class MappingSpec:
     constants: dict[str, str] = field(default_factory=dict)
     items: dict[str, ItemColumn] = field(default_factory=dict)
     header_rows: int = 1
+    dates: DateRules = field(default_factory=DateRules)
 
 
 def _error(spec_path: str, key: str, message: str, fix: str, value: Any = None) -> MappingError:
@@ -155,6 +160,7 @@ def load_mapping(path: str | Path) -> MappingSpec:
             for column, spec in _mapping(name, data, "items").items()
         },
         header_rows=header_rows,
+        dates=date_rules(name, data),
     )
 
 
@@ -241,6 +247,7 @@ def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
     extra = spec.header_rows - 1
     rows = raw.rows.slice(extra)
     _check(spec, raw, kind)
+    check_date_fields(spec.dates, kind)
     fields = dict(spec.columns)
     detections = [
         Detection(column, name, f"mapped by {spec.path}") for name, column in fields.items()
@@ -267,4 +274,5 @@ def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
         constants=dict(spec.constants),
         items=list(spec.items.values()),
         detections=detections,
+        dates=spec.dates,
     )

@@ -20,25 +20,12 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
+from advocacy.ingest.date_columns import read_date_columns
+from advocacy.ingest.dates import ColumnSql, Reading, column_sql, time_offsets_sql
 from advocacy.ingest.raw import Adapted, ItemColumn
-from advocacy.model import Field, FieldType, Kind
+from advocacy.model import TIME_OFFSETS, Field, FieldType, Kind
 
 ROW = "_row"
-# Date layouts tried after ISO 8601; month-first like the US exports of most survey tools,
-# day-first only with dots (German/Dutch), which cannot be mistaken for month-first.
-DATE_LAYOUTS = (
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d",
-    "%Y%m%d",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-)
 DEFAULT_SCALES = {"csat": (1, 5), "ces": (1, 7)}
 
 
@@ -61,6 +48,7 @@ class Validated:
     bad_cells: list[BadCell] = field(default_factory=list)
     bad_records: dict[int, dict[str, str | None]] = field(default_factory=dict)
     duplicates: int = 0  # repeated rows identical to the one loaded
+    notes: list[str] = field(default_factory=list)  # how date columns were read, and why
 
 
 def quote(name: str) -> str:
@@ -90,16 +78,14 @@ def _number(text: str) -> str:
     return f"TRY_CAST({normal} AS DOUBLE)"
 
 
-def _timestamp(text: str) -> str:
-    layouts = "[" + ", ".join(literal(layout) for layout in DATE_LAYOUTS) + "]"
-    return (
-        f"COALESCE(TRY_CAST({text} AS TIMESTAMPTZ), "
-        f"CAST(try_strptime({text}, {layouts}) AS TIMESTAMPTZ))"
-    )
+def field_expressions(
+    kind: Kind, item: Field, source: str, *, dates: ColumnSql | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """SQL for ``item``'s typed value from ``source``, and (condition, reason) error checks.
 
-
-def field_expressions(kind: Kind, item: Field, source: str) -> tuple[str, list[tuple[str, str]]]:
-    """SQL for ``item``'s typed value from ``source``, and (condition, reason) error checks."""
+    Date and timestamp fields are read by ``dates`` (:func:`advocacy.ingest.dates.column_sql`,
+    whose columns the plan computes first); without it the field is absent and NULL.
+    """
     text = _text(source)
     checks: list[tuple[str, str]] = []
     if item.type is FieldType.TEXT:
@@ -137,17 +123,10 @@ def field_expressions(kind: Kind, item: Field, source: str) -> tuple[str, list[t
             )
         elif low is not None:
             checks.append((f"{number} < {low}", f"must be at least {low:g}"))
-    elif item.type is FieldType.TIMESTAMP:
-        value = _timestamp(text)
-        checks.append(
-            (
-                f"{value} IS NULL",
-                "not a date and time; use ISO 8601 such as 2024-05-31 14:00:00+02:00",
-            )
-        )
-    elif item.type is FieldType.DATE:
-        value = f"CAST({_timestamp(text)} AS DATE)"
-        checks.append((f"{value} IS NULL", "not a date; use ISO 8601 such as 2024-05-31"))
+    elif item.type in (FieldType.TIMESTAMP, FieldType.DATE):
+        sql_type = "TIMESTAMPTZ" if item.type is FieldType.TIMESTAMP else "DATE"
+        value = f"CAST(NULL AS {sql_type})" if dates is None else dates.value
+        checks.extend(dates.checks if dates is not None else [])
     elif item.type is FieldType.BOOLEAN:
         value = (
             f"CASE WHEN lower({text}) IN ('true','t','yes','y','1') THEN TRUE "
@@ -209,11 +188,14 @@ def _any(flags: list[str]) -> str:
 class _Plan:
     """The SQL that types, checks and hashes one kind's rows."""
 
-    def __init__(self, adapted: Adapted) -> None:
+    def __init__(self, adapted: Adapted, readings: dict[str, Reading]) -> None:
         kind = adapted.kind
         self.kind = kind
         self.values: dict[str, str] = {}
         self.checks: list[tuple[str, str, str]] = []  # (user-facing column, condition, reason)
+        self.levels: list[list[str]] = []  # columns computed before the values (dates)
+        offsets: list[tuple[str, str]] = []
+        dated = 0
         for item in kind.fields:
             if item.name in adapted.fields:
                 source, label = quote(adapted.fields[item.name]), adapted.fields[item.name]
@@ -222,7 +204,14 @@ class _Plan:
             else:
                 # Absent: NULL, though a required field must still be reported as missing.
                 source, label = "CAST(NULL AS VARCHAR)", item.name
-            value, checks = field_expressions(kind, item, source)
+            dates = None
+            if item.name in readings:
+                dates = column_sql(readings[item.name], source, dated)
+                dated += 1
+                self._add_levels(dates.levels)
+                if dates.offset_text is not None:
+                    offsets.append((item.name, dates.offset_text))
+            value, checks = field_expressions(kind, item, source, dates=dates)
             self.values[item.name] = value
             self.checks.extend((label, condition, reason) for condition, reason in checks)
         scale_checks = _scale_checks(adapted, self.values)
@@ -240,17 +229,33 @@ class _Plan:
             if kept
             else "CAST(NULL AS VARCHAR)"
         )
+        self.time_offsets = time_offsets_sql(offsets)
+
+    def _add_levels(self, levels: list[list[str]]) -> None:
+        while len(self.levels) < len(levels):
+            self.levels.append([])
+        for index, columns in enumerate(levels):
+            self.levels[index].extend(columns)
+
+    def _source(self) -> str:
+        """``raw`` with the date columns computed over it, level by level."""
+        source = "raw"
+        for columns in self.levels:
+            if columns:
+                source = f"(SELECT *, {', '.join(columns)} FROM {source})"
+        return source
 
     def select(self) -> str:
         columns = [f"{ROW}"]
         columns += [f"{value} AS {quote(name)}" for name, value in self.values.items()]
         columns.append(f"{self.attrs} AS attrs")
+        columns.append(f"{self.time_offsets} AS {TIME_OFFSETS}")
         columns += self.item_selects
         columns += [
             f"COALESCE({condition}, FALSE) AS __e{index}"
             for index, (_, condition, _) in enumerate(self.checks)
         ]
-        return "SELECT " + ", ".join(columns) + " FROM raw"
+        return "SELECT " + ", ".join(columns) + " FROM " + self._source()
 
     @property
     def flags(self) -> list[str]:
@@ -280,6 +285,9 @@ class _Plan:
                 "FROM good)"
             )
         content = ", ".join(canonical(name) for name in [*kind.field_names, "attrs"])
+        # The source's UTC offsets are content too; concat_ws skips NULL, so rows without
+        # timestamps keep the hash they had before offsets were kept.
+        content += f", {TIME_OFFSETS}"
         return f"SELECT *, md5(concat_ws(chr(31), {content})) AS record_hash FROM ({keyed})"
 
 
@@ -311,7 +319,8 @@ def _child_rows(con: duckdb.DuckDBPyConnection, adapted: Adapted, child: Kind) -
         f"COALESCE(CAST({quote(name)} AS VARCHAR), '')" for name in child.field_names
     )
     sql = (
-        f"SELECT *, CAST(NULL AS VARCHAR) AS attrs, md5(concat_ws(chr(31), {content})) "
+        f"SELECT *, CAST(NULL AS VARCHAR) AS attrs, CAST(NULL AS VARCHAR) AS {TIME_OFFSETS}, "
+        f"md5(concat_ws(chr(31), {content})) "
         f"AS record_hash FROM ({union})"
     )
     return con.execute(sql).to_arrow_table()
@@ -404,10 +413,12 @@ def _validate(
     chunk_rows: int,
     progress: Callable[[int], None] | None,
 ) -> Validated:
-    plan = _Plan(adapted)
     rows = adapted.rows
     numbers = pa.array(row_numbers(adapted.first_data_row, rows.num_rows, adapted.blank_rows))
     rows = rows.append_column(ROW, numbers.cast(pa.int64()))
+    zone = str(con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0])
+    readings, notes = read_date_columns(con, rows, adapted, session_zone=zone)
+    plan = _Plan(adapted, readings)
     select = plan.select()
     for start in range(0, max(rows.num_rows, 1), chunk_rows):
         con.register("raw", rows.slice(start, chunk_rows))
@@ -416,7 +427,7 @@ def _validate(
         con.unregister("raw")
         if progress is not None:
             progress(min(start + chunk_rows, rows.num_rows))
-    result = Validated(rows=pa.table({}), items=None)
+    result = Validated(rows=pa.table({}), items=None, notes=notes)
     flags = plan.flags
     if flags:
         bad = con.execute(f"SELECT {ROW}, {', '.join(flags)} FROM checked WHERE {_any(flags)}")
@@ -482,7 +493,7 @@ def _validate(
     if child is not None:
         result.items = _child_rows(con, adapted, child)
     drop = f" EXCLUDE ({', '.join(item_columns)})" if item_columns else ""
-    names = [*adapted.kind.field_names, "attrs", "record_hash", ROW]
+    names = [*adapted.kind.field_names, "attrs", TIME_OFFSETS, "record_hash", ROW]
     result.rows = con.execute(
         f"SELECT {', '.join(quote(name) for name in names)} FROM (SELECT *{drop} FROM kept)"
     ).to_arrow_table()
