@@ -595,14 +595,20 @@ class Workspace:
 
         Document tables (responses, mentions, notes, employee responses) carry the text
         analysis columns, and their text leaves the workspace with personal data redacted.
+        Timestamps are written in the UTC offset their source gave (csv, xlsx, json); Parquet
+        keeps typed instants and the ``time_offsets`` column.
         """
-        from advocacy.present.exports import format_for, write_table
+        from advocacy.present.exports import ExportFormat, format_for, write_table
+        from advocacy.store.time_offsets import with_original_offsets
         from advocacy.text.enrich import export_table
 
         path = Path(out)
         output = format_for(path, format)
         self.table(table)  # a clear error for an unknown table name
-        return write_table(export_table(self, table), path, output)
+        data = export_table(self, table)
+        if output is not ExportFormat.parquet:
+            data = with_original_offsets(data)
+        return write_table(data, path, output)
 
     def close(self) -> None:
         self.db.close()
