@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
 import pyarrow as pa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from advocacy.ingest.date_rules import DateRule, DateRules
@@ -116,3 +116,48 @@ def test_every_style_reads_back_the_same_instant(
         assert offset == "+00:00"
     else:
         assert offset == "UTC"
+
+
+DATE_LIKE = st.from_regex(
+    r"\A[0-9]{1,4}[/.\- ][0-9A-Za-z]{1,9}[/.\- ,][0-9]{1,4}( [0-9]{1,2}:[0-9]{2}( ?[AaPp][Mm])?)?"
+    r"( ?([+-][0-9]{2}:?[0-9]{0,2}|Z|UTC|GMT[+-][0-9]))?\Z"
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(
+    values=["0/0/0 0:00Z", "13/13/13 1:00 +99", "1 Dec 99 9pm GMT+9"], day_first=None, excel=True
+)
+@given(
+    values=st.lists(st.one_of(DATE_LIKE, st.text(max_size=30)), min_size=1, max_size=12),
+    day_first=st.sampled_from([None, True, False]),
+    excel=st.booleans(),
+)
+def test_no_cell_is_silently_lost(values: list[str], day_first: bool | None, excel: bool) -> None:
+    """Whatever a column holds, each non-empty cell either loads as a value or is quarantined."""
+    rows = pa.table(
+        {"interaction_id": [f"i{index}" for index in range(len(values))], "When": values}
+    )
+    adapted = Adapted(
+        kind=INTERACTIONS,
+        source_format="property",
+        rows=rows,
+        first_data_row=2,
+        fields={"interaction_id": "interaction_id", "occurred_at": "When"},
+        dates=DateRules(every=DateRule(day_first=day_first)),
+        excel_serials=excel,
+    )
+    result = validate(adapted, timezone="UTC")
+    loaded = dict(
+        zip(
+            result.rows.column("_row").to_pylist(),
+            result.rows.column("occurred_at").to_pylist(),
+            strict=True,
+        )
+    )
+    quarantined = {cell.row for cell in result.bad_cells}
+    for index, text in enumerate(values):
+        row = index + 2
+        if text.strip(" \u00a0\u3000") == "" or text.strip() == "":
+            continue
+        assert (row in quarantined) != (loaded.get(row) is not None), (text, result.bad_cells)

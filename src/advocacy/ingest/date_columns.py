@@ -15,15 +15,17 @@ rows are read in chunks; its regular expressions run only on values that are not
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from advocacy.ingest.date_rules import DateRule, DateRules
-from advocacy.ingest.dates import OFFSET_TAIL, Reading, iso_offset_test
+from advocacy.ingest.dates import Possible, Reading
 from advocacy.ingest.raw import Adapted
-from advocacy.model import Field, FieldType
+from advocacy.model import TIME_OFFSETS, Field, FieldType
 
 # The start of a numeric day/month date: its first two parts.
 _DAY_MONTH_HEAD = r"^(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2})(?:[ T,]|$)"
@@ -44,7 +46,16 @@ class Evidence:
     epoch_seconds: int = 0  # numbers of 10 digits
     epoch_milliseconds: int = 0  # numbers of 13 digits
     small_numbers: int = 0  # up to 7 digits: Excel day numbers in an .xlsx
-    with_offset: int = 0
+    numeric_dates: int = 0  # day/month/year numbers, whichever their order
+    numbers: int = 0
+
+    def possible(self, day_first: bool) -> Possible:
+        """The kinds of bad value this column can hold, read day-first or not."""
+        return Possible(
+            day_month=self.numeric_dates > 0,
+            contradictions=(self.month_first if day_first else self.day_first) > 0,
+            numbers=self.numbers > 0,
+        )
 
 
 def _quote(name: str) -> str:
@@ -61,21 +72,16 @@ def _digit(text: str, position: int) -> str:
 
 def _profile_columns(index: int, source: str) -> tuple[list[str], list[str], list[str]]:
     """Per-row text, per-row facts and aggregates of the ``index``-th date column."""
-    t, dm, digits, offset = (f"__p{index}_{name}" for name in ("t", "dm", "digits", "offset"))
-    text = [f"NULLIF(trim(CAST({source} AS VARCHAR)), '') AS {t}"]
-    iso_like = (
-        f"(substr({t}, 5, 1) = '-' AND {_digit(t, 1)} AND {_digit(t, 2)} AND {_digit(t, 3)} "
-        f"AND {_digit(t, 4)})"
-    )
-    separated = f"(substr({t}, 2, 1) IN ('/', '.', '-') OR substr({t}, 3, 1) IN ('/', '.', '-'))"
+    t, dm, digits = (f"__p{index}_{name}" for name in ("t", "dm", "digits"))
+    text = [f"{source} AS {t}"]
+    # ISO 8601 (the common case) is neither a day/month date nor a number: a LIKE, far cheaper
+    # than any regular expression, keeps those rows out of the expressions below.
+    other = f"NOT ({t} LIKE '____-%') AND length({t}) <= 100"
     facts = [
-        f"CASE WHEN NOT {iso_like} AND length({t}) <= 100 AND {separated} "
-        f"THEN regexp_extract({t}, {_literal(_DAY_MONTH_HEAD)}, ['a', 'b']) END AS {dm}",
-        f"CASE WHEN NOT {iso_like} AND length({t}) <= 30 AND {_digit(t, 1)} "
-        f"AND regexp_matches({t}, {_literal(_NUMBER)}) "
+        f"CASE WHEN {other} THEN regexp_extract({t}, {_literal(_DAY_MONTH_HEAD)}, ['a', 'b']) "
+        f"END AS {dm}",
+        f"CASE WHEN {other} AND length({t}) <= 30 AND regexp_matches({t}, {_literal(_NUMBER)}) "
         f"THEN length(split_part({t}, '.', 1)) END AS {digits}",
-        f"CASE WHEN {iso_like} THEN {iso_offset_test(t)} WHEN length({t}) <= 100 "
-        f"THEN regexp_matches({t}, {_literal(OFFSET_TAIL)}) ELSE FALSE END AS {offset}",
     ]
     first, second = f"TRY_CAST({dm}.a AS INTEGER)", f"TRY_CAST({dm}.b AS INTEGER)"
     day = f"{first} > 12 AND {second} BETWEEN 1 AND 12"
@@ -92,28 +98,30 @@ def _profile_columns(index: int, source: str) -> tuple[list[str], list[str], lis
         f"count(*) FILTER (WHERE {digits} = 10)",
         f"count(*) FILTER (WHERE {digits} = 13)",
         f"count(*) FILTER (WHERE {digits} <= 7)",
-        f"count(*) FILTER (WHERE {offset})",
+        f"count(*) FILTER (WHERE {dm}.a <> '')",
+        f"count({digits})",
     ]
     return text, facts, aggregates
 
 
 def gather_evidence(
-    con: duckdb.DuckDBPyConnection, rows: pa.Table, sources: list[str]
+    con: duckdb.DuckDBPyConnection, rows: pa.Table, texts: list[str]
 ) -> list[Evidence]:
-    """The :class:`Evidence` of each SQL ``sources`` expression over ``rows``, in one query."""
-    if not sources:
+    """The :class:`Evidence` of each SQL ``texts`` expression (a cell's trimmed text) over
+    ``rows``, in one query."""
+    if not texts:
         return []
-    texts, facts, aggregates = [], [], []
-    for index, source in enumerate(sources):
+    columns, facts, aggregates = [], [], []
+    for index, source in enumerate(texts):
         text, fact, aggregate = _profile_columns(index, source)
-        texts += text
+        columns += text
         facts += fact
         aggregates += aggregate
     con.register("__date_rows", rows)
     try:
         sql = (
             f"SELECT {', '.join(aggregates)} FROM (SELECT *, {', '.join(facts)} FROM "
-            f"(SELECT {', '.join(texts)} FROM __date_rows))"
+            f"(SELECT {', '.join(columns)} FROM __date_rows))"
         )
         found = con.execute(sql).fetchone() or ()
     finally:
@@ -216,24 +224,18 @@ def decide(
             f"{where}: read {_numbers(evidence.small_numbers)} as Excel day numbers (1900 system)"
         )
     zone = rule.timezone or session_zone
-    naive = evidence.values - evidence.with_offset - epochs
-    naive -= evidence.small_numbers if serials else 0
-    if field.type is FieldType.TIMESTAMP and naive > 0:
-        given = (
-            f"the timezone in {rules.source}"
-            if rule.timezone is not None
-            else "the timezone setting, ADVOCACY_TIMEZONE"
-        )
-        notes.append(
-            f"{where}: {_values(naive)} without a UTC offset were read as {zone} time ({given}); "
-            "declare 'timezone' in a mapping if they are another zone's"
-        )
     reading = Reading(
         field=field.name,
         label=label,
         timestamp=field.type is FieldType.TIMESTAMP,
         zone=zone,
         session_zone=zone == session_zone,
+        zone_given=(
+            f"the timezone in {rules.source}"
+            if rule.timezone is not None
+            else "the timezone setting, ADVOCACY_TIMEZONE"
+        ),
+        possible=evidence.possible(day_first),
         date_format=rule.date_format,
         day_first=day_first,
         convention=convention,
@@ -246,7 +248,12 @@ def decide(
 
 
 def read_date_columns(
-    con: duckdb.DuckDBPyConnection, rows: pa.Table, adapted: Adapted, *, session_zone: str
+    con: duckdb.DuckDBPyConnection,
+    rows: pa.Table,
+    adapted: Adapted,
+    *,
+    session_zone: str,
+    cell_text: Callable[[str], str],
 ) -> tuple[dict[str, Reading], list[str]]:
     """How each date field of ``adapted`` that has a source is read, and the notes to show.
 
@@ -261,6 +268,8 @@ def read_date_columns(
         declarations (``adapted.dates``).
     session_zone
         The zone of values without an offset where the mapping declares none.
+    cell_text
+        SQL for a cell's trimmed text (NULL when empty) from a column or literal's SQL.
     """
     fields: list[tuple[Field, str, str]] = []
     for item in adapted.kind.fields:
@@ -271,7 +280,7 @@ def read_date_columns(
             fields.append((item, _quote(column), column))
         elif item.name in adapted.constants:
             fields.append((item, _literal(adapted.constants[item.name]), item.name))
-    found = gather_evidence(con, rows, [source for _, source, _ in fields])
+    found = gather_evidence(con, rows, [cell_text(source) for _, source, _ in fields])
     readings: dict[str, Reading] = {}
     notes: list[str] = []
     for (item, _, label), evidence in zip(fields, found, strict=True):
@@ -288,4 +297,37 @@ def read_date_columns(
     return readings, notes
 
 
-__all__ = ["Evidence", "decide", "gather_evidence", "read_date_columns"]
+def zone_notes(
+    con: duckdb.DuckDBPyConnection, table: str, readings: dict[str, Reading]
+) -> list[str]:
+    """Notes saying in which zone each timestamp column's values without an offset were read.
+
+    Counted in the validated ``table`` (its ``time_offsets``), where such values carry the
+    zone's name instead of an offset.
+    """
+    stamps = [reading for reading in readings.values() if reading.timestamp]
+    if not stamps:
+        return []
+    counts = [
+        f"count(*) FILTER (WHERE contains({TIME_OFFSETS}, "
+        f"{_literal(json.dumps({reading.field: reading.zone}, separators=(',', ':'))[1:-1])}))"
+        for reading in stamps
+    ]
+    found = con.execute(f"SELECT {', '.join(counts)} FROM {table}").fetchone() or ()
+    notes = []
+    for reading, count in zip(stamps, found, strict=True):
+        if count:
+            where = (
+                reading.label
+                if reading.label == reading.field
+                else f"{reading.field} (column {reading.label!r})"
+            )
+            notes.append(
+                f"{where}: {_values(int(count))} without a UTC offset were read as "
+                f"{reading.zone} time ({reading.zone_given}); declare 'timezone' in a mapping "
+                "if they are another zone's"
+            )
+    return notes
+
+
+__all__ = ["Evidence", "decide", "gather_evidence", "read_date_columns", "zone_notes"]

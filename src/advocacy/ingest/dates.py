@@ -29,60 +29,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from advocacy.ingest.date_forms import (
+    ACCEPTED,
+    AM_PM,
+    DAY_MONTH,
+    DECLARED_SPLIT,
+    ISO_OFFSET,
+    MAX_EXCEL_SERIAL,
+    MAX_LENGTH,
+    MAX_OFFSET_MINUTES,
+    NUMBER,
+    OFFSET_SPLIT,
+    SEPARATOR,
+    WEEKDAY,
+    ZONE_NAME,
+    date_parts,
+    literal,
+    matches,
+    offset_text,
+    packed,
+    packed_wall,
+    part,
+    starts_with_digit,
+    zone_minutes,
+)
 from advocacy.ingest.date_rules import OFFSET_DIRECTIVES
-
-#: Longest text tried as a date; anything longer is reported as not a date without parsing.
-MAX_LENGTH = 100
-#: Largest UTC offset anywhere (Kiribati, +14:00), in minutes.
-MAX_OFFSET_MINUTES = 14 * 60
-#: Excel's last serial day number (9999-12-31).
-MAX_EXCEL_SERIAL = 2_958_465
-
-# A UTC offset after a time (and AM/PM), optionally a "(zone comment)" and Twitter's year.
-_TIME = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:\s*[ap]\.?m\.?)?"
-_ZONE = r"z|(?:utc|gmt|ut)(?:\s*[+-]\d{1,2}(?::?\d\d)?)?|[+-]\d\d(?::?\d\d)?"
-OFFSET_SPLIT = rf"(?i)^(.*?{_TIME})\s*({_ZONE})(?:\s*\([^()]{{0,40}}\))?(\s+\d{{4}})?$"
-# With a declared format holding %z, the offset is whatever ends the value (or precedes a year).
-DECLARED_SPLIT = rf"(?i)^(.*?)\s*({_ZONE})(?:\s*\([^()]{{0,40}}\))?(\s+\d{{4}})?$"
-OFFSET_TAIL = rf"(?i){_TIME}\s*(?:{_ZONE})(?:\s*\([^()]{{0,40}}\))?(?:\s+\d{{4}})?$"
-WEEKDAY = r"(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
-NUMBER = r"^\d+(?:\.\d+)?$"
-# The shapes of dates that are not ISO: (regex, field names), all anchored and linear.
-DAY_MONTH = r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?:[ T,]+(.+))?$"
-YEAR_FIRST = r"^(\d{4})[./-](\d{1,2})[./-](\d{1,2})(?:[ T,]+(.+))?$"
-COMPACT = r"^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2}))?$"
-NAMED_DAY_FIRST = (
-    r"(?i)^(\d{1,2})(?:st|nd|rd|th)?[ -]([a-z]{3,9})\.?,?[ -](\d{4}|\d{2})(?:[ T,]+(.+))?$"
-)
-NAMED_MONTH_FIRST = (
-    r"(?i)^([a-z]{3,9})\.?[ -](\d{1,2})(?:st|nd|rd|th)?,? (\d{4}|\d{2})(?:[ T,]+(.+))?$"
-)
-CTIME = r"(?i)^([a-z]{3,9}) (\d{1,2}) (\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?) (\d{4})$"
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-CLOCK = r"^\d{1,2}:\d\d(?::\d\d(?:[.,]\d{1,9})?)?$"
-AM_PM_LAYOUTS = ("%I:%M:%S %p", "%I:%M %p", "%I %p", "%I:%M:%S.%f %p")
-
-#: What the reasons say is read, so a user knows what to write instead.
-ACCEPTED = (
-    "the forms read are ISO 8601 (2024-05-31 14:00:00+02:00, with T or a space, offsets such as Z, "
-    "+0200 or ' -0800'), e-mail and Twitter forms (Fri, 31 May 2024 14:00:00 +0200; "
-    "Fri May 31 14:00:00 +0000 2024), month names (31 May 2024, May 31, 2024 2:00 PM), "
-    "day/month/year numbers (31/05/2024, 31.05.24), Unix epochs of 10 or 13 digits and Excel "
-    "date numbers in .xlsx files; declare any other layout with date_format in a mapping"
-)
 
 
 class Bad(IntEnum):
@@ -98,6 +69,36 @@ class Bad(IntEnum):
     EXCEL_LEAP_DAY = 7
     ZONE_NAME = 8
     OTHER = 9
+    YEAR = 10
+
+
+@dataclass(frozen=True)
+class Possible:
+    """Which kinds of value a column holds, from its evidence, so impossible checks are left out.
+
+    Every check is a column of the validation table, and most columns can fail one or two ways.
+    """
+
+    day_month: bool = True  # numeric day/month dates
+    contradictions: bool = True  # values that only read the other order
+    numbers: bool = True
+
+    def codes(self, reading: Reading) -> set[Bad]:
+        """The codes a cell of ``reading``'s column can get."""
+        codes = {Bad.OFFSET, Bad.YEAR, Bad.ZONE_NAME, Bad.OTHER}
+        if reading.date_format is not None:
+            return {Bad.OFFSET, Bad.YEAR, Bad.FORMAT}
+        if self.day_month:
+            codes.add(Bad.NO_SUCH_DATE)
+        if self.day_month and self.contradictions:
+            codes.add(Bad.CONVENTION)
+        if self.numbers:
+            codes.add(Bad.NUMBER)
+            if reading.epoch is not None:
+                codes.add(Bad.EPOCH_UNIT)
+            if reading.excel_serials:
+                codes.add(Bad.EXCEL_LEAP_DAY)
+        return codes
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class Reading:
     epoch_reason: str = ""
     excel_serials: bool = False
     source_file: str = "the mapping"
+    zone_given: str = "the timezone setting"  # where ``zone`` came from, for the notes
+    possible: Possible = Possible()  # frozen, so one default can be shared
 
 
 @dataclass
@@ -129,337 +132,251 @@ class ColumnSql:
     """SQL reading one date field: columns computed level by level, then value and checks."""
 
     levels: list[list[str]] = field(default_factory=list)
+    text: str = "NULL"  # the column holding the cell's text
     value: str = "NULL"
     offset_text: str | None = None  # TIMESTAMP fields: "+hh:mm", the zone name, or NULL
     checks: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _list(values: tuple[str, ...] | list[str]) -> str:
-    return "[" + ", ".join(_literal(value) for value in values) + "]"
-
-
-def _offset_texts() -> str:
-    # Offsets are whole quarter hours in practice: look their text up instead of formatting it.
-    texts = []
-    for quarter in range(-MAX_OFFSET_MINUTES // 15, MAX_OFFSET_MINUTES // 15 + 1):
-        minutes = abs(quarter) * 15
-        texts.append(f"{'-' if quarter < 0 else '+'}{minutes // 60:02d}:{minutes % 60:02d}")
-    return _list(texts)
-
-
-OFFSET_TEXTS = _offset_texts()
-
-
-def offset_text(minutes: str) -> str:
-    """SQL for ``+hh:mm`` of an offset given as SQL ``minutes`` east of UTC."""
-    sign = f"CASE WHEN {minutes} < 0 THEN '-' ELSE '+' END"
-    return (
-        f"CASE WHEN {minutes} % 15 = 0 "
-        f"THEN {OFFSET_TEXTS}[({minutes} + {MAX_OFFSET_MINUTES}) // 15 + 1] "
-        f"ELSE printf('%s%02d:%02d', {sign}, abs({minutes}) // 60, abs({minutes}) % 60) END"
-    )
-
-
-def iso_offset_test(text: str) -> str:
-    """SQL: whether ISO text ``text`` ends in a UTC offset (``Z``, ``UTC``, ``+02:00``, ...)."""
-    return (
-        f"(NOT (right({text}, 1) BETWEEN '0' AND '9') "
-        f"OR (substr({text}, -6, 1) IN ('+', '-') AND substr({text}, -3, 1) = ':') "
-        f"OR (substr({text}, -5, 1) IN ('+', '-') AND length({text}) > 10) "
-        f"OR (substr({text}, -3, 1) IN ('+', '-') AND substr({text}, -6, 1) = ':'))"
-    )
-
-
-def _zone_minutes(zone: str) -> tuple[str, str]:
-    """SQL for the minutes east of UTC of a zone token (``Z``, ``GMT+2``, ``-0800``), and
-    whether the token is a real offset (minutes below 60, at most 14 hours)."""
-    rest = f"regexp_replace(upper({zone}), '^(UTC|GMT|UT|Z)\\s*', '')"
-    digits = f"replace(substr({rest}, 2), ':', '')"
-    hours = (
-        f"CAST(CASE WHEN length({digits}) <= 2 THEN {digits} "
-        f"ELSE left({digits}, length({digits}) - 2) END AS INTEGER)"
-    )
-    minutes = f"CASE WHEN length({digits}) <= 2 THEN 0 ELSE CAST(right({digits}, 2) AS INTEGER) END"
-    sign = f"CASE WHEN left({rest}, 1) = '-' THEN -1 ELSE 1 END"
-    total = f"CASE WHEN {rest} = '' THEN 0 ELSE {sign} * ({hours} * 60 + {minutes}) END"
-    valid = f"({rest} = '' OR ({minutes} < 60 AND {hours} <= 14))"
-    return total, valid
-
-
-def _time_of_day(text: str) -> str:
-    """SQL for the TIME in ``text`` ('' or NULL: midnight), NULL when it is no time of day."""
-    am_pm = f"upper(regexp_replace({text}, '(?i)\\s*([ap])\\.?m\\.?$', ' \\1M'))"
-    return (
-        f"CASE WHEN {text} IS NULL OR {text} = '' THEN TIME '00:00:00' "
-        f"WHEN regexp_matches({text}, '(?i)[ap]\\.?m\\.?$') "
-        f"THEN CAST(try_strptime({am_pm}, {_list(AM_PM_LAYOUTS)}) AS TIME) "
-        f"WHEN regexp_matches({text}, {_literal(CLOCK)}) "
-        f"THEN TRY_CAST(replace({text}, ',', '.') AS TIME) END"
-    )
-
-
-def _month_number(name: str) -> str:
-    full = _list(MONTHS)
-    short = _list(tuple(month[:3] for month in MONTHS))
-    return (
-        f"CASE WHEN list_contains({full}, lower({name})) OR list_contains({short}, lower({name})) "
-        f"OR lower({name}) = 'sept' THEN list_position({short}, lower(left({name}, 3))) END"
-    )
-
-
-def _year(text: str) -> str:
-    # Two-digit years pivot as POSIX strptime's %y does: 69-99 are 1900s, 00-68 are 2000s.
-    number = f"CAST({text} AS INTEGER)"
-    return (
-        f"CASE WHEN length({text}) = 2 THEN {number} + "
-        f"CASE WHEN {number} >= 69 THEN 1900 ELSE 2000 END ELSE {number} END"
-    )
-
-
-def _extract(text: str, pattern: str, names: tuple[str, ...], guard: str = "TRUE") -> str:
-    pattern_sql = _literal(pattern)
-    return (
-        f"CASE WHEN {guard} AND regexp_matches({text}, {pattern_sql}) "
-        f"THEN regexp_extract({text}, {pattern_sql}, {_list(names)}) END"
-    )
-
-
-def column_sql(reading: Reading, source: str, index: int) -> ColumnSql:
-    """The SQL that reads ``reading``'s field from SQL ``source`` (a column or a literal).
+def column_sql(reading: Reading, text: str, index: int) -> ColumnSql:
+    """The SQL that reads ``reading``'s field from SQL ``text``, the cell's trimmed text.
 
     Columns are named ``__d<index>_...``; ``levels`` lists them level by level, each level
-    computed over the one before (the first over the raw rows).
+    computed over the one before (the first over the raw rows). Checks are made only for the
+    kinds of bad value the column's evidence says it can hold (``reading.possible``).
     """
     p = f"__d{index}_"
-    sql = ColumnSql(levels=[[] for _ in range(9)])
+    sql = ColumnSql(levels=[[] for _ in range(LEVELS)])
 
     def add(level: int, name: str, expression: str) -> str:
         sql.levels[level].append(f"{expression} AS {p}{name}")
         return p + name
 
-    t = add(0, "t", f"NULLIF(trim(CAST({source} AS VARCHAR)), '')")
-    fits = f"length({t}) <= {MAX_LENGTH}"
+    t = add(0, "t", text)
+    sql.text = t
     if reading.date_format is not None:
-        wall, minutes, zone_ok, shapes = _declared(reading.date_format, t, fits, add)
-        iso_instant = None
+        read = _declared(reading.date_format, t, add)
     else:
-        wall, minutes, zone_ok, iso_instant, shapes = _general(reading, t, fits, add)
-    offset_ok = f"({minutes} IS NULL OR (abs({minutes}) <= {MAX_OFFSET_MINUTES} AND {zone_ok}))"
+        read = _general(reading, t, add)
+    offset_ok = (
+        f"({read.minutes} IS NULL OR (abs({read.minutes}) <= {MAX_OFFSET_MINUTES} "
+        f"AND {read.zone_ok}))"
+    )
+    # Years 1-9999, a day in from either end so that no offset or zone takes an instant out.
+    in_range = (
+        f"({read.wall} BETWEEN TIMESTAMP '0001-01-02' AND TIMESTAMP '9999-12-30 23:59:59.999999')"
+    )
     if reading.timestamp:
         if reading.session_zone:
-            naive = f"CAST({wall} AS TIMESTAMPTZ)"
+            naive = f"CAST({read.wall} AS TIMESTAMPTZ)"
         else:
-            naive = f"timezone({_literal(reading.zone)}, {wall})"
-        explicit = f"timezone('UTC', {wall} - to_minutes({minutes}))"
-        if iso_instant is not None:
-            explicit = f"COALESCE({iso_instant}, {explicit})"
+            naive = f"timezone({literal(reading.zone)}, {read.wall})"
         value = add(
             7,
             "value",
-            f"CASE WHEN NOT {offset_ok} THEN NULL WHEN {minutes} IS NOT NULL THEN {explicit} "
+            f"CASE WHEN NOT {offset_ok} OR NOT {in_range} THEN NULL "
+            f"WHEN {read.instant} IS NOT NULL THEN {read.instant} "
+            f"WHEN {read.minutes} IS NOT NULL "
+            f"THEN try(timezone('UTC', {read.wall} - to_minutes({read.minutes}))) "
             f"ELSE {naive} END",
         )
         sql.offset_text = (
-            f"CASE WHEN {value} IS NULL THEN NULL WHEN {minutes} IS NOT NULL "
-            f"THEN {offset_text(minutes)} ELSE {_literal(reading.zone)} END"
+            f"CASE WHEN {value} IS NULL THEN NULL WHEN {read.minutes} IS NOT NULL "
+            f"THEN {offset_text(read.minutes)} ELSE {literal(reading.zone)} END"
         )
     else:
-        value = add(7, "value", f"CASE WHEN {offset_ok} THEN CAST({wall} AS DATE) END")
+        value = add(
+            7, "value", f"CASE WHEN {offset_ok} AND {in_range} THEN CAST({read.wall} AS DATE) END"
+        )
     sql.value = value
-    bad = add(8, "bad", _classify(reading, t, fits, value, offset_ok, shapes))
-    sql.checks = [
-        (f"{bad} = {int(code)}", reason)
-        for code, reason in reasons(reading).items()
-        if code is not Bad.OK
-    ]
+    classify, codes = _classify(
+        reading,
+        t,
+        value,
+        offset_ok=offset_ok,
+        out_of_range=f"{read.wall} IS NOT NULL AND NOT {in_range}",
+        text=read.text,
+        number=read.number,
+    )
+    bad = add(8, "bad", classify)
+    told = reasons(reading)
+    sql.checks = [(f"{bad} = {int(code)}", told[code]) for code in codes]
     return sql
 
 
+#: Levels of columns one date field computes (see :func:`column_sql`).
+LEVELS = 9
 #: ``column_sql``'s way to add a column: (level, name, expression) -> the column's name.
 _Add = Callable[[int, str, str], str]
 
 
 @dataclass(frozen=True)
-class _Shapes:
-    """Columns the classification of a bad value looks at (NULL where not computed)."""
+class _Read:
+    """The columns a way of reading gives: wall clock, offset and what failed cells held."""
 
-    day_month: str = "NULL"
-    number: str = "NULL"
-    text: str = "NULL"
+    wall: str  # TIMESTAMP: the wall-clock time written
+    minutes: str  # INTEGER: the written offset east of UTC, NULL when none was written
+    zone_ok: str = "TRUE"  # whether a written offset token is a real one
+    instant: str = "CAST(NULL AS TIMESTAMPTZ)"  # the instant where DuckDB's cast gave it
+    text: str = "NULL"  # the normalised text of a non-ISO value
+    number: str = "NULL"  # the value when it is a plain number
 
 
-def _declared(fmt: str, t: str, fits: str, add: _Add) -> tuple[str, str, str, _Shapes]:
-    if OFFSET_DIRECTIVES.search(fmt) is None:
-        wall = add(1, "wall", f"CASE WHEN {fits} THEN try_strptime({t}, {_literal(fmt)}) END")
-        return wall, "CAST(NULL AS INTEGER)", "TRUE", _Shapes(text=t)
-    # Offsets are split off as everywhere else, so that they are kept, not just applied.
+def _split(t: str, pattern: str, condition: str, add: _Add) -> tuple[str, str, str, str]:
+    """Columns splitting a value into wall-clock text and offset token, and the offset."""
+    rewritten = packed(t, pattern, "\\1\\3" + SEPARATOR + "\\2")  # wall (and year), zone
     split = add(
-        1,
-        "split",
-        f"CASE WHEN {fits} THEN regexp_extract({t}, {_literal(DECLARED_SPLIT)}, "
-        "['wall', 'zone', 'year']) END",
-    )
-    stripped = OFFSET_DIRECTIVES.sub("", fmt)
-    wall = add(
         2,
-        "wall",
-        f"CASE WHEN {split}.zone <> '' THEN try_strptime({split}.wall || {split}.year, "
-        f"{_literal(stripped)}) END",
+        "split",
+        f"CASE WHEN {condition} THEN CASE WHEN {matches(t, pattern)} THEN {rewritten} "
+        f"ELSE {t} || {literal(SEPARATOR)} END END",
     )
-    total, valid = _zone_minutes(f"{split}.zone")
-    minutes = add(2, "minutes", f"CASE WHEN {split}.zone <> '' THEN {total} END")
-    zone_ok = add(2, "zone_ok", f"CASE WHEN {split}.zone <> '' THEN {valid} ELSE TRUE END")
-    return wall, minutes, zone_ok, _Shapes(text=t)
+    zone = add(3, "zone", part(split, 2))
+    total, valid = zone_minutes(zone)
+    minutes = add(4, "zone_minutes", f"CASE WHEN {zone} <> '' THEN {total} END")
+    zone_ok = add(4, "zone_ok", f"CASE WHEN {zone} <> '' THEN {valid} ELSE TRUE END")
+    return split, zone, minutes, zone_ok
 
 
-def _general(
-    reading: Reading, t: str, fits: str, add: _Add
-) -> tuple[str, str, str, str | None, _Shapes]:
-    # Level 1: ISO through DuckDB's casts (the wall clock ignores the offset; the instant
-    # applies it), everything else split into wall-clock text and offset token.
+def _declared(fmt: str, t: str, add: _Add) -> _Read:
+    fits = f"length({t}) <= {MAX_LENGTH}"
+    if OFFSET_DIRECTIVES.search(fmt) is None:
+        wall = add(1, "wall", f"CASE WHEN {fits} THEN try_strptime({t}, {literal(fmt)}) END")
+        return _Read(wall=wall, minutes="CAST(NULL AS INTEGER)", text=t)
+    # Offsets are split off as everywhere else, so that they are kept, not just applied.
+    split, zone, minutes, zone_ok = _split(t, DECLARED_SPLIT, fits, add)
+    stripped = literal(OFFSET_DIRECTIVES.sub("", fmt))
+    wall = add(
+        5, "wall", f"CASE WHEN {zone} <> '' THEN try_strptime({part(split, 1)}, {stripped}) END"
+    )
+    return _Read(wall=wall, minutes=minutes, zone_ok=zone_ok, text=t)
+
+
+def _general(reading: Reading, t: str, add: _Add) -> _Read:
+    # ISO 8601 through DuckDB's casts: the TIMESTAMP cast gives the wall clock (ignoring any
+    # offset, and failing on zone names, which are not read), the TIMESTAMPTZ cast the instant.
+    # Their difference is the offset, for values that end in one.
     iso = add(
         1,
         "iso",
-        f"CASE WHEN length({t}) <= 40 AND left({t}, 1) BETWEEN '0' AND '9' "
+        f"CASE WHEN {starts_with_digit(t)} AND length({t}) <= 40 "
         f"THEN TRY_CAST({t} AS TIMESTAMP) END",
     )
-    split = add(
-        2,
-        "split",
-        f"CASE WHEN {fits} AND {iso} IS NULL "
-        f"THEN regexp_extract({t}, {_literal(OFFSET_SPLIT)}, ['wall', 'zone', 'year']) END",
+    iso_offset = add(
+        2, "iso_offset", f"CASE WHEN {iso} IS NOT NULL THEN {matches(t, ISO_OFFSET)} END"
     )
-    # Level 2: the instant of ISO values with an offset; the normalised text of the rest.
-    instant = add(
-        2,
-        "instant",
-        f"CASE WHEN {iso} IS NOT NULL AND {iso_offset_test(t)} "
-        f"THEN TRY_CAST({t} AS TIMESTAMPTZ) END",
-    )
-    base = f"CASE WHEN {split}.zone <> '' THEN {split}.wall || {split}.year ELSE {t} END"
+    # Without an offset the TIMESTAMPTZ cast applies the session's zone: right for that zone.
+    instant_if = f"{iso} IS NOT NULL" if reading.session_zone else f"{iso_offset}"
+    instant = add(3, "instant", f"CASE WHEN {instant_if} THEN TRY_CAST({t} AS TIMESTAMPTZ) END")
+    # Everything else: the offset split off, the rest normalised and taken apart by shape, each
+    # step only on the rows that need it (CASE), so ISO rows cost none of it.
+    fits = f"{iso} IS NULL AND length({t}) <= {MAX_LENGTH}"
+    split, zone, zone_offset, zone_ok = _split(t, OFFSET_SPLIT, fits, add)
     x = add(
         3,
         "x",
-        f"CASE WHEN {split} IS NOT NULL THEN "
-        f"regexp_replace(regexp_replace({base}, '\\s+', ' ', 'g'), {_literal(WEEKDAY)}, '') END",
+        f"CASE WHEN {split} IS NOT NULL THEN regexp_replace(regexp_replace({part(split, 1)}, "
+        f"'\\s+', ' ', 'g'), {literal(WEEKDAY)}, '') END",
     )
-    total, valid = _zone_minutes(f"{split}.zone")
-    zone_minutes = add(3, "zone_minutes", f"CASE WHEN {split}.zone <> '' THEN {total} END")
-    zone_ok = add(3, "zone_ok", f"CASE WHEN {split}.zone <> '' THEN {valid} ELSE TRUE END")
-    # Level 4: the shapes of non-ISO dates, each tried only where its first character fits.
-    digit = f"left({x}, 1) BETWEEN '0' AND '9'"
-    letter = f"NOT ({digit})"
-    day_month = add(4, "dm", _extract(x, DAY_MONTH, ("a", "b", "y", "time"), digit))
-    year_first = add(4, "ymd", _extract(x, YEAR_FIRST, ("y", "m", "d", "time"), digit))
-    compact = add(4, "compact", _extract(x, COMPACT, ("y", "m", "d", "hh", "mm", "ss"), digit))
-    named_day = add(4, "nd", _extract(x, NAMED_DAY_FIRST, ("d", "mon", "y", "time"), digit))
-    named_month = add(4, "nm", _extract(x, NAMED_MONTH_FIRST, ("mon", "d", "y", "time"), letter))
-    ctime = add(4, "ct", _extract(x, CTIME, ("mon", "d", "time", "y"), letter))
+    parts = add(
+        4,
+        "parts",
+        f"CASE WHEN {x} IS NOT NULL THEN {date_parts(x, day_first=reading.day_first)} END",
+    )
     number = add(
         4,
         "number",
-        f"CASE WHEN {digit} AND {split}.zone = '' AND regexp_matches({x}, {_literal(NUMBER)}) "
-        f"AND length({x}) <= 30 THEN {x} END",
+        f"CASE WHEN {x} IS NOT NULL AND {zone} = '' AND {starts_with_digit(x)} "
+        f"AND length({x}) <= 30 AND {matches(x, NUMBER)} THEN {x} END",
     )
-    first, second = (f"{day_month}.a", f"{day_month}.b")
-    day_part, month_part = (first, second) if reading.day_first else (second, first)
-    day = (
-        f"COALESCE({day_part}, {year_first}.d, {compact}.d, {named_day}.d, {named_month}.d, "
-        f"{ctime}.d)"
-    )
-    month = (
-        f"COALESCE(CAST({month_part} AS INTEGER), CAST({year_first}.m AS INTEGER), "
-        f"CAST({compact}.m AS INTEGER), {_month_number(f'{named_day}.mon')}, "
-        f"{_month_number(f'{named_month}.mon')}, {_month_number(f'{ctime}.mon')})"
-    )
-    year = _year(
-        f"COALESCE({day_month}.y, {year_first}.y, {compact}.y, {named_day}.y, {named_month}.y, "
-        f"{ctime}.y)"
-    )
-    clock = (
-        f"COALESCE({day_month}.time, {year_first}.time, "
-        f"CASE WHEN {compact}.hh <> '' THEN {compact}.hh || ':' || {compact}.mm || ':' || "
-        f"{compact}.ss END, {named_day}.time, {named_month}.time, {ctime}.time)"
-    )
-    # Levels 5 and 6: walls from each way of writing, and the offset that goes with them.
-    integer = f"split_part({number}, '.', 1)"
-    epoch = "NULL"
+    integer = f"length(split_part({number}, '.', 1))"
+    epoch = "CAST(NULL AS TIMESTAMP)"
     if reading.epoch is not None:
         digits, scale = (10, 1_000_000) if reading.epoch == "seconds" else (13, 1_000)
         epoch = (
-            f"CASE WHEN length({integer}) = {digits} "
-            f"THEN make_timestamp(CAST(round(CAST({number} AS DOUBLE) * {scale}) AS BIGINT)) END"
+            f"CASE WHEN {integer} = {digits} THEN make_timestamp("
+            f"TRY_CAST(round(TRY_CAST({number} AS DOUBLE) * {scale}) AS BIGINT)) END"
         )
-    serial = "NULL"
+    serial = "CAST(NULL AS TIMESTAMP)"
     if reading.excel_serials:
-        days = f"CAST({number} AS DOUBLE)"
+        days = f"TRY_CAST({number} AS DOUBLE)"
+        # Excel counts 1900-01-01 as day 1 and, like Lotus 1-2-3, has a 29 February 1900.
         serial = (
-            f"CASE WHEN length({integer}) <= 7 AND {days} >= 1 AND {days} < {MAX_EXCEL_SERIAL + 1} "
+            f"CASE WHEN {integer} <= 7 AND {days} >= 1 AND {days} < {MAX_EXCEL_SERIAL + 1} "
             f"AND floor({days}) <> 60 THEN CASE WHEN {days} < 60 THEN TIMESTAMP '1899-12-31' "
             f"ELSE TIMESTAMP '1899-12-30' END + "
-            f"to_milliseconds(CAST(round({days} * 86400000) AS BIGINT)) END"
+            f"to_milliseconds(TRY_CAST(round({days} * 86400000) AS BIGINT)) END"
         )
     epoch_wall = add(5, "epoch", epoch)
     slow = (
-        f"CASE WHEN {split} IS NOT NULL THEN COALESCE("
-        f"CASE WHEN {split}.zone <> '' AND {digit} THEN TRY_CAST({x} AS TIMESTAMP) END, "
-        f"try(make_date({year}, {month}, CAST({day} AS INTEGER))) + {_time_of_day(clock)}, "
-        f"{serial}) END"
+        f"CASE WHEN {parts} IS NOT NULL THEN {packed_wall(parts)} "
+        f"WHEN {number} IS NOT NULL THEN {serial} END"
     )
     wall = add(6, "wall", f"COALESCE({iso}, {epoch_wall}, {slow})")
     minutes = add(
         6,
         "minutes",
-        f"CASE WHEN {instant} IS NOT NULL "
-        f"THEN CAST((epoch_us({iso}) - epoch_us({instant})) // 60000000 AS INTEGER) "
-        f"WHEN {epoch_wall} IS NOT NULL THEN 0 ELSE {zone_minutes} END",
+        f"CASE WHEN {iso_offset} THEN TRY_CAST((epoch_us({iso}) - epoch_us({instant})) "
+        "// 60000000 AS INTEGER) "
+        f"WHEN {epoch_wall} IS NOT NULL THEN 0 ELSE {zone_offset} END",
     )
-    return wall, minutes, zone_ok, instant, _Shapes(day_month=day_month, number=number, text=x)
+    if not reading.timestamp:
+        instant = "CAST(NULL AS TIMESTAMPTZ)"  # a date keeps the day written, whatever the offset
+    return _Read(
+        wall=wall, minutes=minutes, zone_ok=zone_ok, instant=instant, text=x, number=number
+    )
 
 
 def _classify(
-    reading: Reading, t: str, fits: str, value: str, offset_ok: str, shapes: _Shapes
-) -> str:
-    """SQL for the :class:`Bad` code of a cell, worked out only for cells that failed."""
-    whens = [
-        f"WHEN NOT {fits} THEN {int(Bad.OTHER)}",
-        f"WHEN NOT {offset_ok} THEN {int(Bad.OFFSET)}",
-    ]
-    if reading.date_format is not None:
-        whens.append(f"ELSE {int(Bad.FORMAT)}")
-        return f"CASE WHEN {t} IS NULL OR {value} IS NOT NULL THEN 0 {' '.join(whens)} END"
-    first = f"TRY_CAST({shapes.day_month}.a AS INTEGER)"
-    second = f"TRY_CAST({shapes.day_month}.b AS INTEGER)"
+    reading: Reading,
+    t: str,
+    value: str,
+    *,
+    offset_ok: str,
+    out_of_range: str,
+    text: str,
+    number: str,
+) -> tuple[str, list[Bad]]:
+    """SQL for the :class:`Bad` code of a cell (worked out only for cells that failed), and
+    every code it can give, so that each has its check.
+
+    Only the kinds the column's evidence makes possible are told apart; anything else is
+    ``OTHER`` (``FORMAT`` under a declared format), so no failed cell goes without a check.
+    """
+    possible = reading.possible.codes(reading)
+    fallback = Bad.FORMAT if reading.date_format is not None else Bad.OTHER
+    shape = f"regexp_extract({text}, {literal(DAY_MONTH)}, ['a', 'b'])"
+    first, second = f"TRY_CAST({shape}.a AS INTEGER)", f"TRY_CAST({shape}.b AS INTEGER)"
     contradicts = (
         f"{second} > 12 AND {first} BETWEEN 1 AND 12"
         if reading.day_first
         else f"{first} > 12 AND {second} BETWEEN 1 AND 12"
     )
-    integer = f"length(split_part({shapes.number}, '.', 1))"
-    whens += [
-        f"WHEN {shapes.day_month} IS NOT NULL AND {contradicts} THEN {int(Bad.CONVENTION)}",
-        f"WHEN {shapes.day_month} IS NOT NULL THEN {int(Bad.NO_SUCH_DATE)}",
+    integer = f"length(split_part({number}, '.', 1))"
+    branches = [
+        (Bad.OTHER, f"length({t}) > {MAX_LENGTH}"),
+        (Bad.OFFSET, f"NOT {offset_ok}"),
+        (Bad.YEAR, out_of_range),
+        (Bad.CONVENTION, f"{matches(text, DAY_MONTH)} AND {contradicts}"),
+        (Bad.NO_SUCH_DATE, matches(text, DAY_MONTH)),
+        (Bad.EPOCH_UNIT, f"{number} IS NOT NULL AND {integer} IN (10, 13)"),
+        (
+            Bad.EXCEL_LEAP_DAY,
+            f"{number} IS NOT NULL AND floor(TRY_CAST({number} AS DOUBLE)) = 60",
+        ),
+        (Bad.NUMBER, f"{number} IS NOT NULL"),
+        (
+            Bad.ZONE_NAME,
+            f"{matches(text, ZONE_NAME)} AND NOT {matches(text, AM_PM)}",
+        ),
     ]
-    if reading.epoch is not None:
-        whens.append(
-            f"WHEN {shapes.number} IS NOT NULL AND {integer} IN (10, 13) THEN {int(Bad.EPOCH_UNIT)}"
-        )
-    if reading.excel_serials:
-        whens.append(
-            f"WHEN {shapes.number} IS NOT NULL AND floor(CAST({shapes.number} AS DOUBLE)) = 60 "
-            f"THEN {int(Bad.EXCEL_LEAP_DAY)}"
-        )
-    whens += [
-        f"WHEN {shapes.number} IS NOT NULL THEN {int(Bad.NUMBER)}",
-        f"WHEN regexp_matches({shapes.text}, '(?i)\\d\\s*(?:[a-z]{{3,5}}|[a-z]+/[a-z_]+)$') "
-        f"AND NOT regexp_matches({shapes.text}, '(?i)[ap]\\.?m\\.?$') THEN {int(Bad.ZONE_NAME)}",
-        f"ELSE {int(Bad.OTHER)}",
-    ]
-    return f"CASE WHEN {t} IS NULL OR {value} IS NOT NULL THEN 0 {' '.join(whens)} END"
+    chosen = [(code, condition) for code, condition in branches if code in possible]
+    whens = " ".join(f"WHEN {condition} THEN {int(code)}" for code, condition in chosen)
+    sql = (
+        f"CASE WHEN {t} IS NULL OR {value} IS NOT NULL THEN {int(Bad.OK)} {whens} "
+        f"ELSE {int(fallback)} END"
+    )
+    return sql, sorted({code for code, _ in chosen} | {fallback})
 
 
 def reasons(reading: Reading) -> dict[Bad, str]:
@@ -506,6 +423,7 @@ def reasons(reading: Reading) -> dict[Bad, str]:
             "timezone in a mapping"
         ),
         Bad.OTHER: f"{what}; {ACCEPTED}",
+        Bad.YEAR: f"{what}: its year is outside 1 to 9999",
     }
 
 
@@ -518,6 +436,9 @@ def time_offsets_sql(offsets: list[tuple[str, str]]) -> str:
     """
     if not offsets:
         return "CAST(NULL AS VARCHAR)"
+    if len(offsets) == 1:
+        [(name, text)] = offsets
+        return f"'{{\"{name}\":\"' || {text} || '\"}}'"
     members = [
         f"CASE WHEN {text} IS NOT NULL THEN '\"{name}\":\"' || {text} || '\"' END"
         for name, text in offsets
@@ -532,7 +453,6 @@ __all__ = [
     "ColumnSql",
     "Reading",
     "column_sql",
-    "iso_offset_test",
     "reasons",
     "time_offsets_sql",
 ]
