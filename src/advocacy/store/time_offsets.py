@@ -56,8 +56,8 @@ def _rendered(name: str) -> str:
     entry = f"json_extract_string(__offsets, {_literal('$.' + json.dumps(name))})"
     sign = f"CASE WHEN left({entry}, 1) = '-' THEN -1 ELSE 1 END"
     minutes = (
-        f"{sign} * (CAST(substr({entry}, 2, 2) AS INTEGER) * 60 "
-        f"+ CAST(substr({entry}, 5, 2) AS INTEGER))"
+        f"{sign} * (TRY_CAST(substr({entry}, 2, 2) AS INTEGER) * 60 "
+        f"+ TRY_CAST(substr({entry}, 5, 2) AS INTEGER))"
     )
     utc = f"timezone('UTC', {column})"
     return (
