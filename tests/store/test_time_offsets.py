@@ -146,3 +146,30 @@ def test_the_export_command_writes_original_offsets(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert '"2015-02-24 11:35:52-08:00"' in text
     assert '"2024-05-31 14:00:00.500000+05:30"' in text
+
+
+def test_real_order_times_go_in_and_come_back_as_written(shared_data: Path, tmp_path: Path) -> None:
+    # Olist's orders (Brazil) carry local times without an offset: read as Sao Paulo time,
+    # they come back out exactly as the export wrote them.
+    source = shared_data / "real-exports" / "olist-subset" / "olist_orders_dataset.csv"
+    mapping = tmp_path / "orders.yaml"
+    mapping.write_text(
+        "kind: interactions\ntimezone: America/Sao_Paulo\ncolumns:\n  interaction_id: order_id\n"
+        "  customer_id: customer_id\n  occurred_at: order_purchase_timestamp\n"
+        "  outcome: order_status\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "orders.csv"
+    with advocacy.open(str(tmp_path / "ws.duckdb")) as ws:
+        result = ws.import_file(source, kind="interactions", mapping=mapping)
+        assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4071, 4071, 0)
+        ws.export("interactions", out=out)
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        written = {
+            row["order_id"]: row["order_purchase_timestamp"] for row in csv.DictReader(handle)
+        }
+    with out.open(encoding="utf-8", newline="") as handle:
+        back = {row["interaction_id"]: row["occurred_at"] for row in csv.DictReader(handle)}
+    assert back == written
+    [note] = [note for note in result.notes if "without a UTC offset" in note]
+    assert "4,071 values without a UTC offset were read as America/Sao_Paulo time" in note

@@ -26,8 +26,6 @@ _ZONE = r"z|(?:utc|gmt|ut)(?:\s*[+-]\d{1,2}(?::?\d\d)?)?|[+-]\d\d(?::?\d\d)?"
 OFFSET_SPLIT = rf"(?i)^(.*?{_TIME})\s*({_ZONE})(?:\s*\([^()]{{0,40}}\))?(\s+\d{{4}})?$"
 # With a declared format holding %z, the offset is whatever ends the value (or precedes a year).
 DECLARED_SPLIT = rf"(?i)^(.*?)\s*({_ZONE})(?:\s*\([^()]{{0,40}}\))?(\s+\d{{4}})?$"
-# An ISO 8601 value DuckDB casts ends in an offset: Z, UTC, GMT or +hh[[:]mm] after a time.
-ISO_OFFSET = r"(?i)(?:\d(?:z|\s?utc|\s?gmt)|:\d\d(?:[.,]\d+)?\s?[+-]\d\d(?::?\d\d)?)$"
 WEEKDAY = r"(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
 NUMBER = r"^\d+(?:\.\d+)?$"
 CLOCK = r"^\d{1,2}:\d\d(?::\d\d(?:[.,]\d{1,9})?)?$"
@@ -81,6 +79,19 @@ def literal(value: str) -> str:
 def string_list(values: tuple[str, ...] | list[str]) -> str:
     """A SQL list of string literals."""
     return "[" + ", ".join(literal(value) for value in values) + "]"
+
+
+def iso_offset(text: str) -> str:
+    """SQL: whether ``text``, which DuckDB casts to TIMESTAMP, ends in a UTC offset.
+
+    Such a value is an ISO 8601 date and time, and the cast accepts no zone names but UTC and
+    GMT; its date holds no '+', and a '-' after a ':' begins an offset. Byte searches, which
+    cost half a regular expression on a million rows.
+    """
+    return (
+        f"(contains({text}, '+') OR {text} LIKE '%:%-%' OR suffix({text}, 'Z') "
+        f"OR suffix({text}, 'z') OR suffix(upper({text}), 'UTC') OR suffix(upper({text}), 'GMT'))"
+    )
 
 
 def starts_with_digit(text: str) -> str:
@@ -212,7 +223,6 @@ __all__ = [
     "AM_PM",
     "DAY_MONTH",
     "DECLARED_SPLIT",
-    "ISO_OFFSET",
     "MAX_EXCEL_SERIAL",
     "MAX_LENGTH",
     "MAX_OFFSET_MINUTES",
@@ -222,6 +232,7 @@ __all__ = [
     "WEEKDAY",
     "ZONE_NAME",
     "date_parts",
+    "iso_offset",
     "literal",
     "matches",
     "offset_text",

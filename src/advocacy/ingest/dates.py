@@ -34,7 +34,6 @@ from advocacy.ingest.date_forms import (
     AM_PM,
     DAY_MONTH,
     DECLARED_SPLIT,
-    ISO_OFFSET,
     MAX_EXCEL_SERIAL,
     MAX_LENGTH,
     MAX_OFFSET_MINUTES,
@@ -44,6 +43,7 @@ from advocacy.ingest.date_forms import (
     WEEKDAY,
     ZONE_NAME,
     date_parts,
+    iso_offset,
     literal,
     matches,
     offset_text,
@@ -262,11 +262,9 @@ def _general(reading: Reading, t: str, add: _Add) -> _Read:
         f"CASE WHEN {starts_with_digit(t)} AND length({t}) <= 40 "
         f"THEN TRY_CAST({t} AS TIMESTAMP) END",
     )
-    iso_offset = add(
-        2, "iso_offset", f"CASE WHEN {iso} IS NOT NULL THEN {matches(t, ISO_OFFSET)} END"
-    )
+    offset = add(2, "iso_offset", f"CASE WHEN {iso} IS NOT NULL THEN {iso_offset(t)} END")
     # Without an offset the TIMESTAMPTZ cast applies the session's zone: right for that zone.
-    instant_if = f"{iso} IS NOT NULL" if reading.session_zone else f"{iso_offset}"
+    instant_if = f"{iso} IS NOT NULL" if reading.session_zone else offset
     instant = add(3, "instant", f"CASE WHEN {instant_if} THEN TRY_CAST({t} AS TIMESTAMPTZ) END")
     # Everything else: the offset split off, the rest normalised and taken apart by shape, each
     # step only on the rows that need it (CASE), so ISO rows cost none of it.
@@ -316,7 +314,7 @@ def _general(reading: Reading, t: str, add: _Add) -> _Read:
     minutes = add(
         6,
         "minutes",
-        f"CASE WHEN {iso_offset} THEN TRY_CAST((epoch_us({iso}) - epoch_us({instant})) "
+        f"CASE WHEN {offset} THEN TRY_CAST((epoch_us({iso}) - epoch_us({instant})) "
         "// 60000000 AS INTEGER) "
         f"WHEN {epoch_wall} IS NOT NULL THEN 0 ELSE {zone_offset} END",
     )
