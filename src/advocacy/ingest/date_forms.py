@@ -135,22 +135,22 @@ def offset_text(minutes: str) -> str:
     )
 
 
-def zone_minutes(zone: str) -> tuple[str, str]:
-    """SQL for the minutes east of UTC of a zone token (``Z``, ``GMT+2``, ``-0800``), and
-    whether the token is a real offset (minutes below 60, at most 14 hours)."""
-    rest = f"regexp_replace(upper({zone}), '^(UTC|GMT|UT|Z)\\s*', '')"
-    digits = f"replace(substr({rest}, 2), ':', '')"
-    hours = (
-        f"TRY_CAST(CASE WHEN length({digits}) <= 2 THEN {digits} "
-        f"ELSE left({digits}, length({digits}) - 2) END AS INTEGER)"
-    )
-    minutes = (
-        f"CASE WHEN length({digits}) <= 2 THEN 0 ELSE TRY_CAST(right({digits}, 2) AS INTEGER) END"
-    )
-    sign = f"CASE WHEN left({rest}, 1) = '-' THEN -1 ELSE 1 END"
-    total = f"CASE WHEN {rest} = '' THEN 0 ELSE {sign} * ({hours} * 60 + {minutes}) END"
-    valid = f"({rest} = '' OR ({minutes} < 60 AND {hours} <= 14))"
-    return total, valid
+#: A zone token's parts: sign, hours and minutes ("Z", "UTC" and "GMT" alone have none).
+ZONE_PARTS = r"(?i)^(?:z|utc|gmt|ut)?\s*(?:([+-])(\d{1,2}?):?(\d\d)?)?$"
+
+
+def zone_parts(zone: str) -> str:
+    """SQL: the sign, hours and minutes of a zone token (``Z``, ``GMT+2``, ``-0800``)."""
+    return f"regexp_extract({zone}, {literal(ZONE_PARTS)}, ['sign', 'hours', 'minutes'])"
+
+
+def zone_minutes(parts: str) -> tuple[str, str]:
+    """SQL for the minutes east of UTC of :func:`zone_parts` ``parts``, and whether they make a
+    real offset (minutes below 60, hours at most 14)."""
+    hours = f"COALESCE(TRY_CAST({parts}.hours AS INTEGER), 0)"
+    minutes = f"COALESCE(TRY_CAST({parts}.minutes AS INTEGER), 0)"
+    sign = f"CASE WHEN {parts}.sign = '-' THEN -1 ELSE 1 END"
+    return f"{sign} * ({hours} * 60 + {minutes})", f"({minutes} < 60 AND {hours} <= 14)"
 
 
 def time_of_day(text: str) -> str:
@@ -209,13 +209,26 @@ def date_parts(text: str, *, day_first: bool) -> str:
     return f"CASE {whens} END"
 
 
-def packed_wall(parts: str) -> str:
-    """SQL: the TIMESTAMP of :func:`date_parts` ``parts`` (NULL when no such day or time)."""
-    clock = f"CASE WHEN {part(parts, 4)} = '::' THEN '' ELSE {part(parts, 4)} END"
+def packed_date(year_text: str, month_text: str, day_text: str) -> str:
+    """SQL: the DATE of the year, month and day parts of :func:`date_parts` (NULL when there
+    is no such day)."""
     return (
-        f"try(make_date({year(part(parts, 1))}, {month_number(part(parts, 2))}, "
-        f"TRY_CAST({part(parts, 3)} AS INTEGER))) + {time_of_day(clock)}"
+        f"try(make_date({year(year_text)}, {month_number(month_text)}, "
+        f"TRY_CAST({day_text} AS INTEGER)))"
     )
+
+
+def packed_clock(parts: str) -> str:
+    """SQL: the time-of-day text of :func:`date_parts` ``parts`` ('' when none)."""
+    return f"replace({part(parts, 4)}, '::', '')"
+
+
+def collapsed(text: str) -> str:
+    """SQL: ``text`` with runs of white space as one space (a regex only where there are any)."""
+    runs = " OR ".join(
+        f"contains({text}, {needle})" for needle in ("'  '", "chr(9)", "chr(10)", "chr(13)")
+    )
+    return f"CASE WHEN {runs} THEN regexp_replace({text}, '\\s+', ' ', 'g') ELSE {text} END"
 
 
 __all__ = [
@@ -231,15 +244,19 @@ __all__ = [
     "SEPARATOR",
     "WEEKDAY",
     "ZONE_NAME",
+    "collapsed",
     "date_parts",
     "iso_offset",
     "literal",
     "matches",
     "offset_text",
     "packed",
-    "packed_wall",
+    "packed_clock",
+    "packed_date",
     "part",
     "starts_with_digit",
     "string_list",
+    "time_of_day",
     "zone_minutes",
+    "zone_parts",
 ]

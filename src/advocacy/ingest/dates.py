@@ -42,16 +42,20 @@ from advocacy.ingest.date_forms import (
     SEPARATOR,
     WEEKDAY,
     ZONE_NAME,
+    collapsed,
     date_parts,
     iso_offset,
     literal,
     matches,
     offset_text,
     packed,
-    packed_wall,
+    packed_clock,
+    packed_date,
     part,
     starts_with_digit,
+    time_of_day,
     zone_minutes,
+    zone_parts,
 )
 from advocacy.ingest.date_rules import OFFSET_DIRECTIVES
 
@@ -172,7 +176,7 @@ def column_sql(reading: Reading, text: str, index: int) -> ColumnSql:
         else:
             naive = f"timezone({literal(reading.zone)}, {read.wall})"
         value = add(
-            7,
+            11,
             "value",
             f"CASE WHEN NOT {offset_ok} OR NOT {in_range} THEN NULL "
             f"WHEN {read.instant} IS NOT NULL THEN {read.instant} "
@@ -186,7 +190,7 @@ def column_sql(reading: Reading, text: str, index: int) -> ColumnSql:
         )
     else:
         value = add(
-            7, "value", f"CASE WHEN {offset_ok} AND {in_range} THEN CAST({read.wall} AS DATE) END"
+            11, "value", f"CASE WHEN {offset_ok} AND {in_range} THEN CAST({read.wall} AS DATE) END"
         )
     sql.value = value
     classify, codes = _classify(
@@ -198,14 +202,14 @@ def column_sql(reading: Reading, text: str, index: int) -> ColumnSql:
         text=read.text,
         number=read.number,
     )
-    bad = add(8, "bad", classify)
+    bad = add(12, "bad", classify)
     told = reasons(reading)
     sql.checks = [(f"{bad} = {int(code)}", told[code]) for code in codes]
     return sql
 
 
 #: Levels of columns one date field computes (see :func:`column_sql`).
-LEVELS = 9
+LEVELS = 13
 #: ``column_sql``'s way to add a column: (level, name, expression) -> the column's name.
 _Add = Callable[[int, str, str], str]
 
@@ -223,7 +227,8 @@ class _Read:
 
 
 def _split(t: str, pattern: str, condition: str, add: _Add) -> tuple[str, str, str, str]:
-    """Columns splitting a value into wall-clock text and offset token, and the offset."""
+    """Columns: the value without its offset, the offset token, its minutes, and whether it is
+    a real offset. Each intermediate is a column of its own, computed once."""
     rewritten = packed(t, pattern, "\\1\\3" + SEPARATOR + "\\2")  # wall (and year), zone
     split = add(
         2,
@@ -232,10 +237,12 @@ def _split(t: str, pattern: str, condition: str, add: _Add) -> tuple[str, str, s
         f"ELSE {t} || {literal(SEPARATOR)} END END",
     )
     zone = add(3, "zone", part(split, 2))
-    total, valid = zone_minutes(zone)
-    minutes = add(4, "zone_minutes", f"CASE WHEN {zone} <> '' THEN {total} END")
-    zone_ok = add(4, "zone_ok", f"CASE WHEN {zone} <> '' THEN {valid} ELSE TRUE END")
-    return split, zone, minutes, zone_ok
+    parts = add(4, "zone_parts", f"CASE WHEN {zone} <> '' THEN {zone_parts(zone)} END")
+    total, valid = zone_minutes(parts)
+    minutes = add(5, "zone_minutes", f"CASE WHEN {parts} IS NOT NULL THEN {total} END")
+    zone_ok = add(5, "zone_ok", f"CASE WHEN {parts} IS NOT NULL THEN {valid} ELSE TRUE END")
+    head = add(3, "head", part(split, 1))
+    return head, zone, minutes, zone_ok
 
 
 def _declared(fmt: str, t: str, add: _Add) -> _Read:
@@ -244,12 +251,33 @@ def _declared(fmt: str, t: str, add: _Add) -> _Read:
         wall = add(1, "wall", f"CASE WHEN {fits} THEN try_strptime({t}, {literal(fmt)}) END")
         return _Read(wall=wall, minutes="CAST(NULL AS INTEGER)", text=t)
     # Offsets are split off as everywhere else, so that they are kept, not just applied.
-    split, zone, minutes, zone_ok = _split(t, DECLARED_SPLIT, fits, add)
+    head, zone, minutes, zone_ok = _split(t, DECLARED_SPLIT, fits, add)
     stripped = literal(OFFSET_DIRECTIVES.sub("", fmt))
-    wall = add(
-        5, "wall", f"CASE WHEN {zone} <> '' THEN try_strptime({part(split, 1)}, {stripped}) END"
-    )
+    wall = add(6, "wall", f"CASE WHEN {zone} <> '' THEN try_strptime({head}, {stripped}) END")
     return _Read(wall=wall, minutes=minutes, zone_ok=zone_ok, text=t)
+
+
+def _numbers(reading: Reading, number: str) -> tuple[str, str]:
+    """SQL for the wall clock of an epoch (UTC) and of an Excel day number, as the column reads."""
+    integer = f"length(split_part({number}, '.', 1))"
+    epoch = "CAST(NULL AS TIMESTAMP)"
+    if reading.epoch is not None:
+        digits, scale = (10, 1_000_000) if reading.epoch == "seconds" else (13, 1_000)
+        epoch = (
+            f"CASE WHEN {integer} = {digits} THEN make_timestamp("
+            f"TRY_CAST(round(TRY_CAST({number} AS DOUBLE) * {scale}) AS BIGINT)) END"
+        )
+    serial = "CAST(NULL AS TIMESTAMP)"
+    if reading.excel_serials:
+        days = f"TRY_CAST({number} AS DOUBLE)"
+        # Excel counts 1900-01-01 as day 1 and, like Lotus 1-2-3, has a 29 February 1900.
+        serial = (
+            f"CASE WHEN {integer} <= 7 AND {days} >= 1 AND {days} < {MAX_EXCEL_SERIAL + 1} "
+            f"AND floor({days}) <> 60 THEN CASE WHEN {days} < 60 THEN TIMESTAMP '1899-12-31' "
+            f"ELSE TIMESTAMP '1899-12-30' END + "
+            f"to_milliseconds(TRY_CAST(round({days} * 86400000) AS BIGINT)) END"
+        )
+    return epoch, serial
 
 
 def _general(reading: Reading, t: str, add: _Add) -> _Read:
@@ -269,50 +297,48 @@ def _general(reading: Reading, t: str, add: _Add) -> _Read:
     # Everything else: the offset split off, the rest normalised and taken apart by shape, each
     # step only on the rows that need it (CASE), so ISO rows cost none of it.
     fits = f"{iso} IS NULL AND length({t}) <= {MAX_LENGTH}"
-    split, zone, zone_offset, zone_ok = _split(t, OFFSET_SPLIT, fits, add)
+    head, zone, zone_offset, zone_ok = _split(t, OFFSET_SPLIT, fits, add)
+    spaced = add(4, "spaced", f"CASE WHEN {head} IS NOT NULL THEN {collapsed(head)} END")
     x = add(
-        3,
+        5,
         "x",
-        f"CASE WHEN {split} IS NOT NULL THEN regexp_replace(regexp_replace({part(split, 1)}, "
-        f"'\\s+', ' ', 'g'), {literal(WEEKDAY)}, '') END",
+        f"CASE WHEN {starts_with_digit(spaced)} THEN {spaced} "
+        f"ELSE regexp_replace({spaced}, {literal(WEEKDAY)}, '') END",
     )
-    parts = add(
-        4,
-        "parts",
-        f"CASE WHEN {x} IS NOT NULL THEN {date_parts(x, day_first=reading.day_first)} END",
+    # "2015-02-24 11:35:52" once its " -0800" is off: DuckDB's cast again.
+    quick = add(
+        6,
+        "quick",
+        f"CASE WHEN {zone} <> '' AND {x} LIKE '____-%' THEN TRY_CAST({x} AS TIMESTAMP) END",
     )
     number = add(
-        4,
+        6,
         "number",
         f"CASE WHEN {x} IS NOT NULL AND {zone} = '' AND {starts_with_digit(x)} "
         f"AND length({x}) <= 30 AND {matches(x, NUMBER)} THEN {x} END",
     )
-    integer = f"length(split_part({number}, '.', 1))"
-    epoch = "CAST(NULL AS TIMESTAMP)"
-    if reading.epoch is not None:
-        digits, scale = (10, 1_000_000) if reading.epoch == "seconds" else (13, 1_000)
-        epoch = (
-            f"CASE WHEN {integer} = {digits} THEN make_timestamp("
-            f"TRY_CAST(round(TRY_CAST({number} AS DOUBLE) * {scale}) AS BIGINT)) END"
-        )
-    serial = "CAST(NULL AS TIMESTAMP)"
-    if reading.excel_serials:
-        days = f"TRY_CAST({number} AS DOUBLE)"
-        # Excel counts 1900-01-01 as day 1 and, like Lotus 1-2-3, has a 29 February 1900.
-        serial = (
-            f"CASE WHEN {integer} <= 7 AND {days} >= 1 AND {days} < {MAX_EXCEL_SERIAL + 1} "
-            f"AND floor({days}) <> 60 THEN CASE WHEN {days} < 60 THEN TIMESTAMP '1899-12-31' "
-            f"ELSE TIMESTAMP '1899-12-30' END + "
-            f"to_milliseconds(TRY_CAST(round({days} * 86400000) AS BIGINT)) END"
-        )
-    epoch_wall = add(5, "epoch", epoch)
-    slow = (
-        f"CASE WHEN {parts} IS NOT NULL THEN {packed_wall(parts)} "
-        f"WHEN {number} IS NOT NULL THEN {serial} END"
+    parts = add(
+        7,
+        "parts",
+        # Of the plain numbers, only 20240531 (and 20240531140000) are dates by shape.
+        f"CASE WHEN {x} IS NOT NULL AND {quick} IS NULL "
+        f"AND ({number} IS NULL OR length({number}) IN (8, 14)) "
+        f"THEN {date_parts(x, day_first=reading.day_first)} END",
     )
-    wall = add(6, "wall", f"COALESCE({iso}, {epoch_wall}, {slow})")
+    epoch, serial = _numbers(reading, number)
+    epoch_wall = add(7, "epoch", epoch)
+    year_text, month_text, day_text = (
+        add(8, name, part(parts, index)) for name, index in (("year", 1), ("month", 2), ("day", 3))
+    )
+    clock = add(8, "clock", packed_clock(parts))
+    day = add(9, "date", packed_date(year_text, month_text, day_text))
+    time = add(9, "time", time_of_day(clock))
+    slow = f"COALESCE({quick}, {day} + {time}, {serial})"
+    wall = add(
+        10, "wall", f"COALESCE({iso}, {epoch_wall}, CASE WHEN {x} IS NOT NULL THEN {slow} END)"
+    )
     minutes = add(
-        6,
+        10,
         "minutes",
         f"CASE WHEN {offset} THEN TRY_CAST((epoch_us({iso}) - epoch_us({instant})) "
         "// 60000000 AS INTEGER) "
