@@ -173,3 +173,26 @@ def test_real_order_times_go_in_and_come_back_as_written(shared_data: Path, tmp_
     assert back == written
     [note] = [note for note in result.notes if "without a UTC offset" in note]
     assert "4,071 values without a UTC offset were read as America/Sao_Paulo time" in note
+
+
+def test_records_written_through_the_api_keep_their_offsets(db_url: str) -> None:
+    records = [
+        {"response_id": "a", "submitted_at": "2024-05-31T14:00:00+02:00", "nps": 9},
+        {"response_id": "b", "submitted_at": "Fri, 31 May 2024 14:00:00 -0400", "nps": 3},
+        {"response_id": "c", "submitted_at": "2024-05-31 14:00", "nps": 7},
+    ]
+    with advocacy.open(db_url) as ws:
+        result = ws.write_records("responses", records)
+        again = ws.write_records("responses", records)
+        rows = ws.db.fetchall(
+            "SELECT response_id, submitted_at, time_offsets FROM responses ORDER BY 1"
+        )
+    assert (result.inserted, again.unchanged) == (3, 3)
+    assert [
+        (key, moment, json.loads(offsets) if isinstance(offsets, str) else offsets)
+        for key, moment, offsets in rows
+    ] == [
+        ("a", datetime(2024, 5, 31, 12, tzinfo=UTC), {"submitted_at": "+02:00"}),
+        ("b", datetime(2024, 5, 31, 18, tzinfo=UTC), {"submitted_at": "-04:00"}),
+        ("c", datetime(2024, 5, 31, 14, tzinfo=UTC), {"submitted_at": "UTC"}),
+    ]

@@ -28,7 +28,8 @@ from advocacy.ingest.raw import Adapted
 from advocacy.model import TIME_OFFSETS, Field, FieldType
 
 # The start of a numeric day/month date: its first two parts.
-_DAY_MONTH_HEAD = r"^(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2})(?:[ T,]|$)"
+# Examples in notes and reasons show only this part: digits and separators, never other text.
+_DAY_MONTH_HEAD = r"^((\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2}))(?:[ T,]|$)"
 _NUMBER = r"^\d+(?:\.\d+)?$"
 
 
@@ -78,8 +79,8 @@ def _profile_columns(index: int, source: str) -> tuple[list[str], list[str], lis
     # than any regular expression, keeps those rows out of the expressions below.
     other = f"NOT ({t} LIKE '____-%') AND length({t}) <= 100"
     facts = [
-        f"CASE WHEN {other} THEN regexp_extract({t}, {_literal(_DAY_MONTH_HEAD)}, ['a', 'b']) "
-        f"END AS {dm}",
+        f"CASE WHEN {other} THEN regexp_extract({t}, {_literal(_DAY_MONTH_HEAD)}, "
+        f"['head', 'a', 'b']) END AS {dm}",
         f"CASE WHEN {other} AND length({t}) <= 30 AND regexp_matches({t}, {_literal(_NUMBER)}) "
         f"THEN length(split_part({t}, '.', 1)) END AS {digits}",
     ]
@@ -90,11 +91,11 @@ def _profile_columns(index: int, source: str) -> tuple[list[str], list[str], lis
     aggregates = [
         f"count({t})",
         f"count(*) FILTER (WHERE {day})",
-        f"min({t}) FILTER (WHERE {day})",
+        f"min({dm}.head) FILTER (WHERE {day})",
         f"count(*) FILTER (WHERE {month})",
-        f"min({t}) FILTER (WHERE {month})",
+        f"min({dm}.head) FILTER (WHERE {month})",
         f"count(*) FILTER (WHERE {either})",
-        f"min({t}) FILTER (WHERE {either})",
+        f"min({dm}.head) FILTER (WHERE {either})",
         f"count(*) FILTER (WHERE {digits} = 10)",
         f"count(*) FILTER (WHERE {digits} = 13)",
         f"count(*) FILTER (WHERE {digits} <= 7)",
