@@ -161,3 +161,30 @@ def test_no_cell_is_silently_lost(values: list[str], day_first: bool | None, exc
         if text.strip(" \u00a0\u3000") == "" or text.strip() == "":
             continue
         assert (row in quarantined) != (loaded.get(row) is not None), (text, result.bad_cells)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    moments=st.lists(
+        st.datetimes(
+            min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_hashes_render_timestamps_as_duckdb_does(moments: list[datetime]) -> None:
+    """Hashes and derived keys use utc_text: it must give the very bytes of DuckDB's cast."""
+    import duckdb
+
+    from advocacy.ingest.dates import utc_text
+
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register(
+            "moments", pa.table({"moment": pa.array(moments, pa.timestamp("us", tz="UTC"))})
+        )
+        mismatched = con.execute(
+            f"SELECT moment FROM moments WHERE CAST(moment AS VARCHAR) <> {utc_text('moment')}"
+        ).fetchall()
+    assert mismatched == []

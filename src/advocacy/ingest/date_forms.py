@@ -85,13 +85,12 @@ def iso_offset(text: str) -> str:
     """SQL: whether ``text``, which DuckDB casts to TIMESTAMP, ends in a UTC offset.
 
     Such a value is an ISO 8601 date and time, and the cast accepts no zone names but UTC and
-    GMT; its date holds no '+', and a '-' after a ':' begins an offset. Byte searches, which
-    cost half a regular expression on a million rows.
+    GMT; its date holds no '+', and a '-' after a ':' begins an offset. Byte searches, tried
+    in turn (CASE) so that most values take one: a fifth of a regular expression's cost.
     """
-    return (
-        f"(contains({text}, '+') OR {text} LIKE '%:%-%' OR suffix({text}, 'Z') "
-        f"OR suffix({text}, 'z') OR suffix(upper({text}), 'UTC') OR suffix(upper({text}), 'GMT'))"
-    )
+    tests = [f"contains({text}, '+')", f"suffix({text}, 'Z')", f"{text} LIKE '%:%-%'"]
+    tests += [f"suffix({text}, {literal(zone)})" for zone in ("z", "UTC", "utc", "GMT", "gmt")]
+    return f"CASE {' '.join(f'WHEN {test} THEN TRUE' for test in tests)} ELSE FALSE END"
 
 
 def starts_with_digit(text: str) -> str:

@@ -451,6 +451,13 @@ def reasons(reading: Reading) -> dict[Bad, str]:
     }
 
 
+def utc_text(timestamp: str) -> str:
+    """SQL: the text DuckDB gives a TIMESTAMPTZ ``timestamp`` in a UTC session, computed
+    without ICU's calendar (the same bytes, ``2024-05-31 14:00:00.5+00``, for years 1-9999,
+    at a third of the cost); hashes and derived keys render timestamps so."""
+    return f"CAST(make_timestamp(epoch_us({timestamp})) AS VARCHAR) || '+00'"
+
+
 def time_offsets_sql(offsets: list[tuple[str, str]]) -> str:
     """SQL for the ``time_offsets`` JSON of a row: ``{field: "+hh:mm" or zone name}``.
 
@@ -479,4 +486,5 @@ __all__ = [
     "column_sql",
     "reasons",
     "time_offsets_sql",
+    "utc_text",
 ]

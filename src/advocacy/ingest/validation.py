@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
 from advocacy.ingest.date_columns import read_date_columns, zone_notes
-from advocacy.ingest.dates import ColumnSql, Reading, column_sql, time_offsets_sql
+from advocacy.ingest.dates import ColumnSql, Reading, column_sql, time_offsets_sql, utc_text
 from advocacy.ingest.raw import Adapted, ItemColumn
 from advocacy.model import TIME_OFFSETS, Field, FieldType, Kind
 
@@ -200,9 +200,12 @@ def _any(flags: list[str]) -> str:
 class _Plan:
     """The SQL that types, checks and hashes one kind's rows."""
 
-    def __init__(self, adapted: Adapted, readings: dict[str, Reading]) -> None:
+    def __init__(
+        self, adapted: Adapted, readings: dict[str, Reading], *, session_zone: str = ""
+    ) -> None:
         kind = adapted.kind
         self.kind = kind
+        self.session_zone = session_zone
         self.values: dict[str, str] = {}
         self.checks: list[tuple[str, str, str]] = []  # (user-facing column, condition, reason)
         self.levels: list[list[str]] = []  # columns computed before the values (dates)
@@ -277,7 +280,11 @@ class _Plan:
         """SQL over table ``good`` that fills derived keys and adds ``record_hash``."""
         kind = self.kind
 
+        stamps = {item.name for item in kind.fields if item.type is FieldType.TIMESTAMP}
+
         def canonical(name: str) -> str:
+            if name in stamps and self.session_zone == "UTC":
+                return f"COALESCE({utc_text(quote(name))}, '\u2205')"
             return f"COALESCE(CAST({quote(name)} AS VARCHAR), '\u2205')"
 
         keyed = "SELECT * FROM good"
@@ -430,7 +437,7 @@ def _validate(
     rows = rows.append_column(ROW, numbers.cast(pa.int64()))
     zone = str(con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0])
     readings, notes = read_date_columns(con, rows, adapted, session_zone=zone, cell_text=_text)
-    plan = _Plan(adapted, readings)
+    plan = _Plan(adapted, readings, session_zone=zone)
     select = plan.select()
     for start in range(0, max(rows.num_rows, 1), chunk_rows):
         con.register("raw", rows.slice(start, chunk_rows))
