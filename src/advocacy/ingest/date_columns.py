@@ -15,7 +15,6 @@ rows are read in chunks; its regular expressions run only on values that are not
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ import pyarrow as pa
 from advocacy.ingest.date_rules import DateRule, DateRules
 from advocacy.ingest.dates import Possible, Reading
 from advocacy.ingest.raw import Adapted
-from advocacy.model import TIME_OFFSETS, Field, FieldType
+from advocacy.model import Field, FieldType
 
 # The start of a numeric day/month date: its first two parts.
 # Examples in notes and reasons show only this part: digits and separators, never other text.
@@ -299,19 +298,22 @@ def read_date_columns(
 
 
 def zone_notes(
-    con: duckdb.DuckDBPyConnection, table: str, readings: dict[str, Reading]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    readings: dict[str, Reading],
+    offsets: dict[str, str],
 ) -> list[str]:
     """Notes saying in which zone each timestamp column's values without an offset were read.
 
-    Counted in the validated ``table`` (its ``time_offsets``), where such values carry the
-    zone's name instead of an offset.
+    Counted in the validated ``table``, where ``offsets`` names, per timestamp field, the
+    column of the offset written (NULL where none was).
     """
-    stamps = [reading for reading in readings.values() if reading.timestamp]
+    stamps = [reading for reading in readings.values() if reading.field in offsets]
     if not stamps:
         return []
     counts = [
-        f"count(*) FILTER (WHERE contains({TIME_OFFSETS}, "
-        f"{_literal(json.dumps({reading.field: reading.zone}, separators=(',', ':'))[1:-1])}))"
+        f"count(*) FILTER (WHERE {_quote(reading.field)} IS NOT NULL "
+        f"AND {offsets[reading.field]} IS NULL)"
         for reading in stamps
     ]
     found = con.execute(f"SELECT {', '.join(counts)} FROM {table}").fetchone() or ()

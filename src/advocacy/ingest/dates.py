@@ -138,7 +138,7 @@ class ColumnSql:
     levels: list[list[str]] = field(default_factory=list)
     text: str = "NULL"  # the column holding the cell's text
     value: str = "NULL"
-    offset_text: str | None = None  # TIMESTAMP fields: "+hh:mm", the zone name, or NULL
+    minutes: str | None = None  # TIMESTAMP fields: the offset written, in minutes (or NULL)
     checks: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -184,10 +184,7 @@ def column_sql(reading: Reading, text: str, index: int) -> ColumnSql:
             f"THEN try(timezone('UTC', {read.wall} - to_minutes({read.minutes}))) "
             f"ELSE {naive} END",
         )
-        sql.offset_text = (
-            f"CASE WHEN {value} IS NULL THEN NULL WHEN {read.minutes} IS NOT NULL "
-            f"THEN {offset_text(read.minutes)} ELSE {literal(reading.zone)} END"
-        )
+        sql.minutes = read.minutes
     else:
         value = add(
             11, "value", f"CASE WHEN {offset_ok} AND {in_range} THEN CAST({read.wall} AS DATE) END"
@@ -458,12 +455,26 @@ def utc_text(timestamp: str) -> str:
     return f"CAST(make_timestamp(epoch_us({timestamp})) AS VARCHAR) || '+00'"
 
 
+def offset_entry(value: str, minutes: str, zone: str) -> str:
+    """SQL for one field's ``time_offsets`` entry: the offset written (``+hh:mm``, from SQL
+    ``minutes``), else the ``zone`` the value was read in; NULL without a ``value``.
+
+    Validation carries the minutes, an integer, and writes this text only where it is needed
+    (the hash and the result): a text column costs a million rows' worth of strings in every
+    table the rows pass through.
+    """
+    return (
+        f"CASE WHEN {value} IS NULL THEN NULL WHEN {minutes} IS NULL THEN {literal(zone)} "
+        f"ELSE {offset_text(minutes)} END"
+    )
+
+
 def time_offsets_sql(offsets: list[tuple[str, str]]) -> str:
     """SQL for the ``time_offsets`` JSON of a row: ``{field: "+hh:mm" or zone name}``.
 
-    ``offsets`` pairs each timestamp field with its :attr:`ColumnSql.offset_text`. Field names
-    and zone names hold no quotes or backslashes, so the JSON is written as text, keys in model
-    order; NULL when no field has a value.
+    ``offsets`` pairs each timestamp field with its :func:`offset_entry`. Field names and zone
+    names hold no quotes or backslashes, so the JSON is written as text, keys in model order;
+    NULL when no field has a value.
     """
     if not offsets:
         return "CAST(NULL AS VARCHAR)"
@@ -484,6 +495,7 @@ __all__ = [
     "ColumnSql",
     "Reading",
     "column_sql",
+    "offset_entry",
     "reasons",
     "time_offsets_sql",
     "utc_text",

@@ -21,7 +21,14 @@ from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
 from advocacy.ingest.date_columns import read_date_columns, zone_notes
-from advocacy.ingest.dates import ColumnSql, Reading, column_sql, time_offsets_sql, utc_text
+from advocacy.ingest.dates import (
+    ColumnSql,
+    Reading,
+    column_sql,
+    offset_entry,
+    time_offsets_sql,
+    utc_text,
+)
 from advocacy.ingest.raw import Adapted, ItemColumn
 from advocacy.model import TIME_OFFSETS, Field, FieldType, Kind
 
@@ -209,7 +216,7 @@ class _Plan:
         self.values: dict[str, str] = {}
         self.checks: list[tuple[str, str, str]] = []  # (user-facing column, condition, reason)
         self.levels: list[list[str]] = []  # columns computed before the values (dates)
-        offsets: list[tuple[str, str]] = []
+        offsets: list[tuple[str, str, str]] = []  # (field, offset minutes, zone)
         dated = 0
         for item in kind.fields:
             if item.name in adapted.fields:
@@ -224,8 +231,8 @@ class _Plan:
                 dates = column_sql(readings[item.name], _text(source), dated)
                 dated += 1
                 self._add_levels(dates.levels)
-                if dates.offset_text is not None:
-                    offsets.append((item.name, dates.offset_text))
+                if dates.minutes is not None:
+                    offsets.append((item.name, dates.minutes, readings[item.name].zone))
             value, checks = field_expressions(kind, item, source, dates=dates)
             self.values[item.name] = value
             self.checks.extend((label, condition, reason) for condition, reason in checks)
@@ -244,7 +251,11 @@ class _Plan:
             if kept
             else "CAST(NULL AS VARCHAR)"
         )
-        self.time_offsets = time_offsets_sql(offsets)
+        # Offsets travel as minutes in hidden columns; time_offsets_json() writes their text.
+        self.offsets = [
+            (name, minutes, f"__offset{index}", zone)
+            for index, (name, minutes, zone) in enumerate(offsets)
+        ]
 
     def _add_levels(self, levels: list[list[str]]) -> None:
         while len(self.levels) < len(levels):
@@ -264,13 +275,27 @@ class _Plan:
         columns = [f"{ROW}"]
         columns += [f"{value} AS {quote(name)}" for name, value in self.values.items()]
         columns.append(f"{self.attrs} AS attrs")
-        columns.append(f"{self.time_offsets} AS {TIME_OFFSETS}")
+        columns += [f"{minutes} AS {hidden}" for _, minutes, hidden, _ in self.offsets]
         columns += self.item_selects
         columns += [
             f"COALESCE({condition}, FALSE) AS __e{index}"
             for index, (_, condition, _) in enumerate(self.checks)
         ]
         return "SELECT " + ", ".join(columns) + " FROM " + self._source()
+
+    def time_offsets_json(self) -> str:
+        """SQL for ``time_offsets`` over the checked rows (their hidden offset columns)."""
+        return time_offsets_sql(
+            [
+                (name, offset_entry(quote(name), hidden, zone))
+                for name, _, hidden, zone in self.offsets
+            ]
+        )
+
+    @property
+    def hidden(self) -> list[str]:
+        """Columns of the checked rows that are not part of the result."""
+        return [hidden for _, _, hidden, _ in self.offsets]
 
     @property
     def flags(self) -> list[str]:
@@ -306,7 +331,7 @@ class _Plan:
         content = ", ".join(canonical(name) for name in [*kind.field_names, "attrs"])
         # The source's UTC offsets are content too; concat_ws skips NULL, so rows without
         # timestamps keep the hash they had before offsets were kept.
-        content += f", {TIME_OFFSETS}"
+        content += f", {self.time_offsets_json()}"
         return f"SELECT *, md5(concat_ws(chr(31), {content})) AS record_hash FROM ({keyed})"
 
 
@@ -446,7 +471,8 @@ def _validate(
         con.unregister("raw")
         if progress is not None:
             progress(min(start + chunk_rows, rows.num_rows))
-    notes += zone_notes(con, "checked", readings)
+    hidden = {name: column for name, _, column, _ in plan.offsets}
+    notes += zone_notes(con, "checked", readings, hidden)
     result = Validated(rows=pa.table({}), items=None, notes=notes)
     flags = plan.flags
     if flags:
@@ -513,8 +539,9 @@ def _validate(
     if child is not None:
         result.items = _child_rows(con, adapted, child)
     drop = f" EXCLUDE ({', '.join(item_columns)})" if item_columns else ""
-    names = [*adapted.kind.field_names, "attrs", TIME_OFFSETS, "record_hash", ROW]
+    names = [quote(name) for name in [*adapted.kind.field_names, "attrs"]]
+    names += [f"{plan.time_offsets_json()} AS {TIME_OFFSETS}", "record_hash", ROW]
     result.rows = con.execute(
-        f"SELECT {', '.join(quote(name) for name in names)} FROM (SELECT *{drop} FROM kept)"
+        f"SELECT {', '.join(names)} FROM (SELECT *{drop} FROM kept)"
     ).to_arrow_table()
     return result
