@@ -87,7 +87,8 @@ BOOKKEEPING_FIELDS: tuple[Field, ...] = (
         TIME_OFFSETS,
         T.JSON,
         "per timestamp field, the UTC offset the source wrote ('+02:00'), or the IANA zone its "
-        "value was read in when it had none ('UTC', 'Europe/Berlin'); exports write it back",
+        "value was read in when it had none ('UTC', 'Europe/Berlin'); a timestamp without entry "
+        "was written in UTC (+00:00, Z) or stored before offsets were kept; exports write it back",
     ),
     Field("source", T.TEXT, "id of the import that last wrote the record"),
     Field("record_hash", T.TEXT, "hash of the record's content, to tell updates from repeats"),

@@ -236,9 +236,9 @@ def test_impossible_day_month_dates_are_quarantined_as_such() -> None:
         (
             "2024-05-31T14:00:00.123456789Z",
             datetime(2024, 5, 31, 14, 0, 0, 123456, tzinfo=UTC),
-            "+00:00",
+            None,
         ),
-        ("2024-05-31 14:00:00 UTC", datetime(2024, 5, 31, 14, tzinfo=UTC), "+00:00"),
+        ("2024-05-31 14:00:00 UTC", datetime(2024, 5, 31, 14, tzinfo=UTC), None),
         ("2024-05-31T14:00:00+0200", datetime(2024, 5, 31, 12, tzinfo=UTC), "+02:00"),
         ("2024-05-31T14:00:00-03", datetime(2024, 5, 31, 17, tzinfo=UTC), "-03:00"),
         ("2024-05-31 14:00:00 +05:45", datetime(2024, 5, 31, 8, 15, tzinfo=UTC), "+05:45"),
@@ -246,7 +246,7 @@ def test_impossible_day_month_dates_are_quarantined_as_such() -> None:
         ("2024/05/31 2:00:00 PM GMT+2", datetime(2024, 5, 31, 12, tzinfo=UTC), "+02:00"),
         ("2024-05-31 14:00:00 GMT-4", datetime(2024, 5, 31, 18, tzinfo=UTC), "-04:00"),
         ("Fri, 31 May 2024 14:00:00 +0200 (CEST)", datetime(2024, 5, 31, 12, tzinfo=UTC), "+02:00"),
-        ("Fri May 31 14:00:00 +0000 2024", datetime(2024, 5, 31, 14, tzinfo=UTC), "+00:00"),
+        ("Fri May 31 14:00:00 +0000 2024", datetime(2024, 5, 31, 14, tzinfo=UTC), None),
         ("Fri May 31 14:00:00 2024", datetime(2024, 5, 31, 14, tzinfo=UTC), "UTC"),
         ("31 May 2024", datetime(2024, 5, 31, tzinfo=UTC), "UTC"),
         ("31-May-24", datetime(2024, 5, 31, tzinfo=UTC), "UTC"),
@@ -259,7 +259,7 @@ def test_impossible_day_month_dates_are_quarantined_as_such() -> None:
         ("20240531T140000", datetime(2024, 5, 31, 14, tzinfo=UTC), "UTC"),
     ],
 )
-def test_one_value_in_each_form(text: str, expected: datetime, offset: str) -> None:
+def test_one_value_in_each_form(text: str, expected: datetime, offset: str | None) -> None:
     result = validated([text])
     assert result.bad_cells == [], reasons(result)
     assert list(stored(result).values()) == [(expected, offset)]
@@ -309,7 +309,7 @@ def test_epochs_in_seconds_and_milliseconds_decided_per_column() -> None:
         datetime(2017, 10, 31, 22, 10, 47, tzinfo=UTC),
         datetime(2017, 10, 31, 22, 10, 48, 500000, tzinfo=UTC),
     ]
-    assert {offset for _, offset in stored(seconds).values()} == {"+00:00"}
+    assert {offset for _, offset in stored(seconds).values()} == {None}  # UTC: no entry
     assert any("read 2 numbers as Unix epoch seconds" in note for note in seconds.notes)
     milliseconds = validated(["1509487847123", "1509487848000", "1509487849"])
     assert [value for value, _ in stored(milliseconds).values()] == [
@@ -371,7 +371,7 @@ def test_values_without_offset_are_read_in_the_declared_zone_and_the_notes_say_s
     assert list(stored(result).values()) == [
         (datetime(2024, 7, 1, 10, tzinfo=UTC), "Europe/Berlin"),
         (datetime(2024, 7, 1, 10, tzinfo=UTC), "Europe/Berlin"),
-        (datetime(2024, 7, 1, 12, tzinfo=UTC), "+00:00"),
+        (datetime(2024, 7, 1, 12, tzinfo=UTC), None),  # +00:00 is stored as no entry
     ]
     [note] = [note for note in result.notes if "without a UTC offset" in note]
     assert "2 values without a UTC offset were read as Europe/Berlin time" in note

@@ -457,7 +457,9 @@ def utc_text(timestamp: str) -> str:
 
 def offset_entry(value: str, minutes: str, zone: str) -> str:
     """SQL for one field's ``time_offsets`` entry: the offset written (``+hh:mm``, from SQL
-    ``minutes``), else the ``zone`` the value was read in; NULL without a ``value``.
+    ``minutes``), else the ``zone`` the value was read in; NULL without a ``value``, and NULL
+    for an offset of +00:00, the one a timestamp without entry stands for (see
+    :data:`advocacy.model.TIME_OFFSETS`), so that UTC data, the commonest, stores nothing.
 
     Validation carries the minutes, an integer, and writes this text only where it is needed
     (the hash and the result): a text column costs a million rows' worth of strings in every
@@ -465,7 +467,7 @@ def offset_entry(value: str, minutes: str, zone: str) -> str:
     """
     return (
         f"CASE WHEN {value} IS NULL THEN NULL WHEN {minutes} IS NULL THEN {literal(zone)} "
-        f"ELSE {offset_text(minutes)} END"
+        f"WHEN {minutes} = 0 THEN NULL ELSE {offset_text(minutes)} END"
     )
 
 

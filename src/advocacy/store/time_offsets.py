@@ -4,10 +4,11 @@ DuckDB and PostgreSQL store a ``TIMESTAMPTZ`` as an instant, so the offset a fil
 (``2015-02-24 11:35:52 -0800``) is gone from the column. The importer keeps it in each record's
 ``time_offsets`` JSON (see :data:`advocacy.model.TIME_OFFSETS`): per timestamp field, the offset
 the source wrote (``"-08:00"``), or the IANA zone a value without an offset was read in
-(``"UTC"``, ``"Europe/Berlin"``). :func:`with_original_offsets` turns a table read from the
-workspace back into that text, so an export re-imported into a fresh workspace stores the same
-instants and the same offsets. Records stored before offsets were kept have none and come out
-in UTC (``+00:00``), which is the instant they hold.
+(``"UTC"``, ``"Europe/Berlin"``); a timestamp without entry was written in UTC (``+00:00``,
+``Z``). :func:`with_original_offsets` turns a table read from the workspace back into that text,
+so an export re-imported into a fresh workspace stores the same instants and the same offsets.
+Records stored before offsets were kept have no entries either and come out in UTC, which is the
+instant they hold.
 """
 
 from __future__ import annotations

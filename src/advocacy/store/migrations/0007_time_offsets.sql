@@ -2,8 +2,8 @@
 -- in UTC and the original offset is gone"). TIMESTAMPTZ on both engines stores the instant only,
 -- so `time_offsets` holds, per timestamp field, the offset written in the source ('+02:00') or,
 -- for a value written without one, the IANA zone it was read in ('UTC', 'Europe/Berlin').
--- Exports write each value back in its own offset. Rows imported before this migration have
--- NULL: their offsets were not kept, and they export in UTC.
+-- An offset of +00:00 (or Z) is stored as no entry, so UTC data costs nothing; rows imported
+-- before this migration have none either, and both export in UTC.
 
 ALTER TABLE customers ADD COLUMN time_offsets JSON;
 ALTER TABLE responses ADD COLUMN time_offsets JSON;
