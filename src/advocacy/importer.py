@@ -221,6 +221,8 @@ def _adapted(
     # Errors then name the row a spreadsheet shows, counting the blank lines the reader skipped
     # and the records it could not split (quarantined whole, see broken_record_entries).
     adapted.blank_rows = raw.skipped_rows
+    # Numbers in an .xlsx date field are Excel day numbers (date-formatted cells come as dates).
+    adapted.excel_serials = raw.file_format == "xlsx"
     return raw, adapted, fixes
 
 
@@ -313,7 +315,7 @@ def import_file(
         detected=[
             {"column": d.column, "field": d.field, "reason": d.reason} for d in adapted.detections
         ],
-        notes=[*adapted.notes, *_conflict_notes(adapted, validated)],
+        notes=[*adapted.notes, *validated.notes, *_conflict_notes(adapted, validated)],
         quarantine=entries,
         preview=preview_rows(validated, adapted),
     )

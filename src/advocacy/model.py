@@ -84,9 +84,19 @@ JOURNEY_STAGES = ("sell", "solve", "serve", "other")
 ITEM_KINDS = ("perception", "expectation", "importance", "rating")
 CULTURE_ITEM_KINDS = ("current", "desired")
 
+#: The bookkeeping column that keeps each timestamp's UTC offset as the source wrote it.
+TIME_OFFSETS = "time_offsets"
+
 #: Columns every record table carries besides its canonical fields.
 BOOKKEEPING_FIELDS: tuple[Field, ...] = (
     Field("attrs", T.JSON, "unmapped source columns, as JSON"),
+    Field(
+        TIME_OFFSETS,
+        T.JSON,
+        "per timestamp field, the UTC offset the source wrote ('+02:00'), or the IANA zone its "
+        "value was read in when it had none ('UTC', 'Europe/Berlin'); a timestamp without entry "
+        "was written in UTC (+00:00, Z) or stored before offsets were kept; exports write it back",
+    ),
     Field("source", T.TEXT, "id of the import that last wrote the record"),
     Field("record_hash", T.TEXT, "hash of the record's content, to tell updates from repeats"),
 )

@@ -618,14 +618,20 @@ class Workspace:
         Values leave as stored (document tables gain the text analysis columns), so importing
         the file gives back the same records; only CSV/XLSX cells that would run as formulas
         are neutralised. ``redact`` replaces personal data (``advocacy.text.export_table``).
+        Timestamps are written in the UTC offset their source gave (csv, xlsx, json); Parquet
+        keeps typed instants and the ``time_offsets`` column.
         """
-        from advocacy.present.exports import format_for, write_table
+        from advocacy.present.exports import ExportFormat, format_for, write_table
+        from advocacy.store.time_offsets import with_original_offsets
         from advocacy.text.enrich import export_table
 
         path = Path(out)
         output = format_for(path, format)
         self.table(table)  # a clear error for an unknown table name
-        return write_table(export_table(self, table, redact=redact), path, output)
+        data = export_table(self, table, redact=redact)
+        if output is not ExportFormat.parquet:
+            data = with_original_offsets(data)
+        return write_table(data, path, output)
 
     def close(self) -> None:
         self.db.close()

@@ -62,6 +62,7 @@ def _demo_owners() -> set[str]:
         owners |= {name for name in (rule.default_owner, rule.escalate_to) if name}
     return owners
 
+
 #: Fields of free text (what people wrote), where masking has to find personal data itself.
 FREE_TEXT_FIELDS = (
     "responses.comment",

@@ -12,6 +12,9 @@ A mapping is YAML::
       Fit: {item: fit, kind: rating, scale_min: 1, scale_max: 5}
     header_rows: 1      # rows of header: 0 (none: column_1..column_N), 1 (default), 2, ...
     on_conflict: quarantine   # rows sharing an id but differing: quarantine, first or last
+    day_first: true     # dates (also date_format, timezone), for every date field ...
+    dates:              # ... or for one canonical field
+      posted_at: {date_format: "%d.%m.%Y %H:%M", timezone: Europe/Berlin}
 
 Its keys are the fields of :class:`advocacy.ingest.mapping_keys.MappingFile`. Columns already
 named as canonical fields need no entry. A mapping is typed by hand, so every mistake is one
@@ -30,9 +33,10 @@ import pydantic
 import yaml
 
 from advocacy.errors import MappingError
+from advocacy.ingest.date_rules import check_date_fields
 from advocacy.ingest.formats.generic import canonical_columns
 from advocacy.ingest.headers import header_notes, set_header_rows
-from advocacy.ingest.mapping_keys import ItemSpec, MappingFile
+from advocacy.ingest.mapping_keys import DateSpec, ItemSpec, MappingFile
 from advocacy.ingest.raw import Adapted, Detection, ItemColumn, RawTable
 from advocacy.model import CHILD_KINDS, Kind, kind_for
 
@@ -54,6 +58,7 @@ MESSAGES = {
     "greater_than_equal": "must be at least {ge}",
     "less_than_equal": "must be at most {le}",
     "literal_error": "must be one of {expected}",
+    "model_type": "must be a mapping of key: value",
 }
 
 
@@ -138,7 +143,9 @@ def _validation_error(
     )  # fmt: skip
     value = problem.get("input")
     value = value if isinstance(value, str | int | float | bool) else None
-    model: type[pydantic.BaseModel] = ItemSpec if location[:1] == ["items"] else MappingFile
+    sections: dict[str, type[pydantic.BaseModel]] = {"items": ItemSpec, "dates": DateSpec}
+    nested = len(location) > 2 and location[0] in sections
+    model = sections[location[0]] if nested else MappingFile
     known = list(model.model_fields)
     if problem["type"] == "extra_forbidden":
         close = difflib.get_close_matches(location[-1], known, n=1)
@@ -337,6 +344,7 @@ def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
     else:
         notes += header_notes(raw.header_cells[0]) if raw.header_cells else []
     _check(spec, raw, kind)
+    check_date_fields(spec.date_rules, kind)
     fields = dict(spec.columns)
     detections = [
         Detection(column, name, f"mapped by {spec.path}") for name, column in fields.items()
@@ -375,4 +383,5 @@ def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
         detections=detections,
         notes=notes,
         on_conflict=spec.on_conflict,
+        dates=spec.date_rules,
     )

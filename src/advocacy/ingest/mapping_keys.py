@@ -12,14 +12,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    Strict,
+)
 from pydantic_core import PydanticCustomError
 
 from advocacy.errors import UsageError
+from advocacy.ingest.date_rules import DateRule, DateRules, format_problem, zone_problem
 from advocacy.ingest.validation import ON_CONFLICT
 from advocacy.model import kind_for
 
-__all__ = ["ItemSpec", "MappingFile", "OnConflict"]
+__all__ = ["DateSpec", "ItemSpec", "MappingFile", "OnConflict"]
 
 #: YAML reads these unquoted words as true/false, which cannot be a column's name.
 _YAML_BOOLEANS = "yes, no, on, off, true, false"
@@ -61,7 +70,34 @@ def _kind(value: Any) -> Any:
     return value
 
 
+def _zone_text(value: Any) -> Any:
+    if not isinstance(value, str) or not value.strip():
+        raise PydanticCustomError(
+            "timezone", "must be a time zone name", {"fix": "write e.g. timezone: Europe/Berlin"}
+        )
+    return value.strip()
+
+
+def _zone(value: str) -> str:
+    problem = zone_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("timezone", problem[0], {"fix": problem[1]})
+    return value
+
+
+def _format(value: str) -> str:
+    problem = format_problem(value)
+    if problem is not None:
+        # Braces in the message would be read as placeholders of the message template.
+        message = problem[0].replace("{", "(").replace("}", ")")
+        raise PydanticCustomError("date_format", message, {"fix": problem[1]})
+    return value
+
+
 Name = Annotated[str, BeforeValidator(_name)]
+TimeZone = Annotated[str, BeforeValidator(_zone_text), AfterValidator(_zone)]
+DateFormat = Annotated[str, Strict(), AfterValidator(_format)]
+DayFirst = Annotated[bool, Strict()]
 Constant = Annotated[str, BeforeValidator(_constant)]
 Number = Annotated[float, Strict()]
 KindName = Annotated[str, BeforeValidator(_kind)]
@@ -96,6 +132,32 @@ class ItemSpec(BaseModel):
     scale_max: Number | None = Field(
         None, description="highest possible rating", examples=["scale_max: 7"]
     )
+
+
+class DateSpec(BaseModel):
+    """How one canonical date field is written (``dates:`` of a mapping)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date_format: DateFormat | None = Field(
+        None,
+        description="the strptime format of the field (overrides the top-level date_format)",
+        examples=["date_format: '%d.%m.%Y %H:%M'"],
+    )
+    day_first: DayFirst | None = Field(
+        None,
+        description="whether 05/10/2021 is 5 October in this field",
+        examples=["day_first: true"],
+    )
+    timezone: TimeZone | None = Field(
+        None,
+        description="the zone of this field's values that carry no UTC offset",
+        examples=["timezone: America/New_York"],
+    )
+
+    def rule(self) -> DateRule:
+        """The declaration as a :class:`~advocacy.ingest.date_rules.DateRule`."""
+        return DateRule(self.date_format, self.day_first, self.timezone)
 
 
 class MappingFile(BaseModel):
@@ -146,6 +208,34 @@ class MappingFile(BaseModel):
         examples=["on_conflict: last"],
     )
 
+    date_format: DateFormat | None = Field(
+        None,
+        description="the strptime format of every date field (quoted); a value that does not "
+        "match is quarantined. Without it each column's form is found from its values: ISO "
+        "8601, e-mail and Twitter dates, month names, day- or month-first numbers, epochs, "
+        "Excel day numbers",
+        examples=["date_format: '%d/%m/%Y %H:%M'"],
+    )
+    day_first: DayFirst | None = Field(
+        None,
+        description="whether 05/10/2021 is 5 October (true) or May 10 (false) in every date "
+        "field; without it a column is read day-first only when its values show it (a day "
+        "above 12), and a column that never shows it is read month-first with a note",
+        examples=["day_first: true"],
+    )
+    timezone: TimeZone | None = Field(
+        None,
+        description="the IANA zone of date values that carry no UTC offset (default UTC); "
+        "values with an offset keep it, and exports write it back",
+        examples=["timezone: Europe/Berlin"],
+    )
+    dates: Annotated[dict[Name, DateSpec], BeforeValidator(_section)] = Field(
+        default_factory=dict,
+        description="per canonical date field: date_format, day_first or timezone, over the "
+        "top-level ones",
+        examples=["dates:\n  submitted_at: {date_format: '%d.%m.%Y %H:%M', timezone: UTC}"],
+    )
+
     _path: str = PrivateAttr("")
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
@@ -153,6 +243,15 @@ class MappingFile(BaseModel):
     def path(self) -> str:
         """The mapping file this was read from."""
         return self._path
+
+    @property
+    def date_rules(self) -> DateRules:
+        """The date declarations: the top-level keys, and each field's under ``dates:``."""
+        return DateRules(
+            every=DateRule(self.date_format, self.day_first, self.timezone),
+            fields={name: spec.rule() for name, spec in self.dates.items()},
+            source=self._path or "the mapping",
+        )
 
     def line(self, key: str) -> int | None:
         """The line of ``key`` (``columns.unit``) in the file, or of its section."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from advocacy.ingest.date_rules import DateRules
 from advocacy.model import Kind
 
 
@@ -100,6 +101,8 @@ class Adapted:
     notes: list[str] = field(default_factory=list)
     blank_rows: tuple[int, ...] = ()  # the raw table's skipped blank lines
     on_conflict: str = "quarantine"  # rows sharing a key with different values: or first, last
+    dates: DateRules = field(default_factory=DateRules)  # the mapping's date declarations
+    excel_serials: bool = False  # numbers in date fields are Excel day numbers (an .xlsx)
 
     @property
     def attrs_columns(self) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from advocacy.model import BOOKKEEPING_FIELDS, CUSTOMERS, FieldType, Kind
+from advocacy.model import BOOKKEEPING_FIELDS, CUSTOMERS, TIME_OFFSETS, FieldType, Kind
 from advocacy.store.connection import Database
 
 SQL_TYPES = {
@@ -55,9 +55,10 @@ def upsert(db: Database, kind: Kind, rows: pa.Table, *, source: str) -> UpsertCo
         f'FROM "{stage}" s LEFT JOIN {kind.table} t ON {match}'
     )
     inserted, changed = (int(counted[0]), int(counted[1])) if counted else (0, 0)
-    fields = [*kind.field_names, "attrs", "source", "record_hash"]
+    fields = [*kind.field_names, "attrs", TIME_OFFSETS, "source", "record_hash"]
+    json = ("attrs", TIME_OFFSETS)
     values = [
-        f"CAST(s.{_quote(name)} AS JSON)" if name == "attrs" else f"s.{_quote(name)}"
+        f"CAST(s.{_quote(name)} AS JSON)" if name in json else f"s.{_quote(name)}"
         for name in fields
     ]
     extra = [item.name for item in kind.extra_fields]

@@ -1,0 +1,121 @@
+"""Give timestamps back as the source wrote them: in their own UTC offset, or zone-less.
+
+DuckDB and PostgreSQL store a ``TIMESTAMPTZ`` as an instant, so the offset a file wrote
+(``2015-02-24 11:35:52 -0800``) is gone from the column. The importer keeps it in each record's
+``time_offsets`` JSON (see :data:`advocacy.model.TIME_OFFSETS`): per timestamp field, the offset
+the source wrote (``"-08:00"``), or the IANA zone a value without an offset was read in
+(``"UTC"``, ``"Europe/Berlin"``); a timestamp without entry was written in UTC (``+00:00``,
+``Z``). :func:`with_original_offsets` turns a table read from the workspace back into that text,
+so an export re-imported into a fresh workspace stores the same instants and the same offsets.
+Records stored before offsets were kept have no entries either and come out in UTC, which is the
+instant they hold.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pyarrow as pa
+
+from advocacy.model import TIME_OFFSETS
+
+_SECONDS = "%Y-%m-%d %H:%M:%S"
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _offsets_as_text(column: pa.ChunkedArray) -> pa.Array:
+    """The ``time_offsets`` column as JSON text (PostgreSQL drivers may hand back dicts)."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return column.combine_chunks().cast(pa.string())
+    values = [
+        None if value is None else value if isinstance(value, str) else json.dumps(value)
+        for value in column.to_pylist()
+    ]
+    return pa.array(values, pa.string())
+
+
+def _clock(expression: str) -> str:
+    """SQL text of a naive timestamp, with microseconds only when it has any."""
+    return (
+        f"CASE WHEN epoch_us({expression}) % 1000000 <> 0 "
+        f"THEN strftime({expression}, '{_SECONDS}.%f') "
+        f"ELSE strftime({expression}, '{_SECONDS}') END"
+    )
+
+
+def _rendered(name: str) -> str:
+    """SQL: the text of timestamp column ``name`` in the offset or zone its entry names."""
+    column = _quote(name)
+    entry = f"json_extract_string(__offsets, {_literal('$.' + json.dumps(name))})"
+    sign = f"CASE WHEN left({entry}, 1) = '-' THEN -1 ELSE 1 END"
+    minutes = (
+        f"{sign} * (TRY_CAST(substr({entry}, 2, 2) AS INTEGER) * 60 "
+        f"+ TRY_CAST(substr({entry}, 5, 2) AS INTEGER))"
+    )
+    utc = f"timezone('UTC', {column})"
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL "
+        f"WHEN regexp_matches({entry}, '^[+-]\\d\\d:\\d\\d$') "
+        f"THEN {_clock(f'{utc} + to_minutes({minutes})')} || {entry} "
+        f"WHEN {entry} IS NOT NULL THEN {_clock(f'timezone({entry}, {column})')} "
+        f"ELSE {_clock(utc)} || '+00:00' END AS {column}"
+    )
+
+
+def with_original_offsets(table: pa.Table) -> pa.Table:
+    """``table`` with its timestamps written as text in the offsets their source gave.
+
+    Parameters
+    ----------
+    table
+        Rows of a record table as read from the workspace, with its ``time_offsets`` column
+        (tables without one are returned unchanged).
+
+    Returns
+    -------
+    pyarrow.Table
+        The same columns in the same order, each time-zone-aware timestamp column now text:
+        ``2015-02-24 11:35:52-08:00`` for a value written with an offset, ``2024-05-31
+        14:00:00`` (the wall clock of the zone it was read in) for one written without; the
+        ``time_offsets`` column itself is left out, its content being in the text.
+    """
+    if TIME_OFFSETS not in table.column_names:
+        return table
+    stamps = [
+        name
+        for name, kind in zip(table.column_names, table.schema.types, strict=True)
+        if pa.types.is_timestamp(kind) and kind.tz is not None
+    ]
+    rest = table.drop_columns([TIME_OFFSETS])
+    if not stamps or table.num_rows == 0:
+        if not stamps:
+            return rest
+        for name in stamps:
+            index = rest.schema.get_field_index(name)
+            rest = rest.set_column(index, name, pa.array([], pa.string()))
+        return rest
+    offsets = _offsets_as_text(table.column(TIME_OFFSETS))
+    source = pa.table({name: table.column(name) for name in stamps}).append_column(
+        "__offsets", offsets
+    )
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.register("__stamps", source)
+        rendered = con.execute(
+            f"SELECT {', '.join(_rendered(name) for name in stamps)} FROM __stamps"
+        ).to_arrow_table()
+    for name in stamps:
+        index = rest.schema.get_field_index(name)
+        rest = rest.set_column(index, name, rendered.column(name).cast(pa.string()))
+    return rest
+
+
+__all__ = ["with_original_offsets"]

@@ -1,0 +1,198 @@
+"""Exports give timestamps back in the offsets they came with, and re-import to the same rows."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pyarrow.parquet as pq
+
+import advocacy
+
+# Mixed offsets, forms and zones: what came in, and the text an export gives back.
+SOURCE = {
+    "I1": ("2015-02-24 11:35:52 -0800", "2015-02-24 11:35:52-08:00"),
+    "I2": ("Tue Oct 31 22:10:47 +0000 2017", "2017-10-31 22:10:47+00:00"),
+    "I3": ("2024-05-31T14:00:00.5+05:30", "2024-05-31 14:00:00.500000+05:30"),
+    "I4": ("2024-07-01 12:00", "2024-07-01 12:00:00"),  # no offset: Berlin's wall clock
+    "I5": ("1509487847123", "2017-10-31 22:10:47.123000+00:00"),  # an epoch is UTC
+    "I6": ("Wed, 01 Nov 2017 09:05:00 +0100", "2017-11-01 09:05:00+01:00"),
+}
+MAPPING = "kind: interactions\ntimezone: Europe/Berlin\n"
+FIELDS = (
+    "interaction_id",
+    "customer_id",
+    "occurred_at",
+    "channel",
+    "touchpoint",
+    "unit",
+    "outcome",
+    "duration_seconds",
+    "time_offsets",
+)
+
+
+def _source_file(tmp_path: Path) -> Path:
+    path = tmp_path / "interactions.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["interaction_id", "customer_id", "occurred_at", "channel", "outcome"])
+        for key, (written, _) in SOURCE.items():
+            writer.writerow([key, "C" + key, written, "web", "=1+1 <b>resolved</b>"])
+    return path
+
+
+def _stored(ws: Any) -> list[tuple[Any, ...]]:
+    rows = ws.db.fetchall(f"SELECT {', '.join(FIELDS)} FROM interactions ORDER BY interaction_id")
+    # DuckDB returns JSON as text, psycopg parses it.
+    return [
+        (*row[:-1], json.loads(row[-1]) if isinstance(row[-1], str) else row[-1]) for row in rows
+    ]
+
+
+def test_csv_export_gives_back_the_offsets_and_reimports_to_the_same_rows(
+    db_url: str, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    with advocacy.open(db_url) as ws:
+        first = ws.import_file(_source_file(tmp_path), kind="interactions", mapping=mapping)
+        assert (first.rows_loaded, first.rows_quarantined) == (len(SOURCE), 0)
+        before = _stored(ws)
+        assert ws.export("interactions", out=out) == len(SOURCE)
+    with out.open(encoding="utf-8", newline="") as handle:
+        exported = {row["interaction_id"]: row for row in csv.DictReader(handle)}
+    assert {key: row["occurred_at"] for key, row in exported.items()} == {
+        key: text for key, (_, text) in SOURCE.items()
+    }
+    assert "time_offsets" not in next(iter(exported.values()))
+    # A fresh workspace: the same instants and the same offsets (and zone) come back.
+    fresh = db_url.replace("workspace.duckdb", "fresh.duckdb") if "duckdb" in db_url else None
+    with advocacy.open(fresh or db_url) as ws:
+        if fresh is None:  # PostgreSQL: empty the table instead of a new database
+            ws.db.execute("DELETE FROM interactions")
+        again = ws.import_file(out, kind="interactions", mapping=mapping)
+        assert (again.rows_loaded, again.rows_quarantined) == (len(SOURCE), 0)
+        after = _stored(ws)
+    assert after == before
+    assert before[0][2] == datetime(2015, 2, 24, 19, 35, 52, tzinfo=UTC)
+    assert before[0][-1] == {"occurred_at": "-08:00"}
+    assert before[3][-1] == {"occurred_at": "Europe/Berlin"}
+
+
+def test_json_and_xlsx_write_the_same_text_and_parquet_keeps_instants_and_offsets(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    expected = {key: text for key, (_, text) in SOURCE.items()}
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(_source_file(tmp_path), kind="interactions", mapping=mapping)
+        for name in ("out.json", "out.xlsx", "out.parquet"):
+            ws.export("interactions", out=tmp_path / name)
+    records = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert {row["interaction_id"]: row["occurred_at"] for row in records} == expected
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True).worksheets[0]
+    header, *cells = list(sheet.iter_rows(values_only=True))
+    key, when = header.index("interaction_id"), header.index("occurred_at")
+    assert {row[key]: row[when] for row in cells} == expected
+    table = pq.read_table(tmp_path / "out.parquet")
+    offsets = dict(
+        zip(
+            table.column("interaction_id").to_pylist(),
+            table.column("time_offsets").to_pylist(),
+            strict=True,
+        )
+    )
+    assert json.loads(offsets["I1"]) == {"occurred_at": "-08:00"}
+    assert str(table.schema.field("occurred_at").type) == "timestamp[us, tz=UTC]"
+
+
+def test_rows_stored_before_offsets_were_kept_export_in_utc(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.csv"
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(_source_file(tmp_path), kind="interactions")
+        ws.db.execute("UPDATE interactions SET time_offsets = NULL WHERE interaction_id = 'I1'")
+        ws.export("interactions", out=out)
+    with out.open(encoding="utf-8", newline="") as handle:
+        exported = {row["interaction_id"]: row["occurred_at"] for row in csv.DictReader(handle)}
+    assert exported["I1"] == "2015-02-24 19:35:52+00:00"
+    assert exported["I4"] == "2024-07-01 12:00:00"  # read as UTC this time, written back so
+
+
+def test_the_export_command_writes_original_offsets(tmp_path: Path) -> None:
+    db = str(tmp_path / "ws.duckdb")
+    with advocacy.open(db) as ws:
+        ws.import_file(_source_file(tmp_path), kind="interactions")
+    out = tmp_path / "out.csv"
+    command = ["export", "interactions", "--out", str(out), "--db", db]
+    done = subprocess.run(
+        [sys.executable, "-m", "advocacy", *command],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert '"2015-02-24 11:35:52-08:00"' in text
+    assert '"2024-05-31 14:00:00.500000+05:30"' in text
+
+
+def test_real_order_times_go_in_and_come_back_as_written(shared_data: Path, tmp_path: Path) -> None:
+    # Olist's orders (Brazil) carry local times without an offset: read as Sao Paulo time,
+    # they come back out exactly as the export wrote them.
+    source = shared_data / "real-exports" / "olist-subset" / "olist_orders_dataset.csv"
+    mapping = tmp_path / "orders.yaml"
+    mapping.write_text(
+        "kind: interactions\ntimezone: America/Sao_Paulo\ncolumns:\n  interaction_id: order_id\n"
+        "  customer_id: customer_id\n  occurred_at: order_purchase_timestamp\n"
+        "  outcome: order_status\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "orders.csv"
+    with advocacy.open(str(tmp_path / "ws.duckdb")) as ws:
+        result = ws.import_file(source, kind="interactions", mapping=mapping)
+        assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4071, 4071, 0)
+        ws.export("interactions", out=out)
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        written = {
+            row["order_id"]: row["order_purchase_timestamp"] for row in csv.DictReader(handle)
+        }
+    with out.open(encoding="utf-8", newline="") as handle:
+        back = {row["interaction_id"]: row["occurred_at"] for row in csv.DictReader(handle)}
+    assert back == written
+    [note] = [note for note in result.notes if "without a UTC offset" in note]
+    assert "4,071 values without a UTC offset were read as America/Sao_Paulo time" in note
+
+
+def test_records_written_through_the_api_keep_their_offsets(db_url: str) -> None:
+    records = [
+        {"response_id": "a", "submitted_at": "2024-05-31T14:00:00+02:00", "nps": 9},
+        {"response_id": "b", "submitted_at": "Fri, 31 May 2024 14:00:00 -0400", "nps": 3},
+        {"response_id": "c", "submitted_at": "2024-05-31 14:00", "nps": 7},
+    ]
+    with advocacy.open(db_url) as ws:
+        result = ws.write_records("responses", records)
+        again = ws.write_records("responses", records)
+        rows = ws.db.fetchall(
+            "SELECT response_id, submitted_at, time_offsets FROM responses ORDER BY 1"
+        )
+    assert (result.inserted, again.unchanged) == (3, 3)
+    assert [
+        (key, moment, json.loads(offsets) if isinstance(offsets, str) else offsets)
+        for key, moment, offsets in rows
+    ] == [
+        ("a", datetime(2024, 5, 31, 12, tzinfo=UTC), {"submitted_at": "+02:00"}),
+        ("b", datetime(2024, 5, 31, 18, tzinfo=UTC), {"submitted_at": "-04:00"}),
+        ("c", datetime(2024, 5, 31, 14, tzinfo=UTC), {"submitted_at": "UTC"}),
+    ]
