@@ -133,9 +133,19 @@ def test_real_export_goes_in_without_loss(
     assert all(entry["reason"] for entry in quarantined)
     assert len(stored) + result.rows_unchanged + result.rows_quarantined == expected
     assert result.rows_quarantined == 0 and quarantined == []
-    # Every non-empty cell is in its record, as text: a canonical text field or attrs. Cells
-    # of typed canonical fields (scores, dates) are checked by the count above. Validation
-    # trims blanks around a cell (not line breaks), so the comparison does too.
+    # Every non-empty cell is in its record, exactly as written: a canonical text field or
+    # attrs. Cells of typed canonical fields (scores, dates) are checked by the count above;
+    # ids are read values, trimmed of blanks around them.
+    identifiers = {
+        detection["column"]
+        for detection in result.detected
+        if detection["field"] in model.field_names
+        and (
+            detection["field"] in model.key
+            or detection["field"].endswith("_id")
+            or model.field(detection["field"]).reference is not None
+        )
+    }
     typed = {
         detection["column"]
         for detection in result.detected
@@ -151,12 +161,13 @@ def test_real_export_goes_in_without_loss(
         values = [str(value) for value in (*row[:-1], *attrs.values()) if value is not None]
         stored_values[tuple(sorted(values))] += 1
     typed_columns = {index for index, column in enumerate(header) if column in typed}
+    id_columns = {index for index, column in enumerate(header) if column in identifiers}
     source_values: Counter[tuple[str, ...]] = Counter(
         tuple(
             sorted(
-                cell.strip(" ")
+                cell.strip() if index in id_columns else cell
                 for index, cell in enumerate(record)
-                if cell.strip(" ") and index not in typed_columns
+                if cell.strip() and index not in typed_columns
             )
         )
         for record in source

@@ -22,6 +22,7 @@ from advocacy.ingest.delimited import read_delimited
 from advocacy.ingest.headers import unique_header
 from advocacy.ingest.raw import RawTable, string_table
 from advocacy.ingest.spreadsheet_cells import restore_spreadsheet_cells
+from advocacy.store.time_offsets import with_original_offsets
 
 __all__ = ["EXTENSIONS", "SUPPORTED", "read_file", "unique_header"]
 
@@ -189,6 +190,9 @@ def _read_parquet(path: Path) -> RawTable:
         raise InputError(
             f"cannot read as Parquet: {error}", file=str(path), fix="check it"
         ) from None
+    # advocacy's own Parquet exports keep typed instants and the offsets their source wrote:
+    # read the instants in those offsets again, as a CSV export writes them.
+    table = with_original_offsets(table)
     header = unique_header(table.column_names)
     columns = {name: _string_column(table.column(index)) for index, name in enumerate(header)}
     return RawTable(

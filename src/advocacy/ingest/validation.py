@@ -100,6 +100,15 @@ def _text(source: str) -> str:
     )
 
 
+def _kept(source: str) -> str:
+    """SQL for a cell's text as written (spaces and all); NULL when it is blank.
+
+    Text people wrote (comments, categories, unmapped columns) is stored exactly: only values
+    that are read (ids, numbers, dates, choices) are trimmed.
+    """
+    return f"CASE WHEN {_text(source)} IS NOT NULL THEN CAST({source} AS VARCHAR) END"
+
+
 def _number(text: str) -> str:
     # Accept "4,5" (decimal comma), "1,234.50" (thousands) and a leading/trailing currency sign.
     cleaned = f"regexp_replace({text}, '^[$€£¥]\\s*|\\s*[$€£¥]$', '', 'g')"
@@ -122,7 +131,7 @@ def field_expressions(
     text = _text(source)
     checks: list[tuple[str, str]] = []
     if item.type is FieldType.TEXT:
-        value = text
+        value = _kept(source)
         if _is_identifier(kind, item):
             checks.append(
                 (
@@ -260,7 +269,7 @@ class _Plan:
         self.item_selects, item_checks = _item_expressions(adapted.items)
         self.checks.extend(item_checks)
         pairs = ", ".join(
-            f"{{'k': {literal(name)}, 'v': {_text(quote(name))}}}" for name in adapted.attrs_columns
+            f"{{'k': {literal(name)}, 'v': {_kept(quote(name))}}}" for name in adapted.attrs_columns
         )
         kept = f"list_filter([{pairs}], x -> x.v IS NOT NULL)" if pairs else None
         self.attrs = (
