@@ -140,3 +140,14 @@ def test_a_text_too_long_for_an_excel_cell_is_cut_with_a_note(tmp_path: Path) ->
         "[cut to fit an Excel cell; export as CSV, JSON or Parquet for the whole text]"
     )
     assert len(cells[0]) < 32_767
+
+
+def test_taking_the_apostrophe_off_is_noted(tmp_path: Path) -> None:
+    path = tmp_path / "comments.csv"
+    path.write_text("id,comment\n1,'=1+1\n2,'@home\n3,'fine\n", encoding="utf-8")
+    raw = read_file(path)
+    assert raw.rows.column("comment").to_pylist() == ["=1+1", "@home", "'fine"]
+    assert any(note.startswith("2 cell(s) began with '") for note in raw.notes)
+    plain = tmp_path / "plain.csv"
+    plain.write_text("id,comment\n1,'fine\n", encoding="utf-8")
+    assert not any("began with '" in note for note in read_file(plain).notes)

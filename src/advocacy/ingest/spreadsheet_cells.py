@@ -155,5 +155,18 @@ def restore_spreadsheet_cells(raw: RawTable) -> RawTable:
             _unescape_xlsx_array(column) if _is_text(column.type) else column for column in columns
         ]
     header = restore_names(header)
-    columns = [restore_array(column) if _is_text(column.type) else column for column in columns]
-    return dataclasses.replace(raw, header=header, rows=pa.table(columns, names=header))
+    restored = 0
+    for index, column in enumerate(columns):
+        if _is_text(column.type):
+            columns[index] = restore_array(column)
+            if columns[index] is not column:
+                restored += pc.sum(pc.not_equal(column, columns[index])).as_py() or 0
+    notes = list(raw.notes)
+    if restored:
+        notes.append(
+            f"{restored:,} cell(s) began with ' before =, +, -, @, a tab or a carriage return, "
+            "as advocacy's exports neutralise would-be formulas: that one ' was taken off"
+        )
+    return dataclasses.replace(
+        raw, header=header, rows=pa.table(columns, names=header), notes=notes
+    )

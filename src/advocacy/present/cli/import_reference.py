@@ -214,7 +214,16 @@ a bad cell goes to quarantine with its row, column, value and reason (`advocacy 
 list`); the other rows load. An import is all-or-nothing (a crash leaves the workspace as it was)
 and idempotent: importing the same file again changes nothing. Timestamps without a UTC offset
 are read in the workspace's time zone (the `timezone` setting, `ADVOCACY_TIMEZONE`, default UTC;
-see [settings.md](settings.md)).
+see [settings.md](settings.md)) unless a mapping names one.
+
+Text is stored exactly as written: spaces around it, line breaks, quotes, any script. Values that
+are read (ids, numbers, dates, choices) lose the blanks around them, and a blank cell is empty.
+Dates are read in the forms people write (ISO 8601 with any offset form, e-mail and Twitter
+dates, month names, day- or month-first numbers decided per column, Unix epochs, Excel day
+numbers); the offset a value was written in is kept and exports write it back. Two changes are
+deliberate and reported in the import's notes: text that is UTF-8 damaged by a wrong decoding
+upstream (`JosÃ©`) is repaired, keeping the original where the repair is a guess, and a CSV or
+XLSX cell that advocacy's export neutralised as a would-be formula (`'=...`) loses that `'`.
 
 ## Keys: how an import finds its records
 
