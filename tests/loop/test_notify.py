@@ -258,6 +258,20 @@ def test_webhook_is_signed_and_the_signature_verifies(
     assert verify_signature(SECRET, timestamp, body.decode(), signature)
 
 
+def test_queued_text_is_redacted_with_the_workspaces_own_people(
+    ws: Workspace, settings: Callable[..., None], tmp_path: Path
+) -> None:
+    settings(webhooks="http://127.0.0.1:9/hook")
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id,name\nC9,Xerxo Quillibrand\n", encoding="utf-8")
+    ws.import_file(customers, kind="customers")
+    payload = {**CASE, "comment": "Xerxo Quillibrand said the parcel was late"}
+    [message_id] = enqueue(ws.db, event="case.opened", subject="Opened", payload=payload)
+    queued = json.dumps(get_message(ws.db, message_id).payload)
+    assert "Quillibrand" not in queued and "Xerxo" not in queued
+    assert "said the parcel was late" in queued
+
+
 def test_receiver_down_then_up_gets_the_message_exactly_once(
     ws: Workspace, receiver: Receiver, settings: Callable[..., None]
 ) -> None:

@@ -24,7 +24,7 @@ from advocacy.errors import AdvocacyError, NotFoundError, UsageError
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
-from advocacy.text.pii import redact
+from advocacy.text.pii import Redactor, redact
 
 Channel = Literal["email", "webhook"]
 State = Literal["pending", "failed", "delivered"]
@@ -134,21 +134,23 @@ PERSONAL_KEYS = ("email", "phone", "mobile", "address")
 TEXT_KEYS = ("comment", "summary", "text", "note", "root_cause", "action_taken")
 
 
-def safe_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+def safe_payload(payload: Mapping[str, Any], redactor: Redactor | None = None) -> dict[str, Any]:
     """``payload`` without contact details and with free text redacted (recursively).
 
-    Applied when a message is queued, so neither e-mails nor webhooks carry personal data.
+    Applied when a message is queued, with the workspace's redactor (its customers', employees'
+    and authors' names too), so neither e-mails nor webhooks carry personal data; and again,
+    without one, when a queued message is rendered.
     """
     clean: dict[str, Any] = {}
     for key, value in payload.items():
         if any(part in key.lower() for part in PERSONAL_KEYS):
             continue
         if isinstance(value, Mapping):
-            clean[key] = safe_payload(value)
+            clean[key] = safe_payload(value, redactor)
         elif isinstance(value, list):
-            clean[key] = [safe_payload(v) if isinstance(v, Mapping) else v for v in value]
+            clean[key] = [safe_payload(v, redactor) if isinstance(v, Mapping) else v for v in value]
         elif isinstance(value, str) and key in TEXT_KEYS:
-            clean[key] = redact(value)
+            clean[key] = redact(value) if redactor is None else redactor.redact(value)
         else:
             clean[key] = value
     return clean
@@ -223,13 +225,15 @@ def enqueue_many(
     hooks = webhook_urls() if "webhook" in channels else []
     rows: list[list[Any]] = []
     ids: list[list[str]] = []
+    # Built once for the batch; refuses (RedactionError) rather than send names unredacted.
+    redactor = Redactor.for_workspace(db) if notices else None
     for notice in notices:
         if not notice.event or not notice.event.strip():
             raise UsageError(
                 "a notification needs an event name", value=notice.event, fix="e.g. case.opened"
             )
         try:
-            body = json.dumps(safe_payload(notice.payload), sort_keys=True, default=str)
+            body = json.dumps(safe_payload(notice.payload, redactor), sort_keys=True, default=str)
         except (TypeError, ValueError) as error:
             raise UsageError(
                 f"notification payload is not JSON-serialisable: {error}",

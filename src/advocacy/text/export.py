@@ -8,12 +8,15 @@ asked for (``redact=True``, ``advocacy export --redact``), never a side effect.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from advocacy.ingest.formats.advocacy_export import TEXT_ANALYSIS_COLUMNS
-from advocacy.text.documents import DOCUMENT_SOURCES, TABLE_KINDS, known_names
+from advocacy.text.documents import DOCUMENT_SOURCES, TABLE_KINDS
+
+if TYPE_CHECKING:
+    from advocacy.text.pii import Redactor
 
 #: Columns that hold personal data as a whole, and what ``redact`` puts in their place.
 PERSONAL_COLUMNS = {
@@ -81,7 +84,8 @@ def export_table(ws: Any, table_name: str, *, redact: bool = False) -> pa.Table:
         A canonical table (``responses``, ``customers``, ...) or a ledger table.
     redact
         Replace personal data before it leaves the workspace: free text, unmapped source
-        columns (``attrs``) and quarantined values go through :func:`advocacy.text.pii.redact`
+        columns (``attrs``) and quarantined values go through the workspace's
+        :class:`~advocacy.text.pii.Redactor`
         (e-mails, phones, card numbers and names, including the workspace's known customer,
         employee and author names, become ``[email]``, ``[phone]``, ``[card]``, ``[name]``);
         whole personal columns (:data:`PERSONAL_COLUMNS`) become a placeholder.
@@ -94,7 +98,10 @@ def export_table(ws: Any, table_name: str, *, redact: bool = False) -> pa.Table:
     table = export_columns(ws, table_name).to_pyarrow()
     if not redact:
         return table
-    return redact_table(table, names=known_names(ws.db), text_columns=_text_columns(table_name))
+    from advocacy.text.pii import Redactor
+
+    redactor = Redactor.for_workspace(ws.db)
+    return redact_table(table, redactor=redactor, text_columns=_text_columns(table_name))
 
 
 def _text_columns(table_name: str) -> tuple[str, ...]:
@@ -106,36 +113,31 @@ def _text_columns(table_name: str) -> tuple[str, ...]:
 
 
 def redact_table(
-    table: pa.Table, *, names: list[str], text_columns: tuple[str, ...] = ()
+    table: pa.Table, *, redactor: Redactor, text_columns: tuple[str, ...] = ()
 ) -> pa.Table:
     """``table`` with personal data replaced (see :func:`export_table`'s ``redact``)."""
-    from advocacy.text.pii import redact
-
     for index, column in enumerate(table.column_names):
         values = table.column(index).to_pylist()
         if column in PERSONAL_COLUMNS:
             mask = PERSONAL_COLUMNS[column]
             cleaned: list[Any] = [None if value is None else mask for value in values]
         elif column in text_columns:
-            cleaned = [redact(value, names=names) for value in values]
+            cleaned = redactor.redact_all(values)
         elif column in JSON_COLUMNS:
-            cleaned = [_redact_json(value, names) for value in values]
+            cleaned = [_redact_json(value, redactor) for value in values]
         else:
             continue
         table = table.set_column(index, column, pa.array(cleaned, type=pa.string()))
     return table
 
 
-def _redact_json(value: Any, names: list[str]) -> str | None:
-    from advocacy.text.pii import redact
-
+def _redact_json(value: Any, redactor: Redactor) -> str | None:
     if value is None:
         return None
     data = json.loads(value) if isinstance(value, str) else value
     if not isinstance(data, dict):
-        return redact(str(value), names=names)
+        return redactor.redact(str(value))
     cleaned = {
-        key: redact(item, names=names) if isinstance(item, str) else item
-        for key, item in data.items()
+        key: redactor.redact(item) if isinstance(item, str) else item for key, item in data.items()
     }
     return json.dumps(cleaned, ensure_ascii=False)
