@@ -19,9 +19,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(app: Any, **options: Any) -> Iterator[str]:
-    """Serve ``app`` with uvicorn (``options`` go to ``uvicorn.Config``); yield its base URL."""
-    port = free_port()
+def serving(
+    app: Any, *, port: int | None = None, name: str = "127.0.0.1", **options: Any
+) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on loopback (``options`` go to ``uvicorn.Config``); yield its
+    base URL, with host ``name``: Chromium tests use ``localhost``, a secure context, where the
+    app's Secure cookies work."""
+    port = free_port() if port is None else port
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -31,7 +35,7 @@ def serving(app: Any, **options: Any) -> Iterator[str]:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{name}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

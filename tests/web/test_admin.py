@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import html
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from advocacy.access.throttle import FREE_PAIR_FAILURES
 from advocacy.present.web import create_app
 from advocacy.present.web.pages.admin import AUDIT_PAGE_SIZE
+from web.live import serving
 from web.site import PASSWORD, Site, bearer, prepare_site
 
 NEW_PASSWORD = "another long passphrase"
@@ -207,34 +204,14 @@ def test_the_audit_log_pages_back_in_time(client: TestClient, site: Site) -> Non
     assert 'rel="next"' not in last and 'rel="prev"' in last
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(demo_directory: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a real uvicorn server on loopback, over its own copy of the demo."""
     own = prepare_site(demo_directory, tmp_path_factory.mktemp("throttle-site"))
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(own.url, secure_cookies=False),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        proxy_headers=False,  # the client address is the socket's, whatever headers say
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    app = create_app(own.url, secure_cookies=False)
+    # The client address is the socket's, whatever headers say.
+    with serving(app, proxy_headers=False) as url:
+        yield url
 
 
 def _client_at(base: str, address: str) -> httpx.Client:

@@ -7,19 +7,16 @@ stayed free of errors. Screenshots land in ``test-artifacts/web/``.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from advocacy.access.masking import MASK
 from advocacy.present.web import create_app
 from support import require
+from web.live import serving
 from web.site import PASSWORD, Site, prepare_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,12 +31,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def browser_site(demo_directory: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
     return prepare_site(demo_directory, tmp_path_factory.mktemp("browser-site"))
@@ -48,21 +39,9 @@ def browser_site(demo_directory: Path, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="module")
 def server(browser_site: Site) -> Iterator[str]:
     """``advocacy serve``'s app under uvicorn on a free loopback port, in a thread."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(browser_site.url), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
     # Chromium treats localhost as a secure context, so the app's Secure cookies work there.
-    yield f"http://localhost:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(browser_site.url), name="localhost") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,14 +16,9 @@ import httpx
 
 import advocacy
 from advocacy.access import add_user
+from web.live import free_port
 
 PASSWORD = "correct horse battery staple"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager
@@ -33,7 +27,7 @@ def _serve(
 ) -> Iterator[tuple[str, list[str]]]:
     """Run ``advocacy serve`` on a free port; yield its base URL and, once it has stopped,
     its output lines (in the list yielded)."""
-    port = _free_port()
+    port = free_port()
     db = str(tmp_path / "ws.duckdb")
     server = subprocess.Popen(
         [sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--db", db, *options],

@@ -7,21 +7,19 @@ to the case. Screenshots land in ``test-artifacts/web/``.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from advocacy.loop.casework import contact_case, resolve_case
 from advocacy.loop.invitations import invite
 from advocacy.loop.rule_store import ensure_default_rules
 from advocacy.present.web import create_app
+from web.live import free_port, serving
 from web.site import Site, prepare_site
-from web.test_browser import ARTIFACTS, _free_port, chromium  # noqa: F401 - a fixture
+from web.test_browser import ARTIFACTS, chromium  # noqa: F401 - a fixture
 
 PHONE = {"width": 390, "height": 844}
 
@@ -31,23 +29,13 @@ def survey_server(
     demo_directory: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Any, Site]]:
     site = prepare_site(demo_directory, tmp_path_factory.mktemp("survey-browser"))
-    port = _free_port()
+    port = free_port()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ADVOCACY_SECRET_KEY", "browser-test-key")
         patch.setenv("ADVOCACY_PUBLIC_URL", f"http://localhost:{port}")
         app = create_app(site.url)
-        running = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=running.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not running.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
-        yield f"http://localhost:{port}", app.state.web, site
-        running.should_exit = True
-        thread.join(timeout=10)
+        with serving(app, port=port, name="localhost") as url:
+            yield url, app.state.web, site
 
 
 def _answer(browser: Any, url: str, *, nps: int, comment: str, shot: str) -> str:

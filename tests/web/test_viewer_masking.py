@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,13 +22,13 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
-import uvicorn
 
 import advocacy
 from advocacy.access import add_user
 from advocacy.present.analyses import ANALYSES
 from advocacy.present.web import create_app
 from support import require
+from web.live import serving
 from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
 from web.site import PASSWORD, Site, prepare_site
 
@@ -98,28 +95,12 @@ def planted(
         yield site, found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(planted: tuple[Site, Planted]) -> Iterator[str]:
     """The app under uvicorn on a loopback port, in a thread (as ``advocacy serve`` runs it)."""
     site, _ = planted
-    port = _free_port()
-    config = uvicorn.Config(create_app(site.url), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(site.url), name="localhost") as url:
+        yield url
 
 
 def _leaks(text: str) -> list[str]:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +23,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-import uvicorn
 import yaml
 from fastapi.responses import HTMLResponse
 from fastapi.routing import iter_route_contexts
@@ -41,9 +38,10 @@ from advocacy.loop.email import render_html
 from advocacy.loop.outbox import Message
 from advocacy.present.cli.main import app as cli
 from advocacy.present.web import create_app
+from web.live import serving
 from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
 from web.site import PASSWORD, USERS
-from web.test_browser import _free_port, chromium
+from web.test_browser import chromium
 
 __all__ = ["chromium"]  # a fixture shared with test_browser
 
@@ -172,18 +170,8 @@ def xss_site(demo_directory: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def xss_server(xss_site: XssSite) -> Iterator[str]:
-    port = _free_port()
-    app = create_app(xss_site.url)
-    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(xss_site.url), name="localhost") as url:
+        yield url
 
 
 def html_pages() -> list[tuple[str, list[str]]]:
