@@ -7,6 +7,8 @@ rows in one transaction, so a crash or ``kill -9`` mid-import leaves the workspa
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import json
 import uuid
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -226,6 +228,33 @@ def _adapted(
     return raw, adapted, fixes
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _cyclic_gc_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` run with Python's cyclic garbage collector paused.
+
+    A file of bad rows makes hundreds of thousands of small tuples (quarantine entries), none
+    in a reference cycle, and the collector's passes over them were half the cost of
+    quarantining; reference counting frees them as before. The collector is process-wide, so
+    pausing it during an import only postpones other threads' cycle collection.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
+@_cyclic_gc_paused
 def import_file(
     db: Database,
     path: str | Path,

@@ -683,7 +683,10 @@ def _collect_bad_rows(
         return
     numbers = bad.column(ROW).to_numpy()
     positions = np.searchsorted(rows.column(ROW).to_numpy(), numbers)
-    records = rows.take(pa.array(positions))
+    # A mask keeps the rows in order, chunk by chunk; take() would first join every chunk.
+    keep = np.zeros(rows.num_rows, dtype=bool)
+    keep[positions] = True
+    records = rows.filter(pa.array(keep))
     names = [name for name in records.column_names if name != ROW]
     pairs = ", ".join(f"{literal(name)}, {quote(name)}" for name in names)
     con.register("bad_source", records)

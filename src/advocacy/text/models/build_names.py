@@ -51,6 +51,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+#: The licence of name_words.txt, which is derived from wordfreq's data (module docstring).
+WORDS_HEADER = (
+    "# Derived from wordfreq's word frequencies (Speer 2022, doi:10.5281/zenodo.7199437),\n"
+    "# data licensed CC BY-SA 4.0; this list is shared under the same licence.\n"
+    "# Made by advocacy.text.models.build_names: first name, then the languages it is a word of.\n"
+)
 #: Faker person providers whose first names are used.
 LOCALES = (
     "en_US",
@@ -251,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     from wordfreq import zipf_frequency
 
     words = name_words(names, native_languages(), zipf_frequency)
-    args.words_out.write_text("\n".join(words) + "\n", encoding="utf-8")
+    args.words_out.write_text(WORDS_HEADER + "\n".join(words) + "\n", encoding="utf-8")
     print(f"wrote {len(words):,} names that are also words to {args.words_out}")
 
 

@@ -79,6 +79,8 @@ def name_words() -> dict[str, frozenset[str]]:
     """``models/name_words.txt``: first name -> the languages in which it is a common word."""
     words: dict[str, frozenset[str]] = {}
     for line in NAME_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue  # the licence header
         name, *languages = line.split()
         words[name] = frozenset(languages)
     return words
