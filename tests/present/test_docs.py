@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import advocacy
-from advocacy.ingest.mapping_keys import ItemSpec, MappingFile
+from advocacy.ingest.mapping_keys import DateSpec, ItemSpec, MappingFile
 from advocacy.model import KINDS
 from advocacy.present.cli.import_reference import (
     EXAMPLE_FILE,
@@ -46,7 +46,7 @@ def test_import_reference_matches_the_code() -> None:
         section = text.split(f"### {kind.name}\n", 1)[1].split("\n### ", 1)[0]
         for field in kind.fields:
             assert f"| `{field.name}` |" in section, (kind.name, field.name)
-    for models in (MappingFile, ItemSpec):
+    for models in (MappingFile, ItemSpec, DateSpec):
         for key, field in models.model_fields.items():
             assert f"`{key}`" in text and str(field.description)[1:] in text, key
 
