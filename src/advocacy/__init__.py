@@ -1,12 +1,15 @@
 """advocacy: customer advocacy analytics with honest numbers.
 
-The public API is listed once, here, in ``__all__``.
+The public API is listed once, here, in ``__all__``. Its names are imported on first use
+(PEP 562), so ``import advocacy`` and the CLI's start-up do not load pandas, SciPy, Ibis and
+the text models for a command that needs none of them.
 """
 
-from advocacy.access.roles import AccessDeniedError, AuthenticationError
-from advocacy.drivers.ipa import ImportancePerformance, importance_performance
-from advocacy.drivers.relative_importance import RelativeImportance, relative_importance
-from advocacy.drivers.theme_drivers import theme_mentions
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from advocacy.errors import (
     AdvocacyError,
     InputError,
@@ -16,42 +19,120 @@ from advocacy.errors import (
     ValidationError,
     WorkspaceError,
 )
-from advocacy.gaps.culture import CultureResult, UnitLink, culture_gaps, employee_customer_link
-from advocacy.gaps.maturity import (
-    MaturityProfile,
-    maturity_questionnaire,
-    score_maturity,
-    write_maturity_template,
-)
-from advocacy.gaps.register import gap_register
-from advocacy.gaps.root_causes import theme_lift
-from advocacy.gaps.servqual import ServqualResult, servqual_gaps, servqual_template
-from advocacy.gaps.targets import target_gaps
-from advocacy.loop.case_opening import open_cases_for
-from advocacy.loop.cases import Case, list_cases
-from advocacy.loop.delivery import DeliveryReport, deliver_due
-from advocacy.loop.plan_progress import PlanProgress, plan_progress
-from advocacy.loop.plan_store import Plan
-from advocacy.loop.plans import add_plan
-from advocacy.loop.recovery import LoopResults, loop_results
-from advocacy.loop.rule_format import parse_rules
-from advocacy.loop.rules import Rule
-from advocacy.loop.webhooks import verify_signature
-from advocacy.metrics.rollup import MetricsRequest
-from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
-from advocacy.retention import BetaGeo, GammaGamma, summarize_transactions
-from advocacy.text import (
-    CalibratedSentiment,
-    discover_themes,
-    effort,
-    emotions,
-    load_taxonomy,
-    redact,
-    sentiment,
-    theme_impact,
-)
-from advocacy.workspace import Workspace
-from advocacy.workspace import open_workspace as open
+
+if TYPE_CHECKING:
+    from advocacy.access.roles import AccessDeniedError, AuthenticationError
+    from advocacy.drivers.ipa import ImportancePerformance, importance_performance
+    from advocacy.drivers.relative_importance import RelativeImportance, relative_importance
+    from advocacy.drivers.theme_drivers import theme_mentions
+    from advocacy.gaps.culture import CultureResult, UnitLink, culture_gaps, employee_customer_link
+    from advocacy.gaps.maturity import (
+        MaturityProfile,
+        maturity_questionnaire,
+        score_maturity,
+        write_maturity_template,
+    )
+    from advocacy.gaps.register import gap_register
+    from advocacy.gaps.root_causes import theme_lift
+    from advocacy.gaps.servqual import ServqualResult, servqual_gaps, servqual_template
+    from advocacy.gaps.targets import target_gaps
+    from advocacy.loop.case_opening import open_cases_for
+    from advocacy.loop.cases import Case, list_cases
+    from advocacy.loop.delivery import DeliveryReport, deliver_due
+    from advocacy.loop.plan_progress import PlanProgress, plan_progress
+    from advocacy.loop.plan_store import Plan
+    from advocacy.loop.plans import add_plan
+    from advocacy.loop.recovery import LoopResults, loop_results
+    from advocacy.loop.rule_format import parse_rules
+    from advocacy.loop.rules import Rule
+    from advocacy.loop.webhooks import verify_signature
+    from advocacy.metrics.rollup import MetricsRequest
+    from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
+    from advocacy.retention import BetaGeo, GammaGamma, summarize_transactions
+    from advocacy.text import (
+        CalibratedSentiment,
+        discover_themes,
+        effort,
+        emotions,
+        load_taxonomy,
+        redact,
+        sentiment,
+        theme_impact,
+    )
+    from advocacy.workspace import Workspace
+    from advocacy.workspace import open_workspace as open
+
+#: Public name -> the module that defines it (``module:name`` where the name differs).
+_LAZY = {
+    "AccessDeniedError": "advocacy.access.roles",
+    "add_plan": "advocacy.loop.plans",
+    "AuthenticationError": "advocacy.access.roles",
+    "BetaGeo": "advocacy.retention",
+    "CalibratedSentiment": "advocacy.text",
+    "Case": "advocacy.loop.cases",
+    "culture_gaps": "advocacy.gaps.culture",
+    "CultureResult": "advocacy.gaps.culture",
+    "deliver_due": "advocacy.loop.delivery",
+    "DeliveryReport": "advocacy.loop.delivery",
+    "discover_themes": "advocacy.text",
+    "effort": "advocacy.text",
+    "emotions": "advocacy.text",
+    "employee_customer_link": "advocacy.gaps.culture",
+    "GammaGamma": "advocacy.retention",
+    "gap_register": "advocacy.gaps.register",
+    "importance_performance": "advocacy.drivers.ipa",
+    "ImportancePerformance": "advocacy.drivers.ipa",
+    "list_cases": "advocacy.loop.cases",
+    "load_taxonomy": "advocacy.text",
+    "loop_results": "advocacy.loop.recovery",
+    "LoopResults": "advocacy.loop.recovery",
+    "maturity_questionnaire": "advocacy.gaps.maturity",
+    "MaturityProfile": "advocacy.gaps.maturity",
+    "MetricsRequest": "advocacy.metrics.rollup",
+    "nps": "advocacy.metrics.scores",
+    "nps_from_counts": "advocacy.metrics.scores",
+    "NpsResult": "advocacy.metrics.scores",
+    "open": "advocacy.workspace:open_workspace",
+    "open_cases_for": "advocacy.loop.case_opening",
+    "parse_rules": "advocacy.loop.rule_format",
+    "Plan": "advocacy.loop.plan_store",
+    "plan_progress": "advocacy.loop.plan_progress",
+    "PlanProgress": "advocacy.loop.plan_progress",
+    "redact": "advocacy.text",
+    "relative_importance": "advocacy.drivers.relative_importance",
+    "RelativeImportance": "advocacy.drivers.relative_importance",
+    "Rule": "advocacy.loop.rules",
+    "score_maturity": "advocacy.gaps.maturity",
+    "ScoreResult": "advocacy.metrics.scores",
+    "sentiment": "advocacy.text",
+    "servqual_gaps": "advocacy.gaps.servqual",
+    "servqual_template": "advocacy.gaps.servqual",
+    "ServqualResult": "advocacy.gaps.servqual",
+    "summarize_transactions": "advocacy.retention",
+    "target_gaps": "advocacy.gaps.targets",
+    "theme_impact": "advocacy.text",
+    "theme_lift": "advocacy.gaps.root_causes",
+    "theme_mentions": "advocacy.drivers.theme_drivers",
+    "UnitLink": "advocacy.gaps.culture",
+    "verify_signature": "advocacy.loop.webhooks",
+    "Workspace": "advocacy.workspace",
+    "write_maturity_template": "advocacy.gaps.maturity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'advocacy' has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    value = getattr(importlib.import_module(module), attribute or name)
+    globals()[name] = value  # imported once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 

@@ -23,7 +23,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from advocacy.errors import UsageError
 
@@ -63,6 +62,8 @@ def check_confidence(confidence: float) -> float:
 
 def z_critical(confidence: float) -> float:
     """The two-sided standard-normal critical value, e.g. 1.959964 for ``confidence=0.95``."""
+    from scipy import stats  # imported when used: scipy.stats takes ~0.6 s
+
     return float(stats.norm.ppf(0.5 + check_confidence(confidence) / 2.0))
 
 
@@ -156,6 +157,8 @@ def t_interval(mean: ArrayLike, variance: ArrayLike, n: ArrayLike, confidence: f
     level = check_confidence(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt(np.maximum(_array(variance), 0.0) / size)
+        from scipy import stats  # imported when used: scipy.stats takes ~0.6 s
+
         critical = stats.t.ppf(0.5 + level / 2.0, np.where(size > 1, size - 1.0, np.nan))
     se = np.where(size > 1, se, np.nan)
     return Interval(centre, se, centre - critical * se, centre + critical * se)

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
-import ibis
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
@@ -215,6 +214,8 @@ class Database:
     def ibis(self) -> Any:
         """The Ibis backend over this database (shared connection for DuckDB)."""
         if self._ibis is None:
+            import ibis  # a second or so to import: only when an analysis asks
+
             if self.dialect == "duckdb":
                 self._ibis = ibis.duckdb.from_connection(self._duck)
             else:

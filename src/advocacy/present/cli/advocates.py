@@ -6,11 +6,9 @@ renders rows.
 
 from __future__ import annotations
 
-import math
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-import pandas as pd
 import typer
 
 import advocacy
@@ -19,7 +17,7 @@ from advocacy.advocates.ladder import ladder_counts
 from advocacy.advocates.referrals import referral_report
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.output import emit_object, emit_rows, frame_records
 
 advocates_app = typer.Typer(
     help="Who advocates in deeds: the ladder, the say-do gap, silent promoters, fans-to-be.",
@@ -41,21 +39,6 @@ WindowOption = Annotated[
     int, typer.Option("--window-days", help="How far back referrals and reviews count.")
 ]
 LimitOption = Annotated[int, typer.Option("--limit", help="Rows to show in a table.")]
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = frame.astype(object).where(frame.notna(), None)
-    rows = []
-    for record in clean.to_dict(orient="records"):
-        row = {}
-        for key, value in record.items():
-            if isinstance(value, pd.Timestamp):
-                value = value.isoformat()
-            elif isinstance(value, float) and not math.isnan(value):
-                value = round(value, 4)
-            row[str(key)] = value
-        rows.append(row)
-    return rows
 
 
 def _rules(window_days: int, no_reviews: bool) -> LadderRules:
@@ -80,10 +63,10 @@ def ladder(
     with advocacy.open(db) as ws:
         frame = ws.advocacy_ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
     if not customers:
-        emit_rows(_records(ladder_counts(frame)), output, title="Advocacy ladder")
+        emit_rows(frame_records(ladder_counts(frame)), output, title="Advocacy ladder")
         return
     shown = frame.head(limit) if output is OutputFormat.table else frame
-    emit_rows(_records(shown), output, title="Advocacy ladder by customer")
+    emit_rows(frame_records(shown), output, title="Advocacy ladder by customer")
 
 
 @advocates_app.command("say-do")
@@ -104,7 +87,7 @@ def say_do(
         frame = ws.say_do_gap(
             by=by, period=period.value if period else None, window_days=window_days, as_of=as_of
         )
-    emit_rows(_records(frame), output, title=f"Say-do gap ({window_days}-day window)")
+    emit_rows(frame_records(frame), output, title=f"Say-do gap ({window_days}-day window)")
 
 
 @advocates_app.command("silent-promoters")
@@ -121,9 +104,9 @@ def silent(
     if output is OutputFormat.table:
         brief = frame.head(limit).assign(answered=frame["responded_at"].dt.date)
         columns = [c for c in ("customer_id", "name", "segment", "nps", "answered") if c in brief]
-        emit_rows(_records(brief[columns]), output, title=f"Silent promoters ({len(frame)})")
+        emit_rows(frame_records(brief[columns]), output, title=f"Silent promoters ({len(frame)})")
         return
-    emit_rows(_records(frame), output, title=f"Silent promoters ({len(frame)})")
+    emit_rows(frame_records(frame), output, title=f"Silent promoters ({len(frame)})")
 
 
 @advocates_app.command("fans")
@@ -146,7 +129,7 @@ def fans(
             f"(base rate {result.base_rate:.1%}, {result.n_test} customers)",
             highlight=False,
         )
-    emit_rows(_records(shown), output, title="Fans-to-be")
+    emit_rows(frame_records(shown), output, title="Fans-to-be")
 
 
 @advocates_app.command("behaviour")
@@ -161,7 +144,7 @@ def behaviour(
     """Retention, repeat purchase, referral rate and spend of promoters, passives, detractors."""
     with advocacy.open(db) as ws:
         frame = ws.behaviour_by_band(window_days=window_days, as_of=as_of)
-    emit_rows(_records(frame), output, title="What each NPS band goes on to do")
+    emit_rows(frame_records(frame), output, title="What each NPS band goes on to do")
 
 
 @app.command("referrals")
@@ -187,13 +170,13 @@ def referrals(
             flagged=flagged,
         )
     if flagged:
-        emit_rows(_records(report.table), output, title="Flagged")
+        emit_rows(frame_records(report.table), output, title="Flagged")
         return
     frame = report.table
     shown = frame.head(limit) if output is OutputFormat.table else frame
     if output is OutputFormat.json:
-        emit_object({"rows": _records(shown), "earned_growth": report.earned_growth}, output)
+        emit_object({"rows": frame_records(shown), "earned_growth": report.earned_growth}, output)
         return
-    emit_rows(_records(shown), output, title="Referrals")
+    emit_rows(frame_records(shown), output, title="Referrals")
     if output is OutputFormat.table:
         emit_object(report.earned_growth, output, title="Earned growth")

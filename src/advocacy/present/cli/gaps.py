@@ -6,12 +6,10 @@ and renders its frame; nothing is computed here.
 
 from __future__ import annotations
 
-import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import pandas as pd
 import typer
 
 import advocacy
@@ -20,7 +18,7 @@ from advocacy.gaps.maturity import read_maturity_answers, score_maturity, write_
 from advocacy.gaps.servqual import servqual_items
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_rows
+from advocacy.present.cli.output import emit_rows, frame_records
 
 
 class Method(StrEnum):
@@ -51,18 +49,6 @@ class Importance(StrEnum):
     auto = "auto"
     stated = "stated"
     derived = "derived"
-
-
-def _records(frame: pd.DataFrame, digits: int = 4) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for record in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
-        row: dict[str, Any] = {}
-        for key, value in record.items():
-            if isinstance(value, float) and not math.isnan(value):
-                value = round(value, digits)
-            row[str(key)] = value
-        rows.append(row)
-    return rows
 
 
 def _note(output: OutputFormat, text: str) -> None:
@@ -105,7 +91,7 @@ def drivers_command(
             max_themes=max_themes,
             random_state=seed,
         )
-    emit_rows(_records(frame), output, title=f"Key drivers of {outcome} ({method.value})")
+    emit_rows(frame_records(frame), output, title=f"Key drivers of {outcome} ({method.value})")
     note = f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']}"
     if "without_comment" in frame.attrs:
         note += f"; {frame.attrs['without_comment']} answers without a comment left out"
@@ -128,7 +114,7 @@ def ipa_command(
     """Importance-performance quadrants (points on a crosshair count as high)."""
     with advocacy.open(db) as ws:
         result = ws.ipa(importance=importance.value, crosshair=crosshair.value, level=level.value)
-    emit_rows(_records(result.frame), output, title="Importance-performance analysis")
+    emit_rows(frame_records(result.frame), output, title="Importance-performance analysis")
     _note(
         output,
         f"crosshairs ({result.crosshair}): importance {result.importance_crosshair:.3f}, "
@@ -154,16 +140,16 @@ def servqual_command(
     with advocacy.open(db) as ws:
         result = ws.servqual()
     if items:
-        emit_rows(_records(result.items), output, title="SERVQUAL item gaps")
+        emit_rows(frame_records(result.items), output, title="SERVQUAL item gaps")
         return
     if output is OutputFormat.table:
-        emit_rows(_records(result.dimensions), output, title="SERVQUAL dimension gaps")
-        emit_rows(_records(result.overall), output, title="Overall")
+        emit_rows(frame_records(result.dimensions), output, title="SERVQUAL dimension gaps")
+        emit_rows(frame_records(result.overall), output, title="Overall")
         return
-    rows = [{"level": "dimension", **row} for row in _records(result.dimensions)]
+    rows = [{"level": "dimension", **row} for row in frame_records(result.dimensions)]
     rows += [
         {"level": "overall", "dimension": row.pop("measure"), **row}
-        for row in _records(result.overall)
+        for row in frame_records(result.overall)
     ]
     columns = [
         "level",
@@ -194,7 +180,7 @@ def gaps_command(
             "no gaps found", fix="import targets, SERVQUAL ratings or a culture survey first"
         )
     if output is not OutputFormat.table:
-        emit_rows(_records(frame, 3), output, columns=list(frame.columns))
+        emit_rows(frame_records(frame, 3), output, columns=list(frame.columns))
         return
     columns = [
         "rank",
@@ -207,7 +193,7 @@ def gaps_command(
         "effort",
         "resources",
     ]
-    emit_rows(_records(frame, 2), output, title="Gap register", columns=columns)
+    emit_rows(frame_records(frame, 2), output, title="Gap register", columns=columns)
     for row in frame.itertuples():
         if row.root_causes:
             console.print(f"{row.rank}. {row.subject}: {row.root_causes}", highlight=False)
@@ -237,7 +223,7 @@ def culture_command(
     with advocacy.open(db) as ws:
         if link:
             result = ws.culture_link(min_group=min_group)
-            emit_rows(_records(result.units), output, title="Units: employees and customers")
+            emit_rows(frame_records(result.units), output, title="Units: employees and customers")
             _note(
                 output,
                 f"{result.n_units} units: r = {result.correlation:.2f} "
@@ -248,11 +234,11 @@ def culture_command(
             return
         culture = ws.culture(min_group=min_group)
     if by_unit:
-        emit_rows(_records(culture.units), output, title="Culture gaps by unit")
+        emit_rows(frame_records(culture.units), output, title="Culture gaps by unit")
     else:
-        emit_rows(_records(culture.items), output, title="Culture gaps")
+        emit_rows(frame_records(culture.items), output, title="Culture gaps")
         if output is OutputFormat.table:
-            emit_rows(_records(culture.enps), output, title="eNPS by unit")
+            emit_rows(frame_records(culture.enps), output, title="eNPS by unit")
     _note(
         output,
         f"{culture.respondents} respondents; {culture.suppressed_units} units with fewer than "
@@ -280,7 +266,7 @@ def maturity_command(
             "give the filled-in questionnaire", fix="advocacy maturity --template FILE first"
         )
     profile = score_maturity(read_maturity_answers(answers))
-    emit_rows(_records(profile.areas, 2), output, title="CX maturity profile")
+    emit_rows(frame_records(profile.areas, 2), output, title="CX maturity profile")
     _note(
         output,
         f"overall {profile.overall:.2f} ({profile.level}); weakest: {', '.join(profile.weakest)}",

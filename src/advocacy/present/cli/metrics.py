@@ -12,9 +12,8 @@ import math
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -25,6 +24,9 @@ from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
 from advocacy.settings import get_setting
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NPS_FIELDS = ("promoters", "passives", "detractors")
 

@@ -8,7 +8,7 @@ import math
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -16,6 +16,25 @@ from rich.text import Text
 from advocacy.ingest.spreadsheet_cells import neutralise
 from advocacy.present.cli.app import console
 from advocacy.present.cli.options import OutputFormat
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def frame_records(frame: pd.DataFrame, digits: int = 4) -> list[dict[str, Any]]:
+    """A result frame's rows as plain dicts: missing values None, timestamps ISO text,
+    numbers rounded to ``digits``."""
+    rows: list[dict[str, Any]] = []
+    for record in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
+        row: dict[str, Any] = {}
+        for key, value in record.items():
+            if isinstance(value, datetime):  # pandas' Timestamp is one
+                value = value.isoformat()
+            elif isinstance(value, float) and not math.isnan(value):
+                value = round(value, digits)
+            row[str(key)] = value
+        rows.append(row)
+    return rows
 
 
 def _plain(value: Any) -> Any:
