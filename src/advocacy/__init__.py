@@ -7,8 +7,7 @@ the text models for a command that needs none of them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from advocacy.errors import (
     AdvocacyError,
@@ -19,6 +18,7 @@ from advocacy.errors import (
     ValidationError,
     WorkspaceError,
 )
+from advocacy.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from advocacy.access.roles import AccessDeniedError, AuthenticationError
@@ -120,20 +120,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'advocacy' has no attribute {name!r}")
-    module, _, attribute = target.partition(":")
-    value = getattr(importlib.import_module(module), attribute or name)
-    globals()[name] = value  # imported once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -199,3 +185,5 @@ __all__ = [
     "verify_signature",
     "write_maturity_template",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

@@ -104,3 +104,15 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert done.returncode != 0 and "Traceback" in done.stderr
+
+
+def test_the_cli_starts_without_the_analysis_libraries() -> None:
+    # `advocacy --help` and every command's start paid seconds of imports; each command now
+    # imports what it uses when it runs (advocacy.lazy_names for the packages' public names).
+    heavy = ("pandas", "ibis", "scipy", "altair", "duckdb", "pyarrow", "sklearn")
+    probe = (
+        "import sys, advocacy.present.cli.main; "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

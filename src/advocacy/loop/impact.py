@@ -37,16 +37,15 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from advocacy.loop.plan_fields import THEME_SHARE
+from advocacy.metrics.catalogue import METRICS, MetricDefinition
 from advocacy.metrics.comparisons import nps_z_test, two_proportion_z_test, welch_t_test
 from advocacy.metrics.intervals import newcombe_difference, z_critical
 from advocacy.metrics.rows import StatisticsOptions, estimate
 from advocacy.metrics.scores import share_from_sums
-from advocacy.metrics.slicing import METRICS, MetricDefinition, aggregate_statistics
+from advocacy.metrics.slicing import aggregate_statistics
 
 TableSource = Callable[[str], Any]
-THEME_SHARE = "theme-share"
-#: Every metric a plan may target: the experience metrics plus a theme's share of comments.
-PLAN_METRICS: tuple[str, ...] = (*METRICS, THEME_SHARE)
 #: Scope keys a plan's metric may be filtered by (``theme``: answers whose comment mentions it).
 FILTER_KEYS: tuple[str, ...] = ("unit", "touchpoint", "channel", "journey_stage", "survey", "theme")
 VERDICTS = ("improved", "worsened", "no clear change", "too early", "no baseline")

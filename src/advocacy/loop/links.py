@@ -16,7 +16,8 @@ from typing import Any
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.gaps.culture import CULTURE_ATTRIBUTES
 from advocacy.gaps.targets import parse_scope
-from advocacy.loop.impact import FILTER_KEYS, PLAN_METRICS
+from advocacy.loop.impact import FILTER_KEYS
+from advocacy.loop.plan_fields import PLAN_METRICS
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 

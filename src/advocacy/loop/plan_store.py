@@ -19,8 +19,6 @@ from advocacy.loop.impact import Measurement, metric_range
 from advocacy.metrics.slicing import as_date
 from advocacy.store.connection import Database
 
-STATUSES = ("planned", "active", "done", "dropped")
-EFFORTS = ("low", "medium", "high")
 LINK_KINDS = ("gap", "driver", "theme", "culture")
 RESOURCES = ("expertise", "experience", "time", "objectivity", "money")
 PLAN_COLUMNS = (

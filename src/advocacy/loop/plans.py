@@ -28,11 +28,10 @@ from advocacy.access.scope import in_reach
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.loop.impact import Measurement, measure
 from advocacy.loop.links import check_filter, check_metric, gap_rows, resolve_link
+from advocacy.loop.plan_fields import EFFORTS, STATUSES
 from advocacy.loop.plan_store import (
-    EFFORTS,
     LINK_KINDS,
     PLAN_COLUMNS,
-    STATUSES,
     Plan,
     check_choice,
     check_date,

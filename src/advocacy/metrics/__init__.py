@@ -9,18 +9,42 @@
 - :mod:`~advocacy.metrics.engines`: the same metrics on Spark over Parquet.
 """
 
-from advocacy.metrics.comparisons import Comparison, adjust_p_values, nps_difference, verdict
-from advocacy.metrics.experience import experience_metrics
-from advocacy.metrics.intervals import kish_effective_n
-from advocacy.metrics.scores import (
-    NpsResult,
-    ScoreResult,
-    mean_score,
-    nps,
-    nps_from_counts,
-    share,
-)
-from advocacy.metrics.slicing import METRICS
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from advocacy.lazy_names import lazy_names
+from advocacy.metrics.catalogue import METRICS
+
+if TYPE_CHECKING:
+    from advocacy.metrics.comparisons import Comparison, adjust_p_values, nps_difference, verdict
+    from advocacy.metrics.experience import experience_metrics
+    from advocacy.metrics.intervals import kish_effective_n
+    from advocacy.metrics.scores import (
+        NpsResult,
+        ScoreResult,
+        mean_score,
+        nps,
+        nps_from_counts,
+        share,
+    )
+
+#: Public name -> the module that defines it, imported on first use (advocacy.lazy_names).
+_LAZY = {
+    "adjust_p_values": "advocacy.metrics.comparisons",
+    "Comparison": "advocacy.metrics.comparisons",
+    "experience_metrics": "advocacy.metrics.experience",
+    "kish_effective_n": "advocacy.metrics.intervals",
+    "mean_score": "advocacy.metrics.scores",
+    "nps": "advocacy.metrics.scores",
+    "nps_difference": "advocacy.metrics.comparisons",
+    "nps_from_counts": "advocacy.metrics.scores",
+    "NpsResult": "advocacy.metrics.scores",
+    "ScoreResult": "advocacy.metrics.scores",
+    "share": "advocacy.metrics.scores",
+    "verdict": "advocacy.metrics.comparisons",
+}
+
 
 __all__ = [
     "METRICS",
@@ -37,3 +61,5 @@ __all__ = [
     "share",
     "verdict",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

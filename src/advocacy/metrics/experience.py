@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from advocacy.errors import UsageError
+from advocacy.metrics.catalogue import MetricDefinition, metric_definitions
 from advocacy.metrics.comparisons import CORRECTIONS
 from advocacy.metrics.intervals import NPS_INTERVALS, check_confidence
 from advocacy.metrics.rows import (
@@ -22,14 +23,7 @@ from advocacy.metrics.rows import (
     rest_reference,
     rolling_sums,
 )
-from advocacy.metrics.slicing import (
-    MetricDefinition,
-    TableSource,
-    aggregate_statistics,
-    as_date,
-    check_period,
-    metric_definitions,
-)
+from advocacy.metrics.slicing import TableSource, aggregate_statistics, as_date, check_period
 
 COMPARISONS = ("previous", "rest")
 NPS_COLUMNS = ("promoters", "passives", "detractors")

@@ -18,15 +18,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from advocacy.metrics.catalogue import metric_definitions
 from advocacy.metrics.experience import _check_options, metrics_from_statistics
 from advocacy.metrics.rows import StatisticsOptions, statistic_columns
-from advocacy.metrics.slicing import (
-    TableSource,
-    aggregate_statistics,
-    as_date,
-    check_period,
-    metric_definitions,
-)
+from advocacy.metrics.slicing import TableSource, aggregate_statistics, as_date, check_period
 
 #: Periods a monthly aggregation can be rolled up to.
 _MONTHLY = frozenset({"month", "quarter", "year"})

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from advocacy.metrics.catalogue import MetricDefinition
 from advocacy.metrics.comparisons import (
     adjust_p_values,
     nps_z_test,
@@ -23,7 +24,6 @@ from advocacy.metrics.comparisons import (
 )
 from advocacy.metrics.intervals import Interval, effective_sample_size
 from advocacy.metrics.scores import mean_from_sums, nps_from_sums, share_from_sums
-from advocacy.metrics.slicing import MetricDefinition
 
 TOO_FEW = "too few responses"
 _STEP = {

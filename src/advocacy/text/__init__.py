@@ -2,28 +2,81 @@
 
 Everything runs offline on CPU with models shipped in ``advocacy/text/models`` (rebuilt by
 ``models/build_models.py`` from stated data); nothing downloads at run time.
+
+Names are imported on first use (PEP 562), so code that only redacts (``advocacy.text.pii``)
+does not load the models. The three names that are also submodules (``effort``, ``sentiment``,
+``text_model``) are bound when the package loads: a submodule imported first would otherwise
+take their place.
 """
 
-from advocacy.text.effort import Effort, effort
-from advocacy.text.embeddings import Embedder, StaticEmbedder, default_embedder
-from advocacy.text.emotion import EMOTIONS, PLUTCHIK, EmotionResult, emotions
-from advocacy.text.enrich import analyse_texts, export_columns, export_table
-from advocacy.text.heads import LinearHead
-from advocacy.text.language import detect_language
-from advocacy.text.pii import redact
-from advocacy.text.sentence_quotes import theme_sentence_quotes
-from advocacy.text.sentences import analyse_sentences, sentence_rows
-from advocacy.text.sentiment import (
-    SENTIMENTS,
-    CalibratedSentiment,
-    SentimentResult,
-    sentence_sentiment,
-    sentence_spans,
-    sentiment,
-)
-from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme, assign_themes, load_taxonomy
-from advocacy.text.text_model import EmbedderTextModel, Reading, StaticTextModel, text_model
-from advocacy.text.themes import DiscoveredTheme, discover_themes, emerging_themes, theme_impact
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from advocacy.lazy_names import lazy_names
+from advocacy.text.effort import effort
+from advocacy.text.sentiment import sentiment
+from advocacy.text.text_model import text_model
+
+if TYPE_CHECKING:
+    from advocacy.text.effort import Effort, effort
+    from advocacy.text.embeddings import Embedder, StaticEmbedder, default_embedder
+    from advocacy.text.emotion import EMOTIONS, PLUTCHIK, EmotionResult, emotions
+    from advocacy.text.enrich import analyse_texts, export_columns, export_table
+    from advocacy.text.heads import LinearHead
+    from advocacy.text.language import detect_language
+    from advocacy.text.pii import redact
+    from advocacy.text.sentence_quotes import theme_sentence_quotes
+    from advocacy.text.sentences import analyse_sentences, sentence_rows
+    from advocacy.text.sentiment import (
+        SENTIMENTS,
+        CalibratedSentiment,
+        SentimentResult,
+        sentence_sentiment,
+        sentence_spans,
+        sentiment,
+    )
+    from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme, assign_themes, load_taxonomy
+    from advocacy.text.text_model import EmbedderTextModel, Reading, StaticTextModel, text_model
+    from advocacy.text.themes import DiscoveredTheme, discover_themes, emerging_themes, theme_impact
+
+#: Public name -> the module that defines it.
+_LAZY = {
+    "analyse_sentences": "advocacy.text.sentences",
+    "analyse_texts": "advocacy.text.enrich",
+    "assign_themes": "advocacy.text.taxonomy",
+    "CalibratedSentiment": "advocacy.text.sentiment",
+    "default_embedder": "advocacy.text.embeddings",
+    "detect_language": "advocacy.text.language",
+    "discover_themes": "advocacy.text.themes",
+    "DiscoveredTheme": "advocacy.text.themes",
+    "Effort": "advocacy.text.effort",
+    "Embedder": "advocacy.text.embeddings",
+    "EmbedderTextModel": "advocacy.text.text_model",
+    "emerging_themes": "advocacy.text.themes",
+    "EmotionResult": "advocacy.text.emotion",
+    "EMOTIONS": "advocacy.text.emotion",
+    "emotions": "advocacy.text.emotion",
+    "export_columns": "advocacy.text.enrich",
+    "export_table": "advocacy.text.enrich",
+    "LinearHead": "advocacy.text.heads",
+    "load_taxonomy": "advocacy.text.taxonomy",
+    "PLUTCHIK": "advocacy.text.emotion",
+    "Reading": "advocacy.text.text_model",
+    "redact": "advocacy.text.pii",
+    "sentence_rows": "advocacy.text.sentences",
+    "sentence_sentiment": "advocacy.text.sentiment",
+    "sentence_spans": "advocacy.text.sentiment",
+    "SentimentResult": "advocacy.text.sentiment",
+    "SENTIMENTS": "advocacy.text.sentiment",
+    "StaticEmbedder": "advocacy.text.embeddings",
+    "StaticTextModel": "advocacy.text.text_model",
+    "Taxonomy": "advocacy.text.taxonomy",
+    "TaxonomyTheme": "advocacy.text.taxonomy",
+    "theme_impact": "advocacy.text.themes",
+    "theme_sentence_quotes": "advocacy.text.sentence_quotes",
+}
+
 
 __all__ = [
     "EMOTIONS",
@@ -63,3 +116,5 @@ __all__ = [
     "theme_impact",
     "theme_sentence_quotes",
 ]
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

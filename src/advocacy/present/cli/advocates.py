@@ -7,17 +7,17 @@ renders rows.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import advocacy
-from advocacy.advocates.evidence import LadderRules
-from advocacy.advocates.ladder import ladder_counts
-from advocacy.advocates.referrals import referral_report
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows, frame_records
+
+if TYPE_CHECKING:
+    from advocacy.advocates.evidence import LadderRules
 
 advocates_app = typer.Typer(
     help="Who advocates in deeds: the ladder, the say-do gap, silent promoters, fans-to-be.",
@@ -42,6 +42,8 @@ LimitOption = Annotated[int, typer.Option("--limit", help="Rows to show in a tab
 
 
 def _rules(window_days: int, no_reviews: bool) -> LadderRules:
+    from advocacy.advocates.evidence import LadderRules
+
     return LadderRules(window_days=window_days, count_reviews=not no_reviews)
 
 
@@ -60,6 +62,8 @@ def ladder(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Customers per rung of the advocacy ladder (or each customer with the reason)."""
+    from advocacy.advocates.ladder import ladder_counts
+
     with advocacy.open(db) as ws:
         frame = ws.advocacy_ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
     if not customers:
@@ -100,7 +104,7 @@ def silent(
 ) -> None:
     """Promoters who have not referred anyone or reviewed us: ready to be asked."""
     with advocacy.open(db) as ws:
-        frame = ws.silent_promoters(as_of=as_of, rules=LadderRules(window_days=window_days))
+        frame = ws.silent_promoters(as_of=as_of, rules=_rules(window_days, no_reviews=False))
     if output is OutputFormat.table:
         brief = frame.head(limit).assign(answered=frame["responded_at"].dt.date)
         columns = [c for c in ("customer_id", "name", "segment", "nps", "answered") if c in brief]
@@ -161,6 +165,8 @@ def referrals(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Referral conversion, value of referred customers, fraud signals and earned growth."""
+    from advocacy.advocates.referrals import referral_report
+
     with advocacy.open(db) as ws:
         report = referral_report(
             ws.table("referrals"),

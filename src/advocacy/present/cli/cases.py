@@ -13,12 +13,6 @@ from typing import Annotated, Any
 import typer
 
 import advocacy
-from advocacy.loop.cases import get_case, list_cases
-from advocacy.loop.casework import work_case
-from advocacy.loop.recovery import loop_results
-from advocacy.loop.rule_format import dump_rules
-from advocacy.loop.rule_store import list_rules, load_rules
-from advocacy.loop.sweep import sweep
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
@@ -53,6 +47,8 @@ def _actor(actor: str | None) -> str:
 @rules_app.command("list")
 def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -> None:
     """List the case rules."""
+    from advocacy.loop.rule_store import list_rules
+
     with advocacy.open(db) as ws:
         rules = list_rules(ws.db)
     rows = [
@@ -78,6 +74,9 @@ def rules_export(
     db: DbOption = None,
 ) -> None:
     """Write the case rules as YAML (edit it, then advocacy rules load)."""
+    from advocacy.loop.rule_format import dump_rules
+    from advocacy.loop.rule_store import list_rules
+
     with advocacy.open(db) as ws:
         text = dump_rules(list_rules(ws.db))
     out.write_text(text, encoding="utf-8")
@@ -91,6 +90,8 @@ def rules_load(
     db: DbOption = None,
 ) -> None:
     """Validate a YAML rules file and replace the case rules with it."""
+    from advocacy.loop.rule_store import load_rules
+
     with advocacy.open(db) as ws:
         rules = load_rules(ws.db, path, actor=_actor(actor))
     console.print(f"loaded {len(rules)} rule(s)", markup=False)
@@ -108,6 +109,8 @@ def cases_list(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List cases, newest first."""
+    from advocacy.loop.cases import list_cases
+
     with advocacy.open(db) as ws:
         cases = list_cases(ws.db, customer_id=customer, status=status, owner=owner, limit=limit)
     emit_rows([case.to_dict() for case in cases], output, title="Cases", columns=LIST_COLUMNS)
@@ -118,6 +121,8 @@ def cases_show(
     case_id: CaseId, db: DbOption = None, output: FormatOption = OutputFormat.table
 ) -> None:
     """Show a case with its evidence and timeline."""
+    from advocacy.loop.cases import get_case
+
     with advocacy.open(db) as ws:
         detail = get_case(ws.db, case_id).to_dict()
     if output is OutputFormat.json:
@@ -136,6 +141,8 @@ def cases_show(
 
 
 def _work(db: str | None, case_id: str, action: str, actor: str | None, **fields: Any) -> None:
+    from advocacy.loop.casework import work_case
+
     with advocacy.open(db) as ws:
         case = work_case(ws.db, case_id, action, actor=_actor(actor), **fields)
     console.print(f"{case.case_id}: {case.status}, owner {case.owner or '-'}", markup=False)
@@ -214,6 +221,8 @@ def cases_sweep(
     actor: ActorOption = None, db: DbOption = None, output: FormatOption = OutputFormat.table
 ) -> None:
     """Escalate overdue cases and run the sweep rules (schedule it, e.g. hourly)."""
+    from advocacy.loop.sweep import sweep
+
     with advocacy.open(db) as ws:
         result = sweep(ws.db, actor=_actor(actor))
     rows = [
@@ -233,6 +242,8 @@ def cases_results(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Time to first contact, share closed in time, recovery rate vs. customers with no case."""
+    from advocacy.loop.recovery import loop_results
+
     with advocacy.open(db) as ws:
         results = loop_results(ws.db, window_days=window_days)
     rows = results.rows(by)

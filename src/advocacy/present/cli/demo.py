@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from advocacy.demo.build import DemoSummary, build_demo
 from advocacy.present.cli.app import app, console, error_console
 from advocacy.present.cli.options import OutputFormat
 from advocacy.present.cli.output import emit_rows
+
+if TYPE_CHECKING:
+    from advocacy.demo.build import DemoSummary
 
 
 def _score(value: float | None, digits: int = 1) -> str:
@@ -52,6 +54,8 @@ def demo_command(
     ] = 5000,
 ) -> None:
     """Build a demo workspace (a fictional retailer, 18 months of evidence) and its report."""
+    from advocacy.demo.build import build_demo
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

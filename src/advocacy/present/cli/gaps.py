@@ -14,8 +14,6 @@ import typer
 
 import advocacy
 from advocacy.errors import UsageError
-from advocacy.gaps.maturity import read_maturity_answers, score_maturity, write_maturity_template
-from advocacy.gaps.servqual import servqual_items
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows, frame_records
@@ -133,6 +131,8 @@ def servqual_command(
     ] = None,
 ) -> None:
     """SERVQUAL gaps (perception - expectation) by dimension or item, and overall."""
+    from advocacy.gaps.servqual import servqual_items
+
     if template is not None:
         servqual_items().to_csv(template, index=False)
         console.print(f"wrote the 22-item SERVQUAL instrument to {template}")
@@ -257,6 +257,12 @@ def maturity_command(
     ] = None,
 ) -> None:
     """Score the CX maturity questionnaire into a profile naming the weakest areas."""
+    from advocacy.gaps.maturity import (
+        read_maturity_answers,
+        score_maturity,
+        write_maturity_template,
+    )
+
     if template is not None:
         write_maturity_template(template)
         console.print(f"wrote the questionnaire to {template}: fill in the score column (1-5)")

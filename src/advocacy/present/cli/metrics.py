@@ -19,7 +19,7 @@ from rich.table import Table
 
 import advocacy
 from advocacy.errors import UsageError
-from advocacy.metrics.slicing import METRICS, PERIODS
+from advocacy.metrics.catalogue import METRICS, PERIODS
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows

@@ -13,15 +13,6 @@ from typing import Annotated
 import typer
 
 import advocacy
-from advocacy.loop.delivery import (
-    DeliveryReport,
-    DeliveryWorker,
-    deliver_due,
-    send_test_email,
-    send_test_webhooks,
-)
-from advocacy.loop.digest import enqueue_daily_digest
-from advocacy.loop.outbox import State, list_messages, retry
 from advocacy.present.cli.access import _actor
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
@@ -62,6 +53,7 @@ def deliver(
 
     With --watch it keeps delivering, and queues each day's digest, like the web server does.
     """
+    from advocacy.loop.delivery import DeliveryReport, DeliveryWorker, deliver_due
 
     def show(report: DeliveryReport) -> None:
         if report.attempted:
@@ -97,6 +89,8 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List outbox messages, newest first (all, or only --pending or --failed)."""
+    from advocacy.loop.outbox import State, list_messages
+
     if failed and pending_only:
         raise typer.BadParameter("give --failed or --pending, not both")
     state: State | None = "failed" if failed else "pending" if pending_only else None
@@ -111,6 +105,8 @@ def retry_command(
     db: DbOption = None,
 ) -> None:
     """Make a failed or pending message due now, with a fresh count of attempts."""
+    from advocacy.loop.outbox import retry
+
     with advocacy.open(db) as ws:
         message = retry(ws.db, message_id, actor=_actor())
     console.print(
@@ -124,6 +120,8 @@ def retry_command(
 @notify_app.command("digest")
 def digest(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """Queue today's digest for each case owner (once a day; run it from cron)."""
+    from advocacy.loop.digest import enqueue_daily_digest
+
     with advocacy.open(db) as ws:
         report = enqueue_daily_digest(ws.db)
     emit_object(
@@ -142,6 +140,8 @@ def test_email(
     address: Annotated[str, typer.Argument(help="Where to send the test e-mail.")],
 ) -> None:
     """Send one test e-mail now with the smtp_* settings, and report the server's answer."""
+    from advocacy.loop.delivery import send_test_email
+
     send_test_email(address)
     console.print(f"sent a test e-mail to {address}", markup=False, highlight=False)
 
@@ -149,6 +149,8 @@ def test_email(
 @notify_app.command("test-webhook")
 def test_webhook(output: FormatOption = OutputFormat.table) -> None:
     """POST one signed test event to each webhook URL now, and report each answer."""
+    from advocacy.loop.delivery import send_test_webhooks
+
     outcomes = send_test_webhooks()
     emit_rows(outcomes, output, columns=["url", "ok", "status", "error"])
     if not all(outcome["ok"] for outcome in outcomes):

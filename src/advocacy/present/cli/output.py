@@ -6,14 +6,13 @@ import csv
 import json
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
-from advocacy.ingest.spreadsheet_cells import neutralise
 from advocacy.present.cli.app import console
 from advocacy.present.cli.options import OutputFormat
 
@@ -62,7 +61,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_cell(value: Any) -> Any:
+def _csv_cell(value: Any, neutralise: Callable[[str], str]) -> Any:
     # Text a spreadsheet would run as a formula gets a leading ' (see ingest.spreadsheet_cells).
     value = _plain(value)
     if value is None:
@@ -85,12 +84,14 @@ def emit_rows(
         )
         return
     if output is OutputFormat.csv:
+        from advocacy.ingest.spreadsheet_cells import neutralise  # pyarrow: only for CSV
+
         # CRLF as RFC 4180 has it: the csv module quotes a field holding any character of the
         # line terminator, so a value with a bare carriage return ("\r=1") cannot start a row.
         writer = csv.writer(sys.stdout, lineterminator="\r\n")
         writer.writerow(names)
         for row in rows:
-            writer.writerow([_csv_cell(row.get(k)) for k in names])
+            writer.writerow([_csv_cell(row.get(k), neutralise) for k in names])
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for name in names:

@@ -12,11 +12,7 @@ from typing import Annotated
 import typer
 
 import advocacy
-from advocacy.loop.impact import PLAN_METRICS
-from advocacy.loop.links import gap_rows
-from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
-from advocacy.loop.plan_store import EFFORTS, STATUSES
-from advocacy.loop.plans import add_plan, update_plan
+from advocacy.loop.plan_fields import EFFORTS, PLAN_METRICS, STATUSES
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
@@ -109,6 +105,9 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a plan; its metric's baseline is measured now and frozen."""
+    from advocacy.loop.plan_progress import plan_progress, plan_summary
+    from advocacy.loop.plans import add_plan
+
     where = {"unit": unit, "touchpoint": touchpoint, "theme": theme}
     chosen = {key: value for key, value in where.items() if value}
     with advocacy.open(db) as ws:
@@ -140,6 +139,8 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List plans with baseline, current value, movement and verdict."""
+    from advocacy.loop.plan_progress import plan_summary, plans_progress
+
     with advocacy.open(db) as ws:
         rows = [plan_summary(progress) for progress in plans_progress(ws.db, status=status)]
     if not rows and output is OutputFormat.table:
@@ -155,6 +156,8 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one plan: baseline, current value, movement with its interval, and the verdict."""
+    from advocacy.loop.plan_progress import plan_progress, plan_summary
+
     with advocacy.open(db) as ws:
         progress = plan_progress(ws.db, plan_id)
     summary = plan_summary(progress)
@@ -190,6 +193,9 @@ def update(
     db: DbOption = None,
 ) -> None:
     """Change a plan's status, owner, dates or target (audited)."""
+    from advocacy.loop.plan_progress import plan_progress, plan_summary
+    from advocacy.loop.plans import update_plan
+
     with advocacy.open(db) as ws:
         plan = update_plan(
             ws.db,
@@ -215,6 +221,8 @@ def gaps(
     db: DbOption = None,
 ) -> None:
     """The gap register's ids and the plan each suggests (use them as --link gap:ID)."""
+    from advocacy.loop.links import gap_rows
+
     with advocacy.open(db) as ws:
         rows = gap_rows(ws.db)[:top]
     for row in rows:

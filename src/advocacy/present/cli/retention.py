@@ -12,14 +12,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pyarrow as pa
 import typer
 
 import advocacy
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
-from advocacy.present.exports import ExportFormat, write_table
 
 retention_app = typer.Typer(
     help="Who is slipping away: BG/NBD, Gamma-Gamma and lifetime value on transactions.",
@@ -107,6 +105,10 @@ def predict(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Per-customer probability alive, expected purchases, expected spend and lifetime value."""
+    import pyarrow as pa
+
+    from advocacy.present.exports import ExportFormat, write_table
+
     with advocacy.open(db) as ws:
         frame = ws.predict_retention(
             horizon=horizon,

@@ -13,9 +13,6 @@ from typing import Annotated
 import typer
 
 import advocacy
-from advocacy.ingest.spreadsheet_cells import neutralise
-from advocacy.loop.invitations import anonymous_link, links_for_segment
-from advocacy.loop.surveys import list_surveys, load_survey_file, save_survey
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
@@ -50,6 +47,8 @@ def create(
     comment_prompt, thanks, touchpoint, unit, channel, anonymous_allowed, active. Leave a
     question out to hide it.
     """
+    from advocacy.loop.surveys import load_survey_file, save_survey
+
     definition = load_survey_file(file)
     with advocacy.open(db) as ws:
         survey = save_survey(ws.db, definition, actor=_actor())
@@ -59,6 +58,8 @@ def create(
 @survey_app.command("list")
 def list_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List the surveys and which questions each asks."""
+    from advocacy.loop.surveys import list_surveys
+
     with advocacy.open(db) as ws:
         surveys = list_surveys(ws.db)
     rows = [
@@ -101,6 +102,9 @@ def links(
 
     Customers invited or answering within contact_guard_days are skipped (and counted).
     """
+    from advocacy.ingest.spreadsheet_cells import neutralise
+    from advocacy.loop.invitations import links_for_segment
+
     with advocacy.open(db) as ws:
         result = links_for_segment(
             ws.db, survey_id=survey, segment=segment, unit=unit, actor=_actor()
@@ -127,5 +131,7 @@ def links(
 @survey_app.command("anonymous-link")
 def anonymous(survey: SurveyOption = "default", db: DbOption = None) -> None:
     """Print the survey's anonymous link (anyone may answer; no customer is recorded)."""
+    from advocacy.loop.invitations import anonymous_link
+
     with advocacy.open(db) as ws:
         _say(anonymous_link(ws.db, survey))

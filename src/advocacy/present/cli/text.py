@@ -13,7 +13,6 @@ from advocacy.present.cli.app import app
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 from advocacy.present.cli.progress import stage_progress
-from advocacy.text.pii import redact
 
 text_app = typer.Typer(
     help="Analyse texts: sentiment, emotion, effort, language.", no_args_is_help=True
@@ -75,6 +74,8 @@ def teach_command(
 
 def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
     """Full rows for json/csv; for the terminal table a compact view without quotes."""
+    from advocacy.text.pii import redact
+
     rows = []
     for record in frame.to_dict("records"):
         quotes = record.get("quotes") or []

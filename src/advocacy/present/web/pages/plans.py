@@ -17,10 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from advocacy.access.masking import mask_record, mask_records
 from advocacy.access.roles import Permission
 from advocacy.errors import AdvocacyError
-from advocacy.loop.impact import PLAN_METRICS
 from advocacy.loop.links import gap_rows
+from advocacy.loop.plan_fields import EFFORTS, PLAN_METRICS, STATUSES
 from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
-from advocacy.loop.plan_store import EFFORTS, RESOURCES, STATUSES
+from advocacy.loop.plan_store import RESOURCES
 from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.report.sections.loop import plan_movement_specs
 from advocacy.present.web.api.plans import units_of

@@ -16,7 +16,7 @@ from advocacy.access.sessions import end_session, start_session
 from advocacy.access.users import authenticate
 from advocacy.customer_view import customer_view, find_customers
 from advocacy.errors import UsageError
-from advocacy.metrics.slicing import METRICS, PERIODS
+from advocacy.metrics.catalogue import METRICS, PERIODS
 from advocacy.present.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
