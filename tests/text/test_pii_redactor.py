@@ -52,6 +52,20 @@ def test_an_empty_workspace_redacts_with_patterns_alone(db_url: str) -> None:
     assert redactor.redact("Thanks Priya, call 07700 900123") == "Thanks [name], call [phone]"
 
 
+def test_the_workspace_redactor_is_built_again_when_an_identity_changes(db_url: str) -> None:
+    with advocacy.open(db_url) as ws:
+        _people(ws)
+        first = Redactor.for_workspace(ws.db)
+        assert Redactor.for_workspace(ws.db) is first  # nothing changed: built once
+        ws.db.execute("UPDATE employees SET name = 'Xerxo Quillibrand' WHERE employee_id = 'E7'")
+        renamed = Redactor.for_workspace(ws.db)
+        ws.db.execute("INSERT INTO customers (customer_id, name) VALUES ('C9', 'Ysolde Marrack')")
+        added = Redactor.for_workspace(ws.db)
+    assert renamed is not first
+    assert renamed.redact("Xerxo Quillibrand helped") == "[name] helped"
+    assert added.redact("Ysolde Marrack and Xerxo Quillibrand") == "[name] and [name]"
+
+
 @pytest.mark.parametrize(
     "breakage",
     ["DROP TABLE mentions", "ALTER TABLE customers DROP COLUMN phone"],
