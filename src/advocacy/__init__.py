@@ -18,7 +18,7 @@ from advocacy.errors import (
     ValidationError,
     WorkspaceError,
 )
-from advocacy.lazy_names import lazy_names
+from advocacy.lazy_names import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from advocacy.access.roles import AccessDeniedError, AuthenticationError
@@ -186,4 +186,4 @@ __all__ = [
     "write_maturity_template",
 ]
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

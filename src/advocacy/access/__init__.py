@@ -16,7 +16,7 @@ from advocacy.access.roles import (
     Role,
     TooManyAttemptsError,
 )
-from advocacy.lazy_names import lazy_names
+from advocacy.lazy_names import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from advocacy.access.audit import AuditEntry, audit_entries, record_audit
@@ -90,4 +90,4 @@ __all__ = [
     "update_user",
 ]
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

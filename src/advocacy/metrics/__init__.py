@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from advocacy.lazy_names import lazy_names
+from advocacy.lazy_names import lazy_names as _lazy_names
 from advocacy.metrics.catalogue import METRICS
 
 if TYPE_CHECKING:
@@ -62,4 +62,4 @@ __all__ = [
     "verdict",
 ]
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from advocacy.lazy_names import lazy_names
+from advocacy.lazy_names import lazy_names as _lazy_names
 from advocacy.text.effort import effort
 from advocacy.text.sentiment import sentiment
 from advocacy.text.text_model import text_model
@@ -117,4 +117,4 @@ __all__ = [
     "theme_sentence_quotes",
 ]
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)
