@@ -8,7 +8,8 @@ import numpy as np
 
 from advocacy.text import detect_language, effort, emotions, sentiment
 from advocacy.text.emotion import EMOTIONS
-from advocacy.text.sentiment import SENTIMENTS, label_from_scores, sentence_sentiment
+from advocacy.text.calibration import label_from_scores
+from advocacy.text.sentiment import SENTIMENTS, sentence_sentiment
 
 
 def _lines(path: Path) -> list[str]:

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from advocacy.text.pii import redact
     from advocacy.text.sentence_quotes import theme_sentence_quotes
     from advocacy.text.sentences import analyse_sentences, sentence_rows
+    from advocacy.text.calibration import CalibratedSentiment
     from advocacy.text.sentiment import (
         SENTIMENTS,
-        CalibratedSentiment,
         SentimentResult,
         sentence_sentiment,
         sentence_spans,
@@ -45,7 +45,7 @@ _LAZY = {
     "analyse_sentences": "advocacy.text.sentences",
     "analyse_texts": "advocacy.text.enrich",
     "assign_themes": "advocacy.text.taxonomy",
-    "CalibratedSentiment": "advocacy.text.sentiment",
+    "CalibratedSentiment": "advocacy.text.calibration",
     "default_embedder": "advocacy.text.embeddings",
     "detect_language": "advocacy.text.language",
     "discover_themes": "advocacy.text.themes",
