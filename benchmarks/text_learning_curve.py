@@ -72,7 +72,9 @@ def marc(data: Path, language: str) -> Loaded:
     """MARC test split (Keung et al. 2020): text, label from 1-5 stars (1-2 / 3 / 4-5)."""
     path = data / "text-corpora" / "marc-amazon-multi" / language / "test.csv"
     with path.open(newline="", encoding="utf-8") as handle:
-        rows = [(text, scale_label(float(stars), 1, 5) or "") for _, text, stars in csv.reader(handle)]
+        rows = [
+            (text, scale_label(float(stars), 1, 5) or "") for _, text, stars in csv.reader(handle)
+        ]
     return [text for text, _ in rows], [label for _, label in rows]
 
 
@@ -135,9 +137,11 @@ def main() -> None:
                     "how": model.summary()["method"],
                 }
             )
-            print(rows[-1], flush=True)
-    table = pd.DataFrame(rows)
-    print(table.to_markdown(index=False))
+    columns = list(rows[0]) if rows else []
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for found in rows:
+        print("| " + " | ".join(str(found[c]) for c in columns) + " |")
 
 
 if __name__ == "__main__":

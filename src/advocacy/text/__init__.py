@@ -19,6 +19,7 @@ from advocacy.text.sentiment import sentiment
 from advocacy.text.text_model import text_model
 
 if TYPE_CHECKING:
+    from advocacy.text.calibration import CalibratedSentiment
     from advocacy.text.effort import Effort, effort
     from advocacy.text.embeddings import Embedder, StaticEmbedder, default_embedder
     from advocacy.text.emotion import EMOTIONS, PLUTCHIK, EmotionResult, emotions
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from advocacy.text.pii import redact
     from advocacy.text.sentence_quotes import theme_sentence_quotes
     from advocacy.text.sentences import analyse_sentences, sentence_rows
-    from advocacy.text.calibration import CalibratedSentiment
     from advocacy.text.sentiment import (
         SENTIMENTS,
         SentimentResult,

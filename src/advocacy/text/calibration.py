@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -103,7 +104,9 @@ def scale_label(value: float | None, low: float, high: float) -> str | None:
     if points >= 4:
         return "negative" if value <= low + 1 else ("positive" if value >= high - 1 else "neutral")
     if points == 3:
-        return "negative" if value < low + 0.5 else ("positive" if value > high - 0.5 else "neutral")
+        return (
+            "negative" if value < low + 0.5 else ("positive" if value > high - 0.5 else "neutral")
+        )
     return "negative" if value < (low + high) / 2 else "positive"
 
 
@@ -150,7 +153,8 @@ def _log_prior(probabilities: FloatArray) -> FloatArray:
 def _log_odds(probabilities: FloatArray) -> FloatArray:
     """Log-probabilities centred per row (softmax is blind to the centre; the head is not)."""
     logs = _log_prior(probabilities)
-    return logs - logs.mean(axis=1, keepdims=True)
+    centred: FloatArray = logs - logs.mean(axis=1, keepdims=True)
+    return centred
 
 
 @dataclass(frozen=True)
@@ -200,10 +204,10 @@ def _tfidf_model(penalty: float = 10.0) -> Any:
     )
 
 
-def _head(penalty: float) -> Any:
+def _head(penalty: float, *, warm_start: bool = False) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=penalty, max_iter=2000)
+    return LogisticRegression(C=penalty, max_iter=2000, warm_start=warm_start)
 
 
 def _full_probabilities(model: Any, features: Any) -> FloatArray:
@@ -222,7 +226,9 @@ def _folds(y: NDArray[np.int64], folds: int, random_state: int) -> list[tuple[An
 
     smallest = int(np.bincount(y)[np.unique(y)].min())
     if smallest >= 2:
-        splitter: Any = StratifiedKFold(min(folds, smallest), shuffle=True, random_state=random_state)
+        splitter: Any = StratifiedKFold(
+            min(folds, smallest), shuffle=True, random_state=random_state
+        )
         return list(splitter.split(np.zeros(len(y)), y))
     return list(KFold(folds, shuffle=True, random_state=random_state).split(np.zeros(len(y))))
 
@@ -334,6 +340,17 @@ class CalibratedSentiment:
     def _choose(
         self, texts: list[str], reading: Any, y: NDArray[np.int64], weight: FloatArray
     ) -> None:
+        from sklearn.exceptions import ConvergenceWarning
+
+        # A head stopped short of convergence is still judged by cross-validation; the
+        # warning would only alarm the user.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self._choose_among_candidates(texts, reading, y, weight)
+
+    def _choose_among_candidates(
+        self, texts: list[str], reading: Any, y: NDArray[np.int64], weight: FloatArray
+    ) -> None:
         log_prior = _log_prior(reading.sentiment)
         self.adjustment_ = _fit_adjustment(log_prior, y, weight)
         self.head_: Any = None
@@ -370,14 +387,18 @@ class CalibratedSentiment:
         for name, matrix in (("head", features), ("head + tfidf", stacked)):
             if matrix is None:
                 continue
-            for penalty in HEAD_PENALTIES:
-                predicted = np.zeros(len(y), dtype=np.int64)
-                for train, test in folds:
-                    head = _head(penalty).fit(matrix[train], y[train], sample_weight=weight[train])
-                    predicted[test] = _full_probabilities(head, matrix[test]).argmax(axis=1)
-                scores.append((accuracy(predicted), name, penalty))
-        for score, name, penalty in scores:
-            label = name if penalty is None else f"{name}, C={penalty:g}"
+            predicted = np.zeros((len(HEAD_PENALTIES), len(y)), dtype=np.int64)
+            for train, test in folds:
+                # Along the penalty path, each fit starts from the previous one's weights.
+                head = _head(HEAD_PENALTIES[0], warm_start=True)
+                for step, penalty in enumerate(HEAD_PENALTIES):
+                    head.set_params(C=penalty)
+                    head.fit(matrix[train], y[train], sample_weight=weight[train])
+                    predicted[step, test] = _full_probabilities(head, matrix[test]).argmax(axis=1)
+            for step, penalty in enumerate(HEAD_PENALTIES):
+                scores.append((accuracy(predicted[step]), name, penalty))
+        for score, name, chosen_penalty in scores:
+            label = name if chosen_penalty is None else f"{name}, C={chosen_penalty:g}"
             self.cv_accuracy_[label] = round(score, 4)
         best = max(score for score, _, _ in scores)
         _, self.method_, self.penalty_ = next(s for s in scores if s[0] >= best - 1e-12)
@@ -418,7 +439,9 @@ class CalibratedSentiment:
         texts = [str(text) for text in texts]
         return self.predict_reading(self.read(texts), texts=texts)
 
-    def predict_reading(self, reading: Any, *, texts: Sequence[str] | None = None) -> SentimentResult:
+    def predict_reading(
+        self, reading: Any, *, texts: Sequence[str] | None = None
+    ) -> SentimentResult:
         """Sentiment from a reading of the configured text model (see :meth:`read`).
 
         ``texts`` (the texts read) is needed when the calibration stacks a TF-IDF model.

@@ -23,6 +23,7 @@ import pandas as pd
 
 from advocacy.errors import InputError, UsageError
 from advocacy.store.connection import Database
+from advocacy.text.calibration import CalibratedSentiment, label_from_scores
 
 # Re-exported: callers have long imported these from here.
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
@@ -39,7 +40,6 @@ from advocacy.text.export import export_table as export_table
 from advocacy.text.language import detect_language
 from advocacy.text.sentences import SENTENCE_TYPES, analyse_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
-from advocacy.text.calibration import CalibratedSentiment, label_from_scores
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
 from advocacy.text.text_model import STATIC, text_model
 
@@ -90,7 +90,20 @@ def _score_labels(db: Database) -> dict[tuple[str, str], tuple[str, str]]:
         "AND (r.nps IS NOT NULL OR r.csat IS NOT NULL OR r.ces IS NOT NULL "
         "OR i.value IS NOT NULL) ORDER BY r.response_id, i.item"
     ):
-        response_id, comment, nps, csat, c_low, c_high, rating, r_low, r_high, ces, e_low, e_high = row
+        (
+            response_id,
+            comment,
+            nps,
+            csat,
+            c_low,
+            c_high,
+            rating,
+            r_low,
+            r_high,
+            ces,
+            e_low,
+            e_high,
+        ) = row
         key = ("response", str(response_id))
         label = label_from_scores(
             nps,

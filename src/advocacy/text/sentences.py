@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from advocacy.store.connection import Database
-from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds
 from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds
 from advocacy.text.sentiment import reading_sentiment, sentence_spans
 from advocacy.text.text_model import STATIC, text_model
 
