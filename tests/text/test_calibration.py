@@ -7,7 +7,10 @@ importer's generic reader; the real-data test reads ``../shared/data``.
 from __future__ import annotations
 
 import csv
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -183,6 +186,28 @@ def test_a_rating_column_on_responses_calibrates(db_url: str, tmp_path: Path) ->
         calibrated = calibration(ws.db)
     assert calibrated is not None and calibrated.summary()["labels"] == 5
     assert calibrated.summary()["classes"] == ["negative", "neutral", "positive"]
+
+
+def test_text_teach_says_how_the_labels_are_used(db_url: str, tmp_path: Path) -> None:
+    rows = [[f"R{n}", text, stars] for n, (text, stars) in enumerate(REVIEWS)]
+    path = _write(tmp_path / "rated.csv", ["response_id", "comment", "rating"], rows)
+    with advocacy.open(db_url) as ws:
+        ws.import_file(path, kind="responses")
+    labels = _write(tmp_path / "labels.csv", ["document_id", "kind", "sentiment"], [
+        ["R2", "response", "negative"],  # replaces the label its 3 of 5 implies
+        ["R3", "response", "positive"],
+    ])  # fmt: skip
+    taught = subprocess.run(
+        [sys.executable, "-m", "advocacy", "text", "teach", str(labels), "--format", "json",
+         "--db", db_url],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert taught.returncode == 0, taught.stderr
+    assert json.loads(taught.stdout) == {
+        "sentiment labels": 2,
+        "theme labels": 0,
+        "calibration": "prior adjusted (5 labels)",
+    }
 
 
 _BLOCK = re.compile(r"<review>(.*?)</review>", re.S)
