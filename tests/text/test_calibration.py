@@ -229,7 +229,7 @@ def test_300_taught_labels_beat_tfidf_on_held_out_reviews(shared_data: Path) -> 
     folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer" / "kitchen_&_housewares"
     texts, labels = _blitzer(folder)
     order = np.random.default_rng(1).permutation(len(texts))
-    taught, held = order[:300], order[300:900]
+    taught, held = order[:300], order[300:800]
     taught_texts, taught_labels = [texts[i] for i in taught], [labels[i] for i in taught]
     held_texts, held_labels = [texts[i] for i in held], np.array([labels[i] for i in held])
     model = CalibratedSentiment().fit(taught_texts, taught_labels, taught=[True] * 300)
