@@ -684,8 +684,7 @@ def throughput_report(plan: Plan) -> list[str]:
     from advocacy.text.enrich import analyse_texts
 
     reviews = corpora.blitzer(plan.data)
-    words = reviews["text"].str.split()
-    long_enough = reviews[words.str.len() >= THROUGHPUT_WORDS]
+    long_enough = reviews[reviews["text"].map(lambda t: len(t.split()) >= THROUGHPUT_WORDS)]
     texts = [
         " ".join(text.split()[:THROUGHPUT_WORDS])
         for text in sample(long_enough, plan.throughput_docs)["text"]
