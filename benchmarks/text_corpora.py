@@ -395,3 +395,73 @@ def banking77(data: Path, *, split: str = "test") -> pd.DataFrame:
             for r in records
         ]
     )
+
+
+#: Theme taxonomies for the benchmark, written from the category names alone (never from
+#: the sentences): name, one-line description, keywords.
+#: SemEval-2014 restaurant categories, written from the names only (anecdotes/misc = none).
+RESTAURANT_THEMES = {
+    "food": ("Food", "the dishes, their taste, freshness and portions", ("food", "dish", "meal")),
+    "service": (
+        "Service",
+        "the staff, waiters and how quickly and kindly they serve",
+        ("service", "staff", "waiter", "waitress"),
+    ),
+    "price": (
+        "Price",
+        "how expensive or cheap it is, value for money",
+        ("price", "expensive", "cheap"),
+    ),
+    "ambience": (
+        "Ambience",
+        "the atmosphere, decor, music and noise of the place",
+        ("ambience", "atmosphere", "decor", "music"),
+    ),
+}
+#: SemEval-2015 restaurant ENTITY#ATTRIBUTE categories, written from the names only.
+RESTAURANT_CATEGORY_THEMES = {
+    "RESTAURANT#GENERAL": (
+        "Restaurant overall",
+        "the restaurant as a whole",
+        ("restaurant", "place"),
+    ),
+    "RESTAURANT#PRICES": (
+        "Restaurant prices",
+        "what a visit costs overall",
+        ("prices", "expensive"),
+    ),
+    "RESTAURANT#MISCELLANEOUS": (
+        "Restaurant other",
+        "other aspects of the restaurant such as reservations or opening hours",
+        ("reservation", "open late"),
+    ),
+    "FOOD#QUALITY": (
+        "Food quality",
+        "how the food tastes, its freshness",
+        ("food", "tasty", "delicious"),
+    ),
+    "FOOD#PRICES": ("Food prices", "the prices of the dishes", ("food prices", "overpriced")),
+    "FOOD#STYLE_OPTIONS": (
+        "Food options",
+        "the menu choice, portions and presentation of the food",
+        ("menu", "portions", "selection"),
+    ),
+    "DRINKS#QUALITY": (
+        "Drink quality",
+        "how the drinks, wine and cocktails taste",
+        ("drinks", "wine"),
+    ),
+    "DRINKS#PRICES": ("Drink prices", "the prices of the drinks", ("drink prices",)),
+    "DRINKS#STYLE_OPTIONS": (
+        "Drink options",
+        "the choice of drinks, the wine list",
+        ("wine list", "beer selection"),
+    ),
+    "AMBIENCE#GENERAL": ("Ambience", "the atmosphere, decor and noise", ("atmosphere", "decor")),
+    "SERVICE#GENERAL": ("Service", "the staff and the service", ("service", "staff", "waiter")),
+    "LOCATION#GENERAL": (
+        "Location",
+        "where the restaurant is, its view and area",
+        ("location", "view"),
+    ),
+}

@@ -30,7 +30,7 @@ Loaders and labelling rules are in ``benchmarks/text_corpora.py``. What is repor
   SemEval-2016 triplet sentences and the Olist reviews: % of texts given their language.
 * Themes: micro-F1 of ``assign_themes`` on SemEval-2014 restaurant categories and SemEval-2015
   restaurant ENTITY#ATTRIBUTE categories, with taxonomies written here from the category names
-  alone (:data:`RESTAURANT_THEMES`, :data:`RESTAURANT_CATEGORY_THEMES`): keywords only,
+  alone (``RESTAURANT_THEMES``, ``RESTAURANT_CATEGORY_THEMES`` in ``text_corpora.py``):
   keywords + meaning, meaning only (``keywords=``/``meaning=`` switches where the API has
   them; otherwise a threshold above any cosine, or a taxonomy without keywords).
 * Emotions: the top emotion on TweetEval emotion test, and on single-label GoEmotions test
@@ -41,7 +41,8 @@ Loaders and labelling rules are in ``benchmarks/text_corpora.py``. What is repor
   module's ``NEGATION`` list of (sentence, sentiment) pairs, and the ``PLACEHOLDERS`` (and
   look-alike ``COMMENTS``) of the module that defines them.
 * Throughput: ``analyse_texts`` on Blitzer reviews cut to their first 60 words, documents per
-  second, median of 3 runs after a warm-up, and VADER on the same texts in the same run.
+  second, median of 3 runs after a warm-up, and VADER on the same texts in the same run; and
+  ``discover_themes`` (25 themes) on 100,000 real English texts (10,000 with ``--quick``).
 
 Big sets are subsampled with seed 0 (at most :data:`FULL_ROWS` rows per set, :data:`QUICK_ROWS`
 with ``--quick``); the report says n for every row.
@@ -112,6 +113,7 @@ class Plan:
     learning_rows: int
     taught: tuple[int, ...]
     learning_sets: tuple[str, ...]
+    discovery_texts: int
 
 
 def unseen(domain: str) -> bool:
@@ -459,74 +461,6 @@ def language_report(plan: Plan) -> list[str]:
 
 
 # -- themes -------------------------------------------------------------------------------------
-#: SemEval-2014 restaurant categories, written from the names only (anecdotes/misc = none).
-RESTAURANT_THEMES = {
-    "food": ("Food", "the dishes, their taste, freshness and portions", ("food", "dish", "meal")),
-    "service": (
-        "Service",
-        "the staff, waiters and how quickly and kindly they serve",
-        ("service", "staff", "waiter", "waitress"),
-    ),
-    "price": (
-        "Price",
-        "how expensive or cheap it is, value for money",
-        ("price", "expensive", "cheap"),
-    ),
-    "ambience": (
-        "Ambience",
-        "the atmosphere, decor, music and noise of the place",
-        ("ambience", "atmosphere", "decor", "music"),
-    ),
-}
-#: SemEval-2015 restaurant ENTITY#ATTRIBUTE categories, written from the names only.
-RESTAURANT_CATEGORY_THEMES = {
-    "RESTAURANT#GENERAL": (
-        "Restaurant overall",
-        "the restaurant as a whole",
-        ("restaurant", "place"),
-    ),
-    "RESTAURANT#PRICES": (
-        "Restaurant prices",
-        "what a visit costs overall",
-        ("prices", "expensive"),
-    ),
-    "RESTAURANT#MISCELLANEOUS": (
-        "Restaurant other",
-        "other aspects of the restaurant such as reservations or opening hours",
-        ("reservation", "open late"),
-    ),
-    "FOOD#QUALITY": (
-        "Food quality",
-        "how the food tastes, its freshness",
-        ("food", "tasty", "delicious"),
-    ),
-    "FOOD#PRICES": ("Food prices", "the prices of the dishes", ("food prices", "overpriced")),
-    "FOOD#STYLE_OPTIONS": (
-        "Food options",
-        "the menu choice, portions and presentation of the food",
-        ("menu", "portions", "selection"),
-    ),
-    "DRINKS#QUALITY": (
-        "Drink quality",
-        "how the drinks, wine and cocktails taste",
-        ("drinks", "wine"),
-    ),
-    "DRINKS#PRICES": ("Drink prices", "the prices of the drinks", ("drink prices",)),
-    "DRINKS#STYLE_OPTIONS": (
-        "Drink options",
-        "the choice of drinks, the wine list",
-        ("wine list", "beer selection"),
-    ),
-    "AMBIENCE#GENERAL": ("Ambience", "the atmosphere, decor and noise", ("atmosphere", "decor")),
-    "SERVICE#GENERAL": ("Service", "the staff and the service", ("service", "staff", "waiter")),
-    "LOCATION#GENERAL": (
-        "Location",
-        "where the restaurant is, its view and area",
-        ("location", "view"),
-    ),
-}
-
-
 def theme_f1(
     texts: list[str],
     truth: list[tuple[str, ...]],
@@ -590,11 +524,11 @@ def themes_report(plan: Plan) -> list[str]:
     restaurants = corpora.semeval14(plan.data, domain="restaurants", split="test")
     categories = corpora.semeval15(plan.data, domain="restaurants", split="test")
     for name, frame, themes in (
-        ("SemEval-2014 restaurants (test), categories", restaurants, RESTAURANT_THEMES),
+        ("SemEval-2014 restaurants (test), categories", restaurants, corpora.RESTAURANT_THEMES),
         (
             "SemEval-2015 restaurants (test), ENTITY#ATTRIBUTE",
             categories,
-            RESTAURANT_CATEGORY_THEMES,
+            corpora.RESTAURANT_CATEGORY_THEMES,
         ),
     ):
         result = theme_f1(list(frame["text"]), list(frame["categories"]), themes)
@@ -751,12 +685,39 @@ def throughput_report(plan: Plan) -> list[str]:
 
     ours = median_rate(analyse_texts)
     vader = median_rate(vader_labels)
+    big, seconds, largest = discovery_seconds(plan)
     return [
         f"`analyse_texts` (everything a document gets) on {len(texts):,} Blitzer reviews cut to "
         f"their first {THROUGHPUT_WORDS} words: **{ours:,.0f} documents/s**; VADER on the same "
         f"texts {vader:,.0f} documents/s (advocacy / VADER = {ours / vader:.2f}); median of 3 "
-        "runs after a warm-up."
+        "runs after a warm-up.",
+        "",
+        f"Theme discovery (25 themes, embedding included) on {big:,} real English texts "
+        f"(GoEmotions, TweetEval, Blitzer, MARC en, repeated to size): **{seconds:.1f} s** "
+        f"(largest theme {largest}).",
     ]
+
+
+def discovery_seconds(plan: Plan) -> tuple[int, float, str]:
+    """(texts, seconds, largest theme) of ``discover_themes`` on real English texts."""
+    from advocacy.text.embeddings import default_embedder
+    from advocacy.text.themes import discover_themes
+
+    pool = [
+        *(
+            t
+            for split in ("train", "dev", "test")
+            for t in corpora.goemotions(plan.data, split=split)["text"]
+        ),
+        *corpora.tweeteval_sentiment(plan.data, unseen_only=False)["text"],
+        *corpora.blitzer(plan.data)["text"],
+        *corpora.marc(plan.data, lang="en")["text"],
+    ]
+    texts = (pool * (plan.discovery_texts // len(pool) + 1))[: plan.discovery_texts]
+    start = time.perf_counter()
+    found = discover_themes(texts, default_embedder().embed(texts), n_themes=25)
+    seconds = time.perf_counter() - start
+    return len(texts), seconds, f"{found[0].label!r}, {found[0].size:,} texts" if found else "none"
 
 
 # -- main ---------------------------------------------------------------------------------------
@@ -775,6 +736,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         learning_rows=200 if quick else 500,
         taught=TAUGHT[:3] if quick else TAUGHT,
         learning_sets=LEARNING_SETS[:5] if quick else LEARNING_SETS,
+        discovery_texts=10_000 if quick else 100_000,
     )
     started = time.perf_counter()
 
