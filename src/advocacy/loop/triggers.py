@@ -105,9 +105,11 @@ def load_evidence(db: Database, kind: str, ids: Sequence[str]) -> list[Evidence]
 class TextSignals:
     """Sentiment, anger and embeddings of a batch's texts, computed once and only if asked."""
 
-    def __init__(self, evidence: Sequence[Evidence]) -> None:
+    def __init__(self, evidence: Sequence[Evidence], *, model: Any = None) -> None:
         self._index = {item.evidence_id: i for i, item in enumerate(evidence)}
         self._texts = [item.text or "" for item in evidence]
+        # Anything with read(texts) -> Reading; None is the shipped static model.
+        self._model = model
 
     @cached_property
     def _reading(self) -> Any:
@@ -115,7 +117,7 @@ class TextSignals:
         # default: rules must run on every submission, so never a slower plugged-in model.
         from advocacy.text.text_model import StaticTextModel
 
-        return StaticTextModel().read(self._texts)
+        return (self._model or StaticTextModel()).read(self._texts)
 
     @cached_property
     def _negative(self) -> NDArray[Any]:

@@ -94,6 +94,8 @@ NON_ANSWERS: frozenset[str] = frozenset(
     for phrase in block.split("|")
     if normalise(phrase)
 )
+# Markup left by web forms ("<br/>", "&nbsp;") is no answer; bounded, so linear-time.
+_MARKUP = re.compile(r"<[^<>]{0,100}>|&[a-z]{2,8};|&#\d{1,7};", re.IGNORECASE)
 _REPEATED = re.compile(r"^(?:x+|n ?a|none|no)(?: (?:x+|n ?a|none|no))*$")
 
 
@@ -113,7 +115,7 @@ def is_non_answer(text: object) -> bool:
     stripped = text.strip()
     if len(stripped) > MAX_LENGTH:
         return False
-    normal = normalise(stripped)
+    normal = normalise(_MARKUP.sub(" ", stripped))
     # No letter or digit left: "-", "--", ".", "?", "...", emoji or symbols only.
     return not normal or normal in NON_ANSWERS or _REPEATED.match(normal) is not None
 
