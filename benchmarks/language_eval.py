@@ -41,9 +41,7 @@ def marc(language: str, count: int) -> list[str]:
 def semeval(name: str, count: int) -> list[str]:
     folder = CORPORA / "semeval15-16-absa" / "semeval16-multilingual-apc-dat"
     lines = (folder / name).read_text(encoding="utf-8").splitlines()
-    sentences = [
-        lines[i].replace("$T$", lines[i + 1]) for i in range(0, len(lines) - 2, 3)
-    ]
+    sentences = [lines[i].replace("$T$", lines[i + 1]) for i in range(0, len(lines) - 2, 3)]
     return _sample(sentences, count)
 
 
@@ -59,7 +57,9 @@ def tweeteval(count: int) -> list[str]:
 
 
 def load_sets(count: int) -> dict[str, tuple[str, list[str]]]:
-    sets = {f"marc-{code}": (code, marc(code, count)) for code in ("de", "en", "es", "fr", "ja", "zh")}
+    sets = {
+        f"marc-{code}": (code, marc(code, count)) for code in ("de", "en", "es", "fr", "ja", "zh")
+    }
     for code, name in (
         ("es", "restaurants_test_spanish.xml.dat"),
         ("fr", "restaurants_test_french.xml.dat"),

@@ -139,8 +139,11 @@ def analyse_texts(
     unsupported = np.array(
         [code is not None and code not in SENTIMENT_LANGUAGES for code in languages], dtype=bool
     )
-    reasons = np.where(empty, NO_CONTENT, np.where(unsupported, NOT_SUPPORTED, None))
-    read = reasons == None  # noqa: E711 - element-wise comparison
+    reasons: list[str | None] = [
+        NO_CONTENT if no_content else NOT_SUPPORTED if refused else None
+        for no_content, refused in zip(empty, unsupported, strict=True)
+    ]
+    read = np.array([reason is None for reason in reasons], dtype=bool)
     reading = text_model(model).read(texts)
     result = reading_sentiment(reading, calibrated)
     found = emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
@@ -155,7 +158,7 @@ def analyse_texts(
     return pd.DataFrame(
         {
             "language": languages,
-            "sentiment": np.where(read, labels, None),
+            "sentiment": [label if ok else None for label, ok in zip(labels, read, strict=True)],
             "sentiment_score": np.where(read, np.round(result.scores, 4), np.nan),
             "sentiment_reason": reasons,
             "emotions": [

@@ -204,7 +204,10 @@ _NOISE = re.compile(
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import (  # type: ignore[import-untyped]
+        MODEL_FILE,
+        LanguageIdentifier,
+    )
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
