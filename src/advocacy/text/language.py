@@ -212,13 +212,16 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _letters(text: str) -> int:
+def _enough_letters(text: str) -> bool:
+    """At least :data:`MIN_LETTERS` letters; stops counting as soon as there are."""
     count = 0
     for character in text:
         if character.isalpha():
             # CJK ideographs, kana and hangul carry a word or a syllable each.
             count += 3 if ord(character) >= 0x2E80 else 1
-    return count
+            if count >= MIN_LETTERS:
+                return True
+    return False
 
 
 def _clean(text: object) -> str:
@@ -239,7 +242,7 @@ def detect_language(text: str) -> str | None:
     True
     """
     cleaned = _clean(text)
-    if _letters(cleaned) < MIN_LETTERS:
+    if not _enough_letters(cleaned):
         return None
     code, probability = _identifier().classify(cleaned)
     if probability < MIN_CONFIDENCE or code in _NOT_LANGUAGES:
