@@ -37,6 +37,7 @@ from advocacy.text.taxonomy import (
     save_taxonomy,
 )
 from advocacy.text.theme_classifier import DECISION_THRESHOLD, ThemeClassifier
+from advocacy.text.theme_names import shorten
 from advocacy.text.themes import DiscoveredTheme, discover_themes, emerging_themes, theme_impact
 
 THEME_TYPES = {
@@ -100,7 +101,10 @@ def discover(
     random_state: int = 0,
     now: datetime | None = None,
 ) -> list[DiscoveredTheme]:
-    """Discover themes in the workspace's texts and store them (quotes are PII-redacted)."""
+    """Discover themes in the workspace's texts and store them (quotes are PII-redacted).
+
+    Non-answers join no theme. The stored quotes start with the theme's central quote.
+    """
     stamp = now or datetime.now(UTC)
     documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
@@ -110,11 +114,14 @@ def discover(
         embedder.embed(texts),
         n_themes=n_themes,
         sentiments=_sentiments(db, documents),
+        languages=_languages(db, documents),
         random_state=random_state,
     )
     redactor = Redactor.for_workspace(db)  # the workspace's people too; refused if unreadable
     for theme in found:
         theme.quotes = [redactor.redact(q) for q in theme.quotes]
+        # Shortened after redaction, so that a cut never splits a name the redactor must see.
+        theme.quote = shorten(theme.quotes[0]) if theme.quotes else ""
     themes = pd.DataFrame(
         {
             "theme_id": [t.theme_id for t in found],
@@ -423,7 +430,7 @@ def promote_theme(
     keywords: list[str] = json.loads(row[1]) if isinstance(row[1], str) else list(row[1] or [])
     quotes: list[str] = json.loads(row[2]) if isinstance(row[2], str) else list(row[2] or [])
     theme = TaxonomyTheme(
-        name=name or str(row[0]).split(",")[0].strip().capitalize(),
+        name=name or str(row[0]).split(" / ")[0].strip().capitalize(),
         description=f"promoted from {theme_id}: {row[0]}",
         keywords=tuple(keywords[:3]),
         examples=tuple(quotes[:3]),
@@ -442,7 +449,7 @@ def themes_summary(found: Sequence[DiscoveredTheme]) -> list[dict[str, Any]]:
             "label": t.label,
             "size": t.size,
             "sentiment": ", ".join(f"{k} {v:.0%}" for k, v in t.sentiment_mix.items()),
-            "quote": (t.quotes[0] if t.quotes else "")[:120],
+            "quote": t.quote,
         }
         for t in found
     ]
