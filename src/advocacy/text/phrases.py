@@ -93,7 +93,8 @@ def fold(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of ``text`` (its first :data:`MAX_CHARACTERS` characters)."""
-    return [fold(match) for match in _WORD.findall((text or "")[:MAX_CHARACTERS])]
+    head = (text or "")[:MAX_CHARACTERS]
+    return _WORD.findall(head.lower() if head.isascii() else fold(head))
 
 
 @lru_cache(maxsize=64)
@@ -210,6 +211,8 @@ _PLACEHOLDERS = frozenset(
     }
 )
 
+_LONGEST = 40  # characters: a longer text is never one of the placeholders
+
 
 def non_answer_mask(texts: Sequence[str]) -> NDArray[np.bool_]:
     """True where a text is a placeholder answer ("n/a", "Nothing", "Did not answer").
@@ -223,5 +226,11 @@ def non_answer_mask(texts: Sequence[str]) -> NDArray[np.bool_]:
             non_answer_mask as detector,
         )
     except ImportError:
-        return np.array([" ".join(words(text)) in _PLACEHOLDERS for text in texts], dtype=bool)
+        return np.array(
+            [
+                len(text or "") <= _LONGEST and " ".join(words(text)) in _PLACEHOLDERS
+                for text in texts
+            ],
+            dtype=bool,
+        )
     return np.asarray(detector(list(texts)), dtype=bool)

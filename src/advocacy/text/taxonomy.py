@@ -16,7 +16,9 @@ A taxonomy file is a list of themes under ``themes:``; each has a ``name`` and o
 A text gets every theme one of whose keywords it contains as whole words after stemming
 (:mod:`advocacy.text.phrases`: "tea" never matches "team"). Meaning adds a theme only where
 keywords are silent: each sentence of a text with no keyword of any theme gets the one theme whose
-*prototype* it is most similar to, when that similarity reaches ``threshold``. A theme's prototype
+*prototype* it is most similar to, when that similarity reaches ``threshold`` and beats the next
+theme's by ``margin`` (a sentence about none of the themes is often about equally near two of
+them). A theme's prototype
 is the mean embedding of its name + description, its keywords and its examples (prototypical
 networks, Snell et al. 2017). Similarities are cosines measured from the *none prototype*, the
 mean embedding of generic, theme-free sentences (:data:`NONE_TEXTS`): embeddings of short texts
@@ -292,43 +294,24 @@ def assign_themes(
         1.0 for a keyword hit, else the best sentence's similarity where meaning assigned the
         theme, else 0; a child's score propagates to its parent. Non-answers score 0 everywhere.
     """
-    from advocacy.text.sentiment import sentence_spans
-
     n, k = len(texts), len(taxonomy.themes)
     scores = np.zeros((n, k))
     if n == 0 or k == 0:
         return scores
-    if keywords:
+    if keywords and not meaning:
         scores[keyword_hits(texts, taxonomy, languages=languages)] = 1.0
     if meaning:
-        prototypes = theme_prototypes(taxonomy, embedder)
-        spans = [sentence_spans((text or "")[:MAX_CHARACTERS]) for text in texts]
-        owner = [row for row, found in enumerate(spans) for _ in found]
-        pieces = [texts[row][a:b] for row, found in enumerate(spans) for a, b in found]
-        single = [len(found) == 1 for found in spans]
-        vectors = np.zeros((len(pieces), embedder.dimension), np.float32)
-        # A one-sentence text is its sentence: reuse its embedding when the caller has it.
-        reuse = [i for i, row in enumerate(owner) if single[row] and embeddings is not None]
-        if reuse:
-            given = np.asarray(embeddings, np.float32)
-            vectors[reuse] = given[[owner[i] for i in reuse]]
-        reused = set(reuse)
-        rest = [i for i in range(len(pieces)) if i not in reused]
-        if rest:
-            vectors[rest] = embedder.embed([pieces[i] for i in rest])
-        sentence_hits = np.zeros((len(pieces), k), dtype=bool)
-        if keywords:
-            chosen = None if languages is None else [languages[row] for row in owner]
-            sentence_hits = keyword_hits(pieces, taxonomy, languages=chosen)
-        similarity = prototypes.similarity(vectors)
-        ordered = np.sort(similarity, axis=1)
-        best = similarity.argmax(axis=1)
-        value = ordered[:, -1]
-        runner_up = ordered[:, -2] if k > 1 else np.full(len(pieces), -1.0)
-        clear = (value >= threshold) & (value - runner_up >= margin)
-        for i in np.flatnonzero(clear & ~sentence_hits.any(axis=1)):
-            row, column = owner[i], int(best[i])
-            scores[row, column] = max(scores[row, column], float(value[i]))
+        _by_sentence(
+            scores,
+            texts,
+            taxonomy,
+            embedder=embedder,
+            embeddings=embeddings,
+            threshold=threshold,
+            margin=margin,
+            languages=languages if keywords else None,
+            keywords=keywords,
+        )
     index = {name: i for i, name in enumerate(taxonomy.names)}
     for _ in range(k):  # propagate up chains of parents
         for column, theme in enumerate(taxonomy.themes):
@@ -337,3 +320,50 @@ def assign_themes(
                 scores[:, parent] = np.maximum(scores[:, parent], scores[:, column])
     scores[non_answer_mask(texts)] = 0.0
     return np.clip(scores, 0.0, 1.0)
+
+
+def _by_sentence(
+    scores: NDArray[np.float64],
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    embedder: Embedder,
+    embeddings: NDArray[Any] | None,
+    threshold: float,
+    margin: float,
+    languages: Sequence[str | None] | None,
+    keywords: bool,
+) -> None:
+    """Fill ``scores`` sentence by sentence: keywords first, meaning where they are silent."""
+    from advocacy.text.sentiment import sentence_spans
+
+    k = len(taxonomy.themes)
+    spans = [sentence_spans((text or "")[:MAX_CHARACTERS]) for text in texts]
+    owner = np.array([row for row, found in enumerate(spans) for _ in found], dtype=np.int64)
+    pieces = [texts[row][a:b] for row, found in enumerate(spans) for a, b in found]
+    hits = np.zeros((len(pieces), k), dtype=bool)
+    if keywords:
+        chosen = None if languages is None else [languages[row] for row in owner]
+        hits = keyword_hits(pieces, taxonomy, languages=chosen)
+        # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
+        rows, columns = np.nonzero(hits)
+        scores[owner[rows], columns] = 1.0
+    silent = np.flatnonzero(~hits.any(axis=1))  # only these sentences are read for meaning
+    if len(silent) == 0:
+        return
+    counts = np.array([len(found) for found in spans])
+    vectors = np.zeros((len(silent), embedder.dimension), np.float32)
+    # A one-sentence text is its sentence: reuse its embedding when the caller has it.
+    reuse = counts[owner[silent]] == 1 if embeddings is not None else np.zeros(len(silent), bool)
+    if reuse.any():
+        vectors[reuse] = np.asarray(embeddings, np.float32)[owner[silent[reuse]]]
+    if (~reuse).any():
+        vectors[~reuse] = embedder.embed([pieces[i] for i in silent[~reuse]])
+    similarity = theme_prototypes(taxonomy, embedder).similarity(vectors)
+    ordered = np.sort(similarity, axis=1)
+    best = similarity.argmax(axis=1)
+    value = ordered[:, -1]
+    runner_up = ordered[:, -2] if k > 1 else np.full(len(silent), -1.0)
+    for i in np.flatnonzero((value >= threshold) & (value - runner_up >= margin)):
+        row, column = int(owner[silent[i]]), int(best[i])
+        scores[row, column] = max(scores[row, column], float(value[i]))
