@@ -101,7 +101,10 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
     """The distinct word 1-3-grams of ``text`` that may name a theme (see the module docs)."""
     stop = STOP_WORDS.get((language or "en").lower()[:2], STOP_WORDS["en"])
     tokens = _tokens(text or "")
-    bad = [fold(token) in stop or token.isdigit() or len(token) < 2 for token in tokens]
+    bad = [
+        (token if token.isascii() else fold(token)) in stop or token.isdigit() or len(token) < 2
+        for token in tokens
+    ]
     found = set()
     for length in (1, 2, 3):
         for start in range(len(tokens) - length + 1):
@@ -147,6 +150,8 @@ def class_tfidf(
         }
         # Equal weights: the longer phrase is the more telling name.
         ranked = sorted(weight, key=lambda phrase: (-weight[phrase], -phrase.count(" "), phrase))
+        # Only phrases said often enough can name the cluster or extend a phrase that does.
+        counter = Counter({phrase: count for phrase, count in counter.items() if count >= support})
         longer: dict[str, list[str]] = {}
         for phrase in counter:
             parts = phrase.split()

@@ -36,6 +36,8 @@ from advocacy.text.theme_names import central_quote, class_tfidf, theme_name
 
 #: Texts per theme that its name is computed from (a seeded sample of larger themes).
 NAMING_SAMPLE = 2_000
+#: Texts the cluster centres are fitted on (a seeded sample of larger collections).
+CLUSTERING_SAMPLE = 20_000
 
 
 @dataclass
@@ -56,17 +58,27 @@ class DiscoveredTheme:
 def _kmeans(
     vectors: NDArray[Any], k: int, *, random_state: int
 ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-    """k-means on unit vectors (close to spherical k-means); returns labels and unit centres."""
+    """k-means on unit vectors (close to spherical k-means); returns labels and unit centres.
+
+    The centres are fitted on a seeded sample of at most :data:`CLUSTERING_SAMPLE` texts (the
+    fit costs grow with n; the centres hardly move beyond that), then every text joins its most
+    similar centre and each centre becomes the unit mean of its members.
+    """
     from sklearn.cluster import KMeans
 
     x = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     x = (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-    model = KMeans(n_clusters=k, n_init=3, random_state=random_state).fit(x)
+    rng = np.random.default_rng(random_state)
+    sample = x if len(x) <= CLUSTERING_SAMPLE else x[rng.choice(len(x), CLUSTERING_SAMPLE, False)]
+    model = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=random_state).fit(sample)
     centres = np.asarray(model.cluster_centers_, dtype=np.float32)
-    lengths = np.linalg.norm(centres, axis=1, keepdims=True)
-    unit = (centres / np.where(lengths > 0, lengths, 1.0)).astype(np.float32)
-    return np.asarray(model.labels_, np.int64), unit
+    labels = np.asarray((x @ centres.T).argmax(axis=1), dtype=np.int64)
+    sums = np.zeros_like(centres)
+    np.add.at(sums, labels, x)
+    sums = np.where(np.bincount(labels, minlength=k)[:, None] > 0, sums, centres)
+    lengths = np.linalg.norm(sums, axis=1, keepdims=True)
+    return labels, (sums / np.where(lengths > 0, lengths, 1.0)).astype(np.float32)
 
 
 def discover_themes(
