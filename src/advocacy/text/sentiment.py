@@ -151,16 +151,3 @@ def reading_sentiment(
     labels = [SENTIMENTS[i] for i in reading.sentiment.argmax(axis=1)]
     scores = reading.sentiment[:, 2] - reading.sentiment[:, 0]
     return SentimentResult(labels, scores, reading.sentiment, reading.sentiment_model)
-
-
-def __getattr__(name: str) -> Any:
-    """``CalibratedSentiment`` and ``label_from_scores`` moved to :mod:`.calibration`.
-
-    benchmarks/text_eval.py still imports them from here; import them from
-    ``advocacy.text.calibration`` instead.
-    """
-    if name in ("CalibratedSentiment", "label_from_scores"):
-        from advocacy.text import calibration
-
-        return getattr(calibration, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

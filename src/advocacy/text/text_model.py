@@ -65,6 +65,8 @@ class Reading:
     needs_calibration: bool = False
     #: Per-emotion score cuts for the multi-label set (None: the module default).
     emotion_thresholds: tuple[float, ...] | None = None
+    #: Per text, the probability that it is a complaint (None: the model gives no such signal).
+    complaint: FloatArray | None = None
 
 
 class StaticTextModel:
