@@ -25,7 +25,7 @@ from advocacy.errors import NotFoundError
 from advocacy.store.connection import Database
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import load_documents
-from advocacy.text.phrases import non_answer_mask
+from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.pii import Redactor
 from advocacy.text.taxonomy import (
     DEFAULT_THRESHOLD,

@@ -35,9 +35,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 #: Characters of a text that are read; the rest is ignored (a comment is rarely longer).
 MAX_CHARACTERS = 20_000
 #: ISO 639-1 code -> Snowball algorithm name (the languages PyStemmer carries).
@@ -178,59 +175,3 @@ class PhraseMatcher:
         """:meth:`match` for each text (``languages`` aligned with ``texts``, or all unknown)."""
         chosen = list(languages) if languages is not None else [None] * len(texts)
         return [self.match(text, language) for text, language in zip(texts, chosen, strict=True)]
-
-
-#: Whole answers that say nothing (folded, punctuation dropped): the stand-in check below.
-_PLACEHOLDERS = frozenset(
-    {
-        "",
-        "n a",
-        "na",
-        "none",
-        "nothing",
-        "no",
-        "no comment",
-        "no comments",
-        "nil",
-        "did not answer",
-        "not applicable",
-        "nothing to add",
-        "nothing else",
-        "nope",
-        "x",
-        "keine",
-        "nichts",
-        "rien",
-        "aucun",
-        "nada",
-        "ninguno",
-        "niente",
-        "nessuno",
-        "geen",
-        "niets",
-    }
-)
-
-_LONGEST = 40  # characters: a longer text is never one of the placeholders
-
-
-def non_answer_mask(texts: Sequence[str]) -> NDArray[np.bool_]:
-    """True where a text is a placeholder answer ("n/a", "Nothing", "Did not answer").
-
-    The workspace's detector is :func:`advocacy.text.non_answers.non_answer_mask`; where that
-    module is not installed, a text counts as a non-answer when all it says, folded and without
-    punctuation, is one of a few placeholder phrases in en de fr es it nl.
-    """
-    try:
-        from advocacy.text.non_answers import (  # type: ignore[import-not-found,unused-ignore]
-            non_answer_mask as detector,
-        )
-    except ImportError:
-        return np.array(
-            [
-                len(text or "") <= _LONGEST and " ".join(words(text)) in _PLACEHOLDERS
-                for text in texts
-            ],
-            dtype=bool,
-        )
-    return np.asarray(detector(list(texts)), dtype=bool)

@@ -62,7 +62,8 @@ from numpy.typing import NDArray
 
 from advocacy.errors import InputError, UsageError
 from advocacy.text.embeddings import Embedder
-from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, non_answer_mask
+from advocacy.text.non_answers import non_answer_mask
+from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher
 
 ALLOWED_KEYS = frozenset({"name", "description", "keywords", "examples", "parent"})
 #: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns

@@ -100,7 +100,7 @@ def discover_themes(
     it); ``quote`` is the text closest to the theme's centre and ``quotes`` the ``quotes``
     nearest texts.
     """
-    from advocacy.text.phrases import non_answer_mask
+    from advocacy.text.non_answers import non_answer_mask
 
     if len(embeddings) != len(texts):
         raise UsageError(
