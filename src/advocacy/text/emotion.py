@@ -34,14 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from advocacy.text.embeddings import model_path
-from advocacy.text.heads import FloatArray, TokenClassifier
+from advocacy.text.heads import FloatArray
 
 EMOTIONS = ("anger", "joy", "optimism", "sadness")
 #: Plutchik's (1980) name for each of our emotions (optimism is his anticipation + joy dyad).
@@ -51,7 +47,6 @@ PLUTCHIK = {
     "optimism": "optimism (anticipation + joy)",
     "sadness": "sadness",
 }
-DEFAULT_EMOTION_MODEL = "tweeteval-emotion-static-v2"
 #: Threshold for models that carry none of their own (e.g. the optional MiniLM heads).
 EMOTION_THRESHOLD = 0.35
 
@@ -91,25 +86,6 @@ def emotion_result(
     return EmotionResult(probabilities, top, present, model, cuts)
 
 
-@lru_cache(maxsize=1)
-def default_emotion_model() -> TokenClassifier:
-    """The shipped emotion model (loaded once per process)."""
-    return TokenClassifier.load(model_path("emotion.npz"), name=DEFAULT_EMOTION_MODEL)
-
-
-def emotions_from_ids(
-    ids: list[list[int]], embeddings: NDArray[Any], counts: Any = None
-) -> EmotionResult:
-    """Emotions from the default embedder's token ids and embeddings (one tokenisation).
-
-    Pass ``counts`` (:func:`advocacy.text.ngrams.ngram_counts` of the texts) for the shipped
-    three-head ensemble; without them the n-gram head is left out.
-    """
-    model = default_emotion_model()
-    probabilities = model.predict_proba_ids(ids, embeddings, counts)
-    return emotion_result(probabilities, model.name, model.thresholds)
-
-
 def emotions(texts: Sequence[str]) -> EmotionResult:
     """Emotions of each text with the shipped model.
 
@@ -119,6 +95,4 @@ def emotions(texts: Sequence[str]) -> EmotionResult:
     from advocacy.text.text_model import text_model
 
     reading = text_model("static").read(texts)
-    return emotion_result(
-        reading.emotions, reading.emotion_model, default_emotion_model().thresholds
-    )
+    return emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
