@@ -93,3 +93,52 @@ def test_promote_refuses_duplicates() -> None:
     assert promote(taxonomy, TaxonomyTheme("Price")).names == ["Delivery", "Price"]
     with pytest.raises(UsageError, match="already has a theme 'Delivery'"):
         promote(taxonomy, TaxonomyTheme("Delivery"))
+
+
+def test_keywords_match_whole_words_in_the_texts_language() -> None:
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Drinks", keywords=("tea",)),
+            TaxonomyTheme("Delivery", keywords=("Lieferung",)),
+        )
+    )
+    texts = ["The team was great", "Die Lieferungen kamen spät", "Earl grey tea, lovely"]
+    scores = assign_themes(
+        texts, taxonomy, embedder=default_embedder(), languages=["en", "de", "en"], meaning=False
+    )
+    assert (scores > 0).tolist() == [[False, False], [False, True], [True, False]]
+
+
+def test_meaning_fills_in_only_where_keywords_are_silent() -> None:
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Food", "the dishes and how they taste", keywords=("food",)),
+            TaxonomyTheme("Service", "the staff and how they treated us", keywords=("waiter",)),
+        )
+    )
+    texts = [
+        "The sushi and the noodles were delicious.",  # no keyword: meaning says Food
+        "Our waiter forgot the soup.",  # a keyword: meaning adds nothing beside it
+        "N/A",
+        "We went on a Tuesday.",
+    ]
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder())
+    assert (scores > 0).tolist() == [[True, False], [False, True], [False, False], [False, False]]
+    assert 0 < scores[0, 0] < 1.0 and scores[1, 1] == 1.0
+    keywords_only = assign_themes(texts, taxonomy, embedder=default_embedder(), meaning=False)
+    assert (keywords_only > 0).sum() == 1
+
+
+def test_each_sentence_of_a_long_text_is_read() -> None:
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Food", "the dishes and how they taste", keywords=("food",)),
+            TaxonomyTheme("Service", "the staff and how they treated us", keywords=("waiter",)),
+        )
+    )
+    text = "The food was cold. " + "We sat by the window. " * 30 + "The noodles were delicious."
+    mixed = "The food was cold. The noodles were delicious."
+    scores = assign_themes([text, mixed], taxonomy, embedder=default_embedder())
+    assert (scores > 0).tolist() == [[True, False], [True, False]]
+    hostile = "<script>alert(1)</script> =SUM(A1) " * 5000 + "waiter"
+    assert assign_themes([hostile], taxonomy, embedder=default_embedder()).shape == (1, 2)

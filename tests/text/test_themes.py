@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from advocacy.text.embeddings import default_embedder
-from advocacy.text.themes import class_tfidf, discover_themes, emerging_themes, theme_impact
+from advocacy.text.theme_names import QUOTE_CHARACTERS, class_tfidf, shorten
+from advocacy.text.themes import discover_themes, emerging_themes, theme_impact
 
 
 def test_impact_by_hand() -> None:
@@ -75,3 +76,51 @@ def test_discovery_finds_planted_themes() -> None:
     groups = [{texts[i][:5] for i in theme.members} for theme in themes]
     assert sorted(map(sorted, groups)) == [["I was"], ["my pa"]]
     assert all(theme.size == 20 and theme.sentiment_mix == {"negative": 1.0} for theme in themes)
+
+
+def _planted() -> list[str]:
+    delivery = [
+        f"my parcel delivery was {w} late, the courier never came"
+        for w in ("very", "so", "really", "again")
+    ]
+    billing = [
+        f"I was charged {w} for one order and need a refund of the payment"
+        for w in ("twice", "double", "again", "wrongly")
+    ]
+    placeholders = ["N/A", "Nothing", "Did not answer", "n/a", "-", "nothing."]
+    return (delivery + billing) * 5 + placeholders * 8
+
+
+def test_non_answers_never_form_or_join_a_theme() -> None:
+    texts = _planted()
+    themes = discover_themes(texts, default_embedder().embed(texts), n_themes=3)
+    members = [texts[int(i)] for theme in themes for i in theme.members]
+    assert len(members) == 40  # the 48 placeholders are in no theme
+    assert not {"N/A", "Nothing", "Did not answer", "n/a", "-", "nothing."} & set(members)
+
+
+def test_discovered_themes_are_named_by_phrases_and_a_central_quote() -> None:
+    texts = _planted()
+    themes = discover_themes(texts, default_embedder().embed(texts), n_themes=2)
+    for theme in themes:
+        phrases = theme.label.split(" / ")
+        assert 1 <= len(phrases) <= 2
+        assert any(len(phrase.split()) >= 2 for phrase in phrases), theme.label
+        assert theme.quote in {" ".join(text.split()) for text in texts}
+    labels = {theme.label for theme in themes}
+    words = {word for label in labels for word in label.replace(" / ", " ").split()}
+    assert {"courier", "parcel", "late"} & words and {"refund", "charged", "payment"} & words
+    assert not words & {"the", "was", "for", "of", "my", "and"}  # no stop word opens or ends
+
+
+def test_names_skip_each_languages_stop_words_and_quotes_are_cut_at_a_word() -> None:
+    german = [
+        f"Die Lieferung kam {w} zu spät und der Karton war kaputt"
+        for w in ("leider", "wieder", "heute", "erneut")
+    ]
+    texts = german * 3
+    [names] = class_tfidf(texts, np.zeros(len(texts), int), 1, languages=["de"] * len(texts))
+    assert names and not {"die", "und", "der", "zu"} & set(names[0].split())
+    long = "word " * 200 + "end"
+    quote = shorten(long)
+    assert len(quote) <= QUOTE_CHARACTERS and quote.endswith("word…")

@@ -22,8 +22,9 @@ TRIGGERS: dict[str, tuple[dict[str, Any], str]] = {
         "a negative comment or mention about the theme named `theme`",
     ),
     "angry_mention": (
-        {"anger_at_least": 0.5, "negative_at_least": 0.7},
-        "a public mention whose anger or negative sentiment reaches its threshold",
+        {"anger_at_least": 0.5, "negative_at_least": 0.7, "complaint_at_least": None},
+        "a public mention whose anger, negative sentiment or complaint probability reaches "
+        "its threshold",
     ),
     "champion_turned_detractor": (
         {"detractor_at_most": 6, "promoter_at_least": 9},

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from advocacy.errors import UsageError
 from advocacy.loop.rules import TRIGGER_KINDS, Rule
 from advocacy.store.connection import Database
+from advocacy.text.non_answers import is_non_answer
 
 #: Evidence kinds rules run on, with (id column, time column, text column).
 EVIDENCE_COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -104,9 +105,11 @@ def load_evidence(db: Database, kind: str, ids: Sequence[str]) -> list[Evidence]
 class TextSignals:
     """Sentiment, anger and embeddings of a batch's texts, computed once and only if asked."""
 
-    def __init__(self, evidence: Sequence[Evidence]) -> None:
+    def __init__(self, evidence: Sequence[Evidence], *, model: Any = None) -> None:
         self._index = {item.evidence_id: i for i, item in enumerate(evidence)}
         self._texts = [item.text or "" for item in evidence]
+        # Anything with read(texts) -> Reading; None is the shipped static model.
+        self._model = model
 
     @cached_property
     def _reading(self) -> Any:
@@ -114,7 +117,7 @@ class TextSignals:
         # default: rules must run on every submission, so never a slower plugged-in model.
         from advocacy.text.text_model import StaticTextModel
 
-        return StaticTextModel().read(self._texts)
+        return (self._model or StaticTextModel()).read(self._texts)
 
     @cached_property
     def _negative(self) -> NDArray[Any]:
@@ -129,6 +132,19 @@ class TextSignals:
 
         probabilities = self._reading.emotions
         return np.asarray(probabilities[:, EMOTIONS.index("anger")], dtype=np.float64)
+
+    @cached_property
+    def _complaint(self) -> NDArray[Any] | None:
+        complaint = getattr(self._reading, "complaint", None)
+        return None if complaint is None else np.asarray(complaint, dtype=np.float64)
+
+    def complaint(self, evidence: Evidence) -> float | None:
+        """P(complaint) of the evidence's text; None when the model gives no such signal."""
+        if self._complaint is None:
+            return None
+        if not evidence.text:
+            return 0.0
+        return float(self._complaint[self._index[evidence.evidence_id]])
 
     def negative(self, evidence: Evidence) -> float:
         """P(negative) of the evidence's text (0 for an empty text)."""
@@ -229,11 +245,17 @@ def evaluate(
             float(rule.param("anger_at_least")),
             float(rule.param("negative_at_least")),
         )
+        # complaint_at_least applies only when the model gives complaint probabilities.
+        floor = rule.param("complaint_at_least")
         hits = []
         for item in mine:
+            if not item.text or is_non_answer(item.text):
+                continue
             a, n = signals.anger(item), signals.negative(item)
-            if item.text and (a >= anger or n >= negative):
-                hits.append(Hit(item, f"angry mention (anger {a:.2f}, negative {n:.2f})"))
+            c = signals.complaint(item) if floor is not None else None
+            if a >= anger or n >= negative or (c is not None and c >= float(floor)):
+                shown = "" if c is None else f", complaint {c:.2f}"
+                hits.append(Hit(item, f"angry mention (anger {a:.2f}, negative {n:.2f}{shown})"))
         return hits
     if rule.trigger == "theme_sentiment":
         theme = str(rule.param("theme"))

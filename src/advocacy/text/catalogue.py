@@ -3,7 +3,10 @@
 ``themes`` holds both kinds (``origin`` discovered or curated); ``document_themes`` links
 documents to them. Discovery replaces the previous discovered themes; assigning a taxonomy
 replaces the previous curated assignments; labels users taught (``advocacy text teach``) are
-added as assignments with origin ``taught`` and survive both.
+added as assignments with origin ``taught`` and survive both. A theme taught often enough that a
+classifier on the embeddings beats keywords and meaning on the taught documents
+(:mod:`advocacy.text.theme_classifier`) tags every other document as well, with origin
+``learned``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from advocacy.errors import NotFoundError
 from advocacy.store.connection import Database
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import load_documents
+from advocacy.text.phrases import non_answer_mask
 from advocacy.text.pii import Redactor
 from advocacy.text.taxonomy import (
     DEFAULT_THRESHOLD,
@@ -32,6 +36,8 @@ from advocacy.text.taxonomy import (
     promote,
     save_taxonomy,
 )
+from advocacy.text.theme_classifier import DECISION_THRESHOLD, ThemeClassifier
+from advocacy.text.theme_names import shorten
 from advocacy.text.themes import DiscoveredTheme, discover_themes, emerging_themes, theme_impact
 
 THEME_TYPES = {
@@ -95,7 +101,10 @@ def discover(
     random_state: int = 0,
     now: datetime | None = None,
 ) -> list[DiscoveredTheme]:
-    """Discover themes in the workspace's texts and store them (quotes are PII-redacted)."""
+    """Discover themes in the workspace's texts and store them (quotes are PII-redacted).
+
+    Non-answers join no theme. The stored quotes start with the theme's central quote.
+    """
     stamp = now or datetime.now(UTC)
     documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
@@ -105,11 +114,14 @@ def discover(
         embedder.embed(texts),
         n_themes=n_themes,
         sentiments=_sentiments(db, documents),
+        languages=_languages(db, documents),
         random_state=random_state,
     )
     redactor = Redactor.for_workspace(db)  # the workspace's people too; refused if unreadable
     for theme in found:
         theme.quotes = [redactor.redact(q) for q in theme.quotes]
+        # Shortened after redaction, so that a cut never splits a name the redactor must see.
+        theme.quote = shorten(theme.quotes[0]) if theme.quotes else ""
     themes = pd.DataFrame(
         {
             "theme_id": [t.theme_id for t in found],
@@ -156,7 +168,15 @@ def assign_taxonomy(
     documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
     embedder = default_embedder()
-    scores = assign_themes(texts, chosen, embedder=embedder, threshold=threshold)
+    embeddings = embedder.embed(texts)
+    scores = assign_themes(
+        texts,
+        chosen,
+        embedder=embedder,
+        embeddings=embeddings,
+        threshold=threshold,
+        languages=_languages(db, documents),
+    )
     redactor = Redactor.for_workspace(db)
     ids = [f"curated:{t.name}" for t in chosen.themes]
     themes = pd.DataFrame(
@@ -197,14 +217,38 @@ def assign_taxonomy(
         }
     )
     _replace(db, "curated", themes, links)
-    _apply_taught(db, stamp)
+    _apply_taught(db, stamp, documents, embeddings, scores, chosen, model=embedder.name)
     return themes[["theme_id", "name", "parent", "size"]]
 
 
-def _apply_taught(db: Database, stamp: datetime) -> None:
-    """Link documents to the themes users taught for them (by theme name)."""
+def _languages(db: Database, documents: pd.DataFrame) -> list[str | None]:
+    """Each document's language as ``text analyze`` detected it (None: unknown or not analysed)."""
+    rows = pd.DataFrame(
+        db.fetchall("SELECT document_kind, document_id, language FROM text_features"),
+        columns=["document_kind", "document_id", "language"],
+    )
+    keys = documents[["document_kind", "document_id"]].astype(str)
+    merged = keys.merge(rows.astype({"document_id": str}), on=list(keys.columns), how="left")
+    return [value if isinstance(value, str) else None for value in merged["language"]]
+
+
+def _apply_taught(
+    db: Database,
+    stamp: datetime,
+    documents: pd.DataFrame,
+    embeddings: np.ndarray[Any, Any],
+    scores: np.ndarray[Any, Any],
+    taxonomy: Taxonomy,
+    *,
+    model: str,
+) -> ThemeClassifier | None:
+    """Link documents to the themes users taught for them, and to the themes learnt from those.
+
+    Taught themes are matched to the taxonomy by name. Returns the fitted classifier (None when
+    no document of the taxonomy's themes was taught).
+    """
     with db.transaction():
-        db.execute("DELETE FROM document_themes WHERE origin = 'taught'")
+        db.execute("DELETE FROM document_themes WHERE origin IN ('taught', 'learned')")
         db.execute(
             "INSERT INTO document_themes (document_kind, document_id, theme_id, score, origin, "
             "model, assigned_at) SELECT l.document_kind, l.document_id, t.theme_id, 1.0, 'taught', "
@@ -213,6 +257,52 @@ def _apply_taught(db: Database, stamp: datetime) -> None:
             "WHERE l.theme IS NOT NULL",
             [stamp],
         )
+    taught = pd.DataFrame(
+        db.fetchall(
+            "SELECT document_kind, document_id, theme FROM text_labels WHERE theme IS NOT NULL"
+        ),
+        columns=["document_kind", "document_id", "theme"],
+    )
+    keys = documents[["document_kind", "document_id"]].astype(str).reset_index(drop=True)
+    position = {tuple(key): i for i, key in enumerate(keys.itertuples(index=False))}
+    taught = taught[taught["theme"].isin(taxonomy.names)]
+    rows = [
+        position.get((str(k), str(i)))
+        for k, i in zip(taught["document_kind"], taught["document_id"], strict=True)
+    ]
+    taught = taught.assign(row=pd.Series(rows, index=taught.index, dtype=object)).dropna(
+        subset=["row"]
+    )
+    if taught.empty:
+        return None
+    at = taught["row"].astype(int).to_numpy()
+    column = {name: c for c, name in enumerate(taxonomy.names)}
+    baseline = {name: scores[at, c] > 0 for name, c in column.items()}
+    classifier = ThemeClassifier().fit(embeddings[at], list(taught["theme"]), baseline=baseline)
+    if not classifier.themes_:
+        return classifier
+    probability = classifier.predict_proba(embeddings)
+    probability[non_answer_mask([str(t) for t in documents["text"]])] = 0.0
+    already = {(int(r), str(theme)) for r, theme in zip(at, taught["theme"], strict=True)}
+    found = [
+        (int(r), theme, float(probability[r, c]))
+        for c, theme in enumerate(classifier.themes_)
+        for r in np.flatnonzero(probability[:, c] >= DECISION_THRESHOLD)
+        if (int(r), theme) not in already
+    ]
+    links = pd.DataFrame(
+        {
+            "document_kind": [str(keys.iloc[r, 0]) for r, _, _ in found],
+            "document_id": [str(keys.iloc[r, 1]) for r, _, _ in found],
+            "theme_id": [f"curated:{theme}" for _, theme, _ in found],
+            "score": [value for _, _, value in found],
+            "origin": "learned",
+            "model": f"{model}; logistic regression on {len(taught)} taught themes",
+            "assigned_at": stamp,
+        }
+    )
+    _replace(db, "learned", pd.DataFrame(columns=list(THEME_TYPES)), links)
+    return classifier
 
 
 @dataclass(frozen=True)
@@ -340,7 +430,7 @@ def promote_theme(
     keywords: list[str] = json.loads(row[1]) if isinstance(row[1], str) else list(row[1] or [])
     quotes: list[str] = json.loads(row[2]) if isinstance(row[2], str) else list(row[2] or [])
     theme = TaxonomyTheme(
-        name=name or str(row[0]).split(",")[0].strip().capitalize(),
+        name=name or str(row[0]).split(" / ")[0].strip().capitalize(),
         description=f"promoted from {theme_id}: {row[0]}",
         keywords=tuple(keywords[:3]),
         examples=tuple(quotes[:3]),
@@ -359,7 +449,7 @@ def themes_summary(found: Sequence[DiscoveredTheme]) -> list[dict[str, Any]]:
             "label": t.label,
             "size": t.size,
             "sentiment": ", ".join(f"{k} {v:.0%}" for k, v in t.sentiment_mix.items()),
-            "quote": (t.quotes[0] if t.quotes else "")[:120],
+            "quote": t.quote,
         }
         for t in found
     ]

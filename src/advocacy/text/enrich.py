@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,8 @@ from advocacy.text.effort import effort
 from advocacy.text.emotion import emotion_result
 from advocacy.text.export import export_columns as export_columns
 from advocacy.text.export import export_table as export_table
-from advocacy.text.language import detect_language
+from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
+from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
 from advocacy.text.sentences import SENTENCE_TYPES, analyse_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import (
@@ -48,6 +49,9 @@ from advocacy.text.sentiment import (
 from advocacy.text.text_model import STATIC, text_model
 
 Progress = Callable[[str, int, int], None]
+
+#: Sentiment reason of a document in a language the text model does not read.
+NOT_SUPPORTED = "language not supported"
 
 #: Calibrate sentiment on the workspace when it has at least this many labelled comments.
 MIN_CALIBRATION_LABELS = 200
@@ -89,12 +93,18 @@ def calibration(
 
 @dataclass(frozen=True)
 class AnalyzeResult:
-    """What ``advocacy text analyze`` did."""
+    """What ``advocacy text analyze`` did.
+
+    ``not_supported`` counts the analysed documents left unread because of their language, by
+    language code; ``non_answers`` counts the analysed documents that were survey placeholders.
+    """
 
     analysed: int
     unchanged: int
     model: str
     calibration_labels: int
+    not_supported: dict[str, int] = field(default_factory=dict)
+    non_answers: int = 0
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -102,6 +112,9 @@ class AnalyzeResult:
             "unchanged": self.unchanged,
             "model": self.model,
             "calibration labels": self.calibration_labels,
+            "language not supported": sum(self.not_supported.values()),
+            "not supported by language": dict(self.not_supported),
+            "non-answers": self.non_answers,
         }
 
 
@@ -114,21 +127,49 @@ def analyse_texts(
     """Language, sentiment, score, emotions (JSON scores and labels), effort and cues per text.
 
     ``model`` is a ``text_model`` setting value (see :mod:`advocacy.text.text_model`); a
-    ``calibrated`` head must have been fitted on the same model.
+    ``calibrated`` head must have been fitted on the same model. A text the model does not read
+    has no sentiment, score, emotions or complaint, and ``sentiment_reason`` says why:
+    ``language not supported`` (its detected language is not in
+    :data:`~advocacy.text.language.SENTIMENT_LANGUAGES`; a text too short to tell is read) or
+    ``no content`` (a survey non-answer, see :mod:`advocacy.text.non_answers`). ``complaint`` is
+    the model's complaint probability where the model gives one.
     """
+    languages = detect_languages(texts)
+    empty = non_answer_mask(texts)
+    unsupported = np.array(
+        [code is not None and code not in SENTIMENT_LANGUAGES for code in languages], dtype=bool
+    )
+    reasons: list[str | None] = [
+        NO_CONTENT if no_content else NOT_SUPPORTED if refused else None
+        for no_content, refused in zip(empty, unsupported, strict=True)
+    ]
+    read = np.array([reason is None for reason in reasons], dtype=bool)
     reading = text_model(model).read(texts)
     result = reading_sentiment(reading, calibrated)
     found = emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
     efforts = [effort(text) for text in texts]
+    complaint = getattr(reading, "complaint", None)
+    complaints = (
+        np.full(len(texts), np.nan)
+        if complaint is None
+        else np.round(np.asarray(complaint, dtype=np.float64).reshape(len(texts)), 4)
+    )
+    labels = np.asarray(result.labels, dtype=object)
     return pd.DataFrame(
         {
-            "language": [detect_language(text) for text in texts],
-            "sentiment": result.labels,
-            "sentiment_score": np.round(result.scores, 4),
-            "emotions": [json.dumps(found.scores(i)) for i in range(len(texts))],
-            "emotion_labels": [";".join(labels) for labels in found.present],
+            "language": languages,
+            "sentiment": [label if ok else None for label, ok in zip(labels, read, strict=True)],
+            "sentiment_score": np.where(read, np.round(result.scores, 4), np.nan),
+            "sentiment_reason": reasons,
+            "emotions": [
+                json.dumps(found.scores(i)) if read[i] else None for i in range(len(texts))
+            ],
+            "emotion_labels": [
+                ";".join(labels) if read[i] else None for i, labels in enumerate(found.present)
+            ],
             "effort": [e.score for e in efforts],
             "effort_cues": [",".join(e.cues) for e in efforts],
+            "complaint": np.where(read, complaints, np.nan),
             "model": f"{result.model}; {found.model}",
         }
     )
@@ -140,10 +181,12 @@ FEATURE_TYPES = {
     "language": "TEXT",
     "sentiment": "TEXT",
     "sentiment_score": "DOUBLE PRECISION",
+    "sentiment_reason": "TEXT",
     "emotions": "JSON",
     "emotion_labels": "TEXT",
     "effort": "DOUBLE PRECISION",
     "effort_cues": "TEXT",
+    "complaint": "DOUBLE PRECISION",
     "model": "TEXT",
     "text_hash": "TEXT",
     "analysed_at": "TIMESTAMPTZ",
@@ -185,8 +228,11 @@ def analyze_workspace(
     probe = analyse_texts(["probe"], calibrated, model=model)
     label_model = str(probe["model"].iloc[0])
     existing = pd.DataFrame(
-        db.fetchall("SELECT document_kind, document_id, text_hash, model FROM text_features"),
-        columns=["document_kind", "document_id", "old_hash", "old_model"],
+        db.fetchall(
+            "SELECT document_kind, document_id, text_hash, model, sentiment_reason "
+            "FROM text_features"
+        ),
+        columns=["document_kind", "document_id", "old_hash", "old_model", "old_reason"],
     )
     with_sentences = pd.DataFrame(
         db.fetchall("SELECT DISTINCT document_kind, document_id FROM text_sentences"),
@@ -199,9 +245,12 @@ def analyze_workspace(
     stale = merged[
         (merged["old_hash"] != merged["text_hash"])
         | (merged["old_model"] != label_model)
-        | merged["has_sentences"].isna()
+        # Unread documents (non-answers, unsupported languages) have no sentences by design.
+        | (merged["has_sentences"].isna() & merged["old_reason"].isna())
     ]
     total = len(stale)
+    not_supported: dict[str, int] = {}
+    non_answers = 0
     for start in range(0, total, batch_size):
         chunk = stale.iloc[start : start + batch_size]
         texts = [str(t) for t in chunk["text"]]
@@ -210,6 +259,10 @@ def analyze_workspace(
         frame = pd.concat([keys, features], axis=1)
         frame["text_hash"] = chunk["text_hash"].to_numpy()
         frame["analysed_at"] = stamp
+        reasons = features["sentiment_reason"]
+        non_answers += int((reasons == NO_CONTENT).sum())
+        for code in features["language"][reasons == NOT_SUPPORTED]:
+            not_supported[str(code)] = not_supported.get(str(code), 0) + 1
         sentences = analyse_sentences(texts, calibrated, model=model, documents=features)
         located = keys.iloc[sentences["text_index"].to_numpy()].reset_index(drop=True)
         sentence_frame = pd.concat([located, sentences.drop(columns="text_index")], axis=1)
@@ -224,6 +277,8 @@ def analyze_workspace(
         len(documents) - total,
         label_model,
         0 if calibrated is None else calibrated.n_labels_,
+        dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
+        non_answers,
     )
 
 

@@ -39,8 +39,10 @@ def export_columns(ws: Any, table_name: str) -> Any:
     """``table_name`` as an Ibis table with the text columns appended.
 
     The table's own columns come first, unchanged; then ``sentiment``, ``sentiment_score``,
-    ``emotions`` (JSON text), ``effort``, ``themes`` (theme names joined by "; ") and
-    ``analysed_language`` (the language the analysis read the text in). Tables that hold no
+    ``emotions`` (JSON text), ``effort``, ``themes`` (theme names joined by "; "),
+    ``analysed_language`` (the language the analysis read the text in), ``sentiment_reason``
+    (why sentiment is empty: ``language not supported`` or ``no content``) and ``complaint``
+    (the model's complaint probability, empty when it gives none). Tables that hold no
     documents are returned unchanged.
     """
     normal = _normal(table_name)
@@ -58,6 +60,8 @@ def export_columns(ws: Any, table_name: str) -> Any:
         emotions=features.emotions.cast("string"),
         effort=features.effort,
         analysed_language=features.language,
+        sentiment_reason=features.sentiment_reason,
+        complaint=features.complaint,
     )
     links, themes = backend.table("document_themes"), backend.table("themes")
     named = links.filter(links.document_kind == kind).join(

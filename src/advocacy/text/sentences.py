@@ -44,9 +44,16 @@ def analyse_sentences(
     One row per sentence: ``text_index`` (position in ``texts``), ``sentence_index``,
     ``start_offset`` and ``end_offset`` (character offsets into the text), ``sentiment``,
     ``sentiment_score`` and ``model``. ``documents`` (:func:`advocacy.text.enrich.analyse_texts`
-    of the same texts, same model) saves reading a one-sentence text twice.
+    of the same texts, same model) saves reading a one-sentence text twice, and its
+    ``sentiment_reason`` leaves out the texts the model did not read.
     """
-    spans = [sentence_spans(text) for text in texts]
+    # Documents the model did not read (non-answers, unsupported languages) have no sentences.
+    unread = (
+        documents["sentiment_reason"].notna().to_numpy()
+        if documents is not None and "sentiment_reason" in documents
+        else np.zeros(len(texts), dtype=bool)
+    )
+    spans = [[] if skip else sentence_spans(text) for text, skip in zip(texts, unread, strict=True)]
     rows = [
         (number, index, start, end)
         for number, found in enumerate(spans)

@@ -13,18 +13,44 @@ A taxonomy file is a list of themes under ``themes:``; each has a ``name`` and o
         parent: Delivery
         keywords: [late, delayed]
 
-A text gets every theme whose keywords it contains, and every theme whose *prototype* (the
-mean embedding of its name + description and its examples, as in prototypical networks, Snell
-et al. 2017) is at least ``threshold`` cosine-similar to the text. A child implies its parent.
+A text gets every theme one of whose keywords it contains as whole words after stemming
+(:mod:`advocacy.text.phrases`: "tea" never matches "team"). Meaning adds a theme only where
+keywords are silent: each sentence of a text with no keyword of any theme gets the one theme whose
+*prototype* it is most similar to, when that similarity reaches ``threshold`` and beats the next
+theme's by ``margin`` (a sentence about none of the themes is often about equally near two of
+them). A theme's prototype
+is the mean embedding of its name + description, its keywords and its examples (prototypical
+networks, Snell et al. 2017). Similarities are cosines measured from the *none prototype*, the
+mean embedding of generic, theme-free sentences (:data:`NONE_TEXTS`): embeddings of short texts
+share a large common direction, and measured from the origin every text looks alike; measured from
+generic text, only what a text says beyond the generic counts. A child implies its parent.
+Non-answers ("n/a", "nothing") get no theme.
+
+Quality on real data (``benchmarks/themes_semeval.py``): SemEval aspect categories as the
+taxonomy, written from the category names and one line each; threshold and margin chosen on the
+train files only; micro-F1 on the test files, static-minilm-256 embedder:
+
+==================================  =============  ============  ==================
+test set                            keywords only  meaning only  keywords + meaning
+==================================  =============  ============  ==================
+2014 restaurants (4 categories)     0.791          0.494         0.837
+2015 restaurants (12 E#A)           0.499          0.239         0.515
+2015 laptops (22 entities)          0.524          0.361         0.516
+2015 hotels (7 entities, no train)  0.655          0.491         0.667
+==================================  =============  ============  ==================
+
+Keywords carry most of the weight; meaning adds recall where keywords are silent and is kept
+from overriding them (letting it add themes beside keywords is what lowered F1 before).
 
 References
 ----------
 Snell, J., Swersky, K. & Zemel, R. (2017). Prototypical networks for few-shot learning. NeurIPS.
+Pontiki, M. et al. (2014). SemEval-2014 Task 4: aspect based sentiment analysis. SemEval 2014.
+Pontiki, M. et al. (2015). SemEval-2015 Task 12: aspect based sentiment analysis. SemEval 2015.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +62,29 @@ from numpy.typing import NDArray
 
 from advocacy.errors import InputError, UsageError
 from advocacy.text.embeddings import Embedder
+from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, non_answer_mask
 
 ALLOWED_KEYS = frozenset({"name", "description", "keywords", "examples", "parent"})
-#: Cosine similarity to a theme's prototype at which a text is assigned to it.
-DEFAULT_THRESHOLD = 0.55
+#: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns
+#: it to a sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
+DEFAULT_THRESHOLD = 0.35
+#: How much closer to its best theme than to the next a sentence must be for meaning to assign it.
+DEFAULT_MARGIN = 0.05
+#: Generic sentences that are about no theme: their mean embedding is the none prototype.
+NONE_TEXTS = (
+    "It was fine.",
+    "I went there last week.",
+    "Thank you.",
+    "Overall it was okay.",
+    "We will see.",
+    "Nothing special to say.",
+    "I have been there a few times.",
+    "My friend told me about it.",
+    "It is what it is.",
+    "This is my review.",
+    "We went on a Saturday.",
+    "I would say so.",
+)
 
 
 @dataclass(frozen=True)
@@ -169,10 +214,45 @@ def promote(taxonomy: Taxonomy, theme: TaxonomyTheme) -> Taxonomy:
     return Taxonomy((*taxonomy.themes, theme))
 
 
-def _keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
-    if not keywords:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(k.lower()) for k in keywords) + r")", re.I)
+def _unit(rows: NDArray[Any]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return (rows / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Prototypes:
+    """Theme prototypes and the none prototype they are measured from, for one embedder."""
+
+    themes: NDArray[np.float32]  # n themes x d, unit rows measured from ``none``
+    none: NDArray[np.float32]  # d
+
+    def similarity(self, vectors: NDArray[Any]) -> NDArray[np.float32]:
+        """Cosine of each vector to each theme prototype, both measured from the none prototype."""
+        centred = _unit(np.asarray(vectors, np.float32) - self.none)
+        similarity: NDArray[np.float32] = centred @ self.themes.T
+        return similarity
+
+
+def theme_prototypes(taxonomy: Taxonomy, embedder: Embedder) -> Prototypes:
+    """Each theme's prototype: the mean embedding of its name + description, keywords, examples."""
+    none = np.asarray(embedder.embed(list(NONE_TEXTS)), np.float32).mean(axis=0)
+    rows = []
+    for theme in taxonomy.themes:
+        prompts = [f"{theme.name}. {theme.description}".strip(" ."), *theme.keywords]
+        rows.append(np.asarray(embedder.embed([*prompts, *theme.examples]), np.float32).mean(0))
+    matrix = np.vstack(rows) if rows else np.zeros((0, len(none)), np.float32)
+    return Prototypes(_unit(matrix - none), none)
+
+
+def keyword_hits(
+    texts: Sequence[str], taxonomy: Taxonomy, *, languages: Sequence[str | None] | None = None
+) -> NDArray[np.bool_]:
+    """n texts x n themes: which themes' keywords each text mentions (whole stemmed words)."""
+    hits = np.zeros((len(texts), len(taxonomy.themes)), dtype=bool)
+    matcher = PhraseMatcher([theme.keywords for theme in taxonomy.themes])
+    for row, found in enumerate(matcher.match_many(texts, languages)):
+        hits[row, found] = True
+    return hits
 
 
 def assign_themes(
@@ -182,28 +262,108 @@ def assign_themes(
     embedder: Embedder,
     embeddings: NDArray[Any] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    margin: float = DEFAULT_MARGIN,
+    languages: Sequence[str | None] | None = None,
+    keywords: bool = True,
+    meaning: bool = True,
 ) -> NDArray[np.float64]:
     """Theme scores (n texts x n themes) in 0..1; a score > 0 means the text has the theme.
 
-    The score is the prototype similarity when it reaches ``threshold``, 1.0 for a keyword hit,
-    and a child's score propagates to its parent.
+    Parameters
+    ----------
+    texts
+        The texts to assign.
+    taxonomy
+        The themes.
+    embedder
+        Embeds sentences and the prototypes (``embeddings`` of the same embedder saves the work
+        for one-sentence texts).
+    threshold
+        Similarity to a prototype, measured from the none prototype, at which meaning assigns a
+        theme to a sentence that has no keyword.
+    margin
+        How much more similar to that theme than to the next best the sentence must be.
+    languages
+        ISO 639-1 code per text (None: unknown), which chooses the keyword stemmer.
+    keywords, meaning
+        Turn either evidence off (to measure the other alone).
+
+    Returns
+    -------
+    numpy.ndarray
+        1.0 for a keyword hit, else the best sentence's similarity where meaning assigned the
+        theme, else 0; a child's score propagates to its parent. Non-answers score 0 everywhere.
     """
-    vectors = embedder.embed(texts) if embeddings is None else np.asarray(embeddings, np.float32)
-    scores = np.zeros((len(texts), len(taxonomy.themes)))
-    for column, theme in enumerate(taxonomy.themes):
-        prompts = [f"{theme.name}. {theme.description}".strip(" ."), *theme.examples]
-        prototype = embedder.embed(prompts).mean(axis=0)
-        prototype /= max(float(np.linalg.norm(prototype)), 1e-12)
-        similarity = vectors @ prototype
-        scores[:, column] = np.where(similarity >= threshold, similarity, 0.0)
-        pattern = _keyword_pattern(theme.keywords)
-        if pattern is not None:
-            hits = np.array([bool(pattern.search(text or "")) for text in texts])
-            scores[hits, column] = 1.0
+    n, k = len(texts), len(taxonomy.themes)
+    scores = np.zeros((n, k))
+    if n == 0 or k == 0:
+        return scores
+    if keywords and not meaning:
+        scores[keyword_hits(texts, taxonomy, languages=languages)] = 1.0
+    if meaning:
+        _by_sentence(
+            scores,
+            texts,
+            taxonomy,
+            embedder=embedder,
+            embeddings=embeddings,
+            threshold=threshold,
+            margin=margin,
+            languages=languages if keywords else None,
+            keywords=keywords,
+        )
     index = {name: i for i, name in enumerate(taxonomy.names)}
-    for _ in range(len(taxonomy.themes)):  # propagate up chains of parents
+    for _ in range(k):  # propagate up chains of parents
         for column, theme in enumerate(taxonomy.themes):
             if theme.parent is not None:
                 parent = index[theme.parent]
                 scores[:, parent] = np.maximum(scores[:, parent], scores[:, column])
+    scores[non_answer_mask(texts)] = 0.0
     return np.clip(scores, 0.0, 1.0)
+
+
+def _by_sentence(
+    scores: NDArray[np.float64],
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    embedder: Embedder,
+    embeddings: NDArray[Any] | None,
+    threshold: float,
+    margin: float,
+    languages: Sequence[str | None] | None,
+    keywords: bool,
+) -> None:
+    """Fill ``scores`` sentence by sentence: keywords first, meaning where they are silent."""
+    from advocacy.text.sentiment import sentence_spans
+
+    k = len(taxonomy.themes)
+    spans = [sentence_spans((text or "")[:MAX_CHARACTERS]) for text in texts]
+    owner = np.array([row for row, found in enumerate(spans) for _ in found], dtype=np.int64)
+    pieces = [texts[row][a:b] for row, found in enumerate(spans) for a, b in found]
+    hits = np.zeros((len(pieces), k), dtype=bool)
+    if keywords:
+        chosen = None if languages is None else [languages[row] for row in owner]
+        hits = keyword_hits(pieces, taxonomy, languages=chosen)
+        # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
+        rows, columns = np.nonzero(hits)
+        scores[owner[rows], columns] = 1.0
+    silent = np.flatnonzero(~hits.any(axis=1))  # only these sentences are read for meaning
+    if len(silent) == 0:
+        return
+    counts = np.array([len(found) for found in spans])
+    vectors = np.zeros((len(silent), embedder.dimension), np.float32)
+    # A one-sentence text is its sentence: reuse its embedding when the caller has it.
+    reuse = counts[owner[silent]] == 1 if embeddings is not None else np.zeros(len(silent), bool)
+    if reuse.any():
+        vectors[reuse] = np.asarray(embeddings, np.float32)[owner[silent[reuse]]]
+    if (~reuse).any():
+        vectors[~reuse] = embedder.embed([pieces[i] for i in silent[~reuse]])
+    similarity = theme_prototypes(taxonomy, embedder).similarity(vectors)
+    ordered = np.sort(similarity, axis=1)
+    best = similarity.argmax(axis=1)
+    value = ordered[:, -1]
+    runner_up = ordered[:, -2] if k > 1 else np.full(len(silent), -1.0)
+    for i in np.flatnonzero((value >= threshold) & (value - runner_up >= margin)):
+        row, column = int(owner[silent[i]]), int(best[i])
+        scores[row, column] = max(scores[row, column], float(value[i]))

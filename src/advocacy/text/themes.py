@@ -1,10 +1,11 @@
 """Themes: discover them by clustering embeddings, label them, and measure what each costs in NPS.
 
-Discovery clusters unit-length text embeddings with spherical k-means (k-means++ seeding,
-Arthur & Vassilvitskii 2007) and labels each cluster by its key phrases under class-based TF-IDF
-(c-TF-IDF, Grootendorst 2022): a phrase scores high when it is frequent in the cluster and rare
-across clusters. Impact compares the NPS of respondents who mention a theme with those who do
-not, and estimates each theme's effect in NPS points by least squares of the respondent's NPS
+Discovery leaves non-answers out, clusters the unit-length text embeddings with scikit-learn's
+k-means (k-means++ seeding, Arthur & Vassilvitskii 2007; on unit vectors it follows spherical
+k-means closely) and names each cluster by representative phrases under class-based TF-IDF
+(c-TF-IDF, Grootendorst 2022; :mod:`advocacy.text.theme_names`) and one central quote.
+Impact compares the NPS of respondents who mention a theme with those who do not, and
+estimates each theme's effect in NPS points by least squares of the respondent's NPS
 contribution (+100 promoter, 0 passive, -100 detractor) on all theme indicators at once, with
 heteroscedasticity-consistent (HC1) standard errors (White 1980). Emerging themes are those whose
 share of texts rose significantly against the previous period (two-proportion z test, Holm).
@@ -19,9 +20,6 @@ White, H. (1980). A heteroskedasticity-consistent covariance matrix estimator. E
 
 from __future__ import annotations
 
-import itertools
-import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,140 +32,17 @@ from scipy import stats
 from advocacy.errors import UsageError
 from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test
 from advocacy.metrics.scores import nps_from_counts
+from advocacy.text.theme_names import central_quote, class_tfidf, theme_name
 
-_TOKEN = re.compile(r"[a-z][a-z'’-]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "after",
-        "again",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "before",
-        "being",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "don't",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "i'm",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "it's",
-        "its",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "ive",
-        "im",
-        "dont",
-        "didnt",
-        "wasnt",
-        "got",
-        "get",
-        "one",
-        "really",
-        "much",
-        "even",
-        "still",
-        "us",
-        "it’s",
-        "i’m",
-    ]
-)
+#: Texts per theme that its name is computed from (a seeded sample of larger themes).
+NAMING_SAMPLE = 2_000
+#: Texts the cluster centres are fitted on (a seeded sample of larger collections).
+CLUSTERING_SAMPLE = 20_000
 
 
 @dataclass
 class DiscoveredTheme:
-    """One discovered theme: label, key phrases, size, sentiment mix and example quotes."""
+    """One discovered theme: name (``label``), key phrases, size, sentiment mix and quotes."""
 
     theme_id: str
     label: str
@@ -176,76 +51,34 @@ class DiscoveredTheme:
     members: NDArray[np.int64]
     sentiment_mix: dict[str, float] = field(default_factory=dict)
     quotes: list[str] = field(default_factory=list)
+    #: The text closest to the theme's centre, shortened for display.
+    quote: str = ""
 
 
-def _phrases(text: str) -> list[str]:
-    words = [w for w in _TOKEN.findall(text.lower()) if len(w) > 2]
-    unigrams = [w for w in words if w not in STOPWORDS]
-    bigrams = [
-        f"{a} {b}"
-        for a, b in itertools.pairwise(words)
-        if a not in STOPWORDS and b not in STOPWORDS
-    ]
-    return unigrams + bigrams
-
-
-def class_tfidf(
-    texts: Sequence[str], assignment: NDArray[Any], k: int, *, top: int = 5
-) -> list[list[str]]:
-    """Top ``top`` phrases per cluster under c-TF-IDF (Grootendorst 2022, eq. 1)."""
-    counts = [Counter[str]() for _ in range(k)]
-    for text, cluster in zip(texts, assignment, strict=True):
-        counts[int(cluster)].update(_phrases(text))
-    total = Counter[str]()
-    for counter in counts:
-        total.update(counter)
-    average = sum(total.values()) / max(k, 1)
-    labels = []
-    for counter in counts:
-        size = max(sum(counter.values()), 1)
-        scored = sorted(
-            ((c / size) * np.log(1 + average / total[p]), p) for p, c in counter.items() if c >= 2
-        )
-        chosen: list[str] = []
-        for _, phrase in reversed(scored):
-            if not any(phrase in other or other in phrase for other in chosen):
-                chosen.append(phrase)
-            if len(chosen) == top:
-                break
-        labels.append(chosen)
-    return labels
-
-
-def spherical_kmeans(
-    vectors: NDArray[Any], k: int, *, random_state: int = 0, max_iter: int = 30
+def _kmeans(
+    vectors: NDArray[Any], k: int, *, random_state: int
 ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-    """Cluster unit vectors by cosine similarity; returns (assignment, unit centroids)."""
-    rng = np.random.default_rng(random_state)
+    """k-means on unit vectors (close to spherical k-means); returns labels and unit centres.
+
+    The centres are fitted on a seeded sample of at most :data:`CLUSTERING_SAMPLE` texts (the
+    fit costs grow with n; the centres hardly move beyond that), then every text joins its most
+    similar centre and each centre becomes the unit mean of its members.
+    """
+    from sklearn.cluster import KMeans
+
     x = np.asarray(vectors, dtype=np.float32)
-    n = len(x)
-    sample = x[rng.choice(n, size=min(n, 20_000), replace=False)]
-    centres = [sample[rng.integers(len(sample))]]
-    distance = 1 - sample @ centres[0]
-    for _ in range(1, k):
-        p = np.clip(distance, 0, None) ** 2
-        centres.append(
-            sample[
-                rng.choice(len(sample), p=p / p.sum()) if p.sum() > 0 else rng.integers(len(sample))
-            ]
-        )
-        distance = np.minimum(distance, 1 - sample @ centres[-1])
-    centroids = np.vstack(centres)
-    assignment = np.zeros(n, dtype=np.int64)
-    for iteration in range(max_iter):
-        new = (x @ centroids.T).argmax(axis=1)
-        if iteration and np.array_equal(new, assignment):
-            break
-        assignment = new
-        sums = np.zeros_like(centroids)
-        np.add.at(sums, assignment, x)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        centroids = np.where(norms > 0, sums / np.where(norms > 0, norms, 1), centroids)
-    return assignment, centroids.astype(np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    x = (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    rng = np.random.default_rng(random_state)
+    sample = x if len(x) <= CLUSTERING_SAMPLE else x[rng.choice(len(x), CLUSTERING_SAMPLE, False)]
+    model = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=random_state).fit(sample)
+    centres = np.asarray(model.cluster_centers_, dtype=np.float32)
+    labels = np.asarray((x @ centres.T).argmax(axis=1), dtype=np.int64)
+    sums = np.zeros_like(centres)
+    np.add.at(sums, labels, x)
+    sums = np.where(np.bincount(labels, minlength=k)[:, None] > 0, sums, centres)
+    lengths = np.linalg.norm(sums, axis=1, keepdims=True)
+    return labels, (sums / np.where(lengths > 0, lengths, 1.0)).astype(np.float32)
 
 
 def discover_themes(
@@ -254,39 +87,70 @@ def discover_themes(
     *,
     n_themes: int | None = None,
     sentiments: Sequence[str] | None = None,
+    languages: Sequence[str | None] | None = None,
     quotes: int = 3,
     random_state: int = 0,
 ) -> list[DiscoveredTheme]:
-    """Cluster texts into themes, each labelled by key phrases, largest first.
+    """Cluster texts into themes, each named by representative phrases, largest first.
 
-    ``n_themes`` defaults to ``sqrt(n / 10)`` clamped to 2..25. Quotes are the texts nearest the
-    theme's centre.
+    Non-answers ("n/a", "nothing", "did not answer") are left out: they belong to no theme.
+    ``n_themes`` defaults to ``sqrt(n / 10)`` clamped to 2..25 (n: the texts that answer).
+    Names come from :mod:`advocacy.text.theme_names` (c-TF-IDF on at most
+    :data:`NAMING_SAMPLE` texts per theme, in each text's language where ``languages`` gives
+    it); ``quote`` is the text closest to the theme's centre and ``quotes`` the ``quotes``
+    nearest texts.
     """
-    n = len(texts)
-    if n < 4 or len(embeddings) != n:
+    from advocacy.text.phrases import non_answer_mask
+
+    if len(embeddings) != len(texts):
         raise UsageError(
-            f"theme discovery needs at least 4 texts with one embedding each (got {n})",
+            f"theme discovery needs one embedding per text (got {len(embeddings)} for "
+            f"{len(texts)} texts)",
+            fix="embed every text with the same embedder",
+        )
+    answering = np.flatnonzero(~non_answer_mask(texts))
+    n = len(answering)
+    if n < 4:
+        raise UsageError(
+            f"theme discovery needs at least 4 texts that say something (got {n} of "
+            f"{len(texts)}; placeholder answers such as n/a do not count)",
             fix="analyse more texts first (advocacy text analyze)",
         )
-    k = n_themes or int(np.clip(round(np.sqrt(n / 10)), 2, 25))
-    k = min(k, n)
-    assignment, centroids = spherical_kmeans(embeddings, k, random_state=random_state)
-    phrases = class_tfidf(texts, assignment, k)
-    similarity = np.einsum("ij,ij->i", np.asarray(embeddings, np.float32), centroids[assignment])
+    k = min(n_themes or int(np.clip(round(np.sqrt(n / 10)), 2, 25)), n)
+    labels, centroids = _kmeans(np.asarray(embeddings)[answering], k, random_state=random_state)
+    assignment = np.full(len(texts), -1, dtype=np.int64)
+    assignment[answering] = labels
+    rng = np.random.default_rng(random_state)
+    named = np.full(len(texts), -1, dtype=np.int64)
+    for cluster in range(k):
+        members = np.flatnonzero(assignment == cluster)
+        if len(members) > NAMING_SAMPLE:
+            members = rng.choice(members, NAMING_SAMPLE, replace=False)
+        named[members] = cluster
+    phrases = class_tfidf(texts, named, k, languages=languages)
+    vectors = np.asarray(embeddings, np.float32)
+    similarity = np.full(len(texts), -np.inf, dtype=np.float32)
+    similarity[answering] = np.einsum("ij,ij->i", vectors[answering], centroids[labels])
     themes = []
     for cluster in range(k):
         members = np.flatnonzero(assignment == cluster)
         if len(members) == 0:
             continue
-        nearest = members[np.argsort(-similarity[members])][:quotes]
+        nearest = members[np.argsort(-similarity[members], kind="stable")][:quotes]
         mix: dict[str, float] = {}
         if sentiments is not None:
             values = pd.Series([sentiments[int(i)] for i in members]).value_counts(normalize=True)
             mix = {str(key): round(float(v), 3) for key, v in values.items()}
-        label = ", ".join(phrases[cluster][:3]) or f"theme {cluster + 1}"
         themes.append(
             DiscoveredTheme(
-                "", label, phrases[cluster], len(members), members, mix, [texts[i] for i in nearest]
+                "",
+                theme_name(phrases[cluster], f"theme {cluster + 1}"),
+                phrases[cluster],
+                len(members),
+                members,
+                mix,
+                [texts[i] for i in nearest],
+                central_quote(texts, members, similarity),
             )
         )
     themes.sort(key=lambda theme: -theme.size)

@@ -32,6 +32,8 @@ TEXT_ANALYSIS_COLUMNS = (
     "effort",
     "themes",
     "analysed_language",
+    "sentiment_reason",
+    "complaint",
 )
 #: Columns derived by a workspace, never imported: it derives them again.
 DERIVED_COLUMNS = frozenset({"source", "record_hash", "is_stub", *TEXT_ANALYSIS_COLUMNS})

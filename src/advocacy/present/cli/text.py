@@ -44,13 +44,24 @@ def analyze_command(
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Analyse new and changed texts (incremental; re-runs skip unchanged texts)."""
+    """Analyse new and changed texts (incremental; re-runs skip unchanged texts).
+
+    Texts in a language the model does not read get no sentiment (reason "language not
+    supported"), and survey non-answers ("n/a", "nothing") none either (reason "no content");
+    the summary counts both.
+    """
     with (
         advocacy.open(db) as ws,
         stage_progress("texts", show=output is OutputFormat.table) as progress,
     ):
         result = ws.analyze_text(kinds=kind, calibrate=calibrate, progress=progress)
-    emit_object(result.summary(), output, title="Text analysis")
+    summary = result.summary()
+    if output is not OutputFormat.json:
+        by_language = summary["not supported by language"]
+        summary["not supported by language"] = ", ".join(
+            f"{code} {count}" for code, count in by_language.items()
+        )
+    emit_object(summary, output, title="Text analysis")
 
 
 @text_app.command("teach")

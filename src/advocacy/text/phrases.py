@@ -1,0 +1,236 @@
+"""Whole-word, whole-phrase keyword matching after Snowball stemming, in the text's language.
+
+A theme's keywords used to match as regular-expression prefixes, so "tea" hit "team" and "poor"
+hit "poorly" whatever the words meant. Here a text and every keyword are cut into words (runs of
+letters and digits; apostrophes inside a word kept), each word is case-folded, stripped of
+accents (NFKD, combining marks dropped) and reduced by the Snowball stemmer of the text's
+language (PyStemmer; English when the language is unknown or has no stemmer). The rule:
+
+    a keyword of k words matches a text when the text has k consecutive words whose stems
+    equal the keyword's stems, in order.
+
+So "tea" never matches "team" (stems ``tea`` and ``team``); "poor" matches "poor" but not
+"poorer" (``poorer``); "poorly" matches "poor" because Snowball English stems both to ``poor``:
+stems agree or they do not, there is no prefix or fuzzy step. "parcel delivery" matches "parcel
+deliveries" but not "delivery of the parcel". German text is stemmed with the German stemmer, so
+"Lieferung" matches "Lieferungen". Keywords are stemmed with the same stemmer as the text they
+are matched against.
+
+Text is cut to :data:`MAX_CHARACTERS` before it is read (hostile input: one giant comment must
+not stall a batch); the tokenizer is one linear-time regular expression.
+
+The stemming is Snowball's (Porter 2001), written by hand nowhere here: PyStemmer wraps the
+reference C implementation.
+
+References
+----------
+Porter, M. F. (2001). Snowball: a language for stemming algorithms. snowball.tartarus.org.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: Characters of a text that are read; the rest is ignored (a comment is rarely longer).
+MAX_CHARACTERS = 20_000
+#: ISO 639-1 code -> Snowball algorithm name (the languages PyStemmer carries).
+SNOWBALL = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "et": "estonian",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+}
+DEFAULT_LANGUAGE = "en"
+# Letters and digits, with an apostrophe allowed inside a word ("don't", "l'accueil" stays one
+# word: French elision is rare in keywords and the stemmer keeps it consistent on both sides).
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def fold(word: str) -> str:
+    """``word`` case-folded, without accents, with a plain apostrophe.
+
+    >>> fold("Café’s")
+    "cafe's"
+    """
+    decomposed = unicodedata.normalize("NFKD", word.casefold().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text`` (its first :data:`MAX_CHARACTERS` characters)."""
+    head = (text or "")[:MAX_CHARACTERS]
+    return _WORD.findall(head.lower() if head.isascii() else fold(head))
+
+
+@lru_cache(maxsize=64)
+def _stemmer(language: str) -> Any:
+    import Stemmer  # type: ignore[import-not-found,unused-ignore]  # PyStemmer ships no types
+
+    return Stemmer.Stemmer(SNOWBALL[language])
+
+
+def stemmer_language(language: str | None) -> str:
+    """The language whose stemmer reads text in ``language`` (English when it has none)."""
+    code = (language or "").lower().split("-")[0].split("_")[0]
+    return code if code in SNOWBALL else DEFAULT_LANGUAGE
+
+
+def stems(text: str, language: str | None = None) -> list[str]:
+    """Snowball stems of the words of ``text`` in ``language`` (English when unknown).
+
+    >>> stems("The deliveries were poorly packed")
+    ['the', 'deliveri', 'were', 'poor', 'pack']
+    """
+    folded = words(text)
+    stemmed: list[str] = _stemmer(stemmer_language(language)).stemWords(folded)
+    return stemmed
+
+
+class PhraseMatcher:
+    """Finds which of several keyword lists a text mentions, by stemmed whole words.
+
+    Parameters
+    ----------
+    keyword_lists : sequence of sequences of str
+        One list of keywords (words or phrases) per group, e.g. per theme.
+
+    Examples
+    --------
+    >>> matcher = PhraseMatcher([["tea", "coffee"], ["parcel delivery"]])
+    >>> matcher.match("The team brought my parcel deliveries")
+    [1]
+    """
+
+    def __init__(self, keyword_lists: Sequence[Sequence[str]]) -> None:
+        self.keyword_lists = [tuple(k for k in keywords if k.strip()) for keywords in keyword_lists]
+        self._compiled: dict[str, tuple[dict[tuple[str, ...], set[int]], int]] = {}
+
+    def __repr__(self) -> str:
+        count = sum(len(keywords) for keywords in self.keyword_lists)
+        return f"PhraseMatcher(groups={len(self.keyword_lists)}, keywords={count})"
+
+    def _index(self, language: str) -> tuple[dict[tuple[str, ...], set[int]], int]:
+        """Stemmed phrase -> groups, and the longest phrase in words, for one stemmer."""
+        if language not in self._compiled:
+            index: dict[tuple[str, ...], set[int]] = {}
+            for group, keywords in enumerate(self.keyword_lists):
+                for keyword in keywords:
+                    phrase = tuple(stems(keyword, language))
+                    if phrase:
+                        index.setdefault(phrase, set()).add(group)
+            longest = max((len(phrase) for phrase in index), default=0)
+            self._compiled[language] = (index, longest)
+        return self._compiled[language]
+
+    def match(self, text: str, language: str | None = None) -> list[int]:
+        """Sorted indices of the groups with a keyword in ``text``."""
+        stemmer = stemmer_language(language)
+        index, longest = self._index(stemmer)
+        if not index:
+            return []
+        tokens = stems(text, stemmer)
+        found: set[int] = set()
+        for length in range(1, longest + 1):
+            for start in range(len(tokens) - length + 1):
+                groups = index.get(tuple(tokens[start : start + length]))
+                if groups:
+                    found |= groups
+        return sorted(found)
+
+    def match_many(
+        self, texts: Sequence[str], languages: Iterable[str | None] | None = None
+    ) -> list[list[int]]:
+        """:meth:`match` for each text (``languages`` aligned with ``texts``, or all unknown)."""
+        chosen = list(languages) if languages is not None else [None] * len(texts)
+        return [self.match(text, language) for text, language in zip(texts, chosen, strict=True)]
+
+
+#: Whole answers that say nothing (folded, punctuation dropped): the stand-in check below.
+_PLACEHOLDERS = frozenset(
+    {
+        "",
+        "n a",
+        "na",
+        "none",
+        "nothing",
+        "no",
+        "no comment",
+        "no comments",
+        "nil",
+        "did not answer",
+        "not applicable",
+        "nothing to add",
+        "nothing else",
+        "nope",
+        "x",
+        "keine",
+        "nichts",
+        "rien",
+        "aucun",
+        "nada",
+        "ninguno",
+        "niente",
+        "nessuno",
+        "geen",
+        "niets",
+    }
+)
+
+_LONGEST = 40  # characters: a longer text is never one of the placeholders
+
+
+def non_answer_mask(texts: Sequence[str]) -> NDArray[np.bool_]:
+    """True where a text is a placeholder answer ("n/a", "Nothing", "Did not answer").
+
+    The workspace's detector is :func:`advocacy.text.non_answers.non_answer_mask`; where that
+    module is not installed, a text counts as a non-answer when all it says, folded and without
+    punctuation, is one of a few placeholder phrases in en de fr es it nl.
+    """
+    try:
+        from advocacy.text.non_answers import (  # type: ignore[import-not-found,unused-ignore]
+            non_answer_mask as detector,
+        )
+    except ImportError:
+        return np.array(
+            [
+                len(text or "") <= _LONGEST and " ".join(words(text)) in _PLACEHOLDERS
+                for text in texts
+            ],
+            dtype=bool,
+        )
+    return np.asarray(detector(list(texts)), dtype=bool)

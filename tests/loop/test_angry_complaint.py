@@ -1,0 +1,83 @@
+"""The angry-mention rule fires on a complaint probability when the text model gives one."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+import advocacy
+from advocacy.loop.rule_format import default_rules, parse_rules
+from advocacy.loop.rules import Rule
+from advocacy.loop.triggers import Evidence, TextSignals, evaluate
+from advocacy.text.text_model import Reading, StaticTextModel
+
+TEXTS = {
+    "m1": "Order 4411 still not here after three weeks, I want a refund today.",
+    "m2": "Order 4411 arrived today, thanks.",
+    "m3": "n/a",
+}
+
+
+class ComplaintModel:
+    """The shipped static model's reading plus complaint probabilities given per text.
+
+    Stands in for a text model whose reading carries ``complaint`` (passed in, as a transport
+    is), so the rule is tested on the interface, not on one model's opinion of a text.
+    """
+
+    def __init__(self, complaint: dict[str, float]) -> None:
+        self.complaint = complaint
+
+    def read(self, texts: Sequence[str]) -> Reading:
+        reading = StaticTextModel().read(texts)
+        values = np.array([self.complaint.get(text, 0.0) for text in texts])
+        return dataclasses.replace(reading, complaint=values)
+
+
+def _evidence() -> list[Evidence]:
+    return [
+        Evidence("mentions", key, None, None, None, None, None, None, text)
+        for key, text in TEXTS.items()
+    ]
+
+
+def _fired(db_path: Path, rule: Rule, model: object | None) -> list[str]:
+    evidence = _evidence()
+    with advocacy.open(str(db_path)) as ws:
+        hits = evaluate(ws.db, rule, evidence, TextSignals(evidence, model=model))
+    return [hit.evidence.evidence_id for hit in hits]
+
+
+def _rule(params: str) -> Rule:
+    (rule,) = parse_rules(
+        f"rules:\n  - id: angry\n    name: Angry\n    trigger: angry_mention\n"
+        f"    params: {params}\n    due_hours: 24\n"
+    )
+    return rule
+
+
+def test_a_complaint_above_the_threshold_fires(tmp_path: Path) -> None:
+    # Anger and negative thresholds out of reach: only the complaint signal can fire.
+    rule = _rule("{anger_at_least: 1.01, negative_at_least: 1.01, complaint_at_least: 0.6}")
+    model = ComplaintModel({TEXTS["m1"]: 0.83, TEXTS["m2"]: 0.12, TEXTS["m3"]: 0.95})
+    # m3 is a non-answer: never a case, whatever a model says of it.
+    assert _fired(tmp_path / "w.duckdb", rule, model) == ["m1"]
+    lower = dataclasses.replace(rule, params={**rule.params, "complaint_at_least": 0.1})
+    assert _fired(tmp_path / "w.duckdb", lower, model) == ["m1", "m2"]
+
+
+def test_old_rules_and_models_without_complaint_keep_working(tmp_path: Path) -> None:
+    old = _rule("{anger_at_least: 1.01, negative_at_least: 1.01}")
+    model = ComplaintModel({TEXTS["m1"]: 0.99})
+    assert _fired(tmp_path / "w.duckdb", old, model) == []  # no complaint_at_least: not used
+    new = _rule("{anger_at_least: 1.01, negative_at_least: 1.01, complaint_at_least: 0.6}")
+    assert _fired(tmp_path / "w.duckdb", new, None) == []  # the model gives no complaint
+
+
+def test_the_default_rule_uses_complaints() -> None:
+    (angry,) = [rule for rule in default_rules() if rule.trigger == "angry_mention"]
+    assert angry.param("complaint_at_least") == 0.6
+    assert angry.param("negative_at_least") == 0.7

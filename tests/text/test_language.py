@@ -1,0 +1,91 @@
+"""Language detection: real sentences in many languages, None for what cannot be told."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+import pytest
+
+from advocacy.text.language import (
+    SENTIMENT_LANGUAGES,
+    detect_language,
+    detect_languages,
+    is_supported,
+)
+
+SENTENCES = [
+    ("en", "The parcel arrived two days late and the box was crushed."),
+    ("de", "Der Kundendienst war sehr freundlich und hat mir schnell geholfen."),
+    ("fr", "La livraison était rapide mais le produit ne correspond pas à la description."),
+    ("es", "El pedido llegó incompleto y nadie responde a mis correos."),
+    ("pt", "Recebi o produto antes do prazo, muito bem embalado, recomendo."),
+    ("it", "Il prodotto è arrivato rotto e il servizio clienti non risponde."),
+    ("nl", "De bezorger was erg vriendelijk en het pakket kwam op tijd aan."),
+    ("id", "Pengiriman cepat, barang sesuai pesanan dan penjualnya ramah sekali."),
+    ("id", "Barangnya bagus banget, harganya murah dan kualitasnya oke, terima kasih."),
+    ("id", "Pelayanan sangat buruk, saya tidak akan beli lagi di toko ini."),
+    ("pl", "Bardzo dobra obsługa klienta, paczka dotarła następnego dnia."),
+    ("ru", "Очень хороший магазин, доставка быстрая, всем рекомендую."),
+    ("tr", "Ürün çok kaliteli ama kargo biraz geç geldi."),
+    ("ja", "配送がとても早くて、商品の品質も良かったです。"),
+    ("ar", "الخدمة ممتازة والتوصيل كان سريعا جدا"),
+    ("vi", "Tôi rất hài lòng với chất lượng dịch vụ của cửa hàng."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), SENTENCES)
+def test_sentences_in_many_languages(expected: str, text: str) -> None:
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "ok", "n/a", "12345 678", "😀😀😀👍", "!!!???", "<b></b>", "https://example.com/x"],
+)
+def test_too_little_to_tell_is_none_not_a_guess(text: str) -> None:
+    assert detect_language(text) is None
+
+
+def test_markup_links_and_mentions_do_not_decide_the_language() -> None:
+    text = (
+        "<p>@shopuk https://shop.example.co.uk/orders/123 "
+        "Der Artikel kam beschädigt an und niemand antwortet.</p>"
+    )
+    assert detect_language(text) == "de"
+
+
+def test_hostile_input_is_bounded() -> None:
+    huge = "Der Kellner war unfreundlich und das Essen kalt. " * 200_000
+    started = time.perf_counter()
+    assert detect_language(huge) == "de"
+    assert detect_language("x" * 5_000_000) is None  # no language in it
+    # Only the first few hundred characters are read: a 10 MB text costs what a review does.
+    assert time.perf_counter() - started < 1.0
+    assert detect_languages([None, 42, "Le service était excellent."]) == [None, None, "fr"]  # type: ignore[list-item]
+
+
+def test_unknown_language_is_read_as_the_default_and_others_are_refused() -> None:
+    assert set(SENTIMENT_LANGUAGES) == {"en", "de", "fr", "es", "pt", "it", "nl"}
+    assert is_supported(None) and is_supported("pt")
+    assert not is_supported("id") and not is_supported("ru")
+
+
+def test_real_reviews_are_detected_at_least_95_percent(shared_data: Path) -> None:
+    """MARC test reviews (200 per language, a few languages) and Olist Portuguese reviews."""
+    found, expected = [], []
+    for code in ("de", "en", "es", "fr", "ja", "zh"):
+        path = shared_data / "text-corpora" / "marc-amazon-multi" / code / "test.csv"
+        with path.open(newline="", encoding="utf-8") as handle:
+            texts = [row[1] for _, row in zip(range(200), csv.reader(handle), strict=False)]
+        found += detect_languages(texts)
+        expected += [code] * len(texts)
+    path = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reviews = [row["review_comment_message"] for row in csv.DictReader(handle)]
+    portuguese = [text for text in reviews if len(text.split()) >= 8][:200]
+    found += detect_languages(portuguese)
+    expected += ["pt"] * len(portuguese)
+    correct = sum(f == e for f, e in zip(found, expected, strict=True)) / len(expected)
+    assert correct >= 0.95

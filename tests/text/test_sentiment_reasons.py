@@ -1,0 +1,119 @@
+"""Unread documents: unsupported languages and non-answers get no sentiment, and say why.
+
+Runs on a real DuckDB file and a real PostgreSQL server (``db_url``), and through the CLI.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import advocacy
+from advocacy.text.enrich import analyse_texts, analyze_workspace, export_table
+
+COMMENTS = {
+    "en": "The parcel arrived two days late and the courier was rude to me.",
+    "de": "Der Kundendienst war sehr freundlich und hat mir schnell geholfen.",
+    "id1": "Pelayanan sangat buruk, saya tidak akan beli lagi di toko ini.",
+    "id2": "Pengiriman cepat, barang sesuai pesanan dan penjualnya ramah sekali.",
+    "ru": "Очень хороший магазин, доставка быстрая, всем рекомендую.",
+    "na": "N/A",
+    "nothing": "Nothing.",
+    "short": "great",
+    "near": "Nothing went wrong, the fitter was on time.",
+}
+
+
+def _open(url: str, tmp_path: Path) -> advocacy.Workspace:
+    path = tmp_path / "responses.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["response_id", "submitted_at", "nps", "comment"])
+        for key, text in COMMENTS.items():
+            writer.writerow([key, "2024-03-01T10:00:00Z", 5, text])
+    ws = advocacy.open(url)
+    ws.import_file(path, kind="responses")
+    return ws
+
+
+@pytest.fixture
+def workspace(db_url: str, tmp_path: Path) -> advocacy.Workspace:
+    return _open(db_url, tmp_path)
+
+
+def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Workspace) -> None:
+    result = analyze_workspace(workspace.db)
+    assert (result.analysed, result.non_answers) == (9, 2)
+    assert result.not_supported == {"id": 2, "ru": 1}
+    assert result.summary()["language not supported"] == 3
+    rows = {
+        row[0]: row[1:]
+        for row in workspace.db.fetchall(
+            "SELECT document_id, language, sentiment, sentiment_score, emotions, "
+            "sentiment_reason, complaint FROM text_features"
+        )
+    }
+    for key in ("id1", "id2", "ru"):
+        assert rows[key][1:5] == (None, None, None, "language not supported")
+    assert rows["id1"][0] == "id"
+    for key in ("na", "nothing"):
+        assert rows[key][1:5] == (None, None, None, "no content")
+    for key in ("en", "de", "short", "near"):
+        assert rows[key][1] in {"negative", "neutral", "positive"} and rows[key][4] is None
+    assert rows["short"][0] is None  # too short to tell, read as the default language
+    assert all(row[5] is None for row in rows.values())  # the model gives no complaint yet
+    sentences = {
+        str(row[0])
+        for row in workspace.db.fetchall("SELECT DISTINCT document_id FROM text_sentences")
+    }
+    assert sentences == {"en", "de", "short", "near"}
+    again = analyze_workspace(workspace.db)
+    assert (again.analysed, again.unchanged) == (0, 9)
+
+    exported = {row["response_id"]: row for row in export_table(workspace, "responses").to_pylist()}
+    assert exported["ru"]["sentiment_reason"] == "language not supported"
+    assert exported["ru"]["sentiment"] is None and exported["ru"]["analysed_language"] == "ru"
+    assert exported["na"]["sentiment_reason"] == "no content"
+    assert exported["en"]["sentiment_reason"] is None and "complaint" in exported["en"]
+
+
+def test_analysed_frame_says_why_a_text_was_not_read() -> None:
+    texts = [COMMENTS["en"], COMMENTS["ru"], "n/a"]
+    frame = analyse_texts(texts)
+    reasons = [None if pd.isna(r) else r for r in frame["sentiment_reason"]]
+    assert reasons == [None, "language not supported", "no content"]
+    assert not math.isnan(frame["sentiment_score"].iloc[0])
+    assert frame["sentiment_score"].iloc[1:].isna().all()
+    # The shipped model gives no complaint probability yet: the column is empty, not 0.
+    assert frame["complaint"].isna().all()
+
+
+def test_cli_summary_counts_unsupported_languages_and_non_answers(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    # One engine: storage on both engines is the test above; this one is the CLI's output.
+    _open(duckdb_url, tmp_path).close()
+    db_url = duckdb_url
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "advocacy", *args, "--db", db_url],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )  # fmt: skip
+
+    shown = run("text", "analyze", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    summary = json.loads(shown.stdout)
+    assert summary["language not supported"] == 3
+    assert summary["not supported by language"] == {"id": 2, "ru": 1}
+    assert summary["non-answers"] == 2
+    table = run("text", "analyze")
+    assert table.returncode == 0, table.stderr
+    assert "non-answers" in table.stdout and "language not supported" in table.stdout

@@ -1,0 +1,103 @@
+"""Taught theme labels train a classifier that tags the documents nobody taught."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import advocacy
+from advocacy.errors import UsageError
+from advocacy.text.catalogue import assign_taxonomy
+from advocacy.text.embeddings import default_embedder
+from advocacy.text.enrich import teach
+from advocacy.text.theme_classifier import ThemeClassifier
+
+# Sign-in trouble never says "app" and kind people never say "staff": keywords miss them all.
+SIGN_IN = [
+    "I cannot log in, the password reset link never works",
+    "Locked out of my account again after the update",
+    "The login page keeps rejecting my password",
+    "Two-factor code never arrives so I can't sign in",
+    "Forgot my password and the reset email is blank",
+    "It logs me out every time I switch screens",
+    "Account locked for no reason, cannot get back in",
+    "Sign in fails with an error about my credentials",
+    "Password reset loops back to the login screen",
+    "My username is not recognised when I try to log on",
+]
+PEOPLE = [
+    "The lady at the counter was so kind and patient",
+    "Jo at the front desk went out of her way for us",
+    "The man who served me was rude and dismissive",
+    "Everyone behind the counter was cheerful and helpful",
+    "The assistant explained everything patiently",
+    "The cashier ignored me while chatting to a colleague",
+    "A young guy on the till helped me find my size",
+    "The manager apologised and sorted it out personally",
+    "The woman at the desk was short with me",
+    "The fellow at the checkout was very polite",
+]
+TAXONOMY = """themes:
+  - name: App
+    keywords: [app]
+  - name: Staff
+    keywords: [staff]
+"""
+
+
+def test_taught_themes_tag_documents_nobody_taught(db_url: str, tmp_path: Path) -> None:
+    ws = advocacy.open(db_url)
+    responses = tmp_path / "responses.csv"
+    with responses.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["response_id", "submitted_at", "nps", "comment"])
+        for number, text in enumerate(SIGN_IN + PEOPLE):
+            writer.writerow([f"R{number}", f"2024-03-{1 + number % 28:02d}T10:00:00Z", 5, text])
+    ws.import_file(responses, kind="responses")
+    labels = tmp_path / "labels.csv"
+    # Teach 7 of each theme; R7-R9 (sign-in) and R17-R19 (people) stay untaught.
+    taught = [(f"R{i}", "App") for i in range(7)] + [(f"R{10 + i}", "Staff") for i in range(7)]
+    labels.write_text(
+        "document_id,kind,theme\n" + "".join(f"{i},response,{t}\n" for i, t in taught),
+        encoding="utf-8",
+    )
+    teach(ws.db, labels)
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    assign_taxonomy(ws.db, taxonomy)
+    rows = ws.db.fetchall(
+        "SELECT document_id, theme_id, origin FROM document_themes "
+        "WHERE origin IN ('taught', 'learned')"
+    )
+    learned = {(d, t) for d, t, origin in rows if origin == "learned"}
+    assert {document for document, _ in learned} == {"R7", "R8", "R9", "R17", "R18", "R19"}
+    assert {("R7", "curated:App"), ("R17", "curated:Staff")} <= learned
+    assert not {(d, t) for d, t, o in rows if o == "learned"} & {
+        (d, t) for d, t, o in rows if o == "taught"
+    }
+    assert sum(origin == "taught" for *_, origin in rows) == 14
+
+
+def test_too_few_examples_leave_a_theme_to_keywords() -> None:
+    texts = SIGN_IN[:4] + PEOPLE
+    vectors = default_embedder().embed(texts)
+    classifier = ThemeClassifier().fit(vectors, ["App"] * 4 + ["Staff"] * 10)
+    assert classifier.themes_ == []  # 4 App positives; Staff has only 4 negatives
+    assert "needs 5" in classifier.report_[0].reason
+    assert classifier.predict(vectors).shape == (14, 0)
+    with pytest.raises(UsageError, match="not fitted"):
+        ThemeClassifier().predict(vectors)
+
+
+def test_a_theme_keywords_already_find_is_not_learned() -> None:
+    texts = SIGN_IN + PEOPLE
+    vectors = default_embedder().embed(texts)
+    perfect = np.array([True] * 10 + [False] * 10)
+    classifier = ThemeClassifier().fit(
+        vectors, ["App"] * 10 + ["Staff"] * 10, baseline={"App": perfect, "Staff": ~perfect}
+    )
+    assert classifier.themes_ == []
+    assert {fit.baseline_f1 for fit in classifier.report_} == {1.0}
