@@ -7,7 +7,8 @@ import json
 import numpy as np
 
 from advocacy.text import PLUTCHIK, analyse_texts, emotions
-from advocacy.text.emotion import EMOTIONS, default_emotion_model
+from advocacy.text.emotion import EMOTIONS
+from advocacy.text.text_model import shipped_heads
 
 TEXTS = [
     "Angry and heartbroken, they lost my parcel with the wedding gift",
@@ -22,7 +23,7 @@ def test_every_emotion_has_a_score_and_its_own_threshold() -> None:
     result = emotions(TEXTS)
     assert result.probabilities.shape == (len(TEXTS), 4)
     assert np.all((result.probabilities >= 0) & (result.probabilities <= 1))
-    thresholds = default_emotion_model().thresholds
+    thresholds = shipped_heads().emotion_thresholds
     assert thresholds is not None and len(thresholds) == 4
     assert result.thresholds == thresholds and all(0 < t < 1 for t in thresholds)
     for row, top, present in zip(result.probabilities, result.top, result.present, strict=True):

@@ -51,7 +51,7 @@ def test_incremental_re_runs_analyse_only_changed_texts(
 ) -> None:
     first = analyze_workspace(workspace.db)
     assert (first.analysed, first.unchanged) == (24, 0)
-    assert first.model.startswith("tweeteval-sentiment-static-v2;")  # too few labels to calibrate
+    assert first.model.startswith("real-sentiment-e5-v1;")  # too few labels to calibrate
     again = analyze_workspace(workspace.db)
     assert (again.analysed, again.unchanged) == (0, 24)
     changed = [*COMMENTS[:-1], ("Parcel arrived on time, courier was lovely.", 9)]
