@@ -375,7 +375,7 @@ def taught_predictions(
     """(TF-IDF + LR, advocacy taught) predictions for ``held`` after teaching ``texts``;
     advocacy's is None when it refuses (``UsageError``). ``held_reading`` is the text model's
     reading of ``held`` (read once per set, not once per k and seed)."""
-    from advocacy.text.sentiment import CalibratedSentiment
+    from advocacy.text.calibration import CalibratedSentiment
 
     if len(set(labels)) < 2:  # logistic regression needs two classes: predict the one seen
         baseline = [labels[0]] * len(held)
@@ -385,11 +385,11 @@ def taught_predictions(
         head = CalibratedSentiment().fit(texts, labels, taught=[True] * len(texts))
     except UsageError:
         return baseline, None
-    return baseline, list(head.predict_reading(held_reading).labels)
+    return baseline, list(head.predict_reading(held_reading, texts=held).labels)
 
 
 def learning_curve(sets: list[SentimentSet], plan: Plan) -> list[str]:
-    from advocacy.text.sentiment import CalibratedSentiment
+    from advocacy.text.calibration import CalibratedSentiment
 
     out = [
         "| set | unseen domain | evaluated | k taught | seeds | TF-IDF + LR acc / F1 "

@@ -1,4 +1,4 @@
-"""Negation decides what a sentence means: praise by denial reads as praise, denied praise as blame."""
+"""Negation decides what a sentence means: praise by denial is praise, denied praise is blame."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Text analytics (the ``enrich`` layer): sentiment, emotion, effort, language, PII, themes.
 
 Everything runs offline on CPU with models shipped in ``advocacy/text/models`` (rebuilt by
-``models/build_encoder.py`` and ``models/build_heads.py`` from stated data); nothing downloads at run time.
+``models/build_encoder.py`` and ``models/build_heads.py`` from stated data); nothing downloads
+at run time.
 
 Names are imported on first use (PEP 562), so code that only redacts (``advocacy.text.pii``)
 does not load the models. The three names that are also submodules (``effort``, ``sentiment``,
@@ -19,6 +20,7 @@ from advocacy.text.sentiment import sentiment
 from advocacy.text.text_model import text_model
 
 if TYPE_CHECKING:
+    from advocacy.text.calibration import CalibratedSentiment
     from advocacy.text.effort import Effort, effort
     from advocacy.text.embeddings import Embedder, StaticEmbedder, default_embedder
     from advocacy.text.emotion import EMOTIONS, PLUTCHIK, EmotionResult, emotions
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from advocacy.text.sentences import analyse_sentences, sentence_rows
     from advocacy.text.sentiment import (
         SENTIMENTS,
-        CalibratedSentiment,
         SentimentResult,
         sentence_sentiment,
         sentence_spans,
@@ -45,7 +46,7 @@ _LAZY = {
     "analyse_sentences": "advocacy.text.sentences",
     "analyse_texts": "advocacy.text.enrich",
     "assign_themes": "advocacy.text.taxonomy",
-    "CalibratedSentiment": "advocacy.text.sentiment",
+    "CalibratedSentiment": "advocacy.text.calibration",
     "default_embedder": "advocacy.text.embeddings",
     "detect_language": "advocacy.text.language",
     "discover_themes": "advocacy.text.themes",

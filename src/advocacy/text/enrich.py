@@ -23,6 +23,7 @@ import pandas as pd
 
 from advocacy.errors import InputError, UsageError
 from advocacy.store.connection import Database
+from advocacy.text.calibration import CalibratedSentiment, label_from_scores
 
 # Re-exported: callers have long imported these from here.
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
@@ -40,12 +41,7 @@ from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
 from advocacy.text.sentences import SENTENCE_TYPES, analyse_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
-from advocacy.text.sentiment import (
-    SENTIMENTS,
-    CalibratedSentiment,
-    label_from_scores,
-    reading_sentiment,
-)
+from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
 from advocacy.text.text_model import STATIC, text_model
 
 Progress = Callable[[str, int, int], None]
@@ -53,27 +49,106 @@ Progress = Callable[[str, int, int], None]
 #: Sentiment reason of a document in a language the text model does not read.
 NOT_SUPPORTED = "language not supported"
 
-#: Calibrate sentiment on the workspace when it has at least this many labelled comments.
-MIN_CALIBRATION_LABELS = 200
+#: Calibrate sentiment on the workspace from this many labelled comments (taught or scored):
+#: from the first one, with a strength that grows with their number (see text.calibration).
+MIN_CALIBRATION_LABELS = 1
+#: Response items whose rating is the respondent's overall verdict (a review's stars).
+OVERALL_RATING_ITEMS = ("rating", "stars", "star rating", "overall", "overall rating", "score")
+#: Possible tops of a mention's rating scale; the smallest that holds a source's ratings is it.
+MENTION_SCALE_TOPS = (5, 7, 10, 100)
+
+
+def _mention_scales(db: Database) -> dict[str, tuple[float, float]]:
+    """Per import (``source``), the scale its mentions' ratings come from.
+
+    Mentions store a rating without its scale: the bottom is 0 when a 0 occurs, else 1; the top
+    is the smallest of :data:`MENTION_SCALE_TOPS` that holds the largest rating (stars 1-5 are
+    1-5). A source with ratings above 100 or below 0 is not read.
+    """
+    scales = {}
+    for source, low, high in db.fetchall(
+        "SELECT source, min(rating), max(rating) FROM mentions WHERE rating IS NOT NULL "
+        "GROUP BY source"
+    ):
+        top = next((t for t in MENTION_SCALE_TOPS if high <= t), None)
+        if top is not None and low >= 0:
+            scales[str(source)] = (0.0 if low < 1 else 1.0, float(top))
+    return scales
+
+
+def _score_labels(db: Database) -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, id) -> (text, label) for each comment whose scores imply a sentiment.
+
+    Responses: NPS, else CSAT, else an overall rating item (:data:`OVERALL_RATING_ITEMS`),
+    else CES (high = easy), each on its own scale; mentions (reviews): their rating on the
+    scale of :func:`_mention_scales`. See :func:`advocacy.text.calibration.scale_label`.
+    """
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    names = ", ".join(f"'{name}'" for name in OVERALL_RATING_ITEMS)
+    for row in db.fetchall(
+        "SELECT r.response_id, r.comment, r.nps, r.csat, r.csat_scale_min, r.csat_scale_max, "
+        "i.value, i.scale_min, i.scale_max, r.ces, r.ces_scale_min, r.ces_scale_max "
+        "FROM responses r LEFT JOIN response_items i ON i.response_id = r.response_id "
+        f"AND i.kind = 'rating' AND lower(i.item) IN ({names}) "
+        "WHERE r.comment IS NOT NULL AND trim(r.comment) <> '' "
+        "AND (r.nps IS NOT NULL OR r.csat IS NOT NULL OR r.ces IS NOT NULL "
+        "OR i.value IS NOT NULL) ORDER BY r.response_id, i.item"
+    ):
+        (
+            response_id,
+            comment,
+            nps,
+            csat,
+            c_low,
+            c_high,
+            rating,
+            r_low,
+            r_high,
+            ces,
+            e_low,
+            e_high,
+        ) = row
+        key = ("response", str(response_id))
+        label = label_from_scores(
+            nps,
+            csat,
+            csat_min=1 if c_low is None else c_low,
+            csat_max=5 if c_high is None else c_high,
+            rating=rating,
+            rating_min=1 if r_low is None else r_low,
+            rating_max=5 if r_high is None else r_high,
+            ces=ces,
+            ces_min=1 if e_low is None else e_low,
+            ces_max=7 if e_high is None else e_high,
+        )
+        if label and key not in found:
+            found[key] = (str(comment), label)
+    scales = _mention_scales(db)
+    for mention_id, text, rating, source in db.fetchall(
+        "SELECT mention_id, text, rating, source FROM mentions "
+        "WHERE rating IS NOT NULL AND text IS NOT NULL AND trim(text) <> ''"
+    ):
+        if str(source) in scales:
+            label = label_from_scores(
+                rating=rating, rating_min=scales[str(source)][0], rating_max=scales[str(source)][1]
+            )
+            if label:
+                found[("mention", str(mention_id))] = (str(text), label)
+    return found
 
 
 def calibration(
     db: Database, *, minimum: int = MIN_CALIBRATION_LABELS, model: str = STATIC
 ) -> CalibratedSentiment | None:
-    """A sentiment head fitted on scored comments and taught labels, or None if too few.
+    """The workspace's sentiment calibration from scored comments and taught labels.
 
+    Uses every label from the first (a taught label replaces a score's for the same document);
+    None with fewer than ``minimum``. With labels of one class only, the calibration adjusts
+    the model's prior (no head: a head needs two classes); see
+    :class:`advocacy.text.calibration.CalibratedSentiment` for how the labels are used.
     ``model`` is the ``text_model`` setting value whose reading is calibrated.
     """
-    scored = db.fetchall(
-        "SELECT response_id, comment, nps, csat, csat_scale_min, csat_scale_max FROM responses "
-        "WHERE comment IS NOT NULL AND trim(comment) <> '' "
-        "AND (nps IS NOT NULL OR csat IS NOT NULL)"
-    )
-    texts: dict[tuple[str, str], tuple[str, str, bool]] = {}
-    for response_id, comment, nps, csat, low, high in scored:
-        label = label_from_scores(nps, csat, csat_min=low or 1, csat_max=high or 5)
-        if label:
-            texts[("response", str(response_id))] = (comment, label, False)
+    texts = {key: (text, label, False) for key, (text, label) in _score_labels(db).items()}
     documents = load_documents(db).set_index(["document_kind", "document_id"])["text"]
     for kind, document_id, label in db.fetchall(
         "SELECT document_kind, document_id, sentiment FROM text_labels WHERE sentiment IS NOT NULL"
@@ -81,7 +156,7 @@ def calibration(
         key = (str(kind), str(document_id))
         if key in documents.index:
             texts[key] = (str(documents.loc[key]), str(label), True)
-    if len(texts) < minimum or len({label for _, label, _ in texts.values()}) < 2:
+    if not texts or len(texts) < minimum:
         return None
     ordered = sorted(texts.items())
     return CalibratedSentiment(text_model=model).fit(
@@ -145,7 +220,7 @@ def analyse_texts(
     ]
     read = np.array([reason is None for reason in reasons], dtype=bool)
     reading = text_model(model).read(texts)
-    result = reading_sentiment(reading, calibrated)
+    result = reading_sentiment(reading, calibrated, texts=texts)
     found = emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
     efforts = [effort(text) for text in texts]
     complaint = getattr(reading, "complaint", None)
@@ -205,22 +280,18 @@ def analyze_workspace(
 ) -> AnalyzeResult:
     """Analyse new and changed texts into ``text_features`` and ``text_sentences``.
 
-    ``calibrate`` None uses a workspace calibration when there are enough labelled comments,
+    ``calibrate`` None uses a workspace calibration when there is any labelled comment,
     True requires one, False uses the model's own heads only. ``model`` is the ``text_model``
     setting value (see :mod:`advocacy.text.text_model`). A document is analysed again when its
     text or the model changed, or when it has no sentence rows yet (analysed before they existed).
     """
     stamp = now or datetime.now(UTC)
-    # Forced calibration accepts any usable number of labels; automatic needs enough of them.
-    minimum = 10 if calibrate else MIN_CALIBRATION_LABELS
-    calibrated = None if calibrate is False else calibration(db, minimum=minimum, model=model)
-    if calibrated is None and text_model(model).read(["probe"]).needs_calibration:
-        # A model without heads of its own needs a calibration; accept any usable one.
-        calibrated = None if calibrate is False else calibration(db, minimum=10, model=model)
+    # Labels count from the first one; a model without heads of its own needs at least one.
+    calibrated = None if calibrate is False else calibration(db, model=model)
     if calibrate and calibrated is None:
         raise UsageError(
-            "calibration needs at least 10 comments with NPS/CSAT or taught labels, "
-            "in at least two sentiment classes",
+            "calibration needs at least one comment with a score (NPS, CSAT, CES or a rating) "
+            "or a taught label",
             fix="import scored comments or teach labels (advocacy text teach FILE)",
         )
     documents = load_documents(db, kinds)

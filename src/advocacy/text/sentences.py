@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from advocacy.store.connection import Database
+from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds
-from advocacy.text.sentiment import CalibratedSentiment, reading_sentiment, sentence_spans
+from advocacy.text.sentiment import reading_sentiment, sentence_spans
 from advocacy.text.text_model import STATIC, text_model
 
 SENTENCE_TYPES = {
@@ -83,7 +84,7 @@ def analyse_sentences(
             for (n, _, start, end), one in zip(rows, whole, strict=True)
             if not one
         ]
-        result = reading_sentiment(text_model(model).read(parts), calibrated)
+        result = reading_sentiment(text_model(model).read(parts), calibrated, texts=parts)
         labels[~whole] = result.labels
         scores[~whole] = result.scores
         names[~whole] = result.model

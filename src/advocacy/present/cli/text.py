@@ -73,11 +73,27 @@ def teach_command(
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Teach sentiment and theme labels; the next analyze re-calibrates on them."""
+    """Teach sentiment and theme labels; the next analyze re-calibrates on them.
+
+    Sentiment labels count from the first one, together with the labels that scores imply
+    (NPS 0-6/7-8/9-10; CSAT, CES, ratings and review stars: bottom two boxes negative, top two
+    positive). The output says how the calibration uses them: a few adjust the model, more
+    fit a correction chosen by cross-validation, never one that does worse than the model.
+    """
+    from advocacy.settings import get_setting
+    from advocacy.text.enrich import calibration
+
     with advocacy.open(db) as ws:
         result = ws.teach_text(file)
+        calibrated = calibration(ws.db, model=str(get_setting("text_model")))
     emit_object(
-        {"sentiment labels": result.sentiment_labels, "theme labels": result.theme_labels},
+        {
+            "sentiment labels": result.sentiment_labels,
+            "theme labels": result.theme_labels,
+            "calibration": "none (no labelled comments)"
+            if calibrated is None
+            else calibrated.summary()["method"],
+        },
         output,
         title="Taught labels",
     )

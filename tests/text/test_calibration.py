@@ -1,0 +1,242 @@
+"""Calibration from the user's own labels and from ratings read on their own scale.
+
+Workspaces are real DuckDB files and PostgreSQL databases (``db_url``) filled through the
+importer's generic reader; the real-data test reads ``../shared/data``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+import advocacy
+from advocacy.errors import UsageError
+from advocacy.text.calibration import CalibratedSentiment, label_from_scores, scale_label
+from advocacy.text.enrich import analyze_workspace, calibration
+from advocacy.text.sentiment import SENTIMENTS, sentiment
+
+CLEAR = [
+    "I love this shop, brilliant staff",
+    "Worst service ever, never again",
+    "Absolutely wonderful experience",
+    "Terrible, rude and slow",
+    "The parcel came on Tuesday.",
+    "Not great, not awful either.",
+]
+LATE = [
+    *(f"My parcel arrived {n} days after the promised date." for n in range(2, 12)),
+    *(f"The order came {n} days late, as usual." for n in range(2, 12)),
+]
+LATE_HELD_OUT = [
+    "The delivery turned up a week after the date you gave.",
+    "Package arrived 9 days after it was due.",
+    "My order came two weeks late.",
+    "Shipment arrived three days after the promised date.",
+    "My parcel arrived 14 days after the promised date.",
+]
+
+
+def test_one_taught_label_is_counted_and_changes_nothing_harmful() -> None:
+    before = sentiment(CLEAR)
+    model = CalibratedSentiment().fit(["Refund took five weeks."], ["negative"], taught=[True])
+    after = model.predict(CLEAR)
+    assert model.summary()["labels"] == 1 and model.summary()["taught"] == 1
+    assert model.summary()["method"] == "prior adjusted (1 label)"
+    assert after.labels == before.labels
+    assert np.abs(after.probabilities - before.probabilities).max() < 0.1
+    assert after.model != before.model  # the labels record that a calibration made them
+
+
+def test_twenty_labels_of_a_users_convention_move_predictions_towards_it() -> None:
+    before = sentiment(LATE_HELD_OUT)
+    model = CalibratedSentiment().fit(LATE, ["negative"] * len(LATE), taught=[True] * len(LATE))
+    after = model.predict(LATE_HELD_OUT)
+    assert model.summary()["method"] == "prior adjusted (20 labels)"
+    assert after.probabilities[:, 0].mean() > before.probabilities[:, 0].mean() + 0.1
+    assert after.labels.count("negative") > before.labels.count("negative")
+    # Clear praise stays praise: a bias towards "negative" is not a new model of language.
+    assert model.predict(["I love this shop, brilliant staff"]).labels == ["positive"]
+
+
+def test_the_summary_says_how_many_labels_and_how_they_were_used() -> None:
+    texts = [*LATE, *(f"Arrived {n} days early, brilliant and well packed!" for n in range(20))]
+    labels = ["negative"] * len(LATE) + ["positive"] * 20
+    model = CalibratedSentiment().fit(texts, labels)
+    summary = model.summary()
+    assert (summary["labels"], summary["taught"]) == (40, 0)
+    assert re.fullmatch(r".*, chosen by 5-fold CV \(40 labels\)", summary["method"])
+    assert "prior" in summary["cross-validated accuracy"]
+    assert summary["classes"] == ["negative", "positive"]
+    # Never worse than the prior on cross-validation: the prior is always a candidate.
+    chosen = max(summary["cross-validated accuracy"].values())
+    assert chosen >= summary["cross-validated accuracy"]["prior"]
+    assert model.predict(["My order came two weeks late."]).labels == ["negative"]
+
+
+def test_refuses_what_it_cannot_use() -> None:
+    with pytest.raises(UsageError, match="not fitted"):
+        CalibratedSentiment().predict(["hello"])
+    with pytest.raises(UsageError, match="unknown sentiment label 'angry'"):
+        CalibratedSentiment().fit(["hello"], ["angry"])
+    with pytest.raises(UsageError, match="at least one labelled text"):
+        CalibratedSentiment().fit([], [])
+
+
+def test_hostile_texts_are_read_not_obeyed() -> None:
+    hostile = [
+        "<script>alert(1)</script> refund never came",
+        '=HYPERLINK("http://x","click") great service',
+        "配送が遅れて最悪でした",
+        "Lieferung kam zwei Wochen zu spät",
+        "",
+        "\u202eevil\x00",
+    ] * 6 + ["refund " * 20_000]
+    labels = [SENTIMENTS[i % 3] for i in range(len(hostile))]
+    model = CalibratedSentiment().fit(hostile, labels, taught=[True] * len(hostile))
+    result = model.predict(hostile[:6] + hostile[-1:])
+    assert set(result.labels) <= set(SENTIMENTS) and len(result.labels) == 7
+    assert np.allclose(result.probabilities.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (1, 5, "--0++"),
+        (1, 7, "--000++"),
+        (0, 10, "-------00++"),
+        (1, 10, "------00++"),
+        (1, 3, "-0+"),
+        (1, 4, "--++"),
+    ],
+)
+def test_ratings_read_on_their_own_scale(low: int, high: int, expected: str) -> None:
+    sign = {"negative": "-", "neutral": "0", "positive": "+"}
+    assert "".join(sign[str(scale_label(v, low, high))] for v in range(low, high + 1)) == expected
+
+
+def test_csat_4_of_5_is_positive_and_nps_keeps_its_bands() -> None:
+    assert label_from_scores(csat=4, csat_min=1, csat_max=5) == "positive"
+    assert label_from_scores(csat=3, csat_min=1, csat_max=5) == "neutral"
+    assert label_from_scores(ces=6, ces_min=1, ces_max=7) == "positive"  # high CES = easy
+    assert label_from_scores(nps=8) == "neutral"
+    assert label_from_scores(rating=7, rating_min=1, rating_max=5) is None  # off the scale
+    assert label_from_scores(csat=float("nan")) is None
+
+
+def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+REVIEWS = [
+    ("Arrived broken and support never replied.", 1),
+    ("Cheap plastic, snapped in a week.", 2),
+    ("Does the job, nothing special.", 3),
+    ("Good value, would buy again.", 4),
+    ("Lovely quality, fits perfectly.", 5),
+]
+
+
+def test_reviews_with_a_rating_column_calibrate(db_url: str, tmp_path: Path) -> None:
+    rows = [
+        [f"M{copy}-{n}", "shop", f"{text} <b>{copy}</b>", stars]
+        for copy in range(3)
+        for n, (text, stars) in enumerate(REVIEWS)
+    ]
+    path = _write(tmp_path / "reviews.csv", ["mention_id", "platform", "text", "rating"], rows)
+    with advocacy.open(db_url) as ws:
+        ws.import_file(path, kind="mentions")
+        calibrated = calibration(ws.db)
+        assert calibrated is not None
+        assert calibrated.summary()["labels"] == 15
+        assert calibrated.summary()["classes"] == ["negative", "neutral", "positive"]
+        result = analyze_workspace(ws.db)
+    assert result.calibration_labels == 15 and "+workspace-" in result.model
+
+
+def test_a_csat_of_4_of_5_calibrates_as_positive(db_url: str, tmp_path: Path) -> None:
+    rows = [[f"R{n}", "Quick and friendly, thank you.", 4] for n in range(5)]
+    path = _write(tmp_path / "csat.csv", ["response_id", "comment", "csat"], rows)
+    with advocacy.open(db_url) as ws:
+        ws.import_file(path, kind="responses")
+        calibrated = calibration(ws.db)
+    assert calibrated is not None
+    assert calibrated.summary()["classes"] == ["positive"]
+    assert calibrated.summary()["method"] == "prior adjusted (5 labels)"
+
+
+def test_a_rating_column_on_responses_calibrates(db_url: str, tmp_path: Path) -> None:
+    rows = [[f"R{n}", text, stars] for n, (text, stars) in enumerate(REVIEWS)]
+    path = _write(tmp_path / "rated.csv", ["response_id", "comment", "rating"], rows)
+    with advocacy.open(db_url) as ws:
+        ws.import_file(path, kind="responses")
+        calibrated = calibration(ws.db)
+    assert calibrated is not None and calibrated.summary()["labels"] == 5
+    assert calibrated.summary()["classes"] == ["negative", "neutral", "positive"]
+
+
+def test_text_teach_says_how_the_labels_are_used(db_url: str, tmp_path: Path) -> None:
+    rows = [[f"R{n}", text, stars] for n, (text, stars) in enumerate(REVIEWS)]
+    path = _write(tmp_path / "rated.csv", ["response_id", "comment", "rating"], rows)
+    with advocacy.open(db_url) as ws:
+        ws.import_file(path, kind="responses")
+    labels = _write(tmp_path / "labels.csv", ["document_id", "kind", "sentiment"], [
+        ["R2", "response", "negative"],  # replaces the label its 3 of 5 implies
+        ["R3", "response", "positive"],
+    ])  # fmt: skip
+    taught = subprocess.run(
+        [sys.executable, "-m", "advocacy", "text", "teach", str(labels), "--format", "json",
+         "--db", db_url],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert taught.returncode == 0, taught.stderr
+    assert json.loads(taught.stdout) == {
+        "sentiment labels": 2,
+        "theme labels": 0,
+        "calibration": "prior adjusted (5 labels)",
+    }
+
+
+_BLOCK = re.compile(r"<review>(.*?)</review>", re.S)
+
+
+def _blitzer(folder: Path) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for label in ("negative", "positive"):
+        raw = (folder / f"{label}.review").read_text(encoding="utf-8", errors="replace")
+        for block in _BLOCK.findall(raw):
+            found = re.search(r"<review_text>\s*(.*?)\s*</review_text>", block, re.S)
+            texts.append(found.group(1) if found else "")
+            labels.append(label)
+    return texts, labels
+
+
+@pytest.mark.shared_data
+def test_300_taught_labels_beat_tfidf_on_held_out_reviews(shared_data: Path) -> None:
+    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer" / "kitchen_&_housewares"
+    texts, labels = _blitzer(folder)
+    order = np.random.default_rng(1).permutation(len(texts))
+    taught, held = order[:300], order[300:800]
+    taught_texts, taught_labels = [texts[i] for i in taught], [labels[i] for i in taught]
+    held_texts, held_labels = [texts[i] for i in held], np.array([labels[i] for i in held])
+    model = CalibratedSentiment().fit(taught_texts, taught_labels, taught=[True] * 300)
+    ours = np.mean(np.array(model.predict(held_texts).labels) == held_labels)
+    baseline = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        LogisticRegression(C=10.0, max_iter=2000),
+    ).fit(taught_texts, taught_labels)
+    theirs = np.mean(baseline.predict(held_texts) == held_labels)
+    assert ours > theirs, (ours, theirs, model.summary()["method"])
