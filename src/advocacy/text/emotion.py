@@ -82,8 +82,10 @@ def emotion_result(
         for row, best in zip(probabilities, top, strict=True)
     ]
     for labels, best in zip(present, top, strict=True):
-        if best not in labels:
-            labels.insert(0, best)
+        # The top emotion always leads the reported set.
+        if best in labels:
+            labels.remove(best)
+        labels.insert(0, best)
     return EmotionResult(probabilities, top, present, model, cuts)
 
 

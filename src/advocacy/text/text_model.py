@@ -139,15 +139,25 @@ class WordNgramHead:
     weight: float
 
     @classmethod
-    def from_arrays(cls, data: Any) -> WordNgramHead:
-        terms = [str(t) for t in data["ngram_terms"]]
+    def from_arrays(cls, data: Any, prefix: str = "ngram") -> WordNgramHead:
+        terms = [str(t) for t in data[f"{prefix}_terms"]]
         return cls(
             {term: i for i, term in enumerate(terms)},
-            data["ngram_idf"].astype(np.float64),
-            data["ngram_coef"].astype(np.float64),
-            data["ngram_intercept"].astype(np.float64),
-            float(data["ngram_weight"]),
+            data[f"{prefix}_idf"].astype(np.float64),
+            data[f"{prefix}_coef"].astype(np.float64),
+            data[f"{prefix}_intercept"].astype(np.float64),
+            float(data[f"{prefix}_weight"]),
         )
+
+    def blend(self, embedding: FloatArray, texts: list[str]) -> FloatArray:
+        """``embedding`` probabilities blended with this head's where it knows the words.
+
+        The head's weight is ``weight * coverage ** 2``: a text whose words it never saw
+        (another language, new jargon) is read by the embedding head alone.
+        """
+        ngram, coverage = self.predict(texts)
+        share = (self.weight * coverage**2)[:, None]
+        return np.asarray((1.0 - share) * embedding + share * ngram, dtype=np.float64)
 
     def vectorizer(self) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -197,41 +207,37 @@ class ShippedHeads:
     complaint_coef: NDArray[np.float64]
     complaint_intercept: NDArray[np.float64]
     ngrams: WordNgramHead
+    emotion_ngrams: WordNgramHead
 
     @classmethod
     def load(cls) -> ShippedHeads:
         with np.load(model_path("heads_e5.npz"), allow_pickle=False) as data:
             arrays = {
-                name: data[name].astype(np.float64)
-                for name in data.files
-                if not name.startswith("ngram_")
+                name: data[name].astype(np.float64) for name in data.files if "ngram_" not in name
             }
             ngrams = WordNgramHead.from_arrays(data)
+            emotion_ngrams = WordNgramHead.from_arrays(data, "emotion_ngram")
         thresholds = tuple(float(t) for t in arrays.pop("emotion_thresholds"))
-        return cls(emotion_thresholds=thresholds, ngrams=ngrams, **arrays)
+        return cls(
+            emotion_thresholds=thresholds, ngrams=ngrams, emotion_ngrams=emotion_ngrams, **arrays
+        )
 
     def embedding_sentiment(self, features: NDArray[np.float32]) -> FloatArray:
         """Sentiment from the embedding head alone (the complaint head reads it)."""
         return softmax(features @ self.sentiment_coef.T + self.sentiment_intercept)
 
     def sentiment(self, features: NDArray[np.float32], ngram_texts: list[str]) -> FloatArray:
-        """The embedding head's sentiment, blended with the n-gram head's where it knows the words.
+        """The embedding head's sentiment blended with the word n-gram head's (its ``blend``)."""
+        return self.ngrams.blend(self.embedding_sentiment(features), ngram_texts)
 
-        The n-gram head's weight is ``ngram_weight * coverage ** 2``: a text whose words it
-        never saw (another language, new jargon) is read by the embedding alone.
-        """
-        embedding = self.embedding_sentiment(features)
-        ngram, coverage = self.ngrams.predict(ngram_texts)
-        weight = (self.ngrams.weight * coverage**2)[:, None]
-        return (1.0 - weight) * embedding + weight * ngram
-
-    def emotions(self, features: NDArray[np.float32]) -> FloatArray:
-        return softmax(features @ self.emotion_coef.T + self.emotion_intercept)
+    def emotions(self, features: NDArray[np.float32], ngram_texts: list[str]) -> FloatArray:
+        embedding = softmax(features @ self.emotion_coef.T + self.emotion_intercept)
+        return self.emotion_ngrams.blend(embedding, ngram_texts)
 
     def complaint(self, features: NDArray[np.float32]) -> FloatArray:
         prior = sentiment_log_probabilities(features, self.sentiment_coef, self.sentiment_intercept)
         logit = np.hstack([features, prior]) @ self.complaint_coef[0] + self.complaint_intercept[0]
-        return 1.0 / (1.0 + np.exp(-logit))
+        return np.asarray(1.0 / (1.0 + np.exp(-logit)), dtype=np.float64)
 
 
 @lru_cache(maxsize=1)
@@ -255,7 +261,7 @@ class StaticTextModel:
         return Reading(
             embeddings,
             heads.sentiment(features, ngram_texts),
-            heads.emotions(features),
+            heads.emotions(features, ngram_texts),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,

@@ -176,7 +176,7 @@ def distil(vectors: NDArray[np.float32], scores: NDArray[np.float32]) -> NDArray
     reduced = PCA(n_components=DIMENSION, random_state=0).fit_transform(vectors.astype(np.float64))
     probability = np.exp(scores.astype(np.float64))
     weight = SIF_A / (SIF_A + probability)
-    return (reduced * weight[:, None]).astype(np.float32)
+    return np.asarray(reduced * weight[:, None], dtype=np.float32)
 
 
 def quantise(vectors: NDArray[np.float32]) -> tuple[NDArray[np.int8], NDArray[np.float16]]:

@@ -193,7 +193,7 @@ def _weights(sources: list[Source], rows: list[NDArray[np.bool_]]) -> NDArray[np
         per_class = np.where(counts > 0, 1.0 / (present * np.maximum(counts, 1)), 0.0)
         parts.append(per_class[labels])
     weights = np.concatenate(parts)
-    return weights * len(weights) / weights.sum()
+    return np.asarray(weights * len(weights) / weights.sum(), dtype=np.float64)
 
 
 def train_head(
@@ -241,7 +241,9 @@ NGRAM_C = (1.0, 3.0, 10.0)
 NGRAM_WEIGHTS = (0.3, 0.5, 0.7)
 
 
-def ngram_head(sources: list[Source], embedding_c: float) -> dict[str, NDArray[np.float64]]:
+def ngram_head(
+    sources: list[Source], embedding_c: float, prefix: str = "ngram"
+) -> dict[str, NDArray[np.float64]]:
     """The word n-gram sentiment head and its blending weight, chosen on development rows.
 
     The embedding head (penalty ``embedding_c``) and the n-gram head are fitted on the training
@@ -318,11 +320,11 @@ def ngram_head(sources: list[Source], embedding_c: float) -> dict[str, NDArray[n
         sample_weight=_weights(sources, [np.ones(len(s.texts), bool) for s in sources]),
     )
     return {
-        "ngram_terms": np.array(vectorizer.get_feature_names_out(), dtype=str),
-        "ngram_idf": vectorizer.idf_,
-        "ngram_coef": model.coef_,
-        "ngram_intercept": model.intercept_,
-        "ngram_weight": np.float64(best[2]),
+        f"{prefix}_terms": np.array(vectorizer.get_feature_names_out(), dtype=str),
+        f"{prefix}_idf": vectorizer.idf_,
+        f"{prefix}_coef": model.coef_,
+        f"{prefix}_intercept": model.intercept_,
+        f"{prefix}_weight": np.float64(best[2]),
     }
 
 
@@ -382,6 +384,8 @@ def build(data: Path, out: Path = HERE) -> None:
     emotion_head, emotion_scores, emotion_c = train_head(emotion_sources, features, EMOTIONS)
     arrays["emotion_coef"] = emotion_head.coef_  # type: ignore[attr-defined]
     arrays["emotion_intercept"] = emotion_head.intercept_  # type: ignore[attr-defined]
+    print("emotion n-grams")
+    arrays |= ngram_head(emotion_sources, emotion_c, prefix="emotion_ngram")
     arrays["emotion_thresholds"] = emotion_thresholds(emotion_head, emotion_sources, features)
 
     print("complaint")
@@ -402,7 +406,7 @@ def build(data: Path, out: Path = HERE) -> None:
     )
     arrays["complaint_coef"] = complaint_head.coef_  # type: ignore[attr-defined]
     arrays["complaint_intercept"] = complaint_head.intercept_  # type: ignore[attr-defined]
-    np.savez_compressed(out / "heads_e5.npz", **arrays)
+    np.savez_compressed(out / "heads_e5.npz", **arrays)  # type: ignore[arg-type]
     print(
         json.dumps(
             {
@@ -432,7 +436,7 @@ def minilm_heads(data: Path, out: Path = HERE) -> None:
         head, _, _ = train_head(sources, embedder.embed, classes)
         arrays[f"{task}_coef"] = head.coef_  # type: ignore[attr-defined]
         arrays[f"{task}_intercept"] = head.intercept_  # type: ignore[attr-defined]
-    np.savez_compressed(out / "minilm_heads.npz", **arrays)
+    np.savez_compressed(out / "minilm_heads.npz", **arrays)  # type: ignore[arg-type]
 
 
 def main(argv: list[str] | None = None) -> None:
