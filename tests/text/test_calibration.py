@@ -63,7 +63,7 @@ def test_twenty_labels_of_a_users_convention_move_predictions_towards_it() -> No
     after = model.predict(LATE_HELD_OUT)
     assert model.summary()["method"] == "prior adjusted (20 labels)"
     assert after.probabilities[:, 0].mean() > before.probabilities[:, 0].mean() + 0.1
-    assert after.labels.count("negative") > before.labels.count("negative")
+    assert after.labels.count("negative") >= max(before.labels.count("negative"), 3)
     # Clear praise stays praise: a bias towards "negative" is not a new model of language.
     assert model.predict(["I love this shop, brilliant staff"]).labels == ["positive"]
 
@@ -74,7 +74,8 @@ def test_the_summary_says_how_many_labels_and_how_they_were_used() -> None:
     model = CalibratedSentiment().fit(texts, labels)
     summary = model.summary()
     assert (summary["labels"], summary["taught"]) == (40, 0)
-    assert re.fullmatch(r".*, chosen by 5-fold CV \(40 labels\)", summary["method"])
+    # Either a correction chosen by cross-validation or the prior kept because none beat it.
+    assert re.fullmatch(r".*5-fold CV \(40 labels\)", summary["method"])
     assert "prior" in summary["cross-validated accuracy"]
     assert summary["classes"] == ["negative", "positive"]
     # Never worse than the prior on cross-validation: the prior is always a candidate.

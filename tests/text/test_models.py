@@ -22,7 +22,7 @@ def test_sentiment_macro_recall_on_held_out_tweeteval(shared_data: Path) -> None
     truth = np.array([SENTIMENTS[int(x)] for x in _lines(folder / "test_labels.txt")[1::2]])
     predicted = np.array(sentiment(texts).labels)
     recall = np.mean([np.mean(predicted[truth == c] == c) for c in SENTIMENTS])
-    assert round(100 * recall, 1) == 67.2
+    assert round(100 * recall, 1) == 63.8
 
 
 def test_emotion_macro_f1_on_tweeteval_test(shared_data: Path) -> None:
@@ -33,7 +33,7 @@ def test_emotion_macro_f1_on_tweeteval_test(shared_data: Path) -> None:
     for c in EMOTIONS:
         tp = np.sum((predicted == c) & (truth == c))
         f1.append(2 * tp / (np.sum(predicted == c) + np.sum(truth == c)))
-    assert round(100 * float(np.mean(f1)), 1) == 70.6
+    assert round(100 * float(np.mean(f1)), 1) == 68.7
 
 
 def test_scores_sentences_and_score_labels() -> None:

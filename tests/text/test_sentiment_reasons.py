@@ -51,8 +51,8 @@ def workspace(db_url: str, tmp_path: Path) -> advocacy.Workspace:
 def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Workspace) -> None:
     result = analyze_workspace(workspace.db)
     assert (result.analysed, result.non_answers) == (9, 2)
-    assert result.not_supported == {"id": 2, "ru": 1}
-    assert result.summary()["language not supported"] == 3
+    assert result.not_supported == {"de": 1, "id": 2, "ru": 1}
+    assert result.summary()["language not supported"] == 4
     rows = {
         row[0]: row[1:]
         for row in workspace.db.fetchall(
@@ -60,20 +60,23 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
             "sentiment_reason, complaint FROM text_features"
         )
     }
-    for key in ("id1", "id2", "ru"):
+    for key in ("de", "id1", "id2", "ru"):
         assert rows[key][1:5] == (None, None, None, "language not supported")
+        assert rows[key][5] is None
     assert rows["id1"][0] == "id"
     for key in ("na", "nothing"):
         assert rows[key][1:5] == (None, None, None, "no content")
-    for key in ("en", "de", "short", "near"):
+    for key in ("en", "short", "near"):
         assert rows[key][1] in {"negative", "neutral", "positive"} and rows[key][4] is None
+        assert 0.0 <= rows[key][5] <= 1.0
     assert rows["short"][0] is None  # too short to tell, read as the default language
-    assert all(row[5] is None for row in rows.values())  # the model gives no complaint yet
+    # A late parcel and a rude courier is a complaint; "great" is not.
+    assert rows["en"][5] > 0.5 > rows["short"][5]
     sentences = {
         str(row[0])
         for row in workspace.db.fetchall("SELECT DISTINCT document_id FROM text_sentences")
     }
-    assert sentences == {"en", "de", "short", "near"}
+    assert sentences == {"en", "short", "near"}
     again = analyze_workspace(workspace.db)
     assert (again.analysed, again.unchanged) == (0, 9)
 
@@ -91,8 +94,8 @@ def test_analysed_frame_says_why_a_text_was_not_read() -> None:
     assert reasons == [None, "language not supported", "no content"]
     assert not math.isnan(frame["sentiment_score"].iloc[0])
     assert frame["sentiment_score"].iloc[1:].isna().all()
-    # The shipped model gives no complaint probability yet: the column is empty, not 0.
-    assert frame["complaint"].isna().all()
+    # Unread texts have no complaint probability (empty, not 0); a read one has one.
+    assert frame["complaint"].iloc[1:].isna().all() and frame["complaint"].iloc[0] > 0.5
 
 
 def test_cli_summary_counts_unsupported_languages_and_non_answers(
@@ -111,8 +114,8 @@ def test_cli_summary_counts_unsupported_languages_and_non_answers(
     shown = run("text", "analyze", "--format", "json")
     assert shown.returncode == 0, shown.stderr
     summary = json.loads(shown.stdout)
-    assert summary["language not supported"] == 3
-    assert summary["not supported by language"] == {"id": 2, "ru": 1}
+    assert summary["language not supported"] == 4
+    assert summary["not supported by language"] == {"de": 1, "id": 2, "ru": 1}
     assert summary["non-answers"] == 2
     table = run("text", "analyze")
     assert table.returncode == 0, table.stderr

@@ -83,7 +83,7 @@ def test_user_embedder_by_import_path(
     assert isinstance(tiny_embedder(), Embedder)
     ws = _workspace(db_url, tmp_path)
     static = ws.analyze_text(calibrate=False)  # the shipped heads (any score would calibrate)
-    assert static.model.startswith("tweeteval-sentiment-static-v2;")
+    assert static.model.startswith("real-sentiment-e5-v1;")
 
     monkeypatch.setenv("ADVOCACY_TEXT_MODEL", FACTORY)
     plugged = ws.analyze_text()
@@ -91,8 +91,8 @@ def test_user_embedder_by_import_path(
     assert (plugged.analysed, plugged.unchanged) == (21, 0)
     assert plugged.calibration_labels == 21
     sentiment_model, emotion_model = plugged.model.split("; ")
-    assert sentiment_model.startswith("tweeteval-sentiment-static-v2+tiny-test-embedder+workspace-")
-    assert emotion_model == "tweeteval-emotion-static-v2"
+    assert sentiment_model.startswith("real-sentiment-e5-v1+tiny-test-embedder+workspace-")
+    assert emotion_model == "real-emotion-e5-v1"
     assert _models(ws) == {plugged.model}
     sentences = ws.db.fetchall("SELECT DISTINCT model FROM text_sentences")
     assert [row[0] for row in sentences] == [sentiment_model]

@@ -1,7 +1,8 @@
 """Text analytics (the ``enrich`` layer): sentiment, emotion, effort, language, PII, themes.
 
 Everything runs offline on CPU with models shipped in ``advocacy/text/models`` (rebuilt by
-``models/build_models.py`` from stated data); nothing downloads at run time.
+``models/build_encoder.py`` and ``models/build_heads.py`` from stated data); nothing downloads
+at run time.
 
 Names are imported on first use (PEP 562), so code that only redacts (``advocacy.text.pii``)
 does not load the models. The three names that are also submodules (``effort``, ``sentiment``,

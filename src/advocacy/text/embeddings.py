@@ -1,23 +1,25 @@
 """Text embeddings: the shared representation every text model in advocacy reads.
 
-The default is a *static* embedding model: one vector per sub-word token, distilled from
-all-MiniLM-L6-v2 (Reimers & Gurevych 2019; Wang et al. 2020) with model2vec (Tulkens & van
-Dongen 2024) by ``models/build_models.py``. Encoding a text is a tokenizer call and
-an average of rows of a matrix, so tens of thousands of short texts per second run on two CPU
-cores with no PyTorch and nothing downloaded. A user who wants a larger model plugs in any
-object with the :class:`Embedder` shape (``name``, ``dimension``, ``embed``); heads trained on
-one embedder are tied to it by name and are refused on another.
+The default is a *static* multilingual embedding: one vector per sub-word piece of
+multilingual-e5-small's vocabulary (Wang et al. 2024), distilled from that model with the
+model2vec recipe (Tulkens & van Dongen 2024) by ``models/build_encoder.py``. Encoding a text is a
+tokenizer call and an average of rows of a matrix, so thousands of texts per second run on two
+CPU cores with no PyTorch and nothing downloaded, and a word means about the same in the
+languages the teacher learned together ("schlecht" lies near "slecht", "mauvais" and "bad"). A
+user who wants a larger model plugs in any object with the :class:`Embedder` shape (``name``,
+``dimension``, ``embed``); heads trained on one embedder are tied to it by name and are refused
+on another.
 
 References
 ----------
-Reimers, N. & Gurevych, I. (2019). Sentence-BERT. EMNLP 2019.
-Wang, W. et al. (2020). MiniLM: deep self-attention distillation. NeurIPS 2020.
+Wang, L. et al. (2024). Multilingual E5 text embeddings: a technical report. arXiv:2402.05672.
 Tulkens, S. & van Dongen, T. (2024). Model2Vec: fast state-of-the-art static embeddings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -25,12 +27,11 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 
 from advocacy.errors import UsageError
 
 #: Name of the default embedder; recorded with every label it helps produce.
-DEFAULT_EMBEDDER = "static-minilm-256"
+DEFAULT_EMBEDDER = "static-e5-256"
 MODELS_PACKAGE = "advocacy.text.models"
 
 
@@ -51,30 +52,45 @@ def model_path(filename: str) -> Path:
     return Path(str(resources.files(MODELS_PACKAGE).joinpath(filename)))
 
 
+@dataclass(frozen=True)
+class TokenRows:
+    """The vector rows of a batch of texts: ``rows[offsets[i]:offsets[i + 1]]`` is text i."""
+
+    rows: NDArray[np.int64]
+    offsets: NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+
 class StaticEmbedder:
-    """Average of sub-word token vectors, normalised to unit length.
+    """Average of sub-word piece vectors, normalised to unit length.
 
     Parameters
     ----------
-    vectors : array (vocabulary x dimension)
-        One row per token id of ``tokenizer``.
+    vectors : array (kept pieces x dimension)
+        One row per piece that has a vector (float16 is kept as it is: rows are widened only
+        when they are summed).
+    row_of_id : int array (tokenizer vocabulary)
+        The row of ``vectors`` for each token id, -1 for a piece without a vector.
     tokenizer : tokenizers.Tokenizer
-        The Hugging Face ``tokenizers`` tokenizer whose ids index ``vectors``.
+        The Hugging Face ``tokenizers`` tokenizer whose ids ``row_of_id`` maps.
     name : str
         Recorded with every label computed from these embeddings.
     """
 
-    def __init__(self, vectors: NDArray[Any], tokenizer: Any, *, name: str) -> None:
-        self.vectors = np.asarray(vectors, dtype=np.float32)
+    def __init__(
+        self, vectors: NDArray[Any], row_of_id: NDArray[Any], tokenizer: Any, *, name: str
+    ) -> None:
+        self.vectors = np.asarray(vectors)
+        self.row_of_id = np.asarray(row_of_id, dtype=np.int64)
         self.tokenizer = tokenizer
         self.name = name
         self.dimension = int(self.vectors.shape[1])
-        unknown = tokenizer.token_to_id("[UNK]")
-        self._unknown = -1 if unknown is None else int(unknown)
 
     def __repr__(self) -> str:
         return (
-            f"StaticEmbedder(name={self.name!r}, vocabulary={len(self.vectors)}, "
+            f"StaticEmbedder(name={self.name!r}, pieces={len(self.vectors)}, "
             f"dimension={self.dimension})"
         )
 
@@ -82,58 +98,63 @@ class StaticEmbedder:
     def load(
         cls, vectors_file: str | Path, tokenizer_file: str | Path, *, name: str
     ) -> StaticEmbedder:
-        """Load vectors from an ``.npz`` (array ``vectors``) and a ``tokenizer.json``."""
+        """Load an ``.npz`` written by ``build_encoder.py`` and its ``tokenizer.json``."""
         from tokenizers import Tokenizer
 
         with np.load(vectors_file, allow_pickle=False) as data:
-            vectors = data["vectors"]
+            scale = data["scale"].astype(np.float32)
+            vectors = (data["vectors"].astype(np.float32) * scale[:, None]).astype(np.float16)
+            row_of_id = np.full(int(data["vocabulary_size"]), -1, dtype=np.int64)
+            row_of_id[data["ids"]] = np.arange(len(data["ids"]))
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
         tokenizer.no_padding()
-        return cls(vectors, tokenizer, name=name)
+        tokenizer.no_truncation()
+        return cls(vectors, row_of_id, tokenizer, name=name)
 
-    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        """Token ids per text, without special or unknown tokens."""
+    def token_rows(self, texts: Sequence[str]) -> TokenRows:
+        """The vector rows of each text's pieces (pieces without a vector left out)."""
         encodings = self.tokenizer.encode_batch_fast(
             [text or "" for text in texts], add_special_tokens=False
         )
-        return [[i for i in encoding.ids if i != self._unknown] for encoding in encodings]
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
+        ids = np.fromiter(
+            (i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum())
+        )
+        rows = self.row_of_id[ids]
+        keep = rows >= 0
+        owner = np.repeat(np.arange(len(texts)), lengths)[keep]
+        counts = np.bincount(owner, minlength=len(texts))
+        return TokenRows(rows[keep], np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+
+    def sums(self, tokens: TokenRows) -> NDArray[np.float32]:
+        """Sum of the piece vectors per text (a zero row for a text with none)."""
+        out = np.zeros((len(tokens), self.dimension), dtype=np.float32)
+        if len(tokens.rows):
+            gathered = self.vectors[tokens.rows].astype(np.float32)
+            starts = tokens.offsets[:-1]
+            filled = tokens.offsets[1:] > starts
+            out[filled] = np.add.reduceat(gathered, starts[filled], axis=0)
+        return out
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """Unit-length mean token vector per text."""
-        return self.embed_ids(self.token_ids(texts))
-
-    def embed_ids(self, ids: list[list[int]]) -> NDArray[np.float32]:
-        """Unit-length mean token vector per list of token ids."""
-        return mean_vectors(bag_of_ids(ids, len(self.vectors)), self.vectors)
+        """Unit-length mean piece vector per text."""
+        return unit_rows(self.sums(self.token_rows(texts)))
 
 
-def bag_of_ids(ids: list[list[int]], vocabulary: int) -> sparse.csr_matrix:
-    """Token counts per text (n x vocabulary, sparse), the input of :func:`mean_vectors`."""
-    lengths = np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
-    flat = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=int(lengths.sum()))
-    pointer = np.concatenate([[0], np.cumsum(lengths)])
-    values = np.ones(len(flat), dtype=np.float32)
-    return sparse.csr_matrix((values, flat, pointer), shape=(len(ids), vocabulary))
-
-
-def mean_vectors(bag: sparse.csr_matrix, vectors: NDArray[Any]) -> NDArray[np.float32]:
-    """Unit-length mean of ``vectors`` rows per text of ``bag`` (a zero row for an empty text).
-
-    The mean and the unit length are the same direction, so the sum is normalised directly.
-    """
-    sums = np.asarray(bag @ vectors, dtype=np.float32)
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
+    """Rows scaled to unit length (a zero row stays zero)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 @lru_cache(maxsize=1)
 def default_embedder() -> StaticEmbedder:
     """The shipped static embedder (loaded once per process)."""
-    vectors, tokenizer = model_path("static_minilm_256.npz"), model_path("tokenizer.json")
+    vectors, tokenizer = model_path("static_e5_256.npz"), model_path("tokenizer.json")
     if not vectors.exists():
         raise UsageError(
             f"the default text model is missing from this installation ({vectors})",
-            fix="rebuild it with python -m advocacy.text.models.build_models",
+            fix="rebuild it with python -m advocacy.text.models.build_encoder",
         )
     return StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
 

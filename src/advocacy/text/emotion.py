@@ -15,9 +15,10 @@ sadness    sadness (primary)
 Plutchik's fear, trust, surprise, disgust and anticipation are not reported: we ship only
 emotions we can measure on labelled data, and we have none for those.
 
-Scores and labels. The shipped model (``models/emotion.npz``, built by ``models/build_models.py``
-on the TweetEval train and validation splits) gives each emotion a score in 0..1 (the ensemble's
-class probability; the four sum to 1). Every emotion whose score reaches *its own* threshold
+Scores and labels. The shipped model (a logistic head in ``models/heads_e5.npz``, built by
+``models/build_heads.py`` on the TweetEval emotion train and validation splits and GoEmotions
+comments grouped into these four) gives each emotion a score in 0..1 (the head's class
+probability; the four sum to 1). Every emotion whose score reaches *its own* threshold
 (:attr:`EmotionResult.thresholds`, one per emotion, chosen at build time to maximise that
 emotion's one-vs-rest F1 on development rows carved from the training data) is reported, so a
 text can carry several, or none beyond its top emotion, which is always reported. ``top`` is
@@ -34,14 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from advocacy.text.embeddings import model_path
-from advocacy.text.heads import FloatArray, TokenClassifier
+from advocacy.text.heads import FloatArray
 
 EMOTIONS = ("anger", "joy", "optimism", "sadness")
 #: Plutchik's (1980) name for each of our emotions (optimism is his anticipation + joy dyad).
@@ -51,7 +48,6 @@ PLUTCHIK = {
     "optimism": "optimism (anticipation + joy)",
     "sadness": "sadness",
 }
-DEFAULT_EMOTION_MODEL = "tweeteval-emotion-static-v2"
 #: Threshold for models that carry none of their own (e.g. the optional MiniLM heads).
 EMOTION_THRESHOLD = 0.35
 
@@ -86,28 +82,11 @@ def emotion_result(
         for row, best in zip(probabilities, top, strict=True)
     ]
     for labels, best in zip(present, top, strict=True):
-        if best not in labels:
-            labels.insert(0, best)
+        # The top emotion always leads the reported set.
+        if best in labels:
+            labels.remove(best)
+        labels.insert(0, best)
     return EmotionResult(probabilities, top, present, model, cuts)
-
-
-@lru_cache(maxsize=1)
-def default_emotion_model() -> TokenClassifier:
-    """The shipped emotion model (loaded once per process)."""
-    return TokenClassifier.load(model_path("emotion.npz"), name=DEFAULT_EMOTION_MODEL)
-
-
-def emotions_from_ids(
-    ids: list[list[int]], embeddings: NDArray[Any], counts: Any = None
-) -> EmotionResult:
-    """Emotions from the default embedder's token ids and embeddings (one tokenisation).
-
-    Pass ``counts`` (:func:`advocacy.text.ngrams.ngram_counts` of the texts) for the shipped
-    three-head ensemble; without them the n-gram head is left out.
-    """
-    model = default_emotion_model()
-    probabilities = model.predict_proba_ids(ids, embeddings, counts)
-    return emotion_result(probabilities, model.name, model.thresholds)
 
 
 def emotions(texts: Sequence[str]) -> EmotionResult:
@@ -119,6 +98,4 @@ def emotions(texts: Sequence[str]) -> EmotionResult:
     from advocacy.text.text_model import text_model
 
     reading = text_model("static").read(texts)
-    return emotion_result(
-        reading.emotions, reading.emotion_model, default_emotion_model().thresholds
-    )
+    return emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)

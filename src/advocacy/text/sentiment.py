@@ -1,9 +1,10 @@
 """Sentiment of texts: negative/neutral/positive with a score in -1..1, per text and per sentence.
 
-The shipped model (``models/sentiment.npz``, built by ``models/build_models.py`` on TweetEval
-sentiment, Rosenthal et al. 2017; Barbieri et al. 2020) reads tone: an ensemble of fine-tuned
-token vectors, a head on the static embedding and a TF-IDF n-gram head. A document's sentences
-are labelled by the same model (:func:`sentence_spans`, :func:`sentence_sentiment`).
+The shipped model (a logistic head on the multilingual static embedding, see
+:mod:`advocacy.text.text_model`; trained by ``models/build_heads.py`` on real tweets, Reddit
+comments, reviews and the project's own customer comments) reads tone in English, German,
+French, Spanish, Portuguese, Italian and Dutch. A document's sentences are labelled by the same
+model (:func:`sentence_spans`, :func:`sentence_sentiment`).
 
 Customer feedback often states a bad outcome in a neutral tone ("flight delayed 3 hours, missed
 my connection"), so a workspace *calibrates*: :mod:`advocacy.text.calibration` corrects the
@@ -22,20 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from numpy.typing import NDArray
-
 from advocacy.errors import UsageError
-from advocacy.text.embeddings import model_path
-from advocacy.text.heads import FloatArray, TokenClassifier
+from advocacy.text.heads import FloatArray
 
 if TYPE_CHECKING:
     from advocacy.text.calibration import CalibratedSentiment
 
 SENTIMENTS = ("negative", "neutral", "positive")
-DEFAULT_SENTIMENT_MODEL = "tweeteval-sentiment-static-v2"
 # A sentence ends after . ! ? (and any closing quotes or brackets) before white space, or at a
 # line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*")
@@ -57,12 +53,6 @@ def sentiment_result(probabilities: FloatArray, model: str) -> SentimentResult:
     return SentimentResult(labels, probabilities[:, 2] - probabilities[:, 0], probabilities, model)
 
 
-@lru_cache(maxsize=1)
-def default_sentiment_model() -> TokenClassifier:
-    """The shipped sentiment model (loaded once per process)."""
-    return TokenClassifier.load(model_path("sentiment.npz"), name=DEFAULT_SENTIMENT_MODEL)
-
-
 def sentiment(texts: Sequence[str]) -> SentimentResult:
     """Sentiment of each text with the shipped model.
 
@@ -73,18 +63,6 @@ def sentiment(texts: Sequence[str]) -> SentimentResult:
 
     reading = text_model("static").read(texts)
     return sentiment_result(reading.sentiment, reading.sentiment_model)
-
-
-def sentiment_from_ids(
-    ids: list[list[int]], embeddings: NDArray[Any], counts: Any = None
-) -> SentimentResult:
-    """Sentiment from the default embedder's token ids and embeddings of the same texts.
-
-    Pass ``counts`` (:func:`advocacy.text.ngrams.ngram_counts` of the texts) for the shipped
-    three-head ensemble; without them the n-gram head is left out.
-    """
-    model = default_sentiment_model()
-    return sentiment_result(model.predict_proba_ids(ids, embeddings, counts), model.name)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

