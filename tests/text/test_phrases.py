@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, non_answer_mask, stems
+from advocacy.text.non_answers import non_answer_mask
+from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, stems
 
 
 def matches(keyword: str, text: str, language: str | None = None) -> bool:
