@@ -37,6 +37,13 @@ class ComplaintModel:
         return dataclasses.replace(reading, complaint=values)
 
 
+class NoComplaintModel:
+    """The shipped static model's reading without its complaint probabilities (an older model)."""
+
+    def read(self, texts: Sequence[str]) -> Reading:
+        return dataclasses.replace(StaticTextModel().read(texts), complaint=None)
+
+
 def _evidence() -> list[Evidence]:
     return [
         Evidence("mentions", key, None, None, None, None, None, None, text)
@@ -74,7 +81,12 @@ def test_old_rules_and_models_without_complaint_keep_working(tmp_path: Path) -> 
     model = ComplaintModel({TEXTS["m1"]: 0.99})
     assert _fired(tmp_path / "w.duckdb", old, model) == []  # no complaint_at_least: not used
     new = _rule("{anger_at_least: 1.01, negative_at_least: 1.01, complaint_at_least: 0.6}")
-    assert _fired(tmp_path / "w.duckdb", new, None) == []  # the model gives no complaint
+    assert _fired(tmp_path / "w.duckdb", new, NoComplaintModel()) == []  # none given
+
+
+def test_the_shipped_model_gives_complaints_the_rule_reads(tmp_path: Path) -> None:
+    rule = _rule("{anger_at_least: 1.01, negative_at_least: 1.01, complaint_at_least: 0.6}")
+    assert _fired(tmp_path / "w.duckdb", rule, None) == ["m1"]  # "I want a refund today"
 
 
 def test_the_default_rule_uses_complaints() -> None:

@@ -30,3 +30,6 @@ NEGATION_CASES: list[tuple[str, str, str]] = [
     ("Não tive nenhum problema, recomendo.", "pt", "positive"),
     ("Niet tevreden, het pakket kwam nooit aan.", "nl", "negative"),
 ]
+
+#: (text, expected sentiment) pairs, the shape benchmarks/text_eval.py reads.
+NEGATION: list[tuple[str, str]] = [(text, label) for text, _, label in NEGATION_CASES]
