@@ -26,7 +26,6 @@ re-analyses every text on the next ``advocacy text analyze``.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +33,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from advocacy.errors import UsageError
 from advocacy.text.embeddings import (
@@ -121,9 +121,6 @@ def sentiment_log_probabilities(
     return np.log(np.clip(softmax(features @ coef.T + intercept), 1e-6, 1.0))
 
 
-_WORD = re.compile(r"(?u)\b\w[\w']*\b")
-
-
 @dataclass(frozen=True, eq=False)
 class WordNgramHead:
     """A logistic head on TF-IDF word 1-2-grams (English training words; see build_heads).
@@ -149,30 +146,51 @@ class WordNgramHead:
             float(data[f"{prefix}_weight"]),
         )
 
-    def blend(self, embedding: FloatArray, texts: list[str]) -> FloatArray:
+    def blend(self, embedding: FloatArray, terms: list[list[str]]) -> FloatArray:
         """``embedding`` probabilities blended with this head's where it knows the words.
 
         The head's weight is ``weight * coverage ** 2``: a text whose words it never saw
         (another language, new jargon) is read by the embedding head alone.
         """
-        ngram, coverage = self.predict(texts)
+        ngram, coverage = self.predict_terms(terms)
         share = (self.weight * coverage**2)[:, None]
         return np.asarray((1.0 - share) * embedding + share * ngram, dtype=np.float64)
 
-    def vectorizer(self) -> Any:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        vectorizer = TfidfVectorizer(**NGRAM_OPTIONS, vocabulary=self.vocabulary)
-        vectorizer.idf_ = self.idf
-        return vectorizer
-
     def predict(self, texts: list[str]) -> tuple[FloatArray, NDArray[np.float64]]:
         """Class probabilities and, per text, the share of its words the head knows."""
-        matrix = _vectorizer(self).transform(texts)
-        probabilities = softmax(np.asarray(matrix @ self.coef.T) + self.intercept)
-        coverage = np.array(
-            [_known_share(text, self.vocabulary) for text in texts], dtype=np.float64
+        return self.predict_terms(ngram_terms(texts))
+
+    def predict_terms(self, terms: list[list[str]]) -> tuple[FloatArray, NDArray[np.float64]]:
+        """:meth:`predict` from :func:`ngram_terms` of the texts (one analysis, many heads).
+
+        The same numbers as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with this
+        vocabulary and ``idf_``: 1 + log(count) per known n-gram, times its idf, unit rows.
+        """
+        rows: list[int] = []
+        columns: list[int] = []
+        counts: list[float] = []
+        coverage = np.zeros(len(terms))
+        for row, found in enumerate(terms):
+            seen: dict[int, int] = {}
+            words = known = 0
+            for term in found:
+                column = self.vocabulary.get(term)
+                if " " not in term:
+                    words += 1
+                    known += column is not None
+                if column is not None:
+                    seen[column] = seen.get(column, 0) + 1
+            coverage[row] = known / words if words else 0.0
+            rows.extend([row] * len(seen))
+            columns.extend(seen)
+            counts.extend(seen.values())
+        values = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf[columns]
+        matrix = sparse.csr_matrix(
+            (values, (rows, columns)), shape=(len(terms), len(self.idf)), dtype=np.float64
         )
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        matrix = sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ matrix
+        probabilities = softmax(np.asarray(matrix @ self.coef.T) + self.intercept)
         return probabilities, coverage
 
 
@@ -185,14 +203,17 @@ NGRAM_OPTIONS: dict[str, Any] = {
 }
 
 
-@lru_cache(maxsize=2)
-def _vectorizer(head: WordNgramHead) -> Any:
-    return head.vectorizer()
+@lru_cache(maxsize=1)
+def _analyzer() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(**NGRAM_OPTIONS).build_analyzer()
 
 
-def _known_share(text: str, vocabulary: dict[str, int]) -> float:
-    words = _WORD.findall(text.lower())
-    return sum(word in vocabulary for word in words) / len(words) if words else 0.0
+def ngram_terms(texts: Sequence[str]) -> list[list[str]]:
+    """Each text's lower-cased words and word pairs, as the n-gram heads count them."""
+    analyse = _analyzer()
+    return [analyse(text) for text in texts]
 
 
 @dataclass(frozen=True, eq=False)
@@ -226,13 +247,13 @@ class ShippedHeads:
         """Sentiment from the embedding head alone (the complaint head reads it)."""
         return softmax(features @ self.sentiment_coef.T + self.sentiment_intercept)
 
-    def sentiment(self, features: NDArray[np.float32], ngram_texts: list[str]) -> FloatArray:
+    def sentiment(self, features: NDArray[np.float32], terms: list[list[str]]) -> FloatArray:
         """The embedding head's sentiment blended with the word n-gram head's (its ``blend``)."""
-        return self.ngrams.blend(self.embedding_sentiment(features), ngram_texts)
+        return self.ngrams.blend(self.embedding_sentiment(features), terms)
 
-    def emotions(self, features: NDArray[np.float32], ngram_texts: list[str]) -> FloatArray:
+    def emotions(self, features: NDArray[np.float32], terms: list[list[str]]) -> FloatArray:
         embedding = softmax(features @ self.emotion_coef.T + self.emotion_intercept)
-        return self.emotion_ngrams.blend(embedding, ngram_texts)
+        return self.emotion_ngrams.blend(embedding, terms)
 
     def complaint(self, features: NDArray[np.float32]) -> FloatArray:
         prior = sentiment_log_probabilities(features, self.sentiment_coef, self.sentiment_intercept)
@@ -257,11 +278,12 @@ class StaticTextModel:
     def read(self, texts: Sequence[str]) -> Reading:
         """Sentiment, emotion and complaint probabilities from one tokenisation of ``texts``."""
         embeddings, features, ngram_texts = _features(texts)
+        terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
         return Reading(
             embeddings,
-            heads.sentiment(features, ngram_texts),
-            heads.emotions(features, ngram_texts),
+            heads.sentiment(features, terms),
+            heads.emotions(features, terms),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,
