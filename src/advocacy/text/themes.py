@@ -66,19 +66,28 @@ def _kmeans(
     """
     from sklearn.cluster import KMeans
 
-    x = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    x = (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    x = _unit(np.asarray(vectors, dtype=np.float32))
     rng = np.random.default_rng(random_state)
-    sample = x if len(x) <= CLUSTERING_SAMPLE else x[rng.choice(len(x), CLUSTERING_SAMPLE, False)]
+    chosen = rng.choice(len(x), CLUSTERING_SAMPLE, False) if len(x) > CLUSTERING_SAMPLE else None
+    # Measured from the texts' mean, so the direction every text shares (generic wording) does
+    # not pull most texts towards one centre; centres are unit length, so a text joins the
+    # centre it points at, not the one with the largest norm.
+    middle = (x if chosen is None else x[chosen]).mean(axis=0)
+    centred = _unit(x - middle)
+    sample = centred if chosen is None else centred[chosen]
     model = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=random_state).fit(sample)
-    centres = np.asarray(model.cluster_centers_, dtype=np.float32)
-    labels = np.asarray((x @ centres.T).argmax(axis=1), dtype=np.int64)
+    centres = _unit(np.asarray(model.cluster_centers_, dtype=np.float32))
+    labels = np.asarray((centred @ centres.T).argmax(axis=1), dtype=np.int64)
     sums = np.zeros_like(centres)
     np.add.at(sums, labels, x)
     sums = np.where(np.bincount(labels, minlength=k)[:, None] > 0, sums, centres)
     lengths = np.linalg.norm(sums, axis=1, keepdims=True)
     return labels, (sums / np.where(lengths > 0, lengths, 1.0)).astype(np.float32)
+
+
+def _unit(x: NDArray[np.float32]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def discover_themes(
