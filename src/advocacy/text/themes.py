@@ -80,7 +80,8 @@ def _kmeans(
     labels = np.asarray((centred @ centres.T).argmax(axis=1), dtype=np.int64)
     sums = np.zeros_like(centres)
     np.add.at(sums, labels, x)
-    sums = np.where(np.bincount(labels, minlength=k)[:, None] > 0, sums, centres)
+    # An empty cluster keeps its centre, moved back from the centred space to the texts' space.
+    sums = np.where(np.bincount(labels, minlength=k)[:, None] > 0, sums, centres + middle)
     lengths = np.linalg.norm(sums, axis=1, keepdims=True)
     return labels, (sums / np.where(lengths > 0, lengths, 1.0)).astype(np.float32)
 
