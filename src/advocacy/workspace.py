@@ -192,7 +192,7 @@ class Workspace:
 
     def analysis(self, name: str) -> Any:
         """The exportable analysis called ``name`` as a pandas DataFrame (see ``analyses``)."""
-        from advocacy.present.analyses import get_analysis
+        from advocacy.analyses import get_analysis
 
         return get_analysis(name).frame(self)
 
@@ -200,7 +200,7 @@ class Workspace:
         self, names: str | list[str], *, out: str | Path, format: str | None = None
     ) -> dict[str, int]:
         """Write analyses as csv, parquet or xlsx (one sheet each); return rows per analysis."""
-        from advocacy.present.analyses import export_analyses
+        from advocacy.analyses import export_analyses
 
         chosen = [names] if isinstance(names, str) else list(names)
         return export_analyses(self, chosen, out=out, format=format)
@@ -604,7 +604,7 @@ class Workspace:
         self, out: str | Path, *, format: str | None = None, import_id: str | None = None
     ) -> int:
         """Write quarantined rows in their original columns with reasons; return rows written."""
-        from advocacy.present.exports import format_for, quarantine_table, write_table
+        from advocacy.exports import format_for, quarantine_table, write_table
 
         path = Path(out)
         table = quarantine_table(self.quarantine(import_id=import_id))
@@ -621,7 +621,7 @@ class Workspace:
         Timestamps are written in the UTC offset their source gave (csv, xlsx, json); Parquet
         keeps typed instants and the ``time_offsets`` column.
         """
-        from advocacy.present.exports import ExportFormat, format_for, write_table
+        from advocacy.exports import ExportFormat, format_for, write_table
         from advocacy.store.time_offsets import with_original_offsets
         from advocacy.text.enrich import export_table
 

@@ -15,8 +15,8 @@ from advocacy.access.masking import mask_records
 from advocacy.access.roles import AccessDeniedError, Permission
 from advocacy.access.tokens import list_tokens
 from advocacy.access.users import list_users
+from advocacy.analyses import ANALYSES, get_analysis
 from advocacy.customer_view import customer_view, find_customers
-from advocacy.present.analyses import ANALYSES, get_analysis
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import scoped_metrics, viewer_redactor
 
@@ -159,7 +159,7 @@ def _as_requested(records: list[dict[str, Any]], name: str, format: str | None) 
     import tempfile
     from pathlib import Path
 
-    from advocacy.present.exports import ExportFormat, records_table, write_table, write_xlsx
+    from advocacy.exports import ExportFormat, records_table, write_table, write_xlsx
 
     table = records_table(records, nested_as_text=format in ("csv", "xlsx"))
     media = {
