@@ -161,35 +161,7 @@ class Workspace:
             correction=str(get_setting("correction")),
         )
 
-    # -- report and analysis exports ----------------------------------------------------------
-    def report(
-        self,
-        out: str | Path | None = "report.html",
-        *,
-        pdf: str | Path | None = None,
-        title: str = "Customer advocacy assessment",
-        since: Any = None,
-        until: Any = None,
-        unit: str | None = None,
-        redact: bool = False,
-    ) -> Any:
-        """Write the assessment report as standalone HTML and/or PDF; return the paths written.
-
-        See :func:`advocacy.present.report.pdf.publish_report`; ``since``/``until`` take dates
-        or ISO strings, ``unit`` limits the report to one unit, ``redact`` removes personal data.
-        """
-        from advocacy.metrics.slicing import as_date
-        from advocacy.present.report.pdf import publish_report
-        from advocacy.present.report.section import ReportScope
-
-        scope = ReportScope(
-            since=as_date(since, "--since"),
-            until=as_date(until, "--until"),
-            unit=unit,
-            redact=redact,
-        )
-        return publish_report(self, out=out, pdf=pdf, title=title, scope=scope)
-
+    # -- analysis exports ---------------------------------------------------------------------
     def analysis(self, name: str) -> Any:
         """The exportable analysis called ``name`` as a pandas DataFrame (see ``analyses``)."""
         from advocacy.analyses import get_analysis

@@ -1,7 +1,7 @@
 """Vega-Lite specs of the web app's charts, rendered in the browser by vega-embed.
 
 Each spec carries its data inline, so a page needs no second request and the same dict can be
-handed to :func:`advocacy.present.report.section.chart_svg` to draw the chart in a report.
+handed to :func:`advocacy.report.section.chart_svg` to draw the chart in a report.
 """
 
 from __future__ import annotations
