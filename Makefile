@@ -25,6 +25,7 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache  # the layer contracts in pyproject.toml (docs/architecture.md)
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
