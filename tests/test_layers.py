@@ -31,7 +31,7 @@ def lint_imports(source: Path) -> subprocess.CompletedProcess[str]:
         "NO_COLOR": "1",
     }
     return subprocess.run(
-        [command, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        [command, str(ROOT / "pyproject.toml"), "--no-cache", "--no-logo"],
         cwd=source,
         env=environment,
         capture_output=True,
