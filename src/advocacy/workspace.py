@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advocacy.errors import NotFoundError
 from advocacy.model import KINDS
+from advocacy.namespaces.access import AccessNamespace
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
@@ -36,6 +38,11 @@ class Workspace:
     @property
     def url(self) -> str:
         return self.db.url
+
+    @cached_property
+    def access(self) -> AccessNamespace:
+        """Users, API tokens and the audit log (see ``advocacy.namespaces.access``)."""
+        return AccessNamespace(self.db)
 
     # -- tables --------------------------------------------------------------------------------
     def table_names(self) -> list[str]:
