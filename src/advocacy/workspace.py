@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from advocacy.errors import NotFoundError
 from advocacy.model import KINDS
 from advocacy.namespaces.access import AccessNamespace
+from advocacy.namespaces.outbox import OutboxNamespace
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
@@ -43,6 +44,11 @@ class Workspace:
     def access(self) -> AccessNamespace:
         """Users, API tokens and the audit log (see ``advocacy.namespaces.access``)."""
         return AccessNamespace(self.db)
+
+    @cached_property
+    def outbox(self) -> OutboxNamespace:
+        """Notifications and their delivery (see ``advocacy.namespaces.outbox``)."""
+        return OutboxNamespace(self.db)
 
     # -- tables --------------------------------------------------------------------------------
     def table_names(self) -> list[str]:

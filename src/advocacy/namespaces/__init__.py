@@ -1,6 +1,10 @@
 """The Workspace's namespaces: one object per concern, reached as an attribute of the workspace.
 
-``ws.access`` (:class:`~advocacy.namespaces.access.AccessNamespace`) holds users, API tokens and
-the audit log. Each namespace method calls one library function with the workspace's database,
-so the CLI, the web app and notebooks reach the library through the facade only.
+- ``ws.access`` (:class:`~advocacy.namespaces.access.AccessNamespace`): users, API tokens and
+  the audit log;
+- ``ws.outbox`` (:class:`~advocacy.namespaces.outbox.OutboxNamespace`): the notifications and
+  their delivery.
+
+Each namespace method calls one library function with the workspace's database, so the CLI,
+the web app and notebooks reach the library through the facade only.
 """
