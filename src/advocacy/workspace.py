@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from advocacy.errors import NotFoundError
 from advocacy.model import KINDS
 from advocacy.namespaces.access import AccessNamespace
+from advocacy.namespaces.cases import CasesNamespace
 from advocacy.namespaces.outbox import OutboxNamespace
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
@@ -44,6 +45,11 @@ class Workspace:
     def access(self) -> AccessNamespace:
         """Users, API tokens and the audit log (see ``advocacy.namespaces.access``)."""
         return AccessNamespace(self.db)
+
+    @cached_property
+    def cases(self) -> CasesNamespace:
+        """Case rules, cases and the loop's results (see ``advocacy.namespaces.cases``)."""
+        return CasesNamespace(self.db)
 
     @cached_property
     def outbox(self) -> OutboxNamespace:
@@ -495,49 +501,6 @@ class Workspace:
         for derived in ("text_features", "document_themes", "themes"):
             tables[derived] = self._optional_table(derived)
         return fans_to_be(tables, horizon_days=horizon_days, as_of=as_of)
-
-    # -- case rules and cases (advocacy.loop) ----------------------------------------------------
-    def case_rules(self) -> Any:
-        """The stored case rules (:func:`advocacy.loop.rule_store.list_rules`)."""
-        from advocacy.loop.rule_store import list_rules
-
-        return list_rules(self.db)
-
-    def load_case_rules(self, path: str | Path, *, actor: str = "python") -> Any:
-        """Replace the case rules with the YAML file at ``path``."""
-        from advocacy.loop.rule_store import load_rules
-
-        return load_rules(self.db, path, actor=actor)
-
-    def cases(self, **filters: Any) -> Any:
-        """Cases, newest first (:func:`advocacy.loop.cases.list_cases`; same filters)."""
-        from advocacy.loop.cases import list_cases
-
-        return list_cases(self.db, **filters)
-
-    def case(self, case_id: str) -> Any:
-        """One case with its timeline and evidence (:func:`advocacy.loop.cases.get_case`)."""
-        from advocacy.loop.cases import get_case
-
-        return get_case(self.db, case_id)
-
-    def work_case(self, case_id: str, action: str, *, actor: str = "python", **fields: Any) -> Any:
-        """Contact, note, resolve, close, reopen or assign a case (``casework.work_case``)."""
-        from advocacy.loop.casework import work_case
-
-        return work_case(self.db, case_id, action, actor=actor, **fields)
-
-    def open_cases_for(self, kind: str, ids: Any, *, actor: str = "python") -> Any:
-        """Run the case rules over the given responses or mentions; the cases opened."""
-        from advocacy.loop.case_opening import open_cases_for
-
-        return open_cases_for(self.db, kind, list(ids), actor=actor)
-
-    def loop_results(self, *, window_days: int = 90) -> Any:
-        """Time to contact, closed in time, recovery vs. comparison (``recovery.loop_results``)."""
-        from advocacy.loop.recovery import loop_results
-
-        return loop_results(self.db, window_days=window_days)
 
     # -- action plans (advocacy.loop.plans) -----------------------------------------------------
     def plans(self, *, status: str | None = None) -> Any:

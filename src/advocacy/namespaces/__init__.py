@@ -2,6 +2,8 @@
 
 - ``ws.access`` (:class:`~advocacy.namespaces.access.AccessNamespace`): users, API tokens and
   the audit log;
+- ``ws.cases`` (:class:`~advocacy.namespaces.cases.CasesNamespace`): case rules, cases, their
+  work and the loop's results;
 - ``ws.outbox`` (:class:`~advocacy.namespaces.outbox.OutboxNamespace`): the notifications and
   their delivery.
 
