@@ -20,6 +20,7 @@ from advocacy.model import KINDS
 from advocacy.namespaces.access import AccessNamespace
 from advocacy.namespaces.cases import CasesNamespace
 from advocacy.namespaces.outbox import OutboxNamespace
+from advocacy.namespaces.plans import PlansNamespace
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
@@ -55,6 +56,11 @@ class Workspace:
     def outbox(self) -> OutboxNamespace:
         """Notifications and their delivery (see ``advocacy.namespaces.outbox``)."""
         return OutboxNamespace(self.db)
+
+    @cached_property
+    def plans(self) -> PlansNamespace:
+        """Action plans and their progress (see ``advocacy.namespaces.plans``)."""
+        return PlansNamespace(self.db)
 
     # -- tables --------------------------------------------------------------------------------
     def table_names(self) -> list[str]:
@@ -501,36 +507,6 @@ class Workspace:
         for derived in ("text_features", "document_themes", "themes"):
             tables[derived] = self._optional_table(derived)
         return fans_to_be(tables, horizon_days=horizon_days, as_of=as_of)
-
-    # -- action plans (advocacy.loop.plans) -----------------------------------------------------
-    def plans(self, *, status: str | None = None) -> Any:
-        """Every plan with baseline, current value, movement and verdict, as a DataFrame."""
-        import pandas as pd
-
-        from advocacy.loop.plan_progress import plan_summary, plans_progress
-
-        return pd.DataFrame([plan_summary(p) for p in plans_progress(self.db, status=status)])
-
-    def add_plan(self, link: str, *, actor: str = "python", **options: Any) -> Any:
-        """Create a plan linked to ``gap:ID``, ``driver:NAME``, ``theme:ID`` or ``culture:NAME``.
-
-        See :func:`advocacy.loop.plans.add_plan`; the metric's baseline is frozen now.
-        """
-        from advocacy.loop.plans import add_plan
-
-        return add_plan(self.db, link=link, actor=actor, **options)
-
-    def update_plan(self, plan_id: str, *, actor: str = "python", **changes: Any) -> Any:
-        """Change a plan's status, owner, dates or target (see ``loop.plans.update_plan``)."""
-        from advocacy.loop.plans import update_plan
-
-        return update_plan(self.db, plan_id, actor=actor, **changes)
-
-    def plan_progress(self, plan_id: str) -> Any:
-        """A plan's frozen baseline, current value, movement and verdict."""
-        from advocacy.loop.plan_progress import plan_progress
-
-        return plan_progress(self.db, plan_id)
 
     # -- look around -------------------------------------------------------------------------
     def status(self) -> Any:

@@ -5,7 +5,9 @@
 - ``ws.cases`` (:class:`~advocacy.namespaces.cases.CasesNamespace`): case rules, cases, their
   work and the loop's results;
 - ``ws.outbox`` (:class:`~advocacy.namespaces.outbox.OutboxNamespace`): the notifications and
-  their delivery.
+  their delivery;
+- ``ws.plans`` (:class:`~advocacy.namespaces.plans.PlansNamespace`): action plans and their
+  progress.
 
 Each namespace method calls one library function with the workspace's database, so the CLI,
 the web app and notebooks reach the library through the facade only.
