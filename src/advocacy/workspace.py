@@ -21,6 +21,7 @@ from advocacy.namespaces.access import AccessNamespace
 from advocacy.namespaces.cases import CasesNamespace
 from advocacy.namespaces.outbox import OutboxNamespace
 from advocacy.namespaces.plans import PlansNamespace
+from advocacy.namespaces.surveys import SurveysNamespace
 from advocacy.settings import get_setting
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
@@ -61,6 +62,11 @@ class Workspace:
     def plans(self) -> PlansNamespace:
         """Action plans and their progress (see ``advocacy.namespaces.plans``)."""
         return PlansNamespace(self.db)
+
+    @cached_property
+    def surveys(self) -> SurveysNamespace:
+        """Hosted surveys and their links (see ``advocacy.namespaces.surveys``)."""
+        return SurveysNamespace(self.db)
 
     # -- tables --------------------------------------------------------------------------------
     def table_names(self) -> list[str]:

@@ -7,7 +7,9 @@
 - ``ws.outbox`` (:class:`~advocacy.namespaces.outbox.OutboxNamespace`): the notifications and
   their delivery;
 - ``ws.plans`` (:class:`~advocacy.namespaces.plans.PlansNamespace`): action plans and their
-  progress.
+  progress;
+- ``ws.surveys`` (:class:`~advocacy.namespaces.surveys.SurveysNamespace`): hosted surveys and
+  their links.
 
 Each namespace method calls one library function with the workspace's database, so the CLI,
 the web app and notebooks reach the library through the facade only.
