@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,27 +42,28 @@ class Workspace:
     def url(self) -> str:
         return self.db.url
 
-    @cached_property
+    # -- namespaces: built on each access, so they always use the workspace's current database --
+    @property
     def access(self) -> AccessNamespace:
         """Users, API tokens and the audit log (see ``advocacy.namespaces.access``)."""
         return AccessNamespace(self.db)
 
-    @cached_property
+    @property
     def cases(self) -> CasesNamespace:
         """Case rules, cases and the loop's results (see ``advocacy.namespaces.cases``)."""
         return CasesNamespace(self.db)
 
-    @cached_property
+    @property
     def outbox(self) -> OutboxNamespace:
         """Notifications and their delivery (see ``advocacy.namespaces.outbox``)."""
         return OutboxNamespace(self.db)
 
-    @cached_property
+    @property
     def plans(self) -> PlansNamespace:
         """Action plans and their progress (see ``advocacy.namespaces.plans``)."""
         return PlansNamespace(self.db)
 
-    @cached_property
+    @property
     def surveys(self) -> SurveysNamespace:
         """Hosted surveys and their links (see ``advocacy.namespaces.surveys``)."""
         return SurveysNamespace(self.db)
