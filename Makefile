@@ -23,8 +23,8 @@ demo: $(VENV)/.installed
 	$(BIN)/advocacy demo $(DEMO_DIR)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
