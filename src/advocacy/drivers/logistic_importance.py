@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,7 +33,18 @@ from advocacy.drivers.shapley import exact_lmg
 FloatArray = NDArray[np.float64]
 
 
+@dataclass(frozen=True)
 class _LogitFit:
+    """A fitted logistic regression: intercept then slopes, the linear predictor on the
+    fitted rows, their probabilities and the log-likelihood."""
+
+    params: FloatArray
+    linear: FloatArray
+    probability: FloatArray
+    llf: float
+
+
+def _logit_fit(x: FloatArray, y: FloatArray) -> _LogitFit:
     """Maximum-likelihood logistic regression with an intercept, fitted by scikit-learn.
 
     Unpenalised (the importance measures are defined on the maximum-likelihood fit), by
@@ -40,23 +52,20 @@ class _LogitFit:
     Under separation the likelihood has no maximum: the fit stops at its iteration limit with
     large but finite coefficients, which is all the standardised coefficients need.
     """
-
-    def __init__(self, x: FloatArray, y: FloatArray) -> None:
-        with warnings.catch_warnings():
-            # Separation (a bootstrap resample split cleanly by one driver) stops the fit at
-            # its iteration limit; the caller still gets usable, finite values.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model = LogisticRegression(
-                C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=100
-            ).fit(x, y)
-        self.params = np.concatenate([model.intercept_, model.coef_[0]])
-        self.fittedvalues = model.decision_function(x)
-        self.probability = model.predict_proba(x)[:, 1]
-        self.llf = -float(log_loss(y, self.probability, normalize=False))
-
-
-def _logit_fit(x: FloatArray, y: FloatArray) -> _LogitFit:
-    return _LogitFit(x, y)
+    with warnings.catch_warnings():
+        # Separation (a bootstrap resample split cleanly by one driver) stops the fit at its
+        # iteration limit; the caller still gets usable, finite values.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=100).fit(
+            x, y
+        )
+    probability = model.predict_proba(x)[:, 1]
+    return _LogitFit(
+        params=np.concatenate([model.intercept_, model.coef_[0]]),
+        linear=model.decision_function(x),
+        probability=probability,
+        llf=-float(log_loss(y, probability, normalize=False)),
+    )
 
 
 def _mcfadden(x: FloatArray, y: FloatArray, columns: list[int], null_llf: float) -> float:
@@ -99,7 +108,7 @@ def logistic_johnson(x: FloatArray, y: FloatArray) -> FloatArray:
     root = vectors @ np.diag(np.sqrt(values)) @ vectors.T
     z = standard @ vectors @ np.diag(1.0 / np.sqrt(values)) @ vectors.T
     fit = _logit_fit(z, y)
-    linear = fit.fittedvalues
+    linear = fit.linear
     r = float(np.corrcoef(fit.probability, y)[0, 1])
     beta = np.asarray(fit.params[1:]) * z.std(axis=0, ddof=1) * r / np.std(linear, ddof=1)
     return np.asarray((root**2) @ beta**2, dtype=np.float64)
