@@ -45,9 +45,11 @@ class AdvocacyError(Exception):
         where = []
         if self.file is not None:
             where.append(str(self.file))
-        if self.row is not None:
+        # A hand-written file's errors say "line 4: trigger: ..." themselves (config_files).
+        located = self.row is not None and self.message.startswith(f"line {self.row}: ")
+        if self.row is not None and not located:
             where.append(f"row {self.row}")
-        if self.column is not None:
+        if self.column is not None and not located:
             where.append(f"column {self.column!r}")
         text = (": ".join([", ".join(where), self.message])) if where else self.message
         if self.value is not None and repr(self.value) not in text:
