@@ -107,7 +107,7 @@ def file_error(
         f"{where}{label}{message}",
         file=source,
         row=line,
-        column=column if column is not None else (key or None),
+        column=(key or None) if column is None else (column or None),
         value=shown,
         parameter=parameter,
         fix=fix,
@@ -366,20 +366,23 @@ def _as_file_error(
     error: type[AdvocacyError],
     parameter: str | None,
 ) -> AdvocacyError:
-    first = problem.errors()[0]
+    # An unknown key first: a misspelt key also makes the key it meant look missing.
+    first = min(problem.errors(), key=lambda found: found["type"] != "extra_forbidden")
     context = dict(first.get("ctx") or {})
     data = document.data
     for part in at:
         data = data[part]
     parts, holder, info = _walk(model, tuple(first["loc"]), data)
-    if "at" in context:
-        parts.append(str(context.pop("at")))
-    key = ".".join(f"[{part + 1}]" if isinstance(part, int) else part for part in parts)
+    value = first.get("input")
+    if "at" in context:  # a validator pointing at one key of the mapping it checks
+        below = str(context.pop("at"))
+        value = value.get(below) if isinstance(value, dict) else None
+        parts.append(below)
+    value = value if isinstance(value, str | int | float | bool) else None
+    key = ".".join(f"[{part + 1}]" if isinstance(part, int) else part for part in (*at, *parts))
     key = key.replace(".[", "[")
     column = ".".join(part for part in parts if isinstance(part, str))
     line = document.line(".".join(str(part) for part in (*at, *parts)))
-    value = first.get("input")
-    value = value if isinstance(value, str | int | float | bool) else None
 
     def shaped(message: str, fix: str, shown: Any = value) -> AdvocacyError:
         return file_error(
@@ -390,7 +393,7 @@ def _as_file_error(
             fix,
             shown,
             line=line,
-            column=column or None,
+            column=column,
             parameter=parameter,
         )
 

@@ -46,7 +46,10 @@ class AdvocacyError(Exception):
         if self.file is not None:
             where.append(str(self.file))
         # A hand-written file's errors say "line 4: trigger: ..." themselves (config_files).
-        located = self.row is not None and self.message.startswith(f"line {self.row}: ")
+        if self.row is not None:
+            located = self.message.startswith(f"line {self.row}: ")
+        else:
+            located = self.message.partition(": ")[0].endswith(str(self.column))
         if self.row is not None and not located:
             where.append(f"row {self.row}")
         if self.column is not None and not located:
