@@ -105,7 +105,7 @@ def file_error(
     shown = value if value is None or len(repr(value)) <= SHOWN_VALUE else None
     return error(
         f"{where}{label}{message}",
-        file=source,
+        file=source or None,
         row=line,
         column=(key or None) if column is None else (column or None),
         value=shown,
