@@ -21,12 +21,14 @@ so are keys written twice (YAML would silently keep the last).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,6 +42,7 @@ __all__ = [
     "file_error",
     "parse_toml",
     "parse_yaml",
+    "read_packaged",
     "read_text",
     "validate",
 ]
@@ -211,14 +214,15 @@ def parse_yaml(
         data = None if node is None else loader.construct_document(node)
     except (yaml.YAMLError, ValueError) as problem:  # ValueError: a date like 2024-13-45
         mark = getattr(problem, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
         reason = " ".join(str(getattr(problem, "problem", None) or problem).split())
-        raise error(
-            (f"line {line}: " if line is not None else "") + f"not valid YAML: {reason}",
-            file=source,
-            row=line,
+        raise file_error(
+            error,
+            source,
+            "",
+            f"not valid YAML: {reason}",
+            "check the indentation and quoting around that line",
+            line=mark.line + 1 if mark is not None else None,
             parameter=parameter,
-            fix="check the indentation and quoting around that line",
         ) from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
@@ -241,13 +245,14 @@ def parse_toml(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:
         found = re.search(r"line (\d+)", str(problem))
-        line = int(found.group(1)) if found else None
-        raise error(
-            (f"line {line}: " if line is not None else "") + f"not valid TOML: {problem}",
-            file=source,
-            row=line,
+        raise file_error(
+            error,
+            source,
+            "",
+            f"not valid TOML: {problem}",
+            "fix the TOML syntax",
+            line=int(found.group(1)) if found else None,
             parameter=parameter,
-            fix="fix the TOML syntax",
         ) from None
     lines: dict[str, int] = {}
     table = ""
@@ -259,6 +264,21 @@ def parse_toml(
         elif key:
             lines.setdefault(f"{table}.{key.group(1)}" if table else key.group(1), number)
     return Document(data, source, lines)
+
+
+def read_packaged(model: type[Model], package: str, resource: str) -> Model:
+    """A YAML file shipped in ``package`` (``templates/servqual.yaml``), read once as ``model``."""
+    loaded = _read_packaged(model, package, resource)
+    assert isinstance(loaded, model)
+    return loaded
+
+
+@functools.cache
+def _read_packaged(
+    model: type[pydantic.BaseModel], package: str, resource: str
+) -> pydantic.BaseModel:
+    shipped = resources.files(package).joinpath(resource)
+    return validate(model, parse_yaml(shipped.read_text(encoding="utf-8"), source=str(shipped)))
 
 
 def _strip(annotation: Any) -> Any:

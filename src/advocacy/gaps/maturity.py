@@ -15,17 +15,15 @@ References
 from __future__ import annotations
 
 import csv
-import functools
 import math
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from advocacy.config_files import parse_yaml, validate
+from advocacy.config_files import read_packaged
 from advocacy.errors import InputError
 
 
@@ -64,16 +62,9 @@ class Questionnaire(BaseModel):
     areas: list[Area]
 
 
-@functools.cache
-def _questionnaire() -> Questionnaire:
-    template = resources.files("advocacy.gaps").joinpath("templates/maturity.yaml")
-    document = parse_yaml(template.read_text(encoding="utf-8"), source=str(template))
-    return validate(Questionnaire, document)
-
-
 def maturity_questionnaire() -> dict[str, Any]:
     """The shipped questionnaire: scale, level names and the eight areas with statements."""
-    return _questionnaire().model_dump()
+    return read_packaged(Questionnaire, "advocacy.gaps", "templates/maturity.yaml").model_dump()
 
 
 def maturity_statements() -> pd.DataFrame:

@@ -20,16 +20,14 @@ References
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, StrictInt
 
-from advocacy.config_files import parse_yaml, validate
+from advocacy.config_files import read_packaged
 from advocacy.errors import UsageError
 from advocacy.metrics.intervals import t_interval
 
@@ -76,16 +74,11 @@ class ServqualInstrument(BaseModel):
     items: list[ServqualItem]
 
 
-@functools.cache
-def _instrument() -> ServqualInstrument:
-    template = resources.files("advocacy.gaps").joinpath("templates/servqual.yaml")
-    document = parse_yaml(template.read_text(encoding="utf-8"), source=str(template))
-    return validate(ServqualInstrument, document)
-
-
 def servqual_template() -> dict[str, Any]:
     """The shipped 22-item SERVQUAL instrument: scale, prompts, dimensions and items."""
-    return _instrument().model_dump()
+    return read_packaged(
+        ServqualInstrument, "advocacy.gaps", "templates/servqual.yaml"
+    ).model_dump()
 
 
 def servqual_items() -> pd.DataFrame:
