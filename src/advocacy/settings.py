@@ -290,6 +290,12 @@ class Setting:
     def environment_variable(self) -> str:
         return PREFIX + self.name.upper()
 
+    @property
+    def kind(self) -> str:
+        """The setting's type in words: text, whole number, number or true/false."""
+        kinds = {bool: "true/false", int: "whole number", float: "number", str: "text"}
+        return kinds[type(self.default)]
+
 
 SETTINGS: tuple[Setting, ...] = tuple(
     Setting(
