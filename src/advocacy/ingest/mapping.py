@@ -46,18 +46,6 @@ ITEM_KEYS = tuple(ItemSpec.model_fields)
 MAX_BYTES = 1_000_000
 
 
-def _error(
-    path: str,
-    key: str,
-    message: str,
-    fix: str,
-    value: Any = None,
-    *,
-    line: int | None = None,
-) -> MappingError:
-    return file_error(MappingError, path, key, message, fix, value, line=line, parameter="--map")
-
-
 def load_mapping(path: str | Path) -> MappingSpec:
     """Read and validate a mapping YAML file.
 
@@ -119,7 +107,16 @@ def _check(spec: MappingSpec, raw: RawTable, kind: Kind) -> None:
     """Check the mapping against the kind imported and the file's columns."""
 
     def fail(key: str, message: str, fix: str, value: Any = None) -> MappingError:
-        return _error(spec.path, key, message, fix, value, line=spec.line(key))
+        return file_error(
+            MappingError,
+            spec.path,
+            key,
+            message,
+            fix,
+            value,
+            line=spec.line(key),
+            parameter="--map",
+        )
 
     valid = ", ".join(kind.field_names)
     if spec.kind is not None and kind_for(spec.kind).name != kind.name:
