@@ -372,15 +372,34 @@ def validate(
     data = document.data
     for part in at:
         data = data[part]
+    data = _printable_keys(data)
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as problem:
-        raise _as_file_error(problem, model, document, at, error, parameter) from None
+        raise _as_file_error(problem, model, data, document, at, error, parameter) from None
+
+
+def _printable_keys(data: Any) -> Any:
+    """``data`` with lone surrogates in keys (YAML decodes ``"\\ud921"`` to one) escaped.
+
+    Such a key is no known key anyway; escaped, it is reported as unknown, by its name.
+    """
+    if isinstance(data, dict):
+        return {
+            key.encode("utf-8", "backslashreplace").decode("utf-8")
+            if isinstance(key, str)
+            else key: _printable_keys(value)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [_printable_keys(item) for item in data]
+    return data
 
 
 def _as_file_error(
     problem: pydantic.ValidationError,
     model: type[pydantic.BaseModel],
+    data: Any,
     document: Document,
     at: tuple[str | int, ...],
     error: type[AdvocacyError],
@@ -389,9 +408,6 @@ def _as_file_error(
     # An unknown key first: a misspelt key also makes the key it meant look missing.
     first = min(problem.errors(), key=lambda found: found["type"] != "extra_forbidden")
     context = dict(first.get("ctx") or {})
-    data = document.data
-    for part in at:
-        data = data[part]
     parts, holder, info = _walk(model, tuple(first["loc"]), data)
     value = first.get("input")
     if "at" in context:  # a validator pointing at one key of the mapping it checks
