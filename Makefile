@@ -23,8 +23,9 @@ demo: $(VENV)/.installed
 	$(BIN)/advocacy demo $(DEMO_DIR)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/lint-imports --no-cache  # the layer contracts in pyproject.toml (docs/architecture.md)
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

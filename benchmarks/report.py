@@ -81,17 +81,18 @@ def main() -> None:
     print(f"generated {args.rows:,} responses in {seconds:.1f} s")
 
     import advocacy
+    import advocacy.report
 
     results = []
     with advocacy.open(str(database)) as ws:
         for redact in (False, True):
             name = "redacted" if redact else "plain"
             started = time.perf_counter()
-            files = ws.report(directory / f"{name}.html", redact=redact)
+            files = advocacy.report.write(ws, directory / f"{name}.html", redact=redact)
             html_seconds = time.perf_counter() - started
             started = time.perf_counter()
-            files = ws.report(
-                directory / f"{name}.html", pdf=directory / f"{name}.pdf", redact=redact
+            files = advocacy.report.write(
+                ws, directory / f"{name}.html", pdf=directory / f"{name}.pdf", redact=redact
             )
             both_seconds = time.perf_counter() - started
             results.append((name, html_seconds, both_seconds, files.pages))

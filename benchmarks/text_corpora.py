@@ -97,7 +97,7 @@ def _lines(path: Path) -> list[str]:
 
 def tweeteval_sentiment(data: Path, *, unseen_only: bool = True) -> pd.DataFrame:
     """TweetEval sentiment ``test``; by default only the odd 0-based lines (6,142), the half the
-    shipped model did not train on (``build_models.py`` trains on ``val`` + the even lines)."""
+    shipped model did not train on (``tools/build_heads.py`` trains on ``val`` + the even lines)."""
     folder = data / "tweeteval" / "sentiment"
     names = ("negative", "neutral", "positive")
     texts = _lines(folder / "test_text.txt")

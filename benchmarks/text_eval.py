@@ -74,8 +74,8 @@ from advocacy.errors import UsageError
 
 #: Domains the shipped text model was trained or tuned on (``text-corpora`` keys as in the
 #: loaders' ``domain`` column; ``blitzer`` covers every ``blitzer/...``). The lead keeps this
-#: in step with ``src/advocacy/text/models/build_models.py``.
-# The shipped heads' training sources (src/advocacy/text/models/build_heads.py): sentiment and
+#: in step with ``tools/build_heads.py``.
+# The shipped heads' training sources (tools/build_heads.py): sentiment and
 # emotion on TweetEval, GoEmotions, clothing reviews and the authored comments; the complaint head
 # on BANKING77's train split too (so its test split is not an unseen domain).
 TRAINED_ON = frozenset({"tweeteval", "goemotions", "clothing", "authored", "banking77"})

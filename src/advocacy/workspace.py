@@ -16,6 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from advocacy.errors import NotFoundError
 from advocacy.model import KINDS
+from advocacy.namespaces.access import AccessNamespace
+from advocacy.namespaces.cases import CasesNamespace
+from advocacy.namespaces.outbox import OutboxNamespace
+from advocacy.namespaces.plans import PlansNamespace
+from advocacy.namespaces.surveys import SurveysNamespace
 from advocacy.settings import Settings, current_settings, get_setting
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
@@ -38,6 +43,32 @@ class Workspace:
     @property
     def url(self) -> str:
         return self.db.url
+
+    # -- namespaces: built on each access, so they always use the workspace's current database --
+    @property
+    def access(self) -> AccessNamespace:
+        """Users, API tokens and the audit log (see ``advocacy.namespaces.access``)."""
+        return AccessNamespace(self.db)
+
+    @property
+    def cases(self) -> CasesNamespace:
+        """Case rules, cases and the loop's results (see ``advocacy.namespaces.cases``)."""
+        return CasesNamespace(self.db)
+
+    @property
+    def outbox(self) -> OutboxNamespace:
+        """Notifications and their delivery (see ``advocacy.namespaces.outbox``)."""
+        return OutboxNamespace(self.db)
+
+    @property
+    def plans(self) -> PlansNamespace:
+        """Action plans and their progress (see ``advocacy.namespaces.plans``)."""
+        return PlansNamespace(self.db)
+
+    @property
+    def surveys(self) -> SurveysNamespace:
+        """Hosted surveys and their links (see ``advocacy.namespaces.surveys``)."""
+        return SurveysNamespace(self.db)
 
     # -- tables --------------------------------------------------------------------------------
     def table_names(self) -> list[str]:
@@ -163,38 +194,10 @@ class Workspace:
             correction=str(get_setting("correction")),
         )
 
-    # -- report and analysis exports ----------------------------------------------------------
-    def report(
-        self,
-        out: str | Path | None = "report.html",
-        *,
-        pdf: str | Path | None = None,
-        title: str = "Customer advocacy assessment",
-        since: Any = None,
-        until: Any = None,
-        unit: str | None = None,
-        redact: bool = False,
-    ) -> Any:
-        """Write the assessment report as standalone HTML and/or PDF; return the paths written.
-
-        See :func:`advocacy.present.report.pdf.publish_report`; ``since``/``until`` take dates
-        or ISO strings, ``unit`` limits the report to one unit, ``redact`` removes personal data.
-        """
-        from advocacy.metrics.slicing import as_date
-        from advocacy.present.report.pdf import publish_report
-        from advocacy.present.report.section import ReportScope
-
-        scope = ReportScope(
-            since=as_date(since, "--since"),
-            until=as_date(until, "--until"),
-            unit=unit,
-            redact=redact,
-        )
-        return publish_report(self, out=out, pdf=pdf, title=title, scope=scope)
-
+    # -- analysis exports ---------------------------------------------------------------------
     def analysis(self, name: str) -> Any:
         """The exportable analysis called ``name`` as a pandas DataFrame (see ``analyses``)."""
-        from advocacy.present.analyses import get_analysis
+        from advocacy.analyses import get_analysis
 
         return get_analysis(name).frame(self)
 
@@ -202,7 +205,7 @@ class Workspace:
         self, names: str | list[str], *, out: str | Path, format: str | None = None
     ) -> dict[str, int]:
         """Write analyses as csv, parquet or xlsx (one sheet each); return rows per analysis."""
-        from advocacy.present.analyses import export_analyses
+        from advocacy.analyses import export_analyses
 
         chosen = [names] if isinstance(names, str) else list(names)
         return export_analyses(self, chosen, out=out, format=format)
@@ -513,79 +516,6 @@ class Workspace:
             tables[derived] = self._optional_table(derived)
         return fans_to_be(tables, horizon_days=horizon_days, as_of=as_of)
 
-    # -- case rules and cases (advocacy.loop) ----------------------------------------------------
-    def case_rules(self) -> Any:
-        """The stored case rules (:func:`advocacy.loop.rule_store.list_rules`)."""
-        from advocacy.loop.rule_store import list_rules
-
-        return list_rules(self.db)
-
-    def load_case_rules(self, path: str | Path, *, actor: str = "python") -> Any:
-        """Replace the case rules with the YAML file at ``path``."""
-        from advocacy.loop.rule_store import load_rules
-
-        return load_rules(self.db, path, actor=actor)
-
-    def cases(self, **filters: Any) -> Any:
-        """Cases, newest first (:func:`advocacy.loop.cases.list_cases`; same filters)."""
-        from advocacy.loop.cases import list_cases
-
-        return list_cases(self.db, **filters)
-
-    def case(self, case_id: str) -> Any:
-        """One case with its timeline and evidence (:func:`advocacy.loop.cases.get_case`)."""
-        from advocacy.loop.cases import get_case
-
-        return get_case(self.db, case_id)
-
-    def work_case(self, case_id: str, action: str, *, actor: str = "python", **fields: Any) -> Any:
-        """Contact, note, resolve, close, reopen or assign a case (``casework.work_case``)."""
-        from advocacy.loop.casework import work_case
-
-        return work_case(self.db, case_id, action, actor=actor, **fields)
-
-    def open_cases_for(self, kind: str, ids: Any, *, actor: str = "python") -> Any:
-        """Run the case rules over the given responses or mentions; the cases opened."""
-        from advocacy.loop.case_opening import open_cases_for
-
-        return open_cases_for(self.db, kind, list(ids), actor=actor)
-
-    def loop_results(self, *, window_days: int = 90) -> Any:
-        """Time to contact, closed in time, recovery vs. comparison (``recovery.loop_results``)."""
-        from advocacy.loop.recovery import loop_results
-
-        return loop_results(self.db, window_days=window_days)
-
-    # -- action plans (advocacy.loop.plans) -----------------------------------------------------
-    def plans(self, *, status: str | None = None) -> Any:
-        """Every plan with baseline, current value, movement and verdict, as a DataFrame."""
-        import pandas as pd
-
-        from advocacy.loop.plan_progress import plan_summary, plans_progress
-
-        return pd.DataFrame([plan_summary(p) for p in plans_progress(self.db, status=status)])
-
-    def add_plan(self, link: str, *, actor: str = "python", **options: Any) -> Any:
-        """Create a plan linked to ``gap:ID``, ``driver:NAME``, ``theme:ID`` or ``culture:NAME``.
-
-        See :func:`advocacy.loop.plans.add_plan`; the metric's baseline is frozen now.
-        """
-        from advocacy.loop.plans import add_plan
-
-        return add_plan(self.db, link=link, actor=actor, **options)
-
-    def update_plan(self, plan_id: str, *, actor: str = "python", **changes: Any) -> Any:
-        """Change a plan's status, owner, dates or target (see ``loop.plans.update_plan``)."""
-        from advocacy.loop.plans import update_plan
-
-        return update_plan(self.db, plan_id, actor=actor, **changes)
-
-    def plan_progress(self, plan_id: str) -> Any:
-        """A plan's frozen baseline, current value, movement and verdict."""
-        from advocacy.loop.plan_progress import plan_progress
-
-        return plan_progress(self.db, plan_id)
-
     # -- look around -------------------------------------------------------------------------
     def status(self) -> Any:
         """Counts per table, date ranges and recent imports."""
@@ -606,7 +536,7 @@ class Workspace:
         self, out: str | Path, *, format: str | None = None, import_id: str | None = None
     ) -> int:
         """Write quarantined rows in their original columns with reasons; return rows written."""
-        from advocacy.present.exports import format_for, quarantine_table, write_table
+        from advocacy.exports import format_for, quarantine_table, write_table
 
         path = Path(out)
         table = quarantine_table(self.quarantine(import_id=import_id))
@@ -623,7 +553,7 @@ class Workspace:
         Timestamps are written in the UTC offset their source gave (csv, xlsx, json); Parquet
         keeps typed instants and the ``time_offsets`` column.
         """
-        from advocacy.present.exports import ExportFormat, format_for, write_table
+        from advocacy.exports import ExportFormat, format_for, write_table
         from advocacy.store.time_offsets import with_original_offsets
         from advocacy.text.enrich import export_table
 

@@ -9,8 +9,8 @@ import numpy as np
 import advocacy
 from advocacy.demo.build import write_tables
 from advocacy.demo.generator import generate
-from advocacy.present.report.section import ReportScope
-from advocacy.present.report.sections.advocates import build
+from advocacy.report.section import ReportScope
+from advocacy.report.sections.advocates import build
 
 KINDS = ("customers", "responses", "interactions", "transactions", "referrals", "mentions")
 

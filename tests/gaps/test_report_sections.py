@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import advocacy
-from advocacy.present.report.section import ReportScope
-from advocacy.present.report.sections import culture, gaps
+from advocacy.report.section import ReportScope
+from advocacy.report.sections import culture, gaps
 
 
 def test_sections_name_top_gaps_drivers_quadrants_and_the_link(tmp_path: Path) -> None:

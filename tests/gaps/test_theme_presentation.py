@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from advocacy.present.cli.main import app
-from advocacy.present.report.section import ReportScope
-from advocacy.present.report.sections import gaps
+from advocacy.report.section import ReportScope
+from advocacy.report.sections import gaps
 
 runner = CliRunner()
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from advocacy.exports import ExportFormat, write_table
 from advocacy.ingest.readers import read_file
 from advocacy.ingest.spreadsheet_cells import (
     TRIGGERS,
@@ -19,7 +20,6 @@ from advocacy.ingest.spreadsheet_cells import (
     restore_array,
     unescape_xlsx_text,
 )
-from advocacy.present.exports import ExportFormat, write_table
 
 PAYLOADS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 

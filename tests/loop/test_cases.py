@@ -178,7 +178,7 @@ def test_mentions_open_cases_for_anger_and_negative_theme(ws: Workspace) -> None
     assert opened["m1"] == ("angry", "sam")
     assert "m2" not in opened
     assert opened["m3"][0] in {"angry", "delivery"}
-    only_theme = [rule for rule in ws.case_rules() if rule.rule_id == "delivery"]
+    only_theme = [rule for rule in ws.cases.rules() if rule.rule_id == "delivery"]
     ws.write_records(
         "responses",
         [{"response_id": "r9", "submitted_at": "2026-03-01T10:00:00Z", "nps": 8,

@@ -267,8 +267,8 @@ def test_the_plans_commands_add_show_and_update(
 
 
 def test_the_report_section_shows_plans_or_how_to_start(ws: Workspace) -> None:
-    from advocacy.present.report.section import ReportScope
-    from advocacy.present.report.sections import loop
+    from advocacy.report.section import ReportScope
+    from advocacy.report.sections import loop
 
     empty = loop.build(ws, ReportScope())
     assert empty.missing is not None and "advocacy plans add" in empty.missing

@@ -29,10 +29,11 @@ import advocacy
 from advocacy.errors import UsageError
 from advocacy.loop.case_opening import open_cases_for
 from advocacy.loop.casework import work_case
+from advocacy.loop.coaching import coaching_summary
+from advocacy.loop.employee_cases import employee_recovery
 from advocacy.loop.recovery import loop_results
 from advocacy.loop.rule_format import parse_rules
 from advocacy.loop.rule_store import replace_rules
-from advocacy.metrics.coaching import coaching_summary, employee_recovery
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 RULES = """\

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 import advocacy
+from advocacy.analyses import ANALYSES
 from advocacy.errors import UsageError
-from advocacy.present.analyses import ANALYSES
 
 
 def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -15,10 +15,11 @@ import pytest
 from markupsafe import Markup, escape
 
 import advocacy
+import advocacy.report
 from advocacy.errors import RedactionError
-from advocacy.present.report import build
-from advocacy.present.report.redaction import redact_html
-from advocacy.present.report.section import ReportScope, Section, table_html
+from advocacy.report import build
+from advocacy.report.redaction import redact_html
+from advocacy.report.section import ReportScope, Section, table_html
 from advocacy.text.pii import Redactor
 from advocacy.workspace import Workspace
 from conftest import EMAILS, NAMES, PHONES, build_workspace
@@ -60,8 +61,10 @@ def test_redacted_report_has_no_personal_data_in_html_or_pdf(
     build_workspace(db_url, tmp_path / "data", responses=400)
     monkeypatch.setattr(build, "SECTIONS", [*build.SECTIONS, quotes_section])
     with advocacy.open(db_url) as ws:
-        plain = ws.report(tmp_path / "plain.html")
-        redacted = ws.report(tmp_path / "redacted.html", pdf=tmp_path / "redacted.pdf", redact=True)
+        plain = advocacy.report.write(ws, tmp_path / "plain.html")
+        redacted = advocacy.report.write(
+            ws, tmp_path / "redacted.html", pdf=tmp_path / "redacted.pdf", redact=True
+        )
     plain_html = plain.html.read_text(encoding="utf-8")
     # The fixture's personal data reaches an unredacted report, so the check below can fail.
     assert set(NAMES) | set(EMAILS) | set(PHONES) <= set(personal_data_in(plain_html))
@@ -117,6 +120,8 @@ def test_a_report_that_cannot_read_its_identities_is_refused(db_url: str, tmp_pa
         # A column the report itself never reads: only the identity lookup fails.
         ws.db.execute("ALTER TABLE notes DROP COLUMN interviewer")
         with pytest.raises(RedactionError, match=r"notes\.interviewer"):
-            ws.report(tmp_path / "redacted.html", redact=True)
+            advocacy.report.write(ws, tmp_path / "redacted.html", redact=True)
         assert not (tmp_path / "redacted.html").exists()
-        assert ws.report(tmp_path / "plain.html").html.exists()  # unredacted: nothing to refuse
+        assert advocacy.report.write(
+            ws, tmp_path / "plain.html"
+        ).html.exists()  # unredacted: nothing to refuse

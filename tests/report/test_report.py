@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 import advocacy
+import advocacy.report
 from advocacy.demo.build import build_demo
 from support import require
 
@@ -163,7 +164,9 @@ def test_report_for_one_unit_and_dates(
     database, _, _ = demo_report
     with advocacy.open(str(database)) as ws:
         unit = str(ws.table("responses").unit.value_counts().execute().iloc[0]["unit"])
-        files = ws.report(tmp_path / "unit.html", since="2025-01-01", until="2025-12-31", unit=unit)
+        files = advocacy.report.write(
+            ws, tmp_path / "unit.html", since="2025-01-01", until="2025-12-31", unit=unit
+        )
     assert files.pdf is None
     html = files.html.read_text(encoding="utf-8")
     assert f"unit {unit}" in html and "from 2025-01-01" in html

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import advocacy
-from advocacy.present.report.section import ReportScope
-from advocacy.present.report.sections import summary
-from advocacy.present.report.sections.metrics import significant_changes
+from advocacy.report.section import ReportScope
+from advocacy.report.sections import summary
+from advocacy.report.sections.metrics import significant_changes
 
 
 def test_summary_leads_with_the_drop_the_fixture_planted(report_workspace: str) -> None:

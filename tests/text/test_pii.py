@@ -6,9 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from wordfreq import zipf_frequency
-
-from advocacy.text.models.build_names import (
+from build_names import (
     WORDS_HEADER,
     faker_first_names,
     given_names,
@@ -16,6 +14,8 @@ from advocacy.text.models.build_names import (
     native_languages,
     reference_texts,
 )
+from wordfreq import zipf_frequency
+
 from advocacy.text.pii import GIVEN_NAMES_FILE, NAME_WORDS_FILE, Redactor, luhn_valid, redact
 
 

@@ -192,3 +192,18 @@ def test_emails_and_webhooks_carry_text_through_the_one_redactor() -> None:
         render_html(message, public_url="https://x"),
     ):
         assert "Priya" not in body and "07700900123" not in body and "GB82" not in body
+
+
+def test_names_the_old_report_redactor_left_are_masked() -> None:
+    """The report's own redactor (replaced by this one) masked a workspace identity only as a
+    whole run of words; a first name alone, a title and surname, and people the workspace does
+    not know stayed readable in every shared report."""
+    redactor = Redactor(names=["Ada Quill"])
+    text = (
+        "Ada was lovely. Spoke with Mr. Hargreaves today. "
+        "Hi, my name is Jane Doe. Ask for Tomasz at the till."
+    )
+    assert redactor.redact(text) == (
+        "[name] was lovely. Spoke with Mr. [name] today. "
+        "Hi, my name is [name]. Ask for [name] at the till."
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import advocacy
-from advocacy.present.report.section import ReportScope
-from advocacy.present.report.sections.text import build
+from advocacy.report.section import ReportScope
+from advocacy.report.sections.text import build
 
 ROWS = [
     ("Refund still not here after five weeks, call me on 07700 900123.", 1),

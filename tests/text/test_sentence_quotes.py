@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 import advocacy
 from advocacy.access.tokens import create_token
-from advocacy.present.report.section import ReportScope
-from advocacy.present.report.sections.text import build
 from advocacy.present.web import create_app
+from advocacy.report.section import ReportScope
+from advocacy.report.sections.text import build
 from advocacy.text.catalogue import assign_taxonomy
 from advocacy.text.enrich import analyze_workspace
 from advocacy.text.sentence_quotes import redacted_span, theme_sentence_quotes

@@ -25,7 +25,7 @@ import pytest
 
 import advocacy
 from advocacy.access import add_user
-from advocacy.present.analyses import ANALYSES
+from advocacy.analyses import ANALYSES
 from advocacy.present.web import create_app
 from support import require
 from web.live import serving

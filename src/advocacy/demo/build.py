@@ -148,7 +148,7 @@ def build_demo(
         add_demo_cases(ws, seed=seed)  # case rules, the cases they opened and their history
         headline = headline_metrics(ws)
         step("writing the report", after_imports + 4)
-        from advocacy.present.report.build import write_report
+        from advocacy.report.build import write_report
 
         report = write_report(ws, directory / "report.html", title=REPORT_TITLE)
     step("done", steps)

@@ -19,44 +19,53 @@ References
 from __future__ import annotations
 
 import math
+import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 
 from advocacy.drivers.shapley import exact_lmg
 
 FloatArray = NDArray[np.float64]
 
 
+@dataclass(frozen=True)
 class _LogitFit:
-    """Maximum-likelihood logistic regression with an intercept (Newton-Raphson)."""
+    """A fitted logistic regression: intercept then slopes, the linear predictor on the
+    fitted rows, their probabilities and the log-likelihood."""
 
-    def __init__(self, x: FloatArray, y: FloatArray) -> None:
-        design = np.column_stack([np.ones(y.size), x])
-        params = np.zeros(design.shape[1])
-        for _ in range(100):
-            linear = np.clip(design @ params, -30.0, 30.0)
-            probability = 1.0 / (1.0 + np.exp(-linear))
-            weight = probability * (1.0 - probability) + 1e-10
-            hessian = design.T @ (design * weight[:, None])
-            step = np.linalg.solve(hessian, design.T @ (y - probability))
-            params = params + step
-            if float(np.abs(step).max()) < 1e-10:
-                break
-        linear = np.clip(design @ params, -30.0, 30.0)
-        probability = 1.0 / (1.0 + np.exp(-linear))
-        tiny = 1e-300
-        self.params = params
-        # Unclipped, so standardised coefficients stay finite even under separation.
-        self.fittedvalues = design @ params
-        self.probability = probability
-        self.llf = float(
-            (y * np.log(probability + tiny) + (1 - y) * np.log(1 - probability + tiny)).sum()
-        )
+    params: FloatArray
+    linear: FloatArray
+    probability: FloatArray
+    llf: float
 
 
 def _logit_fit(x: FloatArray, y: FloatArray) -> _LogitFit:
-    return _LogitFit(x, y)
+    """Maximum-likelihood logistic regression with an intercept, fitted by scikit-learn.
+
+    Unpenalised (the importance measures are defined on the maximum-likelihood fit), by
+    Newton's method on the Cholesky factor, to a tolerance well below the printed precision.
+    Under separation the likelihood has no maximum: the fit stops at its iteration limit with
+    large but finite coefficients, which is all the standardised coefficients need.
+    """
+    with warnings.catch_warnings():
+        # Separation (a bootstrap resample split cleanly by one driver) stops the fit at its
+        # iteration limit; the caller still gets usable, finite values.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=100).fit(
+            x, y
+        )
+    probability = model.predict_proba(x)[:, 1]
+    return _LogitFit(
+        params=np.concatenate([model.intercept_, model.coef_[0]]),
+        linear=model.decision_function(x),
+        probability=probability,
+        llf=-float(log_loss(y, probability, normalize=False)),
+    )
 
 
 def _mcfadden(x: FloatArray, y: FloatArray, columns: list[int], null_llf: float) -> float:
@@ -99,7 +108,7 @@ def logistic_johnson(x: FloatArray, y: FloatArray) -> FloatArray:
     root = vectors @ np.diag(np.sqrt(values)) @ vectors.T
     z = standard @ vectors @ np.diag(1.0 / np.sqrt(values)) @ vectors.T
     fit = _logit_fit(z, y)
-    linear = fit.fittedvalues
+    linear = fit.linear
     r = float(np.corrcoef(fit.probability, y)[0, 1])
     beta = np.asarray(fit.params[1:]) * z.std(axis=0, ddof=1) * r / np.std(linear, ddof=1)
     return np.asarray((root**2) @ beta**2, dtype=np.float64)

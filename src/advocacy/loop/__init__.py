@@ -9,7 +9,10 @@ Modules, by what they hold:
 - cases: :mod:`~advocacy.loop.cases` (the case record and reading it),
   :mod:`~advocacy.loop.case_opening` (the rules opening cases on new evidence),
   :mod:`~advocacy.loop.casework` (working a case), :mod:`~advocacy.loop.sweep` (escalation and
-  the customer rules), :mod:`~advocacy.loop.recovery` (the loop's results);
+  the customer rules), :mod:`~advocacy.loop.recovery` (the loop's results),
+  :mod:`~advocacy.loop.recovery_rule` (when a customer counts as recovered);
+- coaching: :mod:`~advocacy.loop.coaching` (an employee's feedback themes beside their unit's),
+  :mod:`~advocacy.loop.employee_cases` (the cases tied to an employee and their recovery);
 - notifications: :mod:`~advocacy.loop.case_notifications` (what a case change tells whom),
   :mod:`~advocacy.loop.outbox`, :mod:`~advocacy.loop.delivery`, :mod:`~advocacy.loop.email`,
   :mod:`~advocacy.loop.webhooks`, :mod:`~advocacy.loop.digest`;

@@ -22,6 +22,7 @@ from advocacy.access.audit import AuditEntry, new_entry, now_utc, record_audits
 from advocacy.access.roles import AccessDeniedError
 from advocacy.access.scope import in_reach, unit_condition
 from advocacy.errors import NotFoundError, UsageError
+from advocacy.records import plain
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
 
@@ -85,10 +86,7 @@ class Case:
 
     def to_dict(self, now: datetime | None = None) -> dict[str, Any]:
         """JSON-ready fields, with ``overdue`` at ``now``."""
-        out = {
-            key: value.isoformat() if isinstance(value, datetime) else value
-            for key, value in asdict(self).items()
-        }
+        out: dict[str, Any] = plain(asdict(self))
         out["rule"] = self.rule or self.rule_id
         out["overdue"] = self.overdue(now)
         return out
@@ -109,8 +107,8 @@ class CaseEvent:
     detail: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["occurred_at"] = self.occurred_at.isoformat()
+        """JSON-ready fields (:func:`advocacy.records.plain`)."""
+        out: dict[str, Any] = plain(asdict(self))
         return out
 
 
@@ -125,10 +123,7 @@ class CaseDetail:
     def to_dict(self, now: datetime | None = None) -> dict[str, Any]:
         out = self.case.to_dict(now)
         out["events"] = [event.to_dict() for event in self.events]
-        out["evidence"] = {
-            key: value.isoformat() if isinstance(value, datetime) else value
-            for key, value in self.evidence.items()
-        }
+        out["evidence"] = plain(self.evidence)
         return out
 
 

@@ -5,8 +5,10 @@ straight from ``new`` (the customer was reached and helped in one go: the first 
 then too) and closed from ``new`` or ``contacted`` (e.g. a duplicate), but closing always needs a
 root cause and the action taken, since the loop's value is in learning why. ``reopen`` takes a
 resolved or closed case back to ``contacted`` (or ``new`` if nobody has contacted the customer).
-Notes and reassignment change no status. Each change is one transaction with a timeline entry
-and an audit entry; closing also notifies the owner and the webhooks.
+Notes and reassignment change no status. :data:`MOVES` is the one table of allowed moves
+(where each may start, where it ends, what it stamps, clears and notifies) and :func:`_move`
+the one function applying it: each change is one transaction with a timeline entry and an
+audit entry; closing also notifies the owner and the webhooks.
 
 Every function takes ``units``: a case handler's units (None for roles that see every unit); a
 case outside them raises :class:`~advocacy.access.roles.AccessDeniedError`.
@@ -14,7 +16,8 @@ case outside them raises :class:`~advocacy.access.roles.AccessDeniedError`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,18 +29,64 @@ from advocacy.loop.invitations import invite
 from advocacy.loop.owners import check_owner
 from advocacy.store.connection import Database
 
-ACTIONS = ("contact", "note", "resolve", "close", "reopen", "assign")
-#: Action -> statuses it may start from.
-ALLOWED_FROM: dict[str, tuple[str, ...]] = {
-    "contact": ("new", "contacted"),
-    "note": ("new", "contacted", "resolved", "closed"),
-    "resolve": ("new", "contacted"),
-    "close": ("new", "contacted", "resolved"),
-    "reopen": ("resolved", "closed"),
-    "assign": ("new", "contacted", "resolved"),
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed move of a case: where it may start, where it ends, and what it records.
+
+    ``ends`` is the status after the move (None: unchanged), or a function of the case for a
+    move whose end depends on its history. ``stamps`` are columns set to the moment, ``firsts``
+    columns set to it unless already set, ``clears`` columns emptied, and ``notifies`` the
+    event sent afterwards.
+    """
+
+    starts: tuple[str, ...]
+    ends: str | Callable[[Case], str] | None = None
+    stamps: tuple[str, ...] = ()
+    firsts: tuple[str, ...] = ()
+    clears: tuple[str, ...] = ()
+    notifies: str | None = None
+
+    def status_after(self, case: Case) -> str | None:
+        """The case's status after this move (None: unchanged)."""
+        return self.ends(case) if callable(self.ends) else self.ends
+
+
+def _back_to_work(case: Case) -> str:
+    return "contacted" if case.first_contact_at else "new"
+
+
+#: Action -> the move it makes: the one table of allowed case transitions.
+MOVES: dict[str, Move] = {
+    "contact": Move(("new", "contacted"), "contacted", firsts=("first_contact_at",)),
+    "note": Move(("new", "contacted", "resolved", "closed")),
+    "resolve": Move(
+        ("new", "contacted"), "resolved", stamps=("resolved_at",), firsts=("first_contact_at",)
+    ),
+    "close": Move(
+        ("new", "contacted", "resolved"), "closed", stamps=("closed_at",), notifies="case.closed"
+    ),
+    "reopen": Move(("resolved", "closed"), _back_to_work, clears=("resolved_at", "closed_at")),
+    "assign": Move(("new", "contacted", "resolved")),
 }
+ACTIONS = tuple(MOVES)
+#: Action -> statuses it may start from.
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {action: move.starts for action, move in MOVES.items()}
 #: The survey a follow-up re-survey uses unless told otherwise.
 FOLLOW_UP_SURVEY = "default"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What an action records beyond its move: columns, the timeline detail, the entry's text."""
+
+    columns: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None
+
+
+#: Reads an action's arguments once the move is allowed (the case and the moment given).
+Recorder = Callable[[Case, datetime], Recorded]
 
 
 def _check(case: Case, action: str) -> None:
@@ -69,6 +118,46 @@ def _update(db: Database, case_id: str, now: datetime, **columns: Any) -> None:
     )
 
 
+def _move(
+    db: Database,
+    case_id: str,
+    action: str,
+    *,
+    actor: str,
+    text: str | None,
+    units: Sequence[str] | None,
+    now: datetime | None,
+    record: Recorder | None = None,
+) -> Case:
+    """Apply ``action``'s move from :data:`MOVES` to a case, in one transaction.
+
+    Finds the case (within ``units``), checks the move is allowed from its status, reads the
+    action's own arguments (``record``), updates the case, appends the timeline and audit
+    entries, sends the move's notification, and returns the case as it now is.
+    """
+    move = MOVES[action]
+    moment = now_utc(now)
+    with db.transaction():
+        case = find_case(db, case_id, units=units)
+        _check(case, action)
+        recorded = record(case, moment) if record else Recorded(text=text)
+        status = move.status_after(case)
+        columns: dict[str, Any] = {} if status is None else {"status": status}
+        columns |= dict.fromkeys(move.stamps, moment)
+        columns |= {name: getattr(case, name) or moment for name in move.firsts}
+        columns |= dict.fromkeys(move.clears)
+        columns |= recorded.columns
+        _update(db, case_id, moment, **columns)
+        add_event(
+            db, case, kind=action, actor=actor, now=moment, to_status=status,
+            text=recorded.text, detail=recorded.detail,
+        )  # fmt: skip
+        changed = find_case(db, case_id)
+        if move.notifies:
+            notify(db, changed, move.notifies, now=moment)
+        return changed
+
+
 def contact_case(
     db: Database,
     case_id: str,
@@ -79,21 +168,7 @@ def contact_case(
     now: datetime | None = None,
 ) -> Case:
     """Record a contact with the customer; the first one sets ``first_contact_at``."""
-    moment = now_utc(now)
-    with db.transaction():
-        case = find_case(db, case_id, units=units)
-        _check(case, "contact")
-        _update(
-            db,
-            case_id,
-            moment,
-            status="contacted",
-            first_contact_at=case.first_contact_at or moment,
-        )
-        add_event(
-            db, case, kind="contact", actor=actor, now=moment, to_status="contacted", text=text
-        )
-        return find_case(db, case_id)
+    return _move(db, case_id, "contact", actor=actor, text=text, units=units, now=now)
 
 
 def add_case_note(
@@ -106,14 +181,11 @@ def add_case_note(
     now: datetime | None = None,
 ) -> Case:
     """Add a note to the case's timeline (the status does not change)."""
-    moment = now_utc(now)
-    with db.transaction():
-        case = find_case(db, case_id, units=units)
-        _check(case, "note")
-        note = _required(text, "text", "add a note to", "called, left a voicemail")
-        _update(db, case_id, moment)
-        add_event(db, case, kind="note", actor=actor, now=moment, text=note)
-        return find_case(db, case_id)
+
+    def record(case: Case, moment: datetime) -> Recorded:
+        return Recorded(text=_required(text, "text", "add a note to", "called, left a voicemail"))
+
+    return _move(db, case_id, "note", actor=actor, text=text, units=units, now=now, record=record)
 
 
 def resolve_case(
@@ -132,26 +204,16 @@ def resolve_case(
     The follow-up is a survey invitation with purpose ``follow-up`` tied to the case (it bypasses
     the contact-frequency guard); its link is recorded in the timeline entry's detail.
     """
-    moment = now_utc(now)
-    with db.transaction():
-        case = find_case(db, case_id, units=units)
-        _check(case, "resolve")
-        detail: dict[str, Any] = {}
-        if follow_up:
-            detail = _follow_up(db, case, survey_id=survey_id, actor=actor, now=moment)
-        _update(
-            db,
-            case_id,
-            moment,
-            status="resolved",
-            resolved_at=moment,
-            first_contact_at=case.first_contact_at or moment,
-        )
-        add_event(
-            db, case, kind="resolve", actor=actor, now=moment, to_status="resolved", text=text,
-            detail=detail,
-        )  # fmt: skip
-        return find_case(db, case_id)
+
+    def record(case: Case, moment: datetime) -> Recorded:
+        if not follow_up:
+            return Recorded(text=text)
+        detail = _follow_up(db, case, survey_id=survey_id, actor=actor, now=moment)
+        return Recorded(detail=detail, text=text)
+
+    return _move(
+        db, case_id, "resolve", actor=actor, text=text, units=units, now=now, record=record
+    )
 
 
 def _follow_up(
@@ -192,28 +254,14 @@ def close_case(
     now: datetime | None = None,
 ) -> Case:
     """Close the case; the root cause and the action taken are required."""
-    moment = now_utc(now)
-    with db.transaction():
-        case = find_case(db, case_id, units=units)
-        _check(case, "close")
+
+    def record(case: Case, moment: datetime) -> Recorded:
         cause = _required(root_cause, "root_cause", "close", "courier lost the parcel")
         action = _required(action_taken, "action_taken", "close", "refunded and re-sent")
-        _update(
-            db,
-            case_id,
-            moment,
-            status="closed",
-            closed_at=moment,
-            root_cause=cause,
-            action_taken=action,
-        )
-        add_event(
-            db, case, kind="close", actor=actor, now=moment, to_status="closed", text=text,
-            detail={"root_cause": cause, "action_taken": action},
-        )  # fmt: skip
-        closed = find_case(db, case_id)
-        notify(db, closed, "case.closed", now=moment)
-        return closed
+        learned = {"root_cause": cause, "action_taken": action}
+        return Recorded(columns=learned, detail=learned, text=text)
+
+    return _move(db, case_id, "close", actor=actor, text=text, units=units, now=now, record=record)
 
 
 def reopen_case(
@@ -226,14 +274,7 @@ def reopen_case(
     now: datetime | None = None,
 ) -> Case:
     """Take a resolved or closed case back to work (``contacted``, or ``new`` if never)."""
-    moment = now_utc(now)
-    with db.transaction():
-        case = find_case(db, case_id, units=units)
-        _check(case, "reopen")
-        status = "contacted" if case.first_contact_at else "new"
-        _update(db, case_id, moment, status=status, resolved_at=None, closed_at=None)
-        add_event(db, case, kind="reopen", actor=actor, now=moment, to_status=status, text=text)
-        return find_case(db, case_id)
+    return _move(db, case_id, "reopen", actor=actor, text=text, units=units, now=now)
 
 
 def assign_case(
@@ -253,17 +294,13 @@ def assign_case(
     UsageError
         For an owner who is neither (see :mod:`advocacy.loop.owners`).
     """
-    moment = now_utc(now)
-    with db.transaction():
-        case = find_case(db, case_id, units=units)
-        _check(case, "assign")
+
+    def record(case: Case, moment: datetime) -> Recorded:
         new_owner = check_owner(db, _required(owner, "owner", "assign", "hal"))
-        _update(db, case_id, moment, owner=new_owner)
-        add_event(
-            db, case, kind="assign", actor=actor, now=moment, text=text,
-            detail={"from_owner": case.owner, "owner": new_owner},
-        )  # fmt: skip
-        return find_case(db, case_id)
+        detail = {"from_owner": case.owner, "owner": new_owner}
+        return Recorded(columns={"owner": new_owner}, detail=detail, text=text)
+
+    return _move(db, case_id, "assign", actor=actor, text=text, units=units, now=now, record=record)
 
 
 def work_case(

@@ -42,8 +42,8 @@ import numpy as np
 from advocacy.access.audit import now_utc
 from advocacy.access.scope import unit_condition
 from advocacy.errors import UsageError
+from advocacy.loop.recovery_rule import RECOVERY_WINDOW_DAYS, check_window, recovered_sql
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
-from advocacy.metrics.recovery_rule import RECOVERY_WINDOW_DAYS, check_window, recovered_sql
 from advocacy.store.connection import Database
 
 GROUPINGS = ("owner", "unit")

@@ -1,7 +1,7 @@
 """Text analytics (the ``enrich`` layer): sentiment, emotion, effort, language, PII, themes.
 
 Everything runs offline on CPU with models shipped in ``advocacy/text/models`` (rebuilt by
-``models/build_encoder.py`` and ``models/build_heads.py`` from stated data); nothing downloads
+``tools/build_encoder.py`` and ``tools/build_heads.py`` from stated data); nothing downloads
 at run time.
 
 Names are imported on first use (PEP 562), so code that only redacts (``advocacy.text.pii``)

@@ -2,7 +2,7 @@
 
 The default is a *static* multilingual embedding: one vector per sub-word piece of
 multilingual-e5-small's vocabulary (Wang et al. 2024), distilled from that model with the
-model2vec recipe (Tulkens & van Dongen 2024) by ``models/build_encoder.py``. Encoding a text is a
+model2vec recipe (Tulkens & van Dongen 2024) by ``tools/build_encoder.py``. Encoding a text is a
 tokenizer call and an average of rows of a matrix, so thousands of texts per second run on two
 CPU cores with no PyTorch and nothing downloaded, and a word means about the same in the
 languages the teacher learned together ("schlecht" lies near "slecht", "mauvais" and "bad"). A
@@ -154,7 +154,7 @@ def default_embedder() -> StaticEmbedder:
     if not vectors.exists():
         raise UsageError(
             f"the default text model is missing from this installation ({vectors})",
-            fix="rebuild it with python -m advocacy.text.models.build_encoder",
+            fix="rebuild it with python tools/build_encoder.py (in the repository)",
         )
     return StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
 

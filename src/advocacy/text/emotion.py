@@ -16,7 +16,7 @@ Plutchik's fear, trust, surprise, disgust and anticipation are not reported: we 
 emotions we can measure on labelled data, and we have none for those.
 
 Scores and labels. The shipped model (a logistic head in ``models/heads_e5.npz``, built by
-``models/build_heads.py`` on the TweetEval emotion train and validation splits and GoEmotions
+``tools/build_heads.py`` on the TweetEval emotion train and validation splits and GoEmotions
 comments grouped into these four) gives each emotion a score in 0..1 (the head's class
 probability; the four sum to 1). Every emotion whose score reaches *its own* threshold
 (:attr:`EmotionResult.thresholds`, one per emotion, chosen at build time to maximise that

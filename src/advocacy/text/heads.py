@@ -1,18 +1,21 @@
-"""Linear classifier heads on text embeddings: multinomial logistic regression in NumPy/SciPy.
+"""Linear classifier heads on text embeddings: multinomial logistic regression.
 
 Every text model in advocacy is an embedding (:mod:`advocacy.text.embeddings`) followed by one of
-these heads. Inference is a matrix product and a softmax, so it needs NumPy only; fitting uses
-SciPy's L-BFGS, which is fast enough to fit a per-workspace head on a laptop in seconds.
+these heads. Inference is a matrix product and a softmax, so it needs NumPy only; fitting is
+scikit-learn's :class:`~sklearn.linear_model.LogisticRegression` (L-BFGS), with the head keeping
+one column of weights per class so a shipped ``.npz`` head loads without scikit-learn's pickles.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
 
 from advocacy.errors import UsageError
 
@@ -39,11 +42,6 @@ class LinearHead:
         Weight each class inversely to its frequency, so macro-recall is what is optimised.
     max_iter : int
         L-BFGS iterations.
-
-    References
-    ----------
-    Nocedal, J. (1980). Updating quasi-Newton matrices with limited storage.
-    Mathematics of Computation 35(151), 773-782.
     """
 
     def __init__(
@@ -88,8 +86,6 @@ class LinearHead:
         index = {name: i for i, name in enumerate(self.classes)}
         y = np.array([index[name] for name in names])
         k, (n, d) = len(self.classes), x.shape
-        onehot = np.zeros((n, k))
-        onehot[np.arange(n), y] = 1.0
         weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
         if self.balanced:
             counts = np.bincount(y, weights=weight, minlength=k)
@@ -99,30 +95,44 @@ class LinearHead:
             )
             weight = weight * factor[y]
         weight = weight / weight.sum()
-
-        def loss(theta: FloatArray) -> tuple[float, FloatArray]:
-            coef, intercept = theta[: d * k].reshape(d, k), theta[d * k :]
-            logits = x @ coef + intercept
-            logits -= logits.max(axis=1, keepdims=True)
-            log_norm = np.log(np.exp(logits).sum(axis=1))
-            nll = float(-(weight * ((onehot * logits).sum(axis=1) - log_norm)).sum())
-            residual = (softmax(logits) - onehot) * weight[:, None]
-            grad_coef = x.T @ residual + 2 * self.l2 * coef
-            value = nll + self.l2 * float((coef**2).sum())
-            return value, np.concatenate([grad_coef.ravel(), residual.sum(axis=0)])
-
-        result = minimize(
-            loss,
-            np.zeros(d * k + k),
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": self.max_iter},
-        )
-        self.coef_ = result.x[: d * k].reshape(d, k)
-        self.intercept_ = result.x[d * k :]
+        # A class without examples is never predicted: no weights, an intercept of -inf.
+        self.coef_ = np.zeros((d, k))
+        self.intercept_ = np.full(k, -np.inf)
+        seen = np.unique(y)
+        self.converged_ = True
+        if seen.size == 1:
+            self.intercept_[seen] = 0.0
+        else:
+            self._fit_seen(x, y, weight, seen)
         self.n_samples_ = n
-        self.converged_ = bool(result.success)
         return self
+
+    def _fit_seen(
+        self, x: FloatArray, y: NDArray[Any], weight: FloatArray, seen: NDArray[Any]
+    ) -> None:
+        """scikit-learn's logistic regression on the classes that have examples.
+
+        The objective is the weighted mean log-loss plus ``l2`` times the squared weights of
+        all ``k`` columns (the symmetric multinomial form). scikit-learn minimises ``C`` times
+        the weighted log-loss plus half the squared weights, so ``C = 1 / (2 l2)``; for two
+        classes it fits one column ``v`` (the difference of the two), whose symmetric form
+        ``(-v/2, v/2)`` costs ``l2 |v|^2 / 2``, so there ``C = 1 / l2``.
+        """
+        binary = seen.size == 2
+        model = LogisticRegression(
+            C=1 / self.l2 if binary else 1 / (2 * self.l2), max_iter=self.max_iter, tol=1e-8
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(x, y, sample_weight=weight)
+        if binary:
+            half_coef, half_intercept = model.coef_[0] / 2, model.intercept_[0] / 2
+            self.coef_[:, seen] = np.column_stack([-half_coef, half_coef])
+            self.intercept_[seen] = [-half_intercept, half_intercept]
+        else:
+            self.coef_[:, seen] = model.coef_.T
+            self.intercept_[seen] = model.intercept_
+        self.converged_ = bool(np.max(model.n_iter_) < self.max_iter)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):

@@ -1,7 +1,7 @@
 """Sentiment of texts: negative/neutral/positive with a score in -1..1, per text and per sentence.
 
 The shipped model (a logistic head on the multilingual static embedding, see
-:mod:`advocacy.text.text_model`; trained by ``models/build_heads.py`` on real tweets, Reddit
+:mod:`advocacy.text.text_model`; trained by ``tools/build_heads.py`` on real tweets, Reddit
 comments, reviews and the project's own customer comments) reads tone in English, German,
 French, Spanish, Portuguese, Italian and Dutch. A document's sentences are labelled by the same
 model (:func:`sentence_spans`, :func:`sentence_sentiment`).

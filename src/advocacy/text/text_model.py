@@ -2,8 +2,8 @@
 
 ``static`` (the default)
     The shipped models: a multilingual static embedding distilled from multilingual-e5-small
-    (``models/build_encoder.py``) and logistic heads for sentiment, emotion and complaint trained
-    on real English text (``models/build_heads.py``). A head reads a text's embedding with its
+    (``tools/build_encoder.py``) and logistic heads for sentiment, emotion and complaint trained
+    on real English text (``tools/build_heads.py``). A head reads a text's embedding with its
     negated words reversed (:mod:`advocacy.text.negation`) beside the negated words alone, so it
     reads "could not fault them" as praise; because the embedding places a word near its
     translations, heads trained on English read German, French, Spanish, Portuguese, Italian and
@@ -218,7 +218,7 @@ def ngram_terms(texts: Sequence[str]) -> list[list[str]]:
 
 @dataclass(frozen=True, eq=False)
 class ShippedHeads:
-    """The logistic heads in ``models/heads_e5.npz`` (built by ``models/build_heads.py``)."""
+    """The logistic heads in ``models/heads_e5.npz`` (built by ``tools/build_heads.py``)."""
 
     sentiment_coef: NDArray[np.float64]
     sentiment_intercept: NDArray[np.float64]

@@ -1,7 +1,7 @@
 """``advocacy users`` and ``advocacy tokens``: who may use the web app and the API.
 
-Thin commands over :mod:`advocacy.access`; every change lands in the audit log
-(``advocacy users audit``).
+Thin commands over ``ws.access`` (:class:`advocacy.namespaces.access.AccessNamespace`); every
+change lands in the audit log (``advocacy users audit``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 import advocacy
-from advocacy.access.roles import ROLES
+from advocacy.access import ROLES
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
@@ -59,11 +59,8 @@ def add_user(
     db: DbOption = None,
 ) -> None:
     """Add a user with a role (admin, analyst, case-handler, viewer)."""
-    from advocacy.access import add_user as add_user_record
-
     with advocacy.open(db) as ws:
-        user = add_user_record(
-            ws.db,
+        user = ws.access.add_user(
             username,
             role=role,
             password=password,
@@ -83,10 +80,8 @@ def add_user(
 @users_app.command("list")
 def list_users_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List users, their roles, units and whether they are disabled."""
-    from advocacy.access import list_users
-
     with advocacy.open(db) as ws:
-        users = list_users(ws.db)
+        users = ws.access.users()
     emit_rows(
         [
             {
@@ -111,10 +106,8 @@ def set_email_command(
     db: DbOption = None,
 ) -> None:
     """Set the e-mail address a user's case notifications and daily digest go to."""
-    from advocacy.access.users import set_email
-
     with advocacy.open(db) as ws:
-        user = set_email(ws.db, username, email, actor=_actor())
+        user = ws.access.set_email(username, email, actor=_actor())
     console.print(
         f"{user.username}: " + (user.email or "no e-mail address"), markup=False, highlight=False
     )
@@ -126,10 +119,8 @@ def disable_user(
     db: DbOption = None,
 ) -> None:
     """Disable a user: sign-ins and open sessions stop working at once."""
-    from advocacy.access import disable_user as disable_user_record
-
     with advocacy.open(db) as ws:
-        disable_user_record(ws.db, username, actor=_actor())
+        ws.access.disable_user(username, actor=_actor())
     console.print(f"disabled {username}", markup=False, highlight=False)
 
 
@@ -140,10 +131,8 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """Show the audit log of changes to users and tokens, newest first."""
-    from advocacy.access import audit_entries
-
     with advocacy.open(db) as ws:
-        entries = audit_entries(ws.db, limit=limit)
+        entries = ws.access.audit(limit=limit)
     emit_rows(
         [
             {
@@ -169,10 +158,8 @@ def create_token_command(
     db: DbOption = None,
 ) -> None:
     """Create an API token and print it once: it cannot be shown again."""
-    from advocacy.access import create_token
-
     with advocacy.open(db) as ws:
-        created = create_token(ws.db, role=role, name=name, units=units, actor=_actor())
+        created = ws.access.create_token(role=role, name=name, units=units, actor=_actor())
     token = created.token
     if output is OutputFormat.table:
         console.print(created.secret, markup=False, highlight=False, soft_wrap=True)
@@ -200,10 +187,8 @@ def create_token_command(
 @tokens_app.command("list")
 def list_tokens_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List API tokens (ids, names, roles; never the tokens themselves)."""
-    from advocacy.access import list_tokens
-
     with advocacy.open(db) as ws:
-        tokens = list_tokens(ws.db)
+        tokens = ws.access.tokens()
     emit_rows(
         [
             {
@@ -236,8 +221,6 @@ def revoke_token_command(
     db: DbOption = None,
 ) -> None:
     """Revoke an API token: it stops working at once."""
-    from advocacy.access import revoke_token
-
     with advocacy.open(db) as ws:
-        revoked = revoke_token(ws.db, token, actor=_actor())
+        revoked = ws.access.revoke_token(token, actor=_actor())
     console.print(f"revoked {revoked.token_id}", markup=False, highlight=False)

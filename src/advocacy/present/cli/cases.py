@@ -1,7 +1,7 @@
 """``advocacy rules`` and ``advocacy cases``: the case rules, and working the cases they open.
 
-Thin commands over :mod:`advocacy.loop`; every change lands in the audit log and the case's
-timeline.
+Thin commands over ``ws.cases`` (:class:`advocacy.namespaces.cases.CasesNamespace`); every change
+lands in the audit log and the case's timeline.
 """
 
 from __future__ import annotations
@@ -47,10 +47,8 @@ def _actor(actor: str | None) -> str:
 @rules_app.command("list")
 def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -> None:
     """List the case rules."""
-    from advocacy.loop.rule_store import list_rules
-
     with advocacy.open(db) as ws:
-        rules = list_rules(ws.db)
+        rules = ws.cases.rules()
     rows = [
         {
             "rule_id": rule.rule_id,
@@ -74,11 +72,8 @@ def rules_export(
     db: DbOption = None,
 ) -> None:
     """Write the case rules as YAML (edit it, then advocacy rules load)."""
-    from advocacy.loop.rule_format import dump_rules
-    from advocacy.loop.rule_store import list_rules
-
     with advocacy.open(db) as ws:
-        text = dump_rules(list_rules(ws.db))
+        text = ws.cases.rules_text()
     out.write_text(text, encoding="utf-8")
     console.print(f"wrote {out}", markup=False)
 
@@ -90,10 +85,8 @@ def rules_load(
     db: DbOption = None,
 ) -> None:
     """Validate a YAML rules file and replace the case rules with it."""
-    from advocacy.loop.rule_store import load_rules
-
     with advocacy.open(db) as ws:
-        rules = load_rules(ws.db, path, actor=_actor(actor))
+        rules = ws.cases.load_rules(path, actor=_actor(actor))
     console.print(f"loaded {len(rules)} rule(s)", markup=False)
 
 
@@ -109,10 +102,8 @@ def cases_list(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List cases, newest first."""
-    from advocacy.loop.cases import list_cases
-
     with advocacy.open(db) as ws:
-        cases = list_cases(ws.db, customer_id=customer, status=status, owner=owner, limit=limit)
+        cases = ws.cases.list(customer_id=customer, status=status, owner=owner, limit=limit)
     emit_rows([case.to_dict() for case in cases], output, title="Cases", columns=LIST_COLUMNS)
 
 
@@ -121,10 +112,8 @@ def cases_show(
     case_id: CaseId, db: DbOption = None, output: FormatOption = OutputFormat.table
 ) -> None:
     """Show a case with its evidence and timeline."""
-    from advocacy.loop.cases import get_case
-
     with advocacy.open(db) as ws:
-        detail = get_case(ws.db, case_id).to_dict()
+        detail = ws.cases.get(case_id).to_dict()
     if output is OutputFormat.json:
         emit_object(detail, output)
         return
@@ -141,10 +130,8 @@ def cases_show(
 
 
 def _work(db: str | None, case_id: str, action: str, actor: str | None, **fields: Any) -> None:
-    from advocacy.loop.casework import work_case
-
     with advocacy.open(db) as ws:
-        case = work_case(ws.db, case_id, action, actor=_actor(actor), **fields)
+        case = ws.cases.work(case_id, action, actor=_actor(actor), **fields)
     console.print(f"{case.case_id}: {case.status}, owner {case.owner or '-'}", markup=False)
 
 
@@ -221,10 +208,8 @@ def cases_sweep(
     actor: ActorOption = None, db: DbOption = None, output: FormatOption = OutputFormat.table
 ) -> None:
     """Escalate overdue cases and run the sweep rules (schedule it, e.g. hourly)."""
-    from advocacy.loop.sweep import sweep
-
     with advocacy.open(db) as ws:
-        result = sweep(ws.db, actor=_actor(actor))
+        result = ws.cases.sweep(actor=_actor(actor))
     rows = [
         {"case_id": c.case_id, "change": "escalated", "owner": c.owner} for c in result.escalated
     ]
@@ -242,10 +227,8 @@ def cases_results(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Time to first contact, share closed in time, recovery rate vs. customers with no case."""
-    from advocacy.loop.recovery import loop_results
-
     with advocacy.open(db) as ws:
-        results = loop_results(ws.db, window_days=window_days)
+        results = ws.cases.results(window_days=window_days)
     rows = results.rows(by)
     key = by or "group"
     emit_rows(rows, output, title="Loop results", columns=[key, *RESULT_COLUMNS])

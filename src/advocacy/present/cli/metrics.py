@@ -6,7 +6,6 @@ library call on Spark over Parquet tables); this module only parses options and 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import sys
@@ -23,6 +22,7 @@ from advocacy.metrics.catalogue import METRICS, PERIODS
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
+from advocacy.records import plain
 from advocacy.settings import current_settings
 
 if TYPE_CHECKING:
@@ -234,19 +234,6 @@ def metrics_command(
         level = current_settings(confidence=confidence).confidence
         _table(rows, frame, level)
     elif output is OutputFormat.json:
-        sys.stdout.write(json.dumps([_json_ready(row) for row in rows], indent=2) + "\n")
+        sys.stdout.write(json.dumps([plain(row) for row in rows], indent=2) + "\n")
     else:
         emit_rows(rows, output, columns=list(frame.columns))
-
-
-def _json_ready(row: dict[str, Any]) -> dict[str, Any]:
-    ready: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        elif hasattr(value, "item"):
-            value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            value = None
-        ready[key] = value
-    return ready

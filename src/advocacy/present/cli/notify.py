@@ -1,14 +1,15 @@
 """``advocacy notify``: deliver the notification outbox, inspect and retry it, send digests.
 
-Thin commands over :mod:`advocacy.loop.outbox`, :mod:`advocacy.loop.delivery` and
-:mod:`advocacy.loop.digest`. The web server delivers by itself when e-mail or webhooks are
-configured; ``notify deliver --watch`` does the same for a deployment without the server.
+Thin commands over ``ws.outbox`` (:class:`advocacy.namespaces.outbox.OutboxNamespace`); the
+test commands call :mod:`advocacy.loop.delivery` with the settings alone. The web server
+delivers by itself when e-mail or webhooks are configured; ``notify deliver --watch`` does the
+same for a deployment without the server.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +18,10 @@ from advocacy.present.cli.access import _actor
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
+
+if TYPE_CHECKING:
+    from advocacy.loop.delivery import DeliveryReport
+    from advocacy.loop.outbox import State
 
 notify_app = typer.Typer(
     help="Case notifications: the outbox of e-mails and signed webhooks.", no_args_is_help=True
@@ -53,7 +58,6 @@ def deliver(
 
     With --watch it keeps delivering, and queues each day's digest, like the web server does.
     """
-    from advocacy.loop.delivery import DeliveryReport, DeliveryWorker, deliver_due
 
     def show(report: DeliveryReport) -> None:
         if report.attempted:
@@ -65,9 +69,9 @@ def deliver(
 
     with advocacy.open(db) as ws:
         if watch is None:
-            emit_object(deliver_due(ws.db).to_dict(), output)
+            emit_object(ws.outbox.deliver().to_dict(), output)
             return
-        worker = DeliveryWorker(ws.db, interval=watch, on_report=show)
+        worker = ws.outbox.worker(interval=watch, on_report=show)
         worker.start()
         try:
             while True:
@@ -89,13 +93,11 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List outbox messages, newest first (all, or only --pending or --failed)."""
-    from advocacy.loop.outbox import State, list_messages
-
     if failed and pending_only:
         raise typer.BadParameter("give --failed or --pending, not both")
     state: State | None = "failed" if failed else "pending" if pending_only else None
     with advocacy.open(db) as ws:
-        messages = list_messages(ws.db, state=state, limit=limit)
+        messages = ws.outbox.messages(state=state, limit=limit)
     emit_rows([message.to_dict() for message in messages], output, columns=_LIST_COLUMNS)
 
 
@@ -105,10 +107,8 @@ def retry_command(
     db: DbOption = None,
 ) -> None:
     """Make a failed or pending message due now, with a fresh count of attempts."""
-    from advocacy.loop.outbox import retry
-
     with advocacy.open(db) as ws:
-        message = retry(ws.db, message_id, actor=_actor())
+        message = ws.outbox.retry(message_id, actor=_actor())
     console.print(
         f"{message.message_id} is due again (to {message.destination}); "
         "run advocacy notify deliver",
@@ -120,10 +120,8 @@ def retry_command(
 @notify_app.command("digest")
 def digest(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """Queue today's digest for each case owner (once a day; run it from cron)."""
-    from advocacy.loop.digest import enqueue_daily_digest
-
     with advocacy.open(db) as ws:
-        report = enqueue_daily_digest(ws.db)
+        report = ws.outbox.queue_digest()
     emit_object(
         {
             "day": report.day.isoformat(),

@@ -4,54 +4,36 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
+from advocacy import records
 from advocacy.present.cli.app import console
 from advocacy.present.cli.options import OutputFormat
+from advocacy.records import plain
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 def frame_records(frame: pd.DataFrame, digits: int = 4) -> list[dict[str, Any]]:
-    """A result frame's rows as plain dicts: missing values None, timestamps ISO text,
-    numbers rounded to ``digits``."""
-    rows: list[dict[str, Any]] = []
-    for record in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
-        row: dict[str, Any] = {}
-        for key, value in record.items():
-            if isinstance(value, datetime):  # pandas' Timestamp is one
-                value = value.isoformat()
-            elif isinstance(value, float) and not math.isnan(value):
-                value = round(value, digits)
-            row[str(key)] = value
-        rows.append(row)
-    return rows
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        return _plain(value.item())
-    return value
+    """A result frame's rows as plain records (:func:`advocacy.records.frame_records`), numbers
+    rounded to ``digits``."""
+    return [
+        {
+            key: round(value, digits) if isinstance(value, float) else value
+            for key, value in row.items()
+        }
+        for row in records.frame_records(frame)
+    ]
 
 
 def _cell(value: Any) -> str:
-    value = _plain(value)
+    value = plain(value)
     if value is None:
         return ""
     if isinstance(value, float):
@@ -63,7 +45,7 @@ def _cell(value: Any) -> str:
 
 def _csv_cell(value: Any, neutralise: Callable[[str], str]) -> Any:
     # Text a spreadsheet would run as a formula gets a leading ' (see ingest.spreadsheet_cells).
-    value = _plain(value)
+    value = plain(value)
     if value is None:
         return ""
     return neutralise(value) if isinstance(value, str) else value
@@ -80,7 +62,7 @@ def emit_rows(
     names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
     if output is OutputFormat.json:
         sys.stdout.write(
-            json.dumps([{k: _plain(r.get(k)) for k in names} for r in rows], indent=2) + "\n"
+            json.dumps([{k: plain(r.get(k)) for k in names} for r in rows], indent=2) + "\n"
         )
         return
     if output is OutputFormat.csv:
@@ -105,7 +87,7 @@ def emit_rows(
 def emit_object(data: Mapping[str, Any], output: OutputFormat, *, title: str | None = None) -> None:
     """Print one record: JSON object, or a two-column table of field and value."""
     if output is OutputFormat.json:
-        sys.stdout.write(json.dumps({k: _plain(v) for k, v in data.items()}, indent=2) + "\n")
+        sys.stdout.write(json.dumps({k: plain(v) for k, v in data.items()}, indent=2) + "\n")
         return
     emit_rows(
         [{"field": key, "value": value} for key, value in data.items()],

@@ -1,7 +1,8 @@
 """``advocacy plans``: action plans tied to a gap, driver, theme or culture attribute.
 
-Thin commands over :mod:`advocacy.loop.plans`: each plan's baseline is frozen when it is added;
-``show`` measures the metric since the start and says whether it moved.
+Thin commands over ``ws.plans`` (:class:`advocacy.namespaces.plans.PlansNamespace`): each plan's
+baseline is frozen when it is added; ``show`` measures the metric since the start and says
+whether it moved.
 """
 
 from __future__ import annotations
@@ -105,15 +106,11 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a plan; its metric's baseline is measured now and frozen."""
-    from advocacy.loop.plan_progress import plan_progress, plan_summary
-    from advocacy.loop.plans import add_plan
-
     where = {"unit": unit, "touchpoint": touchpoint, "theme": theme}
     chosen = {key: value for key, value in where.items() if value}
     with advocacy.open(db) as ws:
-        plan = add_plan(
-            ws.db,
-            link=link,
+        plan = ws.plans.add(
+            link,
             metric=metric,
             title=title,
             metric_filter=chosen or None,
@@ -126,7 +123,7 @@ def add(
             baseline_days=baseline_days,
             actor=_actor(),
         )
-        summary = plan_summary(plan_progress(ws.db, plan))
+        summary = ws.plans.summary(plan)
     emit_object(summary, output, title=f"plan {plan.plan_id}")
 
 
@@ -139,10 +136,8 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List plans with baseline, current value, movement and verdict."""
-    from advocacy.loop.plan_progress import plan_summary, plans_progress
-
     with advocacy.open(db) as ws:
-        rows = [plan_summary(progress) for progress in plans_progress(ws.db, status=status)]
+        rows = ws.plans.summaries(status=status)
     if not rows and output is OutputFormat.table:
         console.print("no plans yet: add one with advocacy plans add --link gap:ID", markup=False)
         return
@@ -156,11 +151,9 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one plan: baseline, current value, movement with its interval, and the verdict."""
-    from advocacy.loop.plan_progress import plan_progress, plan_summary
-
     with advocacy.open(db) as ws:
-        progress = plan_progress(ws.db, plan_id)
-    summary = plan_summary(progress)
+        progress = ws.plans.progress(plan_id)
+        summary = ws.plans.summary(progress)
     plan = progress.plan
     summary.update(
         resources=", ".join(plan.resources),
@@ -193,12 +186,8 @@ def update(
     db: DbOption = None,
 ) -> None:
     """Change a plan's status, owner, dates or target (audited)."""
-    from advocacy.loop.plan_progress import plan_progress, plan_summary
-    from advocacy.loop.plans import update_plan
-
     with advocacy.open(db) as ws:
-        plan = update_plan(
-            ws.db,
+        plan = ws.plans.update(
             plan_id,
             status=status,
             title=title,
@@ -210,7 +199,7 @@ def update(
             target_value=target,
             actor=_actor(),
         )
-        summary = plan_summary(plan_progress(ws.db, plan))
+        summary = ws.plans.summary(plan)
     emit_object(summary, output, title=f"plan {plan.plan_id}")
 
 
@@ -221,10 +210,8 @@ def gaps(
     db: DbOption = None,
 ) -> None:
     """The gap register's ids and the plan each suggests (use them as --link gap:ID)."""
-    from advocacy.loop.links import gap_rows
-
     with advocacy.open(db) as ws:
-        rows = gap_rows(ws.db)[:top]
+        rows = ws.plans.gap_suggestions(top=top)
     for row in rows:
         row["metric_filter"] = "; ".join(f"{k}={v}" for k, v in row["metric_filter"].items())
     columns = ("gap_id", "rank", "priority", "metric", "metric_filter", "target_value", "effort")

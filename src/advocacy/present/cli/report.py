@@ -11,7 +11,7 @@ import typer
 import advocacy
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption
-from advocacy.present.report.pdf import DEFAULT_TITLE
+from advocacy.report import DEFAULT_TITLE, write
 
 
 @app.command("report")
@@ -45,7 +45,8 @@ def report_command(
     if out is None and pdf is None:
         out = Path("report.html")
     with advocacy.open(db) as ws:
-        files = ws.report(
+        files = write(
+            ws,
             out,
             pdf=pdf,
             title=title,

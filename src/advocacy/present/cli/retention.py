@@ -107,7 +107,7 @@ def predict(
     """Per-customer probability alive, expected purchases, expected spend and lifetime value."""
     import pyarrow as pa
 
-    from advocacy.present.exports import ExportFormat, write_table
+    from advocacy.exports import ExportFormat, write_table
 
     with advocacy.open(db) as ws:
         frame = ws.predict_retention(

@@ -1,6 +1,7 @@
 """``advocacy survey``: hosted surveys, their signed links for mailing, and the anonymous link.
 
-Thin commands over :mod:`advocacy.loop.surveys`; links need ``ADVOCACY_SECRET_KEY``.
+Thin commands over ``ws.surveys`` (:class:`advocacy.namespaces.surveys.SurveysNamespace`); links
+need ``ADVOCACY_SECRET_KEY``.
 """
 
 from __future__ import annotations
@@ -47,21 +48,16 @@ def create(
     comment_prompt, thanks, touchpoint, unit, channel, anonymous_allowed, active. Leave a
     question out to hide it.
     """
-    from advocacy.loop.surveys import load_survey_file, save_survey
-
-    definition = load_survey_file(file)
     with advocacy.open(db) as ws:
-        survey = save_survey(ws.db, definition, actor=_actor())
+        survey = ws.surveys.load(file, actor=_actor())
     _say(f"saved survey {survey.survey_id} ({survey.title})")
 
 
 @survey_app.command("list")
 def list_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List the surveys and which questions each asks."""
-    from advocacy.loop.surveys import list_surveys
-
     with advocacy.open(db) as ws:
-        surveys = list_surveys(ws.db)
+        surveys = ws.surveys.list()
     rows = [
         {
             "survey_id": survey.survey_id,
@@ -103,12 +99,9 @@ def links(
     Customers invited or answering within contact_guard_days are skipped (and counted).
     """
     from advocacy.ingest.spreadsheet_cells import neutralise
-    from advocacy.loop.invitations import links_for_segment
 
     with advocacy.open(db) as ws:
-        result = links_for_segment(
-            ws.db, survey_id=survey, segment=segment, unit=unit, actor=_actor()
-        )
+        result = ws.surveys.links(survey, segment=segment, unit=unit, actor=_actor())
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(LINK_COLUMNS)
@@ -131,7 +124,5 @@ def links(
 @survey_app.command("anonymous-link")
 def anonymous(survey: SurveyOption = "default", db: DbOption = None) -> None:
     """Print the survey's anonymous link (anyone may answer; no customer is recorded)."""
-    from advocacy.loop.invitations import anonymous_link
-
     with advocacy.open(db) as ws:
-        _say(anonymous_link(ws.db, survey))
+        _say(ws.surveys.anonymous_link(survey))

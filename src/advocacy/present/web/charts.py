@@ -1,42 +1,23 @@
 """Vega-Lite specs of the web app's charts, rendered in the browser by vega-embed.
 
 Each spec carries its data inline, so a page needs no second request and the same dict can be
-handed to :func:`advocacy.present.report.section.chart_svg` to draw the chart in a report.
+handed to :func:`advocacy.report.section.chart_svg` to draw the chart in a report.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
+from advocacy.records import frame_records
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-
-
-def _value(value: Any) -> Any:
-    if value is None:
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    present = [column for column in columns if column in frame.columns]
-    return [
-        {column: _value(row[column]) for column in present}
-        for row in frame[present].to_dict("records")
-    ]
 
 
 def trend_spec(frame: pd.DataFrame, *, metric: str, period: str) -> dict[str, Any]:
     """Score per period as a line inside its interval band."""
-    data = _records(frame, ["period", "score", "ci_low", "ci_high", "n", "flag"])
+    data = frame_records(frame, ["period", "score", "ci_low", "ci_high", "n", "flag"])
     x = {"field": "period", "type": "temporal", "title": period.capitalize()}
     return {
         "$schema": SCHEMA,
@@ -73,7 +54,7 @@ def trend_spec(frame: pd.DataFrame, *, metric: str, period: str) -> dict[str, An
 
 def slices_spec(frame: pd.DataFrame, *, metric: str, dimension: str) -> dict[str, Any]:
     """Score per slice as a point with its interval, one row per slice."""
-    data = _records(frame, [dimension, "score", "ci_low", "ci_high", "n", "verdict", "flag"])
+    data = frame_records(frame, [dimension, "score", "ci_low", "ci_high", "n", "verdict", "flag"])
     for row in data:
         row[dimension] = "(not set)" if row.get(dimension) is None else str(row[dimension])
     y = {"field": dimension, "type": "nominal", "title": dimension.replace("_", " "), "sort": None}
@@ -110,7 +91,7 @@ def slices_spec(frame: pd.DataFrame, *, metric: str, dimension: str) -> dict[str
 
 def ladder_spec(counts: pd.DataFrame) -> dict[str, Any]:
     """Customers per rung of the advocacy ladder, highest rung first, at-risk share marked."""
-    data = _records(counts, ["rung", "customers", "share", "at_risk"])
+    data = frame_records(counts, ["rung", "customers", "share", "at_risk"])
     return {
         "$schema": SCHEMA,
         "description": "Customers per rung of the advocacy ladder",

@@ -18,7 +18,7 @@ in a set):
    and "called" a capitalised word is a name only with a capitalised surname after it ("this is
    Great", "I called Amazon" are not).
 3. **First names** of the shipped list ``models/given_names.txt`` (about 4,900 names, built by
-   :mod:`advocacy.text.models.build_names`) written with a capital, with a following capitalised
+   ``tools/build_names.py``) written with a capital, with a following capitalised
    surname, surname particles included ("Ana da Silva", "Ludwig van Beethoven").
 
 The context decides against a first name where it shows a word rather than a person:

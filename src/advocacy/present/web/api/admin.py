@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from advocacy.access.roles import Permission
 from advocacy.access.tokens import create_token, revoke_token
 from advocacy.access.users import User, add_user, update_user
-from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.records import plain
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
 

@@ -20,10 +20,10 @@ from advocacy.loop.cases import get_case, list_cases
 from advocacy.loop.casework import work_case
 from advocacy.loop.recovery import loop_results
 from advocacy.loop.rule_store import list_rules, save_rules_text
-from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.state import WebState
+from advocacy.records import plain
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 

@@ -17,9 +17,9 @@ from advocacy.access.roles import Permission
 from advocacy.access.scope import unit_limit
 from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
 from advocacy.loop.plans import add_plan, update_plan
-from advocacy.present.web.api.routes import plain
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.records import plain
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict
-from datetime import date, datetime
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from advocacy.access.audit import audit_entries
@@ -15,36 +12,17 @@ from advocacy.access.masking import mask_records
 from advocacy.access.roles import AccessDeniedError, Permission
 from advocacy.access.tokens import list_tokens
 from advocacy.access.users import list_users
+from advocacy.analyses import ANALYSES, get_analysis
 from advocacy.customer_view import customer_view, find_customers
-from advocacy.present.analyses import ANALYSES, get_analysis
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import scoped_metrics, viewer_redactor
+from advocacy.records import frame_records, plain
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
 
 Reader = Annotated[Caller, Depends(requires(Permission.read))]
 CustomerReader = Annotated[Caller, Depends(requires(Permission.read_customers))]
 Admin = Annotated[Caller, Depends(requires(Permission.manage_access))]
-
-
-def plain(value: Any) -> Any:
-    """``value`` with dates as ISO text, NaN as null and numpy scalars as Python ones."""
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = frame.astype(object).where(frame.notna(), None)
-    return [plain(record) for record in clean.to_dict(orient="records")]
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -159,7 +137,7 @@ def _as_requested(records: list[dict[str, Any]], name: str, format: str | None) 
     import tempfile
     from pathlib import Path
 
-    from advocacy.present.exports import ExportFormat, records_table, write_table, write_xlsx
+    from advocacy.exports import ExportFormat, records_table, write_table, write_xlsx
 
     table = records_table(records, nested_as_text=format in ("csv", "xlsx"))
     media = {

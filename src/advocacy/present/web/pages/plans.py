@@ -22,11 +22,11 @@ from advocacy.loop.plan_fields import EFFORTS, PLAN_METRICS, STATUSES
 from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
 from advocacy.loop.plan_store import RESOURCES
 from advocacy.loop.plans import add_plan, update_plan
-from advocacy.present.report.sections.loop import plan_movement_specs
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.pages.rendering import render
+from advocacy.report.sections.loop import plan_movement_specs
 
 router = APIRouter(include_in_schema=False)
 

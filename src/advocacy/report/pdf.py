@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advocacy.errors import UsageError
-from advocacy.present.report.section import ReportScope
+from advocacy.report.section import ReportScope
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -83,7 +83,7 @@ def publish_report(
         raise UsageError(
             "nothing to write", parameter="--out", fix="give --out report.html or --pdf report.pdf"
         )
-    from advocacy.present.report.build import render_report  # Altair and the sections: heavy
+    from advocacy.report.build import render_report  # Altair and the sections: heavy
 
     html = render_report(ws, title=title, scope=scope or ReportScope())
     html_path = None if out is None else _atomic_write(Path(out), html.encode("utf-8"))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from advocacy.present.report.section import ReportScope, Section, table_html
+from advocacy.report.section import ReportScope, Section, table_html
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace

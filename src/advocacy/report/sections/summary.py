@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from advocacy.present.report.section import ReportScope, Section
-from advocacy.present.report.sections.loop import plan_findings
-from advocacy.present.report.sections.metrics import (
+from advocacy.report.section import ReportScope, Section
+from advocacy.report.sections.loop import plan_findings
+from advocacy.report.sections.metrics import (
     LABELS,
     headline_scores,
     significant_changes,

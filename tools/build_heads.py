@@ -1,12 +1,14 @@
 """Train the shipped sentiment, emotion and complaint heads on real text (a build step).
 
-Run from ``src`` after ``build_encoder.py``, with ``../shared/data`` (the labelled corpora)::
+Run from the repository after ``build_encoder.py``, with ``../shared/data`` (the labelled
+corpora)::
 
-    python -m advocacy.text.models.build_heads --data /path/to/shared/data
+    python tools/build_heads.py --data /path/to/shared/data
 
-It writes ``heads_e5.npz``: three logistic regressions (scikit-learn, multinomial, L2) on the
-features of :func:`advocacy.text.text_model.head_features` (the static embedding of a text with
-its negated words reversed, and the embedding of the negated words alone).
+It writes ``src/advocacy/text/models/heads_e5.npz``: three logistic regressions (scikit-learn,
+multinomial, L2) on the features of :func:`advocacy.text.text_model.head_features` (the static
+embedding of a text with its negated words reversed, and the embedding of the negated words
+alone).
 
 Training data: only sets whose licence allows a shipped model, each named with its licence.
 
@@ -46,6 +48,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 HERE = Path(__file__).resolve().parent
+#: Where the shipped text models live in the repository.
+MODELS = HERE.parent / "src" / "advocacy" / "text" / "models"
 SEED = 0
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -361,7 +365,7 @@ def _emotion_sources(data: Path) -> list[Source]:
     ]
 
 
-def build(data: Path, out: Path = HERE) -> None:
+def build(data: Path, out: Path = MODELS) -> None:
     from advocacy.text.text_model import head_features, sentiment_log_probabilities
 
     def features(texts: list[str]) -> NDArray[np.float32]:
@@ -419,7 +423,7 @@ def build(data: Path, out: Path = HERE) -> None:
     )
 
 
-def minilm_heads(data: Path, out: Path = HERE) -> None:
+def minilm_heads(data: Path, out: Path = MODELS) -> None:
     """Heads on the full all-MiniLM-L6-v2 embedding, for the optional ``text_model = minilm``.
 
     Same sentiment and emotion sources and recipe, on that model's embedding (needs
@@ -441,8 +445,8 @@ def minilm_heads(data: Path, out: Path = HERE) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=HERE.parents[4] / ".." / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--data", type=Path, default=HERE.parents[1] / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=MODELS)
     parser.add_argument("--minilm", action="store_true", help="also fit the optional MiniLM heads")
     arguments = parser.parse_args(argv)
     build(arguments.data.resolve(), arguments.out)

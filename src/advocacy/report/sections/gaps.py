@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from advocacy.drivers.ipa import quadrant_chart
 from advocacy.errors import AdvocacyError
-from advocacy.present.report.section import (
+from advocacy.report.section import (
     ReportScope,
     Section,
     chart_svg,

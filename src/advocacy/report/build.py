@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
-from advocacy.present.report.section import ReportScope, Section
-from advocacy.present.report.sections import (
+from advocacy.report.section import ReportScope, Section
+from advocacy.report.sections import (
     advocates,
     culture,
     gaps,
@@ -52,7 +52,7 @@ def render_report(ws: Workspace, *, title: str, scope: ReportScope | None = None
     scope = scope or ReportScope()
     sections = build_sections(ws, scope)
     template_text = (
-        resources.files("advocacy.present.report")
+        resources.files("advocacy.report")
         .joinpath("templates/report.html.j2")
         .read_text(encoding="utf-8")
     )
@@ -67,7 +67,7 @@ def render_report(ws: Workspace, *, title: str, scope: ReportScope | None = None
     )
     if scope.redact:
         # One pass over the finished document, so no section can forget to redact.
-        from advocacy.present.report.redaction import redact_html
+        from advocacy.report.redaction import redact_html
         from advocacy.text.pii import Redactor
 
         html = redact_html(html, Redactor.for_workspace(ws.db))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from advocacy.metrics import METRICS
-from advocacy.present.report.section import ReportScope, Section, table_html
+from advocacy.report.section import ReportScope, Section, table_html
 from advocacy.settings import current_settings
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.present.exports import ExportFormat, cell_text, format_for, write_table, write_xlsx
+from advocacy.exports import ExportFormat, cell_text, format_for, write_table, write_xlsx
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace

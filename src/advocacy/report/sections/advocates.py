@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from advocacy.advocates.referrals import earned_growth, referral_value_by_referrer
 from advocacy.errors import AdvocacyError
-from advocacy.present.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from markupsafe import Markup
 
-from advocacy.present.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.text.catalogue import list_themes
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import analyse_texts, calibration, load_documents

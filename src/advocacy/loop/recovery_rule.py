@@ -4,7 +4,7 @@ A customer recovered when, within the window after the case opened, they answere
 NPS >= :data:`RECOVERED_NPS` or at least :data:`RECOVERED_RISE` points above the score that
 opened the case, or bought again (any transaction). The loop's results by owner and unit
 (:mod:`advocacy.loop.recovery`) and the coaching view's rate per employee
-(:mod:`advocacy.metrics.coaching`) both build their queries from :func:`recovered_sql`, so the
+(:mod:`advocacy.loop.coaching`) both build their queries from :func:`recovered_sql`, so the
 two can never disagree on what recovery means.
 """
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from advocacy.errors import AdvocacyError
-from advocacy.present.report.section import (
+from advocacy.report.section import (
     ReportScope,
     Section,
     chart_svg,

@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 from markupsafe import Markup
 
-from advocacy.present.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace

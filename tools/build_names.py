@@ -1,9 +1,10 @@
 """Build ``given_names.txt``, the first names :func:`advocacy.text.pii.redact` looks for, and
 ``name_words.txt``, those of them that are also common words of a language.
 
-Run from ``src`` with the ``text-models`` extra installed (it brings Faker and wordfreq)::
+Run from the repository with the ``text-models`` extra installed (it brings Faker and
+wordfreq)::
 
-    python -m advocacy.text.models.build_names --data /path/to/shared/data
+    python tools/build_names.py --data /path/to/shared/data
 
 Source: the first-name lists of Faker's person providers (MIT licence) for the locales in
 :data:`LOCALES`: English-speaking countries, India, and the largest European languages, the
@@ -51,11 +52,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+#: Where the shipped text models live in the repository.
+MODELS = Path(__file__).resolve().parents[1] / "src" / "advocacy" / "text" / "models"
+
 #: The licence of name_words.txt, which is derived from wordfreq's data (module docstring).
 WORDS_HEADER = (
     "# Derived from wordfreq's word frequencies (Speer 2022, doi:10.5281/zenodo.7199437),\n"
     "# data licensed CC BY-SA 4.0; this list is shared under the same licence.\n"
-    "# Made by advocacy.text.models.build_names: first name, then the languages it is a word of.\n"
+    "# Made by tools/build_names.py: first name, then the languages it is a word of.\n"
 )
 #: Faker person providers whose first names are used.
 LOCALES = (
@@ -241,13 +245,11 @@ def reference_texts(data: Path) -> Iterator[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="the shared data folder")
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).with_name("given_names.txt"), help="output"
-    )
+    parser.add_argument("--out", type=Path, default=MODELS / "given_names.txt", help="output")
     parser.add_argument(
         "--words-out",
         type=Path,
-        default=Path(__file__).with_name("name_words.txt"),
+        default=MODELS / "name_words.txt",
         help="output of the names that are also common words",
     )
     args = parser.parse_args(argv)

@@ -1,0 +1,16 @@
+"""The Workspace's namespaces: one object per concern, reached as an attribute of the workspace.
+
+- ``ws.access`` (:class:`~advocacy.namespaces.access.AccessNamespace`): users, API tokens and
+  the audit log;
+- ``ws.cases`` (:class:`~advocacy.namespaces.cases.CasesNamespace`): case rules, cases, their
+  work and the loop's results;
+- ``ws.outbox`` (:class:`~advocacy.namespaces.outbox.OutboxNamespace`): the notifications and
+  their delivery;
+- ``ws.plans`` (:class:`~advocacy.namespaces.plans.PlansNamespace`): action plans and their
+  progress;
+- ``ws.surveys`` (:class:`~advocacy.namespaces.surveys.SurveysNamespace`): hosted surveys and
+  their links.
+
+Each namespace method calls one library function with the workspace's database, so the CLI,
+the web app and notebooks reach the library through the facade only.
+"""

@@ -1,0 +1,269 @@
+"""``ws.access``: users, API tokens and the audit log of a workspace.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.access.add_user("ada", role="analyst", password="a long passphrase")
+...     [user.username for user in ws.access.users()]
+['ada']
+
+Each method is one function of :mod:`advocacy.access` applied to the workspace's database;
+every change is written with its audit entry in one transaction. ``actor`` names who made the
+change in the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advocacy.access.audit import AuditEntry
+    from advocacy.access.tokens import ApiToken, NewToken
+    from advocacy.access.users import User
+    from advocacy.store.connection import Database
+
+Units = str | list[str] | tuple[str, ...] | None
+
+
+class AccessNamespace:
+    """Who may use the workspace: users, API tokens and the audit log (``ws.access``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- users ----------------------------------------------------------------------------------
+    def users(self) -> list[User]:
+        """Every user, by user name.
+
+        Returns
+        -------
+        list of User
+            Name, role, units, e-mail, whether disabled, and when created.
+        """
+        from advocacy.access.users import list_users
+
+        return list_users(self._db)
+
+    def add_user(
+        self,
+        username: str,
+        *,
+        role: str,
+        password: str,
+        units: Units = None,
+        email: str | None = None,
+        actor: str = "python",
+    ) -> User:
+        """Add a user who signs in to the web app.
+
+        Parameters
+        ----------
+        username
+            2-64 letters, digits, ``.``, ``_``, ``@`` or ``-``.
+        role
+            ``admin``, ``analyst``, ``case-handler`` or ``viewer``.
+        password
+            At least 12 characters; only its hash is stored.
+        units
+            A case handler's units (a list, or comma-separated text).
+        email
+            Where the user's case notifications and daily digest go.
+        actor
+            Who adds the user, for the audit log.
+
+        Returns
+        -------
+        User
+            The user added.
+
+        Raises
+        ------
+        UsageError
+            For a name, role, password, units or address that is not allowed, or a name in use.
+        """
+        from advocacy.access.users import add_user
+
+        return add_user(
+            self._db,
+            username,
+            role=role,
+            password=password,
+            units=units,
+            actor=actor,
+            email=email,
+        )
+
+    def update_user(
+        self,
+        username: str,
+        *,
+        disabled: bool | None = None,
+        role: str | None = None,
+        units: Units = None,
+        password: str | None = None,
+        actor: str = "python",
+    ) -> User:
+        """Enable or disable a user, change their role or units, or reset their password.
+
+        Parameters
+        ----------
+        username
+            The user to change.
+        disabled, role, units, password
+            The changes; those left as None stay as they are.
+        actor
+            Who makes the change, for the audit log.
+
+        Returns
+        -------
+        User
+            The user as changed.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such user.
+        """
+        from advocacy.access.users import update_user
+
+        return update_user(
+            self._db,
+            username,
+            disabled=disabled,
+            role=role,
+            units=units,
+            password=password,
+            actor=actor,
+        )
+
+    def disable_user(self, username: str, *, actor: str = "python") -> User:
+        """Disable a user: sign-ins and open sessions stop working at once.
+
+        Parameters
+        ----------
+        username
+            The user to disable.
+        actor
+            Who disables them, for the audit log.
+
+        Returns
+        -------
+        User
+            The user, now disabled.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such user.
+        """
+        from advocacy.access.users import disable_user
+
+        return disable_user(self._db, username, actor=actor)
+
+    def set_email(self, username: str, email: str | None, *, actor: str = "python") -> User:
+        """Set (or, with None or ``""``, clear) the address a user's notifications go to.
+
+        Parameters
+        ----------
+        username
+            The user.
+        email
+            The address.
+        actor
+            Who sets it, for the audit log.
+
+        Returns
+        -------
+        User
+            The user with the new address.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such user.
+        UsageError
+            When the address is not one.
+        """
+        from advocacy.access.users import set_email
+
+        return set_email(self._db, username, email, actor=actor)
+
+    # -- API tokens -----------------------------------------------------------------------------
+    def tokens(self) -> list[ApiToken]:
+        """Every API token (ids, names, roles and dates; never the secrets), oldest first."""
+        from advocacy.access.tokens import list_tokens
+
+        return list_tokens(self._db)
+
+    def create_token(
+        self,
+        *,
+        role: str,
+        name: str | None = None,
+        units: Units = None,
+        actor: str = "python",
+    ) -> NewToken:
+        """Create an API token; its secret is in the result only and is never stored.
+
+        Parameters
+        ----------
+        role
+            ``admin``, ``analyst``, ``case-handler`` or ``viewer``.
+        name
+            A name to recognise the token by.
+        units
+            A case handler's units.
+        actor
+            Who creates it, for the audit log.
+
+        Returns
+        -------
+        NewToken
+            The token's record and its secret.
+        """
+        from advocacy.access.tokens import create_token
+
+        return create_token(self._db, role=role, name=name, units=units, actor=actor)
+
+    def revoke_token(self, token: str, *, actor: str = "python") -> ApiToken:
+        """Revoke the active API token with this id or name: it stops working at once.
+
+        Parameters
+        ----------
+        token
+            The token's id or name.
+        actor
+            Who revokes it, for the audit log.
+
+        Returns
+        -------
+        ApiToken
+            The token revoked.
+
+        Raises
+        ------
+        NotFoundError
+            When no single active token has that id or name.
+        """
+        from advocacy.access.tokens import revoke_token
+
+        return revoke_token(self._db, token, actor=actor)
+
+    # -- audit log ------------------------------------------------------------------------------
+    def audit(self, *, limit: int = 200, offset: int = 0) -> list[AuditEntry]:
+        """The audit log of changes made in the workspace, newest first.
+
+        Parameters
+        ----------
+        limit
+            How many entries to return at most.
+        offset
+            How many of the newest entries to skip (for paging: ``page * limit``).
+
+        Returns
+        -------
+        list of AuditEntry
+            When, who, what, on which target, with details.
+        """
+        from advocacy.access.audit import audit_entries
+
+        return audit_entries(self._db, limit=limit, offset=offset)

@@ -1,0 +1,247 @@
+"""``ws.cases``: the closed loop's case rules, cases, their work and the loop's results.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.cases.load_rules("rules.yaml")
+...     [case.case_id for case in ws.cases.list(status="open")]
+...     ws.cases.work("K-1001", "contact", text="called back", actor="ada")
+...     ws.cases.results(window_days=90).rows("owner")
+
+Each method is one function of :mod:`advocacy.loop` applied to the workspace's database; every
+change is written with its timeline entry and audit entry in one transaction. ``units`` limits
+what a case handler sees to the cases of their units (None: every case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from advocacy.loop.cases import Case, CaseDetail
+    from advocacy.loop.recovery import LoopResults
+    from advocacy.loop.rules import Rule
+    from advocacy.loop.sweep import SweepResult
+    from advocacy.store.connection import Database
+
+    # Named here, outside the class, where ``list`` is still the built-in.
+    Cases: TypeAlias = list[Case]
+    Rules: TypeAlias = list[Rule]
+
+
+class CasesNamespace:
+    """Case rules, cases and the loop's results of the workspace (``ws.cases``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- rules ----------------------------------------------------------------------------------
+    def rules(self) -> Rules:
+        """The stored case rules, in the order they were written."""
+        from advocacy.loop.rule_store import list_rules
+
+        return list_rules(self._db)
+
+    def load_rules(self, path: str | Path, *, actor: str = "python") -> Rules:
+        """Validate the YAML rules file at ``path`` and replace the stored rules with it.
+
+        Parameters
+        ----------
+        path
+            The rules file (``advocacy rules export`` writes one).
+        actor
+            Who loads it, for the audit log.
+
+        Returns
+        -------
+        list of Rule
+            The rules now stored.
+
+        Raises
+        ------
+        InputError
+            When the file cannot be read.
+        ValidationError
+            When it is not YAML, or a rule, trigger, route or owner is not valid (with the line
+            at fault).
+        """
+        from advocacy.loop.rule_store import load_rules
+
+        return load_rules(self._db, path, actor=actor)
+
+    def rules_text(self) -> str:
+        """The stored rules as the YAML text of a rules file (what :meth:`load_rules` reads)."""
+        from advocacy.loop.rule_format import dump_rules
+        from advocacy.loop.rule_store import list_rules
+
+        return dump_rules(list_rules(self._db))
+
+    # -- cases ----------------------------------------------------------------------------------
+    def list(
+        self,
+        *,
+        customer_id: str | None = None,
+        status: str | None = None,
+        owner: str | None = None,
+        rule_id: str | None = None,
+        units: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> Cases:
+        """Cases, newest first.
+
+        Parameters
+        ----------
+        customer_id, owner, rule_id
+            Only the cases of this customer, owner or rule.
+        status
+            ``new``, ``contacted``, ``resolved``, ``closed``, or ``open`` for the first two.
+        units
+            Only the cases of these units.
+        limit
+            How many cases to return at most (None: :data:`advocacy.loop.cases.DEFAULT_LIMIT`).
+
+        Returns
+        -------
+        list of Case
+        """
+        from advocacy.loop.cases import DEFAULT_LIMIT, list_cases
+
+        return list_cases(
+            self._db,
+            customer_id=customer_id,
+            status=status,
+            owner=owner,
+            units=units,
+            rule_id=rule_id,
+            limit=DEFAULT_LIMIT if limit is None else limit,
+        )
+
+    def get(self, case_id: str, *, units: Sequence[str] | None = None) -> CaseDetail:
+        """One case with its timeline and the evidence that opened it.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such case.
+        AccessDeniedError
+            When it is outside ``units``.
+        """
+        from advocacy.loop.cases import get_case
+
+        return get_case(self._db, case_id, units=units)
+
+    def work(
+        self,
+        case_id: str,
+        action: str,
+        *,
+        actor: str = "python",
+        text: str | None = None,
+        root_cause: str | None = None,
+        action_taken: str | None = None,
+        owner: str | None = None,
+        follow_up: bool = False,
+        units: Sequence[str] | None = None,
+    ) -> Case:
+        """Apply one action to a case: contact, note, resolve, close, reopen or assign.
+
+        Parameters
+        ----------
+        case_id
+            The case.
+        action
+            ``contact``, ``note``, ``resolve``, ``close``, ``reopen`` or ``assign``.
+        actor
+            Who acts, for the timeline and the audit log.
+        text
+            A note with the action (the note itself for ``note``).
+        root_cause, action_taken
+            Required to ``close``.
+        owner
+            The new owner, to ``assign``.
+        follow_up
+            To ``resolve`` with a follow-up re-survey link to the customer.
+        units
+            Refuse cases outside these units.
+
+        Returns
+        -------
+        Case
+            The case after the action.
+
+        Raises
+        ------
+        UsageError
+            For an unknown action, or one the case's status does not allow.
+        NotFoundError
+            When there is no such case.
+        """
+        from advocacy.loop.casework import work_case
+
+        return work_case(
+            self._db,
+            case_id,
+            action,
+            actor=actor,
+            text=text,
+            root_cause=root_cause,
+            action_taken=action_taken,
+            owner=owner,
+            follow_up=follow_up,
+            units=units,
+        )
+
+    def open_for(self, kind: str, ids: Sequence[str], *, actor: str = "python") -> Cases:
+        """Run the enabled case rules over the given responses or mentions.
+
+        Parameters
+        ----------
+        kind
+            ``responses`` or ``mentions``.
+        ids
+            Their ``response_id`` or ``mention_id``; unknown ids are skipped.
+        actor
+            Who opens the cases, for the timeline and the audit log.
+
+        Returns
+        -------
+        list of Case
+            The cases opened.
+        """
+        from advocacy.loop.case_opening import open_cases_for
+
+        return open_cases_for(self._db, kind, [*ids], actor=actor)
+
+    def sweep(self, *, actor: str = "python") -> SweepResult:
+        """Escalate overdue cases, then open cases for the enabled sweep rules (one transaction).
+
+        Returns
+        -------
+        SweepResult
+            The cases escalated and the cases opened.
+        """
+        from advocacy.loop.sweep import sweep
+
+        return sweep(self._db, actor=actor)
+
+    def results(self, *, window_days: int | None = None) -> LoopResults:
+        """Time to first contact, share closed in time and recovery rate, with a comparison
+        group of customers who had no case (:func:`advocacy.loop.recovery.loop_results`).
+
+        Parameters
+        ----------
+        window_days
+            Days after a case opens in which a re-score or a repurchase counts as recovery
+            (None: :data:`advocacy.loop.recovery_rule.RECOVERY_WINDOW_DAYS`).
+
+        Returns
+        -------
+        LoopResults
+            Overall and by owner and unit (``rows("owner")``), and the comparison.
+        """
+        from advocacy.loop.recovery import loop_results
+        from advocacy.loop.recovery_rule import RECOVERY_WINDOW_DAYS
+
+        days = RECOVERY_WINDOW_DAYS if window_days is None else window_days
+        return loop_results(self._db, window_days=days)

@@ -1,0 +1,131 @@
+"""``ws.outbox``: the notifications waiting, sent or given up, and their delivery.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.outbox.queue_digest()
+...     ws.outbox.deliver().delivered
+...     [message.destination for message in ws.outbox.messages(state="failed")]
+
+Each method is one function of :mod:`advocacy.loop.outbox`, :mod:`advocacy.loop.delivery` or
+:mod:`advocacy.loop.digest` applied to the workspace's database. E-mail goes out with the
+``smtp_*`` settings, webhook events to the ``webhook_urls`` setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advocacy.loop.delivery import DeliveryReport, DeliveryWorker
+    from advocacy.loop.digest import DigestReport
+    from advocacy.loop.outbox import Message, Selection
+    from advocacy.store.connection import Database
+
+
+class OutboxNamespace:
+    """The notification outbox of the workspace (``ws.outbox``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def messages(self, *, state: Selection | None = None, limit: int = 200) -> list[Message]:
+        """Outbox messages, newest first.
+
+        Parameters
+        ----------
+        state
+            Only ``pending``, ``failed`` (given up), ``delivered`` or ``undelivered`` (pending
+            and failed) messages; None for all.
+        limit
+            How many messages to return at most.
+
+        Returns
+        -------
+        list of Message
+            Channel, destination, event, attempts and delivery dates of each.
+        """
+        from advocacy.loop.outbox import list_messages
+
+        return list_messages(self._db, state=state, limit=limit)
+
+    def retry(self, message_id: str, *, actor: str = "python") -> Message:
+        """Make an undelivered message due now again, with a fresh count of attempts.
+
+        Parameters
+        ----------
+        message_id
+            The message (see :meth:`messages`).
+        actor
+            Who asked, for the audit log.
+
+        Returns
+        -------
+        Message
+            The message, due again.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such message.
+        UsageError
+            When it was delivered already.
+        """
+        from advocacy.loop.outbox import retry
+
+        return retry(self._db, message_id, actor=actor)
+
+    def deliver(self) -> DeliveryReport:
+        """Send the messages that are due now; failures are retried later with backoff.
+
+        Returns
+        -------
+        DeliveryReport
+            How many were attempted, delivered, failed and given up, with the errors.
+        """
+        from advocacy.loop.delivery import deliver_due
+
+        return deliver_due(self._db)
+
+    def worker(
+        self,
+        *,
+        interval: float | None = None,
+        on_report: Callable[[DeliveryReport], None] | None = None,
+    ) -> DeliveryWorker:
+        """A worker that delivers every ``interval`` seconds (and queues each day's digest).
+
+        Parameters
+        ----------
+        interval
+            Seconds between delivery passes; None for the worker's default.
+        on_report
+            Called with the report of every pass.
+
+        Returns
+        -------
+        DeliveryWorker
+            Not started: call ``start()``, and ``stop()`` when done.
+        """
+        from advocacy.loop.delivery import WORKER_INTERVAL_SECONDS, DeliveryWorker
+
+        return DeliveryWorker(
+            self._db,
+            interval=WORKER_INTERVAL_SECONDS if interval is None else interval,
+            on_report=on_report,
+        )
+
+    def queue_digest(self) -> DigestReport:
+        """Queue today's digest: one e-mail per case owner with an address, one webhook event.
+
+        Idempotent per (UTC) day: owners already sent today's digest are counted, not sent
+        it again.
+
+        Returns
+        -------
+        DigestReport
+            The day, the e-mails and webhook events queued, and those already sent.
+        """
+        from advocacy.loop.digest import enqueue_daily_digest
+
+        return enqueue_daily_digest(self._db)

@@ -1,0 +1,204 @@
+"""``ws.plans``: action plans tied to gaps, drivers, themes or culture, and their progress.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     plan = ws.plans.add("gap:G3", owner="ada", due_on="2026-12-31")
+...     ws.plans.progress(plan).verdict
+...     ws.plans.frame(status="active")
+
+Each method is one function of :mod:`advocacy.loop.plans` or :mod:`advocacy.loop.plan_progress`
+applied to the workspace's database. A plan's baseline is measured and frozen when it is added;
+its progress compares the metric since the start with that baseline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from advocacy.loop.plan_progress import PlanProgress
+    from advocacy.loop.plan_store import Plan
+    from advocacy.store.connection import Database
+
+    # Named here, outside the class, where ``list`` is still the built-in.
+    Progresses: TypeAlias = list[PlanProgress]
+    Rows: TypeAlias = list[dict[str, Any]]
+
+
+class PlansNamespace:
+    """The action plans of the workspace (``ws.plans``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(
+        self,
+        link: str,
+        *,
+        metric: str | None = None,
+        title: str | None = None,
+        metric_filter: Mapping[str, str] | None = None,
+        owner: str | None = None,
+        resources: str | Sequence[str] | None = None,
+        effort: str | None = None,
+        starts_on: str | date | None = None,
+        due_on: str | date | None = None,
+        target_value: float | None = None,
+        baseline_days: int | None = None,
+        description: str | None = None,
+        actor: str = "python",
+    ) -> Plan:
+        """Create a plan linked to ``gap:ID``, ``driver:NAME``, ``theme:ID`` or ``culture:NAME``.
+
+        Parameters
+        ----------
+        link
+            What the plan should fix. A ``gap:ID`` link (``advocacy plans gaps`` lists them)
+            fills the metric, scope, effort, resources and target from the gap; options given
+            here override them.
+        metric
+            The metric the plan should move (``nps``, ``csat``, ``ces``, ``top-box``, ``enps``,
+            ``theme-share``); required for links other than gaps.
+        title, description, owner, resources, effort
+            What the plan is, who runs it and what it needs.
+        metric_filter
+            The metric's scope, e.g. ``{"unit": "North"}``.
+        starts_on, due_on
+            Start (default today) and due dates.
+        target_value
+            The value the metric should reach.
+        baseline_days
+            Days before the start the frozen baseline covers (default 90).
+        actor
+            Who adds the plan, for the audit log.
+
+        Returns
+        -------
+        Plan
+            The plan as stored, with its frozen baseline.
+
+        Raises
+        ------
+        UsageError
+            For a link, metric or option that is not allowed.
+        NotFoundError
+            For a gap that is not in the register.
+        """
+        from advocacy.loop.plans import add_plan
+
+        return add_plan(
+            self._db,
+            link=link,
+            metric=metric,
+            actor=actor,
+            title=title,
+            metric_filter=metric_filter,
+            owner=owner,
+            resources=resources,
+            effort=effort,
+            starts_on=starts_on,
+            due_on=due_on,
+            target_value=target_value,
+            baseline_days=baseline_days,
+            description=description,
+        )
+
+    def update(
+        self,
+        plan_id: str,
+        *,
+        status: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        owner: str | None = None,
+        resources: str | Sequence[str] | None = None,
+        effort: str | None = None,
+        starts_on: str | date | None = None,
+        due_on: str | date | None = None,
+        target_value: float | None = None,
+        actor: str = "python",
+    ) -> Plan:
+        """Change a plan's status, owner, dates or target; fields left as None stay as they are.
+
+        The baseline stays frozen; only a plan still ``planned`` may move its start, which
+        measures the baseline again for the new window.
+
+        Returns
+        -------
+        Plan
+            The plan as stored.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such plan.
+        UsageError
+            For a change that is not allowed.
+        """
+        from advocacy.loop.plans import update_plan
+
+        return update_plan(
+            self._db,
+            plan_id,
+            status=status,
+            title=title,
+            description=description,
+            owner=owner,
+            resources=resources,
+            effort=effort,
+            starts_on=starts_on,
+            due_on=due_on,
+            target_value=target_value,
+            actor=actor,
+        )
+
+    def progress(self, plan: Plan | str) -> PlanProgress:
+        """A plan's frozen baseline, its metric since the start, the movement and the verdict.
+
+        Parameters
+        ----------
+        plan
+            The plan or its id.
+
+        Returns
+        -------
+        PlanProgress
+        """
+        from advocacy.loop.plan_progress import plan_progress
+
+        return plan_progress(self._db, plan)
+
+    def list(self, *, status: str | None = None, units: Sequence[str] | None = None) -> Progresses:
+        """The progress of every plan (of one ``status``, inside ``units``, when given)."""
+        from advocacy.loop.plan_progress import plans_progress
+
+        return plans_progress(self._db, status=status, units=units)
+
+    def summary(self, plan: PlanProgress | Plan | str) -> dict[str, Any]:
+        """One flat row for a plan: link, scope, baseline -> current, movement and verdict."""
+        from advocacy.loop.plan_progress import PlanProgress, plan_summary
+
+        progress = plan if isinstance(plan, PlanProgress) else self.progress(plan)
+        return plan_summary(progress)
+
+    def summaries(self, *, status: str | None = None) -> Rows:
+        """:meth:`summary` of every plan (of one ``status`` when given)."""
+        return [self.summary(progress) for progress in self.list(status=status)]
+
+    def frame(self, *, status: str | None = None) -> pd.DataFrame:
+        """:meth:`summaries` as a pandas DataFrame, one row per plan."""
+        import pandas as pd
+
+        return pd.DataFrame(self.summaries(status=status))
+
+    def gap_suggestions(self, *, top: int | None = None) -> Rows:
+        """The gap register's rows, each with its ``gap_id`` and the plan it suggests (metric,
+        scope, target, effort), highest priority first; the first ``top`` when given."""
+        from advocacy.loop.links import gap_rows
+
+        rows = gap_rows(self._db)
+        return rows if top is None else rows[:top]

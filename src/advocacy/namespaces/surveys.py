@@ -1,0 +1,132 @@
+"""``ws.surveys``: hosted surveys, their signed links for mailing, and the anonymous link.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.surveys.load("checkout.yaml")
+...     result = ws.surveys.links("checkout", segment="smb")
+...     [link["url"] for link in result.links]
+
+Each method is one function of :mod:`advocacy.loop.surveys` or :mod:`advocacy.loop.invitations`
+applied to the workspace's database. Links are signed with ``ADVOCACY_SECRET_KEY`` and point at
+the ``public_url`` setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from advocacy.loop.invitations import LinksResult
+    from advocacy.loop.surveys import Survey
+    from advocacy.store.connection import Database
+
+    # Named here, outside the class, where ``list`` is still the built-in.
+    Surveys: TypeAlias = list[Survey]
+
+
+class SurveysNamespace:
+    """The hosted surveys of the workspace (``ws.surveys``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def list(self, *, active_only: bool = False) -> Surveys:
+        """Every survey by id, with the built-in ``default`` survey while it is not stored."""
+        from advocacy.loop.surveys import list_surveys
+
+        return list_surveys(self._db, active_only=active_only)
+
+    def save(self, definition: Mapping[str, Any], *, actor: str = "python") -> Survey:
+        """Create the survey in ``definition``, or replace the survey with the same id.
+
+        Parameters
+        ----------
+        definition
+            The keys of a survey file: ``survey_id``, ``title``, the questions, ``thanks``, ...
+        actor
+            Who saves it, for the audit log.
+
+        Returns
+        -------
+        Survey
+            The survey as stored.
+
+        Raises
+        ------
+        UsageError
+            When a key or value is not allowed.
+        """
+        from advocacy.loop.surveys import save_survey
+
+        return save_survey(self._db, definition, actor=actor)
+
+    def load(self, path: str | Path, *, actor: str = "python") -> Survey:
+        """Read the survey file (YAML) at ``path`` and :meth:`save` it.
+
+        Raises
+        ------
+        InputError
+            When the file cannot be read or parsed.
+        UsageError
+            When a key or value is not allowed.
+        """
+        from advocacy.loop.surveys import load_survey_file
+
+        return self.save(load_survey_file(path), actor=actor)
+
+    def links(
+        self,
+        survey_id: str = "default",
+        *,
+        segment: str | None = None,
+        unit: str | None = None,
+        customers: Sequence[str] | None = None,
+        actor: str = "python",
+    ) -> LinksResult:
+        """Signed links for every customer matching the filters, for mailing.
+
+        Customers invited or answering within the ``contact_guard_days`` setting are skipped.
+
+        Parameters
+        ----------
+        survey_id
+            The survey to invite to.
+        segment
+            Only customers of this segment.
+        unit
+            Only customers with a response or interaction in this unit.
+        customers
+            Only these customer ids.
+        actor
+            Who creates the links, for the audit log.
+
+        Returns
+        -------
+        LinksResult
+            One link per customer invited (with name and e-mail) and the customers skipped,
+            with why and when.
+        """
+        from advocacy.loop.invitations import links_for_segment
+
+        return links_for_segment(
+            self._db,
+            survey_id=survey_id,
+            segment=segment,
+            unit=unit,
+            customers=customers,
+            actor=actor,
+        )
+
+    def anonymous_link(self, survey_id: str = "default") -> str:
+        """The survey's anonymous link: anyone may answer and no customer is recorded.
+
+        Raises
+        ------
+        UsageError
+            When the survey does not take anonymous answers.
+        """
+        from advocacy.loop.invitations import anonymous_link
+
+        return anonymous_link(self._db, survey_id)

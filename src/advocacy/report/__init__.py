@@ -1,0 +1,73 @@
+"""The assessment report: a function of a workspace, written as standalone HTML and/or PDF.
+
+The report sits above the :class:`~advocacy.workspace.Workspace` facade: it is given an open
+workspace and reads it; the library below never imports it.
+
+>>> import advocacy, advocacy.report
+>>> with advocacy.open("advocacy.duckdb") as ws:                     # doctest: +SKIP
+...     advocacy.report.write(ws, "report.html", pdf="report.pdf", redact=True)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from advocacy.report.pdf import DEFAULT_TITLE, ReportFiles, publish_report
+from advocacy.report.section import ReportScope
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
+
+__all__ = ["DEFAULT_TITLE", "ReportFiles", "ReportScope", "write"]
+
+
+def write(
+    ws: Workspace,
+    out: str | Path | None = "report.html",
+    *,
+    pdf: str | Path | None = None,
+    title: str = DEFAULT_TITLE,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    unit: str | None = None,
+    redact: bool = False,
+) -> ReportFiles:
+    """Write the assessment report on ``ws`` as standalone HTML and/or PDF.
+
+    Parameters
+    ----------
+    ws
+        The open workspace to report on.
+    out, pdf
+        Where to write the HTML and the PDF; either may be None, not both.
+    title
+        The report's title.
+    since, until
+        The first and last day of evidence, as dates or ISO strings (``"2025-01-01"``).
+    unit
+        Limit the report to one unit.
+    redact
+        Remove personal data (e-mails, phones, card numbers, person names) and mask customer
+        identities, for sharing outside the company.
+
+    Returns
+    -------
+    ReportFiles
+        The paths written and the PDF's page count.
+
+    Raises
+    ------
+    UsageError
+        When neither ``out`` nor ``pdf`` is given, a date is not ISO, or the PDF cannot be made.
+    """
+    from advocacy.metrics.slicing import as_date
+
+    scope = ReportScope(
+        since=as_date(since, "--since"),
+        until=as_date(until, "--until"),
+        unit=unit,
+        redact=redact,
+    )
+    return publish_report(ws, out=out, pdf=pdf, title=title, scope=scope)
