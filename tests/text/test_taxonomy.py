@@ -50,17 +50,27 @@ def test_reads_the_documented_format(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"topics": []}, "top-level list called themes"),
-        ({"themes": [{"description": "x"}]}, "theme 1 has no name"),
-        ({"themes": [{"name": "A", "colour": "red"}]}, "unknown key 'colour'"),
+        (["Delivery"], "top-level list called themes"),
+        ({"topics": []}, "topics: unknown key; fix: use one of: themes"),
+        ({"themes": [{"description": "x"}]}, r"themes\[1\]\.name: the theme has no name"),
+        ({"themes": [{"name": "A", "colour": "red"}]}, r"themes\[1\]\.colour: unknown key"),
         ({"themes": [{"name": "A", "parent": "B"}]}, "parent 'B', which is not in the taxonomy"),
-        ({"themes": [{"name": "A"}, {"name": "A"}]}, "listed twice"),
-        ({"themes": [{"name": "A", "keywords": {"x": 1}}]}, "keywords must be a list"),
+        ({"themes": [{"name": "A"}, {"name": "A"}]}, r"themes\[2\]\.name: .* listed twice"),
+        ({"themes": [{"name": "A", "keywords": {"x": 1}}]}, "keywords: must be a list"),
     ],
 )
 def test_invalid_files_say_what_to_fix(data: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_taxonomy(data)
+
+
+def test_errors_in_a_file_name_its_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(EXAMPLE.replace("    parent: Billing", "    parent: Bills"), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_taxonomy(path)
+    assert (raised.value.file, raised.value.row, raised.value.column) == (str(path), 7, "parent")
+    assert "line 7: themes[2].parent: theme 'Refunds' has parent 'Bills'" in str(raised.value)
 
 
 names = st.text(alphabet="abcdefghij XYZ", min_size=1, max_size=12).map(str.strip).filter(bool)

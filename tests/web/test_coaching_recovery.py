@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from advocacy.loop.coaching import coaching_summary
-from advocacy.settings import get_setting
 from web.site import Site, bearer
 
 
@@ -21,7 +20,7 @@ def test_coaching_page_shows_the_employees_recovery(client: TestClient, site: Si
         assert row, "the demo opens cases on answers that name employees"
         employee, unit = str(row[0]), str(row[1])
         cases = coaching_summary(
-            state.ws.db, employee, unit=unit, confidence=float(get_setting("confidence"))
+            state.ws.db, employee, unit=unit, confidence=state.ws.settings.confidence
         ).cases
     assert cases.recovery_eligible > 0, "the demo's cases are old enough for known outcomes"
     assert cases.recovery_low is not None and cases.recovery_high is not None

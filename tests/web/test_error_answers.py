@@ -95,7 +95,7 @@ def test_an_error_about_hostile_text_is_answered_not_crashed(
         headers={**bearer(site, "admin"), "Content-Type": "application/yaml"},
     )
     assert response.status_code == 422
-    assert response.json()["message"] == "line 1: unknown rule field '\\ud921x'"
+    assert response.json()["message"] == "line 1: rules[1].\\ud921x: unknown key"
 
 
 def test_an_audit_page_past_any_offset_is_a_400(client: TestClient) -> None:

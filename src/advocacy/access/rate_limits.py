@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from advocacy.errors import RateLimitedError, UsageError
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 #: Keys remembered per limit at most; beyond, the least recently used are dropped.
 MAX_KEYS = 100_000
@@ -125,12 +125,12 @@ class RateLimits:
     def from_settings(cls, *, clock: Callable[[], float] = time.monotonic) -> RateLimits:
         """The limits of the settings table: survey answers per client and per survey, and
         sign-in attempts per client, each per ``throttle_seconds``."""
-        window = float(get_setting("throttle_seconds"))
+        window = current_settings().throttle_seconds
         return cls(
             {
-                "survey_client": Rate(int(get_setting("survey_answers_per_client")), window),
-                "survey": Rate(int(get_setting("survey_answers_per_survey")), window),
-                "sign_in": Rate(int(get_setting("sign_in_attempts_per_client")), window),
+                "survey_client": Rate(current_settings().survey_answers_per_client, window),
+                "survey": Rate(current_settings().survey_answers_per_survey, window),
+                "sign_in": Rate(current_settings().sign_in_attempts_per_client, window),
             },
             clock=clock,
         )

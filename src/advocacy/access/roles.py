@@ -62,12 +62,16 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 class AuthenticationError(AdvocacyError):
     """No valid credentials: a wrong password, an unknown, revoked or expired token or session."""
 
+    status_code = 401
+
 
 class TooManyAttemptsError(AuthenticationError):
     """Login refused for a while after repeated failures (throttling).
 
     ``retry_after`` is the number of seconds to wait (the web app sends it as ``Retry-After``).
     """
+
+    status_code = 429
 
     def __init__(self, message: str, *, retry_after: int = 0, **context: Any) -> None:
         super().__init__(message, **context)
@@ -76,6 +80,8 @@ class TooManyAttemptsError(AuthenticationError):
 
 class AccessDeniedError(AdvocacyError):
     """Valid credentials whose role does not allow the action."""
+
+    status_code = 403
 
 
 def parse_role(name: str) -> Role:

@@ -17,25 +17,54 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
+from pydantic import BaseModel, ConfigDict, StrictInt
 
+from advocacy.config_files import read_packaged
 from advocacy.errors import InputError
+
+
+class Scale(BaseModel):
+    """The range statements are scored in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: StrictInt
+    max: StrictInt
+
+
+class Statement(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    text: str
+
+
+class Area(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    statements: list[Statement]
+
+
+class Questionnaire(BaseModel):
+    """The maturity questionnaire (``templates/maturity.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    scale: Scale
+    levels: dict[StrictInt, str]
+    areas: list[Area]
 
 
 def maturity_questionnaire() -> dict[str, Any]:
     """The shipped questionnaire: scale, level names and the eight areas with statements."""
-    text = (
-        resources.files("advocacy.gaps")
-        .joinpath("templates/maturity.yaml")
-        .read_text(encoding="utf-8")
-    )
-    document: dict[str, Any] = yaml.safe_load(text)
-    return document
+    return read_packaged(Questionnaire, "advocacy.gaps", "templates/maturity.yaml").model_dump()
 
 
 def maturity_statements() -> pd.DataFrame:

@@ -21,28 +21,64 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
-import yaml
+from pydantic import BaseModel, ConfigDict, StrictInt
 
+from advocacy.config_files import read_packaged
 from advocacy.errors import UsageError
 from advocacy.metrics.intervals import t_interval
 
 DIMENSIONS: tuple[str, ...] = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
 
 
+Dimension = Literal["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
+assert get_args(Dimension) == DIMENSIONS  # one list of dimensions
+
+
+class Scale(BaseModel):
+    """The rating scale of an instrument and the words at its ends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: StrictInt
+    max: StrictInt
+    low: str
+    high: str
+
+
+class ServqualItem(BaseModel):
+    """One statement, rated for expectation and perception."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: StrictInt
+    dimension: Dimension
+    item: str
+    statement: str
+
+
+class ServqualInstrument(BaseModel):
+    """The SERVQUAL template (``templates/servqual.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    scale: Scale
+    expectation_prompt: str
+    perception_prompt: str
+    importance_prompt: str
+    dimensions: dict[str, str]
+    items: list[ServqualItem]
+
+
 def servqual_template() -> dict[str, Any]:
     """The shipped 22-item SERVQUAL instrument: scale, prompts, dimensions and items."""
-    text = (
-        resources.files("advocacy.gaps")
-        .joinpath("templates/servqual.yaml")
-        .read_text(encoding="utf-8")
-    )
-    document: dict[str, Any] = yaml.safe_load(text)
-    return document
+    return read_packaged(
+        ServqualInstrument, "advocacy.gaps", "templates/servqual.yaml"
+    ).model_dump()
 
 
 def servqual_items() -> pd.DataFrame:

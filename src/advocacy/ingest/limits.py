@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advocacy.errors import UsageError, ValidationError
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 #: Characters of a refused value repeated in an error message.
 PREVIEW_CHARS = 40
@@ -61,10 +61,10 @@ class InputLimits:
     def from_settings(cls) -> InputLimits:
         """The limits the settings table gives (environment, ``advocacy.toml``, defaults)."""
         return cls(
-            body_bytes=int(get_setting("max_body_bytes")),
-            batch_records=int(get_setting("max_batch_records")),
-            text_chars=int(get_setting("max_text_chars")),
-            json_depth=int(get_setting("max_json_depth")),
+            body_bytes=current_settings().max_body_bytes,
+            batch_records=current_settings().max_batch_records,
+            text_chars=current_settings().max_text_chars,
+            json_depth=current_settings().max_json_depth,
         )
 
 

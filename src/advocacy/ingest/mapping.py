@@ -29,14 +29,12 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-import pydantic
-import yaml
-
+from advocacy.config_files import file_error, parse_yaml, read_text, validate
 from advocacy.errors import MappingError
 from advocacy.ingest.date_rules import check_date_fields
 from advocacy.ingest.formats.generic import canonical_columns
 from advocacy.ingest.headers import header_notes, set_header_rows
-from advocacy.ingest.mapping_keys import DateSpec, ItemSpec, MappingFile
+from advocacy.ingest.mapping_keys import ItemSpec, MappingFile
 from advocacy.ingest.raw import Adapted, Detection, ItemColumn, RawTable
 from advocacy.model import CHILD_KINDS, Kind, kind_for
 
@@ -46,122 +44,6 @@ TOP_KEYS = tuple(MappingFile.model_fields)
 ITEM_KEYS = tuple(ItemSpec.model_fields)
 #: Mapping files are a few lines; a bigger one is not a mapping.
 MAX_BYTES = 1_000_000
-#: Longest bad value quoted back in an error.
-SHOWN_VALUE = 80
-#: What a mapping's author reads for each kind of pydantic error (``ctx`` fills the braces).
-MESSAGES = {
-    "dict_type": "must be a mapping of name: value (indented lines under the key)",
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "float_type": "must be a number",
-    "bool_type": "must be true or false",
-    "greater_than_equal": "must be at least {ge}",
-    "less_than_equal": "must be at most {le}",
-    "literal_error": "must be one of {expected}",
-    "model_type": "must be a mapping of key: value",
-}
-
-
-def _error(
-    path: str,
-    key: str,
-    message: str,
-    fix: str,
-    value: Any = None,
-    *,
-    line: int | None = None,
-) -> MappingError:
-    where = f"line {line}: " if line is not None else ""
-    shown = value if value is None or len(repr(value)) <= SHOWN_VALUE else None
-    return MappingError(
-        f"{where}{key}: {message}", file=path, value=shown, parameter="--map", fix=fix
-    )
-
-
-def _key_lines(node: yaml.Node, path: str) -> dict[str, int]:
-    """Line of every key (``columns.unit``), refusing keys given twice and YAML aliases.
-
-    PyYAML keeps the last of two equal keys without a word, which would silently drop half of
-    a mapping, and aliases can expand a small file into a huge one.
-    """
-    lines: dict[str, int] = {}
-    seen: set[int] = set()
-
-    def walk(current: yaml.Node, prefix: str) -> None:
-        if id(current) in seen:
-            raise _error(
-                path,
-                prefix or "(top)",
-                "uses a YAML alias (*name)",
-                "write the values out: mapping files take no anchors or aliases",
-                line=current.start_mark.line + 1,
-            )
-        seen.add(id(current))
-        if isinstance(current, yaml.MappingNode):
-            for key_node, value_node in current.value:
-                name = f"{prefix}{key_node.value}" if isinstance(key_node.value, str) else prefix
-                if name in lines:
-                    raise _error(
-                        path,
-                        name,
-                        f"is given twice (first on line {lines[name]})",
-                        "keep one: YAML would silently use only the last",
-                        line=key_node.start_mark.line + 1,
-                    )
-                lines[name] = key_node.start_mark.line + 1
-                walk(value_node, name + ".")
-        elif isinstance(current, yaml.SequenceNode):
-            for index, item in enumerate(current.value):
-                walk(item, f"{prefix}{index}.")
-
-    walk(node, "")
-    return lines
-
-
-def _example(field: Any) -> str:
-    """A field's example on one line, for an error's fix."""
-    examples = getattr(field, "examples", None) or []
-    if not examples:
-        return ""
-    loaded = yaml.safe_load(examples[0])
-    flow = yaml.safe_dump(loaded, default_flow_style=True, sort_keys=False, width=1_000).strip()
-    # "{header_rows: 2}" reads better without the braces around the whole example.
-    return flow[1:-1] if flow.startswith("{") and flow.endswith("}") else flow
-
-
-def _validation_error(
-    path: str, lines: dict[str, int], error: pydantic.ValidationError
-) -> MappingError:
-    """The first problem pydantic found, as one line with the key, the value and the fix."""
-    problem = error.errors()[0]
-    location = [str(part) for part in problem["loc"]]
-    key = ".".join(location) or "(top)"
-    line = next(
-        (lines[".".join(location[:end])] for end in range(len(location), 0, -1)
-         if ".".join(location[:end]) in lines),
-        None,
-    )  # fmt: skip
-    value = problem.get("input")
-    value = value if isinstance(value, str | int | float | bool) else None
-    sections: dict[str, type[pydantic.BaseModel]] = {"items": ItemSpec, "dates": DateSpec}
-    nested = len(location) > 2 and location[0] in sections
-    model = sections[location[0]] if nested else MappingFile
-    known = list(model.model_fields)
-    if problem["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(location[-1], known, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        return _error(path, key, "unknown key", f"{hint}use one of: {', '.join(known)}", line=line)
-    if problem["type"] == "invalid_key":
-        return _error(path, key, "keys must be names", "write the key as text", value, line=line)
-    context = problem.get("ctx") or {}
-    message = MESSAGES.get(problem["type"], "") or str(problem["msg"]).replace(
-        "Input should be", "must be"
-    )
-    message = message.format(**{name: str(item) for name, item in context.items()})
-    field = model.model_fields.get(location[-1]) or MappingFile.model_fields.get(location[0])
-    example = _example(field) if field is not None else ""
-    fix = context.get("fix") or (f"write it like: {example}" if example else "see docs/import.md")
-    return _error(path, key, message, str(fix), value, line=line)
 
 
 def load_mapping(path: str | Path) -> MappingSpec:
@@ -185,41 +67,11 @@ def load_mapping(path: str | Path) -> MappingSpec:
         keys or values of the wrong type, naming the line and key.
     """
     name = str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise MappingError(
-                f"the mapping file has {size:,} bytes; mapping files are a few lines",
-                file=name,
-                parameter="--map",
-                fix="check that --map names the mapping, not the data file",
-            )
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise MappingError(
-            f"cannot read the mapping file: {error.strerror}",
-            file=name,
-            parameter="--map",
-            fix="check the path",
-        ) from None
-    except UnicodeDecodeError:
-        raise MappingError(
-            "the mapping file is not UTF-8 text",
-            file=name,
-            parameter="--map",
-            fix="save it as UTF-8, or check that --map names the mapping, not the data file",
-        ) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        lines = {} if node is None else _key_lines(node, name)
-        data = None if node is None else yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise MappingError(
-            f"not valid YAML: {' '.join(str(error).split())}",
-            file=name,
-            parameter="--map",
-            fix="check indentation and quoting",
-        ) from None
+    text = read_text(
+        path, what="mapping file", error=MappingError, parameter="--map", max_bytes=MAX_BYTES
+    )
+    document = parse_yaml(text, source=name, error=MappingError, parameter="--map")
+    data = document.data
     if data is None:
         raise MappingError(
             "the mapping file is empty (or only comments), so it maps nothing",
@@ -235,12 +87,9 @@ def load_mapping(path: str | Path) -> MappingSpec:
             parameter="--map",
             fix="start with 'kind:' and 'columns:' keys (see docs/import.md)",
         )
-    try:
-        spec = MappingFile.model_validate(data)
-    except pydantic.ValidationError as error:
-        raise _validation_error(name, lines, error) from None
+    spec = validate(MappingFile, document, error=MappingError, parameter="--map")
     spec._path = name
-    spec._lines = lines
+    spec._lines = dict(document.lines)
     return spec
 
 
@@ -258,7 +107,16 @@ def _check(spec: MappingSpec, raw: RawTable, kind: Kind) -> None:
     """Check the mapping against the kind imported and the file's columns."""
 
     def fail(key: str, message: str, fix: str, value: Any = None) -> MappingError:
-        return _error(spec.path, key, message, fix, value, line=spec.line(key))
+        return file_error(
+            MappingError,
+            spec.path,
+            key,
+            message,
+            fix,
+            value,
+            line=spec.line(key),
+            parameter="--map",
+        )
 
     valid = ", ".join(kind.field_names)
     if spec.kind is not None and kind_for(spec.kind).name != kind.name:

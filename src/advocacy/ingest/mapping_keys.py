@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from advocacy.config_files import Document
 from advocacy.errors import UsageError
 from advocacy.ingest.date_rules import DateRule, DateRules, format_problem, zone_problem
 from advocacy.ingest.validation import ON_CONFLICT
@@ -255,8 +256,4 @@ class MappingFile(BaseModel):
 
     def line(self, key: str) -> int | None:
         """The line of ``key`` (``columns.unit``) in the file, or of its section."""
-        while key:
-            if key in self._lines:
-                return self._lines[key]
-            key = key.rpartition(".")[0]
-        return None
+        return Document(None, self._path, self._lines).line(key)

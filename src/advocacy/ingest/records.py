@@ -28,7 +28,7 @@ from advocacy.ingest.limits import InputLimits, check_records
 from advocacy.ingest.raw import RawTable
 from advocacy.ingest.validation import validate
 from advocacy.model import CHILD_KINDS, Kind, kind_for
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 from advocacy.store.ledger import record_import
 from advocacy.store.upsert import create_customer_stubs, upsert
@@ -117,7 +117,7 @@ def write_records(
     raw = _raw_table(rows)
     adapted = adapt(raw, kind, source="generic")
     child = CHILD_KINDS.get(kind.name) if adapted.items else None
-    validated = validate(adapted, timezone=str(get_setting("timezone")), child=child)
+    validated = validate(adapted, timezone=current_settings().timezone, child=child)
     if validated.bad_cells:
         errors = [
             ValidationError(

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from advocacy.loop.cases import Case
 from advocacy.loop.outbox import Notice, email_enabled, enqueue_many
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 
@@ -32,7 +32,7 @@ def owner_addresses(db: Database, owners: Sequence[str | None]) -> dict[str, str
 
 def case_notice(case: Case, event: str, *, now: datetime, emails: Sequence[str]) -> Notice:
     """The ``event`` notification about ``case``: its subject and its (link-bearing) payload."""
-    link = str(get_setting("public_url") or "").rstrip("/")
+    link = current_settings().public_url.rstrip("/")
     payload = {
         "case_id": case.case_id,
         "rule": case.rule or case.rule_id,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from advocacy.errors import UsageError
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 
@@ -61,7 +61,7 @@ def last_contacts(
 
 def guard_days() -> int:
     """The ``contact_guard_days`` setting: how long a contacted customer is left alone."""
-    return int(get_setting("contact_guard_days"))
+    return current_settings().contact_guard_days
 
 
 def check_contact_guard(db: Database, customer_id: str, *, now: datetime) -> None:

@@ -35,7 +35,7 @@ from advocacy.loop.outbox import (
     webhook_urls,
 )
 from advocacy.loop.webhooks import new_client, send_webhook
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 #: Seconds between two passes of the :class:`DeliveryWorker`.
@@ -121,7 +121,7 @@ def deliver_due(
     moment = now_utc(now)
     random_source = rng or random.Random()
     smtp_settings = SmtpSettings.from_settings()
-    max_attempts = int(get_setting("notify_max_attempts"))
+    max_attempts = current_settings().notify_max_attempts
     with guard:
         due = pending(db, moment, limit=limit)
     if not due:

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from advocacy.loop.outbox import DeliveryError, Message, safe_payload
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 #: Seconds an SMTP connection or command may take.
 TIMEOUT_SECONDS = 20.0
@@ -66,12 +66,12 @@ class SmtpSettings:
     @classmethod
     def from_settings(cls) -> SmtpSettings:
         return cls(
-            host=str(get_setting("smtp_host")).strip(),
-            port=int(get_setting("smtp_port")),
-            user=str(get_setting("smtp_user")),
-            password=str(get_setting("smtp_password")),
-            starttls=bool(get_setting("smtp_starttls")),
-            sender=str(get_setting("smtp_from")),
+            host=current_settings().smtp_host.strip(),
+            port=current_settings().smtp_port,
+            user=current_settings().smtp_user,
+            password=current_settings().smtp_password,
+            starttls=current_settings().smtp_starttls,
+            sender=current_settings().smtp_from,
         )
 
     def __repr__(self) -> str:  # never show the password
@@ -80,7 +80,7 @@ class SmtpSettings:
 
 def case_url(case_id: str, *, public_url: str | None = None) -> str:
     """The case page's address under setting ``public_url``."""
-    base = str(public_url if public_url is not None else get_setting("public_url"))
+    base = str(public_url if public_url is not None else current_settings().public_url)
     return f"{base.rstrip('/')}/cases/{case_id}"
 
 
@@ -189,10 +189,10 @@ def build_email(
     public_url
         Base of case links; default setting ``public_url``.
     """
-    base = str(public_url if public_url is not None else get_setting("public_url"))
+    base = str(public_url if public_url is not None else current_settings().public_url)
     email = EmailMessage()
     email["Subject"] = subject_of(message)
-    email["From"] = sender if sender is not None else str(get_setting("smtp_from"))
+    email["From"] = sender if sender is not None else current_settings().smtp_from
     email["To"] = message.destination
     email["Date"] = formatdate(message.created_at.timestamp(), usegmt=True)
     email["Message-ID"] = make_msgid(idstring=message.message_id, domain="advocacy")

@@ -30,7 +30,7 @@ from advocacy.loop.contact_guard import (
 )
 from advocacy.loop.signing import LinkClaims, secret_key, sign_link
 from advocacy.loop.surveys import Survey, get_survey, stored_survey
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 PURPOSES = ("invitation", "follow-up")
@@ -79,7 +79,7 @@ def _active(survey: Survey) -> Survey:
 
 
 def _public_url() -> str:
-    return str(get_setting("public_url")).rstrip("/")
+    return current_settings().public_url.rstrip("/")
 
 
 def anonymous_link(db: Database, survey_id: str) -> str:
@@ -103,7 +103,7 @@ def _new_invitation(
     moment: datetime,
     secret: bytes,
 ) -> Invitation:
-    expires = moment + timedelta(days=int(get_setting("survey_link_days")))
+    expires = moment + timedelta(days=current_settings().survey_link_days)
     invitation_id = uuid.uuid4().hex
     claims = LinkClaims(invitation_id, survey_id, customer_id, expires.replace(microsecond=0))
     token = sign_link(claims, secret=secret.decode("utf-8"))

@@ -18,7 +18,7 @@ from advocacy.gaps.culture import CULTURE_ATTRIBUTES
 from advocacy.gaps.targets import parse_scope
 from advocacy.loop.impact import FILTER_KEYS
 from advocacy.loop.plan_fields import PLAN_METRICS
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 #: A target's metric -> the plan metric on the same scale (a CSAT target is a mean rating).
@@ -56,7 +56,7 @@ def gap_rows(db: Database) -> list[dict[str, Any]]:
     """The gap register with each gap's id and the plan it suggests (metric, scope, target)."""
     from advocacy.gaps.assessment import register
 
-    frame = register(db.ibis.table, confidence=float(get_setting("confidence")))
+    frame = register(db.ibis.table, confidence=current_settings().confidence)
     rows: list[dict[str, Any]] = []
     for record in frame.to_dict("records"):
         source, subject = str(record["source"]), str(record["subject"])

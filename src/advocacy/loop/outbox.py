@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from advocacy.access.audit import now_utc, record_audit
 from advocacy.errors import AdvocacyError, NotFoundError, UsageError
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
 from advocacy.text.pii import Redactor, redact
@@ -119,13 +119,13 @@ def _message(row: Sequence[Any]) -> Message:
 
 def webhook_urls() -> list[str]:
     """The URLs of setting ``webhook_urls`` (comma-separated; empty means webhooks are off)."""
-    raw = str(get_setting("webhook_urls") or "")
+    raw = current_settings().webhook_urls
     return [url.strip() for url in raw.split(",") if url.strip()]
 
 
 def email_enabled() -> bool:
     """Whether e-mail is configured (setting ``smtp_host`` is non-empty)."""
-    return bool(str(get_setting("smtp_host") or "").strip())
+    return bool(current_settings().smtp_host.strip())
 
 
 #: Payload keys never sent anywhere (the customer's contact details).
@@ -370,7 +370,9 @@ def mark_failed(
     ``gave_up_at`` and stays in the outbox, listed by ``advocacy notify list --failed``.
     """
     moment = now_utc(now)
-    limit = int(max_attempts if max_attempts is not None else get_setting("notify_max_attempts"))
+    limit = int(
+        max_attempts if max_attempts is not None else current_settings().notify_max_attempts
+    )
     with db.transaction():
         message = get_message(db, message_id)
         attempts = message.attempts + 1

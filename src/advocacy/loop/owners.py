@@ -18,13 +18,13 @@ from collections.abc import Iterable, Sequence
 
 from advocacy.errors import UsageError, ValidationError
 from advocacy.loop.rules import Rule
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 
 def case_teams() -> tuple[str, ...]:
     """The team names of the ``case_teams`` setting."""
-    raw = str(get_setting("case_teams"))
+    raw = current_settings().case_teams
     return tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
 
 

@@ -21,7 +21,7 @@ from advocacy.access.audit import now_utc
 from advocacy.loop.impact import Measurement, Movement, better_direction, measure, movement
 from advocacy.loop.plan_store import Plan
 from advocacy.loop.plans import check_visible, get_plan, list_plans
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 __all__ = ["PlanProgress", "plan_progress", "plan_summary", "plans_progress"]
@@ -78,7 +78,7 @@ def plan_progress(
     """
     chosen = get_plan(db, plan) if isinstance(plan, str) else plan
     check_visible(chosen, units)
-    level = float(get_setting("confidence", override=confidence))
+    level = current_settings(confidence=confidence).confidence
     today = now_utc(now).date()
     until = max(today, chosen.starts_on)
     current = measure(
@@ -88,7 +88,7 @@ def plan_progress(
         since=chosen.starts_on,
         until=until,
         confidence=level,
-        interval=str(get_setting("nps_interval")),
+        interval=current_settings().nps_interval,
         theme=chosen.theme,
     )
     if today < chosen.starts_on:
@@ -98,7 +98,7 @@ def plan_progress(
         chosen.baseline,
         current,
         confidence=level,
-        min_n=int(get_setting("min_n", override=min_n)),
+        min_n=current_settings(min_n=min_n).min_n,
     )
     to_target = target_share = None
     if chosen.target_value is not None and current.value is not None:

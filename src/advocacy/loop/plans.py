@@ -44,7 +44,7 @@ from advocacy.loop.plan_store import (
     plan_from_row,
     store_plan,
 )
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 __all__ = [
@@ -72,8 +72,8 @@ def _baseline(
         where,
         since=starts_on - dt.timedelta(days=days),
         until=starts_on - dt.timedelta(days=1),
-        confidence=float(get_setting("confidence")),
-        interval=str(get_setting("nps_interval")),
+        confidence=current_settings().confidence,
+        interval=current_settings().nps_interval,
         theme=theme,
     )
 

@@ -18,269 +18,224 @@ rules page, ``PUT /api/v1/rules``)::
         priority: high                # low, normal, high or urgent
         enabled: true
 
-Parsing checks every field and reports the first problem with its file and line, so a typo in a
-long rules file is found at once. Storing the parsed rules is :mod:`advocacy.loop.rule_store`'s.
+The form is the pydantic model :class:`RuleSpec`; :mod:`advocacy.config_files` reads the file and
+reports the first problem with its file, line and field, so a typo in a long rules file is found
+at once. Storing the parsed rules is :mod:`advocacy.loop.rule_store`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from advocacy.errors import InputError, ValidationError
+from advocacy.config_files import Document, file_error, parse_yaml, read_text, validate
+from advocacy.errors import ValidationError
 from advocacy.loop.rules import PRIORITIES, ROUTE_FIELDS, TRIGGERS, Route, Rule
 
-RULE_KEYS = frozenset(
-    {
-        "id", "name", "trigger", "params", "routes", "default_owner", "due_hours",
-        "escalate_after_hours", "escalate_to", "priority", "enabled",
-    }
-)  # fmt: skip
 DEFAULT_RULES = Path(__file__).with_name("default_rules.yaml")
-_LINE = "__line__"
-_KEY_LINES = "__key_lines__"
+#: Parameters that are a whole NPS score.
+SCORE_PARAMS = ("threshold", "detractor_at_most", "promoter_at_least")
+#: Parameters that are lists.
+LIST_PARAMS = ("keywords", "value_tiers")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line each mapping starts on (for precise errors).
-
-    It refuses YAML aliases (``*name``): rules never need them, and nested aliases expand
-    exponentially ("billion laughs"), which would stall whoever reads the rules.
-    """
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in rules", event.start_mark
-            )
-        return super().compose_node(parent, index)
+def _text(value: Any) -> Any:
+    """A name or id: YAML may read ``2024`` as a number; an empty value is no value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PydanticCustomError("text", "must be text", {"fix": "quote the value"})
+    return str(value)
 
 
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE] = node.start_mark.line + 1
-    mapping[_KEY_LINES] = {
-        str(key.value): key.start_mark.line + 1 for key, _ in node.value if hasattr(key, "value")
-    }
-    return mapping
-
-
-def _at(raw: Any, key: str, default: int | None = None) -> int | None:
-    """The line of ``key`` in the mapping ``raw`` (else the mapping's own line)."""
-    if not isinstance(raw, dict):
-        return default
-    lines = raw.get(_KEY_LINES) or {}
-    found = lines.get(key, raw.get(_LINE, default))
-    return None if found is None else int(found)
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
-
-
-def _strip_lines(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k not in (_LINE, _KEY_LINES)}
-    if isinstance(value, list):
-        return [_strip_lines(item) for item in value]
-    return value
-
-
-class _Checker:
-    """Raise :class:`ValidationError` pointing at ``source`` and a line."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, line: int | None, message: str, *, key: str, value: Any, fix: str) -> None:
-        where = f"line {line}: " if line else ""
-        raise ValidationError(
-            where + message, file=self.source, row=line, column=key, value=value, fix=fix
+def _required(value: Any) -> Any:
+    text = _text(value)
+    if text is None:
+        raise PydanticCustomError(
+            "required", "is required", {"fix": "write a value after the colon"}
         )
-
-    def text(self, raw: Mapping[str, Any], key: str, line: int | None, *, required: bool) -> Any:
-        value = raw.get(key)
-        if value is None or value == "":
-            if required:
-                self.fail(
-                    _at(raw, "id", line),
-                    f"the rule has no {key!r}",
-                    key=key,
-                    value=None,
-                    fix=f"add {key}:",
-                )
-            return None
-        if not isinstance(value, str | int) or isinstance(value, bool):
-            self.fail(
-                _at(raw, key, line),
-                f"{key!r} must be text",
-                key=key,
-                value=value,
-                fix="quote the value",
-            )
-        return str(value)
-
-    def number(self, raw: Mapping[str, Any], key: str, line: int | None, default: Any) -> Any:
-        value = raw.get(key, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self.fail(
-                _at(raw, key, line),
-                f"{key!r} must be a positive number of hours",
-                key=key,
-                value=value,
-                fix=f"e.g. {key}: 48",
-            )
-        return float(value)
+    return text
 
 
-def _parse_routes(check: _Checker, raw: Any, line: int | None) -> tuple[Route, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        check.fail(
-            line, "'routes' must be a list", key="routes", value=raw, fix="- {unit: X, owner: Y}"
+def _hours(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise PydanticCustomError(
+            "hours", "must be a positive number of hours", {"fix": "write a number, e.g. 48"}
         )
-    routes = []
-    for item in raw:
-        where = item.get(_LINE, line) if isinstance(item, dict) else line
-        if not isinstance(item, dict):
-            check.fail(
-                where,
-                "a route must be a mapping",
-                key="routes",
-                value=item,
-                fix="- {unit: North, owner: hal}",
-            )
-        keys = [key for key in item if key not in (_LINE, _KEY_LINES, "owner")]
-        owner = item.get("owner")
-        if len(keys) != 1 or keys[0] not in ROUTE_FIELDS or not owner:
-            check.fail(
-                where,
-                "a route names one of unit, touchpoint or theme, and an owner",
-                key="routes",
-                value=_strip_lines(item),
-                fix="- {unit: North, owner: hal}",
-            )
-        routes.append(Route(keys[0], str(item[keys[0]]), str(owner)))
-    return tuple(routes)
+    return float(value)
 
 
-def _parse_params(check: _Checker, trigger: str, raw: Any, line: int | None) -> dict[str, Any]:
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        check.fail(
-            line,
-            "'params' must be a mapping",
-            key="params",
-            value=raw,
-            fix="params: {threshold: 6}",
+def _trigger(value: Any) -> Any:
+    if _required(value) not in TRIGGERS:
+        raise PydanticCustomError(
+            "trigger",
+            "unknown trigger {trigger}",
+            {"trigger": repr(str(value)), "fix": "use one of: " + ", ".join(TRIGGERS)},
         )
-    params = _strip_lines(raw)
-    defaults = TRIGGERS[trigger][0]
-    for key, value in params.items():
-        if key not in defaults:
-            check.fail(
-                _at(raw, key, line),
-                f"trigger {trigger!r} has no parameter {key!r}",
-                key=f"params.{key}",
-                value=value,
-                fix="use one of: " + ", ".join(defaults),
-            )
-    if trigger == "theme_sentiment" and not params.get("theme"):
-        check.fail(
-            line,
-            "theme_sentiment needs params.theme",
-            key="params.theme",
-            value=None,
-            fix="params: {theme: delivery}",
-        )
-    for key in ("threshold", "detractor_at_most", "promoter_at_least"):
-        if key in params and (not isinstance(params[key], int) or not 0 <= params[key] <= 10):
-            check.fail(
-                _at(raw, key, line),
-                f"{key} must be a whole NPS score 0-10",
-                key=f"params.{key}",
-                value=params[key],
-                fix=f"{key}: 6",
-            )
-    for key in ("keywords", "value_tiers"):
-        if key in params and not isinstance(params[key], list):
-            check.fail(
-                _at(raw, key, line),
-                f"{key} must be a list",
-                key=f"params.{key}",
-                value=params[key],
-                fix=f"{key}: [a, b]",
-            )
-    return dict(params)
+    return str(value)
 
 
-def parse_rule(raw: Any, *, source: str = "<rules>", line: int | None = None) -> Rule:
-    """One :class:`Rule` from its mapping form; raises :class:`ValidationError` on a bad field."""
-    check = _Checker(source)
-    if not isinstance(raw, dict):
-        check.fail(
-            line, "a rule must be a mapping", key="rules", value=raw, fix="- id: detractor ..."
-        )
-    line = raw.get(_LINE, line)
-    unknown = sorted(str(k) for k in raw if k not in (_LINE, _KEY_LINES) and k not in RULE_KEYS)
-    if unknown:
-        check.fail(
-            _at(raw, unknown[0], line),
-            f"unknown rule field {unknown[0]!r}",
-            key=unknown[0],
-            value=raw[unknown[0]],
-            fix="use one of: " + ", ".join(sorted(RULE_KEYS)),
-        )
-    rule_id = check.text(raw, "id", line, required=True)
-    trigger = check.text(raw, "trigger", line, required=True)
-    if trigger not in TRIGGERS:
-        check.fail(
-            _at(raw, "trigger", line),
-            f"unknown trigger {trigger!r}",
-            key="trigger",
-            value=trigger,
-            fix="use one of: " + ", ".join(TRIGGERS),
-        )
-    priority = check.text(raw, "priority", line, required=False) or "normal"
+def _priority(value: Any) -> Any:
+    priority = _text(value) or "normal"
     if priority not in PRIORITIES:
-        check.fail(
-            _at(raw, "priority", line),
-            f"unknown priority {priority!r}",
-            key="priority",
-            value=priority,
-            fix="use one of: " + ", ".join(PRIORITIES),
+        raise PydanticCustomError(
+            "priority",
+            "unknown priority {priority}",
+            {"priority": repr(priority), "fix": "use one of: " + ", ".join(PRIORITIES)},
         )
-    enabled = raw.get("enabled", True)
-    if not isinstance(enabled, bool):
-        check.fail(
-            _at(raw, "enabled", line),
-            "'enabled' must be true or false",
-            key="enabled",
-            value=enabled,
-            fix="enabled: true",
+    return priority
+
+
+def _route(value: Any) -> Route:
+    example = {"fix": "write it like: - {unit: North, owner: hal}"}
+    if not isinstance(value, dict):
+        raise PydanticCustomError("route", "a route must be a mapping", example)
+    keys = [key for key in value if key != "owner"]
+    owner = value.get("owner")
+    if len(keys) != 1 or keys[0] not in ROUTE_FIELDS or not owner:
+        raise PydanticCustomError(
+            "route", "a route names one of unit, touchpoint or theme, and an owner", example
         )
-    escalate_after = check.number(raw, "escalate_after_hours", line, None)
-    escalate_to = check.text(raw, "escalate_to", line, required=False)
-    return Rule(
-        rule_id=str(rule_id),
-        name=check.text(raw, "name", line, required=False) or str(rule_id),
-        trigger=str(trigger),
-        params=_parse_params(check, str(trigger), raw.get("params"), _at(raw, "params", line)),
-        routes=_parse_routes(check, raw.get("routes"), _at(raw, "routes", line)),
-        default_owner=check.text(raw, "default_owner", line, required=False),
-        due_hours=float(check.number(raw, "due_hours", line, 48.0)),
-        escalate_after_hours=escalate_after,
-        escalate_to=escalate_to,
-        priority=priority,
-        enabled=enabled,
+    return Route(keys[0], str(value[keys[0]]), str(owner))
+
+
+def _empty(value: Any) -> Any:
+    """An empty section (``params:`` with nothing under it) holds nothing."""
+    return {} if value is None else value
+
+
+Text = Annotated[str | None, BeforeValidator(_text)]
+Hours = Annotated[float | None, BeforeValidator(_hours)]
+
+
+class RuleSpec(BaseModel):
+    """One rule as written in a rules file (see the module docstring for the form)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, BeforeValidator(_required)] = Field(
+        description="the rule's id, unique in the file", examples=["id: detractor"]
     )
+    name: Text = Field(None, description="what people read (default: the id)")
+    trigger: Annotated[str, BeforeValidator(_trigger)] = Field(
+        description="what the rule fires on", examples=["trigger: nps_at_most"]
+    )
+    params: Annotated[dict[str, Any], BeforeValidator(_empty)] = Field(
+        default_factory=dict,
+        validate_default=True,  # theme_sentiment needs params.theme even without params
+        description="the trigger's parameters",
+        examples=["params: {threshold: 6}"],
+    )
+    routes: Annotated[
+        list[Annotated[Route, BeforeValidator(_route)]],
+        BeforeValidator(lambda v: [] if v is None else v),
+    ] = Field(
+        default_factory=list,
+        description="owner by unit, touchpoint or theme; the first match wins",
+        examples=["routes: [{unit: North, owner: hal}]"],
+    )
+    default_owner: Text = Field(None, description="owner when no route matches")
+    due_hours: Annotated[float, BeforeValidator(_hours)] = Field(
+        48.0, description="hours before a case is due", examples=["due_hours: 48"]
+    )
+    escalate_after_hours: Hours = Field(
+        None, description="age at which the case escalates", examples=["escalate_after_hours: 72"]
+    )
+    escalate_to: Text = Field(None, description="who an escalated case goes to")
+    priority: Annotated[str, BeforeValidator(_priority)] = Field(
+        "normal", description="low, normal, high or urgent", examples=["priority: high"]
+    )
+    enabled: Annotated[bool, Strict()] = Field(
+        True, description="whether the rule runs", examples=["enabled: true"]
+    )
+
+    @field_validator("params")
+    @classmethod
+    def _known_params(cls, params: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        trigger = info.data.get("trigger")
+        if trigger is None:  # the trigger itself is wrong: that is the error to report
+            return params
+        defaults = TRIGGERS[trigger][0]
+        for key in params:
+            if key not in defaults:
+                raise PydanticCustomError(
+                    "param",
+                    "trigger {trigger} has no parameter {key}",
+                    {
+                        "trigger": repr(trigger),
+                        "key": repr(key),
+                        "at": key,
+                        "fix": "use one of: " + ", ".join(defaults),
+                    },
+                )
+        if trigger == "theme_sentiment" and not params.get("theme"):
+            raise PydanticCustomError(
+                "param",
+                "theme_sentiment needs params.theme",
+                {"at": "theme", "fix": "params: {theme: delivery}"},
+            )
+        for key in SCORE_PARAMS:
+            value = params.get(key)
+            if key in params and (not isinstance(value, int) or not 0 <= value <= 10):
+                raise PydanticCustomError(
+                    "param",
+                    "{key} must be a whole NPS score 0-10",
+                    {"key": key, "at": key, "fix": f"{key}: 6"},
+                )
+        for key in LIST_PARAMS:
+            if key in params and not isinstance(params[key], list):
+                raise PydanticCustomError(
+                    "param",
+                    "{key} must be a list",
+                    {"key": key, "at": key, "fix": f"{key}: [a, b]"},
+                )
+        return params
+
+    def rule(self) -> Rule:
+        """The rule this entry describes."""
+        return Rule(
+            rule_id=self.id,
+            name=self.name or self.id,
+            trigger=self.trigger,
+            params=dict(self.params),
+            routes=tuple(self.routes),
+            default_owner=self.default_owner,
+            due_hours=self.due_hours,
+            escalate_after_hours=self.escalate_after_hours,
+            escalate_to=self.escalate_to,
+            priority=self.priority,
+            enabled=self.enabled,
+        )
+
+
+class RulesFile(BaseModel):
+    """A rules file: the list of rules (each checked as a :class:`RuleSpec`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[Any] = Field(
+        description="one entry per rule",
+        examples=["rules: [{id: detractor, trigger: nps_at_most}]"],
+    )
+
+
+#: The keys a rule may have.
+RULE_KEYS = frozenset(RuleSpec.model_fields)
 
 
 def parse_rules(text: str, *, source: str = "<rules>") -> list[Rule]:
@@ -289,42 +244,38 @@ def parse_rules(text: str, *, source: str = "<rules>") -> list[Rule]:
     Raises
     ------
     ValidationError
-        With ``file`` = ``source`` and ``row`` = the line of the offending rule.
+        With ``file`` = ``source``, ``row`` = the line and ``column`` = the field at fault.
     """
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
-    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date like 2024-13-45
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ValidationError(
-            (f"line {line}: " if line is not None else "")
-            + f"not valid YAML: {getattr(error, 'problem', error)}",
-            file=source,
-            row=line,
-            fix="check the indentation and quoting around that line",
-        ) from None
-    if isinstance(data, dict) and "rules" in data:
-        data = data["rules"]
-    if not isinstance(data, list):
+    document = parse_yaml(text, source=source, error=ValidationError)
+    if isinstance(document.data, list):  # a bare list reads as the ``rules:`` list
+        lines = {f"rules.{key}": line for key, line in document.lines.items()}
+        document = Document({"rules": document.data}, source, lines)
+    if not isinstance(document.data, dict):
         raise ValidationError(
             "the rules must be a list (or a mapping with a 'rules' list)",
             file=source,
             fix="start the file with 'rules:' and one '- id: ...' entry per rule",
         )
-    rules = [parse_rule(item, source=source) for item in data]
+    rules = validate(RulesFile, document, error=ValidationError).rules
+    specs = [
+        validate(RuleSpec, document, at=("rules", index), error=ValidationError)
+        for index in range(len(rules))
+    ]
     seen: set[str] = set()
-    for item, rule in zip(data, rules, strict=True):
-        if rule.rule_id in seen:
-            line = item.get(_LINE) if isinstance(item, dict) else None
-            _Checker(source).fail(
-                line,
-                f"rule id {rule.rule_id!r} is used twice",
-                key="id",
-                value=rule.rule_id,
-                fix="give every rule its own id",
+    for index, spec in enumerate(specs):
+        if spec.id in seen:
+            raise file_error(
+                ValidationError,
+                source,
+                f"rules[{index + 1}].id",
+                f"rule id {spec.id!r} is used twice",
+                "give every rule its own id",
+                spec.id,
+                line=document.line(f"rules.{index}.id"),
+                column="id",
             )
-        seen.add(rule.rule_id)
-    return rules
+        seen.add(spec.id)
+    return [spec.rule() for spec in specs]
 
 
 def dump_rules(rules: Sequence[Rule]) -> str:
@@ -336,15 +287,7 @@ def dump_rules(rules: Sequence[Rule]) -> str:
 
 def read_rules_file(path: str | Path) -> list[Rule]:
     """Parse the rules file at ``path``."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(
-            f"cannot read rules file: {error.strerror}",
-            file=str(path),
-            fix="check the path",
-        ) from None
-    return parse_rules(text, source=str(path))
+    return parse_rules(read_text(path, what="rules file"), source=str(path))
 
 
 def default_rules() -> list[Rule]:
@@ -355,9 +298,9 @@ def default_rules() -> list[Rule]:
 __all__ = [
     "DEFAULT_RULES",
     "RULE_KEYS",
+    "RuleSpec",
     "default_rules",
     "dump_rules",
-    "parse_rule",
     "parse_rules",
     "read_rules_file",
 ]

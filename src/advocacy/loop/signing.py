@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.settings import SETTINGS_BY_NAME, get_setting
+from advocacy.settings import SETTINGS_BY_NAME, current_settings
 
 #: How long a rendered form may be submitted.
 FORM_LIFETIME = timedelta(days=2)
@@ -54,7 +54,7 @@ class LinkClaims:
 
 def secret_key(secret: str | None = None) -> bytes:
     """The signing key: ``secret`` or the ``secret_key`` setting, which must not be empty."""
-    value = secret if secret is not None else str(get_setting("secret_key"))
+    value = secret if secret is not None else current_settings().secret_key
     if not value:
         variable = SETTINGS_BY_NAME["secret_key"].environment_variable
         raise UsageError(

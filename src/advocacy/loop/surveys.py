@@ -20,33 +20,87 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from advocacy.access.audit import now_utc, record_audit
+from advocacy.config_files import Document, parse_yaml, read_text, validate
 from advocacy.errors import InputError, NotFoundError, UsageError
 from advocacy.store.connection import Database
 
-#: Fields of a survey definition a user may set (YAML keys, API body keys).
-SURVEY_FIELDS = (
-    "survey_id",
-    "title",
-    "company",
-    "intro",
-    "nps_question",
-    "csat_question",
-    "ces_question",
-    "comment_prompt",
-    "thanks",
-    "touchpoint",
-    "unit",
-    "channel",
-    "anonymous_allowed",
-    "active",
-)
-_COLUMNS = (*SURVEY_FIELDS, "created_at", "updated_at")
 _SURVEY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _survey_id(value: Any) -> str:
+    survey_id = _text(value) or ""
+    if not _SURVEY_ID.match(survey_id):
+        raise PydanticCustomError(
+            "survey_id",
+            "a survey needs a survey_id of letters, digits, '-' or '_' (it appears in links)",
+            {"fix": "e.g. survey_id: after-support"},
+        )
+    return survey_id
+
+
+def _title(value: Any) -> str:
+    title = _text(value)
+    if title is None:
+        raise PydanticCustomError("title", "a survey needs a title", {"fix": "add title:"})
+    return title
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "1", "on"}:
+        return True
+    if text in {"false", "no", "0", "off", ""}:
+        return False
+    raise PydanticCustomError("flag", "must be true or false", {"fix": "true"})
+
+
+Text = Annotated[str | None, BeforeValidator(_text)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
+class SurveyDefinition(BaseModel):
+    """A survey's definition as a user writes it (YAML keys, API body keys)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    survey_id: Annotated[str, BeforeValidator(_survey_id)] = Field(
+        "", validate_default=True, description="the id in the survey's links"
+    )
+    title: Annotated[str, BeforeValidator(_title)] = Field(
+        "", validate_default=True, description="the page's title"
+    )
+    company: Text = None
+    intro: Text = None
+    nps_question: Text = None
+    csat_question: Text = None
+    ces_question: Text = None
+    comment_prompt: Text = None
+    thanks: Text = None
+    touchpoint: Text = None
+    unit: Text = None
+    channel: Text = None
+    anonymous_allowed: Flag = False
+    active: Flag = True
+
+
+#: Fields of a survey definition a user may set (YAML keys, API body keys).
+SURVEY_FIELDS = tuple(SurveyDefinition.model_fields)
+_COLUMNS = (*SURVEY_FIELDS, "created_at", "updated_at")
 #: The default survey, in plain words; :func:`ensure_default_survey` stores it once.
 DEFAULT_SURVEY: dict[str, Any] = {
     "survey_id": "default",
@@ -92,82 +146,37 @@ class Survey:
         return {name: getattr(self, name) for name in _COLUMNS}
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _flag(value: Any, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"true", "yes", "1", "on"}:
-        return True
-    if text in {"false", "no", "0", "off", ""}:
-        return False
-    raise UsageError(f"{name} must be true or false", value=value, parameter=name, fix="true")
+def _check(document: Document) -> dict[str, Any]:
+    try:
+        definition = validate(SurveyDefinition, document, error=UsageError)
+    except UsageError as error:
+        error.parameter = error.column  # an API body's field is the request's parameter
+        raise
+    asked = ("nps_question", "csat_question", "ces_question", "comment_prompt")
+    if not any(getattr(definition, name) for name in asked):
+        raise UsageError(
+            f"survey {definition.survey_id!r} asks nothing",
+            file=document.source or None,
+            fix="set at least one of " + ", ".join(asked),
+        )
+    return definition.model_dump()
 
 
 def check_definition(definition: Mapping[str, Any], *, file: str | None = None) -> dict[str, Any]:
     """``definition`` validated and normalised (unknown keys, a bad id or no question refused)."""
-    unknown = sorted(set(map(str, definition)) - set(SURVEY_FIELDS))
-    if unknown:
-        raise UsageError(
-            f"unknown survey field(s) {unknown}",
-            file=file,
-            value=", ".join(unknown),
-            fix="use only: " + ", ".join(SURVEY_FIELDS),
-        )
-    clean: dict[str, Any] = {name: _text(definition.get(name)) for name in SURVEY_FIELDS}
-    survey_id = clean["survey_id"] or ""
-    if not _SURVEY_ID.match(survey_id):
-        raise UsageError(
-            "a survey needs a survey_id of letters, digits, '-' or '_' (it appears in links)",
-            file=file,
-            parameter="survey_id",
-            value=survey_id or None,
-            fix="e.g. survey_id: after-support",
-        )
-    if not clean["title"]:
-        raise UsageError("a survey needs a title", file=file, parameter="title", fix="add title:")
-    asked = ("nps_question", "csat_question", "ces_question", "comment_prompt")
-    if not any(clean[name] for name in asked):
-        raise UsageError(
-            f"survey {survey_id!r} asks nothing",
-            file=file,
-            fix="set at least one of " + ", ".join(asked),
-        )
-    clean["anonymous_allowed"] = _flag(
-        definition.get("anonymous_allowed", False), "anonymous_allowed"
-    )
-    clean["active"] = _flag(definition.get("active", True), "active")
-    return clean
+    return _check(Document(dict(definition), file or ""))
 
 
 def load_survey_file(path: str | Path) -> dict[str, Any]:
-    """Read and check one survey definition from a YAML file."""
-    source = Path(path)
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputError(f"cannot read {source}: {error.strerror}", file=str(source)) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(
-            f"cannot parse the YAML: {getattr(error, 'problem', error)}",
-            file=str(source),
-            row=None if mark is None else mark.line + 1,
-            fix="fix the YAML syntax on that line",
-        ) from None
-    if not isinstance(data, Mapping):
+    """Read and check one survey definition from a YAML file (errors name the line and field)."""
+    document = parse_yaml(read_text(path, what="survey file"), source=str(path))
+    if not isinstance(document.data, Mapping):
         raise InputError(
             "a survey file holds one mapping of fields",
-            file=str(source),
+            file=str(path),
             fix="start with survey_id: and title:",
         )
-    return check_definition(data, file=str(source))
+    return _check(document)
 
 
 def _row_to_survey(row: Sequence[Any]) -> Survey:

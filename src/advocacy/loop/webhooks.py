@@ -36,7 +36,7 @@ import httpx
 
 from advocacy.access.audit import now_utc
 from advocacy.loop.outbox import DeliveryError, Message
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 #: Seconds a webhook request may take (connect, read and write each).
 TIMEOUT_SECONDS = 10.0
@@ -172,7 +172,7 @@ def send_webhook(
     DeliveryError
         On a connection error, a timeout, or any answer other than 2xx.
     """
-    key = str(get_setting("webhook_secret") if secret is None else secret)
+    key = str(current_settings().webhook_secret if secret is None else secret)
     body = webhook_body(message)
     headers = webhook_headers(message, body, secret=key, now=now)
     owned = client is None

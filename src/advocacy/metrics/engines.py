@@ -17,7 +17,7 @@ import pandas as pd
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.metrics.experience import experience_metrics
 from advocacy.metrics.slicing import TableSource
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 #: The tables metrics read; ``customers`` only when slicing by a customer dimension.
 METRIC_TABLES = ("responses", "customers", "employee_responses")
@@ -144,9 +144,9 @@ def parquet_metrics(
     return experience_metrics(
         spark_tables(directory, session=session),
         metrics,
-        confidence=float(get_setting("confidence", override=confidence)),
-        min_n=int(get_setting("min_n", override=min_n)),
-        interval=str(get_setting("nps_interval", override=interval)),
-        correction=str(get_setting("correction", override=correction)),
+        confidence=current_settings(confidence=confidence).confidence,
+        min_n=current_settings(min_n=min_n).min_n,
+        interval=current_settings(nps_interval=interval).nps_interval,
+        correction=current_settings(correction=correction).correction,
         **options,
     )

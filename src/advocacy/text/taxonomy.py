@@ -56,18 +56,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import yaml
 from numpy.typing import NDArray
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
+from advocacy.config_files import Document, file_error, parse_yaml, read_text, validate
 from advocacy.errors import InputError, UsageError
 from advocacy.text.embeddings import Embedder
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher
 
-ALLOWED_KEYS = frozenset({"name", "description", "keywords", "examples", "parent"})
 #: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns
 #: it to a sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
 DEFAULT_THRESHOLD = 0.35
@@ -126,80 +128,115 @@ class Taxonomy:
         return [theme.name for theme in self.themes]
 
 
-def _strings(value: Any, key: str, index: int, path: str) -> tuple[str, ...]:
+def _phrases(value: Any) -> Any:
+    """Keywords or examples: one phrase or a list of them (YAML may read a phrase as a number)."""
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
-        raise InputError(
-            f"theme {index + 1}: {key} must be a list of phrases",
-            file=path,
-            value=value,
-            fix=f"write {key}: [first phrase, second phrase]",
+    if not isinstance(value, list) or not all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+    ):
+        raise PydanticCustomError(
+            "phrases",
+            "must be a list of phrases",
+            {"fix": "write it like: [first phrase, second phrase]"},
         )
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
-def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
-    """Validate parsed YAML into a :class:`Taxonomy` (every error names the theme and the fix)."""
-    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+def _name(value: Any) -> Any:
+    text = "" if value is None or isinstance(value, bool) else str(value).strip()
+    if not text or isinstance(value, dict | list):
+        raise PydanticCustomError("name", "the theme has no name", {"fix": "give it 'name: ...'"})
+    return text
+
+
+def _words(value: Any) -> Any:
+    return "" if value is None else str(value).strip()
+
+
+Phrases = Annotated[tuple[str, ...], BeforeValidator(_phrases)]
+
+
+class ThemeSpec(BaseModel):
+    """One theme as written in a taxonomy file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, BeforeValidator(_name)] = Field(
+        "", validate_default=True, description="the theme's name", examples=["name: Delivery"]
+    )
+    description: Annotated[str, BeforeValidator(_words)] = Field(
+        "", description="what the theme covers, in a line"
+    )
+    keywords: Phrases = Field((), description="words or phrases that mark the theme outright")
+    examples: Phrases = Field((), description="phrases that show what the theme sounds like")
+    parent: Annotated[str, BeforeValidator(_words)] = Field("", description="another theme's name")
+
+    def theme(self) -> TaxonomyTheme:
+        return TaxonomyTheme(
+            self.name, self.description, self.keywords, self.examples, self.parent or None
+        )
+
+
+class TaxonomyFile(BaseModel):
+    """A taxonomy file: its list of themes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    themes: list[ThemeSpec] = Field(
+        description="the curated themes", examples=["themes: [{name: Delivery}]"]
+    )
+
+
+def _taxonomy(document: Document) -> Taxonomy:
+    if not isinstance(document.data, dict):
         raise InputError(
             "a taxonomy file needs a top-level list called themes",
-            file=path,
+            file=document.source,
             fix="start the file with 'themes:' followed by '- name: ...' entries",
         )
-    themes: list[TaxonomyTheme] = []
-    for index, entry in enumerate(data["themes"]):
-        if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
-            raise InputError(
-                f"theme {index + 1} has no name", file=path, value=entry, fix="give it 'name: ...'"
-            )
-        unknown = sorted(set(entry) - ALLOWED_KEYS)
-        if unknown:
-            raise InputError(
-                f"theme {entry['name']!r}: unknown key {unknown[0]!r}",
-                file=path,
-                value=unknown[0],
-                fix="allowed keys: " + ", ".join(sorted(ALLOWED_KEYS)),
-            )
-        parent = entry.get("parent")
-        themes.append(
-            TaxonomyTheme(
-                name=str(entry["name"]).strip(),
-                description=str(entry.get("description") or "").strip(),
-                keywords=_strings(entry.get("keywords"), "keywords", index, path),
-                examples=_strings(entry.get("examples"), "examples", index, path),
-                parent=str(parent).strip() if parent else None,
-            )
-        )
+    themes = [spec.theme() for spec in validate(TaxonomyFile, document).themes]
     names = [theme.name for theme in themes]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise InputError(f"theme {duplicates[0]!r} is listed twice", file=path, fix="merge them")
-    for theme in themes:
+
+    def fail(index: int, key: str, message: str, fix: str, value: Any) -> InputError:
+        return file_error(
+            InputError,
+            document.source,
+            f"themes[{index + 1}].{key}",
+            message,
+            fix,
+            value,
+            line=document.line(f"themes.{index}.{key}"),
+            column=key,
+        )
+
+    for index, theme in enumerate(themes):
+        if names.index(theme.name) != index:
+            raise fail(index, "name", f"theme {theme.name!r} is listed twice", "merge them", None)
         if theme.parent is not None and theme.parent not in names:
-            raise InputError(
+            raise fail(
+                index,
+                "parent",
                 f"theme {theme.name!r} has parent {theme.parent!r}, which is not in the taxonomy",
-                file=path,
-                value=theme.parent,
-                fix="add the parent theme or correct its name",
+                "add the parent theme or correct its name",
+                theme.parent,
             )
     return Taxonomy(tuple(themes))
 
 
+def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
+    """Validate parsed YAML into a :class:`Taxonomy` (every error names the theme and the fix)."""
+    return _taxonomy(Document(data, path))
+
+
 def load_taxonomy(path: str | Path) -> Taxonomy:
-    """Read and validate a taxonomy YAML file."""
-    file = Path(path)
-    if not file.exists():
-        raise InputError(f"no taxonomy file {str(file)!r}", file=str(file), fix="check the path")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise InputError(
-            f"the taxonomy is not valid YAML: {error}", file=str(file), fix="fix the YAML"
-        ) from None
-    return parse_taxonomy(data, path=str(file))
+    """Read and validate a taxonomy YAML file (errors name its line too)."""
+    if not Path(path).exists():
+        raise InputError(f"no taxonomy file {str(path)!r}", file=str(path), fix="check the path")
+    text = read_text(path, what="taxonomy file")
+    return _taxonomy(parse_yaml(text, source=str(path)))
 
 
 def save_taxonomy(taxonomy: Taxonomy, path: str | Path) -> None:

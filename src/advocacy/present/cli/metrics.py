@@ -23,7 +23,7 @@ from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
 from advocacy.records import plain
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -231,7 +231,7 @@ def metrics_command(
             frame = ws.metrics(names, **options)
     rows = _records(frame)
     if output is OutputFormat.table:
-        level = float(get_setting("confidence", override=confidence))
+        level = current_settings(confidence=confidence).confidence
         _table(rows, frame, level)
     elif output is OutputFormat.json:
         sys.stdout.write(json.dumps([plain(row) for row in rows], indent=2) + "\n")

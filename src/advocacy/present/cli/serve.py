@@ -8,7 +8,7 @@ import typer
 
 from advocacy.present.cli.app import app, error_console
 from advocacy.present.cli.options import DbOption
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -41,7 +41,7 @@ def serve(
 
     from advocacy.present.web import create_app
 
-    proxies = str(get_setting("forwarded_allow_ips", override=forwarded_allow_ips)).strip()
+    proxies = current_settings(forwarded_allow_ips=forwarded_allow_ips).forwarded_allow_ips.strip()
 
     if host not in LOOPBACK:
         error_console.print(

@@ -80,12 +80,11 @@ def teach_command(
     positive). The output says how the calibration uses them: a few adjust the model, more
     fit a correction chosen by cross-validation, never one that does worse than the model.
     """
-    from advocacy.settings import get_setting
     from advocacy.text.enrich import calibration
 
     with advocacy.open(db) as ws:
         result = ws.teach_text(file)
-        calibrated = calibration(ws.db, model=str(get_setting("text_model")))
+        calibrated = calibration(ws.db, model=ws.settings.text_model)
     emit_object(
         {
             "sentiment labels": result.sentiment_labels,

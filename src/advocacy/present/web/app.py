@@ -26,18 +26,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import advocacy
-from advocacy.access.roles import AccessDeniedError, AuthenticationError, TooManyAttemptsError
 from advocacy.errors import (
     AdvocacyError,
-    InputError,
-    InsufficientDataError,
     NotFoundError,
-    RateLimitedError,
-    RedactionError,
-    RequestTooLargeError,
-    StorageUnavailableError,
     UsageError,
-    ValidationError,
 )
 from advocacy.ingest.limits import InputLimits, preview
 from advocacy.loop.delivery import start_delivery
@@ -49,7 +41,6 @@ from advocacy.present.web.api import plans as api_plans
 from advocacy.present.web.api import routes as api_routes
 from advocacy.present.web.api import surveys as api_surveys
 from advocacy.present.web.api import writes as api_writes
-from advocacy.present.web.auth import CsrfError
 from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.faults import StorageGuard
 from advocacy.present.web.limits import RequestLimits
@@ -99,28 +90,6 @@ def vega_bundle() -> str:
         return _bundle[0]
 
 
-def status_of(error: AdvocacyError) -> int:
-    """The HTTP status each kind of error maps to."""
-    if isinstance(error, TooManyAttemptsError | RateLimitedError):
-        return 429
-    if isinstance(error, AuthenticationError):
-        return 401
-    if isinstance(error, AccessDeniedError | CsrfError):
-        return 403
-    if isinstance(error, NotFoundError):
-        return 404
-    if isinstance(error, RequestTooLargeError):
-        return 413
-    if isinstance(error, ValidationError | InputError | InsufficientDataError):
-        return 422
-    if isinstance(error, UsageError):
-        return 400
-    if isinstance(error, StorageUnavailableError | RedactionError):
-        # Refused output (identities unreadable) is a server condition, not the caller's fault.
-        return 503
-    return 500
-
-
 #: HTTP errors Starlette raises itself (no route, wrong method), as our error classes.
 _HTTP_ERRORS: dict[int, tuple[type[AdvocacyError], str]] = {
     404: (NotFoundError, "there is no page or API route at this address"),
@@ -141,7 +110,7 @@ async def error_response(request: Request, error: AdvocacyError) -> Response:
         text = getattr(error, name)
         if isinstance(text, str):  # hostile text may hold lone surrogates: no UTF-8 for them
             setattr(error, name, text.encode("utf-8", "replace").decode("utf-8"))
-    status = status_of(error)
+    status = error.status_code
     retry_after = getattr(error, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after and status in (429, 503) else {}
     if _wants_json(request):
@@ -247,7 +216,7 @@ def create_app(
 
     @app.exception_handler(AdvocacyError)
     async def advocacy_error(request: Request, error: AdvocacyError) -> Response:
-        fault = storage_fault(error) if status_of(error) == 500 else None
+        fault = storage_fault(error) if error.status_code == 500 else None
         if fault is not None:  # a storage fault wrapped in one of our errors
             error = request.app.state.web.fault_seen(fault)
         return await error_response(request, error)

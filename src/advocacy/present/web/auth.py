@@ -28,6 +28,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class CsrfError(AdvocacyError):
     """A state-changing browser request without the session's CSRF token."""
 
+    status_code = 403
+
 
 @dataclass(frozen=True)
 class Caller:

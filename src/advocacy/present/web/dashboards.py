@@ -23,7 +23,7 @@ from advocacy.loop.coaching import CoachingSummary, coaching_summary
 from advocacy.metrics.rollup import MetricsRequest
 from advocacy.metrics.scores import NpsResult, nps
 from advocacy.present.web.state import WebState
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 #: Metrics on the overview, in the order shown.
 OVERVIEW_METRICS = ("nps", "csat", "top-box", "ces", "enps")
@@ -277,7 +277,7 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
         db,
         employee_id,
         unit=employee["unit"],
-        confidence=float(get_setting("confidence")),
+        confidence=current_settings().confidence,
         units=unit_limit(principal),
     )
     return Coaching(

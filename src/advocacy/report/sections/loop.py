@@ -23,7 +23,6 @@ from advocacy.report.section import (
     interval_bars,
     table_html,
 )
-from advocacy.settings import get_setting
 
 if TYPE_CHECKING:
     from advocacy.report.sections.summary import Finding
@@ -131,7 +130,7 @@ def _case_rows(groups: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
 
 def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
     results = loop_results(
-        ws.db, now=_as_of(scope), confidence=float(get_setting("confidence")), units=_units(scope)
+        ws.db, now=_as_of(scope), confidence=ws.settings.confidence, units=_units(scope)
     )
     if not results.overall["cases"]:
         return None

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from advocacy.metrics import METRICS
 from advocacy.report.section import ReportScope, Section, table_html
-from advocacy.settings import get_setting
+from advocacy.settings import current_settings
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -65,11 +65,11 @@ def _settings() -> Markup:
         "A change is reported as real only when its corrected p-value is below {:.2f} and both "
         "sides have enough responses.</p>"
     ).format(
-        float(get_setting("confidence")),
-        get_setting("nps_interval"),
-        get_setting("correction"),
-        int(get_setting("min_n")),
-        1.0 - float(get_setting("confidence")),
+        current_settings().confidence,
+        current_settings().nps_interval,
+        current_settings().correction,
+        current_settings().min_n,
+        1.0 - current_settings().confidence,
     )
 
 

@@ -18,7 +18,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
-from advocacy.settings import get_setting
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -97,7 +96,7 @@ def significant_changes(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
         ``rest of company``), ``period``, ``score``, ``reference_score``, ``change``, ``n``,
         ``p_adjusted`` and ``verdict``; largest drops first. Empty when nothing is significant.
     """
-    alpha = 1.0 - float(get_setting("confidence"))
+    alpha = 1.0 - ws.settings.confidence
     pieces = []
     for by in ((), ("unit",)):
         frame = ws.metrics(
@@ -271,12 +270,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             "import survey answers with nps, csat or ces columns: "
             "advocacy import FILE --kind responses (eNPS: --kind employee-responses)",
         )
-    confidence = float(get_setting("confidence"))
+    confidence = ws.settings.confidence
     body = Markup(
         "<p>Each score comes with its {:.0%} interval: the range the true score most likely "
         "lies in, given how many customers answered. Scores on fewer than {} answers are "
         "flagged rather than trusted.</p>"
-    ).format(confidence, int(get_setting("min_n")))
+    ).format(confidence, ws.settings.min_n)
     body += _headline_table(headline, confidence)
     units = unit_scores(ws, scope)
     if not units.empty:
@@ -300,6 +299,6 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     notes = [
         "Changes are two-sample tests (NPS: Rocks' z on the trinomial variance; shares: "
         "two-proportion z; means: Welch's t) with the "
-        f"{get_setting('correction')} correction across slices; see the methods appendix."
+        f"{ws.settings.correction} correction across slices; see the methods appendix."
     ]
     return Section(title=TITLE, body=body, notes=notes)
