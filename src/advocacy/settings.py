@@ -33,7 +33,6 @@ __all__ = [
     "Setting",
     "Settings",
     "current_settings",
-    "get_setting",
 ]
 
 CONFIG_FILE = "advocacy.toml"
@@ -332,8 +331,3 @@ def current_settings(**overrides: Any) -> Settings:
         _current.clear()  # one configuration at a time
         _current[key] = found
     return found.updated(**overrides)
-
-
-def get_setting(name: str, *, override: Any = None) -> Any:
-    """The value of setting ``name`` (prefer ``ws.settings.name`` or ``current_settings()``)."""
-    return getattr(current_settings(**{name: override}), name)

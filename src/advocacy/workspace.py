@@ -21,7 +21,7 @@ from advocacy.namespaces.cases import CasesNamespace
 from advocacy.namespaces.outbox import OutboxNamespace
 from advocacy.namespaces.plans import PlansNamespace
 from advocacy.namespaces.surveys import SurveysNamespace
-from advocacy.settings import Settings, current_settings, get_setting
+from advocacy.settings import Settings, current_settings
 from advocacy.store.connection import Database
 from advocacy.store.migrate import migrate
 
@@ -117,7 +117,7 @@ class Workspace:
             dry_run=dry_run,
             strict=strict,
             progress=progress,
-            timezone=str(get_setting("timezone")),
+            timezone=self.settings.timezone,
         )
 
     # -- metrics -------------------------------------------------------------------------------
@@ -157,6 +157,9 @@ class Workspace:
         """
         from advocacy.metrics.experience import experience_metrics
 
+        chosen = self.settings.updated(
+            confidence=confidence, min_n=min_n, nps_interval=interval, correction=correction
+        )
         return experience_metrics(
             self._tables_for(principal),
             [metrics] if isinstance(metrics, str) else list(metrics),
@@ -167,10 +170,10 @@ class Workspace:
             compare=compare,
             rolling=rolling,
             weighted=weighted,
-            confidence=float(get_setting("confidence", override=confidence)),
-            min_n=int(get_setting("min_n", override=min_n)),
-            interval=str(get_setting("nps_interval", override=interval)),
-            correction=str(get_setting("correction", override=correction)),
+            confidence=chosen.confidence,
+            min_n=chosen.min_n,
+            interval=chosen.nps_interval,
+            correction=chosen.correction,
         )
 
     def metrics_batch(
@@ -188,10 +191,10 @@ class Workspace:
             self._tables_for(principal),
             list(requests),
             weighted=weighted,
-            confidence=float(get_setting("confidence")),
-            min_n=int(get_setting("min_n")),
-            interval=str(get_setting("nps_interval")),
-            correction=str(get_setting("correction")),
+            confidence=self.settings.confidence,
+            min_n=self.settings.min_n,
+            interval=self.settings.nps_interval,
+            correction=self.settings.correction,
         )
 
     # -- analysis exports ---------------------------------------------------------------------
@@ -228,7 +231,7 @@ class Workspace:
             self.db,
             kinds=kinds,
             calibrate=calibrate,
-            model=str(get_setting("text_model")),
+            model=self.settings.text_model,
             progress=progress,
         )
 
@@ -263,7 +266,7 @@ class Workspace:
         """Stored themes with size, sentiment mix, quotes and NPS impact (a DataFrame)."""
         from advocacy.text.catalogue import list_themes
 
-        return list_themes(self.db, origin=origin, confidence=float(get_setting("confidence")))
+        return list_themes(self.db, origin=origin, confidence=self.settings.confidence)
 
     def theme_sentences(
         self, *, origin: str | None = None, since: date | None = None, until: date | None = None
@@ -315,7 +318,7 @@ class Workspace:
             method=method,
             unit=unit,
             n_bootstrap=n_bootstrap,
-            confidence=float(get_setting("confidence")),
+            confidence=self.settings.confidence,
             max_themes=max_themes,
             random_state=random_state,
         )
@@ -330,26 +333,26 @@ class Workspace:
         """SERVQUAL item, dimension and overall gaps with intervals."""
         from advocacy.gaps.assessment import servqual
 
-        return servqual(self.table, confidence=float(get_setting("confidence")))
+        return servqual(self.table, confidence=self.settings.confidence)
 
     def targets(self) -> Any:
         """Every target with its current value, gap, interval and trend."""
         from advocacy.gaps.targets import target_gaps
 
-        return target_gaps(self.table, confidence=float(get_setting("confidence")))
+        return target_gaps(self.table, confidence=self.settings.confidence)
 
     def gaps(self, *, top: int | None = None) -> Any:
         """The gap register, highest priority first (the first ``top`` rows when given)."""
         from advocacy.gaps.assessment import register
 
-        frame = register(self._analysis_table, confidence=float(get_setting("confidence")))
+        frame = register(self._analysis_table, confidence=self.settings.confidence)
         return frame.head(top) if top is not None else frame
 
     def culture(self, *, min_group: int = 5) -> Any:
         """Culture gaps and eNPS by unit (units under ``min_group`` respondents suppressed)."""
         from advocacy.gaps.assessment import culture
 
-        return culture(self.table, min_group=min_group, confidence=float(get_setting("confidence")))
+        return culture(self.table, min_group=min_group, confidence=self.settings.confidence)
 
     def culture_link(self, *, predictor: str = "enps", min_group: int = 5) -> Any:
         """Unit-level correlation and regression of customer NPS on employee results."""
@@ -359,7 +362,7 @@ class Workspace:
             self.table,
             predictor=predictor,
             min_group=min_group,
-            confidence=float(get_setting("confidence")),
+            confidence=self.settings.confidence,
         )
 
     # -- advocates and retention ---------------------------------------------------------------
@@ -460,7 +463,7 @@ class Workspace:
             window_days=window_days,
             as_of=as_of,
             rules=rules,
-            confidence=float(get_setting("confidence")),
+            confidence=self.settings.confidence,
         )
 
     def silent_promoters(self, *, as_of: Any = None, rules: Any = None) -> Any:
@@ -500,7 +503,7 @@ class Workspace:
             self.table("referrals"),
             window_days=window_days,
             as_of=as_of,
-            confidence=float(get_setting("confidence")),
+            confidence=self.settings.confidence,
         )
 
     def fans_to_be(self, *, horizon_days: int = 90, as_of: Any = None) -> Any:
