@@ -2,7 +2,7 @@
 
 Three ways to the same numbers, each timed in a fresh process (so peak memory is its own):
 
-- ``advocacy``: ``ws.metrics(["nps", "csat"], by="unit", period="month")``;
+- ``advocacy``: ``ws.metrics.scores(["nps", "csat"], by="unit", period="month")``;
 - ``pandas``: load the needed columns into a DataFrame and group there (the straightforward way);
 - ``sql``: one hand-written DuckDB query computing the same scores and intervals;
 - ``sql-epoch``: the same query truncating UTC microseconds, the fastest form we know.
@@ -85,7 +85,7 @@ def run_advocacy(path: Path) -> Any:
     import advocacy
 
     with advocacy.open(str(path)) as ws:
-        frame = ws.metrics(["nps", "csat"], by="unit", period="month")
+        frame = ws.metrics.scores(["nps", "csat"], by="unit", period="month")
     nps = frame[frame.metric == "nps"].reset_index(drop=True)
     csat = frame[frame.metric == "csat"].reset_index(drop=True)
     return nps[["unit", "period", "n", "score", "ci_low", "ci_high"]].assign(

@@ -5,7 +5,7 @@ The workspace is the web benchmark's (``benchmarks/web.py``: ``--rows`` response
 pair is timed alternately in one process, so both face the same load:
 
 - **a case handler's overview scores** (the four slicings of the overview, one
-  ``Workspace.metrics_batch``): *before*, computed over every unit and filtered to the handler's
+  ``ws.metrics.scores_batch``): *before*, computed over every unit and filtered to the handler's
   unit afterwards (how the overview limited handlers until access.scope); *after*, computed from
   the handler's unit's evidence alone (``principal=``);
 - **the customer view and the customer search**: an analyst's (no limit) against a case
@@ -140,10 +140,12 @@ def main() -> None:
         requests = _requests(ws)
 
         def filtered() -> list[Any]:
-            frames = ws.metrics_batch(requests)
+            frames = ws.metrics.scores_batch(requests)
             return [frame[frame["unit"].isin(HANDLER.units)] for frame in frames]
 
-        overview = _pairs(runs, filtered, lambda: ws.metrics_batch(requests, principal=HANDLER))
+        overview = _pairs(
+            runs, filtered, lambda: ws.metrics.scores_batch(requests, principal=HANDLER)
+        )
         view = _pairs(
             runs,
             lambda: customer_view(ws.db, customer, ANALYST),

@@ -13,8 +13,8 @@ over a real socket):
 
 The server caches aggregates per data generation (the import ledger plus API writes), so warm
 requests are what users see until new evidence arrives; cold ones are the price of new data.
-Last, the overview's scores are timed in process, alternating one ``Workspace.metrics_batch``
-(what the overview runs) with the four separate ``Workspace.metrics`` calls it replaced, so the
+Last, the overview's scores are timed in process, alternating one ``ws.metrics.scores_batch``
+(what the overview runs) with the four separate ``ws.metrics.scores`` calls it replaced, so the
 two face the same load; the load average is printed at the start and the end.
 
 Run: ``.venv/bin/python benchmarks/web.py [--rows 1000000] [--repeat 50] [--dir DIR]``
@@ -148,14 +148,14 @@ def _overview_queries(path: Path, runs: int = 10) -> tuple[list[float], list[flo
             MetricsRequest(OVERVIEW_METRICS, period="quarter", compare="previous", since=since),
             MetricsRequest(("nps",), by=("unit",), compare="rest"),
         ]
-        ws.metrics_batch(requests)  # warm the engine's own caches once, as a server would
+        ws.metrics.scores_batch(requests)  # warm the engine's own caches once, as a server would
         for _ in range(runs):
             started = time.perf_counter()
-            ws.metrics_batch(requests)
+            ws.metrics.scores_batch(requests)
             batched.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             for request in requests:
-                ws.metrics(
+                ws.metrics.scores(
                     list(request.metrics),
                     by=list(request.by),
                     period=request.period,
@@ -237,8 +237,8 @@ def main() -> None:
         "\n| overview scores | runs | median (ms) | p95 (ms) | max (ms) | goal p95 < 300 ms |\n"
         "|---|---:|---:|---:|---:|---|"
     )
-    print(_summary("one batch (Workspace.metrics_batch)", batched))
-    print(_summary("four separate Workspace.metrics calls (before)", separate))
+    print(_summary("one batch (ws.metrics.scores_batch)", batched))
+    print(_summary("four separate ws.metrics.scores calls (before)", separate))
     loads = os.getloadavg()
     print(f"\nload average at the end: {loads[0]:.1f} (1 min), {loads[1]:.1f} (5 min)")
 

@@ -1,11 +1,12 @@
-"""The analyses users can export: a name, the Workspace method that computes it, and its options.
+"""The analyses users can export: a name, the workspace method that computes it, and its options.
 
 ``advocacy export analysis NAME``, the web app's download links and ``ws.export_analysis`` all
 read :data:`ANALYSES`, so an analysis registered here is exportable everywhere at once as CSV,
-Parquet or XLSX (one sheet per analysis). Each entry names a :class:`~advocacy.workspace.Workspace`
-method returning a pandas DataFrame, and the keyword arguments to call it with:
+Parquet or XLSX (one sheet per analysis). Each entry names a workspace method by its dotted path
+from the workspace (``"gaps.drivers"`` is ``ws.gaps.drivers``) returning a pandas DataFrame or a
+typed result holding one, and the keyword arguments to call it with:
 
->>> register(Analysis("drivers", "relative_importance", "key drivers of NPS"))  # doctest: +SKIP
+>>> register(Analysis("drivers", "gaps.drivers", "key drivers of NPS"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,10 @@ ALL_METRICS = ("nps", "csat", "top-box", "ces", "enps")
 
 @dataclass(frozen=True)
 class Analysis:
-    """An exportable analysis: ``Workspace.<method>(**options)`` returns its DataFrame."""
+    """An exportable analysis: ``ws.<method>(**options)`` returns its DataFrame.
+
+    ``method`` is a dotted path from the workspace (``"advocates.ladder"``).
+    """
 
     name: str
     method: str
@@ -40,11 +45,11 @@ class Analysis:
 
     def frame(self, ws: Workspace) -> pd.DataFrame:
         """Run the analysis on ``ws``."""
-        result = getattr(ws, self.method)(**dict(self.options))
+        result = attrgetter(self.method)(ws)(**dict(self.options))
         if self.part is not None:
             result = getattr(result, self.part)
         if not isinstance(result, pd.DataFrame):
-            raise TypeError(f"Workspace.{self.method} returned {type(result).__name__}")
+            raise TypeError(f"ws.{self.method} returned {type(result).__name__}")
         return result
 
 
@@ -61,51 +66,60 @@ def register(analysis: Analysis) -> Analysis:
 for _analysis in (
     Analysis(
         "scores",
-        "metrics",
+        "metrics.scores",
         "NPS, CSAT, top-box, CES and eNPS with intervals",
         {"metrics": ALL_METRICS},
     ),
     Analysis(
         "scores-by-unit",
-        "metrics",
+        "metrics.scores",
         "scores per unit, each tested against the rest",
         {"metrics": ALL_METRICS, "by": "unit", "compare": "rest"},
     ),
     Analysis(
         "scores-by-month",
-        "metrics",
+        "metrics.scores",
         "scores per month with intervals",
         {"metrics": ALL_METRICS, "period": "month"},
     ),
     Analysis(
         "score-changes",
-        "metrics",
+        "metrics.scores",
         "scores per unit and quarter, each tested against the quarter before",
         {"metrics": ALL_METRICS, "by": "unit", "period": "quarter", "compare": "previous"},
     ),
-    Analysis("themes", "themes", "text themes with size, sentiment mix and NPS impact"),
-    Analysis("ladder", "advocacy_ladder", "each customer's advocacy rung and the reason"),
-    Analysis("say-do", "say_do_gap", "share of promoters who went on to advocate"),
-    Analysis("silent-promoters", "silent_promoters", "promoters who have not advocated yet"),
-    Analysis("referrals", "referrals", "referral value per referrer and fraud signals"),
-    Analysis("behaviour", "behaviour_by_band", "repurchase, spend and referral by NPS band"),
-    Analysis("fans-to-be", "fans_to_be", "non-advocates most likely to advocate", part="scores"),
-    Analysis("churn-risk", "churn_risk", "customers slipping away", part="scores"),
-    Analysis("drivers", "drivers", "relative importance of attributes on NPS"),
+    Analysis("themes", "text.themes", "text themes with size, sentiment mix and NPS impact"),
+    Analysis("ladder", "advocates.ladder", "each customer's advocacy rung and the reason"),
+    Analysis("say-do", "advocates.say_do", "share of promoters who went on to advocate"),
+    Analysis(
+        "silent-promoters", "advocates.silent_promoters", "promoters who have not advocated yet"
+    ),
+    Analysis("referrals", "advocates.referrals", "referral value per referrer and fraud signals"),
+    Analysis("behavior", "advocates.behavior", "repurchase, spend and referral by NPS band"),
+    Analysis(
+        "fans-to-be", "advocates.fans_to_be", "non-advocates most likely to advocate", part="scores"
+    ),
+    Analysis("churn-risk", "retention.churn", "customers slipping away", part="scores"),
+    Analysis("drivers", "gaps.drivers", "relative importance of attributes on NPS"),
     Analysis(
         "theme-drivers",
-        "drivers",
+        "gaps.drivers",
         "relative importance of comment themes (mentioned or not) on NPS",
         {"level": "theme"},
     ),
-    Analysis("ipa", "ipa", "importance-performance quadrants", part="frame"),
-    Analysis("servqual-items", "servqual", "SERVQUAL gaps per item", part="items"),
-    Analysis("servqual-dimensions", "servqual", "SERVQUAL gaps per dimension", part="dimensions"),
-    Analysis("targets", "targets", "current vs desired for every target"),
-    Analysis("gaps", "gaps", "the gap register, ranked by priority"),
-    Analysis("culture", "culture", "culture gaps, current vs desired", part="items"),
+    Analysis("ipa", "gaps.ipa", "importance-performance quadrants", part="frame"),
+    Analysis("servqual-items", "gaps.servqual", "SERVQUAL gaps per item", part="items"),
     Analysis(
-        "culture-by-unit", "culture", "culture gaps by unit (small units suppressed)", part="units"
+        "servqual-dimensions", "gaps.servqual", "SERVQUAL gaps per dimension", part="dimensions"
+    ),
+    Analysis("targets", "gaps.targets", "current vs desired for every target"),
+    Analysis("gaps", "gaps.register", "the gap register, ranked by priority"),
+    Analysis("culture", "gaps.culture", "culture gaps, current vs desired", part="items"),
+    Analysis(
+        "culture-by-unit",
+        "gaps.culture",
+        "culture gaps by unit (small units suppressed)",
+        part="units",
     ),
 ):
     register(_analysis)

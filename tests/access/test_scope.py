@@ -115,15 +115,17 @@ def test_a_handlers_scores_come_from_their_units_alone(
         (["nps", "csat"], {"by": ["unit", "segment"], "compare": "rest", "min_n": 1}),
         (["nps", "enps"], {"by": ["unit"], "compare": "rest", "min_n": 1}),
     ]
-    scoped = [ws.metrics(metrics, principal=NORTH_HANDLER, **options) for metrics, options in calls]
+    scoped = [
+        ws.metrics.scores(metrics, principal=NORTH_HANDLER, **options) for metrics, options in calls
+    ]
     north = tmp_path / "north"
     north.mkdir()
     with advocacy.open(str(north / "north.duckdb")) as alone:
         fill(alone, north)
         for table in ("responses", "employee_responses", "cases"):
             alone.db.execute(f"DELETE FROM {table} WHERE unit IS NULL OR unit <> 'North'")
-        expected = [alone.metrics(metrics, **options) for metrics, options in calls]
-        unscoped = [ws.metrics(metrics, **options) for metrics, options in calls]
+        expected = [alone.metrics.scores(metrics, **options) for metrics, options in calls]
+        unscoped = [ws.metrics.scores(metrics, **options) for metrics, options in calls]
     for found, wanted, everyone in zip(scoped, expected, unscoped, strict=True):
         assert set(found["unit"]) == {"North"}
         pd.testing.assert_frame_equal(

@@ -59,8 +59,8 @@ def planted(db_url: str, tmp_path: Path) -> str:
 
 def test_fans_to_be_ranks_future_advocates_on_held_out_time(planted: str) -> None:
     with advocacy.open(planted) as ws:
-        result = ws.fans_to_be(horizon_days=120)
-        ladder = ws.advocacy_ladder()
+        result = ws.advocates.fans_to_be(horizon_days=120)
+        ladder = ws.advocates.ladder()
     # the planted signal gives AUC 0.84 and a 5.7x lift with seed 11
     assert result.auc > 0.75
     assert result.top_decile_lift > 3
@@ -75,7 +75,7 @@ def test_fans_to_be_ranks_future_advocates_on_held_out_time(planted: str) -> Non
 
 def test_churn_risk_ranks_customers_who_stop_paying(planted: str) -> None:
     with advocacy.open(planted) as ws:
-        result = ws.churn_risk(horizon_days=90, active_days=60)
+        result = ws.retention.churn(horizon_days=90, active_days=60)
     # the planted signal gives AUC 0.84 and a 6.4x lift with seed 11
     assert result.auc > 0.75
     assert result.top_decile_lift > 3
@@ -100,8 +100,8 @@ def test_themes_of_comments_become_features_with_their_names(planted: str) -> No
                 "assigned_at) VALUES (?, ?, ?, ?, ?)",
                 ("responses", response_id, "t1", "curated", START),
             )
-        result = ws.fans_to_be(horizon_days=120)
-        churn = ws.churn_risk(horizon_days=90, active_days=60)
+        result = ws.advocates.fans_to_be(horizon_days=120)
+        churn = ws.retention.churn(horizon_days=90, active_days=60)
     assert result.auc > 0.75
     raised = churn.scores["reasons"].str.contains("raised billing errors")
     assert raised.any()

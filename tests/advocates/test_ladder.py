@@ -14,7 +14,7 @@ AS_OF = "2026-06-30"  # the moment the story in conftest.py describes
 
 def test_each_customer_lands_on_the_rung_the_rules_say(story: str) -> None:
     with advocacy.open(story) as ws:
-        ladder = ws.advocacy_ladder(as_of=AS_OF).set_index("customer_id")
+        ladder = ws.advocates.ladder(as_of=AS_OF).set_index("customer_id")
     assert ladder["rung"].to_dict() == {
         "A": "champion",
         "B": "advocate",
@@ -36,8 +36,8 @@ def test_each_customer_lands_on_the_rung_the_rules_say(story: str) -> None:
 
 def test_rules_change_the_placement(story: str) -> None:
     with advocacy.open(story) as ws:
-        only_referrals = ws.advocacy_ladder(as_of=AS_OF, rules=LadderRules(count_reviews=False))
-        longer = ws.advocacy_ladder(as_of=AS_OF, rules=LadderRules(window_days=1000))
+        only_referrals = ws.advocates.ladder(as_of=AS_OF, rules=LadderRules(count_reviews=False))
+        longer = ws.advocates.ladder(as_of=AS_OF, rules=LadderRules(window_days=1000))
     assert only_referrals.set_index("customer_id").at["B", "rung"] == "promoter"
     wide = longer.set_index("customer_id")["rung"]
     # a 1000-day window reaches H's 2024 answer and referrals, and G's 2025 code referral
@@ -50,9 +50,9 @@ def test_rules_change_the_placement(story: str) -> None:
 
 def test_say_do_gap_counts_promoters_who_acted_within_the_window(story: str) -> None:
     with advocacy.open(story) as ws:
-        overall = ws.say_do_gap(as_of=AS_OF, window_days=90).iloc[0]
-        by_unit = ws.say_do_gap(as_of=AS_OF, window_days=90, by="unit").set_index("unit")
-        by_segment = ws.say_do_gap(as_of=AS_OF, by="segment").set_index("segment")
+        overall = ws.advocates.say_do(as_of=AS_OF, window_days=90).iloc[0]
+        by_unit = ws.advocates.say_do(as_of=AS_OF, window_days=90, by="unit").set_index("unit")
+        by_segment = ws.advocates.say_do(as_of=AS_OF, by="segment").set_index("segment")
     # promoter answers with a complete 90-day window: A, B, C, E (2025-12), F, H (2024);
     # A referred within 22 days and B reviewed within 45; F's referral came after 130 days
     assert (overall["promoters"], overall["advocated"], overall["referred"]) == (6, 2, 1)
@@ -67,8 +67,8 @@ def test_say_do_gap_counts_promoters_who_acted_within_the_window(story: str) -> 
 
 def test_say_do_by_period_and_a_longer_window(story: str) -> None:
     with advocacy.open(story) as ws:
-        quarters = ws.say_do_gap(as_of=AS_OF, window_days=90, period="quarter")
-        longer = ws.say_do_gap(as_of=AS_OF, window_days=135).iloc[0]
+        quarters = ws.advocates.say_do(as_of=AS_OF, window_days=90, period="quarter")
+        longer = ws.advocates.say_do(as_of=AS_OF, window_days=135).iloc[0]
     assert [str(p)[:10] for p in quarters["period"]] == ["2024-01-01", "2025-10-01", "2026-01-01"]
     assert quarters["promoters"].tolist() == [1, 1, 4]
     # with 135 days F's referral counts (F's window ends 2026-06-25, before "as of")
@@ -77,7 +77,7 @@ def test_say_do_by_period_and_a_longer_window(story: str) -> None:
 
 def test_silent_promoters_are_the_promoters_who_did_nothing(story: str) -> None:
     with advocacy.open(story) as ws:
-        silent = ws.silent_promoters(as_of=AS_OF)
+        silent = ws.advocates.silent_promoters(as_of=AS_OF)
     assert silent["customer_id"].tolist() == ["C"]
     assert silent.loc[0, ["name", "email", "segment"]].tolist() == [
         "Cy",

@@ -19,7 +19,7 @@ from advocacy.advocates.referrals import (
 
 def test_referrals_are_attributed_valued_and_flagged(story: str) -> None:
     with advocacy.open(story) as ws:
-        attributed = ws.referrals().set_index("referral_id")
+        attributed = ws.advocates.referrals().set_index("referral_id")
         growth = earned_growth(attributed.reset_index(), ws.table("transactions"))
     how = attributed[["attributed_customer_id", "attribution"]].dropna()
     assert how.to_dict("index") == {
@@ -48,7 +48,7 @@ def test_referrals_are_attributed_valued_and_flagged(story: str) -> None:
 
 def test_referral_value_per_referrer_and_by_channel(story: str) -> None:
     with advocacy.open(story) as ws:
-        attributed = ws.referrals()
+        attributed = ws.advocates.referrals()
     per_referrer = referral_value_by_referrer(attributed).set_index("referrer_id")
     assert per_referrer.loc["A", ["referrals", "converted", "referral_value"]].tolist() == [
         2,

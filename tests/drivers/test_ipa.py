@@ -85,7 +85,7 @@ def test_workspace_ipa_derives_importance_from_drivers(db_url: str, tmp_path: Pa
     from gaps.data import workspace_with_gaps
 
     with workspace_with_gaps(db_url, tmp_path) as ws:
-        result = ws.ipa()
+        result = ws.gaps.ipa()
     assert result.importance_source == "derived"
     assert result.frame.importance.sum() == pytest.approx(1.0)  # shares of R^2
     assert quadrants(result)["speed"] in ("concentrate here", "keep up the good work")

@@ -197,7 +197,7 @@ def test_workspace_drivers_from_response_items(db_url: str, tmp_path: Path) -> N
     from gaps.data import frames, workspace_with_gaps
 
     with workspace_with_gaps(db_url, tmp_path) as ws:
-        got = ws.drivers(n_bootstrap=0)
+        got = ws.gaps.drivers(n_bootstrap=0)
     source = frames()
     items = source["response-items"]
     wide = items[items.kind == "rating"].pivot(index="response_id", columns="item", values="value")

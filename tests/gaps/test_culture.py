@@ -21,7 +21,7 @@ def test_gaps_and_suppression_of_small_units(db_url: str, tmp_path: Path) -> Non
     from gaps.data import workspace_with_gaps
 
     with workspace_with_gaps(db_url, tmp_path) as ws:
-        result = ws.culture()
+        result = ws.gaps.culture()
     assert result.suppressed_units == 1
     assert set(result.units.unit) == {"North", "South"}
     assert set(result.enps.unit) == {"North", "South", "all"}
@@ -39,7 +39,7 @@ def test_gaps_and_suppression_of_small_units(db_url: str, tmp_path: Path) -> Non
     assert result.enps.set_index("unit").enps["North"] == pytest.approx(100 * 2 / 6)
     with_threshold = None
     with ws_again(db_url) as ws:
-        with_threshold = ws.culture(min_group=6)
+        with_threshold = ws.gaps.culture(min_group=6)
     assert set(with_threshold.enps.unit) == {"North", "all"}
 
 
@@ -83,7 +83,7 @@ def test_unit_link_matches_scipy(duckdb_url: str, tmp_path: Path) -> None:
             path = tmp_path / f"{kind}.csv"
             pd.DataFrame(rows).to_csv(path, index=False)
             ws.import_file(path, kind=kind)
-        link = ws.culture_link()
+        link = ws.gaps.culture_link()
         table = link.units
         tables = ws.table
         strict = employee_customer_link(

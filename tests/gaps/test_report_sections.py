@@ -15,7 +15,7 @@ def test_sections_name_top_gaps_drivers_quadrants_and_the_link(tmp_path: Path) -
     with workspace_with_gaps(str(tmp_path / "w.duckdb"), tmp_path) as ws:
         gap_section = gaps.build(ws, ReportScope())
         culture_section = culture.build(ws, ReportScope())
-        top = ws.gaps(top=1).iloc[0]
+        top = ws.gaps.register(top=1).iloc[0]
     body = str(gap_section.body)
     assert gap_section.missing is None
     for heading in (

@@ -64,7 +64,7 @@ def test_the_planted_theme_is_the_root_cause_of_its_units_gap(db_url: str, tmp_p
     from gaps.theme_data import PLANTED, frames, workspace_with_themes
 
     with workspace_with_themes(db_url, tmp_path) as ws:
-        register = ws.gaps()
+        register = ws.gaps.register()
     gaps = register.set_index("scope")
     north, south = gaps.loc["unit=North"], gaps.loc["unit=South"]
     answers = frames()["responses"]

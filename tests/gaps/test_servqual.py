@@ -104,7 +104,7 @@ def test_workspace_servqual_on_both_engines(db_url: str, tmp_path: Path) -> None
     from gaps.data import frames, workspace_with_gaps
 
     with workspace_with_gaps(db_url, tmp_path) as ws:
-        result = ws.servqual()
+        result = ws.gaps.servqual()
     items = frames()["response-items"]
     pairs = items[items.kind.isin(["expectation", "perception"])]
     wide = pairs.pivot_table(index=["response_id", "item"], columns="kind", values="value")

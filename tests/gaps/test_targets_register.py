@@ -24,7 +24,7 @@ def test_target_gaps(db_url: str, tmp_path: Path) -> None:
     from gaps.data import frames, workspace_with_gaps
 
     with workspace_with_gaps(db_url, tmp_path) as ws:
-        frame = ws.targets().set_index("target_id")
+        frame = ws.gaps.targets().set_index("target_id")
     answers = frames()["responses"]
     expected = nps(answers.nps.to_numpy(dtype=float))
     row = frame.loc["T1"]
@@ -49,8 +49,8 @@ def test_register_priority_is_transparent(db_url: str, tmp_path: Path) -> None:
     from gaps.data import workspace_with_gaps
 
     with workspace_with_gaps(db_url, tmp_path) as ws:
-        register = ws.gaps()
-        top = ws.gaps(top=2)
+        register = ws.gaps.register()
+        top = ws.gaps.register(top=2)
     assert list(register["rank"]) == list(range(1, len(register) + 1))
     np.testing.assert_allclose(
         register.priority, 100 * register.impact * register.gap_size / register.effort

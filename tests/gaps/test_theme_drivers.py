@@ -13,8 +13,8 @@ def test_planted_theme_ranks_first_among_theme_drivers(db_url: str, tmp_path: Pa
     from gaps.theme_data import NOISE, PLANTED, frames, workspace_with_themes
 
     with workspace_with_themes(db_url, tmp_path) as ws:
-        themes = ws.drivers(level="theme", n_bootstrap=0)
-        mixed = ws.drivers(level="item+theme", n_bootstrap=0)
+        themes = ws.gaps.drivers(level="theme", n_bootstrap=0)
+        mixed = ws.gaps.drivers(level="item+theme", n_bootstrap=0)
     answers = frames()["responses"]
     mentions = frames()["mentions"]
     commented = int((answers.comment != "").sum())
@@ -38,7 +38,7 @@ def test_theme_count_is_capped_and_missing_themes_say_what_to_run(tmp_path: Path
     from gaps.theme_data import PLANTED, workspace_with_themes
 
     with workspace_with_themes(str(tmp_path / "w.duckdb"), tmp_path) as ws:
-        capped = ws.drivers(level="dimension+theme", max_themes=2, n_bootstrap=20)
+        capped = ws.gaps.drivers(level="dimension+theme", max_themes=2, n_bootstrap=20)
     themes = capped[capped.kind == "theme"]
     assert len(themes) == 2 and PLANTED not in set(themes.driver)  # the two most frequent
     assert set(capped[capped.kind == "rating"].driver) == {"pace", "value"}
@@ -47,8 +47,8 @@ def test_theme_count_is_capped_and_missing_themes_say_what_to_run(tmp_path: Path
     folder.mkdir()
     with workspace_with_themes(str(folder / "w.duckdb"), folder, themes=False) as ws:
         with pytest.raises(UsageError) as caught:
-            ws.drivers(level="theme")
+            ws.gaps.drivers(level="theme")
         with pytest.raises(UsageError) as unknown:
-            ws.drivers(level="themes")
+            ws.gaps.drivers(level="themes")
     assert caught.value.fix is not None and "themes discover" in caught.value.fix
     assert unknown.value.parameter == "level" and "item+theme" in str(unknown.value.fix)

@@ -38,7 +38,7 @@ def ws(db_url: str) -> Iterator[Any]:
 
 
 def _separately(ws: Any, request: MetricsRequest, weighted: bool = False) -> pd.DataFrame:
-    return ws.metrics(
+    return ws.metrics.scores(
         list(request.metrics),
         by=list(request.by),
         period=request.period,
@@ -61,7 +61,7 @@ def _separately(ws: Any, request: MetricsRequest, weighted: bool = False) -> pd.
 def test_a_batch_equals_the_separate_calls(
     ws: Any, requests: list[MetricsRequest], weighted: bool
 ) -> None:
-    together = ws.metrics_batch(requests, weighted=weighted)
+    together = ws.metrics.scores_batch(requests, weighted=weighted)
     assert len(together) == len(requests)
     for request, frame in zip(requests, together, strict=True):
         expected = _separately(ws, request, weighted)

@@ -33,7 +33,7 @@ def test_spark_gives_duckdb_numbers(
 ) -> None:
     ws, folder = exported
     options = {key: value for key, value in case.items() if key != "metrics"}
-    expected = ws.metrics(case["metrics"], **options)
+    expected = ws.metrics.scores(case["metrics"], **options)
     got = parquet_metrics(folder, case["metrics"], session=spark_session, **options)
     assert len(expected) > 0
     pd.testing.assert_frame_equal(same_rows(got), same_rows(expected), check_exact=False, rtol=1e-9)

@@ -187,7 +187,7 @@ def hostile_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with advocacy.open(url) as ws:
         ws.import_file(customers, kind="customers")
         ws.import_file(responses, kind="responses")
-        ws.assign_themes(taxonomy)
+        ws.text.assign_themes(taxonomy)
     return Path(url)
 
 

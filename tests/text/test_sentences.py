@@ -101,7 +101,7 @@ def test_sentence_text_is_redacted_when_shown(duckdb_url: str, tmp_path: Path) -
     ws = advocacy.open(duckdb_url)
     _import(ws, tmp_path / "pii.csv", [("R9", 1, "Awful. Call me on +44 20 7946 0958 today.")])
     analyze_workspace(ws.db, calibrate=False)
-    shown = [row["sentence"] for row in ws.text_sentences("response", "R9")]
+    shown = [row["sentence"] for row in ws.text.sentences("response", "R9")]
     assert shown == ["Awful.", "Call me on [phone] today."]
     assert sentence_rows(ws.db, "response", "nope") == []
     with pytest.raises(advocacy.UsageError, match="unknown document kind"):

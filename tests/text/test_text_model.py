@@ -82,11 +82,11 @@ def test_user_embedder_by_import_path(
 ) -> None:
     assert isinstance(tiny_embedder(), Embedder)
     ws = _workspace(db_url, tmp_path)
-    static = ws.analyze_text(calibrate=False)  # the shipped heads (any score would calibrate)
+    static = ws.text.analyze(calibrate=False)  # the shipped heads (any score would calibrate)
     assert static.model.startswith("real-sentiment-e5-v1;")
 
     monkeypatch.setenv("ADVOCACY_TEXT_MODEL", FACTORY)
-    plugged = ws.analyze_text()
+    plugged = ws.text.analyze()
     # The model changed, so every text is analysed again; the label names the embedder.
     assert (plugged.analysed, plugged.unchanged) == (21, 0)
     assert plugged.calibration_labels == 21
@@ -98,10 +98,10 @@ def test_user_embedder_by_import_path(
     assert [row[0] for row in sentences] == [sentiment_model]
     by_id = dict(ws.db.fetchall("SELECT document_id, sentiment FROM text_features"))
     assert by_id["R0-0"] == "negative" and by_id["R0-5"] == "positive"
-    assert ws.analyze_text().analysed == 0  # incremental under the plug-in too
+    assert ws.text.analyze().analysed == 0  # incremental under the plug-in too
 
     monkeypatch.setenv("ADVOCACY_TEXT_MODEL", "static")
-    back = ws.analyze_text()
+    back = ws.text.analyze()
     assert back.analysed == 21 and _models(ws) == {back.model}
     ws.close()
 
@@ -112,7 +112,7 @@ def test_user_embedder_without_labels_is_refused(
     ws = _workspace(duckdb_url, tmp_path, scored=False)
     monkeypatch.setenv("ADVOCACY_TEXT_MODEL", FACTORY)
     with pytest.raises(UsageError, match="no sentiment head of its own") as raised:
-        ws.analyze_text()
+        ws.text.analyze()
     assert raised.value.parameter == "text_model"
     ws.close()
 

@@ -20,7 +20,7 @@ def test_metrics_match_the_library_with_the_same_options(client: TestClient, sit
     query = "metric=nps,csat&by=unit&period=quarter&compare=previous&min_n=20"
     rows = client.get(f"/api/v1/metrics?{query}", headers=bearer(site, "analyst")).json()
     ws = client.app.state.web.ws  # type: ignore[attr-defined]
-    expected = ws.metrics(
+    expected = ws.metrics.scores(
         ["nps", "csat"], by=["unit"], period="quarter", compare="previous", min_n=20
     )
     served = pd.DataFrame(rows)
@@ -199,7 +199,7 @@ def test_topic_pages_show_each_analysis_or_how_to_get_it(
 
 def test_gap_register_on_the_gaps_page_matches_the_library(client: TestClient, site: Site) -> None:
     ws = client.app.state.web.ws  # type: ignore[attr-defined]
-    register = ws.gaps(top=5)
+    register = ws.gaps.register(top=5)
     page = html.unescape(client.get("/gaps", headers=bearer(site, "analyst")).text)
     for subject in register["subject"].astype(str):
         assert subject in page
@@ -247,7 +247,7 @@ def test_overview_shows_the_advocacy_ladder_once_computed(client: TestClient, si
 
     ws = client.app.state.web.ws  # type: ignore[attr-defined]
     with client.app.state.web.lock:  # type: ignore[attr-defined]
-        expected = ladder_counts(ws.advocacy_ladder())
+        expected = ladder_counts(ws.advocates.ladder())
     # Opening Advocates places every customer; the overview then shows the counts per rung.
     assert client.get("/advocates", headers=bearer(site, "analyst")).status_code == 200
     page = client.get("/", headers=bearer(site, "analyst")).text

@@ -64,7 +64,7 @@ def _plant(url: str, folder: Path) -> None:
     with advocacy.open(url) as ws:
         ws.import_file(customers, kind="customers")
         ws.import_file(responses, kind="responses")
-        ws.assign_themes(taxonomy)
+        ws.text.assign_themes(taxonomy)
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ def test_overview_matches_the_separate_metrics_calls(client: TestClient, role: R
     with state.lock:
         found = overview(state, principal)
         ws = state.ws
-        headline = ws.metrics(list(OVERVIEW_METRICS), by=extra, principal=reader)
-        trend = ws.metrics(["nps"], by=extra, period="month", principal=reader)
-        changes = ws.metrics(
+        headline = ws.metrics.scores(list(OVERVIEW_METRICS), by=extra, principal=reader)
+        trend = ws.metrics.scores(["nps"], by=extra, period="month", principal=reader)
+        changes = ws.metrics.scores(
             list(OVERVIEW_METRICS),
             by=extra,
             period="quarter",
@@ -32,7 +32,7 @@ def test_overview_matches_the_separate_metrics_calls(client: TestClient, role: R
             since=_previous_quarter_start(state),
             principal=reader,
         )
-        by_unit = ws.metrics(["nps"], by=["unit"], compare="rest", principal=reader)
+        by_unit = ws.metrics.scores(["nps"], by=["unit"], compare="rest", principal=reader)
 
     def mine(frame: pd.DataFrame) -> pd.DataFrame:
         if units:
@@ -56,7 +56,7 @@ def test_overview_matches_the_separate_metrics_calls(client: TestClient, role: R
 def test_overview_page_shows_the_headline_scores(client: TestClient, site: Site) -> None:
     state = client.app.state.web  # type: ignore[attr-defined]
     with state.lock:
-        nps = state.ws.metrics(["nps"]).iloc[0]
+        nps = state.ws.metrics.scores(["nps"]).iloc[0]
     page = client.get("/", headers=bearer(site, "analyst")).text
     scores = page.split('id="scores"', 1)[1].split("</table>", 1)[0]
     assert f'<td class="num"><strong>{nps["score"]:,.1f}</strong></td>' in scores

@@ -140,8 +140,8 @@ def build_demo(
         after_imports = len(IMPORT_ORDER)
         # Stored text features and themes feed the exports, the web app and fans-to-be.
         step("analysing the comments", after_imports + 1)
-        ws.analyze_text()
-        ws.discover_themes()
+        ws.text.analyze()
+        ws.text.discover_themes()
         step("starting action plans on the top gaps", after_imports + 2)
         add_demo_plans(ws.db)  # started in the past, so they have a baseline and a movement
         step("opening and working cases", after_imports + 3)

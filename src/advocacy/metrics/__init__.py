@@ -5,7 +5,7 @@
 - :mod:`~advocacy.metrics.intervals`: Wilson, t, Wald and adjusted-Wald intervals, Kish's n.
 - :mod:`~advocacy.metrics.comparisons`: two-sample tests, Holm and Benjamini-Hochberg, verdicts.
 - :mod:`~advocacy.metrics.slicing`: the Ibis aggregation by dimension, period and dates.
-- :mod:`~advocacy.metrics.experience`: :func:`experience_metrics`, behind ``Workspace.metrics``.
+- :mod:`~advocacy.metrics.experience`: :func:`experience_metrics`, behind ``ws.metrics.scores``.
 - :mod:`~advocacy.metrics.engines`: the same metrics on Spark over Parquet.
 """
 

@@ -124,20 +124,20 @@ def parquet_metrics(
     directory
         Folder of ``<table>.parquet`` exports (see :func:`spark_tables`).
     metrics
-        Metric names, as for ``Workspace.metrics``.
+        Metric names, as for ``ws.metrics.scores``.
     master
         Spark master URL for a new session (e.g. ``spark://host:7077``, ``yarn``).
     session
         An existing SparkSession to use instead.
     confidence, min_n, interval, correction
-        Default to the settings of the same names, as in ``Workspace.metrics``.
+        Default to the settings of the same names, as in ``ws.metrics.scores``.
     **options
         ``by``, ``period``, ``since``, ``until``, ``compare``, ``rolling``, ``weighted``.
 
     Returns
     -------
     pandas.DataFrame
-        The same rows ``Workspace.metrics`` gives for the same tables.
+        The same rows ``ws.metrics.scores`` gives for the same tables.
     """
     if session is None:
         session = spark_session(master)

@@ -7,6 +7,7 @@ Each analysis contributes one section module under ``sections/`` exposing
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -102,7 +103,7 @@ def interval_bars(
     }
 
 
-def table_html(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> Markup:
+def table_html(rows: Sequence[Mapping[Any, Any]], columns: list[tuple[str, str]]) -> Markup:
     """A plain HTML table; ``columns`` are (key, heading) pairs; values are escaped."""
     head = "".join(f"<th>{escape(heading)}</th>" for _, heading in columns)
     body = []

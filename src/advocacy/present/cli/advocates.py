@@ -1,4 +1,4 @@
-"""``advocacy advocates ladder|say-do|silent-promoters|fans|behaviour`` and ``advocacy referrals``.
+"""``advocacy advocates ladder|say-do|silent-promoters|fans|behavior`` and ``advocacy referrals``.
 
 Thin layers over the Workspace methods of the same names; this module parses options and
 renders rows.
@@ -65,7 +65,7 @@ def ladder(
     from advocacy.advocates.ladder import ladder_counts
 
     with advocacy.open(db) as ws:
-        frame = ws.advocacy_ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
+        frame = ws.advocates.ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
     if not customers:
         emit_rows(frame_records(ladder_counts(frame)), output, title="Advocacy ladder")
         return
@@ -88,7 +88,7 @@ def say_do(
 ) -> None:
     """Share of promoter answers followed by a referral or positive review, with intervals."""
     with advocacy.open(db) as ws:
-        frame = ws.say_do_gap(
+        frame = ws.advocates.say_do(
             by=by, period=period.value if period else None, window_days=window_days, as_of=as_of
         )
     emit_rows(frame_records(frame), output, title=f"Say-do gap ({window_days}-day window)")
@@ -104,7 +104,9 @@ def silent(
 ) -> None:
     """Promoters who have not referred anyone or reviewed us: ready to be asked."""
     with advocacy.open(db) as ws:
-        frame = ws.silent_promoters(as_of=as_of, rules=_rules(window_days, no_reviews=False))
+        frame = ws.advocates.silent_promoters(
+            as_of=as_of, rules=_rules(window_days, no_reviews=False)
+        )
     if output is OutputFormat.table:
         brief = frame.head(limit).assign(answered=frame["responded_at"].dt.date)
         columns = [c for c in ("customer_id", "name", "segment", "nps", "answered") if c in brief]
@@ -125,7 +127,7 @@ def fans(
 ) -> None:
     """Non-advocates most likely to become advocates, with their top reasons."""
     with advocacy.open(db) as ws:
-        result = ws.fans_to_be(horizon_days=horizon_days, as_of=as_of)
+        result = ws.advocates.fans_to_be(horizon_days=horizon_days, as_of=as_of)
     shown = result.scores.head(limit) if output is OutputFormat.table else result.scores
     if output is OutputFormat.table:
         console.print(
@@ -136,8 +138,8 @@ def fans(
     emit_rows(frame_records(shown), output, title="Fans-to-be")
 
 
-@advocates_app.command("behaviour")
-def behaviour(
+@advocates_app.command("behavior")
+def behavior(
     window_days: Annotated[
         int, typer.Option("--window-days", help="Days after the answer that behaviour counts.")
     ] = 180,
@@ -147,7 +149,7 @@ def behaviour(
 ) -> None:
     """Retention, repeat purchase, referral rate and spend of promoters, passives, detractors."""
     with advocacy.open(db) as ws:
-        frame = ws.behaviour_by_band(window_days=window_days, as_of=as_of)
+        frame = ws.advocates.behavior(window_days=window_days, as_of=as_of)
     emit_rows(frame_records(frame), output, title="What each NPS band goes on to do")
 
 

@@ -80,7 +80,7 @@ def drivers_command(
 ) -> None:
     """Key drivers: each rated item's (or comment theme's) share of the outcome's R^2."""
     with advocacy.open(db) as ws:
-        frame = ws.drivers(
+        frame = ws.gaps.drivers(
             outcome=outcome,
             level=level.value,
             method=method.value,
@@ -111,7 +111,9 @@ def ipa_command(
 ) -> None:
     """Importance-performance quadrants (points on a crosshair count as high)."""
     with advocacy.open(db) as ws:
-        result = ws.ipa(importance=importance.value, crosshair=crosshair.value, level=level.value)
+        result = ws.gaps.ipa(
+            importance=importance.value, crosshair=crosshair.value, level=level.value
+        )
     emit_rows(frame_records(result.frame), output, title="Importance-performance analysis")
     _note(
         output,
@@ -138,7 +140,7 @@ def servqual_command(
         console.print(f"wrote the 22-item SERVQUAL instrument to {template}")
         return
     with advocacy.open(db) as ws:
-        result = ws.servqual()
+        result = ws.gaps.servqual()
     if items:
         emit_rows(frame_records(result.items), output, title="SERVQUAL item gaps")
         return
@@ -174,7 +176,7 @@ def gaps_command(
 ) -> None:
     """The gap register: every gap ranked by priority = 100 x impact x gap size / effort."""
     with advocacy.open(db) as ws:
-        frame = ws.gaps(top=top)
+        frame = ws.gaps.register(top=top)
     if frame.empty:
         raise UsageError(
             "no gaps found", fix="import targets, SERVQUAL ratings or a culture survey first"
@@ -194,9 +196,11 @@ def gaps_command(
         "resources",
     ]
     emit_rows(frame_records(frame, 2), output, title="Gap register", columns=columns)
-    for row in frame.itertuples():
-        if row.root_causes:
-            console.print(f"{row.rank}. {row.subject}: {row.root_causes}", highlight=False)
+    for rank, subject, causes in zip(
+        frame["rank"], frame["subject"], frame["root_causes"], strict=True
+    ):
+        if causes:
+            console.print(f"{rank}. {subject}: {causes}", highlight=False)
     console.print(
         "themes: over-represented among the gap's unhappy comments (lift = their share there / "
         "share among the other comments in scope)",
@@ -222,7 +226,7 @@ def culture_command(
     """Culture gaps (desired - current), eNPS by unit, and the link to customer NPS."""
     with advocacy.open(db) as ws:
         if link:
-            result = ws.culture_link(min_group=min_group)
+            result = ws.gaps.culture_link(min_group=min_group)
             emit_rows(frame_records(result.units), output, title="Units: employees and customers")
             _note(
                 output,
@@ -232,7 +236,7 @@ def culture_command(
                 f"{result.slope_ci[1]:.2f}]. " + " ".join(result.notes),
             )
             return
-        culture = ws.culture(min_group=min_group)
+        culture = ws.gaps.culture(min_group=min_group)
     if by_unit:
         emit_rows(frame_records(culture.units), output, title="Culture gaps by unit")
     else:

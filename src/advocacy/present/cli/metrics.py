@@ -1,6 +1,6 @@
 """``advocacy metrics``: experience scores with intervals and tests, on any slice and period.
 
-A thin layer over :meth:`advocacy.Workspace.metrics` (or, with ``--engine spark``, the same
+A thin layer over ``ws.metrics.scores`` (or, with ``--engine spark``, the same
 library call on Spark over Parquet tables); this module only parses options and renders rows.
 """
 
@@ -228,7 +228,7 @@ def metrics_command(
         frame = parquet_metrics(data, names, master=spark_master, **options)
     else:
         with advocacy.open(db) as ws:
-            frame = ws.metrics(names, **options)
+            frame = ws.metrics.scores(names, **options)
     rows = _records(frame)
     if output is OutputFormat.table:
         level = current_settings(confidence=confidence).confidence

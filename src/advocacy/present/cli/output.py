@@ -52,13 +52,13 @@ def _csv_cell(value: Any, neutralise: Callable[[str], str]) -> Any:
 
 
 def emit_rows(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[Any, Any]],
     output: OutputFormat,
     *,
     title: str | None = None,
     columns: Sequence[str] | None = None,
 ) -> None:
-    """Print ``rows`` (a list of records) in the chosen format."""
+    """Print ``rows`` (a list of records, keyed by column name) in the chosen format."""
     names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
     if output is OutputFormat.json:
         sys.stdout.write(

@@ -2,8 +2,8 @@
 
 ``fit`` prints a fitted model's parameters (by the paper's names) and log-likelihood; ``predict``
 writes per-customer probability alive, expected purchases, expected spend and lifetime value.
-A thin layer over :meth:`advocacy.Workspace.fit_retention` and
-:meth:`advocacy.Workspace.predict_retention`.
+A thin layer over ``ws.retention.fit``, ``ws.retention.predict`` and
+``ws.retention.churn``.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def fit(
 ) -> None:
     """Fit a purchase or spend model and print its parameters and log-likelihood."""
     with advocacy.open(db) as ws:
-        fitted = ws.fit_retention(
+        fitted = ws.retention.fit(
             model=model.value, calibration_end=calibration_end, time_unit=time_unit.value
         )
     summary = fitted.summary()
@@ -110,7 +110,7 @@ def predict(
     from advocacy.exports import ExportFormat, write_table
 
     with advocacy.open(db) as ws:
-        frame = ws.predict_retention(
+        frame = ws.retention.predict(
             horizon=horizon,
             calibration_end=calibration_end,
             time_unit=time_unit.value,
@@ -151,7 +151,7 @@ def churn(
 ) -> None:
     """Subscription churn risk from feedback and interaction signals, with top reasons."""
     with advocacy.open(db) as ws:
-        result = ws.churn_risk(horizon_days=horizon_days, active_days=active_days, as_of=as_of)
+        result = ws.retention.churn(horizon_days=horizon_days, active_days=active_days, as_of=as_of)
     if output is OutputFormat.table:
         console.print(
             f"held-out AUC {result.auc:.3f}, top-decile lift {result.top_decile_lift:.2f}x "

@@ -54,7 +54,7 @@ def analyze_command(
         advocacy.open(db) as ws,
         stage_progress("texts", show=output is OutputFormat.table) as progress,
     ):
-        result = ws.analyze_text(kinds=kind, calibrate=calibrate, progress=progress)
+        result = ws.text.analyze(kinds=kind, calibrate=calibrate, progress=progress)
     summary = result.summary()
     if output is not OutputFormat.json:
         by_language = summary["not supported by language"]
@@ -83,7 +83,7 @@ def teach_command(
     from advocacy.text.enrich import calibration
 
     with advocacy.open(db) as ws:
-        result = ws.teach_text(file)
+        result = ws.text.teach(file)
         calibrated = calibration(ws.db, model=ws.settings.text_model)
     emit_object(
         {
@@ -168,8 +168,8 @@ def discover_command(
 ) -> None:
     """Cluster texts into themes labelled by key phrases (replaces earlier discovered themes)."""
     with advocacy.open(db) as ws:
-        ws.discover_themes(n_themes=themes, kinds=kind)
-        frame = ws.themes(origin="discovered")
+        ws.text.discover_themes(n_themes=themes, kinds=kind)
+        frame = ws.text.themes(origin="discovered")
     emit_rows(_theme_rows(frame, output), output, title="Discovered themes")
 
 
@@ -183,7 +183,7 @@ def list_command(
 ) -> None:
     """Themes with size, sentiment mix, NPS of those mentioning them vs not, and effect."""
     with advocacy.open(db) as ws:
-        frame = ws.themes(origin=origin)
+        frame = ws.text.themes(origin=origin)
     emit_rows(_theme_rows(frame, output), output, title="Themes")
 
 
@@ -199,7 +199,7 @@ def assign_command(
 ) -> None:
     """Assign every text to the taxonomy's themes (multi-label; keywords and meaning)."""
     with advocacy.open(db) as ws:
-        counts = ws.assign_themes(taxonomy, threshold=threshold)
+        counts = ws.text.assign_themes(taxonomy, threshold=threshold)
     emit_rows(counts.to_dict("records"), output, title="Curated themes")
 
 
@@ -215,6 +215,6 @@ def promote_command(
 ) -> None:
     """Add a discovered theme to the taxonomy file, with its key phrases and quotes."""
     with advocacy.open(db) as ws:
-        theme = ws.promote_theme(theme_id, taxonomy, name=name)
+        theme = ws.text.promote_theme(theme_id, taxonomy, name=name)
     data = theme.as_dict()
     emit_object({k: json.dumps(v) if isinstance(v, list) else v for k, v in data.items()}, output)

@@ -1,6 +1,6 @@
 """What the dashboards show, computed once per request from the workspace's own analyses.
 
-Every function here calls library analyses (``Workspace.metrics``, the registered analyses,
+Every function here calls library analyses (``ws.metrics.scores``, the registered analyses,
 :func:`advocacy.nps`) as the caller may read them: a case handler's scores are computed from
 their units' evidence only (:mod:`advocacy.access.scope`) and always broken down by unit; a
 viewer's free text is redacted (:mod:`advocacy.access.masking`).
@@ -52,7 +52,7 @@ def viewer_redactor(state: WebState, principal: Principal) -> TextRedactor | Non
 
 
 def scoped_metrics(state: WebState, principal: Principal, **options: Any) -> pd.DataFrame:
-    """``Workspace.metrics(**options)`` as ``principal`` may see it (cached per data generation).
+    """``ws.metrics.scores(**options)`` as ``principal`` may see it (cached per data generation).
 
     A case handler's scores are computed from their units' evidence only (comparisons with
     "the rest" included) and broken down by unit (``unit`` is added to ``by``).
@@ -67,7 +67,7 @@ def scoped_metrics(state: WebState, principal: Principal, **options: Any) -> pd.
     units = unit_limit(principal)
     key = ("metrics", units, metrics, tuple(sorted((k, repr(v)) for k, v in options.items())))
     frame: pd.DataFrame = state.cached(
-        key, lambda: state.ws.metrics(list(metrics), principal=principal, **options)
+        key, lambda: state.ws.metrics.scores(list(metrics), principal=principal, **options)
     )
     return frame
 
@@ -109,7 +109,7 @@ def _previous_quarter_start(state: WebState) -> date | None:
 def scoped_metrics_batch(
     state: WebState, principal: Principal, requests: list[MetricsRequest]
 ) -> list[pd.DataFrame]:
-    """:meth:`Workspace.metrics_batch` as ``principal`` may see it (see :func:`scoped_metrics`).
+    """``ws.metrics.scores_batch`` as ``principal`` may see it (see :func:`scoped_metrics`).
 
     One aggregation per table answers every request, cached per data generation.
     """
@@ -120,7 +120,7 @@ def scoped_metrics_batch(
         ]
     key = ("metrics-batch", unit_limit(principal), tuple(requests))
     frames: list[pd.DataFrame] = state.cached(
-        key, lambda: state.ws.metrics_batch(requests, principal=principal)
+        key, lambda: state.ws.metrics.scores_batch(requests, principal=principal)
     )
     return frames
 
@@ -128,7 +128,7 @@ def scoped_metrics_batch(
 def overview(state: WebState, principal: Principal) -> Overview:
     """Headline scores with intervals, NPS by month, last quarter's verdicts, scores by unit.
 
-    The four slicings come from one aggregation per table (:meth:`Workspace.metrics_batch`): a
+    The four slicings come from one aggregation per table (``ws.metrics.scores_batch``): a
     cold overview on a million responses then pays for one query compilation, not four.
     """
     counts = table_counts(state)
@@ -291,7 +291,7 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
 
 
 #: Cache key of the per-customer ladder, shared with the Advocates page.
-LADDER_KEY = ("topic", "advocacy_ladder", ())
+LADDER_KEY = ("topic", "advocates.ladder", ())
 
 
 def ladder_summary(state: WebState, principal: Principal, *, compute: bool) -> Any:
@@ -302,13 +302,13 @@ def ladder_summary(state: WebState, principal: Principal, *, compute: bool) -> A
     API write, or when someone opens the Advocates page. Unit-limited roles get None: the
     ladder spans every unit.
     """
-    if principal.limited_to_units or not hasattr(state.ws, "advocacy_ladder"):
+    if principal.limited_to_units:
         return None
     from advocacy.advocates.ladder import ladder_counts
 
     if compute:
         try:
-            ladder = state.cached(LADDER_KEY, state.ws.advocacy_ladder)
+            ladder = state.cached(LADDER_KEY, state.ws.advocates.ladder)
         except AdvocacyError:
             return None
     else:

@@ -40,7 +40,7 @@ def _percent(value: float) -> str:
 def _ladder(ws: Workspace, scope: ReportScope) -> Markup:
     from advocacy.advocates.ladder import ladder_counts
 
-    counts = ladder_counts(ws.advocacy_ladder(as_of=_as_of(scope)))
+    counts = ladder_counts(ws.advocates.ladder(as_of=_as_of(scope)))
     chart = (
         alt.Chart(counts)
         .mark_bar()
@@ -69,14 +69,14 @@ def _ladder(ws: Workspace, scope: ReportScope) -> Markup:
 
 
 def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
-    overall = ws.say_do_gap(as_of=_as_of(scope))
+    overall = ws.advocates.say_do(as_of=_as_of(scope))
     if overall.empty or int(overall["promoters"].sum()) == 0:
         return Markup("<p class='note'>No promoter answers by known customers yet.</p>")
     row = overall.iloc[0]
-    by_unit = ws.say_do_gap(by="unit", as_of=_as_of(scope))
+    by_unit = ws.advocates.say_do(by="unit", as_of=_as_of(scope))
     if scope.unit is not None:
         by_unit = by_unit[by_unit["unit"] == scope.unit]
-    silent = ws.silent_promoters(as_of=_as_of(scope))
+    silent = ws.advocates.silent_promoters(as_of=_as_of(scope))
     text = Markup(
         "<h3>The say-do gap</h3><p>Of {n:,} promoter answers, {share} were followed by a "
         "referral or a positive review within 90 days (95% interval {low} to {high}): "
@@ -111,7 +111,7 @@ def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
 
 
 def _referrals(ws: Workspace) -> Markup:
-    attributed = ws.referrals()
+    attributed = ws.advocates.referrals()
     if attributed.empty:
         return Markup(
             "<p class='note'>No referrals imported (advocacy import FILE --kind referrals).</p>"
@@ -145,8 +145,8 @@ def _referrals(ws: Workspace) -> Markup:
     )
 
 
-def _behaviour(ws: Workspace, scope: ReportScope) -> Markup:
-    table = ws.behaviour_by_band(as_of=_as_of(scope))
+def _behavior(ws: Workspace, scope: ReportScope) -> Markup:
+    table = ws.advocates.behavior(as_of=_as_of(scope))
     wide = table.pivot(index="band", columns="outcome", values="value").reindex(
         ["promoter", "passive", "detractor"]
     )
@@ -162,7 +162,7 @@ def _behaviour(ws: Workspace, scope: ReportScope) -> Markup:
     ]
     return Markup(
         "<h3>What advocacy is worth</h3><p>Within 180 days of answering, by NPS band "
-        "(intervals in <code>advocacy advocates behaviour</code>):</p>"
+        "(intervals in <code>advocacy advocates behavior</code>):</p>"
     ) + table_html(
         rows,
         [
@@ -176,7 +176,7 @@ def _behaviour(ws: Workspace, scope: ReportScope) -> Markup:
 
 
 def _fans(ws: Workspace, scope: ReportScope) -> Markup:
-    result = ws.fans_to_be(as_of=_as_of(scope))
+    result = ws.advocates.fans_to_be(as_of=_as_of(scope))
     top = result.scores.head(10)
     return Markup(
         "<h3>Fans-to-be</h3><p>Customers not yet advocating, most likely to start. Checked on "
@@ -191,7 +191,7 @@ def _fans(ws: Workspace, scope: ReportScope) -> Markup:
 
 
 def _slipping(ws: Workspace) -> Markup:
-    frame = ws.predict_retention(horizon=52)
+    frame = ws.retention.predict(horizon=52)
     valuable = frame[frame["frequency"] > 0]
     slipping = valuable[valuable["probability_alive"] < 0.5]
     slipping = slipping.assign(
@@ -225,7 +225,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         ("ladder", lambda: _ladder(ws, scope)),
         ("say-do gap", lambda: _say_do(ws, scope)),
         ("referrals", lambda: _referrals(ws)),
-        ("behaviour", lambda: _behaviour(ws, scope)),
+        ("behaviour", lambda: _behavior(ws, scope)),
         ("fans-to-be", lambda: _fans(ws, scope)),
         ("slipping away", lambda: _slipping(ws)),
     )

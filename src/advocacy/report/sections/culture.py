@@ -81,7 +81,7 @@ def link_chart(link: UnitLink) -> dict[str, Any]:
 
 def _link_part(ws: Workspace) -> Markup:
     try:
-        link = ws.culture_link()
+        link = ws.gaps.culture_link()
     except AdvocacyError:
         return Markup()
     if link.n_units < 3:
@@ -103,7 +103,7 @@ def _link_part(ws: Workspace) -> Markup:
 def build(ws: Workspace, scope: ReportScope) -> Section:
     del scope  # the culture survey is read whole: units are shown side by side
     try:
-        result = ws.culture()
+        result = ws.gaps.culture()
     except AdvocacyError:
         return Section.absent(TITLE, HOW_TO_ADD)
     if result.items.empty and result.enps.empty:

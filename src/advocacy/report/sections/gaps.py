@@ -88,7 +88,7 @@ def register_chart(frame: pd.DataFrame) -> dict[str, Any]:
 
 def _drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
     try:
-        frame = ws.drivers(unit=scope.unit, n_bootstrap=100)
+        frame = ws.gaps.drivers(unit=scope.unit, n_bootstrap=100)
     except AdvocacyError:
         return Markup()
     top = frame.iloc[0]
@@ -103,7 +103,7 @@ def _drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
 
 def _theme_drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
     try:
-        frame = ws.drivers(level="theme", unit=scope.unit, n_bootstrap=100)
+        frame = ws.gaps.drivers(level="theme", unit=scope.unit, n_bootstrap=100)
     except AdvocacyError:
         return Markup()
     top = frame.iloc[0]
@@ -135,7 +135,7 @@ def _themes_behind(found: Any) -> str:
 
 def _ipa_part(ws: Workspace) -> Markup:
     try:
-        result = ws.ipa()
+        result = ws.gaps.ipa()
     except AdvocacyError:
         return Markup()
     focus = result.quadrant("concentrate here")
@@ -151,7 +151,7 @@ def _ipa_part(ws: Workspace) -> Markup:
 
 def _servqual_part(ws: Workspace) -> Markup:
     try:
-        result = ws.servqual()
+        result = ws.gaps.servqual()
     except AdvocacyError:
         return Markup()
     overall = result.overall.set_index("measure")
@@ -180,7 +180,7 @@ def _servqual_part(ws: Workspace) -> Markup:
 
 def _register_part(ws: Workspace) -> Markup:
     try:
-        frame = ws.gaps(top=10)
+        frame = ws.gaps.register(top=10)
     except AdvocacyError:
         return Markup()
     if frame.empty:

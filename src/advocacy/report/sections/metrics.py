@@ -1,7 +1,7 @@
 """The report's scores: NPS, CSAT, top-box, CES and eNPS with intervals, by unit, over time, and
 the changes a test calls real.
 
-Every number comes from :meth:`advocacy.workspace.Workspace.metrics`; this module only chooses
+Every number comes from ``ws.metrics.scores``; this module only chooses
 the slices, keeps the rows a reader needs and lays them out. The frame functions
 (:func:`headline_scores`, :func:`unit_scores`, :func:`score_trend`, :func:`significant_changes`)
 are shared with the executive summary and the exports.
@@ -56,22 +56,22 @@ def _answered(frame: pd.DataFrame) -> pd.DataFrame:
 def headline_scores(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     """One row per metric with data: score, standard error, interval, n and flag."""
     if scope.unit is None:
-        frame = ws.metrics(list(LABELS), **_window(scope))
+        frame = ws.metrics.scores(list(LABELS), **_window(scope))
     else:
-        frame = _only_unit(ws.metrics(list(LABELS), by="unit", **_window(scope)), scope)
+        frame = _only_unit(ws.metrics.scores(list(LABELS), by="unit", **_window(scope)), scope)
         frame = frame.drop(columns=["unit"])
     return _answered(frame)
 
 
 def unit_scores(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     """Each unit's customer scores, tested against the rest of the company (Holm-corrected)."""
-    frame = ws.metrics(["nps", "csat"], by="unit", compare="rest", **_window(scope))
+    frame = ws.metrics.scores(["nps", "csat"], by="unit", compare="rest", **_window(scope))
     return _only_unit(_answered(frame), scope)
 
 
 def trend_period(ws: Workspace, scope: ReportScope) -> str:
     """``month``, or ``quarter`` when the evidence spans more than :data:`MAX_MONTHS` months."""
-    frame = ws.metrics(["nps"], period="month", **_window(scope))
+    frame = ws.metrics.scores(["nps"], period="month", **_window(scope))
     return "month" if len(_answered(frame)) <= MAX_MONTHS else "quarter"
 
 
@@ -79,9 +79,9 @@ def score_trend(ws: Workspace, scope: ReportScope, period: str | None = None) ->
     """NPS and eNPS per period with intervals (the scope's unit only, when it has one)."""
     period = period or trend_period(ws, scope)
     if scope.unit is None:
-        frame = ws.metrics(["nps", "enps"], period=period, **_window(scope))
+        frame = ws.metrics.scores(["nps", "enps"], period=period, **_window(scope))
     else:
-        frame = ws.metrics(["nps", "enps"], by="unit", period=period, **_window(scope))
+        frame = ws.metrics.scores(["nps", "enps"], by="unit", period=period, **_window(scope))
         frame = _only_unit(frame, scope).drop(columns=["unit"])
     return _answered(frame)
 
@@ -99,7 +99,7 @@ def significant_changes(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     alpha = 1.0 - ws.settings.confidence
     pieces = []
     for by in ((), ("unit",)):
-        frame = ws.metrics(
+        frame = ws.metrics.scores(
             list(CUSTOMER_METRICS),
             by=list(by),
             period="quarter",

@@ -120,7 +120,7 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
 
 def _sentences(ws: Workspace, scope: ReportScope, theme_ids: list[str]) -> Markup:
     """Each shown theme's most negative and most positive sentence (stored analysis only)."""
-    quotes = ws.theme_sentences(since=scope.since, until=scope.until)
+    quotes = ws.text.theme_sentences(since=scope.since, until=scope.until)
     quotes = quotes[quotes["theme_id"].isin(theme_ids)]
     found = quotes[["negative_sentence", "positive_sentence"]].notna().any(axis=1)
     if not found.any():

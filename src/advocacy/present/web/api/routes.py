@@ -110,7 +110,7 @@ def analysis(
     state = web_state(request)
     principal = caller.principal
     chosen = get_analysis(name)
-    if principal.limited_to_units and chosen.method == "metrics":
+    if principal.limited_to_units and chosen.method == "metrics.scores":
         options = dict(chosen.options)
         with state.lock:
             records = frame_records(scoped_metrics(state, principal, **options))

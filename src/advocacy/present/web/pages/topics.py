@@ -11,6 +11,7 @@ and contacts masked, theme names, key phrases, quotes, sentences and root causes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
@@ -36,7 +37,8 @@ class Need:
 
 @dataclass(frozen=True)
 class Part:
-    """One analysis on a topic page: ``Workspace.<method>(**options)``, and which frame to show
+    """One analysis on a topic page: ``ws.<method>(**options)`` (``method`` a dotted path such as
+    ``"gaps.drivers"``), and which frame to show
     (``attribute`` of the result, or the result itself when it is a DataFrame)."""
 
     label: str
@@ -83,10 +85,10 @@ TOPICS: dict[str, Topic] = {
         "What customers say",
         "Themes with quotes, sentiment, emotion and each theme's impact on NPS.",
         (
-            Part("Themes with quotes and their impact on NPS", "themes"),
+            Part("Themes with quotes and their impact on NPS", "text.themes"),
             Part(
                 "Each theme's most negative and most positive sentence (score -1 to 1)",
-                "theme_sentences",
+                "text.theme_sentences",
                 hidden=("negative_document_kind", "positive_document_kind"),
             ),
         ),
@@ -100,12 +102,19 @@ TOPICS: dict[str, Topic] = {
         "Who advocates, in deeds",
         "The advocacy ladder, the say-do gap, silent promoters, fans-to-be and referral value.",
         (
-            Part("The say-do gap: promoters who advocated afterwards", "say_do_gap"),
-            Part("What promoters, passives and detractors go on to do", "behaviour_by_band"),
-            Part("The advocacy ladder, customer by customer", "advocacy_ladder"),
-            Part("Silent promoters: promoters who have not advocated yet", "silent_promoters"),
-            Part("Fans-to-be: the likeliest next advocates", "fans_to_be", attribute="scores"),
-            Part("Referrals with attribution and value", "referrals"),
+            Part("The say-do gap: promoters who advocated afterwards", "advocates.say_do"),
+            Part("What promoters, passives and detractors go on to do", "advocates.behavior"),
+            Part("The advocacy ladder, customer by customer", "advocates.ladder"),
+            Part(
+                "Silent promoters: promoters who have not advocated yet",
+                "advocates.silent_promoters",
+            ),
+            Part(
+                "Fans-to-be: the likeliest next advocates",
+                "advocates.fans_to_be",
+                attribute="scores",
+            ),
+            Part("Referrals with attribution and value", "advocates.referrals"),
         ),
         (
             Need("responses", "NPS answers", _import("responses")),
@@ -120,19 +129,19 @@ TOPICS: dict[str, Topic] = {
         (
             Part(
                 "Gap register, highest priority first (root causes name touchpoints and themes)",
-                "gaps",
+                "gaps.register",
                 (("top", SHOWN_ROWS),),
                 hidden=("root_cause_themes", "root_cause_touchpoints"),
             ),
-            Part("Key drivers of NPS", "drivers"),
+            Part("Key drivers of NPS", "gaps.drivers"),
             Part(
                 "Comment themes as drivers of NPS (respondents with a comment)",
-                "drivers",
+                "gaps.drivers",
                 (("level", "theme"),),
             ),
-            Part("Importance-performance quadrants", "ipa", attribute="frame"),
-            Part("SERVQUAL gaps by dimension", "servqual", attribute="dimensions"),
-            Part("Targets", "targets"),
+            Part("Importance-performance quadrants", "gaps.ipa", attribute="frame"),
+            Part("SERVQUAL gaps by dimension", "gaps.servqual", attribute="dimensions"),
+            Part("Targets", "gaps.targets"),
         ),
         (
             Need("response_items", "attribute ratings", _import("responses") + " (item columns)"),
@@ -143,10 +152,12 @@ TOPICS: dict[str, Topic] = {
         "People and culture",
         "Culture gaps from employee surveys and their link to customer outcomes by unit.",
         (
-            Part("Culture and eNPS by unit", "culture", attribute="units"),
-            Part("Culture items, current against desired", "culture", attribute="items"),
+            Part("Culture and eNPS by unit", "gaps.culture", attribute="units"),
+            Part("Culture items, current against desired", "gaps.culture", attribute="items"),
             Part(
-                "Employee results against customer NPS, by unit", "culture_link", attribute="units"
+                "Employee results against customer NPS, by unit",
+                "gaps.culture_link",
+                attribute="units",
             ),
         ),
         (
@@ -162,8 +173,18 @@ TOPICS: dict[str, Topic] = {
 }
 
 
+def _offered(state: WebState, method: str) -> bool:
+    """Whether this version of the workspace has ``method`` (a dotted path such as
+    ``"gaps.drivers"``)."""
+    try:
+        attrgetter(method)(state.ws)
+    except AttributeError:
+        return False
+    return True
+
+
 def _run(state: WebState, part: Part) -> Shown:
-    method = getattr(state.ws, part.method)
+    method = attrgetter(part.method)(state.ws)
     try:
         result = state.cached(
             ("topic", part.method, part.options), lambda: method(**dict(part.options))
@@ -193,7 +214,7 @@ def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
     # These analyses are not broken down by unit, so they are not for unit-limited roles.
     view.restricted = principal.limited_to_units
     for part in topic.parts:
-        if not hasattr(state.ws, part.method):
+        if not _offered(state, part.method):
             view.pending.append(part.label)
         elif not view.restricted:
             shown = _run(state, part)

@@ -50,7 +50,7 @@ def _answers(responses: Any, end: Any, window_days: int, rules: LadderRules) -> 
     return ranked.filter(ranked.position == 0).drop("position")
 
 
-def behaviour_by_band(
+def behavior_by_band(
     responses: Any,
     transactions: Any,
     referrals: Any,

@@ -34,7 +34,7 @@ def test_promoters_and_detractors_compared_on_later_behaviour(db_url: str, tmp_p
             path = tmp_path / f"{kind}.csv"
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             ws.import_file(path, kind=kind)
-        table = ws.behaviour_by_band(window_days=180, as_of="2025-12-31")
+        table = ws.advocates.behavior(window_days=180, as_of="2025-12-31")
     rows = table.set_index(["outcome", "band"])
     assert rows.loc[("retention", "promoter"), "value"] == pytest.approx(0.8)
     assert rows.loc[("retention", "detractor"), "value"] == pytest.approx(0.2)

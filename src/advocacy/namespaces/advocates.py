@@ -1,0 +1,221 @@
+"""``ws.advocates``: who recommends the company in deeds, and who could.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.advocates.ladder(as_of="2025-12-31")
+...     ws.advocates.say_do(by="segment")
+...     ws.advocates.fans_to_be().scores.head(20)
+
+Each method is one function of :mod:`advocacy.advocates` applied to the workspace's tables, with
+the ``confidence`` setting as the interval level. ``as_of`` is the moment described (a date, a
+datetime or an ISO string; default the latest evidence) and ``rules``
+(:class:`advocacy.advocates.evidence.LadderRules`) what counts as advocacy.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from advocacy.namespaces.tables import WorkspaceTables
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from advocacy.advocates.evidence import LadderRules
+    from advocacy.advocates.propensity import PropensityResult
+    from advocacy.settings import Settings
+    from advocacy.store.connection import Database
+
+
+class AdvocatesNamespace:
+    """The advocacy ladder, the say-do gap, referrals and the likeliest next advocates
+    (``ws.advocates``)."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._tables = WorkspaceTables(db)
+        self._settings = settings
+
+    def ladder(
+        self, *, as_of: str | date | None = None, rules: LadderRules | None = None
+    ) -> pd.DataFrame:
+        """Each customer's rung (detractor to champion) with the reason and an "at risk" flag.
+
+        Parameters
+        ----------
+        as_of
+            The moment the ladder describes (default: the latest evidence).
+        rules
+            What places a customer on each rung (default :class:`LadderRules`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per customer (see :func:`advocacy.advocates.ladder.advocacy_ladder`).
+
+        Raises
+        ------
+        UsageError
+            For an ``as_of`` that is not a date.
+        """
+        from advocacy.advocates.ladder import advocacy_ladder
+
+        return advocacy_ladder(
+            self._tables("responses"),
+            self._tables("referrals"),
+            self._tables("mentions"),
+            self._tables("transactions"),
+            as_of=as_of,
+            rules=rules,
+            text_features=self._tables.optional("text_features"),
+        )
+
+    def say_do(
+        self,
+        *,
+        by: str | None = None,
+        period: str | None = None,
+        window_days: int = 90,
+        as_of: str | date | None = None,
+        rules: LadderRules | None = None,
+    ) -> pd.DataFrame:
+        """The say-do gap: the share of promoters who referred or reviewed afterwards.
+
+        Parameters
+        ----------
+        by
+            A customer dimension to slice by (``segment``, ``region``, ...).
+        period
+            ``month``, ``quarter``, ... of the promoter's answer; None for one row per slice.
+        window_days
+            Days after the answer that a referral or review counts.
+        as_of, rules
+            As for :meth:`ladder`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Promoters, those who advocated, the share and its interval, per slice and period.
+
+        Raises
+        ------
+        UsageError
+            For an unknown dimension or period, or a window that is not positive.
+        """
+        from advocacy.advocates.say_do import say_do_gap
+
+        return say_do_gap(
+            self._tables("responses"),
+            self._tables("referrals"),
+            self._tables("mentions"),
+            self._tables("customers"),
+            by=by,
+            period=period,
+            window_days=window_days,
+            as_of=as_of,
+            rules=rules,
+            confidence=self._settings.confidence,
+        )
+
+    def silent_promoters(
+        self, *, as_of: str | date | None = None, rules: LadderRules | None = None
+    ) -> pd.DataFrame:
+        """Promoters who have not referred or reviewed in the window: ready to be asked.
+
+        Parameters
+        ----------
+        as_of, rules
+            As for :meth:`ladder`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Most recent and most enthusiastic first, with the customer's name, e-mail and
+            segment when known.
+        """
+        from advocacy.advocates.say_do import silent_promoters
+
+        return silent_promoters(
+            self._tables("responses"),
+            self._tables("referrals"),
+            self._tables("mentions"),
+            self._tables("customers"),
+            as_of=as_of,
+            rules=rules,
+        )
+
+    def referrals(self) -> pd.DataFrame:
+        """Every referral with the customer it brought, its attribution, value and fraud signals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The referral columns plus ``attributed_customer_id``, ``attribution``,
+            ``converted``, ``referral_value`` and ``fraud_signals`` (see
+            :func:`advocacy.advocates.referrals.attribute_referrals`).
+        """
+        from advocacy.advocates.referrals import attribute_referrals
+
+        return attribute_referrals(
+            self._tables("referrals"), self._tables("customers"), self._tables("transactions")
+        )
+
+    def behavior(self, *, window_days: int = 180, as_of: str | date | None = None) -> pd.DataFrame:
+        """What promoters, passives and detractors go on to do: retention, repeat purchase,
+        referral and spend by NPS band, with intervals.
+
+        Parameters
+        ----------
+        window_days
+            Days after the answer that behaviour counts.
+        as_of
+            As for :meth:`ladder`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (outcome, band) (see :func:`advocacy.advocates.behavior.behavior_by_band`).
+
+        Raises
+        ------
+        UsageError
+            For a window that is not positive.
+        """
+        from advocacy.advocates.behavior import behavior_by_band
+
+        return behavior_by_band(
+            self._tables("responses"),
+            self._tables("transactions"),
+            self._tables("referrals"),
+            window_days=window_days,
+            as_of=as_of,
+            confidence=self._settings.confidence,
+        )
+
+    def fans_to_be(
+        self, *, horizon_days: int = 90, as_of: str | date | None = None
+    ) -> PropensityResult:
+        """Customers who are not advocates, scored by their chance of becoming one.
+
+        Parameters
+        ----------
+        horizon_days
+            The horizon of "becoming an advocate", in days.
+        as_of
+            As for :meth:`ladder`.
+
+        Returns
+        -------
+        PropensityResult
+            The scores (``.scores``, likeliest first) and how well the model ranked held-out
+            time (AUC, top-decile lift).
+
+        Raises
+        ------
+        InsufficientDataError
+            When there is too little history to fit the model.
+        """
+        from advocacy.advocates.propensity import fans_to_be
+
+        names = ("responses", "transactions", "referrals", "mentions", "interactions")
+        return fans_to_be(self._tables.evidence(names), horizon_days=horizon_days, as_of=as_of)

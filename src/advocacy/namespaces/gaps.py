@@ -1,0 +1,202 @@
+"""``ws.gaps``: key drivers, importance-performance, SERVQUAL, targets, culture and the register.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.gaps.drivers(level="dimension")
+...     ws.gaps.servqual().dimensions
+...     ws.gaps.register(top=5)
+
+Each method is one function of :mod:`advocacy.gaps` applied to the workspace's tables, with the
+``confidence`` setting as the interval level. Where a result holds several frames it is the
+analysis' own typed result (``ServqualResult``, ``CultureResult``, ...).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from advocacy.namespaces.tables import WorkspaceTables
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from advocacy.drivers.ipa import ImportancePerformance
+    from advocacy.gaps.culture import CultureResult, UnitLink
+    from advocacy.gaps.servqual import ServqualResult
+    from advocacy.settings import Settings
+    from advocacy.store.connection import Database
+
+
+class GapsNamespace:
+    """Which gaps the workspace's evidence shows, and how much each matters (``ws.gaps``)."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._tables = WorkspaceTables(db)
+        self._settings = settings
+
+    def drivers(
+        self,
+        *,
+        outcome: str = "nps",
+        level: str = "item",
+        method: str = "lmg",
+        unit: str | None = None,
+        n_bootstrap: int = 200,
+        max_themes: int = 12,
+        random_state: int | None = 0,
+    ) -> pd.DataFrame:
+        """Key drivers of ``outcome``: each driver's relative importance with an interval.
+
+        Parameters
+        ----------
+        outcome
+            ``nps``, ``csat`` or ``ces``.
+        level
+            ``item``, ``dimension``, ``theme`` (whether a comment mentions each theme),
+            ``item+theme`` or ``dimension+theme``.
+        method
+            ``lmg`` or ``johnson``.
+        unit
+            Keep only this unit's answers.
+        n_bootstrap, random_state
+            Bootstrap resamples of each weight's interval and their seed.
+        max_themes
+            How many themes enter, most mentioned first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``driver``, ``raw_weight``, ``share``, ``ci_low``, ``ci_high``, ``rank`` (see
+            :func:`advocacy.gaps.assessment.key_drivers`).
+
+        Raises
+        ------
+        UsageError
+            For an unknown level, or fewer than two drivers joined to answers.
+
+        Examples
+        --------
+        >>> ws.gaps.drivers(level="item+theme").head()             # doctest: +SKIP
+        """
+        from advocacy.gaps.assessment import key_drivers
+
+        return key_drivers(
+            self._tables.with_derived,
+            outcome=outcome,
+            level=level,
+            method=method,
+            unit=unit,
+            n_bootstrap=n_bootstrap,
+            confidence=self._settings.confidence,
+            max_themes=max_themes,
+            random_state=random_state,
+        )
+
+    def ipa(
+        self, *, importance: str = "auto", crosshair: str = "mean", level: str = "item"
+    ) -> ImportancePerformance:
+        """Importance-performance quadrants of the rated items or dimensions.
+
+        Parameters
+        ----------
+        importance
+            ``stated`` (ratings of kind ``importance``), ``derived`` (each item's share of the
+            NPS R^2) or ``auto`` (stated when every item has it).
+        crosshair
+            Where the quadrants split: ``mean``, ``median`` or ``midpoint`` (the scale's).
+        level
+            ``item`` or ``dimension``.
+
+        Returns
+        -------
+        ImportancePerformance
+            The quadrant of each item (``.frame``) and how it was placed.
+        """
+        from advocacy.gaps.assessment import ipa
+
+        return ipa(self._tables, importance=importance, crosshair=crosshair, level=level)
+
+    def servqual(self) -> ServqualResult:
+        """SERVQUAL gaps (perception minus expectation) by item, dimension and overall.
+
+        Returns
+        -------
+        ServqualResult
+            ``items``, ``dimensions`` and the overall gap, each with an interval.
+        """
+        from advocacy.gaps.assessment import servqual
+
+        return servqual(self._tables, confidence=self._settings.confidence)
+
+    def targets(self) -> pd.DataFrame:
+        """Every target with its current value, gap, interval and trend.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per target (see :func:`advocacy.gaps.targets.target_gaps`).
+        """
+        from advocacy.gaps.targets import target_gaps
+
+        return target_gaps(self._tables, confidence=self._settings.confidence)
+
+    def register(self, *, top: int | None = None) -> pd.DataFrame:
+        """The gap register: targets, SERVQUAL dimensions and culture attributes by priority.
+
+        Parameters
+        ----------
+        top
+            Keep the first ``top`` rows (None: every gap).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per gap, highest priority first, with its size, impact, effort and the
+            resources it needs.
+        """
+        from advocacy.gaps.assessment import register
+
+        frame = register(self._tables.with_derived, confidence=self._settings.confidence)
+        return frame.head(top) if top is not None else frame
+
+    def culture(self, *, min_group: int = 5) -> CultureResult:
+        """Culture gaps (current against desired) and eNPS by unit.
+
+        Parameters
+        ----------
+        min_group
+            Units with fewer respondents are suppressed, so no one can be singled out.
+
+        Returns
+        -------
+        CultureResult
+            ``items`` (gaps per culture item) and ``units`` (eNPS and gaps by unit).
+        """
+        from advocacy.gaps.assessment import culture
+
+        return culture(self._tables, min_group=min_group, confidence=self._settings.confidence)
+
+    def culture_link(self, *, predictor: str = "enps", min_group: int = 5) -> UnitLink:
+        """The unit-level link of customer NPS with employee results.
+
+        Parameters
+        ----------
+        predictor
+            ``enps`` or ``culture_gap`` (a unit's mean desired-minus-current gap).
+        min_group
+            Units with fewer employee respondents are left out.
+
+        Returns
+        -------
+        UnitLink
+            The correlation and regression across units, and the units (``.units``); with
+            fewer than three units, no estimate and a note saying so.
+        """
+        from advocacy.gaps.assessment import culture_link
+
+        return culture_link(
+            self._tables,
+            predictor=predictor,
+            min_group=min_group,
+            confidence=self._settings.confidence,
+        )

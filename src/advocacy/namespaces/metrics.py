@@ -1,0 +1,167 @@
+"""``ws.metrics``: experience scores (NPS, CSAT, CES, top-box, eNPS) with intervals and tests.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.metrics.scores(["nps", "csat"], by="unit", compare="rest")
+...     ws.metrics.scores("nps", period="quarter", compare="previous")
+
+Each method is one function of :mod:`advocacy.metrics` applied to the workspace's tables, with
+the workspace's settings (``confidence``, ``min_n``, ``nps_interval``, ``correction``) as the
+defaults. With a ``principal`` (:class:`advocacy.access.Principal`) every table is read as that
+principal may read it (:func:`advocacy.access.scope.scoped_tables`: a case handler's units only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, TypeAlias
+
+from advocacy.namespaces.tables import WorkspaceTables
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from advocacy.access.roles import Principal
+    from advocacy.metrics.rollup import MetricsRequest
+    from advocacy.settings import Settings
+    from advocacy.store.connection import Database
+
+    Frames: TypeAlias = list[pd.DataFrame]
+
+
+def _names(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+class MetricsNamespace:
+    """The experience scores of the workspace (``ws.metrics``)."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._tables = WorkspaceTables(db)
+        self._settings = settings
+
+    def scores(
+        self,
+        metrics: str | Sequence[str] = ("nps",),
+        *,
+        by: str | Sequence[str] = (),
+        period: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        compare: str | None = None,
+        rolling: int | None = None,
+        weighted: bool = False,
+        confidence: float | None = None,
+        min_n: int | None = None,
+        interval: str | None = None,
+        correction: str | None = None,
+        principal: Principal | None = None,
+    ) -> pd.DataFrame:
+        """Experience scores with intervals and tests by slice and period.
+
+        Parameters
+        ----------
+        metrics
+            One or more of ``nps``, ``csat``, ``csat-mean``, ``top-box``, ``ces``, ``ces-easy``
+            and ``enps``.
+        by
+            Dimensions to slice by (``unit``, ``channel``, ``segment``, ``attrs.KEY``, ...).
+        period
+            ``day``, ``week``, ``month``, ``quarter`` or ``year``; None for one row per slice.
+        since, until
+            First and last day of answers to include (dates or ISO strings, ``"2024-03-01"``).
+        compare
+            ``rest`` (each slice against the others) or ``previous`` (each period against the
+            one before); None for no tests.
+        rolling
+            Periods per rolling window.
+        weighted
+            Use the responses' ``weight`` column.
+        confidence, min_n, interval, correction
+            The interval level, the smallest n given a confident number, the NPS interval
+            method and the multiple-test correction; default the settings of the same names
+            (``nps_interval`` for ``interval``).
+        principal
+            Read every table as this principal may (None: every row).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per metric, slice and period, with the score, its standard error,
+            interval, n, the minimum-n flag and, with ``compare``, the test.
+
+        Raises
+        ------
+        UsageError
+            For an unknown metric, dimension, period, comparison or date.
+
+        See Also
+        --------
+        advocacy.metrics.experience.experience_metrics
+
+        Examples
+        --------
+        >>> ws.metrics.scores("nps", by="unit", compare="rest")      # doctest: +SKIP
+        """
+        from advocacy.metrics.experience import experience_metrics
+
+        chosen = self._settings.updated(
+            confidence=confidence, min_n=min_n, nps_interval=interval, correction=correction
+        )
+        return experience_metrics(
+            self._tables.seen_by(principal),
+            _names(metrics),
+            by=_names(by),
+            period=period,
+            since=since,
+            until=until,
+            compare=compare,
+            rolling=rolling,
+            weighted=weighted,
+            confidence=chosen.confidence,
+            min_n=chosen.min_n,
+            interval=chosen.nps_interval,
+            correction=chosen.correction,
+        )
+
+    def scores_batch(
+        self,
+        requests: Iterable[MetricsRequest],
+        *,
+        weighted: bool = False,
+        principal: Principal | None = None,
+    ) -> Frames:
+        """Several :meth:`scores` at once, one aggregation per table answering them all.
+
+        Parameters
+        ----------
+        requests
+            The slicings wanted (:class:`advocacy.metrics.rollup.MetricsRequest`).
+        weighted
+            Use the responses' ``weight`` column.
+        principal
+            Read every table as this principal may (None: every row).
+
+        Returns
+        -------
+        list of pandas.DataFrame
+            What :meth:`scores` returns for each request, in order, with the settings' interval
+            level, minimum n, NPS interval method and correction.
+
+        Raises
+        ------
+        UsageError
+            For a request :meth:`scores` would refuse.
+        """
+        from advocacy.metrics.rollup import experience_metrics_batch
+
+        return experience_metrics_batch(
+            self._tables.seen_by(principal),
+            list(requests),
+            weighted=weighted,
+            confidence=self._settings.confidence,
+            min_n=self._settings.min_n,
+            interval=self._settings.nps_interval,
+            correction=self._settings.correction,
+        )

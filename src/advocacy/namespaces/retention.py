@@ -1,0 +1,154 @@
+"""``ws.retention``: repeat-purchase models, lifetime value and churn risk.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.retention.fit(model="bg-nbd").summary()
+...     ws.retention.predict(horizon=52).head()
+...     ws.retention.churn(horizon_days=90).scores.head(20)
+
+Each method is one function of :mod:`advocacy.retention` applied to the workspace's
+``transactions`` (and, for churn, the other evidence of each customer).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from advocacy.namespaces.tables import WorkspaceTables
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from advocacy.advocates.propensity import PropensityResult
+    from advocacy.retention.estimation import RepeatPurchaseModel
+    from advocacy.store.connection import Database
+
+
+class RetentionNamespace:
+    """Which customers stay, buy again and are worth most (``ws.retention``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._tables = WorkspaceTables(db)
+
+    def fit(
+        self,
+        *,
+        model: str = "bg-nbd",
+        calibration_end: str | date | None = None,
+        time_unit: str = "week",
+    ) -> RepeatPurchaseModel:
+        """Fit BG/NBD (purchases) or Gamma-Gamma (spend) on the transactions.
+
+        Parameters
+        ----------
+        model
+            ``bg-nbd`` or ``gamma-gamma``.
+        calibration_end
+            The last day of transactions the fit sees (default: the last purchase).
+        time_unit
+            ``day``, ``week`` or ``month``: the unit of recency and of predictions.
+
+        Returns
+        -------
+        RepeatPurchaseModel
+            The fitted model (:class:`advocacy.BetaGeo` or :class:`advocacy.GammaGamma`).
+
+        Raises
+        ------
+        UsageError
+            For an unknown model or time unit.
+        """
+        from advocacy.retention.lifetime_value import fit_retention
+
+        return fit_retention(
+            self._tables("transactions"),
+            model=model,
+            calibration_end=calibration_end,
+            time_unit=time_unit,
+        )
+
+    def predict(
+        self,
+        *,
+        horizon: float,
+        calibration_end: str | date | None = None,
+        time_unit: str = "week",
+        discount_rate: float = 0.0,
+        margin: float = 1.0,
+    ) -> pd.DataFrame:
+        """Each customer's probability of being alive, expected purchases, spend and value.
+
+        Parameters
+        ----------
+        horizon
+            How many ``time_unit`` ahead to predict.
+        calibration_end, time_unit
+            As for :meth:`fit`.
+        discount_rate
+            Discount rate per time unit of the lifetime value.
+        margin
+            The share of spend that is profit.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per customer, most valuable first (see
+            :func:`advocacy.retention.lifetime_value.predict_retention`).
+
+        Raises
+        ------
+        UsageError
+            For an unknown time unit.
+        """
+        from advocacy.retention.lifetime_value import predict_retention
+
+        return predict_retention(
+            self._tables("transactions"),
+            horizon=horizon,
+            calibration_end=calibration_end,
+            time_unit=time_unit,
+            discount_rate=discount_rate,
+            margin=margin,
+        )
+
+    def churn(
+        self,
+        *,
+        horizon_days: int = 90,
+        active_days: int = 90,
+        as_of: str | date | None = None,
+    ) -> PropensityResult:
+        """Active customers scored by their risk of making no payment in the next
+        ``horizon_days``.
+
+        Parameters
+        ----------
+        horizon_days
+            The horizon of the risk, in days.
+        active_days
+            A customer who paid within this many days of ``as_of`` is active.
+        as_of
+            The moment scored (a date, a datetime or an ISO string; default the latest
+            transaction).
+
+        Returns
+        -------
+        PropensityResult
+            The scores (``.scores``, riskiest first, with reasons) and how well the model
+            ranked held-out time.
+
+        Raises
+        ------
+        InsufficientDataError
+            When there is too little history to fit the model.
+        """
+        from advocacy.retention.churn import churn_risk
+
+        names = ("responses", "transactions", "interactions")
+        return churn_risk(
+            self._tables.evidence(names),
+            horizon_days=horizon_days,
+            active_days=active_days,
+            as_of=as_of,
+        )

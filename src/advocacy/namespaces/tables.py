@@ -1,0 +1,91 @@
+"""The workspace's tables by name, as the facade and its analysis namespaces read them.
+
+Users name the canonical tables and the import ledger (:func:`table_names`); the analyses also
+read the derived text tables, which may not exist before the first ``ws.text.analyze``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from advocacy.errors import NotFoundError
+from advocacy.model import KINDS
+
+if TYPE_CHECKING:
+    from ibis.expr.types import Table
+
+    from advocacy.access.roles import Principal
+    from advocacy.store.connection import Database
+
+#: Tables users may read and export, besides the canonical kinds.
+LEDGER_TABLES = ("imports", "quarantine")
+
+#: The tables text analysis derives from the documents.
+DERIVED_TEXT_TABLES = ("text_features", "document_themes", "themes")
+
+
+def table_names() -> list[str]:
+    """The tables users may read and export: every canonical kind's, then the ledger's."""
+    return [kind.table for kind in KINDS.values()] + list(LEDGER_TABLES)
+
+
+class WorkspaceTables:
+    """The Ibis tables of one database, looked up by name.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def __call__(self, name: str) -> Table:
+        """The table called ``name`` (``employee-responses`` = ``employee_responses``).
+
+        Raises
+        ------
+        NotFoundError
+            When ``name`` is none of :func:`table_names`.
+        """
+        normal = name.strip().lower().replace("-", "_")
+        if normal not in table_names():
+            raise NotFoundError(
+                f"no table {name!r} in the workspace",
+                value=name,
+                fix="use one of: " + ", ".join(table_names()),
+            )
+        table: Table = self._db.ibis.table(normal)
+        return table
+
+    def seen_by(self, principal: Principal | None) -> Callable[[str], Table]:
+        """This lookup, or with a principal every table as it may read it (``access.scope``)."""
+        if principal is None:
+            return self
+        from advocacy.access.scope import scoped_tables
+
+        scoped: Callable[[str], Table] = scoped_tables(self._db.ibis.table, principal)
+        return scoped
+
+    def with_derived(self, name: str) -> Table:
+        """This lookup, plus the derived text tables the gap analyses read (themes)."""
+        if name in DERIVED_TEXT_TABLES:
+            table: Table = self._db.ibis.table(name)
+            return table
+        return self(name)
+
+    def optional(self, name: str) -> Table | None:
+        """A derived table such as ``text_features`` when the workspace has it, else None."""
+        if name not in self._db.ibis.list_tables():
+            return None
+        table: Table = self._db.ibis.table(name)
+        return table
+
+    def evidence(self, names: tuple[str, ...]) -> dict[str, Table | None]:
+        """The tables ``names`` plus whichever derived text tables exist (None for the rest)."""
+        tables: dict[str, Table | None] = {name: self(name) for name in names}
+        for derived in DERIVED_TEXT_TABLES:
+            tables[derived] = self.optional(derived)
+        return tables

@@ -1,0 +1,242 @@
+"""``ws.text``: text analytics of every comment, review, post and note, and their themes.
+
+>>> import advocacy
+>>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
+...     ws.text.analyze().analysed
+...     ws.text.discover_themes(n_themes=8)
+...     ws.text.themes(origin="discovered")
+
+Each method is one function of :mod:`advocacy.text` applied to the workspace's database; the
+model is the ``text_model`` setting and theme impacts use the ``confidence`` setting. Results
+are written to the derived tables (``text_features``, ``text_sentences``, ``themes``,
+``document_themes``) that the analyses and exports read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from advocacy.settings import Settings
+    from advocacy.store.connection import Database
+    from advocacy.text.enrich import AnalyzeResult, TeachResult
+    from advocacy.text.taxonomy import TaxonomyTheme
+    from advocacy.text.themes import DiscoveredTheme
+
+    Rows: TypeAlias = list[dict[str, Any]]
+    Discovered: TypeAlias = list[DiscoveredTheme]
+
+
+class TextNamespace:
+    """The text analytics of the workspace (``ws.text``)."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._settings = settings
+
+    def analyze(
+        self,
+        *,
+        kinds: Sequence[str] | None = None,
+        calibrate: bool | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> AnalyzeResult:
+        """Analyse new and changed texts: language, sentiment, emotion, effort, sentences.
+
+        A document is analysed again when its text or the model changed.
+
+        Parameters
+        ----------
+        kinds
+            The document kinds to read (``response``, ``mention``, ``note``, ...); None for all.
+        calibrate
+            None calibrates on the workspace's scored comments when there are any, True
+            requires them, False uses the model's own heads only.
+        progress
+            Called with (stage, done, total) as the work goes.
+
+        Returns
+        -------
+        AnalyzeResult
+            Documents analysed and unchanged, the model, the calibration labels used, and the
+            documents left unread (unsupported language, non-answers).
+
+        Raises
+        ------
+        UsageError
+            When ``calibrate`` is True and there is nothing to calibrate on.
+
+        See Also
+        --------
+        advocacy.text.enrich.analyze_workspace
+        """
+        from advocacy.text.enrich import analyze_workspace
+
+        return analyze_workspace(
+            self._db,
+            kinds=kinds,
+            calibrate=calibrate,
+            model=self._settings.text_model,
+            progress=progress,
+        )
+
+    def sentences(self, kind: str, document_id: str) -> Rows:
+        """A document's sentences with their sentiment, redacted.
+
+        Parameters
+        ----------
+        kind
+            The document kind (``response``, ``mention``, ``note``, ...).
+        document_id
+            The document's id.
+
+        Returns
+        -------
+        list of dict
+            One row per sentence, in order (see :func:`advocacy.text.sentences.sentence_rows`).
+        """
+        from advocacy.text.sentences import sentence_rows
+
+        return sentence_rows(self._db, kind, document_id)
+
+    def teach(self, path: str | Path) -> TeachResult:
+        """Store user-taught sentiment and theme labels from a CSV file.
+
+        Parameters
+        ----------
+        path
+            A CSV with ``document_id``, ``kind`` and ``sentiment`` and/or ``theme``; a
+            document's new label replaces its old one.
+
+        Returns
+        -------
+        TeachResult
+            Labels stored, by kind.
+
+        Raises
+        ------
+        InputError
+            For a missing file, a file that is not such a CSV, or an unknown label.
+        """
+        from advocacy.text.enrich import teach
+
+        return teach(self._db, path)
+
+    def discover_themes(
+        self, *, n_themes: int | None = None, kinds: Sequence[str] | None = None
+    ) -> Discovered:
+        """Discover themes in the texts and store them, replacing the discovered ones.
+
+        Parameters
+        ----------
+        n_themes
+            How many themes to find (None: chosen from the data).
+        kinds
+            The document kinds to read; None for all.
+
+        Returns
+        -------
+        list of DiscoveredTheme
+            The themes found, with keywords and redacted quotes.
+        """
+        from advocacy.text.catalogue import discover
+
+        return discover(self._db, n_themes=n_themes, kinds=kinds)
+
+    def assign_themes(
+        self, taxonomy: str | Path, *, threshold: float | None = None
+    ) -> pd.DataFrame:
+        """Assign every text to a taxonomy file's themes (several themes per text allowed).
+
+        Parameters
+        ----------
+        taxonomy
+            The taxonomy YAML file.
+        threshold
+            The similarity a text needs to join a theme (default 0.35).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Texts assigned per theme.
+
+        Raises
+        ------
+        InputError
+            For a taxonomy file that does not follow the format.
+        """
+        from advocacy.text.catalogue import assign_taxonomy
+        from advocacy.text.taxonomy import DEFAULT_THRESHOLD
+
+        return assign_taxonomy(self._db, taxonomy, threshold=threshold or DEFAULT_THRESHOLD)
+
+    def themes(self, *, origin: str | None = None) -> pd.DataFrame:
+        """The stored themes with size, sentiment mix, quotes and their impact on NPS.
+
+        Parameters
+        ----------
+        origin
+            ``discovered`` or ``curated`` (from a taxonomy file); None for both.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per theme.
+        """
+        from advocacy.text.catalogue import list_themes
+
+        return list_themes(self._db, origin=origin, confidence=self._settings.confidence)
+
+    def theme_sentences(
+        self, *, origin: str | None = None, since: date | None = None, until: date | None = None
+    ) -> pd.DataFrame:
+        """Each theme's most negative and most positive sentence, redacted, with its score.
+
+        Parameters
+        ----------
+        origin
+            ``discovered`` or ``curated`` (from a taxonomy file); None for both.
+        since, until
+            First and last day of the documents to quote.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per theme (see :func:`advocacy.text.sentence_quotes.theme_sentence_quotes`).
+        """
+        from advocacy.text.sentence_quotes import theme_sentence_quotes
+
+        return theme_sentence_quotes(self._db, origin=origin, since=since, until=until)
+
+    def promote_theme(
+        self, theme_id: str, taxonomy: str | Path, *, name: str | None = None
+    ) -> TaxonomyTheme:
+        """Add a discovered theme to a taxonomy file (created if missing).
+
+        Parameters
+        ----------
+        theme_id
+            The discovered theme's id (``advocacy themes list`` shows them).
+        taxonomy
+            The taxonomy YAML file.
+        name
+            The theme's name in the taxonomy (default: its discovered name).
+
+        Returns
+        -------
+        TaxonomyTheme
+            The theme as written.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no discovered theme ``theme_id``.
+        """
+        from advocacy.text.catalogue import promote_theme
+
+        return promote_theme(self._db, theme_id, taxonomy, name=name)
