@@ -9,7 +9,7 @@ Run from the project root, with ``../shared/data`` beside it (or ``--data PATH``
 Loaders and labelling rules are in ``benchmarks/text_corpora.py``. What is reported:
 
 * Sentiment, per set and language: n, class shares, accuracy and macro-F1 (scikit-learn) of
-  (a) advocacy as a user gets it, the ``sentiment`` column of ``analyse_texts`` (null where it
+  (a) advocacy as a user gets it, the ``sentiment`` column of ``analyze_texts`` (null where it
   declines to read: non-answers, unsupported languages; "labelled %" says how many it read; a
   null counts as wrong), and the shipped model alone, ``advocacy.text.sentiment.sentiment`` on
   every text; (b) VADER (compound >= 0.05 positive, <= -0.05 negative); (c) the majority class
@@ -40,7 +40,7 @@ Loaders and labelling rules are in ``benchmarks/text_corpora.py``. What is repor
 * Survey sentences the team writes for its tests (a check, never evidence): a ``tests/text``
   module's ``NEGATION`` list of (sentence, sentiment) pairs, and the ``PLACEHOLDERS`` (and
   look-alike ``COMMENTS``) of the module that defines them.
-* Throughput: ``analyse_texts`` on Blitzer reviews cut to their first 60 words, documents per
+* Throughput: ``analyze_texts`` on Blitzer reviews cut to their first 60 words, documents per
   second, median of 3 runs after a warm-up, and VADER on the same texts in the same run; and
   ``discover_themes`` (25 themes) on 100,000 real English texts (10,000 with ``--quick``).
 
@@ -145,11 +145,11 @@ def scores(
 
 
 def advocacy_labels(texts: list[str]) -> list[Any]:
-    """What a user gets: the ``sentiment`` column of ``analyse_texts`` (null for a text it does
+    """What a user gets: the ``sentiment`` column of ``analyze_texts`` (null for a text it does
     not read, e.g. a non-answer or a language the model does not support)."""
-    from advocacy.text.enrich import analyse_texts
+    from advocacy.text.enrich import analyze_texts
 
-    return list(analyse_texts(texts)["sentiment"])
+    return list(analyze_texts(texts)["sentiment"])
 
 
 def model_labels(texts: list[str]) -> list[Any]:
@@ -628,7 +628,7 @@ def team_module(name: str) -> tuple[str, ModuleType] | None:
 
 def survey_sentences_report() -> list[str]:
     """Negation and non-answers on the team's own sentences (a check, never evidence)."""
-    from advocacy.text.enrich import analyse_texts
+    from advocacy.text.enrich import analyze_texts
 
     out = []
     negation = team_module(NEGATION_LIST)
@@ -650,7 +650,7 @@ def survey_sentences_report() -> list[str]:
     else:
         where, module = placeholders
         answers = list(module.PLACEHOLDERS)
-        found = analyse_texts([str(a) for a in answers])
+        found = analyze_texts([str(a) for a in answers])
         unread = float(found["sentiment"].isna().mean())
         out.append(
             f"- Non-answers (`{where}` PLACEHOLDERS, {len(answers)}): {100 * unread:.0f}% get no "
@@ -658,7 +658,7 @@ def survey_sentences_report() -> list[str]:
         )
         lookalikes = list(getattr(module, "COMMENTS", []))
         if lookalikes:
-            read = float(analyse_texts([str(c) for c in lookalikes])["sentiment"].notna().mean())
+            read = float(analyze_texts([str(c) for c in lookalikes])["sentiment"].notna().mean())
             out.append(
                 f"- Comments that start like non-answers (same file, COMMENTS, {len(lookalikes)}):"
                 f" {100 * read:.0f}% get a sentiment (goal 100%)."
@@ -668,7 +668,7 @@ def survey_sentences_report() -> list[str]:
 
 # -- throughput ---------------------------------------------------------------------------------
 def throughput_report(plan: Plan) -> list[str]:
-    from advocacy.text.enrich import analyse_texts
+    from advocacy.text.enrich import analyze_texts
 
     reviews = corpora.blitzer(plan.data)
     long_enough = reviews[reviews["text"].map(lambda t: len(t.split()) >= THROUGHPUT_WORDS)]
@@ -686,11 +686,11 @@ def throughput_report(plan: Plan) -> list[str]:
             rates.append(len(texts) / (time.perf_counter() - start))
         return statistics.median(rates)
 
-    ours = median_rate(analyse_texts)
+    ours = median_rate(analyze_texts)
     vader = median_rate(vader_labels)
     big, seconds, largest = discovery_seconds(plan)
     return [
-        f"`analyse_texts` (everything a document gets) on {len(texts):,} Blitzer reviews cut to "
+        f"`analyze_texts` (everything a document gets) on {len(texts):,} Blitzer reviews cut to "
         f"their first {THROUGHPUT_WORDS} words: **{ours:,.0f} documents/s**; VADER on the same "
         f"texts {vader:,.0f} documents/s (advocacy / VADER = {ours / vader:.2f}); median of 3 "
         "runs after a warm-up.",

@@ -21,7 +21,7 @@ from advocacy.ingest.quarantine_fixes import (
     REASONS_COLUMN,
     ROW_COLUMN,
 )
-from advocacy.ingest.spreadsheet_cells import escape_xlsx_text, neutralise_table
+from advocacy.ingest.spreadsheet_cells import escape_xlsx_text, neutralize_table
 
 
 class ExportFormat(StrEnum):
@@ -108,7 +108,7 @@ def spreadsheet_table(data: pa.Table) -> pa.Table:
         elif pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
         columns.append(column)
-    return neutralise_table(pa.table(columns, names=data.column_names))
+    return neutralize_table(pa.table(columns, names=data.column_names))
 
 
 def write_table(data: pa.Table, path: Path, output: ExportFormat) -> int:

@@ -14,8 +14,8 @@ from advocacy.ingest.readers import read_file
 from advocacy.ingest.spreadsheet_cells import (
     TRIGGERS,
     escape_xlsx_text,
-    neutralise,
-    neutralise_array,
+    neutralize,
+    neutralize_array,
     restore,
     restore_array,
     unescape_xlsx_text,
@@ -31,39 +31,39 @@ texts = st.text(
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_every_trigger_gets_one_apostrophe(payload: str) -> None:
-    assert neutralise(payload) == "'" + payload
+    assert neutralize(payload) == "'" + payload
     assert restore("'" + payload) == payload
 
 
 @pytest.mark.parametrize("text", ["plain", "'quoted", "a=b", "", "5", "x-1", "'"])
 def test_texts_that_cannot_run_are_left_alone_both_ways(text: str) -> None:
-    assert neutralise(text) == text
+    assert neutralize(text) == text
     assert restore(text) == text
 
 
 def test_apostrophes_already_there_are_kept() -> None:
     # Someone's text "'=1" must come back as "'=1", not "=1".
-    assert neutralise("'=1") == "''=1"
-    assert restore(neutralise("'=1")) == "'=1"
-    assert restore(neutralise("''@x")) == "''@x"
+    assert neutralize("'=1") == "''=1"
+    assert restore(neutralize("'=1")) == "'=1"
+    assert restore(neutralize("''@x")) == "''@x"
 
 
 @given(texts)
 def test_restore_undoes_neutralise_exactly(text: str) -> None:
-    assert restore(neutralise(text)) == text
+    assert restore(neutralize(text)) == text
 
 
 @given(texts)
 def test_a_neutralised_text_never_starts_as_a_formula(text: str) -> None:
-    assert not neutralise(text).startswith(TRIGGERS)
+    assert not neutralize(text).startswith(TRIGGERS)
 
 
 @settings(deadline=None)  # the first Arrow compute call pays for loading its kernels
 @given(st.lists(st.none() | texts, max_size=20))
 def test_the_vectorised_forms_agree_with_the_scalar_ones(values: list[str | None]) -> None:
     array = pa.array(values, pa.string())
-    out = neutralise_array(array).to_pylist()
-    assert out == [None if v is None else neutralise(v) for v in values]
+    out = neutralize_array(array).to_pylist()
+    assert out == [None if v is None else neutralize(v) for v in values]
     assert restore_array(pa.array(out, pa.string())).to_pylist() == values
 
 
@@ -71,8 +71,8 @@ def test_the_vectorised_forms_agree_with_the_scalar_ones(values: list[str | None
 def test_both_arrow_string_types_are_neutralised(kind: pa.DataType) -> None:
     # pandas' string columns arrive as large_string.
     array = pa.array([*PAYLOADS, "ok", None], kind)
-    assert neutralise_array(array).to_pylist() == [*("'" + p for p in PAYLOADS), "ok", None]
-    assert restore_array(neutralise_array(array)).to_pylist() == array.to_pylist()
+    assert neutralize_array(array).to_pylist() == [*("'" + p for p in PAYLOADS), "ok", None]
+    assert restore_array(neutralize_array(array)).to_pylist() == array.to_pylist()
 
 
 @given(st.text())

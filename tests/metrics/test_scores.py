@@ -11,7 +11,7 @@ from scipy import stats
 import advocacy
 from advocacy.errors import UsageError
 from advocacy.metrics import kish_effective_n, mean_score, nps, nps_from_counts, share
-from advocacy.metrics.intervals import adjusted_wald_centre, wilson_interval
+from advocacy.metrics.intervals import adjusted_wald_center, wilson_interval
 
 
 # Rocks' NPS R package test vectors: (detractors, passives, promoters) -> NPS, variance, SE,
@@ -42,7 +42,7 @@ def test_adjusted_wald_interval_matches_rocks_example() -> None:
     # Adding 0.75/1.5/0.75: (20.75, 31.5, 50.75) of 103, centre 30/103 = 0.291262,
     # Var = 71.5/103 - (30/103)^2 = 0.609341, SE = sqrt(Var/103) = 0.076915, +/- 1.959964 SE.
     result = nps_from_counts(20, 30, 50, confidence=0.95)
-    assert round(adjusted_wald_centre(20, 30, 50), 6) == 0.291262
+    assert round(adjusted_wald_center(20, 30, 50), 6) == 0.291262
     assert round(result.ci_low / 100, 6) == 0.140511
     assert round(result.ci_high / 100, 6) == 0.442013
     assert result.score == pytest.approx(30.0)

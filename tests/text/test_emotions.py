@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from advocacy.text import PLUTCHIK, analyse_texts, emotions
+from advocacy.text import PLUTCHIK, analyze_texts, emotions
 from advocacy.text.emotion import EMOTIONS
 from advocacy.text.text_model import shipped_heads
 
@@ -45,7 +45,7 @@ def test_documented_set_maps_onto_plutchik() -> None:
 
 
 def test_analysed_texts_store_scores_and_labels() -> None:
-    frame = analyse_texts(TEXTS)
+    frame = analyze_texts(TEXTS)
     found = emotions(TEXTS)
     for index, (scores, labels) in enumerate(
         zip(frame["emotions"], frame["emotion_labels"], strict=True)

@@ -52,14 +52,14 @@ def test_incremental_re_runs_analyse_only_changed_texts(
     # The shipped model only: new scores would re-calibrate (any scored comment counts), and a
     # new calibration re-analyses everything.
     first = analyze_workspace(workspace.db, calibrate=False)
-    assert (first.analysed, first.unchanged) == (24, 0)
+    assert (first.analyzed, first.unchanged) == (24, 0)
     assert first.model.startswith("real-sentiment-e5-v1;")
     again = analyze_workspace(workspace.db, calibrate=False)
-    assert (again.analysed, again.unchanged) == (0, 24)
+    assert (again.analyzed, again.unchanged) == (0, 24)
     changed = [*COMMENTS[:-1], ("Parcel arrived on time, courier was lovely.", 9)]
     workspace.import_file(_write_responses(tmp_path / "changed.csv", changed), kind="responses")
     third = analyze_workspace(workspace.db, calibrate=False)
-    assert (third.analysed, third.unchanged) == (4, 20)
+    assert (third.analyzed, third.unchanged) == (4, 20)
     rows = workspace.db.fetchall(
         "SELECT document_id, sentiment, effort, model FROM text_features ORDER BY document_id"
     )

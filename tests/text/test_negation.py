@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advocacy.text import analyse_texts, sentiment
+from advocacy.text import analyze_texts, sentiment
 from advocacy.text.negation import split_negated
 
 from .negation_cases import NEGATION_CASES
@@ -41,6 +41,6 @@ def test_english_negation_cases_mostly_read_right() -> None:
 
 def test_other_languages_are_not_guessed() -> None:
     texts = [text for text, language, _ in NEGATION_CASES if language != "en"]
-    frame = analyse_texts(texts)
+    frame = analyze_texts(texts)
     assert frame["sentiment"].isna().all()
     assert set(frame["sentiment_reason"]) == {"language not supported"}

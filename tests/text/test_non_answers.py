@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advocacy.text.non_answers import is_non_answer, non_answer_mask, normalise
+from advocacy.text.non_answers import is_non_answer, non_answer_mask, normalize
 
 PLACEHOLDERS = [
     "n/a", "N/A", "NA", "n.a.", " na ", "None", "none.", "NOTHING", "Nothing!", "No", "no.",
@@ -46,8 +46,8 @@ def test_comments_that_start_like_a_placeholder_are_content(text: str) -> None:
 
 
 def test_normalisation_folds_case_accents_punctuation_and_spaces() -> None:
-    assert normalise("  Rien  À   DIRE !! ") == "rien a dire"
-    assert normalise("N/A") == "n a"
+    assert normalize("  Rien  À   DIRE !! ") == "rien a dire"
+    assert normalize("N/A") == "n a"
 
 
 def test_the_mask_marks_each_text_and_missing_values() -> None:

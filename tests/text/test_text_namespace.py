@@ -37,11 +37,11 @@ def ws(db_url: str) -> Iterator[Workspace]:
 
 def test_analyze_is_incremental_and_sentences_are_redacted(ws: Workspace) -> None:
     first = ws.text.analyze(calibrate=False)
-    assert (first.analysed, first.unchanged) == (6, 0)
-    assert ws.text.analyze(calibrate=False).analysed == 0
+    assert (first.analyzed, first.unchanged) == (6, 0)
+    assert ws.text.analyze(calibrate=False).analyzed == 0
     assert "+workspace" in ws.text.analyze().model  # calibrated on the scored comments
     ws.write_records("responses", [{"response_id": "R9", "comment": "Call +44 20 7946 0958."}])
-    assert ws.text.analyze().analysed == 1
+    assert ws.text.analyze().analyzed == 1
     assert [row["sentence"] for row in ws.text.sentences("response", "R9")] == ["Call [phone]."]
 
 

@@ -179,7 +179,7 @@ class AdvocacyPropensity:
         self.regularisation = regularisation
         self.random_state = random_state
 
-    def _standardise(self, features: pd.DataFrame) -> pd.DataFrame:
+    def _standardize(self, features: pd.DataFrame) -> pd.DataFrame:
         filled = features[self.medians_.index].fillna(self.medians_).fillna(0.0)
         bounded = filled.clip(lower=self.lows_, upper=self.highs_, axis=1)
         return (bounded - self.means_) / self.scales_
@@ -198,7 +198,7 @@ class AdvocacyPropensity:
         self.scales_ = filled.std(ddof=0).replace(0.0, 1.0)
         self.lows_, self.highs_ = filled.min(), filled.max()
         model = LogisticRegression(C=self.regularisation, random_state=self.random_state)
-        model.fit(self._standardise(features).to_numpy(), labels)
+        model.fit(self._standardize(features).to_numpy(), labels)
         self._model = model
         self.coefficients_ = pd.Series(model.coef_[0], index=usable)
         return self
@@ -207,13 +207,13 @@ class AdvocacyPropensity:
         if not hasattr(self, "coefficients_"):
             raise UsageError("this AdvocacyPropensity is not fitted yet", fix="call fit first")
         result: np.ndarray[Any, np.dtype[np.float64]] = self._model.predict_proba(
-            self._standardise(features).to_numpy()
+            self._standardize(features).to_numpy()
         )[:, 1]
         return result
 
     def reasons(self, features: pd.DataFrame, *, top: int = 3) -> list[str]:
         """The ``top`` features raising each customer's score, worded with their values."""
-        contributions = self._standardise(features) * self.coefficients_
+        contributions = self._standardize(features) * self.coefficients_
         words = []
         values = features[contributions.columns].to_numpy(float)
         names = [str(name) for name in contributions.columns]

@@ -102,7 +102,7 @@ class ServqualResult:
         return float(row.iloc[0]) if len(row) else float("nan")
 
 
-def _summarise(values: pd.Series, confidence: float) -> dict[str, float]:
+def _summarize(values: pd.Series, confidence: float) -> dict[str, float]:
     clean = values.dropna().to_numpy(dtype=np.float64)
     n = clean.size
     mean = float(clean.mean()) if n else float("nan")
@@ -171,7 +171,7 @@ def servqual_gaps(data: Any, *, confidence: float = 0.95) -> ServqualResult:
                 "item": item,
                 "expectation": float(group.expectation.mean()),
                 "perception": float(group.perception.mean()),
-                **_summarise(group.gap, confidence),
+                **_summarize(group.gap, confidence),
             }
         )
     items = pd.DataFrame(item_rows)
@@ -191,18 +191,18 @@ def servqual_gaps(data: Any, *, confidence: float = 0.95) -> ServqualResult:
                 "items": int(subset.item.nunique()),
                 "expectation": float(subset.expectation.mean()),
                 "perception": float(subset.perception.mean()),
-                **_summarise(gaps[dimension], confidence),
+                **_summarize(gaps[dimension], confidence),
                 "weight": float(weights[dimension].mean()) if weights is not None else np.nan,
             }
         )
     dimensions = pd.DataFrame(dimension_rows).sort_values("gap").reset_index(drop=True)
     overall_rows = [
-        {"measure": "unweighted", **_summarise(gaps.mean(axis=1, skipna=False), confidence)},
-        {"measure": "item mean", **_summarise(wide.groupby("response_id").gap.mean(), confidence)},
+        {"measure": "unweighted", **_summarize(gaps.mean(axis=1, skipna=False), confidence)},
+        {"measure": "item mean", **_summarize(wide.groupby("response_id").gap.mean(), confidence)},
     ]
     if weights is not None:
         weighted = (gaps * weights).sum(axis=1, min_count=len(gaps.columns))
-        overall_rows.append({"measure": "weighted", **_summarise(weighted, confidence)})
+        overall_rows.append({"measure": "weighted", **_summarize(weighted, confidence)})
     return ServqualResult(
         items=items.sort_values("gap").reset_index(drop=True),
         dimensions=dimensions,

@@ -43,9 +43,9 @@ _CLASS = "[=+\\-@\\t\\r]"
 #: A text a spreadsheet would run (possibly behind apostrophes already there): gets one ``'``.
 _NEEDS_PREFIX = "^'*" + _CLASS
 #: A text we neutralised: one ``'`` comes off.
-_NEUTRALISED = "^'+" + _CLASS
+_NEUTRALIZED = "^'+" + _CLASS
 _NEEDS_PREFIX_RE = re.compile(_NEEDS_PREFIX)
-_NEUTRALISED_RE = re.compile(_NEUTRALISED)
+_NEUTRALIZED_RE = re.compile(_NEUTRALIZED)
 #: What XLSX text must escape: control characters XML cannot keep as they are (tab and line
 #: feed it can), and text that already looks like an escape.
 _XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
@@ -53,26 +53,26 @@ _XLSX_ESCAPE = "_x[0-9A-Fa-f]{4}_"
 _XLSX_ESCAPE_RE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
-def neutralise(text: str) -> str:
+def neutralize(text: str) -> str:
     """``text`` as a spreadsheet cell that cannot run: ``'`` in front of a would-be formula.
 
-    >>> print(neutralise('=HYPERLINK("http://x","y")'))
+    >>> print(neutralize('=HYPERLINK("http://x","y")'))
     '=HYPERLINK("http://x","y")
-    >>> neutralise("fine as it is")
+    >>> neutralize("fine as it is")
     'fine as it is'
     """
     return PREFIX + text if _NEEDS_PREFIX_RE.match(text) else text
 
 
 def restore(text: str) -> str:
-    """Undo :func:`neutralise`: ``restore(neutralise(t)) == t`` for every text ``t``.
+    """Undo :func:`neutralize`: ``restore(neutralize(t)) == t`` for every text ``t``.
 
     >>> restore("'=1+1")
     '=1+1'
     >>> restore("'quoted")
     "'quoted"
     """
-    return text[1:] if _NEUTRALISED_RE.match(text) else text
+    return text[1:] if _NEUTRALIZED_RE.match(text) else text
 
 
 def escape_xlsx_text(text: str) -> str:
@@ -93,8 +93,8 @@ def _is_text(kind: pa.DataType) -> bool:
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
-def neutralise_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """:func:`neutralise` applied to every text of an Arrow string array (nulls stay null)."""
+def neutralize_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """:func:`neutralize` applied to every text of an Arrow string array (nulls stay null)."""
     risky = pc.match_substring_regex(values, _NEEDS_PREFIX)
     if not pc.any(risky).as_py():
         return values
@@ -108,7 +108,7 @@ def restore_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedAr
     # Most columns hold no apostrophe at the start at all: one cheap scan tells.
     if not pc.any(pc.starts_with(values, PREFIX)).as_py():
         return values
-    neutralised = pc.match_substring_regex(values, _NEUTRALISED)
+    neutralised = pc.match_substring_regex(values, _NEUTRALIZED)
     return pc.if_else(neutralised, pc.utf8_slice_codeunits(values, 1), values)
 
 
@@ -122,12 +122,12 @@ def _unescape_xlsx_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Ch
     )
 
 
-def neutralise_table(table: pa.Table) -> pa.Table:
+def neutralize_table(table: pa.Table) -> pa.Table:
     """Every text column of ``table`` neutralised, and its column names too; numbers untouched."""
     columns = [
-        neutralise_array(column) if _is_text(column.type) else column for column in table.columns
+        neutralize_array(column) if _is_text(column.type) else column for column in table.columns
     ]
-    return pa.table(columns, names=[neutralise(name) for name in table.column_names])
+    return pa.table(columns, names=[neutralize(name) for name in table.column_names])
 
 
 def restore_names(names: Sequence[str]) -> list[str]:

@@ -224,7 +224,7 @@ def nps_interval(
     )
 
 
-def adjusted_wald_centre(detractors: float, passives: float, promoters: float) -> float:
+def adjusted_wald_center(detractors: float, passives: float, promoters: float) -> float:
     """The centre of the adjusted-Wald NPS interval (unit scale) [1]_: 0.291262 for (20, 30, 50)."""
     add_det, add_pas, add_pro = ADJUSTED_WALD_PSEUDO_COUNTS
     total = detractors + passives + promoters + add_det + add_pas + add_pro

@@ -2,7 +2,7 @@
 
 >>> import advocacy
 >>> with advocacy.open("advocacy.duckdb") as ws:                        # doctest: +SKIP
-...     ws.text.analyze().analysed
+...     ws.text.analyze().analyzed
 ...     ws.text.discover_themes(n_themes=8)
 ...     ws.text.themes(origin="discovered")
 

@@ -25,7 +25,7 @@ from advocacy.retention.estimation import (
     FloatArray,
     RepeatPurchaseModel,
     as_array,
-    maximise_log_likelihood,
+    maximize_log_likelihood,
 )
 
 
@@ -120,7 +120,7 @@ class BetaGeo(RepeatPurchaseModel):
         counts, recencies = grouped["x"].to_numpy(float), grouped["t"].to_numpy(float)
         times, weights = grouped["T"].to_numpy(float), grouped["n"].to_numpy(float)
         start = np.log([1.0, max(float(np.mean(total_time)), 1e-3), 1.0, 1.0])
-        params, log_likelihood = maximise_log_likelihood(
+        params, log_likelihood = maximize_log_likelihood(
             lambda theta: bg_nbd_log_likelihood(theta, counts, recencies, times, weights),
             start,
             penalizer=self.penalizer,

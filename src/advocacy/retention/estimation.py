@@ -29,7 +29,7 @@ def as_array(values: ArrayLike) -> FloatArray:
     return np.asarray(values, dtype=float)
 
 
-def maximise_log_likelihood(
+def maximize_log_likelihood(
     objective: Objective, start: ArrayLike, *, penalizer: float = 0.0
 ) -> tuple[FloatArray, float]:
     """Parameters (natural scale) maximising ``objective`` and the log-likelihood reached.

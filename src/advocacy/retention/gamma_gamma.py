@@ -26,7 +26,7 @@ from advocacy.retention.estimation import (
     FloatArray,
     RepeatPurchaseModel,
     as_array,
-    maximise_log_likelihood,
+    maximize_log_likelihood,
 )
 
 
@@ -91,7 +91,7 @@ class GammaGamma(RepeatPurchaseModel):
             raise InputError("Gamma-Gamma needs at least two repeat buyers")
         x, m = x[repeat], m[repeat]
         start = np.log([1.0, 1.0, max(float(np.mean(m)), 1e-3)])
-        params, log_likelihood = maximise_log_likelihood(
+        params, log_likelihood = maximize_log_likelihood(
             lambda theta: gamma_gamma_log_likelihood(theta, x, m), start, penalizer=self.penalizer
         )
         self._store(params, log_likelihood, int(repeat.sum()))

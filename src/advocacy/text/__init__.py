@@ -24,12 +24,12 @@ if TYPE_CHECKING:
     from advocacy.text.effort import Effort, effort
     from advocacy.text.embeddings import Embedder, StaticEmbedder, default_embedder
     from advocacy.text.emotion import EMOTIONS, PLUTCHIK, EmotionResult, emotions
-    from advocacy.text.enrich import analyse_texts, export_columns, export_table
+    from advocacy.text.enrich import analyze_texts, export_columns, export_table
     from advocacy.text.heads import LinearHead
     from advocacy.text.language import detect_language
     from advocacy.text.pii import redact
     from advocacy.text.sentence_quotes import theme_sentence_quotes
-    from advocacy.text.sentences import analyse_sentences, sentence_rows
+    from advocacy.text.sentences import analyze_sentences, sentence_rows
     from advocacy.text.sentiment import (
         SENTIMENTS,
         SentimentResult,
@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 
 #: Public name -> the module that defines it.
 _LAZY = {
-    "analyse_sentences": "advocacy.text.sentences",
-    "analyse_texts": "advocacy.text.enrich",
+    "analyze_sentences": "advocacy.text.sentences",
+    "analyze_texts": "advocacy.text.enrich",
     "assign_themes": "advocacy.text.taxonomy",
     "CalibratedSentiment": "advocacy.text.calibration",
     "default_embedder": "advocacy.text.embeddings",
@@ -96,8 +96,8 @@ __all__ = [
     "StaticTextModel",
     "Taxonomy",
     "TaxonomyTheme",
-    "analyse_sentences",
-    "analyse_texts",
+    "analyze_sentences",
+    "analyze_texts",
     "assign_themes",
     "default_embedder",
     "detect_language",

@@ -39,7 +39,7 @@ from advocacy.text.export import export_columns as export_columns
 from advocacy.text.export import export_table as export_table
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
-from advocacy.text.sentences import SENTENCE_TYPES, analyse_sentences
+from advocacy.text.sentences import SENTENCE_TYPES, analyze_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
 from advocacy.text.text_model import STATIC, text_model
@@ -174,7 +174,7 @@ class AnalyzeResult:
     language code; ``non_answers`` counts the analysed documents that were survey placeholders.
     """
 
-    analysed: int
+    analyzed: int
     unchanged: int
     model: str
     calibration_labels: int
@@ -183,7 +183,7 @@ class AnalyzeResult:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "analysed": self.analysed,
+            "analysed": self.analyzed,
             "unchanged": self.unchanged,
             "model": self.model,
             "calibration labels": self.calibration_labels,
@@ -193,7 +193,7 @@ class AnalyzeResult:
         }
 
 
-def analyse_texts(
+def analyze_texts(
     texts: Sequence[str],
     calibrated: CalibratedSentiment | None = None,
     *,
@@ -296,7 +296,7 @@ def analyze_workspace(
         )
     documents = load_documents(db, kinds)
     documents["text_hash"] = [text_hash(str(text)) for text in documents["text"]]
-    probe = analyse_texts(["probe"], calibrated, model=model)
+    probe = analyze_texts(["probe"], calibrated, model=model)
     label_model = str(probe["model"].iloc[0])
     existing = pd.DataFrame(
         db.fetchall(
@@ -326,7 +326,7 @@ def analyze_workspace(
         chunk = stale.iloc[start : start + batch_size]
         texts = [str(t) for t in chunk["text"]]
         keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
-        features = analyse_texts(texts, calibrated, model=model)
+        features = analyze_texts(texts, calibrated, model=model)
         frame = pd.concat([keys, features], axis=1)
         frame["text_hash"] = chunk["text_hash"].to_numpy()
         frame["analysed_at"] = stamp
@@ -334,7 +334,7 @@ def analyze_workspace(
         non_answers += int((reasons == NO_CONTENT).sum())
         for code in features["language"][reasons == NOT_SUPPORTED]:
             not_supported[str(code)] = not_supported.get(str(code), 0) + 1
-        sentences = analyse_sentences(texts, calibrated, model=model, documents=features)
+        sentences = analyze_sentences(texts, calibrated, model=model, documents=features)
         located = keys.iloc[sentences["text_index"].to_numpy()].reset_index(drop=True)
         sentence_frame = pd.concat([located, sentences.drop(columns="text_index")], axis=1)
         sentence_frame["analysed_at"] = stamp

@@ -70,12 +70,12 @@ zie boven | zie hierboven | geen mening
 """
 
 
-def normalise(text: str) -> str:
+def normalize(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces, whitespace collapsed.
 
-    >>> normalise("  N/A!! ")
+    >>> normalize("  N/A!! ")
     'n a'
-    >>> normalise("Rien à dire.")
+    >>> normalize("Rien à dire.")
     'rien a dire'
     """
     folded = unicodedata.normalize("NFKD", text.casefold())
@@ -89,10 +89,10 @@ def normalise(text: str) -> str:
 
 #: Normalised non-answers in en de fr es pt it nl.
 NON_ANSWERS: frozenset[str] = frozenset(
-    normalise(phrase)
+    normalize(phrase)
     for block in (_ENGLISH, _GERMAN, _FRENCH, _SPANISH, _PORTUGUESE, _ITALIAN, _DUTCH)
     for phrase in block.split("|")
-    if normalise(phrase)
+    if normalize(phrase)
 )
 # Markup left by web forms ("<br/>", "&nbsp;") is no answer; bounded, so linear-time.
 _MARKUP = re.compile(r"<[^<>]{0,100}>|&[a-z]{2,8};|&#\d{1,7};", re.IGNORECASE)
@@ -115,7 +115,7 @@ def is_non_answer(text: object) -> bool:
     stripped = text.strip()
     if len(stripped) > MAX_LENGTH:
         return False
-    normal = normalise(_MARKUP.sub(" ", stripped))
+    normal = normalize(_MARKUP.sub(" ", stripped))
     # No letter or digit left: "-", "--", ".", "?", "...", emoji or symbols only.
     return not normal or normal in NON_ANSWERS or _REPEATED.match(normal) is not None
 

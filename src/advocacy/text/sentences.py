@@ -33,7 +33,7 @@ SENTENCE_TYPES = {
 }
 
 
-def analyse_sentences(
+def analyze_sentences(
     texts: Sequence[str],
     calibrated: CalibratedSentiment | None = None,
     *,
@@ -44,7 +44,7 @@ def analyse_sentences(
 
     One row per sentence: ``text_index`` (position in ``texts``), ``sentence_index``,
     ``start_offset`` and ``end_offset`` (character offsets into the text), ``sentiment``,
-    ``sentiment_score`` and ``model``. ``documents`` (:func:`advocacy.text.enrich.analyse_texts`
+    ``sentiment_score`` and ``model``. ``documents`` (:func:`advocacy.text.enrich.analyze_texts`
     of the same texts, same model) saves reading a one-sentence text twice, and its
     ``sentiment_reason`` leaves out the texts the model did not read.
     """

@@ -212,8 +212,8 @@ def _analyzer() -> Any:
 
 def ngram_terms(texts: Sequence[str]) -> list[list[str]]:
     """Each text's lower-cased words and word pairs, as the n-gram heads count them."""
-    analyse = _analyzer()
-    return [analyse(text) for text in texts]
+    analyze = _analyzer()
+    return [analyze(text) for text in texts]
 
 
 @dataclass(frozen=True, eq=False)

@@ -43,12 +43,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_cell(value: Any, neutralise: Callable[[str], str]) -> Any:
+def _csv_cell(value: Any, neutralize: Callable[[str], str]) -> Any:
     # Text a spreadsheet would run as a formula gets a leading ' (see ingest.spreadsheet_cells).
     value = plain(value)
     if value is None:
         return ""
-    return neutralise(value) if isinstance(value, str) else value
+    return neutralize(value) if isinstance(value, str) else value
 
 
 def emit_rows(
@@ -66,14 +66,14 @@ def emit_rows(
         )
         return
     if output is OutputFormat.csv:
-        from advocacy.ingest.spreadsheet_cells import neutralise  # pyarrow: only for CSV
+        from advocacy.ingest.spreadsheet_cells import neutralize  # pyarrow: only for CSV
 
         # CRLF as RFC 4180 has it: the csv module quotes a field holding any character of the
         # line terminator, so a value with a bare carriage return ("\r=1") cannot start a row.
         writer = csv.writer(sys.stdout, lineterminator="\r\n")
         writer.writerow(names)
         for row in rows:
-            writer.writerow([_csv_cell(row.get(k), neutralise) for k in names])
+            writer.writerow([_csv_cell(row.get(k), neutralize) for k in names])
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for name in names:

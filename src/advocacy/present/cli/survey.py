@@ -98,7 +98,7 @@ def links(
 
     Customers invited or answering within contact_guard_days are skipped (and counted).
     """
-    from advocacy.ingest.spreadsheet_cells import neutralise
+    from advocacy.ingest.spreadsheet_cells import neutralize
 
     with advocacy.open(db) as ws:
         result = ws.surveys.links(survey, segment=segment, unit=unit, actor=_actor())
@@ -110,7 +110,7 @@ def links(
                 [
                     link["expires_at"].isoformat()
                     if name == "expires_at"
-                    else neutralise(link[name] or "")  # names are the customers' own text
+                    else neutralize(link[name] or "")  # names are the customers' own text
                     for name in LINK_COLUMNS
                 ]
             )

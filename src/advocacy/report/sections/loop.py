@@ -37,7 +37,7 @@ HOW_TO_ADD = (
 
 
 #: Bar colour of each verdict, the same in the report and on the plans page.
-VERDICT_COLOURS = {
+VERDICT_COLORS = {
     "improved": "#2e7d32",
     "worsened": "#c62828",
     "no clear change": "#9e9e9e",
@@ -75,7 +75,7 @@ def plan_movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "field": "verdict",
             "type": "nominal",
             "legend": {"orient": "bottom", "title": None},
-            "scale": {"domain": list(VERDICT_COLOURS), "range": list(VERDICT_COLOURS.values())},
+            "scale": {"domain": list(VERDICT_COLORS), "range": list(VERDICT_COLORS.values())},
         }
         specs.append(spec)
     return specs

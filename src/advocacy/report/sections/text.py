@@ -18,7 +18,7 @@ from markupsafe import Markup
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.text.catalogue import list_themes
 from advocacy.text.embeddings import default_embedder
-from advocacy.text.enrich import analyse_texts, calibration, load_documents
+from advocacy.text.enrich import analyze_texts, calibration, load_documents
 from advocacy.text.pii import redact
 from advocacy.text.themes import discover_themes, theme_impact
 
@@ -56,7 +56,7 @@ def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
     documents = documents.assign(document_id=documents["document_id"].astype(str))
     if len(stored) >= len(documents):
         return documents.merge(stored, on=["document_kind", "document_id"], how="left")
-    computed = analyse_texts([str(t) for t in documents["text"]], calibration(ws.db))
+    computed = analyze_texts([str(t) for t in documents["text"]], calibration(ws.db))
     return pd.concat(
         [documents, computed[["sentiment", "sentiment_score", "emotions", "effort"]]], axis=1
     )
