@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from support.cli import advocacy_cli
+
 AS_OF = "2026-06-30"
-
-
-def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advocacy", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_ladder_say_do_and_silent_promoters_commands(story: str, tmp_path: Path) -> None:
