@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from advocacy.access.throttle import FREE_PAIR_FAILURES
 from advocacy.present.web import create_app
 from advocacy.present.web.pages.admin import AUDIT_PAGE_SIZE
-from web.live import serving
+from support.live_server import serving
 from web.site import PASSWORD, Site, bearer, prepare_site
 
 NEW_PASSWORD = "another long passphrase"

@@ -16,7 +16,7 @@ import pytest
 from advocacy.access.masking import MASK
 from advocacy.present.web import create_app
 from support import require
-from web.live import serving
+from support.live_server import serving
 from web.site import PASSWORD, Site, prepare_site
 
 CHROMIUM = Path("/usr/bin/chromium")

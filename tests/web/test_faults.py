@@ -27,7 +27,7 @@ import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
 from support import require
-from web.live import serving
+from support.live_server import serving
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from advocacy.errors import ValidationError
 from advocacy.ingest.limits import InputLimits, parse_json
 from advocacy.ingest.records import write_records
 from advocacy.present.web import create_app
-from web.live import serving
+from support.live_server import serving
 from web.site import Site, bearer
 
 SMALL = InputLimits(body_bytes=4_000, batch_records=3, text_chars=100, json_depth=6)

@@ -17,7 +17,7 @@ from advocacy.loop.casework import contact_case, resolve_case
 from advocacy.loop.invitations import invite
 from advocacy.loop.rule_store import ensure_default_rules
 from advocacy.present.web import create_app
-from web.live import free_port, serving
+from support.live_server import free_port, serving
 from web.site import Site, prepare_site
 from web.test_browser import ARTIFACTS, chromium  # noqa: F401 - a fixture
 

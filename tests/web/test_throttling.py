@@ -21,7 +21,7 @@ from advocacy.access.rate_limits import Rate, RateLimits, client_key
 from advocacy.errors import RateLimitedError
 from advocacy.loop.rule_store import ensure_default_rules
 from advocacy.present.web import create_app
-from web.live import serving
+from support.live_server import serving
 from web.site import Site
 
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')

@@ -28,7 +28,7 @@ from advocacy.access import add_user
 from advocacy.present.analyses import ANALYSES
 from advocacy.present.web import create_app
 from support import require
-from web.live import serving
+from support.live_server import serving
 from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
 from web.site import PASSWORD, Site, prepare_site
 
