@@ -150,3 +150,18 @@ def test_load_temporary_replaces_and_accepts_no_rows(db: Database) -> None:
 
     assert db.fetchone('SELECT count(*) FROM "loaded"') == (0,)
     assert [name for name, _ in db.columns("loaded")] == ["id", "name", "score", "seen_at"]
+
+
+def test_a_literal_question_mark_and_percent_sign_are_not_placeholders(db: Database) -> None:
+    db.execute('CREATE TABLE notes ("why?" TEXT, body TEXT, share TEXT)')
+    db.execute(
+        "INSERT INTO notes VALUES ('why?', ?, '50%') -- a comment may ask? too",
+        ["100% sure?"],
+    )
+    rows = db.fetchall(
+        'SELECT "why?", body, share FROM notes '
+        "WHERE share LIKE '%\\%' ESCAPE '\\' AND body = ? AND '?' = '?'",
+        ["100% sure?"],
+    )
+    assert rows == [("why?", "100% sure?", "50%")]
+    assert db.fetchone("SELECT count(*) FROM notes WHERE body LIKE '100%'") == (1,)

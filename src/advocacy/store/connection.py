@@ -1,7 +1,8 @@
 """One database connection for the workspace, DuckDB or PostgreSQL, addressed by URL.
 
-SQL in advocacy is written once with ``?`` placeholders; this module translates it for the
-driver. Analyses never use this class directly: they receive Ibis tables from ``Database.ibis``.
+SQL in advocacy is written once with ``?`` placeholders; for PostgreSQL they are rewritten by a
+tokenizer (:mod:`advocacy.store.placeholders`), never by replacing characters. Analyses never
+use this class directly: they receive Ibis tables from ``Database.ibis``.
 :func:`storage_fault` tells faults of the storage (a full disk, an invalidated DuckDB database, a
 broken PostgreSQL connection) from errors of a query, and :meth:`Database.reconnect` recovers.
 """
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from advocacy.errors import WorkspaceError
+from advocacy.store.placeholders import postgres_placeholders
 
 Dialect = Literal["duckdb", "postgres"]
 
@@ -98,7 +100,7 @@ class Database:
 
     # -- plain SQL ---------------------------------------------------------------------------
     def _translate(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.dialect == "postgres" else sql
+        return postgres_placeholders(sql) if self.dialect == "postgres" else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one statement."""
