@@ -1,4 +1,4 @@
-"""``advocacy users`` and ``advocacy tokens`` through a real process."""
+"""``advocacy users`` and ``advocacy tokens`` through the CLI runner."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``advocacy retention fit|predict`` on a workspace's transactions, through a real process."""
+"""``advocacy retention fit|predict`` on a workspace's transactions, through the CLI runner."""
 
 from __future__ import annotations
 
