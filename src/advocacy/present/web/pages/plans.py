@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.masking import mask_record, mask_records
 from advocacy.access.roles import Permission
@@ -26,6 +25,7 @@ from advocacy.present.report.sections.loop import plan_movement_specs
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -105,7 +105,6 @@ async def add_plan_form(
     due_on: FormText = "",
     target_value: FormText = "",
 ) -> Response:
-    state = web_state(request)
     form = {
         "link": link,
         "other_link": other_link,
@@ -119,33 +118,31 @@ async def add_plan_form(
         "target_value": target_value,
     }
 
-    def run() -> Response:
-        try:
-            target = float(target_value) if target_value.strip() else None
-        except ValueError:
-            target = float("nan")
-        try:
-            with state.lock:
-                plan = add_plan(
-                    state.ws.db,
-                    link=other_link.strip() or link,
-                    metric=metric or None,
-                    title=title.strip() or None,
-                    metric_filter={"unit": unit.strip()} if unit.strip() else None,
-                    owner=owner or None,
-                    resources=resources or None,
-                    effort=effort or None,
-                    starts_on=starts_on or None,
-                    due_on=due_on or None,
-                    target_value=target,
-                    actor=caller.principal.name,
-                    gaps=_register(request),
-                )
-        except AdvocacyError as error:
-            return _plans_page(request, caller, error=error, form=form)
-        return RedirectResponse(f"/plans/{plan.plan_id}", status_code=303)
-
-    return await run_in_threadpool(run)
+    try:
+        target = float(target_value) if target_value.strip() else None
+    except ValueError:
+        target = float("nan")
+    return await submit_form(
+        request,
+        lambda state: add_plan(
+            state.ws.db,
+            link=other_link.strip() or link,
+            metric=metric or None,
+            title=title.strip() or None,
+            metric_filter={"unit": unit.strip()} if unit.strip() else None,
+            owner=owner or None,
+            resources=resources or None,
+            effort=effort or None,
+            starts_on=starts_on or None,
+            due_on=due_on or None,
+            target_value=target,
+            actor=caller.principal.name,
+            gaps=_register(request),
+        ),
+        done=lambda plan: RedirectResponse(f"/plans/{plan.plan_id}", status_code=303),
+        refused=lambda error: _plans_page(request, caller, error=error, form=form),
+        refusal=AdvocacyError,
+    )
 
 
 def _plan_page(
@@ -183,21 +180,17 @@ async def change_plan_form(
     owner: FormText = "",
     due_on: FormText = "",
 ) -> Response:
-    state = web_state(request)
-
-    def run() -> Response:
-        try:
-            with state.lock:
-                update_plan(
-                    state.ws.db,
-                    plan_id,
-                    status=status or None,
-                    owner=owner or None,
-                    due_on=due_on or None,
-                    actor=caller.principal.name,
-                )
-        except AdvocacyError as error:
-            return _plan_page(request, caller, plan_id, error=error)
-        return RedirectResponse(f"/plans/{plan_id}", status_code=303)
-
-    return await run_in_threadpool(run)
+    return await submit_form(
+        request,
+        lambda state: update_plan(
+            state.ws.db,
+            plan_id,
+            status=status or None,
+            owner=owner or None,
+            due_on=due_on or None,
+            actor=caller.principal.name,
+        ),
+        done=lambda _: RedirectResponse(f"/plans/{plan_id}", status_code=303),
+        refused=lambda error: _plan_page(request, caller, plan_id, error=error),
+        refusal=AdvocacyError,
+    )
