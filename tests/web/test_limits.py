@@ -269,7 +269,7 @@ def test_a_survey_form_over_the_limit_gets_the_survey_look(
     assert "is 25,009 characters long; at most 20,000 are accepted" in answer.text
     assert "Back to the overview" not in answer.text  # not the staff error page
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         stored = state.ws.db.fetchone(
             "SELECT count(*) FROM responses WHERE comment LIKE 'Too long %'"
         )

@@ -59,6 +59,9 @@ class Database:
         self._opened: list[tuple[threading.Thread, Any]] = []
         self._opened_lock = threading.Lock()
         self._generation = 0  # bumped by reconnect: threads then open new connections
+        # DuckDB fails the later of two transactions writing the same rows (a "conflict"), so
+        # its transactions take turns; PostgreSQL makes the second writer wait by itself.
+        self._writing = threading.Lock()
         if self.dialect == "duckdb":
             path = duckdb_path(url)
             if path != ":memory:":
@@ -207,13 +210,14 @@ class Database:
         local.in_transaction = True
         try:
             if self.dialect == "duckdb":
-                self._duck.execute("BEGIN TRANSACTION")
-                try:
-                    yield
-                except BaseException:
-                    self._duck.execute("ROLLBACK")
-                    raise
-                self._duck.execute("COMMIT")
+                with self._writing:
+                    self._duck.execute("BEGIN TRANSACTION")
+                    try:
+                        yield
+                    except BaseException:
+                        self._duck.execute("ROLLBACK")
+                        raise
+                    self._duck.execute("COMMIT")
             else:
                 with self._pg.transaction():
                     yield

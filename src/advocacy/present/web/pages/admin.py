@@ -41,7 +41,7 @@ def _users_page(
     notice: str = "",
 ) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         users = list_users(state.ws.db)
     context = {
         "users": users,
@@ -132,7 +132,7 @@ def _tokens_page(
     notice: str = "",
 ) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         tokens = list_tokens(state.ws.db)
     response = render(
         request,
@@ -199,7 +199,7 @@ def audit_page(
     """The audit log, newest first, :data:`AUDIT_PAGE_SIZE` entries per page."""
     page = max(page, 1)
     state = web_state(request)
-    with state.lock:
+    with state.use:
         # One entry more than a page tells whether an older page exists.
         entries = audit_entries(
             state.ws.db, limit=AUDIT_PAGE_SIZE + 1, offset=(page - 1) * AUDIT_PAGE_SIZE

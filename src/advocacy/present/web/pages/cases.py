@@ -45,7 +45,7 @@ def cases_page(
     principal = caller.principal
     chosen_status = status or None
     chosen_owner = principal.name if mine else (owner or None)
-    with state.lock:
+    with state.use:
         found = list_cases(
             state.ws.db,
             status=chosen_status,
@@ -73,7 +73,7 @@ def cases_page(
 @router.get("/cases/rules", response_class=HTMLResponse)
 def rules_page(request: Request, caller: Reader) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         rules = list_rules(state.ws.db)
     return _rules(request, caller, rules=rules, text=dump_rules(rules))
 
@@ -109,7 +109,7 @@ async def save_rules_page(
     state = web_state(request)
 
     def refused(error: ValidationError) -> Response:
-        with state.lock:
+        with state.use:
             stored = list_rules(state.ws.db)
         return _rules(request, caller, rules=stored, text=rules, error=error)
 
@@ -134,7 +134,7 @@ def _case(
 ) -> Response:
     state = web_state(request)
     principal = caller.principal
-    with state.lock:
+    with state.use:
         detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
         case = shown(state, detail, principal)
     status = detail["status"]

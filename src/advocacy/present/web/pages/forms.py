@@ -56,7 +56,7 @@ async def submit_form(
 
     def run() -> Response:
         try:
-            with state.lock:
+            with state.use:
                 result = change(state)
         except AdvocacyError as error:
             if refused is None or refusal is None or not isinstance(error, refusal):

@@ -47,7 +47,7 @@ def movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _register(request: Request) -> list[dict[str, Any]]:
-    """The gap register's rows, cached until new evidence arrives (callers hold the lock)."""
+    """The gap register's rows, cached until new evidence arrives (callers use the workspace)."""
     state = web_state(request)
     rows: list[dict[str, Any]] = state.cached(("plan-gaps",), lambda: gap_rows(state.ws.db))
     return rows
@@ -62,7 +62,7 @@ def _plans_page(
     gap: str = "",
 ) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = plans_progress(state.ws.db, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
         rows = mask_records([plan_summary(p) for p in found], caller.principal, redactor=redactor)
@@ -149,7 +149,7 @@ def _plan_page(
     request: Request, caller: Caller, plan_id: str, *, error: AdvocacyError | None = None
 ) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
     summary = mask_record(plan_summary(progress), caller.principal, redactor=redactor)
