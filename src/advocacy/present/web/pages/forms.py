@@ -1,10 +1,10 @@
 """How every page form carries out its change: one function instead of a copy per form.
 
-A form's change runs in a worker thread (the database calls block) while it holds the
-workspace's lock; a refused input (the error class the form expects) is answered by the form's
-own page, shown again with the message beside the fields, and a change that worked is answered
-with ``done`` (usually a redirect: post/redirect/get). Any other error propagates to the app's
-error handlers.
+A form's change runs in a worker thread (the database calls block) as one use of the workspace
+(:attr:`advocacy.present.web.state.WebState.use`); a refused input (the error class the form
+expects) is answered by the form's own page, shown again with the message beside the fields, and
+a change that worked is answered with ``done`` (usually a redirect: post/redirect/get). Any other
+error propagates to the app's error handlers.
 """
 
 from __future__ import annotations
