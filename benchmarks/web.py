@@ -199,7 +199,7 @@ def main() -> None:
 
     overview_cold = []
     for _ in range(10):
-        with app.state.web.lock:
+        with app.state.web.use:
             app.state.web.wrote()  # forget every cached aggregate, as new evidence would
         overview_cold.append(_timed(client, "/"))
     overview_warm = [_timed(client, "/") for _ in range(options.repeat)]

@@ -1,22 +1,11 @@
-"""``advocacy users`` and ``advocacy tokens`` through a real process."""
+"""``advocacy users`` and ``advocacy tokens`` through the CLI runner."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-
-def advocacy_cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advocacy", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from support.cli import advocacy_cli
 
 
 def test_users_and_tokens_commands(tmp_path: Path) -> None:

@@ -1,23 +1,15 @@
-"""``advocacy advocates ...`` through a real process on the hand-written story workspace."""
+"""``advocacy advocates ...`` through the CLI runner on the hand-written story workspace."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from support.cli import advocacy_cli
+
+WIDTH = {"COLUMNS": "100"}
+
 AS_OF = "2026-06-30"
-
-
-def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advocacy", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_ladder_say_do_and_silent_promoters_commands(story: str, tmp_path: Path) -> None:
@@ -44,3 +36,39 @@ def test_fans_on_too_little_history_fails_with_one_line(story: str, tmp_path: Pa
     done = advocacy_cli("advocates", "fans", "--as-of", AS_OF, "--db", story, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+
+
+def test_the_ladder_and_say_do_tables_exactly(story: str, tmp_path: Path) -> None:
+    def shown(*args: str) -> list[str]:
+        done = advocacy_cli(*args, "--as-of", AS_OF, "--db", story, cwd=tmp_path, env=WIDTH)
+        assert done.returncode == 0, done.stderr
+        return [line.rstrip() for line in done.stdout.splitlines()]  # Rich pads the title
+
+    assert shown("advocates", "ladder") == [
+        "              Advocacy ladder",
+        "┏━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━┓",
+        "┃ rung      ┃ customers ┃ share ┃ at risk ┃",
+        "┡━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━┩",
+        "│ champion  │ 1         │ 0.167 │ 1       │",
+        "│ advocate  │ 2         │ 0.333 │ 0       │",
+        "│ promoter  │ 1         │ 0.167 │ 0       │",
+        "│ passive   │ 1         │ 0.167 │ 0       │",
+        "│ detractor │ 1         │ 0.167 │ 1       │",
+        "└───────────┴───────────┴───────┴─────────┘",
+    ]
+    assert shown("advocates", "say-do") == [
+        "                     Say-do gap (90-day window)",
+        "┏━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━┓",
+        "┃ promoters ┃ advocated ┃ referred ┃ say do ┃ gap   ┃ low   ┃ high ┃",
+        "┡━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━┩",
+        "│ 6         │ 2         │ 1        │ 0.333  │ 0.667 │ 0.097 │ 0.7  │",
+        "└───────────┴───────────┴──────────┴────────┴───────┴───────┴──────┘",
+    ]
+    assert shown("advocates", "silent-promoters") == [
+        "                Silent promoters (1)",
+        "┏━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━┳━━━━━┳━━━━━━━━━━━━┓",
+        "┃ customer id ┃ name ┃ segment  ┃ nps ┃ answered   ┃",
+        "┡━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━╇━━━━━╇━━━━━━━━━━━━┩",
+        "│ C           │ Cy   │ business │ 10  │ 2026-01-20 │",
+        "└─────────────┴──────┴──────────┴─────┴────────────┘",
+    ]

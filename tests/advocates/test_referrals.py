@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from advocacy.advocates.referrals import (
     referral_summary,
     referral_value_by_referrer,
 )
+from support.cli import advocacy_cli
 
 
 def test_referrals_are_attributed_valued_and_flagged(story: str) -> None:
@@ -63,13 +62,7 @@ def test_referral_value_per_referrer_and_by_channel(story: str) -> None:
 
 
 def test_referrals_command_reports_earned_growth(story: str, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "advocacy", "referrals", "--format", "json", "--db", story],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    done = advocacy_cli("referrals", "--format", "json", "--db", story, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["rows"][0]["referrals"] == 11

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +9,7 @@ import pandas as pd
 import advocacy
 from advocacy.demo.build import build_demo
 from advocacy.demo.generator import IMPORT_ORDER
+from support.cli import advocacy_cli
 
 
 def test_build_demo_writes_files_imports_everything_and_reports(tmp_path: Path) -> None:
@@ -39,13 +38,7 @@ def test_build_demo_writes_files_imports_everything_and_reports(tmp_path: Path) 
 
 
 def test_demo_command_prints_summary_and_next_commands(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "advocacy", "demo", "shop", "--customers", "200", "--seed", "2"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = advocacy_cli("demo", "shop", "--customers", "200", "--seed", "2", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "NPS " in done.stdout
     assert "advocacy status --db shop/advocacy.duckdb" in done.stdout

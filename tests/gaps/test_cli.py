@@ -106,7 +106,6 @@ def test_maturity_template_and_scoring(tmp_path: Path) -> None:
 
 
 def test_maturity_without_answers_is_a_usage_error() -> None:
-    from advocacy.errors import UsageError
-
     result = runner.invoke(app, ["maturity"])
-    assert isinstance(result.exception, UsageError)
+    assert result.exit_code == 2  # a UsageError, through the CLI's error boundary
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1

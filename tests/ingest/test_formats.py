@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from advocacy.ingest.formats import adapt, detect_source
 from advocacy.ingest.raw import Adapted
 from advocacy.ingest.readers import read_file
 from advocacy.model import EMPLOYEE_RESPONSES, MENTIONS, RESPONSES
+from support import require
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -19,11 +19,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 def shared(name: str) -> Path:
     path = SHARED / "qualtrics-exports" / name
-    if not path.exists():
-        message = f"{path} is missing (../shared/data is not beside the repository)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require(path.exists(), f"{path} is missing (../shared/data is not beside the repository)")
     return path
 
 

@@ -10,6 +10,7 @@ from advocacy.errors import MappingError
 from advocacy.ingest.mapping import apply_mapping, load_mapping
 from advocacy.ingest.readers import read_file
 from advocacy.model import MENTIONS, RESPONSES
+from support.cli import advocacy_cli
 
 TWEETS = (
     "tweet_id,text,tweet_created,airline,Retweets\n"
@@ -247,19 +248,17 @@ CLI_CASES = [
 
 @pytest.mark.parametrize(("mapping", "message"), CLI_CASES)
 def test_the_import_command_refuses_a_bad_mapping_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], mapping: str, message: str
+    tmp_path: Path, mapping: str, message: str
 ) -> None:
-    from advocacy.present.cli.main import run
-
     data = write(tmp_path, "tweets.csv", TWEETS)
     path = write(tmp_path, "map.yaml", mapping)
     database = tmp_path / "ws.duckdb"
     kind = "responses" if mapping == MAPPING else "mentions"
-    with pytest.raises(SystemExit) as exited:
-        run(["import", str(data), "--kind", kind, "--map", str(path), "--db", str(database)])
-    captured = capsys.readouterr()
-    assert exited.value.code == 1
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1, captured.err
+    done = advocacy_cli(
+        "import", str(data), "--kind", kind, "--map", str(path), "--db", str(database)
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
     assert lines[0].startswith(f"error: {path}") and message in lines[0] and "fix:" in lines[0]
-    assert "Traceback" not in captured.err
+    assert "Traceback" not in done.stderr

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import advocacy
 from advocacy.access import add_user
 from advocacy.loop.case_opening import open_cases_for
+from support.cli import Outcome
+from support.cli import advocacy_cli as run_advocacy
 
 
-def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advocacy", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "USER": "ana", "HOME": str(cwd)},
-    )
+def advocacy_cli(*args: str, cwd: Path) -> Outcome:
+    return run_advocacy(*args, cwd=cwd, env={"USER": "ana", "HOME": str(cwd)})
 
 
 RULES = """\

@@ -466,5 +466,5 @@ def test_cli_users_email_test_email_list_and_retry(
 
     settings(smtp_port=free_port(), webhooks=receiver.url)
     refused = _cli("notify", "test-email", "someone@example.test", cwd=tmp_path)
-    assert isinstance(refused.exception, DeliveryError)
-    assert "cannot send e-mail through 127.0.0.1" in str(refused.exception)
+    assert refused.exit_code == DeliveryError.exit_code
+    assert refused.stderr.startswith("error: cannot send e-mail through 127.0.0.1")

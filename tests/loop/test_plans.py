@@ -22,6 +22,7 @@ from advocacy.metrics import nps_difference, nps_from_counts
 from advocacy.metrics.intervals import z_critical
 from advocacy.metrics.scores import share_from_sums
 from advocacy.workspace import Workspace
+from support.cli import advocacy_cli
 
 NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
 START = dt.date(2026, 2, 1)
@@ -216,32 +217,16 @@ def test_a_plan_from_a_target_gap_and_its_audit_trail(ws: Workspace, tmp_path: P
     assert entries[1].detail["baseline"]["value"] == 25.0
 
 
-class Cli:
-    """The console entry point run in this process (a new interpreter per call costs seconds)."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        from advocacy.present.cli.main import run
-
-        self.capsys.readouterr()
-        try:
-            run(list(args))
-            code = 0
-        except SystemExit as exit:
-            code = int(exit.code or 0)
-        captured = self.capsys.readouterr()
-        return code, captured.out, captured.err
+def cli(*args: str) -> tuple[int, str, str]:
+    done = advocacy_cli(*args)
+    return done.returncode, done.stdout, done.stderr
 
 
-def test_the_plans_commands_add_show_and_update(
-    duckdb_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_plans_commands_add_show_and_update(duckdb_url: str) -> None:
     with advocacy.open(duckdb_url) as ws:
         ws.write_records("responses", _answers("jan", dt.date(2026, 1, 10), _counts(10, 10, 20)))
         ws.write_records("responses", _answers("feb", dt.date(2026, 2, 10), _counts(5, 5, 30)))
-    cli, db = Cli(capsys), ("--db", duckdb_url)
+    db = ("--db", duckdb_url)
     code, out, err = cli(
         "plans", "add", "--link", "culture:career paths", "--metric", "nps", "--unit", "North",
         "--title", "Career ladders", "--starts", "2026-02-01", "--baseline-days", "31",

@@ -1,18 +1,16 @@
-"""``advocacy metrics`` through a real process: JSON, CSV and table output, and errors."""
+"""``advocacy metrics`` through the CLI runner: JSON, CSV and table output, and errors."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from metrics.data import workspace_with_data
+from support.cli import Outcome, advocacy_cli
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +20,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return path
 
 
-def metrics_cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advocacy", "metrics", "--db", db, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=Path(db).parent,
-        env={**os.environ, "COLUMNS": "160"},
-    )
+def metrics_cli(db: str, *args: str) -> Outcome:
+    return advocacy_cli("metrics", "--db", db, *args, cwd=Path(db).parent, env={"COLUMNS": "160"})
 
 
 def test_json_rows_have_the_documented_fields(db: str) -> None:

@@ -1,21 +1,25 @@
-"""The CLI through a real process: exit codes, one-line errors, JSON summaries."""
+"""The CLI: exit codes, one-line errors, JSON summaries; and a few runs as a real process.
+
+Most tests go through Typer's runner (``support.cli``), which sees the same exit codes and messages
+as a process because the error boundary lives inside the app. The end-to-end tests at the bottom
+start real processes: the installed console script, ``python -m advocacy``, ``--help`` start-up and
+a traceback under ``--debug``.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from support import require
+from support.cli import advocacy_cli
 
-def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advocacy", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+def advocacy_process(*command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def test_import_status_quarantine_and_export(tmp_path: Path) -> None:
@@ -93,7 +97,10 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    done = advocacy_cli(
+    done = advocacy_process(
+        sys.executable,
+        "-m",
+        "advocacy",
         "--debug",
         "import",
         "missing.csv",
@@ -116,3 +123,25 @@ def test_the_cli_starts_without_the_analysis_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_the_console_script_reports_a_library_error_in_one_line(tmp_path: Path) -> None:
+    script = shutil.which("advocacy", path=str(Path(sys.executable).parent))
+    require(script is not None, "the advocacy console script is not installed (pip install -e .)")
+    assert script is not None
+    done = advocacy_process(
+        script, "import", "missing.csv", "--kind", "responses", "--db", "ws.duckdb", cwd=tmp_path
+    )
+    assert done.returncode == 1
+    assert done.stderr == "error: missing.csv: file not found; fix: check the path\n"
+
+
+def test_python_dash_m_exits_2_on_an_unknown_command(tmp_path: Path) -> None:
+    done = advocacy_process(sys.executable, "-m", "advocacy", "frobnicate", cwd=tmp_path)
+    assert done.returncode == 2 and "frobnicate" in done.stderr
+
+
+def test_help_starts_as_a_process(tmp_path: Path) -> None:
+    done = advocacy_process(sys.executable, "-m", "advocacy", "--help", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Customer advocacy analytics" in done.stdout and "metrics" in done.stdout

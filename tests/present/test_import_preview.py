@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
 import advocacy
+from support.cli import advocacy_cli
 
 HOSTILE = [
     "[bold red]boom[/] [link=https://evil.example]click[/link]",
@@ -49,11 +45,10 @@ def test_the_library_returns_the_first_rows_as_stored_and_writes_nothing(tmp_pat
 
 def test_the_cli_prints_the_preview_as_plain_escaped_text(tmp_path: Path) -> None:
     path = survey(tmp_path / "survey.csv")
-    done = subprocess.run(
-        [sys.executable, "-m", "advocacy", "import", str(path), "--kind", "responses",
-         "--dry-run", "--db", str(tmp_path / "ws.duckdb")],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env={**os.environ, "COLUMNS": "400", "NO_COLOR": "1"},
+    db = str(tmp_path / "ws.duckdb")
+    done = advocacy_cli(
+        "import", str(path), "--kind", "responses", "--dry-run", "--db", db,
+        cwd=tmp_path, env={"COLUMNS": "400", "NO_COLOR": "1"},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -78,17 +73,14 @@ def test_the_cli_prints_the_preview_as_plain_escaped_text(tmp_path: Path) -> Non
     assert lines["nps"].split("│")[2].strip() == "10"
 
 
-def test_json_output_carries_the_preview(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from advocacy.present.cli.main import run
-
+def test_json_output_carries_the_preview(tmp_path: Path) -> None:
     path = survey(tmp_path / "survey.csv")
-    with pytest.raises(SystemExit) as exited:
-        run(["import", str(path), "--kind", "responses", "--dry-run", "--format", "json",
-             "--db", str(tmp_path / "ws.duckdb")])  # fmt: skip
-    assert exited.value.code == 0
-    summary = json.loads(capsys.readouterr().out)
+    done = advocacy_cli(
+        "import", str(path), "--kind", "responses", "--dry-run", "--format", "json",
+        "--db", str(tmp_path / "ws.duckdb"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
     assert [row["row"] for row in summary["preview"]] == [2, 3, 4, 5, 6]
     assert summary["preview"][1]["comment"] == HOSTILE[1]
     assert summary["rows_loaded"] == 6 and summary["dry_run"] is True

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,16 +11,7 @@ from openpyxl import load_workbook
 import advocacy
 from advocacy.analyses import ANALYSES
 from advocacy.errors import UsageError
-
-
-def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advocacy", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from support.cli import advocacy_cli
 
 
 def fixture_nps(directory: Path) -> tuple[float, int]:

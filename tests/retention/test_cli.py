@@ -1,25 +1,14 @@
-"""``advocacy retention fit|predict`` on a workspace's transactions, through a real process."""
+"""``advocacy retention fit|predict`` on a workspace's transactions, through the CLI runner."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 import advocacy
-
-
-def advocacy_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advocacy", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from support.cli import advocacy_cli
 
 
 def test_retention_fit_and_predict_on_the_workspace(

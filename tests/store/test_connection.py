@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pyarrow as pa
@@ -150,3 +152,60 @@ def test_load_temporary_replaces_and_accepts_no_rows(db: Database) -> None:
 
     assert db.fetchone('SELECT count(*) FROM "loaded"') == (0,)
     assert [name for name, _ in db.columns("loaded")] == ["id", "name", "score", "seen_at"]
+
+
+def test_a_literal_question_mark_and_percent_sign_are_not_placeholders(db: Database) -> None:
+    db.execute('CREATE TABLE notes ("why?" TEXT, body TEXT, share TEXT)')
+    db.execute(
+        "INSERT INTO notes VALUES ('why?', ?, '50%') -- a comment may ask? too",
+        ["100% sure?"],
+    )
+    rows = db.fetchall(
+        'SELECT "why?", body, share FROM notes '
+        "WHERE share LIKE '%\\%' ESCAPE '\\' AND body = ? AND '?' = '?'",
+        ["100% sure?"],
+    )
+    assert rows == [("why?", "100% sure?", "50%")]
+    assert db.fetchone("SELECT count(*) FROM notes WHERE body LIKE '100%'") == (1,)
+
+
+def test_threads_share_one_database_each_on_its_own_connection(db: Database) -> None:
+    db.execute("CREATE TABLE t (id BIGINT, thread TEXT)")
+    start = threading.Barrier(8)
+
+    def work(number: int) -> list[int]:
+        start.wait()  # all threads at once, so they really overlap
+        seen = []
+        for step in range(20):
+            with db.transaction():
+                db.execute("INSERT INTO t VALUES (?, ?)", [number * 100 + step, f"t{number}"])
+                mine = db.fetchone("SELECT count(*) FROM t WHERE thread = ?", [f"t{number}"])
+            assert mine is not None
+            seen.append(int(mine[0]))
+        return seen
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(work, range(8)))
+    # Each thread sees its own committed rows, one more per step, whatever the others do.
+    assert results == [list(range(1, 21))] * 8
+    assert db.fetchone("SELECT count(*), count(DISTINCT id) FROM t") == (160, 160)
+
+
+def test_a_transaction_belongs_to_its_thread(db: Database) -> None:
+    db.execute("CREATE TABLE t (id BIGINT)")
+    inside, checked = threading.Event(), threading.Event()
+
+    def outside() -> int | None:
+        inside.wait()
+        row = db.fetchone("SELECT count(*) FROM t")  # another thread: uncommitted rows unseen
+        checked.set()
+        return None if row is None else int(row[0])
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        seen = pool.submit(outside)
+        with db.transaction():
+            db.execute("INSERT INTO t VALUES (1)")
+            inside.set()
+            checked.wait(timeout=30)
+        assert seen.result() == 0
+    assert db.fetchone("SELECT count(*) FROM t") == (1,)

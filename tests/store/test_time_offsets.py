@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ import openpyxl
 import pyarrow.parquet as pq
 
 import advocacy
+from support.cli import advocacy_cli
 
 # Mixed offsets, forms and zones: what came in, and the text an export gives back.
 SOURCE = {
@@ -134,14 +133,7 @@ def test_the_export_command_writes_original_offsets(tmp_path: Path) -> None:
     with advocacy.open(db) as ws:
         ws.import_file(_source_file(tmp_path), kind="interactions")
     out = tmp_path / "out.csv"
-    command = ["export", "interactions", "--out", str(out), "--db", db]
-    done = subprocess.run(
-        [sys.executable, "-m", "advocacy", *command],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = advocacy_cli("export", "interactions", "--out", str(out), "--db", db, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
     assert '"2015-02-24 11:35:52-08:00"' in text

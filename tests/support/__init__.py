@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+from types import ModuleType
 
 import pytest
 
@@ -24,3 +26,13 @@ def require(condition: bool, reason: str) -> None:
     if running_in_ci():
         pytest.fail(f"CI=true and a test component is missing: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def require_module(name: str, install: str) -> ModuleType:
+    """Import ``name``, or skip locally and fail in CI as ``require`` does; ``install`` says how
+    to get it (the one route for an optional package, instead of ``pytest.importorskip``)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        require(False, f"{name} cannot be imported: {install}")
+        raise  # not reached: require skipped or failed the test

@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +22,7 @@ from advocacy.errors import UsageError
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores, scale_label
 from advocacy.text.enrich import analyze_workspace, calibration
 from advocacy.text.sentiment import SENTIMENTS, sentiment
+from support.cli import advocacy_cli
 
 CLEAR = [
     "I love this shop, brilliant staff",
@@ -198,11 +197,9 @@ def test_text_teach_says_how_the_labels_are_used(db_url: str, tmp_path: Path) ->
         ["R2", "response", "negative"],  # replaces the label its 3 of 5 implies
         ["R3", "response", "positive"],
     ])  # fmt: skip
-    taught = subprocess.run(
-        [sys.executable, "-m", "advocacy", "text", "teach", str(labels), "--format", "json",
-         "--db", db_url],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-    )  # fmt: skip
+    taught = advocacy_cli(
+        "text", "teach", str(labels), "--format", "json", "--db", db_url, cwd=tmp_path
+    )
     assert taught.returncode == 0, taught.stderr
     assert json.loads(taught.stdout) == {
         "sentiment labels": 2,

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import advocacy
 from advocacy.errors import InputError
 from advocacy.text.catalogue import assign_taxonomy, discover, list_themes, promote_theme
 from advocacy.text.enrich import analyze_workspace, export_columns, export_table, teach
+from support.cli import Outcome, advocacy_cli
 
 COMMENTS = [
     ("Refund for my return still hasn't arrived after five weeks.", 2),
@@ -137,11 +136,8 @@ def test_cli_commands(db_url: str, tmp_path: Path) -> None:
     ws.import_file(_write_responses(tmp_path / "responses.csv", COMMENTS), kind="responses")
     ws.close()
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "advocacy", *args, "--db", db_url],
-            capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        )  # fmt: skip
+    def run(*args: str) -> Outcome:
+        return advocacy_cli(*args, "--db", db_url, cwd=tmp_path)
 
     analysed = run("text", "analyze", "--format", "json")
     assert analysed.returncode == 0, analysed.stderr

@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +15,7 @@ import pytest
 
 import advocacy
 from advocacy.text.enrich import analyze_texts, analyze_workspace, export_table
+from support.cli import Outcome, advocacy_cli
 
 COMMENTS = {
     "en": "The parcel arrived two days late and the courier was rude to me.",
@@ -105,11 +104,8 @@ def test_cli_summary_counts_unsupported_languages_and_non_answers(
     _open(duckdb_url, tmp_path).close()
     db_url = duckdb_url
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "advocacy", *args, "--db", db_url],
-            capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        )  # fmt: skip
+    def run(*args: str) -> Outcome:
+        return advocacy_cli(*args, "--db", db_url, cwd=tmp_path)
 
     shown = run("text", "analyze", "--format", "json")
     assert shown.returncode == 0, shown.stderr

@@ -77,15 +77,14 @@ def _models(ws: advocacy.Workspace) -> set[str]:
     return {str(row[0]) for row in ws.db.fetchall("SELECT DISTINCT model FROM text_features")}
 
 
-def test_user_embedder_by_import_path(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_user_embedder_by_import_path(db_url: str, tmp_path: Path) -> None:
     assert isinstance(tiny_embedder(), Embedder)
     ws = _workspace(db_url, tmp_path)
     static = ws.text.analyze(calibrate=False)  # the shipped heads (any score would calibrate)
     assert static.model.startswith("real-sentiment-e5-v1;")
 
-    monkeypatch.setenv("ADVOCACY_TEXT_MODEL", FACTORY)
+    # The workspace reads its own settings (built once when it opened); change them in place.
+    ws.settings = ws.settings.updated(text_model=FACTORY)
     plugged = ws.text.analyze()
     # The model changed, so every text is analysed again; the label names the embedder.
     assert (plugged.analyzed, plugged.unchanged) == (21, 0)
@@ -100,17 +99,15 @@ def test_user_embedder_by_import_path(
     assert by_id["R0-0"] == "negative" and by_id["R0-5"] == "positive"
     assert ws.text.analyze().analyzed == 0  # incremental under the plug-in too
 
-    monkeypatch.setenv("ADVOCACY_TEXT_MODEL", "static")
+    ws.settings = ws.settings.updated(text_model="static")
     back = ws.text.analyze()
     assert back.analyzed == 21 and _models(ws) == {back.model}
     ws.close()
 
 
-def test_user_embedder_without_labels_is_refused(
-    duckdb_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_user_embedder_without_labels_is_refused(duckdb_url: str, tmp_path: Path) -> None:
     ws = _workspace(duckdb_url, tmp_path, scored=False)
-    monkeypatch.setenv("ADVOCACY_TEXT_MODEL", FACTORY)
+    ws.settings = ws.settings.updated(text_model=FACTORY)
     with pytest.raises(UsageError, match="no sentiment head of its own") as raised:
         ws.text.analyze()
     assert raised.value.parameter == "text_model"

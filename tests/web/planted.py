@@ -156,9 +156,11 @@ class _Planter:
         """Run ``advocacy ARGS --db URL``; a library refusal is returned when ``refusable``."""
         # The demo's case owners have no accounts: as teams, its rules load back as exported.
         teams = ",".join(sorted(self.teams))
+        # --debug lets a library refusal out of the CLI's error boundary, as the error itself.
+        debug = ["--debug"] if refusable else []
         result = self.runner.invoke(
             cli,
-            [*args, "--db", self.planted.url],
+            [*debug, *args, "--db", self.planted.url],
             env={"COLUMNS": "200", "ADVOCACY_CASE_TEAMS": teams},
         )
         if isinstance(result.exception, AdvocacyError) and refusable:

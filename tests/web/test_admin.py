@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from advocacy.access.throttle import FREE_PAIR_FAILURES
 from advocacy.present.web import create_app
 from advocacy.present.web.pages.admin import AUDIT_PAGE_SIZE
-from web.live import serving
+from support.live_server import serving
 from web.site import PASSWORD, Site, bearer, prepare_site
 
 NEW_PASSWORD = "another long passphrase"
@@ -190,7 +190,7 @@ def test_the_audit_log_pages_back_in_time(client: TestClient, site: Site) -> Non
     from advocacy.access.audit import record_audit
 
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         for i in range(AUDIT_PAGE_SIZE + 5):
             record_audit(state.ws.db, actor="paging-test", action="test.page", target=f"p{i}")
         total = state.ws.db.fetchone("SELECT count(*) FROM audit_log")[0]

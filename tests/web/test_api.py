@@ -211,7 +211,7 @@ def test_employees_and_supervisors_see_their_own_coaching_pages(
     from advocacy.access import add_user
 
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         rows = state.ws.db.fetchall(
             "SELECT employee_id, supervisor_id FROM employees WHERE supervisor_id IS NOT NULL "
             "ORDER BY employee_id"
@@ -246,7 +246,7 @@ def test_overview_shows_the_advocacy_ladder_once_computed(client: TestClient, si
     from advocacy.advocates.ladder import ladder_counts
 
     ws = client.app.state.web.ws  # type: ignore[attr-defined]
-    with client.app.state.web.lock:  # type: ignore[attr-defined]
+    with client.app.state.web.use:  # type: ignore[attr-defined]
         expected = ladder_counts(ws.advocates.ladder())
     # Opening Advocates places every customer; the overview then shows the counts per rung.
     assert client.get("/advocates", headers=bearer(site, "analyst")).status_code == 200

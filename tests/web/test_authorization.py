@@ -168,14 +168,14 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
         from advocacy.access.tokens import create_token
 
         state = client.app.state.web  # type: ignore[attr-defined]
-        with state.lock:
+        with state.use:
             spare = create_token(state.ws.db, role="viewer", name="authz-spare").token
         url = url.replace("{token_id}", spare.token_id)
     if "{plan_id}" in url:  # a plan made on the spot, so every role finds one
         from advocacy.loop.plans import create_plan
 
         state = client.app.state.web  # type: ignore[attr-defined]
-        with state.lock:
+        with state.use:
             plan = create_plan(
                 state.ws.db,
                 title="authz",
@@ -190,7 +190,7 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
         from advocacy.loop.rules import Rule
 
         state = client.app.state.web  # type: ignore[attr-defined]
-        with state.lock:
+        with state.use:
             count = state.ws.db.fetchone("SELECT count(*) FROM cases")[0]
             answer = {"response_id": f"authz-case-{count}", "nps": 1, "unit": "North"}
             state.ws.write_records("responses", [answer], actor="authz")

@@ -15,8 +15,8 @@ import pytest
 
 from advocacy.access.masking import MASK
 from advocacy.present.web import create_app
-from support import require
-from web.live import serving
+from support import require, require_module
+from support.live_server import serving
 from web.site import PASSWORD, Site, prepare_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,7 +47,7 @@ def server(browser_site: Site) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     require(CHROMIUM.exists(), "Debian's chromium is not installed: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api", "pip install -e .[dev]")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -13,7 +13,7 @@ from web.site import Site, bearer
 
 def _employee_with_themes(client: TestClient) -> tuple[str, str]:
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         row = state.ws.db.fetchone(
             "SELECT r.employee_id, e.unit, count(*) AS n FROM responses r "
             "JOIN employees e ON e.employee_id = r.employee_id "
@@ -28,7 +28,7 @@ def _employee_with_themes(client: TestClient) -> tuple[str, str]:
 def test_coaching_page_lists_the_themes_the_library_finds(client: TestClient, site: Site) -> None:
     employee, unit = _employee_with_themes(client)
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         expected = coaching_summary(state.ws.db, employee, unit=unit)
     assert expected.themes
     page = client.get(f"/coaching/{employee}", headers=bearer(site, "analyst")).text
@@ -47,7 +47,7 @@ def test_coaching_page_counts_the_employees_cases(client: TestClient, site: Site
     employee, _ = _employee_with_themes(client)
     now = datetime.now(UTC)
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         for case_id, closed in (("k1", now - timedelta(days=3)), ("k2", None)):
             state.ws.db.execute(
                 "INSERT INTO cases (case_id, rule_id, evidence_kind, evidence_id, employee_id, "

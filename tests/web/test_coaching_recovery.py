@@ -10,7 +10,7 @@ from web.site import Site, bearer
 
 def test_coaching_page_shows_the_employees_recovery(client: TestClient, site: Site) -> None:
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         row = state.ws.db.fetchone(
             "SELECT c.employee_id, e.unit, count(*) AS n FROM cases c "
             "JOIN employees e ON e.employee_id = c.employee_id "

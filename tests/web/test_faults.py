@@ -27,7 +27,7 @@ import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
 from support import require
-from web.live import serving
+from support.live_server import serving
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_a_full_disk_is_answered_with_503_and_recovered_from_without_restart(
     ):
         assert api.get("/api/v1/status").status_code == 200
         state = app.state.web
-        with state.lock:
+        with state.use:
             state.ws.db.execute("PRAGMA wal_autocheckpoint = '1MB'")
         ballast = _fill(small_disk, leave=1_400_000)
         acknowledged: list[str] = []
@@ -106,7 +106,7 @@ def test_a_full_disk_is_answered_with_503_and_recovered_from_without_restart(
         assert api.get("/api/v1/status").status_code == 200
         after = api.post("/api/v1/notes", json=[{"note_id": "after", "text": "space is back"}])
         assert after.status_code == 200 and after.json()["inserted"] == 1
-        with state.lock:
+        with state.use:
             stored = {row[0] for row in state.ws.db.fetchall("SELECT note_id FROM notes")}
     # Every acknowledged write is there; nothing appeared that was not sent.
     assert set(acknowledged) <= stored <= {*sent, "after"}

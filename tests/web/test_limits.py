@@ -23,7 +23,7 @@ from advocacy.errors import ValidationError
 from advocacy.ingest.limits import InputLimits, parse_json
 from advocacy.ingest.records import write_records
 from advocacy.present.web import create_app
-from web.live import serving
+from support.live_server import serving
 from web.site import Site, bearer
 
 SMALL = InputLimits(body_bytes=4_000, batch_records=3, text_chars=100, json_depth=6)
@@ -269,7 +269,7 @@ def test_a_survey_form_over_the_limit_gets_the_survey_look(
     assert "is 25,009 characters long; at most 20,000 are accepted" in answer.text
     assert "Back to the overview" not in answer.text  # not the staff error page
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         stored = state.ws.db.fetchone(
             "SELECT count(*) FROM responses WHERE comment LIKE 'Too long %'"
         )

@@ -19,7 +19,7 @@ def test_overview_matches_the_separate_metrics_calls(client: TestClient, role: R
     extra = ["unit"] if units else []
     # A case handler's scores are computed from their units' evidence alone (access.scope).
     reader = principal if units else None
-    with state.lock:
+    with state.use:
         found = overview(state, principal)
         ws = state.ws
         headline = ws.metrics.scores(list(OVERVIEW_METRICS), by=extra, principal=reader)
@@ -55,7 +55,7 @@ def test_overview_matches_the_separate_metrics_calls(client: TestClient, role: R
 
 def test_overview_page_shows_the_headline_scores(client: TestClient, site: Site) -> None:
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         nps = state.ws.metrics.scores(["nps"]).iloc[0]
     page = client.get("/", headers=bearer(site, "analyst")).text
     scores = page.split('id="scores"', 1)[1].split("</table>", 1)[0]

@@ -13,7 +13,7 @@ from web.site import Site, bearer
 
 def _top_gap(client: TestClient) -> dict[str, Any]:
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         return gap_rows(state.ws.db)[0]
 
 
@@ -76,7 +76,7 @@ def test_a_viewer_may_not_create_or_change_plans(client: TestClient, site: Site)
     changed = client.patch(f"/api/v1/plans/{plan_id}", json=change, headers=bearer(site, "analyst"))
     assert changed.status_code == 200 and changed.json()["plan"]["status"] == "done"
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         entries = [entry for entry in audit_entries(state.ws.db) if entry.target == plan_id]
     assert [(entry.action, entry.actor) for entry in entries] == [
         ("plan.update", "ana"),

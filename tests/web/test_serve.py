@@ -8,7 +8,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import httpx
 
 import advocacy
 from advocacy.access import add_user
-from web.live import free_port
+from support.live_server import free_port, wait_until_listening
 
 PASSWORD = "correct horse battery staple"
 
@@ -40,15 +39,11 @@ def _serve(
     base = f"http://127.0.0.1:{port}"
     output: list[str] = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/openapi.json", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stdout.read() if server.stdout else ""
-                assert time.monotonic() < deadline, "advocacy serve did not start"
-                time.sleep(0.2)
+        wait_until_listening(
+            port,
+            alive=lambda: server.poll() is None,
+            explain=lambda: server.stdout.read() if server.stdout and server.poll() else "",
+        )
         yield base, output
     finally:
         server.terminate()

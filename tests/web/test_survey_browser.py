@@ -17,7 +17,7 @@ from advocacy.loop.casework import contact_case, resolve_case
 from advocacy.loop.invitations import invite
 from advocacy.loop.rule_store import ensure_default_rules
 from advocacy.present.web import create_app
-from web.live import free_port, serving
+from support.live_server import free_port, serving
 from web.site import Site, prepare_site
 from web.test_browser import ARTIFACTS, chromium  # noqa: F401 - a fixture
 
@@ -68,13 +68,13 @@ def test_a_detractor_answers_a_case_opens_and_the_follow_up_is_answered(
 ) -> None:
     base, state, site = survey_server
     customer = site.north_customer
-    with state.lock:
+    with state.use:
         ensure_default_rules(state.ws.db)
         first = invite(state.ws.db, survey_id="default", customer_id=customer, purpose="follow-up")
     assert first.url.startswith(base + "/s/")
     _answer(chromium, first.url, nps=2, comment="Broken on arrival, no reply.", shot="survey")
 
-    with state.lock:
+    with state.use:
         db = state.ws.db
         [(case_id,)] = db.fetchall(
             "SELECT case_id FROM cases WHERE evidence_id = ?", ["web-" + first.invitation_id]
@@ -87,7 +87,7 @@ def test_a_detractor_answers_a_case_opens_and_the_follow_up_is_answered(
         chromium, follow, nps=9, comment="Sorted quickly, thank you.", shot="follow-up"
     )
     assert "Thank you" in thanks
-    with state.lock:
+    with state.use:
         answered = state.ws.db.fetchall(
             "SELECT r.customer_id, r.nps FROM survey_invitations i "
             "JOIN responses r ON r.response_id = i.response_id WHERE i.case_id = ?",
@@ -100,7 +100,7 @@ def _follow_up_links(state: Any, case_id: str) -> list[str]:
     """The follow-up link recorded in the case's resolve event."""
     import json
 
-    with state.lock:
+    with state.use:
         rows = state.ws.db.fetchall(
             "SELECT detail FROM case_events WHERE case_id = ? AND kind = 'resolve'", [case_id]
         )

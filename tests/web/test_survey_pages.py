@@ -31,13 +31,13 @@ def _database(client: TestClient) -> Any:
 
 def _fetch(client: TestClient, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     state = _database(client)
-    with state.lock:
+    with state.use:
         return state.ws.db.fetchall(sql, params)
 
 
 def _link(client: TestClient, customer_id: str | None, **options: Any) -> str:
     state = _database(client)
-    with state.lock:
+    with state.use:
         ensure_default_rules(state.ws.db)
         invitation = invite(state.ws.db, survey_id="default", customer_id=customer_id, **options)
     return "/s/" + invitation.token

@@ -21,7 +21,7 @@ from advocacy.access.rate_limits import Rate, RateLimits, client_key
 from advocacy.errors import RateLimitedError
 from advocacy.loop.rule_store import ensure_default_rules
 from advocacy.present.web import create_app
-from web.live import serving
+from support.live_server import serving
 from web.site import Site
 
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
@@ -40,13 +40,13 @@ def _nonce(page: Any) -> str:
 
 def _fetch(client: TestClient, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         return state.ws.db.fetchall(sql, params)  # type: ignore[no-any-return]
 
 
 def test_twenty_answers_in_three_seconds_from_one_client(client: TestClient) -> None:
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         ensure_default_rules(state.ws.db)
     forms = [_nonce(client.get("/s/open/default")) for _ in range(20)]
     started = time.monotonic()
@@ -77,7 +77,7 @@ def test_signed_links_are_not_rate_limited(client: TestClient, site: Site) -> No
     from advocacy.loop.invitations import invite
 
     state = client.app.state.web  # type: ignore[attr-defined]
-    with state.lock:
+    with state.use:
         links = [
             "/s/" + invite(state.ws.db, survey_id="default", customer_id=None).token
             for _ in range(12)

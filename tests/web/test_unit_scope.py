@@ -219,7 +219,7 @@ def test_every_route_that_carries_units_agrees(
         from advocacy.loop.plans import create_plan
 
         state = client.app.state.web  # type: ignore[attr-defined]
-        with state.lock:
+        with state.use:
             if not state.ws.db.fetchone("SELECT 1 FROM initiatives WHERE title = 'scope south'"):
                 create_plan(
                     state.ws.db, title="scope south", link_kind="culture",

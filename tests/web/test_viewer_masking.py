@@ -27,8 +27,8 @@ import advocacy
 from advocacy.access import add_user
 from advocacy.analyses import ANALYSES
 from advocacy.present.web import create_app
-from support import require
-from web.live import serving
+from support import require, require_module
+from support.live_server import serving
 from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
 from web.site import PASSWORD, Site, prepare_site
 
@@ -196,7 +196,7 @@ def test_an_analyst_sees_what_was_planted(server: str, planted: tuple[Site, Plan
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     require(CHROMIUM.exists(), "Debian's chromium is not installed: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api", "pip install -e .[dev]")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

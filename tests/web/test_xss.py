@@ -38,7 +38,7 @@ from advocacy.loop.email import render_html
 from advocacy.loop.outbox import Message
 from advocacy.present.cli.main import app as cli
 from advocacy.present.web import create_app
-from web.live import serving
+from support.live_server import serving
 from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
 from web.site import PASSWORD, USERS
 from web.test_browser import chromium

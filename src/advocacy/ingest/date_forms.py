@@ -248,6 +248,7 @@ __all__ = [
     "iso_offset",
     "literal",
     "matches",
+    "month_number",
     "offset_text",
     "packed",
     "packed_clock",
@@ -256,6 +257,7 @@ __all__ = [
     "starts_with_digit",
     "string_list",
     "time_of_day",
+    "year",
     "zone_minutes",
     "zone_parts",
 ]

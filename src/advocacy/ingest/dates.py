@@ -495,6 +495,7 @@ __all__ = [
     "ACCEPTED",
     "Bad",
     "ColumnSql",
+    "Possible",
     "Reading",
     "column_sql",
     "offset_entry",

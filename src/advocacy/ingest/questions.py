@@ -24,7 +24,14 @@ import pyarrow as pa
 from advocacy.ingest.column_profile import Profile, profile
 from advocacy.ingest.raw import Detection, ItemColumn
 
-__all__ = ["Profile", "QuestionScan", "identifier_evidence", "profile", "scan_questions"]
+__all__ = [
+    "Profile",
+    "QuestionScan",
+    "identifier_evidence",
+    "profile",
+    "scale_of",
+    "scan_questions",
+]
 
 RECOMMEND = re.compile(
     r"recommend|empfehl|recommander|recommanderiez|recomendar|recomendar[ií]a|aanbevelen|"

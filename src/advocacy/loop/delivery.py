@@ -241,7 +241,7 @@ class DeliveryWorker:
     With ``digest`` on, it also queues the daily digest on its first pass of each (UTC) day
     (:func:`advocacy.loop.digest.enqueue_daily_digest`, idempotent per day).
 
-    >>> worker = DeliveryWorker(db, lock=state.lock)   # doctest: +SKIP
+    >>> worker = DeliveryWorker(db, lock=state.use)   # doctest: +SKIP
     >>> worker.start(); ...; worker.stop()             # doctest: +SKIP
     """
 
@@ -250,7 +250,7 @@ class DeliveryWorker:
         db: Database,
         *,
         interval: float = WORKER_INTERVAL_SECONDS,
-        lock: threading.Lock | None = None,
+        lock: contextlib.AbstractContextManager[Any] | None = None,
         deliver: Callable[..., DeliveryReport] = deliver_due,
         digest: bool = True,
         on_report: Callable[[DeliveryReport], None] | None = None,
@@ -299,7 +299,10 @@ class DeliveryWorker:
 
 
 def start_delivery(
-    db: Database, *, lock: threading.Lock | None = None, interval: float = WORKER_INTERVAL_SECONDS
+    db: Database,
+    *,
+    lock: contextlib.AbstractContextManager[Any] | None = None,
+    interval: float = WORKER_INTERVAL_SECONDS,
 ) -> DeliveryWorker | None:
     """Start a :class:`DeliveryWorker` when e-mail or webhooks are configured, else None."""
     if not (email_enabled() or webhook_urls()):

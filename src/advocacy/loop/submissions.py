@@ -14,6 +14,7 @@ whole, its submissions are committed one by one, so one bad record never loses t
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -161,7 +162,7 @@ class SubmissionWriter:
     Parameters
     ----------
     db, lock
-        The database and the lock every user of it holds (a server's ``WebState.lock``).
+        The database and what every user of it holds (a server's ``WebState.use``).
     max_batch, max_wait
         A batch closes at ``max_batch`` submissions or ``max_wait`` seconds after its first.
     after_commit
@@ -175,7 +176,7 @@ class SubmissionWriter:
     def __init__(
         self,
         db: Database,
-        lock: threading.Lock,
+        lock: contextlib.AbstractContextManager[Any],
         *,
         max_batch: int = 200,
         max_wait: float = 0.02,

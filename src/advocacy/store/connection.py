@@ -1,7 +1,8 @@
 """One database connection for the workspace, DuckDB or PostgreSQL, addressed by URL.
 
-SQL in advocacy is written once with ``?`` placeholders; this module translates it for the
-driver. Analyses never use this class directly: they receive Ibis tables from ``Database.ibis``.
+SQL in advocacy is written once with ``?`` placeholders; for PostgreSQL they are rewritten by a
+tokenizer (:mod:`advocacy.store.placeholders`), never by replacing characters. Analyses never
+use this class directly: they receive Ibis tables from ``Database.ibis``.
 :func:`storage_fault` tells faults of the storage (a full disk, an invalidated DuckDB database, a
 broken PostgreSQL connection) from errors of a query, and :meth:`Database.reconnect` recovers.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from advocacy.errors import WorkspaceError
+from advocacy.store.placeholders import postgres_placeholders
 
 Dialect = Literal["duckdb", "postgres"]
 
@@ -38,14 +41,27 @@ def duckdb_path(url: str) -> str:
 
 
 class Database:
-    """A connection to the workspace database, with transactions and bulk loading."""
+    """The workspace database, with transactions and bulk loading, safe to share across threads.
+
+    Each thread works on its own connection: a DuckDB cursor of the one opened database (DuckDB
+    connections must not be shared between threads; cursors of one database see each other's
+    committed data) or its own PostgreSQL connection. Transactions, temporary tables and the
+    Ibis backend therefore belong to the thread that made them.
+    """
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         self.dialect: Dialect = dialect_of(url)
         self.read_only = read_only
-        self._ibis: Any = None
-        self._in_transaction = False
+        self._local = threading.local()
+        # Every thread's connections (and PostgreSQL Ibis backends), with the thread: those of
+        # threads that ended are closed when another opens; all are closed by close().
+        self._opened: list[tuple[threading.Thread, Any]] = []
+        self._opened_lock = threading.Lock()
+        self._generation = 0  # bumped by reconnect: threads then open new connections
+        # DuckDB fails the later of two transactions writing the same rows (a "conflict"), so
+        # its transactions take turns; PostgreSQL makes the second writer wait by itself.
+        self._writing = threading.Lock()
         if self.dialect == "duckdb":
             path = duckdb_path(url)
             if path != ":memory:":
@@ -62,43 +78,73 @@ class Database:
         if self.dialect == "duckdb":
             path = duckdb_path(self.url)
             try:
-                self._duck = duckdb.connect(path, read_only=self.read_only)
+                self._database = duckdb.connect(path, read_only=self.read_only)
             except duckdb.Error as error:
                 raise WorkspaceError(
                     f"cannot open DuckDB workspace {path!r}: {error}",
                     fix="check the path; close other programs that hold the file open",
                 ) from None
-            self._duck.execute("SET TimeZone = 'UTC'")
+        self._thread_connection()  # the opening thread's, so a bad URL fails here
+
+    def _thread_connection(self) -> Any:
+        """This thread's connection, opened on its first use (again after a reconnect)."""
+        local = self._local
+        if getattr(local, "generation", None) == self._generation:
+            return local.connection
+        if self.dialect == "duckdb":
+            connection: Any = self._database.cursor()
+            connection.execute("SET TimeZone = 'UTC'")  # a setting of each connection
         else:
             import psycopg
 
             try:
-                self._pg = psycopg.connect(self.url, autocommit=True)
+                connection = psycopg.connect(self.url, autocommit=True)
             except psycopg.Error as error:
                 raise WorkspaceError(
                     f"cannot connect to PostgreSQL: {str(error).strip()}",
                     fix="check the URL, that the server runs, and the credentials",
                 ) from None
-            self._pg.execute("SET TIME ZONE 'UTC'")
+            connection.execute("SET TIME ZONE 'UTC'")
+        self._keep(connection)
+        local.connection, local.generation = connection, self._generation
+        local.ibis, local.in_transaction = None, False
+        return connection
+
+    def _keep(self, connection: Any) -> None:
+        """Remember ``connection`` as this thread's; close those of threads that have ended."""
+        with self._opened_lock:
+            ended = [item for thread, item in self._opened if not thread.is_alive()]
+            self._opened = [(thread, item) for thread, item in self._opened if thread.is_alive()]
+            self._opened.append((threading.current_thread(), connection))
+        for item in ended:
+            _close_quietly(item)
+
+    @property
+    def _duck(self) -> duckdb.DuckDBPyConnection:
+        connection: duckdb.DuckDBPyConnection = self._thread_connection()
+        return connection
+
+    @property
+    def _pg(self) -> Any:
+        return self._thread_connection()
 
     def reconnect(self) -> None:
-        """Close the connection, whatever state it is in, and open the database again.
+        """Close the connections, whatever state they are in, and open the database again.
 
         After a fatal error DuckDB refuses every statement ("database has been invalidated")
         until the database is opened anew; opening it replays the write-ahead log, so every
         committed transaction is kept. A PostgreSQL connection that broke is simply replaced.
         Raises :class:`WorkspaceError` if the database cannot be opened yet (e.g. the disk is
-        still full); the old connection stays closed and this may be called again.
+        still full); the old connections stay closed and this may be called again.
         """
         with contextlib.suppress(Exception):
             self.close()
-        self._ibis = None
-        self._in_transaction = False
+        self._generation += 1
         self._connect()
 
     # -- plain SQL ---------------------------------------------------------------------------
     def _translate(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.dialect == "postgres" else sql
+        return postgres_placeholders(sql) if self.dialect == "postgres" else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one statement."""
@@ -156,24 +202,27 @@ class Database:
 
         A crash or ``kill -9`` inside leaves the database as it was before.
         """
-        if self._in_transaction:
+        local = self._local
+        self._thread_connection()
+        if local.in_transaction:
             yield
             return
-        self._in_transaction = True
+        local.in_transaction = True
         try:
             if self.dialect == "duckdb":
-                self._duck.execute("BEGIN TRANSACTION")
-                try:
-                    yield
-                except BaseException:
-                    self._duck.execute("ROLLBACK")
-                    raise
-                self._duck.execute("COMMIT")
+                with self._writing:
+                    self._duck.execute("BEGIN TRANSACTION")
+                    try:
+                        yield
+                    except BaseException:
+                        self._duck.execute("ROLLBACK")
+                        raise
+                    self._duck.execute("COMMIT")
             else:
                 with self._pg.transaction():
                     yield
         finally:
-            self._in_transaction = False
+            local.in_transaction = False
 
     # -- bulk loading --------------------------------------------------------------------------
     def load_temporary(self, name: str, data: pa.Table, column_types: dict[str, str]) -> None:
@@ -212,27 +261,37 @@ class Database:
     # -- ibis ----------------------------------------------------------------------------------
     @property
     def ibis(self) -> Any:
-        """The Ibis backend over this database (shared connection for DuckDB)."""
-        if self._ibis is None:
+        """The Ibis backend over this thread's connection."""
+        connection = self._thread_connection()
+        if self._local.ibis is None:
             import ibis  # a second or so to import: only when an analysis asks
 
             if self.dialect == "duckdb":
-                self._ibis = ibis.duckdb.from_connection(self._duck)
+                self._local.ibis = ibis.duckdb.from_connection(connection)
             else:
-                self._ibis = ibis.postgres.connect(**_postgres_connect_arguments(self.url))
-        return self._ibis
+                self._local.ibis = ibis.postgres.connect(**_postgres_connect_arguments(self.url))
+                self._keep(self._local.ibis)
+        return self._local.ibis
 
     def close(self) -> None:
-        try:
-            if self.dialect == "duckdb":
-                self._duck.close()
-            else:
-                self._pg.close()
-        finally:
-            if self._ibis is not None and self.dialect == "postgres":
-                with contextlib.suppress(Exception):  # its server may be gone already
-                    self._ibis.disconnect()
-            self._ibis = None
+        """Close every thread's connection (and, for DuckDB, the database)."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        self._generation += 1
+        for _, connection in opened:
+            _close_quietly(connection)
+        if self.dialect == "duckdb":
+            self._database.close()
+
+
+def _close_quietly(connection: Any) -> None:
+    """Close a connection or a PostgreSQL Ibis backend, even a broken one or one whose server
+    is gone already."""
+    with contextlib.suppress(Exception):
+        if hasattr(connection, "disconnect"):
+            connection.disconnect()
+        else:
+            connection.close()
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,45 @@
-"""The Typer application every command module registers on, and its error boundary."""
+"""The Typer application every command module registers on, and its error boundary.
+
+The boundary lives inside the app (``AdvocacyGroup.invoke``), so the console script, ``python -m
+advocacy`` and ``typer.testing.CliRunner`` all give the same one-line message and exit code.
+"""
 
 from __future__ import annotations
 
-import sys
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from advocacy.errors import AdvocacyError
 
+if TYPE_CHECKING:
+    # Typer vendors click and re-exports only its own Context subclass; invoke takes the base.
+    from typer._click import Context
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+class AdvocacyGroup(TyperGroup):
+    """The root command group: a library error prints one line and exits with its code.
+
+    With ``--debug`` the error propagates with its traceback instead.
+    """
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AdvocacyError as error:
+            if ctx.params.get("debug"):
+                raise
+            error_console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(error.exit_code) from error
+
+
 app = typer.Typer(
+    cls=AdvocacyGroup,
     name="advocacy",
     help="Customer advocacy analytics: honest scores, what customers say, who advocates, "
     "which gaps matter.",
@@ -19,28 +49,15 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-console = Console()
-error_console = Console(stderr=True)
-
 
 @app.callback()
 def main(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
 ) -> None:
     """Customer advocacy analytics."""
-    del debug  # read from argv by `run`, which needs it outside click's context
+    del debug  # read by AdvocacyGroup.invoke from the context's parameters
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point: library errors become one line and exit 1 (usage: 2).
-
-    Typer handles usage errors itself (exit 2); ours arrive here as ``AdvocacyError``.
-    """
-    args = sys.argv[1:] if argv is None else argv
-    try:
-        app(args=args, prog_name="advocacy")
-    except AdvocacyError as error:
-        if "--debug" in args:
-            raise
-        error_console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(error.exit_code)
+    """Console-script entry point (``advocacy``) and ``python -m advocacy``."""
+    app(args=argv, prog_name="advocacy")

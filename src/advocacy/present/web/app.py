@@ -159,13 +159,13 @@ def create_app(
         state = WebState(ws, secure_cookies=secure_cookies, limits=bounds)
         app.state.web = state
         start_warm_up(state)
-        delivery = start_delivery(ws.db, lock=state.lock)  # only when e-mail/webhooks are set
+        delivery = start_delivery(ws.db, lock=state.use)  # only when e-mail/webhooks are set
         try:
             yield
         finally:
             if delivery is not None:
                 delivery.stop()
-            with state.lock:
+            with state.use.exclusively():  # after the requests and warm-up using it
                 state.closed = True
                 if opened:
                     ws.close()

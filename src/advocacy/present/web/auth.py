@@ -65,7 +65,7 @@ def identify(request: Request) -> Caller:
     """The caller of ``request``, or :class:`AuthenticationError`."""
     state = web_state(request)
     token = _bearer(request)
-    with state.lock:
+    with state.use:
         if token is not None:
             return Caller(resolve_token(state.ws.db, token))
         cookie = request.cookies.get(SESSION_COOKIE)

@@ -323,10 +323,10 @@ def warm_up(state: WebState) -> None:
     """
     warmer = Principal("warm-up", Role.analyst)
     try:
-        with state.lock:
+        with state.use:
             if not state.closed:
                 overview(state, warmer)
-        with state.lock:
+        with state.use:
             if not state.closed:
                 ladder_summary(state, warmer, compute=True)
     except Exception:

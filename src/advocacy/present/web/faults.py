@@ -6,7 +6,7 @@ has been invalidated" until the database is opened again. A PostgreSQL connectio
 when its server restarts. :class:`StorageGuard` wraps the app: an error that
 :func:`advocacy.store.connection.storage_fault` recognises becomes a 503 with the usual error
 shape and ``Retry-After``, and while a fault needs the database reopened, each request first
-tries to reopen it (at most once a second, under the workspace lock:
+tries to reopen it (at most once a second, using the workspace exclusively:
 :meth:`advocacy.present.web.state.WebState.recover`), so the server carries on by itself once
 space is back. Transactions that were acknowledged are in the write-ahead log, which reopening
 replays; one that failed was rolled back, and the writes are idempotent, so a client resends it.
@@ -29,7 +29,7 @@ log = logging.getLogger("advocacy.web")
 
 
 def _recover(state: WebState) -> bool:
-    with state.lock:
+    with state.use.exclusively():  # no request may be using a connection being replaced
         return state.recover()
 
 

@@ -1,9 +1,11 @@
-"""What the server holds while it runs: the open workspace, its lock, and a result cache.
+"""What the server holds while it runs: the open workspace, who is using it, and a result cache.
 
-DuckDB connections are not safe to share between threads, and FastAPI runs plain functions in a
-thread pool, so every use of the workspace holds :attr:`WebState.lock`. Aggregates are cached
-per data *generation*, a cheap fingerprint of the import ledger and of the API's own writes, so
-dashboards answer from memory until new evidence arrives.
+Requests run at once, each thread on its own database connection (a DuckDB cursor or its own
+PostgreSQL connection: :class:`advocacy.store.connection.Database`). Every use of the workspace
+is counted by :attr:`WebState.use`, so reopening the database after a fault and closing it at
+shutdown wait until no request is using it (and hold new ones back meanwhile). Aggregates are
+cached per data *generation*, a cheap fingerprint of the import ledger and of the API's own
+writes, so dashboards answer from memory until new evidence arrives.
 
 When the storage fails (a full disk invalidates a DuckDB database; a PostgreSQL connection
 breaks), :meth:`WebState.fault_seen` records it and :meth:`WebState.recover` opens the database
@@ -13,10 +15,11 @@ the meantime and needs no restart.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -34,13 +37,53 @@ CACHE_SIZE = 256
 RECONNECT_SECONDS = 1.0
 
 
+class WorkspaceUse:
+    """Shared use of the workspace by any number of requests, or exclusive use by one.
+
+    ``with use:`` is a request's shared use; :meth:`exclusively` waits until every shared use
+    has ended, holding new ones back meanwhile, for what must not overlap any query: reopening
+    the database, closing it at shutdown.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._users = 0
+        self._exclusive = False
+
+    def __enter__(self) -> None:
+        with self._changed:
+            while self._exclusive:
+                self._changed.wait()
+            self._users += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._changed:
+            self._users -= 1
+            self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def exclusively(self) -> Iterator[None]:
+        with self._changed:
+            while self._exclusive:
+                self._changed.wait()
+            self._exclusive = True
+            while self._users:
+                self._changed.wait()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._exclusive = False
+                self._changed.notify_all()
+
+
 @dataclass
 class WebState:
     """The workspace a server serves, with ``secure_cookies`` off only for plain-HTTP tests."""
 
     ws: Workspace
     secure_cookies: bool = True
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    use: WorkspaceUse = field(default_factory=WorkspaceUse)
     writes: int = 0
     warming: bool = False  # a background warm-up is running
     closed: bool = False  # set at shutdown: background warm-ups then leave the workspace alone
@@ -49,6 +92,7 @@ class WebState:
     fault: StorageFault | None = None  # a fault that needs the database reopened, until it is
     _last_attempt: float = 0.0
     _cache: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fault_seen(self, fault: StorageFault) -> StorageUnavailableError:
         """Note a storage fault (one needing a reopen is kept until :meth:`recover` works);
@@ -58,7 +102,7 @@ class WebState:
         return unavailable(fault)
 
     def recover(self, *, clock: Callable[[], float] = time.monotonic) -> bool:
-        """Reopen the database after a fault that needs it (callers hold the lock).
+        """Reopen the database after a fault that needs it (callers use the workspace exclusively).
 
         Returns True when the workspace can be used: no fault needing a reopen, or the reopen
         worked. Attempts are spaced :data:`RECONNECT_SECONDS` apart, so a flood of requests
@@ -76,34 +120,41 @@ class WebState:
         except Exception:  # still failing (the disk may still be full): try again later
             return False
         self.fault = None
-        self._cache.clear()
+        with self._cache_lock:
+            self._cache.clear()
         return True
 
     def generation(self) -> tuple[Any, ...]:
-        """Changes whenever evidence is imported or written (callers hold the lock)."""
+        """Changes whenever evidence is imported or written (callers use the workspace)."""
         row = self.ws.db.fetchone("SELECT count(*), max(finished_at) FROM imports")
         return (self.writes, *(row or ()))
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``'s result for ``key`` in the current generation (callers hold the lock)."""
+        """``compute()``'s result for ``key`` in the current generation (callers use the
+        workspace). Two requests may compute the same result at once; both get an equal one."""
         full = (self.generation(), key)
-        if full in self._cache:
-            self._cache.move_to_end(full)
-            return self._cache[full]  # type: ignore[no-any-return]
+        with self._cache_lock:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]  # type: ignore[no-any-return]
         value = compute()
-        self._cache[full] = value
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        with self._cache_lock:
+            self._cache[full] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return value
 
     def peek(self, key: Hashable) -> Any:
         """The cached result for ``key`` in the current generation, or None (never computes)."""
-        return self._cache.get((self.generation(), key))
+        full = (self.generation(), key)
+        with self._cache_lock:
+            return self._cache.get(full)
 
     def wrote(self) -> None:
         """Evidence was written: forget cached aggregates."""
-        self.writes += 1
-        self._cache.clear()
+        with self._cache_lock:
+            self.writes += 1
+            self._cache.clear()
 
 
 def unavailable(fault: StorageFault | None) -> StorageUnavailableError:

@@ -70,7 +70,7 @@ async def create_user(request: Request, body: NewUser, caller: Admin) -> dict[st
     state = web_state(request)
 
     def run() -> dict[str, Any]:
-        with state.lock:
+        with state.use:
             added = add_user(
                 state.ws.db,
                 body.username,
@@ -94,7 +94,7 @@ async def change_user(
     state = web_state(request)
 
     def run() -> dict[str, Any]:
-        with state.lock:
+        with state.use:
             changed = update_user(
                 state.ws.db,
                 username,
@@ -116,7 +116,7 @@ async def create_api_token(request: Request, body: NewToken, caller: Admin) -> d
     state = web_state(request)
 
     def run() -> dict[str, Any]:
-        with state.lock:
+        with state.use:
             created = create_token(
                 state.ws.db,
                 role=body.role,
@@ -134,7 +134,7 @@ async def revoke_api_token(token_id: str, request: Request, caller: Admin) -> di
     state = web_state(request)
 
     def run() -> dict[str, Any]:
-        with state.lock:
+        with state.use:
             revoked = revoke_token(state.ws.db, token_id, actor=caller.principal.name)
         return plain(asdict(revoked))  # type: ignore[no-any-return]
 

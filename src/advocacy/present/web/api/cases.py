@@ -66,7 +66,7 @@ def cases(
 ) -> list[dict[str, Any]]:
     state = web_state(request)
     principal = caller.principal
-    with state.lock:
+    with state.use:
         found = list_cases(
             state.ws.db,
             customer_id=customer_id,
@@ -85,7 +85,7 @@ def results(
     window_days: Annotated[int, Query(ge=1, le=3650)] = 90,
 ) -> dict[str, Any]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = loop_results(state.ws.db, window_days=window_days, units=units_of(caller.principal))
     return plain(found.to_dict())  # type: ignore[no-any-return]
 
@@ -94,7 +94,7 @@ def results(
 def case(case_id: str, request: Request, caller: Reader) -> dict[str, Any]:
     state = web_state(request)
     principal = caller.principal
-    with state.lock:
+    with state.use:
         detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
         return shown(state, detail, principal)
 
@@ -103,7 +103,7 @@ def case(case_id: str, request: Request, caller: Reader) -> dict[str, Any]:
 def case_event(case_id: str, body: CaseAction, request: Request, caller: Worker) -> dict[str, Any]:
     state = web_state(request)
     principal = caller.principal
-    with state.lock:
+    with state.use:
         changed = work_case(
             state.ws.db,
             case_id,
@@ -123,7 +123,7 @@ def case_event(case_id: str, body: CaseAction, request: Request, caller: Worker)
 @router.get("/rules", summary="The case rules")
 def rules(request: Request, caller: Reader) -> list[dict[str, Any]]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = list_rules(state.ws.db)
     return [rule.as_dict() for rule in found]
 
@@ -146,7 +146,7 @@ async def replace(request: Request, caller: LoopManager) -> list[dict[str, Any]]
     state = web_state(request)
 
     def run() -> list[dict[str, Any]]:
-        with state.lock:
+        with state.use:
             saved = save_rules_text(state.ws.db, text, actor=caller.principal.name)
         return [rule.as_dict() for rule in saved]
 

@@ -29,7 +29,7 @@ async def outbox(
     web = web_state(request)
 
     def listed() -> list[dict[str, Any]]:
-        with web.lock:
+        with web.use:
             found = list_messages(web.ws.db, state=state, limit=limit)
         return [message.to_dict() for message in found]
 

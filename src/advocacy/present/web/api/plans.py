@@ -75,7 +75,7 @@ def list_plans(
     status: Annotated[str | None, Query(description="planned, active, done or dropped")] = None,
 ) -> list[dict[str, Any]]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = plans_progress(state.ws.db, status=status, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
     return [
@@ -87,7 +87,7 @@ def list_plans(
 @router.get("/plans/{plan_id}", summary="One plan with its frozen baseline and progress")
 def get_plan(request: Request, caller: Reader, plan_id: str) -> dict[str, Any]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
     return mask_record(_detail(progress), caller.principal, redactor=redactor)
@@ -99,7 +99,7 @@ async def create_plan(request: Request, caller: Planner, body: NewPlan) -> dict[
     options = body.model_dump(exclude={"link", "metric"}, exclude_none=True)
 
     def run() -> dict[str, Any]:
-        with state.lock:
+        with state.use:
             plan = add_plan(
                 state.ws.db,
                 link=body.link,
@@ -120,7 +120,7 @@ async def change_plan(
     changes = body.model_dump(exclude_none=True)
 
     def run() -> dict[str, Any]:
-        with state.lock:
+        with state.use:
             plan = update_plan(state.ws.db, plan_id, actor=caller.principal.name, **changes)
             return _detail(plan_progress(state.ws.db, plan))
 

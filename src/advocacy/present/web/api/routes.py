@@ -43,7 +43,7 @@ def me(caller: Reader) -> dict[str, Any]:
 @router.get("/status", summary="Rows per table, date ranges and recent imports")
 def status(request: Request, caller: Reader) -> dict[str, Any]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = state.ws.status()
     return plain(  # type: ignore[no-any-return]
         {
@@ -72,7 +72,7 @@ def metrics(
     correction: Annotated[str | None, Query(description="holm, bh or none")] = None,
 ) -> list[dict[str, Any]]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         frame = scoped_metrics(
             state,
             caller.principal,
@@ -112,7 +112,7 @@ def analysis(
     chosen = get_analysis(name)
     if principal.limited_to_units and chosen.method == "metrics.scores":
         options = dict(chosen.options)
-        with state.lock:
+        with state.use:
             records = frame_records(scoped_metrics(state, principal, **options))
         return _as_requested(records, chosen.name, format)
     if principal.limited_to_units:
@@ -121,7 +121,7 @@ def analysis(
             value=name,
             fix="ask an analyst",
         )
-    with state.lock:
+    with state.use:
         frame = state.cached(("analysis", chosen.name), lambda: chosen.frame(state.ws))
         redactor = viewer_redactor(state, principal)
     # Analyses list customers (silent promoters, referrals) and quote them (themes): viewers
@@ -167,7 +167,7 @@ def customers(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         redactor = viewer_redactor(state, caller.principal)
         rows = find_customers(
             state.ws.db, caller.principal, query=q, limit=limit, redactor=redactor
@@ -178,7 +178,7 @@ def customers(
 @router.get("/customers/{customer_id}", summary="Customer 360: profile and full timeline")
 def customer(customer_id: str, request: Request, caller: CustomerReader) -> dict[str, Any]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         redactor = viewer_redactor(state, caller.principal)
         view = customer_view(state.ws.db, customer_id, caller.principal, redactor=redactor)
     return plain(view.to_dict())  # type: ignore[no-any-return]
@@ -187,7 +187,7 @@ def customer(customer_id: str, request: Request, caller: CustomerReader) -> dict
 @router.get("/users", summary="Users and their roles (admin)")
 def users(request: Request, caller: Admin) -> list[dict[str, Any]]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = list_users(state.ws.db)
     return plain([asdict(user) for user in found])  # type: ignore[no-any-return]
 
@@ -195,7 +195,7 @@ def users(request: Request, caller: Admin) -> list[dict[str, Any]]:
 @router.get("/tokens", summary="API tokens, never their secrets (admin)")
 def tokens(request: Request, caller: Admin) -> list[dict[str, Any]]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = list_tokens(state.ws.db)
     return plain([asdict(token) for token in found])  # type: ignore[no-any-return]
 
@@ -205,6 +205,6 @@ def audit(
     request: Request, caller: Admin, limit: Annotated[int, Query(ge=1, le=1000)] = 200
 ) -> list[dict[str, Any]]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = audit_entries(state.ws.db, limit=limit)
     return plain([asdict(entry) for entry in found])  # type: ignore[no-any-return]

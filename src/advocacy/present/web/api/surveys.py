@@ -38,7 +38,7 @@ async def _object(request: Request) -> dict[str, Any]:
 @router.get("/surveys", summary="Hosted surveys and their definitions")
 def surveys(request: Request, caller: Reader) -> list[dict[str, Any]]:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = list_surveys(state.ws.db)
     return [survey.to_dict() for survey in found]
 
@@ -49,7 +49,7 @@ async def define_survey(request: Request, caller: Manager) -> dict[str, Any]:
     state = web_state(request)
 
     def run() -> dict[str, Any]:
-        with state.lock:
+        with state.use:
             return save_survey(state.ws.db, body, actor=caller.principal.name).to_dict()
 
     return await run_in_threadpool(run)
@@ -76,7 +76,7 @@ async def survey_links(request: Request, survey_id: str, caller: Manager) -> dic
     state = web_state(request)
 
     def run() -> dict[str, Any]:
-        with state.lock:
+        with state.use:
             result = links_for_segment(
                 state.ws.db,
                 survey_id=survey_id,

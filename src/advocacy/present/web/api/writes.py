@@ -66,7 +66,7 @@ def _route(kind: str) -> None:
 
         def run() -> dict[str, Any]:
             actor = caller.principal.name
-            with state.lock:
+            with state.use:
                 # The records and the cases they open commit together, or neither does.
                 with state.ws.db.transaction():
                     result = write_records(

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.audit import audit_entries
 from advocacy.access.roles import ROLES, Permission
@@ -20,6 +19,7 @@ from advocacy.access.tokens import NewToken, create_token, list_tokens, revoke_t
 from advocacy.access.users import add_user, list_users, update_user
 from advocacy.errors import UsageError
 from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -41,7 +41,7 @@ def _users_page(
     notice: str = "",
 ) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         users = list_users(state.ws.db)
     context = {
         "users": users,
@@ -74,26 +74,24 @@ async def add_user_form(
     units: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
 ) -> Response:
-    state = web_state(request)
-
-    def run() -> Response:
-        try:
-            with state.lock:
-                add_user(
-                    state.ws.db,
-                    username.strip(),
-                    role=role,
-                    password=password,
-                    units=units or None,
-                    email=email.strip() or None,
-                    actor=caller.principal.name,
-                )
-        except UsageError as error:
-            form = {"username": username, "role": role, "units": units, "email": email}
-            return _users_page(request, caller, error=error, form=form)
-        return RedirectResponse(f"/admin/users?changed={username.strip()}", status_code=303)
-
-    return await run_in_threadpool(run)
+    form = {"username": username, "role": role, "units": units, "email": email}
+    return await submit_form(
+        request,
+        lambda state: add_user(
+            state.ws.db,
+            username.strip(),
+            role=role,
+            password=password,
+            units=units or None,
+            email=email.strip() or None,
+            actor=caller.principal.name,
+        ),
+        done=lambda _: RedirectResponse(
+            f"/admin/users?changed={username.strip()}", status_code=303
+        ),
+        refused=lambda error: _users_page(request, caller, error=error, form=form),
+        refusal=UsageError,
+    )
 
 
 @router.post("/users/{username}", response_class=HTMLResponse)
@@ -107,25 +105,21 @@ async def change_user_form(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     """One user's change: ``disabled`` (true/false), ``role`` with ``units``, or ``password``."""
-    state = web_state(request)
-
-    def run() -> Response:
-        try:
-            with state.lock:
-                update_user(
-                    state.ws.db,
-                    username,
-                    disabled={"true": True, "false": False}.get(disabled.strip().lower()),
-                    role=role or None,
-                    units=units if role else None,
-                    password=password or None,
-                    actor=caller.principal.name,
-                )
-        except UsageError as error:
-            return _users_page(request, caller, error=error)
-        return RedirectResponse(f"/admin/users?changed={username}", status_code=303)
-
-    return await run_in_threadpool(run)
+    return await submit_form(
+        request,
+        lambda state: update_user(
+            state.ws.db,
+            username,
+            disabled={"true": True, "false": False}.get(disabled.strip().lower()),
+            role=role or None,
+            units=units if role else None,
+            password=password or None,
+            actor=caller.principal.name,
+        ),
+        done=lambda _: RedirectResponse(f"/admin/users?changed={username}", status_code=303),
+        refused=lambda error: _users_page(request, caller, error=error),
+        refusal=UsageError,
+    )
 
 
 def _tokens_page(
@@ -138,7 +132,7 @@ def _tokens_page(
     notice: str = "",
 ) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         tokens = list_tokens(state.ws.db)
     response = render(
         request,
@@ -171,36 +165,31 @@ async def create_token_form(
     name: Annotated[str, Form()] = "",
     units: Annotated[str, Form()] = "",
 ) -> Response:
-    state = web_state(request)
-
-    def run() -> Response:
-        try:
-            with state.lock:
-                created = create_token(
-                    state.ws.db,
-                    role=role,
-                    name=name.strip() or None,
-                    units=units or None,
-                    actor=caller.principal.name,
-                )
-        except UsageError as error:
-            form = {"role": role, "name": name, "units": units}
-            return _tokens_page(request, caller, error=error, form=form)
-        return _tokens_page(request, caller, created=created)
-
-    return await run_in_threadpool(run)
+    form = {"role": role, "name": name, "units": units}
+    return await submit_form(
+        request,
+        lambda state: create_token(
+            state.ws.db,
+            role=role,
+            name=name.strip() or None,
+            units=units or None,
+            actor=caller.principal.name,
+        ),
+        done=lambda created: _tokens_page(request, caller, created=created),
+        refused=lambda error: _tokens_page(request, caller, error=error, form=form),
+        refusal=UsageError,
+    )
 
 
 @router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)
 async def revoke_token_form(token_id: str, request: Request, caller: Admin) -> Response:
-    state = web_state(request)
-
-    def run() -> Response:
-        with state.lock:
-            revoked = revoke_token(state.ws.db, token_id, actor=caller.principal.name)
-        return RedirectResponse(f"/admin/tokens?revoked={revoked.token_id}", status_code=303)
-
-    return await run_in_threadpool(run)
+    return await submit_form(
+        request,
+        lambda state: revoke_token(state.ws.db, token_id, actor=caller.principal.name),
+        done=lambda revoked: RedirectResponse(
+            f"/admin/tokens?revoked={revoked.token_id}", status_code=303
+        ),
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -210,7 +199,7 @@ def audit_page(
     """The audit log, newest first, :data:`AUDIT_PAGE_SIZE` entries per page."""
     page = max(page, 1)
     state = web_state(request)
-    with state.lock:
+    with state.use:
         # One entry more than a page tells whether an older page exists.
         entries = audit_entries(
             state.ws.db, limit=AUDIT_PAGE_SIZE + 1, offset=(page - 1) * AUDIT_PAGE_SIZE

@@ -23,6 +23,7 @@ from advocacy.loop.rule_format import dump_rules
 from advocacy.loop.rule_store import list_rules, save_rules_text
 from advocacy.present.web.api.cases import shown, units_of
 from advocacy.present.web.auth import Caller, requires, web_state
+from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +45,7 @@ def cases_page(
     principal = caller.principal
     chosen_status = status or None
     chosen_owner = principal.name if mine else (owner or None)
-    with state.lock:
+    with state.use:
         found = list_cases(
             state.ws.db,
             status=chosen_status,
@@ -72,7 +73,7 @@ def cases_page(
 @router.get("/cases/rules", response_class=HTMLResponse)
 def rules_page(request: Request, caller: Reader) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         rules = list_rules(state.ws.db)
     return _rules(request, caller, rules=rules, text=dump_rules(rules))
 
@@ -102,18 +103,25 @@ def _rules(
 
 
 @router.post("/cases/rules", response_class=HTMLResponse)
-def save_rules_page(
+async def save_rules_page(
     request: Request, caller: LoopManager, rules: Annotated[str, Form()] = ""
 ) -> Response:
     state = web_state(request)
-    try:
-        with state.lock:
-            save_rules_text(state.ws.db, rules, actor=caller.principal.name, source="rules form")
-    except ValidationError as error:
-        with state.lock:
+
+    def refused(error: ValidationError) -> Response:
+        with state.use:
             stored = list_rules(state.ws.db)
         return _rules(request, caller, rules=stored, text=rules, error=error)
-    return RedirectResponse("/cases/rules?saved=1", status_code=303)
+
+    return await submit_form(
+        request,
+        lambda state: save_rules_text(
+            state.ws.db, rules, actor=caller.principal.name, source="rules form"
+        ),
+        done=lambda _: RedirectResponse("/cases/rules?saved=1", status_code=303),
+        refused=refused,
+        refusal=ValidationError,
+    )
 
 
 def _case(
@@ -126,7 +134,7 @@ def _case(
 ) -> Response:
     state = web_state(request)
     principal = caller.principal
-    with state.lock:
+    with state.use:
         detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
         case = shown(state, detail, principal)
     status = detail["status"]
@@ -151,7 +159,7 @@ def case_page(case_id: str, request: Request, caller: Reader) -> Response:
 
 
 @router.post("/cases/{case_id}", response_class=HTMLResponse)
-def work_case_page(
+async def work_case_page(
     case_id: str,
     request: Request,
     caller: Worker,
@@ -162,24 +170,24 @@ def work_case_page(
     owner: Annotated[str, Form()] = "",
     follow_up: Annotated[str, Form()] = "",
 ) -> Response:
-    state = web_state(request)
     principal = caller.principal
-    try:
-        with state.lock:
-            work_case(
-                state.ws.db,
-                case_id,
-                action,
-                actor=principal.name,
-                text=text or None,
-                root_cause=root_cause or None,
-                action_taken=action_taken or None,
-                owner=owner or None,
-                follow_up=follow_up in ("on", "true", "1"),
-                units=units_of(principal),
-            )
-    except UsageError as error:
-        form = {"action": action, "text": text, "root_cause": root_cause}
-        form.update({"action_taken": action_taken, "owner": owner})
-        return _case(request, caller, case_id, error=error, form=form)
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    form = {"action": action, "text": text, "root_cause": root_cause}
+    form.update({"action_taken": action_taken, "owner": owner})
+    return await submit_form(
+        request,
+        lambda state: work_case(
+            state.ws.db,
+            case_id,
+            action,
+            actor=principal.name,
+            text=text or None,
+            root_cause=root_cause or None,
+            action_taken=action_taken or None,
+            owner=owner or None,
+            follow_up=follow_up in ("on", "true", "1"),
+            units=units_of(principal),
+        ),
+        done=lambda _: RedirectResponse(f"/cases/{case_id}", status_code=303),
+        refused=lambda error: _case(request, caller, case_id, error=error, form=form),
+        refusal=UsageError,
+    )

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.masking import mask_record, mask_records
 from advocacy.access.roles import Permission
@@ -25,6 +24,7 @@ from advocacy.loop.plans import add_plan, update_plan
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.rendering import render
 from advocacy.report.sections.loop import plan_movement_specs
 
@@ -47,7 +47,7 @@ def movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _register(request: Request) -> list[dict[str, Any]]:
-    """The gap register's rows, cached until new evidence arrives (callers hold the lock)."""
+    """The gap register's rows, cached until new evidence arrives (callers use the workspace)."""
     state = web_state(request)
     rows: list[dict[str, Any]] = state.cached(("plan-gaps",), lambda: gap_rows(state.ws.db))
     return rows
@@ -62,7 +62,7 @@ def _plans_page(
     gap: str = "",
 ) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = plans_progress(state.ws.db, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
         rows = mask_records([plan_summary(p) for p in found], caller.principal, redactor=redactor)
@@ -105,7 +105,6 @@ async def add_plan_form(
     due_on: FormText = "",
     target_value: FormText = "",
 ) -> Response:
-    state = web_state(request)
     form = {
         "link": link,
         "other_link": other_link,
@@ -119,40 +118,38 @@ async def add_plan_form(
         "target_value": target_value,
     }
 
-    def run() -> Response:
-        try:
-            target = float(target_value) if target_value.strip() else None
-        except ValueError:
-            target = float("nan")
-        try:
-            with state.lock:
-                plan = add_plan(
-                    state.ws.db,
-                    link=other_link.strip() or link,
-                    metric=metric or None,
-                    title=title.strip() or None,
-                    metric_filter={"unit": unit.strip()} if unit.strip() else None,
-                    owner=owner or None,
-                    resources=resources or None,
-                    effort=effort or None,
-                    starts_on=starts_on or None,
-                    due_on=due_on or None,
-                    target_value=target,
-                    actor=caller.principal.name,
-                    gaps=_register(request),
-                )
-        except AdvocacyError as error:
-            return _plans_page(request, caller, error=error, form=form)
-        return RedirectResponse(f"/plans/{plan.plan_id}", status_code=303)
-
-    return await run_in_threadpool(run)
+    try:
+        target = float(target_value) if target_value.strip() else None
+    except ValueError:
+        target = float("nan")
+    return await submit_form(
+        request,
+        lambda state: add_plan(
+            state.ws.db,
+            link=other_link.strip() or link,
+            metric=metric or None,
+            title=title.strip() or None,
+            metric_filter={"unit": unit.strip()} if unit.strip() else None,
+            owner=owner or None,
+            resources=resources or None,
+            effort=effort or None,
+            starts_on=starts_on or None,
+            due_on=due_on or None,
+            target_value=target,
+            actor=caller.principal.name,
+            gaps=_register(request),
+        ),
+        done=lambda plan: RedirectResponse(f"/plans/{plan.plan_id}", status_code=303),
+        refused=lambda error: _plans_page(request, caller, error=error, form=form),
+        refusal=AdvocacyError,
+    )
 
 
 def _plan_page(
     request: Request, caller: Caller, plan_id: str, *, error: AdvocacyError | None = None
 ) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
     summary = mask_record(plan_summary(progress), caller.principal, redactor=redactor)
@@ -183,21 +180,17 @@ async def change_plan_form(
     owner: FormText = "",
     due_on: FormText = "",
 ) -> Response:
-    state = web_state(request)
-
-    def run() -> Response:
-        try:
-            with state.lock:
-                update_plan(
-                    state.ws.db,
-                    plan_id,
-                    status=status or None,
-                    owner=owner or None,
-                    due_on=due_on or None,
-                    actor=caller.principal.name,
-                )
-        except AdvocacyError as error:
-            return _plan_page(request, caller, plan_id, error=error)
-        return RedirectResponse(f"/plans/{plan_id}", status_code=303)
-
-    return await run_in_threadpool(run)
+    return await submit_form(
+        request,
+        lambda state: update_plan(
+            state.ws.db,
+            plan_id,
+            status=status or None,
+            owner=owner or None,
+            due_on=due_on or None,
+            actor=caller.principal.name,
+        ),
+        done=lambda _: RedirectResponse(f"/plans/{plan_id}", status_code=303),
+        refused=lambda error: _plan_page(request, caller, plan_id, error=error),
+        refusal=AdvocacyError,
+    )

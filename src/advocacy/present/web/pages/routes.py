@@ -92,7 +92,7 @@ def login(
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
         raise CsrfError("the sign-in form is out of date", fix="reload the page and sign in")
     try:
-        with state.lock:
+        with state.use:
             user = authenticate(state.ws.db, username.strip(), password, client=client)
             session = start_session(state.ws.db, user.principal())
     except AuthenticationError as error:
@@ -125,7 +125,7 @@ def logout(request: Request, caller: Reader) -> Response:
     state = web_state(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        with state.lock:
+        with state.use:
             end_session(state.ws.db, cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -135,7 +135,7 @@ def logout(request: Request, caller: Reader) -> Response:
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, caller: Reader) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = overview(state, caller.principal)
         ladder = ladder_summary(state, caller.principal, compute=False)
     charts = []
@@ -176,7 +176,7 @@ def explorer_page(
     state = web_state(request)
     problem: UsageError | None = None
     try:
-        with state.lock:
+        with state.use:
             frame = explore(
                 state,
                 caller.principal,
@@ -219,7 +219,7 @@ def explorer_page(
 @router.get("/customers", response_class=HTMLResponse)
 def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         redactor = viewer_redactor(state, caller.principal)
         rows = find_customers(
             state.ws.db, caller.principal, query=q or None, limit=100, redactor=redactor
@@ -230,7 +230,7 @@ def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Res
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
 def customer_page(customer_id: str, request: Request, caller: CustomerReader) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         redactor = viewer_redactor(state, caller.principal)
         view = customer_view(state.ws.db, customer_id, caller.principal, redactor=redactor)
     return render(request, "customer.html.j2", {"view": view}, caller=caller)
@@ -239,7 +239,7 @@ def customer_page(customer_id: str, request: Request, caller: CustomerReader) ->
 @router.get("/coaching", response_class=HTMLResponse)
 def coaching_list(request: Request, caller: Reader) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         rows = visible_employees(state, caller.principal)
     return render(request, "coaching_list.html.j2", {"rows": rows}, caller=caller)
 
@@ -247,7 +247,7 @@ def coaching_list(request: Request, caller: Reader) -> Response:
 @router.get("/coaching/{employee_id}", response_class=HTMLResponse)
 def coaching_page(employee_id: str, request: Request, caller: Reader) -> Response:
     state = web_state(request)
-    with state.lock:
+    with state.use:
         found = coaching(state, caller.principal, employee_id)
     return render(request, "coaching.html.j2", {"data": found}, caller=caller)
 
@@ -255,7 +255,7 @@ def coaching_page(employee_id: str, request: Request, caller: Reader) -> Respons
 def _topic_route(name: str) -> None:
     def page(request: Request, caller: Reader) -> Response:
         state = web_state(request)
-        with state.lock:
+        with state.use:
             view = topic_view(state, caller.principal, name)
         return render(request, "topic.html.j2", {"topic": view}, caller=caller)
 

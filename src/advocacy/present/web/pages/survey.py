@@ -64,7 +64,7 @@ def survey_writer(request: Request) -> SubmissionWriter:
         if writer is None or writer.db is not state.ws.db:
             writer = SubmissionWriter(
                 state.ws.db,
-                state.lock,
+                state.use,
                 after_commit=state.wrote,
                 is_open=lambda: not state.closed,
             )
@@ -156,7 +156,7 @@ async def _show(request: Request, key: str, *, anonymous: bool, action: str) -> 
     state = web_state(request)
 
     def load() -> SurveyForm:
-        with state.lock:
+        with state.use:
             return survey_form(state.ws.db, token_or_survey=key, anonymous=anonymous)
 
     try:
@@ -207,7 +207,7 @@ async def _answer(request: Request, key: str, *, anonymous: bool, action: str) -
         state = web_state(request)
 
         def reload() -> SurveyForm:
-            with state.lock:
+            with state.use:
                 return survey_form(state.ws.db, token_or_survey=key, anonymous=anonymous)
 
         return _form_page(

@@ -201,7 +201,7 @@ def _run(state: WebState, part: Part) -> Shown:
 
 
 def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
-    """What topic ``name`` can show ``principal`` on this workspace (callers hold the lock)."""
+    """What topic ``name`` can show ``principal`` on this workspace (callers use the workspace)."""
     topic = TOPICS[name]
     view = TopicView(name, topic, pending=list(topic.planned))
     counts = {item.table: item.rows for item in state.cached(("status",), state.ws.status).tables}
