@@ -1,5 +1,14 @@
 """The Workspace's namespaces: one object per concern, reached as an attribute of the workspace.
 
+- ``ws.metrics`` (:class:`~advocacy.namespaces.metrics.MetricsNamespace`): experience scores
+  with intervals and tests;
+- ``ws.text`` (:class:`~advocacy.namespaces.text.TextNamespace`): text analytics and themes;
+- ``ws.gaps`` (:class:`~advocacy.namespaces.gaps.GapsNamespace`): key drivers,
+  importance-performance, SERVQUAL, targets, culture and the gap register;
+- ``ws.advocates`` (:class:`~advocacy.namespaces.advocates.AdvocatesNamespace`): the advocacy
+  ladder, the say-do gap, referrals and fans-to-be;
+- ``ws.retention`` (:class:`~advocacy.namespaces.retention.RetentionNamespace`): repeat-purchase
+  models, lifetime value and churn risk;
 - ``ws.access`` (:class:`~advocacy.namespaces.access.AccessNamespace`): users, API tokens and
   the audit log;
 - ``ws.cases`` (:class:`~advocacy.namespaces.cases.CasesNamespace`): case rules, cases, their
@@ -11,6 +20,7 @@
 - ``ws.surveys`` (:class:`~advocacy.namespaces.surveys.SurveysNamespace`): hosted surveys and
   their links.
 
-Each namespace method calls one library function with the workspace's database, so the CLI,
-the web app and notebooks reach the library through the facade only.
+Each namespace method calls one library function with the workspace's database (and, for the
+analyses, its settings and tables: :mod:`~advocacy.namespaces.tables`), so the CLI, the web app
+and notebooks reach the library through the facade only.
 """
