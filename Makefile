@@ -36,6 +36,7 @@ unit: $(VENV)/.installed-dev
 test: lint typecheck unit
 
 bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/metrics.py
 

@@ -6,7 +6,7 @@ has its case). The script
 
 1. builds a demo workspace (DuckDB; ``--customers``) with the default case rules and the
    default survey, adds one fresh customer per submission (segment ``benchmark``) and creates
-   a signed link for each through :func:`advocacy.loop.invitations.links_for_segment`;
+   a signed link for each through :func:`advocacy.loop.surveys.invitations.links_for_segment`;
 2. serves the app with uvicorn on a loopback port (in this process, as ``advocacy serve``
    would);
 3. runs the client in a separate process (so it does not take the server's CPU): an open-loop
@@ -61,9 +61,9 @@ def prepare(directory: Path, *, customers: int, links: int) -> tuple[str, list[s
     """Build the workspace and return its path and ``links`` signed tokens."""
     import advocacy
     from advocacy.demo.build import build_demo
-    from advocacy.loop.invitations import links_for_segment
-    from advocacy.loop.rule_store import ensure_default_rules
-    from advocacy.loop.surveys import ensure_default_survey
+    from advocacy.loop.cases.rule_store import ensure_default_rules
+    from advocacy.loop.surveys.definitions import ensure_default_survey
+    from advocacy.loop.surveys.invitations import links_for_segment
 
     build_demo(directory, customers=customers, seed=11)
     url = str(directory / "advocacy.duckdb")
@@ -136,7 +136,7 @@ async def _load(
     its time. Each worker keeps one connection, so the load is ``workers`` keep-alive
     connections, as a browser-facing proxy in front of the server would hold.
     """
-    from advocacy.loop.signing import form_nonce
+    from advocacy.loop.surveys.signing import form_nonce
 
     host, port = base.removeprefix("http://").rsplit(":", 1)
     rng = random.Random(8)
@@ -198,7 +198,7 @@ def _client(base: str, tokens: list[str], rate: float, seconds: float, out: Any)
 def verify(url: str, answered: list[str], detractors: list[str]) -> dict[str, int]:
     """Count what reached the database for the answered and detractor tokens."""
     import advocacy
-    from advocacy.loop.signing import verify_link
+    from advocacy.loop.surveys.signing import verify_link
 
     def ids(tokens: list[str]) -> list[str]:
         return ["web-" + verify_link(token).invitation_id for token in tokens]

@@ -36,16 +36,16 @@ if TYPE_CHECKING:
     from advocacy.gaps.root_causes import theme_lift
     from advocacy.gaps.servqual import ServqualResult, servqual_gaps, servqual_template
     from advocacy.gaps.targets import target_gaps
-    from advocacy.loop.case_opening import open_cases_for
-    from advocacy.loop.cases import Case, list_cases
-    from advocacy.loop.delivery import DeliveryReport, deliver_due
-    from advocacy.loop.plan_progress import PlanProgress, plan_progress
-    from advocacy.loop.plan_store import Plan
-    from advocacy.loop.plans import add_plan
-    from advocacy.loop.recovery import LoopResults, loop_results
-    from advocacy.loop.rule_format import parse_rules
-    from advocacy.loop.rules import Rule
-    from advocacy.loop.webhooks import verify_signature
+    from advocacy.loop.cases.opening import open_cases_for
+    from advocacy.loop.cases.recovery import LoopResults, loop_results
+    from advocacy.loop.cases.rule_format import parse_rules
+    from advocacy.loop.cases.rules import Rule
+    from advocacy.loop.cases.store import Case, list_cases
+    from advocacy.loop.notify.delivery import DeliveryReport, deliver_due
+    from advocacy.loop.notify.webhooks import verify_signature
+    from advocacy.loop.plans.changes import add_plan
+    from advocacy.loop.plans.progress import PlanProgress, plan_progress
+    from advocacy.loop.plans.store import Plan
     from advocacy.metrics.rollup import MetricsRequest
     from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
     from advocacy.retention import BetaGeo, GammaGamma, summarize_transactions
@@ -66,15 +66,15 @@ if TYPE_CHECKING:
 #: Public name -> the module that defines it (``module:name`` where the name differs).
 _LAZY = {
     "AccessDeniedError": "advocacy.access.roles",
-    "add_plan": "advocacy.loop.plans",
+    "add_plan": "advocacy.loop.plans.changes",
     "AuthenticationError": "advocacy.access.roles",
     "BetaGeo": "advocacy.retention",
     "CalibratedSentiment": "advocacy.text",
-    "Case": "advocacy.loop.cases",
+    "Case": "advocacy.loop.cases.store",
     "culture_gaps": "advocacy.gaps.culture",
     "CultureResult": "advocacy.gaps.culture",
-    "deliver_due": "advocacy.loop.delivery",
-    "DeliveryReport": "advocacy.loop.delivery",
+    "deliver_due": "advocacy.loop.notify.delivery",
+    "DeliveryReport": "advocacy.loop.notify.delivery",
     "discover_themes": "advocacy.text",
     "effort": "advocacy.text",
     "emotions": "advocacy.text",
@@ -83,10 +83,10 @@ _LAZY = {
     "gap_register": "advocacy.gaps.register",
     "importance_performance": "advocacy.drivers.ipa",
     "ImportancePerformance": "advocacy.drivers.ipa",
-    "list_cases": "advocacy.loop.cases",
+    "list_cases": "advocacy.loop.cases.store",
     "load_taxonomy": "advocacy.text",
-    "loop_results": "advocacy.loop.recovery",
-    "LoopResults": "advocacy.loop.recovery",
+    "loop_results": "advocacy.loop.cases.recovery",
+    "LoopResults": "advocacy.loop.cases.recovery",
     "maturity_questionnaire": "advocacy.gaps.maturity",
     "MaturityProfile": "advocacy.gaps.maturity",
     "MetricsRequest": "advocacy.metrics.rollup",
@@ -94,15 +94,15 @@ _LAZY = {
     "nps_from_counts": "advocacy.metrics.scores",
     "NpsResult": "advocacy.metrics.scores",
     "open": "advocacy.workspace:open_workspace",
-    "open_cases_for": "advocacy.loop.case_opening",
-    "parse_rules": "advocacy.loop.rule_format",
-    "Plan": "advocacy.loop.plan_store",
-    "plan_progress": "advocacy.loop.plan_progress",
-    "PlanProgress": "advocacy.loop.plan_progress",
+    "open_cases_for": "advocacy.loop.cases.opening",
+    "parse_rules": "advocacy.loop.cases.rule_format",
+    "Plan": "advocacy.loop.plans.store",
+    "plan_progress": "advocacy.loop.plans.progress",
+    "PlanProgress": "advocacy.loop.plans.progress",
     "redact": "advocacy.text",
     "relative_importance": "advocacy.drivers.relative_importance",
     "RelativeImportance": "advocacy.drivers.relative_importance",
-    "Rule": "advocacy.loop.rules",
+    "Rule": "advocacy.loop.cases.rules",
     "score_maturity": "advocacy.gaps.maturity",
     "ScoreResult": "advocacy.metrics.scores",
     "sentiment": "advocacy.text",
@@ -116,7 +116,7 @@ _LAZY = {
     "theme_lift": "advocacy.gaps.root_causes",
     "theme_mentions": "advocacy.drivers.theme_drivers",
     "UnitLink": "advocacy.gaps.culture",
-    "verify_signature": "advocacy.loop.webhooks",
+    "verify_signature": "advocacy.loop.notify.webhooks",
     "Workspace": "advocacy.workspace",
     "write_maturity_template": "advocacy.gaps.maturity",
 }

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from advocacy.access.roles import Principal, Role
-from advocacy.loop.case_opening import open_cases_for
-from advocacy.loop.rules import Rule
+from advocacy.loop.cases.opening import open_cases_for
+from advocacy.loop.cases.rules import Rule
 from advocacy.workspace import Workspace
 
 NORTH_HANDLER = Principal("hal", Role.case_handler, ("North",))

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 
 import advocacy
-from advocacy.loop.rule_format import default_rules, parse_rules
-from advocacy.loop.rules import Rule
-from advocacy.loop.triggers import Evidence, TextSignals, evaluate
+from advocacy.loop.cases.rule_format import default_rules, parse_rules
+from advocacy.loop.cases.rules import Rule
+from advocacy.loop.cases.triggers import Evidence, TextSignals, evaluate
 from advocacy.text.text_model import Reading, StaticTextModel
 
 TEXTS = {

@@ -14,9 +14,9 @@ import pytest
 
 import advocacy
 from advocacy.access import add_user
-from advocacy.loop.case_opening import open_cases_for
-from advocacy.loop.rule_format import parse_rules
-from advocacy.loop.rule_store import replace_rules
+from advocacy.loop.cases.opening import open_cases_for
+from advocacy.loop.cases.rule_format import parse_rules
+from advocacy.loop.cases.rule_store import replace_rules
 from advocacy.workspace import Workspace
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

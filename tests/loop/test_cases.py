@@ -15,12 +15,12 @@ from advocacy.access import add_user
 from advocacy.access.audit import audit_entries
 from advocacy.access.roles import AccessDeniedError
 from advocacy.errors import NotFoundError, UsageError
-from advocacy.loop.case_opening import open_cases_for
-from advocacy.loop.cases import get_case, list_cases
-from advocacy.loop.casework import work_case
-from advocacy.loop.rule_format import parse_rules
-from advocacy.loop.rule_store import replace_rules
-from advocacy.loop.sweep import escalate_overdue, sweep
+from advocacy.loop.cases.escalation import escalate_overdue, sweep
+from advocacy.loop.cases.opening import open_cases_for
+from advocacy.loop.cases.rule_format import parse_rules
+from advocacy.loop.cases.rule_store import replace_rules
+from advocacy.loop.cases.store import get_case, list_cases
+from advocacy.loop.cases.work import work_case
 from advocacy.workspace import Workspace
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import advocacy
 from advocacy.access import add_user
-from advocacy.loop.case_opening import open_cases_for
+from advocacy.loop.cases.opening import open_cases_for
 from support.cli import Outcome
 from support.cli import advocacy_cli as run_advocacy
 

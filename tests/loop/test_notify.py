@@ -30,9 +30,9 @@ from typer.testing import CliRunner, Result
 
 import advocacy
 from advocacy.access import add_user, audit_entries, create_token
-from advocacy.loop.delivery import deliver_due
-from advocacy.loop.digest import enqueue_daily_digest
-from advocacy.loop.outbox import (
+from advocacy.loop.notify.delivery import deliver_due
+from advocacy.loop.notify.digest import enqueue_daily_digest
+from advocacy.loop.notify.outbox import (
     BACKOFF_CAP,
     DeliveryError,
     backoff,
@@ -42,7 +42,7 @@ from advocacy.loop.outbox import (
     pending,
     retry,
 )
-from advocacy.loop.webhooks import sign, verify_signature
+from advocacy.loop.notify.webhooks import sign, verify_signature
 from advocacy.present.cli.main import app as cli_app
 from advocacy.present.web import create_app
 from advocacy.workspace import Workspace

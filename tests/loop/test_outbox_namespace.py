@@ -11,7 +11,7 @@ import pytest
 
 import advocacy
 from advocacy.errors import NotFoundError
-from advocacy.loop.outbox import enqueue
+from advocacy.loop.notify.outbox import enqueue
 from advocacy.workspace import Workspace
 
 

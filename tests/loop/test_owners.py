@@ -10,8 +10,8 @@ import pytest
 import advocacy
 from advocacy.access import add_user, disable_user
 from advocacy.errors import UsageError, ValidationError
-from advocacy.loop.owners import check_owner, unknown_owners
-from advocacy.loop.rule_store import list_rules, load_rules
+from advocacy.loop.cases.owners import check_owner, unknown_owners
+from advocacy.loop.cases.rule_store import list_rules, load_rules
 from advocacy.workspace import Workspace
 
 PASSWORD = "correct horse battery staple"

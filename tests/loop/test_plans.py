@@ -15,9 +15,9 @@ from scipy import stats
 import advocacy
 from advocacy.access import audit_entries
 from advocacy.errors import NotFoundError, UsageError
-from advocacy.loop.impact import Measurement, movement
-from advocacy.loop.plan_progress import plan_progress
-from advocacy.loop.plans import create_plan, get_plan, list_plans, update_plan
+from advocacy.loop.plans.changes import create_plan, get_plan, list_plans, update_plan
+from advocacy.loop.plans.impact import Measurement, movement
+from advocacy.loop.plans.progress import plan_progress
 from advocacy.metrics import nps_difference, nps_from_counts
 from advocacy.metrics.intervals import z_critical
 from advocacy.metrics.scores import share_from_sums
@@ -193,7 +193,7 @@ def test_a_plan_from_a_target_gap_and_its_audit_trail(ws: Workspace, tmp_path: P
     targets = tmp_path / "targets.csv"
     targets.write_text("target_id,metric,scope,desired_value\nT1,nps,unit=North,50\n")
     ws.import_file(targets, kind="targets")
-    from advocacy.loop.plans import plan_from_gap
+    from advocacy.loop.plans.changes import plan_from_gap
 
     plan = plan_from_gap(ws.db, "target-nps-unit-north", starts_on=START, actor="ana", now=NOW)
     assert (plan.metric, plan.metric_filter, plan.target_value) == ("nps", {"unit": "North"}, 50)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 import advocacy
 from advocacy.access.audit import audit_entries
 from advocacy.errors import ValidationError
-from advocacy.loop.rule_format import default_rules, dump_rules, parse_rules
-from advocacy.loop.rule_store import list_rules, load_rules, replace_rules
-from advocacy.loop.rules import PRIORITIES, Route, Rule
+from advocacy.loop.cases.rule_format import default_rules, dump_rules, parse_rules
+from advocacy.loop.cases.rule_store import list_rules, load_rules, replace_rules
+from advocacy.loop.cases.rules import PRIORITIES, Route, Rule
 
 RULES_YAML = """\
 rules:

@@ -16,10 +16,19 @@ from typer.testing import CliRunner
 
 import advocacy
 from advocacy.errors import NotFoundError, UsageError, ValidationError
-from advocacy.loop.contact_guard import ContactGuardError
-from advocacy.loop.invitations import anonymous_link, invite, links_for_segment
-from advocacy.loop.rule_store import ensure_default_rules
-from advocacy.loop.signing import (
+from advocacy.loop.cases.rule_store import ensure_default_rules
+from advocacy.loop.surveys.contact_guard import ContactGuardError
+from advocacy.loop.surveys.definitions import (
+    DEFAULT_SURVEY,
+    ensure_default_survey,
+    get_survey,
+    list_surveys,
+    load_survey_file,
+    save_survey,
+)
+from advocacy.loop.surveys.forms import survey_form
+from advocacy.loop.surveys.invitations import anonymous_link, invite, links_for_segment
+from advocacy.loop.surveys.signing import (
     LinkClaims,
     LinkError,
     LinkExpiredError,
@@ -28,16 +37,7 @@ from advocacy.loop.signing import (
     sign_link,
     verify_link,
 )
-from advocacy.loop.submissions import SubmissionResult, SubmissionWriter, submit
-from advocacy.loop.survey_forms import survey_form
-from advocacy.loop.surveys import (
-    DEFAULT_SURVEY,
-    ensure_default_survey,
-    get_survey,
-    list_surveys,
-    load_survey_file,
-    save_survey,
-)
+from advocacy.loop.surveys.submissions import SubmissionResult, SubmissionWriter, submit
 from advocacy.present.cli.main import app
 from advocacy.workspace import Workspace
 

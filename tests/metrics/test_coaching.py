@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import advocacy
-from advocacy.loop.coaching import coaching_summary
+from advocacy.loop.cases.coaching import coaching_summary
 from advocacy.workspace import Workspace
 
 T0 = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)

@@ -27,13 +27,13 @@ import pytest
 
 import advocacy
 from advocacy.errors import UsageError
-from advocacy.loop.case_opening import open_cases_for
-from advocacy.loop.casework import work_case
-from advocacy.loop.coaching import coaching_summary
-from advocacy.loop.employee_cases import employee_recovery
-from advocacy.loop.recovery import loop_results
-from advocacy.loop.rule_format import parse_rules
-from advocacy.loop.rule_store import replace_rules
+from advocacy.loop.cases.coaching import coaching_summary
+from advocacy.loop.cases.employee_cases import employee_recovery
+from advocacy.loop.cases.opening import open_cases_for
+from advocacy.loop.cases.recovery import loop_results
+from advocacy.loop.cases.rule_format import parse_rules
+from advocacy.loop.cases.rule_store import replace_rules
+from advocacy.loop.cases.work import work_case
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 RULES = """\

@@ -161,8 +161,8 @@ def test_emails_and_webhooks_carry_text_through_the_one_redactor() -> None:
     report-only patterns missed: national phone forms, IBANs and detected names."""
     from datetime import UTC, datetime
 
-    from advocacy.loop.email import render_html, render_text
-    from advocacy.loop.outbox import Message, safe_payload
+    from advocacy.loop.notify.email import render_html, render_text
+    from advocacy.loop.notify.outbox import Message, safe_payload
 
     comment = (
         "I'm Priya, call 07700900123 or 0049 30 1234567; refund to GB82 WEST 1234 5698 7654 32"

@@ -172,7 +172,7 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
             spare = create_token(state.ws.db, role="viewer", name="authz-spare").token
         url = url.replace("{token_id}", spare.token_id)
     if "{plan_id}" in url:  # a plan made on the spot, so every role finds one
-        from advocacy.loop.plans import create_plan
+        from advocacy.loop.plans.changes import create_plan
 
         state = client.app.state.web  # type: ignore[attr-defined]
         with state.use:
@@ -186,8 +186,8 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
             )
         url = url.replace("{plan_id}", plan.plan_id)
     if "{case_id}" in url:  # a North case opened on the spot, so the North handler may work it
-        from advocacy.loop.case_opening import open_cases_for
-        from advocacy.loop.rules import Rule
+        from advocacy.loop.cases.opening import open_cases_for
+        from advocacy.loop.cases.rules import Rule
 
         state = client.app.state.web  # type: ignore[attr-defined]
         with state.use:

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from advocacy.loop.invitations import invite
-from advocacy.loop.surveys import save_survey
+from advocacy.loop.surveys.definitions import save_survey
+from advocacy.loop.surveys.invitations import invite
 from web.site import Site, prepare_site
 from web.test_browser import Visit, chromium, server  # noqa: F401 - fixtures
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from advocacy.loop.coaching import coaching_summary
+from advocacy.loop.cases.coaching import coaching_summary
 from web.site import Site, bearer
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from advocacy.loop.coaching import coaching_summary
+from advocacy.loop.cases.coaching import coaching_summary
 from web.site import Site, bearer
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from advocacy.access import audit_entries
-from advocacy.loop.links import gap_rows
+from advocacy.loop.plans.links import gap_rows
 from web.site import Site, bearer
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from advocacy.loop.casework import contact_case, resolve_case
-from advocacy.loop.invitations import invite
-from advocacy.loop.rule_store import ensure_default_rules
+from advocacy.loop.cases.rule_store import ensure_default_rules
+from advocacy.loop.cases.work import contact_case, resolve_case
+from advocacy.loop.surveys.invitations import invite
 from advocacy.present.web import create_app
 from support.live_server import free_port, serving
 from web.site import Site, prepare_site

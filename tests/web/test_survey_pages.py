@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from advocacy.loop.invitations import invite
-from advocacy.loop.rule_store import ensure_default_rules
+from advocacy.loop.cases.rule_store import ensure_default_rules
+from advocacy.loop.surveys.invitations import invite
 from web.site import Site, bearer
 
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')

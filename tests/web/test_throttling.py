@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from advocacy.access.rate_limits import Rate, RateLimits, client_key
 from advocacy.errors import RateLimitedError
-from advocacy.loop.rule_store import ensure_default_rules
+from advocacy.loop.cases.rule_store import ensure_default_rules
 from advocacy.present.web import create_app
 from support.live_server import serving
 from web.site import Site
@@ -74,7 +74,7 @@ def test_twenty_answers_in_three_seconds_from_one_client(client: TestClient) -> 
 
 
 def test_signed_links_are_not_rate_limited(client: TestClient, site: Site) -> None:
-    from advocacy.loop.invitations import invite
+    from advocacy.loop.surveys.invitations import invite
 
     state = client.app.state.web  # type: ignore[attr-defined]
     with state.use:

@@ -216,7 +216,7 @@ def test_every_route_that_carries_units_agrees(
     client: TestClient, site: Site, cases: dict[str, str], path: str
 ) -> None:
     if path == "/api/v1/plans":  # a plan measured in South, beside the demo's
-        from advocacy.loop.plans import create_plan
+        from advocacy.loop.plans.changes import create_plan
 
         state = client.app.state.web  # type: ignore[attr-defined]
         with state.use:

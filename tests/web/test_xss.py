@@ -31,11 +31,11 @@ from typer.testing import CliRunner
 import advocacy
 from advocacy.access import add_user
 from advocacy.access.masking import MASK
-from advocacy.loop.case_notifications import case_notice
-from advocacy.loop.cases import get_case
-from advocacy.loop.digest import owner_digest
-from advocacy.loop.email import render_html
-from advocacy.loop.outbox import Message
+from advocacy.loop.cases.store import get_case
+from advocacy.loop.notify.case_notifications import case_notice
+from advocacy.loop.notify.digest import owner_digest
+from advocacy.loop.notify.email import render_html
+from advocacy.loop.notify.outbox import Message
 from advocacy.present.cli.main import app as cli
 from advocacy.present.web import create_app
 from support.live_server import serving

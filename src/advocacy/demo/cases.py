@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from advocacy.access.audit import now_utc
-from advocacy.loop.case_opening import open_cases_for
-from advocacy.loop.cases import Case
-from advocacy.loop.casework import add_case_note, close_case, contact_case, resolve_case
-from advocacy.loop.rule_format import default_rules
-from advocacy.loop.rule_store import replace_rules
-from advocacy.loop.rules import Route, Rule
+from advocacy.loop.cases.opening import open_cases_for
+from advocacy.loop.cases.rule_format import default_rules
+from advocacy.loop.cases.rule_store import replace_rules
+from advocacy.loop.cases.rules import Route, Rule
+from advocacy.loop.cases.store import Case
+from advocacy.loop.cases.work import add_case_note, close_case, contact_case, resolve_case
 from advocacy.store.connection import Database
 from advocacy.workspace import Workspace
 

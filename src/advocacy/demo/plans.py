@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 
 from advocacy.demo.company import END
-from advocacy.loop.links import gap_rows
-from advocacy.loop.plan_store import Plan
-from advocacy.loop.plans import create_plan, plan_from_gap
+from advocacy.loop.plans.changes import create_plan, plan_from_gap
+from advocacy.loop.plans.links import gap_rows
+from advocacy.loop.plans.store import Plan
 from advocacy.store.connection import Database
 
 ACTOR = "demo"

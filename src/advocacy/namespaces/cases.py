@@ -19,10 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from advocacy.loop.cases import Case, CaseDetail
-    from advocacy.loop.recovery import LoopResults
-    from advocacy.loop.rules import Rule
-    from advocacy.loop.sweep import SweepResult
+    from advocacy.loop.cases import Case, CaseDetail, LoopResults, Rule, SweepResult
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
@@ -39,7 +36,7 @@ class CasesNamespace:
     # -- rules ----------------------------------------------------------------------------------
     def rules(self) -> Rules:
         """The stored case rules, in the order they were written."""
-        from advocacy.loop.rule_store import list_rules
+        from advocacy.loop.cases import list_rules
 
         return list_rules(self._db)
 
@@ -66,14 +63,13 @@ class CasesNamespace:
             When it is not YAML, or a rule, trigger, route or owner is not valid (with the line
             at fault).
         """
-        from advocacy.loop.rule_store import load_rules
+        from advocacy.loop.cases import load_rules
 
         return load_rules(self._db, path, actor=actor)
 
     def rules_text(self) -> str:
         """The stored rules as the YAML text of a rules file (what :meth:`load_rules` reads)."""
-        from advocacy.loop.rule_format import dump_rules
-        from advocacy.loop.rule_store import list_rules
+        from advocacy.loop.cases import dump_rules, list_rules
 
         return dump_rules(list_rules(self._db))
 
@@ -99,7 +95,8 @@ class CasesNamespace:
         units
             Only the cases of these units.
         limit
-            How many cases to return at most (None: :data:`advocacy.loop.cases.DEFAULT_LIMIT`).
+            How many cases to return at most (None:
+            :data:`advocacy.loop.cases.store.DEFAULT_LIMIT`).
 
         Returns
         -------
@@ -177,7 +174,7 @@ class CasesNamespace:
         NotFoundError
             When there is no such case.
         """
-        from advocacy.loop.casework import work_case
+        from advocacy.loop.cases import work_case
 
         return work_case(
             self._db,
@@ -209,7 +206,7 @@ class CasesNamespace:
         list of Case
             The cases opened.
         """
-        from advocacy.loop.case_opening import open_cases_for
+        from advocacy.loop.cases import open_cases_for
 
         return open_cases_for(self._db, kind, [*ids], actor=actor)
 
@@ -221,27 +218,26 @@ class CasesNamespace:
         SweepResult
             The cases escalated and the cases opened.
         """
-        from advocacy.loop.sweep import sweep
+        from advocacy.loop.cases import sweep
 
         return sweep(self._db, actor=actor)
 
     def results(self, *, window_days: int | None = None) -> LoopResults:
         """Time to first contact, share closed in time and recovery rate, with a comparison
-        group of customers who had no case (:func:`advocacy.loop.recovery.loop_results`).
+        group of customers who had no case (:func:`advocacy.loop.cases.recovery.loop_results`).
 
         Parameters
         ----------
         window_days
             Days after a case opens in which a re-score or a repurchase counts as recovery
-            (None: :data:`advocacy.loop.recovery_rule.RECOVERY_WINDOW_DAYS`).
+            (None: :data:`advocacy.loop.cases.recovery_rule.RECOVERY_WINDOW_DAYS`).
 
         Returns
         -------
         LoopResults
             Overall and by owner and unit (``rows("owner")``), and the comparison.
         """
-        from advocacy.loop.recovery import loop_results
-        from advocacy.loop.recovery_rule import RECOVERY_WINDOW_DAYS
+        from advocacy.loop.cases import RECOVERY_WINDOW_DAYS, loop_results
 
         days = RECOVERY_WINDOW_DAYS if window_days is None else window_days
         return loop_results(self._db, window_days=days)

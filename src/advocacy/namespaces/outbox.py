@@ -6,9 +6,10 @@
 ...     ws.outbox.deliver().delivered
 ...     [message.destination for message in ws.outbox.messages(state="failed")]
 
-Each method is one function of :mod:`advocacy.loop.outbox`, :mod:`advocacy.loop.delivery` or
-:mod:`advocacy.loop.digest` applied to the workspace's database. E-mail goes out with the
-``smtp_*`` settings, webhook events to the ``webhook_urls`` setting.
+Each method is one function of :mod:`advocacy.loop.notify.outbox`,
+:mod:`advocacy.loop.notify.delivery` or :mod:`advocacy.loop.notify.digest` applied to the
+workspace's database. E-mail goes out with the ``smtp_*`` settings, webhook events to the
+``webhook_urls`` setting.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from advocacy.loop.delivery import DeliveryReport, DeliveryWorker
-    from advocacy.loop.digest import DigestReport
-    from advocacy.loop.outbox import Message, Selection
+    from advocacy.loop.notify import (
+        DeliveryReport,
+        DeliveryWorker,
+        DigestReport,
+        Message,
+        Selection,
+    )
     from advocacy.store.connection import Database
 
 
@@ -45,7 +50,7 @@ class OutboxNamespace:
         list of Message
             Channel, destination, event, attempts and delivery dates of each.
         """
-        from advocacy.loop.outbox import list_messages
+        from advocacy.loop.notify import list_messages
 
         return list_messages(self._db, state=state, limit=limit)
 
@@ -71,7 +76,7 @@ class OutboxNamespace:
         UsageError
             When it was delivered already.
         """
-        from advocacy.loop.outbox import retry
+        from advocacy.loop.notify import retry
 
         return retry(self._db, message_id, actor=actor)
 
@@ -83,7 +88,7 @@ class OutboxNamespace:
         DeliveryReport
             How many were attempted, delivered, failed and given up, with the errors.
         """
-        from advocacy.loop.delivery import deliver_due
+        from advocacy.loop.notify import deliver_due
 
         return deliver_due(self._db)
 
@@ -107,7 +112,7 @@ class OutboxNamespace:
         DeliveryWorker
             Not started: call ``start()``, and ``stop()`` when done.
         """
-        from advocacy.loop.delivery import WORKER_INTERVAL_SECONDS, DeliveryWorker
+        from advocacy.loop.notify import WORKER_INTERVAL_SECONDS, DeliveryWorker
 
         return DeliveryWorker(
             self._db,
@@ -126,6 +131,6 @@ class OutboxNamespace:
         DigestReport
             The day, the e-mails and webhook events queued, and those already sent.
         """
-        from advocacy.loop.digest import enqueue_daily_digest
+        from advocacy.loop.notify import enqueue_daily_digest
 
         return enqueue_daily_digest(self._db)

@@ -6,9 +6,10 @@
 ...     ws.plans.progress(plan).verdict
 ...     ws.plans.frame(status="active")
 
-Each method is one function of :mod:`advocacy.loop.plans` or :mod:`advocacy.loop.plan_progress`
-applied to the workspace's database. A plan's baseline is measured and frozen when it is added;
-its progress compares the metric since the start with that baseline.
+Each method is one function of :mod:`advocacy.loop.plans.changes` or
+:mod:`advocacy.loop.plans.progress` applied to the workspace's database. A plan's baseline is
+measured and frozen when it is added; its progress compares the metric since the start with that
+baseline.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 if TYPE_CHECKING:
     import pandas as pd
 
-    from advocacy.loop.plan_progress import PlanProgress
-    from advocacy.loop.plan_store import Plan
+    from advocacy.loop.plans import Plan, PlanProgress
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
@@ -168,19 +168,19 @@ class PlansNamespace:
         -------
         PlanProgress
         """
-        from advocacy.loop.plan_progress import plan_progress
+        from advocacy.loop.plans import plan_progress
 
         return plan_progress(self._db, plan)
 
     def list(self, *, status: str | None = None, units: Sequence[str] | None = None) -> Progresses:
         """The progress of every plan (of one ``status``, inside ``units``, when given)."""
-        from advocacy.loop.plan_progress import plans_progress
+        from advocacy.loop.plans import plans_progress
 
         return plans_progress(self._db, status=status, units=units)
 
     def summary(self, plan: PlanProgress | Plan | str) -> dict[str, Any]:
         """One flat row for a plan: link, scope, baseline -> current, movement and verdict."""
-        from advocacy.loop.plan_progress import PlanProgress, plan_summary
+        from advocacy.loop.plans import PlanProgress, plan_summary
 
         progress = plan if isinstance(plan, PlanProgress) else self.progress(plan)
         return plan_summary(progress)
@@ -198,7 +198,7 @@ class PlansNamespace:
     def gap_suggestions(self, *, top: int | None = None) -> Rows:
         """The gap register's rows, each with its ``gap_id`` and the plan it suggests (metric,
         scope, target, effort), highest priority first; the first ``top`` when given."""
-        from advocacy.loop.links import gap_rows
+        from advocacy.loop.plans import gap_rows
 
         rows = gap_rows(self._db)
         return rows if top is None else rows[:top]

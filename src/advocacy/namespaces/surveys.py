@@ -6,9 +6,9 @@
 ...     result = ws.surveys.links("checkout", segment="smb")
 ...     [link["url"] for link in result.links]
 
-Each method is one function of :mod:`advocacy.loop.surveys` or :mod:`advocacy.loop.invitations`
-applied to the workspace's database. Links are signed with ``ADVOCACY_SECRET_KEY`` and point at
-the ``public_url`` setting.
+Each method is one function of :mod:`advocacy.loop.surveys.definitions` or
+:mod:`advocacy.loop.surveys.invitations` applied to the workspace's database. Links are signed with
+``ADVOCACY_SECRET_KEY`` and point at the ``public_url`` setting.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
-    from advocacy.loop.invitations import LinksResult
-    from advocacy.loop.surveys import Survey
+    from advocacy.loop.surveys import LinksResult, Survey
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
@@ -108,7 +107,7 @@ class SurveysNamespace:
             One link per customer invited (with name and e-mail) and the customers skipped,
             with why and when.
         """
-        from advocacy.loop.invitations import links_for_segment
+        from advocacy.loop.surveys import links_for_segment
 
         return links_for_segment(
             self._db,
@@ -127,6 +126,6 @@ class SurveysNamespace:
         UsageError
             When the survey does not take anonymous answers.
         """
-        from advocacy.loop.invitations import anonymous_link
+        from advocacy.loop.surveys import anonymous_link
 
         return anonymous_link(self._db, survey_id)

@@ -1,7 +1,7 @@
 """``advocacy notify``: deliver the notification outbox, inspect and retry it, send digests.
 
 Thin commands over ``ws.outbox`` (:class:`advocacy.namespaces.outbox.OutboxNamespace`); the
-test commands call :mod:`advocacy.loop.delivery` with the settings alone. The web server
+test commands call :mod:`advocacy.loop.notify.delivery` with the settings alone. The web server
 delivers by itself when e-mail or webhooks are configured; ``notify deliver --watch`` does the
 same for a deployment without the server.
 """
@@ -20,8 +20,8 @@ from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 
 if TYPE_CHECKING:
-    from advocacy.loop.delivery import DeliveryReport
-    from advocacy.loop.outbox import State
+    from advocacy.loop.notify.delivery import DeliveryReport
+    from advocacy.loop.notify.outbox import State
 
 notify_app = typer.Typer(
     help="Case notifications: the outbox of e-mails and signed webhooks.", no_args_is_help=True
@@ -138,7 +138,7 @@ def test_email(
     address: Annotated[str, typer.Argument(help="Where to send the test e-mail.")],
 ) -> None:
     """Send one test e-mail now with the smtp_* settings, and report the server's answer."""
-    from advocacy.loop.delivery import send_test_email
+    from advocacy.loop.notify.delivery import send_test_email
 
     send_test_email(address)
     console.print(f"sent a test e-mail to {address}", markup=False, highlight=False)
@@ -147,7 +147,7 @@ def test_email(
 @notify_app.command("test-webhook")
 def test_webhook(output: FormatOption = OutputFormat.table) -> None:
     """POST one signed test event to each webhook URL now, and report each answer."""
-    from advocacy.loop.delivery import send_test_webhooks
+    from advocacy.loop.notify.delivery import send_test_webhooks
 
     outcomes = send_test_webhooks()
     emit_rows(outcomes, output, columns=["url", "ok", "status", "error"])

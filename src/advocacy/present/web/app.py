@@ -32,7 +32,7 @@ from advocacy.errors import (
     UsageError,
 )
 from advocacy.ingest.limits import InputLimits, preview
-from advocacy.loop.delivery import start_delivery
+from advocacy.loop.notify.delivery import start_delivery
 from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
 from advocacy.present.web.api import cases as api_cases

@@ -19,7 +19,7 @@ from advocacy.access.masking import TextRedactor, mask_record, mask_records, tex
 from advocacy.access.roles import AccessDeniedError, Principal, Role
 from advocacy.access.scope import SqlSource, scope, unit_limit
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.loop.coaching import CoachingSummary, coaching_summary
+from advocacy.loop.cases.coaching import CoachingSummary, coaching_summary
 from advocacy.metrics.rollup import MetricsRequest
 from advocacy.metrics.scores import NpsResult, nps
 from advocacy.present.web.state import WebState
@@ -231,7 +231,7 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
     """The feedback, its themes, interactions and cases tied to one employee.
 
     For the employee themselves, their supervisor, and roles that see their unit; themes and
-    cases come from :func:`advocacy.loop.coaching.coaching_summary`. A case handler's page
+    cases come from :func:`advocacy.loop.cases.coaching.coaching_summary`. A case handler's page
     holds only their units' evidence; a viewer's has personal data masked (names, quotes,
     theme names and root causes redacted).
     """

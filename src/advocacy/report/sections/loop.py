@@ -2,8 +2,8 @@
 
 Two parts, each from one library call: the cases' results (opened, closed, time to first contact,
 share closed within due time, recovery rate by unit against comparable customers without a case,
-:func:`advocacy.loop.recovery.loop_results`) and the action plans with their frozen baseline,
-movement, interval and verdict (:func:`advocacy.loop.plan_progress.plans_progress`). A
+:func:`advocacy.loop.cases.recovery.loop_results`) and the action plans with their frozen baseline,
+movement, interval and verdict (:func:`advocacy.loop.plans.progress.plans_progress`). A
 workspace with neither gets one line on how to start.
 """
 
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from advocacy.loop.plan_progress import plan_summary, plans_progress
-from advocacy.loop.recovery import loop_results
+from advocacy.loop.cases.recovery import loop_results
+from advocacy.loop.plans.progress import plan_summary, plans_progress
 from advocacy.report.section import (
     ReportScope,
     Section,
@@ -48,7 +48,7 @@ VERDICT_COLORS = {
 def plan_movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per metric, each plan's change since its start as a bar inside its interval.
 
-    ``rows`` are :func:`advocacy.loop.plan_progress.plan_summary` rows; plans without a measured
+    ``rows`` are :func:`advocacy.loop.plans.progress.plan_summary` rows; plans without a measured
     change yet are left out, and a metric with none gets no chart.
     """
     specs = []

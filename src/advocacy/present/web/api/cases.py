@@ -16,10 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from advocacy.access.masking import mask_record
 from advocacy.access.roles import Permission, Principal
 from advocacy.access.scope import unit_limit
-from advocacy.loop.cases import get_case, list_cases
-from advocacy.loop.casework import work_case
-from advocacy.loop.recovery import loop_results
-from advocacy.loop.rule_store import list_rules, save_rules_text
+from advocacy.loop.cases.recovery import loop_results
+from advocacy.loop.cases.rule_store import list_rules, save_rules_text
+from advocacy.loop.cases.store import get_case, list_cases
+from advocacy.loop.cases.work import work_case
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.state import WebState

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.roles import Permission
-from advocacy.loop.outbox import list_messages
+from advocacy.loop.notify.outbox import list_messages
 from advocacy.present.web.auth import Caller, requires, web_state
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])

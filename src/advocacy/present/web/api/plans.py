@@ -1,7 +1,7 @@
 """Action-plan routes of the REST API: list, read with progress, create and change plans.
 
 Reading needs the ``read`` permission; creating and changing plans ``manage-loop`` (analysts and
-admins). Each route calls one function of :mod:`advocacy.loop.plans`.
+admins). Each route calls one function of :mod:`advocacy.loop.plans.changes`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from advocacy.access.masking import mask_record
 from advocacy.access.roles import Permission
 from advocacy.access.scope import unit_limit
-from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
-from advocacy.loop.plans import add_plan, update_plan
+from advocacy.loop.plans.changes import add_plan, update_plan
+from advocacy.loop.plans.progress import plan_progress, plan_summary, plans_progress
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.records import plain

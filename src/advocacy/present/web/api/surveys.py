@@ -2,9 +2,9 @@
 
 ``GET /api/v1/surveys`` lists the surveys with their anonymous links; ``POST /api/v1/surveys``
 creates or replaces one (JSON body with the fields of
-:data:`advocacy.loop.surveys.SURVEY_FIELDS`); ``POST /api/v1/surveys/{survey_id}/links`` takes
-``{"segment": ..., "unit": ..., "customer_ids": [...]}`` and returns one signed link per
-customer, skipping those the contact-frequency guard protects.
+:data:`advocacy.loop.surveys.definitions.SURVEY_FIELDS`); ``POST
+/api/v1/surveys/{survey_id}/links`` takes ``{"segment": ..., "unit": ..., "customer_ids": [...]}``
+and returns one signed link per customer, skipping those the contact-frequency guard protects.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.roles import Permission
 from advocacy.errors import ValidationError
-from advocacy.loop.invitations import links_for_segment
-from advocacy.loop.surveys import list_surveys, save_survey
+from advocacy.loop.surveys.definitions import list_surveys, save_survey
+from advocacy.loop.surveys.invitations import links_for_segment
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.limits import json_body
 

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.roles import Permission
 from advocacy.ingest.records import WRITABLE_KINDS, write_records
-from advocacy.loop.case_opening import open_cases_for_import
+from advocacy.loop.cases.opening import open_cases_for_import
 from advocacy.model import kind_for
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import start_warm_up

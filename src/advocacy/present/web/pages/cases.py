@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.access.roles import Permission
 from advocacy.errors import AdvocacyError, UsageError, ValidationError
-from advocacy.loop.cases import STATUSES, get_case, list_cases
-from advocacy.loop.casework import ACTIONS, ALLOWED_FROM, work_case
-from advocacy.loop.recovery import loop_results
-from advocacy.loop.rule_format import dump_rules
-from advocacy.loop.rule_store import list_rules, save_rules_text
+from advocacy.loop.cases.recovery import loop_results
+from advocacy.loop.cases.rule_format import dump_rules
+from advocacy.loop.cases.rule_store import list_rules, save_rules_text
+from advocacy.loop.cases.store import STATUSES, get_case, list_cases
+from advocacy.loop.cases.work import ACTIONS, ALLOWED_FROM, work_case
 from advocacy.present.web.api.cases import shown, units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.forms import submit_form

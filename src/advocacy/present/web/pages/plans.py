@@ -3,7 +3,7 @@
 Anyone signed in reads the plans; analysts and admins (``manage-loop``) create them, most often
 straight from a gap of the register (the form's select lists the top gaps, the first chosen), and
 change their status. Each form posts the session's CSRF token and calls one function of
-:mod:`advocacy.loop.plans`; a change redirects to the plan's page (post/redirect/get).
+:mod:`advocacy.loop.plans.changes`; a change redirects to the plan's page (post/redirect/get).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from advocacy.access.masking import mask_record, mask_records
 from advocacy.access.roles import Permission
 from advocacy.errors import AdvocacyError
-from advocacy.loop.links import gap_rows
-from advocacy.loop.plan_fields import EFFORTS, PLAN_METRICS, STATUSES
-from advocacy.loop.plan_progress import plan_progress, plan_summary, plans_progress
-from advocacy.loop.plan_store import RESOURCES
-from advocacy.loop.plans import add_plan, update_plan
+from advocacy.loop.plans.changes import add_plan, update_plan
+from advocacy.loop.plans.fields import EFFORTS, PLAN_METRICS, STATUSES
+from advocacy.loop.plans.links import gap_rows
+from advocacy.loop.plans.progress import plan_progress, plan_summary, plans_progress
+from advocacy.loop.plans.store import RESOURCES
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor

@@ -3,7 +3,7 @@
 ``GET /s/{token}`` shows the survey behind a signed link and ``POST /s/{token}`` takes the
 answer; ``/s/open/{survey_id}`` does the same for a survey's anonymous link. Each form carries a
 signed nonce (these pages have no session, so it stands in for the CSRF token). Answers go to
-one :class:`~advocacy.loop.submissions.SubmissionWriter` per server, which commits them in
+one :class:`~advocacy.loop.surveys.submissions.SubmissionWriter` per server, which commits them in
 batches and runs the case rules on them; the thank-you page is sent once the answer is stored.
 These pages, and only these, may be framed by other sites (see ``EMBEDDABLE_HEADERS`` in
 :mod:`advocacy.present.web.app`), so a company can embed its survey.
@@ -27,10 +27,10 @@ from starlette.concurrency import run_in_threadpool
 
 from advocacy.access.rate_limits import client_key
 from advocacy.errors import AdvocacyError, NotFoundError, RateLimitedError, ValidationError
-from advocacy.loop.signing import LinkError
-from advocacy.loop.submissions import SubmissionWriter
-from advocacy.loop.survey_forms import SurveyForm, survey_form
-from advocacy.loop.surveys import Survey
+from advocacy.loop.surveys.definitions import Survey
+from advocacy.loop.surveys.forms import SurveyForm, survey_form
+from advocacy.loop.surveys.signing import LinkError
+from advocacy.loop.surveys.submissions import SubmissionWriter
 from advocacy.present.web.auth import web_state
 from advocacy.present.web.pages.rendering import render
 

@@ -1,0 +1,204 @@
+"""Opening cases: the rules run on incoming evidence, and each hit becomes one case.
+
+:func:`open_cases_for` runs the enabled rules over new responses or mentions (the API and the
+hosted survey call it on every write) and opens at most one case per piece of evidence: when
+several rules fire on the same answer, the most urgent rule (then the first in the rules file)
+opens it, so nobody works the same complaint twice. Running it again opens nothing new. The owner
+comes from the rule's routes (unit, touchpoint or theme; first match wins) or its
+``default_owner``; ``due_at`` is ``opened_at + due_hours``. The cases of a batch are written
+with their ``open`` events, audit entries and notifications by :func:`open_cases`, one insert
+per table, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from advocacy.access.audit import now_utc
+from advocacy.loop.cases.rule_store import list_rules
+from advocacy.loop.cases.rules import PRIORITIES, TRIGGER_KINDS, Rule
+from advocacy.loop.cases.store import CASE_COLUMNS, Case, NewEvent, add_events
+from advocacy.loop.cases.triggers import Hit, TextSignals, check_kind, evaluate, load_evidence
+from advocacy.loop.notify.case_notifications import notify_many
+from advocacy.store.connection import Database
+from advocacy.store.multi_row import insert_rows
+
+
+def case_id_for(rule_id: str, kind: str, evidence_id: str) -> str:
+    """A stable case id: the same evidence and rule always give the same id."""
+    digest = hashlib.sha256(f"{rule_id}\x1f{kind}\x1f{evidence_id}".encode()).hexdigest()
+    return "case-" + digest[:12]
+
+
+def _new_case(rule: Rule, hit: Hit, *, now: datetime, backfill: bool) -> Case:
+    evidence = hit.evidence
+    opened = now
+    if backfill and evidence.occurred_at is not None and evidence.occurred_at < now:
+        opened = now_utc(evidence.occurred_at)
+    routing = {"unit": evidence.unit, "touchpoint": evidence.touchpoint, "theme": hit.theme}
+    return Case(
+        case_id=case_id_for(rule.rule_id, evidence.kind, evidence.evidence_id),
+        rule_id=rule.rule_id,
+        customer_id=evidence.customer_id,
+        status="new",
+        owner=rule.owner_for(routing),
+        due_at=opened + timedelta(hours=rule.due_hours),
+        opened_at=opened,
+        unit=evidence.unit,
+        evidence_kind=evidence.kind,
+        evidence_id=evidence.evidence_id,
+        touchpoint=evidence.touchpoint,
+        theme=hit.theme,
+        employee_id=evidence.employee_id,
+        priority=rule.priority,
+        summary=hit.summary,
+        baseline_nps=hit.baseline_nps,
+        updated_at=opened,
+        rule=rule.name,
+    )
+
+
+def open_cases(
+    db: Database,
+    hits: Sequence[tuple[Rule, Hit]],
+    *,
+    now: datetime,
+    actor: str,
+    backfill: bool = False,
+) -> list[Case]:
+    """Insert the case each rule opens for its hit, with its event, audit entry and notification.
+
+    A batch costs one multi-row insert per table (``cases``, ``case_events``, ``audit_log``,
+    ``outbox``) and one look-up of the owners' e-mail addresses, whatever its size; the rows are
+    those opening the cases one at a time would write. ``backfill`` opens each case at its
+    evidence's own time.
+    """
+    cases = [_new_case(rule, hit, now=now, backfill=backfill) for rule, hit in hits]
+    rows = []
+    for case in cases:
+        values = asdict(case)
+        rows.append([values[name] for name in CASE_COLUMNS])
+    insert_rows(db, "cases", CASE_COLUMNS, rows)
+    add_events(
+        db,
+        [
+            NewEvent(
+                case,
+                "open",
+                actor,
+                case.opened_at,
+                to_status="new",
+                text=hit.summary,
+                detail={"rule": rule.rule_id, "owner": case.owner},
+            )
+            for case, (rule, hit) in zip(cases, hits, strict=True)
+        ],
+    )
+    notify_many(db, cases, "case.opened")
+    return cases
+
+
+def _already_opened(db: Database, kind: str, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        rows = db.fetchall(
+            f"SELECT evidence_id FROM cases WHERE evidence_kind = ? AND evidence_id IN "
+            f"({', '.join('?' for _ in chunk)})",
+            [kind, *chunk],
+        )
+        found.update(str(row[0]) for row in rows)
+    return found
+
+
+def by_urgency(rules: Sequence[Rule]) -> list[Rule]:
+    """``rules`` most urgent first, keeping the written order among equals."""
+    rank = {name: position for position, name in enumerate(reversed(PRIORITIES))}
+    return sorted(rules, key=lambda rule: rank.get(rule.priority, len(PRIORITIES)))
+
+
+def open_cases_for(
+    db: Database,
+    kind: str,
+    ids: Sequence[str],
+    *,
+    now: datetime | None = None,
+    actor: str = "rules",
+    backfill: bool = False,
+    rules: Sequence[Rule] | None = None,
+) -> list[Case]:
+    """Run the enabled case rules over new evidence and open the cases they call for.
+
+    Parameters
+    ----------
+    db
+        The workspace database; runs in one transaction (an outer one wins).
+    kind
+        ``"responses"`` or ``"mentions"``.
+    ids
+        Ids of the records to check (response_id or mention_id); unknown ids are skipped.
+    now
+        The clock: cases open at ``now`` and are due ``due_hours`` later.
+    actor
+        Who opened them, for the timeline and the audit log.
+    backfill
+        Open each case at its evidence's own time (for history loaded in bulk, e.g. the demo).
+    rules
+        Rules to run instead of the stored enabled ones.
+
+    Returns
+    -------
+    list of Case
+        The cases opened now (none for evidence that already has a case).
+    """
+    check_kind(kind)
+    if not ids:
+        return []
+    moment = now_utc(now)
+    chosen = list_rules(db, enabled_only=True) if rules is None else list(rules)
+    active = [
+        rule for rule in by_urgency(chosen) if rule.enabled and kind in TRIGGER_KINDS[rule.trigger]
+    ]
+    if not active:
+        return []
+    chosen_hits: list[tuple[Rule, Hit]] = []
+    with db.transaction():
+        evidence = load_evidence(db, kind, ids)
+        taken = _already_opened(db, kind, [item.evidence_id for item in evidence])
+        fresh = [item for item in evidence if item.evidence_id not in taken]
+        signals = TextSignals(fresh)
+        for rule in active:
+            for hit in evaluate(db, rule, fresh, signals):
+                if hit.evidence.evidence_id in taken:
+                    continue
+                taken.add(hit.evidence.evidence_id)
+                chosen_hits.append((rule, hit))
+        return open_cases(db, chosen_hits, now=moment, actor=actor, backfill=backfill)
+
+
+def open_cases_for_import(
+    db: Database,
+    kind: str,
+    import_id: str,
+    *,
+    now: datetime | None = None,
+    actor: str = "rules",
+) -> list[Case]:
+    """Run the rules over the records of ``kind`` written by import ``import_id``.
+
+    For a write of any kind: kinds the rules do not read (e.g. transactions) open nothing.
+    """
+    if kind not in TRIGGER_KINDS["theme_sentiment"]:
+        return []
+    key = "response_id" if kind == "responses" else "mention_id"
+    ids = [
+        str(row[0])
+        for row in db.fetchall(f"SELECT {key} FROM {kind} WHERE source = ?", [import_id])
+    ]
+    return open_cases_for(db, kind, ids, now=now, actor=actor)
+
+
+__all__ = ["by_urgency", "case_id_for", "open_cases", "open_cases_for", "open_cases_for_import"]

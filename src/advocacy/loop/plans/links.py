@@ -1,0 +1,196 @@
+"""What a plan may link to and measure: gaps, drivers, themes, culture attributes and scopes.
+
+Every reference is checked against what the workspace holds, and an unknown one is refused with
+the valid ones listed. Gaps of the register (:func:`advocacy.gaps.assessment.register`) have no
+stored key, so each gets a readable, stable id from its source, subject and scope:
+``target ces unit=North`` is ``target-ces-unit-north``, the SERVQUAL dimension ``responsiveness``
+is ``servqual-responsiveness``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from advocacy.errors import NotFoundError, UsageError
+from advocacy.gaps.culture import CULTURE_ATTRIBUTES
+from advocacy.gaps.targets import parse_scope
+from advocacy.loop.plans.fields import PLAN_METRICS
+from advocacy.loop.plans.impact import FILTER_KEYS
+from advocacy.settings import current_settings
+from advocacy.store.connection import Database
+
+#: A target's metric -> the plan metric on the same scale (a CSAT target is a mean rating).
+_TARGET_METRICS = {"nps": "nps", "csat": "csat-mean", "ces": "ces", "enps": "enps"}
+_SHOWN = 40  # valid references listed in an error at most
+
+
+def gap_id(source: str, subject: str, scope: str | None) -> str:
+    """The register row's id: ``target-ces-unit-north``, ``culture-career-paths``."""
+    parts = [source, subject]
+    if scope and scope.strip().lower() != "all":
+        parts.append(scope)
+    return re.sub(r"[^a-z0-9]+", "-", " ".join(parts).lower()).strip("-")
+
+
+def _effort_word(effort: int) -> str:
+    return "low" if effort <= 2 else "medium" if effort == 3 else "high"
+
+
+def _suggestion(source: str, subject: str, scope: str) -> tuple[str, dict[str, str]]:
+    """The metric (and scope) a plan on this gap should move."""
+    where = {key: value for key, value in parse_scope(scope).items() if key in FILTER_KEYS}
+    if source == "target" and subject in _TARGET_METRICS:
+        metric = _TARGET_METRICS[subject]
+    elif source == "culture" or subject.startswith("culture:"):
+        metric = "enps"
+    else:
+        metric = "nps"
+    if metric == "enps":
+        where = {key: value for key, value in where.items() if key == "unit"}
+    return metric, where
+
+
+def gap_rows(db: Database) -> list[dict[str, Any]]:
+    """The gap register with each gap's id and the plan it suggests (metric, scope, target)."""
+    from advocacy.gaps.assessment import register
+
+    frame = register(db.ibis.table, confidence=current_settings().confidence)
+    rows: list[dict[str, Any]] = []
+    for record in frame.to_dict("records"):
+        source, subject = str(record["source"]), str(record["subject"])
+        scope = str(record.get("scope") or "all")
+        metric, where = _suggestion(source, subject, scope)
+        same_scale = source == "target" and _TARGET_METRICS.get(subject) == metric
+        label = subject if scope == "all" else f"{subject} ({scope})"
+        rows.append(
+            {
+                "gap_id": gap_id(source, subject, scope),
+                "rank": int(record["rank"]),
+                "source": source,
+                "subject": subject,
+                "scope": scope,
+                "current": float(record["current"]),
+                "desired": float(record["desired"]),
+                "priority": float(record["priority"]),
+                "title": f"Close the {source} gap on {label}",
+                "metric": metric,
+                "metric_filter": where,
+                "effort": _effort_word(int(record["effort"])),
+                "resources": [part.strip() for part in str(record["resources"]).split(",")],
+                "target_value": float(record["desired"]) if same_scale else None,
+            }
+        )
+    return rows
+
+
+def _refuse(kind: str, reference: str, valid: list[str], fix: str) -> NotFoundError:
+    shown = valid[:_SHOWN] + (["..."] if len(valid) > _SHOWN else [])
+    return NotFoundError(
+        f"no {kind} {reference!r} in this workspace",
+        value=reference,
+        parameter="--link",
+        fix=("use one of: " + ", ".join(shown)) if valid else fix,
+    )
+
+
+def _drivers(db: Database) -> list[str]:
+    rows = db.fetchall(
+        "SELECT DISTINCT name FROM (SELECT item AS name FROM response_items "
+        "WHERE kind IN ('rating', 'perception') UNION SELECT dimension AS name "
+        "FROM response_items WHERE kind IN ('rating', 'perception') AND dimension IS NOT NULL) "
+        "AS names ORDER BY name"
+    )
+    return [str(row[0]) for row in rows]
+
+
+def _themes(db: Database) -> list[tuple[str, str]]:
+    if not db.table_exists("themes"):
+        return []
+    rows = db.fetchall("SELECT theme_id, name FROM themes ORDER BY theme_id")
+    return [(str(row[0]), str(row[1])) for row in rows]
+
+
+def resolve_theme(db: Database, reference: str) -> str:
+    """The id of the theme whose id or name is ``reference`` (names match without case)."""
+    themes = _themes(db)
+    wanted = reference.strip()
+    for theme_id, name in themes:
+        if wanted in (theme_id,) or wanted.lower() == name.lower():
+            return theme_id
+    raise _refuse(
+        "theme",
+        reference,
+        [theme_id for theme_id, _ in themes],
+        "analyse the texts first: advocacy text analyze, then advocacy text themes",
+    )
+
+
+def resolve_link(
+    db: Database, kind: str, reference: str, *, gaps: Sequence[Mapping[str, Any]] | None = None
+) -> str:
+    """The canonical reference of a plan's link, or an error listing the valid ones.
+
+    ``gaps`` are the register's rows when the caller has them (else they are computed).
+    """
+    wanted = str(reference).strip()
+    if kind == "gap":
+        ids = [str(row["gap_id"]) for row in (gap_rows(db) if gaps is None else gaps)]
+        if wanted.lower() in ids:
+            return wanted.lower()
+        raise _refuse("gap", wanted, ids, "import targets or survey ratings to find gaps")
+    if kind == "theme":
+        return resolve_theme(db, wanted)
+    valid = list(CULTURE_ATTRIBUTES) if kind == "culture" else _drivers(db)
+    for name in valid:
+        if name.lower() == wanted.lower():
+            return name
+    fix = "import response-items with rated items to find drivers"
+    raise _refuse("culture attribute" if kind == "culture" else "driver", wanted, valid, fix)
+
+
+def check_metric(metric: str) -> str:
+    """``metric`` normalised, if a plan can target it."""
+    name = str(metric).strip().lower().replace("_", "-")
+    if name not in PLAN_METRICS:
+        raise UsageError(
+            f"unknown metric {metric!r}",
+            value=metric,
+            parameter="--metric",
+            fix="use one of: " + ", ".join(PLAN_METRICS),
+        )
+    return name
+
+
+def check_filter(db: Database, metric: str, where: Mapping[str, str] | None) -> dict[str, str]:
+    """The metric's scope, each key allowed and each value present in the workspace."""
+    chosen: dict[str, str] = {}
+    table = "employee_responses" if metric == "enps" else "responses"
+    for raw_key, raw_value in dict(where or {}).items():
+        key = str(raw_key).strip().lower()
+        value = "" if raw_value is None else str(raw_value).strip()
+        if not value:
+            continue
+        allowed = ("unit",) if metric == "enps" else FILTER_KEYS
+        if key not in allowed:
+            raise UsageError(
+                f"a {metric} plan cannot be limited by {key!r}",
+                value=key,
+                parameter="--filter",
+                fix="limit it by one of: " + ", ".join(allowed),
+            )
+        if key == "theme":
+            chosen[key] = resolve_theme(db, value)
+            continue
+        rows = db.fetchall(f"SELECT DISTINCT {key} FROM {table} WHERE {key} IS NOT NULL ORDER BY 1")
+        values = [str(row[0]) for row in rows]
+        if value not in values:
+            raise NotFoundError(
+                f"no {key} {value!r} in the {table.replace('_', ' ')}",
+                value=value,
+                parameter=f"--{key.replace('_', '-')}",
+                fix="use one of: " + ", ".join(values[:_SHOWN]) if values else None,
+            )
+        chosen[key] = value
+    return chosen

@@ -1,0 +1,156 @@
+"""How far an action plan has moved its metric: baseline against since-the-start, and a verdict.
+
+:func:`plan_progress` measures a plan's metric (:mod:`advocacy.loop.plans.changes`) from its start
+to today in the plan's scope and compares it with the baseline frozen at creation
+(:func:`advocacy.loop.plans.impact.movement`): the change, its interval and the verdict (better,
+worse, no clear change, too early), and how far along the way to the target it is.
+:func:`plan_summary` flattens that into one row for tables and reports.
+
+>>> plan_progress(db, plan).verdict  # doctest: +SKIP
+'no clear change'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from advocacy.access.audit import now_utc
+from advocacy.loop.plans.changes import check_visible, get_plan, list_plans
+from advocacy.loop.plans.impact import Measurement, Movement, better_direction, measure, movement
+from advocacy.loop.plans.store import Plan
+from advocacy.settings import current_settings
+from advocacy.store.connection import Database
+
+__all__ = ["PlanProgress", "plan_progress", "plan_summary", "plans_progress"]
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """A plan's frozen baseline, its metric since the start, the movement and the verdict."""
+
+    plan: Plan
+    baseline: Measurement
+    current: Measurement
+    movement: Movement
+    better: str
+    to_target: float | None = None  # target minus current (None without a target or data)
+    target_share: float | None = None  # share of the baseline-to-target distance covered
+
+    @property
+    def verdict(self) -> str:
+        return self.movement.verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan.to_dict(),
+            "baseline": self.baseline.to_dict(),
+            "current": self.current.to_dict(),
+            "movement": {
+                "change": self.movement.change,
+                "ci_low": self.movement.ci_low,
+                "ci_high": self.movement.ci_high,
+                "p_value": self.movement.p_value,
+            },
+            "verdict": self.verdict,
+            "better": self.better,
+            "to_target": self.to_target,
+            "target_share": self.target_share,
+        }
+
+
+def plan_progress(
+    db: Database,
+    plan: Plan | str,
+    *,
+    now: dt.datetime | None = None,
+    confidence: float | None = None,
+    min_n: int | None = None,
+    units: Sequence[str] | None = None,
+) -> PlanProgress:
+    """The plan's frozen baseline, its metric from ``starts_on`` to today, and the verdict.
+
+    ``confidence`` and ``min_n`` default to the settings of those names: fewer than ``min_n``
+    answers since the start give the verdict ``"too early"``. ``units`` (a case handler's)
+    refuses a plan measured outside them (:func:`check_visible`).
+    """
+    chosen = get_plan(db, plan) if isinstance(plan, str) else plan
+    check_visible(chosen, units)
+    level = current_settings(confidence=confidence).confidence
+    today = now_utc(now).date()
+    until = max(today, chosen.starts_on)
+    current = measure(
+        db.ibis.table,
+        chosen.metric,
+        chosen.metric_filter,
+        since=chosen.starts_on,
+        until=until,
+        confidence=level,
+        interval=current_settings().nps_interval,
+        theme=chosen.theme,
+    )
+    if today < chosen.starts_on:
+        current = replace(current, value=None, se=None, ci_low=None, ci_high=None, n=0)
+    moved = movement(
+        chosen.metric,
+        chosen.baseline,
+        current,
+        confidence=level,
+        min_n=current_settings(min_n=min_n).min_n,
+    )
+    to_target = target_share = None
+    if chosen.target_value is not None and current.value is not None:
+        to_target = chosen.target_value - current.value
+        if chosen.baseline.value is not None and chosen.target_value != chosen.baseline.value:
+            distance = chosen.target_value - chosen.baseline.value
+            target_share = (current.value - chosen.baseline.value) / distance
+    return PlanProgress(
+        chosen,
+        chosen.baseline,
+        current,
+        moved,
+        better_direction(chosen.metric),
+        to_target,
+        target_share,
+    )
+
+
+def plan_summary(progress: PlanProgress) -> dict[str, Any]:
+    """One flat row per plan: link, scope, baseline -> current, movement and verdict."""
+    plan = progress.plan
+    scope = "; ".join(f"{key}={value}" for key, value in sorted(plan.metric_filter.items()))
+    return {
+        "plan_id": plan.plan_id,
+        "title": plan.title,
+        "link": plan.link,
+        "status": plan.status,
+        "owner": plan.owner,
+        "metric": plan.metric,
+        "scope": scope or "all",
+        "starts_on": plan.starts_on,
+        "due_on": plan.due_on,
+        "baseline": progress.baseline.value,
+        "baseline_n": progress.baseline.n,
+        "current": progress.current.value,
+        "current_n": progress.current.n,
+        "change": progress.movement.change,
+        "change_low": progress.movement.ci_low,
+        "change_high": progress.movement.ci_high,
+        "verdict": progress.verdict,
+        "target": plan.target_value,
+        "to_target": progress.to_target,
+    }
+
+
+def plans_progress(
+    db: Database,
+    *,
+    status: str | None = None,
+    now: dt.datetime | None = None,
+    units: Sequence[str] | None = None,
+) -> list[PlanProgress]:
+    """:func:`plan_progress` of every plan (optionally of one status, inside ``units``)."""
+    chosen = list_plans(db, status=status, units=units)
+    return [plan_progress(db, plan, now=now) for plan in chosen]

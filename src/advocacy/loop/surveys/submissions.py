@@ -1,0 +1,315 @@
+"""Answers to hosted surveys: one form becomes one ``responses`` record, and the rules run on it.
+
+Checked submissions (:func:`advocacy.loop.surveys.forms.prepare_submission`) are committed
+(:func:`commit_batch`) in one transaction per batch: the responses are written through
+:func:`advocacy.ingest.records.write_records` (validated like an import), the case rules run on
+them (:func:`advocacy.loop.cases.opening.open_cases_for`) and their invitations are marked
+answered. A double submit changes nothing and is reported as already answered.
+
+:class:`SubmissionWriter` is the group commit a server uses: request threads hand it checked
+submissions, one writer thread commits them in batches (up to ``max_batch``, or whatever
+arrived within ``max_wait`` seconds) and only then answers each request. If a batch fails as a
+whole, its submissions are committed one by one, so one bad record never loses the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from advocacy.access.audit import now_utc
+from advocacy.errors import AdvocacyError
+from advocacy.ingest.records import write_records
+from advocacy.loop.surveys.definitions import Survey, ensure_default_survey, get_survey
+from advocacy.loop.surveys.forms import RESPONSE_PREFIX, Submission, prepare_submission
+from advocacy.loop.surveys.signing import LinkError
+from advocacy.store.connection import Database
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """What became of a submission: its response, whether it was a repeat, the cases opened."""
+
+    response_id: str
+    survey_id: str
+    customer_id: str | None
+    already_answered: bool = False
+    cases: tuple[Any, ...] = field(default=())
+
+
+def commit_batch(
+    db: Database, submissions: Sequence[Submission], *, now: datetime | None = None
+) -> list[SubmissionResult | AdvocacyError]:
+    """Write checked ``submissions`` and run the case rules on them, all in one transaction.
+
+    Returns one result per submission, in order: a :class:`SubmissionResult` (with
+    ``already_answered`` for a repeat, which writes nothing) or the error that refused it
+    (an invitation this workspace does not know). An answer to the built-in ``default``
+    survey stores its definition first
+    (:func:`advocacy.loop.surveys.definitions.ensure_default_survey`).
+    """
+    from advocacy.loop.cases.opening import open_cases_for
+
+    moment = now_utc(now)
+    results: list[SubmissionResult | AdvocacyError | None] = [None] * len(submissions)
+    with db.transaction():
+        invitation_ids = sorted({s.invitation_id for s in submissions if s.invitation_id})
+        known: dict[str, Any] = {}
+        if invitation_ids:
+            marks = ", ".join("?" * len(invitation_ids))
+            known = {
+                str(row[0]): row[1]
+                for row in db.fetchall(
+                    "SELECT invitation_id, response_id FROM survey_invitations "
+                    f"WHERE invitation_id IN ({marks})",
+                    invitation_ids,
+                )
+            }
+        ids = sorted({s.response_id for s in submissions})
+        marks = ", ".join("?" * len(ids))
+        stored = {
+            str(row[0])
+            for row in db.fetchall(
+                f"SELECT response_id FROM responses WHERE response_id IN ({marks})", ids
+            )
+        }
+        fresh: list[tuple[int, Submission]] = []
+        for index, item in enumerate(submissions):
+            if item.invitation_id is not None and item.invitation_id not in known:
+                results[index] = LinkError(
+                    "this survey link is not known to this workspace",
+                    value=item.invitation_id,
+                    fix="ask the sender for a new link",
+                )
+            elif item.response_id in stored or (
+                item.invitation_id is not None and known[item.invitation_id] is not None
+            ):
+                results[index] = SubmissionResult(
+                    item.response_id, item.survey.survey_id, item.customer_id, True
+                )
+            else:
+                stored.add(item.response_id)  # a second copy in the same batch is a repeat
+                fresh.append((index, item))
+        if fresh:
+            if any(item.survey.created_at is None for _, item in fresh):
+                # An answer to the built-in default survey: keep the wording it answered.
+                ensure_default_survey(db, now=moment)
+            write_records(db, "responses", [item.record for _, item in fresh], actor="survey")
+            opened = open_cases_for(
+                db, "responses", [item.response_id for _, item in fresh], now=moment
+            )
+            by_evidence: dict[str, list[Any]] = {}
+            for case in opened:
+                by_evidence.setdefault(str(case.evidence_id), []).append(case)
+            answered = [item.invitation_id for _, item in fresh if item.invitation_id]
+            if answered:  # one statement for the batch: the response id derives from the id
+                db.execute(
+                    "UPDATE survey_invitations SET responded_at = ?, "
+                    f"response_id = '{RESPONSE_PREFIX}' || invitation_id "
+                    f"WHERE invitation_id IN ({', '.join('?' * len(answered))})",
+                    [moment, *answered],
+                )
+            for index, item in fresh:
+                results[index] = SubmissionResult(
+                    item.response_id,
+                    item.survey.survey_id,
+                    item.customer_id,
+                    False,
+                    tuple(by_evidence.get(item.response_id, ())),
+                )
+    return [result for result in results if result is not None]
+
+
+def submit(
+    db: Database,
+    *,
+    token_or_survey: str,
+    answers: Mapping[str, Any],
+    anonymous: bool = False,
+    nonce: str | None = None,
+    now: datetime | None = None,
+) -> SubmissionResult:
+    """Check and commit one survey answer; see :func:`prepare_submission` for the arguments.
+
+    Returns
+    -------
+    SubmissionResult
+        The response written (or found, for a repeat) and the cases the rules opened.
+    """
+    submission = prepare_submission(
+        lambda survey_id: get_survey(db, survey_id),
+        token_or_survey=token_or_survey,
+        answers=answers,
+        anonymous=anonymous,
+        nonce=nonce,
+        now=now,
+    )
+    (result,) = commit_batch(db, [submission], now=now)
+    if isinstance(result, AdvocacyError):
+        raise result
+    return result
+
+
+class SubmissionWriter:
+    """Group commit of survey answers: one thread writes batches, requests wait for theirs.
+
+    Parameters
+    ----------
+    db, lock
+        The database and what every user of it holds (a server's ``WebState.use``).
+    max_batch, max_wait
+        A batch closes at ``max_batch`` submissions or ``max_wait`` seconds after its first.
+    after_commit
+        Called (holding ``lock``) after each committed batch, e.g. to forget cached aggregates.
+    is_open
+        Returns False once the database is closing; pending submissions then fail.
+    survey_seconds
+        How long a survey definition is reused before it is read again.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        lock: contextlib.AbstractContextManager[Any],
+        *,
+        max_batch: int = 200,
+        max_wait: float = 0.02,
+        after_commit: Callable[[], None] | None = None,
+        is_open: Callable[[], bool] = lambda: True,
+        survey_seconds: float = 5.0,
+    ) -> None:
+        self.db = db
+        self.lock = lock
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        self.after_commit = after_commit
+        self.is_open = is_open
+        self.survey_seconds = survey_seconds
+        self.batches = 0
+        self.committed = 0
+        self._queue: queue.Queue[tuple[Submission, Future[SubmissionResult]] | None] = queue.Queue()
+        self._surveys: dict[str, tuple[float, Survey]] = {}
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def survey(self, survey_id: str) -> Survey:
+        """``survey_id``'s definition, read at most every ``survey_seconds`` seconds."""
+        cached = self._surveys.get(survey_id)
+        if cached is not None and time.monotonic() - cached[0] < self.survey_seconds:
+            return cached[1]
+        with self.lock:
+            survey = get_survey(self.db, survey_id)
+        self._surveys[survey_id] = (time.monotonic(), survey)
+        return survey
+
+    def prepare(
+        self,
+        *,
+        token_or_survey: str,
+        answers: Mapping[str, Any],
+        anonymous: bool = False,
+        nonce: str | None = None,
+        now: datetime | None = None,
+    ) -> Submission:
+        """:func:`prepare_submission` with this writer's cached surveys."""
+        return prepare_submission(
+            self.survey,
+            token_or_survey=token_or_survey,
+            answers=answers,
+            anonymous=anonymous,
+            nonce=nonce,
+            now=now,
+        )
+
+    def put(self, submission: Submission) -> Future[SubmissionResult]:
+        """Queue a checked submission; the future resolves once its batch has committed."""
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="survey-writer", daemon=True)
+                self._thread.start()
+        future: Future[SubmissionResult] = Future()
+        self._queue.put((submission, future))
+        return future
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Commit what is queued, then end the writer thread."""
+        with self._start_lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            deadline = time.monotonic() + self.max_wait
+            stopping = False
+            while len(batch) < self.max_batch:
+                remaining = deadline - time.monotonic()
+                try:
+                    item = (
+                        self._queue.get(timeout=max(remaining, 0))
+                        if remaining > 0
+                        else (self._queue.get_nowait())
+                    )
+                except queue.Empty:
+                    break
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            try:
+                self._commit(batch)
+            except Exception as error:  # never let the writer die: fail this batch's requests
+                for _, future in batch:
+                    if not future.done() and future.set_running_or_notify_cancel():
+                        future.set_exception(error)
+            if stopping:
+                return
+
+    def _commit(self, batch: list[tuple[Submission, Future[SubmissionResult]]]) -> None:
+        submissions = [submission for submission, _ in batch]
+        outcomes: list[SubmissionResult | BaseException]
+        with self.lock:
+            if not self.is_open():
+                closed = AdvocacyError("the server is shutting down", fix="send the form again")
+                outcomes = [closed] * len(batch)
+            else:
+                try:
+                    outcomes = list(commit_batch(self.db, submissions))
+                except Exception:  # one bad record: commit the rest one by one
+                    outcomes = []
+                    for submission in submissions:
+                        try:
+                            outcomes.extend(commit_batch(self.db, [submission]))
+                        except Exception as error:  # answered to its own request
+                            outcomes.append(error)
+                self.batches += 1
+                self.committed += sum(isinstance(o, SubmissionResult) for o in outcomes)
+                if self.after_commit is not None:
+                    self.after_commit()
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if not future.set_running_or_notify_cancel():
+                continue  # the request went away (its answer is stored all the same)
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+
+__all__ = [
+    "SubmissionResult",
+    "SubmissionWriter",
+    "commit_batch",
+    "submit",
+]
