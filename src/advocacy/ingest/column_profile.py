@@ -57,7 +57,7 @@ class Profile:
     distinct: int
     mean_length: float
     mean_words: float
-    labelled: bool  # values carried labels ("10 - Extremely likely", "Very satisfied")
+    labeled: bool  # values carried labels ("10 - Extremely likely", "Very satisfied")
     conversions: dict[str, str]  # label -> number, for the labelled values
     longest: int = 0  # length of the longest value
     spaced: float = 0.0  # share of values with a space inside
@@ -167,7 +167,7 @@ def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profil
         distinct=len(counted),
         mean_length=length / weight,
         mean_words=words / weight,
-        labelled=labelled,
+        labeled=labelled,
         conversions=conversions,
         longest=longest,
         spaced=spaced / weight,

@@ -188,14 +188,14 @@ def scan_questions(
         wording = wordings.get(column) or column
         found = profile(rows.column(column))
         scale = scale_of(found.numbers, wording) if found.whole else None
-        labels = " (values read from labels)" if found.labelled else ""
+        labels = " (values read from labels)" if found.labeled else ""
         quoted = f"{wording!r}" if wording == column else f"{column!r} ({wording!r})"
         answers = f"{found.count:,} answer{'s' if found.count != 1 else ''}"
 
         def take(name: str, reason: str, *, column: str = column, found: Profile = found) -> None:
             scan.fields[name] = column
             scan.detections.append(Detection(column, name, reason))
-            if found.labelled:
+            if found.labeled:
                 scan.replaced[column] = found.converted(rows.column(column))
 
         identifier = identifier_evidence(column, wording, found)
@@ -315,7 +315,7 @@ def _item(
     scan.detections.append(
         Detection(column, f"item:{name}", f"{wording!r} holds {scale[0]}-{scale[1]} ratings")
     )
-    if found.labelled:
+    if found.labeled:
         scan.replaced[column] = found.converted(rows.column(column))
 
 
