@@ -107,6 +107,20 @@ def importance_performance(
     ImportancePerformance
         ``frame`` gains ``quadrant``, ``importance_gap`` and ``performance_gap`` (distance to
         each crosshair) and is sorted with "concentrate here" first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ratings = pd.DataFrame({
+    ...     "item": ["price", "speed", "staff", "app"],
+    ...     "importance": [4.5, 3.0, 4.0, 2.5],
+    ...     "performance": [2.5, 4.0, 4.5, 3.0],
+    ... })
+    >>> result = importance_performance(ratings)
+    >>> result.importance_crosshair, result.performance_crosshair
+    (3.5, 3.5)
+    >>> result.quadrant("concentrate here")
+    ['price']
     """
     if crosshair not in CROSSHAIRS:
         raise UsageError(

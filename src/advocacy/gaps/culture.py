@@ -125,6 +125,14 @@ def culture_gaps(
         ``items`` (attribute, current, desired, gap, interval, n), ``units`` (unit, attribute,
         ...) and ``enps`` (unit, respondents, enps, interval) for units with at least
         ``min_group`` respondents, plus ``"all"``; ``suppressed_units`` counts the rest.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> result = culture_gaps(  # doctest: +SKIP
+    ...     ws.table("employee_responses"), ws.table("employee_response_items")
+    ... )
     """
     ratings = _ratings(answers, items)
     scores = answers.select("employee_response_id", "unit", "enps").to_pandas()
@@ -219,6 +227,22 @@ def employee_customer_link(
         Units with fewer employee respondents or customer answers are left out.
     confidence
         Confidence level of the correlation (Fisher z) and slope (t) intervals.
+
+    Returns
+    -------
+    UnitLink
+        One row per unit with both measures, the correlation and regression with their
+        intervals, and notes on what was left out.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> link = employee_customer_link(  # doctest: +SKIP
+    ...     ws.table("employee_responses"),
+    ...     ws.table("employee_response_items"),
+    ...     ws.table("responses"),
+    ... )
     """
     table = _unit_table(answers, items, responses, min_group, min_customers)
     notes: list[str] = []

@@ -92,6 +92,18 @@ def emotion_result(
 def emotions(texts: Sequence[str]) -> EmotionResult:
     """Emotions of each text with the shipped model.
 
+    Parameters
+    ----------
+    texts
+        The texts to read.
+
+    Returns
+    -------
+    EmotionResult
+        Per text the score of each emotion, the top emotion and the emotions present.
+
+    Examples
+    --------
     >>> emotions(["so angry, they lied to me"]).top
     ['anger']
     """

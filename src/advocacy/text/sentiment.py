@@ -56,6 +56,19 @@ def sentiment_result(probabilities: FloatArray, model: str) -> SentimentResult:
 def sentiment(texts: Sequence[str]) -> SentimentResult:
     """Sentiment of each text with the shipped model.
 
+    Parameters
+    ----------
+    texts
+        The texts to read.
+
+    Returns
+    -------
+    SentimentResult
+        Per text a label (negative, neutral, positive), a score in -1..1 and the class
+        probabilities, with the name of the model that produced them.
+
+    Examples
+    --------
     >>> sentiment(["I love it", "worst service ever"]).labels
     ['positive', 'negative']
     """

@@ -232,7 +232,29 @@ def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
-    """Read and validate a taxonomy YAML file (errors name its line too)."""
+    """Read and validate a taxonomy YAML file (errors name its line too).
+
+    Parameters
+    ----------
+    path
+        The taxonomy file: a ``themes`` list, each with an id, a label and its keywords.
+
+    Returns
+    -------
+    Taxonomy
+        The themes, ready to tag texts.
+
+    Raises
+    ------
+    InputError
+        When the file does not exist or cannot be read.
+    ValidationError
+        When a theme is malformed, with the file, line and field at fault.
+
+    Examples
+    --------
+    >>> taxonomy = load_taxonomy("taxonomy.yaml")  # doctest: +SKIP
+    """
     if not Path(path).exists():
         raise InputError(f"no taxonomy file {str(path)!r}", file=str(path), fix="check the path")
     text = read_text(path, what="taxonomy file")

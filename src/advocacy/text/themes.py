@@ -109,6 +109,37 @@ def discover_themes(
     :data:`NAMING_SAMPLE` texts per theme, in each text's language where ``languages`` gives
     it); ``quote`` is the text closest to the theme's centre and ``quotes`` the ``quotes``
     nearest texts.
+
+    Parameters
+    ----------
+    texts
+        The texts to group.
+    embeddings
+        One vector per text (n x d), e.g. from the workspace's text model.
+    n_themes
+        How many themes to form; None picks it from the number of texts.
+    sentiments
+        Optional sentiment label per text, for each theme's sentiment mix.
+    languages
+        Optional language code per text, for naming themes in each text's language.
+    quotes
+        How many representative texts to keep per theme.
+    random_state
+        Seed of the k-means initialisation, for reproducible themes.
+
+    Returns
+    -------
+    list of DiscoveredTheme
+        The themes, largest first, each with its label, key phrases, members and quotes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> texts = ["the price is too high", "too expensive for me", "price went up again",
+    ...          "staff were kind", "friendly helpful staff", "the staff member was lovely"]
+    >>> vectors = np.array([[1, 0], [0.9, 0.1], [1, 0.05], [0, 1], [0.1, 0.9], [0.05, 1]])
+    >>> [theme.key_phrases[0] for theme in discover_themes(texts, vectors, n_themes=2)]
+    ['staff', 'price']
     """
     from advocacy.text.non_answers import non_answer_mask
 
@@ -187,12 +218,23 @@ def theme_impact(
         One likelihood-to-recommend per respondent.
     mentions : DataFrame of bool
         One row per respondent (aligned with ``nps``), one column per theme.
+    confidence : float
+        Confidence level of the effect's interval.
 
     Returns
     -------
     DataFrame
         Per theme: ``n_mentioning``, ``nps_mentioning``, ``nps_not``, ``difference`` and the
         regression ``effect`` with ``effect_low``/``effect_high`` (HC1, t interval) and ``p_value``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mentions = pd.DataFrame({"price": [True, False, True, False, False, True, False, True]})
+    >>> impact = theme_impact([2, 10, 3, 9, 10, 5, 9, 4], mentions)
+    >>> impact[["theme", "n_mentioning", "nps_mentioning", "nps_not"]]
+       theme  n_mentioning  nps_mentioning  nps_not
+    0  price             4          -100.0    100.0
     """
     scores = np.asarray(nps, dtype=np.float64)
     if len(scores) != len(mentions):

@@ -238,6 +238,12 @@ def loop_results(
     LoopResults
         Overall, by owner and by unit; ``comparison`` holds the detractor cases' recovery rate,
         the comparison group's, and the difference with its Newcombe interval.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> results = loop_results(ws.db, window_days=60)  # doctest: +SKIP
     """
     check_window(window_days)
     moment = now_utc(now)

@@ -183,6 +183,39 @@ def list_cases(
     """Cases, newest first, filtered by customer, status (or ``open``), owner, units and rule.
 
     ``units`` limits the list to cases of those units (a case handler's view); None means all.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    customer_id
+        Only this customer's cases.
+    status
+        Only cases in this status; ``"open"`` means new or contacted.
+    owner
+        Only cases assigned to this user.
+    units
+        Only cases of these units; None for all.
+    rule_id
+        Only cases opened by this rule.
+    limit
+        Most cases returned.
+
+    Returns
+    -------
+    list of Case
+        The cases, newest first.
+
+    Raises
+    ------
+    UsageError
+        On an unknown ``status``.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [case.case_id for case in list_cases(ws.db, status="open", owner="ana")]  # doctest: +SKIP
     """
     clauses: list[str] = []
     params: list[Any] = []

@@ -116,6 +116,12 @@ def deliver_due(
     -------
     DeliveryReport
         How many were attempted, delivered, failed (and will be retried) and given up.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> report = deliver_due(ws.db)  # doctest: +SKIP
     """
     guard = lock if lock is not None else contextlib.nullcontext()
     moment = now_utc(now)

@@ -75,6 +75,39 @@ def plan_progress(
     ``confidence`` and ``min_n`` default to the settings of those names: fewer than ``min_n``
     answers since the start give the verdict ``"too early"``. ``units`` (a case handler's)
     refuses a plan measured outside them (:func:`check_visible`).
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    plan
+        The plan or its id.
+    now
+        The clock; the current UTC time when left out.
+    confidence
+        Confidence level of the change's interval.
+    min_n
+        Fewest answers since the start for a verdict.
+    units
+        The units the caller may see; None for all.
+
+    Returns
+    -------
+    PlanProgress
+        The baseline, the current measurement, the movement between them and the verdict.
+
+    Raises
+    ------
+    NotFoundError
+        When no plan has the id ``plan``.
+    AccessDeniedError
+        When the plan is measured outside ``units``.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> plan_progress(ws.db, "plan-1").verdict  # doctest: +SKIP
     """
     chosen = get_plan(db, plan) if isinstance(plan, str) else plan
     check_visible(chosen, units)
