@@ -60,7 +60,16 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 
 
 class AuthenticationError(AdvocacyError):
-    """No valid credentials: a wrong password, an unknown, revoked or expired token or session."""
+    """No valid credentials: a wrong password, an unknown, revoked or expired token or session.
+
+    Examples
+    --------
+    >>> error = AuthenticationError("unknown or expired token", fix="sign in again")
+    >>> print(error)
+    unknown or expired token; fix: sign in again
+    >>> error.status_code
+    401
+    """
 
     status_code = 401
 
@@ -79,7 +88,14 @@ class TooManyAttemptsError(AuthenticationError):
 
 
 class AccessDeniedError(AdvocacyError):
-    """Valid credentials whose role does not allow the action."""
+    """Valid credentials whose role does not allow the action.
+
+    Examples
+    --------
+    >>> error = AccessDeniedError("a viewer cannot close cases", fix="ask an admin")
+    >>> error.status_code, error.exit_code
+    (403, 1)
+    """
 
     status_code = 403
 

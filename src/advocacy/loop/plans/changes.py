@@ -374,7 +374,8 @@ def add_plan(
     db
         The workspace database.
     link
-        What the plan fixes, as ``kind:ref`` (``gap``, ``driver``, ``theme`` or ``culture``, e.g. ``gap:target-nps``).
+        What the plan fixes, as ``kind:ref``: kind ``gap``, ``driver``, ``theme`` or
+        ``culture`` (e.g. ``gap:target-nps``).
     metric
         The metric the plan should move; required unless the link is a gap.
     actor
