@@ -156,6 +156,12 @@ class MaturityProfile:
         How many statements were scored.
     statements
         How many statements the questionnaire has.
+
+    Examples
+    --------
+    >>> profile = score_maturity({"strategy-1": 2, "strategy-2": 3})
+    >>> profile.answered, profile.statements, profile.overall
+    (2, 24, 2.5)
     """
 
     areas: pd.DataFrame

@@ -29,7 +29,31 @@ __all__ = ["PlanProgress", "plan_progress", "plan_summary", "plans_progress"]
 
 @dataclass(frozen=True)
 class PlanProgress:
-    """A plan's frozen baseline, its metric since the start, the movement and the verdict."""
+    """A plan's frozen baseline, its metric since the start, the movement and the verdict.
+
+    Attributes
+    ----------
+    plan
+        The plan measured.
+    baseline
+        The metric before the start, frozen at creation.
+    current
+        The metric from ``starts_on`` to now.
+    movement
+        Current minus baseline with its interval, p-value and verdict.
+    better
+        ``"higher"`` or ``"lower"``: which way the metric improves.
+    to_target
+        Target minus current (None without a target or data).
+    target_share
+        Share of the baseline-to-target distance covered (None without a target or data).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> plan_progress(ws.db, "plan-1").to_target  # doctest: +SKIP
+    """
 
     plan: Plan
     baseline: Measurement
