@@ -133,6 +133,11 @@ def importance_performance(
         ``frame`` gains ``quadrant``, ``importance_gap`` and ``performance_gap`` (distance to
         each crosshair) and is sorted with "concentrate here" first.
 
+    Raises
+    ------
+    UsageError
+        On an unknown ``crosshair``, a missing column, or no item with both ratings.
+
     Examples
     --------
     >>> import pandas as pd

@@ -300,6 +300,12 @@ def relative_importance(
         ``ci_high`` (bootstrap interval of the raw weight) and ``rank``, most important first;
         ``frame.attrs`` holds ``r_squared``, ``n``, ``method``, ``family`` and ``exact``.
 
+    Raises
+    ------
+    UsageError
+        When the outcome or a driver is not a column of ``data``, a driver does not vary or
+        duplicates others, or ``method`` is unknown.
+
     Examples
     --------
     >>> import pandas as pd

@@ -84,6 +84,11 @@ def theme_mentions(
         ``without_comment`` (respondents with the outcome but no comment, left out) and
         ``themes_available`` (themes mentioned by at least one respondent used).
 
+    Raises
+    ------
+    UsageError
+        On an unknown ``outcome`` or a ``max_themes`` below 1.
+
     Examples
     --------
     >>> import advocacy

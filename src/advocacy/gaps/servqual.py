@@ -186,6 +186,11 @@ def servqual_gaps(data: Any, *, confidence: float = 0.95) -> ServqualResult:
         ``dimensions`` (dimension, items, expectation, perception, gap, interval, n, weight)
         and ``overall`` (measure: unweighted = mean of dimension gaps, item mean, weighted).
 
+    Raises
+    ------
+    UsageError
+        When the rows lack expectation or perception ratings.
+
     Examples
     --------
     >>> import pandas as pd

@@ -229,6 +229,11 @@ def nps_from_counts(
         ``score`` on -100..100, ``se`` = 100 sqrt(Var / n) with the trinomial variance
         ``(p+ + p-) - (p+ - p-)^2``, and the interval bounds.
 
+    Raises
+    ------
+    UsageError
+        When a count is negative.
+
     References
     ----------
     Rocks (2016) [2]_: counts (1, 2, 3) give NPS 33.3 with SE 30.4; the adjusted-Wald 95%
@@ -285,6 +290,11 @@ def nps(
     NpsResult
         The score on -100..100 with its standard error and interval; with weights the counts
         are weighted counts.
+
+    Raises
+    ------
+    UsageError
+        When an answer is not a whole number from 0 to 10.
 
     References
     ----------

@@ -137,6 +137,15 @@ def summarize_transactions(
         ``T``, ``monetary_value`` (mean value of repeat purchases, 0 without any) and
         ``first_purchase``.
 
+    Raises
+    ------
+    InputError
+        When a column is missing, a transaction has no readable date, or there are no
+        transactions (on or before ``calibration_end``).
+    UsageError
+        On an unknown ``time_unit``, an end that is not a date, or an ``observation_end``
+        that does not come after ``calibration_end``.
+
     Examples
     --------
     >>> import pandas as pd

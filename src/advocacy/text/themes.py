@@ -132,6 +132,11 @@ def discover_themes(
     list of DiscoveredTheme
         The themes, largest first, each with its label, key phrases, members and quotes.
 
+    Raises
+    ------
+    UsageError
+        When ``embeddings`` has not one row per text, or fewer than 4 texts say something.
+
     Examples
     --------
     >>> import numpy as np
@@ -226,6 +231,11 @@ def theme_impact(
     DataFrame
         Per theme: ``n_mentioning``, ``nps_mentioning``, ``nps_not``, ``difference`` and the
         regression ``effect`` with ``effect_low``/``effect_high`` (HC1, t interval) and ``p_value``.
+
+    Raises
+    ------
+    UsageError
+        When ``nps`` and ``mentions`` have different numbers of rows.
 
     Examples
     --------
