@@ -1,7 +1,7 @@
 """The public API's docstrings: their examples run and say what happens, their sections are whole.
 
-Two checks over every function and class ``advocacy.__all__`` exports, plus
-``advocacy.report.write``:
+Two checks over every function and class ``advocacy.__all__`` and ``advocacy.access.__all__``
+export, plus ``advocacy.report.write``:
 
 - the doctests of each module defining one of them run and pass (examples that need a workspace
   are marked ``+SKIP``; the rest must print what the code really returns);
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import doctest
+import enum
 import importlib
 import inspect
 from types import ModuleType
@@ -22,10 +23,13 @@ import pytest
 from tests.support import require_module
 
 import advocacy
+import advocacy.access
 import advocacy.report
 
 # Owned by the facade's own docstrings (workspace.py, the namespaces), checked there.
 NOT_HERE = {"__version__", "Workspace", "open"}
+# Sub-packages whose own __all__ is public API too.
+PACKAGES = [advocacy.access]
 
 # The numpydoc codes that mean a reader is missing something or is told something false. Purely
 # typographic codes (GL01-GL03 blank lines, SS03-SS06 punctuation and mood, PR06-PR10 and RT02-RT03
@@ -60,10 +64,21 @@ def numpydoc_errors(numpydoc: ModuleType, obj: Any) -> set[tuple[str, str]]:
 
 
 def public_objects() -> list[tuple[str, Any]]:
-    """(name, object) for every exported function and class, and the report's ``write``."""
+    """(name, object) for every function and class exported by ``advocacy`` and the packages in
+    :data:`PACKAGES`, and the report's ``write``; each object once."""
     found = [(name, getattr(advocacy, name)) for name in advocacy.__all__ if name not in NOT_HERE]
     found.append(("report.write", advocacy.report.write))
-    return [(name, obj) for name, obj in found if inspect.isfunction(obj) or inspect.isclass(obj)]
+    for package in PACKAGES:
+        found += [
+            (f"{package.__name__}.{name}", getattr(package, name)) for name in package.__all__
+        ]
+    seen: set[int] = set()
+    unique = []
+    for name, obj in found:
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and id(obj) not in seen:
+            seen.add(id(obj))
+            unique.append((name, obj))
+    return unique
 
 
 PUBLIC = public_objects()
@@ -76,7 +91,7 @@ def defining_modules() -> list[ModuleType]:
 
 def has_own_init(cls: type) -> bool:
     """A hand-written ``__init__`` whose parameters the class docstring should list."""
-    if dataclasses.is_dataclass(cls) or hasattr(cls, "model_fields"):
+    if dataclasses.is_dataclass(cls) or hasattr(cls, "model_fields") or issubclass(cls, enum.Enum):
         return False
     owner = next(base for base in cls.__mro__ if "__init__" in vars(base))
     if owner is object:
