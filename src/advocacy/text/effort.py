@@ -87,6 +87,12 @@ class Effort:
         Whether ``score`` reaches :data:`HIGH_EFFORT`.
     cues
         The kinds of friction found (``waiting``, ``repeating``, ``transfers``, ...).
+
+    Examples
+    --------
+    >>> found = effort("I was transferred three times")
+    >>> found.high, found.cues
+    (True, ('repeating', 'transfers'))
     """
 
     score: float
