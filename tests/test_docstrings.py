@@ -20,12 +20,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from tests.support import require_module
 
 import advocacy
 import advocacy.access
 import advocacy.report
 import advocacy.text
+from support import require_module
 
 # Owned by the facade's own docstrings (workspace.py, the namespaces), checked there.
 NOT_HERE = {"__version__", "Workspace", "open"}
