@@ -208,6 +208,26 @@ def analyze_texts(
     :data:`~advocacy.text.language.SENTIMENT_LANGUAGES`; a text too short to tell is read) or
     ``no content`` (a survey non-answer, see :mod:`advocacy.text.non_answers`). ``complaint`` is
     the model's complaint probability where the model gives one.
+
+    Parameters
+    ----------
+    texts
+        The texts, in any language.
+    calibrated
+        A sentiment head calibrated on the workspace's scored comments (None: the model's own).
+    model
+        The ``text_model`` setting value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per text, in order: ``language``, ``sentiment``, ``sentiment_score``,
+        ``emotions``, ``effort``, ``sentiment_reason``, ``complaint`` and the cues.
+
+    Examples
+    --------
+    >>> analyze_texts(["The parcel came a week late."])["sentiment"].tolist()  # doctest: +SKIP
+    ['negative']
     """
     languages = detect_languages(texts)
     empty = non_answer_mask(texts)

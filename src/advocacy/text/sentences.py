@@ -47,6 +47,27 @@ def analyze_sentences(
     ``sentiment_score`` and ``model``. ``documents`` (:func:`advocacy.text.enrich.analyze_texts`
     of the same texts, same model) saves reading a one-sentence text twice, and its
     ``sentiment_reason`` leaves out the texts the model did not read.
+
+    Parameters
+    ----------
+    texts
+        The texts.
+    calibrated
+        A sentiment head calibrated on the workspace's scored comments (None: the model's own).
+    model
+        The ``text_model`` setting value.
+    documents
+        :func:`~advocacy.text.enrich.analyze_texts` of the same texts and model, when at hand.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence, texts in order.
+
+    Examples
+    --------
+    >>> analyze_sentences(["Great staff. Awful wait."])["sentiment"].tolist()  # doctest: +SKIP
+    ['positive', 'negative']
     """
     # Documents the model did not read (non-answers, unsupported languages) have no sentences.
     unread = (
