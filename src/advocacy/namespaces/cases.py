@@ -268,7 +268,9 @@ class CasesNamespace:
         days = RECOVERY_WINDOW_DAYS if window_days is None else window_days
         return loop_results(self._db, window_days=days, units=units)
 
-    def save_rules_text(self, text: str, *, actor: str = "python") -> Rules:
+    def save_rules_text(
+        self, text: str, *, actor: str = "python", source: str = "<request>"
+    ) -> Rules:
         """Validate the YAML text of a rules file and replace the stored rules with it.
 
         Parameters
@@ -277,6 +279,8 @@ class CasesNamespace:
             The rules, as :meth:`rules_text` gives them.
         actor
             Who saves them, for the audit log.
+        source
+            Where the text came from, named in validation errors.
 
         Returns
         -------
@@ -291,7 +295,7 @@ class CasesNamespace:
         """
         from advocacy.loop.cases.rule_store import save_rules_text
 
-        return save_rules_text(self._db, text, actor=actor)
+        return save_rules_text(self._db, text, actor=actor, source=source)
 
     def open_for_import(self, kind: str, import_id: str) -> Cases:
         """Run the enabled case rules over the records of ``kind`` one import wrote.

@@ -68,6 +68,7 @@ class PlansNamespace:
         baseline_days: int | None = None,
         description: str | None = None,
         actor: str = "python",
+        gaps: Sequence[Mapping[str, Any]] | None = None,
     ) -> Plan:
         """Create a plan linked to ``gap:ID``, ``driver:NAME``, ``theme:ID`` or ``culture:NAME``.
 
@@ -92,6 +93,9 @@ class PlansNamespace:
             Days before the start the frozen baseline covers (default 90).
         actor
             Who adds the plan, for the audit log.
+        gaps
+            The gap register's rows when the caller has them already (a ``gap:ID`` link is
+            looked up there instead of building the register again).
 
         Returns
         -------
@@ -122,6 +126,7 @@ class PlansNamespace:
             target_value=target_value,
             baseline_days=baseline_days,
             description=description,
+            gaps=gaps,
         )
 
     def update(

@@ -32,7 +32,6 @@ from advocacy.errors import (
     UsageError,
 )
 from advocacy.ingest.limits import InputLimits, preview
-from advocacy.loop.notify.delivery import start_delivery
 from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
 from advocacy.present.web.api import cases as api_cases
@@ -159,7 +158,7 @@ def create_app(
         state = WebState(ws, secure_cookies=secure_cookies, limits=bounds)
         app.state.web = state
         start_warm_up(state)
-        delivery = start_delivery(ws.db, lock=state.use)  # only when e-mail/webhooks are set
+        delivery = ws.outbox.start(lock=state.use)  # only when e-mail/webhooks are set
         try:
             yield
         finally:

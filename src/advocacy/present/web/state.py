@@ -23,9 +23,9 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from advocacy.access.rate_limits import RateLimits
 from advocacy.errors import StorageUnavailableError
 from advocacy.ingest.limits import InputLimits
+from advocacy.namespaces.access import RateLimits
 from advocacy.store.connection import StorageFault
 from advocacy.workspace import Workspace
 
