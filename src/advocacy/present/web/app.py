@@ -50,7 +50,6 @@ from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.state import WebState
-from advocacy.store.connection import storage_fault
 
 STATIC = Path(__file__).parent / "static"
 #: Headers on every response but the hosted survey pages'. The CSP is the second line behind
@@ -215,7 +214,7 @@ def create_app(
 
     @app.exception_handler(AdvocacyError)
     async def advocacy_error(request: Request, error: AdvocacyError) -> Response:
-        fault = storage_fault(error) if error.status_code == 500 else None
+        fault = advocacy.storage_fault(error) if error.status_code == 500 else None
         if fault is not None:  # a storage fault wrapped in one of our errors
             error = request.app.state.web.fault_seen(fault)
         return await error_response(request, error)
