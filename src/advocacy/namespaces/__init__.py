@@ -12,5 +12,8 @@
   their links.
 
 Each namespace method calls one library function with the workspace's database, so the CLI,
-the web app and notebooks reach the library through the facade only.
+the web app and notebooks reach the library through the facade only. Each namespace module also
+lists in ``__all__`` the types, vocabularies and pure helpers its callers name (``Permission``,
+``STATUSES``, ``mask_record``, ``LinkError``, ...), imported on first use; the import-linter
+contract ``present-through-facade`` keeps the CLI and the web from importing below them.
 """
