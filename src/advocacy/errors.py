@@ -14,6 +14,36 @@ class AdvocacyError(Exception):
 
     ``exit_code`` is what the CLI exits with; ``status_code`` is the HTTP status the web app
     answers with (500 unless a subclass says what the client did wrong).
+
+    Parameters
+    ----------
+    message
+        What was wrong, in words the user understands.
+    fix
+        What the user can do about it.
+    file, row, column
+        Where in the user's file the problem is.
+    value
+        The offending value.
+    table
+        The workspace table concerned.
+    parameter
+        The function parameter or CLI option at fault.
+
+    Attributes
+    ----------
+    exit_code : int
+        The CLI's exit status for this error (2 for usage errors, 1 otherwise).
+    status_code : int
+        The HTTP status the web app answers with.
+
+    Examples
+    --------
+    >>> error = AdvocacyError("no column 'nps'", file="survey.csv", fix="map a column to nps")
+    >>> print(error)
+    survey.csv: no column 'nps'; fix: map a column to nps
+    >>> error.to_dict()["file"], error.exit_code, error.status_code
+    ('survey.csv', 1, 500)
     """
 
     exit_code = 1
@@ -78,32 +108,78 @@ class AdvocacyError(Exception):
 
 
 class UsageError(AdvocacyError):
-    """A command or function was called with an option or argument that cannot work."""
+    """A command or function was called with an option or argument that cannot work.
+
+    Examples
+    --------
+    >>> error = UsageError("confidence must be below 1", parameter="confidence", value=1.5)
+    >>> print(error)
+    confidence must be below 1 (value 1.5)
+    >>> error.exit_code, error.status_code
+    (2, 400)
+    """
 
     exit_code = 2
     status_code = 400
 
 
 class InputError(AdvocacyError):
-    """A file the user gave us cannot be read or understood as a whole."""
+    """A file the user gave us cannot be read or understood as a whole.
+
+    Examples
+    --------
+    >>> error = InputError("cannot read survey.xlsx: not a zip file", file="survey.xlsx")
+    >>> print(error)
+    survey.xlsx: cannot read survey.xlsx: not a zip file
+    >>> error.status_code
+    422
+    """
 
     status_code = 422
 
 
 class ValidationError(InputError):
-    """A row of an import broke a rule (with --strict, the whole file is rejected)."""
+    """A row of an import broke a rule (with --strict, the whole file is rejected).
+
+    Examples
+    --------
+    >>> error = ValidationError("nps must be 0-10", file="s.csv", row=4, column="nps", value=11)
+    >>> print(error)
+    s.csv, row 4, column 'nps': nps must be 0-10 (value 11)
+    >>> isinstance(error, InputError)
+    True
+    """
 
 
 class MappingError(InputError):
-    """A mapping file is malformed or maps to fields that do not exist."""
+    """A mapping file is malformed or maps to fields that do not exist.
+
+    Examples
+    --------
+    >>> print(MappingError("unknown field 'npss'", file="mapping.yaml", fix="use nps"))
+    mapping.yaml: unknown field 'npss'; fix: use nps
+    """
 
 
 class WorkspaceError(AdvocacyError):
-    """The workspace database cannot be opened or used."""
+    """The workspace database cannot be opened or used.
+
+    Examples
+    --------
+    >>> print(WorkspaceError("database is locked", fix="close the other advocacy process"))
+    database is locked; fix: close the other advocacy process
+    """
 
 
 class SchemaVersionError(WorkspaceError):
-    """The workspace was written by a newer advocacy than this one."""
+    """The workspace was written by a newer advocacy than this one.
+
+    Examples
+    --------
+    >>> error = SchemaVersionError("workspace schema 9 is newer than 7", fix="upgrade advocacy")
+    >>> isinstance(error, WorkspaceError), error.status_code
+    (True, 500)
+    """
 
 
 class NotFoundError(AdvocacyError):

@@ -44,7 +44,18 @@ def _secret(description: str) -> Any:
 
 
 class Settings(BaseModel):
-    """Every setting of advocacy, typed; build one with :meth:`load`."""
+    """Every setting of advocacy, typed; build one with :meth:`load`.
+
+    Each field is one setting; its ``description`` is the help the CLI, the config file and the
+    docs show (the settings table), so the fields are not repeated here.
+
+    Examples
+    --------
+    >>> settings = Settings()
+    >>> settings.confidence, settings.updated(min_n=50).min_n
+    (0.95, 50)
+    >>> settings = Settings.load()  # doctest: +SKIP
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -31,6 +32,8 @@ CELL = st.one_of(
     ),
     st.from_regex(r"0[0-9]{1,6}", fullmatch=True),
 ).filter(lambda text: text != "")
+#: A cell an export neutralised: one ' then more ' and a formula's first character.
+NEUTRALISED = re.compile("^'(?='*[=+\\-@\t\r])")
 NAME = st.from_regex(r"[A-Za-z][A-Za-z0-9 _]{0,8}[A-Za-z0-9]", fullmatch=True)
 
 
@@ -101,7 +104,22 @@ def test_csv_round_trip(
         1: names,
         2: [f"{name} - {label}" for name, label in zip(names, labels, strict=True)],
     }[header_rows]
+    if raw.delimiter != delimiter:
+        # A file can read as a table with two delimiters: one row "0;," is two cells under ";"
+        # and under ",", and ",;," is three cells under ",". No reader can tell which was
+        # meant, so such a file is not a test of the sniffer; any other disagreement is a
+        # wrong guess.
+        assume(not _rectangular(buffer.getvalue(), raw.delimiter, ending))
     assert raw.header == expected
     assert raw.delimiter == delimiter
     assert raw.broken == ()
-    assert [list(row.values()) for row in raw.rows.to_pylist()] == rows
+    # The one deliberate change (docs/import.md): an apostrophe before a formula's first
+    # character is how exports neutralise formulas, so the reader takes one off.
+    expected_rows = [[NEUTRALISED.sub("", cell) for cell in row] for row in rows]
+    assert [list(row.values()) for row in raw.rows.to_pylist()] == expected_rows
+
+
+def _rectangular(text: str, delimiter: str, ending: str) -> bool:
+    """Whether ``text`` split by ``delimiter`` gives records of one width of two or more."""
+    records = list(csv.reader(io.StringIO(text, newline=ending), delimiter=delimiter))
+    return bool(records) and len({len(record) for record in records}) == 1 and len(records[0]) > 1

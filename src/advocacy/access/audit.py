@@ -21,6 +21,30 @@ _COLUMNS = ("audit_id", "occurred_at", "actor", "action", "target", "detail")
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One entry of the audit log: who did what to which target, and when.
+
+    Attributes
+    ----------
+    audit_id
+        The entry's id.
+    occurred_at
+        When it happened.
+    actor
+        Who did it (a user name, ``cli`` or a token's name).
+    action
+        What was done, e.g. ``user.add`` or ``token.revoke``.
+    target
+        What it was done to (a user name, a token id), if anything.
+    detail
+        More about the change, never a secret.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [entry.action for entry in audit_entries(ws.db, limit=5)]  # doctest: +SKIP
+    """
+
     audit_id: str
     occurred_at: datetime
     actor: str
@@ -75,7 +99,34 @@ def record_audit(
     detail: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry (``action`` such as ``user.add``, ``token.revoke``) and return it."""
+    """Append one entry (``action`` such as ``user.add``, ``token.revoke``) and return it.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    actor
+        Who did it.
+    action
+        What was done, e.g. ``user.add``.
+    target
+        What it was done to, if anything.
+    detail
+        More about the change; never a secret.
+    now
+        When it happened (default: the clock).
+
+    Returns
+    -------
+    AuditEntry
+        The entry as written.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> entry = record_audit(ws.db, actor="ana", action="export.csv")  # doctest: +SKIP
+    """
     entry = new_entry(actor=actor, action=action, target=target, detail=detail, now=now)
     record_audits(db, [entry])
     return entry
@@ -97,6 +148,12 @@ def audit_entries(db: Database, *, limit: int = 200, offset: int = 0) -> list[Au
     -------
     list of AuditEntry
         Newest first; entries of the same instant in a stable order.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [entry.action for entry in audit_entries(ws.db, limit=5)]  # doctest: +SKIP
     """
     rows = db.fetchall(
         "SELECT audit_id, occurred_at, actor, action, target, detail FROM audit_log "

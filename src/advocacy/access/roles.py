@@ -21,6 +21,14 @@ from advocacy.errors import AdvocacyError, UsageError
 
 
 class Role(StrEnum):
+    """What a user or token may do: admin, analyst, case handler or viewer.
+
+    Examples
+    --------
+    >>> Role("case-handler") is Role.case_handler
+    True
+    """
+
     admin = "admin"
     analyst = "analyst"
     case_handler = "case-handler"
@@ -60,7 +68,16 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 
 
 class AuthenticationError(AdvocacyError):
-    """No valid credentials: a wrong password, an unknown, revoked or expired token or session."""
+    """No valid credentials: a wrong password, an unknown, revoked or expired token or session.
+
+    Examples
+    --------
+    >>> error = AuthenticationError("unknown or expired token", fix="sign in again")
+    >>> print(error)
+    unknown or expired token; fix: sign in again
+    >>> error.status_code
+    401
+    """
 
     status_code = 401
 
@@ -69,6 +86,21 @@ class TooManyAttemptsError(AuthenticationError):
     """Login refused for a while after repeated failures (throttling).
 
     ``retry_after`` is the number of seconds to wait (the web app sends it as ``Retry-After``).
+
+    Parameters
+    ----------
+    message
+        What was refused.
+    retry_after
+        Seconds until the client may try again.
+    **context
+        The context of :class:`~advocacy.errors.AdvocacyError` (``fix``, ``value``, ...).
+
+    Examples
+    --------
+    >>> error = TooManyAttemptsError("too many failed sign-ins", retry_after=60)
+    >>> error.status_code, error.retry_after, isinstance(error, AuthenticationError)
+    (429, 60, True)
     """
 
     status_code = 429
@@ -79,7 +111,14 @@ class TooManyAttemptsError(AuthenticationError):
 
 
 class AccessDeniedError(AdvocacyError):
-    """Valid credentials whose role does not allow the action."""
+    """Valid credentials whose role does not allow the action.
+
+    Examples
+    --------
+    >>> error = AccessDeniedError("a viewer cannot close cases", fix="ask an admin")
+    >>> error.status_code, error.exit_code
+    (403, 1)
+    """
 
     status_code = 403
 
@@ -129,7 +168,25 @@ def check_units(role: Role, units: tuple[str, ...]) -> None:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a signed-in user or an API token, with the role and units it carries."""
+    """Who is calling: a signed-in user or an API token, with the role and units it carries.
+
+    Attributes
+    ----------
+    name
+        The user name or the token's name.
+    role
+        What the caller may do.
+    units
+        The units a case handler works for (empty for other roles).
+    via
+        ``"session"`` or ``"token"``.
+
+    Examples
+    --------
+    >>> handler = Principal("ana", Role.case_handler, ("North",))
+    >>> handler.can(Permission.work_cases), handler.can(Permission.manage_access)
+    (True, False)
+    """
 
     name: str
     role: Role

@@ -22,6 +22,28 @@ LIFETIME = timedelta(hours=12)
 
 @dataclass(frozen=True)
 class Session:
+    """A signed-in browser session.
+
+    Attributes
+    ----------
+    cookie
+        The secret sent to the browser; empty when loaded from the database.
+    principal
+        The signed-in user, with their role and units.
+    csrf_token
+        The token forms must send back with each change.
+    expires_at
+        When the session ends.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> from advocacy.access import authenticate
+    >>> user = authenticate(ws.db, "ana", "a long passphrase")  # doctest: +SKIP
+    >>> session = start_session(ws.db, user.principal())  # doctest: +SKIP
+    """
+
     cookie: str  # the secret sent to the browser; empty when loaded from the database
     principal: Principal
     csrf_token: str
@@ -32,7 +54,30 @@ class Session:
 
 
 def start_session(db: Database, principal: Principal, *, now: datetime | None = None) -> Session:
-    """Open a session for a signed-in user; the caller sets ``cookie`` in the browser."""
+    """Open a session for a signed-in user; the caller sets ``cookie`` in the browser.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    principal
+        The user who signed in.
+    now
+        When the session starts (default: the clock).
+
+    Returns
+    -------
+    Session
+        The new session with its cookie and CSRF token.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> from advocacy.access import authenticate
+    >>> user = authenticate(ws.db, "ana", "a long passphrase")  # doctest: +SKIP
+    >>> session = start_session(ws.db, user.principal())  # doctest: +SKIP
+    """
     moment = now_utc(now)
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
@@ -47,7 +92,33 @@ def start_session(db: Database, principal: Principal, *, now: datetime | None = 
 
 
 def resolve_session(db: Database, cookie: str, *, now: datetime | None = None) -> Session:
-    """The live session of an enabled user for ``cookie``, or :class:`AuthenticationError`."""
+    """The live session of an enabled user for ``cookie``, or :class:`AuthenticationError`.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    cookie
+        The session cookie the browser sent.
+    now
+        The time of the request (default: the clock).
+
+    Returns
+    -------
+    Session
+        The session (its ``cookie`` empty: only a digest is stored).
+
+    Raises
+    ------
+    AuthenticationError
+        For an unknown or expired session, or a disabled user.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> session = resolve_session(ws.db, cookie)  # doctest: +SKIP
+    """
     row = db.fetchone(
         "SELECT s.csrf_token, s.expires_at, u.username, u.role, u.units FROM sessions s "
         "JOIN users u ON u.username = s.username "
@@ -63,5 +134,19 @@ def resolve_session(db: Database, cookie: str, *, now: datetime | None = None) -
 
 
 def end_session(db: Database, cookie: str) -> None:
-    """Sign out: forget the session."""
+    """Sign out: forget the session.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    cookie
+        The session cookie the browser sent; an unknown one is ignored.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> end_session(ws.db, cookie)  # doctest: +SKIP
+    """
     db.execute("DELETE FROM sessions WHERE session_hash = ?", [token_digest(cookie)])

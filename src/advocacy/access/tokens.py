@@ -40,6 +40,34 @@ LAST_USED_EVERY = timedelta(minutes=1)
 
 @dataclass(frozen=True)
 class ApiToken:
+    """An API token as stored (never its secret).
+
+    Attributes
+    ----------
+    token_id
+        The token's id.
+    name
+        An optional name to tell tokens apart (revoke accepts it too).
+    role
+        What the token may do.
+    units
+        The units of a case-handler token.
+    created_by
+        Who created it.
+    created_at
+        When it was created.
+    revoked_at
+        When it was revoked; None while it works.
+    last_used_at
+        When it last authenticated a request (updated at most once a minute).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [token.name for token in list_tokens(ws.db) if token.revoked_at is None]  # doctest: +SKIP
+    """
+
     token_id: str
     name: str | None
     role: Role
@@ -52,7 +80,22 @@ class ApiToken:
 
 @dataclass(frozen=True)
 class NewToken:
-    """A token just created: ``secret`` is shown to the user once and never stored."""
+    """A token just created: ``secret`` is shown to the user once and never stored.
+
+    Attributes
+    ----------
+    token
+        The stored token.
+    secret
+        The bearer secret for ``Authorization: Bearer``; only its digest is kept.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> created = create_token(ws.db, role="viewer", name="dashboard")  # doctest: +SKIP
+    >>> created.secret  # doctest: +SKIP
+    """
 
     token: ApiToken
     secret: str
@@ -87,7 +130,39 @@ def create_token(
     actor: str = "cli",
     now: datetime | None = None,
 ) -> NewToken:
-    """Create an API token with ``role``; return it with its secret (shown once)."""
+    """Create an API token with ``role``; return it with its secret (shown once).
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    role
+        ``admin``, ``analyst``, ``case-handler`` or ``viewer``.
+    name
+        An optional name to tell the token apart (and revoke it by).
+    units
+        The units of a case-handler token.
+    actor
+        Who makes the change, for the audit log.
+    now
+        The time of the change (default: the clock).
+
+    Returns
+    -------
+    NewToken
+        The stored token and its secret.
+
+    Raises
+    ------
+    UsageError
+        For an unknown role, or units on a role other than case handler (or none on one).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> created = create_token(ws.db, role="viewer", name="dashboard")  # doctest: +SKIP
+    """
     parsed_role, parsed_units = parse_role(role), parse_units(units)
     check_units(parsed_role, parsed_units)
     secret = PREFIX + secrets.token_urlsafe(32)
@@ -122,7 +197,24 @@ def create_token(
 
 
 def list_tokens(db: Database) -> list[ApiToken]:
-    """Every token, revoked or not, oldest first (never their secrets)."""
+    """Every token, revoked or not, oldest first (never their secrets).
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+
+    Returns
+    -------
+    list of ApiToken
+        Oldest first.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> len(list_tokens(ws.db))  # doctest: +SKIP
+    """
     return [
         _token(row)
         for row in db.fetchall(f"SELECT {_COLUMNS} FROM api_tokens ORDER BY created_at, token_id")
@@ -132,7 +224,35 @@ def list_tokens(db: Database) -> list[ApiToken]:
 def revoke_token(
     db: Database, token: str, *, actor: str = "cli", now: datetime | None = None
 ) -> ApiToken:
-    """Revoke the token whose id or name is ``token``; it stops working at once."""
+    """Revoke the token whose id or name is ``token``; it stops working at once.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    token
+        The token's id or name.
+    actor
+        Who makes the change, for the audit log.
+    now
+        The time of the change (default: the clock).
+
+    Returns
+    -------
+    ApiToken
+        The token, now revoked.
+
+    Raises
+    ------
+    NotFoundError
+        When no working token has that id or name.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> revoke_token(ws.db, "dashboard").revoked_at  # doctest: +SKIP
+    """
     rows = db.fetchall(
         f"SELECT {_COLUMNS} FROM api_tokens WHERE (token_id = ? OR name = ?) "
         "AND revoked_at IS NULL",
@@ -156,7 +276,33 @@ def revoke_token(
 
 
 def resolve_token(db: Database, secret: str, *, now: datetime | None = None) -> Principal:
-    """The principal an ``Authorization: Bearer`` secret stands for, or an error."""
+    """The principal an ``Authorization: Bearer`` secret stands for, or an error.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    secret
+        The bearer secret.
+    now
+        The time of the request (default: the clock); marks the token as used.
+
+    Returns
+    -------
+    Principal
+        The token's name, role and units, ``via="token"``.
+
+    Raises
+    ------
+    AuthenticationError
+        For an unknown or revoked token.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> principal = resolve_token(ws.db, "adv_...")  # doctest: +SKIP
+    """
     row = db.fetchone(
         f"SELECT {_COLUMNS} FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
         [token_digest(secret)],

@@ -39,6 +39,30 @@ _USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 
 @dataclass(frozen=True)
 class User:
+    """A user of the web app, as stored (never the password hash).
+
+    Attributes
+    ----------
+    username
+        The name they sign in with.
+    role
+        What they may do.
+    units
+        The units of a case handler.
+    disabled
+        Whether their sign-ins are refused.
+    created_at
+        When the user was added.
+    email
+        Where case notifications go; None for none.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [user.username for user in list_users(ws.db) if not user.disabled]  # doctest: +SKIP
+    """
+
     username: str
     role: Role
     units: tuple[str, ...]
@@ -101,10 +125,42 @@ def add_user(
     """Create user ``username`` with ``role`` (and ``units`` for a case handler, ``email`` for
     case notifications).
 
+    Parameters
+    ----------
+    db
+        The workspace database.
+    username
+        The name to sign in with: 2-64 letters, digits or ``._@-``.
+    role
+        ``admin``, ``analyst``, ``case-handler`` or ``viewer``.
+    password
+        At least 12 characters; only its hash is stored.
+    units
+        The units a case handler works for (a list or a comma-separated string).
+    actor
+        Who makes the change, for the audit log.
+    now
+        The time of the change (default: the clock).
+    email
+        Where the user's case notifications go.
+
+    Returns
+    -------
+    User
+        The new user.
+
     Raises
     ------
     UsageError
         For a malformed or taken user name, a short password, or units on the wrong role.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> user = add_user(  # doctest: +SKIP
+    ...     ws.db, "ana", role="case-handler", units="North", password="a long passphrase"
+    ... )
     """
     if not _USERNAME.match(username):
         raise UsageError(
@@ -150,7 +206,24 @@ def add_user(
 
 
 def list_users(db: Database) -> list[User]:
-    """Every user, enabled or not, by name."""
+    """Every user, enabled or not, by name.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+
+    Returns
+    -------
+    list of User
+        Sorted by user name.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [user.username for user in list_users(ws.db)]  # doctest: +SKIP
+    """
     rows = db.fetchall(f"SELECT {_COLUMNS}, email FROM users ORDER BY username")
     return [_user(row) for row in rows]
 
@@ -186,7 +259,36 @@ def set_email(
 def disable_user(
     db: Database, username: str, *, actor: str = "cli", now: datetime | None = None
 ) -> User:
-    """Disable ``username``: their sign-ins and open sessions stop working at once."""
+    """Disable ``username``: their sign-ins and open sessions stop working at once.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    username
+        The user to disable.
+    actor
+        Who makes the change, for the audit log.
+    now
+        The time of the change (default: the clock).
+
+    Returns
+    -------
+    User
+        The user, now disabled.
+
+    Raises
+    ------
+    NotFoundError
+        For an unknown user.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> disable_user(ws.db, "ana").disabled  # doctest: +SKIP
+    True
+    """
     user = get_user(db, username)
     moment = now_utc(now)
     with db.transaction():
@@ -247,6 +349,12 @@ def update_user(
     UsageError
         When nothing would change, for a bad role, units or password, or when the change would
         disable or demote the last enabled admin.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> user = update_user(ws.db, "ana", role="analyst")  # doctest: +SKIP
     """
     user = get_user(db, username)
     new_role = user.role if role is None or not role.strip() else parse_role(role)
@@ -323,6 +431,35 @@ def authenticate(
     Every verified attempt is recorded; a client that failed too often is refused with
     :class:`TooManyAttemptsError` (carrying ``retry_after`` seconds) before the password is
     checked, by the policy of :mod:`advocacy.access.throttle`.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    username, password
+        What the user typed.
+    client
+        The client's address, for throttling repeated failures.
+    now
+        The time of the attempt (default: the clock).
+
+    Returns
+    -------
+    User
+        The signed-in user.
+
+    Raises
+    ------
+    AuthenticationError
+        For an unknown or disabled user or a wrong password.
+    TooManyAttemptsError
+        After too many recent failures (see :mod:`advocacy.access.throttle`).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> user = authenticate(ws.db, "ana", "a long passphrase")  # doctest: +SKIP
     """
     moment = now_utc(now)
     verdict = assess_attempt(db, username, client, moment=moment)

@@ -45,7 +45,32 @@ TIE_RULE = "a point on a crosshair counts as high (>=) on that axis"
 
 @dataclass(frozen=True)
 class ImportancePerformance:
-    """Quadrants of an importance-performance analysis and where the crosshairs were drawn."""
+    """Quadrants of an importance-performance analysis and where the crosshairs were drawn.
+
+    Attributes
+    ----------
+    frame
+        The input rows with ``quadrant``, ``importance_gap`` and ``performance_gap``,
+        "concentrate here" first.
+    importance_crosshair, performance_crosshair
+        Where the crosshairs were drawn on each axis.
+    crosshair
+        How they were placed: ``"mean"``, ``"median"`` or ``"midpoint"``.
+    importance_source
+        ``"stated"`` or ``"derived"`` importance.
+    tie_rule
+        How a point on a crosshair is placed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ratings = pd.DataFrame(
+    ...     {"item": ["price", "staff"], "importance": [4.5, 3.5], "performance": [2.5, 4.5]}
+    ... )
+    >>> result = importance_performance(ratings, crosshair="median")
+    >>> result.importance_crosshair, list(result.frame.quadrant)
+    (4.0, ['concentrate here', 'possible overkill'])
+    """
 
     frame: pd.DataFrame
     importance_crosshair: float
@@ -107,6 +132,25 @@ def importance_performance(
     ImportancePerformance
         ``frame`` gains ``quadrant``, ``importance_gap`` and ``performance_gap`` (distance to
         each crosshair) and is sorted with "concentrate here" first.
+
+    Raises
+    ------
+    UsageError
+        On an unknown ``crosshair``, a missing column, or no item with both ratings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ratings = pd.DataFrame({
+    ...     "item": ["price", "speed", "staff", "app"],
+    ...     "importance": [4.5, 3.0, 4.0, 2.5],
+    ...     "performance": [2.5, 4.0, 4.5, 3.0],
+    ... })
+    >>> result = importance_performance(ratings)
+    >>> result.importance_crosshair, result.performance_crosshair
+    (3.5, 3.5)
+    >>> result.quadrant("concentrate here")
+    ['price']
     """
     if crosshair not in CROSSHAIRS:
         raise UsageError(

@@ -104,6 +104,8 @@ class RelativeImportance:
     exact_limit
         Largest number of drivers for exact LMG; beyond it LMG is estimated from
         ``n_permutations`` random entry orders.
+    n_permutations
+        Random entry orders sampled for LMG beyond ``exact_limit`` drivers.
     random_state
         Seed or ``numpy.random.Generator`` for the bootstrap and the sampled orders.
 
@@ -111,6 +113,16 @@ class RelativeImportance:
     ----------
     See the module: Lindeman, Merenda & Gold (1980); Grömping (2006); Johnson (2000);
     Tonidandel & LeBreton (2010).
+
+    Examples
+    --------
+    >>> x = [[110, 2.6], [93, 2.3], [175, 3.4], [245, 3.6], [66, 2.2], [180, 3.8]]
+    >>> y = [21, 22.8, 18.7, 14.3, 32.4, 15.2]
+    >>> model = RelativeImportance(n_bootstrap=0).fit(x, y, names=["hp", "wt"])
+    >>> model
+    RelativeImportance(method='lmg', family='auto', fitted on n=6)
+    >>> model.family_, round(model.r_squared_, 4)
+    ('linear', 0.8002)
     """
 
     def __init__(
@@ -287,6 +299,12 @@ def relative_importance(
         ``driver``, ``raw_weight`` (its part of R^2), ``share`` (raw weight / R^2), ``ci_low`` and
         ``ci_high`` (bootstrap interval of the raw weight) and ``rank``, most important first;
         ``frame.attrs`` holds ``r_squared``, ``n``, ``method``, ``family`` and ``exact``.
+
+    Raises
+    ------
+    UsageError
+        When the outcome or a driver is not a column of ``data``, a driver does not vary or
+        duplicates others, or ``method`` is unknown.
 
     Examples
     --------

@@ -83,6 +83,19 @@ def theme_mentions(
         ``theme_ids`` (column -> theme id), ``mentions`` (column -> respondents mentioning it),
         ``without_comment`` (respondents with the outcome but no comment, left out) and
         ``themes_available`` (themes mentioned by at least one respondent used).
+
+    Raises
+    ------
+    UsageError
+        On an unknown ``outcome`` or a ``max_themes`` below 1.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> frame = theme_mentions(  # doctest: +SKIP
+    ...     ws.table("responses"), ws.table("document_themes"), ws.table("themes")
+    ... )
     """
     if outcome not in OUTCOMES:
         raise UsageError(

@@ -48,7 +48,32 @@ MIN_GROUP = 5
 
 @dataclass(frozen=True)
 class CultureResult:
-    """Culture gaps and eNPS overall and by unit (small units suppressed)."""
+    """Culture gaps and eNPS overall and by unit (small units suppressed).
+
+    Attributes
+    ----------
+    items
+        Per attribute: current, desired, gap (desired - current), its interval and n.
+    units
+        The same per unit and attribute, for units with at least ``min_group`` respondents.
+    enps
+        Per unit (and ``"all"``): respondents, eNPS and its interval.
+    min_group
+        Smallest number of respondents for which a unit is shown.
+    suppressed_units
+        Units left out for having fewer respondents.
+    respondents
+        Employees who rated at least one attribute.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> result = culture_gaps(  # doctest: +SKIP
+    ...     ws.table("employee_responses"), ws.table("employee_response_items")
+    ... )
+    >>> result.enps  # doctest: +SKIP
+    """
 
     items: pd.DataFrame
     units: pd.DataFrame
@@ -60,7 +85,40 @@ class CultureResult:
 
 @dataclass(frozen=True)
 class UnitLink:
-    """How unit-level employee results line up with the same units' customer NPS."""
+    """How unit-level employee results line up with the same units' customer NPS.
+
+    Attributes
+    ----------
+    units
+        One row per unit with enough answers: the predictor and ``customer_nps``.
+    predictor
+        ``"enps"`` or ``"culture_gap"``.
+    n_units
+        Units in the estimate.
+    correlation, correlation_ci
+        Pearson's r across units and its Fisher z interval (NaN below four units).
+    slope, slope_ci, intercept
+        The regression of customer NPS on the predictor, with the slope's t interval.
+    r_squared
+        Share of the customer NPS variance across units the predictor accounts for.
+    p_value
+        Two-sided p-value of the slope.
+    confidence
+        Confidence level of the intervals.
+    notes
+        Warnings for the reader (too few units for an estimate or a finding).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> link = employee_customer_link(  # doctest: +SKIP
+    ...     ws.table("employee_responses"),
+    ...     ws.table("employee_response_items"),
+    ...     ws.table("responses"),
+    ... )
+    >>> link.correlation, link.notes  # doctest: +SKIP
+    """
 
     units: pd.DataFrame
     predictor: str
@@ -125,6 +183,14 @@ def culture_gaps(
         ``items`` (attribute, current, desired, gap, interval, n), ``units`` (unit, attribute,
         ...) and ``enps`` (unit, respondents, enps, interval) for units with at least
         ``min_group`` respondents, plus ``"all"``; ``suppressed_units`` counts the rest.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> result = culture_gaps(  # doctest: +SKIP
+    ...     ws.table("employee_responses"), ws.table("employee_response_items")
+    ... )
     """
     ratings = _ratings(answers, items)
     scores = answers.select("employee_response_id", "unit", "enps").to_pandas()
@@ -219,6 +285,22 @@ def employee_customer_link(
         Units with fewer employee respondents or customer answers are left out.
     confidence
         Confidence level of the correlation (Fisher z) and slope (t) intervals.
+
+    Returns
+    -------
+    UnitLink
+        One row per unit with both measures, the correlation and regression with their
+        intervals, and notes on what was left out.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> link = employee_customer_link(  # doctest: +SKIP
+    ...     ws.table("employee_responses"),
+    ...     ws.table("employee_response_items"),
+    ...     ws.table("responses"),
+    ... )
     """
     table = _unit_table(answers, items, responses, min_group, min_customers)
     notes: list[str] = []

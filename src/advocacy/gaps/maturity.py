@@ -63,7 +63,20 @@ class Questionnaire(BaseModel):
 
 
 def maturity_questionnaire() -> dict[str, Any]:
-    """The shipped questionnaire: scale, level names and the eight areas with statements."""
+    """The shipped questionnaire: scale, level names and the eight areas with statements.
+
+    Returns
+    -------
+    dict
+        ``name``, ``scale`` (``min``, ``max``), ``levels`` (score -> level name) and ``areas``,
+        each with an ``id``, a ``name`` and its ``statements`` (``id``, ``text``).
+
+    Examples
+    --------
+    >>> questionnaire = maturity_questionnaire()
+    >>> questionnaire["scale"], len(questionnaire["areas"])
+    ({'min': 1, 'max': 5}, 8)
+    """
     return read_packaged(Questionnaire, "advocacy.gaps", "templates/maturity.yaml").model_dump()
 
 
@@ -83,7 +96,23 @@ def maturity_statements() -> pd.DataFrame:
 
 
 def write_maturity_template(path: str | Path) -> Path:
-    """Write the questionnaire as a CSV with an empty ``score`` column for the user to fill in."""
+    """Write the questionnaire as a CSV with an empty ``score`` column for the user to fill in.
+
+    Parameters
+    ----------
+    path
+        The CSV file to write (replaced if it exists).
+
+    Returns
+    -------
+    Path
+        ``path``, with one row per statement: area, area_name, statement, text and score.
+
+    Examples
+    --------
+    >>> write_maturity_template("maturity.csv")  # doctest: +SKIP
+    PosixPath('maturity.csv')
+    """
     target = Path(path)
     frame = maturity_statements()
     frame["score"] = ""
@@ -110,7 +139,30 @@ def read_maturity_answers(path: str | Path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class MaturityProfile:
-    """Scores and levels per area, the overall score and the weakest areas."""
+    """Scores and levels per area, the overall score and the weakest areas.
+
+    Attributes
+    ----------
+    areas
+        One row per area: area, name, score (mean of its answered statements), level,
+        answered and statements.
+    overall
+        Mean score of the assessed areas.
+    level
+        The level name of ``overall`` (rounded down).
+    weakest
+        Names of the lowest-scoring areas.
+    answered
+        How many statements were scored.
+    statements
+        How many statements the questionnaire has.
+
+    Examples
+    --------
+    >>> profile = score_maturity({"strategy-1": 2, "strategy-2": 3})
+    >>> profile.answered, profile.statements, profile.overall
+    (2, 24, 2.5)
+    """
 
     areas: pd.DataFrame
     overall: float
@@ -130,6 +182,23 @@ def score_maturity(answers: Any, *, weakest: int = 2) -> MaturityProfile:
         blank scores are unanswered.
     weakest
         How many of the lowest-scoring areas to name (ties included).
+
+    Returns
+    -------
+    MaturityProfile
+        Score and level per area, the overall score and level, and the weakest areas.
+
+    Raises
+    ------
+    InputError
+        On a statement id the questionnaire does not have, or a score outside its scale.
+
+    Examples
+    --------
+    >>> statements = [s["id"] for a in maturity_questionnaire()["areas"] for s in a["statements"]]
+    >>> profile = score_maturity({statement: 4 for statement in statements})
+    >>> profile.overall, profile.level, profile.answered
+    (4.0, 'Managed', 24)
     """
     questionnaire = maturity_questionnaire()
     low, high = questionnaire["scale"]["min"], questionnaire["scale"]["max"]

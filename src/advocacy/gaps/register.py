@@ -142,6 +142,12 @@ def gap_register(
         impact, impact_basis, effort, priority, class, resources, root_causes,
         root_cause_themes (list of {theme, n, share, rest_share, lift, excess}) and
         root_cause_touchpoints (list of {touchpoint, nps, n}).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> register = gap_register(ws.table)  # doctest: +SKIP
     """
     rows: list[dict[str, Any]] = []
     for target in target_gaps(tables, confidence=confidence).to_dict("records"):

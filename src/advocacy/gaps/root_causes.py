@@ -105,6 +105,16 @@ def theme_lift(
         ``theme``, ``n`` (unhappy comments mentioning it), ``share`` (n / unhappy comments),
         ``rest_share``, ``lift`` (share / rest share; None when the rest never mention it) and
         ``excess`` (n - rest share x unhappy comments), largest excess first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mentions = pd.DataFrame({
+    ...     "response_id": ["r1", "r2", "r3", "r4", "r5", "r6"],
+    ...     "theme": ["price", "price", "price", "staff", "price", "staff"],
+    ... })
+    >>> theme_lift(mentions, {"r1", "r2", "r3"}, {"r4", "r5", "r6"}, min_n=2)
+    [{'theme': 'price', 'n': 3, 'share': 1.0, 'rest_share': 0.333, 'lift': 3.0, 'excess': 2.0}]
     """
     if not unhappy:
         return []

@@ -75,7 +75,20 @@ class ServqualInstrument(BaseModel):
 
 
 def servqual_template() -> dict[str, Any]:
-    """The shipped 22-item SERVQUAL instrument: scale, prompts, dimensions and items."""
+    """The shipped 22-item SERVQUAL instrument: scale, prompts, dimensions and items.
+
+    Returns
+    -------
+    dict
+        ``name``, ``scale``, the expectation, perception and importance prompts,
+        ``dimensions`` and ``items`` (number, dimension, item, statement).
+
+    Examples
+    --------
+    >>> template = servqual_template()
+    >>> len(template["items"]), template["items"][0]["dimension"]
+    (22, 'tangibles')
+    """
     return read_packaged(
         ServqualInstrument, "advocacy.gaps", "templates/servqual.yaml"
     ).model_dump()
@@ -88,7 +101,34 @@ def servqual_items() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ServqualResult:
-    """Item, dimension and overall gaps (perception - expectation) with intervals."""
+    """Item, dimension and overall gaps (perception - expectation) with intervals.
+
+    Attributes
+    ----------
+    items
+        Per item: dimension, item, expectation, perception, gap, ci_low, ci_high, n.
+    dimensions
+        Per dimension, smallest gap first: dimension, items, expectation, perception, gap,
+        ci_low, ci_high, n and weight (the mean share of importance points; NaN when none).
+    overall
+        One row per overall measure (unweighted, item mean and, with importance points,
+        weighted) with gap, ci_low, ci_high and n.
+    respondents
+        How many responses gave an expectation-perception pair.
+    confidence
+        Confidence level of the intervals.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({
+    ...     "response_id": ["r1", "r1"], "item": ["Modern equipment"] * 2,
+    ...     "dimension": ["tangibles"] * 2, "kind": ["expectation", "perception"], "value": [6, 4],
+    ... })
+    >>> servqual_gaps(pairs).items[["item", "gap", "n"]]
+                   item  gap  n
+    0  Modern equipment -2.0  1
+    """
 
     items: pd.DataFrame
     dimensions: pd.DataFrame
@@ -145,6 +185,24 @@ def servqual_gaps(data: Any, *, confidence: float = 0.95) -> ServqualResult:
         ``items`` (dimension, item, expectation, perception, gap, ci_low, ci_high, n),
         ``dimensions`` (dimension, items, expectation, perception, gap, interval, n, weight)
         and ``overall`` (measure: unweighted = mean of dimension gaps, item mean, weighted).
+
+    Raises
+    ------
+    UsageError
+        When the rows lack expectation or perception ratings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = [
+    ...     {"response_id": f"r{n}", "item": "Modern equipment", "dimension": "tangibles",
+    ...      "kind": kind, "value": value}
+    ...     for n, pair in enumerate([(6, 4), (7, 5), (6, 5)])
+    ...     for kind, value in zip(["expectation", "perception"], pair)
+    ... ]
+    >>> result = servqual_gaps(pd.DataFrame(rows))
+    >>> round(result.score(), 2), result.respondents
+    (-1.67, 3)
     """
     frame = data.to_pandas() if hasattr(data, "to_pandas") else pd.DataFrame(data)
     _check(frame)

@@ -143,6 +143,12 @@ def target_gaps(tables: TableSource, *, confidence: float = 0.95, min_n: int = 1
         target_id, metric, scope, desired, due, current, ci_low, ci_high, n, gap
         (desired - current), gap_low, gap_high, gap_size (shortfall as a share of the scale's
         range, 0-1), earlier, later, trend (toward, away, flat) and status.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> gaps = target_gaps(ws.table)  # doctest: +SKIP
     """
     targets = tables("targets").to_pandas().sort_values("target_id", kind="stable")
     rows: list[dict[str, Any]] = []

@@ -29,7 +29,28 @@ _MONTHLY = frozenset({"month", "quarter", "year"})
 
 @dataclass(frozen=True)
 class MetricsRequest:
-    """One ``experience_metrics`` call's slicing: the same meaning as its parameters."""
+    """One ``experience_metrics`` call's slicing: the same meaning as its parameters.
+
+    Attributes
+    ----------
+    metrics
+        The metrics to compute (``nps``, ``csat``, ``ces``, ``top-box``, ``enps``, ...).
+    by
+        The dimensions to slice by (``unit``, ``channel``, ``attrs.KEY``, ...).
+    period
+        ``day``, ``week``, ``month``, ``quarter`` or ``year``; None for one row per slice.
+    since, until
+        First and last day (inclusive) of answers to include.
+    compare
+        ``"previous"`` or ``"rest"``: what each row is tested against; None for no test.
+    rolling
+        Score each period over this many periods ending with it; None for single periods.
+
+    Examples
+    --------
+    >>> MetricsRequest(("nps",), by=("unit",), compare="rest").period is None
+    True
+    """
 
     metrics: tuple[str, ...] = ("nps",)
     by: tuple[str, ...] = field(default=())

@@ -43,7 +43,33 @@ PASSIVE_MINIMUM = 7
 
 @dataclass(frozen=True)
 class NpsResult:
-    """An NPS (-100..100) with its standard error, interval and the counts behind it."""
+    """An NPS (-100..100) with its standard error, interval and the counts behind it.
+
+    Attributes
+    ----------
+    score
+        Percent promoters minus percent detractors, -100..100.
+    se
+        Standard error of ``score`` (trinomial variance).
+    ci_low, ci_high
+        The interval at ``confidence``.
+    n
+        Answers counted.
+    detractors, passives, promoters
+        Answers 0-6, 7-8 and 9-10 (weighted counts when weights are given).
+    n_effective
+        Kish's effective sample size (``n`` without weights).
+    confidence
+        Confidence level of the interval.
+    interval
+        ``"adjusted-wald"`` or ``"wald"``.
+
+    Examples
+    --------
+    >>> result = nps([10, 9, 9, 8, 7, 3])
+    >>> result.promoters, result.passives, result.detractors, result.n
+    (3.0, 2.0, 1.0, 6)
+    """
 
     score: float
     se: float
@@ -60,7 +86,29 @@ class NpsResult:
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """A mean or a share (percent) with its standard error and interval."""
+    """A mean or a share (percent) with its standard error and interval.
+
+    Attributes
+    ----------
+    score
+        The mean, or the share in percent.
+    se
+        Standard error of ``score``.
+    ci_low, ci_high
+        The interval at ``confidence`` (t for a mean, Wilson for a share).
+    n
+        Answers counted.
+    n_effective
+        Kish's effective sample size (``n`` without weights).
+    confidence
+        Confidence level of the interval.
+
+    Examples
+    --------
+    >>> result = mean_score([4, 5, 3, 5])
+    >>> result.score, result.n
+    (4.25, 4)
+    """
 
     score: float
     se: float
@@ -181,6 +229,11 @@ def nps_from_counts(
         ``score`` on -100..100, ``se`` = 100 sqrt(Var / n) with the trinomial variance
         ``(p+ + p-) - (p+ - p-)^2``, and the interval bounds.
 
+    Raises
+    ------
+    UsageError
+        When a count is negative.
+
     References
     ----------
     Rocks (2016) [2]_: counts (1, 2, 3) give NPS 33.3 with SE 30.4; the adjusted-Wald 95%
@@ -237,6 +290,11 @@ def nps(
     NpsResult
         The score on -100..100 with its standard error and interval; with weights the counts
         are weighted counts.
+
+    Raises
+    ------
+    UsageError
+        When an answer is not a whole number from 0 to 10.
 
     References
     ----------

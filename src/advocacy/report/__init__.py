@@ -61,6 +61,12 @@ def write(
     ------
     UsageError
         When neither ``out`` nor ``pdf`` is given, a date is not ISO, or the PDF cannot be made.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> files = write(ws, "report.html", pdf="report.pdf", redact=True)  # doctest: +SKIP
     """
     from advocacy.metrics.slicing import as_date
 

@@ -101,8 +101,21 @@ class BetaGeo(RepeatPurchaseModel):
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> summary = pd.DataFrame({
+    ...     "frequency": [0, 1, 2, 0, 3, 1, 0, 2],
+    ...     "recency": [0, 10, 20, 0, 30, 5, 0, 25],
+    ...     "T": [40, 40, 35, 30, 40, 38, 36, 40],
+    ... })
+    >>> model = BetaGeo().fit_summary(summary)
+    >>> model.n_customers_, sorted(model.params_)
+    (8, ['a', 'alpha', 'b', 'r'])
+    >>> list(model.predict(summary, horizon=52).columns)
+    ['probability_alive', 'expected_purchases']
+
+    On a workspace's transactions (a summary is built from them first):
+
     >>> model = BetaGeo().fit_transactions(frame, calibration_end="1997-09-30")  # doctest: +SKIP
-    >>> model.predict_purchases(52)                                               # doctest: +SKIP
     """
 
     model_name = "bg-nbd"

@@ -61,6 +61,13 @@ class GammaGamma(RepeatPurchaseModel):
     Fitted on repeat buyers only (``frequency > 0``): customers without repeat purchases are
     left out of the fit, as in the paper, and get the population mean spend when predicting.
 
+    Parameters
+    ----------
+    penalizer
+        L2 penalty on the parameters (0, the default, is plain maximum likelihood).
+    time_unit
+        Unit of recency and T when fitting on transactions: ``day``, ``week`` or ``month``.
+
     Attributes
     ----------
     params_ : dict
@@ -68,6 +75,19 @@ class GammaGamma(RepeatPurchaseModel):
     log_likelihood_ : float
     n_customers_ : int
         Repeat buyers the model was fitted on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary = pd.DataFrame({
+    ...     "frequency": [0, 1, 2, 3, 1, 2],
+    ...     "monetary_value": [0.0, 20.0, 35.0, 50.0, 15.0, 30.0],
+    ... })
+    >>> model = GammaGamma().fit_summary(summary)
+    >>> model.n_customers_, sorted(model.params_)
+    (5, ['gamma', 'p', 'q'])
+    >>> list(model.predict(summary).columns)
+    ['expected_spend']
     """
 
     model_name = "gamma-gamma"

@@ -126,6 +126,9 @@ def summarize_transactions(
         ``holdout_duration``.
     time_unit
         ``day``, ``week`` or ``month``: the unit of recency and T.
+    customer_column, date_column, amount_column
+        The columns of ``data`` holding the customer, the purchase date (None: ``date``, or
+        ``occurred_at`` when there is no ``date``) and the amount.
 
     Returns
     -------
@@ -133,6 +136,29 @@ def summarize_transactions(
         Indexed by ``customer_id`` with ``frequency`` (repeat purchase days), ``recency``,
         ``T``, ``monetary_value`` (mean value of repeat purchases, 0 without any) and
         ``first_purchase``.
+
+    Raises
+    ------
+    InputError
+        When a column is missing, a transaction has no readable date, or there are no
+        transactions (on or before ``calibration_end``).
+    UsageError
+        On an unknown ``time_unit``, an end that is not a date, or an ``observation_end``
+        that does not come after ``calibration_end``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> purchases = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "a", "b"],
+    ...     "date": ["2024-01-01", "2024-01-15", "2024-02-12", "2024-01-08"],
+    ...     "amount": [20.0, 30.0, 40.0, 15.0],
+    ... })
+    >>> summarize_transactions(purchases)[["frequency", "recency", "T", "monetary_value"]]
+                 frequency  recency    T  monetary_value
+    customer_id
+    a                  2.0      6.0  6.0            35.0
+    b                  0.0      0.0  5.0             0.0
     """
     unit = days_per_unit(time_unit)
     purchases = transactions_frame(

@@ -260,6 +260,17 @@ class CalibratedSentiment:
     References
     ----------
     Wolpert, D. (1992). Stacked generalization. Neural Networks 5(2), 241-259.
+
+    Examples
+    --------
+    >>> texts = ["flight delayed 3 hours", "lost my bag again", "great crew, lovely flight",
+    ...          "on time and friendly", "seat was fine", "they never called back"]
+    >>> labels = ["negative", "negative", "positive", "positive", "neutral", "negative"]
+    >>> model = CalibratedSentiment().fit(texts, labels)
+    >>> model.method_
+    'prior adjusted'
+    >>> model.predict(["delayed again, no one helped"]).labels
+    ['negative']
     """
 
     def __init__(

@@ -77,7 +77,23 @@ def _hits(pattern: re.Pattern[str], text: str) -> int:
 
 @dataclass(frozen=True)
 class Effort:
-    """Effort score (0..1), whether it is high, and the friction kinds found."""
+    """Effort score (0..1), whether it is high, and the friction kinds found.
+
+    Attributes
+    ----------
+    score
+        1 - 0.5 ** hits, from 0 (no friction cue) towards 1; rounded to 4 places.
+    high
+        Whether ``score`` reaches :data:`HIGH_EFFORT`.
+    cues
+        The kinds of friction found (``waiting``, ``repeating``, ``transfers``, ...).
+
+    Examples
+    --------
+    >>> found = effort("I was transferred three times")
+    >>> found.high, found.cues
+    (True, ('repeating', 'transfers'))
+    """
 
     score: float
     high: bool
@@ -87,6 +103,18 @@ class Effort:
 def effort(text: str) -> Effort:
     """Effort described in ``text``.
 
+    Parameters
+    ----------
+    text
+        One comment; empty text has no effort.
+
+    Returns
+    -------
+    Effort
+        The score (0..1), whether it counts as high effort, and the kinds of friction found.
+
+    Examples
+    --------
     >>> effort("I was on hold for 40 minutes and then transferred twice").cues
     ('waiting', 'repeating', 'transfers')
     """

@@ -37,7 +37,14 @@ MODELS_PACKAGE = "advocacy.text.models"
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Anything that turns texts into unit-length vectors of a fixed dimension."""
+    """Anything that turns texts into unit-length vectors of a fixed dimension.
+
+    Examples
+    --------
+    >>> from advocacy.text import default_embedder
+    >>> isinstance(default_embedder(), Embedder)
+    True
+    """
 
     name: str
     dimension: int
@@ -77,6 +84,13 @@ class StaticEmbedder:
         The Hugging Face ``tokenizers`` tokenizer whose ids ``row_of_id`` maps.
     name : str
         Recorded with every label computed from these embeddings.
+
+    Examples
+    --------
+    >>> from advocacy.text import default_embedder
+    >>> vectors = default_embedder().embed(["great staff", ""])
+    >>> vectors.shape, float(abs(vectors[1]).sum())
+    ((2, 256), 0.0)
     """
 
     def __init__(

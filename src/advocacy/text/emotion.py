@@ -54,7 +54,28 @@ EMOTION_THRESHOLD = 0.35
 
 @dataclass(frozen=True)
 class EmotionResult:
-    """Scores (n x 4, columns in :data:`EMOTIONS`), the top emotion, the reported set."""
+    """Scores (n x 4, columns in :data:`EMOTIONS`), the top emotion, the reported set.
+
+    Attributes
+    ----------
+    probabilities
+        One row per text, one column per emotion of :data:`EMOTIONS`, each in 0..1.
+    top
+        The highest-scoring emotion of each text.
+    present
+        The emotions reported for each text: the top emotion first, then the others that
+        reach their threshold.
+    model
+        The model that produced the scores.
+    thresholds
+        The score at which each emotion counts as present.
+
+    Examples
+    --------
+    >>> result = emotions(["so angry, they lied to me", "thank you, that made my day"])
+    >>> result.top, result.probabilities.shape
+    (['anger', 'joy'], (2, 4))
+    """
 
     probabilities: FloatArray
     top: list[str]
@@ -92,6 +113,18 @@ def emotion_result(
 def emotions(texts: Sequence[str]) -> EmotionResult:
     """Emotions of each text with the shipped model.
 
+    Parameters
+    ----------
+    texts
+        The texts to read.
+
+    Returns
+    -------
+    EmotionResult
+        Per text the score of each emotion, the top emotion and the emotions present.
+
+    Examples
+    --------
     >>> emotions(["so angry, they lied to me"]).top
     ['anger']
     """

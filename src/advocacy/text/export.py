@@ -44,6 +44,24 @@ def export_columns(ws: Any, table_name: str) -> Any:
     (why sentiment is empty: ``language not supported`` or ``no content``) and ``complaint``
     (the model's complaint probability, empty when it gives none). Tables that hold no
     documents are returned unchanged.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    table_name
+        A canonical table (``responses``, ``mentions``, ...) or a ledger table.
+
+    Returns
+    -------
+    ibis.Table
+        The table with the text columns appended, not yet run.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> export_columns(ws, "responses").columns  # doctest: +SKIP
     """
     normal = _normal(table_name)
     table = ws.table(normal)
@@ -98,6 +116,12 @@ def export_table(ws: Any, table_name: str, *, redact: bool = False) -> pa.Table:
     -------
     pyarrow.Table
         One row per record.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> table = export_table(ws, "responses", redact=True)  # doctest: +SKIP
     """
     table = export_columns(ws, table_name).to_pyarrow()
     if not redact:

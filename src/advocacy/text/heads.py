@@ -42,6 +42,14 @@ class LinearHead:
         Weight each class inversely to its frequency, so macro-recall is what is optimised.
     max_iter : int
         L-BFGS iterations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> features = np.array([[0.0, 1.0], [0.1, 0.9], [1.0, 0.0], [0.9, 0.2]])
+    >>> head = LinearHead(["complaint", "praise"]).fit(features, ["complaint"] * 2 + ["praise"] * 2)
+    >>> head.predict(np.array([[0.05, 0.95], [0.95, 0.1]])).tolist()
+    ['complaint', 'praise']
     """
 
     def __init__(

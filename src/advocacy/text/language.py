@@ -242,6 +242,18 @@ def detect_language(text: str) -> str | None:
     Languages without an ISO 639-1 code keep the detector's ISO 639-3 code (``"ace"``,
     ``"kab"``); that is still a language, not an unknown one.
 
+    Parameters
+    ----------
+    text
+        The text to identify.
+
+    Returns
+    -------
+    str or None
+        The language code, or None.
+
+    Examples
+    --------
     >>> detect_language("The delivery was late and the box was damaged")
     'en'
     >>> detect_language("n/a") is None

@@ -154,6 +154,12 @@ def theme_sentence_quotes(
         ``<side>_document_kind`` and ``<side>_document_id`` it comes from; None where a theme
         has no such sentence (no
         sentences analysed yet, or none with that label).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> quotes = theme_sentence_quotes(ws.db, origin="curated")  # doctest: +SKIP
     """
     where = "" if origin is None else " WHERE origin = ?"
     themes = db.fetchall(

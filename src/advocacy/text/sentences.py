@@ -100,6 +100,31 @@ def sentence_rows(db: Database, kind: str, document_id: str) -> list[dict[str, A
 
     Returns dicts with ``sentence_index``, ``sentence``, ``sentiment``, ``sentiment_score`` and
     ``model``, in sentence order; empty when the document was not analysed.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    kind
+        The document's kind: ``response``, ``mention``, ``note`` or ``employee-response``.
+    document_id
+        The document's id in its table.
+
+    Returns
+    -------
+    list of dict
+        One dict per sentence, as above.
+
+    Raises
+    ------
+    UsageError
+        On an unknown ``kind``.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [row["sentiment"] for row in sentence_rows(ws.db, "response", "r-1")]  # doctest: +SKIP
     """
     from advocacy.text.pii import Redactor
 

@@ -39,7 +39,25 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*")
 
 @dataclass(frozen=True)
 class SentimentResult:
-    """Labels, scores (P(positive) - P(negative), in -1..1) and class probabilities."""
+    """Labels, scores (P(positive) - P(negative), in -1..1) and class probabilities.
+
+    Attributes
+    ----------
+    labels
+        ``negative``, ``neutral`` or ``positive`` per text.
+    scores
+        P(positive) - P(negative) per text, in -1..1.
+    probabilities
+        One row per text, columns in the order of ``SENTIMENTS``.
+    model
+        The model that produced them.
+
+    Examples
+    --------
+    >>> result = sentiment(["I love it", "worst service ever"])
+    >>> [bool(score > 0) for score in result.scores], result.probabilities.shape
+    ([True, False], (2, 3))
+    """
 
     labels: list[str]
     scores: FloatArray
@@ -56,6 +74,19 @@ def sentiment_result(probabilities: FloatArray, model: str) -> SentimentResult:
 def sentiment(texts: Sequence[str]) -> SentimentResult:
     """Sentiment of each text with the shipped model.
 
+    Parameters
+    ----------
+    texts
+        The texts to read.
+
+    Returns
+    -------
+    SentimentResult
+        Per text a label (negative, neutral, positive), a score in -1..1 and the class
+        probabilities, with the name of the model that produced them.
+
+    Examples
+    --------
     >>> sentiment(["I love it", "worst service ever"]).labels
     ['positive', 'negative']
     """
@@ -70,6 +101,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     A sentence ends after ``.``, ``!`` or ``?`` followed by white space, or at a line break.
 
+    Parameters
+    ----------
+    text
+        One comment.
+
+    Returns
+    -------
+    list of tuple of int
+        (start, end) per sentence, in text order.
+
+    Examples
+    --------
     >>> text = "Great staff. But the refund took weeks!"
     >>> [text[start:end] for start, end in sentence_spans(text)]
     ['Great staff.', 'But the refund took weeks!']
@@ -96,7 +139,24 @@ def split_sentences(text: str) -> list[str]:
 
 
 def sentence_sentiment(text: str) -> list[tuple[str, str, float]]:
-    """(sentence, label, score) for each sentence of ``text``."""
+    """(sentence, label, score) for each sentence of ``text``.
+
+    Parameters
+    ----------
+    text
+        One comment.
+
+    Returns
+    -------
+    list of tuple
+        (sentence, ``negative``/``neutral``/``positive``, score in -1..1) in text order;
+        empty for text without sentences.
+
+    Examples
+    --------
+    >>> [label for _, label, _ in sentence_sentiment("Great staff. But the refund took weeks!")]
+    ['positive', 'negative']
+    """
     sentences = split_sentences(text)
     if not sentences:
         return []

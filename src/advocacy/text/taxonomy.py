@@ -96,7 +96,26 @@ NONE_TEXTS = (
 
 @dataclass(frozen=True)
 class TaxonomyTheme:
-    """One curated theme."""
+    """One curated theme.
+
+    Attributes
+    ----------
+    name
+        The theme's name, unique in its taxonomy.
+    description
+        What the theme covers, in words.
+    keywords
+        Words and phrases that assign the theme wherever they occur.
+    examples
+        Example sentences that teach the theme's meaning.
+    parent
+        The name of the broader theme it belongs to, if any.
+
+    Examples
+    --------
+    >>> TaxonomyTheme("Billing", keywords=("invoice", "charged")).as_dict()
+    {'name': 'Billing', 'keywords': ['invoice', 'charged']}
+    """
 
     name: str
     description: str = ""
@@ -119,7 +138,18 @@ class TaxonomyTheme:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """A validated list of curated themes."""
+    """A validated list of curated themes.
+
+    Attributes
+    ----------
+    themes
+        The themes, in the file's order.
+
+    Examples
+    --------
+    >>> Taxonomy((TaxonomyTheme("Billing"), TaxonomyTheme("Staff"))).names
+    ['Billing', 'Staff']
+    """
 
     themes: tuple[TaxonomyTheme, ...] = field(default=())
 
@@ -232,7 +262,30 @@ def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
-    """Read and validate a taxonomy YAML file (errors name its line too)."""
+    """Read and validate a taxonomy YAML file (errors name its line too).
+
+    Parameters
+    ----------
+    path
+        The taxonomy file: a ``themes`` list, each with a ``name`` and optionally a
+        ``description``, ``keywords``, ``examples`` and a ``parent``.
+
+    Returns
+    -------
+    Taxonomy
+        The themes, ready to tag texts.
+
+    Raises
+    ------
+    InputError
+        When the file does not exist or cannot be read.
+    ValidationError
+        When a theme is malformed, with the file, line and field at fault.
+
+    Examples
+    --------
+    >>> taxonomy = load_taxonomy("taxonomy.yaml")  # doctest: +SKIP
+    """
     if not Path(path).exists():
         raise InputError(f"no taxonomy file {str(path)!r}", file=str(path), fix="check the path")
     text = read_text(path, what="taxonomy file")
@@ -320,6 +373,8 @@ def assign_themes(
     embedder
         Embeds sentences and the prototypes (``embeddings`` of the same embedder saves the work
         for one-sentence texts).
+    embeddings
+        The texts' embeddings by ``embedder``, if at hand (they serve one-sentence texts).
     threshold
         Similarity to a prototype, measured from the none prototype, at which meaning assigns a
         theme to a sentence that has no keyword.
@@ -335,6 +390,17 @@ def assign_themes(
     numpy.ndarray
         1.0 for a keyword hit, else the best sentence's similarity where meaning assigned the
         theme, else 0; a child's score propagates to its parent. Non-answers score 0 everywhere.
+
+    Examples
+    --------
+    >>> from advocacy.text import default_embedder
+    >>> taxonomy = Taxonomy((
+    ...     TaxonomyTheme("Billing", keywords=("invoice", "charged")),
+    ...     TaxonomyTheme("Staff", keywords=("staff", "agent")),
+    ... ))
+    >>> texts = ["I was charged twice on my invoice", "the agent was kind", "nice weather"]
+    >>> assign_themes(texts, taxonomy, embedder=default_embedder()).tolist()
+    [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
     """
     n, k = len(texts), len(taxonomy.themes)
     scores = np.zeros((n, k))

@@ -58,6 +58,29 @@ class Reading:
 
     ``embeddings`` is the model's embedding (calibration fits on it), ``sentiment`` and
     ``emotions`` are class probabilities (columns as in ``SENTIMENTS`` and ``EMOTIONS``).
+
+    Attributes
+    ----------
+    embeddings
+        One unit-length row per text.
+    sentiment
+        Sentiment class probabilities, one row per text.
+    emotions
+        Emotion scores, one row per text.
+    embedder, sentiment_model, emotion_model
+        The names of the models that produced each part, recorded with every label.
+    needs_calibration
+        True when the sentiment is only a starting point and needs a workspace calibration.
+    emotion_thresholds
+        Per-emotion score cuts for the multi-label set (None: the module default).
+    complaint
+        Probability that each text is a complaint (None: the model has no complaint head).
+
+    Examples
+    --------
+    >>> reading = text_model("static").read(["the refund never came"])
+    >>> reading.sentiment.shape, reading.needs_calibration
+    ((1, 3), False)
     """
 
     embeddings: NDArray[np.float32]
@@ -268,7 +291,14 @@ def shipped_heads() -> ShippedHeads:
 
 
 class StaticTextModel:
-    """The shipped models (setting ``text_model = static``)."""
+    """The shipped models (setting ``text_model = static``).
+
+    Examples
+    --------
+    >>> reading = StaticTextModel().read(["great staff", "the refund never came"])
+    >>> reading.embeddings.shape[0], reading.complaint is not None
+    (2, True)
+    """
 
     name = STATIC
 
@@ -304,6 +334,13 @@ class EmbedderTextModel:
     heads : dict of str to LinearHead, optional
         ``sentiment`` and ``emotion`` heads fitted on this embedder; without them sentiment
         comes from a workspace calibration and emotions from the static model.
+
+    Examples
+    --------
+    >>> from advocacy.text import default_embedder
+    >>> model = EmbedderTextModel(default_embedder(), name="my-embedder")
+    >>> model.read(["great staff"]).needs_calibration
+    True
     """
 
     def __init__(

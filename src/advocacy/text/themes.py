@@ -42,7 +42,37 @@ CLUSTERING_SAMPLE = 20_000
 
 @dataclass
 class DiscoveredTheme:
-    """One discovered theme: name (``label``), key phrases, size, sentiment mix and quotes."""
+    """One discovered theme: name (``label``), key phrases, size, sentiment mix and quotes.
+
+    Attributes
+    ----------
+    theme_id
+        ``discovered-01``, ``discovered-02``, ... largest first.
+    label
+        The theme's name, from its leading key phrases.
+    key_phrases
+        The phrases that set the theme's texts apart (c-TF-IDF), best first.
+    size
+        How many texts the theme holds.
+    members
+        Positions of those texts in the input.
+    sentiment_mix
+        Share of each sentiment label among the members (empty without sentiments).
+    quotes
+        The texts nearest the theme's centre.
+    quote
+        The text closest to the theme's centre, shortened for display.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> texts = ["price is too high", "too expensive", "price went up",
+    ...          "staff were kind", "friendly staff", "lovely staff member"]
+    >>> vectors = np.array([[1, 0], [0.9, 0.1], [1, 0.05], [0, 1], [0.1, 0.9], [0.05, 1]])
+    >>> theme = discover_themes(texts, vectors, n_themes=2)[0]
+    >>> theme.theme_id, theme.size, sorted(theme.members.tolist())
+    ('discovered-01', 3, [3, 4, 5])
+    """
 
     theme_id: str
     label: str
@@ -109,6 +139,42 @@ def discover_themes(
     :data:`NAMING_SAMPLE` texts per theme, in each text's language where ``languages`` gives
     it); ``quote`` is the text closest to the theme's centre and ``quotes`` the ``quotes``
     nearest texts.
+
+    Parameters
+    ----------
+    texts
+        The texts to group.
+    embeddings
+        One vector per text (n x d), e.g. from the workspace's text model.
+    n_themes
+        How many themes to form; None picks it from the number of texts.
+    sentiments
+        Optional sentiment label per text, for each theme's sentiment mix.
+    languages
+        Optional language code per text, for naming themes in each text's language.
+    quotes
+        How many representative texts to keep per theme.
+    random_state
+        Seed of the k-means initialisation, for reproducible themes.
+
+    Returns
+    -------
+    list of DiscoveredTheme
+        The themes, largest first, each with its label, key phrases, members and quotes.
+
+    Raises
+    ------
+    UsageError
+        When ``embeddings`` has not one row per text, or fewer than 4 texts say something.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> texts = ["the price is too high", "too expensive for me", "price went up again",
+    ...          "staff were kind", "friendly helpful staff", "the staff member was lovely"]
+    >>> vectors = np.array([[1, 0], [0.9, 0.1], [1, 0.05], [0, 1], [0.1, 0.9], [0.05, 1]])
+    >>> [theme.key_phrases[0] for theme in discover_themes(texts, vectors, n_themes=2)]
+    ['staff', 'price']
     """
     from advocacy.text.non_answers import non_answer_mask
 
@@ -187,12 +253,28 @@ def theme_impact(
         One likelihood-to-recommend per respondent.
     mentions : DataFrame of bool
         One row per respondent (aligned with ``nps``), one column per theme.
+    confidence : float
+        Confidence level of the effect's interval.
 
     Returns
     -------
     DataFrame
         Per theme: ``n_mentioning``, ``nps_mentioning``, ``nps_not``, ``difference`` and the
         regression ``effect`` with ``effect_low``/``effect_high`` (HC1, t interval) and ``p_value``.
+
+    Raises
+    ------
+    UsageError
+        When ``nps`` and ``mentions`` have different numbers of rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mentions = pd.DataFrame({"price": [True, False, True, False, False, True, False, True]})
+    >>> impact = theme_impact([2, 10, 3, 9, 10, 5, 9, 4], mentions)
+    >>> impact[["theme", "n_mentioning", "nps_mentioning", "nps_not"]]
+       theme  n_mentioning  nps_mentioning  nps_not
+    0  price             4          -100.0    100.0
     """
     scores = np.asarray(nps, dtype=np.float64)
     if len(scores) != len(mentions):
@@ -249,6 +331,30 @@ def emerging_themes(
 
     ``current``/``previous`` hold one bool column per theme and one row per text of that period.
     Returns per theme the two shares, the change in points, z, adjusted p and ``emerging``.
+
+    Parameters
+    ----------
+    current, previous
+        One row per text of each period, one bool column per theme.
+    alpha
+        Significance level of the one-sided test, after correction.
+    correction
+        ``holm``, ``bh`` or ``none``: the multiple-comparison correction across themes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per theme: ``share``, ``previous_share``, ``change_points``, ``z``, ``p_value``
+        (adjusted) and ``emerging``, in the column order of ``current``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> current = pd.DataFrame({"price": [True] * 30 + [False] * 10})
+    >>> previous = pd.DataFrame({"price": [True] * 5 + [False] * 35})
+    >>> emerging_themes(current, previous)[["theme", "share", "previous_share", "emerging"]]
+       theme  share  previous_share  emerging
+    0  price   0.75           0.125      True
     """
     names = [c for c in current.columns if c in previous.columns] or list(current.columns)
     n1, n2 = len(current), len(previous)

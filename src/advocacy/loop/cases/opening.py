@@ -153,6 +153,12 @@ def open_cases_for(
     -------
     list of Case
         The cases opened now (none for evidence that already has a case).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> cases = open_cases_for(ws.db, "responses", ["r-1001"])  # doctest: +SKIP
     """
     check_kind(kind)
     if not ids:

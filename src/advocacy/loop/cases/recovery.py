@@ -115,7 +115,32 @@ def _summary(
 
 @dataclass(frozen=True)
 class LoopResults:
-    """The loop's results at ``as_of`` (see the module docstring for the definitions)."""
+    """The loop's results at ``as_of`` (see the module docstring for the definitions).
+
+    Attributes
+    ----------
+    as_of
+        The moment outcomes are judged at.
+    window_days
+        Days after a case opens in which a recovery counts.
+    confidence
+        Confidence level of the intervals.
+    overall
+        The measures over all cases: counts (cases, open, overdue, contacted), hours to first
+        contact, closed within due time and the recovery rate with their intervals.
+    by_owner, by_unit
+        The same measures, one dict per owner and per unit.
+    comparison
+        Recovery of detractor cases against comparable customers without a case, and the
+        difference with its Newcombe interval.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> results = loop_results(ws.db)  # doctest: +SKIP
+    >>> results.rows(by="owner")  # doctest: +SKIP
+    """
 
     as_of: datetime
     window_days: int
@@ -238,6 +263,12 @@ def loop_results(
     LoopResults
         Overall, by owner and by unit; ``comparison`` holds the detractor cases' recovery rate,
         the comparison group's, and the difference with its Newcombe interval.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> results = loop_results(ws.db, window_days=60)  # doctest: +SKIP
     """
     check_window(window_days)
     moment = now_utc(now)

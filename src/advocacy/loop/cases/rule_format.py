@@ -241,10 +241,42 @@ RULE_KEYS = frozenset(RuleSpec.model_fields)
 def parse_rules(text: str, *, source: str = "<rules>") -> list[Rule]:
     """Rules from YAML (or JSON) text: a list of rules, or a mapping with a ``rules`` list.
 
+    Parameters
+    ----------
+    text
+        The rules file's text (the format in this module's docstring).
+    source
+        The file name that errors report.
+
+    Returns
+    -------
+    list of Rule
+        The rules in the order written, with defaults filled in.
+
     Raises
     ------
     ValidationError
         With ``file`` = ``source``, ``row`` = the line and ``column`` = the field at fault.
+
+    Examples
+    --------
+    >>> rules = parse_rules(
+    ...     '''
+    ... rules:
+    ...   - id: detractor
+    ...     name: Detractor follow-up
+    ...     trigger: nps_at_most
+    ...     params: {threshold: 6}
+    ...     due_hours: 48
+    ... '''
+    ... )
+    >>> rules[0].rule_id, rules[0].priority, rules[0].due_hours
+    ('detractor', 'normal', 48.0)
+    >>> try:
+    ...     parse_rules("- {id: d, name: D, trigger: nps_at_most, priority: top}", source="r.yaml")
+    ... except ValidationError as error:
+    ...     print(error.file, error.row, error.column, "|", error.fix)
+    r.yaml 1 priority | use one of: low, normal, high, urgent
     """
     document = parse_yaml(text, source=source, error=ValidationError)
     if isinstance(document.data, list):  # a bare list reads as the ``rules:`` list

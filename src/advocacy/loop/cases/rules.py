@@ -67,7 +67,39 @@ class Route:
 
 @dataclass(frozen=True)
 class Rule:
-    """One case rule (see the module docstring for the YAML form)."""
+    """One case rule (see the module docstring for the YAML form).
+
+    Attributes
+    ----------
+    rule_id
+        The rule's id.
+    name
+        Its name, as users see it.
+    trigger
+        What opens a case (a key of ``TRIGGERS``, e.g. ``nps_at_most``).
+    params
+        The trigger's parameters (e.g. ``{"threshold": 6}``); missing ones take its defaults.
+    routes
+        Who gets the case by unit, touchpoint or theme; the first match wins.
+    default_owner
+        Owner when no route matches (None: unassigned).
+    due_hours
+        Hours from opening to the case's due time.
+    escalate_after_hours
+        Age at which the case escalates (again at 2x, 3x); None never escalates.
+    escalate_to
+        Who an escalated case goes to.
+    priority
+        ``low``, ``normal``, ``high`` or ``urgent``.
+    enabled
+        Whether the rule runs.
+
+    Examples
+    --------
+    >>> rule = Rule("detractor", "Detractor follow-up", "nps_at_most", params={"threshold": 5})
+    >>> rule.param("threshold"), rule.due_hours
+    (5, 48.0)
+    """
 
     rule_id: str
     name: str

@@ -48,7 +48,53 @@ _EVENT_COLUMNS = (
 
 @dataclass(frozen=True)
 class Case:
-    """One case, as stored, with the name of the rule that opened it."""
+    """One case, as stored, with the name of the rule that opened it.
+
+    Attributes
+    ----------
+    case_id
+        The case's id.
+    rule_id
+        The rule that opened it.
+    customer_id
+        The customer concerned, when known.
+    status
+        ``new``, ``contacted``, ``resolved`` or ``closed``.
+    owner
+        The user the case is assigned to; None when unassigned.
+    due_at
+        When the case should be closed.
+    opened_at
+        When the case opened.
+    unit
+        The unit of the evidence, for routing and for case handlers' views.
+    evidence_kind, evidence_id
+        The record that opened the case: ``responses`` or ``mentions`` and its id.
+    touchpoint, theme, employee_id
+        What the evidence says about where it happened.
+    priority
+        ``low``, ``normal``, ``high`` or ``urgent``.
+    summary
+        A short description of the evidence.
+    first_contact_at, resolved_at, closed_at
+        When the customer was first contacted, the case resolved and closed.
+    escalated_at, escalation_level
+        When the case last escalated and how many times.
+    root_cause, action_taken
+        What the handler found and did.
+    baseline_nps
+        The NPS answer that opened the case, against which recovery is judged.
+    updated_at
+        The last change.
+    rule
+        The rule's name (None once the rule was removed).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [case.status for case in list_cases(ws.db, customer_id="c-42")]  # doctest: +SKIP
+    """
 
     case_id: str
     rule_id: str
@@ -183,6 +229,39 @@ def list_cases(
     """Cases, newest first, filtered by customer, status (or ``open``), owner, units and rule.
 
     ``units`` limits the list to cases of those units (a case handler's view); None means all.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    customer_id
+        Only this customer's cases.
+    status
+        Only cases in this status; ``"open"`` means new or contacted.
+    owner
+        Only cases assigned to this user.
+    units
+        Only cases of these units; None for all.
+    rule_id
+        Only cases opened by this rule.
+    limit
+        Most cases returned.
+
+    Returns
+    -------
+    list of Case
+        The cases, newest first.
+
+    Raises
+    ------
+    UsageError
+        On an unknown ``status``.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> [case.case_id for case in list_cases(ws.db, status="open", owner="ana")]  # doctest: +SKIP
     """
     clauses: list[str] = []
     params: list[Any] = []

@@ -44,7 +44,27 @@ WORKER_INTERVAL_SECONDS = 5.0
 
 @dataclass(frozen=True)
 class DeliveryReport:
-    """What one delivery pass did."""
+    """What one delivery pass did.
+
+    Attributes
+    ----------
+    attempted
+        Messages tried in this pass.
+    delivered
+        Messages sent.
+    failed
+        Messages that failed and will be retried later.
+    gave_up
+        Messages that failed for the last time (``notify_max_attempts`` reached).
+    errors
+        (message id, error text) for each failure.
+
+    Examples
+    --------
+    >>> report = DeliveryReport(attempted=2, delivered=1, failed=1, errors=(("m-2", "refused"),))
+    >>> report.to_dict()["errors"]
+    [{'message_id': 'm-2', 'error': 'refused'}]
+    """
 
     attempted: int = 0
     delivered: int = 0
@@ -116,6 +136,12 @@ def deliver_due(
     -------
     DeliveryReport
         How many were attempted, delivered, failed (and will be retried) and given up.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> report = deliver_due(ws.db)  # doctest: +SKIP
     """
     guard = lock if lock is not None else contextlib.nullcontext()
     moment = now_utc(now)

@@ -102,6 +102,19 @@ def verify_signature(
     -------
     bool
         True only when the signature matches the body and timestamp and the timestamp is fresh.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from advocacy.loop.notify.webhooks import sign
+    >>> now = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    >>> timestamp = str(int(now.timestamp()))
+    >>> body = b'{"event": "case.opened"}'
+    >>> signature = sign("s3cret", timestamp, body)
+    >>> verify_signature("s3cret", timestamp, body, signature, now=now)
+    True
+    >>> verify_signature("s3cret", timestamp, b"{}", signature, now=now)
+    False
     """
     try:
         sent = int(str(timestamp).strip())

@@ -368,6 +368,38 @@ def add_plan(
     A ``gap:ID`` link fills the metric, scope, effort, resources and target from the gap
     (:func:`plan_from_gap`); options left as None keep those suggestions. Other links need
     ``metric``. See :func:`create_plan` for the options.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    link
+        What the plan fixes, as ``kind:ref``: kind ``gap``, ``driver``, ``theme`` or
+        ``culture`` (e.g. ``gap:target-nps``).
+    metric
+        The metric the plan should move; required unless the link is a gap.
+    actor
+        Who creates it, for the audit log.
+    **options
+        The other fields of :func:`create_plan` (title, owner, due_on, target_value, ...).
+
+    Returns
+    -------
+    Plan
+        The stored plan with its frozen baseline.
+
+    Raises
+    ------
+    UsageError
+        When a link other than a gap comes without ``metric``, or an option is invalid.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> plan = add_plan(  # doctest: +SKIP
+    ...     ws.db, link="driver:wait time", metric="nps", title="Shorter queues"
+    ... )
     """
     kind, reference = parse_link(link)
     given = {key: value for key, value in options.items() if value is not None}

@@ -29,7 +29,31 @@ __all__ = ["PlanProgress", "plan_progress", "plan_summary", "plans_progress"]
 
 @dataclass(frozen=True)
 class PlanProgress:
-    """A plan's frozen baseline, its metric since the start, the movement and the verdict."""
+    """A plan's frozen baseline, its metric since the start, the movement and the verdict.
+
+    Attributes
+    ----------
+    plan
+        The plan measured.
+    baseline
+        The metric before the start, frozen at creation.
+    current
+        The metric from ``starts_on`` to now.
+    movement
+        Current minus baseline with its interval, p-value and verdict.
+    better
+        ``"higher"`` or ``"lower"``: which way the metric improves.
+    to_target
+        Target minus current (None without a target or data).
+    target_share
+        Share of the baseline-to-target distance covered (None without a target or data).
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> plan_progress(ws.db, "plan-1").to_target  # doctest: +SKIP
+    """
 
     plan: Plan
     baseline: Measurement
@@ -75,6 +99,39 @@ def plan_progress(
     ``confidence`` and ``min_n`` default to the settings of those names: fewer than ``min_n``
     answers since the start give the verdict ``"too early"``. ``units`` (a case handler's)
     refuses a plan measured outside them (:func:`check_visible`).
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    plan
+        The plan or its id.
+    now
+        The clock; the current UTC time when left out.
+    confidence
+        Confidence level of the change's interval.
+    min_n
+        Fewest answers since the start for a verdict.
+    units
+        The units the caller may see; None for all.
+
+    Returns
+    -------
+    PlanProgress
+        The baseline, the current measurement, the movement between them and the verdict.
+
+    Raises
+    ------
+    NotFoundError
+        When no plan has the id ``plan``.
+    AccessDeniedError
+        When the plan is measured outside ``units``.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> plan_progress(ws.db, "plan-1").verdict  # doctest: +SKIP
     """
     chosen = get_plan(db, plan) if isinstance(plan, str) else plan
     check_visible(chosen, units)

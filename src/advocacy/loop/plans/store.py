@@ -30,7 +30,50 @@ PLAN_COLUMNS = (
 
 @dataclass(frozen=True)
 class Plan:
-    """One action plan as stored, with its frozen baseline."""
+    """One action plan as stored, with its frozen baseline.
+
+    Attributes
+    ----------
+    plan_id
+        The plan's id.
+    title
+        What the plan does, in a few words.
+    link_kind, link_ref
+        What it fixes: ``gap``, ``driver``, ``theme`` or ``culture`` and the id or name.
+    metric
+        The metric it should move (``nps``, ``csat``, ``theme-share``, ...).
+    status
+        ``planned``, ``active``, ``done`` or ``dropped``.
+    starts_on
+        The first day its effect is measured from.
+    baseline_days
+        How many days before ``starts_on`` the baseline covers.
+    baseline
+        The metric over those days, frozen when the plan was created.
+    created_at, created_by, updated_at
+        When and by whom it was created, and its last change.
+    description
+        Longer notes.
+    owner
+        The user responsible.
+    resources
+        What it needs: expertise, experience, time, objectivity, money.
+    effort
+        The effort it takes, as the gap register rates it.
+    metric_filter
+        The scope the metric is measured in (e.g. ``{"unit": "North"}``).
+    target_value
+        The value the metric should reach.
+    due_on
+        When it should be done.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> plan = add_plan(ws.db, link="gap:target-nps")  # doctest: +SKIP
+    >>> plan.link, plan.baseline.value  # doctest: +SKIP
+    """
 
     plan_id: str
     title: str

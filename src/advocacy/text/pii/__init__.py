@@ -62,6 +62,21 @@ def redact(text: str | None, *, names: Iterable[str] = ()) -> str | None:
     ``names`` are people to mask wherever they appear (for a workspace's full set of identities,
     build a :class:`Redactor` once with :meth:`Redactor.for_workspace`).
 
+    Parameters
+    ----------
+    text
+        The text to redact; None passes through.
+    names
+        People's names to mask wherever they appear.
+
+    Returns
+    -------
+    str or None
+        The text with each finding replaced by its kind in brackets (``[email]``, ``[name]``,
+        ...); None for None.
+
+    Examples
+    --------
     >>> redact("Hi, my name is Jane Doe, card 4111 1111 1111 1111, call +44 20 7946 0958")
     'Hi, my name is [name], card [card], call [phone]'
     """
