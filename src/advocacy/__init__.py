@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from advocacy.metrics.scores import NpsResult, ScoreResult, nps, nps_from_counts
     from advocacy.retention import BetaGeo, GammaGamma, summarize_transactions
     from advocacy.settings import Settings
+    from advocacy.store.connection import StorageFault, storage_fault
     from advocacy.text import (
         CalibratedSentiment,
         discover_themes,
@@ -110,6 +111,8 @@ _LAZY = {
     "servqual_template": "advocacy.gaps.servqual",
     "ServqualResult": "advocacy.gaps.servqual",
     "Settings": "advocacy.settings",
+    "StorageFault": "advocacy.store.connection",
+    "storage_fault": "advocacy.store.connection",
     "summarize_transactions": "advocacy.retention",
     "target_gaps": "advocacy.gaps.targets",
     "theme_impact": "advocacy.text",
@@ -149,6 +152,7 @@ __all__ = [
     "ScoreResult",
     "ServqualResult",
     "Settings",
+    "StorageFault",
     "UnitLink",
     "UsageError",
     "ValidationError",
@@ -180,6 +184,7 @@ __all__ = [
     "sentiment",
     "servqual_gaps",
     "servqual_template",
+    "storage_fault",
     "summarize_transactions",
     "target_gaps",
     "theme_impact",

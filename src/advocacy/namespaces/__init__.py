@@ -22,5 +22,8 @@
 
 Each namespace method calls one library function with the workspace's database (and, for the
 analyses, its settings and tables: :mod:`~advocacy.namespaces.tables`), so the CLI, the web app
-and notebooks reach the library through the facade only.
+and notebooks reach the library through the facade only. Each namespace module also
+lists in ``__all__`` the types, vocabularies and pure helpers its callers name (``Permission``,
+``STATUSES``, ``mask_record``, ``LinkError``, ...), imported on first use; the import-linter
+contract ``present-through-facade`` keeps the CLI and the web from importing below them.
 """

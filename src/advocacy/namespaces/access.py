@@ -9,17 +9,62 @@
 Each method is one function of :mod:`advocacy.access` applied to the workspace's database;
 every change is written with its audit entry in one transaction. ``actor`` names who made the
 change in the audit log.
+
+The module also names what the presentation layer needs of access control without reaching
+below the facade: roles and permissions, the principal a request acts as, sessions, the
+errors, per-client rate limits, and the pure helpers that scope data to a case handler's units
+and mask personal data for a viewer (imported on first use).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from advocacy.lazy_names import lazy_names as _lazy_names
+
 if TYPE_CHECKING:
     from advocacy.access.audit import AuditEntry
+    from advocacy.access.masking import TextRedactor, mask_frame, mask_record, mask_records
+    from advocacy.access.rate_limits import RateLimits, client_key
+    from advocacy.access.roles import (
+        ROLES,
+        AccessDeniedError,
+        AuthenticationError,
+        Permission,
+        Principal,
+        Role,
+    )
+    from advocacy.access.scope import SqlSource, scope, unit_limit
+    from advocacy.access.sessions import LIFETIME as SESSION_LIFETIME
+    from advocacy.access.sessions import Session
     from advocacy.access.tokens import ApiToken, NewToken
     from advocacy.access.users import User
     from advocacy.store.connection import Database
+
+#: Public name -> the module that defines it, imported on first use (PEP 562).
+_LAZY = {
+    "AccessDeniedError": "advocacy.access.roles",
+    "ApiToken": "advocacy.access.tokens",
+    "AuditEntry": "advocacy.access.audit",
+    "AuthenticationError": "advocacy.access.roles",
+    "client_key": "advocacy.access.rate_limits",
+    "mask_frame": "advocacy.access.masking",
+    "mask_record": "advocacy.access.masking",
+    "mask_records": "advocacy.access.masking",
+    "NewToken": "advocacy.access.tokens",
+    "Permission": "advocacy.access.roles",
+    "Principal": "advocacy.access.roles",
+    "RateLimits": "advocacy.access.rate_limits",
+    "Role": "advocacy.access.roles",
+    "ROLES": "advocacy.access.roles",
+    "scope": "advocacy.access.scope",
+    "Session": "advocacy.access.sessions",
+    "SESSION_LIFETIME": "advocacy.access.sessions:LIFETIME",
+    "SqlSource": "advocacy.access.scope",
+    "TextRedactor": "advocacy.access.masking",
+    "unit_limit": "advocacy.access.scope",
+    "User": "advocacy.access.users",
+}
 
 Units = str | list[str] | tuple[str, ...] | None
 
@@ -267,3 +312,151 @@ class AccessNamespace:
         from advocacy.access.audit import audit_entries
 
         return audit_entries(self._db, limit=limit, offset=offset)
+
+    # -- sign-in, sessions and tokens of the web app ---------------------------------------------
+    def authenticate(self, username: str, password: str, *, client: str | None = None) -> User:
+        """The enabled user whose password matches.
+
+        Parameters
+        ----------
+        username, password
+            What the user typed.
+        client
+            The client's rate-limit key (:func:`client_key`), for throttling guesses.
+
+        Returns
+        -------
+        User
+            The user signing in.
+
+        Raises
+        ------
+        AuthenticationError
+            For an unknown or disabled user or a wrong password (too many attempts:
+            ``TooManyAttemptsError``).
+        """
+        from advocacy.access.users import authenticate
+
+        return authenticate(self._db, username, password, client=client)
+
+    def start_session(self, principal: Principal) -> Session:
+        """Start a browser session for ``principal``; its cookie is in the result.
+
+        Parameters
+        ----------
+        principal
+            Who signed in.
+
+        Returns
+        -------
+        Session
+            The session, with the cookie value and when it expires (:data:`SESSION_LIFETIME`).
+        """
+        from advocacy.access.sessions import start_session
+
+        return start_session(self._db, principal)
+
+    def resolve_session(self, cookie: str) -> Session:
+        """The live session a cookie stands for.
+
+        Parameters
+        ----------
+        cookie
+            The session cookie's value.
+
+        Returns
+        -------
+        Session
+            The session and its principal.
+
+        Raises
+        ------
+        AuthenticationError
+            For an unknown or expired session, or one whose user is disabled.
+        """
+        from advocacy.access.sessions import resolve_session
+
+        return resolve_session(self._db, cookie)
+
+    def end_session(self, cookie: str) -> None:
+        """End the session a cookie stands for (signing out); an unknown cookie is ignored.
+
+        Parameters
+        ----------
+        cookie
+            The session cookie's value.
+        """
+        from advocacy.access.sessions import end_session
+
+        end_session(self._db, cookie)
+
+    def resolve_token(self, secret: str) -> Principal:
+        """The principal an ``Authorization: Bearer`` secret stands for.
+
+        Parameters
+        ----------
+        secret
+            The API token's secret.
+
+        Returns
+        -------
+        Principal
+            The token's role and units.
+
+        Raises
+        ------
+        AuthenticationError
+            For an unknown or revoked token.
+        """
+        from advocacy.access.tokens import resolve_token
+
+        return resolve_token(self._db, secret)
+
+    def text_redactor(self, principal: Principal) -> TextRedactor | None:
+        """The redactor masking uses for ``principal``, or None for roles that see personal data.
+
+        It knows the workspace's identities (customer and employee names, ids, phones,
+        e-mails), read once here: build it once per request and pass it to every
+        :func:`mask_record`, :func:`mask_records` or :func:`mask_frame`.
+
+        Parameters
+        ----------
+        principal
+            Who will see the data.
+
+        Returns
+        -------
+        TextRedactor or None
+            A function from text to redacted text.
+        """
+        from advocacy.access.masking import text_redactor
+
+        return text_redactor(self._db, principal)
+
+
+__all__ = [
+    "ROLES",
+    "SESSION_LIFETIME",
+    "AccessDeniedError",
+    "AccessNamespace",
+    "ApiToken",
+    "AuditEntry",
+    "AuthenticationError",
+    "NewToken",
+    "Permission",
+    "Principal",
+    "RateLimits",
+    "Role",
+    "Session",
+    "SqlSource",
+    "TextRedactor",
+    "User",
+    "client_key",
+    "mask_frame",
+    "mask_record",
+    "mask_records",
+    "scope",
+    "unit_limit",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

@@ -10,6 +10,9 @@
 Each method is one function of :mod:`advocacy.loop` applied to the workspace's database; every
 change is written with its timeline entry and audit entry in one transaction. ``units`` limits
 what a case handler sees to the cases of their units (None: every case).
+
+The module also names the cases' public types and vocabularies (statuses, actions and the
+statuses each action is allowed from), imported on first use.
 """
 
 from __future__ import annotations
@@ -18,13 +21,32 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from advocacy.lazy_names import lazy_names as _lazy_names
+
 if TYPE_CHECKING:
     from advocacy.loop.cases import Case, CaseDetail, LoopResults, Rule, SweepResult
+    from advocacy.loop.cases.coaching import CoachingSummary
+    from advocacy.loop.cases.rule_format import dump_rules
+    from advocacy.loop.cases.store import STATUSES
+    from advocacy.loop.cases.work import ACTIONS, ALLOWED_FROM
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
     Cases: TypeAlias = list[Case]
     Rules: TypeAlias = list[Rule]
+
+#: Public name -> the module that defines it, imported on first use (PEP 562).
+_LAZY = {
+    "ACTIONS": "advocacy.loop.cases.work",
+    "ALLOWED_FROM": "advocacy.loop.cases.work",
+    "Case": "advocacy.loop.cases.store",
+    "CaseDetail": "advocacy.loop.cases.store",
+    "CoachingSummary": "advocacy.loop.cases.coaching",
+    "dump_rules": "advocacy.loop.cases.rule_format",
+    "LoopResults": "advocacy.loop.cases.recovery",
+    "Rule": "advocacy.loop.cases.rules",
+    "STATUSES": "advocacy.loop.cases.store",
+}
 
 
 class CasesNamespace:
@@ -222,7 +244,9 @@ class CasesNamespace:
 
         return sweep(self._db, actor=actor)
 
-    def results(self, *, window_days: int | None = None) -> LoopResults:
+    def results(
+        self, *, window_days: int | None = None, units: Sequence[str] | None = None
+    ) -> LoopResults:
         """Time to first contact, share closed in time and recovery rate, with a comparison
         group of customers who had no case (:func:`advocacy.loop.cases.recovery.loop_results`).
 
@@ -231,6 +255,8 @@ class CasesNamespace:
         window_days
             Days after a case opens in which a re-score or a repurchase counts as recovery
             (None: :data:`advocacy.loop.cases.recovery_rule.RECOVERY_WINDOW_DAYS`).
+        units
+            Only the cases of these units.
 
         Returns
         -------
@@ -240,4 +266,101 @@ class CasesNamespace:
         from advocacy.loop.cases import RECOVERY_WINDOW_DAYS, loop_results
 
         days = RECOVERY_WINDOW_DAYS if window_days is None else window_days
-        return loop_results(self._db, window_days=days)
+        return loop_results(self._db, window_days=days, units=units)
+
+    def save_rules_text(
+        self, text: str, *, actor: str = "python", source: str = "<request>"
+    ) -> Rules:
+        """Validate the YAML text of a rules file and replace the stored rules with it.
+
+        Parameters
+        ----------
+        text
+            The rules, as :meth:`rules_text` gives them.
+        actor
+            Who saves them, for the audit log.
+        source
+            Where the text came from, named in validation errors.
+
+        Returns
+        -------
+        list of Rule
+            The rules now stored.
+
+        Raises
+        ------
+        ValidationError
+            When it is not YAML, or a rule, trigger, route or owner is not valid (with the line
+            at fault).
+        """
+        from advocacy.loop.cases.rule_store import save_rules_text
+
+        return save_rules_text(self._db, text, actor=actor, source=source)
+
+    def open_for_import(self, kind: str, import_id: str) -> Cases:
+        """Run the enabled case rules over the records of ``kind`` one import wrote.
+
+        Parameters
+        ----------
+        kind
+            What the import wrote (``responses``, ``mentions``, ...); kinds the rules do not
+            read open nothing.
+        import_id
+            The import.
+
+        Returns
+        -------
+        list of Case
+            The cases opened.
+        """
+        from advocacy.loop.cases.opening import open_cases_for_import
+
+        return open_cases_for_import(self._db, kind, import_id)
+
+    def coaching(
+        self,
+        employee_id: str,
+        *,
+        unit: str | None,
+        confidence: float = 0.95,
+        units: Sequence[str] | None = None,
+    ) -> CoachingSummary:
+        """The themes of an employee's feedback against their unit's, and their cases.
+
+        Parameters
+        ----------
+        employee_id
+            The employee.
+        unit
+            Their unit, whose commented responses are the comparison.
+        confidence
+            Level of the Wilson intervals.
+        units
+            A case handler's units: only responses and cases of those units count.
+
+        Returns
+        -------
+        CoachingSummary
+            Themes, case counts and the recovery rate.
+        """
+        from advocacy.loop.cases.coaching import coaching_summary
+
+        return coaching_summary(
+            self._db, employee_id, unit=unit, confidence=confidence, units=units
+        )
+
+
+__all__ = [
+    "ACTIONS",
+    "ALLOWED_FROM",
+    "STATUSES",
+    "Case",
+    "CaseDetail",
+    "CasesNamespace",
+    "CoachingSummary",
+    "LoopResults",
+    "Rule",
+    "dump_rules",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

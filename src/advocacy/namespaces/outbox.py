@@ -10,12 +10,18 @@ Each method is one function of :mod:`advocacy.loop.notify.outbox`,
 :mod:`advocacy.loop.notify.delivery` or :mod:`advocacy.loop.notify.digest` applied to the
 workspace's database. E-mail goes out with the ``smtp_*`` settings, webhook events to the
 ``webhook_urls`` setting.
+
+The module also names the outbox's public types and the two test sends, which need no
+workspace (imported on first use).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from advocacy.lazy_names import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from advocacy.loop.notify import (
@@ -25,7 +31,21 @@ if TYPE_CHECKING:
         Message,
         Selection,
     )
+    from advocacy.loop.notify.delivery import send_test_email, send_test_webhooks
+    from advocacy.loop.notify.outbox import State
     from advocacy.store.connection import Database
+
+#: Public name -> the module that defines it, imported on first use (PEP 562).
+_LAZY = {
+    "DeliveryReport": "advocacy.loop.notify.delivery",
+    "DeliveryWorker": "advocacy.loop.notify.delivery",
+    "DigestReport": "advocacy.loop.notify.digest",
+    "Message": "advocacy.loop.notify.outbox",
+    "Selection": "advocacy.loop.notify.outbox",
+    "send_test_email": "advocacy.loop.notify.delivery",
+    "send_test_webhooks": "advocacy.loop.notify.delivery",
+    "State": "advocacy.loop.notify.outbox",
+}
 
 
 class OutboxNamespace:
@@ -134,3 +154,37 @@ class OutboxNamespace:
         from advocacy.loop.notify import enqueue_daily_digest
 
         return enqueue_daily_digest(self._db)
+
+    def start(
+        self, *, lock: contextlib.AbstractContextManager[Any] | None = None
+    ) -> DeliveryWorker | None:
+        """Start a delivery worker when e-mail or webhooks are configured (else None).
+
+        Parameters
+        ----------
+        lock
+            What every user of the database holds while using it (a server's ``WebState.use``).
+
+        Returns
+        -------
+        DeliveryWorker or None
+            The started worker: call ``stop()`` when done.
+        """
+        from advocacy.loop.notify.delivery import start_delivery
+
+        return start_delivery(self._db, lock=lock)
+
+
+__all__ = [
+    "DeliveryReport",
+    "DeliveryWorker",
+    "DigestReport",
+    "Message",
+    "OutboxNamespace",
+    "Selection",
+    "State",
+    "send_test_email",
+    "send_test_webhooks",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

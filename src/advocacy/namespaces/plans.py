@@ -10,6 +10,9 @@ Each method is one function of :mod:`advocacy.loop.plans.changes` or
 :mod:`advocacy.loop.plans.progress` applied to the workspace's database. A plan's baseline is
 measured and frozen when it is added; its progress compares the metric since the start with that
 baseline.
+
+The module also names the plans' public types and vocabularies (statuses, efforts, resources
+and the metrics a plan may target), imported on first use.
 """
 
 from __future__ import annotations
@@ -18,15 +21,29 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from advocacy.lazy_names import lazy_names as _lazy_names
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from advocacy.loop.plans import Plan, PlanProgress
+    from advocacy.loop.plans.fields import EFFORTS, PLAN_METRICS, STATUSES
+    from advocacy.loop.plans.store import RESOURCES
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
     Progresses: TypeAlias = list[PlanProgress]
     Rows: TypeAlias = list[dict[str, Any]]
+
+#: Public name -> the module that defines it, imported on first use (PEP 562).
+_LAZY = {
+    "EFFORTS": "advocacy.loop.plans.fields",
+    "Plan": "advocacy.loop.plans.store",
+    "PLAN_METRICS": "advocacy.loop.plans.fields",
+    "PlanProgress": "advocacy.loop.plans.progress",
+    "RESOURCES": "advocacy.loop.plans.store",
+    "STATUSES": "advocacy.loop.plans.fields",
+}
 
 
 class PlansNamespace:
@@ -51,6 +68,7 @@ class PlansNamespace:
         baseline_days: int | None = None,
         description: str | None = None,
         actor: str = "python",
+        gaps: Sequence[Mapping[str, Any]] | None = None,
     ) -> Plan:
         """Create a plan linked to ``gap:ID``, ``driver:NAME``, ``theme:ID`` or ``culture:NAME``.
 
@@ -75,6 +93,9 @@ class PlansNamespace:
             Days before the start the frozen baseline covers (default 90).
         actor
             Who adds the plan, for the audit log.
+        gaps
+            The gap register's rows when the caller has them already (a ``gap:ID`` link is
+            looked up there instead of building the register again).
 
         Returns
         -------
@@ -105,6 +126,7 @@ class PlansNamespace:
             target_value=target_value,
             baseline_days=baseline_days,
             description=description,
+            gaps=gaps,
         )
 
     def update(
@@ -156,21 +178,30 @@ class PlansNamespace:
             actor=actor,
         )
 
-    def progress(self, plan: Plan | str) -> PlanProgress:
+    def progress(self, plan: Plan | str, *, units: Sequence[str] | None = None) -> PlanProgress:
         """A plan's frozen baseline, its metric since the start, the movement and the verdict.
 
         Parameters
         ----------
         plan
             The plan or its id.
+        units
+            Refuse a plan outside these units (a case handler's).
 
         Returns
         -------
         PlanProgress
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such plan.
+        AccessDeniedError
+            When it is outside ``units``.
         """
         from advocacy.loop.plans import plan_progress
 
-        return plan_progress(self._db, plan)
+        return plan_progress(self._db, plan, units=units)
 
     def list(self, *, status: str | None = None, units: Sequence[str] | None = None) -> Progresses:
         """The progress of every plan (of one ``status``, inside ``units``, when given)."""
@@ -202,3 +233,16 @@ class PlansNamespace:
 
         rows = gap_rows(self._db)
         return rows if top is None else rows[:top]
+
+
+__all__ = [
+    "EFFORTS",
+    "PLAN_METRICS",
+    "RESOURCES",
+    "STATUSES",
+    "Plan",
+    "PlanProgress",
+    "PlansNamespace",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

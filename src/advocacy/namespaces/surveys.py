@@ -9,20 +9,38 @@
 Each method is one function of :mod:`advocacy.loop.surveys.definitions` or
 :mod:`advocacy.loop.surveys.invitations` applied to the workspace's database. Links are signed with
 ``ADVOCACY_SECRET_KEY`` and point at the ``public_url`` setting.
+
+The module also names the surveys' public types: a survey, the form behind a link, the
+writer that commits answers in batches and the error of a bad link (imported on first use).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from advocacy.lazy_names import lazy_names as _lazy_names
+
 if TYPE_CHECKING:
     from advocacy.loop.surveys import LinksResult, Survey
+    from advocacy.loop.surveys.forms import SurveyForm
+    from advocacy.loop.surveys.signing import LinkError
+    from advocacy.loop.surveys.submissions import SubmissionWriter
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
     Surveys: TypeAlias = list[Survey]
+
+#: Public name -> the module that defines it, imported on first use (PEP 562).
+_LAZY = {
+    "LinkError": "advocacy.loop.surveys.signing",
+    "LinksResult": "advocacy.loop.surveys.invitations",
+    "SubmissionWriter": "advocacy.loop.surveys.submissions",
+    "Survey": "advocacy.loop.surveys.definitions",
+    "SurveyForm": "advocacy.loop.surveys.forms",
+}
 
 
 class SurveysNamespace:
@@ -129,3 +147,68 @@ class SurveysNamespace:
         from advocacy.loop.surveys import anonymous_link
 
         return anonymous_link(self._db, survey_id)
+
+    def form(self, token_or_survey: str, *, anonymous: bool = False) -> SurveyForm:
+        """The form behind a signed link (or, with ``anonymous``, a survey's anonymous link).
+
+        Parameters
+        ----------
+        token_or_survey
+            The link's signed token, or the survey id of an anonymous link.
+        anonymous
+            Whether ``token_or_survey`` is a survey id.
+
+        Returns
+        -------
+        SurveyForm
+            The survey, the customer (None when anonymous) and whether they already answered.
+
+        Raises
+        ------
+        LinkError
+            A tampered, unknown or closed link (``LinkExpiredError`` once expired).
+        NotFoundError
+            For an unknown survey.
+        """
+        from advocacy.loop.surveys.forms import survey_form
+
+        return survey_form(self._db, token_or_survey=token_or_survey, anonymous=anonymous)
+
+    def writer(
+        self,
+        lock: contextlib.AbstractContextManager[Any],
+        *,
+        after_commit: Callable[[], None] | None = None,
+        is_open: Callable[[], bool] = lambda: True,
+    ) -> SubmissionWriter:
+        """A writer committing survey answers in batches (one per server).
+
+        Parameters
+        ----------
+        lock
+            What every user of the database holds while using it (a server's ``WebState.use``).
+        after_commit
+            Called after each committed batch, e.g. to forget cached aggregates.
+        is_open
+            Returns False once the database is closing; pending answers then fail.
+
+        Returns
+        -------
+        SubmissionWriter
+            Started on its first submission.
+        """
+        from advocacy.loop.surveys.submissions import SubmissionWriter
+
+        return SubmissionWriter(self._db, lock, after_commit=after_commit, is_open=is_open)
+
+
+__all__ = [
+    "LinkError",
+    "LinksResult",
+    "SubmissionWriter",
+    "Survey",
+    "SurveyForm",
+    "SurveysNamespace",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

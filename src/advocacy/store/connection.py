@@ -296,7 +296,24 @@ def _close_quietly(connection: Any) -> None:
 
 @dataclass(frozen=True)
 class StorageFault:
-    """What went wrong with the database, and whether the connection must be opened again."""
+    """What went wrong with the database, and whether the connection must be opened again.
+
+    Attributes
+    ----------
+    reason
+        The fault in words for whoever runs the server (a full disk, a database invalidated by
+        a fatal error, a closed or broken connection).
+    reopen
+        Whether the database must be opened again before it can be used (a full disk clears
+        by itself once space is freed; an invalidated database does not).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from advocacy import storage_fault
+    >>> storage_fault(duckdb.FatalException("database has been invalidated"))
+    StorageFault(reason='the database hit a fatal error and is being reopened', reopen=True)
+    """
 
     reason: str
     reopen: bool
@@ -313,6 +330,24 @@ def storage_fault(error: BaseException) -> StorageFault | None:
     "No space left on device", PostgreSQL's ``disk_full``), a DuckDB database invalidated by a
     failed checkpoint, a PostgreSQL connection that broke. Servers answer them with 503 and
     recover (:meth:`Database.reconnect`) rather than failing every later request.
+
+    Parameters
+    ----------
+    error
+        The error a query or a request raised.
+
+    Returns
+    -------
+    StorageFault or None
+        The fault, or None for an error that is not one of the storage (a bad query, bad input).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> storage_fault(duckdb.IOException("IO Error: No space left on device"))
+    StorageFault(reason='the disk that holds the workspace is full', reopen=False)
+    >>> storage_fault(ValueError("not a number")) is None
+    True
     """
     seen: set[int] = set()
     current: BaseException | None = error

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 import advocacy
-from advocacy.access import ROLES
+from advocacy.namespaces.access import ROLES
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows

@@ -20,8 +20,7 @@ from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 
 if TYPE_CHECKING:
-    from advocacy.loop.notify.delivery import DeliveryReport
-    from advocacy.loop.notify.outbox import State
+    from advocacy.namespaces.outbox import DeliveryReport, State
 
 notify_app = typer.Typer(
     help="Case notifications: the outbox of e-mails and signed webhooks.", no_args_is_help=True
@@ -138,7 +137,7 @@ def test_email(
     address: Annotated[str, typer.Argument(help="Where to send the test e-mail.")],
 ) -> None:
     """Send one test e-mail now with the smtp_* settings, and report the server's answer."""
-    from advocacy.loop.notify.delivery import send_test_email
+    from advocacy.namespaces.outbox import send_test_email
 
     send_test_email(address)
     console.print(f"sent a test e-mail to {address}", markup=False, highlight=False)
@@ -147,7 +146,7 @@ def test_email(
 @notify_app.command("test-webhook")
 def test_webhook(output: FormatOption = OutputFormat.table) -> None:
     """POST one signed test event to each webhook URL now, and report each answer."""
-    from advocacy.loop.notify.delivery import send_test_webhooks
+    from advocacy.namespaces.outbox import send_test_webhooks
 
     outcomes = send_test_webhooks()
     emit_rows(outcomes, output, columns=["url", "ok", "status", "error"])

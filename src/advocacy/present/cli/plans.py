@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 import advocacy
-from advocacy.loop.plans.fields import EFFORTS, PLAN_METRICS, STATUSES
+from advocacy.namespaces.plans import EFFORTS, PLAN_METRICS, STATUSES
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows

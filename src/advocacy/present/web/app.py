@@ -32,7 +32,6 @@ from advocacy.errors import (
     UsageError,
 )
 from advocacy.ingest.limits import InputLimits, preview
-from advocacy.loop.notify.delivery import start_delivery
 from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
 from advocacy.present.web.api import cases as api_cases
@@ -51,7 +50,6 @@ from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.state import WebState
-from advocacy.store.connection import storage_fault
 
 STATIC = Path(__file__).parent / "static"
 #: Headers on every response but the hosted survey pages'. The CSP is the second line behind
@@ -159,7 +157,7 @@ def create_app(
         state = WebState(ws, secure_cookies=secure_cookies, limits=bounds)
         app.state.web = state
         start_warm_up(state)
-        delivery = start_delivery(ws.db, lock=state.use)  # only when e-mail/webhooks are set
+        delivery = ws.outbox.start(lock=state.use)  # only when e-mail/webhooks are set
         try:
             yield
         finally:
@@ -216,7 +214,7 @@ def create_app(
 
     @app.exception_handler(AdvocacyError)
     async def advocacy_error(request: Request, error: AdvocacyError) -> Response:
-        fault = storage_fault(error) if error.status_code == 500 else None
+        fault = advocacy.storage_fault(error) if error.status_code == 500 else None
         if fault is not None:  # a storage fault wrapped in one of our errors
             error = request.app.state.web.fault_seen(fault)
         return await error_response(request, error)

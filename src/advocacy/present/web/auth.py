@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.access.roles import AuthenticationError, Permission, Principal
-from advocacy.access.sessions import LIFETIME, Session, resolve_session
-from advocacy.access.tokens import resolve_token
 from advocacy.errors import AdvocacyError
+from advocacy.namespaces.access import (
+    SESSION_LIFETIME,
+    AuthenticationError,
+    Permission,
+    Principal,
+    Session,
+)
 from advocacy.present.web.state import WebState
 
 SESSION_COOKIE = "advocacy_session"
@@ -67,14 +71,14 @@ def identify(request: Request) -> Caller:
     token = _bearer(request)
     with state.use:
         if token is not None:
-            return Caller(resolve_token(state.ws.db, token))
+            return Caller(state.ws.access.resolve_token(token))
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             raise AuthenticationError(
                 "authentication required",
                 fix="sign in, or send Authorization: Bearer <token>",
             )
-        session = resolve_session(state.ws.db, cookie)
+        session = state.ws.access.resolve_session(cookie)
     return Caller(session.principal, session)
 
 
@@ -112,7 +116,7 @@ def set_session_cookie(response: Response, session: Session, *, secure: bool) ->
     response.set_cookie(
         SESSION_COOKIE,
         session.cookie,
-        max_age=int(LIFETIME.total_seconds()),
+        max_age=int(SESSION_LIFETIME.total_seconds()),
         httponly=True,
         secure=secure,
         samesite="strict",

@@ -15,13 +15,21 @@ from typing import Any
 
 import pandas as pd
 
-from advocacy.access.masking import TextRedactor, mask_record, mask_records, text_redactor
-from advocacy.access.roles import AccessDeniedError, Principal, Role
-from advocacy.access.scope import SqlSource, scope, unit_limit
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.loop.cases.coaching import CoachingSummary, coaching_summary
 from advocacy.metrics.rollup import MetricsRequest
 from advocacy.metrics.scores import NpsResult, nps
+from advocacy.namespaces.access import (
+    AccessDeniedError,
+    Principal,
+    Role,
+    SqlSource,
+    TextRedactor,
+    mask_record,
+    mask_records,
+    scope,
+    unit_limit,
+)
+from advocacy.namespaces.cases import CoachingSummary
 from advocacy.present.web.state import WebState
 from advocacy.settings import current_settings
 
@@ -41,12 +49,12 @@ DIMENSIONS = (
 
 
 def viewer_redactor(state: WebState, principal: Principal) -> TextRedactor | None:
-    """The redactor masking uses for ``principal`` (:func:`advocacy.access.masking.text_redactor`,
+    """The redactor masking uses for ``principal`` (``ws.access.text_redactor``,
     built once per data generation; None for roles that see personal data)."""
     if not principal.masks_personal_data:
         return None
     redactor: TextRedactor | None = state.cached(
-        ("viewer-redactor",), lambda: text_redactor(state.ws.db, principal)
+        ("viewer-redactor",), lambda: state.ws.access.text_redactor(principal)
     )
     return redactor
 
@@ -231,7 +239,7 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
     """The feedback, its themes, interactions and cases tied to one employee.
 
     For the employee themselves, their supervisor, and roles that see their unit; themes and
-    cases come from :func:`advocacy.loop.cases.coaching.coaching_summary`. A case handler's page
+    cases come from ``ws.cases.coaching``. A case handler's page
     holds only their units' evidence; a viewer's has personal data masked (names, quotes,
     theme names and root causes redacted).
     """
@@ -273,8 +281,7 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
         outcome = row["outcome"] or "(not set)"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     employee = allowed[employee_id]
-    summary = coaching_summary(
-        db,
+    summary = state.ws.cases.coaching(
         employee_id,
         unit=employee["unit"],
         confidence=current_settings().confidence,

@@ -4,7 +4,7 @@ A full disk makes DuckDB refuse a commit ("No space left on device"), or, when i
 during a checkpoint, invalidate the whole database: every later statement fails with "database
 has been invalidated" until the database is opened again. A PostgreSQL connection may break
 when its server restarts. :class:`StorageGuard` wraps the app: an error that
-:func:`advocacy.store.connection.storage_fault` recognises becomes a 503 with the usual error
+:func:`advocacy.storage_fault` recognises becomes a 503 with the usual error
 shape and ``Retry-After``, and while a fault needs the database reopened, each request first
 tries to reopen it (at most once a second, using the workspace exclusively:
 :meth:`advocacy.present.web.state.WebState.recover`), so the server carries on by itself once
@@ -20,10 +20,10 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import advocacy
 from advocacy.errors import AdvocacyError
 from advocacy.present.web.limits import ErrorResponder
 from advocacy.present.web.state import WebState, unavailable
-from advocacy.store.connection import storage_fault
 
 log = logging.getLogger("advocacy.web")
 
@@ -62,7 +62,7 @@ class StorageGuard:
         try:
             await self.app(scope, receive, watch)
         except Exception as error:
-            seen = storage_fault(error)
+            seen = advocacy.storage_fault(error)
             if seen is None or started or state is None:
                 raise
             log.error("storage fault answered with 503: %s", error)

@@ -23,10 +23,10 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from advocacy.access.rate_limits import RateLimits
+from advocacy import StorageFault
 from advocacy.errors import StorageUnavailableError
 from advocacy.ingest.limits import InputLimits
-from advocacy.store.connection import StorageFault
+from advocacy.namespaces.access import RateLimits
 from advocacy.workspace import Workspace
 
 T = TypeVar("T")

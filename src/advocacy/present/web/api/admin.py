@@ -14,9 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.access.roles import Permission
-from advocacy.access.tokens import create_token, revoke_token
-from advocacy.access.users import User, add_user, update_user
+from advocacy.namespaces.access import Permission, User
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.records import plain
 
@@ -71,8 +69,7 @@ async def create_user(request: Request, body: NewUser, caller: Admin) -> dict[st
 
     def run() -> dict[str, Any]:
         with state.use:
-            added = add_user(
-                state.ws.db,
+            added = state.ws.access.add_user(
                 body.username,
                 role=body.role,
                 password=body.password,
@@ -95,8 +92,7 @@ async def change_user(
 
     def run() -> dict[str, Any]:
         with state.use:
-            changed = update_user(
-                state.ws.db,
+            changed = state.ws.access.update_user(
                 username,
                 disabled=body.disabled,
                 role=body.role,
@@ -117,8 +113,7 @@ async def create_api_token(request: Request, body: NewToken, caller: Admin) -> d
 
     def run() -> dict[str, Any]:
         with state.use:
-            created = create_token(
-                state.ws.db,
+            created = state.ws.access.create_token(
                 role=body.role,
                 name=body.name,
                 units=body.units,
@@ -135,7 +130,7 @@ async def revoke_api_token(token_id: str, request: Request, caller: Admin) -> di
 
     def run() -> dict[str, Any]:
         with state.use:
-            revoked = revoke_token(state.ws.db, token_id, actor=caller.principal.name)
+            revoked = state.ws.access.revoke_token(token_id, actor=caller.principal.name)
         return plain(asdict(revoked))  # type: ignore[no-any-return]
 
     return await run_in_threadpool(run)

@@ -13,13 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.access.masking import mask_record
-from advocacy.access.roles import Permission, Principal
-from advocacy.access.scope import unit_limit
-from advocacy.loop.cases.recovery import loop_results
-from advocacy.loop.cases.rule_store import list_rules, save_rules_text
-from advocacy.loop.cases.store import get_case, list_cases
-from advocacy.loop.cases.work import work_case
+from advocacy.namespaces.access import Permission, Principal, mask_record, unit_limit
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.state import WebState
@@ -67,8 +61,7 @@ def cases(
     state = web_state(request)
     principal = caller.principal
     with state.use:
-        found = list_cases(
-            state.ws.db,
+        found = state.ws.cases.list(
             customer_id=customer_id,
             status=status,
             owner=owner,
@@ -86,7 +79,7 @@ def results(
 ) -> dict[str, Any]:
     state = web_state(request)
     with state.use:
-        found = loop_results(state.ws.db, window_days=window_days, units=units_of(caller.principal))
+        found = state.ws.cases.results(window_days=window_days, units=units_of(caller.principal))
     return plain(found.to_dict())  # type: ignore[no-any-return]
 
 
@@ -95,7 +88,7 @@ def case(case_id: str, request: Request, caller: Reader) -> dict[str, Any]:
     state = web_state(request)
     principal = caller.principal
     with state.use:
-        detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
+        detail = state.ws.cases.get(case_id, units=units_of(principal)).to_dict()
         return shown(state, detail, principal)
 
 
@@ -104,8 +97,7 @@ def case_event(case_id: str, body: CaseAction, request: Request, caller: Worker)
     state = web_state(request)
     principal = caller.principal
     with state.use:
-        changed = work_case(
-            state.ws.db,
+        changed = state.ws.cases.work(
             case_id,
             body.action,
             actor=principal.name,
@@ -116,7 +108,7 @@ def case_event(case_id: str, body: CaseAction, request: Request, caller: Worker)
             follow_up=body.follow_up,
             units=units_of(principal),
         )
-        detail = get_case(state.ws.db, changed.case_id).to_dict()
+        detail = state.ws.cases.get(changed.case_id).to_dict()
         return shown(state, detail, principal)
 
 
@@ -124,7 +116,7 @@ def case_event(case_id: str, body: CaseAction, request: Request, caller: Worker)
 def rules(request: Request, caller: Reader) -> list[dict[str, Any]]:
     state = web_state(request)
     with state.use:
-        found = list_rules(state.ws.db)
+        found = state.ws.cases.rules()
     return [rule.as_dict() for rule in found]
 
 
@@ -147,7 +139,7 @@ async def replace(request: Request, caller: LoopManager) -> list[dict[str, Any]]
 
     def run() -> list[dict[str, Any]]:
         with state.use:
-            saved = save_rules_text(state.ws.db, text, actor=caller.principal.name)
+            saved = state.ws.cases.save_rules_text(text, actor=caller.principal.name)
         return [rule.as_dict() for rule in saved]
 
     return await run_in_threadpool(run)

@@ -7,8 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.access.roles import Permission
-from advocacy.loop.notify.outbox import list_messages
+from advocacy.namespaces.access import Permission
 from advocacy.present.web.auth import Caller, requires, web_state
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
@@ -30,7 +29,7 @@ async def outbox(
 
     def listed() -> list[dict[str, Any]]:
         with web.use:
-            found = list_messages(web.ws.db, state=state, limit=limit)
+            found = web.ws.outbox.messages(state=state, limit=limit)
         return [message.to_dict() for message in found]
 
     return await run_in_threadpool(listed)

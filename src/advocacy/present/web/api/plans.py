@@ -12,13 +12,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.access.masking import mask_record
-from advocacy.access.roles import Permission
-from advocacy.access.scope import unit_limit
-from advocacy.loop.plans.changes import add_plan, update_plan
-from advocacy.loop.plans.progress import plan_progress, plan_summary, plans_progress
+from advocacy.namespaces.access import Permission, mask_record, unit_limit
+from advocacy.namespaces.plans import PlanProgress
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.state import WebState
 from advocacy.records import plain
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
@@ -64,8 +62,8 @@ def units_of(caller: Caller) -> tuple[str, ...] | None:
     return unit_limit(caller.principal)
 
 
-def _detail(progress: Any) -> dict[str, Any]:
-    return plain({**progress.to_dict(), "summary": plan_summary(progress)})  # type: ignore[no-any-return]
+def _detail(state: WebState, progress: PlanProgress) -> dict[str, Any]:
+    return plain({**progress.to_dict(), "summary": state.ws.plans.summary(progress)})  # type: ignore[no-any-return]
 
 
 @router.get("/plans", summary="Action plans with baseline, current value, movement and verdict")
@@ -76,10 +74,10 @@ def list_plans(
 ) -> list[dict[str, Any]]:
     state = web_state(request)
     with state.use:
-        found = plans_progress(state.ws.db, status=status, units=units_of(caller))
+        found = state.ws.plans.list(status=status, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
     return [
-        plain(mask_record(plan_summary(progress), caller.principal, redactor=redactor))
+        plain(mask_record(state.ws.plans.summary(progress), caller.principal, redactor=redactor))
         for progress in found
     ]
 
@@ -88,9 +86,9 @@ def list_plans(
 def get_plan(request: Request, caller: Reader, plan_id: str) -> dict[str, Any]:
     state = web_state(request)
     with state.use:
-        progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
+        progress = state.ws.plans.progress(plan_id, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
-    return mask_record(_detail(progress), caller.principal, redactor=redactor)
+    return mask_record(_detail(state, progress), caller.principal, redactor=redactor)
 
 
 @router.post("/plans", status_code=201, summary="Create a plan; its baseline is frozen now")
@@ -100,14 +98,13 @@ async def create_plan(request: Request, caller: Planner, body: NewPlan) -> dict[
 
     def run() -> dict[str, Any]:
         with state.use:
-            plan = add_plan(
-                state.ws.db,
+            plan = state.ws.plans.add(
                 link=body.link,
                 metric=body.metric,
                 actor=caller.principal.name,
                 **options,
             )
-            return _detail(plan_progress(state.ws.db, plan))
+            return _detail(state, state.ws.plans.progress(plan))
 
     return await run_in_threadpool(run)
 
@@ -121,7 +118,7 @@ async def change_plan(
 
     def run() -> dict[str, Any]:
         with state.use:
-            plan = update_plan(state.ws.db, plan_id, actor=caller.principal.name, **changes)
-            return _detail(plan_progress(state.ws.db, plan))
+            plan = state.ws.plans.update(plan_id, actor=caller.principal.name, **changes)
+            return _detail(state, state.ws.plans.progress(plan))
 
     return await run_in_threadpool(run)

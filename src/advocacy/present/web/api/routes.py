@@ -7,13 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from advocacy.access.audit import audit_entries
-from advocacy.access.masking import mask_records
-from advocacy.access.roles import AccessDeniedError, Permission
-from advocacy.access.tokens import list_tokens
-from advocacy.access.users import list_users
 from advocacy.analyses import ANALYSES, get_analysis
 from advocacy.customer_view import customer_view, find_customers
+from advocacy.namespaces.access import AccessDeniedError, Permission, mask_records
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import scoped_metrics, viewer_redactor
 from advocacy.records import frame_records, plain
@@ -188,7 +184,7 @@ def customer(customer_id: str, request: Request, caller: CustomerReader) -> dict
 def users(request: Request, caller: Admin) -> list[dict[str, Any]]:
     state = web_state(request)
     with state.use:
-        found = list_users(state.ws.db)
+        found = state.ws.access.users()
     return plain([asdict(user) for user in found])  # type: ignore[no-any-return]
 
 
@@ -196,7 +192,7 @@ def users(request: Request, caller: Admin) -> list[dict[str, Any]]:
 def tokens(request: Request, caller: Admin) -> list[dict[str, Any]]:
     state = web_state(request)
     with state.use:
-        found = list_tokens(state.ws.db)
+        found = state.ws.access.tokens()
     return plain([asdict(token) for token in found])  # type: ignore[no-any-return]
 
 
@@ -206,5 +202,5 @@ def audit(
 ) -> list[dict[str, Any]]:
     state = web_state(request)
     with state.use:
-        found = audit_entries(state.ws.db, limit=limit)
+        found = state.ws.access.audit(limit=limit)
     return plain([asdict(entry) for entry in found])  # type: ignore[no-any-return]

@@ -14,10 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.access.roles import Permission
 from advocacy.errors import ValidationError
-from advocacy.loop.surveys.definitions import list_surveys, save_survey
-from advocacy.loop.surveys.invitations import links_for_segment
+from advocacy.namespaces.access import Permission
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.limits import json_body
 
@@ -39,7 +37,7 @@ async def _object(request: Request) -> dict[str, Any]:
 def surveys(request: Request, caller: Reader) -> list[dict[str, Any]]:
     state = web_state(request)
     with state.use:
-        found = list_surveys(state.ws.db)
+        found = state.ws.surveys.list()
     return [survey.to_dict() for survey in found]
 
 
@@ -50,7 +48,7 @@ async def define_survey(request: Request, caller: Manager) -> dict[str, Any]:
 
     def run() -> dict[str, Any]:
         with state.use:
-            return save_survey(state.ws.db, body, actor=caller.principal.name).to_dict()
+            return state.ws.surveys.save(body, actor=caller.principal.name).to_dict()
 
     return await run_in_threadpool(run)
 
@@ -77,9 +75,8 @@ async def survey_links(request: Request, survey_id: str, caller: Manager) -> dic
 
     def run() -> dict[str, Any]:
         with state.use:
-            result = links_for_segment(
-                state.ws.db,
-                survey_id=survey_id,
+            result = state.ws.surveys.links(
+                survey_id,
                 segment=body.get("segment"),
                 unit=body.get("unit"),
                 customers=customer_ids,

@@ -7,10 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.access.roles import Permission
 from advocacy.ingest.records import WRITABLE_KINDS, write_records
-from advocacy.loop.cases.opening import open_cases_for_import
 from advocacy.model import kind_for
+from advocacy.namespaces.access import Permission
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.limits import json_body
@@ -72,7 +71,7 @@ def _route(kind: str) -> None:
                     result = write_records(
                         state.ws.db, kind, records, actor=actor, limits=state.limits
                     )
-                    opened = open_cases_for_import(state.ws.db, kind, result.import_id)
+                    opened = state.ws.cases.open_for_import(kind, result.import_id)
                 state.wrote()
             # Recompute the overview now, so the next visitor does not wait for it.
             start_warm_up(state)

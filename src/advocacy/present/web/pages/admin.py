@@ -13,11 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from advocacy.access.audit import audit_entries
-from advocacy.access.roles import ROLES, Permission
-from advocacy.access.tokens import NewToken, create_token, list_tokens, revoke_token
-from advocacy.access.users import add_user, list_users, update_user
 from advocacy.errors import UsageError
+from advocacy.namespaces.access import ROLES, NewToken, Permission
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.rendering import render
@@ -42,7 +39,7 @@ def _users_page(
 ) -> Response:
     state = web_state(request)
     with state.use:
-        users = list_users(state.ws.db)
+        users = state.ws.access.users()
     context = {
         "users": users,
         "roles": ROLES,
@@ -77,8 +74,7 @@ async def add_user_form(
     form = {"username": username, "role": role, "units": units, "email": email}
     return await submit_form(
         request,
-        lambda state: add_user(
-            state.ws.db,
+        lambda state: state.ws.access.add_user(
             username.strip(),
             role=role,
             password=password,
@@ -107,8 +103,7 @@ async def change_user_form(
     """One user's change: ``disabled`` (true/false), ``role`` with ``units``, or ``password``."""
     return await submit_form(
         request,
-        lambda state: update_user(
-            state.ws.db,
+        lambda state: state.ws.access.update_user(
             username,
             disabled={"true": True, "false": False}.get(disabled.strip().lower()),
             role=role or None,
@@ -133,7 +128,7 @@ def _tokens_page(
 ) -> Response:
     state = web_state(request)
     with state.use:
-        tokens = list_tokens(state.ws.db)
+        tokens = state.ws.access.tokens()
     response = render(
         request,
         "admin_tokens.html.j2",
@@ -168,8 +163,7 @@ async def create_token_form(
     form = {"role": role, "name": name, "units": units}
     return await submit_form(
         request,
-        lambda state: create_token(
-            state.ws.db,
+        lambda state: state.ws.access.create_token(
             role=role,
             name=name.strip() or None,
             units=units or None,
@@ -185,7 +179,7 @@ async def create_token_form(
 async def revoke_token_form(token_id: str, request: Request, caller: Admin) -> Response:
     return await submit_form(
         request,
-        lambda state: revoke_token(state.ws.db, token_id, actor=caller.principal.name),
+        lambda state: state.ws.access.revoke_token(token_id, actor=caller.principal.name),
         done=lambda revoked: RedirectResponse(
             f"/admin/tokens?revoked={revoked.token_id}", status_code=303
         ),
@@ -201,8 +195,8 @@ def audit_page(
     state = web_state(request)
     with state.use:
         # One entry more than a page tells whether an older page exists.
-        entries = audit_entries(
-            state.ws.db, limit=AUDIT_PAGE_SIZE + 1, offset=(page - 1) * AUDIT_PAGE_SIZE
+        entries = state.ws.access.audit(
+            limit=AUDIT_PAGE_SIZE + 1, offset=(page - 1) * AUDIT_PAGE_SIZE
         )
     context: dict[str, Any] = {
         "entries": entries[:AUDIT_PAGE_SIZE],

@@ -14,13 +14,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from advocacy.access.roles import Permission
 from advocacy.errors import AdvocacyError, UsageError, ValidationError
-from advocacy.loop.cases.recovery import loop_results
-from advocacy.loop.cases.rule_format import dump_rules
-from advocacy.loop.cases.rule_store import list_rules, save_rules_text
-from advocacy.loop.cases.store import STATUSES, get_case, list_cases
-from advocacy.loop.cases.work import ACTIONS, ALLOWED_FROM, work_case
+from advocacy.namespaces.access import Permission
+from advocacy.namespaces.cases import ACTIONS, ALLOWED_FROM, STATUSES, dump_rules
 from advocacy.present.web.api.cases import shown, units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.forms import submit_form
@@ -46,14 +42,13 @@ def cases_page(
     chosen_status = status or None
     chosen_owner = principal.name if mine else (owner or None)
     with state.use:
-        found = list_cases(
-            state.ws.db,
+        found = state.ws.cases.list(
             status=chosen_status,
             owner=chosen_owner,
             units=units_of(principal),
             limit=500,
         )
-        results = loop_results(state.ws.db, units=units_of(principal))
+        results = state.ws.cases.results(units=units_of(principal))
         cases = [shown(state, case.to_dict(), principal) for case in found]
     return render(
         request,
@@ -74,7 +69,7 @@ def cases_page(
 def rules_page(request: Request, caller: Reader) -> Response:
     state = web_state(request)
     with state.use:
-        rules = list_rules(state.ws.db)
+        rules = state.ws.cases.rules()
     return _rules(request, caller, rules=rules, text=dump_rules(rules))
 
 
@@ -110,13 +105,13 @@ async def save_rules_page(
 
     def refused(error: ValidationError) -> Response:
         with state.use:
-            stored = list_rules(state.ws.db)
+            stored = state.ws.cases.rules()
         return _rules(request, caller, rules=stored, text=rules, error=error)
 
     return await submit_form(
         request,
-        lambda state: save_rules_text(
-            state.ws.db, rules, actor=caller.principal.name, source="rules form"
+        lambda state: state.ws.cases.save_rules_text(
+            rules, actor=caller.principal.name, source="rules form"
         ),
         done=lambda _: RedirectResponse("/cases/rules?saved=1", status_code=303),
         refused=refused,
@@ -135,7 +130,7 @@ def _case(
     state = web_state(request)
     principal = caller.principal
     with state.use:
-        detail = get_case(state.ws.db, case_id, units=units_of(principal)).to_dict()
+        detail = state.ws.cases.get(case_id, units=units_of(principal)).to_dict()
         case = shown(state, detail, principal)
     status = detail["status"]
     return render(
@@ -175,8 +170,7 @@ async def work_case_page(
     form.update({"action_taken": action_taken, "owner": owner})
     return await submit_form(
         request,
-        lambda state: work_case(
-            state.ws.db,
+        lambda state: state.ws.cases.work(
             case_id,
             action,
             actor=principal.name,

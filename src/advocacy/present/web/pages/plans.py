@@ -13,14 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from advocacy.access.masking import mask_record, mask_records
-from advocacy.access.roles import Permission
 from advocacy.errors import AdvocacyError
-from advocacy.loop.plans.changes import add_plan, update_plan
-from advocacy.loop.plans.fields import EFFORTS, PLAN_METRICS, STATUSES
-from advocacy.loop.plans.links import gap_rows
-from advocacy.loop.plans.progress import plan_progress, plan_summary, plans_progress
-from advocacy.loop.plans.store import RESOURCES
+from advocacy.namespaces.access import Permission, mask_record, mask_records
+from advocacy.namespaces.plans import EFFORTS, PLAN_METRICS, RESOURCES, STATUSES
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
@@ -49,7 +44,9 @@ def movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _register(request: Request) -> list[dict[str, Any]]:
     """The gap register's rows, cached until new evidence arrives (callers use the workspace)."""
     state = web_state(request)
-    rows: list[dict[str, Any]] = state.cached(("plan-gaps",), lambda: gap_rows(state.ws.db))
+    rows: list[dict[str, Any]] = state.cached(
+        ("plan-gaps",), lambda: state.ws.plans.gap_suggestions()
+    )
     return rows
 
 
@@ -63,9 +60,11 @@ def _plans_page(
 ) -> Response:
     state = web_state(request)
     with state.use:
-        found = plans_progress(state.ws.db, units=units_of(caller))
+        found = state.ws.plans.list(units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
-        rows = mask_records([plan_summary(p) for p in found], caller.principal, redactor=redactor)
+        rows = mask_records(
+            [state.ws.plans.summary(p) for p in found], caller.principal, redactor=redactor
+        )
         can_plan = caller.principal.can(Permission.manage_loop)
         gaps = _register(request)[:TOP_GAPS] if can_plan else []
     context = {
@@ -124,8 +123,7 @@ async def add_plan_form(
         target = float("nan")
     return await submit_form(
         request,
-        lambda state: add_plan(
-            state.ws.db,
+        lambda state: state.ws.plans.add(
             link=other_link.strip() or link,
             metric=metric or None,
             title=title.strip() or None,
@@ -150,9 +148,9 @@ def _plan_page(
 ) -> Response:
     state = web_state(request)
     with state.use:
-        progress = plan_progress(state.ws.db, plan_id, units=units_of(caller))
+        progress = state.ws.plans.progress(plan_id, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
-    summary = mask_record(plan_summary(progress), caller.principal, redactor=redactor)
+    summary = mask_record(state.ws.plans.summary(progress), caller.principal, redactor=redactor)
     context = {
         "progress": progress,
         "plan": mask_record(progress.plan, caller.principal, redactor=redactor),
@@ -182,8 +180,7 @@ async def change_plan_form(
 ) -> Response:
     return await submit_form(
         request,
-        lambda state: update_plan(
-            state.ws.db,
+        lambda state: state.ws.plans.update(
             plan_id,
             status=status or None,
             owner=owner or None,

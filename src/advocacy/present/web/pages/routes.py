@@ -10,13 +10,10 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from advocacy.access.rate_limits import client_key
-from advocacy.access.roles import AuthenticationError, Permission
-from advocacy.access.sessions import end_session, start_session
-from advocacy.access.users import authenticate
 from advocacy.customer_view import customer_view, find_customers
 from advocacy.errors import UsageError
 from advocacy.metrics.catalogue import METRICS, PERIODS
+from advocacy.namespaces.access import AuthenticationError, Permission, client_key
 from advocacy.present.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -93,8 +90,8 @@ def login(
         raise CsrfError("the sign-in form is out of date", fix="reload the page and sign in")
     try:
         with state.use:
-            user = authenticate(state.ws.db, username.strip(), password, client=client)
-            session = start_session(state.ws.db, user.principal())
+            user = state.ws.access.authenticate(username.strip(), password, client=client)
+            session = state.ws.access.start_session(user.principal())
     except AuthenticationError as error:
         token = secrets.token_urlsafe(32)
         failed: Response = render(
@@ -126,7 +123,7 @@ def logout(request: Request, caller: Reader) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         with state.use:
-            end_session(state.ws.db, cookie)
+            state.ws.access.end_session(cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -25,12 +25,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.access.rate_limits import client_key
 from advocacy.errors import AdvocacyError, NotFoundError, RateLimitedError, ValidationError
-from advocacy.loop.surveys.definitions import Survey
-from advocacy.loop.surveys.forms import SurveyForm, survey_form
-from advocacy.loop.surveys.signing import LinkError
-from advocacy.loop.surveys.submissions import SubmissionWriter
+from advocacy.namespaces.access import client_key
+from advocacy.namespaces.surveys import LinkError, SubmissionWriter, Survey, SurveyForm
 from advocacy.present.web.auth import web_state
 from advocacy.present.web.pages.rendering import render
 
@@ -62,8 +59,7 @@ def survey_writer(request: Request) -> SubmissionWriter:
     with _writer_lock:
         writer: SubmissionWriter | None = getattr(request.app.state, "survey_writer", None)
         if writer is None or writer.db is not state.ws.db:
-            writer = SubmissionWriter(
-                state.ws.db,
+            writer = state.ws.surveys.writer(
                 state.use,
                 after_commit=state.wrote,
                 is_open=lambda: not state.closed,
@@ -157,7 +153,7 @@ async def _show(request: Request, key: str, *, anonymous: bool, action: str) -> 
 
     def load() -> SurveyForm:
         with state.use:
-            return survey_form(state.ws.db, token_or_survey=key, anonymous=anonymous)
+            return state.ws.surveys.form(token_or_survey=key, anonymous=anonymous)
 
     try:
         form = await run_in_threadpool(load)
@@ -208,7 +204,7 @@ async def _answer(request: Request, key: str, *, anonymous: bool, action: str) -
 
         def reload() -> SurveyForm:
             with state.use:
-                return survey_form(state.ws.db, token_or_survey=key, anonymous=anonymous)
+                return state.ws.surveys.form(token_or_survey=key, anonymous=anonymous)
 
         return _form_page(
             request, await run_in_threadpool(reload), action, answers=answers, error=error

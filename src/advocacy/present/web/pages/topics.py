@@ -16,9 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from advocacy.access.masking import mask_frame
-from advocacy.access.roles import Principal
 from advocacy.errors import AdvocacyError
+from advocacy.namespaces.access import Principal, mask_frame
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.state import WebState
 
