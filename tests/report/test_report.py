@@ -14,7 +14,7 @@ from PIL import Image
 import advocacy
 import advocacy.report
 from advocacy.demo.build import build_demo
-from support import require
+from support import require, require_module
 from support.cli import advocacy_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -121,7 +121,7 @@ def test_report_opens_in_chromium_without_errors_or_requests(
     demo_report: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
     require(CHROMIUM.exists(), "Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api", "pip install -e .[dev]")
     _, html_path, _ = demo_report
     errors: list[str] = []
     failed: list[str] = []
