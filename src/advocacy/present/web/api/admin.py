@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
 
 from advocacy.namespaces.access import Permission, User
 from advocacy.present.web.auth import Caller, requires, web_state
@@ -64,73 +63,55 @@ def user_record(user: User) -> dict[str, Any]:
 
 
 @router.post("/users", status_code=201, summary="Add a user (admin)")
-async def create_user(request: Request, body: NewUser, caller: Admin) -> dict[str, Any]:
+def create_user(request: Request, body: NewUser, caller: Admin) -> dict[str, Any]:
     state = web_state(request)
-
-    def run() -> dict[str, Any]:
-        with state.use:
-            added = state.ws.access.add_user(
-                body.username,
-                role=body.role,
-                password=body.password,
-                units=body.units,
-                email=body.email,
-                actor=caller.principal.name,
-            )
-        return user_record(added)
-
-    return await run_in_threadpool(run)
+    with state.use:
+        added = state.ws.access.add_user(
+            body.username,
+            role=body.role,
+            password=body.password,
+            units=body.units,
+            email=body.email,
+            actor=caller.principal.name,
+        )
+    return user_record(added)
 
 
 @router.patch(
     "/users/{username}", summary="Enable or disable a user, change the role, reset the password"
 )
-async def change_user(
-    username: str, request: Request, body: UserChange, caller: Admin
-) -> dict[str, Any]:
+def change_user(username: str, request: Request, body: UserChange, caller: Admin) -> dict[str, Any]:
     state = web_state(request)
-
-    def run() -> dict[str, Any]:
-        with state.use:
-            changed = state.ws.access.update_user(
-                username,
-                disabled=body.disabled,
-                role=body.role,
-                units=body.units,
-                password=body.password,
-                actor=caller.principal.name,
-            )
-        return user_record(changed)
-
-    return await run_in_threadpool(run)
+    with state.use:
+        changed = state.ws.access.update_user(
+            username,
+            disabled=body.disabled,
+            role=body.role,
+            units=body.units,
+            password=body.password,
+            actor=caller.principal.name,
+        )
+    return user_record(changed)
 
 
 @router.post(
     "/tokens", status_code=201, summary="Create an API token; its secret is shown only here"
 )
-async def create_api_token(request: Request, body: NewToken, caller: Admin) -> dict[str, Any]:
+def create_api_token(request: Request, body: NewToken, caller: Admin) -> dict[str, Any]:
     state = web_state(request)
-
-    def run() -> dict[str, Any]:
-        with state.use:
-            created = state.ws.access.create_token(
-                role=body.role,
-                name=body.name,
-                units=body.units,
-                actor=caller.principal.name,
-            )
-        return {**plain(asdict(created.token)), "secret": created.secret}
-
-    return await run_in_threadpool(run)
+    with state.use:
+        created = state.ws.access.create_token(
+            role=body.role,
+            name=body.name,
+            units=body.units,
+            actor=caller.principal.name,
+        )
+    return {**plain(asdict(created.token)), "secret": created.secret}
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke an API token at once (admin)")
-async def revoke_api_token(token_id: str, request: Request, caller: Admin) -> dict[str, Any]:
+def revoke_api_token(token_id: str, request: Request, caller: Admin) -> dict[str, Any]:
     state = web_state(request)
-
-    def run() -> dict[str, Any]:
-        with state.use:
-            revoked = state.ws.access.revoke_token(token_id, actor=caller.principal.name)
-        return plain(asdict(revoked))  # type: ignore[no-any-return]
-
-    return await run_in_threadpool(run)
+    with state.use:
+        revoked = state.ws.access.revoke_token(token_id, actor=caller.principal.name)
+    return plain(asdict(revoked))  # type: ignore[no-any-return]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.concurrency import run_in_threadpool
 
 from advocacy.namespaces.access import Permission
 from advocacy.present.web.auth import Caller, requires, web_state
@@ -16,7 +15,7 @@ Admin = Annotated[Caller, Depends(requires(Permission.manage_access))]
 
 
 @router.get("/outbox", summary="Notification messages, newest first (admin)")
-async def outbox(
+def outbox(
     request: Request,
     caller: Admin,
     state: Annotated[
@@ -26,10 +25,6 @@ async def outbox(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
     web = web_state(request)
-
-    def listed() -> list[dict[str, Any]]:
-        with web.use:
-            found = web.ws.outbox.messages(state=state, limit=limit)
-        return [message.to_dict() for message in found]
-
-    return await run_in_threadpool(listed)
+    with web.use:
+        found = web.ws.outbox.messages(state=state, limit=limit)
+    return [message.to_dict() for message in found]

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from advocacy.namespaces.access import Permission, mask_record, unit_limit
 from advocacy.namespaces.plans import PlanProgress
@@ -92,33 +91,25 @@ def get_plan(request: Request, caller: Reader, plan_id: str) -> dict[str, Any]:
 
 
 @router.post("/plans", status_code=201, summary="Create a plan; its baseline is frozen now")
-async def create_plan(request: Request, caller: Planner, body: NewPlan) -> dict[str, Any]:
+def create_plan(request: Request, caller: Planner, body: NewPlan) -> dict[str, Any]:
     state = web_state(request)
     options = body.model_dump(exclude={"link", "metric"}, exclude_none=True)
-
-    def run() -> dict[str, Any]:
-        with state.use:
-            plan = state.ws.plans.add(
-                link=body.link,
-                metric=body.metric,
-                actor=caller.principal.name,
-                **options,
-            )
-            return _detail(state, state.ws.plans.progress(plan))
-
-    return await run_in_threadpool(run)
+    with state.use:
+        plan = state.ws.plans.add(
+            link=body.link,
+            metric=body.metric,
+            actor=caller.principal.name,
+            **options,
+        )
+        return _detail(state, state.ws.plans.progress(plan))
 
 
 @router.patch("/plans/{plan_id}", summary="Change a plan's status, owner, dates or target")
-async def change_plan(
+def change_plan(
     request: Request, caller: Planner, plan_id: str, body: PlanChange
 ) -> dict[str, Any]:
     state = web_state(request)
     changes = body.model_dump(exclude_none=True)
-
-    def run() -> dict[str, Any]:
-        with state.use:
-            plan = state.ws.plans.update(plan_id, actor=caller.principal.name, **changes)
-            return _detail(state, state.ws.plans.progress(plan))
-
-    return await run_in_threadpool(run)
+    with state.use:
+        plan = state.ws.plans.update(plan_id, actor=caller.principal.name, **changes)
+        return _detail(state, state.ws.plans.progress(plan))
