@@ -17,15 +17,26 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from advocacy.lazy_names import lazy_names as _lazy_names
 from advocacy.namespaces.tables import WorkspaceTables
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from advocacy.advocates.evidence import LadderRules
+    from advocacy.advocates.ladder import ladder_counts
     from advocacy.advocates.propensity import PropensityResult
+    from advocacy.advocates.referrals import referral_report
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
+
+
+#: Public types and helpers the presentation names, imported on first use (PEP 562).
+_LAZY = {
+    "ladder_counts": "advocacy.advocates.ladder",
+    "LadderRules": "advocacy.advocates.evidence",
+    "referral_report": "advocacy.advocates.referrals",
+}
 
 
 class AdvocatesNamespace:
@@ -219,3 +230,13 @@ class AdvocatesNamespace:
 
         names = ("responses", "transactions", "referrals", "mentions", "interactions")
         return fans_to_be(self._tables.evidence(names), horizon_days=horizon_days, as_of=as_of)
+
+
+__all__ = [
+    "AdvocatesNamespace",
+    "LadderRules",
+    "ladder_counts",
+    "referral_report",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

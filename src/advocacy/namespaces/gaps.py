@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from advocacy.lazy_names import lazy_names as _lazy_names
 from advocacy.namespaces.tables import WorkspaceTables
 
 if TYPE_CHECKING:
@@ -22,9 +23,23 @@ if TYPE_CHECKING:
 
     from advocacy.drivers.ipa import ImportancePerformance
     from advocacy.gaps.culture import CultureResult, UnitLink
-    from advocacy.gaps.servqual import ServqualResult
+    from advocacy.gaps.maturity import (
+        read_maturity_answers,
+        score_maturity,
+        write_maturity_template,
+    )
+    from advocacy.gaps.servqual import ServqualResult, servqual_items
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
+
+
+#: Public types and helpers the presentation names, imported on first use (PEP 562).
+_LAZY = {
+    "read_maturity_answers": "advocacy.gaps.maturity",
+    "score_maturity": "advocacy.gaps.maturity",
+    "servqual_items": "advocacy.gaps.servqual",
+    "write_maturity_template": "advocacy.gaps.maturity",
+}
 
 
 class GapsNamespace:
@@ -200,3 +215,14 @@ class GapsNamespace:
             min_group=min_group,
             confidence=self._settings.confidence,
         )
+
+
+__all__ = [
+    "GapsNamespace",
+    "read_maturity_answers",
+    "score_maturity",
+    "servqual_items",
+    "write_maturity_template",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

@@ -17,17 +17,32 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
+from advocacy.lazy_names import lazy_names as _lazy_names
 from advocacy.namespaces.tables import WorkspaceTables
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from advocacy.access.roles import Principal
+    from advocacy.metrics.catalogue import METRICS, PERIODS
+    from advocacy.metrics.engines import parquet_metrics
     from advocacy.metrics.rollup import MetricsRequest
+    from advocacy.metrics.scores import NpsResult, nps
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
 
     Frames: TypeAlias = list[pd.DataFrame]
+
+
+#: Public types and helpers the presentation names, imported on first use (PEP 562).
+_LAZY = {
+    "METRICS": "advocacy.metrics.catalogue",
+    "MetricsRequest": "advocacy.metrics.rollup",
+    "nps": "advocacy.metrics.scores",
+    "NpsResult": "advocacy.metrics.scores",
+    "parquet_metrics": "advocacy.metrics.engines",
+    "PERIODS": "advocacy.metrics.catalogue",
+}
 
 
 def _names(value: str | Sequence[str]) -> list[str]:
@@ -165,3 +180,16 @@ class MetricsNamespace:
             interval=self._settings.nps_interval,
             correction=self._settings.correction,
         )
+
+
+__all__ = [
+    "METRICS",
+    "PERIODS",
+    "MetricsNamespace",
+    "MetricsRequest",
+    "NpsResult",
+    "nps",
+    "parquet_metrics",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

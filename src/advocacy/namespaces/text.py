@@ -19,17 +19,27 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from advocacy.lazy_names import lazy_names as _lazy_names
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
-    from advocacy.text.enrich import AnalyzeResult, TeachResult
+    from advocacy.text.enrich import AnalyzeResult, TeachResult, calibration
+    from advocacy.text.pii import redact
     from advocacy.text.taxonomy import TaxonomyTheme
     from advocacy.text.themes import DiscoveredTheme
 
     Rows: TypeAlias = list[dict[str, Any]]
     Discovered: TypeAlias = list[DiscoveredTheme]
+
+
+#: Public types and helpers the presentation names, imported on first use (PEP 562).
+_LAZY = {
+    "calibration": "advocacy.text.enrich",
+    "redact": "advocacy.text.pii",
+}
 
 
 class TextNamespace:
@@ -240,3 +250,12 @@ class TextNamespace:
         from advocacy.text.catalogue import promote_theme
 
         return promote_theme(self._db, theme_id, taxonomy, name=name)
+
+
+__all__ = [
+    "TextNamespace",
+    "calibration",
+    "redact",
+]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

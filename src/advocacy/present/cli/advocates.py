@@ -17,7 +17,7 @@ from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows, frame_records
 
 if TYPE_CHECKING:
-    from advocacy.advocates.evidence import LadderRules
+    from advocacy.namespaces.advocates import LadderRules
 
 advocates_app = typer.Typer(
     help="Who advocates in deeds: the ladder, the say-do gap, silent promoters, fans-to-be.",
@@ -42,7 +42,7 @@ LimitOption = Annotated[int, typer.Option("--limit", help="Rows to show in a tab
 
 
 def _rules(window_days: int, no_reviews: bool) -> LadderRules:
-    from advocacy.advocates.evidence import LadderRules
+    from advocacy.namespaces.advocates import LadderRules
 
     return LadderRules(window_days=window_days, count_reviews=not no_reviews)
 
@@ -62,7 +62,7 @@ def ladder(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Customers per rung of the advocacy ladder (or each customer with the reason)."""
-    from advocacy.advocates.ladder import ladder_counts
+    from advocacy.namespaces.advocates import ladder_counts
 
     with advocacy.open(db) as ws:
         frame = ws.advocates.ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
@@ -167,7 +167,7 @@ def referrals(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Referral conversion, value of referred customers, fraud signals and earned growth."""
-    from advocacy.advocates.referrals import referral_report
+    from advocacy.namespaces.advocates import referral_report
 
     with advocacy.open(db) as ws:
         report = referral_report(

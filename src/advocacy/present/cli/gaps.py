@@ -133,7 +133,7 @@ def servqual_command(
     ] = None,
 ) -> None:
     """SERVQUAL gaps (perception - expectation) by dimension or item, and overall."""
-    from advocacy.gaps.servqual import servqual_items
+    from advocacy.namespaces.gaps import servqual_items
 
     if template is not None:
         servqual_items().to_csv(template, index=False)
@@ -261,7 +261,7 @@ def maturity_command(
     ] = None,
 ) -> None:
     """Score the CX maturity questionnaire into a profile naming the weakest areas."""
-    from advocacy.gaps.maturity import (
+    from advocacy.namespaces.gaps import (
         read_maturity_answers,
         score_maturity,
         write_maturity_template,

@@ -18,7 +18,7 @@ from rich.table import Table
 
 import advocacy
 from advocacy.errors import UsageError
-from advocacy.metrics.catalogue import METRICS, PERIODS
+from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
@@ -223,7 +223,7 @@ def metrics_command(
                 parameter="--data",
                 fix="--data DIR of Parquet tables",
             )
-        from advocacy.metrics.engines import parquet_metrics
+        from advocacy.namespaces.metrics import parquet_metrics
 
         frame = parquet_metrics(data, names, master=spark_master, **options)
     else:

@@ -80,7 +80,7 @@ def teach_command(
     positive). The output says how the calibration uses them: a few adjust the model, more
     fit a correction chosen by cross-validation, never one that does worse than the model.
     """
-    from advocacy.text.enrich import calibration
+    from advocacy.namespaces.text import calibration
 
     with advocacy.open(db) as ws:
         result = ws.text.teach(file)
@@ -100,7 +100,7 @@ def teach_command(
 
 def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
     """Full rows for json/csv; for the terminal table a compact view without quotes."""
-    from advocacy.text.pii import redact
+    from advocacy.namespaces.text import redact
 
     rows = []
     for record in frame.to_dict("records"):

@@ -16,8 +16,6 @@ from typing import Any
 import pandas as pd
 
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.metrics.rollup import MetricsRequest
-from advocacy.metrics.scores import NpsResult, nps
 from advocacy.namespaces.access import (
     AccessDeniedError,
     Principal,
@@ -30,6 +28,7 @@ from advocacy.namespaces.access import (
     unit_limit,
 )
 from advocacy.namespaces.cases import CoachingSummary
+from advocacy.namespaces.metrics import MetricsRequest, NpsResult, nps
 from advocacy.present.web.state import WebState
 from advocacy.settings import current_settings
 
@@ -311,7 +310,7 @@ def ladder_summary(state: WebState, principal: Principal, *, compute: bool) -> A
     """
     if principal.limited_to_units:
         return None
-    from advocacy.advocates.ladder import ladder_counts
+    from advocacy.namespaces.advocates import ladder_counts
 
     if compute:
         try:

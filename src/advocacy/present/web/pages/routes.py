@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.customer_view import customer_view, find_customers
 from advocacy.errors import UsageError
-from advocacy.metrics.catalogue import METRICS, PERIODS
 from advocacy.namespaces.access import AuthenticationError, Permission, client_key
+from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
