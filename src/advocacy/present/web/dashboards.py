@@ -30,7 +30,6 @@ from advocacy.namespaces.access import (
 from advocacy.namespaces.cases import CoachingSummary
 from advocacy.namespaces.metrics import MetricsRequest, NpsResult, nps
 from advocacy.present.web.state import WebState
-from advocacy.settings import current_settings
 
 #: Metrics on the overview, in the order shown.
 OVERVIEW_METRICS = ("nps", "csat", "top-box", "ces", "enps")
@@ -283,7 +282,7 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
     summary = state.ws.cases.coaching(
         employee_id,
         unit=employee["unit"],
-        confidence=current_settings().confidence,
+        confidence=state.ws.settings.confidence,
         units=unit_limit(principal),
     )
     return Coaching(

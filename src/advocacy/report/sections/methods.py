@@ -16,9 +16,9 @@ from markupsafe import Markup
 
 from advocacy.metrics import METRICS
 from advocacy.report.section import ReportScope, Section, table_html
-from advocacy.settings import current_settings
 
 if TYPE_CHECKING:
+    from advocacy.settings import Settings
     from advocacy.workspace import Workspace
 
 TITLE = "Methods and sources"
@@ -57,7 +57,8 @@ def _definitions() -> Markup:
     return table_html(rows, [("metric", "Metric"), ("definition", "Definition"), ("table", "From")])
 
 
-def _settings() -> Markup:
+def _settings(settings: Settings) -> Markup:
+    """The statistical settings the report's numbers were computed with (the workspace's own)."""
     return Markup(
         "<p>Intervals are {:.0%} intervals (setting <code>confidence</code>); the NPS interval "
         "is <code>{}</code>; changes across slices use the <code>{}</code> correction; a score "
@@ -65,11 +66,11 @@ def _settings() -> Markup:
         "A change is reported as real only when its corrected p-value is below {:.2f} and both "
         "sides have enough responses.</p>"
     ).format(
-        current_settings().confidence,
-        current_settings().nps_interval,
-        current_settings().correction,
-        current_settings().min_n,
-        1.0 - current_settings().confidence,
+        settings.confidence,
+        settings.nps_interval,
+        settings.correction,
+        settings.min_n,
+        1.0 - settings.confidence,
     )
 
 
@@ -118,7 +119,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     if not samples:
         return Section.absent(TITLE, "import data first: advocacy import FILE --kind responses")
     body = Markup("<h3>Definitions</h3>") + _definitions()
-    body += Markup("<h3>Tests and models</h3>") + _settings()
+    body += Markup("<h3>Tests and models</h3>") + _settings(ws.settings)
     body += table_html(
         [{"what": what, "method": method, "reference": ref} for what, method, ref in MODELS],
         [("what", "Used for"), ("method", "Method"), ("reference", "Reference")],
