@@ -173,6 +173,47 @@ def test_logistic_variant_for_a_binary_outcome(mtcars: pd.DataFrame) -> None:
     assert lmg.driver.iloc[0] == johnson.driver.iloc[0] == "hp"
 
 
+def newton_logit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Maximum-likelihood logistic slopes and intercept by plain Newton-Raphson (not sklearn)."""
+    design = np.column_stack([np.ones(len(y)), x])
+    beta = np.zeros(design.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-design @ beta))
+        step = np.linalg.solve(design.T @ (design * (p * (1 - p))[:, None]), design.T @ (y - p))
+        beta += step
+        if np.abs(step).max() < 1e-12:
+            break
+    return beta
+
+
+def test_logistic_relative_weights_follow_tonidandel_and_lebreton(mtcars: pd.DataFrame) -> None:
+    """Tonidandel & LeBreton (2010), step by step: the drivers' orthogonal counterparts Z, a
+    logistic regression of the outcome on Z, its slopes standardised as b * s_z * R / s_logit
+    (R = correlation of outcome and fitted probability), and their squares carried back through
+    Lambda^2. Because Z is uncorrelated, the weights add up to R^2 exactly. (The paper's own
+    example data are not public, so this reproduces the method rather than its table.)"""
+    drivers = ["mpg", "hp", "drat"]
+    x = mtcars[drivers].to_numpy(float)
+    y = mtcars["vs"].to_numpy(float)
+    standard = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
+    values, vectors = np.linalg.eigh(np.corrcoef(standard, rowvar=False))
+    lam = vectors @ np.diag(np.sqrt(values)) @ vectors.T
+    z = standard @ np.linalg.inv(lam)
+    beta = newton_logit(z, y)
+    logit = beta[0] + z @ beta[1:]
+    r = np.corrcoef(1 / (1 + np.exp(-logit)), y)[0, 1]
+    standardised = beta[1:] * z.std(axis=0, ddof=1) * r / logit.std(ddof=1)
+    expected = (lam**2) @ standardised**2
+
+    got = relative_importance(
+        mtcars, outcome="vs", drivers=drivers, method="johnson", n_bootstrap=0
+    )
+    by_driver = got.set_index("driver").raw_weight.reindex(drivers).to_numpy()
+    np.testing.assert_allclose(by_driver, expected, rtol=1e-6)
+    assert by_driver.sum() == pytest.approx(r**2, rel=1e-6)
+    assert got.share.sum() == pytest.approx(1.0)
+
+
 def test_errors_name_the_problem(mtcars: pd.DataFrame) -> None:
     with pytest.raises(UsageError, match="does not vary"):
         relative_importance(mtcars.assign(k=1.0), outcome="mpg", drivers=["hp", "k"])
