@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from advocacy.text import language
 from advocacy.text.language import (
     SENTIMENT_LANGUAGES,
     detect_language,
@@ -89,3 +90,21 @@ def test_real_reviews_are_detected_at_least_95_percent(shared_data: Path) -> Non
     expected += ["pt"] * len(portuguese)
     correct = sum(f == e for f, e in zip(found, expected, strict=True)) / len(expected)
     assert correct >= 0.95
+
+
+def test_the_batch_reads_exactly_what_py3langid_reads_one_text_at_a_time(
+    shared_data: Path,
+) -> None:
+    """detect_languages walks py3langid's model for many texts at once; same answers."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    library = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = [text for _, text in SENTENCES] + ["ÉNORME PROBLÈME AVEC LA LIVRAISON", "日本語です"]
+    for code in ("de", "ja", "zh"):
+        path = shared_data / "text-corpora" / "marc-amazon-multi" / code / "test.csv"
+        with path.open(newline="", encoding="utf-8") as handle:
+            texts += [row[1] for _, row in zip(range(100), csv.reader(handle), strict=False)]
+    batch = language._classify(texts)
+    one_by_one = [library.classify(text) for text in texts]
+    assert [code for code, _ in batch] == [code for code, _ in one_by_one]
+    assert [p for _, p in batch] == pytest.approx([p for _, p in one_by_one], abs=1e-4)

@@ -353,10 +353,13 @@ class CalibratedSentiment:
         self, texts: list[str], reading: Any, y: NDArray[np.int64], weight: FloatArray
     ) -> None:
         from sklearn.exceptions import ConvergenceWarning
+        from threadpoolctl import threadpool_limits
 
         # A head stopped short of convergence is still judged by cross-validation; the
-        # warning would only alarm the user.
-        with warnings.catch_warnings():
+        # warning would only alarm the user. The many small fits run on one BLAS thread:
+        # threads cost more than they save on matrices this size (5x slower on a busy
+        # two-core machine, benchmarks/text_analyze.py).
+        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
             warnings.simplefilter("ignore", ConvergenceWarning)
             self._choose_among_candidates(texts, reading, y, weight)
 

@@ -64,11 +64,14 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
 }
 #: A cue right after one of these is friction avoided ("without chasing"), not friction.
 NEGATION = re.compile(
-    r"\b(?:without|no need to|didn't have to|did not have to|never had to)\s+(?:\w+\s+)?$", re.I
+    r"\b(?:without|no need to|didn't have to|did not have to|never had to)\s+(?:\w+\s+)?$"
 )
+# The patterns read lower-cased text (faster than matching ignoring case); most comments hold
+# no cue at all, which one scan for any cue settles.
 _PATTERNS = {
-    kind: re.compile(r"\b(?:" + "|".join(cues) + ")", re.I) for kind, cues in EFFORT_CUES.items()
+    kind: re.compile(r"\b(?:" + "|".join(cues) + ")") for kind, cues in EFFORT_CUES.items()
 }
+_ANY_CUE = re.compile(r"\b(?:" + "|".join(c for cues in EFFORT_CUES.values() for c in cues) + ")")
 
 
 def _hits(pattern: re.Pattern[str], text: str) -> int:
@@ -118,7 +121,10 @@ def effort(text: str) -> Effort:
     >>> effort("I was on hold for 40 minutes and then transferred twice").cues
     ('waiting', 'repeating', 'transfers')
     """
-    counts = {kind: _hits(pattern, text or "") for kind, pattern in _PATTERNS.items()}
+    lowered = (text or "").lower()
+    if _ANY_CUE.search(lowered) is None:
+        return Effort(0.0, False, ())
+    counts = {kind: _hits(pattern, lowered) for kind, pattern in _PATTERNS.items()}
     found = tuple(kind for kind, count in counts.items() if count)
     hits = sum(counts.values())
     score = round(1 - 0.5 ** min(hits, 10), 4)

@@ -23,9 +23,15 @@ Proceedings of ACL 2012 System Demonstrations, 25-30.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
 
 #: Languages whose sentiment, emotions and complaint signal the text model reads. Only English
 #: for now: the heads are trained on English text, and their transfer through the multilingual
@@ -203,6 +209,8 @@ _VARIETIES = {"ary": "ar", "arz": "ar", "yue": "zh", "wuu": "zh", "uzs": "uz", "
 #: Codes that name no language ("zxx": no linguistic content).
 _NOT_LANGUAGES = frozenset({"zxx"})
 # Linear-time: no nested quantifiers; markup tags are bounded in length.
+#: Every match of :data:`_NOISE` holds one of these.
+_MAYBE_NOISE = re.compile(r"[@#<&]|://|www\.", re.IGNORECASE)
 _NOISE = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+\.\S+|[@#]\w+|<[^<>]{0,200}>|&[a-z]{2,8};", re.IGNORECASE
 )
@@ -216,6 +224,97 @@ def _identifier() -> Any:
     )
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@dataclass(frozen=True, eq=False)
+class _Tables:
+    """py3langid's model as arrays: the byte automaton and the naive Bayes tables."""
+
+    next_move: NDArray[np.int64]
+    row_base: NDArray[np.int64]
+    output: NDArray[np.int64]
+    feature_class: NDArray[np.float16]
+    class_prior: NDArray[np.float32]
+    classes: tuple[str, ...]
+    aliases: tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    model = _identifier()
+    return _Tables(
+        np.asarray(model.tk_nextmove, dtype=np.int64),
+        np.asarray(model._rowbase, dtype=np.int64),
+        np.asarray(model.tk_output, dtype=np.int64),
+        model.nb_ptc,
+        model.nb_pc,
+        tuple(model.nb_classes),
+        tuple(model._alias_pairs),
+    )
+
+
+def _encoded(text: str) -> bytes:
+    """The bytes py3langid reads: lower case when all upper case, NFC, UTF-8."""
+    if text.isupper():
+        text = text.lower()
+    return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
+
+
+def _classify(texts: list[str]) -> list[tuple[str, float]]:
+    """py3langid's ``classify`` for many texts at once: the same model, walked in step.
+
+    The library walks its byte automaton one text and one byte at a time in Python, which
+    cost a third of the whole text analysis. Here every text's automaton advances together,
+    one byte position per NumPy step (longest texts first, so the active texts are a prefix),
+    and the naive Bayes scores of all texts are one sparse product. Same features, tables,
+    length-tempered softmax and alias folding; the answers agree with ``classify`` (tested).
+    """
+    tables = _tables()
+    data = [_encoded(text) for text in texts]
+    lengths = np.fromiter((len(b) for b in data), dtype=np.int64, count=len(data))
+    order = np.argsort(-lengths, kind="stable")
+    longest = int(lengths.max(initial=0))
+    grid = np.zeros((len(data), longest), dtype=np.int64)
+    for row, index in enumerate(order):
+        grid[row, : lengths[index]] = np.frombuffer(data[index], dtype=np.uint8)
+    sorted_lengths = lengths[order]
+    state = np.zeros(len(data), dtype=np.int64)
+    hit_rows: list[NDArray[np.int64]] = []
+    hit_features: list[NDArray[np.int64]] = []
+    active = len(data)
+    for position in range(longest):
+        while active and sorted_lengths[active - 1] <= position:
+            active -= 1
+        moved = tables.next_move[tables.row_base[state[:active]] + grid[:active, position]]
+        state[:active] = moved
+        features = tables.output[moved]
+        found = np.flatnonzero(features >= 0)
+        hit_rows.append(found)
+        hit_features.append(features[found])
+    rows = np.concatenate(hit_rows) if hit_rows else np.zeros(0, dtype=np.int64)
+    features = np.concatenate(hit_features) if hit_features else np.zeros(0, dtype=np.int64)
+    used = np.flatnonzero(np.bincount(features, minlength=tables.feature_class.shape[0]))
+    columns = np.zeros(tables.feature_class.shape[0], dtype=np.int64)
+    columns[used] = np.arange(used.size)
+    columns = columns[features]
+    counts = sparse.csr_matrix(
+        (np.ones(rows.size, dtype=np.float32), (rows, columns)),
+        shape=(len(data), used.size),
+    )
+    counts.data = np.log1p(counts.data)
+    scores = np.asarray(counts @ tables.feature_class[used].astype(np.float32))
+    scores += tables.class_prior
+    scores *= (1.0 / np.sqrt(np.maximum(sorted_lengths, 1)))[:, None]
+    scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+    scores /= scores.sum(axis=1, keepdims=True)
+    for first, duplicate in tables.aliases:
+        scores[:, first] += scores[:, duplicate]
+        scores[:, duplicate] = 0.0
+    best = scores.argmax(axis=1)
+    answers: list[tuple[str, float]] = [("", 0.0)] * len(data)
+    for row, index in enumerate(order):
+        answers[index] = (tables.classes[best[row]], float(scores[row, best[row]]))
+    return answers
 
 
 def _enough_letters(text: str) -> bool:
@@ -233,7 +332,10 @@ def _enough_letters(text: str) -> bool:
 def _clean(text: object) -> str:
     if not isinstance(text, str):
         return ""
-    return _NOISE.sub(" ", text[: MAX_CHARACTERS * 2])[:MAX_CHARACTERS]
+    head = text[: MAX_CHARACTERS * 2]
+    if _MAYBE_NOISE.search(head) is None:  # most texts: skip the slower pattern
+        return head[:MAX_CHARACTERS]
+    return _NOISE.sub(" ", head)[:MAX_CHARACTERS]
 
 
 def detect_language(text: str) -> str | None:
@@ -259,18 +361,36 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("n/a") is None
     True
     """
-    cleaned = _clean(text)
-    if not _enough_letters(cleaned):
-        return None
-    code, probability = _identifier().classify(cleaned)
-    if probability < MIN_CONFIDENCE or code in _NOT_LANGUAGES:
-        return None
-    return str(_VARIETIES.get(code, code))
+    return detect_languages([text])[0]
 
 
 def detect_languages(texts: Sequence[str]) -> list[str | None]:
-    """:func:`detect_language` for each text (the batch form :mod:`advocacy.text.enrich` uses)."""
-    return [detect_language(text) for text in texts]
+    """:func:`detect_language` for each text, read in one batch (much faster than one by one).
+
+    Parameters
+    ----------
+    texts
+        The texts to identify.
+
+    Returns
+    -------
+    list of str or None
+        One language code, or None, per text.
+
+    Examples
+    --------
+    >>> detect_languages(["Der Kundendienst war sehr freundlich", "ok"])
+    ['de', None]
+    """
+    cleaned = [_clean(text) for text in texts]
+    readable = [i for i, text in enumerate(cleaned) if _enough_letters(text)]
+    found: list[str | None] = [None] * len(cleaned)
+    for i, (code, probability) in zip(
+        readable, _classify([cleaned[i] for i in readable]), strict=True
+    ):
+        if probability >= MIN_CONFIDENCE and code not in _NOT_LANGUAGES:
+            found[i] = _VARIETIES.get(code, code)
+    return found
 
 
 def is_supported(language: str | None) -> bool:

@@ -41,6 +41,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from scipy import sparse
 
@@ -176,7 +177,7 @@ class WordNgramHead:
             float(data[f"{prefix}_weight"]),
         )
 
-    def blend(self, embedding: FloatArray, terms: list[list[str]]) -> FloatArray:
+    def blend(self, embedding: FloatArray, terms: TermBatch) -> FloatArray:
         """``embedding`` probabilities blended with this head's where it knows the words.
 
         The head's weight is ``weight * coverage ** 2``: a text whose words it never saw
@@ -190,34 +191,33 @@ class WordNgramHead:
         """Class probabilities and, per text, the share of its words the head knows."""
         return self.predict_terms(ngram_terms(texts))
 
-    def predict_terms(self, terms: list[list[str]]) -> tuple[FloatArray, NDArray[np.float64]]:
+    def predict_terms(self, terms: TermBatch) -> tuple[FloatArray, NDArray[np.float64]]:
         """:meth:`predict` from :func:`ngram_terms` of the texts (one analysis, many heads).
 
         The same numbers as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with this
         vocabulary and ``idf_``: 1 + log(count) per known n-gram, times its idf, unit rows.
         """
-        rows: list[int] = []
-        columns: list[int] = []
-        counts: list[float] = []
-        coverage = np.zeros(len(terms))
-        for row, found in enumerate(terms):
-            seen: dict[int, int] = {}
-            words = known = 0
-            for term in found:
-                column = self.vocabulary.get(term)
-                if " " not in term:
-                    words += 1
-                    known += column is not None
-                if column is not None:
-                    seen[column] = seen.get(column, 0) + 1
-            coverage[row] = known / words if words else 0.0
-            rows.extend([row] * len(seen))
-            columns.extend(seen)
-            counts.extend(seen.values())
-        values = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf[columns]
-        matrix = sparse.csr_matrix(
-            (values, (rows, columns)), shape=(len(terms), len(self.idf)), dtype=np.float64
+        size = len(terms)
+        of_distinct = np.fromiter(
+            (self.vocabulary.get(term, -1) for term in terms.distinct),
+            dtype=np.int64,
+            count=len(terms.distinct),
         )
+        columns = of_distinct[terms.ids]
+        known = columns >= 0
+        words = terms.is_word[terms.ids]
+        word_count = np.bincount(terms.owner[words], minlength=size)
+        known_count = np.bincount(terms.owner[words & known], minlength=size)
+        coverage = np.divide(
+            known_count, word_count, out=np.zeros(size), where=word_count > 0, dtype=np.float64
+        )
+        matrix = sparse.csr_matrix(
+            (np.ones(int(known.sum())), (terms.owner[known], columns[known])),
+            shape=(size, len(self.idf)),
+            dtype=np.float64,
+        )
+        matrix.sum_duplicates()
+        matrix.data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         matrix = sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ matrix
         probabilities = softmax(np.asarray(matrix @ self.coef.T) + self.intercept)
@@ -240,10 +240,42 @@ def _analyzer() -> Any:
     return TfidfVectorizer(**NGRAM_OPTIONS).build_analyzer()
 
 
-def ngram_terms(texts: Sequence[str]) -> list[list[str]]:
+@dataclass(frozen=True, eq=False)
+class TermBatch:
+    """The word n-grams of a batch of texts, each distinct n-gram once.
+
+    ``distinct`` lists the batch's n-grams; occurrence ``k`` is n-gram ``ids[k]`` of text
+    ``owner[k]``; ``is_word[j]`` says whether ``distinct[j]`` is a single word. A head looks
+    each distinct n-gram up once, however often the batch uses it.
+    """
+
+    distinct: list[str]
+    ids: NDArray[np.int64]
+    owner: NDArray[np.int64]
+    is_word: NDArray[np.bool_]
+    size: int
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def ngram_terms(texts: Sequence[str]) -> TermBatch:
     """Each text's lower-cased words and word pairs, as the n-gram heads count them."""
     analyze = _analyzer()
-    return [analyze(text) for text in texts]
+    found = [analyze(text) for text in texts]
+    lengths = [len(terms) for terms in found]
+    flat = np.fromiter(
+        (term for terms in found for term in terms), dtype=object, count=sum(lengths)
+    )
+    ids, uniques = pd.factorize(flat)
+    distinct = [str(term) for term in uniques]
+    return TermBatch(
+        distinct,
+        np.asarray(ids, dtype=np.int64),
+        np.repeat(np.arange(len(lengths)), lengths),
+        np.fromiter((" " not in term for term in distinct), dtype=np.bool_, count=len(distinct)),
+        len(lengths),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -277,11 +309,11 @@ class ShippedHeads:
         """Sentiment from the embedding head alone (the complaint head reads it)."""
         return softmax(features @ self.sentiment_coef.T + self.sentiment_intercept)
 
-    def sentiment(self, features: NDArray[np.float32], terms: list[list[str]]) -> FloatArray:
+    def sentiment(self, features: NDArray[np.float32], terms: TermBatch) -> FloatArray:
         """The embedding head's sentiment blended with the word n-gram head's (its ``blend``)."""
         return self.ngrams.blend(self.embedding_sentiment(features), terms)
 
-    def emotions(self, features: NDArray[np.float32], terms: list[list[str]]) -> FloatArray:
+    def emotions(self, features: NDArray[np.float32], terms: TermBatch) -> FloatArray:
         embedding = softmax(features @ self.emotion_coef.T + self.emotion_intercept)
         return self.emotion_ngrams.blend(embedding, terms)
 
