@@ -7,6 +7,7 @@ importer's generic reader; the real-data test reads ``../shared/data``.
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import re
 from pathlib import Path
@@ -238,3 +239,29 @@ def test_300_taught_labels_beat_tfidf_on_held_out_reviews(shared_data: Path) -> 
     ).fit(taught_texts, taught_labels)
     theirs = np.mean(baseline.predict(held_texts) == held_labels)
     assert ours > theirs, (ours, theirs, model.summary()["method"])
+
+
+def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_CV_LABELS, candidates are compared on a stratified sample that keeps every
+    taught label, and the chosen model is fitted on all the labels."""
+    module = importlib.import_module("advocacy.text.calibration")
+    monkeypatch.setattr(module, "MAX_CV_LABELS", 120)
+    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer" / "kitchen_&_housewares"
+    texts, labels = _blitzer(folder)
+    order = np.random.default_rng(2).permutation(len(texts))[:400]
+    texts, labels = [texts[i] for i in order], [labels[i] for i in order]
+    taught = [i < 40 for i in range(400)]
+    model = CalibratedSentiment().fit(texts, labels, taught=taught)
+    assert model.n_labels_ == 400 and 118 <= model.n_cv_labels_ <= 122
+    assert f"on {model.n_cv_labels_} of them (400 labels)" in model.summary()["method"]
+    rows = module._cv_rows(
+        np.array([SENTIMENTS.index(label) for label in labels]),
+        np.where(taught, 3.0, 1.0),
+        random_state=0,
+    )
+    assert set(range(40)) <= set(rows.tolist())  # every taught label is compared on
+    shares = np.bincount([SENTIMENTS.index(labels[i]) for i in rows], minlength=3) / len(rows)
+    overall = np.bincount([SENTIMENTS.index(label) for label in labels], minlength=3) / 400
+    assert np.abs(shares - overall).max() < 0.02  # stratified by class

@@ -69,6 +69,9 @@ HEAD_PENALTIES = (0.0006, 0.002, 0.006, 0.02, 0.06, 0.2)
 PRIOR_SCALE = 3.0
 #: How many labels' worth of belief the prior adjustment starts with (its shrinkage).
 PRIOR_STRENGTH = 10.0
+#: Cross-validation compares the candidates on at most this many labels (a stratified sample;
+#: the learning curve's largest step), so choosing costs the same in a workspace of any size.
+MAX_CV_LABELS = 1_000
 #: Characters of a text the TF-IDF model reads (hostile input: giant strings).
 TFIDF_MAX_CHARS = 5000
 
@@ -234,6 +237,25 @@ def _folds(y: NDArray[np.int64], folds: int, random_state: int) -> list[tuple[An
     return list(KFold(folds, shuffle=True, random_state=random_state).split(np.zeros(len(y))))
 
 
+def _cv_rows(y: NDArray[np.int64], weight: FloatArray, random_state: int) -> NDArray[np.int64]:
+    """The labels cross-validation compares candidates on: all, or :data:`MAX_CV_LABELS`.
+
+    Past that many, a seeded sample stratified by class (taught labels first) is as good a
+    judge of which candidate wins and keeps the choice from growing with the workspace; the
+    chosen model is then fitted on every label.
+    """
+    if len(y) <= MAX_CV_LABELS:
+        return np.arange(len(y))
+    rng = np.random.default_rng(random_state)
+    order = np.lexsort((rng.random(len(y)), -weight))  # taught (heavier) first, then shuffled
+    classes, counts = np.unique(y, return_counts=True)
+    kept = []
+    for label, count in zip(classes, counts, strict=True):
+        quota = max(2, round(MAX_CV_LABELS * count / len(y)))
+        kept.append(order[y[order] == label][:quota])
+    return np.sort(np.concatenate(kept))
+
+
 class CalibratedSentiment:
     """Sentiment from a text model's generic opinion corrected by a workspace's own labels.
 
@@ -373,19 +395,48 @@ class CalibratedSentiment:
         self.penalty_: float | None = None
         self.cv_accuracy_: dict[str, float] = {}
         self.method_ = "prior adjusted"
+        self.n_cv_labels_ = len(y)
         if len(y) < MIN_HEAD_LABELS or len(np.unique(y)) < 2:
             return
-        folds = _folds(y, self.folds, self.random_state)
-        self.n_folds_ = len(folds)
         features = self.features_from(reading)
+        rows = _cv_rows(y, weight, self.random_state)
+        self.n_cv_labels_ = len(rows)
+        folds = _folds(y[rows], self.folds, self.random_state)
+        self.n_folds_ = len(folds)
         stacked = None
         if len(y) >= MIN_TFIDF_LABELS:
-            clipped = _clipped(texts)
-            out_of_fold = np.zeros((len(y), len(SENTIMENTS)))
-            for train, test in folds:
-                model = _tfidf_model().fit([clipped[i] for i in train], y[train])
-                out_of_fold[test] = _full_probabilities(model, [clipped[i] for i in test])
-            stacked = np.hstack([features, PRIOR_SCALE * _log_odds(out_of_fold)])
+            stacked = self._stacked(_clipped([texts[i] for i in rows]), features[rows], y[rows])
+        self._cross_validate(log_prior[rows], features[rows], stacked, y[rows], weight[rows])
+        if self.method_.startswith("head"):
+            matrix = features
+            if self.method_ == "head + tfidf":
+                matrix = (
+                    stacked
+                    if len(rows) == len(y) and stacked is not None
+                    else self._stacked(_clipped(texts), features, y)
+                )
+            self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
+        if self.method_ == "head + tfidf":
+            self.tfidf_ = _tfidf_model().fit(_clipped(texts), y)
+
+    def _stacked(self, texts: list[str], features: FloatArray, y: NDArray[np.int64]) -> FloatArray:
+        """``features`` with the out-of-fold probabilities of a TF-IDF model of ``texts``."""
+        out_of_fold = np.zeros((len(y), len(SENTIMENTS)))
+        for train, test in _folds(y, self.folds, self.random_state):
+            model = _tfidf_model().fit([texts[i] for i in train], y[train])
+            out_of_fold[test] = _full_probabilities(model, [texts[i] for i in test])
+        return np.hstack([features, PRIOR_SCALE * _log_odds(out_of_fold)])
+
+    def _cross_validate(
+        self,
+        log_prior: FloatArray,
+        features: FloatArray,
+        stacked: FloatArray | None,
+        y: NDArray[np.int64],
+        weight: FloatArray,
+    ) -> None:
+        """Score every candidate by k-fold CV; keep the best (the simplest on a tie)."""
+        folds = _folds(y, self.folds, self.random_state)
 
         def accuracy(predicted: NDArray[Any]) -> float:
             return float(np.average(predicted == y, weights=weight))
@@ -417,11 +468,6 @@ class CalibratedSentiment:
             self.cv_accuracy_[label] = round(score, 4)
         best = max(score for score, _, _ in scores)
         _, self.method_, self.penalty_ = next(s for s in scores if s[0] >= best - 1e-12)
-        if self.method_.startswith("head"):
-            matrix = stacked if self.method_ == "head + tfidf" else features
-            self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
-        if self.method_ == "head + tfidf":
-            self.tfidf_ = _tfidf_model().fit(_clipped(texts), y)
 
     def _digest(self) -> str:
         parts = [self.method_.encode(), self.adjustment_.bias.tobytes()]
@@ -434,6 +480,8 @@ class CalibratedSentiment:
         if self.method_ == "prior adjusted" and not self.cv_accuracy_:
             return f"prior adjusted ({labels})"
         chosen = f"{self.n_folds_}-fold CV"
+        if self.n_cv_labels_ < self.n_labels_:
+            chosen += f" on {self.n_cv_labels_:,} of them"
         if self.method_ == "prior":
             return f"prior kept: no correction beat it in {chosen} ({labels})"
         if self.method_ == "prior adjusted":
