@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from advocacy.namespaces.access import AccessNamespace
 from advocacy.namespaces.advocates import AdvocatesNamespace
 from advocacy.namespaces.cases import CasesNamespace
+from advocacy.namespaces.customers import CustomersNamespace
 from advocacy.namespaces.gaps import GapsNamespace
 from advocacy.namespaces.metrics import MetricsNamespace
 from advocacy.namespaces.outbox import OutboxNamespace
@@ -44,7 +45,7 @@ class Workspace:
     The workspace itself holds the data in and out (tables, imports, record writes, exports,
     the import ledger); each concern's analyses and work are a namespace of it: ``ws.metrics``,
     ``ws.text``, ``ws.gaps``, ``ws.advocates``, ``ws.retention``, ``ws.cases``, ``ws.plans``,
-    ``ws.surveys``, ``ws.outbox`` and ``ws.access``.
+    ``ws.surveys``, ``ws.outbox``, ``ws.customers`` and ``ws.access``.
 
     Parameters
     ----------
@@ -74,6 +75,11 @@ class Workspace:
     def cases(self) -> CasesNamespace:
         """Case rules, cases and the loop's results (see ``advocacy.namespaces.cases``)."""
         return CasesNamespace(self.db)
+
+    @property
+    def customers(self) -> CustomersNamespace:
+        """The customer 360 and the customer search (see ``advocacy.namespaces.customers``)."""
+        return CustomersNamespace(self.db)
 
     @property
     def outbox(self) -> OutboxNamespace:
