@@ -30,7 +30,6 @@ from advocacy.present.web.dashboards import (
     ladder_summary,
     overview,
     viewer_redactor,
-    visible_employees,
 )
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.pages.topics import TOPICS, topic_view
@@ -236,7 +235,7 @@ def customer_page(customer_id: str, request: Request, caller: CustomerReader) ->
 def coaching_list(request: Request, caller: Reader) -> Response:
     state = web_state(request)
     with state.use:
-        rows = visible_employees(state, caller.principal)
+        rows = state.ws.cases.coachable_employees(principal=caller.principal)
     return render(request, "coaching_list.html.j2", {"rows": rows}, caller=caller)
 
 
