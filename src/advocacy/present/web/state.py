@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from advocacy import StorageFault
 from advocacy.errors import StorageUnavailableError
-from advocacy.ingest.limits import InputLimits
+from advocacy.inputs import InputLimits
 from advocacy.namespaces.access import RateLimits
 from advocacy.workspace import Workspace
 

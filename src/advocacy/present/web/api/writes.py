@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.ingest.records import WRITABLE_KINDS, write_records
+from advocacy.ingest.records import write_records
+from advocacy.inputs import WRITABLE_KINDS
 from advocacy.model import kind_for
 from advocacy.namespaces.access import Permission
 from advocacy.present.web.auth import Caller, requires, web_state
