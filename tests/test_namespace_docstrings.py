@@ -1,8 +1,9 @@
 """The facade's public methods: numpydoc sections whole, and no ``Any`` in a signature.
 
-Covers ``Workspace`` and its analysis namespaces (``ws.metrics``, ``ws.text``, ``ws.gaps``,
-``ws.advocates``, ``ws.retention``); ``tests/test_docstrings.py`` covers the functions the
-packages export. Properties are attributes (numpydoc gives them no Returns section).
+Covers ``Workspace``, its analysis namespaces (``ws.metrics``, ``ws.text``, ``ws.gaps``,
+``ws.advocates``, ``ws.retention``) and ``ws.customers``; ``tests/test_docstrings.py`` covers
+the functions the packages export. Properties are attributes (numpydoc gives them no Returns
+section).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from advocacy.namespaces.advocates import AdvocatesNamespace
+from advocacy.namespaces.customers import CustomersNamespace
 from advocacy.namespaces.gaps import GapsNamespace
 from advocacy.namespaces.metrics import MetricsNamespace
 from advocacy.namespaces.retention import RetentionNamespace
@@ -30,6 +32,7 @@ CLASSES = (
     GapsNamespace,
     AdvocatesNamespace,
     RetentionNamespace,
+    CustomersNamespace,
 )
 # A missing docstring or summary, a parameter undocumented or documented but gone, no Returns.
 CODES = {"GL08", "SS01", "PR01", "PR02", "RT01"}

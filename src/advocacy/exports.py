@@ -1,4 +1,11 @@
-"""Write workspace tables and quarantined rows to CSV, Parquet, XLSX or JSON files."""
+"""Write workspace tables and quarantined rows to CSV, Parquet, XLSX or JSON files.
+
+Callers above the facade (the CLI, the web app's downloads) use this module directly: it is
+the file formats of the data going out, public like :mod:`advocacy.analyses`. Text cells that a
+spreadsheet would run as formulas are neutralised on the way out (:func:`neutralize` for one
+cell a caller writes itself, as the CLI's CSV output does), and the readers undo it on the way
+in (:mod:`advocacy.ingest.spreadsheet_cells`).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +28,7 @@ from advocacy.ingest.quarantine_fixes import (
     REASONS_COLUMN,
     ROW_COLUMN,
 )
-from advocacy.ingest.spreadsheet_cells import escape_xlsx_text, neutralize_table
+from advocacy.ingest.spreadsheet_cells import escape_xlsx_text, neutralize, neutralize_table
 
 
 class ExportFormat(StrEnum):
@@ -249,3 +256,18 @@ def quarantine_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
 
 def _source_text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+__all__ = [
+    "XLSX_CELL_CHARACTERS",
+    "XLSX_MAX_ROWS",
+    "ExportFormat",
+    "cell_text",
+    "format_for",
+    "neutralize",
+    "quarantine_table",
+    "records_table",
+    "spreadsheet_table",
+    "write_table",
+    "write_xlsx",
+]

@@ -10,13 +10,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advocacy.namespaces.access import AccessNamespace
 from advocacy.namespaces.advocates import AdvocatesNamespace
 from advocacy.namespaces.cases import CasesNamespace
+from advocacy.namespaces.customers import CustomersNamespace
 from advocacy.namespaces.gaps import GapsNamespace
 from advocacy.namespaces.metrics import MetricsNamespace
 from advocacy.namespaces.outbox import OutboxNamespace
@@ -34,7 +36,9 @@ if TYPE_CHECKING:
     from ibis.expr.types import Table
 
     from advocacy.importer import ImportResult
+    from advocacy.ingest.limits import InputLimits
     from advocacy.ingest.records import WriteResult
+    from advocacy.store.ledger import ImportsSummary
     from advocacy.store.status import WorkspaceStatus
 
 
@@ -44,7 +48,7 @@ class Workspace:
     The workspace itself holds the data in and out (tables, imports, record writes, exports,
     the import ledger); each concern's analyses and work are a namespace of it: ``ws.metrics``,
     ``ws.text``, ``ws.gaps``, ``ws.advocates``, ``ws.retention``, ``ws.cases``, ``ws.plans``,
-    ``ws.surveys``, ``ws.outbox`` and ``ws.access``.
+    ``ws.surveys``, ``ws.outbox``, ``ws.customers`` and ``ws.access``.
 
     Parameters
     ----------
@@ -74,6 +78,11 @@ class Workspace:
     def cases(self) -> CasesNamespace:
         """Case rules, cases and the loop's results (see ``advocacy.namespaces.cases``)."""
         return CasesNamespace(self.db)
+
+    @property
+    def customers(self) -> CustomersNamespace:
+        """The customer 360 and the customer search (see ``advocacy.namespaces.customers``)."""
+        return CustomersNamespace(self.db)
 
     @property
     def outbox(self) -> OutboxNamespace:
@@ -207,7 +216,12 @@ class Workspace:
         )
 
     def write_records(
-        self, kind: str, records: Sequence[Mapping[str, object]], *, actor: str = "python"
+        self,
+        kind: str,
+        records: Sequence[Mapping[str, object]],
+        *,
+        actor: str = "python",
+        limits: InputLimits | None = None,
     ) -> WriteResult:
         """Validate and upsert JSON-like ``records`` of ``kind``, all or nothing.
 
@@ -216,11 +230,16 @@ class Workspace:
         Parameters
         ----------
         kind
-            What the records are (``responses``, ``customers``, ...).
+            What the records are: one of :data:`advocacy.inputs.WRITABLE_KINDS`
+            (``responses``, ``mentions``, ...).
         records
             One mapping of column to value per record.
         actor
             Who writes, for the import ledger.
+        limits
+            Records per batch, characters per text and nesting allowed
+            (:class:`advocacy.inputs.InputLimits`; default: the ``max_*`` settings). A batch
+            over them is refused before any of it is validated.
 
         Returns
         -------
@@ -238,7 +257,29 @@ class Workspace:
         """
         from advocacy.ingest.records import write_records
 
-        return write_records(self.db, kind, records, actor=actor)
+        return write_records(self.db, kind, records, actor=actor, limits=limits)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: the writes made inside commit together, or none does.
+
+        Writes that open their own transaction (:meth:`write_records`, ``ws.cases.open_for``,
+        ...) join this one. A crash inside leaves the workspace as it was before.
+
+        Yields
+        ------
+        None
+            The ``with`` block runs inside the transaction; an error raised in it rolls
+            everything back and propagates.
+
+        Examples
+        --------
+        >>> with ws.transaction():                                      # doctest: +SKIP
+        ...     written = ws.write_records("responses", records)
+        ...     opened = ws.cases.open_for_import("responses", written.import_id)
+        """
+        with self.db.transaction():
+            yield
 
     # -- data out -------------------------------------------------------------------------------
     def analysis(self, name: str) -> pd.DataFrame:
@@ -348,6 +389,27 @@ class Workspace:
 
         return workspace_status(self.db)
 
+    def imports_summary(self) -> ImportsSummary:
+        """How many imports the ledger holds (API and survey writes included) and when the
+        latest finished.
+
+        One cheap query: the web app asks it on every cached read, and a cached result is
+        reused until the answer changes (new evidence arrived).
+
+        Returns
+        -------
+        ImportsSummary
+            ``imports`` and ``last_finished_at`` (None before the first import).
+
+        Examples
+        --------
+        >>> ws.imports_summary().imports                                # doctest: +SKIP
+        12
+        """
+        from advocacy.store.ledger import imports_summary
+
+        return imports_summary(self.db)
+
     def quarantine(
         self, *, import_id: str | None = None, include_resolved: bool = False
     ) -> list[dict[str, Any]]:
@@ -398,6 +460,22 @@ class Workspace:
         path = Path(out)
         table = quarantine_table(self.quarantine(import_id=import_id))
         return write_table(table, path, format_for(path, format))
+
+    def reconnect(self) -> None:
+        """Open the database again after a storage fault, and check that it answers.
+
+        After a fatal error (a full disk) DuckDB refuses every statement until the database is
+        opened anew, which replays its write-ahead log, so every committed transaction is kept;
+        a broken PostgreSQL connection is replaced. Callers make sure no query is running.
+
+        Raises
+        ------
+        WorkspaceError
+            When the database cannot be opened yet (the disk may still be full); call again
+            later. The database driver's own error when it opens but does not answer.
+        """
+        self.db.reconnect()
+        self.db.ping()
 
     def close(self) -> None:
         """Close the database; the workspace cannot be used afterwards."""

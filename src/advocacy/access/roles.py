@@ -215,3 +215,9 @@ class Principal:
 
     def sees_unit(self, unit: str | None) -> bool:
         return not self.limited_to_units or (unit is not None and unit in self.units)
+
+
+#: Who Python code using the workspace acts as when it names no principal (a notebook, a
+#: script): an admin named ``python``, the default ``actor`` of every change, who reads every
+#: unit and sees personal data unmasked.
+WORKSPACE_OWNER = Principal("python", Role.admin)

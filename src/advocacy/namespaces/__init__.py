@@ -13,6 +13,8 @@
   the audit log;
 - ``ws.cases`` (:class:`~advocacy.namespaces.cases.CasesNamespace`): case rules, cases, their
   work and the loop's results;
+- ``ws.customers`` (:class:`~advocacy.namespaces.customers.CustomersNamespace`): the customer
+  360 and the customer search, as a principal may see them;
 - ``ws.outbox`` (:class:`~advocacy.namespaces.outbox.OutboxNamespace`): the notifications and
   their delivery;
 - ``ws.plans`` (:class:`~advocacy.namespaces.plans.PlansNamespace`): action plans and their

@@ -12,8 +12,10 @@ change in the audit log.
 
 The module also names what the presentation layer needs of access control without reaching
 below the facade: roles and permissions, the principal a request acts as, sessions, the
-errors, per-client rate limits, and the pure helpers that scope data to a case handler's units
-and mask personal data for a viewer (imported on first use).
+errors, per-client rate limits, the units a case handler is limited to, and the pure helpers
+that mask personal data for a viewer (imported on first use). Reads limited to a principal's
+units are the library's (``ws.customers``, ``ws.cases.employee_feedback``, ``ws.metrics``
+with ``principal=``), so no SQL or scoping helper is named here.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
         Principal,
         Role,
     )
-    from advocacy.access.scope import SqlSource, scope, unit_limit
+    from advocacy.access.scope import unit_limit
     from advocacy.access.sessions import LIFETIME as SESSION_LIFETIME
     from advocacy.access.sessions import Session
     from advocacy.access.tokens import ApiToken, NewToken
@@ -57,10 +59,8 @@ _LAZY = {
     "RateLimits": "advocacy.access.rate_limits",
     "Role": "advocacy.access.roles",
     "ROLES": "advocacy.access.roles",
-    "scope": "advocacy.access.scope",
     "Session": "advocacy.access.sessions",
     "SESSION_LIFETIME": "advocacy.access.sessions:LIFETIME",
-    "SqlSource": "advocacy.access.scope",
     "TextRedactor": "advocacy.access.masking",
     "unit_limit": "advocacy.access.scope",
     "User": "advocacy.access.users",
@@ -448,14 +448,12 @@ __all__ = [
     "RateLimits",
     "Role",
     "Session",
-    "SqlSource",
     "TextRedactor",
     "User",
     "client_key",
     "mask_frame",
     "mask_record",
     "mask_records",
-    "scope",
     "unit_limit",
 ]
 

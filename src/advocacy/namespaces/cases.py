@@ -19,13 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from advocacy.lazy_names import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
+    from advocacy.access.masking import TextRedactor
+    from advocacy.access.roles import Principal
     from advocacy.loop.cases import Case, CaseDetail, LoopResults, Rule, SweepResult
     from advocacy.loop.cases.coaching import CoachingSummary
+    from advocacy.loop.cases.employee_feedback import EmployeeFeedback
     from advocacy.loop.cases.rule_format import dump_rules
     from advocacy.loop.cases.store import STATUSES
     from advocacy.loop.cases.work import ACTIONS, ALLOWED_FROM
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     # Named here, outside the class, where ``list`` is still the built-in.
     Cases: TypeAlias = list[Case]
     Rules: TypeAlias = list[Rule]
+    Rows: TypeAlias = list[dict[str, Any]]
 
 #: Public name -> the module that defines it, imported on first use (PEP 562).
 _LAZY = {
@@ -42,6 +46,7 @@ _LAZY = {
     "Case": "advocacy.loop.cases.store",
     "CaseDetail": "advocacy.loop.cases.store",
     "CoachingSummary": "advocacy.loop.cases.coaching",
+    "EmployeeFeedback": "advocacy.loop.cases.employee_feedback",
     "dump_rules": "advocacy.loop.cases.rule_format",
     "LoopResults": "advocacy.loop.cases.recovery",
     "Rule": "advocacy.loop.cases.rules",
@@ -349,6 +354,82 @@ class CasesNamespace:
             self._db, employee_id, unit=unit, confidence=confidence, units=units
         )
 
+    def coachable_employees(self, *, principal: Principal | None = None) -> Rows:
+        """The employees whose coaching page ``principal`` may open, with their responses counted.
+
+        Parameters
+        ----------
+        principal
+            Who asks: admins and analysts get everyone, a case handler the employees of their
+            units (counting only those units' responses), anyone else themselves (user name =
+            employee id or e-mail) and the people they supervise (None: everyone).
+
+        Returns
+        -------
+        list of dict
+            One row per employee, by unit then id: employee_id, name, unit, role,
+            supervisor_id, email and responses.
+
+        Examples
+        --------
+        >>> rows = ws.cases.coachable_employees(principal=handler)       # doctest: +SKIP
+        >>> [row["employee_id"] for row in rows]                        # doctest: +SKIP
+        ['e-north-1', 'e-north-2']
+        """
+        from advocacy.access.roles import WORKSPACE_OWNER
+        from advocacy.loop.cases.employee_feedback import coachable_employees
+
+        return coachable_employees(
+            self._db, principal if principal is not None else WORKSPACE_OWNER
+        )
+
+    def employee_feedback(
+        self,
+        employee_id: str,
+        *,
+        principal: Principal | None = None,
+        redactor: TextRedactor | None = None,
+    ) -> EmployeeFeedback:
+        """The responses naming an employee and the interactions they handled, newest first.
+
+        Parameters
+        ----------
+        employee_id
+            The employee.
+        principal
+            Who asks; they must be allowed the employee's coaching page
+            (:meth:`coachable_employees`). A case handler gets only their units' evidence, a
+            viewer personal fields masked and free text redacted (None: everything).
+        redactor
+            The viewer's redactor (``ws.access.text_redactor``); built when None.
+
+        Returns
+        -------
+        EmployeeFeedback
+            The employee, their responses and interactions, the interactions by outcome and
+            the responses' NPS.
+
+        Raises
+        ------
+        AccessDeniedError
+            When ``principal`` may not open this employee's coaching page, or there is no such
+            employee.
+
+        Examples
+        --------
+        >>> ws.cases.employee_feedback("e-north-1", principal=handler).outcomes  # doctest: +SKIP
+        {'resolved': 12, '(not set)': 3}
+        """
+        from advocacy.access.roles import WORKSPACE_OWNER
+        from advocacy.loop.cases.employee_feedback import employee_feedback
+
+        return employee_feedback(
+            self._db,
+            employee_id,
+            principal if principal is not None else WORKSPACE_OWNER,
+            redactor=redactor,
+        )
+
 
 __all__ = [
     "ACTIONS",
@@ -358,6 +439,7 @@ __all__ = [
     "CaseDetail",
     "CasesNamespace",
     "CoachingSummary",
+    "EmployeeFeedback",
     "LoopResults",
     "Rule",
     "dump_rules",

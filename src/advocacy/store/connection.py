@@ -142,6 +142,11 @@ class Database:
         self._generation += 1
         self._connect()
 
+    def ping(self) -> None:
+        """Run the cheapest query there is; raises when the database does not answer (e.g.
+        after :meth:`reconnect`, to tell whether it worked)."""
+        self.fetchone("SELECT 1")
+
     # -- plain SQL ---------------------------------------------------------------------------
     def _translate(self, sql: str) -> str:
         return postgres_placeholders(sql) if self.dialect == "postgres" else sql

@@ -336,6 +336,30 @@ def quarantine_counts(db: Database) -> tuple[int, int]:
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
+@dataclass(frozen=True)
+class ImportsSummary:
+    """The import ledger in two values, which change whenever evidence arrives.
+
+    Attributes
+    ----------
+    imports
+        Imports finished, API and survey writes included (one ledger row each).
+    last_finished_at
+        When the latest of them finished, or None before the first.
+    """
+
+    imports: int
+    last_finished_at: datetime | None
+
+
+def imports_summary(db: Database) -> ImportsSummary:
+    """How many imports the ledger holds and when the latest finished: one cheap query, so a
+    cache may ask on every read whether new evidence has arrived since it computed a result."""
+    row = db.fetchone("SELECT count(*), max(finished_at) FROM imports")
+    count, last = row if row else (0, None)
+    return ImportsSummary(int(count), last)
+
+
 def recent_imports(db: Database, *, limit: int = 10) -> list[dict[str, Any]]:
     rows = db.fetchall(
         "SELECT import_id, file, kind, source_format, rows_read, rows_loaded, rows_updated, "

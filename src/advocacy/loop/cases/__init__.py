@@ -2,7 +2,7 @@
 the case record and its table (``store``), opening cases on new evidence (``opening``), working a
 case (``work``), escalation and the customer rules (``escalation``), the owners cases route to
 (``owners``), the loop's results (``recovery``, ``recovery_rule``) and coaching (``coaching``,
-``employee_cases``).
+``employee_cases``, ``employee_feedback``).
 
 The names the facade uses are listed in ``__all__`` and imported on first use (PEP 562), so the
 modules of ``advocacy.loop`` may import one another without cycles.

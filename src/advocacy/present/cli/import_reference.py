@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from advocacy.ingest.mapping_keys import MappingFile
+from advocacy.inputs import MappingFile
 from advocacy.model import BOOKKEEPING_FIELDS, CHILD_KINDS, KINDS, WHOLE_RECORD, Field, Kind
 
 TYPE_NAMES = {

@@ -98,7 +98,7 @@ def links(
 
     Customers invited or answering within contact_guard_days are skipped (and counted).
     """
-    from advocacy.ingest.spreadsheet_cells import neutralize
+    from advocacy.exports import neutralize
 
     with advocacy.open(db) as ws:
         result = ws.surveys.links(survey, segment=segment, unit=unit, actor=_actor())

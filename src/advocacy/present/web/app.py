@@ -31,7 +31,7 @@ from advocacy.errors import (
     NotFoundError,
     UsageError,
 )
-from advocacy.ingest.limits import InputLimits, preview
+from advocacy.inputs import InputLimits, preview
 from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
 from advocacy.present.web.api import cases as api_cases

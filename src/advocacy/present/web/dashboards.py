@@ -1,9 +1,10 @@
 """What the dashboards show, computed once per request from the workspace's own analyses.
 
-Every function here calls library analyses (``ws.metrics.scores``, the registered analyses,
-:func:`advocacy.nps`) as the caller may read them: a case handler's scores are computed from
-their units' evidence only (:mod:`advocacy.access.scope`) and always broken down by unit; a
-viewer's free text is redacted (:mod:`advocacy.access.masking`).
+Every function here calls library functions (``ws.metrics.scores``, the registered analyses,
+``ws.cases.employee_feedback`` and ``ws.cases.coaching``) as the caller may read them: a case
+handler's scores are computed from their units' evidence only (:mod:`advocacy.access.scope`)
+and always broken down by unit; a viewer's free text is redacted
+(:mod:`advocacy.access.masking`). None of them runs a query of its own.
 """
 
 from __future__ import annotations
@@ -17,18 +18,14 @@ import pandas as pd
 
 from advocacy.errors import AdvocacyError, UsageError
 from advocacy.namespaces.access import (
-    AccessDeniedError,
     Principal,
     Role,
-    SqlSource,
     TextRedactor,
     mask_record,
-    mask_records,
-    scope,
     unit_limit,
 )
 from advocacy.namespaces.cases import CoachingSummary
-from advocacy.namespaces.metrics import MetricsRequest, NpsResult, nps
+from advocacy.namespaces.metrics import MetricsRequest, NpsResult
 from advocacy.present.web.state import WebState
 
 #: Metrics on the overview, in the order shown.
@@ -202,95 +199,28 @@ class Coaching:
     summary: CoachingSummary | None = None  # themes against the unit's, and cases
 
 
-def visible_employees(state: WebState, principal: Principal) -> list[dict[str, Any]]:
-    """Employees whose coaching page ``principal`` may open, with their responses counted.
-
-    Admins and analysts see everyone; a case handler the employees of their units (their
-    evidence is all a handler may read, :mod:`advocacy.access.scope`), with only those units'
-    responses counted; anyone else their own page (user name = employee id or e-mail) and
-    those of the people they supervise.
-    """
-    db = state.ws.db
-    answers = scope(SqlSource("SELECT employee_id, unit FROM responses"), principal)
-    employees = scope(
-        SqlSource(
-            "SELECT e.employee_id, e.name, e.unit, e.role, e.supervisor_id, e.email, "
-            f"(SELECT count(*) FROM ({answers.sql}) r WHERE r.employee_id = e.employee_id) "
-            "AS responses FROM employees e",
-            answers.params,
-        ),
-        principal,
-    )
-    rows: list[dict[str, Any]] = db.fetch_arrow(
-        f"SELECT * FROM ({employees.sql}) e ORDER BY e.unit, e.employee_id",
-        list(employees.params),
-    ).to_pylist()
-    if principal.role in (Role.admin, Role.analyst) or principal.limited_to_units:
-        return rows
-    mine = {
-        row["employee_id"] for row in rows if principal.name in (row["employee_id"], row["email"])
-    }
-    return [row for row in rows if row["employee_id"] in mine or row["supervisor_id"] in mine]
-
-
 def coaching(state: WebState, principal: Principal, employee_id: str) -> Coaching:
     """The feedback, its themes, interactions and cases tied to one employee.
 
-    For the employee themselves, their supervisor, and roles that see their unit; themes and
-    cases come from ``ws.cases.coaching``. A case handler's page
-    holds only their units' evidence; a viewer's has personal data masked (names, quotes,
-    theme names and root causes redacted).
+    For the employee themselves, their supervisor, and roles that see their unit: the evidence
+    comes from ``ws.cases.employee_feedback`` (which refuses everyone else), themes and cases
+    from ``ws.cases.coaching``. A case handler's page holds only their units' evidence; a
+    viewer's has personal data masked (names, quotes, theme names and root causes redacted).
     """
-    allowed = {row["employee_id"]: row for row in visible_employees(state, principal)}
-    if employee_id not in allowed:
-        raise AccessDeniedError(
-            "you may open your own coaching page and those of the people you supervise",
-            value=employee_id,
-            fix="ask an admin if you need this one",
-        )
-    db = state.ws.db
     redactor = viewer_redactor(state, principal)
-    responses = scope(
-        SqlSource(
-            "SELECT submitted_at, customer_id, touchpoint, channel, unit, nps, csat, ces, comment "
-            "FROM responses WHERE employee_id = ?",
-            (employee_id,),
-        ),
-        principal,
-    )
-    interactions = scope(
-        SqlSource(
-            "SELECT occurred_at, customer_id, touchpoint, channel, unit, outcome, "
-            "duration_seconds FROM interactions WHERE employee_id = ?",
-            (employee_id,),
-        ),
-        principal,
-    )
-    answered = db.fetch_arrow(
-        f"SELECT * FROM ({responses.sql}) r ORDER BY submitted_at DESC", list(responses.params)
-    ).to_pylist()
-    handled = db.fetch_arrow(
-        f"SELECT * FROM ({interactions.sql}) i ORDER BY occurred_at DESC",
-        list(interactions.params),
-    ).to_pylist()
-    scores = [row["nps"] for row in answered if row["nps"] is not None]
-    outcomes: dict[str, int] = {}
-    for row in handled:
-        outcome = row["outcome"] or "(not set)"
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    employee = allowed[employee_id]
+    feedback = state.ws.cases.employee_feedback(employee_id, principal=principal, redactor=redactor)
     summary = state.ws.cases.coaching(
         employee_id,
-        unit=employee["unit"],
+        unit=feedback.employee["unit"],
         confidence=state.ws.settings.confidence,
         units=unit_limit(principal),
     )
     return Coaching(
-        mask_record(employee, principal, redactor=redactor),
-        nps(scores) if scores else None,
-        mask_records(answered, principal, redactor=redactor),
-        mask_records(handled, principal, redactor=redactor),
-        outcomes,
+        feedback.employee,
+        feedback.score,
+        feedback.responses,
+        feedback.interactions,
+        feedback.outcomes,
         mask_record(summary, principal, redactor=redactor),
     )
 

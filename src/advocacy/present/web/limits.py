@@ -6,7 +6,7 @@ form bodies are checked (nesting, characters per field) before any route sees th
 streamed (chunked) body is counted as it arrives and refused the moment it passes the limit, so
 a 200 MB upload never sits in memory. Within the limit the body is kept (at most
 ``max_body_bytes``) and handed on unchanged; JSON (any ``...json`` content type) is parsed once
-with :func:`advocacy.ingest.limits.parse_json`, which the routes reuse through
+with :func:`advocacy.inputs.parse_json`, which the routes reuse through
 :func:`json_body`, and URL-encoded forms have each field checked. A refused request gets the
 app's one error shape (JSON under ``/api/``, a page in a browser) and ``Connection: close``, so
 the server stops reading whatever the client still sends.
@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from advocacy.errors import AdvocacyError, RequestTooLargeError, ValidationError
-from advocacy.ingest.limits import InputLimits, parse_json, too_long
+from advocacy.inputs import InputLimits, parse_json, too_long
 
 #: Where the parsed JSON body waits in the ASGI scope for :func:`json_body`.
 JSON_BODY = "advocacy.json_body"

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from advocacy import StorageFault
 from advocacy.errors import StorageUnavailableError
-from advocacy.ingest.limits import InputLimits
+from advocacy.inputs import InputLimits
 from advocacy.namespaces.access import RateLimits
 from advocacy.workspace import Workspace
 
@@ -115,8 +115,7 @@ class WebState:
             return False
         self._last_attempt = moment
         try:
-            self.ws.db.reconnect()
-            self.ws.db.fetchone("SELECT 1")
+            self.ws.reconnect()
         except Exception:  # still failing (the disk may still be full): try again later
             return False
         self.fault = None
@@ -126,8 +125,8 @@ class WebState:
 
     def generation(self) -> tuple[Any, ...]:
         """Changes whenever evidence is imported or written (callers use the workspace)."""
-        row = self.ws.db.fetchone("SELECT count(*), max(finished_at) FROM imports")
-        return (self.writes, *(row or ()))
+        ledger = self.ws.imports_summary()
+        return (self.writes, ledger.imports, ledger.last_finished_at)
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``'s result for ``key`` in the current generation (callers use the

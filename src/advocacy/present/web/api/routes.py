@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from advocacy.analyses import ANALYSES, get_analysis
-from advocacy.customer_view import customer_view, find_customers
 from advocacy.namespaces.access import AccessDeniedError, Permission, mask_records
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import scoped_metrics, viewer_redactor
@@ -165,8 +164,8 @@ def customers(
     state = web_state(request)
     with state.use:
         redactor = viewer_redactor(state, caller.principal)
-        rows = find_customers(
-            state.ws.db, caller.principal, query=q, limit=limit, redactor=redactor
+        rows = state.ws.customers.find(
+            q, principal=caller.principal, limit=limit, redactor=redactor
         )
     return plain(rows)  # type: ignore[no-any-return]
 
@@ -176,7 +175,7 @@ def customer(customer_id: str, request: Request, caller: CustomerReader) -> dict
     state = web_state(request)
     with state.use:
         redactor = viewer_redactor(state, caller.principal)
-        view = customer_view(state.ws.db, customer_id, caller.principal, redactor=redactor)
+        view = state.ws.customers.view(customer_id, principal=caller.principal, redactor=redactor)
     return plain(view.to_dict())  # type: ignore[no-any-return]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.ingest.records import WRITABLE_KINDS, write_records
+from advocacy.inputs import WRITABLE_KINDS
 from advocacy.model import kind_for
 from advocacy.namespaces.access import Permission
 from advocacy.present.web.auth import Caller, requires, web_state
@@ -67,10 +67,8 @@ def _route(kind: str) -> None:
             actor = caller.principal.name
             with state.use:
                 # The records and the cases they open commit together, or neither does.
-                with state.ws.db.transaction():
-                    result = write_records(
-                        state.ws.db, kind, records, actor=actor, limits=state.limits
-                    )
+                with state.ws.transaction():
+                    result = state.ws.write_records(kind, records, actor=actor, limits=state.limits)
                     opened = state.ws.cases.open_for_import(kind, result.import_id)
                 state.wrote()
             # Recompute the overview now, so the next visitor does not wait for it.

@@ -10,7 +10,6 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from advocacy.customer_view import customer_view, find_customers
 from advocacy.errors import UsageError
 from advocacy.namespaces.access import AuthenticationError, Permission, client_key
 from advocacy.namespaces.metrics import METRICS, PERIODS
@@ -31,7 +30,6 @@ from advocacy.present.web.dashboards import (
     ladder_summary,
     overview,
     viewer_redactor,
-    visible_employees,
 )
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.pages.topics import TOPICS, topic_view
@@ -218,8 +216,8 @@ def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Res
     state = web_state(request)
     with state.use:
         redactor = viewer_redactor(state, caller.principal)
-        rows = find_customers(
-            state.ws.db, caller.principal, query=q or None, limit=100, redactor=redactor
+        rows = state.ws.customers.find(
+            q or None, principal=caller.principal, limit=100, redactor=redactor
         )
     return render(request, "customers.html.j2", {"rows": rows, "q": q}, caller=caller)
 
@@ -229,7 +227,7 @@ def customer_page(customer_id: str, request: Request, caller: CustomerReader) ->
     state = web_state(request)
     with state.use:
         redactor = viewer_redactor(state, caller.principal)
-        view = customer_view(state.ws.db, customer_id, caller.principal, redactor=redactor)
+        view = state.ws.customers.view(customer_id, principal=caller.principal, redactor=redactor)
     return render(request, "customer.html.j2", {"view": view}, caller=caller)
 
 
@@ -237,7 +235,7 @@ def customer_page(customer_id: str, request: Request, caller: CustomerReader) ->
 def coaching_list(request: Request, caller: Reader) -> Response:
     state = web_state(request)
     with state.use:
-        rows = visible_employees(state, caller.principal)
+        rows = state.ws.cases.coachable_employees(principal=caller.principal)
     return render(request, "coaching_list.html.j2", {"rows": rows}, caller=caller)
 
 
