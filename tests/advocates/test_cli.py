@@ -33,7 +33,7 @@ def test_ladder_say_do_and_silent_promoters_commands(story: str, tmp_path: Path)
 
 
 def test_fans_on_too_little_history_fails_with_one_line(story: str, tmp_path: Path) -> None:
-    done = advocacy_cli("advocates", "fans", "--as-of", AS_OF, "--db", story, cwd=tmp_path)
+    done = advocacy_cli("advocates", "fans-to-be", "--as-of", AS_OF, "--db", story, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
 

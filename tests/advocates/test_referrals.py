@@ -62,7 +62,7 @@ def test_referral_value_per_referrer_and_by_channel(story: str) -> None:
 
 
 def test_referrals_command_reports_earned_growth(story: str, tmp_path: Path) -> None:
-    done = advocacy_cli("referrals", "--format", "json", "--db", story, cwd=tmp_path)
+    done = advocacy_cli("advocates", "referrals", "--format", "json", "--db", story, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["rows"][0]["referrals"] == 11

@@ -42,6 +42,6 @@ def test_demo_command_prints_summary_and_next_commands(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "NPS " in done.stdout
     assert "advocacy status --db shop/advocacy.duckdb" in done.stdout
-    assert "advocacy metrics --by unit --db shop/advocacy.duckdb" in done.stdout
+    assert "advocacy metrics scores --by unit --db shop/advocacy.duckdb" in done.stdout
     assert (tmp_path / "shop" / "report.html").is_file()
     assert (tmp_path / "shop" / "data" / "responses.csv").is_file()

@@ -1,4 +1,5 @@
-"""``advocacy drivers|ipa|servqual|gaps|culture|maturity`` through the CLI runner."""
+"""``advocacy gaps ...`` and ``advocacy maturity`` through the CLI runner, and the old names
+(``advocacy drivers``, ``advocacy gaps`` alone, ``advocacy culture --link``) beside them."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def invoke(*args: str) -> str:
 
 
 def test_drivers_json(db: str) -> None:
-    rows = json.loads(invoke("drivers", "--db", db, "--format", "json", "--bootstrap", "20"))
+    text = invoke("gaps", "drivers", "--db", db, "--format", "json", "--bootstrap", "20")
+    rows = json.loads(text)
     assert list(rows[0]) == ["driver", "raw_weight", "share", "ci_low", "ci_high", "rank"]
     assert rows[0]["driver"] == "speed" and rows[0]["rank"] == 1
     assert sum(row["share"] for row in rows) == pytest.approx(1.0, abs=1e-3)
@@ -40,6 +42,7 @@ def test_drivers_json(db: str) -> None:
 
 def test_drivers_johnson_by_dimension_csv(db: str) -> None:
     text = invoke(
+        "gaps",
         "drivers",
         "--db",
         db,
@@ -62,34 +65,69 @@ def test_drivers_johnson_by_dimension_csv(db: str) -> None:
 
 
 def test_ipa_table_states_crosshairs_and_tie_rule(db: str) -> None:
-    text = invoke("ipa", "--db", db, "--crosshair", "median")
+    text = invoke("gaps", "ipa", "--db", db, "--crosshair", "median")
     assert "Importance-performance analysis" in text
     assert "crosshairs (median)" in text and "counts as high (>=)" in text
 
 
 def test_servqual_csv_and_template(db: str, tmp_path: Path) -> None:
-    rows = list(csv.DictReader(io.StringIO(invoke("servqual", "--db", db, "--format", "csv"))))
+    text = invoke("gaps", "servqual", "--db", db, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["level"] for row in rows].count("overall") == 2
     assert {row["dimension"] for row in rows} >= {"reliability", "unweighted", "item mean"}
-    invoke("servqual", "--template", str(tmp_path / "servqual.csv"))
+    invoke("gaps", "servqual", "--template", str(tmp_path / "servqual.csv"))
     assert len((tmp_path / "servqual.csv").read_text().splitlines()) == 23
 
 
-def test_gaps_top(db: str) -> None:
-    rows = json.loads(invoke("gaps", "--db", db, "--top", "3", "--format", "json"))
+def test_register_top(db: str) -> None:
+    rows = json.loads(invoke("gaps", "register", "--db", db, "--top", "3", "--format", "json"))
     assert [row["rank"] for row in rows] == [1, 2, 3]
     assert {"priority", "effort", "class", "resources", "root_causes"} <= set(rows[0])
-    text = invoke("gaps", "--db", db, "--top", "2")
+    text = invoke("gaps", "register", "--db", db, "--top", "2")
     assert "Gap register" in text and "priority = 100 x impact x gap size / effort" in text
 
 
+def test_targets(db: str) -> None:
+    rows = json.loads(invoke("gaps", "targets", "--db", db, "--format", "json"))
+    assert [row["target_id"] for row in rows] == ["T1", "T2", "T3"]
+    assert rows[2]["status"] == "not measurable from survey evidence"
+    text = invoke("gaps", "targets", "--db", db)
+    assert "Targets" in text and "00:00" not in text  # the due day, without a time
+
+
 def test_culture_views(db: str) -> None:
-    rows = json.loads(invoke("culture", "--db", db, "--by-unit", "--format", "json"))
+    rows = json.loads(invoke("gaps", "culture", "--db", db, "--by-unit", "--format", "json"))
     assert {row["unit"] for row in rows} == {"North", "South"}  # East (4) suppressed
-    text = invoke("culture", "--db", db)
+    text = invoke("gaps", "culture", "--db", db)
     assert "1 units with fewer than 5 respondents not shown" in text
-    link = json.loads(invoke("culture", "--db", db, "--link", "--format", "json"))
+    link = json.loads(invoke("gaps", "culture-link", "--db", db, "--format", "json"))
     assert [row["unit"] for row in link] == ["North", "South"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (["drivers", "--bootstrap", "20"], ["gaps", "drivers", "--bootstrap", "20"]),
+        (["ipa"], ["gaps", "ipa"]),
+        (["servqual", "--items"], ["gaps", "servqual", "--items"]),
+        (["gaps"], ["gaps", "register"]),
+        (["gaps", "--top", "2"], ["gaps", "register", "--top", "2"]),
+        (["culture", "--by-unit"], ["gaps", "culture", "--by-unit"]),
+        (["culture", "--link"], ["gaps", "culture-link"]),
+    ],
+    ids=" ".join,
+)
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_the_old_names_print_the_same(db: str, old: list[str], new: list[str], output: str) -> None:
+    options = ["--db", db, "--format", output]
+    before = runner.invoke(app, [*old, *options], env={"COLUMNS": "200"})
+    after = runner.invoke(app, [*new, *options], env={"COLUMNS": "200"})
+    assert before.exit_code == after.exit_code == 0, before.output
+    assert before.stdout == after.stdout
+    assert after.stderr == ""
+    assert before.stderr.startswith(f"warning: `advocacy {old[0]}")
+    assert before.stderr.endswith(f" is deprecated; use `advocacy {' '.join(new[:2])}`\n")
+    assert before.stderr.count("\n") == 1
 
 
 def test_maturity_template_and_scoring(tmp_path: Path) -> None:

@@ -50,5 +50,5 @@ def test_theme_count_is_capped_and_missing_themes_say_what_to_run(tmp_path: Path
             ws.gaps.drivers(level="theme")
         with pytest.raises(UsageError) as unknown:
             ws.gaps.drivers(level="themes")
-    assert caught.value.fix is not None and "themes discover" in caught.value.fix
+    assert caught.value.fix is not None and "text discover-themes" in caught.value.fix
     assert unknown.value.parameter == "level" and "item+theme" in str(unknown.value.fix)

@@ -33,19 +33,20 @@ def invoke(*args: str) -> str:
 def test_drivers_by_theme_on_the_command_line(db: str) -> None:
     from gaps.theme_data import PLANTED
 
-    rows = json.loads(
-        invoke("drivers", "--db", db, "--level", "theme", "--format", "json", "--bootstrap", "0")
+    text = invoke(
+        "gaps", "drivers", "--db", db, "--level", "theme", "--format", "json", "--bootstrap", "0"
     )
+    rows = json.loads(text)
     assert rows[0]["driver"] == PLANTED and rows[0]["kind"] == "theme"
     assert rows[0]["mentions"] == 10
-    text = invoke("drivers", "--db", db, "--level", "item+theme", "--bootstrap", "0")
+    text = invoke("gaps", "drivers", "--db", db, "--level", "item+theme", "--bootstrap", "0")
     assert "20 answers without a comment left out" in text
 
 
 def test_gaps_name_their_root_cause_themes(db: str) -> None:
     from gaps.theme_data import PLANTED
 
-    rows = json.loads(invoke("gaps", "--db", db, "--format", "json"))
+    rows = json.loads(invoke("gaps", "register", "--db", db, "--format", "json"))
     north = next(row for row in rows if row["scope"] == "unit=North")
     assert north["root_cause_themes"][0]["theme"] == PLANTED
     assert set(north["root_cause_themes"][0]) == {
@@ -57,7 +58,7 @@ def test_gaps_name_their_root_cause_themes(db: str) -> None:
         "excess",
     }
     assert north["root_cause_touchpoints"][0]["touchpoint"] == "billing"
-    text = invoke("gaps", "--db", db, "--top", "2")
+    text = invoke("gaps", "register", "--db", db, "--top", "2")
     assert f"themes: {PLANTED} (lift" in text.replace("\n", " ")
 
 

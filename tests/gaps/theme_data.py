@@ -7,7 +7,7 @@ a customer whose error was put right, who gives 9);
 "Friendly staff", "Parking" and "Opening hours" are mentioned at random and move nothing. Targets
 ask for NPS 70 in both units, so both units have a gap; North's is made by billing errors.
 Themes and their assignments are written straight into the derived tables, as the text layer
-would after ``advocacy themes discover``.
+would after ``advocacy text discover-themes``.
 """
 
 from __future__ import annotations

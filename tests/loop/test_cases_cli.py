@@ -1,4 +1,4 @@
-"""``advocacy rules`` and ``advocacy cases`` through the real command line."""
+"""``advocacy cases``: its rules and casework through the real command line."""
 
 from __future__ import annotations
 
@@ -29,18 +29,18 @@ rules:
 def test_rules_and_cases_from_the_command_line(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
     (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
-    unknown = advocacy_cli("rules", "load", "rules.yaml", "--db", db, cwd=tmp_path)
+    unknown = advocacy_cli("cases", "load-rules", "rules.yaml", "--db", db, cwd=tmp_path)
     assert unknown.returncode == 1  # the owners are no users yet
     assert "rule 'detractor' names owner(s) 'hal', 'ana'" in unknown.stderr
     with advocacy.open(db) as ws:
         for name in ("hal", "ana"):
             add_user(ws.db, name, role="analyst", password="correct horse battery")
-    loaded = advocacy_cli("rules", "load", "rules.yaml", "--db", db, cwd=tmp_path)
+    loaded = advocacy_cli("cases", "load-rules", "rules.yaml", "--db", db, cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
     assert "loaded 1 rule(s)" in loaded.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text(RULES.replace("due_hours: 48", "due_hours: never"), encoding="utf-8")
-    refused = advocacy_cli("rules", "load", "bad.yaml", "--db", db, cwd=tmp_path)
+    refused = advocacy_cli("cases", "load-rules", "bad.yaml", "--db", db, cwd=tmp_path)
     assert refused.returncode == 1
     assert "bad.yaml" in refused.stderr and "line 6" in refused.stderr
 
@@ -76,6 +76,6 @@ def test_rules_and_cases_from_the_command_line(tmp_path: Path) -> None:
     results = advocacy_cli("cases", "results", "--by", "owner", "--format", "json", "--db", db,
                            cwd=tmp_path)  # fmt: skip
     assert [row["owner"] for row in json.loads(results.stdout)] == ["hal"]
-    exported = advocacy_cli("rules", "export", "--out", "out.yaml", "--db", db, cwd=tmp_path)
+    exported = advocacy_cli("cases", "export-rules", "--out", "out.yaml", "--db", db, cwd=tmp_path)
     assert exported.returncode == 0
     assert "owner: hal" in (tmp_path / "out.yaml").read_text(encoding="utf-8")

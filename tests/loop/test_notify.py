@@ -436,35 +436,35 @@ def test_cli_users_email_test_email_list_and_retry(
     settings(smtp_port=mailbox.port, webhooks=receiver.url, notify_max_attempts=1)
     db = str(tmp_path / "ws.duckdb")
     added = _cli(
-        "users", "add", "hal", "--role", "analyst", "--password", PASSWORD,
+        "access", "add-user", "hal", "--role", "analyst", "--password", PASSWORD,
         "--email", "hal@example.test", "--db", db, cwd=tmp_path,
     )  # fmt: skip
     assert added.exit_code == 0, added.output
-    changed = _cli("users", "set-email", "hal", "hal@cx.example.test", "--db", db, cwd=tmp_path)
+    changed = _cli("access", "set-email", "hal", "hal@cx.example.test", "--db", db, cwd=tmp_path)
     assert "hal: hal@cx.example.test" in changed.stdout
-    listed = _cli("users", "list", "--format", "json", "--db", db, cwd=tmp_path)
+    listed = _cli("access", "users", "--format", "json", "--db", db, cwd=tmp_path)
     assert json.loads(listed.stdout)[0]["email"] == "hal@cx.example.test"
 
-    sent = _cli("notify", "test-email", "someone@example.test", cwd=tmp_path)
+    sent = _cli("outbox", "test-email", "someone@example.test", cwd=tmp_path)
     assert sent.exit_code == 0, sent.output
     assert mailbox.received[-1][0] == ["someone@example.test"]
 
     with advocacy.open(db) as workspace:  # the receiver is down: one attempt, then given up
         [message_id] = enqueue(workspace.db, event="case.opened", subject="New", payload=CASE)
-    delivered = _cli("notify", "deliver", "--format", "json", "--db", db, cwd=tmp_path)
+    delivered = _cli("outbox", "deliver", "--format", "json", "--db", db, cwd=tmp_path)
     assert json.loads(delivered.stdout)["gave_up"] == 1
-    failed = _cli("notify", "list", "--failed", "--format", "json", "--db", db, cwd=tmp_path)
+    failed = _cli("outbox", "messages", "--failed", "--format", "json", "--db", db, cwd=tmp_path)
     [row] = json.loads(failed.stdout)
     assert row["message_id"] == message_id and "unreachable" in row["last_error"]
 
     receiver.start()
-    retried = _cli("notify", "retry", message_id, "--db", db, cwd=tmp_path)
+    retried = _cli("outbox", "retry", message_id, "--db", db, cwd=tmp_path)
     assert retried.exit_code == 0, retried.output
-    delivered = _cli("notify", "deliver", "--format", "json", "--db", db, cwd=tmp_path)
+    delivered = _cli("outbox", "deliver", "--format", "json", "--db", db, cwd=tmp_path)
     assert json.loads(delivered.stdout)["delivered"] == 1
     assert len(receiver.requests) == 1
 
     settings(smtp_port=free_port(), webhooks=receiver.url)
-    refused = _cli("notify", "test-email", "someone@example.test", cwd=tmp_path)
+    refused = _cli("outbox", "test-email", "someone@example.test", cwd=tmp_path)
     assert refused.exit_code == DeliveryError.exit_code
     assert refused.stderr.startswith("error: cannot send e-mail through 127.0.0.1")

@@ -227,7 +227,7 @@ def test_links_command_writes_a_csv_and_reports_skips(db_url: str, tmp_path: Pat
             )
         invite(ws.db, survey_id="default", customer_id="C2")
     out = tmp_path / "links.csv"
-    args = ["survey", "links", "--segment", "smb", "--out", str(out), "--db", db_url]
+    args = ["surveys", "links", "--segment", "smb", "--out", str(out), "--db", db_url]
     result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert f"wrote 2 link(s) to {out}; skipped 1 customer(s) contacted within 30 days" in (
@@ -241,9 +241,9 @@ def test_links_command_writes_a_csv_and_reports_skips(db_url: str, tmp_path: Pat
         ("C3", "Cy Crane", ""),
     ]
     assert all(row["url"].startswith("https://survey.example.com/s/") for row in rows)
-    listed = CliRunner().invoke(app, ["survey", "list", "--format", "csv", "--db", db_url])
+    listed = CliRunner().invoke(app, ["surveys", "list", "--format", "csv", "--db", db_url])
     assert listed.output.splitlines()[1].startswith("default,How did we do?,"), listed.output
-    anonymous = CliRunner().invoke(app, ["survey", "anonymous-link", "--db", db_url])
+    anonymous = CliRunner().invoke(app, ["surveys", "anonymous-link", "--db", db_url])
     assert anonymous.output.strip() == "https://survey.example.com/s/open/default"
 
 

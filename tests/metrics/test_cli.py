@@ -1,4 +1,4 @@
-"""``advocacy metrics`` through the CLI runner: JSON, CSV and table output, and errors."""
+"""``advocacy metrics scores`` through the CLI runner: JSON, CSV and table output, and errors."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def metrics_cli(db: str, *args: str) -> Outcome:
-    return advocacy_cli("metrics", "--db", db, *args, cwd=Path(db).parent, env={"COLUMNS": "160"})
+    return advocacy_cli(
+        "metrics", "scores", "--db", db, *args, cwd=Path(db).parent, env={"COLUMNS": "160"}
+    )
 
 
 def test_json_rows_have_the_documented_fields(db: str) -> None:

@@ -52,7 +52,7 @@ def test_survey_links_neutralise_customer_names(survey_settings: None, tmp_path:
                 [f"C{number}", payload, f"{payload}@example.com", "smb"],
             )
     out = tmp_path / "links.csv"
-    invoke("survey", "links", "--segment", "smb", "--out", str(out), "--db", db)
+    invoke("surveys", "links", "--segment", "smb", "--out", str(out), "--db", db)
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert sorted(row["name"] for row in rows) == sorted("'" + p for p in PAYLOADS)

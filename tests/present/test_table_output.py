@@ -33,7 +33,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_metrics_table(folder: Path) -> None:
-    assert shown("metrics", "--db", str(folder / "metrics.duckdb"), cwd=folder) == [
+    assert shown("metrics", "scores", "--db", str(folder / "metrics.duckdb"), cwd=folder) == [
         "┏━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━┓",
         "┃ metric ┃     n ┃ score ┃  95% interval  ┃ flag ┃",
         "┡━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━┩",
@@ -44,7 +44,7 @@ def test_metrics_table(folder: Path) -> None:
 
 def test_metrics_by_unit_table(folder: Path) -> None:
     db = str(folder / "metrics.duckdb")
-    assert shown("metrics", "--by", "unit", "--db", db, cwd=folder) == [
+    assert shown("metrics", "scores", "--by", "unit", "--db", db, cwd=folder) == [
         "┏━━━━━━━━┳━━━━━━━┳━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━┓",
         "┃ metric ┃ unit  ┃   n ┃ score ┃  95% interval  ┃ flag ┃",
         "┡━━━━━━━━╇━━━━━━━╇━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━┩",
@@ -56,7 +56,7 @@ def test_metrics_by_unit_table(folder: Path) -> None:
 
 
 def test_drivers_table(folder: Path) -> None:
-    assert shown("drivers", "--db", str(folder / "gaps.duckdb"), cwd=folder) == [
+    assert shown("gaps", "drivers", "--db", str(folder / "gaps.duckdb"), cwd=folder) == [
         "                     Key drivers of nps (lmg)",
         "┏━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━━━┳━━━━━━┓",
         "┃ driver           ┃ raw weight ┃ share ┃ ci low ┃ ci high ┃ rank ┃",

@@ -142,8 +142,8 @@ def test_cli_commands(db_url: str, tmp_path: Path) -> None:
     analysed = run("text", "analyze", "--format", "json")
     assert analysed.returncode == 0, analysed.stderr
     assert json.loads(analysed.stdout)["analysed"] == 24
-    discovered = run("themes", "discover", "--themes", "2", "--format", "json")
+    discovered = run("text", "discover-themes", "--themes", "2", "--format", "json")
     assert discovered.returncode == 0, discovered.stderr
     assert sum(row["size"] for row in json.loads(discovered.stdout)) == 24
-    missing = run("themes", "assign", "--taxonomy", "nope.yaml")
+    missing = run("text", "assign-themes", "--taxonomy", "nope.yaml")
     assert missing.returncode == 1 and "no taxonomy file 'nope.yaml'" in missing.stderr

@@ -232,7 +232,7 @@ class _Planter:
     def rules(self) -> None:
         t = self
         exported = self.folder / "rules-exported.yaml"
-        self.cli("rules", "export", "--out", str(exported))
+        self.cli("cases", "export-rules", "--out", str(exported))
         shipped = yaml.safe_load(exported.read_text(encoding="utf-8"))["rules"]
         owners = {
             "rules.route_owner": t.owner("rules.route_owner"),
@@ -260,7 +260,7 @@ class _Planter:
             path = self.folder / f"rules-planted-{attempt}.yaml"
             # First, so the planted rule opens the planted answers' cases.
             path.write_text(yaml.safe_dump({"rules": [planted_rule, *shipped]}), "utf-8")
-            _, refusal = self.cli("rules", "load", str(path), refusable=attempt == 0)
+            _, refusal = self.cli("cases", "load-rules", str(path), refusable=attempt == 0)
             if refusal is None:
                 return
             # Owners must be users (or listed teams): plant the rest without them.
@@ -288,10 +288,10 @@ class _Planter:
         }
         path = self.folder / "survey.yaml"
         path.write_text(yaml.safe_dump(definition), encoding="utf-8")
-        self.cli("survey", "create", str(path))
+        self.cli("surveys", "load", str(path))
         links = self.folder / "links.csv"
         segment = self.planted.fields["customers.segment"]
-        self.cli("survey", "links", "--survey", SURVEY, "--segment", segment, "--out", str(links))
+        self.cli("surveys", "links", "--survey", SURVEY, "--segment", segment, "--out", str(links))
         with links.open(encoding="utf-8") as handle:
             urls = {row["customer_id"]: row["url"] for row in csv.DictReader(handle)}
         missing = set(SURVEY_CUSTOMERS) - set(urls)
@@ -459,9 +459,9 @@ class _Planter:
         if promoted == theme["name"]:  # theme names are unique
             promoted = self.planted.fields["themes.promoted_name"] = f"{promoted} (2)"
         self.cli(
-            "themes", "promote", PROMOTED_THEME, "--taxonomy", str(taxonomy), "--name", promoted
+            "text", "promote-theme", PROMOTED_THEME, "--taxonomy", str(taxonomy), "--name", promoted
         )  # fmt: skip
-        self.cli("themes", "assign", "--taxonomy", str(taxonomy))
+        self.cli("text", "assign-themes", "--taxonomy", str(taxonomy))
 
     def cases(self) -> None:
         t = self
@@ -496,7 +496,7 @@ class _Planter:
 
     def plans(self, client: TestClient) -> None:
         t = self
-        gaps = json.loads(self.cli("plans", "gaps", "--format", "json")[0])
+        gaps = json.loads(self.cli("plans", "gap-suggestions", "--format", "json")[0])
         assert gaps, "the workspace has no gap to plan against"
         args = ["plans", "add", "--link", f"gap:{gaps[0]['gap_id']}", "--title", t("plans.title")]
         owner = t("plans.owner")
@@ -523,11 +523,11 @@ class _Planter:
     def access(self, client: TestClient) -> None:
         t = self
         self.cli(
-            "users", "add", "planted-handler", "--role", "case-handler",
+            "access", "add-user", "planted-handler", "--role", "case-handler",
             "--units", t("users.units"), "--password", "planted password 123",
         )  # fmt: skip
         self.cli(
-            "tokens", "create", "--role", "case-handler", "--name", t("tokens.name"),
+            "access", "create-token", "--role", "case-handler", "--name", t("tokens.name"),
             "--units", t("tokens.units"), "--format", "json",
         )  # fmt: skip
         self.api(client, "POST", "/api/v1/tokens", {"role": "viewer", "name": t("tokens.api_name")})
@@ -554,7 +554,9 @@ def plant(url: str, text: Text, *, folder: Path) -> Planted:
     """
     folder.mkdir(parents=True, exist_ok=True)
     planter = _Planter(url, text, folder)
-    token = planter.cli("tokens", "create", "--role", "admin", "--name", "planter", "--format=json")
+    token = planter.cli(
+        "access", "create-token", "--role", "admin", "--name", "planter", "--format=json"
+    )
     created = json.loads(token[0])
     planter.bearer = {"Authorization": f"Bearer {created['token']}"}
     planter.people()

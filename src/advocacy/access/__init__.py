@@ -1,7 +1,7 @@
 """Who may use a workspace: users, API tokens, browser sessions, roles and the audit log.
 
-The CLI (``advocacy users``, ``advocacy tokens``) and the web app call these functions; every
-change to a user or token is written to the audit log in the same transaction.
+The CLI (``advocacy access``) and the web app call these functions; every change to a user or
+token is written to the audit log in the same transaction.
 """
 
 from __future__ import annotations

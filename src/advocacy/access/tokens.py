@@ -2,7 +2,7 @@
 
 A token is 32 random bytes (``secrets.token_urlsafe``), so a fast digest suffices to store it:
 unlike passwords, it cannot be guessed from a dictionary. Its id names it in lists, the audit log
-and ``advocacy tokens revoke``; the id is drawn at random on its own, so showing it reveals
+and ``advocacy access revoke-token``; the id is drawn at random on its own, so showing it reveals
 nothing of the secret. (Ids used to be the secret's first 8 characters; migration
 ``0009_token_ids`` gave those tokens new random ids and rewrote their audit entries. The tokens
 themselves, looked up by digest, kept working.)
@@ -263,7 +263,7 @@ def revoke_token(
             f"no single active token with id or name {token!r}"
             + (f" ({len(rows)} match)" if rows else ""),
             value=token,
-            fix="see advocacy tokens list, and revoke by id",
+            fix="see advocacy access tokens, and revoke by id",
         )
     found = _token(rows[0])
     moment = now_utc(now)
@@ -309,7 +309,8 @@ def resolve_token(db: Database, secret: str, *, now: datetime | None = None) -> 
     )
     if row is None:
         raise AuthenticationError(
-            "unknown or revoked API token", fix="create one with advocacy tokens create --role"
+            "unknown or revoked API token",
+            fix="create one with advocacy access create-token --role",
         )
     token = _token(row)
     moment = now_utc(now)

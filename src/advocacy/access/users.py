@@ -107,7 +107,9 @@ def check_email(email: str | None) -> str | None:
 def get_user(db: Database, username: str) -> User:
     row = db.fetchone(f"SELECT {_COLUMNS}, email FROM users WHERE username = ?", [username])
     if row is None:
-        raise NotFoundError(f"no user {username!r}", value=username, fix="see advocacy users list")
+        raise NotFoundError(
+            f"no user {username!r}", value=username, fix="see advocacy access users"
+        )
     return _user(row)
 
 

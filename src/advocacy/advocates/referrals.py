@@ -220,7 +220,7 @@ def earned_growth(
 
 @dataclass(frozen=True)
 class ReferralReport:
-    """What ``advocacy referrals`` shows: the attributed referrals, one table, earned growth.
+    """What ``advocacy advocates referrals`` shows: referrals attributed, a table, earned growth.
 
     ``table`` is the flagged referrals, the value per referrer, or the conversion summary
     (overall or by a referral column), as asked; ``earned_growth`` is :func:`earned_growth`.

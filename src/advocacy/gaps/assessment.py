@@ -59,8 +59,8 @@ def _with_themes(
             "no text theme is mentioned in enough comments of answers with an outcome",
             value=info["themes_available"],
             table="document_themes",
-            fix="run `advocacy text analyze` and `advocacy themes discover` (or `themes assign`) "
-            "on a workspace with survey comments",
+            fix="run `advocacy text analyze` and `advocacy text discover-themes` (or "
+            "`text assign-themes`) on a workspace with survey comments",
         )
     if not base:
         return mentions, independent_drivers(mentions, [], themes), info

@@ -1,4 +1,4 @@
-"""The one library call behind ``ws.metrics.scores`` and ``advocacy metrics``.
+"""The one library call behind ``ws.metrics.scores`` and ``advocacy metrics scores``.
 
 :func:`experience_metrics` validates the request, has the database aggregate sufficient
 statistics per slice (:mod:`advocacy.metrics.slicing`), then finishes scores, intervals, flags,

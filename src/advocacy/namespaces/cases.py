@@ -73,7 +73,7 @@ class CasesNamespace:
         Parameters
         ----------
         path
-            The rules file (``advocacy rules export`` writes one).
+            The rules file (``advocacy cases export-rules`` writes one).
         actor
             Who loads it, for the audit log.
 

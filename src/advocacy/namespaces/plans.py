@@ -75,9 +75,9 @@ class PlansNamespace:
         Parameters
         ----------
         link
-            What the plan should fix. A ``gap:ID`` link (``advocacy plans gaps`` lists them)
-            fills the metric, scope, effort, resources and target from the gap; options given
-            here override them.
+            What the plan should fix. A ``gap:ID`` link (``advocacy plans gap-suggestions``
+            lists them) fills the metric, scope, effort, resources and target from the gap;
+            options given here override them.
         metric
             The metric the plan should move (``nps``, ``csat``, ``ces``, ``top-box``, ``enps``,
             ``theme-share``); required for links other than gaps.

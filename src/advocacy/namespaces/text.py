@@ -231,7 +231,7 @@ class TextNamespace:
         Parameters
         ----------
         theme_id
-            The discovered theme's id (``advocacy themes list`` shows them).
+            The discovered theme's id (``advocacy text themes`` shows them).
         taxonomy
             The taxonomy YAML file.
         name

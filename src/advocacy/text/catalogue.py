@@ -425,7 +425,7 @@ def promote_theme(
         raise NotFoundError(
             f"no discovered theme {theme_id!r}",
             value=theme_id,
-            fix="run advocacy themes list to see the discovered theme ids",
+            fix="run advocacy text themes to see the discovered theme ids",
         )
     keywords: list[str] = json.loads(row[1]) if isinstance(row[1], str) else list(row[1] or [])
     quotes: list[str] = json.loads(row[2]) if isinstance(row[2], str) else list(row[2] or [])

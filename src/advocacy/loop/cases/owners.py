@@ -4,7 +4,7 @@ A case owned by a name nobody signs in with is a case nobody works: its notifica
 nowhere and it never shows under anyone's "my cases". So every way of naming an owner checks
 the name here: assigning a case (:func:`advocacy.loop.cases.work.assign_case`, hence the API, the
 case page and ``advocacy cases assign``) and the routes, ``default_owner`` and ``escalate_to``
-of case rules loaded from a file or text (``advocacy rules load``, the rules page,
+of case rules loaded from a file or text (``advocacy cases load-rules``, the rules page,
 ``PUT /api/v1/rules``). Teams that work cases together without one person owning each (a
 billing desk, a returns queue) are listed in the ``case_teams`` setting.
 
@@ -48,9 +48,9 @@ def _fix() -> str:
     teams = case_teams()
     listed = f" (teams now: {', '.join(teams)})" if teams else ""
     return (
-        "give the user name of an enabled user (advocacy users list), add the user with "
-        "advocacy users add, or name a team in the case_teams setting (ADVOCACY_CASE_TEAMS)"
-        + listed
+        "give the user name of an enabled user (advocacy access users), add the user with "
+        "advocacy access add-user, or name a team in the case_teams setting "
+        "(ADVOCACY_CASE_TEAMS)" + listed
     )
 
 

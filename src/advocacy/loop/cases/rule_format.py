@@ -1,7 +1,7 @@
 """The rules file: case rules written as YAML, checked field by field, and written back.
 
-Rules (:class:`advocacy.loop.cases.rules.Rule`) travel as YAML (``advocacy rules export|load``, the
-rules page, ``PUT /api/v1/rules``)::
+Rules (:class:`advocacy.loop.cases.rules.Rule`) travel as YAML (``advocacy cases
+export-rules|load-rules``, the rules page, ``PUT /api/v1/rules``)::
 
     rules:
       - id: detractor

@@ -273,7 +273,7 @@ def get_message(db: Database, message_id: str) -> Message:
         raise NotFoundError(
             f"no outbox message {message_id!r}",
             value=message_id,
-            fix="see advocacy notify list --pending or --failed",
+            fix="see advocacy outbox messages --pending or --failed",
         )
     return _message(row)
 
@@ -367,7 +367,7 @@ def mark_failed(
     """Record a failed attempt: attempts + 1, the error text, and the next attempt or giving up.
 
     After ``max_attempts`` (default: setting ``notify_max_attempts``) attempts the message gets
-    ``gave_up_at`` and stays in the outbox, listed by ``advocacy notify list --failed``.
+    ``gave_up_at`` and stays in the outbox, listed by ``advocacy outbox messages --failed``.
     """
     moment = now_utc(now)
     limit = int(

@@ -3,7 +3,7 @@
 An action plan targets one metric (NPS, CSAT, CES, top-box, eNPS, or the share of comments that
 mention a theme) in one scope (a unit, a touchpoint, a theme's commenters). :func:`measure` scores
 that metric over a date window from sufficient statistics the database aggregates, with the same
-estimators and intervals as ``advocacy metrics``; :func:`movement` compares two windows:
+estimators and intervals as ``advocacy metrics scores``; :func:`movement` compares two windows:
 
 - NPS and eNPS: difference of two independent NPS, its standard error from Rocks' trinomial
   variance (``sqrt(se1^2 + se2^2)``), the Wald interval and the z test of

@@ -2,7 +2,7 @@
 
 A survey is a short NPS/CSAT/CES questionnaire with a comment box, worded in the company's own
 words (any question may be left out to hide it). A definition arrives as YAML
-(:func:`load_survey_file`, ``advocacy survey create FILE``) or as an API body, is checked by
+(:func:`load_survey_file`, ``advocacy surveys load FILE``) or as an API body, is checked by
 :func:`check_definition` and lives in the ``surveys`` table. Customers reach a survey through
 the links of :mod:`advocacy.loop.surveys.invitations`; their answers arrive through
 :mod:`advocacy.loop.surveys.submissions`.
@@ -218,7 +218,7 @@ def get_survey(db: Database, survey_id: str) -> Survey:
         f"no survey {survey_id!r}",
         value=survey_id,
         table="surveys",
-        fix="use one of: " + (", ".join(known) or "(none yet: advocacy survey create FILE)"),
+        fix="use one of: " + (", ".join(known) or "(none yet: advocacy surveys load FILE)"),
     )
 
 

@@ -73,7 +73,7 @@ def _active(survey: Survey) -> Survey:
         raise UsageError(
             f"survey {survey.survey_id!r} is switched off",
             value=survey.survey_id,
-            fix="set active: true in its definition (advocacy survey create FILE)",
+            fix="set active: true in its definition (advocacy surveys load FILE)",
         )
     return survey
 

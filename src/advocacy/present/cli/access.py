@@ -1,7 +1,8 @@
-"""``advocacy users`` and ``advocacy tokens``: who may use the web app and the API.
+"""``advocacy access``: who may use the web app and the API, their tokens and the audit log.
 
-Thin commands over ``ws.access`` (:class:`advocacy.namespaces.access.AccessNamespace`); every
-change lands in the audit log (``advocacy users audit``).
+Thin commands over ``ws.access`` (:class:`advocacy.namespaces.access.AccessNamespace`), named
+after its methods; every change lands in the audit log (``advocacy access audit``). The old
+``advocacy users ...`` and ``advocacy tokens ...`` still run, with a warning.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ def _actor() -> str:
         return "cli"
 
 
-users_app = typer.Typer(help="Users who sign in to the web app.", no_args_is_help=True)
-tokens_app = typer.Typer(help="API tokens (Authorization: Bearer).", no_args_is_help=True)
-app.add_typer(users_app, name="users")
-app.add_typer(tokens_app, name="tokens")
+access_app = typer.Typer(
+    help="Users who sign in to the web app, API tokens (Authorization: Bearer), the audit log.",
+    no_args_is_help=True,
+)
+app.add_typer(access_app, name="access")
 
 RoleOption = Annotated[str, typer.Option("--role", help="One of: " + ", ".join(ROLES) + ".")]
 UnitsOption = Annotated[
@@ -38,7 +40,7 @@ UnitsOption = Annotated[
 ]
 
 
-@users_app.command("add")
+@access_app.command("add-user")
 def add_user(
     username: Annotated[str, typer.Argument(help="User name to sign in with.")],
     role: RoleOption,
@@ -77,7 +79,7 @@ def add_user(
     )
 
 
-@users_app.command("list")
+@access_app.command("users")
 def list_users_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List users, their roles, units and whether they are disabled."""
     with advocacy.open(db) as ws:
@@ -99,7 +101,7 @@ def list_users_command(output: FormatOption = OutputFormat.table, db: DbOption =
     )
 
 
-@users_app.command("set-email")
+@access_app.command("set-email")
 def set_email_command(
     username: Annotated[str, typer.Argument(help="User whose address to set.")],
     email: Annotated[str, typer.Argument(help="E-mail address; an empty string clears it.")],
@@ -113,7 +115,7 @@ def set_email_command(
     )
 
 
-@users_app.command("disable")
+@access_app.command("disable-user")
 def disable_user(
     username: Annotated[str, typer.Argument(help="User to disable.")],
     db: DbOption = None,
@@ -124,7 +126,7 @@ def disable_user(
     console.print(f"disabled {username}", markup=False, highlight=False)
 
 
-@users_app.command("audit")
+@access_app.command("audit")
 def audit(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Entries to show.")] = 50,
     output: FormatOption = OutputFormat.table,
@@ -149,7 +151,7 @@ def audit(
     )
 
 
-@tokens_app.command("create")
+@access_app.command("create-token")
 def create_token_command(
     role: RoleOption,
     name: Annotated[str | None, typer.Option("--name", help="A name to recognise it by.")] = None,
@@ -184,7 +186,7 @@ def create_token_command(
     )
 
 
-@tokens_app.command("list")
+@access_app.command("tokens")
 def list_tokens_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List API tokens (ids, names, roles; never the tokens themselves)."""
     with advocacy.open(db) as ws:
@@ -215,7 +217,7 @@ def list_tokens_command(output: FormatOption = OutputFormat.table, db: DbOption 
     )
 
 
-@tokens_app.command("revoke")
+@access_app.command("revoke-token")
 def revoke_token_command(
     token: Annotated[str, typer.Argument(help="Id or name of the token to revoke.")],
     db: DbOption = None,

@@ -1,7 +1,8 @@
-"""``advocacy advocates ladder|say-do|silent-promoters|fans|behavior`` and ``advocacy referrals``.
+"""``advocacy advocates ladder|say-do|silent-promoters|referrals|behavior|fans-to-be``.
 
-Thin layers over the Workspace methods of the same names; this module parses options and
-renders rows.
+Thin layers over the ``ws.advocates`` methods of the same names; this module parses options and
+renders rows. The old names ``advocacy referrals`` and ``advocacy advocates fans`` still run, with
+a warning.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 import advocacy
+from advocacy.present.cli.aliases import AliasingGroup
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows, frame_records
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from advocacy.namespaces.advocates import LadderRules
 
 advocates_app = typer.Typer(
+    cls=AliasingGroup,  # runs the old `advocates fans`
     help="Who advocates in deeds: the ladder, the say-do gap, silent promoters, fans-to-be.",
     no_args_is_help=True,
 )
@@ -115,7 +118,7 @@ def silent(
     emit_rows(frame_records(frame), output, title=f"Silent promoters ({len(frame)})")
 
 
-@advocates_app.command("fans")
+@advocates_app.command("fans-to-be")
 def fans(
     horizon_days: Annotated[
         int, typer.Option("--horizon-days", help="Days ahead the model predicts advocacy.")
@@ -153,7 +156,7 @@ def behavior(
     emit_rows(frame_records(frame), output, title="What each NPS band goes on to do")
 
 
-@app.command("referrals")
+@advocates_app.command("referrals")
 def referrals(
     by: Annotated[
         str | None,

@@ -16,7 +16,7 @@ from advocacy.errors import AdvocacyError
 
 if TYPE_CHECKING:
     # Typer vendors click and re-exports only its own Context subclass; invoke takes the base.
-    from typer._click import Context
+    from typer._click import Command, Context
 
 console = Console()
 error_console = Console(stderr=True)
@@ -25,8 +25,17 @@ error_console = Console(stderr=True)
 class AdvocacyGroup(TyperGroup):
     """The root command group: a library error prints one line and exits with its code.
 
-    With ``--debug`` the error propagates with its traceback instead.
+    With ``--debug`` the error propagates with its traceback instead. A name it does not know
+    may be an old name of a command (:mod:`advocacy.present.cli.aliases`).
     """
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            from advocacy.present.cli.aliases import old_command  # imports this module
+
+            command = old_command(ctx, cmd_name)
+        return command
 
     def invoke(self, ctx: Context) -> Any:
         try:

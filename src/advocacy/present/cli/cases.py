@@ -1,7 +1,8 @@
-"""``advocacy rules`` and ``advocacy cases``: the case rules, and working the cases they open.
+"""``advocacy cases``: the case rules, and working the cases they open.
 
 Thin commands over ``ws.cases`` (:class:`advocacy.namespaces.cases.CasesNamespace`); every change
-lands in the audit log and the case's timeline.
+lands in the audit log and the case's timeline. The old ``advocacy rules list|export|load`` still
+run, with a warning.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 
-rules_app = typer.Typer(help="Case rules: what opens a case and who owns it.", no_args_is_help=True)
-cases_app = typer.Typer(help="Cases opened by the rules, and working them.", no_args_is_help=True)
-app.add_typer(rules_app, name="rules")
+cases_app = typer.Typer(
+    help="Case rules (what opens a case and who owns it), the cases they open, and working them.",
+    no_args_is_help=True,
+)
 app.add_typer(cases_app, name="cases")
 
 CaseId = Annotated[str, typer.Argument(help="The case id (advocacy cases list).")]
@@ -44,7 +46,7 @@ def _actor(actor: str | None) -> str:
     return actor or os.environ.get("USER") or "cli"
 
 
-@rules_app.command("list")
+@cases_app.command("rules")
 def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -> None:
     """List the case rules."""
     with advocacy.open(db) as ws:
@@ -66,19 +68,19 @@ def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -
     emit_rows(rows, output, title="Case rules")
 
 
-@rules_app.command("export")
+@cases_app.command("export-rules")
 def rules_export(
     out: Annotated[Path, typer.Option("--out", help="YAML file to write.")],
     db: DbOption = None,
 ) -> None:
-    """Write the case rules as YAML (edit it, then advocacy rules load)."""
+    """Write the case rules as YAML (edit it, then advocacy cases load-rules)."""
     with advocacy.open(db) as ws:
         text = ws.cases.rules_text()
     out.write_text(text, encoding="utf-8")
     console.print(f"wrote {out}", markup=False)
 
 
-@rules_app.command("load")
+@cases_app.command("load-rules")
 def rules_load(
     path: Annotated[Path, typer.Argument(help="YAML rules file.")],
     actor: ActorOption = None,

@@ -37,8 +37,8 @@ def summary_lines(summary: DemoSummary) -> list[str]:
         "",
         "next, try:",
         f"  advocacy status --db {db}",
-        f"  advocacy metrics --by unit --db {db}",
-        f"  advocacy metrics --by unit --period quarter --compare previous --db {db}",
+        f"  advocacy metrics scores --by unit --db {db}",
+        f"  advocacy metrics scores --by unit --period quarter --compare previous --db {db}",
         f"  advocacy export responses --format csv --out responses.csv --db {db}",
     ]
 

@@ -10,12 +10,12 @@ from advocacy.present.cli import (  # noqa: F401 - imported for their registrati
     demo,
     gaps,
     metrics,
-    notify,
+    outbox,
     plans,
     report,
     retention,
     serve,
-    survey,
+    surveys,
     text,
 )
 from advocacy.present.cli.app import app, run

@@ -1,7 +1,8 @@
-"""``advocacy metrics``: experience scores with intervals and tests, on any slice and period.
+"""``advocacy metrics scores``: experience scores with intervals and tests, on any slice and period.
 
 A thin layer over ``ws.metrics.scores`` (or, with ``--engine spark``, the same
 library call on Spark over Parquet tables); this module only parses options and renders rows.
+``advocacy metrics`` was this command; given only options it still runs it, with a warning.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rich.table import Table
 import advocacy
 from advocacy.errors import UsageError
 from advocacy.namespaces.metrics import METRICS, PERIODS
+from advocacy.present.cli.aliases import defaulting_to
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
@@ -133,8 +135,16 @@ _VALUE_COLUMNS = {
 }
 
 
-@app.command("metrics")
-def metrics_command(
+metrics_app = typer.Typer(
+    cls=defaulting_to("scores"),  # `advocacy metrics [OPTIONS]` was the scores command
+    help="Experience scores: NPS, CSAT, CES, top-box and eNPS with intervals and tests.",
+    no_args_is_help=True,
+)
+app.add_typer(metrics_app, name="metrics")
+
+
+@metrics_app.command("scores")
+def scores_command(
     metric: Annotated[
         list[str] | None,
         typer.Option(

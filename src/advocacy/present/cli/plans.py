@@ -2,7 +2,7 @@
 
 Thin commands over ``ws.plans`` (:class:`advocacy.namespaces.plans.PlansNamespace`): each plan's
 baseline is frozen when it is added; ``show`` measures the metric since the start and says
-whether it moved.
+whether it moved. The old ``advocacy plans gaps`` still runs, with a warning.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import typer
 
 import advocacy
 from advocacy.namespaces.plans import EFFORTS, PLAN_METRICS, STATUSES
+from advocacy.present.cli.aliases import AliasingGroup
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 
 plans_app = typer.Typer(
+    cls=AliasingGroup,  # runs the old `plans gaps`
     help="Action plans: what fixes which gap, and whether its metric moved.",
     no_args_is_help=True,
 )
@@ -69,8 +71,8 @@ def add(
         str,
         typer.Option(
             "--link",
-            help="What it fixes: gap:ID (see advocacy gaps), driver:NAME, theme:ID or "
-            "culture:ATTRIBUTE.",
+            help="What it fixes: gap:ID (see advocacy plans gap-suggestions), driver:NAME, "
+            "theme:ID or culture:ATTRIBUTE.",
         ),
     ],
     title: Annotated[str | None, typer.Option("--title", help="What the plan does.")] = None,
@@ -203,8 +205,8 @@ def update(
     emit_object(summary, output, title=f"plan {plan.plan_id}")
 
 
-@plans_app.command("gaps")
-def gaps(
+@plans_app.command("gap-suggestions")
+def gap_suggestions(
     top: Annotated[int, typer.Option("--top", help="Show the first TOP gaps.")] = 10,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,

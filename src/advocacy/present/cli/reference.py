@@ -13,14 +13,17 @@ from typing import Any
 import typer.main
 from typer.testing import CliRunner
 
+from advocacy.present.cli.aliases import old_names
 from advocacy.present.cli.import_reference import import_reference
 from advocacy.settings import SETTINGS
 
 
 def _walk(command: Any, path: list[str]) -> list[list[str]]:
+    """Every command's path, old names (hidden) left out: they have their own table."""
     found = [path]
     for name in sorted(getattr(command, "commands", {}) or {}):
-        found += _walk(command.commands[name], [*path, name])
+        if not command.commands[name].hidden:
+            found += _walk(command.commands[name], [*path, name])
     return found
 
 
@@ -43,6 +46,18 @@ def cli_reference() -> str:
         )
         title = " ".join(["advocacy", *path])
         parts += [f"## {title}", "", "```text", done.output.rstrip(), "```", ""]
+    parts += [
+        "## Old names",
+        "",
+        "The commands were renamed to match the Python API (`advocacy gaps drivers` is "
+        "`ws.gaps.drivers`). The old names still work: each prints one line on stderr naming "
+        "its replacement, then runs it, with the same options, output and exit code.",
+        "",
+        "| old | new |",
+        "| --- | --- |",
+        *(f"| `{old}` | `{new}` |" for old, new in old_names(root)),
+        "",
+    ]
     return "\n".join(parts)
 
 

@@ -1,4 +1,8 @@
-"""Text analytics commands: ``advocacy text analyze|teach`` and ``advocacy themes ...``."""
+"""``advocacy text analyze|teach|themes|discover-themes|assign-themes|promote-theme``.
+
+Thin layers over the ``ws.text`` methods of the same names. The old ``advocacy themes
+list|discover|assign|promote`` still run, with a warning.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +19,11 @@ from advocacy.present.cli.output import emit_object, emit_rows
 from advocacy.present.cli.progress import stage_progress
 
 text_app = typer.Typer(
-    help="Analyse texts: sentiment, emotion, effort, language.", no_args_is_help=True
+    help="Analyse texts (sentiment, emotion, effort, language); discover, curate and measure "
+    "their themes.",
+    no_args_is_help=True,
 )
-themes_app = typer.Typer(help="Discover, curate and measure themes in texts.", no_args_is_help=True)
 app.add_typer(text_app, name="text")
-app.add_typer(themes_app, name="themes")
 
 KindOption = Annotated[
     list[str] | None,
@@ -157,7 +161,7 @@ def _trend(change: Any, emerging: Any) -> str:
     return f"{change:+.1f} pts" + (" (emerging)" if emerging is True else "")
 
 
-@themes_app.command("discover")
+@text_app.command("discover-themes")
 def discover_command(
     themes: Annotated[
         int | None, typer.Option("--themes", min=2, help="How many themes (default: by size).")
@@ -173,8 +177,8 @@ def discover_command(
     emit_rows(_theme_rows(frame, output), output, title="Discovered themes")
 
 
-@themes_app.command("list")
-def list_command(
+@text_app.command("themes")
+def themes_command(
     origin: Annotated[
         str | None, typer.Option("--origin", help="Only discovered or curated themes.")
     ] = None,
@@ -187,7 +191,7 @@ def list_command(
     emit_rows(_theme_rows(frame, output), output, title="Themes")
 
 
-@themes_app.command("assign")
+@text_app.command("assign-themes")
 def assign_command(
     taxonomy: Annotated[Path, typer.Option("--taxonomy", help="Taxonomy YAML file.")],
     threshold: Annotated[
@@ -203,9 +207,9 @@ def assign_command(
     emit_rows(counts.to_dict("records"), output, title="Curated themes")
 
 
-@themes_app.command("promote")
+@text_app.command("promote-theme")
 def promote_command(
-    theme_id: Annotated[str, typer.Argument(help="A discovered theme id (see themes list).")],
+    theme_id: Annotated[str, typer.Argument(help="A discovered theme id (see text themes).")],
     taxonomy: Annotated[
         Path, typer.Option("--taxonomy", help="Taxonomy YAML file (created if missing).")
     ],

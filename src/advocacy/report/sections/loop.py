@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 
 TITLE = "Closing the loop"
 HOW_TO_ADD = (
-    "no cases or action plans yet: turn on case rules (advocacy rules list) so unhappy customers "
+    "no cases or action plans yet: turn on case rules (advocacy cases rules) so unhappy customers "
     "get a call back, and start a plan on a top gap with advocacy plans add --link gap:ID "
-    "(advocacy plans gaps lists the ids)"
+    "(advocacy plans gap-suggestions lists the ids)"
 )
 
 

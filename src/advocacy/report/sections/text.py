@@ -1,6 +1,6 @@
 """Report section: what customers say and feel - sentiment, emotion, effort, themes and impact.
 
-Uses the stored analysis (``advocacy text analyze`` / ``advocacy themes discover``) when the
+Uses the stored analysis (``advocacy text analyze`` / ``advocacy text discover-themes``) when the
 workspace has one; otherwise analyses the texts in memory for the report (calibrated on the
 workspace's scored comments, as ``text analyze`` would) without storing anything. Every quote
 is PII-redacted.

@@ -1,7 +1,8 @@
-"""``advocacy survey``: hosted surveys, their signed links for mailing, and the anonymous link.
+"""``advocacy surveys``: hosted surveys, their signed links for mailing, and the anonymous link.
 
-Thin commands over ``ws.surveys`` (:class:`advocacy.namespaces.surveys.SurveysNamespace`); links
-need ``ADVOCACY_SECRET_KEY``.
+Thin commands over ``ws.surveys`` (:class:`advocacy.namespaces.surveys.SurveysNamespace`), named
+after its methods; links need ``ADVOCACY_SECRET_KEY``. The old ``advocacy survey
+create|list|links|anonymous-link`` still run, with a warning.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
 
-survey_app = typer.Typer(help="Hosted surveys and their signed links.", no_args_is_help=True)
-app.add_typer(survey_app, name="survey")
+surveys_app = typer.Typer(help="Hosted surveys and their signed links.", no_args_is_help=True)
+app.add_typer(surveys_app, name="surveys")
 
 SurveyOption = Annotated[str, typer.Option("--survey", help="Survey id.")]
 LINK_COLUMNS = ("customer_id", "name", "email", "url", "expires_at")
@@ -37,8 +38,8 @@ def _say(text: str) -> None:
     console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-@survey_app.command("create")
-def create(
+@surveys_app.command("load")
+def load(
     file: Annotated[Path, typer.Argument(help="Survey definition (YAML).")],
     db: DbOption = None,
 ) -> None:
@@ -53,7 +54,7 @@ def create(
     _say(f"saved survey {survey.survey_id} ({survey.title})")
 
 
-@survey_app.command("list")
+@surveys_app.command("list")
 def list_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List the surveys and which questions each asks."""
     with advocacy.open(db) as ws:
@@ -82,7 +83,7 @@ def list_command(output: FormatOption = OutputFormat.table, db: DbOption = None)
     emit_rows(rows, output, columns=columns)
 
 
-@survey_app.command("links")
+@surveys_app.command("links")
 def links(
     out: Annotated[Path, typer.Option("--out", help="CSV file to write the links to.")],
     survey: SurveyOption = "default",
@@ -121,7 +122,7 @@ def links(
     )
 
 
-@survey_app.command("anonymous-link")
+@surveys_app.command("anonymous-link")
 def anonymous(survey: SurveyOption = "default", db: DbOption = None) -> None:
     """Print the survey's anonymous link (anyone may answer; no customer is recorded)."""
     with advocacy.open(db) as ws:

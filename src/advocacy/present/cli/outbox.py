@@ -1,9 +1,10 @@
-"""``advocacy notify``: deliver the notification outbox, inspect and retry it, send digests.
+"""``advocacy outbox``: deliver the notification outbox, inspect and retry it, send digests.
 
-Thin commands over ``ws.outbox`` (:class:`advocacy.namespaces.outbox.OutboxNamespace`); the
-test commands call :mod:`advocacy.loop.notify.delivery` with the settings alone. The web server
-delivers by itself when e-mail or webhooks are configured; ``notify deliver --watch`` does the
-same for a deployment without the server.
+Thin commands over ``ws.outbox`` (:class:`advocacy.namespaces.outbox.OutboxNamespace`), named
+after its methods; the test commands call :mod:`advocacy.loop.notify.delivery` with the settings
+alone. The web server delivers by itself when e-mail or webhooks are configured; ``outbox deliver
+--watch`` does the same for a deployment without the server. The old ``advocacy notify ...``
+still runs, with a warning.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from advocacy.present.cli.output import emit_object, emit_rows
 if TYPE_CHECKING:
     from advocacy.namespaces.outbox import DeliveryReport, State
 
-notify_app = typer.Typer(
+outbox_app = typer.Typer(
     help="Case notifications: the outbox of e-mails and signed webhooks.", no_args_is_help=True
 )
-app.add_typer(notify_app, name="notify")
+app.add_typer(outbox_app, name="outbox")
 
 _LIST_COLUMNS = [
     "message_id",
@@ -39,7 +40,7 @@ _LIST_COLUMNS = [
 ]
 
 
-@notify_app.command("deliver")
+@outbox_app.command("deliver")
 def deliver(
     watch: Annotated[
         float | None,
@@ -79,8 +80,8 @@ def deliver(
             worker.stop()
 
 
-@notify_app.command("list")
-def list_command(
+@outbox_app.command("messages")
+def messages_command(
     failed: Annotated[
         bool, typer.Option("--failed", help="Only messages given up after too many attempts.")
     ] = False,
@@ -100,9 +101,9 @@ def list_command(
     emit_rows([message.to_dict() for message in messages], output, columns=_LIST_COLUMNS)
 
 
-@notify_app.command("retry")
+@outbox_app.command("retry")
 def retry_command(
-    message_id: Annotated[str, typer.Argument(help="Id of the message (see notify list).")],
+    message_id: Annotated[str, typer.Argument(help="Id of the message (see outbox messages).")],
     db: DbOption = None,
 ) -> None:
     """Make a failed or pending message due now, with a fresh count of attempts."""
@@ -110,14 +111,14 @@ def retry_command(
         message = ws.outbox.retry(message_id, actor=_actor())
     console.print(
         f"{message.message_id} is due again (to {message.destination}); "
-        "run advocacy notify deliver",
+        "run advocacy outbox deliver",
         markup=False,
         highlight=False,
     )
 
 
-@notify_app.command("digest")
-def digest(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
+@outbox_app.command("queue-digest")
+def queue_digest(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """Queue today's digest for each case owner (once a day; run it from cron)."""
     with advocacy.open(db) as ws:
         report = ws.outbox.queue_digest()
@@ -132,7 +133,7 @@ def digest(output: FormatOption = OutputFormat.table, db: DbOption = None) -> No
     )
 
 
-@notify_app.command("test-email")
+@outbox_app.command("test-email")
 def test_email(
     address: Annotated[str, typer.Argument(help="Where to send the test e-mail.")],
 ) -> None:
@@ -143,7 +144,7 @@ def test_email(
     console.print(f"sent a test e-mail to {address}", markup=False, highlight=False)
 
 
-@notify_app.command("test-webhook")
+@outbox_app.command("test-webhook")
 def test_webhook(output: FormatOption = OutputFormat.table) -> None:
     """POST one signed test event to each webhook URL now, and report each answer."""
     from advocacy.namespaces.outbox import send_test_webhooks
