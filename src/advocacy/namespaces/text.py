@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
-    from advocacy.text.enrich import AnalyzeResult, TeachResult, calibration
+    from advocacy.text.calibration import CalibratedSentiment
+    from advocacy.text.enrich import AnalyzeResult, TeachResult
     from advocacy.text.pii import redact
     from advocacy.text.taxonomy import TaxonomyTheme
     from advocacy.text.themes import DiscoveredTheme
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
-    "calibration": "advocacy.text.enrich",
     "redact": "advocacy.text.pii",
 }
 
@@ -136,6 +136,19 @@ class TextNamespace:
         from advocacy.text.enrich import teach
 
         return teach(self._db, path)
+
+    def calibration(self) -> CalibratedSentiment | None:
+        """The sentiment calibration the next :meth:`analyze` uses, fitted on the labels now.
+
+        Returns
+        -------
+        CalibratedSentiment or None
+            Fitted on the scored comments and taught labels (its ``summary()`` says how it
+            uses them), or None when the workspace has no labelled comment.
+        """
+        from advocacy.text.enrich import calibration
+
+        return calibration(self._db, model=self._settings.text_model)
 
     def discover_themes(
         self, *, n_themes: int | None = None, kinds: Sequence[str] | None = None
@@ -254,7 +267,6 @@ class TextNamespace:
 
 __all__ = [
     "TextNamespace",
-    "calibration",
     "redact",
 ]
 

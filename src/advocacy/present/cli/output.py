@@ -66,7 +66,7 @@ def emit_rows(
         )
         return
     if output is OutputFormat.csv:
-        from advocacy.ingest.spreadsheet_cells import neutralize  # pyarrow: only for CSV
+        from advocacy.exports import neutralize  # pyarrow: only for CSV
 
         # CRLF as RFC 4180 has it: the csv module quotes a field holding any character of the
         # line terminator, so a value with a bare carriage return ("\r=1") cannot start a row.

@@ -84,11 +84,9 @@ def teach_command(
     positive). The output says how the calibration uses them: a few adjust the model, more
     fit a correction chosen by cross-validation, never one that does worse than the model.
     """
-    from advocacy.namespaces.text import calibration
-
     with advocacy.open(db) as ws:
         result = ws.text.teach(file)
-        calibrated = calibration(ws.db, model=ws.settings.text_model)
+        calibrated = ws.text.calibration()
     emit_object(
         {
             "sentiment labels": result.sentiment_labels,

@@ -173,7 +173,7 @@ def create_app(
         version=advocacy.__version__,
         description="Customer advocacy analytics: scores with intervals, customer 360, "
         "evidence writes. Authenticate with `Authorization: Bearer <token>` "
-        "(create one with `advocacy tokens create --role ROLE`).",
+        "(create one with `advocacy access create-token --role ROLE`).",
         lifespan=lifespan,
         docs_url="/api/docs",
         redoc_url=None,

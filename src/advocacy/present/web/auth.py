@@ -60,7 +60,7 @@ def _bearer(request: Request) -> str | None:
     if scheme.lower() != "bearer" or not value.strip():
         raise AuthenticationError(
             "the Authorization header must be 'Bearer <token>'",
-            fix="send Authorization: Bearer <token from advocacy tokens create>",
+            fix="send Authorization: Bearer <token from advocacy access create-token>",
         )
     return value.strip()
 

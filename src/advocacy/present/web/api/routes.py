@@ -49,7 +49,7 @@ def status(request: Request, caller: Reader) -> dict[str, Any]:
     )
 
 
-@router.get("/metrics", summary="Scores with intervals and tests; the options of advocacy metrics")
+@router.get("/metrics", summary="Scores with intervals and tests (advocacy metrics scores)")
 def metrics(
     request: Request,
     caller: Reader,
