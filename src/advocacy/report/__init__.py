@@ -14,13 +14,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from advocacy.lazy_names import lazy_names as _lazy_names
 from advocacy.report.pdf import DEFAULT_TITLE, ReportFiles, publish_report
 from advocacy.report.section import ReportScope
 
 if TYPE_CHECKING:
+    from advocacy.report.sections.loop import plan_movement_specs
     from advocacy.workspace import Workspace
 
-__all__ = ["DEFAULT_TITLE", "ReportFiles", "ReportScope", "write"]
+#: The report's charts the web shows too, imported on first use (PEP 562).
+_LAZY = {"plan_movement_specs": "advocacy.report.sections.loop"}
+
+__all__ = ["DEFAULT_TITLE", "ReportFiles", "ReportScope", "plan_movement_specs", "write"]
 
 
 def write(
@@ -77,3 +82,6 @@ def write(
         redact=redact,
     )
     return publish_report(ws, out=out, pdf=pdf, title=title, scope=scope)
+
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

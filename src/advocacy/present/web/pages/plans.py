@@ -21,7 +21,7 @@ from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.rendering import render
-from advocacy.report.sections.loop import plan_movement_specs
+from advocacy.report import plan_movement_specs
 
 router = APIRouter(include_in_schema=False)
 
