@@ -83,7 +83,7 @@ class Workspace:
     @property
     def plans(self) -> PlansNamespace:
         """Action plans and their progress (see ``advocacy.namespaces.plans``)."""
-        return PlansNamespace(self.db)
+        return PlansNamespace(self.db, self.settings)
 
     @property
     def surveys(self) -> SurveysNamespace:

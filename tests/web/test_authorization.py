@@ -183,6 +183,7 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
                 link_ref="Career paths",
                 metric="enps",
                 metric_filter={"unit": "North"},  # the case handler's unit
+                settings=state.ws.settings,
             )
         url = url.replace("{plan_id}", plan.plan_id)
     if "{case_id}" in url:  # a North case opened on the spot, so the North handler may work it
