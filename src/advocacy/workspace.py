@@ -73,12 +73,12 @@ class Workspace:
     @property
     def cases(self) -> CasesNamespace:
         """Case rules, cases and the loop's results (see ``advocacy.namespaces.cases``)."""
-        return CasesNamespace(self.db)
+        return CasesNamespace(self.db, self.settings)
 
     @property
     def outbox(self) -> OutboxNamespace:
         """Notifications and their delivery (see ``advocacy.namespaces.outbox``)."""
-        return OutboxNamespace(self.db)
+        return OutboxNamespace(self.db, self.settings)
 
     @property
     def plans(self) -> PlansNamespace:
@@ -88,7 +88,7 @@ class Workspace:
     @property
     def surveys(self) -> SurveysNamespace:
         """Hosted surveys and their links (see ``advocacy.namespaces.surveys``)."""
-        return SurveysNamespace(self.db)
+        return SurveysNamespace(self.db, self.settings)
 
     @property
     def metrics(self) -> MetricsNamespace:
@@ -238,7 +238,7 @@ class Workspace:
         """
         from advocacy.ingest.records import write_records
 
-        return write_records(self.db, kind, records, actor=actor)
+        return write_records(self.db, kind, records, actor=actor, timezone=self.settings.timezone)
 
     # -- data out -------------------------------------------------------------------------------
     def analysis(self, name: str) -> pd.DataFrame:

@@ -76,7 +76,9 @@ def test_a_detractor_is_followed_up_and_recovers(
     os.environ["ADVOCACY_PUBLIC_URL"] = server
     with advocacy.open(browser_site.url) as ws:
         save_survey(ws.db, SURVEY, actor="ana")
-        link = invite(ws.db, survey_id="north-store", customer_id=CUSTOMER).url
+        link = invite(
+            ws.db, survey_id="north-store", customer_id=CUSTOMER, settings=ws.settings
+        ).url
     customer = chromium.new_context()
     survey_page = customer.new_page()
     survey_page.goto(link)

@@ -69,7 +69,12 @@ def _route(kind: str) -> None:
                 # The records and the cases they open commit together, or neither does.
                 with state.ws.db.transaction():
                     result = write_records(
-                        state.ws.db, kind, records, actor=actor, limits=state.limits
+                        state.ws.db,
+                        kind,
+                        records,
+                        actor=actor,
+                        timezone=state.ws.settings.timezone,
+                        limits=state.limits,
                     )
                     opened = state.ws.cases.open_for_import(kind, result.import_id)
                 state.wrote()
