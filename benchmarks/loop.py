@@ -75,7 +75,9 @@ def prepare(directory: Path, *, customers: int, links: int) -> tuple[str, list[s
             "SELECT 'bench-' || i, 'benchmark', false FROM range(?) AS t(i)",
             [links],
         )
-        result = links_for_segment(ws.db, survey_id="default", segment="benchmark")
+        result = links_for_segment(
+            ws.db, survey_id="default", settings=ws.settings, segment="benchmark"
+        )
     return url, [link["token"] for link in result.links]
 
 
@@ -137,7 +139,9 @@ async def _load(
     connections, as a browser-facing proxy in front of the server would hold.
     """
     from advocacy.loop.surveys.signing import form_nonce
+    from advocacy.settings import current_settings
 
+    secret = current_settings().secret_key  # the server's: this process has its environment
     host, port = base.removeprefix("http://").rsplit(":", 1)
     rng = random.Random(8)
     total = min(len(tokens), int(rate * seconds))
@@ -160,7 +164,7 @@ async def _load(
             elif delay < -0.1:
                 late += 1  # every worker was busy: the server is behind
             answers, detractor = _answers(rng)
-            answers["nonce"] = form_nonce(token)
+            answers["nonce"] = form_nonce(token, secret=secret)
             began = time.perf_counter()
             try:
                 status, content = await connection.post_form(f"/s/{token}", answers)
@@ -200,10 +204,12 @@ def verify(url: str, answered: list[str], detractors: list[str]) -> dict[str, in
     import advocacy
     from advocacy.loop.surveys.signing import verify_link
 
-    def ids(tokens: list[str]) -> list[str]:
-        return ["web-" + verify_link(token).invitation_id for token in tokens]
-
     with advocacy.open(url) as ws:
+
+        def ids(tokens: list[str]) -> list[str]:
+            secret = ws.settings.secret_key
+            return ["web-" + verify_link(token, secret=secret).invitation_id for token in tokens]
+
         ws.db.execute("CREATE TEMPORARY TABLE bench_answered (response_id TEXT)")
         ws.db.execute("CREATE TEMPORARY TABLE bench_detractors (response_id TEXT)")
         for table, values in (

@@ -77,7 +77,7 @@ class Workspace:
     @property
     def cases(self) -> CasesNamespace:
         """Case rules, cases and the loop's results (see ``advocacy.namespaces.cases``)."""
-        return CasesNamespace(self.db)
+        return CasesNamespace(self.db, self.settings)
 
     @property
     def customers(self) -> CustomersNamespace:
@@ -87,17 +87,17 @@ class Workspace:
     @property
     def outbox(self) -> OutboxNamespace:
         """Notifications and their delivery (see ``advocacy.namespaces.outbox``)."""
-        return OutboxNamespace(self.db)
+        return OutboxNamespace(self.db, self.settings)
 
     @property
     def plans(self) -> PlansNamespace:
         """Action plans and their progress (see ``advocacy.namespaces.plans``)."""
-        return PlansNamespace(self.db)
+        return PlansNamespace(self.db, self.settings)
 
     @property
     def surveys(self) -> SurveysNamespace:
         """Hosted surveys and their links (see ``advocacy.namespaces.surveys``)."""
-        return SurveysNamespace(self.db)
+        return SurveysNamespace(self.db, self.settings)
 
     @property
     def metrics(self) -> MetricsNamespace:
@@ -257,7 +257,14 @@ class Workspace:
         """
         from advocacy.ingest.records import write_records
 
-        return write_records(self.db, kind, records, actor=actor, limits=limits)
+        return write_records(
+            self.db,
+            kind,
+            records,
+            actor=actor,
+            timezone=self.settings.timezone,
+            limits=limits,
+        )
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

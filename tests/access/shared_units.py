@@ -142,7 +142,9 @@ def fill(ws: Workspace, folder: Path) -> dict[str, str]:
         ws.write_records(kind, RECORDS[kind], actor="test")
     _import(ws, folder, "response-items", RECORDS["response-items"])
     rule = Rule("detractor-test", "Detractor", "nps_at_most", params={"threshold": 6})
-    opened = open_cases_for(ws.db, "responses", ["rA", "rB1", "rB2"], rules=[rule])
+    opened = open_cases_for(
+        ws.db, "responses", ["rA", "rB1", "rB2"], rules=[rule], settings=ws.settings
+    )
     return {case.evidence_id: case.case_id for case in opened}
 
 

@@ -17,6 +17,7 @@ from advocacy.access import add_user
 from advocacy.loop.cases.opening import open_cases_for
 from advocacy.loop.cases.rule_format import parse_rules
 from advocacy.loop.cases.rule_store import replace_rules
+from advocacy.settings import Settings
 from advocacy.workspace import Workspace
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -52,15 +53,16 @@ RESPONSES = [
 IDS = ["r1", "r2", "r3", "r5"]
 
 
-@pytest.fixture(autouse=True)
-def channels(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVOCACY_PUBLIC_URL", "https://cx.example.test/")
-    monkeypatch.setenv("ADVOCACY_SMTP_HOST", "smtp.example.test")
-    monkeypatch.setenv("ADVOCACY_WEBHOOK_URLS", "https://hooks.example.test/a")
+#: E-mail and one webhook on, case links under this address.
+CHANNELS = Settings(
+    public_url="https://cx.example.test/",
+    smtp_host="smtp.example.test",
+    webhook_urls="https://hooks.example.test/a",
+)
 
 
 def _workspace(url: str) -> advocacy.Workspace:
-    workspace = advocacy.open(url)
+    workspace = advocacy.open(url, settings=CHANNELS)
     replace_rules(workspace.db, parse_rules(RULES), actor="ada", now=NOW)
     workspace.write_records("responses", RESPONSES, actor="test")
     for name, email in (("hal", "hal@example.test"), ("bea", None), ("ana", "ana@example.test")):
@@ -114,13 +116,17 @@ def _forget_cases(ws: Workspace) -> None:
 def test_a_batch_writes_the_rows_of_opening_one_case_at_a_time(
     ws: Workspace, backfill: bool
 ) -> None:
-    batch = open_cases_for(ws.db, "responses", IDS, now=NOW, backfill=backfill)
+    batch = open_cases_for(
+        ws.db, "responses", IDS, settings=ws.settings, now=NOW, backfill=backfill
+    )
     in_batch = _rows(ws)
     _forget_cases(ws)
     one_by_one = [
         case
         for evidence_id in IDS
-        for case in open_cases_for(ws.db, "responses", [evidence_id], now=NOW, backfill=backfill)
+        for case in open_cases_for(
+            ws.db, "responses", [evidence_id], settings=ws.settings, now=NOW, backfill=backfill
+        )
     ]
     assert sorted(batch, key=lambda case: case.case_id) == sorted(
         one_by_one, key=lambda case: case.case_id
@@ -142,7 +148,7 @@ def test_a_batch_writes_the_rows_of_opening_one_case_at_a_time(
 
 def test_opening_writes_exactly_these_rows(ws: Workspace) -> None:
     # The rows the one-statement-per-row path wrote before opening went in bulk.
-    open_cases_for(ws.db, "responses", IDS, now=NOW)
+    open_cases_for(ws.db, "responses", IDS, settings=ws.settings, now=NOW)
     rows = _rows(ws)
     due = NOW + timedelta(hours=48)
     case_id = "case-bbcd404b30f0"  # rule detractor on r1, routed to hal by unit North

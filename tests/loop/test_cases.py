@@ -91,7 +91,9 @@ def _ids(cases: list[advocacy.Case]) -> dict[str, tuple[str, str | None]]:
 
 
 def test_rules_open_routed_cases_once(ws: Workspace) -> None:
-    opened = open_cases_for(ws.db, "responses", ["r1", "r2", "r3", "r5"], now=NOW)
+    opened = open_cases_for(
+        ws.db, "responses", ["r1", "r2", "r3", "r5"], now=NOW, settings=ws.settings
+    )
     # Unit routes before touchpoint routes; C4's answer opens the urgent champion case only.
     assert _ids(opened) == {
         "r1": ("detractor", "hal"),
@@ -102,7 +104,10 @@ def test_rules_open_routed_cases_once(ws: Workspace) -> None:
     assert case.status == "new" and case.customer_id == "C1" and case.unit == "North"
     assert case.opened_at == NOW and case.due_at == NOW + timedelta(hours=48)
     assert case.baseline_nps == 3 and case.rule == "Detractor follow-up"
-    assert open_cases_for(ws.db, "responses", ["r1", "r2", "r3", "r5"], now=NOW) == []
+    assert (
+        open_cases_for(ws.db, "responses", ["r1", "r2", "r3", "r5"], now=NOW, settings=ws.settings)
+        == []
+    )
     assert len(list_cases(ws.db)) == 3
     listed = list_cases(ws.db, customer_id="C1")
     assert [(c.status, c.owner, c.rule, c.due_at) for c in listed] == [
@@ -117,29 +122,59 @@ def test_rules_open_routed_cases_once(ws: Workspace) -> None:
 
 
 def test_a_case_is_worked_to_closed_with_its_timeline(ws: Workspace) -> None:
-    (case,) = open_cases_for(ws.db, "responses", ["r1"], now=NOW)
+    (case,) = open_cases_for(ws.db, "responses", ["r1"], now=NOW, settings=ws.settings)
     later = NOW + timedelta(hours=3)
-    contacted = work_case(ws.db, case.case_id, "contact", actor="hal", text="called", now=later)
+    contacted = work_case(
+        ws.db, case.case_id, "contact", actor="hal", text="called", now=later, settings=ws.settings
+    )
     assert contacted.status == "contacted" and contacted.first_contact_at == later
-    work_case(ws.db, case.case_id, "note", actor="hal", text="refund agreed", now=later)
+    work_case(
+        ws.db,
+        case.case_id,
+        "note",
+        actor="hal",
+        text="refund agreed",
+        now=later,
+        settings=ws.settings,
+    )
     with pytest.raises(UsageError) as missing:
-        work_case(ws.db, case.case_id, "close", actor="hal", root_cause="late", now=later)
+        work_case(
+            ws.db,
+            case.case_id,
+            "close",
+            actor="hal",
+            root_cause="late",
+            now=later,
+            settings=ws.settings,
+        )
     assert missing.value.parameter == "action_taken" and missing.value.fix
     closed = work_case(
         ws.db, case.case_id, "close", actor="hal", root_cause="courier lost the parcel",
-        action_taken="refunded", now=later + timedelta(hours=1),
+        action_taken="refunded", now=later + timedelta(hours=1), settings=ws.settings
     )  # fmt: skip
     assert closed.status == "closed" and closed.root_cause == "courier lost the parcel"
     with pytest.raises(UsageError, match="cannot resolve") as wrong:
-        work_case(ws.db, case.case_id, "resolve", actor="hal", now=later)
+        work_case(ws.db, case.case_id, "resolve", actor="hal", now=later, settings=ws.settings)
     assert "reopen" in (wrong.value.fix or "")
     later += timedelta(hours=2)
-    reopened = work_case(ws.db, case.case_id, "reopen", actor="ana", text="not fixed", now=later)
+    reopened = work_case(
+        ws.db,
+        case.case_id,
+        "reopen",
+        actor="ana",
+        text="not fixed",
+        now=later,
+        settings=ws.settings,
+    )
     assert reopened.status == "contacted" and reopened.closed_at is None
     with pytest.raises(UsageError, match="'bea' cannot own cases"):  # not a user yet
-        work_case(ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later)
+        work_case(
+            ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later, settings=ws.settings
+        )
     add_user(ws.db, "bea", role="case-handler", password="correct horse battery", units="South")
-    assigned = work_case(ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later)
+    assigned = work_case(
+        ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later, settings=ws.settings
+    )
     assert assigned.owner == "bea"
     detail = get_case(ws.db, case.case_id)
     assert [event.kind for event in detail.events] == [
@@ -153,10 +188,18 @@ def test_a_case_is_worked_to_closed_with_its_timeline(ws: Workspace) -> None:
 
 
 def test_handlers_only_work_their_units_cases(ws: Workspace) -> None:
-    opened = open_cases_for(ws.db, "responses", ["r1", "r2"], now=NOW)
+    opened = open_cases_for(ws.db, "responses", ["r1", "r2"], now=NOW, settings=ws.settings)
     south = next(case for case in opened if case.unit == "South")
     with pytest.raises(AccessDeniedError):
-        work_case(ws.db, south.case_id, "contact", actor="hal", units=["North"], now=NOW)
+        work_case(
+            ws.db,
+            south.case_id,
+            "contact",
+            actor="hal",
+            units=["North"],
+            now=NOW,
+            settings=ws.settings,
+        )
     with pytest.raises(AccessDeniedError):
         get_case(ws.db, south.case_id, units=["North"])
     with pytest.raises(NotFoundError):
@@ -174,7 +217,9 @@ def test_mentions_open_cases_for_anger_and_negative_theme(ws: Workspace) -> None
          "text": "The courier never came and my parcel is lost. Terrible delivery."},
     ]  # fmt: skip
     ws.write_records("mentions", mentions, actor="test")
-    opened = _ids(open_cases_for(ws.db, "mentions", ["m1", "m2", "m3"], now=NOW))
+    opened = _ids(
+        open_cases_for(ws.db, "mentions", ["m1", "m2", "m3"], now=NOW, settings=ws.settings)
+    )
     assert opened["m1"] == ("angry", "sam")
     assert "m2" not in opened
     assert opened["m3"][0] in {"angry", "delivery"}
@@ -186,17 +231,19 @@ def test_mentions_open_cases_for_anger_and_negative_theme(ws: Workspace) -> None
          {"response_id": "r10", "submitted_at": "2026-03-01T10:00:00Z", "nps": 9,
           "comment": "Quick delivery, lovely parcel, thanks!"}],
     )  # fmt: skip
-    themed = open_cases_for(ws.db, "responses", ["r9", "r10"], now=NOW, rules=only_theme)
+    themed = open_cases_for(
+        ws.db, "responses", ["r9", "r10"], now=NOW, rules=only_theme, settings=ws.settings
+    )
     assert [(case.evidence_id, case.theme) for case in themed] == [("r9", "delivery")]
 
 
 def test_overdue_cases_escalate_by_age(ws: Workspace) -> None:
-    (case,) = open_cases_for(ws.db, "responses", ["r1"], now=NOW)
-    assert escalate_overdue(ws.db, NOW + timedelta(hours=71)) == []
-    (first,) = escalate_overdue(ws.db, NOW + timedelta(hours=73))
+    (case,) = open_cases_for(ws.db, "responses", ["r1"], now=NOW, settings=ws.settings)
+    assert escalate_overdue(ws.db, NOW + timedelta(hours=71), settings=ws.settings) == []
+    (first,) = escalate_overdue(ws.db, NOW + timedelta(hours=73), settings=ws.settings)
     assert (first.escalation_level, first.owner) == (1, "ada")
-    assert escalate_overdue(ws.db, NOW + timedelta(hours=74)) == []
-    (second,) = escalate_overdue(ws.db, NOW + timedelta(hours=150))
+    assert escalate_overdue(ws.db, NOW + timedelta(hours=74), settings=ws.settings) == []
+    (second,) = escalate_overdue(ws.db, NOW + timedelta(hours=150), settings=ws.settings)
     assert second.escalation_level == 2
     assert [e.kind for e in get_case(ws.db, case.case_id).events].count("escalate") == 2
 
@@ -211,26 +258,27 @@ def test_the_sweep_opens_cases_for_lapsed_valuable_customers(ws: Workspace) -> N
           "occurred_at": "2025-09-01T10:00:00Z", "amount": 90}, {"transaction_id": "t3",
           "customer_id": "C3", "occurred_at": "2026-02-20T10:00:00Z", "amount": 90}],
     )  # fmt: skip
-    result = sweep(ws.db, NOW)
+    result = sweep(ws.db, NOW, settings=ws.settings)
     assert [(case.customer_id, case.rule_id) for case in result.opened] == [("C1", "valuable")]
-    assert sweep(ws.db, NOW).opened == []
+    assert sweep(ws.db, NOW, settings=ws.settings).opened == []
 
 
-def test_cases_notify_owners_and_webhooks(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVOCACY_WEBHOOK_URLS", "http://127.0.0.1:9/hook")
-    (case,) = open_cases_for(ws.db, "responses", ["r1"], now=NOW)
+def test_cases_notify_owners_and_webhooks(ws: Workspace) -> None:
+    hooks = ws.settings.updated(webhook_urls="http://127.0.0.1:9/hook")
+    (case,) = open_cases_for(ws.db, "responses", ["r1"], now=NOW, settings=hooks)
     rows = ws.db.fetchall("SELECT channel, event, payload FROM outbox")
     assert [(row[0], row[1]) for row in rows] == [("webhook", "case.opened")]
     assert case.case_id in str(rows[0][2])
 
 
-def test_resolving_with_a_follow_up_sends_a_signed_resurvey(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "a-test-key-that-is-long-enough-0123456789")
-    monkeypatch.setenv("ADVOCACY_PUBLIC_URL", "https://cx.example")
-    (case,) = open_cases_for(ws.db, "responses", ["r1"], now=NOW)
-    resolved = work_case(ws.db, case.case_id, "resolve", actor="hal", follow_up=True, now=NOW)
+def test_resolving_with_a_follow_up_sends_a_signed_resurvey(ws: Workspace) -> None:
+    settings = ws.settings.updated(
+        secret_key="a-test-key-that-is-long-enough-0123456789", public_url="https://cx.example"
+    )
+    (case,) = open_cases_for(ws.db, "responses", ["r1"], now=NOW, settings=settings)
+    resolved = work_case(
+        ws.db, case.case_id, "resolve", actor="hal", follow_up=True, now=NOW, settings=settings
+    )
     assert resolved.status == "resolved" and resolved.first_contact_at == NOW
     event = get_case(ws.db, case.case_id).events[-1]
     assert event.kind == "resolve" and event.detail["url"].startswith("https://cx.example/")

@@ -47,7 +47,7 @@ def test_rules_and_cases_from_the_command_line(tmp_path: Path) -> None:
     with advocacy.open(db) as ws:
         record = {"response_id": "r1", "customer_id": "C1", "nps": 1, "unit": "North"}
         ws.write_records("responses", [record])
-        (case,) = open_cases_for(ws.db, "responses", ["r1"])
+        (case,) = open_cases_for(ws.db, "responses", ["r1"], settings=ws.settings)
 
     listed = advocacy_cli("cases", "list", "--customer", "C1", "--format", "json", "--db", db,
                           cwd=tmp_path)  # fmt: skip

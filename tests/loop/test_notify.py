@@ -45,6 +45,7 @@ from advocacy.loop.notify.outbox import (
 from advocacy.loop.notify.webhooks import sign, verify_signature
 from advocacy.present.cli.main import app as cli_app
 from advocacy.present.web import create_app
+from advocacy.settings import Settings
 from advocacy.workspace import Workspace
 
 SECRET = "test-webhook-secret"
@@ -143,15 +144,19 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., None]:
-    """Set notification settings through the environment, as a deployment would."""
+def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Settings]:
+    """Set notification settings through the environment, as a deployment would.
+
+    Returns the settings the environment now gives, for the loop functions that take them
+    (a server or a command started afterwards reads the same).
+    """
     monkeypatch.chdir(tmp_path)  # no stray advocacy.toml
     monkeypatch.setenv("ADVOCACY_PUBLIC_URL", PUBLIC_URL)
     monkeypatch.setenv("ADVOCACY_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("ADVOCACY_SMTP_HOST", "")
     monkeypatch.setenv("ADVOCACY_WEBHOOK_URLS", "")
 
-    def configure(*, smtp_port: int | None = None, webhooks: str = "", **others: Any) -> None:
+    def configure(*, smtp_port: int | None = None, webhooks: str = "", **others: Any) -> Settings:
         if smtp_port is not None:
             monkeypatch.setenv("ADVOCACY_SMTP_HOST", "127.0.0.1")
             monkeypatch.setenv("ADVOCACY_SMTP_PORT", str(smtp_port))
@@ -160,6 +165,7 @@ def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., N
         monkeypatch.setenv("ADVOCACY_WEBHOOK_URLS", webhooks)
         for name, value in others.items():
             monkeypatch.setenv("ADVOCACY_" + name.upper(), str(value))
+        return Settings.load()
 
     return configure
 
@@ -176,17 +182,18 @@ def _now() -> dt.datetime:
 
 # -- e-mail ------------------------------------------------------------------------------------
 def test_case_email_reaches_the_owner_with_a_link_and_no_contact_details(
-    ws: Workspace, mailbox: Mailbox, settings: Callable[..., None]
+    ws: Workspace, mailbox: Mailbox, settings: Callable[..., Settings]
 ) -> None:
-    settings(smtp_port=mailbox.port)
+    configured = settings(smtp_port=mailbox.port)
     [message_id] = enqueue(
         ws.db,
         event="case.opened",
         subject="[advocacy] New case K-1001 (detractor, North)",
         payload=CASE,
         emails=["hal@example.test"],
+        settings=configured,
     )
-    report = deliver_due(ws.db)
+    report = deliver_due(ws.db, settings=configured)
     assert (report.attempted, report.delivered, report.failed) == (1, 1, 0)
     [(recipients, mail)] = mailbox.received
     assert recipients == ["hal@example.test"]
@@ -205,18 +212,32 @@ def test_case_email_reaches_the_owner_with_a_link_and_no_contact_details(
     assert pending(ws.db) == []
 
 
-def test_no_channel_configured_queues_nothing(ws: Workspace, settings: Callable[..., None]) -> None:
-    settings()
-    assert enqueue(ws.db, event="case.opened", subject="x", payload=CASE, emails=["a@b.c"]) == []
+def test_no_channel_configured_queues_nothing(
+    ws: Workspace, settings: Callable[..., Settings]
+) -> None:
+    configured = settings()
+    assert (
+        enqueue(
+            ws.db,
+            event="case.opened",
+            subject="x",
+            payload=CASE,
+            emails=["a@b.c"],
+            settings=configured,
+        )
+        == []
+    )
     assert list_messages(ws.db) == []
 
 
 def test_smtp_server_down_is_a_recorded_failure(
-    ws: Workspace, settings: Callable[..., None]
+    ws: Workspace, settings: Callable[..., Settings]
 ) -> None:
-    settings(smtp_port=free_port())
-    [message_id] = enqueue(ws.db, event="case.opened", subject="s", payload=CASE, emails=["h@x.y"])
-    report = deliver_due(ws.db, rng=random.Random(1))
+    configured = settings(smtp_port=free_port())
+    [message_id] = enqueue(
+        ws.db, event="case.opened", subject="s", payload=CASE, emails=["h@x.y"], settings=configured
+    )
+    report = deliver_due(ws.db, rng=random.Random(1), settings=configured)
     assert (report.delivered, report.failed) == (0, 1)
     failed = get_message(ws.db, message_id)
     assert failed.state == "pending" and failed.attempts == 1
@@ -225,12 +246,14 @@ def test_smtp_server_down_is_a_recorded_failure(
 
 # -- webhooks ----------------------------------------------------------------------------------
 def test_webhook_is_signed_and_the_signature_verifies(
-    ws: Workspace, receiver: Receiver, settings: Callable[..., None]
+    ws: Workspace, receiver: Receiver, settings: Callable[..., Settings]
 ) -> None:
-    settings(webhooks=receiver.url)
+    configured = settings(webhooks=receiver.url)
     receiver.start()
-    [message_id] = enqueue(ws.db, event="case.escalated", subject="Escalated", payload=CASE)
-    report = deliver_due(ws.db)
+    [message_id] = enqueue(
+        ws.db, event="case.escalated", subject="Escalated", payload=CASE, settings=configured
+    )
+    report = deliver_due(ws.db, settings=configured)
     assert report.delivered == 1
     [request] = receiver.requests
     assert request["valid"] is True
@@ -259,38 +282,42 @@ def test_webhook_is_signed_and_the_signature_verifies(
 
 
 def test_queued_text_is_redacted_with_the_workspaces_own_people(
-    ws: Workspace, settings: Callable[..., None], tmp_path: Path
+    ws: Workspace, settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
-    settings(webhooks="http://127.0.0.1:9/hook")
+    configured = settings(webhooks="http://127.0.0.1:9/hook")
     customers = tmp_path / "customers.csv"
     customers.write_text("customer_id,name\nC9,Xerxo Quillibrand\n", encoding="utf-8")
     ws.import_file(customers, kind="customers")
     payload = {**CASE, "comment": "Xerxo Quillibrand said the parcel was late"}
-    [message_id] = enqueue(ws.db, event="case.opened", subject="Opened", payload=payload)
+    [message_id] = enqueue(
+        ws.db, event="case.opened", subject="Opened", payload=payload, settings=configured
+    )
     queued = json.dumps(get_message(ws.db, message_id).payload)
     assert "Quillibrand" not in queued and "Xerxo" not in queued
     assert "said the parcel was late" in queued
 
 
 def test_receiver_down_then_up_gets_the_message_exactly_once(
-    ws: Workspace, receiver: Receiver, settings: Callable[..., None]
+    ws: Workspace, receiver: Receiver, settings: Callable[..., Settings]
 ) -> None:
-    settings(webhooks=receiver.url)  # nothing listens there yet
+    configured = settings(webhooks=receiver.url)  # nothing listens there yet
     start = _now()
-    [message_id] = enqueue(ws.db, event="case.opened", subject="New", payload=CASE, now=start)
-    first = deliver_due(ws.db, now=start, rng=random.Random(7))
+    [message_id] = enqueue(
+        ws.db, event="case.opened", subject="New", payload=CASE, now=start, settings=configured
+    )
+    first = deliver_due(ws.db, now=start, rng=random.Random(7), settings=configured)
     assert (first.attempted, first.failed) == (1, 1)
     waiting = get_message(ws.db, message_id)
     assert waiting.state == "pending" and waiting.attempts == 1
     assert waiting.next_attempt_at > start
     assert waiting.last_error and "unreachable" in waiting.last_error
-    assert deliver_due(ws.db, now=start).attempted == 0  # not due yet
+    assert deliver_due(ws.db, now=start, settings=configured).attempted == 0  # not due yet
 
     receiver.start()
     later = waiting.next_attempt_at + dt.timedelta(seconds=1)
-    second = deliver_due(ws.db, now=later, rng=random.Random(7))
+    second = deliver_due(ws.db, now=later, rng=random.Random(7), settings=configured)
     assert (second.attempted, second.delivered) == (1, 1)
-    assert deliver_due(ws.db, now=later + dt.timedelta(hours=2)).attempted == 0
+    assert deliver_due(ws.db, now=later + dt.timedelta(hours=2), settings=configured).attempted == 0
     assert len(receiver.requests) == 1 and receiver.requests[0]["valid"]
     assert receiver.requests[0]["headers"]["X-Advocacy-Delivery"] == message_id
     done = get_message(ws.db, message_id)
@@ -298,14 +325,16 @@ def test_receiver_down_then_up_gets_the_message_exactly_once(
 
 
 def test_gives_up_after_max_attempts_keeps_the_row_and_retry_revives_it(
-    ws: Workspace, receiver: Receiver, settings: Callable[..., None]
+    ws: Workspace, receiver: Receiver, settings: Callable[..., Settings]
 ) -> None:
-    settings(webhooks=receiver.url, notify_max_attempts=3)
+    configured = settings(webhooks=receiver.url, notify_max_attempts=3)
     moment = _now()
-    [message_id] = enqueue(ws.db, event="case.closed", subject="Closed", payload=CASE, now=moment)
+    [message_id] = enqueue(
+        ws.db, event="case.closed", subject="Closed", payload=CASE, now=moment, settings=configured
+    )
     rng = random.Random(11)
     for attempt in range(1, 4):
-        report = deliver_due(ws.db, now=moment, rng=rng)
+        report = deliver_due(ws.db, now=moment, rng=rng, settings=configured)
         assert report.attempted == 1
         message = get_message(ws.db, message_id)
         assert message.attempts == attempt
@@ -313,14 +342,14 @@ def test_gives_up_after_max_attempts_keeps_the_row_and_retry_revives_it(
     assert report.gave_up == 1
     given_up = get_message(ws.db, message_id)
     assert given_up.state == "failed" and given_up.gave_up_at is not None
-    assert deliver_due(ws.db, now=moment + dt.timedelta(days=1)).attempted == 0
+    assert deliver_due(ws.db, now=moment + dt.timedelta(days=1), settings=configured).attempted == 0
     assert [m.message_id for m in list_messages(ws.db, state="failed")] == [message_id]
 
     receiver.start()
     revived = retry(ws.db, message_id, actor="ada", now=_now())
     assert revived.state == "pending" and revived.attempts == 0
     assert any(e.action == "outbox.retry" and e.target == message_id for e in audit_entries(ws.db))
-    assert deliver_due(ws.db).delivered == 1
+    assert deliver_due(ws.db, settings=configured).delivered == 1
     assert get_message(ws.db, message_id).state == "delivered"
 
 
@@ -360,9 +389,9 @@ def test_daily_digest_is_queued_once_per_day_and_lists_the_owner_cases(
     ws: Workspace,
     mailbox: Mailbox,
     receiver: Receiver,
-    settings: Callable[..., None],
+    settings: Callable[..., Settings],
 ) -> None:
-    settings(smtp_port=mailbox.port, webhooks=receiver.url)
+    configured = settings(smtp_port=mailbox.port, webhooks=receiver.url)
     receiver.start()
     now = _now()
     add_user(ws.db, "hal", role="case-handler", units="North", password=PASSWORD, email="h@x.io")
@@ -371,13 +400,13 @@ def test_daily_digest_is_queued_once_per_day_and_lists_the_owner_cases(
     _insert_case(ws, "K2", now, escalated_at=now - dt.timedelta(hours=2), escalation_level=1)
     _insert_case(ws, "K3", now, status="closed", closed_at=now - dt.timedelta(hours=1))
 
-    first = enqueue_daily_digest(ws.db, now=now)
+    first = enqueue_daily_digest(ws.db, now=now, settings=configured)
     assert (first.emails, first.webhooks, first.already_sent) == (1, 1, 0)
-    again = enqueue_daily_digest(ws.db, now=now + dt.timedelta(minutes=30))
+    again = enqueue_daily_digest(ws.db, now=now + dt.timedelta(minutes=30), settings=configured)
     assert (again.emails, again.webhooks, again.already_sent) == (0, 0, 2)
     assert len(list_messages(ws.db)) == 2
 
-    assert deliver_due(ws.db, now=now).delivered == 2
+    assert deliver_due(ws.db, now=now, settings=configured).delivered == 2
     [(recipients, mail)] = mailbox.received
     assert recipients == ["h@x.io"]
     assert mail["Subject"] == f"[advocacy] Daily digest {now.date().isoformat()}"
@@ -394,18 +423,24 @@ def test_daily_digest_is_queued_once_per_day_and_lists_the_owner_cases(
         "overdue": 1,
     }
 
-    tomorrow = enqueue_daily_digest(ws.db, now=now + dt.timedelta(days=1))
+    tomorrow = enqueue_daily_digest(ws.db, now=now + dt.timedelta(days=1), settings=configured)
     assert (tomorrow.emails, tomorrow.webhooks) == (1, 1)
 
 
 # -- the server and the CLI --------------------------------------------------------------------
 def test_server_delivers_in_the_background_and_lists_the_outbox_to_admins(
-    duckdb_url: str, receiver: Receiver, settings: Callable[..., None]
+    duckdb_url: str, receiver: Receiver, settings: Callable[..., Settings]
 ) -> None:
     settings(webhooks=receiver.url)
     receiver.start()
     with advocacy.open(duckdb_url) as workspace:
-        [message_id] = enqueue(workspace.db, event="case.opened", subject="New", payload=CASE)
+        [message_id] = enqueue(
+            workspace.db,
+            event="case.opened",
+            subject="New",
+            payload=CASE,
+            settings=workspace.settings,
+        )
         admin = create_token(workspace.db, role="admin").secret
         analyst = create_token(workspace.db, role="analyst").secret
     with TestClient(create_app(duckdb_url), base_url="https://testserver") as client:
@@ -431,7 +466,7 @@ def _cli(*args: str, cwd: Path) -> Result:
 
 
 def test_cli_users_email_test_email_list_and_retry(
-    tmp_path: Path, mailbox: Mailbox, receiver: Receiver, settings: Callable[..., None]
+    tmp_path: Path, mailbox: Mailbox, receiver: Receiver, settings: Callable[..., Settings]
 ) -> None:
     settings(smtp_port=mailbox.port, webhooks=receiver.url, notify_max_attempts=1)
     db = str(tmp_path / "ws.duckdb")
@@ -450,7 +485,13 @@ def test_cli_users_email_test_email_list_and_retry(
     assert mailbox.received[-1][0] == ["someone@example.test"]
 
     with advocacy.open(db) as workspace:  # the receiver is down: one attempt, then given up
-        [message_id] = enqueue(workspace.db, event="case.opened", subject="New", payload=CASE)
+        [message_id] = enqueue(
+            workspace.db,
+            event="case.opened",
+            subject="New",
+            payload=CASE,
+            settings=workspace.settings,
+        )
     delivered = _cli("outbox", "deliver", "--format", "json", "--db", db, cwd=tmp_path)
     assert json.loads(delivered.stdout)["gave_up"] == 1
     failed = _cli("outbox", "messages", "--failed", "--format", "json", "--db", db, cwd=tmp_path)

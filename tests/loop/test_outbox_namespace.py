@@ -33,7 +33,9 @@ def ws(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
 
 
 def test_the_outbox_is_listed_delivered_and_retried_through_the_workspace(ws: Workspace) -> None:
-    [message_id] = enqueue(ws.db, event="case.closed", subject="Closed", payload={"case": "K-1"})
+    [message_id] = enqueue(
+        ws.db, event="case.closed", subject="Closed", payload={"case": "K-1"}, settings=ws.settings
+    )
     [pending] = ws.outbox.messages(state="pending")
     assert (pending.message_id, pending.attempts) == (message_id, 0)
 

@@ -26,20 +26,22 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
         yield workspace
 
 
-def test_enabled_users_and_listed_teams_may_own_cases(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert check_owner(ws.db, " hal ") == "hal"
+def test_enabled_users_and_listed_teams_may_own_cases(ws: Workspace) -> None:
+    no_teams = ws.settings.updated(case_teams="")
+    assert check_owner(ws.db, " hal ", settings=no_teams) == "hal"
     for name in ("old", "Hal", "billing", "nobody"):
         with pytest.raises(UsageError, match="cannot own cases"):
-            check_owner(ws.db, name)
-    monkeypatch.setenv("ADVOCACY_CASE_TEAMS", "billing, returns desk,")
-    assert check_owner(ws.db, "billing") == "billing"
-    assert check_owner(ws.db, "returns desk") == "returns desk"
+            check_owner(ws.db, name, settings=no_teams)
+    teams = ws.settings.updated(case_teams="billing, returns desk,")
+    assert check_owner(ws.db, "billing", settings=teams) == "billing"
+    assert check_owner(ws.db, "returns desk", settings=teams) == "returns desk"
     with pytest.raises(UsageError) as refused:
-        check_owner(ws.db, "old")
+        check_owner(ws.db, "old", settings=teams)
     assert "teams now: billing, returns desk" in (refused.value.fix or "")
-    assert unknown_owners(ws.db, ["hal", "x", "billing", "x", "old"]) == ["x", "old"]
+    assert unknown_owners(ws.db, ["hal", "x", "billing", "x", "old"], settings=teams) == [
+        "x",
+        "old",
+    ]
 
 
 def test_a_rules_file_may_not_escalate_to_a_stranger(ws: Workspace, tmp_path: Path) -> None:
@@ -50,7 +52,7 @@ def test_a_rules_file_may_not_escalate_to_a_stranger(ws: Workspace, tmp_path: Pa
         encoding="utf-8",
     )
     with pytest.raises(ValidationError) as refused:
-        load_rules(ws.db, path, actor="ada")
+        load_rules(ws.db, path, actor="ada", settings=ws.settings)
     assert refused.value.file == str(path)
     assert refused.value.message.startswith("rule 'detractor' names owner(s) 'boss'")
     assert list_rules(ws.db) == []

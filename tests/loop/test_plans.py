@@ -67,7 +67,7 @@ def _plan(ws: Workspace, **options: Any) -> Any:
         "now": NOW,
     }
     chosen.update(options)
-    return create_plan(ws.db, **chosen)
+    return create_plan(ws.db, **chosen, settings=ws.settings)
 
 
 def test_the_baseline_is_frozen_when_the_plan_is_created(ws: Workspace) -> None:
@@ -83,7 +83,7 @@ def test_the_baseline_is_frozen_when_the_plan_is_created(ws: Workspace) -> None:
     stored = get_plan(ws.db, plan.plan_id)
     assert stored.baseline == plan.baseline  # the goalposts did not move
     assert stored.resources == ("time", "money") and stored.effort == "medium"
-    progress = plan_progress(ws.db, stored, now=NOW)
+    progress = plan_progress(ws.db, stored, now=NOW, settings=ws.settings)
     assert progress.baseline.value == 25.0
     assert (progress.current.value, progress.current.n) == (62.5, 40)
     assert progress.movement.change == pytest.approx(37.5)
@@ -95,7 +95,7 @@ def test_nps_movement_and_interval_agree_with_the_metrics_two_sample_test(ws: Wo
     # Rocks (2016): (20, 30, 50) before, (10, 20, 70) after: z = 2.9277, p = 0.003415.
     ws.write_records("responses", _answers("jan", dt.date(2026, 1, 5), _counts(20, 30, 50)))
     ws.write_records("responses", _answers("feb", dt.date(2026, 2, 5), _counts(10, 20, 70)))
-    progress = plan_progress(ws.db, _plan(ws), now=NOW)
+    progress = plan_progress(ws.db, _plan(ws), now=NOW, settings=ws.settings)
 
     before, after = nps_from_counts(20, 30, 50), nps_from_counts(10, 20, 70)
     expected = nps_difference(after, before)
@@ -112,22 +112,24 @@ def test_verdicts_read_the_interval_and_the_minimum_n(ws: Workspace) -> None:
     ws.write_records("responses", _answers("jan", dt.date(2026, 1, 5), _counts(10, 20, 70)))
     ws.write_records("responses", _answers("feb", dt.date(2026, 2, 5), _counts(20, 30, 50)))
     plan = _plan(ws)
-    assert plan_progress(ws.db, plan, now=NOW).verdict == "worsened"
-    assert plan_progress(ws.db, plan, now=NOW, min_n=101).verdict == "too early"
+    assert plan_progress(ws.db, plan, now=NOW, settings=ws.settings).verdict == "worsened"
+    assert (
+        plan_progress(ws.db, plan, now=NOW, min_n=101, settings=ws.settings).verdict == "too early"
+    )
     # Before the start there is nothing to compare yet.
     before_start = dt.datetime(2026, 1, 20, tzinfo=dt.UTC)
-    assert plan_progress(ws.db, plan, now=before_start).verdict == "too early"
+    assert plan_progress(ws.db, plan, now=before_start, settings=ws.settings).verdict == "too early"
 
     ws.write_records("responses", _answers("s", dt.date(2026, 2, 5), [3, 7, 10] * 15, unit="South"))
     unmeasured = _plan(ws, metric_filter={"unit": "South"})
-    assert plan_progress(ws.db, unmeasured, now=NOW).verdict == "no baseline"
+    assert plan_progress(ws.db, unmeasured, now=NOW, settings=ws.settings).verdict == "no baseline"
     ws.write_records(
         "responses",
         _answers("e1", dt.date(2026, 1, 5), [3, 7, 10] * 15, unit="East")
         + _answers("e2", dt.date(2026, 2, 5), [3, 7, 10, 10] * 10, unit="East"),
     )
     unclear = _plan(ws, metric_filter={"unit": "East"})
-    assert plan_progress(ws.db, unclear, now=NOW).verdict == "no clear change"
+    assert plan_progress(ws.db, unclear, now=NOW, settings=ws.settings).verdict == "no clear change"
 
 
 def test_mean_movement_is_welchs_interval(ws: Workspace) -> None:
@@ -141,7 +143,9 @@ def test_mean_movement_is_welchs_interval(ws: Workspace) -> None:
         for i, v in enumerate(after)
     ]
     ws.write_records("responses", records)
-    progress = plan_progress(ws.db, _plan(ws, metric="ces", metric_filter=None), now=NOW)
+    progress = plan_progress(
+        ws.db, _plan(ws, metric="ces", metric_filter=None), now=NOW, settings=ws.settings
+    )
     welch = stats.ttest_ind(after, before, equal_var=False)
     interval = welch.confidence_interval(0.95)
     assert progress.movement.ci_low == pytest.approx(interval.low)
@@ -195,16 +199,26 @@ def test_a_plan_from_a_target_gap_and_its_audit_trail(ws: Workspace, tmp_path: P
     ws.import_file(targets, kind="targets")
     from advocacy.loop.plans.changes import plan_from_gap
 
-    plan = plan_from_gap(ws.db, "target-nps-unit-north", starts_on=START, actor="ana", now=NOW)
+    plan = plan_from_gap(
+        ws.db, "target-nps-unit-north", starts_on=START, actor="ana", now=NOW, settings=ws.settings
+    )
     assert (plan.metric, plan.metric_filter, plan.target_value) == ("nps", {"unit": "North"}, 50)
     assert plan.link == "gap:target-nps-unit-north" and plan.baseline.value == 25.0
 
     later = NOW + dt.timedelta(days=1)
-    update_plan(ws.db, plan.plan_id, status="active", owner="hal", actor="ada", now=later)
+    update_plan(
+        ws.db,
+        plan.plan_id,
+        status="active",
+        owner="hal",
+        actor="ada",
+        now=later,
+        settings=ws.settings,
+    )
     with pytest.raises(UsageError, match="frozen"):
-        update_plan(ws.db, plan.plan_id, starts_on="2026-02-15", actor="ada")
+        update_plan(ws.db, plan.plan_id, starts_on="2026-02-15", actor="ada", settings=ws.settings)
     with pytest.raises(UsageError, match="unknown status"):
-        update_plan(ws.db, plan.plan_id, status="finished", actor="ada")
+        update_plan(ws.db, plan.plan_id, status="finished", actor="ada", settings=ws.settings)
     stored = get_plan(ws.db, plan.plan_id)
     assert (stored.status, stored.owner, stored.updated_at) == ("active", "hal", later)
 

@@ -81,14 +81,21 @@ def test_loop_results_match_the_hand_computed_example(db_url: str) -> None:
               "amount": 30}],
         )  # fmt: skip
         opened = open_cases_for(
-            ws.db, "responses", ["a1", "b1", "c1", "d1", "e1"], backfill=True, now=NOW
+            ws.db,
+            "responses",
+            ["a1", "b1", "c1", "d1", "e1"],
+            backfill=True,
+            now=NOW,
+            settings=ws.settings,
         )
         case = {c.customer_id: c for c in opened}
         assert case["A"].opened_at == datetime(2026, 4, 1, 10, tzinfo=UTC)
 
         def act(who: str, action: str, hours: float, **fields: Any) -> None:
             at = case[who].opened_at + timedelta(hours=hours)
-            work_case(ws.db, case[who].case_id, action, actor="t", now=at, **fields)
+            work_case(
+                ws.db, case[who].case_id, action, actor="t", now=at, **fields, settings=ws.settings
+            )
 
         closing = {"root_cause": "late delivery", "action_taken": "refund"}
         act("A", "contact", 2)

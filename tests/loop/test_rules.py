@@ -85,7 +85,7 @@ def test_errors_name_the_file_line_and_field(
     path = tmp_path / "rules.yaml"
     path.write_text(RULES_YAML.replace(broken, replacement), encoding="utf-8")
     with advocacy.open(str(tmp_path / "w.duckdb")) as ws, pytest.raises(ValidationError) as caught:
-        load_rules(ws.db, path, actor="test")
+        load_rules(ws.db, path, actor="test", settings=ws.settings)
     error = caught.value
     assert error.file == str(path)
     assert error.column == column

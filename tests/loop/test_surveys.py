@@ -42,6 +42,7 @@ from advocacy.present.cli.main import app
 from advocacy.workspace import Workspace
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+SECRET = "test-key-not-for-production"
 CUSTOMERS = [
     ("C1", "Ann Able", "ann@example.com", "smb"),
     ("C2", "Bob Brook", "bob@example.com", "smb"),
@@ -52,7 +53,7 @@ CUSTOMERS = [
 
 @pytest.fixture(autouse=True)
 def secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "test-key-not-for-production")
+    monkeypatch.setenv("ADVOCACY_SECRET_KEY", SECRET)
     monkeypatch.setenv("ADVOCACY_PUBLIC_URL", "https://survey.example.com/")
     monkeypatch.setenv("ADVOCACY_CONTACT_GUARD_DAYS", "30")
 
@@ -71,41 +72,40 @@ def ws(db_url: str) -> Iterator[Workspace]:
 
 def test_a_signed_link_round_trips_and_refuses_tampering_and_expiry() -> None:
     claims = LinkClaims("inv-1", "default", "C1", NOW + timedelta(days=30))
-    token = sign_link(claims)
-    assert verify_link(token, now=NOW) == claims
+    token = sign_link(claims, secret=SECRET)
+    assert verify_link(token, secret=SECRET, now=NOW) == claims
     body, _, signature = token.partition(".")
-    forged = sign_link(LinkClaims("inv-1", "default", "C2", NOW + timedelta(days=30)))
+    forged = sign_link(
+        LinkClaims("inv-1", "default", "C2", NOW + timedelta(days=30)), secret=SECRET
+    )
     # Someone else's customer id spliced into a good signature is refused.
     with pytest.raises(LinkError, match="signature does not match"):
-        verify_link(forged.partition(".")[0] + "." + signature, now=NOW)
+        verify_link(forged.partition(".")[0] + "." + signature, secret=SECRET, now=NOW)
     with pytest.raises(LinkError, match="signature does not match"):
-        verify_link(body + "." + signature[:-2] + "AA", now=NOW)
+        verify_link(body + "." + signature[:-2] + "AA", secret=SECRET, now=NOW)
     with pytest.raises(LinkError, match="incomplete"):
-        verify_link(body, now=NOW)
+        verify_link(body, secret=SECRET, now=NOW)
     with pytest.raises(LinkExpiredError, match="expired on 2026-04-01"):
-        verify_link(token, now=NOW + timedelta(days=31))
+        verify_link(token, secret=SECRET, now=NOW + timedelta(days=31))
     with pytest.raises(LinkError, match="signature does not match"):
         verify_link(token, now=NOW, secret="another-key")
 
 
-def test_links_need_a_secret_key_and_say_which_variable(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "")
+def test_links_need_a_secret_key_and_say_which_variable() -> None:
     with pytest.raises(UsageError, match="secret key") as raised:
-        sign_link(LinkClaims("inv-1", "default", None, NOW))
+        sign_link(LinkClaims("inv-1", "default", None, NOW), secret="")
     assert "ADVOCACY_SECRET_KEY" in str(raised.value)
 
 
 def test_a_form_nonce_belongs_to_its_form_and_goes_stale() -> None:
-    nonce = form_nonce("open:default", now=NOW)
-    assert check_form_nonce(nonce, "open:default", now=NOW) == nonce.split(".")[0]
+    nonce = form_nonce("open:default", secret=SECRET, now=NOW)
+    assert check_form_nonce(nonce, "open:default", secret=SECRET, now=NOW) == nonce.split(".")[0]
     with pytest.raises(LinkError):
-        check_form_nonce(nonce, "open:other", now=NOW)
+        check_form_nonce(nonce, "open:other", secret=SECRET, now=NOW)
     with pytest.raises(LinkError, match="security field is missing"):
-        check_form_nonce("", "open:default", now=NOW)
+        check_form_nonce("", "open:default", secret=SECRET, now=NOW)
     with pytest.raises(LinkExpiredError):
-        check_form_nonce(nonce, "open:default", now=NOW + timedelta(days=3))
+        check_form_nonce(nonce, "open:default", secret=SECRET, now=NOW + timedelta(days=3))
 
 
 def test_the_default_survey_exists_once(ws: Workspace) -> None:
@@ -113,7 +113,10 @@ def test_the_default_survey_exists_once(ws: Workspace) -> None:
     again = ensure_default_survey(ws.db, now=NOW + timedelta(days=1))
     assert first == again and first.survey_id == "default" and first.nps_question
     assert [survey.survey_id for survey in list_surveys(ws.db)] == ["default"]
-    assert anonymous_link(ws.db, "default") == "https://survey.example.com/s/open/default"
+    assert (
+        anonymous_link(ws.db, "default", settings=ws.settings)
+        == "https://survey.example.com/s/open/default"
+    )
 
 
 def _stored_surveys_and_audit(ws: Workspace) -> tuple[int, int]:
@@ -130,12 +133,17 @@ def test_reading_the_default_survey_writes_nothing_until_an_invitation_uses_it(
     built_in = get_survey(ws.db, "default")
     assert built_in.title == DEFAULT_SURVEY["title"] and built_in.created_at is None
     assert [survey.survey_id for survey in list_surveys(ws.db)] == ["default"]
-    assert anonymous_link(ws.db, "default") == "https://survey.example.com/s/open/default"
-    form = survey_form(ws.db, token_or_survey="default", anonymous=True, now=NOW)
+    assert (
+        anonymous_link(ws.db, "default", settings=ws.settings)
+        == "https://survey.example.com/s/open/default"
+    )
+    form = survey_form(
+        ws.db, token_or_survey="default", anonymous=True, now=NOW, secret=ws.settings.secret_key
+    )
     assert form.survey == built_in and not form.already_answered
     assert _stored_surveys_and_audit(ws) == before and before[0] == 0
 
-    invite(ws.db, survey_id="default", customer_id="C1", now=NOW)
+    invite(ws.db, survey_id="default", customer_id="C1", now=NOW, settings=ws.settings)
     stored = get_survey(ws.db, "default")
     assert stored.created_at == NOW and stored.updated_at == NOW
     assert stored.nps_question == DEFAULT_SURVEY["nps_question"]
@@ -146,7 +154,7 @@ def test_reading_the_default_survey_writes_nothing_until_an_invitation_uses_it(
 def test_an_anonymous_answer_to_the_built_in_default_survey_stores_its_wording(
     ws: Workspace,
 ) -> None:
-    nonce = form_nonce("open:default", now=NOW)
+    nonce = form_nonce("open:default", now=NOW, secret=ws.settings.secret_key)
     submit(
         ws.db,
         token_or_survey="default",
@@ -154,6 +162,7 @@ def test_an_anonymous_answer_to_the_built_in_default_survey_stores_its_wording(
         nonce=nonce,
         answers={"nps": "9"},
         now=NOW,
+        settings=ws.settings,
     )
     stored = get_survey(ws.db, "default")
     assert stored.created_at == NOW and stored.title == DEFAULT_SURVEY["title"]
@@ -173,7 +182,7 @@ def test_a_survey_from_yaml_hides_the_questions_it_leaves_out(
     assert (survey.nps_question, survey.ces_question) == (None, None)
     assert survey.csat_question and survey.unit == "North" and not survey.anonymous_allowed
     with pytest.raises(UsageError, match="anonymous"):
-        anonymous_link(ws.db, "after-support")
+        anonymous_link(ws.db, "after-support", settings=ws.settings)
     actions = ws.db.fetchall("SELECT actor, action, target FROM audit_log ORDER BY occurred_at")
     assert ("ana", "survey.create", "after-support") in actions
     path.write_text("survey_id: x\ntitle: T\nnps_question: Q\ncolour: blue\n", encoding="utf-8")
@@ -185,7 +194,13 @@ def test_a_survey_from_yaml_hides_the_questions_it_leaves_out(
 
 
 def test_the_guard_skips_customers_contacted_recently(ws: Workspace) -> None:
-    invite(ws.db, survey_id="default", customer_id="C1", now=NOW - timedelta(days=10))
+    invite(
+        ws.db,
+        survey_id="default",
+        customer_id="C1",
+        now=NOW - timedelta(days=10),
+        settings=ws.settings,
+    )
     ws.write_records(
         "responses",
         [{"response_id": "r-old", "customer_id": "C2", "submitted_at": "2026-02-20T10:00:00Z"}],
@@ -194,7 +209,9 @@ def test_the_guard_skips_customers_contacted_recently(ws: Workspace) -> None:
         "responses",
         [{"response_id": "r-older", "customer_id": "C3", "submitted_at": "2025-11-01T10:00:00Z"}],
     )
-    result = links_for_segment(ws.db, survey_id="default", segment="smb", now=NOW, actor="ana")
+    result = links_for_segment(
+        ws.db, survey_id="default", segment="smb", now=NOW, actor="ana", settings=ws.settings
+    )
     assert [link["customer_id"] for link in result.links] == ["C3"]
     assert {(s.customer_id, s.reason) for s in result.skipped} == {
         ("C1", "invited"),
@@ -203,10 +220,16 @@ def test_the_guard_skips_customers_contacted_recently(ws: Workspace) -> None:
     assert result.skipped_by_reason == {"invited": 1, "responded": 1}
     [link] = result.links
     assert link["url"].startswith("https://survey.example.com/s/") and link["name"] == "Cy Crane"
-    assert verify_link(link["token"], now=NOW).customer_id == "C3"
+    assert verify_link(link["token"], now=NOW, secret=ws.settings.secret_key).customer_id == "C3"
     # A single invitation is refused with the reason; a case's follow-up is not.
     with pytest.raises(ContactGuardError, match="within the 30-day contact guard"):
-        invite(ws.db, survey_id="default", customer_id="C3", now=NOW + timedelta(days=1))
+        invite(
+            ws.db,
+            survey_id="default",
+            customer_id="C3",
+            now=NOW + timedelta(days=1),
+            settings=ws.settings,
+        )
     follow_up = invite(
         ws.db,
         survey_id="default",
@@ -214,6 +237,7 @@ def test_the_guard_skips_customers_contacted_recently(ws: Workspace) -> None:
         purpose="follow-up",
         case_id="case-1",
         now=NOW + timedelta(days=1),
+        settings=ws.settings,
     )
     assert follow_up.case_id == "case-1" and follow_up.expires_at > NOW + timedelta(days=29)
 
@@ -225,7 +249,7 @@ def test_links_command_writes_a_csv_and_reports_skips(db_url: str, tmp_path: Pat
                 "INSERT INTO customers (customer_id, name, email, segment) VALUES (?, ?, ?, ?)",
                 list(row),
             )
-        invite(ws.db, survey_id="default", customer_id="C2")
+        invite(ws.db, survey_id="default", customer_id="C2", settings=ws.settings)
     out = tmp_path / "links.csv"
     args = ["surveys", "links", "--segment", "smb", "--out", str(out), "--db", db_url]
     result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
@@ -249,12 +273,16 @@ def test_links_command_writes_a_csv_and_reports_skips(db_url: str, tmp_path: Pat
 
 def test_an_answer_is_stored_once_and_a_detractor_opens_a_case(ws: Workspace) -> None:
     ensure_default_rules(ws.db)
-    invitation = invite(ws.db, survey_id="default", customer_id="C1", now=NOW)
+    invitation = invite(ws.db, survey_id="default", customer_id="C1", now=NOW, settings=ws.settings)
     answers = {"nps": "3", "csat": "2", "comment": "Three weeks for a refund."}
-    first = submit(ws.db, token_or_survey=invitation.token, answers=answers, now=NOW)
+    first = submit(
+        ws.db, token_or_survey=invitation.token, answers=answers, now=NOW, settings=ws.settings
+    )
     assert first.response_id == "web-" + invitation.invitation_id and not first.already_answered
     assert [case.evidence_id for case in first.cases] == [first.response_id]
-    again = submit(ws.db, token_or_survey=invitation.token, answers=answers, now=NOW)
+    again = submit(
+        ws.db, token_or_survey=invitation.token, answers=answers, now=NOW, settings=ws.settings
+    )
     assert again.already_answered and again.cases == ()
     stored = ws.db.fetchall(
         "SELECT customer_id, survey, channel, nps, csat, comment FROM responses "
@@ -271,35 +299,67 @@ def test_an_answer_is_stored_once_and_a_detractor_opens_a_case(ws: Workspace) ->
 
 
 def test_bad_answers_and_links_are_refused_with_the_fix(ws: Workspace) -> None:
-    invitation = invite(ws.db, survey_id="default", customer_id="C4", now=NOW)
+    invitation = invite(ws.db, survey_id="default", customer_id="C4", now=NOW, settings=ws.settings)
     with pytest.raises(ValidationError, match="NPS must be a whole number from 0 to 10") as bad:
-        submit(ws.db, token_or_survey=invitation.token, answers={"nps": "11"}, now=NOW)
+        submit(
+            ws.db,
+            token_or_survey=invitation.token,
+            answers={"nps": "11"},
+            now=NOW,
+            settings=ws.settings,
+        )
     assert bad.value.column == "nps" and bad.value.value == "11" and bad.value.fix
     with pytest.raises(ValidationError, match="without an answer"):
-        submit(ws.db, token_or_survey=invitation.token, answers={"nps": " "}, now=NOW)
+        submit(
+            ws.db,
+            token_or_survey=invitation.token,
+            answers={"nps": " "},
+            now=NOW,
+            settings=ws.settings,
+        )
     with pytest.raises(LinkExpiredError):
         submit(
             ws.db,
             token_or_survey=invitation.token,
             answers={"nps": "9"},
             now=NOW + timedelta(days=31),
+            settings=ws.settings,
         )
     assert ws.db.fetchone("SELECT count(*) FROM responses")[0] == 0  # type: ignore[index]
 
 
 def test_the_anonymous_link_takes_each_form_once(ws: Workspace) -> None:
-    nonce = form_nonce("open:default", now=NOW)
+    nonce = form_nonce("open:default", now=NOW, secret=ws.settings.secret_key)
     answers = {"nps": "10", "comment": "Lovely lamps."}
     first = submit(
-        ws.db, token_or_survey="default", anonymous=True, nonce=nonce, answers=answers, now=NOW
+        ws.db,
+        token_or_survey="default",
+        anonymous=True,
+        nonce=nonce,
+        answers=answers,
+        now=NOW,
+        settings=ws.settings,
     )
     again = submit(
-        ws.db, token_or_survey="default", anonymous=True, nonce=nonce, answers=answers, now=NOW
+        ws.db,
+        token_or_survey="default",
+        anonymous=True,
+        nonce=nonce,
+        answers=answers,
+        now=NOW,
+        settings=ws.settings,
     )
     assert first.customer_id is None and again.already_answered
     assert again.response_id == first.response_id
     with pytest.raises(LinkError):
-        submit(ws.db, token_or_survey="default", anonymous=True, answers=answers, now=NOW)
+        submit(
+            ws.db,
+            token_or_survey="default",
+            anonymous=True,
+            answers=answers,
+            now=NOW,
+            settings=ws.settings,
+        )
     assert ws.db.fetchone("SELECT count(*) FROM responses")[0] == 1  # type: ignore[index]
 
 
@@ -307,9 +367,13 @@ def test_the_writer_commits_in_batches_and_one_bad_answer_loses_nothing(ws: Work
     import threading
 
     ensure_default_rules(ws.db)
-    writer = SubmissionWriter(ws.db, threading.Lock(), max_batch=10, max_wait=0.2)
+    writer = SubmissionWriter(
+        ws.db, threading.Lock(), max_batch=10, max_wait=0.2, settings=ws.settings
+    )
     tokens = [
-        invite(ws.db, survey_id="default", customer_id=customer, now=NOW).token
+        invite(
+            ws.db, survey_id="default", customer_id=customer, now=NOW, settings=ws.settings
+        ).token
         for customer in ("C1", "C2", "C3")
     ]
     good = [

@@ -88,14 +88,26 @@ def test_recovery_of_an_employees_cases(db_url: str) -> None:
             ],
         )
         opened = open_cases_for(
-            ws.db, "responses", ["a1", "b1", "c1", "d1", "e1", "f1", "g1"], backfill=True, now=NOW
+            ws.db,
+            "responses",
+            ["a1", "b1", "c1", "d1", "e1", "f1", "g1"],
+            backfill=True,
+            now=NOW,
+            settings=ws.settings,
         )
         case = {c.customer_id: c for c in opened}
         assert {who: c.employee_id for who, c in case.items()} == {
             "A": "E1", "B": "E1", "C": "E1", "D": "E1", "E": "E1", "F": "E1", "G": "E2"
         }  # fmt: skip
         for who in ("A", "B", "C"):
-            work_case(ws.db, case[who].case_id, "contact", actor="t", now=case[who].opened_at)
+            work_case(
+                ws.db,
+                case[who].case_id,
+                "contact",
+                actor="t",
+                now=case[who].opened_at,
+                settings=ws.settings,
+            )
             work_case(
                 ws.db,
                 case[who].case_id,
@@ -104,6 +116,7 @@ def test_recovery_of_an_employees_cases(db_url: str) -> None:
                 now=case[who].opened_at,
                 root_cause="late delivery",
                 action_taken="refund",
+                settings=ws.settings,
             )
 
         cases = coaching_summary(ws.db, "E1", unit="North", now=NOW, recovery_window_days=30).cases

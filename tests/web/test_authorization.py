@@ -183,6 +183,7 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
                 link_ref="Career paths",
                 metric="enps",
                 metric_filter={"unit": "North"},  # the case handler's unit
+                settings=state.ws.settings,
             )
         url = url.replace("{plan_id}", plan.plan_id)
     if "{case_id}" in url:  # a North case opened on the spot, so the North handler may work it
@@ -196,7 +197,11 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
             state.ws.write_records("responses", [answer], actor="authz")
             rule = Rule("authz-case", "authz", "nps_at_most")
             (case,) = open_cases_for(
-                state.ws.db, "responses", [answer["response_id"]], rules=[rule]
+                state.ws.db,
+                "responses",
+                [answer["response_id"]],
+                rules=[rule],
+                settings=state.ws.settings,
             )
         url = url.replace("{case_id}", case.case_id)
     body = ADMIN_BODIES.get((method, path))

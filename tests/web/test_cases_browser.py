@@ -18,8 +18,10 @@ import pytest
 
 from advocacy.loop.surveys.definitions import save_survey
 from advocacy.loop.surveys.invitations import invite
+from advocacy.present.web import create_app
+from support.live_server import free_port, serving
 from web.site import Site, prepare_site
-from web.test_browser import Visit, chromium, server  # noqa: F401 - fixtures
+from web.test_browser import Visit, chromium  # noqa: F401 - a fixture
 
 CUSTOMER = "LOOP-0001"
 SURVEY = {
@@ -50,6 +52,16 @@ def signing_key() -> Iterator[None]:
             os.environ[name] = value
 
 
+@pytest.fixture(scope="module")
+def server(browser_site: Site) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, which is its ``public_url``: the server
+    reads its settings once, when it starts, so the address is set before."""
+    port = free_port()
+    os.environ["ADVOCACY_PUBLIC_URL"] = f"http://localhost:{port}"  # signing_key restores it
+    with serving(create_app(browser_site.url), port=port, name="localhost") as url:
+        yield url
+
+
 def _counts(text: str) -> tuple[int, int]:
     found = re.search(r"(\d+) of (\d+) customers", text)
     if found is None:
@@ -68,15 +80,16 @@ def _answer(page: Any, nps: int, comment: str) -> None:
 
 def test_a_detractor_is_followed_up_and_recovers(
     chromium: Any,  # noqa: F811
-    server: str,  # noqa: F811
+    server: str,
     browser_site: Site,
 ) -> None:
     import advocacy
 
-    os.environ["ADVOCACY_PUBLIC_URL"] = server
     with advocacy.open(browser_site.url) as ws:
         save_survey(ws.db, SURVEY, actor="ana")
-        link = invite(ws.db, survey_id="north-store", customer_id=CUSTOMER).url
+        link = invite(
+            ws.db, survey_id="north-store", customer_id=CUSTOMER, settings=ws.settings
+        ).url
     customer = chromium.new_context()
     survey_page = customer.new_page()
     survey_page.goto(link)

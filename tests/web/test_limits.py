@@ -31,6 +31,14 @@ SMALL = InputLimits(body_bytes=4_000, batch_records=3, text_chars=100, json_dept
 ABYSS = "[" * 100_000 + "]" * 100_000
 
 
+@pytest.fixture(scope="module", autouse=True)
+def secret() -> Iterator[None]:
+    """The signing key in the servers' environment before they start (they read it once)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADVOCACY_SECRET_KEY", "web-test-key")
+        yield
+
+
 @pytest.fixture(scope="module")
 def small(site: Site) -> Iterator[TestClient]:
     with TestClient(
@@ -94,6 +102,7 @@ def test_the_library_write_names_the_record_and_field_of_a_long_text(site: Site)
             [{"note_id": "lib-1", "text": "ok"}, {"note_id": "lib-2", "text": "é" * 101}],
             actor="test",
             limits=SMALL,
+            timezone=ws.settings.timezone,
         )
     assert (refused.value.row, refused.value.column) == (1, "text")
     assert "101 characters long; at most 100" in refused.value.message
@@ -256,10 +265,7 @@ def test_a_body_declared_as_200_mb_is_refused_before_it_is_sent(live: str, site:
     assert b"200,000,000 bytes; at most 1,000,000 are accepted" in answer
 
 
-def test_a_survey_form_over_the_limit_gets_the_survey_look(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "web-test-key")
+def test_a_survey_form_over_the_limit_gets_the_survey_look(client: TestClient) -> None:
     page = client.get("/s/open/default")
     nonce = page.text.split('name="nonce" value="', 1)[1].split('"', 1)[0]
     comment = "Too long " + "x" * 25_000

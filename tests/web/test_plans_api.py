@@ -14,7 +14,7 @@ from web.site import Site, bearer
 def _top_gap(client: TestClient) -> dict[str, Any]:
     state = client.app.state.web  # type: ignore[attr-defined]
     with state.use:
-        return gap_rows(state.ws.db)[0]
+        return gap_rows(state.ws.db, confidence=state.ws.settings.confidence)[0]
 
 
 def test_an_analyst_creates_a_plan_on_the_top_gap_and_a_viewer_reads_it(

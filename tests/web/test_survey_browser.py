@@ -70,7 +70,13 @@ def test_a_detractor_answers_a_case_opens_and_the_follow_up_is_answered(
     customer = site.north_customer
     with state.use:
         ensure_default_rules(state.ws.db)
-        first = invite(state.ws.db, survey_id="default", customer_id=customer, purpose="follow-up")
+        first = invite(
+            state.ws.db,
+            survey_id="default",
+            customer_id=customer,
+            purpose="follow-up",
+            settings=state.ws.settings,
+        )
     assert first.url.startswith(base + "/s/")
     _answer(chromium, first.url, nps=2, comment="Broken on arrival, no reply.", shot="survey")
 
@@ -79,8 +85,10 @@ def test_a_detractor_answers_a_case_opens_and_the_follow_up_is_answered(
         [(case_id,)] = db.fetchall(
             "SELECT case_id FROM cases WHERE evidence_id = ?", ["web-" + first.invitation_id]
         )
-        contact_case(db, case_id, actor="ada", text="called, replacement sent")
-        resolve_case(db, case_id, actor="ada", follow_up=True)
+        contact_case(
+            db, case_id, actor="ada", text="called, replacement sent", settings=state.ws.settings
+        )
+        resolve_case(db, case_id, actor="ada", follow_up=True, settings=state.ws.settings)
     [follow] = _follow_up_links(state, case_id)
     assert follow.startswith(base + "/s/")
     thanks = _answer(

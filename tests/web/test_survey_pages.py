@@ -7,6 +7,7 @@ and no token.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,10 +20,13 @@ from web.site import Site, bearer
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "web-test-key")
-    monkeypatch.setenv("ADVOCACY_CONTACT_GUARD_DAYS", "30")
+@pytest.fixture(scope="module", autouse=True)
+def secret() -> Iterator[None]:
+    """The server's settings, in its environment before it starts (it reads them once)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADVOCACY_SECRET_KEY", "web-test-key")
+        patch.setenv("ADVOCACY_CONTACT_GUARD_DAYS", "30")
+        yield
 
 
 def _database(client: TestClient) -> Any:
@@ -35,11 +39,17 @@ def _fetch(client: TestClient, sql: str, params: list[Any]) -> list[tuple[Any, .
         return state.ws.db.fetchall(sql, params)
 
 
-def _link(client: TestClient, customer_id: str | None, **options: Any) -> str:
+def _link(
+    client: TestClient, customer_id: str | None, *, link_days: int | None = None, **options: Any
+) -> str:
+    """A signed link of the server's workspace (valid ``link_days``: default its setting)."""
     state = _database(client)
+    settings = state.ws.settings.updated(survey_link_days=link_days)
     with state.use:
         ensure_default_rules(state.ws.db)
-        invitation = invite(state.ws.db, survey_id="default", customer_id=customer_id, **options)
+        invitation = invite(
+            state.ws.db, survey_id="default", customer_id=customer_id, settings=settings, **options
+        )
     return "/s/" + invitation.token
 
 
@@ -110,9 +120,8 @@ def test_bad_and_expired_links_get_a_friendly_page(client: TestClient) -> None:
     assert client.post("/s/nonsense", data={"nps": "1"}).status_code == 403
 
 
-def test_expired_link_is_410(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVOCACY_SURVEY_LINK_DAYS", "-1")
-    expired = client.get(_link(client, None))
+def test_expired_link_is_410(client: TestClient) -> None:
+    expired = client.get(_link(client, None, link_days=-1))
     assert expired.status_code == 410 and "This link has expired" in expired.text
 
 

@@ -27,9 +27,12 @@ from web.site import Site
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "web-test-key")
+@pytest.fixture(scope="module", autouse=True)
+def secret() -> Iterator[None]:
+    """The signing key in the servers' environment before they start (they read it once)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADVOCACY_SECRET_KEY", "web-test-key")
+        yield
 
 
 def _nonce(page: Any) -> str:
@@ -79,7 +82,10 @@ def test_signed_links_are_not_rate_limited(client: TestClient, site: Site) -> No
     state = client.app.state.web  # type: ignore[attr-defined]
     with state.use:
         links = [
-            "/s/" + invite(state.ws.db, survey_id="default", customer_id=None).token
+            "/s/"
+            + invite(
+                state.ws.db, survey_id="default", customer_id=None, settings=state.ws.settings
+            ).token
             for _ in range(12)
         ]
     answered = [

@@ -224,6 +224,7 @@ def test_every_route_that_carries_units_agrees(
                 create_plan(
                     state.ws.db, title="scope south", link_kind="culture",
                     link_ref="Career paths", metric="enps", metric_filter={"unit": "South"},
+                    settings=state.ws.settings,
                 )  # fmt: skip
     units = UNIT_ROUTES[path]
     assert units(_json(client, site, "case-handler", path)) == {"North"}

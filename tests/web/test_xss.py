@@ -427,7 +427,13 @@ def test_case_emails(chromium: Any, xss_site: XssSite) -> None:
     now = datetime.now(UTC)
     with advocacy.open(xss_site.url) as ws:
         case = get_case(ws.db, xss_site.planted.open_case_id).case
-        notice = case_notice(case, "case.opened", now=now, emails=["hal@example.test"])
+        notice = case_notice(
+            case,
+            "case.opened",
+            now=now,
+            emails=["hal@example.test"],
+            public_url=ws.settings.public_url,
+        )
         digest = owner_digest(ws.db, PAYLOAD, now=now)
     digest["headline"] = {"by_status": {PAYLOAD: PAYLOAD}, "overdue": 3}
     messages = [(notice.event, notice.subject, notice.payload), ("digest.daily", PAYLOAD, digest)]

@@ -143,7 +143,7 @@ def build_demo(
         ws.text.analyze()
         ws.text.discover_themes()
         step("starting action plans on the top gaps", after_imports + 2)
-        add_demo_plans(ws.db)  # started in the past, so they have a baseline and a movement
+        add_demo_plans(ws)  # started in the past, so they have a baseline and a movement
         step("opening and working cases", after_imports + 3)
         add_demo_cases(ws, seed=seed)  # case rules, the cases they opened and their history
         headline = headline_metrics(ws)

@@ -25,6 +25,7 @@ from advocacy.loop.cases.rule_store import replace_rules
 from advocacy.loop.cases.rules import Route, Rule
 from advocacy.loop.cases.store import Case
 from advocacy.loop.cases.work import add_case_note, close_case, contact_case, resolve_case
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 from advocacy.workspace import Workspace
 
@@ -66,7 +67,9 @@ def _hours(rng: np.random.Generator, median: float) -> timedelta:
     return timedelta(hours=float(rng.lognormal(np.log(median), 0.8)))
 
 
-def _work(db: Database, rng: np.random.Generator, case: Case, end: datetime) -> datetime | None:
+def _work(
+    db: Database, settings: Settings, rng: np.random.Generator, case: Case, end: datetime
+) -> datetime | None:
     """Play out one case's history up to ``end``; return when it was resolved (if it was)."""
     slow = 3.5 if case.unit == "North" else 1.0
     if rng.random() > (0.75 if case.unit == "North" else 0.9):
@@ -74,18 +77,19 @@ def _work(db: Database, rng: np.random.Generator, case: Case, end: datetime) -> 
     contacted = case.opened_at + _hours(rng, 7 * slow)
     if contacted >= end:
         return None
-    contact_case(db, case.case_id, actor=case.owner or ACTOR, now=contacted, text="called")
+    actor = case.owner or ACTOR
+    contact_case(db, case.case_id, actor=actor, now=contacted, text="called", settings=settings)
     if rng.random() < 0.35:
         noted = contacted + _hours(rng, 10)
         if noted < end:
             note = "customer asked for a call back after work"
-            add_case_note(db, case.case_id, actor=case.owner or ACTOR, text=note, now=noted)
+            add_case_note(db, case.case_id, actor=actor, text=note, now=noted, settings=settings)
     if rng.random() > 0.82:
         return None
     resolved = contacted + _hours(rng, 16 * slow)
     if resolved >= end:
         return None
-    resolve_case(db, case.case_id, actor=case.owner or ACTOR, now=resolved, text="sorted out")
+    resolve_case(db, case.case_id, actor=actor, now=resolved, text="sorted out", settings=settings)
     if rng.random() < 0.88:
         closed = resolved + _hours(rng, 5)
         if closed < end:
@@ -93,10 +97,11 @@ def _work(db: Database, rng: np.random.Generator, case: Case, end: datetime) -> 
             close_case(
                 db,
                 case.case_id,
-                actor=case.owner or ACTOR,
+                actor=actor,
                 root_cause=str(rng.choice(causes)),
                 action_taken=str(rng.choice(ACTIONS)),
                 now=closed,
+                settings=settings,
             )
     return resolved
 
@@ -127,7 +132,9 @@ def add_demo_cases(ws: Workspace, *, seed: int = 7) -> int:
                 [start],
             )
             ids = [str(r[0]) for r in rows if r[1] is None or str(r[1]) in consenting]
-            opened += open_cases_for(db, kind, ids, now=end, backfill=True, actor="rules")
+            opened += open_cases_for(
+                db, kind, ids, settings=ws.settings, now=end, backfill=True, actor="rules"
+            )
         for case in sorted(opened, key=lambda item: (item.opened_at, item.case_id)):
-            _work(db, rng, case, end)
+            _work(db, ws.settings, rng, case, end)
     return len(opened)

@@ -19,18 +19,18 @@ from advocacy.demo.company import END
 from advocacy.loop.plans.changes import create_plan, plan_from_gap
 from advocacy.loop.plans.links import gap_rows
 from advocacy.loop.plans.store import Plan
-from advocacy.store.connection import Database
+from advocacy.workspace import Workspace
 
 ACTOR = "demo"
 
 
-def add_demo_plans(db: Database, *, now: dt.datetime = END) -> list[Plan]:
+def add_demo_plans(ws: Workspace, *, now: dt.datetime = END) -> list[Plan]:
     """Create the demo's plans (nothing when the register is empty); return them.
 
     Parameters
     ----------
-    db
-        The demo workspace's database, with its evidence imported.
+    ws
+        The demo workspace, with its evidence imported; its settings measure the baselines.
     now
         When the plans are recorded (default: the end of the demo's evidence).
 
@@ -39,14 +39,16 @@ def add_demo_plans(db: Database, *, now: dt.datetime = END) -> list[Plan]:
     list[Plan]
         The plans created, top gap first.
     """
+    db, settings = ws.db, ws.settings
     plans: list[Plan] = []
-    gaps = gap_rows(db)
+    gaps = gap_rows(db, confidence=settings.confidence)
     if gaps:
         top = gaps[0]
         plans.append(
             plan_from_gap(
                 db,
                 top["gap_id"],
+                settings=settings,
                 gaps=gaps,
                 title=f"Fix the top gap: {top['subject']}"
                 + ("" if top["scope"] == "all" else f" ({top['scope']})"),
@@ -65,6 +67,7 @@ def add_demo_plans(db: Database, *, now: dt.datetime = END) -> list[Plan]:
             plan_from_gap(
                 db,
                 second["gap_id"],
+                settings=settings,
                 gaps=gaps,
                 title=f"Quick win: {second['subject']}",
                 owner="Service manager",
@@ -82,6 +85,7 @@ def add_demo_plans(db: Database, *, now: dt.datetime = END) -> list[Plan]:
             link_kind="culture",
             link_ref="Supervisors who coach rather than manage",
             metric="nps",
+            settings=settings,
             metric_filter={"unit": "Coast"},
             owner="Coast store manager",
             resources=("expertise", "experience", "time"),

@@ -28,7 +28,6 @@ from advocacy.ingest.limits import InputLimits, check_records
 from advocacy.ingest.raw import RawTable
 from advocacy.ingest.validation import validate
 from advocacy.model import CHILD_KINDS, Kind, kind_for
-from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 from advocacy.store.ledger import record_import
 from advocacy.store.upsert import create_customer_stubs, upsert
@@ -92,13 +91,16 @@ def write_records(
     records: Any,
     *,
     actor: str,
+    timezone: str,
     now: datetime | None = None,
     limits: InputLimits | None = None,
 ) -> WriteResult:
     """Validate and upsert ``records`` (a list of JSON objects) of ``kind_name``.
 
-    ``limits`` bound the batch (records, characters per text field, nesting); by default those
-    of the settings table (:class:`advocacy.ingest.limits.InputLimits`).
+    ``timezone`` is assumed for timestamps that carry none (the workspace's ``timezone``
+    setting, as an import uses). ``limits`` bound the batch (records, characters per text
+    field, nesting); by default those of the settings table
+    (:class:`advocacy.ingest.limits.InputLimits`).
 
     Raises
     ------
@@ -117,7 +119,7 @@ def write_records(
     raw = _raw_table(rows)
     adapted = adapt(raw, kind, source="generic")
     child = CHILD_KINDS.get(kind.name) if adapted.items else None
-    validated = validate(adapted, timezone=current_settings().timezone, child=child)
+    validated = validate(adapted, timezone=timezone, child=child)
     if validated.bad_cells:
         errors = [
             ValidationError(

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from advocacy.loop.cases.rule_format import dump_rules
     from advocacy.loop.cases.store import STATUSES
     from advocacy.loop.cases.work import ACTIONS, ALLOWED_FROM
+    from advocacy.settings import Settings
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
@@ -57,8 +58,9 @@ _LAZY = {
 class CasesNamespace:
     """Case rules, cases and the loop's results of the workspace (``ws.cases``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
+        self._settings = settings
 
     # -- rules ----------------------------------------------------------------------------------
     def rules(self) -> Rules:
@@ -92,7 +94,7 @@ class CasesNamespace:
         """
         from advocacy.loop.cases import load_rules
 
-        return load_rules(self._db, path, actor=actor)
+        return load_rules(self._db, path, actor=actor, settings=self._settings)
 
     def rules_text(self) -> str:
         """The stored rules as the YAML text of a rules file (what :meth:`load_rules` reads)."""
@@ -214,6 +216,7 @@ class CasesNamespace:
             owner=owner,
             follow_up=follow_up,
             units=units,
+            settings=self._settings,
         )
 
     def open_for(self, kind: str, ids: Sequence[str], *, actor: str = "python") -> Cases:
@@ -235,7 +238,7 @@ class CasesNamespace:
         """
         from advocacy.loop.cases import open_cases_for
 
-        return open_cases_for(self._db, kind, [*ids], actor=actor)
+        return open_cases_for(self._db, kind, [*ids], settings=self._settings, actor=actor)
 
     def sweep(self, *, actor: str = "python") -> SweepResult:
         """Escalate overdue cases, then open cases for the enabled sweep rules (one transaction).
@@ -247,7 +250,7 @@ class CasesNamespace:
         """
         from advocacy.loop.cases import sweep
 
-        return sweep(self._db, actor=actor)
+        return sweep(self._db, settings=self._settings, actor=actor)
 
     def results(
         self, *, window_days: int | None = None, units: Sequence[str] | None = None
@@ -300,7 +303,7 @@ class CasesNamespace:
         """
         from advocacy.loop.cases.rule_store import save_rules_text
 
-        return save_rules_text(self._db, text, actor=actor, source=source)
+        return save_rules_text(self._db, text, actor=actor, settings=self._settings, source=source)
 
     def open_for_import(self, kind: str, import_id: str) -> Cases:
         """Run the enabled case rules over the records of ``kind`` one import wrote.
@@ -320,7 +323,7 @@ class CasesNamespace:
         """
         from advocacy.loop.cases.opening import open_cases_for_import
 
-        return open_cases_for_import(self._db, kind, import_id)
+        return open_cases_for_import(self._db, kind, import_id, settings=self._settings)
 
     def coaching(
         self,

@@ -8,11 +8,11 @@
 
 Each method is one function of :mod:`advocacy.loop.notify.outbox`,
 :mod:`advocacy.loop.notify.delivery` or :mod:`advocacy.loop.notify.digest` applied to the
-workspace's database. E-mail goes out with the ``smtp_*`` settings, webhook events to the
-``webhook_urls`` setting.
+workspace's database. E-mail goes out with the workspace's ``smtp_*`` settings
+(``ws.settings``), webhook events to its ``webhook_urls`` setting.
 
-The module also names the outbox's public types and the two test sends, which need no
-workspace (imported on first use).
+The module also names the outbox's public types and the two test sends, which need the
+settings but no workspace (imported on first use).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     )
     from advocacy.loop.notify.delivery import send_test_email, send_test_webhooks
     from advocacy.loop.notify.outbox import State
+    from advocacy.settings import Settings
     from advocacy.store.connection import Database
 
 #: Public name -> the module that defines it, imported on first use (PEP 562).
@@ -51,8 +52,9 @@ _LAZY = {
 class OutboxNamespace:
     """The notification outbox of the workspace (``ws.outbox``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
+        self._settings = settings
 
     def messages(self, *, state: Selection | None = None, limit: int = 200) -> list[Message]:
         """Outbox messages, newest first.
@@ -110,7 +112,7 @@ class OutboxNamespace:
         """
         from advocacy.loop.notify import deliver_due
 
-        return deliver_due(self._db)
+        return deliver_due(self._db, settings=self._settings)
 
     def worker(
         self,
@@ -136,6 +138,7 @@ class OutboxNamespace:
 
         return DeliveryWorker(
             self._db,
+            settings=self._settings,
             interval=WORKER_INTERVAL_SECONDS if interval is None else interval,
             on_report=on_report,
         )
@@ -153,7 +156,7 @@ class OutboxNamespace:
         """
         from advocacy.loop.notify import enqueue_daily_digest
 
-        return enqueue_daily_digest(self._db)
+        return enqueue_daily_digest(self._db, settings=self._settings)
 
     def start(
         self, *, lock: contextlib.AbstractContextManager[Any] | None = None
@@ -172,7 +175,7 @@ class OutboxNamespace:
         """
         from advocacy.loop.notify.delivery import start_delivery
 
-        return start_delivery(self._db, lock=lock)
+        return start_delivery(self._db, settings=self._settings, lock=lock)
 
 
 __all__ = [

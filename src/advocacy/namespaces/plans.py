@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from advocacy.loop.plans import Plan, PlanProgress
     from advocacy.loop.plans.fields import EFFORTS, PLAN_METRICS, STATUSES
     from advocacy.loop.plans.store import RESOURCES
+    from advocacy.settings import Settings
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
@@ -49,8 +50,9 @@ _LAZY = {
 class PlansNamespace:
     """The action plans of the workspace (``ws.plans``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
+        self._settings = settings
 
     def add(
         self,
@@ -114,6 +116,7 @@ class PlansNamespace:
         return add_plan(
             self._db,
             link=link,
+            settings=self._settings,
             metric=metric,
             actor=actor,
             title=title,
@@ -166,6 +169,7 @@ class PlansNamespace:
         return update_plan(
             self._db,
             plan_id,
+            settings=self._settings,
             status=status,
             title=title,
             description=description,
@@ -201,13 +205,13 @@ class PlansNamespace:
         """
         from advocacy.loop.plans import plan_progress
 
-        return plan_progress(self._db, plan, units=units)
+        return plan_progress(self._db, plan, settings=self._settings, units=units)
 
     def list(self, *, status: str | None = None, units: Sequence[str] | None = None) -> Progresses:
         """The progress of every plan (of one ``status``, inside ``units``, when given)."""
         from advocacy.loop.plans import plans_progress
 
-        return plans_progress(self._db, status=status, units=units)
+        return plans_progress(self._db, settings=self._settings, status=status, units=units)
 
     def summary(self, plan: PlanProgress | Plan | str) -> dict[str, Any]:
         """One flat row for a plan: link, scope, baseline -> current, movement and verdict."""
@@ -231,7 +235,7 @@ class PlansNamespace:
         scope, target, effort), highest priority first; the first ``top`` when given."""
         from advocacy.loop.plans import gap_rows
 
-        rows = gap_rows(self._db)
+        rows = gap_rows(self._db, confidence=self._settings.confidence)
         return rows if top is None else rows[:top]
 
 

@@ -7,8 +7,9 @@
 ...     [link["url"] for link in result.links]
 
 Each method is one function of :mod:`advocacy.loop.surveys.definitions` or
-:mod:`advocacy.loop.surveys.invitations` applied to the workspace's database. Links are signed with
-``ADVOCACY_SECRET_KEY`` and point at the ``public_url`` setting.
+:mod:`advocacy.loop.surveys.invitations` applied to the workspace's database and settings
+(``ws.settings``): links are signed with its ``secret_key`` (``ADVOCACY_SECRET_KEY``) and point
+at its ``public_url``.
 
 The module also names the surveys' public types: a survey, the form behind a link, the
 writer that commits answers in batches and the error of a bad link (imported on first use).
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from advocacy.loop.surveys.forms import SurveyForm
     from advocacy.loop.surveys.signing import LinkError
     from advocacy.loop.surveys.submissions import SubmissionWriter
+    from advocacy.settings import Settings
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
@@ -46,8 +48,9 @@ _LAZY = {
 class SurveysNamespace:
     """The hosted surveys of the workspace (``ws.surveys``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
+        self._settings = settings
 
     def list(self, *, active_only: bool = False) -> Surveys:
         """Every survey by id, with the built-in ``default`` survey while it is not stored."""
@@ -130,6 +133,7 @@ class SurveysNamespace:
         return links_for_segment(
             self._db,
             survey_id=survey_id,
+            settings=self._settings,
             segment=segment,
             unit=unit,
             customers=customers,
@@ -146,7 +150,7 @@ class SurveysNamespace:
         """
         from advocacy.loop.surveys import anonymous_link
 
-        return anonymous_link(self._db, survey_id)
+        return anonymous_link(self._db, survey_id, settings=self._settings)
 
     def form(self, token_or_survey: str, *, anonymous: bool = False) -> SurveyForm:
         """The form behind a signed link (or, with ``anonymous``, a survey's anonymous link).
@@ -172,7 +176,12 @@ class SurveysNamespace:
         """
         from advocacy.loop.surveys.forms import survey_form
 
-        return survey_form(self._db, token_or_survey=token_or_survey, anonymous=anonymous)
+        return survey_form(
+            self._db,
+            token_or_survey=token_or_survey,
+            secret=self._settings.secret_key,
+            anonymous=anonymous,
+        )
 
     def writer(
         self,
@@ -199,7 +208,9 @@ class SurveysNamespace:
         """
         from advocacy.loop.surveys.submissions import SubmissionWriter
 
-        return SubmissionWriter(self._db, lock, after_commit=after_commit, is_open=is_open)
+        return SubmissionWriter(
+            self._db, lock, settings=self._settings, after_commit=after_commit, is_open=is_open
+        )
 
 
 __all__ = [

@@ -21,6 +21,7 @@ from advocacy.loop.cases.rules import Rule
 from advocacy.loop.cases.store import Case, add_event, find_case, list_cases
 from advocacy.loop.cases.triggers import Hit, at_risk_valuable
 from advocacy.loop.notify.case_notifications import notify
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 #: Escalation stops rising here (the owner has been replaced three times by then).
@@ -42,12 +43,13 @@ class SweepResult:
 
 
 def escalate_overdue(
-    db: Database, now: datetime | None = None, *, actor: str = "sweep"
+    db: Database, now: datetime | None = None, *, settings: Settings, actor: str = "sweep"
 ) -> list[Case]:
     """Escalate open cases that aged past their rule's ``escalate_after_hours`` (again at 2x...).
 
     Each escalation raises ``escalation_level``, sets ``escalated_at``, hands the case to the
-    rule's ``escalate_to`` (when set), and notifies the old and the new owner.
+    rule's ``escalate_to`` (when set), and notifies the old and the new owner (with
+    ``settings``, the workspace's).
     """
     moment = now_utc(now)
     rules = {rule.rule_id: rule for rule in list_rules(db)}
@@ -77,12 +79,21 @@ def escalate_overdue(
                 detail={"level": level, "from_owner": case.owner, "owner": owner},
             )
             changed = find_case(db, case.case_id)
-            notify(db, changed, "case.escalated", now=moment, owners=(case.owner, owner))
+            notify(
+                db,
+                changed,
+                "case.escalated",
+                now=moment,
+                settings=settings,
+                owners=(case.owner, owner),
+            )
             escalated.append(changed)
     return escalated
 
 
-def sweep(db: Database, now: datetime | None = None, *, actor: str = "sweep") -> SweepResult:
+def sweep(
+    db: Database, now: datetime | None = None, *, settings: Settings, actor: str = "sweep"
+) -> SweepResult:
     """Escalate overdue cases, then open cases for the enabled sweep rules.
 
     Parameters
@@ -91,6 +102,8 @@ def sweep(db: Database, now: datetime | None = None, *, actor: str = "sweep") ->
         The workspace database; the sweep is one transaction.
     now
         The clock.
+    settings
+        The workspace's settings (``ws.settings``), which the notifications go out with.
     actor
         Who swept, for the timeline and the audit log.
 
@@ -101,7 +114,7 @@ def sweep(db: Database, now: datetime | None = None, *, actor: str = "sweep") ->
     """
     moment = now_utc(now)
     with db.transaction():
-        escalated = escalate_overdue(db, moment, actor=actor)
+        escalated = escalate_overdue(db, moment, settings=settings, actor=actor)
         rules = [
             rule
             for rule in by_urgency(list_rules(db, enabled_only=True))
@@ -119,5 +132,5 @@ def sweep(db: Database, now: datetime | None = None, *, actor: str = "sweep") ->
                 if hit.evidence.evidence_id not in taken:
                     taken.add(hit.evidence.evidence_id)
                     hits.append((rule, hit))
-        opened = open_cases(db, hits, now=moment, actor=actor)
+        opened = open_cases(db, hits, now=moment, actor=actor, settings=settings)
     return SweepResult(escalated, opened)

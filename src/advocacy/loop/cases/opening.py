@@ -23,6 +23,7 @@ from advocacy.loop.cases.rules import PRIORITIES, TRIGGER_KINDS, Rule
 from advocacy.loop.cases.store import CASE_COLUMNS, Case, NewEvent, add_events
 from advocacy.loop.cases.triggers import Hit, TextSignals, check_kind, evaluate, load_evidence
 from advocacy.loop.notify.case_notifications import notify_many
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
 
@@ -67,6 +68,7 @@ def open_cases(
     *,
     now: datetime,
     actor: str,
+    settings: Settings,
     backfill: bool = False,
 ) -> list[Case]:
     """Insert the case each rule opens for its hit, with its event, audit entry and notification.
@@ -74,7 +76,8 @@ def open_cases(
     A batch costs one multi-row insert per table (``cases``, ``case_events``, ``audit_log``,
     ``outbox``) and one look-up of the owners' e-mail addresses, whatever its size; the rows are
     those opening the cases one at a time would write. ``backfill`` opens each case at its
-    evidence's own time.
+    evidence's own time; ``settings`` (the workspace's) say whom the notifications go to and
+    where their links point.
     """
     cases = [_new_case(rule, hit, now=now, backfill=backfill) for rule, hit in hits]
     rows = []
@@ -97,7 +100,7 @@ def open_cases(
             for case, (rule, hit) in zip(cases, hits, strict=True)
         ],
     )
-    notify_many(db, cases, "case.opened")
+    notify_many(db, cases, "case.opened", settings=settings)
     return cases
 
 
@@ -125,6 +128,7 @@ def open_cases_for(
     kind: str,
     ids: Sequence[str],
     *,
+    settings: Settings,
     now: datetime | None = None,
     actor: str = "rules",
     backfill: bool = False,
@@ -140,6 +144,9 @@ def open_cases_for(
         ``"responses"`` or ``"mentions"``.
     ids
         Ids of the records to check (response_id or mention_id); unknown ids are skipped.
+    settings
+        The workspace's settings (``ws.settings``): the notifications of the new cases go out
+        with them.
     now
         The clock: cases open at ``now`` and are due ``due_hours`` later.
     actor
@@ -158,7 +165,9 @@ def open_cases_for(
     --------
     >>> import advocacy
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
-    >>> cases = open_cases_for(ws.db, "responses", ["r-1001"])  # doctest: +SKIP
+    >>> cases = open_cases_for(  # doctest: +SKIP
+    ...     ws.db, "responses", ["r-1001"], settings=ws.settings
+    ... )
     """
     check_kind(kind)
     if not ids:
@@ -182,7 +191,9 @@ def open_cases_for(
                     continue
                 taken.add(hit.evidence.evidence_id)
                 chosen_hits.append((rule, hit))
-        return open_cases(db, chosen_hits, now=moment, actor=actor, backfill=backfill)
+        return open_cases(
+            db, chosen_hits, now=moment, actor=actor, settings=settings, backfill=backfill
+        )
 
 
 def open_cases_for_import(
@@ -190,6 +201,7 @@ def open_cases_for_import(
     kind: str,
     import_id: str,
     *,
+    settings: Settings,
     now: datetime | None = None,
     actor: str = "rules",
 ) -> list[Case]:
@@ -204,7 +216,7 @@ def open_cases_for_import(
         str(row[0])
         for row in db.fetchall(f"SELECT {key} FROM {kind} WHERE source = ?", [import_id])
     ]
-    return open_cases_for(db, kind, ids, now=now, actor=actor)
+    return open_cases_for(db, kind, ids, settings=settings, now=now, actor=actor)
 
 
 __all__ = ["by_urgency", "case_id_for", "open_cases", "open_cases_for", "open_cases_for_import"]

@@ -18,17 +18,17 @@ from collections.abc import Iterable, Sequence
 
 from advocacy.errors import UsageError, ValidationError
 from advocacy.loop.cases.rules import Rule
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 
-def case_teams() -> tuple[str, ...]:
-    """The team names of the ``case_teams`` setting."""
-    raw = current_settings().case_teams
+def case_teams(settings: Settings) -> tuple[str, ...]:
+    """The team names of the ``case_teams`` setting of ``settings`` (a workspace's)."""
+    raw = settings.case_teams
     return tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
 
 
-def unknown_owners(db: Database, names: Iterable[str]) -> list[str]:
+def unknown_owners(db: Database, names: Iterable[str], *, settings: Settings) -> list[str]:
     """Those of ``names`` that are neither an enabled user nor a team, in the order given."""
     wanted = list(dict.fromkeys(name for name in names if name))
     if not wanted:
@@ -40,12 +40,12 @@ def unknown_owners(db: Database, names: Iterable[str]) -> list[str]:
             f"SELECT username FROM users WHERE NOT disabled AND username IN ({marks})", wanted
         )
     }
-    allowed = users | set(case_teams())
+    allowed = users | set(case_teams(settings))
     return [name for name in wanted if name not in allowed]
 
 
-def _fix() -> str:
-    teams = case_teams()
+def _fix(settings: Settings) -> str:
+    teams = case_teams(settings)
     listed = f" (teams now: {', '.join(teams)})" if teams else ""
     return (
         "give the user name of an enabled user (advocacy access users), add the user with "
@@ -54,20 +54,22 @@ def _fix() -> str:
     )
 
 
-def check_owner(db: Database, owner: str) -> str:
+def check_owner(db: Database, owner: str, *, settings: Settings) -> str:
     """``owner`` stripped, if it may own cases; else :class:`UsageError` saying who may."""
     name = owner.strip()
-    if unknown_owners(db, [name]):
+    if unknown_owners(db, [name], settings=settings):
         raise UsageError(
             f"{name!r} cannot own cases: it is not an enabled user or a team",
             value=name,
             parameter="owner",
-            fix=_fix(),
+            fix=_fix(settings),
         )
     return name
 
 
-def check_rule_owners(db: Database, rules: Sequence[Rule], *, source: str) -> None:
+def check_rule_owners(
+    db: Database, rules: Sequence[Rule], *, source: str, settings: Settings
+) -> None:
     """Refuse rules that route cases to, or escalate them to, someone who cannot own them.
 
     Raises
@@ -78,14 +80,14 @@ def check_rule_owners(db: Database, rules: Sequence[Rule], *, source: str) -> No
     for rule in rules:
         named = [route.owner for route in rule.routes]
         named += [name for name in (rule.default_owner, rule.escalate_to) if name]
-        unknown = unknown_owners(db, named)
+        unknown = unknown_owners(db, named, settings=settings)
         if unknown:
             raise ValidationError(
                 f"rule {rule.rule_id!r} names owner(s) {', '.join(map(repr, unknown))}, who are "
                 "not enabled users or teams",
                 file=source,
                 value=", ".join(unknown),
-                fix=_fix(),
+                fix=_fix(settings),
             )
 
 

@@ -18,6 +18,7 @@ from advocacy.access.audit import now_utc, record_audit
 from advocacy.loop.cases.owners import check_rule_owners
 from advocacy.loop.cases.rule_format import default_rules, parse_rules, read_rules_file
 from advocacy.loop.cases.rules import Route, Rule
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 
@@ -101,11 +102,20 @@ def replace_rules(
 
 
 def load_rules(
-    db: Database, source: str | Path, *, actor: str, now: datetime | None = None
+    db: Database,
+    source: str | Path,
+    *,
+    actor: str,
+    settings: Settings,
+    now: datetime | None = None,
 ) -> list[Rule]:
-    """Validate the rules file ``source`` (its owners too) and replace the stored rules."""
+    """Validate the rules file ``source`` (its owners too) and replace the stored rules.
+
+    An owner must be an enabled user or a team of the ``case_teams`` setting of ``settings``
+    (the workspace's).
+    """
     rules = read_rules_file(source)
-    check_rule_owners(db, rules, source=str(source))
+    check_rule_owners(db, rules, source=str(source), settings=settings)
     return replace_rules(db, rules, actor=actor, now=now)
 
 
@@ -121,16 +131,18 @@ def save_rules_text(
     text: str,
     *,
     actor: str,
+    settings: Settings,
     source: str = "<request>",
     now: datetime | None = None,
 ) -> list[Rule]:
     """Validate rules given as YAML or JSON text and replace the stored rules with them.
 
     The rules page and ``PUT /api/v1/rules`` call this; nothing is stored if any rule is bad,
-    including a rule whose owners are not users or teams (:mod:`advocacy.loop.cases.owners`).
+    including a rule whose owners are not users or teams of ``settings``
+    (:mod:`advocacy.loop.cases.owners`).
     """
     rules = parse_rules(text, source=source)
-    check_rule_owners(db, rules, source=source)
+    check_rule_owners(db, rules, source=source, settings=settings)
     return replace_rules(db, rules, actor=actor, now=now)
 
 

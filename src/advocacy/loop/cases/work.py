@@ -11,7 +11,9 @@ the one function applying it: each change is one transaction with a timeline ent
 audit entry; closing also notifies the owner and the webhooks.
 
 Every function takes ``units``: a case handler's units (None for roles that see every unit); a
-case outside them raises :class:`~advocacy.access.roles.AccessDeniedError`.
+case outside them raises :class:`~advocacy.access.roles.AccessDeniedError`. And every function
+takes ``settings``, the workspace's (``ws.settings``): the teams a case may be assigned to, the
+notifications' channels and links, and the follow-up survey's signed link.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from advocacy.loop.cases.owners import check_owner
 from advocacy.loop.cases.store import Case, add_event, find_case
 from advocacy.loop.notify.case_notifications import notify
 from advocacy.loop.surveys.invitations import invite
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 
@@ -127,6 +130,7 @@ def _move(
     text: str | None,
     units: Sequence[str] | None,
     now: datetime | None,
+    settings: Settings,
     record: Recorder | None = None,
 ) -> Case:
     """Apply ``action``'s move from :data:`MOVES` to a case, in one transaction.
@@ -154,7 +158,7 @@ def _move(
         )  # fmt: skip
         changed = find_case(db, case_id)
         if move.notifies:
-            notify(db, changed, move.notifies, now=moment)
+            notify(db, changed, move.notifies, now=moment, settings=settings)
         return changed
 
 
@@ -166,9 +170,12 @@ def contact_case(
     text: str | None = None,
     units: Sequence[str] | None = None,
     now: datetime | None = None,
+    settings: Settings,
 ) -> Case:
     """Record a contact with the customer; the first one sets ``first_contact_at``."""
-    return _move(db, case_id, "contact", actor=actor, text=text, units=units, now=now)
+    return _move(
+        db, case_id, "contact", actor=actor, text=text, units=units, now=now, settings=settings
+    )
 
 
 def add_case_note(
@@ -179,13 +186,24 @@ def add_case_note(
     text: str,
     units: Sequence[str] | None = None,
     now: datetime | None = None,
+    settings: Settings,
 ) -> Case:
     """Add a note to the case's timeline (the status does not change)."""
 
     def record(case: Case, moment: datetime) -> Recorded:
         return Recorded(text=_required(text, "text", "add a note to", "called, left a voicemail"))
 
-    return _move(db, case_id, "note", actor=actor, text=text, units=units, now=now, record=record)
+    return _move(
+        db,
+        case_id,
+        "note",
+        actor=actor,
+        text=text,
+        units=units,
+        now=now,
+        settings=settings,
+        record=record,
+    )
 
 
 def resolve_case(
@@ -198,6 +216,7 @@ def resolve_case(
     survey_id: str = FOLLOW_UP_SURVEY,
     units: Sequence[str] | None = None,
     now: datetime | None = None,
+    settings: Settings,
 ) -> Case:
     """Mark the case resolved; with ``follow_up``, send the customer a re-survey link.
 
@@ -208,16 +227,26 @@ def resolve_case(
     def record(case: Case, moment: datetime) -> Recorded:
         if not follow_up:
             return Recorded(text=text)
-        detail = _follow_up(db, case, survey_id=survey_id, actor=actor, now=moment)
+        detail = _follow_up(
+            db, case, survey_id=survey_id, actor=actor, now=moment, settings=settings
+        )
         return Recorded(detail=detail, text=text)
 
     return _move(
-        db, case_id, "resolve", actor=actor, text=text, units=units, now=now, record=record
+        db,
+        case_id,
+        "resolve",
+        actor=actor,
+        text=text,
+        units=units,
+        now=now,
+        settings=settings,
+        record=record,
     )
 
 
 def _follow_up(
-    db: Database, case: Case, *, survey_id: str, actor: str, now: datetime
+    db: Database, case: Case, *, survey_id: str, actor: str, now: datetime, settings: Settings
 ) -> dict[str, Any]:
     if case.customer_id is None:
         raise UsageError(
@@ -233,6 +262,7 @@ def _follow_up(
         case_id=case.case_id,
         now=now,
         actor=actor,
+        settings=settings,
     )
     return {
         "follow_up": invitation.invitation_id,
@@ -252,6 +282,7 @@ def close_case(
     text: str | None = None,
     units: Sequence[str] | None = None,
     now: datetime | None = None,
+    settings: Settings,
 ) -> Case:
     """Close the case; the root cause and the action taken are required."""
 
@@ -261,7 +292,17 @@ def close_case(
         learned = {"root_cause": cause, "action_taken": action}
         return Recorded(columns=learned, detail=learned, text=text)
 
-    return _move(db, case_id, "close", actor=actor, text=text, units=units, now=now, record=record)
+    return _move(
+        db,
+        case_id,
+        "close",
+        actor=actor,
+        text=text,
+        units=units,
+        now=now,
+        settings=settings,
+        record=record,
+    )
 
 
 def reopen_case(
@@ -272,9 +313,12 @@ def reopen_case(
     text: str | None = None,
     units: Sequence[str] | None = None,
     now: datetime | None = None,
+    settings: Settings,
 ) -> Case:
     """Take a resolved or closed case back to work (``contacted``, or ``new`` if never)."""
-    return _move(db, case_id, "reopen", actor=actor, text=text, units=units, now=now)
+    return _move(
+        db, case_id, "reopen", actor=actor, text=text, units=units, now=now, settings=settings
+    )
 
 
 def assign_case(
@@ -286,6 +330,7 @@ def assign_case(
     text: str | None = None,
     units: Sequence[str] | None = None,
     now: datetime | None = None,
+    settings: Settings,
 ) -> Case:
     """Hand the case to ``owner``: an enabled user, or a team of the ``case_teams`` setting.
 
@@ -296,11 +341,22 @@ def assign_case(
     """
 
     def record(case: Case, moment: datetime) -> Recorded:
-        new_owner = check_owner(db, _required(owner, "owner", "assign", "hal"))
+        wanted = _required(owner, "owner", "assign", "hal")
+        new_owner = check_owner(db, wanted, settings=settings)
         detail = {"from_owner": case.owner, "owner": new_owner}
         return Recorded(columns={"owner": new_owner}, detail=detail, text=text)
 
-    return _move(db, case_id, "assign", actor=actor, text=text, units=units, now=now, record=record)
+    return _move(
+        db,
+        case_id,
+        "assign",
+        actor=actor,
+        text=text,
+        units=units,
+        now=now,
+        settings=settings,
+        record=record,
+    )
 
 
 def work_case(
@@ -316,6 +372,7 @@ def work_case(
     follow_up: bool = False,
     units: Sequence[str] | None = None,
     now: datetime | None = None,
+    settings: Settings,
 ) -> Case:
     """Apply one ``action`` (contact, note, resolve, close, reopen, assign) to a case.
 
@@ -323,7 +380,7 @@ def work_case(
     reads (``root_cause`` and ``action_taken`` for close, ``owner`` for assign, ``follow_up`` for
     resolve, ``text`` for all).
     """
-    common: dict[str, Any] = {"actor": actor, "units": units, "now": now}
+    common: dict[str, Any] = {"actor": actor, "units": units, "now": now, "settings": settings}
     if action == "contact":
         return contact_case(db, case_id, text=text, **common)
     if action == "note":

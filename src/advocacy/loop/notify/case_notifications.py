@@ -13,7 +13,7 @@ from datetime import datetime
 
 from advocacy.loop.cases.store import Case
 from advocacy.loop.notify.outbox import Notice, email_enabled, enqueue_many
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 
@@ -30,9 +30,14 @@ def owner_addresses(db: Database, owners: Sequence[str | None]) -> dict[str, str
     return {str(row[0]): str(row[1]) for row in rows}
 
 
-def case_notice(case: Case, event: str, *, now: datetime, emails: Sequence[str]) -> Notice:
-    """The ``event`` notification about ``case``: its subject and its (link-bearing) payload."""
-    link = current_settings().public_url.rstrip("/")
+def case_notice(
+    case: Case, event: str, *, now: datetime, emails: Sequence[str], public_url: str
+) -> Notice:
+    """The ``event`` notification about ``case``: its subject and its (link-bearing) payload.
+
+    The payload's ``url`` is the case page under ``public_url`` (the setting of that name).
+    """
+    link = public_url.rstrip("/")
     payload = {
         "case_id": case.case_id,
         "rule": case.rule or case.rule_id,
@@ -51,33 +56,47 @@ def case_notice(case: Case, event: str, *, now: datetime, emails: Sequence[str])
 
 
 def notify(
-    db: Database, case: Case, event: str, *, now: datetime, owners: Sequence[str | None] = ()
+    db: Database,
+    case: Case,
+    event: str,
+    *,
+    now: datetime,
+    settings: Settings,
+    owners: Sequence[str | None] = (),
 ) -> list[str]:
-    """Queue the ``event`` notification about ``case`` for its owner(s) and the webhooks."""
+    """Queue the ``event`` notification about ``case`` for its owner(s) and the webhooks.
+
+    ``settings`` (the workspace's) say which channels are on and where the case's link points.
+    """
     named = owners or (case.owner,)
-    addresses = owner_addresses(db, named) if email_enabled() else {}
+    addresses = owner_addresses(db, named) if email_enabled(settings) else {}
     emails = [addresses[name] for name in named if name in addresses]
-    (ids,) = enqueue_many(db, [case_notice(case, event, now=now, emails=emails)])
+    notice = case_notice(case, event, now=now, emails=emails, public_url=settings.public_url)
+    (ids,) = enqueue_many(db, [notice], settings=settings)
     return ids
 
 
-def notify_many(db: Database, cases: Sequence[Case], event: str) -> list[list[str]]:
+def notify_many(
+    db: Database, cases: Sequence[Case], event: str, *, settings: Settings
+) -> list[list[str]]:
     """Queue the ``event`` notification about each case, dated by its ``updated_at``.
 
     One look-up of the owners' addresses and one outbox insert for the batch; returns the
     queued message ids, one list per case.
     """
-    addresses = owner_addresses(db, [case.owner for case in cases]) if email_enabled() else {}
+    wanted = [case.owner for case in cases]
+    addresses = owner_addresses(db, wanted) if email_enabled(settings) else {}
     notices = [
         case_notice(
             case,
             event,
             now=case.updated_at or case.opened_at,
             emails=[addresses[case.owner]] if case.owner in addresses else [],
+            public_url=settings.public_url,
         )
         for case in cases
     ]
-    return enqueue_many(db, notices)
+    return enqueue_many(db, notices, settings=settings)
 
 
 __all__ = ["case_notice", "notify", "notify_many", "owner_addresses"]

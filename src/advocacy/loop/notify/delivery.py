@@ -35,7 +35,7 @@ from advocacy.loop.notify.outbox import (
     webhook_urls,
 )
 from advocacy.loop.notify.webhooks import new_client, send_webhook
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 #: Seconds between two passes of the :class:`DeliveryWorker`.
@@ -85,16 +85,22 @@ class DeliveryReport:
 def send_message(
     message: Message,
     *,
+    settings: Settings,
     smtp_factory: SmtpFactory = smtplib.SMTP,
-    smtp_settings: SmtpSettings | None = None,
     http_client: httpx.Client | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Send one outbox message over its channel; raises :class:`DeliveryError` on failure."""
+    """Send one outbox message over its channel; raises :class:`DeliveryError` on failure.
+
+    ``settings`` (the workspace's) give the SMTP server, the sender, the base of case links
+    and the webhook signing key.
+    """
     if message.channel == "email":
-        send_email(build_email(message), settings=smtp_settings, smtp_factory=smtp_factory)
+        smtp = SmtpSettings.from_settings(settings)
+        email = build_email(message, sender=smtp.sender, public_url=settings.public_url)
+        send_email(email, settings=smtp, smtp_factory=smtp_factory)
     elif message.channel == "webhook":
-        send_webhook(message, client=http_client, now=now)
+        send_webhook(message, secret=settings.webhook_secret, client=http_client, now=now)
     else:
         raise DeliveryError(
             f"unknown channel {message.channel!r}",
@@ -106,6 +112,7 @@ def send_message(
 def deliver_due(
     db: Database,
     *,
+    settings: Settings,
     now: datetime | None = None,
     smtp_factory: SmtpFactory = smtplib.SMTP,
     http_client: httpx.Client | None = None,
@@ -119,6 +126,9 @@ def deliver_due(
     ----------
     db
         The workspace database.
+    settings
+        The workspace's settings (``ws.settings``): the SMTP server and sender, the base of case
+        links, the webhook signing key and ``notify_max_attempts``.
     now
         The clock: messages with ``next_attempt_at <= now`` are due. Default: the current time.
     smtp_factory
@@ -141,13 +151,11 @@ def deliver_due(
     --------
     >>> import advocacy
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
-    >>> report = deliver_due(ws.db)  # doctest: +SKIP
+    >>> report = deliver_due(ws.db, settings=ws.settings)  # doctest: +SKIP
     """
     guard = lock if lock is not None else contextlib.nullcontext()
     moment = now_utc(now)
     random_source = rng or random.Random()
-    smtp_settings = SmtpSettings.from_settings()
-    max_attempts = current_settings().notify_max_attempts
     with guard:
         due = pending(db, moment, limit=limit)
     if not due:
@@ -165,8 +173,8 @@ def deliver_due(
             try:
                 send_message(
                     message,
+                    settings=settings,
                     smtp_factory=smtp_factory,
-                    smtp_settings=smtp_settings,
                     http_client=client,
                     now=moment,
                 )
@@ -182,8 +190,8 @@ def deliver_due(
                         message.message_id,
                         text,
                         now=moment,
+                        max_attempts=settings.notify_max_attempts,
                         rng=random_source,
-                        max_attempts=max_attempts,
                     )
                 errors.append((message.message_id, text))
                 if after.gave_up_at is not None:
@@ -218,9 +226,13 @@ def _test_message(channel: str, destination: str, moment: datetime) -> Message:
 
 
 def send_test_email(
-    address: str, *, smtp_factory: SmtpFactory = smtplib.SMTP, now: datetime | None = None
+    address: str,
+    *,
+    settings: Settings,
+    smtp_factory: SmtpFactory = smtplib.SMTP,
+    now: datetime | None = None,
 ) -> None:
-    """Send one test e-mail to ``address`` now, bypassing the outbox.
+    """Send one test e-mail to ``address`` now with the ``smtp_*`` settings, bypassing the outbox.
 
     Raises
     ------
@@ -228,11 +240,11 @@ def send_test_email(
         With the SMTP server's answer when the e-mail cannot be sent.
     """
     message = _test_message("email", address, now_utc(now))
-    send_email(build_email(message), smtp_factory=smtp_factory)
+    send_message(message, settings=settings, smtp_factory=smtp_factory)
 
 
 def send_test_webhooks(
-    *, http_client: httpx.Client | None = None, now: datetime | None = None
+    *, settings: Settings, http_client: httpx.Client | None = None, now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """POST one signed test event to each URL of setting ``webhook_urls`` now.
 
@@ -241,7 +253,7 @@ def send_test_webhooks(
     list of dict
         Per URL: ``url``, ``ok`` and ``status`` (the HTTP status) or ``error``.
     """
-    urls = webhook_urls()
+    urls = webhook_urls(settings)
     if not urls:
         raise DeliveryError(
             "webhooks are off: setting webhook_urls is empty",
@@ -253,7 +265,10 @@ def send_test_webhooks(
     for url in urls:
         try:
             status = send_webhook(
-                _test_message("webhook", url, moment), client=http_client, now=moment
+                _test_message("webhook", url, moment),
+                secret=settings.webhook_secret,
+                client=http_client,
+                now=moment,
             )
             outcomes.append({"url": url, "ok": True, "status": status, "error": None})
         except DeliveryError as error:
@@ -267,14 +282,17 @@ class DeliveryWorker:
     With ``digest`` on, it also queues the daily digest on its first pass of each (UTC) day
     (:func:`advocacy.loop.notify.digest.enqueue_daily_digest`, idempotent per day).
 
-    >>> worker = DeliveryWorker(db, lock=state.use)   # doctest: +SKIP
-    >>> worker.start(); ...; worker.stop()             # doctest: +SKIP
+    ``settings`` are the workspace's (``ws.settings``), which every pass delivers with.
+
+    >>> worker = DeliveryWorker(ws.db, settings=ws.settings, lock=state.use)  # doctest: +SKIP
+    >>> worker.start(); ...; worker.stop()                                   # doctest: +SKIP
     """
 
     def __init__(
         self,
         db: Database,
         *,
+        settings: Settings,
         interval: float = WORKER_INTERVAL_SECONDS,
         lock: contextlib.AbstractContextManager[Any] | None = None,
         deliver: Callable[..., DeliveryReport] = deliver_due,
@@ -282,6 +300,7 @@ class DeliveryWorker:
         on_report: Callable[[DeliveryReport], None] | None = None,
     ) -> None:
         self.db = db
+        self.settings = settings
         self.interval = interval
         self.lock = lock
         self.deliver = deliver
@@ -306,9 +325,9 @@ class DeliveryWorker:
                 today = now_utc().date()
                 if self.digest and self._digest_day != today:
                     with self.lock if self.lock is not None else contextlib.nullcontext():
-                        enqueue_daily_digest(self.db)
+                        enqueue_daily_digest(self.db, settings=self.settings)
                     self._digest_day = today
-                self.last_report = self.deliver(self.db, lock=self.lock)
+                self.last_report = self.deliver(self.db, settings=self.settings, lock=self.lock)
                 self.last_error = None
                 if self.on_report is not None:
                     self.on_report(self.last_report)
@@ -327,12 +346,13 @@ class DeliveryWorker:
 def start_delivery(
     db: Database,
     *,
+    settings: Settings,
     lock: contextlib.AbstractContextManager[Any] | None = None,
     interval: float = WORKER_INTERVAL_SECONDS,
 ) -> DeliveryWorker | None:
-    """Start a :class:`DeliveryWorker` when e-mail or webhooks are configured, else None."""
-    if not (email_enabled() or webhook_urls()):
+    """Start a :class:`DeliveryWorker` when ``settings`` configure e-mail or webhooks, else None."""
+    if not (email_enabled(settings) or webhook_urls(settings)):
         return None
-    worker = DeliveryWorker(db, lock=lock, interval=interval)
+    worker = DeliveryWorker(db, settings=settings, lock=lock, interval=interval)
     worker.start()
     return worker

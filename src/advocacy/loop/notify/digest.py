@@ -15,6 +15,7 @@ from typing import Any
 
 from advocacy.access.audit import now_utc
 from advocacy.loop.notify.outbox import email_enabled, enqueue, webhook_urls
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 EVENT = "digest.daily"
@@ -120,13 +121,18 @@ def _already_queued(db: Database, subject: str, *, channel: str, destination: st
     return db.fetchone(sql + " LIMIT 1", params) is not None
 
 
-def enqueue_daily_digest(db: Database, *, now: datetime | None = None) -> DigestReport:
+def enqueue_daily_digest(
+    db: Database, *, settings: Settings, now: datetime | None = None
+) -> DigestReport:
     """Queue today's digest: one e-mail per case owner with an address, one webhook event.
 
     Parameters
     ----------
     db
         The workspace database.
+    settings
+        The workspace's settings (``ws.settings``): ``smtp_host`` and ``webhook_urls`` say which
+        channels get a digest.
     now
         The clock; its UTC date is the digest's day. Default: the current time.
 
@@ -153,7 +159,7 @@ def enqueue_daily_digest(db: Database, *, now: datetime | None = None) -> Digest
         for owner, address, units in owners:
             digest = owner_digest(db, str(owner), now=moment)
             per_owner[str(owner)] = digest["counts"]
-            if not email_enabled():
+            if not email_enabled(settings):
                 continue
             if _already_queued(db, subject, channel="email", destination=str(address)):
                 already += 1
@@ -166,6 +172,7 @@ def enqueue_daily_digest(db: Database, *, now: datetime | None = None) -> Digest
                 event=EVENT,
                 subject=subject,
                 payload=digest,
+                settings=settings,
                 emails=[str(address)],
                 now=moment,
                 channels=("email",),
@@ -173,7 +180,7 @@ def enqueue_daily_digest(db: Database, *, now: datetime | None = None) -> Digest
             emails += len(queued)
             ids.extend(queued)
         headline = loop_headline(db, now=moment)
-        if webhook_urls() and headline["by_status"]:  # no cases at all: nothing to digest
+        if webhook_urls(settings) and headline["by_status"]:  # no cases at all: nothing to digest
             if _already_queued(db, subject, channel="webhook", destination=None):
                 already += 1
             else:
@@ -183,6 +190,7 @@ def enqueue_daily_digest(db: Database, *, now: datetime | None = None) -> Digest
                     event=EVENT,
                     subject=subject,
                     payload=payload,
+                    settings=settings,
                     now=moment,
                     channels=("webhook",),
                 )

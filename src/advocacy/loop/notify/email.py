@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from advocacy.loop.notify.outbox import DeliveryError, Message, safe_payload
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 
 #: Seconds an SMTP connection or command may take.
 TIMEOUT_SECONDS = 20.0
@@ -64,24 +64,24 @@ class SmtpSettings:
     timeout: float = TIMEOUT_SECONDS
 
     @classmethod
-    def from_settings(cls) -> SmtpSettings:
+    def from_settings(cls, settings: Settings) -> SmtpSettings:
+        """The ``smtp_*`` settings of ``settings`` (a workspace's ``ws.settings``)."""
         return cls(
-            host=current_settings().smtp_host.strip(),
-            port=current_settings().smtp_port,
-            user=current_settings().smtp_user,
-            password=current_settings().smtp_password,
-            starttls=current_settings().smtp_starttls,
-            sender=current_settings().smtp_from,
+            host=settings.smtp_host.strip(),
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            sender=settings.smtp_from,
         )
 
     def __repr__(self) -> str:  # never show the password
         return f"SmtpSettings(host={self.host!r}, port={self.port}, user={self.user!r})"
 
 
-def case_url(case_id: str, *, public_url: str | None = None) -> str:
-    """The case page's address under setting ``public_url``."""
-    base = str(public_url if public_url is not None else current_settings().public_url)
-    return f"{base.rstrip('/')}/cases/{case_id}"
+def case_url(case_id: str, *, public_url: str) -> str:
+    """The case page's address under ``public_url`` (the setting of that name)."""
+    return f"{public_url.rstrip('/')}/cases/{case_id}"
 
 
 def subject_of(message: Message) -> str:
@@ -175,9 +175,7 @@ def render_html(message: Message, *, public_url: str) -> str:
     return _HTML.render(context)
 
 
-def build_email(
-    message: Message, *, sender: str | None = None, public_url: str | None = None
-) -> EmailMessage:
+def build_email(message: Message, *, sender: str, public_url: str) -> EmailMessage:
     """The e-mail for outbox ``message``: plain text with an HTML alternative.
 
     Parameters
@@ -185,27 +183,26 @@ def build_email(
     message
         An outbox message of channel ``email`` (its destination is the recipient).
     sender
-        The From address; default setting ``smtp_from``.
+        The From address (setting ``smtp_from``).
     public_url
-        Base of case links; default setting ``public_url``.
+        Base of case links (setting ``public_url``).
     """
-    base = str(public_url if public_url is not None else current_settings().public_url)
     email = EmailMessage()
     email["Subject"] = subject_of(message)
-    email["From"] = sender if sender is not None else current_settings().smtp_from
+    email["From"] = sender
     email["To"] = message.destination
     email["Date"] = formatdate(message.created_at.timestamp(), usegmt=True)
     email["Message-ID"] = make_msgid(idstring=message.message_id, domain="advocacy")
     email["X-Advocacy-Event"] = message.event
-    email.set_content(render_text(message, public_url=base))
-    email.add_alternative(render_html(message, public_url=base), subtype="html")
+    email.set_content(render_text(message, public_url=public_url))
+    email.add_alternative(render_html(message, public_url=public_url), subtype="html")
     return email
 
 
 def send_email(
     email: EmailMessage,
     *,
-    settings: SmtpSettings | None = None,
+    settings: SmtpSettings,
     smtp_factory: SmtpFactory = smtplib.SMTP,
 ) -> None:
     """Send ``email`` over SMTP (STARTTLS and login as configured).
@@ -215,7 +212,7 @@ def send_email(
     email
         The message, with its recipients in ``To``.
     settings
-        Server and credentials; default the ``smtp_*`` settings.
+        Server and credentials (:meth:`SmtpSettings.from_settings` of the ``smtp_*`` settings).
     smtp_factory
         Makes the connection: called as ``smtp_factory(host, port, timeout=...)``; tests and
         deployments may pass :class:`smtplib.SMTP_SSL` or another compatible class.
@@ -225,20 +222,19 @@ def send_email(
     DeliveryError
         When e-mail is not configured, the server cannot be reached, or it refuses the message.
     """
-    config = settings or SmtpSettings.from_settings()
-    if not config.host:
+    if not settings.host:
         raise DeliveryError(
             "e-mail is off: setting smtp_host is empty",
             parameter="smtp_host",
             fix="set ADVOCACY_SMTP_HOST (and smtp_port, smtp_user, ...) to your mail server",
         )
-    where = f"{config.host}:{config.port}"
+    where = f"{settings.host}:{settings.port}"
     try:
-        with smtp_factory(config.host, config.port, timeout=config.timeout) as smtp:
-            if config.starttls:
+        with smtp_factory(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            if settings.starttls:
                 smtp.starttls(context=ssl.create_default_context())
-            if config.user:
-                smtp.login(config.user, config.password)
+            if settings.user:
+                smtp.login(settings.user, settings.password)
             smtp.send_message(email)
     except smtplib.SMTPRecipientsRefused as error:
         raise DeliveryError(

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from advocacy.access.audit import now_utc, record_audit
 from advocacy.errors import AdvocacyError, NotFoundError, UsageError
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
 from advocacy.text.pii import Redactor, redact
@@ -117,15 +117,14 @@ def _message(row: Sequence[Any]) -> Message:
     )
 
 
-def webhook_urls() -> list[str]:
+def webhook_urls(settings: Settings) -> list[str]:
     """The URLs of setting ``webhook_urls`` (comma-separated; empty means webhooks are off)."""
-    raw = current_settings().webhook_urls
-    return [url.strip() for url in raw.split(",") if url.strip()]
+    return [url.strip() for url in settings.webhook_urls.split(",") if url.strip()]
 
 
-def email_enabled() -> bool:
+def email_enabled(settings: Settings) -> bool:
     """Whether e-mail is configured (setting ``smtp_host`` is non-empty)."""
-    return bool(current_settings().smtp_host.strip())
+    return bool(settings.smtp_host.strip())
 
 
 #: Payload keys never sent anywhere (the customer's contact details).
@@ -173,6 +172,7 @@ def enqueue(
     event: str,
     subject: str,
     payload: dict[str, Any],
+    settings: Settings,
     emails: Sequence[str] = (),
     now: datetime | None = None,
     channels: Sequence[Channel] = ("email", "webhook"),
@@ -193,6 +193,9 @@ def enqueue(
         The e-mail subject line (also sent to webhooks as ``subject``).
     payload
         JSON-serialisable details of the event (for a case: ``case_id``, ``customer_id``, ...).
+    settings
+        The workspace's settings (``ws.settings``): ``smtp_host`` and ``webhook_urls`` say which
+        channels are on.
     emails
         E-mail recipients (internal staff); blanks and duplicates are skipped.
     now
@@ -207,7 +210,7 @@ def enqueue(
         The ids of the queued messages (empty when no channel is configured).
     """
     notice = Notice(event, subject, payload, tuple(emails), now)
-    (ids,) = enqueue_many(db, [notice], channels=channels)
+    (ids,) = enqueue_many(db, [notice], settings=settings, channels=channels)
     return ids
 
 
@@ -215,14 +218,15 @@ def enqueue_many(
     db: Database,
     notices: Sequence[Notice],
     *,
+    settings: Settings,
     channels: Sequence[Channel] = ("email", "webhook"),
 ) -> list[list[str]]:
     """Queue several notifications (as :func:`enqueue` does each) with one multi-row insert.
 
     Returns the ids of the queued messages, one list per notice, in order.
     """
-    send_email = "email" in channels and email_enabled()
-    hooks = webhook_urls() if "webhook" in channels else []
+    send_email = "email" in channels and email_enabled(settings)
+    hooks = webhook_urls(settings) if "webhook" in channels else []
     rows: list[list[Any]] = []
     ids: list[list[str]] = []
     # Built once for the batch; refuses (RedactionError) rather than send names unredacted.
@@ -361,18 +365,16 @@ def mark_failed(
     error: str,
     *,
     now: datetime | None = None,
+    max_attempts: int,
     rng: random.Random | None = None,
-    max_attempts: int | None = None,
 ) -> Message:
     """Record a failed attempt: attempts + 1, the error text, and the next attempt or giving up.
 
-    After ``max_attempts`` (default: setting ``notify_max_attempts``) attempts the message gets
+    After ``max_attempts`` (the setting ``notify_max_attempts``) attempts the message gets
     ``gave_up_at`` and stays in the outbox, listed by ``advocacy outbox messages --failed``.
     """
     moment = now_utc(now)
-    limit = int(
-        max_attempts if max_attempts is not None else current_settings().notify_max_attempts
-    )
+    limit = int(max_attempts)
     with db.transaction():
         message = get_message(db, message_id)
         attempts = message.attempts + 1

@@ -36,7 +36,6 @@ import httpx
 
 from advocacy.access.audit import now_utc
 from advocacy.loop.notify.outbox import DeliveryError, Message
-from advocacy.settings import current_settings
 
 #: Seconds a webhook request may take (connect, read and write each).
 TIMEOUT_SECONDS = 10.0
@@ -163,8 +162,8 @@ def new_client() -> httpx.Client:
 def send_webhook(
     message: Message,
     *,
+    secret: str,
     client: httpx.Client | None = None,
-    secret: str | None = None,
     now: datetime | None = None,
 ) -> int:
     """POST ``message`` to its destination URL and return the HTTP status.
@@ -173,10 +172,10 @@ def send_webhook(
     ----------
     message
         An outbox message of channel ``webhook``.
+    secret
+        The signing key, the setting ``webhook_secret`` (unsigned when empty).
     client
         The HTTP client (a fresh one with :data:`TIMEOUT_SECONDS` when left out).
-    secret
-        The signing key; default setting ``webhook_secret`` (unsigned when empty).
     now
         The clock the timestamp comes from.
 
@@ -185,9 +184,8 @@ def send_webhook(
     DeliveryError
         On a connection error, a timeout, or any answer other than 2xx.
     """
-    key = str(current_settings().webhook_secret if secret is None else secret)
     body = webhook_body(message)
-    headers = webhook_headers(message, body, secret=key, now=now)
+    headers = webhook_headers(message, body, secret=secret, now=now)
     owned = client is None
     http = new_client() if client is None else client
     try:

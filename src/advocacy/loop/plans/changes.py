@@ -8,8 +8,10 @@ targets in a scope. At creation the metric's **baseline** (the ``baseline_days``
 whether it moved. Every creation and change is audited in the same transaction. The record and
 its checks are in :mod:`advocacy.loop.plans.store`.
 
->>> plan = plan_from_gap(db, "target-ces-unit-north", owner="ana", actor="ana")  # doctest: +SKIP
->>> plan.link                                                                   # doctest: +SKIP
+>>> plan = plan_from_gap(  # doctest: +SKIP
+...     ws.db, "target-ces-unit-north", settings=ws.settings, owner="ana", actor="ana"
+... )
+>>> plan.link  # doctest: +SKIP
 'gap:target-ces-unit-north'
 """
 
@@ -44,7 +46,7 @@ from advocacy.loop.plans.store import (
     plan_from_row,
     store_plan,
 )
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 __all__ = [
@@ -65,6 +67,8 @@ def _baseline(
     theme: str | None,
     starts_on: dt.date,
     days: int,
+    *,
+    settings: Settings,
 ) -> Measurement:
     return measure(
         db.ibis.table,
@@ -72,8 +76,8 @@ def _baseline(
         where,
         since=starts_on - dt.timedelta(days=days),
         until=starts_on - dt.timedelta(days=1),
-        confidence=current_settings().confidence,
-        interval=current_settings().nps_interval,
+        confidence=settings.confidence,
+        interval=settings.nps_interval,
         theme=theme,
     )
 
@@ -86,6 +90,7 @@ def create_plan(
     link_kind: str,
     link_ref: str,
     metric: str,
+    settings: Settings,
     metric_filter: Mapping[str, str] | None = None,
     owner: str | None = None,
     resources: str | Sequence[str] | None = None,
@@ -115,6 +120,9 @@ def create_plan(
     metric
         The metric whose movement says whether it worked: ``nps``, ``csat``, ``csat-mean``,
         ``top-box``, ``ces``, ``ces-easy``, ``enps`` or ``theme-share``.
+    settings
+        The workspace's settings (``ws.settings``): the baseline's interval (``confidence``,
+        ``nps_interval``) and the gap register's ``confidence``.
     metric_filter
         Scope of the metric, e.g. ``{"unit": "North"}``, ``{"touchpoint": "delivery"}`` or
         ``{"theme": THEME_ID}`` (answers whose comment mentions the theme).
@@ -142,7 +150,7 @@ def create_plan(
     """
     moment = now_utc(now)
     kind = check_choice(link_kind, LINK_KINDS, "--link")
-    reference = resolve_link(db, kind, link_ref, gaps=gaps)
+    reference = resolve_link(db, kind, link_ref, confidence=settings.confidence, gaps=gaps)
     chosen_metric = check_metric(metric)
     where = check_filter(db, chosen_metric, metric_filter)
     theme = measured_theme(kind, reference, where)
@@ -178,7 +186,9 @@ def create_plan(
         starts_on=start,
         due_on=due,
         baseline_days=int(baseline_days),
-        baseline=_baseline(db, chosen_metric, where, theme, start, int(baseline_days)),
+        baseline=_baseline(
+            db, chosen_metric, where, theme, start, int(baseline_days), settings=settings
+        ),
         created_at=moment,
         created_by=actor,
         updated_at=moment,
@@ -200,6 +210,7 @@ def plan_from_gap(
     db: Database,
     gap_id: str,
     *,
+    settings: Settings,
     title: str | None = None,
     actor: str = "python",
     gaps: Sequence[Mapping[str, Any]] | None = None,
@@ -212,7 +223,7 @@ def plan_from_gap(
     option of :func:`create_plan` overrides what the gap suggests; ``gaps`` passes the register's
     rows when the caller has them already.
     """
-    rows = list(gaps) if gaps is not None else gap_rows(db)
+    rows = list(gaps) if gaps is not None else gap_rows(db, confidence=settings.confidence)
     found = next((row for row in rows if row["gap_id"] == gap_id), None)
     if found is None:
         raise NotFoundError(
@@ -232,6 +243,7 @@ def plan_from_gap(
         title=title or found["title"],
         link_kind="gap",
         link_ref=gap_id,
+        settings=settings,
         actor=actor,
         gaps=rows,
         **options,
@@ -295,6 +307,7 @@ def update_plan(
     db: Database,
     plan_id: str,
     *,
+    settings: Settings,
     status: str | None = None,
     title: str | None = None,
     description: str | None = None,
@@ -310,7 +323,8 @@ def update_plan(
     """Change a plan's status, owner, dates or target; return it as stored.
 
     The baseline stays frozen; only a plan still ``planned`` may move its start, which measures
-    the baseline again for the new window (and says so in the audit entry).
+    the baseline again for the new window (and says so in the audit entry), with ``settings``
+    (the workspace's).
     """
     moment = now_utc(now)
     with db.transaction():
@@ -340,7 +354,13 @@ def update_plan(
                 )
             changes["starts_on"] = start
             changes["baseline"] = _baseline(
-                db, plan.metric, plan.metric_filter, plan.theme, start, plan.baseline_days
+                db,
+                plan.metric,
+                plan.metric_filter,
+                plan.theme,
+                start,
+                plan.baseline_days,
+                settings=settings,
             )
         check_dates(changes.get("starts_on", plan.starts_on), changes.get("due_on", plan.due_on))
         updated = replace(plan, **changes, updated_at=moment)
@@ -361,7 +381,13 @@ def update_plan(
 
 
 def add_plan(
-    db: Database, *, link: str, metric: str | None = None, actor: str = "python", **options: Any
+    db: Database,
+    *,
+    link: str,
+    settings: Settings,
+    metric: str | None = None,
+    actor: str = "python",
+    **options: Any,
 ) -> Plan:
     """Create a plan from a ``kind:ref`` link, the one call behind the CLI, API and pages.
 
@@ -376,6 +402,9 @@ def add_plan(
     link
         What the plan fixes, as ``kind:ref``: kind ``gap``, ``driver``, ``theme`` or
         ``culture`` (e.g. ``gap:target-nps``).
+    settings
+        The workspace's settings (``ws.settings``), which the baseline and the gap register
+        are measured with.
     metric
         The metric the plan should move; required unless the link is a gap.
     actor
@@ -398,7 +427,11 @@ def add_plan(
     >>> import advocacy
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
     >>> plan = add_plan(  # doctest: +SKIP
-    ...     ws.db, link="driver:wait time", metric="nps", title="Shorter queues"
+    ...     ws.db,
+    ...     link="driver:wait time",
+    ...     settings=ws.settings,
+    ...     metric="nps",
+    ...     title="Shorter queues",
     ... )
     """
     kind, reference = parse_link(link)
@@ -406,7 +439,7 @@ def add_plan(
     if kind == "gap":
         if metric is not None:
             given["metric"] = metric
-        return plan_from_gap(db, reference, actor=actor, **given)
+        return plan_from_gap(db, reference, settings=settings, actor=actor, **given)
     if metric is None:
         raise UsageError(
             f"a plan linked to a {kind} needs the metric it should move",
@@ -420,6 +453,7 @@ def add_plan(
         link_kind=kind,
         link_ref=reference,
         metric=metric,
+        settings=settings,
         actor=actor,
         **given,
     )

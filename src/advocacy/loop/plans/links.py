@@ -18,7 +18,6 @@ from advocacy.gaps.culture import CULTURE_ATTRIBUTES
 from advocacy.gaps.targets import parse_scope
 from advocacy.loop.plans.fields import PLAN_METRICS
 from advocacy.loop.plans.impact import FILTER_KEYS
-from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 #: A target's metric -> the plan metric on the same scale (a CSAT target is a mean rating).
@@ -52,11 +51,15 @@ def _suggestion(source: str, subject: str, scope: str) -> tuple[str, dict[str, s
     return metric, where
 
 
-def gap_rows(db: Database) -> list[dict[str, Any]]:
-    """The gap register with each gap's id and the plan it suggests (metric, scope, target)."""
+def gap_rows(db: Database, *, confidence: float) -> list[dict[str, Any]]:
+    """The gap register with each gap's id and the plan it suggests (metric, scope, target).
+
+    ``confidence`` is the level of the register's intervals (the workspace's ``confidence``
+    setting).
+    """
     from advocacy.gaps.assessment import register
 
-    frame = register(db.ibis.table, confidence=current_settings().confidence)
+    frame = register(db.ibis.table, confidence=confidence)
     rows: list[dict[str, Any]] = []
     for record in frame.to_dict("records"):
         source, subject = str(record["source"]), str(record["subject"])
@@ -128,15 +131,22 @@ def resolve_theme(db: Database, reference: str) -> str:
 
 
 def resolve_link(
-    db: Database, kind: str, reference: str, *, gaps: Sequence[Mapping[str, Any]] | None = None
+    db: Database,
+    kind: str,
+    reference: str,
+    *,
+    confidence: float,
+    gaps: Sequence[Mapping[str, Any]] | None = None,
 ) -> str:
     """The canonical reference of a plan's link, or an error listing the valid ones.
 
-    ``gaps`` are the register's rows when the caller has them (else they are computed).
+    ``gaps`` are the register's rows when the caller has them (else they are computed, with
+    intervals at ``confidence``).
     """
     wanted = str(reference).strip()
     if kind == "gap":
-        ids = [str(row["gap_id"]) for row in (gap_rows(db) if gaps is None else gaps)]
+        rows = gap_rows(db, confidence=confidence) if gaps is None else gaps
+        ids = [str(row["gap_id"]) for row in rows]
         if wanted.lower() in ids:
             return wanted.lower()
         raise _refuse("gap", wanted, ids, "import targets or survey ratings to find gaps")

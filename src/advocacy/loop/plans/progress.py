@@ -6,7 +6,7 @@ to today in the plan's scope and compares it with the baseline frozen at creatio
 worse, no clear change, too early), and how far along the way to the target it is.
 :func:`plan_summary` flattens that into one row for tables and reports.
 
->>> plan_progress(db, plan).verdict  # doctest: +SKIP
+>>> plan_progress(ws.db, plan, settings=ws.settings).verdict  # doctest: +SKIP
 'no clear change'
 """
 
@@ -21,7 +21,7 @@ from advocacy.access.audit import now_utc
 from advocacy.loop.plans.changes import check_visible, get_plan, list_plans
 from advocacy.loop.plans.impact import Measurement, Movement, better_direction, measure, movement
 from advocacy.loop.plans.store import Plan
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 __all__ = ["PlanProgress", "plan_progress", "plan_summary", "plans_progress"]
@@ -52,7 +52,7 @@ class PlanProgress:
     --------
     >>> import advocacy
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
-    >>> plan_progress(ws.db, "plan-1").to_target  # doctest: +SKIP
+    >>> plan_progress(ws.db, "plan-1", settings=ws.settings).to_target  # doctest: +SKIP
     """
 
     plan: Plan
@@ -89,6 +89,7 @@ def plan_progress(
     db: Database,
     plan: Plan | str,
     *,
+    settings: Settings,
     now: dt.datetime | None = None,
     confidence: float | None = None,
     min_n: int | None = None,
@@ -106,6 +107,9 @@ def plan_progress(
         The workspace database.
     plan
         The plan or its id.
+    settings
+        The workspace's settings (``ws.settings``): ``confidence``, ``min_n`` and
+        ``nps_interval``.
     now
         The clock; the current UTC time when left out.
     confidence
@@ -131,11 +135,11 @@ def plan_progress(
     --------
     >>> import advocacy
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
-    >>> plan_progress(ws.db, "plan-1").verdict  # doctest: +SKIP
+    >>> plan_progress(ws.db, "plan-1", settings=ws.settings).verdict  # doctest: +SKIP
     """
     chosen = get_plan(db, plan) if isinstance(plan, str) else plan
     check_visible(chosen, units)
-    level = current_settings(confidence=confidence).confidence
+    used = settings.updated(confidence=confidence, min_n=min_n)  # the arguments win
     today = now_utc(now).date()
     until = max(today, chosen.starts_on)
     current = measure(
@@ -144,8 +148,8 @@ def plan_progress(
         chosen.metric_filter,
         since=chosen.starts_on,
         until=until,
-        confidence=level,
-        interval=current_settings().nps_interval,
+        confidence=used.confidence,
+        interval=used.nps_interval,
         theme=chosen.theme,
     )
     if today < chosen.starts_on:
@@ -154,8 +158,8 @@ def plan_progress(
         chosen.metric,
         chosen.baseline,
         current,
-        confidence=level,
-        min_n=current_settings(min_n=min_n).min_n,
+        confidence=used.confidence,
+        min_n=used.min_n,
     )
     to_target = target_share = None
     if chosen.target_value is not None and current.value is not None:
@@ -204,10 +208,11 @@ def plan_summary(progress: PlanProgress) -> dict[str, Any]:
 def plans_progress(
     db: Database,
     *,
+    settings: Settings,
     status: str | None = None,
     now: dt.datetime | None = None,
     units: Sequence[str] | None = None,
 ) -> list[PlanProgress]:
     """:func:`plan_progress` of every plan (optionally of one status, inside ``units``)."""
     chosen = list_plans(db, status=status, units=units)
-    return [plan_progress(db, plan, now=now) for plan in chosen]
+    return [plan_progress(db, plan, settings=settings, now=now) for plan in chosen]

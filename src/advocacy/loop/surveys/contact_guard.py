@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from advocacy.errors import UsageError
-from advocacy.settings import current_settings
 from advocacy.store.connection import Database
 
 
@@ -59,14 +58,11 @@ def last_contacts(
     return found
 
 
-def guard_days() -> int:
-    """The ``contact_guard_days`` setting: how long a contacted customer is left alone."""
-    return current_settings().contact_guard_days
+def check_contact_guard(db: Database, customer_id: str, *, now: datetime, days: int) -> None:
+    """Raise :class:`ContactGuardError` if ``customer_id`` was contacted in the last ``days``.
 
-
-def check_contact_guard(db: Database, customer_id: str, *, now: datetime) -> None:
-    """Raise :class:`ContactGuardError` if ``customer_id`` was contacted within the guard."""
-    days = guard_days()
+    ``days`` is the workspace's ``contact_guard_days`` setting.
+    """
     recent = last_contacts(db, [customer_id], since=now - timedelta(days=days))
     if customer_id in recent:
         last = recent[customer_id]
@@ -84,6 +80,5 @@ __all__ = [
     "ContactGuardError",
     "SkippedCustomer",
     "check_contact_guard",
-    "guard_days",
     "last_contacts",
 ]

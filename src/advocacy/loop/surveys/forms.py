@@ -111,6 +111,7 @@ def prepare_submission(
     *,
     token_or_survey: str,
     answers: Mapping[str, Any],
+    secret: str,
     anonymous: bool = False,
     nonce: str | None = None,
     now: datetime | None = None,
@@ -123,6 +124,8 @@ def prepare_submission(
         Returns the survey of an id (e.g. ``lambda s: get_survey(db, s)``).
     token_or_survey
         The signed link's token; with ``anonymous=True``, the survey id of the anonymous link.
+    secret
+        The key links and nonces are signed with: the workspace's ``secret_key`` setting.
     nonce
         The form's nonce (:func:`advocacy.loop.surveys.signing.form_nonce`); required for the
         anonymous link, whose response id it derives, and checked when given for a signed link.
@@ -137,13 +140,13 @@ def prepare_submission(
     moment = now_utc(now)
     if anonymous:
         survey = _anonymous_survey(survey_of(token_or_survey))
-        form = check_form_nonce(nonce, "open:" + survey.survey_id, now=moment)
+        form = check_form_nonce(nonce, "open:" + survey.survey_id, secret=secret, now=moment)
         digest = hashlib.sha256(f"{survey.survey_id}|{form}".encode()).hexdigest()[:24]
         response_id, invitation_id, customer_id = RESPONSE_PREFIX + digest, None, None
     else:
-        claims = verify_link(token_or_survey, now=moment)
+        claims = verify_link(token_or_survey, secret=secret, now=moment)
         if nonce is not None:
-            check_form_nonce(nonce, token_or_survey, now=moment)
+            check_form_nonce(nonce, token_or_survey, secret=secret, now=moment)
         survey = survey_of(claims.survey_id)
         response_id = RESPONSE_PREFIX + claims.invitation_id
         invitation_id, customer_id = claims.invitation_id, claims.customer_id
@@ -179,9 +182,17 @@ class SurveyForm:
 
 
 def survey_form(
-    db: Database, *, token_or_survey: str, anonymous: bool = False, now: datetime | None = None
+    db: Database,
+    *,
+    token_or_survey: str,
+    secret: str,
+    anonymous: bool = False,
+    now: datetime | None = None,
 ) -> SurveyForm:
     """The form behind a signed link (or, with ``anonymous``, a survey's anonymous link).
+
+    ``secret`` is the workspace's ``secret_key`` setting: it checks the link and signs the
+    form's nonce.
 
     Raises
     ------
@@ -193,7 +204,7 @@ def survey_form(
         survey = _anonymous_survey(get_survey(db, token_or_survey))
         customer_id, answered, subject = None, False, "open:" + survey.survey_id
     else:
-        claims = verify_link(token_or_survey, now=moment)
+        claims = verify_link(token_or_survey, secret=secret, now=moment)
         row = db.fetchone(
             "SELECT responded_at FROM survey_invitations WHERE invitation_id = ?",
             [claims.invitation_id],
@@ -212,7 +223,7 @@ def survey_form(
             value=survey.survey_id,
             fix="nothing to do: it no longer takes answers",
         )
-    return SurveyForm(survey, customer_id, answered, form_nonce(subject, now=moment))
+    return SurveyForm(survey, customer_id, answered, form_nonce(subject, secret=secret, now=moment))
 
 
 __all__ = [

@@ -6,7 +6,9 @@ through its anonymous link (:func:`anonymous_link`). Each signed link is a row o
 ``survey_invitations``, valid for ``survey_link_days`` days. Invitations respect the
 contact-frequency guard (:mod:`advocacy.loop.surveys.contact_guard`); follow-up surveys of a case
 (``purpose="follow-up"``) bypass it. The first invitation to the built-in ``default`` survey stores
-its definition (:func:`advocacy.loop.surveys.definitions.stored_survey`).
+its definition (:func:`advocacy.loop.surveys.definitions.stored_survey`). The links are signed with
+the workspace's ``secret_key`` setting and point at its ``public_url``: each function takes the
+workspace's settings (``ws.settings``).
 """
 
 from __future__ import annotations
@@ -25,12 +27,11 @@ from advocacy.errors import UsageError
 from advocacy.loop.surveys.contact_guard import (
     SkippedCustomer,
     check_contact_guard,
-    guard_days,
     last_contacts,
 )
 from advocacy.loop.surveys.definitions import Survey, get_survey, stored_survey
 from advocacy.loop.surveys.signing import LinkClaims, secret_key, sign_link
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 PURPOSES = ("invitation", "follow-up")
@@ -78,12 +79,11 @@ def _active(survey: Survey) -> Survey:
     return survey
 
 
-def _public_url() -> str:
-    return current_settings().public_url.rstrip("/")
+def anonymous_link(db: Database, survey_id: str, *, settings: Settings) -> str:
+    """The survey's anonymous link (no customer), if the survey allows anonymous answers.
 
-
-def anonymous_link(db: Database, survey_id: str) -> str:
-    """The survey's anonymous link (no customer), if the survey allows anonymous answers."""
+    It points at the ``public_url`` of ``settings`` (the workspace's).
+    """
     survey = get_survey(db, survey_id)
     if not survey.anonymous_allowed:
         raise UsageError(
@@ -91,7 +91,7 @@ def anonymous_link(db: Database, survey_id: str) -> str:
             value=survey_id,
             fix="set anonymous_allowed: true in its definition, or send signed links",
         )
-    return f"{_public_url()}/s/open/{survey_id}"
+    return f"{settings.public_url.rstrip('/')}/s/open/{survey_id}"
 
 
 def _new_invitation(
@@ -102,12 +102,13 @@ def _new_invitation(
     case_id: str | None,
     moment: datetime,
     secret: bytes,
+    settings: Settings,
 ) -> Invitation:
-    expires = moment + timedelta(days=current_settings().survey_link_days)
+    expires = moment + timedelta(days=settings.survey_link_days)
     invitation_id = uuid.uuid4().hex
     claims = LinkClaims(invitation_id, survey_id, customer_id, expires.replace(microsecond=0))
     token = sign_link(claims, secret=secret.decode("utf-8"))
-    url = f"{_public_url()}/s/{token}"
+    url = f"{settings.public_url.rstrip('/')}/s/{token}"
     return Invitation(
         invitation_id,
         survey_id,
@@ -148,6 +149,7 @@ def invite(
     *,
     survey_id: str,
     customer_id: str | None,
+    settings: Settings,
     purpose: str = "invitation",
     case_id: str | None = None,
     now: datetime | None = None,
@@ -157,6 +159,10 @@ def invite(
 
     Parameters
     ----------
+    settings
+        The workspace's settings (``ws.settings``): the link is signed with ``secret_key``,
+        points at ``public_url``, stays valid ``survey_link_days`` days, and the guard is
+        ``contact_guard_days`` long.
     purpose
         ``"invitation"`` respects the contact-frequency guard; ``"follow-up"`` (the re-survey
         of case ``case_id`` after it was resolved) bypasses it.
@@ -175,12 +181,12 @@ def invite(
             parameter="purpose",
             fix="use one of: " + ", ".join(PURPOSES),
         )
-    secret = secret_key()
+    secret = secret_key(settings.secret_key)
     moment = now_utc(now)
     with db.transaction():
         survey = _active(stored_survey(db, survey_id, now=moment))
         if purpose == "invitation" and customer_id is not None:
-            check_contact_guard(db, customer_id, now=moment)
+            check_contact_guard(db, customer_id, now=moment, days=settings.contact_guard_days)
         invitation = _new_invitation(
             survey.survey_id,
             customer_id,
@@ -188,6 +194,7 @@ def invite(
             case_id=case_id,
             moment=moment,
             secret=secret,
+            settings=settings,
         )
         _store_invitations(db, [invitation])
         record_audit(
@@ -206,6 +213,7 @@ def links_for_segment(
     db: Database,
     *,
     survey_id: str,
+    settings: Settings,
     segment: str | None = None,
     unit: str | None = None,
     customers: Sequence[str] | None = None,
@@ -216,6 +224,9 @@ def links_for_segment(
 
     Parameters
     ----------
+    settings
+        The workspace's settings (``ws.settings``): ``secret_key``, ``public_url``,
+        ``survey_link_days`` and ``contact_guard_days``.
     segment
         Customers whose ``segment`` is this.
     unit
@@ -230,7 +241,7 @@ def links_for_segment(
         contact guard skipped, with why (``invited`` or ``responded``) and when.
     """
     moment = now_utc(now)
-    days = guard_days()
+    days = settings.contact_guard_days
     conditions = ["NOT coalesce(is_stub, false)"] if customers is None else []
     params: list[Any] = []
     if segment is not None:
@@ -259,7 +270,8 @@ def links_for_segment(
             if str(customer_id) in recent:
                 result.skipped.append(recent[str(customer_id)])
                 continue
-            secret = secret or secret_key()  # asked for only when there is a link to sign
+            # Asked for only when there is a link to sign.
+            secret = secret or secret_key(settings.secret_key)
             invitation = _new_invitation(
                 survey.survey_id,
                 str(customer_id),
@@ -267,6 +279,7 @@ def links_for_segment(
                 case_id=None,
                 moment=moment,
                 secret=secret,
+                settings=settings,
             )
             invitations.append(invitation)
             result.links.append({**invitation.to_dict(), "name": name, "email": email})

@@ -6,6 +6,9 @@ time. Hosted survey forms have no session, so each rendered form also carries a 
 tying the POST to a form this server rendered for that link (and, for the anonymous link,
 making a double submit of the same form idempotent).
 
+Every function takes the key as ``secret``: the ``secret_key`` setting of the workspace
+(``ws.settings.secret_key``).
+
 >>> claims = LinkClaims("inv1", "default", "C1", datetime(2030, 1, 1, tzinfo=UTC))
 >>> token = sign_link(claims, secret="k")
 >>> verify_link(token, secret="k", now=datetime(2029, 1, 1, tzinfo=UTC)) == claims
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.settings import SETTINGS_BY_NAME, current_settings
+from advocacy.settings import SETTINGS_BY_NAME
 
 #: How long a rendered form may be submitted.
 FORM_LIFETIME = timedelta(days=2)
@@ -52,10 +55,9 @@ class LinkClaims:
     expires_at: datetime
 
 
-def secret_key(secret: str | None = None) -> bytes:
-    """The signing key: ``secret`` or the ``secret_key`` setting, which must not be empty."""
-    value = secret if secret is not None else current_settings().secret_key
-    if not value:
+def secret_key(secret: str) -> bytes:
+    """The signing key ``secret`` (the ``secret_key`` setting) as bytes; it must not be empty."""
+    if not secret:
         variable = SETTINGS_BY_NAME["secret_key"].environment_variable
         raise UsageError(
             "survey links need a secret key, and none is set",
@@ -63,7 +65,7 @@ def secret_key(secret: str | None = None) -> bytes:
             fix=f"set the environment variable {variable} to a long random value (keep it: "
             "links signed with one key do not open with another)",
         )
-    return value.encode("utf-8")
+    return secret.encode("utf-8")
 
 
 def _encode(data: bytes) -> str:
@@ -78,7 +80,7 @@ def _mac(key: bytes, message: str) -> str:
     return _encode(hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest())
 
 
-def sign_link(claims: LinkClaims, *, secret: str | None = None) -> str:
+def sign_link(claims: LinkClaims, *, secret: str) -> str:
     """The URL-safe token for ``claims``: ``<payload>.<HMAC-SHA256 of the payload>``."""
     payload = json.dumps(
         [
@@ -101,9 +103,7 @@ def _invalid(token: str, reason: str) -> LinkError:
     )
 
 
-def verify_link(
-    token: str, *, secret: str | None = None, now: datetime | None = None
-) -> LinkClaims:
+def verify_link(token: str, *, secret: str, now: datetime | None = None) -> LinkClaims:
     """The claims of ``token`` after checking its signature (in constant time) and expiry.
 
     Raises
@@ -139,7 +139,7 @@ def verify_link(
     return claims
 
 
-def form_nonce(subject: str, *, secret: str | None = None, now: datetime | None = None) -> str:
+def form_nonce(subject: str, *, secret: str, now: datetime | None = None) -> str:
     """A signed, single-form nonce for the form of ``subject`` (a link token or a survey id)."""
     issued = int((now or datetime.now(UTC)).timestamp())
     random_part = secrets.token_urlsafe(12)
@@ -148,7 +148,7 @@ def form_nonce(subject: str, *, secret: str | None = None, now: datetime | None 
 
 
 def check_form_nonce(
-    nonce: str | None, subject: str, *, secret: str | None = None, now: datetime | None = None
+    nonce: str | None, subject: str, *, secret: str, now: datetime | None = None
 ) -> str:
     """Check that ``nonce`` was issued by :func:`form_nonce` for ``subject`` and is still fresh.
 

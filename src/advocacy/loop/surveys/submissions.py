@@ -10,6 +10,9 @@ answered. A double submit changes nothing and is reported as already answered.
 submissions, one writer thread commits them in batches (up to ``max_batch``, or whatever
 arrived within ``max_wait`` seconds) and only then answers each request. If a batch fails as a
 whole, its submissions are committed one by one, so one bad record never loses the others.
+
+Each takes the workspace's settings (``ws.settings``): the ``secret_key`` that checks links and
+forms, the ``timezone`` of the answers, and those of the new cases' notifications.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from advocacy.ingest.records import write_records
 from advocacy.loop.surveys.definitions import Survey, ensure_default_survey, get_survey
 from advocacy.loop.surveys.forms import RESPONSE_PREFIX, Submission, prepare_submission
 from advocacy.loop.surveys.signing import LinkError
+from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
 
@@ -45,7 +49,11 @@ class SubmissionResult:
 
 
 def commit_batch(
-    db: Database, submissions: Sequence[Submission], *, now: datetime | None = None
+    db: Database,
+    submissions: Sequence[Submission],
+    *,
+    settings: Settings,
+    now: datetime | None = None,
 ) -> list[SubmissionResult | AdvocacyError]:
     """Write checked ``submissions`` and run the case rules on them, all in one transaction.
 
@@ -101,9 +109,19 @@ def commit_batch(
             if any(item.survey.created_at is None for _, item in fresh):
                 # An answer to the built-in default survey: keep the wording it answered.
                 ensure_default_survey(db, now=moment)
-            write_records(db, "responses", [item.record for _, item in fresh], actor="survey")
+            write_records(
+                db,
+                "responses",
+                [item.record for _, item in fresh],
+                actor="survey",
+                timezone=settings.timezone,
+            )
             opened = open_cases_for(
-                db, "responses", [item.response_id for _, item in fresh], now=moment
+                db,
+                "responses",
+                [item.response_id for _, item in fresh],
+                settings=settings,
+                now=moment,
             )
             by_evidence: dict[str, list[Any]] = {}
             for case in opened:
@@ -132,6 +150,7 @@ def submit(
     *,
     token_or_survey: str,
     answers: Mapping[str, Any],
+    settings: Settings,
     anonymous: bool = False,
     nonce: str | None = None,
     now: datetime | None = None,
@@ -147,11 +166,12 @@ def submit(
         lambda survey_id: get_survey(db, survey_id),
         token_or_survey=token_or_survey,
         answers=answers,
+        secret=settings.secret_key,
         anonymous=anonymous,
         nonce=nonce,
         now=now,
     )
-    (result,) = commit_batch(db, [submission], now=now)
+    (result,) = commit_batch(db, [submission], settings=settings, now=now)
     if isinstance(result, AdvocacyError):
         raise result
     return result
@@ -164,6 +184,9 @@ class SubmissionWriter:
     ----------
     db, lock
         The database and what every user of it holds (a server's ``WebState.use``).
+    settings
+        The workspace's settings (``ws.settings``), which the answers are checked and written
+        with.
     max_batch, max_wait
         A batch closes at ``max_batch`` submissions or ``max_wait`` seconds after its first.
     after_commit
@@ -179,6 +202,7 @@ class SubmissionWriter:
         db: Database,
         lock: contextlib.AbstractContextManager[Any],
         *,
+        settings: Settings,
         max_batch: int = 200,
         max_wait: float = 0.02,
         after_commit: Callable[[], None] | None = None,
@@ -187,6 +211,7 @@ class SubmissionWriter:
     ) -> None:
         self.db = db
         self.lock = lock
+        self.settings = settings
         self.max_batch = max_batch
         self.max_wait = max_wait
         self.after_commit = after_commit
@@ -223,6 +248,7 @@ class SubmissionWriter:
             self.survey,
             token_or_survey=token_or_survey,
             answers=answers,
+            secret=self.settings.secret_key,
             anonymous=anonymous,
             nonce=nonce,
             now=now,
@@ -286,12 +312,14 @@ class SubmissionWriter:
                 outcomes = [closed] * len(batch)
             else:
                 try:
-                    outcomes = list(commit_batch(self.db, submissions))
+                    outcomes = list(commit_batch(self.db, submissions, settings=self.settings))
                 except Exception:  # one bad record: commit the rest one by one
                     outcomes = []
                     for submission in submissions:
                         try:
-                            outcomes.extend(commit_batch(self.db, [submission]))
+                            outcomes.extend(
+                                commit_batch(self.db, [submission], settings=self.settings)
+                            )
                         except Exception as error:  # answered to its own request
                             outcomes.append(error)
                 self.batches += 1

@@ -19,6 +19,7 @@ from advocacy.present.cli.access import _actor
 from advocacy.present.cli.app import app, console
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.settings import current_settings
 
 if TYPE_CHECKING:
     from advocacy.namespaces.outbox import DeliveryReport, State
@@ -140,7 +141,7 @@ def test_email(
     """Send one test e-mail now with the smtp_* settings, and report the server's answer."""
     from advocacy.namespaces.outbox import send_test_email
 
-    send_test_email(address)
+    send_test_email(address, settings=current_settings())
     console.print(f"sent a test e-mail to {address}", markup=False, highlight=False)
 
 
@@ -149,7 +150,7 @@ def test_webhook(output: FormatOption = OutputFormat.table) -> None:
     """POST one signed test event to each webhook URL now, and report each answer."""
     from advocacy.namespaces.outbox import send_test_webhooks
 
-    outcomes = send_test_webhooks()
+    outcomes = send_test_webhooks(settings=current_settings())
     emit_rows(outcomes, output, columns=["url", "ok", "status", "error"])
     if not all(outcome["ok"] for outcome in outcomes):
         raise typer.Exit(1)

@@ -164,7 +164,9 @@ def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
 def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
     rows = [
         plan_summary(progress)
-        for progress in plans_progress(ws.db, now=_as_of(scope), units=_units(scope))
+        for progress in plans_progress(
+            ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)
+        )
     ]
     if not rows:
         return None
@@ -223,7 +225,9 @@ def plan_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     from advocacy.report.sections.summary import Finding
 
     findings = []
-    for progress in plans_progress(ws.db, now=_as_of(scope), units=_units(scope)):
+    for progress in plans_progress(
+        ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)
+    ):
         row = plan_summary(progress)
         if row["verdict"] != "worsened" or row["status"] == "dropped":
             continue
