@@ -85,3 +85,19 @@ def test_the_workspace_reconnects_and_keeps_what_was_committed(ws: Workspace) ->
     assert _answers(ws) == 2
     ws.write_records("responses", [{"response_id": "r3", "nps": 7}])
     assert _answers(ws) == 3
+
+
+def test_writes_and_the_servers_throttles_follow_the_workspaces_settings(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The environment allows long texts and many answers; the workspace's settings do not."""
+    from advocacy.present.web.state import WebState
+
+    monkeypatch.setenv("ADVOCACY_MAX_TEXT_CHARS", "100000")
+    monkeypatch.setenv("ADVOCACY_SURVEY_ANSWERS_PER_CLIENT", "500")
+    own = advocacy.Settings.load().updated(max_text_chars=20, survey_answers_per_client=2)
+    with advocacy.open(db_url, settings=own) as ws:
+        with pytest.raises(ValidationError, match="at most 20 are accepted"):
+            ws.write_records("responses", [{"response_id": "r9", "comment": "x" * 21}])
+        assert _answers(ws) == 0
+        assert WebState(ws).rate_limits.rates["survey_client"].allowed == 2

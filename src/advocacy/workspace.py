@@ -255,6 +255,7 @@ class Workspace:
         --------
         >>> ws.write_records("responses", [{"response_id": "r1", "nps": 9}])  # doctest: +SKIP
         """
+        from advocacy.ingest.limits import InputLimits
         from advocacy.ingest.records import write_records
 
         return write_records(
@@ -263,7 +264,7 @@ class Workspace:
             records,
             actor=actor,
             timezone=self.settings.timezone,
-            limits=limits,
+            limits=limits or InputLimits.from_settings(self.settings),
         )
 
     @contextlib.contextmanager

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from advocacy.errors import RateLimitedError, UsageError
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 
 #: Keys remembered per limit at most; beyond, the least recently used are dropped.
 MAX_KEYS = 100_000
@@ -122,15 +122,17 @@ class RateLimits:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, *, clock: Callable[[], float] = time.monotonic) -> RateLimits:
-        """The limits of the settings table: survey answers per client and per survey, and
+    def from_settings(
+        cls, settings: Settings, *, clock: Callable[[], float] = time.monotonic
+    ) -> RateLimits:
+        """The limits ``settings`` give: survey answers per client and per survey, and
         sign-in attempts per client, each per ``throttle_seconds``."""
-        window = current_settings().throttle_seconds
+        window = settings.throttle_seconds
         return cls(
             {
-                "survey_client": Rate(current_settings().survey_answers_per_client, window),
-                "survey": Rate(current_settings().survey_answers_per_survey, window),
-                "sign_in": Rate(current_settings().sign_in_attempts_per_client, window),
+                "survey_client": Rate(settings.survey_answers_per_client, window),
+                "survey": Rate(settings.survey_answers_per_survey, window),
+                "sign_in": Rate(settings.sign_in_attempts_per_client, window),
             },
             clock=clock,
         )

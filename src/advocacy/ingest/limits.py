@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advocacy.errors import UsageError, ValidationError
-from advocacy.settings import current_settings
+from advocacy.settings import Settings
 
 #: Characters of a refused value repeated in an error message.
 PREVIEW_CHARS = 40
@@ -58,13 +58,13 @@ class InputLimits:
                 )
 
     @classmethod
-    def from_settings(cls) -> InputLimits:
-        """The limits the settings table gives (environment, ``advocacy.toml``, defaults)."""
+    def from_settings(cls, settings: Settings) -> InputLimits:
+        """The limits ``settings`` give (``max_body_bytes``, ``max_batch_records``...)."""
         return cls(
-            body_bytes=current_settings().max_body_bytes,
-            batch_records=current_settings().max_batch_records,
-            text_chars=current_settings().max_text_chars,
-            json_depth=current_settings().max_json_depth,
+            body_bytes=settings.max_body_bytes,
+            batch_records=settings.max_batch_records,
+            text_chars=settings.max_text_chars,
+            json_depth=settings.max_json_depth,
         )
 
 

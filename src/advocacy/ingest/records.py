@@ -92,15 +92,15 @@ def write_records(
     *,
     actor: str,
     timezone: str,
+    limits: InputLimits,
     now: datetime | None = None,
-    limits: InputLimits | None = None,
 ) -> WriteResult:
     """Validate and upsert ``records`` (a list of JSON objects) of ``kind_name``.
 
     ``timezone`` is assumed for timestamps that carry none (the workspace's ``timezone``
     setting, as an import uses). ``limits`` bound the batch (records, characters per text
-    field, nesting); by default those of the settings table
-    (:class:`advocacy.ingest.limits.InputLimits`).
+    field, nesting): the workspace's (:meth:`advocacy.ingest.limits.InputLimits.from_settings`)
+    or the server's.
 
     Raises
     ------
@@ -115,7 +115,7 @@ def write_records(
             value=kind.name,
             fix="write one of: " + ", ".join(WRITABLE_KINDS),
         )
-    rows = _checked_records(kind, records, limits or InputLimits.from_settings())
+    rows = _checked_records(kind, records, limits)
     raw = _raw_table(rows)
     adapted = adapt(raw, kind, source="generic")
     child = CHILD_KINDS.get(kind.name) if adapted.items else None

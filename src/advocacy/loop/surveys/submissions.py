@@ -29,6 +29,7 @@ from typing import Any
 
 from advocacy.access.audit import now_utc
 from advocacy.errors import AdvocacyError
+from advocacy.ingest.limits import InputLimits
 from advocacy.ingest.records import write_records
 from advocacy.loop.surveys.definitions import Survey, ensure_default_survey, get_survey
 from advocacy.loop.surveys.forms import RESPONSE_PREFIX, Submission, prepare_submission
@@ -115,6 +116,7 @@ def commit_batch(
                 [item.record for _, item in fresh],
                 actor="survey",
                 timezone=settings.timezone,
+                limits=InputLimits.from_settings(settings),
             )
             opened = open_cases_for(
                 db,

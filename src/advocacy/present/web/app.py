@@ -50,6 +50,7 @@ from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.state import WebState
+from advocacy.settings import current_settings
 
 STATIC = Path(__file__).parent / "static"
 #: Headers on every response but the hosted survey pages'. The CSP is the second line behind
@@ -147,7 +148,9 @@ def create_app(
     limits
         Bounds of request bodies; default those of the settings table, read once here.
     """
-    bounds = limits or InputLimits.from_settings()
+    bounds = limits or InputLimits.from_settings(
+        workspace.settings if workspace is not None else current_settings()
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

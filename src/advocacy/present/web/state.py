@@ -88,11 +88,14 @@ class WebState:
     warming: bool = False  # a background warm-up is running
     closed: bool = False  # set at shutdown: background warm-ups then leave the workspace alone
     limits: InputLimits = field(default_factory=InputLimits)
-    rate_limits: RateLimits = field(default_factory=RateLimits.from_settings)
+    rate_limits: RateLimits = field(init=False)  # those of the workspace's settings
     fault: StorageFault | None = None  # a fault that needs the database reopened, until it is
     _last_attempt: float = 0.0
     _cache: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.rate_limits = RateLimits.from_settings(self.ws.settings)
 
     def fault_seen(self, fault: StorageFault) -> StorageUnavailableError:
         """Note a storage fault (one needing a reopen is kept until :meth:`recover` works);
