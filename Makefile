@@ -30,8 +30,13 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# The suite runs on every core with pytest-xdist; --dist loadfile keeps a module's tests on one
+# worker, so its module fixtures (a workspace, a live server, Chromium) are built once.
+# `make unit PYTEST_XDIST=-n0` runs it in one process.
+PYTEST_XDIST ?= -n auto --dist loadfile
+
 unit: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test: lint typecheck unit
 

@@ -16,6 +16,7 @@ marked ``postgres``, ``spark`` and ``shared_data`` from the fixtures they use, s
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,17 @@ _MARKER_OF_FIXTURE = {
     "spark_session": "spark",
     "shared_data": "shared_data",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A pytest-xdist worker inherits COLUMNS=80 and LINES=24: GNU readline, imported by pytest in
+    # the main process, sets them in the C environment that child processes get (not in that
+    # process's os.environ). The CLI's rich Console fixes its width when it is created if COLUMNS
+    # is set then, so a worker would print 80-column tables whatever width a test asks for.
+    # Workers start without them, as a single-process run does.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -40,9 +40,12 @@ CODES = {"GL08", "SS01", "PR01", "PR02", "RT01"}
 ROWS = re.compile(r"dict\[str, Any\]|\bRows\b")
 
 
-def public_methods() -> list[tuple[str, Callable[..., Any]]]:
+def public_methods() -> list[Any]:
+    """``(name, method)`` parameters, each with its name alone as the test id: a function's repr
+    holds its address, which differs between pytest-xdist workers and would make their
+    collections disagree."""
     return [
-        (f"{cls.__name__}.{name}", member)
+        pytest.param(f"{cls.__name__}.{name}", member, id=f"{cls.__name__}.{name}")
         for cls in CLASSES
         for name, member in vars(cls).items()
         if not name.startswith("_") and inspect.isfunction(member)
@@ -54,7 +57,7 @@ def numpydoc() -> ModuleType:
     return require_module("numpydoc.validate", "pip install -e '.[dev]' (numpydoc)")
 
 
-@pytest.mark.parametrize(("name", "method"), public_methods(), ids=lambda v: str(v))
+@pytest.mark.parametrize(("name", "method"), public_methods())
 def test_each_method_has_whole_numpydoc_sections(
     numpydoc: ModuleType, name: str, method: Callable[..., Any]
 ) -> None:
@@ -62,7 +65,7 @@ def test_each_method_has_whole_numpydoc_sections(
     assert [(code, text) for code, text in report["errors"] if code in CODES] == [], name
 
 
-@pytest.mark.parametrize(("name", "method"), public_methods(), ids=lambda v: str(v))
+@pytest.mark.parametrize(("name", "method"), public_methods())
 def test_no_signature_says_any(name: str, method: Callable[..., Any]) -> None:
     signature = inspect.signature(method)
     annotations = [str(p.annotation) for p in signature.parameters.values()]

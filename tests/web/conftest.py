@@ -1,4 +1,4 @@
-"""Fixtures of the web tests: the demo built once per session, a prepared copy per module.
+"""Fixtures of the web tests: the demo built once per run, a prepared copy per module.
 
 Each module gets its own copy of the workspace, so writes in one never change what another reads.
 """
@@ -13,14 +13,16 @@ from fastapi.testclient import TestClient
 
 from advocacy.demo.build import build_demo
 from advocacy.present.web import create_app
+from support.built_once import built_once
 from web.site import Site, prepare_site
 
 
 @pytest.fixture(scope="session")
 def demo_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("demo")
-    build_demo(directory, customers=300, seed=7)
-    return directory
+    """The demo, built once for the run (once in all, under pytest-xdist); only ever copied."""
+    return built_once(
+        tmp_path_factory, "demo", lambda directory: build_demo(directory, customers=300, seed=7)
+    )
 
 
 @pytest.fixture(scope="module")
