@@ -105,7 +105,7 @@ def test_long_texts_reach_the_patterns_in_bounded_pieces() -> None:
 
 def _seconds(text: str) -> float:
     best = float("inf")
-    for _ in range(2):
+    for _ in range(3):
         start = time.perf_counter()
         redact(text)
         best = min(best, time.perf_counter() - start)
@@ -120,7 +120,9 @@ def test_time_grows_linearly_with_adversarial_input(unit: str) -> None:
     small = unit * (70_000 // len(unit))
     while _seconds(small) < 0.03 and len(small) < 600_000:
         small *= 2
-    ratio = _seconds(small * 4) / _seconds(small)
+    # The lower of two measurements: another process taking the core (a parallel test worker)
+    # can only slow one down, and a quadratic pattern stays near 16x in both.
+    ratio = min(_seconds(small * 4) / _seconds(small) for _ in range(2))
     assert ratio < 9, f"{unit!r}: 4x the input ({len(small):,} chars) took {ratio:.1f}x the time"
 
 
