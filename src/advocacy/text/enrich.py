@@ -307,7 +307,14 @@ def analyze_workspace(
     """
     stamp = now or datetime.now(UTC)
     # Labels count from the first one; a model without heads of its own needs at least one.
-    calibrated = None if calibrate is False else calibration(db, model=model)
+    calibrated = None
+    if calibrate is not False:
+        # Refitting on thousands of scored comments takes seconds: show the step, not a pause.
+        if progress is not None:
+            progress("calibrating on the labels", 0, 1)
+        calibrated = calibration(db, model=model)
+        if progress is not None:
+            progress("calibrating on the labels", 1, 1)
     if calibrate and calibrated is None:
         raise UsageError(
             "calibration needs at least one comment with a score (NPS, CSAT, CES or a rating) "
