@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -499,14 +500,16 @@ class Workspace:
         return f"Workspace({self.url!r})"
 
 
-def open_workspace(url: str | None = None, *, settings: Settings | None = None) -> Workspace:
+def open_workspace(
+    url: str | os.PathLike[str] | None = None, *, settings: Settings | None = None
+) -> Workspace:
     """Open (creating or upgrading as needed) the workspace at ``url``.
 
     Parameters
     ----------
     url
-        A DuckDB file path (default ``advocacy.duckdb``, or the ``db`` setting) or a
-        ``postgresql://`` URL.
+        A DuckDB file path (a string or a :class:`pathlib.Path`; default ``advocacy.duckdb``,
+        or the ``db`` setting) or a ``postgresql://`` URL.
     settings
         The settings to use (default: built once from the environment and ``advocacy.toml``
         in the working directory); ``ws.settings`` is the object in use.
@@ -516,6 +519,8 @@ def open_workspace(url: str | None = None, *, settings: Settings | None = None) 
     Workspace
         The open workspace, migrated to the latest schema.
     """
+    if url is not None:
+        url = os.fspath(url)
     settings = (settings if settings is not None else current_settings()).updated(db=url)
     db = Database(settings.db)
     try:

@@ -54,11 +54,14 @@ class TextNamespace:
         *,
         kinds: Sequence[str] | None = None,
         calibrate: bool | None = None,
+        recalibrate: bool = False,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> AnalyzeResult:
         """Analyse new and changed texts: language, sentiment, emotion, effort, sentences.
 
-        A document is analysed again when its text or the model changed.
+        A document is analysed again when its text or the model changed. The calibration is
+        kept between runs and refitted when its labels change materially (any taught label,
+        or 10% of the score-derived ones; :mod:`advocacy.text.calibration_store`).
 
         Parameters
         ----------
@@ -67,14 +70,17 @@ class TextNamespace:
         calibrate
             None calibrates on the workspace's scored comments when there are any, True
             requires them, False uses the model's own heads only.
+        recalibrate
+            Refit the calibration even though its labels did not change materially.
         progress
             Called with (stage, done, total) as the work goes.
 
         Returns
         -------
         AnalyzeResult
-            Documents analysed and unchanged, the model, the calibration labels used, and the
-            documents left unread (unsupported language, non-answers).
+            Documents analysed and unchanged, the model, the calibration labels used and
+            whether the calibration was kept or refitted, and the documents left unread
+            (unsupported language, non-answers).
 
         Raises
         ------
@@ -91,6 +97,7 @@ class TextNamespace:
             self._db,
             kinds=kinds,
             calibrate=calibrate,
+            recalibrate=recalibrate,
             model=self._settings.text_model,
             progress=progress,
         )

@@ -3,8 +3,9 @@
 Documents are the free text of four kinds of record (:data:`DOCUMENT_SOURCES`). ``text_features``
 holds one row per document with the hash of the text and the name of the model that labelled
 it, so a re-run analyses only new or changed texts, or everything when the model changed (for
-instance because new scored comments or taught labels re-calibrated it, or the ``text_model``
-setting changed). ``text_sentences`` holds the sentiment of each sentence of each analysed
+instance because taught labels or many new scored comments re-calibrated it, or the
+``text_model`` setting changed; a calibration is kept between runs until its labels change
+materially, see :mod:`advocacy.text.calibration_store`). ``text_sentences`` holds the sentiment of each sentence of each analysed
 document, located by character offsets; a document's sentences are replaced with its features.
 """
 
@@ -137,17 +138,42 @@ def _score_labels(db: Database) -> dict[tuple[str, str], tuple[str, str]]:
     return found
 
 
-def calibration(
-    db: Database, *, minimum: int = MIN_CALIBRATION_LABELS, model: str = STATIC
-) -> CalibratedSentiment | None:
+def _base_model(model: str) -> str:
+    """The name of the reading a calibration of ``model`` corrects (as in its ``name_``)."""
+    reading = text_model(model).read(["probe"])
+    base = str(reading.sentiment_model)
+    return f"{base}+{reading.embedder}" if reading.needs_calibration else base
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The calibration a run uses, and whether it was refitted or kept from an earlier run."""
+
+    calibrated: CalibratedSentiment | None
+    status: str
+
+
+def workspace_calibration(
+    db: Database,
+    *,
+    minimum: int = MIN_CALIBRATION_LABELS,
+    model: str = STATIC,
+    refit: bool = False,
+    now: datetime | None = None,
+) -> Calibration:
     """The workspace's sentiment calibration from scored comments and taught labels.
 
     Uses every label from the first (a taught label replaces a score's for the same document);
-    None with fewer than ``minimum``. With labels of one class only, the calibration adjusts
+    none with fewer than ``minimum``. With labels of one class only, the calibration adjusts
     the model's prior (no head: a head needs two classes); see
     :class:`advocacy.text.calibration.CalibratedSentiment` for how the labels are used.
     ``model`` is the ``text_model`` setting value whose reading is calibrated.
+
+    The fit is stored and kept while the labels do not change materially
+    (:mod:`advocacy.text.calibration_store`); ``refit`` fits again regardless.
     """
+    from advocacy.text import calibration_store as kept
+
     texts = {key: (text, label, False) for key, (text, label) in _score_labels(db).items()}
     documents = load_documents(db).set_index(["document_kind", "document_id"])["text"]
     for kind, document_id, label in db.fetchall(
@@ -157,13 +183,35 @@ def calibration(
         if key in documents.index:
             texts[key] = (str(documents.loc[key]), str(label), True)
     if not texts or len(texts) < minimum:
-        return None
+        return Calibration(None, "none: no labelled comment")
+    summary = kept.LabelSummary.of(
+        (key, label, taught) for key, (_, label, taught) in texts.items()
+    )
+    base = _base_model(model)
+    earlier = None if refit else kept.stored(db, model)
+    if earlier is not None and earlier.base_model == base:
+        change = kept.material_change(earlier.labels, summary)
+        if change is None:
+            fitted = earlier.calibrated
+            return Calibration(fitted, f"kept: {fitted.n_labels_:,} labels, no material change")
+        reason = f"refitted: {change}"
+    else:
+        reason = "refitted on request" if refit else "fitted"
     ordered = sorted(texts.items())
-    return CalibratedSentiment(text_model=model).fit(
+    calibrated = CalibratedSentiment(text_model=model).fit(
         [text for _, (text, _, _) in ordered],
         [label for _, (_, label, _) in ordered],
         taught=[taught for _, (_, _, taught) in ordered],
     )
+    kept.store(db, model, base, summary, calibrated, now or datetime.now(UTC))
+    return Calibration(calibrated, f"{reason} ({calibrated.n_labels_:,} labels)")
+
+
+def calibration(
+    db: Database, *, minimum: int = MIN_CALIBRATION_LABELS, model: str = STATIC
+) -> CalibratedSentiment | None:
+    """The calibration the next ``text analyze`` uses (:func:`workspace_calibration`)."""
+    return workspace_calibration(db, minimum=minimum, model=model).calibrated
 
 
 @dataclass(frozen=True)
@@ -180,6 +228,7 @@ class AnalyzeResult:
     calibration_labels: int
     not_supported: dict[str, int] = field(default_factory=dict)
     non_answers: int = 0
+    calibration: str = ""
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -187,6 +236,7 @@ class AnalyzeResult:
             "unchanged": self.unchanged,
             "model": self.model,
             "calibration labels": self.calibration_labels,
+            "calibration": self.calibration,
             "language not supported": sum(self.not_supported.values()),
             "not supported by language": dict(self.not_supported),
             "non-answers": self.non_answers,
@@ -293,6 +343,7 @@ def analyze_workspace(
     *,
     kinds: Sequence[str] | None = None,
     calibrate: bool | None = None,
+    recalibrate: bool = False,
     model: str = STATIC,
     batch_size: int = 5000,
     progress: Progress | None = None,
@@ -301,18 +352,22 @@ def analyze_workspace(
     """Analyse new and changed texts into ``text_features`` and ``text_sentences``.
 
     ``calibrate`` None uses a workspace calibration when there is any labelled comment,
-    True requires one, False uses the model's own heads only. ``model`` is the ``text_model``
+    True requires one, False uses the model's own heads only; the fitted calibration is kept
+    between runs until its labels change materially, or ``recalibrate`` is given (see
+    :mod:`advocacy.text.calibration_store`). ``model`` is the ``text_model``
     setting value (see :mod:`advocacy.text.text_model`). A document is analysed again when its
     text or the model changed, or when it has no sentence rows yet (analysed before they existed).
     """
     stamp = now or datetime.now(UTC)
     # Labels count from the first one; a model without heads of its own needs at least one.
     calibrated = None
+    status = "not used"
     if calibrate is not False:
         # Refitting on thousands of scored comments takes seconds: show the step, not a pause.
         if progress is not None:
             progress("calibrating on the labels", 0, 1)
-        calibrated = calibration(db, model=model)
+        chosen = workspace_calibration(db, model=model, refit=recalibrate, now=stamp)
+        calibrated, status = chosen.calibrated, chosen.status
         if progress is not None:
             progress("calibrating on the labels", 1, 1)
     if calibrate and calibrated is None:
@@ -377,6 +432,7 @@ def analyze_workspace(
         0 if calibrated is None else calibrated.n_labels_,
         dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
         non_answers,
+        status,
     )
 
 

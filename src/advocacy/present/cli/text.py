@@ -45,6 +45,14 @@ def analyze_command(
             "there are enough).",
         ),
     ] = None,
+    recalibrate: Annotated[
+        bool,
+        typer.Option(
+            "--recalibrate",
+            help="Refit the sentiment calibration even if its labels changed too little to "
+            "refit on their own (any taught label, or 10% of the scored comments).",
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -58,7 +66,9 @@ def analyze_command(
         advocacy.open(db) as ws,
         stage_progress("texts", show=output is OutputFormat.table) as progress,
     ):
-        result = ws.text.analyze(kinds=kind, calibrate=calibrate, progress=progress)
+        result = ws.text.analyze(
+            kinds=kind, calibrate=calibrate, recalibrate=recalibrate, progress=progress
+        )
     summary = result.summary()
     if output is not OutputFormat.json:
         by_language = summary["not supported by language"]

@@ -1,0 +1,253 @@
+"""The workspace's fitted sentiment calibration, kept between runs of ``text analyze``.
+
+Refitting the calibration reads every labelled comment and cross-validates a dozen candidate
+heads: seconds to minutes on a workspace whose comments carry scores. Worse, every refit names
+a new model (``...+workspace-<digest>``), so every document is analysed again. The fitted
+calibration is therefore stored (table ``text_calibration``, one row per ``text_model``
+setting) and reused until its labels change *materially*:
+
+* any taught label added, removed or changed (a user's teaching always counts at once);
+* the score-derived labels (from NPS, CSAT, CES and ratings) moved by at least
+  :data:`MATERIAL_SHARE` of the labels it was fitted on, counted per class (new scored comments
+  arriving, old ones removed); below :data:`ALWAYS_REFIT_BELOW` labels, any change;
+* the shipped text model or the stored format changed.
+
+``advocacy text analyze --recalibrate`` (``ws.text.analyze(recalibrate=True)``) refits anyway.
+
+The state is stored as JSON with its arrays in a NumPy ``.npz`` archive read with
+``allow_pickle=False``: numbers and words, never code, so a tampered row cannot run anything.
+
+Examples
+--------
+>>> old = LabelSummary(taught="t0", scored={"negative": 300, "neutral": 200, "positive": 500})
+>>> new = LabelSummary(taught="t0", scored={"negative": 310, "neutral": 205, "positive": 520})
+>>> material_change(old, new) is None  # 35 of 1,000 moved: under 10%
+True
+>>> material_change(old, LabelSummary(taught="t1", scored=old.scored))
+'taught labels changed'
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from advocacy.text.calibration import CalibratedSentiment, _PriorAdjustment, _tfidf_model
+
+if TYPE_CHECKING:
+    from advocacy.store.connection import Database
+
+#: Bump when the stored state changes shape: an older row is then refitted, never misread.
+FORMAT = 1
+#: Score-derived labels moved by this share of the fitted ones (per class) force a refit.
+MATERIAL_SHARE = 0.10
+#: Below this many labels, any change refits (a small fit is cheap and moves most).
+ALWAYS_REFIT_BELOW = 100
+
+
+@dataclass(frozen=True)
+class LabelSummary:
+    """What a calibration was fitted on: the taught labels' digest and the score-derived
+    labels' count per class."""
+
+    taught: str
+    scored: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, labels: Iterable[tuple[tuple[str, str], str, bool]]) -> LabelSummary:
+        """From ``((kind, id), label, taught)`` triples."""
+        digest = hashlib.sha256()
+        scored: dict[str, int] = {}
+        for key, label, taught in sorted(labels):
+            if taught:
+                digest.update(f"{key[0]}\x1f{key[1]}\x1f{label}\x1e".encode())
+            else:
+                scored[label] = scored.get(label, 0) + 1
+        return cls(digest.hexdigest()[:16], dict(sorted(scored.items())))
+
+    def to_json(self) -> str:
+        return json.dumps({"taught": self.taught, "scored": dict(self.scored)})
+
+    @classmethod
+    def from_json(cls, text: str) -> LabelSummary:
+        data = json.loads(text)
+        return cls(str(data["taught"]), {str(k): int(v) for k, v in data["scored"].items()})
+
+
+def material_change(old: LabelSummary, new: LabelSummary) -> str | None:
+    """Why the labels changed enough to refit, or None when the stored fit still holds."""
+    if old.taught != new.taught:
+        return "taught labels changed"
+    classes = set(old.scored) | set(new.scored)
+    moved = sum(abs(new.scored.get(c, 0) - old.scored.get(c, 0)) for c in classes)
+    fitted = sum(old.scored.values())
+    if moved == 0:
+        return None
+    if fitted < ALWAYS_REFIT_BELOW or moved >= MATERIAL_SHARE * fitted:
+        return f"{moved:,} of {fitted:,} score-derived labels changed"
+    return None
+
+
+# -- the state as JSON + arrays ------------------------------------------------------------------
+_SCALARS = (
+    "taught_weight",
+    "text_model",
+    "folds",
+    "random_state",
+    "method_",
+    "penalty_",
+    "cv_accuracy_",
+    "n_labels_",
+    "n_taught_",
+    "n_cv_labels_",
+    "classes_",
+    "name_",
+    "description_",
+)
+
+
+def _arrays_text(arrays: Mapping[str, Any]) -> str:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _arrays(text: str) -> dict[str, Any]:
+    with np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def dump(calibrated: CalibratedSentiment) -> str:
+    """A fitted calibration as JSON text (see the module notes)."""
+    scalars = {name: getattr(calibrated, name) for name in _SCALARS if hasattr(calibrated, name)}
+    scalars["classes_"] = list(scalars.get("classes_", ()))
+    if hasattr(calibrated, "n_folds_"):
+        scalars["n_folds_"] = calibrated.n_folds_
+    arrays: dict[str, Any] = {
+        "adjustment_bias": calibrated.adjustment_.bias,
+        "adjustment_temperature": np.array([calibrated.adjustment_.temperature]),
+    }
+    if calibrated.head_ is not None:
+        arrays |= {
+            "head_coef": calibrated.head_.coef_,
+            "head_intercept": calibrated.head_.intercept_,
+            "head_classes": calibrated.head_.classes_,
+        }
+    if calibrated.tfidf_ is not None:
+        vectorizer, classifier = (step for _, step in calibrated.tfidf_.steps)
+        words = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        arrays |= {
+            "tfidf_words": np.array(words, dtype=str),
+            "tfidf_idf": vectorizer.idf_,
+            "tfidf_coef": classifier.coef_,
+            "tfidf_intercept": classifier.intercept_,
+            "tfidf_classes": classifier.classes_,
+        }
+    return json.dumps({"format": FORMAT, "scalars": scalars, "arrays": _arrays_text(arrays)})
+
+
+def _classifier(coef: Any, intercept: Any, classes: Any, penalty: float = 1.0) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=penalty)
+    model.coef_, model.intercept_, model.classes_ = coef, intercept, classes
+    return model
+
+
+def load(text: str) -> CalibratedSentiment | None:
+    """The calibration :func:`dump` wrote, or None for a state of another format."""
+    data = json.loads(text)
+    if data.get("format") != FORMAT:
+        return None
+    scalars, arrays = data["scalars"], _arrays(data["arrays"])
+    calibrated = CalibratedSentiment(
+        taught_weight=float(scalars["taught_weight"]),
+        text_model=str(scalars["text_model"]),
+        folds=int(scalars["folds"]),
+        random_state=int(scalars["random_state"]),
+    )
+    for name, value in scalars.items():
+        setattr(calibrated, name, tuple(value) if name == "classes_" else value)
+    calibrated.adjustment_ = _PriorAdjustment(
+        float(arrays["adjustment_temperature"][0]), arrays["adjustment_bias"]
+    )
+    calibrated.head_ = None
+    calibrated.tfidf_ = None
+    if "head_coef" in arrays:
+        calibrated.head_ = _classifier(
+            arrays["head_coef"], arrays["head_intercept"], arrays["head_classes"]
+        )
+    if "tfidf_coef" in arrays:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline
+
+        template = _tfidf_model().steps[0][1]
+        vocabulary = {str(word): i for i, word in enumerate(arrays["tfidf_words"])}
+        vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": vocabulary})
+        vectorizer.idf_ = arrays["tfidf_idf"]
+        calibrated.tfidf_ = make_pipeline(
+            vectorizer,
+            _classifier(arrays["tfidf_coef"], arrays["tfidf_intercept"], arrays["tfidf_classes"]),
+        )
+    return calibrated
+
+
+# -- the table ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StoredCalibration:
+    """A stored calibration row: the model it read, what it was fitted on, the fit itself."""
+
+    base_model: str
+    labels: LabelSummary
+    calibrated: CalibratedSentiment
+
+
+def stored(db: Database, model: str) -> StoredCalibration | None:
+    """The stored calibration of the ``text_model`` setting ``model``, if any and readable."""
+    row = db.fetchone(
+        "SELECT base_model, format, labels, state FROM text_calibration WHERE model = ?",
+        [model],
+    )
+    if row is None or int(row[1]) != FORMAT:
+        return None
+    try:
+        calibrated = load(str(row[3]))
+        labels = LabelSummary.from_json(str(row[2]))
+    except (ValueError, KeyError, TypeError, OSError, EOFError):
+        # A damaged row (JSON, base64 or archive) is refitted, never trusted or fatal.
+        return None
+    if calibrated is None:
+        return None
+    return StoredCalibration(str(row[0]), labels, calibrated)
+
+
+def store(
+    db: Database,
+    model: str,
+    base_model: str,
+    labels: LabelSummary,
+    calibrated: CalibratedSentiment,
+    now: datetime,
+) -> None:
+    """Keep ``calibrated`` as the calibration of ``model`` (replacing the one kept before)."""
+    state = dump(calibrated)
+    with db.transaction():
+        db.execute("DELETE FROM text_calibration WHERE model = ?", [model])
+        db.execute(
+            "INSERT INTO text_calibration (model, base_model, format, labels, state, fitted_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [model, base_model, FORMAT, labels.to_json(), state, now],
+        )
+
+
+def forget(db: Database) -> None:
+    """Drop every stored calibration (the next run refits)."""
+    db.execute("DELETE FROM text_calibration")

@@ -1,0 +1,129 @@
+"""The fitted calibration is kept between runs and refitted only when its labels change
+materially: a stored fit predicts exactly as the fresh one, and a re-run after a few new scored
+comments neither refits nor re-reads the documents it already analysed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import advocacy
+from advocacy.text import calibration_store as kept
+from advocacy.text.calibration import CalibratedSentiment
+
+GOOD = [
+    "Lovely staff, quick refund, thank you so much",
+    "Brilliant help from the team, sorted in minutes",
+    "Easy to order and it came early, great",
+    "Friendly driver and the box was perfect",
+]
+BAD = [
+    "Rude on the phone and nobody called back",
+    "Parcel lost again, three weeks and no refund",
+    "Broken on arrival and the returns page fails",
+    "Waited an hour in the queue, awful",
+]
+MEH = [
+    "It arrived on Tuesday",
+    "Ordered the blue one, got the blue one",
+    "The shop is on the high street",
+    "Paid by card",
+]
+
+
+def _blitzer(shared_data: Path, n: int) -> tuple[list[str], list[str]]:
+    """``n`` real product reviews (Blitzer et al. 2007) and their star-derived labels."""
+    rows = []
+    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer"
+    for path in sorted(folder.glob("*/*.review")):
+        body = path.read_text(encoding="utf-8", errors="replace")
+        found = re.findall(r"<review_text>\n(.*?)\n</review_text>", body, re.S)
+        rows += [(text.strip(), path.stem) for text in found]
+    order = np.random.default_rng(1).permutation(len(rows))[:n]
+    return [rows[i][0] for i in order], [rows[i][1] for i in order]
+
+
+def _responses(count: int, offset: int = 0) -> list[dict[str, object]]:
+    records = []
+    for i in range(offset, offset + count):
+        group, score = [(GOOD, 10), (BAD, 2), (MEH, 7)][i % 3]
+        text = f"{group[i % 4]} (order {i})"
+        records.append({"response_id": f"r{i}", "comment": text, "nps": score})
+    return records
+
+
+@pytest.mark.slow
+def test_a_stored_fit_predicts_exactly_as_the_fresh_one(shared_data) -> None:
+    texts, labels = _blitzer(shared_data, 400)
+    assert len(texts) == 400 and set(labels) == {"negative", "positive"}
+    probe = [*texts[:40], "I could not fault them", '=HYPERLINK("x")', "Très bien"]
+    methods = set()
+    for n in (12, 60, 400):
+        fresh = CalibratedSentiment().fit(
+            texts[:n], labels[:n], taught=[i % 5 == 0 for i in range(n)]
+        )
+        methods.add(fresh.method_)
+        loaded = kept.load(kept.dump(fresh))
+        assert loaded is not None
+        assert loaded.summary() == fresh.summary()
+        before, after = fresh.predict(probe), loaded.predict(probe)
+        assert after.labels == before.labels
+        assert after.model == before.model
+        np.testing.assert_array_equal(after.probabilities, before.probabilities)
+    # The three ways a calibration can use labels were all round-tripped.
+    assert "prior adjusted" in methods and methods & {"head", "head + tfidf"}
+
+
+def test_a_rerun_keeps_the_fit_until_the_labels_change_materially(tmp_path) -> None:
+    ws = advocacy.open(tmp_path / "ws.duckdb")
+    ws.write_records("responses", _responses(150))
+    first = ws.text.analyze()
+    assert first.calibration.startswith("fitted") and first.calibration_labels == 150
+
+    # 6 new scored comments (4% of the fitted labels): kept, nothing old is read again.
+    ws.write_records("responses", _responses(6, offset=150))
+    second = ws.text.analyze()
+    assert second.calibration.startswith("kept")
+    assert second.model == first.model
+    assert (second.analyzed, second.unchanged) == (6, 150)
+
+    # 30 more (a fifth): refitted, and the documents are read again with the new fit.
+    ws.write_records("responses", _responses(30, offset=156))
+    third = ws.text.analyze()
+    assert third.calibration.startswith("refitted: 36 of 150 score-derived labels changed")
+    assert third.calibration_labels == 186
+
+    # Asked to refit, it does, though nothing changed.
+    assert ws.text.analyze(recalibrate=True).calibration.startswith("refitted on request")
+    assert ws.text.analyze().calibration.startswith("kept")
+    ws.close()
+
+
+def test_one_taught_label_refits_at_once(tmp_path) -> None:
+    ws = advocacy.open(tmp_path / "ws.duckdb")
+    ws.write_records("responses", _responses(150))
+    ws.text.analyze()
+    teach = tmp_path / "teach.csv"
+    teach.write_text("document_id,kind,sentiment\nr2,response,neutral\n", encoding="utf-8")
+    ws.text.teach(teach)
+    result = ws.text.analyze()
+    assert result.calibration.startswith("refitted: taught labels changed")
+    ws.close()
+
+
+def test_a_damaged_stored_fit_is_refitted_not_trusted(tmp_path) -> None:
+    ws = advocacy.open(tmp_path / "ws.duckdb")
+    ws.write_records("responses", _responses(40))
+    ws.text.analyze()
+    ws.db.execute("UPDATE text_calibration SET state = ?", ['{"format": 1, "scalars": {'])
+    assert ws.text.analyze().calibration.startswith("fitted")
+    ws.close()
+
+
+def test_small_label_sets_refit_on_any_change() -> None:
+    old = kept.LabelSummary("t", {"negative": 20, "positive": 30})
+    assert kept.material_change(old, kept.LabelSummary("t", {"negative": 21, "positive": 30}))
+    assert kept.material_change(old, old) is None
