@@ -120,7 +120,7 @@ def lift_rows(members: pd.DataFrame, *, confidence: float = 0.95, final: bool = 
             }
         row |= {"lift": lift, "low": low, "high": high, "verdict": _verdict(low, high, final=final)}
         if outcome == "click":
-            row["verdict"] = "no control (the control group has no link)"
+            row["verdict"] = "n/a: control has no link"
         rows.append(row)
     return pd.DataFrame(rows)
 
