@@ -297,7 +297,7 @@ def test_rewards_are_withheld_on_fraud_signals_and_exported_once(
         exported = list(csv.DictReader(handle))
     assert {row["beneficiary"] for row in exported} == {"advocate", "friend"}
     friend = next(row for row in exported if row["beneficiary"] == "friend")
-    assert friend["contact"].startswith("'=")  # neutralised: a spreadsheet shows it as text
+    assert friend["email"].startswith("'=")  # neutralised: a spreadsheet shows it as text
     assert ws.asks.export_rewards("spring", tmp_path / "again.csv") == 0
     assert set(ws.asks.rewards("spring")["status"]) == {"exported", "withheld"}
 

@@ -224,6 +224,7 @@ class AsksNamespace:
         name: str | None = None,
         email: str | None = None,
         consent: bool = False,
+        nonce: str | None = None,
         now: datetime | None = None,
     ) -> LandedReferral:
         """Record a friend who arrived through a member's link, as a referral of the campaign.
@@ -236,6 +237,8 @@ class AsksNamespace:
             What the friend left (optional); kept only with ``consent``.
         consent
             Whether the friend agreed to be contacted.
+        nonce
+            The landing form's nonce (:meth:`landing_nonce`), checked when given.
         now
             The clock (default: now).
 
@@ -260,8 +263,15 @@ class AsksNamespace:
             email=email,
             consent=consent,
             settings=self._settings,
+            nonce=nonce,
             now=now,
         )
+
+    def landing_nonce(self, token: str) -> str:
+        """A signed nonce for one rendered landing form of the member link ``token``."""
+        from advocacy.loop.asks.landing import landing_nonce
+
+        return landing_nonce(token, settings=self._settings)
 
     def prompt(
         self, customer_id: str | None, nps: int | None, *, now: datetime | None = None

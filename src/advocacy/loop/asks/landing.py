@@ -22,6 +22,7 @@ from advocacy.ingest.limits import InputLimits
 from advocacy.ingest.records import write_records
 from advocacy.loop.asks.links import open_link
 from advocacy.loop.asks.store import record_event
+from advocacy.loop.surveys.signing import check_form_nonce, form_nonce
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
@@ -42,6 +43,11 @@ class LandedReferral:
     campaign_id: str
     consent: bool
     welcome_url: str | None
+
+
+def landing_nonce(token: str, *, settings: Settings, now: datetime | None = None) -> str:
+    """The signed nonce of one rendered landing form for ``token``."""
+    return form_nonce("landing|" + token, secret=settings.secret_key, now=now)
 
 
 def new_code() -> str:
@@ -69,6 +75,7 @@ def record_referral(
     email: str | None,
     consent: bool,
     settings: Settings,
+    nonce: str | None = None,
     now: datetime | None = None,
 ) -> LandedReferral:
     """Record the friend who arrived through the member link ``token``.
@@ -79,6 +86,9 @@ def record_referral(
         What the friend wrote (both optional); kept only with ``consent``.
     consent
         Whether the friend ticked :data:`CONSENT_TEXT`.
+    nonce
+        The form's signed nonce (:func:`landing_nonce`), checked when given: the web form
+        always gives one, so a POST that no rendered form made is refused.
 
     Returns
     -------
@@ -92,6 +102,8 @@ def record_referral(
         For a name or e-mail that is too long, or an e-mail without an ``@``.
     """
     link = open_link(db, token, settings=settings, now=now)
+    if nonce is not None:
+        check_form_nonce(nonce, "landing|" + token, secret=settings.secret_key, now=now)
     cleaned_name = _clean(name, NAME_LIMIT, "name")
     cleaned_email = _clean(email, EMAIL_LIMIT, "email")
     if cleaned_email is not None and "@" not in cleaned_email:
@@ -141,4 +153,4 @@ def record_referral(
     )
 
 
-__all__ = ["CONSENT_TEXT", "LandedReferral", "new_code", "record_referral"]
+__all__ = ["CONSENT_TEXT", "LandedReferral", "landing_nonce", "new_code", "record_referral"]

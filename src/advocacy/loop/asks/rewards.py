@@ -27,12 +27,12 @@ from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
 
 REWARD_COLUMNS = (
-    "reward_id", "campaign_id", "beneficiary", "customer_id", "contact", "referral_id",
+    "reward_id", "campaign_id", "beneficiary", "customer_id", "email", "referral_id",
     "trigger", "amount", "currency", "status", "reason",
 )  # fmt: skip
 #: The columns of the payment file.
 EXPORT_COLUMNS = (
-    "reward_id", "campaign_id", "beneficiary", "customer_id", "contact", "referral_id",
+    "reward_id", "campaign_id", "beneficiary", "customer_id", "email", "referral_id",
     "trigger", "amount", "currency",
 )  # fmt: skip
 
@@ -65,7 +65,7 @@ def reward_decisions(db: Database, campaign_id: str) -> pd.DataFrame:
                 "campaign_id": campaign_id,
                 "beneficiary": beneficiary,
                 "customer_id": who,
-                "contact": contact,
+                "email": contact,
                 "referral_id": referral,
                 "trigger": rule["on"],
                 "amount": float(rule["amount"]),
