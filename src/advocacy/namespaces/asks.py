@@ -85,6 +85,21 @@ class AsksNamespace:
         )
         return save_campaign(self._db, parsed, actor=actor)
 
+    def add_text(self, text: str, *, actor: str = "python") -> Campaign:
+        """Create (or replace) a campaign from the YAML text of a campaign file.
+
+        Raises
+        ------
+        ValidationError
+            Naming the line and field at fault.
+        UsageError
+            As for :meth:`add`.
+        """
+        from advocacy.loop.asks.campaigns import parse_campaign
+        from advocacy.loop.asks.store import save_campaign
+
+        return save_campaign(self._db, parse_campaign(text, source="campaign"), actor=actor)
+
     def list(self) -> Campaigns:
         """Every campaign, by id."""
         from advocacy.loop.asks.store import list_campaigns

@@ -47,7 +47,15 @@ def ask_lift_spec(results: dict[str, Any], *, width: int | str = 420) -> dict[st
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": values},
-        "facet": {"row": {"field": "outcome", "type": "nominal", "title": None, "sort": None}},
+        "facet": {
+            "row": {
+                "field": "outcome",
+                "type": "nominal",
+                "title": None,
+                "sort": None,
+                "header": {"labelAngle": 0, "labelAlign": "left", "labelOrient": "top"},
+            }
+        },
         "spec": {
             "width": width,
             "height": {"step": 18},
@@ -65,6 +73,7 @@ def ask_lift_spec(results: dict[str, Any], *, width: int | str = 420) -> dict[st
                                 "range": list(ARM_COLORS.values()),
                             },
                             "title": "Group",
+                            "legend": {"orient": "top"},
                         },
                         "tooltip": [
                             {"field": "outcome"},
