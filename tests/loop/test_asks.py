@@ -278,12 +278,14 @@ def test_rewards_are_withheld_on_fraud_signals_and_exported_once(
 ) -> None:
     customers(ws, 10)
     ws.db.execute("UPDATE customers SET name = '=HYPERLINK(\"http://x\")'")
-    ws.asks.add(campaign(action="refer", targets={},
-                         reward={"to": "both", "on": "referral", "amount": 5, "currency": "EUR"}))  # fmt: skip
+    reward = {"to": "both", "on": "referral", "amount": 5, "currency": "EUR"}
+    ws.asks.add(campaign(action="refer", targets={}, reward=reward))
     sent = ws.asks.send("spring", now=NOW)
     first, second = sent.asked[0], sent.asked[1]
     # The first advocate refers their own address: a self-referral.
-    own = ws.asks.land(token_of(first["urls"]["landing"]), email=first["email"], consent=True, now=NOW)
+    own = ws.asks.land(
+        token_of(first["urls"]["landing"]), email=first["email"], consent=True, now=NOW
+    )
     fair = ws.asks.land(
         token_of(second["urls"]["landing"]), email="=cmd|' /C calc'!A0@x.org", consent=True, now=NOW
     )

@@ -4,7 +4,8 @@ Attribution links a referral to the customer it brought, by the first rule that 
 explicit ``referred_customer_id`` ("link"), a customer whose ``referral_code`` attribute equals
 the referral's code ("code"), or a customer whose e-mail or phone matches the referred contact
 ("contact"); a code also links to the buyer of a transaction whose ``referral_code`` attribute
-is that code (a code given at checkout). A referral converted when it is linked to a customer (or has ``converted_at``).
+is that code (a code given at checkout). A referral converted when it is linked to a customer
+(or has ``converted_at``).
 Value is the referred customer's first order and everything they bought after it; customer
 referral value (CRV) is the sum over a referrer's converted referrals. Earned growth is the
 share of new customers' revenue that came through referrals.

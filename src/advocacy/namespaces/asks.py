@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from advocacy.loop.asks.campaigns import Campaign
-    from advocacy.loop.asks.landing import LandedReferral
+    from advocacy.loop.asks.landing import CONSENT_TEXT, LandedReferral
     from advocacy.loop.asks.links import AskLink
     from advocacy.loop.asks.results import AskResults
     from advocacy.loop.asks.sending import Prompt, SendResult

@@ -177,7 +177,8 @@ def apply_guards(
     members = {
         str(r[0])
         for r in db.fetchall(
-            f"SELECT customer_id FROM ask_members WHERE campaign_id = ? AND {_in_list('customer_id', ids)}",
+            "SELECT customer_id FROM ask_members WHERE campaign_id = ? "
+            f"AND {_in_list('customer_id', ids)}",
             [campaign.campaign_id, *ids],
         )
     }

@@ -10,8 +10,8 @@ A campaign travels as YAML (``advocacy asks add FILE``, ``POST /api/v1/asks``), 
     action: refer                 # refer, review, reference or community
     channel: email                # email (through the outbox), links (a CSV for your own
                                   # mailing tool) or survey-prompt (the survey's thank-you page)
-    targets:                      # the only places the tracked links lead to
-      welcome: https://example.com/welcome
+    targets:                      # the only places the tracked links lead to; for a
+      welcome: https://example.com/welcome  # referral, `welcome` is the friend's next page
     guards: {days_between_asks: 90, detractor_days: 90, contact_guard: true}
     holdout: 0.2                  # share held out as the control group (never asked)
     seed: 20260401                # the random assignment's seed (default: drawn and recorded)
@@ -58,6 +58,8 @@ REWARD_BENEFICIARIES = ("advocate", "friend", "both")
 REWARD_TRIGGERS = ("click", "referral", "conversion")
 #: The target name the friend lands on for a referral ask (our own landing page).
 LANDING = "landing"
+#: The target a referred friend is offered after the landing page records them.
+WELCOME = "welcome"
 
 
 def _text(value: Any) -> Any:
@@ -98,9 +100,9 @@ class AudienceSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal[
-        "silent-promoters", "recent-promoters", "fans-to-be", "champions", "everyone"
-    ] = Field(description="which customers (see AUDIENCES)")
+    kind: Literal["silent-promoters", "recent-promoters", "fans-to-be", "champions", "everyone"] = (
+        Field(description="which customers (see AUDIENCES)")
+    )
     segment: Annotated[str | None, BeforeValidator(_text)] = Field(
         None, description="only customers of this segment"
     )
@@ -122,7 +124,9 @@ class GuardSpec(BaseModel):
     detractor_days: int = Field(
         90, ge=0, le=3650, description="nobody with a detractor answer within this many days"
     )
-    contact_guard: bool = Field(True, description="respect the survey contact guard (e-mail, links)")
+    contact_guard: bool = Field(
+        True, description="respect the survey contact guard (e-mail, links)"
+    )
 
 
 class RewardSpec(BaseModel):
@@ -160,8 +164,8 @@ class CampaignSpec(BaseModel):
     action: Literal["refer", "review", "reference", "community"]
     channel: Literal["email", "links", "survey-prompt"]
     targets: dict[str, Annotated[str, BeforeValidator(_url)]] = Field(default_factory=dict)
-    message: MessageSpec = Field(default_factory=MessageSpec)
-    guards: GuardSpec = Field(default_factory=GuardSpec)
+    message: MessageSpec = Field(default_factory=lambda: MessageSpec.model_validate({}))
+    guards: GuardSpec = Field(default_factory=lambda: GuardSpec.model_validate({}))
     holdout: float = Field(0.2, ge=0.05, le=0.5, description="share held out as control")
     seed: int | None = Field(None, ge=0, description="the assignment's seed")
     final_n: int = Field(400, ge=20, le=10_000_000, description="members in the final analysis")
@@ -304,6 +308,7 @@ __all__ = [
     "LANDING",
     "REWARD_BENEFICIARIES",
     "REWARD_TRIGGERS",
+    "WELCOME",
     "Campaign",
     "CampaignSpec",
     "campaign_from_mapping",

@@ -20,6 +20,7 @@ from advocacy.access.audit import now_utc
 from advocacy.errors import ValidationError
 from advocacy.ingest.limits import InputLimits
 from advocacy.ingest.records import write_records
+from advocacy.loop.asks.campaigns import WELCOME
 from advocacy.loop.asks.links import open_link
 from advocacy.loop.asks.store import record_event
 from advocacy.loop.surveys.signing import check_form_nonce, form_nonce
@@ -149,7 +150,7 @@ def record_referral(
             now=moment,
         )
     return LandedReferral(
-        referral_id, code, link.campaign.campaign_id, consent, link.campaign.targets.get("welcome")
+        referral_id, code, link.campaign.campaign_id, consent, link.campaign.targets.get(WELCOME)
     )
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from advocacy.access.audit import now_utc
 from advocacy.errors import NotFoundError
-from advocacy.loop.asks.campaigns import LANDING, Campaign
+from advocacy.loop.asks.campaigns import LANDING, WELCOME, Campaign
 from advocacy.loop.asks.store import get_campaign, get_member, record_event
 from advocacy.loop.surveys.signing import LinkError, LinkExpiredError, sign_values, signed_values
 from advocacy.settings import Settings
@@ -61,7 +61,9 @@ def verify_ask(token: str, *, secret: str, now: datetime | None = None) -> AskCl
             str(campaign_id), str(customer_id), datetime.fromtimestamp(int(expires), UTC)
         )
     except (ValueError, TypeError):
-        raise LinkError("this link is not valid (it cannot be read)", fix="open it as it arrived")
+        raise LinkError(
+            "this link is not valid (it cannot be read)", fix="open it as it arrived"
+        ) from None
     if now_utc(now) >= claims.expires_at:
         raise LinkExpiredError(
             f"this link expired on {claims.expires_at:%Y-%m-%d}",
@@ -86,6 +88,8 @@ def link_urls(campaign: Campaign, token: str, *, settings: Settings) -> dict[str
     referral ask, ``landing`` (it leads to the page with the link to share with friends)."""
     base = settings.public_url.rstrip("/")
     names = sorted(campaign.targets) + ([LANDING] if campaign.action == "refer" else [])
+    if campaign.action == "refer":  # the welcome page is where the friend goes, not the advocate
+        names = [name for name in names if name != WELCOME]
     return {name: f"{base}/a/{token}/{name}" for name in names}
 
 
@@ -102,7 +106,9 @@ class AskLink:
     customer_id: str
 
 
-def open_link(db: Database, token: str, *, settings: Settings, now: datetime | None = None) -> AskLink:
+def open_link(
+    db: Database, token: str, *, settings: Settings, now: datetime | None = None
+) -> AskLink:
     """Check ``token`` and that it belongs to a member of the campaign's ask arm.
 
     Raises

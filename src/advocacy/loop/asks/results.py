@@ -71,7 +71,9 @@ def _verdict(low: float, high: float, *, final: bool) -> str:
     return "improved" if low > 0 else "worsened"
 
 
-def lift_rows(members: pd.DataFrame, *, confidence: float = 0.95, final: bool = True) -> pd.DataFrame:
+def lift_rows(
+    members: pd.DataFrame, *, confidence: float = 0.95, final: bool = True
+) -> pd.DataFrame:
     """Each outcome's rate per arm (Wilson) and the lift, ask minus control (Newcombe).
 
     Parameters
@@ -234,8 +236,12 @@ def member_outcomes(db: Database, campaign: Campaign, *, now: datetime) -> pd.Da
         return members
     position = {who: index for index, who in enumerate(members["customer_id"])}
 
-    def within(frame: pd.DataFrame, who: str, at: str) -> pd.Series:
-        joined = frame.merge(members[["customer_id", "assigned_at", "window_end"]], left_on=who, right_on="customer_id")
+    def within(frame: pd.DataFrame, who: str, at: str) -> pd.DataFrame:
+        joined = frame.merge(
+            members[["customer_id", "assigned_at", "window_end"]],
+            left_on=who,
+            right_on="customer_id",
+        )
         moment = pd.to_datetime(joined[at], utc=True)
         inside = (moment >= joined["assigned_at"]) & (moment <= joined["window_end"])
         return joined.loc[inside]

@@ -61,7 +61,9 @@ def reward_decisions(db: Database, campaign_id: str) -> pd.DataFrame:
             reason: str) -> None:  # fmt: skip
         rows.append(
             {
-                "reward_id": _reward_id(campaign_id, rule["on"], beneficiary, referral or who or ""),
+                "reward_id": _reward_id(
+                    campaign_id, rule["on"], beneficiary, referral or who or ""
+                ),
                 "campaign_id": campaign_id,
                 "beneficiary": beneficiary,
                 "customer_id": who,
@@ -82,9 +84,7 @@ def reward_decisions(db: Database, campaign_id: str) -> pd.DataFrame:
             if who in asked and "advocate" in beneficiaries:
                 add("advocate", who, None, None, "")
     else:
-        landed = {
-            e["referral_id"]: e for e in list_events(db, campaign_id, kind="referral")
-        }
+        landed = {e["referral_id"]: e for e in list_events(db, campaign_id, kind="referral")}
         attributed = attribute_referrals(
             db.ibis.table("referrals"), db.ibis.table("customers"), db.ibis.table("transactions")
         )
@@ -100,7 +100,13 @@ def reward_decisions(db: Database, campaign_id: str) -> pd.DataFrame:
             contact = None if pd.isna(contact) else str(contact)
             for beneficiary in beneficiaries:
                 if beneficiary == "advocate":
-                    add("advocate", str(referral["referrer_id"]), None, referral["referral_id"], fraud)
+                    add(
+                        "advocate",
+                        str(referral["referrer_id"]),
+                        None,
+                        referral["referral_id"],
+                        fraud,
+                    )
                 else:
                     unreachable = "" if (friend or contact) else "the friend left no contact"
                     add("friend", friend, contact, referral["referral_id"], fraud or unreachable)
@@ -136,7 +142,9 @@ def export_rewards(
         for row in due.to_dict("records"):
             writer.writerow(
                 [
-                    row[name] if name == "amount" else neutralize("" if row[name] is None else str(row[name]))
+                    row[name]
+                    if name == "amount"
+                    else neutralize("" if row[name] is None else str(row[name]))
                     for name in EXPORT_COLUMNS
                 ]
             )
@@ -146,14 +154,30 @@ def export_rewards(
                 db,
                 "ask_rewards",
                 [
-                    "reward_id", "campaign_id", "beneficiary", "customer_id", "referral_id",
-                    "trigger", "amount", "currency", "exported_at", "exported_by",
-                ],  # fmt: skip
+                    "reward_id",
+                    "campaign_id",
+                    "beneficiary",
+                    "customer_id",
+                    "referral_id",
+                    "trigger",
+                    "amount",
+                    "currency",
+                    "exported_at",
+                    "exported_by",
+                ],
                 [
                     [
-                        r["reward_id"], r["campaign_id"], r["beneficiary"], r["customer_id"],
-                        r["referral_id"], r["trigger"], r["amount"], r["currency"], moment, actor,
-                    ]  # fmt: skip
+                        r["reward_id"],
+                        r["campaign_id"],
+                        r["beneficiary"],
+                        r["customer_id"],
+                        r["referral_id"],
+                        r["trigger"],
+                        r["amount"],
+                        r["currency"],
+                        moment,
+                        actor,
+                    ]
                     for r in due.to_dict("records")
                 ],
             )
@@ -162,7 +186,10 @@ def export_rewards(
             actor=actor,
             action="ask.rewards",
             target=campaign_id,
-            detail={"exported": len(due), "withheld": int((decisions["status"] == "withheld").sum())},
+            detail={
+                "exported": len(due),
+                "withheld": int((decisions["status"] == "withheld").sum()),
+            },
             now=moment,
         )
     return len(due)

@@ -218,7 +218,9 @@ def prompt_for(
     moment = now_utc(now)
     campaigns = [c for c in list_campaigns(db) if c.active and c.channel == "survey-prompt"]
     shown: Prompt | None = None
-    known = db.fetchone("SELECT name, email, segment FROM customers WHERE customer_id = ?", [customer_id])
+    known = db.fetchone(
+        "SELECT name, email, segment FROM customers WHERE customer_id = ?", [customer_id]
+    )
     name, email, segment = known if known is not None else (None, None, None)
     for campaign in campaigns:
         if shown is not None:  # one ask at a time: the other campaigns wait their turn
@@ -245,7 +247,11 @@ def prompt_for(
             if member.arm != "ask":
                 continue
             record_event(
-                db, campaign_id=campaign.campaign_id, customer_id=customer_id, kind="prompt", now=moment
+                db,
+                campaign_id=campaign.campaign_id,
+                customer_id=customer_id,
+                kind="prompt",
+                now=moment,
             )
         asked_at = member.asked_at or moment
         token = member_token(campaign, customer_id, settings=settings, asked_at=asked_at)

@@ -119,7 +119,15 @@ def save_campaign(
         insert_rows(
             db,
             "ask_campaigns",
-            ["campaign_id", "name", "definition", "active", "created_at", "created_by", "updated_at"],
+            [
+                "campaign_id",
+                "name",
+                "definition",
+                "active",
+                "created_at",
+                "created_by",
+                "updated_at",
+            ],
             [
                 [
                     campaign.campaign_id,
@@ -176,7 +184,12 @@ def get_member(db: Database, campaign_id: str, customer_id: str) -> Member | Non
     if row is None:
         return None
     return Member(
-        str(row[0]), str(row[1]), str(row[2]), str(row[3]), now_utc(row[4]), row[5] and now_utc(row[5])
+        str(row[0]),
+        str(row[1]),
+        str(row[2]),
+        str(row[3]),
+        now_utc(row[4]),
+        row[5] and now_utc(row[5]),
     )
 
 

@@ -115,7 +115,8 @@ def send(
     reasons = ", ".join(f"{n} {why}" for why, n in sorted(result.skipped_by_reason.items()))
     _say(
         f"asked {len(result.asked)}, held out {len(result.control)} as control, left out "
-        f"{len(result.skipped)}" + (f" ({reasons})" if reasons else "")
+        f"{len(result.skipped)}"
+        + (f" ({reasons})" if reasons else "")
         + (f"; {result.messages} e-mail(s) queued" if result.channel == "email" else "")
         + (f"; links written to {out}" if out is not None else "")
     )

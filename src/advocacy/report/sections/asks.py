@@ -43,7 +43,12 @@ def ask_lift_spec(results: dict[str, Any], *, width: int | str = 420) -> dict[st
                 }
             )
     y = {"field": "group", "type": "nominal", "title": None}
-    x = {"field": "rate", "type": "quantitative", "title": "Share of members", "axis": {"format": "%"}}
+    x = {
+        "field": "rate",
+        "type": "quantitative",
+        "title": "Share of members",
+        "axis": {"format": "%"},
+    }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": values},

@@ -49,8 +49,7 @@ def _page(
             for campaign in state.ws.asks.list()
         ]
     for _, results in campaigns:
-        spec = ask_lift_spec(results, width="container")
-        results["chart"] = spec
+        results["chart"] = ask_lift_spec(results, width=560)
     context = {
         "campaigns": campaigns,
         "error": error,
