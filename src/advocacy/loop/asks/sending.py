@@ -64,14 +64,13 @@ class SendResult:
         return skipped_by_reason(self.skipped)
 
 
-def _startable(campaign: Campaign, settings: Settings) -> None:
+def _startable(campaign: Campaign) -> None:
     if not campaign.active:
         raise UsageError(
             f"campaign {campaign.campaign_id!r} is switched off",
             value=campaign.campaign_id,
             fix="set active: true in its file and add it again",
         )
-    secret_key(settings.secret_key)  # the links are signed: refuse before anyone is assigned
 
 
 def _assign(
@@ -114,7 +113,7 @@ def send(
         needs e-mail that is not set up, or no ``secret_key`` is set.
     """
     campaign = get_campaign(db, campaign_id)
-    _startable(campaign, settings)
+    _startable(campaign)
     if campaign.channel == "survey-prompt":
         raise UsageError(
             f"campaign {campaign_id!r} asks on the survey's thank-you page; it is not sent",
@@ -135,6 +134,9 @@ def send(
             db, campaign, candidates, now=moment, contact_guard_days=settings.contact_guard_days
         )
         assigned = _assign(campaign, eligible, channel=campaign.channel, moment=moment)
+        if any(member.arm == "ask" for member, _ in assigned):
+            # The links are signed; without a key nothing is recorded (the transaction rolls back).
+            secret_key(settings.secret_key)
         result = SendResult(campaign_id, campaign.channel, skipped=skipped)
         add_members(db, [member for member, _ in assigned])
         for member, candidate in assigned:
