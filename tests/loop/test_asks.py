@@ -324,3 +324,39 @@ def test_the_verdict_waits_for_the_final_analysis_at_n(ws: Workspace) -> None:
     assert row["ask_rate"] == 1.0 and row["control_rate"] == 0.0 and row["low"] > 0.5
     # A referral made after the window does not count.
     assert ws.asks.results("spring", now=NOW + dt.timedelta(days=31)).to_dict()["look"] == "final"
+
+
+def test_without_a_secret_key_nothing_is_sent_or_recorded(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ADVOCACY_SECRET_KEY", raising=False)
+    with advocacy.open(db_url) as ws:
+        customers(ws, 5)
+        ws.asks.add(campaign())
+        with pytest.raises(UsageError, match="secret key"):
+            ws.asks.send("spring", now=NOW)
+        assert ws.db.fetchall("SELECT count(*) FROM ask_members") == [(0,)]
+
+
+def test_the_thank_you_prompt_assigns_promoters_once_under_the_guards(ws: Workspace) -> None:
+    ids = customers(ws, 30)
+    spring = ws.asks.add(campaign(action="refer", channel="survey-prompt", targets={}))
+    asked = [c for c in ids if arm_of(spring, c) == "ask"]
+    held = [c for c in ids if arm_of(spring, c) == "control"]
+    assert ws.asks.prompt(asked[0], 8, now=NOW) is None  # a passive is not asked
+    assert ws.asks.prompt(None, 10, now=NOW) is None  # nor an anonymous answer
+    shown = ws.asks.prompt(asked[0], 10, now=NOW)
+    assert shown is not None and set(shown.urls) == {"landing"}
+    again = ws.asks.prompt(asked[0], 9, now=NOW + dt.timedelta(hours=1))
+    assert again is not None and again.urls == shown.urls  # the same member, the same link
+    assert ws.asks.prompt(held[0], 10, now=NOW) is None  # the control group sees nothing
+    ws.write_records(
+        "responses",
+        [{"response_id": "D1", "customer_id": asked[1], "nps": 2,
+          "submitted_at": (NOW - dt.timedelta(days=3)).isoformat()}],
+    )  # fmt: skip
+    assert ws.asks.prompt(asked[1], 10, now=NOW) is None  # a recent detractor is not asked
+    members = ws.db.fetchall("SELECT customer_id, arm FROM ask_members ORDER BY customer_id")
+    assert members == sorted([(asked[0], "ask"), (held[0], "control")])
+    with pytest.raises(UsageError, match="thank-you page"):
+        ws.asks.send("spring", now=NOW)
