@@ -234,7 +234,7 @@ def test_a_friend_lands_and_a_later_transactions_import_converts_the_referral(
 ) -> None:
     customers(ws, 10)
     ws.asks.add(campaign(action="refer", targets={"welcome": "https://example.com/hi"},
-                         reward={"to": "both", "on": "conversion", "amount": 10}))  # fmt: skip
+                         reward={"to": "both", "when": "conversion", "amount": 10}))  # fmt: skip
     sent = ws.asks.send("spring", now=NOW)
     advocate = sent.asked[0]["customer_id"]
     token = token_of(sent.asked[0]["urls"]["landing"])
@@ -278,7 +278,7 @@ def test_rewards_are_withheld_on_fraud_signals_and_exported_once(
 ) -> None:
     customers(ws, 10)
     ws.db.execute("UPDATE customers SET name = '=HYPERLINK(\"http://x\")'")
-    reward = {"to": "both", "on": "referral", "amount": 5, "currency": "EUR"}
+    reward = {"to": "both", "when": "referral", "amount": 5, "currency": "EUR"}
     ws.asks.add(campaign(action="refer", targets={}, reward=reward))
     sent = ws.asks.send("spring", now=NOW)
     first, second = sent.asked[0], sent.asked[1]

@@ -57,7 +57,7 @@ def add_demo_ask(ws: Workspace, *, seed: int, now: dt.datetime = END) -> SendRes
             "seed": seed,
             "final_n": FINAL_N,
             "window_days": 30,
-            "reward": {"to": "both", "on": "conversion", "amount": 15, "currency": "EUR"},
+            "reward": {"to": "both", "when": "conversion", "amount": 15, "currency": "EUR"},
         },
         actor=ACTOR,
     )

@@ -17,7 +17,7 @@ A campaign travels as YAML (``advocacy asks add FILE``, ``POST /api/v1/asks``), 
     seed: 20260401                # the random assignment's seed (default: drawn and recorded)
     final_n: 400                  # members in the final analysis, stated up front
     window_days: 30               # days after assignment that a click, referral or review counts
-    reward: {to: both, on: conversion, amount: 10, currency: EUR}
+    reward: {to: both, when: conversion, amount: 10, currency: EUR}
 
 The form is the pydantic model :class:`CampaignSpec`; :mod:`advocacy.config_files` reports the
 first problem with its file, line and field. :class:`Campaign` is the checked campaign.
@@ -135,7 +135,7 @@ class RewardSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     to: Literal["advocate", "friend", "both"] = Field(description="who is rewarded")
-    on: Literal["click", "referral", "conversion"] = Field(description="for which deed")
+    when: Literal["click", "referral", "conversion"] = Field(description="for which deed")
     amount: float = Field(gt=0, le=1_000_000, description="the reward per deed")
     currency: Annotated[str | None, BeforeValidator(_text)] = Field(None, max_length=8)
 

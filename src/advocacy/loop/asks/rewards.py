@@ -1,6 +1,6 @@
 """Rewards, optional and honest: decided by the campaign's rule, checked for fraud, exported.
 
-A campaign may name a reward rule (``reward: {to, on, amount, currency}``): the advocate, the
+A campaign may name a reward rule (``reward: {to, when, amount, currency}``): the advocate, the
 friend or both earn ``amount`` for each click, referral or converted referral the campaign's links
 brought. Before any reward is due, the referral's fraud signals
 (:func:`advocacy.advocates.referrals.attribute_referrals`: self-referral, shared contact, burst)
@@ -62,14 +62,14 @@ def reward_decisions(db: Database, campaign_id: str) -> pd.DataFrame:
         rows.append(
             {
                 "reward_id": _reward_id(
-                    campaign_id, rule["on"], beneficiary, referral or who or ""
+                    campaign_id, rule["when"], beneficiary, referral or who or ""
                 ),
                 "campaign_id": campaign_id,
                 "beneficiary": beneficiary,
                 "customer_id": who,
                 "email": contact,
                 "referral_id": referral,
-                "trigger": rule["on"],
+                "trigger": rule["when"],
                 "amount": float(rule["amount"]),
                 "currency": rule.get("currency"),
                 "status": "withheld" if reason else "due",
@@ -77,7 +77,7 @@ def reward_decisions(db: Database, campaign_id: str) -> pd.DataFrame:
             }
         )
 
-    if rule["on"] == "click":
+    if rule["when"] == "click":
         asked = {m.customer_id for m in list_members(db, campaign_id) if m.arm == "ask"}
         clickers = sorted({e["customer_id"] for e in list_events(db, campaign_id, kind="click")})
         for who in clickers:
@@ -90,7 +90,7 @@ def reward_decisions(db: Database, campaign_id: str) -> pd.DataFrame:
         )
         attributed = attributed[attributed["referral_id"].isin(list(landed))]
         for referral in attributed.to_dict("records"):
-            if rule["on"] == "conversion" and not referral["converted"]:
+            if rule["when"] == "conversion" and not referral["converted"]:
                 continue
             signals = str(referral["fraud_signals"] or "")
             fraud = f"fraud signals: {signals}" if signals else ""

@@ -54,7 +54,7 @@ def add(
     Keys: id, name, audience {kind, segment, days, propensity_at_least, limit}, action (refer,
     review, reference, community), channel (email, links, survey-prompt), targets {name: url},
     message {subject, body}, guards {days_between_asks, detractor_days, contact_guard}, holdout,
-    seed, final_n, window_days, link_days, reward {to, on, amount, currency}, active.
+    seed, final_n, window_days, link_days, reward {to, when, amount, currency}, active.
     """
     with advocacy.open(db) as ws:
         campaign = ws.asks.add(file, actor=_actor())
