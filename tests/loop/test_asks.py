@@ -17,6 +17,7 @@ import advocacy
 from advocacy.errors import NotFoundError, UsageError, ValidationError
 from advocacy.loop.asks.audience import arm_of
 from advocacy.loop.asks.links import AskClaims, sign_ask, verify_ask
+from advocacy.loop.notify.email import build_email
 from advocacy.loop.surveys.contact_guard import last_contacts
 from advocacy.loop.surveys.signing import LinkError, LinkExpiredError, sign_values
 from advocacy.workspace import Workspace
@@ -140,6 +141,11 @@ def test_email_campaign_skips_customers_without_an_address(
             f"{c.lower()}@example.com" for c in asked
         )
         assert sent.messages == len(asked) and {m.event for m in queued} == {"ask.sent"}
+        email = build_email(queued[0], sender="shop@example.com", public_url="https://x")
+        text = email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert text.startswith("Thank you for your kind words. Would you tell a friend")
+        assert "trustpilot: http" in text and "cases" not in text  # no staff footer
+        assert email["Subject"] == "Would you recommend us?"
 
 
 def test_the_holdout_is_a_seeded_draw_near_the_stated_share() -> None:
