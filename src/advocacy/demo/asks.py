@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def add_demo_ask(ws: Workspace, *, seed: int, now: dt.datetime = END) -> SendRes
     result = send(ws.db, CAMPAIGN_ID, settings=settings, now=sent_at, actor=ACTOR)
     rng = np.random.default_rng(seed + 21)
     asked = {row["customer_id"] for row in result.asked}
-    records = []
+    records: list[dict[str, Any]] = []
     with ws.transaction():
         for customer_id in sorted(asked | set(result.control)):
             is_asked = customer_id in asked
