@@ -126,8 +126,10 @@ def test_a_promoters_referral_is_recorded_converted_and_measured_against_control
     visit = Visit(chromium, base)
     try:
         visit.sign_in("ana")
-        visit.page.goto(base + "/advocates/asks")
         page = visit.page
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Advocates").click()
+        page.get_by_role("link", name="Asks", exact=True).click()
+        page.wait_for_url(base + "/advocates/asks")
         assert page.get_by_role("heading", name=CAMPAIGN["name"]).is_visible()  # escaped text
         converted = page.locator("tr[data-outcome='converted referral']").inner_text()
         cells = converted.split("\t")
