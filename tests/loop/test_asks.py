@@ -366,3 +366,25 @@ def test_the_thank_you_prompt_assigns_promoters_once_under_the_guards(ws: Worksp
     assert members == sorted([(asked[0], "ask"), (held[0], "control")])
     with pytest.raises(UsageError, match="thank-you page"):
         ws.asks.send("spring", now=NOW)
+
+
+def test_a_review_counts_when_favourable_and_within_the_window(ws: Workspace) -> None:
+    customers(ws, 12)
+    ws.asks.add(campaign(holdout=0.2, seed=3))
+    sent = ws.asks.send("spring", now=NOW)
+    happy, grumpy, late = (row["customer_id"] for row in sent.asked[:3])
+    ws.write_records(
+        "mentions",
+        [
+            {"mention_id": "M1", "customer_id": happy, "rating": 5, "text": "Great",
+             "platform": "trustpilot", "posted_at": (NOW + dt.timedelta(days=2)).isoformat()},
+            {"mention_id": "M2", "customer_id": grumpy, "rating": 1, "text": "Awful",
+             "platform": "trustpilot", "posted_at": (NOW + dt.timedelta(days=2)).isoformat()},
+            {"mention_id": "M3", "customer_id": late, "rating": 5, "text": "Great",
+             "platform": "trustpilot", "posted_at": (NOW + dt.timedelta(days=45)).isoformat()},
+        ],
+    )  # fmt: skip
+    results = ws.asks.results("spring", now=NOW + dt.timedelta(days=50))
+    review = results.outcomes.set_index("outcome").loc["review"]
+    assert (review["ask_hits"], review["control_hits"]) == (1, 0)
+    assert results.primary == "review"

@@ -41,6 +41,8 @@ GUARD_REASONS = (
     "no e-mail",
 )
 DETRACTOR_AT_MOST = 6
+#: Customers checked per round of guard queries.
+GUARD_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,21 @@ def apply_guards(
     use_contact_guard
         False for the survey thank-you prompt: the survey answer just given is the contact.
     """
+    if len(candidates) > GUARD_BATCH:  # keeps each query's parameters within PostgreSQL's limit
+        eligible: list[Candidate] = []
+        skipped: list[tuple[str, str]] = []
+        for start in range(0, len(candidates), GUARD_BATCH):
+            part = apply_guards(
+                db,
+                campaign,
+                candidates[start : start + GUARD_BATCH],
+                now=now,
+                contact_guard_days=contact_guard_days,
+                use_contact_guard=use_contact_guard,
+            )
+            eligible += part[0]
+            skipped += part[1]
+        return eligible, skipped
     if not candidates:
         return [], []
     ids = [c.customer_id for c in candidates]
@@ -209,8 +226,8 @@ def apply_guards(
     contacted: set[str] = set()
     if use_contact_guard and guards["contact_guard"]:
         contacted = set(last_contacts(db, ids, since=now - timedelta(days=contact_guard_days)))
-    eligible: list[Candidate] = []
-    skipped: list[tuple[str, str]] = []
+    eligible = []
+    skipped = []
     for candidate in candidates:
         who = candidate.customer_id
         checks = (
@@ -236,6 +253,7 @@ def skipped_by_reason(skipped: Sequence[tuple[str, str]]) -> dict[str, int]:
 
 
 __all__ = [
+    "GUARD_BATCH",
     "GUARD_REASONS",
     "Candidate",
     "apply_guards",

@@ -3,8 +3,8 @@
 For every member, an outcome counts when it happens within ``window_days`` of their assignment:
 a click on their link, a referral they made (through the campaign's landing page or any other
 way: the control group refers without being asked, and that is the baseline), a converted
-referral, a review (a mention by them) and the revenue their converted referrals brought (earned
-growth). Referrals with fraud signals (:func:`advocacy.advocates.referrals.attribute_referrals`)
+referral, a review (a mention by them rated 4 or 5, or unrated) and the revenue their converted
+referrals brought (earned growth). Referrals with fraud signals (:func:`advocacy.advocates.referrals.attribute_referrals`)
 never count.
 
 Each rate has its Wilson interval; the lift (ask minus control) has Newcombe's hybrid score
@@ -57,6 +57,8 @@ OUTCOMES = {
     "converted referral": "converted",
     "review": "reviewed",
 }
+#: A review counts when its rating (1-5) is at least this, or it has none.
+REVIEW_RATING_AT_LEAST = 4
 RULE = (
     "final analysis at N: interim looks show estimates without a verdict; the verdict comes "
     "once the first {n} members' {days}-day windows have closed"
@@ -262,8 +264,11 @@ def member_outcomes(db: Database, campaign: Campaign, *, now: datetime) -> pd.Da
         value = converted.groupby("customer_id")["referral_value"].sum()
         for who, amount in value.items():
             members.loc[position[str(who)], "earned"] = float(amount)
-    mentions = db.ibis.table("mentions").select("customer_id", "posted_at").to_pandas()
-    mentions = mentions[mentions["customer_id"].notna()].rename(columns={"customer_id": "author"})
+    mentions = db.ibis.table("mentions").select("customer_id", "posted_at", "rating").to_pandas()
+    rating = pd.to_numeric(mentions["rating"], errors="coerce")
+    favourable = rating.isna() | (rating >= REVIEW_RATING_AT_LEAST)
+    mentions = mentions[mentions["customer_id"].notna() & favourable]
+    mentions = mentions.drop(columns=["rating"]).rename(columns={"customer_id": "author"})
     if not mentions.empty:
         said = within(mentions.astype({"author": str}), "author", "posted_at")
         members.loc[members["customer_id"].isin(said["customer_id"]), "reviewed"] = True
@@ -315,6 +320,7 @@ def campaign_results(
 
 __all__ = [
     "OUTCOMES",
+    "REVIEW_RATING_AT_LEAST",
     "RULE",
     "AskResults",
     "campaign_results",
