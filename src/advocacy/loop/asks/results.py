@@ -4,8 +4,8 @@ For every member, an outcome counts when it happens within ``window_days`` of th
 a click on their link, a referral they made (through the campaign's landing page or any other
 way: the control group refers without being asked, and that is the baseline), a converted
 referral, a review (a mention by them rated 4 or 5, or unrated) and the revenue their converted
-referrals brought (earned growth). Referrals with fraud signals (:func:`advocacy.advocates.referrals.attribute_referrals`)
-never count.
+referrals brought (earned growth). Referrals with fraud signals
+(:func:`advocacy.advocates.referrals.attribute_referrals`) never count.
 
 Each rate has its Wilson interval; the lift (ask minus control) has Newcombe's hybrid score
 interval (method 10), the earned revenue per member Welch's t interval. The verdict uses the words
