@@ -123,8 +123,10 @@ def test_the_landing_records_a_friend_only_with_its_own_form(
             "SELECT referred_contact, code FROM referrals WHERE channel = 'ask:landing'"
         )
     assert rows == [(None, code.group(1))]  # no consent: the e-mail was not kept
-    rewards = client.get("/api/v1/asks/landing/rewards", headers=_auth(tokens, "viewer"))
+    rewards = client.get("/api/v1/asks/landing/rewards", headers=_auth(tokens, "analyst"))
     assert rewards.status_code == 200 and rewards.json() == []  # no reward rule
+    hidden = client.get("/api/v1/asks/landing/rewards", headers=_auth(tokens, "viewer"))
+    assert hidden.status_code == 403  # payment data is for the loop's managers
 
 
 def test_the_api_lists_campaigns_and_refuses_bad_ones(

@@ -89,7 +89,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/v1/asks/{campaign_id}"): ALL,
     ("POST", "/api/v1/asks/{campaign_id}/send"): WRITERS,
     ("GET", "/api/v1/asks/{campaign_id}/results"): ALL,
-    ("GET", "/api/v1/asks/{campaign_id}/rewards"): ALL,
+    ("GET", "/api/v1/asks/{campaign_id}/rewards"): WRITERS,
     ("POST", "/api/v1/asks/{campaign_id}/rewards/export"): WRITERS,
     ("GET", "/advocates/asks"): ALL,
     ("POST", "/advocates/asks"): WRITERS,
