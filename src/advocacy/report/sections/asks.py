@@ -182,7 +182,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         )
     notes = [
         "Lift is the asked group's rate minus the control group's, with Newcombe's interval; "
-        "the verdict is given only at the final analysis size stated when the campaign was made."
+        "the verdict is given only at the final analysis size stated when the campaign was made.",
+        "Campaigns are reported whole: the report's unit and date filters do not apply to them.",
     ]
     return Section(title=TITLE, body=Markup(body), notes=notes)
 

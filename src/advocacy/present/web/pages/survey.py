@@ -229,8 +229,11 @@ def ask_prompt(request: Request, submission: Any) -> Prompt | None:
     """The referral prompt a promoter's thank-you page shows, when a campaign asks them."""
     state = web_state(request)
     nps = submission.record.get("nps")
-    with state.use:
-        return state.ws.asks.prompt(submission.customer_id, None if nps is None else int(nps))
+    try:
+        with state.use:
+            return state.ws.asks.prompt(submission.customer_id, None if nps is None else int(nps))
+    except AdvocacyError:  # the answer is stored: a prompt that cannot be made is left out
+        return None
 
 
 @router.get("/s/open/{survey_id}", response_class=HTMLResponse)
