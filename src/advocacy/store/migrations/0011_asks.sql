@@ -55,5 +55,6 @@ CREATE TABLE ask_rewards (
 );
 
 CREATE INDEX ask_members_customer ON ask_members (customer_id, assigned_at);
-CREATE INDEX ask_members_campaign ON ask_members (campaign_id, customer_id);
+-- One assignment per customer and campaign, whatever two sends at once would do.
+CREATE UNIQUE INDEX ask_members_campaign ON ask_members (campaign_id, customer_id);
 CREATE INDEX ask_events_campaign ON ask_events (campaign_id, kind)
