@@ -160,3 +160,30 @@ def test_the_page_shows_each_campaign_escaped(served: tuple[TestClient, dict[str
     assert at < 0, page.text[max(0, at - 300) : at + 100]
     assert "&lt;script&gt;alert" in page.text
     assert "New campaign" not in page.text  # a viewer adds nothing
+
+
+def test_sending_a_link_campaign_from_the_page_downloads_its_links(
+    served: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, tokens = served
+    body = {
+        "id": "download",
+        "audience": {"kind": "everyone"},
+        "action": "refer",
+        "channel": "links",
+        "seed": 9,
+        "guards": {"days_between_asks": 0, "contact_guard": False},  # asked by earlier tests
+    }
+    client.post("/api/v1/asks", json=body, headers=_auth(tokens, "analyst"))
+    sent = client.post("/advocates/asks/download/send", headers=_auth(tokens, "analyst"))
+    assert sent.headers["content-type"].startswith("text/csv"), re.findall(
+        r"role=\"status\">[^<]*", sent.text
+    )
+    assert 'filename="ask-links-download.csv"' in sent.headers["content-disposition"]
+    lines = sent.text.splitlines()
+    assert lines[0] == "customer_id,name,email,landing"
+    assert all(",'<script>" not in line for line in lines)  # text, and not a formula
+    assert all("/a/" in line for line in lines[1:]) and len(lines) > 1
+    again = client.post("/advocates/asks/download/send", headers=_auth(tokens, "analyst"))
+    assert again.headers["content-type"].startswith("text/html")  # nobody new: the page
+    assert "asked 0" in again.text

@@ -15,13 +15,15 @@ the prompt the thank-you page shows.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from advocacy.access.audit import now_utc, record_audit
 from advocacy.errors import UsageError
+from advocacy.exports import neutralize
 from advocacy.loop.asks.audience import (
     Candidate,
     apply_guards,
@@ -62,6 +64,18 @@ class SendResult:
     def skipped_by_reason(self) -> dict[str, int]:
         """How many the guards left out, by reason."""
         return skipped_by_reason(self.skipped)
+
+    def write_links(self, handle: TextIO) -> None:
+        """Write the asked customers' links as CSV (customer_id, name, email, one column per
+        link) to ``handle``, for the company's own mailing tool. Every cell is neutralised
+        (:func:`advocacy.exports.neutralize`): names are the customers' own text."""
+        targets = sorted({name for row in self.asked for name in row["urls"]})
+        writer = csv.writer(handle)
+        writer.writerow(["customer_id", "name", "email", *targets])
+        for row in self.asked:
+            cells = [row["customer_id"], row["name"], row["email"]]
+            cells += [row["urls"].get(name) for name in targets]
+            writer.writerow([neutralize(str(cell or "")) for cell in cells])
 
 
 def _startable(campaign: Campaign) -> None:

@@ -6,7 +6,6 @@ methods; links need ``ADVOCACY_SECRET_KEY`` and point at ``ADVOCACY_PUBLIC_URL``
 
 from __future__ import annotations
 
-import csv
 import getpass
 import math
 from pathlib import Path
@@ -99,19 +98,11 @@ def send(
 
     E-mail campaigns go through the outbox; link campaigns write the links to --out.
     """
-    from advocacy.exports import neutralize
-
     with advocacy.open(db) as ws:
         result = ws.asks.send(campaign, actor=_actor())
     if out is not None:
-        targets = sorted({name for row in result.asked for name in row["urls"]})
         with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["customer_id", "name", "email", *targets])
-            for row in result.asked:
-                cells = [row["customer_id"], row["name"], row["email"]]
-                cells += [row["urls"].get(name) for name in targets]
-                writer.writerow([neutralize(str(cell or "")) for cell in cells])
+            result.write_links(handle)
     reasons = ", ".join(f"{n} {why}" for why, n in sorted(result.skipped_by_reason.items()))
     _say(
         f"asked {len(result.asked)}, held out {len(result.control)} as control, left out "

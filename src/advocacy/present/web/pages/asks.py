@@ -1,12 +1,14 @@
 """The Advocates > Asks page: every campaign with its results chart, lift and verdict.
 
 Anyone signed in reads the campaigns and their results; analysts and admins (``manage-loop``) add
-a campaign (its YAML, checked line by line) and send one. Each form posts the session's CSRF
-token and calls one method of ``ws.asks``; a change redirects back (post/redirect/get).
+a campaign (its YAML, checked line by line) and send one: a link campaign's send downloads the
+links as CSV for their own mailing tool. Each form posts the session's CSRF token and calls one
+method of ``ws.asks``; adding redirects back (post/redirect/get).
 """
 
 from __future__ import annotations
 
+import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -14,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import Permission
+from advocacy.namespaces.asks import SendResult
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.rendering import render
@@ -81,21 +84,35 @@ async def add_ask_form(
     )
 
 
+def links_csv(result: SendResult) -> Response:
+    """The links of a send as a CSV download for the company's own mailing tool."""
+    out = io.StringIO()
+    result.write_links(out)
+    name = "".join(ch for ch in result.campaign_id if ch.isalnum() or ch in "-_")
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="ask-links-{name}.csv"'},
+    )
+
+
 @router.post("/advocates/asks/{campaign_id}/send", response_class=HTMLResponse)
 async def send_ask_form(request: Request, caller: Manager, campaign_id: str) -> Response:
+    def done(result: SendResult) -> Response:
+        if result.channel == "links" and result.asked:
+            return links_csv(result)
+        sent = {
+            "campaign_id": result.campaign_id,
+            "asked": len(result.asked),
+            "control": len(result.control),
+            "skipped": result.skipped_by_reason,
+        }
+        return _page(request, caller, sent=sent)
+
     return await submit_form(
         request,
         lambda state: state.ws.asks.send(campaign_id, actor=caller.principal.name),
-        done=lambda result: _page(
-            request,
-            caller,
-            sent={
-                "campaign_id": result.campaign_id,
-                "asked": len(result.asked),
-                "control": len(result.control),
-                "skipped": result.skipped_by_reason,
-            },
-        ),
+        done=done,
         refused=lambda error: _page(request, caller, error=error),
         refusal=AdvocacyError,
     )
