@@ -346,7 +346,16 @@ def test_without_a_secret_key_nothing_is_sent_or_recorded(
 
 def test_the_thank_you_prompt_assigns_promoters_once_under_the_guards(ws: Workspace) -> None:
     ids = customers(ws, 30)
-    spring = ws.asks.add(campaign(action="refer", channel="survey-prompt", targets={}))
+    with pytest.raises(ValidationError, match="just answered"):
+        ws.asks.add(campaign(action="refer", channel="survey-prompt", targets={}))
+    spring = ws.asks.add(
+        campaign(
+            action="refer",
+            channel="survey-prompt",
+            targets={},
+            audience={"kind": "recent-promoters"},
+        )
+    )
     asked = [c for c in ids if arm_of(spring, c) == "ask"]
     held = [c for c in ids if arm_of(spring, c) == "control"]
     assert ws.asks.prompt(asked[0], 8, now=NOW) is None  # a passive is not asked

@@ -233,6 +233,14 @@ def _check_targets(spec: CampaignSpec, source: str) -> None:
 def campaign_from_spec(spec: CampaignSpec, *, source: str = "<campaign>") -> Campaign:
     """The :class:`Campaign` a checked spec describes; a missing seed is drawn now."""
     _check_targets(spec, source)
+    if spec.channel == "survey-prompt" and spec.audience.kind != "recent-promoters":
+        raise ValidationError(
+            "a survey-prompt campaign asks the promoter who has just answered",
+            file=source,
+            column="audience.kind",
+            value=spec.audience.kind,
+            fix="use audience: {kind: recent-promoters} (a segment may narrow it)",
+        )
     return Campaign(
         campaign_id=spec.id,
         name=spec.name or spec.id,
