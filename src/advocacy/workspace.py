@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from advocacy.namespaces.access import AccessNamespace
 from advocacy.namespaces.advocates import AdvocatesNamespace
+from advocacy.namespaces.asks import AsksNamespace
 from advocacy.namespaces.cases import CasesNamespace
 from advocacy.namespaces.customers import CustomersNamespace
 from advocacy.namespaces.gaps import GapsNamespace
@@ -49,7 +50,7 @@ class Workspace:
     The workspace itself holds the data in and out (tables, imports, record writes, exports,
     the import ledger); each concern's analyses and work are a namespace of it: ``ws.metrics``,
     ``ws.text``, ``ws.gaps``, ``ws.advocates``, ``ws.retention``, ``ws.cases``, ``ws.plans``,
-    ``ws.surveys``, ``ws.outbox``, ``ws.customers`` and ``ws.access``.
+    ``ws.surveys``, ``ws.asks``, ``ws.outbox``, ``ws.customers`` and ``ws.access``.
 
     Parameters
     ----------
@@ -119,6 +120,11 @@ class Workspace:
     def advocates(self) -> AdvocatesNamespace:
         """The ladder, say-do gap, referrals and fans-to-be (``namespaces.advocates``)."""
         return AdvocatesNamespace(self.db, self.settings)
+
+    @property
+    def asks(self) -> AsksNamespace:
+        """Ask campaigns, their tracked links and the lift they cause (``namespaces.asks``)."""
+        return AsksNamespace(self.db, self.settings)
 
     @property
     def retention(self) -> RetentionNamespace:

@@ -84,6 +84,21 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/api/v1/cases/{case_id}/events"): frozenset({"admin", "analyst", "case-handler"}),
     ("GET", "/api/v1/rules"): ALL,
     ("PUT", "/api/v1/rules"): WRITERS,
+    ("GET", "/api/v1/asks"): ALL,
+    ("POST", "/api/v1/asks"): WRITERS,
+    ("GET", "/api/v1/asks/{campaign_id}"): ALL,
+    ("POST", "/api/v1/asks/{campaign_id}/send"): WRITERS,
+    ("GET", "/api/v1/asks/{campaign_id}/results"): ALL,
+    ("GET", "/api/v1/asks/{campaign_id}/rewards"): WRITERS,
+    ("POST", "/api/v1/asks/{campaign_id}/rewards/export"): WRITERS,
+    ("GET", "/advocates/asks"): ALL,
+    ("POST", "/advocates/asks"): WRITERS,
+    ("POST", "/advocates/asks/{campaign_id}/send"): WRITERS,
+    # Ask links: the signed member link is the credential (tests/web/test_ask_pages.py).
+    ("GET", "/a/{token}/{target}"): PUBLIC,
+    ("GET", "/r/{token}"): PUBLIC,
+    ("POST", "/r/{token}"): PUBLIC,
+    ("GET", "/r/{token}/share"): PUBLIC,
     ("POST", "/logout"): ALL,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
@@ -159,6 +174,27 @@ ADMIN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/cases/{case_id}"): {"action": "note", "text": "authz"},
     ("POST", "/api/v1/cases/{case_id}/events"): {"action": "note", "text": "authz"},
     ("PUT", "/api/v1/rules"): {"rules": [{"id": "authz", "trigger": "nps_at_most"}]},
+    ("POST", "/api/v1/asks"): {
+        "id": "authz-api",
+        "audience": {"kind": "everyone", "limit": 2},
+        "action": "refer",
+        "channel": "links",
+    },
+    ("POST", "/api/v1/asks/{campaign_id}/send"): {},
+    ("POST", "/api/v1/asks/{campaign_id}/rewards/export"): {},
+    ("POST", "/advocates/asks/{campaign_id}/send"): {},
+    ("POST", "/advocates/asks"): {
+        "definition": "id: authz-page\naudience: {kind: everyone, limit: 2}\n"
+        "action: refer\nchannel: links\nseed: 1\n"
+    },
+}
+#: The campaign the {campaign_id} routes use, made on the spot.
+AUTHZ_CAMPAIGN = {
+    "id": "authz-ask",
+    "audience": {"kind": "everyone", "segment": "authz-nobody"},  # sends sign no link
+    "action": "refer",
+    "channel": "links",
+    "seed": 1,
 }
 
 
@@ -171,6 +207,11 @@ def call(client: TestClient, method: str, path: str, site: Site, headers: dict[s
         with state.use:
             spare = create_token(state.ws.db, role="viewer", name="authz-spare").token
         url = url.replace("{token_id}", spare.token_id)
+    if "{campaign_id}" in url:  # a campaign made on the spot (adding it again changes nothing)
+        state = client.app.state.web  # type: ignore[attr-defined]
+        with state.use:
+            state.ws.asks.add(AUTHZ_CAMPAIGN, actor="authz")
+        url = url.replace("{campaign_id}", "authz-ask")
     if "{plan_id}" in url:  # a plan made on the spot, so every role finds one
         from advocacy.loop.plans.changes import create_plan
 

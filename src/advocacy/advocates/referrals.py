@@ -3,7 +3,9 @@
 Attribution links a referral to the customer it brought, by the first rule that applies: an
 explicit ``referred_customer_id`` ("link"), a customer whose ``referral_code`` attribute equals
 the referral's code ("code"), or a customer whose e-mail or phone matches the referred contact
-("contact"). A referral converted when it is linked to a customer (or has ``converted_at``).
+("contact"); a code also links to the buyer of a transaction whose ``referral_code`` attribute
+is that code (a code given at checkout). A referral converted when it is linked to a customer
+(or has ``converted_at``).
 Value is the referred customer's first order and everything they bought after it; customer
 referral value (CRV) is the sum over a referrer's converted referrals. Earned growth is the
 share of new customers' revenue that came through referrals.
@@ -72,6 +74,11 @@ def attribute_referrals(referrals: Any, customers: Any, transactions: Any) -> pd
     codes = {
         c: i for i, c in zip(people["customer_id"], people["attrs"].map(_code_of), strict=True) if c
     }
+    # A code given at checkout: the transaction's referral_code attribute names its buyer.
+    bought = transactions.select("customer_id", "attrs").to_pandas()
+    for customer, code in zip(bought["customer_id"], bought["attrs"].map(_code_of), strict=True):
+        if code and customer is not None:
+            codes.setdefault(code, customer)
     contacts: dict[str, str] = {}
     for column in ("email", "phone"):
         for customer, value in zip(people["customer_id"], people[column].map(_normal), strict=True):

@@ -114,7 +114,7 @@ def build_demo(
         Paths written, rows loaded per kind, quarantined rows and the headline scores.
     """
     started = time.perf_counter()
-    steps = 5 + len(IMPORT_ORDER)
+    steps = 6 + len(IMPORT_ORDER)
 
     def step(description: str, done: int) -> None:
         if progress is not None:
@@ -146,8 +146,12 @@ def build_demo(
         add_demo_plans(ws)  # started in the past, so they have a baseline and a movement
         step("opening and working cases", after_imports + 3)
         add_demo_cases(ws, seed=seed)  # case rules, the cases they opened and their history
+        step("asking silent promoters to refer a friend", after_imports + 4)
+        from advocacy.demo.asks import add_demo_ask
+
+        add_demo_ask(ws, seed=seed)  # a campaign with a control group and a built-in effect
         headline = headline_metrics(ws)
-        step("writing the report", after_imports + 4)
+        step("writing the report", after_imports + 5)
         from advocacy.report.build import write_report
 
         report = write_report(ws, directory / "report.html", title=REPORT_TITLE)

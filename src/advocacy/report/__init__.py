@@ -19,13 +19,24 @@ from advocacy.report.pdf import DEFAULT_TITLE, ReportFiles, publish_report
 from advocacy.report.section import ReportScope
 
 if TYPE_CHECKING:
+    from advocacy.report.sections.asks import ask_lift_spec
     from advocacy.report.sections.loop import plan_movement_specs
     from advocacy.workspace import Workspace
 
 #: The report's charts the web shows too, imported on first use (PEP 562).
-_LAZY = {"plan_movement_specs": "advocacy.report.sections.loop"}
+_LAZY = {
+    "ask_lift_spec": "advocacy.report.sections.asks",
+    "plan_movement_specs": "advocacy.report.sections.loop",
+}
 
-__all__ = ["DEFAULT_TITLE", "ReportFiles", "ReportScope", "plan_movement_specs", "write"]
+__all__ = [
+    "DEFAULT_TITLE",
+    "ReportFiles",
+    "ReportScope",
+    "ask_lift_spec",
+    "plan_movement_specs",
+    "write",
+]
 
 
 def write(

@@ -13,6 +13,7 @@ from jinja2 import Environment
 from advocacy.report.section import ReportScope, Section
 from advocacy.report.sections import (
     advocates,
+    asks,
     culture,
     gaps,
     loop,
@@ -37,6 +38,7 @@ SECTIONS: list[SectionBuilder] = [
     gaps.build,
     culture.build,
     advocates.build,
+    asks.build,
     loop.build,
     # analyses' sections go here, in reading order; the methods appendix stays last
     methods.build,

@@ -111,9 +111,29 @@ def _digest_sections(payload: Mapping[str, Any]) -> list[tuple[str, list[Mapping
     ]
 
 
+#: The event of an ask campaign's e-mail to a customer (:mod:`advocacy.loop.asks.sending`).
+ASK_EVENT = "ask.sent"
+#: How an ask e-mail names each of its links.
+ASK_LINK_LABELS = {"landing": "Invite a friend"}
+
+
+def _ask_links(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (ASK_LINK_LABELS.get(key, key), str(value))
+        for key, value in sorted(payload.items())
+        if key != "message"
+    ]
+
+
+def _ask_lines(payload: Mapping[str, Any]) -> list[str]:
+    return [f"{label}: {url}" for label, url in _ask_links(payload)]
+
+
 def render_text(message: Message, *, public_url: str) -> str:
     """The plain-text body of ``message``."""
     payload = safe_payload(message.payload)
+    if message.event == ASK_EVENT:  # to a customer: the company's words and their links only
+        return "\n".join([str(payload.get("message") or ""), "", *_ask_lines(payload)]) + "\n"
     out = [subject_of(message), ""]
     if message.event == "digest.daily":
         headline = payload.get("headline") or {}
@@ -164,6 +184,10 @@ def render_html(message: Message, *, public_url: str) -> str:
                 ],
             )
             for title, cases in _digest_sections(payload)
+        ]
+    elif message.event == ASK_EVENT:
+        context["rows"] = [("", str(payload.get("message") or ""), False)] + [
+            (label, url, True) for label, url in _ask_links(payload)
         ]
     else:
         rows = (

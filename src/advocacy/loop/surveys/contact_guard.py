@@ -1,7 +1,8 @@
 """The contact-frequency guard: nobody is asked for feedback more than once in a while.
 
-A customer counts as contacted when they were invited to any survey, or answered any survey,
-within the last ``contact_guard_days`` days (:func:`last_contacts`). Links for mailing
+A customer counts as contacted when they were invited to any survey, answered any survey, or
+were asked by an ask campaign (:mod:`advocacy.loop.asks`) within the last ``contact_guard_days``
+days (:func:`last_contacts`). Links for mailing
 (:func:`advocacy.loop.surveys.invitations.links_for_segment`) skip such customers and say how many
 and why; a single invitation (:func:`advocacy.loop.surveys.invitations.invite`) raises
 :class:`ContactGuardError` through :func:`check_contact_guard`. Follow-up surveys of a case
@@ -27,7 +28,7 @@ class SkippedCustomer:
     """A customer the guard leaves out: why and when they were last contacted."""
 
     customer_id: str
-    reason: str  # "invited" or "responded"
+    reason: str  # "invited", "responded" or "asked"
     last_contact: datetime
 
 
@@ -46,8 +47,10 @@ def last_contacts(
         "SELECT customer_id, 'invited', max(created_at) FROM survey_invitations "
         f"WHERE customer_id IS NOT NULL AND created_at >= ?{where} GROUP BY customer_id "
         "UNION ALL SELECT customer_id, 'responded', max(submitted_at) FROM responses "
-        f"WHERE customer_id IS NOT NULL AND submitted_at >= ?{where} GROUP BY customer_id",
-        [since, *ids, since, *ids],
+        f"WHERE customer_id IS NOT NULL AND submitted_at >= ?{where} GROUP BY customer_id "
+        "UNION ALL SELECT customer_id, 'asked', max(asked_at) FROM ask_members "
+        f"WHERE arm = 'ask' AND asked_at >= ?{where} GROUP BY customer_id",
+        [since, *ids, since, *ids, since, *ids],
     )
     found: dict[str, SkippedCustomer] = {}
     for customer_id, reason, moment in rows:

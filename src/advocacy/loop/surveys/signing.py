@@ -25,6 +25,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from advocacy.errors import AdvocacyError, UsageError
 from advocacy.settings import SETTINGS_BY_NAME
@@ -95,9 +96,9 @@ def sign_link(claims: LinkClaims, *, secret: str) -> str:
     return f"{body}.{_mac(secret_key(secret), 'link|' + body)}"
 
 
-def _invalid(token: str, reason: str) -> LinkError:
+def _invalid(token: str, reason: str, what: str = "survey link") -> LinkError:
     return LinkError(
-        f"this survey link is not valid ({reason})",
+        f"this {what} is not valid ({reason})",
         value=token[:24] + ("…" if len(token) > 24 else ""),
         fix="open the link exactly as it arrived, or ask the sender for a new one",
     )
@@ -137,6 +138,38 @@ def verify_link(token: str, *, secret: str, now: datetime | None = None) -> Link
             fix="ask the sender for a new link",
         )
     return claims
+
+
+def sign_values(values: list[Any], *, domain: str, secret: str) -> str:
+    """A URL-safe token carrying ``values`` (JSON), signed for ``domain`` (e.g. ``"ask"``).
+
+    The domain keeps a token made for one purpose from being accepted for another.
+    """
+    body = _encode(json.dumps(values, separators=(",", ":")).encode("utf-8"))
+    return f"{body}.{_mac(secret_key(secret), domain + '|' + body)}"
+
+
+def signed_values(token: str, *, domain: str, secret: str) -> list[Any]:
+    """The values of a :func:`sign_values` token after checking its signature in constant time.
+
+    Raises
+    ------
+    LinkError
+        The token is malformed, made for another domain, or its signature does not match.
+    """
+    body, dot, signature = token.partition(".")
+    if not dot or not body or not signature or len(token) > 2000:
+        raise _invalid(token, "it is incomplete", "link")
+    expected = _mac(secret_key(secret), domain + "|" + body)
+    if not hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii", "replace")):
+        raise _invalid(token, "its signature does not match", "link")
+    try:
+        values = json.loads(_decode(body))
+    except (ValueError, TypeError, binascii.Error):
+        raise _invalid(token, "it cannot be read", "link") from None
+    if not isinstance(values, list):
+        raise _invalid(token, "it cannot be read", "link")
+    return values
 
 
 def form_nonce(subject: str, *, secret: str, now: datetime | None = None) -> str:
@@ -198,5 +231,7 @@ __all__ = [
     "form_nonce",
     "secret_key",
     "sign_link",
+    "sign_values",
+    "signed_values",
     "verify_link",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from advocacy.present.cli import (  # noqa: F401 - imported for their registrations
     access,
     advocates,
+    asks,
     cases,
     data,
     demo,

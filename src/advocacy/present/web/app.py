@@ -34,6 +34,7 @@ from advocacy.errors import (
 from advocacy.inputs import InputLimits, preview
 from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
+from advocacy.present.web.api import asks as api_asks
 from advocacy.present.web.api import cases as api_cases
 from advocacy.present.web.api import outbox as api_outbox
 from advocacy.present.web.api import plans as api_plans
@@ -44,6 +45,8 @@ from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.faults import StorageGuard
 from advocacy.present.web.limits import RequestLimits
 from advocacy.present.web.pages import admin as page_admin
+from advocacy.present.web.pages import ask_links as page_ask_links
+from advocacy.present.web.pages import asks as page_asks
 from advocacy.present.web.pages import cases as page_cases
 from advocacy.present.web.pages import plans as page_plans
 from advocacy.present.web.pages import routes as page_routes
@@ -193,6 +196,9 @@ def create_app(
     app.include_router(page_admin.router)
     app.include_router(api_plans.router)
     app.include_router(page_plans.router)
+    app.include_router(api_asks.router)
+    app.include_router(page_asks.router)
+    app.include_router(page_ask_links.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/vendor/vega.js", include_in_schema=False)

@@ -4,7 +4,8 @@
 answer; ``/s/open/{survey_id}`` does the same for a survey's anonymous link. Each form carries a
 signed nonce (these pages have no session, so it stands in for the CSRF token). Answers go to
 one :class:`~advocacy.loop.surveys.submissions.SubmissionWriter` per server, which commits them in
-batches and runs the case rules on them; the thank-you page is sent once the answer is stored.
+batches and runs the case rules on them; the thank-you page is sent once the answer is stored,
+with a campaign's referral prompt when a promoter answered a signed link (``ws.asks.prompt``).
 These pages, and only these, may be framed by other sites (see ``EMBEDDABLE_HEADERS`` in
 :mod:`advocacy.present.web.app`), so a company can embed its survey.
 
@@ -27,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from advocacy.errors import AdvocacyError, NotFoundError, RateLimitedError, ValidationError
 from advocacy.namespaces.access import client_key
+from advocacy.namespaces.asks import Prompt
 from advocacy.namespaces.surveys import LinkError, SubmissionWriter, Survey, SurveyForm
 from advocacy.present.web.auth import web_state
 from advocacy.present.web.pages.rendering import render
@@ -77,6 +79,7 @@ def _message(
     company: str | None = None,
     problem: bool = False,
     status_code: int = 200,
+    prompt: Prompt | None = None,
 ) -> HTMLResponse:
     context = {
         "heading": heading,
@@ -84,6 +87,7 @@ def _message(
         "fix": fix,
         "company": company,
         "problem": problem,
+        "prompt": prompt,
     }
     return render(request, "survey_thanks.html.j2", context, status_code=status_code)
 
@@ -211,12 +215,25 @@ async def _answer(request: Request, key: str, *, anonymous: bool, action: str) -
         )
     if result.already_answered and not anonymous:
         return _already(request, submission.survey)
+    prompt = None if anonymous else await run_in_threadpool(ask_prompt, request, submission)
     return _message(
         request,
         "Thank you",
         submission.survey.thanks or "Thank you, your answer has reached us.",
         company=submission.survey.company,
+        prompt=prompt,
     )
+
+
+def ask_prompt(request: Request, submission: Any) -> Prompt | None:
+    """The referral prompt a promoter's thank-you page shows, when a campaign asks them."""
+    state = web_state(request)
+    nps = submission.record.get("nps")
+    try:
+        with state.use:
+            return state.ws.asks.prompt(submission.customer_id, None if nps is None else int(nps))
+    except AdvocacyError:  # the answer is stored: a prompt that cannot be made is left out
+        return None
 
 
 @router.get("/s/open/{survey_id}", response_class=HTMLResponse)
