@@ -3,6 +3,7 @@ evidence that names none taken from its customer. Runs on DuckDB and PostgreSQL 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,8 @@ from advocacy.loop.cases.customer_units import latest_units
 from advocacy.loop.cases.opening import open_cases_for
 from advocacy.loop.cases.rule_format import parse_rules
 from advocacy.loop.cases.rule_store import replace_rules
+from advocacy.loop.surveys.invitations import invite
+from advocacy.loop.surveys.submissions import submit
 from advocacy.workspace import Workspace
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -32,7 +35,8 @@ rules:
 
 @pytest.fixture
 def ws(db_url: str) -> Iterator[Workspace]:
-    with advocacy.open(db_url, settings=advocacy.Settings(case_teams="returns desk")) as space:
+    settings = advocacy.Settings(case_teams="returns desk", secret_key="workload-test-" + "k" * 20)
+    with advocacy.open(db_url, settings=settings) as space:
         add_user(space.db, "hal", role="case-handler", password=PASSWORD, units="North")
         add_user(space.db, "sam", role="case-handler", password=PASSWORD, units="South,Coast")
         add_user(space.db, "ana", role="analyst", password=PASSWORD)
@@ -106,6 +110,25 @@ def test_evidence_without_a_unit_takes_its_customers_latest_unit(ws: Workspace) 
     cases = open_cases_for(ws.db, "responses", ["q1", "q3"], settings=ws.settings, now=NOW)
     routed = {case.evidence_id: (case.unit, case.owner) for case in cases}
     assert routed == {"q1": ("South", "sam"), "q3": (None, "ana")}
+
+
+def test_a_hosted_survey_answer_without_a_unit_takes_its_customers(ws: Workspace) -> None:
+    ws.db.execute(
+        "INSERT INTO customers (customer_id, name, is_stub) VALUES ('C9', 'Cy Crane', false)"
+    )
+    ws.write_records("responses", [_answer("past", "C9", 9, "South", 90)], actor="test")
+    invitation = invite(ws.db, survey_id="default", customer_id="C9", now=NOW, settings=ws.settings)
+    result = submit(
+        ws.db, token_or_survey=invitation.token, answers={"nps": "2"}, now=NOW, settings=ws.settings
+    )
+    (case,) = result.cases
+    assert (case.unit, case.owner) == ("South", "sam")  # not the default owner, ana
+    row = ws.db.fetchone(
+        "SELECT unit, attrs FROM responses WHERE response_id = ?", [result.response_id]
+    )
+    assert row is not None and row[0] == "South"
+    attrs = row[1] if isinstance(row[1], dict) else json.loads(row[1])
+    assert attrs["unit_from"] == "customer"
 
 
 def test_workload_counts_open_overdue_and_due_soon_by_owner(ws: Workspace) -> None:
