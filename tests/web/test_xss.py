@@ -29,7 +29,6 @@ from fastapi.routing import iter_route_contexts
 from typer.testing import CliRunner
 
 import advocacy
-from advocacy.access import add_user
 from advocacy.access.masking import MASK
 from advocacy.loop.cases.store import get_case
 from advocacy.loop.notify.case_notifications import case_notice
@@ -40,7 +39,7 @@ from advocacy.present.cli.main import app as cli
 from advocacy.present.web import create_app
 from support.live_server import serving
 from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
-from web.site import PASSWORD, USERS
+from web.site import PASSWORD, USERS, ensure_user
 from web.test_browser import chromium
 
 __all__ = ["chromium"]  # a fixture shared with test_browser
@@ -164,7 +163,7 @@ def xss_site(demo_directory: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         with advocacy.open(url) as ws:
             for role, name in USERS.items():
                 units = ("North", planted.unit) if role == "case-handler" else None
-                add_user(ws.db, name, role=role, password=PASSWORD, units=units)
+                ensure_user(ws, name, role=role, units=units)
         yield XssSite(url, planted, folder)
 
 

@@ -44,6 +44,7 @@ from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.faults import StorageGuard
 from advocacy.present.web.limits import RequestLimits
 from advocacy.present.web.pages import admin as page_admin
+from advocacy.present.web.pages import api_docs as page_api_docs
 from advocacy.present.web.pages import cases as page_cases
 from advocacy.present.web.pages import plans as page_plans
 from advocacy.present.web.pages import routes as page_routes
@@ -178,7 +179,7 @@ def create_app(
         "evidence writes. Authenticate with `Authorization: Bearer <token>` "
         "(create one with `advocacy access create-token --role ROLE`).",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is our own page (pages/api_docs.py): Swagger UI needs a CDN
         redoc_url=None,
     )
     app.include_router(api_routes.router)
@@ -193,6 +194,7 @@ def create_app(
     app.include_router(page_admin.router)
     app.include_router(api_plans.router)
     app.include_router(page_plans.router)
+    app.include_router(page_api_docs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/vendor/vega.js", include_in_schema=False)
