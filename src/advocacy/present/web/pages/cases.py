@@ -97,6 +97,12 @@ def rules_page(request: Request, caller: Reader) -> Response:
     return _rules(request, caller, rules=rules, text=dump_rules(rules))
 
 
+def _rule_owners(request: Request) -> list[Any]:
+    state = web_state(request)
+    with state.use:
+        return list(state.ws.cases.owners())
+
+
 def _rules(
     request: Request,
     caller: Caller,
@@ -115,6 +121,7 @@ def _rules(
             "error": error,
             "saved": saved,
             "can_edit": caller.principal.can(Permission.manage_loop),
+            "owners": _rule_owners(request) if caller.principal.can(Permission.manage_loop) else [],
         },
         caller=caller,
         status_code=422 if error else 200,
