@@ -35,7 +35,8 @@ CUSTOMER = "PAGES-0001"
 
 #: Elements wider than the viewport or reaching past its right edge, as "tag#id.class: box";
 #: those inside a box that scrolls or clips sideways do not count (the box itself is checked),
-#: except, with ``strict``, in the page's main part. Whether the page as a whole scrolls sideways comes first.
+#: except, with ``strict``, in the page's main part. Whether the page as a whole scrolls
+#: sideways comes first.
 OVERFLOW = """strict => {
   const width = document.documentElement.clientWidth;
   const found = [];
