@@ -145,4 +145,4 @@ def api_docs(request: Request) -> Response:
     )
 
 
-__all__ = ["Field", "Group", "Operation", "reference", "router", "type_text"]
+__all__ = ["Field", "Group", "Operation", "api_docs", "reference", "router", "type_text"]
