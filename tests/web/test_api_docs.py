@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from advocacy.present.web.app import SECURITY_HEADERS
 from advocacy.present.web.pages.api_docs import reference, type_text
+from web.site import Site, bearer
 
 
 def test_the_api_reference_lists_every_operation_without_a_script(client: TestClient) -> None:
@@ -29,6 +30,14 @@ def test_the_api_reference_lists_every_operation_without_a_script(client: TestCl
     rows = re.findall(r"<code>(\w+)</code></td><td[^>]*>(\w+)</td><td[^>]*>([^<]+)</td>", events[1])
     assert ("case_id", "path", "string") in rows
     assert ("action", "body", "string") in rows and ("root_cause", "body", "string or null") in rows
+
+
+def test_the_reference_is_open_and_shows_the_navigation_when_signed_in(
+    client: TestClient, site: Site
+) -> None:
+    assert 'aria-label="Main"' not in client.get("/api/docs").text
+    signed_in = client.get("/api/docs", headers=bearer(site, "analyst")).text
+    assert 'aria-label="Main"' in signed_in and ">ana <small" in signed_in
 
 
 def test_schema_types_read_as_words() -> None:

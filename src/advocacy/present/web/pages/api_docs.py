@@ -17,6 +17,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from advocacy.namespaces.access import AuthenticationError
+from advocacy.present.web.auth import Caller, identify
 from advocacy.present.web.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -137,11 +139,17 @@ def reference(document: dict[str, Any]) -> list[Group]:
 
 @router.get("/api/docs", response_class=HTMLResponse)
 def api_docs(request: Request) -> Response:
+    """The reference, open to all (as ``/openapi.json`` is); with the navigation when signed in."""
+    try:
+        caller: Caller | None = identify(request)
+    except AuthenticationError:
+        caller = None
     document = request.app.openapi()
     return render(
         request,
         "api_docs.html.j2",
         {"info": document.get("info") or {}, "groups": reference(document)},
+        caller=caller,
     )
 
 
