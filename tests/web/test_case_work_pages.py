@@ -74,6 +74,11 @@ def test_owners_are_picked_from_a_list_of_who_may_work_the_case(
     assert not {"cara", "sami", "cole", "olu", "vic"} & set(names)  # other units; a viewer
     assert [name for name, chosen in options if chosen] == ["hal"]  # the owner now
     assert 'id="new-owner" name="owner" value' not in page.text  # no free-text box
+    rules = _signed_in(client, "ana").get("/cases/rules").text
+    listed = re.search(r'<p class="hint" id="rule-owners">(.*?)</p>', rules, re.S)
+    assert listed, "the rules editor does not say who rules may name"
+    named = set(re.findall(r"<code>([^<]+)</code>", listed[1]))
+    assert {"hal", "cara", "ana", "ada"} <= named and "vic" not in named
 
 
 def test_a_refused_action_keeps_everything_typed(client: TestClient, site: Site) -> None:
