@@ -5,7 +5,8 @@ new page is visited without editing this file) is opened by a signed-in admin; t
 also by North's case handler, who works cases on a phone. On each the test checks that nothing
 is wider than the viewport (the page never scrolls sideways; a wide table may scroll inside its
 own box, except on the case pages, where nothing may leave the screen), that its charts were
-drawn and that the console stayed free of errors. Screenshots land in
+drawn, that the navigation stays on one line (a strip that scrolls sideways on a phone) and
+that the console stayed free of errors. Screenshots land in
 ``test-artifacts/web/pages/<viewport>/``.
 """
 
@@ -62,6 +63,11 @@ OVERFLOW = """strict => {
   }
   return found.slice(0, 8);
 }"""
+
+
+#: How many lines the main navigation's links take (0 without it: signed out).
+NAV_LINES = """() => new Set([...document.querySelectorAll('nav.main li')]
+  .map(item => Math.round(item.getBoundingClientRect().top))).size"""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -165,6 +171,9 @@ class Tab:
                 timeout=20_000,
             )
         problems += self.page.evaluate(OVERFLOW, strict)
+        lines = self.page.evaluate(NAV_LINES)
+        if lines > 1:
+            problems.append(f"the navigation wraps to {lines} lines")
         folder = ARTIFACTS / self.viewport
         folder.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(folder / f"{shot}.png"), full_page=True)
@@ -210,3 +219,21 @@ def test_every_page_fits_the_screen_without_console_errors(
     handler.close()
     wrong = {path: found for path, found in wrong.items() if found}
     assert not wrong, "\n".join(f"{path}: {'; '.join(found)}" for path, found in wrong.items())
+
+
+def test_the_checks_catch_a_wrapping_nav_and_a_wide_element(chromium: Any) -> None:  # noqa: F811
+    """The page checks above can fail: a wrapped nav and content wider than a phone are seen."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    items = "".join(f"<li style='display:inline-block;width:90px'>link {i}</li>" for i in range(9))
+    page.set_content(
+        f"<nav class='main'><ul style='margin:0;padding:0'>{items}</ul></nav><main>"
+        "<div style='overflow-x:auto'><table id='wide' style='width:600px'><tr><td>x</td></tr>"
+        "</table></div></main>"
+    )
+    assert page.evaluate(NAV_LINES) == 3
+    assert page.evaluate(OVERFLOW, False) == []  # the table scrolls inside its own box
+    assert page.evaluate(OVERFLOW, True)[:1] == ["table#wide: 8..608"]  # not on a case page
+    page.set_content("<main><p style='width:500px'>too wide</p></main>")
+    assert page.evaluate(OVERFLOW, False) == ["the page scrolls sideways: 508 > 390", "p: 8..508"]
+    context.close()
