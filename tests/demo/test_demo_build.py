@@ -25,6 +25,10 @@ def test_build_demo_writes_files_imports_everything_and_reports(tmp_path: Path) 
         assert summary.rows[kind] == len(written), kind
     with advocacy.open(str(summary.database)) as ws:
         assert ws.table("responses").count().execute() == summary.rows["responses"]
+        # The owners the demo's rules name are users who sign in, with the drawn password.
+        assert summary.users["cole"] == "case handler, Coast" and len(summary.password) >= 12
+        assert ws.access.authenticate("cole", summary.password).units == ("Coast",)
+        assert summary.password not in repr(summary)
         plans = ws.table("customers")["attrs"].execute()
         assert plans.astype(str).str.contains("plan").all()
     assert summary.headline["nps"] is not None
@@ -43,5 +47,9 @@ def test_demo_command_prints_summary_and_next_commands(tmp_path: Path) -> None:
     assert "NPS " in done.stdout
     assert "advocacy status --db shop/advocacy.duckdb" in done.stdout
     assert "advocacy metrics scores --by unit --db shop/advocacy.duckdb" in done.stdout
+    assert "web app: advocacy serve --db shop/advocacy.duckdb; sign in as ana (analyst)" in (
+        done.stdout
+    )
+    assert "  password: " in done.stdout
     assert (tmp_path / "shop" / "report.html").is_file()
     assert (tmp_path / "shop" / "data" / "responses.csv").is_file()

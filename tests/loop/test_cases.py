@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import advocacy
-from advocacy.access import add_user
+from advocacy.access import add_user, update_user
 from advocacy.access.audit import audit_entries
 from advocacy.access.roles import AccessDeniedError
 from advocacy.errors import NotFoundError, UsageError
@@ -171,7 +171,13 @@ def test_a_case_is_worked_to_closed_with_its_timeline(ws: Workspace) -> None:
         work_case(
             ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later, settings=ws.settings
         )
+    # A handler of the case's unit (North): one of other units only may not own it (#19.5).
     add_user(ws.db, "bea", role="case-handler", password="correct horse battery", units="South")
+    with pytest.raises(UsageError, match="'bea' handles cases of South, not of unit 'North'"):
+        work_case(
+            ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later, settings=ws.settings
+        )
+    update_user(ws.db, "bea", units="South,North")
     assigned = work_case(
         ws.db, case.case_id, "assign", actor="ana", owner="bea", now=later, settings=ws.settings
     )

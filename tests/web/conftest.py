@@ -14,14 +14,18 @@ from fastapi.testclient import TestClient
 from advocacy.demo.build import build_demo
 from advocacy.present.web import create_app
 from support.built_once import built_once
-from web.site import Site, prepare_site
+from web.site import PASSWORD, Site, prepare_site
 
 
 @pytest.fixture(scope="session")
 def demo_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo, built once for the run (once in all, under pytest-xdist); only ever copied."""
+    """The demo, built once for the run (once in all, under pytest-xdist); only ever copied.
+
+    Its users (the case owners, ``ana`` and ``ada``) sign in with the tests' password."""
     return built_once(
-        tmp_path_factory, "demo", lambda directory: build_demo(directory, customers=300, seed=7)
+        tmp_path_factory,
+        "demo",
+        lambda directory: build_demo(directory, customers=300, seed=7, password=PASSWORD),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import advocacy
-from advocacy.access import add_user, create_token
+from advocacy.access import add_user, create_token, update_user
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("admin", "analyst", "case-handler", "viewer")
@@ -28,8 +28,24 @@ class Site:
     other_employee: str = ""
 
 
+def ensure_user(
+    ws: advocacy.Workspace, name: str, *, role: str, units: tuple[str, ...] | None = None
+) -> None:
+    """Add user ``name`` with the tests' password, or give the demo's user of that name (who
+    has the password already) ``role`` and ``units``."""
+    found = {user.username: user for user in ws.access.users()}.get(name)
+    if found is not None:
+        if (found.role.value, found.units) != (role, tuple(units or ())):
+            update_user(ws.db, name, role=role, units=units or None)
+    else:
+        add_user(ws.db, name, role=role, password=PASSWORD, units=units)
+
+
 def prepare_site(demo_directory: Path, target: Path) -> Site:
-    """Copy the demo workspace to ``target`` and add users and tokens for every role."""
+    """Copy the demo workspace to ``target`` and add users and tokens for every role.
+
+    The demo already has some of the users (its case owners, with the tests' password).
+    """
     target.mkdir(parents=True, exist_ok=True)
     url = str(target / "advocacy.duckdb")
     shutil.copy(demo_directory / "advocacy.duckdb", url)
@@ -37,7 +53,7 @@ def prepare_site(demo_directory: Path, target: Path) -> Site:
     with advocacy.open(url) as ws:
         for role, name in USERS.items():
             units = HANDLER_UNITS if role == "case-handler" else None
-            add_user(ws.db, name, role=role, password=PASSWORD, units=units)
+            ensure_user(ws, name, role=role, units=units)
             site.tokens[role] = create_token(ws.db, role=role, name=name, units=units).secret
         north = "SELECT customer_id FROM responses WHERE unit = 'North'"
         site.north_customer = ws.db.fetchall(f"{north} ORDER BY customer_id LIMIT 1")[0][0]

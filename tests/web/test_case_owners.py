@@ -43,8 +43,8 @@ def test_the_api_assigns_only_to_users_and_teams(client: TestClient, site: Site)
     refused = _assign(client, site, case_id, "<b>mallory</b>")
     assert refused.status_code == 400
     shape = refused.json()
-    assert (
-        shape["message"] == "'<b>mallory</b>' cannot own cases: it is not an enabled user or a team"
+    assert shape["message"] == (
+        "'<b>mallory</b>' cannot own cases: it is not an enabled user who may work cases, or a team"
     )
     assert (shape["error"], shape["parameter"]) == ("UsageError", "owner")
     assert "case_teams" in shape["fix"] and "teams now: billing desk, returns" in shape["fix"]
@@ -75,7 +75,9 @@ def test_the_case_page_says_who_may_own_a_case(client: TestClient, site: Site) -
         follow_redirects=False,
     )
     assert answer.status_code != 303
-    assert "cannot own cases: it is not an enabled user or a team" in answer.text
+    assert (
+        "cannot own cases: it is not an enabled user who may work cases, or a team" in answer.text
+    )
     assert 'id="case-owner">hal<' in answer.text
 
 
@@ -89,7 +91,7 @@ def test_rules_may_route_only_to_users_and_teams(client: TestClient, site: Site)
     )
     assert refused.status_code == 422
     assert refused.json()["message"] == (
-        "rule 'loud' names owner(s) 'ghost', who are not enabled users or teams"
+        "rule 'loud' names owner(s) 'ghost', who are not enabled users who may work cases, or teams"
     )
     assert client.get("/api/v1/rules", headers=bearer(site, "viewer")).json() == before
     accepted = client.put(

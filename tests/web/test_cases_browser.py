@@ -108,7 +108,7 @@ def test_a_detractor_is_followed_up_and_recovers(
     assert "Waited forty minutes" in page.locator("#evidence-text").inner_text()
     assert page.locator("#case-owner").inner_text() == "hal"
 
-    page.get_by_label("Contact note").fill("Called, apologised, booked a home visit")
+    page.get_by_label("Note", exact=True).fill("Called, apologised, booked a home visit")
     page.get_by_role("button", name="Record contact").click()
     assert page.locator("#case-status").inner_text() == "contacted"
     page.get_by_label("send follow-up survey").check()
@@ -117,8 +117,11 @@ def test_a_detractor_is_followed_up_and_recovers(
     follow_up = page.locator("a.follow-up").get_attribute("href")
     assert follow_up and follow_up.startswith(server + "/s/")
 
+    page.get_by_label("Note", exact=True).fill("Customer happy with the visit")
     page.get_by_role("button", name="Close case").click()  # no root cause yet
     assert "root cause" in page.locator("#case-error").inner_text()
+    # The refused form keeps what was typed.
+    assert page.get_by_label("Note", exact=True).input_value() == "Customer happy with the visit"
     page.get_by_label("Root cause (required)").fill("North store short-staffed on Saturdays")
     page.get_by_label("Action taken (required)").fill("Extra Saturday shift; voucher sent")
     page.get_by_role("button", name="Close case").click()

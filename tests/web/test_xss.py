@@ -29,7 +29,6 @@ from fastapi.routing import iter_route_contexts
 from typer.testing import CliRunner
 
 import advocacy
-from advocacy.access import add_user
 from advocacy.access.masking import MASK
 from advocacy.loop.cases.store import get_case
 from advocacy.loop.notify.case_notifications import case_notice
@@ -40,7 +39,7 @@ from advocacy.present.cli.main import app as cli
 from advocacy.present.web import create_app
 from support.live_server import serving
 from web.planted import FREE_TEXT_FIELDS, PERSONAL_FIELDS, Planted, plant
-from web.site import PASSWORD, USERS
+from web.site import PASSWORD, USERS, ensure_user
 from web.test_browser import chromium
 
 __all__ = ["chromium"]  # a fixture shared with test_browser
@@ -62,11 +61,13 @@ HOSTILE_ID = PAYLOADS[0] + PAYLOADS[4] + PAYLOADS[5]
 #: What masking leaves in a viewer's text: "[email]", "[phone]", ... or the mask itself.
 REDACTED = re.compile(r"\[[a-z ]+\]|" + re.escape(MASK))
 #: Pages that show no planted value to a role (every other page must show one, as typed):
-#: sign-in shows none; the advocates page lists the first rows only, and the planted customer
-#: is not among them; viewers have no coaching pages and only admins the admin pages.
+#: sign-in and the API reference show none; the advocates page lists the first rows only, and
+#: the planted customer is not among them; viewers have no coaching pages and only admins the
+#: admin pages.
 #: (A case handler's units, planted too, head every page they see.)
 SHOWS_NOTHING_PLANTED = {
     "/login": {"admin", "analyst", "case-handler", "viewer"},
+    "/api/docs": {"admin", "analyst", "case-handler", "viewer"},
     "/advocates": {"admin", "analyst", "viewer"},
     "/coaching": {"viewer"},
     "/coaching/{employee_id}": {"viewer"},
@@ -164,7 +165,7 @@ def xss_site(demo_directory: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         with advocacy.open(url) as ws:
             for role, name in USERS.items():
                 units = ("North", planted.unit) if role == "case-handler" else None
-                add_user(ws.db, name, role=role, password=PASSWORD, units=units)
+                ensure_user(ws, name, role=role, units=units)
         yield XssSite(url, planted, folder)
 
 

@@ -9,6 +9,7 @@ them, edit them, or import them again with ``advocacy import``.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ class DemoSummary:
     quarantined: int
     headline: dict[str, float | None] = field(default_factory=dict)
     seconds: float = 0.0
+    #: The users who can sign in to ``advocacy serve`` (name -> role) and their password.
+    users: dict[str, str] = field(default_factory=dict)
+    password: str = field(default="", repr=False)
 
 
 def write_tables(data: DemoData, directory: Path) -> dict[str, Path]:
@@ -90,6 +94,7 @@ def build_demo(
     seed: int = 7,
     customers: int = 5000,
     progress: Progress | None = None,
+    password: str | None = None,
 ) -> DemoSummary:
     """Build a demo workspace for a fictional retailer in ``directory``.
 
@@ -107,11 +112,15 @@ def build_demo(
         Number of customers; every other table scales with it.
     progress
         Called with each step's description, steps done and steps in all.
+    password
+        The password of the demo's users (the case owners, an analyst and an admin); None
+        draws a random one, given back in the summary.
 
     Returns
     -------
     DemoSummary
-        Paths written, rows loaded per kind, quarantined rows and the headline scores.
+        Paths written, rows loaded per kind, quarantined rows, the headline scores and the
+        users who can sign in.
     """
     started = time.perf_counter()
     steps = 6 + len(IMPORT_ORDER)
@@ -134,7 +143,7 @@ def build_demo(
             result = ws.import_file(paths[kind], kind=kind, source="generic")
             rows[kind] = int(result.rows_loaded) + int(result.rows_updated)
             quarantined += int(result.rows_quarantined)
-        from advocacy.demo.cases import add_demo_cases
+        from advocacy.demo.cases import add_demo_cases, add_demo_users
         from advocacy.demo.plans import add_demo_plans
 
         after_imports = len(IMPORT_ORDER)
@@ -145,6 +154,8 @@ def build_demo(
         step("starting action plans on the top gaps", after_imports + 2)
         add_demo_plans(ws)  # started in the past, so they have a baseline and a movement
         step("opening and working cases", after_imports + 3)
+        password = password or secrets.token_urlsafe(12)
+        users = add_demo_users(ws, password=password)  # the owners the case rules name
         add_demo_cases(ws, seed=seed)  # case rules, the cases they opened and their history
         step("asking silent promoters to refer a friend", after_imports + 4)
         from advocacy.demo.asks import add_demo_ask
@@ -165,4 +176,6 @@ def build_demo(
         quarantined=quarantined,
         headline=headline,
         seconds=time.perf_counter() - started,
+        users=users,
+        password=password,
     )

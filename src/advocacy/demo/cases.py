@@ -9,6 +9,9 @@ re-scores and repurchases that recovery counts are the customers' own later answ
 purchases in the generated data: the demo adds no rows to the evidence, so ``data/*.csv`` stays
 the whole of it. Only customers who agreed to be contacted (:data:`CONSENT_SHARE`) get cases,
 which leaves comparable detractors without a case, so the recovery rate has a comparison group.
+
+Every owner the rules name is a real user who can sign in (:func:`add_demo_users`): a case
+handler per unit, the analyst cases fall back to and the admin they escalate to.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from advocacy.access.audit import now_utc
+from advocacy.access.users import add_user
 from advocacy.loop.cases.opening import open_cases_for
 from advocacy.loop.cases.rule_format import default_rules
 from advocacy.loop.cases.rule_store import replace_rules
@@ -36,6 +40,8 @@ CONSENT_SHARE = 0.7
 #: The case owner of each unit (user names; the web tests' case handler of North is ``hal``).
 OWNERS = {"North": "hal", "Central": "cara", "South": "sami", "Coast": "cole", "Online": "olu"}
 ACTOR = "demo"
+#: The other demo users: the analyst unrouted cases fall to and the admin cases escalate to.
+STAFF = {"ana": "analyst", "ada": "admin"}
 
 ROOT_CAUSES = {
     "delivery": ("courier missed the slot", "parcel damaged in transit", "stock promised but out"),
@@ -61,6 +67,22 @@ def demo_rules() -> list[Rule]:
         replace(rule, routes=routes, default_owner="ana", escalate_to="ada")
         for rule in default_rules()
     ]
+
+
+def add_demo_users(ws: Workspace, *, password: str) -> dict[str, str]:
+    """Add the demo's users, all with ``password``; return each user's role, as people read it.
+
+    The case handlers of :data:`OWNERS` each work their unit's cases; ``ana`` (analyst) gets the
+    cases no route claims and ``ada`` (admin) the escalations (:func:`demo_rules`).
+    """
+    people: dict[str, str] = {}
+    for name, role in STAFF.items():
+        add_user(ws.db, name, role=role, password=password, actor=ACTOR)
+        people[name] = role
+    for unit, name in OWNERS.items():
+        add_user(ws.db, name, role="case-handler", password=password, units=unit, actor=ACTOR)
+        people[name] = f"case handler, {unit}"
+    return people
 
 
 def _hours(rng: np.random.Generator, median: float) -> timedelta:

@@ -18,6 +18,7 @@ statuses each action is allowed from), imported on first use.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -29,14 +30,18 @@ if TYPE_CHECKING:
     from advocacy.loop.cases import Case, CaseDetail, LoopResults, Rule, SweepResult
     from advocacy.loop.cases.coaching import CoachingSummary
     from advocacy.loop.cases.employee_feedback import EmployeeFeedback
+    from advocacy.loop.cases.owners import Owner
     from advocacy.loop.cases.rule_format import dump_rules
     from advocacy.loop.cases.store import STATUSES
     from advocacy.loop.cases.work import ACTIONS, ALLOWED_FROM
+    from advocacy.loop.cases.workload import OwnerLoad
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
 
     # Named here, outside the class, where ``list`` is still the built-in.
     Cases: TypeAlias = list[Case]
+    Owners: TypeAlias = list[Owner]
+    Loads: TypeAlias = list[OwnerLoad]
     Rules: TypeAlias = list[Rule]
     Rows: TypeAlias = list[dict[str, Any]]
 
@@ -50,6 +55,8 @@ _LAZY = {
     "EmployeeFeedback": "advocacy.loop.cases.employee_feedback",
     "dump_rules": "advocacy.loop.cases.rule_format",
     "LoopResults": "advocacy.loop.cases.recovery",
+    "Owner": "advocacy.loop.cases.owners",
+    "OwnerLoad": "advocacy.loop.cases.workload",
     "Rule": "advocacy.loop.cases.rules",
     "STATUSES": "advocacy.loop.cases.store",
 }
@@ -218,6 +225,43 @@ class CasesNamespace:
             units=units,
             settings=self._settings,
         )
+
+    def owners(self, *, unit: str | None = None) -> Owners:
+        """Who a case (of ``unit``) may be assigned to: the pickers' choices.
+
+        Parameters
+        ----------
+        unit
+            The case's unit: case handlers of other units are left out (None: everyone who may
+            work cases).
+
+        Returns
+        -------
+        list of Owner
+            Enabled admins, analysts and case handlers by name, then the ``case_teams`` teams.
+        """
+        from advocacy.loop.cases.owners import assignable_owners
+
+        return assignable_owners(self._db, settings=self._settings, unit=unit)
+
+    def workload(self, *, units: Sequence[str] | None = None, now: datetime | None = None) -> Loads:
+        """The open cases by owner: open, not yet contacted, overdue and due soon.
+
+        Parameters
+        ----------
+        units
+            Only the cases of these units (None: every case).
+        now
+            The clock that decides what is overdue (default: now).
+
+        Returns
+        -------
+        list of OwnerLoad
+            One per owner with open cases (the unassigned as owner None), most overdue first.
+        """
+        from advocacy.loop.cases.workload import workload
+
+        return workload(self._db, units=units, now=now)
 
     def open_for(self, kind: str, ids: Sequence[str], *, actor: str = "python") -> Cases:
         """Run the enabled case rules over the given responses or mentions.
@@ -444,6 +488,8 @@ __all__ = [
     "CoachingSummary",
     "EmployeeFeedback",
     "LoopResults",
+    "Owner",
+    "OwnerLoad",
     "Rule",
     "dump_rules",
 ]

@@ -5,23 +5,32 @@ hosted survey call it on every write) and opens at most one case per piece of ev
 several rules fire on the same answer, the most urgent rule (then the first in the rules file)
 opens it, so nobody works the same complaint twice. Running it again opens nothing new. The owner
 comes from the rule's routes (unit, touchpoint or theme; first match wins) or its
-``default_owner``; ``due_at`` is ``opened_at + due_hours``. The cases of a batch are written
-with their ``open`` events, audit entries and notifications by :func:`open_cases`, one insert
-per table, in the caller's transaction.
+``default_owner``; ``due_at`` is ``opened_at + due_hours``. Evidence that names no unit takes
+its customer's (:func:`advocacy.loop.cases.customer_units.latest_units`), so it reaches that
+unit's owner. The cases of a batch are written with their ``open`` events, audit entries and
+notifications by :func:`open_cases`, one insert per table, in the caller's transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 
 from advocacy.access.audit import now_utc
+from advocacy.loop.cases.customer_units import latest_units
 from advocacy.loop.cases.rule_store import list_rules
 from advocacy.loop.cases.rules import PRIORITIES, TRIGGER_KINDS, Rule
 from advocacy.loop.cases.store import CASE_COLUMNS, Case, NewEvent, add_events
-from advocacy.loop.cases.triggers import Hit, TextSignals, check_kind, evaluate, load_evidence
+from advocacy.loop.cases.triggers import (
+    Evidence,
+    Hit,
+    TextSignals,
+    check_kind,
+    evaluate,
+    load_evidence,
+)
 from advocacy.loop.notify.case_notifications import notify_many
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
@@ -117,6 +126,20 @@ def _already_opened(db: Database, kind: str, ids: Sequence[str]) -> set[str]:
     return found
 
 
+def with_customer_units(db: Database, evidence: Sequence[Evidence]) -> list[Evidence]:
+    """``evidence`` with each missing unit taken from its customer's latest known unit."""
+    lacking = [item.customer_id for item in evidence if item.unit is None and item.customer_id]
+    if not lacking:
+        return list(evidence)
+    units = latest_units(db, lacking)
+    return [
+        replace(item, unit=units.get(str(item.customer_id)))
+        if item.unit is None and item.customer_id
+        else item
+        for item in evidence
+    ]
+
+
 def by_urgency(rules: Sequence[Rule]) -> list[Rule]:
     """``rules`` most urgent first, keeping the written order among equals."""
     rank = {name: position for position, name in enumerate(reversed(PRIORITIES))}
@@ -181,7 +204,7 @@ def open_cases_for(
         return []
     chosen_hits: list[tuple[Rule, Hit]] = []
     with db.transaction():
-        evidence = load_evidence(db, kind, ids)
+        evidence = with_customer_units(db, load_evidence(db, kind, ids))
         taken = _already_opened(db, kind, [item.evidence_id for item in evidence])
         fresh = [item for item in evidence if item.evidence_id not in taken]
         signals = TextSignals(fresh)
@@ -219,4 +242,11 @@ def open_cases_for_import(
     return open_cases_for(db, kind, ids, settings=settings, now=now, actor=actor)
 
 
-__all__ = ["by_urgency", "case_id_for", "open_cases", "open_cases_for", "open_cases_for_import"]
+__all__ = [
+    "by_urgency",
+    "case_id_for",
+    "open_cases",
+    "open_cases_for",
+    "open_cases_for_import",
+    "with_customer_units",
+]

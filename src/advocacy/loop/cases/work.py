@@ -332,7 +332,8 @@ def assign_case(
     now: datetime | None = None,
     settings: Settings,
 ) -> Case:
-    """Hand the case to ``owner``: an enabled user, or a team of the ``case_teams`` setting.
+    """Hand the case to ``owner``: an enabled user who may work cases (a case handler only in
+    their units), or a team of the ``case_teams`` setting.
 
     Raises
     ------
@@ -342,7 +343,7 @@ def assign_case(
 
     def record(case: Case, moment: datetime) -> Recorded:
         wanted = _required(owner, "owner", "assign", "hal")
-        new_owner = check_owner(db, wanted, settings=settings)
+        new_owner = check_owner(db, wanted, settings=settings, unit=case.unit)
         detail = {"from_owner": case.owner, "owner": new_owner}
         return Recorded(columns={"owner": new_owner}, detail=detail, text=text)
 

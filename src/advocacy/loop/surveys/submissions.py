@@ -4,7 +4,10 @@ Checked submissions (:func:`advocacy.loop.surveys.forms.prepare_submission`) are
 (:func:`commit_batch`) in one transaction per batch: the responses are written through
 :func:`advocacy.ingest.records.write_records` (validated like an import), the case rules run on
 them (:func:`advocacy.loop.cases.opening.open_cases_for`) and their invitations are marked
-answered. A double submit changes nothing and is reported as already answered.
+answered. A double submit changes nothing and is reported as already answered. An answer to a
+survey that names no unit takes the unit its customer was last seen in
+(:func:`advocacy.loop.cases.customer_units.latest_units`; its ``attrs`` say ``unit_from:
+customer``), so it counts for that unit and its case reaches that unit's owner.
 
 :class:`SubmissionWriter` is the group commit a server uses: request threads hand it checked
 submissions, one writer thread commits them in batches (up to ``max_batch``, or whatever
@@ -64,6 +67,7 @@ def commit_batch(
     survey stores its definition first
     (:func:`advocacy.loop.surveys.definitions.ensure_default_survey`).
     """
+    from advocacy.loop.cases.customer_units import latest_units
     from advocacy.loop.cases.opening import open_cases_for
 
     moment = now_utc(now)
@@ -110,10 +114,16 @@ def commit_batch(
             if any(item.survey.created_at is None for _, item in fresh):
                 # An answer to the built-in default survey: keep the wording it answered.
                 ensure_default_survey(db, now=moment)
+            records = [dict(item.record) for _, item in fresh]
+            units = latest_units(db, [r["customer_id"] for r in records if not r.get("unit")])
+            for record in records:
+                if not record.get("unit") and record.get("customer_id") in units:
+                    record["unit"] = units[record["customer_id"]]
+                    record["unit_from"] = "customer"  # kept in attrs: the unit was inferred
             write_records(
                 db,
                 "responses",
-                [item.record for _, item in fresh],
+                records,
                 actor="survey",
                 timezone=settings.timezone,
                 limits=InputLimits.from_settings(settings),

@@ -27,6 +27,15 @@ def summary_lines(summary: DemoSummary) -> list[str]:
     nps = f"NPS {_score(headline.get('nps'))}"
     if headline.get("nps_ci_low") is not None:
         nps += f" (95% CI {_score(headline['nps_ci_low'])} to {_score(headline['nps_ci_high'])})"
+    people = ", ".join(f"{name} ({role})" for name, role in summary.users.items())
+    sign_in = (
+        [
+            f"web app: advocacy serve --db {db}; sign in as {people}",
+            f"  password: {summary.password}",
+        ]
+        if summary.users
+        else []
+    )
     return [
         f"{nps}; CSAT {_score(headline.get('csat'))}% satisfied; "
         f"CES {_score(headline.get('ces'), 2)} of 7; eNPS {_score(headline.get('enps'))}",
@@ -34,6 +43,7 @@ def summary_lines(summary: DemoSummary) -> list[str]:
         f"{summary.quarantined:,} rows quarantined",
         f"files: {summary.directory / 'data'}",
         f"report: {summary.report}",
+        *sign_in,
         "",
         "next, try:",
         f"  advocacy status --db {db}",

@@ -45,6 +45,7 @@ from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.faults import StorageGuard
 from advocacy.present.web.limits import RequestLimits
 from advocacy.present.web.pages import admin as page_admin
+from advocacy.present.web.pages import api_docs as page_api_docs
 from advocacy.present.web.pages import ask_links as page_ask_links
 from advocacy.present.web.pages import asks as page_asks
 from advocacy.present.web.pages import cases as page_cases
@@ -181,7 +182,7 @@ def create_app(
         "evidence writes. Authenticate with `Authorization: Bearer <token>` "
         "(create one with `advocacy access create-token --role ROLE`).",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is our own page (pages/api_docs.py): Swagger UI needs a CDN
         redoc_url=None,
     )
     app.include_router(api_routes.router)
@@ -199,6 +200,7 @@ def create_app(
     app.include_router(api_asks.router)
     app.include_router(page_asks.router)
     app.include_router(page_ask_links.router)
+    app.include_router(page_api_docs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/vendor/vega.js", include_in_schema=False)

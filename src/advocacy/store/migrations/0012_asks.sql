@@ -1,4 +1,4 @@
--- 0011: advocacy asks (issue #21). An ask campaign asks chosen customers to act (refer a friend,
+-- 0012: advocacy asks (issue #21). An ask campaign asks chosen customers to act (refer a friend,
 -- review on a named site, be a reference, join a community) and holds out a random control group
 -- that is not asked, so its results measure what asking caused.
 -- ask_campaigns: the campaign as data (audience, action, channel, targets, guards, holdout,

@@ -83,6 +83,22 @@ def results(
     return plain(found.to_dict())  # type: ignore[no-any-return]
 
 
+@router.get("/cases/workload", summary="Open cases by owner: open, overdue, due within 24 h")
+def workload(request: Request, caller: Reader) -> list[dict[str, Any]]:
+    state = web_state(request)
+    with state.use:
+        loads = state.ws.cases.workload(units=units_of(caller.principal))
+    return [load.to_dict() for load in loads]
+
+
+@router.get("/cases/owners", summary="Who a case (of ?unit=) may be assigned to")
+def owners(request: Request, caller: Reader, unit: str | None = None) -> list[dict[str, Any]]:
+    state = web_state(request)
+    with state.use:
+        found = state.ws.cases.owners(unit=unit)
+    return [{"name": o.name, "role": o.role, "units": list(o.units)} for o in found]
+
+
 @router.get("/cases/{case_id}", summary="One case with its evidence and timeline")
 def case(case_id: str, request: Request, caller: Reader) -> dict[str, Any]:
     state = web_state(request)

@@ -1,10 +1,11 @@
-"""Case pages: the case list with the loop's results, one case with its timeline and the forms
-that work it, and the case rules with their YAML editor.
+"""Case pages: the case list with the loop's results, the workload by owner, one case with its
+timeline and the one form (an action bar) that works it, and the case rules with their YAML
+editor.
 
 Case handlers see the cases of their units only; viewers see cases with personal data masked
 and free text redacted (the same rules as the API: :func:`advocacy.present.web.api.cases.shown`).
-A form that cannot be applied (closing without a root cause, say) shows its error beside the
-form, keeping what was typed.
+Owners are picked from a list (``ws.cases.owners``), never typed. A form that cannot be applied
+(closing without a root cause, say) shows its error beside the form, keeping everything typed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def cases_page(
     principal = caller.principal
     chosen_status = status or None
     chosen_owner = principal.name if mine else (owner or None)
+    units = units_of(principal)
     with state.use:
         found = state.ws.cases.list(
             status=chosen_status,
@@ -48,8 +50,9 @@ def cases_page(
             units=units_of(principal),
             limit=500,
         )
-        results = state.ws.cases.results(units=units_of(principal))
+        results = state.ws.cases.results(units=units)
         cases = [shown(state, case.to_dict(), principal) for case in found]
+        owners = _owners_in_reach(state, units)
     return render(
         request,
         "cases.html.j2",
@@ -59,10 +62,31 @@ def cases_page(
             "statuses": ("open", *STATUSES),
             "status": chosen_status or "",
             "owner": owner or "",
+            "owners": owners,
             "mine": mine,
         },
         caller=caller,
     )
+
+
+def _owners_in_reach(state: Any, units: list[str] | None) -> list[Any]:
+    """The owners a caller limited to ``units`` may filter by (callers hold the lock)."""
+    everyone = state.ws.cases.owners()
+    if units is None:
+        return list(everyone)
+    return [o for o in everyone if not o.units or any(unit in o.units for unit in units)]
+
+
+@router.get("/cases/workload", response_class=HTMLResponse)
+def workload_page(request: Request, caller: Reader) -> Response:
+    state = web_state(request)
+    with state.use:
+        loads = state.ws.cases.workload(units=units_of(caller.principal))
+    rows = [load.to_dict() for load in loads]
+    totals = {
+        name: sum(row[name] for row in rows) for name in ("open", "new", "overdue", "due_soon")
+    }
+    return render(request, "workload.html.j2", {"rows": rows, "totals": totals}, caller=caller)
 
 
 @router.get("/cases/rules", response_class=HTMLResponse)
@@ -71,6 +95,12 @@ def rules_page(request: Request, caller: Reader) -> Response:
     with state.use:
         rules = state.ws.cases.rules()
     return _rules(request, caller, rules=rules, text=dump_rules(rules))
+
+
+def _rule_owners(request: Request) -> list[Any]:
+    state = web_state(request)
+    with state.use:
+        return list(state.ws.cases.owners())
 
 
 def _rules(
@@ -91,6 +121,7 @@ def _rules(
             "error": error,
             "saved": saved,
             "can_edit": caller.principal.can(Permission.manage_loop),
+            "owners": _rule_owners(request) if caller.principal.can(Permission.manage_loop) else [],
         },
         caller=caller,
         status_code=422 if error else 200,
@@ -132,6 +163,7 @@ def _case(
     with state.use:
         detail = state.ws.cases.get(case_id, units=units_of(principal)).to_dict()
         case = shown(state, detail, principal)
+        owners = state.ws.cases.owners(unit=detail["unit"])
     status = detail["status"]
     return render(
         request,
@@ -140,6 +172,7 @@ def _case(
             "case": case,
             "actions": [name for name in ACTIONS if status in ALLOWED_FROM[name]],
             "can_work": principal.can(Permission.work_cases),
+            "owners": owners,
             "error": error,
             "form": form or {},
         },
@@ -167,7 +200,7 @@ async def work_case_page(
 ) -> Response:
     principal = caller.principal
     form = {"action": action, "text": text, "root_cause": root_cause}
-    form.update({"action_taken": action_taken, "owner": owner})
+    form.update({"action_taken": action_taken, "owner": owner, "follow_up": follow_up})
     return await submit_form(
         request,
         lambda state: state.ws.cases.work(

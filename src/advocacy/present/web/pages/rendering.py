@@ -19,6 +19,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from advocacy.display import moment
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 #: (path, label) of the navigation, in order.
@@ -118,7 +120,14 @@ def chart(spec: dict[str, Any], *, label: str) -> Markup:
     ).format(label=label, ident=f"spec-{next(_chart_numbers)}", payload=script_json(spec))
 
 
+@jinja2.pass_context
+def local_moment(context: Any, value: Any) -> str:
+    """A moment for people in the workspace's time zone (:func:`advocacy.display.moment`)."""
+    return moment(value, str(context.get("timezone") or "UTC"))
+
+
 templates.env.filters["number"] = number
+templates.env.filters["moment"] = local_moment
 templates.env.filters["when"] = when
 templates.env.filters["cell"] = cell
 templates.env.filters["metric_label"] = metric_label
@@ -136,6 +145,9 @@ def render(
     caller: Any = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The page ``template`` with ``context`` plus the caller and the current path."""
-    full = {"caller": caller, "path": request.url.path, **(context or {})}
+    """The page ``template`` with ``context`` plus the caller, the current path and the
+    workspace's time zone (which the ``moment`` filter shows times in)."""
+    web = getattr(request.app.state, "web", None)
+    timezone = web.ws.settings.timezone if web is not None else "UTC"
+    full = {"caller": caller, "path": request.url.path, "timezone": timezone, **(context or {})}
     return templates.TemplateResponse(request, template, full, status_code=status_code)
