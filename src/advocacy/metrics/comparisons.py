@@ -49,9 +49,9 @@ def _array(values: ArrayLike) -> FloatArray:
 
 
 def _two_sided(statistic: FloatArray) -> FloatArray:
-    from scipy import stats  # imported when used: scipy.stats takes ~0.6 s
+    from scipy.special import ndtr  # the normal CDF; scipy.stats costs ~0.6 s more to import
 
-    return np.asarray(2.0 * stats.norm.sf(np.abs(statistic)), dtype=np.float64)
+    return np.asarray(2.0 * ndtr(-np.abs(statistic)), dtype=np.float64)
 
 
 def nps_z_test(
@@ -94,9 +94,9 @@ def welch_t_test(
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(v1 + v2 > 0, difference / np.sqrt(v1 + v2), np.nan)
         freedom = (v1 + v2) ** 2 / (v1 * v1 / (_array(n) - 1.0) + v2 * v2 / (_array(other_n) - 1.0))
-        from scipy import stats  # imported when used: scipy.stats takes ~0.6 s
+        from scipy.special import stdtr  # the t CDF; scipy.stats costs ~0.6 s more to import
 
-        p = 2.0 * stats.t.sf(np.abs(t), freedom)
+        p = 2.0 * stdtr(freedom, -np.abs(t))
     zero = (difference == 0) & (v1 + v2 == 0)
     return np.where(zero, 0.0, t), np.where(zero, 1.0, p)
 
