@@ -48,7 +48,7 @@ def test_comparison_rows_carry_tests_and_verdicts(db: str) -> None:
     assert done.returncode == 0, done.stderr
     rows = {row["unit"]: row for row in json.loads(done.stdout)}
     assert {"change", "p_value", "p_adjusted", "verdict"} <= set(rows["North"])
-    assert rows["North"]["verdict"].startswith("below the rest")
+    assert rows["North"]["verdict"].startswith("worse than the rest")
     assert rows["North"]["p_adjusted"] >= rows["North"]["p_value"]
 
 

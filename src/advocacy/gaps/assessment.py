@@ -106,7 +106,8 @@ def key_drivers(
     Returns
     -------
     pandas.DataFrame
-        ``driver``, ``raw_weight``, ``share``, ``ci_low``, ``ci_high``, ``rank``; with themes also
+        ``driver``, ``share``, ``share_low``, ``share_high``, ``raw_weight``,
+        ``raw_weight_low``, ``raw_weight_high``, ``rank``; with themes also
         ``kind`` (rating or theme) and ``mentions`` (respondents whose comment names the theme). A
         theme's weight is the part of R^2 that goes with whether the theme is mentioned.
         ``frame.attrs``: ``r_squared``, ``n`` (respondents used), and with themes

@@ -169,7 +169,7 @@ def verdict(
     *,
     alpha: float,
     unit: str = "points",
-    directions: tuple[str, str] = ("up", "down"),
+    directions: tuple[str, str] = ("better", "worse"),
     enough: bool = True,
 ) -> str:
     """One plain-words line for a tested change.
@@ -185,14 +185,15 @@ def verdict(
     unit
         Unit of ``change``, e.g. ``"points"`` for NPS and shares, ``""`` for mean ratings.
     directions
-        Words for a positive and a negative change, e.g. ``("above the rest", "below the rest")``.
+        Words for a positive and a negative change: ``("better", "worse")`` where higher is
+        better, ``("better than the rest", "worse than the rest")`` against the rest.
     enough
         False when either side has fewer responses than the minimum: no verdict is given.
 
     Examples
     --------
     >>> verdict(-6.1, 0.003, alpha=0.05)
-    'down 6.1 points, likely real, p = 0.003'
+    'worse by 6.1 points, likely real, p = 0.003'
     >>> verdict(2.0, 0.41, alpha=0.05)
     'no detectable change'
     """
@@ -204,4 +205,4 @@ def verdict(
         return "no detectable change"
     word = directions[0] if change > 0 else directions[1]
     size = f"{abs(change):.1f} {unit}" if unit else f"{abs(change):.2f}"
-    return f"{word} {size.strip()}, likely real, {_format_p(p_adjusted)}"
+    return f"{word} by {size.strip()}, likely real, {_format_p(p_adjusted)}"

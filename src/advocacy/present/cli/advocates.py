@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-import advocacy
 from advocacy.present.cli.aliases import AliasingGroup
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows, frame_records
 
@@ -67,7 +66,7 @@ def ladder(
     """Customers per rung of the advocacy ladder (or each customer with the reason)."""
     from advocacy.namespaces.advocates import ladder_counts
 
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.advocates.ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
     if not customers:
         emit_rows(frame_records(ladder_counts(frame)), output, title="Advocacy ladder")
@@ -90,7 +89,7 @@ def say_do(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Share of promoter answers followed by a referral or positive review, with intervals."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.advocates.say_do(
             by=by, period=period.value if period else None, window_days=window_days, as_of=as_of
         )
@@ -106,7 +105,7 @@ def silent(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Promoters who have not referred anyone or reviewed us: ready to be asked."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.advocates.silent_promoters(
             as_of=as_of, rules=_rules(window_days, no_reviews=False)
         )
@@ -129,7 +128,7 @@ def fans(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Non-advocates most likely to become advocates, with their top reasons."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.advocates.fans_to_be(horizon_days=horizon_days, as_of=as_of)
     shown = result.scores.head(limit) if output is OutputFormat.table else result.scores
     if output is OutputFormat.table:
@@ -151,7 +150,7 @@ def behavior(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Retention, repeat purchase, referral rate and spend of promoters, passives, detractors."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.advocates.behavior(window_days=window_days, as_of=as_of)
     emit_rows(frame_records(frame), output, title="What each NPS band goes on to do")
 
@@ -172,7 +171,7 @@ def referrals(
     """Referral conversion, value of referred customers, fraud signals and earned growth."""
     from advocacy.namespaces.advocates import referral_report
 
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         report = referral_report(
             ws.table("referrals"),
             ws.table("customers"),

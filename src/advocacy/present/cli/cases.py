@@ -13,8 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 
@@ -49,7 +48,7 @@ def _actor(actor: str | None) -> str:
 @cases_app.command("rules")
 def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -> None:
     """List the case rules."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rules = ws.cases.rules()
     rows = [
         {
@@ -74,7 +73,7 @@ def rules_export(
     db: DbOption = None,
 ) -> None:
     """Write the case rules as YAML (edit it, then advocacy cases load-rules)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         text = ws.cases.rules_text()
     out.write_text(text, encoding="utf-8")
     console.print(f"wrote {out}", markup=False)
@@ -87,7 +86,7 @@ def rules_load(
     db: DbOption = None,
 ) -> None:
     """Validate a YAML rules file and replace the case rules with it."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rules = ws.cases.load_rules(path, actor=_actor(actor))
     console.print(f"loaded {len(rules)} rule(s)", markup=False)
 
@@ -104,7 +103,7 @@ def cases_list(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List cases, newest first."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         cases = ws.cases.list(customer_id=customer, status=status, owner=owner, limit=limit)
     emit_rows([case.to_dict() for case in cases], output, title="Cases", columns=LIST_COLUMNS)
 
@@ -114,7 +113,7 @@ def cases_show(
     case_id: CaseId, db: DbOption = None, output: FormatOption = OutputFormat.table
 ) -> None:
     """Show a case with its evidence and timeline."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         detail = ws.cases.get(case_id).to_dict()
     if output is OutputFormat.json:
         emit_object(detail, output)
@@ -132,7 +131,7 @@ def cases_show(
 
 
 def _work(db: str | None, case_id: str, action: str, actor: str | None, **fields: Any) -> None:
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         case = ws.cases.work(case_id, action, actor=_actor(actor), **fields)
     console.print(f"{case.case_id}: {case.status}, owner {case.owner or '-'}", markup=False)
 
@@ -210,7 +209,7 @@ def cases_sweep(
     actor: ActorOption = None, db: DbOption = None, output: FormatOption = OutputFormat.table
 ) -> None:
     """Escalate overdue cases and run the sweep rules (schedule it, e.g. hourly)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.cases.sweep(actor=_actor(actor))
     rows = [
         {"case_id": c.case_id, "change": "escalated", "owner": c.owner} for c in result.escalated
@@ -229,7 +228,7 @@ def cases_results(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Time to first contact, share closed in time, recovery rate vs. customers with no case."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         results = ws.cases.results(window_days=window_days)
     rows = results.rows(by)
     key = by or "group"

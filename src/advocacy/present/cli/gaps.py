@@ -15,10 +15,9 @@ from typing import Annotated
 
 import typer
 
-import advocacy
 from advocacy.errors import UsageError
 from advocacy.present.cli.aliases import defaulting_to, renamed
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows, frame_records
 
@@ -92,7 +91,7 @@ def drivers_command(
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")] = 0,
 ) -> None:
     """Key drivers: each rated item's (or comment theme's) share of the outcome's R^2."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.gaps.drivers(
             outcome=outcome,
             level=level.value,
@@ -123,7 +122,7 @@ def ipa_command(
     level: Annotated[Level, typer.Option("--level", help="Per item or dimension.")] = Level.item,
 ) -> None:
     """Importance-performance quadrants (points on a crosshair count as high)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.gaps.ipa(
             importance=importance.value, crosshair=crosshair.value, level=level.value
         )
@@ -152,7 +151,7 @@ def servqual_command(
         servqual_items().to_csv(template, index=False)
         console.print(f"wrote the 22-item SERVQUAL instrument to {template}")
         return
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.gaps.servqual()
     if items:
         emit_rows(frame_records(result.items), output, title="SERVQUAL item gaps")
@@ -187,7 +186,7 @@ def targets_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Every target with its current value, gap to the desired value, interval and trend."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.gaps.targets()
     if frame.empty:
         raise UsageError(
@@ -224,7 +223,7 @@ def register_command(
     top: Annotated[int | None, typer.Option("--top", min=1, help="Only the top N gaps.")] = None,
 ) -> None:
     """The gap register: every gap ranked by priority = 100 x impact x gap size / effort."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.gaps.register(top=top)
     if frame.empty:
         raise UsageError(
@@ -274,7 +273,7 @@ def culture_command(
     min_group: MinGroupOption = 5,
 ) -> None:
     """Culture gaps (desired - current) and eNPS by unit."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         culture = ws.gaps.culture(min_group=min_group)
     if by_unit:
         emit_rows(frame_records(culture.units), output, title="Culture gaps by unit")
@@ -296,7 +295,7 @@ def culture_link_command(
     min_group: MinGroupOption = 5,
 ) -> None:
     """The unit-level link of eNPS with customer NPS: correlation and slope across units."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.gaps.culture_link(min_group=min_group)
     emit_rows(frame_records(result.units), output, title="Units: employees and customers")
     _note(

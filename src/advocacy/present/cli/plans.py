@@ -12,10 +12,9 @@ from typing import Annotated
 
 import typer
 
-import advocacy
 from advocacy.namespaces.plans import EFFORTS, PLAN_METRICS, STATUSES
 from advocacy.present.cli.aliases import AliasingGroup
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 
@@ -110,7 +109,7 @@ def add(
     """Add a plan; its metric's baseline is measured now and frozen."""
     where = {"unit": unit, "touchpoint": touchpoint, "theme": theme}
     chosen = {key: value for key, value in where.items() if value}
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         plan = ws.plans.add(
             link,
             metric=metric,
@@ -138,7 +137,7 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List plans with baseline, current value, movement and verdict."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rows = ws.plans.summaries(status=status)
     if not rows and output is OutputFormat.table:
         console.print("no plans yet: add one with advocacy plans add --link gap:ID", markup=False)
@@ -153,7 +152,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one plan: baseline, current value, movement with its interval, and the verdict."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         progress = ws.plans.progress(plan_id)
         summary = ws.plans.summary(progress)
     plan = progress.plan
@@ -188,7 +187,7 @@ def update(
     db: DbOption = None,
 ) -> None:
     """Change a plan's status, owner, dates or target (audited)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         plan = ws.plans.update(
             plan_id,
             status=status,
@@ -212,7 +211,7 @@ def gap_suggestions(
     db: DbOption = None,
 ) -> None:
     """The gap register's ids and the plan each suggests (use them as --link gap:ID)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rows = ws.plans.gap_suggestions(top=top)
     for row in rows:
         row["metric_filter"] = "; ".join(f"{k}={v}" for k, v in row["metric_filter"].items())

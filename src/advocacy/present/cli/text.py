@@ -12,8 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app
+from advocacy.present.cli.app import app, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 from advocacy.present.cli.progress import stage_progress
@@ -55,7 +54,7 @@ def analyze_command(
     the summary counts both.
     """
     with (
-        advocacy.open(db) as ws,
+        open_workspace(db) as ws,
         stage_progress("texts", show=output is OutputFormat.table) as progress,
     ):
         result = ws.text.analyze(kinds=kind, calibrate=calibrate, progress=progress)
@@ -84,7 +83,7 @@ def teach_command(
     positive). The output says how the calibration uses them: a few adjust the model, more
     fit a correction chosen by cross-validation, never one that does worse than the model.
     """
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.text.teach(file)
         calibrated = ws.text.calibration()
     emit_object(
@@ -169,7 +168,7 @@ def discover_command(
     db: DbOption = None,
 ) -> None:
     """Cluster texts into themes labelled by key phrases (replaces earlier discovered themes)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         ws.text.discover_themes(n_themes=themes, kinds=kind)
         frame = ws.text.themes(origin="discovered")
     emit_rows(_theme_rows(frame, output), output, title="Discovered themes")
@@ -184,7 +183,7 @@ def themes_command(
     db: DbOption = None,
 ) -> None:
     """Themes with size, sentiment mix, NPS of those mentioning them vs not, and effect."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.text.themes(origin=origin)
     emit_rows(_theme_rows(frame, output), output, title="Themes")
 
@@ -200,7 +199,7 @@ def assign_command(
     db: DbOption = None,
 ) -> None:
     """Assign every text to the taxonomy's themes (multi-label; keywords and meaning)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         counts = ws.text.assign_themes(taxonomy, threshold=threshold)
     emit_rows(counts.to_dict("records"), output, title="Curated themes")
 
@@ -216,7 +215,7 @@ def promote_command(
     db: DbOption = None,
 ) -> None:
     """Add a discovered theme to the taxonomy file, with its key phrases and quotes."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         theme = ws.text.promote_theme(theme_id, taxonomy, name=name)
     data = theme.as_dict()
     emit_object({k: json.dumps(v) if isinstance(v, list) else v for k, v in data.items()}, output)
