@@ -15,11 +15,12 @@ from typing import Annotated
 
 import typer
 
+from advocacy import display
 from advocacy.errors import UsageError
 from advocacy.present.cli.aliases import defaulting_to, renamed
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_rows, frame_records
+from advocacy.present.cli.output import Column, emit_rows, field, frame_records
 
 
 class Method(StrEnum):
@@ -66,6 +67,34 @@ def _note(output: OutputFormat, text: str) -> None:
         console.print(text, highlight=False)
 
 
+def _drivers_view(columns: list[str], bootstrap: int) -> list[Column]:
+    """Rank, driver and its share of R^2 beside the share's own interval; the raw weight (with
+    its interval) and a theme's mentions go first when the terminal is narrow."""
+    level = "" if bootstrap == 0 else " [95% interval]"
+    view = [
+        field("rank"),
+        field("driver"),
+        Column(
+            f"share of R²{level}",
+            lambda row: display.share_estimate(row["share"], row["share_low"], row["share_high"]),
+            numeric=True,
+        ),
+        Column(
+            f"raw weight{level}",
+            lambda row: display.estimate(
+                row["raw_weight"], row["raw_weight_low"], row["raw_weight_high"]
+            ),
+            drop=2,
+            numeric=True,
+        ),
+    ]
+    if "mentions" in columns:
+        view.insert(2, field("mentions", drop=1, numeric=True))
+    if "kind" in columns:
+        view.insert(2, field("kind", drop=3))
+    return view
+
+
 @gaps_app.command("drivers")
 def drivers_command(
     db: DbOption = None,
@@ -101,8 +130,14 @@ def drivers_command(
             max_themes=max_themes,
             random_state=seed,
         )
-    emit_rows(frame_records(frame), output, title=f"Key drivers of {outcome} ({method.value})")
-    note = f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']}"
+    rows = frame_records(frame)
+    emit_rows(
+        rows,
+        output,
+        title=f"Key drivers of {outcome} ({method.value})",
+        view=_drivers_view(list(frame.columns), bootstrap),
+    )
+    note = f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']:,}"
     if "without_comment" in frame.attrs:
         note += f"; {frame.attrs['without_comment']} answers without a comment left out"
     _note(output, note)
@@ -243,7 +278,8 @@ def register_command(
         "effort",
         "resources",
     ]
-    emit_rows(frame_records(frame, 2), output, title="Gap register", columns=columns)
+    view = [field(name, drop=_REGISTER_DROPS.get(name, 0)) for name in columns]
+    emit_rows(frame_records(frame, 2), output, title="Gap register", view=view)
     for rank, subject, causes in zip(
         frame["rank"], frame["subject"], frame["root_causes"], strict=True
     ):
@@ -258,6 +294,9 @@ def register_command(
         "priority = 100 x impact x gap size / effort; effort 1-2 = quick win", highlight=False
     )
 
+
+#: Which register columns go first when the terminal is narrow (the highest first).
+_REGISTER_DROPS = {"resources": 6, "desired": 5, "current": 4, "effort": 3, "class": 2, "scope": 1}
 
 ByUnitOption = Annotated[bool, typer.Option("--by-unit", help="Gaps per unit.")]
 MinGroupOption = Annotated[
