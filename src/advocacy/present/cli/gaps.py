@@ -161,7 +161,20 @@ def ipa_command(
         result = ws.gaps.ipa(
             importance=importance.value, crosshair=crosshair.value, level=level.value
         )
-    emit_rows(frame_records(result.frame), output, title="Importance-performance analysis")
+    show = display.share_estimate if result.importance_source == "derived" else display.estimate
+    view = [
+        field("item"),
+        field("quadrant"),
+        Column(
+            "importance [95% interval]",
+            lambda row: show(row["importance"], row["importance_low"], row["importance_high"]),
+            numeric=True,
+        ),
+        field("performance", show=lambda value: display.number(value, 2), numeric=True),
+    ]
+    emit_rows(
+        frame_records(result.frame), output, title="Importance-performance analysis", view=view
+    )
     _note(
         output,
         f"crosshairs ({result.crosshair}): importance {result.importance_crosshair:.3f}, "
