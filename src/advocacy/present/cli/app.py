@@ -47,8 +47,8 @@ def _wide_option() -> Parameter:
             "--wide",
             callback=_set_wide,
             expose_value=False,
-            help="Show every column of a table, however wide; without it a table fits the "
-            "terminal and names the columns it leaves out.",
+            help="Show every column, however wide the table (by default a table fits the "
+            "terminal).",
         ),
     ) -> None:
         del wide
