@@ -56,13 +56,13 @@ class Column:
         0 for a column always shown; otherwise the order in which columns are left out when the
         table does not fit (the highest first).
     numeric
-        Right-aligned and never wrapped.
+        Right-aligned and never wrapped; None: so when every cell reads as a number.
     """
 
     header: str
     text: Callable[[Mapping[str, Any]], str]
     drop: int = 0
-    numeric: bool = False
+    numeric: bool | None = None
 
 
 def field(
@@ -79,8 +79,7 @@ def field(
         value = row.get(key)
         return show(value) if show is not None else cell_text(value)
 
-    is_numeric = numeric if numeric is not None else key in _NUMERIC
-    return Column(header or key.replace("_", " "), text, drop, is_numeric)
+    return Column(header or key.replace("_", " "), text, drop, numeric)
 
 
 #: An ISO moment as :func:`advocacy.records.plain` writes one ("2026-01-20T10:00:00+00:00").
@@ -104,8 +103,8 @@ def _timezone() -> str:
     return current_settings().timezone
 
 
-#: Record keys that hold counts or measures (right-aligned by default).
-_NUMERIC = frozenset({"n", "customers", "promoters", "advocated", "referred", "rows", "rank"})
+#: A cell that reads as a number: "1,141", "−33", "8.8%", "+14".
+_NUMBER = re.compile(r"[+\u2212-]?[\d,]*\.?\d+%?")
 
 
 #: The longest word a text column keeps whole; longer ones (a URL) may break.
@@ -119,7 +118,11 @@ def _table(
     cells = [[column.text(row) for column in columns] for row in rows]
     for index, column in enumerate(columns):
         texts = [column.header, *(line[index] for line in cells)]
-        if column.numeric:
+        numeric = column.numeric
+        if numeric is None:
+            filled = [line[index] for line in cells if line[index]]
+            numeric = bool(filled) and all(_NUMBER.fullmatch(text) for text in filled)
+        if numeric:
             table.add_column(column.header, justify="right", no_wrap=True)
             continue
         # Rich would fold a word ("Cen|tral") to fit; a column at least as wide as its longest
@@ -212,14 +215,6 @@ def write_machine(
         writer.writerow([_csv_cell(row.get(k), neutralize) for k in names])
 
 
-def _numeric(rows: Sequence[Mapping[Any, Any]], name: str) -> bool:
-    """Whether every value of column ``name`` is a number (flags are not)."""
-    values = [row.get(name) for row in rows if not display.missing(row.get(name))]
-    return bool(values) and all(
-        isinstance(value, int | float) and not isinstance(value, bool) for value in values
-    )
-
-
 def emit_rows(
     rows: Sequence[Mapping[Any, Any]],
     output: OutputFormat,
@@ -238,10 +233,7 @@ def emit_rows(
         write_machine(rows, output, names)
         return
     if view is None:
-        view = [
-            field(name, drop=0 if index < 2 else index, numeric=_numeric(rows, name))
-            for index, name in enumerate(names)
-        ]
+        view = [field(name, drop=0 if index < 2 else index) for index, name in enumerate(names)]
     print_table(rows, view, title=title)
 
 
