@@ -202,7 +202,9 @@ def metric_rows(
     change = result.estimate - theirs.estimate
     # Better or worse, not up or down: which way is good is the metric's (higher CES is easier).
     words = ("better", "worse") if metric.higher_is_better else ("worse", "better")
-    directions = words if compare == "previous" else tuple(f"{w} than the rest" for w in words)
+    directions = words
+    if compare != "previous":
+        directions = (f"{words[0]} than the rest", f"{words[1]} than the rest")
     rows["reference_score"] = theirs.estimate
     rows["change"] = change
     rows["p_value"] = p_values
