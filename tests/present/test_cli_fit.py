@@ -146,3 +146,22 @@ def test_ces_changes_read_better_or_worse_in_its_direction(tmp_path: Path) -> No
     assert verdicts[1].startswith("worse by 3.00, likely real")
     assert verdicts[2].startswith("better by 2.50, likely real")
     assert advocacy.namespaces.metrics.METRICS["ces"].direction == "higher is easier"
+
+
+def test_the_recovery_finding_is_one_sentence_with_its_intervals() -> None:
+    from advocacy.present.cli.cases import recovery_sentence
+
+    # Newcombe (1998), Table II example (a): 56/70 - 48/80 = 0.2000 [0.0524, 0.3339].
+    comparison = {
+        "cases_eligible": 70, "cases_recovered": 56,
+        "case_rate": 0.8, "case_low": 0.6917, "case_high": 0.8772,
+        "comparison_eligible": 80, "comparison_recovered": 48,
+        "comparison_rate": 0.6, "comparison_low": 0.4905, "comparison_high": 0.7007,
+        "difference": 0.2, "difference_low": 0.0524, "difference_high": 0.3339,
+    }  # fmt: skip
+    assert recovery_sentence(comparison) == (
+        "Recovery: 80% [69%, 88%] of detractors with a case recovered (answered 7+ or 2 points "
+        "higher, or bought again; 56 of 70), 60% [49%, 70%] of comparable detractors without one "
+        "(48 of 80): +20 points [+5, +33], a clear difference."
+    )
+    assert recovery_sentence({}) == "Recovery: too few detractors answered again to compare."

@@ -8,14 +8,16 @@ run, with a warning.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from advocacy import display
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 
 cases_app = typer.Typer(
     help="Case rules (what opens a case and who owns it), the cases they open, and working them.",
@@ -232,6 +234,67 @@ def cases_results(
         results = ws.cases.results(window_days=window_days)
     rows = results.rows(by)
     key = by or "group"
-    emit_rows(rows, output, title="Loop results", columns=[key, *RESULT_COLUMNS])
+    emit_rows(
+        rows, output, title="Loop results", columns=[key, *RESULT_COLUMNS], view=_results_view(key)
+    )
     if by is None and output is OutputFormat.table:
-        emit_object(results.comparison, output, title="Recovery vs. comparable customers")
+        console.print(recovery_sentence(results.comparison), markup=False, highlight=False)
+
+
+def _results_view(key: str) -> list[Column]:
+    """The loop's results: each share beside its own interval, as percentages."""
+
+    def share(name: str, low: str, high: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda row: display.share_estimate(row[name], row[low], row[high])
+
+    return [
+        field(key),
+        field("cases"),
+        field("open", drop=4),
+        field("overdue", drop=3),
+        field("hours_to_contact_median", "first contact (median h)", show=_hours, drop=2),
+        field("hours_to_contact_p90", "first contact (90% within, h)", show=_hours, drop=5),
+        Column(
+            "closed in time [95% interval]",
+            share("closed_in_time_share", "closed_in_time_low", "closed_in_time_high"),
+            drop=1,
+            numeric=True,
+        ),
+        Column(
+            "recovered [95% interval]",
+            share("recovery_rate", "recovery_low", "recovery_high"),
+            numeric=True,
+        ),
+    ]
+
+
+def _hours(value: Any) -> str:
+    return display.number(value, 1)
+
+
+def recovery_sentence(comparison: Mapping[str, Any]) -> str:
+    """The recovery finding in one sentence: detractors with a case against comparable ones
+    without, each share with its interval, and the difference with its own."""
+    if not comparison or display.missing(comparison.get("case_rate")):
+        return "Recovery: too few detractors answered again to compare."
+    ours = display.share_estimate(
+        comparison["case_rate"], comparison["case_low"], comparison["case_high"]
+    )
+    theirs = display.share_estimate(
+        comparison["comparison_rate"], comparison["comparison_low"], comparison["comparison_high"]
+    )
+    low, high = comparison["difference_low"], comparison["difference_high"]
+    digits = display.digits_for(100 * low, 100 * high) if not display.missing(low) else 0
+    difference = (
+        f"{display.signed(100 * comparison['difference'], digits)} points "
+        f"[{display.signed(100 * low, digits)}, {display.signed(100 * high, digits)}]"
+    )
+    clear = not display.missing(low) and (low > 0 or high < 0)
+    verdict = "a clear difference" if clear else "no clear difference"
+    return (
+        f"Recovery: {ours} of detractors with a case recovered (answered 7+ or 2 points higher, "
+        f"or bought again; {comparison['cases_recovered']:,} of "
+        f"{comparison['cases_eligible']:,}), {theirs} of comparable detractors without one "
+        f"({comparison['comparison_recovered']:,} of {comparison['comparison_eligible']:,}): "
+        f"{difference}, {verdict}."
+    )
