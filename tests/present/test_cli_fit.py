@@ -165,3 +165,22 @@ def test_the_recovery_finding_is_one_sentence_with_its_intervals() -> None:
         "(48 of 80): +20 points [+5, +33], a clear difference."
     )
     assert recovery_sentence({}) == "Recovery: too few detractors answered again to compare."
+
+
+def test_one_answer_today_is_an_incomplete_period_not_the_latest(tmp_path: Path) -> None:
+    # Issue #19: one response dated today made "the latest quarter" an n=1 quarter.
+    db = str(tmp_path / "periods.duckdb")
+    workspace_with_data(db).close()  # 1,141 NPS answers in 2024 H1
+    now = dt.datetime.now(dt.UTC)
+    with advocacy.open(db) as ws:
+        ws.write_records(
+            "responses", [{"response_id": "today", "submitted_at": now.isoformat(), "nps": 0}]
+        )
+    args = ("metrics", "scores", "--period", "quarter", "--db", db)
+    done = advocacy_cli(*args, cwd=tmp_path, env=ROOMY)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    this_quarter = display.period_label(now.date(), "quarter")
+    row = next(line for line in lines if f" {this_quarter} " in line)
+    assert "incomplete period" in row
+    assert lines[-1] == "latest complete quarter: 2024 Q2"

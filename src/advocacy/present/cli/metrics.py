@@ -7,12 +7,14 @@ library call on Spark over Parquet tables); this module only parses options and 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -20,11 +22,11 @@ from advocacy import display
 from advocacy.errors import UsageError
 from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.cli.aliases import defaulting_to
-from advocacy.present.cli.app import app, open_workspace
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import Column, emit_rows, field, print_table
 from advocacy.records import plain
-from advocacy.settings import current_settings
+from advocacy.settings import Settings, current_settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,6 +92,32 @@ def _change(row: Mapping[str, Any]) -> str:
 def _metric(row: Mapping[str, Any]) -> str:
     metric = METRICS[str(row["metric"])]
     return metric.label or metric.name
+
+
+def _mark_periods(
+    rows: list[dict[str, Any]],
+    frame: pd.DataFrame,
+    period: str | None,
+    settings: Settings,
+    min_n: int | None,
+) -> str:
+    """Flag the rows of a period still under way ("incomplete period": today, in the
+    workspace's time zone, is inside it) and name the latest complete period with at least
+    ``min_n`` answers, the one a summary may report."""
+    if period is None or "period" not in frame.columns or frame.empty:
+        return ""
+    from advocacy.namespaces.metrics import latest_complete, period_status
+
+    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    fewest = settings.min_n if min_n is None else min_n
+    status = period_status(frame, period, today=today, min_n=fewest)
+    for row, label in zip(rows, status, strict=True):
+        if label == "incomplete":  # says more than "too few": the period is not over
+            row["flag"] = "incomplete period"
+    latest = latest_complete(frame, period, today=today, min_n=fewest)
+    if latest is None:
+        return f"no complete {period} with at least {fewest} answers yet"
+    return f"latest complete {period}: {display.period_label(latest, period)}"
 
 
 def _view(frame: pd.DataFrame, period: str | None, confidence: float) -> list[Column]:
@@ -224,6 +252,7 @@ def scores_command(
         "correction": None if correction is None else correction.value,
     }
     names = _split(metric) or ["nps"]
+    settings = current_settings()
     if engine is Engine.spark:
         if data is None:
             raise UsageError(
@@ -237,10 +266,14 @@ def scores_command(
     else:
         with open_workspace(db) as ws:
             frame = ws.metrics.scores(names, **options)
+            settings = ws.settings
     rows = _records(frame)
     if output is OutputFormat.table:
         level = current_settings(confidence=confidence).confidence
+        note = _mark_periods(rows, frame, period, settings, min_n)
         print_table(rows, _view(frame, period, level))
+        if note:
+            console.print(note, markup=False, highlight=False)
     elif output is OutputFormat.json:
         sys.stdout.write(json.dumps([plain(row) for row in rows], indent=2) + "\n")
     else:
