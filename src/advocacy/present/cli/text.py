@@ -12,9 +12,10 @@ from typing import Annotated, Any
 
 import typer
 
+from advocacy import display
 from advocacy.present.cli.app import app, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.output import emit_object, emit_rows, field
 from advocacy.present.cli.progress import stage_progress
 
 text_app = typer.Typer(
@@ -130,10 +131,12 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
     compact = []
     for row in rows:
         effect = row["effect"]
+        digits = display.digits_for(row["effect_low"], row["effect_high"])
         shown = (
             ""
-            if effect is None or effect != effect
-            else f"{effect:+.1f} [{row['effect_low']:+.1f}, {row['effect_high']:+.1f}]"
+            if display.missing(effect)
+            else f"{display.signed(effect, digits)} [{display.signed(row['effect_low'], digits)}, "
+            f"{display.signed(row['effect_high'], digits)}]"
         )
         nps_in, nps_out = row["nps_mentioning"], row["nps_not"]
         compact.append(
@@ -144,7 +147,7 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
                 "sentiment": row["sentiment"],
                 "NPS in/out": ""
                 if nps_in is None or nps_in != nps_in
-                else f"{nps_in:.0f} / {nps_out:.0f}",
+                else f"{display.number(nps_in, 0)} / {display.number(nps_out, 0)}",
                 "NPS points": shown,
                 "vs last quarter": _trend(row["change_points"], row["emerging"]),
             }
@@ -155,7 +158,7 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
 def _trend(change: Any, emerging: Any) -> str:
     if change is None or change != change:
         return ""
-    return f"{change:+.1f} pts" + (" (emerging)" if emerging is True else "")
+    return f"{display.signed(change, 1)} pts" + (" (emerging)" if emerging is True else "")
 
 
 @text_app.command("discover-themes")
@@ -171,7 +174,7 @@ def discover_command(
     with open_workspace(db) as ws:
         ws.text.discover_themes(n_themes=themes, kinds=kind)
         frame = ws.text.themes(origin="discovered")
-    emit_rows(_theme_rows(frame, output), output, title="Discovered themes")
+    emit_rows(_theme_rows(frame, output), output, title="Discovered themes", view=THEMES_VIEW)
 
 
 @text_app.command("themes")
@@ -185,7 +188,19 @@ def themes_command(
     """Themes with size, sentiment mix, NPS of those mentioning them vs not, and effect."""
     with open_workspace(db) as ws:
         frame = ws.text.themes(origin=origin)
-    emit_rows(_theme_rows(frame, output), output, title="Themes")
+    emit_rows(_theme_rows(frame, output), output, title="Themes", view=THEMES_VIEW)
+
+
+#: The themes table: name, size and NPS effect with its interval always; the id goes first.
+THEMES_VIEW = [
+    field("name"),
+    field("size"),
+    field("NPS points", "NPS effect [95% interval]", numeric=True),
+    field("sentiment", drop=3),
+    field("NPS in/out", drop=2, numeric=True),
+    field("vs last quarter", drop=1),
+    field("theme_id", "theme id", drop=4),
+]
 
 
 @text_app.command("assign-themes")
