@@ -67,7 +67,7 @@ def test_table_shows_intervals_and_flags(db: str) -> None:
     assert done.returncode == 0, done.stderr
     assert "90% interval" in done.stdout
     assert "too few responses" in done.stdout
-    assert "[-" in done.stdout
+    assert "[\u2212" in done.stdout  # a negative bound, written with a true minus sign
 
 
 def test_bad_options_give_one_line_and_exit_2(db: str) -> None:
