@@ -80,7 +80,10 @@ def test_a_comparison_by_unit_and_quarter_fits_80_columns(metrics_db: str, tmp_p
         assert f" {unit} " in text  # whole words, never folded
     assert re.search(r"│ 2024 Q1 +│", done.stdout) and "2024-01-01" not in done.stdout
     assert "CES (ease," in text  # the label wraps between words in its column
-    assert lines[-1] == "not shown at 80 columns: p (adj.), n (--wide shows them)"
+    assert lines[-2:] == [
+        "not shown at 80 columns: p (adj.), n (--wide shows them)",
+        "latest complete quarter: 2024 Q2",
+    ]
 
     wide = advocacy_cli(*args, "--wide", cwd=tmp_path, env=NARROW)
     assert wide.returncode == 0, wide.stderr
