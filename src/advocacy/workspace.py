@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advocacy.errors import WorkspaceError
 from advocacy.namespaces.access import AccessNamespace
 from advocacy.namespaces.advocates import AdvocatesNamespace
 from advocacy.namespaces.asks import AsksNamespace
@@ -30,7 +31,7 @@ from advocacy.namespaces.surveys import SurveysNamespace
 from advocacy.namespaces.tables import WorkspaceTables, table_names
 from advocacy.namespaces.text import TextNamespace
 from advocacy.settings import Settings, current_settings
-from advocacy.store.connection import Database
+from advocacy.store.connection import Database, dialect_of, duckdb_path
 from advocacy.store.migrate import migrate
 
 if TYPE_CHECKING:
@@ -507,7 +508,10 @@ class Workspace:
 
 
 def open_workspace(
-    url: str | os.PathLike[str] | None = None, *, settings: Settings | None = None
+    url: str | os.PathLike[str] | None = None,
+    *,
+    settings: Settings | None = None,
+    create: bool = True,
 ) -> Workspace:
     """Open (creating or upgrading as needed) the workspace at ``url``.
 
@@ -519,15 +523,26 @@ def open_workspace(
     settings
         The settings to use (default: built once from the environment and ``advocacy.toml``
         in the working directory); ``ws.settings`` is the object in use.
+    create
+        Whether a DuckDB file that does not exist yet becomes a new, empty workspace. With
+        ``False`` a mistyped path is an error instead of a silent empty workspace (the CLI's
+        reading commands open this way).
 
     Returns
     -------
     Workspace
         The open workspace, migrated to the latest schema.
+
+    Raises
+    ------
+    WorkspaceError
+        With ``create=False``, when the DuckDB file does not exist.
     """
     if url is not None:
         url = os.fspath(url)
     settings = (settings if settings is not None else current_settings()).updated(db=url)
+    if not create:
+        _check_exists(settings.db)
     db = Database(settings.db)
     try:
         migrate(db)
@@ -535,3 +550,19 @@ def open_workspace(
         db.close()
         raise
     return Workspace(db, settings)
+
+
+def _check_exists(url: str) -> None:
+    """Refuse a DuckDB file that does not exist (a server database is the server's to refuse)."""
+    if dialect_of(url) != "duckdb":
+        return
+    path = duckdb_path(url)
+    if path == ":memory:" or Path(path).exists():
+        return
+    raise WorkspaceError(
+        f"no workspace at {path}: the file does not exist",
+        parameter="db",
+        fix="check the path; to start a new workspace there, import a file into it "
+        "(advocacy import FILE --db PATH) or run advocacy --create COMMAND "
+        "(create=True in Python)",
+    )

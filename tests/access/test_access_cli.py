@@ -12,8 +12,8 @@ def test_users_and_tokens_commands(tmp_path: Path) -> None:
     db = str(tmp_path / "ws.duckdb")
     password = "a long enough passphrase\n"
     added = advocacy_cli(
-        "access", "add-user", "hal", "--role", "case-handler", "--units", "North", "--db", db,
-        cwd=tmp_path, stdin=password * 2,
+        "--create", "access", "add-user", "hal", "--role", "case-handler", "--units", "North",
+        "--db", db, cwd=tmp_path, stdin=password * 2,
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     assert "added hal (case-handler, units North)" in added.stdout
@@ -49,8 +49,8 @@ def test_users_and_tokens_commands(tmp_path: Path) -> None:
 def test_errors_are_one_line_with_a_fix(tmp_path: Path) -> None:
     db = str(tmp_path / "ws.duckdb")
     done = advocacy_cli(
-        "access", "add-user", "vic", "--role", "viewer", "--password", "short", "--db", db,
-        cwd=tmp_path,
+        "--create", "access", "add-user", "vic", "--role", "viewer", "--password", "short",
+        "--db", db, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0

@@ -59,7 +59,7 @@ def test_say_do_gap_counts_promoters_who_acted_within_the_window(story: str) -> 
     assert overall["say_do"] == pytest.approx(1 / 3)
     assert overall["gap"] == pytest.approx(2 / 3)
     # the Wilson 95 % interval for 2 of 6
-    assert (round(overall["low"], 4), round(overall["high"], 4)) == (0.0968, 0.7000)
+    assert (round(overall["say_do_low"], 4), round(overall["say_do_high"], 4)) == (0.0968, 0.7000)
     assert by_unit.loc["North", ["promoters", "advocated"]].tolist() == [4, 2]
     assert by_unit.loc["South", ["promoters", "advocated"]].tolist() == [2, 0]
     assert by_segment.loc["business", "promoters"] == 1

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from advocacy import UsageError, importance_performance
-from advocacy.drivers.ipa import TIE_RULE, quadrant_chart
+from advocacy.drivers.ipa import TIE_RULE, UNCLEAR, quadrant_chart
 
 #: Worked example on a 1-7 scale. Mean importance (6+6+3+3+4.5)/5 = 4.5; mean performance
 #: (3+6+3+6+5)/5 = 4.6; median importance 4.5, median performance 5; midpoint 4 on both.
@@ -89,3 +89,44 @@ def test_workspace_ipa_derives_importance_from_drivers(db_url: str, tmp_path: Pa
     assert result.importance_source == "derived"
     assert result.frame.importance.sum() == pytest.approx(1.0)  # shares of R^2
     assert quadrants(result)["speed"] in ("concentrate here", "keep up the good work")
+
+
+def test_a_quadrant_only_where_importance_differs_beyond_its_interval() -> None:
+    # Issue #19: differences of 0.00-0.04 in share of R^2 were labelled as quadrants. Mean
+    # importance (0.40 + 0.26 + 0.20 + 0.14) / 4 = 0.25: "b" lies above it, but its interval
+    # [0.20, 0.45] includes it; "c" lies below it, and its interval [0.18, 0.22] does not.
+    data = pd.DataFrame(
+        {
+            "item": ["a", "b", "c", "d"],
+            "importance": [0.40, 0.26, 0.20, 0.14],
+            "importance_low": [0.35, 0.20, 0.18, 0.10],
+            "importance_high": [0.45, 0.45, 0.22, 0.18],
+            "performance": [3.0, 3.0, 6.0, 3.0],
+        }
+    )
+    result = importance_performance(data)
+    assert result.importance_crosshair == pytest.approx(0.25)
+    assert quadrants(result) == {
+        "a": "concentrate here",
+        "b": UNCLEAR,
+        "c": "possible overkill",
+        "d": "low priority",
+    }
+    assert list(result.frame.item)[-1] == "b"  # the unclear come last
+    assert "importance interval includes the importance crosshair" in result.tie_rule
+    # Without intervals the same data fall in quadrants by the tie rule, as before.
+    plain = importance_performance(data.drop(columns=["importance_low", "importance_high"]))
+    assert quadrants(plain)["b"] == "concentrate here" and plain.tie_rule == TIE_RULE
+
+
+def test_workspace_quadrants_respect_the_share_intervals(db_url: str, tmp_path: Path) -> None:
+    from gaps.data import workspace_with_gaps
+
+    with workspace_with_gaps(db_url, tmp_path) as ws:
+        result = ws.gaps.ipa(importance="derived")
+    frame = result.frame
+    assert frame.importance_low.notna().all()
+    at = result.importance_crosshair
+    straddles = (frame.importance_low <= at) & (at <= frame.importance_high)
+    assert list(frame.quadrant[straddles].unique()) in ([], [UNCLEAR])
+    assert UNCLEAR not in set(frame.quadrant[~straddles])

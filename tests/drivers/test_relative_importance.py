@@ -155,7 +155,25 @@ def test_bootstrap_intervals_surround_the_estimates_and_are_seeded(mtcars: pd.Da
         mtcars, outcome="mpg", drivers=MTCARS_DRIVERS, n_bootstrap=100, random_state=5
     )
     pd.testing.assert_frame_equal(first, second)
-    assert (first.ci_low < first.raw_weight).all() and (first.raw_weight < first.ci_high).all()
+    assert (first.raw_weight_low < first.raw_weight).all()
+    assert (first.raw_weight < first.raw_weight_high).all()
+    assert (first.share_low < first.share).all() and (first.share < first.share_high).all()
+
+
+def test_the_share_interval_is_of_the_share_not_of_the_raw_weight(mtcars: pd.DataFrame) -> None:
+    # Issue #19: the CLI printed share 0.229 beside "ci [0.175, 0.202]", the raw weight's
+    # interval. Shares sum to 1 and raw weights to R^2 (0.78 here), so the two intervals differ.
+    frame = relative_importance(
+        mtcars, outcome="mpg", drivers=MTCARS_DRIVERS, n_bootstrap=100, random_state=5
+    )
+    columns = list(frame.columns)
+    assert columns.index("share_low") == columns.index("share") + 1
+    assert columns.index("raw_weight_low") == columns.index("raw_weight") + 1
+    assert "ci_low" not in columns
+    for row in frame.itertuples():
+        assert row.share_low <= row.share <= row.share_high
+        assert row.raw_weight_low <= row.raw_weight <= row.raw_weight_high
+        assert row.share_high > row.raw_weight_high  # the share is the larger of the two
 
 
 def test_logistic_variant_for_a_binary_outcome(mtcars: pd.DataFrame) -> None:
@@ -169,7 +187,7 @@ def test_logistic_variant_for_a_binary_outcome(mtcars: pd.DataFrame) -> None:
         mtcars, outcome="vs", drivers=drivers, method="johnson", n_bootstrap=30, random_state=0
     )
     assert (johnson.raw_weight > 0).all()
-    assert johnson.ci_high.max() < 1.5  # finite even when a resample separates the classes
+    assert johnson.raw_weight_high.max() < 1.5  # finite even when a resample separates the classes
     assert lmg.driver.iloc[0] == johnson.driver.iloc[0] == "hp"
 
 

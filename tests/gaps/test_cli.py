@@ -35,7 +35,10 @@ def invoke(*args: str) -> str:
 def test_drivers_json(db: str) -> None:
     text = invoke("gaps", "drivers", "--db", db, "--format", "json", "--bootstrap", "20")
     rows = json.loads(text)
-    assert list(rows[0]) == ["driver", "raw_weight", "share", "ci_low", "ci_high", "rank"]
+    assert list(rows[0]) == [
+        "driver", "share", "share_low", "share_high",
+        "raw_weight", "raw_weight_low", "raw_weight_high", "rank",
+    ]  # fmt: skip
     assert rows[0]["driver"] == "speed" and rows[0]["rank"] == 1
     assert sum(row["share"] for row in rows) == pytest.approx(1.0, abs=1e-3)
 

@@ -42,7 +42,7 @@ def test_theme_count_is_capped_and_missing_themes_say_what_to_run(tmp_path: Path
     themes = capped[capped.kind == "theme"]
     assert len(themes) == 2 and PLANTED not in set(themes.driver)  # the two most frequent
     assert set(capped[capped.kind == "rating"].driver) == {"pace", "value"}
-    assert capped.ci_low.notna().all()
+    assert capped.share_low.notna().all() and capped.raw_weight_low.notna().all()
     folder = tmp_path / "bare"
     folder.mkdir()
     with workspace_with_themes(str(folder / "w.duckdb"), folder, themes=False) as ws:

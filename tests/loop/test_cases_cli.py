@@ -29,7 +29,9 @@ rules:
 def test_rules_and_cases_from_the_command_line(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
     (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
-    unknown = advocacy_cli("cases", "load-rules", "rules.yaml", "--db", db, cwd=tmp_path)
+    unknown = advocacy_cli(
+        "--create", "cases", "load-rules", "rules.yaml", "--db", db, cwd=tmp_path
+    )
     assert unknown.returncode == 1  # the owners are no users yet
     assert "rule 'detractor' names owner(s) 'hal', 'ana'" in unknown.stderr
     with advocacy.open(db) as ws:

@@ -471,7 +471,7 @@ def test_cli_users_email_test_email_list_and_retry(
     settings(smtp_port=mailbox.port, webhooks=receiver.url, notify_max_attempts=1)
     db = str(tmp_path / "ws.duckdb")
     added = _cli(
-        "access", "add-user", "hal", "--role", "analyst", "--password", PASSWORD,
+        "--create", "access", "add-user", "hal", "--role", "analyst", "--password", PASSWORD,
         "--email", "hal@example.test", "--db", db, cwd=tmp_path,
     )  # fmt: skip
     assert added.exit_code == 0, added.output

@@ -17,7 +17,7 @@ from advocacy.access import audit_entries
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.loop.plans.changes import create_plan, get_plan, list_plans, update_plan
 from advocacy.loop.plans.impact import Measurement, movement
-from advocacy.loop.plans.progress import plan_progress
+from advocacy.loop.plans.progress import plan_progress, target_position
 from advocacy.metrics import nps_difference, nps_from_counts
 from advocacy.metrics.intervals import z_critical
 from advocacy.metrics.scores import share_from_sums
@@ -87,8 +87,32 @@ def test_the_baseline_is_frozen_when_the_plan_is_created(ws: Workspace) -> None:
     assert progress.baseline.value == 25.0
     assert (progress.current.value, progress.current.n) == (62.5, 40)
     assert progress.movement.change == pytest.approx(37.5)
-    assert progress.to_target == pytest.approx(40 - 62.5)
-    assert progress.target_share == pytest.approx(37.5 / 15.0)
+    # 62.5 is past the target of 40: nothing left to go, not "-22.5 to go (250% of the way)".
+    assert progress.to_target == 0.0 and progress.target_share == 1.0
+    assert progress.target_note == "target met (62.5 against 40)"
+
+
+def test_a_baseline_already_past_its_target_and_a_move_away_from_it(ws: Workspace) -> None:
+    # Issue #19: "Target 35.0: 39.1 to go (365% of the way)" for a plan whose baseline (49.8)
+    # already beat its target and whose metric then fell to -4.1.
+    ws.write_records("responses", _answers("jan", dt.date(2026, 1, 10), _counts(10, 0, 30)))
+    plan = _plan(ws, target_value=35)
+    assert plan.baseline.value == 50.0
+    ws.write_records("responses", _answers("feb", dt.date(2026, 2, 10), _counts(20, 0, 20)))
+    progress = plan_progress(ws.db, plan, now=NOW, settings=ws.settings)
+    assert progress.current.value == 0.0
+    assert progress.to_target == 35.0 and progress.target_share is None
+    assert progress.target_note == "the baseline (50) already met the target; now 35 short of it"
+    assert progress.verdict == "worsened"
+
+
+def test_a_move_away_from_a_target_not_yet_met_is_a_negative_share() -> None:
+    position = target_position(20.0, 10.0, 40.0, better="higher")
+    assert (position.to_target, position.share) == (30.0, -0.5)
+    assert position.note == "moved away from the target: 30 to go, 20 at the baseline"
+    lower = target_position(12.0, 9.0, 6.0, better="lower")  # a theme's share, lower is better
+    assert (lower.to_target, lower.share) == (3.0, 0.5)
+    assert lower.note == "50% of the way from the baseline; 3 to go"
 
 
 def test_nps_movement_and_interval_agree_with_the_metrics_two_sample_test(ws: Workspace) -> None:

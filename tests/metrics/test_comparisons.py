@@ -57,9 +57,9 @@ def test_holm_and_benjamini_hochberg() -> None:
 
 
 def test_verdicts_in_plain_words() -> None:
-    assert verdict(-6.1, 0.003, alpha=0.05) == "down 6.1 points, likely real, p = 0.003"
-    assert verdict(6.1, 0.0002, alpha=0.05) == "up 6.1 points, likely real, p < 0.001"
+    assert verdict(-6.1, 0.003, alpha=0.05) == "worse by 6.1 points, likely real, p = 0.003"
+    assert verdict(6.1, 0.0002, alpha=0.05) == "better by 6.1 points, likely real, p < 0.001"
     assert verdict(6.1, 0.2, alpha=0.05) == "no detectable change"
-    assert verdict(-0.25, 0.01, alpha=0.05, unit="") == "down 0.25, likely real, p = 0.010"
+    assert verdict(-0.25, 0.01, alpha=0.05, unit="") == "worse by 0.25, likely real, p = 0.010"
     assert verdict(3.0, 0.01, alpha=0.05, enough=False) == "too few responses to tell"
     assert verdict(math.nan, math.nan, alpha=0.05) == "nothing to compare with"

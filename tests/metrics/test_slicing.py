@@ -143,7 +143,7 @@ def test_previous_period_comparison(ws: Any) -> None:
     assert np.isnan(south.change[0]) and south.verdict[0] == "nothing to compare with"
     assert south.change[1] == pytest.approx(south.score[1] - south.score[0])
     # South improves over time by construction; the change is large and survives Holm.
-    assert south.verdict[1].startswith("up ") and "likely real" in south.verdict[1]
+    assert south.verdict[1].startswith("better by ") and "likely real" in south.verdict[1]
     tested = result.p_value.notna()
     assert (result.p_adjusted[tested] >= result.p_value[tested]).all()
 
@@ -159,7 +159,7 @@ def test_rest_of_company_comparison(ws: Any) -> None:
     )
     assert north.reference_score == pytest.approx(reference.score)
     assert north.p_adjusted == north.p_value
-    assert north.verdict.startswith("below the rest")
+    assert north.verdict.startswith("worse than the rest by")
 
 
 def test_too_few_responses_are_flagged(ws: Any) -> None:

@@ -184,7 +184,7 @@ def test_the_docs_table_lists_every_old_name() -> None:
 def empty_workspace(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("names")
     path = str(folder / "workspace.duckdb")
-    assert advocacy_cli("status", "--db", path, cwd=folder).returncode == 0
+    assert advocacy_cli("--create", "status", "--db", path, cwd=folder).returncode == 0
     return path
 
 

@@ -28,8 +28,10 @@ def _serve(
     its output lines (in the list yielded)."""
     port = free_port()
     db = str(tmp_path / "ws.duckdb")
+    # --create: the workspace is new; without it a --db that does not exist is refused.
+    command = [sys.executable, "-m", "advocacy", "--create", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--db", db, *options],
+        [*command, "--db", db, *options],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

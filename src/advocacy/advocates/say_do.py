@@ -67,8 +67,9 @@ def say_do_gap(
     Returns
     -------
     pandas.DataFrame
-        One row per slice/period: ``promoters``, ``advocated``, ``say_do`` (share that did),
-        ``gap`` (1 - say_do), ``low``/``high`` (interval of ``say_do``), ``referred``.
+        One row per slice/period: ``promoters``, ``advocated``, ``referred``, ``say_do`` (share
+        that did) with ``say_do_low`` and ``say_do_high`` (its Wilson interval) right after it,
+        and ``gap`` (1 - say_do).
     """
     rules = rules or LadderRules()
     if window_days <= 0:
@@ -136,8 +137,10 @@ def say_do_gap(
     share = np.divide(frame["advocated"].to_numpy(float), n, where=n > 0, out=np.zeros_like(n))
     interval = wilson_interval(share, n, confidence)
     frame["say_do"] = share
+    # The interval belongs to say_do, so it is named after it and sits beside it (it stood
+    # after the gap, whose interval is the mirror image).
+    frame["say_do_low"], frame["say_do_high"] = interval.low, interval.high
     frame["gap"] = 1.0 - share
-    frame["low"], frame["high"] = interval.low, interval.high
     frame = frame.rename(columns={"slice": by or "slice"})
     if period is None:
         frame = frame.drop(columns=["period"])

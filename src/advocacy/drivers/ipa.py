@@ -16,6 +16,13 @@ attribute would have if all mattered equally). **Tie rule**: a point exactly on 
 counts as *high* on that axis (``>=``), so an attribute at the average importance is treated as
 important; the rule is written into the result so a reader can check it.
 
+**Only differences beyond their interval**: when the data carry an interval of each importance
+(``importance_low`` and ``importance_high``: a bootstrap interval of a derived share, a t
+interval of a stated mean), an attribute whose interval includes the importance crosshair is
+``"importance unclear"`` rather than high or low: a 0.02 difference in share of R^2 is noise, and
+calling it "concentrate here" or "low priority" would send effort by chance. The crosshair itself
+is taken as known.
+
 References
 ----------
 .. [1] Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. Journal of
@@ -40,7 +47,13 @@ QUADRANTS: dict[tuple[bool, bool], str] = {
     (False, False): "low priority",
     (False, True): "possible overkill",
 }
+#: The quadrant of an attribute whose importance cannot be told from the crosshair's.
+UNCLEAR = "importance unclear"
 TIE_RULE = "a point on a crosshair counts as high (>=) on that axis"
+UNCLEAR_RULE = (
+    "an attribute whose importance interval includes the importance crosshair is "
+    f"'{UNCLEAR}', not placed in a quadrant"
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,8 @@ class ImportancePerformance:
     importance_source
         ``"stated"`` or ``"derived"`` importance.
     tie_rule
-        How a point on a crosshair is placed.
+        How a point on a crosshair is placed, and (with importance intervals) when an
+        attribute's importance is too uncertain for a quadrant.
 
     Examples
     --------
@@ -116,7 +130,10 @@ def importance_performance(
     Parameters
     ----------
     data
-        A frame with columns ``item``, ``importance`` and ``performance`` (extra columns kept).
+        A frame with columns ``item``, ``importance`` and ``performance`` (extra columns kept),
+        and optionally ``importance_low`` and ``importance_high``: the interval of each
+        importance, which keeps an attribute out of the quadrants while its interval includes
+        the importance crosshair.
     crosshair
         ``"mean"``, ``"median"`` or ``"midpoint"`` (performance: the middle of ``scale``;
         derived importance: the equal share ``1 / number of items``).
@@ -130,8 +147,9 @@ def importance_performance(
     Returns
     -------
     ImportancePerformance
-        ``frame`` gains ``quadrant``, ``importance_gap`` and ``performance_gap`` (distance to
-        each crosshair) and is sorted with "concentrate here" first.
+        ``frame`` gains ``quadrant`` (one of the four, or ``"importance unclear"``),
+        ``importance_gap`` and ``performance_gap`` (distance to each crosshair) and is sorted
+        with "concentrate here" first and "importance unclear" last.
 
     Raises
     ------
@@ -183,13 +201,20 @@ def importance_performance(
     )
     high_importance = frame.importance.to_numpy() >= at_importance
     high_performance = frame.performance.to_numpy() >= at_performance
+    unclear = np.zeros(len(frame), dtype=bool)
+    if {"importance_low", "importance_high"} <= set(frame.columns):
+        low = frame.importance_low.to_numpy(dtype=float)
+        high = frame.importance_high.to_numpy(dtype=float)
+        unclear = (
+            ~np.isnan(low) & ~np.isnan(high) & (low <= at_importance) & (at_importance <= high)
+        )
     frame["quadrant"] = [
-        QUADRANTS[(bool(i), bool(p))]
-        for i, p in zip(high_importance, high_performance, strict=True)
+        UNCLEAR if u else QUADRANTS[(bool(i), bool(p))]
+        for i, p, u in zip(high_importance, high_performance, unclear, strict=True)
     ]
     frame["importance_gap"] = frame.importance - at_importance
     frame["performance_gap"] = frame.performance - at_performance
-    order = {name: index for index, name in enumerate(QUADRANTS.values())}
+    order = {name: index for index, name in enumerate([*QUADRANTS.values(), UNCLEAR])}
     frame["_order"] = frame.quadrant.map(order)
     frame = frame.sort_values(["_order", "importance"], ascending=[True, False], kind="stable")
     frame = frame.drop(columns="_order").reset_index(drop=True)
@@ -199,6 +224,7 @@ def importance_performance(
         performance_crosshair=at_performance,
         crosshair="fixed" if importance_at is not None or performance_at is not None else crosshair,
         importance_source=importance_source,
+        tie_rule=TIE_RULE + ("; " + UNCLEAR_RULE if "importance_low" in frame.columns else ""),
     )
 
 

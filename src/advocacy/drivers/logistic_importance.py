@@ -24,9 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import log_loss
 
 from advocacy.drivers.shapley import exact_lmg
 
@@ -52,6 +49,12 @@ def _logit_fit(x: FloatArray, y: FloatArray) -> _LogitFit:
     Under separation the likelihood has no maximum: the fit stops at its iteration limit with
     large but finite coefficients, which is all the standardised coefficients need.
     """
+    # scikit-learn is imported here, not with the module: every key-driver command imports this
+    # module, and scikit-learn (with scipy.stats) adds about a second to its start.
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+
     with warnings.catch_warnings():
         # Separation (a bootstrap resample split cleanly by one driver) stops the fit at its
         # iteration limit; the caller still gets usable, finite values.

@@ -207,6 +207,7 @@ class RelativeImportance:
         self.exact_ = self.method == "johnson" or len(labels) <= self.exact_limit
         low = np.full(len(labels), np.nan)
         high = np.full(len(labels), np.nan)
+        share_low, share_high = low.copy(), high.copy()
         if self.n_bootstrap > 0:
             draws = np.empty((self.n_bootstrap, len(labels)))
             for b in range(self.n_bootstrap):
@@ -218,7 +219,14 @@ class RelativeImportance:
                     draws[b] = np.nan  # a degenerate resample carries no information
             tail = (1.0 - self.confidence) / 2.0
             low, high = np.nanquantile(draws, [tail, 1.0 - tail], axis=0)
+            # The share's interval comes from each resample's own shares: the raw weight's
+            # interval divided by the full sample's R^2 would mix two different fits.
+            totals = draws.sum(axis=1, keepdims=True)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shares = np.where(totals > 0, draws / totals, np.nan)
+            share_low, share_high = np.nanquantile(shares, [tail, 1.0 - tail], axis=0)
         self.ci_low_, self.ci_high_ = low, high
+        self.share_low_, self.share_high_ = share_low, share_high
         return self
 
     def _check_fitted(self) -> None:
@@ -229,16 +237,22 @@ class RelativeImportance:
 
     @property
     def importance_(self) -> pd.DataFrame:
-        """One row per driver: raw weight, share of R^2, interval and rank."""
+        """One row per driver: share of R^2 and its interval, raw weight and its interval, rank.
+
+        Each interval sits right after the estimate it belongs to and is named after it
+        (``share_low``, ``raw_weight_low``), so no table can show one beside the other.
+        """
         self._check_fitted()
         total = float(self.raw_weights_.sum())
         frame = pd.DataFrame(
             {
                 "driver": self.names_,
-                "raw_weight": self.raw_weights_,
                 "share": self.raw_weights_ / total if total > 0 else np.nan,
-                "ci_low": self.ci_low_,
-                "ci_high": self.ci_high_,
+                "share_low": self.share_low_,
+                "share_high": self.share_high_,
+                "raw_weight": self.raw_weights_,
+                "raw_weight_low": self.ci_low_,
+                "raw_weight_high": self.ci_high_,
             }
         )
         frame["rank"] = frame["raw_weight"].rank(ascending=False, method="min").astype(int)
@@ -296,8 +310,9 @@ def relative_importance(
     Returns
     -------
     pandas.DataFrame
-        ``driver``, ``raw_weight`` (its part of R^2), ``share`` (raw weight / R^2), ``ci_low`` and
-        ``ci_high`` (bootstrap interval of the raw weight) and ``rank``, most important first;
+        ``driver``, ``share`` (raw weight / R^2) with ``share_low`` and ``share_high`` (its
+        bootstrap interval, from each resample's own shares), ``raw_weight`` (its part of R^2)
+        with ``raw_weight_low`` and ``raw_weight_high``, and ``rank``, most important first;
         ``frame.attrs`` holds ``r_squared``, ``n``, ``method``, ``family`` and ``exact``.
 
     Raises

@@ -14,6 +14,7 @@ from typing import Any, cast
 import pandas as pd
 
 from advocacy.errors import UsageError
+from advocacy.metrics.intervals import t_interval
 
 #: Item kinds that describe how a respondent rated the experience (not what they expected).
 PERFORMANCE_KINDS: tuple[str, ...] = ("rating", "perception")
@@ -93,13 +94,23 @@ def driver_data(
     return cast(pd.DataFrame, frame)
 
 
-def stated_importance(items: Any, *, level: str = "item") -> pd.DataFrame:
-    """Mean stated importance (items of kind ``importance``) per item or dimension."""
+def stated_importance(items: Any, *, level: str = "item", confidence: float = 0.95) -> pd.DataFrame:
+    """Mean stated importance (items of kind ``importance``) per item or dimension, with its t
+    interval (``importance_low``, ``importance_high``) and ``n``."""
     chosen = items.filter((items.kind == "importance") & items.value.notnull())
     key = chosen.item if level == "item" else chosen.dimension.fill_null(chosen.item)
     frame = (
         chosen.group_by(key.name("driver"))
-        .aggregate(importance=chosen.value.mean(), n=chosen.count())
+        .aggregate(
+            importance=chosen.value.mean(),
+            variance=chosen.value.var(how="sample"),
+            n=chosen.count(),
+        )
         .to_pandas()
     )
+    interval = t_interval(
+        frame["importance"], frame["variance"].fillna(0.0), frame["n"], confidence
+    )
+    frame["importance_low"], frame["importance_high"] = interval.low, interval.high
+    frame = frame.drop(columns="variance")
     return pd.DataFrame(frame.sort_values("driver").reset_index(drop=True))

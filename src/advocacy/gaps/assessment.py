@@ -106,7 +106,8 @@ def key_drivers(
     Returns
     -------
     pandas.DataFrame
-        ``driver``, ``raw_weight``, ``share``, ``ci_low``, ``ci_high``, ``rank``; with themes also
+        ``driver``, ``share``, ``share_low``, ``share_high``, ``raw_weight``,
+        ``raw_weight_low``, ``raw_weight_high``, ``rank``; with themes also
         ``kind`` (rating or theme) and ``mentions`` (respondents whose comment names the theme). A
         theme's weight is the part of R^2 that goes with whether the theme is mentioned.
         ``frame.attrs``: ``r_squared``, ``n`` (respondents used), and with themes
@@ -162,12 +163,17 @@ def ipa(
     importance: str = "auto",
     crosshair: str = "mean",
     level: str = "item",
+    n_bootstrap: int = 100,
+    confidence: float = 0.95,
     random_state: int | np.random.Generator | None = 0,
 ) -> ImportancePerformance:
     """Importance-performance quadrants; importance stated (kind ``importance``) or derived.
 
     ``importance="auto"`` uses stated importance when the workspace has it for the items, and
-    otherwise derives it as each item's LMG share of the NPS R^2.
+    otherwise derives it as each item's LMG share of the NPS R^2. Each importance carries its
+    interval (a t interval of the stated mean; a bootstrap interval of ``n_bootstrap``
+    resamples of the derived share; none with ``n_bootstrap=0``), and an item whose interval
+    includes the importance crosshair is ``"importance unclear"``, not put in a quadrant.
     """
     items = tables("response_items")
     data = driver_data(tables("responses"), items, level=level)
@@ -181,17 +187,32 @@ def ipa(
     ).to_pandas()
     low, high = bounds.low.iloc[0], bounds.high.iloc[0]
     scale = (float(low), float(high)) if pd.notna(low) and pd.notna(high) else None
-    stated = stated_importance(items, level=level)
+    stated = stated_importance(items, level=level, confidence=confidence)
     source = importance
     if importance == "auto":
         source = "stated" if set(drivers) <= set(stated.driver) and drivers else "derived"
     if source == "stated":
-        weights = stated.rename(columns={"driver": "item"})[["item", "importance"]]
+        weights = stated.rename(columns={"driver": "item"})
     else:
-        derived = key_drivers(tables, level=level, n_bootstrap=0, random_state=random_state)
-        weights = derived.rename(columns={"driver": "item", "share": "importance"})
-        weights = weights[["item", "importance"]]
-    frame = performance.merge(weights, on="item", how="inner")
+        # The shares' bootstrap intervals keep a driver whose share cannot be told from the
+        # average out of the quadrants (drivers.ipa).
+        derived = key_drivers(
+            tables,
+            level=level,
+            n_bootstrap=n_bootstrap,
+            confidence=confidence,
+            random_state=random_state,
+        )
+        weights = derived.rename(
+            columns={
+                "driver": "item",
+                "share": "importance",
+                "share_low": "importance_low",
+                "share_high": "importance_high",
+            }
+        )
+    columns = ["item", "importance", "importance_low", "importance_high"]
+    frame = performance.merge(weights[columns], on="item", how="inner")
     return importance_performance(
         frame,
         crosshair=_CROSSHAIRS.get(crosshair, "mean"),

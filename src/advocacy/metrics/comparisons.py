@@ -49,9 +49,9 @@ def _array(values: ArrayLike) -> FloatArray:
 
 
 def _two_sided(statistic: FloatArray) -> FloatArray:
-    from scipy import stats  # imported when used: scipy.stats takes ~0.6 s
+    from scipy.special import ndtr  # the normal CDF; scipy.stats costs ~0.6 s more to import
 
-    return np.asarray(2.0 * stats.norm.sf(np.abs(statistic)), dtype=np.float64)
+    return np.asarray(2.0 * ndtr(-np.abs(statistic)), dtype=np.float64)
 
 
 def nps_z_test(
@@ -94,9 +94,9 @@ def welch_t_test(
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(v1 + v2 > 0, difference / np.sqrt(v1 + v2), np.nan)
         freedom = (v1 + v2) ** 2 / (v1 * v1 / (_array(n) - 1.0) + v2 * v2 / (_array(other_n) - 1.0))
-        from scipy import stats  # imported when used: scipy.stats takes ~0.6 s
+        from scipy.special import stdtr  # the t CDF; scipy.stats costs ~0.6 s more to import
 
-        p = 2.0 * stats.t.sf(np.abs(t), freedom)
+        p = 2.0 * stdtr(freedom, -np.abs(t))
     zero = (difference == 0) & (v1 + v2 == 0)
     return np.where(zero, 0.0, t), np.where(zero, 1.0, p)
 
@@ -169,7 +169,7 @@ def verdict(
     *,
     alpha: float,
     unit: str = "points",
-    directions: tuple[str, str] = ("up", "down"),
+    directions: tuple[str, str] = ("better", "worse"),
     enough: bool = True,
 ) -> str:
     """One plain-words line for a tested change.
@@ -185,14 +185,15 @@ def verdict(
     unit
         Unit of ``change``, e.g. ``"points"`` for NPS and shares, ``""`` for mean ratings.
     directions
-        Words for a positive and a negative change, e.g. ``("above the rest", "below the rest")``.
+        Words for a positive and a negative change: ``("better", "worse")`` where higher is
+        better, ``("better than the rest", "worse than the rest")`` against the rest.
     enough
         False when either side has fewer responses than the minimum: no verdict is given.
 
     Examples
     --------
     >>> verdict(-6.1, 0.003, alpha=0.05)
-    'down 6.1 points, likely real, p = 0.003'
+    'worse by 6.1 points, likely real, p = 0.003'
     >>> verdict(2.0, 0.41, alpha=0.05)
     'no detectable change'
     """
@@ -204,4 +205,4 @@ def verdict(
         return "no detectable change"
     word = directions[0] if change > 0 else directions[1]
     size = f"{abs(change):.1f} {unit}" if unit else f"{abs(change):.2f}"
-    return f"{word} {size.strip()}, likely real, {_format_p(p_adjusted)}"
+    return f"{word} by {size.strip()}, likely real, {_format_p(p_adjusted)}"

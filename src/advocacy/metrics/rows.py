@@ -200,7 +200,11 @@ def metric_rows(
     adjusted = adjust_p_values(p_values, options.correction)
     enough = (n >= options.min_n) & (reference[f"{name}__n"].to_numpy() >= options.min_n)
     change = result.estimate - theirs.estimate
-    directions = ("up", "down") if compare == "previous" else ("above the rest", "below the rest")
+    # Better or worse, not up or down: which way is good is the metric's (higher CES is easier).
+    words = ("better", "worse") if metric.higher_is_better else ("worse", "better")
+    directions = words
+    if compare != "previous":
+        directions = (f"{words[0]} than the rest", f"{words[1]} than the rest")
     rows["reference_score"] = theirs.estimate
     rows["change"] = change
     rows["p_value"] = p_values

@@ -125,11 +125,18 @@ class GapsNamespace:
         Returns
         -------
         ImportancePerformance
-            The quadrant of each item (``.frame``) and how it was placed.
+            The quadrant of each item (``.frame``) and how it was placed; an item whose
+            importance interval includes the crosshair is ``"importance unclear"``.
         """
         from advocacy.gaps.assessment import ipa
 
-        return ipa(self._tables, importance=importance, crosshair=crosshair, level=level)
+        return ipa(
+            self._tables,
+            importance=importance,
+            crosshair=crosshair,
+            level=level,
+            confidence=self._settings.confidence,
+        )
 
     def servqual(self) -> ServqualResult:
         """SERVQUAL gaps (perception minus expectation) by item, dimension and overall.

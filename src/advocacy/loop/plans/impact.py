@@ -35,12 +35,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
-from scipy import stats
 
 from advocacy.loop.plans.fields import THEME_SHARE
 from advocacy.metrics.catalogue import METRICS, MetricDefinition
 from advocacy.metrics.comparisons import nps_z_test, two_proportion_z_test, welch_t_test
-from advocacy.metrics.intervals import newcombe_difference, z_critical
+from advocacy.metrics.intervals import newcombe_difference, t_critical, z_critical
 from advocacy.metrics.rows import StatisticsOptions, estimate
 from advocacy.metrics.scores import share_from_sums
 from advocacy.metrics.slicing import aggregate_statistics
@@ -260,7 +259,7 @@ def _difference(
     _, p = welch_t_test(c, c_se, current.n, b, b_se, baseline.n)
     v_b, v_c = b_se * b_se, c_se * c_se
     freedom = (v_b + v_c) ** 2 / (v_b * v_b / (baseline.n - 1) + v_c * v_c / (current.n - 1))
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, freedom)) * math.sqrt(v_b + v_c)
+    half = float(t_critical(confidence, freedom)) * math.sqrt(v_b + v_c)
     return change, change - half, change + half, float(p)
 
 

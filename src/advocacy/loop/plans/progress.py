@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from advocacy import display
 from advocacy.access.audit import now_utc
 from advocacy.loop.plans.changes import check_visible, get_plan, list_plans
 from advocacy.loop.plans.impact import Measurement, Movement, better_direction, measure, movement
@@ -24,7 +25,14 @@ from advocacy.loop.plans.store import Plan
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
-__all__ = ["PlanProgress", "plan_progress", "plan_summary", "plans_progress"]
+__all__ = [
+    "PlanProgress",
+    "TargetPosition",
+    "plan_progress",
+    "plan_summary",
+    "plans_progress",
+    "target_position",
+]
 
 
 @dataclass(frozen=True)
@@ -44,9 +52,14 @@ class PlanProgress:
     better
         ``"higher"`` or ``"lower"``: which way the metric improves.
     to_target
-        Target minus current (None without a target or data).
+        How far the metric still is from the target in the better direction: 0 once the target
+        is met (None without a target or data).
     target_share
-        Share of the baseline-to-target distance covered (None without a target or data).
+        Share of the baseline-to-target distance covered, at most 1 (the target met) and
+        negative when the metric moved away from the target; None without a target or data,
+        or when the baseline already met the target (there was no way to go).
+    target_note
+        The position against the target in words, for people ("" without a target or data).
 
     Examples
     --------
@@ -60,8 +73,9 @@ class PlanProgress:
     current: Measurement
     movement: Movement
     better: str
-    to_target: float | None = None  # target minus current (None without a target or data)
+    to_target: float | None = None  # still to go in the better direction; 0 once met
     target_share: float | None = None  # share of the baseline-to-target distance covered
+    target_note: str = ""
 
     @property
     def verdict(self) -> str:
@@ -82,7 +96,68 @@ class PlanProgress:
             "better": self.better,
             "to_target": self.to_target,
             "target_share": self.target_share,
+            "target_note": self.target_note,
         }
+
+
+@dataclass(frozen=True)
+class TargetPosition:
+    """Where a plan's metric stands against its target (see :func:`target_position`)."""
+
+    to_target: float | None
+    share: float | None
+    note: str
+
+
+def target_position(
+    baseline: float | None, current: float | None, target: float | None, *, better: str
+) -> TargetPosition:
+    """How far ``current`` is from ``target``, and how much of the way from ``baseline`` it came.
+
+    Distances count in the better direction (``better`` is ``"higher"`` or ``"lower"``): a
+    metric past its target has nothing left to go, whatever the sign of ``target - current``.
+    A baseline that already met the target leaves no way to measure a share of, so only the
+    current position is told; a metric that moved away from the target has a negative share.
+
+    Examples
+    --------
+    >>> target_position(49.8, -4.1, 35.0, better="higher").note
+    'the baseline (49.8) already met the target; now 39.1 short of it'
+    >>> target_position(20.0, 25.0, 40.0, better="higher").note
+    '25% of the way from the baseline; 15 to go'
+    >>> target_position(20.0, 45.0, 40.0, better="higher").share
+    1.0
+    """
+    if target is None or current is None:
+        return TargetPosition(None, None, "")
+    sign = 1.0 if better == "higher" else -1.0
+    short = max(0.0, sign * (target - current))  # still to go, in the better direction
+    met = short == 0.0
+    if baseline is not None and sign * (baseline - target) >= 0:
+        note = (
+            f"target met ({_value(current)} against {_value(target)})"
+            if met
+            else f"the baseline ({_value(baseline)}) already met the target; now "
+            f"{_value(short)} short of it"
+        )
+        return TargetPosition(short, None, note)
+    if met:
+        return TargetPosition(0.0, 1.0, f"target met ({_value(current)} against {_value(target)})")
+    if baseline is None:
+        return TargetPosition(short, None, f"{_value(short)} to go")
+    share = (current - baseline) / (target - baseline)
+    if share < 0:
+        note = (
+            f"moved away from the target: {_value(short)} to go, "
+            f"{_value(sign * (target - baseline))} at the baseline"
+        )
+    else:
+        note = f"{share:.0%} of the way from the baseline; {_value(short)} to go"
+    return TargetPosition(short, share, note)
+
+
+def _value(value: float) -> str:
+    return display.number(round(value, 1), None)
 
 
 def plan_progress(
@@ -161,20 +236,19 @@ def plan_progress(
         confidence=used.confidence,
         min_n=used.min_n,
     )
-    to_target = target_share = None
-    if chosen.target_value is not None and current.value is not None:
-        to_target = chosen.target_value - current.value
-        if chosen.baseline.value is not None and chosen.target_value != chosen.baseline.value:
-            distance = chosen.target_value - chosen.baseline.value
-            target_share = (current.value - chosen.baseline.value) / distance
+    better = better_direction(chosen.metric)
+    position = target_position(
+        chosen.baseline.value, current.value, chosen.target_value, better=better
+    )
     return PlanProgress(
         chosen,
         chosen.baseline,
         current,
         moved,
-        better_direction(chosen.metric),
-        to_target,
-        target_share,
+        better,
+        position.to_target,
+        position.share,
+        position.note,
     )
 
 
@@ -202,6 +276,7 @@ def plan_summary(progress: PlanProgress) -> dict[str, Any]:
         "verdict": progress.verdict,
         "target": plan.target_value,
         "to_target": progress.to_target,
+        "against_target": progress.target_note,
     }
 
 

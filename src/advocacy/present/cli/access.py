@@ -12,9 +12,8 @@ from typing import Annotated
 
 import typer
 
-import advocacy
 from advocacy.namespaces.access import ROLES
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 
@@ -61,7 +60,7 @@ def add_user(
     db: DbOption = None,
 ) -> None:
     """Add a user with a role (admin, analyst, case-handler, viewer)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         user = ws.access.add_user(
             username,
             role=role,
@@ -82,7 +81,7 @@ def add_user(
 @access_app.command("users")
 def list_users_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List users, their roles, units and whether they are disabled."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         users = ws.access.users()
     emit_rows(
         [
@@ -108,7 +107,7 @@ def set_email_command(
     db: DbOption = None,
 ) -> None:
     """Set the e-mail address a user's case notifications and daily digest go to."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         user = ws.access.set_email(username, email, actor=_actor())
     console.print(
         f"{user.username}: " + (user.email or "no e-mail address"), markup=False, highlight=False
@@ -121,7 +120,7 @@ def disable_user(
     db: DbOption = None,
 ) -> None:
     """Disable a user: sign-ins and open sessions stop working at once."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         ws.access.disable_user(username, actor=_actor())
     console.print(f"disabled {username}", markup=False, highlight=False)
 
@@ -133,7 +132,7 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """Show the audit log of changes to users and tokens, newest first."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         entries = ws.access.audit(limit=limit)
     emit_rows(
         [
@@ -160,7 +159,7 @@ def create_token_command(
     db: DbOption = None,
 ) -> None:
     """Create an API token and print it once: it cannot be shown again."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         created = ws.access.create_token(role=role, name=name, units=units, actor=_actor())
     token = created.token
     if output is OutputFormat.table:
@@ -189,7 +188,7 @@ def create_token_command(
 @access_app.command("tokens")
 def list_tokens_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List API tokens (ids, names, roles; never the tokens themselves)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         tokens = ws.access.tokens()
     emit_rows(
         [
@@ -223,6 +222,6 @@ def revoke_token_command(
     db: DbOption = None,
 ) -> None:
     """Revoke an API token: it stops working at once."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         revoked = ws.access.revoke_token(token, actor=_actor())
     console.print(f"revoked {revoked.token_id}", markup=False, highlight=False)

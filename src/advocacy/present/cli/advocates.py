@@ -7,16 +7,17 @@ a warning.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-import advocacy
+from advocacy import display
 from advocacy.present.cli.aliases import AliasingGroup
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_object, emit_rows, frame_records
+from advocacy.present.cli.output import Column, emit_object, emit_rows, field, frame_records
 
 if TYPE_CHECKING:
     from advocacy.namespaces.advocates import LadderRules
@@ -67,13 +68,26 @@ def ladder(
     """Customers per rung of the advocacy ladder (or each customer with the reason)."""
     from advocacy.namespaces.advocates import ladder_counts
 
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.advocates.ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
     if not customers:
-        emit_rows(frame_records(ladder_counts(frame)), output, title="Advocacy ladder")
+        view = [
+            field("rung"),
+            field("customers"),
+            field("share", show=display.percent, numeric=True),
+            field("at_risk", numeric=True),
+        ]
+        emit_rows(frame_records(ladder_counts(frame)), output, title="Advocacy ladder", view=view)
         return
     shown = frame.head(limit) if output is OutputFormat.table else frame
     emit_rows(frame_records(shown), output, title="Advocacy ladder by customer")
+
+
+def _gap(row: Mapping[str, Any]) -> str:
+    """The promoters who did not act, at the precision of the say-do share's interval."""
+    low, high = row["say_do_low"], row["say_do_high"]
+    digits = None if display.missing(low) else display.digits_for(100 * low, 100 * high)
+    return display.percent(row["gap"], digits)
 
 
 @advocates_app.command("say-do")
@@ -90,11 +104,30 @@ def say_do(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Share of promoter answers followed by a referral or positive review, with intervals."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.advocates.say_do(
             by=by, period=period.value if period else None, window_days=window_days, as_of=as_of
         )
-    emit_rows(frame_records(frame), output, title=f"Say-do gap ({window_days}-day window)")
+    chosen = period.value if period else None
+    view = [field(by)] if by else []
+    if chosen:
+        view.append(field("period", show=lambda value: display.period_label(value, chosen)))
+    view += [
+        field("promoters", "promoter answers"),
+        field("advocated", drop=2),
+        field("referred", drop=3),
+        Column(
+            "say-do [95% interval]",
+            lambda row: display.share_estimate(
+                row["say_do"], row["say_do_low"], row["say_do_high"]
+            ),
+            numeric=True,
+        ),
+        Column("gap", _gap, drop=1, numeric=True),
+    ]
+    emit_rows(
+        frame_records(frame), output, title=f"Say-do gap ({window_days}-day window)", view=view
+    )
 
 
 @advocates_app.command("silent-promoters")
@@ -106,7 +139,7 @@ def silent(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Promoters who have not referred anyone or reviewed us: ready to be asked."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.advocates.silent_promoters(
             as_of=as_of, rules=_rules(window_days, no_reviews=False)
         )
@@ -129,7 +162,7 @@ def fans(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Non-advocates most likely to become advocates, with their top reasons."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.advocates.fans_to_be(horizon_days=horizon_days, as_of=as_of)
     shown = result.scores.head(limit) if output is OutputFormat.table else result.scores
     if output is OutputFormat.table:
@@ -151,7 +184,7 @@ def behavior(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Retention, repeat purchase, referral rate and spend of promoters, passives, detractors."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.advocates.behavior(window_days=window_days, as_of=as_of)
     emit_rows(frame_records(frame), output, title="What each NPS band goes on to do")
 
@@ -172,7 +205,7 @@ def referrals(
     """Referral conversion, value of referred customers, fraud signals and earned growth."""
     from advocacy.namespaces.advocates import referral_report
 
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         report = referral_report(
             ws.table("referrals"),
             ws.table("customers"),

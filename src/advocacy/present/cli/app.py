@@ -6,6 +6,7 @@ advocacy`` and ``typer.testing.CliRunner`` all give the same one-line message an
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -16,10 +17,53 @@ from advocacy.errors import AdvocacyError
 
 if TYPE_CHECKING:
     # Typer vendors click and re-exports only its own Context subclass; invoke takes the base.
-    from typer._click import Command, Context
+    from typer._click import Command, Context, Parameter
+
+    from advocacy.workspace import Workspace
 
 console = Console()
 error_console = Console(stderr=True)
+
+#: Whether this run may create a workspace that does not exist (``advocacy --create ...``).
+_CREATE: ContextVar[bool] = ContextVar("create", default=False)
+#: Whether this run's tables show every column (``--wide``), however wide the terminal.
+WIDE: ContextVar[bool] = ContextVar("wide", default=False)
+
+
+def _set_wide(value: bool) -> None:
+    if value:
+        WIDE.set(True)
+
+
+def _wide_option() -> Parameter:
+    """The ``--wide`` flag as Typer builds it (from a one-option command, so its help and type
+    are Typer's own)."""
+    probe = typer.Typer()
+
+    @probe.command()
+    def wide(
+        wide: bool = typer.Option(
+            False,
+            "--wide",
+            callback=_set_wide,
+            expose_value=False,
+            help="Show every column, however wide the table (by default a table fits the "
+            "terminal).",
+        ),
+    ) -> None:
+        del wide
+
+    return typer.main.get_command(probe).params[0]
+
+
+def _with_wide(command: Command, option: Parameter) -> None:
+    """Give ``command``, and every command under it that prints tables (has ``--format``), the
+    ``--wide`` flag, declared once here rather than on each command."""
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _with_wide(sub, option)
+    flags = {flag for parameter in command.params for flag in getattr(parameter, "opts", ())}
+    if "--format" in flags and "--wide" not in flags:
+        command.params.append(option)
 
 
 class AdvocacyGroup(TyperGroup):
@@ -28,6 +72,10 @@ class AdvocacyGroup(TyperGroup):
     With ``--debug`` the error propagates with its traceback instead. A name it does not know
     may be an old name of a command (:mod:`advocacy.present.cli.aliases`).
     """
+
+    def __init__(self, *args: Any, **settings: Any) -> None:
+        super().__init__(*args, **settings)
+        _with_wide(self, _wide_option())
 
     def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -38,6 +86,8 @@ class AdvocacyGroup(TyperGroup):
         return command
 
     def invoke(self, ctx: Context) -> Any:
+        creating = _CREATE.set(bool(ctx.params.get("create")))
+        wide = WIDE.set(False)
         try:
             return super().invoke(ctx)
         except AdvocacyError as error:
@@ -45,6 +95,9 @@ class AdvocacyGroup(TyperGroup):
                 raise
             error_console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(error.exit_code) from error
+        finally:
+            _CREATE.reset(creating)
+            WIDE.reset(wide)
 
 
 app = typer.Typer(
@@ -59,12 +112,45 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from advocacy import __version__
+
+        console.print(f"advocacy {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    create: bool = typer.Option(
+        False,
+        "--create",
+        help="Create the workspace (--db) if it does not exist; without it only import creates "
+        "one, and a mistyped path is an error.",
+    ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Show the version and exit.",
+    ),
 ) -> None:
     """Customer advocacy analytics."""
-    del debug  # read by AdvocacyGroup.invoke from the context's parameters
+    del debug, create, version  # read by AdvocacyGroup.invoke from the context's parameters
+
+
+def open_workspace(db: str | None, *, create: bool = False) -> Workspace:
+    """Open the workspace a command names with ``--db``.
+
+    A DuckDB file that does not exist is an error (a mistyped path would otherwise become a new,
+    empty workspace) unless the command creates workspaces (``create=True``: ``import``) or
+    ``--create`` was given before the command.
+    """
+    import advocacy
+
+    return advocacy.open(db, create=create or _CREATE.get())
 
 
 def run(argv: list[str] | None = None) -> None:

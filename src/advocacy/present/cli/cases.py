@@ -8,15 +8,16 @@ run, with a warning.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app, console
+from advocacy import display
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 
 cases_app = typer.Typer(
     help="Case rules (what opens a case and who owns it), the cases they open, and working them.",
@@ -49,7 +50,7 @@ def _actor(actor: str | None) -> str:
 @cases_app.command("rules")
 def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -> None:
     """List the case rules."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rules = ws.cases.rules()
     rows = [
         {
@@ -74,7 +75,7 @@ def rules_export(
     db: DbOption = None,
 ) -> None:
     """Write the case rules as YAML (edit it, then advocacy cases load-rules)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         text = ws.cases.rules_text()
     out.write_text(text, encoding="utf-8")
     console.print(f"wrote {out}", markup=False)
@@ -87,7 +88,7 @@ def rules_load(
     db: DbOption = None,
 ) -> None:
     """Validate a YAML rules file and replace the case rules with it."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rules = ws.cases.load_rules(path, actor=_actor(actor))
     console.print(f"loaded {len(rules)} rule(s)", markup=False)
 
@@ -104,7 +105,7 @@ def cases_list(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List cases, newest first."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         cases = ws.cases.list(customer_id=customer, status=status, owner=owner, limit=limit)
     emit_rows([case.to_dict() for case in cases], output, title="Cases", columns=LIST_COLUMNS)
 
@@ -114,7 +115,7 @@ def cases_show(
     case_id: CaseId, db: DbOption = None, output: FormatOption = OutputFormat.table
 ) -> None:
     """Show a case with its evidence and timeline."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         detail = ws.cases.get(case_id).to_dict()
     if output is OutputFormat.json:
         emit_object(detail, output)
@@ -132,7 +133,7 @@ def cases_show(
 
 
 def _work(db: str | None, case_id: str, action: str, actor: str | None, **fields: Any) -> None:
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         case = ws.cases.work(case_id, action, actor=_actor(actor), **fields)
     console.print(f"{case.case_id}: {case.status}, owner {case.owner or '-'}", markup=False)
 
@@ -210,7 +211,7 @@ def cases_sweep(
     actor: ActorOption = None, db: DbOption = None, output: FormatOption = OutputFormat.table
 ) -> None:
     """Escalate overdue cases and run the sweep rules (schedule it, e.g. hourly)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.cases.sweep(actor=_actor(actor))
     rows = [
         {"case_id": c.case_id, "change": "escalated", "owner": c.owner} for c in result.escalated
@@ -229,10 +230,71 @@ def cases_results(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Time to first contact, share closed in time, recovery rate vs. customers with no case."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         results = ws.cases.results(window_days=window_days)
     rows = results.rows(by)
     key = by or "group"
-    emit_rows(rows, output, title="Loop results", columns=[key, *RESULT_COLUMNS])
+    emit_rows(
+        rows, output, title="Loop results", columns=[key, *RESULT_COLUMNS], view=_results_view(key)
+    )
     if by is None and output is OutputFormat.table:
-        emit_object(results.comparison, output, title="Recovery vs. comparable customers")
+        console.print(recovery_sentence(results.comparison), markup=False, highlight=False)
+
+
+def _results_view(key: str) -> list[Column]:
+    """The loop's results: each share beside its own interval, as percentages."""
+
+    def share(name: str, low: str, high: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda row: display.share_estimate(row[name], row[low], row[high])
+
+    return [
+        field(key),
+        field("cases"),
+        field("open", drop=4),
+        field("overdue", drop=3),
+        field("hours_to_contact_median", "first contact (median h)", show=_hours, drop=2),
+        field("hours_to_contact_p90", "first contact (90% within, h)", show=_hours, drop=5),
+        Column(
+            "closed in time [95% interval]",
+            share("closed_in_time_share", "closed_in_time_low", "closed_in_time_high"),
+            drop=1,
+            numeric=True,
+        ),
+        Column(
+            "recovered [95% interval]",
+            share("recovery_rate", "recovery_low", "recovery_high"),
+            numeric=True,
+        ),
+    ]
+
+
+def _hours(value: Any) -> str:
+    return display.number(value, 1)
+
+
+def recovery_sentence(comparison: Mapping[str, Any]) -> str:
+    """The recovery finding in one sentence: detractors with a case against comparable ones
+    without, each share with its interval, and the difference with its own."""
+    if not comparison or display.missing(comparison.get("case_rate")):
+        return "Recovery: too few detractors answered again to compare."
+    ours = display.share_estimate(
+        comparison["case_rate"], comparison["case_low"], comparison["case_high"]
+    )
+    theirs = display.share_estimate(
+        comparison["comparison_rate"], comparison["comparison_low"], comparison["comparison_high"]
+    )
+    low, high = comparison["difference_low"], comparison["difference_high"]
+    digits = display.digits_for(100 * low, 100 * high) if not display.missing(low) else 0
+    difference = (
+        f"{display.signed(100 * comparison['difference'], digits)} points "
+        f"[{display.signed(100 * low, digits)}, {display.signed(100 * high, digits)}]"
+    )
+    clear = not display.missing(low) and (low > 0 or high < 0)
+    verdict = "a clear difference" if clear else "no clear difference"
+    return (
+        f"Recovery: {ours} of detractors with a case recovered (answered 7+ or 2 points higher, "
+        f"or bought again; {comparison['cases_recovered']:,} of "
+        f"{comparison['cases_eligible']:,}), {theirs} of comparable detractors without one "
+        f"({comparison['comparison_recovered']:,} of {comparison['comparison_eligible']:,}): "
+        f"{difference}, {verdict}."
+    )

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 from advocacy.present.cli.preview import preview_table
@@ -62,7 +61,7 @@ def import_command(
 ) -> None:
     """Import a file of customer evidence (all-or-nothing, idempotent; bad rows quarantined)."""
     with (
-        advocacy.open(db) as ws,
+        open_workspace(db, create=True) as ws,
         stage_progress("rows", show=output is OutputFormat.table) as progress,
     ):
         result = ws.import_file(
@@ -126,7 +125,7 @@ def import_command(
 @app.command("status")
 def status_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """Counts per table, date ranges and recent imports."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         status = ws.status()
     tables = [
         {
@@ -199,7 +198,7 @@ def quarantine_list(
     A cell stays open until an import loads its record: a fixed row of `quarantine export`
     imported again, the same file imported again, or a record with the same id.
     """
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rows = ws.quarantine(import_id=import_id, include_resolved=show_all)
         status = ws.status() if output is OutputFormat.table else None
     columns = ["import_id", "file", "row", "column", "value", "reason"]
@@ -224,7 +223,7 @@ def quarantine_export(
     The first four columns say which import and row each line is and why it was refused; leave
     them in: importing the corrected file marks those rows resolved.
     """
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         count = ws.export_quarantine(out, import_id=import_id)
     console.print(f"wrote {count:,} quarantined rows to {out}")
 
@@ -286,7 +285,7 @@ def export_command(
                 "(or: all --format xlsx)",
                 param_hint="NAME",
             )
-        with advocacy.open(db) as ws:
+        with open_workspace(db) as ws:
             written = ws.export_analysis(names, out=out, format=chosen)
         for name, count in written.items():
             console.print(f"wrote {count:,} rows of {name} to {out}", markup=False, soft_wrap=True)
@@ -297,7 +296,7 @@ def export_command(
             f"{' '.join(names)}",
             param_hint="TABLE",
         )
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         count = ws.export(table, out=out, format=chosen, redact=redact)
     redacted = " (personal data redacted)" if redact else ""
     console.print(f"wrote {count:,} rows of {table} to {out}{redacted}", markup=False)

@@ -15,12 +15,12 @@ from typing import Annotated
 
 import typer
 
-import advocacy
+from advocacy import display
 from advocacy.errors import UsageError
 from advocacy.present.cli.aliases import defaulting_to, renamed
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_rows, frame_records
+from advocacy.present.cli.output import Column, emit_rows, field, frame_records
 
 
 class Method(StrEnum):
@@ -67,6 +67,34 @@ def _note(output: OutputFormat, text: str) -> None:
         console.print(text, highlight=False)
 
 
+def _drivers_view(columns: list[str], bootstrap: int) -> list[Column]:
+    """Rank, driver and its share of R^2 beside the share's own interval; the raw weight (with
+    its interval) and a theme's mentions go first when the terminal is narrow."""
+    level = "" if bootstrap == 0 else " [95% interval]"
+    view = [
+        field("rank"),
+        field("driver"),
+        Column(
+            f"share of R²{level}",
+            lambda row: display.share_estimate(row["share"], row["share_low"], row["share_high"]),
+            numeric=True,
+        ),
+        Column(
+            f"raw weight{level}",
+            lambda row: display.estimate(
+                row["raw_weight"], row["raw_weight_low"], row["raw_weight_high"]
+            ),
+            drop=2,
+            numeric=True,
+        ),
+    ]
+    if "mentions" in columns:
+        view.insert(2, field("mentions", drop=1, numeric=True))
+    if "kind" in columns:
+        view.insert(2, field("kind", drop=3))
+    return view
+
+
 @gaps_app.command("drivers")
 def drivers_command(
     db: DbOption = None,
@@ -92,7 +120,7 @@ def drivers_command(
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")] = 0,
 ) -> None:
     """Key drivers: each rated item's (or comment theme's) share of the outcome's R^2."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.gaps.drivers(
             outcome=outcome,
             level=level.value,
@@ -102,8 +130,14 @@ def drivers_command(
             max_themes=max_themes,
             random_state=seed,
         )
-    emit_rows(frame_records(frame), output, title=f"Key drivers of {outcome} ({method.value})")
-    note = f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']}"
+    rows = frame_records(frame)
+    emit_rows(
+        rows,
+        output,
+        title=f"Key drivers of {outcome} ({method.value})",
+        view=_drivers_view(list(frame.columns), bootstrap),
+    )
+    note = f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']:,}"
     if "without_comment" in frame.attrs:
         note += f"; {frame.attrs['without_comment']} answers without a comment left out"
     _note(output, note)
@@ -123,11 +157,24 @@ def ipa_command(
     level: Annotated[Level, typer.Option("--level", help="Per item or dimension.")] = Level.item,
 ) -> None:
     """Importance-performance quadrants (points on a crosshair count as high)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.gaps.ipa(
             importance=importance.value, crosshair=crosshair.value, level=level.value
         )
-    emit_rows(frame_records(result.frame), output, title="Importance-performance analysis")
+    show = display.share_estimate if result.importance_source == "derived" else display.estimate
+    view = [
+        field("item"),
+        field("quadrant"),
+        Column(
+            "importance [95% interval]",
+            lambda row: show(row["importance"], row["importance_low"], row["importance_high"]),
+            numeric=True,
+        ),
+        field("performance", show=lambda value: display.number(value, 2), numeric=True),
+    ]
+    emit_rows(
+        frame_records(result.frame), output, title="Importance-performance analysis", view=view
+    )
     _note(
         output,
         f"crosshairs ({result.crosshair}): importance {result.importance_crosshair:.3f}, "
@@ -152,7 +199,7 @@ def servqual_command(
         servqual_items().to_csv(template, index=False)
         console.print(f"wrote the 22-item SERVQUAL instrument to {template}")
         return
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.gaps.servqual()
     if items:
         emit_rows(frame_records(result.items), output, title="SERVQUAL item gaps")
@@ -187,7 +234,7 @@ def targets_command(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Every target with its current value, gap to the desired value, interval and trend."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.gaps.targets()
     if frame.empty:
         raise UsageError(
@@ -224,7 +271,7 @@ def register_command(
     top: Annotated[int | None, typer.Option("--top", min=1, help="Only the top N gaps.")] = None,
 ) -> None:
     """The gap register: every gap ranked by priority = 100 x impact x gap size / effort."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.gaps.register(top=top)
     if frame.empty:
         raise UsageError(
@@ -244,7 +291,8 @@ def register_command(
         "effort",
         "resources",
     ]
-    emit_rows(frame_records(frame, 2), output, title="Gap register", columns=columns)
+    view = [field(name, drop=_REGISTER_DROPS.get(name, 0)) for name in columns]
+    emit_rows(frame_records(frame, 2), output, title="Gap register", view=view)
     for rank, subject, causes in zip(
         frame["rank"], frame["subject"], frame["root_causes"], strict=True
     ):
@@ -260,6 +308,9 @@ def register_command(
     )
 
 
+#: Which register columns go first when the terminal is narrow (the highest first).
+_REGISTER_DROPS = {"resources": 6, "desired": 5, "current": 4, "effort": 3, "class": 2, "scope": 1}
+
 ByUnitOption = Annotated[bool, typer.Option("--by-unit", help="Gaps per unit.")]
 MinGroupOption = Annotated[
     int, typer.Option("--min-group", min=5, help="Hide units with fewer respondents.")
@@ -274,7 +325,7 @@ def culture_command(
     min_group: MinGroupOption = 5,
 ) -> None:
     """Culture gaps (desired - current) and eNPS by unit."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         culture = ws.gaps.culture(min_group=min_group)
     if by_unit:
         emit_rows(frame_records(culture.units), output, title="Culture gaps by unit")
@@ -296,7 +347,7 @@ def culture_link_command(
     min_group: MinGroupOption = 5,
 ) -> None:
     """The unit-level link of eNPS with customer NPS: correlation and slope across units."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.gaps.culture_link(min_group=min_group)
     emit_rows(frame_records(result.units), output, title="Units: employees and customers")
     _note(

@@ -7,25 +7,26 @@ library call on Spark over Parquet tables); this module only parses options and 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import math
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Table
 
-import advocacy
+from advocacy import display
 from advocacy.errors import UsageError
 from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.cli.aliases import defaulting_to
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_rows
+from advocacy.present.cli.output import Column, emit_rows, field, print_table
 from advocacy.records import plain
-from advocacy.settings import current_settings
+from advocacy.settings import Settings, current_settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,48 +73,73 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-def _number(value: Any, digits: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{float(value):.{digits}f}"
-
-
 def _p(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
+    if display.missing(value):
+        return ""
     return "< 0.001" if float(value) < 0.001 else f"{float(value):.3f}"
 
 
-def _table(rows: list[dict[str, Any]], frame: pd.DataFrame, confidence: float) -> None:
-    keys = [name for name in frame.columns if name not in _VALUE_COLUMNS]
-    comparing = "verdict" in frame.columns
-    table = Table(header_style="bold", show_lines=False)
-    for name in keys:
-        table.add_column(name.replace("_", " "))
-    table.add_column("n", justify="right", no_wrap=True)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column(f"{confidence:.0%} interval", justify="center", no_wrap=True)
-    if comparing:
-        table.add_column("change", justify="right", no_wrap=True)
-        table.add_column("p (adj.)", justify="right", no_wrap=True)
-        table.add_column("verdict")
-    else:
-        table.add_column("flag")
-    for row in rows:
-        digits = 2 if METRICS[str(row["metric"])].kind == "mean" else 1
-        interval = f"[{_number(row['ci_low'], digits)}, {_number(row['ci_high'], digits)}]"
-        cells = [str(row[name]) if row[name] is not None else "" for name in keys]
-        cells += [f"{int(row['n']):,}", _number(row["score"], digits), interval]
-        if comparing:
-            change = row["change"]
-            sign = "+" if change is not None and change > 0 else ""
-            cells += [sign + _number(change, digits), _p(row["p_adjusted"])]
-            cells.append(row["flag"] or row["verdict"])
+def _score(row: Mapping[str, Any]) -> str:
+    """The score beside its interval, to the precision the interval supports ("19 [9, 28]")."""
+    suffix = "%" if METRICS[str(row["metric"])].kind == "share" else ""
+    return display.estimate(row["score"], row["ci_low"], row["ci_high"], suffix=suffix)
+
+
+def _change(row: Mapping[str, Any]) -> str:
+    return display.signed(row["change"], display.digits_for(row["ci_low"], row["ci_high"]))
+
+
+def _metric(row: Mapping[str, Any]) -> str:
+    metric = METRICS[str(row["metric"])]
+    return metric.label or metric.name
+
+
+def _mark_periods(
+    rows: list[dict[str, Any]],
+    frame: pd.DataFrame,
+    period: str | None,
+    settings: Settings,
+    min_n: int | None,
+) -> str:
+    """Flag the rows of a period still under way ("incomplete period": today, in the
+    workspace's time zone, is inside it) and name the latest complete period with at least
+    ``min_n`` answers, the one a summary may report."""
+    if period is None or "period" not in frame.columns or frame.empty:
+        return ""
+    from advocacy.namespaces.metrics import latest_complete, period_status
+
+    today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+    fewest = settings.min_n if min_n is None else min_n
+    status = period_status(frame, period, today=today, min_n=fewest)
+    for row, label in zip(rows, status, strict=True):
+        if label == "incomplete":  # says more than "too few": the period is not over
+            row["flag"] = "incomplete period"
+    latest = latest_complete(frame, period, today=today, min_n=fewest)
+    if latest is None:
+        return f"no complete {period} with at least {fewest} answers yet"
+    return f"latest complete {period}: {display.period_label(latest, period)}"
+
+
+def _view(frame: pd.DataFrame, period: str | None, confidence: float) -> list[Column]:
+    """The table's columns: the slice and the estimate always; the change, p-value and n are
+    left out first when the terminal is narrow (the verdict says what they add up to)."""
+    view = [Column("metric", _metric)]
+    for name in frame.columns:
+        if name in _VALUE_COLUMNS or name == "metric":
+            continue
+        if name == "period":
+            view.append(field(name, show=lambda value: display.period_label(value, period)))
         else:
-            cells.append(row["flag"] or "")
-        style = "dim" if row["flag"] else None
-        table.add_row(*cells, style=style)
-    console.print(table)
+            view.append(field(name))
+    view.append(field("n", drop=3, numeric=True))
+    view.append(Column(f"score [{confidence:.0%} interval]", _score, numeric=True))
+    if "verdict" in frame.columns:
+        view.append(Column("change", _change, drop=2, numeric=True))
+        view.append(Column("p (adj.)", lambda row: _p(row["p_adjusted"]), drop=4, numeric=True))
+        view.append(Column("verdict", lambda row: row["flag"] or row["verdict"] or ""))
+    else:
+        view.append(Column("flag", lambda row: row["flag"] or "", drop=1))
+    return view
 
 
 _VALUE_COLUMNS = {
@@ -226,6 +252,7 @@ def scores_command(
         "correction": None if correction is None else correction.value,
     }
     names = _split(metric) or ["nps"]
+    settings = current_settings()
     if engine is Engine.spark:
         if data is None:
             raise UsageError(
@@ -237,12 +264,16 @@ def scores_command(
 
         frame = parquet_metrics(data, names, master=spark_master, **options)
     else:
-        with advocacy.open(db) as ws:
+        with open_workspace(db) as ws:
             frame = ws.metrics.scores(names, **options)
+            settings = ws.settings
     rows = _records(frame)
     if output is OutputFormat.table:
         level = current_settings(confidence=confidence).confidence
-        _table(rows, frame, level)
+        note = _mark_periods(rows, frame, period, settings, min_n)
+        print_table(rows, _view(frame, period, level))
+        if note:
+            console.print(note, markup=False, highlight=False)
     elif output is OutputFormat.json:
         sys.stdout.write(json.dumps([plain(row) for row in rows], indent=2) + "\n")
     else:

@@ -19,7 +19,8 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="ADVOCACY_DB",
-        help="Workspace URL: a DuckDB file (default ./advocacy.duckdb) or postgresql://...",
+        help="Workspace URL: a DuckDB file (default ./advocacy.duckdb; it must exist, except "
+        "for import or with advocacy --create) or postgresql://...",
         show_envvar=True,
     ),
 ]

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-import advocacy
 from advocacy.present.cli.access import _actor
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 from advocacy.settings import current_settings
@@ -68,7 +67,7 @@ def deliver(
                 highlight=False,
             )
 
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         if watch is None:
             emit_object(ws.outbox.deliver().to_dict(), output)
             return
@@ -97,7 +96,7 @@ def messages_command(
     if failed and pending_only:
         raise typer.BadParameter("give --failed or --pending, not both")
     state: State | None = "failed" if failed else "pending" if pending_only else None
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         messages = ws.outbox.messages(state=state, limit=limit)
     emit_rows([message.to_dict() for message in messages], output, columns=_LIST_COLUMNS)
 
@@ -108,7 +107,7 @@ def retry_command(
     db: DbOption = None,
 ) -> None:
     """Make a failed or pending message due now, with a fresh count of attempts."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         message = ws.outbox.retry(message_id, actor=_actor())
     console.print(
         f"{message.message_id} is due again (to {message.destination}); "
@@ -121,7 +120,7 @@ def retry_command(
 @outbox_app.command("queue-digest")
 def queue_digest(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """Queue today's digest for each case owner (once a day; run it from cron)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         report = ws.outbox.queue_digest()
     emit_object(
         {

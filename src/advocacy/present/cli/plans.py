@@ -8,16 +8,17 @@ whether it moved. The old ``advocacy plans gaps`` still runs, with a warning.
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 
-import advocacy
+from advocacy import display
 from advocacy.namespaces.plans import EFFORTS, PLAN_METRICS, STATUSES
 from advocacy.present.cli.aliases import AliasingGroup
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 
 plans_app = typer.Typer(
     cls=AliasingGroup,  # runs the old `plans gaps`
@@ -39,6 +40,8 @@ LIST_COLUMNS = (
     "change_low",
     "change_high",
     "verdict",
+    "target",
+    "against_target",
 )
 OwnerOption = Annotated[str | None, typer.Option("--owner", help="Who owns the plan.")]
 ResourcesOption = Annotated[
@@ -110,7 +113,7 @@ def add(
     """Add a plan; its metric's baseline is measured now and frozen."""
     where = {"unit": unit, "touchpoint": touchpoint, "theme": theme}
     chosen = {key: value for key, value in where.items() if value}
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         plan = ws.plans.add(
             link,
             metric=metric,
@@ -138,12 +141,44 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """List plans with baseline, current value, movement and verdict."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rows = ws.plans.summaries(status=status)
     if not rows and output is OutputFormat.table:
         console.print("no plans yet: add one with advocacy plans add --link gap:ID", markup=False)
         return
-    emit_rows(rows, output, title="Action plans", columns=LIST_COLUMNS)
+    emit_rows(rows, output, title="Action plans", columns=LIST_COLUMNS, view=_LIST_VIEW)
+
+
+def _change(row: Mapping[str, Any]) -> str:
+    low, high = row["change_low"], row["change_high"]
+    digits = display.digits_for(low, high)
+    if display.missing(low):
+        return display.signed(row["change"], digits)
+    return (
+        f"{display.signed(row['change'], digits)} "
+        f"[{display.signed(low, digits)}, {display.signed(high, digits)}]"
+    )
+
+
+def _baseline_to_current(row: Mapping[str, Any]) -> str:
+    digits = display.digits_for(row["change_low"], row["change_high"])
+    before, after = display.number(row["baseline"], digits), display.number(row["current"], digits)
+    return f"{before} → {after}" if after else before
+
+
+#: The plans table: what moved and the verdict first; dates and status leave first when narrow.
+_LIST_VIEW = [
+    field("plan_id", "plan"),
+    field("title"),
+    field("metric", drop=3),
+    field("scope", drop=4),
+    Column("baseline → now", _baseline_to_current, drop=2, numeric=True),
+    Column("change [95% interval]", _change, drop=1, numeric=True),
+    field("verdict"),
+    field("against_target", "against target", drop=5),
+    field("status", drop=6),
+    field("starts_on", "starts", drop=7),
+]
 
 
 @plans_app.command("show")
@@ -153,7 +188,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one plan: baseline, current value, movement with its interval, and the verdict."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         progress = ws.plans.progress(plan_id)
         summary = ws.plans.summary(progress)
     plan = progress.plan
@@ -188,7 +223,7 @@ def update(
     db: DbOption = None,
 ) -> None:
     """Change a plan's status, owner, dates or target (audited)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         plan = ws.plans.update(
             plan_id,
             status=status,
@@ -212,7 +247,7 @@ def gap_suggestions(
     db: DbOption = None,
 ) -> None:
     """The gap register's ids and the plan each suggests (use them as --link gap:ID)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         rows = ws.plans.gap_suggestions(top=top)
     for row in rows:
         row["metric_filter"] = "; ".join(f"{k}={v}" for k, v in row["metric_filter"].items())

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption
 from advocacy.report import DEFAULT_TITLE, write
 
@@ -44,7 +43,7 @@ def report_command(
     """Write the assessment report: summary, scores, changes and methods, as HTML and PDF."""
     if out is None and pdf is None:
         out = Path("report.html")
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         files = write(
             ws,
             out,

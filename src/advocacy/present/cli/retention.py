@@ -14,8 +14,7 @@ from typing import Annotated
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 
@@ -67,7 +66,7 @@ def fit(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Fit a purchase or spend model and print its parameters and log-likelihood."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         fitted = ws.retention.fit(
             model=model.value, calibration_end=calibration_end, time_unit=time_unit.value
         )
@@ -109,7 +108,7 @@ def predict(
 
     from advocacy.exports import ExportFormat, write_table
 
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.retention.predict(
             horizon=horizon,
             calibration_end=calibration_end,
@@ -150,7 +149,7 @@ def churn(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Subscription churn risk from feedback and interaction signals, with top reasons."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.retention.churn(horizon_days=horizon_days, active_days=active_days, as_of=as_of)
     if output is OutputFormat.table:
         console.print(

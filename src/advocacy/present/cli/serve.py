@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from advocacy.present.cli.app import app, error_console
+from advocacy.present.cli.app import app, error_console, open_workspace
 from advocacy.present.cli.options import DbOption
 from advocacy.settings import current_settings
 
@@ -42,6 +42,8 @@ def serve(
     from advocacy.present.web import create_app
 
     proxies = current_settings(forwarded_allow_ips=forwarded_allow_ips).forwarded_allow_ips.strip()
+    # A mistyped --db is an error here too, before the server starts on an empty workspace.
+    open_workspace(db).close()
 
     if host not in LOOPBACK:
         error_console.print(

@@ -14,8 +14,7 @@ from typing import Annotated
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
 
@@ -49,7 +48,7 @@ def load(
     comment_prompt, thanks, touchpoint, unit, channel, anonymous_allowed, active. Leave a
     question out to hide it.
     """
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         survey = ws.surveys.load(file, actor=_actor())
     _say(f"saved survey {survey.survey_id} ({survey.title})")
 
@@ -57,7 +56,7 @@ def load(
 @surveys_app.command("list")
 def list_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List the surveys and which questions each asks."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         surveys = ws.surveys.list()
     rows = [
         {
@@ -101,7 +100,7 @@ def links(
     """
     from advocacy.exports import neutralize
 
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.surveys.links(survey, segment=segment, unit=unit, actor=_actor())
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -125,5 +124,5 @@ def links(
 @surveys_app.command("anonymous-link")
 def anonymous(survey: SurveyOption = "default", db: DbOption = None) -> None:
     """Print the survey's anonymous link (anyone may answer; no customer is recorded)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         _say(ws.surveys.anonymous_link(survey))

@@ -12,10 +12,10 @@ from typing import Annotated, Any
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app
+from advocacy import display
+from advocacy.present.cli.app import app, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.output import emit_object, emit_rows, field
 from advocacy.present.cli.progress import stage_progress
 
 text_app = typer.Typer(
@@ -63,7 +63,7 @@ def analyze_command(
     the summary counts both.
     """
     with (
-        advocacy.open(db) as ws,
+        open_workspace(db) as ws,
         stage_progress("texts", show=output is OutputFormat.table) as progress,
     ):
         result = ws.text.analyze(
@@ -94,7 +94,7 @@ def teach_command(
     positive). The output says how the calibration uses them: a few adjust the model, more
     fit a correction chosen by cross-validation, never one that does worse than the model.
     """
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.text.teach(file)
         calibrated = ws.text.calibration()
     emit_object(
@@ -141,10 +141,12 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
     compact = []
     for row in rows:
         effect = row["effect"]
+        digits = display.digits_for(row["effect_low"], row["effect_high"])
         shown = (
             ""
-            if effect is None or effect != effect
-            else f"{effect:+.1f} [{row['effect_low']:+.1f}, {row['effect_high']:+.1f}]"
+            if display.missing(effect)
+            else f"{display.signed(effect, digits)} [{display.signed(row['effect_low'], digits)}, "
+            f"{display.signed(row['effect_high'], digits)}]"
         )
         nps_in, nps_out = row["nps_mentioning"], row["nps_not"]
         compact.append(
@@ -155,7 +157,7 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
                 "sentiment": row["sentiment"],
                 "NPS in/out": ""
                 if nps_in is None or nps_in != nps_in
-                else f"{nps_in:.0f} / {nps_out:.0f}",
+                else f"{display.number(nps_in, 0)} / {display.number(nps_out, 0)}",
                 "NPS points": shown,
                 "vs last quarter": _trend(row["change_points"], row["emerging"]),
             }
@@ -166,7 +168,7 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
 def _trend(change: Any, emerging: Any) -> str:
     if change is None or change != change:
         return ""
-    return f"{change:+.1f} pts" + (" (emerging)" if emerging is True else "")
+    return f"{display.signed(change, 1)} pts" + (" (emerging)" if emerging is True else "")
 
 
 @text_app.command("discover-themes")
@@ -179,10 +181,10 @@ def discover_command(
     db: DbOption = None,
 ) -> None:
     """Cluster texts into themes labelled by key phrases (replaces earlier discovered themes)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         ws.text.discover_themes(n_themes=themes, kinds=kind)
         frame = ws.text.themes(origin="discovered")
-    emit_rows(_theme_rows(frame, output), output, title="Discovered themes")
+    emit_rows(_theme_rows(frame, output), output, title="Discovered themes", view=THEMES_VIEW)
 
 
 @text_app.command("themes")
@@ -194,9 +196,21 @@ def themes_command(
     db: DbOption = None,
 ) -> None:
     """Themes with size, sentiment mix, NPS of those mentioning them vs not, and effect."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         frame = ws.text.themes(origin=origin)
-    emit_rows(_theme_rows(frame, output), output, title="Themes")
+    emit_rows(_theme_rows(frame, output), output, title="Themes", view=THEMES_VIEW)
+
+
+#: The themes table: name, size and NPS effect with its interval always; the id goes first.
+THEMES_VIEW = [
+    field("name"),
+    field("size"),
+    field("NPS points", "NPS effect [95% interval]", numeric=True),
+    field("sentiment", drop=3),
+    field("NPS in/out", drop=2, numeric=True),
+    field("vs last quarter", drop=1),
+    field("theme_id", "theme id", drop=4),
+]
 
 
 @text_app.command("assign-themes")
@@ -210,7 +224,7 @@ def assign_command(
     db: DbOption = None,
 ) -> None:
     """Assign every text to the taxonomy's themes (multi-label; keywords and meaning)."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         counts = ws.text.assign_themes(taxonomy, threshold=threshold)
     emit_rows(counts.to_dict("records"), output, title="Curated themes")
 
@@ -226,7 +240,7 @@ def promote_command(
     db: DbOption = None,
 ) -> None:
     """Add a discovered theme to the taxonomy file, with its key phrases and quotes."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         theme = ws.text.promote_theme(theme_id, taxonomy, name=name)
     data = theme.as_dict()
     emit_object({k: json.dumps(v) if isinstance(v, list) else v for k, v in data.items()}, output)

@@ -85,8 +85,8 @@ def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
     ).format(
         n=int(row["promoters"]),
         share=_percent(row["say_do"]),
-        low=_percent(row["low"]),
-        high=_percent(row["high"]),
+        low=_percent(row["say_do_low"]),
+        high=_percent(row["say_do_high"]),
         gap=_percent(row["gap"]),
         silent=len(silent),
     )
@@ -94,7 +94,7 @@ def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
         {
             **r,
             "say_do": _percent(r["say_do"]),
-            "interval": f"{_percent(r['low'])}-{_percent(r['high'])}",
+            "interval": f"{_percent(r['say_do_low'])}-{_percent(r['say_do_high'])}",
         }
         for r in _records(by_unit)
     ]

@@ -31,13 +31,12 @@ HOW_TO_ADD = (
 
 def drivers_chart(frame: pd.DataFrame) -> dict[str, Any]:
     """Horizontal bars of each driver's share of R^2 with its bootstrap interval."""
-    total = float(frame.attrs.get("r_squared", frame.raw_weight.sum())) or 1.0
     values = [
         {
             "driver": str(row["driver"]),
             "share": round(float(row["share"]), 4),
-            "low": round(float(row["ci_low"]) / total, 4) if pd.notna(row["ci_low"]) else None,
-            "high": round(float(row["ci_high"]) / total, 4) if pd.notna(row["ci_high"]) else None,
+            "low": round(float(row["share_low"]), 4) if pd.notna(row["share_low"]) else None,
+            "high": round(float(row["share_high"]), 4) if pd.notna(row["share_high"]) else None,
         }
         for row in frame.to_dict("records")
     ]

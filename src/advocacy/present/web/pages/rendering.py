@@ -56,17 +56,12 @@ def number(value: Any, digits: int = 1) -> str:
     return f"{float(value):,.{digits}f}"
 
 
-METRIC_LABELS = {
-    "nps": "NPS",
-    "csat": "CSAT (% satisfied)",
-    "top-box": "Top box (% very satisfied)",
-    "ces": "CES (mean effort)",
-    "enps": "eNPS",
-}
-
-
 def metric_label(name: Any) -> str:
-    return METRIC_LABELS.get(str(name), str(name))
+    """The metric's label from the catalogue ("CES (ease, 1-7)"); other names as they are."""
+    from advocacy.namespaces.metrics import METRICS
+
+    metric = METRICS.get(str(name))
+    return metric.label if metric is not None and metric.label else str(name)
 
 
 def when(value: Any) -> str:
