@@ -187,3 +187,28 @@ def test_sending_a_link_campaign_from_the_page_downloads_its_links(
     again = client.post("/advocates/asks/download/send", headers=_auth(tokens, "analyst"))
     assert again.headers["content-type"].startswith("text/html")  # nobody new: the page
     assert "asked 0" in again.text
+
+
+def test_landing_posts_are_rate_limited_per_client(
+    served: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, tokens = served
+    sent = _campaign(client, tokens, id="flood", guards={"days_between_asks": 0,
+                                                          "contact_guard": False})  # fmt: skip
+    token = _token(sent["asked"][0]["urls"]["landing"])
+    statuses = []
+    for _ in range(12):  # the limit is survey_answers_per_client (10) per window
+        nonce = NONCE.search(client.get(f"/r/{token}").text)
+        assert nonce
+        answer = client.post(f"/r/{token}", data={"nonce": nonce.group(1)})
+        statuses.append(answer.status_code)
+        if answer.status_code == 429:
+            assert int(answer.headers["retry-after"]) > 0
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {200}
+    state = client.app.state.web  # type: ignore[attr-defined]
+    with state.use:
+        recorded = state.ws.db.fetchall(
+            "SELECT count(*) FROM referrals WHERE channel = 'ask:flood'"
+        )
+    assert recorded == [(len(statuses) - 1,)]  # the refused one recorded nothing
