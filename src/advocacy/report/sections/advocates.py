@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import altair as alt
 from markupsafe import Markup
 
 from advocacy.advocates.referrals import earned_growth, referral_value_by_referrer
@@ -41,17 +40,24 @@ def _ladder(ws: Workspace, scope: ReportScope) -> Markup:
     from advocacy.advocates.ladder import ladder_counts
 
     counts = ladder_counts(ws.advocates.ladder(as_of=_as_of(scope)))
-    chart = (
-        alt.Chart(counts)
-        .mark_bar()
-        .encode(
-            x=alt.X("customers:Q", title="Customers"),
-            y=alt.Y("rung:N", sort=list(counts["rung"]), title=None),
-            color=alt.Color("rung:N", legend=None),
-            tooltip=["rung", "customers", "at_risk"],
-        )
-        .properties(width=420, height=160)
-    )
+    chart = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": _records(counts[["rung", "customers"]])},
+        "width": 420,
+        "height": {"step": 24},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "customers", "type": "quantitative", "title": "Customers"},
+            "y": {
+                "field": "rung",
+                "type": "nominal",
+                "sort": [str(rung) for rung in counts["rung"]],
+                "title": None,
+                "axis": {"labelLimit": 0},
+            },
+            "color": {"field": "rung", "type": "nominal", "legend": None},
+        },
+    }
     rows = _records(counts.assign(share=counts["share"].map(_percent)))
     return (
         Markup("<h3>The advocacy ladder</h3>")

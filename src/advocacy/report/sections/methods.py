@@ -133,6 +133,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     body += table_html(
         samples, [("table", "Evidence"), ("rows", "Records"), ("from", "From"), ("to", "To")]
     )
+    quarantined = ws.status().quarantined
+    if quarantined:
+        body += Markup(
+            "<p class='note'>{:,} imported rows failed validation and are held in "
+            "quarantine (<code>advocacy quarantine list</code>).</p>"
+        ).format(quarantined)
     ledger = import_ledger(ws)
     body += Markup("<h3>Data sources</h3>")
     if ledger:
