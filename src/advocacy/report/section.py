@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
 T = TypeVar("T")
+#: The one font of every chart (shipped by Debian's fonts-dejavu-core, used by the PDF's text).
+FONT = "DejaVu Sans"
 #: The results one report run has already read, so that sections sharing a frame (the summary
 #: and the scores) ask the workspace once.
 _RUN: ContextVar[dict[Any, Any] | None] = ContextVar("report_run", default=None)
@@ -97,6 +99,11 @@ def chart_svg(spec: dict[str, Any] | Any, *, label: str) -> Markup:
 
     if hasattr(spec, "to_dict"):
         spec = spec.to_dict()
+    # Labels are measured in the font they are drawn in: a generic "sans-serif" is measured by
+    # the converter in one face and drawn by the browser or the PDF in another, wider one, and
+    # long labels then run out of the chart's box.
+    config = spec.get("config", {})
+    spec = {**spec, "config": {**config, "font": FONT}}
     svg = vl_convert.vegalite_to_svg(spec)
     return Markup('<figure class="chart" role="img" aria-label="{}">{}</figure>').format(
         label, Markup(svg)

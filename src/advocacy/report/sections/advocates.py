@@ -183,7 +183,7 @@ def _behavior(ws: Workspace, scope: ReportScope) -> Markup:
 
 def _fans(ws: Workspace, scope: ReportScope) -> Markup:
     result = ws.advocates.fans_to_be(as_of=_as_of(scope))
-    top = result.scores.head(10)
+    top = result.scores.head(5)
     return Markup(
         "<h3>Fans-to-be</h3><p>Customers not yet advocating, most likely to start. Checked on "
         "held-out time: AUC {auc:.2f}, the top tenth became advocates {lift:.1f} times as "
@@ -204,7 +204,7 @@ def _slipping(ws: Workspace) -> Markup:
         past_value=slipping["monetary_value"] * (slipping["frequency"] + 1),
         frequency=slipping["frequency"].astype(int),
     )
-    slipping = slipping.sort_values("past_value", ascending=False).head(10)
+    slipping = slipping.sort_values("past_value", ascending=False).head(5)
     return Markup(
         "<h3>Who is slipping away</h3><p>BG/NBD on the transactions: {n:,} repeat buyers are "
         "more likely gone than active. The most valuable of them:</p>"
