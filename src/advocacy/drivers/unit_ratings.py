@@ -88,4 +88,5 @@ def unit_ratings(
     cells["mean"] = (cells["total"] / cells["n"]).where(cells["n"] >= min_n)
     cells["difference"] = cells["mean"] - cells["company_mean"]
     cells["n"] = cells["n"].astype(int)
-    return cells[COLUMNS].sort_values(["unit", "driver"]).reset_index(drop=True)
+    result: pd.DataFrame = cells[COLUMNS].sort_values(["unit", "driver"]).reset_index(drop=True)
+    return result

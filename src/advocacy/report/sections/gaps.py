@@ -247,7 +247,16 @@ def heat_map_spec(frame: pd.DataFrame) -> dict[str, Any]:
         }
         for row in frame.dropna(subset=["mean"]).to_dict("records")
     ]
-    spread = max((abs(value["difference"]) for value in values), default=1.0) or 1.0
+    spread = (
+        max(
+            (
+                abs(float(row["difference"]))
+                for row in frame.dropna(subset=["mean"]).to_dict("records")
+            ),
+            default=1.0,
+        )
+        or 1.0
+    )
     axes = {
         "x": {"field": "unit", "type": "nominal", "title": None, "axis": {"orient": "top"}},
         "y": {"field": "driver", "type": "nominal", "title": None, "axis": {"labelLimit": 0}},

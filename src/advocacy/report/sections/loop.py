@@ -144,9 +144,7 @@ def _progress(ws: Workspace, scope: ReportScope) -> list[Any]:
     """Every plan's progress for the scope (read once per report)."""
     return remembered(  # type: ignore[no-any-return]
         ("plans-progress", scope),
-        lambda: plans_progress(
-            ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)
-        ),
+        lambda: plans_progress(ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)),
     )
 
 
@@ -178,7 +176,9 @@ def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
         )
         + f", within {results.window_days} days of the case opening."
     )
-    return Markup("<h3 id='cases'>Cases</h3>") + overall + Markup("<h4>By unit</h4>") + by_unit + words
+    return (
+        Markup("<h3 id='cases'>Cases</h3>") + overall + Markup("<h4>By unit</h4>") + by_unit + words
+    )
 
 
 def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:

@@ -101,10 +101,10 @@ def unit_quarterly(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
 def latest_quarter(ws: Workspace, scope: ReportScope) -> dt.date | None:
     """The first day of the latest complete quarter with at least ``min_n`` customer answers."""
     frame = quarterly(ws, scope)
-    customers = frame[frame["metric"] == "nps"]
+    customers: pd.DataFrame = frame[frame["metric"] == "nps"]
     if customers.empty:
-        customers = frame[frame["metric"].isin(CUSTOMER_METRICS)]
-        customers = customers.groupby("period", as_index=False)["n"].max()
+        answered = frame[frame["metric"].isin(CUSTOMER_METRICS)]
+        customers = answered.groupby("period", as_index=False).agg(n=("n", "max"))
     return latest_complete(
         customers, "quarter", today=report_day(ws, scope), min_n=ws.settings.min_n
     )
@@ -122,7 +122,9 @@ def is_real(row: Mapping[Hashable, Any], alpha: float) -> bool:
     """Whether a tested change is real: significant after correction, on enough answers."""
     p = row.get("p_adjusted")
     verdict = str(row.get("verdict") or "")
-    if display.missing(p) or verdict.startswith(("too few", "nothing", "no detectable")):
+    if p is None or display.missing(p):
+        return False
+    if verdict.startswith(("too few", "nothing", "no detectable")):
         return False
     return float(p) < alpha
 
@@ -136,7 +138,7 @@ def score_text(metric: str, score: Any, low: Any = None, high: Any = None) -> st
 def change_text(metric: str, row: Mapping[Hashable, Any], alpha: float) -> str:
     """``better by 5.7 points, likely real`` / ``no clear change`` for a tested change."""
     change = row.get("change")
-    if display.missing(change):
+    if change is None or display.missing(change):
         return "no earlier period to compare"
     digits = 2 if metric == "ces" else 1
     unit = "" if metric == "ces" else " points"

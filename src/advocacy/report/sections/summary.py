@@ -26,7 +26,6 @@ from markupsafe import Markup
 from advocacy import display
 from advocacy.report.section import ReportScope, Section, remembered, report_day
 from advocacy.report.sections.metrics import (
-    CUSTOMER_METRICS,
     LABELS,
     SHORT,
     change_text,
@@ -89,7 +88,7 @@ def unit_owner(ws: Workspace, unit: str) -> str:
     def managers() -> dict[str, str]:
         try:
             staff = ws.table("employees").select("unit", "role").distinct().to_pandas()
-        except Exception:  # noqa: BLE001 - a workspace without staff has no such table rows
+        except Exception:
             return {}
         staff = staff.dropna()
         lead = staff[staff["role"].str.contains("manager|head", case=False, regex=True)]
@@ -333,10 +332,10 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     body = Markup()
     if quarter is not None:
         where = f"{scope.unit} in" if scope.unit else "The latest complete quarter,"
-        body += Markup("<p class='standing'>{} {}: each score with its {:.0%} interval, and "
-                       "its change against the quarter before.</p>").format(
-            where, display.period_label(quarter, "quarter"), ws.settings.confidence
-        )
+        body += Markup(
+            "<p class='standing'>{} {}: each score with its {:.0%} interval, and "
+            "its change against the quarter before.</p>"
+        ).format(where, display.period_label(quarter, "quarter"), ws.settings.confidence)
     body += tiles
     if findings:
         shown = findings[:MOST_FINDINGS]
@@ -353,4 +352,3 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             "the margins are.</p>"
         )
     return Section(title=TITLE, body=body, anchor=ANCHOR)
-

@@ -160,10 +160,14 @@ def theme_quotes(
             strict=True,
         )
     }
-    rows = ws.db.fetchall(
-        "SELECT theme_id, document_kind, document_id FROM document_themes "
-        "ORDER BY theme_id, score DESC NULLS LAST, document_id"
-    ) if "document_themes" in ws.db.ibis.list_tables() else []
+    rows = (
+        ws.db.fetchall(
+            "SELECT theme_id, document_kind, document_id FROM document_themes "
+            "ORDER BY theme_id, score DESC NULLS LAST, document_id"
+        )
+        if "document_themes" in ws.db.ibis.list_tables()
+        else []
+    )
     members: dict[str, list[tuple[str, str]]] = {}
     for theme_id, kind, doc in rows:
         members.setdefault(str(theme_id), []).append((str(kind), str(doc)))
@@ -172,7 +176,9 @@ def theme_quotes(
         theme_id, wanted = str(record["theme_id"]), _dominant(_mix(record))
         quotes: list[str] = []
         candidates = [sentiment.get(key) for key in members.get(theme_id, [])]
-        texts = [text for found in candidates if found for label, text in [found] if label == wanted]
+        texts = [
+            text for found in candidates if found for label, text in [found] if label == wanted
+        ]
         if not texts:
             texts = [q for q in record.get("quotes") or [] if by_text.get(str(q)) == wanted]
         for text in texts:
@@ -225,9 +231,7 @@ def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[str]]) -> Markup
             Markup("<blockquote>{}</blockquote>").format(quote)
             for quote in quotes.get(str(record["theme_id"]), [])
         )
-        cards += Markup(
-            '<div class="card"><h4>{}</h4><p>{} texts</p>{}<p>{}</p>{}</div>'
-        ).format(
+        cards += Markup('<div class="card"><h4>{}</h4><p>{} texts</p>{}<p>{}</p>{}</div>').format(
             record["name"],
             display.number(int(record["size"])),
             _bar(_mix(record)),
@@ -257,7 +261,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         )
         row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group)}
         for name in ("negative", "neutral", "positive"):
-            row[name] = display.percent(shares.loc[kind, name], 0)
+            row[name] = display.percent(shares.at[str(kind), name], 0)
         for name in ("anger", "joy", "sadness"):
             if name in parsed:
                 row[name] = display.percent(parsed[name].mean(), 0)
