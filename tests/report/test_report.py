@@ -240,3 +240,29 @@ def test_report_for_one_unit_and_dates(
     html = files.html.read_text(encoding="utf-8")
     assert f"unit {unit}" in html and "from 2025-01-01" in html
     assert re.search(rf"<p class=.standing.>{re.escape(unit)} in \d{{4}} Q\d:", html)
+
+
+def test_theme_quotes_carry_the_themes_main_sentiment(demo_report: tuple[Path, Path, Path]) -> None:
+    from advocacy.report.sections import text
+    from advocacy.text.catalogue import list_themes
+    from advocacy.text.enrich import load_documents
+
+    database, _, _ = demo_report
+    with advocacy.open(str(database)) as ws:
+        documents = load_documents(ws.db)
+        features = text._features(ws, documents)
+        themes = list_themes(ws.db).head(text.CARDS)
+        quotes = text.theme_quotes(ws, features, themes)
+    label_of = dict(zip(features["text"].astype(str), features["sentiment"], strict=True))
+    checked = 0
+    for record in themes.to_dict("records"):
+        mix = record["sentiment_mix"]
+        main = max(mix, key=mix.get)
+        chosen = quotes[str(record["theme_id"])]
+        assert len(chosen) == 2, record["name"]
+        assert len(set(chosen)) == 2
+        for quote in chosen:
+            if quote in label_of:  # quotes cut short or redacted are no longer the stored text
+                assert label_of[quote] == main, (record["name"], main, quote)
+                checked += 1
+    assert checked >= len(themes)
