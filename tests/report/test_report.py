@@ -260,9 +260,12 @@ def test_theme_quotes_carry_the_themes_main_sentiment(demo_report: tuple[Path, P
         main = max(mix, key=mix.get)
         chosen = quotes[str(record["theme_id"])]
         assert len(chosen) == 2, record["name"]
-        assert len(set(chosen)) == 2
-        for quote in chosen:
-            if quote in label_of:  # quotes cut short or redacted are no longer the stored text
+        assert len({quote for _, quote in chosen}) == 2
+        for caption, quote in chosen:
+            if caption:  # the theme's most negative (positive) sentence, for a negative theme
+                assert caption == f"Most {main} sentence", (record["name"], caption)
+                checked += 1
+            elif quote in label_of:  # quotes cut short or redacted are not the stored text
                 assert label_of[quote] == main, (record["name"], main, quote)
                 checked += 1
     assert checked >= len(themes)

@@ -1,10 +1,9 @@
 """The report's advocates section: the ladder, the say-do gap, referral value, what advocacy is
-worth, and who is slipping away.
+worth, fans-to-be and who is slipping away.
 
 Every part comes from one library call on the workspace; a part whose data is missing says so
-in a note instead of failing the report. The fans-to-be list (a model fitted on the workspace, a
-list of customer ids to call) is a working list for the CRM, not a readout: it stays in
-``advocacy advocates fans-to-be`` and the web app, which keeps the report inside its time.
+in a note instead of failing the report. Lists of customers stop at five: the CLI and the web
+app have the rest.
 """
 
 from __future__ import annotations
@@ -184,6 +183,21 @@ def _behavior(ws: Workspace, scope: ReportScope) -> Markup:
     )
 
 
+def _fans(ws: Workspace, scope: ReportScope) -> Markup:
+    result = ws.advocates.fans_to_be(as_of=_as_of(scope))
+    top = result.scores.head(5)
+    return Markup(
+        "<h3>Fans-to-be</h3><p>Customers not yet advocating, most likely to start. Checked on "
+        "held-out time: AUC {auc:.2f}, the top tenth became advocates {lift:.1f} times as "
+        "often as average ({base} base rate).</p>"
+    ).format(
+        auc=result.auc, lift=result.top_decile_lift, base=_percent(result.base_rate)
+    ) + table_html(
+        _records(top.assign(propensity=top["propensity"].map(_percent))),
+        [("customer_id", "Customer"), ("propensity", "Chance"), ("reasons", "Top reasons")],
+    )
+
+
 def _slipping(ws: Workspace) -> Markup:
     frame = ws.retention.predict(horizon=52)
     valuable = frame[frame["frequency"] > 0]
@@ -220,6 +234,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         ("say-do gap", lambda: _say_do(ws, scope)),
         ("referrals", lambda: _referrals(ws)),
         ("behaviour", lambda: _behavior(ws, scope)),
+        ("fans-to-be", lambda: _fans(ws, scope)),
         ("slipping away", lambda: _slipping(ws)),
     )
     for name, part in parts:
@@ -233,5 +248,5 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         "intervals. Purchase model: BG/NBD (Fader, Hardie & Lee 2005)."
     )
     if scope.unit is not None:
-        notes.append("The ladder and referrals cover the whole company.")
+        notes.append("The ladder, referrals and fans-to-be cover the whole company.")
     return Section(title=TITLE, body=body, notes=notes)

@@ -107,6 +107,29 @@ def _drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
     )
 
 
+def _theme_drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
+    try:
+        frame = ws.gaps.drivers(level="theme", unit=scope.unit, n_bootstrap=100)
+    except AdvocacyError:
+        return Markup()
+    top = frame.iloc[0]
+    return Markup(
+        "<h3>Comment themes as drivers of NPS</h3><p>Whether a respondent's comment mentions "
+        "each theme, taken as a driver: each theme's share of the {:.0%} of NPS variation the "
+        "mentions explain (LMG over the {} most mentioned themes, n = {:,} respondents with a "
+        "comment; {:,} without one left out). The strongest is <strong>{}</strong> ({:.0%}, "
+        "mentioned by {:,}).</p>"
+    ).format(
+        frame.attrs["r_squared"],
+        len(frame),
+        frame.attrs["n"],
+        frame.attrs["without_comment"],
+        top.driver,
+        top.share,
+        int(top.mentions),
+    ) + chart_svg(drivers_chart(frame), label="Comment themes as drivers of NPS")
+
+
 def _themes_behind(found: Any) -> str:
     """``billing (lift 3.9, n=40); ...`` from a gap's ``root_cause_themes``."""
     parts = []
@@ -356,6 +379,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     body = (
         _heat_map_part(ws, scope)
         + _drivers_part(ws, scope)
+        + _theme_drivers_part(ws, scope)
         + _ipa_part(ws)
         + _servqual_part(ws)
         + _register_part(ws)

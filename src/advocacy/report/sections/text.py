@@ -139,17 +139,32 @@ def _dominant(mix: Mapping[str, float]) -> str:
     return max(mix, key=lambda name: mix[name]) if mix else "neutral"
 
 
-def theme_quotes(
-    ws: Workspace, features: pd.DataFrame, themes: pd.DataFrame, *, per_theme: int = 2
-) -> dict[str, list[str]]:
-    """Per theme, ``per_theme`` quotes whose sentiment is the theme's dominant one.
+def _cut(text: str) -> str:
+    clean = redact(str(text)).strip()
+    if len(clean) > QUOTE_CHARS:
+        clean = clean[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return clean
 
-    Quotes are members of the theme (stored assignments, most confident first) with that
-    sentiment, so a theme that is mostly complaints is never illustrated by praise; each is
-    PII-redacted and cut to :data:`QUOTE_CHARS`. A theme found in memory (no stored
-    assignments) keeps the representative quotes whose own sentiment matches.
+
+def theme_quotes(
+    ws: Workspace,
+    features: pd.DataFrame,
+    themes: pd.DataFrame,
+    *,
+    sentences: pd.DataFrame | None = None,
+    per_theme: int = 2,
+) -> dict[str, list[tuple[str, str]]]:
+    """Per theme, ``per_theme`` quotes whose sentiment is the theme's dominant one, each as
+    (caption, text).
+
+    When the theme is mostly negative (positive), the first quote is its most negative (most
+    positive) sentence from ``sentences`` (``ws.text.theme_sentences``), captioned so: the
+    sentence, not the whole comment. The rest are members of the theme (stored assignments, most
+    confident first) whose sentiment is the dominant one, so a theme that is mostly complaints is
+    never illustrated by praise. A theme found in memory (no stored assignments) keeps the
+    representative quotes whose own sentiment matches. Each is PII-redacted and cut to
+    :data:`QUOTE_CHARS`.
     """
-    chosen: dict[str, list[str]] = {}
     sentiment = {
         (str(kind), str(doc)): (str(label), str(text))
         for kind, doc, label, text in zip(
@@ -172,23 +187,27 @@ def theme_quotes(
     for theme_id, kind, doc in rows:
         members.setdefault(str(theme_id), []).append((str(kind), str(doc)))
     by_text = {text: label for label, text in sentiment.values()}
+    best: dict[str, dict[str, Any]] = {}
+    if sentences is not None and not sentences.empty:
+        best = {str(row["theme_id"]): row for row in sentences.to_dict("records")}
+    chosen: dict[str, list[tuple[str, str]]] = {}
     for record in themes.to_dict("records"):
         theme_id, wanted = str(record["theme_id"]), _dominant(_mix(record))
-        quotes: list[str] = []
+        quotes: list[tuple[str, str]] = []
+        sentence = best.get(theme_id, {}).get(f"{wanted}_sentence")
+        if wanted in ("negative", "positive") and sentence:
+            quotes.append((f"Most {wanted} sentence", _cut(sentence)))
         candidates = [sentiment.get(key) for key in members.get(theme_id, [])]
-        texts = [
-            text for found in candidates if found for label, text in [found] if label == wanted
-        ]
+        texts = [found[1] for found in candidates if found and found[0] == wanted]
         if not texts:
             texts = [q for q in record.get("quotes") or [] if by_text.get(str(q)) == wanted]
         for text in texts:
-            clean = redact(str(text)).strip()
-            if len(clean) > QUOTE_CHARS:
-                clean = clean[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
-            if clean and clean not in quotes:
-                quotes.append(clean)
-            if len(quotes) == per_theme:
+            if len(quotes) >= per_theme:
                 break
+            clean = _cut(text)
+            # A comment that holds a quote already shown (or is held by one) adds nothing.
+            if clean and not any(clean in quote or quote in clean for _, quote in quotes):
+                quotes.append(("", clean))
         chosen[theme_id] = quotes
     return chosen
 
@@ -210,7 +229,7 @@ def _bar(mix: Mapping[str, float]) -> Markup:
     )
 
 
-def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[str]]) -> Markup:
+def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[tuple[str, str]]]) -> Markup:
     """Each theme as a card: name, size, sentiment bar, NPS effect with interval, two quotes."""
     cards = Markup()
     for record in themes.to_dict("records"):
@@ -228,8 +247,12 @@ def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[str]]) -> Markup
                 f"{display.number(record['nps_not'], 0)} not"
             )
         said = Markup("").join(
-            Markup("<blockquote>{}</blockquote>").format(quote)
-            for quote in quotes.get(str(record["theme_id"]), [])
+            Markup("<p class='quote-caption'>{}</p><blockquote>{}</blockquote>").format(
+                caption, quote
+            )
+            if caption
+            else Markup("<blockquote>{}</blockquote>").format(quote)
+            for caption, quote in quotes.get(str(record["theme_id"]), [])
         )
         cards += Markup('<div class="card"><h4>{}</h4><p>{} texts</p>{}<p>{}</p>{}</div>').format(
             record["name"],
@@ -262,7 +285,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group)}
         for name in ("negative", "neutral", "positive"):
             row[name] = display.percent(shares.at[str(kind), name], 0)
-        for name in ("anger", "joy", "sadness"):
+        for name in ("anger", "joy", "optimism", "sadness"):
             if name in parsed:
                 row[name] = display.percent(parsed[name].mean(), 0)
         row["effort"] = display.percent((group["effort"] >= 0.5).mean(), 0)
@@ -278,8 +301,9 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("positive", "Positive"),
             ("anger", "Anger"),
             ("joy", "Joy"),
+            ("optimism", "Optimism"),
             ("sadness", "Sadness"),
-            ("effort", "Describe effort"),
+            ("effort", "Texts that describe effort"),
         ],
     )
     themes = _themes(ws, documents, features)
@@ -292,7 +316,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         ).format(len(shown))
         if "effect" in themes and themes["effect"].notna().any():
             body += _impact_chart(themes.head(15))
-        body += theme_cards(shown, theme_quotes(ws, features, shown))
+        sentences = ws.text.theme_sentences(since=scope.since, until=scope.until)
+        body += theme_cards(shown, theme_quotes(ws, features, shown, sentences=sentences))
     return Section(
         title=TITLE,
         body=body,
