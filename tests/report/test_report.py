@@ -216,6 +216,14 @@ def test_report_opens_in_chromium_without_errors_or_requests(
         )
         clipped = page.eval_on_selector_all("figure.chart svg", CLIPPED_LABELS)
         wider = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        # In print, on the width of an A4 page inside its margins (182 mm), every table fits.
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 688, "height": 900})
+        wide_tables = page.eval_on_selector_all(
+            "main table:not(.register)",
+            "tables => tables.filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)"
+            ".map(t => t.querySelector('th').textContent)",
+        )
         page.screenshot(path=str(tmp_path / "report.png"))
         browser.close()
     assert errors == [] and failed == []
@@ -225,6 +233,7 @@ def test_report_opens_in_chromium_without_errors_or_requests(
     # Every label of every chart is drawn whole, inside its chart's box.
     assert clipped == []
     assert wider is False
+    assert wide_tables == []
 
 
 def test_report_for_one_unit_and_dates(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from advocacy import display
 from advocacy.advocates.referrals import earned_growth, referral_value_by_referrer
 from advocacy.errors import AdvocacyError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
@@ -99,11 +100,7 @@ def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
         silent=len(silent),
     )
     rows = [
-        {
-            **r,
-            "say_do": _percent(r["say_do"]),
-            "interval": f"{_percent(r['low'])}-{_percent(r['high'])}",
-        }
+        {**r, "say_do": display.share_estimate(r["say_do"], r["low"], r["high"])}
         for r in _records(by_unit)
     ]
     return text + table_html(
@@ -112,8 +109,7 @@ def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
             ("unit", "Unit"),
             ("promoters", "Promoter answers"),
             ("advocated", "Acted"),
-            ("say_do", "Say-do"),
-            ("interval", "95% interval"),
+            ("say_do", "Say-do [interval]"),
         ],
     )
 
@@ -142,8 +138,9 @@ def _referrals(ws: Workspace) -> Markup:
         earned=_percent(growth["earned_growth"]),
         flagged=flagged,
     )
+    money = top.assign(referral_value=top["referral_value"].map(lambda v: display.number(v, 0)))
     return text + table_html(
-        _records(top),
+        _records(money),
         [
             ("referrer_id", "Top referrer"),
             ("referrals", "Referrals"),
@@ -164,7 +161,7 @@ def _behavior(ws: Workspace, scope: ReportScope) -> Markup:
             "retention": _percent(values["retention"]),
             "repeat": _percent(values["repeat_purchase"]),
             "referral": _percent(values["referral"]),
-            "spend": values["spend"],
+            "spend": display.number(values["spend"], 0),
         }
         for band, values in wide.iterrows()
     ]
@@ -211,7 +208,12 @@ def _slipping(ws: Workspace) -> Markup:
         "<h3>Who is slipping away</h3><p>BG/NBD on the transactions: {n:,} repeat buyers are "
         "more likely gone than active. The most valuable of them:</p>"
     ).format(n=len(valuable[valuable["probability_alive"] < 0.5])) + table_html(
-        _records(slipping.assign(alive=slipping["probability_alive"].map(_percent))),
+        _records(
+            slipping.assign(
+                alive=slipping["probability_alive"].map(_percent),
+                past_value=slipping["past_value"].map(lambda v: display.number(v, 0)),
+            )
+        ),
         [
             ("customer_id", "Customer"),
             ("frequency", "Repeat purchases"),

@@ -161,15 +161,24 @@ def _servqual_part(ws: Workspace) -> Markup:
     except AdvocacyError:
         return Markup()
     overall = result.overall.set_index("measure")
-    rows = result.dimensions.to_dict("records")
+    rows = [
+        {
+            "dimension": row["dimension"],
+            "expectation": display.number(row["expectation"], 2),
+            "perception": display.number(row["perception"], 2),
+            "gap": display.estimate(row["gap"], row["ci_low"], row["ci_high"]),
+        }
+        for row in result.dimensions.to_dict("records")
+    ]
     return Markup(
-        "<h3>Expectations versus perceptions (SERVQUAL)</h3><p>Overall gap {:.2f} "
-        "[{:.2f}, {:.2f}] (mean of dimension gaps, {:,} respondents; negative means "
-        "below expectations).</p>"
+        "<h3>Expectations versus perceptions (SERVQUAL)</h3><p>Overall gap {} (mean of "
+        "dimension gaps, {:,} respondents; negative means below expectations).</p>"
     ).format(
-        overall.loc["unweighted", "gap"],
-        overall.loc["unweighted", "ci_low"],
-        overall.loc["unweighted", "ci_high"],
+        display.estimate(
+            overall.loc["unweighted", "gap"],
+            overall.loc["unweighted", "ci_low"],
+            overall.loc["unweighted", "ci_high"],
+        ),
         result.respondents,
     ) + table_html(
         rows,
@@ -177,9 +186,7 @@ def _servqual_part(ws: Workspace) -> Markup:
             ("dimension", "Dimension"),
             ("expectation", "Expected"),
             ("perception", "Perceived"),
-            ("gap", "Gap"),
-            ("ci_low", "Low"),
-            ("ci_high", "High"),
+            ("gap", "Gap [interval]"),
         ],
     )
 

@@ -187,7 +187,7 @@ def theme_quotes(
     for theme_id, kind, doc in rows:
         members.setdefault(str(theme_id), []).append((str(kind), str(doc)))
     by_text = {text: label for label, text in sentiment.values()}
-    best: dict[str, dict[str, Any]] = {}
+    best: dict[str, dict[Any, Any]] = {}
     if sentences is not None and not sentences.empty:
         best = {str(row["theme_id"]): row for row in sentences.to_dict("records")}
     chosen: dict[str, list[tuple[str, str]]] = {}
