@@ -44,8 +44,13 @@ LABELS: dict[str, str] = {
     "enps": "eNPS",
 }
 #: Short names for the KPI tiles.
-SHORT: dict[str, str] = {"nps": "NPS", "csat": "CSAT", "top-box": "Top-box", "ces": "CES"}
-SHORT["enps"] = "eNPS"
+SHORT: dict[str, str] = {
+    "nps": "NPS",
+    "csat": "CSAT",
+    "top-box": "Top-box",
+    "ces": "CES",
+    "enps": "eNPS",
+}
 CUSTOMER_METRICS = ("nps", "csat", "top-box", "ces")
 #: A company trend longer than this many months is shown by quarter.
 MAX_MONTHS = 24
