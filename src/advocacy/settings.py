@@ -152,6 +152,17 @@ class Settings(BaseModel):
         description="comma-separated team names cases may be assigned to besides users (e.g. "
         "billing,returns)",
     )
+    report_title: str = Field(
+        "Customer advocacy assessment", description="title on the report's cover (--title)"
+    )
+    report_client: str = Field(
+        "", description="client or company the report is for, on its cover (empty: none)"
+    )
+    report_logo: str = Field(
+        "",
+        description="logo on the report's cover: path to an SVG, PNG or JPEG file of at most "
+        "1 MB (empty: the title alone)",
+    )
     text_model: str = Field(
         "static",
         description="text model for sentiment and emotion: static (shipped) or "

@@ -25,8 +25,9 @@ def test_sections_name_top_gaps_drivers_quadrants_and_the_link(tmp_path: Path) -
         "Expectations versus perceptions",
     ):
         assert heading in body
-    assert body.count("<svg") == 3  # gap bars, drivers chart, quadrant scatter
-    assert f"<td>{top.subject}</td>" in body
+    # unit x driver heat map, drivers chart, quadrant scatter, gap bars
+    assert body.count("<svg") == 4
+    assert f"<td>{gaps.subject_words(top.subject)}</td>" in body
     assert "quick win" in body or "larger challenge" in body
     assert "strongest driver is <strong>speed</strong>" in body
     text = str(culture_section.body)

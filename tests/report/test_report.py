@@ -28,6 +28,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: Per chart, the labels that are cut short ("…") or drawn beyond the chart's own box.
+CLIPPED_LABELS = """
+svgs => svgs.flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  const chart = svg.closest("figure").getAttribute("aria-label");
+  return [...svg.querySelectorAll("text")].filter(text => text.textContent.trim()).flatMap(text => {
+    const r = text.getBoundingClientRect();
+    const outside = r.left < box.left - 1 || r.right > box.right + 1
+      || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+    const cut = text.textContent.includes("\\u2026");
+    return outside || cut ? [`${chart}: ${text.textContent}`] : [];
+  });
+})
+"""
+
+
 def pdf_text(path: Path) -> str:
     require(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext) is not installed")
     done = subprocess.run(
@@ -63,6 +79,35 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, P
     return summary.database, html, pdf
 
 
+def page_images(pdf_path: Path, directory: Path) -> list[Path]:
+    require(shutil.which("pdftoppm") is not None, "poppler-utils (pdftoppm) is not installed")
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", str(pdf_path), str(directory / "page")], check=True
+    )
+    return sorted(directory.glob("page-*.png"))
+
+
+def filled_height(page: Path) -> float:
+    """How far down the page its content reaches (0-1), above the footer line."""
+    pixels = Image.open(page).convert("L")
+    width, height = pixels.size
+    inked = [
+        y
+        for y in range(int(height * 0.92))
+        if pixels.crop((0, y, width, y + 1)).getextrema()[0] < 200
+    ]
+    return (max(inked) + 1) / height if inked else 0.0
+
+
+def page_text(pdf_path: Path, number: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def test_demo_report_has_every_section_and_chart_in_html_and_pdf(
     demo_report: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
@@ -71,8 +116,9 @@ def test_demo_report_has_every_section_and_chart_in_html_and_pdf(
     titles = h2_titles(html)
     for expected in (
         "Executive summary",
-        "The evidence",
         "Scores and significant changes",
+        "What customers say and feel",
+        "Which gaps matter",
         "Methods and sources",
     ):
         assert expected in titles
@@ -81,30 +127,53 @@ def test_demo_report_has_every_section_and_chart_in_html_and_pdf(
         "Not covered yet",
     )
     charts = re.findall(r'<figure class="chart" role="img" aria-label="([^"]+)">', html)
-    assert {"NPS by unit with intervals", "NPS by month with its interval band"} <= set(charts)
+    assert {
+        "NPS by unit and quarter with interval bands",
+        "NPS by month with its interval band",
+        "Mean rating of each driver by unit",
+    } <= set(charts)
     assert html.count("<svg") == len(charts)
     # Standalone: nothing is fetched (no scripts, links or remote images).
     assert not re.search(r"<(script|link)\b|src=\"https?:", html)
 
-    require(shutil.which("pdftoppm") is not None, "poppler-utils (pdftoppm) is not installed")
-    subprocess.run(
-        ["pdftoppm", "-r", "40", "-png", str(pdf_path), str(tmp_path / "page")], check=True
-    )
-    pages = sorted(tmp_path.glob("page-*.png"))
+    pages = page_images(pdf_path, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True)
     page_count = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
     assert len(pages) == page_count
-    # Each present section starts a page in print, so there are at least as many pages.
-    assert page_count >= len(titles)
-    for page in pages:
-        pixels = Image.open(page).convert("L")
-        assert pixels.getextrema()[0] < 128, f"{page.name} is blank"
     text = pdf_text(pdf_path)
     for title in titles:
         assert title in text, title
     # Every chart drew its axis titles into the PDF.
-    for title in ("NPS (-100 to 100)", "Score (-100 to 100)", "Month"):
+    for title in ("Score (-100 to 100)", "Month", "against the company"):
         assert title in text, title
+
+
+def test_demo_pdf_is_tight_a_cover_a_one_page_summary_and_no_near_empty_pages(
+    demo_report: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    _, _, pdf_path = demo_report
+    pages = page_images(pdf_path, tmp_path)
+    # The issue's demo report ran to 22-24 pages with nearly blank ones.
+    assert len(pages) <= 16
+    # Page 1 is the cover; no other page is near-empty (under a quarter full), the last one
+    # included; the page before the landscape register may end early, but not that early.
+    low = {
+        page.name: round(filled_height(page), 2) for page in pages[1:] if filled_height(page) < 0.25
+    }
+    assert low == {}, f"near-empty pages: {low}"
+    cover, summary_page = page_text(pdf_path, 1), page_text(pdf_path, 2)
+    assert "Lumen & Oak assessment" in cover and "page " not in cover
+    # The summary fits one page: its tiles and its findings, and nothing after them.
+    assert "Executive summary" in summary_page and "What to do" in summary_page
+    assert "Scores and significant changes" not in summary_page
+    sizes = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(len(pages)), str(pdf_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # The gap register's wide table gets a landscape page.
+    assert re.search(r"size:\s+841\.89 x 595\.2", sizes)
 
 
 def test_report_numbers_match_the_evidence(demo_report: tuple[Path, Path, Path]) -> None:
@@ -113,8 +182,14 @@ def test_report_numbers_match_the_evidence(demo_report: tuple[Path, Path, Path])
     scored = answers["nps"].dropna()
     nps = 100 * ((scored >= 9).mean() - (scored <= 6).mean())
     html = html_path.read_text(encoding="utf-8")
-    assert f"<td>NPS</td><td>{nps:.1f}</td>" in html
-    assert f"<td>{len(scored):,}</td>" in html
+    found = re.search(
+        r"<td>NPS</td><td>(\S+) \[(\S+), (\S+)\]</td><td class='num'>([\d,]+)</td>", html
+    )
+    assert found is not None
+    score, low, high = (float(text.replace("\u2212", "-")) for text in found.group(1, 2, 3))
+    # Written to the precision its interval supports: whole points for an interval of +-3.
+    assert score == round(nps) and low < nps < high
+    assert found.group(4) == f"{len(scored):,}"
 
 
 def test_report_opens_in_chromium_without_errors_or_requests(
@@ -140,12 +215,26 @@ def test_report_opens_in_chromium_without_errors_or_requests(
         svg_widths = page.eval_on_selector_all(
             "figure.chart svg", "nodes => nodes.map(n => n.getBoundingClientRect().width)"
         )
+        clipped = page.eval_on_selector_all("figure.chart svg", CLIPPED_LABELS)
+        wider = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        # In print, on the width of an A4 page inside its margins (182 mm), every table fits.
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 688, "height": 900})
+        wide_tables = page.eval_on_selector_all(
+            "main table:not(.register)",
+            "tables => tables.filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)"
+            ".map(t => t.querySelector('th').textContent)",
+        )
         page.screenshot(path=str(tmp_path / "report.png"))
         browser.close()
     assert errors == [] and failed == []
     assert requested == [html_path.as_uri()]
     assert "Executive summary" in headings
     assert svg_widths and all(width > 100 for width in svg_widths)
+    # Every label of every chart is drawn whole, inside its chart's box.
+    assert clipped == []
+    assert wider is False
+    assert wide_tables == []
 
 
 def test_report_for_one_unit_and_dates(
@@ -160,4 +249,33 @@ def test_report_for_one_unit_and_dates(
     assert files.pdf is None
     html = files.html.read_text(encoding="utf-8")
     assert f"unit {unit}" in html and "from 2025-01-01" in html
-    assert f"{unit} stands at" in html
+    assert re.search(rf"<p class=.standing.>{re.escape(unit)} in \d{{4}} Q\d:", html)
+
+
+def test_theme_quotes_carry_the_themes_main_sentiment(demo_report: tuple[Path, Path, Path]) -> None:
+    from advocacy.report.sections import text
+    from advocacy.text.catalogue import list_themes
+    from advocacy.text.enrich import load_documents
+
+    database, _, _ = demo_report
+    with advocacy.open(str(database)) as ws:
+        documents = load_documents(ws.db)
+        features = text._features(ws, documents)
+        themes = list_themes(ws.db).head(text.CARDS)
+        quotes = text.theme_quotes(ws, features, themes)
+    label_of = dict(zip(features["text"].astype(str), features["sentiment"], strict=True))
+    checked = 0
+    for record in themes.to_dict("records"):
+        mix = record["sentiment_mix"]
+        main = max(mix, key=mix.get)
+        chosen = quotes[str(record["theme_id"])]
+        assert len(chosen) == 2, record["name"]
+        assert len({quote for _, quote in chosen}) == 2
+        for caption, quote in chosen:
+            if caption:  # the theme's most negative (positive) sentence, for a negative theme
+                assert caption == f"Most {main} sentence", (record["name"], caption)
+                checked += 1
+            elif quote in label_of:  # quotes cut short or redacted are not the stored text
+                assert label_of[quote] == main, (record["name"], main, quote)
+                checked += 1
+    assert checked >= len(themes)

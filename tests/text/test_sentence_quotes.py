@@ -86,8 +86,10 @@ def test_report_and_text_page_quote_the_sentence_redacted(duckdb_url: str, tmp_p
     with _workspace(duckdb_url, tmp_path) as ws:
         token = create_token(ws.db, role="analyst", name="ana").secret
         html = str(build(ws, ReportScope()).body)
-    assert "Most negative sentence" in html
-    assert SHOWN_COMPLAINT in html and "Jones" not in html
+    # Both themes read positive here, so each card quotes the theme's most positive sentence,
+    # never the complaint, which would contradict the theme.
+    assert "Most positive sentence</p><blockquote>Lovely staff, great prices.</blockquote>" in html
+    assert "Most negative sentence" not in html and "disaster" not in html and "Jones" not in html
     assert f"{PRAISE} {COMPLAINT}" not in html  # the sentence, not the whole comment
     with TestClient(create_app(duckdb_url), base_url="https://testserver") as client:
         response = client.get("/text", headers={"Authorization": f"Bearer {token}"})

@@ -138,6 +138,30 @@ class GapsNamespace:
             confidence=self._settings.confidence,
         )
 
+    def unit_ratings(self, *, level: str = "item") -> pd.DataFrame:
+        """Each unit's mean rating of each driver against the company's: a heat map's cells.
+
+        Parameters
+        ----------
+        level
+            ``item`` or ``dimension``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``unit``, ``driver``, ``mean``, ``n``, ``company_mean`` and ``difference``; cells
+            with fewer than ``min_n`` respondents have no mean (see
+            :func:`advocacy.drivers.unit_ratings.unit_ratings`).
+        """
+        from advocacy.drivers.unit_ratings import unit_ratings
+
+        return unit_ratings(
+            self._tables("responses"),
+            self._tables("response_items"),
+            level=level,
+            min_n=self._settings.min_n,
+        )
+
     def servqual(self) -> ServqualResult:
         """SERVQUAL gaps (perception minus expectation) by item, dimension and overall.
 

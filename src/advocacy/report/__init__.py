@@ -44,7 +44,7 @@ def write(
     out: str | Path | None = "report.html",
     *,
     pdf: str | Path | None = None,
-    title: str = DEFAULT_TITLE,
+    title: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
     unit: str | None = None,
@@ -59,7 +59,8 @@ def write(
     out, pdf
         Where to write the HTML and the PDF; either may be None, not both.
     title
-        The report's title.
+        The report's title on its cover (default: the ``report_title`` setting; the client,
+        the logo and the date come from the settings too).
     since, until
         The first and last day of evidence, as dates or ISO strings (``"2025-01-01"``).
     unit

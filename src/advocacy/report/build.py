@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
-from advocacy.report.section import ReportScope, Section
+from advocacy.report.cover import Cover
+from advocacy.report.section import ReportScope, Section, report_day, report_run
 from advocacy.report.sections import (
     advocates,
     asks,
@@ -19,7 +19,6 @@ from advocacy.report.sections import (
     loop,
     methods,
     metrics,
-    overview,
     summary,
     text,
 )
@@ -32,7 +31,6 @@ SectionBuilder = Callable[["Workspace", ReportScope], Section]
 #: The report's sections, in reading order. Each analysis adds its module here.
 SECTIONS: list[SectionBuilder] = [
     summary.build,
-    overview.build,
     metrics.build,
     text.build,
     gaps.build,
@@ -46,12 +44,21 @@ SECTIONS: list[SectionBuilder] = [
 
 
 def build_sections(ws: Workspace, scope: ReportScope) -> list[Section]:
-    return [builder(ws, scope) for builder in SECTIONS]
+    """Every section, in reading order; sections share what they read within the run."""
+    with report_run():
+        return [builder(ws, scope) for builder in SECTIONS]
 
 
-def render_report(ws: Workspace, *, title: str, scope: ReportScope | None = None) -> str:
-    """The report as one HTML document (styles and charts inline, nothing fetched)."""
+def render_report(
+    ws: Workspace, *, title: str | None = None, scope: ReportScope | None = None
+) -> str:
+    """The report as one HTML document (styles and charts inline, nothing fetched).
+
+    The cover's title (``title`` or the ``report_title`` setting), client, logo and date come
+    from the workspace's settings; the date is today in the ``timezone`` setting.
+    """
     scope = scope or ReportScope()
+    cover = Cover.from_settings(ws.settings, day=report_day(ws, scope), title=title)
     sections = build_sections(ws, scope)
     template_text = (
         resources.files("advocacy.report")
@@ -61,8 +68,9 @@ def render_report(ws: Workspace, *, title: str, scope: ReportScope | None = None
     environment = Environment(autoescape=True)  # every value escaped; sections are Markup
     template = environment.from_string(template_text)
     html = template.render(
-        title=title,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        title=cover.title,
+        cover=cover.html(),
+        generated=cover.day.isoformat(),
         scope=scope,
         present=[section for section in sections if section.missing is None],
         absent=[section for section in sections if section.missing is not None],
@@ -80,7 +88,7 @@ def write_report(
     ws: Workspace,
     path: str | Path,
     *,
-    title: str = "Customer advocacy assessment",
+    title: str | None = None,
     scope: ReportScope | None = None,
 ) -> Path:
     """Write the HTML report to ``path`` (atomically) and return the path."""

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 
 from advocacy.errors import UsageError
 from advocacy.report.section import ReportScope
+from advocacy.settings import Settings
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
-DEFAULT_TITLE = "Customer advocacy assessment"
+#: The title when neither ``title`` nor the ``report_title`` setting gives one.
+DEFAULT_TITLE: str = Settings.model_fields["report_title"].default
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def publish_report(
     *,
     out: str | Path | None = "report.html",
     pdf: str | Path | None = None,
-    title: str = DEFAULT_TITLE,
+    title: str | None = None,
     scope: ReportScope | None = None,
 ) -> ReportFiles:
     """Write the report as standalone HTML (``out``) and/or PDF (``pdf``).
@@ -70,7 +72,7 @@ def publish_report(
     out, pdf
         Where to write the HTML and the PDF; either may be None, not both.
     title
-        The report's title.
+        The report's title (default: the ``report_title`` setting).
     scope
         Dates, unit and redaction (see :class:`ReportScope`).
 

@@ -7,12 +7,28 @@ Each analysis contributes one section module under ``sections/`` exposing
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
+
+from advocacy import display
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
+
+T = TypeVar("T")
+#: The one font of every chart (shipped by Debian's fonts-dejavu-core, used by the PDF's text).
+FONT = "DejaVu Sans"
+#: The results one report run has already read, so that sections sharing a frame (the summary
+#: and the scores) ask the workspace once.
+_RUN: ContextVar[dict[Any, Any] | None] = ContextVar("report_run", default=None)
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,35 @@ class Section:
             self.anchor = "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-")
 
 
+def report_day(ws: Workspace, scope: ReportScope) -> dt.date:
+    """The day the report stands on: today in the workspace's time zone, or the day after
+    ``scope.until`` when the report ends earlier (so a period is complete only once it ended)."""
+    today = dt.datetime.now(ZoneInfo(ws.settings.timezone)).date()
+    if scope.until is not None:
+        return min(today, scope.until + dt.timedelta(days=1))
+    return today
+
+
+@contextmanager
+def report_run() -> Iterator[None]:
+    """Share what sections read (:func:`remembered`) for the length of one report."""
+    token = _RUN.set({})
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
+def remembered(key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, once per report run and ``key`` (every call outside a run computes)."""
+    cache = _RUN.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]  # type: ignore[no-any-return]
+
+
 def chart_svg(spec: dict[str, Any] | Any, *, label: str) -> Markup:
     """Render a Vega-Lite spec (dict or Altair chart) to inline SVG inside a figure.
 
@@ -54,6 +99,11 @@ def chart_svg(spec: dict[str, Any] | Any, *, label: str) -> Markup:
 
     if hasattr(spec, "to_dict"):
         spec = spec.to_dict()
+    # Labels are measured in the font they are drawn in: a generic "sans-serif" is measured by
+    # the converter in one face and drawn by the browser or the PDF in another, wider one, and
+    # long labels then run out of the chart's box.
+    config = spec.get("config", {})
+    spec = {**spec, "config": {**config, "font": FONT}}
     svg = vl_convert.vegalite_to_svg(spec)
     return Markup('<figure class="chart" role="img" aria-label="{}">{}</figure>').format(
         label, Markup(svg)
@@ -77,7 +127,7 @@ def interval_bars(
         "type": "nominal",
         "sort": "-x",
         "title": None,
-        "axis": {"labelLimit": 260},
+        "axis": {"labelLimit": 0},
     }
     x: dict[str, Any] = {"field": value, "type": "quantitative", "title": title}
     if percent:
@@ -103,23 +153,26 @@ def interval_bars(
     }
 
 
-def table_html(rows: Sequence[Mapping[Any, Any]], columns: list[tuple[str, str]]) -> Markup:
-    """A plain HTML table; ``columns`` are (key, heading) pairs; values are escaped."""
+def table_html(
+    rows: Sequence[Mapping[Any, Any]],
+    columns: list[tuple[str, str]],
+    *,
+    css_class: str = "",
+) -> Markup:
+    """A plain HTML table; ``columns`` are (key, heading) pairs; every value is written by
+    :func:`advocacy.display.cell` (numbers, flags, moments, mappings) and escaped; numeric
+    cells are right-aligned."""
     head = "".join(f"<th>{escape(heading)}</th>" for _, heading in columns)
     body = []
     for row in rows:
-        cells = "".join(f"<td>{escape(_format(row.get(key)))}</td>" for key, _ in columns)
-        body.append(f"<tr>{cells}</tr>")
-    return Markup(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
-
-
-def _format(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return ""
-        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
+        cells = []
+        for key, _ in columns:
+            value = row.get(key)
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            tag = "<td class='num'>" if numeric else "<td>"
+            cells.append(f"{tag}{escape(display.cell(value))}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    attribute = f" class='{escape(css_class)}'" if css_class else ""
+    return Markup(
+        f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )

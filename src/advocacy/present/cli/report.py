@@ -10,7 +10,7 @@ import typer
 
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption
-from advocacy.report import DEFAULT_TITLE, write
+from advocacy.report import write
 
 
 @app.command("report")
@@ -29,7 +29,10 @@ def report_command(
         typer.Option("--until", formats=["%Y-%m-%d"], help="Last day of evidence (YYYY-MM-DD)."),
     ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Report on one unit only.")] = None,
-    title: Annotated[str, typer.Option("--title", help="The report's title.")] = DEFAULT_TITLE,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", help="The report's title (default: the report_title setting)."),
+    ] = None,
     redact: Annotated[
         bool,
         typer.Option(

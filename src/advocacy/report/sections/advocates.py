@@ -1,7 +1,9 @@
-"""The report's advocates section: the ladder, the say-do gap, referral value, fans-to-be, slipping.
+"""The report's advocates section: the ladder, the say-do gap, referral value, what advocacy is
+worth, fans-to-be and who is slipping away.
 
 Every part comes from one library call on the workspace; a part whose data is missing says so
-in a note instead of failing the report.
+in a note instead of failing the report. Lists of customers stop at five: the CLI and the web
+app have the rest.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import altair as alt
 from markupsafe import Markup
 
+from advocacy import display
 from advocacy.advocates.referrals import earned_growth, referral_value_by_referrer
 from advocacy.errors import AdvocacyError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
@@ -41,17 +43,24 @@ def _ladder(ws: Workspace, scope: ReportScope) -> Markup:
     from advocacy.advocates.ladder import ladder_counts
 
     counts = ladder_counts(ws.advocates.ladder(as_of=_as_of(scope)))
-    chart = (
-        alt.Chart(counts)
-        .mark_bar()
-        .encode(
-            x=alt.X("customers:Q", title="Customers"),
-            y=alt.Y("rung:N", sort=list(counts["rung"]), title=None),
-            color=alt.Color("rung:N", legend=None),
-            tooltip=["rung", "customers", "at_risk"],
-        )
-        .properties(width=420, height=160)
-    )
+    chart = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": _records(counts[["rung", "customers"]])},
+        "width": 420,
+        "height": {"step": 24},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "customers", "type": "quantitative", "title": "Customers"},
+            "y": {
+                "field": "rung",
+                "type": "nominal",
+                "sort": [str(rung) for rung in counts["rung"]],
+                "title": None,
+                "axis": {"labelLimit": 0},
+            },
+            "color": {"field": "rung", "type": "nominal", "legend": None},
+        },
+    }
     rows = _records(counts.assign(share=counts["share"].map(_percent)))
     return (
         Markup("<h3>The advocacy ladder</h3>")
@@ -91,11 +100,7 @@ def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
         silent=len(silent),
     )
     rows = [
-        {
-            **r,
-            "say_do": _percent(r["say_do"]),
-            "interval": f"{_percent(r['say_do_low'])}-{_percent(r['say_do_high'])}",
-        }
+        {**r, "say_do": display.share_estimate(r["say_do"], r["say_do_low"], r["say_do_high"])}
         for r in _records(by_unit)
     ]
     return text + table_html(
@@ -104,8 +109,7 @@ def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
             ("unit", "Unit"),
             ("promoters", "Promoter answers"),
             ("advocated", "Acted"),
-            ("say_do", "Say-do"),
-            ("interval", "95% interval"),
+            ("say_do", "Say-do [interval]"),
         ],
     )
 
@@ -134,8 +138,9 @@ def _referrals(ws: Workspace) -> Markup:
         earned=_percent(growth["earned_growth"]),
         flagged=flagged,
     )
+    money = top.assign(referral_value=top["referral_value"].map(lambda v: display.number(v, 0)))
     return text + table_html(
-        _records(top),
+        _records(money),
         [
             ("referrer_id", "Top referrer"),
             ("referrals", "Referrals"),
@@ -156,7 +161,7 @@ def _behavior(ws: Workspace, scope: ReportScope) -> Markup:
             "retention": _percent(values["retention"]),
             "repeat": _percent(values["repeat_purchase"]),
             "referral": _percent(values["referral"]),
-            "spend": values["spend"],
+            "spend": display.number(values["spend"], 0),
         }
         for band, values in wide.iterrows()
     ]
@@ -177,7 +182,7 @@ def _behavior(ws: Workspace, scope: ReportScope) -> Markup:
 
 def _fans(ws: Workspace, scope: ReportScope) -> Markup:
     result = ws.advocates.fans_to_be(as_of=_as_of(scope))
-    top = result.scores.head(10)
+    top = result.scores.head(5)
     return Markup(
         "<h3>Fans-to-be</h3><p>Customers not yet advocating, most likely to start. Checked on "
         "held-out time: AUC {auc:.2f}, the top tenth became advocates {lift:.1f} times as "
@@ -198,12 +203,17 @@ def _slipping(ws: Workspace) -> Markup:
         past_value=slipping["monetary_value"] * (slipping["frequency"] + 1),
         frequency=slipping["frequency"].astype(int),
     )
-    slipping = slipping.sort_values("past_value", ascending=False).head(10)
+    slipping = slipping.sort_values("past_value", ascending=False).head(5)
     return Markup(
         "<h3>Who is slipping away</h3><p>BG/NBD on the transactions: {n:,} repeat buyers are "
         "more likely gone than active. The most valuable of them:</p>"
     ).format(n=len(valuable[valuable["probability_alive"] < 0.5])) + table_html(
-        _records(slipping.assign(alive=slipping["probability_alive"].map(_percent))),
+        _records(
+            slipping.assign(
+                alive=slipping["probability_alive"].map(_percent),
+                past_value=slipping["past_value"].map(lambda v: display.number(v, 0)),
+            )
+        ),
         [
             ("customer_id", "Customer"),
             ("frequency", "Repeat purchases"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from advocacy import display
 from advocacy.errors import AdvocacyError
 from advocacy.report.section import (
     ReportScope,
@@ -117,20 +118,19 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         ).format(result.respondents, widest.attribute, widest.gap)
         body += chart_svg(culture_chart(result), label="Culture gaps")
     if not result.units.empty:
-        wide = result.units.pivot(index="attribute", columns="unit", values="gap").reset_index()
+        wide = result.units.pivot(index="attribute", columns="unit", values="gap")
+        wide = wide.map(lambda gap: display.number(gap, 1)).reset_index()
         columns = [("attribute", "Attribute")] + [(str(u), str(u)) for u in wide.columns[1:]]
         body += Markup("<h3>Culture gaps by unit</h3>") + table_html(
             wide.to_dict("records"), columns
         )
+    enps = [
+        {**row, "enps": display.estimate(row["enps"], row["ci_low"], row["ci_high"])}
+        for row in result.enps.to_dict("records")
+    ]
     body += Markup("<h3>eNPS by unit</h3>") + table_html(
-        result.enps.to_dict("records"),
-        [
-            ("unit", "Unit"),
-            ("respondents", "Respondents"),
-            ("enps", "eNPS"),
-            ("ci_low", "Low"),
-            ("ci_high", "High"),
-        ],
+        enps,
+        [("unit", "Unit"), ("respondents", "Respondents"), ("enps", "eNPS [interval]")],
     )
     body += Markup(
         "<p class='note'>Units with fewer than {} respondents are not shown ({} suppressed).</p>"

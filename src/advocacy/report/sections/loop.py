@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from advocacy import display
 from advocacy.loop.cases.recovery import loop_results
 from advocacy.loop.plans.progress import plan_summary, plans_progress
 from advocacy.report.section import (
@@ -21,6 +22,7 @@ from advocacy.report.section import (
     Section,
     chart_svg,
     interval_bars,
+    remembered,
     table_html,
 )
 
@@ -128,10 +130,26 @@ def _case_rows(groups: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     ]
 
 
-def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
-    results = loop_results(
-        ws.db, now=_as_of(scope), confidence=ws.settings.confidence, units=_units(scope)
+def _results(ws: Workspace, scope: ReportScope) -> Any:
+    """The loop's results for the scope (read once per report)."""
+    return remembered(
+        ("loop-results", scope),
+        lambda: loop_results(
+            ws.db, now=_as_of(scope), confidence=ws.settings.confidence, units=_units(scope)
+        ),
     )
+
+
+def _progress(ws: Workspace, scope: ReportScope) -> list[Any]:
+    """Every plan's progress for the scope (read once per report)."""
+    return remembered(  # type: ignore[no-any-return]
+        ("plans-progress", scope),
+        lambda: plans_progress(ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)),
+    )
+
+
+def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
+    results = _results(ws, scope)
     if not results.overall["cases"]:
         return None
     columns = [
@@ -158,16 +176,13 @@ def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
         )
         + f", within {results.window_days} days of the case opening."
     )
-    return Markup("<h3>Cases</h3>") + overall + Markup("<h4>By unit</h4>") + by_unit + words
+    return (
+        Markup("<h3 id='cases'>Cases</h3>") + overall + Markup("<h4>By unit</h4>") + by_unit + words
+    )
 
 
 def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
-    rows = [
-        plan_summary(progress)
-        for progress in plans_progress(
-            ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)
-        )
-    ]
+    rows = [plan_summary(progress) for progress in _progress(ws, scope)]
     if not rows:
         return None
     shown = [
@@ -205,7 +220,7 @@ def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
         'metric beyond doubt. Each baseline was frozen when the plan was made; "too early" '
         "means fewer answers since the start than the minimum."
     )
-    return Markup("<h3>Action plans</h3>") + intro + chart + table
+    return Markup("<h3 id='plans'>Action plans</h3>") + intro + chart + table
 
 
 def _value(value: Any, n: Any) -> str:
@@ -220,25 +235,79 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     return Section(title=TITLE, body=Markup("").join(parts))
 
 
+def recovery_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
+    """Detractors with a case recover more or less often than comparable ones without one,
+    beyond doubt (the difference's interval excludes zero): either way the loop needs a look."""
+    from advocacy.report.sections.summary import COMPANY_OWNER, SOON_DAYS, Finding, due_in
+
+    results = _results(ws, scope)
+    comparison = results.comparison
+    low, high = comparison.get("difference_low"), comparison.get("difference_high")
+    if comparison.get("difference") is None or low is None or high is None or low <= 0 <= high:
+        return []
+    difference = 100 * float(comparison["difference"])
+    why = (
+        f"Detractors with a case recovered {_percent(comparison['case_rate'])} of the time "
+        f"(n={comparison['cases_eligible']}), comparable ones without a case "
+        f"{_percent(comparison['comparison_rate'])} (n={comparison['comparison_eligible']}): "
+        f"{difference:+.0f} points {_interval(100 * low, 100 * high)}."
+    )
+    if difference < 0:
+        action = "Fix how cases are worked: a call back leaves detractors worse off."
+        effect = (
+            f"At least the {_percent(comparison['comparison_rate'])} recovery of customers "
+            "without a case, for every detractor the loop reaches."
+        )
+    else:
+        action = "Open a case for every detractor: the call back works."
+        effect = (
+            f"About {difference:.0f} more of every 100 detractors reached recover, on the "
+            f"evidence of the last {results.window_days} days."
+        )
+    return [
+        Finding(
+            action=action,
+            why=why,
+            weight=abs(difference),
+            owner=COMPANY_OWNER,
+            due=due_in(ws, scope, SOON_DAYS),
+            effect=effect,
+            evidence="cases",
+            subject="recovery",
+            source="cases",
+        )
+    ]
+
+
 def plan_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     """A plan whose metric worsened beyond doubt since it started is worth a second look."""
-    from advocacy.report.sections.summary import Finding
+    from advocacy.report.sections.metrics import SHORT
+    from advocacy.report.sections.summary import URGENT_DAYS, Finding, due_in
 
     findings = []
-    for progress in plans_progress(
-        ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)
-    ):
+    for progress in _progress(ws, scope):
         row = plan_summary(progress)
         if row["verdict"] != "worsened" or row["status"] == "dropped":
             continue
-        interval = _interval(row["change_low"], row["change_high"])
+        scope_text = str(row["scope"])
+        unit = scope_text.split("=", 1)[1] if scope_text.startswith("unit=") else None
+        metric = SHORT.get(str(row["metric"]), str(row["metric"]))
         findings.append(
             Finding(
                 action=f'Rethink the plan "{row["title"]}".',
-                why=f"Since it started on {row['starts_on']}, {row['metric']} in {row['scope']} "
-                f"went from {row['baseline']:.1f} to {row['current']:.1f} (change "
-                f"{row['change']:+.1f}, interval {interval}).",
+                why=f"Since it started on {row['starts_on']}, {metric}"
+                + (f" in {unit}" if unit else "")
+                + f" went from {display.number(row['baseline'], 1)} to "
+                f"{display.number(row['current'], 1)}: "
+                + display.estimate(row["change"], row["change_low"], row["change_high"])
+                + ".",
                 weight=abs(float(row["change_high"])),
+                owner=str(row.get("owner") or "the plan's owner"),
+                due=due_in(ws, scope, URGENT_DAYS),
+                effect=f"{metric} back to its baseline of {display.number(row['baseline'], 1)}.",
+                evidence="plans",
+                # A plan on a unit is about that unit: one finding with its drop, not two.
+                subject=unit or "company",
                 source="plans",
             )
         )

@@ -74,7 +74,7 @@ def _settings(settings: Settings) -> Markup:
     )
 
 
-def _samples(ws: Workspace) -> list[dict[str, Any]]:
+def _samples(status: Any) -> list[dict[str, Any]]:
     return [
         {
             "table": item.table.replace("_", " "),
@@ -82,7 +82,7 @@ def _samples(ws: Workspace) -> list[dict[str, Any]]:
             "from": item.first.date().isoformat() if item.first else None,
             "to": item.last.date().isoformat() if item.last else None,
         }
-        for item in ws.status().tables
+        for item in status.tables
         if item.rows
     ]
 
@@ -115,7 +115,8 @@ def import_ledger(ws: Workspace) -> list[dict[str, Any]]:
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
-    samples = _samples(ws)
+    status = ws.status()
+    samples = _samples(status)
     if not samples:
         return Section.absent(TITLE, "import data first: advocacy import FILE --kind responses")
     body = Markup("<h3>Definitions</h3>") + _definitions()
@@ -133,6 +134,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     body += table_html(
         samples, [("table", "Evidence"), ("rows", "Records"), ("from", "From"), ("to", "To")]
     )
+    quarantined = status.quarantined
+    if quarantined:
+        body += Markup(
+            "<p class='note'>{:,} imported rows failed validation and are held in "
+            "quarantine (<code>advocacy quarantine list</code>).</p>"
+        ).format(quarantined)
     ledger = import_ledger(ws)
     body += Markup("<h3>Data sources</h3>")
     if ledger:

@@ -1,51 +1,65 @@
 """The report's scores: NPS, CSAT, top-box, CES and eNPS with intervals, by unit, over time, and
 the changes a test calls real.
 
-Every number comes from ``ws.metrics.scores``; this module only chooses
-the slices, keeps the rows a reader needs and lays them out. The frame functions
-(:func:`headline_scores`, :func:`unit_scores`, :func:`score_trend`, :func:`significant_changes`)
-are shared with the executive summary and the exports.
+Every number comes from ``ws.metrics.scores``; this module chooses the slices, keeps the rows a
+reader needs and lays them out. "The latest quarter" is always the latest *complete* quarter
+with at least ``min_n`` answers (:func:`advocacy.metrics.periods.latest_complete`): a quarter
+still under way, or one with a handful of answers, is left out of the charts and never speaks
+for the business. The frame functions are shared with the executive summary (which reads them
+through :func:`advocacy.report.section.remembered`, so each is computed once per report).
 """
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 from markupsafe import Markup
 
-from advocacy.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy import display
+from advocacy.metrics.periods import COMPLETE, latest_complete, period_status
+from advocacy.report.section import (
+    ReportScope,
+    Section,
+    chart_svg,
+    remembered,
+    report_day,
+    table_html,
+)
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
 TITLE = "Scores and significant changes"
+ANCHOR = "scores"
 
 #: The metrics the report shows, in reading order, with the words a reader knows them by.
 LABELS: dict[str, str] = {
     "nps": "NPS",
     "csat": "CSAT (% satisfied)",
     "top-box": "Top-box (% very satisfied)",
-    "ces": "CES (mean, 1-7)",
+    "ces": "CES (1-7, higher is easier)",
+    "enps": "eNPS",
+}
+#: Short names for the KPI tiles.
+SHORT: dict[str, str] = {
+    "nps": "NPS",
+    "csat": "CSAT",
+    "top-box": "Top-box",
+    "ces": "CES",
     "enps": "eNPS",
 }
 CUSTOMER_METRICS = ("nps", "csat", "top-box", "ces")
-#: A trend longer than this many months is shown by quarter.
+#: A company trend longer than this many months is shown by quarter.
 MAX_MONTHS = 24
+#: Metrics written as a share (their scores are percentages already).
+PERCENT_METRICS = ("csat", "top-box")
 
 
 def _window(scope: ReportScope) -> dict[str, Any]:
     return {"since": scope.since, "until": scope.until}
-
-
-def _only_unit(frame: pd.DataFrame, scope: ReportScope) -> pd.DataFrame:
-    """Rows of the scope's unit (all rows when the report covers the whole company)."""
-    if scope.unit is None or "unit" not in frame:
-        return frame
-    return frame[frame["unit"] == scope.unit].reset_index(drop=True)
 
 
 def _answered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -53,213 +67,339 @@ def _answered(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["n"] > 0].reset_index(drop=True)
 
 
+def _scores(ws: Workspace, scope: ReportScope, metrics: tuple[str, ...], **options: Any) -> Any:
+    """``ws.metrics.scores`` for the scope (its unit's rows only, when it has one)."""
+    by = list(options.pop("by", ()))
+    if scope.unit is not None and "unit" not in by:
+        frame = ws.metrics.scores(list(metrics), by=["unit", *by], **_window(scope), **options)
+        frame = frame[frame["unit"] == scope.unit].drop(columns=["unit"])
+    else:
+        frame = ws.metrics.scores(list(metrics), by=by, **_window(scope), **options)
+        if scope.unit is not None:
+            frame = frame[frame["unit"] == scope.unit]
+    return _answered(frame.reset_index(drop=True))
+
+
 def headline_scores(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
-    """One row per metric with data: score, standard error, interval, n and flag."""
-    if scope.unit is None:
-        frame = ws.metrics.scores(list(LABELS), **_window(scope))
-    else:
-        frame = _only_unit(ws.metrics.scores(list(LABELS), by="unit", **_window(scope)), scope)
-        frame = frame.drop(columns=["unit"])
-    return _answered(frame)
+    """One row per metric with data over the whole window: score, interval, n and flag."""
+    return remembered(("headline", scope), lambda: _scores(ws, scope, tuple(LABELS)))  # type: ignore[no-any-return]
 
 
-def unit_scores(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
-    """Each unit's customer scores, tested against the rest of the company (Holm-corrected)."""
-    frame = ws.metrics.scores(["nps", "csat"], by="unit", compare="rest", **_window(scope))
-    return _only_unit(_answered(frame), scope)
+def quarterly(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
+    """Every metric by quarter, each quarter tested against the one before."""
+    return remembered(  # type: ignore[no-any-return]
+        ("quarterly", scope),
+        lambda: _scores(ws, scope, tuple(LABELS), period="quarter", compare="previous"),
+    )
 
 
-def trend_period(ws: Workspace, scope: ReportScope) -> str:
-    """``month``, or ``quarter`` when the evidence spans more than :data:`MAX_MONTHS` months."""
-    frame = ws.metrics.scores(["nps"], period="month", **_window(scope))
-    return "month" if len(_answered(frame)) <= MAX_MONTHS else "quarter"
+def unit_quarterly(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
+    """Customer scores by unit and quarter, each quarter tested against the unit's previous."""
+    return remembered(  # type: ignore[no-any-return]
+        ("unit-quarterly", scope),
+        lambda: _scores(
+            ws, scope, ("nps", "csat", "ces"), by=["unit"], period="quarter", compare="previous"
+        ),
+    )
 
 
-def score_trend(ws: Workspace, scope: ReportScope, period: str | None = None) -> pd.DataFrame:
-    """NPS and eNPS per period with intervals (the scope's unit only, when it has one)."""
-    period = period or trend_period(ws, scope)
-    if scope.unit is None:
-        frame = ws.metrics.scores(["nps", "enps"], period=period, **_window(scope))
-    else:
-        frame = ws.metrics.scores(["nps", "enps"], by="unit", period=period, **_window(scope))
-        frame = _only_unit(frame, scope).drop(columns=["unit"])
-    return _answered(frame)
+def latest_quarter(ws: Workspace, scope: ReportScope) -> dt.date | None:
+    """The first day of the latest complete quarter with at least ``min_n`` customer answers."""
+    frame = quarterly(ws, scope)
+    customers: pd.DataFrame = frame[frame["metric"] == "nps"]
+    if customers.empty:
+        answered = frame[frame["metric"].isin(CUSTOMER_METRICS)]
+        customers = answered.groupby("period", as_index=False).agg(n=("n", "max"))
+    return latest_complete(
+        customers, "quarter", today=report_day(ws, scope), min_n=ws.settings.min_n
+    )
+
+
+def latest_rows(frame: pd.DataFrame, quarter: dt.date | None) -> pd.DataFrame:
+    """The rows of ``frame`` in ``quarter``."""
+    if quarter is None or frame.empty:
+        return frame.iloc[0:0]
+    days = pd.to_datetime(frame["period"]).dt.date
+    return frame[days == quarter].reset_index(drop=True)
+
+
+def is_real(row: Mapping[Hashable, Any], alpha: float) -> bool:
+    """Whether a tested change is real: significant after correction, on enough answers."""
+    p = row.get("p_adjusted")
+    verdict = str(row.get("verdict") or "")
+    if p is None or display.missing(p):
+        return False
+    if verdict.startswith(("too few", "nothing", "no detectable")):
+        return False
+    return float(p) < alpha
+
+
+def score_text(metric: str, score: Any, low: Any = None, high: Any = None) -> str:
+    """A score with its interval, as people read it (shares as %, CES to its precision)."""
+    suffix = "%" if metric in PERCENT_METRICS else ""
+    return display.estimate(score, low, high, suffix=suffix)
+
+
+def change_text(metric: str, row: Mapping[Hashable, Any], alpha: float) -> str:
+    """``better by 5.7 points, likely real`` / ``no clear change`` for a tested change."""
+    change = row.get("change")
+    if change is None or display.missing(change):
+        return "no earlier period to compare"
+    digits = 2 if metric == "ces" else 1
+    unit = "" if metric == "ces" else " points"
+    amount = display.number(abs(float(change)), digits)
+    if not is_real(row, alpha):
+        return f"no clear change ({display.signed(change, digits)})"
+    return f"{display.change_word(change)} by {amount}{unit}, likely real"
 
 
 def significant_changes(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
-    """Changes a test calls real: the latest quarter against the one before, and units vs the rest.
+    """Changes a test calls real in the latest complete quarter, against the quarter before,
+    for the whole company and each unit; largest drops first.
 
     Returns
     -------
     pandas.DataFrame
-        ``metric``, ``slice`` (a unit or ``all``), ``comparison`` (``previous quarter`` or
-        ``rest of company``), ``period``, ``score``, ``reference_score``, ``change``, ``n``,
-        ``p_adjusted`` and ``verdict``; largest drops first. Empty when nothing is significant.
+        The rows of ``ws.metrics.scores`` (``metric``, ``period``, ``score``,
+        ``reference_score``, ``change``, ``n``, ``p_adjusted``, ``verdict``...) with ``slice``
+        (a unit or ``all``). Empty when nothing is significant.
     """
     alpha = 1.0 - ws.settings.confidence
-    pieces = []
-    for by in ((), ("unit",)):
-        frame = ws.metrics.scores(
-            list(CUSTOMER_METRICS),
-            by=list(by),
-            period="quarter",
-            compare="previous",
-            **_window(scope),
-        )
-        frame = _answered(frame)
-        if frame.empty:
-            continue
-        latest = frame[frame["period"] == frame["period"].max()]
-        latest = latest.assign(slice=latest["unit"] if by else "all", comparison="previous quarter")
-        pieces.append(latest)
-    rest = unit_scores(ws, scope)
-    if not rest.empty:
-        pieces.append(rest.assign(slice=rest["unit"], comparison="rest of company", period=None))
-    columns = [
-        "metric",
-        "slice",
-        "comparison",
-        "period",
-        "score",
-        "reference_score",
-        "change",
-        "n",
-        "p_adjusted",
-        "verdict",
-    ]
-    if not pieces:
-        return pd.DataFrame(columns=columns)
-    changes = pd.concat([piece.reindex(columns=columns) for piece in pieces], ignore_index=True)
-    changes = _only_unit_slice(changes, scope)
-    real = changes["p_adjusted"].astype(float) < alpha
-    real &= ~changes["verdict"].astype(str).str.startswith(("too few", "nothing", "no detectable"))
-    return changes[real].sort_values("change").reset_index(drop=True)
-
-
-def _only_unit_slice(frame: pd.DataFrame, scope: ReportScope) -> pd.DataFrame:
-    if scope.unit is None:
-        return frame
-    return frame[frame["slice"].isin([scope.unit])].reset_index(drop=True)
+    quarter = latest_quarter(ws, scope)
+    company = latest_rows(quarterly(ws, scope), quarter)
+    company = company[company["metric"].isin(CUSTOMER_METRICS)].assign(slice="all")
+    units = latest_rows(unit_quarterly(ws, scope), quarter)
+    units = units.assign(slice=units["unit"]) if not units.empty else units.assign(slice=None)
+    frame = pd.concat([company, units], ignore_index=True)
+    if frame.empty:
+        return frame.assign(slice=pd.Series(dtype=object))
+    real = frame.apply(lambda row: is_real(row, alpha), axis=1).astype(bool)
+    return frame[real].sort_values("change").reset_index(drop=True)
 
 
 # -- layout ------------------------------------------------------------------------------------
-def _number(value: Any, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return ""
-    return f"{float(value):,.{digits}f}"
-
-
-def _digits(metric: str) -> int:
-    return 2 if metric == "ces" else 1
-
-
-def _interval(row: Mapping[Hashable, Any]) -> str:
-    digits = _digits(str(row["metric"]))
-    low, high = _number(row["ci_low"], digits), _number(row["ci_high"], digits)
-    return f"{low} to {high}" if low and high else ""
-
-
 def _headline_table(frame: pd.DataFrame, confidence: float) -> Markup:
     rows = [
         {
             "metric": LABELS.get(str(row["metric"]), str(row["metric"])),
-            "score": _number(row["score"], _digits(str(row["metric"]))),
-            "interval": _interval(row),
+            "score": score_text(str(row["metric"]), row["score"], row["ci_low"], row["ci_high"]),
             "n": int(row["n"]),
             "flag": row["flag"] or "",
         }
         for row in frame.to_dict("records")
     ]
-    heading = f"{confidence:.0%} interval"
     return table_html(
         rows,
         [
             ("metric", "Metric"),
-            ("score", "Score"),
-            ("interval", heading),
+            ("score", f"Score [{confidence:.0%} interval]"),
             ("n", "Responses"),
             ("flag", "Note"),
         ],
     )
 
 
-def _unit_table(frame: pd.DataFrame) -> Markup:
-    rows = [
-        {
-            "unit": row["unit"],
-            "metric": LABELS.get(str(row["metric"]), str(row["metric"])),
-            "score": _number(row["score"]),
-            "interval": _interval(row),
-            "n": int(row["n"]),
-            "verdict": row["verdict"],
-        }
-        for row in frame.sort_values(["metric", "score"]).to_dict("records")
-    ]
+def _unit_table(ws: Workspace, scope: ReportScope, quarter: dt.date) -> Markup:
+    alpha = 1.0 - ws.settings.confidence
+    frame = latest_rows(unit_quarterly(ws, scope), quarter)
+    rows = []
+    for unit, group in frame.groupby("unit", sort=True):
+        by_metric = {str(row["metric"]): row for row in group.to_dict("records")}
+        row: dict[str, Any] = {"unit": unit}
+        for metric in ("nps", "csat", "ces"):
+            found = by_metric.get(metric)
+            if found is None:
+                continue
+            row[metric] = score_text(metric, found["score"], found["ci_low"], found["ci_high"])
+            if metric == "nps":
+                row["n"] = int(found["n"])
+                row["change"] = change_text("nps", found, alpha)
+        rows.append(row)
     return table_html(
         rows,
         [
             ("unit", "Unit"),
-            ("metric", "Metric"),
-            ("score", "Score"),
-            ("interval", "Interval"),
-            ("n", "Responses"),
-            ("verdict", "Against the rest of the company"),
+            ("nps", "NPS"),
+            ("change", "NPS against the quarter before"),
+            ("csat", "CSAT"),
+            ("ces", "CES"),
+            ("n", "Answers"),
         ],
     )
 
 
-def _changes_table(frame: pd.DataFrame) -> Markup:
-    rows = [
+def complete_only(
+    frame: pd.DataFrame, period: str, *, today: dt.date, min_n: int
+) -> tuple[pd.DataFrame, list[str]]:
+    """The complete periods of a trend, and the labels of those left out (and why)."""
+    if frame.empty:
+        return frame, []
+    status = period_status(frame, period, today=today, min_n=min_n)
+    left = frame[status != COMPLETE].assign(status=status[status != COMPLETE])
+    dropped = sorted(
         {
-            "what": f"{LABELS.get(str(row['metric']), row['metric'])}, {row['slice']}",
-            "against": row["comparison"],
-            "score": _number(row["score"]),
-            "reference": _number(row["reference_score"]),
-            "verdict": row["verdict"],
+            f"{display.period_label(row['period'], period)} ({row['status']})"
+            for row in left.to_dict("records")
+        }
+    )
+    return frame[status == COMPLETE].reset_index(drop=True), dropped
+
+
+def _trend_values(frame: pd.DataFrame, period: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "metric": LABELS.get(str(row["metric"]), str(row["metric"])),
+            "period": pd.Timestamp(row["period"]).strftime("%Y-%m-%d"),
+            "label": display.period_label(row["period"], period),
+            "score": round(float(row["score"]), 2),
+            "low": round(float(row["ci_low"]), 2),
+            "high": round(float(row["ci_high"]), 2),
+            "n": int(row["n"]),
+            **({"unit": str(row["unit"])} if "unit" in row else {}),
         }
         for row in frame.to_dict("records")
     ]
-    return table_html(
-        rows,
-        [
-            ("what", "Score"),
-            ("against", "Compared with"),
-            ("score", "Now"),
-            ("reference", "Then / rest"),
-            ("verdict", "Verdict"),
+
+
+def trend_spec(frame: pd.DataFrame, period: str) -> dict[str, Any]:
+    """NPS per period as a line inside its interval band; eNPS, asked in separate waves, as
+    points with interval bars and no line (one wave is one point, never a flat line)."""
+    values = _trend_values(frame, period)
+    x = {
+        "field": "period",
+        "type": "temporal",
+        "title": period.capitalize(),
+        "axis": {"format": "%b %Y", "labelAngle": -40, "labelAlign": "right"},
+    }
+    if period == "quarter":
+        x["axis"] = {
+            "labelExpr": "year(datum.value) + ' Q' + quarter(datum.value)",
+            "labelAngle": -40,
+            "labelAlign": "right",
+            "tickCount": {"interval": "month", "step": 3},
+        }
+    y = {"field": "low", "type": "quantitative", "title": "Score (-100 to 100)"}
+    color = {"field": "metric", "type": "nominal", "title": None, "legend": {"orient": "top"}}
+    customer = {"filter": "datum.metric != 'eNPS'"}
+    staff = {"filter": "datum.metric == 'eNPS'"}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": values},
+        "width": 560,
+        "height": 200,
+        "encoding": {"x": x, "color": color},
+        "layer": [
+            {
+                "transform": [customer],
+                "mark": {"type": "area", "opacity": 0.18},
+                "encoding": {"y": y, "y2": {"field": "high"}},
+            },
+            {
+                "transform": [customer],
+                "mark": {"type": "line", "point": True},
+                "encoding": {"y": {"field": "score", "type": "quantitative"}},
+            },
+            {
+                "transform": [staff],
+                "mark": {"type": "rule", "strokeWidth": 2},
+                "encoding": {"y": y, "y2": {"field": "high"}},
+            },
+            {
+                "transform": [staff],
+                "mark": {"type": "point", "filled": True, "size": 70, "shape": "diamond"},
+                "encoding": {"y": {"field": "score", "type": "quantitative"}},
+            },
         ],
-    )
+    }
 
 
-def trend_chart(frame: pd.DataFrame, period: str) -> Markup:
-    """NPS (and eNPS) per period: a line with its interval as a band."""
-    data = frame.assign(
-        period=pd.to_datetime(frame["period"]).dt.strftime("%Y-%m-%d"),
-        metric=frame["metric"].map(lambda name: LABELS.get(name, name)),
-    )[["metric", "period", "score", "ci_low", "ci_high", "n"]]
-    base = alt.Chart(data).encode(
-        x=alt.X("period:T", title=period.capitalize()),
-        color=alt.Color("metric:N", title=None, legend=alt.Legend(orient="top")),
-    )
-    band = base.mark_area(opacity=0.18).encode(
-        y=alt.Y("ci_low:Q", title="Score (-100 to 100)"), y2="ci_high:Q"
-    )
-    line = base.mark_line(point=True).encode(y="score:Q")
-    chart = (band + line).properties(width=620, height=240)
-    return chart_svg(chart, label=f"NPS by {period} with its interval band")
+def unit_trend_spec(frame: pd.DataFrame) -> dict[str, Any]:
+    """NPS by quarter for each unit (and the whole company first), small multiples with bands."""
+    values = _trend_values(frame, "quarter")
+    order = ["All units", *sorted({v["unit"] for v in values} - {"All units"})]
+    x = {
+        "field": "period",
+        "type": "temporal",
+        "title": None,
+        "axis": {
+            "labelExpr": "year(datum.value) + ' Q' + quarter(datum.value)",
+            "labelAngle": -40,
+            "labelAlign": "right",
+            "tickCount": {"interval": "month", "step": 3},
+        },
+    }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": values},
+        "facet": {"field": "unit", "type": "nominal", "title": None, "sort": order},
+        "columns": 3,
+        "spec": {
+            "width": 150,
+            "height": 100,
+            "encoding": {"x": x},
+            "layer": [
+                {
+                    "mark": {"type": "area", "opacity": 0.2, "color": "#1f6f8b"},
+                    "encoding": {
+                        "y": {"field": "low", "type": "quantitative", "title": "NPS"},
+                        "y2": {"field": "high"},
+                    },
+                },
+                {
+                    "mark": {"type": "line", "point": True, "color": "#1f6f8b"},
+                    "encoding": {"y": {"field": "score", "type": "quantitative"}},
+                },
+            ],
+        },
+    }
 
 
-def unit_chart(frame: pd.DataFrame) -> Markup:
-    """Each unit's NPS with its interval, highest first."""
-    data = frame[frame["metric"] == "nps"][["unit", "score", "ci_low", "ci_high"]]
-    base = alt.Chart(data).encode(y=alt.Y("unit:N", sort="-x", title=None))
-    bars = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("ci_low:Q", title="NPS (-100 to 100)", axis=alt.Axis(tickCount=8)),
-        x2="ci_high:Q",
+def _trend_part(ws: Workspace, scope: ReportScope) -> Markup:
+    today, min_n = report_day(ws, scope), ws.settings.min_n
+    months = _scores(ws, scope, ("nps",), period="month")
+    period = "month" if len(months) <= MAX_MONTHS else "quarter"
+    customer = months if period == "month" else quarterly(ws, scope)
+    customer = customer[customer["metric"] == "nps"]
+    customer, dropped = complete_only(customer, period, today=today, min_n=min_n)
+    staff = quarterly(ws, scope)
+    staff, _ = complete_only(staff[staff["metric"] == "enps"], "quarter", today=today, min_n=1)
+    if customer.empty:
+        return Markup()
+    frame = pd.concat([customer, staff], ignore_index=True)
+    body = Markup("<h3 id='trend'>Over time</h3>") + chart_svg(
+        trend_spec(frame, period), label=f"NPS by {period} with its interval band"
     )
-    points = base.mark_point(filled=True, size=60).encode(x="score:Q")
-    chart = (bars + points).properties(width=620, height=max(60, 28 * len(data)))
-    return chart_svg(chart, label="NPS by unit with intervals")
+    notes = []
+    if not staff.empty:
+        notes.append(
+            "eNPS is asked in waves: each diamond is one wave with its interval, not a trend."
+        )
+    if dropped:
+        notes.append("Left out: " + ", ".join(dropped) + f"; a {period} needs {min_n} answers.")
+    for note in notes:
+        body += Markup("<p class='note'>{}</p>").format(note)
+    return body
+
+
+def _unit_trend_part(ws: Workspace, scope: ReportScope) -> Markup:
+    if scope.unit is not None:
+        return Markup()
+    today, min_n = report_day(ws, scope), ws.settings.min_n
+    units = unit_quarterly(ws, scope)
+    units = units[units["metric"] == "nps"]
+    company = quarterly(ws, scope)
+    company = company[company["metric"] == "nps"].assign(unit="All units")
+    frame, dropped = complete_only(
+        pd.concat([company, units], ignore_index=True), "quarter", today=today, min_n=min_n
+    )
+    if frame.empty or frame["unit"].nunique() < 2:
+        return Markup()
+    body = Markup("<h3 id='trend-by-unit'>NPS by unit, quarter by quarter</h3>") + chart_svg(
+        unit_trend_spec(frame), label="NPS by unit and quarter with interval bands"
+    )
+    if dropped:
+        body += Markup("<p class='note'>Quarters left out: {}.</p>").format(", ".join(dropped))
+    return body
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
@@ -271,34 +411,20 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             "advocacy import FILE --kind responses (eNPS: --kind employee-responses)",
         )
     confidence = ws.settings.confidence
-    body = Markup(
-        "<p>Each score comes with its {:.0%} interval: the range the true score most likely "
-        "lies in, given how many customers answered. Scores on fewer than {} answers are "
-        "flagged rather than trusted.</p>"
-    ).format(confidence, ws.settings.min_n)
-    body += _headline_table(headline, confidence)
-    units = unit_scores(ws, scope)
-    if not units.empty:
-        body += Markup("<h3>By unit</h3>")
-        if (units["metric"] == "nps").any():
-            body += unit_chart(units)
-        body += _unit_table(units)
-    period = trend_period(ws, scope)
-    trend = score_trend(ws, scope, period)
-    if len(trend["period"].unique()) > 1:
-        body += Markup("<h3>Over time</h3>") + trend_chart(trend, period)
-    changes = significant_changes(ws, scope)
-    body += Markup("<h3>Significant changes</h3>")
-    if changes.empty:
-        body += Markup(
-            "<p>No change between the last two quarters, and no unit against the rest, is "
-            "larger than chance would explain.</p>"
+    body = _unit_trend_part(ws, scope)
+    quarter = latest_quarter(ws, scope)
+    if quarter is not None and scope.unit is None:
+        body += Markup("<h3 id='units'>Units in {}, the latest complete quarter</h3>").format(
+            display.period_label(quarter, "quarter")
         )
-    else:
-        body += _changes_table(changes)
+        body += _unit_table(ws, scope, quarter)
+    body += _trend_part(ws, scope)
+    body += Markup("<h3>Over the whole period</h3>")
+    body += _headline_table(headline, confidence)
     notes = [
-        "Changes are two-sample tests (NPS: Rocks' z on the trinomial variance; shares: "
-        "two-proportion z; means: Welch's t) with the "
+        f"Each score carries its {confidence:.0%} interval; scores on fewer than "
+        f"{ws.settings.min_n} answers are flagged. Changes are two-sample tests (NPS: Rocks' z "
+        "on the trinomial variance; shares: two-proportion z; means: Welch's t) with the "
         f"{ws.settings.correction} correction across slices; see the methods appendix."
     ]
-    return Section(title=TITLE, body=body, notes=notes)
+    return Section(title=TITLE, body=body, notes=notes, anchor=ANCHOR)

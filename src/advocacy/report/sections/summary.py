@@ -1,27 +1,38 @@
-"""The executive summary: the three things to do first, and why, in plain words.
+"""The executive summary, one page: KPI tiles for the latest complete quarter and the three to
+five findings that matter, each with an owner, a due date, its expected effect and a link to the
+evidence further on.
 
-Findings come from *finders*: functions ``(ws, scope) -> list[Finding]`` listed in
-:data:`FINDERS`. The scores contribute significant drops, the weakest unit and a negative eNPS;
-other analyses (the gap register, advocates, culture) add their finders to the list as they
-land. Each finding carries a ``weight`` (points of score at stake, or the analysis' own priority
-on the same scale) and the summary shows the three heaviest, so every recommendation traces to a
-number in the report. When no finding survives its test, the summary says so instead of
+Findings come from *finders*: functions ``(ws, scope) -> list[Finding]`` listed by
+:func:`finders`. The scores contribute significant drops in the latest complete quarter and units
+below the rest of the company; the gap register its top gaps; the loop a plan that made things
+worse and a recovery rate that differs from that of comparable customers without a case; the
+culture survey a negative eNPS. Each finding carries a ``weight`` (points of score at stake, or
+the analysis' own priority on a like scale) and a ``subject`` (what it is about): the summary
+keeps the heaviest finding per subject, so no two recommendations are the same one, and shows
+the heaviest :data:`MOST_FINDINGS`. When no finding survives its test, it says so instead of
 inventing one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup, escape
+import pandas as pd
+from markupsafe import Markup
 
-from advocacy.report.section import ReportScope, Section
-from advocacy.report.sections.loop import plan_findings
+from advocacy import display
+from advocacy.report.section import ReportScope, Section, remembered, report_day
 from advocacy.report.sections.metrics import (
     LABELS,
-    headline_scores,
+    SHORT,
+    change_text,
+    latest_quarter,
+    latest_rows,
+    quarterly,
+    score_text,
     significant_changes,
 )
 
@@ -29,124 +40,315 @@ if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
 TITLE = "Executive summary"
-#: How many recommendations the summary leads with.
-FIRST_THINGS = 3
+ANCHOR = "summary"
+#: The most findings the summary lists (it lists every one when there are fewer).
+MOST_FINDINGS = 5
+#: Who owns a finding about the whole company.
+COMPANY_OWNER = "Head of customer experience"
+#: Days to act on a finding, by urgency.
+URGENT_DAYS, SOON_DAYS, LATER_DAYS = 30, 60, 90
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing to do, why, and how much is at stake (larger ``weight`` comes first)."""
+    """One thing to do, why, who does it by when, what it should bring and where the evidence is.
+
+    A larger ``weight`` comes first; ``subject`` names what the finding is about (a unit, a gap,
+    the loop), and the summary keeps one finding per subject.
+    """
 
     action: str
     why: str
     weight: float
+    owner: str = COMPANY_OWNER
+    due: dt.date | None = None
+    effect: str = ""
+    evidence: str = ANCHOR
+    subject: str = ""
     source: str = "scores"
 
 
 Finder = Callable[["Workspace", ReportScope], list[Finding]]
 
 
-def _label(metric: str) -> str:
-    return LABELS.get(metric, metric)
+def p_text(p: Any) -> str:
+    """A corrected p-value as a reader takes it: ``p = 0.012``, ``p < 0.001``."""
+    return "p < 0.001" if float(p) < 0.001 else f"p = {float(p):.3f}"
+
+
+def due_in(ws: Workspace, scope: ReportScope, days: int) -> dt.date:
+    """The day ``days`` after the report's day."""
+    return report_day(ws, scope) + dt.timedelta(days=days)
+
+
+def unit_owner(ws: Workspace, unit: str) -> str:
+    """Who answers for ``unit``: its manager's role from the employees table (a role, never a
+    person's name, so the summary carries no personal data), else the unit's lead."""
+
+    def managers() -> dict[str, str]:
+        try:
+            staff = ws.table("employees").select("unit", "role").distinct().to_pandas()
+        except Exception:
+            return {}
+        staff = staff.dropna()
+        lead = staff[staff["role"].str.contains("manager|head", case=False, regex=True)]
+        return {str(row["unit"]): str(row["role"]) for row in lead.to_dict("records")}
+
+    role = remembered("unit-managers", managers).get(unit)
+    return f"{unit} {role}" if role else f"{unit} unit lead"
+
+
+def _unit_share(ws: Workspace, scope: ReportScope, unit: str, quarter: dt.date) -> float:
+    """The unit's share of the company's NPS answers in ``quarter``."""
+    from advocacy.report.sections.metrics import unit_quarterly
+
+    units = latest_rows(unit_quarterly(ws, scope), quarter)
+    units = units[units["metric"] == "nps"]
+    total = float(units["n"].sum())
+    mine = float(units.loc[units["unit"] == unit, "n"].sum())
+    return mine / total if total else 0.0
 
 
 def score_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
-    """Significant drops, units significantly below the rest, and a negative eNPS."""
+    """Drops a test calls real in the latest complete quarter, and units below the rest."""
     findings: list[Finding] = []
+    quarter = latest_quarter(ws, scope)
+    if quarter is None:
+        return findings
+    label = display.period_label(quarter, "quarter")
     changes = significant_changes(ws, scope)
-    drops = changes[(changes["change"] < 0) & (changes["comparison"] == "previous quarter")]
-    seen: set[str] = set()
-    for row in drops.to_dict("records"):
-        where = "the whole company" if row["slice"] == "all" else str(row["slice"])
-        if where in seen or row["metric"] == "ces":
-            continue
-        seen.add(where)
-        quarter = f"the quarter starting {row['period']}"
+    for row in changes[changes["change"] < 0].to_dict("records"):
+        metric, where = str(row["metric"]), str(row["slice"])
+        digits = 2 if metric == "ces" else 1
+        before = display.number(row["reference_score"], digits)
+        now = display.number(row["score"], digits)
+        # CES moves on a 1-7 scale: weigh a point of it like ~15 points of a -100..100 score.
+        weight = abs(float(row["change"])) * (15 if metric == "ces" else 1)
+        if where == "all":
+            subject, owner, evidence, who = "company", COMPANY_OWNER, "trend", "the company"
+            effect = f"{SHORT[metric]} back to about {before} across the company."
+        else:
+            subject, owner, evidence, who = where, unit_owner(ws, where), "trend-by-unit", where
+            share = _unit_share(ws, scope, where, quarter) if metric == "nps" else 0.0
+            effect = f"{where}'s {SHORT[metric]} back to about {before}"
+            if share:
+                lift = display.number(share * abs(float(row["change"])), 1)
+                effect += f", lifting the company's NPS by about {lift} points"
+            effect += "."
         findings.append(
             Finding(
-                action=f"Find out what changed for {where} and fix it.",
-                why=f"{_label(str(row['metric']))} went from {row['reference_score']:.1f} to "
-                f"{row['score']:.1f} in {quarter}: {row['verdict']}.",
-                weight=abs(float(row["change"])),
+                action=f"Find out what changed for {who} and fix it.",
+                why=f"{SHORT[metric]} fell from {before} to {now} in {label} "
+                f"({display.number(int(row['n']))} answers; {p_text(row['p_adjusted'])}).",
+                weight=weight,
+                owner=owner,
+                due=due_in(ws, scope, URGENT_DAYS),
+                effect=effect,
+                evidence=evidence,
+                subject=subject,
             )
         )
-    below = changes[(changes["change"] < 0) & (changes["comparison"] == "rest of company")]
-    below = below[below["metric"] == "nps"]
-    if not below.empty and scope.unit is None:
-        worst = below.sort_values("change").iloc[0]
+    below = _below_rest(ws, scope, quarter)
+    for row in below.to_dict("records"):
+        unit = str(row["unit"])
+        gap = abs(float(row["change"]))
+        share = _unit_share(ws, scope, unit, quarter)
         findings.append(
             Finding(
-                action=f"Bring {worst['slice']} up to the rest of the company.",
-                why=f"Its NPS is {worst['score']:.1f} against {worst['reference_score']:.1f} "
-                f"elsewhere: {worst['verdict']}.",
-                weight=abs(float(worst["change"])),
-            )
-        )
-    headline = headline_scores(ws, scope)
-    employees = headline[headline["metric"] == "enps"]
-    if not employees.empty and float(employees["ci_high"].iloc[0]) < 0:
-        employee = employees.iloc[0]
-        findings.append(
-            Finding(
-                action="Listen to employees before asking them to delight customers.",
-                why=f"eNPS is {employee['score']:.1f} (interval {employee['ci_low']:.1f} to "
-                f"{employee['ci_high']:.1f}, {int(employee['n'])} answers): more staff would "
-                "warn a friend off working here than recommend it.",
-                weight=abs(float(employee["ci_high"])) / 2,
+                action=f"Bring {unit} up to the rest of the company.",
+                why=f"In {label} its NPS was {display.number(row['score'], 1)} against "
+                f"{display.number(row['reference_score'], 1)} elsewhere "
+                f"({p_text(row['p_adjusted'])}).",
+                weight=gap,
+                owner=unit_owner(ws, unit),
+                due=due_in(ws, scope, SOON_DAYS),
+                effect=f"Closing half the gap lifts {unit}'s NPS by about "
+                f"{display.number(gap / 2, 1)} and the company's by about "
+                f"{display.number(share * gap / 2, 1)} points.",
+                evidence="units",
+                subject=unit,
             )
         )
     return findings
 
 
-#: Every finder the summary consults; analyses append theirs (keep each one cheap).
-FINDERS: list[Finder] = [score_findings, plan_findings]
+def _below_rest(ws: Workspace, scope: ReportScope, quarter: dt.date) -> pd.DataFrame:
+    """Units whose NPS in ``quarter`` is significantly below the rest of the company."""
+    if scope.unit is not None:
+        return pd.DataFrame(columns=["unit", "change"])
+    from advocacy.metrics.periods import period_end
+    from advocacy.report.sections.metrics import is_real
+
+    end = period_end(quarter, "quarter") - dt.timedelta(days=1)
+    frame = ws.metrics.scores(["nps"], by="unit", compare="rest", since=quarter, until=end)
+    alpha = 1.0 - ws.settings.confidence
+    frame = frame[frame["n"] > 0]
+    real = frame.apply(lambda row: is_real(row, alpha), axis=1).astype(bool)
+    return frame[real & (frame["change"] < 0)]
+
+
+def staff_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
+    """A negative eNPS in the latest wave, beyond doubt."""
+    frame = quarterly(ws, scope)
+    staff = frame[frame["metric"] == "enps"]
+    if staff.empty:
+        return []
+    wave = staff.sort_values("period").iloc[-1]
+    if float(wave["ci_high"]) >= 0:
+        return []
+    return [
+        Finding(
+            action="Listen to employees before asking them to delight customers.",
+            why=f"eNPS is {score_text('enps', wave['score'], wave['ci_low'], wave['ci_high'])} "
+            f"({int(wave['n'])} answers, {display.period_label(wave['period'], 'quarter')}): "
+            "more staff would warn a friend off working here than recommend it.",
+            weight=abs(float(wave["ci_high"])) / 2,
+            owner="People lead",
+            due=due_in(ws, scope, LATER_DAYS),
+            effect="eNPS above zero at the next wave.",
+            evidence="culture-and-people",
+            subject="employees",
+            source="culture",
+        )
+    ]
+
+
+def finders() -> list[Finder]:
+    """Every finder the summary consults (the sections' own finders are imported here, as
+    they import :class:`Finding` from this module)."""
+    from advocacy.report.sections.gaps import gap_findings
+    from advocacy.report.sections.loop import plan_findings, recovery_findings
+
+    return [score_findings, gap_findings, recovery_findings, plan_findings, staff_findings]
 
 
 def collect_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
-    """Every finder's findings, heaviest first."""
-    findings = [finding for finder in FINDERS for finding in finder(ws, scope)]
-    return sorted(findings, key=lambda finding: finding.weight, reverse=True)
+    """The findings, heaviest first, one per subject."""
+    found = [finding for finder in finders() for finding in finder(ws, scope)]
+    kept: dict[str, Finding] = {}
+    for finding in sorted(found, key=lambda finding: finding.weight, reverse=True):
+        key = (finding.subject or finding.action).lower()
+        if key in kept:  # the same subject: one finding, naming the lighter one's action too
+            first = kept[key]
+            if finding.action != first.action and finding.action not in first.why:
+                kept[key] = replace(first, why=f"{first.why} Also: {finding.action}")
+        else:
+            kept[key] = finding
+    return list(kept.values())
 
 
-def _standing(ws: Workspace, scope: ReportScope) -> Markup:
-    headline = headline_scores(ws, scope)
-    parts = []
-    for row in headline.to_dict("records"):
-        digits = 2 if row["metric"] == "ces" else 1
-        parts.append(
-            f"{_label(str(row['metric']))} {row['score']:.{digits}f} "
-            f"({row['ci_low']:.{digits}f} to {row['ci_high']:.{digits}f})"
+# -- layout ------------------------------------------------------------------------------------
+def _tile(ws: Workspace, metric: str, row: Any, label: str) -> Markup:
+    alpha = 1.0 - ws.settings.confidence
+    digits = display.digits_for(row["ci_low"], row["ci_high"])
+    score = display.number(row["score"], digits) + ("%" if metric in ("csat", "top-box") else "")
+    interval = score_text(metric, row["score"], row["ci_low"], row["ci_high"])
+    interval = interval[interval.find("[") :] if "[" in interval else ""
+    change = change_text(metric, row, alpha)
+    mood = ""
+    if change.startswith("better"):
+        mood = " better"
+    elif change.startswith("worse"):
+        mood = " worse"
+    return Markup(
+        '<div class="tile{}"><div class="tile-name">{}</div><div class="tile-score">{}</div>'
+        '<div class="tile-interval">{}</div><div class="tile-change">{}</div>'
+        '<div class="tile-n">{} answers · {}</div></div>'
+    ).format(
+        mood,
+        LABELS[metric],
+        score,
+        interval,
+        change,
+        display.number(int(row["n"])),
+        label,
+    )
+
+
+def kpi_tiles(ws: Workspace, scope: ReportScope) -> Markup:
+    """A tile per metric: the latest complete quarter's score, interval, change and n."""
+    frame = quarterly(ws, scope)
+    quarter = latest_quarter(ws, scope)
+    tiles = Markup()
+    customer = latest_rows(frame, quarter)
+    for metric in ("nps", "csat", "ces"):
+        rows = customer[customer["metric"] == metric]
+        if not rows.empty:
+            tiles += _tile(ws, metric, rows.iloc[0], display.period_label(quarter, "quarter"))
+    staff = frame[frame["metric"] == "enps"]
+    if quarter is not None:
+        staff = staff[pd.to_datetime(staff["period"]).dt.date <= quarter]
+    if not staff.empty:
+        wave = staff.sort_values("period").iloc[-1]
+        label = "wave of " + display.period_label(wave["period"], "quarter")
+        tiles += _tile(ws, "enps", wave, label)
+    return Markup('<div class="tiles">{}</div>').format(tiles) if tiles else Markup()
+
+
+#: The words of each evidence link, by the anchor it points to.
+EVIDENCE = {
+    "trend": "Scores over time",
+    "trend-by-unit": "NPS by unit",
+    "units": "Units this quarter",
+    "gap-register": "Gap register",
+    "cases": "Cases",
+    "plans": "Action plans",
+    "culture-and-people": "Culture",
+}
+
+
+def _findings_table(findings: list[Finding]) -> Markup:
+    rows = Markup()
+    for number, finding in enumerate(findings, start=1):
+        rows += Markup(
+            "<tr><td class='num'>{}</td><td><strong>{}</strong> {}</td><td>{}</td>"
+            "<td class='due'>{}</td><td>{} <a href='#{}'>See: {}</a></td></tr>"
+        ).format(
+            number,
+            finding.action,
+            finding.why,
+            finding.owner,
+            "" if finding.due is None else finding.due.isoformat(),
+            finding.effect,
+            finding.evidence,
+            EVIDENCE.get(finding.evidence, "the evidence"),
         )
-    if not parts:
-        return Markup("")
-    where = f"{scope.unit} stands at" if scope.unit else "Where the company stands:"
-    return Markup("<p class='standing'>{} {}.</p>").format(where, "; ".join(parts))
+    return Markup(
+        "<table class='findings'><colgroup><col style='width:4%'><col style='width:46%'>"
+        "<col style='width:14%'><col style='width:11%'><col style='width:25%'></colgroup>"
+        "<thead><tr><th>#</th><th>Finding</th><th>Owner</th><th>Due</th>"
+        "<th>Expected effect and evidence</th></tr></thead><tbody>{}</tbody></table>"
+    ).format(rows)
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
+    tiles = kpi_tiles(ws, scope)
     findings = collect_findings(ws, scope)
-    standing = _standing(ws, scope)
-    if not findings and not standing:
+    if not findings and not tiles:
         return Section.absent(
             TITLE, "import survey answers (advocacy import FILE --kind responses) to get one"
         )
-    body = standing
+    quarter = latest_quarter(ws, scope)
+    body = Markup()
+    if quarter is not None:
+        where = f"{scope.unit} in" if scope.unit else "The latest complete quarter,"
+        body += Markup(
+            "<p class='standing'>{} {}: each score with its {:.0%} interval, and "
+            "its change against the quarter before.</p>"
+        ).format(where, display.period_label(quarter, "quarter"), ws.settings.confidence)
+    body += tiles
     if findings:
-        items = "".join(
-            f"<li><strong>{escape(finding.action)}</strong> {escape(finding.why)}</li>"
-            for finding in findings[:FIRST_THINGS]
-        )
-        body += Markup("<h3>Three things to do first</h3><ol class='first-things'>")
-        body += Markup(items) + Markup("</ol>")
-        if len(findings) < FIRST_THINGS:
+        shown = findings[:MOST_FINDINGS]
+        body += Markup("<h3>What to do</h3>") + _findings_table(shown)
+        if len(shown) < 3:
             body += Markup(
                 "<p class='note'>Only {} finding(s) passed their tests; the rest of the "
                 "evidence shows no change larger than chance.</p>"
-            ).format(len(findings))
+            ).format(len(shown))
     else:
         body += Markup(
             "<p>No score dropped significantly and no unit falls significantly below the rest: "
             "nothing in the evidence calls for urgent action. The sections below show where "
             "the margins are.</p>"
         )
-    return Section(title=TITLE, body=body)
+    return Section(title=TITLE, body=body, anchor=ANCHOR)

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from markupsafe import Markup
 
+from advocacy import display
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.text.catalogue import list_themes
-from advocacy.text.embeddings import default_embedder
-from advocacy.text.enrich import analyze_texts, calibration, load_documents
+from advocacy.text.enrich import load_documents
 from advocacy.text.pii import redact
-from advocacy.text.themes import discover_themes, theme_impact
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -56,6 +55,8 @@ def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
     documents = documents.assign(document_id=documents["document_id"].astype(str))
     if len(stored) >= len(documents):
         return documents.merge(stored, on=["document_kind", "document_id"], how="left")
+    from advocacy.text.enrich import analyze_texts, calibration
+
     computed = analyze_texts([str(t) for t in documents["text"]], calibration(ws.db))
     return pd.concat(
         [documents, computed[["sentiment", "sentiment_score", "emotions", "effort"]]], axis=1
@@ -66,6 +67,9 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
     stored = list_themes(ws.db)
     if not stored.empty:
         return stored
+    from advocacy.text.embeddings import default_embedder
+    from advocacy.text.themes import discover_themes, theme_impact
+
     texts = [str(t) for t in documents["text"]]
     found = discover_themes(
         texts, default_embedder().embed(texts), sentiments=list(features["sentiment"].astype(str))
@@ -100,7 +104,15 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": 420,
         "data": {"values": data.to_dict("records")},
-        "encoding": {"y": {"field": "name", "type": "nominal", "sort": "x", "title": None}},
+        "encoding": {
+            "y": {
+                "field": "name",
+                "type": "nominal",
+                "sort": "x",
+                "title": None,
+                "axis": {"labelLimit": 0},
+            }
+        },
         "layer": [
             {
                 "mark": "rule",
@@ -118,46 +130,138 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
     return chart_svg(spec, label="Each theme's effect on NPS in points, with 95% intervals")
 
 
-def _sentences(ws: Workspace, scope: ReportScope, theme_ids: list[str]) -> Markup:
-    """Each shown theme's most negative and most positive sentence (stored analysis only)."""
-    quotes = ws.text.theme_sentences(since=scope.since, until=scope.until)
-    quotes = quotes[quotes["theme_id"].isin(theme_ids)]
-    found = quotes[["negative_sentence", "positive_sentence"]].notna().any(axis=1)
-    if not found.any():
-        analysed = ws.db.fetchone("SELECT count(*) FROM text_sentences")
-        if quotes.empty or not analysed or not analysed[0]:
-            return Markup(
-                "<p>Run <code>advocacy text analyze</code> and assign themes to see each "
-                "theme's most negative and most positive sentence.</p>"
+#: How many themes the report shows as cards, and the longest quote on a card.
+CARDS, QUOTE_CHARS = 8, 220
+
+
+def _dominant(mix: Mapping[str, float]) -> str:
+    """The sentiment most of a theme's texts carry."""
+    return max(mix, key=lambda name: mix[name]) if mix else "neutral"
+
+
+def _cut(text: str) -> str:
+    clean = redact(str(text)).strip()
+    if len(clean) > QUOTE_CHARS:
+        clean = clean[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return clean
+
+
+def theme_quotes(
+    ws: Workspace,
+    features: pd.DataFrame,
+    themes: pd.DataFrame,
+    *,
+    sentences: pd.DataFrame | None = None,
+    per_theme: int = 2,
+) -> dict[str, list[tuple[str, str]]]:
+    """Per theme, ``per_theme`` quotes whose sentiment is the theme's dominant one, each as
+    (caption, text).
+
+    When the theme is mostly negative (positive), the first quote is its most negative (most
+    positive) sentence from ``sentences`` (``ws.text.theme_sentences``), captioned so: the
+    sentence, not the whole comment. The rest are members of the theme (stored assignments, most
+    confident first) whose sentiment is the dominant one, so a theme that is mostly complaints is
+    never illustrated by praise. A theme found in memory (no stored assignments) keeps the
+    representative quotes whose own sentiment matches. Each is PII-redacted and cut to
+    :data:`QUOTE_CHARS`.
+    """
+    sentiment = {
+        (str(kind), str(doc)): (str(label), str(text))
+        for kind, doc, label, text in zip(
+            features["document_kind"],
+            features["document_id"].astype(str),
+            features["sentiment"],
+            features["text"],
+            strict=True,
+        )
+    }
+    rows = (
+        ws.db.fetchall(
+            "SELECT theme_id, document_kind, document_id FROM document_themes "
+            "ORDER BY theme_id, score DESC NULLS LAST, document_id"
+        )
+        if "document_themes" in ws.db.ibis.list_tables()
+        else []
+    )
+    members: dict[str, list[tuple[str, str]]] = {}
+    for theme_id, kind, doc in rows:
+        members.setdefault(str(theme_id), []).append((str(kind), str(doc)))
+    by_text = {text: label for label, text in sentiment.values()}
+    best: dict[str, dict[Any, Any]] = {}
+    if sentences is not None and not sentences.empty:
+        best = {str(row["theme_id"]): row for row in sentences.to_dict("records")}
+    chosen: dict[str, list[tuple[str, str]]] = {}
+    for record in themes.to_dict("records"):
+        theme_id, wanted = str(record["theme_id"]), _dominant(_mix(record))
+        quotes: list[tuple[str, str]] = []
+        sentence = best.get(theme_id, {}).get(f"{wanted}_sentence")
+        if wanted in ("negative", "positive") and sentence:
+            quotes.append((f"Most {wanted} sentence", _cut(sentence)))
+        candidates = [sentiment.get(key) for key in members.get(theme_id, [])]
+        texts = [found[1] for found in candidates if found and found[0] == wanted]
+        if not texts:
+            texts = [q for q in record.get("quotes") or [] if by_text.get(str(q)) == wanted]
+        for text in texts:
+            if len(quotes) >= per_theme:
+                break
+            clean = _cut(text)
+            # A comment that holds a quote already shown (or is held by one) adds nothing.
+            if clean and not any(clean in quote or quote in clean for _, quote in quotes):
+                quotes.append(("", clean))
+        chosen[theme_id] = quotes
+    return chosen
+
+
+def _bar(mix: Mapping[str, float]) -> Markup:
+    spans = Markup()
+    for name in ("negative", "neutral", "positive"):
+        share = float(mix.get(name, 0.0))
+        if share > 0:
+            spans += Markup('<span class="{}" style="width: {:.1f}%" title="{} {}"></span>').format(
+                name, 100 * share, name, display.percent(share, 0)
             )
-        return Markup("<p>No sentence of these themes reads clearly negative or positive.</p>")
-    rows = [
-        {
-            "name": record["name"],
-            "negative": record["negative_sentence"] or "",
-            "negative_score": _score(record["negative_score"]),
-            "positive": record["positive_sentence"] or "",
-            "positive_score": _score(record["positive_score"]),
-        }
-        for record in quotes[found].to_dict("records")
-    ]
-    return Markup(
-        "<p>The sentence that says the worst and the one that says the best about each theme, "
-        "with its sentiment score (-1 to 1).</p>"
-    ) + table_html(
-        rows,
-        [
-            ("name", "Theme"),
-            ("negative", "Most negative sentence"),
-            ("negative_score", "Score"),
-            ("positive", "Most positive sentence"),
-            ("positive_score", "Score"),
-        ],
+    words = ", ".join(
+        f"{display.percent(mix.get(name, 0.0), 0)} {name}"
+        for name in ("negative", "neutral", "positive")
+    )
+    return Markup('<div class="bar" role="img" aria-label="{}">{}</div><p>{}</p>').format(
+        words, spans, words
     )
 
 
-def _score(value: Any) -> str:
-    return "" if value is None or value != value else f"{value:+.2f}"
+def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[tuple[str, str]]]) -> Markup:
+    """Each theme as a card: name, size, sentiment bar, NPS effect with interval, two quotes."""
+    cards = Markup()
+    for record in themes.to_dict("records"):
+        effect = record.get("effect")
+        impact = (
+            ""
+            if display.missing(effect)
+            else "NPS effect "
+            + display.estimate(effect, record.get("effect_low"), record.get("effect_high"))
+            + " points"
+        )
+        if not display.missing(record.get("nps_mentioning")):
+            impact += (
+                f" · NPS {display.number(record['nps_mentioning'], 0)} mentioning vs "
+                f"{display.number(record['nps_not'], 0)} not"
+            )
+        said = Markup("").join(
+            Markup("<p class='quote-caption'>{}</p><blockquote>{}</blockquote>").format(
+                caption, quote
+            )
+            if caption
+            else Markup("<blockquote>{}</blockquote>").format(quote)
+            for caption, quote in quotes.get(str(record["theme_id"]), [])
+        )
+        cards += Markup('<div class="card"><h4>{}</h4><p>{} texts</p>{}<p>{}</p>{}</div>').format(
+            record["name"],
+            display.number(int(record["size"])),
+            _bar(_mix(record)),
+            impact,
+            said,
+        )
+    return Markup('<div class="cards">{}</div>').format(cards)
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
@@ -167,82 +271,53 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             TITLE, "import comments, reviews or notes with text, then advocacy text analyze"
         )
     features = _features(ws, documents)
-    mix = (
+    shares = (
         features.groupby("document_kind")["sentiment"]
         .value_counts(normalize=True)
         .unstack(fill_value=0)
         .reindex(columns=["negative", "neutral", "positive"], fill_value=0)
-        .mul(100)
-        .reset_index()
     )
-    emotion_rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for kind, group in features.groupby("document_kind"):
         parsed = pd.DataFrame(
             [json.loads(e) if isinstance(e, str) else {} for e in group["emotions"]]
         )
-        means = parsed.mean().mul(100).round(1)
-        emotion_rows.append({"document_kind": kind, **{str(k): v for k, v in means.items()}})
-    high_effort = float((features["effort"] >= 0.5).mean() * 100)
-    body = Markup("<p>Sentiment of every text (share in %), by kind of document:</p>")
+        row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group)}
+        for name in ("negative", "neutral", "positive"):
+            row[name] = display.percent(shares.at[str(kind), name], 0)
+        for name in ("anger", "joy", "optimism", "sadness"):
+            if name in parsed:
+                row[name] = display.percent(parsed[name].mean(), 0)
+        row["effort"] = display.percent((group["effort"] >= 0.5).mean(), 0)
+        rows.append(row)
+    body = Markup("<p>Sentiment, emotion and effort of every text, by kind of document:</p>")
     body += table_html(
-        [{str(k): v for k, v in record.items()} for record in mix.to_dict("records")],
-        [("document_kind", "Documents")]
-        + [(c, c.capitalize()) for c in ("negative", "neutral", "positive")],
-    )
-    body += Markup("<p>Average emotion scores (%), anger, joy, optimism and sadness:</p>")
-    body += table_html(
-        emotion_rows,
+        rows,
         [
             ("document_kind", "Documents"),
+            ("n", "Texts"),
+            ("negative", "Negative"),
+            ("neutral", "Neutral"),
+            ("positive", "Positive"),
             ("anger", "Anger"),
             ("joy", "Joy"),
             ("optimism", "Optimism"),
             ("sadness", "Sadness"),
+            ("effort", "Texts that describe effort"),
         ],
     )
-    body += Markup(
-        "<p>{:.1f}% of texts describe effort (waiting, repeating, being passed around).</p>"
-    ).format(high_effort)
     themes = _themes(ws, documents, features)
     if not themes.empty:
-        rows = []
-        for record in themes.head(15).to_dict("records"):
-            quotes = record.get("quotes") or []
-            effect = record.get("effect")
-            rows.append(
-                {
-                    "name": record["name"],
-                    "size": record["size"],
-                    "sentiment": ", ".join(f"{k} {v:.0%}" for k, v in _mix(record).items()),
-                    "nps": ""
-                    if record.get("nps_mentioning") is None
-                    or record.get("nps_mentioning") != record.get("nps_mentioning")
-                    else f"{record['nps_mentioning']:.0f} vs {record['nps_not']:.0f}",
-                    "effect": ""
-                    if effect is None or effect != effect
-                    else f"{effect:+.1f} "
-                    f"[{record['effect_low']:+.1f}, {record['effect_high']:+.1f}]",
-                    "quote": redact(quotes[0]) if quotes else "",
-                }
-            )
+        shown = themes.head(CARDS)
         body += Markup(
-            "<h3>Themes</h3><p>NPS of respondents mentioning each theme vs not, and its "
-            "effect in NPS points from a regression on all themes (95% interval).</p>"
-        )
-        body += table_html(
-            rows,
-            [
-                ("name", "Theme"),
-                ("size", "Texts"),
-                ("sentiment", "Sentiment"),
-                ("nps", "NPS mentioning vs not"),
-                ("effect", "NPS points"),
-                ("quote", "Example"),
-            ],
-        )
+            "<h3 id='themes'>Themes</h3><p>The {} largest themes: the sentiment of their texts, "
+            "their effect on NPS in points from a regression on all themes (95% interval), "
+            "and two comments that carry the theme's main sentiment.</p>"
+        ).format(len(shown))
         if "effect" in themes and themes["effect"].notna().any():
             body += _impact_chart(themes.head(15))
-        body += _sentences(ws, scope, [str(t) for t in themes["theme_id"].head(15)])
+        sentences = ws.text.theme_sentences(since=scope.since, until=scope.until)
+        body += theme_cards(shown, theme_quotes(ws, features, shown, sentences=sentences))
     return Section(
         title=TITLE,
         body=body,
