@@ -13,7 +13,7 @@ the same rows, scores, intervals and tests.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -132,6 +132,7 @@ def experience_metrics_batch(
     min_n: int = 30,
     interval: str = "adjusted-wald",
     correction: str = "holm",
+    where: Mapping[str, Sequence[str]] | None = None,
 ) -> list[pd.DataFrame]:
     """The result of :func:`advocacy.metrics.experience.experience_metrics` for each request.
 
@@ -141,7 +142,7 @@ def experience_metrics_batch(
         Returns the Ibis table of a given name; the aggregation runs on that table's engine.
     requests
         The slicings wanted (metrics, dimensions, period, dates, comparison, rolling window).
-    weighted, confidence, min_n, interval, correction
+    weighted, confidence, min_n, interval, correction, where
         As for ``experience_metrics``, shared by every request.
 
     Returns
@@ -182,6 +183,7 @@ def experience_metrics_batch(
             by=list(dimensions),
             period=grain,
             weighted=weighted,
+            where=where,
         )
         for table, (metrics, dimensions) in wanted.items()
     }

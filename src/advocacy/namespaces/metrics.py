@@ -13,7 +13,7 @@ principal may read it (:func:`advocacy.access.scope.scoped_tables`: a case handl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from advocacy.access.roles import Principal
+    from advocacy.metrics.answers import Answers
     from advocacy.metrics.catalogue import METRICS, PERIODS
     from advocacy.metrics.engines import parquet_metrics
     from advocacy.metrics.rollup import MetricsRequest
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
+    "Answers": "advocacy.metrics.answers",
     "METRICS": "advocacy.metrics.catalogue",
     "MetricsRequest": "advocacy.metrics.rollup",
     "nps": "advocacy.metrics.scores",
@@ -72,6 +74,7 @@ class MetricsNamespace:
         interval: str | None = None,
         correction: str | None = None,
         principal: Principal | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Experience scores with intervals and tests by slice and period.
 
@@ -99,6 +102,9 @@ class MetricsNamespace:
             (``nps_interval`` for ``interval``).
         principal
             Read every table as this principal may (None: every row).
+        where
+            Keep only answers whose dimension holds one of the values, such as
+            ``{"unit": ["North"], "channel": ["email", "web"]}`` (any dimension ``by`` takes).
 
         Returns
         -------
@@ -138,6 +144,63 @@ class MetricsNamespace:
             min_n=chosen.min_n,
             interval=chosen.nps_interval,
             correction=chosen.correction,
+            where=where,
+        )
+
+    def answers(
+        self,
+        *,
+        metric: str | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        commented: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+        principal: Principal | None = None,
+    ) -> Answers:
+        """The answers behind a score (the drill-down): the responses it counts, newest first.
+
+        Parameters
+        ----------
+        metric
+            Keep only answers counted by this customer metric (``nps``, ``csat``, ``ces``, ...).
+        where
+            Keep only answers whose dimension holds one of the values (as for :meth:`scores`).
+        since, until
+            First and last day of answers to include.
+        commented
+            Keep only answers with a comment.
+        limit, offset
+            One page: at most ``limit`` answers (up to 500) after the first ``offset``.
+        principal
+            Read every table as this principal may (None: every row).
+
+        Returns
+        -------
+        Answers
+            The page (``rows``) and how many answers match (``total``).
+
+        Raises
+        ------
+        UsageError
+            For eNPS (anonymous answers), a bad filter, date or page.
+
+        Examples
+        --------
+        >>> ws.metrics.answers(metric="nps", where={"unit": ["Coast"]}).total  # doctest: +SKIP
+        """
+        from advocacy.metrics.answers import answers
+
+        return answers(
+            self._tables.seen_by(principal),
+            metric=metric,
+            where=where,
+            since=since,
+            until=until,
+            commented=commented,
+            limit=limit,
+            offset=offset,
         )
 
     def scores_batch(
@@ -146,6 +209,7 @@ class MetricsNamespace:
         *,
         weighted: bool = False,
         principal: Principal | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> Frames:
         """Several :meth:`scores` at once, one aggregation per table answering them all.
 
@@ -157,6 +221,9 @@ class MetricsNamespace:
             Use the responses' ``weight`` column.
         principal
             Read every table as this principal may (None: every row).
+        where
+            Keep only answers whose dimension holds one of the values (as for :meth:`scores`),
+            for every request.
 
         Returns
         -------
@@ -179,12 +246,14 @@ class MetricsNamespace:
             min_n=self._settings.min_n,
             interval=self._settings.nps_interval,
             correction=self._settings.correction,
+            where=where,
         )
 
 
 __all__ = [
     "METRICS",
     "PERIODS",
+    "Answers",
     "MetricsNamespace",
     "MetricsRequest",
     "NpsResult",
