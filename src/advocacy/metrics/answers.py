@@ -70,6 +70,7 @@ def answers(
     commented: bool = False,
     limit: int = 50,
     offset: int = 0,
+    keep: Any = None,
 ) -> Answers:
     """The customer answers a score counts, newest first, one page at a time.
 
@@ -88,6 +89,9 @@ def answers(
         Keep only answers with a comment (the verbatims).
     limit, offset
         The page: at most ``limit`` answers (1 to :data:`MAX_ANSWERS`) after the first ``offset``.
+    keep
+        An Ibis table with a ``response_id`` column: only these answers (the ones mentioning a
+        theme, say); None for all.
 
     Returns
     -------
@@ -124,6 +128,8 @@ def answers(
     if definition is not None:
         valid, _ = _metric_parts(t, definition)
         t = t.filter(valid)
+    if keep is not None:
+        t = t.filter(t.response_id.isin(keep.response_id))
     if commented:
         t = t.filter(t.comment.notnull() & (t.comment.strip() != ""))
     selected: Any = t.select(*ANSWER_COLUMNS)

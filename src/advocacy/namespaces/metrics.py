@@ -155,6 +155,7 @@ class MetricsNamespace:
         since: str | date | None = None,
         until: str | date | None = None,
         commented: bool = False,
+        theme: str | None = None,
         limit: int = 50,
         offset: int = 0,
         principal: Principal | None = None,
@@ -171,6 +172,8 @@ class MetricsNamespace:
             First and last day of answers to include.
         commented
             Keep only answers with a comment.
+        theme
+            Keep only answers whose comment mentions this theme (its ``theme_id``).
         limit, offset
             One page: at most ``limit`` answers (up to 500) after the first ``offset``.
         principal
@@ -192,6 +195,11 @@ class MetricsNamespace:
         """
         from advocacy.metrics.answers import answers
 
+        keep = None
+        if theme is not None:
+            links = self._tables.with_derived("document_themes")
+            chosen = links.filter((links.theme_id == theme) & (links.document_kind == "response"))
+            keep = chosen.select(response_id=chosen.document_id)
         return answers(
             self._tables.seen_by(principal),
             metric=metric,
@@ -201,6 +209,7 @@ class MetricsNamespace:
             commented=commented,
             limit=limit,
             offset=offset,
+            keep=keep,
         )
 
     def scores_batch(

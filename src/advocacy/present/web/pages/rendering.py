@@ -19,6 +19,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from advocacy import display
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 #: (path, label) of the navigation, in order.
@@ -58,7 +60,7 @@ METRIC_LABELS = {
     "nps": "NPS",
     "csat": "CSAT (% satisfied)",
     "top-box": "Top box (% very satisfied)",
-    "ces": "CES (mean effort)",
+    "ces": "CES (ease 1-7, higher is easier)",
     "enps": "eNPS",
 }
 
@@ -118,7 +120,26 @@ def chart(spec: dict[str, Any], *, label: str) -> Markup:
     ).format(label=label, ident=f"spec-{next(_chart_numbers)}", payload=script_json(spec))
 
 
+def score(value: Any, metric: Any = "nps") -> str:
+    """A score at its metric's usual precision: CES to the hundredth, the rest to a tenth."""
+    return display.number(value, 2 if str(metric) == "ces" else 1)
+
+
+def p_value(value: Any) -> str:
+    """A p-value for people: ``< 0.001`` or three decimals."""
+    if display.missing(value):
+        return ""
+    return "< 0.001" if float(value) < 0.001 else display.number(float(value), 3)
+
+
 templates.env.filters["number"] = number
+templates.env.filters["signed"] = display.signed
+templates.env.filters["percent"] = display.percent
+templates.env.filters["estimate"] = display.estimate
+templates.env.filters["share_estimate"] = display.share_estimate
+templates.env.filters["display"] = display.cell
+templates.env.filters["score"] = score
+templates.env.filters["pvalue"] = p_value
 templates.env.filters["when"] = when
 templates.env.filters["cell"] = cell
 templates.env.filters["metric_label"] = metric_label
