@@ -360,7 +360,7 @@ def _topic_route(name: str) -> None:
     def page(request: Request, caller: Reader) -> Response:
         state = web_state(request)
         with state.use:
-            view = topic_view(state, caller.principal, name)
+            view = topic_view(state, caller.principal, name, read_filters(request))
         return render(request, "topic.html.j2", {"topic": view}, caller=caller)
 
     page.__name__ = f"{name}_page"
