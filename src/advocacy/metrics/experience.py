@@ -176,6 +176,12 @@ def experience_metrics(
         )
         for table in dict.fromkeys(definition.table for definition in definitions)
     }
+    if chosen_period is not None:
+        # An answer without a date belongs to no period (as in the batch, metrics.rollup).
+        statistics = {
+            table: stats[stats["period"].notna()].reset_index(drop=True)
+            for table, stats in statistics.items()
+        }
     return metrics_from_statistics(
         statistics,
         definitions,

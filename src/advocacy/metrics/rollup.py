@@ -114,6 +114,8 @@ def _rolled_up(
     columns = statistic_columns(fine)
     keys = list(by)
     if period is not None:
+        # An answer without a date belongs to no period (it still counts where none is asked).
+        rows = rows[rows["period"].notna()]
         rows = rows.assign(period=period_start(rows["period"], period))
         keys.append("period")
     if not keys:
