@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from advocacy.metrics.answers import Answers
     from advocacy.metrics.catalogue import METRICS, PERIODS
     from advocacy.metrics.engines import parquet_metrics
+    from advocacy.metrics.periods import latest_complete, period_end, period_status
     from advocacy.metrics.rollup import MetricsRequest
     from advocacy.metrics.scores import NpsResult, nps
     from advocacy.settings import Settings
@@ -44,6 +45,9 @@ _LAZY = {
     "NpsResult": "advocacy.metrics.scores",
     "parquet_metrics": "advocacy.metrics.engines",
     "PERIODS": "advocacy.metrics.catalogue",
+    "latest_complete": "advocacy.metrics.periods",
+    "period_end": "advocacy.metrics.periods",
+    "period_status": "advocacy.metrics.periods",
 }
 
 
@@ -266,8 +270,11 @@ __all__ = [
     "MetricsNamespace",
     "MetricsRequest",
     "NpsResult",
+    "latest_complete",
     "nps",
     "parquet_metrics",
+    "period_end",
+    "period_status",
 ]
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

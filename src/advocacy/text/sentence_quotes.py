@@ -196,7 +196,15 @@ def theme_sentence_quotes(
 
 
 #: Columns of :func:`theme_quotes`.
-QUOTE_COLUMNS = ["theme_id", "sentiment", "rank", "sentence", "score", "document_kind", "document_id"]
+QUOTE_COLUMNS = [
+    "theme_id",
+    "sentiment",
+    "rank",
+    "sentence",
+    "score",
+    "document_kind",
+    "document_id",
+]
 
 
 def theme_quotes(db: Database, *, count: int = 2) -> pd.DataFrame:

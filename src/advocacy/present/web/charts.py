@@ -83,7 +83,10 @@ def trend_spec(
             }
             if "field" in colour
             else {"condition": {"test": "datum.complete", "value": "#1f4e79"}, "value": "#fff"},
-            "strokeDash": {"condition": {"test": "datum.complete", "value": [1, 0]}, "value": [2, 2]},
+            "strokeDash": {
+                "condition": {"test": "datum.complete", "value": [1, 0]},
+                "value": [2, 2],
+            },
             "tooltip": tooltip,
             **({"href": {"field": "href"}} if links else {}),
         },

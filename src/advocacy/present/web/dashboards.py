@@ -10,13 +10,12 @@ and always broken down by unit; a viewer's free text is redacted
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
-from advocacy.errors import AdvocacyError, UsageError
+from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import (
     Principal,
     Role,

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from fastapi.responses import Response
 
-from advocacy.metrics.periods import period_end
+from advocacy.namespaces.metrics import period_end
 from advocacy.present.web.filters import URL_DIMENSIONS, Filters
 
 #: Answers listed per page of the drill-down.

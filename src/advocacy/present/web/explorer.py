@@ -94,9 +94,7 @@ def explore(
     keys = [name for name in frame.columns if name in DIMENSIONS]
     if not frame.empty:
         frame = frame.copy()
-        frame["slice"] = (
-            frame[keys].astype(str).agg(" · ".join, axis=1) if keys else "all answers"
-        )
+        frame["slice"] = frame[keys].astype(str).agg(" · ".join, axis=1) if keys else "all answers"
         if period:
             from advocacy.present.web.overview import today_in
 

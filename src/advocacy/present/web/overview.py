@@ -18,9 +18,8 @@ import pandas as pd
 
 from advocacy import display
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.metrics.periods import latest_complete, period_end, period_status
 from advocacy.namespaces.access import Principal
-from advocacy.namespaces.metrics import MetricsRequest
+from advocacy.namespaces.metrics import MetricsRequest, latest_complete, period_end, period_status
 from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts
 from advocacy.present.web.filters import FILTER_DIMENSIONS, Filters
 from advocacy.present.web.state import WebState

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.errors import UsageError
-from advocacy.records import frame_records
 from advocacy.namespaces.access import AuthenticationError, Permission, client_key, mask_frame
 from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.web.auth import (
@@ -42,6 +41,7 @@ from advocacy.present.web.overview import (
 )
 from advocacy.present.web.pages.rendering import metric_label, render
 from advocacy.present.web.pages.topics import TOPICS, topic_view
+from advocacy.records import frame_records
 
 router = APIRouter(include_in_schema=False)
 
@@ -310,9 +310,7 @@ def answers_page(
             "page": page,
             "pages": pages,
             "timezone": timezone,
-            "previous_link": filters.link("/answers", **keep, page=page - 1)
-            if page > 1
-            else None,
+            "previous_link": filters.link("/answers", **keep, page=page - 1) if page > 1 else None,
             "next_link": filters.link("/answers", **keep, page=page + 1) if page < pages else None,
             "filter_query": filters.query,
         },

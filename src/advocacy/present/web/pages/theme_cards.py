@@ -3,7 +3,8 @@ two quotes that say what most of the theme's customers feel, and a link to its a
 
 A theme's quotes follow its sentiment: a theme most customers praise is quoted with praise, a
 complaint with complaints (``ws.text.theme_quotes``): the way its NPS effect points when that
-effect is detectable, else the larger side of its sentiment mix (:func:`leaning`). Viewers get names and quotes redacted, as on every page.
+effect is detectable, else the larger side of its sentiment mix (:func:`leaning`). Viewers get
+names and quotes redacted, as on every page.
 """
 
 from __future__ import annotations
@@ -96,7 +97,9 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
     for original, row in zip(themes.to_dict("records"), shown.to_dict("records"), strict=True):
         theme_id = str(original["theme_id"])
         mix = _mix(original.get("sentiment_mix"))
-        effect, low, high = (original.get(name) for name in ("effect", "effect_low", "effect_high"))
+        effect: Any = original.get("effect")
+        low: Any = original.get("effect_low")
+        high: Any = original.get("effect_high")
         real = not display.missing(low) and not display.missing(high)
         real = real and (float(low) > 0 or float(high) < 0)
         side = leaning(mix, effect, real=real)

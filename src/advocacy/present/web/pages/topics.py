@@ -214,9 +214,7 @@ def _run(state: WebState, part: Part) -> Shown:
     frame = frame.drop(columns=[name for name in part.hidden if name in frame.columns])
     leading = [name for name in part.first if name in frame.columns]
     frame = frame[leading + [name for name in frame.columns if name not in leading]]
-    return Shown(
-        part.label, frame.head(SHOWN_ROWS), rows=len(frame), download=_download(part)
-    )
+    return Shown(part.label, frame.head(SHOWN_ROWS), rows=len(frame), download=_download(part))
 
 
 def _download(part: Part) -> str | None:
