@@ -141,6 +141,11 @@ def _tiles(
             continue
         title, scale = TITLES.get(str(metric), (str(metric), ""))
         latest = _latest(rows, period, today, min_n)
+        few = latest is None
+        if few:
+            # No ended period holds min_n answers (a small unit, a narrow filter): show the
+            # latest ended one, flagged, rather than nothing; one still under way never.
+            latest = _latest(rows, period, today, 0)
         if latest is None:
             continue
         row = rows[rows["period"].map(str) == str(latest)].iloc[0]
@@ -166,7 +171,10 @@ def _tiles(
                 verdict="" if row.get("verdict") is None else str(row["verdict"]),
                 direction=display.change_word(change) if change is not None else "no change",
                 significant=significant,
-                flag=row.get("flag"),
+                flag=f"fewer than {min_n} answers in every ended {period}: an example, not a "
+                "verdict"
+                if few
+                else row.get("flag"),
                 answers_link=link,
             )
         )
