@@ -14,6 +14,9 @@ from advocacy import display
 from advocacy.records import frame_records
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+#: Vega writes an ARIA label on every mark and axis, cutting long values mid-way (a planted
+#: name would be shown altered); the figure's own label describes the chart instead.
+NO_MARK_LABELS = {"aria": False}
 #: Names of the metrics on chart axes.
 TITLE_OF = {"nps": "NPS", "csat": "CSAT %", "top-box": "Top box %", "ces": "CES", "enps": "eNPS"}
 
@@ -93,6 +96,7 @@ def trend_spec(
     }
     return {
         "$schema": SCHEMA,
+        "config": NO_MARK_LABELS,
         "description": f"{TITLE_OF.get(metric, metric.upper())} by {period} with interval bands",
         "width": "container",
         "height": 240,
@@ -135,6 +139,7 @@ def heatmap_spec(cells: list[dict[str, Any]]) -> dict[str, Any]:
     largest = max((abs(float(cell["difference"])) for cell in cells), default=0.0) or 1.0
     return {
         "$schema": SCHEMA,
+        "config": NO_MARK_LABELS,
         "description": "Mean rating of each driver by unit against the other units",
         "width": "container",
         "height": {"step": 34},
@@ -197,6 +202,7 @@ def slices_spec(frame: pd.DataFrame, *, metric: str, dimension: str) -> dict[str
     y = {"field": dimension, "type": "nominal", "title": dimension.replace("_", " "), "sort": None}
     return {
         "$schema": SCHEMA,
+        "config": NO_MARK_LABELS,
         "description": f"{metric.upper()} by {dimension} with intervals",
         "width": "container",
         "height": {"step": 26},
@@ -231,6 +237,7 @@ def ladder_spec(counts: pd.DataFrame) -> dict[str, Any]:
     data = frame_records(counts, ["rung", "customers", "share", "at_risk"])
     return {
         "$schema": SCHEMA,
+        "config": NO_MARK_LABELS,
         "description": "Customers per rung of the advocacy ladder",
         "width": "container",
         "height": {"step": 28},
