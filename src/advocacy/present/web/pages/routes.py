@@ -326,7 +326,12 @@ def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Res
         rows = state.ws.customers.find(
             q or None, principal=caller.principal, limit=100, redactor=redactor
         )
-    return render(request, "customers.html.j2", {"rows": rows, "q": q}, caller=caller)
+    return render(
+        request,
+        "customers.html.j2",
+        {"rows": rows, "q": q, "timezone": state.ws.settings.timezone},
+        caller=caller,
+    )
 
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
