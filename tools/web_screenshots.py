@@ -25,12 +25,12 @@ PASSWORD = "screenshots only, never served"
 def main() -> None:
     sys.path.insert(0, str(REPOSITORY / "tests"))
     from playwright.sync_api import sync_playwright
-    from support.live_server import serving
 
     import advocacy
     from advocacy.access import add_user
     from advocacy.demo.build import build_demo
     from advocacy.present.web import create_app
+    from support.live_server import serving  # type: ignore[import-not-found]  # tests/support
 
     with tempfile.TemporaryDirectory() as folder:
         summary = build_demo(Path(folder), customers=5000, seed=7)
