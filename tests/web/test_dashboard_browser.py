@@ -93,7 +93,7 @@ def test_filters_follow_the_analyst_from_overview_to_explorer_to_answers(
     page.locator("li.tile[data-metric='nps'] a.drill").click()
     page.wait_for_url("**/answers?**")
     assert _query(page.url)["unit"] == ["North"] and _query(page.url)["metric"] == ["nps"]
-    units = set(page.locator("table.sortable tbody tr td:nth-child(2)").all_inner_texts())
+    units = set(page.locator("table.sortable tbody tr td:nth-child(6)").all_inner_texts())
     assert units == {"North"}
     visit.shot("dashboard-answers")
     visit.close()

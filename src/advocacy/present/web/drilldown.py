@@ -16,7 +16,7 @@ from advocacy.namespaces.metrics import period_end
 from advocacy.present.web.filters import URL_DIMENSIONS, Filters
 
 #: Answers listed per page of the drill-down.
-ANSWERS_PER_PAGE = 50
+ANSWERS_PER_PAGE = 50  # paged on the server: sorting in the browser sorts this page
 
 
 def period_links(

@@ -36,7 +36,8 @@
         pager.querySelector(".next").disabled = page >= pages - 1;
       }
     }
-    if (rows.length > PAGE) {
+    // A table the server pages (data-paged="server") only sorts its page here.
+    if (rows.length > PAGE && table.getAttribute("data-paged") !== "server") {
       pager = document.createElement("div");
       pager.className = "pager";
       pager.innerHTML = '<button type="button" class="previous">Previous</button>' +
