@@ -161,6 +161,7 @@ def heatmap_spec(cells: list[dict[str, Any]]) -> dict[str, Any]:
                         "field": "difference",
                         "type": "quantitative",
                         "title": "vs other units",
+                        "legend": {"orient": "bottom"},  # the cells keep the width on a phone
                         "scale": {
                             "scheme": "redblue",
                             "domain": [-largest, largest],
@@ -177,7 +178,7 @@ def heatmap_spec(cells: list[dict[str, Any]]) -> dict[str, Any]:
                 },
             },
             {
-                "mark": {"type": "text", "fontSize": 11},
+                "mark": {"type": "text", "fontSize": 9},
                 "encoding": {
                     "text": {"field": "mean", "type": "quantitative", "format": ".1f"},
                     # White on the darkest cells, ink elsewhere, so every number stays legible.
