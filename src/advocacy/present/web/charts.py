@@ -114,7 +114,8 @@ def trend_spec(
                         "scale": {"zero": False},
                     },
                     "y2": {"field": "ci_high"},
-                    "color": colour,
+                    # One legend, the lines': a band's paler swatch would list each slice twice.
+                    "color": {**colour, "legend": None} if "field" in colour else colour,
                     **({"detail": {"field": "slice"}} if len(slices) > 1 else {}),
                 },
             },
