@@ -74,3 +74,13 @@ def test_a_bad_request_is_refused_like_a_single_call(ws: Any) -> None:
         experience_metrics_batch(ws.table, [MetricsRequest(compare="previous")])
     with pytest.raises(UsageError, match="eNPS cannot be sliced"):
         experience_metrics_batch(ws.table, [MetricsRequest(("enps",), by=("channel",))])
+
+
+def test_an_answer_without_a_date_counts_overall_but_in_no_period(ws: Any) -> None:
+    ws.write_records("responses", [{"response_id": "undated", "unit": "North", "nps": 0}])
+    requests = [MetricsRequest(("nps",)), MetricsRequest(("nps",), period="quarter")]
+    overall, by_quarter = ws.metrics.scores_batch(requests)
+    assert int(overall.iloc[0]["n"]) == int(by_quarter["n"].sum()) + 1
+    assert by_quarter["period"].notna().all()
+    for request, frame in zip(requests, (overall, by_quarter), strict=True):
+        pd.testing.assert_frame_equal(frame, _separately(ws, request), check_dtype=False)

@@ -56,6 +56,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/api/v1/transactions"): WRITERS,
     ("GET", "/"): ALL,
     ("GET", "/explore"): ALL,
+    ("GET", "/explore.csv"): ALL,
+    ("GET", "/answers"): ALL,
     ("GET", "/customers"): ALL,
     ("GET", "/customers/{customer_id}"): ALL,
     ("GET", "/coaching"): ALL,

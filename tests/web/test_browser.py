@@ -117,8 +117,8 @@ def test_analyst_reads_overview_explorer_and_customer_360(
     visit.sign_in("ana")
     page = visit.page
     assert page.get_by_role("heading", name="Where we stand").is_visible()
-    nps_row = page.locator("table").first.locator("tr", has_text="NPS").first
-    assert "[" in nps_row.inner_text()  # the score carries its interval
+    nps_tile = page.locator("li.tile[data-metric='nps']")
+    assert "95% interval" in nps_tile.inner_text()  # the score carries its interval
     assert _all_drawn(visit.charts_drawn())
     visit.shot("overview")
 
@@ -128,7 +128,8 @@ def test_analyst_reads_overview_explorer_and_customer_360(
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/explore?**")
     assert "by=region" in page.url
-    assert page.locator("caption").inner_text() == "CSAT by region"
+    page.get_by_text("Show the table").click()  # the chart first, the table on demand
+    assert page.locator("details.on-demand caption").inner_text() == "CSAT (% satisfied) by region"
     assert _all_drawn(visit.charts_drawn())
     visit.shot("explorer")
 

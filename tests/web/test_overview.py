@@ -1,63 +1,191 @@
-"""The overview's scores, computed in one batch, equal the separate library calls they replace."""
+"""The overview dashboard against the library: KPI tiles of the latest complete period, the
+trend's incomplete periods, alerts, global filters in the URL, the explorer and the drill-down.
+
+Every expected number comes from the library call the page stands for (``ws.metrics.scores``
+with the same filters), and "the latest complete period" from :func:`latest_complete`, so the
+tests say what the page must agree with rather than what it happened to print.
+"""
 
 from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+from typing import Any
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
 from advocacy.access.roles import Principal, Role
-from advocacy.present.web.dashboards import OVERVIEW_METRICS, _previous_quarter_start, overview
-from web.site import HANDLER_UNITS, Site, bearer
+from advocacy.metrics.periods import latest_complete
+from advocacy.present.web.filters import Filters
+from advocacy.present.web.overview import dashboard, today_in
+from web.site import Site, bearer
+
+ANALYST = Principal("someone", Role.analyst)
 
 
-@pytest.mark.parametrize("role", [Role.analyst, Role.case_handler])
-def test_overview_matches_the_separate_metrics_calls(client: TestClient, role: Role) -> None:
-    state = client.app.state.web  # type: ignore[attr-defined]
-    units = HANDLER_UNITS if role is Role.case_handler else ()
-    principal = Principal("someone", role, units)
-    extra = ["unit"] if units else []
-    # A case handler's scores are computed from their units' evidence alone (access.scope).
-    reader = principal if units else None
+def _state(client: TestClient) -> Any:
+    return client.app.state.web  # type: ignore[attr-defined]
+
+
+def _latest_rows(frame: pd.DataFrame, today: dt.date, min_n: int) -> dict[str, pd.Series]:
+    rows = {}
+    for metric, group in frame[frame["n"] > 0].groupby("metric", sort=False):
+        latest = latest_complete(group, "quarter", today=today, min_n=min_n)
+        if latest is not None:
+            rows[str(metric)] = group[group["period"] == latest].iloc[0]
+    return rows
+
+
+def _page(client: TestClient, site: Site, path: str) -> str:
+    response = client.get(path, headers=bearer(site, "analyst"))
+    assert response.status_code == 200, response.text[:500]
+    return html.unescape(response.text)
+
+
+def test_tiles_show_the_latest_complete_quarter_and_its_change(client: TestClient) -> None:
+    state = _state(client)
     with state.use:
-        found = overview(state, principal)
+        found = dashboard(state, ANALYST, Filters())
         ws = state.ws
-        headline = ws.metrics.scores(list(OVERVIEW_METRICS), by=extra, principal=reader)
-        trend = ws.metrics.scores(["nps"], by=extra, period="month", principal=reader)
-        changes = ws.metrics.scores(
-            list(OVERVIEW_METRICS),
-            by=extra,
-            period="quarter",
-            compare="previous",
-            since=_previous_quarter_start(state),
-            principal=reader,
+        expected = ws.metrics.scores(
+            ["nps", "csat", "ces", "enps"], period="quarter", compare="previous"
         )
-        by_unit = ws.metrics.scores(["nps"], by=["unit"], compare="rest", principal=reader)
-
-    def mine(frame: pd.DataFrame) -> pd.DataFrame:
-        if units:
-            frame = frame[frame["unit"].isin(units)]
-        return frame.reset_index(drop=True)
-
-    headline = mine(headline)
-    changes = mine(changes)
-    changes = changes[changes["period"] == changes["period"].max()]
-    expected = {
-        "headline": headline[headline["n"] > 0].reset_index(drop=True),
-        "trend": mine(trend),
-        "changes": changes[changes["n"] > 0].reset_index(drop=True),
-        "units": mine(by_unit),
-    }
-    for name, frame in expected.items():
-        assert not frame.empty, name
-        pd.testing.assert_frame_equal(getattr(found, name), frame, check_dtype=False, obj=name)
+        today, min_n = today_in(state), ws.settings.min_n
+    rows = _latest_rows(expected, today, min_n)
+    assert [tile.metric for tile in found.tiles] == list(rows)
+    for tile in found.tiles:
+        row = rows[tile.metric]
+        assert tile.period == row["period"]
+        assert tile.score == pytest.approx(row["score"]) and tile.n == row["n"]
+        assert tile.low == pytest.approx(row["ci_low"]) and tile.high == pytest.approx(
+            row["ci_high"]
+        )
+        if pd.isna(row["change"]):
+            assert tile.change is None
+        else:
+            assert tile.change == pytest.approx(row["change"])
+            assert tile.direction == ("better" if row["change"] > 0 else "worse")
 
 
-def test_overview_page_shows_the_headline_scores(client: TestClient, site: Site) -> None:
-    state = client.app.state.web  # type: ignore[attr-defined]
+def test_filters_in_the_url_restrict_tiles_links_and_answers(
+    client: TestClient, site: Site
+) -> None:
+    state = _state(client)
     with state.use:
-        nps = state.ws.metrics.scores(["nps"]).iloc[0]
-    page = client.get("/", headers=bearer(site, "analyst")).text
-    scores = page.split('id="scores"', 1)[1].split("</table>", 1)[0]
-    assert f'<td class="num"><strong>{nps["score"]:,.1f}</strong></td>' in scores
-    assert f'<td class="num">{int(nps["n"]):,}</td>' in scores
+        ws = state.ws
+        household = ws.metrics.scores("nps", period="quarter", where={"segment": ["household"]})
+        today, min_n = today_in(state), ws.settings.min_n
+    row = _latest_rows(household, today, min_n)["nps"]
+    page = _page(client, site, "/?segment=household&by=touchpoint")
+    tile = page.split('data-metric="nps"', 1)[1].split("</li>", 1)[0]
+    assert f"{int(row['n']):,} answers" in tile
+    assert "Showing answers with segment household." in page
+    # Employee answers carry only a unit: under a segment filter there is no eNPS tile.
+    assert 'data-metric="enps"' in _page(client, site, "/")
+    assert 'data-metric="enps"' not in page
+    # The explorer link carries the filters and the trend's choices.
+    assert "/explore?segment=household&metric=nps&by=touchpoint" in page
+    # Drilling from the tile lists exactly the answers it counts.
+    link = re.search(r'<a class="drill" href="([^"]+)"', tile)
+    assert link is not None
+    answers = _page(client, site, link.group(1))
+    assert f"{int(row['n']):,} answers counted in NPS" in answers
+
+
+def test_one_answer_dated_today_cannot_become_the_headline(client: TestClient, site: Site) -> None:
+    state = _state(client)
+    before = {tile.metric: (tile.period, tile.score) for tile in _tiles(state)}
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    written = client.post(
+        "/api/v1/responses",
+        json=[{"response_id": "today-1", "submitted_at": now, "unit": "Coast", "nps": 0}],
+        headers=bearer(site, "analyst"),
+    )
+    assert written.status_code in (200, 201), written.text
+    after = {tile.metric: (tile.period, tile.score) for tile in _tiles(state)}
+    assert after == before
+    with state.use:
+        found = dashboard(state, ANALYST, Filters(), by="unit")
+    assert found.trend is not None
+    current = found.trend.frame[found.trend.frame["n"] == 1]
+    assert list(current["status"]) == ["incomplete"] and found.trend.left_out >= 1
+    page = _page(client, site, "/?by=unit")
+    assert "Hollow points are periods still under way" in page
+
+
+def _tiles(state: Any) -> list[Any]:
+    with state.use:
+        return dashboard(state, ANALYST, Filters()).tiles
+
+
+def test_a_significant_drop_raises_an_alert_with_its_numbers(
+    client: TestClient, site: Site
+) -> None:
+    state = _state(client)
+    latest = _tiles(state)[0].period
+    assert latest is not None
+    middle = (latest + dt.timedelta(days=40)).isoformat() + "T12:00:00Z"
+    detractors = [
+        {"response_id": f"drop-{index}", "submitted_at": middle, "unit": "South", "nps": 0}
+        for index in range(120)
+    ]
+    written = client.post("/api/v1/responses", json=detractors, headers=bearer(site, "analyst"))
+    assert written.status_code in (200, 201), written.text
+    with state.use:
+        found = dashboard(state, ANALYST, Filters())
+        ws = state.ws
+        expected = ws.metrics.scores(
+            ["nps"], by="unit", period="quarter", compare="previous"
+        ).set_index(["unit", "period"])
+    south = [alert for alert in found.alerts if alert.value == "South" and alert.metric == "nps"]
+    assert len(south) == 1
+    row = expected.loc[("South", latest)]
+    assert south[0].score == pytest.approx(row["score"])
+    assert south[0].change == pytest.approx(row["change"]) and row["change"] < 0
+    assert south[0].p_adjusted == pytest.approx(row["p_adjusted"]) and row["p_adjusted"] < 0.05
+    page = _page(client, site, "/")
+    assert "NPS fell in South" in page
+    assert "unit=South" in south[0].link and "commented=1" in south[0].link
+
+
+def test_the_explorer_slices_by_several_dimensions_or_none_and_downloads_csv(
+    client: TestClient, site: Site
+) -> None:
+    state = _state(client)
+    with state.use:
+        expected = state.ws.metrics.scores("csat", by=["unit", "segment"])
+    page = _page(client, site, "/explore?metric=csat&by=unit&by=segment")
+    assert "CSAT (% satisfied) by unit, segment" in page
+    assert '<details class="on-demand">' in page  # the table on demand, the chart first
+    download = client.get(
+        "/explore.csv?metric=csat&by=unit&by=segment", headers=bearer(site, "analyst")
+    )
+    assert download.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert [(r["unit"], r["segment"], int(r["n"])) for r in rows] == [
+        (r.unit, r.segment, int(r.n)) for r in expected.itertuples()
+    ]
+    whole = _page(client, site, "/explore?metric=nps&by=none")
+    assert "NPS, all answers" in whole
+    refused = _page(client, site, "/explore?metric=nps&by=colour")
+    assert "cannot slice by 'colour'" in refused
+
+
+def test_hostile_filter_values_are_escaped_and_bad_ones_refused(
+    client: TestClient, site: Site
+) -> None:
+    payload = '<img src=x onerror="alert(1)">'
+    response = client.get("/", params={"unit": payload}, headers=bearer(site, "analyst"))
+    assert response.status_code == 200
+    assert payload not in response.text and "&lt;img src=x" in response.text
+    bad = client.get("/?since=yesterday", headers=bearer(site, "analyst"))
+    assert bad.status_code == 400 and "YYYY-MM-DD" in html.unescape(bad.text)
+    backwards = client.get(
+        "/answers?since=2025-02-01&until=2025-01-01", headers=bearer(site, "analyst")
+    )
+    assert backwards.status_code == 400 and "before it starts" in html.unescape(backwards.text)

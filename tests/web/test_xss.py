@@ -61,14 +61,13 @@ HOSTILE_ID = PAYLOADS[0] + PAYLOADS[4] + PAYLOADS[5]
 #: What masking leaves in a viewer's text: "[email]", "[phone]", ... or the mask itself.
 REDACTED = re.compile(r"\[[a-z ]+\]|" + re.escape(MASK))
 #: Pages that show no planted value to a role (every other page must show one, as typed):
-#: sign-in and the API reference show none; the advocates page lists the first rows only, and
-#: the planted customer is not among them; viewers have no coaching pages and only admins the
-#: admin pages.
+#: sign-in and the API reference show none; viewers have no coaching pages and only admins
+#: the admin pages. (The advocates page now holds its tables' first 250 rows, paged in the
+#: browser: the planted customer is among them.)
 #: (A case handler's units, planted too, head every page they see.)
 SHOWS_NOTHING_PLANTED = {
     "/login": {"admin", "analyst", "case-handler", "viewer"},
     "/api/docs": {"admin", "analyst", "case-handler", "viewer"},
-    "/advocates": {"admin", "analyst", "viewer"},
     "/coaching": {"viewer"},
     "/coaching/{employee_id}": {"viewer"},
     "/admin/users": {"analyst", "case-handler", "viewer"},

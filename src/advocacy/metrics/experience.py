@@ -100,6 +100,7 @@ def experience_metrics(
     min_n: int = 30,
     interval: str = "adjusted-wald",
     correction: str = "holm",
+    where: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """Experience scores with standard errors, intervals and tests, on any slice and period.
 
@@ -131,6 +132,9 @@ def experience_metrics(
         Confidence level; the minimum responses below which a row is flagged "too few
         responses"; the NPS interval (``adjusted-wald`` or ``wald``); the multiple-comparison
         correction (``holm``, ``bh`` or ``none``, applied per metric).
+    where
+        Keep only answers whose dimension holds one of the values (any dimension ``by`` takes),
+        ``{"unit": ["North"], "segment": ["household"]}``.
 
     Returns
     -------
@@ -168,9 +172,16 @@ def experience_metrics(
             since=first,
             until=last,
             weighted=weighted,
+            where=where,
         )
         for table in dict.fromkeys(definition.table for definition in definitions)
     }
+    if chosen_period is not None:
+        # An answer without a date belongs to no period (as in the batch, metrics.rollup).
+        statistics = {
+            table: stats[stats["period"].notna()].reset_index(drop=True)
+            for table, stats in statistics.items()
+        }
     return metrics_from_statistics(
         statistics,
         definitions,

@@ -13,7 +13,7 @@ the same rows, scores, intervals and tests.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -114,6 +114,8 @@ def _rolled_up(
     columns = statistic_columns(fine)
     keys = list(by)
     if period is not None:
+        # An answer without a date belongs to no period (it still counts where none is asked).
+        rows = rows[rows["period"].notna()]
         rows = rows.assign(period=period_start(rows["period"], period))
         keys.append("period")
     if not keys:
@@ -132,6 +134,7 @@ def experience_metrics_batch(
     min_n: int = 30,
     interval: str = "adjusted-wald",
     correction: str = "holm",
+    where: Mapping[str, Sequence[str]] | None = None,
 ) -> list[pd.DataFrame]:
     """The result of :func:`advocacy.metrics.experience.experience_metrics` for each request.
 
@@ -141,7 +144,7 @@ def experience_metrics_batch(
         Returns the Ibis table of a given name; the aggregation runs on that table's engine.
     requests
         The slicings wanted (metrics, dimensions, period, dates, comparison, rolling window).
-    weighted, confidence, min_n, interval, correction
+    weighted, confidence, min_n, interval, correction, where
         As for ``experience_metrics``, shared by every request.
 
     Returns
@@ -182,6 +185,7 @@ def experience_metrics_batch(
             by=list(dimensions),
             period=grain,
             weighted=weighted,
+            where=where,
         )
         for table, (metrics, dimensions) in wanted.items()
     }

@@ -11,7 +11,7 @@ finishes them into scores, intervals and tests.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ibis
@@ -61,6 +61,33 @@ def check_dimension(name: str, table: str) -> str:
         + ", or attrs.KEY for a key of the customers' attrs (KEY without quotes, brackets, "
         "backslashes, asterisks or control characters)",
     )
+
+
+#: The most values a filter may hold per dimension (a URL can carry any number).
+MAX_FILTER_VALUES = 50
+
+
+def check_filters(where: Mapping[str, Sequence[str]] | None, table: str) -> dict[str, list[str]]:
+    """``where`` (dimension -> values to keep) checked for ``table``; empty lists are dropped.
+
+    >>> check_filters({"unit": ["North"], "channel": []}, "responses")
+    {'unit': ['North']}
+    """
+    chosen: dict[str, list[str]] = {}
+    for name, values in (where or {}).items():
+        kept = list(dict.fromkeys(str(value) for value in values))
+        if not kept:
+            continue
+        check_dimension(name, table)
+        if len(kept) > MAX_FILTER_VALUES:
+            raise UsageError(
+                f"too many values to filter {name!r} by ({len(kept)})",
+                value=len(kept),
+                parameter="--where",
+                fix=f"keep at most {MAX_FILTER_VALUES} values per dimension",
+            )
+        chosen[name] = kept
+    return chosen
 
 
 def check_period(period: str | None) -> str | None:
@@ -153,6 +180,25 @@ def _sliced_table(tables: TableSource, table: str, by: Sequence[str]) -> tuple[A
     return joined, dimensions
 
 
+def filtered_table(
+    tables: TableSource, table: str, where: Mapping[str, Sequence[str]] | None
+) -> Any:
+    """``table`` keeping only rows whose dimensions hold one of the values in ``where``.
+
+    Customer dimensions (``segment``, ``attrs.KEY``...) are looked up through the customer;
+    the result has ``table``'s own columns only, so it can stand in for the table anywhere.
+    """
+    filters = check_filters(where, table)
+    source = tables(table)
+    if not filters:
+        return source
+    names = list(filters)
+    joined, expressions = _sliced_table(tables, table, names)
+    for expression, name in zip(expressions, names, strict=True):
+        joined = joined.filter(expression.isin(filters[name]))
+    return joined.select(*source.columns)
+
+
 def _metric_parts(t: Any, metric: MetricDefinition) -> tuple[Any, dict[str, Any]]:
     """The validity mask of ``metric`` on ``t`` and its per-row parts (hits or values)."""
     if metric.kind == "nps":
@@ -209,6 +255,7 @@ def aggregate_statistics(
     since: dt.date | None = None,
     until: dt.date | None = None,
     weighted: bool = False,
+    where: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """Per-slice sufficient statistics of ``metrics`` over ``table``, computed in the database.
 
@@ -228,6 +275,9 @@ def aggregate_statistics(
         First and last day (inclusive, UTC) of answers to include.
     weighted
         Also sum the response weights (missing weights count as 1).
+    where
+        Keep only answers whose dimension (any name ``by`` takes) holds one of the values,
+        ``{"unit": ["North", "Coast"]}``; ``(not set)`` keeps answers without one.
 
     Returns
     -------
@@ -237,7 +287,13 @@ def aggregate_statistics(
     """
     for name in by:
         check_dimension(name, table)
-    t, dimensions = _sliced_table(tables, table, by)
+    filters = check_filters(where, table)
+    extra = [name for name in filters if name not in by]
+    t, expressions = _sliced_table(tables, table, [*by, *extra])
+    named = dict(zip([*by, *extra], expressions, strict=True))
+    for name, values in filters.items():
+        t = t.filter(named[name].isin(values))
+    dimensions = expressions[: len(by)]
     moment = _utc_time(t)
     day = moment.date()
     if since is not None:

@@ -13,6 +13,7 @@ analysis' own typed result (``ServqualResult``, ``CultureResult``, ...).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from advocacy.lazy_names import lazy_names as _lazy_names
@@ -138,28 +139,44 @@ class GapsNamespace:
             confidence=self._settings.confidence,
         )
 
-    def unit_ratings(self, *, level: str = "item") -> pd.DataFrame:
-        """Each unit's mean rating of each driver against the company's: a heat map's cells.
+    def unit_ratings(
+        self,
+        *,
+        level: str = "item",
+        where: Mapping[str, Sequence[str]] | None = None,
+    ) -> pd.DataFrame:
+        """How each unit rates each driver against the other units (the unit x driver heat map).
 
         Parameters
         ----------
         level
-            ``item`` or ``dimension``.
+            ``item`` (each rated item) or ``dimension`` (items averaged per dimension).
+        where
+            Keep only answers whose dimension holds one of the values, as for
+            ``ws.metrics.scores`` (``{"segment": ["household"]}``).
 
         Returns
         -------
         pandas.DataFrame
-            ``unit``, ``driver``, ``mean``, ``n``, ``company_mean`` and ``difference``; cells
-            with fewer than ``min_n`` respondents have no mean (see
-            :func:`advocacy.drivers.unit_ratings.unit_ratings`).
-        """
-        from advocacy.drivers.unit_ratings import unit_ratings
+            Per unit and driver: ``n``, ``mean`` with ``ci_low`` and ``ci_high``, the other
+            units' ``rest_mean``, the ``difference``, its Holm-adjusted ``p_adjusted`` and
+            whether it is ``significant`` (see
+            :func:`advocacy.drivers.unit_ratings.unit_driver_ratings`).
 
-        return unit_ratings(
-            self._tables("responses"),
+        Examples
+        --------
+        >>> ws.gaps.unit_ratings(level="dimension").query("significant")  # doctest: +SKIP
+        """
+        from advocacy.drivers.unit_ratings import unit_driver_ratings
+        from advocacy.metrics.slicing import filtered_table
+
+        return unit_driver_ratings(
+            filtered_table(self._tables, "responses", where),
             self._tables("response_items"),
             level=level,
+            confidence=self._settings.confidence,
             min_n=self._settings.min_n,
+            correction=self._settings.correction,
         )
 
     def servqual(self) -> ServqualResult:

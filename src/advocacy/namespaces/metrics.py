@@ -13,7 +13,7 @@ principal may read it (:func:`advocacy.access.scope.scoped_tables`: a case handl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from advocacy.access.roles import Principal
+    from advocacy.metrics.answers import Answers
     from advocacy.metrics.catalogue import METRICS, PERIODS
     from advocacy.metrics.engines import parquet_metrics
-    from advocacy.metrics.periods import latest_complete, period_status
+    from advocacy.metrics.periods import latest_complete, period_end, period_status
     from advocacy.metrics.rollup import MetricsRequest
     from advocacy.metrics.scores import NpsResult, nps
     from advocacy.settings import Settings
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
+    "Answers": "advocacy.metrics.answers",
     "METRICS": "advocacy.metrics.catalogue",
     "MetricsRequest": "advocacy.metrics.rollup",
     "nps": "advocacy.metrics.scores",
@@ -44,6 +46,7 @@ _LAZY = {
     "parquet_metrics": "advocacy.metrics.engines",
     "PERIODS": "advocacy.metrics.catalogue",
     "latest_complete": "advocacy.metrics.periods",
+    "period_end": "advocacy.metrics.periods",
     "period_status": "advocacy.metrics.periods",
 }
 
@@ -75,6 +78,7 @@ class MetricsNamespace:
         interval: str | None = None,
         correction: str | None = None,
         principal: Principal | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Experience scores with intervals and tests by slice and period.
 
@@ -102,6 +106,9 @@ class MetricsNamespace:
             (``nps_interval`` for ``interval``).
         principal
             Read every table as this principal may (None: every row).
+        where
+            Keep only answers whose dimension holds one of the values, such as
+            ``{"unit": ["North"], "channel": ["email", "web"]}`` (any dimension ``by`` takes).
 
         Returns
         -------
@@ -141,6 +148,72 @@ class MetricsNamespace:
             min_n=chosen.min_n,
             interval=chosen.nps_interval,
             correction=chosen.correction,
+            where=where,
+        )
+
+    def answers(
+        self,
+        *,
+        metric: str | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        commented: bool = False,
+        theme: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        principal: Principal | None = None,
+    ) -> Answers:
+        """The answers behind a score (the drill-down): the responses it counts, newest first.
+
+        Parameters
+        ----------
+        metric
+            Keep only answers counted by this customer metric (``nps``, ``csat``, ``ces``, ...).
+        where
+            Keep only answers whose dimension holds one of the values (as for :meth:`scores`).
+        since, until
+            First and last day of answers to include.
+        commented
+            Keep only answers with a comment.
+        theme
+            Keep only answers whose comment mentions this theme (its ``theme_id``).
+        limit, offset
+            One page: at most ``limit`` answers (up to 500) after the first ``offset``.
+        principal
+            Read every table as this principal may (None: every row).
+
+        Returns
+        -------
+        Answers
+            The page (``rows``) and how many answers match (``total``).
+
+        Raises
+        ------
+        UsageError
+            For eNPS (anonymous answers), a bad filter, date or page.
+
+        Examples
+        --------
+        >>> ws.metrics.answers(metric="nps", where={"unit": ["Coast"]}).total  # doctest: +SKIP
+        """
+        from advocacy.metrics.answers import answers
+
+        keep = None
+        if theme is not None:
+            links = self._tables.with_derived("document_themes")
+            chosen = links.filter((links.theme_id == theme) & (links.document_kind == "response"))
+            keep = chosen.select(response_id=chosen.document_id)
+        return answers(
+            self._tables.seen_by(principal),
+            metric=metric,
+            where=where,
+            since=since,
+            until=until,
+            commented=commented,
+            limit=limit,
+            offset=offset,
+            keep=keep,
         )
 
     def scores_batch(
@@ -149,6 +222,7 @@ class MetricsNamespace:
         *,
         weighted: bool = False,
         principal: Principal | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> Frames:
         """Several :meth:`scores` at once, one aggregation per table answering them all.
 
@@ -160,6 +234,9 @@ class MetricsNamespace:
             Use the responses' ``weight`` column.
         principal
             Read every table as this principal may (None: every row).
+        where
+            Keep only answers whose dimension holds one of the values (as for :meth:`scores`),
+            for every request.
 
         Returns
         -------
@@ -182,18 +259,21 @@ class MetricsNamespace:
             min_n=self._settings.min_n,
             interval=self._settings.nps_interval,
             correction=self._settings.correction,
+            where=where,
         )
 
 
 __all__ = [
     "METRICS",
     "PERIODS",
+    "Answers",
     "MetricsNamespace",
     "MetricsRequest",
     "NpsResult",
     "latest_complete",
     "nps",
     "parquet_metrics",
+    "period_end",
     "period_status",
 ]
 

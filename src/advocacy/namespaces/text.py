@@ -243,6 +243,24 @@ class TextNamespace:
 
         return theme_sentence_quotes(self._db, origin=origin, since=since, until=until)
 
+    def theme_quotes(self, *, count: int = 2) -> pd.DataFrame:
+        """Per theme, the strongest negative and positive sentences, redacted (for theme cards).
+
+        Parameters
+        ----------
+        count
+            Sentences per theme and sentiment, one per document.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``theme_id``, ``sentiment``, ``rank``, ``sentence``, ``score``, ``document_kind``
+            and ``document_id`` (see :func:`advocacy.text.sentence_quotes.theme_quotes`).
+        """
+        from advocacy.text.sentence_quotes import theme_quotes
+
+        return theme_quotes(self._db, count=count)
+
     def promote_theme(
         self, theme_id: str, taxonomy: str | Path, *, name: str | None = None
     ) -> TaxonomyTheme:

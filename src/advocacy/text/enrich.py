@@ -5,8 +5,9 @@ holds one row per document with the hash of the text and the name of the model t
 it, so a re-run analyses only new or changed texts, or everything when the model changed (for
 instance because taught labels or many new scored comments re-calibrated it, or the
 ``text_model`` setting changed; a calibration is kept between runs until its labels change
-materially, see :mod:`advocacy.text.calibration_store`). ``text_sentences`` holds the sentiment of each sentence of each analysed
-document, located by character offsets; a document's sentences are replaced with its features.
+materially, see :mod:`advocacy.text.calibration_store`). ``text_sentences`` holds the
+sentiment of each sentence of each analysed document, located by character offsets; a
+document's sentences are replaced with its features.
 """
 
 from __future__ import annotations

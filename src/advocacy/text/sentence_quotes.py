@@ -193,3 +193,70 @@ def theme_sentence_quotes(
                 row[f"{side}_{column}"] = found.get(column)
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+#: Columns of :func:`theme_quotes`.
+QUOTE_COLUMNS = [
+    "theme_id",
+    "sentiment",
+    "rank",
+    "sentence",
+    "score",
+    "document_kind",
+    "document_id",
+]
+
+
+def theme_quotes(db: Database, *, count: int = 2) -> pd.DataFrame:
+    """Per theme and sentiment (negative, positive), the ``count`` strongest sentences, redacted.
+
+    A theme card quotes what its customers mostly feel: a praised theme with praise, a
+    complaint with complaints. This gives, per theme and label, the sentences ranked as
+    :func:`theme_sentence_quotes` ranks its one (strongest score, then the longer sentence),
+    one per document, passing over documents whose text changed since analysis.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    count
+        Sentences per theme and label (1 to 10).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`QUOTE_COLUMNS`: ``rank`` 1 is the strongest; ``sentence`` is PII-redacted.
+    """
+    count = max(1, min(10, int(count)))
+    if not db.fetchall("SELECT 1 FROM themes LIMIT 1"):
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    picked = db.fetchall(_ranked_sql(""), [count * 10 + CANDIDATES])
+    texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})
+    redactor = Redactor.for_workspace(db) if picked else Redactor()
+    rows: list[dict[str, Any]] = []
+    taken: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    said: set[tuple[str, str, str]] = set()
+    for theme_id, kind, document_id, start, end, label, score in picked:
+        text = texts.get((str(kind), str(document_id)))
+        seen = taken.setdefault((str(theme_id), str(label)), set())
+        if text is None or int(end) > len(text) or len(seen) >= count:
+            continue
+        if (str(kind), str(document_id)) in seen:
+            continue  # one sentence per document: two quotes are two customers
+        sentence = redacted_span(text, int(start), int(end), redactor=redactor)
+        if (str(theme_id), str(label), sentence.casefold()) in said:
+            continue  # the same words from another customer add nothing
+        said.add((str(theme_id), str(label), sentence.casefold()))
+        seen.add((str(kind), str(document_id)))
+        rows.append(
+            {
+                "theme_id": str(theme_id),
+                "sentiment": str(label),
+                "rank": len(seen),
+                "sentence": sentence,
+                "score": float(score),
+                "document_kind": str(kind),
+                "document_id": str(document_id),
+            }
+        )
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)

@@ -10,13 +10,12 @@ and always broken down by unit; a viewer's free text is redacted
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
-from advocacy.errors import AdvocacyError, UsageError
+from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import (
     Principal,
     Role,
@@ -75,44 +74,21 @@ def scoped_metrics(state: WebState, principal: Principal, **options: Any) -> pd.
     return frame
 
 
-@dataclass
-class Overview:
-    headline: pd.DataFrame
-    trend: pd.DataFrame
-    changes: pd.DataFrame
-    units: pd.DataFrame
-    period: str
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-def _status(state: WebState) -> Any:
-    return state.cached(("status",), state.ws.status)
-
-
 def table_counts(state: WebState) -> dict[str, int]:
     """Rows per evidence table (cached per data generation)."""
-    return {item.table: item.rows for item in _status(state).tables}
-
-
-def _previous_quarter_start(state: WebState) -> date | None:
-    """The first day of the quarter before the latest answer's (customer or employee)."""
-
-    latest = [
-        item.last
-        for item in _status(state).tables
-        if item.table in ("responses", "employee_responses") and item.last is not None
-    ]
-    if not latest:
-        return None
-    last = max(latest).astimezone(UTC).date()
-    month = 3 * ((last.month - 1) // 3) + 1 - 3
-    return date(last.year - (month < 1), (month - 1) % 12 + 1, 1)
+    status = state.cached(("status",), state.ws.status)
+    return {item.table: item.rows for item in status.tables}
 
 
 def scoped_metrics_batch(
-    state: WebState, principal: Principal, requests: list[MetricsRequest]
+    state: WebState,
+    principal: Principal,
+    requests: list[MetricsRequest],
+    *,
+    where: dict[str, list[str]] | None = None,
 ) -> list[pd.DataFrame]:
-    """``ws.metrics.scores_batch`` as ``principal`` may see it (see :func:`scoped_metrics`).
+    """``ws.metrics.scores_batch`` as ``principal`` may see it (see :func:`scoped_metrics`),
+    keeping only the answers ``where`` allows (the global filters).
 
     One aggregation per table answers every request, cached per data generation.
     """
@@ -121,72 +97,12 @@ def scoped_metrics_batch(
             replace(request, by=("unit", *request.by)) if "unit" not in request.by else request
             for request in requests
         ]
-    key = ("metrics-batch", unit_limit(principal), tuple(requests))
+    filters = tuple(sorted((name, tuple(values)) for name, values in (where or {}).items()))
+    key = ("metrics-batch", unit_limit(principal), tuple(requests), filters)
     frames: list[pd.DataFrame] = state.cached(
-        key, lambda: state.ws.metrics.scores_batch(requests, principal=principal)
+        key, lambda: state.ws.metrics.scores_batch(requests, principal=principal, where=where)
     )
     return frames
-
-
-def overview(state: WebState, principal: Principal) -> Overview:
-    """Headline scores with intervals, NPS by month, last quarter's verdicts, scores by unit.
-
-    The four slicings come from one aggregation per table (``ws.metrics.scores_batch``): a
-    cold overview on a million responses then pays for one query compilation, not four.
-    """
-    counts = table_counts(state)
-    empty = pd.DataFrame()
-    if not counts.get("responses") and not counts.get("employee_responses"):
-        return Overview(empty, empty, empty, empty, "month", counts)
-    headline, trend, changes, units = scoped_metrics_batch(
-        state,
-        principal,
-        [
-            MetricsRequest(OVERVIEW_METRICS),
-            MetricsRequest(("nps",), period="month"),
-            # Only the last two quarters are needed for the latest change.
-            MetricsRequest(
-                OVERVIEW_METRICS,
-                period="quarter",
-                compare="previous",
-                since=_previous_quarter_start(state),
-            ),
-            MetricsRequest(("nps",), by=("unit",), compare="rest"),
-        ],
-    )
-    headline = headline[headline["n"] > 0].reset_index(drop=True)
-    if not changes.empty and "period" in changes.columns:
-        changes = changes[changes["period"] == changes["period"].max()]
-        changes = changes[changes["n"] > 0].reset_index(drop=True)
-    return Overview(headline, trend, changes, units, "month", counts)
-
-
-def explore(
-    state: WebState,
-    principal: Principal,
-    *,
-    metric: str = "nps",
-    by: str = "unit",
-    period: str | None = None,
-    compare: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> pd.DataFrame:
-    """One metric sliced by one dimension, optionally per period and compared."""
-    if by not in DIMENSIONS:
-        raise UsageError(
-            f"cannot slice by {by!r}", parameter="by", value=by, fix="use " + ", ".join(DIMENSIONS)
-        )
-    return scoped_metrics(
-        state,
-        principal,
-        metrics=metric,
-        by=by,
-        period=period or None,
-        compare=compare or None,
-        since=since or None,
-        until=until or None,
-    )
 
 
 @dataclass
@@ -260,7 +176,10 @@ def warm_up(state: WebState) -> None:
     try:
         with state.use:
             if not state.closed:
-                overview(state, warmer)
+                from advocacy.present.web.filters import Filters
+                from advocacy.present.web.overview import dashboard
+
+                dashboard(state, warmer, Filters())
         with state.use:
             if not state.closed:
                 ladder_summary(state, warmer, compute=True)

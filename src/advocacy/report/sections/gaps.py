@@ -271,7 +271,8 @@ def heat_map_spec(frame: pd.DataFrame) -> dict[str, Any]:
             "driver": str(row["driver"]),
             "mean": round(float(row["mean"]), 2),
             "label": display.number(row["mean"], 1),
-            "difference": round(float(row["difference"]), 2),
+            # Only a difference beyond chance is coloured (see unit_driver_ratings).
+            "difference": round(float(row["difference"]), 2) if row["significant"] else 0.0,
             "n": int(row["n"]),
         }
         for row in frame.dropna(subset=["mean"]).to_dict("records")
@@ -303,7 +304,7 @@ def heat_map_spec(frame: pd.DataFrame) -> dict[str, Any]:
                     "color": {
                         "field": "difference",
                         "type": "quantitative",
-                        "title": "against the company",
+                        "title": "against the other units",
                         "scale": {"scheme": "redblue", "domain": [-spread, spread]},
                         "legend": {"orient": "bottom", "direction": "horizontal"},
                     }
@@ -323,18 +324,27 @@ def _heat_map_part(ws: Workspace, scope: ReportScope) -> Markup:
         return Markup()
     if frame.empty or frame["unit"].nunique() < 2 or frame["mean"].notna().sum() == 0:
         return Markup()
-    worst = frame.dropna(subset=["difference"]).sort_values("difference").iloc[0]
-    return Markup(
-        "<h3 id='heat-map'>Units by driver</h3><p>Each unit's mean rating of each driver; red "
-        "cells fall below the company's mean of that driver, blue ones above. The widest "
-        "shortfall: <strong>{}</strong> on <strong>{}</strong> ({} against {}).</p>{}"
-    ).format(
-        worst["unit"],
-        worst["driver"],
-        display.number(worst["mean"], 2),
-        display.number(worst["company_mean"], 2),
-        chart_svg(heat_map_spec(frame), label="Mean rating of each driver by unit"),
+    intro = Markup(
+        "<h3 id='heat-map'>Units by driver</h3><p>Each unit's mean rating of each driver; a "
+        "cell is red where the unit rates the driver below the other units beyond chance, blue "
+        "where above (Welch's test, corrected for the many cells), uncoloured otherwise. "
     )
+    below = frame[frame["significant"].fillna(False).astype(bool) & (frame["difference"] < 0)]
+    if below.empty:
+        said = Markup("No unit falls short of the others on any driver beyond chance.</p>")
+    else:
+        worst = below.sort_values("difference").iloc[0]
+        said = Markup(
+            "The widest shortfall: <strong>{}</strong> on <strong>{}</strong> ({} against {} "
+            "in the other units).</p>"
+        ).format(
+            worst["unit"],
+            worst["driver"],
+            display.estimate(worst["mean"], worst["ci_low"], worst["ci_high"]),
+            display.number(worst["rest_mean"], 2),
+        )
+    chart = chart_svg(heat_map_spec(frame), label="Mean rating of each driver by unit")
+    return intro + said + chart
 
 
 def gap_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:

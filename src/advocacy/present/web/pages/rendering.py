@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from advocacy.display import moment
+from advocacy import display
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -118,11 +118,32 @@ def chart(spec: dict[str, Any], *, label: str) -> Markup:
 @jinja2.pass_context
 def local_moment(context: Any, value: Any) -> str:
     """A moment for people in the workspace's time zone (:func:`advocacy.display.moment`)."""
-    return moment(value, str(context.get("timezone") or "UTC"))
+    return display.moment(value, str(context.get("timezone") or "UTC"))
+
+
+templates.env.filters["moment"] = local_moment
+
+
+def score(value: Any, metric: Any = "nps") -> str:
+    """A score at its metric's usual precision: CES to the hundredth, the rest to a tenth."""
+    return display.number(value, 2 if str(metric) == "ces" else 1)
+
+
+def p_value(value: Any) -> str:
+    """A p-value for people: ``< 0.001`` or three decimals."""
+    if display.missing(value):
+        return ""
+    return "< 0.001" if float(value) < 0.001 else display.number(float(value), 3)
 
 
 templates.env.filters["number"] = number
-templates.env.filters["moment"] = local_moment
+templates.env.filters["signed"] = display.signed
+templates.env.filters["percent"] = display.percent
+templates.env.filters["estimate"] = display.estimate
+templates.env.filters["share_estimate"] = display.share_estimate
+templates.env.filters["display"] = display.cell
+templates.env.filters["score"] = score
+templates.env.filters["pvalue"] = p_value
 templates.env.filters["when"] = when
 templates.env.filters["cell"] = cell
 templates.env.filters["metric_label"] = metric_label

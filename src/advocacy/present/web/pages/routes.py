@@ -6,12 +6,11 @@ import secrets
 import unicodedata
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.errors import UsageError
-from advocacy.namespaces.access import AuthenticationError, Permission, client_key
+from advocacy.namespaces.access import AuthenticationError, Permission, client_key, mask_frame
 from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.web.auth import (
     LOGIN_CSRF_COOKIE,
@@ -22,17 +21,27 @@ from advocacy.present.web.auth import (
     set_session_cookie,
     web_state,
 )
-from advocacy.present.web.charts import ladder_spec, slices_spec, trend_spec
+from advocacy.present.web.charts import heatmap_spec, ladder_spec, slices_spec, trend_spec
 from advocacy.present.web.dashboards import (
     DIMENSIONS,
     coaching,
-    explore,
     ladder_summary,
-    overview,
     viewer_redactor,
 )
-from advocacy.present.web.pages.rendering import render
+from advocacy.present.web.drilldown import ANSWERS_PER_PAGE, csv_response, period_links
+from advocacy.present.web.explorer import Exploration, explore
+from advocacy.present.web.filters import Filters, read_filters
+from advocacy.present.web.overview import (
+    TREND_DIMENSIONS,
+    TREND_METRICS,
+    TREND_PERIODS,
+    dashboard,
+    filter_options,
+    heat_cells,
+)
+from advocacy.present.web.pages.rendering import metric_label, render
 from advocacy.present.web.pages.topics import TOPICS, topic_view
+from advocacy.records import frame_records
 
 router = APIRouter(include_in_schema=False)
 
@@ -128,33 +137,64 @@ def logout(request: Request, caller: Reader) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview_page(request: Request, caller: Reader) -> Response:
+def overview_page(
+    request: Request,
+    caller: Reader,
+    metric: str = "nps",
+    by: str = "",
+    period: str = "quarter",
+) -> Response:
     state = web_state(request)
+    filters = read_filters(request)
+    by = "" if by == "none" else by
     with state.use:
-        found = overview(state, caller.principal)
+        found = dashboard(state, caller.principal, filters, metric=metric, by=by, period=period)
         ladder = ladder_summary(state, caller.principal, compute=False)
-    charts = []
-    if not found.trend.empty:
-        trend = found.trend
-        if caller.principal.limited_to_units:
-            trend = trend.groupby("period", as_index=False).first()
-        charts.append(
-            (
-                trend_spec(trend, metric="nps", period=found.period),
-                f"NPS by {found.period} with its interval",
-            )
+    trend_chart = None
+    if found.trend is not None and not found.trend.frame.empty:
+        trend_chart = trend_spec(
+            found.trend.frame,
+            metric=metric,
+            period=period,
+            links=period_links(found.trend.frame, filters, by, period, metric),
         )
-    if not found.units.empty:
-        charts.append(
-            (slices_spec(found.units, metric="nps", dimension="unit"), "NPS by unit, intervals")
-        )
-    ladder_chart = None if ladder is None else ladder_spec(ladder)
+    heat_chart = None
+    if found.heat is not None and not found.heat.empty:
+        heat_chart = heatmap_spec(heat_cells(found.heat, filters))
+    label = f"{metric_label(metric)} by {period}" + (f", one line per {by}" if by else "")
     return render(
         request,
         "overview.html.j2",
-        {"data": found, "charts": charts, "ladder": ladder, "ladder_chart": ladder_chart},
+        {
+            "data": found,
+            "choice": {"metric": metric, "by": by, "period": period},
+            "options": {
+                "metrics": list(TREND_METRICS),
+                "dimensions": list(TREND_DIMENSIONS),
+                "periods": list(TREND_PERIODS),
+            },
+            "trend_chart": trend_chart,
+            "trend_label": label + ", with 95% interval bands",
+            "heat_chart": heat_chart,
+            "ladder": ladder,
+            "ladder_chart": None if ladder is None else ladder_spec(ladder),
+            "filter_query": filters.query,
+        },
         caller=caller,
     )
+
+
+def _explore_request(
+    request: Request, caller: Caller, metric: str, period: str, compare: str
+) -> tuple[Filters, Exploration]:
+    state = web_state(request)
+    filters = read_filters(request)
+    by = request.query_params.getlist("by") or ["unit"]
+    with state.use:
+        found = explore(
+            state, caller.principal, filters, metric=metric, by=by, period=period, compare=compare
+        )
+    return filters, found
 
 
 @router.get("/explore", response_class=HTMLResponse)
@@ -162,51 +202,118 @@ def explorer_page(
     request: Request,
     caller: Reader,
     metric: str = "nps",
-    by: str = "unit",
     period: str = "",
     compare: str = "",
-    since: str = "",
-    until: str = "",
+    view: str = "chart",
 ) -> Response:
     state = web_state(request)
     problem: UsageError | None = None
+    filters = Filters()
+    found = Exploration(metric, [], period, compare)
     try:
-        with state.use:
-            frame = explore(
-                state,
-                caller.principal,
-                metric=metric,
-                by=by,
-                period=period,
-                compare=compare,
-                since=since,
-                until=until,
-            )
+        filters, found = _explore_request(request, caller, metric, period, compare)
     except UsageError as error:
         # A combination that cannot work (eNPS by channel, a bad date): say so beside the form.
-        problem, frame = error, pd.DataFrame()
+        problem = error
+    frame = found.frame
     chart: Any = None
-    if not frame.empty and not period:
-        chart = slices_spec(frame, metric=metric, dimension=by)
+    if not frame.empty:
+        if period:
+            links = period_links(frame, filters, "", period, metric, slices=found.by)
+            chart = trend_spec(frame, metric=metric, period=period, links=links)
+        else:
+            chart = slices_spec(frame, metric=metric, dimension="slice")
+    with state.use:
+        options_found = filter_options(state, caller.principal)
     choice = {
         "metric": metric,
-        "by": by,
+        "by": request.query_params.getlist("by") or ["unit"],
         "period": period,
         "compare": compare,
-        "since": since,
-        "until": until,
+        "view": view,
     }
     options = {
         "metrics": list(METRICS),
-        "dimensions": list(DIMENSIONS),
+        "dimensions": ["none", *DIMENSIONS],
         "periods": list(PERIODS),
         "comparisons": ["previous", "rest"],
     }
-    rows = frame.to_dict("records")
+    keep = {"metric": metric, "by": choice["by"], "period": period, "compare": compare}
     return render(
         request,
         "explore.html.j2",
-        {"choice": choice, "options": options, "rows": rows, "spec": chart, "problem": problem},
+        {
+            "choice": choice,
+            "options": options,
+            "found": found,
+            "rows": frame.to_dict("records"),
+            "spec": chart,
+            "problem": problem,
+            "filters": filters,
+            "filter_options": options_found,
+            "keep": keep,
+            "csv_link": filters.link("/explore.csv", **keep),
+            "filter_query": filters.query,
+        },
+        caller=caller,
+    )
+
+
+@router.get("/explore.csv")
+def explorer_csv(
+    request: Request, caller: Reader, metric: str = "nps", period: str = "", compare: str = ""
+) -> Response:
+    _, found = _explore_request(request, caller, metric, period, compare)
+    frame = found.frame.drop(columns=["slice", "label"], errors="ignore")
+    return csv_response(frame_records(frame), f"{metric}-explorer")
+
+
+@router.get("/answers", response_class=HTMLResponse)
+def answers_page(
+    request: Request,
+    caller: Reader,
+    metric: str = "",
+    theme: str = "",
+    commented: str = "",
+    page: int = 1,
+) -> Response:
+    state = web_state(request)
+    filters = read_filters(request)
+    page = max(1, page)
+    with state.use:
+        found = state.ws.metrics.answers(
+            metric=metric or None,
+            where=filters.where,
+            since=filters.since,
+            until=filters.until,
+            commented=bool(commented),
+            theme=theme or None,
+            limit=ANSWERS_PER_PAGE,
+            offset=(page - 1) * ANSWERS_PER_PAGE,
+            principal=caller.principal,
+        )
+        redactor = viewer_redactor(state, caller.principal)
+        rows = mask_frame(found.rows, caller.principal, redactor=redactor)
+        options_found = filter_options(state, caller.principal)
+        timezone = state.ws.settings.timezone
+    keep = {"metric": metric, "theme": theme, "commented": commented}
+    pages = max(1, -(-found.total // ANSWERS_PER_PAGE))
+    return render(
+        request,
+        "answers.html.j2",
+        {
+            "found": found,
+            "rows": rows.to_dict("records"),
+            "filters": filters,
+            "filter_options": options_found,
+            "keep": keep,
+            "page": page,
+            "pages": pages,
+            "timezone": timezone,
+            "previous_link": filters.link("/answers", **keep, page=page - 1) if page > 1 else None,
+            "next_link": filters.link("/answers", **keep, page=page + 1) if page < pages else None,
+            "filter_query": filters.query,
+        },
         caller=caller,
     )
 
@@ -219,7 +326,12 @@ def customers_page(request: Request, caller: CustomerReader, q: str = "") -> Res
         rows = state.ws.customers.find(
             q or None, principal=caller.principal, limit=100, redactor=redactor
         )
-    return render(request, "customers.html.j2", {"rows": rows, "q": q}, caller=caller)
+    return render(
+        request,
+        "customers.html.j2",
+        {"rows": rows, "q": q, "timezone": state.ws.settings.timezone},
+        caller=caller,
+    )
 
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
@@ -251,7 +363,7 @@ def _topic_route(name: str) -> None:
     def page(request: Request, caller: Reader) -> Response:
         state = web_state(request)
         with state.use:
-            view = topic_view(state, caller.principal, name)
+            view = topic_view(state, caller.principal, name, read_filters(request))
         return render(request, "topic.html.j2", {"topic": view}, caller=caller)
 
     page.__name__ = f"{name}_page"

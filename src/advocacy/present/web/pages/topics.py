@@ -16,13 +16,18 @@ from typing import Any
 
 import pandas as pd
 
+from advocacy.analyses import ANALYSES
 from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import Principal, mask_frame
 from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.filters import Filters
+from advocacy.present.web.pages.result_tables import ResultTable, result_table
+from advocacy.present.web.pages.theme_cards import ThemeCard, theme_cards
 from advocacy.present.web.state import WebState
 
-#: Rows of an analysis shown on a page; the API and exports give them all.
-SHOWN_ROWS = 25
+#: Rows of an analysis sent to a page, where they sort and page in the browser; the page links
+#: to the whole analysis as a CSV.
+SHOWN_ROWS = 250
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Part:
     options: tuple[tuple[str, Any], ...] = ()
     attribute: str = ""
     hidden: tuple[str, ...] = ()  # columns left off the page (structured twins of a text column)
+    first: tuple[str, ...] = ()  # columns shown first, in this order (what a reader looks for)
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,8 @@ class Shown:
     frame: pd.DataFrame | None = None
     rows: int = 0
     problem: str | None = None
+    table: ResultTable | None = None
+    download: str | None = None  # the whole analysis as a CSV
 
 
 @dataclass
@@ -73,6 +81,8 @@ class TopicView:
     shown: list[Shown] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     restricted: bool = False
+    cards: list[ThemeCard] = field(default_factory=list)
+    cards_problem: str | None = None
 
 
 def _import(kind: str) -> str:
@@ -84,11 +94,16 @@ TOPICS: dict[str, Topic] = {
         "What customers say",
         "Themes with quotes, sentiment, emotion and each theme's impact on NPS.",
         (
-            Part("Themes with quotes and their impact on NPS", "text.themes"),
             Part(
                 "Each theme's most negative and most positive sentence (score -1 to 1)",
                 "text.theme_sentences",
-                hidden=("negative_document_kind", "positive_document_kind"),
+                hidden=(
+                    "theme_id",
+                    "negative_document_kind",
+                    "negative_document_id",
+                    "positive_document_kind",
+                    "positive_document_id",
+                ),
             ),
         ),
         (
@@ -131,6 +146,7 @@ TOPICS: dict[str, Topic] = {
                 "gaps.register",
                 (("top", SHOWN_ROWS),),
                 hidden=("root_cause_themes", "root_cause_touchpoints"),
+                first=("rank", "subject", "scope", "gap", "priority", "class", "root_causes"),
             ),
             Part("Key drivers of NPS", "gaps.drivers"),
             Part(
@@ -196,10 +212,26 @@ def _run(state: WebState, part: Part) -> Shown:
     if not isinstance(frame, pd.DataFrame):
         return Shown(part.label, problem="this analysis returned no table")
     frame = frame.drop(columns=[name for name in part.hidden if name in frame.columns])
-    return Shown(part.label, frame.head(SHOWN_ROWS), rows=len(frame))
+    leading = [name for name in part.first if name in frame.columns]
+    frame = frame[leading + [name for name in frame.columns if name not in leading]]
+    return Shown(part.label, frame.head(SHOWN_ROWS), rows=len(frame), download=_download(part))
 
 
-def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
+def _download(part: Part) -> str | None:
+    """The API address of the whole analysis behind ``part`` as a CSV, if it is registered."""
+    for analysis in ANALYSES.values():
+        if (
+            analysis.method == part.method
+            and dict(analysis.options) == dict(part.options)
+            and (analysis.part or "") == part.attribute
+        ):
+            return f"/api/v1/analyses/{analysis.name}?format=csv"
+    return None
+
+
+def topic_view(
+    state: WebState, principal: Principal, name: str, filters: Filters | None = None
+) -> TopicView:
     """What topic ``name`` can show ``principal`` on this workspace (callers use the workspace)."""
     topic = TOPICS[name]
     view = TopicView(name, topic, pending=list(topic.planned))
@@ -212,6 +244,12 @@ def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
             view.missing.append(need)
     # These analyses are not broken down by unit, so they are not for unit-limited roles.
     view.restricted = principal.limited_to_units
+    timezone = state.ws.settings.timezone
+    if name == "text" and not view.restricted:
+        try:
+            view.cards = theme_cards(state, principal, filters or Filters())
+        except AdvocacyError as error:
+            view.cards_problem = error.message + (f"; {error.fix}" if error.fix else "")
     for part in topic.parts:
         if not _offered(state, part.method):
             view.pending.append(part.label)
@@ -220,5 +258,9 @@ def topic_view(state: WebState, principal: Principal, name: str) -> TopicView:
             if shown.frame is not None:
                 redactor = viewer_redactor(state, principal)
                 shown.frame = mask_frame(shown.frame, principal, redactor=redactor)
+                method, attribute = part.method, part.attribute
+                shown.table = result_table(
+                    shown.frame, method=method, attribute=attribute, timezone=timezone
+                )
             view.shown.append(shown)
     return view

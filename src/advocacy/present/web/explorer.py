@@ -1,0 +1,105 @@
+"""The slice explorer: one metric by up to three dimensions (or none), per period or not,
+compared or not, under the global filters; drawn as a chart, listed as a table, or downloaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from advocacy.errors import UsageError
+from advocacy.namespaces.access import Principal
+from advocacy.present.web.dashboards import DIMENSIONS, scoped_metrics
+from advocacy.present.web.filters import Filters
+from advocacy.present.web.overview import trend_frame
+from advocacy.present.web.state import WebState
+
+#: The most dimensions one view slices by.
+MAX_DIMENSIONS = 3
+#: The ``by`` value that means "no breakdown".
+NONE = "none"
+
+
+@dataclass
+class Exploration:
+    metric: str
+    by: list[str]
+    period: str
+    compare: str
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def chosen_dimensions(values: list[str]) -> list[str]:
+    """The ``by`` values of a request as dimensions: ``none`` and blanks dropped, no repeats.
+
+    Raises
+    ------
+    UsageError
+        For an unknown dimension or more than :data:`MAX_DIMENSIONS`.
+    """
+    chosen = list(dict.fromkeys(value for value in values if value and value != NONE))
+    for name in chosen:
+        if name not in DIMENSIONS:
+            raise UsageError(
+                f"cannot slice by {name[:40]!r}",
+                parameter="by",
+                value=name[:40],
+                fix="use none or " + ", ".join(DIMENSIONS),
+            )
+    if len(chosen) > MAX_DIMENSIONS:
+        raise UsageError(
+            f"too many dimensions ({len(chosen)})",
+            parameter="by",
+            value=len(chosen),
+            fix=f"slice by at most {MAX_DIMENSIONS} at once",
+        )
+    return chosen
+
+
+def explore(
+    state: WebState,
+    principal: Principal,
+    filters: Filters,
+    *,
+    metric: str = "nps",
+    by: list[str] | None = None,
+    period: str = "",
+    compare: str = "",
+    today: dt.date | None = None,
+) -> Exploration:
+    """One metric by ``by`` (none, one or several dimensions), per ``period`` if given, under
+    ``filters``; each row carries a ``slice`` label (its dimensions' values joined) and, per
+    period, its ``status``."""
+    dimensions = chosen_dimensions(by or [])
+    if compare == "rest" and not dimensions:
+        raise UsageError(
+            "comparing with the rest needs a dimension",
+            parameter="compare",
+            value=compare,
+            fix="pick a dimension, or compare with the previous period",
+        )
+    frame = scoped_metrics(
+        state,
+        principal,
+        metrics=metric,
+        by=dimensions,
+        period=period or None,
+        compare=compare or None,
+        since=filters.since,
+        until=filters.until,
+        where=filters.where,
+    )
+    keys = [name for name in frame.columns if name in DIMENSIONS]
+    if not frame.empty:
+        frame = frame.copy()
+        frame["slice"] = frame[keys].astype(str).agg(" · ".join, axis=1) if keys else "all answers"
+        if period:
+            from advocacy.present.web.overview import today_in
+
+            shown = trend_frame(
+                frame, "slice", period, today or today_in(state), state.ws.settings.min_n
+            )
+            frame = shown
+    return Exploration(metric, keys or dimensions, period, compare, frame)

@@ -1,0 +1,364 @@
+"""What the overview dashboard shows: KPI tiles, a trend by any dimension, alerts and a heat map.
+
+Every number comes from the workspace's analyses as the caller may read them
+(:func:`advocacy.present.web.dashboards.scoped_metrics_batch`, ``ws.gaps.unit_ratings``), under
+the global filters (:mod:`advocacy.present.web.filters`). "The latest period" is the latest
+*complete* one with at least ``min_n`` answers (:func:`advocacy.metrics.periods.latest_complete`,
+today in the workspace's time zone): one answer dated today cannot become the headline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from advocacy import display
+from advocacy.errors import AdvocacyError, UsageError
+from advocacy.namespaces.access import Principal
+from advocacy.namespaces.metrics import MetricsRequest, latest_complete, period_end, period_status
+from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts
+from advocacy.present.web.filters import FILTER_DIMENSIONS, Filters
+from advocacy.present.web.state import WebState
+
+#: Metrics of the KPI tiles, in order.
+TILE_METRICS = ("nps", "csat", "ces", "enps")
+#: Metrics a trend or an alert can follow (customer metrics; eNPS comes in waves, see tiles).
+TREND_METRICS = ("nps", "csat", "top-box", "ces")
+#: Dimensions a trend can be broken down by ("" for none).
+TREND_DIMENSIONS = ("", "unit", "segment", "touchpoint", "channel", "journey_stage", "region")
+#: Periods the trend and the tiles can use.
+TREND_PERIODS = ("month", "quarter")
+#: What each metric is called on a tile, and what its scale means.
+TITLES = {
+    "nps": ("NPS", "-100 to 100"),
+    "csat": ("CSAT", "% satisfied"),
+    "top-box": ("Top box", "% very satisfied"),
+    "ces": ("CES", "1-7, higher is easier"),
+    "enps": ("eNPS", "-100 to 100, employees"),
+}
+
+
+def today_in(state: WebState) -> dt.date:
+    """Today in the workspace's time zone (the ``timezone`` setting)."""
+    return dt.datetime.now(ZoneInfo(state.ws.settings.timezone)).date()
+
+
+@dataclass
+class Tile:
+    """One KPI: the latest complete period's score, its interval, change and verdict."""
+
+    metric: str
+    title: str
+    scale: str
+    score: float
+    low: float | None
+    high: float | None
+    n: int
+    period: dt.date | None
+    period_label: str
+    change: float | None = None
+    verdict: str = ""
+    direction: str = "no change"  # better, worse or no change (significant or not)
+    significant: bool = False
+    flag: str | None = None
+    answers_link: str | None = None
+
+    @property
+    def estimate(self) -> str:
+        return display.estimate(self.score, self.low, self.high)
+
+
+@dataclass
+class Alert:
+    """A significant drop: a slice's latest complete period against the one before."""
+
+    metric: str
+    dimension: str
+    value: str
+    period_label: str
+    score: float
+    reference: float
+    change: float
+    p_adjusted: float
+    link: str
+
+
+@dataclass
+class Trend:
+    frame: pd.DataFrame  # period, slice, score, interval, n, status
+    metric: str
+    by: str
+    period: str
+    left_out: int = 0  # periods still under way or with too few answers
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    period: str
+    tiles: list[Tile] = field(default_factory=list)
+    trend: Trend | None = None
+    alerts: list[Alert] = field(default_factory=list)
+    heat: pd.DataFrame | None = None
+    heat_problem: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    options: dict[str, list[str]] = field(default_factory=dict)
+    today: dt.date | None = None
+    min_n: int = 30
+
+
+def filter_options(state: WebState, principal: Principal) -> dict[str, list[str]]:
+    """The values each filter offers: those found in the caller's answers, unfiltered."""
+    requests = [MetricsRequest(("nps",), by=(name,)) for name in FILTER_DIMENSIONS]
+    frames = scoped_metrics_batch(state, principal, requests)
+    return {
+        name: sorted({str(value) for value in frame[name].dropna()})
+        for name, frame in zip(FILTER_DIMENSIONS, frames, strict=True)
+    }
+
+
+def _metrics_for(filters: Filters, metrics: tuple[str, ...]) -> tuple[str, ...]:
+    # Employee answers carry only a unit: eNPS under a segment or channel filter would be
+    # the whole company's, so it is left out rather than shown as if filtered.
+    return metrics if filters.only_units else tuple(m for m in metrics if m != "enps")
+
+
+def _latest(frame: pd.DataFrame, period: str, today: dt.date, min_n: int) -> dt.date | None:
+    return latest_complete(frame, period, today=today, min_n=min_n)
+
+
+def _tiles(
+    frame: pd.DataFrame, filters: Filters, period: str, today: dt.date, min_n: int
+) -> list[Tile]:
+    tiles = []
+    for metric in dict.fromkeys(frame["metric"]):
+        rows = frame[(frame["metric"] == metric) & (frame["n"] > 0)]
+        if rows.empty:
+            continue
+        title, scale = TITLES.get(str(metric), (str(metric), ""))
+        latest = _latest(rows, period, today, min_n)
+        few = latest is None
+        if few:
+            # No ended period holds min_n answers (a small unit, a narrow filter): show the
+            # latest ended one, flagged, rather than nothing; one still under way never.
+            latest = _latest(rows, period, today, 0)
+        if latest is None:
+            continue
+        row = rows[rows["period"].map(str) == str(latest)].iloc[0]
+        change = None if display.missing(row.get("change")) else float(row["change"])
+        p = row.get("p_adjusted")
+        significant = change is not None and not display.missing(p) and float(p) < 0.05
+        end = period_end(latest, period) - dt.timedelta(days=1)
+        link = None
+        if metric != "enps":
+            link = filters.between(latest, end).link("/answers", metric=metric)
+        tiles.append(
+            Tile(
+                metric=str(metric),
+                title=title,
+                scale=scale,
+                score=float(row["score"]),
+                low=None if display.missing(row["ci_low"]) else float(row["ci_low"]),
+                high=None if display.missing(row["ci_high"]) else float(row["ci_high"]),
+                n=int(row["n"]),
+                period=latest,
+                period_label=display.period_label(latest, period),
+                change=change,
+                verdict="" if row.get("verdict") is None else str(row["verdict"]),
+                direction=display.change_word(change) if change is not None else "no change",
+                significant=significant,
+                flag=f"fewer than {min_n} answers in every ended {period}: an example, not a "
+                "verdict"
+                if few
+                else row.get("flag"),
+                answers_link=link,
+            )
+        )
+    return tiles
+
+
+def _alerts(
+    frame: pd.DataFrame,
+    dimension: str,
+    filters: Filters,
+    period: str,
+    today: dt.date,
+    min_n: int,
+    alpha: float,
+) -> list[Alert]:
+    """Slices whose latest complete period fell significantly against the one before."""
+    alerts: list[Alert] = []
+    if frame.empty or "p_adjusted" not in frame.columns:
+        return alerts
+    for metric in dict.fromkeys(frame["metric"]):
+        rows = frame[(frame["metric"] == metric) & (frame["n"] > 0)]
+        latest = _latest(rows, period, today, min_n)
+        if latest is None:
+            continue
+        current = rows[rows["period"].map(str) == str(latest)]
+        end = period_end(latest, period) - dt.timedelta(days=1)
+        for _, row in current.iterrows():
+            p, change = row.get("p_adjusted"), row.get("change")
+            if display.missing(p) or display.missing(change):
+                continue
+            if float(p) >= alpha or float(change) >= 0:
+                continue  # every metric here reads higher-is-better (CES: higher is easier)
+            value = str(row[dimension])
+            alerts.append(
+                Alert(
+                    metric=str(metric),
+                    dimension=dimension,
+                    value=value,
+                    period_label=display.period_label(latest, period),
+                    score=float(row["score"]),
+                    reference=float(row["reference_score"]),
+                    change=float(change),
+                    p_adjusted=float(p),
+                    link=filters.narrowed(dimension, value)
+                    .between(latest, end)
+                    .link("/answers", metric=metric, commented="1"),
+                )
+            )
+    return sorted(alerts, key=lambda alert: alert.p_adjusted)
+
+
+def trend_frame(
+    frame: pd.DataFrame, by: str, period: str, today: dt.date, min_n: int
+) -> pd.DataFrame:
+    """A trend with each period's ``status`` (complete, incomplete, too few) and its label."""
+    frame = frame[frame["n"] > 0].copy()
+    if frame.empty:
+        return frame
+    frame["status"] = period_status(frame, period, today=today, min_n=min_n).to_numpy()
+    frame["label"] = [display.period_label(start, period) for start in frame["period"]]
+    frame["slice"] = frame[by].astype(str) if by else "all"
+    return frame.reset_index(drop=True)
+
+
+def dashboard(
+    state: WebState,
+    principal: Principal,
+    filters: Filters,
+    *,
+    metric: str = "nps",
+    by: str = "",
+    period: str = "quarter",
+    today: dt.date | None = None,
+) -> Dashboard:
+    """The overview for ``principal`` under ``filters``: tiles, trend by ``by``, alerts, heat map.
+
+    Raises
+    ------
+    UsageError
+        For a trend metric, dimension or period the overview does not offer.
+    """
+    for value, allowed, parameter in (
+        (metric, TREND_METRICS, "metric"),
+        (by, TREND_DIMENSIONS, "by"),
+        (period, TREND_PERIODS, "period"),
+    ):
+        if value not in allowed:
+            raise UsageError(
+                f"the overview cannot show {parameter} {value!r}",
+                value=value,
+                parameter=parameter,
+                fix="use one of: " + ", ".join(item or "(none)" for item in allowed),
+            )
+    settings = state.ws.settings
+    today = today or today_in(state)
+    found = Dashboard(filters, period, today=today, min_n=settings.min_n)
+    found.counts = table_counts(state)
+    if not found.counts.get("responses") and not found.counts.get("employee_responses"):
+        return found
+    found.options = filter_options(state, principal)
+    since, until = filters.since, filters.until
+    unit_key: tuple[str, ...] = ("unit",) if principal.limited_to_units else ()
+    trend_by = tuple(dict.fromkeys((*unit_key, by) if by else unit_key))
+    alert_by = "unit" if principal.limited_to_units or by in ("", "unit") else by
+    requests = [
+        MetricsRequest(
+            _metrics_for(filters, TILE_METRICS),
+            period=period,
+            compare="previous",
+            since=since,
+            until=until,
+        ),
+        MetricsRequest((metric,), by=trend_by, period=period, since=since, until=until),
+        MetricsRequest(
+            ("nps", "csat", "ces"),
+            by=(alert_by,),
+            period=period,
+            compare="previous",
+            since=since,
+            until=until,
+        ),
+    ]
+    tiles, trend, drops = scoped_metrics_batch(state, principal, requests, where=filters.where)
+    if principal.limited_to_units:
+        # A case handler's frames are broken down by unit: one tile per metric and unit
+        # would crowd the page, so their tiles pool their units' answers (same evidence).
+        tiles = _pooled(state, principal, filters, period)
+    found.tiles = _tiles(tiles, filters, period, today, settings.min_n)
+    shown = trend_frame(trend, by, period, today, settings.min_n)
+    found.trend = Trend(
+        shown,
+        metric,
+        by,
+        period,
+        left_out=0 if shown.empty else int((shown["status"] != "complete").sum()),
+    )
+    found.alerts = _alerts(
+        drops, alert_by, filters, period, today, settings.min_n, 1.0 - settings.confidence
+    )
+    if not principal.limited_to_units:
+        try:
+            found.heat = state.cached(
+                ("unit-ratings", filters.key),
+                lambda: state.ws.gaps.unit_ratings(where=filters.where),
+            )
+        except AdvocacyError as error:
+            found.heat_problem = error.message
+    return found
+
+
+def _pooled(state: WebState, principal: Principal, filters: Filters, period: str) -> pd.DataFrame:
+    """The tiles' frame for a unit-limited reader: their units' answers pooled."""
+    metrics = _metrics_for(filters, TILE_METRICS)
+    key = ("pooled-tiles", principal.units, metrics, filters.key, period)
+    frame: pd.DataFrame = state.cached(
+        key,
+        lambda: state.ws.metrics.scores(
+            list(metrics),
+            period=period,
+            compare="previous",
+            since=filters.since,
+            until=filters.until,
+            where=filters.where,
+            principal=principal,
+        ),
+    )
+    return frame
+
+
+def heat_cells(heat: pd.DataFrame, filters: Filters) -> list[dict[str, Any]]:
+    """The heat map's cells for the chart: text for people and a drill-down link each."""
+    cells = []
+    for row in heat.to_dict("records"):
+        cells.append(
+            {
+                "unit": row["unit"],
+                "driver": row["driver"],
+                "mean": row["mean"],
+                "difference": row["difference"] if row["significant"] else 0.0,
+                "shown": display.estimate(row["mean"], row["ci_low"], row["ci_high"]),
+                "against": display.signed(row["difference"], 2)
+                + (" (likely real)" if row["significant"] else " (not significant)"),
+                "n": int(row["n"]),
+                "href": filters.narrowed("unit", str(row["unit"])).link("/answers"),
+            }
+        )
+    return cells

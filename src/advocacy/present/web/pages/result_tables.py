@@ -1,0 +1,132 @@
+"""An analysis' frame as a table people read: each interval beside the estimate it belongs to,
+values through the one formatter (:mod:`advocacy.display`), raw values kept for sorting.
+
+Analyses name their interval columns after the estimate (``gap_low``/``gap_high`` beside
+``gap``), or, for the one estimate of a frame that has one, plain ``ci_low``/``ci_high`` or
+``low``/``high``. :data:`INTERVAL_OF` says which estimate those plain names belong to in each
+analysis, so a driver's share is never shown with its raw weight's interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import pandas as pd
+
+from advocacy import display
+
+#: Per analysis (``ws`` method and attribute), the estimate the plain interval columns
+#: (``ci_low``/``ci_high`` or ``low``/``high``) belong to.
+INTERVAL_OF: dict[tuple[str, str], str] = {
+    ("gaps.servqual", "dimensions"): "gap",
+    ("gaps.targets", ""): "current",
+    ("gaps.culture", "units"): "gap",
+    ("gaps.culture", "items"): "gap",
+    ("advocates.behavior", ""): "value",
+}
+#: Columns holding shares (0..1), written as percentages.
+SHARE_COLUMNS = frozenset({"share", "say_do", "gap_share", "propensity"})
+#: Columns whose values link to a page: column -> path prefix.
+LINKS = {"customer_id": "/customers/", "referrer_id": "/customers/"}
+#: Characters past which a cell's text gets a wide, wrapping column.
+LONG_TEXT = 60
+#: Plain interval column pairs, in the order they are looked for.
+PLAIN_PAIRS = (("ci_low", "ci_high"), ("low", "high"))
+
+
+@dataclass
+class Cell:
+    text: str
+    sort: Any = None  # the raw value to sort by (None: the text)
+    href: str | None = None
+    number: bool = False
+
+    @property
+    def long(self) -> bool:
+        """Text long enough to need a wide, wrapping column."""
+        return len(self.text) > LONG_TEXT
+
+
+@dataclass
+class ResultTable:
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+def _pairs(frame: pd.DataFrame, method: str, attribute: str) -> dict[str, tuple[str, str]]:
+    """Estimate column -> its (low, high) columns."""
+    pairs: dict[str, tuple[str, str]] = {}
+    for column in frame.columns:
+        for low, high in ((f"{column}_low", f"{column}_high"),):
+            if low in frame.columns and high in frame.columns:
+                pairs[str(column)] = (low, high)
+    owner = INTERVAL_OF.get((method, attribute))
+    if owner is not None and owner in frame.columns and owner not in pairs:
+        for low, high in PLAIN_PAIRS:
+            if low in frame.columns and high in frame.columns:
+                pairs[owner] = (low, high)
+                break
+    return pairs
+
+
+def _estimate(column: str, value: Any, low: Any, high: Any) -> str:
+    if column in SHARE_COLUMNS:
+        return display.share_estimate(value, low, high)
+    return display.estimate(value, low, high)
+
+
+def result_table(
+    frame: pd.DataFrame, *, method: str, attribute: str = "", timezone: str = "UTC"
+) -> ResultTable:
+    """``frame`` as labelled columns and formatted cells, intervals merged into estimates."""
+    pairs = _pairs(frame, method, attribute)
+    merged = {bound for low_high in pairs.values() for bound in low_high}
+    columns = [str(column) for column in frame.columns if column not in merged]
+    table = ResultTable(
+        [
+            column.replace("_", " ") + (" [95% interval]" if column in pairs else "")
+            for column in columns
+        ]
+    )
+    for record in frame.to_dict("records"):
+        row = []
+        for column in columns:
+            value = record[column]
+            if column in pairs:
+                low, high = (record[name] for name in pairs[column])
+                row.append(Cell(_estimate(column, value, low, high), _sortable(value), number=True))
+            elif column in SHARE_COLUMNS and not display.missing(value):
+                row.append(Cell(display.percent(value), _sortable(value), number=True))
+            else:
+                text = display.cell(value, timezone)
+                link = LINKS.get(column) if text else None
+                row.append(
+                    Cell(
+                        text,
+                        _sortable(value),
+                        href=None if link is None else link + quote(text, safe=""),
+                        number=_is_number(value),
+                    )
+                )
+        table.rows.append(row)
+    return table
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _sortable(value: Any) -> Any:
+    if display.missing(value):
+        return ""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, bool):
+        return int(value)
+    if _is_number(value):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return None

@@ -1,0 +1,135 @@
+"""The text page's themes as cards: name, size, sentiment bar, NPS impact with its interval,
+two quotes that say what most of the theme's customers feel, and a link to its answers.
+
+A theme's quotes follow its sentiment: a theme most customers praise is quoted with praise, a
+complaint with complaints (``ws.text.theme_quotes``): the way its NPS effect points when that
+effect is detectable, else the larger side of its sentiment mix (:func:`leaning`). Viewers get
+names and quotes redacted, as on every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from advocacy import display
+from advocacy.errors import AdvocacyError
+from advocacy.namespaces.access import Principal, mask_frame
+from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.filters import Filters
+from advocacy.present.web.state import WebState
+
+#: Quotes on each card.
+QUOTES_PER_CARD = 2
+#: Sentiment labels in the order of the bar.
+LABELS = ("negative", "neutral", "positive")
+
+
+@dataclass
+class ThemeCard:
+    theme_id: str
+    name: str
+    size: int
+    keywords: str
+    mix: list[tuple[str, float]]  # (label, share) in the order of the bar
+    leaning: str  # negative or positive: what the quotes say
+    impact: str  # NPS effect with its interval, or ""
+    impact_real: bool
+    impact_word: str  # raises NPS / lowers NPS / no detectable effect
+    mentioning: int
+    quotes: list[str] = field(default_factory=list)
+    link: str | None = None
+    emerging: bool = False
+
+
+def _mix(value: Any) -> list[tuple[str, float]]:
+    shares = dict(value) if isinstance(value, dict) else {}
+    return [(label, float(shares.get(label, 0.0) or 0.0)) for label in LABELS]
+
+
+def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = False) -> str:
+    """``negative`` or ``positive``: what a theme's quotes should say.
+
+    A theme with a detectable effect on NPS (``real``) leans the way of its effect, so its
+    quotes never contradict the card's headline; otherwise the larger side of its sentiment
+    mix decides (the effect's sign breaks a tie).
+
+    >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)])
+    'positive'
+    >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)], -18.0, real=True)
+    'negative'
+    """
+    if real and not display.missing(effect):
+        return "negative" if float(effect) < 0 else "positive"
+    shares = dict(mix)
+    if shares.get("negative", 0.0) == shares.get("positive", 0.0):
+        return "negative" if not display.missing(effect) and float(effect) < 0 else "positive"
+    return "negative" if shares.get("negative", 0.0) > shares.get("positive", 0.0) else "positive"
+
+
+def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list[ThemeCard]:
+    """A card per theme, largest first (cached per data generation).
+
+    Raises
+    ------
+    AdvocacyError
+        When the themes cannot be read (no text analysed yet).
+    """
+    themes: pd.DataFrame = state.cached(("topic", "text.themes", ()), state.ws.text.themes)
+    try:
+        quotes: pd.DataFrame = state.cached(
+            ("theme-quotes", QUOTES_PER_CARD),
+            lambda: state.ws.text.theme_quotes(count=QUOTES_PER_CARD),
+        )
+    except AdvocacyError:
+        quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])
+    redactor = viewer_redactor(state, principal)
+    shown = mask_frame(themes, principal, redactor=redactor)
+    said = mask_frame(quotes, principal, redactor=redactor) if not quotes.empty else quotes
+    by_theme: dict[tuple[str, str], list[str]] = {}
+    for original, row in zip(quotes.to_dict("records"), said.to_dict("records"), strict=True):
+        by_theme.setdefault((str(original["theme_id"]), str(row["sentiment"])), []).append(
+            str(row["sentence"])
+        )
+    cards = []
+    for original, row in zip(themes.to_dict("records"), shown.to_dict("records"), strict=True):
+        theme_id = str(original["theme_id"])
+        mix = _mix(original.get("sentiment_mix"))
+        effect: Any = original.get("effect")
+        low: Any = original.get("effect_low")
+        high: Any = original.get("effect_high")
+        real = not display.missing(low) and not display.missing(high)
+        real = real and (float(low) > 0 or float(high) < 0)
+        side = leaning(mix, effect, real=real)
+        if display.missing(effect):
+            word = "not enough answers to tell"
+        elif not real:
+            word = "no detectable effect on NPS"
+        else:
+            word = "raises NPS" if float(effect) > 0 else "lowers NPS"
+        keywords = original.get("keywords")
+        keywords = row.get("keywords") if keywords is not None else None
+        # A viewer's redacted id no longer names the theme: no drill-down rather than a wrong one.
+        link = None
+        if str(row.get("theme_id")) == theme_id:
+            link = filters.link("/answers", theme=theme_id, commented="1")
+        cards.append(
+            ThemeCard(
+                theme_id=str(row.get("theme_id")),
+                name=str(row.get("name") or ""),
+                size=int(original.get("size") or 0),
+                keywords=display.cell(list(keywords) if keywords is not None else None),
+                mix=mix,
+                leaning=side,
+                impact=display.estimate(effect, low, high),
+                impact_real=real,
+                impact_word=word,
+                mentioning=int(original.get("n_mentioning") or 0),
+                quotes=by_theme.get((theme_id, side), [])[:QUOTES_PER_CARD],
+                link=link,
+                emerging=bool(original.get("emerging")),
+            )
+        )
+    return sorted(cards, key=lambda card: -card.size)
