@@ -144,7 +144,7 @@ def test_demo_report_has_every_section_and_chart_in_html_and_pdf(
     for title in titles:
         assert title in text, title
     # Every chart drew its axis titles into the PDF.
-    for title in ("Score (-100 to 100)", "Month", "against the company"):
+    for title in ("Score (-100 to 100)", "Month", "against the other units"):
         assert title in text, title
 
 
@@ -153,8 +153,9 @@ def test_demo_pdf_is_tight_a_cover_a_one_page_summary_and_no_near_empty_pages(
 ) -> None:
     _, _, pdf_path = demo_report
     pages = page_images(pdf_path, tmp_path)
-    # The demo report ran to 22-24 pages with nearly blank ones.
-    assert len(pages) <= 16
+    # The demo report ran to 22-24 pages with nearly blank ones (now 16, plus the
+    # "From promoters to advocates" section of the demo's ask campaign).
+    assert len(pages) <= 18
     # Page 1 is the cover; no other page is near-empty (under a quarter full), the last one
     # included; the page before the landscape register may end early, but not that early.
     low = {
