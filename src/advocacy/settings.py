@@ -109,6 +109,11 @@ class Settings(BaseModel):
         description="largest request body the server reads, in bytes (larger: refused with 413 "
         "before it is read)",
     )
+    max_upload_bytes: int = Field(
+        200_000_000,
+        description="largest file the server's import takes (the Import page, POST "
+        "/api/v1/imports), in bytes; it is streamed to a temporary file, never held in memory",
+    )
     max_batch_records: int = Field(
         10_000, description="records one API write may carry (more: 422)"
     )

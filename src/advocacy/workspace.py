@@ -164,6 +164,8 @@ class Workspace:
         dry_run: bool = False,
         strict: bool = False,
         progress: Callable[[str, int, int], None] | None = None,
+        name: str | None = None,
+        actor: str | None = None,
     ) -> ImportResult:
         """Import one file of ``kind`` in one transaction; rows that fail go to quarantine.
 
@@ -184,6 +186,12 @@ class Workspace:
             Refuse the whole file when any row fails, instead of quarantining it.
         progress
             Called with (stage, done, total) as the work goes.
+        name
+            What the result and the import ledger call the file (default: its path), e.g. the
+            name of a file uploaded to the server, which keeps it under a temporary path.
+        actor
+            Who imports (a user or token name): the import and an ``import.file`` entry of the
+            audit log then commit together. None (the CLI, notebooks) records no entry.
 
         Returns
         -------
@@ -203,6 +211,16 @@ class Workspace:
         """
         from advocacy.importer import import_file
 
+        def audit(result: ImportResult) -> None:
+            summary = result.summary()
+            kept = ("file", "kind", "rows_read", "rows_loaded", "rows_quarantined")
+            self.access.record(
+                actor=str(actor),
+                action="import.file",
+                target=result.import_id,
+                detail={key: summary[key] for key in kept},
+            )
+
         return import_file(
             self.db,
             path,
@@ -213,6 +231,8 @@ class Workspace:
             strict=strict,
             progress=progress,
             timezone=self.settings.timezone,
+            name=name,
+            then=None if actor is None else audit,
         )
 
     def write_records(

@@ -80,6 +80,16 @@ class Database:
             try:
                 self._database = duckdb.connect(path, read_only=self.read_only)
             except duckdb.Error as error:
+                if "lock" in str(error).lower():  # another process has the file open
+                    raise WorkspaceError(
+                        f"DuckDB workspace {path!r} is in use by another process: {error}",
+                        value=path,
+                        fix="a DuckDB workspace takes one process at a time; when that is a "
+                        "running `advocacy serve`, import through it instead: advocacy import "
+                        "--server http://HOST:PORT --token TOKEN FILE (an analyst's token, "
+                        "from the server's /admin/tokens page); otherwise stop the other "
+                        "process, or move the workspace to PostgreSQL, which takes many",
+                    ) from None
                 raise WorkspaceError(
                     f"cannot open DuckDB workspace {path!r}: {error}",
                     fix="check the path; close other programs that hold the file open",

@@ -35,6 +35,7 @@ from advocacy.inputs import InputLimits, preview
 from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
 from advocacy.present.web.api import cases as api_cases
+from advocacy.present.web.api import imports as api_imports
 from advocacy.present.web.api import outbox as api_outbox
 from advocacy.present.web.api import plans as api_plans
 from advocacy.present.web.api import routes as api_routes
@@ -45,11 +46,13 @@ from advocacy.present.web.faults import StorageGuard
 from advocacy.present.web.limits import RequestLimits
 from advocacy.present.web.pages import admin as page_admin
 from advocacy.present.web.pages import cases as page_cases
+from advocacy.present.web.pages import imports as page_imports
 from advocacy.present.web.pages import plans as page_plans
 from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.state import WebState
+from advocacy.present.web.uploads import UploadStore
 from advocacy.settings import current_settings
 
 STATIC = Path(__file__).parent / "static"
@@ -170,6 +173,7 @@ def create_app(
                 state.closed = True
                 if opened:
                     ws.close()
+            app.state.uploads.close()
 
     app = FastAPI(
         title="advocacy",
@@ -193,6 +197,9 @@ def create_app(
     app.include_router(page_admin.router)
     app.include_router(api_plans.router)
     app.include_router(page_plans.router)
+    app.include_router(api_imports.router)
+    app.include_router(page_imports.router)
+    app.state.uploads = UploadStore()  # files waiting between the Import page's check and import
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/vendor/vega.js", include_in_schema=False)
@@ -204,7 +211,12 @@ def create_app(
         )
 
     # Added before the security headers, so the headers also reach the answers these give.
-    app.add_middleware(RequestLimits, limits=bounds, respond=error_response)
+    app.add_middleware(
+        RequestLimits,
+        limits=bounds,
+        respond=error_response,
+        uploads=api_imports.UPLOAD_PATHS + page_imports.UPLOAD_PATHS,
+    )
     app.add_middleware(StorageGuard, respond=error_response)
 
     @app.middleware("http")
