@@ -95,10 +95,12 @@ def test_a_served_duckdb_workspace_takes_files_through_the_server(tmp_path: Path
             "import", str(survey), "--kind", "responses", "--server", base + "/nothing-here",
             "--token", analyst,
         )  # fmt: skip
-        assert nowhere.returncode == 1 and "answered 404 without an advocacy answer" in nowhere.stderr
+        assert nowhere.returncode == 1
+        assert "answered 404 without an advocacy answer" in nowhere.stderr
 
     with advocacy.open(str(db)) as ws:
         stored = ws.db.fetchall("SELECT response_id FROM responses ORDER BY 1")
-        audited = [(e.actor, e.detail["file"]) for e in ws.access.audit() if e.action == "import.file"]
+        entries = ws.access.audit()
+    audited = [(e.actor, e.detail["file"]) for e in entries if e.action == "import.file"]
     assert stored == [("R1",), ("R3",)]
     assert audited == [("loader", "survey.csv"), ("loader", "survey.csv")]
