@@ -104,6 +104,11 @@ class Settings(BaseModel):
     notify_max_attempts: int = Field(
         8, description="delivery attempts before a message is given up"
     )
+    pool_size: int = Field(
+        20,
+        description="most connections to a PostgreSQL workspace the server keeps in its pool, "
+        "shared by all requests (a request waits for a free one, at most 30 s: then 503)",
+    )
     max_body_bytes: int = Field(
         1_000_000,
         description="largest request body the server reads, in bytes (larger: refused with 413 "

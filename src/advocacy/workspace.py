@@ -505,6 +505,26 @@ class Workspace:
         self.db.reconnect()
         self.db.ping()
 
+    @contextlib.contextmanager
+    def pooled(self) -> Iterator[None]:
+        """For the block, this thread works on a pooled database connection (PostgreSQL).
+
+        The web server wraps each request in it, so the ``pool_size`` connections of the pool
+        serve every request; on DuckDB, and outside any block, nothing changes.
+
+        Yields
+        ------
+        None
+            The ``with`` block runs on the borrowed connection; it goes back to the pool after.
+
+        Examples
+        --------
+        >>> with ws.pooled():                                            # doctest: +SKIP
+        ...     ws.status()
+        """
+        with self.db.pooled():
+            yield
+
     def close(self) -> None:
         """Close the database; the workspace cannot be used afterwards."""
         self.db.close()
@@ -537,7 +557,7 @@ def open_workspace(url: str | None = None, *, settings: Settings | None = None) 
         The open workspace, migrated to the latest schema.
     """
     settings = (settings if settings is not None else current_settings()).updated(db=url)
-    db = Database(settings.db)
+    db = Database(settings.db, pool_size=settings.pool_size)
     try:
         migrate(db)
     except BaseException:

@@ -1,7 +1,8 @@
 """What the server holds while it runs: the open workspace, who is using it, and a result cache.
 
-Requests run at once, each thread on its own database connection (a DuckDB cursor or its own
-PostgreSQL connection: :class:`advocacy.store.connection.Database`). Every use of the workspace
+Requests run at once, each thread on its own database connection (a DuckDB cursor, or for
+PostgreSQL a connection borrowed from the workspace's pool for the request:
+:meth:`advocacy.Workspace.pooled`). Every use of the workspace
 is counted by :attr:`WebState.use`, so reopening the database after a fault and closing it at
 shutdown wait until no request is using it (and hold new ones back meanwhile). Aggregates are
 cached per data *generation*, a cheap fingerprint of the import ledger and of the API's own
@@ -20,6 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -45,18 +47,36 @@ class WorkspaceUse:
     the database, closing it at shutdown.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, session: Callable[[], AbstractContextManager[None]] | None = None) -> None:
         self._changed = threading.Condition()
         self._users = 0
         self._exclusive = False
+        #: Entered around each shared use, in its thread: the workspace's pooled connection.
+        self.session = session
+        self._sessions = threading.local()
 
     def __enter__(self) -> None:
         with self._changed:
             while self._exclusive:
                 self._changed.wait()
             self._users += 1
+        if self.session is not None:
+            session = self.session()
+            try:
+                session.__enter__()
+            except BaseException:
+                self._leave()
+                raise
+            self._sessions.__dict__.setdefault("open", []).append(session)
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, *error: Any) -> None:
+        try:
+            if self.session is not None:
+                self._sessions.open.pop().__exit__(*error)
+        finally:
+            self._leave()
+
+    def _leave(self) -> None:
         with self._changed:
             self._users -= 1
             self._changed.notify_all()
@@ -96,6 +116,7 @@ class WebState:
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits.from_settings(self.ws.settings)
+        self.use.session = self.ws.pooled  # each request on a pooled connection (PostgreSQL)
 
     def fault_seen(self, fault: StorageFault) -> StorageUnavailableError:
         """Note a storage fault (one needing a reopen is kept until :meth:`recover` works);
