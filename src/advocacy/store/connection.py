@@ -481,7 +481,10 @@ def _classify(error: BaseException) -> StorageFault | None:
     ):
         return StorageFault("the disk that holds the workspace is full", False)
     if type(error).__name__ == "PoolTimeout":  # psycopg_pool's (an OperationalError)
-        return StorageFault("every database connection of the server is busy", False)
+        return StorageFault(
+            "no database connection was free within 30 s (all busy, or PostgreSQL unreachable)",
+            False,
+        )
     if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
         return StorageFault("the connection to PostgreSQL failed", True)
     return None
