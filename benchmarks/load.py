@@ -14,9 +14,11 @@ comments analysed, themes, plans and cases, as ``advocacy demo`` builds), and ru
   the pages the navigation offers (overview, explorer, customers and a customer 360, cases,
   coaching, text, advocates, gaps, plans, people); the first ``--warm-up`` seconds are not
   counted;
-- a writer posts ``--writes`` single-record writes a second (``POST /api/v1/responses``, open
-  loop: one every 1/rate s whatever the answers, each a new response with a unique id), for
-  ``--seconds``.
+- writers post ``--writes`` single-record writes a second (``POST /api/v1/responses``, each a
+  new response with a unique id), for ``--seconds``: write *i* is due at ``start + i / rate``
+  and the next free one of ``--write-workers`` writers (each on one keep-alive connection)
+  sends it then; a write sent more than 0.1 s after its time is counted late (every writer was
+  still waiting for an answer: the server is behind).
 
 At the end it counts, in the database, the load's responses by id: each acknowledged write
 (HTTP 200) must be there once, and a write that got no answer is reported apart (its outcome
@@ -31,11 +33,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import faulthandler
 import itertools
 import json
 import os
 import platform
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -115,28 +119,36 @@ def pages(customer: str, employee: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def serving(url: str) -> Iterator[str]:
-    """``advocacy serve`` on the workspace at ``url``, as its own process."""
+def serving(url: str, log: Path) -> Iterator[str]:
+    """``advocacy serve`` on the workspace at ``url``, as its own process logging to ``log``
+    (with Python's fault handler on: ``kill -ABRT`` prints every thread's stack there)."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--db", url],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPOSITORY / "src")},
-    )
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--db", url],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(REPOSITORY / "src"),
+                "PYTHONFAULTHANDLER": "1",
+            },
+        )
     try:
         wait_until_listening(
             port,
             alive=lambda: server.poll() is None,
-            explain=lambda: server.stdout.read() if server.stdout and server.poll() else "",
+            explain=lambda: log.read_text(errors="replace")[-2000:],
             timeout=120,
         )
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.communicate(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 async def run_load(
@@ -149,6 +161,7 @@ async def run_load(
     think: float,
     warm_up: float,
     run: str,
+    write_workers: int,
 ) -> dict[str, Any]:
     """Drive the server; return the page timings, the errors and the writes' outcomes."""
     page_list = pages(secrets["customer"], secrets["employee"])
@@ -208,23 +221,28 @@ async def run_load(
             else:
                 errors.append(f"POST /api/v1/responses: {answer.status_code}")
 
-        async def writer() -> list[asyncio.Task[None]]:
-            tasks = []
-            await asyncio.sleep(max(0.0, counted_from - time.monotonic()))
-            interval = 1.0 / writes_per_second if writes_per_second > 0 else float("inf")
-            first = time.monotonic()
-            for number in itertools.count():
-                due = first + number * interval
+        interval = 1.0 / writes_per_second if writes_per_second > 0 else float("inf")
+        following = itertools.count()
+        late = 0
+
+        async def writer() -> None:
+            """One of ``write_workers``: takes the next write, waits for its time, sends it."""
+            nonlocal late
+            for number in following:
+                due = counted_from + number * interval
                 if due >= stop:
-                    break
-                await asyncio.sleep(max(0.0, due - time.monotonic()))
-                tasks.append(asyncio.create_task(write(number)))
-            return tasks
+                    return
+                delay = due - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                elif delay < -0.1:
+                    late += 1  # every writer was still waiting for an answer: the server is behind
+                await write(number)
 
         readers = [asyncio.create_task(user(number)) for number in range(users)]
-        sent = await writer()
+        await asyncio.sleep(max(0.0, counted_from - time.monotonic()))
+        await asyncio.gather(*(writer() for _ in range(write_workers)))
         await asyncio.gather(*readers)
-        await asyncio.gather(*sent)
         write_seconds = time.monotonic() - counted_from
     return {
         "timings": timings,
@@ -232,6 +250,7 @@ async def run_load(
         "acknowledged": acknowledged,
         "unanswered": unanswered,
         "write_seconds": write_seconds,
+        "late": late,
     }
 
 
@@ -256,6 +275,9 @@ def _load() -> str:
 
 
 def main() -> None:
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints this process's stacks
+    # A stop (SIGTERM) unwinds like Ctrl-C: the server process and PostgreSQL are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--users", type=int, default=50)
@@ -264,6 +286,10 @@ def main() -> None:
     parser.add_argument("--warm-up", type=float, default=10.0, help="seconds not counted")
     parser.add_argument("--customers", type=int, default=2000, help="size of the demo")
     parser.add_argument("--url", help="an empty PostgreSQL database (default: a temporary one)")
+    parser.add_argument(
+        "--write-workers", type=int, default=64, help="writes in flight at most (keep-alive)"
+    )
+    parser.add_argument("--server-log", default="load-server.log", help="the server's output")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     options = parser.parse_args()
 
@@ -275,7 +301,7 @@ def main() -> None:
         secrets = build_workspace(url, customers=options.customers)
         build_seconds = time.monotonic() - built
         load_before = _load()
-        base = stack.enter_context(serving(url))
+        base = stack.enter_context(serving(url, Path(options.server_log)))
         run = f"{int(time.time())}"
         outcome = asyncio.run(
             run_load(
@@ -287,6 +313,7 @@ def main() -> None:
                 think=options.think,
                 warm_up=options.warm_up,
                 run=run,
+                write_workers=options.write_workers,
             )
         )
         load_after = _load()
@@ -314,6 +341,7 @@ def main() -> None:
         "writes_acknowledged": len(outcome["acknowledged"]),
         "writes_per_second": round(len(outcome["acknowledged"]) / outcome["write_seconds"], 1),
         "writes_unanswered": len(outcome["unanswered"]),
+        "writes_sent_late": outcome["late"],
         **{f"writes_{key}": value for key, value in writes.items()},
         "errors": len(outcome["errors"]),
         "error_kinds": sorted(set(outcome["errors"]))[:10],
