@@ -90,7 +90,10 @@ def build_workspace(url: str, *, customers: int, seed: int = 7) -> dict[str, Any
         customer = ws.db.fetchone(
             "SELECT customer_id FROM responses WHERE unit = 'North' ORDER BY customer_id LIMIT 1"
         )
-        employee = ws.db.fetchone("SELECT employee_id FROM employees ORDER BY 1 LIMIT 1")
+        # In North, so the case handler (North) may open it too.
+        employee = ws.db.fetchone(
+            "SELECT employee_id FROM employees WHERE unit = 'North' ORDER BY 1 LIMIT 1"
+        )
     return {
         "sessions": sessions,
         "token": token,
@@ -230,8 +233,8 @@ async def run_load(
             nonlocal late
             for number in following:
                 due = counted_from + number * interval
-                if due >= stop:
-                    return
+                if due >= stop or time.monotonic() >= stop:
+                    return  # past the end: a write not sent by then is counted as not sent
                 delay = due - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
@@ -342,6 +345,12 @@ def main() -> None:
         "writes_per_second": round(len(outcome["acknowledged"]) / outcome["write_seconds"], 1),
         "writes_unanswered": len(outcome["unanswered"]),
         "writes_sent_late": outcome["late"],
+        "writes_due_not_sent": max(
+            0,
+            int(options.seconds * options.writes)
+            - len(outcome["acknowledged"])
+            - sum(error.startswith("POST") for error in outcome["errors"]),  # unanswered too
+        ),
         **{f"writes_{key}": value for key, value in writes.items()},
         "errors": len(outcome["errors"]),
         "error_kinds": sorted(set(outcome["errors"]))[:10],
