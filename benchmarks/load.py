@@ -11,8 +11,8 @@ comments analysed, themes, plans and cases, as ``advocacy demo`` builds), and ru
 
 - ``--users`` signed-in users (sessions of an analyst, a viewer and a case handler, in turn)
   each open a page, wait a think time (uniform in ``--think`` +- 50 %), and open the next, round
-  the pages the navigation offers (overview, explorer, customers and a customer 360, cases,
-  coaching, text, advocates, gaps, plans, people); the first ``--warm-up`` seconds are not
+  the pages the navigation offers (overview, explorer twice, customers and a customer 360,
+  cases, coaching, text, advocates, gaps, plans, people); the first ``--warm-up`` seconds are not
   counted;
 - writers post ``--writes`` single-record writes a second (``POST /api/v1/responses``, each a
   new response with a unique id), for ``--seconds``: write *i* is due at ``start + i / rate``
@@ -90,19 +90,14 @@ def build_workspace(url: str, *, customers: int, seed: int = 7) -> dict[str, Any
         customer = ws.db.fetchone(
             "SELECT customer_id FROM responses WHERE unit = 'North' ORDER BY customer_id LIMIT 1"
         )
-        # In North, so the case handler (North) may open it too.
-        employee = ws.db.fetchone(
-            "SELECT employee_id FROM employees WHERE unit = 'North' ORDER BY 1 LIMIT 1"
-        )
     return {
         "sessions": sessions,
         "token": token,
         "customer": customer[0] if customer else "",
-        "employee": employee[0] if employee else "",
     }
 
 
-def pages(customer: str, employee: str) -> list[str]:
+def pages(customer: str) -> list[str]:
     """The pages a user goes round (the navigation's, and one record of each kind)."""
     return [
         "/",
@@ -112,7 +107,6 @@ def pages(customer: str, employee: str) -> list[str]:
         f"/customers/{customer}",
         "/cases",
         "/coaching",
-        f"/coaching/{employee}",
         "/text",
         "/advocates",
         "/gaps",
@@ -167,7 +161,7 @@ async def run_load(
     write_workers: int,
 ) -> dict[str, Any]:
     """Drive the server; return the page timings, the errors and the writes' outcomes."""
-    page_list = pages(secrets["customer"], secrets["employee"])
+    page_list = pages(secrets["customer"])
     limits = httpx.Limits(max_connections=users + 400, max_keepalive_connections=users + 100)
     timings: list[tuple[str, float]] = []
     errors: list[str] = []
@@ -231,6 +225,8 @@ async def run_load(
         async def writer() -> None:
             """One of ``write_workers``: takes the next write, waits for its time, sends it."""
             nonlocal late
+            if writes_per_second <= 0:
+                return
             for number in following:
                 due = counted_from + number * interval
                 if due >= stop or time.monotonic() >= stop:

@@ -21,6 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -113,6 +114,7 @@ class WebState:
     _last_attempt: float = 0.0
     _cache: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    _computing: dict[Hashable, Future[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits.from_settings(self.ws.settings)
@@ -154,17 +156,36 @@ class WebState:
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``'s result for ``key`` in the current generation (callers use the
-        workspace). Two requests may compute the same result at once; both get an equal one."""
+        workspace).
+
+        One request computes a missing result; others asking for it meanwhile wait for that
+        one (and get its error if it fails) instead of computing it again side by side, which
+        is what many users opening the same page after new evidence would otherwise do.
+        """
         full = (self.generation(), key)
         with self._cache_lock:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full]  # type: ignore[no-any-return]
-        value = compute()
+            running = self._computing.get(full)
+            mine = running is None
+            if running is None:
+                running = self._computing[full] = Future()
+        if not mine:
+            return running.result()  # type: ignore[no-any-return]
+        try:
+            value = compute()
+        except BaseException as error:
+            with self._cache_lock:
+                self._computing.pop(full, None)
+            running.set_exception(error)
+            raise
         with self._cache_lock:
             self._cache[full] = value
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
+            self._computing.pop(full, None)
+        running.set_result(value)
         return value
 
     def peek(self, key: Hashable) -> Any:
