@@ -58,6 +58,7 @@ class Database:
         # the Ibis backend over each (by the connection's id, with the connection).
         self._pool: Any = None
         self._pool_lock = threading.Lock()
+        self._closed = False  # set by close(): no pool is made again (a reconnect clears it)
         self._ibis_of: dict[int, tuple[Any, Any]] = {}
         self._local = threading.local()
         # Every thread's connections (and PostgreSQL Ibis backends), with the thread: those of
@@ -81,6 +82,7 @@ class Database:
         self._connect()
 
     def _connect(self) -> None:
+        self._closed = False
         if self.dialect == "duckdb":
             path = duckdb_path(self.url)
             try:
@@ -169,6 +171,10 @@ class Database:
 
     def _connection_pool(self) -> Any:
         with self._pool_lock:
+            if self._closed:
+                raise WorkspaceError(
+                    "the workspace is closed", fix="open it again with advocacy.open(url)"
+                )
             if self._pool is None:
                 from psycopg_pool import ConnectionPool
 
@@ -372,6 +378,7 @@ class Database:
         with self._pool_lock:
             pool, self._pool = self._pool, None
             self._ibis_of.clear()
+            self._closed = True
         if pool is not None:
             with contextlib.suppress(Exception):
                 pool.close(timeout=5.0)
