@@ -9,6 +9,7 @@ file leaves nothing behind; an upload over ``max_upload_bytes`` is refused with 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -104,7 +105,7 @@ def test_a_refused_upload_leaves_nothing_and_names_the_uploaded_file(
     db_url: str, tmp_path: Path
 ) -> None:
     tokens = _prepare(db_url, tmp_path)
-    small = InputLimits(upload_bytes=2_000)
+    small = InputLimits(body_bytes=1_500, upload_bytes=3_000)
     with TestClient(create_app(db_url, limits=small), base_url="https://testserver") as client:
         strict = {"kind": "responses", "strict": "true"}
         refused = _post(client, tokens["analyst"], strict, "survey.csv", RESPONSES.encode())
@@ -122,10 +123,39 @@ def test_a_refused_upload_leaves_nothing_and_names_the_uploaded_file(
         unknown = _post(client, tokens["analyst"], {"kind": "complaints"}, "s.csv", b"a\n1\n")
         assert unknown.status_code in (400, 422) and "responses" in unknown.json()["fix"]
 
-        large = RESPONSES.encode() + b"R9,C1,2026-01-05T10:00:00Z,North,9,fine,1\n" * 60
+        row = b"R9,C1,2026-01-05T10:00:00Z,North,9,fine,1\n"
+        # Over max_body_bytes but under max_upload_bytes: the import takes it, no other route.
+        medium = RESPONSES.encode() + row * 30
+        checked = _post(client, tokens["analyst"], {"kind": "responses", "dry_run": "true"},
+                        "medium.csv", medium)  # fmt: skip
+        assert checked.status_code == 200 and checked.json()["rows_read"] == 33, checked.text
+        elsewhere = client.post(
+            "/api/v1/notes",
+            headers={"Authorization": f"Bearer {tokens['analyst']}"},
+            files={"file": ("medium.csv", medium, "text/csv")},
+        )
+        assert elsewhere.status_code == 413, elsewhere.text
+
+        large = RESPONSES.encode() + row * 70
         too_large = _post(client, tokens["analyst"], {"kind": "responses"}, "big.csv", large)
         assert too_large.status_code == 413, too_large.text
         assert "max_upload_bytes" in too_large.json()["fix"]
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+            yield b'--b\r\nContent-Disposition: form-data; name="kind"\r\n\r\nresponses\r\n'
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="s.csv"\r\n\r\n'
+            for _ in range(20):
+                yield row * 10
+
+        streamed = client.post(
+            "/api/v1/imports",
+            content=chunks(),
+            headers={
+                "Authorization": f"Bearer {tokens['analyst']}",
+                "Content-Type": "multipart/form-data; boundary=b",
+            },
+        )
+        assert streamed.status_code == 413, streamed.text
     with advocacy.open(db_url) as ws:
         assert ws.db.fetchall("SELECT count(*) FROM responses") == [(0,)]
         assert ws.db.fetchall("SELECT count(*) FROM imports WHERE kind = 'responses'") == [(0,)]

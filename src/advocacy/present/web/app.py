@@ -249,6 +249,9 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if isinstance(error.__cause__, AdvocacyError):
+            # Raised while FastAPI read the body: an upload passing max_upload_bytes as it streams.
+            return await error_response(request, error.__cause__)
         kind, message = _HTTP_ERRORS.get(error.status_code, (UsageError, str(error.detail)))
         if error.status_code == 400 and isinstance(error.__cause__, RecursionError):
             # FastAPI reports a body too deeply nested to parse as "error parsing the body".
