@@ -1,4 +1,5 @@
-"""Many users on PostgreSQL (issue #20.3): the server's requests share a pool of connections.
+"""Many users (issue #20.3): requests share a pool of PostgreSQL connections and wait for one
+computation of a missing cached result instead of each computing it.
 
 Each request borrows one of at most ``pool_size`` connections (Ibis queries run on the same
 one), so thirty requests at once from a real HTTP server leave PostgreSQL with a handful of
@@ -9,6 +10,7 @@ others read is kept exactly once.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -85,3 +87,49 @@ def test_requests_share_the_pool_of_connections(postgres_url: str, tmp_path: Pat
         assert sorted(stored) == sorted((f"N{i}", 1) for i in range(20))
     finally:
         ws.close()
+
+
+def test_a_missing_result_is_computed_once_for_everyone_waiting(tmp_path: Path) -> None:
+    """Ten requests asking at once for the same missing aggregate wait for one computation;
+    a failed computation fails every one of them, and the next request computes again."""
+    from advocacy.present.web.state import WebState
+
+    with advocacy.open(str(tmp_path / "ws.duckdb")) as ws:
+        state = WebState(ws)
+        started = threading.Barrier(10)
+        calls: list[int] = []
+
+        def slow() -> int:
+            calls.append(1)
+            time.sleep(0.5)
+            return 42
+
+        def ask(_: int) -> int:
+            started.wait()
+            with state.use:
+                return state.cached(("page",), slow)
+
+        with ThreadPoolExecutor(max_workers=10) as workers:
+            answers = list(workers.map(ask, range(10)))
+        assert answers == [42] * 10 and len(calls) == 1
+
+        def broken() -> int:
+            calls.append(1)
+            time.sleep(0.3)
+            raise RuntimeError("the query failed")
+
+        def ask_broken(_: int) -> str:
+            started.wait()
+            try:
+                with state.use:
+                    state.cached(("other",), broken)
+            except RuntimeError as error:
+                return str(error)
+            return "answered"
+
+        calls.clear()
+        with ThreadPoolExecutor(max_workers=10) as workers:
+            outcomes = list(workers.map(ask_broken, range(10)))
+        assert outcomes == ["the query failed"] * 10 and len(calls) == 1
+        with state.use:
+            assert state.cached(("other",), lambda: 7) == 7
