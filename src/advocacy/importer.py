@@ -267,6 +267,8 @@ def import_file(
     timezone: str = "UTC",
     chunk_rows: int = 200_000,
     progress: Progress | None = None,
+    name: str | None = None,
+    then: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import ``path`` as records of ``kind``.
 
@@ -290,6 +292,12 @@ def import_file(
         Reject the whole file if any row is bad.
     timezone
         Zone assumed for timestamps without an offset.
+    name
+        What the result and the import ledger call the file (default: its path); the server
+        passes the name of an uploaded file, which it keeps under a temporary path.
+    then
+        Called with the result inside the import's transaction once the rows are written
+        (never on a dry run): what must commit with them or not at all, such as an audit entry.
 
     Returns
     -------
@@ -321,7 +329,7 @@ def import_file(
         raise ValidationError(
             f"{first.reason}; {len({e.row_number for e in entries})} bad row(s), "
             "nothing imported (--strict)",
-            file=str(path),
+            file=name if name is not None else str(path),
             row=first.row_number,
             column=first.column,
             value=first.value,
@@ -329,7 +337,7 @@ def import_file(
         )
     result = ImportResult(
         import_id=uuid.uuid4().hex[:16],
-        file=str(file),
+        file=name if name is not None else str(file),
         kind=adapted.kind.name,
         source_format=adapted.source_format,
         file_format=raw.file_format,
@@ -350,9 +358,11 @@ def import_file(
     )
     try:
         with db.transaction():
-            _write(db, result, validated, started, file, progress, fixes)
+            _write(db, result, validated, started, file, progress, fixes, name=name)
             if dry_run:
                 raise _DryRun
+            if then is not None:
+                then(result)
     except _DryRun:
         pass
     return result
@@ -366,6 +376,8 @@ def _write(
     file: Path,
     progress: Progress | None,
     fixes: Fixes,
+    *,
+    name: str | None,
 ) -> None:
     kind = kind_for(result.kind)
     total = validated.rows.num_rows
@@ -390,7 +402,7 @@ def _write(
         db,
         {
             "import_id": result.import_id,
-            "file": str(file.resolve()),
+            "file": name if name is not None else str(file.resolve()),
             "sha256": sha256,
             "kind": result.kind,
             "file_format": result.file_format,

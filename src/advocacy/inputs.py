@@ -15,7 +15,7 @@ so that they need not import :mod:`advocacy.ingest`:
 - :data:`WRITABLE_KINDS`, the kinds ``ws.write_records`` (and so ``POST /api/v1/<kind>``)
   accepts, and :class:`WriteResult`, what a write returns;
 - :class:`MappingFile`, the keys a column-mapping file may hold (``docs/import.md`` is
-  generated from it).
+  generated from it), and :data:`SOURCES`, the survey tools ``ws.import_file`` recognises.
 
 Each name is imported on first use (PEP 562), as the namespace modules' are.
 """
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from advocacy.lazy_names import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
+    from advocacy.ingest.formats import SOURCES
     from advocacy.ingest.limits import InputLimits, parse_json, preview, too_long
     from advocacy.ingest.mapping_keys import MappingFile
     from advocacy.ingest.records import WRITABLE_KINDS, WriteResult
@@ -37,12 +38,14 @@ _LAZY = {
     "MappingFile": "advocacy.ingest.mapping_keys",
     "parse_json": "advocacy.ingest.limits",
     "preview": "advocacy.ingest.limits",
+    "SOURCES": "advocacy.ingest.formats",
     "too_long": "advocacy.ingest.limits",
     "WRITABLE_KINDS": "advocacy.ingest.records",
     "WriteResult": "advocacy.ingest.records",
 }
 
 __all__ = [
+    "SOURCES",
     "WRITABLE_KINDS",
     "InputLimits",
     "MappingFile",

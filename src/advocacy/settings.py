@@ -104,10 +104,20 @@ class Settings(BaseModel):
     notify_max_attempts: int = Field(
         8, description="delivery attempts before a message is given up"
     )
+    pool_size: int = Field(
+        20,
+        description="most connections to a PostgreSQL workspace the server keeps in its pool, "
+        "shared by all requests (a request waits for a free one, at most 30 s: then 503)",
+    )
     max_body_bytes: int = Field(
         1_000_000,
         description="largest request body the server reads, in bytes (larger: refused with 413 "
         "before it is read)",
+    )
+    max_upload_bytes: int = Field(
+        200_000_000,
+        description="largest file the server's import takes (the Import page, POST "
+        "/api/v1/imports), in bytes; it is streamed to a temporary file, never held in memory",
     )
     max_batch_records: int = Field(
         10_000, description="records one API write may carry (more: 422)"

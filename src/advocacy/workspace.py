@@ -172,6 +172,8 @@ class Workspace:
         dry_run: bool = False,
         strict: bool = False,
         progress: Callable[[str, int, int], None] | None = None,
+        name: str | None = None,
+        actor: str | None = None,
     ) -> ImportResult:
         """Import one file of ``kind`` in one transaction; rows that fail go to quarantine.
 
@@ -192,6 +194,12 @@ class Workspace:
             Refuse the whole file when any row fails, instead of quarantining it.
         progress
             Called with (stage, done, total) as the work goes.
+        name
+            What the result and the import ledger call the file (default: its path), e.g. the
+            name of a file uploaded to the server, which keeps it under a temporary path.
+        actor
+            Who imports (a user or token name): the import and an ``import.file`` entry of the
+            audit log then commit together. None (the CLI, notebooks) records no entry.
 
         Returns
         -------
@@ -211,6 +219,16 @@ class Workspace:
         """
         from advocacy.importer import import_file
 
+        def audit(result: ImportResult) -> None:
+            summary = result.summary()
+            kept = ("file", "kind", "rows_read", "rows_loaded", "rows_quarantined")
+            self.access.record(
+                actor=str(actor),
+                action="import.file",
+                target=result.import_id,
+                detail={key: summary[key] for key in kept},
+            )
+
         return import_file(
             self.db,
             path,
@@ -221,6 +239,8 @@ class Workspace:
             strict=strict,
             progress=progress,
             timezone=self.settings.timezone,
+            name=name,
+            then=None if actor is None else audit,
         )
 
     def write_records(
@@ -493,6 +513,26 @@ class Workspace:
         self.db.reconnect()
         self.db.ping()
 
+    @contextlib.contextmanager
+    def pooled(self) -> Iterator[None]:
+        """For the block, this thread works on a pooled database connection (PostgreSQL).
+
+        The web server wraps each request in it, so the ``pool_size`` connections of the pool
+        serve every request; on DuckDB, and outside any block, nothing changes.
+
+        Yields
+        ------
+        None
+            The ``with`` block runs on the borrowed connection; it goes back to the pool after.
+
+        Examples
+        --------
+        >>> with ws.pooled():                                            # doctest: +SKIP
+        ...     ws.status()
+        """
+        with self.db.pooled():
+            yield
+
     def close(self) -> None:
         """Close the database; the workspace cannot be used afterwards."""
         self.db.close()
@@ -543,7 +583,7 @@ def open_workspace(
     settings = (settings if settings is not None else current_settings()).updated(db=url)
     if not create:
         _check_exists(settings.db)
-    db = Database(settings.db)
+    db = Database(settings.db, pool_size=settings.pool_size)
     try:
         migrate(db)
     except BaseException:

@@ -1,5 +1,6 @@
 """Faults answered, not fatal (issue #15.7): a full disk and a broken database connection get
-503 with the usual error shape, and the server carries on by itself once the cause is gone.
+503 with the usual error shape, and the server carries on by itself once the cause is gone (on
+PostgreSQL the server's pool replaces a broken connection before a request gets it).
 
 The disk is real: a tmpfs of a few megabytes mounted for the test (CI runs as root; without
 root the test is skipped locally and fails in CI), filled up by a ballast file while a real
@@ -116,7 +117,7 @@ def test_a_full_disk_is_answered_with_503_and_recovered_from_without_restart(
     assert reopened == stored
 
 
-def test_a_broken_postgres_connection_is_503_then_reconnected(postgres_url: str) -> None:
+def test_broken_postgres_connections_are_replaced(postgres_url: str) -> None:
     with advocacy.open(postgres_url) as ws:
         token = create_token(ws.db, role="analyst", name="etl").secret
     import psycopg
@@ -133,10 +134,8 @@ def test_a_broken_postgres_connection_is_503_then_reconnected(postgres_url: str)
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-        broken = api.get("/api/v1/status")
-        assert broken.status_code == 503
-        assert broken.json()["error"] == "StorageUnavailableError"
-        time.sleep(1.1)
+        # The pool checks a connection as it lends it and replaces a broken one, so the next
+        # request is already answered on a new connection.
         assert api.get("/api/v1/status").status_code == 200
         written = api.post("/api/v1/notes", json=[{"note_id": "pg-after", "text": "back"}])
         assert written.status_code == 200

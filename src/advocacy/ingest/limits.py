@@ -6,6 +6,9 @@ cannot stall the server for everyone else. The limits are settings (see :mod:`ad
 
 ``max_body_bytes``
     The server stops reading a request body beyond this many bytes and answers 413.
+``max_upload_bytes``
+    The largest file the server's import takes (streamed to a temporary file, not kept in
+    memory); every other request stays under ``max_body_bytes``.
 ``max_batch_records``
     Records one write (:func:`advocacy.ingest.records.write_records`) may carry.
 ``max_text_chars``
@@ -40,15 +43,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class InputLimits:
-    """The limits of one request: body bytes, records per batch, characters per text, depth."""
+    """The limits of one request: body bytes, records per batch, characters per text, depth,
+    and the bytes of an uploaded file."""
 
     body_bytes: int = 1_000_000
     batch_records: int = 10_000
     text_chars: int = 20_000
     json_depth: int = 32
+    upload_bytes: int = 200_000_000
 
     def __post_init__(self) -> None:
-        for name in ("body_bytes", "batch_records", "text_chars", "json_depth"):
+        for name in ("body_bytes", "batch_records", "text_chars", "json_depth", "upload_bytes"):
             if int(getattr(self, name)) < 1:
                 raise UsageError(
                     f"the input limit {name} must be at least 1",
@@ -65,6 +70,7 @@ class InputLimits:
             batch_records=settings.max_batch_records,
             text_chars=settings.max_text_chars,
             json_depth=settings.max_json_depth,
+            upload_bytes=settings.max_upload_bytes,
         )
 
 

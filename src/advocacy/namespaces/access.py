@@ -20,7 +20,7 @@ with ``principal=``), so no SQL or scoping helper is named here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advocacy.lazy_names import lazy_names as _lazy_names
 
@@ -312,6 +312,36 @@ class AccessNamespace:
         from advocacy.access.audit import audit_entries
 
         return audit_entries(self._db, limit=limit, offset=offset)
+
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        target: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Append one entry to the audit log, in the caller's transaction if one is open.
+
+        Parameters
+        ----------
+        actor
+            Who did it (a user or token name).
+        action
+            What was done, e.g. ``import.file``.
+        target
+            What it was done to (an import's id), if anything.
+        detail
+            More about the change; never a secret.
+
+        Returns
+        -------
+        AuditEntry
+            The entry as written.
+        """
+        from advocacy.access.audit import record_audit
+
+        return record_audit(self._db, actor=actor, action=action, target=target, detail=detail)
 
     # -- sign-in, sessions and tokens of the web app ---------------------------------------------
     def authenticate(self, username: str, password: str, *, client: str | None = None) -> User:

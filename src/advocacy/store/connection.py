@@ -49,10 +49,17 @@ class Database:
     Ibis backend therefore belong to the thread that made them.
     """
 
-    def __init__(self, url: str, *, read_only: bool = False) -> None:
+    def __init__(self, url: str, *, read_only: bool = False, pool_size: int = 20) -> None:
         self.url = url
         self.dialect: Dialect = dialect_of(url)
         self.read_only = read_only
+        self.pool_size = pool_size
+        # PostgreSQL only, made on the first use of pooled(): connections requests borrow, and
+        # the Ibis backend over each (by the connection's id, with the connection).
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
+        self._closed = False  # set by close(): no pool is made again (a reconnect clears it)
+        self._ibis_of: dict[int, tuple[Any, Any]] = {}
         self._local = threading.local()
         # Every thread's connections (and PostgreSQL Ibis backends), with the thread: those of
         # threads that ended are closed when another opens; all are closed by close().
@@ -75,11 +82,22 @@ class Database:
         self._connect()
 
     def _connect(self) -> None:
+        self._closed = False
         if self.dialect == "duckdb":
             path = duckdb_path(self.url)
             try:
                 self._database = duckdb.connect(path, read_only=self.read_only)
             except duckdb.Error as error:
+                if "lock" in str(error).lower():  # another process has the file open
+                    raise WorkspaceError(
+                        f"DuckDB workspace {path!r} is in use by another process: {error}",
+                        value=path,
+                        fix="a DuckDB workspace takes one process at a time; when that is a "
+                        "running `advocacy serve`, import through it instead: advocacy import "
+                        "--server http://HOST:PORT --token TOKEN FILE (an analyst's token, "
+                        "from the server's /admin/tokens page); otherwise stop the other "
+                        "process, or move the workspace to PostgreSQL, which takes many",
+                    ) from None
                 raise WorkspaceError(
                     f"cannot open DuckDB workspace {path!r}: {error}",
                     fix="check the path; close other programs that hold the file open",
@@ -118,6 +136,76 @@ class Database:
             self._opened.append((threading.current_thread(), connection))
         for item in ended:
             _close_quietly(item)
+
+    # -- pooled connections (PostgreSQL) -----------------------------------------------------
+    @contextlib.contextmanager
+    def pooled(self) -> Iterator[None]:
+        """For the block, this thread works on a connection borrowed from a pool (PostgreSQL).
+
+        A server wraps each request in it, so a few connections (``pool_size``, the most the
+        pool opens) serve any number of request threads, instead of one connection (and one
+        for Ibis) per thread ever started. Nested blocks share the outer block's connection;
+        outside any block a thread keeps its own connection, as a CLI command does. DuckDB
+        needs no pool (each thread's cursor is cheap): there the block changes nothing.
+        Waiting more than 30 s for a free connection raises ``psycopg_pool.PoolTimeout``
+        (a storage fault: the server answers 503).
+        """
+        local = self._local
+        if self.dialect != "postgres" or getattr(local, "pooled", False):
+            yield
+            return
+        saved = {
+            name: getattr(local, name, None)
+            for name in ("connection", "generation", "ibis", "in_transaction")
+        }
+        with self._connection_pool().connection() as connection:
+            local.pooled = True
+            local.connection, local.generation = connection, self._generation
+            local.ibis, local.in_transaction = None, False
+            try:
+                yield
+            finally:
+                local.pooled = False
+                for name, value in saved.items():
+                    setattr(local, name, value)
+
+    def _connection_pool(self) -> Any:
+        with self._pool_lock:
+            if self._closed:
+                raise WorkspaceError(
+                    "the workspace is closed", fix="open it again with advocacy.open(url)"
+                )
+            if self._pool is None:
+                from psycopg_pool import ConnectionPool
+
+                self._pool = ConnectionPool(
+                    self.url,
+                    min_size=1,
+                    max_size=self.pool_size,
+                    kwargs={"autocommit": True},
+                    configure=_utc,
+                    check=ConnectionPool.check_connection,  # a broken one is replaced
+                    timeout=30.0,
+                    name="advocacy",
+                    open=True,
+                )
+            return self._pool
+
+    def _pooled_ibis(self, connection: Any) -> Any:
+        """The Ibis backend over the pooled ``connection``, made once per connection."""
+        import ibis
+
+        with self._pool_lock:
+            known = self._ibis_of.get(id(connection))
+            if known is not None and known[0] is connection:
+                return known[1]
+            for key, (other, _) in list(self._ibis_of.items()):
+                if other.closed:  # the pool dropped it
+                    del self._ibis_of[key]
+        backend = ibis.postgres.from_connection(connection)
+        with self._pool_lock:
+            self._ibis_of[id(connection)] = (connection, backend)
+        return backend
 
     @property
     def _duck(self) -> duckdb.DuckDBPyConnection:
@@ -273,6 +361,8 @@ class Database:
 
             if self.dialect == "duckdb":
                 self._local.ibis = ibis.duckdb.from_connection(connection)
+            elif getattr(self._local, "pooled", False):
+                self._local.ibis = self._pooled_ibis(connection)
             else:
                 self._local.ibis = ibis.postgres.connect(**_postgres_connect_arguments(self.url))
                 self._keep(self._local.ibis)
@@ -285,8 +375,20 @@ class Database:
         self._generation += 1
         for _, connection in opened:
             _close_quietly(connection)
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+            self._ibis_of.clear()
+            self._closed = True
+        if pool is not None:
+            with contextlib.suppress(Exception):
+                pool.close(timeout=5.0)
         if self.dialect == "duckdb":
             self._database.close()
+
+
+def _utc(connection: Any) -> None:
+    """Set up a new pooled connection as every connection is: time zone UTC."""
+    connection.execute("SET TIME ZONE 'UTC'")
 
 
 def _close_quietly(connection: Any) -> None:
@@ -385,6 +487,11 @@ def _classify(error: BaseException) -> StorageFault | None:
         isinstance(error, psycopg.Error) and any(marker in text for marker in _FULL)
     ):
         return StorageFault("the disk that holds the workspace is full", False)
+    if type(error).__name__ == "PoolTimeout":  # psycopg_pool's (an OperationalError)
+        return StorageFault(
+            "no database connection was free within 30 s (all busy, or PostgreSQL unreachable)",
+            False,
+        )
     if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
         return StorageFault("the connection to PostgreSQL failed", True)
     return None
@@ -406,6 +513,6 @@ def _postgres_connect_arguments(url: str) -> dict[str, Any]:
     return {key: value for key, value in arguments.items() if value is not None}
 
 
-def connect(url: str, *, read_only: bool = False) -> Database:
-    """Open the database at ``url``."""
-    return Database(url, read_only=read_only)
+def connect(url: str, *, read_only: bool = False, pool_size: int = 20) -> Database:
+    """Open the database at ``url`` (``pool_size``: see :meth:`Database.pooled`)."""
+    return Database(url, read_only=read_only, pool_size=pool_size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -56,10 +56,48 @@ def import_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Reject the file on any bad row.")
     ] = False,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            "--server",
+            help="Import through a running advocacy serve at this address (e.g. "
+            "http://127.0.0.1:8000) instead of opening the workspace: the way in while the "
+            "server holds a DuckDB workspace. Needs --token.",
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="ADVOCACY_TOKEN",
+            show_envvar=True,
+            help="API token of an analyst or admin, for --server.",
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
     """Import a file of customer evidence (all-or-nothing, idempotent; bad rows quarantined)."""
+    if server is not None:
+        if not token:
+            raise typer.BadParameter(
+                "--server needs an API token: pass --token or set ADVOCACY_TOKEN",
+                param_hint="--token",
+            )
+        from advocacy.present.cli.server_import import import_through_server  # httpx: only here
+
+        summary, cells = import_through_server(
+            server,
+            token,
+            file,
+            kind=kind,
+            source=source.value,
+            mapping=mapping,
+            dry_run=dry_run,
+            strict=strict,
+        )
+        _print_import(summary, cells, output=output)
+        return
     with (
         open_workspace(db, create=True) as ws,
         stage_progress("rows", show=output is OutputFormat.table) as progress,
@@ -73,15 +111,28 @@ def import_command(
             strict=strict,
             progress=progress,
         )
-    summary = result.summary()
+    quarantined = [
+        {"row": e.row_number, "column": e.column, "value": e.value, "reason": e.reason}
+        for e in result.quarantine[:10]
+    ]
+    _print_import(result.summary(), quarantined, output=output)
+
+
+def _print_import(
+    summary: dict[str, Any], quarantined: list[dict[str, Any]], *, output: OutputFormat
+) -> None:
+    """What an import did: its summary as JSON, or counts, columns, notes and refused cells."""
     if output is not OutputFormat.table:
         emit_object(summary, OutputFormat.json)
         return
+    dry_run = summary["dry_run"]
     verb = "would import" if dry_run else "imported"
     console.print(
-        f"{verb} {result.file} as {result.kind} ({result.source_format}, {result.file_format}"
-        + (f", {result.encoding}" if result.encoding else "")
-        + ")"
+        f"{verb} {summary['file']} as {summary['kind']} ({summary['source_format']}, "
+        f"{summary['file_format']}"
+        + (f", {summary['encoding']}" if summary["encoding"] else "")
+        + ")",
+        markup=False,
     )
     emit_rows(
         [
@@ -95,28 +146,26 @@ def import_command(
             )
         ]
         + (
-            [{"rows": "superseded (on_conflict)", "count": result.rows_superseded}]
-            if result.rows_superseded
+            [{"rows": "superseded (on_conflict)", "count": summary["rows_superseded"]}]
+            if summary["rows_superseded"]
             else []
         )
-        + [{"rows": "customer stubs created", "count": result.stubs_created}],
+        + [{"rows": "customer stubs created", "count": summary["stubs_created"]}],
         OutputFormat.table,
     )
-    if result.detected:
-        emit_rows(result.detected, OutputFormat.table, title="Columns recognised")
-    for note in result.notes:
+    if summary["detected"]:
+        emit_rows(summary["detected"], OutputFormat.table, title="Columns recognised")
+    for note in summary["notes"]:
         console.print(f"note: {note}", markup=False)
-    if dry_run and result.preview:
-        console.print(preview_table(result.preview))
-    if result.quarantine:
+    if dry_run and summary["preview"]:
+        console.print(preview_table(summary["preview"]))
+    if quarantined:
         emit_rows(
-            [
-                {"row": e.row_number, "column": e.column, "value": e.value, "reason": e.reason}
-                for e in result.quarantine[:10]
-            ],
+            [{key: cell.get(key) for key in ("row", "column", "value", "reason")}
+             for cell in quarantined[:10]],
             OutputFormat.table,
-            title=f"Quarantined (first {min(10, len(result.quarantine))} cells)",
-        )
+            title=f"Quarantined (first {min(10, len(quarantined))} cells)",
+        )  # fmt: skip
         console.print(
             "see all: advocacy quarantine list; fix and re-import: advocacy quarantine export"
         )

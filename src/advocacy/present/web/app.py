@@ -36,6 +36,7 @@ from advocacy.present.web.access_log import redact_access_log
 from advocacy.present.web.api import admin as api_admin
 from advocacy.present.web.api import asks as api_asks
 from advocacy.present.web.api import cases as api_cases
+from advocacy.present.web.api import imports as api_imports
 from advocacy.present.web.api import outbox as api_outbox
 from advocacy.present.web.api import plans as api_plans
 from advocacy.present.web.api import routes as api_routes
@@ -49,11 +50,13 @@ from advocacy.present.web.pages import api_docs as page_api_docs
 from advocacy.present.web.pages import ask_links as page_ask_links
 from advocacy.present.web.pages import asks as page_asks
 from advocacy.present.web.pages import cases as page_cases
+from advocacy.present.web.pages import imports as page_imports
 from advocacy.present.web.pages import plans as page_plans
 from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.state import WebState
+from advocacy.present.web.uploads import UploadStore
 from advocacy.settings import current_settings
 
 STATIC = Path(__file__).parent / "static"
@@ -174,6 +177,7 @@ def create_app(
                 state.closed = True
                 if opened:
                     ws.close()
+            app.state.uploads.close()
 
     app = FastAPI(
         title="advocacy",
@@ -201,6 +205,9 @@ def create_app(
     app.include_router(page_asks.router)
     app.include_router(page_ask_links.router)
     app.include_router(page_api_docs.router)
+    app.include_router(api_imports.router)
+    app.include_router(page_imports.router)
+    app.state.uploads = UploadStore()  # files waiting between the Import page's check and import
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/vendor/vega.js", include_in_schema=False)
@@ -212,7 +219,12 @@ def create_app(
         )
 
     # Added before the security headers, so the headers also reach the answers these give.
-    app.add_middleware(RequestLimits, limits=bounds, respond=error_response)
+    app.add_middleware(
+        RequestLimits,
+        limits=bounds,
+        respond=error_response,
+        uploads=api_imports.UPLOAD_PATHS + page_imports.UPLOAD_PATHS,
+    )
     app.add_middleware(StorageGuard, respond=error_response)
 
     @app.middleware("http")
@@ -245,6 +257,9 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if isinstance(error.__cause__, AdvocacyError):
+            # Raised while FastAPI read the body: an upload passing max_upload_bytes as it streams.
+            return await error_response(request, error.__cause__)
         kind, message = _HTTP_ERRORS.get(error.status_code, (UsageError, str(error.detail)))
         if error.status_code == 400 and isinstance(error.__cause__, RecursionError):
             # FastAPI reports a body too deeply nested to parse as "error parsing the body".

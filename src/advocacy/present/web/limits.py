@@ -9,7 +9,8 @@ a 200 MB upload never sits in memory. Within the limit the body is kept (at most
 with :func:`advocacy.inputs.parse_json`, which the routes reuse through
 :func:`json_body`, and URL-encoded forms have each field checked. A refused request gets the
 app's one error shape (JSON under ``/api/``, a page in a browser) and ``Connection: close``, so
-the server stops reading whatever the client still sends.
+the server stops reading whatever the client still sends. File uploads to the import routes
+are bounded by ``max_upload_bytes`` instead and streamed (:class:`RequestLimits`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,24 @@ def _too_large(limits: InputLimits, size: int | None) -> RequestTooLargeError:
     )
 
 
+def _upload_too_large(limits: InputLimits, size: int | None) -> RequestTooLargeError:
+    said = f"{size:,} bytes" if size is not None else f"more than {limits.upload_bytes:,} bytes"
+    return RequestTooLargeError(
+        f"the upload is {said}; at most {limits.upload_bytes:,} are accepted",
+        value=size,
+        fix="split the file, or raise the max_upload_bytes setting of the server",
+    )
+
+
+def is_upload(scope: Scope, uploads: tuple[str, ...]) -> bool:
+    """Whether the request is a multipart upload to one of the ``uploads`` paths (or below)."""
+    path: str = scope.get("path", "")
+    media = Headers(scope=scope).get("content-type", "").split(";", 1)[0].strip().lower()
+    return media == "multipart/form-data" and any(
+        path == prefix or path.startswith(prefix + "/") for prefix in uploads
+    )
+
+
 def is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
@@ -55,12 +74,44 @@ def check_form(body: bytes, limits: InputLimits) -> None:
 
 
 class RequestLimits:
-    """ASGI middleware that bounds request bodies (see the module)."""
+    """ASGI middleware that bounds request bodies (see the module).
 
-    def __init__(self, app: ASGIApp, *, limits: InputLimits, respond: ErrorResponder) -> None:
+    A multipart upload to one of the ``uploads`` paths is the one exception to
+    ``max_body_bytes``: it may reach ``max_upload_bytes``, and it is passed on as it streams
+    (the route spools it to a temporary file) rather than kept in memory, counted as it
+    arrives and refused the moment it passes the limit.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limits: InputLimits,
+        respond: ErrorResponder,
+        uploads: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.limits = limits
         self.respond = respond
+        self.uploads = uploads
+
+    async def _stream_upload(self, scope: Scope, receive: Receive, send: Send) -> None:
+        declared = Headers(scope=scope).get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > self.limits.upload_bytes:
+            await self._refuse(scope, send, _upload_too_large(self.limits, int(declared)))
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limits.upload_bytes:
+                # Raised inside the route's reading of the form: the app answers 413.
+                raise _upload_too_large(self.limits, None)
+            return message
+
+        await self.app(scope, counted, send)
 
     async def _refuse(self, scope: Scope, send: Send, error: AdvocacyError) -> None:
         response = await self.respond(Request(scope), error)
@@ -70,6 +121,9 @@ class RequestLimits:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if self.uploads and is_upload(scope, self.uploads):
+            await self._stream_upload(scope, receive, send)
             return
         headers = Headers(scope=scope)
         declared = headers.get("content-length")
@@ -137,4 +191,4 @@ async def json_body(request: Request, limits: InputLimits, *, empty: Any = None)
     return parse_json(body, limits)
 
 
-__all__ = ["JSON_BODY", "RequestLimits", "check_form", "is_json", "json_body"]
+__all__ = ["JSON_BODY", "RequestLimits", "check_form", "is_json", "is_upload", "json_body"]

@@ -1,7 +1,8 @@
 """What the server holds while it runs: the open workspace, who is using it, and a result cache.
 
-Requests run at once, each thread on its own database connection (a DuckDB cursor or its own
-PostgreSQL connection: :class:`advocacy.store.connection.Database`). Every use of the workspace
+Requests run at once, each thread on its own database connection (a DuckDB cursor, or for
+PostgreSQL a connection borrowed from the workspace's pool for the request:
+:meth:`advocacy.Workspace.pooled`). Every use of the workspace
 is counted by :attr:`WebState.use`, so reopening the database after a fault and closing it at
 shutdown wait until no request is using it (and hold new ones back meanwhile). Aggregates are
 cached per data *generation*, a cheap fingerprint of the import ledger and of the API's own
@@ -20,6 +21,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -45,18 +48,36 @@ class WorkspaceUse:
     the database, closing it at shutdown.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, session: Callable[[], AbstractContextManager[None]] | None = None) -> None:
         self._changed = threading.Condition()
         self._users = 0
         self._exclusive = False
+        #: Entered around each shared use, in its thread: the workspace's pooled connection.
+        self.session = session
+        self._sessions = threading.local()
 
     def __enter__(self) -> None:
         with self._changed:
             while self._exclusive:
                 self._changed.wait()
             self._users += 1
+        if self.session is not None:
+            session = self.session()
+            try:
+                session.__enter__()
+            except BaseException:
+                self._leave()
+                raise
+            self._sessions.__dict__.setdefault("open", []).append(session)
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, *error: Any) -> None:
+        try:
+            if self.session is not None:
+                self._sessions.open.pop().__exit__(*error)
+        finally:
+            self._leave()
+
+    def _leave(self) -> None:
         with self._changed:
             self._users -= 1
             self._changed.notify_all()
@@ -93,9 +114,11 @@ class WebState:
     _last_attempt: float = 0.0
     _cache: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    _computing: dict[Hashable, Future[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits.from_settings(self.ws.settings)
+        self.use.session = self.ws.pooled  # each request on a pooled connection (PostgreSQL)
 
     def fault_seen(self, fault: StorageFault) -> StorageUnavailableError:
         """Note a storage fault (one needing a reopen is kept until :meth:`recover` works);
@@ -133,17 +156,36 @@ class WebState:
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``'s result for ``key`` in the current generation (callers use the
-        workspace). Two requests may compute the same result at once; both get an equal one."""
+        workspace).
+
+        One request computes a missing result; others asking for it meanwhile wait for that
+        one (and get its error if it fails) instead of computing it again side by side, which
+        is what many users opening the same page after new evidence would otherwise do.
+        """
         full = (self.generation(), key)
         with self._cache_lock:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full]  # type: ignore[no-any-return]
-        value = compute()
+            running = self._computing.get(full)
+            mine = running is None
+            if running is None:
+                running = self._computing[full] = Future()
+        if not mine:
+            return running.result()  # type: ignore[no-any-return]
+        try:
+            value = compute()
+        except BaseException as error:
+            with self._cache_lock:
+                self._computing.pop(full, None)
+            running.set_exception(error)
+            raise
         with self._cache_lock:
             self._cache[full] = value
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
+            self._computing.pop(full, None)
+        running.set_result(value)
         return value
 
     def peek(self, key: Hashable) -> Any:

@@ -1,0 +1,371 @@
+"""Benchmark: many users on a PostgreSQL workspace, on loopback (issue #20.3).
+
+Goal: with 50 web users reading pages and 200 API writes a second for 60 s, pages answer in
+under 500 ms at the 95th percentile, no request fails, and every acknowledged write is stored
+exactly once (none lost, none doubled).
+
+The script starts a throw-away PostgreSQL server (as the tests do, ``tests/support/postgres.py``;
+or ``--url`` for an existing database), loads the demo company into it (``--customers``, the
+comments analysed, themes, plans and cases, as ``advocacy demo`` builds), and runs
+``advocacy serve`` on it as its own process. Then, from this process (asyncio and httpx):
+
+- ``--users`` signed-in users (sessions of an analyst, a viewer and a case handler, in turn)
+  each open a page, wait a think time (uniform in ``--think`` +- 50 %), and open the next, round
+  the pages the navigation offers (overview, explorer twice, customers and a customer 360,
+  cases, coaching, text, advocates, gaps, plans, people); the first ``--warm-up`` seconds are not
+  counted;
+- writers post ``--writes`` single-record writes a second (``POST /api/v1/responses``, each a
+  new response with a unique id), for ``--seconds``: write *i* is due at ``start + i / rate``
+  and the next free one of ``--write-workers`` writers (each on one keep-alive connection)
+  sends it then; a write sent more than 0.1 s after its time is counted late (every writer was
+  still waiting for an answer: the server is behind).
+
+At the end it counts, in the database, the load's responses by id: each acknowledged write
+(HTTP 200) must be there once, and a write that got no answer is reported apart (its outcome
+is unknown to the client). The load average is printed before and after; the machine may be
+shared. Results as JSON with ``--json``.
+
+Run: ``.venv/bin/python benchmarks/load.py [--seconds 60] [--users 50] [--writes 200]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import faulthandler
+import itertools
+import json
+import os
+import platform
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+import advocacy
+from advocacy.access import add_user, create_token
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY / "tests"))
+
+from support.live_server import free_port, wait_until_listening  # noqa: E402
+from support.postgres import postgres_databases  # noqa: E402
+
+GOAL_MS = 500.0
+PASSWORD = "load benchmark passphrase"
+USERS = (("ana", "analyst", None), ("vic", "viewer", None), ("hal", "case-handler", "North"))
+
+
+def build_workspace(url: str, *, customers: int, seed: int = 7) -> dict[str, Any]:
+    """Load the demo company into the PostgreSQL database at ``url``, as ``advocacy demo``
+    builds it; return a customer to open and the secrets the load needs."""
+    from advocacy.demo.build import write_tables
+    from advocacy.demo.cases import add_demo_cases
+    from advocacy.demo.generator import IMPORT_ORDER, generate
+    from advocacy.demo.plans import add_demo_plans
+
+    data = generate(np.random.default_rng(seed), customers=customers)
+    with tempfile.TemporaryDirectory() as folder, advocacy.open(url) as ws:
+        paths = write_tables(data, Path(folder))
+        for kind in IMPORT_ORDER:
+            ws.import_file(paths[kind], kind=kind, source="generic")
+        ws.text.analyze()
+        ws.text.discover_themes()
+        add_demo_plans(ws)
+        add_demo_cases(ws, seed=seed)
+        sessions = []
+        for name, role, units in USERS:
+            user = add_user(ws.db, name, role=role, password=PASSWORD, units=units)
+            sessions.append(ws.access.start_session(user.principal()).cookie)
+        token = create_token(ws.db, role="analyst", name="load-writer").secret
+        customer = ws.db.fetchone(
+            "SELECT customer_id FROM responses WHERE unit = 'North' ORDER BY customer_id LIMIT 1"
+        )
+    return {
+        "sessions": sessions,
+        "token": token,
+        "customer": customer[0] if customer else "",
+    }
+
+
+def pages(customer: str) -> list[str]:
+    """The pages a user goes round (the navigation's, and one record of each kind)."""
+    return [
+        "/",
+        "/explore?metric=nps&by=unit",
+        "/explore?metric=csat&by=region&period=quarter",
+        "/customers",
+        f"/customers/{customer}",
+        "/cases",
+        "/coaching",
+        "/text",
+        "/advocates",
+        "/gaps",
+        "/plans",
+        "/people",
+    ]
+
+
+@contextlib.contextmanager
+def serving(url: str, log: Path) -> Iterator[str]:
+    """``advocacy serve`` on the workspace at ``url``, as its own process logging to ``log``
+    (with Python's fault handler on: ``kill -ABRT`` prints every thread's stack there)."""
+    port = free_port()
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--db", url],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(REPOSITORY / "src"),
+                "PYTHONFAULTHANDLER": "1",
+            },
+        )
+    try:
+        wait_until_listening(
+            port,
+            alive=lambda: server.poll() is None,
+            explain=lambda: log.read_text(errors="replace")[-2000:],
+            timeout=120,
+        )
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+async def run_load(
+    base: str,
+    secrets: dict[str, Any],
+    *,
+    users: int,
+    writes_per_second: float,
+    seconds: float,
+    think: float,
+    warm_up: float,
+    run: str,
+    write_workers: int,
+) -> dict[str, Any]:
+    """Drive the server; return the page timings, the errors and the writes' outcomes."""
+    page_list = pages(secrets["customer"])
+    limits = httpx.Limits(max_connections=users + 400, max_keepalive_connections=users + 100)
+    timings: list[tuple[str, float]] = []
+    errors: list[str] = []
+    acknowledged: list[str] = []
+    unanswered: list[str] = []
+    started = time.monotonic()
+    counted_from = started + warm_up
+    stop = counted_from + seconds
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def user(number: int) -> None:
+            cookie = secrets["sessions"][number % len(secrets["sessions"])]
+            headers = {"Cookie": f"advocacy_session={cookie}"}
+            chooser = random.Random(number)
+            order = page_list[number % len(page_list) :] + page_list[: number % len(page_list)]
+            await asyncio.sleep(chooser.uniform(0, think))  # users arrive spread out
+            for path in itertools.cycle(order):
+                if time.monotonic() >= stop:
+                    return
+                begun = time.monotonic()
+                try:
+                    answer = await client.get(path, headers=headers)
+                    failed = None if answer.status_code == 200 else f"{path}: {answer.status_code}"
+                except httpx.HTTPError as error:
+                    failed = f"{path}: {type(error).__name__}"
+                took = time.monotonic() - begun
+                if begun >= counted_from and begun < stop:
+                    timings.append((path, took))
+                    if failed:
+                        errors.append(failed)
+                await asyncio.sleep(chooser.uniform(0.5 * think, 1.5 * think))
+
+        async def write(number: int) -> None:
+            response_id = f"LOAD-{run}-{number}"
+            record = [
+                {
+                    "response_id": response_id,
+                    "customer_id": secrets["customer"],
+                    "submitted_at": "2026-11-30T12:00:00Z",
+                    "unit": "North",
+                    "nps": number % 11,
+                    "comment": f"load test answer {number}",
+                }
+            ]
+            headers = {"Authorization": f"Bearer {secrets['token']}"}
+            try:
+                answer = await client.post("/api/v1/responses", json=record, headers=headers)
+            except httpx.HTTPError as error:
+                unanswered.append(response_id)
+                errors.append(f"POST /api/v1/responses: {type(error).__name__}")
+                return
+            if answer.status_code == 200:
+                acknowledged.append(response_id)
+            else:
+                errors.append(f"POST /api/v1/responses: {answer.status_code}")
+
+        interval = 1.0 / writes_per_second if writes_per_second > 0 else float("inf")
+        following = itertools.count()
+        late = 0
+
+        async def writer() -> None:
+            """One of ``write_workers``: takes the next write, waits for its time, sends it."""
+            nonlocal late
+            if writes_per_second <= 0:
+                return
+            for number in following:
+                due = counted_from + number * interval
+                if due >= stop or time.monotonic() >= stop:
+                    return  # past the end: a write not sent by then is counted as not sent
+                delay = due - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                elif delay < -0.1:
+                    late += 1  # every writer was still waiting for an answer: the server is behind
+                await write(number)
+
+        readers = [asyncio.create_task(user(number)) for number in range(users)]
+        await asyncio.sleep(max(0.0, counted_from - time.monotonic()))
+        await asyncio.gather(*(writer() for _ in range(write_workers)))
+        await asyncio.gather(*readers)
+        write_seconds = time.monotonic() - counted_from
+    return {
+        "timings": timings,
+        "errors": errors,
+        "acknowledged": acknowledged,
+        "unanswered": unanswered,
+        "write_seconds": write_seconds,
+        "late": late,
+    }
+
+
+def check_writes(url: str, run: str, acknowledged: list[str]) -> dict[str, int]:
+    """Count the load's responses in the database: lost, doubled and unexpected ones."""
+    with advocacy.open(url) as ws:
+        rows = ws.db.fetchall(
+            "SELECT response_id, count(*) FROM responses WHERE response_id LIKE ? GROUP BY 1",
+            [f"LOAD-{run}-%"],
+        )
+    stored = dict(rows)
+    return {
+        "stored": len(stored),
+        "lost": sum(1 for key in acknowledged if key not in stored),
+        "doubled": sum(1 for count in stored.values() if count > 1),
+        "stored_not_acknowledged": len(set(stored) - set(acknowledged)),
+    }
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def main() -> None:
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints this process's stacks
+    # A stop (SIGTERM) unwinds like Ctrl-C: the server process and PostgreSQL are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--writes", type=float, default=200.0, help="API writes per second")
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between pages")
+    parser.add_argument("--warm-up", type=float, default=10.0, help="seconds not counted")
+    parser.add_argument("--customers", type=int, default=2000, help="size of the demo")
+    parser.add_argument("--url", help="an empty PostgreSQL database (default: a temporary one)")
+    parser.add_argument(
+        "--write-workers", type=int, default=64, help="writes in flight at most (keep-alive)"
+    )
+    parser.add_argument("--server-log", default="load-server.log", help="the server's output")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    options = parser.parse_args()
+
+    with contextlib.ExitStack() as stack:
+        url = options.url
+        if url is None:
+            url = stack.enter_context(postgres_databases()).create()
+        built = time.monotonic()
+        secrets = build_workspace(url, customers=options.customers)
+        build_seconds = time.monotonic() - built
+        load_before = _load()
+        base = stack.enter_context(serving(url, Path(options.server_log)))
+        run = f"{int(time.time())}"
+        outcome = asyncio.run(
+            run_load(
+                base,
+                secrets,
+                users=options.users,
+                writes_per_second=options.writes,
+                seconds=options.seconds,
+                think=options.think,
+                warm_up=options.warm_up,
+                run=run,
+                write_workers=options.write_workers,
+            )
+        )
+        load_after = _load()
+        writes = check_writes(url, run, outcome["acknowledged"])
+
+    times = np.array([took for _, took in outcome["timings"]]) * 1000
+    by_page: dict[str, list[float]] = {}
+    for path, took in outcome["timings"]:
+        by_page.setdefault(path.split("?")[0], []).append(took * 1000)
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "customers": options.customers,
+        "build_seconds": round(build_seconds, 1),
+        "users": options.users,
+        "think_seconds": options.think,
+        "seconds": options.seconds,
+        "pages_read": int(times.size),
+        "page_p50_ms": round(float(np.percentile(times, 50)), 1) if times.size else None,
+        "page_p95_ms": round(float(np.percentile(times, 95)), 1) if times.size else None,
+        "page_max_ms": round(float(times.max()), 1) if times.size else None,
+        "page_p95_ms_by_page": {
+            path: round(float(np.percentile(values, 95)), 1) for path, values in by_page.items()
+        },
+        "writes_acknowledged": len(outcome["acknowledged"]),
+        "writes_per_second": round(len(outcome["acknowledged"]) / outcome["write_seconds"], 1),
+        "writes_unanswered": len(outcome["unanswered"]),
+        "writes_sent_late": outcome["late"],
+        "writes_due_not_sent": max(
+            0,
+            int(options.seconds * options.writes)
+            - len(outcome["acknowledged"])
+            - sum(error.startswith("POST") for error in outcome["errors"]),  # unanswered too
+        ),
+        **{f"writes_{key}": value for key, value in writes.items()},
+        "errors": len(outcome["errors"]),
+        "error_kinds": sorted(set(outcome["errors"]))[:10],
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+    }
+    results["goal_met"] = bool(
+        results["page_p95_ms"] is not None
+        and results["page_p95_ms"] < GOAL_MS
+        and results["errors"] == 0
+        and writes["lost"] == 0
+        and writes["doubled"] == 0
+    )
+    if options.json:
+        print(json.dumps(results, indent=2))
+        return
+    for key, value in results.items():
+        print(f"{key:>28}: {value}")
+
+
+if __name__ == "__main__":
+    main()

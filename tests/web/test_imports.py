@@ -1,0 +1,162 @@
+"""Import through the server (issue #20.4): ``POST /api/v1/imports`` on DuckDB and PostgreSQL.
+
+The answer is what ``advocacy import --format json`` prints for the same file on the same
+workspace; only an analyst or admin may import; the import is audited under the caller's name;
+hostile file names and cells reach the ledger and the answer as plain, harmless text; a refused
+file leaves nothing behind; an upload over ``max_upload_bytes`` is refused with 413.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+import advocacy
+from advocacy.access import create_token
+from advocacy.ingest.limits import InputLimits
+from advocacy.present.web import create_app
+from support.cli import advocacy_cli
+
+CUSTOMERS = "customer_id,name\nC1,Ada Quill\nC2,Bo Lind\n"
+#: Row 3 (R2) has an NPS of 14 (quarantined); row 4 plants markup and a spreadsheet formula.
+RESPONSES = (
+    "response_id,customer_id,submitted_at,unit,nps,comment,Shoe size\n"
+    "R1,C1,2026-01-05T10:00:00Z,North,10,Lovely staff,42\n"
+    "R2,C2,2026-01-06T10:00:00Z,South,14,Too high a score,38\n"
+    'R3,C2,2026-01-07T10:00:00Z,South,3,"<script>alert(1)</script> =HYPERLINK(""x"")",40\n'
+)
+HOSTILE_NAME = '../../etc/<img src=x onerror="alert(1)">\r\nsurvey.csv'
+SAFE_NAME = '<img src=x onerror="alert(1)">survey.csv'
+
+
+def _prepare(url: str, tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    with advocacy.open(url) as ws:
+        ws.import_file(tmp_path / "customers.csv", kind="customers")
+        return {
+            role: create_token(ws.db, role=role, name=f"{role}-bot", units=units).secret
+            for role, units in (("analyst", None), ("viewer", None), ("case-handler", "North"))
+        }
+
+
+def _post(client: TestClient, token: str | None, data: dict[str, str], name: str, body: bytes):  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post(
+        "/api/v1/imports", headers=headers, data=data, files={"file": (name, body, "text/csv")}
+    )
+
+
+def test_upload_answers_what_the_cli_prints_and_is_audited(db_url: str, tmp_path: Path) -> None:
+    tokens = _prepare(db_url, tmp_path)
+    local = tmp_path / "survey.csv"
+    local.write_text(RESPONSES, encoding="utf-8")
+    printed = advocacy_cli(
+        "import", str(local), "--kind", "responses", "--dry-run", "--format", "json",
+        "--db", db_url,
+    )  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    cli = json.loads(printed.stdout)
+
+    with TestClient(create_app(db_url), base_url="https://testserver") as client:
+        form = {"kind": "responses", "dry_run": "true"}
+        checked = _post(client, tokens["analyst"], form, "survey.csv", RESPONSES.encode())
+        assert checked.status_code == 200, checked.text
+        answer = checked.json()
+        assert list(answer) == list(cli)  # the same keys, in the same order
+        assert answer["file"] == "survey.csv" and cli["file"] == str(local)
+        same = {key: value for key, value in answer.items() if key not in ("import_id", "file")}
+        assert same == {k: v for k, v in cli.items() if k not in ("import_id", "file")}
+        assert (answer["rows_read"], answer["rows_loaded"], answer["dry_run"]) == (3, 2, True)
+
+        # Who may import: analysts (and admins); viewers and case handlers may not.
+        for role, status in (("viewer", 403), ("case-handler", 403), (None, 401)):
+            refused = _post(client, tokens.get(role or ""), {"kind": "responses"}, "s.csv", b"x")
+            assert refused.status_code == status, (role, refused.text)
+
+        form = {"kind": "responses"}
+        done = _post(client, tokens["analyst"], form, HOSTILE_NAME, RESPONSES.encode())
+        assert done.status_code == 200, done.text
+        summary = done.json()
+        assert summary["file"] == SAFE_NAME  # no path, no control character; markup as text
+        assert (summary["rows_loaded"], summary["rows_quarantined"], summary["dry_run"]) == (
+            2, 1, False,
+        )  # fmt: skip
+        cells = client.get(
+            f"/api/v1/imports/{summary['import_id']}/quarantine",
+            headers={"Authorization": f"Bearer {tokens['analyst']}"},
+        ).json()
+        assert [(c["row"], c["column"], c["value"]) for c in cells] == [(3, "nps", "14")]
+
+    with advocacy.open(db_url) as ws:
+        comments = dict(ws.db.fetchall("SELECT response_id, comment FROM responses"))
+        ledger = ws.db.fetchall("SELECT import_id, file FROM imports WHERE kind = 'responses'")
+        [entry] = [e for e in ws.access.audit() if e.action == "import.file"]
+    assert comments["R3"] == '<script>alert(1)</script> =HYPERLINK("x")'  # stored as sent
+    assert "R2" not in comments
+    assert ledger == [(summary["import_id"], SAFE_NAME)]
+    assert (entry.actor, entry.target) == ("analyst-bot", summary["import_id"])
+    assert entry.detail["rows_loaded"] == 2 and entry.detail["file"] == SAFE_NAME
+
+
+def test_a_refused_upload_leaves_nothing_and_names_the_uploaded_file(
+    db_url: str, tmp_path: Path
+) -> None:
+    tokens = _prepare(db_url, tmp_path)
+    small = InputLimits(body_bytes=1_500, upload_bytes=3_000)
+    with TestClient(create_app(db_url, limits=small), base_url="https://testserver") as client:
+        strict = {"kind": "responses", "strict": "true"}
+        refused = _post(client, tokens["analyst"], strict, "survey.csv", RESPONSES.encode())
+        assert refused.status_code == 422, refused.text
+        shape = refused.json()
+        assert (shape["file"], shape["row"], shape["column"], shape["value"]) == (
+            "survey.csv", 3, "nps", "14",
+        )  # fmt: skip
+
+        wrong = _post(client, tokens["analyst"], {"kind": "responses"}, "old.xls", b"\xd0\xcf")
+        assert wrong.status_code == 422, wrong.text
+        assert wrong.json()["file"] == "old.xls" and "xlsx" in wrong.json()["fix"]
+        assert "advocacy-uploads" not in wrong.text  # no temporary path leaks
+
+        unknown = _post(client, tokens["analyst"], {"kind": "complaints"}, "s.csv", b"a\n1\n")
+        assert unknown.status_code in (400, 422) and "responses" in unknown.json()["fix"]
+
+        row = b"R9,C1,2026-01-05T10:00:00Z,North,9,fine,1\n"
+        # Over max_body_bytes but under max_upload_bytes: the import takes it, no other route.
+        medium = RESPONSES.encode() + row * 30
+        checked = _post(client, tokens["analyst"], {"kind": "responses", "dry_run": "true"},
+                        "medium.csv", medium)  # fmt: skip
+        assert checked.status_code == 200 and checked.json()["rows_read"] == 33, checked.text
+        elsewhere = client.post(
+            "/api/v1/notes",
+            headers={"Authorization": f"Bearer {tokens['analyst']}"},
+            files={"file": ("medium.csv", medium, "text/csv")},
+        )
+        assert elsewhere.status_code == 413, elsewhere.text
+
+        large = RESPONSES.encode() + row * 70
+        too_large = _post(client, tokens["analyst"], {"kind": "responses"}, "big.csv", large)
+        assert too_large.status_code == 413, too_large.text
+        assert "max_upload_bytes" in too_large.json()["fix"]
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+            yield b'--b\r\nContent-Disposition: form-data; name="kind"\r\n\r\nresponses\r\n'
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="s.csv"\r\n\r\n'
+            for _ in range(20):
+                yield row * 10
+
+        streamed = client.post(
+            "/api/v1/imports",
+            content=chunks(),
+            headers={
+                "Authorization": f"Bearer {tokens['analyst']}",
+                "Content-Type": "multipart/form-data; boundary=b",
+            },
+        )
+        assert streamed.status_code == 413, streamed.text
+    with advocacy.open(db_url) as ws:
+        assert ws.db.fetchall("SELECT count(*) FROM responses") == [(0,)]
+        assert ws.db.fetchall("SELECT count(*) FROM imports WHERE kind = 'responses'") == [(0,)]
+        assert [e for e in ws.access.audit() if e.action == "import.file"] == []
