@@ -22,22 +22,8 @@ def _cells(frame: pd.DataFrame, method: str, attribute: str = "") -> dict[str, l
 
 
 def test_a_drivers_share_never_shows_its_raw_weights_interval() -> None:
-    # The library's drivers until now: ci_low/ci_high are the raw weight's interval.
-    plain = pd.DataFrame(
-        {
-            "driver": ["Prompt service"],
-            "raw_weight": [0.0391],
-            "share": [0.229],
-            "ci_low": [0.0303],
-            "ci_high": [0.0533],
-            "rank": [1],
-        }
-    )
-    cells = _cells(plain, "gaps.drivers")
-    assert cells["raw weight [95% interval]"] == ["0.04 [0.03, 0.05]"]
-    assert cells["share"] == ["22.9%"]  # no interval rather than a wrong one
-    assert "ci low" not in cells
-    # Named intervals pair by name: the share with its own.
+    # The library names each interval after its estimate (ws.gaps.drivers): the share is shown
+    # with its own interval, never the raw weight's.
     named = pd.DataFrame(
         {
             "driver": ["Prompt service"],
@@ -63,8 +49,8 @@ def test_say_dos_interval_belongs_to_its_rate() -> None:
             "referred": [250],
             "say_do": [0.383],
             "gap": [0.617],
-            "low": [0.348],
-            "high": [0.418],
+            "say_do_low": [0.348],
+            "say_do_high": [0.418],
         }
     )
     cells = _cells(say_do, "advocates.say_do")

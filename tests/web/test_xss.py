@@ -67,7 +67,7 @@ REDACTED = re.compile(r"\[[a-z ]+\]|" + re.escape(MASK))
 #: (A case handler's units, planted too, head every page they see.)
 SHOWS_NOTHING_PLANTED = {
     "/login": {"admin", "analyst", "case-handler", "viewer"},
-    "/api/docs": {"admin", "analyst", "case-handler", "viewer"},
+    "/api/docs": {"admin", "analyst", "viewer"},
     "/coaching": {"viewer"},
     "/coaching/{employee_id}": {"viewer"},
     "/admin/users": {"analyst", "case-handler", "viewer"},
@@ -76,6 +76,11 @@ SHOWS_NOTHING_PLANTED = {
     # A blank upload form (refused to roles that may not import); tests/web/test_imports.py and
     # test_import_browser.py plant markup in an uploaded file's name and cells.
     "/import": {"admin", "analyst", "case-handler", "viewer"},
+    # This workspace has no ask campaign and no ask link: tests/web/test_ask_pages.py and
+    # test_asks_browser.py plant markup in a campaign's name, message and a friend's name.
+    "/advocates/asks": {"admin", "analyst", "viewer"},
+    "/r/{token}": {"admin", "analyst", "case-handler", "viewer"},
+    "/r/{token}/share": {"admin", "analyst", "case-handler", "viewer"},
 }
 
 #: Everything a page shows as text: text nodes (charts' SVG and scripts aside), form values,
