@@ -3,6 +3,7 @@ without credentials the API answers 401 and pages send the browser to sign in.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -52,6 +53,11 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/api/v1/mentions"): WRITERS,
     ("POST", "/api/v1/interactions"): WRITERS,
     ("POST", "/api/v1/notes"): WRITERS,
+    ("POST", "/api/v1/imports"): WRITERS,
+    ("GET", "/api/v1/imports/{import_id}/quarantine"): WRITERS,
+    ("GET", "/import"): WRITERS,
+    ("POST", "/import"): WRITERS,
+    ("POST", "/import/{token}"): WRITERS,
     ("POST", "/api/v1/referrals"): WRITERS,
     ("POST", "/api/v1/transactions"): WRITERS,
     ("GET", "/"): ALL,
@@ -202,8 +208,27 @@ AUTHZ_CAMPAIGN = {
 }
 
 
+#: A small file the import routes receive.
+UPLOAD = {"file": ("authz.csv", b"response_id,nps\nauthz-import,9\n", "text/csv")}
+
+
+def _upload(client: TestClient, url: str, headers: dict[str, str]) -> Any:
+    return client.post(
+        url, files=UPLOAD, data={"kind": "responses"}, headers=headers, follow_redirects=False
+    )
+
+
 def call(client: TestClient, method: str, path: str, site: Site, headers: dict[str, str]) -> Any:
     url = concrete(path, site).replace("{username}", "vic")
+    if path in ("/api/v1/imports", "/import"):
+        return _upload(client, url, headers)
+    if path == "/import/{token}":  # the token the check step gave this caller (if it may)
+        checked = _upload(client, "/import", headers)
+        token = re.search(r'action="/import/([^"/]+)"', checked.text)
+        url = url.replace("{token}", token.group(1) if token else "none")
+    if "{import_id}" in url:  # an import made on the spot
+        answer = _upload(client, "/api/v1/imports", bearer(site, "admin"))
+        url = url.replace("{import_id}", str(answer.json()["import_id"]))
     if "{token_id}" in url:  # a fresh token each time, so revoking never hits one in use
         from advocacy.access.tokens import create_token
 

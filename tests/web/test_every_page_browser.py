@@ -13,12 +13,14 @@ that the console stayed free of errors. Screenshots land in
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import advocacy
+from advocacy.loop.asks.links import member_token
 from advocacy.loop.surveys.invitations import invite
 from advocacy.present.web import create_app
 from support.live_server import serving
@@ -29,7 +31,8 @@ from web.test_browser import chromium  # noqa: F401 - a fixture
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web" / "pages"
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
 #: GET routes that are no page: the API, its document, the chart bundle, static files.
-NOT_PAGES = ("/api/v1/", "/openapi.json", "/vendor/", "/static")
+NOT_PAGES = ("/api/v1/", "/openapi.json", "/vendor/", "/static", "/a/")
+# (``/a/{token}/{target}`` only redirects: tests/web/test_ask_pages.py follows it.)
 #: Pages a case handler works on, where not even a table may run off the screen.
 CASE_PAGES = ("/cases",)
 CUSTOMER = "PAGES-0001"
@@ -104,8 +107,18 @@ def _samples(site: Site) -> dict[str, str]:
         plan = ws.db.fetchone(
             "SELECT initiative_id FROM initiatives ORDER BY initiative_id LIMIT 1"
         )
+        member = ws.db.fetchone(
+            "SELECT campaign_id, customer_id FROM ask_members "
+            "WHERE arm = 'ask' AND asked_at IS NOT NULL ORDER BY customer_id LIMIT 1"
+        )
+        assert member is not None, "the demo's ask campaign has asked members"
+        campaign = ws.asks.get(str(member[0]))
+        # Signed as if asked now: the demo asked long ago and its links have expired.
+        now = datetime.now(UTC)
+        ask_token = member_token(campaign, str(member[1]), settings=ws.settings, asked_at=now)
     assert case is not None and plan is not None, "the demo has open North cases and plans"
     return {
+        "/r/{token}": ask_token,  # a referral page's token is an ask member's, not a survey's
         "{customer_id}": site.north_customer,
         "{employee_id}": site.north_employee,
         "{case_id}": str(case[0]),
@@ -122,9 +135,11 @@ def page_addresses(app: Any, site: Site) -> dict[str, str]:
     for route in flattened(list(app.routes)):
         if "GET" not in (getattr(route, "methods", None) or ()):
             continue
-        if route.path.startswith(NOT_PAGES):
-            continue
+        if route.path.startswith(NOT_PAGES) or route.path.endswith(".csv"):
+            continue  # (a .csv route is a download: tests/web/test_dashboard_browser.py)
         address = route.path
+        if address.startswith("/r/{token}"):
+            address = address.replace("/r/{token}", "/r/" + samples["/r/{token}"])
         for name, value in samples.items():
             address = address.replace(name, value)
         assert "{" not in address, f"no sample for the page {route.path}: add one to _samples"

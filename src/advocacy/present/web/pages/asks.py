@@ -52,7 +52,7 @@ def _page(
             for campaign in state.ws.asks.list()
         ]
     for _, results in campaigns:
-        results["chart"] = ask_lift_spec(results, width=560)
+        results["chart"] = ask_lift_spec(results, width=260)  # fits a 390 px phone
     context = {
         "campaigns": campaigns,
         "error": error,
