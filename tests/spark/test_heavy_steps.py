@@ -1,0 +1,146 @@
+"""The heavy steps on local Spark over Parquet exports give the workspace's (DuckDB's) results.
+
+One small demo company (seeded) is built once for the module and its tables exported to
+Parquet; Spark starts once per test run (the shared ``spark_session``). Without Java or
+PySpark these tests skip locally and fail in CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from advocacy.advocates.ladder import advocacy_ladder
+from advocacy.advocates.say_do import say_do_gap
+from advocacy.demo.build import build_demo
+from advocacy.drivers.moments import driver_moments, importance_from_moments
+from advocacy.drivers.relative_importance import relative_importance
+from advocacy.drivers.respondents import driver_data
+from advocacy.metrics.engines import spark_tables
+from advocacy.retention.lifetime_value import predict_retention
+from advocacy.retention.parquet_scoring import parquet_retention_scores
+from advocacy.retention.rfm import summarize_transactions
+from advocacy.workspace import Workspace
+
+TABLES = (
+    "customers",
+    "responses",
+    "response_items",
+    "transactions",
+    "referrals",
+    "mentions",
+    "notes",
+    "employee_responses",
+)
+
+
+def same_resolution(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its timestamps as microseconds in UTC: the engines return the same
+    instants in different forms (DuckDB: microseconds with the zone; Spark, whose session runs
+    in UTC: nanoseconds without it)."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            out[column] = values.astype("datetime64[us, UTC]")
+        elif pd.api.types.is_datetime64_dtype(values.dtype):
+            out[column] = values.dt.tz_localize("UTC").astype("datetime64[us, UTC]")
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, Path]]:
+    """The demo workspace (DuckDB) and the folder of its tables as Parquet."""
+    folder = tmp_path_factory.mktemp("spark-demo")
+    summary = build_demo(folder / "demo", seed=11, customers=400)
+    data = folder / "parquet"
+    data.mkdir()
+    import advocacy
+
+    ws = advocacy.open(str(summary.database))
+    for table in TABLES:
+        ws.export(table, out=data / f"{table}.parquet", format="parquet")
+    yield ws, data
+    ws.close()
+
+
+@pytest.fixture(scope="module")
+def on_spark(demo: tuple[Workspace, Path], spark_session: Any) -> Any:
+    """The Parquet tables as Ibis tables on the shared Spark session."""
+    return spark_tables(demo[1], session=spark_session)
+
+
+def test_purchase_summary_is_the_workspace_summary(
+    demo: tuple[Workspace, Path], on_spark: Any
+) -> None:
+    ws, _ = demo
+    options = {"calibration_end": "2026-03-31", "observation_end": "2026-06-30"}
+    expected = summarize_transactions(ws.table("transactions"), **options)
+    got = summarize_transactions(on_spark("transactions"), **options)
+    assert len(expected) > 100
+    assert expected["frequency"].max() > 0 and expected["holdout_frequency"].max() > 0
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
+    # And both are the pandas summary of the same transactions.
+    by_hand = summarize_transactions(ws.table("transactions").to_pandas(), **options)
+    pd.testing.assert_frame_equal(
+        got.drop(columns="first_purchase"),
+        by_hand.drop(columns="first_purchase"),
+        check_exact=False,
+        rtol=1e-9,
+    )
+
+
+def test_spark_scores_are_the_workspace_predictions(
+    demo: tuple[Workspace, Path], spark_session: Any, tmp_path: Path
+) -> None:
+    ws, data = demo
+    result = parquet_retention_scores(
+        data, tmp_path, horizon=26, discount_rate=0.01, session=spark_session
+    )
+    expected = predict_retention(ws.table("transactions"), horizon=26, discount_rate=0.01)
+    written = pd.read_parquet(result.path).sort_values("customer_id").reset_index(drop=True)
+    expected = expected.sort_values("customer_id").reset_index(drop=True)
+    assert result.customers == len(expected) == len(written)
+    assert result.path.is_dir()  # Spark's folder of part files
+    pd.testing.assert_frame_equal(written, expected[written.columns], check_exact=False, rtol=1e-9)
+    assert set(result.summary()["bg-nbd"]) == {"r", "alpha", "a", "b"}
+
+
+@pytest.mark.parametrize("level", ["item", "dimension"])
+@pytest.mark.parametrize("method", ["lmg", "johnson"])
+def test_driver_weights_from_spark_moments(
+    demo: tuple[Workspace, Path], on_spark: Any, level: str, method: str
+) -> None:
+    ws, _ = demo
+    rows = driver_data(ws.table("responses"), ws.table("response_items"), level=level)
+    expected = relative_importance(
+        rows, outcome="nps", drivers=rows.attrs["drivers"], method=method, n_bootstrap=0  # type: ignore[arg-type]
+    )
+    moments = driver_moments(on_spark("responses"), on_spark("response_items"), level=level)
+    got = importance_from_moments(moments, method=method)  # type: ignore[arg-type]
+    assert len(got) >= 4 and moments.n == expected.attrs["n"] > 30
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
+    assert got.attrs["r_squared"] == pytest.approx(expected.attrs["r_squared"], rel=1e-9)
+
+
+def test_ladder_on_spark(demo: tuple[Workspace, Path], on_spark: Any) -> None:
+    ws, _ = demo
+    names = ("responses", "referrals", "mentions", "transactions")
+    expected = advocacy_ladder(*(ws.table(name) for name in names))
+    got = advocacy_ladder(*(on_spark(name) for name in names))
+    assert set(expected["rung"]) >= {"detractor", "passive", "promoter", "advocate"}
+    pd.testing.assert_frame_equal(same_resolution(got), same_resolution(expected))
+
+
+@pytest.mark.parametrize("by", [None, "segment", "unit"])
+def test_say_do_on_spark(demo: tuple[Workspace, Path], on_spark: Any, by: str | None) -> None:
+    ws, _ = demo
+    names = ("responses", "referrals", "mentions", "customers")
+    expected = say_do_gap(*(ws.table(name) for name in names), by=by, period="quarter")
+    got = say_do_gap(*(on_spark(name) for name in names), by=by, period="quarter")
+    assert expected["promoters"].sum() > 20
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
