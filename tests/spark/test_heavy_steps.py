@@ -7,6 +7,7 @@ PySpark these tests skip locally and fail in CI.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from advocacy.metrics.engines import spark_tables
 from advocacy.retention.lifetime_value import predict_retention
 from advocacy.retention.parquet_scoring import parquet_retention_scores
 from advocacy.retention.rfm import summarize_transactions
+from advocacy.text.parquet_enrich import parquet_text_features
 from advocacy.workspace import Workspace
 
 TABLES = (
@@ -144,3 +146,24 @@ def test_say_do_on_spark(demo: tuple[Workspace, Path], on_spark: Any, by: str | 
     got = say_do_gap(*(on_spark(name) for name in names), by=by, period="quarter")
     assert expected["promoters"].sum() > 20
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
+
+
+def test_text_features_on_spark(
+    demo: tuple[Workspace, Path], spark_session: Any, tmp_path: Path
+) -> None:
+    ws, data = demo
+    # The demo build analysed every text with the workspace's calibration (ws.text.analyze).
+    stored = ws.db.ibis.table("text_features").to_pandas()
+    result = parquet_text_features(data, tmp_path, session=spark_session)
+    written = pd.read_parquet(result.path)
+    keys = ["document_kind", "document_id"]
+    got = written.drop(columns="analysed_at").sort_values(keys).reset_index(drop=True)
+    expected = stored[got.columns].sort_values(keys).reset_index(drop=True)
+    assert len(expected) > 300 and set(expected["document_kind"]) >= {"response", "mention"}
+    assert expected["sentiment"].nunique() == 3
+    assert result.calibration_labels > 100  # the demo's scored comments calibrate both
+    assert result.analyzed == len(expected)
+    for frame in (got, expected):  # one JSON text in Parquet, a JSON value in DuckDB
+        frame["emotions"] = [json.loads(v) if isinstance(v, str) else v for v in frame["emotions"]]
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
+    assert result.model == expected["model"].iloc[0]
