@@ -25,8 +25,8 @@ from advocacy.metrics.engines import spark_tables
 from advocacy.retention.lifetime_value import predict_retention
 from advocacy.retention.parquet_scoring import parquet_retention_scores
 from advocacy.retention.rfm import summarize_transactions
-from advocacy.text.parquet_enrich import parquet_text_features
 from advocacy.workspace import Workspace
+from support.cli import advocacy_cli
 
 TABLES = (
     "customers",
@@ -120,7 +120,11 @@ def test_driver_weights_from_spark_moments(
     ws, _ = demo
     rows = driver_data(ws.table("responses"), ws.table("response_items"), level=level)
     expected = relative_importance(
-        rows, outcome="nps", drivers=rows.attrs["drivers"], method=method, n_bootstrap=0  # type: ignore[arg-type]
+        rows,
+        outcome="nps",
+        drivers=rows.attrs["drivers"],
+        method=method,
+        n_bootstrap=0,  # type: ignore[arg-type]
     )
     moments = driver_moments(on_spark("responses"), on_spark("response_items"), level=level)
     got = importance_from_moments(moments, method=method)  # type: ignore[arg-type]
@@ -148,22 +152,33 @@ def test_say_do_on_spark(demo: tuple[Workspace, Path], on_spark: Any, by: str | 
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
 
 
-def test_text_features_on_spark(
+def test_text_analyze_on_spark_writes_the_workspace_features(
     demo: tuple[Workspace, Path], spark_session: Any, tmp_path: Path
 ) -> None:
     ws, data = demo
     # The demo build analysed every text with the workspace's calibration (ws.text.analyze).
     stored = ws.db.ibis.table("text_features").to_pandas()
-    result = parquet_text_features(data, tmp_path, session=spark_session)
-    written = pd.read_parquet(result.path)
+    ran = advocacy_cli(
+        "text", "analyze", "--engine", "spark", "--data", str(data), "--out", str(tmp_path),
+        "--format", "json",
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    summary = json.loads(ran.stdout)
+    written = pd.read_parquet(summary["features"])
     keys = ["document_kind", "document_id"]
     got = written.drop(columns="analysed_at").sort_values(keys).reset_index(drop=True)
     expected = stored[got.columns].sort_values(keys).reset_index(drop=True)
     assert len(expected) > 300 and set(expected["document_kind"]) >= {"response", "mention"}
     assert expected["sentiment"].nunique() == 3
-    assert result.calibration_labels > 100  # the demo's scored comments calibrate both
-    assert result.analyzed == len(expected)
+    assert summary["calibration labels"] > 100  # the demo's scored comments calibrate both
+    assert summary["analysed"] == len(expected)
+    assert summary["model"] == expected["model"].iloc[0]
     for frame in (got, expected):  # one JSON text in Parquet, a JSON value in DuckDB
         frame["emotions"] = [json.loads(v) if isinstance(v, str) else v for v in frame["emotions"]]
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
-    assert result.model == expected["model"].iloc[0]
+
+
+def test_text_analyze_on_spark_needs_its_folders(tmp_path: Path) -> None:
+    ran = advocacy_cli("text", "analyze", "--engine", "spark", "--data", str(tmp_path))
+    assert ran.returncode == 2
+    assert "--engine spark needs --data and --out" in ran.stderr

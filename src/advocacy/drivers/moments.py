@@ -89,9 +89,7 @@ def driver_moments(
         f"d{index}": long.value.cast("float64").max(where=long.driver == name)
         for index, name in enumerate(names)
     }
-    wide = long.group_by("response_id").aggregate(
-        y=long[outcome].cast("float64").max(), **columns
-    )
+    wide = long.group_by("response_id").aggregate(y=long[outcome].cast("float64").max(), **columns)
     keys = [*columns, "y"]
     complete = wide.filter(*[wide[key].notnull() for key in keys])
     sums: dict[str, Any] = {"n": complete.count()}
@@ -154,4 +152,3 @@ def importance_from_moments(
         random_state=random_state,
     )
     return estimator.fit_correlations(rxx, rxy, n=moments.n, names=moments.names).importance_
-

@@ -40,9 +40,9 @@ from advocacy.text.export import export_columns as export_columns
 from advocacy.text.export import export_table as export_table
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
+from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, calibrate_on_tables
 from advocacy.text.sentences import SENTENCE_TYPES, analyze_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
-from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, calibrate_on_tables
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
 from advocacy.text.text_model import STATIC, text_model
 

@@ -43,9 +43,7 @@ _SPARK_TYPES = {
     "DOUBLE PRECISION": "double",
     "TIMESTAMPTZ": "timestamp",
 }
-FEATURE_SCHEMA = ", ".join(
-    f"{name} {_SPARK_TYPES[kind]}" for name, kind in FEATURE_TYPES.items()
-)
+FEATURE_SCHEMA = ", ".join(f"{name} {_SPARK_TYPES[kind]}" for name, kind in FEATURE_TYPES.items())
 
 
 @dataclass(frozen=True)
@@ -88,9 +86,7 @@ def _present_kinds(directory: Path, kinds: Sequence[str] | None) -> list[str]:
     return present
 
 
-def _features(
-    calibrated: CalibratedSentiment | None, model: str, stamp: datetime
-) -> Any:
+def _features(calibrated: CalibratedSentiment | None, model: str, stamp: datetime) -> Any:
     """The function each executor runs on its batches of documents."""
 
     def analyze(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -183,10 +179,7 @@ def parquet_text_features(
     features = rows.mapInPandas(_features(calibrated, model, stamp), FEATURE_SCHEMA)
     features.write.mode("overwrite").parquet(str(path))
     counts = (
-        session.read.parquet(str(path))
-        .groupBy("sentiment_reason", "language")
-        .count()
-        .toPandas()
+        session.read.parquet(str(path)).groupBy("sentiment_reason", "language").count().toPandas()
     )
     unread = counts[counts["sentiment_reason"] == NOT_SUPPORTED]
     not_supported = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ibis
 import pandas as pd
 
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores
@@ -90,10 +91,12 @@ def score_labels(responses: Any, items: Any = None, mentions: Any = None) -> Lab
         scored = scored.left_join(overall, scored.response_id == overall.item_response)
         scored = scored.drop("item_response")
     else:
-        scored = scored.mutate(item=None, rating=None, rating_min=None, rating_max=None)
-    scored = scored.filter(
-        scored.nps.notnull() | scored.csat.notnull() | scored.ces.notnull() | scored.rating.notnull()
-    )
+        number = ibis.null("float64")
+        scored = scored.mutate(
+            item=ibis.null("string"), rating=number, rating_min=number, rating_max=number
+        )
+    answered = scored.nps.notnull() | scored.csat.notnull() | scored.ces.notnull()
+    scored = scored.filter(answered | scored.rating.notnull())
     rows = scored.to_pandas().sort_values(["response_id", "item"], kind="stable")
     found: Labels = {}
     for row in rows.itertuples(index=False):
