@@ -25,6 +25,8 @@ from advocacy.metrics.engines import spark_tables
 from advocacy.retention.lifetime_value import predict_retention
 from advocacy.retention.parquet_scoring import parquet_retention_scores
 from advocacy.retention.rfm import summarize_transactions
+from advocacy.text.theme_aggregates import engine_theme_impact
+from advocacy.text.themes import theme_impact
 from advocacy.workspace import Workspace
 from support.cli import advocacy_cli
 
@@ -66,6 +68,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, 
     ws = advocacy.open(str(summary.database))
     for table in TABLES:
         ws.export(table, out=data / f"{table}.parquet", format="parquet")
+    # A derived table, as text analysis on Spark (or the workspace) leaves it.
+    ws.db.ibis.table("document_themes").to_parquet(data / "document_themes.parquet")
     yield ws, data
     ws.close()
 
@@ -150,6 +154,22 @@ def test_say_do_on_spark(demo: tuple[Workspace, Path], on_spark: Any, by: str | 
     got = say_do_gap(*(on_spark(name) for name in names), by=by, period="quarter")
     assert expected["promoters"].sum() > 20
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
+
+
+def test_theme_impact_from_spark_counts(demo: tuple[Workspace, Path], on_spark: Any) -> None:
+    ws, _ = demo
+    # The workspace's way (ws.text.themes): one row per respondent, one flag per theme.
+    answered = ws.table("responses").to_pandas().dropna(subset=["nps"])
+    links = ws.db.ibis.table("document_themes").to_pandas()
+    links = links[links["document_kind"] == "response"]
+    flags = pd.crosstab(links["document_id"], links["theme_id"]).clip(upper=1).astype(bool)
+    flags = flags.reindex(answered["response_id"].astype(str), fill_value=False)
+    expected = theme_impact(answered["nps"].to_numpy(float), flags)
+    got = engine_theme_impact(
+        on_spark("responses"), on_spark("document_themes"), themes=list(flags.columns)
+    )
+    assert len(expected) >= 3 and expected["p_value"].min() < 0.05
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
 
 
 def test_text_analyze_on_spark_writes_the_workspace_features(
