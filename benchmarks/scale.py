@@ -399,6 +399,7 @@ def main() -> None:
     parser.add_argument("--deadline", default=None, help="HH:MM UTC: start no run after it")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     parser.add_argument("--table", action="store_true", help="print the results as Markdown")
+    parser.add_argument("--generate-only", action="store_true", help="write the data, run nothing")
     args = parser.parse_args()
     steps = [step for step in args.steps.split(",") if step]
     if args.child:
@@ -415,6 +416,8 @@ def main() -> None:
             began = time.perf_counter()
             counts = generate(folder, size, args.transactions_per_response)
             print(f"generated {counts} in {time.perf_counter() - began:.0f} s", flush=True)
+        if args.generate_only:
+            continue
         for engine in args.engines.split(","):
             if args.deadline and time.strftime("%H:%M", time.gmtime()) >= args.deadline:
                 print(f"deadline {args.deadline} UTC passed: {engine} n={size} not run")

@@ -241,7 +241,7 @@ def customer_summary(per_customer: pd.DataFrame, end: pd.Timestamp, unit: float)
     Returns
     -------
     pandas.DataFrame
-        As :func:`summarize_transactions` gives, indexed by ``customer_id`` in its order.
+        As :func:`summarize_transactions` gives, indexed and sorted by ``customer_id``.
     """
     # Days as the pandas path has them (microsecond timestamps at midnight), whatever the engine.
     first = pd.to_datetime(per_customer["first_day"]).astype("datetime64[us]")
