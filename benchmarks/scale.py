@@ -463,7 +463,7 @@ def markdown(records: list[dict[str, Any]]) -> str:
                     f"{record['seconds']:.1f} s"
                     + ("" if memory is None else f", {memory / 1024:.1f} GB")
                 )
-            if any(cells):
+            if any(cell not in ("", "not run") for cell in cells):
                 lines.append(f"| {step} | {engine} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
