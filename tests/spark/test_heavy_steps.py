@@ -120,9 +120,9 @@ def test_retention_predict_on_spark_writes_the_workspace_predictions(
 
 @pytest.mark.parametrize(("method", "level"), [("lmg", "item"), ("johnson", "dimension")])
 def test_driver_weights_from_spark_moments(
-    demo: tuple[Workspace, Path], on_spark: Any, level: str, method: str
+    demo: tuple[Workspace, Path], on_spark: Any, method: str, level: str
 ) -> None:
-    ws, _ = demo
+    ws, data = demo
     rows = driver_data(ws.table("responses"), ws.table("response_items"), level=level)
     expected = relative_importance(
         rows,
@@ -132,10 +132,19 @@ def test_driver_weights_from_spark_moments(
         n_bootstrap=0,  # type: ignore[arg-type]
     )
     moments = driver_moments(on_spark("responses"), on_spark("response_items"), level=level)
+    assert moments.n == expected.attrs["n"] > 30
     got = importance_from_moments(moments, method=method)  # type: ignore[arg-type]
-    assert len(got) >= 4 and moments.n == expected.attrs["n"] > 30
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
     assert got.attrs["r_squared"] == pytest.approx(expected.attrs["r_squared"], rel=1e-9)
+    # The CLI prints the same weights (to four decimals).
+    ran = advocacy_cli(
+        "gaps", "drivers", "--engine", "spark", "--data", str(data), "--method", method,
+        "--level", level, "--format", "json",
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    printed = pd.DataFrame(json.loads(ran.stdout))
+    assert printed["driver"].tolist() == expected["driver"].tolist()
+    assert printed["raw_weight"].to_numpy() == pytest.approx(expected["raw_weight"], abs=5e-5)
 
 
 def test_ladder_on_spark(demo: tuple[Workspace, Path], on_spark: Any) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from advocacy.drivers.relative_importance import (
 )
 from advocacy.drivers.respondents import PERFORMANCE_KINDS, driver_answers
 from advocacy.errors import UsageError
+from advocacy.metrics.engines import spark_session, spark_tables
 
 FloatArray = NDArray[np.float64]
 
@@ -152,3 +154,50 @@ def importance_from_moments(
         random_state=random_state,
     )
     return estimator.fit_correlations(rxx, rxy, n=moments.n, names=moments.names).importance_
+
+
+def parquet_drivers(
+    directory: str | Path,
+    *,
+    outcome: str = "nps",
+    level: str = "item",
+    method: Method = "lmg",
+    unit: str | None = None,
+    master: str | None = None,
+    session: Any = None,
+) -> pd.DataFrame:
+    """Key drivers on Spark over ``DIR/responses.parquet`` and ``DIR/response_items.parquet``.
+
+    Parameters
+    ----------
+    directory
+        Folder of Parquet exports (see :func:`advocacy.metrics.engines.spark_tables`).
+    outcome, level, method, unit
+        As for ``ws.gaps.drivers``; ``level`` is ``item`` or ``dimension``.
+    master, session
+        A Spark master URL for a new session, or the session to use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The weights ``ws.gaps.drivers`` gives without intervals (:func:`importance_from_moments`).
+
+    Raises
+    ------
+    UsageError
+        For a theme level (themes need the workspace's derived tables) or too few drivers.
+    """
+    if level not in ("item", "dimension"):
+        raise UsageError(
+            f"level {level!r} is not available on Spark",
+            value=level,
+            parameter="--level",
+            fix="use item or dimension with --engine spark",
+        )
+    table = spark_tables(
+        directory, session=session if session is not None else spark_session(master)
+    )
+    moments = driver_moments(
+        table("responses"), table("response_items"), outcome=outcome, level=level, unit=unit
+    )
+    return importance_from_moments(moments, method=method, random_state=0)
