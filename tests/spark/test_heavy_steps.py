@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+import advocacy
 from advocacy.advocates.ladder import advocacy_ladder
 from advocacy.advocates.say_do import say_do_gap
 from advocacy.demo.build import build_demo
@@ -62,8 +63,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, 
     summary = build_demo(folder / "demo", seed=11, customers=400)
     data = folder / "parquet"
     data.mkdir()
-    import advocacy
-
     ws = advocacy.open(str(summary.database))
     for table in TABLES:
         ws.export(table, out=data / f"{table}.parquet", format="parquet")
