@@ -147,13 +147,18 @@ class RelativeImportance:
     def _weights(
         self, x: FloatArray, y: FloatArray, logistic: bool, rng: np.random.Generator
     ) -> tuple[FloatArray, float]:
-        p = x.shape[1]
         if logistic:
             if self.method == "johnson":
                 weights = logistic_johnson(x, y)
                 return weights, float(weights.sum())
             return logistic_lmg(x, y, self.exact_limit, self.n_permutations, rng)
         rxx, rxy = correlations(x, y)
+        return self._linear_weights(rxx, rxy, rng)
+
+    def _linear_weights(
+        self, rxx: FloatArray, rxy: FloatArray, rng: np.random.Generator
+    ) -> tuple[FloatArray, float]:
+        p = rxy.size
         if self.method == "johnson":
             weights = johnson_weights(rxx, rxy)
             return weights, float(weights.sum())
@@ -227,6 +232,67 @@ class RelativeImportance:
             share_low, share_high = np.nanquantile(shares, [tail, 1.0 - tail], axis=0)
         self.ci_low_, self.ci_high_ = low, high
         self.share_low_, self.share_high_ = share_low, share_high
+        return self
+
+    def fit_correlations(
+        self, rxx: Any, rxy: Any, *, n: int, names: Sequence[str]
+    ) -> RelativeImportance:
+        """Fit a linear model from correlations alone: the drivers' and each one's with the outcome.
+
+        LMG and Johnson's weights need nothing else, so an engine can reduce any number of
+        respondents to the matrix (see :mod:`advocacy.drivers.moments`) and the fit gives the
+        same weights as :meth:`fit` on the rows. Without the rows there is no bootstrap: the
+        intervals are missing.
+
+        Parameters
+        ----------
+        rxx
+            The p x p correlation matrix of the drivers.
+        rxy
+            The p correlations of the drivers with the outcome.
+        n
+            The number of complete respondents the correlations come from.
+        names
+            The drivers' names, in the matrix's order.
+
+        Returns
+        -------
+        RelativeImportance
+            ``self``, fitted (family ``linear``).
+        """
+        if self.method not in METHODS:
+            raise UsageError(
+                f"unknown relative-importance method {self.method!r}",
+                value=self.method,
+                parameter="method",
+                fix="use 'lmg' or 'johnson'",
+            )
+        matrix = np.asarray(rxx, dtype=np.float64)
+        vector = np.asarray(rxy, dtype=np.float64)
+        labels = list(names)
+        if len(labels) < 2 or n <= len(labels) + 1:
+            raise UsageError(
+                f"relative importance needs at least 2 drivers and more complete rows than "
+                f"drivers + 1 (got {len(labels)} drivers, {n} rows)",
+                value=n,
+                parameter="data",
+                fix="add responses or drivers",
+            )
+        if np.linalg.matrix_rank(matrix) < len(labels):
+            raise UsageError(
+                "some drivers are exact linear combinations of others",
+                value=labels,
+                parameter="drivers",
+                fix="leave out duplicated or summed drivers",
+            )
+        rng = np.random.default_rng(self.random_state)
+        self.raw_weights_, self.r_squared_ = self._linear_weights(matrix, vector, rng)
+        self.names_ = labels
+        self.n_ = int(n)
+        self.family_ = "linear"
+        self.exact_ = self.method == "johnson" or len(labels) <= self.exact_limit
+        self.ci_low_ = np.full(len(labels), np.nan)
+        self.ci_high_ = np.full(len(labels), np.nan)
         return self
 
     def _check_fitted(self) -> None:

@@ -50,6 +50,48 @@ def driver_data(
     pandas.DataFrame
         The wide matrix; ``frame.attrs["drivers"]`` lists the driver columns.
     """
+    long = driver_answers(
+        responses, items, outcome=outcome, kinds=kinds, level=level, unit=unit
+    ).to_pandas()
+    if long.empty:
+        frame = pd.DataFrame(columns=["response_id", "unit", "touchpoint", outcome])
+        frame.attrs["drivers"] = []
+        return frame
+    wide = long.pivot_table(
+        index=["response_id", "unit", "touchpoint", outcome],
+        columns="driver",
+        values="value",
+        aggfunc="mean",
+        dropna=False,
+    )
+    drivers = sorted(str(name) for name in wide.columns)
+    frame = wide.reset_index()
+    frame.columns = pd.Index([str(name) for name in frame.columns])
+    frame[outcome] = frame[outcome].astype(float)
+    frame.attrs["drivers"] = drivers
+    return cast(pd.DataFrame, frame)
+
+
+def driver_answers(
+    responses: Any,
+    items: Any,
+    *,
+    outcome: str = "nps",
+    kinds: Sequence[str] = PERFORMANCE_KINDS,
+    level: str = "item",
+    unit: str | None = None,
+) -> Any:
+    """The long driver data as an Ibis expression (run by the tables' engine).
+
+    One row per answer and driver: ``response_id``, ``driver``, ``value`` (the mean of the
+    answer's ratings of that item or dimension), ``unit``, ``touchpoint`` and the outcome.
+    Parameters as for :func:`driver_data`.
+
+    Returns
+    -------
+    ibis.Table
+        The expression, not yet run.
+    """
     if outcome not in OUTCOMES:
         raise UsageError(
             f"unknown outcome {outcome!r}",
@@ -73,25 +115,7 @@ def driver_data(
     if unit is not None:
         answers = answers.filter(answers.unit == unit)
     answers = answers.select("response_id", "unit", "touchpoint", outcome)
-    joined = per_item.join(answers, "response_id")
-    long = joined.to_pandas()
-    if long.empty:
-        frame = pd.DataFrame(columns=["response_id", "unit", "touchpoint", outcome])
-        frame.attrs["drivers"] = []
-        return frame
-    wide = long.pivot_table(
-        index=["response_id", "unit", "touchpoint", outcome],
-        columns="driver",
-        values="value",
-        aggfunc="mean",
-        dropna=False,
-    )
-    drivers = sorted(str(name) for name in wide.columns)
-    frame = wide.reset_index()
-    frame.columns = pd.Index([str(name) for name in frame.columns])
-    frame[outcome] = frame[outcome].astype(float)
-    frame.attrs["drivers"] = drivers
-    return cast(pd.DataFrame, frame)
+    return per_item.join(answers, "response_id")
 
 
 def stated_importance(items: Any, *, level: str = "item", confidence: float = 0.95) -> pd.DataFrame:

@@ -105,6 +105,18 @@ def spark_tables(directory: str | Path, *, session: Any = None) -> TableSource:
     return table
 
 
+def spark_dataframe(expression: Any) -> Any:
+    """The Spark DataFrame of an Ibis expression on the PySpark backend (nothing runs yet).
+
+    Steps that are a model rather than a relation (text enrichment, purchase-model scoring)
+    hand this to ``mapInPandas``, so Spark streams Arrow batches of rows through the model.
+    """
+    import ibis
+
+    backend = ibis.get_backend(expression)
+    return backend._session.sql(backend.compile(expression))
+
+
 def parquet_metrics(
     directory: str | Path,
     metrics: Sequence[str] = ("nps",),

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from advocacy.drivers.ipa import ImportancePerformance
+    from advocacy.drivers.moments import parquet_drivers
     from advocacy.gaps.culture import CultureResult, UnitLink
     from advocacy.gaps.maturity import (
         read_maturity_answers,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
+    "parquet_drivers": "advocacy.drivers.moments",
     "read_maturity_answers": "advocacy.gaps.maturity",
     "score_maturity": "advocacy.gaps.maturity",
     "servqual_items": "advocacy.gaps.servqual",
@@ -267,6 +269,7 @@ class GapsNamespace:
 
 __all__ = [
     "GapsNamespace",
+    "parquet_drivers",
     "read_maturity_answers",
     "score_maturity",
     "servqual_items",

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from advocacy.lazy_names import lazy_names as _lazy_names
 from advocacy.namespaces.tables import WorkspaceTables
 
 if TYPE_CHECKING:
@@ -22,7 +23,12 @@ if TYPE_CHECKING:
 
     from advocacy.advocates.propensity import PropensityResult
     from advocacy.retention.estimation import RepeatPurchaseModel
+    from advocacy.retention.parquet_scoring import parquet_retention_scores
     from advocacy.store.connection import Database
+
+
+#: Helpers the presentation names, imported on first use (PEP 562).
+_LAZY = {"parquet_retention_scores": "advocacy.retention.parquet_scoring"}
 
 
 class RetentionNamespace:
@@ -152,3 +158,8 @@ class RetentionNamespace:
             active_days=active_days,
             as_of=as_of,
         )
+
+
+__all__ = ["RetentionNamespace", "parquet_retention_scores"]
+
+__getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

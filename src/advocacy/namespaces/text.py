@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
     from advocacy.text.enrich import AnalyzeResult, TeachResult
+    from advocacy.text.parquet_enrich import parquet_text_features
     from advocacy.text.pii import redact
     from advocacy.text.taxonomy import TaxonomyTheme
     from advocacy.text.themes import DiscoveredTheme
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
+    "parquet_text_features": "advocacy.text.parquet_enrich",
     "redact": "advocacy.text.pii",
 }
 
@@ -292,6 +294,7 @@ class TextNamespace:
 
 __all__ = [
     "TextNamespace",
+    "parquet_text_features",
     "redact",
 ]
 

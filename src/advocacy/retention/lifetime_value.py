@@ -128,13 +128,40 @@ def predict_retention(
     summary = summarize_transactions(
         transactions, calibration_end=calibration_end, time_unit=time_unit
     )
+    purchases, spend = fit_models(summary, penalizer=penalizer, time_unit=time_unit)
+    result = score_customers(
+        purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
+    )
+    return result.sort_values("lifetime_value", ascending=False).reset_index()
+
+
+def fit_models(
+    summary: pd.DataFrame, *, penalizer: float = 0.0, time_unit: str = "week"
+) -> tuple[BetaGeo, GammaGamma]:
+    """BG/NBD and Gamma-Gamma fitted on one summary (see :func:`predict_retention`)."""
     purchases = BetaGeo(penalizer=penalizer, time_unit=time_unit).fit_summary(summary)
     spend = GammaGamma(penalizer=penalizer, time_unit=time_unit)
     spend.fit_summary(spend_fit_rows(summary))
+    return purchases, spend
+
+
+def score_customers(
+    purchases: BetaGeo,
+    spend: GammaGamma,
+    summary: pd.DataFrame,
+    *,
+    horizon: float,
+    discount_rate: float = 0.0,
+    margin: float = 1.0,
+) -> pd.DataFrame:
+    """The prediction columns of :func:`predict_retention` for rows of a summary, in its order.
+
+    Each row is scored on its own, so a summary may be scored in batches (as Spark does).
+    """
     result = summary[["frequency", "recency", "T", "monetary_value"]].copy()
     result = result.join(purchases.predict(summary, horizon))
     result["expected_spend"] = expected_spend(spend, summary)
     result["lifetime_value"] = customer_lifetime_value(
         purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
     )
-    return result.sort_values("lifetime_value", ascending=False).reset_index()
+    return result

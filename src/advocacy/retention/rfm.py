@@ -15,8 +15,10 @@ References
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 
@@ -113,6 +115,9 @@ def summarize_transactions(
 ) -> pd.DataFrame:
     """Per-customer frequency, recency, T and monetary value (one row per customer).
 
+    An Ibis table is summarised by its engine (DuckDB, PostgreSQL, Spark): only one row per
+    customer reaches pandas, so a fit needs the customers in memory, never the transactions.
+
     Parameters
     ----------
     data
@@ -160,6 +165,14 @@ def summarize_transactions(
     a                  2.0      6.0  6.0            35.0
     b                  0.0      0.0  5.0             0.0
     """
+    if not isinstance(data, pd.DataFrame):
+        return _summarize_table(
+            data,
+            calibration_end=calibration_end,
+            observation_end=observation_end,
+            time_unit=time_unit,
+            columns=(customer_column, date_column, amount_column),
+        )
     unit = days_per_unit(time_unit)
     purchases = transactions_frame(
         data, customer_column=customer_column, date_column=date_column, amount_column=amount_column
@@ -209,5 +222,193 @@ def summarize_transactions(
         summary["holdout_frequency"] = summary["holdout_frequency"].fillna(0.0)
         spend = per_customer["amount"].mean().reindex(summary.index)
         summary["holdout_monetary_value"] = spend.fillna(0.0)
+        summary["holdout_duration"] = (holdout_end - end).days / unit
+    return summary
+
+
+def customer_summary(per_customer: pd.DataFrame, end: pd.Timestamp, unit: float) -> pd.DataFrame:
+    """The summary columns from rows of :attr:`PurchaseTable.customers`.
+
+    Parameters
+    ----------
+    per_customer
+        ``customer_id``, ``first_day``, ``last_day``, ``days``, ``total``, ``first_amount``.
+    end
+        The calibration end.
+    unit
+        Days per time unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`summarize_transactions` gives, indexed and sorted by ``customer_id``.
+    """
+    # Days as the pandas path has them (microsecond timestamps at midnight), whatever the engine.
+    first = pd.to_datetime(per_customer["first_day"]).astype("datetime64[us]")
+    last = pd.to_datetime(per_customer["last_day"]).astype("datetime64[us]")
+    repeat = per_customer["days"].astype(float) - 1.0
+    spent = per_customer["total"].astype(float) - per_customer["first_amount"].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(repeat > 0, spent / repeat.clip(lower=1.0), 0.0)
+    summary = pd.DataFrame(
+        {
+            "frequency": repeat.to_numpy(),
+            "recency": ((last - first).dt.days / unit).to_numpy(),
+            "T": ((end - first).dt.days / unit).to_numpy(),
+            "monetary_value": monetary,
+            "first_purchase": first.to_numpy(),
+        },
+        index=pd.Index(per_customer["customer_id"].astype(str), name="customer_id"),
+    )
+    return summary.sort_index()
+
+
+@dataclass(frozen=True)
+class PurchaseTable:
+    """Each customer's purchase days and spend as an engine expression, not yet run.
+
+    ``customers`` is an Ibis table of ``customer_id``, ``first_day``, ``last_day``, ``days``
+    (purchase days), ``total`` and ``first_amount`` (the first day's spend) up to ``end``;
+    ``daily`` has one row per customer and purchase day. :meth:`summary` turns rows of
+    ``customers`` into the summary columns, so the rows can come from the engine in batches
+    (Spark's ``mapInPandas``) as well as all at once.
+    """
+
+    customers: Any
+    daily: Any
+    end: pd.Timestamp
+    unit: float
+
+    def summary(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Frequency, recency, T, monetary value and first purchase of ``rows`` of customers."""
+        return customer_summary(rows, self.end, self.unit)
+
+
+def purchase_table(
+    table: Any,
+    *,
+    calibration_end: Any = None,
+    time_unit: str = "week",
+    customer_column: str = "customer_id",
+    date_column: str | None = None,
+    amount_column: str = "amount",
+) -> PurchaseTable:
+    """The per-customer aggregation of :func:`summarize_transactions` on an Ibis table's engine.
+
+    Parameters
+    ----------
+    table
+        Transactions as an Ibis table (DuckDB, PostgreSQL or Spark).
+    calibration_end, time_unit, customer_column, date_column, amount_column
+        As for :func:`summarize_transactions`.
+
+    Returns
+    -------
+    PurchaseTable
+        The expressions and the calibration end (the last purchase day when not given).
+
+    Raises
+    ------
+    InputError
+        When a column is missing, the dates are not timestamps or there are no transactions.
+    """
+    unit = days_per_unit(time_unit)
+    if date_column is None:
+        date_column = next((c for c in ("date", "occurred_at") if c in table.columns), "date")
+    for column in (customer_column, date_column):
+        if column not in table.columns:
+            raise InputError(
+                f"transactions have no column {column!r}",
+                column=column,
+                fix=f"pass a table with columns {customer_column}, date and amount "
+                "(or name yours with customer_column=, date_column=, amount_column=)",
+            )
+    if not table[date_column].type().is_temporal():
+        raise InputError(
+            f"transaction dates in column {date_column!r} are {table[date_column].type()}, "
+            "not dates",
+            column=date_column,
+            fix="store the dates as timestamps (the workspace and its Parquet exports do)",
+        )
+    amount = (
+        table[amount_column].cast("float64").fill_null(0.0)
+        if amount_column in table.columns
+        else ibis.literal(0.0)
+    )
+    # Purchases on one (UTC) day are one purchase: the engine adds their amounts.
+    purchases = table.select(
+        customer_id=table[customer_column].cast("string"),
+        day=table[date_column].date(),
+        amount=amount,
+    )
+    purchases = purchases.filter(purchases.day.notnull())
+    daily = purchases.group_by(["customer_id", "day"]).aggregate(amount=purchases.amount.sum())
+    end = _as_timestamp(calibration_end, "calibration_end")
+    if end is None:
+        latest = daily.day.max().to_pandas()
+        if latest is None or pd.isna(latest):
+            raise InputError("no transactions to summarise", fix="import transactions first")
+        end = pd.Timestamp(latest).normalize()
+    calibration = daily.filter(daily.day <= end.date())
+    customers = calibration.group_by("customer_id").aggregate(
+        first_day=calibration.day.min(),
+        last_day=calibration.day.max(),
+        days=calibration.count(),
+        total=calibration.amount.sum(),
+        first_amount=calibration.amount.argmin(calibration.day),
+    )
+    return PurchaseTable(customers, daily, end, unit)
+
+
+def _summarize_table(
+    table: Any,
+    *,
+    calibration_end: Any,
+    observation_end: Any,
+    time_unit: str,
+    columns: tuple[str, str | None, str],
+) -> pd.DataFrame:
+    """:func:`summarize_transactions` of an Ibis table, aggregated by the table's engine."""
+    customer_column, date_column, amount_column = columns
+    purchases = purchase_table(
+        table,
+        calibration_end=calibration_end,
+        time_unit=time_unit,
+        customer_column=customer_column,
+        date_column=date_column,
+        amount_column=amount_column,
+    )
+    end, unit = purchases.end, purchases.unit
+    holdout_end = _as_timestamp(observation_end, "observation_end")
+    if holdout_end is not None and holdout_end <= end:
+        raise UsageError(
+            "observation_end must come after calibration_end",
+            value=str(holdout_end.date()),
+            parameter="observation_end",
+        )
+    per_customer = purchases.customers.to_pandas()
+    if per_customer.empty:
+        raise InputError(
+            f"no transactions on or before {end.date()}",
+            value=str(end.date()),
+            fix="choose a later calibration end",
+        )
+    summary = purchases.summary(per_customer)
+    if holdout_end is not None:
+        daily = purchases.daily
+        later = daily.filter((daily.day > end.date()) & (daily.day <= holdout_end.date()))
+        holdout = (
+            later.group_by("customer_id")
+            .aggregate(purchases=later.count(), spend=later.amount.mean())
+            .to_pandas()
+            .set_index("customer_id")
+        )
+        holdout.index = holdout.index.astype(str)
+        summary["holdout_frequency"] = (
+            holdout["purchases"].astype(float).reindex(summary.index).fillna(0.0)
+        )
+        summary["holdout_monetary_value"] = (
+            holdout["spend"].astype(float).reindex(summary.index).fillna(0.0)
+        )
         summary["holdout_duration"] = (holdout_end - end).days / unit
     return summary

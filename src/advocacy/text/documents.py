@@ -7,8 +7,9 @@ named by its kind and the id its record was imported with.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -54,21 +55,48 @@ def check_kinds(kinds: Sequence[str] | None) -> list[str]:
 
 def load_documents(db: Database, kinds: Sequence[str] | None = None) -> pd.DataFrame:
     """Every non-empty text: document_kind, document_id, text, at (and nps for responses)."""
-    frames = []
+    chosen = check_kinds(kinds)
+    if not chosen:
+        return pd.DataFrame(columns=["document_kind", "document_id", "text", "at", "nps"])
+    combined: pd.DataFrame = document_table(db.ibis.table, chosen).to_pandas()
+    return combined
+
+
+def document_table(table: Callable[[str], Any], kinds: Sequence[str] | None = None) -> Any:
+    """Every non-empty text of ``kinds`` as one Ibis expression, on the tables' engine.
+
+    Parameters
+    ----------
+    table
+        Looks a table up by name (the workspace's, or Parquet on Spark:
+        :func:`advocacy.metrics.engines.spark_tables`).
+    kinds
+        Document kinds (default all of :data:`DOCUMENT_SOURCES`).
+
+    Returns
+    -------
+    ibis.Table
+        ``document_kind``, ``document_id`` (text), ``text``, ``at`` and ``nps`` (responses'
+        NPS, else null), kinds in the order asked.
+    """
+    import ibis
+
+    parts = []
     for kind in check_kinds(kinds):
         source = DOCUMENT_SOURCES[kind]
-        nps = "nps" if kind == "response" else "CAST(NULL AS BIGINT)"
-        rows = db.fetch_arrow(
-            f"SELECT {source.id_column} AS document_id, {source.text_column} AS text, "
-            f"{source.time_column} AS at, {nps} AS nps FROM {source.table} "
-            f"WHERE {source.text_column} IS NOT NULL AND trim({source.text_column}) <> ''"
-        ).to_pandas()
-        rows.insert(0, "document_kind", kind)
-        frames.append(rows)
-    if not frames:
-        return pd.DataFrame(columns=["document_kind", "document_id", "text", "at", "nps"])
-    combined: pd.DataFrame = pd.concat(frames, ignore_index=True)
-    return combined
+        rows = table(source.table)
+        text = rows[source.text_column]
+        nps = rows.nps.cast("int64") if kind == "response" else ibis.null("int64")
+        parts.append(
+            rows.filter(text.notnull() & (text.strip() != "")).select(
+                document_kind=ibis.literal(kind),
+                document_id=rows[source.id_column].cast("string"),
+                text=text,
+                at=rows[source.time_column],
+                nps=nps,
+            )
+        )
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
 
 
 def text_hash(text: str) -> str:

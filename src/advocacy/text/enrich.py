@@ -25,12 +25,13 @@ import pandas as pd
 
 from advocacy.errors import InputError, UsageError
 from advocacy.store.connection import Database
-from advocacy.text.calibration import CalibratedSentiment, label_from_scores
+from advocacy.text.calibration import CalibratedSentiment
 
 # Re-exported: callers have long imported these from here.
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
 from advocacy.text.documents import TABLE_KINDS as TABLE_KINDS
 from advocacy.text.documents import check_kinds as check_kinds
+from advocacy.text.documents import document_table
 from advocacy.text.documents import known_names as known_names
 from advocacy.text.documents import load_documents as load_documents
 from advocacy.text.documents import replace_rows as replace_rows
@@ -41,6 +42,7 @@ from advocacy.text.export import export_columns as export_columns
 from advocacy.text.export import export_table as export_table
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
+from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, labelled_texts
 from advocacy.text.sentences import SENTENCE_TYPES, analyze_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
@@ -50,93 +52,6 @@ Progress = Callable[[str, int, int], None]
 
 #: Sentiment reason of a document in a language the text model does not read.
 NOT_SUPPORTED = "language not supported"
-
-#: Calibrate sentiment on the workspace from this many labelled comments (taught or scored):
-#: from the first one, with a strength that grows with their number (see text.calibration).
-MIN_CALIBRATION_LABELS = 1
-#: Response items whose rating is the respondent's overall verdict (a review's stars).
-OVERALL_RATING_ITEMS = ("rating", "stars", "star rating", "overall", "overall rating", "score")
-#: Possible tops of a mention's rating scale; the smallest that holds a source's ratings is it.
-MENTION_SCALE_TOPS = (5, 7, 10, 100)
-
-
-def _mention_scales(db: Database) -> dict[str, tuple[float, float]]:
-    """Per import (``source``), the scale its mentions' ratings come from.
-
-    Mentions store a rating without its scale: the bottom is 0 when a 0 occurs, else 1; the top
-    is the smallest of :data:`MENTION_SCALE_TOPS` that holds the largest rating (stars 1-5 are
-    1-5). A source with ratings above 100 or below 0 is not read.
-    """
-    scales = {}
-    for source, low, high in db.fetchall(
-        "SELECT source, min(rating), max(rating) FROM mentions WHERE rating IS NOT NULL "
-        "GROUP BY source"
-    ):
-        top = next((t for t in MENTION_SCALE_TOPS if high <= t), None)
-        if top is not None and low >= 0:
-            scales[str(source)] = (0.0 if low < 1 else 1.0, float(top))
-    return scales
-
-
-def _score_labels(db: Database) -> dict[tuple[str, str], tuple[str, str]]:
-    """(kind, id) -> (text, label) for each comment whose scores imply a sentiment.
-
-    Responses: NPS, else CSAT, else an overall rating item (:data:`OVERALL_RATING_ITEMS`),
-    else CES (high = easy), each on its own scale; mentions (reviews): their rating on the
-    scale of :func:`_mention_scales`. See :func:`advocacy.text.calibration.scale_label`.
-    """
-    found: dict[tuple[str, str], tuple[str, str]] = {}
-    names = ", ".join(f"'{name}'" for name in OVERALL_RATING_ITEMS)
-    for row in db.fetchall(
-        "SELECT r.response_id, r.comment, r.nps, r.csat, r.csat_scale_min, r.csat_scale_max, "
-        "i.value, i.scale_min, i.scale_max, r.ces, r.ces_scale_min, r.ces_scale_max "
-        "FROM responses r LEFT JOIN response_items i ON i.response_id = r.response_id "
-        f"AND i.kind = 'rating' AND lower(i.item) IN ({names}) "
-        "WHERE r.comment IS NOT NULL AND trim(r.comment) <> '' "
-        "AND (r.nps IS NOT NULL OR r.csat IS NOT NULL OR r.ces IS NOT NULL "
-        "OR i.value IS NOT NULL) ORDER BY r.response_id, i.item"
-    ):
-        (
-            response_id,
-            comment,
-            nps,
-            csat,
-            c_low,
-            c_high,
-            rating,
-            r_low,
-            r_high,
-            ces,
-            e_low,
-            e_high,
-        ) = row
-        key = ("response", str(response_id))
-        label = label_from_scores(
-            nps,
-            csat,
-            csat_min=1 if c_low is None else c_low,
-            csat_max=5 if c_high is None else c_high,
-            rating=rating,
-            rating_min=1 if r_low is None else r_low,
-            rating_max=5 if r_high is None else r_high,
-            ces=ces,
-            ces_min=1 if e_low is None else e_low,
-            ces_max=7 if e_high is None else e_high,
-        )
-        if label and key not in found:
-            found[key] = (str(comment), label)
-    scales = _mention_scales(db)
-    for mention_id, text, rating, source in db.fetchall(
-        "SELECT mention_id, text, rating, source FROM mentions "
-        "WHERE rating IS NOT NULL AND text IS NOT NULL AND trim(text) <> ''"
-    ):
-        if str(source) in scales:
-            label = label_from_scores(
-                rating=rating, rating_min=scales[str(source)][0], rating_max=scales[str(source)][1]
-            )
-            if label:
-                found[("mention", str(mention_id))] = (str(text), label)
-    return found
 
 
 def _base_model(model: str) -> str:
@@ -175,14 +90,14 @@ def workspace_calibration(
     """
     from advocacy.text import calibration_store as kept
 
-    texts = {key: (text, label, False) for key, (text, label) in _score_labels(db).items()}
-    documents = load_documents(db).set_index(["document_kind", "document_id"])["text"]
-    for kind, document_id, label in db.fetchall(
-        "SELECT document_kind, document_id, sentiment FROM text_labels WHERE sentiment IS NOT NULL"
-    ):
-        key = (str(kind), str(document_id))
-        if key in documents.index:
-            texts[key] = (str(documents.loc[key]), str(label), True)
+    table = db.ibis.table
+    texts = labelled_texts(
+        table("responses"),
+        items=table("response_items"),
+        mentions=table("mentions"),
+        taught=table("text_labels"),
+        documents=document_table(table),
+    )
     if not texts or len(texts) < minimum:
         return Calibration(None, "none: no labelled comment")
     summary = kept.LabelSummary.of(

@@ -244,6 +244,7 @@ def theme_impact(
     mentions: pd.DataFrame,
     *,
     confidence: float = 0.95,
+    weights: Sequence[float] | NDArray[Any] | None = None,
 ) -> pd.DataFrame:
     """NPS of respondents mentioning each theme vs not, and each theme's effect in NPS points.
 
@@ -255,6 +256,10 @@ def theme_impact(
         One row per respondent (aligned with ``nps``), one column per theme.
     confidence : float
         Confidence level of the effect's interval.
+    weights : array of counts, optional
+        How many respondents each row stands for (frequency weights): an engine can group the
+        respondents by score and themes mentioned (:mod:`advocacy.text.theme_aggregates`) and
+        the result is that of the rows repeated.
 
     Returns
     -------
@@ -279,37 +284,44 @@ def theme_impact(
     scores = np.asarray(nps, dtype=np.float64)
     if len(scores) != len(mentions):
         raise UsageError("nps and mentions must have one row per respondent", fix="align them")
+    counts = np.ones(len(scores)) if weights is None else np.asarray(weights, dtype=np.float64)
+    present = counts > 0
     flags = mentions.astype(bool).to_numpy()
     y = _contribution(scores)
     design = np.column_stack([np.ones(len(y)), flags.astype(float)])
-    keep = np.concatenate([[True], flags.any(axis=0) & ~flags.all(axis=0)])
+    used = flags[present]
+    keep = np.concatenate([[True], used.any(axis=0) & ~used.all(axis=0)])
     x = design[:, keep]
-    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+    root = np.sqrt(counts)
+    coef, *_ = np.linalg.lstsq(x * root[:, None], y * root, rcond=None)
     residual = y - x @ coef
-    n, p = x.shape
-    bread = np.linalg.pinv(x.T @ x)
-    meat = (x * residual[:, None] ** 2).T @ x
+    n, p = float(counts.sum()), x.shape[1]
+    bread = np.linalg.pinv((x * counts[:, None]).T @ x)
+    meat = (x * (counts * residual**2)[:, None]).T @ x
     covariance = bread @ meat @ bread * n / max(n - p, 1)
     se = np.sqrt(np.clip(np.diag(covariance), 0, None))
     t = stats.t.ppf(0.5 + confidence / 2, max(n - p, 1))
     estimate = dict(
         zip(np.flatnonzero(keep)[1:] - 1, zip(coef[1:], se[1:], strict=True), strict=True)
     )
+
+    def score(mask: NDArray[np.bool_]) -> float:
+        values, weight = scores[mask], counts[mask]
+        if weight.sum() == 0:
+            return float("nan")
+        bands = (values <= 6, (values > 6) & (values < 9), values >= 9)
+        return nps_from_counts(
+            *(float(weight[b].sum()) for b in bands), confidence=confidence
+        ).score
+
     rows = []
     for column, name in enumerate(mentions.columns):
-        inside, outside = scores[flags[:, column]], scores[~flags[:, column]]
-
-        def score(values: NDArray[Any]) -> float:
-            if len(values) == 0:
-                return float("nan")
-            counts = (np.sum(values <= 6), np.sum((values > 6) & (values < 9)), np.sum(values >= 9))
-            return nps_from_counts(*map(float, counts), confidence=confidence).score
-
+        inside, outside = flags[:, column], ~flags[:, column]
         effect, error = estimate.get(column, (float("nan"), float("nan")))
         rows.append(
             {
                 "theme": name,
-                "n_mentioning": len(inside),
+                "n_mentioning": int(counts[inside].sum()),
                 "nps_mentioning": score(inside),
                 "nps_not": score(outside),
                 "difference": score(inside) - score(outside),

@@ -13,8 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-import advocacy
-from advocacy.present.cli.app import app, console
+from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
 
@@ -55,7 +54,7 @@ def add(
     message {subject, body}, guards {days_between_asks, detractor_days, contact_guard}, holdout,
     seed, final_n, window_days, link_days, reward {to, when, amount, currency}, active.
     """
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         campaign = ws.asks.add(file, actor=_actor())
     _say(
         f"saved campaign {campaign.campaign_id} ({campaign.action} by {campaign.channel}); "
@@ -67,7 +66,7 @@ def add(
 @asks_app.command("list")
 def list_command(output: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
     """List the campaigns: who they ask, for what, how, and their holdout."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         campaigns = ws.asks.list()
     rows = [
         {
@@ -98,7 +97,7 @@ def send(
 
     E-mail campaigns go through the outbox; link campaigns write the links to --out.
     """
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         result = ws.asks.send(campaign, actor=_actor())
     if out is not None:
         with out.open("w", newline="", encoding="utf-8") as handle:
@@ -124,7 +123,7 @@ def results(
     campaign: CampaignArgument, output: FormatOption = OutputFormat.table, db: DbOption = None
 ) -> None:
     """Each outcome in the ask and control groups, the lift with its interval, and the verdict."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         found = ws.asks.results(campaign)
     rows = [
         {name: _number(row[name]) for name in OUTCOME_COLUMNS}
@@ -159,6 +158,6 @@ def export_rewards(
     db: DbOption = None,
 ) -> None:
     """Write the campaign's due rewards (fraud-checked, not exported before) for payment."""
-    with advocacy.open(db) as ws:
+    with open_workspace(db) as ws:
         count = ws.asks.export_rewards(campaign, out, actor=_actor())
     _say(f"wrote {count} reward(s) to {out}")

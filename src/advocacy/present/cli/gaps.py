@@ -19,7 +19,15 @@ from advocacy import display
 from advocacy.errors import UsageError
 from advocacy.present.cli.aliases import defaulting_to, renamed
 from advocacy.present.cli.app import app, console, open_workspace
-from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.options import (
+    DataOption,
+    DbOption,
+    Engine,
+    EngineOption,
+    FormatOption,
+    OutputFormat,
+    SparkMasterOption,
+)
 from advocacy.present.cli.output import Column, emit_rows, field, frame_records
 
 
@@ -118,8 +126,35 @@ def drivers_command(
         typer.Option("--max-themes", min=1, help="With themes: the N most mentioned enter."),
     ] = 12,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")] = 0,
+    engine: EngineOption = Engine.workspace,
+    data: DataOption = None,
+    spark_master: SparkMasterOption = None,
 ) -> None:
-    """Key drivers: each rated item's (or comment theme's) share of the outcome's R^2."""
+    """Key drivers: each rated item's (or comment theme's) share of the outcome's R^2.
+
+    With --engine spark the driver correlation matrix is computed by Spark over --data and the
+    weights are fitted on it: the same weights, without bootstrap intervals.
+    """
+    if engine is Engine.spark:
+        if data is None:
+            raise UsageError(
+                "--engine spark needs --data",
+                parameter="--data",
+                fix="--data DIR of Parquet tables",
+            )
+        from advocacy.namespaces.gaps import parquet_drivers
+
+        frame = parquet_drivers(
+            data,
+            outcome=outcome,
+            level=level.value,
+            method=method.value,
+            unit=unit,
+            master=spark_master,
+        )
+        emit_rows(frame_records(frame), output, title=f"Key drivers of {outcome} ({method.value})")
+        _note(output, f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']}")
+        return
     with open_workspace(db) as ws:
         frame = ws.gaps.drivers(
             outcome=outcome,

@@ -12,7 +12,6 @@ import json
 import sys
 from collections.abc import Mapping
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +22,15 @@ from advocacy.errors import UsageError
 from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.cli.aliases import defaulting_to
 from advocacy.present.cli.app import app, console, open_workspace
-from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.options import (
+    DataOption,
+    DbOption,
+    Engine,
+    EngineOption,
+    FormatOption,
+    OutputFormat,
+    SparkMasterOption,
+)
 from advocacy.present.cli.output import Column, emit_rows, field, print_table
 from advocacy.records import plain
 from advocacy.settings import Settings, current_settings
@@ -32,11 +39,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NPS_FIELDS = ("promoters", "passives", "detractors")
-
-
-class Engine(StrEnum):
-    workspace = "workspace"
-    spark = "spark"
 
 
 class Comparison(StrEnum):
@@ -222,18 +224,9 @@ def scores_command(
         Correction | None,
         typer.Option("--correction", help="Multiple-comparison correction (default holm)."),
     ] = None,
-    engine: Annotated[
-        Engine,
-        typer.Option("--engine", help="Compute in the workspace database or on Spark (--data)."),
-    ] = Engine.workspace,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="With --engine spark: folder of <table>.parquet exports."),
-    ] = None,
-    spark_master: Annotated[
-        str | None,
-        typer.Option("--spark-master", help="With --engine spark: master URL, e.g. yarn."),
-    ] = None,
+    engine: EngineOption = Engine.workspace,
+    data: DataOption = None,
+    spark_master: SparkMasterOption = None,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,6 +24,27 @@ DbOption = Annotated[
         "for import or with advocacy --create) or postgresql://...",
         show_envvar=True,
     ),
+]
+
+
+class Engine(StrEnum):
+    """Where a command computes: the workspace database, or Spark over Parquet tables."""
+
+    workspace = "workspace"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option("--engine", help="Compute in the workspace database or on Spark (--data)."),
+]
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="With --engine spark: folder of <table>.parquet exports."),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option("--spark-master", help="With --engine spark: master URL, e.g. yarn."),
 ]
 
 FormatOption = Annotated[

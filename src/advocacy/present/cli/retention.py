@@ -14,8 +14,17 @@ from typing import Annotated
 
 import typer
 
+from advocacy.errors import UsageError
 from advocacy.present.cli.app import app, console, open_workspace
-from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.options import (
+    DataOption,
+    DbOption,
+    Engine,
+    EngineOption,
+    FormatOption,
+    OutputFormat,
+    SparkMasterOption,
+)
 from advocacy.present.cli.output import emit_object, emit_rows
 
 retention_app = typer.Typer(
@@ -100,14 +109,43 @@ def predict(
         float, typer.Option("--margin", help="Share of spend that is profit, for CLV.")
     ] = 1.0,
     top: Annotated[int, typer.Option("--top", help="Customers to show on screen.")] = 20,
+    engine: EngineOption = Engine.workspace,
+    data: DataOption = None,
+    spark_master: SparkMasterOption = None,
     db: DbOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Per-customer probability alive, expected purchases, expected spend and lifetime value."""
+    """Per-customer probability alive, expected purchases, expected spend and lifetime value.
+
+    With --engine spark, Spark summarises --data/transactions.parquet per customer, the models
+    are fitted on that summary, and every customer's scores go to --out/retention_scores.parquet
+    (--out is then a folder).
+    """
     import pyarrow as pa
 
     from advocacy.exports import ExportFormat, write_table
 
+    if engine is Engine.spark:
+        if data is None or out is None:
+            raise UsageError(
+                "--engine spark needs --data and --out",
+                parameter="--data" if data is None else "--out",
+                fix="--data DIR of Parquet tables --out DIR for retention_scores.parquet",
+            )
+        from advocacy.namespaces.retention import parquet_retention_scores
+
+        scoring = parquet_retention_scores(
+            data,
+            out,
+            horizon=horizon,
+            calibration_end=calibration_end,
+            time_unit=time_unit.value,
+            discount_rate=discount_rate,
+            margin=margin,
+            master=spark_master,
+        )
+        emit_object(scoring.summary(), output, title="Lifetime value on Spark")
+        return
     with open_workspace(db) as ws:
         frame = ws.retention.predict(
             horizon=horizon,

@@ -13,10 +13,20 @@ from typing import Annotated, Any
 import typer
 
 from advocacy import display
+from advocacy.errors import UsageError
 from advocacy.present.cli.app import app, open_workspace
-from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.options import (
+    DataOption,
+    DbOption,
+    Engine,
+    EngineOption,
+    FormatOption,
+    OutputFormat,
+    SparkMasterOption,
+)
 from advocacy.present.cli.output import emit_object, emit_rows, field
 from advocacy.present.cli.progress import stage_progress
+from advocacy.settings import current_settings
 
 text_app = typer.Typer(
     help="Analyse texts (sentiment, emotion, effort, language); discover, curate and measure "
@@ -53,6 +63,13 @@ def analyze_command(
             "refit on their own (any taught label, or 10% of the scored comments).",
         ),
     ] = False,
+    engine: EngineOption = Engine.workspace,
+    data: DataOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="With --engine spark: folder to write text_features.parquet."),
+    ] = None,
+    spark_master: SparkMasterOption = None,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -60,16 +77,36 @@ def analyze_command(
 
     Texts in a language the model does not read get no sentiment (reason "language not
     supported"), and survey non-answers ("n/a", "nothing") none either (reason "no content");
-    the summary counts both.
+    the summary counts both. With --engine spark, every text of the Parquet tables in --data
+    is analysed on Spark with the same model and calibration, into --out/text_features.parquet.
     """
-    with (
-        open_workspace(db) as ws,
-        stage_progress("texts", show=output is OutputFormat.table) as progress,
-    ):
-        result = ws.text.analyze(
-            kinds=kind, calibrate=calibrate, recalibrate=recalibrate, progress=progress
+    if engine is Engine.spark:
+        if data is None or out is None:
+            raise UsageError(
+                "--engine spark needs --data and --out",
+                parameter="--data" if data is None else "--out",
+                fix="--data DIR of Parquet tables --out DIR for text_features.parquet",
+            )
+        from advocacy.namespaces.text import parquet_text_features
+
+        features = parquet_text_features(
+            data,
+            out,
+            kinds=kind,
+            calibrate=calibrate,
+            model=current_settings().text_model,
+            master=spark_master,
         )
-    summary = result.summary()
+        summary = features.summary()
+    else:
+        with (
+            open_workspace(db) as ws,
+            stage_progress("texts", show=output is OutputFormat.table) as progress,
+        ):
+            result = ws.text.analyze(
+                kinds=kind, calibrate=calibrate, recalibrate=recalibrate, progress=progress
+            )
+        summary = result.summary()
     if output is not OutputFormat.json:
         by_language = summary["not supported by language"]
         summary["not supported by language"] = ", ".join(

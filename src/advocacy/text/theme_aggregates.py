@@ -1,0 +1,105 @@
+"""Theme impact from engine aggregates: respondents grouped by score and the themes they mention.
+
+:func:`~advocacy.text.themes.theme_impact` regresses each respondent's NPS contribution on
+whether their comment mentions each theme. Respondents with the same score and the same set of
+themes contribute identical rows, so the engine (DuckDB, PostgreSQL or Spark, through Ibis)
+counts them per (score, theme pattern) and the regression runs on those few rows with the
+counts as frequency weights: the same effects, intervals and NPS as on every respondent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from advocacy.text.themes import theme_impact
+
+#: Themes entered at most: the patterns grow as 2^themes (the engine's groups stay few).
+MAX_THEMES = 30
+
+
+def theme_patterns(
+    responses: Any, document_themes: Any, *, themes: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Respondents with an NPS counted by score and themes mentioned, on the tables' engine.
+
+    Parameters
+    ----------
+    responses
+        Ibis table ``responses``.
+    document_themes
+        Ibis table ``document_themes`` (``document_kind``, ``document_id``, ``theme_id``).
+    themes
+        Theme ids to enter (default: every theme linked to a response, at most
+        :data:`MAX_THEMES`, most linked first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``nps``, ``respondents`` and one boolean column per theme; ``frame.attrs["themes"]``
+        lists the themes.
+    """
+    links = document_themes.filter(document_themes.document_kind == "response").select(
+        document_id=document_themes.document_id.cast("string"), theme_id="theme_id"
+    )
+    if themes is None:
+        linked = links.group_by("theme_id").aggregate(links=links.count()).to_pandas()
+        linked = linked.sort_values(["links", "theme_id"], ascending=[False, True])
+        themes = [str(theme) for theme in linked["theme_id"].head(MAX_THEMES)]
+    chosen = list(themes)
+    answered = responses.filter(responses.nps.notnull()).select(
+        document_id=responses.response_id.cast("string"), nps=responses.nps.cast("int64")
+    )
+    # Positional names: theme ids are user text, not identifiers.
+    flags = links.group_by("document_id").aggregate(
+        **{
+            f"t{index}": (links.theme_id == theme).ifelse(1, 0).max()
+            for index, theme in enumerate(chosen)
+        }
+    )
+    joined = answered.left_join(flags, answered.document_id == flags.document_id)
+    columns = {f"t{index}": joined[f"t{index}"].fill_null(0) for index in range(len(chosen))}
+    pattern = joined.select(nps=joined.nps, **columns)
+    counted = pattern.group_by(["nps", *columns]).aggregate(respondents=pattern.count()).to_pandas()
+    counted = counted.sort_values(["nps", *columns]).reset_index(drop=True)
+    frame = pd.DataFrame(
+        {"nps": counted["nps"].astype(float), "respondents": counted["respondents"].astype(int)}
+    )
+    for index, theme in enumerate(chosen):
+        frame[theme] = counted[f"t{index}"].astype(int) > 0
+    frame.attrs["themes"] = chosen
+    return frame
+
+
+def engine_theme_impact(
+    responses: Any,
+    document_themes: Any,
+    *,
+    themes: Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Each theme's effect on NPS from the engine's counts (see :func:`theme_patterns`).
+
+    Parameters
+    ----------
+    responses, document_themes
+        Ibis tables on any engine.
+    themes
+        Theme ids to enter (default the most linked, up to :data:`MAX_THEMES`).
+    confidence
+        Confidence level of the effects' intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`advocacy.text.themes.theme_impact` gives on every respondent.
+    """
+    patterns = theme_patterns(responses, document_themes, themes=themes)
+    return theme_impact(
+        patterns["nps"].to_numpy(),
+        patterns[patterns.attrs["themes"]],
+        confidence=confidence,
+        weights=patterns["respondents"].to_numpy(),
+    )
