@@ -291,8 +291,11 @@ class RelativeImportance:
         self.n_ = int(n)
         self.family_ = "linear"
         self.exact_ = self.method == "johnson" or len(labels) <= self.exact_limit
+        # No rows, no bootstrap: the intervals are unknown, not zero-width.
         self.ci_low_ = np.full(len(labels), np.nan)
         self.ci_high_ = np.full(len(labels), np.nan)
+        self.share_low_ = np.full(len(labels), np.nan)
+        self.share_high_ = np.full(len(labels), np.nan)
         return self
 
     def _check_fitted(self) -> None:
