@@ -7,24 +7,14 @@ after its methods; every change lands in the audit log (``advocacy access audit`
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
 
 from advocacy.namespaces.access import ROLES
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, cli_actor, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
-
-
-def _actor() -> str:
-    """Who ran the command, for the audit log."""
-    try:
-        return "cli:" + getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
 
 access_app = typer.Typer(
     help="Users who sign in to the web app, API tokens (Authorization: Bearer), the audit log.",
@@ -66,7 +56,7 @@ def add_user(
             role=role,
             password=password,
             units=units,
-            actor=_actor(),
+            actor=cli_actor(),
             email=email,
         )
     console.print(
@@ -108,7 +98,7 @@ def set_email_command(
 ) -> None:
     """Set the e-mail address a user's case notifications and daily digest go to."""
     with open_workspace(db) as ws:
-        user = ws.access.set_email(username, email, actor=_actor())
+        user = ws.access.set_email(username, email, actor=cli_actor())
     console.print(
         f"{user.username}: " + (user.email or "no e-mail address"), markup=False, highlight=False
     )
@@ -121,7 +111,7 @@ def disable_user(
 ) -> None:
     """Disable a user: sign-ins and open sessions stop working at once."""
     with open_workspace(db) as ws:
-        ws.access.disable_user(username, actor=_actor())
+        ws.access.disable_user(username, actor=cli_actor())
     console.print(f"disabled {username}", markup=False, highlight=False)
 
 
@@ -160,7 +150,7 @@ def create_token_command(
 ) -> None:
     """Create an API token and print it once: it cannot be shown again."""
     with open_workspace(db) as ws:
-        created = ws.access.create_token(role=role, name=name, units=units, actor=_actor())
+        created = ws.access.create_token(role=role, name=name, units=units, actor=cli_actor())
     token = created.token
     if output is OutputFormat.table:
         console.print(created.secret, markup=False, highlight=False, soft_wrap=True)
@@ -223,5 +213,5 @@ def revoke_token_command(
 ) -> None:
     """Revoke an API token: it stops working at once."""
     with open_workspace(db) as ws:
-        revoked = ws.access.revoke_token(token, actor=_actor())
+        revoked = ws.access.revoke_token(token, actor=cli_actor())
     console.print(f"revoked {revoked.token_id}", markup=False, highlight=False)

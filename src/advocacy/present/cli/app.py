@@ -141,6 +141,21 @@ def main(
     del debug, create, version  # read by AdvocacyGroup.invoke from the context's parameters
 
 
+def cli_actor() -> str:
+    """Who ran the command, as the audit log names them: ``cli:<login name>``."""
+    import getpass
+
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def say(text: str) -> None:
+    """Print ``text`` as it is: no Rich markup or highlighting read into user data."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def open_workspace(db: str | None, *, create: bool = False) -> Workspace:
     """Open the workspace a command names with ``--db``.
 

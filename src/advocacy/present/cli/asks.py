@@ -6,14 +6,13 @@ methods; links need ``ADVOCACY_SECRET_KEY`` and point at ``ADVOCACY_PUBLIC_URL``
 
 from __future__ import annotations
 
-import getpass
 import math
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, cli_actor, open_workspace, say
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
 
@@ -30,18 +29,6 @@ OUTCOME_COLUMNS = (
 )  # fmt: skip
 
 
-def _actor() -> str:
-    """Who ran the command, for the audit log."""
-    try:
-        return "cli:" + getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _say(text: str) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
 @asks_app.command("add")
 def add(
     file: Annotated[Path, typer.Argument(help="Campaign definition (YAML).")],
@@ -55,8 +42,8 @@ def add(
     seed, final_n, window_days, link_days, reward {to, when, amount, currency}, active.
     """
     with open_workspace(db) as ws:
-        campaign = ws.asks.add(file, actor=_actor())
-    _say(
+        campaign = ws.asks.add(file, actor=cli_actor())
+    say(
         f"saved campaign {campaign.campaign_id} ({campaign.action} by {campaign.channel}); "
         f"holdout {campaign.holdout:.0%}, seed {campaign.seed}, final analysis at "
         f"{campaign.final_n} members"
@@ -98,12 +85,12 @@ def send(
     E-mail campaigns go through the outbox; link campaigns write the links to --out.
     """
     with open_workspace(db) as ws:
-        result = ws.asks.send(campaign, actor=_actor())
+        result = ws.asks.send(campaign, actor=cli_actor())
     if out is not None:
         with out.open("w", newline="", encoding="utf-8") as handle:
             result.write_links(handle)
     reasons = ", ".join(f"{n} {why}" for why, n in sorted(result.skipped_by_reason.items()))
-    _say(
+    say(
         f"asked {len(result.asked)}, held out {len(result.control)} as control, left out "
         f"{len(result.skipped)}"
         + (f" ({reasons})" if reasons else "")
@@ -159,5 +146,5 @@ def export_rewards(
 ) -> None:
     """Write the campaign's due rewards (fraud-checked, not exported before) for payment."""
     with open_workspace(db) as ws:
-        count = ws.asks.export_rewards(campaign, out, actor=_actor())
-    _say(f"wrote {count} reward(s) to {out}")
+        count = ws.asks.export_rewards(campaign, out, actor=cli_actor())
+    say(f"wrote {count} reward(s) to {out}")

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from advocacy.present.cli.access import _actor
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, cli_actor, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
 from advocacy.settings import current_settings
@@ -108,7 +107,7 @@ def retry_command(
 ) -> None:
     """Make a failed or pending message due now, with a fresh count of attempts."""
     with open_workspace(db) as ws:
-        message = ws.outbox.retry(message_id, actor=_actor())
+        message = ws.outbox.retry(message_id, actor=cli_actor())
     console.print(
         f"{message.message_id} is due again (to {message.destination}); "
         "run advocacy outbox deliver",

@@ -7,7 +7,6 @@ whether it moved. The old ``advocacy plans gaps`` still runs, with a warning.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -16,7 +15,7 @@ import typer
 from advocacy import display
 from advocacy.namespaces.plans import EFFORTS, PLAN_METRICS, STATUSES
 from advocacy.present.cli.aliases import AliasingGroup
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, cli_actor, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 
@@ -58,14 +57,6 @@ DueOption = Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-
 TargetOption = Annotated[
     float | None, typer.Option("--target", help="The value of the metric the plan aims for.")
 ]
-
-
-def _actor() -> str:
-    """Who ran the command, for the audit log."""
-    try:
-        return "cli:" + getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
 
 
 @plans_app.command("add")
@@ -126,7 +117,7 @@ def add(
             due_on=due,
             target_value=target,
             baseline_days=baseline_days,
-            actor=_actor(),
+            actor=cli_actor(),
         )
         summary = ws.plans.summary(plan)
     emit_object(summary, output, title=f"plan {plan.plan_id}")
@@ -234,7 +225,7 @@ def update(
             starts_on=starts,
             due_on=due,
             target_value=target,
-            actor=_actor(),
+            actor=cli_actor(),
         )
         summary = ws.plans.summary(plan)
     emit_object(summary, output, title=f"plan {plan.plan_id}")

@@ -8,13 +8,12 @@ create|list|links|anonymous-link`` still run, with a warning.
 from __future__ import annotations
 
 import csv
-import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, cli_actor, open_workspace, say
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_rows
 
@@ -23,18 +22,6 @@ app.add_typer(surveys_app, name="surveys")
 
 SurveyOption = Annotated[str, typer.Option("--survey", help="Survey id.")]
 LINK_COLUMNS = ("customer_id", "name", "email", "url", "expires_at")
-
-
-def _actor() -> str:
-    """Who ran the command, for the audit log."""
-    try:
-        return "cli:" + getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _say(text: str) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 @surveys_app.command("load")
@@ -49,8 +36,8 @@ def load(
     question out to hide it.
     """
     with open_workspace(db) as ws:
-        survey = ws.surveys.load(file, actor=_actor())
-    _say(f"saved survey {survey.survey_id} ({survey.title})")
+        survey = ws.surveys.load(file, actor=cli_actor())
+    say(f"saved survey {survey.survey_id} ({survey.title})")
 
 
 @surveys_app.command("list")
@@ -101,7 +88,7 @@ def links(
     from advocacy.exports import neutralize
 
     with open_workspace(db) as ws:
-        result = ws.surveys.links(survey, segment=segment, unit=unit, actor=_actor())
+        result = ws.surveys.links(survey, segment=segment, unit=unit, actor=cli_actor())
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(LINK_COLUMNS)
@@ -115,7 +102,7 @@ def links(
                 ]
             )
     reasons = ", ".join(f"{count} {why}" for why, count in sorted(result.skipped_by_reason.items()))
-    _say(
+    say(
         f"wrote {len(result.links)} link(s) to {out}; skipped {len(result.skipped)} customer(s) "
         f"contacted within {result.guard_days} days" + (f" ({reasons})" if reasons else "")
     )
@@ -125,4 +112,4 @@ def links(
 def anonymous(survey: SurveyOption = "default", db: DbOption = None) -> None:
     """Print the survey's anonymous link (anyone may answer; no customer is recorded)."""
     with open_workspace(db) as ws:
-        _say(ws.surveys.anonymous_link(survey))
+        say(ws.surveys.anonymous_link(survey))
