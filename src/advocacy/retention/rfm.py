@@ -42,6 +42,22 @@ def days_per_unit(time_unit: str) -> float:
     return TIME_UNITS[time_unit]
 
 
+def _date_column(columns: Any, customer_column: str, date_column: str | None, what: str) -> str:
+    """The purchase-date column (default ``date``, else the workspace's ``occurred_at``), once
+    it and the customer column are known to be there."""
+    if date_column is None:
+        date_column = next((c for c in ("date", "occurred_at") if c in columns), "date")
+    for column in (customer_column, date_column):
+        if column not in columns:
+            raise InputError(
+                f"transactions have no column {column!r}",
+                column=column,
+                fix=f"pass a {what} with columns {customer_column}, date and amount "
+                "(or name yours with customer_column=, date_column=, amount_column=)",
+            )
+    return date_column
+
+
 def transactions_frame(
     data: Any,
     *,
@@ -56,16 +72,7 @@ def transactions_frame(
     models still work).
     """
     frame = data if isinstance(data, pd.DataFrame) else data.to_pandas()
-    if date_column is None:
-        date_column = next((c for c in ("date", "occurred_at") if c in frame.columns), "date")
-    for column in (customer_column, date_column):
-        if column not in frame.columns:
-            raise InputError(
-                f"transactions have no column {column!r}",
-                column=column,
-                fix=f"pass a frame with columns {customer_column}, date and amount "
-                "(or name yours with customer_column=, date_column=, amount_column=)",
-            )
+    date_column = _date_column(frame.columns, customer_column, date_column, "frame")
     dates = pd.to_datetime(frame[date_column], utc=True, errors="coerce")
     if dates.isna().any():
         row = int(np.flatnonzero(dates.isna().to_numpy())[0])
@@ -313,16 +320,7 @@ def purchase_table(
         When a column is missing, the dates are not timestamps or there are no transactions.
     """
     unit = days_per_unit(time_unit)
-    if date_column is None:
-        date_column = next((c for c in ("date", "occurred_at") if c in table.columns), "date")
-    for column in (customer_column, date_column):
-        if column not in table.columns:
-            raise InputError(
-                f"transactions have no column {column!r}",
-                column=column,
-                fix=f"pass a table with columns {customer_column}, date and amount "
-                "(or name yours with customer_column=, date_column=, amount_column=)",
-            )
+    date_column = _date_column(table.columns, customer_column, date_column, "table")
     if not table[date_column].type().is_temporal():
         raise InputError(
             f"transaction dates in column {date_column!r} are {table[date_column].type()}, "

@@ -27,6 +27,7 @@ from advocacy.present.cli.options import (
     FormatOption,
     OutputFormat,
     SparkMasterOption,
+    spark_data,
 )
 from advocacy.present.cli.output import Column, emit_rows, field, frame_records
 
@@ -136,12 +137,7 @@ def drivers_command(
     weights are fitted on it: the same weights, without bootstrap intervals.
     """
     if engine is Engine.spark:
-        if data is None:
-            raise UsageError(
-                "--engine spark needs --data",
-                parameter="--data",
-                fix="--data DIR of Parquet tables",
-            )
+        data = spark_data(data)
         from advocacy.namespaces.gaps import parquet_drivers
 
         frame = parquet_drivers(

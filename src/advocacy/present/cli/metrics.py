@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import typer
 
 from advocacy import display
-from advocacy.errors import UsageError
 from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.cli.aliases import defaulting_to
 from advocacy.present.cli.app import app, console, open_workspace
@@ -30,6 +29,7 @@ from advocacy.present.cli.options import (
     FormatOption,
     OutputFormat,
     SparkMasterOption,
+    spark_data,
 )
 from advocacy.present.cli.output import Column, emit_rows, field, print_table
 from advocacy.records import plain
@@ -247,12 +247,7 @@ def scores_command(
     names = _split(metric) or ["nps"]
     settings = current_settings()
     if engine is Engine.spark:
-        if data is None:
-            raise UsageError(
-                "--engine spark needs --data",
-                parameter="--data",
-                fix="--data DIR of Parquet tables",
-            )
+        data = spark_data(data)
         from advocacy.namespaces.metrics import parquet_metrics
 
         frame = parquet_metrics(data, names, master=spark_master, **options)

@@ -47,6 +47,31 @@ SparkMasterOption = Annotated[
     typer.Option("--spark-master", help="With --engine spark: master URL, e.g. yarn."),
 ]
 
+
+def spark_data(data: Path | None) -> Path:
+    """The ``--data`` folder an ``--engine spark`` command reads, which must be given."""
+    from advocacy.errors import UsageError
+
+    if data is None:
+        raise UsageError(
+            "--engine spark needs --data", parameter="--data", fix="--data DIR of Parquet tables"
+        )
+    return data
+
+
+def spark_folders(data: Path | None, out: Path | None, writes: str) -> tuple[Path, Path]:
+    """The ``--data`` and ``--out`` folders of an ``--engine spark`` command writing ``writes``."""
+    from advocacy.errors import UsageError
+
+    if data is None or out is None:
+        raise UsageError(
+            "--engine spark needs --data and --out",
+            parameter="--data" if data is None else "--out",
+            fix=f"--data DIR of Parquet tables --out DIR for {writes}",
+        )
+    return data, out
+
+
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", help="Output format.", case_sensitive=False)
 ]

@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 
-from advocacy.errors import UsageError
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import (
     DataOption,
@@ -24,6 +23,7 @@ from advocacy.present.cli.options import (
     FormatOption,
     OutputFormat,
     SparkMasterOption,
+    spark_folders,
 )
 from advocacy.present.cli.output import emit_object, emit_rows
 
@@ -126,12 +126,7 @@ def predict(
     from advocacy.exports import ExportFormat, write_table
 
     if engine is Engine.spark:
-        if data is None or out is None:
-            raise UsageError(
-                "--engine spark needs --data and --out",
-                parameter="--data" if data is None else "--out",
-                fix="--data DIR of Parquet tables --out DIR for retention_scores.parquet",
-            )
+        data, out = spark_folders(data, out, "retention_scores.parquet")
         from advocacy.namespaces.retention import parquet_retention_scores
 
         scoring = parquet_retention_scores(

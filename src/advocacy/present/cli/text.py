@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import typer
 
 from advocacy import display
-from advocacy.errors import UsageError
 from advocacy.present.cli.app import app, open_workspace
 from advocacy.present.cli.options import (
     DataOption,
@@ -23,6 +22,7 @@ from advocacy.present.cli.options import (
     FormatOption,
     OutputFormat,
     SparkMasterOption,
+    spark_folders,
 )
 from advocacy.present.cli.output import emit_object, emit_rows, field
 from advocacy.present.cli.progress import stage_progress
@@ -81,12 +81,7 @@ def analyze_command(
     is analysed on Spark with the same model and calibration, into --out/text_features.parquet.
     """
     if engine is Engine.spark:
-        if data is None or out is None:
-            raise UsageError(
-                "--engine spark needs --data and --out",
-                parameter="--data" if data is None else "--out",
-                fix="--data DIR of Parquet tables --out DIR for text_features.parquet",
-            )
+        data, out = spark_folders(data, out, "text_features.parquet")
         from advocacy.namespaces.text import parquet_text_features
 
         features = parquet_text_features(
