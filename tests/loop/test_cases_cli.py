@@ -81,3 +81,27 @@ def test_rules_and_cases_from_the_command_line(tmp_path: Path) -> None:
     exported = advocacy_cli("cases", "export-rules", "--out", "out.yaml", "--db", db, cwd=tmp_path)
     assert exported.returncode == 0
     assert "owner: hal" in (tmp_path / "out.yaml").read_text(encoding="utf-8")
+
+
+def test_workload_by_owner_from_the_command_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.duckdb")
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    with advocacy.open(db) as ws:
+        for name in ("hal", "ana"):
+            add_user(ws.db, name, role="analyst", password="correct horse battery")
+        ws.cases.load_rules(tmp_path / "rules.yaml")
+        records = [
+            {"response_id": "r1", "customer_id": "C1", "nps": 1, "unit": "North"},
+            {"response_id": "r2", "customer_id": "C2", "nps": 2, "unit": "North"},
+            {"response_id": "r3", "customer_id": "C3", "nps": 0, "unit": "South"},
+        ]
+        ws.write_records("responses", records)
+        open_cases_for(ws.db, "responses", ["r1", "r2", "r3"], settings=ws.settings)
+    ran = advocacy_cli("cases", "workload", "--format", "json", "--db", db, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    loads = {
+        row["owner"]: (row["open"], row["new"], row["overdue"]) for row in json.loads(ran.stdout)
+    }
+    assert loads == {"hal": (2, 2, 0), "ana": (1, 1, 0)}
+    south = advocacy_cli("cases", "workload", "--unit", "South", "--db", db, cwd=tmp_path)
+    assert south.returncode == 0 and "ana" in south.stdout and "hal" not in south.stdout

@@ -36,6 +36,9 @@ LIST_COLUMNS = (
     "case_id", "status", "owner", "rule", "customer_id", "unit", "priority", "opened_at",
     "due_at", "overdue",
 )  # fmt: skip
+WORKLOAD_COLUMNS = (
+    "owner", "open", "new", "overdue", "due_soon", "oldest_opened_at", "next_due_at",
+)  # fmt: skip
 RESULT_COLUMNS = (
     "cases", "open", "overdue", "hours_to_contact_median", "hours_to_contact_p90",
     "closed_in_time_share", "closed_in_time_low", "closed_in_time_high", "recovered",
@@ -108,6 +111,22 @@ def cases_list(
     with open_workspace(db) as ws:
         cases = ws.cases.list(customer_id=customer, status=status, owner=owner, limit=limit)
     emit_rows([case.to_dict() for case in cases], output, title="Cases", columns=LIST_COLUMNS)
+
+
+@cases_app.command("workload")
+def cases_workload(
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", help="Only this unit's cases (repeatable).")
+    ] = None,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Open cases by owner: open, not yet contacted, overdue and due within a day, most overdue
+    first (the unassigned as owner "(nobody)")."""
+    with open_workspace(db) as ws:
+        loads = ws.cases.workload(units=unit)
+    rows = [{**load.to_dict(), "owner": load.owner or "(nobody)"} for load in loads]
+    emit_rows(rows, output, title="Workload", columns=WORKLOAD_COLUMNS)
 
 
 @cases_app.command("show")
