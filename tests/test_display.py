@@ -74,3 +74,10 @@ def test_signs_and_direction_words():
     assert display.change_word(-0.13, higher_is_better=True) == "worse"
     assert display.change_word(-0.13, higher_is_better=False) == "better"
     assert display.change_word(0.0) == "no change"
+
+
+def test_p_values_read_as_people_read_them():
+    # `plans show` printed "p = 0" for a p-value below a thousandth.
+    assert display.p_value(0.0) == display.p_value(4e-7) == "< 0.001"
+    assert display.p_value(0.0123) == "0.012"
+    assert display.p_value(float("nan")) == ""

@@ -140,6 +140,17 @@ def share_estimate(share: Any, low: Any = None, high: Any = None) -> str:
     return estimate(*scaled, suffix="%")
 
 
+def p_value(value: Any) -> str:
+    """A p-value as people read it: ``< 0.001`` below that, else three decimals.
+
+    >>> p_value(0.0), p_value(0.01234), p_value(None)
+    ('< 0.001', '0.012', '')
+    """
+    if missing(value):
+        return ""
+    return "< 0.001" if float(value) < 0.001 else number(float(value), 3)
+
+
 def yes_no(value: Any) -> str:
     """``yes`` or ``no`` for a flag; ``""`` when unknown.
 

@@ -191,6 +191,8 @@ def show(
         current_window=f"{progress.current.since} to {progress.current.until}",
         p_value=progress.movement.p_value,
     )
+    if output is OutputFormat.table:  # JSON and CSV keep the number
+        summary["p_value"] = display.p_value(summary["p_value"])
     emit_object(summary, output, title=f"plan {plan.plan_id}")
 
 

@@ -73,7 +73,8 @@ Finder = Callable[["Workspace", ReportScope], list[Finding]]
 
 def p_text(p: Any) -> str:
     """A corrected p-value as a reader takes it: ``p = 0.012``, ``p < 0.001``."""
-    return "p < 0.001" if float(p) < 0.001 else f"p = {float(p):.3f}"
+    shown = display.p_value(p)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
 
 
 def due_in(ws: Workspace, scope: ReportScope, days: int) -> dt.date:

@@ -129,13 +129,6 @@ def score(value: Any, metric: Any = "nps") -> str:
     return display.number(value, 2 if str(metric) == "ces" else 1)
 
 
-def p_value(value: Any) -> str:
-    """A p-value for people: ``< 0.001`` or three decimals."""
-    if display.missing(value):
-        return ""
-    return "< 0.001" if float(value) < 0.001 else display.number(float(value), 3)
-
-
 templates.env.filters["number"] = number
 templates.env.filters["signed"] = display.signed
 templates.env.filters["percent"] = display.percent
@@ -143,7 +136,7 @@ templates.env.filters["estimate"] = display.estimate
 templates.env.filters["share_estimate"] = display.share_estimate
 templates.env.filters["display"] = display.cell
 templates.env.filters["score"] = score
-templates.env.filters["pvalue"] = p_value
+templates.env.filters["pvalue"] = display.p_value
 templates.env.filters["when"] = when
 templates.env.filters["cell"] = cell
 templates.env.filters["metric_label"] = metric_label
