@@ -90,6 +90,19 @@ class Document:
         return None
 
 
+def text_value(value: Any) -> Any:
+    """A name or id written in a file (a pydantic "before" validator): YAML may read ``2024`` as
+    a number, so a number is taken as its text; an empty value is no value (None); a list, a
+    mapping or a yes/no is refused with the fix."""
+    from pydantic_core import PydanticCustomError
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PydanticCustomError("text", "must be text", {"fix": "quote the value"})
+    return str(value)
+
+
 def file_error(
     error: type[Error],
     source: str,

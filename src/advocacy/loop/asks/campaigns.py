@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from advocacy.config_files import parse_yaml, read_text, validate
+from advocacy.config_files import parse_yaml, read_text, text_value, validate
 from advocacy.errors import ValidationError
 
 #: Who a campaign asks: audience kind -> what it selects.
@@ -62,16 +62,8 @@ LANDING = "landing"
 WELCOME = "welcome"
 
 
-def _text(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise PydanticCustomError("text", "must be text", {"fix": "quote the value"})
-    return str(value)
-
-
 def _identifier(value: Any) -> Any:
-    text = _text(value)
+    text = text_value(value)
     if text is None:
         raise PydanticCustomError("required", "is required", {"fix": "write an id, e.g. spring"})
     if len(text) > 64 or not all(ch.isalnum() or ch in "-_" for ch in text):
@@ -84,7 +76,7 @@ def _identifier(value: Any) -> Any:
 
 
 def _url(value: Any) -> Any:
-    text = _text(value)
+    text = text_value(value)
     parts = urlsplit(text or "")
     if parts.scheme not in ("http", "https") or not parts.netloc or len(text or "") > 2000:
         raise PydanticCustomError(
@@ -103,7 +95,7 @@ class AudienceSpec(BaseModel):
     kind: Literal["silent-promoters", "recent-promoters", "fans-to-be", "champions", "everyone"] = (
         Field(description="which customers (see AUDIENCES)")
     )
-    segment: Annotated[str | None, BeforeValidator(_text)] = Field(
+    segment: Annotated[str | None, BeforeValidator(text_value)] = Field(
         None, description="only customers of this segment"
     )
     days: int = Field(90, gt=0, le=3650, description="recent-promoters: answered within")
@@ -137,7 +129,7 @@ class RewardSpec(BaseModel):
     to: Literal["advocate", "friend", "both"] = Field(description="who is rewarded")
     when: Literal["click", "referral", "conversion"] = Field(description="for which deed")
     amount: float = Field(gt=0, le=1_000_000, description="the reward per deed")
-    currency: Annotated[str | None, BeforeValidator(_text)] = Field(None, max_length=8)
+    currency: Annotated[str | None, BeforeValidator(text_value)] = Field(None, max_length=8)
 
 
 class MessageSpec(BaseModel):
@@ -145,10 +137,10 @@ class MessageSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    subject: Annotated[str, BeforeValidator(_text)] = Field(
+    subject: Annotated[str, BeforeValidator(text_value)] = Field(
         "Would you recommend us?", max_length=200
     )
-    body: Annotated[str, BeforeValidator(_text)] = Field(
+    body: Annotated[str, BeforeValidator(text_value)] = Field(
         "Thank you for your kind words. Would you tell a friend about us?", max_length=4000
     )
 
@@ -159,7 +151,7 @@ class CampaignSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Annotated[str, BeforeValidator(_identifier)] = Field(description="the campaign's id")
-    name: Annotated[str | None, BeforeValidator(_text)] = Field(None, max_length=200)
+    name: Annotated[str | None, BeforeValidator(text_value)] = Field(None, max_length=200)
     audience: AudienceSpec
     action: Literal["refer", "review", "reference", "community"]
     channel: Literal["email", "links", "survey-prompt"]

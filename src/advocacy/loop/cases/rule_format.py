@@ -41,7 +41,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from advocacy.config_files import Document, file_error, parse_yaml, read_text, validate
+from advocacy.config_files import Document, file_error, parse_yaml, read_text, text_value, validate
 from advocacy.errors import ValidationError
 from advocacy.loop.cases.rules import PRIORITIES, ROUTE_FIELDS, TRIGGERS, Route, Rule
 
@@ -52,17 +52,8 @@ SCORE_PARAMS = ("threshold", "detractor_at_most", "promoter_at_least")
 LIST_PARAMS = ("keywords", "value_tiers")
 
 
-def _text(value: Any) -> Any:
-    """A name or id: YAML may read ``2024`` as a number; an empty value is no value."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise PydanticCustomError("text", "must be text", {"fix": "quote the value"})
-    return str(value)
-
-
 def _required(value: Any) -> Any:
-    text = _text(value)
+    text = text_value(value)
     if text is None:
         raise PydanticCustomError(
             "required", "is required", {"fix": "write a value after the colon"}
@@ -91,7 +82,7 @@ def _trigger(value: Any) -> Any:
 
 
 def _priority(value: Any) -> Any:
-    priority = _text(value) or "normal"
+    priority = text_value(value) or "normal"
     if priority not in PRIORITIES:
         raise PydanticCustomError(
             "priority",
@@ -119,7 +110,7 @@ def _empty(value: Any) -> Any:
     return {} if value is None else value
 
 
-Text = Annotated[str | None, BeforeValidator(_text)]
+Text = Annotated[str | None, BeforeValidator(text_value)]
 Hours = Annotated[float | None, BeforeValidator(_hours)]
 
 
