@@ -44,6 +44,7 @@ __all__ = [
     "parse_yaml",
     "read_packaged",
     "read_text",
+    "text_value",
     "validate",
 ]
 
