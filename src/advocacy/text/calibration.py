@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from advocacy.errors import UsageError
+from advocacy.text.calibration_tfidf import TermCounts
 from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.sentiment import SENTIMENTS, SentimentResult, sentiment_result
 
@@ -195,17 +196,6 @@ def _fit_adjustment(
 
     result = minimize(loss, np.zeros(1 + len(SENTIMENTS)), jac=True, method="L-BFGS-B")
     return _PriorAdjustment(float(math.exp(result.x[0])), result.x[1:].copy())
-
-
-def _tfidf_model(penalty: float = 10.0) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    return make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
-        LogisticRegression(C=penalty, max_iter=2000),
-    )
 
 
 def _head(penalty: float, *, warm_start: bool = False) -> Any:
@@ -403,28 +393,30 @@ class CalibratedSentiment:
         self.n_cv_labels_ = len(rows)
         folds = _folds(y[rows], self.folds, self.random_state)
         self.n_folds_ = len(folds)
-        stacked = None
+        stacked, sample = None, None
         if len(y) >= MIN_TFIDF_LABELS:
-            stacked = self._stacked(_clipped([texts[i] for i in rows]), features[rows], y[rows])
+            # The texts are split into n-grams once; every TF-IDF fit reads the counts.
+            sample = TermCounts(_clipped([texts[i] for i in rows]))
+            stacked = self._stacked(sample, features[rows], y[rows])
         self._cross_validate(log_prior[rows], features[rows], stacked, y[rows], weight[rows])
         if self.method_.startswith("head"):
             matrix = features
             if self.method_ == "head + tfidf":
-                matrix = (
-                    stacked
-                    if len(rows) == len(y) and stacked is not None
-                    else self._stacked(_clipped(texts), features, y)
-                )
+                if sample is None or stacked is None or len(rows) < len(y):
+                    sample = TermCounts(_clipped(texts))
+                    stacked = self._stacked(sample, features, y)
+                matrix = stacked
+                self.tfidf_ = sample.pipeline(np.arange(len(y)), y)
             self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
-        if self.method_ == "head + tfidf":
-            self.tfidf_ = _tfidf_model().fit(_clipped(texts), y)
 
-    def _stacked(self, texts: list[str], features: FloatArray, y: NDArray[np.int64]) -> FloatArray:
-        """``features`` with the out-of-fold probabilities of a TF-IDF model of ``texts``."""
+    def _stacked(
+        self, counts: TermCounts, features: FloatArray, y: NDArray[np.int64]
+    ) -> FloatArray:
+        """``features`` with the out-of-fold probabilities of a TF-IDF model of the texts."""
         out_of_fold = np.zeros((len(y), len(SENTIMENTS)))
         for train, test in _folds(y, self.folds, self.random_state):
-            model = _tfidf_model().fit([texts[i] for i in train], y[train])
-            out_of_fold[test] = _full_probabilities(model, [texts[i] for i in test])
+            probabilities, classes = counts.fit_predict(train, y[train], test)
+            out_of_fold[np.ix_(test, np.asarray(classes, dtype=int))] = probabilities
         return np.hstack([features, PRIOR_SCALE * _log_odds(out_of_fold)])
 
     def _cross_validate(

@@ -1,0 +1,168 @@
+"""The calibration's TF-IDF models, fitted on many subsets of the labels from one analysis.
+
+A calibration with enough labels stacks a word 1-2-gram TF-IDF logistic regression of the
+labelled texts (:mod:`advocacy.text.calibration`): five out-of-fold fits to compare candidates,
+five more on every label when the comparison used a sample, and a last fit on all. Each fit
+used to split every text of its subset into n-grams again, in Python: three quarters of a
+first ``text analyze`` on 3,000 scored reviews. :class:`TermCounts` splits each text once and
+builds the count matrix scikit-learn's ``CountVectorizer`` would build for any subset, entry for
+entry and in the same order, so the TF-IDF weights (scikit-learn's own ``TfidfTransformer``) and
+the logistic fits on them are the very numbers the pipeline gives
+(``tests/text/test_calibration_tfidf.py`` checks them against it on real reviews).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+#: Inverse L2 penalty of the stacked TF-IDF logistic regression.
+TFIDF_PENALTY = 10.0
+
+
+def tfidf_model(penalty: float = TFIDF_PENALTY) -> Any:
+    """The stacked model as a scikit-learn pipeline of raw texts (unfitted)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+        LogisticRegression(C=penalty, max_iter=2000),
+    )
+
+
+class TermCounts:
+    """Each text's n-gram counts, split once, as ``CountVectorizer`` counts any subset.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The labelled texts (already clipped to the characters the model reads).
+
+    Examples
+    --------
+    >>> counts = TermCounts(["good value", "bad value", "good"])
+    >>> counts.fit_predict(np.array([0, 1]), np.array([1, 0]), np.array([2]))[0].shape
+    (1, 2)
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        analyze = tfidf_model().steps[0][1].build_analyzer()
+        ids: dict[str, int] = {}
+        columns: list[int] = []
+        values: list[int] = []
+        offsets = [0]
+        for text in texts:
+            row: dict[int, int] = {}  # in order of first use, as CountVectorizer fills a row
+            for term in analyze(text):
+                column = ids.setdefault(term, len(ids))
+                row[column] = row.get(column, 0) + 1
+            columns.extend(row)
+            values.extend(row.values())
+            offsets.append(len(columns))
+        self.terms = list(ids)
+        self.columns = np.asarray(columns, dtype=np.int64)
+        self.values = np.asarray(values, dtype=np.float64)
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+        # Each term's place in alphabetical order (the vectorizer's column order).
+        self.alphabetical = np.empty(len(self.terms), dtype=np.int64)
+        self.alphabetical[np.argsort(np.array(self.terms, dtype=object), kind="stable")] = (
+            np.arange(len(self.terms))
+        )
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def _entries(self, rows: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+        """Global term ids, counts and the owning row (0..len(rows)) of ``rows``' entries."""
+        lengths = self.offsets[rows + 1] - self.offsets[rows]
+        starts = np.repeat(self.offsets[rows] - np.cumsum(lengths) + lengths, lengths)
+        at = starts + np.arange(int(lengths.sum()))
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        return self.columns[at], self.values[at], owner
+
+    def fitted_counts(self, rows: NDArray[np.int64]) -> tuple[Any, NDArray[np.int64]]:
+        """``CountVectorizer().fit_transform`` of ``rows``' texts, and its vocabulary's terms.
+
+        The vectorizer numbers terms as the subset first uses them, sorts each row's entries
+        by that number, then renumbers the columns alphabetically without sorting again: the
+        entries here come in that order so that every sum over a row is the same sum.
+        """
+        terms, counts, owner = self._entries(rows)
+        present, first = np.unique(terms, return_index=True)
+        first_use = np.empty(len(self.terms), dtype=np.int64)
+        first_use[present] = first
+        order = np.lexsort((first_use[terms], owner))
+        vocabulary = present[np.argsort(self.alphabetical[present], kind="stable")]
+        column = np.empty(len(self.terms), dtype=np.int64)
+        column[vocabulary] = np.arange(len(vocabulary))
+        matrix = self._matrix(column[terms[order]], counts[order], owner, len(rows), vocabulary)
+        return matrix, vocabulary
+
+    def counts(self, rows: NDArray[np.int64], vocabulary: NDArray[np.int64]) -> Any:
+        """``CountVectorizer.transform`` of ``rows``' texts with a fitted ``vocabulary``."""
+        terms, counts, owner = self._entries(rows)
+        column = np.full(len(self.terms), -1, dtype=np.int64)
+        column[vocabulary] = np.arange(len(vocabulary))
+        known = column[terms] >= 0
+        matrix = self._matrix(
+            column[terms][known], counts[known], owner[known], len(rows), vocabulary
+        )
+        matrix.sort_indices()
+        return matrix
+
+    @staticmethod
+    def _matrix(
+        columns: NDArray[Any],
+        counts: NDArray[Any],
+        owner: NDArray[Any],
+        size: int,
+        vocabulary: NDArray[Any],
+    ) -> Any:
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=size))])
+        return sparse.csr_matrix(
+            (counts, columns.astype(np.int32), offsets.astype(np.int32)),
+            shape=(size, len(vocabulary)),
+        )
+
+    def fit_predict(
+        self, train: NDArray[np.int64], labels: NDArray[np.int64], test: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """:func:`tfidf_model` fitted on ``train``: ``test``'s probabilities and the classes."""
+        model, vocabulary = self._fit(train, labels)
+        transformer, classifier = model
+        matrix = transformer.transform(self.counts(test, vocabulary))
+        return classifier.predict_proba(matrix), classifier.classes_
+
+    def _fit(self, train: NDArray[np.int64], labels: NDArray[np.int64]) -> tuple[Any, Any]:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        template = tfidf_model()
+        vectorizer, classifier = (step for _, step in template.steps)
+        counts, vocabulary = self.fitted_counts(train)
+        transformer = TfidfTransformer(
+            norm=vectorizer.norm,
+            use_idf=vectorizer.use_idf,
+            smooth_idf=vectorizer.smooth_idf,
+            sublinear_tf=vectorizer.sublinear_tf,
+        )
+        matrix = transformer.fit_transform(counts)
+        classifier.fit(matrix, labels)
+        return (transformer, classifier), vocabulary
+
+    def pipeline(self, train: NDArray[np.int64], labels: NDArray[np.int64]) -> Any:
+        """:func:`tfidf_model` fitted on ``train``, as the pipeline of raw texts it equals."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline
+
+        (transformer, classifier), vocabulary = self._fit(train, labels)
+        words = {self.terms[term]: column for column, term in enumerate(vocabulary)}
+        template = tfidf_model().steps[0][1]
+        vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": words})
+        vectorizer.idf_ = transformer.idf_
+        return make_pipeline(vectorizer, classifier)
