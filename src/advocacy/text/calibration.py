@@ -324,9 +324,19 @@ class CalibratedSentiment:
 
     # -- fitting ----------------------------------------------------------------------------
     def fit(
-        self, texts: Sequence[str], labels: Sequence[str], *, taught: Sequence[bool] | None = None
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        taught: Sequence[bool] | None = None,
+        reading: Any = None,
     ) -> CalibratedSentiment:
-        """Fit on texts and their labels; ``taught`` marks user-taught labels (weighted up)."""
+        """Fit on texts and their labels; ``taught`` marks user-taught labels (weighted up).
+
+        ``reading`` is the configured model's :meth:`read` of ``texts`` when the caller has
+        it already (``text analyze`` reads the labelled texts once for the calibration and
+        the documents).
+        """
         texts = [str(text) for text in texts]
         if len(texts) != len(labels) or not texts:
             raise UsageError(
@@ -349,7 +359,13 @@ class CalibratedSentiment:
             )
         y = np.array([_INDEX[str(label)] for label in labels], dtype=np.int64)
         weight = np.where(marks, self.taught_weight, 1.0)
-        reading = self.read(texts)
+        if reading is None:
+            reading = self.read(texts)
+        elif len(reading.sentiment) != len(texts):
+            raise UsageError(
+                f"the reading has {len(reading.sentiment)} rows for {len(texts)} texts",
+                fix="pass the reading of exactly these texts, or none",
+            )
         self._choose(texts, reading, y, weight)
         self.n_labels_ = len(texts)
         self.n_taught_ = int(marks.sum())
