@@ -409,29 +409,32 @@ class CalibratedSentiment:
         self.n_cv_labels_ = len(rows)
         folds = _folds(y[rows], self.folds, self.random_state)
         self.n_folds_ = len(folds)
-        stacked, sample = None, None
+        stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once
         if len(y) >= MIN_TFIDF_LABELS:
-            # The texts are split into n-grams once; every TF-IDF fit reads the counts.
-            sample = TermCounts(_clipped([texts[i] for i in rows]))
-            stacked = self._stacked(sample, features[rows], y[rows])
+            stacked = self._stacked(counts, rows, features[rows], y[rows])
         self._cross_validate(log_prior[rows], features[rows], stacked, y[rows], weight[rows])
         if self.method_.startswith("head"):
             matrix = features
             if self.method_ == "head + tfidf":
-                if sample is None or stacked is None or len(rows) < len(y):
-                    sample = TermCounts(_clipped(texts))
-                    stacked = self._stacked(sample, features, y)
+                every = np.arange(len(y))
+                if stacked is None or len(rows) < len(y):
+                    stacked = self._stacked(counts, every, features, y)
                 matrix = stacked
-                self.tfidf_ = sample.pipeline(np.arange(len(y)), y)
+                self.tfidf_ = counts.pipeline(every, y)
             self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
 
     def _stacked(
-        self, counts: TermCounts, features: FloatArray, y: NDArray[np.int64]
+        self,
+        counts: TermCounts,
+        rows: NDArray[np.int64],
+        features: FloatArray,
+        y: NDArray[np.int64],
     ) -> FloatArray:
-        """``features`` with the out-of-fold probabilities of a TF-IDF model of the texts."""
+        """``features`` with the out-of-fold probabilities of a TF-IDF model of the texts at
+        ``rows`` (ascending) of ``counts``."""
         out_of_fold = np.zeros((len(y), len(SENTIMENTS)))
         for train, test in _folds(y, self.folds, self.random_state):
-            probabilities, classes = counts.fit_predict(train, y[train], test)
+            probabilities, classes = counts.fit_predict(rows[train], y[train], rows[test])
             out_of_fold[np.ix_(test, np.asarray(classes, dtype=int))] = probabilities
         return np.hstack([features, PRIOR_SCALE * _log_odds(out_of_fold)])
 

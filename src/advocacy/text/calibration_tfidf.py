@@ -42,7 +42,8 @@ class TermCounts:
     Parameters
     ----------
     texts : sequence of str
-        The labelled texts (already clipped to the characters the model reads).
+        The labelled texts (already clipped to the characters the model reads); each is
+        split the first time a subset asks for it.
 
     Examples
     --------
@@ -52,36 +53,50 @@ class TermCounts:
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
-        analyze = tfidf_model().steps[0][1].build_analyzer()
-        ids: dict[str, int] = {}
-        columns: list[int] = []
-        values: list[int] = []
-        offsets = [0]
-        for text in texts:
+        self.texts = list(texts)
+        self._analyze = tfidf_model().steps[0][1].build_analyzer()
+        self._ids: dict[str, int] = {}
+        self.terms: list[str] = []
+        # Row i's entries are columns[start[i]:start[i] + length[i]] (start -1: not split yet).
+        self.start = np.full(len(self.texts), -1, dtype=np.int64)
+        self.length = np.zeros(len(self.texts), dtype=np.int64)
+        self.columns = np.zeros(0, dtype=np.int64)
+        self.values = np.zeros(0, dtype=np.float64)
+        self.alphabetical = np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def _split(self, rows: NDArray[np.int64]) -> None:
+        """Split the texts at ``rows`` not split yet (each text once, whatever the subsets)."""
+        new = np.unique(rows[self.start[rows] < 0])
+        if not len(new):
+            return
+        ids, columns, values, lengths = self._ids, [], [], []
+        for i in new:
             row: dict[int, int] = {}  # in order of first use, as CountVectorizer fills a row
-            for term in analyze(text):
+            for term in self._analyze(self.texts[i]):
                 column = ids.setdefault(term, len(ids))
                 row[column] = row.get(column, 0) + 1
             columns.extend(row)
             values.extend(row.values())
-            offsets.append(len(columns))
-        self.terms = list(ids)
-        self.columns = np.asarray(columns, dtype=np.int64)
-        self.values = np.asarray(values, dtype=np.float64)
-        self.offsets = np.asarray(offsets, dtype=np.int64)
-        # Each term's place in alphabetical order (the vectorizer's column order).
-        self.alphabetical = np.empty(len(self.terms), dtype=np.int64)
-        self.alphabetical[np.argsort(np.array(self.terms, dtype=object), kind="stable")] = (
-            np.arange(len(self.terms))
-        )
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
+            lengths.append(len(row))
+        self.start[new] = len(self.columns) + np.cumsum(lengths) - lengths
+        self.length[new] = lengths
+        self.columns = np.concatenate([self.columns, np.asarray(columns, dtype=np.int64)])
+        self.values = np.concatenate([self.values, np.asarray(values, dtype=np.float64)])
+        if len(ids) > len(self.terms):
+            self.terms = list(ids)
+            # Each term's place in alphabetical order (the vectorizer's column order).
+            self.alphabetical = np.empty(len(self.terms), dtype=np.int64)
+            order = np.argsort(np.array(self.terms, dtype=object), kind="stable")
+            self.alphabetical[order] = np.arange(len(self.terms))
 
     def _entries(self, rows: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
         """Global term ids, counts and the owning row (0..len(rows)) of ``rows``' entries."""
-        lengths = self.offsets[rows + 1] - self.offsets[rows]
-        starts = np.repeat(self.offsets[rows] - np.cumsum(lengths) + lengths, lengths)
+        self._split(rows)
+        lengths = self.length[rows]
+        starts = np.repeat(self.start[rows] - np.cumsum(lengths) + lengths, lengths)
         at = starts + np.arange(int(lengths.sum()))
         owner = np.repeat(np.arange(len(rows)), lengths)
         return self.columns[at], self.values[at], owner
