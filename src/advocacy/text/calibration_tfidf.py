@@ -14,9 +14,11 @@ the logistic fits on them are the very numbers the pipeline gives
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from scipy import sparse
 
@@ -55,7 +57,6 @@ class TermCounts:
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = list(texts)
         self._analyze = tfidf_model().steps[0][1].build_analyzer()
-        self._ids: dict[str, int] = {}
         self.terms: list[str] = []
         # Row i's entries are columns[start[i]:start[i] + length[i]] (start -1: not split yet).
         self.start = np.full(len(self.texts), -1, dtype=np.int64)
@@ -72,25 +73,31 @@ class TermCounts:
         new = np.unique(rows[self.start[rows] < 0])
         if not len(new):
             return
-        ids, columns, values, lengths = self._ids, [], [], []
-        for i in new:
-            row: dict[int, int] = {}  # in order of first use, as CountVectorizer fills a row
-            for term in self._analyze(self.texts[i]):
-                column = ids.setdefault(term, len(ids))
-                row[column] = row.get(column, 0) + 1
-            columns.extend(row)
-            values.extend(row.values())
-            lengths.append(len(row))
+        found = [self._analyze(self.texts[i]) for i in new]
+        sizes = [len(terms) for terms in found]
+        local, distinct = pd.factorize(np.array(list(chain.from_iterable(found)), dtype=object))
+        known = pd.Index(self.terms, dtype=object).get_indexer(distinct)  # numbered as first met
+        unseen = known < 0
+        known[unseen] = len(self.terms) + np.arange(int(unseen.sum()))
+        added = bool(unseen.any())
+        self.terms.extend(str(term) for term in distinct[unseen])
+        terms, owner = known[local], np.repeat(np.arange(len(new)), sizes)
+        # One entry per (text, term), in order of first use in the text, as CountVectorizer.
+        _, first, counts = np.unique(
+            owner * max(len(self.terms), 1) + terms, return_index=True, return_counts=True
+        )
+        order = np.argsort(first, kind="stable")
+        first, counts = first[order], counts[order]
+        lengths = np.bincount(owner[first], minlength=len(new))
         self.start[new] = len(self.columns) + np.cumsum(lengths) - lengths
         self.length[new] = lengths
-        self.columns = np.concatenate([self.columns, np.asarray(columns, dtype=np.int64)])
-        self.values = np.concatenate([self.values, np.asarray(values, dtype=np.float64)])
-        if len(ids) > len(self.terms):
-            self.terms = list(ids)
+        self.columns = np.concatenate([self.columns, terms[first]])
+        self.values = np.concatenate([self.values, counts.astype(np.float64)])
+        if added:
             # Each term's place in alphabetical order (the vectorizer's column order).
             self.alphabetical = np.empty(len(self.terms), dtype=np.int64)
-            order = np.argsort(np.array(self.terms, dtype=object), kind="stable")
-            self.alphabetical[order] = np.arange(len(self.terms))
+            ranked = sorted(range(len(self.terms)), key=self.terms.__getitem__)
+            self.alphabetical[ranked] = np.arange(len(self.terms))
 
     def _entries(self, rows: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
         """Global term ids, counts and the owning row (0..len(rows)) of ``rows``' entries."""
