@@ -76,7 +76,9 @@ class TermCounts:
         found = [self._analyze(self.texts[i]) for i in new]
         sizes = [len(terms) for terms in found]
         local, distinct = pd.factorize(np.array(list(chain.from_iterable(found)), dtype=object))
-        known = pd.Index(self.terms, dtype=object).get_indexer(distinct)  # numbered as first met
+        # Terms are numbered as first met, across every call.
+        seen = pd.Index(self.terms, dtype=object)
+        known = seen.get_indexer(pd.Index(distinct, dtype=object))
         unseen = known < 0
         known[unseen] = len(self.terms) + np.arange(int(unseen.sum()))
         added = bool(unseen.any())
