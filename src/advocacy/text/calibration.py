@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from advocacy.errors import UsageError
+from advocacy.text.calibration_tfidf import TermCounts
 from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.sentiment import SENTIMENTS, SentimentResult, sentiment_result
 
@@ -197,17 +198,6 @@ def _fit_adjustment(
     return _PriorAdjustment(float(math.exp(result.x[0])), result.x[1:].copy())
 
 
-def _tfidf_model(penalty: float = 10.0) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    return make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
-        LogisticRegression(C=penalty, max_iter=2000),
-    )
-
-
 def _head(penalty: float, *, warm_start: bool = False) -> Any:
     from sklearn.linear_model import LogisticRegression
 
@@ -334,9 +324,19 @@ class CalibratedSentiment:
 
     # -- fitting ----------------------------------------------------------------------------
     def fit(
-        self, texts: Sequence[str], labels: Sequence[str], *, taught: Sequence[bool] | None = None
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        taught: Sequence[bool] | None = None,
+        reading: Any = None,
     ) -> CalibratedSentiment:
-        """Fit on texts and their labels; ``taught`` marks user-taught labels (weighted up)."""
+        """Fit on texts and their labels; ``taught`` marks user-taught labels (weighted up).
+
+        ``reading`` is the configured model's :meth:`read` of ``texts`` when the caller has
+        it already (``text analyze`` reads the labelled texts once for the calibration and
+        the documents).
+        """
         texts = [str(text) for text in texts]
         if len(texts) != len(labels) or not texts:
             raise UsageError(
@@ -359,7 +359,13 @@ class CalibratedSentiment:
             )
         y = np.array([_INDEX[str(label)] for label in labels], dtype=np.int64)
         weight = np.where(marks, self.taught_weight, 1.0)
-        reading = self.read(texts)
+        if reading is None:
+            reading = self.read(texts)
+        elif len(reading.sentiment) != len(texts):
+            raise UsageError(
+                f"the reading has {len(reading.sentiment)} rows for {len(texts)} texts",
+                fix="pass the reading of exactly these texts, or none",
+            )
         self._choose(texts, reading, y, weight)
         self.n_labels_ = len(texts)
         self.n_taught_ = int(marks.sum())
@@ -403,28 +409,33 @@ class CalibratedSentiment:
         self.n_cv_labels_ = len(rows)
         folds = _folds(y[rows], self.folds, self.random_state)
         self.n_folds_ = len(folds)
-        stacked = None
+        stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once
         if len(y) >= MIN_TFIDF_LABELS:
-            stacked = self._stacked(_clipped([texts[i] for i in rows]), features[rows], y[rows])
+            stacked = self._stacked(counts, rows, features[rows], y[rows])
         self._cross_validate(log_prior[rows], features[rows], stacked, y[rows], weight[rows])
         if self.method_.startswith("head"):
             matrix = features
             if self.method_ == "head + tfidf":
-                matrix = (
-                    stacked
-                    if len(rows) == len(y) and stacked is not None
-                    else self._stacked(_clipped(texts), features, y)
-                )
+                every = np.arange(len(y))
+                if stacked is None or len(rows) < len(y):
+                    stacked = self._stacked(counts, every, features, y)
+                matrix = stacked
+                self.tfidf_ = counts.pipeline(every, y)
             self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
-        if self.method_ == "head + tfidf":
-            self.tfidf_ = _tfidf_model().fit(_clipped(texts), y)
 
-    def _stacked(self, texts: list[str], features: FloatArray, y: NDArray[np.int64]) -> FloatArray:
-        """``features`` with the out-of-fold probabilities of a TF-IDF model of ``texts``."""
+    def _stacked(
+        self,
+        counts: TermCounts,
+        rows: NDArray[np.int64],
+        features: FloatArray,
+        y: NDArray[np.int64],
+    ) -> FloatArray:
+        """``features`` with the out-of-fold probabilities of a TF-IDF model of the texts at
+        ``rows`` (ascending) of ``counts``."""
         out_of_fold = np.zeros((len(y), len(SENTIMENTS)))
         for train, test in _folds(y, self.folds, self.random_state):
-            model = _tfidf_model().fit([texts[i] for i in train], y[train])
-            out_of_fold[test] = _full_probabilities(model, [texts[i] for i in test])
+            probabilities, classes = counts.fit_predict(rows[train], y[train], rows[test])
+            out_of_fold[np.ix_(test, np.asarray(classes, dtype=int))] = probabilities
         return np.hstack([features, PRIOR_SCALE * _log_odds(out_of_fold)])
 
     def _cross_validate(

@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from advocacy.text.calibration import CalibratedSentiment, _PriorAdjustment, _tfidf_model
+from advocacy.text.calibration import CalibratedSentiment, _PriorAdjustment
+from advocacy.text.calibration_tfidf import tfidf_model
 
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
@@ -189,7 +190,7 @@ def load(text: str) -> CalibratedSentiment | None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_pipeline
 
-        template = _tfidf_model().steps[0][1]
+        template = tfidf_model().steps[0][1]
         vocabulary = {str(word): i for i, word in enumerate(arrays["tfidf_words"])}
         vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": vocabulary})
         vectorizer.idf_ = arrays["tfidf_idf"]

@@ -46,7 +46,7 @@ from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, labelled_texts
 from advocacy.text.sentences import SENTENCE_TYPES, analyze_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
-from advocacy.text.text_model import STATIC, text_model
+from advocacy.text.text_model import STATIC, KnownReadings, text_model
 
 Progress = Callable[[str, int, int], None]
 
@@ -67,6 +67,8 @@ class Calibration:
 
     calibrated: CalibratedSentiment | None
     status: str
+    #: The model's reading of the labelled texts when this run fitted on them (None: kept).
+    known: KnownReadings | None = None
 
 
 def workspace_calibration(
@@ -114,13 +116,17 @@ def workspace_calibration(
     else:
         reason = "refitted on request" if refit else "fitted"
     ordered = sorted(texts.items())
+    labelled = [text for _, (text, _, _) in ordered]
+    reading = text_model(model).read(labelled)
     calibrated = CalibratedSentiment(text_model=model).fit(
-        [text for _, (text, _, _) in ordered],
+        labelled,
         [label for _, (_, label, _) in ordered],
         taught=[taught for _, (_, _, taught) in ordered],
+        reading=reading,
     )
     kept.store(db, model, base, summary, calibrated, now or datetime.now(UTC))
-    return Calibration(calibrated, f"{reason} ({calibrated.n_labels_:,} labels)")
+    status = f"{reason} ({calibrated.n_labels_:,} labels)"
+    return Calibration(calibrated, status, KnownReadings(labelled, reading))
 
 
 def calibration(
@@ -164,6 +170,7 @@ def analyze_texts(
     calibrated: CalibratedSentiment | None = None,
     *,
     model: str = STATIC,
+    known: KnownReadings | None = None,
 ) -> pd.DataFrame:
     """Language, sentiment, score, emotions (JSON scores and labels), effort and cues per text.
 
@@ -183,6 +190,9 @@ def analyze_texts(
         A sentiment head calibrated on the workspace's scored comments (None: the model's own).
     model
         The ``text_model`` setting value.
+    known
+        Readings of some of the texts by the same model, made earlier in the run (the
+        calibration's); those texts are not read again.
 
     Returns
     -------
@@ -205,7 +215,8 @@ def analyze_texts(
         for no_content, refused in zip(empty, unsupported, strict=True)
     ]
     read = np.array([reason is None for reason in reasons], dtype=bool)
-    reading = text_model(model).read(texts)
+    reader = text_model(model)
+    reading = reader.read(texts) if known is None else known.read(reader, texts)
     result = reading_sentiment(reading, calibrated, texts=texts)
     found = emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
     efforts = [effort(text) for text in texts]
@@ -276,14 +287,14 @@ def analyze_workspace(
     """
     stamp = now or datetime.now(UTC)
     # Labels count from the first one; a model without heads of its own needs at least one.
-    calibrated = None
+    calibrated, known = None, None
     status = "not used"
     if calibrate is not False:
         # Refitting on thousands of scored comments takes seconds: show the step, not a pause.
         if progress is not None:
             progress("calibrating on the labels", 0, 1)
         chosen = workspace_calibration(db, model=model, refit=recalibrate, now=stamp)
-        calibrated, status = chosen.calibrated, chosen.status
+        calibrated, status, known = chosen.calibrated, chosen.status, chosen.known
         if progress is not None:
             progress("calibrating on the labels", 1, 1)
     if calibrate and calibrated is None:
@@ -324,7 +335,7 @@ def analyze_workspace(
         chunk = stale.iloc[start : start + batch_size]
         texts = [str(t) for t in chunk["text"]]
         keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
-        features = analyze_texts(texts, calibrated, model=model)
+        features = analyze_texts(texts, calibrated, model=model, known=known)
         frame = pd.concat([keys, features], axis=1)
         frame["text_hash"] = chunk["text_hash"].to_numpy()
         frame["analysed_at"] = stamp

@@ -105,7 +105,8 @@ def analyze_sentences(
             for (n, _, start, end), one in zip(rows, whole, strict=True)
             if not one
         ]
-        result = reading_sentiment(text_model(model).read(parts), calibrated, texts=parts)
+        reading = text_model(model).read(parts, emotions=False)
+        result = reading_sentiment(reading, calibrated, texts=parts)
         labels[~whole] = result.labels
         scores[~whole] = result.scores
         names[~whole] = result.model

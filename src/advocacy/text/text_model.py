@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -103,6 +103,78 @@ class Reading:
     emotion_thresholds: tuple[float, ...] | None = None
     #: Probability that each text is a complaint (None: the model has no complaint head).
     complaint: FloatArray | None = None
+
+    def __len__(self) -> int:
+        return len(self.sentiment)
+
+    def take(self, rows: NDArray[np.int64]) -> Reading:
+        """The reading of the texts at ``rows``, in that order."""
+        return replace(
+            self,
+            embeddings=self.embeddings[rows],
+            sentiment=self.sentiment[rows],
+            emotions=self.emotions[rows],
+            complaint=None if self.complaint is None else self.complaint[rows],
+        )
+
+    def put(self, rows: NDArray[np.int64], other: Reading, size: int) -> Reading:
+        """A reading of ``size`` texts: this one's at ``rows``, ``other``'s in the rest."""
+        rest = np.setdiff1d(np.arange(size), rows)
+
+        def merged(mine: NDArray[Any], theirs: NDArray[Any]) -> NDArray[Any]:
+            out = np.empty((size, *mine.shape[1:]), dtype=np.result_type(mine, theirs))
+            out[rows], out[rest] = mine, theirs
+            return out
+
+        complaint = None
+        if self.complaint is not None and other.complaint is not None:
+            complaint = merged(self.complaint, other.complaint)
+        return replace(
+            self,
+            embeddings=merged(self.embeddings, other.embeddings),
+            sentiment=merged(self.sentiment, other.sentiment),
+            emotions=merged(self.emotions, other.emotions),
+            complaint=complaint,
+        )
+
+
+class KnownReadings:
+    """Readings already made in this run, by text, so that no text is read twice.
+
+    The calibration reads every labelled text; ``text analyze`` then reads the documents, most
+    of them the same texts. A model reads each text on its own (nothing in a text's reading
+    depends on the others in its batch), so a kept row is the row a new read would give, up
+    to the rounding of the last bit in a matrix product of another size.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The texts read.
+    reading : Reading
+        Their reading, one row per text.
+
+    Examples
+    --------
+    >>> model = text_model("static")
+    >>> known = KnownReadings(["great staff"], model.read(["great staff"]))
+    >>> len(known.read(model, ["awful wait", "great staff"]))
+    2
+    """
+
+    def __init__(self, texts: Sequence[str], reading: Reading) -> None:
+        self.row = {text: i for i, text in enumerate(texts)}
+        self.reading = reading
+
+    def read(self, model: StaticTextModel | EmbedderTextModel, texts: Sequence[str]) -> Reading:
+        """``model.read(texts)``, reading only the texts not read before."""
+        rows = np.fromiter((self.row.get(t, -1) for t in texts), dtype=np.int64, count=len(texts))
+        known = np.flatnonzero(rows >= 0)
+        if len(known) == len(texts):
+            return self.reading.take(rows)
+        fresh = model.read([texts[int(i)] for i in np.flatnonzero(rows < 0)])
+        if not len(known):
+            return fresh
+        return self.reading.take(rows[known]).put(known, fresh, len(texts))
 
 
 SENTIMENT_MODEL = "real-sentiment-e5-v1"
@@ -344,20 +416,24 @@ class StaticTextModel:
     def __repr__(self) -> str:
         return "StaticTextModel()"
 
-    def read(self, texts: Sequence[str]) -> Reading:
-        """Sentiment, emotion and complaint probabilities from one tokenisation of ``texts``."""
+    def read(self, texts: Sequence[str], *, emotions: bool = True) -> Reading:
+        """Sentiment, emotion and complaint probabilities from one tokenisation of ``texts``.
+
+        ``emotions`` False reads the sentiment alone (the per-sentence pass): no emotion
+        columns and no complaint.
+        """
         embeddings, features, ngram_texts = _features(texts)
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
         return Reading(
             embeddings,
             heads.sentiment(features, terms),
-            heads.emotions(features, terms),
+            heads.emotions(features, terms) if emotions else np.zeros((len(texts), 0)),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,
             emotion_thresholds=heads.emotion_thresholds,
-            complaint=heads.complaint(features),
+            complaint=heads.complaint(features) if emotions else None,
         )
 
 
@@ -390,8 +466,11 @@ class EmbedderTextModel:
     def __repr__(self) -> str:
         return f"EmbedderTextModel(name={self.name!r}, embedder={self.embedder.name!r})"
 
-    def read(self, texts: Sequence[str]) -> Reading:
-        """Embed ``texts``; sentiment and emotions from the static model until calibrated."""
+    def read(self, texts: Sequence[str], *, emotions: bool = True) -> Reading:
+        """Embed ``texts``; sentiment and emotions from the static model until calibrated.
+
+        ``emotions`` False leaves the emotion columns out (the per-sentence pass).
+        """
         vectors = np.asarray(self.embedder.embed(list(texts)), dtype=np.float32)
         if vectors.shape != (len(texts), self.embedder.dimension):
             raise UsageError(
@@ -401,7 +480,7 @@ class EmbedderTextModel:
                 parameter="text_model",
                 fix=f"embed must return one row of {self.embedder.dimension} numbers per text",
             )
-        static = StaticTextModel().read(texts)
+        static = StaticTextModel().read(texts, emotions=emotions)
         return Reading(
             vectors,
             static.sentiment,

@@ -1,0 +1,192 @@
+"""The calibration's TF-IDF models, fitted on many subsets of the labels from one analysis.
+
+A calibration with enough labels stacks a word 1-2-gram TF-IDF logistic regression of the
+labelled texts (:mod:`advocacy.text.calibration`): five out-of-fold fits to compare candidates,
+five more on every label when the comparison used a sample, and a last fit on all. Each fit
+used to split every text of its subset into n-grams again, in Python: three quarters of a
+first ``text analyze`` on 3,000 scored reviews. :class:`TermCounts` splits each text once and
+builds the count matrix scikit-learn's ``CountVectorizer`` would build for any subset, entry for
+entry and in the same order, so the TF-IDF weights (scikit-learn's own ``TfidfTransformer``) and
+the logistic fits on them are the very numbers the pipeline gives
+(``tests/text/test_calibration_tfidf.py`` checks them against it on real reviews).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import sparse
+
+#: Inverse L2 penalty of the stacked TF-IDF logistic regression.
+TFIDF_PENALTY = 10.0
+
+
+def tfidf_model(penalty: float = TFIDF_PENALTY) -> Any:
+    """The stacked model as a scikit-learn pipeline of raw texts (unfitted)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+        LogisticRegression(C=penalty, max_iter=2000),
+    )
+
+
+class TermCounts:
+    """Each text's n-gram counts, split once, as ``CountVectorizer`` counts any subset.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The labelled texts (already clipped to the characters the model reads); each is
+        split the first time a subset asks for it.
+
+    Examples
+    --------
+    >>> counts = TermCounts(["good value", "bad value", "good"])
+    >>> counts.fit_predict(np.array([0, 1]), np.array([1, 0]), np.array([2]))[0].shape
+    (1, 2)
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = list(texts)
+        self._analyze = tfidf_model().steps[0][1].build_analyzer()
+        self.terms: list[str] = []
+        # Row i's entries are columns[start[i]:start[i] + length[i]] (start -1: not split yet).
+        self.start = np.full(len(self.texts), -1, dtype=np.int64)
+        self.length = np.zeros(len(self.texts), dtype=np.int64)
+        self.columns = np.zeros(0, dtype=np.int64)
+        self.values = np.zeros(0, dtype=np.float64)
+        self.alphabetical = np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def _split(self, rows: NDArray[np.int64]) -> None:
+        """Split the texts at ``rows`` not split yet (each text once, whatever the subsets)."""
+        new = np.unique(rows[self.start[rows] < 0])
+        if not len(new):
+            return
+        found = [self._analyze(self.texts[i]) for i in new]
+        sizes = [len(terms) for terms in found]
+        local, distinct = pd.factorize(np.array(list(chain.from_iterable(found)), dtype=object))
+        # Terms are numbered as first met, across every call.
+        seen = pd.Index(self.terms, dtype=object)
+        known = seen.get_indexer(pd.Index(distinct, dtype=object))
+        unseen = known < 0
+        known[unseen] = len(self.terms) + np.arange(int(unseen.sum()))
+        added = bool(unseen.any())
+        self.terms.extend(str(term) for term in distinct[unseen])
+        terms, owner = known[local], np.repeat(np.arange(len(new)), sizes)
+        # One entry per (text, term), in order of first use in the text, as CountVectorizer.
+        _, first, counts = np.unique(
+            owner * max(len(self.terms), 1) + terms, return_index=True, return_counts=True
+        )
+        order = np.argsort(first, kind="stable")
+        first, counts = first[order], counts[order]
+        lengths = np.bincount(owner[first], minlength=len(new))
+        self.start[new] = len(self.columns) + np.cumsum(lengths) - lengths
+        self.length[new] = lengths
+        self.columns = np.concatenate([self.columns, terms[first]])
+        self.values = np.concatenate([self.values, counts.astype(np.float64)])
+        if added:
+            # Each term's place in alphabetical order (the vectorizer's column order).
+            self.alphabetical = np.empty(len(self.terms), dtype=np.int64)
+            ranked = sorted(range(len(self.terms)), key=self.terms.__getitem__)
+            self.alphabetical[ranked] = np.arange(len(self.terms))
+
+    def _entries(self, rows: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+        """Global term ids, counts and the owning row (0..len(rows)) of ``rows``' entries."""
+        self._split(rows)
+        lengths = self.length[rows]
+        starts = np.repeat(self.start[rows] - np.cumsum(lengths) + lengths, lengths)
+        at = starts + np.arange(int(lengths.sum()))
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        return self.columns[at], self.values[at], owner
+
+    def fitted_counts(self, rows: NDArray[np.int64]) -> tuple[Any, NDArray[np.int64]]:
+        """``CountVectorizer().fit_transform`` of ``rows``' texts, and its vocabulary's terms.
+
+        The vectorizer numbers terms as the subset first uses them, sorts each row's entries
+        by that number, then renumbers the columns alphabetically without sorting again: the
+        entries here come in that order so that every sum over a row is the same sum.
+        """
+        terms, counts, owner = self._entries(rows)
+        present, first = np.unique(terms, return_index=True)
+        first_use = np.empty(len(self.terms), dtype=np.int64)
+        first_use[present] = first
+        order = np.lexsort((first_use[terms], owner))
+        vocabulary = present[np.argsort(self.alphabetical[present], kind="stable")]
+        column = np.empty(len(self.terms), dtype=np.int64)
+        column[vocabulary] = np.arange(len(vocabulary))
+        matrix = self._matrix(column[terms[order]], counts[order], owner, len(rows), vocabulary)
+        return matrix, vocabulary
+
+    def counts(self, rows: NDArray[np.int64], vocabulary: NDArray[np.int64]) -> Any:
+        """``CountVectorizer.transform`` of ``rows``' texts with a fitted ``vocabulary``."""
+        terms, counts, owner = self._entries(rows)
+        column = np.full(len(self.terms), -1, dtype=np.int64)
+        column[vocabulary] = np.arange(len(vocabulary))
+        known = column[terms] >= 0
+        matrix = self._matrix(
+            column[terms][known], counts[known], owner[known], len(rows), vocabulary
+        )
+        matrix.sort_indices()
+        return matrix
+
+    @staticmethod
+    def _matrix(
+        columns: NDArray[Any],
+        counts: NDArray[Any],
+        owner: NDArray[Any],
+        size: int,
+        vocabulary: NDArray[Any],
+    ) -> Any:
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=size))])
+        return sparse.csr_matrix(
+            (counts, columns.astype(np.int32), offsets.astype(np.int32)),
+            shape=(size, len(vocabulary)),
+        )
+
+    def fit_predict(
+        self, train: NDArray[np.int64], labels: NDArray[np.int64], test: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """:func:`tfidf_model` fitted on ``train``: ``test``'s probabilities and the classes."""
+        model, vocabulary = self._fit(train, labels)
+        transformer, classifier = model
+        matrix = transformer.transform(self.counts(test, vocabulary))
+        return classifier.predict_proba(matrix), classifier.classes_
+
+    def _fit(self, train: NDArray[np.int64], labels: NDArray[np.int64]) -> tuple[Any, Any]:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        template = tfidf_model()
+        vectorizer, classifier = (step for _, step in template.steps)
+        counts, vocabulary = self.fitted_counts(train)
+        transformer = TfidfTransformer(
+            norm=vectorizer.norm,
+            use_idf=vectorizer.use_idf,
+            smooth_idf=vectorizer.smooth_idf,
+            sublinear_tf=vectorizer.sublinear_tf,
+        )
+        matrix = transformer.fit_transform(counts)
+        classifier.fit(matrix, labels)
+        return (transformer, classifier), vocabulary
+
+    def pipeline(self, train: NDArray[np.int64], labels: NDArray[np.int64]) -> Any:
+        """:func:`tfidf_model` fitted on ``train``, as the pipeline of raw texts it equals."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline
+
+        (transformer, classifier), vocabulary = self._fit(train, labels)
+        words = {self.terms[term]: column for column, term in enumerate(vocabulary)}
+        template = tfidf_model().steps[0][1]
+        vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": words})
+        vectorizer.idf_ = transformer.idf_
+        return make_pipeline(vectorizer, classifier)

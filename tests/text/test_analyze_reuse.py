@@ -1,0 +1,104 @@
+"""``text analyze`` reads each text once and gives the numbers of reading it plainly.
+
+A first run on scored comments reads every labelled text for the calibration and keeps those
+readings for the document pass (:class:`advocacy.text.text_model.KnownReadings`); the
+per-sentence pass reads sentiment alone. Checked on real product reviews against
+:func:`advocacy.text.enrich.analyze_texts` and a full reading of each sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import advocacy
+from advocacy.text.enrich import analyze_texts, workspace_calibration
+from advocacy.text.sentiment import reading_sentiment
+from advocacy.text.text_model import KnownReadings, text_model
+
+#: NPS drawn in the band a review's stars imply (Blitzer's stars are 1, 2, 4 or 5).
+NPS_BANDS = {"negative": (0, 7), "positive": (8, 11)}
+
+
+def _reviews(shared_data: Path, n: int) -> tuple[list[str], list[str]]:
+    """``n`` real product reviews (Blitzer et al. 2007) cut to 60 words, and their class."""
+    rows = []
+    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer"
+    for path in sorted(folder.glob("*/*.review")):
+        body = path.read_text(encoding="utf-8", errors="replace")
+        found = re.findall(r"<review_text>\n(.*?)\n</review_text>", body, re.S)
+        rows += [(" ".join(text.split()[:60]), path.stem) for text in found]
+    order = np.random.default_rng(7).permutation(len(rows))[:n]
+    return [rows[i][0] for i in order], [rows[i][1] for i in order]
+
+
+def test_known_readings_equal_a_fresh_read(shared_data) -> None:
+    texts, _ = _reviews(shared_data, 120)
+    model = text_model("static")
+    known = KnownReadings(texts[:80], model.read(texts[:80]))
+    batch = texts[100:] + texts[10:30] + texts[90:95] + texts[:5]  # new, known, new, known
+    fresh, reused = model.read(batch), known.read(model, batch)
+    for part in ("embeddings", "sentiment", "emotions", "complaint"):
+        # A matrix product may round the last bit differently in another batch size.
+        np.testing.assert_allclose(getattr(reused, part), getattr(fresh, part), atol=1e-12)
+    assert reused.sentiment_model == fresh.sentiment_model
+
+
+def test_sentiment_only_reading_is_the_full_readings_sentiment(shared_data) -> None:
+    texts, _ = _reviews(shared_data, 60)
+    model = text_model("static")
+    full, alone = model.read(texts), model.read(texts, emotions=False)
+    np.testing.assert_array_equal(alone.sentiment, full.sentiment)
+    np.testing.assert_array_equal(alone.embeddings, full.embeddings)
+    assert alone.emotions.shape == (60, 0) and alone.complaint is None
+
+
+@pytest.mark.slow
+def test_a_first_run_gives_the_plain_numbers(shared_data, tmp_path) -> None:
+    texts, classes = _reviews(shared_data, 300)
+    rng = np.random.default_rng(0)
+    records = [
+        {"response_id": f"r{i:03d}", "comment": text, "nps": int(rng.integers(*NPS_BANDS[c]))}
+        for i, (text, c) in enumerate(zip(texts, classes, strict=True))
+    ]
+    with advocacy.open(f"duckdb:///{tmp_path}/reuse.duckdb") as ws:
+        ws.write_records("responses", records)
+        result = ws.text.analyze()
+        assert result.calibration.startswith("fitted")
+        calibrated = workspace_calibration(ws.db).calibrated  # the stored fit, kept
+        features = pd.DataFrame(
+            ws.db.fetchall(
+                "SELECT sentiment, sentiment_score, emotions, complaint FROM text_features "
+                "ORDER BY document_id"
+            ),
+            columns=["sentiment", "sentiment_score", "emotions", "complaint"],
+        )
+        sentences = ws.db.fetchall(
+            "SELECT document_id, start_offset, end_offset, sentiment, sentiment_score "
+            "FROM text_sentences ORDER BY document_id, sentence_index"
+        )
+    plain = analyze_texts(texts, calibrated)
+    assert features["sentiment"].tolist() == plain["sentiment"].tolist()
+    np.testing.assert_allclose(features["sentiment_score"], plain["sentiment_score"], atol=1e-6)
+    np.testing.assert_allclose(features["complaint"], plain["complaint"], atol=1e-6)
+    for stored, expected in zip(features["emotions"], plain["emotions"], strict=True):
+        found = stored if isinstance(stored, dict) else json.loads(stored)
+        assert found == pytest.approx(json.loads(expected), abs=1e-6)
+    # Each sentence read on its own, fully, through the same calibration.
+    parts = [texts[int(doc[1:])][start:end] for doc, start, end, _, _ in sentences]
+    reference = reading_sentiment(text_model("static").read(parts), calibrated, texts=parts)
+    per_document = Counter(doc for doc, *_ in sentences)
+    several = [i for i, row in enumerate(sentences) if per_document[row[0]] > 1]
+    assert len(several) > 500  # most 60-word reviews have several sentences
+    assert [sentences[i][3] for i in several] == [reference.labels[i] for i in several]
+    np.testing.assert_allclose(
+        [sentences[i][4] for i in several],
+        np.round(np.asarray(reference.scores)[several], 4),
+        atol=1e-6,
+    )

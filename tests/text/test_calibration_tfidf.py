@@ -1,0 +1,74 @@
+"""The calibration's TF-IDF fits from one n-gram analysis give scikit-learn's numbers exactly.
+
+:class:`advocacy.text.calibration_tfidf.TermCounts` splits each labelled text once instead of
+once per fit; the check is scikit-learn's own ``TfidfVectorizer`` + ``LogisticRegression``
+pipeline fitted on the same real reviews, subset by subset.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.calibration_tfidf import TermCounts, tfidf_model
+
+
+def _reviews(shared_data: Path, n: int) -> tuple[list[str], np.ndarray]:
+    """``n`` real product reviews (Blitzer et al. 2007) cut to 60 words, 1 = positive."""
+    rows = []
+    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer"
+    for path in sorted(folder.glob("*/*.review")):
+        body = path.read_text(encoding="utf-8", errors="replace")
+        found = re.findall(r"<review_text>\n(.*?)\n</review_text>", body, re.S)
+        rows += [(" ".join(text.split()[:60]), int(path.stem == "positive")) for text in found]
+    order = np.random.default_rng(3).permutation(len(rows))[:n]
+    return [rows[i][0] for i in order], np.array([rows[i][1] for i in order], dtype=np.int64)
+
+
+def test_every_subset_fit_equals_the_scikit_learn_pipeline(shared_data) -> None:
+    texts, labels = _reviews(shared_data, 500)
+    counts = TermCounts(texts)
+    rng = np.random.default_rng(0)
+    for size in (60, 250, 400):
+        train = np.sort(rng.choice(len(texts), size, replace=False))
+        test = np.setdiff1d(np.arange(len(texts)), train)
+        reference = tfidf_model().fit([texts[i] for i in train], labels[train])
+        expected = reference.predict_proba([texts[i] for i in test])
+        probabilities, classes = counts.fit_predict(train, labels[train], test)
+        assert list(classes) == list(reference.classes_)
+        np.testing.assert_allclose(probabilities, expected, rtol=0, atol=1e-12)
+        fitted = counts.pipeline(train, labels[train])
+        unseen = ["Arrived broken and support never answered", "Works great, love it"]
+        np.testing.assert_allclose(
+            fitted.predict_proba(unseen), reference.predict_proba(unseen), rtol=0, atol=1e-12
+        )
+        np.testing.assert_array_equal(fitted.steps[0][1].idf_, reference.steps[0][1].idf_)
+
+
+def test_empty_and_repeated_texts_count_as_the_vectorizer_counts() -> None:
+    texts = ["good good value", "", "value, value! good", "???", "good value good value"]
+    labels = np.array([1, 0, 1, 0, 1])
+    train, test = np.array([0, 1, 2, 4]), np.array([3, 1])
+    reference = tfidf_model().fit([texts[i] for i in train], labels[train])
+    probabilities, _ = TermCounts(texts).fit_predict(train, labels[train], test)
+    np.testing.assert_allclose(
+        probabilities, reference.predict_proba([texts[i] for i in test]), rtol=0, atol=1e-12
+    )
+
+
+@pytest.mark.slow
+def test_a_calibration_stacking_tfidf_predicts_as_with_the_pipeline(shared_data) -> None:
+    """The stacked model the calibration keeps is the pipeline fitted on every label."""
+    texts, numbers = _reviews(shared_data, 360)
+    labels = ["positive" if n else "negative" for n in numbers]
+    calibrated = CalibratedSentiment().fit(texts[:300], labels[:300])
+    assert calibrated.method_ == "head + tfidf"  # what 300 labelled reviews choose
+    reference = tfidf_model().fit([t[:5000] for t in texts[:300]], numbers[:300] * 2)
+    held = texts[300:]
+    np.testing.assert_allclose(
+        calibrated.tfidf_.predict_proba(held), reference.predict_proba(held), rtol=0, atol=1e-9
+    )
