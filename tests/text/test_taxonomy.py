@@ -178,3 +178,10 @@ def test_names_and_descriptions_mark_themes_without_keywords() -> None:
         [False, False, True],
         [False, False, False],
     ]
+
+
+def test_a_lone_theme_is_marked_by_its_name_not_its_descriptions_generic_words() -> None:
+    taxonomy = Taxonomy((TaxonomyTheme("Billing", "being charged wrongly and other problems"),))
+    assert seed_keywords(taxonomy) == [("billing",)]
+    hits = keyword_hits(["So many problems with the app", "Billing was a mess"], taxonomy)
+    assert hits.tolist() == [[False], [True]]

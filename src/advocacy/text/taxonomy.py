@@ -371,7 +371,8 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     description counts as its keyword when it is no stop word, has three letters or more and no
     other theme's name or description has a word of the same stem ("prices" in both "Food
     prices" and "Drink prices" marks neither); words shared with other themes mostly say how
-    the line was written ("the", "how", "quality"), not what it is about.
+    the line was written ("the", "how", "quality"), not what it is about. A taxonomy of one theme
+    has nothing to compare with, so only that theme's name counts.
 
     Examples
     --------
@@ -385,10 +386,13 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     from advocacy.text.theme_names import STOP_WORDS
 
     stop = STOP_WORDS["en"]
+    # A lone theme has no other theme to tell its generic words ("problems") from its own: only
+    # its name counts then.
+    alone = len(taxonomy.themes) < 2
     own = [
         {
             word: stems(word)[0]
-            for word in words(f"{theme.name} {theme.description}")
+            for word in words(theme.name if alone else f"{theme.name} {theme.description}")
             if len(word) >= 3 and not word.isdigit() and word not in stop
         }
         for theme in taxonomy.themes
