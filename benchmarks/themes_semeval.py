@@ -2,7 +2,8 @@
 
 Run from the project root (needs ../shared/data)::
 
-    .venv/bin/python benchmarks/themes_semeval.py [--data ../shared/data]
+    .venv/bin/python benchmarks/themes_semeval.py [--data ../shared/data] [--train]
+    .venv/bin/python benchmarks/themes_semeval.py --speed   # documents/s of assignment
 
 Each taxonomy in ``benchmarks/data/themes/`` was written from the SemEval category names and a
 one-line description each, before any test sentence was read. A sentence's gold themes are its
@@ -143,13 +144,47 @@ def calibrate(data: Path) -> tuple[float, float]:
     return max(setting for setting, value in results.items() if value >= best - TIE)
 
 
+def assignment_speed(data: Path, *, documents: int = 2_000, runs: int = 7) -> dict[str, float]:
+    """Documents per CPU second of ``assign_themes`` (embeddings given), best of ``runs``.
+
+    The texts are ``documents`` Blitzer reviews (seed 0) cut to their first 60 words; one
+    figure per taxonomy of 12 and 22 themes.
+    """
+    import sys
+    import time
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import text_corpora
+
+    frame = text_corpora.blitzer(data).sample(documents, random_state=0)
+    texts = [" ".join(str(text).split()[:60]) for text in frame["text"]]
+    embedder = default_embedder()
+    embeddings = embedder.embed(texts)
+    out = {}
+    for name in ("restaurants-2015", "laptops-2015"):
+        taxonomy = load_taxonomy(TAXONOMIES / TAXONOMY[name])
+        assign_themes(texts[:100], taxonomy, embedder=embedder)  # warm-up
+        seconds = []
+        for _ in range(runs):
+            start = time.process_time()
+            assign_themes(texts, taxonomy, embedder=embedder, embeddings=embeddings)
+            seconds.append(time.process_time() - start)
+        out[name] = len(texts) / min(seconds)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--calibrate", action="store_true", help="tune the threshold on train")
     parser.add_argument("--keywords", choices=list(KEYWORDS), nargs="*", default=list(KEYWORDS))
     parser.add_argument("--train", action="store_true", help="score the train files too")
+    parser.add_argument("--speed", action="store_true", help="measure assignment speed only")
     arguments = parser.parse_args()
+    if arguments.speed:
+        for name, rate in assignment_speed(arguments.data).items():
+            print(f"assign_themes, {TAXONOMY[name]}: {rate:,.0f} documents per CPU second")
+        return
     corpora = arguments.data / "text-corpora"
     threshold, margin = (
         calibrate(corpora) if arguments.calibrate else (DEFAULT_THRESHOLD, DEFAULT_MARGIN)

@@ -43,7 +43,7 @@ DECISION_THRESHOLD = 0.5
 #: Keyword-marked sentences a theme needs before self-training learns it.
 MIN_SEEDS = 3
 #: Keyword-marked sentences self-training learns from (a seeded sample of more).
-MAX_SEEDS = 1_000
+MAX_SEEDS = 500
 
 
 @dataclass(frozen=True)
