@@ -14,10 +14,12 @@ from advocacy.text.taxonomy import (
     Taxonomy,
     TaxonomyTheme,
     assign_themes,
+    keyword_hits,
     load_taxonomy,
     parse_taxonomy,
     promote,
     save_taxonomy,
+    seed_keywords,
 )
 
 EXAMPLE = """
@@ -152,3 +154,34 @@ def test_each_sentence_of_a_long_text_is_read() -> None:
     assert (scores > 0).tolist() == [[True, False], [True, False]]
     hostile = "<script>alert(1)</script> =SUM(A1) " * 5000 + "waiter"
     assert assign_themes([hostile], taxonomy, embedder=default_embedder()).shape == (1, 2)
+
+
+def test_names_and_descriptions_mark_themes_without_keywords() -> None:
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Food", "the dishes, their taste and portion sizes, food quality"),
+            TaxonomyTheme("Service", "the staff, waiters and service quality"),
+            TaxonomyTheme("Price", "what it costs and value for money"),
+        )
+    )
+    assert seed_keywords(taxonomy) == [
+        ("dishes", "food", "portion", "sizes", "taste"),
+        ("service", "staff", "waiters"),
+        ("costs", "money", "price", "value"),
+    ]
+    texts = ["The waiter was slow", "Huge portions!", "Not worth the money", "Great quality"]
+    hits = keyword_hits(texts, taxonomy)
+    # "quality" is in two descriptions, so it marks neither theme.
+    assert hits.tolist() == [
+        [False, True, False],
+        [True, False, False],
+        [False, False, True],
+        [False, False, False],
+    ]
+
+
+def test_a_lone_theme_is_marked_by_its_name_not_its_descriptions_generic_words() -> None:
+    taxonomy = Taxonomy((TaxonomyTheme("Billing", "being charged wrongly and other problems"),))
+    assert seed_keywords(taxonomy) == [("billing",)]
+    hits = keyword_hits(["So many problems with the app", "Billing was a mess"], taxonomy)
+    assert hits.tolist() == [[False], [True]]

@@ -13,7 +13,7 @@ from advocacy.errors import UsageError
 from advocacy.text.catalogue import assign_taxonomy
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import teach
-from advocacy.text.theme_classifier import ThemeClassifier
+from advocacy.text.theme_classifier import ThemeClassifier, keyword_self_training
 
 # Sign-in trouble never says "app" and kind people never say "staff": keywords miss them all.
 SIGN_IN = [
@@ -101,3 +101,20 @@ def test_a_theme_keywords_already_find_is_not_learned() -> None:
     )
     assert classifier.themes_ == []
     assert {fit.baseline_f1 for fit in classifier.report_} == {1.0}
+
+
+def test_self_training_learns_only_themes_with_enough_keyword_sentences() -> None:
+    embedder = default_embedder()
+    food = ["The sushi was fresh", "Lovely noodles and dumplings", "The pasta was overcooked"]
+    staff = ["The waiter was rude to us", "Our server forgot the order", "The hostess smiled"]
+    seeds = embedder.embed(food + staff)
+    unread = embedder.embed(["The ramen broth was salty", "The waitress ignored our table"])
+    learned = keyword_self_training(
+        seeds, np.array([0, 0, 0, 2, 2, 2]), unread, n_themes=3, random_state=0
+    )
+    assert learned.shape == (2, 3)
+    assert learned.argmax(axis=1).tolist() == [0, 2]
+    assert (learned[:, 1] == 0).all()  # a theme no sentence taught is never guessed
+    # One theme with seeds is no choice to learn: nothing is assigned.
+    lonely = keyword_self_training(seeds[:3], np.array([0, 0, 0]), unread, n_themes=3)
+    assert (lonely == 0).all()

@@ -124,3 +124,19 @@ def test_names_skip_each_languages_stop_words_and_quotes_are_cut_at_a_word() -> 
     long = "word " * 200 + "end"
     quote = shorten(long)
     assert len(quote) <= QUOTE_CHARACTERS and quote.endswith("word…")
+
+
+def test_a_name_never_says_one_word_twice_in_two_spellings() -> None:
+    texts = [
+        "the price is too high",
+        "prices went up again",
+        "price and prices everywhere, too expensive",
+        "prices are expensive",
+        "the staff were kind",
+        "friendly staff",
+        "staff member was lovely",
+        "kind staff at the desk",
+    ]
+    names = class_tfidf(texts, np.array([0, 0, 0, 0, 1, 1, 1, 1]), 2)
+    assert names[0][:2] == ["prices", "expensive"]
+    assert not {"price", "prices"} <= set(names[0])

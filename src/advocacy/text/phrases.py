@@ -136,6 +136,7 @@ class PhraseMatcher:
     def __init__(self, keyword_lists: Sequence[Sequence[str]]) -> None:
         self.keyword_lists = [tuple(k for k in keywords if k.strip()) for keywords in keyword_lists]
         self._compiled: dict[str, tuple[dict[tuple[str, ...], set[int]], int]] = {}
+        self._firsts: dict[str, frozenset[str]] = {}
 
     def __repr__(self) -> str:
         count = sum(len(keywords) for keywords in self.keyword_lists)
@@ -152,26 +153,43 @@ class PhraseMatcher:
                         index.setdefault(phrase, set()).add(group)
             longest = max((len(phrase) for phrase in index), default=0)
             self._compiled[language] = (index, longest)
+            self._firsts[language] = frozenset(phrase[0] for phrase in index)
         return self._compiled[language]
 
     def match(self, text: str, language: str | None = None) -> list[int]:
         """Sorted indices of the groups with a keyword in ``text``."""
-        stemmer = stemmer_language(language)
-        index, longest = self._index(stemmer)
-        if not index:
-            return []
-        tokens = stems(text, stemmer)
-        found: set[int] = set()
-        for length in range(1, longest + 1):
-            for start in range(len(tokens) - length + 1):
-                groups = index.get(tuple(tokens[start : start + length]))
-                if groups:
-                    found |= groups
-        return sorted(found)
+        return self.match_many([text], [language])[0]
 
     def match_many(
         self, texts: Sequence[str], languages: Iterable[str | None] | None = None
     ) -> list[list[int]]:
-        """:meth:`match` for each text (``languages`` aligned with ``texts``, or all unknown)."""
+        """:meth:`match` for each text (``languages`` aligned with ``texts``, or all unknown).
+
+        Each distinct word is stemmed once per batch, and a text is only searched for phrases
+        when one of its words begins a keyword.
+        """
         chosen = list(languages) if languages is not None else [None] * len(texts)
-        return [self.match(text, language) for text, language in zip(texts, chosen, strict=True)]
+        if len(chosen) != len(texts):
+            raise ValueError(f"{len(chosen)} languages for {len(texts)} texts")
+        out: list[list[int]] = []
+        cache: dict[str, dict[str, str]] = {}
+        for text, language in zip(texts, chosen, strict=True):
+            stemmer = stemmer_language(language)
+            index, longest = self._index(stemmer)
+            folded = words(text)
+            known = cache.setdefault(stemmer, {})
+            fresh = [word for word in set(folded) if word not in known]
+            if fresh:
+                known.update(zip(fresh, _stemmer(stemmer).stemWords(fresh), strict=True))
+            tokens = [known[word] for word in folded]
+            firsts = self._firsts[stemmer]
+            found: set[int] = set()
+            for start, token in enumerate(tokens):
+                if token not in firsts:
+                    continue
+                for length in range(1, min(longest, len(tokens) - start) + 1):
+                    groups = index.get(tuple(tokens[start : start + length]))
+                    if groups:
+                        found |= groups
+            out.append(sorted(found))
+        return out

@@ -13,6 +13,16 @@ other document too (origin ``learned``). For each theme:
   the same documents. Otherwise the theme is assigned by keywords and meaning alone.
 
 The reason for every theme kept or left out is in :attr:`ThemeClassifier.report_`.
+
+Without taught labels, :func:`keyword_self_training` learns from the user's own texts instead
+(transductive self-training, Yarowsky 1995): the sentences whose keywords name exactly one theme
+are its examples, a multinomial logistic regression on their embeddings learns what else those
+themes sound like, and it reads the sentences no keyword marks. No label of any evaluation set
+is used; the examples are the keyword matches of the texts being assigned.
+
+References
+----------
+Yarowsky, D. (1995). Unsupervised word sense disambiguation rivaling supervised methods. ACL 1995.
 """
 
 from __future__ import annotations
@@ -30,6 +40,10 @@ from advocacy.errors import UsageError
 MIN_EXAMPLES = 5
 #: Probability at which a learned theme is assigned.
 DECISION_THRESHOLD = 0.5
+#: Keyword-marked sentences a theme needs before self-training learns it.
+MIN_SEEDS = 3
+#: Keyword-marked sentences self-training learns from (a seeded sample of more).
+MAX_SEEDS = 500
 
 
 @dataclass(frozen=True)
@@ -179,3 +193,66 @@ class ThemeClassifier:
     def predict(self, embeddings: NDArray[Any]) -> NDArray[np.bool_]:
         """Whether each learned theme applies (probability >= :data:`DECISION_THRESHOLD`)."""
         return self.predict_proba(embeddings) >= DECISION_THRESHOLD
+
+
+def keyword_self_training(
+    seeds: NDArray[Any],
+    seed_themes: NDArray[np.int64],
+    vectors: NDArray[Any],
+    *,
+    n_themes: int,
+    random_state: int = 0,
+) -> NDArray[np.float64]:
+    """Theme probabilities of ``vectors`` learnt from sentences whose keywords name one theme.
+
+    A multinomial logistic regression (scikit-learn, default regularisation) is fitted on the
+    ``seeds`` embeddings labelled with ``seed_themes``; a theme with fewer than
+    :data:`MIN_SEEDS` seeds is left out (its column stays 0). At most :data:`MAX_SEEDS` seeds
+    are used, a seeded sample when there are more.
+
+    Parameters
+    ----------
+    seeds : array (m x d)
+        Embeddings of the sentences that keywords of exactly one theme mark.
+    seed_themes : int array (m)
+        That theme's column for each seed.
+    vectors : array (n x d)
+        Embeddings of the sentences to read.
+    n_themes : int
+        The taxonomy's number of themes (the width of the result).
+    random_state : int
+        Seeds the sample of seeds.
+
+    Returns
+    -------
+    numpy.ndarray
+        n x ``n_themes`` probabilities; all 0 when fewer than two themes have enough seeds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> seeds = np.array([[1, 0], [0.9, 0.1], [1, 0.2], [0, 1], [0.1, 0.9], [0.2, 1]])
+    >>> probabilities = keyword_self_training(
+    ...     seeds, np.array([0, 0, 0, 2, 2, 2]), np.array([[0.8, 0.1]]), n_themes=3
+    ... )
+    >>> int(probabilities.argmax()), probabilities.shape
+    (0, (1, 3))
+    """
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    x = np.asarray(seeds, dtype=np.float64)
+    y = np.asarray(seed_themes, dtype=np.int64)
+    out = np.zeros((len(vectors), n_themes))
+    if len(y) > MAX_SEEDS:
+        chosen = np.random.default_rng(random_state).choice(len(y), MAX_SEEDS, replace=False)
+        x, y = x[chosen], y[chosen]
+    enough = np.flatnonzero(np.bincount(y, minlength=n_themes) >= MIN_SEEDS)
+    keep = np.isin(y, enough)
+    if len(enough) < 2 or len(vectors) == 0:
+        return out
+    # One BLAS thread: a small fit runs several times slower when threads contend for the cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = LogisticRegression(max_iter=200).fit(x[keep], y[keep])
+        out[:, model.classes_] = model.predict_proba(np.asarray(vectors, dtype=np.float64))
+    return out

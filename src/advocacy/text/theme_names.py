@@ -14,7 +14,8 @@ language for en de fr es pt it nl below, English when unknown; "waste of time" i
 a cluster of fewer than four). A phrase is *extended* to a longer one that contains it when most
 of the texts that say it say the longer one ("delivery" becomes "late delivery" when most
 mentions are of late deliveries), so names read as phrases rather than lists of words. The
-name is the best two phrases that share no word.
+name is the best two phrases that share no word (compared by stem, so "price" and "prices"
+never name one theme together).
 
 The quote is the text closest to the cluster's centre, with white space collapsed and cut at a
 word boundary to :data:`QUOTE_CHARACTERS`.
@@ -35,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from advocacy.text.phrases import MAX_CHARACTERS, fold
+from advocacy.text.phrases import MAX_CHARACTERS, fold, stems
 
 #: Longest quote shown for a theme, in characters.
 QUOTE_CHARACTERS = 160
@@ -51,6 +52,7 @@ _STOP_TEXT = {
         really same she should so some still such than that that's the their theirs them
         themselves then there these they this those through to too under until up us very was we
         were what when where which while who whom why will with would you your yours yourself
+        however actually anyway ever though although yet maybe perhaps quite rather
         im ive dont didnt wasnt isnt cant couldnt wont thing things lot doesn't didn't isn't
         wasn't can't couldn't won't wouldn't aren't weren't haven't hasn't i'd i'll you're
         they're we're there's it'll""",
@@ -166,7 +168,10 @@ def class_tfidf(
         chosen: list[str] = []
         for phrase in ranked:
             best = _extended(phrase, counter, longer)
-            if not any(set(best.split()) & set(other.split()) for other in chosen):
+            # Stems, not spellings: "price / prices" or "restaurant / restaurants" says one
+            # thing twice.
+            said = set(stems(best))
+            if not any(said & set(stems(other)) for other in chosen):
                 chosen.append(best)
             if len(chosen) == top:
                 break
