@@ -3,7 +3,9 @@ a spec the converter rejects is the same error either way."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 
 import pytest
 import vl_convert
@@ -58,3 +60,15 @@ def test_without_a_helper_charts_are_drawn_on_the_spot() -> None:
     figure = str(chart_svg(bars("alone", 2.0), label="alone"))
     assert "<svg" in figure and "advocacy-chart" not in figure
     assert place_charts(figure) == figure
+
+
+def test_charts_the_helper_never_answered_are_drawn_here_when_it_dies() -> None:
+    helper = ChartProcess()
+    try:
+        # The helper dies (killed from outside, as the system might) before it draws anything.
+        os.kill(helper._process.pid, signal.SIGKILL)
+        helper._process.wait()
+        number = helper.submit(bars("after the helper died", 4.0))
+        assert helper.svg(number) == vl_convert.vegalite_to_svg(bars("after the helper died", 4.0))
+    finally:
+        helper.close()

@@ -10,11 +10,13 @@ helper exits at the end of the run.
 
 The protocol is one JSON line each way: ``{"id": N, "spec": {...}}`` in, ``{"id": N, "svg":
 "..."}`` or ``{"id": N, "error": "..."}`` out. When the helper cannot start, every chart is
-drawn in this process as before; a spec vl-convert rejects is the same ``ValueError`` either way.
+drawn in this process as before, as is any chart the helper did not answer (it stopped); a
+spec vl-convert rejects is the same ``ValueError`` either way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -28,12 +30,13 @@ class ChartProcess:
 
     def __init__(self) -> None:
         self._results: dict[int, dict[str, Any]] = {}
+        self._specs: dict[int, dict[str, Any]] = {}
         self._done = threading.Condition()
         self._sent = 0
         self._closed = False
-        # -I: the helper needs nothing but vl_convert, not the caller's path or environment.
+        # -P: the script's folder (this package's) stays off the helper's module path.
         self._process = subprocess.Popen(
-            [sys.executable, "-I", str(Path(__file__).resolve())],
+            [sys.executable, "-P", str(Path(__file__).resolve())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -60,10 +63,12 @@ class ChartProcess:
         """Send ``spec`` to be drawn; return the number that :meth:`svg` takes."""
         number = self._sent
         self._sent += 1
+        self._specs[number] = spec
         stdin = self._process.stdin
         assert stdin is not None
-        stdin.write(json.dumps({"id": number, "spec": spec}) + "\n")
-        stdin.flush()
+        with contextlib.suppress(OSError):  # the helper is gone: :meth:`svg` draws it here
+            stdin.write(json.dumps({"id": number, "spec": spec}) + "\n")
+            stdin.flush()
         return number
 
     def svg(self, number: int) -> str:
@@ -71,8 +76,10 @@ class ChartProcess:
         with self._done:
             self._done.wait_for(lambda: number in self._results or self._closed)
             answer = self._results.get(number)
-        if answer is None:
-            raise RuntimeError("the report's chart process stopped before drawing every chart")
+        if answer is None:  # the helper stopped (e.g. could not import vl_convert): draw it here
+            import vl_convert
+
+            return str(vl_convert.vegalite_to_svg(self._specs[number]))
         if "error" in answer:
             raise ValueError(answer["error"])
         return str(answer["svg"])
@@ -80,7 +87,8 @@ class ChartProcess:
     def close(self) -> None:
         """Let the helper finish and exit."""
         if self._process.stdin is not None and not self._process.stdin.closed:
-            self._process.stdin.close()
+            with contextlib.suppress(OSError):  # it is gone already
+                self._process.stdin.close()
         try:
             self._process.wait(timeout=30)
         except subprocess.TimeoutExpired:

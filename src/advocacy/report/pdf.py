@@ -1,7 +1,10 @@
 """Publish the report: render the HTML once, write it, and print the same document to PDF.
 
 The PDF is WeasyPrint's rendering of the very HTML file written beside it (charts are inline
-SVG, styles inline), so the two never disagree. WeasyPrint needs Debian's pango libraries.
+SVG, styles inline), so the two never disagree; only each chart's SVG reaches WeasyPrint as an
+image of the same SVG (:func:`_charts_as_images`), which it draws alike and reads faster. The
+charts are drawn by a helper process while the sections compute
+(:mod:`advocacy.report.chart_process`). WeasyPrint needs Debian's pango libraries.
 """
 
 from __future__ import annotations
