@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -78,7 +79,13 @@ def test_bad_input_is_refused() -> None:
 def test_chart_is_a_vega_lite_layered_scatter() -> None:
     spec = quadrant_chart(importance_performance(EXAMPLE))
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["point", "text", "rule", "rule"]
-    assert spec["layer"][2]["data"]["values"] == [{"at": pytest.approx(4.6)}]
+    assert spec["layer"][2]["data"]["values"] == [{"performance": pytest.approx(4.6)}]
+    # The axes are titled by what they show, not merged with the crosshairs' field.
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(spec)
+    titles = re.findall(r'<g class="mark-text role-axis-title"[^>]*>.*?>([^<]+)</text>', svg, re.S)
+    assert sorted(titles) == ["importance", "performance"]
 
 
 def test_workspace_ipa_derives_importance_from_drivers(db_url: str, tmp_path: Path) -> None:

@@ -254,15 +254,17 @@ def quadrant_chart(result: ImportancePerformance, *, title: str = "") -> dict[st
                 "mark": {"type": "text", "dy": -9, "fontSize": 9},
                 "encoding": {**axes, "text": {"field": "item"}},
             },
+            # The crosshairs use the axes' own field names: a field of another name would be
+            # merged into the axis title ("performance, at").
             {
-                "data": {"values": [{"at": result.performance_crosshair}]},
+                "data": {"values": [{"performance": result.performance_crosshair}]},
                 "mark": {"type": "rule", "strokeDash": [4, 4]},
-                "encoding": {"x": {"field": "at", "type": "quantitative"}},
+                "encoding": {"x": {"field": "performance", "type": "quantitative"}},
             },
             {
-                "data": {"values": [{"at": result.importance_crosshair}]},
+                "data": {"values": [{"importance": result.importance_crosshair}]},
                 "mark": {"type": "rule", "strokeDash": [4, 4]},
-                "encoding": {"y": {"field": "at", "type": "quantitative"}},
+                "encoding": {"y": {"field": "importance", "type": "quantitative"}},
             },
         ],
     }

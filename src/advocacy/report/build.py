@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment
 
 from advocacy.report.cover import Cover
-from advocacy.report.section import ReportScope, Section, report_day, report_run
+from advocacy.report.section import (
+    ReportScope,
+    Section,
+    charts_aside,
+    place_charts,
+    report_day,
+    report_run,
+)
 from advocacy.report.sections import (
     advocates,
     asks,
@@ -59,22 +66,10 @@ def render_report(
     """
     scope = scope or ReportScope()
     cover = Cover.from_settings(ws.settings, day=report_day(ws, scope), title=title)
-    sections = build_sections(ws, scope)
-    template_text = (
-        resources.files("advocacy.report")
-        .joinpath("templates/report.html.j2")
-        .read_text(encoding="utf-8")
-    )
-    environment = Environment(autoescape=True)  # every value escaped; sections are Markup
-    template = environment.from_string(template_text)
-    html = template.render(
-        title=cover.title,
-        cover=cover.html(),
-        generated=cover.day.isoformat(),
-        scope=scope,
-        present=[section for section in sections if section.missing is None],
-        absent=[section for section in sections if section.missing is not None],
-    )
+    with charts_aside():
+        sections = build_sections(ws, scope)
+        html = _document(cover, scope, sections)
+        html = place_charts(html)
     if scope.redact:
         # One pass over the finished document, so no section can forget to redact.
         from advocacy.report.redaction import redact_html
@@ -82,6 +77,25 @@ def render_report(
 
         html = redact_html(html, Redactor.for_workspace(ws.db))
     return html
+
+
+def _document(cover: Cover, scope: ReportScope, sections: list[Section]) -> str:
+    """The sections in the report's template (charts may still be placeholders)."""
+    template_text = (
+        resources.files("advocacy.report")
+        .joinpath("templates/report.html.j2")
+        .read_text(encoding="utf-8")
+    )
+    environment = Environment(autoescape=True)  # every value escaped; sections are Markup
+    template = environment.from_string(template_text)
+    return template.render(
+        title=cover.title,
+        cover=cover.html(),
+        generated=cover.day.isoformat(),
+        scope=scope,
+        present=[section for section in sections if section.missing is None],
+        absent=[section for section in sections if section.missing is not None],
+    )
 
 
 def write_report(

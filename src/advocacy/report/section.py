@@ -8,6 +8,7 @@ Each analysis contributes one section module under ``sections/`` exposing
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +22,7 @@ from markupsafe import Markup, escape
 from advocacy import display
 
 if TYPE_CHECKING:
+    from advocacy.report.chart_process import ChartProcess
     from advocacy.workspace import Workspace
 
 T = TypeVar("T")
@@ -29,6 +31,11 @@ FONT = "DejaVu Sans"
 #: The results one report run has already read, so that sections sharing a frame (the summary
 #: and the scores) ask the workspace once.
 _RUN: ContextVar[dict[Any, Any] | None] = ContextVar("report_run", default=None)
+#: The helper process drawing this run's charts (None: draw each chart on the spot).
+_CHARTS: ContextVar[ChartProcess | None] = ContextVar("report_charts", default=None)
+#: Where a chart drawn by the helper goes in the document until its SVG is put in place.
+_PLACEHOLDER = "<!--advocacy-chart-{}-->"
+_PLACEHOLDERS = re.compile(r"<!--advocacy-chart-(\d+)-->")
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,38 @@ def report_run() -> Iterator[None]:
         _RUN.reset(token)
 
 
+@contextmanager
+def charts_aside() -> Iterator[None]:
+    """Draw the charts of this block in a helper process while the sections go on computing
+    (see :mod:`advocacy.report.chart_process`); :func:`chart_svg` then returns a placeholder
+    that :func:`place_charts` replaces with the SVG. Without a helper (it could not start),
+    charts are drawn on the spot. Inside another such block this one shares its helper."""
+    from advocacy.report.chart_process import ChartProcess
+
+    if _CHARTS.get() is not None:
+        yield
+        return
+    try:
+        process: ChartProcess | None = ChartProcess()
+    except OSError:
+        process = None
+    token = _CHARTS.set(process)
+    try:
+        yield
+    finally:
+        _CHARTS.reset(token)
+        if process is not None:
+            process.close()
+
+
+def place_charts(html: str) -> str:
+    """``html`` with each chart placeholder of this block replaced by its SVG."""
+    process = _CHARTS.get()
+    if process is None:
+        return html
+    return _PLACEHOLDERS.sub(lambda match: process.svg(int(match.group(1))), html)
+
+
 def remembered(key: Any, compute: Callable[[], T]) -> T:
     """``compute()``, once per report run and ``key`` (every call outside a run computes)."""
     cache = _RUN.get()
@@ -93,10 +132,9 @@ def chart_svg(spec: dict[str, Any] | Any, *, label: str) -> Markup:
     """Render a Vega-Lite spec (dict or Altair chart) to inline SVG inside a figure.
 
     The same spec drives the web app's interactive charts; reports embed the static SVG so they
-    open without network and print to PDF.
+    open without network and print to PDF. Inside :func:`charts_aside` the chart is drawn by
+    the helper process and this returns a placeholder for :func:`place_charts`.
     """
-    import vl_convert
-
     if hasattr(spec, "to_dict"):
         spec = spec.to_dict()
     # Labels are measured in the font they are drawn in: a generic "sans-serif" is measured by
@@ -104,7 +142,13 @@ def chart_svg(spec: dict[str, Any] | Any, *, label: str) -> Markup:
     # long labels then run out of the chart's box.
     config = spec.get("config", {})
     spec = {**spec, "config": {**config, "font": FONT}}
-    svg = vl_convert.vegalite_to_svg(spec)
+    process = _CHARTS.get()
+    if process is None:
+        import vl_convert
+
+        svg = vl_convert.vegalite_to_svg(spec)
+    else:
+        svg = _PLACEHOLDER.format(process.submit(spec))
     return Markup('<figure class="chart" role="img" aria-label="{}">{}</figure>').format(
         label, Markup(svg)
     )

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from advocacy import display
 from advocacy.advocates.referrals import earned_growth, referral_value_by_referrer
 from advocacy.errors import AdvocacyError
-from advocacy.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy.report.section import ReportScope, Section, chart_svg, remembered, table_html
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -77,8 +77,13 @@ def _ladder(ws: Workspace, scope: ReportScope) -> Markup:
     )
 
 
+def say_do_overall(ws: Workspace, as_of: Any = None) -> Any:
+    """The company's say-do gap as of ``as_of`` (read once per report: the asks use it too)."""
+    return remembered(("say-do", as_of), lambda: ws.advocates.say_do(as_of=as_of))
+
+
 def _say_do(ws: Workspace, scope: ReportScope) -> Markup:
-    overall = ws.advocates.say_do(as_of=_as_of(scope))
+    overall = say_do_overall(ws, _as_of(scope))
     if overall.empty or int(overall["promoters"].sum()) == 0:
         return Markup("<p class='note'>No promoter answers by known customers yet.</p>")
     row = overall.iloc[0]

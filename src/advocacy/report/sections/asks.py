@@ -127,8 +127,10 @@ def campaign_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _say_do(ws: Workspace) -> Markup:
+    from advocacy.report.sections.advocates import say_do_overall
+
     try:
-        gap = ws.advocates.say_do()
+        gap = say_do_overall(ws)
     except AdvocacyError as error:
         return Markup("<p>{}</p>").format(f"The say-do gap could not be measured: {error.message}")
     if gap.empty:

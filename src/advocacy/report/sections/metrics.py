@@ -286,7 +286,9 @@ def trend_spec(frame: pd.DataFrame, period: str) -> dict[str, Any]:
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": values},
         "width": 560,
-        "height": 200,
+        # 170 high, the company's trend fits under the units' small multiples and their table
+        # on the scores' first page (at 200 it left a third of that page empty).
+        "height": 170,
         "encoding": {"x": x, "color": color},
         "layer": [
             {

@@ -1,0 +1,74 @@
+"""Charts drawn by the helper process are the charts drawn in process, in the right places, and
+a spec the converter rejects is the same error either way."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+import pytest
+import vl_convert
+
+from advocacy.report.chart_process import ChartProcess
+from advocacy.report.section import FONT, chart_svg, charts_aside, place_charts
+
+
+def bars(label: str, value: float) -> dict[str, object]:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": [{"name": label, "value": value}]},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "name", "type": "nominal"},
+            "x": {"field": "value", "type": "quantitative"},
+        },
+    }
+
+
+def test_charts_drawn_aside_are_the_charts_drawn_in_process_each_in_its_place() -> None:
+    specs = [bars("first <chart>", 3.0), bars("second", 7.0), bars("third 北", 1.0)]
+    with charts_aside():
+        figures = [str(chart_svg(spec, label=f"chart {n}")) for n, spec in enumerate(specs)]
+        # Until placed, each figure holds a placeholder, not an SVG.
+        assert not any("<svg" in figure for figure in figures)
+        document = place_charts("<main>" + "<p>between</p>".join(figures) + "</main>")
+    drawn = re.findall(r"<svg.*?</svg>", document, re.S)
+    expected = [vl_convert.vegalite_to_svg({**spec, "config": {"font": FONT}}) for spec in specs]
+    assert drawn == expected
+    assert document.count("<p>between</p>") == 2
+    assert "&lt;chart&gt;" in drawn[0] and "北" in drawn[2]
+
+
+def test_a_spec_the_converter_rejects_raises_the_same_error_from_the_helper() -> None:
+    bad = {"mark": "no-such-mark", "data": {"values": []}}
+    with pytest.raises(ValueError, match=r"conversion failed") as in_process:
+        vl_convert.vegalite_to_svg(bad)
+    helper = ChartProcess()
+    try:
+        good = helper.submit(bars("fine", 1.0))
+        rejected = helper.submit(bad)
+        with pytest.raises(ValueError) as aside:
+            helper.svg(rejected)
+        assert helper.svg(good).startswith("<svg")
+    finally:
+        helper.close()
+    assert str(aside.value).splitlines()[0] == str(in_process.value).splitlines()[0]
+
+
+def test_without_a_helper_charts_are_drawn_on_the_spot() -> None:
+    figure = str(chart_svg(bars("alone", 2.0), label="alone"))
+    assert "<svg" in figure and "advocacy-chart" not in figure
+    assert place_charts(figure) == figure
+
+
+def test_charts_the_helper_never_answered_are_drawn_here_when_it_dies() -> None:
+    helper = ChartProcess()
+    try:
+        # The helper dies (killed from outside, as the system might) before it draws anything.
+        os.kill(helper._process.pid, signal.SIGKILL)
+        helper._process.wait()
+        number = helper.submit(bars("after the helper died", 4.0))
+        assert helper.svg(number) == vl_convert.vegalite_to_svg(bars("after the helper died", 4.0))
+    finally:
+        helper.close()
