@@ -91,9 +91,8 @@ def record_writer(request: Request) -> EvidenceWriter:
 
 def _written(state: WebState) -> None:
     state.wrote()
-    if not state.staleness:
-        # Pages wait for fresh figures: recompute the overview now, ahead of the next visitor.
-        start_warm_up(state)
+    # Recompute the overview now (in the background), so the next visitor does not wait for it.
+    start_warm_up(state)
 
 
 def _route(kind: str) -> None:
