@@ -22,8 +22,9 @@ comments analysed, themes, plans and cases, as ``advocacy demo`` builds), and ru
 
 At the end it counts, in the database, the load's responses by id: each acknowledged write
 (HTTP 200) must be there once, and a write that got no answer is reported apart (its outcome
-is unknown to the client). The load average is printed before and after; the machine may be
-shared. Results as JSON with ``--json``.
+is unknown to the client). The load average is printed before and after, and the CPU time the
+server process and this client used during the load (on a shared machine the wall-clock
+figures depend on the other jobs; the CPU time much less). Results as JSON with ``--json``.
 
 Run: ``.venv/bin/python benchmarks/load.py [--seconds 60] [--users 50] [--writes 200]``
 """
@@ -115,10 +116,17 @@ def pages(customer: str) -> list[str]:
     ]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process ``pid`` has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def serving(url: str, log: Path) -> Iterator[str]:
+def serving(url: str, log: Path) -> Iterator[tuple[str, int]]:
     """``advocacy serve`` on the workspace at ``url``, as its own process logging to ``log``
-    (with Python's fault handler on: ``kill -ABRT`` prints every thread's stack there)."""
+    (with Python's fault handler on: ``kill -ABRT`` prints every thread's stack there); yields
+    its address and process id."""
     port = free_port()
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -138,7 +146,7 @@ def serving(url: str, log: Path) -> Iterator[str]:
             explain=lambda: log.read_text(errors="replace")[-2000:],
             timeout=120,
         )
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server.pid
     finally:
         server.terminate()
         try:
@@ -300,8 +308,10 @@ def main() -> None:
         secrets = build_workspace(url, customers=options.customers)
         build_seconds = time.monotonic() - built
         load_before = _load()
-        base = stack.enter_context(serving(url, Path(options.server_log)))
+        base, server = stack.enter_context(serving(url, Path(options.server_log)))
         run = f"{int(time.time())}"
+        server_cpu = cpu_seconds(server)
+        client_cpu = time.process_time()
         outcome = asyncio.run(
             run_load(
                 base,
@@ -316,6 +326,8 @@ def main() -> None:
             )
         )
         load_after = _load()
+        server_cpu = cpu_seconds(server) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         writes = check_writes(url, run, outcome["acknowledged"])
 
     times = np.array([took for _, took in outcome["timings"]]) * 1000
@@ -350,6 +362,8 @@ def main() -> None:
         **{f"writes_{key}": value for key, value in writes.items()},
         "errors": len(outcome["errors"]),
         "error_kinds": sorted(set(outcome["errors"]))[:10],
+        "server_cpu_seconds": round(server_cpu, 1),
+        "client_cpu_seconds": round(client_cpu, 1),
         "load_average_before": load_before,
         "load_average_after": load_after,
     }

@@ -298,7 +298,7 @@ class Workspace:
 
     def record_writer(
         self,
-        lock: contextlib.AbstractContextManager[Any],
+        lock: contextlib.AbstractContextManager[object],
         *,
         limits: InputLimits | None = None,
         after_commit: Callable[[], None] | None = None,

@@ -41,7 +41,7 @@ from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.validation import ROW, Validated, validate
 from advocacy.model import CHILD_KINDS, FieldType, Kind, kind_for
 from advocacy.store.connection import Database
-from advocacy.store.ledger import record_import
+from advocacy.store.ledger import record_imports
 from advocacy.store.upsert import create_stubs, customer_references, upsert
 
 #: Kinds the API accepts writes of.
@@ -307,6 +307,7 @@ def write_group(
             rejected = _rejections(requests, checked, kind, outcomes)
             _write_pass(db, kind, checked, rejected, import_ids, counts, written)
         finished = (now or datetime.now(UTC)).astimezone(UTC)
+        entries = []
         for index, request in enumerate(requests):
             if outcomes[index] is not None:
                 continue
@@ -321,8 +322,9 @@ def write_group(
                 received - inserted - updated,
                 stubs,
             )
-            record_import(db, _ledger_entry(request, result, finished))
+            entries.append(_ledger_entry(request, result, finished))
             outcomes[index] = WriteOutcome(result, tuple(written[index]))
+        record_imports(db, entries)  # one ledger entry per write, in one statement
     return [outcome for outcome in outcomes if outcome is not None]
 
 
