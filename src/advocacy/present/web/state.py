@@ -20,6 +20,7 @@ the meantime and needs no restart.
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -179,6 +180,7 @@ class WebState:
     use: WorkspaceUse = field(default_factory=WorkspaceUse)
     writes: int = 0
     warming: bool = False  # a background warm-up is running
+    warmed_at: float = -math.inf  # when the last warm-up after a write started (monotonic)
     closed: bool = False  # set at shutdown: background warm-ups then leave the workspace alone
     limits: InputLimits = field(default_factory=InputLimits)
     rate_limits: RateLimits = field(init=False)  # those of the workspace's settings

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -91,8 +92,13 @@ def record_writer(request: Request) -> EvidenceWriter:
 
 def _written(state: WebState) -> None:
     state.wrote()
-    # Recompute the overview now (in the background), so the next visitor does not wait for it.
-    start_warm_up(state)
+    # Recompute the overview now (in the background), so the next visitor does not wait for
+    # it; under a stream of writes at most once per page_staleness_seconds, since pages may
+    # show figures that old (and refresh them as they are read).
+    moment = time.monotonic()
+    if moment - state.warmed_at >= state.staleness:
+        state.warmed_at = moment
+        start_warm_up(state)
 
 
 def _route(kind: str) -> None:
