@@ -168,6 +168,7 @@ class _Running:
     generation: tuple[Any, ...]
     started: float
     as_of: datetime
+    background: bool = False  # on a thread of its own, which must first borrow a connection
     future: Future[Any] = field(default_factory=Future)
 
 
@@ -263,12 +264,20 @@ class WebState:
             if found is not None and bound > 0 and now - found.started <= bound:
                 self._cache.move_to_end(key)
                 if running is None:
-                    running = self._start(key, generation, now)
+                    running = self._start(key, generation, now, background=True)
                     self._in_background(key, running, compute)
                 self._note(found.as_of)
                 return found.value  # type: ignore[no-any-return]
-            if running is not None and (bound > 0 or running.generation == generation):
-                mine = False  # a newer result is on its way: wait for it rather than compute
+            # Wait for a newer result on its way rather than compute it again, unless it is
+            # computed in the background: this request holds a pooled connection, and the
+            # background computation may be waiting for one (with every connection held by
+            # requests waiting for it, none would ever get one).
+            if (
+                running is not None
+                and not running.background
+                and (bound > 0 or running.generation == generation)
+            ):
+                mine = False
             else:
                 mine = True
                 running = self._start(key, generation, now)
@@ -279,9 +288,11 @@ class WebState:
             return value  # type: ignore[no-any-return]
         return self._compute(key, running, compute)  # type: ignore[no-any-return]
 
-    def _start(self, key: Hashable, generation: tuple[Any, ...], now: float) -> _Running:
+    def _start(
+        self, key: Hashable, generation: tuple[Any, ...], now: float, *, background: bool = False
+    ) -> _Running:
         """Register a computation of ``key`` (holding the cache lock)."""
-        running = _Running(generation, now, datetime.now(UTC))
+        running = _Running(generation, now, datetime.now(UTC), background)
         self._computing[key] = running
         return running
 
