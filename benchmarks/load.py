@@ -22,8 +22,9 @@ comments analysed, themes, plans and cases, as ``advocacy demo`` builds), and ru
 
 At the end it counts, in the database, the load's responses by id: each acknowledged write
 (HTTP 200) must be there once, and a write that got no answer is reported apart (its outcome
-is unknown to the client). The load average is printed before and after; the machine may be
-shared. Results as JSON with ``--json``.
+is unknown to the client). The load average is printed before and after, and the CPU time the
+server process, PostgreSQL and this client used during the load (on a shared machine the wall-clock
+figures depend on the other jobs; the CPU time much less). Results as JSON with ``--json``.
 
 Run: ``.venv/bin/python benchmarks/load.py [--seconds 60] [--users 50] [--writes 200]``
 """
@@ -115,10 +116,41 @@ def pages(customer: str) -> list[str]:
     ]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process ``pid`` has used so far (Linux ``/proc``)."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def postgres_cpu_seconds(url: str) -> float | None:
+    """CPU time the PostgreSQL server of ``url`` has used so far: its postmaster, the backends
+    it has reaped and those still running (Linux ``/proc``; None when it cannot be read)."""
+    try:
+        with advocacy.open(url) as ws:
+            backend = int(ws.db.fetchall("SELECT pg_backend_pid()")[0][0])
+        postmaster = int(_stat(backend)[1])
+        fields = _stat(postmaster)
+        ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError):
+                    child = _stat(int(entry.name))
+                    if int(child[1]) == postmaster:
+                        ticks += int(child[11]) + int(child[12])
+    except (OSError, ValueError, IndexError, advocacy.AdvocacyError):
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def serving(url: str, log: Path) -> Iterator[str]:
+def serving(url: str, log: Path) -> Iterator[tuple[str, int]]:
     """``advocacy serve`` on the workspace at ``url``, as its own process logging to ``log``
-    (with Python's fault handler on: ``kill -ABRT`` prints every thread's stack there)."""
+    (with Python's fault handler on: ``kill -ABRT`` prints every thread's stack there); yields
+    its address and process id."""
     port = free_port()
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -138,7 +170,7 @@ def serving(url: str, log: Path) -> Iterator[str]:
             explain=lambda: log.read_text(errors="replace")[-2000:],
             timeout=120,
         )
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server.pid
     finally:
         server.terminate()
         try:
@@ -300,8 +332,11 @@ def main() -> None:
         secrets = build_workspace(url, customers=options.customers)
         build_seconds = time.monotonic() - built
         load_before = _load()
-        base = stack.enter_context(serving(url, Path(options.server_log)))
+        base, server = stack.enter_context(serving(url, Path(options.server_log)))
         run = f"{int(time.time())}"
+        server_cpu = cpu_seconds(server)
+        client_cpu = time.process_time()
+        database_cpu = postgres_cpu_seconds(url)
         outcome = asyncio.run(
             run_load(
                 base,
@@ -316,6 +351,11 @@ def main() -> None:
             )
         )
         load_after = _load()
+        server_cpu = cpu_seconds(server) - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        database_after = postgres_cpu_seconds(url)
+        if database_cpu is not None and database_after is not None:
+            database_cpu = database_after - database_cpu
         writes = check_writes(url, run, outcome["acknowledged"])
 
     times = np.array([took for _, took in outcome["timings"]]) * 1000
@@ -350,6 +390,9 @@ def main() -> None:
         **{f"writes_{key}": value for key, value in writes.items()},
         "errors": len(outcome["errors"]),
         "error_kinds": sorted(set(outcome["errors"]))[:10],
+        "server_cpu_seconds": round(server_cpu, 1),
+        "client_cpu_seconds": round(client_cpu, 1),
+        "postgres_cpu_seconds": None if database_cpu is None else round(database_cpu, 1),
         "load_average_before": load_before,
         "load_average_after": load_after,
     }

@@ -109,6 +109,12 @@ class Settings(BaseModel):
         description="most connections to a PostgreSQL workspace the server keeps in its pool, "
         "shared by all requests (a request waits for a free one, at most 30 s: then 503)",
     )
+    page_staleness_seconds: float = Field(
+        5.0,
+        description="seconds a web page may show figures computed before the latest writes, "
+        "while newer ones are computed in the background; the page then says when its figures "
+        "are from (0: pages always wait for fresh figures; the API is always fresh)",
+    )
     max_body_bytes: int = Field(
         1_000_000,
         description="largest request body the server reads, in bytes (larger: refused with 413 "

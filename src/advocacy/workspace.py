@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from advocacy.importer import ImportResult
     from advocacy.ingest.limits import InputLimits
     from advocacy.ingest.records import WriteResult
+    from advocacy.loop.evidence_writes import EvidenceWriter
     from advocacy.store.ledger import ImportsSummary
     from advocacy.store.status import WorkspaceStatus
 
@@ -293,6 +294,48 @@ class Workspace:
             actor=actor,
             timezone=self.settings.timezone,
             limits=limits or InputLimits.from_settings(self.settings),
+        )
+
+    def record_writer(
+        self,
+        lock: contextlib.AbstractContextManager[object],
+        *,
+        limits: InputLimits | None = None,
+        after_commit: Callable[[], None] | None = None,
+        is_open: Callable[[], bool] = lambda: True,
+    ) -> EvidenceWriter:
+        """A writer committing many :meth:`write_records` calls at once (one per server).
+
+        Writes that arrive together are validated and upserted in one pass and one
+        transaction, with the case rules run over them, and each gets its own result and its
+        own cases (:class:`advocacy.loop.evidence_writes.EvidenceWriter`).
+
+        Parameters
+        ----------
+        lock
+            What every user of the database holds while using it (a server's ``WebState.use``).
+        limits
+            Bounds of one write (default: the ``max_*`` settings).
+        after_commit
+            Called after each committed batch, e.g. to note that the data changed.
+        is_open
+            Returns False once the database is closing; pending writes then fail.
+
+        Returns
+        -------
+        EvidenceWriter
+            Started on its first write.
+        """
+        from advocacy.ingest.limits import InputLimits
+        from advocacy.loop.evidence_writes import EvidenceWriter
+
+        return EvidenceWriter(
+            self.db,
+            lock,
+            settings=self.settings,
+            limits=limits or InputLimits.from_settings(self.settings),
+            after_commit=after_commit,
+            is_open=is_open,
         )
 
     @contextlib.contextmanager

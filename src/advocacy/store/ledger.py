@@ -62,10 +62,25 @@ class Settled:
 
 def record_import(db: Database, entry: dict[str, Any]) -> None:
     """Insert the ledger row of an import (``entry`` holds the ``imports`` columns)."""
-    names = list(entry)
-    values = [json.dumps(value) if name == "detected" else value for name, value in entry.items()]
-    placeholders = ", ".join("CAST(? AS JSON)" if name == "detected" else "?" for name in names)
-    db.execute(f"INSERT INTO imports ({', '.join(names)}) VALUES ({placeholders})", values)
+    record_imports(db, [entry])
+
+
+def record_imports(db: Database, entries: Sequence[dict[str, Any]]) -> None:
+    """Insert the ledger rows of several imports with the same columns in one statement (a
+    group of API writes: one import each)."""
+    if not entries:
+        return
+    names = list(entries[0])
+    one = "(" + ", ".join("CAST(? AS JSON)" if name == "detected" else "?" for name in names) + ")"
+    values = [
+        json.dumps(entry[name]) if name == "detected" else entry[name]
+        for entry in entries
+        for name in names
+    ]
+    db.execute(
+        f"INSERT INTO imports ({', '.join(names)}) VALUES {', '.join([one] * len(entries))}",
+        values,
+    )
 
 
 def record_quarantine(db: Database, import_id: str, entries: Sequence[QuarantineEntry]) -> None:

@@ -7,6 +7,7 @@ export) adds no duplicates. Callers run this inside ``Database.transaction()``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -27,9 +28,13 @@ SQL_TYPES = {
 
 @dataclass(frozen=True)
 class UpsertCounts:
+    """Rows inserted, updated and left unchanged; with ``by_row``, which rows (``_row``)."""
+
     inserted: int
     updated: int
     unchanged: int
+    inserted_rows: frozenset[int] = frozenset()
+    updated_rows: frozenset[int] = frozenset()
 
 
 def _quote(name: str) -> str:
@@ -42,19 +47,44 @@ def _stage_types(kind: Kind) -> dict[str, str]:
     return types
 
 
-def upsert(db: Database, kind: Kind, rows: pa.Table, *, source: str) -> UpsertCounts:
-    """Insert new and update changed ``rows`` of ``kind``; return how many of each."""
+def upsert(
+    db: Database,
+    kind: Kind,
+    rows: pa.Table,
+    *,
+    source: str | Sequence[str],
+    by_row: bool = False,
+) -> UpsertCounts:
+    """Insert new and update changed ``rows`` of ``kind``; return how many of each.
+
+    ``source`` is the import that writes them, or one import per row (a group commit of
+    several API writes). With ``by_row`` the counts also say which rows (their ``_row``) were
+    inserted and which updated, so each write of a group learns its own outcome; the rest
+    were unchanged.
+    """
     stage = f"stage_{kind.table}"
-    rows = rows.append_column("source", pa.array([source] * rows.num_rows, pa.string()))
+    sources = [source] * rows.num_rows if isinstance(source, str) else list(source)
+    rows = rows.append_column("source", pa.array(sources, pa.string()))
     db.load_temporary(stage, rows, _stage_types(kind))
     match = " AND ".join(f"t.{_quote(key)} = s.{_quote(key)}" for key in kind.key)
-    counted = db.fetchone(
-        f"SELECT count(*) FILTER (WHERE t.{_quote(kind.key[0])} IS NULL), "
-        "count(*) FILTER (WHERE t.record_hash IS DISTINCT FROM s.record_hash "
-        f"AND t.{_quote(kind.key[0])} IS NOT NULL) "
-        f'FROM "{stage}" s LEFT JOIN {kind.table} t ON {match}'
-    )
-    inserted, changed = (int(counted[0]), int(counted[1])) if counted else (0, 0)
+    missing = f"t.{_quote(kind.key[0])} IS NULL"
+    changed_row = f"t.record_hash IS DISTINCT FROM s.record_hash AND NOT {missing}"
+    inserted_rows: frozenset[int] = frozenset()
+    updated_rows: frozenset[int] = frozenset()
+    if by_row:
+        found = db.fetchall(
+            f'SELECT s._row, {missing} FROM "{stage}" s LEFT JOIN {kind.table} t ON {match} '
+            f"WHERE {missing} OR ({changed_row})"
+        )
+        inserted_rows = frozenset(int(row) for row, new in found if new)
+        updated_rows = frozenset(int(row) for row, new in found if not new)
+        inserted, changed = len(inserted_rows), len(updated_rows)
+    else:
+        counted = db.fetchone(
+            f"SELECT count(*) FILTER (WHERE {missing}), count(*) FILTER (WHERE {changed_row}) "
+            f'FROM "{stage}" s LEFT JOIN {kind.table} t ON {match}'
+        )
+        inserted, changed = (int(counted[0]), int(counted[1])) if counted else (0, 0)
     fields = [*kind.field_names, "attrs", TIME_OFFSETS, "source", "record_hash"]
     json = ("attrs", TIME_OFFSETS)
     values = [
@@ -82,7 +112,18 @@ def upsert(db: Database, kind: Kind, rows: pa.Table, *, source: str) -> UpsertCo
             f"WHERE NOT EXISTS (SELECT 1 FROM {kind.table} AS t WHERE {match})"
         )
     db.execute(f'DROP TABLE "{stage}"')
-    return UpsertCounts(inserted, changed, rows.num_rows - inserted - changed)
+    return UpsertCounts(
+        inserted, changed, rows.num_rows - inserted - changed, inserted_rows, updated_rows
+    )
+
+
+def customer_references(kind: Kind, rows: pa.Table) -> list[list[str]]:
+    """The customer ids each of ``rows`` refers to (its fields that reference customers)."""
+    references = [item.name for item in kind.fields if item.reference == CUSTOMERS.name]
+    if kind is CUSTOMERS or not references:
+        return [[] for _ in range(rows.num_rows)]
+    columns = [rows.column(name).to_pylist() for name in references]
+    return [[v for v in values if v is not None] for values in zip(*columns, strict=True)]
 
 
 def create_customer_stubs(db: Database, kind: Kind, rows: pa.Table, *, source: str) -> int:
@@ -96,25 +137,37 @@ def create_customer_stubs(db: Database, kind: Kind, rows: pa.Table, *, source: s
     ids: set[str] = set()
     for name in references:
         ids.update(value for value in rows.column(name).unique().to_pylist() if value is not None)
-    if not ids:
-        return 0
+    return len(create_stubs(db, dict.fromkeys(ids, source)))
+
+
+def create_stubs(db: Database, sources: Mapping[str, str]) -> set[str]:
+    """Create a placeholder customer for each id of ``sources`` the workspace lacks.
+
+    ``sources`` gives each id the import that refers to it; returns the ids created.
+    """
+    if not sources:
+        return set()
     stage = "stage_referenced_customers"
+    ids = sorted(sources)
     db.load_temporary(
         stage,
-        pa.table({"customer_id": pa.array(sorted(ids), pa.string())}),
-        {"customer_id": "TEXT"},
+        pa.table(
+            {
+                "customer_id": pa.array(ids, pa.string()),
+                "source": pa.array([sources[i] for i in ids], pa.string()),
+            }
+        ),
+        {"customer_id": "TEXT", "source": "TEXT"},
     )
-    missing_row = db.fetchone(
-        f'SELECT count(*) FROM "{stage}" s WHERE NOT EXISTS '
+    absent = (
+        f'FROM "{stage}" s WHERE NOT EXISTS '
         "(SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)"
     )
-    missing = int(missing_row[0]) if missing_row else 0
-    if missing:
+    created = {str(row[0]) for row in db.fetchall(f"SELECT s.customer_id {absent}")}
+    if created:
         db.execute(
             f"INSERT INTO customers (customer_id, is_stub, source) "
-            f'SELECT s.customer_id, TRUE, ? FROM "{stage}" s WHERE NOT EXISTS '
-            "(SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)",
-            [source],
+            f"SELECT s.customer_id, TRUE, s.source {absent}"
         )
     db.execute(f'DROP TABLE "{stage}"')
-    return missing
+    return created

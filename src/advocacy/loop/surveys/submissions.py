@@ -11,8 +11,9 @@ customer``), so it counts for that unit and its case reaches that unit's owner.
 
 :class:`SubmissionWriter` is the group commit a server uses: request threads hand it checked
 submissions, one writer thread commits them in batches (up to ``max_batch``, or whatever
-arrived within ``max_wait`` seconds) and only then answers each request. If a batch fails as a
-whole, its submissions are committed one by one, so one bad record never loses the others.
+arrived within ``max_wait`` seconds) and only then answers each request
+(:class:`advocacy.store.group_commit.GroupCommit`). If a batch fails as a whole, its
+submissions are committed one by one, so one bad record never loses the others.
 
 Each takes the workspace's settings (``ws.settings``): the ``secret_key`` that checks links and
 forms, the ``timezone`` of the answers, and those of the new cases' notifications.
@@ -21,8 +22,6 @@ forms, the ``timezone`` of the answers, and those of the new cases' notification
 from __future__ import annotations
 
 import contextlib
-import queue
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
@@ -39,6 +38,7 @@ from advocacy.loop.surveys.forms import RESPONSE_PREFIX, Submission, prepare_sub
 from advocacy.loop.surveys.signing import LinkError
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
+from advocacy.store.group_commit import GroupCommit
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,9 @@ def submit(
 class SubmissionWriter:
     """Group commit of survey answers: one thread writes batches, requests wait for theirs.
 
+    The batching is :class:`advocacy.store.group_commit.GroupCommit`'s, with
+    :func:`commit_batch` committing each batch.
+
     Parameters
     ----------
     db, lock
@@ -224,17 +227,30 @@ class SubmissionWriter:
         self.db = db
         self.lock = lock
         self.settings = settings
-        self.max_batch = max_batch
-        self.max_wait = max_wait
-        self.after_commit = after_commit
-        self.is_open = is_open
         self.survey_seconds = survey_seconds
-        self.batches = 0
-        self.committed = 0
-        self._queue: queue.Queue[tuple[Submission, Future[SubmissionResult]] | None] = queue.Queue()
         self._surveys: dict[str, tuple[float, Survey]] = {}
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
+        self._group: GroupCommit[Submission, SubmissionResult] = GroupCommit(
+            lambda batch: commit_batch(self.db, batch, settings=self.settings),
+            lock,
+            name="survey-writer",
+            max_batch=max_batch,
+            max_wait=max_wait,
+            after_commit=after_commit,
+            is_open=is_open,
+            closed_error=lambda: AdvocacyError(
+                "the server is shutting down", fix="send the form again"
+            ),
+        )
+
+    @property
+    def batches(self) -> int:
+        """Batches committed so far."""
+        return self._group.batches
+
+    @property
+    def committed(self) -> int:
+        """Submissions committed so far."""
+        return self._group.committed
 
     def survey(self, survey_id: str) -> Survey:
         """``survey_id``'s definition, read at most every ``survey_seconds`` seconds."""
@@ -268,83 +284,11 @@ class SubmissionWriter:
 
     def put(self, submission: Submission) -> Future[SubmissionResult]:
         """Queue a checked submission; the future resolves once its batch has committed."""
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="survey-writer", daemon=True)
-                self._thread.start()
-        future: Future[SubmissionResult] = Future()
-        self._queue.put((submission, future))
-        return future
+        return self._group.put(submission)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Commit what is queued, then end the writer thread."""
-        with self._start_lock:
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            self._queue.put(None)
-            thread.join(timeout)
-
-    def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            deadline = time.monotonic() + self.max_wait
-            stopping = False
-            while len(batch) < self.max_batch:
-                remaining = deadline - time.monotonic()
-                try:
-                    item = (
-                        self._queue.get(timeout=max(remaining, 0))
-                        if remaining > 0
-                        else (self._queue.get_nowait())
-                    )
-                except queue.Empty:
-                    break
-                if item is None:
-                    stopping = True
-                    break
-                batch.append(item)
-            try:
-                self._commit(batch)
-            except Exception as error:  # never let the writer die: fail this batch's requests
-                for _, future in batch:
-                    if not future.done() and future.set_running_or_notify_cancel():
-                        future.set_exception(error)
-            if stopping:
-                return
-
-    def _commit(self, batch: list[tuple[Submission, Future[SubmissionResult]]]) -> None:
-        submissions = [submission for submission, _ in batch]
-        outcomes: list[SubmissionResult | BaseException]
-        with self.lock:
-            if not self.is_open():
-                closed = AdvocacyError("the server is shutting down", fix="send the form again")
-                outcomes = [closed] * len(batch)
-            else:
-                try:
-                    outcomes = list(commit_batch(self.db, submissions, settings=self.settings))
-                except Exception:  # one bad record: commit the rest one by one
-                    outcomes = []
-                    for submission in submissions:
-                        try:
-                            outcomes.extend(
-                                commit_batch(self.db, [submission], settings=self.settings)
-                            )
-                        except Exception as error:  # answered to its own request
-                            outcomes.append(error)
-                self.batches += 1
-                self.committed += sum(isinstance(o, SubmissionResult) for o in outcomes)
-                if self.after_commit is not None:
-                    self.after_commit()
-        for (_, future), outcome in zip(batch, outcomes, strict=True):
-            if not future.set_running_or_notify_cancel():
-                continue  # the request went away (its answer is stored all the same)
-            if isinstance(outcome, BaseException):
-                future.set_exception(outcome)
-            else:
-                future.set_result(outcome)
+        self._group.stop(timeout)
 
 
 __all__ = [

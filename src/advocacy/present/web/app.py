@@ -55,7 +55,7 @@ from advocacy.present.web.pages import plans as page_plans
 from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
-from advocacy.present.web.state import WebState
+from advocacy.present.web.state import FiguresAgeScope, WebState
 from advocacy.present.web.uploads import UploadStore
 from advocacy.settings import current_settings
 
@@ -226,6 +226,7 @@ def create_app(
         uploads=api_imports.UPLOAD_PATHS + page_imports.UPLOAD_PATHS,
     )
     app.add_middleware(StorageGuard, respond=error_response)
+    app.add_middleware(FiguresAgeScope)  # pages may show figures up to page_staleness_seconds old
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

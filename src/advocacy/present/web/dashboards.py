@@ -25,7 +25,7 @@ from advocacy.namespaces.access import (
 )
 from advocacy.namespaces.cases import CoachingSummary
 from advocacy.namespaces.metrics import MetricsRequest, NpsResult
-from advocacy.present.web.state import WebState
+from advocacy.present.web.state import FiguresAge, WebState, figures_age
 
 #: Metrics on the overview, in the order shown.
 OVERVIEW_METRICS = ("nps", "csat", "top-box", "ces", "enps")
@@ -173,6 +173,8 @@ def warm_up(state: WebState) -> None:
     Errors are left for the first real request to report: warming is only an optimisation.
     """
     warmer = Principal("warm-up", Role.analyst)
+    # As a page would: results within page_staleness_seconds are refreshed in the background.
+    figures_age.set(FiguresAge(stale_allowed=True))
     try:
         with state.use:
             if not state.closed:

@@ -6,7 +6,10 @@ PostgreSQL a connection borrowed from the workspace's pool for the request:
 is counted by :attr:`WebState.use`, so reopening the database after a fault and closing it at
 shutdown wait until no request is using it (and hold new ones back meanwhile). Aggregates are
 cached per data *generation*, a cheap fingerprint of the import ledger and of the API's own
-writes, so dashboards answer from memory until new evidence arrives.
+writes, so dashboards answer from memory until new evidence arrives. With writes arriving all
+the time (the REST API, hosted surveys), a page may be served the last result for up to
+``page_staleness_seconds`` while one newer result is computed in the background, and then says
+when its figures are from; the API always answers with fresh figures.
 
 When the storage fails (a full disk invalidates a DuckDB database; a PostgreSQL connection
 breaks), :meth:`WebState.fault_seen` records it and :meth:`WebState.recover` opens the database
@@ -17,13 +20,16 @@ the meantime and needs no restart.
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from advocacy import StorageFault
@@ -38,6 +44,8 @@ T = TypeVar("T")
 CACHE_SIZE = 256
 #: Least time between two attempts to reopen a failed database.
 RECONNECT_SECONDS = 1.0
+#: Results computed in the background at once (each holds a pooled connection and a core).
+BACKGROUND_COMPUTATIONS = 2
 
 
 class WorkspaceUse:
@@ -99,6 +107,72 @@ class WorkspaceUse:
 
 
 @dataclass
+class FiguresAge:
+    """What one request may be shown: figures up to the staleness bound old (a page) or only
+    fresh ones (the API), and the oldest moment the figures it was given are from."""
+
+    stale_allowed: bool = False
+    as_of: datetime | None = None
+
+    def note(self, moment: datetime) -> None:
+        """A result computed at ``moment``, before the latest writes, was used."""
+        if self.as_of is None or moment < self.as_of:
+            self.as_of = moment
+
+
+#: The request's :class:`FiguresAge` (set per request by :class:`FiguresAgeScope`); none for
+#: work outside a request (warm-up, tests), which gets fresh figures.
+figures_age: ContextVar[FiguresAge | None] = ContextVar("figures_age", default=None)
+
+
+class FiguresAgeScope:
+    """ASGI middleware giving each request its :class:`FiguresAge`: pages may be stale within
+    the bound, ``/api/`` (which cannot say so to the reader) always gets fresh figures."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        page = not str(scope.get("path", "")).startswith("/api/")
+        token = figures_age.set(FiguresAge(stale_allowed=page))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            figures_age.reset(token)
+
+
+def figures_as_of() -> datetime | None:
+    """When the oldest figures this request was given are from, if any came from before the
+    latest writes (a page then says so); None when all were fresh."""
+    age = figures_age.get()
+    return None if age is None else age.as_of
+
+
+@dataclass
+class _Result:
+    """A computed result: the data generation it was computed in and when it started."""
+
+    value: Any
+    generation: tuple[Any, ...]
+    started: float  # monotonic
+    as_of: datetime  # wall clock, for people
+
+
+@dataclass
+class _Running:
+    """A computation in progress (others asking for its result may wait for it)."""
+
+    generation: tuple[Any, ...]
+    started: float
+    as_of: datetime
+    background: bool = False  # on a thread of its own, which must first borrow a connection
+    future: Future[Any] = field(default_factory=Future)
+
+
+@dataclass
 class WebState:
     """The workspace a server serves, with ``secure_cookies`` off only for plain-HTTP tests."""
 
@@ -107,17 +181,26 @@ class WebState:
     use: WorkspaceUse = field(default_factory=WorkspaceUse)
     writes: int = 0
     warming: bool = False  # a background warm-up is running
+    warmed_at: float = -math.inf  # when the last warm-up after a write started (monotonic)
     closed: bool = False  # set at shutdown: background warm-ups then leave the workspace alone
     limits: InputLimits = field(default_factory=InputLimits)
     rate_limits: RateLimits = field(init=False)  # those of the workspace's settings
+    #: Seconds a page may show a result computed before the latest writes (the
+    #: ``page_staleness_seconds`` setting); 0: always fresh.
+    staleness: float = field(init=False)
     fault: StorageFault | None = None  # a fault that needs the database reopened, until it is
+    clock: Callable[[], float] = time.monotonic
     _last_attempt: float = 0.0
-    _cache: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
+    _cache: OrderedDict[Hashable, _Result] = field(default_factory=OrderedDict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
-    _computing: dict[Hashable, Future[Any]] = field(default_factory=dict)
+    _computing: dict[Hashable, _Running] = field(default_factory=dict)
+    _background: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(BACKGROUND_COMPUTATIONS)
+    )
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits.from_settings(self.ws.settings)
+        self.staleness = max(0.0, float(self.ws.settings.page_staleness_seconds))
         self.use.session = self.ws.pooled  # each request on a pooled connection (PostgreSQL)
 
     def fault_seen(self, fault: StorageFault) -> StorageUnavailableError:
@@ -154,51 +237,133 @@ class WebState:
         ledger = self.ws.imports_summary()
         return (self.writes, ledger.imports, ledger.last_finished_at)
 
-    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``'s result for ``key`` in the current generation (callers use the
-        workspace).
+    def _bound(self) -> float:
+        age = figures_age.get()
+        return self.staleness if age is not None and age.stale_allowed else 0.0
 
-        One request computes a missing result; others asking for it meanwhile wait for that
-        one (and get its error if it fails) instead of computing it again side by side, which
-        is what many users opening the same page after new evidence would otherwise do.
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``'s result for ``key`` (callers use the workspace).
+
+        A result computed in the current data generation is served from memory. After new
+        evidence, a page (see :class:`FiguresAgeScope`) may be served the last result while it
+        is at most :attr:`staleness` seconds old; one newer result is then computed in the
+        background, and the page notes when its figures are from (:func:`figures_as_of`).
+        Otherwise one request computes the result and others asking for it meanwhile wait for
+        that one (and get its error if it fails) instead of computing it again side by side,
+        which is what many users opening the same page after new evidence would otherwise do.
         """
-        full = (self.generation(), key)
+        generation = self.generation()
+        bound = self._bound()
+        now = self.clock()
         with self._cache_lock:
-            if full in self._cache:
-                self._cache.move_to_end(full)
-                return self._cache[full]  # type: ignore[no-any-return]
-            running = self._computing.get(full)
-            mine = running is None
-            if running is None:
-                running = self._computing[full] = Future()
+            found = self._cache.get(key)
+            if found is not None and found.generation == generation:
+                self._cache.move_to_end(key)
+                return found.value  # type: ignore[no-any-return]
+            running = self._computing.get(key)
+            if found is not None and bound > 0 and now - found.started <= bound:
+                self._cache.move_to_end(key)
+                if running is None:
+                    running = self._start(key, generation, now, background=True)
+                    self._in_background(key, running, compute)
+                self._note(found.as_of)
+                return found.value  # type: ignore[no-any-return]
+            # Wait for a newer result on its way rather than compute it again, unless it is
+            # computed in the background: this request holds a pooled connection, and the
+            # background computation may be waiting for one (with every connection held by
+            # requests waiting for it, none would ever get one).
+            if (
+                running is not None
+                and not running.background
+                and (bound > 0 or running.generation == generation)
+            ):
+                mine = False
+            else:
+                mine = True
+                running = self._start(key, generation, now)
         if not mine:
-            return running.result()  # type: ignore[no-any-return]
+            value = running.future.result()
+            if running.generation != generation:
+                self._note(running.as_of)
+            return value  # type: ignore[no-any-return]
+        return self._compute(key, running, compute)  # type: ignore[no-any-return]
+
+    def _start(
+        self, key: Hashable, generation: tuple[Any, ...], now: float, *, background: bool = False
+    ) -> _Running:
+        """Register a computation of ``key`` (holding the cache lock)."""
+        running = _Running(generation, now, datetime.now(UTC), background)
+        self._computing[key] = running
+        return running
+
+    def _note(self, moment: datetime) -> None:
+        age = figures_age.get()
+        if age is not None:
+            age.note(moment)
+
+    def _compute(self, key: Hashable, running: _Running, compute: Callable[[], Any]) -> Any:
         try:
             value = compute()
         except BaseException as error:
             with self._cache_lock:
-                self._computing.pop(full, None)
-            running.set_exception(error)
+                if self._computing.get(key) is running:
+                    del self._computing[key]
+            running.future.set_exception(error)
             raise
         with self._cache_lock:
-            self._cache[full] = value
+            current = self._cache.get(key)
+            if current is None or current.started <= running.started:
+                self._cache[key] = _Result(
+                    value, running.generation, running.started, running.as_of
+                )
+                self._cache.move_to_end(key)
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-            self._computing.pop(full, None)
-        running.set_result(value)
+            if self._computing.get(key) is running:
+                del self._computing[key]
+        running.future.set_result(value)
         return value
 
+    def _in_background(self, key: Hashable, running: _Running, compute: Callable[[], Any]) -> None:
+        """Compute ``key`` in a thread of its own, at most :data:`BACKGROUND_COMPUTATIONS` at
+        once, on a connection of its own; readers meanwhile get the last result."""
+
+        def work() -> None:
+            with self._background:
+                try:
+                    if self.closed:
+                        raise RuntimeError("the server is shutting down")
+                    with self.use:
+                        self._compute(key, running, compute)
+                except BaseException as error:  # the next reader past the bound sees it
+                    with self._cache_lock:
+                        if self._computing.get(key) is running:
+                            del self._computing[key]
+                    if not running.future.done():
+                        running.future.set_exception(error)
+
+        threading.Thread(target=work, name="advocacy-recompute", daemon=True).start()
+
     def peek(self, key: Hashable) -> Any:
-        """The cached result for ``key`` in the current generation, or None (never computes)."""
-        full = (self.generation(), key)
+        """The cached result for ``key`` if it is fresh, or stale within what the request
+        allows (noted as for :meth:`cached`); else None (never computes)."""
+        generation = self.generation()
+        bound = self._bound()
         with self._cache_lock:
-            return self._cache.get(full)
+            found = self._cache.get(key)
+        if found is None:
+            return None
+        if found.generation == generation:
+            return found.value
+        if bound > 0 and self.clock() - found.started <= bound:
+            self._note(found.as_of)
+            return found.value
+        return None
 
     def wrote(self) -> None:
-        """Evidence was written: forget cached aggregates."""
+        """Evidence was written: cached aggregates are now of an earlier generation."""
         with self._cache_lock:
             self.writes += 1
-            self._cache.clear()
 
 
 def unavailable(fault: StorageFault | None) -> StorageUnavailableError:

@@ -1,8 +1,17 @@
-"""Write routes of the REST API: ``POST /api/v1/<kind>`` for each writable kind of evidence."""
+"""Write routes of the REST API: ``POST /api/v1/<kind>`` for each writable kind of evidence.
+
+Writes go to the server's one :class:`~advocacy.loop.evidence_writes.EvidenceWriter`
+(``ws.record_writer``): the writes arriving together are validated and upserted in one pass
+and one transaction with the case rules run on them, and each request is answered with its
+own counts, cases or errors once its batch has committed.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import asyncio
+import threading
+import time
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -13,6 +22,10 @@ from advocacy.namespaces.access import Permission
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.limits import json_body
+from advocacy.present.web.state import WebState
+
+if TYPE_CHECKING:
+    from advocacy.loop.evidence_writes import EvidenceWriter
 
 router = APIRouter(prefix="/api/v1", tags=["write"])
 
@@ -58,24 +71,46 @@ async def _records(request: Request) -> Any:
     return body
 
 
+_writer_lock = threading.Lock()
+
+
+def record_writer(request: Request) -> EvidenceWriter:
+    """The server's one writer of API writes (group commit), started on first use."""
+    state = web_state(request)
+    with _writer_lock:
+        writer: EvidenceWriter | None = getattr(request.app.state, "record_writer", None)
+        if writer is None or writer.db is not state.ws.db:
+            writer = state.ws.record_writer(
+                state.use,
+                limits=state.limits,
+                after_commit=lambda: _written(state),
+                is_open=lambda: not state.closed,
+            )
+            request.app.state.record_writer = writer
+        return writer
+
+
+def _written(state: WebState) -> None:
+    state.wrote()
+    # Recompute the overview now (in the background), so the next visitor does not wait for
+    # it; under a stream of writes at most once per page_staleness_seconds, since pages may
+    # show figures that old (and refresh them as they are read).
+    moment = time.monotonic()
+    if moment - state.warmed_at >= state.staleness:
+        state.warmed_at = moment
+        start_warm_up(state)
+
+
 def _route(kind: str) -> None:
     async def write(request: Request, caller: Writer) -> dict[str, Any]:
         records = await _records(request)
-        state = web_state(request)
-
-        def run() -> dict[str, Any]:
-            actor = caller.principal.name
-            with state.use:
-                # The records and the cases they open commit together, or neither does.
-                with state.ws.transaction():
-                    result = state.ws.write_records(kind, records, actor=actor, limits=state.limits)
-                    opened = state.ws.cases.open_for_import(kind, result.import_id)
-                state.wrote()
-            # Recompute the overview now, so the next visitor does not wait for it.
-            start_warm_up(state)
-            return {**result.to_dict(), "cases": [case.to_dict() for case in opened]}
-
-        return await run_in_threadpool(run)
+        writer = record_writer(request)
+        # Checked and mapped here; validated and written with the writes arriving meanwhile.
+        prepared = await run_in_threadpool(
+            writer.prepare, kind, records, actor=caller.principal.name
+        )
+        written = await asyncio.wrap_future(writer.put(prepared))
+        return written.to_dict()
 
     write.__name__ = f"write_{kind}"
     router.add_api_route(

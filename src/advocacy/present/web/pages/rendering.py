@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from advocacy import display
+from advocacy.present.web.state import figures_as_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -116,9 +117,9 @@ def chart(spec: dict[str, Any], *, label: str) -> Markup:
 
 
 @jinja2.pass_context
-def local_moment(context: Any, value: Any) -> str:
+def local_moment(context: Any, value: Any, seconds: bool = False) -> str:
     """A moment for people in the workspace's time zone (:func:`advocacy.display.moment`)."""
-    return display.moment(value, str(context.get("timezone") or "UTC"))
+    return display.moment(value, str(context.get("timezone") or "UTC"), seconds=seconds)
 
 
 templates.env.filters["moment"] = local_moment
@@ -155,8 +156,10 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """The page ``template`` with ``context`` plus the caller, the current path and the
-    workspace's time zone (which the ``moment`` filter shows times in)."""
+    workspace's time zone (which the ``moment`` filter shows times in), and when the figures
+    are from if some were computed before the latest writes (``figures_as_of``)."""
     web = getattr(request.app.state, "web", None)
     timezone = web.ws.settings.timezone if web is not None else "UTC"
     full = {"caller": caller, "path": request.url.path, "timezone": timezone, **(context or {})}
+    full.setdefault("figures_as_of", figures_as_of())  # figures from before the latest writes
     return templates.TemplateResponse(request, template, full, status_code=status_code)

@@ -1,0 +1,174 @@
+"""Pages under writes (issue #20.3): within ``page_staleness_seconds`` a page may be served the
+last computed figures while newer ones are computed in the background, and then says when its
+figures are from; past the bound, and always on the API, figures are fresh.
+
+The cache is driven with a clock the test moves; the pages through the app, on a copy of the
+demo workspace, with writes made through the REST API.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+import advocacy
+from advocacy import display
+from advocacy.present.web import create_app
+from advocacy.present.web.state import FiguresAge, WebState, figures_age
+from advocacy.settings import current_settings
+from web.site import Site, bearer
+
+BOUND = 5.0
+LABEL = re.compile(r"Figures as of (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[WebState]:
+    settings = current_settings().updated(page_staleness_seconds=BOUND)
+    with advocacy.open(str(tmp_path / "ws.duckdb"), settings=settings) as ws:
+        web = WebState(ws)
+        web.clock = Clock()
+        yield web
+
+
+def _count(state: WebState) -> int:
+    return int(state.ws.db.fetchall("SELECT count(*) FROM responses")[0][0])
+
+
+def _read(state: WebState, compute: Any, *, page: bool = True) -> tuple[int, FiguresAge]:
+    """One request's read of the cached count, as a page (may be stale) or the API."""
+    age = FiguresAge(stale_allowed=page)
+    token = figures_age.set(age)
+    try:
+        with state.use:
+            return state.cached(("responses",), compute), age
+    finally:
+        figures_age.reset(token)
+
+
+def _write(state: WebState, response_id: str) -> None:
+    with state.use:
+        state.ws.write_records("responses", [{"response_id": response_id, "nps": 9}])
+        state.wrote()
+
+
+def test_a_write_then_reads_within_the_bound_are_served_the_last_figures_and_say_so(
+    state: WebState,
+) -> None:
+    clock = state.clock
+    assert isinstance(clock, Clock)
+    _write(state, "r1")
+    first, age = _read(state, lambda: _count(state))
+    assert first == 1 and age.as_of is None  # fresh: no label
+
+    _write(state, "r2")
+    clock.now += 2  # within the bound
+    release = threading.Event()
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        release.wait(30)
+        return _count(state)
+
+    # Readers within the bound get the last figures at once, labelled, and do not wait for the
+    # one recomputation the first of them started in the background.
+    answers = [_read(state, slow) for _ in range(5)]
+    assert [value for value, _ in answers] == [1] * 5
+    assert all(age.as_of is not None for _, age in answers)
+    stamps = {age.as_of for _, age in answers}
+    assert len(stamps) == 1
+    # The API never gets stale figures: it computes the current ones.
+    api, api_age = _read(state, lambda: _count(state), page=False)
+    assert api == 2 and api_age.as_of is None
+
+    release.set()
+    deadline = time.monotonic() + 30
+    while state._computing and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(calls) == 1  # one background recomputation for all five readers
+    fresh, fresh_age = _read(state, slow)
+    assert fresh == 2 and fresh_age.as_of is None
+
+
+def test_past_the_bound_a_page_waits_for_fresh_figures(state: WebState) -> None:
+    clock = state.clock
+    assert isinstance(clock, Clock)
+    _write(state, "r1")
+    assert _read(state, lambda: _count(state))[0] == 1
+    _write(state, "r2")
+    clock.now += BOUND + 0.5
+    value, age = _read(state, lambda: _count(state))
+    assert value == 2 and age.as_of is None
+
+
+def test_no_staleness_means_always_fresh(tmp_path: Path) -> None:
+    settings = current_settings().updated(page_staleness_seconds=0)
+    with advocacy.open(str(tmp_path / "ws.duckdb"), settings=settings) as ws:
+        state = WebState(ws)
+        _write(state, "r1")
+        assert _read(state, lambda: _count(state))[0] == 1
+        _write(state, "r2")
+        value, age = _read(state, lambda: _count(state))
+        assert value == 2 and age.as_of is None
+
+
+def _page(client: TestClient, site: Site) -> str:
+    answer = client.get("/", headers=bearer(site, "analyst"))
+    assert answer.status_code == 200, answer.text[:300]
+    return html.unescape(answer.text)
+
+
+def _post(client: TestClient, site: Site, response_id: str) -> None:
+    record = [{"response_id": response_id, "nps": 2, "submitted_at": "2026-01-02T10:00:00Z"}]
+    answer = client.post("/api/v1/responses", json=record, headers=bearer(site, "analyst"))
+    assert answer.status_code == 200, answer.text
+
+
+def test_the_overview_after_a_write_says_when_its_figures_are_from(site: Site) -> None:
+    settings = current_settings().updated(page_staleness_seconds=600)
+    with (
+        advocacy.open(site.url, settings=settings) as ws,
+        TestClient(create_app(workspace=ws), base_url="https://testserver") as client,
+    ):
+        state = client.app.state.web  # type: ignore[attr-defined]
+        assert LABEL.search(_page(client, site)) is None  # computed now: fresh
+        before = display.moment(datetime.now(UTC), ws.settings.timezone, seconds=True)
+        _post(client, site, "stale-1")
+        stale = _page(client, site)
+        found = LABEL.search(stale)
+        assert found is not None, "a page served from before the write must say so"
+        assert found.group(1) <= before  # the figures are from before the write
+        # The newer figures arrive in the background; then the page is fresh again.
+        deadline = time.monotonic() + 120
+        while (state.warming or state._computing) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert LABEL.search(_page(client, site)) is None
+
+
+def test_without_staleness_the_overview_is_fresh_after_a_write(site: Site) -> None:
+    settings = current_settings().updated(page_staleness_seconds=0)
+    with (
+        advocacy.open(site.url, settings=settings) as ws,
+        TestClient(create_app(workspace=ws), base_url="https://testserver") as client,
+    ):
+        _page(client, site)
+        _post(client, site, "fresh-1")
+        assert LABEL.search(_page(client, site)) is None
