@@ -55,7 +55,7 @@ from advocacy.text.embeddings import (
     unit_rows,
 )
 from advocacy.text.heads import FloatArray, softmax
-from advocacy.text.negation import split_negated
+from advocacy.text.negation import complaint_with_negations, split_negated, with_negations
 
 STATIC = "static"
 
@@ -351,13 +351,13 @@ class StaticTextModel:
         heads = shipped_heads()
         return Reading(
             embeddings,
-            heads.sentiment(features, terms),
+            with_negations(texts, heads.sentiment(features, terms)),
             heads.emotions(features, terms),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,
             emotion_thresholds=heads.emotion_thresholds,
-            complaint=heads.complaint(features),
+            complaint=complaint_with_negations(texts, heads.complaint(features)),
         )
 
 
