@@ -55,7 +55,7 @@ def test_a_negation_weighs_less_in_a_long_review() -> None:
 
 def test_texts_without_negation_keep_the_model_s_probabilities() -> None:
     probabilities = np.array([[0.2, 0.5, 0.3], [0.3, 0.4, 0.3]])
-    out = with_negations(["Great staff", "Could not fault them"], probabilities)
+    out = with_negations(probabilities, negation_shift(["Great staff", "Could not fault them"]))
     assert np.array_equal(out[0], probabilities[0])
     assert out[1, 2] > probabilities[1, 2] and np.isclose(out[1].sum(), 1.0)
 

@@ -291,21 +291,21 @@ def negation_shift(texts: Sequence[str]) -> FloatArray:
     return STRENGTH * evidence / sentences  # type: ignore[no-any-return]
 
 
-def with_negations(texts: Sequence[str], probabilities: FloatArray) -> FloatArray:
+def with_negations(probabilities: FloatArray, shift: FloatArray) -> FloatArray:
     """Sentiment probabilities (columns negative, neutral, positive) with negations read.
 
-    The side :func:`negation_shift` argues for gains its shift in logits over the other two
+    The side :func:`negation_shift` argues for gains its ``shift`` in logits over the other two
     classes: "I could not fault them" moves from neutral to positive, "nobody answered" towards
-    negative; a text without an English negation is unchanged.
+    negative; a text without an English negation (a zero shift) is unchanged.
 
     >>> p = np.array([[0.24, 0.55, 0.21]])
-    >>> with_negations(["I could not fault what they did for me."], p).argmax(axis=1).tolist()
+    >>> shift = negation_shift(["I could not fault what they did for me."])
+    >>> with_negations(p, shift).argmax(axis=1).tolist()
     [2]
     """
-    shift = negation_shift(texts)
-    if not shift.any():
-        return probabilities
     moved = shift != 0
+    if not moved.any():
+        return probabilities
     logits = np.log(np.clip(probabilities[moved], 1e-9, 1.0))
     logits[:, 2] += np.maximum(shift[moved], 0.0)
     logits[:, 0] += np.maximum(-shift[moved], 0.0)
@@ -314,13 +314,14 @@ def with_negations(texts: Sequence[str], probabilities: FloatArray) -> FloatArra
     return out
 
 
-def complaint_with_negations(texts: Sequence[str], complaint: FloatArray) -> FloatArray:
+def complaint_with_negations(complaint: FloatArray, shift: FloatArray) -> FloatArray:
     """Complaint probabilities with negations read: praise by denial ("never had a problem")
-    lowers them, a denied expectation ("the refund never came") raises them, by the same logits
-    as the sentiment (:func:`negation_shift`)."""
-    shift = negation_shift(texts)
-    if not shift.any():
+    lowers them, a denied expectation ("the refund never came") raises them, by the same
+    logits as the sentiment (:func:`negation_shift`)."""
+    moved = shift != 0
+    if not moved.any():
         return complaint
-    clipped = np.clip(complaint, 1e-9, 1 - 1e-9)
-    logit = np.log(clipped / (1 - clipped)) - shift
-    return 1.0 / (1.0 + np.exp(-logit))  # type: ignore[no-any-return]
+    clipped = np.clip(complaint[moved], 1e-9, 1 - 1e-9)
+    out = np.array(complaint, dtype=np.float64)
+    out[moved] = 1.0 / (1.0 + np.exp(shift[moved] - np.log(clipped / (1 - clipped))))
+    return out

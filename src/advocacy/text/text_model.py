@@ -55,7 +55,12 @@ from advocacy.text.embeddings import (
     unit_rows,
 )
 from advocacy.text.heads import FloatArray, softmax
-from advocacy.text.negation import complaint_with_negations, split_negated, with_negations
+from advocacy.text.negation import (
+    complaint_with_negations,
+    negation_shift,
+    split_negated,
+    with_negations,
+)
 
 STATIC = "static"
 
@@ -349,15 +354,16 @@ class StaticTextModel:
         embeddings, features, ngram_texts = _features(texts)
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
+        shift = negation_shift(texts)  # English negations read against a polarity lexicon
         return Reading(
             embeddings,
-            with_negations(texts, heads.sentiment(features, terms)),
+            with_negations(heads.sentiment(features, terms), shift),
             heads.emotions(features, terms),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,
             emotion_thresholds=heads.emotion_thresholds,
-            complaint=complaint_with_negations(texts, heads.complaint(features)),
+            complaint=complaint_with_negations(heads.complaint(features), shift),
         )
 
 
