@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+import advocacy
+from advocacy.loop.cases.rule_format import default_rules
+from advocacy.loop.cases.triggers import Evidence, TextSignals, evaluate
 from advocacy.text import analyze_texts
 from advocacy.text.negation import (
     negation_evidence,
@@ -73,3 +78,25 @@ def test_more_sentences_read_better_than_by_the_model_alone() -> None:
         said = analyze_texts([text for text, _ in half])["sentiment"]
         right = sum(s == label for s, (_, label) in zip(said, half, strict=True))
         assert right > before, list(zip(half, said, strict=True))
+
+
+def test_the_case_rules_read_negations(tmp_path: Path) -> None:
+    """The angry-mention rule's complaint and negative signals come from the same reading."""
+    texts = {
+        "denied": "Never had a problem with this bank in twelve years.",
+        "stated": "Had a problem with this bank again this year.",
+        "failed": "The parcel never arrived and nobody answers my emails.",
+    }
+    evidence = [
+        Evidence("mentions", key, None, None, None, None, None, None, text)
+        for key, text in texts.items()
+    ]
+    signals = TextSignals(evidence)
+    complaint = {item.evidence_id: signals.complaint(item) for item in evidence}
+    negative = {item.evidence_id: signals.negative(item) for item in evidence}
+    assert complaint["denied"] < 0.5 < complaint["stated"] < complaint["failed"]
+    assert negative["denied"] < negative["stated"] and negative["failed"] > 0.7
+    (rule,) = [rule for rule in default_rules() if rule.trigger == "angry_mention"]
+    with advocacy.open(str(tmp_path / "w.duckdb")) as ws:
+        fired = [hit.evidence.evidence_id for hit in evaluate(ws.db, rule, evidence, signals)]
+    assert "failed" in fired and "denied" not in fired
