@@ -155,12 +155,62 @@ def complaint_proxy(data: Path, rows: int) -> list[str]:
     return out
 
 
+#: The strengths compared when choosing ``advocacy.text.negation.STRENGTH``.
+STRENGTHS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+def strength_grid(data: Path) -> list[str]:
+    """Mean macro-F1 per negation strength on review sentences no benchmark scores: SemEval-2014
+    train (restaurants, laptops; 3 classes) and the halves of each Blitzer domain that only
+    teach in ``text_eval.py`` (2 classes). How ``STRENGTH`` was chosen."""
+    import advocacy.text.negation as negation
+    from advocacy.text.text_model import text_model
+
+    tuning = [
+        (
+            f"SemEval-2014 {domain} train",
+            text_eval._usable(corpora.semeval14(data, domain=domain, split="train")),
+            text_eval.SENTIMENTS,
+        )
+        for domain in ("restaurants", "laptops")
+    ]
+    for domain, part in corpora.blitzer(data).groupby("domain", sort=True):
+        pool, _ = text_eval._split(part, held=0.5)
+        tuning.append(
+            (f"Blitzer {str(domain).split('/')[1]} (teaching half)", pool, text_eval.TWO_CLASSES)
+        )
+    chosen = negation.STRENGTH
+    rows = {strength: [] for strength in STRENGTHS}
+    try:
+        for _, frame, classes in tuning:
+            texts, truth = list(frame["text"]), list(frame["label"])
+            negation.STRENGTH = 0.0
+            alone = text_model("static").read(texts).sentiment
+            for strength in STRENGTHS:
+                negation.STRENGTH = strength
+                read = negation.with_negations(alone, negation.negation_shift(texts))
+                said = [text_eval.SENTIMENTS[i] for i in read.argmax(axis=1)]
+                rows[strength].append(text_eval.scores(truth, said, classes)["macro_f1"])
+    finally:
+        negation.STRENGTH = chosen
+    names = " | ".join(name for name, _, _ in tuning)
+    out = [f"| strength | {names} | mean |", "|---:|" + "---:|" * (len(tuning) + 1)]
+    for strength, found in rows.items():
+        cells = " | ".join(f"{f:.4f}" for f in found)
+        mark = " (shipped)" if strength == chosen else ""
+        out.append(f"| {strength:g}{mark} | {cells} | {np.mean(found):.4f} |")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=corpora.DATA, help="../shared/data")
     parser.add_argument("--rows", type=int, default=text_eval.FULL_ROWS, help="rows per set")
     parser.add_argument(
         "--held-out", action="store_true", help="also score the held-out negation sentences"
+    )
+    parser.add_argument(
+        "--strengths", action="store_true", help="also compare negation strengths (tuning sets)"
     )
     arguments = parser.parse_args(argv)
     plan = text_eval.Plan(
@@ -184,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "Complaint, a proxy set": complaint_proxy(arguments.data, arguments.rows),
         "Complaint, Banking77 (trained on its train split)": text_eval.complaint_report(plan),
     }
+    if arguments.strengths:
+        sections["Negation strength, on sentences no benchmark scores"] = strength_grid(
+            arguments.data
+        )
     seconds = time.process_time() - started
     print(f"negation_eval: {arguments.rows} rows per set, {seconds:.0f} s CPU")
     for title, lines in sections.items():
