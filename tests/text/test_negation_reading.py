@@ -100,3 +100,16 @@ def test_the_case_rules_read_negations(tmp_path: Path) -> None:
     with advocacy.open(str(tmp_path / "w.duckdb")) as ws:
         fired = [hit.evidence.evidence_id for hit in evaluate(ws.db, rule, evidence, signals)]
     assert "failed" in fired and "denied" not in fired
+
+
+def test_hostile_input() -> None:
+    # A giant text of negations is read in one pass (a clause scan per negation would take
+    # hours); markup, formulas and other scripts are only words.
+    giant = "not bad but " * 200_000
+    found = negation_evidence([giant, '=HYPERLINK("x") not good', "<b>not</b> 😡", "不是很好"])
+    assert np.isfinite(found).all() and found[0] > 0 and found[1] < 0
+    assert found[2] == 0 and found[3] == 0
+
+
+def test_quick_typing_without_apostrophes() -> None:
+    assert (negation_evidence(["dont like it", "I didnt get my refund", "wasnt helpful"]) < 0).all()

@@ -117,13 +117,19 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# With the apostrophe-less spellings of quick typing ("dont", "didnt", "wasnt").
 _EN_NEGATORS = _words(
-    "not no never nothing nobody none neither nor without cannot nowhere zero hardly barely"
+    """not no never nothing nobody none neither nor without cannot nowhere zero hardly barely
+    dont doesnt didnt wont cant isnt wasnt arent werent couldnt wouldnt shouldnt hasnt havent
+    hadnt aint"""
 )
 _EN_CONTRAST = _words("but however although though yet except whereas while")
 # Words a negation does not reverse: "not sure" is doubt, not blame.
 _NOT_REVERSED = _words("sure doubt")
 _CONCESSIVE = _words("although though")
+# A later one of these overrides the clauses before it ("not cheap, but the quality is superb").
+_OVERRIDING = _words("but however yet")
+_SENTENCE_MARKS = _words(". ; ! ?")
 # Neutral verbs and nouns of what a customer expects to happen: denying them states a failure
 # ("the charger does not work", "nobody answered", "not what I expected", "not as described").
 _EXPECTED = _words("""work works working worked function functions arrive arrives arrived arriving
@@ -145,11 +151,12 @@ _PROBLEMS = _words(
 PROBLEM_VALENCE = -1.5
 # Verbs of coming back: denied after "would"/"will" or with "again", they are lost custom.
 _LOYALTY = _words("buy order book return visit stay shop use choose go come")
-_MODAL = _words("would will wo 'd won't wouldn't")
+_MODAL = _words("would will won't wouldn't wont wouldnt")
 _INTENSIFIERS = _words("enough")
 _EN_QUICK = re.compile(
     r"(?i)(?<!\w)(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|zero|"
-    r"hardly|barely)(?!\w)|n['’]t(?!\w)"
+    r"hardly|barely|aint|(?:do|does|did|wo|ca|is|was|are|were|could|would|should|has|have|had)nt)"
+    r"(?!\w)|n['’]t(?!\w)"
 )
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
 
@@ -218,19 +225,26 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
 
 
 def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
-    total = 0.0
+    """The sum of a text's negation shifts, each weighed by its clause; linear in the tokens."""
+    last_override = max((k for k, token in enumerate(tokens) if token in _OVERRIDING), default=-1)
+    total, concessive = 0.0, False
     for position, token in enumerate(tokens):
+        if token in _EN_CONTRAST or token in _SENTENCE_MARKS:
+            concessive = token in _CONCESSIVE  # a new clause starts here
+            continue
         if not _is_negator(token):
             continue
         shift = _one_negation(tokens, position, lexicon)
         if shift:
-            total += shift * _clause_weight(tokens, position)
+            overridden = concessive or position < last_override
+            total += shift * (OVERRIDDEN_CLAUSE if overridden else 1.0)
     return total
 
 
 def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
     negator = tokens[position]
-    modal = negator in _MODAL or (position > 0 and tokens[position - 1] in _MODAL)
+    before = tokens[position - 1] if position > 0 else ""
+    modal = negator in _MODAL or before in _MODAL or before.endswith(("'d", "’d", "'ll", "’ll"))
     scope: list[str] = []
     for token in tokens[position + 1 : position + 1 + POLARITY_WORDS]:
         if token in _EN_CONTRAST or token == "and" or not token[0].isalpha() or _is_negator(token):
@@ -255,14 +269,6 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
         ):
             expected = -EXPECTATION_VALENCE
     return expected
-
-
-def _clause_weight(tokens: list[str], position: int) -> float:
-    before = tokens[:position]
-    starts = max((k for k, t in enumerate(before) if t in _EN_CONTRAST or t in ".;!?"), default=-1)
-    concessive = starts >= 0 and tokens[starts] in _CONCESSIVE
-    overridden = any(t in ("but", "however", "yet") for t in tokens[position + 1 :])
-    return OVERRIDDEN_CLAUSE if concessive or overridden else 1.0
 
 
 #: Logits the side a text's negations argue for gains over the other two classes, per unit of
