@@ -191,7 +191,7 @@ def strength_grid(data: Path) -> list[str]:
     import advocacy.text.negation as negation
     from advocacy.text.text_model import text_model
 
-    tuning = [
+    tuning: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = [
         (
             f"SemEval-2014 {domain} train",
             text_eval._usable(corpora.semeval14(data, domain=domain, split="train")),
@@ -205,7 +205,7 @@ def strength_grid(data: Path) -> list[str]:
             (f"Blitzer {str(domain).split('/')[1]} (teaching half)", pool, text_eval.TWO_CLASSES)
         )
     chosen = negation.STRENGTH
-    rows = {strength: [] for strength in STRENGTHS}
+    rows: dict[float, list[float]] = {strength: [] for strength in STRENGTHS}
     try:
         for _, frame, classes in tuning:
             texts, truth = list(frame["text"]), list(frame["label"])
