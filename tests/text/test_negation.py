@@ -34,9 +34,8 @@ def test_english_negation_cases_mostly_read_right() -> None:
     cases = [(text, label) for text, language, label in NEGATION_CASES if language == "en"]
     labels = sentiment([text for text, _ in cases]).labels
     right = [got == expected for (_, expected), got in zip(cases, labels, strict=True)]
-    # The shipped model reads 7 of these 12 right (docs/benchmarks.md); denied praise ("would
-    # not recommend", "not helpful") is read better than praise by denial ("could not fault").
-    assert sum(right) >= 7, list(zip(cases, labels, strict=True))
+    # The model alone read 7 of these 12 right; with the negation reading 10 (docs/benchmarks.md).
+    assert sum(right) >= 10, list(zip(cases, labels, strict=True))
 
 
 def test_other_languages_are_not_guessed() -> None:

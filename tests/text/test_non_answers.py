@@ -16,6 +16,13 @@ PLACEHOLDERS = [
     "aucun", "Aucun commentaire", "nada", "Ninguno", "sin comentarios", "nada a declarar",
     "Não", "nao sei", "sem comentários", "nulla", "Niente", "nessun commento", "geen",
     "Niets", "n.v.t.", "geen opmerkingen",
+    # placeholders by their shape, with a courtesy or a time qualifier
+    "Nothing else to add", "Nothing more to say.", "No further comments at this time",
+    "None that I can think of", "Nothing at the moment", "No suggestions", "Nope, nothing",
+    "No additional comments", "Nothing, thanks", "nothing to add. Thank you!", "None at all?",
+    "No further feedback", "Nothing comes to mind", "Not really, thanks", "Nothing specific",
+    "Keine Anmerkungen, danke", "Rien, merci", "Nada, gracias", "Niente, grazie",
+    "Geen opmerkingen, bedankt", "Nada a declarar, obrigado",
 ]  # fmt: skip
 COMMENTS = [
     "Nothing went wrong",
@@ -32,6 +39,34 @@ COMMENTS = [
     "Good",
     "5",
     "No.1 shop in town",
+    # a placeholder word, then content
+    "No, but the staff were great",
+    "Nothing to add except thanks",
+    "No complaints",
+    "No issues",
+    "No problems at all",
+    "Nothing but praise",
+    "Nothing special",
+    "Nothing worked",
+    "None arrived",
+    "Not good",
+    "Not happy",
+    "No refund yet",
+    "No one called back",
+    "No way",
+    "No more waiting in queues",
+    "Nope, never again",
+    "No thanks to the manager",
+    "Nothing else matters, the staff were lovely",
+    "Thanks",
+    "Thank you!",
+    # praise by denial in other languages: short, and content
+    "Rien à redire",
+    "Nichts zu meckern",
+    "Niets op aan te merken",
+    "Nada que objetar",
+    "Nulla da ridire",
+    "Nada a reclamar",
 ]
 
 

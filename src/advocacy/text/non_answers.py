@@ -2,10 +2,14 @@
 
 A non-answer (``no_content``) gets no sentiment (its reason is ``no content``), no emotions and
 no theme, and stays out of theme discovery and calibration. Only a whole answer counts: the
-answer is normalised (case, accents, punctuation, whitespace) and must equal one of
-:data:`NON_ANSWERS`, or hold no letter or digit at all ("-", "?", "...", emoji only). A real
-comment that starts with such a phrase ("Nothing went wrong", "No complaints at all, great
-service", "None of the staff helped") is content.
+answer is normalised (case, accents, punctuation, whitespace), a closing courtesy or time
+qualifier is dropped ("thanks", "at the moment", "danke", "merci"...), and what is left must
+equal one of :data:`NON_ANSWERS`, have the shape of an English placeholder ("nothing else to
+add", "no further comments", "none that I can think of"), or hold no letter or digit at all
+("-", "?", "...", emoji only). A real comment that starts with such a phrase ("Nothing went
+wrong", "No complaints at all, great service", "None of the staff helped", "No, but the staff
+were great", "Nothing to add except thanks") is content, and so is praise by denial that
+looks short ("no complaints", "rien à redire", "nichts zu meckern").
 
 The phrase list is written by hand for the languages the text model reads (en de fr es pt it
 nl); no maintained library lists survey placeholders.
@@ -94,6 +98,24 @@ NON_ANSWERS: frozenset[str] = frozenset(
     for phrase in block.split("|")
     if normalize(phrase)
 )
+# A courtesy or a time qualifier at the end adds nothing: "Nothing to add, thanks", "None at the
+# moment", "Keine Anmerkungen, danke", "Rien, merci". (Not "except thanks": that is content.)
+_COURTESY = re.compile(
+    r"(?: (?:thanks|thank you|thank u|thx|ty|cheers|sorry|at this time|at the moment|for now|"
+    r"right now|currently|so far|as of now|really|at this point|at all|danke|vielen dank|merci|"
+    r"merci beaucoup|gracias|muchas gracias|obrigad[oa]|grazie|bedankt|dank je|dank u))+$"
+)
+# English placeholders by their shape: "nothing else to add", "no further comments", "no
+# additional feedback", "none that I can think of", "nothing comes to mind". A denied problem
+# ("no complaints", "no issues", "nothing went wrong") is praise, never matched here.
+_ENGLISH_SHAPE = re.compile(
+    r"^(?:nope |nah |no )?(?:no|nothing|none|not)"
+    r"(?: (?:else|more|further|additional|other|specific|particular|much|really))*"
+    r"(?: (?:to (?:add|say|comment|report|mention|share|declare|note|suggest)"
+    r"(?: on| at this time| here)?|comments?|remarks?|suggestions?|feedback|thoughts|input|"
+    r"answer|response|opinion|ideas?))?"
+    r"(?: (?:that|which)? ?i can think of| comes to mind| springs to mind| to mention)?$"
+)
 # Markup left by web forms ("<br/>", "&nbsp;") is no answer; bounded, so linear-time.
 _MARKUP = re.compile(r"<[^<>]{0,100}>|&[a-z]{2,8};|&#\d{1,7};", re.IGNORECASE)
 _REPEATED = re.compile(r"^(?:x+|n ?a|none|no)(?: (?:x+|n ?a|none|no))*$")
@@ -117,7 +139,14 @@ def is_non_answer(text: object) -> bool:
         return False
     normal = normalize(_MARKUP.sub(" ", stripped))
     # No letter or digit left: "-", "--", ".", "?", "...", emoji or symbols only.
-    return not normal or normal in NON_ANSWERS or _REPEATED.match(normal) is not None
+    if not normal:
+        return True
+    core = _COURTESY.sub("", normal) or normal  # "thanks" alone is content (gratitude)
+    return (
+        core in NON_ANSWERS
+        or _REPEATED.match(core) is not None
+        or _ENGLISH_SHAPE.match(core) is not None
+    )
 
 
 def non_answer_mask(texts: Sequence[object]) -> NDArray[np.bool_]:

@@ -4,7 +4,9 @@ The shipped model (a logistic head on the multilingual static embedding, see
 :mod:`advocacy.text.text_model`; trained by ``tools/build_heads.py`` on real tweets, Reddit
 comments, reviews and the project's own customer comments) reads tone in English, German,
 French, Spanish, Portuguese, Italian and Dutch. A document's sentences are labelled by the same
-model (:func:`sentence_spans`, :func:`sentence_sentiment`).
+model (:func:`sentence_spans`, :func:`sentence_sentiment`). English negations are read on top
+(:mod:`advocacy.text.negation`): "could not fault them" and "never had a problem" are praise,
+"would not recommend" and "the refund never came" are blame.
 
 Customer feedback often states a bad outcome in a neutral tone ("flight delayed 3 hours, missed
 my connection"), so a workspace *calibrates*: :mod:`advocacy.text.calibration` corrects the

@@ -55,7 +55,12 @@ from advocacy.text.embeddings import (
     unit_rows,
 )
 from advocacy.text.heads import FloatArray, softmax
-from advocacy.text.negation import split_negated
+from advocacy.text.negation import (
+    complaint_with_negations,
+    negation_shift,
+    split_negated,
+    with_negations,
+)
 
 STATIC = "static"
 
@@ -177,7 +182,8 @@ class KnownReadings:
         return self.reading.take(rows[known]).put(known, fresh, len(texts))
 
 
-SENTIMENT_MODEL = "real-sentiment-e5-v1"
+# v2: English negations shift the reading (text/negation.py); a new name re-reads stored texts.
+SENTIMENT_MODEL = "real-sentiment-e5-v2"
 EMOTION_MODEL = "real-emotion-e5-v1"
 
 
@@ -425,15 +431,18 @@ class StaticTextModel:
         embeddings, features, ngram_texts = _features(texts)
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
+        shift = negation_shift(texts)  # English negations read against a polarity lexicon
         return Reading(
             embeddings,
-            heads.sentiment(features, terms),
+            with_negations(heads.sentiment(features, terms), shift),
             heads.emotions(features, terms) if emotions else np.zeros((len(texts), 0)),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,
             emotion_thresholds=heads.emotion_thresholds,
-            complaint=heads.complaint(features) if emotions else None,
+            complaint=(
+                complaint_with_negations(heads.complaint(features), shift) if emotions else None
+            ),
         )
 
 
