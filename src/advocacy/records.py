@@ -45,7 +45,7 @@ def plain(value: Any) -> Any:
     if np is not None and isinstance(value, np.datetime64):
         import pandas
 
-        stamp = pandas.Timestamp(value)
+        stamp: Any = pandas.Timestamp(value)  # NaT for a missing datetime64
         return None if stamp is pandas.NaT else stamp.isoformat()
     if isinstance(value, dt.date | dt.time):  # datetimes and pandas' Timestamp included
         return value.isoformat()
