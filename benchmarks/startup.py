@@ -12,6 +12,10 @@ inflate), with its peak memory; the load average is printed beside it.
 
     .venv/bin/python -m advocacy demo /tmp/demo      # the demo workspace, once
     .venv/bin/python benchmarks/startup.py [--runs 7] [--db /tmp/demo/advocacy.duckdb]
+
+With ``--before SRC`` (the ``src`` folder of another checkout, e.g. ``git archive`` of an older
+commit) each command also runs from that code, alternating with this one run by run, so both
+see the same load; the before/after table gives each side's median CPU and wall time.
 """
 
 from __future__ import annotations
@@ -75,15 +79,21 @@ COMMANDS = [
 ]
 
 
-def run_command(arguments: list[str], db: str) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and peak MB of one ``advocacy`` process."""
+def run_command(
+    arguments: list[str], db: str, source: str | None = None
+) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak MB of one ``advocacy`` process (run
+    from the package in ``source`` when given, else from the one this interpreter imports)."""
     extra = [] if arguments == ["--help"] else ["--db", db]
+    environment = {**os.environ, "COLUMNS": "100"}
+    if source is not None:
+        environment["PYTHONPATH"] = source
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "advocacy", *arguments, *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**os.environ, "COLUMNS": "100"},
+        env=environment,
     )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
@@ -111,6 +121,28 @@ def commands_table(db: str, runs: int) -> None:
     print(f"\nload average after: {_load()}")
 
 
+def before_after_table(db: str, runs: int, before: str) -> None:
+    """Each command from ``before`` and from this code, alternating run by run."""
+    print(f"\nbefore ({before}) and after, on {db}, median of {runs} runs each, alternating;")
+    print(f"load average {_load()}\n")
+    print("| command | CPU s before | CPU s after | wall s before | wall s after | goal |")
+    print("|---|---|---|---|---|---|")
+    for arguments in COMMANDS:
+        old, new = [], []
+        for _ in range(runs):
+            old.append(run_command(arguments, db, before))
+            new.append(run_command(arguments, db))
+        cpu = [statistics.median(sample[1] for sample in side) for side in (old, new)]
+        wall = [statistics.median(sample[0] for sample in side) for side in (old, new)]
+        goal = 0.5 if arguments == ["--help"] else 1.5
+        verdict = f"< {goal} s CPU: " + ("met" if cpu[1] < goal else "NOT met")
+        print(
+            f"| advocacy {' '.join(arguments)} | {cpu[0]:.2f} | {cpu[1]:.2f} "
+            f"| {wall[0]:.2f} | {wall[1]:.2f} | {verdict} |"
+        )
+    print(f"\nload average after: {_load()}")
+
+
 def _load() -> str:
     return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
@@ -119,6 +151,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--db", help="Also time the common commands on this workspace.")
+    parser.add_argument(
+        "--before",
+        metavar="SRC",
+        help="With --db, also time the commands from the package in this src folder.",
+    )
     options = parser.parse_args()
     runs = options.runs
     results = {name: measure(code, runs) for name, code in ROWS.items()}
@@ -137,6 +174,8 @@ def main() -> None:
     print(f"\n`import advocacy` {seconds:.3f} s: goal < 0.3 s {verdict}")
     if options.db:
         commands_table(options.db, runs)
+    if options.db and options.before:
+        before_after_table(options.db, runs, options.before)
 
 
 if __name__ == "__main__":

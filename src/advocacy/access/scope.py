@@ -34,12 +34,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, overload
-
-import ibis
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from advocacy.access.roles import Principal
+
+if TYPE_CHECKING:
+    # Imported where a table is scoped: the case and plan reads that import this module run SQL
+    # and need neither (Ibis and pandas cost a command ~0.4 s to import).
+    import ibis
+    import pandas as pd
 
 #: Who a read is for: a principal, the units a caller is limited to, or None for every unit.
 Reach = Principal | Sequence[str] | None
@@ -145,13 +148,15 @@ def scope(source: Any, reach: Reach, *, column: str = "unit") -> Any:
         return SqlSource(
             f"SELECT * FROM ({source.sql}) scoped WHERE {condition}", (*source.params, *params)
         )
+    import pandas as pd  # an Ibis table or a frame: pandas is in use already
+
     if isinstance(source, pd.DataFrame):
         if column not in source.columns:
             return source.iloc[0:0]
         kept: pd.DataFrame = source[source[column].isin(units)].reset_index(drop=True)
         return kept
     if not units:
-        return source.filter(ibis.literal(False))
+        return _nothing(source)
     return source.filter(source[column].isin(list(units)))
 
 
@@ -191,7 +196,7 @@ def _evidence(tables: Callable[[str], Any]) -> Any:
                 customer_id=table.customer_id.cast("string"), unit=table.unit.cast("string")
             )
         )
-    return ibis.union(*parts, distinct=False)
+    return parts[0].union(*parts[1:], distinct=False)
 
 
 def _customers_seen(tables: Callable[[str], Any], units: tuple[str, ...]) -> Any:
@@ -215,7 +220,7 @@ def scoped_table(tables: Callable[[str], Any], name: str, reach: Reach) -> Any:
     if units is None:
         return table
     if not units:
-        return table.filter(ibis.literal(False))
+        return _nothing(table)
     if name in UNIT_TABLES:
         return scope(table, units, column=UNIT_TABLES[name])
     if name in CHILD_TABLES:
@@ -231,6 +236,13 @@ def scoped_table(tables: Callable[[str], Any], name: str, reach: Reach) -> Any:
             test = table[owner].cast("string").isin(within).fill_null(False)
             condition = test if condition is None else condition | test
         return table.filter(condition)
+    return _nothing(table)
+
+
+def _nothing(table: ibis.Table) -> ibis.Table:
+    """``table`` with no rows: what a principal reads of a table outside their units."""
+    import ibis
+
     return table.filter(ibis.literal(False))
 
 

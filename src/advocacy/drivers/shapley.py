@@ -17,12 +17,14 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 
 def correlations(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -38,6 +40,22 @@ def subset_r2(rxx: FloatArray, rxy: FloatArray, columns: list[int]) -> float:
     return float(vector @ np.linalg.solve(sub, vector))
 
 
+@functools.lru_cache(maxsize=32)
+def _subsets_by_size(p: int) -> tuple[tuple[IntArray, IntArray], ...]:
+    """For each subset size 1..p: the bit masks of the subsets of that size and, row by row,
+    the drivers in each. The same for every fit on p drivers (a bootstrap makes hundreds)."""
+    masks = np.arange(1 << p)
+    bits = (masks[:, None] >> np.arange(p)) & 1
+    sizes = bits.sum(axis=1)
+    layout = []
+    for size in range(1, p + 1):
+        chosen = masks[sizes == size]
+        columns = np.nonzero(bits[chosen])[1].reshape(chosen.size, size)
+        chosen.flags.writeable = columns.flags.writeable = False
+        layout.append((chosen, columns))
+    return tuple(layout)
+
+
 def all_subset_r2(rxx: FloatArray, rxy: FloatArray) -> FloatArray:
     """R^2 of every subset of drivers, indexed by the subset's bit mask.
 
@@ -45,12 +63,7 @@ def all_subset_r2(rxx: FloatArray, rxy: FloatArray) -> FloatArray:
     """
     p = rxy.size
     values = np.zeros(1 << p)
-    masks = np.arange(1 << p)
-    bits = (masks[:, None] >> np.arange(p)) & 1
-    sizes = bits.sum(axis=1)
-    for size in range(1, p + 1):
-        chosen = masks[sizes == size]
-        columns = np.nonzero(bits[chosen])[1].reshape(chosen.size, size)
+    for chosen, columns in _subsets_by_size(p):
         systems = rxx[columns[:, :, None], columns[:, None, :]]
         vectors = rxy[columns]
         solved = np.linalg.solve(systems, vectors[:, :, None])[:, :, 0]
@@ -58,21 +71,33 @@ def all_subset_r2(rxx: FloatArray, rxy: FloatArray) -> FloatArray:
     return values
 
 
-def exact_lmg(values: FloatArray, p: int) -> FloatArray:
-    """Shapley values of a game given on every subset (``values[mask]``, e.g. its R^2).
-
-    Each driver's increment on entering subset S is weighted by |S|!(p-|S|-1)!/p!.
-    """
+@functools.lru_cache(maxsize=32)
+def _entries(p: int) -> tuple[tuple[IntArray, FloatArray], ...]:
+    """For each driver j: the masks of the subsets without j, and the Shapley weight
+    |S|!(p-|S|-1)!/p! of each. The same for every fit on p drivers."""
     sizes = np.array([bin(mask).count("1") for mask in range(1 << p)])
     weight_of_size = np.array(
         [math.factorial(k) * math.factorial(p - k - 1) / math.factorial(p) for k in range(p)]
     )
     masks = np.arange(1 << p)
-    shares = np.zeros(p)
+    layout = []
     for j in range(p):
         without = masks[(masks >> j & 1) == 0]
+        weights = weight_of_size[sizes[without]]
+        without.flags.writeable = weights.flags.writeable = False
+        layout.append((without, weights))
+    return tuple(layout)
+
+
+def exact_lmg(values: FloatArray, p: int) -> FloatArray:
+    """Shapley values of a game given on every subset (``values[mask]``, e.g. its R^2).
+
+    Each driver's increment on entering subset S is weighted by |S|!(p-|S|-1)!/p!.
+    """
+    shares = np.zeros(p)
+    for j, (without, weights) in enumerate(_entries(p)):
         gains = values[without | (1 << j)] - values[without]
-        shares[j] = float((weight_of_size[sizes[without]] * gains).sum())
+        shares[j] = float((weights * gains).sum())
     return shares
 
 

@@ -7,6 +7,7 @@ commands and the report sections all call them, so the three always agree.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -261,10 +262,18 @@ def _has_rows(tables: TableSource, name: str, where: Any = None) -> bool:
     return bool(table.count().to_pandas() > 0)
 
 
+def once(tables: TableSource) -> TableSource:
+    """``tables`` looking each table up once: an analysis that reads ``responses`` a dozen
+    times then asks the database for its columns once, not a dozen times (Ibis tables are
+    immutable expressions, so one can serve every query of the analysis)."""
+    return functools.cache(tables)
+
+
 def register(
     tables: TableSource, *, confidence: float = 0.95, random_state: int | None = 0
 ) -> pd.DataFrame:
     """The gap register: targets, SERVQUAL dimensions and culture attributes, by priority."""
+    tables = once(tables)
     quality = None
     shares: dict[str, float] = {}
     if _has_rows(tables, "response_items", lambda t: t.kind == "expectation"):

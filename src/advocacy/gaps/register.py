@@ -21,6 +21,7 @@ for rated dimensions, the weakest units) in words.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -32,8 +33,9 @@ from advocacy.gaps.root_causes import (
     describe_themes,
     root_cause_themes,
     touchpoint_causes,
+    touchpoint_scores,
 )
-from advocacy.gaps.targets import target_gaps
+from advocacy.gaps.targets import parse_scope, scoped_rows, target_gaps, text_columns
 
 TableSource = Callable[[str], Any]
 RESOURCES = ("expertise", "experience", "time", "objectivity", "money")
@@ -93,6 +95,20 @@ def root_causes(responses: Any, scope: str | None, *, top: int = 2, min_n: int =
         f"{row['touchpoint']} (NPS {row['nps']:.0f}, n={row['n']})"
         for row in touchpoint_causes(responses, scope, top=top, min_n=min_n)
     ]
+
+
+def rated_units(rated: pd.DataFrame, subject: str, *, top: int = 2) -> list[str]:
+    """:func:`weakest_units` from ratings already fetched: ``rated`` holds ``item``,
+    ``dimension``, ``kind``, ``value`` and the answer's ``unit`` (answers without a unit left
+    out), as :class:`~advocacy.gaps.root_causes.CommentEvidence` ratings joined to units."""
+    chosen = rated[(rated.dimension == subject) | (rated.item == subject)]
+    chosen = chosen[chosen.kind.isin(["perception", "expectation", "rating"])]
+    if chosen.empty:
+        return []
+    signed = np.where(chosen.kind == "expectation", -1.0, 1.0) * chosen.value.to_numpy()
+    frame = chosen.assign(signed=signed).groupby(["unit", "kind"])["signed"].mean()
+    per_unit = frame.groupby("unit").sum().sort_values()
+    return [f"unit {unit} ({value:+.2f})" for unit, value in per_unit.head(top).items()]
 
 
 def weakest_units(items: Any, responses: Any, subject: str, *, top: int = 2) -> list[str]:
@@ -222,9 +238,35 @@ def gap_register(
     frame["priority"] = 100.0 * frame.impact * frame.gap_size / frame.effort
     frame["class"] = np.where(frame.effort <= QUICK_WIN_EFFORT, "quick win", "larger challenge")
     responses = tables("responses")
-    items = tables("response_items")
     worst_culture = _worst_culture_units(culture)
     evidence = comment_evidence(tables)
+    # The answers every gap's root causes read, fetched once rather than once per gap.
+    scopes = [parse_scope(str(scope)) for scope in frame.scope]
+    keys = text_columns(responses, [key for scope in scopes for key in scope])
+    answers = responses.select(*dict.fromkeys(["response_id", "unit", "touchpoint", "nps", *keys]))
+    answers = answers.to_pandas()
+    answers["response_id"] = answers["response_id"].astype(str)
+    unit_ratings = evidence.ratings.merge(
+        answers.loc[answers.unit.notna(), ["response_id", "unit"]], on="response_id"
+    )
+
+    # Gaps share subjects (a dimension and its item: target) and scopes ("all"): each cause
+    # is worked out once, and every gap gets its own copy.
+    @functools.cache
+    def units_of(name: str) -> tuple[str, ...]:
+        return tuple(rated_units(unit_ratings, name))
+
+    @functools.cache
+    def themes_of(scope: str, subject: str | None) -> tuple[dict[str, Any], ...]:
+        return tuple(root_cause_themes(evidence, scope, subject=subject))
+
+    @functools.cache
+    def places_of(scope: str) -> tuple[dict[str, Any], ...]:
+        scoped = scoped_rows(answers, parse_scope(scope), responses)
+        if scoped is None:
+            return tuple(touchpoint_causes(responses, scope))
+        return tuple(touchpoint_scores(scoped))
+
     causes: list[str] = []
     themes: list[list[dict[str, Any]]] = []
     touchpoints: list[list[dict[str, Any]]] = []
@@ -238,9 +280,9 @@ def gap_register(
             touchpoints.append([])
             continue
         rated = row.source == "servqual" or subject.startswith("item:")
-        links = weakest_units(items, responses, name) if rated else []
-        found = root_cause_themes(evidence, str(row.scope), subject=name if rated else None)
-        places = touchpoint_causes(responses, str(row.scope))
+        links = list(units_of(name)) if rated else []
+        found = [dict(theme) for theme in themes_of(str(row.scope), name if rated else None)]
+        places = [dict(place) for place in places_of(str(row.scope))]
         readable = [f"{p['touchpoint']} (NPS {p['nps']:.0f}, n={p['n']})" for p in places]
         causes.append(
             "; ".join(part for part in [*links, *readable, describe_themes(found)] if part)

@@ -203,7 +203,15 @@ def touchpoint_causes(
     for key, value in parse_scope(scope).items():
         if key in table.columns:
             table = table.filter(table[key] == value)
-    frame = table.select("touchpoint", "nps").to_pandas()
+    return touchpoint_scores(table.select("touchpoint", "nps").to_pandas(), top=top, min_n=min_n)
+
+
+def touchpoint_scores(
+    frame: pd.DataFrame, *, top: int = 2, min_n: int = 10
+) -> list[dict[str, Any]]:
+    """:func:`touchpoint_causes` of answers already fetched and scoped (``touchpoint`` and
+    ``nps`` columns; rows missing either are left out)."""
+    frame = frame[frame.nps.notna() & frame.touchpoint.notna()]
     scored = []
     for touchpoint, group in frame.groupby("touchpoint"):
         if len(group) >= min_n:

@@ -15,7 +15,7 @@ carried over. The trend compares the later half of the evidence (by date) with t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,8 @@ from advocacy.metrics.scores import nps
 
 TableSource = Callable[[str], Any]
 SCOPE_COLUMNS = ("unit", "touchpoint", "channel", "journey_stage", "survey")
+#: The customer outcomes of ``responses`` a target may name, and their answer scales.
+_OUTCOME_SCALES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0)}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,73 @@ def _filtered(table: Any, scope: dict[str, str]) -> Any:
     return table
 
 
+def text_columns(table: Any, keys: Collection[str]) -> list[str]:
+    """Of the scope ``keys``, the text columns of the Ibis ``table``, in order: those a fetched
+    copy of the table can be filtered on in pandas exactly as the database would."""
+    schema = table.schema()
+    return [key for key in dict.fromkeys(keys) if key in schema and schema[key].is_string()]
+
+
+def scoped_rows(frame: pd.DataFrame, scope: dict[str, str], table: Any) -> pd.DataFrame | None:
+    """The rows of ``frame`` (fetched from the Ibis ``table``) in ``scope``, as
+    :func:`_filtered` would select them; None when the scope names a column of the table
+    that the frame lacks (then the caller queries the table instead)."""
+    for key, value in scope.items():
+        if key not in table.columns:
+            continue  # a scope on a column the table does not have does not limit it
+        if key not in frame.columns:
+            return None
+        frame = frame[frame[key] == value]
+    return frame
+
+
+class EvidenceReader:
+    """The evidence of many targets, reading each answers table once.
+
+    Targets on ``nps``, ``csat``, ``ces`` and ``enps`` (most of a register's) filter one copy of
+    ``responses`` or ``employee_responses``, fetched in date order with the text columns their
+    scopes name, instead of querying the database once each; the others query as
+    :func:`metric_evidence` does.
+
+    Parameters
+    ----------
+    tables
+        A function returning the Ibis table of a name (``Workspace.table``).
+    keys
+        The scope columns the targets name (:func:`parse_scope`).
+    """
+
+    def __init__(self, tables: TableSource, keys: Collection[str]) -> None:
+        self._tables = tables
+        self._keys = list(keys)
+        self._fetched: dict[str, tuple[Any, pd.DataFrame]] = {}
+
+    def _answers(self, name: str, values: Sequence[str]) -> tuple[Any, pd.DataFrame]:
+        if name not in self._fetched:
+            table = self._tables(name)
+            columns = dict.fromkeys([*values, *text_columns(table, self._keys)])
+            frame = table.order_by("submitted_at").select(*columns).to_pandas()
+            self._fetched[name] = (table, frame)
+        return self._fetched[name]
+
+    def evidence(self, metric: str, scope: str | None) -> Evidence | None:
+        """What :func:`metric_evidence` returns for ``metric`` in ``scope``."""
+        name = metric.strip()
+        if name in _OUTCOME_SCALES:
+            table, frame = self._answers("responses", list(_OUTCOME_SCALES))
+            kind, scale = ("nps" if name == "nps" else "mean"), _OUTCOME_SCALES[name]
+        elif name == "enps":
+            table, frame = self._answers("employee_responses", ["enps"])
+            kind, scale = "nps", (0.0, 10.0)
+        else:
+            return metric_evidence(self._tables, metric, scope)
+        rows = scoped_rows(frame, parse_scope(scope), table)
+        if rows is None:
+            return metric_evidence(self._tables, metric, scope)
+        values = rows[name].dropna().to_numpy(dtype=np.float64)
+        return Evidence(values, kind, scale)
+
+
 def _scale(frame: pd.DataFrame, low: float, high: float) -> tuple[float, float]:
     if "scale_min" in frame and frame.scale_min.notna().any():
         low = float(frame.scale_min.min())
@@ -69,12 +138,11 @@ def metric_evidence(tables: TableSource, metric: str, scope: str | None) -> Evid
     """The ordered observations of ``metric`` in ``scope``; None for a metric we cannot measure."""
     where = parse_scope(scope)
     name = metric.strip()
-    if name in ("nps", "csat", "ces"):
+    if name in _OUTCOME_SCALES:
         responses = _filtered(tables("responses"), where)
         responses = responses.filter(responses[name].notnull()).order_by("submitted_at")
         values = responses.select(name).to_pandas()[name].to_numpy(dtype=np.float64)
-        scales = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0)}
-        return Evidence(values, "nps" if name == "nps" else "mean", scales[name])
+        return Evidence(values, "nps" if name == "nps" else "mean", _OUTCOME_SCALES[name])
     if name == "enps":
         answers = _filtered(tables("employee_responses"), where)
         answers = answers.filter(answers.enps.notnull()).order_by("submitted_at")
@@ -151,6 +219,7 @@ def target_gaps(tables: TableSource, *, confidence: float = 0.95, min_n: int = 1
     >>> gaps = target_gaps(ws.table)  # doctest: +SKIP
     """
     targets = tables("targets").to_pandas().sort_values("target_id", kind="stable")
+    reader = EvidenceReader(tables, [key for s in targets.scope for key in parse_scope(s)])
     rows: list[dict[str, Any]] = []
     for target in targets.itertuples():
         row: dict[str, Any] = {
@@ -160,7 +229,7 @@ def target_gaps(tables: TableSource, *, confidence: float = 0.95, min_n: int = 1
             "desired": float(target.desired_value),
             "due": target.due,
         }
-        evidence = metric_evidence(tables, str(target.metric), target.scope)
+        evidence = reader.evidence(str(target.metric), target.scope)
         if evidence is None:
             rows.append({**row, "status": "not measurable from survey evidence"})
             continue

@@ -49,9 +49,11 @@ def _array(values: ArrayLike) -> FloatArray:
 
 
 def _two_sided(statistic: FloatArray) -> FloatArray:
-    from scipy.special import ndtr  # the normal CDF; scipy.stats costs ~0.6 s more to import
-
-    return np.asarray(2.0 * ndtr(-np.abs(statistic)), dtype=np.float64)
+    # 2 Phi(-|z|) = erfc(|z| / sqrt 2), from the standard library: no SciPy import (~0.2 s) for a
+    # command that only tests scores, and erfc keeps tiny p-values that 1 - erf would round to 0.
+    values = np.abs(np.asarray(statistic, dtype=np.float64))
+    p = [math.erfc(value / math.sqrt(2.0)) for value in values.reshape(-1).tolist()]
+    return np.asarray(p, dtype=np.float64).reshape(values.shape)
 
 
 def nps_z_test(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
@@ -60,14 +61,17 @@ def check_confidence(confidence: float) -> float:
     return float(confidence)
 
 
-# The quantiles come from scipy.special, imported when used: scipy.stats would cost a command
-# ~0.6 s of start-up more for the same two functions (stats.norm.ppf is ndtri, stats.t.ppf is
-# stdtrit).
+# The normal quantile comes from the standard library (Wichura's AS241, accurate to about
+# 1e-16), so a command that only needs z imports no SciPy; the t quantile from scipy.special,
+# imported when used (~0.2 s; scipy.stats would cost ~0.6 s more for the same function:
+# stats.t.ppf is stdtrit).
 def z_critical(confidence: float) -> float:
-    """The two-sided standard-normal critical value, e.g. 1.959964 for ``confidence=0.95``."""
-    from scipy.special import ndtri
+    """The two-sided standard-normal critical value, e.g. 1.959964 for ``confidence=0.95``.
 
-    return float(ndtri(0.5 + check_confidence(confidence) / 2.0))
+    >>> round(z_critical(0.95), 6)
+    1.959964
+    """
+    return NormalDist().inv_cdf(0.5 + check_confidence(confidence) / 2.0)
 
 
 def t_critical(confidence: float, freedom: ArrayLike) -> FloatArray:

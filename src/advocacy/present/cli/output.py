@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -97,10 +98,21 @@ def cell_text(value: Any) -> str:
     return display.cell(value)
 
 
+#: The time zone read once for the table being printed (a table of 500 cases shows 1,000
+#: moments, and reading the settings checks the config file and the environment each time).
+_ZONE: ContextVar[dict[str, str] | None] = ContextVar("zone", default=None)
+
+
 def _timezone() -> str:
+    memo = _ZONE.get()
+    if memo is not None and "zone" in memo:
+        return memo["zone"]
     from advocacy.settings import current_settings  # pydantic: read only when a moment shows
 
-    return current_settings().timezone
+    zone = current_settings().timezone
+    if memo is not None:
+        memo["zone"] = zone
+    return zone
 
 
 #: A cell that reads as a number: "1,141", "−33", "8.8%", "+14".
@@ -111,26 +123,32 @@ _NUMBER = re.compile(r"[+\u2212-]?[\d,]*\.?\d+%?")
 _LONGEST_WORD = 24
 
 
-def _table(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], title: str | None
-) -> Table:
+def _texts(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> list[list[str]]:
+    """Each column's cells as text (column by column), written once however often the table
+    is laid out again with fewer columns."""
+    token = _ZONE.set({})
+    try:
+        return [[column.text(row) for row in rows] for column in columns]
+    finally:
+        _ZONE.reset(token)
+
+
+def _table(columns: Sequence[Column], texts: Sequence[list[str]], title: str | None) -> Table:
     table = Table(title=title, header_style="bold")
-    cells = [[column.text(row) for column in columns] for row in rows]
-    for index, column in enumerate(columns):
-        texts = [column.header, *(line[index] for line in cells)]
+    for column, cells in zip(columns, texts, strict=True):
         numeric = column.numeric
         if numeric is None:
-            filled = [line[index] for line in cells if line[index]]
+            filled = [text for text in cells if text]
             numeric = bool(filled) and all(_NUMBER.fullmatch(text) for text in filled)
         if numeric:
             table.add_column(column.header, justify="right", no_wrap=True)
             continue
         # Rich would fold a word ("Cen|tral") to fit; a column at least as wide as its longest
         # word wraps between words, and the fit (print_table) leaves columns out instead.
-        words = [len(word) for text in texts for word in text.split()]
+        words = [len(word) for text in (column.header, *cells) for word in text.split()]
         widest = min(max(words, default=1), _LONGEST_WORD)
         table.add_column(column.header, overflow="fold", min_width=widest)
-    for line in cells:
+    for line in zip(*texts, strict=True):
         # Cells hold data (comments, names, file values): plain text, never rich markup.
         table.add_row(*(Text(text) for text in line))
     return table
@@ -165,7 +183,8 @@ def print_table(
     """Print ``rows`` as a table that fits the terminal (see the module), or every column with
     ``--wide``."""
     shown = list(columns)
-    table = _table(rows, shown, title)
+    texts = dict(zip(columns, _texts(rows, columns), strict=True))
+    table = _table(shown, [texts[column] for column in shown], title)
     if WIDE.get():
         width = max(console.width, _natural(table))
         console.print(table, width=width, crop=False)
@@ -179,7 +198,7 @@ def print_table(
         victim = max(reversed(candidates), key=lambda column: column.drop)
         shown.remove(victim)
         left_out.append(victim)
-        table = _table(rows, shown, title)
+        table = _table(shown, [texts[column] for column in shown], title)
     console.print(table)
     if left_out:
         names = ", ".join(column.header for column in left_out)
