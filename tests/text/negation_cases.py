@@ -32,7 +32,6 @@ NEGATION_CASES: list[tuple[str, str, str]] = [
 ]
 
 
-
 #: More English sentences, written before the scope reading was built (CC0). Even positions
 #: (0, 2, 4...) were the development half looked at while building; odd positions are the
 #: held-out half, scored only at the end (docs/benchmarks.md reports both halves).
