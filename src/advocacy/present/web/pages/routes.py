@@ -362,9 +362,21 @@ def coaching_page(employee_id: str, request: Request, caller: Reader) -> Respons
 def _topic_route(name: str) -> None:
     def page(request: Request, caller: Reader) -> Response:
         state = web_state(request)
+        filters = read_filters(request)
         with state.use:
-            view = topic_view(state, caller.principal, name, read_filters(request))
-        return render(request, "topic.html.j2", {"topic": view}, caller=caller)
+            view = topic_view(state, caller.principal, name, filters)
+            options_found = filter_options(state, caller.principal)
+        return render(
+            request,
+            "topic.html.j2",
+            {
+                "topic": view,
+                "filters": filters,
+                "filter_options": options_found,
+                "filter_query": filters.query,
+            },
+            caller=caller,
+        )
 
     page.__name__ = f"{name}_page"
     router.add_api_route(f"/{name}", page, methods=["GET"], response_class=HTMLResponse)

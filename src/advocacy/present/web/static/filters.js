@@ -1,7 +1,9 @@
 // Carry the dashboard's global filters along the navigation: on a page whose filter bar holds
-// filters, the links to the other dashboard pages (overview, explorer) get the same query.
+// filters, the links to the other dashboard pages (overview, explorer, the topic pages) get the
+// same query (the pages of present/web/filters.py FILTERED_PAGES).
 (function () {
   "use strict";
+  var FILTERED = ["/", "/explore", "/answers", "/text", "/advocates", "/gaps", "/people"];
   function carry() {
     var bar = document.querySelector("form.global-filters[data-query]");
     if (!bar) { return; }
@@ -9,7 +11,7 @@
     if (!query) { return; }
     document.querySelectorAll("header nav a").forEach(function (link) {
       var path = link.getAttribute("href");
-      if (path === "/" || path === "/explore") {
+      if (FILTERED.indexOf(path) >= 0) {
         link.setAttribute("href", path + "?" + query);
       }
     });
