@@ -122,15 +122,6 @@ class Filters:
         """These filters over another date range (a period's, when drilling into it)."""
         return Filters(self.values, since, until)
 
-    def describe(self) -> str:
-        """The filters in words: ``unit North or Coast; from 2025-01-01``."""
-        parts = [f"{name} {' or '.join(values)}" for name, values in self.where.items()]
-        if self.since is not None:
-            parts.append(f"from {self.since.isoformat()}")
-        if self.until is not None:
-            parts.append(f"to {self.until.isoformat()}")
-        return "; ".join(parts)
-
 
 def _date(text: str | None, parameter: str) -> dt.date | None:
     if not text:
