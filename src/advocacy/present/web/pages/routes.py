@@ -21,7 +21,13 @@ from advocacy.present.web.auth import (
     set_session_cookie,
     web_state,
 )
-from advocacy.present.web.charts import heatmap_spec, ladder_spec, slices_spec, trend_spec
+from advocacy.present.web.charts import (
+    heatmap_spec,
+    ladder_spec,
+    slices_spec,
+    trend_spec,
+    waves_spec,
+)
 from advocacy.present.web.dashboards import (
     DIMENSIONS,
     coaching,
@@ -176,6 +182,9 @@ def overview_page(
             "trend_chart": trend_chart,
             "trend_label": label + ", with 95% interval bands",
             "heat_chart": heat_chart,
+            "waves_chart": None
+            if found.waves is None or found.waves.empty
+            else waves_spec(found.waves),
             "ladder": ladder,
             "ladder_chart": None if ladder is None else ladder_spec(ladder),
             "filter_query": filters.query,
