@@ -4,7 +4,16 @@
 (function () {
   "use strict";
   var FILTERED = ["/", "/explore", "/answers", "/text", "/advocates", "/gaps", "/people"];
+  function fold() {
+    // On a phone the filter bar would fill the first screen: fold it, the chips say what is on.
+    if (window.matchMedia("(max-width: 40rem)").matches) {
+      document.querySelectorAll("details.filter-box[open]").forEach(function (box) {
+        box.open = false;
+      });
+    }
+  }
   function carry() {
+    fold();
     var bar = document.querySelector("form.global-filters[data-query]");
     if (!bar) { return; }
     var query = bar.getAttribute("data-query");
