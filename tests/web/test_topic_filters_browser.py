@@ -104,8 +104,13 @@ def test_a_unit_set_on_the_overview_holds_on_the_text_advocates_and_gaps_pages(
     assert sum(int(cell.replace(",", "")) for cell in cells) == expected["promoters"]
     assert "Unit filter not applied here: Referrals" in page.locator("ul.not-applied").inner_text()
     visit.shot("topic-filter-advocates")
+    # Back on the overview, the ladder is the unit's customers' (placed by the Advocates page).
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Overview").click()
+    page.wait_for_url(f"**/?**unit={UNIT}**")
+    rungs = page.locator("section[aria-labelledby='ladder'] tbody td:nth-child(2)")
+    assert sum(int(text.replace(",", "")) for text in rungs.all_inner_texts()) == expected["ladder"]
 
-    _open_from_navigation(page, "Gaps")
+    _open_from_navigation(page, "Gaps")  # from the overview, still filtered
     drivers = _section(page, "Key drivers of NPS")
     assert drivers.locator("tbody tr").first.locator("td").first.inner_text() == expected["driver"]
     visit.shot("topic-filter-gaps")

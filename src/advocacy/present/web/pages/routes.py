@@ -155,7 +155,7 @@ def overview_page(
     by = "" if by == "none" else by
     with state.use:
         found = dashboard(state, caller.principal, filters, metric=metric, by=by, period=period)
-        ladder = ladder_summary(state, caller.principal, compute=False)
+        ladder = ladder_summary(state, caller.principal, compute=False, where=filters.where)
     trend_chart = None
     if found.trend is not None and not found.trend.frame.empty:
         trend_chart = trend_spec(

@@ -20,7 +20,7 @@ import pandas as pd
 from advocacy.analyses import ANALYSES
 from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import Principal, mask_frame
-from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.dashboards import topic_key, viewer_redactor
 from advocacy.present.web.filters import Filters
 from advocacy.present.web.pages.result_tables import ResultTable, result_table
 from advocacy.present.web.pages.theme_cards import ThemeCard, theme_cards
@@ -277,9 +277,8 @@ def _filtering(
 def _run(state: WebState, part: Part, options: dict[str, Any]) -> Shown:
     method = attrgetter(part.method)(state.ws)
     chosen = {**dict(part.options), **options}
-    key = tuple(sorted((name, repr(value)) for name, value in chosen.items()))
     try:
-        result = state.cached(("topic", part.method, key), lambda: method(**chosen))
+        result = state.cached(topic_key(part.method, chosen), lambda: method(**chosen))
     except AdvocacyError as error:
         return Shown(part.label, problem=error.message + (f"; {error.fix}" if error.fix else ""))
     except Exception as error:  # an analysis' own defect: shown, not hidden, never the page
