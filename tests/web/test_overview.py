@@ -194,3 +194,17 @@ def test_hostile_filter_values_are_escaped_and_bad_ones_refused(
         "/answers?since=2025-02-01&until=2025-01-01", headers=bearer(site, "analyst")
     )
     assert backwards.status_code == 400 and "before it starts" in html.unescape(backwards.text)
+
+
+def test_a_unit_filter_shows_that_units_drivers_against_the_other_units(
+    client: TestClient,
+) -> None:
+    state = _state(client)
+    with state.use:
+        found = dashboard(state, ANALYST, Filters({"unit": ("North",)}))
+        everyone = state.ws.gaps.unit_ratings()
+    assert found.heat is not None and set(found.heat["unit"]) == {"North"}
+    north = everyone[everyone["unit"] == "North"].reset_index(drop=True)
+    # Against the other units, as without the filter (not against nothing).
+    assert found.heat["difference"].tolist() == pytest.approx(north["difference"].tolist())
+    assert (found.heat["difference"].abs() > 0.5).any()

@@ -360,13 +360,19 @@ def dashboard(
         drops, alert_by, filters, period, today, settings.min_n, 1.0 - settings.confidence
     )
     if not principal.limited_to_units:
+        # Each unit is compared with the other units: under a unit filter the chosen units are
+        # shown against the rest, not against nothing (the other filters still apply).
+        others = {name: values for name, values in filters.where.items() if name != "unit"}
         try:
-            found.heat = state.cached(
-                ("unit-ratings", filters.key),
-                lambda: state.ws.gaps.unit_ratings(where=filters.where),
+            heat: pd.DataFrame = state.cached(
+                ("unit-ratings", tuple(sorted((name, tuple(v)) for name, v in others.items()))),
+                lambda: state.ws.gaps.unit_ratings(where=others),
             )
         except AdvocacyError as error:
             found.heat_problem = error.message
+        else:
+            chosen = filters.where.get("unit")
+            found.heat = heat[heat["unit"].isin(chosen)] if chosen else heat
     return found
 
 
