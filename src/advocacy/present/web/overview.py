@@ -407,7 +407,13 @@ def heat_cells(heat: pd.DataFrame, filters: Filters) -> list[dict[str, Any]]:
                 "difference": row["difference"] if row["significant"] else 0.0,
                 "shown": display.estimate(row["mean"], row["ci_low"], row["ci_high"]),
                 "against": display.signed(row["difference"], 2)
-                + (" (likely real)" if row["significant"] else " (not significant)"),
+                + (
+                    " (likely real)"
+                    if row["significant"]
+                    else " (too few answers to tell)"
+                    if row.get("flag")
+                    else " (not significant)"
+                ),
                 "n": int(row["n"]),
                 "href": filters.narrowed("unit", str(row["unit"])).link("/answers"),
             }
