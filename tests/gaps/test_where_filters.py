@@ -71,6 +71,8 @@ def test_the_register_and_ipa_under_a_filter(ws: advocacy.Workspace) -> None:
     assert set(quadrants["item"]) == {"speed", "price"}
     with pytest.raises(UsageError, match="unknown dimension"):
         ws.gaps.register(where={"colour": ["red"]})
+    with pytest.raises(UsageError, match="employee answers carry only a unit"):
+        ws.gaps.culture(where={"segment": ["household"]})
 
 
 def test_advocates_under_a_filter_list_only_customers_with_such_an_answer(

@@ -46,6 +46,8 @@ def expected(filter_site: Site) -> dict[str, Any]:
             "all promoters": int(ws.advocates.say_do()["promoters"].sum()),
             "driver": str(ws.gaps.drivers(where=WHERE).sort_values("rank")["driver"].iloc[0]),
             "all driver": str(ws.gaps.drivers().sort_values("rank")["driver"].iloc[0]),
+            "culture rows": len(ws.gaps.culture(where=WHERE).units),
+            "all culture rows": len(ws.gaps.culture().units),
         }
 
 
@@ -77,6 +79,7 @@ def test_a_unit_set_on_the_overview_holds_on_the_text_advocates_and_gaps_pages(
     assert expected["ladder"] != expected["all ladder"]
     assert expected["promoters"] != expected["all promoters"]
     assert expected["driver"] != expected["all driver"]
+    assert expected["culture rows"] != expected["all culture rows"]
     visit = Visit(chromium, server, width=1440, height=900)
     visit.sign_in("ana")
     page = visit.page
@@ -114,6 +117,12 @@ def test_a_unit_set_on_the_overview_holds_on_the_text_advocates_and_gaps_pages(
     drivers = _section(page, "Key drivers of NPS")
     assert drivers.locator("tbody tr").first.locator("td").first.inner_text() == expected["driver"]
     visit.shot("topic-filter-gaps")
+
+    _open_from_navigation(page, "People")
+    culture = _section(page, "Culture and eNPS by unit")
+    assert culture.locator("caption").inner_text().startswith(f"{expected['culture rows']} rows")
+    named = page.locator("ul.not-applied").inner_text()
+    assert named.startswith("Unit filter not applied here: Employee results against customer")
 
     # A filter a page cannot follow everywhere is named, with what ignores it and why.
     page.goto(server + "/gaps?segment=household")

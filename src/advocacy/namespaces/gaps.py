@@ -249,22 +249,35 @@ class GapsNamespace:
         frame = register(tables, confidence=self._settings.confidence)
         return frame.head(top) if top is not None else frame
 
-    def culture(self, *, min_group: int = 5) -> CultureResult:
+    def culture(
+        self, *, min_group: int = 5, where: Mapping[str, Sequence[str]] | None = None
+    ) -> CultureResult:
         """Culture gaps (current against desired) and eNPS by unit.
 
         Parameters
         ----------
         min_group
             Units with fewer respondents are suppressed, so no one can be singled out.
+        where
+            Keep only the employee answers of these units (``{"unit": ["North"]}``); employee
+            answers carry only a unit, so any other dimension is refused.
 
         Returns
         -------
         CultureResult
             ``items`` (gaps per culture item) and ``units`` (eNPS and gaps by unit).
+
+        Raises
+        ------
+        UsageError
+            For a filter on anything but the unit.
         """
         from advocacy.gaps.assessment import culture
+        from advocacy.metrics.slicing import check_filters
 
-        return culture(self._tables, min_group=min_group, confidence=self._settings.confidence)
+        check_filters(where, "employee_responses")  # a unit or nothing
+        tables = self._tables.answering(where)
+        return culture(tables, min_group=min_group, confidence=self._settings.confidence)
 
     def culture_link(self, *, predictor: str = "enps", min_group: int = 5) -> UnitLink:
         """The unit-level link of customer NPS with employee results.

@@ -54,6 +54,7 @@ class Part:
     first: tuple[str, ...] = ()  # columns shown first, in this order (what a reader looks for)
     # Why the analysis cannot follow some filter (filter name -> reason), beyond its signature.
     unfiltered: tuple[tuple[str, str], ...] = ()
+    units_only: bool = False  # only the unit filter reaches it (employee answers)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class TopicView:
         lines = []
         for name, reasons in self.not_applied.items():
             if sum(map(len, reasons.values())) >= self.parts_shown:
-                what = "; ".join(f"anything on this page ({why})" for why in reasons)
+                what = f"anything on this page ({'; '.join(reasons)})"
             else:
                 what = "; ".join(f"{', '.join(parts)} ({why})" for why, parts in reasons.items())
             lines.append(f"{name.capitalize()} filter not applied here: {what}")
@@ -203,12 +204,33 @@ TOPICS: dict[str, Topic] = {
         "People and culture",
         "Culture gaps from employee surveys and their link to customer outcomes by unit.",
         (
-            Part("Culture and eNPS by unit", "gaps.culture", attribute="units"),
-            Part("Culture items, current against desired", "gaps.culture", attribute="items"),
+            Part(
+                "Culture and eNPS by unit",
+                "gaps.culture",
+                attribute="units",
+                units_only=True,
+                unfiltered=(
+                    ("segment", "employee answers carry only a unit"),
+                    ("touchpoint", "employee answers carry only a unit"),
+                    ("channel", "employee answers carry only a unit"),
+                ),
+            ),
+            Part(
+                "Culture items, current against desired",
+                "gaps.culture",
+                attribute="items",
+                units_only=True,
+                unfiltered=(
+                    ("segment", "employee answers carry only a unit"),
+                    ("touchpoint", "employee answers carry only a unit"),
+                    ("channel", "employee answers carry only a unit"),
+                ),
+            ),
             Part(
                 "Employee results against customer NPS, by unit",
                 "gaps.culture_link",
                 attribute="units",
+                unfiltered=(("*", "it relates the units to each other"),),
             ),
         ),
         (
@@ -271,6 +293,12 @@ def _filtering(
                 ignored[active] = why
         if name == "*":
             options.pop("where", None)
+    if part.units_only and "where" in options:
+        units = {name: values for name, values in options["where"].items() if name == "unit"}
+        if units:
+            options["where"] = units
+        else:
+            options.pop("where")
     return options, ignored
 
 
