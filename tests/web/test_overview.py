@@ -52,13 +52,18 @@ def test_tiles_show_the_latest_complete_quarter_and_its_change(client: TestClien
     with state.use:
         found = dashboard(state, ANALYST, Filters())
         ws = state.ws
-        expected = ws.metrics.scores(
-            ["nps", "csat", "ces", "enps"], period="quarter", compare="previous"
-        )
+        expected = ws.metrics.scores(["nps", "csat", "ces"], period="quarter", compare="previous")
+        waves = ws.metrics.waves("enps")
         today, min_n = today_in(state), ws.settings.min_n
     rows = _latest_rows(expected, today, min_n)
-    assert [tile.metric for tile in found.tiles] == list(rows)
-    for tile in found.tiles:
+    assert [tile.metric for tile in found.tiles] == [*rows, "enps"]
+    # eNPS comes in survey waves: the latest wave against the wave before, by their dates.
+    staff, wave = found.tiles[-1], waves.iloc[-1]
+    assert staff.period_label == f"Wave of {wave['label']}"
+    assert staff.against == f"the wave of {waves.iloc[-2]['label']}"
+    assert staff.score == pytest.approx(wave["score"]) and staff.n == wave["n"]
+    assert staff.change == pytest.approx(wave["change"])
+    for tile in found.tiles[:-1]:
         row = rows[tile.metric]
         assert tile.period == row["period"]
         assert tile.score == pytest.approx(row["score"]) and tile.n == row["n"]
@@ -84,7 +89,7 @@ def test_filters_in_the_url_restrict_tiles_links_and_answers(
     page = _page(client, site, "/?segment=household&by=touchpoint")
     tile = page.split('data-metric="nps"', 1)[1].split("</li>", 1)[0]
     assert f"{int(row['n']):,} answers" in tile
-    assert "Showing answers with segment household." in page
+    assert "segment: household" in page.split('id="filtered"', 1)[1].split("</div>", 1)[0]
     # Employee answers carry only a unit: under a segment filter there is no eNPS tile.
     assert 'data-metric="enps"' in _page(client, site, "/")
     assert 'data-metric="enps"' not in page
@@ -189,3 +194,17 @@ def test_hostile_filter_values_are_escaped_and_bad_ones_refused(
         "/answers?since=2025-02-01&until=2025-01-01", headers=bearer(site, "analyst")
     )
     assert backwards.status_code == 400 and "before it starts" in html.unescape(backwards.text)
+
+
+def test_a_unit_filter_shows_that_units_drivers_against_the_other_units(
+    client: TestClient,
+) -> None:
+    state = _state(client)
+    with state.use:
+        found = dashboard(state, ANALYST, Filters({"unit": ("North",)}))
+        everyone = state.ws.gaps.unit_ratings()
+    assert found.heat is not None and set(found.heat["unit"]) == {"North"}
+    north = everyone[everyone["unit"] == "North"].reset_index(drop=True)
+    # Against the other units, as without the filter (not against nothing).
+    assert found.heat["difference"].tolist() == pytest.approx(north["difference"].tolist())
+    assert (found.heat["difference"].abs() > 0.5).any()

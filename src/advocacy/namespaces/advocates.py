@@ -14,11 +14,13 @@ datetime or an ISO string; default the latest evidence) and ``rules``
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from advocacy.lazy_names import lazy_names as _lazy_names
-from advocacy.namespaces.tables import WorkspaceTables
+from advocacy.namespaces.tables import AnswerFilter, WorkspaceTables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +50,11 @@ class AdvocatesNamespace:
         self._settings = settings
 
     def ladder(
-        self, *, as_of: str | date | None = None, rules: LadderRules | None = None
+        self,
+        *,
+        as_of: str | date | None = None,
+        rules: LadderRules | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Each customer's rung (detractor to champion) with the reason and an "at risk" flag.
 
@@ -58,6 +64,10 @@ class AdvocatesNamespace:
             The moment the ladder describes (default: the latest evidence).
         rules
             What places a customer on each rung (default :class:`LadderRules`).
+        where
+            Keep only answers whose dimension holds one of the values, as for
+            ``ws.metrics.scores`` (``{"unit": ["North"]}``): the ladder of the
+            customers with such an answer, placed by those answers and their deeds.
 
         Returns
         -------
@@ -71,15 +81,17 @@ class AdvocatesNamespace:
         """
         from advocacy.advocates.ladder import advocacy_ladder
 
-        return advocacy_ladder(
-            self._tables("responses"),
-            self._tables("referrals"),
-            self._tables("mentions"),
-            self._tables("transactions"),
+        tables = self._tables.answering(where)
+        frame = advocacy_ladder(
+            tables("responses"),
+            tables("referrals"),
+            tables("mentions"),
+            tables("transactions"),
             as_of=as_of,
             rules=rules,
-            text_features=self._tables.optional("text_features"),
+            text_features=tables.optional("text_features"),
         )
+        return _answered(frame, tables)
 
     def say_do(
         self,
@@ -89,6 +101,7 @@ class AdvocatesNamespace:
         window_days: int = 90,
         as_of: str | date | None = None,
         rules: LadderRules | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """The say-do gap: the share of promoters who referred or reviewed afterwards.
 
@@ -100,8 +113,8 @@ class AdvocatesNamespace:
             ``month``, ``quarter``, ... of the promoter's answer; None for one row per slice.
         window_days
             Days after the answer that a referral or review counts.
-        as_of, rules
-            As for :meth:`ladder`.
+        as_of, rules, where
+            As for :meth:`ladder` (promoters whose answer is in ``where``).
 
         Returns
         -------
@@ -116,7 +129,7 @@ class AdvocatesNamespace:
         from advocacy.advocates.say_do import say_do_gap
 
         return say_do_gap(
-            self._tables("responses"),
+            self._tables.answering(where)("responses"),
             self._tables("referrals"),
             self._tables("mentions"),
             self._tables("customers"),
@@ -129,14 +142,18 @@ class AdvocatesNamespace:
         )
 
     def silent_promoters(
-        self, *, as_of: str | date | None = None, rules: LadderRules | None = None
+        self,
+        *,
+        as_of: str | date | None = None,
+        rules: LadderRules | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Promoters who have not referred or reviewed in the window: ready to be asked.
 
         Parameters
         ----------
-        as_of, rules
-            As for :meth:`ladder`.
+        as_of, rules, where
+            As for :meth:`ladder` (promoters whose answer is in ``where``).
 
         Returns
         -------
@@ -147,7 +164,7 @@ class AdvocatesNamespace:
         from advocacy.advocates.say_do import silent_promoters
 
         return silent_promoters(
-            self._tables("responses"),
+            self._tables.answering(where)("responses"),
             self._tables("referrals"),
             self._tables("mentions"),
             self._tables("customers"),
@@ -171,7 +188,13 @@ class AdvocatesNamespace:
             self._tables("referrals"), self._tables("customers"), self._tables("transactions")
         )
 
-    def behavior(self, *, window_days: int = 180, as_of: str | date | None = None) -> pd.DataFrame:
+    def behavior(
+        self,
+        *,
+        window_days: int = 180,
+        as_of: str | date | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
+    ) -> pd.DataFrame:
         """What promoters, passives and detractors go on to do: retention, repeat purchase,
         referral and spend by NPS band, with intervals.
 
@@ -179,8 +202,8 @@ class AdvocatesNamespace:
         ----------
         window_days
             Days after the answer that behaviour counts.
-        as_of
-            As for :meth:`ladder`.
+        as_of, where
+            As for :meth:`ladder` (the answers in ``where`` and what followed them).
 
         Returns
         -------
@@ -195,7 +218,7 @@ class AdvocatesNamespace:
         from advocacy.advocates.behavior import behavior_by_band
 
         return behavior_by_band(
-            self._tables("responses"),
+            self._tables.answering(where)("responses"),
             self._tables("transactions"),
             self._tables("referrals"),
             window_days=window_days,
@@ -204,7 +227,11 @@ class AdvocatesNamespace:
         )
 
     def fans_to_be(
-        self, *, horizon_days: int = 90, as_of: str | date | None = None
+        self,
+        *,
+        horizon_days: int = 90,
+        as_of: str | date | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> PropensityResult:
         """Customers who are not advocates, scored by their chance of becoming one.
 
@@ -214,6 +241,10 @@ class AdvocatesNamespace:
             The horizon of "becoming an advocate", in days.
         as_of
             As for :meth:`ladder`.
+        where
+            Keep only answers whose dimension holds one of the values, as for
+            ``ws.metrics.scores`` (``{"unit": ["North"]}``): the model learns from
+            every customer, and the scores list those with such an answer.
 
         Returns
         -------
@@ -229,7 +260,19 @@ class AdvocatesNamespace:
         from advocacy.advocates.propensity import fans_to_be
 
         names = ("responses", "transactions", "referrals", "mentions", "interactions")
-        return fans_to_be(self._tables.evidence(names), horizon_days=horizon_days, as_of=as_of)
+        result = fans_to_be(self._tables.evidence(names), horizon_days=horizon_days, as_of=as_of)
+        tables = self._tables.answering(where)
+        if not tables.active:
+            return result
+        return replace(result, scores=_answered(result.scores, tables))
+
+
+def _answered(frame: pd.DataFrame, tables: AnswerFilter) -> pd.DataFrame:
+    """``frame``'s rows of customers with an answer in ``tables``' filter (all without one)."""
+    if not tables.active or "customer_id" not in frame.columns:
+        return frame
+    kept = frame[frame["customer_id"].astype(str).isin(tables.customers())]
+    return kept.reset_index(drop=True)
 
 
 __all__ = [

@@ -62,6 +62,7 @@ class GapsNamespace:
         n_bootstrap: int = 200,
         max_themes: int = 12,
         random_state: int | None = 0,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Key drivers of ``outcome``: each driver's relative importance with an interval.
 
@@ -80,6 +81,9 @@ class GapsNamespace:
             Bootstrap resamples of each weight's interval and their seed.
         max_themes
             How many themes enter, most mentioned first.
+        where
+            Keep only answers whose dimension holds one of the values, as for
+            ``ws.metrics.scores`` (``{"unit": ["North"]}``).
 
         Returns
         -------
@@ -99,7 +103,7 @@ class GapsNamespace:
         from advocacy.gaps.assessment import key_drivers
 
         return key_drivers(
-            self._tables.with_derived,
+            self._tables.answering(where),
             outcome=outcome,
             level=level,
             method=method,
@@ -111,7 +115,12 @@ class GapsNamespace:
         )
 
     def ipa(
-        self, *, importance: str = "auto", crosshair: str = "mean", level: str = "item"
+        self,
+        *,
+        importance: str = "auto",
+        crosshair: str = "mean",
+        level: str = "item",
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> ImportancePerformance:
         """Importance-performance quadrants of the rated items or dimensions.
 
@@ -124,6 +133,9 @@ class GapsNamespace:
             Where the quadrants split: ``mean``, ``median`` or ``midpoint`` (the scale's).
         level
             ``item`` or ``dimension``.
+        where
+            Keep only answers whose dimension holds one of the values, as for
+            ``ws.metrics.scores`` (``{"unit": ["North"]}``).
 
         Returns
         -------
@@ -134,7 +146,7 @@ class GapsNamespace:
         from advocacy.gaps.assessment import ipa
 
         return ipa(
-            self._tables,
+            self._tables.answering(where),
             importance=importance,
             crosshair=crosshair,
             level=level,
@@ -181,8 +193,14 @@ class GapsNamespace:
             correction=self._settings.correction,
         )
 
-    def servqual(self) -> ServqualResult:
+    def servqual(self, *, where: Mapping[str, Sequence[str]] | None = None) -> ServqualResult:
         """SERVQUAL gaps (perception minus expectation) by item, dimension and overall.
+
+        Parameters
+        ----------
+        where
+            Keep only answers whose dimension holds one of the values, as for
+            ``ws.metrics.scores`` (``{"unit": ["North"]}``).
 
         Returns
         -------
@@ -191,7 +209,7 @@ class GapsNamespace:
         """
         from advocacy.gaps.assessment import servqual
 
-        return servqual(self._tables, confidence=self._settings.confidence)
+        return servqual(self._tables.answering(where), confidence=self._settings.confidence)
 
     def targets(self) -> pd.DataFrame:
         """Every target with its current value, gap, interval and trend.
@@ -205,13 +223,19 @@ class GapsNamespace:
 
         return target_gaps(self._tables, confidence=self._settings.confidence)
 
-    def register(self, *, top: int | None = None) -> pd.DataFrame:
+    def register(
+        self, *, top: int | None = None, where: Mapping[str, Sequence[str]] | None = None
+    ) -> pd.DataFrame:
         """The gap register: targets, SERVQUAL dimensions and culture attributes by priority.
 
         Parameters
         ----------
         top
             Keep the first ``top`` rows (None: every gap).
+        where
+            Keep only answers whose dimension holds one of the values, as for
+            ``ws.metrics.scores`` (``{"unit": ["North"]}``); employee answers follow a unit
+            filter only.
 
         Returns
         -------
@@ -221,25 +245,39 @@ class GapsNamespace:
         """
         from advocacy.gaps.assessment import register
 
-        frame = register(self._tables.with_derived, confidence=self._settings.confidence)
+        tables = self._tables.answering(where)
+        frame = register(tables, confidence=self._settings.confidence)
         return frame.head(top) if top is not None else frame
 
-    def culture(self, *, min_group: int = 5) -> CultureResult:
+    def culture(
+        self, *, min_group: int = 5, where: Mapping[str, Sequence[str]] | None = None
+    ) -> CultureResult:
         """Culture gaps (current against desired) and eNPS by unit.
 
         Parameters
         ----------
         min_group
             Units with fewer respondents are suppressed, so no one can be singled out.
+        where
+            Keep only the employee answers of these units (``{"unit": ["North"]}``); employee
+            answers carry only a unit, so any other dimension is refused.
 
         Returns
         -------
         CultureResult
             ``items`` (gaps per culture item) and ``units`` (eNPS and gaps by unit).
+
+        Raises
+        ------
+        UsageError
+            For a filter on anything but the unit.
         """
         from advocacy.gaps.assessment import culture
+        from advocacy.metrics.slicing import check_filters
 
-        return culture(self._tables, min_group=min_group, confidence=self._settings.confidence)
+        check_filters(where, "employee_responses")  # a unit or nothing
+        tables = self._tables.answering(where)
+        return culture(tables, min_group=min_group, confidence=self._settings.confidence)
 
     def culture_link(self, *, predictor: str = "enps", min_group: int = 5) -> UnitLink:
         """The unit-level link of customer NPS with employee results.

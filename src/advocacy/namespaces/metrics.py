@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
+from advocacy.errors import UsageError
 from advocacy.lazy_names import lazy_names as _lazy_names
 from advocacy.namespaces.tables import WorkspaceTables
 
@@ -214,6 +215,70 @@ class MetricsNamespace:
             limit=limit,
             offset=offset,
             keep=keep,
+        )
+
+    def waves(
+        self,
+        metric: str = "enps",
+        *,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        gap_days: int | None = None,
+        principal: Principal | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
+    ) -> pd.DataFrame:
+        """An NPS-type score per survey wave (answers that come in bursts, such as an employee
+        survey each March and September), each wave against the one before.
+
+        Parameters
+        ----------
+        metric
+            ``enps`` or ``nps``.
+        since, until
+            First and last day of answers to include.
+        gap_days
+            More days than this without an answer start a new wave (default 45).
+        principal
+            Read every table as this principal may (None: every row).
+        where
+            Keep only answers whose dimension holds one of the values (as for :meth:`scores`;
+            eNPS takes only ``unit``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per wave, oldest first, named by its dates, with its score, interval and
+            the test against the previous wave (see :func:`advocacy.metrics.waves.survey_waves`).
+
+        Raises
+        ------
+        UsageError
+            For a metric that is not NPS-type, a bad filter, date or gap.
+
+        Examples
+        --------
+        >>> ws.metrics.waves("enps")[["label", "score", "verdict"]]  # doctest: +SKIP
+        """
+        from advocacy.metrics.catalogue import METRICS as KNOWN
+        from advocacy.metrics.waves import GAP_DAYS, survey_waves
+
+        if metric not in KNOWN or KNOWN[metric].kind != "nps":
+            raise UsageError(
+                f"waves are scored for NPS-type metrics, not {metric!r}",
+                value=metric,
+                parameter="metric",
+                fix="ask for enps or nps",
+            )
+        days = self.scores(
+            metric, period="day", since=since, until=until, principal=principal, where=where
+        )
+        return survey_waves(
+            days,
+            gap_days=GAP_DAYS if gap_days is None else gap_days,
+            confidence=self._settings.confidence,
+            interval=self._settings.nps_interval,
+            correction=self._settings.correction,
+            min_n=self._settings.min_n,
         )
 
     def scores_batch(

@@ -6,7 +6,7 @@ read the derived text tables, which may not exist before the first ``ws.text.ana
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from advocacy.errors import NotFoundError
@@ -89,3 +89,91 @@ class WorkspaceTables:
         for derived in DERIVED_TEXT_TABLES:
             tables[derived] = self.optional(derived)
         return tables
+
+    def answering(self, where: Mapping[str, Sequence[str]] | None) -> AnswerFilter:
+        """This lookup with the derived text tables, keeping only the answers in ``where``.
+
+        ``where`` is the ``where`` of ``ws.metrics.scores`` (``{"unit": ["North"]}``); None or
+        an empty mapping keeps every answer.
+        """
+        return AnswerFilter(self, where)
+
+
+class AnswerFilter:
+    """The workspace's tables with the survey answers limited to a ``where`` filter.
+
+    ``responses`` keeps the answers whose dimensions (customer ones through the customer) hold
+    one of the values, and ``response_items`` their ratings. Employee answers carry only a
+    unit: ``employee_responses`` and their items follow the ``unit`` filter and no other
+    (:attr:`employee_filtered` says whether every filter reached them). Every other table (the
+    customers, their referrals, reviews and purchases, the derived text tables) is whole: an
+    analysis reaches it through the answers it keeps.
+
+    Parameters
+    ----------
+    tables
+        The workspace's tables.
+    where
+        Dimension -> values to keep, as for ``ws.metrics.scores``; None keeps every answer.
+    """
+
+    def __init__(self, tables: WorkspaceTables, where: Mapping[str, Sequence[str]] | None) -> None:
+        from advocacy.metrics.slicing import check_filters
+
+        self._tables = tables
+        self.where = check_filters(where, "responses")
+
+    @property
+    def active(self) -> bool:
+        """Whether any answer is left out."""
+        return bool(self.where)
+
+    @property
+    def employee_filtered(self) -> bool:
+        """Whether the employee answers follow every filter (only a unit filter, or none)."""
+        return set(self.where) <= {"unit"}
+
+    def __call__(self, name: str) -> Table:
+        """The table called ``name``, the answers among them limited to the filter.
+
+        Raises
+        ------
+        NotFoundError
+            When ``name`` is no table of the workspace.
+        """
+        from advocacy.metrics.slicing import filtered_table
+
+        normal = name.strip().lower().replace("-", "_")
+        table = self._tables.with_derived(normal)
+        if not self.where:
+            return table
+        if normal == "responses":
+            kept: Table = filtered_table(self._tables, "responses", self.where)
+            return kept
+        if normal == "response_items":
+            answers = self("responses")
+            return table.filter(table.response_id.isin(answers.response_id))
+        units = self.where.get("unit")
+        if units and normal == "employee_responses":
+            return table.filter(table.unit.isin(units))
+        if units and normal == "employee_response_items":
+            answers = self("employee_responses")
+            return table.filter(table.employee_response_id.isin(answers.employee_response_id))
+        return table
+
+    def optional(self, name: str) -> Table | None:
+        """A derived table such as ``text_features`` when the workspace has it, else None."""
+        return self._tables.optional(name)
+
+    def evidence(self, names: tuple[str, ...]) -> dict[str, Table | None]:
+        """The tables ``names`` (answers filtered) plus whichever derived text tables exist."""
+        tables: dict[str, Table | None] = {name: self(name) for name in names}
+        for derived in DERIVED_TEXT_TABLES:
+            tables[derived] = self.optional(derived)
+        return tables
+
+    def customers(self) -> set[str]:
+        """The customers with at least one answer in the filter."""
+        answers = self("responses")
+        ids = answers.filter(answers.customer_id.notnull()).select("customer_id").distinct()
+        return {str(value) for value in ids.to_pandas()["customer_id"]}

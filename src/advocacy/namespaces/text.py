@@ -14,7 +14,7 @@ are written to the derived tables (``text_features``, ``text_sentences``, ``them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from advocacy.text.themes import DiscoveredTheme
 
     Rows: TypeAlias = list[dict[str, Any]]
+    Where: TypeAlias = Mapping[str, Sequence[str]] | None
     Discovered: TypeAlias = list[DiscoveredTheme]
 
 
@@ -207,13 +208,18 @@ class TextNamespace:
 
         return assign_taxonomy(self._db, taxonomy, threshold=threshold or DEFAULT_THRESHOLD)
 
-    def themes(self, *, origin: str | None = None) -> pd.DataFrame:
+    def themes(self, *, origin: str | None = None, where: Where = None) -> pd.DataFrame:
         """The stored themes with size, sentiment mix, quotes and their impact on NPS.
 
         Parameters
         ----------
         origin
             ``discovered`` or ``curated`` (from a taxonomy file); None for both.
+        where
+            Count only the comments of survey answers whose dimension holds one of the values,
+            as for ``ws.metrics.scores`` (``{"unit": ["North"]}``): sizes, sentiment mixes and
+            NPS impacts are theirs (reviews and notes left out), and themes none of them
+            mention are left out.
 
         Returns
         -------
@@ -222,10 +228,20 @@ class TextNamespace:
         """
         from advocacy.text.catalogue import list_themes
 
-        return list_themes(self._db, origin=origin, confidence=self._settings.confidence)
+        return list_themes(
+            self._db,
+            origin=origin,
+            confidence=self._settings.confidence,
+            within=self._within(where),
+        )
 
     def theme_sentences(
-        self, *, origin: str | None = None, since: date | None = None, until: date | None = None
+        self,
+        *,
+        origin: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        where: Where = None,
     ) -> pd.DataFrame:
         """Each theme's most negative and most positive sentence, redacted, with its score.
 
@@ -235,6 +251,9 @@ class TextNamespace:
             ``discovered`` or ``curated`` (from a taxonomy file); None for both.
         since, until
             First and last day of the documents to quote.
+        where
+            Quote only the comments of survey answers whose dimension holds one of the values,
+            as for ``ws.metrics.scores`` (reviews and notes left out).
 
         Returns
         -------
@@ -243,15 +262,21 @@ class TextNamespace:
         """
         from advocacy.text.sentence_quotes import theme_sentence_quotes
 
-        return theme_sentence_quotes(self._db, origin=origin, since=since, until=until)
+        within = self._within(where, since=since, until=until)
+        return theme_sentence_quotes(
+            self._db, origin=origin, since=since, until=until, within=within
+        )
 
-    def theme_quotes(self, *, count: int = 2) -> pd.DataFrame:
+    def theme_quotes(self, *, count: int = 2, where: Where = None) -> pd.DataFrame:
         """Per theme, the strongest negative and positive sentences, redacted (for theme cards).
 
         Parameters
         ----------
         count
             Sentences per theme and sentiment, one per document.
+        where
+            Quote only the comments of survey answers whose dimension holds one of the values,
+            as for ``ws.metrics.scores`` (reviews and notes left out).
 
         Returns
         -------
@@ -261,7 +286,31 @@ class TextNamespace:
         """
         from advocacy.text.sentence_quotes import theme_quotes
 
-        return theme_quotes(self._db, count=count)
+        return theme_quotes(self._db, count=count, within=self._within(where))
+
+    def _within(
+        self, where: Where, *, since: date | None = None, until: date | None = None
+    ) -> str | None:
+        """The SQL of the documents (``document_kind``, ``document_id``) of the survey answers in
+        ``where`` and the period, or None when ``where`` keeps every answer."""
+        import ibis
+
+        from advocacy.namespaces.tables import WorkspaceTables
+
+        chosen = WorkspaceTables(self._db).answering(where)
+        if not chosen.active:
+            return None
+        answers = chosen("responses")
+        day = answers.submitted_at.date()
+        if since is not None:
+            answers = answers.filter(day >= since)
+        if until is not None:
+            answers = answers.filter(day <= until)
+        documents = answers.select(
+            document_kind=ibis.literal("response"),
+            document_id=answers.response_id.cast("string"),
+        )
+        return str(self._db.ibis.compile(documents))
 
     def promote_theme(
         self, theme_id: str, taxonomy: str | Path, *, name: str | None = None

@@ -313,9 +313,18 @@ class ThemeListing:
 
 
 def list_themes(
-    db: Database, *, origin: str | None = None, confidence: float = 0.95
+    db: Database,
+    *,
+    origin: str | None = None,
+    confidence: float = 0.95,
+    within: str | None = None,
 ) -> pd.DataFrame:
-    """Every stored theme with its size, sentiment mix, quotes and NPS impact."""
+    """Every stored theme with its size, sentiment mix, quotes and NPS impact.
+
+    ``within`` is the SQL of a query of ``(document_kind, document_id)``: the documents to
+    count (a filtered view). Sizes, sentiment mixes, NPS impacts and the emerging flags are
+    then those of these documents, and themes none of them mention are left out.
+    """
     where = "" if origin is None else " WHERE origin = ?"
     themes = pd.DataFrame(
         db.fetchall(
@@ -336,6 +345,7 @@ def list_themes(
     )
     if themes.empty:
         return themes
+    kept = None if within is None else {(str(k), str(i)) for k, i in db.fetchall(within)}
     for column in ("keywords", "sentiment_mix", "quotes"):
         themes[column] = [json.loads(v) if isinstance(v, str) else v for v in themes[column]]
     responses = pd.DataFrame(
@@ -348,13 +358,17 @@ def list_themes(
         ),
         columns=["document_id", "theme_id"],
     )
+    if kept is not None:
+        responses = responses[[("response", str(i)) in kept for i in responses["document_id"]]]
+        links = links[[("response", str(i)) in kept for i in links["document_id"]]]
+        themes = _counted(db, themes, kept)
     if len(responses) >= 10 and len(links):
         flags = pd.crosstab(links["document_id"], links["theme_id"]).clip(upper=1).astype(bool)
         flags = flags.reindex(responses["document_id"].astype(str), fill_value=False)
         impact = theme_impact(responses["nps"].to_numpy(float), flags, confidence=confidence)
         impact = impact.rename(columns={"theme": "theme_id"})
         themes = themes.merge(impact, on="theme_id", how="left")
-    mixes = _sentiment_mixes(db)
+    mixes = _sentiment_mixes(db, kept)
     themes["sentiment_mix"] = pd.Series(
         [
             mixes.get(theme_id, stored if isinstance(stored, dict) else {})
@@ -363,17 +377,46 @@ def list_themes(
         index=themes.index,
         dtype=object,
     )
-    themes = themes.merge(_emerging(db), on="theme_id", how="left")
+    themes = themes.merge(_emerging(db, kept), on="theme_id", how="left")
     return themes.sort_values(["origin", "size"], ascending=[True, False]).reset_index(drop=True)
 
 
-def _sentiment_mixes(db: Database) -> dict[str, dict[str, float]]:
-    """Theme id -> share of its texts per sentiment, from the current text features."""
-    rows = db.fetchall(
-        "SELECT d.theme_id, f.sentiment, count(*) FROM document_themes d JOIN text_features f "
-        "ON f.document_kind = d.document_kind AND f.document_id = d.document_id "
-        "GROUP BY d.theme_id, f.sentiment"
-    )
+def _counted(db: Database, themes: pd.DataFrame, kept: set[tuple[str, str]]) -> pd.DataFrame:
+    """``themes`` sized by the documents in ``kept`` they are linked to (unlinked ones dropped)."""
+    sizes: dict[str, set[tuple[str, str]]] = {}
+    for kind, document_id, theme_id in db.fetchall(
+        "SELECT document_kind, document_id, theme_id FROM document_themes"
+    ):
+        if (str(kind), str(document_id)) in kept:
+            sizes.setdefault(str(theme_id), set()).add((str(kind), str(document_id)))
+    counted = themes.assign(size=[len(sizes.get(str(t), ())) for t in themes["theme_id"]])
+    return counted[counted["size"] > 0].reset_index(drop=True)
+
+
+def _sentiment_mixes(
+    db: Database, kept: set[tuple[str, str]] | None = None
+) -> dict[str, dict[str, float]]:
+    """Theme id -> share of its texts per sentiment, from the current text features (of the
+    documents in ``kept`` when given)."""
+    if kept is None:
+        rows = db.fetchall(
+            "SELECT d.theme_id, f.sentiment, count(*) FROM document_themes d "
+            "JOIN text_features f "
+            "ON f.document_kind = d.document_kind AND f.document_id = d.document_id "
+            "GROUP BY d.theme_id, f.sentiment"
+        )
+    else:
+        pairs = db.fetchall(
+            "SELECT d.theme_id, f.sentiment, d.document_kind, d.document_id "
+            "FROM document_themes d JOIN text_features f "
+            "ON f.document_kind = d.document_kind AND f.document_id = d.document_id"
+        )
+        tally: dict[tuple[str, str], int] = {}
+        for theme_id, label, kind, document_id in pairs:
+            if (str(kind), str(document_id)) in kept:
+                key = (str(theme_id), str(label))
+                tally[key] = tally.get(key, 0) + 1
+        rows = [(theme_id, label, count) for (theme_id, label), count in tally.items()]
     counts: dict[str, dict[str, int]] = {}
     for theme_id, label, count in rows:
         counts.setdefault(str(theme_id), {})[str(label)] = int(count)
@@ -386,10 +429,14 @@ def _sentiment_mixes(db: Database) -> dict[str, dict[str, float]]:
     }
 
 
-def _emerging(db: Database) -> pd.DataFrame:
-    """Per theme: share of texts in the latest quarter vs the one before, and whether it rose."""
+def _emerging(db: Database, kept: set[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Per theme: share of texts (those in ``kept`` when given) in the latest quarter vs the one
+    before, and whether it rose."""
     empty = pd.DataFrame(columns=["theme_id", "change_points", "emerging"])
     documents = load_documents(db)
+    if kept is not None:
+        pairs = zip(documents["document_kind"], documents["document_id"], strict=True)
+        documents = documents[[(str(k), str(i)) in kept for k, i in pairs]]
     at = pd.to_datetime(documents["at"], utc=True, errors="coerce")
     quarter = at.dt.tz_localize(None).dt.to_period("Q")
     if quarter.isna().all():

@@ -65,8 +65,13 @@ def redacted_span(
     return redact(text[start:end])
 
 
-def _documents_sql(since: date | None, until: date | None) -> tuple[str, list[Any]]:
-    """A CTE of the documents in the period (none when there is no period)."""
+def _documents_sql(
+    since: date | None, until: date | None, within: str | None = None
+) -> tuple[str, list[Any]]:
+    """A CTE of the documents in the period (none when there is no period), or of the
+    documents the query ``within`` selects (already limited to the period)."""
+    if within is not None:
+        return f"in_period AS ({within}), ", []
     if since is None and until is None:
         return "", []
     parts, params = [], []
@@ -133,6 +138,7 @@ def theme_sentence_quotes(
     origin: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    within: str | None = None,
 ) -> pd.DataFrame:
     """Each theme's most negative and most positive sentence, redacted, with its score.
 
@@ -144,6 +150,9 @@ def theme_sentence_quotes(
         Only themes of this origin (``discovered`` or ``curated``); all when None.
     since, until
         Only sentences of documents dated in this period (inclusive, UTC days); all when None.
+    within
+        The SQL of a query of ``(document_kind, document_id)``: quote only these documents
+        (a filtered view; it replaces ``since`` and ``until``, which it should apply itself).
 
     Returns
     -------
@@ -169,7 +178,7 @@ def theme_sentence_quotes(
     themes = sorted(themes, key=lambda row: (str(row[2]), -int(row[3] or 0), str(row[0])))
     if not themes:
         return pd.DataFrame(columns=COLUMNS)
-    period, params = _documents_sql(since, until)
+    period, params = _documents_sql(since, until, within)
     picked = db.fetchall(_ranked_sql(period), [*params, CANDIDATES])
     texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})
     redactor = Redactor.for_workspace(db) if picked else Redactor()
@@ -207,7 +216,7 @@ QUOTE_COLUMNS = [
 ]
 
 
-def theme_quotes(db: Database, *, count: int = 2) -> pd.DataFrame:
+def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> pd.DataFrame:
     """Per theme and sentiment (negative, positive), the ``count`` strongest sentences, redacted.
 
     A theme card quotes what its customers mostly feel: a praised theme with praise, a
@@ -221,6 +230,8 @@ def theme_quotes(db: Database, *, count: int = 2) -> pd.DataFrame:
         The workspace database.
     count
         Sentences per theme and label (1 to 10).
+    within
+        The SQL of a query of ``(document_kind, document_id)``: quote only these documents.
 
     Returns
     -------
@@ -230,7 +241,8 @@ def theme_quotes(db: Database, *, count: int = 2) -> pd.DataFrame:
     count = max(1, min(10, int(count)))
     if not db.fetchall("SELECT 1 FROM themes LIMIT 1"):
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    picked = db.fetchall(_ranked_sql(""), [count * 10 + CANDIDATES])
+    period, params = _documents_sql(None, None, within)
+    picked = db.fetchall(_ranked_sql(period), [*params, count * 10 + CANDIDATES])
     texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})
     redactor = Redactor.for_workspace(db) if picked else Redactor()
     rows: list[dict[str, Any]] = []

@@ -134,6 +134,72 @@ def trend_spec(
     }
 
 
+def waves_spec(frame: pd.DataFrame, *, metric: str = "enps") -> dict[str, Any]:
+    """A score per survey wave as a point with its interval bar, no line between waves: a
+    survey asked in March and September says nothing about the months between.
+
+    ``frame`` is ``ws.metrics.waves``': ``label`` (the wave's dates), ``start``, ``score``,
+    ``ci_low``, ``ci_high``, ``n`` and ``verdict``.
+    """
+    rows = [
+        {
+            "label": str(row["label"]),
+            "score": None if display.missing(row["score"]) else float(row["score"]),
+            "ci_low": None if display.missing(row["ci_low"]) else float(row["ci_low"]),
+            "ci_high": None if display.missing(row["ci_high"]) else float(row["ci_high"]),
+            "estimate": display.estimate(row["score"], row["ci_low"], row["ci_high"]),
+            "n": display.number(int(row["n"])),
+            "verdict": "" if display.missing(row["verdict"]) else str(row["verdict"]),
+        }
+        for row in frame.sort_values("start").to_dict("records")
+    ]
+    title = TITLE_OF.get(metric, metric.upper())
+    x = {
+        "field": "label",
+        "type": "ordinal",
+        "title": "Survey wave",
+        "sort": None,
+        "axis": {"labelAngle": 0, "labelLimit": 140},
+    }
+    return {
+        "$schema": SCHEMA,
+        "config": NO_MARK_LABELS,
+        "description": f"{title} per survey wave with its interval",
+        "width": "container",
+        "height": 200,
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "rule", "color": "#7a8ca3", "strokeWidth": 2},
+                "encoding": {
+                    "x": x,
+                    "y": {
+                        "field": "ci_low",
+                        "type": "quantitative",
+                        "title": title,
+                        "scale": {"zero": False},
+                    },
+                    "y2": {"field": "ci_high"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 90, "shape": "diamond"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "score", "type": "quantitative"},
+                    "color": {"value": "#1f4e79"},
+                    "tooltip": [
+                        {"field": "label", "title": "wave"},
+                        {"field": "estimate", "title": title},
+                        {"field": "n", "title": "answers"},
+                        {"field": "verdict", "title": "against the wave before"},
+                    ],
+                },
+            },
+        ],
+    }
+
+
 def heatmap_spec(cells: list[dict[str, Any]]) -> dict[str, Any]:
     """Units down, drivers across; each cell the unit's mean rating, coloured by how far it is
     from the other units' (white where the difference is not significant)."""

@@ -10,6 +10,7 @@ and always broken down by unit; a viewer's free text is redacted
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -141,29 +142,42 @@ def coaching(state: WebState, principal: Principal, employee_id: str) -> Coachin
     )
 
 
+def topic_key(method: str, options: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The cache key of ``ws.<method>(**options)`` on a topic page (the overview peeks at it)."""
+    return ("topic", method, tuple(sorted((name, repr(value)) for name, value in options.items())))
+
+
 #: Cache key of the per-customer ladder, shared with the Advocates page.
-LADDER_KEY = ("topic", "advocates.ladder", ())
+LADDER_KEY = topic_key("advocates.ladder", {})
 
 
-def ladder_summary(state: WebState, principal: Principal, *, compute: bool) -> Any:
+def ladder_summary(
+    state: WebState,
+    principal: Principal,
+    *,
+    compute: bool,
+    where: Mapping[str, list[str]] | None = None,
+) -> Any:
     """Customers per rung of the advocacy ladder, or None when not (yet) available.
 
     The ladder places every customer, about a second per million responses, so the overview
     only shows it once computed (``compute=False`` never computes): at server start, after an
-    API write, or when someone opens the Advocates page. Unit-limited roles get None: the
+    API write, or when someone opens the Advocates page (under the same ``where`` filters,
+    the ladder of the customers with an answer they keep). Unit-limited roles get None: the
     ladder spans every unit.
     """
     if principal.limited_to_units:
         return None
     from advocacy.namespaces.advocates import ladder_counts
 
+    key = topic_key("advocates.ladder", {"where": where}) if where else LADDER_KEY
     if compute:
         try:
-            ladder = state.cached(LADDER_KEY, state.ws.advocates.ladder)
+            ladder = state.cached(key, lambda: state.ws.advocates.ladder(where=where or None))
         except AdvocacyError:
             return None
     else:
-        ladder = state.peek(LADDER_KEY)
+        ladder = state.peek(key)
     return None if ladder is None else ladder_counts(ladder)
 
 

@@ -28,7 +28,7 @@ URL_DIMENSIONS = (
     "value_tier",
 )
 #: Pages whose links carry the filters along.
-FILTERED_PAGES = ("/", "/explore", "/answers")
+FILTERED_PAGES = ("/", "/explore", "/answers", "/text", "/advocates", "/gaps", "/people")
 #: Characters one filter value may hold (a URL can carry any text).
 MAX_VALUE_LENGTH = 200
 
@@ -88,18 +88,39 @@ class Filters:
         """These filters with dimension ``name`` set to ``value`` alone (a drill-down)."""
         return Filters({**self.values, name: (value,)}, self.since, self.until)
 
+    def without(self, name: str) -> Filters:
+        """These filters without dimension ``name`` (``"date range"`` drops both dates)."""
+        if name == "date range":
+            return Filters(self.values, None, None)
+        return Filters(
+            {key: values for key, values in self.values.items() if key != name},
+            self.since,
+            self.until,
+        )
+
+    def chips(self, path: str, **extra: Any) -> list[tuple[str, str, str]]:
+        """Each active filter as (name, its values in words, the link to ``path`` without it,
+        keeping ``extra`` parameters as :meth:`link` does; empty ones left out)."""
+        kept = {name: value for name, value in extra.items() if value not in ("", [], ())}
+        found = [
+            (name, " or ".join(values), self.without(name).link(path, **kept))
+            for name, values in self.where.items()
+        ]
+        if self.since is not None or self.until is not None:
+            words = " ".join(
+                part
+                for part in (
+                    f"from {self.since.isoformat()}" if self.since else "",
+                    f"to {self.until.isoformat()}" if self.until else "",
+                )
+                if part
+            )
+            found.append(("date range", words, self.without("date range").link(path, **kept)))
+        return found
+
     def between(self, since: dt.date | None, until: dt.date | None) -> Filters:
         """These filters over another date range (a period's, when drilling into it)."""
         return Filters(self.values, since, until)
-
-    def describe(self) -> str:
-        """The filters in words: ``unit North or Coast; from 2025-01-01``."""
-        parts = [f"{name} {' or '.join(values)}" for name, values in self.where.items()]
-        if self.since is not None:
-            parts.append(f"from {self.since.isoformat()}")
-        if self.until is not None:
-            parts.append(f"to {self.until.isoformat()}")
-        return "; ".join(parts)
 
 
 def _date(text: str | None, parameter: str) -> dt.date | None:

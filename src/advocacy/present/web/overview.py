@@ -24,8 +24,8 @@ from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts
 from advocacy.present.web.filters import FILTER_DIMENSIONS, Filters
 from advocacy.present.web.state import WebState
 
-#: Metrics of the KPI tiles, in order.
-TILE_METRICS = ("nps", "csat", "ces", "enps")
+#: Metrics of the KPI tiles by period, in order; the eNPS tile follows, by survey wave.
+TILE_METRICS = ("nps", "csat", "ces")
 #: Metrics a trend or an alert can follow (customer metrics; eNPS comes in waves, see tiles).
 TREND_METRICS = ("nps", "csat", "top-box", "ces")
 #: Dimensions a trend can be broken down by ("" for none).
@@ -66,6 +66,8 @@ class Tile:
     significant: bool = False
     flag: str | None = None
     answers_link: str | None = None
+    when: str = ""  # what the score covers: "the latest complete quarter", "the latest wave"
+    against: str = ""  # what the change is against: "the quarter before", "the wave of ..."
 
     @property
     def estimate(self) -> str:
@@ -105,6 +107,7 @@ class Dashboard:
     alerts: list[Alert] = field(default_factory=list)
     heat: pd.DataFrame | None = None
     heat_problem: str | None = None
+    waves: pd.DataFrame | None = None  # eNPS per survey wave (employee surveys come in waves)
     counts: dict[str, int] = field(default_factory=dict)
     options: dict[str, list[str]] = field(default_factory=dict)
     today: dt.date | None = None
@@ -119,12 +122,6 @@ def filter_options(state: WebState, principal: Principal) -> dict[str, list[str]
         name: sorted({str(value) for value in frame[name].dropna()})
         for name, frame in zip(FILTER_DIMENSIONS, frames, strict=True)
     }
-
-
-def _metrics_for(filters: Filters, metrics: tuple[str, ...]) -> tuple[str, ...]:
-    # Employee answers carry only a unit: eNPS under a segment or channel filter would be
-    # the whole company's, so it is left out rather than shown as if filtered.
-    return metrics if filters.only_units else tuple(m for m in metrics if m != "enps")
 
 
 def _latest(frame: pd.DataFrame, period: str, today: dt.date, min_n: int) -> dt.date | None:
@@ -176,9 +173,41 @@ def _tiles(
                 if few
                 else row.get("flag"),
                 answers_link=link,
+                when=f"the latest complete {period}",
+                against=f"the {period} before",
             )
         )
     return tiles
+
+
+def wave_tile(waves: pd.DataFrame, min_n: int) -> Tile | None:
+    """The eNPS tile: the latest survey wave against the wave before (not the calendar period
+    before, which a survey asked twice a year leaves empty), the waves named by their dates."""
+    if waves.empty:
+        return None
+    row = waves.sort_values("start").iloc[-1]
+    title, scale = TITLES["enps"]
+    change = None if display.missing(row["change"]) else float(row["change"])
+    p = row["p_adjusted"]
+    reference = None if display.missing(row["reference_label"]) else str(row["reference_label"])
+    return Tile(
+        metric="enps",
+        title=title,
+        scale=scale,
+        score=float(row["score"]),
+        low=None if display.missing(row["ci_low"]) else float(row["ci_low"]),
+        high=None if display.missing(row["ci_high"]) else float(row["ci_high"]),
+        n=int(row["n"]),
+        period=row["start"],
+        period_label=f"Wave of {row['label']}",
+        change=change,
+        verdict=str(row["verdict"]),
+        direction=display.change_word(change) if change is not None else "no change",
+        significant=change is not None and not display.missing(p) and float(p) < 0.05,
+        flag=None if row["flag"] is None else f"{row['flag']}: an example, not a verdict",
+        when="the latest survey wave",
+        against=f"the wave of {reference}" if reference else "",
+    )
 
 
 def _alerts(
@@ -281,7 +310,7 @@ def dashboard(
     alert_by = "unit" if principal.limited_to_units or by in ("", "unit") else by
     requests = [
         MetricsRequest(
-            _metrics_for(filters, TILE_METRICS),
+            TILE_METRICS,
             period=period,
             compare="previous",
             since=since,
@@ -303,6 +332,22 @@ def dashboard(
         # would crowd the page, so their tiles pool their units' answers (same evidence).
         tiles = _pooled(state, principal, filters, period)
     found.tiles = _tiles(tiles, filters, period, today, settings.min_n)
+    # Employee answers carry only a unit: eNPS under a segment or channel filter would be
+    # the whole company's, so it is left out rather than shown as if filtered.
+    if filters.only_units and found.counts.get("employee_responses"):
+        found.waves = state.cached(
+            ("enps-waves", principal.units, filters.key),
+            lambda: state.ws.metrics.waves(
+                "enps",
+                since=since,
+                until=until,
+                where=filters.where,
+                principal=principal,
+            ),
+        )
+        staff = wave_tile(found.waves, settings.min_n)
+        if staff is not None:
+            found.tiles.append(staff)
     shown = trend_frame(trend, by, period, today, settings.min_n)
     found.trend = Trend(
         shown,
@@ -315,19 +360,25 @@ def dashboard(
         drops, alert_by, filters, period, today, settings.min_n, 1.0 - settings.confidence
     )
     if not principal.limited_to_units:
+        # Each unit is compared with the other units: under a unit filter the chosen units are
+        # shown against the rest, not against nothing (the other filters still apply).
+        others = {name: values for name, values in filters.where.items() if name != "unit"}
         try:
-            found.heat = state.cached(
-                ("unit-ratings", filters.key),
-                lambda: state.ws.gaps.unit_ratings(where=filters.where),
+            heat: pd.DataFrame = state.cached(
+                ("unit-ratings", tuple(sorted((name, tuple(v)) for name, v in others.items()))),
+                lambda: state.ws.gaps.unit_ratings(where=others),
             )
         except AdvocacyError as error:
             found.heat_problem = error.message
+        else:
+            chosen = filters.where.get("unit")
+            found.heat = heat[heat["unit"].isin(chosen)] if chosen else heat
     return found
 
 
 def _pooled(state: WebState, principal: Principal, filters: Filters, period: str) -> pd.DataFrame:
     """The tiles' frame for a unit-limited reader: their units' answers pooled."""
-    metrics = _metrics_for(filters, TILE_METRICS)
+    metrics = TILE_METRICS
     key = ("pooled-tiles", principal.units, metrics, filters.key, period)
     frame: pd.DataFrame = state.cached(
         key,
@@ -356,7 +407,13 @@ def heat_cells(heat: pd.DataFrame, filters: Filters) -> list[dict[str, Any]]:
                 "difference": row["difference"] if row["significant"] else 0.0,
                 "shown": display.estimate(row["mean"], row["ci_low"], row["ci_high"]),
                 "against": display.signed(row["difference"], 2)
-                + (" (likely real)" if row["significant"] else " (not significant)"),
+                + (
+                    " (likely real)"
+                    if row["significant"]
+                    else " (too few answers to tell)"
+                    if row.get("flag")
+                    else " (not significant)"
+                ),
                 "n": int(row["n"]),
                 "href": filters.narrowed("unit", str(row["unit"])).link("/answers"),
             }

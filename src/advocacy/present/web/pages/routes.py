@@ -21,7 +21,13 @@ from advocacy.present.web.auth import (
     set_session_cookie,
     web_state,
 )
-from advocacy.present.web.charts import heatmap_spec, ladder_spec, slices_spec, trend_spec
+from advocacy.present.web.charts import (
+    heatmap_spec,
+    ladder_spec,
+    slices_spec,
+    trend_spec,
+    waves_spec,
+)
 from advocacy.present.web.dashboards import (
     DIMENSIONS,
     coaching,
@@ -149,7 +155,7 @@ def overview_page(
     by = "" if by == "none" else by
     with state.use:
         found = dashboard(state, caller.principal, filters, metric=metric, by=by, period=period)
-        ladder = ladder_summary(state, caller.principal, compute=False)
+        ladder = ladder_summary(state, caller.principal, compute=False, where=filters.where)
     trend_chart = None
     if found.trend is not None and not found.trend.frame.empty:
         trend_chart = trend_spec(
@@ -176,6 +182,9 @@ def overview_page(
             "trend_chart": trend_chart,
             "trend_label": label + ", with 95% interval bands",
             "heat_chart": heat_chart,
+            "waves_chart": None
+            if found.waves is None or found.waves.empty
+            else waves_spec(found.waves),
             "ladder": ladder,
             "ladder_chart": None if ladder is None else ladder_spec(ladder),
             "filter_query": filters.query,
@@ -362,9 +371,21 @@ def coaching_page(employee_id: str, request: Request, caller: Reader) -> Respons
 def _topic_route(name: str) -> None:
     def page(request: Request, caller: Reader) -> Response:
         state = web_state(request)
+        filters = read_filters(request)
         with state.use:
-            view = topic_view(state, caller.principal, name, read_filters(request))
-        return render(request, "topic.html.j2", {"topic": view}, caller=caller)
+            view = topic_view(state, caller.principal, name, filters)
+            options_found = filter_options(state, caller.principal)
+        return render(
+            request,
+            "topic.html.j2",
+            {
+                "topic": view,
+                "filters": filters,
+                "filter_options": options_found,
+                "filter_query": filters.query,
+            },
+            caller=caller,
+        )
 
     page.__name__ = f"{name}_page"
     router.add_api_route(f"/{name}", page, methods=["GET"], response_class=HTMLResponse)

@@ -70,18 +70,23 @@ def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = Fa
 
 
 def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list[ThemeCard]:
-    """A card per theme, largest first (cached per data generation).
+    """A card per theme, largest first (cached per data generation), counting the comments of
+    the answers the dimension filters keep (not the date range).
 
     Raises
     ------
     AdvocacyError
         When the themes cannot be read (no text analysed yet).
     """
-    themes: pd.DataFrame = state.cached(("topic", "text.themes", ()), state.ws.text.themes)
+    where = filters.where or None
+    chosen = tuple(sorted((name, tuple(values)) for name, values in filters.where.items()))
+    themes: pd.DataFrame = state.cached(
+        ("topic", "text.themes", chosen), lambda: state.ws.text.themes(where=where)
+    )
     try:
         quotes: pd.DataFrame = state.cached(
-            ("theme-quotes", QUOTES_PER_CARD),
-            lambda: state.ws.text.theme_quotes(count=QUOTES_PER_CARD),
+            ("theme-quotes", QUOTES_PER_CARD, chosen),
+            lambda: state.ws.text.theme_quotes(count=QUOTES_PER_CARD, where=where),
         )
     except AdvocacyError:
         quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])

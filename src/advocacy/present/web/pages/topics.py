@@ -10,6 +10,7 @@ and contacts masked, theme names, key phrases, quotes, sentences and root causes
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -19,7 +20,7 @@ import pandas as pd
 from advocacy.analyses import ANALYSES
 from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import Principal, mask_frame
-from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.dashboards import topic_key, viewer_redactor
 from advocacy.present.web.filters import Filters
 from advocacy.present.web.pages.result_tables import ResultTable, result_table
 from advocacy.present.web.pages.theme_cards import ThemeCard, theme_cards
@@ -51,6 +52,9 @@ class Part:
     attribute: str = ""
     hidden: tuple[str, ...] = ()  # columns left off the page (structured twins of a text column)
     first: tuple[str, ...] = ()  # columns shown first, in this order (what a reader looks for)
+    # Why the analysis cannot follow some filter (filter name -> reason), beyond its signature.
+    unfiltered: tuple[tuple[str, str], ...] = ()
+    units_only: bool = False  # only the unit filter reaches it (employee answers)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,26 @@ class TopicView:
     restricted: bool = False
     cards: list[ThemeCard] = field(default_factory=list)
     cards_problem: str | None = None
+    filters: Filters = field(default_factory=Filters)
+    # filter name -> why -> the parts of the page that do not follow it for that reason
+    not_applied: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def unapplied(self) -> list[str]:
+        """Each active filter something on the page does not follow, what and why, in words:
+        ``Segment filter not applied here: Targets (each target has its own scope)``."""
+        lines = []
+        for name, reasons in self.not_applied.items():
+            if sum(map(len, reasons.values())) >= self.parts_shown:
+                what = f"anything on this page ({'; '.join(reasons)})"
+            else:
+                what = "; ".join(f"{', '.join(parts)} ({why})" for why, parts in reasons.items())
+            lines.append(f"{name.capitalize()} filter not applied here: {what}")
+        return lines
+
+    @property
+    def parts_shown(self) -> int:
+        """How many analyses the page shows (the theme cards count as one)."""
+        return len(self.shown) + (1 if self.cards or self.cards_problem else 0)
 
 
 def _import(kind: str) -> str:
@@ -128,7 +152,11 @@ TOPICS: dict[str, Topic] = {
                 "advocates.fans_to_be",
                 attribute="scores",
             ),
-            Part("Referrals with attribution and value", "advocates.referrals"),
+            Part(
+                "Referrals with attribution and value",
+                "advocates.referrals",
+                unfiltered=(("*", "a referral is not tied to a survey answer"),),
+            ),
         ),
         (
             Need("responses", "NPS answers", _import("responses")),
@@ -147,6 +175,11 @@ TOPICS: dict[str, Topic] = {
                 (("top", SHOWN_ROWS),),
                 hidden=("root_cause_themes", "root_cause_touchpoints"),
                 first=("rank", "subject", "scope", "gap", "priority", "class", "root_causes"),
+                unfiltered=(
+                    ("segment", "its culture gaps: employee answers carry only a unit"),
+                    ("touchpoint", "its culture gaps: employee answers carry only a unit"),
+                    ("channel", "its culture gaps: employee answers carry only a unit"),
+                ),
             ),
             Part("Key drivers of NPS", "gaps.drivers"),
             Part(
@@ -156,7 +189,11 @@ TOPICS: dict[str, Topic] = {
             ),
             Part("Importance-performance quadrants", "gaps.ipa", attribute="frame"),
             Part("SERVQUAL gaps by dimension", "gaps.servqual", attribute="dimensions"),
-            Part("Targets", "gaps.targets"),
+            Part(
+                "Targets",
+                "gaps.targets",
+                unfiltered=(("*", "each target has its own scope"),),
+            ),
         ),
         (
             Need("response_items", "attribute ratings", _import("responses") + " (item columns)"),
@@ -167,12 +204,33 @@ TOPICS: dict[str, Topic] = {
         "People and culture",
         "Culture gaps from employee surveys and their link to customer outcomes by unit.",
         (
-            Part("Culture and eNPS by unit", "gaps.culture", attribute="units"),
-            Part("Culture items, current against desired", "gaps.culture", attribute="items"),
+            Part(
+                "Culture and eNPS by unit",
+                "gaps.culture",
+                attribute="units",
+                units_only=True,
+                unfiltered=(
+                    ("segment", "employee answers carry only a unit"),
+                    ("touchpoint", "employee answers carry only a unit"),
+                    ("channel", "employee answers carry only a unit"),
+                ),
+            ),
+            Part(
+                "Culture items, current against desired",
+                "gaps.culture",
+                attribute="items",
+                units_only=True,
+                unfiltered=(
+                    ("segment", "employee answers carry only a unit"),
+                    ("touchpoint", "employee answers carry only a unit"),
+                    ("channel", "employee answers carry only a unit"),
+                ),
+            ),
             Part(
                 "Employee results against customer NPS, by unit",
                 "gaps.culture_link",
                 attribute="units",
+                unfiltered=(("*", "it relates the units to each other"),),
             ),
         ),
         (
@@ -198,12 +256,57 @@ def _offered(state: WebState, method: str) -> bool:
     return True
 
 
-def _run(state: WebState, part: Part) -> Shown:
+#: What a filter is called on a page ("segment filter not applied here").
+DATE_RANGE = "date range"
+
+
+def _active(filters: Filters) -> list[str]:
+    """The names of the active filters: dimensions, then the date range."""
+    names = list(filters.where)
+    if filters.since is not None or filters.until is not None:
+        names.append(DATE_RANGE)
+    return names
+
+
+def _filtering(
+    state: WebState, part: Part, filters: Filters
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The filter options ``part``'s method takes, and the active filters it cannot follow
+    (name -> why)."""
+    parameters = inspect.signature(attrgetter(part.method)(state.ws)).parameters
+    options: dict[str, Any] = {}
+    ignored: dict[str, str] = {}
+    if filters.where:
+        if "where" in parameters:
+            options["where"] = filters.where
+        else:
+            ignored.update((name, "not tied to survey answers") for name in filters.where)
+    if filters.since is not None or filters.until is not None:
+        if "since" in parameters and "until" in parameters:
+            options.update(since=filters.since, until=filters.until)
+        else:
+            ignored[DATE_RANGE] = "it covers the whole history"
+    for name, why in part.unfiltered:
+        # "*": no dimension filter (the date range keeps its own reason)
+        for active in _active(filters):
+            if name == active or (name == "*" and active != DATE_RANGE):
+                ignored[active] = why
+        if name == "*":
+            options.pop("where", None)
+    if part.units_only and "where" in options:
+        units = {name: values for name, values in options["where"].items() if name == "unit"}
+        if units:
+            options["where"] = units
+        else:
+            options.pop("where")
+    return options, ignored
+
+
+def _run(state: WebState, part: Part, options: dict[str, Any]) -> Shown:
     method = attrgetter(part.method)(state.ws)
+    chosen = {**dict(part.options), **options}
     try:
-        result = state.cached(
-            ("topic", part.method, part.options), lambda: method(**dict(part.options))
-        )
+        result = state.cached(topic_key(part.method, chosen), lambda: method(**chosen))
     except AdvocacyError as error:
         return Shown(part.label, problem=error.message + (f"; {error.fix}" if error.fix else ""))
     except Exception as error:  # an analysis' own defect: shown, not hidden, never the page
@@ -234,7 +337,8 @@ def topic_view(
 ) -> TopicView:
     """What topic ``name`` can show ``principal`` on this workspace (callers use the workspace)."""
     topic = TOPICS[name]
-    view = TopicView(name, topic, pending=list(topic.planned))
+    filters = filters or Filters()
+    view = TopicView(name, topic, pending=list(topic.planned), filters=filters)
     counts = {item.table: item.rows for item in state.cached(("status",), state.ws.status).tables}
     for need in topic.needs:
         rows = counts.get(need.table, 0)
@@ -247,14 +351,21 @@ def topic_view(
     timezone = state.ws.settings.timezone
     if name == "text" and not view.restricted:
         try:
-            view.cards = theme_cards(state, principal, filters or Filters())
+            view.cards = theme_cards(state, principal, filters)
         except AdvocacyError as error:
             view.cards_problem = error.message + (f"; {error.fix}" if error.fix else "")
+        if filters.since is not None or filters.until is not None:
+            reasons = view.not_applied.setdefault(DATE_RANGE, {})
+            reasons.setdefault("they count every date", []).append("the theme cards")
     for part in topic.parts:
         if not _offered(state, part.method):
             view.pending.append(part.label)
         elif not view.restricted:
-            shown = _run(state, part)
+            options, ignored = _filtering(state, part, filters)
+            for filter_name, why in ignored.items():
+                reasons = view.not_applied.setdefault(filter_name, {})
+                reasons.setdefault(why, []).append(part.label.split(":")[0].split(" (")[0])
+            shown = _run(state, part, options)
             if shown.frame is not None:
                 redactor = viewer_redactor(state, principal)
                 shown.frame = mask_frame(shown.frame, principal, redactor=redactor)
