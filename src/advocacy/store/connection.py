@@ -24,7 +24,7 @@ import pyarrow.csv as pa_csv
 from advocacy.errors import WorkspaceError
 from advocacy.store.placeholders import postgres_placeholders
 
-Dialect = Literal["duckdb", "postgres"]
+Dialect = Literal["duckdb", "postgres", "spark"]
 
 
 def dialect_of(url: str) -> Dialect:

@@ -316,37 +316,29 @@ def list_themes(
     db: Database, *, origin: str | None = None, confidence: float = 0.95
 ) -> pd.DataFrame:
     """Every stored theme with its size, sentiment mix, quotes and NPS impact."""
-    where = "" if origin is None else " WHERE origin = ?"
-    themes = pd.DataFrame(
-        db.fetchall(
-            "SELECT theme_id, name, origin, parent, size, keywords, sentiment_mix, quotes "
-            "FROM themes" + where,
-            [] if origin is None else [origin],
-        ),
-        columns=[
-            "theme_id",
-            "name",
-            "origin",
-            "parent",
-            "size",
-            "keywords",
-            "sentiment_mix",
-            "quotes",
-        ],
-    )
+    # Read through Ibis, so the listing runs on any backend (a Parquet source on Spark too).
+    table = db.ibis.table
+    stored = table("themes")
+    if origin is not None:
+        stored = stored.filter(stored.origin == origin)
+    themes: pd.DataFrame = stored.select(
+        "theme_id", "name", "origin", "parent", "size", "keywords", "sentiment_mix", "quotes"
+    ).to_pandas()
     if themes.empty:
         return themes
     for column in ("keywords", "sentiment_mix", "quotes"):
         themes[column] = [json.loads(v) if isinstance(v, str) else v for v in themes[column]]
-    responses = pd.DataFrame(
-        db.fetchall("SELECT response_id, nps FROM responses WHERE nps IS NOT NULL"),
-        columns=["document_id", "nps"],
+    answers = table("responses")
+    responses = (
+        answers.filter(answers.nps.notnull())
+        .select(document_id=answers.response_id.cast("string"), nps=answers.nps)
+        .to_pandas()
     )
-    links = pd.DataFrame(
-        db.fetchall(
-            "SELECT document_id, theme_id FROM document_themes WHERE document_kind = 'response'"
-        ),
-        columns=["document_id", "theme_id"],
+    assigned = table("document_themes")
+    links = (
+        assigned.filter(assigned.document_kind == "response")
+        .select("document_id", "theme_id")
+        .to_pandas()
     )
     if len(responses) >= 10 and len(links):
         flags = pd.crosstab(links["document_id"], links["theme_id"]).clip(upper=1).astype(bool)
@@ -369,13 +361,23 @@ def list_themes(
 
 def _sentiment_mixes(db: Database) -> dict[str, dict[str, float]]:
     """Theme id -> share of its texts per sentiment, from the current text features."""
-    rows = db.fetchall(
-        "SELECT d.theme_id, f.sentiment, count(*) FROM document_themes d JOIN text_features f "
-        "ON f.document_kind = d.document_kind AND f.document_id = d.document_id "
-        "GROUP BY d.theme_id, f.sentiment"
+    links, features = db.ibis.table("document_themes"), db.ibis.table("text_features")
+    joined = links.join(
+        features,
+        [
+            links.document_kind == features.document_kind,
+            links.document_id == features.document_id,
+        ],
+    )
+    rows = (
+        joined.group_by([joined.theme_id, joined.sentiment])
+        .aggregate(n=joined.count())
+        .to_pyarrow()
+        .to_pylist()
     )
     counts: dict[str, dict[str, int]] = {}
-    for theme_id, label, count in rows:
+    for row in rows:
+        theme_id, label, count = row["theme_id"], row["sentiment"], row["n"]
         counts.setdefault(str(theme_id), {})[str(label)] = int(count)
     return {
         theme_id: {
@@ -396,10 +398,9 @@ def _emerging(db: Database) -> pd.DataFrame:
         return empty
     latest = quarter.max()
     documents = documents.assign(quarter=quarter, document_id=documents["document_id"].astype(str))
-    links = pd.DataFrame(
-        db.fetchall("SELECT document_kind, document_id, theme_id FROM document_themes"),
-        columns=["document_kind", "document_id", "theme_id"],
-    )
+    links = (
+        db.ibis.table("document_themes").select("document_kind", "document_id", "theme_id")
+    ).to_pandas()
     if links.empty:
         return empty
     flags = pd.crosstab([links["document_kind"], links["document_id"]], links["theme_id"]) > 0
@@ -453,3 +454,35 @@ def themes_summary(found: Sequence[DiscoveredTheme]) -> list[dict[str, Any]]:
         }
         for t in found
     ]
+
+
+#: Columns of :func:`stored_features`.
+FEATURE_COLUMNS = [
+    "document_kind",
+    "document_id",
+    "sentiment",
+    "sentiment_score",
+    "emotions",
+    "effort",
+]
+
+
+def stored_features(db: Database) -> pd.DataFrame:
+    """The stored text features of every document (:data:`FEATURE_COLUMNS`), read through
+    Ibis so that a Parquet source on Spark answers as the workspace does."""
+    features = db.ibis.table("text_features")
+    frame: pd.DataFrame = features.select(*FEATURE_COLUMNS).to_pandas()
+    return frame.assign(document_id=frame["document_id"].astype(str))
+
+
+def theme_members(db: Database) -> list[tuple[str, str, str]]:
+    """(theme id, document kind, document id) of every stored assignment, by theme, the most
+    confident first (then by document id)."""
+    if "document_themes" not in db.ibis.list_tables():
+        return []
+    links = db.ibis.table("document_themes")
+    ordered = links.order_by(
+        [links.theme_id, links.score.desc(nulls_first=False), links.document_id]
+    )
+    rows = ordered.select("theme_id", "document_kind", "document_id").to_pyarrow().to_pylist()
+    return [(str(r["theme_id"]), str(r["document_kind"]), str(r["document_id"])) for r in rows]
