@@ -1,11 +1,15 @@
 """The Workspace facade: one object wiring the layers for the CLI, server, reports and notebooks.
 
 >>> import advocacy
->>> ws = advocacy.open("advocacy.duckdb")      # or "postgresql://..."
->>> ws.import_file("responses.csv", kind="responses")
->>> ws.table("responses")                      # an Ibis table
->>> ws.status()
->>> ws.metrics.scores("nps", by="unit")        # each concern is a namespace
+>>> ws = advocacy.open("advocacy.duckdb")      # doctest: +SKIP
+>>> ws.import_file("responses.csv", kind="responses")  # doctest: +SKIP
+>>> ws.table("responses")                      # doctest: +SKIP
+>>> ws.status()                                # doctest: +SKIP
+>>> ws.metrics.scores("nps", by="unit")        # doctest: +SKIP
+
+``advocacy.open`` takes a DuckDB file or ``postgresql://...``; ``ws.table`` gives an Ibis table;
+each concern is a namespace (``ws.metrics``). :func:`open_parquet` opens a folder of Parquet
+tables on Spark, read-only.
 """
 
 from __future__ import annotations

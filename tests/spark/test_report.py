@@ -3,8 +3,8 @@
 A small demo company (seeded) is built once and its tables exported to Parquet the way a user
 would (``advocacy export`` for the evidence, the derived text tables beside them); the report
 is written from the DuckDB workspace and from Spark over the folder, and every section both
-can build must carry the same numbers: the same HTML once floats are rounded to six decimals
-(chart coordinates differ in the last digits when rows arrive in another order). The closed
+can build must carry the same numbers: the same HTML once long floats are rounded to three
+decimals (chart coordinates differ in the last digits when rows arrive in another order). The closed
 loop and the ask campaigns are work tables of the workspace database, so the Spark report
 lists them as not covered, with why. Spark is the run's shared session (the CLI runs
 in-process and finds it); without Java or PySpark these tests skip locally and fail in CI.
@@ -13,6 +13,7 @@ in-process and finds it); without Java or PySpark these tests skip locally and f
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ import pytest
 
 import advocacy
 from advocacy.demo.build import build_demo
+from advocacy.errors import ParquetSourceError
+from advocacy.report.section import ReportScope
+from advocacy.report.sections import text as text_section
 from advocacy.text.pii import Redactor
 from advocacy.workspace import Workspace
 from support.cli import advocacy_cli
@@ -33,21 +37,26 @@ WORK_SECTIONS = {"From promoters to advocates", "Closing the loop"}
 WORK_ANCHORS = ("#plans", "#cases", "#from-promoters-to-advocates", "#closing-the-loop")
 
 _SECTION = re.compile(r'<section id="([^"]+)">\s*<h2>(.*?)</h2>(.*?)\n</section>', re.S)
-_FLOAT = re.compile(r"-?\d+\.\d{7,}")
+_FLOAT = re.compile(r"-?\d+\.\d{4,}")
 _ROW = re.compile(r"<tr>.*?</tr>", re.S)
 
 
 def sections(html: str) -> dict[str, str]:
-    """Section title -> its HTML, floats rounded to six decimals."""
+    """Section title -> its HTML, long floats rounded to three decimals.
+
+    The numbers a reader sees have two decimals at most and are compared as printed; the long
+    ones are chart coordinates and the data behind them, whose last digits follow the order in
+    which the engine summed the rows.
+    """
     return {
-        title: _FLOAT.sub(lambda found: f"{float(found.group()):.6f}", body)
+        title: _FLOAT.sub(lambda found: f"{float(found.group()):.3f}", body)
         for _, title, body in _SECTION.findall(html)
     }
 
 
 def not_covered(html: str) -> dict[str, str]:
     """The report's "not covered" list: section title -> the reason given."""
-    found = sections(html).get("Not covered in this report", "")
+    found = sections(html).get("Not covered yet", "")
     return dict(re.findall(r"<li><strong>(.*?)</strong>: (.*?)</li>", found, re.S))
 
 
@@ -142,8 +151,8 @@ def test_spark_report_says_why_the_loop_is_not_covered(reports: tuple[str, str])
     assert "report on the workspace (--db)" in loop
     assert "ask_campaigns" in missing["From promoters to advocates"]
     # Everything else is built: the same sections as the workspace's, less those two.
-    assert set(sections(on_spark)) - {"Not covered in this report"} == (
-        set(sections(on_workspace)) - WORK_SECTIONS - {"Not covered in this report"}
+    assert set(sections(on_spark)) - {"Not covered yet"} == (
+        set(sections(on_workspace)) - WORK_SECTIONS - {"Not covered yet"}
     )
 
 
@@ -170,3 +179,30 @@ def test_spark_report_needs_its_folder(tmp_path: Path) -> None:
     )
     assert ran.returncode == 1
     assert "no folder" in ran.stderr and "nowhere" in ran.stderr
+
+
+def test_a_folder_without_text_analysis_or_other_kinds(
+    demo: tuple[Workspace, Path], spark_session: Any, tmp_path: Path
+) -> None:
+    ws, data = demo
+    for table in ("responses", "customers"):  # the survey answers only
+        shutil.copy(data / f"{table}.parquet", tmp_path / f"{table}.parquet")
+    on_spark = advocacy.open_parquet(tmp_path, session=spark_session)
+    # A kind that was not exported reads as empty, with its canonical columns.
+    referrals = on_spark.table("referrals")
+    assert "referrer_id" in referrals.columns and referrals.count().execute() == 0
+    assert on_spark.table("responses").count().execute() == ws.table("responses").count().execute()
+    # The texts were not analysed: the text section says how to, rather than guessing.
+    lacking = on_spark.unavailable("text_features")
+    assert lacking is not None and "text analyze --engine spark" in lacking
+    assert str(tmp_path) not in lacking  # the folder's path is not printed into a report
+    said = text_section.build(on_spark, ReportScope())
+    assert said.missing == lacking
+    assert ws.unavailable("text_features") is None  # a workspace database holds every table
+    # What only a workspace database does is refused, naming why.
+    with pytest.raises(ParquetSourceError, match="work table"):
+        on_spark.db.ibis.table("cases")
+    with pytest.raises(ParquetSourceError, match="needs a workspace database"):
+        on_spark.db.fetchall("SELECT 1")
+    with pytest.raises(ParquetSourceError, match="needs a workspace database"):
+        on_spark.write_records("responses", [{"response_id": "r1", "nps": 9}])

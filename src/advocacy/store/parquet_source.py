@@ -7,10 +7,11 @@ stands, so the facade's namespaces, which read their tables through ``db.ibis``,
 on that backend; there is no SQL connection, so anything that would run SQL is refused with a
 :class:`~advocacy.errors.ParquetSourceError` naming what a Parquet source cannot do.
 
-A canonical table with no file in the folder reads as an empty table of its canonical columns
-(as a workspace that never imported that kind), so a section says its data is absent instead
-of failing. The work tables of the closed loop (cases, plans, users, campaigns) are not part
-of a Parquet source: :attr:`ParquetSource.tables` names what is.
+A canonical or derived table with no file in the folder reads as an empty table of its
+canonical columns (as a workspace that never imported that kind, or never analysed its texts),
+so a section says its data is absent instead of failing; :meth:`ParquetSource.unavailable`
+says why beforehand. The work tables of the closed loop (cases, plans, users, campaigns) are
+not part of a Parquet source: :attr:`ParquetSource.tables` names what is.
 """
 
 from __future__ import annotations
@@ -94,7 +95,13 @@ class _Tables:
         return [name for name in names if parquet_location(self._directory, name) is not None]
 
     def table(self, name: str) -> Any:
-        """The Ibis table ``name``: its Parquet data, or an empty table of its columns."""
+        """The Ibis table ``name``: its Parquet data, or an empty table of its columns.
+
+        Raises
+        ------
+        ParquetSourceError
+            For a table a Parquet source does not hold (a work table such as ``cases``).
+        """
         with self._lock:
             if name not in self._opened:
                 self._opened[name] = self._open(name)
@@ -107,12 +114,13 @@ class _Tables:
         if location is not None:
             return self._backend.read_parquet(str(location), table_name=f"advocacy_{name}")
         schema = self._schema(name)
-        if schema is None or name in DERIVED_TABLES:
-            raise NotFoundError(
-                f"no Parquet data for table {name!r} in {str(self._directory)!r}",
+        if schema is None:
+            raise ParquetSourceError(
+                f"table {name!r} is not part of a Parquet source: it is a work table of a "
+                "workspace database",
                 value=name,
                 parameter="--data",
-                fix=f"export it into the folder as {name}.parquet",
+                fix="run the command on the workspace (--db)",
             )
         empty = ibis.memtable(pa.Table.from_pylist([], schema=schema.to_pyarrow()))
         return self._backend.create_view(f"advocacy_{name}", empty, overwrite=True)
@@ -158,16 +166,22 @@ class ParquetSource(Database):
         present = set(self.tables)
         derived = [t for t in tables if t in DERIVED_TABLES and t not in present]
         work = [t for t in tables if t not in evidence and t not in DERIVED_TABLES]
+        # The folder is not named: its path can itself identify a client in a shared report.
         if work:
             return (
                 f"the {_listed(work)} tables are work tables of a workspace database, not part "
-                f"of a Parquet source ({self.directory}); report on the workspace (--db) for them"
+                "of a Parquet source; report on the workspace (--db) for them"
+            )
+        if "text_features" in derived:
+            return (
+                "no text_features.parquet in the --data folder: analyse the texts on Spark "
+                "first (advocacy text analyze --engine spark --data DIR --out DIR) and put "
+                "text_features.parquet beside the other tables"
             )
         if derived:
             return (
-                f"no {', '.join(t + '.parquet' for t in derived)} in {self.directory}: analyse "
-                f"the texts first (advocacy text analyze --engine spark --data DIR --out DIR) "
-                "and put the tables it writes beside the others"
+                f"no {_listed([t + '.parquet' for t in derived])} in the --data folder: themes "
+                "are discovered on a workspace (advocacy text discover-themes), not on Spark yet"
             )
         return None
 

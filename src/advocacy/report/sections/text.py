@@ -269,6 +269,9 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         return Section.absent(
             TITLE, "import comments, reviews or notes with text, then advocacy text analyze"
         )
+    lacking = ws.unavailable("text_features")
+    if lacking is not None:  # a Parquet source: the texts are analysed on Spark, not here
+        return Section.absent(TITLE, lacking)
     features = _features(ws, documents)
     shares = (
         features.groupby("document_kind")["sentiment"]
@@ -303,7 +306,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("effort", "Texts that describe effort"),
         ],
     )
-    themes = _themes(ws, documents, features)
+    notes = []
+    if ws.unavailable("themes", "document_themes") is None:
+        themes = _themes(ws, documents, features)
+    else:  # a Parquet source without themes: they are not discovered in the driver
+        themes = pd.DataFrame()
+        notes.append(str(ws.unavailable("themes", "document_themes")))
     if not themes.empty:
         shown = themes.head(CARDS)
         body += Markup(
@@ -321,5 +329,6 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         notes=[
             "Sentiment and emotion come from models shipped with advocacy (trained on TweetEval); "
             "sentiment is calibrated on this workspace's scored comments when there are enough.",
+            *notes,
         ],
     )
