@@ -39,6 +39,8 @@ WORK_ANCHORS = ("#plans", "#cases", "#from-promoters-to-advocates", "#closing-th
 _SECTION = re.compile(r'<section id="([^"]+)">\s*<h2>(.*?)</h2>(.*?)\n</section>', re.S)
 _FLOAT = re.compile(r"-?\d+\.\d{4,}")
 _ROW = re.compile(r"<tr>.*?</tr>", re.S)
+#: The chart renderer numbers colour gradients in the order it draws them in a process.
+_GRADIENT = re.compile(r"gradient_\d+")
 
 
 def sections(html: str) -> dict[str, str]:
@@ -46,10 +48,10 @@ def sections(html: str) -> dict[str, str]:
 
     The numbers a reader sees have two decimals at most and are compared as printed; the long
     ones are chart coordinates and the data behind them, whose last digits follow the order in
-    which the engine summed the rows.
+    which the engine summed the rows. Gradient ids count the charts drawn in the process.
     """
     return {
-        title: _FLOAT.sub(lambda found: f"{float(found.group()):.3f}", body)
+        title: _GRADIENT.sub("gradient", _FLOAT.sub(lambda f: f"{float(f.group()):.3f}", body))
         for _, title, body in _SECTION.findall(html)
     }
 
