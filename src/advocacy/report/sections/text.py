@@ -42,9 +42,9 @@ def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
     documents = documents.assign(document_id=documents["document_id"].astype(str))
     if len(stored) >= len(documents):
         return documents.merge(stored, on=["document_kind", "document_id"], how="left")
-    from advocacy.text.enrich import analyze_texts
+    from advocacy.text.enrich import analyze_texts, calibration
 
-    computed = analyze_texts([str(t) for t in documents["text"]], ws.text.calibration())
+    computed = analyze_texts([str(t) for t in documents["text"]], calibration(ws.db))
     return pd.concat(
         [documents, computed[["sentiment", "sentiment_score", "emotions", "effort"]]], axis=1
     )
