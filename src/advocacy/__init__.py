@@ -61,7 +61,7 @@ if TYPE_CHECKING:
         sentiment,
         theme_impact,
     )
-    from advocacy.workspace import Workspace
+    from advocacy.workspace import Workspace, open_parquet
     from advocacy.workspace import open_workspace as open
 
 #: Public name -> the module that defines it (``module:name`` where the name differs).
@@ -96,6 +96,7 @@ _LAZY = {
     "NpsResult": "advocacy.metrics.scores",
     "open": "advocacy.workspace:open_workspace",
     "open_cases_for": "advocacy.loop.cases.opening",
+    "open_parquet": "advocacy.workspace",
     "parse_rules": "advocacy.loop.cases.rule_format",
     "Plan": "advocacy.loop.plans.store",
     "plan_progress": "advocacy.loop.plans.progress",
@@ -176,6 +177,7 @@ __all__ = [
     "nps_from_counts",
     "open",
     "open_cases_for",
+    "open_parquet",
     "parse_rules",
     "plan_progress",
     "redact",

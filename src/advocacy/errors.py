@@ -233,3 +233,15 @@ class StorageUnavailableError(WorkspaceError):
     def __init__(self, message: str, *, retry_after: int = 5, **context: Any) -> None:
         super().__init__(message, **context)
         self.retry_after = retry_after
+
+
+class ParquetSourceError(WorkspaceError):
+    """A folder of Parquet tables read on Spark was asked for what only a workspace database
+    holds or does: SQL, writes, or the work tables of the closed loop (cases, plans, users).
+
+    Examples
+    --------
+    >>> error = ParquetSourceError("cases are not in a Parquet source", fix="use --db")
+    >>> isinstance(error, WorkspaceError), error.exit_code
+    (True, 1)
+    """

@@ -1,11 +1,15 @@
 """The Workspace facade: one object wiring the layers for the CLI, server, reports and notebooks.
 
 >>> import advocacy
->>> ws = advocacy.open("advocacy.duckdb")      # or "postgresql://..."
->>> ws.import_file("responses.csv", kind="responses")
->>> ws.table("responses")                      # an Ibis table
->>> ws.status()
->>> ws.metrics.scores("nps", by="unit")        # each concern is a namespace
+>>> ws = advocacy.open("advocacy.duckdb")      # doctest: +SKIP
+>>> ws.import_file("responses.csv", kind="responses")  # doctest: +SKIP
+>>> ws.table("responses")                      # doctest: +SKIP
+>>> ws.status()                                # doctest: +SKIP
+>>> ws.metrics.scores("nps", by="unit")        # doctest: +SKIP
+
+``advocacy.open`` takes a DuckDB file or ``postgresql://...``; ``ws.table`` gives an Ibis table;
+each concern is a namespace (``ws.metrics``). :func:`open_parquet` opens a folder of Parquet
+tables on Spark, read-only.
 """
 
 from __future__ import annotations
@@ -161,6 +165,29 @@ class Workspace:
             For a table that is not one of :meth:`table_names`.
         """
         return WorkspaceTables(self.db)(name)
+
+    def unavailable(self, *tables: str) -> str | None:
+        """Why this workspace cannot read ``tables``, or None when it can.
+
+        A workspace database holds every table; a folder of Parquet tables read on Spark
+        (:func:`open_parquet`) holds the evidence and, when exported there, the derived text
+        tables, never the work tables of the closed loop (cases, plans, campaigns).
+
+        Parameters
+        ----------
+        *tables
+            Table names (``text_features``, ``cases``, ...).
+
+        Returns
+        -------
+        str or None
+            One sentence saying what is missing and how to get it.
+        """
+        from advocacy.store.parquet_source import ParquetSource
+
+        if isinstance(self.db, ParquetSource):
+            return self.db.unavailable(tables)
+        return None
 
     # -- data in --------------------------------------------------------------------------------
     def import_file(
@@ -464,8 +491,11 @@ class Workspace:
         -------
         WorkspaceStatus
         """
+        from advocacy.store.parquet_source import ParquetSource
         from advocacy.store.status import workspace_status
 
+        if isinstance(self.db, ParquetSource):
+            return self.db.status()
         return workspace_status(self.db)
 
     def imports_summary(self) -> ImportsSummary:
@@ -649,3 +679,59 @@ def _check_exists(url: str) -> None:
         "(advocacy import FILE --db PATH) or run advocacy --create COMMAND "
         "(create=True in Python)",
     )
+
+
+def open_parquet(
+    directory: str | os.PathLike[str],
+    *,
+    master: str | None = None,
+    session: Any = None,
+    settings: Settings | None = None,
+) -> Workspace:
+    """A read-only workspace over a folder of Parquet tables, computed on Apache Spark.
+
+    The namespaces read their tables through Ibis, so ``ws.metrics``, ``ws.gaps``,
+    ``ws.advocates``, ``ws.text.themes`` and the report run on Spark over ``directory``;
+    anything that needs the workspace database (writes, the import ledger, the closed loop's
+    cases and plans) raises :class:`~advocacy.errors.ParquetSourceError`, and
+    :meth:`Workspace.unavailable` says beforehand what the folder lacks.
+
+    Parameters
+    ----------
+    directory
+        A folder of ``<table>.parquet`` exports (``advocacy export TABLE --format parquet``),
+        each one file or a folder of part files; an evidence table without a file reads as
+        empty. The derived text tables (``text_features``, ``themes``, ``document_themes``,
+        ``text_sentences``) are read when present.
+    master
+        Spark master URL for a new session (e.g. ``yarn``); default: Spark's configuration.
+    session
+        An existing SparkSession to use instead.
+    settings
+        The settings to use (default: built from the environment and ``advocacy.toml``).
+
+    Returns
+    -------
+    Workspace
+        Closing it leaves the Spark session running.
+
+    Raises
+    ------
+    NotFoundError
+        When ``directory`` is not a folder.
+    UsageError
+        When PySpark is not installed.
+
+    Examples
+    --------
+    >>> ws = open_parquet("exports/", master="local[2]")            # doctest: +SKIP
+    >>> ws.metrics.scores("nps", by="unit")                          # doctest: +SKIP
+    """
+    import ibis
+
+    from advocacy.metrics.engines import spark_session
+    from advocacy.store.parquet_source import ParquetSource, parquet_folder
+
+    folder = parquet_folder(os.fspath(directory))  # a mistyped folder fails before Spark starts
+    backend = ibis.pyspark.connect(session if session is not None else spark_session(master))
+    return Workspace(ParquetSource(folder, backend, engine="spark"), settings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import advocacy
@@ -84,3 +86,23 @@ def test_silent_promoters_are_the_promoters_who_did_nothing(story: str) -> None:
         "c@example.com",
         "business",
     ]
+
+
+def test_an_unrated_review_that_reads_positive_counts(story: str, tmp_path: Path) -> None:
+    # D (a passive) posts a review without stars; its text analysis reads it as praise.
+    review = tmp_path / "review.csv"
+    review.write_text(
+        "mention_id,platform,customer_id,posted_at,text\n"
+        "M3,facebook,D,2026-04-01T10:00:00Z,Absolutely love this shop. The staff are wonderful!\n",
+        encoding="utf-8",
+    )
+    with advocacy.open(story) as ws:
+        assert ws.import_file(review, kind="mentions").rows_loaded == 1
+        before = ws.advocates.ladder(as_of=AS_OF).set_index("customer_id")
+        ws.text.analyze()
+        features = ws.text.features().set_index(["document_kind", "document_id"])
+        after = ws.advocates.ladder(as_of=AS_OF).set_index("customer_id")
+    assert before.at["D", "rung"] == "passive"  # a text not analysed yet is no deed
+    assert features.at[("mention", "M3"), "sentiment"] == "positive"
+    assert after.at["D", "rung"] == "advocate"
+    assert after.at["D", "reason"].startswith("1 positive review(s) in the last 365 days")

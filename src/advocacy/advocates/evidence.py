@@ -107,7 +107,7 @@ def advocacy_events(
     if rules.count_reviews:
         positive = mentions.rating >= rules.min_rating
         if text_features is not None:
-            labels = text_features.filter(text_features.document_kind == "mentions").select(
+            labels = text_features.filter(text_features.document_kind == "mention").select(
                 document_id=text_features.document_id, sentiment=text_features.sentiment
             )
             mentions = mentions.left_join(labels, mentions.mention_id == labels.document_id)

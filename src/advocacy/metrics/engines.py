@@ -18,18 +18,19 @@ from advocacy.errors import NotFoundError, UsageError
 from advocacy.metrics.experience import experience_metrics
 from advocacy.metrics.slicing import TableSource
 from advocacy.settings import current_settings
+from advocacy.store.parquet_source import parquet_location
 
 #: The tables metrics read; ``customers`` only when slicing by a customer dimension.
 METRIC_TABLES = ("responses", "customers", "employee_responses")
 
-
-def parquet_location(directory: Path, table: str) -> Path | None:
-    """Where ``table``'s Parquet data sits in ``directory`` (file or folder), or None."""
-    for name in (f"{table}.parquet", table, f"{table.replace('_', '-')}.parquet"):
-        candidate = directory / name
-        if candidate.exists():
-            return candidate
-    return None
+__all__ = [
+    "METRIC_TABLES",
+    "parquet_location",
+    "parquet_metrics",
+    "spark_dataframe",
+    "spark_session",
+    "spark_tables",
+]
 
 
 def spark_session(master: str | None = None) -> Any:

@@ -235,6 +235,31 @@ class TextNamespace:
             within=self._within(where),
         )
 
+    def features(self) -> pd.DataFrame:
+        """The stored sentiment, emotions and effort of every analysed document.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``document_kind``, ``document_id``, ``sentiment``, ``sentiment_score``,
+            ``emotions`` and ``effort``, one row per analysed document.
+        """
+        from advocacy.text.catalogue import stored_features
+
+        return stored_features(self._db)
+
+    def theme_members(self) -> list[tuple[str, str, str]]:
+        """Every stored theme assignment, by theme, the most confident first.
+
+        Returns
+        -------
+        list of tuple of str
+            (theme id, document kind, document id).
+        """
+        from advocacy.text.catalogue import theme_members
+
+        return theme_members(self._db)
+
     def theme_sentences(
         self,
         *,

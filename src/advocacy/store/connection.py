@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     # PyArrow nor the NumPy it loads (~0.2 s).
     import pyarrow as pa
 
-Dialect = Literal["duckdb", "postgres"]
+Dialect = Literal["duckdb", "postgres", "spark"]
 
 
 def dialect_of(url: str) -> Dialect:

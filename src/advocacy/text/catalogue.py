@@ -325,38 +325,31 @@ def list_themes(
     count (a filtered view). Sizes, sentiment mixes, NPS impacts and the emerging flags are
     then those of these documents, and themes none of them mention are left out.
     """
-    where = "" if origin is None else " WHERE origin = ?"
-    themes = pd.DataFrame(
-        db.fetchall(
-            "SELECT theme_id, name, origin, parent, size, keywords, sentiment_mix, quotes "
-            "FROM themes" + where,
-            [] if origin is None else [origin],
-        ),
-        columns=[
-            "theme_id",
-            "name",
-            "origin",
-            "parent",
-            "size",
-            "keywords",
-            "sentiment_mix",
-            "quotes",
-        ],
-    )
+    # Read through Ibis, so the listing runs on any backend (a Parquet source on Spark too);
+    # ``within`` is SQL, so a filtered listing needs a workspace database.
+    table = db.ibis.table
+    stored = table("themes")
+    if origin is not None:
+        stored = stored.filter(stored.origin == origin)
+    themes: pd.DataFrame = stored.select(
+        "theme_id", "name", "origin", "parent", "size", "keywords", "sentiment_mix", "quotes"
+    ).to_pandas()
     if themes.empty:
         return themes
     kept = None if within is None else {(str(k), str(i)) for k, i in db.fetchall(within)}
     for column in ("keywords", "sentiment_mix", "quotes"):
         themes[column] = [json.loads(v) if isinstance(v, str) else v for v in themes[column]]
-    responses = pd.DataFrame(
-        db.fetchall("SELECT response_id, nps FROM responses WHERE nps IS NOT NULL"),
-        columns=["document_id", "nps"],
+    answers = table("responses")
+    responses = (
+        answers.filter(answers.nps.notnull())
+        .select(document_id=answers.response_id.cast("string"), nps=answers.nps)
+        .to_pandas()
     )
-    links = pd.DataFrame(
-        db.fetchall(
-            "SELECT document_id, theme_id FROM document_themes WHERE document_kind = 'response'"
-        ),
-        columns=["document_id", "theme_id"],
+    assigned = table("document_themes")
+    links = (
+        assigned.filter(assigned.document_kind == "response")
+        .select("document_id", "theme_id")
+        .to_pandas()
     )
     if kept is not None:
         responses = responses[[("response", str(i)) in kept for i in responses["document_id"]]]
@@ -398,23 +391,29 @@ def _sentiment_mixes(
 ) -> dict[str, dict[str, float]]:
     """Theme id -> share of its texts per sentiment, from the current text features (of the
     documents in ``kept`` when given)."""
+    links, features = db.ibis.table("document_themes"), db.ibis.table("text_features")
+    joined = links.join(
+        features,
+        [
+            links.document_kind == features.document_kind,
+            links.document_id == features.document_id,
+        ],
+    )
+    rows: list[tuple[object, object, int]]
     if kept is None:
-        rows = db.fetchall(
-            "SELECT d.theme_id, f.sentiment, count(*) FROM document_themes d "
-            "JOIN text_features f "
-            "ON f.document_kind = d.document_kind AND f.document_id = d.document_id "
-            "GROUP BY d.theme_id, f.sentiment"
-        )
+        rows = [
+            (row["theme_id"], row["sentiment"], int(row["n"]))
+            for row in joined.group_by([joined.theme_id, joined.sentiment])
+            .aggregate(n=joined.count())
+            .to_pyarrow()
+            .to_pylist()
+        ]
     else:
-        pairs = db.fetchall(
-            "SELECT d.theme_id, f.sentiment, d.document_kind, d.document_id "
-            "FROM document_themes d JOIN text_features f "
-            "ON f.document_kind = d.document_kind AND f.document_id = d.document_id"
-        )
         tally: dict[tuple[str, str], int] = {}
-        for theme_id, label, kind, document_id in pairs:
-            if (str(kind), str(document_id)) in kept:
-                key = (str(theme_id), str(label))
+        pairs = joined.select("theme_id", "sentiment", "document_kind", "document_id")
+        for row in pairs.to_pyarrow().to_pylist():
+            if (str(row["document_kind"]), str(row["document_id"])) in kept:
+                key = (str(row["theme_id"]), str(row["sentiment"]))
                 tally[key] = tally.get(key, 0) + 1
         rows = [(theme_id, label, count) for (theme_id, label), count in tally.items()]
     counts: dict[str, dict[str, int]] = {}
@@ -443,10 +442,9 @@ def _emerging(db: Database, kept: set[tuple[str, str]] | None = None) -> pd.Data
         return empty
     latest = quarter.max()
     documents = documents.assign(quarter=quarter, document_id=documents["document_id"].astype(str))
-    links = pd.DataFrame(
-        db.fetchall("SELECT document_kind, document_id, theme_id FROM document_themes"),
-        columns=["document_kind", "document_id", "theme_id"],
-    )
+    links = (
+        db.ibis.table("document_themes").select("document_kind", "document_id", "theme_id")
+    ).to_pandas()
     if links.empty:
         return empty
     flags = pd.crosstab([links["document_kind"], links["document_id"]], links["theme_id"]) > 0
@@ -500,3 +498,35 @@ def themes_summary(found: Sequence[DiscoveredTheme]) -> list[dict[str, Any]]:
         }
         for t in found
     ]
+
+
+#: Columns of :func:`stored_features`.
+FEATURE_COLUMNS = [
+    "document_kind",
+    "document_id",
+    "sentiment",
+    "sentiment_score",
+    "emotions",
+    "effort",
+]
+
+
+def stored_features(db: Database) -> pd.DataFrame:
+    """The stored text features of every document (:data:`FEATURE_COLUMNS`), read through
+    Ibis so that a Parquet source on Spark answers as the workspace does."""
+    features = db.ibis.table("text_features")
+    frame: pd.DataFrame = features.select(*FEATURE_COLUMNS).to_pandas()
+    return frame.assign(document_id=frame["document_id"].astype(str))
+
+
+def theme_members(db: Database) -> list[tuple[str, str, str]]:
+    """(theme id, document kind, document id) of every stored assignment, by theme, the most
+    confident first (then by document id)."""
+    if "document_themes" not in db.ibis.list_tables():
+        return []
+    links = db.ibis.table("document_themes")
+    ordered = links.order_by(
+        [links.theme_id, links.score.desc(nulls_first=False), links.document_id]
+    )
+    rows = ordered.select("theme_id", "document_kind", "document_id").to_pyarrow().to_pylist()
+    return [(str(r["theme_id"]), str(r["document_kind"]), str(r["document_id"])) for r in rows]

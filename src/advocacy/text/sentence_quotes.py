@@ -65,70 +65,129 @@ def redacted_span(
     return redact(text[start:end])
 
 
-def _documents_sql(
-    since: date | None, until: date | None, within: str | None = None
-) -> tuple[str, list[Any]]:
-    """A CTE of the documents in the period (none when there is no period), or of the
-    documents the query ``within`` selects (already limited to the period)."""
-    if within is not None:
-        return f"in_period AS ({within}), ", []
-    if since is None and until is None:
-        return "", []
-    parts, params = [], []
+def _in_period(db: Database, since: date | None, until: date | None) -> Any:
+    """The (document_kind, document_id) of the documents dated in the period, as Ibis."""
+    import ibis
+
+    parts = []
     for kind, source in DOCUMENT_SOURCES.items():
+        table = db.ibis.table(source.table)
+        moment = table[source.time_column]
         conditions = []
         if since is not None:
-            conditions.append(f"{source.time_column} >= ?")
-            params.append(datetime.combine(since, time(), tzinfo=UTC))
+            conditions.append(moment >= datetime.combine(since, time(), tzinfo=UTC))
         if until is not None:
-            conditions.append(f"{source.time_column} < ?")
-            params.append(datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC))
+            end = datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC)
+            conditions.append(moment < end)
         parts.append(
-            f"SELECT '{kind}' AS document_kind, CAST({source.id_column} AS TEXT) AS document_id "
-            f"FROM {source.table} WHERE " + " AND ".join(conditions)
+            table.filter(*conditions).select(
+                document_kind=ibis.literal(kind), document_id=table[source.id_column].cast("string")
+            )
         )
-    return "in_period AS (" + " UNION ALL ".join(parts) + "), ", params
+    return ibis.union(*parts)
 
 
-def _ranked_sql(period: str) -> str:
-    keep = (
-        "JOIN in_period p ON p.document_kind = l.document_kind AND p.document_id = l.document_id "
-        if period
-        else ""
+def _ranked(
+    db: Database,
+    limit: int,
+    since: date | None = None,
+    until: date | None = None,
+    within: str | None = None,
+) -> list[tuple[Any, ...]]:
+    """Per theme and label, the ``limit`` strongest sentences of its documents, best first:
+    (theme_id, document_kind, document_id, start_offset, end_offset, sentiment, score).
+
+    ``within`` is the SQL of a query of ``(document_kind, document_id)``, the documents to
+    rank (already limited to the period); it takes the place of ``since`` and ``until``.
+    Read through Ibis, so the ranking runs on the engine of any source (Spark too).
+    """
+    import ibis
+
+    links = db.ibis.table("document_themes").select("theme_id", "document_kind", "document_id")
+    period = None
+    if within is not None:
+        chosen = db.ibis.sql(within)
+        period = chosen.select(
+            document_kind=chosen.document_kind.cast("string"),
+            document_id=chosen.document_id.cast("string"),
+        )
+    elif since is not None or until is not None:
+        period = _in_period(db, since, until)
+    if period is not None:
+        links = links.semi_join(
+            period,
+            [
+                links.document_kind == period.document_kind,
+                links.document_id == period.document_id,
+            ],
+        )
+    links = links.distinct()
+    sentences = db.ibis.table("text_sentences")
+    sentences = sentences.filter(sentences.sentiment.isin(["negative", "positive"]))
+    joined = links.join(
+        sentences,
+        [
+            links.document_kind == sentences.document_kind,
+            links.document_id == sentences.document_id,
+        ],
     )
-    return (
-        f"WITH {period}links AS (SELECT DISTINCT l.theme_id, l.document_kind, l.document_id "
-        f"FROM document_themes l {keep}), "
-        "ranked AS (SELECT l.theme_id, s.document_kind, s.document_id, s.start_offset, "
-        "s.end_offset, s.sentiment, s.sentiment_score, row_number() OVER (PARTITION BY "
-        "l.theme_id, s.sentiment ORDER BY CASE WHEN s.sentiment = 'negative' THEN "
-        "s.sentiment_score ELSE -s.sentiment_score END, s.end_offset - s.start_offset DESC, "
-        "s.document_kind, s.document_id, "
-        "s.sentence_index) AS position FROM links l JOIN text_sentences s "
-        "ON s.document_kind = l.document_kind AND s.document_id = l.document_id "
-        "WHERE s.sentiment IN ('negative', 'positive')) "
-        "SELECT theme_id, document_kind, document_id, start_offset, end_offset, sentiment, "
-        "sentiment_score FROM ranked WHERE position <= ? ORDER BY theme_id, sentiment, position"
+    strongest = (joined.sentiment == "negative").ifelse(
+        joined.sentiment_score, -joined.sentiment_score
     )
+    position = ibis.row_number().over(
+        group_by=[joined.theme_id, joined.sentiment],
+        order_by=[
+            strongest,
+            (joined.end_offset - joined.start_offset).desc(),
+            joined.document_kind,
+            joined.document_id,
+            joined.sentence_index,
+        ],
+    )
+    ranked = joined.select(
+        "theme_id",
+        "document_kind",
+        "document_id",
+        "start_offset",
+        "end_offset",
+        "sentiment",
+        "sentiment_score",
+        position=position,
+    )
+    ranked = ranked.filter(ranked.position < limit).order_by(["theme_id", "sentiment", "position"])
+    names = [
+        "theme_id",
+        "document_kind",
+        "document_id",
+        "start_offset",
+        "end_offset",
+        "sentiment",
+        "sentiment_score",
+    ]
+    return [tuple(row[name] for name in names) for row in ranked.to_pyarrow().to_pylist()]
 
 
 def _texts(db: Database, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """The current text of each wanted document that was analysed as it reads now."""
     found: dict[tuple[str, str], str] = {}
+    features = db.ibis.table("text_features")
     for kind in sorted({kind for kind, _ in wanted}):
         source = DOCUMENT_SOURCES[kind]
         ids = sorted(document_id for k, document_id in wanted if k == kind)
-        marks = ", ".join("?" for _ in ids)
-        rows = db.fetchall(
-            f"SELECT CAST(d.{source.id_column} AS TEXT), d.{source.text_column}, f.text_hash "
-            f"FROM {source.table} d JOIN text_features f ON f.document_kind = ? "
-            f"AND f.document_id = CAST(d.{source.id_column} AS TEXT) "
-            f"WHERE CAST(d.{source.id_column} AS TEXT) IN ({marks})",
-            [kind, *ids],
+        documents = db.ibis.table(source.table)
+        key = documents[source.id_column].cast("string")
+        analysed = features.filter(features.document_kind == kind)
+        rows = (
+            documents.filter(key.isin(ids))
+            .select(document_id=key, text=documents[source.text_column])
+            .join(analysed.select("document_id", "text_hash"), "document_id")
+            .to_pyarrow()
+            .to_pylist()
         )
-        for document_id, text, stored_hash in rows:
-            if text is not None and text_hash(str(text)) == stored_hash:
-                found[(kind, str(document_id))] = str(text)
+        for row in rows:
+            text = row["text"]
+            if text is not None and text_hash(str(text)) == row["text_hash"]:
+                found[(kind, str(row["document_id"]))] = str(text)
     return found
 
 
@@ -170,16 +229,17 @@ def theme_sentence_quotes(
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
     >>> quotes = theme_sentence_quotes(ws.db, origin="curated")  # doctest: +SKIP
     """
-    where = "" if origin is None else " WHERE origin = ?"
-    themes = db.fetchall(
-        "SELECT theme_id, name, origin, size FROM themes" + where,
-        [] if origin is None else [origin],
+    stored = db.ibis.table("themes")
+    if origin is not None:
+        stored = stored.filter(stored.origin == origin)
+    listed = stored.select("theme_id", "name", "origin", "size").to_pyarrow().to_pylist()
+    themes = sorted(
+        ((row["theme_id"], row["name"], row["origin"], row["size"]) for row in listed),
+        key=lambda row: (str(row[2]), -int(row[3] or 0), str(row[0])),
     )
-    themes = sorted(themes, key=lambda row: (str(row[2]), -int(row[3] or 0), str(row[0])))
     if not themes:
         return pd.DataFrame(columns=COLUMNS)
-    period, params = _documents_sql(since, until, within)
-    picked = db.fetchall(_ranked_sql(period), [*params, CANDIDATES])
+    picked = _ranked(db, CANDIDATES, since, until, within)
     texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})
     redactor = Redactor.for_workspace(db) if picked else Redactor()
     chosen: dict[tuple[str, str], dict[str, Any]] = {}
@@ -239,10 +299,9 @@ def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> 
         :data:`QUOTE_COLUMNS`: ``rank`` 1 is the strongest; ``sentence`` is PII-redacted.
     """
     count = max(1, min(10, int(count)))
-    if not db.fetchall("SELECT 1 FROM themes LIMIT 1"):
+    if not db.ibis.table("themes").count().execute():
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    period, params = _documents_sql(None, None, within)
-    picked = db.fetchall(_ranked_sql(period), [*params, count * 10 + CANDIDATES])
+    picked = _ranked(db, count * 10 + CANDIDATES, within=within)
     texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})
     redactor = Redactor.for_workspace(db) if picked else Redactor()
     rows: list[dict[str, Any]] = []

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from advocacy.present.cli.app import app, console, open_workspace
-from advocacy.present.cli.options import DbOption
+from advocacy.present.cli.options import (
+    DataOption,
+    DbOption,
+    Engine,
+    EngineOption,
+    SparkMasterOption,
+    spark_data,
+)
 from advocacy.report import write
 
 
@@ -41,12 +48,25 @@ def report_command(
             "identities, for sharing outside the company.",
         ),
     ] = False,
+    engine: EngineOption = Engine.workspace,
+    data: DataOption = None,
+    spark_master: SparkMasterOption = None,
     db: DbOption = None,
 ) -> None:
-    """Write the assessment report: summary, scores, changes and methods, as HTML and PDF."""
+    """Write the assessment report: summary, scores, changes and methods, as HTML and PDF.
+
+    With --engine spark every section is computed by Spark over the Parquet tables in --data;
+    the closed loop and ask campaigns live in the workspace database and are listed as absent.
+    """
     if out is None and pdf is None:
         out = Path("report.html")
-    with open_workspace(db) as ws:
+    if engine is Engine.spark:
+        import advocacy
+
+        opened = advocacy.open_parquet(spark_data(data), master=spark_master)
+    else:
+        opened = open_workspace(db)
+    with opened as ws:
         files = write(
             ws,
             out,

@@ -148,6 +148,9 @@ def _say_do(ws: Workspace) -> Markup:
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
     """The section; absent (with how to add campaigns) when the workspace has none."""
+    lacking = ws.unavailable("ask_campaigns", "ask_members", "ask_events")
+    if lacking is not None:  # a Parquet source holds the evidence, not the campaigns
+        return Section.absent(TITLE, lacking)
     campaigns = ws.asks.list()
     if not campaigns:
         return Section.absent(

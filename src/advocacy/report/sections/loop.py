@@ -130,8 +130,14 @@ def _case_rows(groups: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     ]
 
 
+#: The work tables each part of the section reads (a Parquet source holds none of them).
+CASE_TABLES, PLAN_TABLES = ("cases", "case_events"), ("initiatives",)
+
+
 def _results(ws: Workspace, scope: ReportScope) -> Any:
-    """The loop's results for the scope (read once per report)."""
+    """The loop's results for the scope (read once per report); None without cases."""
+    if ws.unavailable(*CASE_TABLES) is not None:
+        return None
     return remembered(
         ("loop-results", scope),
         lambda: loop_results(
@@ -141,7 +147,9 @@ def _results(ws: Workspace, scope: ReportScope) -> Any:
 
 
 def _progress(ws: Workspace, scope: ReportScope) -> list[Any]:
-    """Every plan's progress for the scope (read once per report)."""
+    """Every plan's progress for the scope (read once per report); none without plans."""
+    if ws.unavailable(*PLAN_TABLES) is not None:
+        return []
     return remembered(  # type: ignore[no-any-return]
         ("plans-progress", scope),
         lambda: plans_progress(ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)),
@@ -150,7 +158,7 @@ def _progress(ws: Workspace, scope: ReportScope) -> list[Any]:
 
 def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
     results = _results(ws, scope)
-    if not results.overall["cases"]:
+    if results is None or not results.overall["cases"]:
         return None
     columns = [
         ("cases", "Cases opened"),
@@ -229,6 +237,9 @@ def _value(value: Any, n: Any) -> str:
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
     """The section: cases (when the workspace has any) and action plans (when it has any)."""
+    lacking = ws.unavailable(*CASE_TABLES, *PLAN_TABLES)
+    if lacking is not None:  # a Parquet source: the loop's work tables are not there
+        return Section.absent(TITLE, lacking)
     parts = [part for part in (_cases(ws, scope), _plans(ws, scope)) if part is not None]
     if not parts:
         return Section.absent(TITLE, HOW_TO_ADD)
@@ -241,6 +252,8 @@ def recovery_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     from advocacy.report.sections.summary import COMPANY_OWNER, SOON_DAYS, Finding, due_in
 
     results = _results(ws, scope)
+    if results is None:
+        return []
     comparison = results.comparison
     low, high = comparison.get("difference_low"), comparison.get("difference_high")
     if comparison.get("difference") is None or low is None or high is None or low <= 0 <= high:

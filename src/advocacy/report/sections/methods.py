@@ -154,6 +154,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 ("imported", "Imported"),
             ],
         )
+    elif ws.unavailable("imports") is not None:  # a folder of Parquet tables (on Spark)
+        body += Markup("<p>The data was read from a folder of Parquet tables, not imported.</p>")
     else:
         body += Markup("<p>The data was written to the workspace directly, not imported.</p>")
     return Section(title=TITLE, body=body)

@@ -16,8 +16,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from advocacy import display
+from advocacy.errors import ParquetSourceError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
-from advocacy.text.catalogue import list_themes
 from advocacy.text.enrich import load_documents
 from advocacy.text.pii import redact
 
@@ -38,20 +38,7 @@ def _in_scope(documents: pd.DataFrame, scope: ReportScope) -> pd.DataFrame:
 
 
 def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
-    stored = pd.DataFrame(
-        ws.db.fetchall(
-            "SELECT document_kind, document_id, sentiment, sentiment_score, emotions, effort "
-            "FROM text_features"
-        ),
-        columns=[
-            "document_kind",
-            "document_id",
-            "sentiment",
-            "sentiment_score",
-            "emotions",
-            "effort",
-        ],
-    )
+    stored = ws.text.features()
     documents = documents.assign(document_id=documents["document_id"].astype(str))
     if len(stored) >= len(documents):
         return documents.merge(stored, on=["document_kind", "document_id"], how="left")
@@ -64,7 +51,7 @@ def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
-    stored = list_themes(ws.db)
+    stored = ws.text.themes()
     if not stored.empty:
         return stored
     from advocacy.text.embeddings import default_embedder
@@ -91,6 +78,17 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
         impact = theme_impact(documents.loc[responses, "nps"].to_numpy(float), flags[responses])
         frame = frame.merge(impact.rename(columns={"theme": "theme_id"}), on="theme_id", how="left")
     return frame
+
+
+def _emotions(value: Any) -> dict[str, float]:
+    """A text's emotion scores: one JSON text (DuckDB, Parquet) or a mapping (Spark's map)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, list):  # a map column read as (key, value) pairs
+        return dict(value)
+    return {}
 
 
 def _mix(record: Mapping[Any, Any]) -> dict[str, float]:
@@ -175,17 +173,9 @@ def theme_quotes(
             strict=True,
         )
     }
-    rows = (
-        ws.db.fetchall(
-            "SELECT theme_id, document_kind, document_id FROM document_themes "
-            "ORDER BY theme_id, score DESC NULLS LAST, document_id"
-        )
-        if "document_themes" in ws.db.ibis.list_tables()
-        else []
-    )
     members: dict[str, list[tuple[str, str]]] = {}
-    for theme_id, kind, doc in rows:
-        members.setdefault(str(theme_id), []).append((str(kind), str(doc)))
+    for theme_id, kind, doc in ws.text.theme_members():
+        members.setdefault(theme_id, []).append((kind, doc))
     by_text = {text: label for label, text in sentiment.values()}
     best: dict[str, dict[Any, Any]] = {}
     if sentences is not None and not sentences.empty:
@@ -264,12 +254,24 @@ def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[tuple[str, str]]
     return Markup('<div class="cards">{}</div>').format(cards)
 
 
+def _theme_sentences(ws: Workspace, scope: ReportScope) -> pd.DataFrame | None:
+    """Each theme's strongest sentences, or None from a Parquet source: ranking sentences and
+    redacting them with the workspace's identities needs the workspace database."""
+    try:
+        return ws.text.theme_sentences(since=scope.since, until=scope.until)
+    except ParquetSourceError:
+        return None
+
+
 def build(ws: Workspace, scope: ReportScope) -> Section:
     documents = _in_scope(load_documents(ws.db), scope)
     if documents.empty:
         return Section.absent(
             TITLE, "import comments, reviews or notes with text, then advocacy text analyze"
         )
+    lacking = ws.unavailable("text_features")
+    if lacking is not None:  # a Parquet source: the texts are analysed on Spark, not here
+        return Section.absent(TITLE, lacking)
     features = _features(ws, documents)
     shares = (
         features.groupby("document_kind")["sentiment"]
@@ -279,9 +281,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     )
     rows: list[dict[str, Any]] = []
     for kind, group in features.groupby("document_kind"):
-        parsed = pd.DataFrame(
-            [json.loads(e) if isinstance(e, str) else {} for e in group["emotions"]]
-        )
+        parsed = pd.DataFrame([_emotions(e) for e in group["emotions"]])
         row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group)}
         for name in ("negative", "neutral", "positive"):
             row[name] = display.percent(shares.at[str(kind), name], 0)
@@ -306,7 +306,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("effort", "Texts that describe effort"),
         ],
     )
-    themes = _themes(ws, documents, features)
+    notes = []
+    if ws.unavailable("themes", "document_themes") is None:
+        themes = _themes(ws, documents, features)
+    else:  # a Parquet source without themes: they are not discovered in the driver
+        themes = pd.DataFrame()
+        notes.append(str(ws.unavailable("themes", "document_themes")))
     if not themes.empty:
         shown = themes.head(CARDS)
         body += Markup(
@@ -316,7 +321,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         ).format(len(shown))
         if "effect" in themes and themes["effect"].notna().any():
             body += _impact_chart(themes.head(15))
-        sentences = ws.text.theme_sentences(since=scope.since, until=scope.until)
+        sentences = _theme_sentences(ws, scope)
         body += theme_cards(shown, theme_quotes(ws, features, shown, sentences=sentences))
     return Section(
         title=TITLE,
@@ -324,5 +329,6 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         notes=[
             "Sentiment and emotion come from models shipped with advocacy (trained on TweetEval); "
             "sentiment is calibrated on this workspace's scored comments when there are enough.",
+            *notes,
         ],
     )
