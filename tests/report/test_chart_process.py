@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import threading
 
 import pytest
 import vl_convert
@@ -70,5 +71,22 @@ def test_charts_the_helper_never_answered_are_drawn_here_when_it_dies() -> None:
         helper._process.wait()
         number = helper.submit(bars("after the helper died", 4.0))
         assert helper.svg(number) == vl_convert.vegalite_to_svg(bars("after the helper died", 4.0))
+    finally:
+        helper.close()
+
+
+def test_a_stray_line_on_the_helpers_output_does_not_stop_the_charts() -> None:
+    helper = ChartProcess()
+    try:
+        # Something else writes to the helper's output (a library printing, say): the same
+        # pipe, opened through /proc.
+        with open(f"/proc/{helper._process.pid}/fd/1", "w", encoding="utf-8") as output:
+            output.write("WARN not an answer\n")
+        number = helper.submit(bars("after a stray line", 5.0))
+        drawn: list[str] = []
+        waiting = threading.Thread(target=lambda: drawn.append(helper.svg(number)), daemon=True)
+        waiting.start()
+        waiting.join(timeout=60)
+        assert drawn == [vl_convert.vegalite_to_svg(bars("after a stray line", 5.0))]
     finally:
         helper.close()

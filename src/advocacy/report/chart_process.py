@@ -50,14 +50,23 @@ class ChartProcess:
     def _read(self) -> None:
         stdout = self._process.stdout
         assert stdout is not None
-        for line in stdout:
-            answer = json.loads(line)
+        try:
+            for line in stdout:
+                try:
+                    answer = json.loads(line)
+                    number = int(answer["id"])
+                except (ValueError, TypeError, KeyError):
+                    # Not an answer (a library printed to the helper's stdout): skip it; a
+                    # chart it never answers is drawn here.
+                    continue
+                with self._done:
+                    self._results[number] = answer
+                    self._done.notify_all()
+        finally:
+            # Whatever ends this thread, :meth:`svg` must stop waiting for it.
             with self._done:
-                self._results[int(answer["id"])] = answer
+                self._closed = True
                 self._done.notify_all()
-        with self._done:
-            self._closed = True
-            self._done.notify_all()
 
     def submit(self, spec: dict[str, Any]) -> int:
         """Send ``spec`` to be drawn; return the number that :meth:`svg` takes."""
