@@ -3,16 +3,18 @@ a spec the converter rejects is the same error either way."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
 import threading
+import warnings
 
 import pytest
 import vl_convert
 
 from advocacy.report.chart_process import ChartProcess
-from advocacy.report.section import FONT, chart_svg, charts_aside, place_charts
+from advocacy.report.section import _CHARTS, FONT, chart_svg, charts_aside, place_charts
 
 
 def bars(label: str, value: float) -> dict[str, object]:
@@ -90,3 +92,28 @@ def test_a_stray_line_on_the_helpers_output_does_not_stop_the_charts() -> None:
         assert drawn == [vl_convert.vegalite_to_svg(bars("after a stray line", 5.0))]
     finally:
         helper.close()
+
+
+def test_a_report_run_leaves_no_open_pipe_and_no_helper_behind() -> None:
+    # A server builds many reports: each run's helper must be reaped and its pipes closed, not
+    # left for the garbage collector.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        for _ in range(2):
+            with charts_aside():
+                place_charts(str(chart_svg(bars("served", 1.0), label="served")))
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_failed_run_stops_its_helper_without_drawing_the_rest() -> None:
+    # Many charts are queued when the run fails: the helper is stopped and reaped at once.
+    helpers: list[ChartProcess | None] = []
+    with pytest.raises(RuntimeError, match="section failed"), charts_aside():
+        for number in range(200):
+            chart_svg(bars(f"queued {number}", float(number)), label="queued")
+        helpers.append(_CHARTS.get())
+        raise RuntimeError("section failed")
+    (helper,) = helpers
+    assert helper is not None
+    assert helper._process.returncode == -signal.SIGKILL

@@ -93,8 +93,14 @@ class ChartProcess:
             raise ValueError(answer["error"])
         return str(answer["svg"])
 
-    def close(self) -> None:
-        """Let the helper finish and exit."""
+    def close(self, *, abandon: bool = False) -> None:
+        """Let the helper finish and exit, reap it and close its pipes.
+
+        ``abandon`` stops it at once instead (the run failed: the charts it still has to draw
+        are not wanted).
+        """
+        if abandon:
+            self._process.kill()
         if self._process.stdin is not None and not self._process.stdin.closed:
             with contextlib.suppress(OSError):  # it is gone already
                 self._process.stdin.close()
@@ -104,6 +110,10 @@ class ChartProcess:
             self._process.kill()
             self._process.wait()
         self._reader.join(timeout=5)
+        # The reader has seen the end of the output: its pipe is closed here, not left to the
+        # garbage collector (a server building many reports would hold one per report).
+        if self._process.stdout is not None and not self._reader.is_alive():
+            self._process.stdout.close()
 
 
 def serve(lines: IO[str], out: IO[str]) -> None:

@@ -104,10 +104,16 @@ def charts_aside() -> Iterator[None]:
     token = _CHARTS.set(process)
     try:
         yield
-    finally:
+    except BaseException:
+        # The run failed (or was interrupted): stop the helper now rather than wait for it to
+        # draw charts nobody will read.
         _CHARTS.reset(token)
         if process is not None:
-            process.close()
+            process.close(abandon=True)
+        raise
+    _CHARTS.reset(token)
+    if process is not None:
+        process.close()
 
 
 def place_charts(html: str) -> str:
