@@ -117,3 +117,17 @@ def test_a_failed_run_stops_its_helper_without_drawing_the_rest() -> None:
     (helper,) = helpers
     assert helper is not None
     assert helper._process.returncode == -signal.SIGKILL
+
+
+def test_a_rejected_chart_is_a_note_in_its_place_and_the_other_charts_stay() -> None:
+    # Drawn on the spot, a section sees the ValueError and can leave its part out; drawn aside,
+    # the section has returned by then, so the document says so where the chart would be.
+    # An expression the converter cannot parse: its message quotes the markup.
+    rejected = {**bars("bad", 1.0), "transform": [{"calculate": "<b>(", "as": "x"}]}
+    with charts_aside():
+        document = place_charts(
+            str(chart_svg(rejected, label="bad")) + str(chart_svg(bars("good", 1.0), label="ok"))
+        )
+    assert "This chart could not be drawn: Vega-Lite to SVG conversion failed" in document
+    assert "Unexpected token &lt;</p>" in document
+    assert len(re.findall(r"<svg.*?</svg>", document, re.S)) == 1
