@@ -10,6 +10,7 @@ import signal
 import threading
 import warnings
 
+import numpy as np
 import pytest
 import vl_convert
 
@@ -131,3 +132,14 @@ def test_a_rejected_chart_is_a_note_in_its_place_and_the_other_charts_stay() -> 
     assert "This chart could not be drawn: Vega-Lite to SVG conversion failed" in document
     assert "Unexpected token &lt;</p>" in document
     assert len(re.findall(r"<svg.*?</svg>", document, re.S)) == 1
+
+
+def test_a_spec_with_a_value_json_cannot_hold_is_the_same_value_error_aside() -> None:
+    # A NumPy count left in a section's chart data: vl-convert rejects it with a ValueError,
+    # which a section may catch; drawn aside it must be that error too, not a TypeError.
+    spec = bars("count", 1.0)
+    spec["data"] = {"values": [{"name": "count", "value": np.int64(3)}]}
+    with pytest.raises(ValueError, match=r"JSON"):
+        chart_svg(spec, label="in process")
+    with pytest.raises(ValueError, match=r"JSON"), charts_aside():
+        chart_svg(spec, label="aside")

@@ -69,14 +69,22 @@ class ChartProcess:
                 self._done.notify_all()
 
     def submit(self, spec: dict[str, Any]) -> int:
-        """Send ``spec`` to be drawn; return the number that :meth:`svg` takes."""
+        """Send ``spec`` to be drawn; return the number that :meth:`svg` takes.
+
+        A spec that is not JSON (a NumPy or pandas value left in it) is the ``ValueError``
+        vl-convert raises for it in process.
+        """
         number = self._sent
+        try:
+            request = json.dumps({"id": number, "spec": spec})
+        except TypeError as error:
+            raise ValueError(f"Failed to parse vl_spec dict as JSON: {error}") from error
         self._sent += 1
         self._specs[number] = spec
         stdin = self._process.stdin
         assert stdin is not None
         with contextlib.suppress(OSError):  # the helper is gone: :meth:`svg` draws it here
-            stdin.write(json.dumps({"id": number, "spec": spec}) + "\n")
+            stdin.write(request + "\n")
             stdin.flush()
         return number
 

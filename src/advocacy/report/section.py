@@ -132,7 +132,9 @@ def place_charts(html: str) -> str:
             return process.svg(int(match.group(1)))
         except ValueError as error:
             reason = " ".join(str(error).splitlines()[:2])
-            return str(Markup("<p class='note'>This chart could not be drawn: {}</p>").format(reason))
+            return str(
+                Markup("<p class='note'>This chart could not be drawn: {}</p>").format(reason)
+            )
 
     return _PLACEHOLDERS.sub(placed, html)
 
