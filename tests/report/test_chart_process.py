@@ -7,6 +7,7 @@ import gc
 import os
 import re
 import signal
+import sys
 import threading
 import warnings
 
@@ -143,3 +144,14 @@ def test_a_spec_with_a_value_json_cannot_hold_is_the_same_value_error_aside() ->
         chart_svg(spec, label="in process")
     with pytest.raises(ValueError, match=r"JSON"), charts_aside():
         chart_svg(spec, label="aside")
+
+
+@pytest.mark.parametrize("executable", [None, ""])
+def test_an_interpreter_that_does_not_know_its_program_draws_charts_on_the_spot(
+    monkeypatch: pytest.MonkeyPatch, executable: str | None
+) -> None:
+    # Python documents sys.executable as None or "" when it cannot tell (embedded interpreters).
+    monkeypatch.setattr(sys, "executable", executable)
+    with charts_aside():
+        document = place_charts(str(chart_svg(bars("embedded", 1.0), label="embedded")))
+    assert document.count("<svg") == 1 and "advocacy-chart" not in document

@@ -34,6 +34,8 @@ class ChartProcess:
         self._done = threading.Condition()
         self._sent = 0
         self._closed = False
+        if not sys.executable:  # an embedded interpreter may not know its own program
+            raise OSError("no Python interpreter to start the chart helper with")
         # -P: the script's folder (this package's) stays off the helper's module path.
         self._process = subprocess.Popen(
             [sys.executable, "-P", str(Path(__file__).resolve())],
