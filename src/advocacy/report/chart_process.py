@@ -11,7 +11,8 @@ helper exits at the end of the run.
 The protocol is one JSON line each way: ``{"id": N, "spec": {...}}`` in, ``{"id": N, "svg":
 "..."}`` or ``{"id": N, "error": "..."}`` out. When the helper cannot start, every chart is
 drawn in this process as before, as is any chart the helper did not answer (it stopped); a
-spec vl-convert rejects is the same ``ValueError`` either way.
+spec vl-convert rejects is the same ``ValueError`` either way (the report then shows a note in
+its place: :func:`advocacy.report.section.place_charts`). A failed run kills the helper at once.
 """
 
 from __future__ import annotations
