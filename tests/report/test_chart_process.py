@@ -3,15 +3,20 @@ a spec the converter rejects is the same error either way."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
+import sys
+import threading
+import warnings
 
+import numpy as np
 import pytest
 import vl_convert
 
 from advocacy.report.chart_process import ChartProcess
-from advocacy.report.section import FONT, chart_svg, charts_aside, place_charts
+from advocacy.report.section import _CHARTS, FONT, chart_svg, charts_aside, place_charts
 
 
 def bars(label: str, value: float) -> dict[str, object]:
@@ -72,3 +77,81 @@ def test_charts_the_helper_never_answered_are_drawn_here_when_it_dies() -> None:
         assert helper.svg(number) == vl_convert.vegalite_to_svg(bars("after the helper died", 4.0))
     finally:
         helper.close()
+
+
+def test_a_stray_line_on_the_helpers_output_does_not_stop_the_charts() -> None:
+    helper = ChartProcess()
+    try:
+        # Something else writes to the helper's output (a library printing, say): the same
+        # pipe, opened through /proc.
+        with open(f"/proc/{helper._process.pid}/fd/1", "w", encoding="utf-8") as output:
+            output.write("WARN not an answer\n")
+        number = helper.submit(bars("after a stray line", 5.0))
+        drawn: list[str] = []
+        waiting = threading.Thread(target=lambda: drawn.append(helper.svg(number)), daemon=True)
+        waiting.start()
+        waiting.join(timeout=60)
+        assert drawn == [vl_convert.vegalite_to_svg(bars("after a stray line", 5.0))]
+    finally:
+        helper.close()
+
+
+def test_a_report_run_leaves_no_open_pipe_and_no_helper_behind() -> None:
+    # A server builds many reports: each run's helper must be reaped and its pipes closed, not
+    # left for the garbage collector.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        for _ in range(2):
+            with charts_aside():
+                place_charts(str(chart_svg(bars("served", 1.0), label="served")))
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_failed_run_stops_its_helper_without_drawing_the_rest() -> None:
+    # Many charts are queued when the run fails: the helper is stopped and reaped at once.
+    helpers: list[ChartProcess | None] = []
+    with pytest.raises(RuntimeError, match="section failed"), charts_aside():
+        for number in range(200):
+            chart_svg(bars(f"queued {number}", float(number)), label="queued")
+        helpers.append(_CHARTS.get())
+        raise RuntimeError("section failed")
+    (helper,) = helpers
+    assert helper is not None
+    assert helper._process.returncode == -signal.SIGKILL
+
+
+def test_a_rejected_chart_is_a_note_in_its_place_and_the_other_charts_stay() -> None:
+    # Drawn on the spot, a section sees the ValueError and can leave its part out; drawn aside,
+    # the section has returned by then, so the document says so where the chart would be.
+    # An expression the converter cannot parse: its message quotes the markup.
+    rejected = {**bars("bad", 1.0), "transform": [{"calculate": "<b>(", "as": "x"}]}
+    with charts_aside():
+        document = place_charts(
+            str(chart_svg(rejected, label="bad")) + str(chart_svg(bars("good", 1.0), label="ok"))
+        )
+    assert "This chart could not be drawn: Vega-Lite to SVG conversion failed" in document
+    assert "Unexpected token &lt;</p>" in document
+    assert len(re.findall(r"<svg.*?</svg>", document, re.S)) == 1
+
+
+def test_a_spec_with_a_value_json_cannot_hold_is_the_same_value_error_aside() -> None:
+    # A NumPy count left in a section's chart data: vl-convert rejects it with a ValueError,
+    # which a section may catch; drawn aside it must be that error too, not a TypeError.
+    spec = bars("count", 1.0)
+    spec["data"] = {"values": [{"name": "count", "value": np.int64(3)}]}
+    with pytest.raises(ValueError, match=r"JSON"):
+        chart_svg(spec, label="in process")
+    with pytest.raises(ValueError, match=r"JSON"), charts_aside():
+        chart_svg(spec, label="aside")
+
+
+@pytest.mark.parametrize("executable", [None, ""])
+def test_an_interpreter_that_does_not_know_its_program_draws_charts_on_the_spot(
+    monkeypatch: pytest.MonkeyPatch, executable: str | None
+) -> None:
+    # Python documents sys.executable as None or "" when it cannot tell (embedded interpreters).
+    monkeypatch.setattr(sys, "executable", executable)
+    with charts_aside():
+        document = place_charts(str(chart_svg(bars("embedded", 1.0), label="embedded")))
+    assert document.count("<svg") == 1 and "advocacy-chart" not in document

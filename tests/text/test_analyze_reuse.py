@@ -9,9 +9,7 @@ per-sentence pass reads sentiment alone. Checked on real product reviews against
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,25 +19,14 @@ import advocacy
 from advocacy.text.enrich import analyze_texts, workspace_calibration
 from advocacy.text.sentiment import reading_sentiment
 from advocacy.text.text_model import KnownReadings, text_model
+from support.corpora import blitzer_reviews
 
 #: NPS drawn in the band a review's stars imply (Blitzer's stars are 1, 2, 4 or 5).
 NPS_BANDS = {"negative": (0, 7), "positive": (8, 11)}
 
 
-def _reviews(shared_data: Path, n: int) -> tuple[list[str], list[str]]:
-    """``n`` real product reviews (Blitzer et al. 2007) cut to 60 words, and their class."""
-    rows = []
-    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer"
-    for path in sorted(folder.glob("*/*.review")):
-        body = path.read_text(encoding="utf-8", errors="replace")
-        found = re.findall(r"<review_text>\n(.*?)\n</review_text>", body, re.S)
-        rows += [(" ".join(text.split()[:60]), path.stem) for text in found]
-    order = np.random.default_rng(7).permutation(len(rows))[:n]
-    return [rows[i][0] for i in order], [rows[i][1] for i in order]
-
-
 def test_known_readings_equal_a_fresh_read(shared_data) -> None:
-    texts, _ = _reviews(shared_data, 120)
+    texts, _ = blitzer_reviews(shared_data, 120, seed=7, words=60)
     model = text_model("static")
     known = KnownReadings(texts[:80], model.read(texts[:80]))
     batch = texts[100:] + texts[10:30] + texts[90:95] + texts[:5]  # new, known, new, known
@@ -51,7 +38,7 @@ def test_known_readings_equal_a_fresh_read(shared_data) -> None:
 
 
 def test_sentiment_only_reading_is_the_full_readings_sentiment(shared_data) -> None:
-    texts, _ = _reviews(shared_data, 60)
+    texts, _ = blitzer_reviews(shared_data, 60, seed=7, words=60)
     model = text_model("static")
     full, alone = model.read(texts), model.read(texts, emotions=False)
     np.testing.assert_array_equal(alone.sentiment, full.sentiment)
@@ -61,7 +48,7 @@ def test_sentiment_only_reading_is_the_full_readings_sentiment(shared_data) -> N
 
 @pytest.mark.slow
 def test_a_first_run_gives_the_plain_numbers(shared_data, tmp_path) -> None:
-    texts, classes = _reviews(shared_data, 300)
+    texts, classes = blitzer_reviews(shared_data, 300, seed=7, words=60)
     rng = np.random.default_rng(0)
     records = [
         {"response_id": f"r{i:03d}", "comment": text, "nps": int(rng.integers(*NPS_BANDS[c]))}

@@ -4,15 +4,13 @@ comments neither refits nor re-reads the documents it already analysed."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import advocacy
 from advocacy.text import calibration_store as kept
 from advocacy.text.calibration import CalibratedSentiment
+from support.corpora import blitzer_reviews
 
 GOOD = [
     "Lovely staff, quick refund, thank you so much",
@@ -34,18 +32,6 @@ MEH = [
 ]
 
 
-def _blitzer(shared_data: Path, n: int) -> tuple[list[str], list[str]]:
-    """``n`` real product reviews (Blitzer et al. 2007) and their star-derived labels."""
-    rows = []
-    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer"
-    for path in sorted(folder.glob("*/*.review")):
-        body = path.read_text(encoding="utf-8", errors="replace")
-        found = re.findall(r"<review_text>\n(.*?)\n</review_text>", body, re.S)
-        rows += [(text.strip(), path.stem) for text in found]
-    order = np.random.default_rng(1).permutation(len(rows))[:n]
-    return [rows[i][0] for i in order], [rows[i][1] for i in order]
-
-
 def _responses(count: int, offset: int = 0) -> list[dict[str, object]]:
     records = []
     for i in range(offset, offset + count):
@@ -57,7 +43,7 @@ def _responses(count: int, offset: int = 0) -> list[dict[str, object]]:
 
 @pytest.mark.slow
 def test_a_stored_fit_predicts_exactly_as_the_fresh_one(shared_data) -> None:
-    texts, labels = _blitzer(shared_data, 400)
+    texts, labels = blitzer_reviews(shared_data, 400, seed=1)
     assert len(texts) == 400 and set(labels) == {"negative", "positive"}
     probe = [*texts[:40], "I could not fault them", '=HYPERLINK("x")', "Très bien"]
     methods = set()

@@ -7,30 +7,17 @@ pipeline fitted on the same real reviews, subset by subset.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.calibration_tfidf import TermCounts, tfidf_model
-
-
-def _reviews(shared_data: Path, n: int) -> tuple[list[str], np.ndarray]:
-    """``n`` real product reviews (Blitzer et al. 2007) cut to 60 words, 1 = positive."""
-    rows = []
-    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer"
-    for path in sorted(folder.glob("*/*.review")):
-        body = path.read_text(encoding="utf-8", errors="replace")
-        found = re.findall(r"<review_text>\n(.*?)\n</review_text>", body, re.S)
-        rows += [(" ".join(text.split()[:60]), int(path.stem == "positive")) for text in found]
-    order = np.random.default_rng(3).permutation(len(rows))[:n]
-    return [rows[i][0] for i in order], np.array([rows[i][1] for i in order], dtype=np.int64)
+from support.corpora import blitzer_reviews
 
 
 def test_every_subset_fit_equals_the_scikit_learn_pipeline(shared_data) -> None:
-    texts, labels = _reviews(shared_data, 500)
+    texts, classes = blitzer_reviews(shared_data, 500, seed=3, words=60)
+    labels = np.array([name == "positive" for name in classes], dtype=np.int64)
     counts = TermCounts(texts)
     rng = np.random.default_rng(0)
     for size in (60, 250, 400):
@@ -63,7 +50,8 @@ def test_empty_and_repeated_texts_count_as_the_vectorizer_counts() -> None:
 @pytest.mark.slow
 def test_a_calibration_stacking_tfidf_predicts_as_with_the_pipeline(shared_data) -> None:
     """The stacked model the calibration keeps is the pipeline fitted on every label."""
-    texts, numbers = _reviews(shared_data, 360)
+    texts, classes = blitzer_reviews(shared_data, 360, seed=3, words=60)
+    numbers = np.array([name == "positive" for name in classes], dtype=np.int64)
     labels = ["positive" if n else "negative" for n in numbers]
     calibrated = CalibratedSentiment().fit(texts[:300], labels[:300])
     assert calibrated.method_ == "head + tfidf"  # what 300 labelled reviews choose

@@ -185,3 +185,25 @@ def test_a_lone_theme_is_marked_by_its_name_not_its_descriptions_generic_words()
     assert seed_keywords(taxonomy) == [("billing",)]
     hits = keyword_hits(["So many problems with the app", "Billing was a mess"], taxonomy)
     assert hits.tolist() == [[False], [True]]
+
+
+def test_a_taxonomy_in_german_seeds_no_german_stop_words() -> None:
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Preis", "der Preis und die Rechnung"),
+            TaxonomyTheme("Lieferung", "die Zustellung dauert zu lange"),
+            TaxonomyTheme("Personal", "das Personal ist nicht freundlich"),
+        )
+    )
+    assert seed_keywords(taxonomy) == [
+        ("preis", "rechnung"),
+        ("dauert", "lange", "lieferung", "zustellung"),
+        ("freundlich", "personal"),
+    ]
+    texts = [
+        "Ich war sehr zufrieden und komme wieder",
+        "Das Essen war nicht gut",
+        "Zu teuer, der Preis",
+    ]
+    hits = keyword_hits(texts, taxonomy, languages=["de", "de", "de"])
+    assert hits.tolist() == [[False, False, False], [False, False, False], [True, False, False]]

@@ -23,21 +23,28 @@ def _micro_f1(predicted: list[set[str]], gold: list[set[str]]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def test_meaning_adds_to_keywords_on_real_restaurant_reviews(shared_data: Path) -> None:
+def _restaurant_sentences(shared_data: Path) -> tuple[list[str], list[set[str]]]:
+    """The 2014 restaurant test sentences and their categories (as theme names)."""
     root = ET.parse(shared_data / "text-corpora/semeval14-absa/Restaurants_Test_Gold.xml")
     texts, gold = [], []
     for sentence in root.getroot().iter("sentence"):
         texts.append(sentence.findtext("text") or "")
         categories = {c.get("category", "") for c in sentence.iter("aspectCategory")}
         gold.append({c.capitalize() for c in categories - {"anecdotes/miscellaneous"}})
+    return texts, gold
+
+
+def _f1(texts: list[str], gold: list[set[str]], taxonomy: Taxonomy, *, meaning: bool) -> float:
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder(), meaning=meaning)
+    predicted = [{taxonomy.names[j] for j in np.flatnonzero(row > 0)} for row in scores]
+    return _micro_f1(predicted, gold)
+
+
+def test_meaning_adds_to_keywords_on_real_restaurant_reviews(shared_data: Path) -> None:
+    texts, gold = _restaurant_sentences(shared_data)
     taxonomy = load_taxonomy(TAXONOMY)
-
-    def f1(*, meaning: bool) -> float:
-        scores = assign_themes(texts, taxonomy, embedder=default_embedder(), meaning=meaning)
-        predicted = [{taxonomy.names[j] for j in np.flatnonzero(row > 0)} for row in scores]
-        return _micro_f1(predicted, gold)
-
-    keywords_only, both = f1(meaning=False), f1(meaning=True)
+    keywords_only = _f1(texts, gold, taxonomy, meaning=False)
+    both = _f1(texts, gold, taxonomy, meaning=True)
     assert len(texts) == 800
     assert both >= keywords_only
     assert both >= 0.55  # the issue's bar for a taxonomy written from theme names
@@ -45,20 +52,10 @@ def test_meaning_adds_to_keywords_on_real_restaurant_reviews(shared_data: Path) 
 
 def test_names_and_descriptions_alone_reach_the_bar_on_real_reviews(shared_data: Path) -> None:
     """No keywords at all: the taxonomy's own words seed self-training on the texts themselves."""
-    root = ET.parse(shared_data / "text-corpora/semeval14-absa/Restaurants_Test_Gold.xml")
-    texts, gold = [], []
-    for sentence in root.getroot().iter("sentence"):
-        texts.append(sentence.findtext("text") or "")
-        categories = {c.get("category", "") for c in sentence.iter("aspectCategory")}
-        gold.append({c.capitalize() for c in categories - {"anecdotes/miscellaneous"}})
+    texts, gold = _restaurant_sentences(shared_data)
     written = load_taxonomy(TAXONOMY)
     taxonomy = Taxonomy(tuple(TaxonomyTheme(t.name, t.description) for t in written.themes))
-
-    def f1(*, meaning: bool) -> float:
-        scores = assign_themes(texts, taxonomy, embedder=default_embedder(), meaning=meaning)
-        predicted = [{taxonomy.names[j] for j in np.flatnonzero(row > 0)} for row in scores]
-        return _micro_f1(predicted, gold)
-
-    words_only, both = f1(meaning=False), f1(meaning=True)
+    words_only = _f1(texts, gold, taxonomy, meaning=False)
+    both = _f1(texts, gold, taxonomy, meaning=True)
     assert words_only >= 0.55
     assert both >= words_only + 0.05  # what the texts teach adds recall beyond the words

@@ -11,7 +11,8 @@ helper exits at the end of the run.
 The protocol is one JSON line each way: ``{"id": N, "spec": {...}}`` in, ``{"id": N, "svg":
 "..."}`` or ``{"id": N, "error": "..."}`` out. When the helper cannot start, every chart is
 drawn in this process as before, as is any chart the helper did not answer (it stopped); a
-spec vl-convert rejects is the same ``ValueError`` either way.
+spec vl-convert rejects is the same ``ValueError`` either way (the report then shows a note in
+its place: :func:`advocacy.report.section.place_charts`). A failed run kills the helper at once.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class ChartProcess:
         self._done = threading.Condition()
         self._sent = 0
         self._closed = False
+        if not sys.executable:  # an embedded interpreter may not know its own program
+            raise OSError("no Python interpreter to start the chart helper with")
         # -P: the script's folder (this package's) stays off the helper's module path.
         self._process = subprocess.Popen(
             [sys.executable, "-P", str(Path(__file__).resolve())],
@@ -50,24 +53,41 @@ class ChartProcess:
     def _read(self) -> None:
         stdout = self._process.stdout
         assert stdout is not None
-        for line in stdout:
-            answer = json.loads(line)
+        try:
+            for line in stdout:
+                try:
+                    answer = json.loads(line)
+                    number = int(answer["id"])
+                except (ValueError, TypeError, KeyError):
+                    # Not an answer (a library printed to the helper's stdout): skip it; a
+                    # chart it never answers is drawn here.
+                    continue
+                with self._done:
+                    self._results[number] = answer
+                    self._done.notify_all()
+        finally:
+            # Whatever ends this thread, :meth:`svg` must stop waiting for it.
             with self._done:
-                self._results[int(answer["id"])] = answer
+                self._closed = True
                 self._done.notify_all()
-        with self._done:
-            self._closed = True
-            self._done.notify_all()
 
     def submit(self, spec: dict[str, Any]) -> int:
-        """Send ``spec`` to be drawn; return the number that :meth:`svg` takes."""
+        """Send ``spec`` to be drawn; return the number that :meth:`svg` takes.
+
+        A spec that is not JSON (a NumPy or pandas value left in it) is the ``ValueError``
+        vl-convert raises for it in process.
+        """
         number = self._sent
+        try:
+            request = json.dumps({"id": number, "spec": spec})
+        except TypeError as error:
+            raise ValueError(f"Failed to parse vl_spec dict as JSON: {error}") from error
         self._sent += 1
         self._specs[number] = spec
         stdin = self._process.stdin
         assert stdin is not None
         with contextlib.suppress(OSError):  # the helper is gone: :meth:`svg` draws it here
-            stdin.write(json.dumps({"id": number, "spec": spec}) + "\n")
+            stdin.write(request + "\n")
             stdin.flush()
         return number
 
@@ -84,8 +104,14 @@ class ChartProcess:
             raise ValueError(answer["error"])
         return str(answer["svg"])
 
-    def close(self) -> None:
-        """Let the helper finish and exit."""
+    def close(self, *, abandon: bool = False) -> None:
+        """Let the helper finish and exit, reap it and close its pipes.
+
+        ``abandon`` stops it at once instead (the run failed: the charts it still has to draw
+        are not wanted).
+        """
+        if abandon:
+            self._process.kill()
         if self._process.stdin is not None and not self._process.stdin.closed:
             with contextlib.suppress(OSError):  # it is gone already
                 self._process.stdin.close()
@@ -95,6 +121,10 @@ class ChartProcess:
             self._process.kill()
             self._process.wait()
         self._reader.join(timeout=5)
+        # The reader has seen the end of the output: its pipe is closed here, not left to the
+        # garbage collector (a server building many reports would hold one per report).
+        if self._process.stdout is not None and not self._reader.is_alive():
+            self._process.stdout.close()
 
 
 def serve(lines: IO[str], out: IO[str]) -> None:

@@ -104,18 +104,39 @@ def charts_aside() -> Iterator[None]:
     token = _CHARTS.set(process)
     try:
         yield
-    finally:
+    except BaseException:
+        # The run failed (or was interrupted): stop the helper now rather than wait for it to
+        # draw charts nobody will read.
         _CHARTS.reset(token)
         if process is not None:
-            process.close()
+            process.close(abandon=True)
+        raise
+    _CHARTS.reset(token)
+    if process is not None:
+        process.close()
 
 
 def place_charts(html: str) -> str:
-    """``html`` with each chart placeholder of this block replaced by its SVG."""
+    """``html`` with each chart placeholder of this block replaced by its SVG.
+
+    A chart the converter rejected becomes a note in its place: by now the section that asked
+    for it (and could have caught the ``ValueError``) has returned, and one bad chart should not
+    cost the whole report.
+    """
     process = _CHARTS.get()
     if process is None:
         return html
-    return _PLACEHOLDERS.sub(lambda match: process.svg(int(match.group(1))), html)
+
+    def placed(match: re.Match[str]) -> str:
+        try:
+            return process.svg(int(match.group(1)))
+        except ValueError as error:
+            reason = " ".join(str(error).splitlines()[:2])
+            return str(
+                Markup("<p class='note'>This chart could not be drawn: {}</p>").format(reason)
+            )
+
+    return _PLACEHOLDERS.sub(placed, html)
 
 
 def remembered(key: Any, compute: Callable[[], T]) -> T:

@@ -65,9 +65,6 @@ class TermCounts:
         self.values = np.zeros(0, dtype=np.float64)
         self.alphabetical = np.zeros(0, dtype=np.int64)
 
-    def __len__(self) -> int:
-        return len(self.texts)
-
     def _split(self, rows: NDArray[np.int64]) -> None:
         """Split the texts at ``rows`` not split yet (each text once, whatever the subsets)."""
         new = np.unique(rows[self.start[rows] < 0])

@@ -368,10 +368,11 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
 
     A taxonomy written from theme names and a line each already says which words mark a theme:
     "Ambience: the atmosphere, decor, music and noise" names four. A word of a theme's name or
-    description counts as its keyword when it is no stop word, has three letters or more and no
-    other theme's name or description has a word of the same stem ("prices" in both "Food
-    prices" and "Drink prices" marks neither); words shared with other themes mostly say how
-    the line was written ("the", "how", "quality"), not what it is about. A taxonomy of one theme
+    description counts as its keyword when it is no stop word (of any language theme names
+    know), has three letters or more and no other theme's name or description has a word of
+    the same stem ("prices" in both "Food prices" and "Drink prices" marks neither); words
+    shared with other themes mostly say how the line was written ("the", "how", "quality"),
+    not what it is about. A taxonomy of one theme
     has nothing to compare with, so only that theme's name counts.
 
     Examples
@@ -385,7 +386,10 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     """
     from advocacy.text.theme_names import STOP_WORDS
 
-    stop = STOP_WORDS["en"]
+    # A taxonomy has no language of its own, and in a German one "und" or "nicht" would mark
+    # a theme in every German comment: a stop word of any language the names know is no seed
+    # (English "door" or "van" then only mark a theme when listed as keywords).
+    stop = frozenset().union(*STOP_WORDS.values())
     # A lone theme has no other theme to tell its generic words ("problems") from its own: only
     # its name counts then.
     alone = len(taxonomy.themes) < 2
