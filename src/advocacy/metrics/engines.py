@@ -18,7 +18,7 @@ from advocacy.errors import NotFoundError, UsageError
 from advocacy.metrics.experience import experience_metrics
 from advocacy.metrics.slicing import TableSource
 from advocacy.settings import current_settings
-from advocacy.store.parquet_source import parquet_location
+from advocacy.store.parquet_source import parquet_folder, parquet_location
 
 #: The tables metrics read; ``customers`` only when slicing by a customer dimension.
 METRIC_TABLES = ("responses", "customers", "employee_responses")
@@ -79,14 +79,7 @@ def spark_tables(directory: str | Path, *, session: Any = None) -> TableSource:
     """
     import ibis
 
-    folder = Path(directory).expanduser()
-    if not folder.is_dir():
-        raise NotFoundError(
-            f"no folder {str(folder)!r} with Parquet tables",
-            value=str(folder),
-            parameter="--data",
-            fix="export the tables first: advocacy export responses --out DIR/responses.parquet",
-        )
+    folder = parquet_folder(directory)
     backend = ibis.pyspark.connect(session if session is not None else spark_session())
     opened: dict[str, Any] = {}
 

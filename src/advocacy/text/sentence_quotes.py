@@ -144,17 +144,6 @@ def _ranked(
             joined.sentence_index,
         ],
     )
-    ranked = joined.select(
-        "theme_id",
-        "document_kind",
-        "document_id",
-        "start_offset",
-        "end_offset",
-        "sentiment",
-        "sentiment_score",
-        position=position,
-    )
-    ranked = ranked.filter(ranked.position < limit).order_by(["theme_id", "sentiment", "position"])
     names = [
         "theme_id",
         "document_kind",
@@ -164,6 +153,8 @@ def _ranked(
         "sentiment",
         "sentiment_score",
     ]
+    ranked = joined.select(*names, position=position)
+    ranked = ranked.filter(ranked.position < limit).order_by(["theme_id", "sentiment", "position"])
     return [tuple(row[name] for name in names) for row in ranked.to_pyarrow().to_pylist()]
 
 
