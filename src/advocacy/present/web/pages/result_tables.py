@@ -15,6 +15,7 @@ analysis, so a driver's share is never shown with its raw weight's interval.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -140,7 +141,7 @@ def _whole_numbers(column: pd.Series) -> bool:
     return bool(len(values)) and bool((values == values.round()).all())
 
 
-def _row_digits(record: dict[str, Any], pairs: dict[str, tuple[str, str]]) -> int | None:
+def _row_digits(record: Mapping[Any, Any], pairs: dict[str, tuple[str, str]]) -> int | None:
     """The most decimals any interval of the row supports (None: the row has none)."""
     found = [
         display.digits_for(record[low], record[high])
