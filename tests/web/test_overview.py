@@ -208,3 +208,20 @@ def test_a_unit_filter_shows_that_units_drivers_against_the_other_units(
     # Against the other units, as without the filter (not against nothing).
     assert found.heat["difference"].tolist() == pytest.approx(north["difference"].tolist())
     assert (found.heat["difference"].abs() > 0.5).any()
+
+
+def test_a_date_range_holds_on_the_heat_map(client: TestClient) -> None:
+    state = _state(client)
+    with state.use:
+        first, last = state.ws.db.fetchall(
+            "SELECT min(CAST(submitted_at AS DATE)), max(CAST(submitted_at AS DATE)) "
+            "FROM responses"
+        )[0]
+        since = first + (last - first) / 2
+        found = dashboard(state, ANALYST, Filters(since=since, until=last))
+        dated = state.ws.gaps.unit_ratings(since=since, until=last)
+        everyone = state.ws.gaps.unit_ratings()
+    assert found.heat is not None
+    # The range's answers, not the whole history's.
+    assert found.heat["n"].tolist() == dated["n"].tolist() != everyone["n"].tolist()
+    assert found.heat["mean"].tolist() == pytest.approx(dated["mean"].tolist())

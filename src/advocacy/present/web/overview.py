@@ -361,12 +361,14 @@ def dashboard(
     )
     if not principal.limited_to_units:
         # Each unit is compared with the other units: under a unit filter the chosen units are
-        # shown against the rest, not against nothing (the other filters still apply).
+        # shown against the rest, not against nothing (the other filters and the dates apply).
         others = {name: values for name, values in filters.where.items() if name != "unit"}
         try:
             heat: pd.DataFrame = state.cached(
-                ("unit-ratings", tuple(sorted((name, tuple(v)) for name, v in others.items()))),
-                lambda: state.ws.gaps.unit_ratings(where=others),
+                ("unit-ratings", filters.without("unit").key),
+                lambda: state.ws.gaps.unit_ratings(
+                    where=others, since=filters.since, until=filters.until
+                ),
             )
         except AdvocacyError as error:
             found.heat_problem = error.message
