@@ -214,8 +214,7 @@ def test_a_date_range_holds_on_the_heat_map(client: TestClient) -> None:
     state = _state(client)
     with state.use:
         first, last = state.ws.db.fetchall(
-            "SELECT min(CAST(submitted_at AS DATE)), max(CAST(submitted_at AS DATE)) "
-            "FROM responses"
+            "SELECT min(CAST(submitted_at AS DATE)), max(CAST(submitted_at AS DATE)) FROM responses"
         )[0]
         since = first + (last - first) / 2
         found = dashboard(state, ANALYST, Filters(since=since, until=last))
