@@ -224,3 +224,21 @@ def test_a_date_range_holds_on_the_heat_map(client: TestClient) -> None:
     # The range's answers, not the whole history's.
     assert found.heat["n"].tolist() == dated["n"].tolist() != everyone["n"].tolist()
     assert found.heat["mean"].tolist() == pytest.approx(dated["mean"].tolist())
+
+
+def test_a_heat_map_of_thin_cells_says_why_it_is_white(client: TestClient, site: Site) -> None:
+    state = _state(client)
+    with state.use:
+        ratings = state.ws.gaps.unit_ratings()
+        min_n = state.ws.settings.min_n
+        busiest = state.ws.db.fetchall(
+            "SELECT CAST(submitted_at AS DATE) AS day FROM responses "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        )[0][0]
+    page = html.unescape(client.get("/", headers=bearer(site, "analyst")).text)
+    thin = bool((ratings["n"] < min_n).all())
+    assert ("no unit can be told apart" in page) == thin
+    # Under a date range of a single day (the busiest), every cell is thin.
+    day = client.get(f"/?since={busiest}&until={busiest}", headers=bearer(site, "analyst"))
+    assert day.status_code == 200 and "Drivers by unit" in day.text
+    assert f"Every cell holds fewer than {min_n} ratings" in html.unescape(day.text)

@@ -113,6 +113,15 @@ class Dashboard:
     today: dt.date | None = None
     min_n: int = 30
 
+    @property
+    def heat_thin(self) -> bool:
+        """Whether every cell of the heat map has fewer than ``min_n`` ratings (so none can be
+        told apart from the other units, and the map is all white)."""
+        heat = self.heat
+        if heat is None or heat.empty or "flag" not in heat.columns:
+            return False
+        return bool(heat["flag"].notna().all())
+
 
 def filter_options(state: WebState, principal: Principal) -> dict[str, list[str]]:
     """The values each filter offers: those found in the caller's answers, unfiltered."""
