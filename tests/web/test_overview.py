@@ -232,13 +232,16 @@ def test_a_heat_map_of_thin_cells_says_why_it_is_white(client: TestClient, site:
         ratings = state.ws.gaps.unit_ratings()
         min_n = state.ws.settings.min_n
         busiest = state.ws.db.fetchall(
-            "SELECT CAST(submitted_at AS DATE) AS day FROM responses "
+            "SELECT CAST(submitted_at AS DATE) FROM responses WHERE response_id IN "
+            "(SELECT response_id FROM response_items) "
             "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
         )[0][0]
     page = html.unescape(client.get("/", headers=bearer(site, "analyst")).text)
     thin = bool((ratings["n"] < min_n).all())
     assert ("no unit can be told apart" in page) == thin
-    # Under a date range of a single day (the busiest), every cell is thin.
-    day = client.get(f"/?since={busiest}&until={busiest}", headers=bearer(site, "analyst"))
+    # Under a month around the busiest day of rated answers, every cell is thin.
+    since, until = busiest - dt.timedelta(days=15), busiest + dt.timedelta(days=15)
+    day = client.get(f"/?since={since}&until={until}", headers=bearer(site, "analyst"))
     assert day.status_code == 200 and "Drivers by unit" in day.text
-    assert f"Every cell holds fewer than {min_n} ratings" in html.unescape(day.text)
+    heat = html.unescape(day.text).split('id="heat"')[1].split("</section>")[0]
+    assert f"Every cell holds fewer than {min_n} ratings" in heat, heat
