@@ -4,6 +4,7 @@ nothing else, the same answers ``ws.metrics.scores(where=...)`` counts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,3 +86,26 @@ def test_advocates_under_a_filter_list_only_customers_with_such_an_answer(
     behavior = ws.advocates.behavior(where=NORTH)
     everyone = ws.advocates.behavior()
     assert behavior["customers"].sum() <= everyone["customers"].sum()
+
+
+def test_a_date_range_keeps_the_answers_of_its_days_as_scores_counts_them(
+    ws: advocacy.Workspace,
+) -> None:
+    since, until = dt.date(2025, 3, 1), dt.date(2025, 6, 30)
+    data = frames()
+    days = pd.to_datetime(data["responses"]["submitted_at"]).dt.date
+    kept = set(data["responses"][(days >= since) & (days <= until)]["response_id"])
+    assert 0 < len(kept) < len(data["responses"])  # the range leaves some answers out
+    mentions = data["mentions"][data["mentions"]["response_id"].isin(kept)]
+    themes = ws.text.themes(since=since, until=until)
+    found = {THEMES[str(row.theme_id)]: int(row.size) for row in themes.itertuples()}
+    assert found == mentions.groupby("theme")["response_id"].nunique().to_dict()
+    # With a dimension filter on top, the answers behind the page's numbers are the range's.
+    north = set(data["responses"].query("unit == 'North'")["response_id"])
+    answers = ws.metrics.answers(since=since, until=until, where=NORTH, limit=500)
+    assert set(answers.rows["response_id"].astype(str)) == {str(i) for i in kept & north}
+    ladder = ws.advocates.ladder(since=since, until=until, where=NORTH)
+    customers = set(answers.rows["customer_id"].dropna().astype(str))
+    assert set(ladder["customer_id"].astype(str)) <= customers
+    dated = ws.gaps.drivers(since=since, until=until, n_bootstrap=0)
+    assert not dated["share"].round(6).equals(ws.gaps.drivers(n_bootstrap=0)["share"].round(6))

@@ -95,3 +95,36 @@ def test_the_enps_tile_compares_the_latest_wave_with_the_one_before(
     visit.shot("enps-waves")
     visit.close()
     assert visit.errors == [] and visit.foreign == []
+
+
+def test_the_explorer_shows_enps_over_time_per_wave_not_per_month(
+    chromium: Any,  # noqa: F811
+    server: str,
+    waves_url: str,
+) -> None:
+    with advocacy.open(waves_url) as ws:
+        waves: pd.DataFrame = ws.metrics.waves("enps")
+    visit = Visit(chromium, server, width=1440, height=900)
+    visit.sign_in("ana")
+    page = visit.page
+    for by in ("none", "unit"):
+        page.goto(f"{server}/explore?metric=enps&period=month&by={by}")
+        page.wait_for_function(
+            "[...document.querySelectorAll('div.vega')].every(d => d.dataset.rendered)"
+        )
+        figure = page.locator("figure.chart")
+        # Two waves, two points with their intervals, no line across the empty months.
+        assert figure.locator("g.mark-symbol.role-mark path").count() == 2
+        assert figure.locator("g.mark-rule.role-mark line").count() == 2
+        assert figure.locator("g.mark-line").count() == 0
+        axis = figure.locator("g.role-axis-label text").all_text_contents()
+        assert all(label in axis for label in waves["label"])
+        page.locator("details.on-demand summary").click()
+        rows = page.locator("details.on-demand tbody tr")
+        assert rows.count() == 2
+        scores = " ".join(rows.all_inner_texts())
+        for row in waves.to_dict("records"):
+            assert display.estimate(row["score"], row["ci_low"], row["ci_high"]) in scores
+        visit.shot(f"explore-enps-waves-{by}")
+    visit.close()
+    assert visit.errors == [] and visit.foreign == []

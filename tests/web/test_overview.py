@@ -208,3 +208,40 @@ def test_a_unit_filter_shows_that_units_drivers_against_the_other_units(
     # Against the other units, as without the filter (not against nothing).
     assert found.heat["difference"].tolist() == pytest.approx(north["difference"].tolist())
     assert (found.heat["difference"].abs() > 0.5).any()
+
+
+def test_a_date_range_holds_on_the_heat_map(client: TestClient) -> None:
+    state = _state(client)
+    with state.use:
+        first, last = state.ws.db.fetchall(
+            "SELECT min(CAST(submitted_at AS DATE)), max(CAST(submitted_at AS DATE)) FROM responses"
+        )[0]
+        since = first + (last - first) / 2
+        found = dashboard(state, ANALYST, Filters(since=since, until=last))
+        dated = state.ws.gaps.unit_ratings(since=since, until=last)
+        everyone = state.ws.gaps.unit_ratings()
+    assert found.heat is not None
+    # The range's answers, not the whole history's.
+    assert found.heat["n"].tolist() == dated["n"].tolist() != everyone["n"].tolist()
+    assert found.heat["mean"].tolist() == pytest.approx(dated["mean"].tolist())
+
+
+def test_a_heat_map_of_thin_cells_says_why_it_is_white(client: TestClient, site: Site) -> None:
+    state = _state(client)
+    with state.use:
+        ratings = state.ws.gaps.unit_ratings()
+        min_n = state.ws.settings.min_n
+        busiest = state.ws.db.fetchall(
+            "SELECT CAST(submitted_at AS DATE) FROM responses WHERE response_id IN "
+            "(SELECT response_id FROM response_items) "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        )[0][0]
+    page = html.unescape(client.get("/", headers=bearer(site, "analyst")).text)
+    thin = bool((ratings["n"] < min_n).all())
+    assert ("no unit can be told apart" in page) == thin
+    # Under a month around the busiest day of rated answers, every cell is thin.
+    since, until = busiest - dt.timedelta(days=15), busiest + dt.timedelta(days=15)
+    day = client.get(f"/?since={since}&until={until}", headers=bearer(site, "analyst"))
+    assert day.status_code == 200 and "Drivers by unit" in day.text
+    heat = html.unescape(day.text).split('id="heat"')[1].split("</section>")[0]
+    assert f"Every cell holds fewer than {min_n} ratings" in heat, heat

@@ -57,7 +57,8 @@ def test_say_dos_interval_belongs_to_its_rate() -> None:
     assert cells["say do [95% interval]"] == [
         "38% [35%, 42%]"
     ]  # precision of a ±3.5 point interval
-    assert cells["gap"] == ["0.617"] and cells["promoters"] == ["734"]
+    # The gap has no interval of its own: the precision of the one beside it.
+    assert cells["gap"] == ["0.62"] and cells["promoters"] == ["734"]
 
 
 def test_flags_moments_and_lists_read_as_people_write_them() -> None:
@@ -93,3 +94,27 @@ def test_the_gaps_page_shows_each_driver_with_the_librarys_interval(
         else:
             expected = f"{100 * row.share:.1f}%"
         assert expected in section
+
+
+def test_numbers_beside_an_interval_take_its_precision_and_counts_stay_whole() -> None:
+    # The People page's culture table: current and desired to the gap interval's precision.
+    units = pd.DataFrame(
+        {
+            "unit": ["Central", "Coast"],
+            "current": [7.711, 6.6],
+            "desired": [8.553, 8.657],
+            "gap": [0.842, 2.057],
+            "ci_low": [0.6, 1.8],
+            "ci_high": [1.1, 2.4],
+            "n": [38.0, 35.0],  # counts read as floats (a column with a missing value)
+        }
+    )
+    cells = _cells(units, "gaps.culture", "units")
+    assert cells["current"] == ["7.7", "6.6"] and cells["desired"] == ["8.6", "8.7"]
+    assert cells["gap [95% interval]"] == ["0.8 [0.6, 1.1]", "2.1 [1.8, 2.4]"]
+    assert cells["n"] == ["38", "35"]
+    # Rows without intervals (employee results against customer NPS): one decimal, two
+    # significant digits below 1, and a true minus sign.
+    link = pd.DataFrame({"unit": ["North"], "enps": [-66.667], "culture_gap": [0.0412]})
+    cells = _cells(link, "gaps.culture_link", "units")
+    assert cells["enps"] == ["−66.7"] and cells["culture gap"] == ["0.041"]

@@ -52,7 +52,31 @@ def expected(filter_site: Site) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def server(filter_site: Site, expected: dict[str, Any]) -> Iterator[str]:
+def dated(filter_site: Site) -> dict[str, Any]:
+    """A date range (the later half of the answers) and what the namespaces say for it."""
+    with advocacy.open(filter_site.url) as ws:
+        first, last = ws.db.fetchall(
+            "SELECT min(CAST(submitted_at AS DATE)), max(CAST(submitted_at AS DATE)) FROM responses"
+        )[0]
+        since = first + (last - first) / 2
+        dates = {"since": since, "until": last}
+        themes = ws.text.themes(**dates)
+        drivers = ws.gaps.drivers(**dates).sort_values("rank")
+        return {
+            "query": f"since={since.isoformat()}&until={last.isoformat()}",
+            "theme sizes": sorted(themes["size"].astype(int), reverse=True),
+            "all theme sizes": sorted(ws.text.themes()["size"].astype(int), reverse=True),
+            "ladder": len(ws.advocates.ladder(**dates)),
+            "all ladder": len(ws.advocates.ladder()),
+            "promoters": int(ws.advocates.say_do(**dates)["promoters"].sum()),
+            "all promoters": int(ws.advocates.say_do()["promoters"].sum()),
+            "drivers": list(drivers["driver"].astype(str)),
+            "all drivers": list(ws.gaps.drivers().sort_values("rank")["driver"].astype(str)),
+        }
+
+
+@pytest.fixture(scope="module")
+def server(filter_site: Site, expected: dict[str, Any], dated: dict[str, Any]) -> Iterator[str]:
     with serving(create_app(filter_site.url), name="localhost") as url:
         yield url
 
@@ -133,5 +157,55 @@ def test_a_unit_set_on_the_overview_holds_on_the_text_advocates_and_gaps_pages(
     page.get_by_role("link", name="Remove the segment filter").click()
     page.wait_for_url(server + "/gaps")
     assert page.locator("ul.chips").count() == 0
+    visit.close()
+    assert visit.errors == [] and visit.foreign == []
+
+
+def _sizes(page: Any) -> list[int]:
+    return [
+        int(re.match(r"([\d,]+) comments", text).group(1).replace(",", ""))  # type: ignore[union-attr]
+        for text in page.locator("li.card p.size").all_inner_texts()
+    ]
+
+
+def test_a_date_range_holds_on_the_theme_cards_advocates_and_gaps(
+    chromium: Any,  # noqa: F811
+    server: str,
+    dated: dict[str, Any],
+) -> None:
+    # The range's numbers differ from the whole history's, so a page ignoring it would fail.
+    assert dated["theme sizes"] != dated["all theme sizes"]
+    assert dated["ladder"] != dated["all ladder"]
+    assert dated["promoters"] != dated["all promoters"]
+    assert dated["drivers"] != dated["all drivers"]
+    visit = Visit(chromium, server, width=1440, height=900)
+    visit.sign_in("ana")
+    page = visit.page
+
+    page.goto(f"{server}/text?{dated['query']}")
+    assert _sizes(page) == dated["theme sizes"]
+    drill = page.locator("li.card a.drill").first.get_attribute("href") or ""
+    assert parse_qs(urlparse(drill).query)["since"] == [dated["query"][6:16]]
+    assert page.locator("ul.not-applied").count() == 0  # nothing on the page ignores it
+    visit.shot("topic-dates-text")
+
+    page.goto(f"{server}/advocates?{dated['query']}")
+    ladder = _section(page, "The advocacy ladder")
+    assert ladder.locator(".pager .where").inner_text().endswith(f" of {dated['ladder']}")
+    say_do = _section(page, "The say-do gap")
+    heads = say_do.locator("thead th").all_inner_texts()
+    column = [head.strip().split("\n")[0] for head in heads].index("promoters")
+    cells = say_do.locator(f"tbody tr td:nth-child({column + 1})").all_inner_texts()
+    assert sum(int(cell.replace(",", "")) for cell in cells) == dated["promoters"]
+    # Only the referrals, which no answer dates, keep the whole history.
+    named = page.locator("ul.not-applied").inner_text()
+    assert named.startswith("Date range filter not applied here: Referrals with attribution")
+
+    page.goto(f"{server}/gaps?{dated['query']}")
+    drivers = _section(page, "Key drivers of NPS")
+    shown = drivers.locator("tbody tr td:first-child").all_inner_texts()
+    assert shown == dated["drivers"][: len(shown)]
+    named = page.locator("ul.not-applied").inner_text()
+    assert named.startswith("Date range filter not applied here: Targets")
     visit.close()
     assert visit.errors == [] and visit.foreign == []

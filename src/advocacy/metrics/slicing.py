@@ -144,6 +144,19 @@ def _utc_time(t: Any) -> Any:
     return t.submitted_at
 
 
+def dated_table(t: Any, since: dt.date | None, until: dt.date | None) -> Any:
+    """``t`` (answers with ``submitted_at``) keeping the answers of the days ``since`` to
+    ``until`` (inclusive, UTC, as ``ws.metrics.scores`` counts them); None leaves a side open."""
+    if since is None and until is None:
+        return t
+    day = _utc_time(t).date()
+    if since is not None:
+        t = t.filter(day >= since)
+    if until is not None:
+        t = t.filter(day <= until)
+    return t
+
+
 def _attribute(column: Any, key: str) -> Any:
     """The text of key ``key`` of a JSON column (numbers as their decimal text)."""
     if column.type().is_string():

@@ -54,6 +54,8 @@ class AdvocatesNamespace:
         *,
         as_of: str | date | None = None,
         rules: LadderRules | None = None,
+        since: date | None = None,
+        until: date | None = None,
         where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Each customer's rung (detractor to champion) with the reason and an "at risk" flag.
@@ -64,6 +66,9 @@ class AdvocatesNamespace:
             The moment the ladder describes (default: the latest evidence).
         rules
             What places a customer on each rung (default :class:`LadderRules`).
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         where
             Keep only answers whose dimension holds one of the values, as for
             ``ws.metrics.scores`` (``{"unit": ["North"]}``): the ladder of the
@@ -81,7 +86,7 @@ class AdvocatesNamespace:
         """
         from advocacy.advocates.ladder import advocacy_ladder
 
-        tables = self._tables.answering(where)
+        tables = self._tables.answering(where, since=since, until=until)
         frame = advocacy_ladder(
             tables("responses"),
             tables("referrals"),
@@ -101,6 +106,8 @@ class AdvocatesNamespace:
         window_days: int = 90,
         as_of: str | date | None = None,
         rules: LadderRules | None = None,
+        since: date | None = None,
+        until: date | None = None,
         where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """The say-do gap: the share of promoters who referred or reviewed afterwards.
@@ -113,6 +120,9 @@ class AdvocatesNamespace:
             ``month``, ``quarter``, ... of the promoter's answer; None for one row per slice.
         window_days
             Days after the answer that a referral or review counts.
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         as_of, rules, where
             As for :meth:`ladder` (promoters whose answer is in ``where``).
 
@@ -129,7 +139,7 @@ class AdvocatesNamespace:
         from advocacy.advocates.say_do import say_do_gap
 
         return say_do_gap(
-            self._tables.answering(where)("responses"),
+            self._tables.answering(where, since=since, until=until)("responses"),
             self._tables("referrals"),
             self._tables("mentions"),
             self._tables("customers"),
@@ -146,12 +156,17 @@ class AdvocatesNamespace:
         *,
         as_of: str | date | None = None,
         rules: LadderRules | None = None,
+        since: date | None = None,
+        until: date | None = None,
         where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Promoters who have not referred or reviewed in the window: ready to be asked.
 
         Parameters
         ----------
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         as_of, rules, where
             As for :meth:`ladder` (promoters whose answer is in ``where``).
 
@@ -164,7 +179,7 @@ class AdvocatesNamespace:
         from advocacy.advocates.say_do import silent_promoters
 
         return silent_promoters(
-            self._tables.answering(where)("responses"),
+            self._tables.answering(where, since=since, until=until)("responses"),
             self._tables("referrals"),
             self._tables("mentions"),
             self._tables("customers"),
@@ -193,6 +208,8 @@ class AdvocatesNamespace:
         *,
         window_days: int = 180,
         as_of: str | date | None = None,
+        since: date | None = None,
+        until: date | None = None,
         where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """What promoters, passives and detractors go on to do: retention, repeat purchase,
@@ -202,6 +219,9 @@ class AdvocatesNamespace:
         ----------
         window_days
             Days after the answer that behaviour counts.
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         as_of, where
             As for :meth:`ladder` (the answers in ``where`` and what followed them).
 
@@ -218,7 +238,7 @@ class AdvocatesNamespace:
         from advocacy.advocates.behavior import behavior_by_band
 
         return behavior_by_band(
-            self._tables.answering(where)("responses"),
+            self._tables.answering(where, since=since, until=until)("responses"),
             self._tables("transactions"),
             self._tables("referrals"),
             window_days=window_days,
@@ -231,6 +251,8 @@ class AdvocatesNamespace:
         *,
         horizon_days: int = 90,
         as_of: str | date | None = None,
+        since: date | None = None,
+        until: date | None = None,
         where: Mapping[str, Sequence[str]] | None = None,
     ) -> PropensityResult:
         """Customers who are not advocates, scored by their chance of becoming one.
@@ -241,6 +263,9 @@ class AdvocatesNamespace:
             The horizon of "becoming an advocate", in days.
         as_of
             As for :meth:`ladder`.
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         where
             Keep only answers whose dimension holds one of the values, as for
             ``ws.metrics.scores`` (``{"unit": ["North"]}``): the model learns from
@@ -261,7 +286,7 @@ class AdvocatesNamespace:
 
         names = ("responses", "transactions", "referrals", "mentions", "interactions")
         result = fans_to_be(self._tables.evidence(names), horizon_days=horizon_days, as_of=as_of)
-        tables = self._tables.answering(where)
+        tables = self._tables.answering(where, since=since, until=until)
         if not tables.active:
             return result
         return replace(result, scores=_answered(result.scores, tables))

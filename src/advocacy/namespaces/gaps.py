@@ -14,6 +14,7 @@ analysis' own typed result (``ServqualResult``, ``CultureResult``, ...).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from advocacy.lazy_names import lazy_names as _lazy_names
@@ -62,6 +63,8 @@ class GapsNamespace:
         n_bootstrap: int = 200,
         max_themes: int = 12,
         random_state: int | None = 0,
+        since: date | None = None,
+        until: date | None = None,
         where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Key drivers of ``outcome``: each driver's relative importance with an interval.
@@ -81,6 +84,9 @@ class GapsNamespace:
             Bootstrap resamples of each weight's interval and their seed.
         max_themes
             How many themes enter, most mentioned first.
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         where
             Keep only answers whose dimension holds one of the values, as for
             ``ws.metrics.scores`` (``{"unit": ["North"]}``).
@@ -103,7 +109,7 @@ class GapsNamespace:
         from advocacy.gaps.assessment import key_drivers
 
         return key_drivers(
-            self._tables.answering(where),
+            self._tables.answering(where, since=since, until=until),
             outcome=outcome,
             level=level,
             method=method,
@@ -120,6 +126,8 @@ class GapsNamespace:
         importance: str = "auto",
         crosshair: str = "mean",
         level: str = "item",
+        since: date | None = None,
+        until: date | None = None,
         where: Mapping[str, Sequence[str]] | None = None,
     ) -> ImportancePerformance:
         """Importance-performance quadrants of the rated items or dimensions.
@@ -133,6 +141,9 @@ class GapsNamespace:
             Where the quadrants split: ``mean``, ``median`` or ``midpoint`` (the scale's).
         level
             ``item`` or ``dimension``.
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         where
             Keep only answers whose dimension holds one of the values, as for
             ``ws.metrics.scores`` (``{"unit": ["North"]}``).
@@ -146,7 +157,7 @@ class GapsNamespace:
         from advocacy.gaps.assessment import ipa
 
         return ipa(
-            self._tables.answering(where),
+            self._tables.answering(where, since=since, until=until),
             importance=importance,
             crosshair=crosshair,
             level=level,
@@ -157,6 +168,8 @@ class GapsNamespace:
         self,
         *,
         level: str = "item",
+        since: date | None = None,
+        until: date | None = None,
         where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """How each unit rates each driver against the other units (the unit x driver heat map).
@@ -165,6 +178,9 @@ class GapsNamespace:
         ----------
         level
             ``item`` (each rated item) or ``dimension`` (items averaged per dimension).
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         where
             Keep only answers whose dimension holds one of the values, as for
             ``ws.metrics.scores`` (``{"segment": ["household"]}``).
@@ -182,10 +198,9 @@ class GapsNamespace:
         >>> ws.gaps.unit_ratings(level="dimension").query("significant")  # doctest: +SKIP
         """
         from advocacy.drivers.unit_ratings import unit_driver_ratings
-        from advocacy.metrics.slicing import filtered_table
 
         return unit_driver_ratings(
-            filtered_table(self._tables, "responses", where),
+            self._tables.answering(where, since=since, until=until)("responses"),
             self._tables("response_items"),
             level=level,
             confidence=self._settings.confidence,
@@ -193,11 +208,20 @@ class GapsNamespace:
             correction=self._settings.correction,
         )
 
-    def servqual(self, *, where: Mapping[str, Sequence[str]] | None = None) -> ServqualResult:
+    def servqual(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
+    ) -> ServqualResult:
         """SERVQUAL gaps (perception minus expectation) by item, dimension and overall.
 
         Parameters
         ----------
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         where
             Keep only answers whose dimension holds one of the values, as for
             ``ws.metrics.scores`` (``{"unit": ["North"]}``).
@@ -209,7 +233,8 @@ class GapsNamespace:
         """
         from advocacy.gaps.assessment import servqual
 
-        return servqual(self._tables.answering(where), confidence=self._settings.confidence)
+        tables = self._tables.answering(where, since=since, until=until)
+        return servqual(tables, confidence=self._settings.confidence)
 
     def targets(self) -> pd.DataFrame:
         """Every target with its current value, gap, interval and trend.
@@ -224,7 +249,12 @@ class GapsNamespace:
         return target_gaps(self._tables, confidence=self._settings.confidence)
 
     def register(
-        self, *, top: int | None = None, where: Mapping[str, Sequence[str]] | None = None
+        self,
+        *,
+        top: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """The gap register: targets, SERVQUAL dimensions and culture attributes by priority.
 
@@ -232,6 +262,9 @@ class GapsNamespace:
         ----------
         top
             Keep the first ``top`` rows (None: every gap).
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         where
             Keep only answers whose dimension holds one of the values, as for
             ``ws.metrics.scores`` (``{"unit": ["North"]}``); employee answers follow a unit
@@ -245,12 +278,17 @@ class GapsNamespace:
         """
         from advocacy.gaps.assessment import register
 
-        tables = self._tables.answering(where)
+        tables = self._tables.answering(where, since=since, until=until)
         frame = register(tables, confidence=self._settings.confidence)
         return frame.head(top) if top is not None else frame
 
     def culture(
-        self, *, min_group: int = 5, where: Mapping[str, Sequence[str]] | None = None
+        self,
+        *,
+        min_group: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
     ) -> CultureResult:
         """Culture gaps (current against desired) and eNPS by unit.
 
@@ -258,6 +296,9 @@ class GapsNamespace:
         ----------
         min_group
             Units with fewer respondents are suppressed, so no one can be singled out.
+        since, until
+            First and last day (inclusive, UTC) of the answers to keep, as for
+            ``ws.metrics.scores``; None leaves a side open.
         where
             Keep only the employee answers of these units (``{"unit": ["North"]}``); employee
             answers carry only a unit, so any other dimension is refused.
@@ -276,7 +317,7 @@ class GapsNamespace:
         from advocacy.metrics.slicing import check_filters
 
         check_filters(where, "employee_responses")  # a unit or nothing
-        tables = self._tables.answering(where)
+        tables = self._tables.answering(where, since=since, until=until)
         return culture(tables, min_group=min_group, confidence=self._settings.confidence)
 
     def culture_link(self, *, predictor: str = "enps", min_group: int = 5) -> UnitLink:

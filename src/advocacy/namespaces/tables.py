@@ -7,6 +7,7 @@ read the derived text tables, which may not exist before the first ``ws.text.ana
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from advocacy.errors import NotFoundError
@@ -90,21 +91,30 @@ class WorkspaceTables:
             tables[derived] = self.optional(derived)
         return tables
 
-    def answering(self, where: Mapping[str, Sequence[str]] | None) -> AnswerFilter:
-        """This lookup with the derived text tables, keeping only the answers in ``where``.
+    def answering(
+        self,
+        where: Mapping[str, Sequence[str]] | None,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> AnswerFilter:
+        """This lookup with the derived text tables, keeping only the answers in ``where``
+        submitted from ``since`` to ``until``.
 
         ``where`` is the ``where`` of ``ws.metrics.scores`` (``{"unit": ["North"]}``); None or
-        an empty mapping keeps every answer.
+        an empty mapping and no dates keep every answer.
         """
-        return AnswerFilter(self, where)
+        return AnswerFilter(self, where, since=since, until=until)
 
 
 class AnswerFilter:
-    """The workspace's tables with the survey answers limited to a ``where`` filter.
+    """The workspace's tables with the survey answers limited to a ``where`` filter and a
+    date range.
 
     ``responses`` keeps the answers whose dimensions (customer ones through the customer) hold
-    one of the values, and ``response_items`` their ratings. Employee answers carry only a
-    unit: ``employee_responses`` and their items follow the ``unit`` filter and no other
+    one of the values and whose day (UTC) is in the range, and ``response_items`` their
+    ratings. Employee answers carry only a unit: ``employee_responses`` and their items follow
+    the ``unit`` filter and the date range and no other dimension
     (:attr:`employee_filtered` says whether every filter reached them). Every other table (the
     customers, their referrals, reviews and purchases, the derived text tables) is whole: an
     analysis reaches it through the answers it keeps.
@@ -115,18 +125,34 @@ class AnswerFilter:
         The workspace's tables.
     where
         Dimension -> values to keep, as for ``ws.metrics.scores``; None keeps every answer.
+    since, until
+        First and last day (inclusive, UTC) of the answers to keep; None leaves a side open.
     """
 
-    def __init__(self, tables: WorkspaceTables, where: Mapping[str, Sequence[str]] | None) -> None:
-        from advocacy.metrics.slicing import check_filters
+    def __init__(
+        self,
+        tables: WorkspaceTables,
+        where: Mapping[str, Sequence[str]] | None,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> None:
+        from advocacy.metrics.slicing import as_date, check_filters
 
         self._tables = tables
         self.where = check_filters(where, "responses")
+        self.since = as_date(since, "since")
+        self.until = as_date(until, "until")
+
+    @property
+    def dated(self) -> bool:
+        """Whether a date range is set."""
+        return self.since is not None or self.until is not None
 
     @property
     def active(self) -> bool:
         """Whether any answer is left out."""
-        return bool(self.where)
+        return bool(self.where) or self.dated
 
     @property
     def employee_filtered(self) -> bool:
@@ -141,22 +167,24 @@ class AnswerFilter:
         NotFoundError
             When ``name`` is no table of the workspace.
         """
-        from advocacy.metrics.slicing import filtered_table
+        from advocacy.metrics.slicing import dated_table, filtered_table
 
         normal = name.strip().lower().replace("-", "_")
         table = self._tables.with_derived(normal)
-        if not self.where:
+        if not self.active:
             return table
         if normal == "responses":
             kept: Table = filtered_table(self._tables, "responses", self.where)
-            return kept
+            return dated_table(kept, self.since, self.until)  # type: ignore[no-any-return]
         if normal == "response_items":
             answers = self("responses")
             return table.filter(table.response_id.isin(answers.response_id))
         units = self.where.get("unit")
-        if units and normal == "employee_responses":
-            return table.filter(table.unit.isin(units))
-        if units and normal == "employee_response_items":
+        if normal == "employee_responses" and (units or self.dated):
+            if units:
+                table = table.filter(table.unit.isin(units))
+            return dated_table(table, self.since, self.until)  # type: ignore[no-any-return]
+        if normal == "employee_response_items" and (units or self.dated):
             answers = self("employee_responses")
             return table.filter(table.employee_response_id.isin(answers.employee_response_id))
         return table

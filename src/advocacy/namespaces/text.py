@@ -208,13 +208,23 @@ class TextNamespace:
 
         return assign_taxonomy(self._db, taxonomy, threshold=threshold or DEFAULT_THRESHOLD)
 
-    def themes(self, *, origin: str | None = None, where: Where = None) -> pd.DataFrame:
+    def themes(
+        self,
+        *,
+        origin: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        where: Where = None,
+    ) -> pd.DataFrame:
         """The stored themes with size, sentiment mix, quotes and their impact on NPS.
 
         Parameters
         ----------
         origin
             ``discovered`` or ``curated`` (from a taxonomy file); None for both.
+        since, until
+            Count only the comments of survey answers submitted on these days (inclusive,
+            UTC), as ``where`` does; None leaves a side open.
         where
             Count only the comments of survey answers whose dimension holds one of the values,
             as for ``ws.metrics.scores`` (``{"unit": ["North"]}``): sizes, sentiment mixes and
@@ -232,7 +242,7 @@ class TextNamespace:
             self._db,
             origin=origin,
             confidence=self._settings.confidence,
-            within=self._within(where),
+            within=self._within(where, since=since, until=until),
         )
 
     def features(self) -> pd.DataFrame:
@@ -287,18 +297,31 @@ class TextNamespace:
         """
         from advocacy.text.sentence_quotes import theme_sentence_quotes
 
-        within = self._within(where, since=since, until=until)
+        # The dates alone quote every kind of document of the period (theme_sentence_quotes
+        # reads them); a dimension filter keeps the survey answers it holds.
+        filtered = any(values for values in (where or {}).values())
+        within = self._within(where, since=since, until=until) if filtered else None
         return theme_sentence_quotes(
             self._db, origin=origin, since=since, until=until, within=within
         )
 
-    def theme_quotes(self, *, count: int = 2, where: Where = None) -> pd.DataFrame:
+    def theme_quotes(
+        self,
+        *,
+        count: int = 2,
+        since: date | None = None,
+        until: date | None = None,
+        where: Where = None,
+    ) -> pd.DataFrame:
         """Per theme, the strongest negative and positive sentences, redacted (for theme cards).
 
         Parameters
         ----------
         count
             Sentences per theme and sentiment, one per document.
+        since, until
+            Quote only the comments of survey answers submitted on these days (inclusive,
+            UTC); None leaves a side open.
         where
             Quote only the comments of survey answers whose dimension holds one of the values,
             as for ``ws.metrics.scores`` (reviews and notes left out).
@@ -311,26 +334,23 @@ class TextNamespace:
         """
         from advocacy.text.sentence_quotes import theme_quotes
 
-        return theme_quotes(self._db, count=count, within=self._within(where))
+        return theme_quotes(
+            self._db, count=count, within=self._within(where, since=since, until=until)
+        )
 
     def _within(
         self, where: Where, *, since: date | None = None, until: date | None = None
     ) -> str | None:
         """The SQL of the documents (``document_kind``, ``document_id``) of the survey answers in
-        ``where`` and the period, or None when ``where`` keeps every answer."""
+        ``where`` and the period, or None when they keep every answer."""
         import ibis
 
         from advocacy.namespaces.tables import WorkspaceTables
 
-        chosen = WorkspaceTables(self._db).answering(where)
+        chosen = WorkspaceTables(self._db).answering(where, since=since, until=until)
         if not chosen.active:
             return None
         answers = chosen("responses")
-        day = answers.submitted_at.date()
-        if since is not None:
-            answers = answers.filter(day >= since)
-        if until is not None:
-            answers = answers.filter(day <= until)
         documents = answers.select(
             document_kind=ibis.literal("response"),
             document_id=answers.response_id.cast("string"),

@@ -134,15 +134,19 @@ def trend_spec(
     }
 
 
-def waves_spec(frame: pd.DataFrame, *, metric: str = "enps") -> dict[str, Any]:
+def waves_spec(
+    frame: pd.DataFrame, *, metric: str = "enps", slices: bool = False
+) -> dict[str, Any]:
     """A score per survey wave as a point with its interval bar, no line between waves: a
     survey asked in March and September says nothing about the months between.
 
     ``frame`` is ``ws.metrics.waves``': ``label`` (the wave's dates), ``start``, ``score``,
-    ``ci_low``, ``ci_high``, ``n`` and ``verdict``.
+    ``ci_low``, ``ci_high``, ``n`` and ``verdict``; with ``slices``, also ``slice`` (a unit),
+    whose points sit side by side in each wave, one colour per slice.
     """
     rows = [
         {
+            "slice": str(row.get("slice", "")),
             "label": str(row["label"]),
             "score": None if display.missing(row["score"]) else float(row["score"]),
             "ci_low": None if display.missing(row["ci_low"]) else float(row["ci_low"]),
@@ -161,6 +165,12 @@ def waves_spec(frame: pd.DataFrame, *, metric: str = "enps") -> dict[str, Any]:
         "sort": None,
         "axis": {"labelAngle": 0, "labelLimit": 140},
     }
+    by_slice: dict[str, Any] = {}
+    if slices:
+        by_slice = {
+            "xOffset": {"field": "slice", "type": "nominal"},
+            "color": {"field": "slice", "type": "nominal", "title": None},
+        }
     return {
         "$schema": SCHEMA,
         "config": NO_MARK_LABELS,
@@ -173,6 +183,7 @@ def waves_spec(frame: pd.DataFrame, *, metric: str = "enps") -> dict[str, Any]:
                 "mark": {"type": "rule", "color": "#7a8ca3", "strokeWidth": 2},
                 "encoding": {
                     "x": x,
+                    **({"xOffset": by_slice["xOffset"]} if slices else {}),
                     "y": {
                         "field": "ci_low",
                         "type": "quantitative",
@@ -188,7 +199,9 @@ def waves_spec(frame: pd.DataFrame, *, metric: str = "enps") -> dict[str, Any]:
                     "x": x,
                     "y": {"field": "score", "type": "quantitative"},
                     "color": {"value": "#1f4e79"},
+                    **by_slice,
                     "tooltip": [
+                        *([{"field": "slice", "title": "unit"}] if slices else []),
                         {"field": "label", "title": "wave"},
                         {"field": "estimate", "title": title},
                         {"field": "n", "title": "answers"},

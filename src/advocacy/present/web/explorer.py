@@ -1,5 +1,8 @@
 """The slice explorer: one metric by up to three dimensions (or none), per period or not,
 compared or not, under the global filters; drawn as a chart, listed as a table, or downloaded.
+
+eNPS over time comes per survey wave (``ws.metrics.waves``), as on the overview: employees are
+asked in bursts, so calendar periods between two surveys would be empty or hold a stray answer.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ class Exploration:
     period: str
     compare: str
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    waves: bool = False  # rows are survey waves (eNPS over time), not calendar periods
 
 
 def chosen_dimensions(values: list[str]) -> list[str]:
@@ -80,6 +84,9 @@ def explore(
             value=compare,
             fix="pick a dimension, or compare with the previous period",
         )
+    if metric == "enps" and period:
+        frame = _waves(state, principal, filters, dimensions)
+        return Exploration(metric, dimensions, period, compare, frame, waves=True)
     frame = scoped_metrics(
         state,
         principal,
@@ -103,3 +110,69 @@ def explore(
             )
             frame = shown
     return Exploration(metric, keys or dimensions, period, compare, frame)
+
+
+def _waves(
+    state: WebState, principal: Principal, filters: Filters, dimensions: list[str]
+) -> pd.DataFrame:
+    """eNPS per survey wave under ``filters``, per unit when sliced by unit: each unit's waves
+    named by the company's wave they fall in, so the units of one survey line up.
+
+    Raises
+    ------
+    UsageError
+        For a dimension other than the unit (employee answers carry only a unit).
+    """
+    if dimensions not in ([], ["unit"]):
+        raise UsageError(
+            "eNPS comes from employee answers, which carry only a unit",
+            parameter="by",
+            value=", ".join(dimensions),
+            fix="slice eNPS by unit or none",
+        )
+
+    def waves(where: dict[str, list[str]]) -> pd.DataFrame:
+        found: pd.DataFrame = state.cached(
+            ("explore-waves", principal.units, repr(sorted(where.items())), filters.key),
+            lambda: state.ws.metrics.waves(
+                "enps",
+                since=filters.since,
+                until=filters.until,
+                where={name: list(values) for name, values in where.items()},
+                principal=principal,
+            ),
+        )
+        return found.copy()
+
+    company = waves(filters.where)
+    if not dimensions:
+        parts = [company.assign(slice="all answers")]
+    else:
+        units = scoped_metrics(
+            state,
+            principal,
+            metrics="enps",
+            by=["unit"],
+            since=filters.since,
+            until=filters.until,
+            where=filters.where,
+        )
+        parts = []
+        for unit in sorted(units["unit"].dropna().astype(str).unique()) if len(units) else []:
+            own = waves({**filters.where, "unit": [unit]})
+            labels = zip(own["start"], own["label"], strict=True)
+            own["label"] = [_company_label(company, start, label) for start, label in labels]
+            parts.append(own.assign(unit=unit, slice=unit))
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return pd.DataFrame()
+    frame = pd.concat(parts, ignore_index=True)
+    # What the table of scores reads: the metric and a period to sort the waves by.
+    return frame.assign(metric="enps", period=frame["start"])
+
+
+def _company_label(company: pd.DataFrame, start: object, own: str) -> str:
+    """The label of the company's wave holding a unit's wave starting on ``start`` (its own
+    label when none does)."""
+    held = company[(company["start"] <= start) & (company["end"] >= start)]
+    return str(held["label"].iloc[0]) if len(held) else own

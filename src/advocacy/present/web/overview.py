@@ -113,6 +113,15 @@ class Dashboard:
     today: dt.date | None = None
     min_n: int = 30
 
+    @property
+    def heat_thin(self) -> bool:
+        """Whether every cell of the heat map has fewer than ``min_n`` ratings (so none can be
+        told apart from the other units, and the map is all white)."""
+        heat = self.heat
+        if heat is None or heat.empty or "flag" not in heat.columns:
+            return False
+        return bool(heat["flag"].notna().all())
+
 
 def filter_options(state: WebState, principal: Principal) -> dict[str, list[str]]:
     """The values each filter offers: those found in the caller's answers, unfiltered."""
@@ -361,12 +370,14 @@ def dashboard(
     )
     if not principal.limited_to_units:
         # Each unit is compared with the other units: under a unit filter the chosen units are
-        # shown against the rest, not against nothing (the other filters still apply).
+        # shown against the rest, not against nothing (the other filters and the dates apply).
         others = {name: values for name, values in filters.where.items() if name != "unit"}
         try:
             heat: pd.DataFrame = state.cached(
-                ("unit-ratings", tuple(sorted((name, tuple(v)) for name, v in others.items()))),
-                lambda: state.ws.gaps.unit_ratings(where=others),
+                ("unit-ratings", filters.without("unit").key),
+                lambda: state.ws.gaps.unit_ratings(
+                    where=others, since=filters.since, until=filters.until
+                ),
             )
         except AdvocacyError as error:
             found.heat_problem = error.message

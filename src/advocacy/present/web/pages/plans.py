@@ -32,12 +32,36 @@ TOP_GAPS = 10
 FormText = Annotated[str, Form()]
 
 
+#: Pixels of a plan's title beside its bar (the rest in its tooltip), so a phone keeps
+#: room for the bars.
+TITLE_WIDTH = 130
+
+
 def movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The report's movement charts, sized to the page's width."""
+    """The report's movement charts, fitted to the page's width on a desktop and a phone: the
+    axis title on two lines, plan titles cut to :data:`TITLE_WIDTH` pixels, the legend in two
+    columns (nothing clipped at 390 pixels)."""
     specs = plan_movement_specs(rows)
     for spec in specs:
         spec["width"] = "container"
         spec["height"] = {"step": 36}  # room for the bar, its interval and the legend
+        spec["description"] = spec["description"].replace(" - ", " − ")
+        for layer in spec["layer"]:
+            encoding = layer["encoding"]
+            encoding["y"]["axis"] = {"labelLimit": TITLE_WIDTH}
+            title = encoding["x"].get("title")
+            if isinstance(title, str) and " (" in title:
+                first, rest = title.split(" (", 1)
+                encoding["x"]["title"] = [first, "(" + rest.replace(" - ", " − ")]
+            legend = encoding.get("color", {}).get("legend")
+            if legend is not None:
+                legend.update(columns=2, labelLimit=160)
+            if "tooltip" not in encoding and layer["mark"]["type"] == "bar":
+                encoding["tooltip"] = [
+                    {"field": "plan", "title": "plan"},
+                    {"field": "change", "title": "change", "format": ".2~f"},
+                    {"field": "verdict", "title": "verdict"},
+                ]
     return specs
 
 

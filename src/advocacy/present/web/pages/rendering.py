@@ -145,6 +145,7 @@ templates.env.filters["script_json"] = script_json
 templates.env.globals["chart"] = chart
 templates.env.globals["navigation"] = NAVIGATION
 templates.env.globals["zip"] = zip
+templates.env.globals["digits_for"] = display.digits_for
 
 
 def render(

@@ -1,6 +1,11 @@
 """An analysis' frame as a table people read: each interval beside the estimate it belongs to,
 values through the one formatter (:mod:`advocacy.display`), raw values kept for sorting.
 
+Numbers are written to the precision the evidence supports: an estimate to its interval's
+(:func:`advocacy.display.digits_for`), another fractional number in the same row (a mean
+beside its gap) to the row's intervals', one in a row without intervals to one decimal (two
+significant digits below 1), and a column of whole numbers without decimals.
+
 Analyses name their interval columns after the estimate (``gap_low``/``gap_high`` beside
 ``gap``), or, for the one estimate of a frame that has one, plain ``ci_low``/``ci_high`` or
 ``low``/``high``. :data:`INTERVAL_OF` says which estimate those plain names belong to in each
@@ -9,6 +14,8 @@ analysis, so a driver's share is never shown with its raw weight's interval.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -90,8 +97,10 @@ def result_table(
             for column in columns
         ]
     )
+    whole = {column for column in columns if _whole_numbers(frame[column])}
     for record in frame.to_dict("records"):
         row = []
+        digits = _row_digits(record, pairs)
         for column in columns:
             value = record[column]
             if column in pairs:
@@ -99,6 +108,9 @@ def result_table(
                 row.append(Cell(_estimate(column, value, low, high), _sortable(value), number=True))
             elif column in SHARE_COLUMNS and not display.missing(value):
                 row.append(Cell(display.percent(value), _sortable(value), number=True))
+            elif _is_fraction(value):
+                shown = 0 if column in whole else _digits(float(value), digits)
+                row.append(Cell(display.number(value, shown), _sortable(value), number=True))
             else:
                 text = display.cell(value, timezone)
                 link = LINKS.get(column) if text else None
@@ -112,6 +124,41 @@ def result_table(
                 )
         table.rows.append(row)
     return table
+
+
+def _is_fraction(value: Any) -> bool:
+    """Whether ``value`` is a finite float (numpy's too), the numbers that need a precision."""
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def _whole_numbers(column: pd.Series) -> bool:
+    """Whether every value of a numeric ``column`` is a whole number (counts read as floats)."""
+    if not pd.api.types.is_float_dtype(column):
+        return False
+    values = column.dropna()
+    return bool(len(values)) and bool((values == values.round()).all())
+
+
+def _row_digits(record: Mapping[Any, Any], pairs: dict[str, tuple[str, str]]) -> int | None:
+    """The most decimals any interval of the row supports (None: the row has none)."""
+    found = [
+        display.digits_for(record[low], record[high])
+        for low, high in pairs.values()
+        if not display.missing(record[low]) and not display.missing(record[high])
+    ]
+    return max(found) if found else None
+
+
+def _digits(value: float, row: int | None) -> int:
+    """Decimals of a number without its own interval: the row's intervals', else one (two
+    significant digits below 1)."""
+    if row is not None:
+        return row
+    if value == 0 or abs(value) >= 1:
+        return 1
+    return min(display.MAX_DIGITS, 1 - math.floor(math.log10(abs(value))))
 
 
 def _is_number(value: Any) -> bool:

@@ -227,7 +227,9 @@ def explorer_page(
     frame = found.frame
     chart: Any = None
     if not frame.empty:
-        if period:
+        if found.waves:
+            chart = waves_spec(frame, metric=metric, slices=bool(found.by))
+        elif period:
             links = period_links(frame, filters, "", period, metric, slices=found.by)
             chart = trend_spec(frame, metric=metric, period=period, links=links)
         else:
@@ -273,7 +275,9 @@ def explorer_csv(
     request: Request, caller: Reader, metric: str = "nps", period: str = "", compare: str = ""
 ) -> Response:
     _, found = _explore_request(request, caller, metric, period, compare)
-    frame = found.frame.drop(columns=["slice", "label"], errors="ignore")
+    # A wave's label is its name (its dates); a period's only repeats the period.
+    dropped = ["slice"] if found.waves else ["slice", "label"]
+    frame = found.frame.drop(columns=dropped, errors="ignore")
     return csv_response(frame_records(frame), f"{metric}-explorer")
 
 

@@ -71,7 +71,7 @@ def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = Fa
 
 def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list[ThemeCard]:
     """A card per theme, largest first (cached per data generation), counting the comments of
-    the answers the dimension filters keep (not the date range).
+    the answers the filters keep (their dimensions and date range).
 
     Raises
     ------
@@ -79,14 +79,18 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
         When the themes cannot be read (no text analysed yet).
     """
     where = filters.where or None
-    chosen = tuple(sorted((name, tuple(values)) for name, values in filters.where.items()))
+    since, until = filters.since, filters.until
+    chosen = filters.key
     themes: pd.DataFrame = state.cached(
-        ("topic", "text.themes", chosen), lambda: state.ws.text.themes(where=where)
+        ("topic", "text.themes", chosen),
+        lambda: state.ws.text.themes(where=where, since=since, until=until),
     )
     try:
         quotes: pd.DataFrame = state.cached(
             ("theme-quotes", QUOTES_PER_CARD, chosen),
-            lambda: state.ws.text.theme_quotes(count=QUOTES_PER_CARD, where=where),
+            lambda: state.ws.text.theme_quotes(
+                count=QUOTES_PER_CARD, where=where, since=since, until=until
+            ),
         )
     except AdvocacyError:
         quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])

@@ -354,9 +354,6 @@ def topic_view(
             view.cards = theme_cards(state, principal, filters)
         except AdvocacyError as error:
             view.cards_problem = error.message + (f"; {error.fix}" if error.fix else "")
-        if filters.since is not None or filters.until is not None:
-            reasons = view.not_applied.setdefault(DATE_RANGE, {})
-            reasons.setdefault("they count every date", []).append("the theme cards")
     for part in topic.parts:
         if not _offered(state, part.method):
             view.pending.append(part.label)
