@@ -113,6 +113,13 @@ def _import(kind: str) -> str:
     return f"advocacy import FILE.csv --kind {kind}"
 
 
+#: What employee answers cannot follow: they carry a unit and a date, nothing else.
+_UNIT_ONLY = (
+    ("segment", "employee answers carry only a unit"),
+    ("touchpoint", "employee answers carry only a unit"),
+    ("channel", "employee answers carry only a unit"),
+)
+
 TOPICS: dict[str, Topic] = {
     "text": Topic(
         "What customers say",
@@ -209,22 +216,14 @@ TOPICS: dict[str, Topic] = {
                 "gaps.culture",
                 attribute="units",
                 units_only=True,
-                unfiltered=(
-                    ("segment", "employee answers carry only a unit"),
-                    ("touchpoint", "employee answers carry only a unit"),
-                    ("channel", "employee answers carry only a unit"),
-                ),
+                unfiltered=_UNIT_ONLY,
             ),
             Part(
                 "Culture items, current against desired",
                 "gaps.culture",
                 attribute="items",
                 units_only=True,
-                unfiltered=(
-                    ("segment", "employee answers carry only a unit"),
-                    ("touchpoint", "employee answers carry only a unit"),
-                    ("channel", "employee answers carry only a unit"),
-                ),
+                unfiltered=_UNIT_ONLY,
             ),
             Part(
                 "Employee results against customer NPS, by unit",
