@@ -93,6 +93,10 @@ def serve(
         "forwarded_allow_ips": proxies or None,
         "server_header": False,
         "log_level": "info",
+        # Idle keep-alive connections are closed after a minute, not uvicorn's 5 s: a client
+        # (or a reverse proxy, whose idle timeouts are usually 60 s) sending on a connection
+        # just as the server closes it gets a read error. The load benchmark met this.
+        "timeout_keep_alive": 65,
     }
     if workers == 1:
         uvicorn.run(create_app(db), **options)
