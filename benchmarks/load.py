@@ -117,9 +117,17 @@ def pages(customer: str) -> list[str]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) process ``pid`` has used so far (Linux ``/proc``)."""
+    """CPU time (user + system) process ``pid`` and its running children (the worker processes
+    of ``serve --workers N``) have used so far (Linux ``/proc``)."""
     fields = _stat(pid)
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                child = _stat(int(entry.name))
+                if int(child[1]) == pid:
+                    ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _stat(pid: int) -> list[str]:
@@ -147,14 +155,16 @@ def postgres_cpu_seconds(url: str) -> float | None:
 
 
 @contextlib.contextmanager
-def serving(url: str, log: Path) -> Iterator[tuple[str, int]]:
-    """``advocacy serve`` on the workspace at ``url``, as its own process logging to ``log``
+def serving(url: str, log: Path, *, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """``advocacy serve`` on the workspace at ``url`` with ``workers`` processes, as its own
+    process logging to ``log``
     (with Python's fault handler on: ``kill -ABRT`` prints every thread's stack there); yields
     its address and process id."""
     port = free_port()
+    command = [sys.executable, "-m", "advocacy", "serve", "--port", str(port)]
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--db", url],
+            [*command, "--db", url, "--workers", str(workers)],
             stdout=output,
             stderr=subprocess.STDOUT,
             env={
@@ -320,6 +330,9 @@ def main() -> None:
     parser.add_argument(
         "--write-workers", type=int, default=64, help="writes in flight at most (keep-alive)"
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (advocacy serve --workers)"
+    )
     parser.add_argument("--server-log", default="load-server.log", help="the server's output")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     options = parser.parse_args()
@@ -332,7 +345,9 @@ def main() -> None:
         secrets = build_workspace(url, customers=options.customers)
         build_seconds = time.monotonic() - built
         load_before = _load()
-        base, server = stack.enter_context(serving(url, Path(options.server_log)))
+        base, server = stack.enter_context(
+            serving(url, Path(options.server_log), workers=options.workers)
+        )
         run = f"{int(time.time())}"
         server_cpu = cpu_seconds(server)
         client_cpu = time.process_time()
@@ -368,6 +383,7 @@ def main() -> None:
         "customers": options.customers,
         "build_seconds": round(build_seconds, 1),
         "users": options.users,
+        "workers": options.workers,
         "think_seconds": options.think,
         "seconds": options.seconds,
         "pages_read": int(times.size),

@@ -100,15 +100,6 @@ def _text(source: str) -> str:
     )
 
 
-def _kept(source: str) -> str:
-    """SQL for a cell's text as written (spaces and all); NULL when it is blank.
-
-    Text people wrote (comments, categories, unmapped columns) is stored exactly: only values
-    that are read (ids, numbers, dates, choices) are trimmed.
-    """
-    return f"CASE WHEN {_text(source)} IS NOT NULL THEN CAST({source} AS VARCHAR) END"
-
-
 def _number(text: str) -> str:
     # Accept "4,5" (decimal comma), "1,234.50" (thousands) and a leading/trailing currency sign.
     cleaned = f"regexp_replace({text}, '^[$€£¥]\\s*|\\s*[$€£¥]$', '', 'g')"
@@ -121,17 +112,25 @@ def _number(text: str) -> str:
 
 
 def field_expressions(
-    kind: Kind, item: Field, source: str, *, dates: ColumnSql | None = None
+    kind: Kind,
+    item: Field,
+    source: str,
+    *,
+    dates: ColumnSql | None = None,
+    text_of: Callable[[str], str] = _text,
+    number_of: Callable[[str], str] = _number,
 ) -> tuple[str, list[tuple[str, str]]]:
     """SQL for ``item``'s typed value from ``source``, and (condition, reason) error checks.
 
     Date and timestamp fields are read by ``dates`` (:func:`advocacy.ingest.dates.column_sql`,
     whose columns the plan computes first); without it the field is absent and NULL.
+    ``text_of`` and ``number_of`` give the SQL of a cell's trimmed text and of that text's
+    number: by default the expressions themselves, in a plan the columns computing each once.
     """
-    text = _text(source)
+    text = text_of(source)
     checks: list[tuple[str, str]] = []
     if item.type is FieldType.TEXT:
-        value = _kept(source)
+        value = f"CASE WHEN {text} IS NOT NULL THEN CAST({source} AS VARCHAR) END"  # as written
         if _is_identifier(kind, item):
             checks.append(
                 (
@@ -148,7 +147,7 @@ def field_expressions(
                 (f"{value} NOT IN ({allowed})", f"must be one of {', '.join(item.choices)}")
             )
     elif item.type in (FieldType.INTEGER, FieldType.FLOAT):
-        number = _number(text)
+        number = number_of(text)
         checks.append((f"{number} IS NULL", "not a number"))
         if item.type is FieldType.INTEGER:
             checks.append((f"{number} <> floor({number})", "must be a whole number"))
@@ -207,11 +206,13 @@ def _scale_checks(adapted: Adapted, values: dict[str, str]) -> list[tuple[str, s
     return checks
 
 
-def _item_expressions(items: list[ItemColumn]) -> tuple[list[str], list[tuple[str, str, str]]]:
+def _item_expressions(
+    items: list[ItemColumn], text_of: Callable[[str], str], number_of: Callable[[str], str]
+) -> tuple[list[str], list[tuple[str, str, str]]]:
     selects, checks = [], []
     for index, item in enumerate(items):
-        text = _text(quote(item.column))
-        number = _number(text)
+        text = text_of(quote(item.column))
+        number = number_of(text)
         selects.append(f"{number} AS __item_{index}")
         checks.append((item.column, f"({text} IS NOT NULL AND {number} IS NULL)", "not a number"))
         if item.scale_min is not None and item.scale_max is not None:
@@ -242,6 +243,11 @@ class _Plan:
         self.values: dict[str, str] = {}
         self.checks: list[tuple[str, str, str]] = []  # (user-facing column, condition, reason)
         self.levels: list[list[str]] = []  # columns computed before the values (dates)
+        # Each cell's trimmed text and each text's number, computed once in columns before
+        # the values: a field's checks repeat them, which made a statement of 100,000
+        # characters whose planning cost ~100 ms however few the rows.
+        self.texts: dict[str, str] = {}  # SQL of the source -> its text column
+        self.numbers: dict[str, str] = {}  # SQL of a text -> its number column
         offsets: list[tuple[str, str, str]] = []  # (field, offset minutes, zone)
         dated = 0
         for item in kind.fields:
@@ -254,22 +260,27 @@ class _Plan:
                 source, label = "CAST(NULL AS VARCHAR)", item.name
             dates = None
             if item.name in readings:
-                dates = column_sql(readings[item.name], _text(source), dated)
+                dates = column_sql(readings[item.name], self.text_of(source), dated)
                 dated += 1
                 self._add_levels(dates.levels)
                 if dates.minutes is not None:
                     offsets.append((item.name, dates.minutes, readings[item.name].zone))
-            value, checks = field_expressions(kind, item, source, dates=dates)
+            value, checks = field_expressions(
+                kind, item, source, dates=dates, text_of=self.text_of, number_of=self.number_of
+            )
             self.values[item.name] = value
             self.checks.extend((label, condition, reason) for condition, reason in checks)
         scale_checks = _scale_checks(adapted, self.values)
         for score, condition, reason in scale_checks:
             label = adapted.fields.get(score, score)
             self.checks.append((label, f"({condition})", reason))
-        self.item_selects, item_checks = _item_expressions(adapted.items)
+        self.item_selects, item_checks = _item_expressions(
+            adapted.items, self.text_of, self.number_of
+        )
         self.checks.extend(item_checks)
         pairs = ", ".join(
-            f"{{'k': {literal(name)}, 'v': {_kept(quote(name))}}}" for name in adapted.attrs_columns
+            f"{{'k': {literal(name)}, 'v': {self.kept(quote(name))}}}"
+            for name in adapted.attrs_columns
         )
         kept = f"list_filter([{pairs}], x -> x.v IS NOT NULL)" if pairs else None
         self.attrs = (
@@ -283,6 +294,28 @@ class _Plan:
             for index, (name, minutes, zone) in enumerate(offsets)
         ]
 
+    def text_of(self, source: str) -> str:
+        """The column holding :func:`_text` of ``source``."""
+        name = self.texts.get(source)
+        if name is None:
+            name = self.texts[source] = f"__t{len(self.texts)}"
+        return name
+
+    def number_of(self, text: str) -> str:
+        """The column holding :func:`_number` of the text column ``text``."""
+        name = self.numbers.get(text)
+        if name is None:
+            name = self.numbers[text] = f"__n{len(self.numbers)}"
+        return name
+
+    def kept(self, source: str) -> str:
+        """SQL for a cell's text as written (spaces and all); NULL when it is blank.
+
+        Text people wrote (comments, categories, unmapped columns) is stored exactly: only
+        values that are read (ids, numbers, dates, choices) are trimmed.
+        """
+        return f"CASE WHEN {self.text_of(source)} IS NOT NULL THEN CAST({source} AS VARCHAR) END"
+
     def _add_levels(self, levels: list[list[str]]) -> None:
         while len(self.levels) < len(levels):
             self.levels.append([])
@@ -291,8 +324,10 @@ class _Plan:
 
     def _source(self) -> str:
         """``raw`` with the date columns computed over it, level by level."""
+        texts = [f"{_text(source)} AS {name}" for source, name in self.texts.items()]
+        numbers = [f"{_number(text)} AS {name}" for text, name in self.numbers.items()]
         source = "raw"
-        for columns in self.levels:
+        for columns in [texts, numbers, *self.levels]:
             if columns:
                 source = f"(SELECT *, {', '.join(columns)} FROM {source})"
         return source
@@ -354,7 +389,7 @@ class _Plan:
             return f"{len(value.encode('utf-8'))}:{value}"
 
         cells = ", ".join(
-            f"{{'k': {literal(part(name))}, 'v': {_text(quote(name))}}}"
+            f"{{'k': {literal(part(name))}, 'v': {self.text_of(quote(name))}}}"
             for name in sorted(self.adapted.rows.column_names)
         )
         # Each column's text appears once in the SQL: wide exports plan quickly.

@@ -12,6 +12,8 @@ failing storage (full disk, invalidated database) is answered with 503 and recov
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -82,6 +84,10 @@ EMBEDDABLE_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+#: The environment variable ``advocacy serve --workers N`` hands each worker process its
+#: workspace URL and shared upload folder in (JSON; see :func:`worker_app`).
+WORKER_VARIABLE = "ADVOCACY_SERVE_WORKER"
+
 _bundle_lock = threading.Lock()
 _bundle: list[str] = []
 
@@ -140,6 +146,7 @@ def create_app(
     secure_cookies: bool = True,
     workspace: Any = None,
     limits: InputLimits | None = None,
+    shared_uploads: str | None = None,
 ) -> FastAPI:
     """The web app over the workspace at ``url`` (or an open ``workspace``).
 
@@ -154,6 +161,10 @@ def create_app(
         An already open :class:`advocacy.Workspace` to serve instead of opening ``url``.
     limits
         Bounds of request bodies; default those of the settings table, read once here.
+    shared_uploads
+        A folder the Import page's waiting uploads are kept in, shared by every process
+        serving the workspace (a preview on one, its import on another); default a folder of
+        this process's own.
     """
     bounds = limits or InputLimits.from_settings(
         workspace.settings if workspace is not None else current_settings()
@@ -207,7 +218,8 @@ def create_app(
     app.include_router(page_api_docs.router)
     app.include_router(api_imports.router)
     app.include_router(page_imports.router)
-    app.state.uploads = UploadStore()  # files waiting between the Import page's check and import
+    # Files waiting between the Import page's check and import.
+    app.state.uploads = UploadStore(shared=shared_uploads)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/vendor/vega.js", include_in_schema=False)
@@ -273,3 +285,18 @@ def create_app(
         return response
 
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one of the processes ``advocacy serve --workers N`` starts.
+
+    Each process opens the workspace (a PostgreSQL one) and holds for itself: its pool of
+    connections, its cache of aggregates (so the ``page_staleness_seconds`` bound holds in each),
+    its group-commit writers (each write is committed by the process that received it), and its
+    request rate limits (a client may get up to N times the allowance). Sessions, their CSRF
+    tokens, API tokens and sign-in throttling are in the database, and the sign-in form's CSRF
+    token in a cookie, so a browser may be answered by any process; uploads waiting on the
+    Import page are in the folder the processes share.
+    """
+    given = json.loads(os.environ[WORKER_VARIABLE])
+    return create_app(given["db"], shared_uploads=given["uploads"])

@@ -113,6 +113,9 @@ class FiguresAge:
 
     stale_allowed: bool = False
     as_of: datetime | None = None
+    #: The import ledger's fingerprint, read once per request (a page asks for up to eight
+    #: cached results; each would otherwise read the ledger again).
+    ledger: tuple[Any, ...] | None = None
 
     def note(self, moment: datetime) -> None:
         """A result computed at ``moment``, before the latest writes, was used."""
@@ -233,9 +236,19 @@ class WebState:
         return True
 
     def generation(self) -> tuple[Any, ...]:
-        """Changes whenever evidence is imported or written (callers use the workspace)."""
-        ledger = self.ws.imports_summary()
-        return (self.writes, ledger.imports, ledger.last_finished_at)
+        """Changes whenever evidence is imported or written (callers use the workspace).
+
+        The ledger (where the imports and the writes of every process serving the workspace
+        are recorded) is read once per request; this process's own writes count at once.
+        """
+        age = figures_age.get()
+        ledger = age.ledger if age is not None else None
+        if ledger is None:
+            summary = self.ws.imports_summary()
+            ledger = (summary.imports, summary.last_finished_at)
+            if age is not None:
+                age.ledger = ledger
+        return (self.writes, *ledger)
 
     def _bound(self) -> float:
         age = figures_age.get()

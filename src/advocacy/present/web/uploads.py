@@ -10,11 +10,16 @@ result, the import ledger and any error show (templates escape it like every oth
 Between the page's preview (a dry run) and the import the user then confirms, the upload waits
 in :class:`UploadStore`, under a random token and for the user who sent it only, at most
 :data:`KEPT_SECONDS`, and at most :data:`KEPT_UPLOADS` of them at once (the oldest goes first).
+When several processes serve the workspace (``advocacy serve --workers N``) the upload waits in a
+folder they share, named by its token with what it is written beside it, so the confirmation may
+reach another process; the one that takes it first renames the folder, so it is imported once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import secrets
 import shutil
 import tempfile
@@ -25,7 +30,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from fastapi import Request
 
@@ -172,13 +177,21 @@ def _renamed(error: AdvocacyError, upload: Upload) -> AdvocacyError:
 class UploadStore:
     """Uploads waiting between their preview and their import (see the module)."""
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, shared: str | None = None
+    ) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._uploads: OrderedDict[str, Upload] = OrderedDict()
         self._root: tempfile.TemporaryDirectory[str] | None = None
+        #: The folder shared with the other processes serving the workspace, if any.
+        self._shared = Path(shared) if shared else None
 
-    def _folder(self) -> Path:
+    def _folder(self, token: str) -> Path:
+        if self._shared is not None:
+            folder = self._shared / token
+            folder.mkdir()
+            return folder
         if self._root is None:
             self._root = tempfile.TemporaryDirectory(prefix="advocacy-uploads-")
         return Path(tempfile.mkdtemp(dir=self._root.name))
@@ -199,8 +212,9 @@ class UploadStore:
         With ``wait`` it waits for :meth:`take`; without, the caller imports it at once and
         :meth:`discard` s it.
         """
+        token = secrets.token_urlsafe(18)
         with self._lock:
-            folder = self._folder()
+            folder = self._folder(token)
         try:
             shown = upload_name(name)
             path = save(data, folder, shown)
@@ -213,7 +227,7 @@ class UploadStore:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         upload = Upload(
-            token=secrets.token_urlsafe(18),
+            token=token,
             owner=owner,
             name=shown,
             path=path,
@@ -223,23 +237,80 @@ class UploadStore:
             kept_at=self._clock(),
         )
         if wait:
+            if self._shared is not None:
+                self._share(upload)
             with self._lock:
                 self._uploads[upload.token] = upload
                 self._expire()
         return upload
+
+    def _share(self, upload: Upload) -> None:
+        """Leave ``upload`` where the other processes find it: its folder named by its token."""
+        described: dict[str, Any] = {
+            "owner": upload.owner,
+            "name": upload.name,
+            "path": upload.path.name,
+            "mapping": upload.mapping.name if upload.mapping else None,
+            "mapping_name": upload.mapping_name,
+            "request": {
+                "kind": upload.request.kind,
+                "source": upload.request.source,
+                "strict": upload.request.strict,
+            },
+            "kept_at": time.time(),
+        }
+        (upload.folder / "upload.json").write_text(json.dumps(described), encoding="utf-8")
+
+    def _take_shared(self, token: str, owner: str) -> Upload | None:
+        """Claim the upload ``token`` from the shared folder (once, whichever process asks)."""
+        if (
+            self._shared is None
+            or token.startswith("taken-")
+            or not token.replace("-", "").replace("_", "").isalnum()
+        ):
+            return None
+        waiting = self._shared / token
+        try:
+            described = json.loads((waiting / "upload.json").read_text(encoding="utf-8"))
+        except OSError:
+            return None
+        if described["owner"] != owner:
+            return None
+        folder = self._shared / f"taken-{secrets.token_hex(8)}"
+        try:
+            os.rename(waiting, folder)
+        except OSError:  # another process took it first
+            return None
+        if time.time() - described["kept_at"] >= KEPT_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        return Upload(
+            token=token,
+            owner=owner,
+            name=described["name"],
+            path=folder / described["path"],
+            mapping=folder / described["mapping"] if described["mapping"] else None,
+            mapping_name=described["mapping_name"],
+            request=ImportRequest(**described["request"]),
+            kept_at=self._clock(),
+        )
 
     def take(self, token: str, owner: str) -> Upload:
         """The upload ``token`` of ``owner``, no longer waiting (the caller discards it)."""
         with self._lock:
             self._expire()
             upload = self._uploads.get(token)
-            if upload is None or upload.owner != owner:
-                raise NotFoundError(
-                    "this upload is no longer waiting for its import (imported already, "
-                    f"or older than {int(KEPT_SECONDS // 60)} minutes)",
-                    fix="upload the file again",
-                )
-            del self._uploads[token]
+            if upload is not None and upload.owner == owner:
+                del self._uploads[token]
+        if self._shared is not None:
+            # Whichever process took it first (this one, from memory, or another) has it.
+            upload = self._take_shared(token, owner)
+        if upload is None or upload.owner != owner:
+            raise NotFoundError(
+                "this upload is no longer waiting for its import (imported already, "
+                f"or older than {int(KEPT_SECONDS // 60)} minutes)",
+                fix="upload the file again",
+            )
         return upload
 
     def discard(self, upload: Upload) -> None:
