@@ -23,6 +23,7 @@ import pandas as pd
 
 from advocacy.errors import NotFoundError
 from advocacy.store.connection import Database
+from advocacy.text.documents import chosen_documents, only_chosen
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import load_documents
 from advocacy.text.non_answers import non_answer_mask
@@ -327,6 +328,8 @@ def list_themes(
     """
     # Read through Ibis, so the listing runs on any backend (a Parquet source on Spark too);
     # ``within`` is SQL, so a filtered listing needs a workspace database.
+    import ibis
+
     table = db.ibis.table
     stored = table("themes")
     if origin is not None:
@@ -336,32 +339,31 @@ def list_themes(
     ).to_pandas()
     if themes.empty:
         return themes
-    kept = None if within is None else {(str(k), str(i)) for k, i in db.fetchall(within)}
+    chosen = chosen_documents(db, within)
     for column in ("keywords", "sentiment_mix", "quotes"):
         themes[column] = [json.loads(v) if isinstance(v, str) else v for v in themes[column]]
-    answers = table("responses")
-    responses = (
-        answers.filter(answers.nps.notnull())
-        .select(document_id=answers.response_id.cast("string"), nps=answers.nps)
-        .to_pandas()
+    answers = table("responses").filter(lambda t: t.nps.notnull())
+    answers = answers.select(
+        document_kind=ibis.literal("response"),
+        document_id=answers.response_id.cast("string"),
+        nps=answers.nps,
     )
-    assigned = table("document_themes")
+    responses = only_chosen(answers, chosen).select("document_id", "nps").to_pandas()
+    assigned = only_chosen(table("document_themes"), chosen)
     links = (
         assigned.filter(assigned.document_kind == "response")
         .select("document_id", "theme_id")
         .to_pandas()
     )
-    if kept is not None:
-        responses = responses[[("response", str(i)) in kept for i in responses["document_id"]]]
-        links = links[[("response", str(i)) in kept for i in links["document_id"]]]
-        themes = _counted(db, themes, kept)
+    if chosen is not None:
+        themes = _counted(assigned, themes)
     if len(responses) >= 10 and len(links):
         flags = pd.crosstab(links["document_id"], links["theme_id"]).clip(upper=1).astype(bool)
         flags = flags.reindex(responses["document_id"].astype(str), fill_value=False)
         impact = theme_impact(responses["nps"].to_numpy(float), flags, confidence=confidence)
         impact = impact.rename(columns={"theme": "theme_id"})
         themes = themes.merge(impact, on="theme_id", how="left")
-    mixes = _sentiment_mixes(db, kept)
+    mixes = _sentiment_mixes(db, chosen)
     themes["sentiment_mix"] = pd.Series(
         [
             mixes.get(theme_id, stored if isinstance(stored, dict) else {})
@@ -370,28 +372,30 @@ def list_themes(
         index=themes.index,
         dtype=object,
     )
-    themes = themes.merge(_emerging(db, kept), on="theme_id", how="left")
+    themes = themes.merge(_emerging(db, chosen), on="theme_id", how="left")
     return themes.sort_values(["origin", "size"], ascending=[True, False]).reset_index(drop=True)
 
 
-def _counted(db: Database, themes: pd.DataFrame, kept: set[tuple[str, str]]) -> pd.DataFrame:
-    """``themes`` sized by the documents in ``kept`` they are linked to (unlinked ones dropped)."""
-    sizes: dict[str, set[tuple[str, str]]] = {}
-    for kind, document_id, theme_id in db.fetchall(
-        "SELECT document_kind, document_id, theme_id FROM document_themes"
-    ):
-        if (str(kind), str(document_id)) in kept:
-            sizes.setdefault(str(theme_id), set()).add((str(kind), str(document_id)))
-    counted = themes.assign(size=[len(sizes.get(str(t), ())) for t in themes["theme_id"]])
+def _counted(assigned: Any, themes: pd.DataFrame) -> pd.DataFrame:
+    """``themes`` sized by the chosen documents linked to them (``assigned``: the document-theme
+    links already kept to those documents); themes none of them mention are dropped."""
+    sizes = (
+        assigned.select("document_kind", "document_id", "theme_id")
+        .distinct()
+        .group_by("theme_id")
+        .aggregate(n=lambda t: t.count())
+        .to_pandas()
+    )
+    found = dict(zip(sizes["theme_id"].astype(str), sizes["n"].astype(int), strict=True))
+    counted = themes.assign(size=[found.get(str(t), 0) for t in themes["theme_id"]])
     return counted[counted["size"] > 0].reset_index(drop=True)
 
 
-def _sentiment_mixes(
-    db: Database, kept: set[tuple[str, str]] | None = None
-) -> dict[str, dict[str, float]]:
+def _sentiment_mixes(db: Database, chosen: Any = None) -> dict[str, dict[str, float]]:
     """Theme id -> share of its texts per sentiment, from the current text features (of the
-    documents in ``kept`` when given)."""
-    links, features = db.ibis.table("document_themes"), db.ibis.table("text_features")
+    ``chosen`` documents when given, see :func:`~advocacy.text.documents.chosen_documents`)."""
+    links = only_chosen(db.ibis.table("document_themes"), chosen)
+    features = db.ibis.table("text_features")
     joined = links.join(
         features,
         [
@@ -399,23 +403,13 @@ def _sentiment_mixes(
             links.document_id == features.document_id,
         ],
     )
-    rows: list[tuple[object, object, int]]
-    if kept is None:
-        rows = [
-            (row["theme_id"], row["sentiment"], int(row["n"]))
-            for row in joined.group_by([joined.theme_id, joined.sentiment])
-            .aggregate(n=joined.count())
-            .to_pyarrow()
-            .to_pylist()
-        ]
-    else:
-        tally: dict[tuple[str, str], int] = {}
-        pairs = joined.select("theme_id", "sentiment", "document_kind", "document_id")
-        for row in pairs.to_pyarrow().to_pylist():
-            if (str(row["document_kind"]), str(row["document_id"])) in kept:
-                key = (str(row["theme_id"]), str(row["sentiment"]))
-                tally[key] = tally.get(key, 0) + 1
-        rows = [(theme_id, label, count) for (theme_id, label), count in tally.items()]
+    rows = [
+        (row["theme_id"], row["sentiment"], int(row["n"]))
+        for row in joined.group_by([joined.theme_id, joined.sentiment])
+        .aggregate(n=joined.count())
+        .to_pyarrow()
+        .to_pylist()
+    ]
     counts: dict[str, dict[str, int]] = {}
     for theme_id, label, count in rows:
         counts.setdefault(str(theme_id), {})[str(label)] = int(count)
@@ -428,14 +422,16 @@ def _sentiment_mixes(
     }
 
 
-def _emerging(db: Database, kept: set[tuple[str, str]] | None = None) -> pd.DataFrame:
-    """Per theme: share of texts (those in ``kept`` when given) in the latest quarter vs the one
-    before, and whether it rose."""
+def _emerging(db: Database, chosen: Any = None) -> pd.DataFrame:
+    """Per theme: share of texts (the ``chosen`` documents when given) in the latest quarter vs
+    the one before, and whether it rose."""
     empty = pd.DataFrame(columns=["theme_id", "change_points", "emerging"])
     documents = load_documents(db)
-    if kept is not None:
-        pairs = zip(documents["document_kind"], documents["document_id"], strict=True)
-        documents = documents[[(str(k), str(i)) in kept for k, i in pairs]]
+    if chosen is not None:
+        kept = chosen.to_pandas().drop_duplicates()
+        documents = documents.astype({"document_id": str}).merge(
+            kept, on=["document_kind", "document_id"]
+        )
     at = pd.to_datetime(documents["at"], utc=True, errors="coerce")
     quarter = at.dt.tz_localize(None).dt.to_period("Q")
     if quarter.isna().all():

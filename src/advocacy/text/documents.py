@@ -99,6 +99,32 @@ def document_table(table: Callable[[str], Any], kinds: Sequence[str] | None = No
     return ibis.union(*parts) if len(parts) > 1 else parts[0]
 
 
+def chosen_documents(db: Database, within: str | None) -> Any:
+    """The ``(document_kind, document_id)`` that the SQL query ``within`` selects, as an Ibis
+    table of text columns; None when ``within`` is None (every document)."""
+    if within is None:
+        return None
+    chosen = db.ibis.sql(within)
+    return chosen.select(
+        document_kind=chosen.document_kind.cast("string"),
+        document_id=chosen.document_id.cast("string"),
+    )
+
+
+def only_chosen(table: Any, chosen: Any) -> Any:
+    """The rows of the Ibis ``table`` (with ``document_kind`` and ``document_id``) whose document
+    is in ``chosen`` (from :func:`chosen_documents`), in the engine; all of them when None."""
+    if chosen is None:
+        return table
+    return table.semi_join(
+        chosen,
+        [
+            table.document_kind == chosen.document_kind,
+            table.document_id.cast("string") == chosen.document_id,
+        ],
+    )
+
+
 def text_hash(text: str) -> str:
     """Short SHA-256 of a text: a changed text is analysed again."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -29,7 +29,12 @@ from typing import Any
 import pandas as pd
 
 from advocacy.store.connection import Database
-from advocacy.text.documents import DOCUMENT_SOURCES, text_hash
+from advocacy.text.documents import (
+    DOCUMENT_SOURCES,
+    chosen_documents,
+    only_chosen,
+    text_hash,
+)
 from advocacy.text.pii import Redactor
 
 #: Sentences fetched per theme and label, best first: the first whose document is unchanged wins.
@@ -104,23 +109,10 @@ def _ranked(
     import ibis
 
     links = db.ibis.table("document_themes").select("theme_id", "document_kind", "document_id")
-    period = None
-    if within is not None:
-        chosen = db.ibis.sql(within)
-        period = chosen.select(
-            document_kind=chosen.document_kind.cast("string"),
-            document_id=chosen.document_id.cast("string"),
-        )
-    elif since is not None or until is not None:
+    period = chosen_documents(db, within)
+    if period is None and (since is not None or until is not None):
         period = _in_period(db, since, until)
-    if period is not None:
-        links = links.semi_join(
-            period,
-            [
-                links.document_kind == period.document_kind,
-                links.document_id == period.document_id,
-            ],
-        )
+    links = only_chosen(links, period)
     links = links.distinct()
     sentences = db.ibis.table("text_sentences")
     sentences = sentences.filter(sentences.sentiment.isin(["negative", "positive"]))
