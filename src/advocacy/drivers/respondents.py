@@ -99,6 +99,34 @@ def driver_answers(
             parameter="outcome",
             fix="use one of: " + ", ".join(OUTCOMES),
         )
+    per_item = answer_driver_values(items, kinds=kinds, level=level)
+    answers = responses.filter(responses[outcome].notnull())
+    if unit is not None:
+        answers = answers.filter(answers.unit == unit)
+    answers = answers.select("response_id", "unit", "touchpoint", outcome)
+    return per_item.join(answers, "response_id")
+
+
+def answer_driver_values(
+    items: Any, *, kinds: Sequence[str] = PERFORMANCE_KINDS, level: str = "item"
+) -> Any:
+    """Each answer's value per driver, as Ibis: ``response_id``, ``driver``, ``value``.
+
+    Parameters
+    ----------
+    items
+        The Ibis table ``response_items``.
+    kinds
+        Which item kinds count as drivers.
+    level
+        ``"item"`` (one driver per item) or ``"dimension"`` (an answer's items averaged per
+        dimension; an item without one stands alone).
+
+    Returns
+    -------
+    ibis.Table
+        One row per answer and driver.
+    """
     if level not in ("item", "dimension"):
         raise UsageError(
             f"unknown driver level {level!r}",
@@ -108,14 +136,9 @@ def driver_answers(
         )
     chosen = items.filter(items.kind.isin(list(kinds)) & items.value.notnull())
     key = chosen.item if level == "item" else chosen.dimension.fill_null(chosen.item)
-    per_item = chosen.group_by([chosen.response_id, key.name("driver")]).aggregate(
-        value=chosen.value.mean()
+    return chosen.group_by([chosen.response_id, key.name("driver")]).aggregate(
+        value=chosen.value.cast("float64").mean()
     )
-    answers = responses.filter(responses[outcome].notnull())
-    if unit is not None:
-        answers = answers.filter(answers.unit == unit)
-    answers = answers.select("response_id", "unit", "touchpoint", outcome)
-    return per_item.join(answers, "response_id")
 
 
 def stated_importance(items: Any, *, level: str = "item", confidence: float = 0.95) -> pd.DataFrame:

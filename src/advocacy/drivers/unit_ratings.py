@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from advocacy.drivers.respondents import PERFORMANCE_KINDS
-from advocacy.errors import UsageError
+from advocacy.drivers.respondents import PERFORMANCE_KINDS, answer_driver_values
 from advocacy.metrics.comparisons import adjust_p_values, welch_t_test
 from advocacy.metrics.intervals import t_interval
 
@@ -78,18 +77,7 @@ def unit_driver_ratings(
     population variances are involved. Biometrika 34, 28-35. Holm, S. (1979). A simple
     sequentially rejective multiple test procedure. Scand. J. Statist. 6, 65-70.
     """
-    if level not in ("item", "dimension"):
-        raise UsageError(
-            f"unknown driver level {level!r}",
-            value=level,
-            parameter="level",
-            fix="use 'item' or 'dimension'",
-        )
-    chosen = items.filter(items.kind.isin(list(kinds)) & items.value.notnull())
-    key = chosen.item if level == "item" else chosen.dimension.fill_null(chosen.item)
-    per_answer = chosen.group_by([chosen.response_id, key.name("driver")]).aggregate(
-        value=chosen.value.cast("float64").mean()
-    )
+    per_answer = answer_driver_values(items, kinds=kinds, level=level)
     answers = responses.filter(responses.unit.notnull()).select("response_id", "unit")
     joined = per_answer.join(answers, "response_id")
     sums = (
