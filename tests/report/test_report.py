@@ -244,10 +244,19 @@ def test_report_for_one_unit_and_dates(
     database, _, _ = demo_report
     with advocacy.open(str(database)) as ws:
         unit = str(ws.table("responses").unit.value_counts().execute().iloc[0]["unit"])
+        told: list[tuple[str, int, int]] = []
         files = advocacy.report.write(
-            ws, tmp_path / "unit.html", since="2025-01-01", until="2025-12-31", unit=unit
+            ws,
+            tmp_path / "unit.html",
+            since="2025-01-01",
+            until="2025-12-31",
+            unit=unit,
+            progress=lambda stage, done, total: told.append((stage, done, total)),
         )
     assert files.pdf is None
+    # A progress bar hears of every section in turn, and of no PDF when none is asked for.
+    total = told[-1][2]
+    assert total >= 5 and told == [("sections", done, total) for done in range(1, total + 1)]
     html = files.html.read_text(encoding="utf-8")
     assert f"unit {unit}" in html and "from 2025-01-01" in html
     assert re.search(rf"<p class=.standing.>{re.escape(unit)} in \d{{4}} Q\d:", html)

@@ -10,6 +10,7 @@ workspace and reads it; the library below never imports it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +50,7 @@ def write(
     until: str | date | None = None,
     unit: str | None = None,
     redact: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ReportFiles:
     """Write the assessment report on ``ws`` as standalone HTML and/or PDF.
 
@@ -68,6 +70,9 @@ def write(
     redact
         Remove personal data (e-mails, phones, card numbers, person names) and mask customer
         identities, for sharing outside the company.
+    progress
+        Told ``(stage, done, total)`` after each section and around the PDF's layout (a
+        report on Spark or a large workspace takes a while).
 
     Returns
     -------
@@ -93,7 +98,7 @@ def write(
         unit=unit,
         redact=redact,
     )
-    return publish_report(ws, out=out, pdf=pdf, title=title, scope=scope)
+    return publish_report(ws, out=out, pdf=pdf, title=title, scope=scope, progress=progress)
 
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

@@ -50,14 +50,30 @@ SECTIONS: list[SectionBuilder] = [
 ]
 
 
-def build_sections(ws: Workspace, scope: ReportScope) -> list[Section]:
-    """Every section, in reading order; sections share what they read within the run."""
+#: ``progress(stage, done, total)``: told after each step of a long report.
+Progress = Callable[[str, int, int], None]
+
+
+def build_sections(
+    ws: Workspace, scope: ReportScope, progress: Progress | None = None
+) -> list[Section]:
+    """Every section, in reading order; sections share what they read within the run.
+    ``progress("sections", done, total)`` is told after each section."""
+    built: list[Section] = []
     with report_run():
-        return [builder(ws, scope) for builder in SECTIONS]
+        for builder in SECTIONS:
+            built.append(builder(ws, scope))
+            if progress is not None:
+                progress("sections", len(built), len(SECTIONS))
+    return built
 
 
 def render_report(
-    ws: Workspace, *, title: str | None = None, scope: ReportScope | None = None
+    ws: Workspace,
+    *,
+    title: str | None = None,
+    scope: ReportScope | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """The report as one HTML document (styles and charts inline, nothing fetched).
 
@@ -67,7 +83,7 @@ def render_report(
     scope = scope or ReportScope()
     cover = Cover.from_settings(ws.settings, day=report_day(ws, scope), title=title)
     with charts_aside():
-        sections = build_sections(ws, scope)
+        sections = build_sections(ws, scope, progress)
         html = _document(cover, scope, sections)
         html = place_charts(html)
     if scope.redact:

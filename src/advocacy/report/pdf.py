@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,6 +90,7 @@ def publish_report(
     pdf: str | Path | None = None,
     title: str | None = None,
     scope: ReportScope | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ReportFiles:
     """Write the report as standalone HTML (``out``) and/or PDF (``pdf``).
 
@@ -102,6 +104,9 @@ def publish_report(
         The report's title (default: the ``report_title`` setting).
     scope
         Dates, unit and redaction (see :class:`ReportScope`).
+    progress
+        Told ``(stage, done, total)`` after each section (stage ``sections``) and when the PDF
+        is laid out (stage ``PDF``), for a progress bar.
 
     Returns
     -------
@@ -118,9 +123,13 @@ def publish_report(
     with charts_aside():
         from advocacy.report.build import render_report  # the analyses' libraries: heavy
 
-        html = render_report(ws, title=title, scope=scope or ReportScope())
+        html = render_report(ws, title=title, scope=scope or ReportScope(), progress=progress)
     html_path = None if out is None else _atomic_write(Path(out), html.encode("utf-8"))
     if pdf is None:
         return ReportFiles(html=html_path, pdf=None)
+    if progress is not None:
+        progress("PDF", 0, 1)
     data, pages = html_to_pdf(html)
+    if progress is not None:
+        progress("PDF", 1, 1)
     return ReportFiles(html=html_path, pdf=_atomic_write(Path(pdf), data), pages=pages)

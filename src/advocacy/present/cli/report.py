@@ -17,6 +17,7 @@ from advocacy.present.cli.options import (
     SparkMasterOption,
     spark_data,
 )
+from advocacy.present.cli.progress import stage_progress
 from advocacy.report import write
 
 
@@ -66,7 +67,7 @@ def report_command(
         opened = advocacy.open_parquet(spark_data(data), master=spark_master)
     else:
         opened = open_workspace(db)
-    with opened as ws:
+    with opened as ws, stage_progress("steps", show=True) as progress:
         files = write(
             ws,
             out,
@@ -76,6 +77,7 @@ def report_command(
             until=until.date() if until else None,
             unit=unit,
             redact=redact,
+            progress=progress,
         )
     if files.html is not None:
         console.print(f"wrote {files.html}", markup=False, highlight=False, soft_wrap=True)
