@@ -108,3 +108,64 @@ def test_the_batch_reads_exactly_what_py3langid_reads_one_text_at_a_time(
     one_by_one = [library.classify(text) for text in texts]
     assert [code for code, _ in batch] == [code for code, _ in one_by_one]
     assert [p for _, p in batch] == pytest.approx([p for _, p in one_by_one], abs=1e-4)
+
+
+def _olist_reviews(shared_data: Path) -> list[str]:
+    path = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reviews = [row["review_comment_message"].strip() for row in csv.DictReader(handle)]
+    return list(dict.fromkeys(text for text in reviews if text))
+
+
+def _marc(shared_data: Path, code: str, count: int) -> list[str]:
+    path = shared_data / "text-corpora" / "marc-amazon-multi" / code / "test.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [row[1] for _, row in zip(range(count), csv.reader(handle), strict=False)]
+
+
+def test_short_reviews_take_the_language_their_import_is_surely_written_in(
+    shared_data: Path,
+) -> None:
+    """One-line Olist reviews ("Recomendo!", "Bom produto") are Portuguese among their import."""
+    reviews = _olist_reviews(shared_data)[:2_000]
+    short = [i for i, text in enumerate(reviews) if len(text.split()) <= 3]
+    assert len(short) >= 200
+    together = detect_languages(reviews)
+    alone = [detect_language(reviews[i]) for i in short]
+    right_together = sum(together[i] == "pt" for i in short) / len(short)
+    right_alone = sum(code == "pt" for code in alone) / len(short)
+    assert right_together >= 0.95
+    assert right_together > right_alone + 0.1  # the import decided, not the texts alone
+
+
+def test_a_few_reviews_in_another_language_keep_their_language(shared_data: Path) -> None:
+    """Twenty German reviews among a thousand English ones are not pulled to English."""
+    english = _marc(shared_data, "en", 1_000)
+    german = _marc(shared_data, "de", 20)
+    found = detect_languages(english + german)
+    assert found[len(english) :] == ["de"] * len(german)
+    assert sum(code == "en" for code in found[: len(english)]) >= 0.99 * len(english)
+
+
+def test_a_batch_never_gives_a_language_to_a_text_without_letters(shared_data: Path) -> None:
+    reviews = _olist_reviews(shared_data)[:200]
+    found = detect_languages([*reviews, "12345", "😀😀👍", "!!!", "", "https://example.com/x"])
+    assert found[len(reviews) :] == [None] * 5
+    assert detect_languages(["ok", "Bom"]) == [None, None]  # no import to learn from
+
+
+def test_regional_languages_are_handicapped_not_banned() -> None:
+    # Galician won this short Portuguese review before the handicap.
+    assert detect_language("Produto entregue antes do prazo") == "pt"
+    galician = (
+        "O concello de Vigo aprobou onte o orzamento para o ano que vén, que inclúe novas rúas "
+        "peonís e máis autobuses para os veciños."
+    )
+    assert detect_language(galician) == "gl"
+
+
+@pytest.mark.parametrize("text", ["pengiriman cepat", "sangat puas", "Pengirimannya lama banget"])
+def test_short_indonesian_reviews(text: str) -> None:
+    # Not evidence (no real Indonesian set here); "barang sesuai pesanan" alone reads Malay,
+    # which only a call of surely Indonesian texts can settle.
+    assert detect_language(text) == "id"
