@@ -65,6 +65,9 @@ def test_hostile_input_is_bounded() -> None:
     # Only the first few hundred characters are read: a 10 MB text costs what a review does.
     assert time.perf_counter() - started < 1.0
     assert detect_languages([None, 42, "Le service était excellent."]) == [None, None, "fr"]  # type: ignore[list-item]
+    # Unpaired surrogates, NUL and control characters reach both detectors without an error.
+    odd = ["\ud800 The delivery was late again \x00", "Das Paket \u202e kam\r\nnie an, leider."]
+    assert detect_languages(odd) == ["en", "de"]
 
 
 def test_unknown_language_is_read_as_the_default_and_others_are_refused() -> None:
