@@ -482,6 +482,11 @@ def detect_language(text: str) -> str | None:
 def detect_languages(texts: Sequence[str]) -> list[str | None]:
     """:func:`detect_language` for each text, read in one batch (much faster than one by one).
 
+    The texts are read together: when at least :data:`BATCH_MIN_TEXTS` of them are surely in a
+    language, the unsure ones lean towards the languages of those (a one-word review among
+    Portuguese reviews is Portuguese). So a short text's answer can depend on its companions;
+    pass the texts of one import or survey together, and one text alone for no such help.
+
     Parameters
     ----------
     texts
