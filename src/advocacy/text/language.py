@@ -99,8 +99,8 @@ SECOND_OPINION_BELOW = 0.9
 #: The weight of fastText's log-probabilities added to py3langid's (0.5 and 1.0 score alike on the
 #: development splits, 0.5 is 0.7 points better on the Olist reviews; 2.0 is worse on the mean).
 SECOND_OPINION_WEIGHT = 0.5
-#: A text is *surely* in a language when its probability reaches this and it has at least
-#: :data:`BATCH_LETTERS` letters.
+#: A text is *surely* in a language when its probability (after the second opinion: both
+#: detectors agree) reaches this and it has at least :data:`BATCH_LETTERS` letters.
 BATCH_SURE = 0.9
 #: Letters a text needs to count as surely in a language.
 BATCH_LETTERS = 20
@@ -512,13 +512,13 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     scores -= REGIONAL_PENALTY * _regional_mask()
     probabilities = _softmax(scores)
     letters = letters[readable]
-    sure = (probabilities.max(axis=1) >= BATCH_SURE) & (letters >= BATCH_LETTERS)
     doubtful = np.flatnonzero(probabilities.max(axis=1) < SECOND_OPINION_BELOW)
     if doubtful.size:
         scores[doubtful] += SECOND_OPINION_WEIGHT * _second_opinion(
             [cleaned[readable[row]] for row in doubtful]
         )
         probabilities[doubtful] = _softmax(scores[doubtful])
+    sure = (probabilities.max(axis=1) >= BATCH_SURE) & (letters >= BATCH_LETTERS)
     from_batch = int(sure.sum()) >= BATCH_MIN_TEXTS
     if from_batch:
         # The languages this batch is surely written in, as Dirichlet(1)-smoothed shares.
