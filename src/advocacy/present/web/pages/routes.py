@@ -242,15 +242,22 @@ def explorer_page(
         # A combination that cannot work (eNPS by channel, a bad date): say so beside the form.
         problem = error
     frame = found.frame
-    chart: Any = None
-    if not frame.empty:
-        if found.waves:
-            chart = waves_spec(frame, metric=metric, slices=bool(found.by))
-        elif period:
-            links = period_links(frame, filters, "", period, metric, slices=found.by)
-            chart = trend_spec(frame, metric=metric, period=period, links=links)
-        else:
-            chart = slices_spec(frame, metric=metric, dimension="slice")
+
+    def chart_and_rows() -> tuple[Any, list[dict[str, Any]]]:
+        chart: Any = None
+        if not frame.empty:
+            if found.waves:
+                chart = waves_spec(frame, metric=metric, slices=bool(found.by))
+            elif period:
+                links = period_links(frame, filters, "", period, metric, slices=found.by)
+                chart = trend_spec(frame, metric=metric, period=period, links=links)
+            else:
+                chart = slices_spec(frame, metric=metric, dimension="slice")
+        return chart, frame.to_dict("records")
+
+    # Once per result (the explorer's frame is itself built once per cached result).
+    key = ("explore-page", metric, period, tuple(found.by), found.waves, filters.key)
+    chart, rows = derived(key, (frame,), chart_and_rows)
     with state.use:
         options_found = filter_options(state, caller.principal)
     choice = {
@@ -274,7 +281,7 @@ def explorer_page(
             "choice": choice,
             "options": options,
             "found": found,
-            "rows": frame.to_dict("records"),
+            "rows": rows,
             "spec": chart,
             "problem": problem,
             "filters": filters,
