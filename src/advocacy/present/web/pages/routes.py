@@ -243,7 +243,7 @@ def explorer_page(
         problem = error
     frame = found.frame
 
-    def chart_and_rows() -> tuple[Any, list[dict[str, Any]]]:
+    def chart_and_rows() -> tuple[Any, list[dict[Any, Any]]]:
         chart: Any = None
         if not frame.empty:
             if found.waves:
