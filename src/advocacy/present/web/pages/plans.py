@@ -85,14 +85,16 @@ def _register(request: Request) -> list[dict[str, Any]]:
     return rows
 
 
-def _progress(state: WebState, caller: Caller) -> list[PlanProgress]:
-    """Each plan's progress the caller may see, cached like the other aggregates: per plan as
-    defined now (a changed plan is measured again), per day (progress runs to today) and per
-    data generation (new evidence), pages allowing the same staleness as the dashboards."""
+def _progress(state: WebState, caller: Caller, plan_id: str | None = None) -> list[PlanProgress]:
+    """Each plan's progress the caller may see (only ``plan_id``'s when given), cached like the
+    other aggregates: per plan as defined now (a changed plan is measured again), per day
+    (progress runs to today) and per data generation (new evidence), pages allowing the same
+    staleness as the dashboards."""
     today = dt.datetime.now(dt.UTC).date()
     return [
         state.cached(("plan-progress", plan.plan_id, repr(plan), today), _measure(state, plan))
         for plan in state.ws.plans.definitions(units=units_of(caller))
+        if plan_id is None or plan.plan_id == plan_id
     ]
 
 
@@ -215,7 +217,9 @@ def _plan_page(
 ) -> Response:
     state = web_state(request)
     with state.use:
-        progress = state.ws.plans.progress(plan_id, units=units_of(caller))
+        found = _progress(state, caller, plan_id)
+        # No such plan in reach: the library says which (not found, or outside the units).
+        progress = found[0] if found else state.ws.plans.progress(plan_id, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
     summary = mask_record(state.ws.plans.summary(progress), caller.principal, redactor=redactor)
     context = {
