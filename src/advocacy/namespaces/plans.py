@@ -217,9 +217,22 @@ class PlansNamespace:
     def definitions(
         self, *, status: str | None = None, units: Sequence[str] | None = None
     ) -> Plans:
-        """Every plan as it is defined (of one ``status``, inside ``units``, when given), newest
-        start first, without measuring its progress: one read of the plans, for callers that
-        measure each plan themselves or keep its :meth:`progress` (the web server caches it)."""
+        """Every plan as it is defined, newest start first, without measuring its progress.
+
+        One read of the plans, for callers that measure each plan themselves or keep its
+        :meth:`progress` (the web server caches it per plan as defined).
+
+        Parameters
+        ----------
+        status
+            Only the plans of this status.
+        units
+            Only the plans measured inside these units (a case handler's).
+
+        Returns
+        -------
+        list of Plan
+        """
         from advocacy.loop.plans.changes import list_plans
 
         return list_plans(self._db, status=status, units=units)
