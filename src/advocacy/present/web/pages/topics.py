@@ -33,8 +33,8 @@ from advocacy.present.web.pages.result_tables import (
 from advocacy.present.web.pages.theme_cards import ThemeCard, theme_cards
 from advocacy.present.web.state import WebState
 
-#: Rows the gap register keeps (its lowest priorities are noise); the page links to the whole
-#: analysis as a CSV.
+#: Gaps of the register the Gaps page asks for (the highest priorities); the page links to the
+#: whole register as a CSV.
 SHOWN_ROWS = 250
 #: Rows of a table on one page; the server sorts and pages (the page and order are in the URL).
 PAGE_ROWS = 50
