@@ -1,6 +1,6 @@
 """The dashboard pages in Debian's Chromium: filters that follow the reader from page to page in
-the URL, charts drawn, the explorer's table on demand, sortable paged tables, theme cards, and
-no page wider than a phone. Screenshots land in ``test-artifacts/web/``."""
+the URL, charts drawn, the explorer's table on demand, tables the server sorts and pages, theme
+cards, and no page wider than a phone. Screenshots land in ``test-artifacts/web/``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ DASHBOARD_PAGES = (
     "/text",
     "/gaps",
     "/advocates",
+    "/advocates?segment=household&ladder_sort=-nps&ladder_page=2",
 )
 
 
@@ -108,31 +109,55 @@ def test_tables_sort_and_page_and_themes_read_as_cards(
     visit = Visit(chromium, server, width=1440, height=900)
     visit.sign_in("ana")
     page = visit.page
-    page.goto(server + "/advocates")
+    # The server pages the ladder 50 rows at a time, the global filters kept in every link.
+    page.goto(server + "/advocates?segment=household")
     ladder = page.locator("section", has=page.get_by_role("heading", name="The advocacy ladder"))
-    rows = ladder.locator("tbody tr:not([hidden])")
-    assert rows.count() == 25
-    assert ladder.locator(".pager .where").inner_text().startswith("Rows 1 to 25 of ")
+    rows = ladder.locator("tbody tr")
+    where = ladder.locator(".pager .where")
+    found = re.match(r"Rows 1 to 50 of ([\d,]+), page 1 of (\d+)$", where.inner_text())
+    assert found is not None, where.inner_text()
+    total, pages = int(found.group(1).replace(",", "")), int(found.group(2))
+    assert pages == -(-total // 50) and pages > 2
+    assert rows.count() == 50
     first = rows.first.inner_text()
-    ladder.get_by_role("button", name="Next").click()
-    assert ladder.locator(".pager .where").inner_text().startswith("Rows 26 to 50 of ")
+    ladder.get_by_role("link", name="Next").click()
+    page.wait_for_url("**ladder_page=2**")
+    assert _query(page.url)["segment"] == ["household"]
+    assert where.inner_text().startswith("Rows 51 to 100 of ")
     assert rows.first.inner_text() != first
-    # Sorting by NPS, highest first, puts the row with the largest answer on top.
-    # (The sort arrow joins the button's accessible name, so find it by its text.)
-    sort = ladder.locator("th button.sort", has_text=re.compile(r"^nps$"))
+    # The last page holds the rest, and nothing is on two pages.
+    page.goto(server + f"/advocates?segment=household&ladder_page={pages}")
+    assert rows.count() == total - 50 * (pages - 1)
+    assert ladder.get_by_role("link", name="Next").count() == 0  # no page after the last
+    # Sorting by NPS, highest first, sorts the whole ladder, not one page: the first page
+    # starts at the highest answer and the second goes on below the first page's lowest.
+    page.goto(server + "/advocates?segment=household&ladder_page=2")
+    sort = ladder.locator("th a.sort", has_text=re.compile(r"^nps$"))
     sort.click()
-    sort.click()
-    header = sort.locator("xpath=..")
+    page.wait_for_url("**ladder_sort=nps**")
+    assert "ladder_page" not in _query(page.url)  # a new order starts at the first page
+    ladder.locator("th a.sort", has_text=re.compile(r"^nps$")).click()
+    page.wait_for_url("**ladder_sort=-nps**")
+    assert _query(page.url)["segment"] == ["household"]
+    header = ladder.locator("th", has=page.locator("a.sort", has_text=re.compile(r"^nps$")))
     assert header.get_attribute("aria-sort") == "descending"
-    values = [
-        float(text.replace("\u2212", "-"))
-        for text in ladder.locator("tbody tr:not([hidden]) td.num").evaluate_all(
-            "cells => cells.filter(c => c.cellIndex === "
-            "[...c.closest('table').tHead.rows[0].cells].findIndex(h => h.textContent.trim() "
-            "=== 'nps')).map(c => c.textContent.trim()).filter(t => t)"
-        )
-    ]
-    assert values == sorted(values, reverse=True) and values
+    on_first = _column(ladder, "nps")
+    assert on_first == sorted(on_first, reverse=True) and on_first
+    ladder.get_by_role("link", name="Next").click()
+    page.wait_for_url("**ladder_page=2**")
+    on_second = _column(ladder, "nps")
+    assert on_second == sorted(on_second, reverse=True)
+    assert not on_second or max(on_second) <= min(on_first)
+    assert _query(page.url)["ladder_sort"] == ["-nps"]  # the order holds from page to page
+    # The whole ladder is one click away as a CSV (every customer, unfiltered).
+    csv_link = ladder.get_by_role("link", name="all as CSV").get_attribute("href") or ""
+    download = page.request.get(server + csv_link)
+    assert download.ok
+    lines = [line for line in download.text().splitlines() if line.strip()]
+    page.goto(server + "/advocates")
+    everyone = re.search(r"of ([\d,]+), page", where.inner_text())
+    assert everyone is not None and len(lines) - 1 == int(everyone.group(1).replace(",", ""))
+    visit.shot("dashboard-advocates-paged")
     page.goto(server + "/text")
     cards = page.locator("li.card")
     assert cards.count() > 0
@@ -148,6 +173,17 @@ def test_tables_sort_and_page_and_themes_read_as_cards(
     visit.shot("dashboard-text")
     visit.close()
     assert visit.errors == [] and visit.foreign == []
+
+
+def _column(section: Any, name: str) -> list[float]:
+    """The numbers in column ``name`` of the table in ``section``, top to bottom."""
+    texts = section.locator("tbody tr td.num").evaluate_all(
+        "(cells, name) => cells.filter(c => c.cellIndex === "
+        "[...c.closest('table').tHead.rows[0].cells].findIndex(h => h.textContent.trim() "
+        "=== name)).map(c => c.textContent.trim()).filter(t => t)",
+        name,
+    )
+    return [float(text.replace("\u2212", "-").replace(",", "")) for text in texts]
 
 
 @pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
@@ -169,7 +205,9 @@ def test_no_dashboard_page_is_wider_than_the_screen(
         )
         if overflow > 0:
             wide[path] = overflow
-        name = path.strip("/").split("?")[0] or "overview"
+        name = (path.strip("/").split("?")[0] or "overview") + (
+            "-paged" if "_page=" in path else ""
+        )
         visit.shot(f"dashboard-{name}-{width}")
     visit.close()
     assert wide == {}

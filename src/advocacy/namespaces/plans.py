@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     # Named here, outside the class, where ``list`` is still the built-in.
     Progresses: TypeAlias = list[PlanProgress]
+    Plans: TypeAlias = list[Plan]
     Rows: TypeAlias = list[dict[str, Any]]
 
 #: Public name -> the module that defines it, imported on first use (PEP 562).
@@ -212,6 +213,29 @@ class PlansNamespace:
         from advocacy.loop.plans import plans_progress
 
         return plans_progress(self._db, settings=self._settings, status=status, units=units)
+
+    def definitions(
+        self, *, status: str | None = None, units: Sequence[str] | None = None
+    ) -> Plans:
+        """Every plan as it is defined, newest start first, without measuring its progress.
+
+        One read of the plans, for callers that measure each plan themselves or keep its
+        :meth:`progress` (the web server caches it per plan as defined).
+
+        Parameters
+        ----------
+        status
+            Only the plans of this status.
+        units
+            Only the plans measured inside these units (a case handler's).
+
+        Returns
+        -------
+        list of Plan
+        """
+        from advocacy.loop.plans.changes import list_plans
+
+        return list_plans(self._db, status=status, units=units)
 
     def summary(self, plan: PlanProgress | Plan | str) -> dict[str, Any]:
         """One flat row for a plan: link, scope, baseline -> current, movement and verdict."""

@@ -26,6 +26,7 @@ from advocacy.namespaces.access import (
 )
 from advocacy.namespaces.cases import CoachingSummary
 from advocacy.namespaces.metrics import MetricsRequest, NpsResult
+from advocacy.present.web.derived import derived
 from advocacy.present.web.state import FiguresAge, WebState, figures_age
 
 #: Metrics on the overview, in the order shown.
@@ -178,7 +179,9 @@ def ladder_summary(
             return None
     else:
         ladder = state.peek(key)
-    return None if ladder is None else ladder_counts(ladder)
+    if ladder is None:
+        return None
+    return derived(("ladder-counts", key), (ladder,), lambda: ladder_counts(ladder))
 
 
 def warm_up(state: WebState) -> None:

@@ -15,8 +15,9 @@ import pandas as pd
 from advocacy.errors import UsageError
 from advocacy.namespaces.access import Principal
 from advocacy.present.web.dashboards import DIMENSIONS, scoped_metrics
+from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
-from advocacy.present.web.overview import trend_frame
+from advocacy.present.web.overview import today_in, trend_frame
 from advocacy.present.web.state import WebState
 
 #: The most dimensions one view slices by.
@@ -87,7 +88,7 @@ def explore(
     if metric == "enps" and period:
         frame = _waves(state, principal, filters, dimensions)
         return Exploration(metric, dimensions, period, compare, frame, waves=True)
-    frame = scoped_metrics(
+    found = scoped_metrics(
         state,
         principal,
         metrics=metric,
@@ -98,18 +99,28 @@ def explore(
         until=filters.until,
         where=filters.where,
     )
-    keys = [name for name in frame.columns if name in DIMENSIONS]
-    if not frame.empty:
-        frame = frame.copy()
-        frame["slice"] = frame[keys].astype(str).agg(" · ".join, axis=1) if keys else "all answers"
-        if period:
-            from advocacy.present.web.overview import today_in
-
-            shown = trend_frame(
-                frame, "slice", period, today or today_in(state), state.ws.settings.min_n
-            )
-            frame = shown
+    keys = [name for name in found.columns if name in DIMENSIONS]
+    day = (today or today_in(state)) if period else None
+    min_n = state.ws.settings.min_n
+    frame = derived(  # once per cached result (read-only)
+        ("explore", metric, tuple(keys), compare, period, day, min_n, filters.key),
+        (found,),
+        lambda: _sliced(found, keys, period, day, min_n),
+    )
     return Exploration(metric, keys or dimensions, period, compare, frame)
+
+
+def _sliced(
+    frame: pd.DataFrame, keys: list[str], period: str, today: dt.date | None, min_n: int
+) -> pd.DataFrame:
+    """``frame`` with each row's ``slice`` label and, per ``period``, its status and label."""
+    if frame.empty:
+        return frame
+    frame = frame.copy()
+    frame["slice"] = frame[keys].astype(str).agg(" · ".join, axis=1) if keys else "all answers"
+    if period and today is not None:
+        frame = trend_frame(frame, "slice", period, today, min_n)
+    return frame
 
 
 def _waves(

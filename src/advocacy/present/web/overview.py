@@ -18,9 +18,10 @@ import pandas as pd
 
 from advocacy import display
 from advocacy.errors import AdvocacyError, UsageError
-from advocacy.namespaces.access import Principal
+from advocacy.namespaces.access import Principal, unit_limit
 from advocacy.namespaces.metrics import MetricsRequest, latest_complete, period_end, period_status
 from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts
+from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import FILTER_DIMENSIONS, Filters
 from advocacy.present.web.state import WebState
 
@@ -127,10 +128,15 @@ def filter_options(state: WebState, principal: Principal) -> dict[str, list[str]
     """The values each filter offers: those found in the caller's answers, unfiltered."""
     requests = [MetricsRequest(("nps",), by=(name,)) for name in FILTER_DIMENSIONS]
     frames = scoped_metrics_batch(state, principal, requests)
-    return {
-        name: sorted({str(value) for value in frame[name].dropna()})
-        for name, frame in zip(FILTER_DIMENSIONS, frames, strict=True)
-    }
+    options: dict[str, list[str]] = derived(
+        ("filter-options",),
+        (frames,),
+        lambda: {
+            name: sorted({str(value) for value in frame[name].dropna()})
+            for name, frame in zip(FILTER_DIMENSIONS, frames, strict=True)
+        },
+    )
+    return options
 
 
 def _latest(frame: pd.DataFrame, period: str, today: dt.date, min_n: int) -> dt.date | None:
@@ -340,7 +346,15 @@ def dashboard(
         # A case handler's frames are broken down by unit: one tile per metric and unit
         # would crowd the page, so their tiles pool their units' answers (same evidence).
         tiles = _pooled(state, principal, filters, period)
-    found.tiles = _tiles(tiles, filters, period, today, settings.min_n)
+    shape = (unit_limit(principal), filters.key, period, today, settings.min_n)
+    # Built once per result (read-only: every reader gets the same tiles, trend and alerts).
+    found.tiles = list(
+        derived(
+            ("tiles", *shape),
+            (tiles,),
+            lambda: _tiles(tiles, filters, period, today, settings.min_n),
+        )
+    )
     # Employee answers carry only a unit: eNPS under a segment or channel filter would be
     # the whole company's, so it is left out rather than shown as if filtered.
     if filters.only_units and found.counts.get("employee_responses"):
@@ -357,7 +371,11 @@ def dashboard(
         staff = wave_tile(found.waves, settings.min_n)
         if staff is not None:
             found.tiles.append(staff)
-    shown = trend_frame(trend, by, period, today, settings.min_n)
+    shown = derived(
+        ("trend", *shape, metric, by),
+        (trend,),
+        lambda: trend_frame(trend, by, period, today, settings.min_n),
+    )
     found.trend = Trend(
         shown,
         metric,
@@ -365,8 +383,11 @@ def dashboard(
         period,
         left_out=0 if shown.empty else int((shown["status"] != "complete").sum()),
     )
-    found.alerts = _alerts(
-        drops, alert_by, filters, period, today, settings.min_n, 1.0 - settings.confidence
+    alpha = 1.0 - settings.confidence
+    found.alerts = derived(
+        ("alerts", *shape, alert_by, alpha),
+        (drops,),
+        lambda: _alerts(drops, alert_by, filters, period, today, settings.min_n, alpha),
     )
     if not principal.limited_to_units:
         # Each unit is compared with the other units: under a unit filter the chosen units are
@@ -383,7 +404,11 @@ def dashboard(
             found.heat_problem = error.message
         else:
             chosen = filters.where.get("unit")
-            found.heat = heat[heat["unit"].isin(chosen)] if chosen else heat
+            found.heat = (
+                derived(("heat", filters.key), (heat,), lambda: heat[heat["unit"].isin(chosen)])
+                if chosen
+                else heat
+            )
     return found
 
 

@@ -8,19 +8,30 @@ change their status. Each form posts the session's CSRF token and calls one func
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.errors import AdvocacyError
-from advocacy.namespaces.access import Permission, mask_record, mask_records
-from advocacy.namespaces.plans import EFFORTS, PLAN_METRICS, RESOURCES, STATUSES
+from advocacy.namespaces.access import Permission, TextRedactor, mask_record, mask_records
+from advocacy.namespaces.plans import (
+    EFFORTS,
+    PLAN_METRICS,
+    RESOURCES,
+    STATUSES,
+    Plan,
+    PlanProgress,
+)
 from advocacy.present.web.api.plans import units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.derived import derived
 from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.rendering import render
+from advocacy.present.web.state import WebState
 from advocacy.report import plan_movement_specs
 
 router = APIRouter(include_in_schema=False)
@@ -74,6 +85,38 @@ def _register(request: Request) -> list[dict[str, Any]]:
     return rows
 
 
+def _progress(state: WebState, caller: Caller, plan_id: str | None = None) -> list[PlanProgress]:
+    """Each plan's progress the caller may see (only ``plan_id``'s when given), cached like the
+    other aggregates: per plan as defined now (a changed plan is measured again), per day
+    (progress runs to today) and per data generation (new evidence), pages allowing the same
+    staleness as the dashboards."""
+    today = dt.datetime.now(dt.UTC).date()
+    return [
+        state.cached(("plan-progress", plan.plan_id, repr(plan), today), _measure(state, plan))
+        for plan in state.ws.plans.definitions(units=units_of(caller))
+        if plan_id is None or plan.plan_id == plan_id
+    ]
+
+
+def _measure(state: WebState, plan: Plan) -> Callable[[], PlanProgress]:
+    return lambda: state.ws.plans.progress(plan)
+
+
+def _rows_and_charts(
+    state: WebState,
+    found: list[PlanProgress],
+    caller: Caller,
+    redactor: TextRedactor | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The plans' rows as the caller may read them, and their movement charts."""
+    rows = mask_records(
+        [state.ws.plans.summary(progress) for progress in found],
+        caller.principal,
+        redactor=redactor,
+    )
+    return rows, movement_specs(rows)
+
+
 def _plans_page(
     request: Request,
     caller: Caller,
@@ -84,16 +127,18 @@ def _plans_page(
 ) -> Response:
     state = web_state(request)
     with state.use:
-        found = state.ws.plans.list(units=units_of(caller))
+        found = _progress(state, caller)
         redactor = viewer_redactor(state, caller.principal)
-        rows = mask_records(
-            [state.ws.plans.summary(p) for p in found], caller.principal, redactor=redactor
-        )
         can_plan = caller.principal.can(Permission.manage_loop)
         gaps = _register(request)[:TOP_GAPS] if can_plan else []
+    rows, specs = derived(
+        ("plans-page", units_of(caller), caller.principal.masks_personal_data),
+        (*found, redactor),
+        lambda: _rows_and_charts(state, found, caller, redactor),
+    )
     context = {
         "plans": rows,
-        "chart_specs": movement_specs(rows),
+        "chart_specs": specs,
         "gaps": gaps,
         "chosen_gap": (form or {}).get("link") or (f"gap:{gap}" if gap else ""),
         "metrics": PLAN_METRICS,
@@ -172,7 +217,9 @@ def _plan_page(
 ) -> Response:
     state = web_state(request)
     with state.use:
-        progress = state.ws.plans.progress(plan_id, units=units_of(caller))
+        found = _progress(state, caller, plan_id)
+        # No such plan in reach: the library says which (not found, or outside the units).
+        progress = found[0] if found else state.ws.plans.progress(plan_id, units=units_of(caller))
         redactor = viewer_redactor(state, caller.principal)
     summary = mask_record(state.ws.plans.summary(progress), caller.principal, redactor=redactor)
     context = {

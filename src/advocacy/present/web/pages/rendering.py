@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from advocacy import display
+from advocacy.present.web.derived import derived
 from advocacy.present.web.state import figures_as_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -108,12 +109,16 @@ _chart_numbers = itertools.count(1)
 
 
 def chart(spec: dict[str, Any], *, label: str) -> Markup:
-    """A figure whose Vega-Lite spec the page's script draws; the label (escaped) describes it."""
+    """A figure whose Vega-Lite spec the page's script draws; the label (escaped) describes it.
+
+    The spec's JSON is written once per spec (pages build their specs once per cached result).
+    """
+    payload = derived(("chart-json", label), (spec,), lambda: script_json(spec))
     return Markup(
         '<figure class="chart"><div class="vega" role="img" aria-label="{label}" '
         'data-spec-id="{ident}"></div><script type="application/json" id="{ident}">'
         "{payload}</script><figcaption>{label}</figcaption></figure>"
-    ).format(label=label, ident=f"spec-{next(_chart_numbers)}", payload=script_json(spec))
+    ).format(label=label, ident=f"spec-{next(_chart_numbers)}", payload=payload)
 
 
 @jinja2.pass_context

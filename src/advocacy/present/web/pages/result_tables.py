@@ -58,8 +58,9 @@ class Cell:
 
 @dataclass
 class ResultTable:
-    columns: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # labels, for people
     rows: list[list[Cell]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the frame's column behind each label
 
 
 def _pairs(frame: pd.DataFrame, method: str, attribute: str) -> dict[str, tuple[str, str]]:
@@ -85,20 +86,30 @@ def _estimate(column: str, value: Any, low: Any, high: Any) -> str:
 
 
 def result_table(
-    frame: pd.DataFrame, *, method: str, attribute: str = "", timezone: str = "UTC"
+    frame: pd.DataFrame,
+    *,
+    method: str,
+    attribute: str = "",
+    timezone: str = "UTC",
+    rows: slice | None = None,
 ) -> ResultTable:
-    """``frame`` as labelled columns and formatted cells, intervals merged into estimates."""
+    """``frame`` as labelled columns and formatted cells, intervals merged into estimates.
+
+    ``rows`` formats only those rows (a page of a long table); the precision of each column is
+    still the whole column's (a column of whole numbers is written without decimals).
+    """
     pairs = _pairs(frame, method, attribute)
-    merged = {bound for low_high in pairs.values() for bound in low_high}
-    columns = [str(column) for column in frame.columns if column not in merged]
+    columns = shown_columns(frame, method=method, attribute=attribute)
     table = ResultTable(
         [
             column.replace("_", " ") + (" [95% interval]" if column in pairs else "")
             for column in columns
-        ]
+        ],
+        names=columns,
     )
     whole = {column for column in columns if _whole_numbers(frame[column])}
-    for record in frame.to_dict("records"):
+    page = frame if rows is None else frame.iloc[rows]
+    for record in page.to_dict("records"):
         row = []
         digits = _row_digits(record, pairs)
         for column in columns:
@@ -124,6 +135,29 @@ def result_table(
                 )
         table.rows.append(row)
     return table
+
+
+def shown_columns(frame: pd.DataFrame, *, method: str, attribute: str = "") -> list[str]:
+    """The columns of ``frame`` its table shows (interval bounds merge into their estimate)."""
+    pairs = _pairs(frame, method, attribute)
+    merged = {bound for low_high in pairs.values() for bound in low_high}
+    return [str(column) for column in frame.columns if column not in merged]
+
+
+def sorted_frame(frame: pd.DataFrame, column: str, *, descending: bool = False) -> pd.DataFrame:
+    """``frame`` ordered by ``column``'s values (missing ones last, ties in their order).
+
+    Numbers, dates and texts sort as themselves; a column mixing kinds (or holding lists)
+    sorts by each value's text.
+    """
+    ordered = frame.reset_index(drop=True)
+    values = ordered[column]
+    try:
+        order = values.sort_values(ascending=not descending, na_position="last", kind="stable")
+    except TypeError:
+        text = values.map(lambda value: None if display.missing(value) else str(value))
+        order = text.sort_values(ascending=not descending, na_position="last", kind="stable")
+    return ordered.loc[order.index]
 
 
 def _is_fraction(value: Any) -> bool:

@@ -34,6 +34,7 @@ from advocacy.present.web.dashboards import (
     ladder_summary,
     viewer_redactor,
 )
+from advocacy.present.web.derived import derived
 from advocacy.present.web.drilldown import ANSWERS_PER_PAGE, csv_response, period_links
 from advocacy.present.web.explorer import Exploration, explore
 from advocacy.present.web.filters import Filters, read_filters
@@ -156,17 +157,35 @@ def overview_page(
     with state.use:
         found = dashboard(state, caller.principal, filters, metric=metric, by=by, period=period)
         ladder = ladder_summary(state, caller.principal, compute=False, where=filters.where)
+    # The charts' specs, built once per result (the same for every reader until it changes).
     trend_chart = None
     if found.trend is not None and not found.trend.frame.empty:
-        trend_chart = trend_spec(
-            found.trend.frame,
-            metric=metric,
-            period=period,
-            links=period_links(found.trend.frame, filters, by, period, metric),
+        frame = found.trend.frame
+        trend_chart = derived(
+            ("trend-chart", filters.key, metric, by, period),
+            (frame,),
+            lambda: trend_spec(
+                frame,
+                metric=metric,
+                period=period,
+                links=period_links(frame, filters, by, period, metric),
+            ),
         )
     heat_chart = None
     if found.heat is not None and not found.heat.empty:
-        heat_chart = heatmap_spec(heat_cells(found.heat, filters))
+        heat = found.heat
+        heat_chart = derived(
+            ("heat-chart", filters.key),
+            (heat,),
+            lambda: heatmap_spec(heat_cells(heat, filters)),
+        )
+    waves = found.waves
+    waves_chart = None
+    if waves is not None and not waves.empty:
+        waves_chart = derived(("waves-chart",), (waves,), lambda: waves_spec(waves))
+    ladder_chart = None
+    if ladder is not None:
+        ladder_chart = derived(("ladder-chart",), (ladder,), lambda: ladder_spec(ladder))
     label = f"{metric_label(metric)} by {period}" + (f", one line per {by}" if by else "")
     return render(
         request,
@@ -182,11 +201,9 @@ def overview_page(
             "trend_chart": trend_chart,
             "trend_label": label + ", with 95% interval bands",
             "heat_chart": heat_chart,
-            "waves_chart": None
-            if found.waves is None or found.waves.empty
-            else waves_spec(found.waves),
+            "waves_chart": waves_chart,
             "ladder": ladder,
-            "ladder_chart": None if ladder is None else ladder_spec(ladder),
+            "ladder_chart": ladder_chart,
             "filter_query": filters.query,
         },
         caller=caller,
@@ -225,15 +242,22 @@ def explorer_page(
         # A combination that cannot work (eNPS by channel, a bad date): say so beside the form.
         problem = error
     frame = found.frame
-    chart: Any = None
-    if not frame.empty:
-        if found.waves:
-            chart = waves_spec(frame, metric=metric, slices=bool(found.by))
-        elif period:
-            links = period_links(frame, filters, "", period, metric, slices=found.by)
-            chart = trend_spec(frame, metric=metric, period=period, links=links)
-        else:
-            chart = slices_spec(frame, metric=metric, dimension="slice")
+
+    def chart_and_rows() -> tuple[Any, list[dict[Any, Any]]]:
+        chart: Any = None
+        if not frame.empty:
+            if found.waves:
+                chart = waves_spec(frame, metric=metric, slices=bool(found.by))
+            elif period:
+                links = period_links(frame, filters, "", period, metric, slices=found.by)
+                chart = trend_spec(frame, metric=metric, period=period, links=links)
+            else:
+                chart = slices_spec(frame, metric=metric, dimension="slice")
+        return chart, frame.to_dict("records")
+
+    # Once per result (the explorer's frame is itself built once per cached result).
+    key = ("explore-page", metric, period, tuple(found.by), found.waves, filters.key)
+    chart, rows = derived(key, (frame,), chart_and_rows)
     with state.use:
         options_found = filter_options(state, caller.principal)
     choice = {
@@ -257,7 +281,7 @@ def explorer_page(
             "choice": choice,
             "options": options,
             "found": found,
-            "rows": frame.to_dict("records"),
+            "rows": rows,
             "spec": chart,
             "problem": problem,
             "filters": filters,
@@ -377,7 +401,7 @@ def _topic_route(name: str) -> None:
         state = web_state(request)
         filters = read_filters(request)
         with state.use:
-            view = topic_view(state, caller.principal, name, filters)
+            view = topic_view(state, caller.principal, name, filters, request.query_params)
             options_found = filter_options(state, caller.principal)
         return render(
             request,

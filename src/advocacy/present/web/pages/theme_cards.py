@@ -16,8 +16,9 @@ import pandas as pd
 
 from advocacy import display
 from advocacy.errors import AdvocacyError
-from advocacy.namespaces.access import Principal, mask_frame
+from advocacy.namespaces.access import Principal, TextRedactor, mask_frame
 from advocacy.present.web.dashboards import viewer_redactor
+from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
 from advocacy.present.web.state import WebState
 
@@ -95,6 +96,22 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
     except AdvocacyError:
         quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])
     redactor = viewer_redactor(state, principal)
+    cards: list[ThemeCard] = derived(
+        ("theme-cards", chosen, principal.masks_personal_data),
+        (themes, quotes, redactor),
+        lambda: _cards(themes, quotes, principal, redactor, filters),
+    )
+    return cards
+
+
+def _cards(
+    themes: pd.DataFrame,
+    quotes: pd.DataFrame,
+    principal: Principal,
+    redactor: TextRedactor | None,
+    filters: Filters,
+) -> list[ThemeCard]:
+    """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them."""
     shown = mask_frame(themes, principal, redactor=redactor)
     said = mask_frame(quotes, principal, redactor=redactor) if not quotes.empty else quotes
     by_theme: dict[tuple[str, str], list[str]] = {}

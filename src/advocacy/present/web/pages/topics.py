@@ -11,6 +11,7 @@ and contacts masked, theme names, key phrases, quotes, sentences and root causes
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -19,16 +20,24 @@ import pandas as pd
 
 from advocacy.analyses import ANALYSES
 from advocacy.errors import AdvocacyError
-from advocacy.namespaces.access import Principal, mask_frame
+from advocacy.namespaces.access import Principal, TextRedactor, mask_frame
 from advocacy.present.web.dashboards import topic_key, viewer_redactor
+from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
-from advocacy.present.web.pages.result_tables import ResultTable, result_table
+from advocacy.present.web.pages.result_tables import (
+    ResultTable,
+    result_table,
+    shown_columns,
+    sorted_frame,
+)
 from advocacy.present.web.pages.theme_cards import ThemeCard, theme_cards
 from advocacy.present.web.state import WebState
 
-#: Rows of an analysis sent to a page, where they sort and page in the browser; the page links
-#: to the whole analysis as a CSV.
+#: Gaps of the register the Gaps page asks for (the highest priorities); the page links to the
+#: whole register as a CSV.
 SHOWN_ROWS = 250
+#: Rows of a table on one page; the server sorts and pages (the page and order are in the URL).
+PAGE_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,41 @@ class Part:
     # Why the analysis cannot follow some filter (filter name -> reason), beyond its signature.
     unfiltered: tuple[tuple[str, str], ...] = ()
     units_only: bool = False  # only the unit filter reaches it (employee answers)
+    name: str = ""  # in the URL's paging parameters; default the method's last word
+
+    @property
+    def key(self) -> str:
+        """The table's name in the URL (``ladder_page``, ``ladder_sort``) and its anchor."""
+        return self.name or self.method.rsplit(".", 1)[-1].replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which page of a table is shown and in which order: ``sort`` a column (``""`` keeps the
+    analysis' own order), read from the URL (``<table>_page``, ``<table>_sort``, ``-`` before
+    the column for the highest first)."""
+
+    page: int = 1
+    sort: str = ""
+    descending: bool = False
+
+    @classmethod
+    def read(cls, query: Mapping[str, str], key: str) -> Paging:
+        """The paging of table ``key`` in ``query`` (nonsense reads as the first page)."""
+        text = str(query.get(f"{key}_page", "") or "")
+        page = int(text) if text.isdigit() and 0 < len(text) < 10 else 1
+        sort = str(query.get(f"{key}_sort", "") or "")[:200]
+        descending = sort.startswith("-")
+        return cls(max(1, page), sort.lstrip("-"), descending)
+
+    def pairs(self, key: str) -> dict[str, str]:
+        """This paging as query parameters (none for the defaults)."""
+        found = {}
+        if self.sort:
+            found[f"{key}_sort"] = ("-" if self.descending else "") + self.sort
+        if self.page > 1:
+            found[f"{key}_page"] = str(self.page)
+        return found
 
 
 @dataclass(frozen=True)
@@ -68,12 +112,26 @@ class Topic:
 
 @dataclass
 class Shown:
+    """One table of a topic page: the page of rows shown, and where it is in the whole."""
+
     label: str
-    frame: pd.DataFrame | None = None
-    rows: int = 0
+    key: str = ""
+    rows: int = 0  # in the whole analysis
     problem: str | None = None
     table: ResultTable | None = None
     download: str | None = None  # the whole analysis as a CSV
+    paging: Paging = field(default_factory=Paging)
+    pages: int = 1
+
+    @property
+    def first(self) -> int:
+        """The number of the first row shown (1-based)."""
+        return min(self.rows, (self.paging.page - 1) * PAGE_ROWS + 1)
+
+    @property
+    def last(self) -> int:
+        """The number of the last row shown."""
+        return min(self.rows, self.paging.page * PAGE_ROWS)
 
 
 @dataclass
@@ -90,6 +148,31 @@ class TopicView:
     filters: Filters = field(default_factory=Filters)
     # filter name -> why -> the parts of the page that do not follow it for that reason
     not_applied: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    paging: dict[str, Paging] = field(default_factory=dict)  # table key -> as asked
+
+    def link(self, key: str, *, page: int | None = None, sort: str | None = None) -> str:
+        """This page with table ``key`` on ``page`` or sorted by column ``sort`` (ascending,
+        or descending when it is sorted ascending by it now: a second click turns it; a new
+        order starts at the first page), the filters and the other tables' order and page
+        kept, and an anchor to the table."""
+        shown = self.paging.get(key, Paging())
+        if sort is not None:
+            descending = shown.sort == sort and not shown.descending
+            shown = Paging(1, sort, descending)
+        elif page is not None:
+            shown = Paging(page, shown.sort, shown.descending)
+        extra: dict[str, str] = {}
+        for other, paging in {**self.paging, key: shown}.items():
+            extra.update(paging.pairs(other))
+        return self.filters.link(f"/{self.name}", **extra) + f"#table-{key}"
+
+    def kept(self) -> dict[str, str]:
+        """What the filter bar keeps when filters change: each table's order (not its page:
+        other filters give other rows)."""
+        extra: dict[str, str] = {}
+        for key, paging in self.paging.items():
+            extra.update(Paging(1, paging.sort, paging.descending).pairs(key))
+        return extra
 
     def unapplied(self) -> list[str]:
         """Each active filter something on the page does not follow, what and why, in words:
@@ -193,6 +276,7 @@ TOPICS: dict[str, Topic] = {
                 "Comment themes as drivers of NPS (respondents with a comment)",
                 "gaps.drivers",
                 (("level", "theme"),),
+                name="theme-drivers",
             ),
             Part("Importance-performance quadrants", "gaps.ipa", attribute="frame"),
             Part("SERVQUAL gaps by dimension", "gaps.servqual", attribute="dimensions"),
@@ -215,6 +299,7 @@ TOPICS: dict[str, Topic] = {
                 "Culture and eNPS by unit",
                 "gaps.culture",
                 attribute="units",
+                name="culture-units",
                 units_only=True,
                 unfiltered=_UNIT_ONLY,
             ),
@@ -222,6 +307,7 @@ TOPICS: dict[str, Topic] = {
                 "Culture items, current against desired",
                 "gaps.culture",
                 attribute="items",
+                name="culture-items",
                 units_only=True,
                 unfiltered=_UNIT_ONLY,
             ),
@@ -229,6 +315,7 @@ TOPICS: dict[str, Topic] = {
                 "Employee results against customer NPS, by unit",
                 "gaps.culture_link",
                 attribute="units",
+                name="culture-link",
                 unfiltered=(("*", "it relates the units to each other"),),
             ),
         ),
@@ -301,22 +388,77 @@ def _filtering(
     return options, ignored
 
 
-def _run(state: WebState, part: Part, options: dict[str, Any]) -> Shown:
+def _run(
+    state: WebState,
+    part: Part,
+    options: dict[str, Any],
+    principal: Principal,
+    paging: Paging,
+    timezone: str,
+) -> Shown:
     method = attrgetter(part.method)(state.ws)
     chosen = {**dict(part.options), **options}
+    key = topic_key(part.method, chosen)
     try:
-        result = state.cached(topic_key(part.method, chosen), lambda: method(**chosen))
+        result = state.cached(key, lambda: method(**chosen))
     except AdvocacyError as error:
-        return Shown(part.label, problem=error.message + (f"; {error.fix}" if error.fix else ""))
+        return Shown(
+            part.label, part.key, problem=error.message + (f"; {error.fix}" if error.fix else "")
+        )
     except Exception as error:  # an analysis' own defect: shown, not hidden, never the page
-        return Shown(part.label, problem=f"could not be computed ({type(error).__name__}: {error})")
+        return Shown(
+            part.label,
+            part.key,
+            problem=f"could not be computed ({type(error).__name__}: {error})",
+        )
+    redactor = viewer_redactor(state, principal)
+    masked = principal.masks_personal_data
+    # Masking, sorting and formatting the page of rows, once per result, order and page.
+    return derived(
+        ("topic-table", key, part.attribute, part.key, masked, paging, timezone),
+        (result, redactor),
+        lambda: _shown(part, result, principal, redactor, paging, timezone),
+    )
+
+
+def _shown(
+    part: Part,
+    result: Any,
+    principal: Principal,
+    redactor: TextRedactor | None,
+    paging: Paging,
+    timezone: str,
+) -> Shown:
+    """The page ``paging`` asks for of ``part``'s table in ``result``, as ``principal`` sees it."""
     frame = getattr(result, part.attribute) if part.attribute else result
     if not isinstance(frame, pd.DataFrame):
-        return Shown(part.label, problem="this analysis returned no table")
+        return Shown(part.label, part.key, problem="this analysis returned no table")
     frame = frame.drop(columns=[name for name in part.hidden if name in frame.columns])
     leading = [name for name in part.first if name in frame.columns]
     frame = frame[leading + [name for name in frame.columns if name not in leading]]
-    return Shown(part.label, frame.head(SHOWN_ROWS), rows=len(frame), download=_download(part))
+    frame = mask_frame(frame, principal, redactor=redactor)
+    if paging.sort not in shown_columns(frame, method=part.method, attribute=part.attribute):
+        paging = Paging(paging.page)  # a column this table does not show: its own order
+    if paging.sort:
+        frame = sorted_frame(frame, paging.sort, descending=paging.descending)
+    pages = max(1, -(-len(frame) // PAGE_ROWS))
+    paging = Paging(min(paging.page, pages), paging.sort, paging.descending)
+    start = (paging.page - 1) * PAGE_ROWS
+    return Shown(
+        part.label,
+        part.key,
+        rows=len(frame),
+        table=result_table(
+            frame,
+            method=part.method,
+            attribute=part.attribute,
+            timezone=timezone,
+            rows=slice(start, start + PAGE_ROWS),
+        ),
+        download=_download(part),
+        paging=paging,
+        pages=pages,
+    )
 
 
 def _download(part: Part) -> str | None:
@@ -332,12 +474,18 @@ def _download(part: Part) -> str | None:
 
 
 def topic_view(
-    state: WebState, principal: Principal, name: str, filters: Filters | None = None
+    state: WebState,
+    principal: Principal,
+    name: str,
+    filters: Filters | None = None,
+    query: Mapping[str, str] | None = None,
 ) -> TopicView:
-    """What topic ``name`` can show ``principal`` on this workspace (callers use the workspace)."""
+    """What topic ``name`` can show ``principal`` on this workspace (callers use the workspace):
+    of each table the page and order ``query`` (the URL's parameters) asks for."""
     topic = TOPICS[name]
     filters = filters or Filters()
     view = TopicView(name, topic, pending=list(topic.planned), filters=filters)
+    view.paging = {part.key: Paging.read(query or {}, part.key) for part in topic.parts}
     counts = {item.table: item.rows for item in state.cached(("status",), state.ws.status).tables}
     for need in topic.needs:
         rows = counts.get(need.table, 0)
@@ -361,13 +509,7 @@ def topic_view(
             for filter_name, why in ignored.items():
                 reasons = view.not_applied.setdefault(filter_name, {})
                 reasons.setdefault(why, []).append(part.label.split(":")[0].split(" (")[0])
-            shown = _run(state, part, options)
-            if shown.frame is not None:
-                redactor = viewer_redactor(state, principal)
-                shown.frame = mask_frame(shown.frame, principal, redactor=redactor)
-                method, attribute = part.method, part.attribute
-                shown.table = result_table(
-                    shown.frame, method=method, attribute=attribute, timezone=timezone
-                )
+            shown = _run(state, part, options, principal, view.paging[part.key], timezone)
+            view.paging[part.key] = shown.paging
             view.shown.append(shown)
     return view

@@ -1,5 +1,6 @@
 // Sort and page every table marked "sortable" (clicking a header sorts by it; long tables are
-// shown a page at a time). Cells may carry data-sort with the value to sort by.
+// shown a page at a time). Cells may carry data-sort with the value to sort by. Tables the
+// server sorts and pages (data-sorted="server": the topic pages) are left alone.
 (function () {
   "use strict";
   var PAGE = 25;
@@ -67,7 +68,8 @@
     });
     show();
   }
-  function start() { document.querySelectorAll("table.sortable").forEach(setUp); }
+  // A table the server sorts too (data-sorted="server") has links in its headings instead.
+  function start() { document.querySelectorAll("table.sortable:not([data-sorted='server'])").forEach(setUp); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
