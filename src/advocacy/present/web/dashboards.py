@@ -187,9 +187,8 @@ def warm_up(state: WebState) -> None:
     Errors are left for the first real request to report: warming is only an optimisation.
     """
     warmer = Principal("warm-up", Role.analyst)
-    # Fresh figures (run at most once per page_staleness_seconds after writes): pages refresh
-    # their stale results only once they are half the bound old, the overview's now.
-    figures_age.set(FiguresAge(stale_allowed=False))
+    # As a page would: results within page_staleness_seconds are refreshed in the background.
+    figures_age.set(FiguresAge(stale_allowed=True))
     try:
         with state.use:
             if not state.closed:

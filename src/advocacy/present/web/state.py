@@ -8,11 +8,11 @@ shutdown wait until no request is using it (and hold new ones back meanwhile). A
 cached per data *generation*, a cheap fingerprint of the import ledger and of the API's own
 writes, so dashboards answer from memory until new evidence arrives. With writes arriving all
 the time (the REST API, hosted surveys), a page may be served the last result for up to
-``page_staleness_seconds``, and then says when its figures are from; once a result is half
-that old, one newer result is computed in the background, so each is computed at most about
-twice per bound whatever the rate of writes. A server behind (a refresh still on its way past
-the bound) serves the last result, labelled, rather than hold readers up. The API always
-answers with fresh figures.
+``page_staleness_seconds`` while one newer result is computed in the background, and then says
+when its figures are from. Background refreshes take a bounded share of the server
+(:data:`REFRESH_SHARE`) whatever the rate of writes; a server behind (a refresh still on its
+way past the bound) serves the last result, labelled, rather than hold readers up. The API
+always answers with fresh figures.
 
 When the storage fails (a full disk invalidates a DuckDB database; a PostgreSQL connection
 breaks), :meth:`WebState.fault_seen` records it and :meth:`WebState.recover` opens the database
@@ -47,12 +47,15 @@ T = TypeVar("T")
 CACHE_SIZE = 256
 #: Least time between two attempts to reopen a failed database.
 RECONNECT_SECONDS = 1.0
-#: Results computed in the background at once (each holds a pooled connection and a core).
-BACKGROUND_COMPUTATIONS = 2
-#: A page's stale result is refreshed in the background once it is this share of
-#: ``page_staleness_seconds`` old, not sooner: under a stream of writes each result is then
-#: computed at most twice per bound, not once per batch of writes per reader.
-REFRESH_AFTER = 0.5
+#: Results refreshed in the background at once (each holds a pooled connection and a core).
+BACKGROUND_COMPUTATIONS = 1
+#: Share of the time the background refreshes may work: after a refresh that took t seconds
+#: the next waits t * (1 / share - 1). Under a stream of writes every result is stale all the
+#: time; refreshing them as fast as they go stale took more than the whole server (each
+#: dashboard's analyses cost 0.1-2 s of CPU), and readers got nothing else done.
+REFRESH_SHARE = 0.25
+#: Longest rest between two refreshes, seconds.
+MAX_REST = 30.0
 
 
 class WorkspaceUse:
@@ -219,6 +222,7 @@ class WebState:
     _background: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(BACKGROUND_COMPUTATIONS)
     )
+    _resting: threading.Event = field(default_factory=threading.Event)  # set: rest no more
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits.from_settings(self.ws.settings)
@@ -279,12 +283,12 @@ class WebState:
         A result computed in the current data generation is served from memory. After new
         evidence, a page (see :class:`FiguresAgeScope`) may be served the last result while it
         is at most :attr:`staleness` seconds old, and notes when its figures are from
-        (:func:`figures_as_of`); once the result is :data:`REFRESH_AFTER` of that bound old, one
-        newer result is computed in the background. Under a stream of writes each result is
-        so computed at most about twice per bound, however many readers and writes there are.
-        Past the bound a page is still served the last result while that refresh is on its
-        way (the server is behind; at most :data:`BACKGROUND_COMPUTATIONS` refreshes run at
-        once, so refreshing never takes more of the server than that).
+        (:func:`figures_as_of`), while one newer result is computed in the background.
+        Refreshes take turns (:data:`BACKGROUND_COMPUTATIONS` at once) and rest between turns
+        (:data:`REFRESH_SHARE`), so however many writes and readers there are, refreshing
+        takes a bounded share of the server. Past the bound a page is still served the last
+        result while its refresh is on its way (the server is behind; the page says how old
+        its figures are) rather than wait for it.
         Otherwise one request computes the result and others asking for it meanwhile wait for
         that one (and get its error if it fails) instead of computing it again side by side,
         which is what many users opening the same page after new evidence would otherwise do.
@@ -303,7 +307,7 @@ class WebState:
                 # Within the bound; or past it with a refresh on its way (the server is behind:
                 # readers are not held up by it, and the page says how old its figures are).
                 self._cache.move_to_end(key)
-                if running is None and now - found.started >= bound * REFRESH_AFTER:
+                if running is None:
                     running = self._start(key, generation, now, background=True)
                     self._in_background(key, running, compute)
                 self._note(found.as_of)
@@ -374,6 +378,7 @@ class WebState:
         def work() -> None:
             mine = False
             with self._background:
+                begun = time.monotonic()
                 try:
                     if self.closed:
                         raise RuntimeError("the server is shutting down")
@@ -394,6 +399,10 @@ class WebState:
                             del self._computing[key]
                     if not running.future.done():
                         running.future.set_exception(error)
+                finally:
+                    if mine:  # rest before the next refresh's turn
+                        rest = (time.monotonic() - begun) * (1 / REFRESH_SHARE - 1)
+                        self._resting.wait(min(rest, MAX_REST))
 
         threading.Thread(target=work, name="advocacy-recompute", daemon=True).start()
 
