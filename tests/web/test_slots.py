@@ -10,7 +10,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from advocacy.present.web import create_app
-from advocacy.present.web.slots import PAGE_SLOTS
+from advocacy.present.web.slots import page_slots
 from web.site import Site, bearer
 
 
@@ -18,7 +18,9 @@ def test_an_api_write_is_answered_while_every_page_slot_is_taken(site: Site) -> 
     with TestClient(create_app(site.url), base_url="https://testserver") as client:
         assert client.portal is not None
         slots = client.app.state.page_slots  # type: ignore[attr-defined]
-        for _ in range(PAGE_SLOTS):  # as many pages in progress as may be
+        taken = page_slots(client.app.state.web.ws.settings.pool_size)  # type: ignore[attr-defined]
+        assert slots.value == taken
+        for _ in range(taken):  # as many pages in progress as may be
             client.portal.call(slots.acquire)
         pages: list[httpx.Response] = []
         reader = threading.Thread(
@@ -34,15 +36,15 @@ def test_an_api_write_is_answered_while_every_page_slot_is_taken(site: Site) -> 
             reader.join(1.0)
             assert not pages, "a page must wait for a free slot"
         finally:
-            for _ in range(PAGE_SLOTS):
+            for _ in range(taken):
                 client.portal.call(slots.release)
         reader.join(120)
         assert pages and pages[0].status_code == 200
         # Static files never wait for a page slot either.
-        for _ in range(PAGE_SLOTS):
+        for _ in range(taken):
             client.portal.call(slots.acquire)
         try:
             assert client.get("/static/style.css").status_code == 200
         finally:
-            for _ in range(PAGE_SLOTS):
+            for _ in range(taken):
                 client.portal.call(slots.release)

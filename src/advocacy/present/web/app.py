@@ -178,7 +178,7 @@ def create_app(
         ws = advocacy.open(url) if opened else workspace
         state = WebState(ws, secure_cookies=secure_cookies, limits=bounds)
         app.state.web = state
-        open_slots(app)  # pages and API writes on threads apart (web/slots.py)
+        open_slots(app, pool_size=ws.settings.pool_size)  # pages, API writes: threads apart
         start_warm_up(state)
         delivery = ws.outbox.start(lock=state.use)  # only when e-mail/webhooks are set
         try:

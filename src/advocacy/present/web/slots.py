@@ -7,11 +7,12 @@ API write waited behind them twice (once to authenticate, once to map its record
 could join its group commit. That, not the commit, held the load benchmark to about ten
 acknowledged writes a second.
 
-So :class:`PageSlots` lets at most :data:`PAGE_SLOTS` pages work at once (the others wait,
-holding neither a thread nor a connection; they are answered in the order they came), and
-the write routes do their thread work on threads of their own (:func:`write_threads`). Pages
-are not slower for it: more pages at once than cores only share the same CPU, more slowly
-each.
+So :class:`PageSlots` lets at most :func:`page_slots` pages work at once: all the pool's
+connections but :data:`RESERVED_CONNECTIONS` (the others wait, holding neither a thread nor a
+connection, and are answered in the order they came), and the write routes do their thread
+work on threads of their own (:func:`write_threads`). Fewer slots than that made pages slower
+in the load benchmark (eight: cheap pages queued behind pages computing a result for the
+first time).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from typing import Any
 import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-#: Pages worked on at once (each holds a request thread and a pooled connection).
-PAGE_SLOTS = 8
+#: Pooled connections the pages leave to the rest: the API's writes authenticating, the
+#: group-commit writer, the background refresh, the warm-up.
+RESERVED_CONNECTIONS = 4
 #: Threads the API's writes authenticate and map their records on, apart from the pages'.
 WRITE_THREADS = 16
 #: Paths that are not pages: the API (writes have their own threads), the hosted surveys
@@ -30,15 +32,21 @@ WRITE_THREADS = 16
 NOT_PAGES = ("/api/", "/s/", "/static/", "/vendor/")
 
 
-def open_slots(app: Any, *, pages: int = PAGE_SLOTS, writes: int = WRITE_THREADS) -> None:
+def page_slots(pool_size: int) -> int:
+    """Pages worked on at once: all of the ``pool_size`` connections but
+    :data:`RESERVED_CONNECTIONS` (at least 2)."""
+    return max(2, pool_size - RESERVED_CONNECTIONS)
+
+
+def open_slots(app: Any, *, pool_size: int, writes: int = WRITE_THREADS) -> None:
     """Make the app's page slots and write threads (at start-up, in its event loop)."""
-    app.state.page_slots = anyio.Semaphore(pages, fast_acquire=True)
+    app.state.page_slots = anyio.Semaphore(page_slots(pool_size), fast_acquire=True)
     app.state.write_threads = anyio.CapacityLimiter(writes)
 
 
 class PageSlots:
-    """ASGI middleware: at most :data:`PAGE_SLOTS` page requests in progress at once (those
-    :func:`open_slots` made; none are limited before it ran)."""
+    """ASGI middleware: at most :func:`page_slots` page requests in progress at once (the
+    slots :func:`open_slots` made; none are limited before it ran)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,4 +67,12 @@ def write_threads(app: Any) -> anyio.CapacityLimiter | None:
     return limiter
 
 
-__all__ = ["NOT_PAGES", "PAGE_SLOTS", "WRITE_THREADS", "PageSlots", "open_slots", "write_threads"]
+__all__ = [
+    "NOT_PAGES",
+    "RESERVED_CONNECTIONS",
+    "WRITE_THREADS",
+    "PageSlots",
+    "open_slots",
+    "page_slots",
+    "write_threads",
+]
