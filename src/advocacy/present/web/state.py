@@ -222,7 +222,6 @@ class WebState:
     _background: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(BACKGROUND_COMPUTATIONS)
     )
-    _resting: threading.Event = field(default_factory=threading.Event)  # set: rest no more
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits.from_settings(self.ws.settings)
@@ -402,7 +401,7 @@ class WebState:
                 finally:
                     if mine:  # rest before the next refresh's turn
                         rest = (time.monotonic() - begun) * (1 / REFRESH_SHARE - 1)
-                        self._resting.wait(min(rest, MAX_REST))
+                        time.sleep(min(rest, MAX_REST))
 
         threading.Thread(target=work, name="advocacy-recompute", daemon=True).start()
 
