@@ -112,8 +112,9 @@ class Settings(BaseModel):
     page_staleness_seconds: float = Field(
         5.0,
         description="seconds a web page may show figures computed before the latest writes, "
-        "while newer ones are computed in the background; the page then says when its figures "
-        "are from (0: pages always wait for fresh figures; the API is always fresh)",
+        "while newer ones are computed in the background (longer only while the server is "
+        "behind and a refresh is on its way); the page then says when its figures are from "
+        "(0: pages always wait for fresh figures; the API is always fresh)",
     )
     max_body_bytes: int = Field(
         1_000_000,

@@ -9,6 +9,7 @@ demo workspace, with writes made through the REST API.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import threading
 import time
@@ -23,7 +24,13 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy import display
 from advocacy.present.web import create_app
-from advocacy.present.web.state import FiguresAge, WebState, figures_age
+from advocacy.present.web.state import (
+    BACKGROUND_COMPUTATIONS,
+    REFRESH_SHARE,
+    FiguresAge,
+    WebState,
+    figures_age,
+)
 from advocacy.settings import current_settings
 from web.site import Site, bearer
 
@@ -95,17 +102,104 @@ def test_a_write_then_reads_within_the_bound_are_served_the_last_figures_and_say
     assert all(age.as_of is not None for _, age in answers)
     stamps = {age.as_of for _, age in answers}
     assert len(stamps) == 1
-    # The API never gets stale figures: it computes the current ones.
-    api, api_age = _read(state, lambda: _count(state), page=False)
-    assert api == 2 and api_age.as_of is None
-
+    deadline = time.monotonic() + 30
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert calls, "the refresh must start in the background"
+    # The API never gets stale figures: it waits for the current ones on their way.
+    api: list[tuple[int, FiguresAge]] = []
+    reader = threading.Thread(target=lambda: api.append(_read(state, slow, page=False)))
+    reader.start()
+    reader.join(0.5)
+    assert not api, "the API must not be answered with the last figures"
     release.set()
+    reader.join(30)
+    assert api and api[0][0] == 2 and api[0][1].as_of is None
+
+    while state._computing and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(calls) == 1  # one background recomputation for all five readers and the API
+    fresh, fresh_age = _read(state, slow)
+    assert fresh == 2 and fresh_age.as_of is None
+
+
+def test_background_refreshes_take_turns_and_rest_between_them(state: WebState) -> None:
+    """Under a stream of writes every result is stale all the time: refreshes take a bounded
+    share of the server (one at a time, resting REFRESH_SHARE's complement after each)."""
+    clock = state.clock
+    assert isinstance(clock, Clock)
+    keys = [("a",), ("b",), ("c",)]
+    for key in keys:
+        with state.use:
+            state.cached(key, lambda: _count(state))
+    spans: list[tuple[float, float]] = []
+
+    def slow() -> int:
+        begun = time.monotonic()
+        time.sleep(0.2)
+        spans.append((begun, time.monotonic()))
+        return _count(state)
+
+    _write(state, "r1")
+    clock.now += 1
+    for key in keys:  # each page served its last figures at once; three refreshes asked for
+        age = FiguresAge(stale_allowed=True)
+        token = figures_age.set(age)
+        try:
+            with state.use:
+                assert state.cached(key, slow) == 0
+        finally:
+            figures_age.reset(token)
+        assert age.as_of is not None
     deadline = time.monotonic() + 30
     while state._computing and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert len(calls) == 1  # one background recomputation for all five readers
-    fresh, fresh_age = _read(state, slow)
-    assert fresh == 2 and fresh_age.as_of is None
+    assert len(spans) == 3
+    spans.sort()
+    for (_, ended), (begun, _) in itertools.pairwise(spans):
+        assert begun - ended >= 0.2 * (1 / REFRESH_SHARE - 1) * 0.9  # one at a time, resting
+
+
+def test_a_server_behind_serves_the_last_figures_past_the_bound_and_says_how_old(
+    state: WebState,
+) -> None:
+    clock = state.clock
+    assert isinstance(clock, Clock)
+    _write(state, "r1")
+    assert _read(state, lambda: _count(state))[0] == 1
+    threads: list[str] = []
+
+    def counted() -> int:
+        threads.append(threading.current_thread().name)
+        return _count(state)
+
+    # Every background slot taken (as by other pages' refreshes): the refresh started by a
+    # reader past half the bound waits for its turn.
+    for _ in range(BACKGROUND_COMPUTATIONS):
+        state._background.acquire()
+    try:
+        _write(state, "r2")
+        clock.now += BOUND * 0.75
+        first, first_age = _read(state, counted)
+        _write(state, "r3")
+        clock.now += BOUND  # past the bound, the refresh still waiting
+        value, age = _read(state, counted)
+        assert (first, value) == (1, 1)  # not held up by the server being behind...
+        assert age.as_of is not None and age.as_of == first_age.as_of  # ...and labelled
+        assert threads == []
+        # The API takes over the refresh that did not start (it holds a connection; the
+        # refresh may be waiting for one) and gets the current figures.
+        api, api_age = _read(state, counted, page=False)
+        assert api == 3 and api_age.as_of is None
+        assert threads == [threading.current_thread().name]
+    finally:
+        for _ in range(BACKGROUND_COMPUTATIONS):
+            state._background.release()
+    deadline = time.monotonic() + 30
+    while state._computing and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(threads) == 1  # the background thread left it to the API
+    assert _read(state, counted)[0] == 3
 
 
 def test_past_the_bound_a_page_waits_for_fresh_figures(state: WebState) -> None:

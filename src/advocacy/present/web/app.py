@@ -57,6 +57,7 @@ from advocacy.present.web.pages import plans as page_plans
 from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
+from advocacy.present.web.slots import PageSlots, open_slots
 from advocacy.present.web.state import FiguresAgeScope, WebState
 from advocacy.present.web.uploads import UploadStore
 from advocacy.settings import current_settings
@@ -177,6 +178,7 @@ def create_app(
         ws = advocacy.open(url) if opened else workspace
         state = WebState(ws, secure_cookies=secure_cookies, limits=bounds)
         app.state.web = state
+        open_slots(app, pool_size=ws.settings.pool_size)  # pages, API writes: threads apart
         start_warm_up(state)
         delivery = ws.outbox.start(lock=state.use)  # only when e-mail/webhooks are set
         try:
@@ -239,6 +241,7 @@ def create_app(
     )
     app.add_middleware(StorageGuard, respond=error_response)
     app.add_middleware(FiguresAgeScope)  # pages may show figures up to page_staleness_seconds old
+    app.add_middleware(PageSlots)  # a few pages at once; API writes never wait behind them
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

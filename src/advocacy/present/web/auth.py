@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import (
@@ -99,11 +100,17 @@ async def _check_csrf(request: Request, caller: Caller) -> None:
         )
 
 
-def requires(permission: Permission) -> Callable[[Request], object]:
-    """A FastAPI dependency: the caller, who must hold ``permission`` (and CSRF if a browser)."""
+def requires(
+    permission: Permission, *, threads: Callable[[Any], CapacityLimiter | None] | None = None
+) -> Callable[[Request], object]:
+    """A FastAPI dependency: the caller, who must hold ``permission`` (and CSRF if a browser).
+
+    ``threads`` gives the app's threads to authenticate on (default anyio's, the pages').
+    """
 
     async def dependency(request: Request) -> Caller:
-        caller = await run_in_threadpool(identify, request)
+        limiter = threads(request.app) if threads is not None else None
+        caller = await to_thread.run_sync(identify, request, limiter=limiter)
         await _check_csrf(request, caller)
         caller.principal.require(permission)
         return caller

@@ -9,7 +9,10 @@ cached per data *generation*, a cheap fingerprint of the import ledger and of th
 writes, so dashboards answer from memory until new evidence arrives. With writes arriving all
 the time (the REST API, hosted surveys), a page may be served the last result for up to
 ``page_staleness_seconds`` while one newer result is computed in the background, and then says
-when its figures are from; the API always answers with fresh figures.
+when its figures are from. Background refreshes take a bounded share of the server
+(:data:`REFRESH_SHARE`) whatever the rate of writes; a server behind (a refresh still on its
+way past the bound) serves the last result, labelled, rather than hold readers up. The API
+always answers with fresh figures.
 
 When the storage fails (a full disk invalidates a DuckDB database; a PostgreSQL connection
 breaks), :meth:`WebState.fault_seen` records it and :meth:`WebState.recover` opens the database
@@ -44,8 +47,15 @@ T = TypeVar("T")
 CACHE_SIZE = 256
 #: Least time between two attempts to reopen a failed database.
 RECONNECT_SECONDS = 1.0
-#: Results computed in the background at once (each holds a pooled connection and a core).
-BACKGROUND_COMPUTATIONS = 2
+#: Results refreshed in the background at once (each holds a pooled connection and a core).
+BACKGROUND_COMPUTATIONS = 1
+#: Share of the time the background refreshes may work: after a refresh that took t seconds
+#: the next waits t * (1 / share - 1). Under a stream of writes every result is stale all the
+#: time; refreshing them as fast as they go stale took more than the whole server (each
+#: dashboard's analyses cost 0.1-2 s of CPU), and readers got nothing else done.
+REFRESH_SHARE = 0.25
+#: Longest rest between two refreshes, seconds.
+MAX_REST = 30.0
 
 
 class WorkspaceUse:
@@ -166,13 +176,25 @@ class _Result:
 
 @dataclass
 class _Running:
-    """A computation in progress (others asking for its result may wait for it)."""
+    """A computation asked for, and once ``claimed`` in progress (others asking for its result
+    may then wait for it)."""
 
     generation: tuple[Any, ...]
     started: float
     as_of: datetime
-    background: bool = False  # on a thread of its own, which must first borrow a connection
+    #: Taken by the thread computing it, holding a connection: a request's own, or a
+    #: background thread's once it borrowed one. A background computation not yet claimed
+    #: (still waiting for its turn or a connection) is never waited for: a request needing
+    #: the result claims it and computes it itself.
+    claimed: bool = True
+    #: A refresh of a stale result, asked for in the background.
+    refresh: bool = False
     future: Future[Any] = field(default_factory=Future)
+
+    def claim(self, generation: tuple[Any, ...], now: float) -> None:
+        """Taken now, in ``generation`` (callers hold the cache lock)."""
+        self.claimed = True
+        self.generation, self.started, self.as_of = generation, now, datetime.now(UTC)
 
 
 @dataclass
@@ -259,8 +281,13 @@ class WebState:
 
         A result computed in the current data generation is served from memory. After new
         evidence, a page (see :class:`FiguresAgeScope`) may be served the last result while it
-        is at most :attr:`staleness` seconds old; one newer result is then computed in the
-        background, and the page notes when its figures are from (:func:`figures_as_of`).
+        is at most :attr:`staleness` seconds old, and notes when its figures are from
+        (:func:`figures_as_of`), while one newer result is computed in the background.
+        Refreshes take turns (:data:`BACKGROUND_COMPUTATIONS` at once) and rest between turns
+        (:data:`REFRESH_SHARE`), so however many writes and readers there are, refreshing
+        takes a bounded share of the server. Past the bound a page is still served the last
+        result while its refresh is on its way (the server is behind; the page says how old
+        its figures are) rather than wait for it.
         Otherwise one request computes the result and others asking for it meanwhile wait for
         that one (and get its error if it fails) instead of computing it again side by side,
         which is what many users opening the same page after new evidence would otherwise do.
@@ -274,23 +301,24 @@ class WebState:
                 self._cache.move_to_end(key)
                 return found.value  # type: ignore[no-any-return]
             running = self._computing.get(key)
-            if found is not None and bound > 0 and now - found.started <= bound:
+            refreshing = running is not None and running.refresh
+            if found is not None and bound > 0 and (now - found.started <= bound or refreshing):
+                # Within the bound; or past it with a refresh on its way (the server is behind:
+                # readers are not held up by it, and the page says how old its figures are).
                 self._cache.move_to_end(key)
                 if running is None:
                     running = self._start(key, generation, now, background=True)
                     self._in_background(key, running, compute)
                 self._note(found.as_of)
                 return found.value  # type: ignore[no-any-return]
-            # Wait for a newer result on its way rather than compute it again, unless it is
-            # computed in the background: this request holds a pooled connection, and the
-            # background computation may be waiting for one (with every connection held by
-            # requests waiting for it, none would ever get one).
-            if (
-                running is not None
-                and not running.background
-                and (bound > 0 or running.generation == generation)
-            ):
-                mine = False
+            usable = running is not None and (bound > 0 or running.generation == generation)
+            if running is not None and usable and running.claimed:
+                mine = False  # on its way, computed by a thread holding a connection: wait
+            elif running is not None and usable:
+                # Asked for in the background but not started (it may be waiting for a
+                # connection, and this request holds one): compute it here instead.
+                running.claim(generation, now)
+                mine = True
             else:
                 mine = True
                 running = self._start(key, generation, now)
@@ -304,8 +332,11 @@ class WebState:
     def _start(
         self, key: Hashable, generation: tuple[Any, ...], now: float, *, background: bool = False
     ) -> _Running:
-        """Register a computation of ``key`` (holding the cache lock)."""
-        running = _Running(generation, now, datetime.now(UTC), background)
+        """Register a computation of ``key`` (holding the cache lock); one in the background
+        is claimed when it starts."""
+        running = _Running(
+            generation, now, datetime.now(UTC), claimed=not background, refresh=background
+        )
         self._computing[key] = running
         return running
 
@@ -339,21 +370,38 @@ class WebState:
 
     def _in_background(self, key: Hashable, running: _Running, compute: Callable[[], Any]) -> None:
         """Compute ``key`` in a thread of its own, at most :data:`BACKGROUND_COMPUTATIONS` at
-        once, on a connection of its own; readers meanwhile get the last result."""
+        once, on a connection of its own; readers meanwhile get the last result. A request
+        that needs the result before this thread started it computes it itself (the thread
+        then leaves it)."""
 
         def work() -> None:
+            mine = False
             with self._background:
+                begun = time.monotonic()
                 try:
                     if self.closed:
                         raise RuntimeError("the server is shutting down")
                     with self.use:
-                        self._compute(key, running, compute)
+                        generation = self.generation()
+                        with self._cache_lock:
+                            if running.claimed:
+                                return  # a request took it
+                            running.claim(generation, self.clock())
+                            mine = True
+                        self._compute(key, running, compute)  # answers its waiters itself
                 except BaseException as error:  # the next reader past the bound sees it
                     with self._cache_lock:
+                        if not mine and running.claimed:
+                            return  # a request took it: its outcome is that request's
+                        running.claimed = True  # nobody else may take it now
                         if self._computing.get(key) is running:
                             del self._computing[key]
                     if not running.future.done():
                         running.future.set_exception(error)
+                finally:
+                    if mine:  # rest before the next refresh's turn
+                        rest = (time.monotonic() - begun) * (1 / REFRESH_SHARE - 1)
+                        time.sleep(min(rest, MAX_REST))
 
         threading.Thread(target=work, name="advocacy-recompute", daemon=True).start()
 

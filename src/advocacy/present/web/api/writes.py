@@ -9,12 +9,13 @@ own counts, cases or errors once its batch has committed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 import time
 from typing import TYPE_CHECKING, Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Request
-from starlette.concurrency import run_in_threadpool
 
 from advocacy.inputs import WRITABLE_KINDS
 from advocacy.model import kind_for
@@ -22,6 +23,7 @@ from advocacy.namespaces.access import Permission
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.limits import json_body
+from advocacy.present.web.slots import write_threads
 from advocacy.present.web.state import WebState
 
 if TYPE_CHECKING:
@@ -29,7 +31,8 @@ if TYPE_CHECKING:
 
 router = APIRouter(prefix="/api/v1", tags=["write"])
 
-Writer = Annotated[Caller, Depends(requires(Permission.write_evidence))]
+#: Authenticated on the writes' own threads (web/slots.py): never behind the pages.
+Writer = Annotated[Caller, Depends(requires(Permission.write_evidence, threads=write_threads))]
 
 
 def _body_schema(kind: str) -> dict[str, Any]:
@@ -106,8 +109,9 @@ def _route(kind: str) -> None:
         records = await _records(request)
         writer = record_writer(request)
         # Checked and mapped here; validated and written with the writes arriving meanwhile.
-        prepared = await run_in_threadpool(
-            writer.prepare, kind, records, actor=caller.principal.name
+        prepared = await to_thread.run_sync(
+            functools.partial(writer.prepare, kind, records, actor=caller.principal.name),
+            limiter=write_threads(request.app),
         )
         written = await asyncio.wrap_future(writer.put(prepared))
         return written.to_dict()
