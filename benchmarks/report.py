@@ -190,8 +190,11 @@ def phases(database: Path) -> None:
     import advocacy
 
     mark("import advocacy")
-    from advocacy.report.build import SECTIONS
-    from advocacy.report.pdf import publish_report
+    from advocacy.report.collector import collector_paused
+
+    with collector_paused():  # as publish_report imports them
+        from advocacy.report.build import SECTIONS
+        from advocacy.report.pdf import publish_report
 
     mark("import the sections' libraries")
     names = [builder.__module__.rsplit(".", 1)[-1] for builder in SECTIONS]
