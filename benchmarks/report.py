@@ -17,7 +17,15 @@ straight into DuckDB (not through the importer, whose speed benchmarks/import.py
 with NPS, CSAT, CES and comments, and 5,000 employee answers. One unit's scores fall in the last
 quarter, so the report has significant changes to find.
 
-    .venv/bin/python benchmarks/report.py --demo [--repeat 3] [--keep DIR]
+``--phases`` also writes the report once more in a fresh process and prints where its own
+process spends CPU time and memory: the imports, each section, placing the charts, the PDF.
+
+``--before SRC`` runs each turn twice, alternately: the ``src`` folder of an older commit
+(``git archive COMMIT src | tar -x -C DIR``), then this checkout's, so that both see the same
+load on a shared machine; each run's load average is printed beside it.
+
+    .venv/bin/python benchmarks/report.py --demo [--repeat 3] [--keep DIR] [--before DIR/src]
+                                             [--phases]
     .venv/bin/python benchmarks/report.py [--rows 1000000] [--keep DIR]
 """
 
@@ -135,12 +143,14 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed_run(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
+def timed_run(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, float, float]:
     """Run ``command``; return its wall seconds, CPU seconds (with its helpers), the CPU
     seconds of its own process, and the peak memory of it and its helpers together in MB."""
     started = time.perf_counter()
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - read after the command ends
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     peak, own_cpu, finished = 0.0, 0.0, threading.Event()
 
     def sample() -> None:
@@ -164,6 +174,61 @@ def timed_run(command: list[str], cwd: Path) -> tuple[float, float, float, float
     return wall, usage.ru_utime + usage.ru_stime, own_cpu, peak
 
 
+def _own_megabytes() -> float:
+    return _rss_megabytes(os.getpid())
+
+
+def phases(database: Path) -> None:
+    """Write the report of ``database`` in this (fresh) process and print the CPU time and
+    resident memory of each phase, as the report's progress callback reports them."""
+    started = time.process_time()
+    marks: list[tuple[str, float, float]] = []
+
+    def mark(name: str) -> None:
+        marks.append((name, time.process_time() - started, _own_megabytes()))
+
+    import advocacy
+
+    mark("import advocacy")
+    from advocacy.report.collector import collector_paused
+
+    with collector_paused():  # as publish_report imports them
+        from advocacy.report.build import SECTIONS
+        from advocacy.report.pdf import publish_report
+
+    mark("import the sections' libraries")
+    names = [builder.__module__.rsplit(".", 1)[-1] for builder in SECTIONS]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "sections":
+            mark(f"section {names[done - 1]}")
+        elif done == 0:
+            mark("charts placed, HTML written")
+        else:
+            mark("PDF (WeasyPrint's import, layout and drawing)")
+
+    with advocacy.open(str(database)) as ws:
+        mark("open the workspace")
+        folder = Path(tempfile.mkdtemp(prefix="advocacy-report-phases-"))
+        publish_report(ws, out=folder / "report.html", pdf=folder / "report.pdf", progress=progress)
+        shutil.rmtree(folder)
+    print("| phase | CPU (s) | resident memory after it (MB) |")
+    print("|---|---:|---:|")
+    before = 0.0
+    for name, cpu, megabytes in marks:
+        print(f"| {name} | {cpu - before:.2f} | {megabytes:.0f} |")
+        before = cpu
+    print(f"| total | {before:.2f} | peak {_peak_megabytes():.0f} |")
+
+
+def _peak_megabytes() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def demo(args: argparse.Namespace) -> None:
     """Time ``advocacy report --pdf`` on the demo, each run in a fresh process."""
     directory = args.keep or Path(tempfile.mkdtemp(prefix="advocacy-report-demo-"))
@@ -178,13 +243,29 @@ def demo(args: argparse.Namespace) -> None:
         subprocess.run([sys.executable, "-c", build, str(directory / "demo")], check=True)
     command = [sys.executable, "-m", "advocacy", "report", "--db", str(database)]
     command += ["--out", "report.html", "--pdf", "report.pdf"]
-    runs = [timed_run(command, directory) for _ in range(args.repeat)]
-    load = os.getloadavg()[0]
-    print(f"load average while measuring: {load:.1f} on {os.cpu_count()} CPUs")
-    print("| run | wall (s) | CPU, all (s) | CPU, report process (s) | peak memory, all (MB) |")
-    print("|---|---:|---:|---:|---:|")
-    for number, (wall, cpu, own, megabytes) in enumerate(runs, start=1):
-        print(f"| {number} | {wall:.1f} | {cpu:.1f} | {own:.1f} | {megabytes:.0f} |")
+    codes = {"this checkout": str(Path(__file__).resolve().parents[1] / "src")}
+    if args.before is not None:
+        codes = {"before": str(args.before.resolve()), **codes}
+    runs, rows = [], []
+    for _ in range(args.repeat):
+        for code, source in codes.items():
+            env = {**os.environ, "PYTHONPATH": source}
+            run = timed_run(command, directory, env)
+            load = os.getloadavg()[0]
+            rows.append((code, load, *run))
+            if code == "this checkout":
+                runs.append(run)
+    print(f"{os.cpu_count()} CPUs; load average (1 min) at the end of each run")
+    print(
+        "| run | code | load | wall (s) | CPU, all (s) | CPU, report process (s) "
+        "| peak memory, all (MB) |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for number, (code, load, wall, cpu, own, megabytes) in enumerate(rows, start=1):
+        print(
+            f"| {number} | {code} | {load:.1f} | {wall:.1f} | {cpu:.1f} | {own:.1f} "
+            f"| {megabytes:.0f} |"
+        )
     wall = statistics.median(run[0] for run in runs)
     cpu = statistics.median(run[1] for run in runs)
     peak = max(run[3] for run in runs)
@@ -194,6 +275,11 @@ def demo(args: argparse.Namespace) -> None:
         f"{peak:.0f} MB (goal < {DEMO_MEGABYTES:.0f} MB: "
         f"{'met' if peak < DEMO_MEGABYTES else 'MISSED'})"
     )
+    if args.phases:
+        print("\nWhere the report process's time and memory go (one run, in a fresh process):")
+        sys.stdout.flush()
+        script = [sys.executable, str(Path(__file__).resolve()), "--phases-of", str(database)]
+        subprocess.run(script, check=True, env={**os.environ, "PYTHONPATH": codes["this checkout"]})
     if args.keep is None:
         shutil.rmtree(directory)
 
@@ -202,10 +288,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", action="store_true", help="time the demo's report (issue 19)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the demo's report")
+    parser.add_argument(
+        "--before", type=Path, help="an older src folder to run alternately with this one"
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--keep", type=Path, help="write the workspace and reports here")
+    parser.add_argument("--phases", action="store_true", help="time the report's phases too")
+    parser.add_argument("--phases-of", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phases_of is not None:
+        phases(args.phases_of)
+        return
     if args.demo:
         demo(args)
         return

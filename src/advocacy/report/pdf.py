@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advocacy.errors import UsageError
+from advocacy.report.collector import collector_paused, collector_skips_older_objects
 from advocacy.report.section import ReportScope
 from advocacy.settings import Settings
 
@@ -69,7 +70,8 @@ def _charts_as_images(html: str) -> str:
 def html_to_pdf(html: str, *, base_url: str | None = None) -> tuple[bytes, int]:
     """Print ``html`` to PDF with WeasyPrint; return the PDF's bytes and its page count."""
     try:
-        from weasyprint import HTML  # type: ignore[import-untyped]
+        with collector_paused():
+            from weasyprint import HTML  # type: ignore[import-untyped]
     except OSError as error:  # pango or its fonts are missing
         raise UsageError(
             f"cannot make a PDF: WeasyPrint's system libraries are missing ({error})",
@@ -121,15 +123,18 @@ def publish_report(
 
     # The chart helper starts first, so its engine warms up while the sections' libraries load.
     with charts_aside():
-        from advocacy.report.build import render_report  # the analyses' libraries: heavy
+        with collector_paused():
+            from advocacy.report.build import render_report  # the analyses' libraries: heavy
 
-        html = render_report(ws, title=title, scope=scope or ReportScope(), progress=progress)
+        with collector_skips_older_objects():
+            html = render_report(ws, title=title, scope=scope or ReportScope(), progress=progress)
     html_path = None if out is None else _atomic_write(Path(out), html.encode("utf-8"))
     if pdf is None:
         return ReportFiles(html=html_path, pdf=None)
     if progress is not None:
         progress("PDF", 0, 1)
-    data, pages = html_to_pdf(html)
+    with collector_skips_older_objects():
+        data, pages = html_to_pdf(html)
     if progress is not None:
         progress("PDF", 1, 1)
     return ReportFiles(html=html_path, pdf=_atomic_write(Path(pdf), data), pages=pages)

@@ -78,10 +78,14 @@ def report_day(ws: Workspace, scope: ReportScope) -> dt.date:
 
 @contextmanager
 def report_run() -> Iterator[None]:
-    """Share what sections read (:func:`remembered`) for the length of one report."""
+    """Share what sections read (:func:`remembered`), and each table's columns, for the length
+    of one report (the report changes no table)."""
+    from advocacy.namespaces.tables import steady_tables
+
     token = _RUN.set({})
     try:
-        yield
+        with steady_tables():
+            yield
     finally:
         _RUN.reset(token)
 

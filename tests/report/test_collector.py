@@ -1,0 +1,67 @@
+"""The report's use of the garbage collector changes when objects are examined, never what is
+freed: cycles made or dropped in either block are freed, and the collector ends as it began."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from advocacy.report.collector import collector_paused, collector_skips_older_objects
+
+
+class Node:
+    """An object that can sit in a reference cycle and be watched through a weak reference."""
+
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+def cycle() -> tuple[Node, weakref.ref[Node]]:
+    first, second = Node(), Node()
+    first.other, second.other = second, first
+    return first, weakref.ref(first)
+
+
+def test_paused_collector_collects_nothing_and_resumes() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        node, watched = cycle()
+        del node
+        assert watched() is not None  # nothing collects it while paused (no gc.collect here)
+    assert gc.isenabled()
+    gc.collect()
+    assert watched() is None
+
+
+def test_a_collector_disabled_before_stays_disabled() -> None:
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_older_objects_are_set_aside_for_the_block_and_freed_after_it() -> None:
+    older, older_watched = cycle()
+    with collector_skips_older_objects():
+        assert gc.get_freeze_count() > 0
+        newer, newer_watched = cycle()
+        del newer, older
+        gc.collect()
+        assert newer_watched() is None  # made in the block: collected as usual
+        assert older_watched() is not None  # set aside: not examined until the block ends
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert older_watched() is None
+
+
+def test_the_objects_go_back_to_the_collector_when_the_block_fails() -> None:
+    try:
+        with collector_skips_older_objects():
+            raise RuntimeError("a section failed")
+    except RuntimeError:
+        pass
+    assert gc.get_freeze_count() == 0
