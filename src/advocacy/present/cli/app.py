@@ -6,6 +6,7 @@ advocacy`` and ``typer.testing.CliRunner`` all give the same one-line message an
 
 from __future__ import annotations
 
+import gc
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +169,22 @@ def open_workspace(db: str | None, *, create: bool = False) -> Workspace:
     return advocacy.open(db, create=create or _CREATE.get())
 
 
+#: Allocations between the collector's youngest-generation passes while a command runs (the
+#: interpreter's default, 700, walks the freshly imported libraries' objects again and again).
+GC_THRESHOLD = 10_000
+
+
 def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point (``advocacy``) and ``python -m advocacy``."""
-    app(args=argv, prog_name="advocacy")
+    """Console-script entry point (``advocacy``) and ``python -m advocacy``.
+
+    A command is a short process that keeps nearly everything it creates (modules, tables,
+    frames) until it exits, so the cyclic garbage collector runs less often, and at the end
+    every object is frozen: the interpreter's final collection then skips them instead of
+    walking them all (~0.2 s of CPU after an analysis). Nothing is lost: the process is ending,
+    and objects are still released and closed as modules are torn down.
+    """
+    gc.set_threshold(GC_THRESHOLD)
+    try:
+        app(args=argv, prog_name="advocacy")
+    finally:
+        gc.freeze()
