@@ -15,9 +15,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
 from typing import Any
 
 PACKAGE = "ibis.backends.sql.compilers"
+_INSTALLING = threading.Lock()  # server threads may connect at once
 
 
 def defer_sql_compilers() -> None:
@@ -26,19 +28,25 @@ def defer_sql_compilers() -> None:
     Does nothing when the package is already imported, or when Ibis lays it out differently
     (no package of that name): the compilers then load the usual way.
     """
-    if PACKAGE in sys.modules:
-        return
+    with _INSTALLING:
+        if PACKAGE not in sys.modules:
+            _install()
+
+
+def _install() -> None:
     spec = importlib.util.find_spec(PACKAGE)  # imports the parents (ibis.backends.sql)
     if spec is None or spec.loader is None or not spec.submodule_search_locations:
         return
     package = importlib.util.module_from_spec(spec)
     state = {"complete": False}
+    completing = threading.RLock()
 
     def complete() -> None:
-        if not state["complete"]:
-            state["complete"] = True
-            assert spec.loader is not None
-            spec.loader.exec_module(package)  # the real __init__: every engine's compiler
+        with completing:
+            if not state["complete"]:
+                state["complete"] = True
+                assert spec.loader is not None
+                spec.loader.exec_module(package)  # the real __init__: every engine's compiler
 
     def get(name: str) -> Any:
         if not name.startswith("__"):
