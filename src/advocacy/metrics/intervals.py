@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from advocacy.errors import UsageError
+from advocacy.metrics import student_t
 
 FloatArray = NDArray[np.float64]
 NpsInterval = Literal["adjusted-wald", "wald"]
@@ -62,9 +63,8 @@ def check_confidence(confidence: float) -> float:
 
 
 # The normal quantile comes from the standard library (Wichura's AS241, accurate to about
-# 1e-16), so a command that only needs z imports no SciPy; the t quantile from scipy.special,
-# imported when used (~0.2 s; scipy.stats would cost ~0.6 s more for the same function:
-# stats.t.ppf is stdtrit).
+# 1e-16) and the t quantile from advocacy.metrics.student_t, so no interval imports SciPy
+# (scipy.special alone costs ~0.2 s, more than a CLI command's own work).
 def z_critical(confidence: float) -> float:
     """The two-sided standard-normal critical value, e.g. 1.959964 for ``confidence=0.95``.
 
@@ -81,10 +81,10 @@ def t_critical(confidence: float, freedom: ArrayLike) -> FloatArray:
     >>> round(float(t_critical(0.95, 9)), 6)
     2.262157
     """
-    from scipy.special import stdtrit
-
     level = check_confidence(confidence)
-    return np.asarray(stdtrit(_array(freedom), 0.5 + level / 2.0), dtype=np.float64)
+    degrees = _array(freedom)
+    values = [student_t.quantile(0.5 + level / 2.0, float(v)) for v in degrees.ravel()]
+    return np.asarray(values, dtype=np.float64).reshape(degrees.shape)
 
 
 def effective_sample_size(sum_weights: ArrayLike, sum_squared_weights: ArrayLike) -> FloatArray:

@@ -368,6 +368,9 @@ class Database:
         if self._local.ibis is None:
             import ibis  # a second or so to import: only when an analysis asks
 
+            from advocacy.store.sql_compilers import defer_sql_compilers
+
+            defer_sql_compilers()  # one engine's SQL compiler, not twenty
             if self.dialect == "duckdb":
                 self._local.ibis = ibis.duckdb.from_connection(connection)
             elif getattr(self._local, "pooled", False):
