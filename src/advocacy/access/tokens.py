@@ -29,7 +29,7 @@ from advocacy.access.roles import (
     parse_units,
 )
 from advocacy.errors import NotFoundError
-from advocacy.store.connection import Database, storage_fault
+from advocacy.store.connection import Database, storage_fault, write_conflict
 
 PREFIX = "adv_"
 #: Random bytes of a token id (shown as twice as many hex digits).
@@ -321,8 +321,10 @@ def resolve_token(db: Database, secret: str, *, now: datetime | None = None) -> 
                 [moment, token.token_id],
             )
         except Exception as error:
-            fault = storage_fault(error)
-            if fault is None or fault.reopen:
-                raise
-            # The disk is full: the token is valid all the same; its last use waits.
+            if not write_conflict(error):
+                fault = storage_fault(error)
+                if fault is None or fault.reopen:
+                    raise
+            # The disk is full, or a concurrent request of the same token stamped its use
+            # first: the token is valid all the same; its last use waits.
     return Principal(token.name or token.token_id, token.role, token.units, via="token")

@@ -479,6 +479,36 @@ def storage_fault(error: BaseException) -> StorageFault | None:
     return None
 
 
+def write_conflict(error: BaseException) -> bool:
+    """Whether ``error`` is a concurrent write to the same row, the statement rolled back.
+
+    DuckDB refuses the second of two transactions that update one row ("Conflict on update");
+    PostgreSQL does so under serializable isolation. Writes whose loss is harmless (a
+    "last used" stamp another request has just written) may ignore it; others retry or fail.
+
+    Parameters
+    ----------
+    error
+        The error a statement raised.
+
+    Returns
+    -------
+    bool
+        True for a write-write conflict.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> write_conflict(duckdb.TransactionException("TransactionContext Error: Conflict on update!"))
+    True
+    >>> write_conflict(ValueError("not a number"))
+    False
+    """
+    if isinstance(error, duckdb.TransactionException):
+        return "conflict" in str(error).lower()
+    return type(error).__name__ == "SerializationFailure"  # psycopg's, SQLSTATE 40001
+
+
 def _classify(error: BaseException) -> StorageFault | None:
     text = str(error).lower()
     if isinstance(error, duckdb.Error):
