@@ -213,22 +213,50 @@ def generate(folder: Path, responses: int, per_response: int, seed: int = 20) ->
 
 
 # -- memory ---------------------------------------------------------------------------------------
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process under it (Linux /proc)."""
-    parents: dict[int, int] = {}
+def _stats() -> dict[int, list[str]]:
+    """The fields after the command name of every process's /proc/PID/stat."""
+    found: dict[int, list[str]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                parents[int(entry)] = int(fields[1])
-            except (OSError, IndexError, ValueError):
+                found[int(entry)] = (
+                    Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                )
+            except (OSError, IndexError):
                 continue
+    return found
+
+
+def _tree(root: int, stats: dict[int, list[str]]) -> set[int]:
+    parents = {pid: int(fields[1]) for pid, fields in stats.items()}
     tree, frontier = {root}, [root]
     while frontier:
         parent = frontier.pop()
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
+    return tree
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of ``root``'s process tree, with its reaped children's.
+
+    A process that ended during a step counts through its parent's ``cutime``/``cstime``
+    once reaped (Spark's Python workers are reaped by their daemon), so the difference of two
+    readings is the tree's CPU time between them.
+    """
+    stats = _stats()
+    ticks = 0
+    for pid in _tree(root, stats):
+        fields = stats.get(pid)
+        if fields is not None:
+            ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and every process under it (Linux /proc)."""
+    tree = _tree(root, _stats())
     total = 0
     for pid in tree:
         try:
@@ -241,9 +269,13 @@ def _tree_rss(root: int) -> int:
 
 
 @contextmanager
-def peak_memory() -> Iterator[dict[str, int]]:
-    """Sample this process tree's resident memory every 0.2 s; ``found["peak"]`` at the end."""
-    found = {"peak": _tree_rss(os.getpid())}
+def peak_memory() -> Iterator[dict[str, float]]:
+    """Sample this process tree's resident memory every 0.2 s; ``found["peak"]`` at the end.
+
+    ``found["cpu"]`` is the tree's CPU seconds during the block (:func:`_tree_cpu`).
+    """
+    found: dict[str, float] = {"peak": _tree_rss(os.getpid())}
+    cpu_before = _tree_cpu(os.getpid())
     stop = threading.Event()
 
     def sample() -> None:
@@ -258,6 +290,7 @@ def peak_memory() -> Iterator[dict[str, int]]:
         stop.set()
         thread.join()
         found["peak"] = max(found["peak"], _tree_rss(os.getpid()))
+        found["cpu"] = round(_tree_cpu(os.getpid()) - cpu_before, 2)
 
 
 # -- the steps ------------------------------------------------------------------------------------
@@ -374,7 +407,13 @@ def run_engine(engine: str, folder: Path, steps: list[str], memory: str) -> list
                 detail = {"respondents": moments.n, "r_squared": weights.attrs["r_squared"]}
             seconds = time.perf_counter() - began
         records.append(
-            {"step": step, "seconds": seconds, "peak_rss_mb": memory_use["peak"] / 2**20, **detail}
+            {
+                "step": step,
+                "seconds": seconds,
+                "cpu_seconds": memory_use["cpu"],
+                "peak_rss_mb": memory_use["peak"] / 2**20,
+                **detail,
+            }
         )
     return records
 
