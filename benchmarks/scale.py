@@ -340,7 +340,15 @@ def _duckdb_text(table: Callable[[str], Any], out: Path) -> dict[str, Any]:
     documents = document_table(table, ["response"])
     rows = documents.select("document_kind", "document_id", "text").to_pyarrow()
     writer = None
+    # A run stopped before the end still says how far it came, at what CPU cost.
+    progress = (out / "text-progress.log").open("w", buffering=1)
+    began, cpu = time.perf_counter(), time.process_time()
     for start in range(0, rows.num_rows, 5000):
+        if start % 100_000 == 0:
+            progress.write(
+                f"{start} of {rows.num_rows} documents, {time.perf_counter() - began:.0f} s, "
+                f"{time.process_time() - cpu:.0f} CPU s\n"
+            )
         chunk = rows.slice(start, 5000).to_pandas()
         texts = [str(text) for text in chunk["text"]]
         features = analyze_texts(texts, None, model=model)
@@ -352,6 +360,7 @@ def _duckdb_text(table: Callable[[str], Any], out: Path) -> dict[str, Any]:
         writer.write_table(batch)
     if writer is not None:
         writer.close()
+    progress.close()
     return {"documents": rows.num_rows}
 
 
