@@ -490,7 +490,7 @@ def main() -> None:
 
 
 def markdown(records: list[dict[str, Any]]) -> str:
-    """Seconds and peak memory per step, engine and size, as a Markdown table."""
+    """Seconds (CPU seconds when recorded) and peak memory per step, engine and size."""
     sizes = sorted({record["responses"] for record in records})
     lines = [
         "| step | engine | " + " | ".join(f"{size:,} responses" for size in sizes) + " |",
@@ -506,9 +506,10 @@ def markdown(records: list[dict[str, Any]]) -> str:
                     cells.append("not run" if step != "start" or engine == "spark" else "")
                     continue
                 record = found[-1]
-                memory = record.get("peak_rss_mb")
+                memory, cpu = record.get("peak_rss_mb"), record.get("cpu_seconds")
                 cells.append(
                     f"{record['seconds']:.1f} s"
+                    + ("" if cpu is None else f" ({cpu:.0f} CPU s)")
                     + ("" if memory is None else f", {memory / 1024:.1f} GB")
                 )
             if any(cell not in ("", "not run") for cell in cells):
