@@ -170,8 +170,9 @@ class Workspace:
         """Why this workspace cannot read ``tables``, or None when it can.
 
         A workspace database holds every table; a folder of Parquet tables read on Spark
-        (:func:`open_parquet`) holds the evidence and, when exported there, the derived text
-        tables, never the work tables of the closed loop (cases, plans, campaigns).
+        (:func:`open_parquet`) holds the evidence and, when written there, the derived text
+        tables and the closed loop's cases, plans and campaigns; never the other work tables
+        (users, the audit log).
 
         Parameters
         ----------
@@ -692,9 +693,9 @@ def open_parquet(
 
     The namespaces read their tables through Ibis, so ``ws.metrics``, ``ws.gaps``,
     ``ws.advocates``, ``ws.text.themes`` and the report run on Spark over ``directory``;
-    anything that needs the workspace database (writes, the import ledger, the closed loop's
-    cases and plans) raises :class:`~advocacy.errors.ParquetSourceError`, and
-    :meth:`Workspace.unavailable` says beforehand what the folder lacks.
+    anything that needs the workspace database (writes, the import ledger, users) raises
+    :class:`~advocacy.errors.ParquetSourceError`, and :meth:`Workspace.unavailable` says
+    beforehand what the folder lacks.
 
     Parameters
     ----------
@@ -702,7 +703,8 @@ def open_parquet(
         A folder of ``<table>.parquet`` exports (``advocacy export TABLE --format parquet``),
         each one file or a folder of part files; an evidence table without a file reads as
         empty. The derived text tables (``text_features``, ``themes``, ``document_themes``,
-        ``text_sentences``) are read when present.
+        ``text_sentences``) and the closed loop's (``cases``, ``initiatives``, the ask
+        campaigns: ``advocacy.store.parquet_source.write_loop_tables``) are read when present.
     master
         Spark master URL for a new session (e.g. ``yarn``); default: Spark's configuration.
     session

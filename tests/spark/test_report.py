@@ -1,12 +1,12 @@
 """``advocacy report --engine spark --data DIR`` writes the workspace's (DuckDB's) report.
 
 A small demo company (seeded) is built once and its tables exported to Parquet the way a user
-would (``advocacy export`` for the evidence, the derived text tables beside them); the report
-is written from the DuckDB workspace and from Spark over the folder, and every section both
-can build must carry the same numbers: the same HTML once long floats are rounded to three
-decimals (chart coordinates differ in the last digits when rows arrive in another order). The closed
-loop and the ask campaigns are work tables of the workspace database, so the Spark report
-lists them as not covered, with why. Spark is the run's shared session (the CLI runs
+would (``advocacy export`` for the evidence, the derived text tables and the closed loop's
+tables, ``write_loop_tables``, beside them); the report is written from the DuckDB workspace
+and from Spark over the folder, and every section must carry the same numbers: the same HTML
+once long floats are rounded to three decimals (chart coordinates differ in the last digits
+when rows arrive in another order). A folder without the loop's tables gets those two
+sections listed as not covered, with why. Spark is the run's shared session (the CLI runs
 in-process and finds it); without Java or PySpark these tests skip locally and fail in CI.
 """
 
@@ -24,17 +24,18 @@ import advocacy
 from advocacy.demo.build import build_demo
 from advocacy.errors import ParquetSourceError
 from advocacy.report.section import ReportScope
+from advocacy.report.sections import asks as asks_section
+from advocacy.report.sections import loop as loop_section
 from advocacy.report.sections import text as text_section
+from advocacy.store.parquet_source import LOOP_TABLES, write_loop_tables
 from advocacy.text.pii import Redactor
 from advocacy.workspace import Workspace
 from support.cli import advocacy_cli
 
 #: The derived text tables, exported beside the evidence as ``text analyze`` leaves them.
 DERIVED = ("text_features", "text_sentences", "themes", "document_themes")
-#: Sections of the workspace's work tables, which a Parquet source does not hold.
+#: Sections of the closed loop's work tables, read only when they were written to the folder.
 WORK_SECTIONS = {"From promoters to advocates", "Closing the loop"}
-#: Anchors the findings of those sections link to.
-WORK_ANCHORS = ("#plans", "#cases", "#from-promoters-to-advocates", "#closing-the-loop")
 
 _SECTION = re.compile(r'<section id="([^"]+)">\s*<h2>(.*?)</h2>(.*?)\n</section>', re.S)
 _FLOAT = re.compile(r"-?\d+\.\d{4,}")
@@ -75,6 +76,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, 
             ws.export(table, out=data / f"{table}.parquet", format="parquet")
     for table in DERIVED:
         ws.db.ibis.table(table).to_parquet(data / f"{table}.parquet")
+    written = write_loop_tables(ws.db, data)
+    assert set(written) == set(LOOP_TABLES) and written["cases"] and written["ask_members"]
     yield ws, data
     ws.close()
 
@@ -107,6 +110,8 @@ def reports(
         "Which gaps matter",
         "Culture and people",
         "Advocates in deeds",
+        "Closing the loop",
+        "From promoters to advocates",
     ],
 )
 def test_spark_section_is_the_workspace_section(reports: tuple[str, str], title: str) -> None:
@@ -129,10 +134,10 @@ def test_spark_summary_has_the_workspace_scores_and_findings(reports: tuple[str,
         # Without the rank (the first cell), which moves when a finding is left out.
         return [re.sub(r"^<tr>\s*<td class='num'>\s*\d+</td>", "", row) for row in rows]
 
-    expected = [row for row in findings(on_workspace) if not any(a in row for a in WORK_ANCHORS)]
-    # The loop's findings (a plan that backfired, the recovery of detractors) need its tables.
-    assert len(expected) < len(findings(on_workspace))
-    assert expected and findings(on_spark) == expected
+    expected = findings(on_workspace)
+    # The loop's findings (a plan that backfired, the recovery of detractors) are among them.
+    assert any("#plans" in row or "#cases" in row for row in expected)
+    assert findings(on_spark) == expected
 
 
 def test_spark_methods_have_the_workspace_samples(reports: tuple[str, str]) -> None:
@@ -143,19 +148,31 @@ def test_spark_methods_have_the_workspace_samples(reports: tuple[str, str]) -> N
     assert "read from a folder of Parquet tables" in on_spark.split(heading)[1]
 
 
-def test_spark_report_says_why_the_loop_is_not_covered(reports: tuple[str, str]) -> None:
+def test_spark_report_has_every_section_of_the_workspace(reports: tuple[str, str]) -> None:
     on_workspace, on_spark = reports
     assert set(sections(on_workspace)) >= WORK_SECTIONS  # the demo has cases, plans and asks
-    missing = not_covered(on_spark)
-    assert set(missing) >= WORK_SECTIONS
-    loop = missing["Closing the loop"]
-    assert "cases, case_events and initiatives tables are work tables" in loop
-    assert "report on the workspace (--db)" in loop
-    assert "ask_campaigns" in missing["From promoters to advocates"]
-    # Everything else is built: the same sections as the workspace's, less those two.
-    assert set(sections(on_spark)) - {"Not covered yet"} == (
-        set(sections(on_workspace)) - WORK_SECTIONS - {"Not covered yet"}
-    )
+    assert set(sections(on_spark)) == set(sections(on_workspace))
+    assert not set(not_covered(on_spark)) & WORK_SECTIONS
+
+
+def test_a_folder_without_the_loop_says_why_in_the_report(
+    demo: tuple[Workspace, Path], spark_session: Any, tmp_path: Path
+) -> None:
+    _, data = demo
+    for table in data.glob("*.parquet"):
+        if table.stem not in LOOP_TABLES:
+            shutil.copy(table, tmp_path / table.name)
+    on_spark = advocacy.open_parquet(tmp_path, session=spark_session)
+    for section in (loop_section, asks_section):
+        built = section.build(on_spark, ReportScope())
+        assert built.missing is not None, section.TITLE
+        assert "in the --data folder" in built.missing
+        assert "write_loop_tables" in built.missing and "(--db)" in built.missing
+    assert "cases.parquet" in loop_section.build(on_spark, ReportScope()).missing
+    assert "ask_campaigns.parquet" in asks_section.build(on_spark, ReportScope()).missing
+    # No finding of the loop is made up from tables that are not there.
+    assert loop_section.recovery_findings(on_spark, ReportScope()) == []
+    assert loop_section.plan_findings(on_spark, ReportScope()) == []
 
 
 def test_spark_redaction_knows_the_workspace_identities(
@@ -203,7 +220,9 @@ def test_a_folder_without_text_analysis_or_other_kinds(
     assert ws.unavailable("text_features") is None  # a workspace database holds every table
     # What only a workspace database does is refused, naming why.
     with pytest.raises(ParquetSourceError, match="work table"):
-        on_spark.db.ibis.table("cases")
+        on_spark.db.ibis.table("users")
+    with pytest.raises(ParquetSourceError, match=r"no cases\.parquet"):
+        on_spark.db.ibis.table("cases")  # not "no cases": the folder lacks them
     with pytest.raises(ParquetSourceError, match="needs a workspace database"):
         on_spark.db.fetchall("SELECT 1")
     with pytest.raises(ParquetSourceError, match="needs a workspace database"):

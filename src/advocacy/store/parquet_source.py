@@ -10,8 +10,11 @@ on that backend; there is no SQL connection, so anything that would run SQL is r
 A canonical or derived table with no file in the folder reads as an empty table of its
 canonical columns (as a workspace that never imported that kind, or never analysed its texts),
 so a section says its data is absent instead of failing; :meth:`ParquetSource.unavailable`
-says why beforehand. The work tables of the closed loop (cases, plans, users, campaigns) are
-not part of a Parquet source: :attr:`ParquetSource.tables` names what is.
+says why beforehand. The closed loop's tables (:data:`LOOP_TABLES`: cases, action plans, ask
+campaigns) live in a workspace database; written to the folder beside the evidence
+(:func:`write_loop_tables`), they are read like the rest, so the report's loop and asks
+sections are built on the engine too. Without their files those sections say so. The other
+work tables (users, the audit log...) are never part of a Parquet source.
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ from advocacy.store.status import TableStatus, WorkspaceStatus
 DERIVED_TABLES = ("text_features", "document_themes", "themes", "text_sentences")
 #: The import ledger: a folder of Parquet tables was never imported, so it reads empty.
 LEDGER_TABLES = ("imports", "quarantine")
+#: The closed loop's work tables a source reads when they were written to its folder.
+LOOP_TABLES = (
+    "cases",
+    "case_events",
+    "initiatives",
+    "ask_campaigns",
+    "ask_members",
+    "ask_events",
+)
 
 
 def parquet_location(directory: Path, table: str) -> Path | None:
@@ -64,10 +76,73 @@ def canonical_schemas() -> dict[str, Any]:
     db = Database(":memory:")
     try:
         migrate(db)
-        names = [kind.table for kind in KINDS.values()] + list(LEDGER_TABLES + DERIVED_TABLES)
+        names = [kind.table for kind in KINDS.values()]
+        names += list(LEDGER_TABLES + DERIVED_TABLES + LOOP_TABLES)
         return {name: db.ibis.table(name).schema() for name in names}
     finally:
         db.close()
+
+
+#: Why a loop table is missing from a folder, and the two ways to get its section.
+LOOP_MISSING = (
+    "the closed loop's cases, action plans and ask campaigns are kept in the workspace "
+    "database; write them beside the evidence (write_loop_tables, docs/spark.md) or report "
+    "on the workspace (--db)"
+)
+
+
+def write_loop_tables(db: Database, directory: str | Path) -> dict[str, int]:
+    """Write the closed loop's tables of workspace ``db`` to ``directory`` as Parquet.
+
+    The evidence goes there with ``advocacy export``; the loop's cases, case events, action
+    plans and ask campaigns (:data:`LOOP_TABLES`, small next to the evidence) go with this, so
+    a report on Spark over the folder builds its loop and asks sections too.
+
+    Parameters
+    ----------
+    db
+        The workspace database (``ws.db``).
+    directory
+        The folder of ``<table>.parquet`` files read with ``--engine spark --data``.
+
+    Returns
+    -------
+    dict of str to int
+        Rows written per table.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> write_loop_tables(ws.db, "lake/")  # doctest: +SKIP
+    {'cases': 41, 'case_events': 160, 'initiatives': 3, ...}
+    """
+    import pyarrow.parquet as pq
+
+    folder = parquet_folder(directory)
+    written = {}
+    for name in LOOP_TABLES:
+        data = db.ibis.table(name).to_pyarrow()
+        pq.write_table(data, folder / f"{name}.parquet")
+        written[name] = data.num_rows
+    return written
+
+
+def engine_rows(expression: Any) -> list[tuple[Any, ...]]:
+    """The rows of an Ibis table expression as tuples, in its column order.
+
+    What the readers of a Parquet source use where a workspace reads rows with SQL; Spark
+    hands timestamps back without their zone, so they come back as UTC instants (the
+    session's zone), as a workspace database gives them.
+    """
+    data = expression.to_pyarrow()
+    columns = [
+        column.cast(pa.timestamp(column.type.unit, "UTC"))
+        if pa.types.is_timestamp(column.type) and column.type.tz is None
+        else column
+        for column in data.columns
+    ]
+    return list(zip(*(column.to_pylist() for column in columns), strict=True))
 
 
 def _listed(names: Sequence[str]) -> str:
@@ -91,7 +166,7 @@ class _Tables:
 
     def list_tables(self) -> list[str]:
         """The tables with Parquet data in the folder (the canonical empty ones are not)."""
-        names = [kind.table for kind in KINDS.values()] + list(DERIVED_TABLES)
+        names = [kind.table for kind in KINDS.values()] + list(DERIVED_TABLES + LOOP_TABLES)
         return [name for name in names if parquet_location(self._directory, name) is not None]
 
     def table(self, name: str) -> Any:
@@ -100,7 +175,8 @@ class _Tables:
         Raises
         ------
         ParquetSourceError
-            For a table a Parquet source does not hold (a work table such as ``cases``).
+            For a table a Parquet source does not hold (a work table such as ``users``), or
+            a loop table (``cases``) that was not written to the folder.
         """
         with self._lock:
             if name not in self._opened:
@@ -113,6 +189,14 @@ class _Tables:
         location = parquet_location(self._directory, name)
         if location is not None:
             return self._backend.read_parquet(str(location), table_name=f"advocacy_{name}")
+        if name in LOOP_TABLES:  # empty would claim "no cases": the folder just lacks them
+            raise ParquetSourceError(
+                f"no {name}.parquet in the --data folder: {LOOP_MISSING}",
+                value=name,
+                parameter="--data",
+                fix="write the loop's tables there (advocacy.store.parquet_source."
+                "write_loop_tables), or run the command on the workspace (--db)",
+            )
         schema = self._schema(name)
         if schema is None:
             raise ParquetSourceError(
@@ -159,18 +243,23 @@ class ParquetSource(Database):
         """Why ``tables`` cannot be read from this source, or None when they can.
 
         An evidence table without a file reads as empty (a kind never imported); a derived
-        text table must be in the folder; the work tables of the closed loop (cases, plans,
-        campaigns, users) are not part of a Parquet source at all.
+        text table and a table of the closed loop (cases, plans, campaigns) must be in the
+        folder; the other work tables (users, the audit log) are not part of a Parquet source.
         """
         evidence = {kind.table for kind in KINDS.values()}
         present = set(self.tables)
         derived = [t for t in tables if t in DERIVED_TABLES and t not in present]
-        work = [t for t in tables if t not in evidence and t not in DERIVED_TABLES]
+        loop = [t for t in tables if t in LOOP_TABLES and t not in present]
+        work = [t for t in tables if t not in evidence and t not in DERIVED_TABLES + LOOP_TABLES]
         # The folder is not named: its path can itself identify a client in a shared report.
         if work:
             return (
                 f"the {_listed(work)} tables are work tables of a workspace database, not part "
                 "of a Parquet source; report on the workspace (--db) for them"
+            )
+        if loop:
+            return f"no {_listed([t + '.parquet' for t in loop])} in the --data folder: " + (
+                LOOP_MISSING
             )
         if "text_features" in derived:
             return (

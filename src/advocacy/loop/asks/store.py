@@ -4,7 +4,8 @@
 as JSON; ``ask_members`` every customer a campaign assigned and to which arm; ``ask_events`` the
 clicks, thank-you prompts and referrals the tracked links recorded. Saving a campaign is audited.
 A campaign's seed, holdout and final analysis size cannot change once it has members: the
-assignment already made under them is the experiment.
+assignment already made under them is the experiment. On a folder of Parquet tables read on
+Spark (``db.dialect == "spark"``) the readers read the exported tables through Ibis.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from advocacy.errors import NotFoundError, UsageError
 from advocacy.loop.asks.campaigns import Campaign
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
+from advocacy.store.parquet_source import engine_rows
 
 #: Fields fixed once a campaign has members (changing them would change the experiment).
 FIXED_AFTER_START = ("seed", "holdout", "final_n", "window_days", "action", "audience")
@@ -51,12 +53,33 @@ def _campaign(row: Sequence[Any]) -> Campaign:
     return Campaign(**data, active=bool(row[2]), created_at=row[3], created_by=row[4])
 
 
-_SELECT = "SELECT campaign_id, definition, active, created_at, created_by FROM ask_campaigns"
+_CAMPAIGN_COLUMNS = ("campaign_id", "definition", "active", "created_at", "created_by")
+_SELECT = f"SELECT {', '.join(_CAMPAIGN_COLUMNS)} FROM ask_campaigns"
+
+
+def _rows_on_engine(
+    db: Database,
+    table: str,
+    columns: Sequence[str],
+    where: dict[str, Any],
+    order: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """``columns`` of ``table``'s rows matching ``where`` (equalities), read through Ibis."""
+    rows = db.ibis.table(table)
+    for column, value in where.items():
+        rows = rows.filter(rows[column] == value)
+    if order:
+        rows = rows.order_by(list(order))
+    return engine_rows(rows.select(*columns))
 
 
 def list_campaigns(db: Database) -> list[Campaign]:
     """Every campaign, by id."""
-    return [_campaign(row) for row in db.fetchall(f"{_SELECT} ORDER BY campaign_id")]
+    if db.dialect == "spark":
+        rows = _rows_on_engine(db, "ask_campaigns", _CAMPAIGN_COLUMNS, {}, ["campaign_id"])
+    else:
+        rows = db.fetchall(f"{_SELECT} ORDER BY campaign_id")
+    return [_campaign(row) for row in rows]
 
 
 def get_campaign(db: Database, campaign_id: str) -> Campaign:
@@ -67,7 +90,13 @@ def get_campaign(db: Database, campaign_id: str) -> Campaign:
     NotFoundError
         When there is no such campaign.
     """
-    row = db.fetchone(f"{_SELECT} WHERE campaign_id = ?", [campaign_id])
+    if db.dialect == "spark":
+        found = _rows_on_engine(
+            db, "ask_campaigns", _CAMPAIGN_COLUMNS, {"campaign_id": campaign_id}, []
+        )
+        row = found[0] if found else None
+    else:
+        row = db.fetchone(f"{_SELECT} WHERE campaign_id = ?", [campaign_id])
     if row is None:
         raise NotFoundError(
             f"no ask campaign {campaign_id!r}",
@@ -163,11 +192,20 @@ def add_members(db: Database, members: Sequence[Member]) -> None:
 
 def list_members(db: Database, campaign_id: str) -> list[Member]:
     """The campaign's members, in the order they were assigned."""
-    rows = db.fetchall(
-        f"SELECT {', '.join(MEMBER_COLUMNS)} FROM ask_members WHERE campaign_id = ? "
-        "ORDER BY assigned_at, customer_id",
-        [campaign_id],
-    )
+    if db.dialect == "spark":
+        rows = _rows_on_engine(
+            db,
+            "ask_members",
+            MEMBER_COLUMNS,
+            {"campaign_id": campaign_id},
+            ["assigned_at", "customer_id"],
+        )
+    else:
+        rows = db.fetchall(
+            f"SELECT {', '.join(MEMBER_COLUMNS)} FROM ask_members WHERE campaign_id = ? "
+            "ORDER BY assigned_at, customer_id",
+            [campaign_id],
+        )
     return [
         Member(str(r[0]), str(r[1]), str(r[2]), str(r[3]), now_utc(r[4]), r[5] and now_utc(r[5]))
         for r in rows
@@ -241,15 +279,20 @@ def record_event(
 
 def list_events(db: Database, campaign_id: str, *, kind: str | None = None) -> list[dict[str, Any]]:
     """The campaign's events (optionally of one kind), oldest first."""
-    where, params = "campaign_id = ?", [campaign_id]
-    if kind is not None:
-        where += " AND kind = ?"
-        params.append(kind)
-    rows = db.fetchall(
-        "SELECT event_id, customer_id, kind, target, referral_id, occurred_at, detail "
-        f"FROM ask_events WHERE {where} ORDER BY occurred_at, event_id",
-        params,
-    )
+    columns = ("event_id", "customer_id", "kind", "target", "referral_id", "occurred_at", "detail")
+    if db.dialect == "spark":
+        chosen = {"campaign_id": campaign_id} | ({} if kind is None else {"kind": kind})
+        rows = _rows_on_engine(db, "ask_events", columns, chosen, ["occurred_at", "event_id"])
+    else:
+        where, params = "campaign_id = ?", [campaign_id]
+        if kind is not None:
+            where += " AND kind = ?"
+            params.append(kind)
+        rows = db.fetchall(
+            f"SELECT {', '.join(columns)} FROM ask_events WHERE {where} "
+            "ORDER BY occurred_at, event_id",
+            params,
+        )
     return [
         {
             "event_id": r[0],

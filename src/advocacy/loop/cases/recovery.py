@@ -22,6 +22,11 @@ their first detractor response in the period, with the same recovery rule and wi
 comparison of like with like on the trigger condition, not a randomised experiment: customers
 the rules skipped (e.g. because a rule was off) can differ in other ways.
 
+On a workspace database the rows are read with SQL; on a folder of Parquet tables read on
+Spark (``db.dialect == "spark"``) the same rule runs through Ibis
+(:func:`~advocacy.loop.cases.recovery_rule.recovered_keys`), and the comparison group is
+counted on the engine.
+
 References
 ----------
 .. [1] Newcombe, R. G. (1998). Interval estimation for the difference between independent
@@ -40,11 +45,17 @@ from typing import Any
 import numpy as np
 
 from advocacy.access.audit import now_utc
-from advocacy.access.scope import unit_condition
+from advocacy.access.scope import scope, unit_condition
 from advocacy.errors import UsageError
-from advocacy.loop.cases.recovery_rule import RECOVERY_WINDOW_DAYS, check_window, recovered_sql
+from advocacy.loop.cases.recovery_rule import (
+    RECOVERY_WINDOW_DAYS,
+    check_window,
+    recovered_keys,
+    recovered_sql,
+)
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
 from advocacy.store.connection import Database
+from advocacy.store.parquet_source import engine_rows
 
 GROUPINGS = ("owner", "unit")
 DETRACTOR_MAX = 6
@@ -175,7 +186,49 @@ class LoopResults:
         }
 
 
+def _case_row(row: Sequence[Any]) -> _CaseRow:
+    return _CaseRow(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        str(row[6]),
+        bool(row[7]),
+        row[8] is not None and int(row[8]) <= DETRACTOR_MAX,
+        bool(row[7]) and (bool(row[9]) or bool(row[10])),
+    )
+
+
+def _case_rows_on_engine(
+    db: Database, window: timedelta, units: Sequence[str] | None
+) -> list[_CaseRow]:
+    """:func:`_case_rows` through Ibis, for an engine without SQL (Parquet on Spark)."""
+    cases = scope(db.ibis.table("cases"), units)
+    rescored, repurchased = recovered_keys(
+        cases,
+        key="case_id",
+        start="opened_at",
+        baseline="baseline_nps",
+        customer="customer_id",
+        responses=db.ibis.table("responses"),
+        transactions=db.ibis.table("transactions"),
+        window_days=window.days,
+    )
+    columns = ["owner", "unit", "opened_at", "due_at", "first_contact_at", "closed_at"]
+    rows = engine_rows(cases.select(*columns, "status", "customer_id", "baseline_nps", "case_id"))
+    won = {key for (key,) in engine_rows(rescored)}
+    bought = {key for (key,) in engine_rows(repurchased)}
+    return [
+        _case_row([*row[:7], row[7] is not None, row[8], row[9] in won, row[9] in bought])
+        for row in rows
+    ]
+
+
 def _case_rows(db: Database, window: timedelta, units: Sequence[str] | None) -> list[_CaseRow]:
+    if db.dialect == "spark":
+        return _case_rows_on_engine(db, window, units)
     inside, params = unit_condition(units, column="c.unit")  # advocacy.access.scope
     where = f"WHERE {inside}"
     rows = db.fetchall(
@@ -185,21 +238,59 @@ def _case_rows(db: Database, window: timedelta, units: Sequence[str] | None) -> 
         + f" FROM cases c {where}",
         [window, window, *params],
     )
-    return [
-        _CaseRow(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            str(row[6]),
-            bool(row[7]),
-            row[8] is not None and int(row[8]) <= DETRACTOR_MAX,
-            bool(row[7]) and (bool(row[9]) or bool(row[10])),
-        )
-        for row in rows
-    ]
+    return [_case_row(row) for row in rows]
+
+
+def _comparison_on_engine(
+    db: Database,
+    start: datetime,
+    end: datetime,
+    case_units: Sequence[str],
+    now: datetime,
+    window: timedelta,
+) -> tuple[int, int]:
+    """:func:`_comparison_group`'s count through Ibis, on the engine (Parquet on Spark)."""
+    import ibis
+
+    responses = db.ibis.table("responses")
+    chosen = responses.filter(
+        responses.customer_id.notnull(),
+        responses.nps.notnull(),
+        responses.nps <= DETRACTOR_MAX,
+        responses.submitted_at >= start,
+        responses.submitted_at <= end,
+    )
+    if case_units:
+        chosen = chosen.filter(chosen.unit.isin(list(case_units)))
+    cases = db.ibis.table("cases")
+    with_case = cases.filter(cases.customer_id.notnull()).select(case_customer=cases.customer_id)
+    chosen = chosen.anti_join(with_case, chosen.customer_id == with_case.case_customer)
+    position = ibis.row_number().over(
+        group_by=chosen.customer_id, order_by=[chosen.submitted_at, chosen.response_id]
+    )
+    firsts = chosen.mutate(position=position)
+    firsts = firsts.filter(firsts.position == 0).select(
+        "response_id", "customer_id", "submitted_at", "nps"
+    )
+    rescored, repurchased = recovered_keys(
+        firsts,
+        key="response_id",
+        start="submitted_at",
+        baseline="nps",
+        customer="customer_id",
+        responses=responses,
+        transactions=db.ibis.table("transactions"),
+        window_days=window.days,
+    )
+    flagged = firsts.left_join(rescored, firsts.response_id == rescored.rescored_key)
+    flagged = flagged.left_join(repurchased, flagged.response_id == repurchased.repurchased_key)
+    won = flagged.rescored_key.notnull() | flagged.repurchased_key.notnull()
+    closed = flagged.submitted_at <= ibis.literal(now - window, type="timestamp('UTC')")
+    counted = flagged.aggregate(
+        recovered=won.cast("int64").sum(), eligible=(won | closed).cast("int64").sum()
+    )
+    ((recovered, eligible),) = engine_rows(counted)
+    return (int(recovered or 0), int(eligible or 0))
 
 
 def _comparison_group(
@@ -212,6 +303,8 @@ def _comparison_group(
     start = min(row.opened_at for row in detractor_cases)
     end = max(row.opened_at for row in detractor_cases)
     case_units = sorted({row.unit for row in detractor_cases if row.unit is not None})
+    if db.dialect == "spark":
+        return _comparison_on_engine(db, start, end, case_units, now, window)
     unit_filter = ""
     if case_units:
         unit_filter = f"AND r.unit IN ({', '.join('?' for _ in case_units)})"

@@ -5,12 +5,18 @@ NPS >= :data:`RECOVERED_NPS` or at least :data:`RECOVERED_RISE` points above the
 opened the case, or bought again (any transaction). The loop's results by owner and unit
 (:mod:`advocacy.loop.cases.recovery`) and the coaching view's rate per employee
 (:mod:`advocacy.loop.cases.coaching`) both build their queries from :func:`recovered_sql`, so the
-two can never disagree on what recovery means.
+two can never disagree on what recovery means. An engine without SQL (a folder of Parquet tables
+on Spark) applies the same rule through Ibis with :func:`recovered_keys`.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from advocacy.errors import UsageError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 #: Days after a case opens in which a re-score or a repurchase counts as recovery.
 RECOVERY_WINDOW_DAYS = 90
@@ -47,10 +53,63 @@ def recovered_sql(alias: str, start: str, baseline: str, customer: str) -> str:
     )
 
 
+def recovered_keys(
+    rows: ir.Table,
+    *,
+    key: str,
+    start: str,
+    baseline: str,
+    customer: str,
+    responses: ir.Table,
+    transactions: ir.Table,
+    window_days: int,
+) -> tuple[ir.Table, ir.Table]:
+    """The keys of ``rows`` that rescored and that repurchased: :func:`recovered_sql` in Ibis.
+
+    ``rows`` are followed from their ``start`` column for ``window_days``; ``baseline`` is the
+    column with the score to beat (may be NULL), ``customer`` the customer id. Returns two
+    tables of distinct keys, one column each (``rescored_key``, ``repurchased_key``), to
+    left-join back on ``key``.
+    """
+    import ibis
+
+    window = ibis.interval(days=window_days)
+    followed = rows.select(
+        follow_key=rows[key],
+        follow_customer=rows[customer],
+        follow_from=rows[start],
+        follow_score=rows[baseline],
+    )
+    answers = responses.filter(responses.nps.notnull()).select("customer_id", "submitted_at", "nps")
+    answered = followed.join(answers, followed.follow_customer == answers.customer_id)
+    rescored = answered.filter(
+        (answered.submitted_at > answered.follow_from)
+        & (answered.submitted_at <= answered.follow_from + window)
+        & (
+            (answered.nps >= RECOVERED_NPS)
+            | (
+                answered.follow_score.notnull()
+                & (answered.nps >= answered.follow_score + RECOVERED_RISE)
+            )
+        )
+    )
+    bought = transactions.select("customer_id", "occurred_at")
+    bought = followed.join(bought, followed.follow_customer == bought.customer_id)
+    bought = bought.filter(
+        (bought.occurred_at > bought.follow_from)
+        & (bought.occurred_at <= bought.follow_from + window)
+    )
+    return (
+        rescored.select(rescored_key=rescored.follow_key).distinct(),
+        bought.select(repurchased_key=bought.follow_key).distinct(),
+    )
+
+
 __all__ = [
     "RECOVERED_NPS",
     "RECOVERED_RISE",
     "RECOVERY_WINDOW_DAYS",
     "check_window",
+    "recovered_keys",
     "recovered_sql",
 ]

@@ -48,6 +48,7 @@ from advocacy.loop.plans.store import (
 )
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
+from advocacy.store.parquet_source import engine_rows
 
 __all__ = [
     "add_plan",
@@ -271,17 +272,37 @@ def list_plans(
 
     ``units`` (a case handler's) keeps only plans measured inside those units.
     """
-    sql = f"SELECT {PLAN_COLUMNS} FROM initiatives WHERE 1 = 1"
-    params: list[Any] = []
     if status is not None:
-        sql += " AND status = ?"
-        params.append(check_choice(status, STATUSES, "--status"))
-    if link_kind is not None:
-        sql += " AND link_kind = ?"
-        params.append(link_kind)
-    rows = db.fetchall(sql + " ORDER BY starts_on DESC, created_at DESC, initiative_id", params)
+        status = check_choice(status, STATUSES, "--status")
+    if db.dialect == "spark":  # a folder of Parquet tables: read through Ibis, on the engine
+        rows = _plan_rows_on_engine(db, status, link_kind)
+    else:
+        sql = f"SELECT {PLAN_COLUMNS} FROM initiatives WHERE 1 = 1"
+        params: list[Any] = []
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
+        if link_kind is not None:
+            sql += " AND link_kind = ?"
+            params.append(link_kind)
+        rows = db.fetchall(sql + " ORDER BY starts_on DESC, created_at DESC, initiative_id", params)
     plans = [plan_from_row(row) for row in rows]
     return [plan for plan in plans if units is None or _inside(plan, units)]
+
+
+def _plan_rows_on_engine(
+    db: Database, status: str | None, link_kind: str | None
+) -> list[tuple[Any, ...]]:
+    """:func:`list_plans`' rows (``PLAN_COLUMNS``, in its order) read through Ibis."""
+    import ibis
+
+    plans = db.ibis.table("initiatives")
+    if status is not None:
+        plans = plans.filter(plans.status == status)
+    if link_kind is not None:
+        plans = plans.filter(plans.link_kind == link_kind)
+    plans = plans.order_by([ibis.desc("starts_on"), ibis.desc("created_at"), "initiative_id"])
+    return engine_rows(plans.select(*PLAN_COLUMNS.split(", ")))
 
 
 def _inside(plan: Plan, units: Sequence[str]) -> bool:
