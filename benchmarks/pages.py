@@ -39,22 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def pages(customer: str, employee: str) -> list[str]:
-    """The pages measured: the navigation's, one customer's 360 and one employee's coaching."""
-    return [
-        "/",
-        "/explore?metric=nps&by=unit",
-        "/explore?metric=csat&by=region&period=quarter",
-        "/customers",
-        f"/customers/{customer}",
-        "/cases",
-        "/coaching",
-        f"/coaching/{employee}",
-        "/text",
-        "/advocates",
-        "/gaps",
-        "/plans",
-        "/people",
-    ]
+    """The pages measured: the load benchmark's round, and one employee's coaching."""
+    from load import pages as load_round
+
+    return [*load_round(customer), f"/coaching/{employee}"]
 
 
 def measure(url: str, session: str, paths: list[str], *, warm: int, rounds: int) -> dict[str, Any]:
