@@ -56,8 +56,10 @@ def report_command(
 ) -> None:
     """Write the assessment report: summary, scores, changes and methods, as HTML and PDF.
 
-    With --engine spark every section is computed by Spark over the Parquet tables in --data;
-    the closed loop and ask campaigns live in the workspace database and are listed as absent.
+    With --engine spark every section is computed by Spark over the Parquet tables in --data.
+    The closed loop and ask campaigns are read from the copy of their six tables that
+    write_loop_tables puts in --data (docs/spark.md); without it those two sections say which
+    files are missing.
     """
     if out is None and pdf is None:
         out = Path("report.html")
