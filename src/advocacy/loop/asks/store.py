@@ -57,28 +57,36 @@ _CAMPAIGN_COLUMNS = ("campaign_id", "definition", "active", "created_at", "creat
 _SELECT = f"SELECT {', '.join(_CAMPAIGN_COLUMNS)} FROM ask_campaigns"
 
 
-def _rows_on_engine(
+def _select(
     db: Database,
     table: str,
     columns: Sequence[str],
     where: dict[str, Any],
-    order: Sequence[str],
+    order: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
-    """``columns`` of ``table``'s rows matching ``where`` (equalities), read through Ibis."""
-    rows = db.ibis.table(table)
-    for column, value in where.items():
-        rows = rows.filter(rows[column] == value)
-    if order:
-        rows = rows.order_by(list(order))
-    return engine_rows(rows.select(*columns))
+    """``columns`` of ``table``'s rows matching ``where`` (equalities), in ``order``: SQL on the
+    workspace, Ibis on a folder of Parquet tables read on Spark (an engine without SQL)."""
+    if db.dialect == "spark":
+        rows = db.ibis.table(table)
+        for column, value in where.items():
+            rows = rows.filter(rows[column] == value)
+        if order:
+            rows = rows.order_by(list(order))
+        return engine_rows(rows.select(*columns))
+    conditions = " AND ".join(f"{column} = ?" for column in where) or "TRUE"
+    ordering = f" ORDER BY {', '.join(order)}" if order else ""
+    return [
+        tuple(row)
+        for row in db.fetchall(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {conditions}{ordering}",
+            list(where.values()),
+        )
+    ]
 
 
 def list_campaigns(db: Database) -> list[Campaign]:
     """Every campaign, by id."""
-    if db.dialect == "spark":
-        rows = _rows_on_engine(db, "ask_campaigns", _CAMPAIGN_COLUMNS, {}, ["campaign_id"])
-    else:
-        rows = db.fetchall(f"{_SELECT} ORDER BY campaign_id")
+    rows = _select(db, "ask_campaigns", _CAMPAIGN_COLUMNS, {}, ["campaign_id"])
     return [_campaign(row) for row in rows]
 
 
@@ -90,13 +98,8 @@ def get_campaign(db: Database, campaign_id: str) -> Campaign:
     NotFoundError
         When there is no such campaign.
     """
-    if db.dialect == "spark":
-        found = _rows_on_engine(
-            db, "ask_campaigns", _CAMPAIGN_COLUMNS, {"campaign_id": campaign_id}, []
-        )
-        row = found[0] if found else None
-    else:
-        row = db.fetchone(f"{_SELECT} WHERE campaign_id = ?", [campaign_id])
+    found = _select(db, "ask_campaigns", _CAMPAIGN_COLUMNS, {"campaign_id": campaign_id})
+    row = found[0] if found else None
     if row is None:
         raise NotFoundError(
             f"no ask campaign {campaign_id!r}",
@@ -192,20 +195,8 @@ def add_members(db: Database, members: Sequence[Member]) -> None:
 
 def list_members(db: Database, campaign_id: str) -> list[Member]:
     """The campaign's members, in the order they were assigned."""
-    if db.dialect == "spark":
-        rows = _rows_on_engine(
-            db,
-            "ask_members",
-            MEMBER_COLUMNS,
-            {"campaign_id": campaign_id},
-            ["assigned_at", "customer_id"],
-        )
-    else:
-        rows = db.fetchall(
-            f"SELECT {', '.join(MEMBER_COLUMNS)} FROM ask_members WHERE campaign_id = ? "
-            "ORDER BY assigned_at, customer_id",
-            [campaign_id],
-        )
+    order = ["assigned_at", "customer_id"]
+    rows = _select(db, "ask_members", MEMBER_COLUMNS, {"campaign_id": campaign_id}, order)
     return [
         Member(str(r[0]), str(r[1]), str(r[2]), str(r[3]), now_utc(r[4]), r[5] and now_utc(r[5]))
         for r in rows
@@ -280,19 +271,8 @@ def record_event(
 def list_events(db: Database, campaign_id: str, *, kind: str | None = None) -> list[dict[str, Any]]:
     """The campaign's events (optionally of one kind), oldest first."""
     columns = ("event_id", "customer_id", "kind", "target", "referral_id", "occurred_at", "detail")
-    if db.dialect == "spark":
-        chosen = {"campaign_id": campaign_id} | ({} if kind is None else {"kind": kind})
-        rows = _rows_on_engine(db, "ask_events", columns, chosen, ["occurred_at", "event_id"])
-    else:
-        where, params = "campaign_id = ?", [campaign_id]
-        if kind is not None:
-            where += " AND kind = ?"
-            params.append(kind)
-        rows = db.fetchall(
-            f"SELECT {', '.join(columns)} FROM ask_events WHERE {where} "
-            "ORDER BY occurred_at, event_id",
-            params,
-        )
+    chosen = {"campaign_id": campaign_id} | ({} if kind is None else {"kind": kind})
+    rows = _select(db, "ask_events", columns, chosen, ["occurred_at", "event_id"])
     return [
         {
             "event_id": r[0],
