@@ -81,15 +81,20 @@ from advocacy.text.embeddings import Embedder
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, stems, words
 from advocacy.text.theme_classifier import MAX_SEEDS, keyword_self_training
+from advocacy.text.theme_facets import ATTRIBUTE, Facets, compose_hits, theme_facets
 
 #: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns
 #: it to a sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
 DEFAULT_THRESHOLD = 0.35
 #: How much closer to its best theme than to the next a sentence must be for meaning to assign it.
 DEFAULT_MARGIN = 0.075
-#: Probability at which the classifier self-trained on keyword matches assigns a theme to a
-#: sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
-SELF_TRAINED_CONFIDENCE = 0.5
+#: The classifier self-trained on keyword matches assigns a theme to a sentence without keywords
+#: when its probability is this many times an even split among the themes it learnt (0.5 of 4
+#: themes, 0.17 of 12) or reaches :data:`SELF_TRAINED_CEILING`; chosen on the SemEval train
+#: files (themes_semeval.py): among many themes a probability of 0.2 is already a clear choice.
+SELF_TRAINED_EVEN_SPLITS = 2.0
+#: Probability that always suffices (between two themes, 0.5 would be a guess).
+SELF_TRAINED_CEILING = 0.8
 #: Least similarity to the self-trained theme's prototype (measured from the none prototype).
 SELF_TRAINED_SIMILARITY = 0.1
 #: Fewer words than this and a sentence gets no theme by meaning (keywords still count).
@@ -396,16 +401,59 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     own = [
         {
             word: stems(word)[0]
-            for word in words(theme.name if alone else f"{theme.name} {theme.description}")
+            for word in words(
+                theme.name.replace("_", " ")
+                if alone
+                else f"{theme.name.replace('_', ' ')} {theme.description}"
+            )
             if len(word) >= 3 and not word.isdigit() and word not in stop
         }
         for theme in taxonomy.themes
     ]
     users = Counter(stem for found in own for stem in set(found.values()))
-    return [
-        (*theme.keywords, *sorted(w for w, stem in found.items() if users[stem] == 1))
+    seeds = [
+        [*theme.keywords, *sorted(w for w, stem in found.items() if users[stem] == 1)]
         for theme, found in zip(taxonomy.themes, own, strict=True)
     ]
+    facets = theme_facets(taxonomy)
+    if facets is not None:
+        for column, word in _facet_words(own, users, facets):
+            seeds[column].append(word)
+    return [tuple(dict.fromkeys(found)) for found in seeds]
+
+
+def _facet_words(
+    own: list[dict[str, str]], users: Counter[str], facets: Facets
+) -> list[tuple[int, str]]:
+    """(column, word): the words a compound taxonomy's themes share within one half.
+
+    A word that every theme using it shares with its entity ("food" in FOOD#QUALITY and
+    FOOD#PRICES) names that entity: it seeds the entity's default theme. A word shared by themes
+    of one attribute ("prices" of RESTAURANT#PRICES and FOOD#PRICES) names that attribute: it
+    seeds the general entity's theme of it, which :func:`compose_hits` reads as the attribute
+    alone (the general attribute, the default, is left out: "general" says nothing).
+    """
+    columns: dict[str, set[int]] = {}
+    spelling: dict[str, str] = {}
+    for column, found in enumerate(own):
+        for word, stem in found.items():
+            columns.setdefault(stem, set()).add(column)
+            spelling.setdefault(stem, word)
+    general = facets.entity == facets.general_entity
+    out = []
+    for stem, using in sorted(columns.items()):
+        if users[stem] < 2:
+            continue
+        entities = {int(facets.entity[c]) for c in using}
+        attributes = {int(facets.attribute[c]) for c in using}
+        if len(entities) == 1 and (entity := entities.pop()) != facets.general_entity:
+            out.append((int(facets.default[entity]), spelling[stem]))
+        elif len(attributes) == 1:
+            attribute = attributes.pop()
+            target = np.flatnonzero(general & (facets.attribute == attribute))
+            if len(target) and facets.kind[target[0]] == ATTRIBUTE:
+                out.append((int(target[0]), spelling[stem]))
+    return out
 
 
 def keyword_hits(
@@ -420,7 +468,8 @@ def keyword_hits(
     found = matcher.match_many(texts, languages)
     rows = np.repeat(np.arange(len(texts)), [len(columns) for columns in found])
     hits[rows, [column for columns in found for column in columns]] = True
-    return hits
+    facets = theme_facets(taxonomy)
+    return hits if facets is None else compose_hits(hits, facets)
 
 
 def assign_themes(
@@ -561,7 +610,7 @@ def _by_sentence(
     nearer = similarity[np.arange(len(silent)), chosen] >= SELF_TRAINED_SIMILARITY
     # Between few learnt themes 0.5 is a guess: ask for well above an even split among them.
     learnt = max(int((learned.sum(axis=0) > 0).sum()), 1)
-    taught = (confidence >= max(SELF_TRAINED_CONFIDENCE, 1.6 / learnt)) & nearer
+    taught = (confidence >= min(SELF_TRAINED_CEILING, SELF_TRAINED_EVEN_SPLITS / learnt)) & nearer
     for i in np.flatnonzero(taught):
         row, column = int(owner[silent[i]]), int(chosen[i])
         scores[row, column] = max(scores[row, column], float(confidence[i]))
