@@ -578,17 +578,17 @@ def _by_sentence(
         # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
         rows, columns = np.nonzero(hits)
         scores[owner[rows], columns] = 1.0
-    # Only sentences without keywords are read for meaning, and only those of a few words:
-    # "Brilliant." says nothing about a topic, and a lone word's embedding is mostly its spelling.
+    # Only sentences of a few words are read for meaning: "Brilliant." says nothing about a
+    # topic, and a lone word's embedding is mostly its spelling.
     long_enough = np.array([len(piece.split()) >= MIN_MEANING_WORDS for piece in pieces], bool)
-    silent = np.flatnonzero(~hits.any(axis=1) & long_enough)
-    if len(silent) == 0:
+    silent = ~hits.any(axis=1)
+    read = np.flatnonzero(long_enough)
+    if not silent[read].any():
         return
     # Sentences whose keywords name exactly one theme teach what else that theme sounds like.
-    seeds = np.flatnonzero((hits.sum(axis=1) == 1) & long_enough) if keywords else silent[:0]
+    seeds = np.flatnonzero(hits[read].sum(axis=1) == 1) if keywords else read[:0]
     if len(seeds) > MAX_SEEDS:
         seeds = np.sort(np.random.default_rng(0).choice(seeds, MAX_SEEDS, replace=False))
-    read = np.concatenate([silent, seeds])
     counts = np.array([len(found) for found in spans])
     vectors = np.zeros((len(read), embedder.dimension), np.float32)
     # A one-sentence text is its sentence: reuse its embedding when the caller has it.
@@ -600,25 +600,35 @@ def _by_sentence(
     prototypes = theme_prototypes(taxonomy, embedder)
     centred = _unit(vectors - prototypes.none)
     learned = keyword_self_training(
-        centred[len(silent) :], hits[seeds].argmax(axis=1), centred[: len(silent)], n_themes=k
+        centred[seeds], hits[read[seeds]].argmax(axis=1), centred, n_themes=k
     )
     chosen, confidence = learned.argmax(axis=1), learned.max(axis=1)
-    similarity = centred[: len(silent)] @ prototypes.themes.T
+    similarity = centred @ prototypes.themes.T
     # The regression always picks one of the themes it learnt; a sentence must also be nearer
     # that theme's prototype than generic text is, or a taxonomy of two themes would tag
     # everything else one of the two.
-    nearer = similarity[np.arange(len(silent)), chosen] >= SELF_TRAINED_SIMILARITY
+    nearer = similarity[np.arange(len(read)), chosen] >= SELF_TRAINED_SIMILARITY
     # Between few learnt themes 0.5 is a guess: ask for well above an even split among them.
     learnt = max(int((learned.sum(axis=0) > 0).sum()), 1)
     taught = (confidence >= min(SELF_TRAINED_CEILING, SELF_TRAINED_EVEN_SPLITS / learnt)) & nearer
+    # A sentence with keywords gets the learnt theme too when its keywords do not name it
+    # ("great pizza and fantastic service": service by keyword, food by what pizza sounds like),
+    # except a compound taxonomy's catch-all theme (RESTAURANT#GENERAL), which is only for a
+    # sentence that names nothing more specific (compose_hits).
+    facets = theme_facets(taxonomy)
+    catch_all = -1 if facets is None else int(facets.default[facets.general_entity])
+    named = hits[read].any(axis=1)
     for i in np.flatnonzero(taught):
-        row, column = int(owner[silent[i]]), int(chosen[i])
-        scores[row, column] = max(scores[row, column], float(confidence[i]))
-    # What self-training leaves (or, without keywords, everything) is read against prototypes.
+        row, column = int(owner[read[i]]), int(chosen[i])
+        if not hits[read[i], column] and not (column == catch_all and named[i]):
+            scores[row, column] = max(scores[row, column], float(confidence[i]))
+    # What self-training leaves of the silent sentences (or, without keywords, all of them) is
+    # read against the prototypes.
+    left = silent[read] & ~taught
     ordered = np.sort(similarity, axis=1)
     best = similarity.argmax(axis=1)
     value = ordered[:, -1]
-    runner_up = ordered[:, -2] if k > 1 else np.full(len(silent), -1.0)
-    for i in np.flatnonzero(~taught & (value >= threshold) & (value - runner_up >= margin)):
-        row, column = int(owner[silent[i]]), int(best[i])
+    runner_up = ordered[:, -2] if k > 1 else np.full(len(read), -1.0)
+    for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
+        row, column = int(owner[read[i]]), int(best[i])
         scores[row, column] = max(scores[row, column], float(value[i]))
