@@ -581,7 +581,7 @@ def _by_sentence(
     # Only sentences of a few words are read for meaning: "Brilliant." says nothing about a
     # topic, and a lone word's embedding is mostly its spelling.
     long_enough = np.array([len(piece.split()) >= MIN_MEANING_WORDS for piece in pieces], bool)
-    silent = ~hits.any(axis=1)
+    silent = np.asarray(~hits.any(axis=1), bool)
     read = np.flatnonzero(long_enough)
     if not silent[read].any():
         return
@@ -617,7 +617,7 @@ def _by_sentence(
     # sentence that names nothing more specific (compose_hits).
     facets = theme_facets(taxonomy)
     catch_all = -1 if facets is None else int(facets.default[facets.general_entity])
-    named = hits[read].any(axis=1)
+    named = np.asarray(hits[read].any(axis=1), bool)
     for i in np.flatnonzero(taught):
         row, column = int(owner[read[i]]), int(chosen[i])
         if not hits[read[i], column] and not (column == catch_all and named[i]):
