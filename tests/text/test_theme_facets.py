@@ -74,3 +74,26 @@ def test_names_and_descriptions_alone_seed_each_half() -> None:
     assert "prices" in seeds["RESTAURANT#PRICES"]
     # The entity named keeps its default theme too (dropping it scored lower on real reviews).
     assert _themes(["The food prices went up."], bare) == [["FOOD#QUALITY", "FOOD#PRICES"]]
+
+
+def test_names_in_words_split_into_their_first_word_and_the_rest() -> None:
+    worded = Taxonomy(
+        (
+            TaxonomyTheme("Restaurant overall", "the restaurant as a whole", ("place",)),
+            TaxonomyTheme("Restaurant prices", "what a visit costs", ("expensive",)),
+            TaxonomyTheme("Food quality", "how the food tastes", ("food", "pizza")),
+            TaxonomyTheme("Food prices", "the price of a dish"),
+            TaxonomyTheme("Drinks quality", "how the drinks taste", ("wine",)),
+            TaxonomyTheme("Drink prices", "the price of a drink"),
+            TaxonomyTheme("Service", "the staff", ("staff",)),
+        )
+    )
+    assert _themes(["The pizza is expensive.", "Expensive wine, lovely staff."], worded) == [
+        ["Food quality", "Food prices"],
+        ["Drinks quality", "Drink prices", "Service"],
+    ]
+
+
+def test_themes_sharing_only_a_word_are_not_compound() -> None:
+    names = ("Billing problems", "Delivery problems", "App problems", "Staff")
+    assert theme_facets(Taxonomy(tuple(TaxonomyTheme(name) for name in names))) is None

@@ -73,16 +73,26 @@ class Facets:
     default: NDArray[np.int64]
 
 
-def _split(name: str) -> tuple[str, str] | None:
-    entity, separator, attribute = name.partition(SEPARATOR)
-    entity, attribute = entity.strip().casefold(), attribute.strip().casefold()
-    if not separator or not entity or not attribute or SEPARATOR in attribute:
-        return None
-    return entity, attribute
+def _split(name: str, *, marked: bool) -> tuple[str, str] | None:
+    """(entity, attribute) of a theme name: around ``#`` when the taxonomy uses it, else its
+    first word and the rest by stem ("Food prices": food, price; "Ambience": ambienc, "")."""
+    if marked:
+        entity, separator, attribute = name.partition(SEPARATOR)
+        entity, attribute = entity.strip().casefold(), attribute.strip().casefold()
+        if not separator or not entity or not attribute or SEPARATOR in attribute:
+            return None
+        return entity, attribute
+    stemmed = stems(name)
+    return (stemmed[0], " ".join(stemmed[1:])) if stemmed else None
 
 
 def theme_facets(taxonomy: Taxonomy) -> Facets | None:
     """The entity and attribute of each theme, or None when the taxonomy is not compound.
+
+    Names split at ``#`` ("FOOD#PRICES") when the taxonomy uses it, else into their first word
+    and the rest ("Food prices"; "Ambience" is an entity alone). The taxonomy is compound when
+    two entities have two themes or more each and an attribute other than the general one is
+    shared by two entities: "Billing problems", "Delivery problems" are plain themes.
 
     Examples
     --------
@@ -92,14 +102,18 @@ def theme_facets(taxonomy: Taxonomy) -> Facets | None:
     >>> found.general_entity, found.default.tolist(), found.kind.tolist()
     (0, [0, 2], [0, 2, 1, 0])
     """
-    halves = [_split(theme.name) for theme in taxonomy.themes]
-    if len(halves) < 3 or any(half is None for half in halves):
+    marked = any(SEPARATOR in theme.name for theme in taxonomy.themes)
+    halves = [_split(theme.name, marked=marked) for theme in taxonomy.themes]
+    if len(halves) < 4 or any(half is None for half in halves):
         return None
     pairs = [half for half in halves if half is not None]
+    if len(set(pairs)) < len(pairs):
+        return None
     entities = list(dict.fromkeys(entity for entity, _ in pairs))
     attributes = list(dict.fromkeys(attribute for _, attribute in pairs))
-    shared = Counter(attribute for _, attribute in pairs)
-    if len(entities) < 2 or max(shared.values()) < 2:
+    sharing = Counter(attribute for _, attribute in pairs if attribute not in ("", GENERAL))
+    sizes = Counter(entity for entity, _ in pairs)
+    if sum(size >= 2 for size in sizes.values()) < 2 or max(sharing.values(), default=0) < 2:
         return None
     entity = np.array([entities.index(e) for e, _ in pairs], np.int64)
     attribute = np.array([attributes.index(a) for _, a in pairs], np.int64)
@@ -112,12 +126,11 @@ def theme_facets(taxonomy: Taxonomy) -> Facets | None:
             named = set(stems(name.replace("_", " ")))
             if index != entity[column] and named and named <= said:
                 mentions[index] += 1
-    sizes = Counter(entity.tolist())
-    general = max(range(len(entities)), key=lambda e: (mentions[e], sizes[e], -e))
+    general = max(range(len(entities)), key=lambda e: (mentions[e], sizes[entities[e]], -e))
     default = np.empty(len(entities), np.int64)
     for index in range(len(entities)):
         columns = np.flatnonzero(entity == index)
-        generals = [c for c in columns if pairs[c][1] == GENERAL]
+        generals = [c for c in columns if pairs[c][1] in ("", GENERAL)]
         default[index] = generals[0] if generals else columns[0]
     kind = np.full(len(pairs), BOTH, np.int64)
     for column in range(len(pairs)):
