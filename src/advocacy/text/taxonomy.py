@@ -19,17 +19,24 @@ keywords and the words of its own name and description that no other theme's nam
 description shares (:func:`seed_keywords`): "Ambience: the atmosphere, decor and music" is
 marked by "atmosphere", "decor" and "music" even with no keyword written.
 
-Meaning adds a theme only where keywords are silent, sentence by sentence, in two steps:
+Compound themes (``FOOD#PRICES``, or "Food prices" beside "Food quality" and "Drink prices")
+are read by halves (:mod:`advocacy.text.theme_facets`): a keyword names an entity or an
+attribute, the halves a sentence names are joined ("the pizza is overpriced": FOOD#PRICES),
+and a word the themes of one entity (or of one attribute) share seeds that half.
+
+Meaning reads every sentence of a few words, in two steps:
 
 1. *Self-training on the texts being assigned* (:func:`advocacy.text.theme_classifier.
    keyword_self_training`): the sentences whose keywords name exactly one theme are examples
    of it; a multinomial logistic regression on their embeddings learns what else each theme
-   sounds like ("the sashimi was fresh" is Food though it says no Food word), and a sentence
-   without keywords takes its most likely theme when that probability reaches
-   :data:`SELF_TRAINED_CONFIDENCE` (more between few themes: between two, 0.5 is a guess) and
-   it is nearer that theme's prototype than generic text (:data:`SELF_TRAINED_SIMILARITY`).
-   Transductive: no label of anyone else's data is used.
-2. What self-training leaves (or, without keywords, every sentence) gets the one theme whose
+   sounds like ("the sashimi was fresh" is Food though it says no Food word). A sentence takes
+   its most likely theme when that probability is :data:`SELF_TRAINED_EVEN_SPLITS` times an
+   even split among the themes learnt (at most :data:`SELF_TRAINED_CEILING`: between two
+   themes 0.5 is a guess) and it is nearer that theme's prototype than generic text
+   (:data:`SELF_TRAINED_SIMILARITY`); a sentence with keywords gets it beside theirs ("great
+   pizza and fantastic service"). Transductive: no label of anyone else's data is used.
+2. What self-training leaves of the sentences without keywords (or, without keywords at all,
+   every sentence) gets the one theme whose
    *prototype* it is most similar to, when that similarity reaches ``threshold`` and beats the
    next theme's by ``margin``. A theme's prototype is the mean embedding of its name +
    description, its keywords and its examples (prototypical networks, Snell et al. 2017).
@@ -41,16 +48,18 @@ A child implies its parent. Non-answers ("n/a", "nothing") get no theme.
 
 Quality on real data (``benchmarks/themes_semeval.py``): SemEval aspect categories as the
 taxonomy, written from the category names and one line each; every setting chosen on the train
-files; micro-F1 of keywords + meaning on the held-out test files, static-e5-256 embedder, for
-the taxonomy as written / with three keywords a theme / with names and descriptions only:
+files (restaurants 2014 and 2015, laptops 2015); micro-F1 of keywords + meaning on the held-out
+test files, static-e5-256 embedder, for the taxonomy as written / with three keywords a theme /
+with names and descriptions only (docs/benchmarks.md, 2026-12-05, has the full tables):
 
 ==================================  ===================  ===================  ===================
 test set                            as written           three keywords       no keywords
 ==================================  ===================  ===================  ===================
-2014 restaurants (4 categories)     0.840 (was 0.825)    0.807 (was 0.701)    0.804 (was 0.398)
-2015 restaurants (12 E#A)           0.530 (was 0.501)    0.488 (was 0.418)    0.339 (was 0.132)
-2015 laptops (22 entities)          0.559 (was 0.520)    0.558 (was 0.498)    0.504 (was 0.232)
-2015 hotels (7 entities, no train)  0.653 (was 0.657)    0.640 (was 0.629)    0.572 (was 0.262)
+2014 restaurants (4 categories)     0.843 (was 0.840)    0.812 (was 0.807)    0.809 (was 0.804)
+2015 restaurants (12 E#A)           0.571 (was 0.530)    0.534 (was 0.488)    0.488 (was 0.339)
+2015 laptops (22 entities)          0.657 (was 0.562)    0.659 (was 0.561)    0.653 (was 0.508)
+2015 hotels (7 entities, no train)  0.642 (was 0.653)    0.633 (was 0.640)    0.575 (was 0.572)
+2015 hotels (34 E#A, no train)      0.397 (was 0.429)    0.393 (was 0.407)    0.426 (was 0.320)
 ==================================  ===================  ===================  ===================
 
 References
@@ -608,7 +617,8 @@ def _by_sentence(
     # that theme's prototype than generic text is, or a taxonomy of two themes would tag
     # everything else one of the two.
     nearer = similarity[np.arange(len(read)), chosen] >= SELF_TRAINED_SIMILARITY
-    # Between few learnt themes 0.5 is a guess: ask for well above an even split among them.
+    # Well above an even split among the themes learnt: 0.2 is a clear choice among twelve,
+    # 0.5 a guess between two (hence the ceiling).
     learnt = max(int((learned.sum(axis=0) > 0).sum()), 1)
     taught = (confidence >= min(SELF_TRAINED_CEILING, SELF_TRAINED_EVEN_SPLITS / learnt)) & nearer
     # A sentence with keywords gets the learnt theme too when its keywords do not name it
