@@ -30,6 +30,7 @@ evaluated sets only say whether it ships.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Sequence
@@ -69,10 +70,10 @@ def read(
     name: str, texts: list[str], truth: list[str], classes: Sequence[str], unseen: bool
 ) -> Scored:
     """The model's reading before the complaint head moves it (``COMPLAINT_WEIGHT`` 0)."""
-    import advocacy.text.sentiment as sentiment
     from advocacy.text.enrich import analyze_texts
     from advocacy.text.text_model import text_model
 
+    sentiment = importlib.import_module("advocacy.text.sentiment")  # the package shadows it
     shipped = sentiment.COMPLAINT_WEIGHT
     try:
         sentiment.COMPLAINT_WEIGHT = 0.0
