@@ -8,10 +8,10 @@ assembled hands them all to one helper process (a plain interpreter that imports
 ``vl_convert``: this file run as a script), which exits when the last is drawn, before the PDF.
 
 The helper starts only then, not while the sections run: the report's process is largest
-inside the sections (the analyses' native memory), and the helper's engine beside it pushed
-the two together ~25 MB higher than the report's process alone at any point after them (the
-demo: ~420 MB with the helper beside the sections, ~385 MB after them; docs/benchmarks.md). The
-price is the drawing's time (~1.5 s of CPU) after the sections instead of on a spare core.
+inside the sections (the analyses' native memory), and the engine beside them raised the two
+processes' peak (the demo, same code otherwise: 422-427 MB with the helper beside the
+sections, 385-393 MB with it after them; docs/benchmarks.md). The price is the drawing's time
+(~1.5-2 s of CPU) after the sections instead of on a spare core.
 
 The protocol is one JSON line each way: ``{"id": N, "spec": {...}}`` in, ``{"id": N, "svg":
 "..."}`` or ``{"id": N, "error": "..."}`` out. When the helper cannot start, every chart is
