@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import optimize
 
+from advocacy.retention import bg_nbd, summarize_transactions
+from advocacy.retention.bg_nbd import BetaGeo
 from advocacy.retention.estimation import bfgs, maximize_log_likelihood
 
 
@@ -59,3 +64,27 @@ def test_when_bfgs_cannot_descend_nelder_mead_finds_the_maximum() -> None:
 
     params, reached = maximize_log_likelihood(log_likelihood, [-3.0])
     assert params[0] == pytest.approx(np.e, rel=1e-3) and reached == pytest.approx(0.0, abs=1e-6)
+
+
+def test_bg_nbd_on_cdnow_reaches_at_least_the_likelihood_of_scipys_l_bfgs_b(
+    cdnow: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fit as SciPy's L-BFGS-B made it before (same objective, same start, log scale).
+    seen: list[tuple[Any, np.ndarray]] = []
+
+    def watched(objective: Any, start: Any, **options: Any) -> tuple[np.ndarray, float]:
+        seen.append((objective, np.asarray(start, dtype=float)))
+        return maximize_log_likelihood(objective, start, **options)
+
+    monkeypatch.setattr(bg_nbd, "maximize_log_likelihood", watched)
+    summary = summarize_transactions(cdnow, calibration_end="1997-09-30", time_unit="week")
+    model = BetaGeo().fit_summary(summary)
+    ((objective, start),) = seen
+
+    def negative(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = objective(np.exp(log_params))
+        return -value, -gradient
+
+    theirs = optimize.minimize(negative, start, jac=True, method="L-BFGS-B")
+    assert model.log_likelihood_ >= -theirs.fun - 1e-9
+    np.testing.assert_allclose(list(model.params_.values()), np.exp(theirs.x), rtol=1e-3)
