@@ -3,7 +3,7 @@
 Fans-to-be and churn risk fit one small model each (ten-odd standardised features, a few
 thousand customers) and judge it by how well it ranks held-out customers. scikit-learn's
 ``LogisticRegression`` and ``roc_auc_score`` do both, but importing scikit-learn brings
-``scipy.stats`` with it: ~65 MB and ~0.7 s of CPU in a report that needs neither otherwise.
+``scipy.stats`` with it: ~45 MB and ~0.5 s of CPU in a report that needs neither otherwise.
 Here both are a few lines of NumPy.
 
 The model minimises the same objective as scikit-learn's default (``penalty="l2"``,
