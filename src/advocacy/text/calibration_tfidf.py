@@ -38,6 +38,42 @@ def tfidf_model(penalty: float = TFIDF_PENALTY) -> Any:
     )
 
 
+def fit_on_distinct_columns(classifier: Any, matrix: Any, labels: NDArray[np.int64]) -> Any:
+    """Fit an L2-penalised linear ``classifier`` with each set of equal columns fitted as one.
+
+    Most word pairs occur in one labelled text only, and all of a text's once-used n-grams
+    that occur in it as often have equal TF-IDF columns (same row, same weight): three
+    columns in four on 3,000 reviews. Under an L2 penalty the optimum gives equal columns
+    equal weights, so ``k`` equal columns are fitted as one column scaled by ``sqrt(k)``
+    whose weight, divided by ``sqrt(k)``, is each column's. The problem is the same one
+    rotated (L-BFGS from zero takes the same steps in exact arithmetic), with a quarter of the
+    unknowns: the weights agree with a fit on every column to rounding (about 1e-12 on
+    real reviews, ``tests/text/test_calibration_tfidf.py``). The one difference: the
+    solver's stopping test (the largest gradient component) sees a merged column's gradient
+    ``sqrt(k)`` times larger, so a fit may take an iteration more, never fewer.
+    """
+    columns = sparse.csc_matrix(matrix)
+    columns.sort_indices()
+    used = np.diff(columns.indptr)
+    once = np.flatnonzero(used == 1)
+    many = np.flatnonzero(used != 1)
+    row, value = columns.indices[columns.indptr[once]], columns.data[columns.indptr[once]]
+    order = np.lexsort((value, row))
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (np.diff(row[order]) != 0) | (np.diff(value[order]) != 0)
+    merged = np.empty(len(order), dtype=np.int64)
+    merged[order] = np.cumsum(starts) - 1
+    group = np.empty(columns.shape[1], dtype=np.int64)
+    group[many] = np.arange(len(many))
+    group[once] = len(many) + merged
+    scale = np.sqrt(np.bincount(group, minlength=len(many) + int(starts.sum())).astype(float))
+    kept = np.concatenate([many, once[order][starts]]).astype(np.int64)
+    classifier.fit(sparse.csr_matrix(columns[:, kept] @ sparse.diags(scale)), labels)
+    classifier.coef_ = classifier.coef_[:, group] / scale[group]
+    classifier.n_features_in_ = columns.shape[1]
+    return classifier
+
+
 class TermCounts:
     """Each text's n-gram counts, split once, as ``CountVectorizer`` counts any subset.
 
@@ -172,8 +208,7 @@ class TermCounts:
             smooth_idf=vectorizer.smooth_idf,
             sublinear_tf=vectorizer.sublinear_tf,
         )
-        matrix = transformer.fit_transform(counts)
-        classifier.fit(matrix, labels)
+        fit_on_distinct_columns(classifier, transformer.fit_transform(counts), labels)
         return (transformer, classifier), vocabulary
 
     def pipeline(self, train: NDArray[np.int64], labels: NDArray[np.int64]) -> Any:
