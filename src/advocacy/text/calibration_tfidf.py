@@ -22,6 +22,8 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import sparse
 
+from advocacy.text.word_ngrams import Vocabulary, analyzer, count_matrix
+
 #: Inverse L2 penalty of the stacked TF-IDF logistic regression.
 TFIDF_PENALTY = 10.0
 
@@ -92,7 +94,7 @@ class TermCounts:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = list(texts)
-        self._analyze = tfidf_model().steps[0][1].build_analyzer()
+        self._analyze = analyzer()  # the pipeline's analyzer (defaults), at batch speed
         self.terms: list[str] = []
         # Row i's entries are columns[start[i]:start[i] + length[i]] (start -1: not split yet).
         self.start = np.full(len(self.texts), -1, dtype=np.int64)
@@ -222,3 +224,40 @@ class TermCounts:
         vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": words})
         vectorizer.idf_ = transformer.idf_
         return make_pipeline(vectorizer, classifier)
+
+
+def pipeline_probabilities(pipeline: Any, texts: Sequence[str]) -> NDArray[np.float64]:
+    """``pipeline.predict_proba(texts)`` of a fitted :func:`tfidf_model` pipeline.
+
+    The counts come from :func:`advocacy.text.word_ngrams.count_matrix` (the matrix the
+    vectorizer's ``transform`` counts, entry for entry) and are weighted by a
+    ``TfidfTransformer`` with the vectorizer's settings and ``idf_``, as the vectorizer weighs
+    them, so the probabilities are the same numbers.
+    """
+    vectorizer, classifier = (step for _, step in pipeline.steps)
+    vocabulary, weigh = _prepared(vectorizer)
+    counts = count_matrix(texts, vocabulary, analyzer())
+    return np.asarray(classifier.predict_proba(weigh.transform(counts, copy=False)))
+
+
+def _prepared(vectorizer: Any) -> tuple[Vocabulary, Any]:
+    """A fitted vectorizer's vocabulary index and weighting, built once per vectorizer."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    known = _PREPARED.get(id(vectorizer))
+    if known is None or known[0] is not vectorizer:
+        columns = getattr(vectorizer, "vocabulary_", None) or vectorizer.vocabulary
+        weigh = TfidfTransformer(
+            norm=vectorizer.norm,
+            use_idf=vectorizer.use_idf,
+            smooth_idf=vectorizer.smooth_idf,
+            sublinear_tf=vectorizer.sublinear_tf,
+        )
+        weigh.idf_ = vectorizer.idf_
+        known = (vectorizer, Vocabulary(columns), weigh)
+        _PREPARED.clear()  # the calibration of one run at a time
+        _PREPARED[id(vectorizer)] = known
+    return known[1], known[2]
+
+
+_PREPARED: dict[int, tuple[Any, Vocabulary, Any]] = {}

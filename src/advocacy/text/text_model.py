@@ -37,7 +37,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -61,6 +62,7 @@ from advocacy.text.negation import (
     split_negated,
     with_negations,
 )
+from advocacy.text.word_ngrams import Vocabulary, analyzer
 
 STATIC = "static"
 
@@ -244,6 +246,11 @@ class WordNgramHead:
     intercept: NDArray[np.float64]
     weight: float
 
+    @cached_property
+    def index(self) -> Vocabulary:
+        """The vocabulary as a hash index (one look-up per distinct n-gram of a batch)."""
+        return Vocabulary(self.vocabulary)
+
     @classmethod
     def from_arrays(cls, data: Any, prefix: str = "ngram") -> WordNgramHead:
         terms = [str(t) for t in data[f"{prefix}_terms"]]
@@ -276,12 +283,7 @@ class WordNgramHead:
         vocabulary and ``idf_``: 1 + log(count) per known n-gram, times its idf, unit rows.
         """
         size = len(terms)
-        of_distinct = np.fromiter(
-            (self.vocabulary.get(term, -1) for term in terms.distinct),
-            dtype=np.int64,
-            count=len(terms.distinct),
-        )
-        columns = of_distinct[terms.ids]
+        columns = self.index.lookup(terms.distinct)[terms.ids]
         known = columns >= 0
         words = terms.is_word[terms.ids]
         word_count = np.bincount(terms.owner[words], minlength=size)
@@ -311,13 +313,6 @@ NGRAM_OPTIONS: dict[str, Any] = {
 }
 
 
-@lru_cache(maxsize=1)
-def _analyzer() -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(**NGRAM_OPTIONS).build_analyzer()
-
-
 @dataclass(frozen=True, eq=False)
 class TermBatch:
     """The word n-grams of a batch of texts, each distinct n-gram once.
@@ -339,20 +334,18 @@ class TermBatch:
 
 def ngram_terms(texts: Sequence[str]) -> TermBatch:
     """Each text's lower-cased words and word pairs, as the n-gram heads count them."""
-    analyze = _analyzer()
+    analyze = analyzer(NGRAM_OPTIONS["token_pattern"])  # scikit-learn's, at batch speed
     found = [analyze(text) for text in texts]
-    lengths = [len(terms) for terms in found]
-    flat = np.fromiter(
-        (term for terms in found for term in terms), dtype=object, count=sum(lengths)
-    )
+    lengths = np.fromiter((len(terms) for terms in found), dtype=np.int64, count=len(found))
+    flat = np.fromiter(chain.from_iterable(found), dtype=object, count=int(lengths.sum()))
     ids, uniques = pd.factorize(flat)
-    distinct = [str(term) for term in uniques]
+    distinct = uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques)
     return TermBatch(
         distinct,
         np.asarray(ids, dtype=np.int64),
-        np.repeat(np.arange(len(lengths)), lengths),
+        np.repeat(np.arange(len(found)), lengths),
         np.fromiter((" " not in term for term in distinct), dtype=np.bool_, count=len(distinct)),
-        len(lengths),
+        len(found),
     )
 
 
