@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from advocacy.text.calibration_tfidf import pipeline_probabilities, tfidf_model
 from advocacy.text.text_model import NGRAM_OPTIONS, ngram_terms
-from advocacy.text.word_ngrams import Vocabulary, analyzer, count_matrix
+from advocacy.text.word_ngrams import analyzer, count_matrix
 from support.corpora import blitzer_reviews
 
 HOSTILE = [
@@ -22,7 +22,7 @@ HOSTILE = [
     "Don't DON'T don't, isn't it?",
     "ÇA VA? Très BIEN. İstanbul ΣΊΣΥΦΟΣ straße",
     "中文没有空格的句子。日本語も",
-    "=HYPERLINK(\"http://x\")<script>alert(1)</script>",
+    '=HYPERLINK("http://x")<script>alert(1)</script>',
     "tab\tnew\nline\r\n__under_score__ 3.14 a1b2",
     "emoji 😀👍🏽 ok ok ok",
     "word " * 3000,
@@ -57,12 +57,12 @@ def test_counts_are_the_vectorizers_counts(shared_data) -> None:
     texts = texts_to_check(shared_data)
     vectorizer = CountVectorizer(ngram_range=(1, 2)).fit(texts[:300])
     expected = vectorizer.transform(texts)
-    counts = count_matrix(texts, Vocabulary(vectorizer.vocabulary_), analyzer())
+    counts = count_matrix(texts, vectorizer.vocabulary_, analyzer())
     assert counts.shape == expected.shape
     np.testing.assert_array_equal(counts.indptr, expected.indptr)
     np.testing.assert_array_equal(counts.indices, expected.indices)
     np.testing.assert_array_equal(counts.data, expected.data)
-    assert (count_matrix(["", "zzzz qqqq"], Vocabulary({}), analyzer())).nnz == 0
+    assert (count_matrix(["", "zzzz qqqq"], {}, analyzer())).nnz == 0
 
 
 def test_a_tfidf_pipelines_probabilities_are_the_same_numbers(shared_data) -> None:
@@ -75,9 +75,7 @@ def test_a_tfidf_pipelines_probabilities_are_the_same_numbers(shared_data) -> No
     )
     # A pipeline rebuilt from its vocabulary and idf (as a stored calibration is) too.
     fitted = pipeline.steps[0][1]
-    rebuilt = TfidfVectorizer(
-        **{**fitted.get_params(), "vocabulary": dict(fitted.vocabulary_)}
-    )
+    rebuilt = TfidfVectorizer(**{**fitted.get_params(), "vocabulary": dict(fitted.vocabulary_)})
     rebuilt.idf_ = fitted.idf_
     pipeline.steps[0] = (pipeline.steps[0][0], rebuilt)
     np.testing.assert_array_equal(

@@ -22,7 +22,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import sparse
 
-from advocacy.text.word_ngrams import Vocabulary, analyzer, count_matrix
+from advocacy.text.word_ngrams import analyzer, count_matrix
 
 #: Inverse L2 penalty of the stacked TF-IDF logistic regression.
 TFIDF_PENALTY = 10.0
@@ -234,30 +234,16 @@ def pipeline_probabilities(pipeline: Any, texts: Sequence[str]) -> NDArray[np.fl
     ``TfidfTransformer`` with the vectorizer's settings and ``idf_``, as the vectorizer weighs
     them, so the probabilities are the same numbers.
     """
-    vectorizer, classifier = (step for _, step in pipeline.steps)
-    vocabulary, weigh = _prepared(vectorizer)
-    counts = count_matrix(texts, vocabulary, analyzer())
-    return np.asarray(classifier.predict_proba(weigh.transform(counts, copy=False)))
-
-
-def _prepared(vectorizer: Any) -> tuple[Vocabulary, Any]:
-    """A fitted vectorizer's vocabulary index and weighting, built once per vectorizer."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    known = _PREPARED.get(id(vectorizer))
-    if known is None or known[0] is not vectorizer:
-        columns = getattr(vectorizer, "vocabulary_", None) or vectorizer.vocabulary
-        weigh = TfidfTransformer(
-            norm=vectorizer.norm,
-            use_idf=vectorizer.use_idf,
-            smooth_idf=vectorizer.smooth_idf,
-            sublinear_tf=vectorizer.sublinear_tf,
-        )
-        weigh.idf_ = vectorizer.idf_
-        known = (vectorizer, Vocabulary(columns), weigh)
-        _PREPARED.clear()  # the calibration of one run at a time
-        _PREPARED[id(vectorizer)] = known
-    return known[1], known[2]
-
-
-_PREPARED: dict[int, tuple[Any, Vocabulary, Any]] = {}
+    vectorizer, classifier = (step for _, step in pipeline.steps)
+    columns = getattr(vectorizer, "vocabulary_", None) or vectorizer.vocabulary
+    weigh = TfidfTransformer(
+        norm=vectorizer.norm,
+        use_idf=vectorizer.use_idf,
+        smooth_idf=vectorizer.smooth_idf,
+        sublinear_tf=vectorizer.sublinear_tf,
+    )
+    weigh.idf_ = vectorizer.idf_
+    counts = count_matrix(texts, columns, analyzer())
+    return np.asarray(classifier.predict_proba(weigh.transform(counts, copy=False)))

@@ -37,7 +37,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -62,7 +62,7 @@ from advocacy.text.negation import (
     split_negated,
     with_negations,
 )
-from advocacy.text.word_ngrams import Vocabulary, analyzer
+from advocacy.text.word_ngrams import analyzer, lookup
 
 STATIC = "static"
 
@@ -246,11 +246,6 @@ class WordNgramHead:
     intercept: NDArray[np.float64]
     weight: float
 
-    @cached_property
-    def index(self) -> Vocabulary:
-        """The vocabulary as a hash index (one look-up per distinct n-gram of a batch)."""
-        return Vocabulary(self.vocabulary)
-
     @classmethod
     def from_arrays(cls, data: Any, prefix: str = "ngram") -> WordNgramHead:
         terms = [str(t) for t in data[f"{prefix}_terms"]]
@@ -283,7 +278,7 @@ class WordNgramHead:
         vocabulary and ``idf_``: 1 + log(count) per known n-gram, times its idf, unit rows.
         """
         size = len(terms)
-        columns = self.index.lookup(terms.distinct)[terms.ids]
+        columns = lookup(self.vocabulary, terms.distinct)[terms.ids]
         known = columns >= 0
         words = terms.is_word[terms.ids]
         word_count = np.bincount(terms.owner[words], minlength=size)

@@ -44,47 +44,28 @@ def analyzer(token_pattern: str = DEFAULT_TOKEN_PATTERN) -> Callable[[str], list
     return analyze
 
 
-class Vocabulary:
-    """A fitted vectorizer's vocabulary (n-gram to column) with a hash index of its n-grams.
-
-    Parameters
-    ----------
-    columns : mapping of str to int
-        Each n-gram's column (a vectorizer's ``vocabulary_``).
-    """
-
-    def __init__(self, columns: Mapping[str, int]) -> None:
-        terms = list(columns)
-        self.index = pd.Index(np.array(terms, dtype=object))
-        self.columns = np.fromiter(columns.values(), dtype=np.int64, count=len(terms))
-        self.size = int(self.columns.max()) + 1 if len(terms) else 0
-
-    def __len__(self) -> int:
-        return len(self.columns)
-
-    def lookup(self, terms: Sequence[str] | NDArray[np.object_]) -> NDArray[np.int64]:
-        """Each term's column, -1 for a term outside the vocabulary."""
-        if not len(terms) or not len(self.columns):
-            return np.full(len(terms), -1, dtype=np.int64)
-        found = self.index.get_indexer(pd.Index(np.asarray(terms, dtype=object)))
-        return np.where(found >= 0, self.columns[found], -1).astype(np.int64)
+def lookup(columns: Mapping[str, int], terms: Sequence[str]) -> NDArray[np.int64]:
+    """Each term's column in a fitted vocabulary, -1 for a term outside it."""
+    get = columns.get
+    return np.fromiter((get(term, -1) for term in terms), dtype=np.int64, count=len(terms))
 
 
 def count_matrix(
-    texts: Sequence[str], vocabulary: Vocabulary, analyze: Callable[[str], list[str]]
+    texts: Sequence[str], columns: Mapping[str, int], analyze: Callable[[str], list[str]]
 ) -> sparse.csr_matrix:
-    """``CountVectorizer.transform`` of ``texts`` with a fitted ``vocabulary``: float64
-    counts of the known n-grams, one row per text, column indices sorted."""
+    """``CountVectorizer.transform`` of ``texts`` with a fitted vocabulary (``columns``, the
+    vectorizer's ``vocabulary_``): float64 counts of the known n-grams, one row per text,
+    column indices sorted."""
     found = [analyze(text) for text in texts]
     sizes = np.fromiter((len(terms) for terms in found), dtype=np.int64, count=len(found))
     flat = np.fromiter(chain.from_iterable(found), dtype=object, count=int(sizes.sum()))
     codes, distinct = pd.factorize(flat)
-    columns = vocabulary.lookup(np.asarray(distinct, dtype=object))[codes]
+    known_columns = lookup(columns, distinct.tolist())[codes]
     owner = np.repeat(np.arange(len(found)), sizes)
-    known = columns >= 0
+    known = known_columns >= 0
     matrix = sparse.csr_matrix(
-        (np.ones(int(known.sum())), (owner[known], columns[known])),
-        shape=(len(found), vocabulary.size),
+        (np.ones(int(known.sum())), (owner[known], known_columns[known])),
+        shape=(len(found), len(columns)),
         dtype=np.float64,
     )
     matrix.sum_duplicates()  # sorts each row's columns and adds repeated n-grams
