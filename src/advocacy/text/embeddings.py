@@ -174,7 +174,10 @@ class StaticEmbedder:
                 words.extend(found[1:])
                 counts[i] = len(found) - (not found[0])
         codes, distinct = pd.factorize(np.array(words, dtype=object))
-        pieces = [self._piece_rows(replacement + word) for word in distinct]
+        known = self._rows_of_piece.get
+        pieces = [
+            known(replacement + word) or self._piece_rows(replacement + word) for word in distinct
+        ]
         sizes = np.fromiter((len(rows) for rows in pieces), dtype=np.int64, count=len(pieces))
         flat = np.fromiter(chain.from_iterable(pieces), dtype=np.int64, count=int(sizes.sum()))
         used = sizes[codes]
