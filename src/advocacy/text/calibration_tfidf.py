@@ -7,8 +7,11 @@ used to split every text of its subset into n-grams again, in Python: three quar
 first ``text analyze`` on 3,000 scored reviews. :class:`TermCounts` splits each text once and
 builds the count matrix scikit-learn's ``CountVectorizer`` would build for any subset, entry for
 entry and in the same order, so the TF-IDF weights (scikit-learn's own ``TfidfTransformer``) and
-the logistic fits on them are the very numbers the pipeline gives
-(``tests/text/test_calibration_tfidf.py`` checks them against it on real reviews).
+the logistic fits on them are the pipeline's numbers (``tests/text/test_calibration_tfidf.py``
+checks them against it on real reviews). Each logistic fit then solves for one weight per set
+of equal columns (:func:`fit_on_distinct_columns`: a quarter of the unknowns, the same weights
+to rounding), and a fitted pipeline predicts through the batch n-gram counts of
+:mod:`advocacy.text.word_ngrams` (:func:`pipeline_probabilities`, the same numbers).
 """
 
 from __future__ import annotations
