@@ -36,8 +36,8 @@ from advocacy.errors import UsageError
 #: Name of the default embedder; recorded with every label it helps produce.
 DEFAULT_EMBEDDER = "static-e5-256"
 MODELS_PACKAGE = "advocacy.text.models"
-#: Word pieces whose vector rows a :class:`StaticEmbedder` remembers (about 30 MB at most).
-PIECE_CACHE_SIZE = 200_000
+#: Words whose piece rows a :class:`StaticEmbedder` remembers (about 240 bytes each: 15 MB).
+PIECE_CACHE_SIZE = 60_000
 
 
 @runtime_checkable
