@@ -218,7 +218,7 @@ def _metaspace_unigram(tokenizer: Any) -> str | None:
     else None."""
     from tokenizers import models, pre_tokenizers
 
-    pre = getattr(tokenizer, "pre_tokenizer", None)
+    pre: Any = getattr(tokenizer, "pre_tokenizer", None)
     plain = (
         isinstance(getattr(tokenizer, "model", None), models.Unigram)
         and isinstance(pre, pre_tokenizers.Metaspace)
