@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from advocacy.text.calibration import CalibratedSentiment
-from advocacy.text.calibration_tfidf import TermCounts, tfidf_model
+from advocacy.text.calibration_tfidf import TermCounts, fit_on_distinct_columns, tfidf_model
 from support.corpora import blitzer_reviews
 
 
@@ -60,3 +60,23 @@ def test_a_calibration_stacking_tfidf_predicts_as_with_the_pipeline(shared_data)
     np.testing.assert_allclose(
         calibrated.tfidf_.predict_proba(held), reference.predict_proba(held), rtol=0, atol=1e-9
     )
+
+
+def test_equal_columns_fitted_as_one_give_every_column_its_weight(shared_data) -> None:
+    """A fit with each text's once-used n-grams merged equals the fit on every column."""
+    from sklearn.base import clone
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts, classes = blitzer_reviews(shared_data, 400, seed=4, words=60)
+    stars = np.array([name == "positive" for name in classes], dtype=np.int64)
+    three = np.where(np.arange(len(stars)) % 5 == 0, 1, 2 * stars)  # a neutral fifth
+    matrix = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform(texts)
+    assert len(np.unique(three)) == 3
+    for labels in (stars, three):
+        plain = clone(tfidf_model().steps[1][1]).fit(matrix, labels)
+        merged = fit_on_distinct_columns(clone(tfidf_model().steps[1][1]), matrix, labels)
+        assert merged.coef_.shape == plain.coef_.shape
+        np.testing.assert_allclose(merged.coef_, plain.coef_, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            merged.predict_proba(matrix), plain.predict_proba(matrix), rtol=0, atol=1e-10
+        )

@@ -54,7 +54,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
-from advocacy.text.calibration_tfidf import TermCounts
+from advocacy.text.calibration_tfidf import TermCounts, pipeline_probabilities
 from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.sentiment import SENTIMENTS, SentimentResult, sentiment_result
 
@@ -537,7 +537,9 @@ class CalibratedSentiment:
                         "needs the texts as well as their reading",
                         fix="call predict_reading(reading, texts=texts) or predict(texts)",
                     )
-                tfidf = _full_probabilities(self.tfidf_, _clipped(texts))
+                tfidf = np.zeros((len(texts), len(SENTIMENTS)))
+                classes = np.asarray(self.tfidf_.classes_, dtype=int)
+                tfidf[:, classes] = pipeline_probabilities(self.tfidf_, _clipped(texts))
                 features = np.hstack([features, PRIOR_SCALE * _log_odds(tfidf)])
             probabilities = _full_probabilities(self.head_, features)
         return sentiment_result(probabilities, self.name_)

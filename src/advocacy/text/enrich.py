@@ -285,6 +285,35 @@ def analyze_workspace(
     setting value (see :mod:`advocacy.text.text_model`). A document is analysed again when its
     text or the model changed, or when it has no sentence rows yet (analysed before they existed).
     """
+    from threadpoolctl import threadpool_limits
+
+    # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
+    # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyze_stale(
+            db,
+            kinds=kinds,
+            calibrate=calibrate,
+            recalibrate=recalibrate,
+            model=model,
+            batch_size=batch_size,
+            progress=progress,
+            now=now,
+        )
+
+
+def _analyze_stale(
+    db: Database,
+    *,
+    kinds: Sequence[str] | None,
+    calibrate: bool | None,
+    recalibrate: bool,
+    model: str,
+    batch_size: int,
+    progress: Progress | None,
+    now: datetime | None,
+) -> AnalyzeResult:
+    """:func:`analyze_workspace` (see there)."""
     stamp = now or datetime.now(UTC)
     # Labels count from the first one; a model without heads of its own needs at least one.
     calibrated, known = None, None

@@ -38,6 +38,7 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,7 @@ from advocacy.text.negation import (
     with_negations,
 )
 from advocacy.text.sentiment import with_complaint
+from advocacy.text.word_ngrams import analyzer, lookup
 
 STATIC = "static"
 
@@ -278,12 +280,7 @@ class WordNgramHead:
         vocabulary and ``idf_``: 1 + log(count) per known n-gram, times its idf, unit rows.
         """
         size = len(terms)
-        of_distinct = np.fromiter(
-            (self.vocabulary.get(term, -1) for term in terms.distinct),
-            dtype=np.int64,
-            count=len(terms.distinct),
-        )
-        columns = of_distinct[terms.ids]
+        columns = lookup(self.vocabulary, terms.distinct)[terms.ids]
         known = columns >= 0
         words = terms.is_word[terms.ids]
         word_count = np.bincount(terms.owner[words], minlength=size)
@@ -313,13 +310,6 @@ NGRAM_OPTIONS: dict[str, Any] = {
 }
 
 
-@lru_cache(maxsize=1)
-def _analyzer() -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(**NGRAM_OPTIONS).build_analyzer()
-
-
 @dataclass(frozen=True, eq=False)
 class TermBatch:
     """The word n-grams of a batch of texts, each distinct n-gram once.
@@ -341,20 +331,18 @@ class TermBatch:
 
 def ngram_terms(texts: Sequence[str]) -> TermBatch:
     """Each text's lower-cased words and word pairs, as the n-gram heads count them."""
-    analyze = _analyzer()
+    analyze = analyzer(NGRAM_OPTIONS["token_pattern"])  # scikit-learn's, at batch speed
     found = [analyze(text) for text in texts]
-    lengths = [len(terms) for terms in found]
-    flat = np.fromiter(
-        (term for terms in found for term in terms), dtype=object, count=sum(lengths)
-    )
+    lengths = np.fromiter((len(terms) for terms in found), dtype=np.int64, count=len(found))
+    flat = np.fromiter(chain.from_iterable(found), dtype=object, count=int(lengths.sum()))
     ids, uniques = pd.factorize(flat)
-    distinct = [str(term) for term in uniques]
+    distinct = uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques)
     return TermBatch(
         distinct,
         np.asarray(ids, dtype=np.int64),
-        np.repeat(np.arange(len(lengths)), lengths),
+        np.repeat(np.arange(len(found)), lengths),
         np.fromiter((" " not in term for term in distinct), dtype=np.bool_, count=len(distinct)),
-        len(lengths),
+        len(found),
     )
 
 

@@ -1,0 +1,79 @@
+"""The static embedder reads each text's pieces as the tokenizer itself splits them.
+
+:meth:`advocacy.text.embeddings.StaticEmbedder.token_rows` splits words as the shipped
+tokenizer's Metaspace pre-tokenizer does and tokenises each distinct word once; the check is
+the tokenizer's own ``encode_batch_fast`` on real reviews in six languages (two without spaces
+between words) and on hostile strings.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+
+from advocacy.text import embeddings
+from advocacy.text.embeddings import StaticEmbedder, TokenRows, default_embedder
+from support.corpora import blitzer_reviews
+
+HOSTILE = [
+    "",
+    " ",
+    "   ",
+    "  two  spaces  ",
+    "\u2581",
+    "a\u2581 b\u2581\u2581c \u2581",
+    "tab\there\nnew line\r\nend",
+    "\ufb01ne \uff46\uff55\uff4c\uff4c\u3000width",  # ligature, full-width letters and space
+    "e\u0301 \u00b4x \u0301",  # combining marks; NFKC turns the spacing acute into " \u0301"
+    "\u00a0nbsp\u00a0 x\u2009thin",
+    "emoji \U0001f600\U0001f44d\U0001f3fd ok",
+    '=HYPERLINK("http://x")<script>alert(1)</script>',
+    "\x00\x01 control \x7f",
+    "word" * 2000,
+    "Ça   va?  Très   bien !!",
+]
+
+
+def reference_rows(embedder: StaticEmbedder, texts: list[str]) -> TokenRows:
+    """The rows from the tokenizer's full pipeline, one text at a time in one batch."""
+    encodings = embedder.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
+    rows = [embedder.row_of_id[np.asarray(e.ids, dtype=np.int64)] for e in encodings]
+    kept = [r[r >= 0] for r in rows]
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in kept])])
+    return TokenRows(np.concatenate([np.zeros(0, np.int64), *kept]), offsets.astype(np.int64))
+
+
+def marc_texts(shared_data, lang: str, n: int) -> list[str]:
+    path = shared_data / "text-corpora" / "marc-amazon-multi" / lang / "test.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))  # label, review, ...
+    return [row[1] for row in rows[:n]]
+
+
+def assert_same_rows(texts: list[str]) -> None:
+    embedder = default_embedder()
+    fast, expected = embedder.token_rows(texts), reference_rows(embedder, texts)
+    np.testing.assert_array_equal(fast.offsets, expected.offsets)
+    np.testing.assert_array_equal(fast.rows, expected.rows)
+
+
+def test_hostile_strings_split_as_the_tokenizer_splits_them() -> None:
+    assert_same_rows(HOSTILE)
+    for text in HOSTILE:  # alone too: nothing of a text leaks into its neighbour's pieces
+        assert_same_rows([text])
+
+
+def test_real_reviews_in_six_languages_split_as_the_tokenizer_splits_them(shared_data) -> None:
+    texts, _ = blitzer_reviews(shared_data, 400, seed=5)
+    for lang in ("de", "es", "fr", "ja", "zh"):
+        texts += marc_texts(shared_data, lang, 300)
+    assert_same_rows(texts)
+    assert_same_rows(texts)  # the second batch reads every word from the remembered pieces
+
+
+def test_a_full_memory_of_pieces_starts_again_and_reads_the_same(shared_data, monkeypatch) -> None:
+    monkeypatch.setattr(embeddings, "PIECE_CACHE_SIZE", 25)
+    texts, _ = blitzer_reviews(shared_data, 60, seed=6)
+    assert_same_rows(texts)
+    assert len(default_embedder()._rows_of_piece) <= 25
