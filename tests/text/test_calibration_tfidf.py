@@ -50,13 +50,15 @@ def test_empty_and_repeated_texts_count_as_the_vectorizer_counts() -> None:
 @pytest.mark.slow
 def test_a_calibration_stacking_tfidf_predicts_as_with_the_pipeline(shared_data) -> None:
     """The stacked model the calibration keeps is the pipeline fitted on every label."""
-    texts, classes = blitzer_reviews(shared_data, 360, seed=3, words=60)
+    texts, classes = blitzer_reviews(shared_data, 600, seed=3, words=60)
     numbers = np.array([name == "positive" for name in classes], dtype=np.int64)
     labels = ["positive" if n else "negative" for n in numbers]
-    calibrated = CalibratedSentiment().fit(texts[:300], labels[:300])
-    assert calibrated.method_ == "head + tfidf"  # what 300 labelled reviews choose
-    reference = tfidf_model().fit([t[:5000] for t in texts[:300]], numbers[:300] * 2)
-    held = texts[300:]
+    calibrated = CalibratedSentiment().fit(texts[:500], labels[:500])
+    # What 500 labelled reviews choose (300 chose the head alone once the complaint reading
+    # moved the model's sentiment: the choice is the calibration's, by cross-validation).
+    assert calibrated.method_ == "head + tfidf"
+    reference = tfidf_model().fit([t[:5000] for t in texts[:500]], numbers[:500] * 2)
+    held = texts[500:]
     np.testing.assert_allclose(
         calibrated.tfidf_.predict_proba(held), reference.predict_proba(held), rtol=0, atol=1e-9
     )
