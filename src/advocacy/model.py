@@ -9,6 +9,7 @@ column that did not map to a canonical field), so nothing a user gives us is los
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -72,7 +73,7 @@ class Kind:
                 return item
         raise KeyError(name)
 
-    @property
+    @functools.cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(item.name for item in self.fields)
 

@@ -95,3 +95,30 @@ def test_concurrent_writes_are_grouped_and_each_answered_alone(db_url: str) -> N
     # Grouped: far fewer commits than writes.
     assert writer.committed == SINGLE + 2
     assert writer.batches < (SINGLE + 3) / 2, writer.batches
+
+
+def test_small_writes_and_large_ones_are_answered_alike(postgres_url: str) -> None:
+    # A write of a few records is mapped on the event loop, a large one on the writes'
+    # threads (api/writes.py INLINE_RECORDS, INLINE_BYTES): the same answers either way.
+    with advocacy.open(postgres_url) as ws:
+        token = create_token(ws.db, role="analyst", name="writer").secret
+    headers = {"Authorization": f"Bearer {token}"}
+    large = [_answer(f"L{number}", 9) for number in range(60)]
+    bad_large = [*large[:30], {**_answer("LBAD", 9), "nps": "eleven"}]
+    with (
+        serving(create_app(postgres_url)) as base,
+        httpx.Client(base_url=base, timeout=120) as http,
+    ):
+        small = http.post("/api/v1/responses", json=[_answer("S1", 9)], headers=headers)
+        written = http.post("/api/v1/responses", json={"records": large}, headers=headers)
+        again = http.post("/api/v1/responses", json=large, headers=headers)
+        refused = http.post("/api/v1/responses", json=bad_large, headers=headers)
+    assert small.status_code == 200 and small.json()["inserted"] == 1
+    assert written.status_code == 200, written.text
+    assert (written.json()["received"], written.json()["inserted"]) == (60, 60)
+    assert (again.json()["inserted"], again.json()["unchanged"]) == (0, 60)
+    assert refused.status_code == 422
+    assert [(e["row"], e["value"]) for e in refused.json()["errors"]] == [(30, "eleven")]
+    with advocacy.open(postgres_url) as ws:
+        stored = ws.db.fetchone("SELECT count(*) FROM responses")
+    assert stored == (61,)

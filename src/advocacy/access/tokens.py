@@ -10,12 +10,22 @@ themselves, looked up by digest, kept working.)
 A token's ``last_used_at`` is refreshed at most once per :data:`LAST_USED_EVERY`, so reading
 through the API does not write on every request; and when the disk is full, failing to refresh
 it does not refuse the read.
+
+A token found valid is trusted for :data:`RECHECK_EVERY` before the database is asked again
+(:class:`VerifiedTokens`, one per :class:`~advocacy.store.connection.Database`): a server
+taking 200 writes a second with one token looked it up 200 times a second, each on a pooled
+connection of its own. Revoking through the same ``Database`` (the server's admin page and
+API) forgets the token at once; a token revoked elsewhere (the CLI, another server process)
+stops working within :data:`RECHECK_EVERY`. Unknown and revoked tokens are never remembered:
+every request bearing one asks the database.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,6 +46,9 @@ PREFIX = "adv_"
 ID_BYTES = 6
 #: ``last_used_at`` is written again only when it is older than this.
 LAST_USED_EVERY = timedelta(minutes=1)
+#: How long a token found valid is trusted before the database is asked again: the longest a
+#: token revoked by another process (the CLI, another server worker) keeps working.
+RECHECK_EVERY = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,69 @@ class NewToken:
 
 def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Verified:
+    principal: Principal
+    token_id: str
+    checked_at: datetime
+
+
+class VerifiedTokens:
+    """Tokens found valid lately, by the digest of their secret (see the module).
+
+    Safe to share between threads. A look-up that started before a revocation through this
+    object never stores its (possibly stale) answer: :meth:`forget` moves the generation on.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_digest: dict[str, _Verified] = {}
+        self.generation = 0
+
+    def get(self, digest: str, moment: datetime) -> Principal | None:
+        """The principal of a token verified within :data:`RECHECK_EVERY` of ``moment``."""
+        found = self._by_digest.get(digest)
+        if found is None or not timedelta(0) <= moment - found.checked_at < RECHECK_EVERY:
+            return None
+        return found.principal
+
+    def put(self, digest: str, verified: _Verified, generation: int) -> None:
+        """Remember a token found valid by a look-up that began at ``generation``."""
+        with self._lock:
+            if generation != self.generation:
+                return  # a revocation happened meanwhile: the look-up may predate it
+            moment = verified.checked_at
+            stale = [
+                key
+                for key, entry in self._by_digest.items()
+                if moment - entry.checked_at >= RECHECK_EVERY
+            ]
+            for key in stale:
+                del self._by_digest[key]
+            self._by_digest[digest] = verified
+
+    def forget(self, token_id: str) -> None:
+        """Drop the token ``token_id`` (it was revoked): its next use asks the database."""
+        with self._lock:
+            self.generation += 1
+            self._by_digest = {
+                key: entry for key, entry in self._by_digest.items() if entry.token_id != token_id
+            }
+
+
+_verified: weakref.WeakKeyDictionary[Database, VerifiedTokens] = weakref.WeakKeyDictionary()
+_verified_lock = threading.Lock()
+
+
+def verified_tokens(db: Database) -> VerifiedTokens:
+    """The tokens found valid lately through ``db`` (one :class:`VerifiedTokens` per database)."""
+    with _verified_lock:
+        found = _verified.get(db)
+        if found is None:
+            found = _verified[db] = VerifiedTokens()
+        return found
 
 
 _COLUMNS = "token_id, name, role, units, created_by, created_at, revoked_at, last_used_at"
@@ -272,11 +348,41 @@ def revoke_token(
             "UPDATE api_tokens SET revoked_at = ? WHERE token_id = ?", [moment, found.token_id]
         )
         record_audit(db, actor=actor, action="token.revoke", target=found.token_id, now=moment)
+    verified_tokens(db).forget(found.token_id)
     return _token((*rows[0][:6], moment, rows[0][7]))
+
+
+def cached_principal(db: Database, secret: str, *, now: datetime | None = None) -> Principal | None:
+    """The principal of ``secret`` if it was found valid within :data:`RECHECK_EVERY`, else
+    None (then :func:`resolve_token` asks the database). Never touches the database.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    secret
+        The bearer secret.
+    now
+        The time of the request (default: the clock).
+
+    Returns
+    -------
+    Principal or None
+        The token's principal, or None when it must be looked up.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> cached_principal(ws.db, "adv_...")  # doctest: +SKIP
+    """
+    return verified_tokens(db).get(token_digest(secret), now_utc(now))
 
 
 def resolve_token(db: Database, secret: str, *, now: datetime | None = None) -> Principal:
     """The principal an ``Authorization: Bearer`` secret stands for, or an error.
+
+    A token found valid within :data:`RECHECK_EVERY` is not looked up again.
 
     Parameters
     ----------
@@ -303,9 +409,15 @@ def resolve_token(db: Database, secret: str, *, now: datetime | None = None) -> 
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
     >>> principal = resolve_token(ws.db, "adv_...")  # doctest: +SKIP
     """
+    digest, moment = token_digest(secret), now_utc(now)
+    verified = verified_tokens(db)
+    known = verified.get(digest, moment)
+    if known is not None:
+        return known
+    generation = verified.generation
     row = db.fetchone(
         f"SELECT {_COLUMNS} FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
-        [token_digest(secret)],
+        [digest],
     )
     if row is None:
         raise AuthenticationError(
@@ -313,7 +425,6 @@ def resolve_token(db: Database, secret: str, *, now: datetime | None = None) -> 
             fix="create one with advocacy access create-token --role",
         )
     token = _token(row)
-    moment = now_utc(now)
     if token.last_used_at is None or moment - token.last_used_at >= LAST_USED_EVERY:
         try:
             db.execute(
@@ -327,4 +438,6 @@ def resolve_token(db: Database, secret: str, *, now: datetime | None = None) -> 
                     raise
             # The disk is full, or a concurrent request of the same token stamped its use
             # first: the token is valid all the same; its last use waits.
-    return Principal(token.name or token.token_id, token.role, token.units, via="token")
+    principal = Principal(token.name or token.token_id, token.role, token.units, via="token")
+    verified.put(digest, _Verified(principal, token.token_id, moment), generation)
+    return principal

@@ -14,7 +14,7 @@ import json
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -132,7 +132,9 @@ class Case:
 
     def to_dict(self, now: datetime | None = None) -> dict[str, Any]:
         """JSON-ready fields, with ``overdue`` at ``now``."""
-        out: dict[str, Any] = plain(asdict(self))
+        # Its fields are plain values: a shallow dict is enough (asdict deep-copies each
+        # datetime, which was most of an API write's answer with a case in it).
+        out: dict[str, Any] = plain({item.name: getattr(self, item.name) for item in fields(self)})
         out["rule"] = self.rule or self.rule_id
         out["overdue"] = self.overdue(now)
         return out

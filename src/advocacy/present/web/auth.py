@@ -66,6 +66,20 @@ def _bearer(request: Request) -> str | None:
     return value.strip()
 
 
+def verified_caller(request: Request) -> Caller | None:
+    """The caller of a bearer token found valid within the last few seconds, without the
+    database (so without a thread or a pooled connection); None to :func:`identify` it.
+
+    A revoked token is forgotten at once by this process; another process's revocation
+    reaches it within ``advocacy.access.tokens.RECHECK_EVERY``.
+    """
+    token = _bearer(request)
+    if token is None:
+        return None
+    principal = web_state(request).ws.access.verified_token(token)
+    return None if principal is None else Caller(principal)
+
+
 def identify(request: Request) -> Caller:
     """The caller of ``request``, or :class:`AuthenticationError`."""
     state = web_state(request)
@@ -109,8 +123,10 @@ def requires(
     """
 
     async def dependency(request: Request) -> Caller:
-        limiter = threads(request.app) if threads is not None else None
-        caller = await to_thread.run_sync(identify, request, limiter=limiter)
+        caller = verified_caller(request)
+        if caller is None:
+            limiter = threads(request.app) if threads is not None else None
+            caller = await to_thread.run_sync(identify, request, limiter=limiter)
         await _check_csrf(request, caller)
         caller.principal.require(permission)
         return caller

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
 
 from advocacy.inputs import WRITABLE_KINDS
 from advocacy.model import kind_for
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
 
 router = APIRouter(prefix="/api/v1", tags=["write"])
 
+#: Writes of at most this many records and bytes are checked and mapped on the event loop
+#: (about 0.1 ms a record, less than handing them to a thread); larger ones on the writes'
+#: threads, so that no request holds the loop for long.
+INLINE_RECORDS = 50
+INLINE_BYTES = 64 * 1024
 #: Authenticated on the writes' own threads (web/slots.py): never behind the pages.
 Writer = Annotated[Caller, Depends(requires(Permission.write_evidence, threads=write_threads))]
 
@@ -104,23 +110,36 @@ def _written(state: WebState) -> None:
         start_warm_up(state)
 
 
+def _small(request: Request, records: Any) -> bool:
+    declared = request.headers.get("content-length", "")
+    return (
+        isinstance(records, list)
+        and len(records) <= INLINE_RECORDS
+        and declared.isdigit()
+        and int(declared) <= INLINE_BYTES
+    )
+
+
 def _route(kind: str) -> None:
-    async def write(request: Request, caller: Writer) -> dict[str, Any]:
+    async def write(request: Request, caller: Writer) -> Response:
         records = await _records(request)
         writer = record_writer(request)
         # Checked and mapped here; validated and written with the writes arriving meanwhile.
-        prepared = await to_thread.run_sync(
-            functools.partial(writer.prepare, kind, records, actor=caller.principal.name),
-            limiter=write_threads(request.app),
-        )
+        prepare = functools.partial(writer.prepare, kind, records, actor=caller.principal.name)
+        if _small(request, records):
+            prepared = prepare()
+        else:
+            prepared = await to_thread.run_sync(prepare, limiter=write_threads(request.app))
         written = await asyncio.wrap_future(writer.put(prepared))
-        return written.to_dict()
+        # JSON-ready already (records.plain): no need for FastAPI's encoder to walk it again.
+        return JSONResponse(written.to_dict())
 
     write.__name__ = f"write_{kind}"
     router.add_api_route(
         f"/{kind}",
         write,
         methods=["POST"],
+        response_model=dict[str, Any],  # the schema only: the answer is sent as it is
         summary=f"Write {kind} (idempotent by key; the batch is refused whole if any is bad)",
         openapi_extra=_body_schema(kind),
     )
