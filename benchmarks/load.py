@@ -154,6 +154,20 @@ def postgres_cpu_seconds(url: str) -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def cache_counts(log: Path) -> dict[str, float]:
+    """What the server's caches computed and where, summed over its processes (each logs a
+    line "advocacy cache {...}" as it stops): results computed by requests and by background
+    refreshes (with their threads' CPU seconds), and results taken from another process."""
+    total: dict[str, float] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        _, found, counts = line.partition("advocacy cache ")
+        if found:
+            with contextlib.suppress(ValueError):
+                for name, value in json.loads(counts).items():
+                    total[name] = round(total.get(name, 0) + value, 1)
+    return total
+
+
 @contextlib.contextmanager
 def serving(url: str, log: Path, *, workers: int = 1) -> Iterator[tuple[str, int]]:
     """``advocacy serve`` on the workspace at ``url`` with ``workers`` processes, as its own
@@ -411,6 +425,7 @@ def main() -> None:
         "postgres_cpu_seconds": None if database_cpu is None else round(database_cpu, 1),
         "load_average_before": load_before,
         "load_average_after": load_after,
+        "server_cache": cache_counts(Path(options.server_log)),
     }
     results["goal_met"] = bool(
         results["page_p95_ms"] is not None

@@ -125,6 +125,10 @@ def test_after_a_write_one_process_refreshes_and_the_other_takes_its_result(
     assert value == 2 and age.as_of is None
     assert second.computed == []  # ...which took first's result instead of computing it
     assert first.computed == [1, 2]
+    # What the server logs at shutdown says the same.
+    assert (first.state.counts.in_requests, first.state.counts.in_background) == (1, 1)
+    assert (second.state.counts.in_requests, second.state.counts.in_background) == (0, 0)
+    assert second.state.counts.taken_from_others == 2  # the first read's, the refresh's
 
 
 def test_while_one_process_computes_a_result_the_other_waits_for_it(

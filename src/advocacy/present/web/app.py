@@ -12,7 +12,9 @@ failing storage (full disk, invalidated database) is answered with 503 and recov
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -205,6 +207,10 @@ def create_app(
                 state.closed = True
                 if opened:
                     ws.close()
+            # What the cache computed and where (the load benchmark reads this line).
+            logging.getLogger("uvicorn.error").info(
+                "advocacy cache %s", json.dumps(dataclasses.asdict(state.counts))
+            )
             app.state.uploads.close()
 
     app = FastAPI(

@@ -200,6 +200,20 @@ class _Running:
 
 
 @dataclass
+class CacheCounts:
+    """What the cache computed and where: by requests (and the warm-up: results the server
+    never had) or background refreshes (the CPU time of the computing threads, seconds),
+    and the results taken from the server's other processes; the server logs them at
+    shutdown (the load benchmark reads them)."""
+
+    in_requests: int = 0
+    in_requests_cpu: float = 0.0
+    in_background: int = 0
+    in_background_cpu: float = 0.0
+    taken_from_others: int = 0
+
+
+@dataclass
 class WebState:
     """The workspace a server serves, with ``secure_cookies`` off only for plain-HTTP tests."""
 
@@ -232,6 +246,7 @@ class WebState:
         default_factory=lambda: threading.BoundedSemaphore(BACKGROUND_COMPUTATIONS)
     )
     _claims: set[Hashable] = field(default_factory=set)  # keys this process claimed (sharing)
+    counts: CacheCounts = field(default_factory=CacheCounts)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits.from_settings(self.ws.settings)
@@ -384,7 +399,15 @@ class WebState:
         if age is not None:
             age.note(moment)
 
-    def _compute(self, key: Hashable, running: _Running, compute: Callable[[], Any]) -> Any:
+    def _compute(
+        self,
+        key: Hashable,
+        running: _Running,
+        compute: Callable[[], Any],
+        *,
+        background: bool = False,
+    ) -> Any:
+        begun = time.thread_time()
         try:
             value = compute()
         except BaseException as error:
@@ -406,6 +429,14 @@ class WebState:
             if self._computing.get(key) is running:
                 del self._computing[key]
         running.future.set_result(value)
+        spent = time.thread_time() - begun
+        with self._cache_lock:
+            if background:
+                self.counts.in_background += 1
+                self.counts.in_background_cpu += spent
+            else:
+                self.counts.in_requests += 1
+                self.counts.in_requests_cpu += spent
         if self.sharing is not None:  # for the other processes (a cache: never fails a page)
             with contextlib.suppress(Exception):
                 self.sharing.put(key, Shared(value, running.generation[1:], running.as_of))
@@ -462,6 +493,7 @@ class WebState:
                 self._cache.move_to_end(key)
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
+            self.counts.taken_from_others += 1
             answer = mine or not running.claimed  # else a request took it over
             if answer:
                 running.claimed = True
@@ -494,7 +526,8 @@ class WebState:
                                 return  # a request took it
                             running.claim(generation, self.clock())
                             mine = True
-                        self._compute(key, running, compute)  # answers its waiters itself
+                        # answers its waiters itself
+                        self._compute(key, running, compute, background=True)
                 except BaseException as error:  # the next reader past the bound sees it
                     if not mine:
                         self._unclaim(key)
