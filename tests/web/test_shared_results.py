@@ -106,6 +106,28 @@ def test_a_result_one_process_computed_is_read_by_the_other(
     assert (first.computed, second.computed) == ([1], [])  # computed once, for both
 
 
+def test_processes_starting_together_compute_a_new_result_once(
+    processes: tuple[Process, Process],
+) -> None:
+    """Both processes meet a result neither has (as at start): the second waits for the one
+    the first is computing rather than compute it too."""
+    first, second = processes
+    first.release.clear()
+    answers: list[int] = []
+    reader = threading.Thread(target=lambda: answers.append(first.read()[0]))
+    reader.start()
+    _until(lambda: KEY in first.state._claims)
+    waiting = threading.Thread(target=lambda: answers.append(second.read()[0]))
+    waiting.start()
+    time.sleep(0.5)
+    assert answers == [] and second.computed == []
+    first.release.set()
+    reader.join(30)
+    waiting.join(30)
+    assert answers == [1, 1]
+    assert (first.computed, second.computed) == ([1], [])
+
+
 def test_after_a_write_one_process_refreshes_and_the_other_takes_its_result(
     processes: tuple[Process, Process],
 ) -> None:

@@ -369,10 +369,21 @@ class WebState:
         bound: float,
         sharing: Sharing,
     ) -> Shared | None:
-        """A result this process never had, as another process stored it: for a page (noted
-        when older than the latest writes), or the API when computed from the current data."""
+        """A result this process never had, as another process stored it, or waited for while
+        another process computes it (processes starting together would otherwise each compute
+        every result): for a page (noted when older than the latest writes), or the API when
+        computed from the current data. None: this request is to compute it."""
         try:
             found = sharing.newer(key, None)
+            if found is None:
+                if sharing.claim(key):
+                    with self._cache_lock:
+                        self._claims.add(key)
+                    return None
+                found = sharing.wait(key, None, contextlib.nullcontext())  # holds one
+                if found is None:
+                    with self._cache_lock:
+                        self._claims.add(key)  # wait() claims it when the other gave up
         except Exception:  # a cache: the request computes the result instead
             return None
         if found is None:
@@ -444,13 +455,17 @@ class WebState:
                 self._claims.discard(key)
         return value
 
-    def _unclaim(self, key: Hashable) -> None:
-        """End this process's claim on ``key`` after its computation failed (sharing)."""
+    def _unclaim(self, key: Hashable, *, using: bool = True) -> None:
+        """End this process's claim on ``key`` after its computation failed (sharing; the
+        caller uses the workspace, or with ``using=False`` does not)."""
         with self._cache_lock:
             claimed = key in self._claims
             self._claims.discard(key)
         if claimed and self.sharing is not None:
-            with contextlib.suppress(Exception), self.use:
+            # Not a second use inside the caller's: it would wait for an exclusive use
+            # (a reopen, the shutdown) that waits for the caller.
+            use = self.use if not using else contextlib.nullcontext()
+            with contextlib.suppress(Exception), use:
                 self.sharing.release(key)
 
     def _take_shared(self, key: Hashable, running: _Running, sharing: Sharing) -> bool:
@@ -530,7 +545,7 @@ class WebState:
                         self._compute(key, running, compute, background=True)
                 except BaseException as error:  # the next reader past the bound sees it
                     if not mine:
-                        self._unclaim(key)
+                        self._unclaim(key, using=False)
                     with self._cache_lock:
                         if not mine and running.claimed:
                             return  # a request took it: its outcome is that request's
