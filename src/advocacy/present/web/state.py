@@ -26,6 +26,7 @@ the meantime and needs no restart.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import threading
 import time
@@ -46,6 +47,7 @@ from advocacy.present.web.sharing import Shared, Sharing
 from advocacy.workspace import Workspace
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 #: Results kept in memory; the oldest is dropped first.
 CACHE_SIZE = 256
@@ -449,8 +451,10 @@ class WebState:
                 self.counts.in_requests += 1
                 self.counts.in_requests_cpu += spent
         if self.sharing is not None:  # for the other processes (a cache: never fails a page)
-            with contextlib.suppress(Exception):
+            try:
                 self.sharing.put(key, Shared(value, running.generation[1:], running.as_of))
+            except Exception:  # the others compute it themselves after a wait
+                _log.warning("a result could not be shared with the other processes", exc_info=True)
             with self._cache_lock:
                 self._claims.discard(key)
         return value
