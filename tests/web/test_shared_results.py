@@ -217,3 +217,21 @@ class _Planted:
 
     def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         return (os.makedirs, (self.path,))
+
+
+def test_old_results_are_dropped_unless_claimed(postgres_url: str) -> None:
+    """The table holds one row per key ever computed: rows older than the bound go."""
+    with advocacy.open(postgres_url) as ws:
+        store = ws.shared_results()
+        assert store is not None
+        now = time.time()
+        store.store("old", now - 7200, b"old")
+        store.store("fresh", now - 60, b"fresh")
+        store.store("old-claimed", now - 7200, b"old")
+        assert store.claim("old-claimed")
+        store.prune(3600)
+        assert store.newer("old", 0) is None
+        assert store.newer("fresh", 0) is not None
+        assert store.newer("old-claimed", 0) is not None  # a process is computing it now
+        # Nothing older than what a process holds is ever taken as newer.
+        assert store.newer("fresh", now) is None

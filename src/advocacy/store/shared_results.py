@@ -98,6 +98,17 @@ class SharedResults:
         )
         self.release(key)
 
+    def prune(self, older_than: float) -> None:
+        """Drop the results whose computation started more than ``older_than`` seconds ago
+        and that nobody claims (a filter read once, or an earlier server run's rows: the
+        table would otherwise only grow)."""
+        self._make()
+        self.db.execute(
+            f"DELETE FROM {TABLE} WHERE started < extract(epoch FROM now()) - ? "
+            "AND (claimed_until IS NULL OR claimed_until < now())",
+            [older_than],
+        )
+
     def release(self, key: str) -> None:
         """End this process's claim on ``key`` (its computation failed or was stored)."""
         self._make()

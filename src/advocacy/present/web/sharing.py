@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import pickle
 import time
 from collections.abc import Hashable
@@ -32,6 +33,11 @@ SEAL = 32
 WAIT_SECONDS = 30.0
 #: Seconds between two looks for that result.
 POLL_SECONDS = 0.2
+#: Every this many results stored, the results older than :data:`KEEP_SECONDS` are dropped.
+PRUNE_EVERY = 256
+#: Age after which a stored result is dropped (by then every result still read has been
+#: refreshed, or is kept in the memory of the processes that read it).
+KEEP_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Sharing:
             raise ValueError("the secret sealing shared results must be at least 16 bytes")
         self.store = store
         self._secret = secret
+        self._stored = itertools.count(1)
 
     @staticmethod
     def name(key: Hashable) -> str:
@@ -117,6 +124,8 @@ class Sharing:
             self.store.release(self.name(key))
             return
         self.store.store(self.name(key), result.as_of.timestamp(), sealed)
+        if next(self._stored) % PRUNE_EVERY == 0:
+            self.store.prune(KEEP_SECONDS)
 
     def release(self, key: Hashable) -> None:
         """End this process's claim on ``key`` (its computation failed)."""
