@@ -24,7 +24,11 @@ At the end it counts, in the database, the load's responses by id: each acknowle
 (HTTP 200) must be there once, and a write that got no answer is reported apart (its outcome
 is unknown to the client). The load average is printed before and after, and the CPU time the
 server process, PostgreSQL and this client used during the load (on a shared machine the wall-clock
-figures depend on the other jobs; the CPU time much less). Results as JSON with ``--json``.
+figures depend on the other jobs; the CPU time much less). Also reported: how old the pages
+said their figures were ("Figures as of ...": the share of pages saying so, the 95th percentile
+and the most, fresh pages counting 0), and what the server's caches computed and where (each
+server process logs it as it stops: results computed by requests and by background refreshes,
+their CPU seconds, and results taken from another process). Results as JSON with ``--json``.
 
 Run: ``.venv/bin/python benchmarks/load.py [--seconds 60] [--users 50] [--writes 200]``
 """
@@ -34,12 +38,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime
 import faulthandler
 import itertools
 import json
 import os
 import platform
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -154,6 +160,34 @@ def postgres_cpu_seconds(url: str) -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+#: The note of a page showing figures from before the latest writes (in the workspace's time
+#: zone, UTC in the demo).
+FIGURES_AS_OF = re.compile(r"Figures as of (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
+
+
+def figures_age(page: str) -> float:
+    """How many seconds old a page says its figures are (0 when it does not say: fresh)."""
+    found = FIGURES_AS_OF.search(page)
+    if found is None:
+        return 0.0
+    moment = datetime.datetime.fromisoformat(found.group(1)).replace(tzinfo=datetime.UTC)
+    return max(0.0, (datetime.datetime.now(datetime.UTC) - moment).total_seconds())
+
+
+def cache_counts(log: Path) -> dict[str, float]:
+    """What the server's caches computed and where, summed over its processes (each logs a
+    line "advocacy cache {...}" as it stops): results computed by requests and by background
+    refreshes (with their threads' CPU seconds), and results taken from another process."""
+    total: dict[str, float] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        _, found, counts = line.partition("advocacy cache ")
+        if found:
+            with contextlib.suppress(ValueError):
+                for name, value in json.loads(counts).items():
+                    total[name] = round(total.get(name, 0) + value, 1)
+    return total
+
+
 @contextlib.contextmanager
 def serving(url: str, log: Path, *, workers: int = 1) -> Iterator[tuple[str, int]]:
     """``advocacy serve`` on the workspace at ``url`` with ``workers`` processes, as its own
@@ -206,6 +240,7 @@ async def run_load(
     page_list = pages(secrets["customer"])
     limits = httpx.Limits(max_connections=users + 400, max_keepalive_connections=users + 100)
     timings: list[tuple[str, float]] = []
+    ages: list[float] = []  # how old each page said its figures were (0: fresh)
     errors: list[str] = []
     acknowledged: list[str] = []
     unanswered: list[str] = []
@@ -232,6 +267,7 @@ async def run_load(
                 took = time.monotonic() - begun
                 if begun >= counted_from and begun < stop:
                     timings.append((path, took))
+                    ages.append(figures_age(answer.text) if not failed else 0.0)
                     if failed:
                         errors.append(failed)
                 await asyncio.sleep(chooser.uniform(0.5 * think, 1.5 * think))
@@ -287,6 +323,7 @@ async def run_load(
         write_seconds = time.monotonic() - counted_from
     return {
         "timings": timings,
+        "ages": ages,
         "errors": errors,
         "acknowledged": acknowledged,
         "unanswered": unanswered,
@@ -390,6 +427,11 @@ def main() -> None:
         "page_p50_ms": round(float(np.percentile(times, 50)), 1) if times.size else None,
         "page_p95_ms": round(float(np.percentile(times, 95)), 1) if times.size else None,
         "page_max_ms": round(float(times.max()), 1) if times.size else None,
+        "pages_labelled": sum(age > 0 for age in outcome["ages"]),
+        "figures_age_p95_s": round(float(np.percentile(outcome["ages"], 95)), 1)
+        if outcome["ages"]
+        else None,
+        "figures_age_max_s": round(max(outcome["ages"]), 1) if outcome["ages"] else None,
         "page_p95_ms_by_page": {
             path: round(float(np.percentile(values, 95)), 1) for path, values in by_page.items()
         },
@@ -411,6 +453,7 @@ def main() -> None:
         "postgres_cpu_seconds": None if database_cpu is None else round(database_cpu, 1),
         "load_average_before": load_before,
         "load_average_after": load_after,
+        "server_cache": cache_counts(Path(options.server_log)),
     }
     results["goal_met"] = bool(
         results["page_p95_ms"] is not None

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from advocacy.ingest.records import WriteResult
     from advocacy.loop.evidence_writes import EvidenceWriter
     from advocacy.store.ledger import ImportsSummary
+    from advocacy.store.shared_results import SharedResults
     from advocacy.store.status import WorkspaceStatus
 
 
@@ -519,6 +520,33 @@ class Workspace:
         from advocacy.store.ledger import imports_summary
 
         return imports_summary(self.db)
+
+    def shared_results(self) -> SharedResults | None:
+        """The results the processes serving this workspace share (PostgreSQL only).
+
+        ``advocacy serve --workers N`` keeps one cache of aggregates per process; through these
+        a result computed by one process is read by the others instead of computed again.
+
+        Returns
+        -------
+        SharedResults or None
+            Reads and claims of the shared results (one object per workspace); None on DuckDB
+            and Parquet sources (one process serves them).
+
+        Examples
+        --------
+        >>> ws.shared_results() is None                                 # doctest: +SKIP
+        True
+        """
+        if self.db.dialect != "postgres":
+            return None
+        from advocacy.store.shared_results import SharedResults
+
+        found: SharedResults | None = getattr(self, "_shared_results", None)
+        if found is None or found.db is not self.db:
+            found = SharedResults(self.db)
+            self._shared_results = found
+        return found
 
     def quarantine(
         self, *, import_id: str | None = None, include_resolved: bool = False

@@ -1,11 +1,13 @@
 """``advocacy serve --workers 2`` on PostgreSQL: a browser signed in on one process is signed in
 on the other, its CSRF token holds on both, concurrent API writes reaching both are each stored
-once, and an upload previewed on one process is imported once, by whichever takes it first. A
-DuckDB workspace is refused with the way out."""
+once, the figures one process computes are taken by the other, and an upload previewed on one
+process is imported once, by whichever takes it first. A DuckDB workspace is refused with the
+way out."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -128,6 +130,15 @@ def test_two_workers_share_sessions_and_store_each_write_once(
     pids = set().union(*answered_by.values())
     assert len(pids) == 2, log.read_text()[-3000:]  # both processes answered
     assert len(answered_by["/api/v1/responses"]) == 2  # and both committed writes
+    # One refresh for the whole server: each process logs at shutdown what its cache computed
+    # and took from the other (both warmed the overview up at start: one computed it).
+    counts = [
+        json.loads(line.partition("advocacy cache ")[2])
+        for line in log.read_text().splitlines()
+        if "advocacy cache " in line
+    ]
+    assert len(counts) == 2, log.read_text()[-3000:]
+    assert sum(count["taken_from_others"] for count in counts) > 0
 
 
 def test_a_duckdb_workspace_is_served_by_one_process(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import contextlib
 import copy
 import json
 import os
+import secrets
 import tempfile
 from typing import Annotated, Any
 
@@ -103,8 +104,10 @@ def serve(
         return
     with tempfile.TemporaryDirectory(prefix="advocacy-uploads-") as uploads:
         # The worker processes are started afresh (spawned): they learn the workspace and the
-        # folder they share the Import page's waiting uploads in from their environment.
-        os.environ[WORKER_VARIABLE] = json.dumps({"db": url, "uploads": uploads})
+        # folder they share the Import page's waiting uploads in from their environment,
+        # and the secret sealing the results they share (one refresh for all of them).
+        given = {"db": url, "uploads": uploads, "workers": workers}
+        os.environ[WORKER_VARIABLE] = json.dumps({**given, "secret": secrets.token_hex(32)})
         try:
             uvicorn.run(
                 "advocacy.present.web.app:worker_app",

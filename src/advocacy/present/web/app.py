@@ -12,7 +12,9 @@ failing storage (full disk, invalidated database) is answered with 503 and recov
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -59,8 +61,9 @@ from advocacy.present.web.pages import plans as page_plans
 from advocacy.present.web.pages import routes as page_routes
 from advocacy.present.web.pages import survey as page_survey
 from advocacy.present.web.pages.rendering import render
+from advocacy.present.web.sharing import Sharing
 from advocacy.present.web.slots import PageSlots, open_slots
-from advocacy.present.web.state import FiguresAgeScope, WebState
+from advocacy.present.web.state import REFRESH_SHARE, FiguresAgeScope, WebState
 from advocacy.present.web.uploads import UploadStore
 from advocacy.settings import current_settings
 
@@ -176,6 +179,8 @@ def create_app(
     workspace: Any = None,
     limits: InputLimits | None = None,
     shared_uploads: str | None = None,
+    shared_secret: bytes | None = None,
+    workers: int = 1,
 ) -> FastAPI:
     """The web app over the workspace at ``url`` (or an open ``workspace``).
 
@@ -194,6 +199,14 @@ def create_app(
         A folder the Import page's waiting uploads are kept in, shared by every process
         serving the workspace (a preview on one, its import on another); default a folder of
         this process's own.
+    shared_secret
+        With a PostgreSQL workspace served by several processes, the secret (only they know)
+        sealing the aggregates they share: each result is then refreshed by one process and
+        read by the others (:mod:`advocacy.present.web.sharing`). None: this process keeps
+        its own.
+    workers
+        The processes serving the workspace: the time each spends refreshing aggregates is
+        :data:`advocacy.present.web.state.REFRESH_SHARE` split between them.
     """
     bounds = limits or InputLimits.from_settings(
         workspace.settings if workspace is not None else current_settings()
@@ -205,6 +218,10 @@ def create_app(
         opened = workspace is None
         ws = advocacy.open(url) if opened else workspace
         state = WebState(ws, secure_cookies=secure_cookies, limits=bounds)
+        store = ws.shared_results() if shared_secret is not None else None
+        if store is not None and shared_secret is not None:
+            state.sharing = Sharing(store, shared_secret)
+            state.refresh_share = REFRESH_SHARE / max(1, workers)
         app.state.web = state
         open_slots(app, pool_size=ws.settings.pool_size)  # pages, API writes: threads apart
         start_warm_up(state)
@@ -218,6 +235,10 @@ def create_app(
                 state.closed = True
                 if opened:
                     ws.close()
+            # What the cache computed and where (the load benchmark reads this line).
+            logging.getLogger("uvicorn.error").info(
+                "advocacy cache %s", json.dumps(dataclasses.asdict(state.counts))
+            )
             app.state.uploads.close()
 
     app = FastAPI(
@@ -316,12 +337,18 @@ def worker_app() -> FastAPI:
     """The app of one of the processes ``advocacy serve --workers N`` starts.
 
     Each process opens the workspace (a PostgreSQL one) and holds for itself: its pool of
-    connections, its cache of aggregates (so the ``page_staleness_seconds`` bound holds in each),
-    its group-commit writers (each write is committed by the process that received it), and its
+    connections, its cache of aggregates (each result computed by one process and read by the
+    others from the database, sealed with the secret ``serve`` made for this run), its
+    group-commit writers (each write is committed by the process that received it), and its
     request rate limits (a client may get up to N times the allowance). Sessions, their CSRF
     tokens, API tokens and sign-in throttling are in the database, and the sign-in form's CSRF
     token in a cookie, so a browser may be answered by any process; uploads waiting on the
     Import page are in the folder the processes share.
     """
     given = json.loads(os.environ[WORKER_VARIABLE])
-    return create_app(given["db"], shared_uploads=given["uploads"])
+    return create_app(
+        given["db"],
+        shared_uploads=given["uploads"],
+        shared_secret=bytes.fromhex(given["secret"]),
+        workers=int(given["workers"]),
+    )

@@ -185,13 +185,26 @@ def ladder_summary(
 
 
 def warm_up(state: WebState) -> None:
-    """Compute the overview's aggregates and the ladder ahead of visitors (run in a thread).
+    """Compute the overview's aggregates and the ladder ahead of visitors (run in a thread),
+    again if new evidence arrived meanwhile (:func:`start_warm_up` asked for it).
 
     Errors are left for the first real request to report: warming is only an optimisation.
     """
+    again = True
+    while again:
+        with _warming:
+            state.warm_again = False
+        _warm(state)
+        with _warming:
+            again = state.warm_again and not state.closed
+            if not again:
+                state.warming = False
+
+
+def _warm(state: WebState) -> None:
     warmer = Principal("warm-up", Role.analyst)
-    # As a page would: results within page_staleness_seconds are refreshed in the background.
-    figures_age.set(FiguresAge(stale_allowed=True))
+    # As a page would: stale results are served and refreshed in the background.
+    token = figures_age.set(FiguresAge(stale_allowed=True))
     try:
         with state.use:
             if not state.closed:
@@ -205,12 +218,21 @@ def warm_up(state: WebState) -> None:
     except Exception:
         return
     finally:
-        state.warming = False
+        figures_age.reset(token)
+
+
+#: Guards starting a warm-up against one ending (a request for another must not be lost).
+_warming = threading.Lock()
 
 
 def start_warm_up(state: WebState) -> None:
-    """Warm up in a background thread unless one is already running."""
-    if state.warming or state.closed:
-        return
-    state.warming = True
+    """Warm up in a background thread; when one is already running, once more after it (the
+    evidence it read may predate the write that asked)."""
+    with _warming:
+        if state.closed:
+            return
+        if state.warming:
+            state.warm_again = True
+            return
+        state.warming = True
     threading.Thread(target=warm_up, args=(state,), name="advocacy-warm-up", daemon=True).start()

@@ -11,8 +11,11 @@ the time (the REST API, hosted surveys), a page may be served the last result fo
 ``page_staleness_seconds`` while one newer result is computed in the background, and then says
 when its figures are from. Background refreshes take a bounded share of the server
 (:data:`REFRESH_SHARE`) whatever the rate of writes; a server behind (a refresh still on its
-way past the bound) serves the last result, labelled, rather than hold readers up. The API
-always answers with fresh figures.
+way past the bound) serves the last result, labelled, rather than hold readers up: a page
+never computes a result the server already has, only one it never had. The API always
+answers with fresh figures. The processes of ``advocacy serve --workers N`` refresh for each
+other (:mod:`advocacy.present.web.sharing`): each result is computed by one of them and read
+by the others.
 
 When the storage fails (a full disk invalidates a DuckDB database; a PostgreSQL connection
 breaks), :meth:`WebState.fault_seen` records it and :meth:`WebState.recover` opens the database
@@ -23,6 +26,7 @@ the meantime and needs no restart.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import threading
 import time
@@ -39,9 +43,11 @@ from advocacy import StorageFault
 from advocacy.errors import StorageUnavailableError
 from advocacy.inputs import InputLimits
 from advocacy.namespaces.access import RateLimits
+from advocacy.present.web.sharing import Shared, Sharing
 from advocacy.workspace import Workspace
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 #: Results kept in memory; the oldest is dropped first.
 CACHE_SIZE = 256
@@ -187,14 +193,26 @@ class _Running:
     #: (still waiting for its turn or a connection) is never waited for: a request needing
     #: the result claims it and computes it itself.
     claimed: bool = True
-    #: A refresh of a stale result, asked for in the background.
-    refresh: bool = False
     future: Future[Any] = field(default_factory=Future)
 
     def claim(self, generation: tuple[Any, ...], now: float) -> None:
         """Taken now, in ``generation`` (callers hold the cache lock)."""
         self.claimed = True
         self.generation, self.started, self.as_of = generation, now, datetime.now(UTC)
+
+
+@dataclass
+class CacheCounts:
+    """What the cache computed and where: by requests (and the warm-up: results the server
+    never had) or background refreshes (the CPU time of the computing threads, seconds),
+    and the results taken from the server's other processes; the server logs them at
+    shutdown (the load benchmark reads them)."""
+
+    in_requests: int = 0
+    in_requests_cpu: float = 0.0
+    in_background: int = 0
+    in_background_cpu: float = 0.0
+    taken_from_others: int = 0
 
 
 @dataclass
@@ -206,6 +224,7 @@ class WebState:
     use: WorkspaceUse = field(default_factory=WorkspaceUse)
     writes: int = 0
     warming: bool = False  # a background warm-up is running
+    warm_again: bool = False  # evidence arrived during it: warm up once more after it
     warmed_at: float = -math.inf  # when the last warm-up after a write started (monotonic)
     closed: bool = False  # set at shutdown: background warm-ups then leave the workspace alone
     limits: InputLimits = field(default_factory=InputLimits)
@@ -214,6 +233,12 @@ class WebState:
     #: ``page_staleness_seconds`` setting); 0: always fresh.
     staleness: float = field(init=False)
     fault: StorageFault | None = None  # a fault that needs the database reopened, until it is
+    #: Results shared with the other processes serving the workspace (``serve --workers N``,
+    #: :mod:`advocacy.present.web.sharing`); None: this process keeps its own.
+    sharing: Sharing | None = None
+    #: This process's share of the time for refreshing (:data:`REFRESH_SHARE`, split between
+    #: the server's processes: they refresh for each other).
+    refresh_share: float = REFRESH_SHARE
     clock: Callable[[], float] = time.monotonic
     _last_attempt: float = 0.0
     _cache: OrderedDict[Hashable, _Result] = field(default_factory=OrderedDict)
@@ -222,6 +247,8 @@ class WebState:
     _background: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(BACKGROUND_COMPUTATIONS)
     )
+    _claims: set[Hashable] = field(default_factory=set)  # keys this process claimed (sharing)
+    counts: CacheCounts = field(default_factory=CacheCounts)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits.from_settings(self.ws.settings)
@@ -286,11 +313,13 @@ class WebState:
         Refreshes take turns (:data:`BACKGROUND_COMPUTATIONS` at once) and rest between turns
         (:data:`REFRESH_SHARE`), so however many writes and readers there are, refreshing
         takes a bounded share of the server. Past the bound a page is still served the last
-        result while its refresh is on its way (the server is behind; the page says how old
-        its figures are) rather than wait for it.
-        Otherwise one request computes the result and others asking for it meanwhile wait for
-        that one (and get its error if it fails) instead of computing it again side by side,
-        which is what many users opening the same page after new evidence would otherwise do.
+        result, and its refresh started if none is on its way (the server is behind; the page
+        says how old its figures are), rather than compute it or wait for it: under a stream
+        of writes, pages computing their own figures past the bound took most of the server.
+        A result the server never had (nor another process serving the workspace: see
+        :mod:`advocacy.present.web.sharing`) is computed by one request, and others asking
+        for it meanwhile wait for that one (and get its error if it fails) instead of
+        computing it again side by side; so is a fresh result the API asks for.
         """
         generation = self.generation()
         bound = self._bound()
@@ -301,10 +330,11 @@ class WebState:
                 self._cache.move_to_end(key)
                 return found.value  # type: ignore[no-any-return]
             running = self._computing.get(key)
-            refreshing = running is not None and running.refresh
-            if found is not None and bound > 0 and (now - found.started <= bound or refreshing):
-                # Within the bound; or past it with a refresh on its way (the server is behind:
-                # readers are not held up by it, and the page says how old its figures are).
+            if found is not None and bound > 0:
+                # The last figures, labelled, while newer ones are computed in the background:
+                # within the bound, or past it while the server is behind (a page never
+                # computes a result it already has, nor waits for one; it says how old its
+                # figures are).
                 self._cache.move_to_end(key)
                 if running is None:
                     running = self._start(key, generation, now, background=True)
@@ -327,16 +357,53 @@ class WebState:
             if running.generation != generation:
                 self._note(running.as_of)
             return value  # type: ignore[no-any-return]
+        if found is None and self.sharing is not None:
+            shared = self._first_shared(key, running, generation, bound, self.sharing)
+            if shared is not None:
+                return shared.value  # type: ignore[no-any-return]
         return self._compute(key, running, compute)  # type: ignore[no-any-return]
+
+    def _first_shared(
+        self,
+        key: Hashable,
+        running: _Running,
+        generation: tuple[Any, ...],
+        bound: float,
+        sharing: Sharing,
+    ) -> Shared | None:
+        """A result this process never had, as another process stored it, or waited for while
+        another process computes it (processes starting together would otherwise each compute
+        every result): for a page (noted when older than the latest writes), or the API when
+        computed from the current data. None: this request is to compute it."""
+        try:
+            found = sharing.newer(key, None)
+            if found is None:
+                if sharing.claim(key):
+                    with self._cache_lock:
+                        self._claims.add(key)
+                    return None
+                found = sharing.wait(key, None, contextlib.nullcontext())  # holds one
+                if found is None:
+                    with self._cache_lock:
+                        self._claims.add(key)  # wait() claims it when the other gave up
+        except Exception:  # a cache: the request computes the result instead
+            return None
+        if found is None:
+            return None
+        fresh = (self.writes, *found.ledger) == generation
+        if not fresh and bound <= 0:
+            return None
+        self._adopt(key, running, found, mine=True)
+        if not fresh:
+            self._note(found.as_of)
+        return found
 
     def _start(
         self, key: Hashable, generation: tuple[Any, ...], now: float, *, background: bool = False
     ) -> _Running:
         """Register a computation of ``key`` (holding the cache lock); one in the background
         is claimed when it starts."""
-        running = _Running(
-            generation, now, datetime.now(UTC), claimed=not background, refresh=background
-        )
+        running = _Running(generation, now, datetime.now(UTC), claimed=not background)
         self._computing[key] = running
         return running
 
@@ -345,7 +412,15 @@ class WebState:
         if age is not None:
             age.note(moment)
 
-    def _compute(self, key: Hashable, running: _Running, compute: Callable[[], Any]) -> Any:
+    def _compute(
+        self,
+        key: Hashable,
+        running: _Running,
+        compute: Callable[[], Any],
+        *,
+        background: bool = False,
+    ) -> Any:
+        begun = time.thread_time()
         try:
             value = compute()
         except BaseException as error:
@@ -353,6 +428,7 @@ class WebState:
                 if self._computing.get(key) is running:
                     del self._computing[key]
             running.future.set_exception(error)
+            self._unclaim(key)
             raise
         with self._cache_lock:
             current = self._cache.get(key)
@@ -366,7 +442,84 @@ class WebState:
             if self._computing.get(key) is running:
                 del self._computing[key]
         running.future.set_result(value)
+        spent = time.thread_time() - begun
+        with self._cache_lock:
+            if background:
+                self.counts.in_background += 1
+                self.counts.in_background_cpu += spent
+            else:
+                self.counts.in_requests += 1
+                self.counts.in_requests_cpu += spent
+        if self.sharing is not None:  # for the other processes (a cache: never fails a page)
+            try:
+                self.sharing.put(key, Shared(value, running.generation[1:], running.as_of))
+            except Exception:  # the others compute it themselves after a wait
+                _log.warning("a result could not be shared with the other processes", exc_info=True)
+            with self._cache_lock:
+                self._claims.discard(key)
         return value
+
+    def _unclaim(self, key: Hashable, *, using: bool = True) -> None:
+        """End this process's claim on ``key`` after its computation failed (sharing; the
+        caller uses the workspace, or with ``using=False`` does not)."""
+        with self._cache_lock:
+            claimed = key in self._claims
+            self._claims.discard(key)
+        if claimed and self.sharing is not None:
+            # Not a second use inside the caller's: it would wait for an exclusive use
+            # (a reopen, the shutdown) that waits for the caller.
+            use = self.use if not using else contextlib.nullcontext()
+            with contextlib.suppress(Exception), use:
+                self.sharing.release(key)
+
+    def _take_shared(self, key: Hashable, running: _Running, sharing: Sharing) -> bool:
+        """Before refreshing ``key``: take a newer result another process stored, or wait for
+        the one another process is computing. False when this process is to compute it (it
+        then holds the claim, or waited in vain)."""
+        with self._cache_lock:
+            local = self._cache.get(key)
+        than = None if local is None else local.as_of
+        waiting = False
+        with self.use:
+            found = sharing.newer(key, than)
+            if found is None:
+                if sharing.claim(key):
+                    with self._cache_lock:
+                        self._claims.add(key)
+                else:
+                    waiting = True
+        if waiting:
+            found = sharing.wait(key, than, self.use)
+            if found is None:
+                with self._cache_lock:
+                    self._claims.add(key)  # wait() claims it when the other process gave up
+        if found is None:
+            return False
+        self._adopt(key, running, found)
+        return True
+
+    def _adopt(
+        self, key: Hashable, running: _Running, found: Shared, *, mine: bool = False
+    ) -> None:
+        """Keep a result another process computed, and answer ``running`` with it (unless a
+        request took it over; ``mine``: this thread holds it)."""
+        started = self.clock() - max(0.0, time.time() - found.as_of.timestamp())
+        with self._cache_lock:
+            generation = (self.writes, *found.ledger)
+            current = self._cache.get(key)
+            if current is None or current.as_of < found.as_of:
+                self._cache[key] = _Result(found.value, generation, started, found.as_of)
+                self._cache.move_to_end(key)
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            self.counts.taken_from_others += 1
+            answer = mine or not running.claimed  # else a request took it over
+            if answer:
+                running.claimed = True
+                if self._computing.get(key) is running:
+                    del self._computing[key]
+        if answer:
+            running.future.set_result(found.value)
 
     def _in_background(self, key: Hashable, running: _Running, compute: Callable[[], Any]) -> None:
         """Compute ``key`` in a thread of its own, at most :data:`BACKGROUND_COMPUTATIONS` at
@@ -381,6 +534,10 @@ class WebState:
                 try:
                     if self.closed:
                         raise RuntimeError("the server is shutting down")
+                    sharing = self.sharing
+                    if sharing is not None and self._take_shared(key, running, sharing):
+                        return  # another process computed it
+                    begun = time.monotonic()
                     with self.use:
                         generation = self.generation()
                         with self._cache_lock:
@@ -388,8 +545,11 @@ class WebState:
                                 return  # a request took it
                             running.claim(generation, self.clock())
                             mine = True
-                        self._compute(key, running, compute)  # answers its waiters itself
+                        # answers its waiters itself
+                        self._compute(key, running, compute, background=True)
                 except BaseException as error:  # the next reader past the bound sees it
+                    if not mine:
+                        self._unclaim(key, using=False)
                     with self._cache_lock:
                         if not mine and running.claimed:
                             return  # a request took it: its outcome is that request's
@@ -400,14 +560,14 @@ class WebState:
                         running.future.set_exception(error)
                 finally:
                     if mine:  # rest before the next refresh's turn
-                        rest = (time.monotonic() - begun) * (1 / REFRESH_SHARE - 1)
+                        rest = (time.monotonic() - begun) * (1 / self.refresh_share - 1)
                         time.sleep(min(rest, MAX_REST))
 
         threading.Thread(target=work, name="advocacy-recompute", daemon=True).start()
 
     def peek(self, key: Hashable) -> Any:
-        """The cached result for ``key`` if it is fresh, or stale within what the request
-        allows (noted as for :meth:`cached`); else None (never computes)."""
+        """The cached result for ``key`` if it is fresh, or stale and the request allows
+        stale figures (noted as for :meth:`cached`); else None (never computes)."""
         generation = self.generation()
         bound = self._bound()
         with self._cache_lock:
@@ -416,7 +576,7 @@ class WebState:
             return None
         if found.generation == generation:
             return found.value
-        if bound > 0 and self.clock() - found.started <= bound:
+        if bound > 0:
             self._note(found.as_of)
             return found.value
         return None
