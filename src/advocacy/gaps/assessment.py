@@ -167,6 +167,7 @@ def ipa(
     n_bootstrap: int = 100,
     confidence: float = 0.95,
     random_state: int | np.random.Generator | None = 0,
+    derived: Callable[[], pd.DataFrame] | None = None,
 ) -> ImportancePerformance:
     """Importance-performance quadrants; importance stated (kind ``importance``) or derived.
 
@@ -175,6 +176,9 @@ def ipa(
     interval (a t interval of the stated mean; a bootstrap interval of ``n_bootstrap``
     resamples of the derived share; none with ``n_bootstrap=0``), and an item whose interval
     includes the importance crosshair is ``"importance unclear"``, not put in a quadrant.
+    ``derived``, when given, returns those key drivers (:func:`key_drivers` of ``tables`` at
+    ``level`` with the same resamples, level and seed) already computed, instead of computing
+    them again.
     """
     items = tables("response_items")
     data = driver_data(tables("responses"), items, level=level)
@@ -197,14 +201,17 @@ def ipa(
     else:
         # The shares' bootstrap intervals keep a driver whose share cannot be told from the
         # average out of the quadrants (drivers.ipa).
-        derived = key_drivers(
-            tables,
-            level=level,
-            n_bootstrap=n_bootstrap,
-            confidence=confidence,
-            random_state=random_state,
-        )
-        weights = derived.rename(
+        if derived is None:
+            shares = key_drivers(
+                tables,
+                level=level,
+                n_bootstrap=n_bootstrap,
+                confidence=confidence,
+                random_state=random_state,
+            )
+        else:
+            shares = derived()
+        weights = shares.rename(
             columns={
                 "driver": "item",
                 "share": "importance",
@@ -270,14 +277,24 @@ def once(tables: TableSource) -> TableSource:
 
 
 def register(
-    tables: TableSource, *, confidence: float = 0.95, random_state: int | None = 0
+    tables: TableSource,
+    *,
+    confidence: float = 0.95,
+    random_state: int | None = 0,
+    servqual_of: Callable[[], ServqualResult] | None = None,
+    culture_of: Callable[[], CultureResult] | None = None,
 ) -> pd.DataFrame:
-    """The gap register: targets, SERVQUAL dimensions and culture attributes, by priority."""
+    """The gap register: targets, SERVQUAL dimensions and culture attributes, by priority.
+
+    ``servqual_of`` and ``culture_of``, when given, return :func:`servqual` and
+    :func:`culture` of ``tables`` at ``confidence`` (default group size) already computed; the
+    register asks for them only when the workspace has expectations or culture answers.
+    """
     tables = once(tables)
     quality = None
     shares: dict[str, float] = {}
     if _has_rows(tables, "response_items", lambda t: t.kind == "expectation"):
-        quality = servqual(tables, confidence=confidence)
+        quality = servqual(tables, confidence=confidence) if servqual_of is None else servqual_of()
         try:
             drivers = key_drivers(
                 tables, level="dimension", n_bootstrap=0, random_state=random_state
@@ -287,7 +304,7 @@ def register(
             shares = {}
     people = None
     if _has_rows(tables, "employee_response_items"):
-        people = culture(tables, confidence=confidence)
+        people = culture(tables, confidence=confidence) if culture_of is None else culture_of()
     return gap_register(
         tables, servqual=quality, culture=people, driver_shares=shares, confidence=confidence
     )
