@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 import advocacy
-from advocacy.namespaces.tables import steady_tables
+from advocacy.store.steady import steady_tables
 from advocacy.workspace import Workspace
 
 

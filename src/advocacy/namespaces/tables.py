@@ -6,15 +6,13 @@ read the derived text tables, which may not exist before the first ``ws.text.ana
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from advocacy.errors import NotFoundError
 from advocacy.model import KINDS
+from advocacy.store.steady import steady_result, steady_table
 
 if TYPE_CHECKING:
     from ibis.expr.types import Table
@@ -30,68 +28,6 @@ DERIVED_TEXT_TABLES = ("text_features", "document_themes", "themes")
 
 
 T = TypeVar("T")
-
-
-@dataclass
-class _Steady:
-    """What one :func:`steady_tables` block has looked up and computed, keyed by the object
-    it came from (kept beside each entry, so that a freed object's id cannot be reused)."""
-
-    #: Each table looked up so far, by the Ibis backend (one per thread) and name.
-    tables: dict[tuple[int, str], tuple[object, Table]] = field(default_factory=dict)
-    #: Each analysis result computed so far, by the database and the analysis' inputs.
-    results: dict[tuple[int, Hashable], tuple[object, Any]] = field(default_factory=dict)
-
-
-_STEADY: ContextVar[_Steady | None] = ContextVar("steady_tables", default=None)
-
-
-@contextmanager
-def steady_tables() -> Iterator[None]:
-    """Look each table up once in this block instead of once per analysis, and compute each
-    analysis the block asks for twice with the same inputs once (:func:`steady_result`).
-
-    An Ibis table is its name and columns: looking one up reads its columns from the database
-    (about 4 ms on DuckDB), and a report asks for the same dozen tables about a hundred times.
-    For a reader that changes no table while it runs (the report); the rows are read when each
-    query runs, as before. Everything is forgotten when the block ends: nothing outlives it, so
-    a server never serves a result older than the request that computed it.
-    """
-    token = _STEADY.set(_Steady())
-    try:
-        yield
-    finally:
-        _STEADY.reset(token)
-
-
-def _lookup(db: Database, name: str) -> Table:
-    """``db``'s Ibis table ``name``, remembered inside :func:`steady_tables`."""
-    backend = db.ibis
-    steady = _STEADY.get()
-    if steady is None:
-        return backend.table(name)  # type: ignore[no-any-return]
-    key = (id(backend), name)
-    found = steady.tables.get(key)
-    if found is None or found[0] is not backend:
-        found = steady.tables[key] = (backend, backend.table(name))
-    return found[1]
-
-
-def steady_result(db: Database, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, computed once per :func:`steady_tables` block, database and ``key``.
-
-    ``key`` names the analysis and every input that changes its result (options, filters,
-    the confidence level); outside a block every call computes. Callers share the object
-    returned, so none may change it.
-    """
-    steady = _STEADY.get()
-    if steady is None:
-        return compute()
-    entry = (id(db), key)
-    found = steady.results.get(entry)
-    if found is None or found[0] is not db:
-        found = steady.results[entry] = (db, compute())
-    return found[1]  # type: ignore[no-any-return]
 
 
 def table_names() -> list[str]:
@@ -126,11 +62,11 @@ class WorkspaceTables:
                 value=name,
                 fix="use one of: " + ", ".join(table_names()),
             )
-        return _lookup(self._db, normal)
+        return steady_table(self._db, normal)
 
     def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per :func:`steady_tables` block and ``key`` on this database
-        (see :func:`steady_result`)."""
+        """``compute()`` once per :func:`~advocacy.store.steady.steady_tables` block and ``key``
+        on this database (see :func:`~advocacy.store.steady.steady_result`)."""
         return steady_result(self._db, key, compute)
 
     def seen_by(self, principal: Principal | None) -> Callable[[str], Table]:
@@ -145,14 +81,14 @@ class WorkspaceTables:
     def with_derived(self, name: str) -> Table:
         """This lookup, plus the derived text tables the gap analyses read (themes)."""
         if name in DERIVED_TEXT_TABLES:
-            return _lookup(self._db, name)
+            return steady_table(self._db, name)
         return self(name)
 
     def optional(self, name: str) -> Table | None:
         """A derived table such as ``text_features`` when the workspace has it, else None."""
         if name not in self._db.ibis.list_tables():
             return None
-        return _lookup(self._db, name)
+        return steady_table(self._db, name)
 
     def evidence(self, names: tuple[str, ...]) -> dict[str, Table | None]:
         """The tables ``names`` plus whichever derived text tables exist (None for the rest)."""
@@ -228,7 +164,7 @@ class AnswerFilter:
     def key(self) -> Hashable:
         """The filter as a key of :func:`steady_result`: equal for filters that keep the same
         answers."""
-        where = tuple(sorted((name, tuple(values)) for name, values in self.where.items()))
+        where = tuple(sorted((name, tuple(sorted(values))) for name, values in self.where.items()))
         return (where, self.since, self.until)
 
     @property

@@ -50,6 +50,7 @@ from advocacy.loop.asks.campaigns import Campaign
 from advocacy.loop.asks.store import get_campaign, list_events, list_members
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
 from advocacy.store.connection import Database
+from advocacy.store.steady import steady_table
 
 #: Outcome name -> the member column that holds it.
 OUTCOMES = {
@@ -279,7 +280,7 @@ def member_outcomes(
         value = converted.groupby("customer_id")["referral_value"].sum()
         for who, amount in value.items():
             members.loc[position[str(who)], "earned"] = float(amount)
-    mentions = db.ibis.table("mentions").select("customer_id", "posted_at", "rating").to_pandas()
+    mentions = steady_table(db, "mentions").select("customer_id", "posted_at", "rating").to_pandas()
     rating = pd.to_numeric(mentions["rating"], errors="coerce")
     favourable = rating.isna() | (rating >= REVIEW_RATING_AT_LEAST)
     mentions = mentions[mentions["customer_id"].notna() & favourable]
