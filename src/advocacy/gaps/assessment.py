@@ -22,6 +22,7 @@ from advocacy.errors import UsageError
 from advocacy.gaps.culture import CultureResult, UnitLink, culture_gaps, employee_customer_link
 from advocacy.gaps.register import gap_register
 from advocacy.gaps.servqual import ServqualResult, servqual_gaps
+from advocacy.store.steady import steady_result
 
 TableSource = Callable[[str], Any]
 _CROSSHAIRS: dict[str, Crosshair] = {"mean": "mean", "median": "median", "midpoint": "midpoint"}
@@ -29,10 +30,24 @@ _CROSSHAIRS: dict[str, Crosshair] = {"mean": "mean", "median": "median", "midpoi
 LEVELS: tuple[str, ...] = ("item", "dimension", "theme", "item+theme", "dimension+theme")
 
 
+def _driver_data(
+    responses: Any, items: Any, *, outcome: str = "nps", level: str, unit: str | None = None
+) -> pd.DataFrame:
+    """:func:`driver_data`, read once per report run for the same tables and options (the key
+    drivers and importance-performance both read the item ratings). Callers share the frame, so
+    none may change it."""
+    key = ("driver_data", responses.op(), items.op(), outcome, level, unit)
+    return steady_result(
+        None,
+        key,
+        lambda: driver_data(responses, items, outcome=outcome, level=level, unit=unit),
+    )
+
+
 def _ratings(
     tables: TableSource, outcome: str, level: str, unit: str | None
 ) -> tuple[pd.DataFrame, list[str]]:
-    data = driver_data(
+    data = _driver_data(
         tables("responses"), tables("response_items"), outcome=outcome, level=level, unit=unit
     )
     return data, list(data.attrs["drivers"])
@@ -181,7 +196,7 @@ def ipa(
     them again.
     """
     items = tables("response_items")
-    data = driver_data(tables("responses"), items, level=level)
+    data = _driver_data(tables("responses"), items, level=level)
     drivers = list(data.attrs["drivers"])
     performance = pd.DataFrame(
         {"item": drivers, "performance": [float(data[name].mean()) for name in drivers]}
