@@ -22,7 +22,8 @@ What it reports (Markdown on stdout):
 * **Complaint, a proxy** (no labelled complaint set is in ``../shared/data``): sentences and
   reviews by customers with a human or star label, none of them used to train the complaint
   head: SemEval-2014/2015 sentences (negative-only = complaint; positive or neutral = not;
-  mixed dropped), and MARC en test reviews (1-2 stars = complaint, 4-5 = not, 3 dropped).
+  mixed and, in 2014, sentences nobody judged dropped), and MARC en test reviews (1-2 stars =
+  complaint, 4-5 = not, 3 dropped).
   F1 of ``complaint >= 0.5`` against F1 of "negative sentiment = complaint" (the measure the
   issue's table used) and VADER's negative (compound <= -0.05). A dissatisfied review is a
   complaint in the sense of Preotiuc-Pietro et al. (2019), "a mismatch between reality and
@@ -127,11 +128,10 @@ def complaint_proxy(data: Path, rows: int) -> list[str]:
 
     parts = []
     for domain in ("restaurants", "laptops"):
-        parts.append(corpora.semeval14(data, domain=domain, split="test"))
+        parts.append(text_eval._judged(corpora.semeval14(data, domain=domain, split="test")))
     for domain in ("restaurants", "laptops", "hotels"):
-        parts.append(corpora.semeval15(data, domain=domain, split="test"))
+        parts.append(text_eval._usable(corpora.semeval15(data, domain=domain, split="test")))
     sentences = pd.concat(parts, ignore_index=True)
-    sentences = sentences[sentences["label"] != "mixed"]
     reviews = corpora.marc(data, lang="en")
     reviews = text_eval.sample(reviews[reviews["stars"] != 3], rows)
     out = [

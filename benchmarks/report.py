@@ -5,9 +5,9 @@ fresh process as a user runs it, in under 8 s and 400 MB. The script builds the 
 (``advocacy demo``'s data, 5,000 customers, seed 7) in a process of its own, then runs the
 command ``--repeat`` times and records each run's wall time, CPU time (user + system of the
 command and the chart helper it starts, which other processes on a shared machine do not
-inflate), the CPU time of the command's own process (the longest chain of work: on an idle
-machine with a core to spare the wall time is about this), and the peak resident memory of the
-command and its helper together, sampled from ``/proc`` every 20 ms. (The demo is built in
+inflate), the CPU time of the command's own process (on an idle machine the wall time is about
+this plus the helper's drawing, which waits for the sections), and the peak resident memory of
+the command and its helper together, sampled from ``/proc`` every 20 ms. (The demo is built in
 another process because Linux charges a child started by ``fork`` + ``exec`` the parent's peak
 memory: built in this process, the demo's 1.2 GB showed as the report's.)
 
@@ -203,7 +203,7 @@ def phases(database: Path) -> None:
         if stage == "sections":
             mark(f"section {names[done - 1]}")
         elif done == 0:
-            mark("charts placed, HTML written")
+            mark("charts drawn by the helper and placed, HTML written")
         else:
             mark("PDF (WeasyPrint's import, layout and drawing)")
 

@@ -197,7 +197,9 @@ def marc(data: Path, *, lang: str = "en", split: str = "test") -> pd.DataFrame:
 
 def semeval14(data: Path, *, domain: str = "restaurants", split: str = "test") -> pd.DataFrame:
     """SemEval-2014 task 4 sentences, label from the pooled aspect-term and aspect-category
-    polarities; ``categories`` holds the restaurant aspect categories (a tuple per sentence)."""
+    polarities; ``categories`` holds the restaurant aspect categories (a tuple per sentence);
+    ``annotated`` is False for a sentence with neither (the laptop sentences have no categories,
+    so one without an aspect term, e.g. a verdict on the laptop as a whole, was never judged)."""
     path = data / CORPORA / "semeval14-absa" / SEMEVAL14_FILES[(domain, split)]
     rows: list[dict[str, object]] = []
     for sentence in ElementTree.parse(path).getroot().iter("sentence"):
@@ -211,6 +213,7 @@ def semeval14(data: Path, *, domain: str = "restaurants", split: str = "test") -
                 "domain": f"semeval14/{domain}",
                 "split": split,
                 "categories": tuple(sorted({c.get("category", "") for c in categories})),
+                "annotated": bool(terms or categories),
             }
         )
     return _frame(rows)

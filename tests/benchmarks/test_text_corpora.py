@@ -96,6 +96,12 @@ def test_semeval_sentence_counts(corpora: ModuleType, shared_data: Path) -> None
     for (domain, split), count in sentences_2015.items():
         assert len(corpora.semeval15(shared_data, domain=domain, split=split)) == count
     assert len(corpora.semeval16_dutch(shared_data)) == 1_722
+    # SemEval-2014 laptop sentences carry aspect terms only: one without any was never judged
+    # (a verdict on the laptop as a whole has no term), so it is not a neutral sentence.
+    laptops = corpora.semeval14(shared_data, domain="laptops", split="test")
+    assert (~laptops["annotated"]).sum() == 378
+    assert "excellent in every way." in set(laptops.loc[~laptops["annotated"], "text"])
+    assert corpora.semeval14(shared_data, domain="restaurants", split="test")["annotated"].all()
     restaurants = corpora.semeval14(shared_data, domain="restaurants", split="test")
     assert set().union(*restaurants["categories"]) == {
         "food",

@@ -100,6 +100,8 @@ def test_unit_link_matches_scipy(duckdb_url: str, tmp_path: Path) -> None:
     fit = stats.linregress(table.enps, table.customer_nps)
     t = stats.t.ppf(0.975, 3)
     assert link.slope == pytest.approx(fit.slope)
+    assert link.intercept == pytest.approx(fit.intercept)
+    assert link.p_value == pytest.approx(fit.pvalue, rel=1e-9)
     assert link.slope_ci == (
         pytest.approx(fit.slope - t * fit.stderr),
         pytest.approx(fit.slope + t * fit.stderr),

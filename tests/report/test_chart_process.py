@@ -71,6 +71,8 @@ def test_charts_the_helper_never_answered_are_drawn_here_when_it_dies() -> None:
     helper = ChartProcess()
     try:
         # The helper dies (killed from outside, as the system might) before it draws anything.
+        helper.start()
+        assert helper._process is not None
         os.kill(helper._process.pid, signal.SIGKILL)
         helper._process.wait()
         number = helper.submit(bars("after the helper died", 4.0))
@@ -84,6 +86,8 @@ def test_a_stray_line_on_the_helpers_output_does_not_stop_the_charts() -> None:
     try:
         # Something else writes to the helper's output (a library printing, say): the same
         # pipe, opened through /proc.
+        helper.start()
+        assert helper._process is not None
         with open(f"/proc/{helper._process.pid}/fd/1", "w", encoding="utf-8") as output:
             output.write("WARN not an answer\n")
         number = helper.submit(bars("after a stray line", 5.0))
@@ -108,17 +112,39 @@ def test_a_report_run_leaves_no_open_pipe_and_no_helper_behind() -> None:
     assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
-def test_a_failed_run_stops_its_helper_without_drawing_the_rest() -> None:
-    # Many charts are queued when the run fails: the helper is stopped and reaped at once.
+def test_the_helper_starts_when_the_charts_are_placed_and_exits_when_they_are() -> None:
+    # While the sections compute, no helper holds its engine's memory beside them; it draws
+    # once the document asks for the charts, and is gone before the PDF is laid out.
+    with charts_aside():
+        figures = "".join(str(chart_svg(bars(f"bar {n}", n), label="bar")) for n in range(3))
+        helper = _CHARTS.get()
+        assert helper is not None and helper._process is None
+        document = place_charts(figures)
+        assert helper._process is not None and helper._process.returncode == 0
+        assert helper._process.stdout is not None and helper._process.stdout.closed
+    assert document.count("<svg") == 3
+
+
+def test_a_failed_run_starts_no_helper_and_stops_one_already_drawing() -> None:
     helpers: list[ChartProcess | None] = []
     with pytest.raises(RuntimeError, match="section failed"), charts_aside():
-        for number in range(200):
-            chart_svg(bars(f"queued {number}", float(number)), label="queued")
+        chart_svg(bars("made before the failure", 1.0), label="made")
         helpers.append(_CHARTS.get())
         raise RuntimeError("section failed")
-    (helper,) = helpers
-    assert helper is not None
-    assert helper._process.returncode == -signal.SIGKILL
+    assert helpers[0] is not None and helpers[0]._process is None
+    # Many charts are queued when the run fails while the helper draws: it is stopped and
+    # reaped at once.
+    with pytest.raises(RuntimeError, match="placing failed"), charts_aside():
+        for number in range(200):
+            chart_svg(bars(f"queued {number}", float(number)), label="queued")
+        helper = _CHARTS.get()
+        assert helper is not None
+        helper.start()
+        helpers.append(helper)
+        raise RuntimeError("placing failed")
+    started = helpers[1]
+    assert started is not None and started._process is not None
+    assert started._process.returncode == -signal.SIGKILL
 
 
 def test_a_rejected_chart_is_a_note_in_its_place_and_the_other_charts_stay() -> None:

@@ -23,10 +23,9 @@ from typing import Any
 import ibis
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from advocacy.advocates.evidence import LadderRules, advocacy_events, as_timestamp, latest_evidence
+from advocacy.advocates.logistic import LogisticFit, roc_auc
 from advocacy.errors import InsufficientDataError, UsageError
 
 FEATURES: dict[str, str] = {
@@ -169,15 +168,15 @@ class AdvocacyPropensity:
     """
 
     coefficients_: pd.Series
+    model_: LogisticFit
     medians_: pd.Series
     means_: pd.Series
     scales_: pd.Series
     lows_: pd.Series
     highs_: pd.Series
 
-    def __init__(self, *, regularisation: float = 1.0, random_state: int | None = None) -> None:
+    def __init__(self, *, regularisation: float = 1.0) -> None:
         self.regularisation = regularisation
-        self.random_state = random_state
 
     def _standardize(self, features: pd.DataFrame) -> pd.DataFrame:
         filled = features[self.medians_.index].fillna(self.medians_).fillna(0.0)
@@ -197,19 +196,16 @@ class AdvocacyPropensity:
         self.means_ = filled.mean()
         self.scales_ = filled.std(ddof=0).replace(0.0, 1.0)
         self.lows_, self.highs_ = filled.min(), filled.max()
-        model = LogisticRegression(C=self.regularisation, random_state=self.random_state)
-        model.fit(self._standardize(features).to_numpy(), labels)
-        self._model = model
-        self.coefficients_ = pd.Series(model.coef_[0], index=usable)
+        self.model_ = LogisticFit.fit(
+            self._standardize(features).to_numpy(), labels, regularisation=self.regularisation
+        )
+        self.coefficients_ = pd.Series(self.model_.coef, index=usable)
         return self
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.float64]]:
         if not hasattr(self, "coefficients_"):
             raise UsageError("this AdvocacyPropensity is not fitted yet", fix="call fit first")
-        result: np.ndarray[Any, np.dtype[np.float64]] = self._model.predict_proba(
-            self._standardize(features).to_numpy()
-        )[:, 1]
-        return result
+        return self.model_.probability(self._standardize(features).to_numpy())
 
     def reasons(self, features: pd.DataFrame, *, top: int = 3) -> list[str]:
         """The ``top`` features raising each customer's score, worded with their values."""
@@ -246,7 +242,6 @@ def score_over_time(
     *,
     score_name: str,
     nothing_happened: str,
-    random_state: int | None,
 ) -> PropensityResult:
     """Validate on held-out time, then score ``now`` with a model refitted on the latest period.
 
@@ -255,13 +250,13 @@ def score_over_time(
     """
     train_x, train_y = train
     test_x, test_y = test
-    predicted = AdvocacyPropensity(random_state=random_state).fit(train_x, train_y)
+    predicted = AdvocacyPropensity().fit(train_x, train_y)
     predicted_test = predicted.predict_proba(test_x)
     if len(np.unique(test_y)) < 2:
         raise InsufficientDataError(nothing_happened)
     base = float(np.mean(test_y))
     top = predicted_test >= np.quantile(predicted_test, 0.9)
-    final = AdvocacyPropensity(random_state=random_state).fit(test_x, test_y)
+    final = AdvocacyPropensity().fit(test_x, test_y)
     scores = pd.DataFrame(
         {
             "customer_id": now.index.astype(str),
@@ -272,7 +267,7 @@ def score_over_time(
     ).sort_values(score_name, ascending=False)
     return PropensityResult(
         scores=scores.reset_index(drop=True),
-        auc=float(roc_auc_score(test_y, predicted_test)),
+        auc=roc_auc(test_y, predicted_test),
         top_decile_lift=float(np.mean(test_y[top]) / base) if base > 0 else float("nan"),
         base_rate=base,
         n_train=len(train_x),
@@ -286,7 +281,6 @@ def fans_to_be(
     horizon_days: int = 90,
     as_of: Any = None,
     rules: LadderRules | None = None,
-    random_state: int | None = 0,
 ) -> PropensityResult:
     """Score each customer who is not an advocate by their chance of becoming one.
 
@@ -314,5 +308,4 @@ def fans_to_be(
         now[~now.index.astype(str).isin(current)],
         score_name="propensity",
         nothing_happened="no held-out customers became advocates; cannot validate",
-        random_state=random_state,
     )

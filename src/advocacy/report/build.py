@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
+from advocacy.report.collector import return_freed_memory
 from advocacy.report.cover import Cover
 from advocacy.report.section import (
     ReportScope,
@@ -85,6 +86,7 @@ def render_report(
     with charts_aside():
         sections = build_sections(ws, scope, progress)
         html = _document(cover, scope, sections)
+        return_freed_memory()
         html = place_charts(html)
     if scope.redact:
         # One pass over the finished document, so no section can forget to redact.

@@ -3,7 +3,7 @@
 The PDF is WeasyPrint's rendering of the very HTML file written beside it (charts are inline
 SVG, styles inline), so the two never disagree; only each chart's SVG reaches WeasyPrint as an
 image of the same SVG (:func:`_charts_as_images`), which it draws alike and reads faster. The
-charts are drawn by a helper process while the sections compute
+charts are drawn by a helper process once the sections are done
 (:mod:`advocacy.report.chart_process`). WeasyPrint needs Debian's pango libraries.
 """
 
@@ -121,7 +121,7 @@ def publish_report(
         )
     from advocacy.report.section import charts_aside
 
-    # The chart helper starts first, so its engine warms up while the sections' libraries load.
+    # Charts made inside this block are drawn by a helper process once the sections are done.
     with charts_aside():
         with collector_paused():
             from advocacy.report.build import render_report  # the analyses' libraries: heavy

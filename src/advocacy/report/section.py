@@ -92,10 +92,11 @@ def report_run() -> Iterator[None]:
 
 @contextmanager
 def charts_aside() -> Iterator[None]:
-    """Draw the charts of this block in a helper process while the sections go on computing
-    (see :mod:`advocacy.report.chart_process`); :func:`chart_svg` then returns a placeholder
-    that :func:`place_charts` replaces with the SVG. Without a helper (it could not start),
-    charts are drawn on the spot. Inside another such block this one shares its helper."""
+    """Draw the charts of this block in a helper process once they are all made (see
+    :mod:`advocacy.report.chart_process`); :func:`chart_svg` then returns a placeholder that
+    :func:`place_charts` replaces with the SVG. Without a helper (no interpreter to start it
+    with), charts are drawn on the spot. Inside another such block this one shares its
+    helper."""
     from advocacy.report.chart_process import ChartProcess
 
     if _CHARTS.get() is not None:
@@ -140,7 +141,11 @@ def place_charts(html: str) -> str:
                 Markup("<p class='note'>This chart could not be drawn: {}</p>").format(reason)
             )
 
-    return _PLACEHOLDERS.sub(placed, html)
+    placed_html = _PLACEHOLDERS.sub(placed, html)
+    # Every chart is in place: the helper exits now, before the rest of the run (redaction,
+    # the PDF) takes its memory.
+    process.close()
+    return placed_html
 
 
 def remembered(key: Any, compute: Callable[[], T]) -> T:

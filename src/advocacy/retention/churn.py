@@ -59,7 +59,6 @@ def churn_risk(
     horizon_days: int = 90,
     active_days: int = 90,
     as_of: Any = None,
-    random_state: int | None = 0,
 ) -> PropensityResult:
     """Score each active customer's risk of making no payment in the next ``horizon_days``.
 
@@ -78,5 +77,4 @@ def churn_risk(
         now[now.index.astype(str).isin(set(recent["customer_id"].astype(str)))],
         score_name="churn_risk",
         nothing_happened="no held-out customer churned (or all did); cannot validate",
-        random_state=random_state,
     )

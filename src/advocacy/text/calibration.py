@@ -52,7 +52,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize
 
 from advocacy.errors import UsageError
 from advocacy.text.calibration_tfidf import TermCounts
@@ -193,6 +192,8 @@ def _fit_adjustment(
         value = nll + 0.5 * PRIOR_STRENGTH * float(log_t**2 + (bias**2).sum())
         grad = np.concatenate([[grad_t + PRIOR_STRENGTH * log_t], residual.sum(axis=0)])
         return value, grad + np.concatenate([[0.0], PRIOR_STRENGTH * bias])
+
+    from scipy.optimize import minimize  # here: reading stored labels (a report) never fits
 
     result = minimize(loss, np.zeros(1 + len(SENTIMENTS)), jac=True, method="L-BFGS-B")
     return _PriorAdjustment(float(math.exp(result.x[0])), result.x[1:].copy())

@@ -14,8 +14,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 
 from advocacy.errors import UsageError
 
@@ -126,6 +124,10 @@ class LinearHead:
         classes it fits one column ``v`` (the difference of the two), whose symmetric form
         ``(-v/2, v/2)`` costs ``l2 |v|^2 / 2``, so there ``C = 1 / l2``.
         """
+        # Imported here: reading with a shipped head (every report) needs no scikit-learn.
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.linear_model import LogisticRegression
+
         binary = seen.size == 2
         model = LogisticRegression(
             C=1 / self.l2 if binary else 1 / (2 * self.l2), max_iter=self.max_iter, tol=1e-8

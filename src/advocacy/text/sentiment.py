@@ -6,7 +6,8 @@ comments, reviews and the project's own customer comments) reads tone in English
 French, Spanish, Portuguese, Italian and Dutch. A document's sentences are labelled by the same
 model (:func:`sentence_spans`, :func:`sentence_sentiment`). English negations are read on top
 (:mod:`advocacy.text.negation`): "could not fault them" and "never had a problem" are praise,
-"would not recommend" and "the refund never came" are blame.
+"would not recommend" and "the refund never came" are blame; and the complaint head's reading
+counts towards a negative (:func:`with_complaint`).
 
 Customer feedback often states a bad outcome in a neutral tone ("flight delayed 3 hours, missed
 my connection"), so a workspace *calibrates*: :mod:`advocacy.text.calibration` corrects the
@@ -27,13 +28,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from advocacy.errors import UsageError
-from advocacy.text.heads import FloatArray
+from advocacy.text.heads import FloatArray, softmax
 
 if TYPE_CHECKING:
     from advocacy.text.calibration import CalibratedSentiment
 
 SENTIMENTS = ("negative", "neutral", "positive")
+#: How much the complaint head's log-odds count towards a negative (logits per logit). Chosen
+#: among 0.25, 0.5 and 1 on review sentences and reviews no benchmark scores (SemEval-2014
+#: train, the Blitzer halves that only teach; ``benchmarks/sentiment_adaptation.py``).
+COMPLAINT_WEIGHT = 0.25
 # A sentence ends after . ! ? (and any closing quotes or brackets) before white space, or at a
 # line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n\s*")
@@ -71,6 +78,24 @@ def sentiment_result(probabilities: FloatArray, model: str) -> SentimentResult:
     """Labels and scores from class probabilities (columns as in ``SENTIMENTS``)."""
     labels = [SENTIMENTS[i] for i in probabilities.argmax(axis=1)]
     return SentimentResult(labels, probabilities[:, 2] - probabilities[:, 0], probabilities, model)
+
+
+def with_complaint(probabilities: FloatArray, complaint: FloatArray) -> FloatArray:
+    """Sentiment probabilities (columns as in ``SENTIMENTS``) with the complaint head's reading.
+
+    Customer feedback often reports a bad outcome in a neutral tone ("my card has not arrived
+    yet", "flight delayed 3 hours"): the complaint head, trained on such reports, says so. The
+    negative log-probability gains :data:`COMPLAINT_WEIGHT` times the complaint log-odds (a
+    text at complaint probability 0.5 is unchanged; 0.95 adds 0.74 logits, 0.05 takes 0.74).
+
+    >>> p = np.array([[0.30, 0.45, 0.25]])
+    >>> with_complaint(p, np.array([0.97])).argmax(axis=1).tolist()
+    [0]
+    """
+    odds = np.clip(np.asarray(complaint, dtype=np.float64), 1e-6, 1 - 1e-6)
+    logits = np.log(np.clip(probabilities, 1e-12, 1.0))
+    logits[:, 0] += COMPLAINT_WEIGHT * np.log(odds / (1 - odds))
+    return softmax(logits)
 
 
 def sentiment(texts: Sequence[str]) -> SentimentResult:

@@ -19,17 +19,24 @@ keywords and the words of its own name and description that no other theme's nam
 description shares (:func:`seed_keywords`): "Ambience: the atmosphere, decor and music" is
 marked by "atmosphere", "decor" and "music" even with no keyword written.
 
-Meaning adds a theme only where keywords are silent, sentence by sentence, in two steps:
+Compound themes (``FOOD#PRICES``, or "Food prices" beside "Food quality" and "Drink prices")
+are read by halves (:mod:`advocacy.text.theme_facets`): a keyword names an entity or an
+attribute, the halves a sentence names are joined ("the pizza is overpriced": FOOD#PRICES),
+and a word the themes of one entity (or of one attribute) share seeds that half.
+
+Meaning reads every sentence of a few words, in two steps:
 
 1. *Self-training on the texts being assigned* (:func:`advocacy.text.theme_classifier.
    keyword_self_training`): the sentences whose keywords name exactly one theme are examples
    of it; a multinomial logistic regression on their embeddings learns what else each theme
-   sounds like ("the sashimi was fresh" is Food though it says no Food word), and a sentence
-   without keywords takes its most likely theme when that probability reaches
-   :data:`SELF_TRAINED_CONFIDENCE` (more between few themes: between two, 0.5 is a guess) and
-   it is nearer that theme's prototype than generic text (:data:`SELF_TRAINED_SIMILARITY`).
-   Transductive: no label of anyone else's data is used.
-2. What self-training leaves (or, without keywords, every sentence) gets the one theme whose
+   sounds like ("the sashimi was fresh" is Food though it says no Food word). A sentence takes
+   its most likely theme when that probability is :data:`SELF_TRAINED_EVEN_SPLITS` times an
+   even split among the themes learnt (at most :data:`SELF_TRAINED_CEILING`: between two
+   themes 0.5 is a guess) and it is nearer that theme's prototype than generic text
+   (:data:`SELF_TRAINED_SIMILARITY`); a sentence with keywords gets it beside theirs ("great
+   pizza and fantastic service"). Transductive: no label of anyone else's data is used.
+2. What self-training leaves of the sentences without keywords (or, without keywords at all,
+   every sentence) gets the one theme whose
    *prototype* it is most similar to, when that similarity reaches ``threshold`` and beats the
    next theme's by ``margin``. A theme's prototype is the mean embedding of its name +
    description, its keywords and its examples (prototypical networks, Snell et al. 2017).
@@ -41,16 +48,18 @@ A child implies its parent. Non-answers ("n/a", "nothing") get no theme.
 
 Quality on real data (``benchmarks/themes_semeval.py``): SemEval aspect categories as the
 taxonomy, written from the category names and one line each; every setting chosen on the train
-files; micro-F1 of keywords + meaning on the held-out test files, static-e5-256 embedder, for
-the taxonomy as written / with three keywords a theme / with names and descriptions only:
+files (restaurants 2014 and 2015, laptops 2015); micro-F1 of keywords + meaning on the held-out
+test files, static-e5-256 embedder, for the taxonomy as written / with three keywords a theme /
+with names and descriptions only (docs/benchmarks.md, 2026-12-05, has the full tables):
 
 ==================================  ===================  ===================  ===================
 test set                            as written           three keywords       no keywords
 ==================================  ===================  ===================  ===================
-2014 restaurants (4 categories)     0.840 (was 0.825)    0.807 (was 0.701)    0.804 (was 0.398)
-2015 restaurants (12 E#A)           0.530 (was 0.501)    0.488 (was 0.418)    0.339 (was 0.132)
-2015 laptops (22 entities)          0.559 (was 0.520)    0.558 (was 0.498)    0.504 (was 0.232)
-2015 hotels (7 entities, no train)  0.653 (was 0.657)    0.640 (was 0.629)    0.572 (was 0.262)
+2014 restaurants (4 categories)     0.843 (was 0.840)    0.812 (was 0.807)    0.809 (was 0.804)
+2015 restaurants (12 E#A)           0.571 (was 0.530)    0.534 (was 0.488)    0.488 (was 0.339)
+2015 laptops (22 entities)          0.657 (was 0.562)    0.659 (was 0.561)    0.653 (was 0.508)
+2015 hotels (7 entities, no train)  0.642 (was 0.653)    0.633 (was 0.640)    0.575 (was 0.572)
+2015 hotels (34 E#A, no train)      0.397 (was 0.429)    0.393 (was 0.407)    0.426 (was 0.320)
 ==================================  ===================  ===================  ===================
 
 References
@@ -81,15 +90,20 @@ from advocacy.text.embeddings import Embedder
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, stems, words
 from advocacy.text.theme_classifier import MAX_SEEDS, keyword_self_training
+from advocacy.text.theme_facets import ATTRIBUTE, Facets, compose_hits, theme_facets
 
 #: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns
 #: it to a sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
 DEFAULT_THRESHOLD = 0.35
 #: How much closer to its best theme than to the next a sentence must be for meaning to assign it.
 DEFAULT_MARGIN = 0.075
-#: Probability at which the classifier self-trained on keyword matches assigns a theme to a
-#: sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
-SELF_TRAINED_CONFIDENCE = 0.5
+#: The classifier self-trained on keyword matches assigns a theme to a sentence without keywords
+#: when its probability is this many times an even split among the themes it learnt (0.5 of 4
+#: themes, 0.17 of 12) or reaches :data:`SELF_TRAINED_CEILING`; chosen on the SemEval train
+#: files (themes_semeval.py): among many themes a probability of 0.2 is already a clear choice.
+SELF_TRAINED_EVEN_SPLITS = 2.0
+#: Probability that always suffices (between two themes, 0.5 would be a guess).
+SELF_TRAINED_CEILING = 0.8
 #: Least similarity to the self-trained theme's prototype (measured from the none prototype).
 SELF_TRAINED_SIMILARITY = 0.1
 #: Fewer words than this and a sentence gets no theme by meaning (keywords still count).
@@ -396,16 +410,59 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     own = [
         {
             word: stems(word)[0]
-            for word in words(theme.name if alone else f"{theme.name} {theme.description}")
+            for word in words(
+                theme.name.replace("_", " ")
+                if alone
+                else f"{theme.name.replace('_', ' ')} {theme.description}"
+            )
             if len(word) >= 3 and not word.isdigit() and word not in stop
         }
         for theme in taxonomy.themes
     ]
     users = Counter(stem for found in own for stem in set(found.values()))
-    return [
-        (*theme.keywords, *sorted(w for w, stem in found.items() if users[stem] == 1))
+    seeds = [
+        [*theme.keywords, *sorted(w for w, stem in found.items() if users[stem] == 1)]
         for theme, found in zip(taxonomy.themes, own, strict=True)
     ]
+    facets = theme_facets(taxonomy)
+    if facets is not None:
+        for column, word in _facet_words(own, users, facets):
+            seeds[column].append(word)
+    return [tuple(dict.fromkeys(found)) for found in seeds]
+
+
+def _facet_words(
+    own: list[dict[str, str]], users: Counter[str], facets: Facets
+) -> list[tuple[int, str]]:
+    """(column, word): the words a compound taxonomy's themes share within one half.
+
+    A word that every theme using it shares with its entity ("food" in FOOD#QUALITY and
+    FOOD#PRICES) names that entity: it seeds the entity's default theme. A word shared by themes
+    of one attribute ("prices" of RESTAURANT#PRICES and FOOD#PRICES) names that attribute: it
+    seeds the general entity's theme of it, which :func:`compose_hits` reads as the attribute
+    alone (the general attribute, the default, is left out: "general" says nothing).
+    """
+    columns: dict[str, set[int]] = {}
+    spelling: dict[str, str] = {}
+    for column, found in enumerate(own):
+        for word, stem in found.items():
+            columns.setdefault(stem, set()).add(column)
+            spelling.setdefault(stem, word)
+    general = facets.entity == facets.general_entity
+    out = []
+    for stem, using in sorted(columns.items()):
+        if users[stem] < 2:
+            continue
+        entities = {int(facets.entity[c]) for c in using}
+        attributes = {int(facets.attribute[c]) for c in using}
+        if len(entities) == 1 and (entity := entities.pop()) != facets.general_entity:
+            out.append((int(facets.default[entity]), spelling[stem]))
+        elif len(attributes) == 1:
+            attribute = attributes.pop()
+            target = np.flatnonzero(general & (facets.attribute == attribute))
+            if len(target) and facets.kind[target[0]] == ATTRIBUTE:
+                out.append((int(target[0]), spelling[stem]))
+    return out
 
 
 def keyword_hits(
@@ -420,7 +477,8 @@ def keyword_hits(
     found = matcher.match_many(texts, languages)
     rows = np.repeat(np.arange(len(texts)), [len(columns) for columns in found])
     hits[rows, [column for columns in found for column in columns]] = True
-    return hits
+    facets = theme_facets(taxonomy)
+    return hits if facets is None else compose_hits(hits, facets)
 
 
 def assign_themes(
@@ -529,17 +587,17 @@ def _by_sentence(
         # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
         rows, columns = np.nonzero(hits)
         scores[owner[rows], columns] = 1.0
-    # Only sentences without keywords are read for meaning, and only those of a few words:
-    # "Brilliant." says nothing about a topic, and a lone word's embedding is mostly its spelling.
+    # Only sentences of a few words are read for meaning: "Brilliant." says nothing about a
+    # topic, and a lone word's embedding is mostly its spelling.
     long_enough = np.array([len(piece.split()) >= MIN_MEANING_WORDS for piece in pieces], bool)
-    silent = np.flatnonzero(~hits.any(axis=1) & long_enough)
-    if len(silent) == 0:
+    silent = np.asarray(~hits.any(axis=1), bool)
+    read = np.flatnonzero(long_enough)
+    if not silent[read].any():
         return
     # Sentences whose keywords name exactly one theme teach what else that theme sounds like.
-    seeds = np.flatnonzero((hits.sum(axis=1) == 1) & long_enough) if keywords else silent[:0]
+    seeds = np.flatnonzero(hits[read].sum(axis=1) == 1) if keywords else read[:0]
     if len(seeds) > MAX_SEEDS:
         seeds = np.sort(np.random.default_rng(0).choice(seeds, MAX_SEEDS, replace=False))
-    read = np.concatenate([silent, seeds])
     counts = np.array([len(found) for found in spans])
     vectors = np.zeros((len(read), embedder.dimension), np.float32)
     # A one-sentence text is its sentence: reuse its embedding when the caller has it.
@@ -551,25 +609,36 @@ def _by_sentence(
     prototypes = theme_prototypes(taxonomy, embedder)
     centred = _unit(vectors - prototypes.none)
     learned = keyword_self_training(
-        centred[len(silent) :], hits[seeds].argmax(axis=1), centred[: len(silent)], n_themes=k
+        centred[seeds], hits[read[seeds]].argmax(axis=1), centred, n_themes=k
     )
     chosen, confidence = learned.argmax(axis=1), learned.max(axis=1)
-    similarity = centred[: len(silent)] @ prototypes.themes.T
+    similarity = centred @ prototypes.themes.T
     # The regression always picks one of the themes it learnt; a sentence must also be nearer
     # that theme's prototype than generic text is, or a taxonomy of two themes would tag
     # everything else one of the two.
-    nearer = similarity[np.arange(len(silent)), chosen] >= SELF_TRAINED_SIMILARITY
-    # Between few learnt themes 0.5 is a guess: ask for well above an even split among them.
+    nearer = similarity[np.arange(len(read)), chosen] >= SELF_TRAINED_SIMILARITY
+    # Well above an even split among the themes learnt: 0.2 is a clear choice among twelve,
+    # 0.5 a guess between two (hence the ceiling).
     learnt = max(int((learned.sum(axis=0) > 0).sum()), 1)
-    taught = (confidence >= max(SELF_TRAINED_CONFIDENCE, 1.6 / learnt)) & nearer
+    taught = (confidence >= min(SELF_TRAINED_CEILING, SELF_TRAINED_EVEN_SPLITS / learnt)) & nearer
+    # A sentence with keywords gets the learnt theme too when its keywords do not name it
+    # ("great pizza and fantastic service": service by keyword, food by what pizza sounds like),
+    # except a compound taxonomy's catch-all theme (RESTAURANT#GENERAL), which is only for a
+    # sentence that names nothing more specific (compose_hits).
+    facets = theme_facets(taxonomy)
+    catch_all = -1 if facets is None else int(facets.default[facets.general_entity])
+    named = np.asarray(hits[read].any(axis=1), bool)
     for i in np.flatnonzero(taught):
-        row, column = int(owner[silent[i]]), int(chosen[i])
-        scores[row, column] = max(scores[row, column], float(confidence[i]))
-    # What self-training leaves (or, without keywords, everything) is read against prototypes.
+        row, column = int(owner[read[i]]), int(chosen[i])
+        if not hits[read[i], column] and not (column == catch_all and named[i]):
+            scores[row, column] = max(scores[row, column], float(confidence[i]))
+    # What self-training leaves of the silent sentences (or, without keywords, all of them) is
+    # read against the prototypes.
+    left = silent[read] & ~taught
     ordered = np.sort(similarity, axis=1)
     best = similarity.argmax(axis=1)
     value = ordered[:, -1]
-    runner_up = ordered[:, -2] if k > 1 else np.full(len(silent), -1.0)
-    for i in np.flatnonzero(~taught & (value >= threshold) & (value - runner_up >= margin)):
-        row, column = int(owner[silent[i]]), int(best[i])
+    runner_up = ordered[:, -2] if k > 1 else np.full(len(read), -1.0)
+    for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
+        row, column = int(owner[read[i]]), int(best[i])
         scores[row, column] = max(scores[row, column], float(value[i]))

@@ -61,6 +61,7 @@ from advocacy.text.negation import (
     split_negated,
     with_negations,
 )
+from advocacy.text.sentiment import with_complaint
 
 STATIC = "static"
 
@@ -182,8 +183,9 @@ class KnownReadings:
         return self.reading.take(rows[known]).put(known, fresh, len(texts))
 
 
-# v2: English negations shift the reading (text/negation.py); a new name re-reads stored texts.
-SENTIMENT_MODEL = "real-sentiment-e5-v2"
+# v2: English negations shift the reading (text/negation.py); v3: so does the complaint head
+# (sentiment.with_complaint). A new name re-reads stored texts.
+SENTIMENT_MODEL = "real-sentiment-e5-v3"
 EMOTION_MODEL = "real-emotion-e5-v1"
 
 
@@ -426,23 +428,22 @@ class StaticTextModel:
         """Sentiment, emotion and complaint probabilities from one tokenisation of ``texts``.
 
         ``emotions`` False reads the sentiment alone (the per-sentence pass): no emotion
-        columns and no complaint.
+        columns and no complaint column (the complaint head still moves the sentiment).
         """
         embeddings, features, ngram_texts = _features(texts)
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
         shift = negation_shift(texts)  # English negations read against a polarity lexicon
+        complaint = complaint_with_negations(heads.complaint(features), shift)
         return Reading(
             embeddings,
-            with_negations(heads.sentiment(features, terms), shift),
+            with_complaint(with_negations(heads.sentiment(features, terms), shift), complaint),
             heads.emotions(features, terms) if emotions else np.zeros((len(texts), 0)),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,
             emotion_thresholds=heads.emotion_thresholds,
-            complaint=(
-                complaint_with_negations(heads.complaint(features), shift) if emotions else None
-            ),
+            complaint=complaint if emotions else None,
         )
 
 

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from advocacy.errors import UsageError
+from advocacy.metrics import student_t
 from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test
 from advocacy.metrics.scores import nps_from_counts
 from advocacy.text.theme_names import central_quote, class_tfidf, theme_name
@@ -300,7 +300,7 @@ def theme_impact(
     meat = (x * (counts * residual**2)[:, None]).T @ x
     covariance = bread @ meat @ bread * n / max(n - p, 1)
     se = np.sqrt(np.clip(np.diag(covariance), 0, None))
-    t = stats.t.ppf(0.5 + confidence / 2, max(n - p, 1))
+    t = student_t.quantile(0.5 + confidence / 2, max(n - p, 1))
     estimate = dict(
         zip(np.flatnonzero(keep)[1:] - 1, zip(coef[1:], se[1:], strict=True), strict=True)
     )
@@ -328,7 +328,7 @@ def theme_impact(
                 "effect": float(effect),
                 "effect_low": float(effect - t * error),
                 "effect_high": float(effect + t * error),
-                "p_value": float(2 * stats.t.sf(abs(effect / error), max(n - p, 1)))
+                "p_value": 2 * student_t.upper_tail(abs(effect / error), max(n - p, 1))
                 if error > 0
                 else float("nan"),
             }

@@ -42,12 +42,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from advocacy.access.audit import now_utc
 from advocacy.advocates.referrals import attribute_referrals
 from advocacy.loop.asks.campaigns import Campaign
 from advocacy.loop.asks.store import get_campaign, list_events, list_members
+from advocacy.metrics import student_t
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
@@ -152,7 +152,7 @@ def earned_lift(
             freedom = (v_a + v_c) ** 2 / (
                 v_a * v_a / (len(ask) - 1) + v_c * v_c / (len(control) - 1)
             )
-            half = float(stats.t.ppf(0.5 + confidence / 2.0, freedom)) * spread
+            half = student_t.quantile(0.5 + confidence / 2.0, freedom) * spread
             low, high = difference - half, difference + half
     result |= {
         "difference": difference,

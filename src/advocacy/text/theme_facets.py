@@ -1,0 +1,194 @@
+"""Compound themes (``ENTITY#ATTRIBUTE``): read a keyword as evidence of one half of a theme.
+
+Aspect taxonomies name a theme by what is talked about and which side of it: ``FOOD#QUALITY``,
+``FOOD#PRICES``, ``RESTAURANT#PRICES`` (the SemEval aspect categories, Pontiki et al. 2015).
+Written from such names, a theme's keywords say only one half: "food" under ``FOOD#QUALITY``
+names the entity, "expensive" under ``RESTAURANT#PRICES`` the attribute. Matched as they stand,
+"the food is overpriced" gets ``FOOD#QUALITY`` and ``RESTAURANT#PRICES`` and never
+``FOOD#PRICES``. :func:`compose_hits` reads each theme's keyword hits as evidence of a half and
+puts the halves a sentence mentions back together:
+
+- the *general entity* is the one the other themes' descriptions talk about ("the prices of the
+  *restaurant*"), else the one with most themes, else the first listed; a keyword of one of its
+  themes other than its *default* (below) names only the attribute ("expensive": PRICES);
+- an entity's *default theme* is its ``GENERAL`` theme (else its first listed); a keyword of a
+  default theme of another entity names only the entity ("food": FOOD);
+- any other keyword names both halves (a phrase such as "wine list" under
+  ``DRINKS#STYLE_OPTIONS``).
+
+A sentence's attribute evidence joins every entity it names that has a theme of that attribute
+(FOOD + PRICES: ``FOOD#PRICES``) or, when it names none, the general entity (``RESTAURANT#PRICES``);
+an entity named without an attribute gets its default theme (``FOOD#QUALITY``). A taxonomy
+whose names do not all split in two at ``#``, or that shares no attribute between entities, is
+left as it is.
+
+References
+----------
+Pontiki, M. et al. (2015). SemEval-2015 Task 12: aspect based sentiment analysis. SemEval 2015.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from advocacy.text.phrases import stems
+
+if TYPE_CHECKING:
+    from advocacy.text.taxonomy import Taxonomy
+
+#: What separates the entity from the attribute in a compound theme name.
+SEPARATOR = "#"
+#: The attribute name that marks an entity's default theme ("FOOD#GENERAL").
+GENERAL = "general"
+
+#: A keyword of the theme names both halves, only its entity, or only its attribute.
+BOTH, ENTITY, ATTRIBUTE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The two halves of every theme of a compound taxonomy.
+
+    Attributes
+    ----------
+    entity, attribute
+        Per theme (column), the index of its entity and of its attribute.
+    kind
+        Per theme, what its keywords name: :data:`BOTH`, :data:`ENTITY` or :data:`ATTRIBUTE`.
+    general_entity
+        The entity whose themes catch what names no other entity.
+    default
+        Per entity, the column of its default theme.
+    """
+
+    entity: NDArray[np.int64]
+    attribute: NDArray[np.int64]
+    kind: NDArray[np.int64]
+    general_entity: int
+    default: NDArray[np.int64]
+
+
+def _split(name: str, *, marked: bool) -> tuple[str, str] | None:
+    """(entity, attribute) of a theme name: around ``#`` when the taxonomy uses it, else its
+    first word and the rest by stem ("Food prices": food, price; "Ambience": ambienc, "")."""
+    if marked:
+        entity, separator, attribute = name.partition(SEPARATOR)
+        entity, attribute = entity.strip().casefold(), attribute.strip().casefold()
+        if not separator or not entity or not attribute or SEPARATOR in attribute:
+            return None
+        return entity, attribute
+    stemmed = stems(name)
+    return (stemmed[0], " ".join(stemmed[1:])) if stemmed else None
+
+
+def theme_facets(taxonomy: Taxonomy) -> Facets | None:
+    """The entity and attribute of each theme, or None when the taxonomy is not compound.
+
+    Names split at ``#`` ("FOOD#PRICES") when the taxonomy uses it, else into their first word
+    and the rest ("Food prices"; "Ambience" is an entity alone). The taxonomy is compound when
+    two entities have two themes or more each and an attribute other than the general one is
+    shared by two entities: "Billing problems", "Delivery problems" are plain themes.
+
+    Examples
+    --------
+    >>> from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
+    >>> names = ["SHOP#GENERAL", "SHOP#PRICES", "FOOD#QUALITY", "FOOD#PRICES"]
+    >>> found = theme_facets(Taxonomy(tuple(TaxonomyTheme(n) for n in names)))
+    >>> found.general_entity, found.default.tolist(), found.kind.tolist()
+    (0, [0, 2], [0, 2, 1, 0])
+    """
+    marked = any(SEPARATOR in theme.name for theme in taxonomy.themes)
+    halves = [_split(theme.name, marked=marked) for theme in taxonomy.themes]
+    if len(halves) < 4 or any(half is None for half in halves):
+        return None
+    pairs = [half for half in halves if half is not None]
+    if len(set(pairs)) < len(pairs):
+        return None
+    entities = list(dict.fromkeys(entity for entity, _ in pairs))
+    attributes = list(dict.fromkeys(attribute for _, attribute in pairs))
+    sharing = Counter(attribute for _, attribute in pairs if attribute not in ("", GENERAL))
+    sizes = Counter(entity for entity, _ in pairs)
+    if sum(size >= 2 for size in sizes.values()) < 2 or max(sharing.values(), default=0) < 2:
+        return None
+    entity = np.array([entities.index(e) for e, _ in pairs], np.int64)
+    attribute = np.array([attributes.index(a) for _, a in pairs], np.int64)
+    # The general entity is the one the other themes' descriptions speak of ("the prices of the
+    # restaurant overall"); then the one with most themes; then the first listed.
+    mentions = Counter[int]()
+    for column, theme in enumerate(taxonomy.themes):
+        said = set(stems(theme.description))
+        for index, name in enumerate(entities):
+            named = set(stems(name.replace("_", " ")))
+            if index != entity[column] and named and named <= said:
+                mentions[index] += 1
+    general = max(range(len(entities)), key=lambda e: (mentions[e], sizes[entities[e]], -e))
+    default = np.empty(len(entities), np.int64)
+    for index in range(len(entities)):
+        columns = np.flatnonzero(entity == index)
+        generals = [c for c in columns if pairs[c][1] in ("", GENERAL)]
+        default[index] = generals[0] if generals else columns[0]
+    kind = np.full(len(pairs), BOTH, np.int64)
+    for column in range(len(pairs)):
+        if entity[column] == general and default[general] != column:
+            kind[column] = ATTRIBUTE
+        elif entity[column] != general and default[entity[column]] == column:
+            kind[column] = ENTITY
+    return Facets(entity, attribute, kind, general, default)
+
+
+def compose_hits(hits: NDArray[np.bool_], facets: Facets) -> NDArray[np.bool_]:
+    """Keyword hits (texts x themes) with each half read as such and the halves joined.
+
+    Parameters
+    ----------
+    hits
+        Which themes' keywords each text (best: each sentence) mentions.
+    facets
+        The taxonomy's halves (:func:`theme_facets`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The themes each text gets: a keyword of both halves its own theme; an attribute joined
+        to each entity named that has a theme of it, else to the general entity; an entity
+        named alone its default theme.
+    """
+    n_entities = len(facets.default)
+    n_attributes = int(facets.attribute.max()) + 1
+    out: NDArray[np.bool_] = hits & (facets.kind == BOTH)
+    named = np.zeros((len(hits), n_entities), bool)  # the entities each text names
+    said = np.zeros((len(hits), n_attributes), bool)  # the attributes it names alone
+    alone = np.zeros((len(hits), n_entities), bool)  # the entities it names alone
+    for column, (entity, attribute, kind) in enumerate(
+        zip(facets.entity, facets.attribute, facets.kind, strict=True)
+    ):
+        if kind == ATTRIBUTE:
+            said[:, attribute] |= hits[:, column]
+        else:
+            named[:, entity] |= hits[:, column]
+            if kind == ENTITY:
+                alone[:, entity] |= hits[:, column]
+    named[:, facets.general_entity] = False
+    joined = np.zeros_like(said)
+    for column, (entity, attribute) in enumerate(zip(facets.entity, facets.attribute, strict=True)):
+        if entity != facets.general_entity:
+            both = named[:, entity] & said[:, attribute]
+            out[:, column] |= both
+            joined[:, attribute] |= both
+    for column, (attribute, kind) in enumerate(zip(facets.attribute, facets.kind, strict=True)):
+        if kind == ATTRIBUTE:
+            out[:, column] |= said[:, attribute] & ~joined[:, attribute]
+    for entity, column in enumerate(facets.default):
+        if entity != facets.general_entity:
+            out[:, column] |= alone[:, entity]
+    # The general entity's default theme ("the place was great") is what a text is about when it
+    # names nothing more specific: "the place is small but the food is fantastic" is about the
+    # food, not the restaurant as a whole.
+    general = facets.default[facets.general_entity]
+    out[:, general] &= ~np.delete(out, general, axis=1).any(axis=1)
+    return out

@@ -1,0 +1,90 @@
+"""The NumPy BFGS behind the purchase models finds the minima SciPy's optimisers find."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import optimize
+
+from advocacy.retention import bg_nbd, summarize_transactions
+from advocacy.retention.bg_nbd import BetaGeo
+from advocacy.retention.estimation import bfgs, maximize_log_likelihood
+
+
+def rosenbrock(x: np.ndarray) -> tuple[float, np.ndarray]:
+    value = float(np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2))
+    return value, optimize.rosen_der(x)
+
+
+@pytest.mark.parametrize("start", [[-1.2, 1.0], [1.5, 1.5, 1.5], [0.0, 0.0, 0.0]])
+def test_bfgs_reaches_the_minimum_of_a_curved_valley(start: list[float]) -> None:
+    found, converged = bfgs(rosenbrock, np.array(start))
+    assert converged
+    np.testing.assert_allclose(found, np.ones(len(start)), atol=1e-6)
+
+
+def test_the_likelihood_reached_is_scipys_or_better() -> None:
+    # A gamma likelihood of positive data, fitted on the log scale as the models are.
+    rng = np.random.default_rng(3)
+    data = rng.gamma(shape=2.5, scale=4.0, size=2000)
+
+    def log_likelihood(params: np.ndarray) -> tuple[float, np.ndarray]:
+        from scipy.special import digamma, gammaln
+
+        shape, rate = params
+        logs = np.log(data)
+        value = float(
+            np.sum(shape * np.log(rate) - gammaln(shape) + (shape - 1) * logs - rate * data)
+        )
+        d_shape = float(np.sum(np.log(rate) - digamma(shape) + logs))
+        d_rate = float(np.sum(shape / rate - data))
+        return value, np.array([d_shape * shape, d_rate * rate])  # per log-parameter
+
+    params, reached = maximize_log_likelihood(log_likelihood, [0.0, 0.0])
+    scipy_fit = optimize.minimize(
+        lambda p: -log_likelihood(np.exp(p))[0],
+        [0.0, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 10_000},
+    )
+    assert reached >= -scipy_fit.fun - 1e-9
+    np.testing.assert_allclose(params, np.exp(scipy_fit.x), rtol=1e-5)
+    assert params[0] == pytest.approx(2.5, rel=0.1) and params[1] == pytest.approx(0.25, rel=0.1)
+
+
+def test_when_bfgs_cannot_descend_nelder_mead_finds_the_maximum() -> None:
+    # A gradient of the wrong sign: no step along it raises the likelihood, so BFGS stops
+    # short and the fit falls back to Nelder-Mead, which uses the values only.
+    def log_likelihood(params: np.ndarray) -> tuple[float, np.ndarray]:
+        x = np.log(params)
+        return float(-((x[0] - 1.0) ** 2)), np.array([2.0 * (x[0] - 1.0)])
+
+    params, reached = maximize_log_likelihood(log_likelihood, [-3.0])
+    assert params[0] == pytest.approx(np.e, rel=1e-3) and reached == pytest.approx(0.0, abs=1e-6)
+
+
+def test_bg_nbd_on_cdnow_reaches_at_least_the_likelihood_of_scipys_l_bfgs_b(
+    cdnow: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fit as SciPy's L-BFGS-B made it before (same objective, same start, log scale).
+    seen: list[tuple[Any, np.ndarray]] = []
+
+    def watched(objective: Any, start: Any, **options: Any) -> tuple[np.ndarray, float]:
+        seen.append((objective, np.asarray(start, dtype=float)))
+        return maximize_log_likelihood(objective, start, **options)
+
+    monkeypatch.setattr(bg_nbd, "maximize_log_likelihood", watched)
+    summary = summarize_transactions(cdnow, calibration_end="1997-09-30", time_unit="week")
+    model = BetaGeo().fit_summary(summary)
+    ((objective, start),) = seen
+
+    def negative(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = objective(np.exp(log_params))
+        return -value, -gradient
+
+    theirs = optimize.minimize(negative, start, jac=True, method="L-BFGS-B")
+    assert model.log_likelihood_ >= -theirs.fun - 1e-9
+    np.testing.assert_allclose(list(model.params_.values()), np.exp(theirs.x), rtol=1e-3)

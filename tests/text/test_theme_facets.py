@@ -1,0 +1,99 @@
+"""Compound ENTITY#ATTRIBUTE themes: keywords read as evidence of one half, halves joined."""
+
+from __future__ import annotations
+
+from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme, keyword_hits, seed_keywords
+from advocacy.text.theme_facets import ATTRIBUTE, BOTH, ENTITY, theme_facets
+
+# Written the way a user writes from category names: an entity's words under its first theme,
+# an attribute's words under the restaurant's theme of it.
+RESTAURANT = Taxonomy(
+    (
+        TaxonomyTheme("RESTAURANT#GENERAL", "the restaurant as a whole", ("place",)),
+        TaxonomyTheme("RESTAURANT#PRICES", "the prices of the restaurant", ("expensive",)),
+        TaxonomyTheme("FOOD#QUALITY", "how good the food is", ("food", "pizza")),
+        TaxonomyTheme("FOOD#PRICES", "the price of the food"),
+        TaxonomyTheme("DRINKS#QUALITY", "how good the drinks are", ("wine",)),
+        TaxonomyTheme("DRINKS#PRICES", "the price of the drinks"),
+        TaxonomyTheme("SERVICE#GENERAL", "the staff and how guests were treated", ("staff",)),
+    )
+)
+
+
+def _themes(texts: list[str], taxonomy: Taxonomy = RESTAURANT) -> list[list[str]]:
+    hits = keyword_hits(texts, taxonomy)
+    return [[taxonomy.names[j] for j in row.nonzero()[0]] for row in hits]
+
+
+def test_the_halves_of_each_theme_and_the_entity_the_others_speak_of() -> None:
+    facets = theme_facets(RESTAURANT)
+    assert facets is not None
+    # "the restaurant" is in other entities' descriptions: it is the general entity.
+    assert facets.general_entity == 0
+    assert facets.default.tolist() == [0, 2, 4, 6]
+    assert facets.kind.tolist() == [BOTH, ATTRIBUTE, ENTITY, BOTH, ENTITY, BOTH, ENTITY]
+
+
+def test_a_plain_taxonomy_has_no_halves() -> None:
+    plain = Taxonomy(tuple(TaxonomyTheme(name) for name in ("Food", "Service", "Price")))
+    assert theme_facets(plain) is None
+    # Two names with a '#' that share no attribute are two plain themes.
+    assert theme_facets(Taxonomy(tuple(TaxonomyTheme(n) for n in ("A#X", "B#Y", "C#Z")))) is None
+
+
+def test_an_entity_and_an_attribute_named_apart_make_their_compound_theme() -> None:
+    assert _themes(
+        [
+            "The pizza is expensive.",
+            "Expensive for what you get.",
+            "Great food.",
+            "The wine was expensive but the food was great.",
+        ]
+    ) == [
+        ["FOOD#QUALITY", "FOOD#PRICES"],
+        ["RESTAURANT#PRICES"],
+        ["FOOD#QUALITY"],
+        ["FOOD#QUALITY", "FOOD#PRICES", "DRINKS#QUALITY", "DRINKS#PRICES"],
+    ]
+
+
+def test_the_place_as_a_whole_only_when_nothing_more_specific_is_named() -> None:
+    assert _themes(["What a place!", "The place is small but the staff are lovely."]) == [
+        ["RESTAURANT#GENERAL"],
+        ["SERVICE#GENERAL"],
+    ]
+
+
+def test_names_and_descriptions_alone_seed_each_half() -> None:
+    bare = Taxonomy(tuple(TaxonomyTheme(t.name, t.description) for t in RESTAURANT.themes))
+    seeds = dict(zip(bare.names, seed_keywords(bare), strict=True))
+    # "food" and "drinks" are shared only by their entity's themes; "prices" only by themes of
+    # that attribute, so it marks the attribute alone.
+    assert "food" in seeds["FOOD#QUALITY"]
+    assert "drinks" in seeds["DRINKS#QUALITY"]
+    assert "prices" in seeds["RESTAURANT#PRICES"]
+    # The entity named keeps its default theme too (dropping it scored lower on real reviews).
+    assert _themes(["The food prices went up."], bare) == [["FOOD#QUALITY", "FOOD#PRICES"]]
+
+
+def test_names_in_words_split_into_their_first_word_and_the_rest() -> None:
+    worded = Taxonomy(
+        (
+            TaxonomyTheme("Restaurant overall", "the restaurant as a whole", ("place",)),
+            TaxonomyTheme("Restaurant prices", "what a visit costs", ("expensive",)),
+            TaxonomyTheme("Food quality", "how the food tastes", ("food", "pizza")),
+            TaxonomyTheme("Food prices", "the price of a dish"),
+            TaxonomyTheme("Drinks quality", "how the drinks taste", ("wine",)),
+            TaxonomyTheme("Drink prices", "the price of a drink"),
+            TaxonomyTheme("Service", "the staff", ("staff",)),
+        )
+    )
+    assert _themes(["The pizza is expensive.", "Expensive wine, lovely staff."], worded) == [
+        ["Food quality", "Food prices"],
+        ["Drinks quality", "Drink prices", "Service"],
+    ]
+
+
+def test_themes_sharing_only_a_word_are_not_compound() -> None:
+    names = ("Billing problems", "Delivery problems", "App problems", "Staff")
+    assert theme_facets(Taxonomy(tuple(TaxonomyTheme(name) for name in names))) is None
