@@ -70,7 +70,7 @@ N_PERMUTATIONS = 2000
 # -- the estimator ------------------------------------------------------------------------------
 def _validate(x: FloatArray, names: Sequence[str]) -> None:
     _check_spread(x, names)
-    _check_rank(np.corrcoef(x, rowvar=False), names)
+    _check_rank(np.asarray(np.corrcoef(x, rowvar=False), dtype=np.float64), names)
 
 
 def _check_spread(x: FloatArray, names: Sequence[str]) -> None:
