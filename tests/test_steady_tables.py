@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 import advocacy
-from advocacy.namespaces.tables import steady_tables
+from advocacy.store.steady import steady_result, steady_tables
 from advocacy.workspace import Workspace
 
 
@@ -48,3 +48,34 @@ def test_the_answers_of_an_analysis_are_the_same_inside_the_block(ws: Workspace)
         again = ws.metrics.scores(["nps"], by="unit")
     assert outside.to_dict("records") == inside.to_dict("records") == again.to_dict("records")
     assert outside.loc[0, "n"] == 2
+
+
+def test_a_result_is_computed_once_per_key_and_database_inside_the_block(ws: Workspace) -> None:
+    computed: list[str] = []
+
+    def compute(name: str) -> list[str]:
+        computed.append(name)
+        return [name]
+
+    assert steady_result(ws.db, "a", lambda: compute("a")) == ["a"]
+    assert steady_result(ws.db, "a", lambda: compute("a")) == ["a"]
+    assert computed == ["a", "a"]  # outside a block every call computes
+    with steady_tables():
+        first = steady_result(ws.db, "a", lambda: compute("a"))
+        assert steady_result(ws.db, "a", lambda: compute("a")) is first
+        assert steady_result(ws.db, "b", lambda: compute("b")) == ["b"]
+        other = object()  # another database: its own results
+        assert steady_result(other, "a", lambda: compute("a")) is not first
+    assert computed == ["a", "a", "a", "b", "a"]
+    with steady_tables():  # a new block forgets the last one's results
+        assert steady_result(ws.db, "a", lambda: compute("a")) is not first
+
+
+def test_a_failed_computation_is_not_remembered(ws: Workspace) -> None:
+    def fail() -> int:
+        raise ValueError("not yet")
+
+    with steady_tables():
+        with pytest.raises(ValueError, match="not yet"):
+            steady_result(ws.db, "x", fail)
+        assert steady_result(ws.db, "x", lambda: 3) == 3

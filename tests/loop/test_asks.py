@@ -20,6 +20,7 @@ from advocacy.loop.asks.links import AskClaims, sign_ask, verify_ask
 from advocacy.loop.notify.email import build_email
 from advocacy.loop.surveys.contact_guard import last_contacts
 from advocacy.loop.surveys.signing import LinkError, LinkExpiredError, sign_values
+from advocacy.store.steady import steady_tables
 from advocacy.workspace import Workspace
 
 KEY = "test-key-not-for-production"
@@ -273,6 +274,12 @@ def test_a_friend_lands_and_a_later_transactions_import_converts_the_referral(
     assert table.loc["converted referral", "ask_hits"] == 1
     assert results.earned["ask_total"] == 80.0
     assert results.look == "interim" and results.verdict == "too early"
+    with steady_tables():  # a report run: the referrals are attributed once for both readers
+        attributed = ws.advocates.referrals()
+        assert ws.advocates.referrals() is attributed
+        inside = ws.asks.results("spring", now=NOW + dt.timedelta(days=6))
+    assert inside.outcomes.to_dict("records") == results.outcomes.to_dict("records")
+    assert inside.earned == results.earned
     rewards = ws.asks.rewards("spring")
     assert sorted(rewards["beneficiary"]) == ["advocate", "friend"]
     assert set(rewards["referral_id"]) == {private.referral_id}  # only the converted one

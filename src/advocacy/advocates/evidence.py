@@ -15,6 +15,7 @@ import ibis
 import pandas as pd
 
 from advocacy.errors import UsageError
+from advocacy.store.steady import steady_result
 
 #: The rungs of the ladder, lowest first.
 RUNGS = ("detractor", "passive", "promoter", "advocate", "champion")
@@ -80,8 +81,15 @@ def as_timestamp(value: Any, name: str = "as_of") -> dt.datetime | None:
 
 
 def latest_evidence(*columns: Any) -> dt.datetime:
-    """The latest non-null timestamp among Ibis columns (the default "as of" moment)."""
-    found = [value for value in (column.max().execute() for column in columns) if value is not None]
+    """The latest non-null timestamp among Ibis columns (the default "as of" moment; read once
+    per report run, which asks for it in the ladder, the say-do gap and the silent promoters)."""
+    found = [
+        value
+        for value in (
+            steady_result(None, ("latest", column.op()), column.max().execute) for column in columns
+        )
+        if value is not None
+    ]
     found = [value for value in found if not pd.isna(value)]
     if not found:
         return dt.datetime.now(dt.UTC)

@@ -69,6 +69,12 @@ N_PERMUTATIONS = 2000
 
 # -- the estimator ------------------------------------------------------------------------------
 def _validate(x: FloatArray, names: Sequence[str]) -> None:
+    _check_spread(x, names)
+    _check_rank(np.asarray(np.corrcoef(x, rowvar=False), dtype=np.float64), names)
+
+
+def _check_spread(x: FloatArray, names: Sequence[str]) -> None:
+    """Refuse a driver that does not vary (its correlations are undefined)."""
     spread = x.std(axis=0)
     for name, value in zip(names, spread, strict=True):
         if not value > 0:
@@ -78,7 +84,11 @@ def _validate(x: FloatArray, names: Sequence[str]) -> None:
                 parameter="drivers",
                 fix="leave constant drivers out",
             )
-    if np.linalg.matrix_rank(np.corrcoef(x, rowvar=False)) < x.shape[1]:
+
+
+def _check_rank(rxx: FloatArray, names: Sequence[str]) -> None:
+    """Refuse drivers that repeat others, from their correlation matrix ``rxx``."""
+    if np.linalg.matrix_rank(rxx) < rxx.shape[0]:
         raise UsageError(
             "some drivers are exact linear combinations of others",
             value=list(names),
@@ -217,9 +227,18 @@ class RelativeImportance:
             draws = np.empty((self.n_bootstrap, len(labels)))
             for b in range(self.n_bootstrap):
                 rows = rng.integers(0, outcome.size, outcome.size)
+                sample, answers = matrix[rows], outcome[rows]
                 try:
-                    _validate(matrix[rows], labels)
-                    draws[b] = self._weights(matrix[rows], outcome[rows], logistic, rng)[0]
+                    if logistic:
+                        _validate(sample, labels)
+                        draws[b] = self._weights(sample, answers, logistic, rng)[0]
+                        continue
+                    # The resample's correlations serve both the check and the weights
+                    # (they were computed twice per resample).
+                    _check_spread(sample, labels)
+                    rxx, rxy = correlations(sample, answers)
+                    _check_rank(rxx, labels)
+                    draws[b] = self._linear_weights(rxx, rxy, rng)[0]
                 except (UsageError, np.linalg.LinAlgError, ValueError):
                     draws[b] = np.nan  # a degenerate resample carries no information
             tail = (1.0 - self.confidence) / 2.0

@@ -22,6 +22,7 @@ from advocacy.errors import UsageError
 from advocacy.gaps.culture import CultureResult, UnitLink, culture_gaps, employee_customer_link
 from advocacy.gaps.register import gap_register
 from advocacy.gaps.servqual import ServqualResult, servqual_gaps
+from advocacy.store.steady import steady_result
 
 TableSource = Callable[[str], Any]
 _CROSSHAIRS: dict[str, Crosshair] = {"mean": "mean", "median": "median", "midpoint": "midpoint"}
@@ -29,10 +30,24 @@ _CROSSHAIRS: dict[str, Crosshair] = {"mean": "mean", "median": "median", "midpoi
 LEVELS: tuple[str, ...] = ("item", "dimension", "theme", "item+theme", "dimension+theme")
 
 
+def _driver_data(
+    responses: Any, items: Any, *, outcome: str = "nps", level: str, unit: str | None = None
+) -> pd.DataFrame:
+    """:func:`driver_data`, read once per report run for the same tables and options (the key
+    drivers and importance-performance both read the item ratings). Callers share the frame, so
+    none may change it."""
+    key = ("driver_data", responses.op(), items.op(), outcome, level, unit)
+    return steady_result(
+        None,
+        key,
+        lambda: driver_data(responses, items, outcome=outcome, level=level, unit=unit),
+    )
+
+
 def _ratings(
     tables: TableSource, outcome: str, level: str, unit: str | None
 ) -> tuple[pd.DataFrame, list[str]]:
-    data = driver_data(
+    data = _driver_data(
         tables("responses"), tables("response_items"), outcome=outcome, level=level, unit=unit
     )
     return data, list(data.attrs["drivers"])
@@ -167,6 +182,7 @@ def ipa(
     n_bootstrap: int = 100,
     confidence: float = 0.95,
     random_state: int | np.random.Generator | None = 0,
+    derived: Callable[[], pd.DataFrame] | None = None,
 ) -> ImportancePerformance:
     """Importance-performance quadrants; importance stated (kind ``importance``) or derived.
 
@@ -175,9 +191,12 @@ def ipa(
     interval (a t interval of the stated mean; a bootstrap interval of ``n_bootstrap``
     resamples of the derived share; none with ``n_bootstrap=0``), and an item whose interval
     includes the importance crosshair is ``"importance unclear"``, not put in a quadrant.
+    ``derived``, when given, returns those key drivers (:func:`key_drivers` of ``tables`` at
+    ``level`` with the same resamples, level and seed) already computed, instead of computing
+    them again.
     """
     items = tables("response_items")
-    data = driver_data(tables("responses"), items, level=level)
+    data = _driver_data(tables("responses"), items, level=level)
     drivers = list(data.attrs["drivers"])
     performance = pd.DataFrame(
         {"item": drivers, "performance": [float(data[name].mean()) for name in drivers]}
@@ -197,14 +216,17 @@ def ipa(
     else:
         # The shares' bootstrap intervals keep a driver whose share cannot be told from the
         # average out of the quadrants (drivers.ipa).
-        derived = key_drivers(
-            tables,
-            level=level,
-            n_bootstrap=n_bootstrap,
-            confidence=confidence,
-            random_state=random_state,
-        )
-        weights = derived.rename(
+        if derived is None:
+            shares = key_drivers(
+                tables,
+                level=level,
+                n_bootstrap=n_bootstrap,
+                confidence=confidence,
+                random_state=random_state,
+            )
+        else:
+            shares = derived()
+        weights = shares.rename(
             columns={
                 "driver": "item",
                 "share": "importance",
@@ -270,14 +292,24 @@ def once(tables: TableSource) -> TableSource:
 
 
 def register(
-    tables: TableSource, *, confidence: float = 0.95, random_state: int | None = 0
+    tables: TableSource,
+    *,
+    confidence: float = 0.95,
+    random_state: int | None = 0,
+    servqual_of: Callable[[], ServqualResult] | None = None,
+    culture_of: Callable[[], CultureResult] | None = None,
 ) -> pd.DataFrame:
-    """The gap register: targets, SERVQUAL dimensions and culture attributes, by priority."""
+    """The gap register: targets, SERVQUAL dimensions and culture attributes, by priority.
+
+    ``servqual_of`` and ``culture_of``, when given, return :func:`servqual` and
+    :func:`culture` of ``tables`` at ``confidence`` (default group size) already computed; the
+    register asks for them only when the workspace has expectations or culture answers.
+    """
     tables = once(tables)
     quality = None
     shares: dict[str, float] = {}
     if _has_rows(tables, "response_items", lambda t: t.kind == "expectation"):
-        quality = servqual(tables, confidence=confidence)
+        quality = servqual(tables, confidence=confidence) if servqual_of is None else servqual_of()
         try:
             drivers = key_drivers(
                 tables, level="dimension", n_bootstrap=0, random_state=random_state
@@ -287,7 +319,7 @@ def register(
             shares = {}
     people = None
     if _has_rows(tables, "employee_response_items"):
-        people = culture(tables, confidence=confidence)
+        people = culture(tables, confidence=confidence) if culture_of is None else culture_of()
     return gap_register(
         tables, servqual=quality, culture=people, driver_shares=shares, confidence=confidence
     )

@@ -197,11 +197,7 @@ class AdvocatesNamespace:
             ``converted``, ``referral_value`` and ``fraud_signals`` (see
             :func:`advocacy.advocates.referrals.attribute_referrals`).
         """
-        from advocacy.advocates.referrals import attribute_referrals
-
-        return attribute_referrals(
-            self._tables("referrals"), self._tables("customers"), self._tables("transactions")
-        )
+        return attributed_referrals(self._tables)
 
     def behavior(
         self,
@@ -290,6 +286,19 @@ class AdvocatesNamespace:
         if not tables.active:
             return result
         return replace(result, scores=_answered(result.scores, tables))
+
+
+def attributed_referrals(tables: WorkspaceTables) -> pd.DataFrame:
+    """Every referral attributed (``ws.advocates.referrals``), once per report run: the asks'
+    results count the same referrals."""
+    from advocacy.advocates.referrals import attribute_referrals
+
+    return tables.remembered(
+        "advocates.referrals",
+        lambda: attribute_referrals(
+            tables("referrals"), tables("customers"), tables("transactions")
+        ),
+    )
 
 
 def _answered(frame: pd.DataFrame, tables: AnswerFilter) -> pd.DataFrame:

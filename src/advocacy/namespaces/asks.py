@@ -170,9 +170,16 @@ class AsksNamespace:
             For an unknown campaign.
         """
         from advocacy.loop.asks.results import campaign_results
+        from advocacy.namespaces.advocates import attributed_referrals
+        from advocacy.namespaces.tables import WorkspaceTables
 
         return campaign_results(
-            self._db, campaign_id, confidence=self._settings.confidence, now=now
+            self._db,
+            campaign_id,
+            confidence=self._settings.confidence,
+            now=now,
+            # The referrals as ws.advocates.referrals attributed them (once per report run).
+            referrals_of=lambda: attributed_referrals(WorkspaceTables(self._db)),
         )
 
     def rewards(self, campaign_id: str) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from advocacy.lazy_names import lazy_names as _lazy_names
-from advocacy.namespaces.tables import WorkspaceTables
+from advocacy.namespaces.tables import AnswerFilter, WorkspaceTables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,17 +108,26 @@ class GapsNamespace:
         """
         from advocacy.gaps.assessment import key_drivers
 
-        return key_drivers(
-            self._tables.answering(where, since=since, until=until),
-            outcome=outcome,
-            level=level,
-            method=method,
-            unit=unit,
-            n_bootstrap=n_bootstrap,
-            confidence=self._settings.confidence,
-            max_themes=max_themes,
-            random_state=random_state,
-        )
+        tables = self._tables.answering(where, since=since, until=until)
+        confidence = self._settings.confidence
+
+        def compute() -> pd.DataFrame:
+            return key_drivers(
+                tables,
+                outcome=outcome,
+                level=level,
+                method=method,
+                unit=unit,
+                n_bootstrap=n_bootstrap,
+                confidence=confidence,
+                max_themes=max_themes,
+                random_state=random_state,
+            )
+
+        if random_state is None:  # a fresh draw each call
+            return compute()
+        options = (outcome, level, method, unit, n_bootstrap, max_themes, random_state)
+        return self._tables.remembered(("gaps.drivers", tables.key, confidence, options), compute)
 
     def ipa(
         self,
@@ -162,6 +171,10 @@ class GapsNamespace:
             crosshair=crosshair,
             level=level,
             confidence=self._settings.confidence,
+            # The key drivers this workspace may already have computed (the report's).
+            derived=lambda: self.drivers(
+                level=level, n_bootstrap=100, random_state=0, since=since, until=until, where=where
+            ),
         )
 
     def unit_ratings(
@@ -231,10 +244,17 @@ class GapsNamespace:
         ServqualResult
             ``items``, ``dimensions`` and the overall gap, each with an interval.
         """
+        return self._servqual(self._tables.answering(where, since=since, until=until))
+
+    def _servqual(self, tables: AnswerFilter) -> ServqualResult:
+        """SERVQUAL of ``tables``, computed once per report run."""
         from advocacy.gaps.assessment import servqual
 
-        tables = self._tables.answering(where, since=since, until=until)
-        return servqual(tables, confidence=self._settings.confidence)
+        confidence = self._settings.confidence
+        return self._tables.remembered(
+            ("gaps.servqual", tables.key, confidence),
+            lambda: servqual(tables, confidence=confidence),
+        )
 
     def targets(self) -> pd.DataFrame:
         """Every target with its current value, gap, interval and trend.
@@ -279,7 +299,13 @@ class GapsNamespace:
         from advocacy.gaps.assessment import register
 
         tables = self._tables.answering(where, since=since, until=until)
-        frame = register(tables, confidence=self._settings.confidence)
+        frame = register(
+            tables,
+            confidence=self._settings.confidence,
+            # SERVQUAL and culture as this workspace may already have computed them.
+            servqual_of=lambda: self._servqual(tables),
+            culture_of=lambda: self._culture(tables, min_group=5),
+        )
         return frame.head(top) if top is not None else frame
 
     def culture(
@@ -313,12 +339,21 @@ class GapsNamespace:
         UsageError
             For a filter on anything but the unit.
         """
-        from advocacy.gaps.assessment import culture
         from advocacy.metrics.slicing import check_filters
 
         check_filters(where, "employee_responses")  # a unit or nothing
         tables = self._tables.answering(where, since=since, until=until)
-        return culture(tables, min_group=min_group, confidence=self._settings.confidence)
+        return self._culture(tables, min_group=min_group)
+
+    def _culture(self, tables: AnswerFilter, *, min_group: int) -> CultureResult:
+        """The culture gaps of ``tables``, computed once per report run."""
+        from advocacy.gaps.assessment import culture
+
+        confidence = self._settings.confidence
+        return self._tables.remembered(
+            ("gaps.culture", tables.key, min_group, confidence),
+            lambda: culture(tables, min_group=min_group, confidence=confidence),
+        )
 
     def culture_link(self, *, predictor: str = "enps", min_group: int = 5) -> UnitLink:
         """The unit-level link of customer NPS with employee results.

@@ -6,14 +6,13 @@ read the derived text tables, which may not exist before the first ``ws.text.ana
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from advocacy.errors import NotFoundError
 from advocacy.model import KINDS
+from advocacy.store.steady import steady_result, steady_table
 
 if TYPE_CHECKING:
     from ibis.expr.types import Table
@@ -28,40 +27,7 @@ LEDGER_TABLES = ("imports", "quarantine")
 DERIVED_TEXT_TABLES = ("text_features", "document_themes", "themes")
 
 
-#: Inside :func:`steady_tables`: each table looked up so far, by the Ibis backend (one per
-#: thread) and name, with the backend kept so that its id cannot be reused.
-_STEADY: ContextVar[dict[tuple[int, str], tuple[object, Table]] | None] = ContextVar(
-    "steady_tables", default=None
-)
-
-
-@contextmanager
-def steady_tables() -> Iterator[None]:
-    """Look each table up once in this block instead of once per analysis.
-
-    An Ibis table is its name and columns: looking one up reads its columns from the database
-    (about 4 ms on DuckDB), and a report asks for the same dozen tables about a hundred times.
-    For a reader that changes no table's columns while it runs (the report); the rows are read
-    when each query runs, as before.
-    """
-    token = _STEADY.set({})
-    try:
-        yield
-    finally:
-        _STEADY.reset(token)
-
-
-def _lookup(db: Database, name: str) -> Table:
-    """``db``'s Ibis table ``name``, remembered inside :func:`steady_tables`."""
-    backend = db.ibis
-    steady = _STEADY.get()
-    if steady is None:
-        return backend.table(name)  # type: ignore[no-any-return]
-    key = (id(backend), name)
-    found = steady.get(key)
-    if found is None or found[0] is not backend:
-        found = steady[key] = (backend, backend.table(name))
-    return found[1]
+T = TypeVar("T")
 
 
 def table_names() -> list[str]:
@@ -96,7 +62,12 @@ class WorkspaceTables:
                 value=name,
                 fix="use one of: " + ", ".join(table_names()),
             )
-        return _lookup(self._db, normal)
+        return steady_table(self._db, normal)
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per :func:`~advocacy.store.steady.steady_tables` block and ``key``
+        on this database (see :func:`~advocacy.store.steady.steady_result`)."""
+        return steady_result(self._db, key, compute)
 
     def seen_by(self, principal: Principal | None) -> Callable[[str], Table]:
         """This lookup, or with a principal every table as it may read it (``access.scope``)."""
@@ -110,14 +81,14 @@ class WorkspaceTables:
     def with_derived(self, name: str) -> Table:
         """This lookup, plus the derived text tables the gap analyses read (themes)."""
         if name in DERIVED_TEXT_TABLES:
-            return _lookup(self._db, name)
+            return steady_table(self._db, name)
         return self(name)
 
     def optional(self, name: str) -> Table | None:
         """A derived table such as ``text_features`` when the workspace has it, else None."""
         if name not in self._db.ibis.list_tables():
             return None
-        return _lookup(self._db, name)
+        return steady_table(self._db, name)
 
     def evidence(self, names: tuple[str, ...]) -> dict[str, Table | None]:
         """The tables ``names`` plus whichever derived text tables exist (None for the rest)."""
@@ -188,6 +159,13 @@ class AnswerFilter:
     def active(self) -> bool:
         """Whether any answer is left out."""
         return bool(self.where) or self.dated
+
+    @property
+    def key(self) -> Hashable:
+        """The filter as a key of :func:`steady_result`: equal for filters that keep the same
+        answers."""
+        where = tuple(sorted((name, tuple(sorted(values))) for name, values in self.where.items()))
+        return (where, self.since, self.until)
 
     @property
     def employee_filtered(self) -> bool:

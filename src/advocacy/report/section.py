@@ -80,7 +80,7 @@ def report_day(ws: Workspace, scope: ReportScope) -> dt.date:
 def report_run() -> Iterator[None]:
     """Share what sections read (:func:`remembered`), and each table's columns, for the length
     of one report (the report changes no table)."""
-    from advocacy.namespaces.tables import steady_tables
+    from advocacy.store.steady import steady_tables
 
     token = _RUN.set({})
     try:

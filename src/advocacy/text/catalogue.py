@@ -11,6 +11,7 @@ classifier on the embeddings beats keywords and meaning on the taught documents
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import pandas as pd
 
 from advocacy.errors import NotFoundError
 from advocacy.store.connection import Database
+from advocacy.store.steady import steady_table
 from advocacy.text.documents import chosen_documents, only_chosen
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import load_documents
@@ -330,7 +332,7 @@ def list_themes(
     # ``within`` is SQL, so a filtered listing needs a workspace database.
     import ibis
 
-    table = db.ibis.table
+    table = functools.partial(steady_table, db)
     stored = table("themes")
     if origin is not None:
         stored = stored.filter(stored.origin == origin)
@@ -394,8 +396,8 @@ def _counted(assigned: Any, themes: pd.DataFrame) -> pd.DataFrame:
 def _sentiment_mixes(db: Database, chosen: Any = None) -> dict[str, dict[str, float]]:
     """Theme id -> share of its texts per sentiment, from the current text features (of the
     ``chosen`` documents when given, see :func:`~advocacy.text.documents.chosen_documents`)."""
-    links = only_chosen(db.ibis.table("document_themes"), chosen)
-    features = db.ibis.table("text_features")
+    links = only_chosen(steady_table(db, "document_themes"), chosen)
+    features = steady_table(db, "text_features")
     joined = links.join(
         features,
         [
@@ -439,7 +441,7 @@ def _emerging(db: Database, chosen: Any = None) -> pd.DataFrame:
     latest = quarter.max()
     documents = documents.assign(quarter=quarter, document_id=documents["document_id"].astype(str))
     links = (
-        db.ibis.table("document_themes").select("document_kind", "document_id", "theme_id")
+        steady_table(db, "document_themes").select("document_kind", "document_id", "theme_id")
     ).to_pandas()
     if links.empty:
         return empty
@@ -510,7 +512,7 @@ FEATURE_COLUMNS = [
 def stored_features(db: Database) -> pd.DataFrame:
     """The stored text features of every document (:data:`FEATURE_COLUMNS`), read through
     Ibis so that a Parquet source on Spark answers as the workspace does."""
-    features = db.ibis.table("text_features")
+    features = steady_table(db, "text_features")
     frame: pd.DataFrame = features.select(*FEATURE_COLUMNS).to_pandas()
     return frame.assign(document_id=frame["document_id"].astype(str))
 
@@ -520,7 +522,7 @@ def theme_members(db: Database) -> list[tuple[str, str, str]]:
     confident first (then by document id)."""
     if "document_themes" not in db.ibis.list_tables():
         return []
-    links = db.ibis.table("document_themes")
+    links = steady_table(db, "document_themes")
     ordered = links.order_by(
         [links.theme_id, links.score.desc(nulls_first=False), links.document_id]
     )

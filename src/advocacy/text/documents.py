@@ -6,6 +6,7 @@ named by its kind and the id its record was imported with.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import pyarrow as pa
 
 from advocacy.errors import UsageError
 from advocacy.store.connection import Database
+from advocacy.store.steady import steady_table
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def load_documents(db: Database, kinds: Sequence[str] | None = None) -> pd.DataF
     chosen = check_kinds(kinds)
     if not chosen:
         return pd.DataFrame(columns=["document_kind", "document_id", "text", "at", "nps"])
-    combined: pd.DataFrame = document_table(db.ibis.table, chosen).to_pandas()
+    combined: pd.DataFrame = document_table(functools.partial(steady_table, db), chosen).to_pandas()
     return combined
 
 

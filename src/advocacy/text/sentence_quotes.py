@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from advocacy.store.connection import Database
+from advocacy.store.steady import steady_table
 from advocacy.text.documents import (
     DOCUMENT_SOURCES,
     chosen_documents,
@@ -76,7 +77,7 @@ def _in_period(db: Database, since: date | None, until: date | None) -> Any:
 
     parts = []
     for kind, source in DOCUMENT_SOURCES.items():
-        table = db.ibis.table(source.table)
+        table = steady_table(db, source.table)
         moment = table[source.time_column]
         conditions = []
         if since is not None:
@@ -108,13 +109,13 @@ def _ranked(
     """
     import ibis
 
-    links = db.ibis.table("document_themes").select("theme_id", "document_kind", "document_id")
+    links = steady_table(db, "document_themes").select("theme_id", "document_kind", "document_id")
     period = chosen_documents(db, within)
     if period is None and (since is not None or until is not None):
         period = _in_period(db, since, until)
     links = only_chosen(links, period)
     links = links.distinct()
-    sentences = db.ibis.table("text_sentences")
+    sentences = steady_table(db, "text_sentences")
     sentences = sentences.filter(sentences.sentiment.isin(["negative", "positive"]))
     joined = links.join(
         sentences,
@@ -153,11 +154,11 @@ def _ranked(
 def _texts(db: Database, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """The current text of each wanted document that was analysed as it reads now."""
     found: dict[tuple[str, str], str] = {}
-    features = db.ibis.table("text_features")
+    features = steady_table(db, "text_features")
     for kind in sorted({kind for kind, _ in wanted}):
         source = DOCUMENT_SOURCES[kind]
         ids = sorted(document_id for k, document_id in wanted if k == kind)
-        documents = db.ibis.table(source.table)
+        documents = steady_table(db, source.table)
         key = documents[source.id_column].cast("string")
         analysed = features.filter(features.document_kind == kind)
         rows = (
@@ -212,7 +213,7 @@ def theme_sentence_quotes(
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
     >>> quotes = theme_sentence_quotes(ws.db, origin="curated")  # doctest: +SKIP
     """
-    stored = db.ibis.table("themes")
+    stored = steady_table(db, "themes")
     if origin is not None:
         stored = stored.filter(stored.origin == origin)
     listed = stored.select("theme_id", "name", "origin", "size").to_pyarrow().to_pylist()
@@ -282,7 +283,7 @@ def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> 
         :data:`QUOTE_COLUMNS`: ``rank`` 1 is the strongest; ``sentence`` is PII-redacted.
     """
     count = max(1, min(10, int(count)))
-    if not db.ibis.table("themes").count().execute():
+    if not steady_table(db, "themes").count().execute():
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     picked = _ranked(db, count * 10 + CANDIDATES, within=within)
     texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})

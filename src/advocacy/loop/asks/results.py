@@ -35,6 +35,7 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -49,6 +50,7 @@ from advocacy.loop.asks.store import get_campaign, list_events, list_members
 from advocacy.metrics import student_t
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
 from advocacy.store.connection import Database
+from advocacy.store.steady import steady_table
 
 #: Outcome name -> the member column that holds it.
 OUTCOMES = {
@@ -221,8 +223,19 @@ class AskResults:
         }
 
 
-def member_outcomes(db: Database, campaign: Campaign, *, now: datetime) -> pd.DataFrame:
-    """One row per member with their outcomes within the window (see the module docstring)."""
+def member_outcomes(
+    db: Database,
+    campaign: Campaign,
+    *,
+    now: datetime,
+    referrals_of: Callable[[], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """One row per member with their outcomes within the window (see the module docstring).
+
+    ``referrals_of``, when given, returns every referral already attributed
+    (:func:`~advocacy.advocates.referrals.attribute_referrals` of the workspace's tables);
+    by default they are attributed here.
+    """
     members = pd.DataFrame(
         [m.__dict__ for m in list_members(db, campaign.campaign_id)],
         columns=["campaign_id", "customer_id", "arm", "channel", "assigned_at", "asked_at"],
@@ -252,9 +265,12 @@ def member_outcomes(db: Database, campaign: Campaign, *, now: datetime) -> pd.Da
     if not clicks.empty:
         hit = within(clicks.rename(columns={"customer_id": "clicker"}), "clicker", "occurred_at")
         members.loc[members["customer_id"].isin(hit["customer_id"]), "clicked"] = True
-    referrals = attribute_referrals(
-        db.ibis.table("referrals"), db.ibis.table("customers"), db.ibis.table("transactions")
-    )
+    if referrals_of is None:
+        referrals = attribute_referrals(
+            db.ibis.table("referrals"), db.ibis.table("customers"), db.ibis.table("transactions")
+        )
+    else:
+        referrals = referrals_of()
     referrals = referrals[(referrals["fraud_signals"] == "") & referrals["referrer_id"].notna()]
     if not referrals.empty:
         made = within(referrals.astype({"referrer_id": str}), "referrer_id", "referred_at")
@@ -264,7 +280,7 @@ def member_outcomes(db: Database, campaign: Campaign, *, now: datetime) -> pd.Da
         value = converted.groupby("customer_id")["referral_value"].sum()
         for who, amount in value.items():
             members.loc[position[str(who)], "earned"] = float(amount)
-    mentions = db.ibis.table("mentions").select("customer_id", "posted_at", "rating").to_pandas()
+    mentions = steady_table(db, "mentions").select("customer_id", "posted_at", "rating").to_pandas()
     rating = pd.to_numeric(mentions["rating"], errors="coerce")
     favourable = rating.isna() | (rating >= REVIEW_RATING_AT_LEAST)
     mentions = mentions[mentions["customer_id"].notna() & favourable]
@@ -276,7 +292,12 @@ def member_outcomes(db: Database, campaign: Campaign, *, now: datetime) -> pd.Da
 
 
 def campaign_results(
-    db: Database, campaign_id: str, *, confidence: float = 0.95, now: datetime | None = None
+    db: Database,
+    campaign_id: str,
+    *,
+    confidence: float = 0.95,
+    now: datetime | None = None,
+    referrals_of: Callable[[], pd.DataFrame] | None = None,
 ) -> AskResults:
     """The campaign's results at ``now`` (an interim look, or the final analysis).
 
@@ -288,6 +309,8 @@ def campaign_results(
         The intervals' level (the workspace's ``confidence`` setting).
     now
         The moment of the look (default: now).
+    referrals_of
+        Returns every referral already attributed (see :func:`member_outcomes`).
 
     Returns
     -------
@@ -300,7 +323,7 @@ def campaign_results(
     """
     moment = now_utc(now)
     campaign = get_campaign(db, campaign_id)
-    members = member_outcomes(db, campaign, now=moment)
+    members = member_outcomes(db, campaign, now=moment, referrals_of=referrals_of)
     first = members.head(campaign.final_n)
     final = len(first) == campaign.final_n and bool(first["closed"].all())
     analysed = first if final else members

@@ -56,6 +56,7 @@ from advocacy.loop.cases.recovery_rule import (
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
 from advocacy.store.connection import Database
 from advocacy.store.parquet_source import engine_rows
+from advocacy.store.steady import steady_table
 
 GROUPINGS = ("owner", "unit")
 DETRACTOR_MAX = 6
@@ -205,15 +206,15 @@ def _case_rows_on_engine(
     db: Database, window: timedelta, units: Sequence[str] | None
 ) -> list[_CaseRow]:
     """:func:`_case_rows` through Ibis, for an engine without SQL (Parquet on Spark)."""
-    cases = scope(db.ibis.table("cases"), units)
+    cases = scope(steady_table(db, "cases"), units)
     rescored, repurchased = recovered_keys(
         cases,
         key="case_id",
         start="opened_at",
         baseline="baseline_nps",
         customer="customer_id",
-        responses=db.ibis.table("responses"),
-        transactions=db.ibis.table("transactions"),
+        responses=steady_table(db, "responses"),
+        transactions=steady_table(db, "transactions"),
         window_days=window.days,
     )
     columns = ["owner", "unit", "opened_at", "due_at", "first_contact_at", "closed_at"]
@@ -252,7 +253,7 @@ def _comparison_on_engine(
     """:func:`_comparison_group`'s count through Ibis, on the engine (Parquet on Spark)."""
     import ibis
 
-    responses = db.ibis.table("responses")
+    responses = steady_table(db, "responses")
     chosen = responses.filter(
         responses.customer_id.notnull(),
         responses.nps.notnull(),
@@ -262,7 +263,7 @@ def _comparison_on_engine(
     )
     if case_units:
         chosen = chosen.filter(chosen.unit.isin(list(case_units)))
-    cases = db.ibis.table("cases")
+    cases = steady_table(db, "cases")
     with_case = cases.filter(cases.customer_id.notnull()).select(case_customer=cases.customer_id)
     chosen = chosen.anti_join(with_case, chosen.customer_id == with_case.case_customer)
     position = ibis.row_number().over(
@@ -279,7 +280,7 @@ def _comparison_on_engine(
         baseline="nps",
         customer="customer_id",
         responses=responses,
-        transactions=db.ibis.table("transactions"),
+        transactions=steady_table(db, "transactions"),
         window_days=window.days,
     )
     flagged = firsts.left_join(rescored, firsts.response_id == rescored.rescored_key)

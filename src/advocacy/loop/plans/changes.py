@@ -18,6 +18,7 @@ its checks are in :mod:`advocacy.loop.plans.store`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -49,6 +50,7 @@ from advocacy.loop.plans.store import (
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
 from advocacy.store.parquet_source import engine_rows
+from advocacy.store.steady import steady_table
 
 __all__ = [
     "add_plan",
@@ -72,7 +74,7 @@ def _baseline(
     settings: Settings,
 ) -> Measurement:
     return measure(
-        db.ibis.table,
+        functools.partial(steady_table, db),
         metric,
         where,
         since=starts_on - dt.timedelta(days=days),
@@ -296,7 +298,7 @@ def _plan_rows_on_engine(
     """:func:`list_plans`' rows (``PLAN_COLUMNS``, in its order) read through Ibis."""
     import ibis
 
-    plans = db.ibis.table("initiatives")
+    plans = steady_table(db, "initiatives")
     if status is not None:
         plans = plans.filter(plans.status == status)
     if link_kind is not None:

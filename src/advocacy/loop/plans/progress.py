@@ -13,6 +13,7 @@ worse, no clear change, too early), and how far along the way to the target it i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -24,6 +25,7 @@ from advocacy.loop.plans.impact import Measurement, Movement, better_direction, 
 from advocacy.loop.plans.store import Plan
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
+from advocacy.store.steady import steady_table
 
 __all__ = [
     "PlanProgress",
@@ -218,7 +220,7 @@ def plan_progress(
     today = now_utc(now).date()
     until = max(today, chosen.starts_on)
     current = measure(
-        db.ibis.table,
+        functools.partial(steady_table, db),
         chosen.metric,
         chosen.metric_filter,
         since=chosen.starts_on,
