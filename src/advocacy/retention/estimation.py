@@ -63,9 +63,15 @@ def bfgs(objective: Objective, start: FloatArray) -> tuple[FloatArray, bool]:
             if np.isfinite(trial_value) and trial_value <= value + 1e-4 * size * slope:
                 break
             size /= 2.0
-            if size < 1e-16:  # no step lowers it: at the minimum to rounding, or stuck
-                converged = np.max(np.abs(gradient)) <= 1e-5 * max(1.0, abs(value))
-                return x, bool(converged)
+            if size < 1e-16:
+                break
+        # No step lowers it: at the minimum to rounding, or stuck. A step "accepted" only
+        # because value + 1e-4 * size * slope rounds to value does not count: it moves nothing,
+        # and each of the remaining steps would repeat the same ~50 halvings (a Gamma-Gamma fit
+        # whose summed gradient stays just above the tolerance took 20 s of CPU so).
+        if size < 1e-16 or not trial_value < value:
+            converged = np.max(np.abs(gradient)) <= 1e-5 * max(1.0, abs(value))
+            return x, bool(converged)
         moved, change = trial - x, trial_gradient - gradient
         curvature = float(moved @ change)
         if curvature > 1e-12:
