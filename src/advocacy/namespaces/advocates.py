@@ -290,7 +290,25 @@ class AdvocatesNamespace:
 
 def attributed_referrals(tables: WorkspaceTables) -> pd.DataFrame:
     """Every referral attributed (``ws.advocates.referrals``), once per report run: the asks'
-    results count the same referrals."""
+    results count the same referrals.
+
+    Parameters
+    ----------
+    tables
+        The workspace's tables (inside a report run, its steady view).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per referral with the attribution of
+        :func:`advocacy.advocates.referrals.attribute_referrals`.
+
+    Examples
+    --------
+    >>> import advocacy
+    >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
+    >>> attributed_referrals(WorkspaceTables(ws.db))  # doctest: +SKIP
+    """
     from advocacy.advocates.referrals import attribute_referrals
 
     return tables.remembered(
@@ -312,6 +330,7 @@ def _answered(frame: pd.DataFrame, tables: AnswerFilter) -> pd.DataFrame:
 __all__ = [
     "AdvocatesNamespace",
     "LadderRules",
+    "attributed_referrals",
     "ladder_counts",
     "referral_report",
 ]
