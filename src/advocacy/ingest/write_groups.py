@@ -37,6 +37,7 @@ import pyarrow as pa
 from advocacy.errors import ValidationError
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.limits import InputLimits, check_records
+from advocacy.ingest.plain_validation import PlainValidator
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.validation import ROW, Validated, validate
 from advocacy.model import CHILD_KINDS, FieldType, Kind, kind_for
@@ -247,14 +248,24 @@ class _Checked:
     validated: Validated
 
 
+#: The types of each shape of write the full validation has seen, for writes whose rows
+#: are plain enough to be validated without it (:mod:`advocacy.ingest.plain_validation`).
+PLAIN = PlainValidator()
+
+
 def _validate(requests: Sequence[WriteRequest], members: list[int], *, timezone: str) -> _Checked:
     adapted = requests[members[0]].adapted
     offsets = list(np.cumsum([0] + [requests[i].adapted.rows.num_rows for i in members])[:-1])
     if len(members) > 1:
         rows = pa.concat_tables([requests[i].adapted.rows for i in members])
         adapted = replace(adapted, rows=rows, first_data_row=0, notes=[])
-    child = CHILD_KINDS.get(adapted.kind.name) if adapted.items else None
-    validated = validate(adapted, timezone=timezone, child=child)
+    shape = (adapted.kind.name, timezone, _shape(requests[members[0]]))
+    validated = PLAIN.validate(shape, adapted, timezone=timezone)
+    if validated is None:
+        child = CHILD_KINDS.get(adapted.kind.name) if adapted.items else None
+        validated = validate(adapted, timezone=timezone, child=child)
+        if not validated.bad_cells and not validated.duplicates and validated.items is None:
+            PLAIN.learn(shape, validated)
     return _Checked(members, [int(offset) for offset in offsets], validated)
 
 
