@@ -16,13 +16,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests.support import require
 
 from advocacy.ingest.limits import InputLimits
 from advocacy.ingest.plain_validation import validate_plain
 from advocacy.ingest.validation import validate
 from advocacy.ingest.write_groups import WRITABLE_KINDS, prepare_write
 from advocacy.model import FieldType, kind_for
-from tests.support import require
 
 LIMITS = InputLimits()
 REVIEWS = (
@@ -40,7 +40,7 @@ HOSTILE = [
     "\u3000x",
     "x\u200b",
     "\u200b",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "<script>alert(1)</script>",
     "1.2E+5",
     "1234.0",
@@ -54,8 +54,27 @@ HOSTILE = [
     "SERVE",
     "null",
 ]
-NUMBERS = ["0", "7", "10", "11", "-1", "3.5", "4,5", "1,234.50", "$5", "007", "-0", "1e3",
-           "99999", "0.000001", "123456.654321", "5.0", " 4", "NaN", "inf"]
+NUMBERS = [
+    "0",
+    "7",
+    "10",
+    "11",
+    "-1",
+    "3.5",
+    "4,5",
+    "1,234.50",
+    "$5",
+    "007",
+    "-0",
+    "1e3",
+    "99999",
+    "0.000001",
+    "123456.654321",
+    "5.0",
+    " 4",
+    "NaN",
+    "inf",
+]
 STAMPS = [
     "2026-11-30T12:00:00Z",
     "2026-11-30T12:00:00.5Z",
@@ -100,7 +119,9 @@ def _cell(kind_name: str, name: str, *, tame: bool) -> st.SearchStrategy[Any]:
     elif item.choices:
         good = st.sampled_from([*item.choices, "Sell", "nope"])
     else:
-        good = st.one_of(st.text(max_size=8), st.from_regex(r"[A-Za-z0-9 ,.:-]{1,12}", fullmatch=True))
+        good = st.one_of(
+            st.text(max_size=8), st.from_regex(r"[A-Za-z0-9 ,.:-]{1,12}", fullmatch=True)
+        )
     if tame:
         return good if item.required else st.one_of(good, good, st.none())
     return st.one_of(good, good, st.sampled_from(HOSTILE), st.none())
@@ -111,9 +132,7 @@ def batches(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
     kind_name = draw(st.sampled_from(WRITABLE_KINDS))
     kind = kind_for(kind_name)
     tame = draw(st.booleans())  # half the batches mostly plain, to compare accepted rows
-    names = draw(
-        st.lists(st.sampled_from(kind.field_names), min_size=1, max_size=8, unique=True)
-    )
+    names = draw(st.lists(st.sampled_from(kind.field_names), min_size=1, max_size=8, unique=True))
     required = [item.name for item in kind.fields if item.required]
     if tame or draw(st.booleans()):
         names = list(dict.fromkeys([kind.key[0], *required, *names]))
@@ -121,10 +140,7 @@ def batches(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]]]:
     count = draw(st.integers(1, 5))
     records = []
     for number in range(count):
-        record = {
-            name: draw(_cell(kind_name, name, tame=tame))
-            for name in names
-        }
+        record = {name: draw(_cell(kind_name, name, tame=tame)) for name in names}
         if key in record and draw(st.integers(0, 4)):
             record[key] = f"K-{number}"  # mostly distinct keys, sometimes drawn ones
         if draw(st.integers(0, 9)) == 0:

@@ -132,7 +132,7 @@ def _text(item: Field, value: Any) -> str:
     if value is None:
         return _NOTHING
     if item.type is FieldType.TIMESTAMP:
-        text = value.strftime("%Y-%m-%d %H:%M:%S")
+        text = str(value.strftime("%Y-%m-%d %H:%M:%S"))
         if value.microsecond:
             text += "." + f"{value.microsecond:06d}".rstrip("0")
         return text + "+00"
@@ -235,16 +235,15 @@ def validate_plain(adapted: Adapted, schema: pa.Schema) -> Validated | None:
     for index in range(count):
         parts = [_text(item, values[item.name][index]) for item in kind.fields]
         parts.append(_NOTHING)  # attrs
-        if time_offsets[index] is not None:
-            parts.append(time_offsets[index])
+        written = time_offsets[index]
+        if written is not None:
+            parts.append(written)
         hashes.append(hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest())
     columns: dict[str, list[Any]] = {**values, "attrs": [None] * count}
     columns[TIME_OFFSETS] = time_offsets
     columns["record_hash"] = hashes
     columns[ROW] = [int(number) for number in row_numbers(adapted.first_data_row, count)]
-    table = pa.table(
-        [pa.array(columns[field.name], field.type) for field in schema], schema=schema
-    )
+    table = pa.table([pa.array(columns[field.name], field.type) for field in schema], schema=schema)
     return Validated(rows=table, items=None)
 
 
