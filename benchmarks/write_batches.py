@@ -9,7 +9,7 @@ compared without the HTTP layer and the client. Run it once per source tree::
     PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/write_batches.py --rounds 20
 
 It prints, per batch size, the median CPU time of the writer's thread per batch and per write
-(``time.thread_time``), PostgreSQL's own time not included.
+(``time.thread_time``), PostgreSQL's own time not included, and the cases the rules opened.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def main() -> None:
     run = uuid.uuid4().hex[:8]
     sizes = (1, 10, 50)
     took: dict[int, list[float]] = {size: [] for size in sizes}
+    opened = 0
     with postgres_databases() as databases:
         url = databases.create()
         secrets = build_workspace(url, customers=options.customers)
@@ -78,6 +79,7 @@ def main() -> None:
                     outcomes = commit_writes(ws.db, requests, settings=ws.settings)
                     took[size].append(time.thread_time() - begun)
                     assert len(outcomes) == size
+                    opened += sum(len(getattr(outcome, "cases", ())) for outcome in outcomes)
     result = {
         str(size): {
             "ms_per_batch": round(1000 * statistics.median(values), 1),
@@ -85,7 +87,7 @@ def main() -> None:
         }
         for size, values in took.items()
     }
-    print(json.dumps(result))
+    print(json.dumps({**result, "cases_opened": opened}))
 
 
 if __name__ == "__main__":
