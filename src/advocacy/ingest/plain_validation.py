@@ -27,7 +27,13 @@ import pyarrow as pa
 
 from advocacy.ingest.date_rules import DateRules
 from advocacy.ingest.raw import Adapted
-from advocacy.ingest.validation import DEFAULT_SCALES, ROW, Validated, row_numbers
+from advocacy.ingest.validation import (
+    DEFAULT_SCALES,
+    ROW,
+    Validated,
+    _is_identifier,
+    row_numbers,
+)
 from advocacy.model import TIME_OFFSETS, Field, FieldType, Kind
 
 _INTEGER = re.compile(r"-?[0-9]{1,15}")
@@ -48,17 +54,13 @@ class _Unsure(Exception):
     """A cell the plain reading does not settle: the full validation reads the rows."""
 
 
-def _identifier(kind: Kind, item: Field) -> bool:
-    return item.name in kind.key or item.reference is not None or item.name.endswith("_id")
-
-
 def _read(kind: Kind, item: Field, cell: str | None) -> tuple[Any, int | None]:
     """The typed value of one cell and, for a timestamp, the offset written (minutes)."""
     if cell is None or cell == "":
         if item.required:
             raise _Unsure
         return None, None
-    if item.type is FieldType.TEXT and not item.choices and not _identifier(kind, item):
+    if item.type is FieldType.TEXT and not item.choices and not _is_identifier(kind, item):
         # Kept as written; only whether it is blank matters, and no trimming removes a
         # letter, a digit or a visible ASCII character.
         if any(char.isalnum() or "!" <= char <= "~" for char in cell):

@@ -18,7 +18,10 @@ Writes are only validated together when that cannot change any of their outcomes
   two writes one after the other).
 
 The others, and any group whose validation finds a repeated key after all, are validated one
-write at a time, in the same transaction.
+write at a time, in the same transaction. Rows plain enough (ids and numbers written plainly,
+ISO 8601 timestamps with their offset, every key given once) are validated in Python
+(:mod:`advocacy.ingest.plain_validation`), with the same result; all others, and every bad
+cell, by :func:`~advocacy.ingest.validation.validate`.
 """
 
 from __future__ import annotations
