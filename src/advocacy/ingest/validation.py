@@ -151,7 +151,14 @@ def field_expressions(
         checks.append((f"{number} IS NULL", "not a number"))
         if item.type is FieldType.INTEGER:
             checks.append((f"{number} <> floor({number})", "must be a whole number"))
-            value = f"CAST({number} AS BIGINT)"
+            # NaN, infinities and 1e300 read as numbers but fit no integer column.
+            checks.append(
+                (
+                    f"(NOT isfinite({number}) OR abs({number}) >= 1e18)",
+                    "must be a whole number of at most 18 digits",
+                )
+            )
+            value = f"TRY_CAST({number} AS BIGINT)"
         else:
             value = number
         low, high = item.minimum, item.maximum

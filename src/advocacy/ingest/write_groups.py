@@ -18,7 +18,10 @@ Writes are only validated together when that cannot change any of their outcomes
   two writes one after the other).
 
 The others, and any group whose validation finds a repeated key after all, are validated one
-write at a time, in the same transaction.
+write at a time, in the same transaction. Rows plain enough (ids and numbers written plainly,
+ISO 8601 timestamps with their offset, every key given once) are validated in Python
+(:mod:`advocacy.ingest.plain_validation`), with the same result; all others, and every bad
+cell, by :func:`~advocacy.ingest.validation.validate`.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import pyarrow as pa
 from advocacy.errors import ValidationError
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.limits import InputLimits, check_records
+from advocacy.ingest.plain_validation import PlainValidator
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.validation import ROW, Validated, validate
 from advocacy.model import CHILD_KINDS, FieldType, Kind, kind_for
@@ -247,14 +251,24 @@ class _Checked:
     validated: Validated
 
 
+#: The types of each shape of write the full validation has seen, for writes whose rows
+#: are plain enough to be validated without it (:mod:`advocacy.ingest.plain_validation`).
+PLAIN = PlainValidator()
+
+
 def _validate(requests: Sequence[WriteRequest], members: list[int], *, timezone: str) -> _Checked:
     adapted = requests[members[0]].adapted
     offsets = list(np.cumsum([0] + [requests[i].adapted.rows.num_rows for i in members])[:-1])
     if len(members) > 1:
         rows = pa.concat_tables([requests[i].adapted.rows for i in members])
         adapted = replace(adapted, rows=rows, first_data_row=0, notes=[])
-    child = CHILD_KINDS.get(adapted.kind.name) if adapted.items else None
-    validated = validate(adapted, timezone=timezone, child=child)
+    shape = (adapted.kind.name, timezone, _shape(requests[members[0]]))
+    validated = PLAIN.validate(shape, adapted, timezone=timezone)
+    if validated is None:
+        child = CHILD_KINDS.get(adapted.kind.name) if adapted.items else None
+        validated = validate(adapted, timezone=timezone, child=child)
+        if not validated.bad_cells and not validated.duplicates and validated.items is None:
+            PLAIN.learn(shape, validated)
     return _Checked(members, [int(offset) for offset in offsets], validated)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from advocacy.access.audit import now_utc
@@ -89,10 +89,8 @@ def open_cases(
     where their links point.
     """
     cases = [_new_case(rule, hit, now=now, backfill=backfill) for rule, hit in hits]
-    rows = []
-    for case in cases:
-        values = asdict(case)
-        rows.append([values[name] for name in CASE_COLUMNS])
+    # The fields are plain values: read them (asdict deep-copied every datetime of each case).
+    rows = [[getattr(case, name) for name in CASE_COLUMNS] for case in cases]
     insert_rows(db, "cases", CASE_COLUMNS, rows)
     add_events(
         db,
