@@ -300,7 +300,8 @@ def list_tokens(db: Database) -> list[ApiToken]:
 def revoke_token(
     db: Database, token: str, *, actor: str = "cli", now: datetime | None = None
 ) -> ApiToken:
-    """Revoke the token whose id or name is ``token``; it stops working at once.
+    """Revoke the token whose id or name is ``token``; it stops working at once here, and
+    within :data:`RECHECK_EVERY` in another process that found it valid before.
 
     Parameters
     ----------

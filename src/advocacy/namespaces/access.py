@@ -270,7 +270,9 @@ class AccessNamespace:
         return create_token(self._db, role=role, name=name, units=units, actor=actor)
 
     def revoke_token(self, token: str, *, actor: str = "python") -> ApiToken:
-        """Revoke the active API token with this id or name: it stops working at once.
+        """Revoke the active API token with this id or name: it stops working at once (a
+        server in another process that found it valid within
+        :data:`advocacy.access.tokens.RECHECK_EVERY` refuses it within that time).
 
         Parameters
         ----------

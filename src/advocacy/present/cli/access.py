@@ -211,7 +211,7 @@ def revoke_token_command(
     token: Annotated[str, typer.Argument(help="Id or name of the token to revoke.")],
     db: DbOption = None,
 ) -> None:
-    """Revoke an API token: it stops working at once."""
+    """Revoke an API token: it stops working at once (within 5 s on a running server)."""
     with open_workspace(db) as ws:
         revoked = ws.access.revoke_token(token, actor=cli_actor())
     console.print(f"revoked {revoked.token_id}", markup=False, highlight=False)
