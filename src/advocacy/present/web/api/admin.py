@@ -109,7 +109,10 @@ def create_api_token(request: Request, body: NewToken, caller: Admin) -> dict[st
     return {**plain(asdict(created.token)), "secret": created.secret}
 
 
-@router.delete("/tokens/{token_id}", summary="Revoke an API token at once (admin)")
+@router.delete(
+    "/tokens/{token_id}",
+    summary="Revoke an API token (admin): at once here, within 5 s in other server processes",
+)
 def revoke_api_token(token_id: str, request: Request, caller: Admin) -> dict[str, Any]:
     state = web_state(request)
     with state.use:
