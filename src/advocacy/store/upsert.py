@@ -159,15 +159,24 @@ def create_stubs(db: Database, sources: Mapping[str, str]) -> set[str]:
         ),
         {"customer_id": "TEXT", "source": "TEXT"},
     )
-    absent = (
-        f'FROM "{stage}" s WHERE NOT EXISTS '
-        "(SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)"
+    insert = (
+        "INSERT INTO customers (customer_id, is_stub, source) SELECT s.customer_id, TRUE, s.source"
     )
-    created = {str(row[0]) for row in db.fetchall(f"SELECT s.customer_id {absent}")}
-    if created:
-        db.execute(
-            f"INSERT INTO customers (customer_id, is_stub, source) "
-            f"SELECT s.customer_id, TRUE, s.source {absent}"
+    if db.dialect == "postgres":
+        # ON CONFLICT, not a NOT EXISTS read first: two server processes writing answers of
+        # one new customer at the same moment both found it absent, and the second insert
+        # broke the key (a 500 for its write). PostgreSQL makes the second wait and skip.
+        inserted = db.fetchall(
+            f'{insert} FROM "{stage}" s ON CONFLICT (customer_id) DO NOTHING RETURNING customer_id'
         )
+        created = {str(row[0]) for row in inserted}
+    else:  # a DuckDB file has one writing process (and no key to name as the conflict's)
+        absent = (
+            f'FROM "{stage}" s WHERE NOT EXISTS '
+            "(SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)"
+        )
+        created = {str(row[0]) for row in db.fetchall(f"SELECT s.customer_id {absent}")}
+        if created:
+            db.execute(f"{insert} {absent}")
     db.execute(f'DROP TABLE "{stage}"')
     return created
