@@ -28,9 +28,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 #: The one font of every chart (shipped by Debian's fonts-dejavu-core, used by the PDF's text).
 FONT = "DejaVu Sans"
-#: The results one report run has already read, so that sections sharing a frame (the summary
-#: and the scores) ask the workspace once.
-_RUN: ContextVar[dict[Any, Any] | None] = ContextVar("report_run", default=None)
 #: The helper process drawing this run's charts (None: draw each chart on the spot).
 _CHARTS: ContextVar[ChartProcess | None] = ContextVar("report_charts", default=None)
 #: Where a chart drawn by the helper goes in the document until its SVG is put in place.
@@ -82,12 +79,8 @@ def report_run() -> Iterator[None]:
     of one report (the report changes no table)."""
     from advocacy.store.steady import steady_tables
 
-    token = _RUN.set({})
-    try:
-        with steady_tables():
-            yield
-    finally:
-        _RUN.reset(token)
+    with steady_tables():
+        yield
 
 
 @contextmanager
@@ -149,13 +142,12 @@ def place_charts(html: str) -> str:
 
 
 def remembered(key: Any, compute: Callable[[], T]) -> T:
-    """``compute()``, once per report run and ``key`` (every call outside a run computes)."""
-    cache = _RUN.get()
-    if cache is None:
-        return compute()
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]  # type: ignore[no-any-return]
+    """``compute()``, once per report run and ``key`` (every call outside a run computes): the
+    run's :func:`~advocacy.store.steady.steady_result`, under a key of the report's own, so
+    sections sharing a frame (the summary and the scores) ask the workspace once."""
+    from advocacy.store.steady import steady_result
+
+    return steady_result(None, ("report", key), compute)
 
 
 def chart_svg(spec: dict[str, Any] | Any, *, label: str) -> Markup:
