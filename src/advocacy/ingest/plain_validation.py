@@ -31,7 +31,7 @@ from advocacy.ingest.validation import (
     DEFAULT_SCALES,
     ROW,
     Validated,
-    _is_identifier,
+    is_identifier,
     row_numbers,
 )
 from advocacy.model import TIME_OFFSETS, Field, FieldType, Kind
@@ -60,7 +60,7 @@ def _read(kind: Kind, item: Field, cell: str | None) -> tuple[Any, int | None]:
         if item.required:
             raise _Unsure
         return None, None
-    if item.type is FieldType.TEXT and not item.choices and not _is_identifier(kind, item):
+    if item.type is FieldType.TEXT and not item.choices and not is_identifier(kind, item):
         # Kept as written; only whether it is blank matters, and no trimming removes a
         # letter, a digit or a visible ASCII character.
         if any(char.isalnum() or "!" <= char <= "~" for char in cell):

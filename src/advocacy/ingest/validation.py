@@ -82,7 +82,9 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _is_identifier(kind: Kind, item: Field) -> bool:
+def is_identifier(kind: Kind, item: Field) -> bool:
+    """Whether ``item`` holds ids (a key, a reference or a ``*_id`` column): one rule for the
+    full validation and the plain writes' (:mod:`advocacy.ingest.plain_validation`)."""
     return item.name in kind.key or item.reference is not None or item.name.endswith("_id")
 
 
@@ -131,7 +133,7 @@ def field_expressions(
     checks: list[tuple[str, str]] = []
     if item.type is FieldType.TEXT:
         value = f"CASE WHEN {text} IS NOT NULL THEN CAST({source} AS VARCHAR) END"  # as written
-        if _is_identifier(kind, item):
+        if is_identifier(kind, item):
             checks.append(
                 (
                     f"regexp_matches({text}, '^\\d(\\.\\d+)?[eE]\\+?\\d+$')",
