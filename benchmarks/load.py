@@ -203,7 +203,11 @@ def serving(url: str, log: Path, *, workers: int = 1) -> Iterator[tuple[str, int
             stderr=subprocess.STDOUT,
             env={
                 **os.environ,
-                "PYTHONPATH": str(REPOSITORY / "src"),
+                # This tree's sources first; a PYTHONPATH given to the script is kept after
+                # them (e.g. a folder of optional packages whose effect is measured).
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(REPOSITORY / "src"), os.environ.get("PYTHONPATH")])
+                ),
                 "PYTHONFAULTHANDLER": "1",
             },
         )

@@ -77,8 +77,18 @@ def measure(url: str, session: str, paths: list[str], *, warm: int, rounds: int)
     }
 
 
-def build(engine: str, folder: Path, customers: int, stack: contextlib.ExitStack) -> dict[str, Any]:
-    """The demo workspace: its URL, an analyst's session, a customer and an employee to open."""
+def build(
+    engine: str,
+    folder: Path,
+    customers: int,
+    stack: contextlib.ExitStack,
+    *,
+    written: int = 0,
+    user: int = 0,
+) -> dict[str, Any]:
+    """The demo workspace: its URL, a session (``user``: 0 the analyst's, 1 the viewer's, 2 the
+    North case handler's), a customer and an employee to open; with ``written`` responses
+    written to the customer as the load benchmark's API writes do."""
     from load import build_workspace
 
     import advocacy
@@ -89,6 +99,8 @@ def build(engine: str, folder: Path, customers: int, stack: contextlib.ExitStack
     else:
         url = str(folder / "pages.duckdb")
     built = build_workspace(url, customers=customers)
+    if written:
+        write_like_the_load(url, built["customer"], written)
     with advocacy.open(url) as ws:
         employee = ws.db.fetchone(
             "SELECT employee_id FROM responses WHERE employee_id IS NOT NULL "
@@ -96,10 +108,43 @@ def build(engine: str, folder: Path, customers: int, stack: contextlib.ExitStack
         )
     return {
         "url": url,
-        "session": built["sessions"][0],  # the analyst's
+        "session": built["sessions"][user],
         "customer": built["customer"],
         "employee": employee[0] if employee else "",
     }
+
+
+def write_like_the_load(url: str, customer: str, count: int) -> None:
+    """``count`` responses of ``customer``, as the load benchmark's API writes (a minute of
+    its writes leaves ~10,000 on one customer, and a case opened for each low score), written
+    the way the API's group commit writes them, 50 at a time."""
+    import advocacy
+    from advocacy.ingest.limits import InputLimits
+    from advocacy.ingest.write_groups import prepare_write
+    from advocacy.loop.evidence_writes import commit_writes
+
+    limits = InputLimits()
+    with advocacy.open(url) as ws:
+        for first in range(0, count, 50):
+            batch = [
+                prepare_write(
+                    "responses",
+                    [
+                        {
+                            "response_id": f"WRITTEN-{number}",
+                            "customer_id": customer,
+                            "submitted_at": "2026-11-30T12:00:00Z",
+                            "unit": "North",
+                            "nps": number % 11,
+                            "comment": f"load test answer {number}",
+                        }
+                    ],
+                    actor="api:load",
+                    limits=limits,
+                )
+                for number in range(first, min(count, first + 50))
+            ]
+            commit_writes(ws.db, batch, settings=ws.settings)
 
 
 def main() -> None:
@@ -110,6 +155,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8, help="rounds measured")
     parser.add_argument(
         "--source", action="append", default=[], help="also measure the package in this folder"
+    )
+    parser.add_argument(
+        "--written",
+        type=int,
+        default=0,
+        help="responses written to the customer first, as the load benchmark's writes",
+    )
+    parser.add_argument(
+        "--user",
+        choices=("analyst", "viewer", "handler"),
+        default="analyst",
+        help="whose session reads the pages",
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # a child's workspace, as JSON
@@ -127,7 +184,14 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         started = time.monotonic()
-        built = build(options.engine, folder, options.customers, stack)
+        built = build(
+            options.engine,
+            folder,
+            options.customers,
+            stack,
+            written=options.written,
+            user=("analyst", "viewer", "handler").index(options.user),
+        )
         build_seconds = time.monotonic() - started
         load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
         sources = [str(REPOSITORY / "src"), *options.source]

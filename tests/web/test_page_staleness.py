@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 
 import advocacy
 from advocacy import display
+from advocacy.errors import InsufficientDataError
 from advocacy.present.web import create_app
 from advocacy.present.web.state import (
     BACKGROUND_COMPUTATIONS,
@@ -122,6 +123,37 @@ def test_a_write_then_reads_within_the_bound_are_served_the_last_figures_and_say
     assert len(calls) == 1  # one background recomputation for all five readers and the API
     fresh, fresh_age = _read(state, slow)
     assert fresh == 2 and fresh_age.as_of is None
+
+
+def test_an_analysis_refusing_the_data_is_asked_once_per_generation(state: WebState) -> None:
+    """A refusal for too little data stands until new evidence arrives: each reader gets it
+    (with its message), but the analysis is not run again for every view (the Advocates page's
+    fans-to-be cost 0.3 s a view on a workspace it refused)."""
+    calls: list[int] = []
+
+    def analysis() -> int:
+        calls.append(1)
+        count = _count(state)
+        if count < 2:
+            raise InsufficientDataError(
+                f"{count} answer(s): too few to fit", fix="import at least 2 answers"
+            )
+        return count
+
+    _write(state, "r1")
+    for _ in range(3):
+        for page in (True, False):
+            with pytest.raises(InsufficientDataError) as refused:
+                _read(state, analysis, page=page)
+            assert refused.value.message == "1 answer(s): too few to fit"
+            assert refused.value.fix == "import at least 2 answers"
+    assert len(calls) == 1
+    assert state.peek(("responses",)) is None  # the overview's peek finds no figures
+
+    _write(state, "r2")  # new evidence: asked again, and now it answers
+    value, _ = _read(state, analysis, page=False)
+    assert value == 2 and len(calls) == 2
+    assert _read(state, analysis)[0] == 2 and len(calls) == 2
 
 
 def test_background_refreshes_take_turns_and_rest_between_them(state: WebState) -> None:

@@ -26,6 +26,7 @@ the meantime and needs no restart.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import math
 import threading
@@ -40,7 +41,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from advocacy import StorageFault
-from advocacy.errors import StorageUnavailableError
+from advocacy.errors import InsufficientDataError, StorageUnavailableError
 from advocacy.inputs import InputLimits
 from advocacy.namespaces.access import RateLimits
 from advocacy.present.web.sharing import Shared, Sharing
@@ -178,6 +179,26 @@ class _Result:
     generation: tuple[Any, ...]
     started: float  # monotonic
     as_of: datetime  # wall clock, for people
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """An analysis that refused the data it was given (too little to support it): kept like a
+    result, for the same data generation, so a page showing the refusal does not compute the
+    analysis again on every view (a refused analysis costs as much as one that succeeds)."""
+
+    error: InsufficientDataError
+
+    def again(self) -> InsufficientDataError:
+        """The refusal to raise once more (a copy: each raise adds to its traceback)."""
+        return copy.copy(self.error)
+
+
+def _value(value: Any) -> Any:
+    """A cached value as its reader gets it: a kept refusal is raised again."""
+    if isinstance(value, _Refused):
+        raise value.again()
+    return value
 
 
 @dataclass
@@ -328,7 +349,7 @@ class WebState:
             found = self._cache.get(key)
             if found is not None and found.generation == generation:
                 self._cache.move_to_end(key)
-                return found.value  # type: ignore[no-any-return]
+                return _value(found.value)  # type: ignore[no-any-return]
             running = self._computing.get(key)
             if found is not None and bound > 0:
                 # The last figures, labelled, while newer ones are computed in the background:
@@ -340,7 +361,7 @@ class WebState:
                     running = self._start(key, generation, now, background=True)
                     self._in_background(key, running, compute)
                 self._note(found.as_of)
-                return found.value  # type: ignore[no-any-return]
+                return _value(found.value)  # type: ignore[no-any-return]
             usable = running is not None and (bound > 0 or running.generation == generation)
             if running is not None and usable and running.claimed:
                 mine = False  # on its way, computed by a thread holding a connection: wait
@@ -356,7 +377,7 @@ class WebState:
             value = running.future.result()
             if running.generation != generation:
                 self._note(running.as_of)
-            return value  # type: ignore[no-any-return]
+            return _value(value)  # type: ignore[no-any-return]
         if found is None and self.sharing is not None:
             shared = self._first_shared(key, running, generation, bound, self.sharing)
             if shared is not None:
@@ -423,6 +444,8 @@ class WebState:
         begun = time.thread_time()
         try:
             value = compute()
+        except InsufficientDataError as error:
+            value = _Refused(error)  # kept for this generation, raised below
         except BaseException as error:
             with self._cache_lock:
                 if self._computing.get(key) is running:
@@ -450,6 +473,9 @@ class WebState:
             else:
                 self.counts.in_requests += 1
                 self.counts.in_requests_cpu += spent
+        if isinstance(value, _Refused):  # not shared: the other processes find it themselves
+            self._unclaim(key)
+            raise value.again()
         if self.sharing is not None:  # for the other processes (a cache: never fails a page)
             try:
                 self.sharing.put(key, Shared(value, running.generation[1:], running.as_of))
@@ -573,6 +599,8 @@ class WebState:
         with self._cache_lock:
             found = self._cache.get(key)
         if found is None:
+            return None
+        if isinstance(found.value, _Refused):
             return None
         if found.generation == generation:
             return found.value
