@@ -93,3 +93,36 @@ def test_a_viewer_finds_by_id_only_and_sees_no_personal_data(ws: Workspace) -> N
     assert view.customer["name"] == MASK and view.customer["email"] == MASK
     (note,) = [event for event in view.events if event["kind"] == "note"]
     assert note["interviewer"] == MASK and note["text"] == "A note"
+
+
+@pytest.mark.parametrize("principal", [ANALYST, NORTH_HANDLER, VIEWER], ids=lambda p: p.name)
+def test_a_cut_timeline_keeps_the_newest_events_and_counts_them_all(
+    ws: Workspace, principal: Principal
+) -> None:
+    """The page's timeline (``newest``): the newest events as the whole timeline shows them
+    (each masked and limited alike), and the counts of every event, also those left out."""
+    for number in range(12):  # more answers, a day apart, some of them unit-less
+        ws.write_records(
+            "responses",
+            [
+                {
+                    "response_id": f"rB-more-{number}",
+                    "customer_id": "B",
+                    "submitted_at": f"2025-03-{number + 1:02d}T10:00:00Z",
+                    "unit": ("North", "South", None)[number % 3],
+                    "nps": number % 11,
+                    "comment": f"B more comment {number}",
+                }
+            ],
+            actor="test",
+        )
+    full = customer_view(ws.db, "B", principal)
+    assert full.totals is None and full.left_out == 0
+    for newest in (1, 3, len(full.events) - 1, len(full.events), len(full.events) + 5):
+        cut = customer_view(ws.db, "B", principal, newest=newest)
+        assert cut.counts() == full.counts()
+        assert cut.left_out == max(0, len(full.events) - newest)
+        assert [event["at"] for event in cut.events] == [
+            event["at"] for event in full.events[:newest]
+        ]
+        assert all(event in full.events for event in cut.events)

@@ -110,19 +110,29 @@ class CustomerView:
     """One customer's profile, the units of the evidence shown, and the timeline, newest first.
 
     ``limited`` says the evidence was limited to the principal's units (a case handler's view).
+    ``totals`` holds the events per kind when the timeline was cut to its newest events (else
+    None: ``events`` holds them all).
     """
 
     customer: dict[str, Any]
     units: list[str]
     events: list[dict[str, Any]] = field(default_factory=list)
     limited: bool = False
+    totals: dict[str, int] | None = None
 
     def counts(self) -> dict[str, int]:
-        """Events per kind."""
+        """Events per kind (all of them, also those a cut timeline leaves out)."""
+        if self.totals is not None:
+            return {kind: count for kind, count in self.totals.items() if count}
         found: dict[str, int] = {}
         for event in self.events:
             found[event["kind"]] = found.get(event["kind"], 0) + 1
         return found
+
+    @property
+    def left_out(self) -> int:
+        """Events a cut timeline leaves out (0 when it holds them all)."""
+        return 0 if self.totals is None else sum(self.totals.values()) - len(self.events)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -160,6 +170,7 @@ def customer_view(
     principal: Principal,
     *,
     redactor: TextRedactor | None = None,
+    newest: int | None = None,
 ) -> CustomerView:
     """Everything known about ``customer_id`` that ``principal`` may see, newest event first.
 
@@ -174,6 +185,10 @@ def customer_view(
     redactor
         The viewer's redactor (:func:`advocacy.access.masking.text_redactor`); built from the
         workspace when None.
+    newest
+        Keep only this many of the newest events (the counts per kind still count them all:
+        :attr:`CustomerView.totals`); None keeps every event. A page's cost then stays the same
+        however long the customer's history grows.
 
     Raises
     ------
@@ -202,6 +217,7 @@ def customer_view(
         limited=limited,
     )
     unitless = sees_unitless(units, principal)
+    totals: dict[str, int] = {}
     for source in SOURCES:
         if not source.has_unit and not unitless:
             continue
@@ -210,12 +226,30 @@ def customer_view(
             f"SELECT {source.moment} AS at, {source.columns} FROM {source.table} WHERE {condition}",
             (customer_id,) * len(source.owners),
         )
-        for row in _rows(db, scope(query, principal) if source.has_unit else query):
+        if source.has_unit:
+            query = scope(query, principal)
+        if newest is not None:
+            query = SqlSource(
+                f"SELECT *, count(*) OVER () AS {_TOTAL} FROM ({query.sql}) events "
+                'ORDER BY "at" DESC NULLS LAST LIMIT ?',
+                (*query.params, int(newest)),
+            )
+        rows = _rows(db, query)
+        totals[source.kind] = int(rows[0][_TOTAL]) if rows and newest is not None else len(rows)
+        for row in rows:
+            row.pop(_TOTAL, None)
             view.events.append(
                 {"kind": source.kind, **mask_record(row, principal, redactor=redactor)}
             )
     view.events.sort(key=lambda event: _sort_key(event.get("at")), reverse=True)
+    if newest is not None:
+        del view.events[newest:]
+        view.totals = totals
     return view
+
+
+#: The column a cut timeline's queries count each source's events in.
+_TOTAL = "timeline_events_in_all"
 
 
 def _sort_key(moment: Any) -> float:

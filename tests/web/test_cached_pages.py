@@ -13,13 +13,16 @@ import html
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from advocacy.present.web import create_app
 from advocacy.present.web.derived import derived
+from advocacy.present.web.pages.routes import TIMELINE_EVENTS
 from advocacy.present.web.pages.topics import PAGE_ROWS
-from web.site import Site, bearer
+from web.site import Site, bearer, prepare_site
 
 
 class _Table(HTMLParser):
@@ -119,6 +122,48 @@ def test_the_ladder_is_shown_a_page_at_a_time_every_customer_once_in_the_order_a
     known = [score for score in scores if score is not None]
     assert known == sorted(known, reverse=True)  # the whole ladder sorted, not each page
     assert scores[len(known) :] == [None] * (len(scores) - len(known))  # no answer: last
+
+
+def test_a_long_customer_history_shows_its_newest_events_and_counts_them_all(
+    demo_directory: Path, tmp_path: Path
+) -> None:
+    """The customer page shows the newest TIMELINE_EVENTS events, counts every event, and
+    names the API route that gives them all (on a copy of its own: it writes)."""
+    site = prepare_site(demo_directory, tmp_path)
+    with TestClient(create_app(site.url), base_url="https://testserver") as client:
+        _long_history(client, site)
+
+
+def _long_history(client: TestClient, site: Site) -> None:
+    customer = site.north_customer
+    records = [
+        {
+            "response_id": f"long-history-{number}",
+            "customer_id": customer,
+            "submitted_at": f"2031-01-01T{number // 60:02d}:{number % 60:02d}:00Z",
+            "unit": "North",
+            "nps": 9,
+            "comment": f"answer number {number} <b>bold</b>",
+        }
+        for number in range(TIMELINE_EVENTS + 5)
+    ]
+    written = client.post("/api/v1/responses", json=records, headers=_analyst(site))
+    assert written.status_code == 200, written.text
+    everything = client.get(f"/api/v1/customers/{customer}", headers=_analyst(site)).json()
+    total = len(everything["events"])
+    assert total > TIMELINE_EVENTS
+    page = client.get(f"/customers/{customer}", headers=_analyst(site))
+    assert page.status_code == 200
+    assert page.text.count('<li class="event') == TIMELINE_EVENTS
+    assert f"The newest {TIMELINE_EVENTS} of {total:,} events" in page.text
+    assert f"GET /api/v1/customers/{customer}" in page.text
+    newest = f"answer number {TIMELINE_EVENTS + 4} &lt;b&gt;bold&lt;/b&gt;"
+    assert newest in page.text and "answer number 4 &lt;b&gt;" not in page.text
+    kinds: dict[str, int] = {}
+    for event in everything["events"]:
+        kinds[event["kind"]] = kinds.get(event["kind"], 0) + 1
+    for kind, count in kinds.items():
+        assert f'<span class="tag">{count} {kind}{"s" if count != 1 else ""}</span>' in page.text
 
 
 def test_paging_keeps_the_filters_and_the_other_tables_order(

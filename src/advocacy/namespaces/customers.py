@@ -45,6 +45,7 @@ class CustomersNamespace:
         *,
         principal: Principal | None = None,
         redactor: TextRedactor | None = None,
+        newest: int | None = None,
     ) -> CustomerView:
         """One customer's profile and timeline (responses, interactions, mentions, notes,
         referrals, purchases and cases), newest event first.
@@ -60,6 +61,9 @@ class CustomersNamespace:
         redactor
             The viewer's redactor (``ws.access.text_redactor``), to reuse one across calls;
             built from the workspace when None.
+        newest
+            Keep only this many of the newest events (``CustomerView.counts`` still counts
+            them all); None: every event.
 
         Returns
         -------
@@ -87,6 +91,7 @@ class CustomersNamespace:
             customer_id,
             principal if principal is not None else WORKSPACE_OWNER,
             redactor=redactor,
+            newest=newest,
         )
 
     def find(

@@ -54,6 +54,10 @@ router = APIRouter(include_in_schema=False)
 
 Reader = Annotated[Caller, Depends(requires(Permission.read))]
 CustomerReader = Annotated[Caller, Depends(requires(Permission.read_customers))]
+#: Events the customer page's timeline shows, newest first (the API's customer route gives
+#: them all): a customer with years of purchases and answers, or a stream of API writes,
+#: made the page's work grow with the history (0.15 s and 1.1 MB at 5,000 events).
+TIMELINE_EVENTS = 200
 
 
 def _safe_next(target: str | None) -> str:
@@ -376,7 +380,9 @@ def customer_page(customer_id: str, request: Request, caller: CustomerReader) ->
     state = web_state(request)
     with state.use:
         redactor = viewer_redactor(state, caller.principal)
-        view = state.ws.customers.view(customer_id, principal=caller.principal, redactor=redactor)
+        view = state.ws.customers.view(
+            customer_id, principal=caller.principal, redactor=redactor, newest=TIMELINE_EVENTS
+        )
     return render(request, "customer.html.j2", {"view": view}, caller=caller)
 
 
