@@ -8,7 +8,9 @@ and case handler in turn, ``--concurrency`` in flight), after a warm round that 
 server's cache, then ``--writes`` single-record API writes (``POST /api/v1/responses``, as
 many in flight, so the group commit forms batches as under load; their CPU includes the
 overview's refreshes they start, as it does in the server). The workspace is
-the load benchmark's (a throw-away PostgreSQL holding the demo company, ``--customers``).
+the load benchmark's (a throw-away PostgreSQL holding the demo company, ``--customers``),
+with ``--written`` responses of the load's customer written first (what a minute of the load
+leaves behind: that customer's page and the open cases grow with it).
 
 ``--variant NAME=PATH`` (repeatable) runs the server again with ``PATH`` added to its module
 path after the package, each variant in turn, ``--repeat`` times, so that the variants face
@@ -45,6 +47,7 @@ sys.path.insert(0, str(REPOSITORY / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import build_workspace, cpu_seconds, pages  # noqa: E402
+from pages import write_like_the_load  # noqa: E402
 
 from support.live_server import free_port, wait_until_listening  # noqa: E402
 from support.postgres import postgres_databases  # noqa: E402
@@ -191,6 +194,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each variant, in turn")
     parser.add_argument("--customers", type=int, default=2000, help="size of the demo")
     parser.add_argument(
+        "--written",
+        type=int,
+        default=0,
+        help="responses written to the load's customer first (as a minute of the load leaves)",
+    )
+    parser.add_argument(
         "--variant", action="append", default=[], help="NAME=PATH: also with PATH on the path"
     )
     parser.add_argument(
@@ -209,6 +218,8 @@ def main() -> None:
     with postgres_databases() as databases:
         url = databases.create()
         secrets = build_workspace(url, customers=options.customers)
+        if options.written:
+            write_like_the_load(url, secrets["customer"], options.written)
         load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
         copies = itertools.count(1)
         for turn in range(options.repeat):

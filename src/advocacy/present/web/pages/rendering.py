@@ -43,6 +43,9 @@ templates = Jinja2Templates(
     env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # every template, .j2 included
+        # The templates ship with the package: not looked at again on every render (a stat
+        # of each template and of those it extends, on every page).
+        auto_reload=False,
     )
 )
 
