@@ -149,7 +149,8 @@ def postgres_cpu_seconds(url: str) -> float | None:
     try:
         with advocacy.open(url) as ws:
             backend = int(ws.db.fetchall("SELECT pg_backend_pid()")[0][0])
-        postmaster = int(_stat(backend)[1])
+            # read while the backend still lives: once closed, its /proc entry may be gone
+            postmaster = int(_stat(backend)[1])
         fields = _stat(postmaster)
         ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
         for entry in Path("/proc").iterdir():
