@@ -7,7 +7,7 @@ exactly once (none lost, none doubled).
 The script starts a throw-away PostgreSQL server (as the tests do, ``tests/support/postgres.py``;
 or ``--url`` for an existing database), loads the demo company into it (``--customers``, the
 comments analysed, themes, plans and cases, as ``advocacy demo`` builds), and runs
-``advocacy serve`` on it as its own process. Then, from this process (asyncio and httpx):
+``advocacy serve`` on it as its own process. Then, from this process (asyncio and aiohttp):
 
 - ``--users`` signed-in users (sessions of an analyst, a viewer and a case handler, in turn)
   each open a page, wait a think time (uniform in ``--think`` +- 50 %), and open the next, round
@@ -23,12 +23,14 @@ comments analysed, themes, plans and cases, as ``advocacy demo`` builds), and ru
 At the end it counts, in the database, the load's responses by id: each acknowledged write
 (HTTP 200) must be there once, and a write that got no answer is reported apart (its outcome
 is unknown to the client). The load average is printed before and after, and the CPU time the
-server process, PostgreSQL and this client used during the load (on a shared machine the wall-clock
-figures depend on the other jobs; the CPU time much less). Also reported: how old the pages
-said their figures were ("Figures as of ...": the share of pages saying so, the 95th percentile
-and the most, fresh pages counting 0), and what the server's caches computed and where (each
-server process logs it as it stops: results computed by requests and by background refreshes,
-their CPU seconds, and results taken from another process). Results as JSON with ``--json``.
+server process, PostgreSQL and this client used during the load (on a shared machine the
+wall-clock figures depend on the other jobs; the CPU time much less), with the client's CPU per
+request it sent (warm-up included): a client that takes the cores the server needs measures
+itself. Also reported: how old the pages said their figures were ("Figures as of ...": the
+share of pages saying so, the 95th percentile and the most, fresh pages counting 0), and what
+the server's caches computed and where (each server process logs it as it stops: results
+computed by requests and by background refreshes, their CPU seconds, and results taken from
+another process). Results as JSON with ``--json``.
 
 Run: ``.venv/bin/python benchmarks/load.py [--seconds 60] [--users 50] [--writes 200]``
 """
@@ -55,8 +57,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 import numpy as np
+import yarl
 
 import advocacy
 from advocacy.access import add_user, create_token
@@ -146,7 +149,8 @@ def postgres_cpu_seconds(url: str) -> float | None:
     try:
         with advocacy.open(url) as ws:
             backend = int(ws.db.fetchall("SELECT pg_backend_pid()")[0][0])
-        postmaster = int(_stat(backend)[1])
+            # read while the backend still lives: once closed, its /proc entry may be gone
+            postmaster = int(_stat(backend)[1])
         fields = _stat(postmaster)
         ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
         for entry in Path("/proc").iterdir():
@@ -161,16 +165,17 @@ def postgres_cpu_seconds(url: str) -> float | None:
 
 
 #: The note of a page showing figures from before the latest writes (in the workspace's time
-#: zone, UTC in the demo).
-FIGURES_AS_OF = re.compile(r"Figures as of (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
+#: zone, UTC in the demo). Searched in the page's bytes, as received: the client needs nothing
+#: else from a page, so it never decodes one (pages run to hundreds of KB).
+FIGURES_AS_OF = re.compile(rb"Figures as of (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
 
 
-def figures_age(page: str) -> float:
+def figures_age(page: bytes) -> float:
     """How many seconds old a page says its figures are (0 when it does not say: fresh)."""
     found = FIGURES_AS_OF.search(page)
     if found is None:
         return 0.0
-    moment = datetime.datetime.fromisoformat(found.group(1)).replace(tzinfo=datetime.UTC)
+    moment = datetime.datetime.fromisoformat(found.group(1).decode()).replace(tzinfo=datetime.UTC)
     return max(0.0, (datetime.datetime.now(datetime.UTC) - moment).total_seconds())
 
 
@@ -240,20 +245,37 @@ async def run_load(
     run: str,
     write_workers: int,
 ) -> dict[str, Any]:
-    """Drive the server; return the page timings, the errors and the writes' outcomes."""
+    """Drive the server; return the page timings, the errors and the writes' outcomes.
+
+    The client is aiohttp's (a C HTTP parser, a pool that finds a free connection without
+    looking at the others). httpx's pool looked at every pooled connection on each request,
+    ~100 of them with 50 users and 64 writers: several ms of the client's CPU a request, as much
+    as the server used to answer it. Every user and every writer has at most one request in
+    flight, so the pool never makes one wait. No cookie jar: each request carries its own
+    user's session (or the writers' token), as that user's browser would."""
     page_list = pages(secrets["customer"])
-    limits = httpx.Limits(max_connections=users + 400, max_keepalive_connections=users + 100)
+    # Built once: joining a path to the base and parsing it again per request is client CPU.
+    address = {path: yarl.URL(base + path) for path in page_list}
+    writes_address = yarl.URL(base + "/api/v1/responses")
     timings: list[tuple[str, float]] = []
     ages: list[float] = []  # how old each page said its figures were (0: fresh)
     errors: list[str] = []
     acknowledged: list[str] = []
     unanswered: list[str] = []
+    requests = 0  # every request sent, counted or not (the client's CPU per request)
     started = time.monotonic()
     counted_from = started + warm_up
     stop = counted_from + seconds
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    # httpx's timeout=60 was per phase; these are aiohttp's per phase (connect includes a
+    # wait for a pooled connection).
+    timeout = aiohttp.ClientTimeout(total=None, connect=60, sock_connect=60, sock_read=60)
+    connector = aiohttp.TCPConnector(limit=users + write_workers + 8, keepalive_timeout=30)
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
+    ) as client:
 
         async def user(number: int) -> None:
+            nonlocal requests
             cookie = secrets["sessions"][number % len(secrets["sessions"])]
             headers = {"Cookie": f"advocacy_session={cookie}"}
             chooser = random.Random(number)
@@ -263,20 +285,30 @@ async def run_load(
                 if time.monotonic() >= stop:
                     return
                 begun = time.monotonic()
+                requests += 1
+                body = b""
                 try:
-                    answer = await client.get(path, headers=headers)
-                    failed = None if answer.status_code == 200 else f"{path}: {answer.status_code}"
-                except httpx.HTTPError as error:
+                    async with client.get(address[path], headers=headers) as answer:
+                        body = await answer.read()
+                        status = answer.status
+                    failed = None if status == 200 else f"{path}: {status}"
+                except (aiohttp.ClientError, TimeoutError) as error:
                     failed = f"{path}: {type(error).__name__}"
                 took = time.monotonic() - begun
                 if begun >= counted_from and begun < stop:
                     timings.append((path, took))
-                    ages.append(figures_age(answer.text) if not failed else 0.0)
+                    ages.append(figures_age(body) if not failed else 0.0)
                     if failed:
                         errors.append(failed)
                 await asyncio.sleep(chooser.uniform(0.5 * think, 1.5 * think))
 
+        write_headers = {
+            "Authorization": f"Bearer {secrets['token']}",
+            "Content-Type": "application/json",
+        }
+
         async def write(number: int) -> None:
+            nonlocal requests
             response_id = f"LOAD-{run}-{number}"
             record = [
                 {
@@ -288,17 +320,21 @@ async def run_load(
                     "comment": f"load test answer {number}",
                 }
             ]
-            headers = {"Authorization": f"Bearer {secrets['token']}"}
+            requests += 1
             try:
-                answer = await client.post("/api/v1/responses", json=record, headers=headers)
-            except httpx.HTTPError as error:
+                async with client.post(
+                    writes_address, data=json.dumps(record).encode(), headers=write_headers
+                ) as answer:
+                    await answer.read()  # the whole answer, as a client that checks it would
+                    status = answer.status
+            except (aiohttp.ClientError, TimeoutError) as error:
                 unanswered.append(response_id)
                 errors.append(f"POST /api/v1/responses: {type(error).__name__}")
                 return
-            if answer.status_code == 200:
+            if status == 200:
                 acknowledged.append(response_id)
             else:
-                errors.append(f"POST /api/v1/responses: {answer.status_code}")
+                errors.append(f"POST /api/v1/responses: {status}")
 
         interval = 1.0 / writes_per_second if writes_per_second > 0 else float("inf")
         following = itertools.count()
@@ -333,6 +369,7 @@ async def run_load(
         "unanswered": unanswered,
         "write_seconds": write_seconds,
         "late": late,
+        "requests": requests,
     }
 
 
@@ -454,6 +491,8 @@ def main() -> None:
         "error_kinds": sorted(set(outcome["errors"]))[:10],
         "server_cpu_seconds": round(server_cpu, 1),
         "client_cpu_seconds": round(client_cpu, 1),
+        "client_requests": outcome["requests"],
+        "client_cpu_ms_per_request": round(1000 * client_cpu / max(1, outcome["requests"]), 2),
         "postgres_cpu_seconds": None if database_cpu is None else round(database_cpu, 1),
         "load_average_before": load_before,
         "load_average_after": load_after,
