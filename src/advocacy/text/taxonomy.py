@@ -89,8 +89,14 @@ from advocacy.errors import InputError, UsageError
 from advocacy.text.embeddings import Embedder
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, stems, words
-from advocacy.text.theme_classifier import MAX_SEEDS, keyword_self_training
-from advocacy.text.theme_facets import ATTRIBUTE, Facets, compose_hits, theme_facets
+from advocacy.text.theme_classifier import MAX_SEEDS, MIN_SEEDS, keyword_self_training
+from advocacy.text.theme_facets import (
+    ATTRIBUTE,
+    Facets,
+    broad_theme,
+    compose_hits,
+    theme_facets,
+)
 
 #: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns
 #: it to a sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
@@ -104,6 +110,10 @@ DEFAULT_MARGIN = 0.075
 SELF_TRAINED_EVEN_SPLITS = 2.0
 #: Probability that always suffices (between two themes, 0.5 would be a guess).
 SELF_TRAINED_CEILING = 0.8
+#: A learnt theme also needs the probability its own keyword sentences reach at this
+#: percentile (the taxonomy's broad theme excepted); chosen on the SemEval train files
+#: (themes_semeval.py): 2 and 10 scored lower, 0 is the even split alone.
+SELF_TRAINED_SEED_PERCENTILE = 5.0
 #: Least similarity to the self-trained theme's prototype (measured from the none prototype).
 SELF_TRAINED_SIMILARITY = 0.1
 #: Fewer words than this and a sentence gets no theme by meaning (keywords still count).
@@ -620,7 +630,10 @@ def _by_sentence(
     # Well above an even split among the themes learnt: 0.2 is a clear choice among twelve,
     # 0.5 a guess between two (hence the ceiling).
     learnt = max(int((learned.sum(axis=0) > 0).sum()), 1)
-    taught = (confidence >= min(SELF_TRAINED_CEILING, SELF_TRAINED_EVEN_SPLITS / learnt)) & nearer
+    bar = _self_trained_bars(
+        learned, seeds, hits[read[seeds]].argmax(axis=1), learnt, broad_theme(taxonomy)
+    )
+    taught = (confidence >= bar[chosen]) & nearer
     # A sentence with keywords gets the learnt theme too when its keywords do not name it
     # ("great pizza and fantastic service": service by keyword, food by what pizza sounds like),
     # except a compound taxonomy's catch-all theme (RESTAURANT#GENERAL), which is only for a
@@ -642,3 +655,30 @@ def _by_sentence(
     for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
         row, column = int(owner[read[i]]), int(best[i])
         scores[row, column] = max(scores[row, column], float(value[i]))
+
+
+def _self_trained_bars(
+    learned: NDArray[np.float64],
+    seeds: NDArray[np.int64],
+    seed_themes: NDArray[np.int64],
+    learnt: int,
+    broad: int | None,
+) -> NDArray[np.float64]:
+    """Per theme, the probability at which self-training assigns it.
+
+    Every theme needs :data:`SELF_TRAINED_EVEN_SPLITS` times an even split among the themes
+    learnt (at most :data:`SELF_TRAINED_CEILING`). A theme also needs the probability that
+    its own keyword sentences reach at their :data:`SELF_TRAINED_SEED_PERCENTILE` percentile:
+    a theme the regression tells apart well ("the staff") asks more of a sentence than one it
+    confuses with others, measured on the texts being assigned. The taxonomy's broad theme
+    (:func:`~advocacy.text.theme_facets.broad_theme`: "the laptop as a whole") keeps the even
+    split alone: its keywords occur in sentences of every kind, so what they score says little
+    of a sentence about it that names nothing.
+    """
+    even = min(SELF_TRAINED_CEILING, SELF_TRAINED_EVEN_SPLITS / learnt)
+    bars = np.full(learned.shape[1], even)
+    for theme in np.unique(seed_themes):
+        own = learned[seeds[seed_themes == theme], theme]
+        if len(own) >= MIN_SEEDS and theme != broad:
+            bars[theme] = max(even, float(np.percentile(own, SELF_TRAINED_SEED_PERCENTILE)))
+    return bars
