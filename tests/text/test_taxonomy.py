@@ -231,8 +231,8 @@ def test_each_learnt_theme_asks_what_its_own_keyword_sentences_reach() -> None:
     bars = _self_trained_bars(learned, seeds, themes, 12, None)
     # Theme 0's sentences all score 0.9 or more: 0.6 is no reading of it; theme 1 is confused
     # with others and asks 0.4; a theme without keyword sentences keeps twice an even split.
-    assert bars[0] == pytest.approx(0.902, abs=0.001)
-    assert bars[1] == pytest.approx(0.41, abs=0.01)
+    assert 0.9 <= bars[0] < 0.92
+    assert 0.4 <= bars[1] < 0.45
     assert bars[2] == pytest.approx(2 / 12)
     assert learned[6, 0] < bars[0]
     # The broad theme ("the laptop as a whole") keeps the even split: 0.6 is enough for it.
