@@ -207,3 +207,33 @@ def test_a_taxonomy_in_german_seeds_no_german_stop_words() -> None:
     ]
     hits = keyword_hits(texts, taxonomy, languages=["de", "de", "de"])
     assert hits.tolist() == [[False, False, False], [False, False, False], [True, False, False]]
+
+
+def test_each_learnt_theme_asks_what_its_own_keyword_sentences_reach() -> None:
+    import numpy as np
+
+    from advocacy.text.taxonomy import _self_trained_bars
+
+    # Probabilities of three themes for six keyword sentences (two themes, three each) and one
+    # sentence without keywords; twelve themes learnt, so an even split is 1/12.
+    learned = np.array(
+        [
+            [0.90, 0.05, 0.05],
+            [0.95, 0.03, 0.02],
+            [0.92, 0.04, 0.04],
+            [0.30, 0.40, 0.30],
+            [0.20, 0.45, 0.35],
+            [0.25, 0.50, 0.25],
+            [0.60, 0.20, 0.20],
+        ]
+    )
+    seeds, themes = np.arange(6), np.array([0, 0, 0, 1, 1, 1])
+    bars = _self_trained_bars(learned, seeds, themes, 12, None)
+    # Theme 0's sentences all score 0.9 or more: 0.6 is no reading of it; theme 1 is confused
+    # with others and asks 0.4; a theme without keyword sentences keeps twice an even split.
+    assert 0.9 <= bars[0] < 0.92
+    assert 0.4 <= bars[1] < 0.45
+    assert bars[2] == pytest.approx(2 / 12)
+    assert learned[6, 0] < bars[0]
+    # The broad theme ("the laptop as a whole") keeps the even split: 0.6 is enough for it.
+    assert _self_trained_bars(learned, seeds, themes, 12, 0)[0] == pytest.approx(2 / 12)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme, keyword_hits, seed_keywords
-from advocacy.text.theme_facets import ATTRIBUTE, BOTH, ENTITY, theme_facets
+from advocacy.text.theme_facets import ATTRIBUTE, BOTH, ENTITY, broad_theme, theme_facets
 
 # Written the way a user writes from category names: an entity's words under its first theme,
 # an attribute's words under the restaurant's theme of it.
@@ -97,3 +97,42 @@ def test_names_in_words_split_into_their_first_word_and_the_rest() -> None:
 def test_themes_sharing_only_a_word_are_not_compound() -> None:
     names = ("Billing problems", "Delivery problems", "App problems", "Staff")
     assert theme_facets(Taxonomy(tuple(TaxonomyTheme(name) for name in names))) is None
+
+
+# An entity whose first theme is about it as a whole (DISPLAY#GENERAL), as in the SemEval laptop
+# and hotel categories.
+LAPTOP = Taxonomy(
+    (
+        TaxonomyTheme("LAPTOP#GENERAL", "the laptop as a whole", ("laptop",)),
+        TaxonomyTheme("LAPTOP#PRICE", "the price of the laptop", ("expensive",)),
+        TaxonomyTheme("LAPTOP#QUALITY", "how well made the laptop is", ("sturdy",)),
+        TaxonomyTheme("DISPLAY#GENERAL", "the screen of the laptop", ("screen",)),
+        TaxonomyTheme("DISPLAY#QUALITY", "how good the picture is", ("crisp",)),
+        TaxonomyTheme("DISPLAY#PRICE", "the price of a screen"),
+    )
+)
+
+
+def test_an_entity_named_with_an_attribute_is_not_also_taken_as_a_whole() -> None:
+    assert theme_facets(LAPTOP) is not None
+    assert _themes(
+        ["The screen is crisp.", "The screen is expensive to replace.", "Nice screen."], LAPTOP
+    ) == [["DISPLAY#QUALITY"], ["DISPLAY#PRICE"], ["DISPLAY#GENERAL"]]
+    # A default that is an attribute of its own (FOOD#QUALITY, listed first) stays beside.
+    assert _themes(["The pizza is expensive."]) == [["FOOD#QUALITY", "FOOD#PRICES"]]
+
+
+def test_the_broad_theme_is_the_whole_the_other_themes_speak_of() -> None:
+    assert broad_theme(RESTAURANT) == 0  # RESTAURANT#GENERAL, the compound catch-all
+    plain = Taxonomy(
+        (
+            TaxonomyTheme("Battery", "the battery of the laptop and how long it lasts"),
+            TaxonomyTheme("Laptop", "the laptop as a whole"),
+            TaxonomyTheme("Shipping", "delivery of the laptop"),
+        )
+    )
+    assert broad_theme(plain) == 1
+    # Named by one other description only, or by none: no theme is the broad one.
+    parts = Taxonomy((TaxonomyTheme("Food", "the dishes"), TaxonomyTheme("Service", "the staff")))
+    assert broad_theme(parts) is None
+    assert broad_theme(Taxonomy(plain.themes[:2])) is None

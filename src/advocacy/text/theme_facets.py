@@ -18,7 +18,8 @@ puts the halves a sentence mentions back together:
 
 A sentence's attribute evidence joins every entity it names that has a theme of that attribute
 (FOOD + PRICES: ``FOOD#PRICES``) or, when it names none, the general entity (``RESTAURANT#PRICES``);
-an entity named without an attribute gets its default theme (``FOOD#QUALITY``). A taxonomy
+an entity named without an attribute gets its default theme (``FOOD#QUALITY``), and an entity
+named with one of its attributes does not get its theme as a whole (``DISPLAY#GENERAL``). A taxonomy
 whose names do not all split in two at ``#``, or that shares no attribute between entities, is
 left as it is.
 
@@ -64,6 +65,9 @@ class Facets:
         The entity whose themes catch what names no other entity.
     default
         Per entity, the column of its default theme.
+    whole
+        Per entity, whether its default theme is about it as a whole (``FOOD#GENERAL``), not
+        one attribute of it (``FOOD#QUALITY`` as the first listed).
     """
 
     entity: NDArray[np.int64]
@@ -71,6 +75,7 @@ class Facets:
     kind: NDArray[np.int64]
     general_entity: int
     default: NDArray[np.int64]
+    whole: NDArray[np.bool_]
 
 
 def _split(name: str, *, marked: bool) -> tuple[str, str] | None:
@@ -128,17 +133,19 @@ def theme_facets(taxonomy: Taxonomy) -> Facets | None:
                 mentions[index] += 1
     general = max(range(len(entities)), key=lambda e: (mentions[e], sizes[entities[e]], -e))
     default = np.empty(len(entities), np.int64)
+    whole = np.zeros(len(entities), bool)
     for index in range(len(entities)):
         columns = np.flatnonzero(entity == index)
         generals = [c for c in columns if pairs[c][1] in ("", GENERAL)]
         default[index] = generals[0] if generals else columns[0]
+        whole[index] = bool(generals)
     kind = np.full(len(pairs), BOTH, np.int64)
     for column in range(len(pairs)):
         if entity[column] == general and default[general] != column:
             kind[column] = ATTRIBUTE
         elif entity[column] != general and default[entity[column]] == column:
             kind[column] = ENTITY
-    return Facets(entity, attribute, kind, general, default)
+    return Facets(entity, attribute, kind, general, default, whole)
 
 
 def compose_hits(hits: NDArray[np.bool_], facets: Facets) -> NDArray[np.bool_]:
@@ -175,20 +182,58 @@ def compose_hits(hits: NDArray[np.bool_], facets: Facets) -> NDArray[np.bool_]:
                 alone[:, entity] |= hits[:, column]
     named[:, facets.general_entity] = False
     joined = np.zeros_like(said)
+    specific = np.zeros_like(named)  # the entities a text names with one of their attributes
     for column, (entity, attribute) in enumerate(zip(facets.entity, facets.attribute, strict=True)):
         if entity != facets.general_entity:
             both = named[:, entity] & said[:, attribute]
             out[:, column] |= both
             joined[:, attribute] |= both
+            if column != facets.default[entity]:
+                specific[:, entity] |= both | (hits[:, column] & (facets.kind[column] == BOTH))
     for column, (attribute, kind) in enumerate(zip(facets.attribute, facets.kind, strict=True)):
         if kind == ATTRIBUTE:
             out[:, column] |= said[:, attribute] & ~joined[:, attribute]
     for entity, column in enumerate(facets.default):
         if entity != facets.general_entity:
-            out[:, column] |= alone[:, entity]
+            # "The screen is bright": DISPLAY#QUALITY, not also the screen as a whole
+            # (DISPLAY#GENERAL). A default that is itself an attribute (FOOD#QUALITY, listed
+            # first) stays: "the food is overpriced" is often about its taste too.
+            as_a_whole = specific[:, entity] & facets.whole[entity]
+            out[:, column] |= alone[:, entity] & ~as_a_whole
     # The general entity's default theme ("the place was great") is what a text is about when it
     # names nothing more specific: "the place is small but the food is fantastic" is about the
     # food, not the restaurant as a whole.
     general = facets.default[facets.general_entity]
     out[:, general] &= ~np.delete(out, general, axis=1).any(axis=1)
     return out
+
+
+def broad_theme(taxonomy: Taxonomy) -> int | None:
+    """The column of the theme about the whole thing the others are parts of, if any.
+
+    In a compound taxonomy it is the general entity's default theme (``RESTAURANT#GENERAL``);
+    in a plain one, the theme whose name the descriptions of two other themes or more speak
+    of ("Fans: the fans and cooling of the laptop", "Shipping: delivery of the laptop":
+    ``LAPTOP``), the most spoken of when several are. None when no theme is.
+
+    Examples
+    --------
+    >>> from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
+    >>> broad_theme(Taxonomy((
+    ...     TaxonomyTheme("Laptop", "the laptop as a whole"),
+    ...     TaxonomyTheme("Battery", "the battery of the laptop"),
+    ...     TaxonomyTheme("Screen", "the laptop's screen"),
+    ... )))
+    0
+    """
+    facets = theme_facets(taxonomy)
+    if facets is not None:
+        return int(facets.default[facets.general_entity])
+    spoken = Counter[int]()
+    for column, theme in enumerate(taxonomy.themes):
+        named = set(stems(theme.name.replace("_", " ")))
+        for other in taxonomy.themes:
+            if named and other is not theme and named <= set(stems(other.description)):
+                spoken[column] += 1
+    column, count = max(spoken.items(), key=lambda item: (item[1], -item[0]), default=(0, 0))
+    return column if count >= 2 else None
