@@ -106,7 +106,15 @@ def _write_on_conflict(db: Database, kind: Kind, stage: str, *, by_row: bool) ->
     it had come after. ``xmax = 0`` tells a row this statement inserted from one it updated
     (an updated row carries the updating transaction's id). Rows go in key order so that
     writers of overlapping keys lock them in the same order (no deadlock).
+
+    Rows already stored with the same hash are left out before the insert: ``ON CONFLICT``
+    would lock each of them (a write to its page and the log for every row of a re-imported
+    file). Leaving out a row that another writer changes at the same moment is the order
+    "this write first, then that one", so the outcome is still one of one after another.
     """
+    # The planner knows nothing of a new temporary table and guesses it holds about a
+    # thousand rows: a write of a few would then be joined by reading the whole table.
+    db.execute(f'ANALYZE "{stage}"')
     fields, values = _columns(kind)
     keys = ", ".join(_quote(key) for key in kind.key)
     order = ", ".join(f's.{_quote(key)} COLLATE "C"' for key in kind.key)
@@ -114,9 +122,16 @@ def _write_on_conflict(db: Database, kind: Kind, stage: str, *, by_row: bool) ->
         f"{_quote(name)} = EXCLUDED.{_quote(name)}" for name in fields if name not in kind.key
     )
     returned = ", ".join(f"t.{_quote(key)}" for key in kind.key)
+    same = " AND ".join(
+        [
+            *(f"e.{_quote(key)} = s.{_quote(key)}" for key in kind.key),
+            "e.record_hash = s.record_hash",
+        ]
+    )
     written = (
         f"WITH written AS (INSERT INTO {kind.table} AS t ({', '.join(map(_quote, fields))}) "
-        f'SELECT {", ".join(values)} FROM "{stage}" AS s ORDER BY {order} '
+        f'SELECT {", ".join(values)} FROM "{stage}" AS s WHERE NOT EXISTS '
+        f"(SELECT 1 FROM {kind.table} AS e WHERE {same}) ORDER BY {order} "
         f"ON CONFLICT ({keys}) DO UPDATE SET {assignments} "
         "WHERE t.record_hash IS DISTINCT FROM EXCLUDED.record_hash "
         f"RETURNING {returned}, t.xmax = 0 AS inserted) "
