@@ -60,12 +60,99 @@ def upsert(
     ``source`` is the import that writes them, or one import per row (a group commit of
     several API writes). With ``by_row`` the counts also say which rows (their ``_row``) were
     inserted and which updated, so each write of a group learns its own outcome; the rest
-    were unchanged.
+    were unchanged. An update replaces every field of the record (an empty one too), its
+    ``source`` and its hash; a placeholder customer written stops being one.
     """
     stage = f"stage_{kind.table}"
     sources = [source] * rows.num_rows if isinstance(source, str) else list(source)
     rows = rows.append_column("source", pa.array(sources, pa.string()))
     db.load_temporary(stage, rows, _stage_types(kind))
+    if db.dialect == "postgres":
+        written = _write_on_conflict(db, kind, stage, by_row=by_row)
+    else:  # a DuckDB file has one writing process (and no unique index to conflict on)
+        written = _write_absent_then_changed(db, kind, stage, by_row=by_row)
+    db.execute(f'DROP TABLE "{stage}"')
+    inserted, updated, inserted_rows, updated_rows = written
+    return UpsertCounts(
+        inserted, updated, rows.num_rows - inserted - updated, inserted_rows, updated_rows
+    )
+
+
+#: Rows inserted, rows updated, and with ``by_row`` which (their ``_row``).
+_Written = tuple[int, int, frozenset[int], frozenset[int]]
+_NONE: _Written = (0, 0, frozenset(), frozenset())
+
+
+def _columns(kind: Kind) -> tuple[list[str], list[str]]:
+    """The columns an upsert writes, and the value of each from stage row ``s``."""
+    fields = [*kind.field_names, "attrs", TIME_OFFSETS, "source", "record_hash"]
+    json = ("attrs", TIME_OFFSETS)
+    values = [
+        f"CAST(s.{_quote(name)} AS JSON)" if name in json else f"s.{_quote(name)}"
+        for name in fields
+    ]
+    if any(item.name == "is_stub" for item in kind.extra_fields):
+        fields, values = [*fields, "is_stub"], [*values, "FALSE"]
+    return fields, values
+
+
+def _write_on_conflict(db: Database, kind: Kind, stage: str, *, by_row: bool) -> _Written:
+    """Insert or update each stage row in one statement, on the table's unique key.
+
+    Not a read of which keys exist followed by an ``INSERT`` of the absent ones: two server
+    processes writing one new record at the same moment both read it absent, and the second
+    insert broke the key (a 500 for its write). Here PostgreSQL makes the second writer wait
+    for the first and then update the record (or leave it when its hash is the same), as if
+    it had come after. ``xmax = 0`` tells a row this statement inserted from one it updated
+    (an updated row carries the updating transaction's id). Rows go in key order so that
+    writers of overlapping keys lock them in the same order (no deadlock).
+
+    Rows already stored with the same hash are left out before the insert: ``ON CONFLICT``
+    would lock each of them (a write to its page and the log for every row of a re-imported
+    file). Leaving out a row that another writer changes at the same moment is the order
+    "this write first, then that one", so the outcome is still one of one after another.
+    """
+    # The planner knows nothing of a new temporary table and guesses it holds about a
+    # thousand rows: a write of a few would then be joined by reading the whole table.
+    db.execute(f'ANALYZE "{stage}"')
+    fields, values = _columns(kind)
+    keys = ", ".join(_quote(key) for key in kind.key)
+    order = ", ".join(f's.{_quote(key)} COLLATE "C"' for key in kind.key)
+    assignments = ", ".join(
+        f"{_quote(name)} = EXCLUDED.{_quote(name)}" for name in fields if name not in kind.key
+    )
+    returned = ", ".join(f"t.{_quote(key)}" for key in kind.key)
+    same = " AND ".join(
+        [
+            *(f"e.{_quote(key)} = s.{_quote(key)}" for key in kind.key),
+            "e.record_hash = s.record_hash",
+        ]
+    )
+    written = (
+        f"WITH written AS (INSERT INTO {kind.table} AS t ({', '.join(map(_quote, fields))}) "
+        f'SELECT {", ".join(values)} FROM "{stage}" AS s WHERE NOT EXISTS '
+        f"(SELECT 1 FROM {kind.table} AS e WHERE {same}) ORDER BY {order} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {assignments} "
+        "WHERE t.record_hash IS DISTINCT FROM EXCLUDED.record_hash "
+        f"RETURNING {returned}, t.xmax = 0 AS inserted) "
+    )
+    if not by_row:
+        counted = db.fetchone(
+            f"{written}SELECT count(*) FILTER (WHERE inserted), "
+            "count(*) FILTER (WHERE NOT inserted) FROM written"
+        )
+        return (int(counted[0]), int(counted[1]), frozenset(), frozenset()) if counted else _NONE
+    match = " AND ".join(f"w.{_quote(key)} = s.{_quote(key)}" for key in kind.key)
+    found = db.fetchall(
+        f'{written}SELECT s._row, w.inserted FROM written w JOIN "{stage}" s ON {match}'
+    )
+    inserted_rows = frozenset(int(row) for row, new in found if new)
+    updated_rows = frozenset(int(row) for row, new in found if not new)
+    return len(inserted_rows), len(updated_rows), inserted_rows, updated_rows
+
+
+def _write_absent_then_changed(db: Database, kind: Kind, stage: str, *, by_row: bool) -> _Written:
+    """Count the new and changed stage rows, update the changed, then insert the new."""
     match = " AND ".join(f"t.{_quote(key)} = s.{_quote(key)}" for key in kind.key)
     missing = f"t.{_quote(kind.key[0])} IS NULL"
     changed_row = f"t.record_hash IS DISTINCT FROM s.record_hash AND NOT {missing}"
@@ -85,36 +172,24 @@ def upsert(
             f'FROM "{stage}" s LEFT JOIN {kind.table} t ON {match}'
         )
         inserted, changed = (int(counted[0]), int(counted[1])) if counted else (0, 0)
-    fields = [*kind.field_names, "attrs", TIME_OFFSETS, "source", "record_hash"]
-    json = ("attrs", TIME_OFFSETS)
-    values = [
-        f"CAST(s.{_quote(name)} AS JSON)" if name in json else f"s.{_quote(name)}"
-        for name in fields
-    ]
-    extra = [item.name for item in kind.extra_fields]
+    fields, values = _columns(kind)
     if changed:
         assignments = ", ".join(
             f"{_quote(name)} = {value}"
             for name, value in zip(fields, values, strict=True)
             if name not in kind.key
         )
-        if "is_stub" in extra:
-            assignments += ", is_stub = FALSE"
         db.execute(
             f'UPDATE {kind.table} AS t SET {assignments} FROM "{stage}" AS s '
             f"WHERE {match} AND t.record_hash IS DISTINCT FROM s.record_hash"
         )
     if inserted:
-        columns = ", ".join(_quote(name) for name in fields + (["is_stub"] if extra else []))
-        selected = ", ".join(values + (["FALSE"] if extra else []))
         db.execute(
-            f'INSERT INTO {kind.table} ({columns}) SELECT {selected} FROM "{stage}" AS s '
+            f"INSERT INTO {kind.table} ({', '.join(map(_quote, fields))}) "
+            f'SELECT {", ".join(values)} FROM "{stage}" AS s '
             f"WHERE NOT EXISTS (SELECT 1 FROM {kind.table} AS t WHERE {match})"
         )
-    db.execute(f'DROP TABLE "{stage}"')
-    return UpsertCounts(
-        inserted, changed, rows.num_rows - inserted - changed, inserted_rows, updated_rows
-    )
+    return inserted, changed, inserted_rows, updated_rows
 
 
 def customer_references(kind: Kind, rows: pa.Table) -> list[list[str]]:
