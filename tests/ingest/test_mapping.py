@@ -158,6 +158,37 @@ def test_unknown_item_kind(tmp_path: Path) -> None:
         apply_mapping(raw, spec, RESPONSES)
 
 
+def test_two_columns_onto_one_item_of_one_kind_are_refused(tmp_path: Path) -> None:
+    raw = read_file(write(tmp_path, "s.csv", "submitted_at,A,B,C\n2026-01-01,4,5,3\n"))
+    spec = load_mapping(
+        write(
+            tmp_path,
+            "map.yaml",
+            "items:\n  A: {item: fit}\n  B: {item: fit, kind: expectation}\n  C: {item: fit}\n",
+        )
+    )
+    with pytest.raises(MappingError) as error:
+        apply_mapping(raw, spec, RESPONSES)
+    text = str(error.value)
+    assert "line 4" in text and "items.C.item" in text
+    assert "'A' and 'C' are both mapped to item 'fit'" in text and "fix:" in text
+
+
+def test_one_item_as_current_and_expected_is_two_ratings(tmp_path: Path) -> None:
+    raw = read_file(write(tmp_path, "s.csv", "submitted_at,A,B\n2026-01-01,4,5\n"))
+    spec = load_mapping(
+        write(
+            tmp_path, "map.yaml", "items:\n  A: {item: fit}\n  B: {item: fit, kind: expectation}\n"
+        )
+    )
+    items = apply_mapping(raw, spec, RESPONSES).items
+    assert [(i.column, i.item, i.kind) for i in items] == [
+        ("A", "fit", items[0].kind),
+        ("B", "fit", "expectation"),
+    ]
+    assert items[0].kind != "expectation"
+
+
 def test_missing_mapping_file(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match="cannot read the mapping file"):
         load_mapping(tmp_path / "nope.yaml")

@@ -169,6 +169,21 @@ def _check(spec: MappingSpec, raw: RawTable, kind: Kind) -> None:
                 "use one of: " + ", ".join(choices),
                 item.kind,
             )
+    # An item rating is keyed by its record, item and kind: two columns onto one item of one
+    # kind would give each record two ratings under one key (doubled, or refused by the store).
+    first_column: dict[tuple[str, str], str] = {}
+    for column, item in spec.items.items():
+        name = item.item or column
+        earlier = first_column.setdefault((name, item.kind), column)
+        if earlier != column:
+            raise fail(
+                f"items.{column}.item",
+                f"columns {earlier!r} and {column!r} are both mapped to item {name!r} "
+                f"of kind {item.kind!r}",
+                "give each column its own item name, or a different kind "
+                "(e.g. perception and expectation)",
+                name,
+            )
 
 
 def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
