@@ -103,6 +103,7 @@ class TextNamespace:
             recalibrate=recalibrate,
             model=self._settings.text_model,
             progress=progress,
+            workers=self._settings.text_workers,
         )
 
     def sentences(self, kind: str, document_id: str) -> Rows:
