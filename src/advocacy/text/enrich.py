@@ -285,6 +285,13 @@ def analyze_documents(
 
     The pieces do not depend on ``workers``, so neither do the rows.
 
+    Parameters
+    ----------
+    texts, calibrated, model, known
+        As for :func:`analyze_texts`.
+    workers
+        Processes to read on (1: this one alone).
+
     Returns
     -------
     tuple of pandas.DataFrame
