@@ -78,6 +78,9 @@ PRIOR_STRENGTH = 10.0
 #: Cross-validation compares the candidates on at most this many labels (a stratified sample;
 #: the learning curve's largest step), so choosing costs the same in a workspace of any size.
 MAX_CV_LABELS = 1_000
+#: From this many labels the independent fits run on ``workers`` processes; below it forking
+#: them (some 50-100 ms a time for a process holding the models) costs what they save.
+PARALLEL_LABELS = 500
 #: Characters of a text the TF-IDF model reads (hostile input: giant strings).
 TFIDF_MAX_CHARS = 5000
 
@@ -286,8 +289,9 @@ class CalibratedSentiment:
     random_state : int
         Seed of the fold split (the fit is otherwise deterministic).
     workers : int
-        Processes the independent fits of cross-validation run on (forked; see
-        :mod:`advocacy.text.workers`); the fitted model is the same for any count.
+        Processes the independent fits of cross-validation run on from
+        :data:`PARALLEL_LABELS` labels (forked; see :mod:`advocacy.text.workers`); the
+        fitted model is the same for any count.
 
     Attributes
     ----------
@@ -436,14 +440,17 @@ class CalibratedSentiment:
         if len(y) < MIN_HEAD_LABELS or len(np.unique(y)) < 2:
             return
         features = self.features_from(reading)
+        workers = self.workers if len(y) >= PARALLEL_LABELS else 1
         rows = _cv_rows(y, weight, self.random_state)
         self.n_cv_labels_ = len(rows)
         folds = _folds(y[rows], self.folds, self.random_state)
         self.n_folds_ = len(folds)
         stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once
         if len(y) >= MIN_TFIDF_LABELS:
-            stacked = self._stacked(counts, rows, features[rows], y[rows])
-        self._cross_validate(log_prior[rows], features[rows], stacked, y[rows], weight[rows])
+            stacked = self._stacked(counts, rows, features[rows], y[rows], workers=workers)
+        self._cross_validate(
+            log_prior[rows], features[rows], stacked, y[rows], weight[rows], workers=workers
+        )
         if self.method_.startswith("head"):
             matrix = features
             if self.method_ == "head + tfidf":
@@ -451,7 +458,9 @@ class CalibratedSentiment:
                 # The final TF-IDF model is fitted beside the out-of-fold ones.
                 final: list[Any] = []
                 if stacked is None or len(rows) < len(y):
-                    stacked = self._stacked(counts, every, features, y, final=final)
+                    stacked = self._stacked(
+                        counts, every, features, y, final=final, workers=workers
+                    )
                 matrix = stacked
                 self.tfidf_ = final[0] if final else counts.pipeline(every, y)
             self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
@@ -464,6 +473,7 @@ class CalibratedSentiment:
         y: NDArray[np.int64],
         *,
         final: list[Any] | None = None,
+        workers: int = 1,
     ) -> FloatArray:
         """``features`` with the out-of-fold probabilities of a TF-IDF model of the texts at
         ``rows`` (ascending) of ``counts``.
@@ -478,7 +488,7 @@ class CalibratedSentiment:
         ]
         if final is not None:  # the longest fit first, so that no worker waits for it at the end
             tasks.insert(0, partial(counts.pipeline, rows, y))
-        done = run_tasks(tasks, workers=self.workers)
+        done = run_tasks(tasks, workers=workers)
         if final is not None:
             final.append(done.pop(0))
         out_of_fold = np.zeros((len(y), len(SENTIMENTS)))
@@ -493,6 +503,8 @@ class CalibratedSentiment:
         stacked: FloatArray | None,
         y: NDArray[np.int64],
         weight: FloatArray,
+        *,
+        workers: int = 1,
     ) -> None:
         """Score every candidate by k-fold CV; keep the best (the simplest on a tie)."""
         folds = _folds(y, self.folds, self.random_state)
@@ -522,7 +534,7 @@ class CalibratedSentiment:
                 partial(_penalty_path, matrix, y, weight, train, test)
                 for _, matrix, train, test in paths
             ],
-            workers=self.workers,
+            workers=workers,
         )
         for name, matrix in candidates:
             if matrix is None:
