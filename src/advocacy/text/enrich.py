@@ -48,7 +48,7 @@ from advocacy.text.sentences import SENTENCE_TYPES, analyze_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
 from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
-from advocacy.text.workers import run_tasks, split_evenly, worker_count
+from advocacy.text.workers import reap, run_tasks, split_evenly, worker_count
 
 Progress = Callable[[str, int, int], None]
 
@@ -364,18 +364,21 @@ def analyze_workspace(
 
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _analyze_stale(
-            db,
-            kinds=kinds,
-            calibrate=calibrate,
-            recalibrate=recalibrate,
-            model=model,
-            batch_size=batch_size,
-            progress=progress,
-            now=now,
-            workers=worker_count(workers),
-        )
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return _analyze_stale(
+                db,
+                kinds=kinds,
+                calibrate=calibrate,
+                recalibrate=recalibrate,
+                model=model,
+                batch_size=batch_size,
+                progress=progress,
+                now=now,
+                workers=worker_count(workers),
+            )
+    finally:
+        reap()  # the last workers finish exiting while the last batch was written
 
 
 def _analyze_stale(

@@ -19,6 +19,7 @@ calling process idle; here the tasks are closures over the run's state and the c
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -30,6 +31,9 @@ from typing import Any, TypeVar
 from advocacy.errors import UsageError
 
 T = TypeVar("T")
+
+#: Workers that answered and are exiting (their exit overlaps the caller's next step).
+_exiting: list[Any] = []
 
 
 def available_cores() -> int:
@@ -60,6 +64,13 @@ def worker_count(setting: int = 0) -> int:
 def can_fork() -> bool:
     """Whether worker processes can be forked here (Linux: the ``fork`` start method)."""
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def reap() -> None:
+    """Wait until every worker that answered has exited (its CPU time then counts in the
+    caller's children's usage); :func:`run_tasks` leaves them exiting."""
+    while _exiting:
+        _exiting.pop().join()
 
 
 def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
@@ -107,11 +118,13 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
                 done.append((number, tasks[number]()))
             sender.send(("ok", done))
         except BaseException:
-            sender.send(("error", traceback.format_exc()))
+            with contextlib.suppress(OSError):  # the caller stopped listening (it failed)
+                sender.send(("error", traceback.format_exc()))
         finally:
             sender.close()
 
-    started = []
+    _exiting[:] = [process for process in _exiting if process.is_alive()]  # reaps the rest
+    started, answered = [], []
     try:
         for _ in range(children):
             receiver, sender = context.Pipe(duplex=False)
@@ -126,6 +139,7 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
             try:
                 status, payload = receiver.recv()
             except EOFError:
+                process.join(timeout=5)
                 raise RuntimeError(
                     f"a text worker process died (exit code {process.exitcode}) before "
                     "answering; run with text_workers = 1 to see the error"
@@ -133,12 +147,15 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
             if status != "ok":
                 raise RuntimeError(f"a text worker process failed:\n{payload}")
             results.update(payload)
+            answered.append(process)
         return [results[number] for number in range(len(tasks))]
     finally:
         for process, receiver in started:
             receiver.close()
-            if process.is_alive():
-                process.join(timeout=5)
+            if process in answered:
+                _exiting.append(process)  # done: no need to wait for its exit here
+                continue
+            process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
                 process.join()
