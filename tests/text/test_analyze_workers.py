@@ -3,7 +3,7 @@
 The worker processes (:mod:`advocacy.text.workers`) read pieces of the texts and fit the
 calibration's folds; the caller alone writes. Checked through the CLI on both engines, with
 real reviews whose scores train a calibration, against the same workspace analysed by one
-process, column for column.
+process (``--workers 1``), column for column.
 """
 
 from __future__ import annotations
@@ -132,18 +132,19 @@ def test_cli_analysis_on_two_workers_stores_the_one_process_rows(
     with advocacy.open(db_url) as ws:
         ws.write_records("responses", records)
 
-    def analyze(workers: int) -> tuple[dict[str, Any], float]:
+    def analyze(*options: str, env: dict[str, str]) -> tuple[dict[str, Any], float]:
         before = _children_cpu()
         outcome = advocacy_cli(
-            "text", "analyze", "--format", "json", "--db", db_url, cwd=tmp_path,
-            env={"ADVOCACY_TEXT_WORKERS": str(workers)},
+            "text", "analyze", *options, "--format", "json", "--db", db_url, cwd=tmp_path,
+            env=env,
         )  # fmt: skip
         assert outcome.returncode == 0, outcome.stderr
         return _stored(db_url), _children_cpu() - before
 
-    alone, alone_children = analyze(1)
+    # The option wins over the setting; then the setting alone.
+    alone, alone_children = analyze("--workers", "1", env={"ADVOCACY_TEXT_WORKERS": "2"})
     _forget_the_analysis(db_url)
-    shared, shared_children = analyze(2)
+    shared, shared_children = analyze(env={"ADVOCACY_TEXT_WORKERS": "2"})
     # Three pieces of texts and a calibration on every label: the forked worker did real work.
     assert alone_children == 0.0 and shared_children > 0.2
     assert len(alone["features"]) == len(records) and len(alone["sentences"]) > 3 * len(texts)

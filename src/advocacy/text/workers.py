@@ -3,13 +3,14 @@
 ``text analyze`` holds the GIL for most of its time (the tokenizer's word splitting, the n-gram
 look-ups, scikit-learn's L-BFGS steps), so threads do not add a core; processes do. Its
 pieces are independent: the documents of a batch are read each on its own (nothing in a
-text's reading depends on the others in its batch), and the calibration's cross-validation
-folds are separate fits. :func:`run_tasks` runs such pieces on ``workers`` processes: the
-calling process and ``workers - 1`` children forked from it, which share its loaded models and
-readings (copy-on-write) and take the next piece from a shared counter until none is left. A
-piece computes in a child exactly what it computes in the caller, so the results are the same
-numbers whatever the worker count; only the results travel back (pickled), the database is never
-touched by a child, and the caller alone writes.
+text's reading depends on the others in its batch but the rounding of the last bit in a
+matrix product, which is why the callers fix the pieces, never the worker count), and the
+calibration's cross-validation folds are separate fits. :func:`run_tasks` runs such pieces
+on ``workers`` processes: the calling process and ``workers - 1`` children forked from it,
+which share its loaded models and readings (copy-on-write) and take the next piece from a
+shared counter until none is left. A piece computes in a child exactly what it computes in
+the caller, so the results are the same numbers whatever the worker count; only the results
+travel back (pickled), the database is never touched by a child, and the caller alone writes.
 
 Forking needs the ``fork`` start method (Linux); elsewhere, and for ``workers`` 1, the pieces
 run one after the other in the calling process. Written by hand because
