@@ -185,6 +185,11 @@ class Settings(BaseModel):
         description="text model for sentiment and emotion: static (shipped) or "
         "package.module:factory (your own Embedder, calibrated on the workspace's labels)",
     )
+    text_workers: int = Field(
+        0,
+        description="processes text analyze reads texts and fits its calibration on, for more "
+        "than 500 texts (0: the cores available to it; 1: one process; same results for any)",
+    )
 
     @classmethod
     def load(

@@ -59,6 +59,7 @@ class TextNamespace:
         calibrate: bool | None = None,
         recalibrate: bool = False,
         progress: Callable[[str, int, int], None] | None = None,
+        workers: int | None = None,
     ) -> AnalyzeResult:
         """Analyse new and changed texts: language, sentiment, emotion, effort, sentences.
 
@@ -77,6 +78,9 @@ class TextNamespace:
             Refit the calibration even though its labels did not change materially.
         progress
             Called with (stage, done, total) as the work goes.
+        workers
+            Processes to read on and fit the calibration on (None: the ``text_workers``
+            setting; 0: the cores available). The stored results are the same for any count.
 
         Returns
         -------
@@ -103,6 +107,7 @@ class TextNamespace:
             recalibrate=recalibrate,
             model=self._settings.text_model,
             progress=progress,
+            workers=self._settings.text_workers if workers is None else workers,
         )
 
     def sentences(self, kind: str, document_id: str) -> Rows:

@@ -46,8 +46,9 @@ from __future__ import annotations
 import hashlib
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -57,14 +58,19 @@ from advocacy.errors import UsageError
 from advocacy.text.calibration_tfidf import TermCounts, pipeline_probabilities
 from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.sentiment import SENTIMENTS, SentimentResult, sentiment_result
+from advocacy.text.workers import run_tasks
 
 #: From this many labels (in at least two classes) a head on the embedding is a candidate.
 MIN_HEAD_LABELS = 30
 #: From this many labels a TF-IDF model of the labelled texts is stacked if it helps. (100 and
 #: the penalty grid were chosen on MARC fr/es train and dev rows, never on evaluated rows.)
 MIN_TFIDF_LABELS = 100
-#: Inverse L2 penalties of the head, tried by cross-validation (strongest penalty first).
-HEAD_PENALTIES = (0.0006, 0.002, 0.006, 0.02, 0.06, 0.2)
+#: Inverse L2 penalties of the head, tried by cross-validation (strongest penalty first). The
+#: weakest, 0.2, went (2026-12-05): its fits took 40% of the cross-validation's L-BFGS steps,
+#: and on the learning curve of benchmarks/text_eval.py it won only with 100 labels (5 of 62
+#: fits), where mean held-out accuracy without it was .7603 against .7589 (300 and 1,000
+#: labels: the same choices).
+HEAD_PENALTIES = (0.0006, 0.002, 0.006, 0.02, 0.06)
 #: The generic log-probabilities are multiplied by this before the head sees them (see above).
 PRIOR_SCALE = 3.0
 #: How many labels' worth of belief the prior adjustment starts with (its shrinkage).
@@ -72,6 +78,9 @@ PRIOR_STRENGTH = 10.0
 #: Cross-validation compares the candidates on at most this many labels (a stratified sample;
 #: the learning curve's largest step), so choosing costs the same in a workspace of any size.
 MAX_CV_LABELS = 1_000
+#: From this many labels the independent fits run on ``workers`` processes; below it forking
+#: them (some 50-100 ms a time for a process holding the models) costs what they save.
+PARALLEL_LABELS = 500
 #: Characters of a text the TF-IDF model reads (hostile input: giant strings).
 TFIDF_MAX_CHARS = 5000
 
@@ -247,6 +256,25 @@ def _cv_rows(y: NDArray[np.int64], weight: FloatArray, random_state: int) -> NDA
     return np.sort(np.concatenate(kept))
 
 
+def _penalty_path(
+    matrix: FloatArray,
+    y: NDArray[np.int64],
+    weight: FloatArray,
+    train: NDArray[np.int64],
+    test: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """The class a head fitted on ``train`` predicts for ``test``, at each of
+    :data:`HEAD_PENALTIES` (one row each); along the path each fit starts from the previous
+    one's weights."""
+    predicted = np.zeros((len(HEAD_PENALTIES), len(test)), dtype=np.int64)
+    head = _head(HEAD_PENALTIES[0], warm_start=True)
+    for step, penalty in enumerate(HEAD_PENALTIES):
+        head.set_params(C=penalty)
+        head.fit(matrix[train], y[train], sample_weight=weight[train])
+        predicted[step] = _full_probabilities(head, matrix[test]).argmax(axis=1)
+    return predicted
+
+
 class CalibratedSentiment:
     """Sentiment from a text model's generic opinion corrected by a workspace's own labels.
 
@@ -260,6 +288,10 @@ class CalibratedSentiment:
         Cross-validation folds used to choose how far to move from the prior.
     random_state : int
         Seed of the fold split (the fit is otherwise deterministic).
+    workers : int
+        Processes the independent fits of cross-validation run on from
+        :data:`PARALLEL_LABELS` labels (forked; see :mod:`advocacy.text.workers`); the
+        fitted model is the same for any count.
 
     Attributes
     ----------
@@ -293,11 +325,13 @@ class CalibratedSentiment:
         text_model: str = "static",
         folds: int = 5,
         random_state: int = 0,
+        workers: int = 1,
     ) -> None:
         self.taught_weight = taught_weight
         self.text_model = text_model
         self.folds = folds
         self.random_state = random_state
+        self.workers = workers
 
     def __repr__(self) -> str:
         fitted = f", {self.description_}" if hasattr(self, "method_") else ""
@@ -406,22 +440,29 @@ class CalibratedSentiment:
         if len(y) < MIN_HEAD_LABELS or len(np.unique(y)) < 2:
             return
         features = self.features_from(reading)
+        workers = self.workers if len(y) >= PARALLEL_LABELS else 1
         rows = _cv_rows(y, weight, self.random_state)
         self.n_cv_labels_ = len(rows)
         folds = _folds(y[rows], self.folds, self.random_state)
         self.n_folds_ = len(folds)
         stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once
         if len(y) >= MIN_TFIDF_LABELS:
-            stacked = self._stacked(counts, rows, features[rows], y[rows])
-        self._cross_validate(log_prior[rows], features[rows], stacked, y[rows], weight[rows])
+            stacked = self._stacked(counts, rows, features[rows], y[rows], workers=workers)
+        self._cross_validate(
+            log_prior[rows], features[rows], stacked, y[rows], weight[rows], workers=workers
+        )
         if self.method_.startswith("head"):
             matrix = features
             if self.method_ == "head + tfidf":
                 every = np.arange(len(y))
+                # The final TF-IDF model is fitted beside the out-of-fold ones.
+                final: list[Any] = []
                 if stacked is None or len(rows) < len(y):
-                    stacked = self._stacked(counts, every, features, y)
+                    stacked = self._stacked(
+                        counts, every, features, y, final=final, workers=workers
+                    )
                 matrix = stacked
-                self.tfidf_ = counts.pipeline(every, y)
+                self.tfidf_ = final[0] if final else counts.pipeline(every, y)
             self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
 
     def _stacked(
@@ -430,12 +471,28 @@ class CalibratedSentiment:
         rows: NDArray[np.int64],
         features: FloatArray,
         y: NDArray[np.int64],
+        *,
+        final: list[Any] | None = None,
+        workers: int = 1,
     ) -> FloatArray:
         """``features`` with the out-of-fold probabilities of a TF-IDF model of the texts at
-        ``rows`` (ascending) of ``counts``."""
+        ``rows`` (ascending) of ``counts``.
+
+        With ``final`` (a list), the pipeline fitted on every row is appended to it, fitted
+        beside the folds' models.
+        """
+        folds = _folds(y, self.folds, self.random_state)
+        counts.split(rows)  # once, here, rather than in each worker
+        tasks: list[Callable[[], Any]] = [
+            partial(counts.fit_predict, rows[train], y[train], rows[test]) for train, test in folds
+        ]
+        if final is not None:  # the longest fit first, so that no worker waits for it at the end
+            tasks.insert(0, partial(counts.pipeline, rows, y))
+        done = run_tasks(tasks, workers=workers)
+        if final is not None:
+            final.append(done.pop(0))
         out_of_fold = np.zeros((len(y), len(SENTIMENTS)))
-        for train, test in _folds(y, self.folds, self.random_state):
-            probabilities, classes = counts.fit_predict(rows[train], y[train], rows[test])
+        for (_, test), (probabilities, classes) in zip(folds, done, strict=True):
             out_of_fold[np.ix_(test, np.asarray(classes, dtype=int))] = probabilities
         return np.hstack([features, PRIOR_SCALE * _log_odds(out_of_fold)])
 
@@ -446,6 +503,8 @@ class CalibratedSentiment:
         stacked: FloatArray | None,
         y: NDArray[np.int64],
         weight: FloatArray,
+        *,
+        workers: int = 1,
     ) -> None:
         """Score every candidate by k-fold CV; keep the best (the simplest on a tie)."""
         folds = _folds(y, self.folds, self.random_state)
@@ -462,17 +521,28 @@ class CalibratedSentiment:
             fitted = _fit_adjustment(log_prior[train], y[train], weight[train])
             adjusted[test] = fitted.probabilities(log_prior[test]).argmax(axis=1)
         scores.append((accuracy(adjusted), "prior adjusted", None))
-        for name, matrix in (("head", features), ("head + tfidf", stacked)):
+        candidates = (("head", features), ("head + tfidf", stacked))
+        paths = [
+            (name, matrix, train, test)
+            for name, matrix in candidates
+            if matrix is not None
+            for train, test in folds
+        ]
+        # Each (candidate, fold) penalty path is one task: the workers share them out.
+        done = run_tasks(
+            [
+                partial(_penalty_path, matrix, y, weight, train, test)
+                for _, matrix, train, test in paths
+            ],
+            workers=workers,
+        )
+        for name, matrix in candidates:
             if matrix is None:
                 continue
             predicted = np.zeros((len(HEAD_PENALTIES), len(y)), dtype=np.int64)
-            for train, test in folds:
-                # Along the penalty path, each fit starts from the previous one's weights.
-                head = _head(HEAD_PENALTIES[0], warm_start=True)
-                for step, penalty in enumerate(HEAD_PENALTIES):
-                    head.set_params(C=penalty)
-                    head.fit(matrix[train], y[train], sample_weight=weight[train])
-                    predicted[step, test] = _full_probabilities(head, matrix[test]).argmax(axis=1)
+            for (path_name, _, _, test), path in zip(paths, done, strict=True):
+                if path_name == name:
+                    predicted[:, test] = path
             for step, penalty in enumerate(HEAD_PENALTIES):
                 scores.append((accuracy(predicted[step]), name, penalty))
         for score, name, chosen_penalty in scores:

@@ -106,8 +106,12 @@ class TermCounts:
         self.values = np.zeros(0, dtype=np.float64)
         self.alphabetical = np.zeros(0, dtype=np.int64)
 
-    def _split(self, rows: NDArray[np.int64]) -> None:
-        """Split the texts at ``rows`` not split yet (each text once, whatever the subsets)."""
+    def split(self, rows: NDArray[np.int64]) -> None:
+        """Split the texts at ``rows`` not split yet (each text once, whatever the subsets).
+
+        Subsets split their texts when first asked; splitting before forking workers (see
+        :mod:`advocacy.text.workers`) splits each text once for all of them.
+        """
         new = np.unique(rows[self.start[rows] < 0])
         if not len(new):
             return
@@ -141,7 +145,7 @@ class TermCounts:
 
     def _entries(self, rows: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
         """Global term ids, counts and the owning row (0..len(rows)) of ``rows``' entries."""
-        self._split(rows)
+        self.split(rows)
         lengths = self.length[rows]
         starts = np.repeat(self.start[rows] - np.cumsum(lengths) + lengths, lengths)
         at = starts + np.arange(int(lengths.sum()))

@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,18 @@ from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, labelled_texts
 from advocacy.text.sentences import SENTENCE_TYPES, analyze_sentences
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
-from advocacy.text.text_model import STATIC, KnownReadings, text_model
+from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
+from advocacy.text.workers import reap, run_tasks, split_evenly, worker_count
 
 Progress = Callable[[str, int, int], None]
 
 #: Sentiment reason of a document in a language the text model does not read.
 NOT_SUPPORTED = "language not supported"
+#: Texts are read in pieces of at most this many, whatever the number of workers: a matrix
+#: product may round a row's last bit differently in a batch of another size, so the pieces,
+#: not the workers, decide the numbers. Workers share the pieces out (a batch of one piece is
+#: read by one process); pieces of 500 cost about 5% more CPU than one batch of 3,000.
+PIECE_TEXTS = 500
 
 
 def _base_model(model: str) -> str:
@@ -78,6 +85,7 @@ def workspace_calibration(
     model: str = STATIC,
     refit: bool = False,
     now: datetime | None = None,
+    workers: int = 1,
 ) -> Calibration:
     """The workspace's sentiment calibration from scored comments and taught labels.
 
@@ -88,7 +96,8 @@ def workspace_calibration(
     ``model`` is the ``text_model`` setting value whose reading is calibrated.
 
     The fit is stored and kept while the labels do not change materially
-    (:mod:`advocacy.text.calibration_store`); ``refit`` fits again regardless.
+    (:mod:`advocacy.text.calibration_store`); ``refit`` fits again regardless. ``workers``
+    processes share the fit's independent parts (the same fit for any count).
     """
     from advocacy.text import calibration_store as kept
 
@@ -117,8 +126,8 @@ def workspace_calibration(
         reason = "refitted on request" if refit else "fitted"
     ordered = sorted(texts.items())
     labelled = [text for _, (text, _, _) in ordered]
-    reading = text_model(model).read(labelled)
-    calibrated = CalibratedSentiment(text_model=model).fit(
+    reading = _read_in_pieces(text_model(model), labelled, workers)
+    calibrated = CalibratedSentiment(text_model=model, workers=workers).fit(
         labelled,
         [label for _, (_, label, _) in ordered],
         taught=[taught for _, (_, _, taught) in ordered],
@@ -247,6 +256,66 @@ def analyze_texts(
     )
 
 
+def pieces(count: int) -> list[range]:
+    """The pieces ``count`` texts are read in: as even as can be, none above
+    :data:`PIECE_TEXTS` (the same for any number of workers)."""
+    return split_evenly(count, -(-count // PIECE_TEXTS))
+
+
+def _read_in_pieces(reader: Any, texts: list[str], workers: int) -> Reading:
+    """``reader.read(texts)``, read in :func:`pieces` shared out among ``workers``."""
+    parts = run_tasks(
+        [partial(reader.read, texts[piece.start : piece.stop]) for piece in pieces(len(texts))],
+        workers=workers,
+    )
+    return parts[0] if len(parts) == 1 else Reading.concatenate(parts)
+
+
+def analyze_documents(
+    texts: Sequence[str],
+    calibrated: CalibratedSentiment | None = None,
+    *,
+    model: str = STATIC,
+    known: KnownReadings | None = None,
+    workers: int = 1,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`analyze_texts` of ``texts`` and the sentences of each (see
+    :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that
+    ``workers`` processes share out (:mod:`advocacy.text.workers`).
+
+    The pieces do not depend on ``workers``, so neither do the rows.
+
+    Parameters
+    ----------
+    texts, calibrated, model, known
+        As for :func:`analyze_texts`.
+    workers
+        Processes to read on (1: this one alone).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The features (one row per text, in order) and the sentences (``text_index`` counts
+        in ``texts``).
+    """
+    texts = list(texts)
+
+    def piece_of(piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
+        part = texts[piece.start : piece.stop]
+        features = analyze_texts(part, calibrated, model=model, known=known)
+        sentences = analyze_sentences(part, calibrated, model=model, documents=features)
+        sentences["text_index"] += piece.start
+        return features, sentences
+
+    done = run_tasks([partial(piece_of, piece) for piece in pieces(len(texts))], workers=workers)
+    if len(done) == 1:
+        return done[0]
+    return (
+        pd.concat([features for features, _ in done], ignore_index=True),
+        pd.concat([sentences for _, sentences in done], ignore_index=True),
+    )
+
+
 FEATURE_TYPES = {
     "document_kind": "TEXT",
     "document_id": "TEXT",
@@ -275,6 +344,7 @@ def analyze_workspace(
     batch_size: int = 5000,
     progress: Progress | None = None,
     now: datetime | None = None,
+    workers: int = 0,
 ) -> AnalyzeResult:
     """Analyse new and changed texts into ``text_features`` and ``text_sentences``.
 
@@ -284,22 +354,31 @@ def analyze_workspace(
     :mod:`advocacy.text.calibration_store`). ``model`` is the ``text_model``
     setting value (see :mod:`advocacy.text.text_model`). A document is analysed again when its
     text or the model changed, or when it has no sentence rows yet (analysed before they existed).
+
+    ``workers`` processes (0: the cores available; the ``text_workers`` setting) share out
+    the reading of the texts, in pieces of :data:`PIECE_TEXTS`, and the calibration's
+    independent fits; the stored rows are the same for any count, and only this process
+    writes (:mod:`advocacy.text.workers`).
     """
     from threadpoolctl import threadpool_limits
 
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _analyze_stale(
-            db,
-            kinds=kinds,
-            calibrate=calibrate,
-            recalibrate=recalibrate,
-            model=model,
-            batch_size=batch_size,
-            progress=progress,
-            now=now,
-        )
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return _analyze_stale(
+                db,
+                kinds=kinds,
+                calibrate=calibrate,
+                recalibrate=recalibrate,
+                model=model,
+                batch_size=batch_size,
+                progress=progress,
+                now=now,
+                workers=worker_count(workers),
+            )
+    finally:
+        reap()  # the last workers finish exiting while the last batch was written
 
 
 def _analyze_stale(
@@ -312,6 +391,7 @@ def _analyze_stale(
     batch_size: int,
     progress: Progress | None,
     now: datetime | None,
+    workers: int,
 ) -> AnalyzeResult:
     """:func:`analyze_workspace` (see there)."""
     stamp = now or datetime.now(UTC)
@@ -322,7 +402,9 @@ def _analyze_stale(
         # Refitting on thousands of scored comments takes seconds: show the step, not a pause.
         if progress is not None:
             progress("calibrating on the labels", 0, 1)
-        chosen = workspace_calibration(db, model=model, refit=recalibrate, now=stamp)
+        chosen = workspace_calibration(
+            db, model=model, refit=recalibrate, now=stamp, workers=workers
+        )
         calibrated, status, known = chosen.calibrated, chosen.status, chosen.known
         if progress is not None:
             progress("calibrating on the labels", 1, 1)
@@ -364,7 +446,9 @@ def _analyze_stale(
         chunk = stale.iloc[start : start + batch_size]
         texts = [str(t) for t in chunk["text"]]
         keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
-        features = analyze_texts(texts, calibrated, model=model, known=known)
+        features, sentences = analyze_documents(
+            texts, calibrated, model=model, known=known, workers=workers
+        )
         frame = pd.concat([keys, features], axis=1)
         frame["text_hash"] = chunk["text_hash"].to_numpy()
         frame["analysed_at"] = stamp
@@ -372,7 +456,6 @@ def _analyze_stale(
         non_answers += int((reasons == NO_CONTENT).sum())
         for code in features["language"][reasons == NOT_SUPPORTED]:
             not_supported[str(code)] = not_supported.get(str(code), 0) + 1
-        sentences = analyze_sentences(texts, calibrated, model=model, documents=features)
         located = keys.iloc[sentences["text_index"].to_numpy()].reset_index(drop=True)
         sentence_frame = pd.concat([located, sentences.drop(columns="text_index")], axis=1)
         sentence_frame["analysed_at"] = stamp

@@ -115,6 +115,21 @@ class Reading:
     def __len__(self) -> int:
         return len(self.sentiment)
 
+    @classmethod
+    def concatenate(cls, parts: Sequence[Reading]) -> Reading:
+        """One reading of the texts of ``parts``, in order (parts of one batch, one model)."""
+        first = parts[0]
+        complaints = [part.complaint for part in parts]
+        return replace(
+            first,
+            embeddings=np.concatenate([part.embeddings for part in parts]),
+            sentiment=np.concatenate([part.sentiment for part in parts]),
+            emotions=np.concatenate([part.emotions for part in parts]),
+            complaint=None
+            if any(c is None for c in complaints)
+            else np.concatenate([c for c in complaints if c is not None]),
+        )
+
     def take(self, rows: NDArray[np.int64]) -> Reading:
         """The reading of the texts at ``rows``, in that order."""
         return replace(

@@ -63,6 +63,15 @@ def analyze_command(
             "refit on their own (any taught label, or 10% of the scored comments).",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Processes to read on and fit the calibration on (default: the text_workers "
+            "setting; 0: the cores available). The results are the same for any count.",
+        ),
+    ] = None,
     engine: EngineOption = Engine.workspace,
     data: DataOption = None,
     out: Annotated[
@@ -99,7 +108,11 @@ def analyze_command(
             stage_progress("texts", show=output is OutputFormat.table) as progress,
         ):
             result = ws.text.analyze(
-                kinds=kind, calibrate=calibrate, recalibrate=recalibrate, progress=progress
+                kinds=kind,
+                calibrate=calibrate,
+                recalibrate=recalibrate,
+                progress=progress,
+                workers=workers,
             )
         summary = result.summary()
     if output is not OutputFormat.json:

@@ -1,0 +1,176 @@
+"""Independent pieces of the text work, run on the machine's cores by forked worker processes.
+
+``text analyze`` holds the GIL for most of its time (the tokenizer's word splitting, the n-gram
+look-ups, scikit-learn's L-BFGS steps), so threads do not add a core; processes do. Its
+pieces are independent: the documents of a batch are read each on its own (nothing in a
+text's reading depends on the others in its batch but the rounding of the last bit in a
+matrix product, which is why the callers fix the pieces, never the worker count), and the
+calibration's cross-validation folds are separate fits. :func:`run_tasks` runs such pieces
+on ``workers`` processes: the calling process and ``workers - 1`` children forked from it,
+which share its loaded models and readings (copy-on-write) and take the next piece from a
+shared counter until none is left. A piece computes in a child exactly what it computes in
+the caller, so the results are the same numbers whatever the worker count; only the results
+travel back (pickled), the database is never touched by a child, and the caller alone writes.
+
+Forking needs the ``fork`` start method (Linux); elsewhere, and for ``workers`` 1, the pieces
+run one after the other in the calling process. Written by hand because
+:mod:`concurrent.futures` and :class:`multiprocessing.pool.Pool` pickle each task and keep the
+calling process idle; here the tasks are closures over the run's state and the caller works too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+from typing import Any, TypeVar
+
+from advocacy.errors import UsageError
+
+T = TypeVar("T")
+
+#: Workers that answered and are exiting (their exit overlaps the caller's next step).
+_exiting: list[Any] = []
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def worker_count(setting: int = 0) -> int:
+    """Worker processes for a ``text_workers`` setting: 0 means the cores available.
+
+    Raises
+    ------
+    UsageError
+        For a negative setting.
+    """
+    if setting < 0:
+        raise UsageError(
+            f"text_workers must be 0 (the cores available) or a positive count, not {setting}",
+            value=setting,
+            parameter="text_workers",
+            fix="set text_workers to 0, 1, 2, ...",
+        )
+    return setting or available_cores()
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (Linux: the ``fork`` start method)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def reap() -> None:
+    """Wait until every worker that answered has exited (its CPU time then counts in the
+    caller's children's usage); :func:`run_tasks` leaves them exiting."""
+    while _exiting:
+        _exiting.pop().join()
+
+
+def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
+    """Each task's result, in order, computed on up to ``workers`` processes.
+
+    The caller computes tasks too; each of the ``min(workers, len(tasks)) - 1`` forked children
+    takes the next task not yet taken until none is left, then sends its results back. An
+    exception in any task is raised here (a child's as :class:`RuntimeError` with its
+    traceback); a child that dies without answering raises :class:`RuntimeError` too.
+
+    Parameters
+    ----------
+    tasks
+        Functions of no arguments; they may close over anything (nothing is pickled but the
+        results) and must not write to the database or to shared files.
+    workers
+        Processes to use, the caller included (1: all in the caller).
+
+    Returns
+    -------
+    list
+        ``[task() for task in tasks]``.
+
+    Examples
+    --------
+    >>> run_tasks([lambda: 1 + 1, lambda: 2 * 3], workers=2)
+    [2, 6]
+    """
+    children = min(workers, len(tasks)) - 1
+    if children < 1 or not can_fork():
+        return [task() for task in tasks]
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+
+    def next_task() -> int:
+        with taken.get_lock():
+            number = int(taken.value)
+            taken.value = number + 1
+        return number
+
+    def serve(sender: Any) -> None:
+        done: list[tuple[int, Any]] = []
+        try:
+            while (number := next_task()) < len(tasks):
+                done.append((number, tasks[number]()))
+            sender.send(("ok", done))
+        except BaseException:
+            with contextlib.suppress(OSError):  # the caller stopped listening (it failed)
+                sender.send(("error", traceback.format_exc()))
+        finally:
+            sender.close()
+
+    _exiting[:] = [process for process in _exiting if process.is_alive()]  # reaps the rest
+    started, answered = [], []
+    try:
+        for _ in range(children):
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=serve, args=(sender,), daemon=True)
+            process.start()
+            sender.close()
+            started.append((process, receiver))
+        results: dict[int, Any] = {}
+        while (number := next_task()) < len(tasks):
+            results[number] = tasks[number]()
+        for process, receiver in started:
+            try:
+                status, payload = receiver.recv()
+            except EOFError:
+                process.join(timeout=5)
+                raise RuntimeError(
+                    f"a text worker process died (exit code {process.exitcode}) before "
+                    "answering; run with text_workers = 1 to see the error"
+                ) from None
+            if status != "ok":
+                raise RuntimeError(f"a text worker process failed:\n{payload}")
+            results.update(payload)
+            answered.append(process)
+        return [results[number] for number in range(len(tasks))]
+    finally:
+        for process, receiver in started:
+            receiver.close()
+            if process in answered:
+                _exiting.append(process)  # done: no need to wait for its exit here
+                continue
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+def split_evenly(count: int, parts: int) -> list[range]:
+    """``range(count)`` cut into ``parts`` contiguous pieces, sizes differing by at most one.
+
+    >>> split_evenly(5, 2)
+    [range(0, 3), range(3, 5)]
+    """
+    parts = max(1, min(parts, count))
+    size, extra = divmod(count, parts)
+    bounds = [0]
+    for index in range(parts):
+        bounds.append(bounds[-1] + size + (1 if index < extra else 0))
+    return [range(start, stop) for start, stop in pairwise(bounds)]

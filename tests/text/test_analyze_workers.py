@@ -1,0 +1,153 @@
+"""``text analyze`` on several processes stores what it stores on one.
+
+The worker processes (:mod:`advocacy.text.workers`) read pieces of the texts and fit the
+calibration's folds; the caller alone writes. Checked through the CLI on both engines, with
+real reviews whose scores train a calibration, against the same workspace analysed by one
+process (``--workers 1``), column for column.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import advocacy
+from advocacy.errors import UsageError
+from advocacy.text.enrich import PIECE_TEXTS, pieces
+from advocacy.text.workers import can_fork, run_tasks, split_evenly, worker_count
+from support.cli import advocacy_cli
+from support.corpora import blitzer_reviews
+
+#: NPS drawn in the band a review's stars imply (Blitzer's stars are 1, 2, 4 or 5).
+NPS_BANDS = {"negative": (0, 7), "positive": (8, 11)}
+#: Texts that are read differently: non-answers, other languages, markup, a giant word, emoji.
+ODD_TEXTS = [
+    "n/a",
+    "Did not answer",
+    "Die Lieferung kam zu spät und der Kundendienst hat nie geantwortet.",
+    "Pelayanan sangat lambat dan tidak ramah sama sekali.",
+    "<script>alert('x')</script> =HYPERLINK(\"http://x\") terrible support",
+    "a" * 9000,
+    "Loved it 😍😍 but the box was crushed!!! 📦",
+]
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="worker processes need fork (Linux)")
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+@needs_fork
+def test_tasks_run_on_two_processes_and_come_back_in_order() -> None:
+    # Each task waits long enough that the forked worker takes some of them.
+    pids = run_tasks([lambda: _pid_after(0.3) for _ in range(6)], workers=2)
+    assert len(pids) == 6 and len(set(pids)) == 2 and os.getpid() in pids
+    squares = run_tasks([lambda n=n: (time.sleep(0.05), n * n)[1] for n in range(9)], workers=2)
+    assert squares == [n * n for n in range(9)]
+
+
+def test_one_worker_runs_every_task_here() -> None:
+    assert run_tasks([os.getpid, os.getpid, os.getpid], workers=1) == [os.getpid()] * 3
+    assert run_tasks([], workers=2) == []
+
+
+@needs_fork
+def test_a_failing_worker_raises_with_its_traceback() -> None:
+    caller = os.getpid()
+
+    def task() -> int:
+        if os.getpid() != caller:
+            raise ValueError("broken piece in a worker")
+        time.sleep(0.5)  # the caller is busy while the worker takes the next task and fails
+        return 1
+
+    with pytest.raises(RuntimeError, match="broken piece in a worker"):
+        run_tasks([task, task, task], workers=2)
+
+
+def test_worker_count_and_pieces() -> None:
+    assert worker_count(0) == len(os.sched_getaffinity(0))
+    assert worker_count(3) == 3
+    with pytest.raises(UsageError, match="text_workers"):
+        worker_count(-1)
+    assert split_evenly(7, 3) == [range(0, 3), range(3, 5), range(5, 7)]
+    assert split_evenly(0, 2) == [range(0, 0)]
+    # The pieces depend on the number of texts only, never on the workers.
+    assert pieces(PIECE_TEXTS) == [range(0, PIECE_TEXTS)]
+    assert [len(piece) for piece in pieces(2 * PIECE_TEXTS + 1)] == [334, 334, 333]
+
+
+def _stored(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every derived row ``text analyze`` writes, without the time it was written."""
+    with advocacy.open(url) as ws:
+        return {
+            "features": ws.db.fetchall(
+                "SELECT document_kind, document_id, language, sentiment, sentiment_score, "
+                "sentiment_reason, CAST(emotions AS TEXT), emotion_labels, effort, effort_cues, "
+                "complaint, model, text_hash FROM text_features "
+                "ORDER BY document_kind, document_id"
+            ),
+            "sentences": ws.db.fetchall(
+                "SELECT document_kind, document_id, sentence_index, start_offset, end_offset, "
+                "sentiment, sentiment_score, model FROM text_sentences "
+                "ORDER BY document_kind, document_id, sentence_index"
+            ),
+            "calibration": ws.db.fetchall(
+                "SELECT model, base_model, format, labels, state FROM text_calibration"
+            ),
+        }
+
+
+def _forget_the_analysis(url: str) -> None:
+    with advocacy.open(url) as ws, ws.db.transaction():
+        for table in ("text_features", "text_sentences", "text_calibration"):
+            ws.db.execute(f"DELETE FROM {table}")
+
+
+@needs_fork
+@pytest.mark.slow
+def test_cli_analysis_on_two_workers_stores_the_one_process_rows(
+    shared_data: Path, db_url: str, tmp_path: Path
+) -> None:
+    texts, classes = blitzer_reviews(shared_data, 1_150, seed=11, words=60)
+    rng = np.random.default_rng(3)
+    records: list[dict[str, object]] = [
+        {"response_id": f"r{i:04d}", "comment": text, "nps": int(rng.integers(*NPS_BANDS[c]))}
+        for i, (text, c) in enumerate(zip(texts, classes, strict=True))
+    ]
+    records += [{"response_id": f"odd{i}", "comment": t} for i, t in enumerate(ODD_TEXTS)]
+    with advocacy.open(db_url) as ws:
+        ws.write_records("responses", records)
+
+    def analyze(*options: str, env: dict[str, str]) -> tuple[dict[str, Any], float]:
+        before = _children_cpu()
+        outcome = advocacy_cli(
+            "text", "analyze", *options, "--format", "json", "--db", db_url, cwd=tmp_path,
+            env=env,
+        )  # fmt: skip
+        assert outcome.returncode == 0, outcome.stderr
+        return _stored(db_url), _children_cpu() - before
+
+    # The option wins over the setting; then the setting alone.
+    alone, alone_children = analyze("--workers", "1", env={"ADVOCACY_TEXT_WORKERS": "2"})
+    _forget_the_analysis(db_url)
+    shared, shared_children = analyze(env={"ADVOCACY_TEXT_WORKERS": "2"})
+    # Three pieces of texts and a calibration on every label: the forked worker did real work.
+    assert alone_children == 0.0 and shared_children > 0.2
+    assert len(alone["features"]) == len(records) and len(alone["sentences"]) > 3 * len(texts)
+    assert alone["calibration"] and "head" in alone["calibration"][0][4]
+    for table in ("features", "sentences", "calibration"):
+        assert shared[table] == alone[table], table
