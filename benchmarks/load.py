@@ -194,11 +194,20 @@ def cache_counts(log: Path) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def serving(url: str, log: Path, *, workers: int = 1) -> Iterator[tuple[str, int]]:
+def serving(
+    url: str,
+    log: Path,
+    *,
+    workers: int = 1,
+    source: str | None = None,
+    extra: str | None = None,
+) -> Iterator[tuple[str, int]]:
     """``advocacy serve`` on the workspace at ``url`` with ``workers`` processes, as its own
     process logging to ``log``
     (with Python's fault handler on: ``kill -ABRT`` prints every thread's stack there); yields
-    its address and process id."""
+    its address and process id. The package comes from ``source`` (this tree's ``src`` unless
+    given), with ``extra`` after it on the module path (the script's own ``PYTHONPATH`` unless
+    given)."""
     port = free_port()
     command = [sys.executable, "-m", "advocacy", "serve", "--port", str(port)]
     with log.open("w") as output:
@@ -211,7 +220,13 @@ def serving(url: str, log: Path, *, workers: int = 1) -> Iterator[tuple[str, int
                 # This tree's sources first; a PYTHONPATH given to the script is kept after
                 # them (e.g. a folder of optional packages whose effect is measured).
                 "PYTHONPATH": os.pathsep.join(
-                    filter(None, [str(REPOSITORY / "src"), os.environ.get("PYTHONPATH")])
+                    filter(
+                        None,
+                        [
+                            source or str(REPOSITORY / "src"),
+                            extra if extra is not None else os.environ.get("PYTHONPATH"),
+                        ],
+                    )
                 ),
                 "PYTHONFAULTHANDLER": "1",
             },

@@ -27,12 +27,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import itertools
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,41 +44,10 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import build_workspace, cpu_seconds, pages  # noqa: E402
+from load import build_workspace, cpu_seconds, pages, serving  # noqa: E402
 from pages import write_like_the_load  # noqa: E402
 
-from support.live_server import free_port, wait_until_listening  # noqa: E402
 from support.postgres import postgres_databases  # noqa: E402
-
-
-@contextlib.contextmanager
-def server(url: str, source: str, extra: str | None, log: Path) -> Any:
-    """``advocacy serve`` on ``url`` from the package in ``source`` (``extra`` after it on the
-    module path); yields its address and process id."""
-    port = free_port()
-    path = os.pathsep.join(filter(None, [source, extra]))
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--db", url],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": path},
-        )
-    try:
-        wait_until_listening(
-            port,
-            alive=lambda: process.poll() is None,
-            explain=lambda: log.read_text(errors="replace")[-2000:],
-            timeout=120,
-        )
-        yield f"http://127.0.0.1:{port}", process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def drive(
@@ -139,7 +106,7 @@ def measure(
     """One server run: the warm round, then the server CPU per write and per page."""
     with (
         tempfile.TemporaryDirectory() as folder,
-        server(url, source, extra, Path(folder) / "server.log") as (base, pid),
+        serving(url, Path(folder) / "server.log", source=source, extra=extra or "") as (base, pid),
     ):
         run = f"{time.time_ns()}"
         warm = len(secrets["sessions"]) * len(pages(secrets["customer"]))
