@@ -75,6 +75,19 @@ PASSWORD = "load benchmark passphrase"
 USERS = (("ana", "analyst", None), ("vic", "viewer", None), ("hal", "case-handler", "North"))
 
 
+def load_answer(response_id: str, customer: str, number: int) -> dict[str, Any]:
+    """The survey answer the load writes as its ``number``-th write (every load-style
+    benchmark writes this shape: a comment and a score cycling through 0-10)."""
+    return {
+        "response_id": response_id,
+        "customer_id": customer,
+        "submitted_at": "2026-11-30T12:00:00Z",
+        "unit": "North",
+        "nps": number % 11,
+        "comment": f"load test answer {number}",
+    }
+
+
 def build_workspace(url: str, *, customers: int, seed: int = 7) -> dict[str, Any]:
     """Load the demo company into the PostgreSQL database at ``url``, as ``advocacy demo``
     builds it; return a customer to open and the secrets the load needs."""
@@ -325,16 +338,7 @@ async def run_load(
         async def write(number: int) -> None:
             nonlocal requests
             response_id = f"LOAD-{run}-{number}"
-            record = [
-                {
-                    "response_id": response_id,
-                    "customer_id": secrets["customer"],
-                    "submitted_at": "2026-11-30T12:00:00Z",
-                    "unit": "North",
-                    "nps": number % 11,
-                    "comment": f"load test answer {number}",
-                }
-            ]
+            record = [load_answer(response_id, secrets["customer"], number)]
             requests += 1
             try:
                 async with client.post(

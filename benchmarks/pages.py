@@ -118,6 +118,8 @@ def write_like_the_load(url: str, customer: str, count: int) -> None:
     """``count`` responses of ``customer``, as the load benchmark's API writes (a minute of
     its writes leaves ~10,000 on one customer, and a case opened for each low score), written
     the way the API's group commit writes them, 50 at a time."""
+    from load import load_answer
+
     import advocacy
     from advocacy.ingest.limits import InputLimits
     from advocacy.ingest.write_groups import prepare_write
@@ -129,16 +131,7 @@ def write_like_the_load(url: str, customer: str, count: int) -> None:
             batch = [
                 prepare_write(
                     "responses",
-                    [
-                        {
-                            "response_id": f"WRITTEN-{number}",
-                            "customer_id": customer,
-                            "submitted_at": "2026-11-30T12:00:00Z",
-                            "unit": "North",
-                            "nps": number % 11,
-                            "comment": f"load test answer {number}",
-                        }
-                    ],
+                    [load_answer(f"WRITTEN-{number}", customer, number)],
                     actor="api:load",
                     limits=limits,
                 )

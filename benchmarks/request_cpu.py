@@ -44,7 +44,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import build_workspace, cpu_seconds, pages, serving  # noqa: E402
+from load import build_workspace, cpu_seconds, load_answer, pages, serving  # noqa: E402
 from pages import write_like_the_load  # noqa: E402
 
 from support.postgres import postgres_databases  # noqa: E402
@@ -63,14 +63,7 @@ async def drive(
 
         async def one_write() -> None:
             number = next(numbers)
-            record = {
-                "response_id": f"CPU-{run}-{number}",
-                "customer_id": secrets["customer"],
-                "submitted_at": "2026-11-30T12:00:00Z",
-                "unit": "North",
-                "nps": number % 11,
-                "comment": f"load test answer {number}",
-            }
+            record = load_answer(f"CPU-{run}-{number}", secrets["customer"], number)
             answer = await client.post(
                 "/api/v1/responses",
                 json=[record],

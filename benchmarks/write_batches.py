@@ -26,7 +26,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "benchmarks"))
 sys.path.insert(0, str(REPOSITORY / "tests"))
 
-from load import build_workspace  # noqa: E402
+from load import build_workspace, load_answer  # noqa: E402
 
 import advocacy  # noqa: E402
 from advocacy.ingest.limits import InputLimits  # noqa: E402
@@ -55,16 +55,7 @@ def main() -> None:
                 return [
                     prepare_write(
                         "responses",
-                        [
-                            {
-                                "response_id": f"BATCH-{run}-{number}",
-                                "customer_id": secrets["customer"],
-                                "submitted_at": "2026-11-30T12:00:00Z",
-                                "unit": "North",
-                                "nps": number % 11,
-                                "comment": f"load test answer {number}",
-                            }
-                        ],
+                        [load_answer(f"BATCH-{run}-{number}", secrets["customer"], number)],
                         actor="api:load",
                         limits=limits,
                     )
