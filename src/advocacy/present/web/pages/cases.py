@@ -1,4 +1,5 @@
-"""Case pages: the case list with the loop's results, the workload by owner, one case with its
+"""Case pages: the case list (50 cases a page, sorted and paged by the server, the page and
+order in the URL) with the loop's results, the workload by owner, one case with its
 timeline and the one form (an action bar) that works it, and the case rules with their YAML
 editor.
 
@@ -11,16 +12,18 @@ Owners are picked from a list (``ws.cases.owners``), never typed. A form that ca
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.errors import AdvocacyError, UsageError, ValidationError
 from advocacy.namespaces.access import Permission
-from advocacy.namespaces.cases import ACTIONS, ALLOWED_FROM, STATUSES, dump_rules
+from advocacy.namespaces.cases import ACTIONS, ALLOWED_FROM, SORTABLE, STATUSES, dump_rules
 from advocacy.present.web.api.cases import shown, units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.forms import submit_form
+from advocacy.present.web.pages.paging import PAGE_ROWS, Paging, pages_of
 from advocacy.present.web.pages.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,6 +31,21 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Caller, Depends(requires(Permission.read_customers))]
 Worker = Annotated[Caller, Depends(requires(Permission.work_cases))]
 LoopManager = Annotated[Caller, Depends(requires(Permission.manage_loop))]
+
+#: The orders the case list's form offers (``cases_sort`` in the URL -> in words); a heading of
+#: the table sorts by its column too, either way.
+ORDERS = (
+    ("", "newest first"),
+    ("opened_at", "oldest first"),
+    ("due_at", "due soonest first"),
+    ("-priority", "most urgent first"),
+    ("status", "by status"),
+    ("owner", "by owner"),
+    ("customer_id", "by customer"),
+    ("unit", "by unit"),
+    ("rule", "by rule"),
+    ("case_id", "by case"),
+)
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -43,21 +61,55 @@ def cases_page(
     chosen_status = status or None
     chosen_owner = principal.name if mine else (owner or None)
     units = units_of(principal)
+    paging = Paging.read(request.query_params, "cases")
+    if paging.sort not in SORTABLE:
+        paging = Paging(paging.page)  # not a column of the list: newest first
     with state.use:
+        total = state.ws.cases.count(status=chosen_status, owner=chosen_owner, units=units)
+        paging = paging.within(total)
         found = state.ws.cases.list(
             status=chosen_status,
             owner=chosen_owner,
-            units=units_of(principal),
-            limit=500,
+            units=units,
+            limit=PAGE_ROWS,
+            offset=paging.start,
+            sort=paging.sort or None,
+            descending=paging.descending,
         )
         results = state.ws.cases.results(units=units)
         cases = [shown(state, case.to_dict(), principal) for case in found]
         owners = _owners_in_reach(state, units)
+    order = ("-" if paging.descending else "") + paging.sort
+    orders = dict(ORDERS)
+    if order not in orders:  # a heading's other direction
+        orders[order] = f"by {paging.sort.removesuffix('_id').removesuffix('_at')}, last first"
+    kept = {"status": chosen_status or "", "owner": owner or "", "mine": "true" if mine else ""}
+
+    def link(*, page: int | None = None, sort: str | None = None) -> str:
+        """This list on ``page`` or sorted by ``sort`` (a second click turns the order), its
+        filters and order kept."""
+        wanted = (
+            paging.turned(sort)
+            if sort is not None
+            else Paging(paging.page if page is None else page, paging.sort, paging.descending)
+        )
+        pairs = {name: value for name, value in kept.items() if value or name == "status"}
+        return "/cases?" + urlencode({**pairs, **wanted.pairs("cases")}) + "#case-list"
+
     return render(
         request,
         "cases.html.j2",
         {
             "cases": cases,
+            "total": total,
+            "paging": paging,
+            "pages": pages_of(total),
+            "first": min(total, paging.start + 1),
+            "last": min(total, paging.start + PAGE_ROWS),
+            "link": link,
+            "orders": list(orders.items()),
+            "order": order,
+            "order_label": orders[order],
             "results": results,
             "statuses": ("open", *STATUSES),
             "status": chosen_status or "",
