@@ -370,6 +370,20 @@ class CasesNamespace:
         days = RECOVERY_WINDOW_DAYS if window_days is None else window_days
         return loop_results(self._db, window_days=days, units=units)
 
+    def work_mark(self) -> tuple[int, str]:
+        """A fingerprint of the work done on cases, which changes when any case is worked or
+        escalated but not when one opens (:func:`advocacy.loop.cases.store.work_mark`): what
+        cached loop results are kept against.
+
+        Returns
+        -------
+        tuple of (int, str)
+            How many cases changed after they opened, and when the latest change was.
+        """
+        from advocacy.loop.cases import work_mark
+
+        return work_mark(self._db)
+
     def save_rules_text(
         self, text: str, *, actor: str = "python", source: str = "<request>"
     ) -> Rules:

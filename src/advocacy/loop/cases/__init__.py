@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         count_cases,
         get_case,
         list_cases,
+        work_mark,
     )
     from advocacy.loop.cases.work import work_case
 
@@ -50,6 +51,7 @@ _LAZY = {
     "sweep": "advocacy.loop.cases.escalation",
     "SweepResult": "advocacy.loop.cases.escalation",
     "work_case": "advocacy.loop.cases.work",
+    "work_mark": "advocacy.loop.cases.store",
 }
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "open_cases_for",
     "sweep",
     "work_case",
+    "work_mark",
 ]
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

@@ -348,6 +348,34 @@ def count_cases(
     return int(row[0]) if row else 0
 
 
+def work_mark(db: Database) -> tuple[int, str]:
+    """A fingerprint of the work done on cases: it changes when any case is worked (contacted,
+    noted, reassigned, resolved, closed) or escalated, and not when a case opens (a case opens
+    with ``updated_at`` at its opening; every change after sets it later).
+
+    One query over the cases, far cheaper than :func:`advocacy.loop.cases.recovery.loop_results`:
+    the web server keeps the loop's results until the mark (or the evidence) changes, so a
+    case worked anywhere (this server, another of its processes, the CLI) shows in them on the
+    next view, while the cases new evidence opens count as that evidence's other figures do.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+
+    Returns
+    -------
+    tuple of (int, str)
+        How many cases were changed after they opened, and the latest change (ISO text; empty
+        before the first).
+    """
+    row = db.fetchone("SELECT count(*), max(updated_at) FROM cases WHERE updated_at > opened_at")
+    if row is None:
+        return (0, "")
+    latest = _aware(row[1])
+    return (int(row[0] or 0), latest.isoformat() if latest is not None else "")
+
+
 def _where(
     *,
     customer_id: str | None,

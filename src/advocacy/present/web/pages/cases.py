@@ -25,12 +25,17 @@ from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.forms import submit_form
 from advocacy.present.web.pages.paging import PAGE_ROWS, Paging, pages_of
 from advocacy.present.web.pages.rendering import render
+from advocacy.present.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
 
 Reader = Annotated[Caller, Depends(requires(Permission.read_customers))]
 Worker = Annotated[Caller, Depends(requires(Permission.work_cases))]
 LoopManager = Annotated[Caller, Depends(requires(Permission.manage_loop))]
+
+#: Seconds the loop's results are kept at most, however quiet the server: what is overdue and
+#: which outcomes are within their window move with the clock, not only with the data.
+LOOP_RESULTS_SECONDS = 60
 
 #: The orders the case list's form offers (``cases_sort`` in the URL -> in words); a heading of
 #: the table sorts by its column too, either way.
@@ -76,7 +81,7 @@ def cases_page(
             sort=paging.sort or None,
             descending=paging.descending,
         )
-        results = state.ws.cases.results(units=units)
+        results = _loop_results(state, units)
         cases = [shown(state, case.to_dict(), principal) for case in found]
         owners = _owners_in_reach(state, units)
     order = ("-" if paging.descending else "") + paging.sort
@@ -119,6 +124,23 @@ def cases_page(
         },
         caller=caller,
     )
+
+
+def _loop_results(state: WebState, units: list[str] | None) -> Any:
+    """The loop's results for a caller limited to ``units`` (callers use the workspace).
+
+    Cached like the other aggregates (after new evidence a page may show them up to the
+    staleness bound old, labelled), but kept against the work done on cases
+    (``ws.cases.work_mark``: a case worked anywhere, in this server, another of its processes
+    or the CLI, shows in them on the next view) and against the server's clock, at most
+    :data:`LOOP_RESULTS_SECONDS` (what is overdue and which outcomes are within their window
+    move with time, not only with the data). The clock is this process's own, so the
+    processes of ``serve --workers N`` each compute them once a minute at most.
+    """
+    minute = int(state.clock() // LOOP_RESULTS_SECONDS)
+    mark = state.ws.cases.work_mark()
+    key = ("loop-results", tuple(units) if units is not None else None, mark, minute)
+    return state.cached(key, lambda: state.ws.cases.results(units=units))
 
 
 def _owners_in_reach(state: Any, units: list[str] | None) -> list[Any]:
