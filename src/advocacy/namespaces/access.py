@@ -410,6 +410,27 @@ class AccessNamespace:
 
         return resolve_session(self._db, cookie)
 
+    def verified_session(self, cookie: str) -> Session | None:
+        """The session of a cookie found live within the last few seconds, without asking the
+        database (None: ask with :meth:`resolve_session`).
+
+        Signing out or changing the user through this workspace is seen at once; through
+        another process within :data:`advocacy.access.tokens.RECHECK_EVERY`.
+
+        Parameters
+        ----------
+        cookie
+            The session cookie's value.
+
+        Returns
+        -------
+        Session or None
+            The session and its principal, or None when it must be looked up.
+        """
+        from advocacy.access.sessions import cached_session
+
+        return cached_session(self._db, cookie)
+
     def end_session(self, cookie: str) -> None:
         """End the session a cookie stands for (signing out); an unknown cookie is ignored.
 
