@@ -262,7 +262,9 @@ def set_email(
 def disable_user(
     db: Database, username: str, *, actor: str = "cli", now: datetime | None = None
 ) -> User:
-    """Disable ``username``: their sign-ins and open sessions stop working at once.
+    """Disable ``username``: their sign-ins and open sessions stop working at once (through
+    ``db``; a server in another process trusts a session it found live for at most
+    :data:`~advocacy.access.tokens.RECHECK_EVERY`: :mod:`advocacy.access.sessions`).
 
     Parameters
     ----------

@@ -181,7 +181,9 @@ class AccessNamespace:
         )
 
     def disable_user(self, username: str, *, actor: str = "python") -> User:
-        """Disable a user: sign-ins and open sessions stop working at once.
+        """Disable a user: sign-ins and open sessions stop working at once (a server in another
+        process trusts a session it found live for at most
+        :data:`advocacy.access.tokens.RECHECK_EVERY`).
 
         Parameters
         ----------
