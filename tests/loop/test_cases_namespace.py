@@ -80,3 +80,29 @@ def test_cases_are_opened_listed_worked_and_measured_through_the_workspace(
     assert ws.cases.sweep().escalated == []
     overall = ws.cases.results(window_days=30).rows(None)
     assert overall[0]["cases"] == 1
+
+
+def test_cases_are_counted_and_listed_a_page_at_a_time_in_the_order_asked(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    ws.cases.load_rules(tmp_path / "rules.yaml")
+    customers = ["C7", "C3", "C9", "C1", "C5", "C8", "C2"]
+    records = [
+        {"response_id": f"r{i}", "customer_id": customer, "nps": 2, "unit": unit}
+        for i, (customer, unit) in enumerate(zip(customers, ["North", "South"] * 4, strict=False))
+    ]
+    ws.write_records("responses", records)
+    ws.cases.open_for("responses", [record["response_id"] for record in records])
+    assert ws.cases.count() == len(customers)
+    assert ws.cases.count(units=["North"]) == 4
+    assert ws.cases.count(status="closed") == 0
+    everything = [case.case_id for case in ws.cases.list()]
+    paged = [case.case_id for offset in (0, 3, 6) for case in ws.cases.list(limit=3, offset=offset)]
+    assert paged == everything and len(set(paged)) == len(customers)
+    by_customer = ws.cases.list(sort="customer_id", descending=True, limit=4)
+    assert [case.customer_id for case in by_customer] == sorted(customers, reverse=True)[:4]
+    second = ws.cases.list(sort="customer_id", limit=4, offset=4)
+    assert [case.customer_id for case in second] == sorted(customers)[4:]
+    with pytest.raises(UsageError, match="cannot sort cases by 'summary; DROP'"):
+        ws.cases.list(sort="summary; DROP")

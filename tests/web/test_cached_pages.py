@@ -251,3 +251,50 @@ def test_a_part_is_rebuilt_when_its_result_is_replaced() -> None:
     assert len(built) == 1
     other = derived(("test-part",), (second,), lambda: build(second))
     assert other is not one and other["from"] is second and len(built) == 2
+
+
+def test_the_loop_results_are_kept_yet_show_a_worked_case_at_once(
+    demo_directory: Path, tmp_path: Path
+) -> None:
+    """The case list's loop results are kept like the other aggregates (new evidence: the page
+    shows them labelled with their age while they are refreshed), but a case worked through
+    the server or from the library shows in them on the next view (on a copy: it writes)."""
+    import advocacy
+
+    site = prepare_site(demo_directory, tmp_path)
+    with TestClient(create_app(site.url), base_url="https://testserver") as client:
+        state = client.app.state.web  # type: ignore[attr-defined]
+        state.clock = lambda: 1_000.0  # one minute all along: only the data moves
+        first = client.get("/cases", headers=_analyst(site))
+        assert first.status_code == 200
+        contacted = _contacted(first.text)
+        assert "Figures as of" not in first.text
+        written = client.post(
+            "/api/v1/responses",
+            json=[{"response_id": "kept-1", "customer_id": site.north_customer, "nps": 10}],
+            headers=_analyst(site),
+        )
+        assert written.status_code == 200, written.text
+        kept = client.get("/cases", headers=_analyst(site))
+        assert "Figures as of" in kept.text  # the kept results, labelled
+        assert _contacted(kept.text) == contacted
+        with advocacy.open(site.url) as ws:
+            new = [case.case_id for case in ws.cases.list(status="new", limit=2)]
+        assert len(new) == 2, "the demo has new cases"
+        worked = client.post(
+            f"/api/v1/cases/{new[0]}/events",
+            json={"action": "contact", "text": "called back"},
+            headers=_analyst(site),
+        )
+        assert worked.status_code == 200, worked.text
+        assert _contacted(client.get("/cases", headers=_analyst(site)).text) == contacted + 1
+        with advocacy.open(site.url) as ws:  # as the CLI would, beside the server
+            ws.cases.work(new[1], "contact", text="called too", actor="ana")
+        assert _contacted(client.get("/cases", headers=_analyst(site)).text) == contacted + 2
+
+
+def _contacted(page: str) -> int:
+    """The loop results' count of contacted cases on the case list page."""
+    found = re.search(r"\(([\d,]+) contacted\)", page)
+    assert found is not None, page[-3000:]
+    return int(found.group(1).replace(",", ""))

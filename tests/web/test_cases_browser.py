@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -143,3 +144,100 @@ def test_a_detractor_is_followed_up_and_recovers(
     unexpected = [e for e in visit.errors if "status of 400" not in e]
     assert not unexpected and not visit.foreign
     visit.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
+def test_the_case_list_is_paged_and_sorted_by_the_server(
+    chromium: Any,  # noqa: F811
+    server: str,
+    browser_site: Site,
+    width: int,
+    height: int,
+) -> None:
+    """Every case is on exactly one page of 50, in the order asked, with the count of them all;
+    the filters and the order follow the reader from page to page. On a phone the table's
+    headings are hidden (one card per case), so the order is chosen in the form there."""
+    import advocacy
+
+    with advocacy.open(browser_site.url) as ws:
+        # The demo's rules open a case for some detractors; open one for each of them.
+        detractors = ws.db.fetchall("SELECT response_id FROM responses WHERE nps <= 6")
+        ws.cases.open_for("responses", [row[0] for row in detractors], actor="test")
+        newest = [row[0] for row in ws.db.fetchall(_ORDERED.format("opened_at DESC, case_id"))]
+        by_due = [
+            row[0]
+            for row in ws.db.fetchall(
+                _ORDERED.format("due_at ASC NULLS LAST, opened_at DESC, case_id")
+            )
+        ]
+    total, pages = len(newest), -(-len(newest) // 50)
+    assert pages >= 2, f"the demo's detractors should open over 50 cases, they open {total}"
+    visit = Visit(chromium, server, width=width, height=height)
+    visit.sign_in("ana")
+    page = visit.page
+    ids = page.locator("#case-list tbody tr td:first-child a")
+    where = page.locator("nav.pager .where")
+    page.goto(server + "/cases?status=")
+    assert where.inner_text() == f"Cases 1 to 50 of {total:,}, page 1 of {pages}"
+    assert page.locator("#case-list caption").inner_text().startswith(f"Cases 1 to 50 of {total:,}")
+    assert ids.all_inner_texts() == newest[:50]
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url("**cases_page=2**")
+    assert _query(page.url)["status"] == [""]  # still every case, not the open ones
+    assert where.inner_text() == f"Cases 51 to {min(100, total)} of {total:,}, page 2 of {pages}"
+    assert ids.all_inner_texts() == newest[50:100]
+    page.get_by_role("link", name="Previous").click()
+    page.wait_for_url("**/cases?status=#case-list")
+    assert ids.all_inner_texts() == newest[:50]
+    # The last page holds the rest; a page past it shows the last.
+    for asked in (pages, pages + 40):
+        page.goto(server + f"/cases?status=&cases_page={asked}")
+        assert ids.all_inner_texts() == newest[50 * (pages - 1) :]
+        assert where.inner_text().endswith(f"of {total:,}, page {pages} of {pages}")
+        assert page.get_by_role("link", name="Next").count() == 0
+    # Sorted by due time (the whole list, not one page), then the next page in that order.
+    page.goto(server + f"/cases?status=&cases_page={pages}")
+    if width > 600:
+        page.locator("#case-list th a.sort", has_text=re.compile(r"^due$")).click()
+        page.wait_for_url("**cases_sort=due_at**")
+        header = page.locator("#case-list th", has=page.locator("a.sort", has_text="due"))
+        assert header.get_attribute("aria-sort") == "ascending"
+    else:
+        page.get_by_label("Order").select_option(label="due soonest first")
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_url("**cases_sort=due_at**")
+    assert "cases_page" not in _query(page.url)  # a new order starts at the first page
+    assert _query(page.url)["status"] == [""]
+    assert ids.all_inner_texts() == by_due[:50]
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url("**cases_page=2**")
+    assert _query(page.url)["cases_sort"] == ["due_at"]
+    assert ids.all_inner_texts() == by_due[50:100]
+    # The open cases alone: their own count, in the order kept.
+    page.get_by_label("Status").select_option("open")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**status=open**")
+    still_open = _open(browser_site)
+    opened = [case for case in by_due if case in still_open]
+    assert ids.all_inner_texts() == opened[:50]
+    assert f"of {len(opened):,}" in page.locator("#case-list caption").inner_text()
+    overflow = int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+    assert overflow <= 0
+    visit.shot(f"cases-paged-{width}")
+    visit.close()
+    assert not visit.errors and not visit.foreign
+
+
+_ORDERED = "SELECT case_id FROM cases ORDER BY {}"
+
+
+def _open(site: Site) -> set[str]:
+    import advocacy
+
+    with advocacy.open(site.url) as ws:
+        query = "SELECT case_id FROM cases WHERE status IN ('new', 'contacted')"
+        return {row[0] for row in ws.db.fetchall(query)}
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlparse(url).query, keep_blank_values=True)

@@ -3,18 +3,28 @@
 The cookie holds 32 random bytes; the database keeps only their SHA-256, so a copy of the
 database cannot be used to sign in. Each session carries its own CSRF token, which every form
 posts back (the synchroniser-token pattern of the OWASP CSRF Prevention Cheat Sheet).
+
+A session found live is trusted for :data:`~advocacy.access.tokens.RECHECK_EVERY` before the
+database is asked again (:class:`LiveSessions`, one per
+:class:`~advocacy.store.connection.Database`), as API tokens are: the web server looked every
+page's session up on a pooled connection of its own. Signing out, disabling a user or changing
+one's role, units or password through the same ``Database`` (the server's pages and API)
+forgets the sessions concerned at once; done elsewhere (the CLI, another server process), it
+reaches this process within that time. Unknown and ended sessions are never remembered.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from advocacy.access.audit import now_utc
 from advocacy.access.roles import AuthenticationError, Principal, Role, parse_units
-from advocacy.access.tokens import token_digest
+from advocacy.access.tokens import RECHECK_EVERY, token_digest
 from advocacy.store.connection import Database
 
 LIFETIME = timedelta(hours=12)
@@ -119,18 +129,111 @@ def resolve_session(db: Database, cookie: str, *, now: datetime | None = None) -
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
     >>> session = resolve_session(ws.db, cookie)  # doctest: +SKIP
     """
+    live = live_sessions(db)
+    generation = live.generation
+    moment = now_utc(now)
     row = db.fetchone(
         "SELECT s.csrf_token, s.expires_at, u.username, u.role, u.units FROM sessions s "
         "JOIN users u ON u.username = s.username "
         "WHERE s.session_hash = ? AND s.expires_at > ? AND NOT u.disabled",
-        [token_digest(cookie), now_utc(now)],
+        [token_digest(cookie), moment],
     )
     if row is None:
         raise AuthenticationError("not signed in, or the session expired", fix="sign in again")
     principal = Principal(
         str(row[2]), Role(str(row[3])), parse_units(str(row[4]) if row[4] else None)
     )
-    return Session("", principal, str(row[0]), row[1])
+    session = Session("", principal, str(row[0]), row[1])
+    live.put(token_digest(cookie), session, moment, generation)
+    return session
+
+
+def cached_session(db: Database, cookie: str, *, now: datetime | None = None) -> Session | None:
+    """The session ``cookie`` stands for if it was found live within
+    :data:`~advocacy.access.tokens.RECHECK_EVERY` (and has not expired since), without asking
+    the database; None: ask with :func:`resolve_session`.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    cookie
+        The session cookie the browser sent.
+    now
+        The time of the request (default: the clock).
+
+    Returns
+    -------
+    Session or None
+        The session, or None when it must be looked up.
+    """
+    return live_sessions(db).get(token_digest(cookie), now_utc(now))
+
+
+@dataclass(frozen=True)
+class _Live:
+    session: Session
+    checked_at: datetime
+
+
+class LiveSessions:
+    """Sessions found live lately, by the digest of their cookie (see the module).
+
+    Safe to share between threads. A look-up that started before a change through this object
+    never stores its (possibly stale) answer: :meth:`forget` moves the generation on.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_digest: dict[str, _Live] = {}
+        self.generation = 0
+
+    def get(self, digest: str, moment: datetime) -> Session | None:
+        """The session of ``digest`` found live within RECHECK_EVERY of ``moment``."""
+        found = self._by_digest.get(digest)
+        if found is None or not timedelta(0) <= moment - found.checked_at < RECHECK_EVERY:
+            return None
+        if found.session.expires_at is not None and moment >= found.session.expires_at:
+            return None
+        return found.session
+
+    def put(self, digest: str, session: Session, moment: datetime, generation: int) -> None:
+        """Remember a session found live by a look-up that began at ``generation``."""
+        with self._lock:
+            if generation != self.generation:
+                return  # a sign-out or a user's change happened meanwhile
+            stale = [
+                key
+                for key, entry in self._by_digest.items()
+                if moment - entry.checked_at >= RECHECK_EVERY
+            ]
+            for key in stale:
+                del self._by_digest[key]
+            self._by_digest[digest] = _Live(session, moment)
+
+    def forget(self, *, digest: str | None = None, username: str | None = None) -> None:
+        """Drop the session of cookie digest ``digest``, or every session of ``username``:
+        their next use asks the database."""
+        with self._lock:
+            self.generation += 1
+            self._by_digest = {
+                key: entry
+                for key, entry in self._by_digest.items()
+                if key != digest and entry.session.principal.name != username
+            }
+
+
+_live: weakref.WeakKeyDictionary[Database, LiveSessions] = weakref.WeakKeyDictionary()
+_live_lock = threading.Lock()
+
+
+def live_sessions(db: Database) -> LiveSessions:
+    """The sessions found live lately through ``db`` (one :class:`LiveSessions` per database)."""
+    with _live_lock:
+        found = _live.get(db)
+        if found is None:
+            found = _live[db] = LiveSessions()
+        return found
 
 
 def end_session(db: Database, cookie: str) -> None:
@@ -150,3 +253,4 @@ def end_session(db: Database, cookie: str) -> None:
     >>> end_session(ws.db, cookie)  # doctest: +SKIP
     """
     db.execute("DELETE FROM sessions WHERE session_hash = ?", [token_digest(cookie)])
+    live_sessions(db).forget(digest=token_digest(cookie))  # after: a look-up meanwhile is void

@@ -27,6 +27,7 @@ from advocacy.access.roles import (
     parse_role,
     parse_units,
 )
+from advocacy.access.sessions import live_sessions
 from advocacy.access.throttle import FREE_PAIR_FAILURES, WINDOW, assess_attempt, record_attempt
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.store.connection import Database
@@ -261,7 +262,9 @@ def set_email(
 def disable_user(
     db: Database, username: str, *, actor: str = "cli", now: datetime | None = None
 ) -> User:
-    """Disable ``username``: their sign-ins and open sessions stop working at once.
+    """Disable ``username``: their sign-ins and open sessions stop working at once (through
+    ``db``; a server in another process trusts a session it found live for at most
+    :data:`~advocacy.access.tokens.RECHECK_EVERY`: :mod:`advocacy.access.sessions`).
 
     Parameters
     ----------
@@ -300,6 +303,7 @@ def disable_user(
         )
         db.execute("DELETE FROM sessions WHERE username = ?", [username])
         record_audit(db, actor=actor, action="user.disable", target=username, now=moment)
+    live_sessions(db).forget(username=username)
     return User(user.username, user.role, user.units, True, user.created_at, user.email)
 
 
@@ -417,6 +421,7 @@ def update_user(
             )
             db.execute("DELETE FROM sessions WHERE username = ?", [username])
             record_audit(db, actor=actor, action="user.password", target=username, now=moment)
+    live_sessions(db).forget(username=username)  # a session's role and units are the user's
     return get_user(db, username)
 
 

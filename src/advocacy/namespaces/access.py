@@ -181,7 +181,9 @@ class AccessNamespace:
         )
 
     def disable_user(self, username: str, *, actor: str = "python") -> User:
-        """Disable a user: sign-ins and open sessions stop working at once.
+        """Disable a user: sign-ins and open sessions stop working at once (a server in another
+        process trusts a session it found live for at most
+        :data:`advocacy.access.tokens.RECHECK_EVERY`).
 
         Parameters
         ----------
@@ -409,6 +411,27 @@ class AccessNamespace:
         from advocacy.access.sessions import resolve_session
 
         return resolve_session(self._db, cookie)
+
+    def verified_session(self, cookie: str) -> Session | None:
+        """The session of a cookie found live within the last few seconds, without asking the
+        database (None: ask with :meth:`resolve_session`).
+
+        Signing out or changing the user through this workspace is seen at once; through
+        another process within :data:`advocacy.access.tokens.RECHECK_EVERY`.
+
+        Parameters
+        ----------
+        cookie
+            The session cookie's value.
+
+        Returns
+        -------
+        Session or None
+            The session and its principal, or None when it must be looked up.
+        """
+        from advocacy.access.sessions import cached_session
+
+        return cached_session(self._db, cookie)
 
     def end_session(self, cookie: str) -> None:
         """End the session a cookie stands for (signing out); an unknown cookie is ignored.

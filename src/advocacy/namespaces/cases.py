@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from advocacy.loop.cases.employee_feedback import EmployeeFeedback
     from advocacy.loop.cases.owners import Owner
     from advocacy.loop.cases.rule_format import dump_rules
-    from advocacy.loop.cases.store import STATUSES
+    from advocacy.loop.cases.store import SORTABLE, STATUSES
     from advocacy.loop.cases.work import ACTIONS, ALLOWED_FROM
     from advocacy.loop.cases.workload import OwnerLoad
     from advocacy.settings import Settings
@@ -58,6 +58,7 @@ _LAZY = {
     "Owner": "advocacy.loop.cases.owners",
     "OwnerLoad": "advocacy.loop.cases.workload",
     "Rule": "advocacy.loop.cases.rules",
+    "SORTABLE": "advocacy.loop.cases.store",
     "STATUSES": "advocacy.loop.cases.store",
 }
 
@@ -119,8 +120,11 @@ class CasesNamespace:
         rule_id: str | None = None,
         units: Sequence[str] | None = None,
         limit: int | None = None,
+        offset: int = 0,
+        sort: str | None = None,
+        descending: bool = False,
     ) -> Cases:
-        """Cases, newest first.
+        """Cases, newest first (or by ``sort``); ``offset`` and ``limit`` give a page of them.
 
         Parameters
         ----------
@@ -133,10 +137,22 @@ class CasesNamespace:
         limit
             How many cases to return at most (None:
             :data:`advocacy.loop.cases.store.DEFAULT_LIMIT`).
+        offset
+            How many cases of the order to skip first.
+        sort
+            A field of :data:`advocacy.loop.cases.store.SORTABLE` (``due_at``, ``priority``...)
+            to order by, ties newest first; None: newest first.
+        descending
+            Highest first (latest, for times; most urgent, for the priority).
 
         Returns
         -------
         list of Case
+
+        Raises
+        ------
+        UsageError
+            On an unknown ``status`` or ``sort``.
         """
         from advocacy.loop.cases import DEFAULT_LIMIT, list_cases
 
@@ -148,6 +164,40 @@ class CasesNamespace:
             units=units,
             rule_id=rule_id,
             limit=DEFAULT_LIMIT if limit is None else limit,
+            offset=offset,
+            sort=sort,
+            descending=descending,
+        )
+
+    def count(
+        self,
+        *,
+        customer_id: str | None = None,
+        status: str | None = None,
+        owner: str | None = None,
+        rule_id: str | None = None,
+        units: Sequence[str] | None = None,
+    ) -> int:
+        """How many cases :meth:`list` would give with these filters and no limit.
+
+        Parameters
+        ----------
+        customer_id, status, owner, rule_id, units
+            As :meth:`list` takes them.
+
+        Returns
+        -------
+        int
+        """
+        from advocacy.loop.cases import count_cases
+
+        return count_cases(
+            self._db,
+            customer_id=customer_id,
+            status=status,
+            owner=owner,
+            units=units,
+            rule_id=rule_id,
         )
 
     def get(self, case_id: str, *, units: Sequence[str] | None = None) -> CaseDetail:
@@ -320,6 +370,20 @@ class CasesNamespace:
         days = RECOVERY_WINDOW_DAYS if window_days is None else window_days
         return loop_results(self._db, window_days=days, units=units)
 
+    def work_mark(self) -> tuple[int, str]:
+        """A fingerprint of the work done on cases, which changes when any case is worked or
+        escalated but not when one opens (:func:`advocacy.loop.cases.store.work_mark`): what
+        cached loop results are kept against.
+
+        Returns
+        -------
+        tuple of (int, str)
+            How many cases changed after they opened, and when the latest change was.
+        """
+        from advocacy.loop.cases import work_mark
+
+        return work_mark(self._db)
+
     def save_rules_text(
         self, text: str, *, actor: str = "python", source: str = "<request>"
     ) -> Rules:
@@ -481,6 +545,7 @@ class CasesNamespace:
 __all__ = [
     "ACTIONS",
     "ALLOWED_FROM",
+    "SORTABLE",
     "STATUSES",
     "Case",
     "CaseDetail",

@@ -22,13 +22,22 @@ if TYPE_CHECKING:
     from advocacy.loop.cases.rule_format import dump_rules
     from advocacy.loop.cases.rule_store import list_rules, load_rules
     from advocacy.loop.cases.rules import Rule
-    from advocacy.loop.cases.store import DEFAULT_LIMIT, Case, CaseDetail, get_case, list_cases
+    from advocacy.loop.cases.store import (
+        DEFAULT_LIMIT,
+        Case,
+        CaseDetail,
+        count_cases,
+        get_case,
+        list_cases,
+        work_mark,
+    )
     from advocacy.loop.cases.work import work_case
 
 _LAZY = {
     "Case": "advocacy.loop.cases.store",
     "CaseDetail": "advocacy.loop.cases.store",
     "DEFAULT_LIMIT": "advocacy.loop.cases.store",
+    "count_cases": "advocacy.loop.cases.store",
     "dump_rules": "advocacy.loop.cases.rule_format",
     "get_case": "advocacy.loop.cases.store",
     "list_cases": "advocacy.loop.cases.store",
@@ -42,6 +51,7 @@ _LAZY = {
     "sweep": "advocacy.loop.cases.escalation",
     "SweepResult": "advocacy.loop.cases.escalation",
     "work_case": "advocacy.loop.cases.work",
+    "work_mark": "advocacy.loop.cases.store",
 }
 
 __all__ = [
@@ -52,6 +62,7 @@ __all__ = [
     "LoopResults",
     "Rule",
     "SweepResult",
+    "count_cases",
     "dump_rules",
     "get_case",
     "list_cases",
@@ -61,6 +72,7 @@ __all__ = [
     "open_cases_for",
     "sweep",
     "work_case",
+    "work_mark",
 ]
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

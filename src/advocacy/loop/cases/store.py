@@ -30,6 +30,25 @@ STATUSES = ("new", "contacted", "resolved", "closed")
 #: Statuses of a case someone still has to work.
 OPEN_STATUSES = ("new", "contacted")
 DEFAULT_LIMIT = 500
+#: What :func:`list_cases` can sort by: a case field -> its SQL (a status in the order a case
+#: goes through them, the priority by urgency).
+SORTABLE = {
+    "case_id": "c.case_id",
+    "status": (
+        "CASE c.status WHEN 'new' THEN 1 WHEN 'contacted' THEN 2 WHEN 'resolved' THEN 3 "
+        "WHEN 'closed' THEN 4 END"
+    ),
+    "due_at": "c.due_at",
+    "owner": "c.owner",
+    "customer_id": "c.customer_id",
+    "unit": "c.unit",
+    "rule": "coalesce(r.name, c.rule_id)",
+    "priority": (
+        "CASE c.priority WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 "
+        "WHEN 'urgent' THEN 4 END"
+    ),
+    "opened_at": "c.opened_at",
+}
 
 #: Columns of the ``cases`` table, in the order :class:`Case` holds them.
 CASE_COLUMNS = (
@@ -227,8 +246,13 @@ def list_cases(
     units: Sequence[str] | None = None,
     rule_id: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    sort: str | None = None,
+    descending: bool = False,
 ) -> list[Case]:
-    """Cases, newest first, filtered by customer, status (or ``open``), owner, units and rule.
+    """Cases, newest first (or by ``sort``), filtered by customer, status (or ``open``), owner,
+    units and rule; ``offset`` and ``limit`` give one page of them (:func:`count_cases` counts
+    them all).
 
     ``units`` limits the list to cases of those units (a case handler's view); None means all.
 
@@ -248,16 +272,22 @@ def list_cases(
         Only cases opened by this rule.
     limit
         Most cases returned.
+    offset
+        How many cases of the order to skip first.
+    sort
+        A column of :data:`SORTABLE` to order by (ties newest first); None: newest first.
+    descending
+        Highest first (latest, for times; most urgent, for the priority).
 
     Returns
     -------
     list of Case
-        The cases, newest first.
+        The cases, newest first or in ``sort``'s order.
 
     Raises
     ------
     UsageError
-        On an unknown ``status``.
+        On an unknown ``status`` or ``sort``.
 
     Examples
     --------
@@ -265,6 +295,96 @@ def list_cases(
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
     >>> [case.case_id for case in list_cases(ws.db, status="open", owner="ana")]  # doctest: +SKIP
     """
+    where, params = _where(
+        customer_id=customer_id, status=status, owner=owner, units=units, rule_id=rule_id
+    )
+    order = "c.opened_at DESC, c.case_id"
+    if sort is not None:
+        if sort not in SORTABLE:
+            raise UsageError(
+                f"cannot sort cases by {sort!r}",
+                value=sort,
+                parameter="sort",
+                fix="use one of: " + ", ".join(SORTABLE),
+            )
+        order = f"{SORTABLE[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, {order}"
+    # The limit and offset are whole numbers written into the SQL, not bound: binding any
+    # parameter makes DuckDB's Python client import pandas (~0.3 s), which listing cases need
+    # not pay.
+    rows = db.fetchall(
+        _select(where, f"ORDER BY {order} LIMIT {int(limit)} OFFSET {max(0, int(offset))}"),
+        params,
+    )
+    return [_case(row) for row in rows]
+
+
+def count_cases(
+    db: Database,
+    *,
+    customer_id: str | None = None,
+    status: str | None = None,
+    owner: str | None = None,
+    units: Sequence[str] | None = None,
+    rule_id: str | None = None,
+) -> int:
+    """How many cases :func:`list_cases` would list with these filters and no limit.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    customer_id, status, owner, units, rule_id
+        As :func:`list_cases` takes them.
+
+    Returns
+    -------
+    int
+        The number of cases.
+    """
+    where, params = _where(
+        customer_id=customer_id, status=status, owner=owner, units=units, rule_id=rule_id
+    )
+    row = db.fetchone(f"SELECT count(*) FROM cases c {where}", params)
+    return int(row[0]) if row else 0
+
+
+def work_mark(db: Database) -> tuple[int, str]:
+    """A fingerprint of the work done on cases: it changes when any case is worked (contacted,
+    noted, reassigned, resolved, closed) or escalated, and not when a case opens (a case opens
+    with ``updated_at`` at its opening; every change after sets it later).
+
+    One query over the cases, far cheaper than :func:`advocacy.loop.cases.recovery.loop_results`:
+    the web server keeps the loop's results until the mark (or the evidence) changes, so a
+    case worked anywhere (this server, another of its processes, the CLI) shows in them on the
+    next view, while the cases new evidence opens count as that evidence's other figures do.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+
+    Returns
+    -------
+    tuple of (int, str)
+        How many cases were changed after they opened, and the latest change (ISO text; empty
+        before the first).
+    """
+    row = db.fetchone("SELECT count(*), max(updated_at) FROM cases WHERE updated_at > opened_at")
+    if row is None:
+        return (0, "")
+    latest = _aware(row[1])
+    return (int(row[0] or 0), latest.isoformat() if latest is not None else "")
+
+
+def _where(
+    *,
+    customer_id: str | None,
+    status: str | None,
+    owner: str | None,
+    units: Sequence[str] | None,
+    rule_id: str | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``cases c``) and its parameters for the list's filters."""
     clauses: list[str] = []
     params: list[Any] = []
     if status is not None:
@@ -288,13 +408,7 @@ def list_cases(
         inside, limit_units = unit_condition(units, column="c.unit")
         clauses.append(inside)
         params.extend(limit_units)
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    # The limit is a whole number written into the SQL, not bound: binding any parameter makes
-    # DuckDB's Python client import pandas (~0.3 s), which listing cases need not pay.
-    rows = db.fetchall(
-        _select(where, f"ORDER BY c.opened_at DESC, c.case_id LIMIT {int(limit)}"), params
-    )
-    return [_case(row) for row in rows]
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def case_events(db: Database, case_id: str) -> list[CaseEvent]:

@@ -109,7 +109,8 @@ def disable_user(
     username: Annotated[str, typer.Argument(help="User to disable.")],
     db: DbOption = None,
 ) -> None:
-    """Disable a user: sign-ins and open sessions stop working at once."""
+    """Disable a user: sign-ins and open sessions stop working at once (within 5 s on a
+    running server)."""
     with open_workspace(db) as ws:
         ws.access.disable_user(username, actor=cli_actor())
     console.print(f"disabled {username}", markup=False, highlight=False)

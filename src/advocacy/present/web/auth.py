@@ -67,16 +67,21 @@ def _bearer(request: Request) -> str | None:
 
 
 def verified_caller(request: Request) -> Caller | None:
-    """The caller of a bearer token found valid within the last few seconds, without the
-    database (so without a thread or a pooled connection); None to :func:`identify` it.
+    """The caller of a bearer token or a session cookie found valid within the last few
+    seconds, without the database (so without a thread or a pooled connection); None to
+    :func:`identify` it.
 
-    A revoked token is forgotten at once by this process; another process's revocation
-    reaches it within ``advocacy.access.tokens.RECHECK_EVERY``.
+    A token revoked, a session ended or a user changed through this process is forgotten at
+    once; through another process it reaches this one within
+    ``advocacy.access.tokens.RECHECK_EVERY``.
     """
     token = _bearer(request)
+    access = web_state(request).ws.access
     if token is None:
-        return None
-    principal = web_state(request).ws.access.verified_token(token)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        session = access.verified_session(cookie) if cookie else None
+        return None if session is None else Caller(session.principal, session)
+    principal = access.verified_token(token)
     return None if principal is None else Caller(principal)
 
 

@@ -1,4 +1,5 @@
-"""Case pages: the case list with the loop's results, the workload by owner, one case with its
+"""Case pages: the case list (50 cases a page, sorted and paged by the server, the page and
+order in the URL) with the loop's results, the workload by owner, one case with its
 timeline and the one form (an action bar) that works it, and the case rules with their YAML
 editor.
 
@@ -11,23 +12,45 @@ Owners are picked from a list (``ws.cases.owners``), never typed. A form that ca
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.errors import AdvocacyError, UsageError, ValidationError
 from advocacy.namespaces.access import Permission
-from advocacy.namespaces.cases import ACTIONS, ALLOWED_FROM, STATUSES, dump_rules
+from advocacy.namespaces.cases import ACTIONS, ALLOWED_FROM, SORTABLE, STATUSES, dump_rules
 from advocacy.present.web.api.cases import shown, units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.forms import submit_form
+from advocacy.present.web.pages.paging import PAGE_ROWS, Paging, pages_of
 from advocacy.present.web.pages.rendering import render
+from advocacy.present.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
 
 Reader = Annotated[Caller, Depends(requires(Permission.read_customers))]
 Worker = Annotated[Caller, Depends(requires(Permission.work_cases))]
 LoopManager = Annotated[Caller, Depends(requires(Permission.manage_loop))]
+
+#: Seconds the loop's results are kept at most, however quiet the server: what is overdue and
+#: which outcomes are within their window move with the clock, not only with the data.
+LOOP_RESULTS_SECONDS = 60
+
+#: The orders the case list's form offers (``cases_sort`` in the URL -> in words); a heading of
+#: the table sorts by its column too, either way.
+ORDERS = (
+    ("", "newest first"),
+    ("opened_at", "oldest first"),
+    ("due_at", "due soonest first"),
+    ("-priority", "most urgent first"),
+    ("status", "by status"),
+    ("owner", "by owner"),
+    ("customer_id", "by customer"),
+    ("unit", "by unit"),
+    ("rule", "by rule"),
+    ("case_id", "by case"),
+)
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -43,21 +66,55 @@ def cases_page(
     chosen_status = status or None
     chosen_owner = principal.name if mine else (owner or None)
     units = units_of(principal)
+    paging = Paging.read(request.query_params, "cases")
+    if paging.sort not in SORTABLE:
+        paging = Paging(paging.page)  # not a column of the list: newest first
     with state.use:
+        total = state.ws.cases.count(status=chosen_status, owner=chosen_owner, units=units)
+        paging = paging.within(total)
         found = state.ws.cases.list(
             status=chosen_status,
             owner=chosen_owner,
-            units=units_of(principal),
-            limit=500,
+            units=units,
+            limit=PAGE_ROWS,
+            offset=paging.start,
+            sort=paging.sort or None,
+            descending=paging.descending,
         )
-        results = state.ws.cases.results(units=units)
+        results = _loop_results(state, units)
         cases = [shown(state, case.to_dict(), principal) for case in found]
         owners = _owners_in_reach(state, units)
+    order = ("-" if paging.descending else "") + paging.sort
+    orders = dict(ORDERS)
+    if order not in orders:  # a heading's other direction
+        orders[order] = f"by {paging.sort.removesuffix('_id').removesuffix('_at')}, last first"
+    kept = {"status": chosen_status or "", "owner": owner or "", "mine": "true" if mine else ""}
+
+    def link(*, page: int | None = None, sort: str | None = None) -> str:
+        """This list on ``page`` or sorted by ``sort`` (a second click turns the order), its
+        filters and order kept."""
+        wanted = (
+            paging.turned(sort)
+            if sort is not None
+            else Paging(paging.page if page is None else page, paging.sort, paging.descending)
+        )
+        pairs = {name: value for name, value in kept.items() if value or name == "status"}
+        return "/cases?" + urlencode({**pairs, **wanted.pairs("cases")}) + "#case-list"
+
     return render(
         request,
         "cases.html.j2",
         {
             "cases": cases,
+            "total": total,
+            "paging": paging,
+            "pages": pages_of(total),
+            "first": min(total, paging.start + 1),
+            "last": min(total, paging.start + PAGE_ROWS),
+            "link": link,
+            "orders": list(orders.items()),
+            "order": order,
+            "order_label": orders[order],
             "results": results,
             "statuses": ("open", *STATUSES),
             "status": chosen_status or "",
@@ -67,6 +124,23 @@ def cases_page(
         },
         caller=caller,
     )
+
+
+def _loop_results(state: WebState, units: list[str] | None) -> Any:
+    """The loop's results for a caller limited to ``units`` (callers use the workspace).
+
+    Cached like the other aggregates (after new evidence a page may show them up to the
+    staleness bound old, labelled), but kept against the work done on cases
+    (``ws.cases.work_mark``: a case worked anywhere, in this server, another of its processes
+    or the CLI, shows in them on the next view) and against the server's clock, at most
+    :data:`LOOP_RESULTS_SECONDS` (what is overdue and which outcomes are within their window
+    move with time, not only with the data). The clock is this process's own, so the
+    processes of ``serve --workers N`` each compute them once a minute at most.
+    """
+    minute = int(state.clock() // LOOP_RESULTS_SECONDS)
+    mark = state.ws.cases.work_mark()
+    key = ("loop-results", tuple(units) if units is not None else None, mark, minute)
+    return state.cached(key, lambda: state.ws.cases.results(units=units))
 
 
 def _owners_in_reach(state: Any, units: list[str] | None) -> list[Any]:

@@ -24,6 +24,7 @@ from advocacy.namespaces.access import Principal, TextRedactor, mask_frame
 from advocacy.present.web.dashboards import topic_key, viewer_redactor
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
+from advocacy.present.web.pages.paging import PAGE_ROWS, Paging, pages_of
 from advocacy.present.web.pages.result_tables import (
     ResultTable,
     result_table,
@@ -36,8 +37,6 @@ from advocacy.present.web.state import WebState
 #: Gaps of the register the Gaps page asks for (the highest priorities); the page links to the
 #: whole register as a CSV.
 SHOWN_ROWS = 250
-#: Rows of a table on one page; the server sorts and pages (the page and order are in the URL).
-PAGE_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -70,35 +69,6 @@ class Part:
     def key(self) -> str:
         """The table's name in the URL (``ladder_page``, ``ladder_sort``) and its anchor."""
         return self.name or self.method.rsplit(".", 1)[-1].replace("_", "-")
-
-
-@dataclass(frozen=True)
-class Paging:
-    """Which page of a table is shown and in which order: ``sort`` a column (``""`` keeps the
-    analysis' own order), read from the URL (``<table>_page``, ``<table>_sort``, ``-`` before
-    the column for the highest first)."""
-
-    page: int = 1
-    sort: str = ""
-    descending: bool = False
-
-    @classmethod
-    def read(cls, query: Mapping[str, str], key: str) -> Paging:
-        """The paging of table ``key`` in ``query`` (nonsense reads as the first page)."""
-        text = str(query.get(f"{key}_page", "") or "")
-        page = int(text) if text.isdigit() and 0 < len(text) < 10 else 1
-        sort = str(query.get(f"{key}_sort", "") or "")[:200]
-        descending = sort.startswith("-")
-        return cls(max(1, page), sort.lstrip("-"), descending)
-
-    def pairs(self, key: str) -> dict[str, str]:
-        """This paging as query parameters (none for the defaults)."""
-        found = {}
-        if self.sort:
-            found[f"{key}_sort"] = ("-" if self.descending else "") + self.sort
-        if self.page > 1:
-            found[f"{key}_page"] = str(self.page)
-        return found
 
 
 @dataclass(frozen=True)
@@ -157,8 +127,7 @@ class TopicView:
         kept, and an anchor to the table."""
         shown = self.paging.get(key, Paging())
         if sort is not None:
-            descending = shown.sort == sort and not shown.descending
-            shown = Paging(1, sort, descending)
+            shown = shown.turned(sort)
         elif page is not None:
             shown = Paging(page, shown.sort, shown.descending)
         extra: dict[str, str] = {}
@@ -441,9 +410,9 @@ def _shown(
         paging = Paging(paging.page)  # a column this table does not show: its own order
     if paging.sort:
         frame = sorted_frame(frame, paging.sort, descending=paging.descending)
-    pages = max(1, -(-len(frame) // PAGE_ROWS))
-    paging = Paging(min(paging.page, pages), paging.sort, paging.descending)
-    start = (paging.page - 1) * PAGE_ROWS
+    pages = pages_of(len(frame))
+    paging = paging.within(len(frame))
+    start = paging.start
     return Shown(
         part.label,
         part.key,
