@@ -280,6 +280,11 @@ def _penalty_path(
     return predicted
 
 
+def _fit_head(penalty: float, matrix: FloatArray, y: NDArray[np.int64], weight: FloatArray) -> Any:
+    """The head at ``penalty`` fitted on every row of ``matrix``."""
+    return _head(penalty).fit(matrix, y, sample_weight=weight)
+
+
 def _with_tfidf(features: FloatArray, probabilities: FloatArray) -> FloatArray:
     """``features`` with a TF-IDF model's probabilities stacked as scaled log-odds."""
     return np.hstack([features, PRIOR_SCALE * _log_odds(probabilities)])
@@ -457,20 +462,27 @@ class CalibratedSentiment:
         self.n_folds_ = len(folds)
         stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once
         rest = np.setdiff1d(np.arange(len(y)), rows)  # labels the comparison did not use
-        tfidf, final = None, None
+        tfidf = None
         if len(y) >= MIN_TFIDF_LABELS:
-            tfidf, final = self._tfidf_fits(counts, rows, rest, y, workers=workers)
+            tfidf = self._tfidf_fits(counts, rows, rest, y, workers=workers)
             stacked = _with_tfidf(features[rows], tfidf[rows])
         self._cross_validate(
             log_prior[rows], features[rows], stacked, y[rows], weight[rows], workers=workers
         )
         if not self.method_.startswith("head"):
             return
-        matrix = features
+        penalty = float(self.penalty_ or 1.0)
         if self.method_ == "head + tfidf" and tfidf is not None:
-            matrix = _with_tfidf(features, tfidf)
-            self.tfidf_ = final
-        self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
+            # The TF-IDF model on every label (the longer fit first) beside the head.
+            self.tfidf_, self.head_ = run_tasks(
+                [
+                    partial(counts.pipeline, np.arange(len(y)), y),
+                    partial(_fit_head, penalty, _with_tfidf(features, tfidf), y, weight),
+                ],
+                workers=workers,
+            )
+        else:
+            self.head_ = _fit_head(penalty, features, y, weight)
 
     def _tfidf_fits(
         self,
@@ -480,20 +492,17 @@ class CalibratedSentiment:
         y: NDArray[np.int64],
         *,
         workers: int = 1,
-    ) -> tuple[FloatArray, Any]:
-        """Probabilities of a TF-IDF model of the texts, for stacking, and the model itself.
+    ) -> FloatArray:
+        """Probabilities of a TF-IDF model of the labelled texts, for stacking.
 
         The labels at ``rows`` (those cross-validation compares on) get out-of-fold
         probabilities; the labels at ``rest`` (beyond the comparison's sample) the mean of the
         fold models' probabilities, models that never saw them. So the chosen candidate is
-        fitted once on every label, never chosen again on them. The model fitted on every
-        label (the second value, used if a head with the stacked TF-IDF wins) is
-        fitted beside the folds' models, the longest fit first so that no worker waits for it
-        at the end.
+        fitted once on every label, never chosen again on them.
         """
         folds = _folds(y[rows], self.folds, self.random_state)
         counts.split(np.arange(len(y)))  # once, here, rather than in each worker
-        tasks: list[Callable[[], Any]] = [partial(counts.pipeline, np.arange(len(y)), y)]
+        tasks: list[Callable[[], Any]] = []
         for train, test in folds:
             tasks.append(
                 partial(
@@ -504,13 +513,12 @@ class CalibratedSentiment:
                 )
             )
         done = run_tasks(tasks, workers=workers)
-        final = done.pop(0)
         probabilities = np.zeros((len(y), len(SENTIMENTS)))
         for (_, test), (found, classes) in zip(folds, done, strict=True):
             columns = np.asarray(classes, dtype=int)
             probabilities[np.ix_(rows[test], columns)] = found[: len(test)]
             probabilities[np.ix_(rest, columns)] += found[len(test) :] / len(folds)
-        return probabilities, final
+        return probabilities
 
     def _cross_validate(
         self,
