@@ -50,7 +50,7 @@ from __future__ import annotations
 import hashlib
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -462,9 +462,10 @@ class CalibratedSentiment:
         self.n_folds_ = len(folds)
         stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once
         rest = np.setdiff1d(np.arange(len(y)), rows)  # labels the comparison did not use
-        tfidf = None
+        tfidf: FloatArray | None = None
+        models: list[Any] = []
         if len(y) >= MIN_TFIDF_LABELS:
-            tfidf = self._tfidf_fits(counts, rows, rest, y, workers=workers)
+            tfidf, models = self._tfidf_fits(counts, rows, y, workers=workers)
             stacked = _with_tfidf(features[rows], tfidf[rows])
         self._cross_validate(
             log_prior[rows], features[rows], stacked, y[rows], weight[rows], workers=workers
@@ -473,6 +474,11 @@ class CalibratedSentiment:
             return
         penalty = float(self.penalty_ or 1.0)
         if self.method_ == "head + tfidf" and tfidf is not None:
+            # The labels beyond the sample are stacked with the mean probabilities of the
+            # sample's fold models (which never saw them).
+            for model in models if len(rest) else ():
+                found, classes = counts.predict(model, rest)
+                tfidf[np.ix_(rest, np.asarray(classes, dtype=int))] += found / len(models)
             # The TF-IDF model on every label (the longer fit first) beside the head.
             self.tfidf_, self.head_ = run_tasks(
                 [
@@ -488,37 +494,30 @@ class CalibratedSentiment:
         self,
         counts: TermCounts,
         rows: NDArray[np.int64],
-        rest: NDArray[np.int64],
         y: NDArray[np.int64],
         *,
         workers: int = 1,
-    ) -> FloatArray:
-        """Probabilities of a TF-IDF model of the labelled texts, for stacking.
+    ) -> tuple[FloatArray, list[Any]]:
+        """Out-of-fold probabilities of a TF-IDF model of the texts at ``rows`` (those
+        cross-validation compares on; zero elsewhere), and the folds' fitted models.
 
-        The labels at ``rows`` (those cross-validation compares on) get out-of-fold
-        probabilities; the labels at ``rest`` (beyond the comparison's sample) the mean of the
-        fold models' probabilities, models that never saw them. So the chosen candidate is
-        fitted once on every label, never chosen again on them.
+        Past :data:`MAX_CV_LABELS` the other labels are stacked with the mean of these models'
+        probabilities if a head with the TF-IDF wins, so the chosen candidate is fitted once
+        on every label, never chosen again on them.
         """
         folds = _folds(y[rows], self.folds, self.random_state)
-        counts.split(np.arange(len(y)))  # once, here, rather than in each worker
-        tasks: list[Callable[[], Any]] = []
-        for train, test in folds:
-            tasks.append(
-                partial(
-                    counts.fit_predict,
-                    rows[train],
-                    y[rows][train],
-                    np.concatenate([rows[test], rest]),
-                )
-            )
-        done = run_tasks(tasks, workers=workers)
+        counts.split(rows)  # once, here, rather than in each worker
+        done = run_tasks(
+            [
+                partial(counts.fit_predict_model, rows[train], y[rows][train], rows[test])
+                for train, test in folds
+            ],
+            workers=workers,
+        )
         probabilities = np.zeros((len(y), len(SENTIMENTS)))
-        for (_, test), (found, classes) in zip(folds, done, strict=True):
-            columns = np.asarray(classes, dtype=int)
-            probabilities[np.ix_(rows[test], columns)] = found[: len(test)]
-            probabilities[np.ix_(rest, columns)] += found[len(test) :] / len(folds)
-        return probabilities
+        for (_, test), (found, classes, _) in zip(folds, done, strict=True):
+            probabilities[np.ix_(rows[test], np.asarray(classes, dtype=int))] = found
+        return probabilities, [model for _, _, model in done]
 
     def _cross_validate(
         self,
