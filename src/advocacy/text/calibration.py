@@ -285,6 +285,26 @@ def _fit_head(penalty: float, matrix: FloatArray, y: NDArray[np.int64], weight: 
     return _head(penalty).fit(matrix, y, sample_weight=weight)
 
 
+def _fit_stacked_head(
+    penalty: float,
+    features: FloatArray,
+    tfidf: FloatArray,
+    counts: TermCounts,
+    models: list[Any],
+    rest: NDArray[np.int64],
+    y: NDArray[np.int64],
+    weight: FloatArray,
+) -> Any:
+    """The head with the stacked TF-IDF fitted on every label: ``tfidf`` holds the sample's
+    out-of-fold probabilities, and the labels at ``rest`` (beyond the sample) get the mean
+    probabilities of the sample's fold ``models`` (which never saw them)."""
+    tfidf = tfidf.copy()
+    for model in models if len(rest) else ():
+        found, classes = counts.predict(model, rest)
+        tfidf[np.ix_(rest, np.asarray(classes, dtype=int))] += found / len(models)
+    return _fit_head(penalty, _with_tfidf(features, tfidf), y, weight)
+
+
 def _with_tfidf(features: FloatArray, probabilities: FloatArray) -> FloatArray:
     """``features`` with a TF-IDF model's probabilities stacked as scaled log-odds."""
     return np.hstack([features, PRIOR_SCALE * _log_odds(probabilities)])
@@ -474,16 +494,14 @@ class CalibratedSentiment:
             return
         penalty = float(self.penalty_ or 1.0)
         if self.method_ == "head + tfidf" and tfidf is not None:
-            # The labels beyond the sample are stacked with the mean probabilities of the
-            # sample's fold models (which never saw them).
-            for model in models if len(rest) else ():
-                found, classes = counts.predict(model, rest)
-                tfidf[np.ix_(rest, np.asarray(classes, dtype=int))] += found / len(models)
+            counts.split(rest)  # once, before the fork: both fits below read every text
             # The TF-IDF model on every label (the longer fit first) beside the head.
             self.tfidf_, self.head_ = run_tasks(
                 [
                     partial(counts.pipeline, np.arange(len(y)), y),
-                    partial(_fit_head, penalty, _with_tfidf(features, tfidf), y, weight),
+                    partial(
+                        _fit_stacked_head, penalty, features, tfidf, counts, models, rest, y, weight
+                    ),
                 ],
                 workers=workers,
             )
