@@ -20,7 +20,7 @@ import pytest
 import advocacy
 from advocacy.errors import UsageError
 from advocacy.text.enrich import PIECE_TEXTS, pieces
-from advocacy.text.workers import can_fork, run_tasks, split_evenly, worker_count
+from advocacy.text.workers import can_fork, reap, run_tasks, split_evenly, worker_count
 from support.cli import advocacy_cli
 from support.corpora import blitzer_reviews
 
@@ -133,6 +133,7 @@ def test_cli_analysis_on_two_workers_stores_the_one_process_rows(
         ws.write_records("responses", records)
 
     def analyze(*options: str, env: dict[str, str]) -> tuple[dict[str, Any], float]:
+        reap()  # earlier tests' exiting workers count before, not in this run
         before = _children_cpu()
         outcome = advocacy_cli(
             "text", "analyze", *options, "--format", "json", "--db", db_url, cwd=tmp_path,

@@ -262,6 +262,12 @@ def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
     model = CalibratedSentiment().fit(texts, labels, taught=taught)
     assert model.n_labels_ == 400 and 118 <= model.n_cv_labels_ <= 122
     assert f"on {model.n_cv_labels_} of them (400 labels)" in model.summary()["method"]
+    assert model.method_ == "head + tfidf"
+    # The chosen model is fitted on every label: its TF-IDF knows every labelled text's words.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    words = CountVectorizer(ngram_range=(1, 2)).fit([t[:5000] for t in texts]).vocabulary_
+    assert set(model.tfidf_.steps[0][1].vocabulary) == set(words)
     rows = module._cv_rows(
         np.array([SENTIMENTS.index(label) for label in labels]),
         np.where(taught, 3.0, 1.0),

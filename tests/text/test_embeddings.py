@@ -77,3 +77,25 @@ def test_a_full_memory_of_pieces_starts_again_and_reads_the_same(shared_data, mo
     texts, _ = blitzer_reviews(shared_data, 60, seed=6)
     assert_same_rows(texts)
     assert len(default_embedder()._rows_of_piece) <= 25
+
+
+def test_int8_codes_read_as_the_float32_vectors_whatever_rows_came_first(shared_data) -> None:
+    """The shipped embedder computes a row's float32 vector when a text first uses it; the
+    sums equal those over every vector computed up front, whichever texts came first."""
+    shipped = default_embedder()
+    with np.load(embeddings.model_path("static_e5_256.npz"), allow_pickle=False) as data:
+        codes, scale = data["vectors"], data["scale"].astype(np.float32)
+    full = StaticEmbedder(
+        codes.astype(np.float32) * scale[:, None],
+        shipped.row_of_id,
+        shipped.tokenizer,
+        name=shipped.name,
+    )
+    texts, _ = blitzer_reviews(shared_data, 300, seed=7)
+    texts += marc_texts(shared_data, "de", 100) + HOSTILE
+    expected = full.embed(texts)
+    for order in (texts, texts[::-1], texts[150:] + texts[:150]):
+        lazy = StaticEmbedder(codes, shipped.row_of_id, shipped.tokenizer, name="x", scale=scale)
+        lazy.embed(order[: len(order) // 3])  # some rows first, in another order
+        np.testing.assert_array_equal(lazy.embed(texts), expected)
+        assert lazy._used < len(codes) // 2  # only the rows read were computed

@@ -16,7 +16,11 @@ user, or implied by scores: :func:`label_from_scores`) whose strength grows with
   weaker penalty (a head further from the prior) is chosen only when the labels support it;
 * from :data:`MIN_TFIDF_LABELS` labels, the same heads are also tried with the out-of-fold
   probabilities of a word 1-2-gram TF-IDF logistic regression fitted on the labelled texts
-  stacked as features (Wolpert 1992), kept only if cross-validation says they help.
+  stacked as features (Wolpert 1992), kept only if cross-validation says they help;
+* past :data:`MAX_CV_LABELS` labels the candidates are compared on a stratified, seeded sample
+  of that many and the chosen one is fitted once on every label: the labels beyond the sample
+  are stacked with the mean probabilities of the sample's five out-of-fold TF-IDF models
+  (which never saw them), so the cost of choosing does not grow with the workspace.
 
 The generic log-probabilities enter the head multiplied by :data:`PRIOR_SCALE`: their weights
 then cost almost nothing under the L2 penalty, so a strong penalty shrinks the head towards the
@@ -46,7 +50,7 @@ from __future__ import annotations
 import hashlib
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -76,7 +80,8 @@ PRIOR_SCALE = 3.0
 #: How many labels' worth of belief the prior adjustment starts with (its shrinkage).
 PRIOR_STRENGTH = 10.0
 #: Cross-validation compares the candidates on at most this many labels (a stratified sample;
-#: the learning curve's largest step), so choosing costs the same in a workspace of any size.
+#: the learning curve's largest step), so choosing costs the same in a workspace of any size;
+#: the chosen candidate is then fitted once on every label (benchmarks/calibration_labels.py).
 MAX_CV_LABELS = 1_000
 #: From this many labels the independent fits run on ``workers`` processes; below it forking
 #: them (some 50-100 ms a time for a process holding the models) costs what they save.
@@ -275,6 +280,36 @@ def _penalty_path(
     return predicted
 
 
+def _fit_head(penalty: float, matrix: FloatArray, y: NDArray[np.int64], weight: FloatArray) -> Any:
+    """The head at ``penalty`` fitted on every row of ``matrix``."""
+    return _head(penalty).fit(matrix, y, sample_weight=weight)
+
+
+def _fit_stacked_head(
+    penalty: float,
+    features: FloatArray,
+    tfidf: FloatArray,
+    counts: TermCounts,
+    models: list[Any],
+    rest: NDArray[np.int64],
+    y: NDArray[np.int64],
+    weight: FloatArray,
+) -> Any:
+    """The head with the stacked TF-IDF fitted on every label: ``tfidf`` holds the sample's
+    out-of-fold probabilities, and the labels at ``rest`` (beyond the sample) get the mean
+    probabilities of the sample's fold ``models`` (which never saw them)."""
+    tfidf = tfidf.copy()
+    for model in models if len(rest) else ():
+        found, classes = counts.predict(model, rest)
+        tfidf[np.ix_(rest, np.asarray(classes, dtype=int))] += found / len(models)
+    return _fit_head(penalty, _with_tfidf(features, tfidf), y, weight)
+
+
+def _with_tfidf(features: FloatArray, probabilities: FloatArray) -> FloatArray:
+    """``features`` with a TF-IDF model's probabilities stacked as scaled log-odds."""
+    return np.hstack([features, PRIOR_SCALE * _log_odds(probabilities)])
+
+
 class CalibratedSentiment:
     """Sentiment from a text model's generic opinion corrected by a workspace's own labels.
 
@@ -446,55 +481,61 @@ class CalibratedSentiment:
         folds = _folds(y[rows], self.folds, self.random_state)
         self.n_folds_ = len(folds)
         stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once
+        rest = np.setdiff1d(np.arange(len(y)), rows)  # labels the comparison did not use
+        tfidf: FloatArray | None = None
+        models: list[Any] = []
         if len(y) >= MIN_TFIDF_LABELS:
-            stacked = self._stacked(counts, rows, features[rows], y[rows], workers=workers)
+            tfidf, models = self._tfidf_fits(counts, rows, y, workers=workers)
+            stacked = _with_tfidf(features[rows], tfidf[rows])
         self._cross_validate(
             log_prior[rows], features[rows], stacked, y[rows], weight[rows], workers=workers
         )
-        if self.method_.startswith("head"):
-            matrix = features
-            if self.method_ == "head + tfidf":
-                every = np.arange(len(y))
-                # The final TF-IDF model is fitted beside the out-of-fold ones.
-                final: list[Any] = []
-                if stacked is None or len(rows) < len(y):
-                    stacked = self._stacked(
-                        counts, every, features, y, final=final, workers=workers
-                    )
-                matrix = stacked
-                self.tfidf_ = final[0] if final else counts.pipeline(every, y)
-            self.head_ = _head(float(self.penalty_ or 1.0)).fit(matrix, y, sample_weight=weight)
+        if not self.method_.startswith("head"):
+            return
+        penalty = float(self.penalty_ or 1.0)
+        if self.method_ == "head + tfidf" and tfidf is not None:
+            counts.split(rest)  # once, before the fork: both fits below read every text
+            # The TF-IDF model on every label (the longer fit first) beside the head.
+            self.tfidf_, self.head_ = run_tasks(
+                [
+                    partial(counts.pipeline, np.arange(len(y)), y),
+                    partial(
+                        _fit_stacked_head, penalty, features, tfidf, counts, models, rest, y, weight
+                    ),
+                ],
+                workers=workers,
+            )
+        else:
+            self.head_ = _fit_head(penalty, features, y, weight)
 
-    def _stacked(
+    def _tfidf_fits(
         self,
         counts: TermCounts,
         rows: NDArray[np.int64],
-        features: FloatArray,
         y: NDArray[np.int64],
         *,
-        final: list[Any] | None = None,
         workers: int = 1,
-    ) -> FloatArray:
-        """``features`` with the out-of-fold probabilities of a TF-IDF model of the texts at
-        ``rows`` (ascending) of ``counts``.
+    ) -> tuple[FloatArray, list[Any]]:
+        """Out-of-fold probabilities of a TF-IDF model of the texts at ``rows`` (those
+        cross-validation compares on; zero elsewhere), and the folds' fitted models.
 
-        With ``final`` (a list), the pipeline fitted on every row is appended to it, fitted
-        beside the folds' models.
+        Past :data:`MAX_CV_LABELS` the other labels are stacked with the mean of these models'
+        probabilities if a head with the TF-IDF wins, so the chosen candidate is fitted once
+        on every label, never chosen again on them.
         """
-        folds = _folds(y, self.folds, self.random_state)
+        folds = _folds(y[rows], self.folds, self.random_state)
         counts.split(rows)  # once, here, rather than in each worker
-        tasks: list[Callable[[], Any]] = [
-            partial(counts.fit_predict, rows[train], y[train], rows[test]) for train, test in folds
-        ]
-        if final is not None:  # the longest fit first, so that no worker waits for it at the end
-            tasks.insert(0, partial(counts.pipeline, rows, y))
-        done = run_tasks(tasks, workers=workers)
-        if final is not None:
-            final.append(done.pop(0))
-        out_of_fold = np.zeros((len(y), len(SENTIMENTS)))
-        for (_, test), (probabilities, classes) in zip(folds, done, strict=True):
-            out_of_fold[np.ix_(test, np.asarray(classes, dtype=int))] = probabilities
-        return np.hstack([features, PRIOR_SCALE * _log_odds(out_of_fold)])
+        done = run_tasks(
+            [
+                partial(counts.fit_predict_model, rows[train], y[rows][train], rows[test])
+                for train, test in folds
+            ],
+            workers=workers,
+        )
+        probabilities = np.zeros((len(y), len(SENTIMENTS)))
+        for (_, test), (found, classes, _) in zip(folds, done, strict=True):
+            probabilities[np.ix_(rows[test], np.asarray(classes, dtype=int))] = found
+        return probabilities, [model for _, _, model in done]
 
     def _cross_validate(
         self,

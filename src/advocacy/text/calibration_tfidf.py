@@ -200,9 +200,23 @@ class TermCounts:
         self, train: NDArray[np.int64], labels: NDArray[np.int64], test: NDArray[np.int64]
     ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
         """:func:`tfidf_model` fitted on ``train``: ``test``'s probabilities and the classes."""
-        model, vocabulary = self._fit(train, labels)
-        transformer, classifier = model
-        matrix = transformer.transform(self.counts(test, vocabulary))
+        probabilities, classes, _ = self.fit_predict_model(train, labels, test)
+        return probabilities, classes
+
+    def fit_predict_model(
+        self, train: NDArray[np.int64], labels: NDArray[np.int64], test: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64], Any]:
+        """:meth:`fit_predict` and the fitted model, for :meth:`predict` on other rows."""
+        model = self._fit(train, labels)
+        probabilities, classes = self.predict(model, test)
+        return probabilities, classes, model
+
+    def predict(
+        self, model: tuple[Any, Any], rows: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """Probabilities and classes of a model from :meth:`fit_predict_model` for ``rows``."""
+        (transformer, classifier), vocabulary = model
+        matrix = transformer.transform(self.counts(rows, vocabulary))
         return classifier.predict_proba(matrix), classifier.classes_
 
     def _fit(self, train: NDArray[np.int64], labels: NDArray[np.int64]) -> tuple[Any, Any]:
