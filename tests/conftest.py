@@ -57,6 +57,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(marker)
 
 
+# -- the demo ----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo (300 customers), built once for the run (once in all, under pytest-xdist); only
+    ever copied.
+
+    Its users (the case owners, ``ana`` and ``ada``) sign in with the tests' password."""
+    from advocacy.demo.build import build_demo
+    from support.built_once import built_once
+    from web.site import PASSWORD
+
+    return built_once(
+        tmp_path_factory,
+        "demo",
+        lambda directory: build_demo(directory, customers=300, seed=7, password=PASSWORD),
+    )
+
+
 # -- databases ---------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[Databases]:

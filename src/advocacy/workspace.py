@@ -440,6 +440,29 @@ class Workspace:
         chosen = [names] if isinstance(names, str) else list(names)
         return export_analyses(self, chosen, out=out, format=format)
 
+    def export_loop(self, directory: str | Path) -> dict[str, int]:
+        """Write the closed loop's six tables (cases, case events, action plans, ask campaigns,
+        their members and events) to ``directory`` as ``<table>.parquet``, as stored.
+
+        Beside the evidence exported as Parquet, they let ``advocacy report --engine spark
+        --data DIR`` build its loop and asks sections. Case notes and owners leave as written:
+        the folder is for people who may see the cases.
+
+        Parameters
+        ----------
+        directory
+            The folder of the Parquet exports (created if missing).
+
+        Returns
+        -------
+        dict of str to int
+            Rows written per table.
+        """
+        from advocacy.store.parquet_source import write_loop_tables
+
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        return write_loop_tables(self.db, directory)
+
     def export(
         self, table: str, *, out: str | Path, format: str | None = None, redact: bool = False
     ) -> int:
@@ -732,7 +755,7 @@ def open_parquet(
         each one file or a folder of part files; an evidence table without a file reads as
         empty. The derived text tables (``text_features``, ``themes``, ``document_themes``,
         ``text_sentences``) and the closed loop's (``cases``, ``initiatives``, the ask
-        campaigns: ``advocacy.store.parquet_source.write_loop_tables``) are read when present.
+        campaigns: ``advocacy export loop --out DIR``) are read when present.
     master
         Spark master URL for a new session (e.g. ``yarn``); default: Spark's configuration.
     session

@@ -2,7 +2,7 @@
 
 A small demo company (seeded) is built once and its tables exported to Parquet the way a user
 would (``advocacy export`` for the evidence, the derived text tables and the closed loop's
-tables, ``write_loop_tables``, beside them); the report is written from the DuckDB workspace
+tables, ``advocacy export loop``, beside them); the report is written from the DuckDB workspace
 and from Spark over the folder, and every section must carry the same numbers: the same HTML
 once long floats are rounded to three decimals (chart coordinates differ in the last digits
 when rows arrive in another order). A folder without the loop's tables gets those two
@@ -27,7 +27,7 @@ from advocacy.report.section import ReportScope
 from advocacy.report.sections import asks as asks_section
 from advocacy.report.sections import loop as loop_section
 from advocacy.report.sections import text as text_section
-from advocacy.store.parquet_source import LOOP_TABLES, write_loop_tables
+from advocacy.store.parquet_source import LOOP_TABLES
 from advocacy.text.pii import Redactor
 from advocacy.workspace import Workspace
 from support.cli import advocacy_cli
@@ -76,8 +76,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, 
             ws.export(table, out=data / f"{table}.parquet", format="parquet")
     for table in DERIVED:
         ws.db.ibis.table(table).to_parquet(data / f"{table}.parquet")
-    written = write_loop_tables(ws.db, data)
-    assert set(written) == set(LOOP_TABLES) and written["cases"] and written["ask_members"]
+    ran = advocacy_cli("export", "loop", "--out", str(data), "--db", ws.url)
+    assert ran.returncode == 0, ran.stderr
+    for table in LOOP_TABLES:  # every table written, each row as many as the workspace holds
+        count = ws.db.ibis.table(table).count().to_pyarrow().as_py()
+        assert f"wrote {count:,} rows of {table} to {data / (table + '.parquet')}" in ran.stdout
+    assert "wrote 0 rows of cases " not in ran.stdout
+    assert "wrote 0 rows of ask_members " not in ran.stdout
     yield ws, data
     ws.close()
 
@@ -167,7 +172,7 @@ def test_a_folder_without_the_loop_says_why_in_the_report(
         built = section.build(on_spark, ReportScope())
         assert built.missing is not None, section.TITLE
         assert "in the --data folder" in built.missing
-        assert "write_loop_tables" in built.missing and "(--db)" in built.missing
+        assert "advocacy export loop --out DIR" in built.missing and "(--db)" in built.missing
     assert "cases.parquet" in loop_section.build(on_spark, ReportScope()).missing
     assert "ask_campaigns.parquet" in asks_section.build(on_spark, ReportScope()).missing
     # No finding of the loop is made up from tables that are not there.

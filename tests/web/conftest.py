@@ -1,4 +1,5 @@
-"""Fixtures of the web tests: the demo built once per run, a prepared copy per module.
+"""Fixtures of the web tests: a prepared copy per module of the demo built once per run
+(``demo_directory``, in the suite's ``conftest.py``).
 
 Each module gets its own copy of the workspace, so writes in one never change what another reads.
 """
@@ -11,22 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from advocacy.demo.build import build_demo
 from advocacy.present.web import create_app
-from support.built_once import built_once
-from web.site import PASSWORD, Site, prepare_site
-
-
-@pytest.fixture(scope="session")
-def demo_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo, built once for the run (once in all, under pytest-xdist); only ever copied.
-
-    Its users (the case owners, ``ana`` and ``ada``) sign in with the tests' password."""
-    return built_once(
-        tmp_path_factory,
-        "demo",
-        lambda directory: build_demo(directory, customers=300, seed=7, password=PASSWORD),
-    )
+from web.site import Site, prepare_site
 
 
 @pytest.fixture(scope="module")

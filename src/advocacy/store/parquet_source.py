@@ -86,8 +86,8 @@ def canonical_schemas() -> dict[str, Any]:
 #: Why a loop table is missing from a folder, and the two ways to get its section.
 LOOP_MISSING = (
     "the closed loop's cases, action plans and ask campaigns are kept in the workspace "
-    "database; write them beside the evidence (write_loop_tables, docs/spark.md) or report "
-    "on the workspace (--db)"
+    "database; write them beside the evidence (advocacy export loop --out DIR, docs/spark.md) "
+    "or report on the workspace (--db)"
 )
 
 
@@ -194,8 +194,8 @@ class _Tables:
                 f"no {name}.parquet in the --data folder: {LOOP_MISSING}",
                 value=name,
                 parameter="--data",
-                fix="write the loop's tables there (advocacy.store.parquet_source."
-                "write_loop_tables), or run the command on the workspace (--db)",
+                fix="write the loop's tables there (advocacy export loop --out DIR), or run "
+                "the command on the workspace (--db)",
             )
         schema = self._schema(name)
         if schema is None:

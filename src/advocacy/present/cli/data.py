@@ -277,6 +277,38 @@ def quarantine_export(
     console.print(f"wrote {count:,} quarantined rows to {out}")
 
 
+def _export_loop(
+    out: Path, chosen: str | None, *, redact: bool, names: list[str] | None, db: str | None
+) -> None:
+    """``advocacy export loop --out DIR``: the closed loop's tables as Parquet in DIR."""
+    if names:
+        raise typer.BadParameter(
+            "'loop' takes no names: it writes all six loop tables", param_hint="NAME"
+        )
+    if chosen not in (None, "parquet"):
+        raise typer.BadParameter(
+            "the loop's tables are written as Parquet, one file each, for a report on Spark",
+            param_hint="--format",
+        )
+    if redact:
+        raise typer.BadParameter(
+            "the loop's tables leave as stored (a report over them shows the cases); share "
+            "the folder only with people who may see the cases, or share a report instead",
+            param_hint="--redact",
+        )
+    if out.exists() and not out.is_dir():
+        raise typer.BadParameter(
+            f"{out} is a file; give the folder of the Parquet exports", param_hint="--out"
+        )
+    with open_workspace(db) as ws:
+        written = ws.export_loop(out)
+    for name, count in written.items():
+        written_to = out / f"{name}.parquet"
+        console.print(
+            f"wrote {count:,} rows of {name} to {written_to}", markup=False, soft_wrap=True
+        )
+
+
 class TableFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
@@ -290,8 +322,9 @@ def export_command(
         str,
         typer.Argument(
             metavar="TABLE",
-            help="Table to export (responses, customers, ...), or the word 'analysis' followed "
-            "by analysis names (scores, scores-by-unit, ...; 'all' for every one in an XLSX).",
+            help="Table to export (responses, customers, ...), the word 'analysis' followed "
+            "by analysis names (scores, scores-by-unit, ...; 'all' for every one in an XLSX), "
+            "or the word 'loop': the closed loop's six tables as Parquet into the folder --out.",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
@@ -320,8 +353,15 @@ def export_command(
     back the same records; tables of free text gain the text analysis columns. In CSV and XLSX,
     a text that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
     return) gets a leading ' (import takes it off again). Use --redact to share outside.
+
+    'loop' writes the cases, case events, action plans and ask campaigns as stored (case notes
+    included) to the folder --out, beside the evidence exported as Parquet, for a report with
+    --engine spark --data on that folder.
     """
     chosen = None if output is None else output.value
+    if table.strip().lower() == "loop":
+        _export_loop(out, chosen, redact=redact, names=names, db=db)
+        return
     if table.strip().lower() == "analysis":
         if redact:
             raise typer.BadParameter(

@@ -58,8 +58,8 @@ def report_command(
 
     With --engine spark every section is computed by Spark over the Parquet tables in --data.
     The closed loop and ask campaigns are read from the copy of their six tables that
-    write_loop_tables puts in --data (docs/spark.md); without it those two sections say which
-    files are missing.
+    `advocacy export loop --out DIR` puts in --data (docs/spark.md); without it those two
+    sections say which files are missing.
     """
     if out is None and pdf is None:
         out = Path("report.html")
