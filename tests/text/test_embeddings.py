@@ -99,3 +99,30 @@ def test_int8_codes_read_as_the_float32_vectors_whatever_rows_came_first(shared_
         lazy.embed(order[: len(order) // 3])  # some rows first, in another order
         np.testing.assert_array_equal(lazy.embed(texts), expected)
         assert lazy._used < len(codes) // 2  # only the rows read were computed
+
+
+def test_threads_reading_at_once_get_the_sums_one_thread_gets(shared_data) -> None:
+    """One embedder serves every thread of a process (the server's writer threads read texts
+    at once): rows claimed and computed by several threads together give the same sums, and
+    leave nothing wrong behind for later reads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shipped = default_embedder()
+    with np.load(embeddings.model_path("static_e5_256.npz"), allow_pickle=False) as data:
+        codes, scale = data["vectors"], data["scale"].astype(np.float32)
+    texts, _ = blitzer_reviews(shared_data, 400, seed=11)
+    texts += marc_texts(shared_data, "de", 100)
+    batches = [texts[start::8] for start in range(8)]
+
+    def fresh() -> StaticEmbedder:
+        return StaticEmbedder(codes, shipped.row_of_id, shipped.tokenizer, name="x", scale=scale)
+
+    alone = fresh()
+    expected = [alone.embed(batch) for batch in batches]
+    for _ in range(5):
+        shared = fresh()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(pool.map(shared.embed, batches))
+        for got, wanted in zip(together, expected, strict=True):
+            np.testing.assert_array_equal(got, wanted)
+        np.testing.assert_array_equal(shared.embed(texts), alone.embed(texts))

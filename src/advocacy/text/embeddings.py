@@ -18,6 +18,7 @@ Tulkens, S. & van Dongen, T. (2024). Model2Vec: fast state-of-the-art static emb
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,6 +124,10 @@ class StaticEmbedder:
         self._slot = np.full(len(self._codes), -1, dtype=np.int64)
         self._dense = np.zeros((0, self._codes.shape[1]), dtype=np.float32)
         self._used = 0
+        # One embedder serves every thread of a process (the server's writer threads read
+        # texts at once): the rows are claimed and computed under this lock. Rows once
+        # computed never change, so a reader keeps its view of them after letting go.
+        self._filling = threading.Lock()
         self.row_of_id = np.asarray(row_of_id, dtype=np.int64)
         self.tokenizer = tokenizer
         self.name = name
@@ -220,7 +225,8 @@ class StaticEmbedder:
         return found
 
     def _slots(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Where the float32 vectors of ``rows`` are in ``_dense``, computing the new ones."""
+        """Where the float32 vectors of ``rows`` are in ``_dense``, computing the new ones
+        (the caller holds ``_filling``)."""
         missing = np.unique(rows[self._slot[rows] < 0])
         if len(missing):
             used = self._used + len(missing)
@@ -246,11 +252,13 @@ class StaticEmbedder:
         entries, counts = np.unique(owner * len(self._codes) + tokens.rows, return_counts=True)
         text, row = np.divmod(entries, len(self._codes))
         offsets = np.concatenate([[0], np.cumsum(np.bincount(text, minlength=len(tokens)))])
+        with self._filling:
+            slots = self._slots(row)
+            dense = self._dense[: self._used]
         matrix = sparse.csr_matrix(
-            (counts.astype(np.float32), self._slots(row), offsets),
-            shape=(len(tokens), self._used),
+            (counts.astype(np.float32), slots, offsets), shape=(len(tokens), len(dense))
         )
-        return np.asarray(matrix @ self._dense[: self._used], dtype=np.float32)
+        return np.asarray(matrix @ dense, dtype=np.float32)
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Unit-length mean piece vector per text."""
