@@ -534,7 +534,9 @@ __all__ = [
     "add_events",
     "case_events",
     "check_access",
+    "count_cases",
     "find_case",
     "get_case",
     "list_cases",
+    "work_mark",
 ]
