@@ -133,3 +133,24 @@ def test_the_workload_counts_each_owners_open_cases(
     assert page.status_code == 200
     total = sum(row["open"] for row in rows)
     assert re.search(rf'<span class="kpi-value">{total:,}</span> open', page.text)
+
+
+@pytest.mark.parametrize(
+    ("sort", "label"),
+    [
+        ("priority", "least urgent first"),
+        ("-priority", "most urgent first"),
+        ("-owner", "by owner, last first"),
+        ("owner", "by owner"),
+        ("-opened_at", "by opened, last first"),
+    ],
+)
+def test_the_case_list_says_the_order_it_shows(
+    client: TestClient, site: Site, sort: str, label: str
+) -> None:
+    page = _signed_in(client, "ana").get(f"/cases?status=&cases_sort={sort}")
+    assert page.status_code == 200
+    caption = re.search(r"<caption>(.*?)</caption>", page.text, re.S)
+    assert caption and caption[1].endswith(f", {label}"), caption
+    chosen = re.findall(r'<option value="([^"]*)" selected>([^<]*)</option>', page.text)
+    assert (sort, label) in chosen

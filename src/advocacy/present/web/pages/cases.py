@@ -86,7 +86,9 @@ def cases_page(
         owners = _owners_in_reach(state, units)
     order = ("-" if paging.descending else "") + paging.sort
     orders = dict(ORDERS)
-    if order not in orders:  # a heading's other direction
+    if order == "priority":  # the priority heading's other direction: by urgency, not name
+        orders[order] = "least urgent first"
+    elif order not in orders:  # another heading's other direction (ORDERS lists the first)
         orders[order] = f"by {paging.sort.removesuffix('_id').removesuffix('_at')}, last first"
     kept = {"status": chosen_status or "", "owner": owner or "", "mine": "true" if mine else ""}
 
