@@ -65,16 +65,38 @@ def test_one_worker_runs_every_task_here() -> None:
 
 
 @needs_fork
-def test_a_failing_worker_raises_with_its_traceback() -> None:
+def test_a_failing_worker_raises_what_one_process_would_with_its_traceback() -> None:
     caller = os.getpid()
 
     def task() -> int:
         if os.getpid() != caller:
-            raise ValueError("broken piece in a worker")
+            raise UsageError("broken piece in a worker", fix="read the texts again")
         time.sleep(0.5)  # the caller is busy while the worker takes the next task and fails
         return 1
 
-    with pytest.raises(RuntimeError, match="broken piece in a worker"):
+    with pytest.raises(UsageError, match="broken piece in a worker") as raised:
+        run_tasks([task, task, task], workers=2)
+    assert raised.value.fix == "read the texts again"
+    assert isinstance(raised.value.__cause__, RuntimeError)
+    assert "in a text worker process" in str(raised.value.__cause__)
+    assert "raise UsageError" in str(raised.value.__cause__)
+
+
+@needs_fork
+def test_a_worker_error_that_cannot_be_pickled_comes_back_as_its_traceback() -> None:
+    caller = os.getpid()
+
+    class Unpicklable(Exception):
+        def __reduce__(self) -> Any:
+            raise TypeError("not this one")
+
+    def task() -> int:
+        if os.getpid() != caller:
+            raise Unpicklable("odd failure in a worker")
+        time.sleep(0.5)
+        return 1
+
+    with pytest.raises(RuntimeError, match="odd failure in a worker"):
         run_tasks([task, task, task], workers=2)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -79,8 +80,9 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
 
     The caller computes tasks too; each of the ``min(workers, len(tasks)) - 1`` forked children
     takes the next task not yet taken until none is left, then sends its results back. An
-    exception in any task is raised here (a child's as :class:`RuntimeError` with its
-    traceback); a child that dies without answering raises :class:`RuntimeError` too.
+    exception in any task is raised here, the same as with one process (a child's with its
+    traceback as the cause; one that cannot be pickled as :class:`RuntimeError` with it); a
+    child that dies without answering raises :class:`RuntimeError`.
 
     Parameters
     ----------
@@ -118,9 +120,14 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
             while (number := next_task()) < len(tasks):
                 done.append((number, tasks[number]()))
             sender.send(("ok", done))
-        except BaseException:
+        except BaseException as error:
+            told = traceback.format_exc()
+            try:  # the error itself, so the caller raises what one process would have
+                kept: BaseException | None = pickle.loads(pickle.dumps(error))
+            except Exception:  # an error that does not pickle comes back as its traceback
+                kept = None
             with contextlib.suppress(OSError):  # the caller stopped listening (it failed)
-                sender.send(("error", traceback.format_exc()))
+                sender.send(("error", (kept, told)))
         finally:
             sender.close()
 
@@ -146,7 +153,11 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
                     "answering; run with text_workers = 1 to see the error"
                 ) from None
             if status != "ok":
-                raise RuntimeError(f"a text worker process failed:\n{payload}")
+                error, told = payload
+                where = RuntimeError(f"in a text worker process:\n{told}")
+                if isinstance(error, Exception):
+                    raise error from where
+                raise RuntimeError(f"a text worker process failed:\n{told}")
             results.update(payload)
             answered.append(process)
         return [results[number] for number in range(len(tasks))]
