@@ -311,9 +311,15 @@ def _item(
         )
         return
     name = wording if len(wording) <= 80 else column
+    again = ""
+    if name in {item.item for item in scan.items}:
+        # An item rating is keyed by its record, item and kind: a wording asked twice (two
+        # matrix rows, a repeated block) would give each record two ratings under one key.
+        name = f"{wording} ({column})" if len(wording) + len(column) <= 77 else column
+        again = "; the wording of an earlier item too, so named with its column"
     scan.items.append(ItemColumn(column, name, "rating", None, scale[0], scale[1]))
     scan.detections.append(
-        Detection(column, f"item:{name}", f"{wording!r} holds {scale[0]}-{scale[1]} ratings")
+        Detection(column, f"item:{name}", f"{wording!r} holds {scale[0]}-{scale[1]} ratings{again}")
     )
     if found.labeled:
         scan.replaced[column] = found.converted(rows.column(column))
