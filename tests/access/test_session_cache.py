@@ -16,6 +16,7 @@ import pytest
 
 import advocacy
 from advocacy.access import AuthenticationError, add_user
+from advocacy.access.recheck import RECHECK_EVERY
 from advocacy.access.roles import Principal, Role
 from advocacy.access.sessions import (
     LIFETIME,
@@ -24,7 +25,6 @@ from advocacy.access.sessions import (
     resolve_session,
     start_session,
 )
-from advocacy.access.tokens import RECHECK_EVERY
 from advocacy.access.users import update_user
 from advocacy.workspace import Workspace
 

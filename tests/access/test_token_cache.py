@@ -16,9 +16,9 @@ import pytest
 
 import advocacy
 from advocacy.access import AuthenticationError, create_token, list_tokens, resolve_token
+from advocacy.access.recheck import RECHECK_EVERY
 from advocacy.access.roles import Principal, Role
 from advocacy.access.tokens import (
-    RECHECK_EVERY,
     VerifiedTokens,
     _Verified,
     cached_principal,

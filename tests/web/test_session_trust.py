@@ -19,7 +19,7 @@ import pytest
 
 import advocacy
 from advocacy.access import add_user
-from advocacy.access.tokens import RECHECK_EVERY
+from advocacy.access.recheck import RECHECK_EVERY
 from advocacy.present.web import create_app
 from support.live_server import serving
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 import advocacy
 from advocacy.access import create_token
-from advocacy.access.tokens import RECHECK_EVERY
+from advocacy.access.recheck import RECHECK_EVERY
 from advocacy.present.web import create_app
 
 

@@ -4,7 +4,7 @@ The cookie holds 32 random bytes; the database keeps only their SHA-256, so a co
 database cannot be used to sign in. Each session carries its own CSRF token, which every form
 posts back (the synchroniser-token pattern of the OWASP CSRF Prevention Cheat Sheet).
 
-A session found live is trusted for :data:`~advocacy.access.tokens.RECHECK_EVERY` before the
+A session found live is trusted for :data:`~advocacy.access.recheck.RECHECK_EVERY` before the
 database is asked again (:class:`LiveSessions`, one per
 :class:`~advocacy.store.connection.Database`), as API tokens are: the web server looked every
 page's session up on a pooled connection of its own. Signing out, disabling a user or changing
@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from advocacy.access.audit import now_utc
+from advocacy.access.recheck import PerDatabase, Recent
 from advocacy.access.roles import AuthenticationError, Principal, Role, parse_units
-from advocacy.access.tokens import RECHECK_EVERY, token_digest
+from advocacy.access.tokens import token_digest
 from advocacy.store.connection import Database
 
 LIFETIME = timedelta(hours=12)
@@ -150,7 +149,7 @@ def resolve_session(db: Database, cookie: str, *, now: datetime | None = None) -
 
 def cached_session(db: Database, cookie: str, *, now: datetime | None = None) -> Session | None:
     """The session ``cookie`` stands for if it was found live within
-    :data:`~advocacy.access.tokens.RECHECK_EVERY` (and has not expired since), without asking
+    :data:`~advocacy.access.recheck.RECHECK_EVERY` (and has not expired since), without asking
     the database; None: ask with :func:`resolve_session`.
 
     Parameters
@@ -170,70 +169,27 @@ def cached_session(db: Database, cookie: str, *, now: datetime | None = None) ->
     return live_sessions(db).get(token_digest(cookie), now_utc(now))
 
 
-@dataclass(frozen=True)
-class _Live:
-    session: Session
-    checked_at: datetime
-
-
-class LiveSessions:
-    """Sessions found live lately, by the digest of their cookie (see the module).
-
-    Safe to share between threads. A look-up that started before a change through this object
-    never stores its (possibly stale) answer: :meth:`forget` moves the generation on.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_digest: dict[str, _Live] = {}
-        self.generation = 0
+class LiveSessions(Recent[Session]):
+    """Sessions found live lately, by the digest of their cookie (see the module and
+    :mod:`advocacy.access.recheck`); a session past its expiry is never trusted."""
 
     def get(self, digest: str, moment: datetime) -> Session | None:
         """The session of ``digest`` found live within RECHECK_EVERY of ``moment``."""
-        found = self._by_digest.get(digest)
-        if found is None or not timedelta(0) <= moment - found.checked_at < RECHECK_EVERY:
+        found = super().get(digest, moment)
+        if found is None or (found.expires_at is not None and moment >= found.expires_at):
             return None
-        if found.session.expires_at is not None and moment >= found.session.expires_at:
-            return None
-        return found.session
+        return found
 
-    def put(self, digest: str, session: Session, moment: datetime, generation: int) -> None:
-        """Remember a session found live by a look-up that began at ``generation``."""
-        with self._lock:
-            if generation != self.generation:
-                return  # a sign-out or a user's change happened meanwhile
-            stale = [
-                key
-                for key, entry in self._by_digest.items()
-                if moment - entry.checked_at >= RECHECK_EVERY
-            ]
-            for key in stale:
-                del self._by_digest[key]
-            self._by_digest[digest] = _Live(session, moment)
-
-    def forget(self, *, digest: str | None = None, username: str | None = None) -> None:
+    def forget(  # type: ignore[override]
+        self, *, digest: str | None = None, username: str | None = None
+    ) -> None:
         """Drop the session of cookie digest ``digest``, or every session of ``username``:
         their next use asks the database."""
-        with self._lock:
-            self.generation += 1
-            self._by_digest = {
-                key: entry
-                for key, entry in self._by_digest.items()
-                if key != digest and entry.session.principal.name != username
-            }
+        super().forget(lambda key, session: key == digest or session.principal.name == username)
 
 
-_live: weakref.WeakKeyDictionary[Database, LiveSessions] = weakref.WeakKeyDictionary()
-_live_lock = threading.Lock()
-
-
-def live_sessions(db: Database) -> LiveSessions:
-    """The sessions found live lately through ``db`` (one :class:`LiveSessions` per database)."""
-    with _live_lock:
-        found = _live.get(db)
-        if found is None:
-            found = _live[db] = LiveSessions()
-        return found
+#: The sessions found live lately through a database (one :class:`LiveSessions` each).
+live_sessions = PerDatabase(LiveSessions)
 
 
 def end_session(db: Database, cookie: str) -> None:

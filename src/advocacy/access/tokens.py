@@ -17,19 +17,19 @@ taking 200 writes a second with one token looked it up 200 times a second, each 
 connection of its own. Revoking through the same ``Database`` (the server's admin page and
 API) forgets the token at once; a token revoked elsewhere (the CLI, another server process)
 stops working within :data:`RECHECK_EVERY`. Unknown and revoked tokens are never remembered:
-every request bearing one asks the database.
+every request bearing one asks the database. (:data:`RECHECK_EVERY` and the cache's rules are
+:mod:`advocacy.access.recheck`'s, which sign-in sessions share.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from advocacy.access.audit import now_utc, record_audit
+from advocacy.access.recheck import PerDatabase, Recent
 from advocacy.access.roles import (
     AuthenticationError,
     Principal,
@@ -46,9 +46,6 @@ PREFIX = "adv_"
 ID_BYTES = 6
 #: ``last_used_at`` is written again only when it is older than this.
 LAST_USED_EVERY = timedelta(minutes=1)
-#: How long a token found valid is trusted before the database is asked again: the longest a
-#: token revoked by another process (the CLI, another server worker) keeps working.
-RECHECK_EVERY = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -125,60 +122,28 @@ class _Verified:
     checked_at: datetime
 
 
-class VerifiedTokens:
-    """Tokens found valid lately, by the digest of their secret (see the module).
+class VerifiedTokens(Recent[_Verified]):
+    """Tokens found valid lately, by the digest of their secret (see the module and
+    :mod:`advocacy.access.recheck`)."""
 
-    Safe to share between threads. A look-up that started before a revocation through this
-    object never stores its (possibly stale) answer: :meth:`forget` moves the generation on.
-    """
+    def get(self, digest: str, moment: datetime) -> Principal | None:  # type: ignore[override]
+        """The principal of a token verified within RECHECK_EVERY of ``moment``."""
+        found = super().get(digest, moment)
+        return None if found is None else found.principal
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_digest: dict[str, _Verified] = {}
-        self.generation = 0
-
-    def get(self, digest: str, moment: datetime) -> Principal | None:
-        """The principal of a token verified within :data:`RECHECK_EVERY` of ``moment``."""
-        found = self._by_digest.get(digest)
-        if found is None or not timedelta(0) <= moment - found.checked_at < RECHECK_EVERY:
-            return None
-        return found.principal
-
-    def put(self, digest: str, verified: _Verified, generation: int) -> None:
+    def put(  # type: ignore[override]
+        self, digest: str, verified: _Verified, generation: int
+    ) -> None:
         """Remember a token found valid by a look-up that began at ``generation``."""
-        with self._lock:
-            if generation != self.generation:
-                return  # a revocation happened meanwhile: the look-up may predate it
-            moment = verified.checked_at
-            stale = [
-                key
-                for key, entry in self._by_digest.items()
-                if moment - entry.checked_at >= RECHECK_EVERY
-            ]
-            for key in stale:
-                del self._by_digest[key]
-            self._by_digest[digest] = verified
+        super().put(digest, verified, verified.checked_at, generation)
 
-    def forget(self, token_id: str) -> None:
+    def forget(self, token_id: str) -> None:  # type: ignore[override]
         """Drop the token ``token_id`` (it was revoked): its next use asks the database."""
-        with self._lock:
-            self.generation += 1
-            self._by_digest = {
-                key: entry for key, entry in self._by_digest.items() if entry.token_id != token_id
-            }
+        super().forget(lambda _, entry: entry.token_id == token_id)
 
 
-_verified: weakref.WeakKeyDictionary[Database, VerifiedTokens] = weakref.WeakKeyDictionary()
-_verified_lock = threading.Lock()
-
-
-def verified_tokens(db: Database) -> VerifiedTokens:
-    """The tokens found valid lately through ``db`` (one :class:`VerifiedTokens` per database)."""
-    with _verified_lock:
-        found = _verified.get(db)
-        if found is None:
-            found = _verified[db] = VerifiedTokens()
-        return found
+#: The tokens found valid lately through a database (one :class:`VerifiedTokens` each).
+verified_tokens = PerDatabase(VerifiedTokens)
 
 
 _COLUMNS = "token_id, name, role, units, created_by, created_at, revoked_at, last_used_at"

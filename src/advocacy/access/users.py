@@ -264,7 +264,7 @@ def disable_user(
 ) -> User:
     """Disable ``username``: their sign-ins and open sessions stop working at once (through
     ``db``; a server in another process trusts a session it found live for at most
-    :data:`~advocacy.access.tokens.RECHECK_EVERY`: :mod:`advocacy.access.sessions`).
+    :data:`~advocacy.access.recheck.RECHECK_EVERY`: :mod:`advocacy.access.sessions`).
 
     Parameters
     ----------

@@ -183,7 +183,7 @@ class AccessNamespace:
     def disable_user(self, username: str, *, actor: str = "python") -> User:
         """Disable a user: sign-ins and open sessions stop working at once (a server in another
         process trusts a session it found live for at most
-        :data:`advocacy.access.tokens.RECHECK_EVERY`).
+        :data:`advocacy.access.recheck.RECHECK_EVERY`).
 
         Parameters
         ----------
@@ -274,7 +274,7 @@ class AccessNamespace:
     def revoke_token(self, token: str, *, actor: str = "python") -> ApiToken:
         """Revoke the active API token with this id or name: it stops working at once (a
         server in another process that found it valid within
-        :data:`advocacy.access.tokens.RECHECK_EVERY` refuses it within that time).
+        :data:`advocacy.access.recheck.RECHECK_EVERY` refuses it within that time).
 
         Parameters
         ----------
@@ -417,7 +417,7 @@ class AccessNamespace:
         database (None: ask with :meth:`resolve_session`).
 
         Signing out or changing the user through this workspace is seen at once; through
-        another process within :data:`advocacy.access.tokens.RECHECK_EVERY`.
+        another process within :data:`advocacy.access.recheck.RECHECK_EVERY`.
 
         Parameters
         ----------
@@ -472,7 +472,7 @@ class AccessNamespace:
         the database (None: ask with :meth:`resolve_token`).
 
         A token revoked through this workspace is forgotten at once; one revoked by another
-        process stops working within :data:`advocacy.access.tokens.RECHECK_EVERY`.
+        process stops working within :data:`advocacy.access.recheck.RECHECK_EVERY`.
 
         Parameters
         ----------

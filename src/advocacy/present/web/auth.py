@@ -73,7 +73,7 @@ def verified_caller(request: Request) -> Caller | None:
 
     A token revoked, a session ended or a user changed through this process is forgotten at
     once; through another process it reaches this one within
-    ``advocacy.access.tokens.RECHECK_EVERY``.
+    ``advocacy.access.recheck.RECHECK_EVERY``.
     """
     token = _bearer(request)
     access = web_state(request).ws.access
