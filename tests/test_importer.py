@@ -186,6 +186,11 @@ def test_missing_required_field_and_missing_file_are_clear(db_url: str, tmp_path
     path = tmp_path / "orders.csv"
     path.write_text("customer_id,occurred_at\nC1,2024-01-05\n", encoding="utf-8")
     with advocacy.open(db_url) as ws:
+        # No column can hold the amount: every row would fail alike, so the file is refused.
+        with pytest.raises(InputError, match="required field 'amount' of transactions"):
+            ws.import_file(path, kind="transactions")
+        assert ws.table("transactions").count().execute() == 0
+        path.write_text("customer_id,occurred_at,amount\nC1,2024-01-05,\n", encoding="utf-8")
         result = ws.import_file(path, kind="transactions")
         assert result.rows_quarantined == 1
         assert "required" in result.quarantine[0].reason

@@ -228,6 +228,44 @@ def _adapted(
     return raw, adapted, fixes
 
 
+#: Column names an error lists before it says how many more there are.
+LISTED_COLUMNS = 12
+
+
+def _refuse_unfilled(adapted: Adapted, file: str) -> None:
+    """Refuse a file in which no column or constant fills a required field.
+
+    Every row would otherwise be quarantined for the same empty cell: the file is refused
+    whole, naming the field, the columns it has and how to map one. Keys are left out: rows
+    without an id get one derived from their content.
+    """
+    kind = adapted.kind
+    missing = [
+        item.name
+        for item in kind.fields
+        if item.required
+        and item.name not in adapted.fields
+        and item.name not in adapted.constants
+        and item.name not in kind.key
+    ]
+    if not missing:
+        return
+    names = adapted.rows.column_names
+    listed = ", ".join(repr(name[:60]) for name in names[:LISTED_COLUMNS])
+    if len(names) > LISTED_COLUMNS:
+        listed += f" and {len(names) - LISTED_COLUMNS} more"
+    fields = ", ".join(repr(name) for name in missing)
+    raise InputError(
+        f"no column holds the required field{'s' if len(missing) > 1 else ''} {fields} of "
+        f"{kind.name}; the file's columns are {listed or 'none'}",
+        file=file,
+        fix=(
+            f"name the column that holds it {missing[0]!r}, or map it with --map: a YAML file "
+            f"with 'columns:' and a line '{missing[0]}: <column name>' (docs/import.md)"
+        ),
+    )
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -309,6 +347,7 @@ def import_file(
         raise InputError("file not found", file=str(path), fix="check the path")
     started = datetime.now(UTC)
     raw, adapted, fixes = _adapted(file, kind, source, mapping)
+    _refuse_unfilled(adapted, name if name is not None else str(path))
     total = adapted.rows.num_rows
     if progress is not None:
         progress("validating", 0, total)

@@ -28,9 +28,11 @@ __all__ = [
     "Profile",
     "QuestionScan",
     "identifier_evidence",
+    "is_free_text",
     "profile",
     "scale_of",
     "scan_questions",
+    "text_evidence",
 ]
 
 RECOMMEND = re.compile(
@@ -124,7 +126,7 @@ def identifier_evidence(column: str, wording: str, found: Profile) -> str | None
     return None
 
 
-def _is_free_text(found: Profile, wording: str) -> bool:
+def is_free_text(found: Profile, wording: str) -> bool:
     """Varied, non-numeric values that read like sentences (or answer a comment-like question).
 
     Short labels such as branch names are varied too, so they need more words to count as text;
@@ -139,7 +141,8 @@ def _is_free_text(found: Profile, wording: str) -> bool:
     return bool(COMMENT.search(wording)) and found.mean_length >= 5 and found.codes < 0.5
 
 
-def _text_evidence(found: Profile) -> str:
+def text_evidence(found: Profile) -> str:
+    """How many answers, how varied and how long: the evidence that a column is free text."""
     return (
         f"{found.count:,} answer{'s' if found.count != 1 else ''}, "
         f"{found.distinct / found.count:.0%} different, "
@@ -270,16 +273,16 @@ def scan_questions(
             and (not need_rating_wording or RATING.search(wording) or SATISFACTION.search(wording))
         ):
             _item(scan, rows, column, wording, scale, found, items)
-        elif _is_free_text(found, wording) and WRITE_IN.search(wording):
+        elif is_free_text(found, wording) and WRITE_IN.search(wording):
             scan.detections.append(
                 Detection(
                     column,
                     "attrs",
-                    f"{quoted} holds free text ({_text_evidence(found)}) written in for a "
+                    f"{quoted} holds free text ({text_evidence(found)}) written in for a "
                     "choice ('please specify'), not the comment; kept in attrs",
                 )
             )
-        elif _is_free_text(found, wording):
+        elif is_free_text(found, wording):
             free_text.append((column, found))
         else:
             scan.detections.append(
@@ -348,7 +351,7 @@ def _pick_comment(
     for index, (column, found) in enumerate(ranked):
         wording = wordings.get(column) or column
         hint = "; its wording asks for comments" if COMMENT.search(wording) else ""
-        evidence = _text_evidence(found)
+        evidence = text_evidence(found)
         if index == 0 and "comment" in available and "comment" not in scan.fields:
             chosen = column
             scan.fields["comment"] = column

@@ -3,7 +3,8 @@
 A plain file maps directly when its columns are already named as canonical fields
 (``Submitted At``, ``submitted-at`` and ``submitted_at`` all match). For survey answers the
 remaining columns are also read as questions, so a CSV with "How likely are you to recommend
-us?" is recognised without a mapping file.
+us?" is recognised without a mapping file, and for posts, reviews and notes the column holding
+what was written (and a mention's star rating) is recognised however it is named.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import pyarrow as pa
 
 from advocacy.ingest.headers import second_row_labels, set_header_rows
+from advocacy.ingest.post_columns import post_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -152,7 +154,9 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
     Returns
     -------
     Adapted
-        Source format ``generic``. A second row of labels (``Response``, option names under a
+        Source format ``generic``. For posts, reviews and notes, the text and a star rating are
+        recognised in columns not named as fields (:mod:`advocacy.ingest.post_columns`). A
+        second row of labels (``Response``, option names under a
         blank question cell) is read as part of the header, and a note says so.
     """
     notes: list[str] = []
@@ -168,6 +172,11 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         for name, column in fields.items()
     ]
     if kind.name not in SURVEY_KINDS:
+        unmapped = [column for column in raw.rows.column_names if column not in fields.values()]
+        written = post_columns(raw.rows, unmapped, kind, fields)
+        fields.update(written.fields)
+        detections.extend(written.detections)
+        notes.extend(written.notes)
         return Adapted(
             kind=kind,
             source_format="generic",

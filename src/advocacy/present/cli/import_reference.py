@@ -205,13 +205,18 @@ apart. The command itself is in [cli.md](cli.md#advocacy-import).
 recognises survey-tool exports (Qualtrics, SurveyMonkey, Typeform, Google Forms, Delighted),
 maps columns named as canonical fields (ignoring case, spaces and hyphens), and for survey
 answers recognises NPS, CSAT, CES, rating items and the comment from each question's wording
-and values, listing every decision with its evidence. Anything else maps with a mapping file
+and values; for mentions and notes (reviews, posts, interview notes) it recognises the column
+holding what was written ("Review Text", "review_comment_message"), a mention's star rating
+("Stars", "review_score") and when it was written ("review_creation_date"); every decision is
+listed with its evidence. Anything else maps with a mapping file
 (`--map`, [below](#mapping-files)). `--dry-run` validates, counts and shows the first rows as
 they would be stored, writing nothing.
 
 Every column that fills no field is kept in the record's `attrs`, so nothing is lost. A row with
 a bad cell goes to quarantine with its row, column, value and reason (`advocacy quarantine
-list`); the other rows load. An import is all-or-nothing (a crash leaves the workspace as it was)
+list`); the other rows load. A file in which no column can hold a required field (a mention's
+text, a transaction's amount) is refused whole, naming the field, the file's columns and how to
+map one. An import is all-or-nothing (a crash leaves the workspace as it was)
 and idempotent: importing the same file again changes nothing. Timestamps without a UTC offset
 are read in the workspace's time zone (the `timezone` setting, `ADVOCACY_TIMEZONE`, default UTC;
 see [settings.md](settings.md)) unless a mapping names one.
