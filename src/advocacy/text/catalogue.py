@@ -43,6 +43,9 @@ from advocacy.text.theme_classifier import DECISION_THRESHOLD, ThemeClassifier
 from advocacy.text.theme_names import shorten
 from advocacy.text.themes import DiscoveredTheme, discover_themes, emerging_themes, theme_impact
 
+#: The sentiment mix's name for a theme's texts that have no sentiment (non-answers, languages
+#: the model does not read).
+NO_SENTIMENT = "no sentiment"
 THEME_TYPES = {
     "theme_id": "TEXT",
     "name": "TEXT",
@@ -414,7 +417,9 @@ def _sentiment_mixes(db: Database, chosen: Any = None) -> dict[str, dict[str, fl
     ]
     counts: dict[str, dict[str, int]] = {}
     for theme_id, label, count in rows:
-        counts.setdefault(str(theme_id), {})[str(label)] = int(count)
+        # A text with no sentiment (a non-answer, a language the model does not read).
+        name = NO_SENTIMENT if label is None else str(label)
+        counts.setdefault(str(theme_id), {})[name] = int(count)
     return {
         theme_id: {
             label: round(count / sum(found.values()), 3)
