@@ -122,6 +122,8 @@ SELF_TRAINED_CEILING = 0.8
 SELF_TRAINED_SEED_PERCENTILE = 2.0
 #: Least similarity to the self-trained theme's prototype (measured from the none prototype).
 SELF_TRAINED_SIMILARITY = 0.1
+#: Score of the broad theme in a text that nothing else marks, when self-training gives it less.
+BROAD_FALLBACK = 0.01
 #: Fewer words than this and a sentence gets no theme by meaning (keywords still count).
 MIN_MEANING_WORDS = 3
 #: Generic sentences that are about no theme: their mean embedding is the none prototype.
@@ -636,9 +638,8 @@ def _by_sentence(
     # Well above an even split among the themes learnt: 0.2 is a clear choice among twelve,
     # 0.5 a guess between two (hence the ceiling).
     learnt = max(int((learned.sum(axis=0) > 0).sum()), 1)
-    bar = _self_trained_bars(
-        learned, seeds, hits[read[seeds]].argmax(axis=1), learnt, broad_theme(taxonomy)
-    )
+    broad = broad_theme(taxonomy)
+    bar = _self_trained_bars(learned, seeds, hits[read[seeds]].argmax(axis=1), learnt, broad)
     taught = (confidence >= bar[chosen]) & nearer
     # A sentence with keywords gets the learnt theme too when its keywords do not name it
     # ("great pizza and fantastic service": service by keyword, food by what pizza sounds like),
@@ -661,6 +662,14 @@ def _by_sentence(
     for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
         row, column = int(owner[read[i]]), int(best[i])
         scores[row, column] = max(scores[row, column], float(value[i]))
+    # A text of a few words that nothing above marks is about the thing as a whole: the
+    # taxonomy's broad theme ("I love it": LAPTOP#GENERAL), at the probability self-training
+    # gives it (at least BROAD_FALLBACK, so that it counts).
+    if broad is not None:
+        unthemed = ~(scores[owner[read]] > 0).any(axis=1)
+        for i in np.flatnonzero(unthemed):
+            row = int(owner[read[i]])
+            scores[row, broad] = max(scores[row, broad], float(learned[i, broad]), BROAD_FALLBACK)
 
 
 def _self_trained_bars(
