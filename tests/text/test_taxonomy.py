@@ -251,12 +251,14 @@ def test_a_text_that_names_nothing_gets_the_broad_theme() -> None:
     texts = [
         "The battery lasts all day.",
         "I really love it, best purchase I ever made.",
-        "Great!",  # too short to be read for meaning
+        "Great!",  # too short to be read for meaning, yet about the laptop
         "N/A",
+        "",
     ]
     scores = assign_themes(texts, taxonomy, embedder=default_embedder())
     assert (scores > 0).tolist() == [
         [False, True, False],
+        [True, False, False],
         [True, False, False],
         [False, False, False],
         [False, False, False],

@@ -122,7 +122,8 @@ SELF_TRAINED_CEILING = 0.8
 SELF_TRAINED_SEED_PERCENTILE = 2.0
 #: Least similarity to the self-trained theme's prototype (measured from the none prototype).
 SELF_TRAINED_SIMILARITY = 0.1
-#: Score of the broad theme in a text that nothing else marks, when self-training gives it less.
+#: Score of the taxonomy's broad theme in a text that nothing else marks (chosen on the SemEval
+#: train files, themes_semeval.py: every set with a broad theme gains, none loses).
 BROAD_FALLBACK = 0.01
 #: Fewer words than this and a sentence gets no theme by meaning (keywords still count).
 MIN_MEANING_WORDS = 3
@@ -569,6 +570,14 @@ def assign_themes(
             languages=languages if keywords else None,
             keywords=keywords,
         )
+        # A text that names nothing the taxonomy lists is about the thing as a whole: its broad
+        # theme ("I love it": LAPTOP#GENERAL), weakly (quotes come from texts that name it).
+        broad = broad_theme(taxonomy)
+        if broad is not None:
+            unthemed = ~(scores > 0).any(axis=1) & np.array(
+                [bool(words((t or "")[:MAX_CHARACTERS])) for t in texts], bool
+            )
+            scores[unthemed, broad] = BROAD_FALLBACK
     index = {name: i for i, name in enumerate(taxonomy.names)}
     for _ in range(k):  # propagate up chains of parents
         for column, theme in enumerate(taxonomy.themes):
@@ -638,8 +647,9 @@ def _by_sentence(
     # Well above an even split among the themes learnt: 0.2 is a clear choice among twelve,
     # 0.5 a guess between two (hence the ceiling).
     learnt = max(int((learned.sum(axis=0) > 0).sum()), 1)
-    broad = broad_theme(taxonomy)
-    bar = _self_trained_bars(learned, seeds, hits[read[seeds]].argmax(axis=1), learnt, broad)
+    bar = _self_trained_bars(
+        learned, seeds, hits[read[seeds]].argmax(axis=1), learnt, broad_theme(taxonomy)
+    )
     taught = (confidence >= bar[chosen]) & nearer
     # A sentence with keywords gets the learnt theme too when its keywords do not name it
     # ("great pizza and fantastic service": service by keyword, food by what pizza sounds like),
@@ -662,14 +672,6 @@ def _by_sentence(
     for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
         row, column = int(owner[read[i]]), int(best[i])
         scores[row, column] = max(scores[row, column], float(value[i]))
-    # A text of a few words that nothing above marks is about the thing as a whole: the
-    # taxonomy's broad theme ("I love it": LAPTOP#GENERAL), at the probability self-training
-    # gives it (at least BROAD_FALLBACK, so that it counts).
-    if broad is not None:
-        unthemed = ~(scores[owner[read]] > 0).any(axis=1)
-        for i in np.flatnonzero(unthemed):
-            row = int(owner[read[i]])
-            scores[row, broad] = max(scores[row, broad], float(learned[i, broad]), BROAD_FALLBACK)
 
 
 def _self_trained_bars(
