@@ -574,10 +574,9 @@ def assign_themes(
         # theme ("I love it": LAPTOP#GENERAL), weakly (quotes come from texts that name it).
         broad = broad_theme(taxonomy)
         if broad is not None:
-            unthemed = ~(scores > 0).any(axis=1) & np.array(
-                [bool(words((t or "")[:MAX_CHARACTERS])) for t in texts], bool
-            )
-            scores[unthemed, broad] = BROAD_FALLBACK
+            unthemed = np.flatnonzero(~(scores > 0).any(axis=1)).tolist()
+            worded = [row for row in unthemed if words((texts[row] or "")[:MAX_CHARACTERS])]
+            scores[worded, broad] = BROAD_FALLBACK
     index = {name: i for i, name in enumerate(taxonomy.names)}
     for _ in range(k):  # propagate up chains of parents
         for column, theme in enumerate(taxonomy.themes):
