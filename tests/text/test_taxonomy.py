@@ -237,3 +237,33 @@ def test_each_learnt_theme_asks_what_its_own_keyword_sentences_reach() -> None:
     assert learned[6, 0] < bars[0]
     # The broad theme ("the laptop as a whole") keeps the even split: 0.6 is enough for it.
     assert _self_trained_bars(learned, seeds, themes, 12, 0)[0] == pytest.approx(2 / 12)
+
+
+def test_a_text_that_names_nothing_gets_the_broad_theme() -> None:
+    # "Laptop" is what the other descriptions speak of: the taxonomy's broad theme.
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Laptop", "the laptop as a whole"),
+            TaxonomyTheme("Battery", "the battery of the laptop and how long it lasts"),
+            TaxonomyTheme("Screen", "the screen of the laptop"),
+        )
+    )
+    texts = [
+        "The battery lasts all day.",
+        "I really love it, best purchase I ever made.",
+        "Great!",  # too short to be read for meaning, yet about the laptop
+        "N/A",
+        "",
+    ]
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder())
+    assert (scores > 0).tolist() == [
+        [False, True, False],
+        [True, False, False],
+        [True, False, False],
+        [False, False, False],
+        [False, False, False],
+    ]
+    assert scores[1, 0] < 0.5  # a weak reading: quotes come from texts that name it
+    # Without a broad theme a text that names nothing stays without a theme.
+    plain = Taxonomy(taxonomy.themes[1:])
+    assert not assign_themes(texts[1:2], plain, embedder=default_embedder()).any()

@@ -136,3 +136,26 @@ def test_the_broad_theme_is_the_whole_the_other_themes_speak_of() -> None:
     parts = Taxonomy((TaxonomyTheme("Food", "the dishes"), TaxonomyTheme("Service", "the staff")))
     assert broad_theme(parts) is None
     assert broad_theme(Taxonomy(plain.themes[:2])) is None
+
+
+def test_the_general_entity_is_the_one_most_other_entities_speak_of() -> None:
+    # The amenities speak of "the room" in each of their four themes; the rooms, the staff and
+    # the pool speak of "the hotel": the hotel is the whole, its general theme the catch-all.
+    hotel = Taxonomy(
+        (
+            TaxonomyTheme("HOTEL#GENERAL", "the hotel as a whole"),
+            TaxonomyTheme("HOTEL#PRICES", "the price of a stay"),
+            TaxonomyTheme("ROOMS#GENERAL", "the rooms of the hotel"),
+            TaxonomyTheme("ROOMS#PRICES", "the price of the rooms"),
+            TaxonomyTheme("AMENITIES#GENERAL", "the things in the room"),
+            TaxonomyTheme("AMENITIES#PRICES", "the price of the minibar in the room"),
+            TaxonomyTheme("AMENITIES#CLEANLINESS", "how clean the towels in the room are"),
+            TaxonomyTheme("AMENITIES#QUALITY", "whether the things in the room work"),
+            TaxonomyTheme("SERVICE#GENERAL", "the hotel staff"),
+            TaxonomyTheme("FACILITIES#GENERAL", "the hotel's pool and gym"),
+        )
+    )
+    facets = theme_facets(hotel)
+    assert facets is not None
+    assert facets.general_entity == 0
+    assert broad_theme(hotel) == 0

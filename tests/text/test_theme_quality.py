@@ -88,5 +88,6 @@ def test_meaning_adds_to_keywords_among_many_compound_themes(shared_data: Path) 
     keywords_only = _f1(texts, gold, taxonomy, meaning=False)
     both = _f1(texts, gold, taxonomy, meaning=True)
     # Each learnt theme asks what its own keyword sentences reach, so the regression's guesses
-    # among rare themes no longer cost what they add (0.399 against 0.392 before).
-    assert both >= keywords_only + 0.01
+    # among rare themes no longer cost what they add, and a sentence that names nothing is about
+    # the laptop as a whole (0.427 against 0.396 by keywords alone).
+    assert both >= keywords_only + 0.02

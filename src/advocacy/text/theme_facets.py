@@ -8,8 +8,9 @@ names the entity, "expensive" under ``RESTAURANT#PRICES`` the attribute. Matched
 ``FOOD#PRICES``. :func:`compose_hits` reads each theme's keyword hits as evidence of a half and
 puts the halves a sentence mentions back together:
 
-- the *general entity* is the one the other themes' descriptions talk about ("the prices of the
-  *restaurant*"), else the one with most themes, else the first listed; a keyword of one of its
+- the *general entity* is the one the descriptions of most other entities talk about ("the
+  prices of the *restaurant*", "the *hotel*'s facilities"), else the one with most themes, else
+  the first listed; a keyword of one of its
   themes other than its *default* (below) names only the attribute ("expensive": PRICES);
 - an entity's *default theme* is its ``GENERAL`` theme (else its first listed); a keyword of a
   default theme of another entity names only the entity ("food": FOOD);
@@ -122,8 +123,12 @@ def theme_facets(taxonomy: Taxonomy) -> Facets | None:
         return None
     entity = np.array([entities.index(e) for e, _ in pairs], np.int64)
     attribute = np.array([attributes.index(a) for _, a in pairs], np.int64)
-    # The general entity is the one the other themes' descriptions speak of ("the prices of the
-    # restaurant overall"); then the one with most themes; then the first listed.
+    # The general entity is the one the other entities' descriptions speak of ("the prices of
+    # the restaurant overall", "the hotel's facilities"), counted by entity: ROOMS_AMENITIES
+    # speaking of "the room" in each of its seven themes does not make the room the whole the
+    # hotel's parts belong to. Then the one its descriptions speak of most often, then the one
+    # with most themes, then the first listed.
+    speakers: dict[int, set[int]] = {}
     mentions = Counter[int]()
     for column, theme in enumerate(taxonomy.themes):
         said = set(stems(theme.description))
@@ -131,7 +136,11 @@ def theme_facets(taxonomy: Taxonomy) -> Facets | None:
             named = set(stems(name.replace("_", " ")))
             if index != entity[column] and named and named <= said:
                 mentions[index] += 1
-    general = max(range(len(entities)), key=lambda e: (mentions[e], sizes[entities[e]], -e))
+                speakers.setdefault(index, set()).add(int(entity[column]))
+    general = max(
+        range(len(entities)),
+        key=lambda e: (len(speakers.get(e, ())), mentions[e], sizes[entities[e]], -e),
+    )
     default = np.empty(len(entities), np.int64)
     whole = np.zeros(len(entities), bool)
     for index in range(len(entities)):
