@@ -126,6 +126,24 @@ def test_names_skip_each_languages_stop_words_and_quotes_are_cut_at_a_word() -> 
     assert len(quote) <= QUOTE_CHARACTERS and quote.endswith("word…")
 
 
+def test_portuguese_reviews_are_named_by_what_they_are_about() -> None:
+    # Olist-like reviews: the function words that named Portuguese themes ("porém / pois",
+    # "sempre / tudo") before the lists were completed are never a name.
+    texts = [
+        f"{start} a entrega atrasou {end}, porém o produto chegou {extra}"
+        for start, end, extra in [
+            ("Ainda", "muito", "bem embalado"),
+            ("Sempre", "pois", "tudo certo"),
+            ("Agora", "mesmo", "sem defeito"),
+            ("Depois", "ainda", "inteiro"),
+        ]
+    ] * 3
+    [names] = class_tfidf(texts, np.zeros(len(texts), int), 1, languages=["pt"] * len(texts))
+    words = {word for name in names for word in name.split()}
+    assert words and not {"porém", "pois", "ainda", "sempre", "tudo", "agora", "mesmo"} & words
+    assert {"entrega", "produto"} & words
+
+
 def test_a_name_never_says_one_word_twice_in_two_spellings() -> None:
     texts = [
         "the price is too high",

@@ -56,37 +56,59 @@ _STOP_TEXT = {
         im ive dont didnt wasnt isnt cant couldnt wont thing things lot doesn't didn't isn't
         wasn't can't couldn't won't wouldn't aren't weren't haven't hasn't i'd i'll you're
         they're we're there's it'll""",
-    "de": """aber alle allem allen aller alles als also am an ander andere anderen auch auf aus
-        bei bin bis bist da damit dann das dass dein deine dem den der des dich die dies diese
-        diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer eines er es
-        etwas euch euer für gegen gewesen hab habe haben hat hatte hatten hier hin hinter ich ihm
-        ihn ihnen ihr ihre im in indem ins ist jede jedem jeden jeder jedes jetzt kann kein keine
-        können man manche mein meine mich mir mit muss nach nicht nichts noch nun nur ob oder
-        ohne sehr sein seine sich sie sind so solche soll sondern sonst über um und uns unser
-        unter viel vom von vor war waren warst was weil weiter welche wenn werde werden wie wieder
-        will wir wird wo wollen wurde würde zu zum zur zwar zwischen""",
-    "fr": """a ai au aux avec avait avoir c ce cela ces cet cette ceux d dans de des du elle en
-        est et été être eu il ils j je l la le les leur lui m ma mais me même mes moi mon n ne
-        nos notre nous on ont ou où par pas plus pour qu que qui s sa sans se ses si son sont
-        sur ta te tes toi ton tous tout très tu un une vos votre vous y c'est j'ai n'est""",
-    "es": """a al algo algunos ante antes como con contra cual cuando de del desde donde durante
-        e el ella ellos en entre era es esa ese eso esta estaba estar este esto estos fue ha
-        había han hay la las le les lo los más me mi mis mucho muy nada ni no nos o os otra otro
-        para pero poco por porque que quien se ser si sin sobre son su sus también te tiene todo
-        tu un una uno unos y ya yo""",
-    "pt": """a ao aos as até com como da das de dela dele do dos e ela ele eles em entre era
-        essa esse esta este eu foi for há isso isto já lhe mais mas me meu minha muito na nas
-        não nem no nos o os ou para pela pelo por qual quando que se sem ser seu sua são também
-        te tem tinha um uma você é""",
-    "it": """a ad al alla alle anche avere c che chi ci come con cui da dal dalla degli dei del
-        della delle di e è ed era gli ha hanno ho i il in io la le lei li lo loro lui ma mi mia
-        mio molto ne nei nel nella noi non o per perché più poi quale quando quella quello
-        questa questo se si sono su sua suo tra tu un una uno voi""",
-    "nl": """aan al alle als bij dan dat de der deze die dit doch door dus een en er ge geen
-        had heb hebben heeft hem het hier hij hoe hun ik in is ja je kan kon maar me meer men
-        met mij mijn na naar niet niets nog nu of om omdat ons ook op over reeds te tegen toch
-        toen tot u uit van veel voor want waren was wat we wel werd wie wij wordt zal ze zei zelf
-        zich zij zijn zo zonder zou""",
+    "de": """aber alle allem allen aller alles als also am an ander andere anderen auch auf
+        aus bei bin bis bist da damit dann das dass dein deine dem den der des dich die dies
+        diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer
+        eines er es etwas euch euer für gegen gewesen hab habe haben hat hatte hatten hier hin
+        hinter ich ihm ihn ihnen ihr ihre im in indem ins ist jede jedem jeden jeder jedes jetzt
+        kann kein keine können man manche mein meine mich mir mit muss nach nicht nichts noch
+        nun nur ob oder ohne sehr sein seine sich sie sind so solche soll sondern sonst über um
+        und uns unser unter viel vom von vor war waren warst was weil weiter welche wenn werde
+        werden wie wieder will wir wird wo wollen wurde würde zu zum zur zwar zwischen bereits
+        bisschen dabei dafür dagegen daher damals danach daran darauf darum davon dazu denn
+        deshalb drin eben eigentlich einfach einige einmal ganz gerade gleich immer irgendwie
+        jemand jedoch leider mal mehr meist meistens mehrere natürlich oft schon selbst sogar
+        sowie trotzdem vielleicht völlig wenig wer wirklich wohl ziemlich bzw ca usw""",
+    "fr": """a ai au aux avec avait avoir c ce cela ces cet cette ceux d dans de des du
+        elle en est et été être eu il ils j je l la le les leur lui m ma mais me même mes moi
+        mon n ne nos notre nous on ont ou où par pas plus pour qu que qui s sa sans se ses si
+        son sont sur ta te tes toi ton tous tout très tu un une vos votre vous y c'est j'ai
+        n'est ainsi alors après assez aucun aucune aussi autre autres avant beaucoup bien bon
+        celle celui ceci chaque chez comme comment déjà donc dont encore enfin ensuite fait
+        faire jamais juste là lors leurs maintenant moins peu peut plutôt pourquoi puis quand
+        quelque quelques rien selon sous souvent tant tellement toujours toute toutes trop
+        vraiment était étaient sommes suis avons""",
+    "es": """a al algo algunos ante antes como con contra cual cuando de del desde donde
+        durante e el ella ellos en entre era es esa ese eso esta estaba estar este esto estos
+        fue ha había han hay la las le les lo los más me mi mis mucho muy nada ni no nos o os
+        otra otro para pero poco por porque que quien se ser si sin sobre son su sus también te
+        tiene todo tu un una uno unos y ya yo además ahora ahí allí aquí aquel aquella así aún
+        bastante bien bueno cada casi cosa cosas demasiado después entonces esas esos estas
+        estoy estamos están estaban hace hacer hizo incluso luego mal mejor menos mismo misma
+        mucha muchas muchos nadie nunca otras otros pues quizá realmente sido siempre sólo tanto
+        tenía tengo tienen toda todas todavía todos tampoco vez""",
+    "pt": """a ao aos as até com como da das de dela dele do dos e ela ele eles em entre
+        era essa esse esta este eu foi for há isso isto já lhe mais mas me meu minha muito na
+        nas não nem no nos o os ou para pela pelo por qual quando que se sem ser seu sua são
+        também te tem tinha um uma você é ainda além algo algum alguma apenas aqui assim
+        bastante bem cada coisa coisas depois desde disso então está estão estava estou fazer
+        fica foram lá mesmo mesma muita muitas muitos nada nenhum nessa nesse nossa nosso num
+        numa outra outro outros pelas pelos pois porém porque pouco pra quase sempre seja sido
+        só sobre sou tá tão tenho teve tive toda todas todo todos tudo vai vou agora""",
+    "it": """a ad al alla alle anche avere c che chi ci come con cui da dal dalla degli dei
+        del della delle di e è ed era gli ha hanno ho i il in io la le lei li lo loro lui ma mi
+        mia mio molto ne nei nel nella noi non o per perché più poi quale quando quella quello
+        questa questo se si sono su sua suo tra tu un una uno voi adesso allora altro altri
+        ancora appena avevo bene c'è cioè così davvero dopo erano fatto già invece mai meglio
+        molta molte molti nessuno niente ogni ora però poco proprio qualche qui quindi sempre
+        sia sta stato stesso subito tanto troppo tutta tutte tutti tutto veramente""",
+    "nl": """aan al alle als bij dan dat de der deze die dit doch door dus een en er ge
+        geen had heb hebben heeft hem het hier hij hoe hun ik in is ja je kan kon maar me meer
+        men met mij mijn na naar niet niets nog nu of om omdat ons ook op over reeds te tegen
+        toch toen tot u uit van veel voor want waren was wat we wel werd wie wij wordt zal ze
+        zei zelf zich zij zijn zo zonder zou alleen altijd beetje daar daarom echt eens
+        eigenlijk even gewoon goed helemaal iets iemand ieder jullie keer kunnen misschien moet
+        nooit steeds verder vooral waar wanneer weer worden zeer zelfs""",
 }
 #: Stop words per language (folded: lower case, no accents).
 STOP_WORDS = {
