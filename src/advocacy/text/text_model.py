@@ -62,7 +62,7 @@ from advocacy.text.negation import (
     split_negated,
     with_negations,
 )
-from advocacy.text.sentiment import with_complaint
+from advocacy.text.sentiment import complaint_with_sentiment, with_complaint
 from advocacy.text.word_ngrams import analyzer, lookup
 
 STATIC = "static"
@@ -201,8 +201,10 @@ class KnownReadings:
 
 
 # v2: English negations shift the reading (text/negation.py); v3: so does the complaint head
-# (sentiment.with_complaint). A new name re-reads stored texts.
-SENTIMENT_MODEL = "real-sentiment-e5-v3"
+# (sentiment.with_complaint); v4: the complaint column reads the sentiment too
+# (sentiment.complaint_with_sentiment; the sentiment is v3's). The name is recorded with every
+# stored reading, complaint included: a new name re-reads stored texts.
+SENTIMENT_MODEL = "real-sentiment-e5-v4"
 EMOTION_MODEL = "real-emotion-e5-v1"
 
 
@@ -437,16 +439,17 @@ class StaticTextModel:
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
         shift = negation_shift(texts)  # English negations read against a polarity lexicon
-        complaint = complaint_with_negations(heads.complaint(features), shift)
+        head = complaint_with_negations(heads.complaint(features), shift)
+        tone = with_negations(heads.sentiment(features, terms), shift)
         return Reading(
             embeddings,
-            with_complaint(with_negations(heads.sentiment(features, terms), shift), complaint),
+            with_complaint(tone, head),
             heads.emotions(features, terms) if emotions else np.zeros((len(texts), 0)),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,
             emotion_thresholds=heads.emotion_thresholds,
-            complaint=complaint if emotions else None,
+            complaint=complaint_with_sentiment(head, tone) if emotions else None,
         )
 
 
