@@ -26,9 +26,11 @@ plus the negatives of TweetEval and the authored comments; English negations rea
   customer text nothing here trained or chose on: SemEval-2014/2015 test sentences (negative
   only = complaint; positive or neutral = not; mixed, and SemEval-2014 sentences nobody
   judged, dropped), MARC en test reviews (1-2 stars = complaint, 4-5 not; research-only
-  licence: evaluation only), the Blitzer halves ``text_eval.py`` scores, and Banking77 test
-  (a training domain). Beside it: the head alone (the complaint probability before), the
-  shipped sentiment's "negative = complaint" (the issue's measure) and VADER's negative.
+  licence: evaluation only), the Blitzer halves ``text_eval.py`` scores, and two training
+  domains: TweetEval's odd test lines (its even lines and ``val`` taught the head; general
+  tweets, not tweets to a company) and Banking77 test. Beside it: the head alone (the
+  complaint probability before), the shipped sentiment's "negative = complaint" (the issue's
+  measure) and VADER's negative.
   A dissatisfied review is a complaint in the sense of Preotiuc-Pietro et al. (2019) ("a
   breach of the writer's favourable expectation"), but not every one expects a response: a
   proxy for the held-back complaint tweets, which nothing here measures.
@@ -251,6 +253,14 @@ def proxy_sets(data: Path, rows: int) -> list[Texts]:
         held = text_eval.sample(held, rows)
         out.append(read(f"Blitzer {str(domain).split('/')[1]} (scored half; negative = complaint)",
                         held["text"], held["label"] == "negative"))  # fmt: skip
+    tweets = text_eval.sample(corpora.tweeteval_sentiment(data), rows)
+    out.append(
+        read(
+            "TweetEval test, odd lines (negative = complaint; a training domain)",
+            tweets["text"],
+            tweets["label"] == "negative",
+        )
+    )
     queries = text_eval.sample(corpora.banking77(data), rows)
     out.append(read("Banking77 test (problem intents; a training domain)",
                     queries["text"], queries["label"] == "complaint"))  # fmt: skip
