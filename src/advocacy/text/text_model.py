@@ -90,7 +90,9 @@ class Reading:
     emotion_thresholds
         Per-emotion score cuts for the multi-label set (None: the module default).
     complaint
-        Probability that each text is a complaint (None: the model has no complaint head).
+        Probability that each text is a complaint (None: the model has no complaint head): the
+        complaint head and the sentiment combined (``sentiment.complaint_with_sentiment``); a
+        text counts as a complaint from ``sentiment.COMPLAINT_CUTOFF`` (0.5).
 
     Examples
     --------
@@ -433,7 +435,8 @@ class StaticTextModel:
         """Sentiment, emotion and complaint probabilities from one tokenisation of ``texts``.
 
         ``emotions`` False reads the sentiment alone (the per-sentence pass): no emotion
-        columns and no complaint column (the complaint head still moves the sentiment).
+        columns and no complaint column (the complaint head still moves the sentiment). The
+        complaint column combines the head with the sentiment read before the head moved it.
         """
         embeddings, features, ngram_texts = _features(texts)
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
