@@ -62,7 +62,7 @@ from advocacy.text.negation import (
     split_negated,
     with_negations,
 )
-from advocacy.text.sentiment import with_complaint
+from advocacy.text.sentiment import complaint_with_sentiment, with_complaint
 from advocacy.text.word_ngrams import analyzer, lookup
 
 STATIC = "static"
@@ -90,7 +90,9 @@ class Reading:
     emotion_thresholds
         Per-emotion score cuts for the multi-label set (None: the module default).
     complaint
-        Probability that each text is a complaint (None: the model has no complaint head).
+        Probability that each text is a complaint (None: the model has no complaint head): the
+        complaint head and the sentiment combined (``sentiment.complaint_with_sentiment``); a
+        text counts as a complaint from ``sentiment.COMPLAINT_CUTOFF`` (0.5).
 
     Examples
     --------
@@ -201,8 +203,10 @@ class KnownReadings:
 
 
 # v2: English negations shift the reading (text/negation.py); v3: so does the complaint head
-# (sentiment.with_complaint). A new name re-reads stored texts.
-SENTIMENT_MODEL = "real-sentiment-e5-v3"
+# (sentiment.with_complaint); v4: the complaint column reads the sentiment too
+# (sentiment.complaint_with_sentiment; the sentiment is v3's). The name is recorded with every
+# stored reading, complaint included: a new name re-reads stored texts.
+SENTIMENT_MODEL = "real-sentiment-e5-v4"
 EMOTION_MODEL = "real-emotion-e5-v1"
 
 
@@ -431,22 +435,24 @@ class StaticTextModel:
         """Sentiment, emotion and complaint probabilities from one tokenisation of ``texts``.
 
         ``emotions`` False reads the sentiment alone (the per-sentence pass): no emotion
-        columns and no complaint column (the complaint head still moves the sentiment).
+        columns and no complaint column (the complaint head still moves the sentiment). The
+        complaint column combines the head with the sentiment read before the head moved it.
         """
         embeddings, features, ngram_texts = _features(texts)
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
         shift = negation_shift(texts)  # English negations read against a polarity lexicon
-        complaint = complaint_with_negations(heads.complaint(features), shift)
+        head = complaint_with_negations(heads.complaint(features), shift)
+        tone = with_negations(heads.sentiment(features, terms), shift)
         return Reading(
             embeddings,
-            with_complaint(with_negations(heads.sentiment(features, terms), shift), complaint),
+            with_complaint(tone, head),
             heads.emotions(features, terms) if emotions else np.zeros((len(texts), 0)),
             DEFAULT_EMBEDDER,
             SENTIMENT_MODEL,
             EMOTION_MODEL,
             emotion_thresholds=heads.emotion_thresholds,
-            complaint=complaint if emotions else None,
+            complaint=complaint_with_sentiment(head, tone) if emotions else None,
         )
 
 
