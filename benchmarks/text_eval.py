@@ -38,8 +38,8 @@ Loaders and labelling rules are in ``benchmarks/text_corpora.py``. What is repor
   them; otherwise a threshold above any cosine, or a taxonomy without keywords).
 * Emotions: the top emotion on TweetEval emotion test, and on single-label GoEmotions test
   comments through Ekman's groups (``ekman_mapping.json``), among the emotions the model has.
-* Complaint: F1 of ``Reading.complaint >= 0.5`` against Banking77 problem intents (when the
-  reading has a complaint probability).
+* Complaint: F1 of ``Reading.complaint >= COMPLAINT_CUTOFF`` (the product's cutoff) against
+  Banking77 problem intents (when the reading has a complaint probability).
 * Survey sentences the team writes for its tests (a check, never evidence): a ``tests/text``
   module's ``NEGATION`` list of (sentence, sentiment) pairs, and the ``PLACEHOLDERS`` (and
   look-alike ``COMMENTS``) of the module that defines them.
@@ -602,6 +602,7 @@ def emotion_report(plan: Plan) -> list[str]:
 
 
 def complaint_report(plan: Plan) -> list[str]:
+    from advocacy.text.sentiment import COMPLAINT_CUTOFF
     from advocacy.text.text_model import text_model
 
     queries = sample(corpora.banking77(plan.data), plan.rows)
@@ -609,13 +610,13 @@ def complaint_report(plan: Plan) -> list[str]:
     probability = getattr(reading, "complaint", None)
     if probability is None:
         return ["Skipped: the text model's `Reading` has no `complaint` probability yet."]
-    said = np.where(np.asarray(probability) >= 0.5, "complaint", "other")
+    said = np.where(np.asarray(probability) >= COMPLAINT_CUTOFF, "complaint", "other")
     f1 = f1_score(list(queries["label"]), list(said), pos_label="complaint", average="binary")
     share = float(np.mean(queries["label"] == "complaint"))
     return [
         f"Banking77 test ({len(queries):,} queries, {100 * share:.0f}% problem intents; "
         f"unseen domain: {'yes' if unseen('banking77') else 'no'}): complaint F1 "
-        f"**{f1:.3f}** (complaint probability >= 0.5)."
+        f"**{f1:.3f}** (complaint probability >= {COMPLAINT_CUTOFF:g}, the product's cutoff)."
     ]
 
 
