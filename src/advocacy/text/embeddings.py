@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from advocacy.errors import UsageError
+from advocacy.text.workers import Learning, share_learning
 
 #: Name of the default embedder; recorded with every label it helps produce.
 DEFAULT_EMBEDDER = "static-e5-256"
@@ -134,6 +135,7 @@ class StaticEmbedder:
         self.dimension = int(self._codes.shape[1])
         self._metaspace = _metaspace_unigram(tokenizer)
         self._rows_of_piece: dict[str, tuple[int, ...]] = {}
+        self._forgotten = 0  # how many times the remembered words were dropped (when full)
 
     def __repr__(self) -> str:
         return (
@@ -219,10 +221,29 @@ class StaticEmbedder:
         if found is None:
             if len(self._rows_of_piece) >= PIECE_CACHE_SIZE:
                 self._rows_of_piece = {}
+                self._forgotten += 1
             ids = [token.id for token in self.tokenizer.model.tokenize(word)]
             found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
             self._rows_of_piece[word] = found
         return found
+
+    def words_mark(self) -> tuple[int, int]:
+        """Where the remembered words stand now (for :meth:`words_since`)."""
+        return self._forgotten, len(self._rows_of_piece)
+
+    def words_since(self, mark: tuple[int, int]) -> list[tuple[str, tuple[int, ...]]]:
+        """The words tokenised since ``mark`` (from :meth:`words_mark`) and their rows, for
+        another process to remember (:meth:`remember_words`)."""
+        forgotten, count = mark
+        start = count if forgotten == self._forgotten else 0
+        return list(islice(self._rows_of_piece.items(), start, None))
+
+    def remember_words(self, words: Sequence[tuple[str, tuple[int, ...]]]) -> None:
+        """Remember words another process tokenised (:meth:`words_since`), while there is
+        room: a word's rows are the tokenizer's whichever process asked it."""
+        remembered = self._rows_of_piece
+        for word, rows in words[: max(0, PIECE_CACHE_SIZE - len(remembered))]:
+            remembered.setdefault(word, rows)
 
     def _slots(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """Where the float32 vectors of ``rows`` are in ``_dense``, computing the new ones
@@ -231,7 +252,10 @@ class StaticEmbedder:
         if len(missing):
             used = self._used + len(missing)
             if used > len(self._dense):
-                grown = np.empty((max(used, 2 * len(self._dense)), self.dimension), np.float32)
+                # Room for every row at once: the pages are written as rows are used, in
+                # order, and never copied to a larger matrix (a forked worker adding rows
+                # to a copy of its parent's would fault in all of them).
+                grown = np.empty((len(self._codes), self.dimension), np.float32)
                 grown[: self._used] = self._dense[: self._used]
                 self._dense = grown
             self._dense[self._used : used] = (
@@ -298,4 +322,11 @@ def default_embedder() -> StaticEmbedder:
             f"the default text model is missing from this installation ({vectors})",
             fix="rebuild it with python tools/build_encoder.py (in the repository)",
         )
-    return StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
+    embedder = StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
+    # Words a worker process tokenised are remembered here too: later stages and this
+    # process's own reading (the theme assignment after text analyze) skip the tokenizer.
+    share_learning(
+        "words of the default embedder",
+        Learning(embedder.words_mark, embedder.words_since, embedder.remember_words),
+    )
+    return embedder
