@@ -48,6 +48,7 @@ ICML 2017 (temperature scaling).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import math
 import warnings
 from collections.abc import Sequence
@@ -90,6 +91,19 @@ PARALLEL_LABELS = 500
 TFIDF_MAX_CHARS = 5000
 
 _INDEX = {name: i for i, name in enumerate(SENTIMENTS)}
+
+
+def prepare_fit() -> None:
+    """Import what a fit needs (scikit-learn and SciPy's optimiser: about 0.6 s in a new
+    process), for a caller to do while its workers read the labelled texts."""
+    for module in (
+        "scipy.optimize",
+        "sklearn.feature_extraction.text",
+        "sklearn.linear_model",
+        "sklearn.model_selection",
+        "sklearn.pipeline",
+    ):
+        importlib.import_module(module)
 
 
 # -- labels from scores --------------------------------------------------------------------------
@@ -468,6 +482,7 @@ class CalibratedSentiment:
         self.adjustment_ = _fit_adjustment(log_prior, y, weight)
         self.head_: Any = None
         self.tfidf_: Any = None
+        self._labelled_tfidf: tuple[dict[str, int], FloatArray] | None = None
         self.penalty_: float | None = None
         self.cv_accuracy_: dict[str, float] = {}
         self.method_ = "prior adjusted"
@@ -496,15 +511,18 @@ class CalibratedSentiment:
         if self.method_ == "head + tfidf" and tfidf is not None:
             counts.split(rest)  # once, before the fork: both fits below read every text
             # The TF-IDF model on every label (the longer fit first) beside the head.
-            self.tfidf_, self.head_ = run_tasks(
+            everything = np.arange(len(y))
+            (self.tfidf_, found), self.head_ = run_tasks(
                 [
-                    partial(counts.pipeline, np.arange(len(y)), y),
+                    partial(counts.pipeline_predicting, everything, y, everything),
                     partial(
                         _fit_stacked_head, penalty, features, tfidf, counts, models, rest, y, weight
                     ),
                 ],
                 workers=workers,
             )
+            # The labelled texts' TF-IDF probabilities, for the documents among them.
+            self._labelled_tfidf = ({text: i for i, text in enumerate(texts)}, found)
         else:
             self.head_ = _fit_head(penalty, features, y, weight)
 
@@ -650,10 +668,28 @@ class CalibratedSentiment:
                     )
                 tfidf = np.zeros((len(texts), len(SENTIMENTS)))
                 classes = np.asarray(self.tfidf_.classes_, dtype=int)
-                tfidf[:, classes] = pipeline_probabilities(self.tfidf_, _clipped(texts))
+                tfidf[:, classes] = self._tfidf_probabilities(texts)
                 features = np.hstack([features, PRIOR_SCALE * _log_odds(tfidf)])
             probabilities = _full_probabilities(self.head_, features)
         return sentiment_result(probabilities, self.name_)
+
+    def _tfidf_probabilities(self, texts: Sequence[str]) -> FloatArray:
+        """The stacked TF-IDF model's probabilities of ``texts`` (columns: its classes); the
+        labelled texts' come from the fit (the same numbers, their n-grams split once)."""
+        kept: tuple[dict[str, int], FloatArray] | None = getattr(self, "_labelled_tfidf", None)
+        if kept is None:
+            return pipeline_probabilities(self.tfidf_, _clipped(texts))
+        row, found = kept
+        rows = np.fromiter((row.get(text, -1) for text in texts), np.int64, count=len(texts))
+        if not (rows >= 0).any():
+            return pipeline_probabilities(self.tfidf_, _clipped(texts))
+        out = np.empty((len(texts), found.shape[1]))
+        known = rows >= 0
+        out[known] = found[rows[known]]
+        if not known.all():
+            fresh = [texts[int(i)] for i in np.flatnonzero(~known)]
+            out[~known] = pipeline_probabilities(self.tfidf_, _clipped(fresh))
+        return out
 
     def summary(self) -> dict[str, Any]:
         """How many labels, how they were used, and the model name the labels record."""
