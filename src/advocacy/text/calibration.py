@@ -51,7 +51,7 @@ import hashlib
 import importlib
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -500,7 +500,11 @@ class CalibratedSentiment:
         tfidf: FloatArray | None = None
         models: list[Any] = []
         if len(y) >= MIN_TFIDF_LABELS:
-            tfidf, models = self._tfidf_fits(counts, rows, y, workers=workers)
+            # The labels beyond the sample are split into n-grams while a worker fits the
+            # folds (a stage of five tasks on two processes leaves one waiting): the stacked
+            # head, if it wins, needs them. With one process, only then.
+            early = partial(counts.split, rest) if workers > 1 and len(rest) else None
+            tfidf, models = self._tfidf_fits(counts, rows, y, workers=workers, meanwhile=early)
             stacked = _with_tfidf(features[rows], tfidf[rows])
         self._cross_validate(
             log_prior[rows], features[rows], stacked, y[rows], weight[rows], workers=workers
@@ -533,9 +537,11 @@ class CalibratedSentiment:
         y: NDArray[np.int64],
         *,
         workers: int = 1,
+        meanwhile: Callable[[], None] | None = None,
     ) -> tuple[FloatArray, list[Any]]:
         """Out-of-fold probabilities of a TF-IDF model of the texts at ``rows`` (those
-        cross-validation compares on; zero elsewhere), and the folds' fitted models.
+        cross-validation compares on; zero elsewhere), and the folds' fitted models
+        (``meanwhile``: the caller's own work, see :func:`~advocacy.text.workers.run_tasks`).
 
         Past :data:`MAX_CV_LABELS` the other labels are stacked with the mean of these models'
         probabilities if a head with the TF-IDF wins, so the chosen candidate is fitted once
@@ -549,6 +555,7 @@ class CalibratedSentiment:
                 for train, test in folds
             ],
             workers=workers,
+            meanwhile=meanwhile,
         )
         probabilities = np.zeros((len(y), len(SENTIMENTS)))
         for (_, test), (found, classes, _) in zip(folds, done, strict=True):
