@@ -133,7 +133,7 @@ def test_threads_reading_at_once_get_the_sums_one_thread_gets(shared_data) -> No
 
 
 @pytest.mark.skipif(not can_fork(), reason="worker processes need fork (Linux)")
-def test_words_a_worker_tokenised_are_remembered_here_with_the_tokenizers_rows() -> None:
+def test_what_a_worker_tokenised_and_computed_is_kept_here_with_the_tokenizers_rows() -> None:
     embedder = default_embedder()
     caller, took = os.getpid(), multiprocessing.get_context("fork").Event()
     texts = ["Qwyrtzanq flumboozled", "the glarbnik was snorfled", "Übergrößenzuschlag zögerte"]
@@ -146,7 +146,10 @@ def test_words_a_worker_tokenised_are_remembered_here_with_the_tokenizers_rows()
         return embedder.embed([text])
 
     vectors = run_tasks([lambda text=text: read(text) for text in texts], workers=2)
-    remembered = dict(embedder.words_since((embedder.words_mark()[0], 0)))
+    words, computed = embedder.learnt_since((embedder.learnt_mark()[0], 0, 0))
+    remembered = dict(words)
+    # The float32 vectors of every text's rows are here too, whichever process read it.
+    assert set(embedder.token_rows(texts).rows.tolist()) <= set(computed.tolist())
     for text in texts:  # every word of every text, whichever process read it
         for word in embedder.tokenizer.normalizer.normalize_str(text).split():
             tokens = embedder.tokenizer.model.tokenize("\u2581" + word)

@@ -227,23 +227,34 @@ class StaticEmbedder:
             self._rows_of_piece[word] = found
         return found
 
-    def words_mark(self) -> tuple[int, int]:
-        """Where the remembered words stand now (for :meth:`words_since`)."""
-        return self._forgotten, len(self._rows_of_piece)
+    def learnt_mark(self) -> tuple[int, int, int]:
+        """Where the remembered words and computed rows stand now (for :meth:`learnt_since`)."""
+        return self._forgotten, len(self._rows_of_piece), self._used
 
-    def words_since(self, mark: tuple[int, int]) -> list[tuple[str, tuple[int, ...]]]:
-        """The words tokenised since ``mark`` (from :meth:`words_mark`) and their rows, for
-        another process to remember (:meth:`remember_words`)."""
-        forgotten, count = mark
+    def learnt_since(
+        self, mark: tuple[int, int, int]
+    ) -> tuple[list[tuple[str, tuple[int, ...]]], NDArray[np.int64]]:
+        """The words tokenised since ``mark`` (from :meth:`learnt_mark`) with their rows, and
+        the rows whose float32 vectors were computed since, for another process to keep
+        (:meth:`learn`)."""
+        forgotten, count, used = mark
         start = count if forgotten == self._forgotten else 0
-        return list(islice(self._rows_of_piece.items(), start, None))
+        words = list(islice(self._rows_of_piece.items(), start, None))
+        return words, np.flatnonzero(self._slot >= used)
 
-    def remember_words(self, words: Sequence[tuple[str, tuple[int, ...]]]) -> None:
-        """Remember words another process tokenised (:meth:`words_since`), while there is
-        room: a word's rows are the tokenizer's whichever process asked it."""
+    def learn(
+        self, learnt: tuple[Sequence[tuple[str, tuple[int, ...]]], NDArray[np.int64]]
+    ) -> None:
+        """Keep what another process learnt (:meth:`learnt_since`): its words while there is
+        room (a word's rows are the tokenizer's whichever process asked), and its rows'
+        float32 vectors (the same floats whichever process computes them)."""
+        words, rows = learnt
         remembered = self._rows_of_piece
-        for word, rows in words[: max(0, PIECE_CACHE_SIZE - len(remembered))]:
-            remembered.setdefault(word, rows)
+        for word, pieces in words[: max(0, PIECE_CACHE_SIZE - len(remembered))]:
+            remembered.setdefault(word, pieces)
+        if len(rows):
+            with self._filling:
+                self._slots(np.asarray(rows, dtype=np.int64))
 
     def _slots(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """Where the float32 vectors of ``rows`` are in ``_dense``, computing the new ones
@@ -323,10 +334,10 @@ def default_embedder() -> StaticEmbedder:
             fix="rebuild it with python tools/build_encoder.py (in the repository)",
         )
     embedder = StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
-    # Words a worker process tokenised are remembered here too: later stages and this
-    # process's own reading (the theme assignment after text analyze) skip the tokenizer.
+    # What a worker process tokenised and computed is kept here too: later stages and this
+    # process's own reading (the theme assignment after text analyze) skip that work.
     share_learning(
-        "words of the default embedder",
-        Learning(embedder.words_mark, embedder.words_since, embedder.remember_words),
+        "words and rows of the default embedder",
+        Learning(embedder.learnt_mark, embedder.learnt_since, embedder.learn),
     )
     return embedder
