@@ -120,8 +120,12 @@ def test_a_rerun_keeps_the_fit_until_the_labels_change_materially(tmp_path) -> N
     assert third.calibration.startswith("refitted: 36 of 150 score-derived labels changed")
     assert third.calibration_labels == 186
 
-    # Asked to refit, it does, though nothing changed.
-    assert ws.text.analyze(recalibrate=True).calibration.startswith("refitted on request")
+    # Asked to refit, it does, though nothing changed: the same fit, so no document is read
+    # again, and the refit is stored all the same.
+    fitted_at = ws.db.fetchone("SELECT fitted_at FROM text_calibration")
+    again = ws.text.analyze(recalibrate=True)
+    assert again.calibration.startswith("refitted on request") and again.analyzed == 0
+    assert ws.db.fetchone("SELECT fitted_at FROM text_calibration") > fitted_at
     assert ws.text.analyze().calibration.startswith("kept")
     ws.close()
 
