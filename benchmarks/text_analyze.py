@@ -6,7 +6,9 @@ A DuckDB workspace receives N survey responses whose comments are real product r
 * ``ws.text.analyze()``: language, non-answers, sentiment (calibrated on the scored comments, as
   a user's workspace would be), emotion, effort, complaint, the per-sentence pass, and the rows
   written to ``text_features`` and ``text_sentences``; its parts are the calibration fit and
-  the document pass (reading, sentences, writing), told apart by the progress callback;
+  the document pass (reading, sentences, writing), told apart by the progress callback (the
+  documents' query runs during the fit, and the new calibration is stored during the document
+  pass: each while the workers read);
 * ``ws.text.assign_themes(taxonomy)``: every text assigned to an eight-theme taxonomy written
   from theme names and keywords, stored;
 * the two together: a first run of everything the issue counts (goal >= 1,000 documents/s);

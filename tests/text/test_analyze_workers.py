@@ -8,9 +8,11 @@ process (``--workers 1``), column for column.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import resource
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,15 @@ import pytest
 import advocacy
 from advocacy.errors import UsageError
 from advocacy.text.enrich import PIECE_TEXTS, pieces
-from advocacy.text.workers import can_fork, reap, run_tasks, split_evenly, worker_count
+from advocacy.text.workers import (
+    Learning,
+    can_fork,
+    reap,
+    run_tasks,
+    share_learning,
+    split_evenly,
+    worker_count,
+)
 from support.cli import advocacy_cli
 from support.corpora import blitzer_reviews
 
@@ -98,6 +108,57 @@ def test_a_worker_error_that_cannot_be_pickled_comes_back_as_its_traceback() -> 
 
     with pytest.raises(RuntimeError, match="odd failure in a worker"):
         run_tasks([task, task, task], workers=2)
+
+
+@needs_fork
+def test_the_callers_own_work_runs_here_once_while_a_worker_takes_tasks() -> None:
+    caller, took = os.getpid(), multiprocessing.get_context("fork").Event()
+    done_here: list[object] = []
+
+    def task(number: int) -> int:
+        if os.getpid() != caller:
+            took.set()
+        else:
+            done_here.append(number)
+        time.sleep(0.05)
+        return number
+
+    def own_work() -> None:
+        done_here.append("own work")
+        # A worker takes tasks while the caller is busy with its own work (else this waits).
+        assert took.wait(60)
+
+    tasks = [partial(task, number) for number in range(6)]
+    assert run_tasks(tasks, workers=2, meanwhile=own_work) == list(range(6))
+    assert done_here[0] == "own work" and done_here.count("own work") == 1
+    alone: list[str] = []
+    run_tasks([partial(alone.append, "task")] * 2, workers=1, meanwhile=lambda: alone.append("own"))
+    assert alone == ["own", "task", "task"]
+
+
+@needs_fork
+def test_what_a_worker_learns_comes_back_to_the_caller() -> None:
+    caller, took = os.getpid(), multiprocessing.get_context("fork").Event()
+    known: dict[str, int] = {}  # a cache: in each process, what that process learnt
+
+    def task(number: int) -> int:
+        known[f"word {number}"] = os.getpid()
+        if os.getpid() != caller:
+            took.set()
+        else:
+            assert took.wait(60)  # the worker learns something too
+        return number
+
+    share_learning(
+        "test words",
+        Learning(lambda: len(known), lambda mark: list(known.items())[mark:], known.update),
+    )
+    try:
+        assert run_tasks([partial(task, number) for number in range(8)], workers=2) == [*range(8)]
+    finally:
+        share_learning("test words", None)
+    assert sorted(known) == sorted(f"word {number}" for number in range(8))
+    assert caller in known.values() and set(known.values()) - {caller}
 
 
 def test_worker_count_and_pieces() -> None:

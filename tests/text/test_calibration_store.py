@@ -4,6 +4,9 @@ comments neither refits nor re-reads the documents it already analysed."""
 
 from __future__ import annotations
 
+import json
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -63,6 +66,41 @@ def test_a_stored_fit_predicts_exactly_as_the_fresh_one(shared_data) -> None:
     assert "prior adjusted" in methods and methods & {"head", "head + tfidf"}
 
 
+@pytest.mark.slow
+def test_a_giant_word_among_the_labels_stores_in_little_memory(shared_data) -> None:
+    # One 5,000-character "word" (what the TF-IDF model reads of a longer one) gave every
+    # stored term its width: hundreds of MB here, gigabytes for 100,000 terms.
+    texts, labels = blitzer_reviews(shared_data, 500, seed=3, words=60)  # stacks TF-IDF
+    texts, labels = [*texts, "x" * 9000, "y" * 40], [*labels, "negative", "positive"]
+    fresh = CalibratedSentiment().fit(texts, labels)
+    assert fresh.tfidf_ is not None
+    vocabulary = fresh.tfidf_.steps[0][1].vocabulary_
+    assert "x" * 5000 in vocabulary and len(vocabulary) > 10_000
+    tracemalloc.start()
+    try:
+        state = kept.dump(fresh)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30_000_000
+    loaded = kept.load(state)
+    assert loaded is not None and loaded.tfidf_.steps[0][1].vocabulary_ == vocabulary
+    probe = [*texts[:20], "x" * 9000, "yyyy and more"]
+    np.testing.assert_array_equal(
+        loaded.predict(probe).probabilities, fresh.predict(probe).probabilities
+    )
+    # A row stored before (its terms an array of strings) still loads as the same model.
+    data = json.loads(state)
+    arrays = kept._arrays(data["arrays"])
+    arrays["tfidf_words"] = np.array(kept._terms(arrays), dtype=str)
+    del arrays["tfidf_terms"]
+    older = kept.load(json.dumps({**data, "arrays": kept._arrays_text(arrays)}))
+    assert older is not None
+    np.testing.assert_array_equal(
+        older.predict(probe).probabilities, fresh.predict(probe).probabilities
+    )
+
+
 def test_a_rerun_keeps_the_fit_until_the_labels_change_materially(tmp_path) -> None:
     ws = advocacy.open(tmp_path / "ws.duckdb")
     ws.write_records("responses", _responses(150))
@@ -82,8 +120,12 @@ def test_a_rerun_keeps_the_fit_until_the_labels_change_materially(tmp_path) -> N
     assert third.calibration.startswith("refitted: 36 of 150 score-derived labels changed")
     assert third.calibration_labels == 186
 
-    # Asked to refit, it does, though nothing changed.
-    assert ws.text.analyze(recalibrate=True).calibration.startswith("refitted on request")
+    # Asked to refit, it does, though nothing changed: the same fit, so no document is read
+    # again, and the refit is stored all the same.
+    fitted_at = ws.db.fetchone("SELECT fitted_at FROM text_calibration")
+    again = ws.text.analyze(recalibrate=True)
+    assert again.calibration.startswith("refitted on request") and again.analyzed == 0
+    assert ws.db.fetchone("SELECT fitted_at FROM text_calibration") > fitted_at
     assert ws.text.analyze().calibration.startswith("kept")
     ws.close()
 

@@ -9,11 +9,15 @@ between words) and on hostile strings.
 from __future__ import annotations
 
 import csv
+import multiprocessing
+import os
 
 import numpy as np
+import pytest
 
 from advocacy.text import embeddings
 from advocacy.text.embeddings import StaticEmbedder, TokenRows, default_embedder
+from advocacy.text.workers import can_fork, run_tasks
 from support.corpora import blitzer_reviews
 
 HOSTILE = [
@@ -126,3 +130,31 @@ def test_threads_reading_at_once_get_the_sums_one_thread_gets(shared_data) -> No
         for got, wanted in zip(together, expected, strict=True):
             np.testing.assert_array_equal(got, wanted)
         np.testing.assert_array_equal(shared.embed(texts), alone.embed(texts))
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes need fork (Linux)")
+def test_what_a_worker_tokenised_and_computed_is_kept_here_with_the_tokenizers_rows() -> None:
+    embedder = default_embedder()
+    caller, took = os.getpid(), multiprocessing.get_context("fork").Event()
+    texts = ["Qwyrtzanq flumboozled", "the glarbnik was snorfled", "Übergrößenzuschlag zögerte"]
+
+    def read(text: str) -> object:
+        if os.getpid() != caller:
+            took.set()
+        else:
+            assert took.wait(60)  # the worker reads a text too
+        return embedder.embed([text])
+
+    vectors = run_tasks([lambda text=text: read(text) for text in texts], workers=2)
+    words, computed = embedder.learnt_since((embedder.learnt_mark()[0], 0, 0))
+    remembered = dict(words)
+    # The float32 vectors of every text's rows are here too, whichever process read it.
+    assert set(embedder.token_rows(texts).rows.tolist()) <= set(computed.tolist())
+    for text in texts:  # every word of every text, whichever process read it
+        for word in embedder.tokenizer.normalizer.normalize_str(text).split():
+            tokens = embedder.tokenizer.model.tokenize("\u2581" + word)
+            expected = tuple(
+                int(row) for row in embedder.row_of_id[[t.id for t in tokens]] if row >= 0
+            )
+            assert remembered["\u2581" + word] == expected
+    np.testing.assert_array_equal(np.vstack(vectors), embedder.embed(texts))

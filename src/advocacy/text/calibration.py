@@ -48,9 +48,10 @@ ICML 2017 (temperature scaling).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -90,6 +91,19 @@ PARALLEL_LABELS = 500
 TFIDF_MAX_CHARS = 5000
 
 _INDEX = {name: i for i, name in enumerate(SENTIMENTS)}
+
+
+def prepare_fit() -> None:
+    """Import what a fit needs (scikit-learn and SciPy's optimiser: about 0.6 s in a new
+    process), for a caller to do while its workers read the labelled texts."""
+    for module in (
+        "scipy.optimize",
+        "sklearn.feature_extraction.text",
+        "sklearn.linear_model",
+        "sklearn.model_selection",
+        "sklearn.pipeline",
+    ):
+        importlib.import_module(module)
 
 
 # -- labels from scores --------------------------------------------------------------------------
@@ -468,6 +482,7 @@ class CalibratedSentiment:
         self.adjustment_ = _fit_adjustment(log_prior, y, weight)
         self.head_: Any = None
         self.tfidf_: Any = None
+        self._labelled_tfidf: tuple[dict[str, int], FloatArray] | None = None
         self.penalty_: float | None = None
         self.cv_accuracy_: dict[str, float] = {}
         self.method_ = "prior adjusted"
@@ -485,7 +500,11 @@ class CalibratedSentiment:
         tfidf: FloatArray | None = None
         models: list[Any] = []
         if len(y) >= MIN_TFIDF_LABELS:
-            tfidf, models = self._tfidf_fits(counts, rows, y, workers=workers)
+            # The labels beyond the sample are split into n-grams while a worker fits the
+            # folds (a stage of five tasks on two processes leaves one waiting): the stacked
+            # head, if it wins, needs them. With one process, only then.
+            early = partial(counts.split, rest) if workers > 1 and len(rest) else None
+            tfidf, models = self._tfidf_fits(counts, rows, y, workers=workers, meanwhile=early)
             stacked = _with_tfidf(features[rows], tfidf[rows])
         self._cross_validate(
             log_prior[rows], features[rows], stacked, y[rows], weight[rows], workers=workers
@@ -496,15 +515,18 @@ class CalibratedSentiment:
         if self.method_ == "head + tfidf" and tfidf is not None:
             counts.split(rest)  # once, before the fork: both fits below read every text
             # The TF-IDF model on every label (the longer fit first) beside the head.
-            self.tfidf_, self.head_ = run_tasks(
+            everything = np.arange(len(y))
+            (self.tfidf_, found), self.head_ = run_tasks(
                 [
-                    partial(counts.pipeline, np.arange(len(y)), y),
+                    partial(counts.pipeline_predicting, everything, y, everything),
                     partial(
                         _fit_stacked_head, penalty, features, tfidf, counts, models, rest, y, weight
                     ),
                 ],
                 workers=workers,
             )
+            # The labelled texts' TF-IDF probabilities, for the documents among them.
+            self._labelled_tfidf = ({text: i for i, text in enumerate(texts)}, found)
         else:
             self.head_ = _fit_head(penalty, features, y, weight)
 
@@ -515,9 +537,11 @@ class CalibratedSentiment:
         y: NDArray[np.int64],
         *,
         workers: int = 1,
+        meanwhile: Callable[[], None] | None = None,
     ) -> tuple[FloatArray, list[Any]]:
         """Out-of-fold probabilities of a TF-IDF model of the texts at ``rows`` (those
-        cross-validation compares on; zero elsewhere), and the folds' fitted models.
+        cross-validation compares on; zero elsewhere), and the folds' fitted models
+        (``meanwhile``: the caller's own work, see :func:`~advocacy.text.workers.run_tasks`).
 
         Past :data:`MAX_CV_LABELS` the other labels are stacked with the mean of these models'
         probabilities if a head with the TF-IDF wins, so the chosen candidate is fitted once
@@ -531,6 +555,7 @@ class CalibratedSentiment:
                 for train, test in folds
             ],
             workers=workers,
+            meanwhile=meanwhile,
         )
         probabilities = np.zeros((len(y), len(SENTIMENTS)))
         for (_, test), (found, classes, _) in zip(folds, done, strict=True):
@@ -650,10 +675,28 @@ class CalibratedSentiment:
                     )
                 tfidf = np.zeros((len(texts), len(SENTIMENTS)))
                 classes = np.asarray(self.tfidf_.classes_, dtype=int)
-                tfidf[:, classes] = pipeline_probabilities(self.tfidf_, _clipped(texts))
+                tfidf[:, classes] = self._tfidf_probabilities(texts)
                 features = np.hstack([features, PRIOR_SCALE * _log_odds(tfidf)])
             probabilities = _full_probabilities(self.head_, features)
         return sentiment_result(probabilities, self.name_)
+
+    def _tfidf_probabilities(self, texts: Sequence[str]) -> FloatArray:
+        """The stacked TF-IDF model's probabilities of ``texts`` (columns: its classes); the
+        labelled texts' come from the fit (the same numbers, their n-grams split once)."""
+        kept: tuple[dict[str, int], FloatArray] | None = getattr(self, "_labelled_tfidf", None)
+        if kept is None:
+            return pipeline_probabilities(self.tfidf_, _clipped(texts))
+        row, found = kept
+        rows = np.fromiter((row.get(text, -1) for text in texts), np.int64, count=len(texts))
+        if not (rows >= 0).any():
+            return pipeline_probabilities(self.tfidf_, _clipped(texts))
+        out = np.empty((len(texts), found.shape[1]))
+        known = rows >= 0
+        out[known] = found[rows[known]]
+        if not known.all():
+            fresh = [texts[int(i)] for i in np.flatnonzero(~known)]
+            out[~known] = pipeline_probabilities(self.tfidf_, _clipped(fresh))
+        return out
 
     def summary(self) -> dict[str, Any]:
         """How many labels, how they were used, and the model name the labels record."""

@@ -146,7 +146,10 @@ def dump(calibrated: CalibratedSentiment) -> str:
         vectorizer, classifier = (step for _, step in calibrated.tfidf_.steps)
         words = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
         arrays |= {
-            "tfidf_words": np.array(words, dtype=str),
+            # One UTF-8 text, a term a line (a term never holds a line break): an array of
+            # fixed-width strings would give every term the longest one's width, and one
+            # 5,000-character word in a comment made that gigabytes for 100,000 terms.
+            "tfidf_terms": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
             "tfidf_idf": vectorizer.idf_,
             "tfidf_coef": classifier.coef_,
             "tfidf_intercept": classifier.intercept_,
@@ -191,7 +194,7 @@ def load(text: str) -> CalibratedSentiment | None:
         from sklearn.pipeline import make_pipeline
 
         template = tfidf_model().steps[0][1]
-        vocabulary = {str(word): i for i, word in enumerate(arrays["tfidf_words"])}
+        vocabulary = {word: i for i, word in enumerate(_terms(arrays))}
         vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": vocabulary})
         vectorizer.idf_ = arrays["tfidf_idf"]
         calibrated.tfidf_ = make_pipeline(
@@ -199,6 +202,15 @@ def load(text: str) -> CalibratedSentiment | None:
             _classifier(arrays["tfidf_coef"], arrays["tfidf_intercept"], arrays["tfidf_classes"]),
         )
     return calibrated
+
+
+def _terms(arrays: Mapping[str, Any]) -> list[str]:
+    """The stacked TF-IDF model's terms in column order (rows stored before 2026-12-05 hold
+    them as an array of strings)."""
+    if "tfidf_terms" not in arrays:
+        return [str(word) for word in arrays["tfidf_words"]]
+    text = arrays["tfidf_terms"].tobytes().decode("utf-8")
+    return text.split("\n") if text else []
 
 
 # -- the table ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from advocacy.errors import UsageError
+from advocacy.text.workers import Learning, share_learning
 
 #: Name of the default embedder; recorded with every label it helps produce.
 DEFAULT_EMBEDDER = "static-e5-256"
@@ -134,6 +135,7 @@ class StaticEmbedder:
         self.dimension = int(self._codes.shape[1])
         self._metaspace = _metaspace_unigram(tokenizer)
         self._rows_of_piece: dict[str, tuple[int, ...]] = {}
+        self._forgotten = 0  # how many times the remembered words were dropped (when full)
 
     def __repr__(self) -> str:
         return (
@@ -219,10 +221,40 @@ class StaticEmbedder:
         if found is None:
             if len(self._rows_of_piece) >= PIECE_CACHE_SIZE:
                 self._rows_of_piece = {}
+                self._forgotten += 1
             ids = [token.id for token in self.tokenizer.model.tokenize(word)]
             found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
             self._rows_of_piece[word] = found
         return found
+
+    def learnt_mark(self) -> tuple[int, int, int]:
+        """Where the remembered words and computed rows stand now (for :meth:`learnt_since`)."""
+        return self._forgotten, len(self._rows_of_piece), self._used
+
+    def learnt_since(
+        self, mark: tuple[int, int, int]
+    ) -> tuple[list[tuple[str, tuple[int, ...]]], NDArray[np.int64]]:
+        """The words tokenised since ``mark`` (from :meth:`learnt_mark`) with their rows, and
+        the rows whose float32 vectors were computed since, for another process to keep
+        (:meth:`learn`)."""
+        forgotten, count, used = mark
+        start = count if forgotten == self._forgotten else 0
+        words = list(islice(self._rows_of_piece.items(), start, None))
+        return words, np.flatnonzero(self._slot >= used)
+
+    def learn(
+        self, learnt: tuple[Sequence[tuple[str, tuple[int, ...]]], NDArray[np.int64]]
+    ) -> None:
+        """Keep what another process learnt (:meth:`learnt_since`): its words while there is
+        room (a word's rows are the tokenizer's whichever process asked), and its rows'
+        float32 vectors (the same floats whichever process computes them)."""
+        words, rows = learnt
+        remembered = self._rows_of_piece
+        for word, pieces in words[: max(0, PIECE_CACHE_SIZE - len(remembered))]:
+            remembered.setdefault(word, pieces)
+        if len(rows):
+            with self._filling:
+                self._slots(np.asarray(rows, dtype=np.int64))
 
     def _slots(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """Where the float32 vectors of ``rows`` are in ``_dense``, computing the new ones
@@ -231,7 +263,10 @@ class StaticEmbedder:
         if len(missing):
             used = self._used + len(missing)
             if used > len(self._dense):
-                grown = np.empty((max(used, 2 * len(self._dense)), self.dimension), np.float32)
+                # Room for every row at once: the pages are written as rows are used, in
+                # order, and never copied to a larger matrix (a forked worker adding rows
+                # to a copy of its parent's would fault in all of them).
+                grown = np.empty((len(self._codes), self.dimension), np.float32)
                 grown[: self._used] = self._dense[: self._used]
                 self._dense = grown
             self._dense[self._used : used] = (
@@ -298,4 +333,11 @@ def default_embedder() -> StaticEmbedder:
             f"the default text model is missing from this installation ({vectors})",
             fix="rebuild it with python tools/build_encoder.py (in the repository)",
         )
-    return StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
+    embedder = StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
+    # What a worker process tokenised and computed is kept here too: later stages and this
+    # process's own reading (the theme assignment after text analyze) skip that work.
+    share_learning(
+        "words and rows of the default embedder",
+        Learning(embedder.learnt_mark, embedder.learnt_since, embedder.learn),
+    )
+    return embedder

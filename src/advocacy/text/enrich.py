@@ -26,7 +26,7 @@ import pandas as pd
 
 from advocacy.errors import InputError, UsageError
 from advocacy.store.connection import Database
-from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.calibration import CalibratedSentiment, prepare_fit
 
 # Re-exported: callers have long imported these from here.
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
@@ -76,6 +76,8 @@ class Calibration:
     status: str
     #: The model's reading of the labelled texts when this run fitted on them (None: kept).
     known: KnownReadings | None = None
+    #: Stores a fit made with ``defer_store`` (None: nothing left to store).
+    store: Callable[[], None] | None = None
 
 
 def workspace_calibration(
@@ -86,6 +88,8 @@ def workspace_calibration(
     refit: bool = False,
     now: datetime | None = None,
     workers: int = 1,
+    defer_store: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Calibration:
     """The workspace's sentiment calibration from scored comments and taught labels.
 
@@ -97,7 +101,11 @@ def workspace_calibration(
 
     The fit is stored and kept while the labels do not change materially
     (:mod:`advocacy.text.calibration_store`); ``refit`` fits again regardless. ``workers``
-    processes share the fit's independent parts (the same fit for any count).
+    processes share the fit's independent parts (the same fit for any count). With
+    ``defer_store`` a new fit is stored when the caller calls the result's ``store`` (``text
+    analyze`` does while its workers start on the documents), not before returning.
+    ``meanwhile`` (the caller's own work, which the fit does not need) runs once: while the
+    workers read the labelled texts when fitting, else before returning.
     """
     from advocacy.text import calibration_store as kept
 
@@ -110,6 +118,7 @@ def workspace_calibration(
         documents=document_table(table),
     )
     if not texts or len(texts) < minimum:
+        _run(meanwhile)
         return Calibration(None, "none: no labelled comment")
     summary = kept.LabelSummary.of(
         (key, label, taught) for key, (_, label, taught) in texts.items()
@@ -120,22 +129,37 @@ def workspace_calibration(
         change = kept.material_change(earlier.labels, summary)
         if change is None:
             fitted = earlier.calibrated
+            _run(meanwhile)
             return Calibration(fitted, f"kept: {fitted.n_labels_:,} labels, no material change")
         reason = f"refitted: {change}"
     else:
         reason = "refitted on request" if refit else "fitted"
     ordered = sorted(texts.items())
     labelled = [text for _, (text, _, _) in ordered]
-    reading = _read_in_pieces(text_model(model), labelled, workers)
+
+    def imports_and_meanwhile() -> None:  # the fit's imports (in a new process) and the caller's
+        prepare_fit()
+        _run(meanwhile)
+
+    reading = _read_in_pieces(text_model(model), labelled, workers, meanwhile=imports_and_meanwhile)
     calibrated = CalibratedSentiment(text_model=model, workers=workers).fit(
         labelled,
         [label for _, (_, label, _) in ordered],
         taught=[taught for _, (_, _, taught) in ordered],
         reading=reading,
     )
-    kept.store(db, model, base, summary, calibrated, now or datetime.now(UTC))
+    store = partial(kept.store, db, model, base, summary, calibrated, now or datetime.now(UTC))
+    if not defer_store:
+        store()
     status = f"{reason} ({calibrated.n_labels_:,} labels)"
-    return Calibration(calibrated, status, KnownReadings(labelled, reading))
+    return Calibration(
+        calibrated, status, KnownReadings(labelled, reading), store if defer_store else None
+    )
+
+
+def _run(work: Callable[[], None] | None) -> None:
+    if work is not None:
+        work()
 
 
 def calibration(
@@ -262,11 +286,15 @@ def pieces(count: int) -> list[range]:
     return split_evenly(count, -(-count // PIECE_TEXTS))
 
 
-def _read_in_pieces(reader: Any, texts: list[str], workers: int) -> Reading:
-    """``reader.read(texts)``, read in :func:`pieces` shared out among ``workers``."""
+def _read_in_pieces(
+    reader: Any, texts: list[str], workers: int, *, meanwhile: Callable[[], None] | None = None
+) -> Reading:
+    """``reader.read(texts)``, read in :func:`pieces` shared out among ``workers`` (the
+    caller runs ``meanwhile`` first, see :func:`~advocacy.text.workers.run_tasks`)."""
     parts = run_tasks(
         [partial(reader.read, texts[piece.start : piece.stop]) for piece in pieces(len(texts))],
         workers=workers,
+        meanwhile=meanwhile,
     )
     return parts[0] if len(parts) == 1 else Reading.concatenate(parts)
 
@@ -278,6 +306,7 @@ def analyze_documents(
     model: str = STATIC,
     known: KnownReadings | None = None,
     workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`analyze_texts` of ``texts`` and the sentences of each (see
     :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that
@@ -291,6 +320,9 @@ def analyze_documents(
         As for :func:`analyze_texts`.
     workers
         Processes to read on (1: this one alone).
+    meanwhile
+        The caller's own work, done while the workers start reading (see
+        :func:`~advocacy.text.workers.run_tasks`).
 
     Returns
     -------
@@ -307,7 +339,11 @@ def analyze_documents(
         sentences["text_index"] += piece.start
         return features, sentences
 
-    done = run_tasks([partial(piece_of, piece) for piece in pieces(len(texts))], workers=workers)
+    done = run_tasks(
+        [partial(piece_of, piece) for piece in pieces(len(texts))],
+        workers=workers,
+        meanwhile=meanwhile,
+    )
     if len(done) == 1:
         return done[0]
     return (
@@ -395,17 +431,31 @@ def _analyze_stale(
 ) -> AnalyzeResult:
     """:func:`analyze_workspace` (see there)."""
     stamp = now or datetime.now(UTC)
+    stored: list[pd.DataFrame] = []
+
+    def load_stored() -> None:  # while the workers read the labelled texts, if they do
+        stored.extend(_stored_documents(db, kinds))
+
     # Labels count from the first one; a model without heads of its own needs at least one.
     calibrated, known = None, None
+    pending: Callable[[], None] | None = None
     status = "not used"
     if calibrate is not False:
         # Refitting on thousands of scored comments takes seconds: show the step, not a pause.
         if progress is not None:
             progress("calibrating on the labels", 0, 1)
         chosen = workspace_calibration(
-            db, model=model, refit=recalibrate, now=stamp, workers=workers
+            db,
+            model=model,
+            refit=recalibrate,
+            now=stamp,
+            workers=workers,
+            defer_store=True,
+            meanwhile=load_stored,
         )
         calibrated, status, known = chosen.calibrated, chosen.status, chosen.known
+        # A new fit is stored while the workers start on the documents (before any is written).
+        pending = chosen.store
         if progress is not None:
             progress("calibrating on the labels", 1, 1)
     if calibrate and calibrated is None:
@@ -414,22 +464,11 @@ def _analyze_stale(
             "or a taught label",
             fix="import scored comments or teach labels (advocacy text teach FILE)",
         )
-    documents = load_documents(db, kinds)
-    documents["text_hash"] = [text_hash(str(text)) for text in documents["text"]]
+    if not stored:
+        load_stored()
+    documents, existing, with_sentences = stored
     probe = analyze_texts(["probe"], calibrated, model=model)
     label_model = str(probe["model"].iloc[0])
-    existing = pd.DataFrame(
-        db.fetchall(
-            "SELECT document_kind, document_id, text_hash, model, sentiment_reason "
-            "FROM text_features"
-        ),
-        columns=["document_kind", "document_id", "old_hash", "old_model", "old_reason"],
-    )
-    with_sentences = pd.DataFrame(
-        db.fetchall("SELECT DISTINCT document_kind, document_id FROM text_sentences"),
-        columns=["document_kind", "document_id"],
-    ).assign(has_sentences=True)
-    documents["document_id"] = documents["document_id"].astype(str)
     merged = documents.merge(existing, on=["document_kind", "document_id"], how="left").merge(
         with_sentences, on=["document_kind", "document_id"], how="left"
     )
@@ -447,8 +486,9 @@ def _analyze_stale(
         texts = [str(t) for t in chunk["text"]]
         keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
         features, sentences = analyze_documents(
-            texts, calibrated, model=model, known=known, workers=workers
+            texts, calibrated, model=model, known=known, workers=workers, meanwhile=pending
         )
+        pending = None
         frame = pd.concat([keys, features], axis=1)
         frame["text_hash"] = chunk["text_hash"].to_numpy()
         frame["analysed_at"] = stamp
@@ -464,6 +504,8 @@ def _analyze_stale(
             replace_rows(db, "text_sentences", sentence_frame, SENTENCE_TYPES)
         if progress is not None:
             progress("analysing texts", min(start + batch_size, total), total)
+    if pending is not None:  # no document to read
+        pending()
     return AnalyzeResult(
         total,
         len(documents) - total,
@@ -473,6 +515,28 @@ def _analyze_stale(
         non_answers,
         status,
     )
+
+
+def _stored_documents(
+    db: Database, kinds: Sequence[str] | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The documents with their text hashes, their ``text_features`` rows (hash, model,
+    reason) and the documents that have sentence rows."""
+    documents = load_documents(db, kinds)
+    documents["text_hash"] = [text_hash(str(text)) for text in documents["text"]]
+    documents["document_id"] = documents["document_id"].astype(str)
+    existing = pd.DataFrame(
+        db.fetchall(
+            "SELECT document_kind, document_id, text_hash, model, sentiment_reason "
+            "FROM text_features"
+        ),
+        columns=["document_kind", "document_id", "old_hash", "old_model", "old_reason"],
+    )
+    with_sentences = pd.DataFrame(
+        db.fetchall("SELECT DISTINCT document_kind, document_id FROM text_sentences"),
+        columns=["document_kind", "document_id"],
+    ).assign(has_sentences=True)
+    return documents, existing, with_sentences
 
 
 @dataclass(frozen=True)

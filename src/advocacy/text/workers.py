@@ -27,6 +27,7 @@ import pickle
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, TypeVar
 
@@ -36,6 +37,35 @@ T = TypeVar("T")
 
 #: Workers that answered and are exiting (their exit overlaps the caller's next step).
 _exiting: list[Any] = []
+
+
+@dataclass(frozen=True)
+class Learning:
+    """Something a process learns while it works (a cache) that the caller should keep.
+
+    A forked worker's caches die with it: every later stage (and the caller's own work) would
+    learn the same things again. ``mark()`` is taken in the worker before its tasks,
+    ``since(mark)`` is what it learnt after (sent back with its results, pickled), and
+    ``merge(learnt)`` adds that to the caller's. What is learnt must not change any result,
+    only spare work (a tokenisation remembered, for example).
+    """
+
+    mark: Callable[[], Any]
+    since: Callable[[Any], Any]
+    merge: Callable[[Any], None]
+
+
+#: What the workers send back besides their results, by name (see :func:`share_learning`).
+_learnings: dict[str, Learning] = {}
+
+
+def share_learning(name: str, learning: Learning | None) -> None:
+    """Have every worker of :func:`run_tasks` send back what it learnt for ``name`` (None:
+    no longer)."""
+    if learning is None:
+        _learnings.pop(name, None)
+    else:
+        _learnings[name] = learning
 
 
 def available_cores() -> int:
@@ -75,11 +105,19 @@ def reap() -> None:
         _exiting.pop().join()
 
 
-def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
+def run_tasks(
+    tasks: Sequence[Callable[[], T]],
+    *,
+    workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[T]:
     """Each task's result, in order, computed on up to ``workers`` processes.
 
     The caller computes tasks too; each of the ``min(workers, len(tasks)) - 1`` forked children
-    takes the next task not yet taken until none is left, then sends its results back. An
+    takes the next task not yet taken until none is left, then sends its results back with
+    what it learnt (:func:`share_learning`). ``meanwhile`` is the caller's own work that the
+    tasks do not need (an import, a query, a write): it runs in the caller once the children
+    are forked, before the caller takes tasks, so a core that would wait for it works. An
     exception in any task is raised here, the same as with one process (a child's with its
     traceback as the cause; one that cannot be pickled as :class:`RuntimeError` with it); a
     child that dies without answering raises :class:`RuntimeError`.
@@ -91,6 +129,9 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
         results) and must not write to the database or to shared files.
     workers
         Processes to use, the caller included (1: all in the caller).
+    meanwhile
+        Run once in the calling process, before any task it computes itself (with one
+        process, before every task); it may write to the database. Children never run it.
 
     Returns
     -------
@@ -104,6 +145,8 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
     """
     children = min(workers, len(tasks)) - 1
     if children < 1 or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return [task() for task in tasks]
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)
@@ -117,9 +160,11 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
     def serve(sender: Any) -> None:
         done: list[tuple[int, Any]] = []
         try:
+            marks = {name: learning.mark() for name, learning in _learnings.items()}
             while (number := next_task()) < len(tasks):
                 done.append((number, tasks[number]()))
-            sender.send(("ok", done))
+            learnt = {name: _learnings[name].since(mark) for name, mark in marks.items()}
+            sender.send(("ok", (done, learnt)))
         except BaseException as error:
             told = traceback.format_exc()
             try:  # the error itself, so the caller raises what one process would have
@@ -141,6 +186,8 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
             sender.close()
             started.append((process, receiver))
         results: dict[int, Any] = {}
+        if meanwhile is not None:
+            meanwhile()
         while (number := next_task()) < len(tasks):
             results[number] = tasks[number]()
         for process, receiver in started:
@@ -158,7 +205,11 @@ def run_tasks(tasks: Sequence[Callable[[], T]], *, workers: int = 1) -> list[T]:
                 if isinstance(error, Exception):
                     raise error from where
                 raise RuntimeError(f"a text worker process failed:\n{told}")
-            results.update(payload)
+            done, learnt = payload
+            results.update(done)
+            for name, found in learnt.items():
+                if name in _learnings:
+                    _learnings[name].merge(found)
             answered.append(process)
         return [results[number] for number in range(len(tasks))]
     finally:
