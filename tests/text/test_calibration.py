@@ -259,6 +259,13 @@ def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
     order = np.random.default_rng(2).permutation(len(texts))[:400]
     texts, labels = [texts[i] for i in order], [labels[i] for i in order]
     taught = [i < 40 for i in range(400)]
+    # The sample is judged in SAMPLED_FOLDS folds; labels within the cap keep all five.
+    sampled = CalibratedSentiment().fit(texts, labels, taught=taught)
+    assert sampled.n_folds_ == module.SAMPLED_FOLDS == 3
+    assert "3-fold CV" in sampled.summary()["method"]
+    assert CalibratedSentiment().fit(texts[:100], labels[:100]).n_folds_ == 5
+    # With five folds of this small sample the stacked TF-IDF wins: it is fitted on all labels.
+    monkeypatch.setattr(module, "SAMPLED_FOLDS", 5)
     model = CalibratedSentiment().fit(texts, labels, taught=taught)
     assert model.n_labels_ == 400 and 118 <= model.n_cv_labels_ <= 122
     assert f"on {model.n_cv_labels_} of them (400 labels)" in model.summary()["method"]
