@@ -490,6 +490,43 @@ def test(
     return pd.DataFrame(shown).assign(**predictions)
 
 
+def shipped(encoder: Encoder, words: WordVectors, data: Path, rows: int) -> None:
+    """The shipped sentiment heads (negation features, n-gram blend; not the lexicon's negation
+    shift or the complaint shift) on the test sets in other languages, as they are and with
+    :func:`shifts` applied to the embedding block their features start with."""
+    from advocacy.text.negation import split_negated
+    from advocacy.text.text_model import ngram_terms, ngram_texts, shipped_heads
+
+    heads = shipped_heads()
+    embedder = encoder.embedder
+    setting: tuple[NDArray[np.bool_] | None, float, str] = (None, 0.0, "1")
+    print("| set | lang | n | shipped heads acc / F1 | shipped heads + shift acc / F1 |")
+    print("|---|---|---:|---:|---:|")
+    for name, frame, classes in test_sets(data, rows):
+        if frame["lang"].iloc[0] == "en":
+            continue
+        texts, truth = list(frame["text"]), list(frame["label"])
+        plain, negated = split_negated(texts)
+        kept_rows, governed_rows = embedder.token_rows(plain), embedder.token_rows(negated)
+        kept, governed = embedder.sums(kept_rows), embedder.sums(governed_rows)
+        count = np.diff(kept_rows.offsets) + np.diff(governed_rows.offsets)
+        terms = ngram_terms(ngram_texts(plain, negated))
+        moved = shifts(encoder, words, setting, shifted_languages(texts))
+        cells = []
+        for shift in (np.zeros_like(moved), moved):
+            mean = (kept - governed) / np.maximum(count, 1)[:, None]
+            first = unit_rows(np.where(count[:, None] > 0, mean + shift, 0.0))
+            features = np.hstack([first, unit_rows(governed)]).astype(np.float32)
+            said = [SENTIMENTS[i] for i in heads.sentiment(features, terms).argmax(axis=1)]
+            cells.append(scores(truth, said, classes))
+        print(
+            f"| {name} | {frame['lang'].iloc[0]} | {len(frame):,} | "
+            + " | ".join(f"{c['accuracy']:.3f} / {c['macro_f1']:.3f}" for c in cells)
+            + " |",
+            flush=True,
+        )
+
+
 def paired_bootstrap(
     rows: pd.DataFrame, better: str, worse: str, rounds: int = 1000
 ) -> dict[str, tuple[float, float, float]]:
@@ -528,6 +565,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=corpora.DATA)
     parser.add_argument("--words", type=Path, required=True, help="build_word_vectors.py output")
     parser.add_argument("--select", action="store_true", help="the grid on MARC train/dev")
+    parser.add_argument(
+        "--shipped", action="store_true", help="the shipped heads, with and without the shift"
+    )
     parser.add_argument("--grid", default=",".join(str(n) for n in GRID_N), help="N to try")
     parser.add_argument(
         "--model",
@@ -544,6 +584,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     encoder = Encoder(default_embedder(), words)
     if arguments.select:
         select(encoder, words, arguments.data, tuple(int(n) for n in arguments.grid.split(",")))
+    if arguments.shipped:
+        shipped(encoder, words, arguments.data, arguments.rows)
     if arguments.model:
         models = [Model.parse(spec) for spec in arguments.model]
         rows = test(encoder, words, arguments.data, models, arguments.rows)
