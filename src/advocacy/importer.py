@@ -236,19 +236,21 @@ def _refuse_unfilled(adapted: Adapted, file: str) -> None:
     """Refuse a file in which no column or constant fills a required field.
 
     Every row would otherwise be quarantined for the same empty cell: the file is refused
-    whole, naming the field, the columns it has and how to map one. Keys are left out: rows
-    without an id get one derived from their content.
+    whole, naming the field, the columns it has and how to map one. The key of a kind whose
+    records without an id get one derived from their content is left out, and so is a file
+    without rows (a day with nothing new imports nothing).
     """
     kind = adapted.kind
+    derived = set(kind.key) if kind.derived_key is not None else set()
     missing = [
         item.name
         for item in kind.fields
         if item.required
         and item.name not in adapted.fields
         and item.name not in adapted.constants
-        and item.name not in kind.key
+        and item.name not in derived
     ]
-    if not missing:
+    if not missing or adapted.rows.num_rows == 0:
         return
     names = adapted.rows.column_names
     listed = ", ".join(repr(name[:60]) for name in names[:LISTED_COLUMNS])

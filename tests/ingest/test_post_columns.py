@@ -73,7 +73,7 @@ def test_codes_flags_and_loose_dates_are_not_taken() -> None:
     rows = pa.table(
         {
             "Comment ID": ["C-0001", "C-0002", "C-0003", "C-0004"],
-            "rating": ["0", "1", "1", "0"],  # a yes/no flag, not stars
+            "Stars": ["0", "1", "1", "0"],  # a yes/no flag, not stars
             "Date": ["2024-01-05", "2024-01-06", "soon", "2024-01-07"],
             "Body": [
                 "The courier left it in the rain.",
@@ -85,8 +85,48 @@ def test_codes_flags_and_loose_dates_are_not_taken() -> None:
     )
     found = post_columns(rows, rows.column_names, kind_for("mentions"), {})
     assert found.fields == {"text": "Body"}
+    assert any("'Date' is named like a date but 25% of its values" in n for n in found.notes)
     notes = post_columns(rows, rows.column_names, kind_for("notes"), {})
-    assert notes.fields == {"text": "Body"}  # notes have no rating; "Date" holds a non-date
+    assert notes.fields == {"text": "Body"}  # notes have no rating
+
+
+def test_a_reply_or_a_title_is_never_the_text_and_scores_are_not_stars() -> None:
+    # A Google Play Console review export: the developer's replies are longer than the reviews.
+    reviews = ["Crashes on start", "Love it", "Too many ads", "Works fine now", "Meh"] * 2
+    replies = [
+        "Hi, thanks for your feedback. Please write to support@example.com so we can help.",
+        "",
+    ] * 5
+    rows = pa.table(
+        {
+            "Review Title": ["Bad", "Great", "Ads", "Fixed", "Ok"] * 2,
+            "Review Text": reviews,
+            "Developer Reply Text": replies,
+            "Star Rating": ["1", "5", "2", "4", "3"] * 2,
+            "Sentiment Score": ["0.1", "0.95", "0.3", "0.7", "0.5"] * 2,
+            "Response rate": ["0.5"] * 10,
+            "Last Updated": ["2024-02-01 10:00 UTC"] * 10,
+            "Review Submit Date and Time": [f"2024-01-0{i % 9 + 1}T10:00:00Z" for i in range(10)],
+        }
+    )
+    found = post_columns(rows, rows.column_names, kind_for("mentions"), {})
+    assert found.fields == {
+        "posted_at": "Review Submit Date and Time",
+        "text": "Review Text",
+        "rating": "Star Rating",
+    }
+
+
+def test_short_reviews_under_a_review_heading_are_the_text() -> None:
+    rows = pa.table(
+        {
+            "Review": ["Love it", "Never again", "Ok", "Love it", "Superb", "Meh"],
+            "Tweeted": ["Wed Oct 10 20:19:24 +0000 2018"] * 6,  # named like a post, all dates
+            "Posted": ["Wed, 10 Oct 2018 20:19:24 +0000"] * 6,
+        }
+    )
+    found = post_columns(rows, rows.column_names, kind_for("mentions"), {})
+    assert found.fields == {"posted_at": "Posted", "text": "Review"}
 
 
 def test_a_mapped_or_named_field_is_never_replaced() -> None:
@@ -98,6 +138,16 @@ def test_a_mapped_or_named_field_is_never_replaced() -> None:
     )
     found = post_columns(rows, ["Stars"], kind_for("mentions"), {"text": "Review"})
     assert found.fields == {"rating": "Stars"}
+
+
+def test_a_file_without_rows_imports_nothing_and_is_not_refused(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "today.csv"
+    path.write_text("id,likes\n", encoding="utf-8")
+    with advocacy.open(duckdb_url) as ws:
+        result = ws.import_file(path, kind="mentions")
+        assert result.rows_read == result.rows_loaded == result.rows_quarantined == 0
 
 
 def test_a_file_with_nothing_for_a_required_field_is_refused_whole(

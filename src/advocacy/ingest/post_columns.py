@@ -1,16 +1,19 @@
-"""Recognise the text and the star rating of posts, reviews and notes in a plain file.
+"""Recognise the text, star rating and date of posts, reviews and notes in a plain file.
 
 A review export rarely names its columns ``text`` and ``rating``: it says "Review Text",
 "review_comment_message", "Stars" or "review_score". For the kinds whose records are something
 written (mentions, notes), a generic file's columns are read as survey columns are
-(:mod:`advocacy.ingest.questions`): identifiers and yes/no flags are set aside, and of the columns
-holding varied free text the text is the one whose name says it is the text of the post, then
-the one with the longest answers ("Review Text" over "Title"). A mention's rating is a numeric
-column named like a rating ("Rating", "Stars", "review_score") whose values lie on a 0-10 scale,
-and when it was written (a mention's ``posted_at``, a note's ``taken_at``) is a column named like
-a date ("Date", "review_creation_date") every value of which is written as a date. Every
-decision is a :class:`~advocacy.ingest.raw.Detection` giving its evidence; the rest stay in
-``attrs``.
+(:mod:`advocacy.ingest.questions`): identifiers and yes/no flags are set aside. The text is
+then, in order, a column named like the text of the post rather than a reply to it ("Developer
+Reply Text") or its title, a column of varied free text, and of several the one with the
+longest answers ("Review Text" over "Title"); a column named like the text counts even when its
+answers are short ("Love it", "Never again"). A mention's rating is a numeric column named like
+a star rating ("Rating", "Stars", "review_score", never "Sentiment Score" or "Response rate")
+holding several values in steps of a half star up to at most 10. When it was written (a
+mention's ``posted_at``, a note's ``taken_at``) is a column named like a date, creation before
+updates and replies, every value of which is written as a date; a date-named column that holds
+anything else is left in ``attrs`` with a note. Every decision is a
+:class:`~advocacy.ingest.raw.Detection` giving its evidence; the rest stay in ``attrs``.
 """
 
 from __future__ import annotations
@@ -31,23 +34,49 @@ __all__ = ["PostColumns", "post_columns"]
 
 #: Column names that say they hold what was written.
 WRITTEN = re.compile(
-    r"review|comment|text|message|body|content|post|note|feedback|opinion|tweet|"
+    r"review|comment|text|message|body|content|post|note|feedback|opinion|tweet|verbatim|"
     r"kommentar|bewertung|commentaire|avis|comentario|rese[nñ]a|mensagem|opmerking|ulasan",
     re.IGNORECASE,
 )
-#: Column names that say they hold a star rating.
-STARS = re.compile(
-    r"\brat(e|ed|ing)s?\b|\bstars?\b|\bscores?\b|\bgrade\b|\bsterne\b|\b[ée]toiles?\b|"
-    r"\bestrellas\b|\bnota\b|\bpuntuaci[oó]n\b|\bbintang\b",
+#: Written columns that hold someone else's answer to the post, ranked last.
+REPLY = re.compile(
+    r"repl|respon|answer|antwort|r[ée]ponse|respuesta|resposta|developer|owner|merchant|"
+    r"company|seller|agent|staff|management",
     re.IGNORECASE,
 )
-
+#: Written columns that hold the post's title, ranked after its body.
+TITLE = re.compile(r"title|subject|headline|heading|summary|titel|titre|t[íi]tulo", re.I)
+#: Column names that say they hold a star rating, the surest first.
+STARS = re.compile(
+    r"\brat(ed|ings?)\b|\bstars?\b|\bsterne\b|\b[ée]toiles?\b|\bestrellas\b|\bbintang\b|"
+    r"\bpuntuaci[oó]n\b|\bnota\b|\bscores?\b|\bgrade\b",
+    re.IGNORECASE,
+)
+#: Names of numbers that are no star rating, even when named "score".
+NOT_STARS = re.compile(
+    r"sentiment|polarity|confidence|probab|likel|recommend|nps|helpful|useful|vote|like|"
+    r"count|percent|rate\b",
+    re.IGNORECASE,
+)
 #: Column names that say they hold a date or time.
 WHEN = re.compile(r"date|time|created|posted|published|submitted|datum|fecha|\bdata\b", re.I)
-#: Of those, names that say when it was written (creation, not an answer or an update).
+#: Of those, names that say when it was written, ranked first ...
 WRITTEN_WHEN = re.compile(r"post|publish|creat|writ|submit", re.IGNORECASE)
-#: A value written as a date: 2024-01-05, 05/01/2024, 5.1.24, with or without a time.
-DATE_VALUE = r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?\S*)?\s*$"
+#: ... and names of later events, ranked last.
+LATER_WHEN = re.compile(r"updat|modif|edit|repl|answer|respon|export|scrap|crawl|fetch", re.I)
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
+_ZONE = r"(?:\s*(?:Z|UTC|GMT|[A-Z]{3,4}|[+-]\d{2}:?\d{2}))?"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: A value written as a date: 2024-01-05, 05/01/2024, 5.1.24, 10 Oct 2018, Oct 10, 2018, with
+#: or without a time and zone; e-mail ("Wed, 10 Oct 2018 20:19:24 +0000") and Twitter ("Wed
+#: Oct 10 20:19:24 +0000 2018") dates.
+DATE_VALUE = (
+    r"(?i)^\s*(?:[a-z]{3},?\s+)?(?:"
+    rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})){_TIME}"
+    rf"|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
+    rf"|{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}|\d{{1,2}}:\d{{2}}:\d{{2}}{_ZONE}\s+\d{{4}})"
+    rf"){_ZONE}\s*$"
+)
 #: The field holding when a written kind's record was written.
 WRITTEN_AT = {"mentions": "posted_at", "notes": "taken_at"}
 
@@ -71,35 +100,34 @@ def post_columns(
 ) -> PostColumns:
     """The ``text`` (and, for mentions, ``rating``) columns of a file of ``kind``.
 
-        Parameters
-        ----------
-        rows
-            The data rows (string columns).
-        columns
-            Columns not yet mapped to a field.
-        kind
-            The kind imported; only fields it has and ``taken`` lacks are looked for.
-        taken
-            Fields already mapped (by name or by a mapping file), which are never replaced.
+    Parameters
+    ----------
+    rows
+        The data rows (string columns).
+    columns
+        Columns not yet mapped to a field.
+    kind
+        The kind imported; only fields it has and ``taken`` lacks are looked for.
+    taken
+        Fields already mapped (by name or by a mapping file), which are never replaced.
 
-        Returns
-        -------
-        PostColumns
-            The fields found, a detection per column looked at and a note when several columns
-            hold free text.
+    Returns
+    -------
+    PostColumns
+        The fields found, a detection per column looked at and a note when several columns
+        hold free text.
 
-        Examples
-        --------
-        >>> import pyarrow as pa
-    import pyarrow.compute as pc
-        >>> from advocacy.model import kind_for
-        >>> rows = pa.table({"Title": ["Nice", "Meh", "Broken"],
-        ...                  "Review Text": ["Fits well and the fabric is soft.",
-        ...                                  "Runs small, had to send it back.",
-        ...                                  "The zip broke on the second day."],
-        ...                  "Stars": ["5", "2", "1"]})
-        >>> post_columns(rows, rows.column_names, kind_for("mentions"), {}).fields
-        {'text': 'Review Text', 'rating': 'Stars'}
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from advocacy.model import kind_for
+    >>> rows = pa.table({"Title": ["Nice", "Meh", "Broken"],
+    ...                  "Review Text": ["Fits well and the fabric is soft.",
+    ...                                  "Runs small, had to send it back.",
+    ...                                  "The zip broke on the second day."],
+    ...                  "Stars": ["5", "2", "1"]})
+    >>> post_columns(rows, rows.column_names, kind_for("mentions"), {}).fields
+    {'text': 'Review Text', 'rating': 'Stars'}
     """
     found = PostColumns()
     wants_text = "text" in kind.field_names and "text" not in taken
@@ -107,97 +135,136 @@ def post_columns(
     when = WRITTEN_AT.get(kind.name)
     if when is not None and when not in taken:
         _pick_when(found, rows, columns, when)
-    if not (wants_text or wants_rating):
-        return found
     free_text: list[tuple[str, Profile]] = []
+    stars: list[tuple[str, Profile]] = []
     for column in columns:
         if column in found.fields.values():
             continue
         values = profile(rows.column(column))
         if identifier_evidence(column, column, values) is not None:
             continue
-        if wants_text and is_free_text(values, _words(column)):
+        if wants_text and (
+            is_free_text(values, _words(column))
+            or (_named_text(column, values) and _date_share(rows.column(column)) < 1.0)
+        ):
             free_text.append((column, values))
-        elif wants_rating and "rating" not in found.fields and _star_rating(column, values):
-            found.fields["rating"] = column
-            low, high = min(values.numbers), max(values.numbers)
-            found.detections.append(
-                Detection(
-                    column,
-                    "rating",
-                    f"{column!r} is named like a rating and holds numbers from {low:g} to "
-                    f"{high:g} ({values.count:,} answers)",
-                )
-            )
+        elif wants_rating and _star_rating(column, values):
+            stars.append((column, values))
     if wants_text:
         _pick_text(found, free_text)
+    if wants_rating and stars:
+        # A name that says "rating" or "stars" before one that says "score" or "grade".
+        column, values = min(stars, key=lambda entry: _stars_rank(entry[0]))
+        found.fields["rating"] = column
+        found.detections.append(
+            Detection(
+                column,
+                "rating",
+                f"{column!r} is named like a star rating and holds {len(values.numbers)} values "
+                f"from {min(values.numbers):g} to {max(values.numbers):g} ({values.count:,} "
+                "answers)",
+            )
+        )
     return found
 
 
+def _named_text(column: str, values: Profile) -> bool:
+    """A column named like the text, of words rather than numbers or codes (short answers too)."""
+    return (
+        bool(WRITTEN.search(_words(column)))
+        and values.numeric_count <= 0.2 * values.count
+        and values.codes < 0.5
+    )
+
+
 def _star_rating(column: str, values: Profile) -> bool:
+    numbers = values.numbers
     return (
         values.numeric
-        and bool(values.numbers)
-        and min(values.numbers) >= 0
-        and max(values.numbers) <= 10
+        and len(numbers) >= 2
+        and min(numbers) >= 0
+        and 1 < max(numbers) <= 10
+        and all(float(2 * number).is_integer() for number in numbers)
         and values.two_way() is None
         and bool(STARS.search(_words(column)))
+        and not NOT_STARS.search(_words(column))
     )
+
+
+def _stars_rank(column: str) -> int:
+    match = STARS.search(_words(column))
+    return 1 if match is None or match.group(0).lower().startswith(("score", "grade")) else 0
 
 
 def _pick_text(found: PostColumns, free_text: list[tuple[str, Profile]]) -> None:
-    """The text is the free-text column named like one, then the one with the longest answers."""
-    ranked = sorted(
-        free_text,
-        key=lambda entry: (not WRITTEN.search(entry[0]), -entry[1].mean_length),
-    )
+    """The text: named like the post's text (not a reply, not a title), then the longest."""
+
+    def rank(entry: tuple[str, Profile]) -> tuple[bool, bool, bool, float]:
+        name = _words(entry[0])
+        return (
+            bool(REPLY.search(name)),
+            bool(TITLE.search(name)),
+            not WRITTEN.search(name),
+            -entry[1].mean_length,
+        )
+
+    ranked = sorted(free_text, key=rank)
     for index, (column, values) in enumerate(ranked):
+        evidence = text_evidence(values) if values.count else "every cell empty"
         if index == 0:
             found.fields["text"] = column
             hint = "; its name says it holds what was written" if WRITTEN.search(column) else ""
+            length = f", {values.mean_length:.0f} characters on average" if values.count else ""
             found.detections.append(
-                Detection(
-                    column,
-                    "text",
-                    f"{column!r} holds varied free text ({text_evidence(values)}, "
-                    f"{values.mean_length:.0f} characters on average){hint}",
-                )
+                Detection(column, "text", f"{column!r} holds free text ({evidence}{length}){hint}")
             )
         else:
             found.detections.append(
                 Detection(
-                    column,
-                    "attrs",
-                    f"{column!r} holds free text ({text_evidence(values)}); kept in attrs",
+                    column, "attrs", f"{column!r} holds free text ({evidence}); kept in attrs"
                 )
             )
     if len(ranked) > 1:
         others = ", ".join(repr(column) for column, _ in ranked[1:])
         found.notes.append(
-            f"several free-text columns: {ranked[0][0]!r} is the text (named like the text "
-            f"first, then the longest answers), {others} kept in attrs; map another with --map"
+            f"several free-text columns: {ranked[0][0]!r} is the text (named like the post's "
+            f"text, not a reply or title, then the longest answers), {others} kept in attrs; "
+            "map another with --map"
         )
 
 
 def _pick_when(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
-    """The first column named like a date, every value of which is a date; creation first."""
-    dated = [
-        column
+    """A column named like a date, every value of which is a date; creation first."""
+    shares = {
+        column: _date_share(rows.column(column))
         for column in columns
-        if WHEN.search(_words(column)) and _all_dates(rows.column(column))
-    ]
+        if WHEN.search(_words(column))
+    }
+    dated = [column for column, share in shares.items() if share == 1.0]
+    for column, share in shares.items():
+        if 0.5 <= share < 1.0:
+            found.notes.append(
+                f"column {column!r} is named like a date but {1 - share:.0%} of its values are "
+                f"not written as dates; kept in attrs (map it to {field} with --map if it says "
+                "when each was written: the other values then go to quarantine)"
+            )
     if not dated:
         return
-    chosen = sorted(dated, key=lambda column: not WRITTEN_WHEN.search(column))[0]
+    chosen = min(
+        dated,
+        key=lambda column: (bool(LATER_WHEN.search(column)), not WRITTEN_WHEN.search(column)),
+    )
     found.fields[field] = chosen
     found.detections.append(
         Detection(chosen, field, f"{chosen!r} is named like a date and every value in it is a date")
     )
 
 
-def _all_dates(column: pa.ChunkedArray) -> bool:
+def _date_share(column: pa.ChunkedArray) -> float:
+    """The share of a column's non-empty values written as dates (0 when all are empty)."""
     values = pc.drop_null(pc.utf8_trim_whitespace(column.cast(pa.string())))
     values = values.filter(pc.not_equal(values, ""))
     if len(values) == 0:
-        return False
-    return bool(pc.all(pc.match_substring_regex(values, DATE_VALUE)).as_py())
+        return 0.0
+    matched = pc.sum(pc.match_substring_regex(values, DATE_VALUE).cast(pa.int64())).as_py()
+    return float(matched or 0) / len(values)
