@@ -265,8 +265,7 @@ def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
     assert "3-fold CV" in sampled.summary()["method"]
     assert CalibratedSentiment().fit(texts[:100], labels[:100]).n_folds_ == 5
     # With five folds of this small sample the stacked TF-IDF wins: it is fitted on all labels.
-    monkeypatch.setattr(module, "SAMPLED_FOLDS", 5)
-    model = CalibratedSentiment().fit(texts, labels, taught=taught)
+    model = CalibratedSentiment(sampled_folds=5).fit(texts, labels, taught=taught)
     assert model.n_labels_ == 400 and 118 <= model.n_cv_labels_ <= 122
     assert f"on {model.n_cv_labels_} of them (400 labels)" in model.summary()["method"]
     assert model.method_ == "head + tfidf"

@@ -267,3 +267,9 @@ def test_a_text_that_names_nothing_gets_the_broad_theme() -> None:
     # Without a broad theme a text that names nothing stays without a theme.
     plain = Taxonomy(taxonomy.themes[1:])
     assert not assign_themes(texts[1:2], plain, embedder=default_embedder()).any()
+    # A text in a language the model does not read names nothing because nothing was read.
+    foreign = ["とても良い製品です", "Ich liebe es, der beste Kauf.", "Great!"]
+    read = assign_themes(
+        foreign, taxonomy, embedder=default_embedder(), languages=["ja", "de", None]
+    )
+    assert (read > 0).tolist() == [[False] * 3, [False] * 3, [True, False, False]]

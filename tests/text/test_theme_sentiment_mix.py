@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import advocacy
-from advocacy.text.catalogue import NO_SENTIMENT
+from advocacy.text.themes import NO_SENTIMENT
 
 ENGLISH = [
     "The delivery was late again and the box was crushed.",

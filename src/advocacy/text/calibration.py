@@ -341,8 +341,10 @@ class CalibratedSentiment:
     text_model : str
         The ``text_model`` setting value whose reading is calibrated (default ``static``).
     folds : int
-        Cross-validation folds used to choose how far to move from the prior (at most
-        :data:`SAMPLED_FOLDS` past :data:`MAX_CV_LABELS` labels).
+        Cross-validation folds used to choose how far to move from the prior.
+    sampled_folds : int
+        At most this many folds past :data:`MAX_CV_LABELS` labels (default
+        :data:`SAMPLED_FOLDS`), where the candidates are compared on a sample.
     random_state : int
         Seed of the fold split (the fit is otherwise deterministic).
     workers : int
@@ -381,12 +383,14 @@ class CalibratedSentiment:
         taught_weight: float = 3.0,
         text_model: str = "static",
         folds: int = 5,
+        sampled_folds: int = SAMPLED_FOLDS,
         random_state: int = 0,
         workers: int = 1,
     ) -> None:
         self.taught_weight = taught_weight
         self.text_model = text_model
         self.folds = folds
+        self.sampled_folds = sampled_folds
         self.random_state = random_state
         self.workers = workers
 
@@ -501,7 +505,7 @@ class CalibratedSentiment:
         workers = self.workers if len(y) >= PARALLEL_LABELS else 1
         rows = _cv_rows(y, weight, self.random_state)
         self.n_cv_labels_ = len(rows)
-        fold_count = self.folds if len(y) <= MAX_CV_LABELS else min(self.folds, SAMPLED_FOLDS)
+        fold_count = self.folds if len(y) <= MAX_CV_LABELS else min(self.folds, self.sampled_folds)
         folds = _folds(y[rows], fold_count, self.random_state)
         self.n_folds_ = len(folds)
         stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once

@@ -41,11 +41,14 @@ from advocacy.text.taxonomy import (
 )
 from advocacy.text.theme_classifier import DECISION_THRESHOLD, ThemeClassifier
 from advocacy.text.theme_names import shorten
-from advocacy.text.themes import DiscoveredTheme, discover_themes, emerging_themes, theme_impact
+from advocacy.text.themes import (
+    NO_SENTIMENT,
+    DiscoveredTheme,
+    discover_themes,
+    emerging_themes,
+    theme_impact,
+)
 
-#: The sentiment mix's name for a theme's texts that have no sentiment (non-answers, languages
-#: the model does not read).
-NO_SENTIMENT = "no sentiment"
 THEME_TYPES = {
     "theme_id": "TEXT",
     "name": "TEXT",

@@ -48,7 +48,8 @@ COMPLAINT_WEIGHT = 0.25
 #: ``benchmarks/complaint_eval.py``).
 NEGATIVE_WEIGHT = 1.5
 COMPLAINT_OFFSET = 2.2
-#: The complaint probability from which a text counts as a complaint (exports, the benchmark).
+#: The complaint probability from which a text counts as a complaint (the benchmarks score the
+#: complaint signal at it; the angry-mention case rule asks for its own, stricter level).
 COMPLAINT_CUTOFF = 0.5
 # A sentence ends after . ! ? (and any closing quotes or brackets) before white space, or at a
 # line break.

@@ -96,6 +96,7 @@ from pydantic_core import PydanticCustomError
 from advocacy.config_files import Document, file_error, parse_yaml, read_text, validate
 from advocacy.errors import InputError, UsageError
 from advocacy.text.embeddings import Embedder
+from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, stems, words
 from advocacy.text.theme_classifier import MAX_SEEDS, MIN_SEEDS, keyword_self_training
@@ -544,7 +545,8 @@ def assign_themes(
     numpy.ndarray
         1.0 for a keyword hit, else the best sentence's similarity (or self-trained
         probability) where meaning assigned the theme, :data:`BROAD_FALLBACK` for the broad
-        theme of a text nothing else marks, else 0; a child's score propagates to its parent.
+        theme of a text nothing else marks (in a language the sentiment model reads, or one
+        ``languages`` does not know), else 0; a child's score propagates to its parent.
         Non-answers score 0 everywhere.
 
     Examples
@@ -578,10 +580,17 @@ def assign_themes(
         )
         # A text that names nothing the taxonomy lists is about the thing as a whole: its broad
         # theme ("I love it": LAPTOP#GENERAL), weakly (quotes come from texts that name it).
+        # Only in a language the model reads: a Japanese review in an English taxonomy names
+        # nothing because nothing could be read, not because it is about the whole.
         broad = broad_theme(taxonomy)
         if broad is not None:
             unthemed = np.flatnonzero(~(scores > 0).any(axis=1)).tolist()
-            worded = [row for row in unthemed if words((texts[row] or "")[:MAX_CHARACTERS])]
+            worded = [
+                row
+                for row in unthemed
+                if words((texts[row] or "")[:MAX_CHARACTERS])
+                and (languages is None or languages[row] in (None, *SENTIMENT_LANGUAGES))
+            ]
             scores[worded, broad] = BROAD_FALLBACK
     index = {name: i for i, name in enumerate(taxonomy.names)}
     for _ in range(k):  # propagate up chains of parents

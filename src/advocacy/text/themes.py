@@ -34,6 +34,10 @@ from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test
 from advocacy.metrics.scores import nps_from_counts
 from advocacy.text.theme_names import central_quote, class_tfidf, theme_name
 
+#: The sentiment mix's name for a theme's texts that have no sentiment (non-answers, languages
+#: the model does not read).
+NO_SENTIMENT = "no sentiment"
+
 #: Texts per theme that its name is computed from (a seeded sample of larger themes).
 NAMING_SAMPLE = 2_000
 #: Texts the cluster centres are fitted on (a seeded sample of larger collections).
@@ -57,7 +61,8 @@ class DiscoveredTheme:
     members
         Positions of those texts in the input.
     sentiment_mix
-        Share of each sentiment label among the members (empty without sentiments).
+        Share of each sentiment label among the members, texts without one as
+        :data:`NO_SENTIMENT` (empty without sentiments).
     quotes
         The texts nearest the theme's centre.
     quote
@@ -126,7 +131,7 @@ def discover_themes(
     embeddings: NDArray[Any],
     *,
     n_themes: int | None = None,
-    sentiments: Sequence[str] | None = None,
+    sentiments: Sequence[str | None] | None = None,
     languages: Sequence[str | None] | None = None,
     quotes: int = 3,
     random_state: int = 0,
@@ -215,7 +220,10 @@ def discover_themes(
         nearest = members[np.argsort(-similarity[members], kind="stable")][:quotes]
         mix: dict[str, float] = {}
         if sentiments is not None:
-            values = pd.Series([sentiments[int(i)] for i in members]).value_counts(normalize=True)
+            read = [sentiments[int(i)] for i in members]
+            values = pd.Series(
+                [NO_SENTIMENT if label is None or label != label else label for label in read]
+            ).value_counts(normalize=True)
             mix = {str(key): round(float(v), 3) for key, v in values.items()}
         themes.append(
             DiscoveredTheme(

@@ -20,6 +20,7 @@ from advocacy.errors import ParquetSourceError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.text.enrich import load_documents
 from advocacy.text.pii import redact
+from advocacy.text.sentiment import SENTIMENTS
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -58,9 +59,8 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
     from advocacy.text.themes import discover_themes, theme_impact
 
     texts = [str(t) for t in documents["text"]]
-    found = discover_themes(
-        texts, default_embedder().embed(texts), sentiments=list(features["sentiment"].astype(str))
-    )
+    sentiments = [None if pd.isna(label) else str(label) for label in features["sentiment"]]
+    found = discover_themes(texts, default_embedder().embed(texts), sentiments=sentiments)
     frame = pd.DataFrame(
         {
             "theme_id": [t.theme_id for t in found],
@@ -133,8 +133,9 @@ CARDS, QUOTE_CHARS = 8, 220
 
 
 def _dominant(mix: Mapping[str, float]) -> str:
-    """The sentiment most of a theme's texts carry."""
-    return max(mix, key=lambda name: mix[name]) if mix else "neutral"
+    """The sentiment most of a theme's texts carry (texts without a sentiment left out)."""
+    read = {name: share for name, share in mix.items() if name in SENTIMENTS}
+    return max(read, key=lambda name: read[name]) if read else "neutral"
 
 
 def _cut(text: str) -> str:
