@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -89,6 +91,14 @@ def _planted() -> list[str]:
     ]
     placeholders = ["N/A", "Nothing", "Did not answer", "n/a", "-", "nothing."]
     return (delivery + billing) * 5 + placeholders * 8
+
+
+def test_asking_for_more_themes_than_different_texts_gives_one_per_text() -> None:
+    texts = ["the parcel came late"] * 10 + ["I was charged twice"] * 10 + ["lovely staff"] * 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # k-means warns when asked for more clusters than points
+        themes = discover_themes(texts, default_embedder().embed(texts), n_themes=12)
+    assert sorted(theme.size for theme in themes) == [5, 10, 10]
 
 
 def test_non_answers_never_form_or_join_a_theme() -> None:

@@ -197,7 +197,9 @@ def discover_themes(
             f"{len(texts)}; placeholder answers such as n/a do not count)",
             fix="analyse more texts first (advocacy text analyze)",
         )
-    k = min(n_themes or int(np.clip(round(np.sqrt(n / 10)), 2, 25)), n)
+    # Never more themes than different texts: k-means cannot split identical points.
+    distinct = len({texts[int(i)] for i in answering})
+    k = min(n_themes or int(np.clip(round(np.sqrt(n / 10)), 2, 25)), distinct)
     labels, centroids = _kmeans(np.asarray(embeddings)[answering], k, random_state=random_state)
     assignment = np.full(len(texts), -1, dtype=np.int64)
     assignment[answering] = labels
