@@ -113,6 +113,31 @@ def test_cli_summary_counts_unsupported_languages_and_non_answers(
     assert summary["language not supported"] == 4
     assert summary["not supported by language"] == {"de": 1, "id": 2, "ru": 1}
     assert summary["non-answers"] == 2
+    # Their scores teach no calibration of the English reader: left out, and counted.
+    assert summary["calibration labels"] == len(COMMENTS) - 4
+    assert (
+        "4 labelled texts in languages the model does not read left out" in (summary["calibration"])
+    )
+    assert "id 2" in summary["calibration"]
     table = run("text", "analyze")
     assert table.returncode == 0, table.stderr
     assert "non-answers" in table.stdout and "language not supported" in table.stdout
+
+
+def test_a_workspace_of_labels_in_an_unread_language_has_no_calibration(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "german.csv"
+    rows = [
+        "Der Kundendienst war sehr freundlich und hat mir schnell geholfen.",
+        "Die Lieferung kam zwei Wochen zu spät und der Karton war kaputt.",
+        "Alles bestens, gerne wieder bei diesem Händler bestellt.",
+    ]
+    lines = ["response_id,nps,comment", *(f'r{i},{3 * i},"{t}"' for i, t in enumerate(rows))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="responses")
+        result = ws.text.analyze()
+    assert result.calibration_labels == 0
+    assert result.calibration.startswith("none: the 3 labelled texts are in languages the model")
+    assert result.not_supported == {"de": 3}

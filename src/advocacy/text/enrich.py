@@ -93,9 +93,10 @@ def workspace_calibration(
 ) -> Calibration:
     """The workspace's sentiment calibration from scored comments and taught labels.
 
-    Uses every label from the first (a taught label replaces a score's for the same document);
-    none with fewer than ``minimum``. With labels of one class only, the calibration adjusts
-    the model's prior (no head: a head needs two classes); see
+    Uses every label from the first (a taught label replaces a score's for the same document)
+    on a text in a language the model reads (the others are left out and counted in the
+    status); none with fewer than ``minimum``. With labels of one class only, the calibration
+    adjusts the model's prior (no head: a head needs two classes); see
     :class:`advocacy.text.calibration.CalibratedSentiment` for how the labels are used.
     ``model`` is the ``text_model`` setting value whose reading is calibrated.
 
@@ -117,8 +118,15 @@ def workspace_calibration(
         taught=table("text_labels"),
         documents=document_table(table),
     )
+    texts, unread = _in_read_languages(texts)
     if not texts or len(texts) < minimum:
         _run(meanwhile)
+        if unread:
+            return Calibration(
+                None,
+                f"none: the {sum(unread.values()):,} labelled texts are in languages the model "
+                f"does not read ({_by_language(unread)})",
+            )
         return Calibration(None, "none: no labelled comment")
     summary = kept.LabelSummary.of(
         (key, label, taught) for key, (_, label, taught) in texts.items()
@@ -152,9 +160,40 @@ def workspace_calibration(
     if not defer_store:
         store()
     status = f"{reason} ({calibrated.n_labels_:,} labels)"
+    if unread:
+        status += (
+            f"; {sum(unread.values()):,} labelled texts in languages the model does not read "
+            f"left out ({_by_language(unread)})"
+        )
     return Calibration(
         calibrated, status, KnownReadings(labelled, reading), store if defer_store else None
     )
+
+
+def _in_read_languages(
+    texts: dict[tuple[str, str], tuple[str, str, bool]],
+) -> tuple[dict[tuple[str, str], tuple[str, str, bool]], dict[str, int]]:
+    """The labelled texts in a language the model reads (or too short to tell), and how many
+    of the others there are per language.
+
+    A label on a text the model does not read would teach the reader of English what German or
+    Portuguese looks like, and no document in that language is read with the calibration.
+    """
+    keys = list(texts)
+    codes = detect_languages([texts[key][0] for key in keys])
+    read: dict[tuple[str, str], tuple[str, str, bool]] = {}
+    unread: dict[str, int] = {}
+    for key, code in zip(keys, codes, strict=True):
+        if code is None or code in SENTIMENT_LANGUAGES:
+            read[key] = texts[key]
+        else:
+            unread[code] = unread.get(code, 0) + 1
+    return read, unread
+
+
+def _by_language(counts: dict[str, int]) -> str:
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{code} {count:,}" for code, count in ordered)
 
 
 def _run(work: Callable[[], None] | None) -> None:
@@ -461,7 +500,7 @@ def _analyze_stale(
     if calibrate and calibrated is None:
         raise UsageError(
             "calibration needs at least one comment with a score (NPS, CSAT, CES or a rating) "
-            "or a taught label",
+            f"or a taught label, in a language the model reads ({status})",
             fix="import scored comments or teach labels (advocacy text teach FILE)",
         )
     if not stored:
