@@ -138,15 +138,20 @@ def test_the_callers_own_work_runs_here_once_while_a_worker_takes_tasks() -> Non
 
 @needs_fork
 def test_what_a_worker_learns_comes_back_to_the_caller() -> None:
-    caller, took = os.getpid(), multiprocessing.get_context("fork").Event()
+    context = multiprocessing.get_context("fork")
+    caller, took, caller_took = os.getpid(), context.Event(), context.Event()
     known: dict[str, int] = {}  # a cache: in each process, what that process learnt
 
     def task(number: int) -> int:
+        # Each process waits in its first task until the other has one too, so both learn
+        # something however the two are scheduled (a busy caller let the worker take all eight).
         known[f"word {number}"] = os.getpid()
         if os.getpid() != caller:
             took.set()
+            assert caller_took.wait(60)
         else:
-            assert took.wait(60)  # the worker learns something too
+            caller_took.set()
+            assert took.wait(60)
         return number
 
     share_learning(

@@ -139,5 +139,7 @@ def test_a_workspace_of_labels_in_an_unread_language_has_no_calibration(
         ws.import_file(path, kind="responses")
         result = ws.text.analyze()
     assert result.calibration_labels == 0
-    assert result.calibration.startswith("none: the 3 labelled texts are in languages the model")
+    assert result.calibration == (
+        "none: 3 labelled texts in languages the model does not read (de 3)"
+    )
     assert result.not_supported == {"de": 3}

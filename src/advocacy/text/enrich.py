@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -118,15 +118,8 @@ def workspace_calibration(
         taught=table("text_labels"),
         documents=document_table(table),
     )
-    texts, unread = _in_read_languages(texts)
     if not texts or len(texts) < minimum:
         _run(meanwhile)
-        if unread:
-            return Calibration(
-                None,
-                f"none: the {sum(unread.values()):,} labelled texts are in languages the model "
-                f"does not read ({_by_language(unread)})",
-            )
         return Calibration(None, "none: no labelled comment")
     summary = kept.LabelSummary.of(
         (key, label, taught) for key, (_, label, taught) in texts.items()
@@ -149,12 +142,29 @@ def workspace_calibration(
         prepare_fit()
         _run(meanwhile)
 
-    reading = _read_in_pieces(text_model(model), labelled, workers, meanwhile=imports_and_meanwhile)
+    reading, languages = _read_in_pieces(
+        text_model(model), labelled, workers, meanwhile=imports_and_meanwhile, languages=True
+    )
+    known = KnownReadings(labelled, reading)
+    # A label on a text the model does not read would teach the reader of English what German
+    # or Portuguese looks like, and no document in that language is read with the calibration.
+    readable = np.flatnonzero([code is None or code in SENTIMENT_LANGUAGES for code in languages])
+    unread: dict[str, int] = {}
+    for code in languages:
+        if code is not None and code not in SENTIMENT_LANGUAGES:
+            unread[code] = unread.get(code, 0) + 1
+    if len(readable) < minimum:
+        return Calibration(
+            None,
+            f"none: {_labelled_texts(len(labelled))} in languages the model does not read "
+            f"({_by_language(unread)})",
+            known,
+        )
     calibrated = CalibratedSentiment(text_model=model, workers=workers).fit(
-        labelled,
-        [label for _, (_, label, _) in ordered],
-        taught=[taught for _, (_, _, taught) in ordered],
-        reading=reading,
+        [labelled[i] for i in readable],
+        [ordered[i][1][1] for i in readable],
+        taught=[ordered[i][1][2] for i in readable],
+        reading=reading.take(readable) if len(readable) < len(labelled) else reading,
     )
     store = partial(kept.store, db, model, base, summary, calibrated, now or datetime.now(UTC))
     if not defer_store:
@@ -162,33 +172,14 @@ def workspace_calibration(
     status = f"{reason} ({calibrated.n_labels_:,} labels)"
     if unread:
         status += (
-            f"; {sum(unread.values()):,} labelled texts in languages the model does not read "
+            f"; {_labelled_texts(sum(unread.values()))} in languages the model does not read "
             f"left out ({_by_language(unread)})"
         )
-    return Calibration(
-        calibrated, status, KnownReadings(labelled, reading), store if defer_store else None
-    )
+    return Calibration(calibrated, status, known, store if defer_store else None)
 
 
-def _in_read_languages(
-    texts: dict[tuple[str, str], tuple[str, str, bool]],
-) -> tuple[dict[tuple[str, str], tuple[str, str, bool]], dict[str, int]]:
-    """The labelled texts in a language the model reads (or too short to tell), and how many
-    of the others there are per language.
-
-    A label on a text the model does not read would teach the reader of English what German or
-    Portuguese looks like, and no document in that language is read with the calibration.
-    """
-    keys = list(texts)
-    codes = detect_languages([texts[key][0] for key in keys])
-    read: dict[tuple[str, str], tuple[str, str, bool]] = {}
-    unread: dict[str, int] = {}
-    for key, code in zip(keys, codes, strict=True):
-        if code is None or code in SENTIMENT_LANGUAGES:
-            read[key] = texts[key]
-        else:
-            unread[code] = unread.get(code, 0) + 1
-    return read, unread
+def _labelled_texts(count: int) -> str:
+    return f"{count:,} labelled text{'' if count == 1 else 's'}"
 
 
 def _by_language(counts: dict[str, int]) -> str:
@@ -325,17 +316,54 @@ def pieces(count: int) -> list[range]:
     return split_evenly(count, -(-count // PIECE_TEXTS))
 
 
+@overload
 def _read_in_pieces(
-    reader: Any, texts: list[str], workers: int, *, meanwhile: Callable[[], None] | None = None
-) -> Reading:
+    reader: Any,
+    texts: list[str],
+    workers: int,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+    languages: Literal[False] = False,
+) -> Reading: ...
+
+
+@overload
+def _read_in_pieces(
+    reader: Any,
+    texts: list[str],
+    workers: int,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+    languages: Literal[True],
+) -> tuple[Reading, list[str | None]]: ...
+
+
+def _read_in_pieces(
+    reader: Any,
+    texts: list[str],
+    workers: int,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+    languages: bool = False,
+) -> Reading | tuple[Reading, list[str | None]]:
     """``reader.read(texts)``, read in :func:`pieces` shared out among ``workers`` (the
-    caller runs ``meanwhile`` first, see :func:`~advocacy.text.workers.run_tasks`)."""
+    caller runs ``meanwhile`` first, see :func:`~advocacy.text.workers.run_tasks`); with
+    ``languages``, also each text's detected language, piece by piece in the same workers."""
+    task = partial(_read_and_detect, reader) if languages else reader.read
     parts = run_tasks(
-        [partial(reader.read, texts[piece.start : piece.stop]) for piece in pieces(len(texts))],
+        [partial(task, texts[piece.start : piece.stop]) for piece in pieces(len(texts))],
         workers=workers,
         meanwhile=meanwhile,
     )
-    return parts[0] if len(parts) == 1 else Reading.concatenate(parts)
+    if not languages:
+        return parts[0] if len(parts) == 1 else Reading.concatenate(parts)
+    readings = [reading for reading, _ in parts]
+    codes = [code for _, found in parts for code in found]
+    return (readings[0] if len(readings) == 1 else Reading.concatenate(readings)), codes
+
+
+def _read_and_detect(reader: Any, texts: list[str]) -> tuple[Reading, list[str | None]]:
+    return reader.read(texts), detect_languages(texts)
 
 
 def analyze_documents(
