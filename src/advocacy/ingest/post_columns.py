@@ -21,10 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from advocacy.ingest import date_forms
 from advocacy.ingest.column_profile import Profile, profile
 from advocacy.ingest.questions import identifier_evidence, is_free_text, text_evidence
 from advocacy.ingest.raw import Detection
@@ -64,18 +66,14 @@ WHEN = re.compile(r"date|time|created|posted|published|submitted|datum|fecha|\bd
 WRITTEN_WHEN = re.compile(r"post|publish|creat|writ|submit", re.IGNORECASE)
 #: ... and names of later events, ranked last.
 LATER_WHEN = re.compile(r"updat|modif|edit|repl|answer|respon|export|scrap|crawl|fetch", re.I)
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
-_ZONE = r"(?:\s*(?:Z|UTC|GMT|[A-Z]{3,4}|[+-]\d{2}:?\d{2}))?"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-#: A value written as a date: 2024-01-05, 05/01/2024, 5.1.24, 10 Oct 2018, Oct 10, 2018, with
-#: or without a time and zone; e-mail ("Wed, 10 Oct 2018 20:19:24 +0000") and Twitter ("Wed
-#: Oct 10 20:19:24 +0000 2018") dates.
-DATE_VALUE = (
-    r"(?i)^\s*(?:[a-z]{3},?\s+)?(?:"
-    rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})){_TIME}"
-    rf"|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
-    rf"|{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}|\d{{1,2}}:\d{{2}}:\d{{2}}{_ZONE}\s+\d{{4}})"
-    rf"){_ZONE}\s*$"
+#: The date forms the import reads (:mod:`advocacy.ingest.date_forms`), once a weekday in front
+#: and a UTC offset after the time are set aside as the reader sets them aside.
+DATE_FORMS = (
+    date_forms.YEAR_FIRST,
+    date_forms.DAY_MONTH,
+    date_forms.NAMED_DAY_FIRST,
+    date_forms.NAMED_MONTH_FIRST,
+    date_forms.CTIME,
 )
 #: The field holding when a written kind's record was written.
 WRITTEN_AT = {"mentions": "posted_at", "notes": "taken_at"}
@@ -261,10 +259,15 @@ def _pick_when(found: PostColumns, rows: pa.Table, columns: Sequence[str], field
 
 
 def _date_share(column: pa.ChunkedArray) -> float:
-    """The share of a column's non-empty values written as dates (0 when all are empty)."""
+    """The share of a column's non-empty values written in a form the import reads as a date
+    (0 when all are empty)."""
     values = pc.drop_null(pc.utf8_trim_whitespace(column.cast(pa.string())))
     values = values.filter(pc.not_equal(values, ""))
-    if len(values) == 0:
+    total = len(values)
+    if total == 0:
         return 0.0
-    matched = pc.sum(pc.match_substring_regex(values, DATE_VALUE).cast(pa.int64())).as_py()
-    return float(matched or 0) / len(values)
+    values = values.filter(pc.less_equal(pc.utf8_length(values), date_forms.MAX_LENGTH))
+    values = pc.replace_substring_regex(values, date_forms.WEEKDAY, "")
+    values = pc.replace_substring_regex(values, date_forms.OFFSET_SPLIT, r"\1\3")
+    dated = reduce(pc.or_, [pc.match_substring_regex(values, form) for form in DATE_FORMS])
+    return float(pc.sum(dated.cast(pa.int64())).as_py() or 0) / total
