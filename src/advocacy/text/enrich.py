@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -143,16 +144,13 @@ def workspace_calibration(
         _run(meanwhile)
 
     reading, languages = _read_in_pieces(
-        text_model(model), labelled, workers, meanwhile=imports_and_meanwhile, languages=True
+        text_model(model), labelled, workers, meanwhile=imports_and_meanwhile
     )
     known = KnownReadings(labelled, reading)
     # A label on a text the model does not read would teach the reader of English what German
     # or Portuguese looks like, and no document in that language is read with the calibration.
     readable = np.flatnonzero([code is None or code in SENTIMENT_LANGUAGES for code in languages])
-    unread: dict[str, int] = {}
-    for code in languages:
-        if code is not None and code not in SENTIMENT_LANGUAGES:
-            unread[code] = unread.get(code, 0) + 1
+    unread = Counter(code for code in languages if code not in (None, *SENTIMENT_LANGUAGES))
     if len(readable) < minimum:
         return Calibration(
             None,
@@ -172,7 +170,7 @@ def workspace_calibration(
     status = f"{reason} ({calibrated.n_labels_:,} labels)"
     if unread:
         status += (
-            f"; {_labelled_texts(sum(unread.values()))} in languages the model does not read "
+            f"; {_labelled_texts(unread.total())} in languages the model does not read "
             f"left out ({_by_language(unread)})"
         )
     return Calibration(calibrated, status, known, store if defer_store else None)
@@ -182,7 +180,7 @@ def _labelled_texts(count: int) -> str:
     return f"{count:,} labelled text{'' if count == 1 else 's'}"
 
 
-def _by_language(counts: dict[str, int]) -> str:
+def _by_language(counts: Mapping[str, int]) -> str:
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return ", ".join(f"{code} {count:,}" for code, count in ordered)
 
@@ -316,50 +314,23 @@ def pieces(count: int) -> list[range]:
     return split_evenly(count, -(-count // PIECE_TEXTS))
 
 
-@overload
 def _read_in_pieces(
-    reader: Any,
-    texts: list[str],
-    workers: int,
-    *,
-    meanwhile: Callable[[], None] | None = None,
-    languages: Literal[False] = False,
-) -> Reading: ...
-
-
-@overload
-def _read_in_pieces(
-    reader: Any,
-    texts: list[str],
-    workers: int,
-    *,
-    meanwhile: Callable[[], None] | None = None,
-    languages: Literal[True],
-) -> tuple[Reading, list[str | None]]: ...
-
-
-def _read_in_pieces(
-    reader: Any,
-    texts: list[str],
-    workers: int,
-    *,
-    meanwhile: Callable[[], None] | None = None,
-    languages: bool = False,
-) -> Reading | tuple[Reading, list[str | None]]:
-    """``reader.read(texts)``, read in :func:`pieces` shared out among ``workers`` (the
-    caller runs ``meanwhile`` first, see :func:`~advocacy.text.workers.run_tasks`); with
-    ``languages``, also each text's detected language, piece by piece in the same workers."""
-    task = partial(_read_and_detect, reader) if languages else reader.read
+    reader: Any, texts: list[str], workers: int, *, meanwhile: Callable[[], None] | None = None
+) -> tuple[Reading, list[str | None]]:
+    """``reader.read(texts)`` and each text's detected language, read in :func:`pieces` shared
+    out among ``workers`` (the caller runs ``meanwhile`` first, see
+    :func:`~advocacy.text.workers.run_tasks`)."""
     parts = run_tasks(
-        [partial(task, texts[piece.start : piece.stop]) for piece in pieces(len(texts))],
+        [
+            partial(_read_and_detect, reader, texts[piece.start : piece.stop])
+            for piece in pieces(len(texts))
+        ],
         workers=workers,
         meanwhile=meanwhile,
     )
-    if not languages:
-        return parts[0] if len(parts) == 1 else Reading.concatenate(parts)
     readings = [reading for reading, _ in parts]
-    codes = [code for _, found in parts for code in found]
-    return (readings[0] if len(readings) == 1 else Reading.concatenate(readings)), codes
+    languages = [code for _, found in parts for code in found]
+    return (readings[0] if len(readings) == 1 else Reading.concatenate(readings)), languages
 
 
 def _read_and_detect(reader: Any, texts: list[str]) -> tuple[Reading, list[str | None]]:
