@@ -273,3 +273,76 @@ def test_a_text_that_names_nothing_gets_the_broad_theme() -> None:
         foreign, taxonomy, embedder=default_embedder(), languages=["ja", "de", None]
     )
     assert (read > 0).tolist() == [[False] * 3, [False] * 3, [True, False, False]]
+
+
+def test_the_whole_things_name_marks_the_broad_theme() -> None:
+    # "laptop" is in every description, so it was no theme's own word; it names the whole.
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Laptop", "the laptop as a whole"),
+            TaxonomyTheme("Battery", "the battery of the laptop and how long it lasts"),
+            TaxonomyTheme("Screen", "the screen of the laptop"),
+        )
+    )
+    assert "laptop" in seed_keywords(taxonomy)[0]
+    assert not any("laptop" in seeds for seeds in seed_keywords(taxonomy)[1:])
+    hits = keyword_hits(["My new laptop is a joy", "The laptop's screen is dim"], taxonomy)
+    assert hits.tolist() == [[True, False, False], [True, False, True]]
+
+
+def test_a_compound_taxonomys_general_entity_marks_its_catch_all() -> None:
+    names = ["SHOP#GENERAL", "SHOP#PRICES", "FOOD#QUALITY", "FOOD#PRICES"]
+    taxonomy = Taxonomy(tuple(TaxonomyTheme(name) for name in names))
+    assert "shop" in seed_keywords(taxonomy)[0]
+    texts = ["A lovely little shop", "The shop's food was bland", "The food was bland"]
+    # The shop as a whole only when nothing more specific is named.
+    assert keyword_hits(texts, taxonomy).tolist() == [
+        [True, False, False, False],
+        [False, False, True, False],
+        [False, False, True, False],
+    ]
+
+
+# Sentences about three themes written from names and a line each, and some about none.
+DINER = Taxonomy(
+    (
+        TaxonomyTheme("Food", "the dishes, how they taste and how fresh they are"),
+        TaxonomyTheme("Service", "the staff and how they treated us"),
+        TaxonomyTheme("Price", "what the meal cost and value for money"),
+    )
+)
+DINER_TEXTS = [
+    "The pasta tasted fresh and delicious.",
+    "A delicious pasta dish, fresh and tasty.",
+    "The pasta was a tasty dish.",
+    "Fresh pasta, the tastiest dish of the night.",
+    "The pasta with clams was delicious.",
+    "The staff were rude and slow.",
+    "Friendly staff who treated us well.",
+    "The staff forgot our order.",
+    "We paid too much for the meal.",
+    "The meal cost too much money.",
+    "Good value for money.",
+    "We went there with a friend on Friday.",
+    "My friend chose the place on Friday.",
+    "On Friday it was busy, my friend said.",
+]
+
+
+def test_words_of_the_texts_mark_a_theme_written_without_keywords() -> None:
+    from advocacy.text.taxonomy import text_terms, theme_prototypes
+
+    embedder = default_embedder()
+    vectors = embedder.embed(DINER_TEXTS)
+    prototypes = theme_prototypes(DINER, embedder)
+    # "delicious" is said in sentences about the food, "friend" and "Friday" in sentences
+    # about nothing the taxonomy lists.
+    assert text_terms(DINER_TEXTS, vectors, prototypes, DINER) == {"delici": 0}
+    scores = assign_themes(DINER_TEXTS, DINER, embedder=embedder)
+    assert scores[4].tolist() == [1.0, 0.0, 0.0]  # no word of the taxonomy, yet Food
+    assert not scores[11:].any()
+    # A theme given keywords is marked by those alone.
+    written = Taxonomy(
+        (TaxonomyTheme("Food", DINER.themes[0].description, ("dish",)), *DINER.themes[1:])
+    )
+    assert text_terms(DINER_TEXTS, vectors, theme_prototypes(written, embedder), written) == {}

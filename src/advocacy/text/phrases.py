@@ -107,6 +107,16 @@ def stemmer_language(language: str | None) -> str:
     return code if code in SNOWBALL else DEFAULT_LANGUAGE
 
 
+def stem_words(folded: Sequence[str], language: str | None = None) -> list[str]:
+    """Snowball stems of words already folded (:func:`words`), in one call, in ``language``.
+
+    >>> stem_words(["deliveries", "packed"])
+    ['deliveri', 'pack']
+    """
+    stemmed: list[str] = _stemmer(stemmer_language(language)).stemWords(list(folded))
+    return stemmed
+
+
 def stems(text: str, language: str | None = None) -> list[str]:
     """Snowball stems of the words of ``text`` in ``language`` (English when unknown).
 
@@ -161,22 +171,29 @@ class PhraseMatcher:
         return self.match_many([text], [language])[0]
 
     def match_many(
-        self, texts: Sequence[str], languages: Iterable[str | None] | None = None
+        self,
+        texts: Sequence[str],
+        languages: Iterable[str | None] | None = None,
+        *,
+        folded_words: Sequence[Sequence[str]] | None = None,
+        stemmed: dict[str, dict[str, str]] | None = None,
     ) -> list[list[int]]:
         """:meth:`match` for each text (``languages`` aligned with ``texts``, or all unknown).
 
         Each distinct word is stemmed once per batch, and a text is only searched for phrases
-        when one of its words begins a keyword.
+        when one of its words begins a keyword. ``folded_words``, the :func:`words` of each
+        text when the caller has them, saves cutting the texts again; ``stemmed`` (stemmer ->
+        word -> stem), when given, is read and filled, for a caller that stems the words again.
         """
         chosen = list(languages) if languages is not None else [None] * len(texts)
         if len(chosen) != len(texts):
             raise ValueError(f"{len(chosen)} languages for {len(texts)} texts")
         out: list[list[int]] = []
-        cache: dict[str, dict[str, str]] = {}
-        for text, language in zip(texts, chosen, strict=True):
+        cache: dict[str, dict[str, str]] = {} if stemmed is None else stemmed
+        for row, (text, language) in enumerate(zip(texts, chosen, strict=True)):
             stemmer = stemmer_language(language)
             index, longest = self._index(stemmer)
-            folded = words(text)
+            folded = words(text) if folded_words is None else folded_words[row]
             known = cache.setdefault(stemmer, {})
             fresh = [word for word in set(folded) if word not in known]
             if fresh:

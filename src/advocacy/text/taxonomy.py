@@ -17,7 +17,12 @@ A text gets every theme one of whose *seed keywords* it contains as whole words 
 (:mod:`advocacy.text.phrases`: "tea" never matches "team"). A theme's seed keywords are its
 keywords and the words of its own name and description that no other theme's name or
 description shares (:func:`seed_keywords`): "Ambience: the atmosphere, decor and music" is
-marked by "atmosphere", "decor" and "music" even with no keyword written.
+marked by "atmosphere", "decor" and "music" even with no keyword written. The name of the
+whole thing the other themes speak of ("the battery of the laptop") marks the taxonomy's broad
+theme ("Laptop", or the catch-all ``LAPTOP#GENERAL``) though the other descriptions share it.
+A theme written without keywords is also marked by the words the texts themselves use for it
+(:func:`text_terms`: "delicious" and "pasta" for "Food: the dishes and how they taste", read
+from the sentences that say them).
 
 Compound themes (``FOOD#PRICES``, or "Food prices" beside "Food quality" and "Drink prices")
 are read by halves (:mod:`advocacy.text.theme_facets`): a keyword names an entity or an
@@ -102,6 +107,7 @@ from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, stems, words
 from advocacy.text.theme_classifier import MAX_SEEDS, MIN_SEEDS, keyword_self_training
 from advocacy.text.theme_facets import (
     ATTRIBUTE,
+    SEPARATOR,
     Facets,
     broad_theme,
     compose_hits,
@@ -132,6 +138,14 @@ SELF_TRAINED_SIMILARITY = 0.1
 BROAD_FALLBACK = 0.01
 #: Fewer words than this and a sentence gets no theme by meaning (keywords still count).
 MIN_MEANING_WORDS = 3
+#: A word of the texts marks a theme written without keywords when the mean of its sentences
+#: (measured from the none prototype) is this similar to the theme's prototype ...
+TERM_SIMILARITY = 0.4
+#: ... and this much more similar to it than to any other theme's (chosen on the SemEval train
+#: files, themes_semeval.py: 0.35-0.45 and 0.06-0.1 tried).
+TERM_MARGIN = 0.08
+#: Sentences (of :data:`MIN_MEANING_WORDS` words or more) a word needs before it is read so.
+TERM_MIN_SENTENCES = 3
 #: Generic sentences that are about no theme: their mean embedding is the none prototype.
 NONE_TEXTS = (
     "It was fine.",
@@ -452,7 +466,53 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     if facets is not None:
         for column, word in _facet_words(own, users, facets):
             seeds[column].append(word)
+    if not alone:
+        for column, word in _whole_words(taxonomy, stop, facets):
+            seeds[column].append(word)
     return [tuple(dict.fromkeys(found)) for found in seeds]
+
+
+def _whole_words(
+    taxonomy: Taxonomy, stop: frozenset[str], facets: Facets | None
+) -> list[tuple[int, str]]:
+    """(column, word): the name of the whole thing, a word of the taxonomy's broad theme.
+
+    The other themes' descriptions speak of the whole ("the battery of the laptop"), so its
+    name is shared and would mark no theme; it is what names the broad theme ("Laptop") all
+    the same. In a plain taxonomy, the words of the broad theme's name that no other theme's
+    *name* has; in a compound one, the name of the general entity (RESTAURANT), for its
+    catch-all theme (RESTAURANT#GENERAL), which :func:`compose_hits` gives only to a sentence
+    that names nothing more specific.
+    """
+    broad = broad_theme(taxonomy)
+    if broad is None:
+        return []
+
+    def named(text: str) -> set[str]:
+        return {
+            word
+            for word in words(text.replace("_", " "))
+            if len(word) >= 3 and not word.isdigit() and word not in stop
+        }
+
+    if facets is None:
+        others = Counter(
+            stem
+            for column, theme in enumerate(taxonomy.themes)
+            if column != broad
+            for stem in {stems(word)[0] for word in named(theme.name)}
+        )
+        own = named(taxonomy.themes[broad].name)
+        return [(broad, word) for word in sorted(own) if not others[stems(word)[0]]]
+    marked = any(SEPARATOR in theme.name for theme in taxonomy.themes)
+    members = np.flatnonzero(facets.entity == facets.general_entity).tolist()
+    common = set.intersection(
+        *(
+            named(name.partition(SEPARATOR)[0] if marked else " ".join(words(name)[:1]))
+            for name in (taxonomy.themes[c].name for c in members)
+        )
+    )
+    return [(broad, word) for word in sorted(common)]
 
 
 def _facet_words(
@@ -496,13 +556,158 @@ def keyword_hits(
 
     The seed keywords are the theme's keywords and its own words (:func:`seed_keywords`).
     """
+    return _composed(_seed_hits(texts, taxonomy, languages=languages), taxonomy)
+
+
+def _seed_hits(
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    languages: Sequence[str | None] | None = None,
+    folded_words: Sequence[Sequence[str]] | None = None,
+    stemmed: dict[str, dict[str, str]] | None = None,
+) -> NDArray[np.bool_]:
+    """n texts x n themes: which themes' seed keywords each text names, halves not yet joined."""
     hits = np.zeros((len(texts), len(taxonomy.themes)), dtype=bool)
     matcher = PhraseMatcher(seed_keywords(taxonomy))
-    found = matcher.match_many(texts, languages)
+    found = matcher.match_many(texts, languages, folded_words=folded_words, stemmed=stemmed)
     rows = np.repeat(np.arange(len(texts)), [len(columns) for columns in found])
     hits[rows, [column for columns in found for column in columns]] = True
+    return hits
+
+
+def _composed(hits: NDArray[np.bool_], taxonomy: Taxonomy) -> NDArray[np.bool_]:
     facets = theme_facets(taxonomy)
     return hits if facets is None else compose_hits(hits, facets)
+
+
+def text_terms(
+    texts: Sequence[str],
+    vectors: NDArray[Any],
+    prototypes: Prototypes,
+    taxonomy: Taxonomy,
+    *,
+    languages: Sequence[str | None] | None = None,
+) -> dict[str, int]:
+    """Words of the texts that mark a theme written without keywords: stem -> theme column.
+
+    A theme written from its name and a line ("Food: the dishes and how they taste") has few
+    words of its own, and the texts say more ("pasta", "sauce", "crust"). Every word of the
+    texts that is no stop word (of any language theme names know), has three letters or more
+    and marks no theme yet is read by the sentences that say it: the mean of their directions
+    from the none prototype (not re-normalised: the sentences of a filler word point many ways
+    and their mean is short) must be :data:`TERM_SIMILARITY` similar to one theme's
+    prototype and :data:`TERM_MARGIN` more similar to it than to any other, and that theme must
+    have no keywords written (a theme given keywords is marked by those). A word said in fewer
+    than :data:`TERM_MIN_SENTENCES` texts is left out.
+
+    Parameters
+    ----------
+    texts
+        The sentences, one per row of ``vectors``.
+    vectors
+        Their embeddings (unit rows, by the embedder of ``prototypes``).
+    prototypes
+        The taxonomy's prototypes (:func:`theme_prototypes`).
+    taxonomy
+        The themes.
+    languages
+        ISO 639-1 code per text (None: unknown), which chooses the stemmer.
+
+    Returns
+    -------
+    dict
+        Stem -> the column of the theme it marks.
+    """
+    return _text_terms(texts, vectors, prototypes, taxonomy, languages=languages)[0]
+
+
+def _text_terms(
+    texts: Sequence[str],
+    vectors: NDArray[Any],
+    prototypes: Prototypes,
+    taxonomy: Taxonomy,
+    *,
+    languages: Sequence[str | None] | None,
+    folded_words: Sequence[Sequence[str]] | None = None,
+    stemmed: dict[str, dict[str, str]] | None = None,
+) -> tuple[dict[str, int], NDArray[np.bool_]]:
+    """:func:`text_terms`, and which themes' terms each text says (len(texts) x n themes)."""
+    from scipy import sparse
+
+    from advocacy.text.phrases import stem_words, stemmer_language
+    from advocacy.text.theme_names import STOP_WORDS
+
+    open_columns = np.array([not theme.keywords for theme in taxonomy.themes], bool)
+    hits = np.zeros((len(texts), len(taxonomy.themes)), dtype=bool)
+    if len(texts) == 0 or len(taxonomy.themes) < 2 or not open_columns.any():
+        return {}, hits
+    stop = frozenset().union(*STOP_WORDS.values())
+    known = {
+        stem for found in seed_keywords(taxonomy) for keyword in found for stem in stems(keyword)
+    }
+    folded = [words(text) for text in texts] if folded_words is None else folded_words
+    stemmer_of = (
+        [stemmer_language(None)] * len(texts)
+        if languages is None
+        else [stemmer_language(language) for language in languages]
+    )
+    stemmers = sorted(set(stemmer_of))
+    # Each distinct word is stemmed once, in one call per stemmer; a word that cannot mark a
+    # theme (a stop word, a number, under three letters, a seed already) maps to no term (-1).
+    index: dict[str, int] = {}
+    rows_of: list[NDArray[np.int64]] = []
+    terms_of: list[NDArray[np.int64]] = []
+    for stemmer in stemmers:
+        members = (
+            range(len(texts))
+            if len(stemmers) == 1
+            else [row for row, used in enumerate(stemmer_of) if used == stemmer]
+        )
+        flat = [word for row in members for word in folded[row]]
+        sizes = [len(folded[row]) for row in members]
+        vocabulary = {word: -1 for word in flat}
+        kept = [w for w in vocabulary if len(w) >= 3 and not w.isdigit() and w not in stop]
+        cache = (stemmed or {}).get(stemmer, {})
+        fresh = [word for word in kept if word not in cache]
+        cache = {**cache, **dict(zip(fresh, stem_words(fresh, stemmer), strict=True))}
+        for word in kept:
+            stem = cache[word]
+            if stem and stem not in known:
+                vocabulary[word] = index.setdefault(stem, len(index))
+        ids = np.fromiter((vocabulary[word] for word in flat), np.int64, len(flat))
+        owners = np.repeat(np.fromiter(members, np.int64, len(sizes)), sizes)
+        rows_of.append(owners[ids >= 0])
+        terms_of.append(ids[ids >= 0])
+    if not index:
+        return {}, hits
+    # One count per (text, term), however often the text says it.
+    pairs = np.unique(np.concatenate(rows_of) * len(index) + np.concatenate(terms_of))
+    counts = sparse.csr_matrix(
+        (np.ones(len(pairs), np.float32), (pairs % len(index), pairs // len(index))),
+        shape=(len(index), len(texts)),
+    )
+    said = np.asarray(counts.sum(axis=1)).ravel()
+    frequent = np.flatnonzero(said >= TERM_MIN_SENTENCES)
+    if len(frequent) == 0:
+        return {}, hits
+    # The mean of the sentences' directions from the none prototype, not re-normalised: a word
+    # whose sentences point many ways (a filler word) has a short mean and reaches no theme.
+    centred = _unit(np.asarray(vectors, np.float32) - prototypes.none)
+    centre = (counts[frequent] @ centred) / said[frequent, None]
+    similarity = centre @ prototypes.themes.T
+    order = np.argsort(-similarity, axis=1)
+    best = order[:, 0]
+    first = similarity[np.arange(len(frequent)), best]
+    second = similarity[np.arange(len(frequent)), order[:, 1]]
+    chosen_terms = (first >= TERM_SIMILARITY) & (first - second >= TERM_MARGIN) & open_columns[best]
+    stems_of = list(index)
+    terms = {}
+    for i in np.flatnonzero(chosen_terms):
+        term = frequent[i]
+        terms[stems_of[term]] = int(best[i])
+        hits[counts[term].indices, best[i]] = True
+    return terms, hits
 
 
 def assign_themes(
@@ -622,32 +827,49 @@ def _by_sentence(
     owner = np.array([row for row, found in enumerate(spans) for _ in found], dtype=np.int64)
     pieces = [texts[row][a:b] for row, found in enumerate(spans) for a, b in found]
     hits = np.zeros((len(pieces), k), dtype=bool)
-    if keywords:
-        chosen = None if languages is None else [languages[row] for row in owner]
-        hits = keyword_hits(pieces, taxonomy, languages=chosen)
-        # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
-        rows, columns = np.nonzero(hits)
-        scores[owner[rows], columns] = 1.0
     # Only sentences of a few words are read for meaning: "Brilliant." says nothing about a
     # topic, and a lone word's embedding is mostly its spelling.
     long_enough = np.array([len(piece.split()) >= MIN_MEANING_WORDS for piece in pieces], bool)
-    silent = np.asarray(~hits.any(axis=1), bool)
     read = np.flatnonzero(long_enough)
+    counts = np.array([len(found) for found in spans])
+    vectors: NDArray[np.float32] | None = None
+    prototypes: Prototypes | None = None
+    if keywords:
+        chosen = None if languages is None else [languages[row] for row in owner]
+        open_themes = any(not theme.keywords for theme in taxonomy.themes)
+        # Cut once: the keywords and the words of the texts read the same words.
+        folded = [words(piece) for piece in pieces] if open_themes else None
+        stemmed: dict[str, dict[str, str]] = {}
+        found = _seed_hits(pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed)
+        if len(read) and folded is not None:
+            # A theme written without keywords is also marked by the words the texts use for it.
+            vectors = _sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+            prototypes = theme_prototypes(taxonomy, embedder)
+            _, said = _text_terms(
+                [pieces[i] for i in read],
+                vectors,
+                prototypes,
+                taxonomy,
+                languages=None if chosen is None else [chosen[i] for i in read],
+                folded_words=[folded[i] for i in read],
+                stemmed=stemmed,
+            )
+            found[read] |= said
+        hits = _composed(found, taxonomy)
+        # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
+        rows, columns = np.nonzero(hits)
+        scores[owner[rows], columns] = 1.0
+    silent = np.asarray(~hits.any(axis=1), bool)
     if not silent[read].any():
         return
     # Sentences whose keywords name exactly one theme teach what else that theme sounds like.
     seeds = np.flatnonzero(hits[read].sum(axis=1) == 1) if keywords else read[:0]
     if len(seeds) > MAX_SEEDS:
         seeds = np.sort(np.random.default_rng(0).choice(seeds, MAX_SEEDS, replace=False))
-    counts = np.array([len(found) for found in spans])
-    vectors = np.zeros((len(read), embedder.dimension), np.float32)
-    # A one-sentence text is its sentence: reuse its embedding when the caller has it.
-    reuse = counts[owner[read]] == 1 if embeddings is not None else np.zeros(len(read), bool)
-    if reuse.any():
-        vectors[reuse] = np.asarray(embeddings, np.float32)[owner[read[reuse]]]
-    if (~reuse).any():
-        vectors[~reuse] = embedder.embed([pieces[i] for i in read[~reuse]])
-    prototypes = theme_prototypes(taxonomy, embedder)
+    if vectors is None:
+        vectors = _sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+    if prototypes is None:
+        prototypes = theme_prototypes(taxonomy, embedder)
     centred = _unit(vectors - prototypes.none)
     learned = keyword_self_training(
         centred[seeds], hits[read[seeds]].argmax(axis=1), centred, n_themes=k
@@ -686,6 +908,24 @@ def _by_sentence(
     for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
         row, column = int(owner[read[i]]), int(best[i])
         scores[row, column] = max(scores[row, column], float(value[i]))
+
+
+def _sentence_vectors(
+    pieces: Sequence[str],
+    read: NDArray[np.int64],
+    owner: NDArray[np.int64],
+    counts: NDArray[np.int64],
+    embedder: Embedder,
+    embeddings: NDArray[Any] | None,
+) -> NDArray[np.float32]:
+    """Embeddings of the sentences ``read`` (a one-sentence text's own, when given)."""
+    vectors = np.zeros((len(read), embedder.dimension), np.float32)
+    reuse = counts[owner[read]] == 1 if embeddings is not None else np.zeros(len(read), bool)
+    if reuse.any():
+        vectors[reuse] = np.asarray(embeddings, np.float32)[owner[read[reuse]]]
+    if (~reuse).any():
+        vectors[~reuse] = embedder.embed([pieces[i] for i in read[~reuse]])
+    return vectors
 
 
 def _self_trained_bars(
