@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from advocacy.errors import InputError
 from advocacy.ingest.raw import RawTable
@@ -197,6 +198,52 @@ def looks_like_data(cell: str) -> bool:
 def _long_sentence(cell: str) -> bool:
     text = cell.strip()
     return len(text) > LONG_TEXT and "?" not in text and not text.endswith((":", ")"))
+
+
+#: Times a header cell must recur as a value of its own column for the header to be a record.
+RECURRING = 2
+
+
+def first_row_is_data(raw: RawTable) -> bool:
+    """Whether the file has no header: its first line is a record like the others.
+
+    It is when a cell of the first line recurs at least :data:`RECURRING` times as a value of
+    its own column (a label such as ``positive`` in a file of ``text<TAB>label`` lines, as
+    IndoNLU's SmSA is written), which a column's name never does, and the first line does not
+    come back whole as a data row (a file of several exports pasted together repeats its
+    header). Reading such a line as names would drop a record without a word.
+
+    Parameters
+    ----------
+    raw
+        A CSV or XLSX file as read (its first row taken as the header).
+
+    Returns
+    -------
+    bool
+        True when the first line should be read as data (``header_rows: 0``).
+    """
+    if not raw.header_cells or raw.rows.num_rows < RECURRING or len(raw.header) < 2:
+        return False
+    top = [_text(cell) for cell in raw.header_cells[0]]
+    if len(top) != len(raw.header) or not all(top):
+        return False
+    recurring = False
+    for name, cell in zip(raw.header, top, strict=True):
+        column = pc.utf8_trim_whitespace(raw.rows.column(name))
+        if int(pc.sum(pc.equal(column, cell).cast(pa.int64())).as_py() or 0) >= RECURRING:
+            recurring = True
+            break
+    if not recurring:
+        return False
+    matches = [
+        pc.fill_null(pc.equal(pc.utf8_trim_whitespace(raw.rows.column(name)), cell), False)
+        for name, cell in zip(raw.header, top, strict=True)
+    ]
+    repeated = matches[0]
+    for match in matches[1:]:
+        repeated = pc.and_(repeated, match)
+    return not pc.any(repeated).as_py()
 
 
 def second_row_labels(raw: RawTable) -> bool:
