@@ -196,3 +196,31 @@ def test_a_recommend_question_answered_only_in_1_to_5_is_no_nps() -> None:
     assert scan_questions(few, few.column_names).fields == {
         "nps": "How likely are you to recommend us?"
     }
+
+
+def test_the_friends_and_family_test_since_2020_rates_the_experience_in_words(
+    tmp_path: Path,
+) -> None:
+    _, *rows = _rows("patient_survey_fft_2020.csv")
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(FIXTURES / "patient_survey_fft_2020.csv", kind="responses")
+        items = ws.table("response_items").execute()
+        stored = ws.table("responses").execute()
+    assert (result.rows_loaded, result.rows_quarantined) == (12, 0)
+    assert set(items["item"]) == {"overall experience"}
+    words = {"Very poor": 1, "Poor": 2, "Neither good nor poor": 3, "Good": 4, "Very good": 5}
+    answers = [words[row[4]] for row in rows if row[4] != "Don't know"]
+    assert sorted(items["value"]) == sorted(answers)  # "Don't know": no rating
+    assert stored["submitted_at"].notna().all()
+    assert set(stored["comment"].dropna()) == {row[5] for row in rows if row[5]}
+
+
+def test_a_german_bewertung_of_numbers_is_the_star_rating() -> None:
+    rows = pa.table(
+        {
+            "Bewertung": ["5", "1", "4", "2"],
+            "Rezension": ["Sehr gut.", "Kaputt angekommen.", "Passt.", "Zu klein."],
+        }
+    )
+    found = post_columns(rows, rows.column_names, kind_for("mentions"), {})
+    assert found.fields == {"rating": "Bewertung", "text": "Rezension"}

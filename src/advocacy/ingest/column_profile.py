@@ -42,7 +42,16 @@ LABELS = {
     "likely": 4,
     "very likely": 5,
     "extremely likely": 5,
+    # The NHS Friends and Family Test since 2020: "Overall, how was your experience?"
+    "very poor": 1,
+    "poor": 2,
+    "neither good nor poor": 3,
+    "good": 4,
+    "very good": 5,
 }
+#: The labels of a 5-point verbal scale of quality; answers all from it make a column a rating
+#: whatever its wording says.
+QUALITY_LABELS = frozenset({"very poor", "poor", "neither good nor poor", "good", "very good"})
 #: Answers that say the respondent gave none ("Don't know" on a 5-point scale): no value.
 NO_ANSWERS = frozenset({"don't know", "don’t know", "dont know", "do not know"})
 #: Distinct values profiled per column; free text beyond this is judged on a sample.

@@ -44,7 +44,7 @@ __all__ = ["PostColumns", "pick_written_at", "post_columns"]
 #: Column names that say they hold what was written.
 WRITTEN = re.compile(
     r"review|comment|text|message|body|content|post|note|feedback|opinion|tweet|verbatim|"
-    r"kommentar|bewertung|commentaire|avis|comentario|rese[nñ]a|mensagem|opmerking|ulasan",
+    r"kommentar|bewertung|rezension|commentaire|avis|comentario|rese[nñ]a|mensagem|opmerking|ulasan",
     re.IGNORECASE,
 )
 #: Written columns that hold someone else's answer to the post, ranked last.
@@ -57,7 +57,8 @@ REPLY = re.compile(
 TITLE = re.compile(r"title|subject|headline|heading|summary|titel|titre|t[íi]tulo", re.I)
 #: Column names that say they hold a star rating, the surest first.
 STARS = re.compile(
-    r"\brat(ed|ings?)\b|\bstars?\b|\bsterne\b|\b[ée]toiles?\b|\bestrellas\b|\bbintang\b|"
+    r"\brat(ed|ings?)\b|\bstars?\b|\bsterne\b|\bbewertung\b|\b[ée]toiles?\b|\bestrellas\b|"
+    r"\bbintang\b|"
     r"\bpuntuaci[oó]n\b|\bnota\b|\bscores?\b|\bgrade\b",
     re.IGNORECASE,
 )

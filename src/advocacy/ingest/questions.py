@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from advocacy.ingest.column_profile import Profile, profile
+from advocacy.ingest.column_profile import QUALITY_LABELS, Profile, profile
 from advocacy.ingest.raw import Detection, ItemColumn
 
 __all__ = [
@@ -274,6 +274,16 @@ def scan_questions(
                 "used as NPS; map it with --map if it is NPS"
             )
             _item(scan, rows, column, wording, scale, found, items)
+        elif found.whole and scale is not None and _quality_words(found):
+            # "Very good" ... "Very poor" say it is a rating; asked "overall", it is the verdict.
+            overall = OVERALL.search(wording) is not None
+            if overall:
+                scan.notes.append(
+                    f"column {column!r} rates the overall experience in words (very poor .. "
+                    f"very good): stored as the item {OVERALL_EXPERIENCE!r} (1-5)"
+                )
+            name = OVERALL_EXPERIENCE if overall else wording
+            _item(scan, rows, column, name, (1, 5), found, items)
         elif (
             found.whole
             and scale is not None
@@ -306,6 +316,19 @@ def scan_questions(
 LIKELY_TO_RECOMMEND = "likely to recommend"
 #: Answers a recommend question needs before values that never pass 5 mean a 5-point scale.
 FIVE_POINT_AFTER = 20
+
+
+#: The item an overall rating of the experience in words is stored as (the FFT since 2020);
+#: text calibration reads it as the answer's verdict, like ``likely to recommend``.
+OVERALL_EXPERIENCE = "overall experience"
+#: Wording that asks for the overall verdict.
+OVERALL = re.compile(r"\boverall\b|\bexperience\b|insgesamt|gesamteindruck", re.IGNORECASE)
+
+
+def _quality_words(found: Profile) -> bool:
+    """Whether the answers are words of the very poor .. very good scale ("Don't know" aside)."""
+    words = {label.strip().lower() for label, number in found.conversions.items() if number}
+    return bool(words) and words <= QUALITY_LABELS and set(found.numbers) <= {1, 2, 3, 4, 5}
 
 
 def _five_point(found: Profile) -> str | None:
