@@ -224,3 +224,16 @@ def test_a_german_bewertung_of_numbers_is_the_star_rating() -> None:
     )
     found = post_columns(rows, rows.column_names, kind_for("mentions"), {})
     assert found.fields == {"rating": "Bewertung", "text": "Rezension"}
+
+
+def test_a_stray_word_among_stars_is_quarantined_by_row_not_the_ratings_dropped(
+    tmp_path: Path,
+) -> None:
+    text = (FIXTURES / "reviews_de_marc.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "reviews.csv"
+    bad.write_text(text.replace("reviewer_de_0300003,3,", "reviewer_de_0300003,drei,"), "utf-8")
+    result, stored = _imported(tmp_path, str(bad))
+    assert (result.rows_loaded, result.rows_quarantined) == (19, 1)
+    assert stored["rating"].notna().all()
+    entry = result.quarantine[0]
+    assert (entry.row_number, entry.column, entry.value) == (4, "stars", "drei")

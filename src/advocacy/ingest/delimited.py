@@ -357,7 +357,7 @@ def _file_tail(path: Path, encoding: str, count: int) -> str:
 
 #: A tab-separated cell that opens with a quote and closes it before the cell ends
 #: (``"enak" katanya``): the file was written without quoting, its quotes are text.
-LITERAL_QUOTE = re.compile(rb'(?:^|[\t\n])"[^"\t\r\n]*"[^"\t\r\n]')
+LITERAL_QUOTE = re.compile(rb'"[^"\t\r\n]*"[^"\t\r\n]')
 
 
 def _read_literal_tsv(path: Path, encoding: str, width: int, size: int) -> RawTable | None:
@@ -371,7 +371,13 @@ def _read_literal_tsv(path: Path, encoding: str, width: int, size: int) -> RawTa
     if encoding not in ASCII_COMPATIBLE:
         return None
     data = path.read_bytes()
-    if not LITERAL_QUOTE.search(data) or b"\n\n" in data or b"\n\r\n" in data:
+    if b'"' not in data or b"\n\n" in data or b"\n\r\n" in data:
+        return None
+    # The quote must open a cell: at the start of the file or after a tab or a line break.
+    if not any(
+        match.start() == 0 or data[match.start() - 1] in b"\t\n"
+        for match in LITERAL_QUOTE.finditer(data)
+    ):
         return None
     table = _pyarrow_csv(
         path, encoding.replace("utf-8-sig", "utf-8"), "\t", width, size, quoted=False

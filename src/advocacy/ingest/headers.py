@@ -200,8 +200,10 @@ def _long_sentence(cell: str) -> bool:
     return len(text) > LONG_TEXT and "?" not in text and not text.endswith((":", ")"))
 
 
-#: Times a header cell must recur as a value of its own column for the header to be a record.
+#: Times a header cell must recur as a value of its own column for the header to be a record,
+#: within this many first rows.
 RECURRING = 2
+RECURRING_WITHIN = 1_000
 
 
 def first_row_is_data(raw: RawTable) -> bool:
@@ -229,8 +231,10 @@ def first_row_is_data(raw: RawTable) -> bool:
     if len(top) != len(raw.header) or not all(top):
         return False
     recurring = False
+    # A label recurs within the first rows; reading them alone keeps big files cheap.
+    first = raw.rows.slice(0, RECURRING_WITHIN)
     for name, cell in zip(raw.header, top, strict=True):
-        column = pc.utf8_trim_whitespace(raw.rows.column(name))
+        column = pc.utf8_trim_whitespace(first.column(name))
         if int(pc.sum(pc.equal(column, cell).cast(pa.int64())).as_py() or 0) >= RECURRING:
             recurring = True
             break

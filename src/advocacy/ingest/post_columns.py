@@ -68,6 +68,9 @@ NOT_STARS = re.compile(
     r"count|percent|rate\b",
     re.IGNORECASE,
 )
+#: A star column may hold this share of numbers (of at least :data:`MOSTLY_AFTER` answers).
+MOSTLY = 0.9
+MOSTLY_AFTER = 10
 #: The id fields of the written kinds.
 WRITTEN_ID = ("mention_id", "note_id")
 #: A rating written out with its scale: "4,0 von 5 Sternen", "5.0 out of 5 stars", "4/5".
@@ -192,6 +195,11 @@ def post_columns(
                 "answers)",
             )
         )
+        if not values.numeric:
+            found.notes.append(
+                f"{values.count - values.numeric_count:,} value(s) of the rating column "
+                f"{column!r} are not numbers: their rows go to quarantine, naming each value"
+            )
     return found
 
 
@@ -204,10 +212,19 @@ def _named_text(column: str, values: Profile) -> bool:
     )
 
 
+def _mostly_numbers(values: Profile) -> bool:
+    """All values are numbers, or at least :data:`MOSTLY` of :data:`MOSTLY_AFTER` or more: a
+    star column with a stray word ("drei") is still the rating, and its bad cells go to
+    quarantine by row, column and value rather than the whole column to attrs."""
+    if values.numeric:
+        return True
+    return values.count >= MOSTLY_AFTER and values.numeric_count >= MOSTLY * values.count
+
+
 def _star_rating(column: str, values: Profile) -> bool:
     numbers = values.numbers
     return (
-        values.numeric
+        _mostly_numbers(values)
         and len(numbers) >= 2
         and min(numbers) >= 0
         and 1 < max(numbers) <= 10
