@@ -122,3 +122,13 @@ def test_a_file_without_sentiment_labels_or_not_imported_is_refused_by_row(
         "581020034455513090",
     )
     assert "advocacy import airline_tweets.csv --kind mentions" in str(missing.value)
+
+
+def test_a_labelled_file_without_texts_is_refused_not_taught_nothing(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
+    labels = tmp_path / "labels.tsv"  # a teach file written with tabs: no text to match
+    labels.write_text("document_id\tkind\tsentiment\nX1\tmention\tpositive\n", "utf-8")
+    with pytest.raises(InputError, match="no row of the file has both a text and a label"):
+        ws.text.teach(labels)

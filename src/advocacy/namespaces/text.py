@@ -466,6 +466,13 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> None:
             best = (matched, kind, found)
     assert best is not None  # IMPORT_KINDS is not empty
     matched, kind, found = best
+    if not found:
+        raise InputError(
+            "no row of the file has both a text and a label",
+            file=str(file),
+            fix="teach from the file as it was imported (its text column beside a column of "
+            "negative/neutral/positive), or a CSV with columns document_id, kind and sentiment",
+        )
     missing = next((entry for entry in found if not entry[2]), None)
     if missing is not None:
         row, _, _, column, value = missing
