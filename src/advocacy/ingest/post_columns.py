@@ -365,6 +365,14 @@ def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], 
                 "when each was written: the other values then go to quarantine)"
             )
     if not dated:
+        for column, share in shares.items():
+            example = _dated_words(rows.column(column)) if share == 0 else None
+            if example is not None:
+                found.notes.append(
+                    f"column {column!r} is named like a date but none of its values is written "
+                    f"in a form the import reads as a date (such as {example!r}; month names are "
+                    f"read in English only); kept in attrs, so {field} is empty"
+                )
         return
     chosen = min(
         dated,
@@ -374,6 +382,20 @@ def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], 
     found.detections.append(
         Detection(chosen, field, f"{chosen!r} is named like a date and every value in it is a date")
     )
+
+
+def _dated_words(column: pa.ChunkedArray) -> str | None:
+    """The first value that holds a number beside letters ("3. März 2021"), or None."""
+    values = pc.drop_null(column.cast(pa.string()))
+    for value in values.slice(0, 100).to_pylist():
+        text = str(value).strip()
+        if (
+            len(text) <= date_forms.MAX_LENGTH
+            and re.search(r"\d", text)
+            and re.search(r"[^\W\d_]", text)
+        ):
+            return text
+    return None
 
 
 def _date_share(column: pa.ChunkedArray) -> float:
