@@ -239,14 +239,15 @@ def test_a_stray_word_among_stars_is_quarantined_by_row_not_the_ratings_dropped(
     assert (entry.row_number, entry.column, entry.value) == (4, "stars", "drei")
 
 
-def test_dates_with_german_month_names_are_kept_and_said_to_be_unread() -> None:
-    rows = pa.table(
-        {
-            "Rezension": ["Schöne Farbe.", "Nach einer Woche kaputt.", "Alles bestens."],
-            "Datum": ["3. März 2021", "12. April 2021", "1. Mai 2021"],
-        }
+def test_dates_with_local_month_names_are_read_and_others_said_to_be_unread() -> None:
+    texts = ["Schöne Farbe.", "Nach einer Woche kaputt.", "Alles bestens."]
+    german = pa.table(
+        {"Rezension": texts, "Datum": ["3. März 2021", "12. Mai 2021", "1. Dez. 2021"]}
     )
-    found = post_columns(rows, rows.column_names, kind_for("mentions"), {})
+    found = post_columns(german, german.column_names, kind_for("mentions"), {})
+    assert found.fields["posted_at"] == "Datum"
+    relative = pa.table({"Rezension": texts, "Datum": ["vor 3 Tagen", "vor 2 Wochen", "gestern"]})
+    found = post_columns(relative, relative.column_names, kind_for("mentions"), {})
     assert "posted_at" not in found.fields
     assert any("'Datum' is named like a date but none of its values" in n for n in found.notes)
-    assert any("'3. März 2021'" in note for note in found.notes)
+    assert any("'vor 3 Tagen'" in note for note in found.notes)

@@ -370,8 +370,8 @@ def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], 
             if example is not None:
                 found.notes.append(
                     f"column {column!r} is named like a date but none of its values is written "
-                    f"in a form the import reads as a date (such as {example!r}; month names are "
-                    f"read in English only); kept in attrs, so {field} is empty"
+                    f"in a form the import reads as a date (such as {example!r}); kept in attrs, "
+                    f"so {field} is empty"
                 )
         return
     chosen = min(
