@@ -147,12 +147,19 @@ def _raw(header: list[str], rows: list[list[str]]) -> RawTable:
 
 
 def test_a_header_is_names_unless_a_value_of_it_recurs_in_its_column() -> None:
-    data = [["Great stay", "positive"], ["Dirty room", "negative"], ["Ok", "positive"]]
+    data = [
+        ["Great stay, lovely staff", "positive"],
+        ["Dirty room and a rude desk", "negative"],
+        ["Ok", "positive"],
+    ]
     assert first_row_is_data(_raw(["Lovely staff, clean room", "positive"], data))
     assert not first_row_is_data(_raw(["text", "label"], data))
     # Two exports pasted together repeat the header as a row: it is still the header.
     pasted = [*data, ["text", "label"], ["More", "label"], ["Fine", "label"]]
     assert not first_row_is_data(_raw(["text", "label"], pasted))
+    # A checkbox column named by its option (cells hold the option when ticked) beside an id.
+    ticked = [["101", "Email"], ["102", ""], ["103", "Email"]]
+    assert not first_row_is_data(_raw(["Respondent ID", "Email"], ticked))
 
 
 def test_friends_and_family_likelihood_in_words_is_a_rating_not_nps(tmp_path: Path) -> None:

@@ -204,6 +204,8 @@ def _long_sentence(cell: str) -> bool:
 #: within this many first rows.
 RECURRING = 2
 RECURRING_WITHIN = 1_000
+#: Words that make a cell prose rather than a name, for a first line read as a record.
+PROSE_WORDS = 3
 
 
 def first_row_is_data(raw: RawTable) -> bool:
@@ -211,8 +213,10 @@ def first_row_is_data(raw: RawTable) -> bool:
 
     It is when a cell of the first line recurs at least :data:`RECURRING` times as a value of
     its own column (a label such as ``positive`` in a file of ``text<TAB>label`` lines, as
-    IndoNLU's SmSA is written), which a column's name never does, and the first line does not
-    come back whole as a data row (a file of several exports pasted together repeats its
+    IndoNLU's SmSA is written), which a column's name never does, every other cell is written
+    like the values under it (a sentence over sentences, a number over numbers: a checkbox
+    column named by its option, among questions, is still a header), and the first line does
+    not come back whole as a data row (a file of several exports pasted together repeats its
     header). Reading such a line as names would drop a record without a word.
 
     Parameters
@@ -230,14 +234,17 @@ def first_row_is_data(raw: RawTable) -> bool:
     top = [_text(cell) for cell in raw.header_cells[0]]
     if len(top) != len(raw.header) or not all(top):
         return False
-    recurring = False
     # A label recurs within the first rows; reading them alone keeps big files cheap.
     first = raw.rows.slice(0, RECURRING_WITHIN)
+    recurring = False
     for name, cell in zip(raw.header, top, strict=True):
         column = pc.utf8_trim_whitespace(first.column(name))
-        if int(pc.sum(pc.equal(column, cell).cast(pa.int64())).as_py() or 0) >= RECURRING:
+        times = int(pc.sum(pc.equal(column, cell).cast(pa.int64())).as_py() or 0)
+        if times >= RECURRING:
             recurring = True
-            break
+        elif not _like_its_column(cell, [str(value) for value in pc.drop_null(column).to_pylist()]):
+            # A name over values of another shape ("Respondent ID" over numbers): a header.
+            return False
     if not recurring:
         return False
     matches = [
@@ -248,6 +255,18 @@ def first_row_is_data(raw: RawTable) -> bool:
     for match in matches[1:]:
         repeated = pc.and_(repeated, match)
     return not pc.any(repeated).as_py()
+
+
+def _like_its_column(cell: str, values: list[str]) -> bool:
+    """Whether ``cell`` is written like the values under it: a number over numbers, a date over
+    dates, words (three or more) over words."""
+    filled = [value for value in values if value.strip()]
+    if not filled:
+        return False
+    if looks_like_data(cell):
+        return sum(looks_like_data(value) for value in filled) * 2 >= len(filled)
+    words = sorted(len(value.split()) for value in filled)
+    return len(cell.split()) >= PROSE_WORDS and words[len(words) // 2] >= PROSE_WORDS
 
 
 def second_row_labels(raw: RawTable) -> bool:
