@@ -228,6 +228,28 @@ def _adapted(
     return raw, adapted, fixes
 
 
+def read_as(path: str | Path, kind: str) -> tuple[RawTable, Adapted]:
+    """``path`` read and mapped onto ``kind`` exactly as :func:`import_file` reads it.
+
+    What teaching from a labelled file uses to find the records its rows were imported as: the
+    same reader, adapter and repairs, so a row's id and text are those stored.
+
+    Parameters
+    ----------
+    path
+        CSV/TSV, XLSX, JSON, JSONL or Parquet file.
+    kind
+        Canonical kind (``mentions``, ``responses``, ``notes``, ...).
+
+    Returns
+    -------
+    raw, adapted
+        The file as read, and its rows mapped onto the kind (before validation).
+    """
+    raw, adapted, _ = _adapted(Path(path), kind, "auto", None)
+    return raw, adapted
+
+
 #: Column names an error lists before it says how many more there are.
 LISTED_COLUMNS = 12
 

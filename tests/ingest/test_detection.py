@@ -151,7 +151,11 @@ def test_real_reviews_take_the_review_text_as_comment_and_their_ids_as_identifie
         read_file(shared_data / "real-exports/olist-subset/olist_order_reviews_dataset.csv"),
         RESPONSES,
     )
-    assert olist.fields == {"comment": "review_comment_message"}
+    # When the review was written, not when the shop answered (review_answer_timestamp).
+    assert olist.fields == {
+        "comment": "review_comment_message",
+        "submitted_at": "review_creation_date",
+    }
     found = reasons(olist)
     for column in ("review_id", "order_id"):
         assert found[column][0] == "attrs" and "identifier" in found[column][1]

@@ -84,10 +84,11 @@ def test_codes_flags_and_loose_dates_are_not_taken() -> None:
         }
     )
     found = post_columns(rows, rows.column_names, kind_for("mentions"), {})
-    assert found.fields == {"text": "Body"}
+    # The comment's own id keys the record; it is never the text or a rating.
+    assert found.fields == {"mention_id": "Comment ID", "text": "Body"}
     assert any("'Date' is named like a date but 25% of its values" in n for n in found.notes)
     notes = post_columns(rows, rows.column_names, kind_for("notes"), {})
-    assert notes.fields == {"text": "Body"}  # notes have no rating
+    assert notes.fields == {"note_id": "Comment ID", "text": "Body"}  # notes have no rating
 
 
 def test_a_reply_or_a_title_is_never_the_text_and_scores_are_not_stars() -> None:

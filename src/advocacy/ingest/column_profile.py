@@ -34,7 +34,26 @@ LABELS = {
     "neither easy nor difficult": 3,
     "easy": 4,
     "very easy": 5,
+    # The likelihood to recommend of the NHS Friends and Family Test (before 2020).
+    "extremely unlikely": 1,
+    "very unlikely": 1,
+    "unlikely": 2,
+    "neither likely nor unlikely": 3,
+    "likely": 4,
+    "very likely": 5,
+    "extremely likely": 5,
+    # The NHS Friends and Family Test since 2020: "Overall, how was your experience?"
+    "very poor": 1,
+    "poor": 2,
+    "neither good nor poor": 3,
+    "good": 4,
+    "very good": 5,
 }
+#: The labels of a 5-point verbal scale of quality; answers all from it make a column a rating
+#: whatever its wording says.
+QUALITY_LABELS = frozenset({"very poor", "poor", "neither good nor poor", "good", "very good"})
+#: Answers that say the respondent gave none ("Don't know" on a 5-point scale): no value.
+NO_ANSWERS = frozenset({"don't know", "don’t know", "dont know", "do not know"})
 #: Distinct values profiled per column; free text beyond this is judged on a sample.
 MAX_DISTINCT = 5000
 #: Values longer than this are not codes; only the first characters are matched.
@@ -133,6 +152,13 @@ def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profil
     )
     counted = pc.value_counts(pc.drop_null(array)).to_pylist()
     counted = [entry for entry in counted if entry["values"].strip()]
+    # "Don't know" beside a scale is no answer: it does not count, and reads as empty.
+    unanswered = {
+        str(entry["values"]): ""
+        for entry in counted
+        if str(entry["values"]).strip().lower() in NO_ANSWERS
+    }
+    counted = [entry for entry in counted if str(entry["values"]) not in unanswered]
     count = sum(int(entry["counts"]) for entry in counted)
     sample = counted[:MAX_DISTINCT]
     weight = sum(int(entry["counts"]) for entry in sample) or 1
@@ -157,6 +183,9 @@ def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profil
         if is_label:
             labelled = True
             conversions[value] = f"{number:g}"
+    if unanswered and numeric_count:
+        labelled = True
+        conversions.update(unanswered)
     if len(counted) > len(sample):
         # Scale the sample's count of numbers up to the whole column.
         numeric_count = round(numeric_count * count / weight)

@@ -39,7 +39,8 @@ DAY_MONTH = r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?:[ T,]+(.+))?$"
 YEAR_FIRST = r"^(\d{4})[./-](\d{1,2})[./-](\d{1,2})(?:[ T,]+(.+))?$"
 COMPACT = r"^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2}))?$"
 NAMED_DAY_FIRST = (
-    r"(?i)^(\d{1,2})(?:st|nd|rd|th)?[ -]([a-z]{3,9})\.?,?[ -](\d{4}|\d{2})(?:[ T,]+(.+))?$"
+    r"(?i)^(\d{1,2})(?:st|nd|rd|th|\.)?[ -](?:de )?([a-zà-ÿ]{3,10})\.?,?(?: de)?[ -](\d{4}|\d{2})"
+    r"(?:[ T,]+(.+))?$"
 )
 NAMED_MONTH_FIRST = (
     r"(?i)^([a-z]{3,9})\.?[ -](\d{1,2})(?:st|nd|rd|th)?,? (\d{4}|\d{2})(?:[ T,]+(.+))?$"
@@ -60,12 +61,42 @@ MONTHS = (
     "november",
     "december",
 )
+#: Month names and their usual abbreviations in the languages reviews are written in
+#: (German, French, Spanish, Portuguese, Italian, Dutch, Indonesian), month by month, read day
+#: first ("3. März 2021", "3 de marzo de 2021", "3 Maret 2021"); English's are MONTHS.
+LOCAL_MONTHS = (
+    ("januar", "jän", "janvier", "janv", "enero", "ene", "janeiro", "gennaio", "gen",
+     "januari"),
+    ("februar", "février", "fevrier", "févr", "fevr", "fév", "fev", "febrero", "fevereiro",
+     "febbraio", "februari"),
+    ("märz", "mär", "mrz", "mars", "marzo", "março", "marco", "maart", "mrt", "maret"),
+    ("avril", "avr", "abril", "abr", "aprile"),
+    ("mai", "mayo", "maio", "maggio", "mag", "mei"),
+    ("juni", "juin", "junio", "junho", "giugno", "giu"),
+    ("juli", "juillet", "juil", "julio", "julho", "luglio", "lug"),
+    ("août", "aout", "agosto", "ago", "augustus", "agustus", "agu", "agt"),
+    ("septembre", "septiembre", "setiembre", "setembro", "settembre", "set"),
+    ("oktober", "okt", "octobre", "octubre", "outubro", "out", "ottobre", "ott"),
+    ("novembre", "noviembre", "novembro"),
+    ("dezember", "dez", "décembre", "decembre", "déc", "dec", "diciembre", "dic", "dezembro",
+     "dicembre", "december", "desember", "des"),
+)  # fmt: skip
+
+
+def _local_month_names() -> tuple[list[str], list[int]]:
+    """The names of LOCAL_MONTHS, with their months' numbers."""
+    names: dict[str, int] = {}
+    for number, local in enumerate(LOCAL_MONTHS, start=1):
+        names |= dict.fromkeys(local, number)
+    return list(names), list(names.values())
+
 
 #: What the reasons say is read, so a user knows what to write instead.
 ACCEPTED = (
     "the forms read are ISO 8601 (2024-05-31 14:00:00+02:00, with T or a space, offsets "
     "such as Z, +0200 or ' -0800'), e-mail and Twitter forms (Fri, 31 May 2024 14:00:00 +0200; "
-    "Fri May 31 14:00:00 +0000 2024), month names (31 May 2024, May 31, 2024 2:00 PM), "
+    "Fri May 31 14:00:00 +0000 2024), month names (31 May 2024, May 31, 2024 2:00 PM; day "
+    "first in German, French, Spanish, Portuguese, Italian, Dutch, Indonesian: 3. März 2024), "
     "day/month/year numbers (31/05/2024, 31.05.24), Unix epochs of 10 or 13 digits and Excel "
     "date numbers in .xlsx files; declare any other layout with date_format in a mapping"
 )
@@ -167,11 +198,15 @@ def month_number(text: str) -> str:
     """SQL for the month of ``text``: a number 1-12, or a month's name or abbreviation."""
     names = string_list(MONTHS)
     short = string_list(tuple(month[:3] for month in MONTHS))
+    local, numbers = _local_month_names()
+    listed = "[" + ", ".join(str(number) for number in numbers) + "]"
     name = f"lower({text})"
+    # English first: a short list, the names most files use.
     return (
         f"CASE WHEN {starts_with_digit(text)} THEN TRY_CAST({text} AS INTEGER) "
         f"WHEN list_contains({names}, {name}) OR list_contains({short}, {name}) "
-        f"OR {name} = 'sept' THEN list_position({short}, left({name}, 3)) END"
+        f"OR {name} = 'sept' THEN list_position({short}, left({name}, 3)) "
+        f"ELSE {listed}[list_position({string_list(local)}, {name})] END"
     )
 
 

@@ -234,8 +234,12 @@ def _pyarrow_csv(
     width: int,
     size: int,
     invalid: list[tuple[int, str, int]] | None = None,
+    *,
+    quoted: bool = True,
 ) -> pa.Table | None:
     """The whole file through pyarrow, or None when it cannot be read so.
+
+    ``quoted=False`` reads quote characters as text (a TSV written without quoting).
 
     Without ``invalid`` a record with the wrong number of cells fails the read (None). With it,
     the read runs serially (so records keep their numbers) and such records are skipped and
@@ -261,7 +265,8 @@ def _pyarrow_csv(
             ),
             "parse_options": pa_csv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=True,
+                quote_char='"' if quoted else False,
+                newlines_in_values=quoted,
                 invalid_row_handler=None if invalid is None else skip,
             ),
             "convert_options": pa_csv.ConvertOptions(
@@ -350,6 +355,53 @@ def _file_tail(path: Path, encoding: str, count: int) -> str:
         window *= 4
 
 
+#: A tab-separated cell that opens with a quote and closes it before the cell ends
+#: (``"enak" katanya``): the file was written without quoting, its quotes are text.
+LITERAL_QUOTE = re.compile(rb'"[^"\t\r\n]*"[^"\t\r\n]')
+
+
+def _read_literal_tsv(path: Path, encoding: str, width: int, size: int) -> RawTable | None:
+    """A TSV whose quotes are text, read without quoting; None for any other file.
+
+    Tab-separated files are often written without quoting (IndoNLU's SmSA), so a text that
+    begins with a quoted word would lose its quotes to a CSV reader. The file is read so only
+    when a cell shows it (:data:`LITERAL_QUOTE`), every line splits into the same cells, and
+    it has no blank lines (their row numbers come from a quoting reader).
+    """
+    if encoding not in ASCII_COMPATIBLE:
+        return None
+    data = path.read_bytes()
+    if b'"' not in data or b"\n\n" in data or b"\n\r\n" in data:
+        return None
+    # The quote must open a cell: at the start of the file or after a tab or a line break.
+    if not any(
+        match.start() == 0 or data[match.start() - 1] in b"\t\n"
+        for match in LITERAL_QUOTE.finditer(data)
+    ):
+        return None
+    table = _pyarrow_csv(
+        path, encoding.replace("utf-8-sig", "utf-8"), "\t", width, size, quoted=False
+    )
+    if table is None or table.num_rows == 0:
+        return None
+    header_cells = list(table.slice(0, 1).to_pylist()[0].values())
+    header = unique_header(header_cells)
+    return RawTable(
+        path=str(path),
+        file_format="tsv",
+        header=header,
+        rows=table.slice(1).rename_columns(header),
+        encoding=encoding,
+        delimiter="\t",
+        header_cells=[header_cells],
+        notes=[
+            "quote characters in this tab-separated file are part of the text (a cell opens "
+            "with a quote and goes on after it closes): read without quoting, so each line is "
+            "one record and every quote is kept"
+        ],
+    )
+
+
 def read_delimited(path: Path) -> RawTable:
     """Read a CSV, TSV or TXT file (see the module's description).
 
@@ -383,6 +435,10 @@ def read_delimited(path: Path) -> RawTable:
     # Every column is read as text: name more columns than any record of the sample can have
     # (pyarrow ignores the names of columns a file lacks).
     width = sample.count(delimiter) + 1
+    if delimiter == "\t" and terminator != "\r":
+        literal = _read_literal_tsv(path, encoding, width, size)
+        if literal is not None:
+            return literal
     text: str | None = None
     placeholder: str | None = None
     notes: list[str] = []

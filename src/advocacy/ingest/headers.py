@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from advocacy.errors import InputError
 from advocacy.ingest.raw import RawTable
@@ -197,6 +198,75 @@ def looks_like_data(cell: str) -> bool:
 def _long_sentence(cell: str) -> bool:
     text = cell.strip()
     return len(text) > LONG_TEXT and "?" not in text and not text.endswith((":", ")"))
+
+
+#: Times a header cell must recur as a value of its own column for the header to be a record,
+#: within this many first rows.
+RECURRING = 2
+RECURRING_WITHIN = 1_000
+#: Words that make a cell prose rather than a name, for a first line read as a record.
+PROSE_WORDS = 3
+
+
+def first_row_is_data(raw: RawTable) -> bool:
+    """Whether the file has no header: its first line is a record like the others.
+
+    It is when a cell of the first line recurs at least :data:`RECURRING` times as a value of
+    its own column (a label such as ``positive`` in a file of ``text<TAB>label`` lines, as
+    IndoNLU's SmSA is written), which a column's name never does, every other cell is written
+    like the values under it (a sentence over sentences, a number over numbers: a checkbox
+    column named by its option, among questions, is still a header), and the first line does
+    not come back whole as a data row (a file of several exports pasted together repeats its
+    header). Reading such a line as names would drop a record without a word.
+
+    Parameters
+    ----------
+    raw
+        A CSV or XLSX file as read (its first row taken as the header).
+
+    Returns
+    -------
+    bool
+        True when the first line should be read as data (``header_rows: 0``).
+    """
+    if not raw.header_cells or raw.rows.num_rows < RECURRING or len(raw.header) < 2:
+        return False
+    top = [_text(cell) for cell in raw.header_cells[0]]
+    if len(top) != len(raw.header) or not all(top):
+        return False
+    # A label recurs within the first rows; reading them alone keeps big files cheap.
+    first = raw.rows.slice(0, RECURRING_WITHIN)
+    recurring = False
+    for name, cell in zip(raw.header, top, strict=True):
+        column = pc.utf8_trim_whitespace(first.column(name))
+        times = int(pc.sum(pc.equal(column, cell).cast(pa.int64())).as_py() or 0)
+        if times >= RECURRING:
+            recurring = True
+        elif not _like_its_column(cell, [str(value) for value in pc.drop_null(column).to_pylist()]):
+            # A name over values of another shape ("Respondent ID" over numbers): a header.
+            return False
+    if not recurring:
+        return False
+    matches = [
+        pc.fill_null(pc.equal(pc.utf8_trim_whitespace(raw.rows.column(name)), cell), False)
+        for name, cell in zip(raw.header, top, strict=True)
+    ]
+    repeated = matches[0]
+    for match in matches[1:]:
+        repeated = pc.and_(repeated, match)
+    return not pc.any(repeated).as_py()
+
+
+def _like_its_column(cell: str, values: list[str]) -> bool:
+    """Whether ``cell`` is written like the values under it: a number over numbers, a date over
+    dates, words (three or more) over words."""
+    filled = [value for value in values if value.strip()]
+    if not filled:
+        return False
+    if looks_like_data(cell):
+        return sum(looks_like_data(value) for value in filled) * 2 >= len(filled)
+    words = sorted(len(value.split()) for value in filled)
+    return len(cell.split()) >= PROSE_WORDS and words[len(words) // 2] >= PROSE_WORDS
 
 
 def second_row_labels(raw: RawTable) -> bool:

@@ -9,10 +9,17 @@ Reply Text") or its title, a column of varied free text, and of several the one 
 longest answers ("Review Text" over "Title"); a column named like the text counts even when its
 answers are short ("Love it", "Never again"). A mention's rating is a numeric column named like
 a star rating ("Rating", "Stars", "review_score", never "Sentiment Score" or "Response rate")
-holding several values in steps of a half star up to at most 10. When it was written (a
+holding several values in steps of a half star up to at most 10, or a column of any name every
+value of which says its stars in words ("4,0 von 5 Sternen", "5.0 out of 5 stars", "4/5"), read
+as the number of stars (a note says so). When it was written (a
 mention's ``posted_at``, a note's ``taken_at``) is a column named like a date, creation before
-updates and replies, every value of which is written as a date; a date-named column that holds
-anything else is left in ``attrs`` with a note. Every decision is a
+updates and replies ("at" alone, as app-store review scrapers name it, counts), every value of
+which is written as a date; a date-named column that holds
+anything else is left in ``attrs`` with a note. The record's id (a mention's ``mention_id``, a
+note's ``note_id``) is a column named as the id of the post itself ("tweet_id", "review_id",
+"reviewId", "id"), never of someone or something else ("user_id", "product_id"), whose every
+row holds a value and no value repeats: then the export carries the platform's id, so a user
+can join the results to their own copy of the file. Every decision is a
 :class:`~advocacy.ingest.raw.Detection` giving its evidence; the rest stay in ``attrs``.
 """
 
@@ -32,12 +39,12 @@ from advocacy.ingest.questions import identifier_evidence, is_free_text, text_ev
 from advocacy.ingest.raw import Detection
 from advocacy.model import Kind
 
-__all__ = ["PostColumns", "post_columns"]
+__all__ = ["PostColumns", "pick_written_at", "post_columns"]
 
 #: Column names that say they hold what was written.
 WRITTEN = re.compile(
     r"review|comment|text|message|body|content|post|note|feedback|opinion|tweet|verbatim|"
-    r"kommentar|bewertung|commentaire|avis|comentario|rese[nñ]a|mensagem|opmerking|ulasan",
+    r"kommentar|bewertung|rezension|commentaire|avis|comentario|rese[nñ]a|mensagem|opmerking|ulasan",
     re.IGNORECASE,
 )
 #: Written columns that hold someone else's answer to the post, ranked last.
@@ -50,7 +57,8 @@ REPLY = re.compile(
 TITLE = re.compile(r"title|subject|headline|heading|summary|titel|titre|t[íi]tulo", re.I)
 #: Column names that say they hold a star rating, the surest first.
 STARS = re.compile(
-    r"\brat(ed|ings?)\b|\bstars?\b|\bsterne\b|\b[ée]toiles?\b|\bestrellas\b|\bbintang\b|"
+    r"\brat(ed|ings?)\b|\bstars?\b|\bsterne\b|\bbewertung\b|\b[ée]toiles?\b|\bestrellas\b|"
+    r"\bbintang\b|"
     r"\bpuntuaci[oó]n\b|\bnota\b|\bscores?\b|\bgrade\b",
     re.IGNORECASE,
 )
@@ -60,8 +68,21 @@ NOT_STARS = re.compile(
     r"count|percent|rate\b",
     re.IGNORECASE,
 )
+#: A star column may hold this share of numbers (of at least :data:`MOSTLY_AFTER` answers).
+MOSTLY = 0.9
+MOSTLY_AFTER = 10
+#: The id fields of the written kinds.
+WRITTEN_ID = ("mention_id", "note_id")
+#: A rating written out with its scale: "4,0 von 5 Sternen", "5.0 out of 5 stars", "4/5".
+STAR_PHRASE = re.compile(
+    r"^\s*(\d{1,2}(?:[.,]\d)?)\s*(?:(?:von|out of|of|sur|de|dari|su)\s*\d{1,2}\s*"
+    r"(?:sternen|sterne|stars?|[ée]toiles?|estrellas?|bintang|stelle)|/\s*\d{1,2})\s*$",
+    re.IGNORECASE,
+)
 #: Column names that say they hold a date or time.
-WHEN = re.compile(r"date|time|created|posted|published|submitted|datum|fecha|\bdata\b", re.I)
+WHEN = re.compile(
+    r"date|time|created|posted|published|submitted|datum|fecha|\bdata\b|^\s*at\s*$", re.I
+)
 #: Of those, names that say when it was written, ranked first ...
 WRITTEN_WHEN = re.compile(r"post|publish|creat|writ|submit", re.IGNORECASE)
 #: ... and names of later events, ranked last.
@@ -75,6 +96,11 @@ DATE_FORMS = (
     date_forms.NAMED_MONTH_FIRST,
     date_forms.CTIME,
 )
+#: Column names that say they hold the id of the post, review or note itself.
+POST_ID = re.compile(
+    r"^(?:(?:tweet|post|review|comment|status|message|mention|note|feedback)[\s_.\-]?)?id$",
+    re.IGNORECASE,
+)
 #: The field holding when a written kind's record was written.
 WRITTEN_AT = {"mentions": "posted_at", "notes": "taken_at"}
 
@@ -86,6 +112,7 @@ class PostColumns:
     fields: dict[str, str] = field(default_factory=dict)
     detections: list[Detection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    replaced: dict[str, pa.ChunkedArray] = field(default_factory=dict)  # stars read as numbers
 
 
 def _words(name: str) -> str:
@@ -130,9 +157,12 @@ def post_columns(
     found = PostColumns()
     wants_text = "text" in kind.field_names and "text" not in taken
     wants_rating = "rating" in kind.field_names and "rating" not in taken
+    key = kind.key[0] if len(kind.key) == 1 else None
+    if key in WRITTEN_ID and key not in taken:
+        _pick_id(found, rows, columns, key)
     when = WRITTEN_AT.get(kind.name)
     if when is not None and when not in taken:
-        _pick_when(found, rows, columns, when)
+        pick_written_at(found, rows, columns, when)
     free_text: list[tuple[str, Profile]] = []
     stars: list[tuple[str, Profile]] = []
     for column in columns:
@@ -140,6 +170,8 @@ def post_columns(
             continue
         values = profile(rows.column(column))
         if identifier_evidence(column, column, values) is not None:
+            continue
+        if wants_rating and "rating" not in found.fields and _star_phrases(found, rows, column):
             continue
         if wants_text and (
             is_free_text(values, _words(column))
@@ -150,7 +182,7 @@ def post_columns(
             stars.append((column, values))
     if wants_text:
         _pick_text(found, free_text)
-    if wants_rating and stars:
+    if wants_rating and stars and "rating" not in found.fields:
         # A name that says "rating" or "stars" before one that says "score" or "grade".
         column, values = min(stars, key=lambda entry: _stars_rank(entry[0]))
         found.fields["rating"] = column
@@ -163,6 +195,11 @@ def post_columns(
                 "answers)",
             )
         )
+        if not values.numeric:
+            found.notes.append(
+                f"{values.count - values.numeric_count:,} value(s) of the rating column "
+                f"{column!r} are not numbers: their rows go to quarantine, naming each value"
+            )
     return found
 
 
@@ -175,10 +212,19 @@ def _named_text(column: str, values: Profile) -> bool:
     )
 
 
+def _mostly_numbers(values: Profile) -> bool:
+    """All values are numbers, or at least :data:`MOSTLY` of :data:`MOSTLY_AFTER` or more: a
+    star column with a stray word ("drei") is still the rating, and its bad cells go to
+    quarantine by row, column and value rather than the whole column to attrs."""
+    if values.numeric:
+        return True
+    return values.count >= MOSTLY_AFTER and values.numeric_count >= MOSTLY * values.count
+
+
 def _star_rating(column: str, values: Profile) -> bool:
     numbers = values.numbers
     return (
-        values.numeric
+        _mostly_numbers(values)
         and len(numbers) >= 2
         and min(numbers) >= 0
         and 1 < max(numbers) <= 10
@@ -187,6 +233,43 @@ def _star_rating(column: str, values: Profile) -> bool:
         and bool(STARS.search(_words(column)))
         and not NOT_STARS.search(_words(column))
     )
+
+
+def _star_phrases(found: PostColumns, rows: pa.Table, column: str) -> bool:
+    """Take ``column`` as the rating when every value says its stars in words ("4 von 5 Sternen").
+
+    The values become their numbers of stars (in :attr:`PostColumns.replaced`); a column of
+    phrases naming more than one scale, or a scale above 10, is not read.
+    """
+    values = pc.utf8_trim_whitespace(rows.column(column).cast(pa.string()))
+    present = pc.drop_null(values).filter(pc.not_equal(pc.drop_null(values), ""))
+    if len(present) < 2:
+        return False
+    scales, numbers = set(), set()
+    for value in pc.unique(present).to_pylist():
+        match = STAR_PHRASE.match(str(value)) if len(str(value)) <= 40 else None
+        if match is None:
+            return False
+        numbers.add(float(match.group(1).replace(",", ".")))
+        scales.add(int(re.findall(r"\d+", str(value)[match.end(1) :])[0]))
+    if len(scales) != 1 or not 1 < max(scales) <= 10 or max(numbers) > max(scales):
+        return False
+    stars = pc.extract_regex(values, r"^\s*(?P<stars>\d{1,2}(?:[.,]\d)?)")
+    found.replaced[column] = pc.replace_substring(pc.struct_field(stars, "stars"), ",", ".")
+    found.fields["rating"] = column
+    found.detections.append(
+        Detection(
+            column,
+            "rating",
+            f"every value of {column!r} says its stars out of {max(scales)} in words (such as "
+            f"{str(present[0])!r}); read as the number of stars",
+        )
+    )
+    found.notes.append(
+        f"column {column!r}: ratings written as phrases ({str(present[0])!r}) are stored as "
+        f"their number of stars out of {max(scales)}"
+    )
+    return True
 
 
 def _stars_rank(column: str) -> int:
@@ -231,8 +314,43 @@ def _pick_text(found: PostColumns, free_text: list[tuple[str, Profile]]) -> None
         )
 
 
-def _pick_when(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
-    """A column named like a date, every value of which is a date; creation first."""
+def _pick_id(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
+    """A column named as the post's own id whose every row holds a value that no other repeats.
+
+    A repeated or missing id would merge different posts or leave some without their id, so
+    such a column stays in ``attrs`` with a note (the records are then keyed by all they hold).
+    """
+    for column in columns:
+        if not POST_ID.match(column.strip()):
+            continue
+        values = pc.utf8_trim_whitespace(rows.column(column).cast(pa.string()))
+        present = pc.drop_null(values).filter(pc.not_equal(pc.drop_null(values), ""))
+        distinct = len(pc.unique(present))
+        if len(present) == rows.num_rows and distinct == rows.num_rows:
+            found.fields[field] = column
+            found.detections.append(
+                Detection(
+                    column,
+                    field,
+                    f"{column!r} is named like the post's own id and each of its "
+                    f"{rows.num_rows:,} rows holds a different value",
+                )
+            )
+            return
+        found.notes.append(
+            f"column {column!r} is named like the post's id, but {rows.num_rows - len(present):,} "
+            f"row(s) have none and {len(present) - distinct:,} repeat another's; kept in attrs "
+            f"and the records keyed by all they hold (map it to {field} with --map to key by it)"
+        )
+
+
+def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
+    """Add to ``found`` the column of ``field``: named like a date, every value a date.
+
+    Of several, one named like the creation ("posted", "created") before one named like a
+    later event ("updated", "replied"). A date-named column with other values gets a note.
+    Survey answers use it for ``submitted_at`` ("Date of response", "Date").
+    """
     shares = {
         column: _date_share(rows.column(column))
         for column in columns
@@ -247,6 +365,14 @@ def _pick_when(found: PostColumns, rows: pa.Table, columns: Sequence[str], field
                 "when each was written: the other values then go to quarantine)"
             )
     if not dated:
+        for column, share in shares.items():
+            example = _dated_words(rows.column(column)) if share == 0 else None
+            if example is not None:
+                found.notes.append(
+                    f"column {column!r} is named like a date but none of its values is written "
+                    f"in a form the import reads as a date (such as {example!r}); kept in attrs, "
+                    f"so {field} is empty"
+                )
         return
     chosen = min(
         dated,
@@ -256,6 +382,20 @@ def _pick_when(found: PostColumns, rows: pa.Table, columns: Sequence[str], field
     found.detections.append(
         Detection(chosen, field, f"{chosen!r} is named like a date and every value in it is a date")
     )
+
+
+def _dated_words(column: pa.ChunkedArray) -> str | None:
+    """The first value that holds a number beside letters ("3. März 2021"), or None."""
+    values = pc.drop_null(column.cast(pa.string()))
+    for value in values.slice(0, 100).to_pylist():
+        text = str(value).strip()
+        if (
+            len(text) <= date_forms.MAX_LENGTH
+            and re.search(r"\d", text)
+            and re.search(r"[^\W\d_]", text)
+        ):
+            return text
+    return None
 
 
 def _date_share(column: pa.ChunkedArray) -> float:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from advocacy.ingest.column_profile import Profile, profile
+from advocacy.ingest.column_profile import QUALITY_LABELS, Profile, profile
 from advocacy.ingest.raw import Detection, ItemColumn
 
 __all__ = [
@@ -220,6 +220,13 @@ def scan_questions(
             else:
                 reason = f"{quoted} {two_way}, so never NPS, CSAT or CES; kept in attrs"
             scan.detections.append(Detection(column, "attrs", reason))
+        elif (
+            found.whole
+            and scale is not None
+            and RECOMMEND.search(wording)
+            and (five := _five_point(found)) is not None
+        ):
+            _likelihood(scan, rows, column, wording, found, items, five)
         elif found.whole and scale is not None and RECOMMEND.search(wording):
             if recommend_field in available and recommend_field not in scan.fields:
                 take(
@@ -267,6 +274,16 @@ def scan_questions(
                 "used as NPS; map it with --map if it is NPS"
             )
             _item(scan, rows, column, wording, scale, found, items)
+        elif found.whole and scale is not None and _quality_words(found):
+            # "Very good" ... "Very poor" say it is a rating; asked "overall", it is the verdict.
+            overall = OVERALL.search(wording) is not None
+            if overall:
+                scan.notes.append(
+                    f"column {column!r} rates the overall experience in words (very poor .. "
+                    f"very good): stored as the item {OVERALL_EXPERIENCE!r} (1-5)"
+                )
+            name = OVERALL_EXPERIENCE if overall else wording
+            _item(scan, rows, column, name, (1, 5), found, items)
         elif (
             found.whole
             and scale is not None
@@ -292,6 +309,75 @@ def scan_questions(
             )
     _pick_comment(scan, free_text, wordings, available)
     return scan
+
+
+#: The item a 5-point likelihood to recommend is stored as; text calibration reads it as the
+#: answer's overall verdict (:data:`advocacy.text.score_labels.OVERALL_RATING_ITEMS`).
+LIKELY_TO_RECOMMEND = "likely to recommend"
+#: Answers a recommend question needs before values that never pass 5 mean a 5-point scale.
+FIVE_POINT_AFTER = 20
+
+
+#: The item an overall rating of the experience in words is stored as (the FFT since 2020);
+#: text calibration reads it as the answer's verdict, like ``likely to recommend``.
+OVERALL_EXPERIENCE = "overall experience"
+#: Wording that asks for the overall verdict.
+OVERALL = re.compile(r"\boverall\b|\bexperience\b|insgesamt|gesamteindruck", re.IGNORECASE)
+
+
+def _quality_words(found: Profile) -> bool:
+    """Whether the answers are words of the very poor .. very good scale ("Don't know" aside)."""
+    words = {label.strip().lower() for label, number in found.conversions.items() if number}
+    return bool(words) and words <= QUALITY_LABELS and set(found.numbers) <= {1, 2, 3, 4, 5}
+
+
+def _five_point(found: Profile) -> str | None:
+    """Why a recommend question is a 5-point scale rather than 0-10 NPS; None if it is not.
+
+    Its answers are likelihood words ("Extremely likely" ... "Extremely unlikely", the NHS
+    Friends and Family Test), or numbers that never pass 5 in :data:`FIVE_POINT_AFTER` or more
+    answers (0-10 answers that all fall in 1-5 would be a survey of detractors only).
+    """
+    if not found.numbers or min(found.numbers) < 1 or max(found.numbers) > 5:
+        return None
+    words = [label for label in found.conversions if found.conversions[label]]
+    if words and all("likely" in label.lower() for label in words):
+        return "words"
+    if not words and found.count >= FIVE_POINT_AFTER:
+        return "numbers"
+    return None
+
+
+def _likelihood(
+    scan: QuestionScan,
+    rows: pa.Table,
+    column: str,
+    wording: str,
+    found: Profile,
+    items: bool,
+    five: str,
+) -> None:
+    """A 5-point likelihood to recommend: an item rating, never NPS.
+
+    In words, its direction is known (5 = extremely likely) and it is the item
+    :data:`LIKELY_TO_RECOMMEND`; in numbers it is not (the Friends and Family Test codes
+    1 = extremely likely), so it is an item under its own wording and a note asks to check.
+    """
+    if five == "words":
+        scan.notes.append(
+            f"column {column!r} asks about recommending on a 5-point scale of words, not 0-10: "
+            f"stored as the item {LIKELY_TO_RECOMMEND!r} (1 = extremely unlikely, 5 = extremely "
+            'likely), not as NPS; answers such as "Don\'t know" are stored as no rating'
+        )
+        _item(scan, rows, column, LIKELY_TO_RECOMMEND, (1, 5), found, items)
+        return
+    scan.notes.append(
+        f"column {column!r} asks about recommending but its {found.count:,} answers are all "
+        f"1-5, a 5-point scale rather than 0-10 NPS: stored as an item rating under its wording, "
+        "not as NPS; check which end is best (the Friends and Family Test codes 1 = extremely "
+        "likely) and map it with --map"
+    )
+    _item(scan, rows, column, wording, (1, 5), found, items)
 
 
 def _item(

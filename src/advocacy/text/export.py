@@ -27,6 +27,9 @@ PERSONAL_COLUMNS = {
     "interviewer": "[name]",
     "referred_contact": "[contact]",
 }
+#: ``sentiment_reason`` of a record whose text is empty, and of one not analysed yet.
+NO_TEXT = "no text"
+NOT_ANALYSED = "not analysed"
 #: Columns of JSON objects whose text values may hold anything (unmapped source columns).
 JSON_COLUMNS = ("attrs", "record")
 
@@ -41,7 +44,9 @@ def export_columns(ws: Any, table_name: str) -> Any:
     The table's own columns come first, unchanged; then ``sentiment``, ``sentiment_score``,
     ``emotions`` (JSON text), ``effort``, ``themes`` (theme names joined by "; "),
     ``analysed_language`` (the language the analysis read the text in), ``sentiment_reason``
-    (why sentiment is empty: ``language not supported`` or ``no content``) and ``complaint``
+    (why sentiment is empty: ``language not supported``, ``no content`` for a non-answer,
+    :data:`NO_TEXT` for an empty text, :data:`NOT_ANALYSED` before ``text analyze`` read
+    it) and ``complaint``
     (the model's complaint probability, empty when it gives none). Tables that hold no
     documents are returned unchanged.
 
@@ -68,6 +73,8 @@ def export_columns(ws: Any, table_name: str) -> Any:
     kind = TABLE_KINDS.get(normal)
     if kind is None:
         return table
+    import ibis
+
     backend = ws.db.ibis
     source = DOCUMENT_SOURCES[kind]
     features = backend.table("text_features")
@@ -92,6 +99,15 @@ def export_columns(ws: Any, table_name: str) -> Any:
     joined = table.left_join(features, key == features.__document_id).left_join(
         grouped, key == grouped.__theme_document
     )
+    # Every row says why it has no sentiment: the analysis's reason, else no text to read or
+    # not analysed yet (a user joining the export to their own labels sees each row's fate).
+    text = joined[source.text_column]
+    reason = ibis.cases(
+        (joined.__document_id.notnull(), joined.sentiment_reason),
+        (text.isnull() | (text.strip() == ""), ibis.literal(NO_TEXT)),
+        else_=ibis.literal(NOT_ANALYSED),
+    )
+    joined = joined.mutate(sentiment_reason=reason)
     return joined.select(*table.columns, *TEXT_ANALYSIS_COLUMNS)
 
 

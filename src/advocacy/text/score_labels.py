@@ -22,7 +22,12 @@ from advocacy.text.text_model import STATIC
 #: from the first one, with a strength that grows with their number (see text.calibration).
 MIN_CALIBRATION_LABELS = 1
 #: Response items whose rating is the respondent's overall verdict (a review's stars).
-OVERALL_RATING_ITEMS = ("rating", "stars", "star rating", "overall", "overall rating", "score")
+#: "likely to recommend" and "overall experience" are the NHS Friends and Family Test's 5-point
+#: answers in words (:data:`advocacy.ingest.questions.LIKELY_TO_RECOMMEND`, ``OVERALL_EXPERIENCE``).
+OVERALL_RATING_ITEMS = (
+    "rating", "stars", "star rating", "overall", "overall rating", "score", "likely to recommend",
+    "overall experience",
+)  # fmt: skip
 #: Possible tops of a mention's rating scale; the smallest that holds a source's ratings is it.
 MENTION_SCALE_TOPS = (5, 7, 10, 100)
 

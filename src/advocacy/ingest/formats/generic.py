@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 
-from advocacy.ingest.headers import second_row_labels, set_header_rows
-from advocacy.ingest.post_columns import post_columns
+from advocacy.ingest.headers import first_row_is_data, second_row_labels, set_header_rows
+from advocacy.ingest.post_columns import PostColumns, pick_written_at, post_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -166,6 +166,15 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
             "the second row labels the columns rather than holding data: read as part of the "
             "header (names are 'Top - Label'); map with header_rows: 1 to read it as data"
         )
+    elif first_row_is_data(raw):
+        top = raw.header_cells[0]
+        raw = set_header_rows(raw, 0)
+        quoted = ", ".join(repr(str(cell)[:40]) for cell in top[:3])
+        notes.append(
+            f"the first line ({quoted}) is a record, not column names (a value of it recurs in "
+            f"its column): read as data, columns named column_1..column_{len(raw.header)}; "
+            "map with header_rows: 1 to read it as names"
+        )
     fields = canonical_columns(raw.rows.column_names, kind, {})
     detections = [
         Detection(column, name, f"column {column!r} is named as the canonical field {name!r}")
@@ -174,19 +183,30 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
     if kind.name not in SURVEY_KINDS:
         unmapped = [column for column in raw.rows.column_names if column not in fields.values()]
         written = post_columns(raw.rows, unmapped, kind, fields)
+        rows = raw.rows
+        for column, values in written.replaced.items():
+            rows = rows.set_column(rows.column_names.index(column), column, values)
         fields.update(written.fields)
         detections.extend(written.detections)
         notes.extend(written.notes)
         return Adapted(
             kind=kind,
             source_format="generic",
-            rows=raw.rows,
+            rows=rows,
             first_data_row=raw.first_data_row,
             fields=fields,
             detections=detections,
             notes=notes,
         )
     others = [column for column in raw.rows.column_names if column not in fields.values()]
+    if "submitted_at" in kind.field_names and "submitted_at" not in fields:
+        # "Date of response", "Date": when the answer was given, as for a post.
+        when = PostColumns()
+        pick_written_at(when, raw.rows, others, "submitted_at")
+        fields.update(when.fields)
+        detections.extend(when.detections)
+        notes.extend(when.notes)
+        others = [column for column in others if column not in when.fields.values()]
     return survey_adapted(
         kind,
         "generic",

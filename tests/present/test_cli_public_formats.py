@@ -1,0 +1,46 @@
+"""A user's run over a published labelled layout, through the CLI: import, teach from the
+file's own label column, analyze, export; and one clear line when the file cannot teach."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from advocacy.present.cli.main import app
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "public_formats"
+
+
+def invoke(*args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_airline_tweets_from_import_to_an_export_joined_on_tweet_id(tmp_path: Path) -> None:
+    db, out = str(tmp_path / "w.duckdb"), tmp_path / "mentions.csv"
+    tweets = FIXTURES / "airline_tweets.csv"
+    invoke("import", str(tweets), "--kind", "mentions", "--db", db)
+    taught = json.loads(invoke("text", "teach", str(tweets), "--db", db, "--format", "json"))
+    assert taught["sentiment labels"] == 30
+    invoke("text", "analyze", "--db", db)
+    invoke("export", "mentions", "--out", str(out), "--db", db)
+    with tweets.open(newline="", encoding="utf-8") as handle:
+        ids = {row["tweet_id"] for row in csv.DictReader(handle)}
+    with out.open(newline="", encoding="utf-8") as handle:
+        exported = list(csv.DictReader(handle))
+    assert {row["mention_id"] for row in exported} == ids
+    assert all(row["sentiment"] and row["complaint"] for row in exported)
+
+
+def test_a_file_without_sentiment_labels_is_one_clear_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.duckdb")
+    complaints = FIXTURES / "complaint_tweets.csv"
+    invoke("import", str(complaints), "--kind", "mentions", "--db", db)
+    output = invoke("text", "teach", str(complaints), "--db", db, code=1)
+    assert "no column holds only the labels negative, neutral, positive" in output
+    assert "'label'" in output and "Traceback" not in output
