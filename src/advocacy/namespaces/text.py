@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from advocacy.lazy_names import lazy_names as _lazy_names
@@ -159,16 +158,9 @@ class TextNamespace:
             For a missing file, a file in neither layout, an unknown label, or a row whose
             record is not in the workspace (named by row, column and value).
         """
-        from advocacy.text.enrich import teach
+        from advocacy.text.labelled_files import teach_from_file
 
-        file = Path(path)
-        if not file.is_file() or _teach_layout(file):
-            return teach(self._db, file)
-        with TemporaryDirectory() as folder:
-            # The taught labels keep the file's own name as their source.
-            labels = Path(folder) / f"{file.stem}.csv"
-            _write_teach_file(self._db, file, labels)
-            return teach(self._db, labels)
+        return teach_from_file(self._db, Path(path))
 
     def calibration(self) -> CalibratedSentiment | None:
         """The sentiment calibration the next :meth:`analyze` uses, fitted on the labels now.
@@ -407,90 +399,6 @@ class TextNamespace:
         from advocacy.text.catalogue import promote_theme
 
         return promote_theme(self._db, theme_id, taxonomy, name=name)
-
-
-#: The columns that make a file a teach file rather than a labelled file as imported.
-TEACH_COLUMNS = {"document_id", "kind"}
-#: Document kind -> the kind its records are imported as.
-IMPORT_KINDS = {"mention": "mentions", "response": "responses", "note": "notes"}
-
-
-def _teach_layout(file: Path) -> bool:
-    """Whether ``file`` is a teach file (a CSV whose header has document_id and kind)."""
-    import csv
-
-    if file.suffix.lower() not in {".csv", ".txt", ""}:
-        return False
-    with file.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        header = next(csv.reader(handle), [])
-    return {name.strip() for name in header} >= TEACH_COLUMNS
-
-
-def _write_teach_file(db: Database, file: Path, out: Path) -> None:
-    """Write the labels of a labelled file as imported into the teach file ``out``.
-
-    The file is read as each document kind in turn; the kind whose rows find the most stored
-    records is the one it was imported as. A row that finds no record is refused by row.
-    """
-    import csv
-
-    from advocacy.errors import InputError
-    from advocacy.importer import read_as
-    from advocacy.ingest.label_columns import TEXT_FIELDS, label_column, labelled_rows
-    from advocacy.text.documents import DOCUMENT_SOURCES, load_documents
-
-    documents = load_documents(db, list(IMPORT_KINDS))
-    best: tuple[int, str, list[tuple[int, str, list[str], str, str]]] | None = None
-    for kind, imported in IMPORT_KINDS.items():
-        raw, adapted = read_as(file, imported)
-        rows, _ = labelled_rows(
-            adapted, label_column(adapted, file=str(file)), skipped=raw.skipped_rows
-        )
-        stored = documents[documents["document_kind"] == kind]
-        ids = set(stored["document_id"].astype(str))
-        by_text: dict[str, list[str]] = {}
-        for document_id, text in stored[["document_id", "text"]].itertuples(index=False):
-            by_text.setdefault(str(text), []).append(str(document_id))
-        id_column = adapted.fields.get(DOCUMENT_SOURCES[kind].id_column, "")
-        text_column = adapted.fields.get(TEXT_FIELDS[imported], "")
-        found = [
-            (row.row, row.sentiment, [row.document_id], id_column, row.document_id)
-            if row.document_id in ids
-            else (row.row, row.sentiment, [], id_column, row.document_id)
-            if row.document_id is not None
-            else (row.row, row.sentiment, by_text.get(row.text, []), text_column, row.text)
-            for row in rows
-        ]
-        matched = sum(1 for entry in found if entry[2])
-        if best is None or matched > best[0]:
-            best = (matched, kind, found)
-    assert best is not None  # IMPORT_KINDS is not empty
-    matched, kind, found = best
-    if not found:
-        raise InputError(
-            "no row of the file has both a text and a label",
-            file=str(file),
-            fix="teach from the file as it was imported (its text column beside a column of "
-            "negative/neutral/positive), or a CSV with columns document_id, kind and sentiment",
-        )
-    missing = next((entry for entry in found if not entry[2]), None)
-    if missing is not None:
-        row, _, _, column, value = missing
-        raise InputError(
-            f"{len(found) - matched:,} of {len(found):,} labelled rows find no {kind} in the "
-            "workspace with their id or exactly their text",
-            file=str(file),
-            row=row,
-            column=column,
-            value=value[:200],
-            fix=f"import the file first (advocacy import {file.name} --kind "
-            f"{IMPORT_KINDS[kind]}), then teach from it",
-        )
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["document_id", "kind", "sentiment"])
-        for _, sentiment, ids_found, _, _ in found:
-            writer.writerows([document_id, kind, sentiment] for document_id in ids_found)
 
 
 __all__ = [

@@ -206,9 +206,14 @@ recognises survey-tool exports (Qualtrics, SurveyMonkey, Typeform, Google Forms,
 maps columns named as canonical fields (ignoring case, spaces and hyphens), and for survey
 answers recognises NPS, CSAT, CES, rating items and the comment from each question's wording
 and values; for mentions and notes (reviews, posts, interview notes) it recognises the column
-holding what was written ("Review Text", "review_comment_message"), a mention's star rating
-("Stars", "review_score") and when it was written ("review_creation_date"); every decision is
-listed with its evidence. Anything else maps with a mapping file
+holding what was written ("Review Text", "review_comment_message", "Rezension"), a mention's
+star rating ("Stars", "review_score", "5 von 5 Sternen"), when it was written
+("review_creation_date", "tweet_created"; month names in English, German, French, Spanish,
+Portuguese, Italian, Dutch and Indonesian) and its own id ("tweet_id", "reviewId", when present
+and unique); every decision is listed with its evidence. A file whose first line is a record
+rather than names (IndoNLU's `text<TAB>label` lines) is read as one; a TSV written without
+quoting keeps its quotes; "likely to recommend" answers in words (the NHS Friends and Family
+Test) become a 1-5 rating item, never an NPS. Anything else maps with a mapping file
 (`--map`, [below](#mapping-files)). `--dry-run` validates, counts and shows the first rows as
 they would be stored, writing nothing.
 

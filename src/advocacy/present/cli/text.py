@@ -127,7 +127,10 @@ def analyze_command(
 def teach_command(
     file: Annotated[
         Path,
-        typer.Argument(help="CSV with document_id, kind, and sentiment and/or theme columns."),
+        typer.Argument(
+            help="CSV with document_id, kind, and sentiment and/or theme columns; or a labelled "
+            "file as imported (its one column of negative/neutral/positive values)."
+        ),
     ],
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,

@@ -1,0 +1,129 @@
+"""Teaching from a labelled file in the layout it was imported in.
+
+A user holding a labelled set (airline tweets with ``airline_sentiment``, SmSA's
+``text<TAB>label`` lines) teaches it as it is: the file is read as ``advocacy import`` read it,
+its one column of ``negative``/``neutral``/``positive`` values
+(:mod:`advocacy.ingest.label_columns`) gives the labels, and each row finds the record it was
+imported as, by the file's id or else by exactly its text. The labels are then written as a
+teach file (``document_id``, ``kind``, ``sentiment``) and taught like one.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from advocacy.store.connection import Database
+    from advocacy.text.enrich import TeachResult
+
+__all__ = ["teach_from_file"]
+
+
+def teach_from_file(db: Database, file: Path) -> TeachResult:
+    """Store the labels of a teach file, or of a labelled file as it was imported.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    file
+        A teach file (``document_id``, ``kind``, ``sentiment`` and/or ``theme``) or a labelled
+        file already imported.
+
+    Returns
+    -------
+    TeachResult
+        How many sentiment and theme labels were stored.
+    """
+    from advocacy.text.enrich import teach
+
+    if not file.is_file() or _teach_layout(file):
+        return teach(db, file)
+    with TemporaryDirectory() as folder:
+        # The taught labels keep the file's own name as their source.
+        labels = Path(folder) / f"{file.stem}.csv"
+        _write_teach_file(db, file, labels)
+        return teach(db, labels)
+
+
+#: The columns that make a file a teach file rather than a labelled file as imported.
+TEACH_COLUMNS = {"document_id", "kind"}
+#: Document kind -> the kind its records are imported as.
+IMPORT_KINDS = {"mention": "mentions", "response": "responses", "note": "notes"}
+
+
+def _teach_layout(file: Path) -> bool:
+    """Whether ``file`` is a teach file (a CSV whose header has document_id and kind)."""
+    if file.suffix.lower() not in {".csv", ".txt", ""}:
+        return False
+    with file.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        header = next(csv.reader(handle), [])
+    return {name.strip() for name in header} >= TEACH_COLUMNS
+
+
+def _write_teach_file(db: Database, file: Path, out: Path) -> None:
+    """Write the labels of a labelled file as imported into the teach file ``out``.
+
+    The file is read as each document kind in turn; the kind whose rows find the most stored
+    records is the one it was imported as. A row that finds no record is refused by row.
+    """
+    from advocacy.errors import InputError
+    from advocacy.importer import read_as
+    from advocacy.ingest.label_columns import TEXT_FIELDS, label_column, labelled_rows
+    from advocacy.text.documents import DOCUMENT_SOURCES, load_documents
+
+    documents = load_documents(db, list(IMPORT_KINDS))
+    best: tuple[int, str, list[tuple[int, str, list[str], str, str]]] | None = None
+    for kind, imported in IMPORT_KINDS.items():
+        raw, adapted = read_as(file, imported)
+        rows, _ = labelled_rows(
+            adapted, label_column(adapted, file=str(file)), skipped=raw.skipped_rows
+        )
+        stored = documents[documents["document_kind"] == kind]
+        ids = set(stored["document_id"].astype(str))
+        by_text: dict[str, list[str]] = {}
+        for document_id, text in stored[["document_id", "text"]].itertuples(index=False):
+            by_text.setdefault(str(text), []).append(str(document_id))
+        id_column = adapted.fields.get(DOCUMENT_SOURCES[kind].id_column, "")
+        text_column = adapted.fields.get(TEXT_FIELDS[imported], "")
+        found = [
+            (row.row, row.sentiment, [row.document_id], id_column, row.document_id)
+            if row.document_id in ids
+            else (row.row, row.sentiment, [], id_column, row.document_id)
+            if row.document_id is not None
+            else (row.row, row.sentiment, by_text.get(row.text, []), text_column, row.text)
+            for row in rows
+        ]
+        matched = sum(1 for entry in found if entry[2])
+        if best is None or matched > best[0]:
+            best = (matched, kind, found)
+    assert best is not None  # IMPORT_KINDS is not empty
+    matched, kind, found = best
+    if not found:
+        raise InputError(
+            "no row of the file has both a text and a label",
+            file=str(file),
+            fix="teach from the file as it was imported (its text column beside a column of "
+            "negative/neutral/positive), or a CSV with columns document_id, kind and sentiment",
+        )
+    missing = next((entry for entry in found if not entry[2]), None)
+    if missing is not None:
+        row, _, _, column, value = missing
+        raise InputError(
+            f"{len(found) - matched:,} of {len(found):,} labelled rows find no {kind} in the "
+            "workspace with their id or exactly their text",
+            file=str(file),
+            row=row,
+            column=column,
+            value=value[:200],
+            fix=f"import the file first (advocacy import {file.name} --kind "
+            f"{IMPORT_KINDS[kind]}), then teach from it",
+        )
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["document_id", "kind", "sentiment"])
+        for _, sentiment, ids_found, _, _ in found:
+            writer.writerows([document_id, kind, sentiment] for document_id in ids_found)
