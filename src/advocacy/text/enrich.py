@@ -102,7 +102,9 @@ def workspace_calibration(
     ``model`` is the ``text_model`` setting value whose reading is calibrated.
 
     The fit is stored and kept while the labels do not change materially
-    (:mod:`advocacy.text.calibration_store`); ``refit`` fits again regardless. ``workers``
+    (:mod:`advocacy.text.calibration_store`); so is the verdict that every label is on a text
+    in a language the model does not read (no calibration), kept while the labels are exactly
+    the same, so a re-run does not read them all again. ``refit`` fits again regardless. ``workers``
     processes share the fit's independent parts (the same fit for any count). With
     ``defer_store`` a new fit is stored when the caller calls the result's ``store`` (``text
     analyze`` does while its workers start on the documents), not before returning.
@@ -127,7 +129,18 @@ def workspace_calibration(
     )
     base = _base_model(model)
     earlier = None if refit else kept.stored(db, model)
-    if earlier is not None and earlier.base_model == base:
+    if earlier is not None and earlier.calibrated is None:
+        # A stored verdict of no calibration holds while the labels and what the model reads
+        # are exactly as they were (one new readable label would give a calibration).
+        if (
+            earlier.base_model == base
+            and earlier.labels == summary
+            and earlier.languages == tuple(sorted(SENTIMENT_LANGUAGES))
+        ):
+            _run(meanwhile)
+            return Calibration(None, f"{earlier.reason}; kept: the labels did not change")
+        earlier = None
+    if earlier is not None and earlier.base_model == base and earlier.calibrated is not None:
         change = kept.material_change(earlier.labels, summary)
         if change is None:
             fitted = earlier.calibrated
@@ -152,12 +165,15 @@ def workspace_calibration(
     readable = np.flatnonzero([code is None or code in SENTIMENT_LANGUAGES for code in languages])
     unread = Counter(code for code in languages if code not in (None, *SENTIMENT_LANGUAGES))
     if len(readable) < minimum:
-        return Calibration(
-            None,
+        verdict = (
             f"none: {_labelled_texts(len(labelled))} in languages the model does not read "
-            f"({_by_language(unread)})",
-            known,
+            f"({_by_language(unread)})"
         )
+        # Stored, so that a re-run with the same labels does not read them all again.
+        kept.store_verdict(
+            db, model, base, summary, verdict, SENTIMENT_LANGUAGES, now or datetime.now(UTC)
+        )
+        return Calibration(None, verdict, known)
     calibrated = CalibratedSentiment(text_model=model, workers=workers).fit(
         [labelled[i] for i in readable],
         [ordered[i][1][1] for i in readable],
