@@ -561,7 +561,7 @@ class CalibratedSentiment:
         folds = _folds(y[rows], fold_count, self.random_state)
         self.n_folds_ = len(folds)
         # Each text split into n-grams once (here, or by the caller before the fit).
-        stacked, counts = None, split or TermCounts(_clipped(texts))
+        stacked, counts = None, split if split is not None else TermCounts(_clipped(texts))
         rest = np.setdiff1d(np.arange(len(y)), rows)  # labels the comparison did not use
         tfidf: FloatArray | None = None
         models: list[Any] = []
