@@ -44,8 +44,8 @@ from advocacy.text.documents import known_names as known_names
 from advocacy.text.documents import load_documents as load_documents
 from advocacy.text.documents import replace_rows as replace_rows
 from advocacy.text.documents import text_hash as text_hash
-from advocacy.text.effort import effort
-from advocacy.text.emotion import emotion_result
+from advocacy.text.effort import Effort, effort
+from advocacy.text.emotion import EmotionResult, emotion_result
 from advocacy.text.export import export_columns as export_columns
 from advocacy.text.export import export_table as export_table
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
@@ -313,14 +313,26 @@ def analyze_texts(
 
 @dataclass(frozen=True)
 class DocumentReading:
-    """The part of :func:`analyze_texts` that needs no calibration (:func:`read_documents`)."""
+    """The part of :func:`analyze_texts` that needs no calibration (:func:`read_documents`).
+
+    Attributes
+    ----------
+    texts
+        The texts read.
+    languages, reasons
+        Each text's detected language, and why it is not read (None: it is).
+    reading
+        The text model's reading of the texts.
+    emotions, efforts
+        Their emotions and effort.
+    """
 
     texts: list[str]
     languages: list[str | None]
     reasons: list[str | None]
     reading: Reading
-    emotions: Any
-    efforts: list[Any]
+    emotions: EmotionResult
+    efforts: list[Effort]
 
 
 def read_documents(
