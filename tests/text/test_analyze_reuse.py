@@ -125,3 +125,13 @@ def test_a_piece_read_beside_the_fit_gives_the_same_rows(shared_data) -> None:
         "language not supported",
         "no content",
     ]
+
+
+def test_a_fit_without_a_head_leaves_the_tasks_beside_to_the_caller(shared_data) -> None:
+    # Too few labels for a head: the fit has no last step, so it runs nothing of the caller's.
+    texts, classes = blitzer_reviews(shared_data, 12, seed=3, words=60)
+    labels = ["negative" if c == "negative" else "positive" for c in classes]
+    ran: list[int] = []
+    calibrated = CalibratedSentiment().fit(texts, labels, beside=[lambda: ran.append(1)])
+    assert calibrated.method_.startswith("prior")
+    assert calibrated.take_beside() == [] and ran == []

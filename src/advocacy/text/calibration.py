@@ -446,7 +446,8 @@ class CalibratedSentiment:
         it (the same fit: it spares splitting them during the fit). ``beside`` are the
         caller's own tasks, which the fit does not need: they run on the workers beside the
         fit's last step (the final fits, where a core would wait for the longest one), and
-        :meth:`take_beside` returns their results.
+        :meth:`take_beside` returns their results (none when the fit chose no head: then
+        there is no last step, and the caller does that work itself).
         """
         texts = [str(text) for text in texts]
         if len(texts) != len(labels) or not texts:
@@ -485,9 +486,7 @@ class CalibratedSentiment:
         self._beside = list(beside)
         self._beside_results: list[Any] = []
         self._choose(texts, reading, y, weight, counts)
-        if self._beside:  # the fit ended before a last step to run them beside
-            self._beside_results = run_tasks(self._beside, workers=self.workers)
-        self._beside = []
+        self._beside = []  # a fit without a head has no last step to run them beside
         self.n_labels_ = len(texts)
         self.n_taught_ = int(marks.sum())
         self.classes_ = tuple(SENTIMENTS[i] for i in np.unique(y))
