@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import advocacy
-from advocacy.text.enrich import analyze_texts, workspace_calibration
+from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.enrich import (
+    analyze_documents,
+    analyze_texts,
+    pieces,
+    read_piece,
+    workspace_calibration,
+)
 from advocacy.text.sentiment import reading_sentiment
 from advocacy.text.text_model import KnownReadings, text_model
 from support.corpora import blitzer_reviews
@@ -89,3 +97,41 @@ def test_a_first_run_gives_the_plain_numbers(shared_data, tmp_path) -> None:
         np.round(np.asarray(reference.scores)[several], 4),
         atol=1e-6,
     )
+
+
+def test_a_piece_read_beside_the_fit_gives_the_same_rows(shared_data) -> None:
+    # text analyze reads what needs no calibration of its first batch beside the fit's last
+    # step (read_piece), then completes it with the calibration: the rows of reading it whole.
+    texts, classes = blitzer_reviews(shared_data, 700, seed=11, words=60)
+    texts = [*texts, "N/A", "Der Kundendienst war sehr freundlich und hat mir geholfen.", ""]
+    labels = ["negative" if c == "negative" else "positive" for c in classes]
+    model = text_model("static")
+    known = KnownReadings(texts[:400], model.read(texts[:400]))
+    tasks = [
+        partial(read_piece, texts[piece.start : piece.stop], known=known)
+        for piece in pieces(len(texts))
+    ]
+    calibrated = CalibratedSentiment(workers=2).fit(texts[:400], labels[:400], beside=tasks)
+    read = calibrated.take_beside()
+    assert len(read) == len(tasks) == 2 and calibrated.take_beside() == []
+    plain = CalibratedSentiment(workers=2).fit(texts[:400], labels[:400])
+    assert calibrated.name_ == plain.name_  # the tasks beside change nothing in the fit
+    expected = analyze_documents(texts, calibrated, known=known, workers=1)
+    found = analyze_documents(texts, calibrated, known=known, workers=2, read=read)
+    for wanted, got in zip(expected, found, strict=True):
+        pd.testing.assert_frame_equal(got, wanted)
+    assert found[0]["sentiment_reason"].tolist()[-3:] == [
+        "no content",
+        "language not supported",
+        "no content",
+    ]
+
+
+def test_a_fit_without_a_head_leaves_the_tasks_beside_to_the_caller(shared_data) -> None:
+    # Too few labels for a head: the fit has no last step, so it runs nothing of the caller's.
+    texts, classes = blitzer_reviews(shared_data, 12, seed=3, words=60)
+    labels = ["negative" if c == "negative" else "positive" for c in classes]
+    ran: list[int] = []
+    calibrated = CalibratedSentiment().fit(texts, labels, beside=[lambda: ran.append(1)])
+    assert calibrated.method_.startswith("prior")
+    assert calibrated.take_beside() == [] and ran == []

@@ -155,3 +155,38 @@ def test_small_label_sets_refit_on_any_change() -> None:
     old = kept.LabelSummary("t", {"negative": 20, "positive": 30})
     assert kept.material_change(old, kept.LabelSummary("t", {"negative": 21, "positive": 30}))
     assert kept.material_change(old, old) is None
+
+
+GERMAN = [
+    "Der Kundendienst war sehr freundlich und hat mir schnell geholfen.",
+    "Die Lieferung kam zwei Wochen zu spät und der Karton war kaputt.",
+    "Alles bestens, gerne wieder bei diesem Händler bestellt.",
+    "Die Rücksendung war kompliziert und niemand hat zurückgerufen.",
+]
+
+
+def test_no_calibration_from_unread_languages_is_kept_until_the_labels_change(tmp_path) -> None:
+    from advocacy.text.enrich import workspace_calibration
+
+    ws = advocacy.open(tmp_path / "ws.duckdb")
+    records = [
+        {"response_id": f"r{i}", "comment": f"{GERMAN[i % 4]} (Bestellung {i})", "nps": i % 11}
+        for i in range(40)
+    ]
+    ws.write_records("responses", records)
+    first = ws.text.analyze()
+    verdict = "none: 40 labelled texts in languages the model does not read (de 40)"
+    assert (first.calibration, first.calibration_labels) == (verdict, 0)
+    # The verdict is stored: the next run reads no labelled text to reach it again.
+    again = workspace_calibration(ws.db)
+    assert again.calibrated is None and again.known is None
+    assert again.status == f"{verdict}; kept: the labels did not change"
+    assert ws.text.analyze().calibration == again.status
+    # A label on a text the model reads judges again, and gives the workspace a calibration.
+    ws.write_records("responses", [{"response_id": "en1", "comment": BAD[0], "nps": 1}])
+    judged = workspace_calibration(ws.db)
+    assert judged.known is not None and judged.calibrated is not None
+    assert judged.status.startswith("fitted (1 labels)")
+    # And that fit replaced the verdict: the run after keeps it.
+    assert ws.text.analyze().calibration.startswith("kept: 1 labels")
+    ws.close()

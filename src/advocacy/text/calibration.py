@@ -113,6 +113,15 @@ def prepare_fit() -> None:
         importlib.import_module(module)
 
 
+def labelled_counts(texts: Sequence[str]) -> TermCounts:
+    """Every labelled text split into the n-grams the stacked TF-IDF model counts, for
+    :meth:`CalibratedSentiment.fit` (``text analyze`` splits them while its workers read the
+    texts, rather than between the fit's steps)."""
+    counts = TermCounts(_clipped(texts))
+    counts.split(np.arange(len(counts.texts)))
+    return counts
+
+
 # -- labels from scores --------------------------------------------------------------------------
 def scale_label(value: float | None, low: float, high: float) -> str | None:
     """The sentiment a rating of ``value`` on the scale ``low``..``high`` implies (high = good).
@@ -426,12 +435,19 @@ class CalibratedSentiment:
         *,
         taught: Sequence[bool] | None = None,
         reading: Any = None,
+        counts: TermCounts | None = None,
+        beside: Sequence[Callable[[], Any]] = (),
     ) -> CalibratedSentiment:
         """Fit on texts and their labels; ``taught`` marks user-taught labels (weighted up).
 
         ``reading`` is the configured model's :meth:`read` of ``texts`` when the caller has
         it already (``text analyze`` reads the labelled texts once for the calibration and
-        the documents).
+        the documents); ``counts``, :func:`labelled_counts` of ``texts`` when the caller has
+        it (the same fit: it spares splitting them during the fit). ``beside`` are the
+        caller's own tasks, which the fit does not need: they run on the workers beside the
+        fit's last step (the final fits, where a core would wait for the longest one), and
+        :meth:`take_beside` returns their results (none when the fit chose no head: then
+        there is no last step, and the caller does that work itself).
         """
         texts = [str(text) for text in texts]
         if len(texts) != len(labels) or not texts:
@@ -462,7 +478,15 @@ class CalibratedSentiment:
                 f"the reading has {len(reading.sentiment)} rows for {len(texts)} texts",
                 fix="pass the reading of exactly these texts, or none",
             )
-        self._choose(texts, reading, y, weight)
+        if counts is not None and len(counts.texts) != len(texts):
+            raise UsageError(
+                f"the counts have {len(counts.texts)} texts for {len(texts)} labels",
+                fix="pass labelled_counts of exactly these texts, or none",
+            )
+        self._beside = list(beside)
+        self._beside_results: list[Any] = []
+        self._choose(texts, reading, y, weight, counts)
+        self._beside = []  # a fit without a head has no last step to run them beside
         self.n_labels_ = len(texts)
         self.n_taught_ = int(marks.sum())
         self.classes_ = tuple(SENTIMENTS[i] for i in np.unique(y))
@@ -473,8 +497,30 @@ class CalibratedSentiment:
         self.description_ = self._describe()
         return self
 
+    def take_beside(self) -> list[Any]:
+        """The results of the last :meth:`fit`'s ``beside`` tasks, in order (once: they are
+        the caller's, not part of the fitted calibration)."""
+        taken = getattr(self, "_beside_results", [])
+        self._beside_results = []
+        return taken
+
+    def _last_step(self, fits: list[Callable[[], Any]], workers: int) -> list[Any]:
+        """The fit's last ``fits`` with the caller's ``beside`` tasks after them, on
+        ``workers`` processes (on every worker when there are tasks beside)."""
+        beside, self._beside = self._beside, []
+        if not beside:
+            return run_tasks(fits, workers=workers)
+        done = run_tasks([*fits, *beside], workers=self.workers)
+        self._beside_results = done[len(fits) :]
+        return done[: len(fits)]
+
     def _choose(
-        self, texts: list[str], reading: Any, y: NDArray[np.int64], weight: FloatArray
+        self,
+        texts: list[str],
+        reading: Any,
+        y: NDArray[np.int64],
+        weight: FloatArray,
+        counts: TermCounts | None = None,
     ) -> None:
         from sklearn.exceptions import ConvergenceWarning
         from threadpoolctl import threadpool_limits
@@ -485,10 +531,15 @@ class CalibratedSentiment:
         # two-core machine, benchmarks/text_analyze.py).
         with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self._choose_among_candidates(texts, reading, y, weight)
+            self._choose_among_candidates(texts, reading, y, weight, counts)
 
     def _choose_among_candidates(
-        self, texts: list[str], reading: Any, y: NDArray[np.int64], weight: FloatArray
+        self,
+        texts: list[str],
+        reading: Any,
+        y: NDArray[np.int64],
+        weight: FloatArray,
+        split: TermCounts | None,
     ) -> None:
         log_prior = _log_prior(reading.sentiment)
         self.adjustment_ = _fit_adjustment(log_prior, y, weight)
@@ -508,7 +559,8 @@ class CalibratedSentiment:
         fold_count = self.folds if len(y) <= MAX_CV_LABELS else min(self.folds, self.sampled_folds)
         folds = _folds(y[rows], fold_count, self.random_state)
         self.n_folds_ = len(folds)
-        stacked, counts = None, TermCounts(_clipped(texts))  # each text split into n-grams once
+        # Each text split into n-grams once (here, or by the caller before the fit).
+        stacked, counts = None, split if split is not None else TermCounts(_clipped(texts))
         rest = np.setdiff1d(np.arange(len(y)), rows)  # labels the comparison did not use
         tfidf: FloatArray | None = None
         models: list[Any] = []
@@ -537,19 +589,19 @@ class CalibratedSentiment:
             counts.split(rest)  # once, before the fork: both fits below read every text
             # The TF-IDF model on every label (the longer fit first) beside the head.
             everything = np.arange(len(y))
-            (self.tfidf_, found), self.head_ = run_tasks(
+            (self.tfidf_, found), self.head_ = self._last_step(
                 [
                     partial(counts.pipeline_predicting, everything, y, everything),
                     partial(
                         _fit_stacked_head, penalty, features, tfidf, counts, models, rest, y, weight
                     ),
                 ],
-                workers=workers,
+                workers,
             )
             # The labelled texts' TF-IDF probabilities, for the documents among them.
             self._labelled_tfidf = ({text: i for i, text in enumerate(texts)}, found)
         else:
-            self.head_ = _fit_head(penalty, features, y, weight)
+            (self.head_,) = self._last_step([partial(_fit_head, penalty, features, y, weight)], 1)
 
     def _tfidf_fits(
         self,

@@ -12,6 +12,12 @@ setting) and reused until its labels change *materially*:
   arriving, old ones removed); below :data:`ALWAYS_REFIT_BELOW` labels, any change;
 * the shipped text model or the stored format changed.
 
+A workspace whose labels are all on texts in languages the model does not read has no
+calibration; that verdict is stored too (:func:`store_verdict`), so a re-run does not read every
+labelled text again to reach it. It is kept while the labels are exactly those it was reached on
+and the model reads the same languages: any label added, removed or changed judges again (a
+single new label in a language the model reads gives the workspace a calibration).
+
 ``advocacy text analyze --recalibrate`` (``ws.text.analyze(recalibrate=True)``) refits anyway.
 
 The state is stored as JSON with its arrays in a NumPy ``.npz`` archive read with
@@ -158,6 +164,12 @@ def dump(calibrated: CalibratedSentiment) -> str:
     return json.dumps({"format": FORMAT, "scalars": scalars, "arrays": _arrays_text(arrays)})
 
 
+def dump_verdict(reason: str, languages: Iterable[str]) -> str:
+    """JSON text of the verdict that the labels give no calibration: why, and the languages the
+    model read when it was reached (see the module notes)."""
+    return json.dumps({"format": FORMAT, "none": reason, "languages": sorted(languages)})
+
+
 def _classifier(coef: Any, intercept: Any, classes: Any, penalty: float = 1.0) -> Any:
     from sklearn.linear_model import LogisticRegression
 
@@ -216,11 +228,17 @@ def _terms(arrays: Mapping[str, Any]) -> list[str]:
 # -- the table ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StoredCalibration:
-    """A stored calibration row: the model it read, what it was fitted on, the fit itself."""
+    """A stored calibration row: the model it read, what it was fitted on, the fit itself.
+
+    ``calibrated`` is None for a stored verdict that the labels give no calibration
+    (:func:`store_verdict`): ``reason`` says why, ``languages`` are those the model read then.
+    """
 
     base_model: str
     labels: LabelSummary
-    calibrated: CalibratedSentiment
+    calibrated: CalibratedSentiment | None
+    reason: str = ""
+    languages: tuple[str, ...] = ()
 
 
 def stored(db: Database, model: str) -> StoredCalibration | None:
@@ -232,14 +250,25 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
     if row is None or int(row[1]) != FORMAT:
         return None
     try:
-        calibrated = load(str(row[3]))
         labels = LabelSummary.from_json(str(row[2]))
+        verdict = _verdict(str(row[3]))
+        if verdict is not None:
+            return StoredCalibration(str(row[0]), labels, None, *verdict)
+        calibrated = load(str(row[3]))
     except (ValueError, KeyError, TypeError, OSError, EOFError):
         # A damaged row (JSON, base64 or archive) is refitted, never trusted or fatal.
         return None
     if calibrated is None:
         return None
     return StoredCalibration(str(row[0]), labels, calibrated)
+
+
+def _verdict(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """The reason and languages of a stored verdict of no calibration (None: a fit)."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or "none" not in data:
+        return None
+    return str(data["none"]), tuple(str(code) for code in data["languages"])
 
 
 def store(
@@ -251,7 +280,27 @@ def store(
     now: datetime,
 ) -> None:
     """Keep ``calibrated`` as the calibration of ``model`` (replacing the one kept before)."""
-    state = dump(calibrated)
+    _replace(db, model, base_model, labels, dump(calibrated), now)
+
+
+def store_verdict(
+    db: Database,
+    model: str,
+    base_model: str,
+    labels: LabelSummary,
+    reason: str,
+    languages: Iterable[str],
+    now: datetime,
+) -> None:
+    """Keep the verdict that ``labels`` give ``model`` no calibration, and ``reason`` (every
+    label on a text in a language other than ``languages``, those the model reads), in place
+    of the calibration kept before."""
+    _replace(db, model, base_model, labels, dump_verdict(reason, languages), now)
+
+
+def _replace(
+    db: Database, model: str, base_model: str, labels: LabelSummary, state: str, now: datetime
+) -> None:
     with db.transaction():
         db.execute("DELETE FROM text_calibration WHERE model = ?", [model])
         db.execute(

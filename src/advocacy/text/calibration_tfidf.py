@@ -143,6 +143,18 @@ class TermCounts:
             ranked = sorted(range(len(self.terms)), key=self.terms.__getitem__)
             self.alphabetical[ranked] = np.arange(len(self.terms))
 
+    def take(self, rows: NDArray[np.int64]) -> TermCounts:
+        """The counts of the texts at ``rows``, in that order, sharing what is split already
+        (a subset's count matrices do not depend on the order texts were split in)."""
+        taken = TermCounts.__new__(TermCounts)
+        taken.texts = [self.texts[int(i)] for i in rows]
+        taken._analyze = self._analyze
+        taken.terms = list(self.terms)  # its own: splitting more must not touch these
+        taken.start, taken.length = self.start[rows], self.length[rows]
+        taken.columns, taken.values = self.columns, self.values
+        taken.alphabetical = self.alphabetical
+        return taken
+
     def _entries(self, rows: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
         """Global term ids, counts and the owning row (0..len(rows)) of ``rows``' entries."""
         self.split(rows)

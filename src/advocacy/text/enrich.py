@@ -27,7 +27,13 @@ import pandas as pd
 
 from advocacy.errors import InputError, UsageError
 from advocacy.store.connection import Database
-from advocacy.text.calibration import CalibratedSentiment, prepare_fit
+from advocacy.text.calibration import (
+    MIN_TFIDF_LABELS,
+    CalibratedSentiment,
+    labelled_counts,
+    prepare_fit,
+)
+from advocacy.text.calibration_tfidf import TermCounts
 
 # Re-exported: callers have long imported these from here.
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
@@ -38,14 +44,19 @@ from advocacy.text.documents import known_names as known_names
 from advocacy.text.documents import load_documents as load_documents
 from advocacy.text.documents import replace_rows as replace_rows
 from advocacy.text.documents import text_hash as text_hash
-from advocacy.text.effort import effort
-from advocacy.text.emotion import emotion_result
+from advocacy.text.effort import Effort, effort
+from advocacy.text.emotion import EmotionResult, emotion_result
 from advocacy.text.export import export_columns as export_columns
 from advocacy.text.export import export_table as export_table
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
 from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, labelled_texts
-from advocacy.text.sentences import SENTENCE_TYPES, analyze_sentences
+from advocacy.text.sentences import (
+    SENTENCE_TYPES,
+    SentenceReading,
+    read_sentences,
+    sentence_sentiment,
+)
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
 from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
@@ -79,6 +90,8 @@ class Calibration:
     known: KnownReadings | None = None
     #: Stores a fit made with ``defer_store`` (None: nothing left to store).
     store: Callable[[], None] | None = None
+    #: The results of the caller's ``beside`` tasks when they ran beside the fit (else empty).
+    beside: list[Any] = field(default_factory=list)
 
 
 def workspace_calibration(
@@ -91,6 +104,7 @@ def workspace_calibration(
     workers: int = 1,
     defer_store: bool = False,
     meanwhile: Callable[[], None] | None = None,
+    beside: Callable[[KnownReadings], Sequence[Callable[[], Any]]] | None = None,
 ) -> Calibration:
     """The workspace's sentiment calibration from scored comments and taught labels.
 
@@ -102,12 +116,16 @@ def workspace_calibration(
     ``model`` is the ``text_model`` setting value whose reading is calibrated.
 
     The fit is stored and kept while the labels do not change materially
-    (:mod:`advocacy.text.calibration_store`); ``refit`` fits again regardless. ``workers``
+    (:mod:`advocacy.text.calibration_store`); so is the verdict that every label is on a text
+    in a language the model does not read (no calibration), kept while the labels are exactly
+    the same, so a re-run does not read them all again. ``refit`` fits again regardless. ``workers``
     processes share the fit's independent parts (the same fit for any count). With
     ``defer_store`` a new fit is stored when the caller calls the result's ``store`` (``text
     analyze`` does while its workers start on the documents), not before returning.
     ``meanwhile`` (the caller's own work, which the fit does not need) runs once: while the
-    workers read the labelled texts when fitting, else before returning.
+    workers read the labelled texts when fitting, else before returning. ``beside``, when
+    fitting, gives the caller's own tasks from the reading of the labelled texts; they run on
+    the workers beside the fit's last step, and the result holds what they returned.
     """
     from advocacy.text import calibration_store as kept
 
@@ -127,7 +145,18 @@ def workspace_calibration(
     )
     base = _base_model(model)
     earlier = None if refit else kept.stored(db, model)
-    if earlier is not None and earlier.base_model == base:
+    if earlier is not None and earlier.calibrated is None:
+        # A stored verdict of no calibration holds while the labels and what the model reads
+        # are exactly as they were (one new readable label would give a calibration).
+        if (
+            earlier.base_model == base
+            and earlier.labels == summary
+            and earlier.languages == tuple(sorted(SENTIMENT_LANGUAGES))
+        ):
+            _run(meanwhile)
+            return Calibration(None, f"{earlier.reason}; kept: the labels did not change")
+        earlier = None
+    if earlier is not None and earlier.base_model == base and earlier.calibrated is not None:
         change = kept.material_change(earlier.labels, summary)
         if change is None:
             fitted = earlier.calibrated
@@ -139,9 +168,14 @@ def workspace_calibration(
     ordered = sorted(texts.items())
     labelled = [text for _, (text, _, _) in ordered]
 
+    split: list[TermCounts] = []
+
     def imports_and_meanwhile() -> None:  # the fit's imports (in a new process) and the caller's
         prepare_fit()
         _run(meanwhile)
+        if workers > 1 and len(labelled) >= MIN_TFIDF_LABELS:
+            # The fit's n-grams, here rather than between its steps while a core waits.
+            split.append(labelled_counts(labelled))
 
     reading, languages = _read_in_pieces(
         text_model(model), labelled, workers, meanwhile=imports_and_meanwhile
@@ -152,17 +186,23 @@ def workspace_calibration(
     readable = np.flatnonzero([code is None or code in SENTIMENT_LANGUAGES for code in languages])
     unread = Counter(code for code in languages if code not in (None, *SENTIMENT_LANGUAGES))
     if len(readable) < minimum:
-        return Calibration(
-            None,
+        verdict = (
             f"none: {_labelled_texts(len(labelled))} in languages the model does not read "
-            f"({_by_language(unread)})",
-            known,
+            f"({_by_language(unread)})"
         )
+        # Stored, so that a re-run with the same labels does not read them all again.
+        kept.store_verdict(
+            db, model, base, summary, verdict, SENTIMENT_LANGUAGES, now or datetime.now(UTC)
+        )
+        return Calibration(None, verdict, known)
+    every = len(readable) == len(labelled)
     calibrated = CalibratedSentiment(text_model=model, workers=workers).fit(
         [labelled[i] for i in readable],
         [ordered[i][1][1] for i in readable],
         taught=[ordered[i][1][2] for i in readable],
-        reading=reading.take(readable) if len(readable) < len(labelled) else reading,
+        reading=reading if every else reading.take(readable),
+        counts=(split[0] if every else split[0].take(readable)) if split else None,
+        beside=() if beside is None else beside(known),
     )
     store = partial(kept.store, db, model, base, summary, calibrated, now or datetime.now(UTC))
     if not defer_store:
@@ -173,7 +213,9 @@ def workspace_calibration(
             f"; {_labelled_texts(unread.total())} in languages the model does not read "
             f"left out ({_by_language(unread)})"
         )
-    return Calibration(calibrated, status, known, store if defer_store else None)
+    return Calibration(
+        calibrated, status, known, store if defer_store else None, calibrated.take_beside()
+    )
 
 
 def _labelled_texts(count: int) -> str:
@@ -266,6 +308,39 @@ def analyze_texts(
     >>> analyze_texts(["The parcel came a week late."])["sentiment"].tolist()  # doctest: +SKIP
     ['negative']
     """
+    return document_frame(read_documents(texts, model=model, known=known), calibrated)
+
+
+@dataclass(frozen=True)
+class DocumentReading:
+    """The part of :func:`analyze_texts` that needs no calibration (:func:`read_documents`).
+
+    Attributes
+    ----------
+    texts
+        The texts read.
+    languages, reasons
+        Each text's detected language, and why it is not read (None: it is).
+    reading
+        The text model's reading of the texts.
+    emotions, efforts
+        Their emotions and effort.
+    """
+
+    texts: list[str]
+    languages: list[str | None]
+    reasons: list[str | None]
+    reading: Reading
+    emotions: EmotionResult
+    efforts: list[Effort]
+
+
+def read_documents(
+    texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
+) -> DocumentReading:
+    """Each text's language, why it is not read (if so), the model's reading, emotions and
+    effort: what :func:`document_frame` completes, with or without a calibration."""
+    texts = list(texts)
     languages = detect_languages(texts)
     empty = non_answer_mask(texts)
     unsupported = np.array(
@@ -275,12 +350,22 @@ def analyze_texts(
         NO_CONTENT if no_content else NOT_SUPPORTED if refused else None
         for no_content, refused in zip(empty, unsupported, strict=True)
     ]
-    read = np.array([reason is None for reason in reasons], dtype=bool)
     reader = text_model(model)
     reading = reader.read(texts) if known is None else known.read(reader, texts)
-    result = reading_sentiment(reading, calibrated, texts=texts)
     found = emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
-    efforts = [effort(text) for text in texts]
+    return DocumentReading(
+        texts, languages, reasons, reading, found, [effort(text) for text in texts]
+    )
+
+
+def document_frame(
+    documents: DocumentReading, calibrated: CalibratedSentiment | None = None
+) -> pd.DataFrame:
+    """:func:`analyze_texts` from :func:`read_documents` of the texts (see there)."""
+    texts, reasons, reading = documents.texts, documents.reasons, documents.reading
+    read = np.array([reason is None for reason in reasons], dtype=bool)
+    result = reading_sentiment(reading, calibrated, texts=texts)
+    found, efforts = documents.emotions, documents.efforts
     complaint = getattr(reading, "complaint", None)
     complaints = (
         np.full(len(texts), np.nan)
@@ -290,7 +375,7 @@ def analyze_texts(
     labels = np.asarray(result.labels, dtype=object)
     return pd.DataFrame(
         {
-            "language": languages,
+            "language": documents.languages,
             "sentiment": [label if ok else None for label, ok in zip(labels, read, strict=True)],
             "sentiment_score": np.where(read, np.round(result.scores, 4), np.nan),
             "sentiment_reason": reasons,
@@ -333,6 +418,17 @@ def _read_in_pieces(
     return (readings[0] if len(readings) == 1 else Reading.concatenate(readings)), languages
 
 
+def read_piece(
+    texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
+) -> tuple[DocumentReading, SentenceReading]:
+    """What :func:`analyze_documents` reads of a piece before it needs the calibration: the
+    documents (:func:`read_documents`) and their sentences
+    (:func:`~advocacy.text.sentences.read_sentences`)."""
+    documents = read_documents(texts, model=model, known=known)
+    unread = np.array([reason is not None for reason in documents.reasons], dtype=bool)
+    return documents, read_sentences(documents.texts, unread, model=model)
+
+
 def _read_and_detect(reader: Any, texts: list[str]) -> tuple[Reading, list[str | None]]:
     return reader.read(texts), detect_languages(texts)
 
@@ -345,12 +441,15 @@ def analyze_documents(
     known: KnownReadings | None = None,
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
+    read: Sequence[tuple[DocumentReading, SentenceReading]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`analyze_texts` of ``texts`` and the sentences of each (see
     :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that
     ``workers`` processes share out (:mod:`advocacy.text.workers`).
 
-    The pieces do not depend on ``workers``, so neither do the rows.
+    The pieces do not depend on ``workers``, so neither do the rows. ``read`` holds
+    :func:`read_piece` of each piece when done earlier (``text analyze`` does it beside the
+    calibration's last fits); only what needs the calibration is left.
 
     Parameters
     ----------
@@ -361,6 +460,8 @@ def analyze_documents(
     meanwhile
         The caller's own work, done while the workers start reading (see
         :func:`~advocacy.text.workers.run_tasks`).
+    read
+        :func:`read_piece` of the texts of each of the :func:`pieces`, if at hand.
 
     Returns
     -------
@@ -369,16 +470,19 @@ def analyze_documents(
         in ``texts``).
     """
     texts = list(texts)
+    ready = dict(enumerate(read or ()))
 
-    def piece_of(piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
-        part = texts[piece.start : piece.stop]
-        features = analyze_texts(part, calibrated, model=model, known=known)
-        sentences = analyze_sentences(part, calibrated, model=model, documents=features)
+    def piece_of(number: int, piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
+        found = ready.pop(number, None)
+        if found is None:
+            found = read_piece(texts[piece.start : piece.stop], model=model, known=known)
+        features = document_frame(found[0], calibrated)
+        sentences = sentence_sentiment(found[1], calibrated, features)
         sentences["text_index"] += piece.start
         return features, sentences
 
     done = run_tasks(
-        [partial(piece_of, piece) for piece in pieces(len(texts))],
+        [partial(piece_of, number, piece) for number, piece in enumerate(pieces(len(texts)))],
         workers=workers,
         meanwhile=meanwhile,
     )
@@ -474,8 +578,25 @@ def _analyze_stale(
     def load_stored() -> None:  # while the workers read the labelled texts, if they do
         stored.extend(_stored_documents(db, kinds))
 
+    # A fit names a new model, so every stored document will be read again: the first batch's
+    # reading that needs no calibration runs beside the fit's last step (results are used only
+    # if that batch is the one read; see below).
+    foreseen: list[pd.DataFrame] = []
+
+    def beside(known: KnownReadings) -> list[Callable[[], Any]]:
+        if not stored:
+            return []
+        batch = _stale(*stored, label_model=None).iloc[:batch_size]
+        foreseen.append(batch[["document_kind", "document_id", "text_hash"]])
+        texts = [str(t) for t in batch["text"]]
+        return [
+            partial(read_piece, texts[piece.start : piece.stop], model=model, known=known)
+            for piece in pieces(len(texts))
+        ]
+
     # Labels count from the first one; a model without heads of its own needs at least one.
     calibrated, known = None, None
+    read_first: list[Any] = []
     pending: Callable[[], None] | None = None
     status = "not used"
     if calibrate is not False:
@@ -490,8 +611,10 @@ def _analyze_stale(
             workers=workers,
             defer_store=True,
             meanwhile=load_stored,
+            beside=beside,
         )
         calibrated, status, known = chosen.calibrated, chosen.status, chosen.known
+        read_first = chosen.beside
         # A new fit is stored while the workers start on the documents (before any is written).
         pending = chosen.store
         if progress is not None:
@@ -507,15 +630,12 @@ def _analyze_stale(
     documents, existing, with_sentences = stored
     probe = analyze_texts(["probe"], calibrated, model=model)
     label_model = str(probe["model"].iloc[0])
-    merged = documents.merge(existing, on=["document_kind", "document_id"], how="left").merge(
-        with_sentences, on=["document_kind", "document_id"], how="left"
-    )
-    stale = merged[
-        (merged["old_hash"] != merged["text_hash"])
-        | (merged["old_model"] != label_model)
-        # Unread documents (non-answers, unsupported languages) have no sentences by design.
-        | (merged["has_sentences"].isna() & merged["old_reason"].isna())
-    ]
+    stale = _stale(documents, existing, with_sentences, label_model=label_model)
+    if foreseen and read_first:
+        columns = list(foreseen[0].columns)
+        first = stale[columns].iloc[:batch_size].reset_index(drop=True)
+        if not first.equals(foreseen[0].reset_index(drop=True)):
+            read_first = []  # another batch than foreseen: read it as usual
     total = len(stale)
     not_supported: dict[str, int] = {}
     non_answers = 0
@@ -524,9 +644,15 @@ def _analyze_stale(
         texts = [str(t) for t in chunk["text"]]
         keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
         features, sentences = analyze_documents(
-            texts, calibrated, model=model, known=known, workers=workers, meanwhile=pending
+            texts,
+            calibrated,
+            model=model,
+            known=known,
+            workers=workers,
+            meanwhile=pending,
+            read=read_first or None,
         )
-        pending = None
+        pending, read_first = None, []
         frame = pd.concat([keys, features], axis=1)
         frame["text_hash"] = chunk["text_hash"].to_numpy()
         frame["analysed_at"] = stamp
@@ -553,6 +679,30 @@ def _analyze_stale(
         non_answers,
         status,
     )
+
+
+def _stale(
+    documents: pd.DataFrame,
+    existing: pd.DataFrame,
+    with_sentences: pd.DataFrame,
+    *,
+    label_model: str | None,
+) -> pd.DataFrame:
+    """The documents to analyse, in order: new or changed texts, those the model
+    ``label_model`` did not label (None: a new model, which labelled none), and read ones
+    without sentence rows."""
+    merged = documents.merge(existing, on=["document_kind", "document_id"], how="left").merge(
+        with_sentences, on=["document_kind", "document_id"], how="left"
+    )
+    other_model = (
+        merged["old_model"].notna() if label_model is None else merged["old_model"] != label_model
+    )
+    return merged[
+        (merged["old_hash"] != merged["text_hash"])
+        | other_model
+        # Unread documents (non-answers, unsupported languages) have no sentences by design.
+        | (merged["has_sentences"].isna() & merged["old_reason"].isna())
+    ]
 
 
 def _stored_documents(

@@ -9,16 +9,18 @@ document and redacts it for display.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from advocacy.store.connection import Database
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds
 from advocacy.text.sentiment import reading_sentiment, sentence_spans
-from advocacy.text.text_model import STATIC, text_model
+from advocacy.text.text_model import STATIC, Reading, text_model
 
 SENTENCE_TYPES = {
     "document_kind": "TEXT",
@@ -75,6 +77,34 @@ def analyze_sentences(
         if documents is not None and "sentiment_reason" in documents
         else np.zeros(len(texts), dtype=bool)
     )
+    found = read_sentences(texts, unread, model=model, one_sentence_known=documents is not None)
+    return sentence_sentiment(found, calibrated, documents)
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    """The part of :func:`analyze_sentences` that needs no calibration: where each sentence
+    is, and the model's reading of those it must read (see :func:`read_sentences`)."""
+
+    #: ``text_index``, ``sentence_index``, ``start_offset`` and ``end_offset``, one row each.
+    frame: pd.DataFrame
+    #: The sentences that are a whole text (their sentiment is the document's).
+    whole: NDArray[np.bool_]
+    #: The other sentences, in order, and the model's reading of them (None: there are none).
+    parts: list[str]
+    reading: Reading | None
+
+
+def read_sentences(
+    texts: Sequence[str],
+    unread: NDArray[np.bool_],
+    *,
+    model: str = STATIC,
+    one_sentence_known: bool = True,
+) -> SentenceReading:
+    """The sentences of ``texts`` (none for a text ``unread`` marks) and the model's reading of
+    those that are not a whole text (all of them without ``one_sentence_known``): what
+    :func:`sentence_sentiment` completes, with or without a calibration."""
     spans = [[] if skip else sentence_spans(text) for text, skip in zip(texts, unread, strict=True)]
     rows = [
         (number, index, start, end)
@@ -84,29 +114,36 @@ def analyze_sentences(
     frame = pd.DataFrame(
         rows, columns=["text_index", "sentence_index", "start_offset", "end_offset"]
     )
-    if not rows:
+    whole = np.array([one_sentence_known and len(spans[n]) == 1 for n, _, _, _ in rows], bool)
+    parts = [
+        texts[n][start:end] for (n, _, start, end), one in zip(rows, whole, strict=True) if not one
+    ]
+    reading = text_model(model).read(parts, emotions=False) if parts else None
+    return SentenceReading(frame, whole, parts, reading)
+
+
+def sentence_sentiment(
+    found: SentenceReading,
+    calibrated: CalibratedSentiment | None,
+    documents: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """:func:`analyze_sentences` from :func:`read_sentences` of the same texts: the sentiment
+    of each sentence, a whole text's from ``documents`` (needed when any sentence is one)."""
+    frame, whole = found.frame, found.whole
+    if not len(frame):
         return frame.assign(sentiment=[], sentiment_score=[], model=[])
-    labels = np.empty(len(rows), dtype=object)
-    scores = np.zeros(len(rows))
-    names = np.empty(len(rows), dtype=object)
+    labels = np.empty(len(frame), dtype=object)
+    scores = np.zeros(len(frame))
+    names = np.empty(len(frame), dtype=object)
     # A text that is one sentence has that sentence's sentiment already.
-    whole = np.array(
-        [documents is not None and len(spans[n]) == 1 for n, _, _, _ in rows], dtype=bool
-    )
     if documents is not None and whole.any():
         source = frame["text_index"].to_numpy()[whole]
         labels[whole] = documents["sentiment"].to_numpy()[source]
         scores[whole] = documents["sentiment_score"].to_numpy()[source]
         models = documents["model"].to_numpy()[source]
         names[whole] = [str(name).split("; ")[0] for name in models]
-    if not whole.all():
-        parts = [
-            texts[n][start:end]
-            for (n, _, start, end), one in zip(rows, whole, strict=True)
-            if not one
-        ]
-        reading = text_model(model).read(parts, emotions=False)
-        result = reading_sentiment(reading, calibrated, texts=parts)
+    if found.reading is not None:
+        result = reading_sentiment(found.reading, calibrated, texts=found.parts)
         labels[~whole] = result.labels
         scores[~whole] = result.scores
         names[~whole] = result.model
