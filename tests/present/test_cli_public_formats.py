@@ -44,3 +44,13 @@ def test_a_file_without_sentiment_labels_is_one_clear_line(tmp_path: Path) -> No
     output = invoke("text", "teach", str(complaints), "--db", db, code=1)
     assert "no column holds only the labels negative, neutral, positive" in output
     assert "'label'" in output and "Traceback" not in output
+
+
+def test_teaching_labels_in_a_language_the_model_does_not_read_says_so(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.duckdb")
+    smsa = FIXTURES / "smsa.tsv"
+    invoke("import", str(smsa), "--kind", "mentions", "--db", db)
+    taught = json.loads(invoke("text", "teach", str(smsa), "--db", db, "--format", "json"))
+    assert taught["sentiment labels"] > 0
+    assert "languages the model does not read" in taught["calibration"]
+    assert "id " in taught["calibration"]

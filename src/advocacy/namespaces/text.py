@@ -175,6 +175,21 @@ class TextNamespace:
 
         return calibration(self._db, model=self._settings.text_model)
 
+    def calibration_status(self) -> tuple[CalibratedSentiment | None, str]:
+        """The calibration the next :meth:`analyze` uses, with why it is that one.
+
+        Returns
+        -------
+        tuple of (CalibratedSentiment or None, str)
+            The calibration (as :meth:`calibration`) and its status: how it was fitted or
+            kept, or why there is none ("none: 29 labelled texts in languages the model does
+            not read (id 29)").
+        """
+        from advocacy.text.enrich import workspace_calibration
+
+        found = workspace_calibration(self._db, model=self._settings.text_model)
+        return found.calibrated, found.status
+
     def discover_themes(
         self, *, n_themes: int | None = None, kinds: Sequence[str] | None = None
     ) -> Discovered:

@@ -144,14 +144,12 @@ def teach_command(
     """
     with open_workspace(db) as ws:
         result = ws.text.teach(file)
-        calibrated = ws.text.calibration()
+        calibrated, status = ws.text.calibration_status()
     emit_object(
         {
             "sentiment labels": result.sentiment_labels,
             "theme labels": result.theme_labels,
-            "calibration": "none (no labelled comments)"
-            if calibrated is None
-            else calibrated.summary()["method"],
+            "calibration": status if calibrated is None else calibrated.summary()["method"],
         },
         output,
         title="Taught labels",
