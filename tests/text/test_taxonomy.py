@@ -346,3 +346,32 @@ def test_words_of_the_texts_mark_a_theme_written_without_keywords() -> None:
         (TaxonomyTheme("Food", DINER.themes[0].description, ("dish",)), *DINER.themes[1:])
     )
     assert text_terms(DINER_TEXTS, vectors, theme_prototypes(written, embedder), written) == {}
+
+
+def test_a_general_entity_without_a_general_theme_seeds_none_of_its_attributes() -> None:
+    # "Food prices" is listed first, so it is the food's default theme, but it is one attribute
+    # of the food, not the food as a whole: "the food was tasty" is no sentence about prices.
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Food prices", "what the dishes cost"),
+            TaxonomyTheme("Food quality", "how the dishes taste"),
+            TaxonomyTheme("Drink prices", "what the drinks cost"),
+            TaxonomyTheme("Drink quality", "how the drinks taste"),
+            TaxonomyTheme("Service", "the staff and how they treated us"),
+        )
+    )
+    texts = ["The food was tasty.", "I loved the food here.", "The food was bland and cold."]
+    assert not keyword_hits(texts, taxonomy)[:, 0].any()
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder())
+    assert (scores[:, 0] < 1.0).all()
+    assert scores[:2].argmax(axis=1).tolist() == [1, 1]  # Food quality
+    names = ["FOOD#PRICES", "FOOD#QUALITY", "DRINKS#PRICES", "DRINKS#QUALITY"]
+    compound = Taxonomy(tuple(TaxonomyTheme(name) for name in names))
+    assert "food" not in seed_keywords(compound)[0]
+    assert not keyword_hits(["The food was bland"], compound).any()
+
+
+def test_the_general_entitys_name_is_read_by_stem() -> None:
+    names = ["Room general", "Rooms prices", "Food quality", "Food prices"]
+    taxonomy = Taxonomy(tuple(TaxonomyTheme(name) for name in names))
+    assert keyword_hits(["The rooms were lovely"], taxonomy).tolist() == [[True] + [False] * 3]

@@ -482,7 +482,9 @@ def _whole_words(
     the same. In a plain taxonomy, the words of the broad theme's name that no other theme's
     *name* has; in a compound one, the name of the general entity (RESTAURANT), for its
     catch-all theme (RESTAURANT#GENERAL), which :func:`compose_hits` gives only to a sentence
-    that names nothing more specific.
+    that names nothing more specific. Not when that theme is one attribute of the entity
+    ("Food prices" listed first, with no "Food" of its own): "the food was tasty" says
+    nothing of prices.
     """
     broad = broad_theme(taxonomy)
     if broad is None:
@@ -504,15 +506,22 @@ def _whole_words(
         )
         own = named(taxonomy.themes[broad].name)
         return [(broad, word) for word in sorted(own) if not others[stems(word)[0]]]
+    if not facets.whole[facets.general_entity]:
+        # Its default theme is one attribute of it ("Food prices" listed first, no "Food" or
+        # FOOD#GENERAL): the entity's name says nothing of that attribute.
+        return []
     marked = any(SEPARATOR in theme.name for theme in taxonomy.themes)
     members = np.flatnonzero(facets.entity == facets.general_entity).tolist()
-    common = set.intersection(
-        *(
-            named(name.partition(SEPARATOR)[0] if marked else " ".join(words(name)[:1]))
+    # By stem: "Room overall" and "Rooms prices" share the room.
+    spelt = [
+        {stems(word)[0]: word for word in named(head)}
+        for head in (
+            name.partition(SEPARATOR)[0] if marked else " ".join(words(name)[:1])
             for name in (taxonomy.themes[c].name for c in members)
         )
-    )
-    return [(broad, word) for word in sorted(common)]
+    ]
+    common = set.intersection(*(set(found) for found in spelt))
+    return [(broad, spelt[0][stem]) for stem in sorted(common)]
 
 
 def _facet_words(
