@@ -741,11 +741,14 @@ def _text_terms(
     # two languages joins its stems in both ("delicious": delici in English, delicious in
     # French). A term with a stop word's stem or a seed keyword's, in any stemmer, marks nothing.
     node: dict[str, int] = {}
-    occurrences: list[tuple[int, int]] = []
+    seen_by: dict[str, set[str]] = {}  # stemmer -> the words it reads
+    said_in: list[int] = []  # per occurrence, the sentence (index into read) and the word
+    said_word: list[int] = []
     for i, row in enumerate(read.tolist()):
-        for word in folded[row]:
-            if len(word) >= 3 and not word.isdigit():
-                occurrences.append((i, node.setdefault(word, len(node))))
+        kept = [word for word in folded[row] if len(word) >= 3 and not word.isdigit()]
+        seen_by.setdefault(stemmer_of[row], set()).update(kept)
+        said_in.extend([i] * len(kept))
+        said_word.extend([node.setdefault(word, len(node)) for word in kept])
     if not node:
         return []
     parent = list(range(len(node)))
@@ -762,16 +765,8 @@ def _text_terms(
     vocabulary = list(node)
     stopped = {node[word] for word in vocabulary if word in stop or word in seeds}
     keys_of: dict[int, set[tuple[str, str]]] = {}
-    for stemmer in sorted({stemmer_of[row] for row in read.tolist()}):
-        seen = sorted(
-            {
-                word
-                for row in read.tolist()
-                if stemmer_of[row] == stemmer
-                for word in folded[row]
-                if word in node
-            }
-        )
+    for stemmer, found in sorted(seen_by.items()):
+        seen = sorted(found)
         table = _stems_in(stemmed, stemmer, seen)
         banned = set(stem_words([*stop, *seeds], stemmer))
         first: dict[str, int] = {}
@@ -792,8 +787,9 @@ def _text_terms(
     if not term_of:
         return []
     ids = np.array([term_of.get(roots[at], -1) for at in range(len(node))], np.int64)
-    rows = np.array([i for i, _ in occurrences], np.int64)
-    terms = ids[np.array([at for _, at in occurrences], np.int64)]
+    rows = np.array(said_in, np.int64)
+    nodes = np.array(said_word, np.int64)
+    terms = ids[nodes]
     keep = terms >= 0
     n_terms = len(term_of)
     # One count per (sentence, term), however often the sentence says it.
@@ -820,7 +816,7 @@ def _text_terms(
     if not chosen.any():
         return []
     # The form said in most sentences names the term (the first such form read, on ties).
-    form_counts = Counter(at for _, at in set(occurrences))
+    form_counts = np.bincount(np.unique(rows * len(node) + nodes) % len(node), minlength=len(node))
     members: dict[int, list[int]] = {}
     for at in range(len(node)):
         if ids[at] >= 0:
@@ -862,15 +858,28 @@ def _term_hits(
     for term in sorted(terms, key=lambda term: term.similarity):  # the strongest wins
         by_form.update(dict.fromkeys(term.forms, term))
         by_key.update(dict.fromkeys(term.keys, term))
+    # Each distinct word of each stemmer is looked up once.
+    said: dict[str, dict[str, _Term]] = {}
+    for stemmer in set(stemmer_of):
+        seen = {
+            word
+            for row, found in enumerate(folded)
+            if stemmer_of[row] == stemmer
+            for word in found
+            if len(word) >= 3 and not word.isdigit()
+        }
+        table = _stems_in(stemmed, stemmer, seen)
+        said[stemmer] = {
+            word: marks
+            for word in seen
+            if (marks := by_form.get(word) or by_key.get((stemmer, table[word]))) is not None
+        }
     for row, found in enumerate(folded):
-        stemmer = stemmer_of[row]
-        table = _stems_in(stemmed, stemmer, found)
+        marked = said[stemmer_of[row]]
         for word in found:
-            if len(word) < 3 or word.isdigit():
-                continue
-            said = by_form.get(word) or by_key.get((stemmer, table[word]))
-            if said is not None and said.similarity > strength[row, said.column]:
-                strength[row, said.column] = said.similarity
+            hit = marked.get(word)
+            if hit is not None and hit.similarity > strength[row, hit.column]:
+                strength[row, hit.column] = hit.similarity
     return strength
 
 
