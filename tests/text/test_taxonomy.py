@@ -441,3 +441,12 @@ def test_the_general_entitys_name_is_read_by_stem() -> None:
     names = ["Room general", "Rooms prices", "Food quality", "Food prices"]
     taxonomy = Taxonomy(tuple(TaxonomyTheme(name) for name in names))
     assert keyword_hits(["The rooms were lovely"], taxonomy).tolist() == [[True] + [False] * 3]
+
+
+def test_learnt_words_from_markup_and_giant_texts_are_plain_words() -> None:
+    hostile = [
+        "<script>alert('delicious')</script> <b>x</b>",
+        "=HYPERLINK(1) " + "pasta " * 200_000,
+    ]
+    found = text_terms([*DINER_TEXTS, *hostile], DINER, embedder=default_embedder())
+    assert found == {"delicious": "Food"}
