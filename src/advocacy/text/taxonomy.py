@@ -72,7 +72,7 @@ test set                               as written           three keywords      
 2014 restaurants (4 categories)        0.843                0.812                0.816 (was 0.809)
 2015 restaurants (12 E#A)              0.574                0.541                0.539 (was 0.512)
 2015 laptops (22 entities)             0.722                0.727                0.735 (was 0.702)
-2015 laptops (38 E#A)                  0.427                0.416                0.417 (was 0.386)
+2015 laptops (38 E#A)                  0.427                0.416                0.416 (was 0.386)
 2015 hotels (7 entities, no train)     0.659                0.651                0.616 (was 0.606)
 2015 hotels (34 E#A, no train)         0.455                0.451                0.402 (was 0.399)
 =====================================  ===================  ===================  ===================
