@@ -22,7 +22,8 @@ theme (``few``) and none at all, names and descriptions only (``none``).
 Development and held out: every setting of the assignment (the meaning threshold and margin,
 the self-training confidence :data:`advocacy.text.taxonomy.SELF_TRAINED_EVEN_SPLITS`, the seed
 sample size, the bar at which a word of the texts marks a theme written without keywords,
-:data:`advocacy.text.taxonomy.TERM_SIMILARITY` and :data:`~advocacy.text.taxonomy.TERM_MARGIN`)
+:data:`advocacy.text.taxonomy.TERM_SIMILARITY`, :data:`~advocacy.text.taxonomy.TERM_MARGIN`
+and :data:`~advocacy.text.taxonomy.TERM_MIN_SENTENCES`)
 was chosen on the train files (SemEval-2014 restaurants, SemEval-2015 restaurants and laptops,
 entities and, since 2026-12-05, categories); the test files below are held out and only ever
 scored. ``--calibrate`` re-runs

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advocacy.errors import InputError, UsageError
 from advocacy.text.embeddings import default_embedder
+from advocacy.text.phrases import words
 from advocacy.text.taxonomy import (
+    Prototypes,
     Taxonomy,
     TaxonomyTheme,
+    _term_hits,
+    _text_terms,
     assign_themes,
     keyword_hits,
     load_taxonomy,
@@ -20,6 +25,7 @@ from advocacy.text.taxonomy import (
     promote,
     save_taxonomy,
     seed_keywords,
+    text_terms,
 )
 
 EXAMPLE = """
@@ -330,19 +336,117 @@ DINER_TEXTS = [
 
 
 def test_words_of_the_texts_mark_a_theme_written_without_keywords() -> None:
-    from advocacy.text.taxonomy import text_terms, theme_prototypes
-
     embedder = default_embedder()
-    vectors = embedder.embed(DINER_TEXTS)
-    prototypes = theme_prototypes(DINER, embedder)
     # "delicious" is said in sentences about the food, "friend" and "Friday" in sentences
     # about nothing the taxonomy lists.
-    assert text_terms(DINER_TEXTS, vectors, prototypes, DINER) == {"delici": 0}
+    assert text_terms(DINER_TEXTS, DINER, embedder=embedder) == {"delicious": "Food"}
     scores = assign_themes(DINER_TEXTS, DINER, embedder=embedder)
-    assert scores[4].tolist() == [1.0, 0.0, 0.0]  # no word of the taxonomy, yet Food
+    assert scores[4].argmax() == 0 and scores[4, 1:].tolist() == [0.0, 0.0]  # Food, no seed word
+    # Weaker evidence than a written word: "tasty dish" names the food outright.
+    assert 0 < scores[4, 0] < scores[2, 0] == 1.0
     assert not scores[11:].any()
     # A theme given keywords is marked by those alone.
     written = Taxonomy(
         (TaxonomyTheme("Food", DINER.themes[0].description, ("dish",)), *DINER.themes[1:])
     )
-    assert text_terms(DINER_TEXTS, vectors, theme_prototypes(written, embedder), written) == {}
+    assert text_terms(DINER_TEXTS, written, embedder=embedder) == {}
+
+
+def test_a_learnt_word_marks_short_sentences_too() -> None:
+    # Learnt from the sentences read for meaning, found in every sentence: survey answers are
+    # often two words.
+    texts = [*DINER_TEXTS, "Delicious pasta.", "Delicious!"]
+    scores = assign_themes(texts, DINER, embedder=default_embedder())
+    assert (scores[-2:].argmax(axis=1) == 0).all() and (scores[-2:, 0] > 0).all()
+
+
+@pytest.mark.parametrize(
+    "languages",
+    [["en", "nl"] + ["en"] * 12, ["en", "fr"] * 7, ["it", "en"] * 7, ["de"] * 14],
+)
+def test_a_word_read_in_several_languages_is_one_word(languages: list[str]) -> None:
+    # "delicious" stems to delici in English and stays delicious in Dutch or French: one word.
+    embedder = default_embedder()
+    assert text_terms(DINER_TEXTS, DINER, embedder=embedder, languages=languages) == {
+        "delicious": "Food"
+    }
+    scores = assign_themes(DINER_TEXTS, DINER, embedder=embedder, languages=languages)
+    assert scores[4, 0] > 0
+
+
+# Sentences pointing one way, with no embedder: the words they say are what is tested.
+_ONE_WAY = Prototypes(np.eye(4, dtype=np.float32)[:2], np.zeros(4, np.float32))
+
+
+def _learnt(
+    texts: list[str], taxonomy: Taxonomy, language: str
+) -> tuple[dict[str, int], list[list[bool]]]:
+    vectors = np.tile(np.array([0, 1, 0, 0], np.float32), (len(texts), 1))
+    stemmer_of, folded = [language] * len(texts), [words(text) for text in texts]
+    terms = _text_terms(
+        texts,
+        np.arange(len(texts)),
+        vectors,
+        _ONE_WAY,
+        taxonomy,
+        stemmer_of=stemmer_of,
+        folded=folded,
+        stemmed={},
+    )
+    strength = _term_hits(terms, 2, stemmer_of=stemmer_of, folded=folded, stemmed={})
+    return {term.word: term.column for term in terms}, (strength > 0).tolist()
+
+
+def test_another_themes_keyword_is_never_learnt_in_any_language() -> None:
+    # "Lieferung" stems to liefer in German, lieferung in English: it stays Versand's word.
+    taxonomy = Taxonomy((TaxonomyTheme("Versand", "", ("Lieferung",)), TaxonomyTheme("Service")))
+    assert _learnt(["Die Lieferung war da."] * 3, taxonomy, "de")[0] == {}
+    taxonomy = Taxonomy((TaxonomyTheme("Versand", "", ("Paket",)), TaxonomyTheme("Service")))
+    assert _learnt(["Die Lieferung war da."] * 3, taxonomy, "de")[0] == {"lieferung": 1}
+
+
+def test_every_form_of_a_word_is_read_alike() -> None:
+    # "door" is a Dutch stop word and "doors" is not; both are one stem, decided once.
+    taxonomy = Taxonomy((TaxonomyTheme("Versand", "", ("parcel",)), TaxonomyTheme("Service")))
+    texts = ["The doors were here."] * 3 + ["The door was here."] * 3
+    terms, marked = _learnt(texts, taxonomy, "en")
+    assert "door" not in terms and "doors" not in terms
+    assert len({tuple(row) for row in marked}) == 1
+
+
+def test_a_general_entity_without_a_general_theme_seeds_none_of_its_attributes() -> None:
+    # "Food prices" is listed first, so it is the food's default theme, but it is one attribute
+    # of the food, not the food as a whole: "the food was tasty" is no sentence about prices.
+    taxonomy = Taxonomy(
+        (
+            TaxonomyTheme("Food prices", "what the dishes cost"),
+            TaxonomyTheme("Food quality", "how the dishes taste"),
+            TaxonomyTheme("Drink prices", "what the drinks cost"),
+            TaxonomyTheme("Drink quality", "how the drinks taste"),
+            TaxonomyTheme("Service", "the staff and how they treated us"),
+        )
+    )
+    texts = ["The food was tasty.", "I loved the food here.", "The food was bland and cold."]
+    assert not keyword_hits(texts, taxonomy)[:, 0].any()
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder())
+    assert (scores[:, 0] < 1.0).all()
+    assert scores[:2].argmax(axis=1).tolist() == [1, 1]  # Food quality
+    names = ["FOOD#PRICES", "FOOD#QUALITY", "DRINKS#PRICES", "DRINKS#QUALITY"]
+    compound = Taxonomy(tuple(TaxonomyTheme(name) for name in names))
+    assert "food" not in seed_keywords(compound)[0]
+    assert not keyword_hits(["The food was bland"], compound).any()
+
+
+def test_the_general_entitys_name_is_read_by_stem() -> None:
+    names = ["Room general", "Rooms prices", "Food quality", "Food prices"]
+    taxonomy = Taxonomy(tuple(TaxonomyTheme(name) for name in names))
+    assert keyword_hits(["The rooms were lovely"], taxonomy).tolist() == [[True] + [False] * 3]
+
+
+def test_learnt_words_from_markup_and_giant_texts_are_plain_words() -> None:
+    hostile = [
+        "<script>alert('delicious')</script> <b>x</b>",
+        "=HYPERLINK(1) " + "pasta " * 200_000,
+    ]
+    found = text_terms([*DINER_TEXTS, *hostile], DINER, embedder=default_embedder())
+    assert found == {"delicious": "Food"}

@@ -123,9 +123,7 @@ def stems(text: str, language: str | None = None) -> list[str]:
     >>> stems("The deliveries were poorly packed")
     ['the', 'deliveri', 'were', 'poor', 'pack']
     """
-    folded = words(text)
-    stemmed: list[str] = _stemmer(stemmer_language(language)).stemWords(folded)
-    return stemmed
+    return stem_words(words(text), language)
 
 
 class PhraseMatcher:
@@ -197,7 +195,7 @@ class PhraseMatcher:
             known = cache.setdefault(stemmer, {})
             fresh = [word for word in set(folded) if word not in known]
             if fresh:
-                known.update(zip(fresh, _stemmer(stemmer).stemWords(fresh), strict=True))
+                known.update(zip(fresh, stem_words(fresh, stemmer), strict=True))
             tokens = [known[word] for word in folded]
             firsts = self._firsts[stemmer]
             found: set[int] = set()

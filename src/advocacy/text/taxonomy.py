@@ -22,7 +22,8 @@ whole thing the other themes speak of ("the battery of the laptop") marks the ta
 theme ("Laptop", or the catch-all ``LAPTOP#GENERAL``) though the other descriptions share it.
 A theme written without keywords is also marked by the words the texts themselves use for it
 (:func:`text_terms`: "delicious" and "pasta" for "Food: the dishes and how they taste", read
-from the sentences that say them).
+from the sentences that say them), more weakly than by a written word: what is learnt depends
+on the texts assigned together.
 
 Compound themes (``FOOD#PRICES``, or "Food prices" beside "Food quality" and "Drink prices")
 are read by halves (:mod:`advocacy.text.theme_facets`): a keyword names an entity or an
@@ -71,7 +72,7 @@ test set                               as written           three keywords      
 2014 restaurants (4 categories)        0.843                0.812                0.816 (was 0.809)
 2015 restaurants (12 E#A)              0.574                0.541                0.539 (was 0.512)
 2015 laptops (22 entities)             0.722                0.727                0.735 (was 0.702)
-2015 laptops (38 E#A)                  0.427                0.416                0.417 (was 0.386)
+2015 laptops (38 E#A)                  0.427                0.416                0.416 (was 0.386)
 2015 hotels (7 entities, no train)     0.659                0.651                0.616 (was 0.606)
 2015 hotels (34 E#A, no train)         0.455                0.451                0.402 (was 0.399)
 =====================================  ===================  ===================  ===================
@@ -86,7 +87,7 @@ Pontiki, M. et al. (2015). SemEval-2015 Task 12: aspect based sentiment analysis
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -103,7 +104,14 @@ from advocacy.errors import InputError, UsageError
 from advocacy.text.embeddings import Embedder
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
-from advocacy.text.phrases import MAX_CHARACTERS, PhraseMatcher, stems, words
+from advocacy.text.phrases import (
+    MAX_CHARACTERS,
+    PhraseMatcher,
+    stem_words,
+    stemmer_language,
+    stems,
+    words,
+)
 from advocacy.text.theme_classifier import MAX_SEEDS, MIN_SEEDS, keyword_self_training
 from advocacy.text.theme_facets import (
     ATTRIBUTE,
@@ -144,7 +152,8 @@ TERM_SIMILARITY = 0.4
 #: ... and this much more similar to it than to any other theme's (chosen on the SemEval train
 #: files, themes_semeval.py: 0.35-0.45 and 0.06-0.1 tried).
 TERM_MARGIN = 0.08
-#: Sentences (of :data:`MIN_MEANING_WORDS` words or more) a word needs before it is read so.
+#: Sentences (of :data:`MIN_MEANING_WORDS` words or more) a word needs before it is read so
+#: (chosen on the SemEval train files, themes_semeval.py: 2 and 5 tried).
 TERM_MIN_SENTENCES = 3
 #: Generic sentences that are about no theme: their mean embedding is the none prototype.
 NONE_TEXTS = (
@@ -424,8 +433,9 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     know), has three letters or more and no other theme's name or description has a word of
     the same stem ("prices" in both "Food prices" and "Drink prices" marks neither); words
     shared with other themes mostly say how the line was written ("the", "how", "quality"),
-    not what it is about. A taxonomy of one theme
-    has nothing to compare with, so only that theme's name counts.
+    not what it is about. The one exception is the name of the whole thing the other themes
+    speak of, which seeds the taxonomy's broad theme (``_whole_words``). A taxonomy of one
+    theme has nothing to compare with, so only that theme's name counts.
 
     Examples
     --------
@@ -482,7 +492,9 @@ def _whole_words(
     the same. In a plain taxonomy, the words of the broad theme's name that no other theme's
     *name* has; in a compound one, the name of the general entity (RESTAURANT), for its
     catch-all theme (RESTAURANT#GENERAL), which :func:`compose_hits` gives only to a sentence
-    that names nothing more specific.
+    that names nothing more specific. Not when that theme is one attribute of the entity
+    ("Food prices" listed first, with no "Food" of its own): "the food was tasty" says
+    nothing of prices.
     """
     broad = broad_theme(taxonomy)
     if broad is None:
@@ -504,15 +516,22 @@ def _whole_words(
         )
         own = named(taxonomy.themes[broad].name)
         return [(broad, word) for word in sorted(own) if not others[stems(word)[0]]]
+    if not facets.whole[facets.general_entity]:
+        # Its default theme is one attribute of it ("Food prices" listed first, no "Food" or
+        # FOOD#GENERAL): the entity's name says nothing of that attribute.
+        return []
     marked = any(SEPARATOR in theme.name for theme in taxonomy.themes)
     members = np.flatnonzero(facets.entity == facets.general_entity).tolist()
-    common = set.intersection(
-        *(
-            named(name.partition(SEPARATOR)[0] if marked else " ".join(words(name)[:1]))
+    # By stem: "Room overall" and "Rooms prices" share the room.
+    spelt = [
+        {stems(word)[0]: word for word in named(head)}
+        for head in (
+            name.partition(SEPARATOR)[0] if marked else " ".join(words(name)[:1])
             for name in (taxonomy.themes[c].name for c in members)
         )
-    )
-    return [(broad, word) for word in sorted(common)]
+    ]
+    common = set.intersection(*(set(found) for found in spelt))
+    return [(broad, spelt[0][stem]) for stem in sorted(common)]
 
 
 def _facet_words(
@@ -583,114 +602,206 @@ def _composed(hits: NDArray[np.bool_], taxonomy: Taxonomy) -> NDArray[np.bool_]:
 
 def text_terms(
     texts: Sequence[str],
-    vectors: NDArray[Any],
-    prototypes: Prototypes,
     taxonomy: Taxonomy,
     *,
+    embedder: Embedder,
+    embeddings: NDArray[Any] | None = None,
     languages: Sequence[str | None] | None = None,
-) -> dict[str, int]:
-    """Words of the texts that mark a theme written without keywords: stem -> theme column.
+) -> dict[str, str]:
+    """Words of the texts that mark a theme written without keywords: word -> theme name.
 
     A theme written from its name and a line ("Food: the dishes and how they taste") has few
-    words of its own, and the texts say more ("pasta", "sauce", "crust"). Every word of the
-    texts that is no stop word (of any language theme names know), has three letters or more
-    and marks no theme yet is read by the sentences that say it: the mean of their directions
+    words of its own, and the texts say more ("pasta", "sauce", "crust"). The texts are cut
+    into sentences as :func:`assign_themes` cuts them, and every word of the sentences read for
+    meaning (:data:`MIN_MEANING_WORDS` words or more) that has three letters or more, is no
+    stop word (of any language theme names know) nor has a stop word's stem, and is no seed
+    keyword of any theme is read by the sentences that say it: the mean of their directions
     from the none prototype (not re-normalised: the sentences of a filler word point many ways
-    and their mean is short) must be :data:`TERM_SIMILARITY` similar to one theme's
-    prototype and :data:`TERM_MARGIN` more similar to it than to any other, and that theme must
-    have no keywords written (a theme given keywords is marked by those). A word said in fewer
-    than :data:`TERM_MIN_SENTENCES` texts is left out.
+    and their mean is short) must be :data:`TERM_SIMILARITY` similar to one theme's prototype
+    and :data:`TERM_MARGIN` more similar to it than to any other, and that theme must have no
+    keywords written (a theme given keywords is marked by those). A word said in fewer than
+    :data:`TERM_MIN_SENTENCES` such sentences is left out. The forms of a word that share a
+    stem (in any language the texts are read in) count as one word.
+
+    :func:`assign_themes` learns these words from the texts it is given and marks their themes
+    in every sentence that says one, at the word's similarity (below a written keyword's 1.0):
+    what it learns depends on the batch, and this function shows what it learnt.
 
     Parameters
     ----------
     texts
-        The sentences, one per row of ``vectors``.
-    vectors
-        Their embeddings (unit rows, by the embedder of ``prototypes``).
-    prototypes
-        The taxonomy's prototypes (:func:`theme_prototypes`).
+        The texts, as given to :func:`assign_themes`.
     taxonomy
         The themes.
+    embedder
+        Embeds the sentences and the prototypes.
+    embeddings
+        The texts' embeddings by ``embedder``, if at hand (they serve one-sentence texts).
     languages
         ISO 639-1 code per text (None: unknown), which chooses the stemmer.
 
     Returns
     -------
     dict
-        Stem -> the column of the theme it marks.
+        The form said most often of each word learnt -> the name of the theme it marks.
     """
-    return _text_terms(texts, vectors, prototypes, taxonomy, languages=languages)[0]
+    cut = _cut(texts)
+    chosen = None if languages is None else [languages[row] for row in cut.owner]
+    if not len(cut.read):
+        return {}
+    vectors = _sentence_vectors(cut.pieces, cut.read, cut.owner, cut.counts, embedder, embeddings)
+    terms = _text_terms(
+        cut.pieces,
+        cut.read,
+        vectors,
+        theme_prototypes(taxonomy, embedder),
+        taxonomy,
+        stemmer_of=_stemmers_of(chosen, len(cut.pieces)),
+        folded=[words(piece) for piece in cut.pieces],
+        stemmed={},
+    )
+    return {term.word: taxonomy.names[term.column] for term in terms}
+
+
+@dataclass(frozen=True)
+class _Term:
+    """A word of the texts learnt for a theme: its most said form, the theme, the similarity,
+    and every (stemmer, stem) and form that say it."""
+
+    word: str
+    column: int
+    similarity: float
+    keys: frozenset[tuple[str, str]]
+    forms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """Texts cut into sentences: each piece's text and owner, the pieces read for meaning,
+    and the number of pieces of each text."""
+
+    pieces: list[str]
+    owner: NDArray[np.int64]
+    read: NDArray[np.int64]
+    counts: NDArray[np.int64]
+
+
+def _cut(texts: Sequence[str]) -> _Cut:
+    from advocacy.text.sentiment import sentence_spans
+
+    spans = [sentence_spans((text or "")[:MAX_CHARACTERS]) for text in texts]
+    owner = np.array([row for row, found in enumerate(spans) for _ in found], dtype=np.int64)
+    pieces = [texts[row][a:b] for row, found in enumerate(spans) for a, b in found]
+    # Only sentences of a few words are read for meaning: "Brilliant." says nothing about a
+    # topic, and a lone word's embedding is mostly its spelling.
+    long_enough = np.array([len(piece.split()) >= MIN_MEANING_WORDS for piece in pieces], bool)
+    counts = np.array([len(found) for found in spans], dtype=np.int64)
+    return _Cut(pieces, owner, np.flatnonzero(long_enough), counts)
+
+
+def _stemmers_of(languages: Sequence[str | None] | None, n: int) -> list[str]:
+    if languages is None:
+        return [stemmer_language(None)] * n
+    return [stemmer_language(language) for language in languages]
+
+
+def _stems_in(
+    stemmed: dict[str, dict[str, str]], stemmer: str, folded: Iterable[str]
+) -> dict[str, str]:
+    """``stemmed[stemmer]``, filled with the stems of ``folded`` it lacks."""
+    known = stemmed.setdefault(stemmer, {})
+    fresh = [word for word in set(folded) if word not in known]
+    if fresh:
+        known.update(zip(fresh, stem_words(fresh, stemmer), strict=True))
+    return known
 
 
 def _text_terms(
-    texts: Sequence[str],
+    pieces: Sequence[str],
+    read: NDArray[np.int64],
     vectors: NDArray[Any],
     prototypes: Prototypes,
     taxonomy: Taxonomy,
     *,
-    languages: Sequence[str | None] | None,
-    folded_words: Sequence[Sequence[str]] | None = None,
-    stemmed: dict[str, dict[str, str]] | None = None,
-) -> tuple[dict[str, int], NDArray[np.bool_]]:
-    """:func:`text_terms`, and which themes' terms each text says (len(texts) x n themes)."""
+    stemmer_of: Sequence[str],
+    folded: Sequence[Sequence[str]],
+    stemmed: dict[str, dict[str, str]],
+) -> list[_Term]:
+    """The words of the sentences ``read`` (``vectors`` their embeddings) that mark a theme
+    (:func:`text_terms`); ``stemmed`` (stemmer -> word -> stem) is read and filled."""
     from scipy import sparse
 
-    from advocacy.text.phrases import stem_words, stemmer_language
     from advocacy.text.theme_names import STOP_WORDS
 
     open_columns = np.array([not theme.keywords for theme in taxonomy.themes], bool)
-    hits = np.zeros((len(texts), len(taxonomy.themes)), dtype=bool)
-    if len(texts) == 0 or len(taxonomy.themes) < 2 or not open_columns.any():
-        return {}, hits
+    if len(read) == 0 or len(taxonomy.themes) < 2 or not open_columns.any():
+        return []
     stop = frozenset().union(*STOP_WORDS.values())
-    known = {
-        stem for found in seed_keywords(taxonomy) for keyword in found for stem in stems(keyword)
+    # Words are nodes; the words one stemmer gives one stem are one term, and a word read in
+    # two languages joins its stems in both ("delicious": delici in English, delicious in
+    # French). A term with a stop word's stem or a seed keyword's, in any stemmer, marks nothing.
+    node: dict[str, int] = {}
+    seen_by: dict[str, set[str]] = {}  # stemmer -> the words it reads
+    said_in: list[int] = []  # per occurrence, the sentence (index into read) and the word
+    said_word: list[int] = []
+    for i, row in enumerate(read.tolist()):
+        kept = [word for word in folded[row] if len(word) >= 3 and not word.isdigit()]
+        seen_by.setdefault(stemmer_of[row], set()).update(kept)
+        said_in.extend([i] * len(kept))
+        said_word.extend([node.setdefault(word, len(node)) for word in kept])
+    if not node:
+        return []
+    parent = list(range(len(node)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    seeds = {
+        word for found in seed_keywords(taxonomy) for keyword in found for word in words(keyword)
     }
-    folded = [words(text) for text in texts] if folded_words is None else folded_words
-    stemmer_of = (
-        [stemmer_language(None)] * len(texts)
-        if languages is None
-        else [stemmer_language(language) for language in languages]
-    )
-    stemmers = sorted(set(stemmer_of))
-    # Each distinct word is stemmed once, in one call per stemmer; a word that cannot mark a
-    # theme (a stop word, a number, under three letters, a seed already) maps to no term (-1).
-    index: dict[str, int] = {}
-    rows_of: list[NDArray[np.int64]] = []
-    terms_of: list[NDArray[np.int64]] = []
-    for stemmer in stemmers:
-        members = (
-            range(len(texts))
-            if len(stemmers) == 1
-            else [row for row, used in enumerate(stemmer_of) if used == stemmer]
-        )
-        flat = [word for row in members for word in folded[row]]
-        sizes = [len(folded[row]) for row in members]
-        vocabulary = {word: -1 for word in flat}
-        kept = [w for w in vocabulary if len(w) >= 3 and not w.isdigit() and w not in stop]
-        cache = (stemmed or {}).get(stemmer, {})
-        fresh = [word for word in kept if word not in cache]
-        cache = {**cache, **dict(zip(fresh, stem_words(fresh, stemmer), strict=True))}
-        for word in kept:
-            stem = cache[word]
-            if stem and stem not in known:
-                vocabulary[word] = index.setdefault(stem, len(index))
-        ids = np.fromiter((vocabulary[word] for word in flat), np.int64, len(flat))
-        owners = np.repeat(np.fromiter(members, np.int64, len(sizes)), sizes)
-        rows_of.append(owners[ids >= 0])
-        terms_of.append(ids[ids >= 0])
-    if not index:
-        return {}, hits
-    # One count per (text, term), however often the text says it.
-    pairs = np.unique(np.concatenate(rows_of) * len(index) + np.concatenate(terms_of))
+    vocabulary = list(node)
+    stopped = {node[word] for word in vocabulary if word in stop or word in seeds}
+    keys_of: dict[int, set[tuple[str, str]]] = {}
+    for stemmer, found in sorted(seen_by.items()):
+        seen = sorted(found)
+        table = _stems_in(stemmed, stemmer, seen)
+        banned = set(stem_words([*stop, *seeds], stemmer))
+        first: dict[str, int] = {}
+        for word in seen:
+            stem = table[word]
+            at = node[word]
+            keys_of.setdefault(at, set()).add((stemmer, stem))
+            if stem in banned or not stem:
+                stopped.add(at)
+            other = first.setdefault(stem, at)
+            parent[root(at)] = root(other)
+    roots = [root(at) for at in range(len(node))]
+    banned_roots = {roots[at] for at in stopped}
+    term_of: dict[int, int] = {}
+    for top in roots:
+        if top not in banned_roots:
+            term_of.setdefault(top, len(term_of))
+    if not term_of:
+        return []
+    ids = np.array([term_of.get(roots[at], -1) for at in range(len(node))], np.int64)
+    rows = np.array(said_in, np.int64)
+    nodes = np.array(said_word, np.int64)
+    terms = ids[nodes]
+    keep = terms >= 0
+    n_terms = len(term_of)
+    # One count per (sentence, term), however often the sentence says it.
+    pairs = np.unique(rows[keep] * n_terms + terms[keep])
     counts = sparse.csr_matrix(
-        (np.ones(len(pairs), np.float32), (pairs % len(index), pairs // len(index))),
-        shape=(len(index), len(texts)),
+        (np.ones(len(pairs), np.float32), (pairs % n_terms, pairs // n_terms)),
+        shape=(n_terms, len(read)),
     )
     said = np.asarray(counts.sum(axis=1)).ravel()
     frequent = np.flatnonzero(said >= TERM_MIN_SENTENCES)
     if len(frequent) == 0:
-        return {}, hits
+        return []
     # The mean of the sentences' directions from the none prototype, not re-normalised: a word
     # whose sentences point many ways (a filler word) has a short mean and reaches no theme.
     centred = _unit(np.asarray(vectors, np.float32) - prototypes.none)
@@ -698,16 +809,78 @@ def _text_terms(
     similarity = centre @ prototypes.themes.T
     order = np.argsort(-similarity, axis=1)
     best = order[:, 0]
-    first = similarity[np.arange(len(frequent)), best]
+    first_value = similarity[np.arange(len(frequent)), best]
     second = similarity[np.arange(len(frequent)), order[:, 1]]
-    chosen_terms = (first >= TERM_SIMILARITY) & (first - second >= TERM_MARGIN) & open_columns[best]
-    stems_of = list(index)
-    terms = {}
-    for i in np.flatnonzero(chosen_terms):
-        term = frequent[i]
-        terms[stems_of[term]] = int(best[i])
-        hits[counts[term].indices, best[i]] = True
-    return terms, hits
+    chosen = (first_value >= TERM_SIMILARITY) & (first_value - second >= TERM_MARGIN)
+    chosen &= open_columns[best]
+    if not chosen.any():
+        return []
+    # The form said in most sentences names the term (the first such form read, on ties).
+    form_counts = np.bincount(np.unique(rows * len(node) + nodes) % len(node), minlength=len(node))
+    members: dict[int, list[int]] = {}
+    for at in range(len(node)):
+        if ids[at] >= 0:
+            members.setdefault(int(ids[at]), []).append(at)
+    out = []
+    for i in np.flatnonzero(chosen).tolist():
+        term = int(frequent[i])
+        forms = members[term]
+        out.append(
+            _Term(
+                word=vocabulary[max(forms, key=lambda at: (form_counts[at], -at))],
+                column=int(best[i]),
+                similarity=float(first_value[i]),
+                keys=frozenset(key for at in forms for key in keys_of.get(at, ())),
+                forms=frozenset(vocabulary[at] for at in forms),
+            )
+        )
+    return out
+
+
+def _term_hits(
+    terms: Sequence[_Term],
+    k: int,
+    *,
+    stemmer_of: Sequence[str],
+    folded: Sequence[Sequence[str]],
+    stemmed: dict[str, dict[str, str]],
+) -> NDArray[np.float64]:
+    """Pieces x themes: the similarity of the strongest learnt word each piece says, else 0.
+
+    A piece says a term when one of its words is one of the term's forms or has one of its
+    stems in the piece's stemmer: every sentence, however short ("Delicious pasta.").
+    """
+    strength = np.zeros((len(folded), k))
+    if not terms:
+        return strength
+    by_form: dict[str, _Term] = {}
+    by_key: dict[tuple[str, str], _Term] = {}
+    for term in sorted(terms, key=lambda term: term.similarity):  # the strongest wins
+        by_form.update(dict.fromkeys(term.forms, term))
+        by_key.update(dict.fromkeys(term.keys, term))
+    # Each distinct word of each stemmer is looked up once.
+    said: dict[str, dict[str, _Term]] = {}
+    for stemmer in set(stemmer_of):
+        seen = {
+            word
+            for row, found in enumerate(folded)
+            if stemmer_of[row] == stemmer
+            for word in found
+            if len(word) >= 3 and not word.isdigit()
+        }
+        table = _stems_in(stemmed, stemmer, seen)
+        said[stemmer] = {
+            word: marks
+            for word in seen
+            if (marks := by_form.get(word) or by_key.get((stemmer, table[word]))) is not None
+        }
+    for row, found in enumerate(folded):
+        marked = said[stemmer_of[row]]
+        for word in found:
+            hit = marked.get(word)
+            if hit is not None and hit.similarity > strength[row, hit.column]:
+                strength[row, hit.column] = hit.similarity
+    return strength
 
 
 def assign_themes(
@@ -748,7 +921,9 @@ def assign_themes(
     Returns
     -------
     numpy.ndarray
-        1.0 for a keyword hit, else the best sentence's similarity (or self-trained
+        1.0 for a hit of a seed keyword (:func:`seed_keywords`), the word's similarity (below
+        1.0) for a word learnt from the texts (:func:`text_terms`), else the best sentence's
+        similarity (or self-trained
         probability) where meaning assigned the theme, :data:`BROAD_FALLBACK` for the broad
         theme of a text nothing else marks (in a language the sentiment model reads, or one
         ``languages`` does not know), else 0; a child's score propagates to its parent.
@@ -820,18 +995,10 @@ def _by_sentence(
     keywords: bool,
 ) -> None:
     """Fill ``scores`` sentence by sentence: keywords first, meaning where they are silent."""
-    from advocacy.text.sentiment import sentence_spans
-
     k = len(taxonomy.themes)
-    spans = [sentence_spans((text or "")[:MAX_CHARACTERS]) for text in texts]
-    owner = np.array([row for row, found in enumerate(spans) for _ in found], dtype=np.int64)
-    pieces = [texts[row][a:b] for row, found in enumerate(spans) for a, b in found]
+    cut = _cut(texts)
+    pieces, owner, read, counts = cut.pieces, cut.owner, cut.read, cut.counts
     hits = np.zeros((len(pieces), k), dtype=bool)
-    # Only sentences of a few words are read for meaning: "Brilliant." says nothing about a
-    # topic, and a lone word's embedding is mostly its spelling.
-    long_enough = np.array([len(piece.split()) >= MIN_MEANING_WORDS for piece in pieces], bool)
-    read = np.flatnonzero(long_enough)
-    counts = np.array([len(found) for found in spans])
     vectors: NDArray[np.float32] | None = None
     prototypes: Prototypes | None = None
     if keywords:
@@ -841,23 +1008,35 @@ def _by_sentence(
         folded = [words(piece) for piece in pieces] if open_themes else None
         stemmed: dict[str, dict[str, str]] = {}
         found = _seed_hits(pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed)
+        written = _composed(found, taxonomy)
+        hits = written
         if len(read) and folded is not None:
-            # A theme written without keywords is also marked by the words the texts use for it.
+            # A theme written without keywords is also marked by the words the texts use for
+            # it, learnt from the sentences read for meaning, found in every sentence.
             vectors = _sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
             prototypes = theme_prototypes(taxonomy, embedder)
-            _, said = _text_terms(
-                [pieces[i] for i in read],
+            stemmer_of = _stemmers_of(chosen, len(pieces))
+            terms = _text_terms(
+                pieces,
+                read,
                 vectors,
                 prototypes,
                 taxonomy,
-                languages=None if chosen is None else [chosen[i] for i in read],
-                folded_words=[folded[i] for i in read],
+                stemmer_of=stemmer_of,
+                folded=folded,
                 stemmed=stemmed,
             )
-            found[read] |= said
-        hits = _composed(found, taxonomy)
+            if terms:
+                strength = _term_hits(
+                    terms, k, stemmer_of=stemmer_of, folded=folded, stemmed=stemmed
+                )
+                hits = _composed(found | (strength > 0), taxonomy)
+                # Weaker evidence than a written keyword: the word's similarity, not 1.0 (a
+                # word learnt from one batch may not be learnt from the next).
+                rows, columns = np.nonzero(hits & ~written)
+                np.maximum.at(scores, (owner[rows], columns), strength[rows].max(axis=1))
         # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
-        rows, columns = np.nonzero(hits)
+        rows, columns = np.nonzero(written)
         scores[owner[rows], columns] = 1.0
     silent = np.asarray(~hits.any(axis=1), bool)
     if not silent[read].any():
