@@ -117,8 +117,8 @@ def workspace_calibration(
 
     The fit is stored and kept while the labels do not change materially
     (:mod:`advocacy.text.calibration_store`); so is the verdict that every label is on a text
-    in a language the model does not read (no calibration), kept while the labels are exactly
-    the same, so a re-run does not read them all again. ``refit`` fits again regardless. ``workers``
+    in a language the model does not read (no calibration), kept while the labelled texts,
+    their labels and ``minimum`` are exactly the same, so a re-run does not read them all again. ``refit`` fits again regardless. ``workers``
     processes share the fit's independent parts (the same fit for any count). With
     ``defer_store`` a new fit is stored when the caller calls the result's ``store`` (``text
     analyze`` does while its workers start on the documents), not before returning.
@@ -145,12 +145,17 @@ def workspace_calibration(
     )
     base = _base_model(model)
     earlier = None if refit else kept.stored(db, model)
+    digest = kept.labelled_digest(
+        (key, label, taught, text) for key, (text, label, taught) in texts.items()
+    )
     if earlier is not None and earlier.calibrated is None:
-        # A stored verdict of no calibration holds while the labels and what the model reads
-        # are exactly as they were (one new readable label would give a calibration).
+        # A stored verdict of no calibration holds while the labelled texts, the minimum and
+        # what the model reads are exactly as they were (one readable label could change it).
         if (
             earlier.base_model == base
             and earlier.labels == summary
+            and earlier.labelled == digest
+            and earlier.minimum == minimum
             and earlier.languages == tuple(sorted(SENTIMENT_LANGUAGES))
         ):
             _run(meanwhile)
@@ -192,7 +197,15 @@ def workspace_calibration(
         )
         # Stored, so that a re-run with the same labels does not read them all again.
         kept.store_verdict(
-            db, model, base, summary, verdict, SENTIMENT_LANGUAGES, now or datetime.now(UTC)
+            db,
+            model,
+            base,
+            summary,
+            verdict,
+            SENTIMENT_LANGUAGES,
+            now or datetime.now(UTC),
+            labelled=digest,
+            minimum=minimum,
         )
         return Calibration(None, verdict, known)
     every = len(readable) == len(labelled)
