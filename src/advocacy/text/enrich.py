@@ -118,8 +118,9 @@ def workspace_calibration(
     The fit is stored and kept while the labels do not change materially
     (:mod:`advocacy.text.calibration_store`); so is the verdict that every label is on a text
     in a language the model does not read (no calibration), kept while the labelled texts,
-    their labels and ``minimum`` are exactly the same, so a re-run does not read them all again. ``refit`` fits again regardless. ``workers``
-    processes share the fit's independent parts (the same fit for any count). With
+    their labels and ``minimum`` are exactly the same, so a re-run does not read them all
+    again. ``refit`` fits again regardless. ``workers`` processes share the fit's independent
+    parts (the same fit for any count). With
     ``defer_store`` a new fit is stored when the caller calls the result's ``store`` (``text
     analyze`` does while its workers start on the documents), not before returning.
     ``meanwhile`` (the caller's own work, which the fit does not need) runs once: while the
@@ -591,15 +592,16 @@ def _analyze_stale(
     def load_stored() -> None:  # while the workers read the labelled texts, if they do
         stored.extend(_stored_documents(db, kinds))
 
-    # A fit names a new model, so every stored document will be read again: the first batch's
-    # reading that needs no calibration runs beside the fit's last step (results are used only
-    # if that batch is the one read; see below).
+    # When every document is to be read whatever the fit's model is named (a first run), the
+    # first batch's reading that needs no calibration runs beside the fit's last step. Not
+    # otherwise: a refit on the same readable labels names the same model, and the stored
+    # readings are kept (a reading made beside would be thrown away, a run made slower).
     foreseen: list[pd.DataFrame] = []
 
     def beside(known: KnownReadings) -> list[Callable[[], Any]]:
-        if not stored:
+        batch = _surely_read(*stored, batch_size=batch_size)
+        if batch is None:
             return []
-        batch = _stale(*stored, label_model=None).iloc[:batch_size]
         foreseen.append(batch[["document_kind", "document_id", "text_hash"]])
         texts = [str(t) for t in batch["text"]]
         return [
@@ -699,23 +701,45 @@ def _stale(
     existing: pd.DataFrame,
     with_sentences: pd.DataFrame,
     *,
-    label_model: str | None,
+    label_model: str,
 ) -> pd.DataFrame:
     """The documents to analyse, in order: new or changed texts, those the model
-    ``label_model`` did not label (None: a new model, which labelled none), and read ones
-    without sentence rows."""
-    merged = documents.merge(existing, on=["document_kind", "document_id"], how="left").merge(
+    ``label_model`` did not label, and read ones without sentence rows."""
+    merged = _merged(documents, existing, with_sentences)
+    return merged[_changed(merged) | (merged["old_model"] != label_model)]
+
+
+def _surely_read(
+    documents: pd.DataFrame,
+    existing: pd.DataFrame,
+    with_sentences: pd.DataFrame,
+    *,
+    batch_size: int,
+) -> pd.DataFrame | None:
+    """The first batch :func:`_stale` gives whatever the model is named, or None when it
+    depends on the name (a stored reading might be kept)."""
+    merged = _merged(documents, existing, with_sentences)
+    changed = _changed(merged)
+    if not changed.all():
+        return None
+    return merged.iloc[:batch_size]
+
+
+def _merged(
+    documents: pd.DataFrame, existing: pd.DataFrame, with_sentences: pd.DataFrame
+) -> pd.DataFrame:
+    return documents.merge(existing, on=["document_kind", "document_id"], how="left").merge(
         with_sentences, on=["document_kind", "document_id"], how="left"
     )
-    other_model = (
-        merged["old_model"].notna() if label_model is None else merged["old_model"] != label_model
+
+
+def _changed(merged: pd.DataFrame) -> pd.Series:
+    """The documents read again whatever the model: new or changed texts, and read ones
+    without sentence rows (unread ones, non-answers and unsupported languages, have none by
+    design)."""
+    return (merged["old_hash"] != merged["text_hash"]) | (
+        merged["has_sentences"].isna() & merged["old_reason"].isna()
     )
-    return merged[
-        (merged["old_hash"] != merged["text_hash"])
-        | other_model
-        # Unread documents (non-answers, unsupported languages) have no sentences by design.
-        | (merged["has_sentences"].isna() & merged["old_reason"].isna())
-    ]
 
 
 def _stored_documents(
