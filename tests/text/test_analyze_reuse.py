@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import advocacy
+from advocacy.errors import UsageError
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import (
@@ -207,3 +208,15 @@ def test_a_first_run_reads_its_first_batch_during_the_fit_once(shared_data, tmp_
         # Nor on a refit on request with the labels unchanged.
         _, counts, _ = _counted_run(ws.db, recalibrate=True)
         assert not any(counts[text] for text in texts[60:])
+
+
+def test_a_reading_of_other_texts_is_refused(shared_data) -> None:
+    texts, _ = blitzer_reviews(shared_data, 60, seed=17, words=60)
+    first, other = texts[:30], texts[30:]
+    read = [read_piece(first)]
+    with pytest.raises(UsageError, match="not the reading of these texts"):
+        analyze_documents(other, None, read=read)
+    with pytest.raises(UsageError, match="1 read pieces for 2 pieces"):
+        analyze_documents(first * 20, None, read=read)  # 600 texts: two pieces
+    features, _ = analyze_documents(first, None, read=read)
+    assert features.equals(analyze_texts(first))

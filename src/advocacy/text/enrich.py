@@ -484,6 +484,20 @@ def analyze_documents(
         in ``texts``).
     """
     texts = list(texts)
+    split = pieces(len(texts))
+    if read is not None:
+        # A reading of other texts would give their rows to these documents.
+        if len(read) != len(split):
+            raise UsageError(
+                f"{len(read)} read pieces for {len(split)} pieces of {len(texts)} texts",
+                fix="pass read_piece of each of pieces(len(texts)), or no read",
+            )
+        for number, piece in enumerate(split):
+            if read[number][0].texts != texts[piece.start : piece.stop]:
+                raise UsageError(
+                    f"read piece {number} is not the reading of these texts",
+                    fix="pass read_piece of each of pieces(len(texts)), or no read",
+                )
     ready = dict(enumerate(read or ()))
 
     def piece_of(number: int, piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -496,7 +510,7 @@ def analyze_documents(
         return features, sentences
 
     done = run_tasks(
-        [partial(piece_of, number, piece) for number, piece in enumerate(pieces(len(texts)))],
+        [partial(piece_of, number, piece) for number, piece in enumerate(split)],
         workers=workers,
         meanwhile=meanwhile,
     )
@@ -596,13 +610,11 @@ def _analyze_stale(
     # first batch's reading that needs no calibration runs beside the fit's last step. Not
     # otherwise: a refit on the same readable labels names the same model, and the stored
     # readings are kept (a reading made beside would be thrown away, a run made slower).
-    foreseen: list[pd.DataFrame] = []
-
+    # That batch is then the first one read below (analyze_documents checks its texts).
     def beside(known: KnownReadings) -> list[Callable[[], Any]]:
         batch = _surely_read(*stored, batch_size=batch_size)
         if batch is None:
             return []
-        foreseen.append(batch[["document_kind", "document_id", "text_hash"]])
         texts = [str(t) for t in batch["text"]]
         return [
             partial(read_piece, texts[piece.start : piece.stop], model=model, known=known)
@@ -646,11 +658,6 @@ def _analyze_stale(
     probe = analyze_texts(["probe"], calibrated, model=model)
     label_model = str(probe["model"].iloc[0])
     stale = _stale(documents, existing, with_sentences, label_model=label_model)
-    if foreseen and read_first:
-        columns = list(foreseen[0].columns)
-        first = stale[columns].iloc[:batch_size].reset_index(drop=True)
-        if not first.equals(foreseen[0].reset_index(drop=True)):
-            read_first = []  # another batch than foreseen: read it as usual
     total = len(stale)
     not_supported: dict[str, int] = {}
     non_answers = 0
