@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from advocacy.errors import UsageError
 from advocacy.store.connection import Database
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds
@@ -130,6 +131,11 @@ def sentence_sentiment(
     """:func:`analyze_sentences` from :func:`read_sentences` of the same texts: the sentiment
     of each sentence, a whole text's from ``documents`` (needed when any sentence is one)."""
     frame, whole = found.frame, found.whole
+    if documents is None and whole.any():
+        raise UsageError(
+            f"{int(whole.sum())} sentences are whole texts, whose sentiment is their documents'",
+            fix="pass the documents' analyze_texts, or read_sentences(one_sentence_known=False)",
+        )
     if not len(frame):
         return frame.assign(sentiment=[], sentiment_score=[], model=[])
     labels = np.empty(len(frame), dtype=object)
