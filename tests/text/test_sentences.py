@@ -120,16 +120,16 @@ def test_one_sentence_texts_need_their_documents_reading() -> None:
 
     from advocacy.errors import UsageError
     from advocacy.text.enrich import analyze_texts
-    from advocacy.text.sentences import read_sentences, sentence_sentiment
+    from advocacy.text.sentences import complete_sentences, read_sentences
 
     texts = ["It was fine.", "Great prices. But the refund took five weeks."]
     found = read_sentences(texts, np.zeros(2, dtype=bool))
     with pytest.raises(UsageError, match="documents"):
-        sentence_sentiment(found, None, None)
-    rows = sentence_sentiment(found, None, analyze_texts(texts))
+        complete_sentences(found, None, None)
+    rows = complete_sentences(found, None, analyze_texts(texts))
     assert "None" not in rows["sentiment"].tolist() and len(rows) == 3
     # Read without knowing one-sentence texts, every sentence is read: no documents needed.
-    alone = sentence_sentiment(
+    alone = complete_sentences(
         read_sentences(texts, np.zeros(2, dtype=bool), one_sentence_known=False), None, None
     )
     assert alone["sentiment"].tolist() == rows["sentiment"].tolist()

@@ -114,9 +114,19 @@ def prepare_fit() -> None:
 
 
 def labelled_counts(texts: Sequence[str]) -> TermCounts:
-    """Every labelled text split into the n-grams the stacked TF-IDF model counts, for
-    :meth:`CalibratedSentiment.fit` (``text analyze`` splits them while its workers read the
-    texts, rather than between the fit's steps)."""
+    """Every labelled text split into the n-grams the stacked TF-IDF model counts.
+
+    Parameters
+    ----------
+    texts
+        The labelled texts, in the order :meth:`CalibratedSentiment.fit` gets them.
+
+    Returns
+    -------
+    TermCounts
+        For ``fit(counts=)`` (``text analyze`` splits them while its workers read the texts,
+        rather than between the fit's steps).
+    """
     counts = TermCounts(_clipped(texts))
     counts.split(np.arange(len(counts.texts)))
     return counts
@@ -498,8 +508,14 @@ class CalibratedSentiment:
         return self
 
     def take_beside(self) -> list[Any]:
-        """The results of the last :meth:`fit`'s ``beside`` tasks, in order (once: they are
-        the caller's, not part of the fitted calibration)."""
+        """The results of the last :meth:`fit`'s ``beside`` tasks (once: they are the
+        caller's, not part of the fitted calibration).
+
+        Returns
+        -------
+        list
+            One result per task, in order; empty when the fit had no last step to run them.
+        """
         taken = getattr(self, "_beside_results", [])
         self._beside_results = []
         return taken

@@ -145,7 +145,18 @@ class TermCounts:
 
     def take(self, rows: NDArray[np.int64]) -> TermCounts:
         """The counts of the texts at ``rows``, in that order, sharing what is split already
-        (a subset's count matrices do not depend on the order texts were split in)."""
+        (a subset's count matrices do not depend on the order texts were split in).
+
+        Parameters
+        ----------
+        rows
+            Positions of texts in these counts.
+
+        Returns
+        -------
+        TermCounts
+            Counts of those texts; splitting more in them leaves these unchanged.
+        """
         taken = TermCounts.__new__(TermCounts)
         taken.texts = [self.texts[int(i)] for i in rows]
         taken._analyze = self._analyze

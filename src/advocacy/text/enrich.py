@@ -54,8 +54,8 @@ from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, labelled_texts
 from advocacy.text.sentences import (
     SENTENCE_TYPES,
     SentenceReading,
+    complete_sentences,
     read_sentences,
-    sentence_sentiment,
 )
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
@@ -122,7 +122,8 @@ def workspace_calibration(
     again. ``refit`` fits again regardless. ``workers`` processes share the fit's independent
     parts (the same fit for any count). With
     ``defer_store`` a new fit is stored when the caller calls the result's ``store`` (``text
-    analyze`` does while its workers start on the documents), not before returning.
+    analyze`` does while its workers start on the documents), not before returning (a verdict
+    of no calibration is stored at once: there is nothing to overlap).
     ``meanwhile`` (the caller's own work, which the fit does not need) runs once: while the
     workers read the labelled texts when fitting, else before returning. ``beside``, when
     fitting, gives the caller's own tasks from the reading of the labelled texts; they run on
@@ -353,7 +354,18 @@ def read_documents(
     texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
 ) -> DocumentReading:
     """Each text's language, why it is not read (if so), the model's reading, emotions and
-    effort: what :func:`document_frame` completes, with or without a calibration."""
+    effort: what :func:`document_frame` completes, with or without a calibration.
+
+    Parameters
+    ----------
+    texts, model, known
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    DocumentReading
+        The part of :func:`analyze_texts` that needs no calibration.
+    """
     texts = list(texts)
     languages = detect_languages(texts)
     empty = non_answer_mask(texts)
@@ -375,7 +387,20 @@ def read_documents(
 def document_frame(
     documents: DocumentReading, calibrated: CalibratedSentiment | None = None
 ) -> pd.DataFrame:
-    """:func:`analyze_texts` from :func:`read_documents` of the texts (see there)."""
+    """:func:`analyze_texts` from :func:`read_documents` of the texts.
+
+    Parameters
+    ----------
+    documents
+        :func:`read_documents` of the texts.
+    calibrated
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows :func:`analyze_texts` gives.
+    """
     texts, reasons, reading = documents.texts, documents.reasons, documents.reading
     read = np.array([reason is None for reason in reasons], dtype=bool)
     result = reading_sentiment(reading, calibrated, texts=texts)
@@ -435,9 +460,19 @@ def _read_in_pieces(
 def read_piece(
     texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
 ) -> tuple[DocumentReading, SentenceReading]:
-    """What :func:`analyze_documents` reads of a piece before it needs the calibration: the
-    documents (:func:`read_documents`) and their sentences
-    (:func:`~advocacy.text.sentences.read_sentences`)."""
+    """What :func:`analyze_documents` reads of a piece before it needs the calibration.
+
+    Parameters
+    ----------
+    texts, model, known
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    tuple
+        The documents' :func:`read_documents` and their sentences'
+        :func:`~advocacy.text.sentences.read_sentences`.
+    """
     documents = read_documents(texts, model=model, known=known)
     unread = np.array([reason is not None for reason in documents.reasons], dtype=bool)
     return documents, read_sentences(documents.texts, unread, model=model)
@@ -477,6 +512,11 @@ def analyze_documents(
     read
         :func:`read_piece` of the texts of each of the :func:`pieces`, if at hand.
 
+    Raises
+    ------
+    UsageError
+        When ``read`` is not the reading of these texts' pieces.
+
     Returns
     -------
     tuple of pandas.DataFrame
@@ -505,7 +545,7 @@ def analyze_documents(
         if found is None:
             found = read_piece(texts[piece.start : piece.stop], model=model, known=known)
         features = document_frame(found[0], calibrated)
-        sentences = sentence_sentiment(found[1], calibrated, features)
+        sentences = complete_sentences(found[1], calibrated, features)
         sentences["text_index"] += piece.start
         return features, sentences
 
