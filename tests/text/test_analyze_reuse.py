@@ -214,9 +214,9 @@ def test_a_reading_of_other_texts_is_refused(shared_data) -> None:
     texts, _ = blitzer_reviews(shared_data, 60, seed=17, words=60)
     first, other = texts[:30], texts[30:]
     read = [read_piece(first)]
-    with pytest.raises(UsageError, match="not the reading of these texts"):
+    with pytest.raises(UsageError, match="not the reading of these 30 texts' 1 pieces"):
         analyze_documents(other, None, read=read)
-    with pytest.raises(UsageError, match="1 read pieces for 2 pieces"):
+    with pytest.raises(UsageError, match="not the reading of these 600 texts' 2 pieces"):
         analyze_documents(first * 20, None, read=read)  # 600 texts: two pieces
     features, _ = analyze_documents(first, None, read=read)
     assert features.equals(analyze_texts(first))

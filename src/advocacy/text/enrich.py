@@ -27,19 +27,14 @@ import pandas as pd
 
 from advocacy.errors import InputError, UsageError
 from advocacy.store.connection import Database
-from advocacy.text.calibration import (
-    MIN_TFIDF_LABELS,
-    CalibratedSentiment,
-    labelled_counts,
-    prepare_fit,
-)
-from advocacy.text.calibration_tfidf import TermCounts
+from advocacy.text.calibration import MIN_TFIDF_LABELS, CalibratedSentiment, prepare_fit
+from advocacy.text.calibration_tfidf import TermCounts, labelled_counts
 
 # Re-exported: callers have long imported these from here.
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
 from advocacy.text.documents import TABLE_KINDS as TABLE_KINDS
 from advocacy.text.documents import check_kinds as check_kinds
-from advocacy.text.documents import document_table
+from advocacy.text.documents import document_table, stale_documents, stored_documents, surely_read
 from advocacy.text.documents import known_names as known_names
 from advocacy.text.documents import load_documents as load_documents
 from advocacy.text.documents import replace_rows as replace_rows
@@ -525,19 +520,14 @@ def analyze_documents(
     """
     texts = list(texts)
     split = pieces(len(texts))
-    if read is not None:
-        # A reading of other texts would give their rows to these documents.
-        if len(read) != len(split):
-            raise UsageError(
-                f"{len(read)} read pieces for {len(split)} pieces of {len(texts)} texts",
-                fix="pass read_piece of each of pieces(len(texts)), or no read",
-            )
-        for number, piece in enumerate(split):
-            if read[number][0].texts != texts[piece.start : piece.stop]:
-                raise UsageError(
-                    f"read piece {number} is not the reading of these texts",
-                    fix="pass read_piece of each of pieces(len(texts)), or no read",
-                )
+    # A reading of other texts would give their rows to these documents.
+    given = [found.texts for found, _ in read or ()]
+    if read is not None and given != [texts[p.start : p.stop] for p in split]:
+        raise UsageError(
+            f"read ({len(read)} pieces) is not the reading of these {len(texts)} texts' "
+            f"{len(split)} pieces",
+            fix="pass read_piece of each of pieces(len(texts)), or no read",
+        )
     ready = dict(enumerate(read or ()))
 
     def piece_of(number: int, piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -644,15 +634,13 @@ def _analyze_stale(
     stored: list[pd.DataFrame] = []
 
     def load_stored() -> None:  # while the workers read the labelled texts, if they do
-        stored.extend(_stored_documents(db, kinds))
+        stored.extend(stored_documents(db, kinds))
 
-    # When every document is to be read whatever the fit's model is named (a first run), the
-    # first batch's reading that needs no calibration runs beside the fit's last step. Not
-    # otherwise: a refit on the same readable labels names the same model, and the stored
-    # readings are kept (a reading made beside would be thrown away, a run made slower).
-    # That batch is then the first one read below (analyze_documents checks its texts).
+    # When every document is read whatever the fit's model is named (a first run), the first
+    # batch's reading that needs no calibration runs beside the fit's last step; not when a
+    # stored reading may be kept (a refit may name the same model: the reading would be lost).
     def beside(known: KnownReadings) -> list[Callable[[], Any]]:
-        batch = _surely_read(*stored, batch_size=batch_size)
+        batch = surely_read(*stored, batch_size=batch_size)
         if batch is None:
             return []
         texts = [str(t) for t in batch["text"]]
@@ -697,7 +685,7 @@ def _analyze_stale(
     documents, existing, with_sentences = stored
     probe = analyze_texts(["probe"], calibrated, model=model)
     label_model = str(probe["model"].iloc[0])
-    stale = _stale(documents, existing, with_sentences, label_model=label_model)
+    stale = stale_documents(documents, existing, with_sentences, label_model=label_model)
     total = len(stale)
     not_supported: dict[str, int] = {}
     non_answers = 0
@@ -741,74 +729,6 @@ def _analyze_stale(
         non_answers,
         status,
     )
-
-
-def _stale(
-    documents: pd.DataFrame,
-    existing: pd.DataFrame,
-    with_sentences: pd.DataFrame,
-    *,
-    label_model: str,
-) -> pd.DataFrame:
-    """The documents to analyse, in order: new or changed texts, those the model
-    ``label_model`` did not label, and read ones without sentence rows."""
-    merged = _merged(documents, existing, with_sentences)
-    return merged[_changed(merged) | (merged["old_model"] != label_model)]
-
-
-def _surely_read(
-    documents: pd.DataFrame,
-    existing: pd.DataFrame,
-    with_sentences: pd.DataFrame,
-    *,
-    batch_size: int,
-) -> pd.DataFrame | None:
-    """The first batch :func:`_stale` gives whatever the model is named, or None when it
-    depends on the name (a stored reading might be kept)."""
-    merged = _merged(documents, existing, with_sentences)
-    changed = _changed(merged)
-    if not changed.all():
-        return None
-    return merged.iloc[:batch_size]
-
-
-def _merged(
-    documents: pd.DataFrame, existing: pd.DataFrame, with_sentences: pd.DataFrame
-) -> pd.DataFrame:
-    return documents.merge(existing, on=["document_kind", "document_id"], how="left").merge(
-        with_sentences, on=["document_kind", "document_id"], how="left"
-    )
-
-
-def _changed(merged: pd.DataFrame) -> pd.Series:
-    """The documents read again whatever the model: new or changed texts, and read ones
-    without sentence rows (unread ones, non-answers and unsupported languages, have none by
-    design)."""
-    return (merged["old_hash"] != merged["text_hash"]) | (
-        merged["has_sentences"].isna() & merged["old_reason"].isna()
-    )
-
-
-def _stored_documents(
-    db: Database, kinds: Sequence[str] | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The documents with their text hashes, their ``text_features`` rows (hash, model,
-    reason) and the documents that have sentence rows."""
-    documents = load_documents(db, kinds)
-    documents["text_hash"] = [text_hash(str(text)) for text in documents["text"]]
-    documents["document_id"] = documents["document_id"].astype(str)
-    existing = pd.DataFrame(
-        db.fetchall(
-            "SELECT document_kind, document_id, text_hash, model, sentiment_reason "
-            "FROM text_features"
-        ),
-        columns=["document_kind", "document_id", "old_hash", "old_model", "old_reason"],
-    )
-    with_sentences = pd.DataFrame(
-        db.fetchall("SELECT DISTINCT document_kind, document_id FROM text_sentences"),
-        columns=["document_kind", "document_id"],
-    ).assign(has_sentences=True)
-    return documents, existing, with_sentences
 
 
 @dataclass(frozen=True)
