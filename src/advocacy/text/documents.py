@@ -202,14 +202,12 @@ def surely_read(
     Returns
     -------
     pandas.DataFrame or None
-        That batch (a first run's), or None when it depends on the model's name (a stored
-        reading might be kept).
+        That batch on a first run (no stored reading), else None: a stored reading might be
+        kept, so the batch depends on the model's name.
     """
-    merged = _merged(documents, existing, with_sentences)
-    changed = _changed(merged)
-    if not changed.all():
+    if len(existing):  # a stored reading might be kept (and a re-run spends nothing here)
         return None
-    return merged.iloc[:batch_size]
+    return stale_documents(documents, existing, with_sentences, label_model="").iloc[:batch_size]
 
 
 def _merged(

@@ -142,8 +142,9 @@ def workspace_calibration(
     )
     base = _base_model(model)
     earlier = None if refit else kept.stored(db, model)
-    digest = kept.labelled_digest(
-        (key, label, taught, text) for key, (text, label, taught) in texts.items()
+    digest = partial(  # hashes every labelled text: only where a verdict is compared or kept
+        kept.labelled_digest,
+        [(key, label, taught, text) for key, (text, label, taught) in texts.items()],
     )
     if earlier is not None and earlier.calibrated is None:
         # A stored verdict of no calibration holds while the labelled texts, the minimum and
@@ -151,7 +152,7 @@ def workspace_calibration(
         if (
             earlier.base_model == base
             and earlier.labels == summary
-            and earlier.labelled == digest
+            and earlier.labelled == digest()
             and earlier.minimum == minimum
             and earlier.languages == tuple(sorted(SENTIMENT_LANGUAGES))
         ):
@@ -201,7 +202,7 @@ def workspace_calibration(
             verdict,
             SENTIMENT_LANGUAGES,
             now or datetime.now(UTC),
-            labelled=digest,
+            labelled=digest(),
             minimum=minimum,
         )
         return Calibration(None, verdict, known)
