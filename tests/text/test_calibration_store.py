@@ -148,6 +148,9 @@ def test_a_damaged_stored_fit_is_refitted_not_trusted(tmp_path) -> None:
     ws.text.analyze()
     ws.db.execute("UPDATE text_calibration SET state = ?", ['{"format": 1, "scalars": {'])
     assert ws.text.analyze().calibration.startswith("fitted")
+    for state in ("[1, 2]", '"text"', '{"none": 3}'):  # valid JSON, not a state
+        ws.db.execute("UPDATE text_calibration SET state = ?", [state])
+        assert ws.text.analyze().calibration.startswith("fitted"), state
     ws.close()
 
 

@@ -215,7 +215,11 @@ def _classifier(coef: Any, intercept: Any, classes: Any, penalty: float = 1.0) -
 
 def load(text: str) -> CalibratedSentiment | None:
     """The calibration :func:`dump` wrote, or None for a state of another format."""
-    data = json.loads(text)
+    return _loaded(json.loads(text))
+
+
+def _loaded(data: Any) -> CalibratedSentiment | None:
+    """:func:`load` of the parsed JSON."""
     if data.get("format") != FORMAT:
         return None
     scalars, arrays = data["scalars"], _arrays(data["arrays"])
@@ -290,11 +294,12 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
         return None
     try:
         labels = LabelSummary.from_json(str(row[2]))
-        verdict = _verdict(str(row[3]))
+        state = json.loads(str(row[3]))  # once: a fit's state is megabytes
+        verdict = _verdict(state)
         if verdict is not None:
             return StoredCalibration(str(row[0]), labels, None, *verdict)
-        calibrated = load(str(row[3]))
-    except (ValueError, KeyError, TypeError, OSError, EOFError):
+        calibrated = _loaded(state)
+    except (ValueError, KeyError, TypeError, AttributeError, OSError, EOFError):
         # A damaged row (JSON, base64 or archive) is refitted, never trusted or fatal.
         return None
     if calibrated is None:
@@ -302,10 +307,9 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
     return StoredCalibration(str(row[0]), labels, calibrated)
 
 
-def _verdict(text: str) -> tuple[str, tuple[str, ...], str, int] | None:
+def _verdict(data: Any) -> tuple[str, tuple[str, ...], str, int] | None:
     """The reason, languages, labelled texts' digest and minimum of a stored verdict of no
-    calibration (None: a fit)."""
-    data = json.loads(text)
+    calibration, from the parsed state (None: a fit)."""
     if not isinstance(data, dict) or "none" not in data:
         return None
     languages = tuple(str(code) for code in data["languages"])
