@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.typing import NDArray
 
 import advocacy
 from advocacy.errors import UsageError
+from advocacy.store.connection import Database
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import (
+    AnalyzeResult,
     analyze_documents,
     analyze_texts,
     analyze_workspace,
@@ -155,7 +160,7 @@ class CountingEmbedder:
         self.shipped = default_embedder()
         self.dimension = self.shipped.dimension
 
-    def embed(self, texts):  # type: ignore[no-untyped-def]
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         EMBEDDED.extend((STEP[0], text) for text in texts)
         return self.shipped.embed(texts)
 
@@ -168,7 +173,7 @@ def _step(name: str, done: int, total: int) -> None:
     STEP[0] = f"{name} {done}/{total}"
 
 
-def _counted_run(db, **options):  # type: ignore[no-untyped-def]
+def _counted_run(db: Database, **options: Any) -> tuple[AnalyzeResult, Counter[str], set[str]]:
     EMBEDDED.clear()
     STEP[0] = "start"
     result = analyze_workspace(db, model=COUNTING, workers=1, progress=_step, **options)
