@@ -8,8 +8,8 @@ A DuckDB workspace receives N survey responses whose comments are real product r
   written to ``text_features`` and ``text_sentences``; its parts are the calibration fit and
   the document pass (reading, sentences, writing), told apart by the progress callback (the
   documents' query runs during the fit, and the new calibration is stored during the document
-  pass: each while the workers read; when a fit is made, the first batch's reading that needs
-  no calibration runs beside its last step and counts in the fit's row);
+  pass: each while the workers read; when a first run fits, the first batch's reading that
+  needs no calibration runs beside the fit's last step and counts in the fit's row);
 * ``ws.text.assign_themes(taxonomy)``: every text assigned to an eight-theme taxonomy written
   from theme names and keywords, stored;
 * the two together: a first run of everything the issue counts (goal >= 1,000 documents/s);

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.typing import NDArray
 
 import advocacy
+from advocacy.errors import UsageError
+from advocacy.store.connection import Database
 from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import (
+    AnalyzeResult,
     analyze_documents,
     analyze_texts,
+    analyze_workspace,
     pieces,
     read_piece,
     workspace_calibration,
@@ -135,3 +143,85 @@ def test_a_fit_without_a_head_leaves_the_tasks_beside_to_the_caller(shared_data)
     calibrated = CalibratedSentiment().fit(texts, labels, beside=[lambda: ran.append(1)])
     assert calibrated.method_.startswith("prior")
     assert calibrated.take_beside() == [] and ran == []
+
+
+#: Every text a ``text_model`` of this module embedded, with the step of the run it was in.
+EMBEDDED: list[tuple[str, str]] = []
+STEP = ["start"]
+COUNTING = "text.test_analyze_reuse:counting_embedder"
+
+
+class CountingEmbedder:
+    """The shipped embedder, noting each text it embeds (a user's own ``text_model``)."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.shipped = default_embedder()
+        self.dimension = self.shipped.dimension
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        EMBEDDED.extend((STEP[0], text) for text in texts)
+        return self.shipped.embed(texts)
+
+
+def counting_embedder() -> CountingEmbedder:
+    return CountingEmbedder()
+
+
+def _step(name: str, done: int, total: int) -> None:
+    STEP[0] = f"{name} {done}/{total}"
+
+
+def _counted_run(db: Database, **options: Any) -> tuple[AnalyzeResult, Counter[str], set[str]]:
+    EMBEDDED.clear()
+    STEP[0] = "start"
+    result = analyze_workspace(db, model=COUNTING, workers=1, progress=_step, **options)
+    return (
+        result,
+        Counter(text for _, text in EMBEDDED),
+        {text for step, text in EMBEDDED if step == "calibrating on the labels 0/1"},
+    )
+
+
+def test_a_first_run_reads_its_first_batch_during_the_fit_once(shared_data, tmp_path) -> None:
+    texts, classes = blitzer_reviews(shared_data, 260, seed=13, words=60)
+    rng = np.random.default_rng(1)
+    records = [
+        {
+            "response_id": f"r{i:03d}",
+            "comment": text,
+            "nps": int(rng.integers(*NPS_BANDS[c])) if i < 60 else None,
+        }
+        for i, (text, c) in enumerate(zip(texts, classes, strict=True))
+    ]
+    with advocacy.open(tmp_path / "ws.duckdb") as ws:
+        ws.write_records("responses", records)
+        result, counts, during_fit = _counted_run(ws.db)
+        assert result.analyzed == 260 and result.calibration.startswith("fitted (60 labels)")
+        # The documents without a label were read beside the fit, and that reading was used:
+        # no document was read twice.
+        assert set(texts[60:]) <= during_fit
+        assert [counts[text] for text in texts] == [1] * 260
+        # A label on a text the model does not read refits on the same labels (the same model
+        # name): the stored documents are kept, and none of them is read, beside or after.
+        german = "Der Kundendienst war sehr unfreundlich, die Bestellung kam nie an."
+        ws.write_records("responses", [{"response_id": "g1", "comment": german, "nps": 1}])
+        again, counts, _ = _counted_run(ws.db)
+        assert again.calibration.startswith("refitted") and again.model == result.model
+        assert again.analyzed == 1 and not any(counts[text] for text in texts[60:])
+        # Nor on a refit on request with the labels unchanged.
+        _, counts, _ = _counted_run(ws.db, recalibrate=True)
+        assert not any(counts[text] for text in texts[60:])
+
+
+def test_a_reading_of_other_texts_is_refused(shared_data) -> None:
+    texts, _ = blitzer_reviews(shared_data, 60, seed=17, words=60)
+    first, other = texts[:30], texts[30:]
+    read = [read_piece(first)]
+    with pytest.raises(UsageError, match="not the reading of these 30 texts' 1 pieces"):
+        analyze_documents(other, None, read=read)
+    with pytest.raises(UsageError, match="not the reading of these 600 texts' 2 pieces"):
+        analyze_documents(first * 20, None, read=read)  # 600 texts: two pieces
+    features, _ = analyze_documents(first, None, read=read)
+    assert features.equals(analyze_texts(first))

@@ -148,6 +148,9 @@ def test_a_damaged_stored_fit_is_refitted_not_trusted(tmp_path) -> None:
     ws.text.analyze()
     ws.db.execute("UPDATE text_calibration SET state = ?", ['{"format": 1, "scalars": {'])
     assert ws.text.analyze().calibration.startswith("fitted")
+    for state in ("[1, 2]", '"text"', '{"none": 3}'):  # valid JSON, not a state
+        ws.db.execute("UPDATE text_calibration SET state = ?", [state])
+        assert ws.text.analyze().calibration.startswith("fitted"), state
     ws.close()
 
 
@@ -189,4 +192,42 @@ def test_no_calibration_from_unread_languages_is_kept_until_the_labels_change(tm
     assert judged.status.startswith("fitted (1 labels)")
     # And that fit replaced the verdict: the run after keeps it.
     assert ws.text.analyze().calibration.startswith("kept: 1 labels")
+    ws.close()
+
+
+def test_the_verdict_is_judged_again_when_a_labelled_text_changes(tmp_path) -> None:
+    # The labels' summary holds no text: a German comment edited into English with the same
+    # score leaves it equal, yet the workspace now has a label the model reads.
+    from advocacy.text.enrich import workspace_calibration
+
+    ws = advocacy.open(tmp_path / "ws.duckdb")
+    records = [
+        {"response_id": f"r{i}", "comment": f"{GERMAN[i % 4]} (Bestellung {i})", "nps": i % 11}
+        for i in range(40)
+    ]
+    ws.write_records("responses", records)
+    assert workspace_calibration(ws.db).calibrated is None
+    ws.write_records("responses", [{"response_id": "r1", "comment": BAD[0], "nps": 1}])
+    judged = workspace_calibration(ws.db)
+    assert judged.calibrated is not None
+    assert judged.status.startswith("fitted (1 labels)")
+    ws.close()
+
+
+def test_the_verdict_holds_only_for_the_minimum_it_was_reached_with(tmp_path) -> None:
+    from advocacy.text.enrich import workspace_calibration
+
+    ws = advocacy.open(tmp_path / "ws.duckdb")
+    records = [
+        {"response_id": f"r{i}", "comment": f"{GERMAN[i % 4]} (Bestellung {i})", "nps": i % 11}
+        for i in range(40)
+    ]
+    records += [{"response_id": f"e{i}", "comment": BAD[i], "nps": 1} for i in range(3)]
+    ws.write_records("responses", records)
+    assert workspace_calibration(ws.db, minimum=5).calibrated is None  # 3 readable labels
+    assert workspace_calibration(ws.db, minimum=5).status.endswith(
+        "kept: the labels did not change"
+    )
+    fitted = workspace_calibration(ws.db, minimum=1)
+    assert fitted.calibrated is not None and fitted.status.startswith("fitted (3 labels)")
     ws.close()

@@ -111,3 +111,25 @@ def test_sentence_text_is_redacted_when_shown(duckdb_url: str, tmp_path: Path) -
 
 def _later() -> datetime:
     return datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def test_one_sentence_texts_need_their_documents_reading() -> None:
+    # A one-sentence text takes its document's sentiment: without the documents there is
+    # none to take, and a silent "None" would be stored as the sentence's sentiment.
+    import numpy as np
+
+    from advocacy.errors import UsageError
+    from advocacy.text.enrich import analyze_texts
+    from advocacy.text.sentences import complete_sentences, read_sentences
+
+    texts = ["It was fine.", "Great prices. But the refund took five weeks."]
+    found = read_sentences(texts, np.zeros(2, dtype=bool))
+    with pytest.raises(UsageError, match="documents"):
+        complete_sentences(found, None, None)
+    rows = complete_sentences(found, None, analyze_texts(texts))
+    assert "None" not in rows["sentiment"].tolist() and len(rows) == 3
+    # Read without knowing one-sentence texts, every sentence is read: no documents needed.
+    alone = complete_sentences(
+        read_sentences(texts, np.zeros(2, dtype=bool), one_sentence_known=False), None, None
+    )
+    assert alone["sentiment"].tolist() == rows["sentiment"].tolist()

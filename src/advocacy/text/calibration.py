@@ -61,7 +61,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
-from advocacy.text.calibration_tfidf import TermCounts, pipeline_probabilities
+from advocacy.text.calibration_tfidf import TermCounts, clipped, pipeline_probabilities
 from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.sentiment import SENTIMENTS, SentimentResult, sentiment_result
 from advocacy.text.workers import run_tasks
@@ -94,8 +94,6 @@ SAMPLED_FOLDS = 3
 #: From this many labels the independent fits run on ``workers`` processes; below it forking
 #: them (some 50-100 ms a time for a process holding the models) costs what they save.
 PARALLEL_LABELS = 500
-#: Characters of a text the TF-IDF model reads (hostile input: giant strings).
-TFIDF_MAX_CHARS = 5000
 
 _INDEX = {name: i for i, name in enumerate(SENTIMENTS)}
 
@@ -111,15 +109,6 @@ def prepare_fit() -> None:
         "sklearn.pipeline",
     ):
         importlib.import_module(module)
-
-
-def labelled_counts(texts: Sequence[str]) -> TermCounts:
-    """Every labelled text split into the n-grams the stacked TF-IDF model counts, for
-    :meth:`CalibratedSentiment.fit` (``text analyze`` splits them while its workers read the
-    texts, rather than between the fit's steps)."""
-    counts = TermCounts(_clipped(texts))
-    counts.split(np.arange(len(counts.texts)))
-    return counts
 
 
 # -- labels from scores --------------------------------------------------------------------------
@@ -254,10 +243,6 @@ def _full_probabilities(model: Any, features: Any) -> FloatArray:
     out = np.zeros((len(features), len(SENTIMENTS)))
     out[:, np.asarray(model.classes_, dtype=int)] = model.predict_proba(features)
     return out
-
-
-def _clipped(texts: Sequence[str]) -> list[str]:
-    return [str(text)[:TFIDF_MAX_CHARS] for text in texts]
 
 
 def _folds(y: NDArray[np.int64], folds: int, random_state: int) -> list[tuple[Any, Any]]:
@@ -442,12 +427,12 @@ class CalibratedSentiment:
 
         ``reading`` is the configured model's :meth:`read` of ``texts`` when the caller has
         it already (``text analyze`` reads the labelled texts once for the calibration and
-        the documents); ``counts``, :func:`labelled_counts` of ``texts`` when the caller has
-        it (the same fit: it spares splitting them during the fit). ``beside`` are the
-        caller's own tasks, which the fit does not need: they run on the workers beside the
-        fit's last step (the final fits, where a core would wait for the longest one), and
-        :meth:`take_beside` returns their results (none when the fit chose no head: then
-        there is no last step, and the caller does that work itself).
+        the documents); ``counts``, :func:`~.calibration_tfidf.labelled_counts` of ``texts``
+        when the caller has it (the same fit: it spares splitting them during the fit).
+        ``beside`` are the caller's own tasks, which the fit does not need: they run on the
+        workers beside the fit's last step (the final fits, where a core would wait for the
+        longest one), and :meth:`take_beside` returns their results (none when the fit chose
+        no head: then there is no last step, and the caller does that work itself).
         """
         texts = [str(text) for text in texts]
         if len(texts) != len(labels) or not texts:
@@ -498,8 +483,14 @@ class CalibratedSentiment:
         return self
 
     def take_beside(self) -> list[Any]:
-        """The results of the last :meth:`fit`'s ``beside`` tasks, in order (once: they are
-        the caller's, not part of the fitted calibration)."""
+        """The results of the last :meth:`fit`'s ``beside`` tasks (once: they are the
+        caller's, not part of the fitted calibration).
+
+        Returns
+        -------
+        list
+            One result per task, in order; empty when the fit had no last step to run them.
+        """
         taken = getattr(self, "_beside_results", [])
         self._beside_results = []
         return taken
@@ -560,7 +551,7 @@ class CalibratedSentiment:
         folds = _folds(y[rows], fold_count, self.random_state)
         self.n_folds_ = len(folds)
         # Each text split into n-grams once (here, or by the caller before the fit).
-        stacked, counts = None, split if split is not None else TermCounts(_clipped(texts))
+        stacked, counts = None, split if split is not None else TermCounts(clipped(texts))
         rest = np.setdiff1d(np.arange(len(y)), rows)  # labels the comparison did not use
         tfidf: FloatArray | None = None
         models: list[Any] = []
@@ -760,17 +751,17 @@ class CalibratedSentiment:
         labelled texts' come from the fit (the same numbers, their n-grams split once)."""
         kept: tuple[dict[str, int], FloatArray] | None = getattr(self, "_labelled_tfidf", None)
         if kept is None:
-            return pipeline_probabilities(self.tfidf_, _clipped(texts))
+            return pipeline_probabilities(self.tfidf_, clipped(texts))
         row, found = kept
         rows = np.fromiter((row.get(text, -1) for text in texts), np.int64, count=len(texts))
         if not (rows >= 0).any():
-            return pipeline_probabilities(self.tfidf_, _clipped(texts))
+            return pipeline_probabilities(self.tfidf_, clipped(texts))
         out = np.empty((len(texts), found.shape[1]))
         known = rows >= 0
         out[known] = found[rows[known]]
         if not known.all():
             fresh = [texts[int(i)] for i in np.flatnonzero(~known)]
-            out[~known] = pipeline_probabilities(self.tfidf_, _clipped(fresh))
+            out[~known] = pipeline_probabilities(self.tfidf_, clipped(fresh))
         return out
 
     def summary(self) -> dict[str, Any]:

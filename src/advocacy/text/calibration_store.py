@@ -14,9 +14,11 @@ setting) and reused until its labels change *materially*:
 
 A workspace whose labels are all on texts in languages the model does not read has no
 calibration; that verdict is stored too (:func:`store_verdict`), so a re-run does not read every
-labelled text again to reach it. It is kept while the labels are exactly those it was reached on
-and the model reads the same languages: any label added, removed or changed judges again (a
-single new label in a language the model reads gives the workspace a calibration).
+labelled text again to reach it. It is kept while the labelled texts are exactly those it was
+reached on (keys, labels, taught or not, and the texts themselves: :func:`labelled_digest`), with
+the same ``minimum``, and the model reads the same languages: any label or labelled text added,
+removed or changed judges again (a comment edited into a language the model reads gives the
+workspace a calibration).
 
 ``advocacy text analyze --recalibrate`` (``ws.text.analyze(recalibrate=True)``) refits anyway.
 
@@ -164,10 +166,43 @@ def dump(calibrated: CalibratedSentiment) -> str:
     return json.dumps({"format": FORMAT, "scalars": scalars, "arrays": _arrays_text(arrays)})
 
 
-def dump_verdict(reason: str, languages: Iterable[str]) -> str:
-    """JSON text of the verdict that the labels give no calibration: why, and the languages the
-    model read when it was reached (see the module notes)."""
-    return json.dumps({"format": FORMAT, "none": reason, "languages": sorted(languages)})
+def labelled_digest(labelled: Iterable[tuple[tuple[str, str], str, bool, str]]) -> str:
+    """A digest of every labelled text, from ``((kind, id), label, taught, text)``.
+
+    Parameters
+    ----------
+    labelled
+        Each labelled document's key, label, whether the label was taught, and its text.
+
+    Returns
+    -------
+    str
+        Hex digest of the sorted ``(key, label, taught, hash of the text)``: equal only when
+        the same texts carry the same labels.
+    """
+    rows = sorted(
+        (kind, key, label, taught, hashlib.sha256(text.encode()).hexdigest())
+        for (kind, key), label, taught, text in labelled
+    )
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update("\x1f".join(map(str, row)).encode() + b"\x1e")
+    return digest.hexdigest()
+
+
+def dump_verdict(reason: str, languages: Iterable[str], labelled: str, minimum: int) -> str:
+    """JSON text of the verdict that the labels give no calibration: why, the languages the
+    model read, the :func:`labelled_digest` and the ``minimum`` it was reached with (see the
+    module notes)."""
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "none": reason,
+            "languages": sorted(languages),
+            "labelled": labelled,
+            "minimum": minimum,
+        }
+    )
 
 
 def _classifier(coef: Any, intercept: Any, classes: Any, penalty: float = 1.0) -> Any:
@@ -180,7 +215,11 @@ def _classifier(coef: Any, intercept: Any, classes: Any, penalty: float = 1.0) -
 
 def load(text: str) -> CalibratedSentiment | None:
     """The calibration :func:`dump` wrote, or None for a state of another format."""
-    data = json.loads(text)
+    return _loaded(json.loads(text))
+
+
+def _loaded(data: Any) -> CalibratedSentiment | None:
+    """:func:`load` of the parsed JSON."""
     if data.get("format") != FORMAT:
         return None
     scalars, arrays = data["scalars"], _arrays(data["arrays"])
@@ -231,7 +270,9 @@ class StoredCalibration:
     """A stored calibration row: the model it read, what it was fitted on, the fit itself.
 
     ``calibrated`` is None for a stored verdict that the labels give no calibration
-    (:func:`store_verdict`): ``reason`` says why, ``languages`` are those the model read then.
+    (:func:`store_verdict`): ``reason`` says why, ``languages`` are those the model read then,
+    ``labelled`` the :func:`labelled_digest` and ``minimum`` the least count of labels it was
+    reached with (a verdict stored before they were recorded has ``""`` and 0: judged again).
     """
 
     base_model: str
@@ -239,6 +280,8 @@ class StoredCalibration:
     calibrated: CalibratedSentiment | None
     reason: str = ""
     languages: tuple[str, ...] = ()
+    labelled: str = ""
+    minimum: int = 0
 
 
 def stored(db: Database, model: str) -> StoredCalibration | None:
@@ -251,11 +294,12 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
         return None
     try:
         labels = LabelSummary.from_json(str(row[2]))
-        verdict = _verdict(str(row[3]))
+        state = json.loads(str(row[3]))  # once: a fit's state is megabytes
+        verdict = _verdict(state)
         if verdict is not None:
             return StoredCalibration(str(row[0]), labels, None, *verdict)
-        calibrated = load(str(row[3]))
-    except (ValueError, KeyError, TypeError, OSError, EOFError):
+        calibrated = _loaded(state)
+    except (ValueError, KeyError, TypeError, AttributeError, OSError, EOFError):
         # A damaged row (JSON, base64 or archive) is refitted, never trusted or fatal.
         return None
     if calibrated is None:
@@ -263,12 +307,13 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
     return StoredCalibration(str(row[0]), labels, calibrated)
 
 
-def _verdict(text: str) -> tuple[str, tuple[str, ...]] | None:
-    """The reason and languages of a stored verdict of no calibration (None: a fit)."""
-    data = json.loads(text)
+def _verdict(data: Any) -> tuple[str, tuple[str, ...], str, int] | None:
+    """The reason, languages, labelled texts' digest and minimum of a stored verdict of no
+    calibration, from the parsed state (None: a fit)."""
     if not isinstance(data, dict) or "none" not in data:
         return None
-    return str(data["none"]), tuple(str(code) for code in data["languages"])
+    languages = tuple(str(code) for code in data["languages"])
+    return str(data["none"]), languages, str(data.get("labelled", "")), int(data.get("minimum", 0))
 
 
 def store(
@@ -291,11 +336,33 @@ def store_verdict(
     reason: str,
     languages: Iterable[str],
     now: datetime,
+    *,
+    labelled: str,
+    minimum: int,
 ) -> None:
-    """Keep the verdict that ``labels`` give ``model`` no calibration, and ``reason`` (every
-    label on a text in a language other than ``languages``, those the model reads), in place
-    of the calibration kept before."""
-    _replace(db, model, base_model, labels, dump_verdict(reason, languages), now)
+    """Keep the verdict that the labels give ``model`` no calibration, in place of the
+    calibration kept before.
+
+    Parameters
+    ----------
+    db, model, base_model
+        The workspace, the ``text_model`` setting value and the name of the reading it corrects.
+    labels
+        The labels' summary (as for :func:`store`).
+    reason
+        Why there is no calibration (fewer than ``minimum`` labels on texts in ``languages``,
+        those the model reads).
+    languages
+        The languages the model reads.
+    now
+        When the verdict was reached.
+    labelled
+        :func:`labelled_digest` of every labelled text.
+    minimum
+        The least count of readable labels a calibration needed.
+    """
+    state = dump_verdict(reason, languages, labelled, minimum)
+    _replace(db, model, base_model, labels, state, now)
 
 
 def _replace(

@@ -79,6 +79,35 @@ def fit_on_distinct_columns(classifier: Any, matrix: Any, labels: NDArray[np.int
     return classifier
 
 
+#: Characters of a text the TF-IDF model reads (hostile input: giant strings).
+TFIDF_MAX_CHARS = 5000
+
+
+def clipped(texts: Sequence[str]) -> list[str]:
+    """The part of each text the TF-IDF model reads (its first :data:`TFIDF_MAX_CHARS`)."""
+    return [str(text)[:TFIDF_MAX_CHARS] for text in texts]
+
+
+def labelled_counts(texts: Sequence[str]) -> TermCounts:
+    """Every labelled text split into the n-grams the stacked TF-IDF model counts.
+
+    Parameters
+    ----------
+    texts
+        The labelled texts, in the order
+        :meth:`~advocacy.text.calibration.CalibratedSentiment.fit` gets them.
+
+    Returns
+    -------
+    TermCounts
+        For ``fit(counts=)`` (``text analyze`` splits them while its workers read the texts,
+        rather than between the fit's steps).
+    """
+    counts = TermCounts(clipped(texts))
+    counts.split(np.arange(len(counts.texts)))
+    return counts
+
+
 class TermCounts:
     """Each text's n-gram counts, split once, as ``CountVectorizer`` counts any subset.
 
@@ -145,7 +174,18 @@ class TermCounts:
 
     def take(self, rows: NDArray[np.int64]) -> TermCounts:
         """The counts of the texts at ``rows``, in that order, sharing what is split already
-        (a subset's count matrices do not depend on the order texts were split in)."""
+        (a subset's count matrices do not depend on the order texts were split in).
+
+        Parameters
+        ----------
+        rows
+            Positions of texts in these counts.
+
+        Returns
+        -------
+        TermCounts
+            Counts of those texts; splitting more in them leaves these unchanged.
+        """
         taken = TermCounts.__new__(TermCounts)
         taken.texts = [self.texts[int(i)] for i in rows]
         taken._analyze = self._analyze

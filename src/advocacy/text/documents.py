@@ -1,4 +1,5 @@
-"""The documents text analytics reads: which records hold free text, and how to load them.
+"""The documents text analytics reads: which records hold free text, how to load them, and
+which of them ``text analyze`` reads again.
 
 Documents are the free text of four kinds of record (:data:`DOCUMENT_SOURCES`); a document is
 named by its kind and the id its record was imported with.
@@ -154,3 +155,108 @@ def known_names(db: Database) -> list[str]:
     ):
         names.extend(str(row[0]) for row in db.fetchall(sql))
     return names
+
+
+def stale_documents(
+    documents: pd.DataFrame,
+    existing: pd.DataFrame,
+    with_sentences: pd.DataFrame,
+    *,
+    label_model: str,
+) -> pd.DataFrame:
+    """The documents to analyse, in order: new or changed texts, those the model
+    ``label_model`` did not label, and read ones without sentence rows.
+
+    Parameters
+    ----------
+    documents, existing, with_sentences
+        :func:`stored_documents`.
+    label_model
+        The name of the model that labels the documents in this run.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The documents' rows (``text``, ``text_hash`` and the stored row's columns).
+    """
+    merged = _merged(documents, existing, with_sentences)
+    return merged[_changed(merged) | (merged["old_model"] != label_model)]
+
+
+def surely_read(
+    documents: pd.DataFrame,
+    existing: pd.DataFrame,
+    with_sentences: pd.DataFrame,
+    *,
+    batch_size: int,
+) -> pd.DataFrame | None:
+    """The first batch :func:`stale_documents` gives whatever the model is named.
+
+    Parameters
+    ----------
+    documents, existing, with_sentences
+        :func:`stored_documents`.
+    batch_size
+        Documents in a batch.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        That batch on a first run (no stored reading), else None: a stored reading might be
+        kept, so the batch depends on the model's name.
+    """
+    if len(existing):  # a stored reading might be kept (and a re-run spends nothing here)
+        return None
+    return stale_documents(documents, existing, with_sentences, label_model="").iloc[:batch_size]
+
+
+def _merged(
+    documents: pd.DataFrame, existing: pd.DataFrame, with_sentences: pd.DataFrame
+) -> pd.DataFrame:
+    return documents.merge(existing, on=["document_kind", "document_id"], how="left").merge(
+        with_sentences, on=["document_kind", "document_id"], how="left"
+    )
+
+
+def _changed(merged: pd.DataFrame) -> pd.Series:
+    """The documents read again whatever the model: new or changed texts, and read ones
+    without sentence rows (unread ones, non-answers and unsupported languages, have none by
+    design)."""
+    return (merged["old_hash"] != merged["text_hash"]) | (
+        merged["has_sentences"].isna() & merged["old_reason"].isna()
+    )
+
+
+def stored_documents(
+    db: Database, kinds: Sequence[str] | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What :func:`stale_documents` compares.
+
+    Parameters
+    ----------
+    db
+        The workspace.
+    kinds
+        The document kinds (None: all).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The documents with their text hashes, their ``text_features`` rows (``old_hash``,
+        ``old_model``, ``old_reason``) and the documents that have sentence rows.
+    """
+    documents = load_documents(db, kinds)
+    documents["text_hash"] = [text_hash(str(text)) for text in documents["text"]]
+    documents["document_id"] = documents["document_id"].astype(str)
+    existing = pd.DataFrame(
+        db.fetchall(
+            "SELECT document_kind, document_id, text_hash, model, sentiment_reason "
+            "FROM text_features"
+        ),
+        columns=["document_kind", "document_id", "old_hash", "old_model", "old_reason"],
+    )
+    with_sentences = pd.DataFrame(
+        db.fetchall("SELECT DISTINCT document_kind, document_id FROM text_sentences"),
+        columns=["document_kind", "document_id"],
+    ).assign(has_sentences=True)
+    return documents, existing, with_sentences

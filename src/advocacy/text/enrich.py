@@ -27,19 +27,14 @@ import pandas as pd
 
 from advocacy.errors import InputError, UsageError
 from advocacy.store.connection import Database
-from advocacy.text.calibration import (
-    MIN_TFIDF_LABELS,
-    CalibratedSentiment,
-    labelled_counts,
-    prepare_fit,
-)
-from advocacy.text.calibration_tfidf import TermCounts
+from advocacy.text.calibration import MIN_TFIDF_LABELS, CalibratedSentiment, prepare_fit
+from advocacy.text.calibration_tfidf import TermCounts, labelled_counts
 
 # Re-exported: callers have long imported these from here.
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
 from advocacy.text.documents import TABLE_KINDS as TABLE_KINDS
 from advocacy.text.documents import check_kinds as check_kinds
-from advocacy.text.documents import document_table
+from advocacy.text.documents import document_table, stale_documents, stored_documents, surely_read
 from advocacy.text.documents import known_names as known_names
 from advocacy.text.documents import load_documents as load_documents
 from advocacy.text.documents import replace_rows as replace_rows
@@ -54,8 +49,8 @@ from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, labelled_texts
 from advocacy.text.sentences import (
     SENTENCE_TYPES,
     SentenceReading,
+    complete_sentences,
     read_sentences,
-    sentence_sentiment,
 )
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
@@ -117,11 +112,13 @@ def workspace_calibration(
 
     The fit is stored and kept while the labels do not change materially
     (:mod:`advocacy.text.calibration_store`); so is the verdict that every label is on a text
-    in a language the model does not read (no calibration), kept while the labels are exactly
-    the same, so a re-run does not read them all again. ``refit`` fits again regardless. ``workers``
-    processes share the fit's independent parts (the same fit for any count). With
+    in a language the model does not read (no calibration), kept while the labelled texts,
+    their labels and ``minimum`` are exactly the same, so a re-run does not read them all
+    again. ``refit`` fits again regardless. ``workers`` processes share the fit's independent
+    parts (the same fit for any count). With
     ``defer_store`` a new fit is stored when the caller calls the result's ``store`` (``text
-    analyze`` does while its workers start on the documents), not before returning.
+    analyze`` does while its workers start on the documents), not before returning (a verdict
+    of no calibration is stored at once: there is nothing to overlap).
     ``meanwhile`` (the caller's own work, which the fit does not need) runs once: while the
     workers read the labelled texts when fitting, else before returning. ``beside``, when
     fitting, gives the caller's own tasks from the reading of the labelled texts; they run on
@@ -145,12 +142,18 @@ def workspace_calibration(
     )
     base = _base_model(model)
     earlier = None if refit else kept.stored(db, model)
+    digest = partial(  # hashes every labelled text: only where a verdict is compared or kept
+        kept.labelled_digest,
+        [(key, label, taught, text) for key, (text, label, taught) in texts.items()],
+    )
     if earlier is not None and earlier.calibrated is None:
-        # A stored verdict of no calibration holds while the labels and what the model reads
-        # are exactly as they were (one new readable label would give a calibration).
+        # A stored verdict of no calibration holds while the labelled texts, the minimum and
+        # what the model reads are exactly as they were (one readable label could change it).
         if (
             earlier.base_model == base
             and earlier.labels == summary
+            and earlier.labelled == digest()
+            and earlier.minimum == minimum
             and earlier.languages == tuple(sorted(SENTIMENT_LANGUAGES))
         ):
             _run(meanwhile)
@@ -192,7 +195,15 @@ def workspace_calibration(
         )
         # Stored, so that a re-run with the same labels does not read them all again.
         kept.store_verdict(
-            db, model, base, summary, verdict, SENTIMENT_LANGUAGES, now or datetime.now(UTC)
+            db,
+            model,
+            base,
+            summary,
+            verdict,
+            SENTIMENT_LANGUAGES,
+            now or datetime.now(UTC),
+            labelled=digest(),
+            minimum=minimum,
         )
         return Calibration(None, verdict, known)
     every = len(readable) == len(labelled)
@@ -339,7 +350,18 @@ def read_documents(
     texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
 ) -> DocumentReading:
     """Each text's language, why it is not read (if so), the model's reading, emotions and
-    effort: what :func:`document_frame` completes, with or without a calibration."""
+    effort: what :func:`document_frame` completes, with or without a calibration.
+
+    Parameters
+    ----------
+    texts, model, known
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    DocumentReading
+        The part of :func:`analyze_texts` that needs no calibration.
+    """
     texts = list(texts)
     languages = detect_languages(texts)
     empty = non_answer_mask(texts)
@@ -361,7 +383,20 @@ def read_documents(
 def document_frame(
     documents: DocumentReading, calibrated: CalibratedSentiment | None = None
 ) -> pd.DataFrame:
-    """:func:`analyze_texts` from :func:`read_documents` of the texts (see there)."""
+    """:func:`analyze_texts` from :func:`read_documents` of the texts.
+
+    Parameters
+    ----------
+    documents
+        :func:`read_documents` of the texts.
+    calibrated
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows :func:`analyze_texts` gives.
+    """
     texts, reasons, reading = documents.texts, documents.reasons, documents.reading
     read = np.array([reason is None for reason in reasons], dtype=bool)
     result = reading_sentiment(reading, calibrated, texts=texts)
@@ -421,9 +456,19 @@ def _read_in_pieces(
 def read_piece(
     texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
 ) -> tuple[DocumentReading, SentenceReading]:
-    """What :func:`analyze_documents` reads of a piece before it needs the calibration: the
-    documents (:func:`read_documents`) and their sentences
-    (:func:`~advocacy.text.sentences.read_sentences`)."""
+    """What :func:`analyze_documents` reads of a piece before it needs the calibration.
+
+    Parameters
+    ----------
+    texts, model, known
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    tuple
+        The documents' :func:`read_documents` and their sentences'
+        :func:`~advocacy.text.sentences.read_sentences`.
+    """
     documents = read_documents(texts, model=model, known=known)
     unread = np.array([reason is not None for reason in documents.reasons], dtype=bool)
     return documents, read_sentences(documents.texts, unread, model=model)
@@ -463,6 +508,11 @@ def analyze_documents(
     read
         :func:`read_piece` of the texts of each of the :func:`pieces`, if at hand.
 
+    Raises
+    ------
+    UsageError
+        When ``read`` is not the reading of these texts' pieces.
+
     Returns
     -------
     tuple of pandas.DataFrame
@@ -470,6 +520,15 @@ def analyze_documents(
         in ``texts``).
     """
     texts = list(texts)
+    split = pieces(len(texts))
+    # A reading of other texts would give their rows to these documents.
+    given = [found.texts for found, _ in read or ()]
+    if read is not None and given != [texts[p.start : p.stop] for p in split]:
+        raise UsageError(
+            f"read ({len(read)} pieces) is not the reading of these {len(texts)} texts' "
+            f"{len(split)} pieces",
+            fix="pass read_piece of each of pieces(len(texts)), or no read",
+        )
     ready = dict(enumerate(read or ()))
 
     def piece_of(number: int, piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -477,12 +536,12 @@ def analyze_documents(
         if found is None:
             found = read_piece(texts[piece.start : piece.stop], model=model, known=known)
         features = document_frame(found[0], calibrated)
-        sentences = sentence_sentiment(found[1], calibrated, features)
+        sentences = complete_sentences(found[1], calibrated, features)
         sentences["text_index"] += piece.start
         return features, sentences
 
     done = run_tasks(
-        [partial(piece_of, number, piece) for number, piece in enumerate(pieces(len(texts)))],
+        [partial(piece_of, number, piece) for number, piece in enumerate(split)],
         workers=workers,
         meanwhile=meanwhile,
     )
@@ -576,18 +635,15 @@ def _analyze_stale(
     stored: list[pd.DataFrame] = []
 
     def load_stored() -> None:  # while the workers read the labelled texts, if they do
-        stored.extend(_stored_documents(db, kinds))
+        stored.extend(stored_documents(db, kinds))
 
-    # A fit names a new model, so every stored document will be read again: the first batch's
-    # reading that needs no calibration runs beside the fit's last step (results are used only
-    # if that batch is the one read; see below).
-    foreseen: list[pd.DataFrame] = []
-
+    # When every document is read whatever the fit's model is named (a first run), the first
+    # batch's reading that needs no calibration runs beside the fit's last step; not when a
+    # stored reading may be kept (a refit may name the same model: the reading would be lost).
     def beside(known: KnownReadings) -> list[Callable[[], Any]]:
-        if not stored:
+        batch = surely_read(*stored, batch_size=batch_size)
+        if batch is None:
             return []
-        batch = _stale(*stored, label_model=None).iloc[:batch_size]
-        foreseen.append(batch[["document_kind", "document_id", "text_hash"]])
         texts = [str(t) for t in batch["text"]]
         return [
             partial(read_piece, texts[piece.start : piece.stop], model=model, known=known)
@@ -630,12 +686,7 @@ def _analyze_stale(
     documents, existing, with_sentences = stored
     probe = analyze_texts(["probe"], calibrated, model=model)
     label_model = str(probe["model"].iloc[0])
-    stale = _stale(documents, existing, with_sentences, label_model=label_model)
-    if foreseen and read_first:
-        columns = list(foreseen[0].columns)
-        first = stale[columns].iloc[:batch_size].reset_index(drop=True)
-        if not first.equals(foreseen[0].reset_index(drop=True)):
-            read_first = []  # another batch than foreseen: read it as usual
+    stale = stale_documents(documents, existing, with_sentences, label_model=label_model)
     total = len(stale)
     not_supported: dict[str, int] = {}
     non_answers = 0
@@ -679,52 +730,6 @@ def _analyze_stale(
         non_answers,
         status,
     )
-
-
-def _stale(
-    documents: pd.DataFrame,
-    existing: pd.DataFrame,
-    with_sentences: pd.DataFrame,
-    *,
-    label_model: str | None,
-) -> pd.DataFrame:
-    """The documents to analyse, in order: new or changed texts, those the model
-    ``label_model`` did not label (None: a new model, which labelled none), and read ones
-    without sentence rows."""
-    merged = documents.merge(existing, on=["document_kind", "document_id"], how="left").merge(
-        with_sentences, on=["document_kind", "document_id"], how="left"
-    )
-    other_model = (
-        merged["old_model"].notna() if label_model is None else merged["old_model"] != label_model
-    )
-    return merged[
-        (merged["old_hash"] != merged["text_hash"])
-        | other_model
-        # Unread documents (non-answers, unsupported languages) have no sentences by design.
-        | (merged["has_sentences"].isna() & merged["old_reason"].isna())
-    ]
-
-
-def _stored_documents(
-    db: Database, kinds: Sequence[str] | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The documents with their text hashes, their ``text_features`` rows (hash, model,
-    reason) and the documents that have sentence rows."""
-    documents = load_documents(db, kinds)
-    documents["text_hash"] = [text_hash(str(text)) for text in documents["text"]]
-    documents["document_id"] = documents["document_id"].astype(str)
-    existing = pd.DataFrame(
-        db.fetchall(
-            "SELECT document_kind, document_id, text_hash, model, sentiment_reason "
-            "FROM text_features"
-        ),
-        columns=["document_kind", "document_id", "old_hash", "old_model", "old_reason"],
-    )
-    with_sentences = pd.DataFrame(
-        db.fetchall("SELECT DISTINCT document_kind, document_id FROM text_sentences"),
-        columns=["document_kind", "document_id"],
-    ).assign(has_sentences=True)
-    return documents, existing, with_sentences
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from advocacy.errors import UsageError
 from advocacy.store.connection import Database
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds
@@ -78,7 +79,7 @@ def analyze_sentences(
         else np.zeros(len(texts), dtype=bool)
     )
     found = read_sentences(texts, unread, model=model, one_sentence_known=documents is not None)
-    return sentence_sentiment(found, calibrated, documents)
+    return complete_sentences(found, calibrated, documents)
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,29 @@ def read_sentences(
     model: str = STATIC,
     one_sentence_known: bool = True,
 ) -> SentenceReading:
-    """The sentences of ``texts`` (none for a text ``unread`` marks) and the model's reading of
-    those that are not a whole text (all of them without ``one_sentence_known``): what
-    :func:`sentence_sentiment` completes, with or without a calibration."""
+    """The sentences of ``texts`` and the model's reading of those not already read whole.
+
+    What :func:`complete_sentences` completes, with or without a calibration (``text analyze``
+    reads it before the calibration is fitted).
+
+    Parameters
+    ----------
+    texts
+        The texts.
+    unread
+        One flag per text: True for a text the model does not read (no sentences).
+    model
+        The ``text_model`` setting value.
+    one_sentence_known
+        Whether a text that is one sentence takes its document's sentiment (then that sentence
+        is not read, and :func:`complete_sentences` needs the documents); False reads every
+        sentence.
+
+    Returns
+    -------
+    SentenceReading
+        Where each sentence is, which are whole texts, and the reading of the others.
+    """
     spans = [[] if skip else sentence_spans(text) for text, skip in zip(texts, unread, strict=True)]
     rows = [
         (number, index, start, end)
@@ -122,14 +143,39 @@ def read_sentences(
     return SentenceReading(frame, whole, parts, reading)
 
 
-def sentence_sentiment(
+def complete_sentences(
     found: SentenceReading,
     calibrated: CalibratedSentiment | None,
     documents: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """:func:`analyze_sentences` from :func:`read_sentences` of the same texts: the sentiment
-    of each sentence, a whole text's from ``documents`` (needed when any sentence is one)."""
+    """:func:`analyze_sentences` from :func:`read_sentences` of the same texts.
+
+    Parameters
+    ----------
+    found
+        :func:`read_sentences` of the texts.
+    calibrated
+        A sentiment head calibrated on the workspace's scored comments (None: the model's own).
+    documents
+        :func:`~advocacy.text.enrich.analyze_texts` of the same texts and model: the sentiment
+        of a sentence that is a whole text. Required when ``found`` has any.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence, as :func:`analyze_sentences` gives.
+
+    Raises
+    ------
+    UsageError
+        When a sentence is a whole text and ``documents`` is None.
+    """
     frame, whole = found.frame, found.whole
+    if documents is None and whole.any():
+        raise UsageError(
+            f"{int(whole.sum())} sentences are whole texts, whose sentiment is their documents'",
+            fix="pass the documents' analyze_texts, or read_sentences(one_sentence_known=False)",
+        )
     if not len(frame):
         return frame.assign(sentiment=[], sentiment_score=[], model=[])
     labels = np.empty(len(frame), dtype=object)
