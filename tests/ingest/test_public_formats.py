@@ -258,3 +258,41 @@ def test_dates_with_local_month_names_are_read_and_others_said_to_be_unread() ->
     assert "posted_at" not in found.fields
     assert any("'Datum' is named like a date but none of its values" in n for n in found.notes)
     assert any("'vor 3 Tagen'" in note for note in found.notes)
+
+
+def test_row_numbers_in_an_id_column_never_key_another_files_reviews(tmp_path: Path) -> None:
+    first = tmp_path / "shop.csv"
+    first.write_text('id,text\n1,"Shop review one, very nice"\n2,"Shop review two, nice"\n')
+    second = tmp_path / "export.csv"
+    second.write_text('id,text\n1,"Export review one, awful"\n2,"Export review two, bad"\n')
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        ws.import_file(first, kind="mentions")
+        result = ws.import_file(second, kind="mentions")
+        stored = set(ws.table("mentions").execute()["text"])
+    assert (result.rows_loaded, result.rows_updated) == (2, 0)
+    # Both files' reviews are kept: 1, 2 are row numbers, not ids the two files agree on.
+    assert stored == {
+        "Shop review one, very nice",
+        "Shop review two, nice",
+        "Export review one, awful",
+        "Export review two, bad",
+    }
+    assert any("'id'" in note and "row numbers" in note for note in result.notes)
+
+
+def test_taking_an_id_a_file_was_once_keyed_without_says_it_was_added_twice(
+    tmp_path: Path,
+) -> None:
+    name = "complaint_tweets.csv"
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        # As an earlier version imported it: keyed by all each row holds.
+        mapping = tmp_path / "old.yaml"
+        mapping.write_text("kind: mentions\ncolumns:\n  text: text\n")
+        ws.import_file(FIXTURES / name, kind="mentions", mapping=mapping)
+        result = ws.import_file(FIXTURES / name, kind="mentions")
+    rows = len(_rows(name)) - 1
+    assert result.rows_loaded == rows
+    assert any(
+        f"{rows:,} of these mentions" in note and "'id'" in note and "twice" in note
+        for note in result.notes
+    )

@@ -18,8 +18,10 @@ which is written as a date; a date-named column that holds
 anything else is left in ``attrs`` with a note. The record's id (a mention's ``mention_id``, a
 note's ``note_id``) is a column named as the id of the post itself ("tweet_id", "review_id",
 "reviewId", "id"), never of someone or something else ("user_id", "product_id"), whose every
-row holds a value and no value repeats: then the export carries the platform's id, so a user
-can join the results to their own copy of the file. Every decision is a
+row holds a value, no value repeats and every value is written like a platform's id (eight
+characters or more, with a digit, not 1, 2, 3, ...): then the export carries the platform's id,
+so a user can join the results to their own copy of the file. Row numbers stay in ``attrs``
+(two files both numbered 1..N would otherwise overwrite each other's posts). Every decision is a
 :class:`~advocacy.ingest.raw.Detection` giving its evidence; the rest stay in ``attrs``.
 """
 
@@ -101,6 +103,9 @@ POST_ID = re.compile(
     r"^(?:(?:tweet|post|review|comment|status|message|mention|note|feedback)[\s_.\-]?)?id$",
     re.IGNORECASE,
 )
+#: The fewest characters of a value taken as a platform's id of a post (shorter ones are
+#: often row numbers, which two files share).
+ID_LENGTH = 8
 #: The field holding when a written kind's record was written.
 WRITTEN_AT = {"mentions": "posted_at", "notes": "taken_at"}
 
@@ -315,10 +320,14 @@ def _pick_text(found: PostColumns, free_text: list[tuple[str, Profile]]) -> None
 
 
 def _pick_id(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
-    """A column named as the post's own id whose every row holds a value that no other repeats.
+    """A column named as the post's own id whose every row holds a platform's id, unrepeated.
 
     A repeated or missing id would merge different posts or leave some without their id, so
     such a column stays in ``attrs`` with a note (the records are then keyed by all they hold).
+    So does an id a file may share with another file: short values ("1", "2", ...: row
+    numbers) would make the second file's rows overwrite the first's. Only values of at
+    least :data:`ID_LENGTH` characters that hold a digit and are no run of row numbers (a
+    tweet's id, a review's UUID, "de_0100001") are taken.
     """
     for column in columns:
         if not POST_ID.match(column.strip()):
@@ -326,22 +335,55 @@ def _pick_id(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: 
         values = pc.utf8_trim_whitespace(rows.column(column).cast(pa.string()))
         present = pc.drop_null(values).filter(pc.not_equal(pc.drop_null(values), ""))
         distinct = len(pc.unique(present))
-        if len(present) == rows.num_rows and distinct == rows.num_rows:
-            found.fields[field] = column
-            found.detections.append(
-                Detection(
-                    column,
-                    field,
-                    f"{column!r} is named like the post's own id and each of its "
-                    f"{rows.num_rows:,} rows holds a different value",
-                )
+        if len(present) != rows.num_rows or distinct != rows.num_rows:
+            found.notes.append(
+                f"column {column!r} is named like the post's id, but "
+                f"{rows.num_rows - len(present):,} row(s) have none and "
+                f"{len(present) - distinct:,} repeat another's; kept in attrs and the records "
+                f"keyed by all they hold (map it to {field} with --map to key by it)"
             )
-            return
-        found.notes.append(
-            f"column {column!r} is named like the post's id, but {rows.num_rows - len(present):,} "
-            f"row(s) have none and {len(present) - distinct:,} repeat another's; kept in attrs "
-            f"and the records keyed by all they hold (map it to {field} with --map to key by it)"
+            continue
+        local = _local_ids(present)
+        if local is not None:
+            found.notes.append(
+                f"column {column!r} is named like the post's id, but its values look like row "
+                f"numbers ({local!r}), which another file may use for other posts; kept in "
+                f"attrs and the records keyed by all they hold (map it to {field} with --map "
+                "if the ids are the platform's own)"
+            )
+            continue
+        found.fields[field] = column
+        found.detections.append(
+            Detection(
+                column,
+                field,
+                f"{column!r} is named like the post's own id and each of its "
+                f"{rows.num_rows:,} rows holds a different value, written like a platform's id",
+            )
         )
+        return
+
+
+def _local_ids(present: pa.ChunkedArray) -> str | None:
+    """The first value showing that ``present`` may be a file's own numbering, or None.
+
+    That is a value shorter than :data:`ID_LENGTH` or without a digit, or, when every value is
+    a number, the values counting 0 or 1, 2, 3, ... (zero-padded row numbers).
+    """
+    short = present.filter(
+        pc.or_(
+            pc.less(pc.utf8_length(present), ID_LENGTH),
+            pc.invert(pc.match_substring_regex(present, r"\d")),
+        )
+    )
+    if len(short):
+        return str(short[0].as_py())
+    if len(present) and pc.all(pc.match_substring_regex(present, r"^\d{1,18}$")).as_py():
+        numbers = present.cast(pa.int64())
+        low, high = pc.min(numbers).as_py(), pc.max(numbers).as_py()
+        if low <= 1 and high - low + 1 == len(present):
+            return str(present[0].as_py())
+    return None
 
 
 def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
