@@ -41,7 +41,7 @@ from advocacy.ingest.questions import identifier_evidence, is_free_text, text_ev
 from advocacy.ingest.raw import Detection
 from advocacy.model import Kind
 
-__all__ = ["PostColumns", "pick_written_at", "post_columns"]
+__all__ = ["PostColumns", "date_notes", "date_share", "pick_written_at", "post_columns"]
 
 #: Column names that say they hold what was written.
 WRITTEN = re.compile(
@@ -180,7 +180,7 @@ def post_columns(
             continue
         if wants_text and (
             is_free_text(values, _words(column))
-            or (_named_text(column, values) and _date_share(rows.column(column)) < 1.0)
+            or (_named_text(column, values) and date_share(rows.column(column)) < 1.0)
         ):
             free_text.append((column, values))
         elif wants_rating and _star_rating(column, values):
@@ -391,30 +391,14 @@ def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], 
 
     Of several, one named like the creation ("posted", "created") before one named like a
     later event ("updated", "replied"). A date-named column with other values gets a note.
-    Survey answers use it for ``submitted_at`` ("Date of response", "Date").
+    Survey answers rank their dates otherwise (:mod:`advocacy.ingest.answer_dates`).
     """
     shares = {
-        column: _date_share(rows.column(column))
-        for column in columns
-        if WHEN.search(_words(column))
+        column: date_share(rows.column(column)) for column in columns if WHEN.search(_words(column))
     }
     dated = [column for column, share in shares.items() if share == 1.0]
-    for column, share in shares.items():
-        if 0.5 <= share < 1.0:
-            found.notes.append(
-                f"column {column!r} is named like a date but {1 - share:.0%} of its values are "
-                f"not written as dates; kept in attrs (map it to {field} with --map if it says "
-                "when each was written: the other values then go to quarantine)"
-            )
+    date_notes(found, rows, shares, field, any_dated=bool(dated))
     if not dated:
-        for column, share in shares.items():
-            example = _dated_words(rows.column(column)) if share == 0 else None
-            if example is not None:
-                found.notes.append(
-                    f"column {column!r} is named like a date but none of its values is written "
-                    f"in a form the import reads as a date (such as {example!r}); kept in attrs, "
-                    f"so {field} is empty"
-                )
         return
     chosen = min(
         dated,
@@ -424,6 +408,49 @@ def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], 
     found.detections.append(
         Detection(chosen, field, f"{chosen!r} is named like a date and every value in it is a date")
     )
+
+
+def date_notes(
+    found: PostColumns,
+    rows: pa.Table,
+    shares: Mapping[str, float],
+    field: str,
+    *,
+    any_dated: bool,
+) -> None:
+    """Note each date-named column whose values are not all dates (it stays in ``attrs``).
+
+    Parameters
+    ----------
+    found
+        Extended in place with the notes.
+    rows
+        The data rows (string columns).
+    shares
+        Each date-named column's share of values written as dates (:func:`date_share`).
+    field
+        The field looked for.
+    any_dated
+        Whether a column of dates was found; if not, columns none of whose values read as a
+        date but some of which hold a number beside letters are named too.
+    """
+    for column, share in shares.items():
+        if 0.5 <= share < 1.0:
+            found.notes.append(
+                f"column {column!r} is named like a date but {1 - share:.0%} of its values are "
+                f"not written as dates; kept in attrs (map it to {field} with --map if it says "
+                "when each was written: the other values then go to quarantine)"
+            )
+    if any_dated:
+        return
+    for column, share in shares.items():
+        example = _dated_words(rows.column(column)) if share == 0 else None
+        if example is not None:
+            found.notes.append(
+                f"column {column!r} is named like a date but none of its values is written "
+                f"in a form the import reads as a date (such as {example!r}); kept in attrs, "
+                f"so {field} is empty"
+            )
 
 
 def _dated_words(column: pa.ChunkedArray) -> str | None:
@@ -440,7 +467,7 @@ def _dated_words(column: pa.ChunkedArray) -> str | None:
     return None
 
 
-def _date_share(column: pa.ChunkedArray) -> float:
+def date_share(column: pa.ChunkedArray) -> float:
     """The share of a column's non-empty values written in a form the import reads as a date
     (0 when all are empty)."""
     values = pc.drop_null(pc.utf8_trim_whitespace(column.cast(pa.string())))

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 
+from advocacy.ingest.answer_dates import pick_submitted_at
 from advocacy.ingest.headers import first_row_is_data, second_row_labels, set_header_rows
-from advocacy.ingest.post_columns import PostColumns, pick_written_at, post_columns
+from advocacy.ingest.post_columns import PostColumns, post_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -200,9 +201,9 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         )
     others = [column for column in raw.rows.column_names if column not in fields.values()]
     if "submitted_at" in kind.field_names and "submitted_at" not in fields:
-        # "Date of response", "Date": when the answer was given, as for a post.
+        # "Date of response", "Date": when the answer was given, never when it was sent.
         when = PostColumns()
-        pick_written_at(when, raw.rows, others, "submitted_at")
+        pick_submitted_at(when, raw.rows, others)
         fields.update(when.fields)
         detections.extend(when.detections)
         notes.extend(when.notes)
