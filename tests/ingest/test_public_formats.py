@@ -71,7 +71,10 @@ def test_a_headerless_tsv_keeps_its_first_line_as_a_record(tmp_path: Path) -> No
     lines = _rows("smsa.tsv", delimiter="\t", quoting=csv.QUOTE_NONE)
     result, stored = _imported(tmp_path, "smsa.tsv")
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (29, 29, 0)
-    assert any("is a record, not column names" in note for note in result.notes)
+    assert any(
+        "is a record, not column names" in note and "also maps each column" in note
+        for note in result.notes
+    )
     stored_rows = stored[["text", "attrs"]].itertuples(index=False)
     pairs = {(text, _object(attrs)["column_2"]) for text, attrs in stored_rows}
     # Every line, the first too, with its quotes and its label.
@@ -160,6 +163,14 @@ def test_a_header_is_names_unless_a_value_of_it_recurs_in_its_column() -> None:
     # A checkbox column named by its option (cells hold the option when ticked) beside an id.
     ticked = [["101", "Email"], ["102", ""], ["103", "Email"]]
     assert not first_row_is_data(_raw(["Respondent ID", "Email"], ticked))
+    # Open questions over their answers, beside a checkbox named by its option: a header.
+    questions = ["What did you like about your visit?", "What could we do better?", "Parking"]
+    answers = [
+        ["The staff were very kind to me", "Shorter waiting times please", "Parking"],
+        ["Clean rooms and friendly nurses", "More chairs in the waiting room", "Parking"],
+        ["Quick and easy appointment today", "Nothing at all really, all good", ""],
+    ]
+    assert not first_row_is_data(_raw(questions, answers))
 
 
 def test_friends_and_family_likelihood_in_words_is_a_rating_not_nps(tmp_path: Path) -> None:

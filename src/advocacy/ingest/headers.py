@@ -206,6 +206,8 @@ RECURRING = 2
 RECURRING_WITHIN = 1_000
 #: Words that make a cell prose rather than a name, for a first line read as a record.
 PROSE_WORDS = 3
+#: A question over prose is like its column when at least one value in this many is a question.
+QUESTIONS_AMONG = 4
 
 
 def first_row_is_data(raw: RawTable) -> bool:
@@ -213,11 +215,12 @@ def first_row_is_data(raw: RawTable) -> bool:
 
     It is when a cell of the first line recurs at least :data:`RECURRING` times as a value of
     its own column (a label such as ``positive`` in a file of ``text<TAB>label`` lines, as
-    IndoNLU's SmSA is written), which a column's name never does, every other cell is written
-    like the values under it (a sentence over sentences, a number over numbers: a checkbox
-    column named by its option, among questions, is still a header), and the first line does
-    not come back whole as a data row (a file of several exports pasted together repeats its
-    header). Reading such a line as names would drop a record without a word.
+    IndoNLU's SmSA is written), every other cell is written like the values under it (a sentence
+    over sentences, a number over numbers, a question only over questions: a checkbox column
+    named by its option, whose cells repeat its name, is still a header beside an id or open
+    questions), and the first line does not come back whole as a data row (a file of several
+    exports pasted together repeats its header). Reading such a line as names would drop a
+    record without a word.
 
     Parameters
     ----------
@@ -259,14 +262,23 @@ def first_row_is_data(raw: RawTable) -> bool:
 
 def _like_its_column(cell: str, values: list[str]) -> bool:
     """Whether ``cell`` is written like the values under it: a number over numbers, a date over
-    dates, words (three or more) over words."""
+    dates, words (three or more) over words, a question only over questions.
+
+    An open question ("What did you like about your visit?") heads prose answers: it is prose
+    too, so it is like its column only when a share of its values are questions as well.
+    """
     filled = [value for value in values if value.strip()]
     if not filled:
         return False
     if looks_like_data(cell):
         return sum(looks_like_data(value) for value in filled) * 2 >= len(filled)
     words = sorted(len(value.split()) for value in filled)
-    return len(cell.split()) >= PROSE_WORDS and words[len(words) // 2] >= PROSE_WORDS
+    if len(cell.split()) < PROSE_WORDS or words[len(words) // 2] < PROSE_WORDS:
+        return False
+    if cell.strip().endswith("?"):
+        asked = sum(value.strip().endswith("?") for value in filled)
+        return asked * QUESTIONS_AMONG >= len(filled)
+    return True
 
 
 def second_row_labels(raw: RawTable) -> bool:

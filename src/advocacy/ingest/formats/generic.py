@@ -174,7 +174,8 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         notes.append(
             f"the first line ({quoted}) is a record, not column names (a value of it recurs in "
             f"its column): read as data, columns named column_1..column_{len(raw.header)}; "
-            "map with header_rows: 1 to read it as names"
+            "to read it as names, import with a mapping of header_rows: 1 that also maps each "
+            "column to its field (a mapping turns this detection off)"
         )
     fields = canonical_columns(raw.rows.column_names, kind, {})
     detections = [
