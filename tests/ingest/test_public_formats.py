@@ -307,3 +307,20 @@ def test_taking_an_id_a_file_was_once_keyed_without_says_it_was_added_twice(
         f"{rows:,} of these mentions" in note and "'id'" in note and "twice" in note
         for note in result.notes
     )
+
+
+def test_a_dont_know_beside_a_0_to_10_scale_is_kept_as_written(tmp_path: Path) -> None:
+    question = "How likely are you to recommend us to a friend?"
+    lines = [f"id,{question},Comment", "r0,Don't know,Hard to say"]
+    lines += [f"r{n},{n % 11},Answer {n}" for n in range(1, 30)]
+    path = tmp_path / "dk.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(path, kind="responses")
+        stored = ws.table("responses").execute()
+    assert {d["column"]: d["field"] for d in result.detected}[question] == "nps"
+    first = stored[stored["comment"] == "Hard to say"].iloc[0]
+    # No score is made up for it, and the answer the respondent gave is not lost.
+    assert pd.isna(first["nps"])
+    assert "Don't know" in _object(first["attrs"]).values()
+    assert any(repr(question) in note and "Don't know" in note for note in result.notes)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from advocacy.ingest.answer_dates import pick_submitted_at
+from advocacy.ingest.column_profile import NO_ANSWERS
 from advocacy.ingest.headers import first_row_is_data, second_row_labels, set_header_rows
 from advocacy.ingest.post_columns import PostColumns, post_columns
 from advocacy.ingest.questions import scan_questions
@@ -120,7 +122,10 @@ def survey_adapted(
         items=kind.name == "responses",
         need_rating_wording=need_rating_wording,
     )
+    kept_notes: list[str] = []
     for column, values in scan.replaced.items():
+        rows, note = _keep_unrated(rows, column)
+        kept_notes += note
         index = rows.column_names.index(column)
         rows = rows.set_column(index, column, values)
     fields.update(scan.fields)
@@ -133,8 +138,27 @@ def survey_adapted(
         constants=scan.constants,
         items=scan.items,
         detections=[*(detections or []), *scan.detections],
-        notes=[*(notes or []), *scan.notes],
+        notes=[*(notes or []), *scan.notes, *kept_notes],
     )
+
+
+def _keep_unrated(rows: pa.Table, column: str) -> tuple[pa.Table, list[str]]:
+    """Keep the answers of a rating column that give no rating ("Don't know") in a column of
+    their own, which goes to ``attrs``: the rating is empty for them, the answer is not lost."""
+    original = rows.column(column).cast(pa.string())
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(original))
+    unrated = pc.fill_null(pc.is_in(lowered, value_set=pa.array(sorted(NO_ANSWERS))), False)
+    count = int(pc.sum(unrated.cast(pa.int64())).as_py() or 0)
+    if not count:
+        return rows, []
+    name = f"{column} (answer without a rating)"
+    kept = pc.if_else(unrated, original, pa.scalar(None, pa.string()))
+    written = sorted({str(value) for value in pc.drop_null(kept).to_pylist()})
+    quoted = ", ".join(repr(value) for value in written[:3])
+    return rows.append_column(name, kept), [
+        f"column {column!r}: {count:,} answer(s) ({quoted}) give no rating, so the rating is "
+        f"empty for them; each is kept as written in attrs under {name!r}"
+    ]
 
 
 def detect(raw: RawTable) -> bool:
