@@ -23,6 +23,7 @@ import pytest
 import advocacy
 from advocacy.ingest.headers import first_row_is_data
 from advocacy.ingest.post_columns import post_columns
+from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import RawTable
 from advocacy.model import kind_for
 
@@ -231,6 +232,30 @@ def test_the_friends_and_family_test_since_2020_rates_the_experience_in_words(
     assert sorted(items["value"]) == sorted(answers)  # "Don't know": no rating
     assert stored["submitted_at"].notna().all()
     assert set(stored["comment"].dropna()) == {row[5] for row in rows if row[5]}
+
+
+def _scan_words(header: list[str]) -> Any:
+    words = ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor"]
+    rows = pa.table(
+        {name: [words[(n + i) % 5] for n in range(20)] for i, name in enumerate(header)}
+    )
+    return scan_questions(rows, header)
+
+
+def test_only_an_overall_question_is_the_overall_experience() -> None:
+    parking, staff = "How was your experience of parking?", "How was your experience of the staff?"
+    scan = _scan_words([parking, staff])
+    # Experience of parking is not the verdict on the whole visit: each keeps its wording.
+    assert {item.item for item in scan.items} == {parking, staff}
+    overall = "Overall, how was your experience of our service?"
+    scan = _scan_words([parking, overall])
+    assert {item.item for item in scan.items} == {parking, "overall experience"}
+    assert any(repr(overall) in note and "'overall experience'" in note for note in scan.notes)
+    # Two overall questions: which is the verdict is a guess, so neither is.
+    second = "Overall, how would you rate the ward?"
+    scan = _scan_words([overall, second])
+    assert {item.item for item in scan.items} == {overall, second}
+    assert any("several" in note and repr(second) in note for note in scan.notes)
 
 
 def test_a_german_bewertung_of_numbers_is_the_star_rating() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 
@@ -187,6 +187,7 @@ def scan_questions(
     scan = QuestionScan()
     wordings = wordings or {}
     free_text: list[tuple[str, Profile]] = []
+    overall: list[tuple[str, str]] = []
     for column in columns:
         wording = wordings.get(column) or column
         found = profile(rows.column(column))
@@ -276,14 +277,9 @@ def scan_questions(
             _item(scan, rows, column, wording, scale, found, items)
         elif found.whole and scale is not None and _quality_words(found):
             # "Very good" ... "Very poor" say it is a rating; asked "overall", it is the verdict.
-            overall = OVERALL.search(wording) is not None
-            if overall:
-                scan.notes.append(
-                    f"column {column!r} rates the overall experience in words (very poor .. "
-                    f"very good): stored as the item {OVERALL_EXPERIENCE!r} (1-5)"
-                )
-            name = OVERALL_EXPERIENCE if overall else wording
-            _item(scan, rows, column, name, (1, 5), found, items)
+            if OVERALL.search(wording) is not None:
+                overall.append((column, wording))
+            _item(scan, rows, column, wording, (1, 5), found, items)
         elif (
             found.whole
             and scale is not None
@@ -308,7 +304,38 @@ def scan_questions(
                 )
             )
     _pick_comment(scan, free_text, wordings, available)
+    _name_overall(scan, overall)
     return scan
+
+
+def _name_overall(scan: QuestionScan, overall: list[tuple[str, str]]) -> None:
+    """Store the one question asking for the overall verdict in words as the item
+    :data:`OVERALL_EXPERIENCE`; of several, none (which one is the verdict would be a guess)."""
+    if len(overall) > 1:
+        named = ", ".join(repr(wording) for _, wording in overall)
+        scan.notes.append(
+            f"several questions ask for an overall rating in words ({named}): each is stored "
+            f"under its wording and none as the item {OVERALL_EXPERIENCE!r} that text "
+            "calibration reads as the answer's verdict (map one with --map)"
+        )
+        return
+    if not overall or not scan.items:
+        return
+    column, wording = overall[0]
+    for index, item in enumerate(scan.items):
+        if item.column == column:
+            scan.items[index] = replace(item, item=OVERALL_EXPERIENCE)
+    scan.detections = [
+        Detection(column, f"item:{OVERALL_EXPERIENCE}", d.reason)
+        if d.column == column and d.field.startswith("item:")
+        else d
+        for d in scan.detections
+    ]
+    scan.notes.append(
+        f"column {column!r} ({wording!r}) rates the overall experience in words (very poor .. "
+        f"very good): stored as the item {OVERALL_EXPERIENCE!r} (1-5), which text calibration "
+        "reads as the answer's verdict"
+    )
 
 
 #: The item a 5-point likelihood to recommend is stored as; text calibration reads it as the
@@ -321,8 +348,11 @@ FIVE_POINT_AFTER = 20
 #: The item an overall rating of the experience in words is stored as (the FFT since 2020);
 #: text calibration reads it as the answer's verdict, like ``likely to recommend``.
 OVERALL_EXPERIENCE = "overall experience"
-#: Wording that asks for the overall verdict.
-OVERALL = re.compile(r"\boverall\b|\bexperience\b|insgesamt|gesamteindruck", re.IGNORECASE)
+#: Wording that asks for the overall verdict: "overall", or the Friends and Family Test's
+#: "how was your experience of our service" (never any "experience of parking").
+OVERALL = re.compile(
+    r"\boverall\b|insgesamt|gesamteindruck|\bexperience of (?:our|the) service\b", re.IGNORECASE
+)
 
 
 def _quality_words(found: Profile) -> bool:
