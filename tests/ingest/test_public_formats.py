@@ -215,6 +215,10 @@ def test_a_recommend_question_answered_only_in_1_to_5_is_no_nps() -> None:
     assert scan_questions(few, few.column_names).fields == {
         "nps": "How likely are you to recommend us?"
     }
+    # A question that says its scale is 0-10 is NPS whatever its answers.
+    stated = "How likely are you to recommend us to a friend (0-10)?"
+    rows = pa.table({stated: answers})
+    assert scan_questions(rows, rows.column_names).fields == {"nps": stated}
 
 
 def test_the_friends_and_family_test_since_2020_rates_the_experience_in_words(

@@ -225,7 +225,7 @@ def scan_questions(
             found.whole
             and scale is not None
             and RECOMMEND.search(wording)
-            and (five := _five_point(found)) is not None
+            and (five := _five_point(found, wording)) is not None
         ):
             _likelihood(scan, rows, column, wording, found, items, five)
         elif found.whole and scale is not None and RECOMMEND.search(wording):
@@ -361,14 +361,18 @@ def _quality_words(found: Profile) -> bool:
     return bool(words) and words <= QUALITY_LABELS and set(found.numbers) <= {1, 2, 3, 4, 5}
 
 
-def _five_point(found: Profile) -> str | None:
+def _five_point(found: Profile, wording: str) -> str | None:
     """Why a recommend question is a 5-point scale rather than 0-10 NPS; None if it is not.
 
     Its answers are likelihood words ("Extremely likely" ... "Extremely unlikely", the NHS
     Friends and Family Test), or numbers that never pass 5 in :data:`FIVE_POINT_AFTER` or more
-    answers (0-10 answers that all fall in 1-5 would be a survey of detractors only).
+    answers (0-10 answers that all fall in 1-5 would be a survey of detractors only). A
+    question whose wording states a scale up to 10 ("(0-10)") is never one.
     """
     if not found.numbers or min(found.numbers) < 1 or max(found.numbers) > 5:
+        return None
+    stated = EXPLICIT_SCALE.search(wording)
+    if stated is not None and stated.group(2) == "10":
         return None
     words = [label for label in found.conversions if found.conversions[label]]
     if words and all("likely" in label.lower() for label in words):
