@@ -132,3 +132,25 @@ def test_a_labelled_file_without_texts_is_refused_not_taught_nothing(
     labels.write_text("document_id\tkind\tsentiment\nX1\tmention\tpositive\n", "utf-8")
     with pytest.raises(InputError, match="no row of the file has both a text and a label"):
         ws.text.teach(labels)
+
+
+def test_a_sparse_gold_column_beside_the_labels_teaches_the_full_one(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    header, *rows = _rows("airline_tweets.csv")
+    ids, labels = header.index("tweet_id"), header.index("airline_sentiment")
+    gold = header.index("airline_sentiment_gold")
+    for row in rows[:3]:  # as in the published set: a few tweets carry a gold label too
+        row[gold] = row[labels]
+    path = tmp_path / "Tweets.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    ws.import_file(path, kind="mentions")
+    taught = ws.text.teach(path)
+    assert taught.sentiment_labels == 30
+    assert _taught(ws) == {row[ids]: row[labels] for row in rows}
+    # The output says which column taught and which was left aside.
+    notes = getattr(taught, "notes", ())
+    assert any(
+        "'airline_sentiment'" in note and "'airline_sentiment_gold'" in note for note in notes
+    )

@@ -2,7 +2,7 @@
 
 A user holding a labelled set (airline tweets with ``airline_sentiment``, SmSA's
 ``text<TAB>label`` lines) teaches it as it is: the file is read as ``advocacy import`` read it,
-its one column of ``negative``/``neutral``/``positive`` values
+its column of ``negative``/``neutral``/``positive`` values (the fullest of several)
 (:mod:`advocacy.ingest.label_columns`) gives the labels, and each row finds the record it was
 imported as, by the file's id or else by exactly its text. The labels are then written as a
 teach file (``document_id``, ``kind``, ``sentiment``) and taught like one.
@@ -11,15 +11,24 @@ teach file (``document_id``, ``kind``, ``sentiment``) and taught like one.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING
 
+from advocacy.text.enrich import TeachResult
+
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
-    from advocacy.text.enrich import TeachResult
 
-__all__ = ["teach_from_file"]
+__all__ = ["FileTeachResult", "teach_from_file"]
+
+
+@dataclass(frozen=True)
+class FileTeachResult(TeachResult):
+    """Labels stored from a labelled file, with what was decided on the way."""
+
+    notes: tuple[str, ...] = ()
 
 
 def teach_from_file(db: Database, file: Path) -> TeachResult:
@@ -35,18 +44,19 @@ def teach_from_file(db: Database, file: Path) -> TeachResult:
 
     Returns
     -------
-    TeachResult
-        How many sentiment and theme labels were stored.
+    FileTeachResult
+        How many sentiment and theme labels were stored; for a labelled file, notes saying
+        which column taught (when several hold labels).
     """
     from advocacy.text.enrich import teach
 
     if not file.is_file() or _teach_layout(file):
-        return teach(db, file)
+        return FileTeachResult(**vars(teach(db, file)))
     with TemporaryDirectory() as folder:
         # The taught labels keep the file's own name as their source.
         labels = Path(folder) / f"{file.stem}.csv"
-        _write_teach_file(db, file, labels)
-        return teach(db, labels)
+        notes = _write_teach_file(db, file, labels)
+        return FileTeachResult(**vars(teach(db, labels)), notes=tuple(notes))
 
 
 #: The columns that make a file a teach file rather than a labelled file as imported.
@@ -64,7 +74,7 @@ def _teach_layout(file: Path) -> bool:
     return {name.strip() for name in header} >= TEACH_COLUMNS
 
 
-def _write_teach_file(db: Database, file: Path, out: Path) -> None:
+def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
     """Write the labels of a labelled file as imported into the teach file ``out``.
 
     The file is read as each document kind in turn; the kind whose rows find the most stored
@@ -76,12 +86,12 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> None:
     from advocacy.text.documents import DOCUMENT_SOURCES, load_documents
 
     documents = load_documents(db, list(IMPORT_KINDS))
-    best: tuple[int, str, list[tuple[int, str, list[str], str, str]]] | None = None
+    best: tuple[int, str, list[tuple[int, str, list[str], str, str]], list[str]] | None = None
     for kind, imported in IMPORT_KINDS.items():
         raw, adapted = read_as(file, imported)
-        rows, _ = labelled_rows(
-            adapted, label_column(adapted, file=str(file)), skipped=raw.skipped_rows
-        )
+        labels = label_column(adapted, file=str(file))
+        notes = [labels.note] if labels.note else []
+        rows, _ = labelled_rows(adapted, labels.column, skipped=raw.skipped_rows)
         stored = documents[documents["document_kind"] == kind]
         ids = set(stored["document_id"].astype(str))
         by_text: dict[str, list[str]] = {}
@@ -99,9 +109,9 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> None:
         ]
         matched = sum(1 for entry in found if entry[2])
         if best is None or matched > best[0]:
-            best = (matched, kind, found)
+            best = (matched, kind, found, notes)
     assert best is not None  # IMPORT_KINDS is not empty
-    matched, kind, found = best
+    matched, kind, found, notes = best
     if not found:
         raise InputError(
             "no row of the file has both a text and a label",
@@ -127,3 +137,4 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> None:
         writer.writerow(["document_id", "kind", "sentiment"])
         for _, sentiment, ids_found, _, _ in found:
             writer.writerows([document_id, kind, sentiment] for document_id in ids_found)
+    return notes
