@@ -154,3 +154,25 @@ def test_a_sparse_gold_column_beside_the_labels_teaches_the_full_one(
     assert any(
         "'airline_sentiment'" in note and "'airline_sentiment_gold'" in note for note in notes
     )
+
+
+def test_rows_the_import_quarantined_are_skipped_and_counted_when_teaching(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    labels = ["negative", "neutral", "positive"]
+    lines = ["review_id,review_body,stars,sentiment"]
+    for n in range(12):
+        stars = "drei" if n == 3 else str(1 + n % 5)
+        lines.append(f"rev-{n:06d},review body number {n} and it was fine,{stars},{labels[n % 3]}")
+    path = tmp_path / "reviews.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    imported = ws.import_file(path, kind="mentions")
+    assert (imported.rows_loaded, imported.rows_quarantined) == (11, 1)
+    taught = ws.text.teach(path)
+    # The other eleven teach; the quarantined row (row 5 of the file) is named, not a refusal.
+    assert taught.sentiment_labels == 11
+    assert set(_taught(ws)) == {f"rev-{n:06d}" for n in range(12) if n != 3}
+    notes = getattr(taught, "notes", ())
+    assert any(
+        "1 labelled row" in note and "row 5" in note and "quarantine" in note for note in notes
+    )

@@ -4,7 +4,8 @@ A user holding a labelled set (airline tweets with ``airline_sentiment``, SmSA's
 ``text<TAB>label`` lines) teaches it as it is: the file is read as ``advocacy import`` read it,
 its column of ``negative``/``neutral``/``positive`` values (the fullest of several)
 (:mod:`advocacy.ingest.label_columns`) gives the labels, and each row finds the record it was
-imported as, by the file's id or else by exactly its text. The labels are then written as a
+imported as, by the file's id or else by exactly its text; a row the import quarantined is
+skipped and counted in a note. The labels are then written as a
 teach file (``document_id``, ``kind``, ``sentiment``) and taught like one.
 """
 
@@ -119,11 +120,30 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
             fix="teach from the file as it was imported (its text column beside a column of "
             "negative/neutral/positive), or a CSV with columns document_id, kind and sentiment",
         )
+    quarantined = _quarantined_rows(db, file, IMPORT_KINDS[kind])
+    skipped = [entry for entry in found if not entry[2] and entry[0] in quarantined]
+    if skipped:
+        first = skipped[0][0]
+        notes.append(
+            f"{len(skipped):,} labelled row(s) were quarantined when the file was imported, so "
+            f"they have no {kind} to label and were skipped (row {first}: {quarantined[first]}); "
+            "fix them with advocacy quarantine, then teach again"
+        )
+        found = [entry for entry in found if entry not in skipped]
+        if not found:
+            raise InputError(
+                f"every labelled row was quarantined when the file was imported (row {first}: "
+                f"{quarantined[first]})",
+                file=str(file),
+                row=first,
+                fix="fix the quarantined rows (advocacy quarantine), then teach again",
+            )
     missing = next((entry for entry in found if not entry[2]), None)
     if missing is not None:
         row, _, _, column, value = missing
         raise InputError(
-            f"{len(found) - matched:,} of {len(found):,} labelled rows find no {kind} in the "
+            f"{sum(1 for entry in found if not entry[2]):,} of {len(found):,} labelled rows "
+            f"find no {kind} in the "
             "workspace with their id or exactly their text",
             file=str(file),
             row=row,
@@ -138,3 +158,17 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
         for _, sentiment, ids_found, _, _ in found:
             writer.writerows([document_id, kind, sentiment] for document_id in ids_found)
     return notes
+
+
+def _quarantined_rows(db: Database, file: Path, kind: str) -> dict[int, str]:
+    """Row number -> reason, for the rows still quarantined by an import of this very file
+    (the same bytes) as ``kind``."""
+    from advocacy.importer import file_sha256
+
+    rows = db.fetchall(
+        "SELECT row_number, min(reason) FROM quarantine WHERE resolved_at IS NULL AND "
+        "import_id IN (SELECT import_id FROM imports WHERE sha256 = ? AND kind = ?) "
+        "GROUP BY row_number",
+        [file_sha256(file), kind],
+    )
+    return {int(row): str(reason) for row, reason in rows}
