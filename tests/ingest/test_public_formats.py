@@ -353,3 +353,30 @@ def test_a_dont_know_beside_a_0_to_10_scale_is_kept_as_written(tmp_path: Path) -
     assert pd.isna(first["nps"])
     assert "Don't know" in _object(first["attrs"]).values()
     assert any(repr(question) in note and "Don't know" in note for note in result.notes)
+
+
+def test_a_big_tsv_is_searched_for_literal_quotes_without_reading_it_whole(
+    tmp_path: Path,
+) -> None:
+    import tracemalloc
+
+    from advocacy.ingest.readers import read_file
+
+    filler = "".join(f"pengiriman cepat nomor {n} , barang sesuai\tpositive\n" for n in range(1000))
+    blocks = 1000  # about 50 MB of lines without a quote, more than the reader's chunks
+    path = tmp_path / "big.tsv"
+    with path.open("w", encoding="utf-8") as handle:
+        for _ in range(blocks):
+            handle.write(filler)
+        # Far past the first megabytes, a text that opens with a quoted word.
+        handle.write('"ramah" katanya , nyatanya jutek\tnegative\n')
+    tracemalloc.start()
+    try:
+        raw = read_file(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    last = raw.rows.slice(raw.rows.num_rows - 1).to_pylist()[0]
+    assert list(last.values()) == ['"ramah" katanya , nyatanya jutek', "negative"]
+    # The file is never held whole (it was: 50 MB read at once to look for one quote).
+    assert peak < path.stat().st_size / 2
