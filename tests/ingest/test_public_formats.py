@@ -21,7 +21,7 @@ import pyarrow as pa
 import pytest
 
 import advocacy
-from advocacy.ingest.headers import first_row_is_data
+from advocacy.ingest.headers import first_row_is_data, header_notes
 from advocacy.ingest.post_columns import post_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import RawTable
@@ -380,3 +380,35 @@ def test_a_big_tsv_is_searched_for_literal_quotes_without_reading_it_whole(
     assert list(last.values()) == ['"ramah" katanya , nyatanya jutek', "negative"]
     # The file is never held whole (it was: 50 MB read at once to look for one quote).
     assert peak < path.stat().st_size / 2
+
+
+def test_a_headerless_file_with_an_id_column_keeps_its_first_record(tmp_path: Path) -> None:
+    # GoEmotions' text<TAB>labels<TAB>id lines, without a header.
+    lines = [
+        ("Is this in New Orleans?? I really feel like this is New Orleans.", "27", "edgurhb"),
+        ("You know the answer man, you are programmed to do that", "4,27", "ee84bjg"),
+        ("I've never been this sad in my life!", "25", "edcu99z"),
+        ("The lunch was fine and the staff were quick", "27", "ed5f85d"),
+        ("Thank you so much for the kind words", "27", "eeaq3bo"),
+    ]
+    path = tmp_path / "dev.tsv"
+    path.write_text("".join("\t".join(line) + "\n" for line in lines), "utf-8")
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(path, kind="mentions")
+        stored = set(ws.table("mentions").execute()["text"])
+    assert result.rows_loaded == len(lines)
+    assert stored == {text for text, _, _ in lines}
+
+
+def test_a_one_column_file_whose_first_line_reads_like_its_texts_says_so() -> None:
+    texts = [
+        "Dark Souls 3 April Launch Date Confirmed With New Trailer: Embrace the darkness.",
+        "@user so the thing next Thursday isn't free, you'd have to pay $15 to get in",
+        "Going to the gym in the morning, then work all day long",
+        "What a game last night, could not believe that ending",
+    ]
+    raw = _raw([texts[0]], [[text] for text in texts[1:]])
+    # One column gives no label to recur: the line stays the header, with a note to keep it.
+    assert not first_row_is_data(raw)
+    notes = header_notes(raw.header_cells[0], raw.rows)
+    assert any("header_rows: 0" in note and "Dark Souls 3" in note for note in notes)

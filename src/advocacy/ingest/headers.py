@@ -208,6 +208,10 @@ RECURRING_WITHIN = 1_000
 PROSE_WORDS = 3
 #: A question over prose is like its column when at least one value in this many is a question.
 QUESTIONS_AMONG = 4
+#: A cell written like an id (six or more letters, digits, ``_`` or ``-``, no space) ...
+_ID_SHAPE = re.compile(r"[A-Za-z0-9_\-]{6,64}")
+#: ... is like its column when this share of the values are ids of its length.
+ID_SHAPED = 0.9
 
 
 def first_row_is_data(raw: RawTable) -> bool:
@@ -262,7 +266,8 @@ def first_row_is_data(raw: RawTable) -> bool:
 
 def _like_its_column(cell: str, values: list[str]) -> bool:
     """Whether ``cell`` is written like the values under it: a number over numbers, a date over
-    dates, words (three or more) over words, a question only over questions.
+    dates, an id over ids of its length, words (three or more) over words, a question only over
+    questions.
 
     An open question ("What did you like about your visit?") heads prose answers: it is prose
     too, so it is like its column only when a share of its values are questions as well.
@@ -272,6 +277,12 @@ def _like_its_column(cell: str, values: list[str]) -> bool:
         return False
     if looks_like_data(cell):
         return sum(looks_like_data(value) for value in filled) * 2 >= len(filled)
+    if _ID_SHAPE.fullmatch(cell):
+        # An id among ids of one length ("edgurhb" over "ee84bjg"): no name is written so.
+        shaped = sum(
+            len(value) == len(cell) and bool(_ID_SHAPE.fullmatch(value)) for value in filled
+        )
+        return shaped >= ID_SHAPED * len(filled)
     words = sorted(len(value.split()) for value in filled)
     if len(cell.split()) < PROSE_WORDS or words[len(words) // 2] < PROSE_WORDS:
         return False
@@ -304,13 +315,17 @@ def second_row_labels(raw: RawTable) -> bool:
     return bool(blanks) and all(labels[index] for index in blanks)
 
 
-def header_notes(cells: Sequence[str | None]) -> list[str]:
+def header_notes(cells: Sequence[str | None], rows: pa.Table | None = None) -> list[str]:
     """A note when a header row looks like data, so a user can say the file has no header.
 
     Parameters
     ----------
     cells
         One header row as the file has it.
+    rows
+        The rows under it. A file of one column (a text per line, as TweetEval's are) gives no
+        label to recur (:func:`first_row_is_data`), so its header stays the header; when the
+        header is a sentence written like the texts under it, the note says so.
 
     Returns
     -------
@@ -318,6 +333,16 @@ def header_notes(cells: Sequence[str | None]) -> list[str]:
         Empty, or one note quoting the data-like cells.
     """
     named = [_text(cell) for cell in cells if _text(cell)]
+    if len(cells) == 1 and len(named) == 1 and rows is not None and rows.num_rows:
+        cell = named[0]
+        values = pc.drop_null(rows.column(0).slice(0, RECURRING_WITHIN).cast(pa.string()))
+        if not cell.endswith((":", "?")) and _like_its_column(cell, values.to_pylist()):
+            quoted = repr(cell[:40] + ("..." if len(cell) > 40 else ""))
+            return [
+                f"the file's one column is named {quoted}, a sentence written like the texts "
+                "under it: if the file has no header, import it with a mapping that says "
+                "header_rows: 0 (and text: column_1), so its first line is kept as a record"
+            ]
     values = [cell for cell in named if looks_like_data(cell)]
     sentences = [cell for cell in named if _long_sentence(cell)]
     # Survey questions make long headers ("Please rate..."), so a sentence alone is no sign.
