@@ -412,3 +412,23 @@ def test_a_one_column_file_whose_first_line_reads_like_its_texts_says_so() -> No
     assert not first_row_is_data(raw)
     notes = header_notes(raw.header_cells[0], raw.rows)
     assert any("header_rows: 0" in note and "Dark Souls 3" in note for note in notes)
+
+
+def test_a_text_column_named_by_a_tweet_about_a_date_gets_no_date_note() -> None:
+    header = "Dark Souls 3 April Launch Date Confirmed With New Trailer: Embrace the darkness."
+    rows = pa.table(
+        {
+            header: [
+                "Here's your starting TUESDAY MORNING Line up at Gentle Yoga with Laura 9:30 am",
+                "@user so the thing next Thursday isn't free, you'd have to pay $15 to get in",
+                "Going to the gym on the 3rd, then work all day long",
+            ]
+        }
+    )
+    found = post_columns(rows, [header], kind_for("mentions"), {})
+    assert found.fields == {"text": header}
+    assert not any("named like a date" in note for note in found.notes)
+    # A short column named like a date, holding dates in words the import cannot read, is named.
+    dated = pa.table({"Datum": ["Q3 2021", "Q4 2021"], "Text": ["Gut.", "Ok."]})
+    found = post_columns(dated, ["Datum", "Text"], kind_for("mentions"), {})
+    assert any("'Datum' is named like a date" in note for note in found.notes)

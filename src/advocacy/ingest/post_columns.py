@@ -428,6 +428,8 @@ def date_notes(
         The data rows (string columns).
     shares
         Each date-named column's share of values written as dates (:func:`date_share`).
+        A column of free text (most values longer than :data:`DATE_WORDS` words) is not named
+        for holding no date.
     field
         The field looked for.
     any_dated
@@ -445,12 +447,25 @@ def date_notes(
         return
     for column, share in shares.items():
         example = _dated_words(rows.column(column)) if share == 0 else None
+        if example is not None and _prose(rows.column(column)):
+            # Free text under a name that mentions a date (a tweet read as the header).
+            continue
         if example is not None:
             found.notes.append(
                 f"column {column!r} is named like a date but none of its values is written "
                 f"in a form the import reads as a date (such as {example!r}); kept in attrs, "
                 f"so {field} is empty"
             )
+
+
+#: Words of a value above which a column is free text, never a date in words ("3. März 2021").
+DATE_WORDS = 6
+
+
+def _prose(column: pa.ChunkedArray) -> bool:
+    """Whether most of the first values of ``column`` have more than :data:`DATE_WORDS` words."""
+    values = [str(value) for value in pc.drop_null(column.cast(pa.string())).slice(0, 100)]
+    return sum(len(value.split()) > DATE_WORDS for value in values) * 2 > len(values)
 
 
 def _dated_words(column: pa.ChunkedArray) -> str | None:
