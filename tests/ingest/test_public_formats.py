@@ -432,3 +432,17 @@ def test_a_text_column_named_by_a_tweet_about_a_date_gets_no_date_note() -> None
     dated = pa.table({"Datum": ["Q3 2021", "Q4 2021"], "Text": ["Gut.", "Ok."]})
     found = post_columns(dated, ["Datum", "Text"], kind_for("mentions"), {})
     assert any("'Datum' is named like a date" in note for note in found.notes)
+
+
+def test_a_word_that_is_no_month_name_makes_no_date_column() -> None:
+    # "3. Brumaire 2021" has the shape of "3. März 2021", but no month the import reads:
+    # taken as the date, every row went to quarantine.
+    dated = pa.table({"Datum": ["3. Brumaire 2021", "4. Frimaire 2021"], "Text": ["Gut.", "Ok."]})
+    found = post_columns(dated, ["Datum", "Text"], kind_for("mentions"), {})
+    assert "posted_at" not in found.fields
+    assert any("'Datum' is named like a date" in note for note in found.notes)
+    months = pa.table({"Datum": ["3. März 2021", "4 Sept. 2021"], "Text": ["Gut.", "Ok."]})
+    assert post_columns(months, ["Datum", "Text"], kind_for("mentions"), {}).fields == {
+        "posted_at": "Datum",
+        "text": "Text",
+    }

@@ -90,13 +90,23 @@ WRITTEN_WHEN = re.compile(r"post|publish|creat|writ|submit", re.IGNORECASE)
 #: ... and names of later events, ranked last.
 LATER_WHEN = re.compile(r"updat|modif|edit|repl|answer|respon|export|scrap|crawl|fetch", re.I)
 #: The date forms the import reads (:mod:`advocacy.ingest.date_forms`), once a weekday in front
-#: and a UTC offset after the time are set aside as the reader sets them aside.
-DATE_FORMS = (
-    date_forms.YEAR_FIRST,
-    date_forms.DAY_MONTH,
-    date_forms.NAMED_DAY_FIRST,
-    date_forms.NAMED_MONTH_FIRST,
-    date_forms.CTIME,
+#: and a UTC offset after the time are set aside as the reader sets them aside: in numbers ...
+NUMBER_FORMS = (date_forms.YEAR_FIRST, date_forms.DAY_MONTH)
+#: ... and those that name the month, which count only when it is a month name
+#: (:data:`MONTH_NAME`).
+NAMED_FORMS = (date_forms.NAMED_DAY_FIRST, date_forms.NAMED_MONTH_FIRST, date_forms.CTIME)
+#: A month's name or abbreviation, in English or a language of :data:`date_forms.LOCAL_MONTHS`.
+MONTH_NAME = (
+    r"(?i)(?:^|[\s\d.,\-])(?:"
+    + "|".join(
+        sorted(
+            {*date_forms.MONTHS, *(name[:3] for name in date_forms.MONTHS), "sept"}
+            | {name for local in date_forms.LOCAL_MONTHS for name in local},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\.?(?:[\s\d.,\-]|$)"
 )
 #: Column names that say they hold the id of the post, review or note itself.
 POST_ID = re.compile(
@@ -493,5 +503,9 @@ def date_share(column: pa.ChunkedArray) -> float:
     values = values.filter(pc.less_equal(pc.utf8_length(values), date_forms.MAX_LENGTH))
     values = pc.replace_substring_regex(values, date_forms.WEEKDAY, "")
     values = pc.replace_substring_regex(values, date_forms.OFFSET_SPLIT, r"\1\3")
-    dated = reduce(pc.or_, [pc.match_substring_regex(values, form) for form in DATE_FORMS])
+    numbered = reduce(pc.or_, [pc.match_substring_regex(values, form) for form in NUMBER_FORMS])
+    named = reduce(pc.or_, [pc.match_substring_regex(values, form) for form in NAMED_FORMS])
+    # "3. Brumaire 2021" has the shape of "3. März 2021": only a month the import reads counts.
+    named = pc.and_(named, pc.match_substring_regex(values, MONTH_NAME))
+    dated = pc.or_(numbered, named)
     return float(pc.sum(dated.cast(pa.int64())).as_py() or 0) / total
