@@ -124,12 +124,23 @@ def test_a_file_without_sentiment_labels_or_not_imported_is_refused_by_row(
     assert "advocacy import airline_tweets.csv --kind mentions" in str(missing.value)
 
 
+def test_a_teach_file_written_with_tabs_teaches_like_one_with_commas(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
+    labels = tmp_path / "labels.tsv"
+    tweet = "581020034455513090"
+    labels.write_text(f"document_id\tkind\tsentiment\n{tweet}\tmention\tpositive\n", "utf-8")
+    assert ws.text.teach(labels).sentiment_labels == 1
+    assert _taught(ws) == {tweet: "positive"}
+
+
 def test_a_labelled_file_without_texts_is_refused_not_taught_nothing(
     ws: Workspace, tmp_path: Path
 ) -> None:
     ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
-    labels = tmp_path / "labels.tsv"  # a teach file written with tabs: no text to match
-    labels.write_text("document_id\tkind\tsentiment\nX1\tmention\tpositive\n", "utf-8")
+    labels = tmp_path / "labels.csv"  # labels beside an id the workspace never saw, no text
+    labels.write_text("ref,sentiment\nX1,positive\nX2,negative\n", "utf-8")
     with pytest.raises(InputError, match="no row of the file has both a text and a label"):
         ws.text.teach(labels)
 

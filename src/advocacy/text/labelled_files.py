@@ -1,6 +1,7 @@
 """Teaching from a labelled file in the layout it was imported in.
 
-A user holding a labelled set (airline tweets with ``airline_sentiment``, SmSA's
+A teach file (``document_id``, ``kind``, ``sentiment``) is taught as it is, written with commas
+or tabs. A user holding a labelled set (airline tweets with ``airline_sentiment``, SmSA's
 ``text<TAB>label`` lines) teaches it as it is: the file is read as ``advocacy import`` read it,
 its column of ``negative``/``neutral``/``positive`` values (the fullest of several)
 (:mod:`advocacy.ingest.label_columns`) gives the labels, and each row finds the record it was
@@ -51,11 +52,15 @@ def teach_from_file(db: Database, file: Path) -> TeachResult:
     """
     from advocacy.text.enrich import teach
 
-    if not file.is_file() or _teach_layout(file):
+    delimiter = _teach_layout(file) if file.is_file() else ","
+    if delimiter == ",":
         return FileTeachResult(**vars(teach(db, file)))
     with TemporaryDirectory() as folder:
         # The taught labels keep the file's own name as their source.
         labels = Path(folder) / f"{file.stem}.csv"
+        if delimiter == "\t":
+            _comma_teach_file(file, labels)
+            return FileTeachResult(**vars(teach(db, labels)))
         notes = _write_teach_file(db, file, labels)
         return FileTeachResult(**vars(teach(db, labels)), notes=tuple(notes))
 
@@ -66,13 +71,27 @@ TEACH_COLUMNS = {"document_id", "kind"}
 IMPORT_KINDS = {"mention": "mentions", "response": "responses", "note": "notes"}
 
 
-def _teach_layout(file: Path) -> bool:
-    """Whether ``file`` is a teach file (a CSV whose header has document_id and kind)."""
-    if file.suffix.lower() not in {".csv", ".txt", ""}:
-        return False
+def _teach_layout(file: Path) -> str | None:
+    """The delimiter of ``file`` if it is a teach file (a CSV or TSV whose header has
+    document_id and kind), else None."""
+    if file.suffix.lower() not in {".csv", ".tsv", ".txt", ""}:
+        return None
     with file.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        header = next(csv.reader(handle), [])
-    return {name.strip() for name in header} >= TEACH_COLUMNS
+        line = handle.readline()
+    for delimiter in (",", "\t"):
+        header = next(csv.reader([line], delimiter=delimiter), [])
+        if {name.strip() for name in header} >= TEACH_COLUMNS:
+            return delimiter
+    return None
+
+
+def _comma_teach_file(file: Path, out: Path) -> None:
+    """Write the tab-separated teach file ``file`` as the CSV ``out``, cell for cell."""
+    with (
+        file.open(newline="", encoding="utf-8-sig") as source,
+        out.open("w", newline="", encoding="utf-8") as target,
+    ):
+        csv.writer(target).writerows(csv.reader(source, delimiter="\t"))
 
 
 def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
