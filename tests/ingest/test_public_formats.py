@@ -446,3 +446,17 @@ def test_a_word_that_is_no_month_name_makes_no_date_column() -> None:
         "posted_at": "Datum",
         "text": "Text",
     }
+
+
+def test_quality_words_that_two_scales_share_are_kept_as_written() -> None:
+    question = "Overall, how would you rate your experience?"
+    # Very good, Good, Poor are words of both Very good .. Very poor (5, 4, 2) and
+    # Excellent .. Poor (4, 3, 1): which scale was asked is unknown, so no number is made up.
+    answers = ["Very good", "Good", "Poor", "Good", "Very good", "Good"] * 5
+    rows = pa.table({question: answers})
+    scan = scan_questions(rows, [question])
+    assert not scan.items and not scan.fields and question not in scan.replaced
+    assert any(repr(question) in note and "Excellent" in note for note in scan.notes)
+    # One word of Very good .. Very poor alone ("Very poor") tells the scale.
+    rows = pa.table({question: [*answers, "Very poor"]})
+    assert [item.item for item in scan_questions(rows, [question]).items] == ["overall experience"]

@@ -275,6 +275,26 @@ def scan_questions(
                 "used as NPS; map it with --map if it is NPS"
             )
             _item(scan, rows, column, wording, scale, found, items)
+        elif (
+            found.whole
+            and scale is not None
+            and _quality_words(found)
+            and _shared_words(found)
+            and not FFT_EXPERIENCE.search(wording)
+        ):
+            scan.notes.append(
+                f"column {column!r} is answered only in words that both the Very good .. Very "
+                "poor and the Excellent .. Poor scales use (Very good, Good, Poor), which give "
+                "them different numbers; kept in attrs as written (map it with --map, giving "
+                "each word its number)"
+            )
+            scan.detections.append(
+                Detection(
+                    column,
+                    "attrs",
+                    f"{quoted} holds quality words of an unknown 5-point scale; kept in attrs",
+                )
+            )
         elif found.whole and scale is not None and _quality_words(found):
             # "Very good" ... "Very poor" say it is a rating; asked "overall", it is the verdict.
             if OVERALL.search(wording) is not None:
@@ -345,13 +365,15 @@ LIKELY_TO_RECOMMEND = "likely to recommend"
 FIVE_POINT_AFTER = 20
 
 
+#: The Friends and Family Test's question since 2020, asked on the Very good .. Very poor scale.
+FFT_EXPERIENCE = re.compile(r"\bexperience of (?:our|the) service\b", re.IGNORECASE)
 #: The item an overall rating of the experience in words is stored as (the FFT since 2020);
 #: text calibration reads it as the answer's verdict, like ``likely to recommend``.
 OVERALL_EXPERIENCE = "overall experience"
 #: Wording that asks for the overall verdict: "overall", or the Friends and Family Test's
 #: "how was your experience of our service" (never any "experience of parking").
 OVERALL = re.compile(
-    r"\boverall\b|insgesamt|gesamteindruck|\bexperience of (?:our|the) service\b", re.IGNORECASE
+    rf"\boverall\b|insgesamt|gesamteindruck|{FFT_EXPERIENCE.pattern}", re.IGNORECASE
 )
 
 
@@ -359,6 +381,17 @@ def _quality_words(found: Profile) -> bool:
     """Whether the answers are words of the very poor .. very good scale ("Don't know" aside)."""
     words = {label.strip().lower() for label, number in found.conversions.items() if number}
     return bool(words) and words <= QUALITY_LABELS and set(found.numbers) <= {1, 2, 3, 4, 5}
+
+
+#: The words of the Very good .. Very poor scale that Excellent .. Poor also uses.
+SHARED_QUALITY_WORDS = frozenset({"very good", "good", "poor"})
+
+
+def _shared_words(found: Profile) -> bool:
+    """Whether every quality word answered is one the Excellent .. Poor scale shares (so
+    which scale was asked, and so each word's number, is unknown)."""
+    words = {label.strip().lower() for label, number in found.conversions.items() if number}
+    return words <= SHARED_QUALITY_WORDS
 
 
 def _five_point(found: Profile, wording: str) -> str | None:
