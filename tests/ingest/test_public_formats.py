@@ -460,3 +460,21 @@ def test_quality_words_that_two_scales_share_are_kept_as_written() -> None:
     # One word of Very good .. Very poor alone ("Very poor") tells the scale.
     rows = pa.table({question: [*answers, "Very poor"]})
     assert [item.item for item in scan_questions(rows, [question]).items] == ["overall experience"]
+
+
+def test_fractions_make_stars_only_under_a_name_that_says_rating() -> None:
+    text = ["Great lamp.", "Broke in a week.", "Fine.", "Ok for the price."] * 5
+    helpful = pa.table({"Helpfulness": ["3/5", "0/5", "1/5", "2/5"] * 5, "Review": text})
+    found = post_columns(helpful, ["Helpfulness", "Review"], kind_for("mentions"), {})
+    # "3 of 5 readers found it helpful" is no star rating: kept as written.
+    assert found.fields == {"text": "Review"}
+    assert "Helpfulness" not in found.replaced
+    rated = pa.table({"Stars": ["4/5", "1/5", "5/5", "3/5"] * 5, "Review": text})
+    found = post_columns(rated, ["Stars", "Review"], kind_for("mentions"), {})
+    assert found.fields == {"rating": "Stars", "text": "Review"}
+    # Stars in words say so themselves, whatever the column's name.
+    worded = pa.table(
+        {"Kundenmeinung": ["4 von 5 Sternen", "1 von 5 Sternen"] * 10, "Review": text}
+    )
+    found = post_columns(worded, ["Kundenmeinung", "Review"], kind_for("mentions"), {})
+    assert found.fields["rating"] == "Kundenmeinung"

@@ -81,6 +81,10 @@ STAR_PHRASE = re.compile(
     r"(?:sternen|sterne|stars?|[ée]toiles?|estrellas?|bintang|stelle)|/\s*\d{1,2})\s*$",
     re.IGNORECASE,
 )
+#: :data:`STAR_PHRASE` for Arrow (RE2), and its bare fraction ("4/5"), stars only under a
+#: name that says so.
+STAR_PHRASE_RE2 = "(?i)" + STAR_PHRASE.pattern
+FRACTION = r"^\s*\d{1,2}(?:[.,]\d)?\s*/\s*\d{1,2}\s*$"
 #: Column names that say they hold a date or time.
 WHEN = re.compile(
     r"date|time|created|posted|published|submitted|datum|fecha|\bdata\b|^\s*at\s*$", re.I
@@ -254,11 +258,21 @@ def _star_phrases(found: PostColumns, rows: pa.Table, column: str) -> bool:
     """Take ``column`` as the rating when every value says its stars in words ("4 von 5 Sternen").
 
     The values become their numbers of stars (in :attr:`PostColumns.replaced`); a column of
-    phrases naming more than one scale, or a scale above 10, is not read.
+    phrases naming more than one scale, or a scale above 10, is not read, nor a column of bare
+    fractions ("3/5") unless its name says stars or rating (a helpfulness share is none).
     """
     values = pc.utf8_trim_whitespace(rows.column(column).cast(pa.string()))
     present = pc.drop_null(values).filter(pc.not_equal(pc.drop_null(values), ""))
     if len(present) < 2:
+        return False
+    # Checked in Arrow first: a column of texts is never turned into Python objects.
+    if not pc.all(pc.less_equal(pc.utf8_length(present), 40)).as_py():
+        return False
+    if not pc.all(pc.match_substring_regex(present, STAR_PHRASE_RE2)).as_py():
+        return False
+    fraction = pc.any(pc.match_substring_regex(present, FRACTION)).as_py()
+    if fraction and not (STARS.search(_words(column)) and not NOT_STARS.search(_words(column))):
+        # "3/5" says no more than a share ("3 of 5 found it helpful") unless named as stars.
         return False
     scales, numbers = set(), set()
     for value in pc.unique(present).to_pylist():
