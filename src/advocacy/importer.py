@@ -30,7 +30,7 @@ from advocacy.ingest.quarantine_fixes import Fixes, split_fixes
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
 from advocacy.ingest.recovery import RECORD_COLUMN, bounded
-from advocacy.ingest.validation import Validated, validate
+from advocacy.ingest.validation import DERIVED_KEY_PREFIX, Validated, validate
 from advocacy.model import CHILD_KINDS, Kind, kind_for
 from advocacy.store.connection import Database
 from advocacy.store.ledger import (
@@ -192,6 +192,42 @@ def _legacy_key_notes(db: Database, kind: Kind) -> list[str]:
         "everything they hold, so if this file (or an overlapping one) was imported before, "
         "its rows without ids were added a second time: import your files into a fresh "
         "workspace (see docs/import.md, Keys)"
+    ]
+
+
+def _content_key_notes(
+    db: Database, kind: Kind, validated: Validated, detected: list[dict[str, str]]
+) -> list[str]:
+    """Warn when an id column now keys posts this workspace holds keyed by their content.
+
+    Earlier versions kept a post's id column in ``attrs`` and keyed each post by all it held;
+    once the column is taken as the id, the same file imported again adds its posts a second
+    time under their ids.
+    """
+    key = kind.key[0]
+    column = next((d["column"] for d in detected if d["field"] == key), None)
+    if column is None or "text" not in kind.field_names:
+        return []
+    texts = validated.rows.select(["text"])
+    db.load_temporary("stage_content_keys", texts, {"text": "VARCHAR"})
+    try:
+        found = db.fetchone(
+            f'SELECT count(DISTINCT t."{key}") FROM {kind.table} AS t '
+            'JOIN stage_content_keys AS s ON t."text" = s."text" '
+            f'WHERE t."{key}" LIKE ? AND length(t."{key}") = ?',
+            [f"{DERIVED_KEY_PREFIX}%", len(DERIVED_KEY_PREFIX) + 24],
+        )
+    finally:
+        db.execute('DROP TABLE IF EXISTS "stage_content_keys"')
+    twice = int(found[0]) if found else 0
+    if not twice:
+        return []
+    return [
+        f"{twice:,} of these {kind.table} have the text of {kind.table} this workspace already "
+        f"holds keyed by their content, not by {column!r} (earlier versions of advocacy kept "
+        f"{column!r} in attrs): if this file (or an overlapping one) was imported before, "
+        "those rows are now stored twice; import your files into a fresh workspace (see "
+        "docs/import.md, Keys)"
     ]
 
 
@@ -455,6 +491,8 @@ def _write(
     result.rows_unchanged += counts.unchanged
     if validated.derived_keys and counts.inserted:
         result.notes += _legacy_key_notes(db, kind)
+    if counts.inserted:
+        result.notes += _content_key_notes(db, kind, validated, result.detected)
     result.stubs_created = create_customer_stubs(db, kind, validated.rows, source=result.import_id)
     if validated.items is not None and validated.items.num_rows:
         child = CHILD_KINDS[kind.name]

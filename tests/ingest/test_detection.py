@@ -151,11 +151,13 @@ def test_real_reviews_take_the_review_text_as_comment_and_their_ids_as_identifie
         read_file(shared_data / "real-exports/olist-subset/olist_order_reviews_dataset.csv"),
         RESPONSES,
     )
-    # When the review was written, not when the shop answered (review_answer_timestamp).
+    # When the customer answered (review_answer_timestamp), not the day Olist sent the
+    # satisfaction survey (review_creation_date, kept in attrs with a note).
     assert olist.fields == {
         "comment": "review_comment_message",
-        "submitted_at": "review_creation_date",
+        "submitted_at": "review_answer_timestamp",
     }
+    assert any("'review_creation_date'" in note for note in olist.notes)
     found = reasons(olist)
     for column in ("review_id", "order_id"):
         assert found[column][0] == "attrs" and "identifier" in found[column][1]
@@ -169,3 +171,37 @@ def test_real_reviews_take_the_review_text_as_comment_and_their_ids_as_identifie
     assert "identifier" in found["Clothing ID"][1]
     assert "yes/no" in found["Recommended IND"][1]
     assert [item.column for item in clothing.items] == ["Rating"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # The date the invitation went out is never when the answer was given.
+        ("respondent,Date sent,Date of response,Comment", "Date of response"),
+        ("respondent,Invitation date,Completed at,Comment", "Completed at"),
+        # Nor is a birth, order or delivery date: with no other date, submitted_at stays empty.
+        ("respondent,Date of birth,Comment", None),
+        ("respondent,Order date,Delivery date,Comment", None),
+        # Two dates named alike: which one is the answer's is a guess, so neither is taken.
+        ("respondent,Date,Date 2,Comment", None),
+        ("respondent,Date,Comment", "Date"),
+    ],
+)
+def test_a_survey_date_is_when_the_answer_was_given_never_a_birth_or_sent_date(
+    tmp_path: Path, header: str, expected: str | None
+) -> None:
+    names = header.split(",")
+    lines = [header]
+    for index in range(1, 4):
+        dates = [f"2024-03-0{index + column}" for column in range(len(names) - 2)]
+        lines.append(",".join([f"r{index}", *dates, f"Answer number {index} was fine"]))
+    path = tmp_path / "answers.csv"
+    path.write_text("\n".join(lines) + "\n")
+    adapted = adapt(read_file(path), RESPONSES)
+    assert adapted.fields.get("submitted_at") == expected
+    dated = set(names[1:-1]) - {expected}
+    kept = {item.column for item in adapted.detections if item.field == "attrs"}
+    # Every other date stays in attrs, named in a note that says why.
+    assert dated <= kept
+    for column in dated:
+        assert any(repr(column) in note for note in adapted.notes), (column, adapted.notes)

@@ -84,11 +84,13 @@ def test_codes_flags_and_loose_dates_are_not_taken() -> None:
         }
     )
     found = post_columns(rows, rows.column_names, kind_for("mentions"), {})
-    # The comment's own id keys the record; it is never the text or a rating.
-    assert found.fields == {"mention_id": "Comment ID", "text": "Body"}
+    # The comment's own id is never the text or a rating; numbered C-0001, C-0002, ... it
+    # may be another export's numbering too, so it keys nothing (it stays in attrs).
+    assert found.fields == {"text": "Body"}
+    assert any("'Comment ID'" in n and "row numbers" in n for n in found.notes)
     assert any("'Date' is named like a date but 25% of its values" in n for n in found.notes)
     notes = post_columns(rows, rows.column_names, kind_for("notes"), {})
-    assert notes.fields == {"note_id": "Comment ID", "text": "Body"}  # notes have no rating
+    assert notes.fields == {"text": "Body"}  # notes have no rating
 
 
 def test_a_reply_or_a_title_is_never_the_text_and_scores_are_not_stars() -> None:

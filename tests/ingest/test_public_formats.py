@@ -21,8 +21,9 @@ import pyarrow as pa
 import pytest
 
 import advocacy
-from advocacy.ingest.headers import first_row_is_data
+from advocacy.ingest.headers import first_row_is_data, header_notes
 from advocacy.ingest.post_columns import post_columns
+from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import RawTable
 from advocacy.model import kind_for
 
@@ -71,7 +72,10 @@ def test_a_headerless_tsv_keeps_its_first_line_as_a_record(tmp_path: Path) -> No
     lines = _rows("smsa.tsv", delimiter="\t", quoting=csv.QUOTE_NONE)
     result, stored = _imported(tmp_path, "smsa.tsv")
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (29, 29, 0)
-    assert any("is a record, not column names" in note for note in result.notes)
+    assert any(
+        "is a record, not column names" in note and "also maps each column" in note
+        for note in result.notes
+    )
     stored_rows = stored[["text", "attrs"]].itertuples(index=False)
     pairs = {(text, _object(attrs)["column_2"]) for text, attrs in stored_rows}
     # Every line, the first too, with its quotes and its label.
@@ -160,6 +164,14 @@ def test_a_header_is_names_unless_a_value_of_it_recurs_in_its_column() -> None:
     # A checkbox column named by its option (cells hold the option when ticked) beside an id.
     ticked = [["101", "Email"], ["102", ""], ["103", "Email"]]
     assert not first_row_is_data(_raw(["Respondent ID", "Email"], ticked))
+    # Open questions over their answers, beside a checkbox named by its option: a header.
+    questions = ["What did you like about your visit?", "What could we do better?", "Parking"]
+    answers = [
+        ["The staff were very kind to me", "Shorter waiting times please", "Parking"],
+        ["Clean rooms and friendly nurses", "More chairs in the waiting room", "Parking"],
+        ["Quick and easy appointment today", "Nothing at all really, all good", ""],
+    ]
+    assert not first_row_is_data(_raw(questions, answers))
 
 
 def test_friends_and_family_likelihood_in_words_is_a_rating_not_nps(tmp_path: Path) -> None:
@@ -203,6 +215,10 @@ def test_a_recommend_question_answered_only_in_1_to_5_is_no_nps() -> None:
     assert scan_questions(few, few.column_names).fields == {
         "nps": "How likely are you to recommend us?"
     }
+    # A question that says its scale is 0-10 is NPS whatever its answers.
+    stated = "How likely are you to recommend us to a friend (0-10)?"
+    rows = pa.table({stated: answers})
+    assert scan_questions(rows, rows.column_names).fields == {"nps": stated}
 
 
 def test_the_friends_and_family_test_since_2020_rates_the_experience_in_words(
@@ -220,6 +236,30 @@ def test_the_friends_and_family_test_since_2020_rates_the_experience_in_words(
     assert sorted(items["value"]) == sorted(answers)  # "Don't know": no rating
     assert stored["submitted_at"].notna().all()
     assert set(stored["comment"].dropna()) == {row[5] for row in rows if row[5]}
+
+
+def _scan_words(header: list[str]) -> Any:
+    words = ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor"]
+    rows = pa.table(
+        {name: [words[(n + i) % 5] for n in range(20)] for i, name in enumerate(header)}
+    )
+    return scan_questions(rows, header)
+
+
+def test_only_an_overall_question_is_the_overall_experience() -> None:
+    parking, staff = "How was your experience of parking?", "How was your experience of the staff?"
+    scan = _scan_words([parking, staff])
+    # Experience of parking is not the verdict on the whole visit: each keeps its wording.
+    assert {item.item for item in scan.items} == {parking, staff}
+    overall = "Overall, how was your experience of our service?"
+    scan = _scan_words([parking, overall])
+    assert {item.item for item in scan.items} == {parking, "overall experience"}
+    assert any(repr(overall) in note and "'overall experience'" in note for note in scan.notes)
+    # Two overall questions: which is the verdict is a guess, so neither is.
+    second = "Overall, how would you rate the ward?"
+    scan = _scan_words([overall, second])
+    assert {item.item for item in scan.items} == {overall, second}
+    assert any("several" in note and repr(second) in note for note in scan.notes)
 
 
 def test_a_german_bewertung_of_numbers_is_the_star_rating() -> None:
@@ -258,3 +298,183 @@ def test_dates_with_local_month_names_are_read_and_others_said_to_be_unread() ->
     assert "posted_at" not in found.fields
     assert any("'Datum' is named like a date but none of its values" in n for n in found.notes)
     assert any("'vor 3 Tagen'" in note for note in found.notes)
+
+
+def test_row_numbers_in_an_id_column_never_key_another_files_reviews(tmp_path: Path) -> None:
+    first = tmp_path / "shop.csv"
+    first.write_text('id,text\n1,"Shop review one, very nice"\n2,"Shop review two, nice"\n')
+    second = tmp_path / "export.csv"
+    second.write_text('id,text\n1,"Export review one, awful"\n2,"Export review two, bad"\n')
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        ws.import_file(first, kind="mentions")
+        result = ws.import_file(second, kind="mentions")
+        stored = set(ws.table("mentions").execute()["text"])
+    assert (result.rows_loaded, result.rows_updated) == (2, 0)
+    # Both files' reviews are kept: 1, 2 are row numbers, not ids the two files agree on.
+    assert stored == {
+        "Shop review one, very nice",
+        "Shop review two, nice",
+        "Export review one, awful",
+        "Export review two, bad",
+    }
+    assert any("'id'" in note and "row numbers" in note for note in result.notes)
+
+
+def test_taking_an_id_a_file_was_once_keyed_without_says_it_was_added_twice(
+    tmp_path: Path,
+) -> None:
+    name = "complaint_tweets.csv"
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        # As an earlier version imported it: keyed by all each row holds.
+        mapping = tmp_path / "old.yaml"
+        mapping.write_text("kind: mentions\ncolumns:\n  text: text\n")
+        ws.import_file(FIXTURES / name, kind="mentions", mapping=mapping)
+        result = ws.import_file(FIXTURES / name, kind="mentions")
+    rows = len(_rows(name)) - 1
+    assert result.rows_loaded == rows
+    assert any(
+        f"{rows:,} of these mentions" in note and "'id'" in note and "twice" in note
+        for note in result.notes
+    )
+
+
+def test_a_dont_know_beside_a_0_to_10_scale_is_kept_as_written(tmp_path: Path) -> None:
+    question = "How likely are you to recommend us to a friend?"
+    lines = [f"id,{question},Comment", "r0,Don't know,Hard to say"]
+    lines += [f"r{n},{n % 11},Answer {n}" for n in range(1, 30)]
+    path = tmp_path / "dk.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(path, kind="responses")
+        stored = ws.table("responses").execute()
+    assert {d["column"]: d["field"] for d in result.detected}[question] == "nps"
+    first = stored[stored["comment"] == "Hard to say"].iloc[0]
+    # No score is made up for it, and the answer the respondent gave is not lost.
+    assert pd.isna(first["nps"])
+    assert "Don't know" in _object(first["attrs"]).values()
+    assert any(repr(question) in note and "Don't know" in note for note in result.notes)
+
+
+def test_a_big_tsv_is_searched_for_literal_quotes_without_reading_it_whole(
+    tmp_path: Path,
+) -> None:
+    import tracemalloc
+
+    from advocacy.ingest.readers import read_file
+
+    filler = "".join(f"pengiriman cepat nomor {n} , barang sesuai\tpositive\n" for n in range(1000))
+    blocks = 1000  # about 50 MB of lines without a quote, more than the reader's chunks
+    path = tmp_path / "big.tsv"
+    with path.open("w", encoding="utf-8") as handle:
+        for _ in range(blocks):
+            handle.write(filler)
+        # Far past the first megabytes, a text that opens with a quoted word.
+        handle.write('"ramah" katanya , nyatanya jutek\tnegative\n')
+    tracemalloc.start()
+    try:
+        raw = read_file(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    last = raw.rows.slice(raw.rows.num_rows - 1).to_pylist()[0]
+    assert list(last.values()) == ['"ramah" katanya , nyatanya jutek', "negative"]
+    # The file is never held whole (it was: 50 MB read at once to look for one quote).
+    assert peak < path.stat().st_size / 2
+
+
+def test_a_headerless_file_with_an_id_column_keeps_its_first_record(tmp_path: Path) -> None:
+    # GoEmotions' text<TAB>labels<TAB>id lines, without a header.
+    lines = [
+        ("Is this in New Orleans?? I really feel like this is New Orleans.", "27", "edgurhb"),
+        ("You know the answer man, you are programmed to do that", "4,27", "ee84bjg"),
+        ("I've never been this sad in my life!", "25", "edcu99z"),
+        ("The lunch was fine and the staff were quick", "27", "ed5f85d"),
+        ("Thank you so much for the kind words", "27", "eeaq3bo"),
+    ]
+    path = tmp_path / "dev.tsv"
+    path.write_text("".join("\t".join(line) + "\n" for line in lines), "utf-8")
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(path, kind="mentions")
+        stored = set(ws.table("mentions").execute()["text"])
+    assert result.rows_loaded == len(lines)
+    assert stored == {text for text, _, _ in lines}
+
+
+def test_a_one_column_file_whose_first_line_reads_like_its_texts_says_so() -> None:
+    texts = [
+        "Dark Souls 3 April Launch Date Confirmed With New Trailer: Embrace the darkness.",
+        "@user so the thing next Thursday isn't free, you'd have to pay $15 to get in",
+        "Going to the gym in the morning, then work all day long",
+        "What a game last night, could not believe that ending",
+    ]
+    raw = _raw([texts[0]], [[text] for text in texts[1:]])
+    # One column gives no label to recur: the line stays the header, with a note to keep it.
+    assert not first_row_is_data(raw)
+    notes = header_notes(raw.header_cells[0], raw.rows)
+    assert any("header_rows: 0" in note and "Dark Souls 3" in note for note in notes)
+
+
+def test_a_text_column_named_by_a_tweet_about_a_date_gets_no_date_note() -> None:
+    header = "Dark Souls 3 April Launch Date Confirmed With New Trailer: Embrace the darkness."
+    rows = pa.table(
+        {
+            header: [
+                "Here's your starting TUESDAY MORNING Line up at Gentle Yoga with Laura 9:30 am",
+                "@user so the thing next Thursday isn't free, you'd have to pay $15 to get in",
+                "Going to the gym on the 3rd, then work all day long",
+            ]
+        }
+    )
+    found = post_columns(rows, [header], kind_for("mentions"), {})
+    assert found.fields == {"text": header}
+    assert not any("named like a date" in note for note in found.notes)
+    # A short column named like a date, holding dates in words the import cannot read, is named.
+    dated = pa.table({"Datum": ["Q3 2021", "Q4 2021"], "Text": ["Gut.", "Ok."]})
+    found = post_columns(dated, ["Datum", "Text"], kind_for("mentions"), {})
+    assert any("'Datum' is named like a date" in note for note in found.notes)
+
+
+def test_a_word_that_is_no_month_name_makes_no_date_column() -> None:
+    # "3. Brumaire 2021" has the shape of "3. März 2021", but no month the import reads:
+    # taken as the date, every row went to quarantine.
+    dated = pa.table({"Datum": ["3. Brumaire 2021", "4. Frimaire 2021"], "Text": ["Gut.", "Ok."]})
+    found = post_columns(dated, ["Datum", "Text"], kind_for("mentions"), {})
+    assert "posted_at" not in found.fields
+    assert any("'Datum' is named like a date" in note for note in found.notes)
+    months = pa.table({"Datum": ["3. März 2021", "4 Sept. 2021"], "Text": ["Gut.", "Ok."]})
+    assert post_columns(months, ["Datum", "Text"], kind_for("mentions"), {}).fields == {
+        "posted_at": "Datum",
+        "text": "Text",
+    }
+
+
+def test_quality_words_that_two_scales_share_are_kept_as_written() -> None:
+    question = "Overall, how would you rate your experience?"
+    # Very good, Good, Poor are words of both Very good .. Very poor (5, 4, 2) and
+    # Excellent .. Poor (4, 3, 1): which scale was asked is unknown, so no number is made up.
+    answers = ["Very good", "Good", "Poor", "Good", "Very good", "Good"] * 5
+    rows = pa.table({question: answers})
+    scan = scan_questions(rows, [question])
+    assert not scan.items and not scan.fields and question not in scan.replaced
+    assert any(repr(question) in note and "Excellent" in note for note in scan.notes)
+    # One word of Very good .. Very poor alone ("Very poor") tells the scale.
+    rows = pa.table({question: [*answers, "Very poor"]})
+    assert [item.item for item in scan_questions(rows, [question]).items] == ["overall experience"]
+
+
+def test_fractions_make_stars_only_under_a_name_that_says_rating() -> None:
+    text = ["Great lamp.", "Broke in a week.", "Fine.", "Ok for the price."] * 5
+    helpful = pa.table({"Helpfulness": ["3/5", "0/5", "1/5", "2/5"] * 5, "Review": text})
+    found = post_columns(helpful, ["Helpfulness", "Review"], kind_for("mentions"), {})
+    # "3 of 5 readers found it helpful" is no star rating: kept as written.
+    assert found.fields == {"text": "Review"}
+    assert "Helpfulness" not in found.replaced
+    rated = pa.table({"Stars": ["4/5", "1/5", "5/5", "3/5"] * 5, "Review": text})
+    found = post_columns(rated, ["Stars", "Review"], kind_for("mentions"), {})
+    assert found.fields == {"rating": "Stars", "text": "Review"}
+    # Stars in words say so themselves, whatever the column's name.
+    worded = pa.table(
+        {"Kundenmeinung": ["4 von 5 Sternen", "1 von 5 Sternen"] * 10, "Review": text}
+    )
+    found = post_columns(worded, ["Kundenmeinung", "Review"], kind_for("mentions"), {})
+    assert found.fields["rating"] == "Kundenmeinung"

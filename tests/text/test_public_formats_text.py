@@ -124,11 +124,66 @@ def test_a_file_without_sentiment_labels_or_not_imported_is_refused_by_row(
     assert "advocacy import airline_tweets.csv --kind mentions" in str(missing.value)
 
 
+def test_a_teach_file_written_with_tabs_teaches_like_one_with_commas(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
+    labels = tmp_path / "labels.tsv"
+    tweet = "581020034455513090"
+    labels.write_text(f"document_id\tkind\tsentiment\n{tweet}\tmention\tpositive\n", "utf-8")
+    assert ws.text.teach(labels).sentiment_labels == 1
+    assert _taught(ws) == {tweet: "positive"}
+
+
 def test_a_labelled_file_without_texts_is_refused_not_taught_nothing(
     ws: Workspace, tmp_path: Path
 ) -> None:
     ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
-    labels = tmp_path / "labels.tsv"  # a teach file written with tabs: no text to match
-    labels.write_text("document_id\tkind\tsentiment\nX1\tmention\tpositive\n", "utf-8")
+    labels = tmp_path / "labels.csv"  # labels beside an id the workspace never saw, no text
+    labels.write_text("ref,sentiment\nX1,positive\nX2,negative\n", "utf-8")
     with pytest.raises(InputError, match="no row of the file has both a text and a label"):
         ws.text.teach(labels)
+
+
+def test_a_sparse_gold_column_beside_the_labels_teaches_the_full_one(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    header, *rows = _rows("airline_tweets.csv")
+    ids, labels = header.index("tweet_id"), header.index("airline_sentiment")
+    gold = header.index("airline_sentiment_gold")
+    for row in rows[:3]:  # as in the published set: a few tweets carry a gold label too
+        row[gold] = row[labels]
+    path = tmp_path / "Tweets.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    ws.import_file(path, kind="mentions")
+    taught = ws.text.teach(path)
+    assert taught.sentiment_labels == 30
+    assert _taught(ws) == {row[ids]: row[labels] for row in rows}
+    # The output says which column taught and which was left aside.
+    notes = getattr(taught, "notes", ())
+    assert any(
+        "'airline_sentiment'" in note and "'airline_sentiment_gold'" in note for note in notes
+    )
+
+
+def test_rows_the_import_quarantined_are_skipped_and_counted_when_teaching(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    labels = ["negative", "neutral", "positive"]
+    lines = ["review_id,review_body,stars,sentiment"]
+    for n in range(12):
+        stars = "drei" if n == 3 else str(1 + n % 5)
+        lines.append(f"rev-{n:06d},review body number {n} and it was fine,{stars},{labels[n % 3]}")
+    path = tmp_path / "reviews.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    imported = ws.import_file(path, kind="mentions")
+    assert (imported.rows_loaded, imported.rows_quarantined) == (11, 1)
+    taught = ws.text.teach(path)
+    # The other eleven teach; the quarantined row (row 5 of the file) is named, not a refusal.
+    assert taught.sentiment_labels == 11
+    assert set(_taught(ws)) == {f"rev-{n:06d}" for n in range(12) if n != 3}
+    notes = getattr(taught, "notes", ())
+    assert any(
+        "1 labelled row" in note and "row 5" in note and "quarantine" in note for note in notes
+    )

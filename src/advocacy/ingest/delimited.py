@@ -360,6 +360,31 @@ def _file_tail(path: Path, encoding: str, count: int) -> str:
 LITERAL_QUOTE = re.compile(rb'"[^"\t\r\n]*"[^"\t\r\n]')
 
 
+#: Bytes of a file searched at a time for :data:`LITERAL_QUOTE` (the file is never read whole).
+SEARCH_CHUNK = 1 << 21
+
+
+def _literal_quotes(path: Path) -> bool:
+    """Whether a cell of ``path`` opens with a quote it closes before the cell ends, and the
+    file has no blank line; read a chunk at a time, each searched with the unfinished line of
+    the one before (a match never spans a tab or a line break)."""
+    opened = False
+    tail = b"\t"  # the start of the file opens a cell, as a tab does
+    with path.open("rb") as handle:
+        while chunk := handle.read(SEARCH_CHUNK):
+            data = tail + chunk
+            if b"\n\n" in data or b"\n\r\n" in data:
+                return False
+            if not opened:
+                # The quote must open a cell: after a tab or a line break.
+                opened = any(
+                    match.start() > 0 and data[match.start() - 1] in b"\t\n"
+                    for match in LITERAL_QUOTE.finditer(data)
+                )
+            tail = data[max(data.rfind(b"\n"), data.rfind(b"\t"), 0) :]
+    return opened
+
+
 def _read_literal_tsv(path: Path, encoding: str, width: int, size: int) -> RawTable | None:
     """A TSV whose quotes are text, read without quoting; None for any other file.
 
@@ -368,16 +393,7 @@ def _read_literal_tsv(path: Path, encoding: str, width: int, size: int) -> RawTa
     when a cell shows it (:data:`LITERAL_QUOTE`), every line splits into the same cells, and
     it has no blank lines (their row numbers come from a quoting reader).
     """
-    if encoding not in ASCII_COMPATIBLE:
-        return None
-    data = path.read_bytes()
-    if b'"' not in data or b"\n\n" in data or b"\n\r\n" in data:
-        return None
-    # The quote must open a cell: at the start of the file or after a tab or a line break.
-    if not any(
-        match.start() == 0 or data[match.start() - 1] in b"\t\n"
-        for match in LITERAL_QUOTE.finditer(data)
-    ):
+    if encoding not in ASCII_COMPATIBLE or not _literal_quotes(path):
         return None
     table = _pyarrow_csv(
         path, encoding.replace("utf-8-sig", "utf-8"), "\t", width, size, quoted=False

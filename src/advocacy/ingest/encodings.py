@@ -29,7 +29,7 @@ WIDE_ZEROS = 0.4
 #: Bytes sampled for scoring; enough for many lines of accented text, cheap to score.
 SAMPLE_BYTES = 1 << 20
 #: Chunk size when checking a whole file is valid UTF-8.
-CHUNK_BYTES = 16 << 20
+CHUNK_BYTES = 4 << 20
 
 # Accented letters frequent in French, German, Spanish, Portuguese, Dutch and Nordic text.
 _COMMON_LETTERS = set("éèêëàâäáãåçñöóôòõüúùûíìîïßæøœÿ")

@@ -206,6 +206,12 @@ RECURRING = 2
 RECURRING_WITHIN = 1_000
 #: Words that make a cell prose rather than a name, for a first line read as a record.
 PROSE_WORDS = 3
+#: A question over prose is like its column when at least one value in this many is a question.
+QUESTIONS_AMONG = 4
+#: A cell written like an id (six or more letters, digits, ``_`` or ``-``, no space) ...
+_ID_SHAPE = re.compile(r"[A-Za-z0-9_\-]{6,64}")
+#: ... is like its column when this share of the values are ids of its length.
+ID_SHAPED = 0.9
 
 
 def first_row_is_data(raw: RawTable) -> bool:
@@ -213,11 +219,12 @@ def first_row_is_data(raw: RawTable) -> bool:
 
     It is when a cell of the first line recurs at least :data:`RECURRING` times as a value of
     its own column (a label such as ``positive`` in a file of ``text<TAB>label`` lines, as
-    IndoNLU's SmSA is written), which a column's name never does, every other cell is written
-    like the values under it (a sentence over sentences, a number over numbers: a checkbox
-    column named by its option, among questions, is still a header), and the first line does
-    not come back whole as a data row (a file of several exports pasted together repeats its
-    header). Reading such a line as names would drop a record without a word.
+    IndoNLU's SmSA is written), every other cell is written like the values under it (a sentence
+    over sentences, a number over numbers, a question only over questions: a checkbox column
+    named by its option, whose cells repeat its name, is still a header beside an id or open
+    questions), and the first line does not come back whole as a data row (a file of several
+    exports pasted together repeats its header). Reading such a line as names would drop a
+    record without a word.
 
     Parameters
     ----------
@@ -259,14 +266,30 @@ def first_row_is_data(raw: RawTable) -> bool:
 
 def _like_its_column(cell: str, values: list[str]) -> bool:
     """Whether ``cell`` is written like the values under it: a number over numbers, a date over
-    dates, words (three or more) over words."""
+    dates, an id over ids of its length, words (three or more) over words, a question only over
+    questions.
+
+    An open question ("What did you like about your visit?") heads prose answers: it is prose
+    too, so it is like its column only when a share of its values are questions as well.
+    """
     filled = [value for value in values if value.strip()]
     if not filled:
         return False
     if looks_like_data(cell):
         return sum(looks_like_data(value) for value in filled) * 2 >= len(filled)
+    if _ID_SHAPE.fullmatch(cell):
+        # An id among ids of one length ("edgurhb" over "ee84bjg"): no name is written so.
+        shaped = sum(
+            len(value) == len(cell) and bool(_ID_SHAPE.fullmatch(value)) for value in filled
+        )
+        return shaped >= ID_SHAPED * len(filled)
     words = sorted(len(value.split()) for value in filled)
-    return len(cell.split()) >= PROSE_WORDS and words[len(words) // 2] >= PROSE_WORDS
+    if len(cell.split()) < PROSE_WORDS or words[len(words) // 2] < PROSE_WORDS:
+        return False
+    if cell.strip().endswith("?"):
+        asked = sum(value.strip().endswith("?") for value in filled)
+        return asked * QUESTIONS_AMONG >= len(filled)
+    return True
 
 
 def second_row_labels(raw: RawTable) -> bool:
@@ -292,13 +315,17 @@ def second_row_labels(raw: RawTable) -> bool:
     return bool(blanks) and all(labels[index] for index in blanks)
 
 
-def header_notes(cells: Sequence[str | None]) -> list[str]:
+def header_notes(cells: Sequence[str | None], rows: pa.Table | None = None) -> list[str]:
     """A note when a header row looks like data, so a user can say the file has no header.
 
     Parameters
     ----------
     cells
         One header row as the file has it.
+    rows
+        The rows under it. A file of one column (a text per line, as TweetEval's are) gives no
+        label to recur (:func:`first_row_is_data`), so its header stays the header; when the
+        header is a sentence written like the texts under it, the note says so.
 
     Returns
     -------
@@ -306,6 +333,16 @@ def header_notes(cells: Sequence[str | None]) -> list[str]:
         Empty, or one note quoting the data-like cells.
     """
     named = [_text(cell) for cell in cells if _text(cell)]
+    if len(cells) == 1 and len(named) == 1 and rows is not None and rows.num_rows:
+        cell = named[0]
+        values = pc.drop_null(rows.column(0).slice(0, RECURRING_WITHIN).cast(pa.string()))
+        if not cell.endswith((":", "?")) and _like_its_column(cell, values.to_pylist()):
+            quoted = repr(cell[:40] + ("..." if len(cell) > 40 else ""))
+            return [
+                f"the file's one column is named {quoted}, a sentence written like the texts "
+                "under it: if the file has no header, import it with a mapping that says "
+                "header_rows: 0 (and text: column_1), so its first line is kept as a record"
+            ]
     values = [cell for cell in named if looks_like_data(cell)]
     sentences = [cell for cell in named if _long_sentence(cell)]
     # Survey questions make long headers ("Please rate..."), so a sentence alone is no sign.

@@ -4,13 +4,15 @@ Labelled sets come as they were published: airline tweets with an ``airline_sent
 column beside ``text``, IndoNLU's SmSA as ``text<TAB>label`` lines without a header. Teaching
 from such a file (``advocacy text teach FILE``) reads it as ``advocacy import`` read it (the
 same encoding, delimiter, header and text and id columns), so each row finds the record it was
-imported as; the labels are the one column of the file whose every non-empty value is
-``negative``, ``neutral`` or ``positive`` (any case, blanks around it ignored). Stars and scores
+imported as; the labels are the column of the file whose every non-empty value is
+``negative``, ``neutral`` or ``positive`` (any case, blanks around it ignored); of several, the
+fullest (a sparse ``airline_sentiment_gold`` is left aside, with a note). Stars and scores
 need no teaching: imported as a rating, NPS, CSAT or CES they label their texts by themselves.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,10 +22,12 @@ import pyarrow.compute as pc
 from advocacy.errors import InputError
 from advocacy.ingest.raw import Adapted
 
-__all__ = ["SENTIMENT_LABELS", "FileLabel", "label_column", "labelled_rows"]
+__all__ = ["SENTIMENT_LABELS", "FileLabel", "LabelColumn", "label_column", "labelled_rows"]
 
 #: The values a label column holds.
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
+#: Names of a column of labels, preferred among equally full label columns.
+LABEL_NAME = re.compile(r"sentiment|label|polarity|class", re.IGNORECASE)
 #: The field holding each kind's text.
 TEXT_FIELDS = {"responses": "comment", "mentions": "text", "notes": "text"}
 
@@ -42,8 +46,21 @@ def _labels(values: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.utf8_lower(pc.utf8_trim_whitespace(values.cast(pa.string())))
 
 
-def label_column(adapted: Adapted, *, file: str) -> str:
+@dataclass(frozen=True)
+class LabelColumn:
+    """The column a file's labels are taught from, and a note when others were left aside."""
+
+    column: str
+    note: str | None = None
+
+
+def label_column(adapted: Adapted, *, file: str) -> LabelColumn:
     """The column of ``adapted`` whose every non-empty value is a sentiment label.
+
+    Of several such columns (the airline tweets' ``airline_sentiment`` beside a sparse
+    ``airline_sentiment_gold``), the one holding the most labels; of equally full ones, the
+    one named like a label (:data:`LABEL_NAME`) if only one is. A note names the column taken
+    and those left aside.
 
     Parameters
     ----------
@@ -54,32 +71,47 @@ def label_column(adapted: Adapted, *, file: str) -> str:
 
     Returns
     -------
-    str
-        The column's name.
+    LabelColumn
+        The column's name, and the note.
 
     Raises
     ------
     InputError
-        When no column, or more than one, holds only sentiment labels.
+        When no column holds only sentiment labels, or several hold equally many and the
+        names do not tell which.
     """
     text = adapted.fields.get(TEXT_FIELDS.get(adapted.kind.name, "text"))
-    found = []
+    found: dict[str, int] = {}
     for column in adapted.rows.column_names:
         if column == text:
             continue
         values = pc.drop_null(_labels(adapted.rows.column(column)))
         values = values.filter(pc.not_equal(values, ""))
         if len(values) and pc.all(pc.is_in(values, pa.array(SENTIMENT_LABELS))).as_py():
-            found.append(column)
+            found[str(column)] = len(values)
     if len(found) == 1:
-        return str(found[0])
-    names = ", ".join(repr(name) for name in (found or adapted.rows.column_names)[:12])
+        return LabelColumn(next(iter(found)))
+    names = ", ".join(repr(name) for name in (list(found) or adapted.rows.column_names)[:12])
     if found:
+        most = max(found.values())
+        fullest = [column for column, count in found.items() if count == most]
+        named = [column for column in fullest if LABEL_NAME.search(column)]
+        chosen = fullest[0] if len(fullest) == 1 else named[0] if len(named) == 1 else None
+        if chosen is not None:
+            others = ", ".join(
+                f"{column!r} ({count:,})" for column, count in found.items() if column != chosen
+            )
+            why = "the most labels" if len(fullest) == 1 else "as many labels, named as labels"
+            return LabelColumn(
+                chosen,
+                f"labels taught from column {chosen!r} ({most:,} labels, {why}); {others} "
+                "also hold only sentiment labels and were not taught",
+            )
         raise InputError(
-            f"several columns hold only sentiment labels ({names}), so which one to teach "
-            "is unclear",
+            f"several columns hold only sentiment labels, equally many ({names}), so which "
+            "one to teach is unclear",
             file=file,
-            value=found,
+            value=list(found),
             fix="keep one label column in the file, or write a teach file with columns "
             "document_id, kind and sentiment",
         )

@@ -18,8 +18,10 @@ which is written as a date; a date-named column that holds
 anything else is left in ``attrs`` with a note. The record's id (a mention's ``mention_id``, a
 note's ``note_id``) is a column named as the id of the post itself ("tweet_id", "review_id",
 "reviewId", "id"), never of someone or something else ("user_id", "product_id"), whose every
-row holds a value and no value repeats: then the export carries the platform's id, so a user
-can join the results to their own copy of the file. Every decision is a
+row holds a value, no value repeats and every value is written like a platform's id (eight
+characters or more, with a digit, not 1, 2, 3, ...): then the export carries the platform's id,
+so a user can join the results to their own copy of the file. Row numbers stay in ``attrs``
+(two files both numbered 1..N would otherwise overwrite each other's posts). Every decision is a
 :class:`~advocacy.ingest.raw.Detection` giving its evidence; the rest stay in ``attrs``.
 """
 
@@ -39,7 +41,7 @@ from advocacy.ingest.questions import identifier_evidence, is_free_text, text_ev
 from advocacy.ingest.raw import Detection
 from advocacy.model import Kind
 
-__all__ = ["PostColumns", "pick_written_at", "post_columns"]
+__all__ = ["PostColumns", "date_notes", "date_share", "pick_written_at", "post_columns"]
 
 #: Column names that say they hold what was written.
 WRITTEN = re.compile(
@@ -79,6 +81,10 @@ STAR_PHRASE = re.compile(
     r"(?:sternen|sterne|stars?|[ée]toiles?|estrellas?|bintang|stelle)|/\s*\d{1,2})\s*$",
     re.IGNORECASE,
 )
+#: :data:`STAR_PHRASE` for Arrow (RE2), and its bare fraction ("4/5"), stars only under a
+#: name that says so.
+STAR_PHRASE_RE2 = "(?i)" + STAR_PHRASE.pattern
+FRACTION = r"^\s*\d{1,2}(?:[.,]\d)?\s*/\s*\d{1,2}\s*$"
 #: Column names that say they hold a date or time.
 WHEN = re.compile(
     r"date|time|created|posted|published|submitted|datum|fecha|\bdata\b|^\s*at\s*$", re.I
@@ -88,19 +94,32 @@ WRITTEN_WHEN = re.compile(r"post|publish|creat|writ|submit", re.IGNORECASE)
 #: ... and names of later events, ranked last.
 LATER_WHEN = re.compile(r"updat|modif|edit|repl|answer|respon|export|scrap|crawl|fetch", re.I)
 #: The date forms the import reads (:mod:`advocacy.ingest.date_forms`), once a weekday in front
-#: and a UTC offset after the time are set aside as the reader sets them aside.
-DATE_FORMS = (
-    date_forms.YEAR_FIRST,
-    date_forms.DAY_MONTH,
-    date_forms.NAMED_DAY_FIRST,
-    date_forms.NAMED_MONTH_FIRST,
-    date_forms.CTIME,
+#: and a UTC offset after the time are set aside as the reader sets them aside: in numbers ...
+NUMBER_FORMS = (date_forms.YEAR_FIRST, date_forms.DAY_MONTH)
+#: ... and those that name the month, which count only when it is a month name
+#: (:data:`MONTH_NAME`).
+NAMED_FORMS = (date_forms.NAMED_DAY_FIRST, date_forms.NAMED_MONTH_FIRST, date_forms.CTIME)
+#: A month's name or abbreviation, in English or a language of :data:`date_forms.LOCAL_MONTHS`.
+MONTH_NAME = (
+    r"(?i)(?:^|[\s\d.,\-])(?:"
+    + "|".join(
+        sorted(
+            {*date_forms.MONTHS, *(name[:3] for name in date_forms.MONTHS), "sept"}
+            | {name for local in date_forms.LOCAL_MONTHS for name in local},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\.?(?:[\s\d.,\-]|$)"
 )
 #: Column names that say they hold the id of the post, review or note itself.
 POST_ID = re.compile(
     r"^(?:(?:tweet|post|review|comment|status|message|mention|note|feedback)[\s_.\-]?)?id$",
     re.IGNORECASE,
 )
+#: The fewest characters of a value taken as a platform's id of a post (shorter ones are
+#: often row numbers, which two files share).
+ID_LENGTH = 8
 #: The field holding when a written kind's record was written.
 WRITTEN_AT = {"mentions": "posted_at", "notes": "taken_at"}
 
@@ -175,7 +194,7 @@ def post_columns(
             continue
         if wants_text and (
             is_free_text(values, _words(column))
-            or (_named_text(column, values) and _date_share(rows.column(column)) < 1.0)
+            or (_named_text(column, values) and date_share(rows.column(column)) < 1.0)
         ):
             free_text.append((column, values))
         elif wants_rating and _star_rating(column, values):
@@ -239,11 +258,21 @@ def _star_phrases(found: PostColumns, rows: pa.Table, column: str) -> bool:
     """Take ``column`` as the rating when every value says its stars in words ("4 von 5 Sternen").
 
     The values become their numbers of stars (in :attr:`PostColumns.replaced`); a column of
-    phrases naming more than one scale, or a scale above 10, is not read.
+    phrases naming more than one scale, or a scale above 10, is not read, nor a column of bare
+    fractions ("3/5") unless its name says stars or rating (a helpfulness share is none).
     """
     values = pc.utf8_trim_whitespace(rows.column(column).cast(pa.string()))
     present = pc.drop_null(values).filter(pc.not_equal(pc.drop_null(values), ""))
     if len(present) < 2:
+        return False
+    # Checked in Arrow first: a column of texts is never turned into Python objects.
+    if not pc.all(pc.less_equal(pc.utf8_length(present), 40)).as_py():
+        return False
+    if not pc.all(pc.match_substring_regex(present, STAR_PHRASE_RE2)).as_py():
+        return False
+    fraction = pc.any(pc.match_substring_regex(present, FRACTION)).as_py()
+    if fraction and not (STARS.search(_words(column)) and not NOT_STARS.search(_words(column))):
+        # "3/5" says no more than a share ("3 of 5 found it helpful") unless named as stars.
         return False
     scales, numbers = set(), set()
     for value in pc.unique(present).to_pylist():
@@ -315,10 +344,14 @@ def _pick_text(found: PostColumns, free_text: list[tuple[str, Profile]]) -> None
 
 
 def _pick_id(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
-    """A column named as the post's own id whose every row holds a value that no other repeats.
+    """A column named as the post's own id whose every row holds a platform's id, unrepeated.
 
     A repeated or missing id would merge different posts or leave some without their id, so
     such a column stays in ``attrs`` with a note (the records are then keyed by all they hold).
+    So does an id a file may share with another file: short values ("1", "2", ...: row
+    numbers) would make the second file's rows overwrite the first's. Only values of at
+    least :data:`ID_LENGTH` characters that hold a digit and are no run of row numbers (a
+    tweet's id, a review's UUID, "de_0100001") are taken.
     """
     for column in columns:
         if not POST_ID.match(column.strip()):
@@ -326,22 +359,55 @@ def _pick_id(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: 
         values = pc.utf8_trim_whitespace(rows.column(column).cast(pa.string()))
         present = pc.drop_null(values).filter(pc.not_equal(pc.drop_null(values), ""))
         distinct = len(pc.unique(present))
-        if len(present) == rows.num_rows and distinct == rows.num_rows:
-            found.fields[field] = column
-            found.detections.append(
-                Detection(
-                    column,
-                    field,
-                    f"{column!r} is named like the post's own id and each of its "
-                    f"{rows.num_rows:,} rows holds a different value",
-                )
+        if len(present) != rows.num_rows or distinct != rows.num_rows:
+            found.notes.append(
+                f"column {column!r} is named like the post's id, but "
+                f"{rows.num_rows - len(present):,} row(s) have none and "
+                f"{len(present) - distinct:,} repeat another's; kept in attrs and the records "
+                f"keyed by all they hold (map it to {field} with --map to key by it)"
             )
-            return
-        found.notes.append(
-            f"column {column!r} is named like the post's id, but {rows.num_rows - len(present):,} "
-            f"row(s) have none and {len(present) - distinct:,} repeat another's; kept in attrs "
-            f"and the records keyed by all they hold (map it to {field} with --map to key by it)"
+            continue
+        local = _local_ids(present)
+        if local is not None:
+            found.notes.append(
+                f"column {column!r} is named like the post's id, but its values look like row "
+                f"numbers ({local!r}), which another file may use for other posts; kept in "
+                f"attrs and the records keyed by all they hold (map it to {field} with --map "
+                "if the ids are the platform's own)"
+            )
+            continue
+        found.fields[field] = column
+        found.detections.append(
+            Detection(
+                column,
+                field,
+                f"{column!r} is named like the post's own id and each of its "
+                f"{rows.num_rows:,} rows holds a different value, written like a platform's id",
+            )
         )
+        return
+
+
+def _local_ids(present: pa.ChunkedArray) -> str | None:
+    """The first value showing that ``present`` may be a file's own numbering, or None.
+
+    That is a value shorter than :data:`ID_LENGTH` or without a digit, or, when every value is
+    a number, the values counting 0 or 1, 2, 3, ... (zero-padded row numbers).
+    """
+    short = present.filter(
+        pc.or_(
+            pc.less(pc.utf8_length(present), ID_LENGTH),
+            pc.invert(pc.match_substring_regex(present, r"\d")),
+        )
+    )
+    if len(short):
+        return str(short[0].as_py())
+    if len(present) and pc.all(pc.match_substring_regex(present, r"^\d{1,18}$")).as_py():
+        numbers = present.cast(pa.int64())
+        low, high = pc.min(numbers).as_py(), pc.max(numbers).as_py()
+        if low <= 1 and high - low + 1 == len(present):
+            return str(present[0].as_py())
+    return None
 
 
 def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
@@ -349,30 +415,14 @@ def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], 
 
     Of several, one named like the creation ("posted", "created") before one named like a
     later event ("updated", "replied"). A date-named column with other values gets a note.
-    Survey answers use it for ``submitted_at`` ("Date of response", "Date").
+    Survey answers rank their dates otherwise (:mod:`advocacy.ingest.answer_dates`).
     """
     shares = {
-        column: _date_share(rows.column(column))
-        for column in columns
-        if WHEN.search(_words(column))
+        column: date_share(rows.column(column)) for column in columns if WHEN.search(_words(column))
     }
     dated = [column for column, share in shares.items() if share == 1.0]
-    for column, share in shares.items():
-        if 0.5 <= share < 1.0:
-            found.notes.append(
-                f"column {column!r} is named like a date but {1 - share:.0%} of its values are "
-                f"not written as dates; kept in attrs (map it to {field} with --map if it says "
-                "when each was written: the other values then go to quarantine)"
-            )
+    date_notes(found, rows, shares, field, any_dated=bool(dated))
     if not dated:
-        for column, share in shares.items():
-            example = _dated_words(rows.column(column)) if share == 0 else None
-            if example is not None:
-                found.notes.append(
-                    f"column {column!r} is named like a date but none of its values is written "
-                    f"in a form the import reads as a date (such as {example!r}); kept in attrs, "
-                    f"so {field} is empty"
-                )
         return
     chosen = min(
         dated,
@@ -382,6 +432,64 @@ def pick_written_at(found: PostColumns, rows: pa.Table, columns: Sequence[str], 
     found.detections.append(
         Detection(chosen, field, f"{chosen!r} is named like a date and every value in it is a date")
     )
+
+
+def date_notes(
+    found: PostColumns,
+    rows: pa.Table,
+    shares: Mapping[str, float],
+    field: str,
+    *,
+    any_dated: bool,
+) -> None:
+    """Note each date-named column whose values are not all dates (it stays in ``attrs``).
+
+    Parameters
+    ----------
+    found
+        Extended in place with the notes.
+    rows
+        The data rows (string columns).
+    shares
+        Each date-named column's share of values written as dates (:func:`date_share`).
+        A column of free text (most values longer than :data:`DATE_WORDS` words) is not named
+        for holding no date.
+    field
+        The field looked for.
+    any_dated
+        Whether a column of dates was found; if not, columns none of whose values read as a
+        date but some of which hold a number beside letters are named too.
+    """
+    for column, share in shares.items():
+        if 0.5 <= share < 1.0:
+            found.notes.append(
+                f"column {column!r} is named like a date but {1 - share:.0%} of its values are "
+                f"not written as dates; kept in attrs (map it to {field} with --map if it says "
+                "when each was written: the other values then go to quarantine)"
+            )
+    if any_dated:
+        return
+    for column, share in shares.items():
+        example = _dated_words(rows.column(column)) if share == 0 else None
+        if example is not None and _prose(rows.column(column)):
+            # Free text under a name that mentions a date (a tweet read as the header).
+            continue
+        if example is not None:
+            found.notes.append(
+                f"column {column!r} is named like a date but none of its values is written "
+                f"in a form the import reads as a date (such as {example!r}); kept in attrs, "
+                f"so {field} is empty"
+            )
+
+
+#: Words of a value above which a column is free text, never a date in words ("3. März 2021").
+DATE_WORDS = 6
+
+
+def _prose(column: pa.ChunkedArray) -> bool:
+    """Whether most of the first values of ``column`` have more than :data:`DATE_WORDS` words."""
+    values = [str(value) for value in pc.drop_null(column.cast(pa.string())).slice(0, 100)]
+    return sum(len(value.split()) > DATE_WORDS for value in values) * 2 > len(values)
 
 
 def _dated_words(column: pa.ChunkedArray) -> str | None:
@@ -398,7 +506,7 @@ def _dated_words(column: pa.ChunkedArray) -> str | None:
     return None
 
 
-def _date_share(column: pa.ChunkedArray) -> float:
+def date_share(column: pa.ChunkedArray) -> float:
     """The share of a column's non-empty values written in a form the import reads as a date
     (0 when all are empty)."""
     values = pc.drop_null(pc.utf8_trim_whitespace(column.cast(pa.string())))
@@ -409,5 +517,9 @@ def _date_share(column: pa.ChunkedArray) -> float:
     values = values.filter(pc.less_equal(pc.utf8_length(values), date_forms.MAX_LENGTH))
     values = pc.replace_substring_regex(values, date_forms.WEEKDAY, "")
     values = pc.replace_substring_regex(values, date_forms.OFFSET_SPLIT, r"\1\3")
-    dated = reduce(pc.or_, [pc.match_substring_regex(values, form) for form in DATE_FORMS])
+    numbered = reduce(pc.or_, [pc.match_substring_regex(values, form) for form in NUMBER_FORMS])
+    named = reduce(pc.or_, [pc.match_substring_regex(values, form) for form in NAMED_FORMS])
+    # "3. Brumaire 2021" has the shape of "3. März 2021": only a month the import reads counts.
+    named = pc.and_(named, pc.match_substring_regex(values, MONTH_NAME))
+    dated = pc.or_(numbered, named)
     return float(pc.sum(dated.cast(pa.int64())).as_py() or 0) / total

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 
@@ -187,6 +187,7 @@ def scan_questions(
     scan = QuestionScan()
     wordings = wordings or {}
     free_text: list[tuple[str, Profile]] = []
+    overall: list[tuple[str, str]] = []
     for column in columns:
         wording = wordings.get(column) or column
         found = profile(rows.column(column))
@@ -224,7 +225,7 @@ def scan_questions(
             found.whole
             and scale is not None
             and RECOMMEND.search(wording)
-            and (five := _five_point(found)) is not None
+            and (five := _five_point(found, wording)) is not None
         ):
             _likelihood(scan, rows, column, wording, found, items, five)
         elif found.whole and scale is not None and RECOMMEND.search(wording):
@@ -274,16 +275,31 @@ def scan_questions(
                 "used as NPS; map it with --map if it is NPS"
             )
             _item(scan, rows, column, wording, scale, found, items)
+        elif (
+            found.whole
+            and scale is not None
+            and _quality_words(found)
+            and _shared_words(found)
+            and not FFT_EXPERIENCE.search(wording)
+        ):
+            scan.notes.append(
+                f"column {column!r} is answered only in words that both the Very good .. Very "
+                "poor and the Excellent .. Poor scales use (Very good, Good, Poor), which give "
+                "them different numbers; kept in attrs as written (map it with --map, giving "
+                "each word its number)"
+            )
+            scan.detections.append(
+                Detection(
+                    column,
+                    "attrs",
+                    f"{quoted} holds quality words of an unknown 5-point scale; kept in attrs",
+                )
+            )
         elif found.whole and scale is not None and _quality_words(found):
             # "Very good" ... "Very poor" say it is a rating; asked "overall", it is the verdict.
-            overall = OVERALL.search(wording) is not None
-            if overall:
-                scan.notes.append(
-                    f"column {column!r} rates the overall experience in words (very poor .. "
-                    f"very good): stored as the item {OVERALL_EXPERIENCE!r} (1-5)"
-                )
-            name = OVERALL_EXPERIENCE if overall else wording
-            _item(scan, rows, column, name, (1, 5), found, items)
+            if OVERALL.search(wording) is not None:
+                overall.append((column, wording))
+            _item(scan, rows, column, wording, (1, 5), found, items)
         elif (
             found.whole
             and scale is not None
@@ -308,7 +324,38 @@ def scan_questions(
                 )
             )
     _pick_comment(scan, free_text, wordings, available)
+    _name_overall(scan, overall)
     return scan
+
+
+def _name_overall(scan: QuestionScan, overall: list[tuple[str, str]]) -> None:
+    """Store the one question asking for the overall verdict in words as the item
+    :data:`OVERALL_EXPERIENCE`; of several, none (which one is the verdict would be a guess)."""
+    if len(overall) > 1:
+        named = ", ".join(repr(wording) for _, wording in overall)
+        scan.notes.append(
+            f"several questions ask for an overall rating in words ({named}): each is stored "
+            f"under its wording and none as the item {OVERALL_EXPERIENCE!r} that text "
+            "calibration reads as the answer's verdict (map one with --map)"
+        )
+        return
+    if not overall or not scan.items:
+        return
+    column, wording = overall[0]
+    for index, item in enumerate(scan.items):
+        if item.column == column:
+            scan.items[index] = replace(item, item=OVERALL_EXPERIENCE)
+    scan.detections = [
+        Detection(column, f"item:{OVERALL_EXPERIENCE}", d.reason)
+        if d.column == column and d.field.startswith("item:")
+        else d
+        for d in scan.detections
+    ]
+    scan.notes.append(
+        f"column {column!r} ({wording!r}) rates the overall experience in words (very poor .. "
+        f"very good): stored as the item {OVERALL_EXPERIENCE!r} (1-5), which text calibration "
+        "reads as the answer's verdict"
+    )
 
 
 #: The item a 5-point likelihood to recommend is stored as; text calibration reads it as the
@@ -318,11 +365,16 @@ LIKELY_TO_RECOMMEND = "likely to recommend"
 FIVE_POINT_AFTER = 20
 
 
+#: The Friends and Family Test's question since 2020, asked on the Very good .. Very poor scale.
+FFT_EXPERIENCE = re.compile(r"\bexperience of (?:our|the) service\b", re.IGNORECASE)
 #: The item an overall rating of the experience in words is stored as (the FFT since 2020);
 #: text calibration reads it as the answer's verdict, like ``likely to recommend``.
 OVERALL_EXPERIENCE = "overall experience"
-#: Wording that asks for the overall verdict.
-OVERALL = re.compile(r"\boverall\b|\bexperience\b|insgesamt|gesamteindruck", re.IGNORECASE)
+#: Wording that asks for the overall verdict: "overall", or the Friends and Family Test's
+#: "how was your experience of our service" (never any "experience of parking").
+OVERALL = re.compile(
+    rf"\boverall\b|insgesamt|gesamteindruck|{FFT_EXPERIENCE.pattern}", re.IGNORECASE
+)
 
 
 def _quality_words(found: Profile) -> bool:
@@ -331,14 +383,29 @@ def _quality_words(found: Profile) -> bool:
     return bool(words) and words <= QUALITY_LABELS and set(found.numbers) <= {1, 2, 3, 4, 5}
 
 
-def _five_point(found: Profile) -> str | None:
+#: The words of the Very good .. Very poor scale that Excellent .. Poor also uses.
+SHARED_QUALITY_WORDS = frozenset({"very good", "good", "poor"})
+
+
+def _shared_words(found: Profile) -> bool:
+    """Whether every quality word answered is one the Excellent .. Poor scale shares (so
+    which scale was asked, and so each word's number, is unknown)."""
+    words = {label.strip().lower() for label, number in found.conversions.items() if number}
+    return words <= SHARED_QUALITY_WORDS
+
+
+def _five_point(found: Profile, wording: str) -> str | None:
     """Why a recommend question is a 5-point scale rather than 0-10 NPS; None if it is not.
 
     Its answers are likelihood words ("Extremely likely" ... "Extremely unlikely", the NHS
     Friends and Family Test), or numbers that never pass 5 in :data:`FIVE_POINT_AFTER` or more
-    answers (0-10 answers that all fall in 1-5 would be a survey of detractors only).
+    answers (0-10 answers that all fall in 1-5 would be a survey of detractors only). A
+    question whose wording states a scale up to 10 ("(0-10)") is never one.
     """
     if not found.numbers or min(found.numbers) < 1 or max(found.numbers) > 5:
+        return None
+    stated = EXPLICIT_SCALE.search(wording)
+    if stated is not None and stated.group(2) == "10":
         return None
     words = [label for label in found.conversions if found.conversions[label]]
     if words and all("likely" in label.lower() for label in words):

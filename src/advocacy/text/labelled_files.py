@@ -1,25 +1,36 @@
 """Teaching from a labelled file in the layout it was imported in.
 
-A user holding a labelled set (airline tweets with ``airline_sentiment``, SmSA's
+A teach file (``document_id``, ``kind``, ``sentiment``) is taught as it is, written with commas
+or tabs. A user holding a labelled set (airline tweets with ``airline_sentiment``, SmSA's
 ``text<TAB>label`` lines) teaches it as it is: the file is read as ``advocacy import`` read it,
-its one column of ``negative``/``neutral``/``positive`` values
+its column of ``negative``/``neutral``/``positive`` values (the fullest of several)
 (:mod:`advocacy.ingest.label_columns`) gives the labels, and each row finds the record it was
-imported as, by the file's id or else by exactly its text. The labels are then written as a
+imported as, by the file's id or else by exactly its text; a row the import quarantined is
+skipped and counted in a note. The labels are then written as a
 teach file (``document_id``, ``kind``, ``sentiment``) and taught like one.
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING
 
+from advocacy.text.enrich import TeachResult
+
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
-    from advocacy.text.enrich import TeachResult
 
-__all__ = ["teach_from_file"]
+__all__ = ["FileTeachResult", "teach_from_file"]
+
+
+@dataclass(frozen=True)
+class FileTeachResult(TeachResult):
+    """Labels stored from a labelled file, with what was decided on the way."""
+
+    notes: tuple[str, ...] = ()
 
 
 def teach_from_file(db: Database, file: Path) -> TeachResult:
@@ -35,18 +46,23 @@ def teach_from_file(db: Database, file: Path) -> TeachResult:
 
     Returns
     -------
-    TeachResult
-        How many sentiment and theme labels were stored.
+    FileTeachResult
+        How many sentiment and theme labels were stored; for a labelled file, notes saying
+        which column taught (when several hold labels).
     """
     from advocacy.text.enrich import teach
 
-    if not file.is_file() or _teach_layout(file):
-        return teach(db, file)
+    delimiter = _teach_layout(file) if file.is_file() else ","
+    if delimiter == ",":
+        return FileTeachResult(**vars(teach(db, file)))
     with TemporaryDirectory() as folder:
         # The taught labels keep the file's own name as their source.
         labels = Path(folder) / f"{file.stem}.csv"
-        _write_teach_file(db, file, labels)
-        return teach(db, labels)
+        if delimiter == "\t":
+            _comma_teach_file(file, labels)
+            return FileTeachResult(**vars(teach(db, labels)))
+        notes = _write_teach_file(db, file, labels)
+        return FileTeachResult(**vars(teach(db, labels)), notes=tuple(notes))
 
 
 #: The columns that make a file a teach file rather than a labelled file as imported.
@@ -55,16 +71,30 @@ TEACH_COLUMNS = {"document_id", "kind"}
 IMPORT_KINDS = {"mention": "mentions", "response": "responses", "note": "notes"}
 
 
-def _teach_layout(file: Path) -> bool:
-    """Whether ``file`` is a teach file (a CSV whose header has document_id and kind)."""
-    if file.suffix.lower() not in {".csv", ".txt", ""}:
-        return False
+def _teach_layout(file: Path) -> str | None:
+    """The delimiter of ``file`` if it is a teach file (a CSV or TSV whose header has
+    document_id and kind), else None."""
+    if file.suffix.lower() not in {".csv", ".tsv", ".txt", ""}:
+        return None
     with file.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        header = next(csv.reader(handle), [])
-    return {name.strip() for name in header} >= TEACH_COLUMNS
+        line = handle.readline()
+    for delimiter in (",", "\t"):
+        header = next(csv.reader([line], delimiter=delimiter), [])
+        if {name.strip() for name in header} >= TEACH_COLUMNS:
+            return delimiter
+    return None
 
 
-def _write_teach_file(db: Database, file: Path, out: Path) -> None:
+def _comma_teach_file(file: Path, out: Path) -> None:
+    """Write the tab-separated teach file ``file`` as the CSV ``out``, cell for cell."""
+    with (
+        file.open(newline="", encoding="utf-8-sig") as source,
+        out.open("w", newline="", encoding="utf-8") as target,
+    ):
+        csv.writer(target).writerows(csv.reader(source, delimiter="\t"))
+
+
+def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
     """Write the labels of a labelled file as imported into the teach file ``out``.
 
     The file is read as each document kind in turn; the kind whose rows find the most stored
@@ -76,12 +106,12 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> None:
     from advocacy.text.documents import DOCUMENT_SOURCES, load_documents
 
     documents = load_documents(db, list(IMPORT_KINDS))
-    best: tuple[int, str, list[tuple[int, str, list[str], str, str]]] | None = None
+    best: tuple[int, str, list[tuple[int, str, list[str], str, str]], list[str]] | None = None
     for kind, imported in IMPORT_KINDS.items():
         raw, adapted = read_as(file, imported)
-        rows, _ = labelled_rows(
-            adapted, label_column(adapted, file=str(file)), skipped=raw.skipped_rows
-        )
+        labels = label_column(adapted, file=str(file))
+        notes = [labels.note] if labels.note else []
+        rows, _ = labelled_rows(adapted, labels.column, skipped=raw.skipped_rows)
         stored = documents[documents["document_kind"] == kind]
         ids = set(stored["document_id"].astype(str))
         by_text: dict[str, list[str]] = {}
@@ -99,9 +129,9 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> None:
         ]
         matched = sum(1 for entry in found if entry[2])
         if best is None or matched > best[0]:
-            best = (matched, kind, found)
+            best = (matched, kind, found, notes)
     assert best is not None  # IMPORT_KINDS is not empty
-    matched, kind, found = best
+    matched, kind, found, notes = best
     if not found:
         raise InputError(
             "no row of the file has both a text and a label",
@@ -109,11 +139,30 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> None:
             fix="teach from the file as it was imported (its text column beside a column of "
             "negative/neutral/positive), or a CSV with columns document_id, kind and sentiment",
         )
+    quarantined = _quarantined_rows(db, file, IMPORT_KINDS[kind])
+    skipped = [entry for entry in found if not entry[2] and entry[0] in quarantined]
+    if skipped:
+        first = skipped[0][0]
+        notes.append(
+            f"{len(skipped):,} labelled row(s) were quarantined when the file was imported, so "
+            f"they have no {kind} to label and were skipped (row {first}: {quarantined[first]}); "
+            "fix them with advocacy quarantine, then teach again"
+        )
+        found = [entry for entry in found if entry not in skipped]
+        if not found:
+            raise InputError(
+                f"every labelled row was quarantined when the file was imported (row {first}: "
+                f"{quarantined[first]})",
+                file=str(file),
+                row=first,
+                fix="fix the quarantined rows (advocacy quarantine), then teach again",
+            )
     missing = next((entry for entry in found if not entry[2]), None)
     if missing is not None:
         row, _, _, column, value = missing
         raise InputError(
-            f"{len(found) - matched:,} of {len(found):,} labelled rows find no {kind} in the "
+            f"{sum(1 for entry in found if not entry[2]):,} of {len(found):,} labelled rows "
+            f"find no {kind} in the "
             "workspace with their id or exactly their text",
             file=str(file),
             row=row,
@@ -127,3 +176,18 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> None:
         writer.writerow(["document_id", "kind", "sentiment"])
         for _, sentiment, ids_found, _, _ in found:
             writer.writerows([document_id, kind, sentiment] for document_id in ids_found)
+    return notes
+
+
+def _quarantined_rows(db: Database, file: Path, kind: str) -> dict[int, str]:
+    """Row number -> reason, for the rows still quarantined by an import of this very file
+    (the same bytes) as ``kind``."""
+    from advocacy.importer import file_sha256
+
+    rows = db.fetchall(
+        "SELECT row_number, min(reason) FROM quarantine WHERE resolved_at IS NULL AND "
+        "import_id IN (SELECT import_id FROM imports WHERE sha256 = ? AND kind = ?) "
+        "GROUP BY row_number",
+        [file_sha256(file), kind],
+    )
+    return {int(row): str(reason) for row, reason in rows}

@@ -115,6 +115,6 @@ def adapt(raw: RawTable, kind: Kind, *, source: str = "auto") -> Adapted:
             )
     adapter: Callable[[RawTable, Kind], Adapted] = module.adapt
     adapted = adapter(raw, kind)
-    top = header_notes(raw.header_cells[0]) if raw.header_cells else []
+    top = header_notes(raw.header_cells[0], raw.rows) if raw.header_cells else []
     adapted.notes = [*raw.notes, *top, *adapted.notes]
     return adapted

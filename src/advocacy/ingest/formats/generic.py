@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from advocacy.ingest.answer_dates import pick_submitted_at
+from advocacy.ingest.column_profile import NO_ANSWERS
 from advocacy.ingest.headers import first_row_is_data, second_row_labels, set_header_rows
-from advocacy.ingest.post_columns import PostColumns, pick_written_at, post_columns
+from advocacy.ingest.post_columns import PostColumns, post_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -119,7 +122,10 @@ def survey_adapted(
         items=kind.name == "responses",
         need_rating_wording=need_rating_wording,
     )
+    kept_notes: list[str] = []
     for column, values in scan.replaced.items():
+        rows, note = _keep_unrated(rows, column)
+        kept_notes += note
         index = rows.column_names.index(column)
         rows = rows.set_column(index, column, values)
     fields.update(scan.fields)
@@ -132,8 +138,27 @@ def survey_adapted(
         constants=scan.constants,
         items=scan.items,
         detections=[*(detections or []), *scan.detections],
-        notes=[*(notes or []), *scan.notes],
+        notes=[*(notes or []), *scan.notes, *kept_notes],
     )
+
+
+def _keep_unrated(rows: pa.Table, column: str) -> tuple[pa.Table, list[str]]:
+    """Keep the answers of a rating column that give no rating ("Don't know") in a column of
+    their own, which goes to ``attrs``: the rating is empty for them, the answer is not lost."""
+    original = rows.column(column).cast(pa.string())
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(original))
+    unrated = pc.fill_null(pc.is_in(lowered, value_set=pa.array(sorted(NO_ANSWERS))), False)
+    count = int(pc.sum(unrated.cast(pa.int64())).as_py() or 0)
+    if not count:
+        return rows, []
+    name = f"{column} (answer without a rating)"
+    kept = pc.if_else(unrated, original, pa.scalar(None, pa.string()))
+    written = sorted({str(value) for value in pc.drop_null(kept).to_pylist()})
+    quoted = ", ".join(repr(value) for value in written[:3])
+    return rows.append_column(name, kept), [
+        f"column {column!r}: {count:,} answer(s) ({quoted}) give no rating, so the rating is "
+        f"empty for them; each is kept as written in attrs under {name!r}"
+    ]
 
 
 def detect(raw: RawTable) -> bool:
@@ -173,7 +198,8 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         notes.append(
             f"the first line ({quoted}) is a record, not column names (a value of it recurs in "
             f"its column): read as data, columns named column_1..column_{len(raw.header)}; "
-            "map with header_rows: 1 to read it as names"
+            "to read it as names, import with a mapping of header_rows: 1 that also maps each "
+            "column to its field (a mapping turns this detection off)"
         )
     fields = canonical_columns(raw.rows.column_names, kind, {})
     detections = [
@@ -200,9 +226,9 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         )
     others = [column for column in raw.rows.column_names if column not in fields.values()]
     if "submitted_at" in kind.field_names and "submitted_at" not in fields:
-        # "Date of response", "Date": when the answer was given, as for a post.
+        # "Date of response", "Date": when the answer was given, never when it was sent.
         when = PostColumns()
-        pick_written_at(when, raw.rows, others, "submitted_at")
+        pick_submitted_at(when, raw.rows, others)
         fields.update(when.fields)
         detections.extend(when.detections)
         notes.extend(when.notes)

@@ -209,10 +209,12 @@ and values; for mentions and notes (reviews, posts, interview notes) it recognis
 holding what was written ("Review Text", "review_comment_message", "Rezension"), a mention's
 star rating ("Stars", "review_score", "5 von 5 Sternen"), when it was written
 ("review_creation_date", "tweet_created"; month names in English, German, French, Spanish,
-Portuguese, Italian, Dutch and Indonesian) and its own id ("tweet_id", "reviewId", when present
-and unique); every decision is listed with its evidence. A file whose first line is a record
-rather than names (IndoNLU's `text<TAB>label` lines) is read as one; a TSV written without
-quoting keeps its quotes; "likely to recommend" answers in words (the NHS Friends and Family
+Portuguese, Italian, Dutch and Indonesian) and its own id ("tweet_id", "reviewId", when
+present, unique and written like a platform's id: row numbers 1, 2, 3 stay in attrs); a survey
+answer's date is when it was answered, never a date sent, of birth or of an order; every
+decision is listed with its evidence. A file whose first line is a record rather than names
+(IndoNLU's `text<TAB>label` lines) is read as one; a TSV written without quoting keeps its
+quotes; "likely to recommend" answers in words (the NHS Friends and Family
 Test) become a 1-5 rating item, never an NPS. Anything else maps with a mapping file
 (`--map`, [below](#mapping-files)). `--dry-run` validates, counts and shows the first rows as
 they would be stored, writing nothing.
