@@ -54,3 +54,17 @@ def test_teaching_labels_in_a_language_the_model_does_not_read_says_so(tmp_path:
     assert taught["sentiment labels"] > 0
     assert "languages the model does not read" in taught["calibration"]
     assert "id " in taught["calibration"]
+
+
+def test_teach_shows_the_rows_the_import_quarantined(tmp_path: Path) -> None:
+    db, path = str(tmp_path / "w.duckdb"), tmp_path / "reviews.csv"
+    labels = ["negative", "neutral", "positive"]
+    lines = ["review_id,review_body,stars,sentiment"]
+    for n in range(12):
+        stars = "drei" if n == 3 else str(1 + n % 5)
+        lines.append(f"rev-{n:06d},review body number {n} and it was fine,{stars},{labels[n % 3]}")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    invoke("import", str(path), "--kind", "mentions", "--db", db)
+    taught = json.loads(invoke("text", "teach", str(path), "--db", db, "--format", "json"))
+    assert taught["sentiment labels"] == 11
+    assert any("row 5" in note and "quarantine" in note for note in taught["notes"])

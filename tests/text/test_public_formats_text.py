@@ -161,7 +161,7 @@ def test_a_sparse_gold_column_beside_the_labels_teaches_the_full_one(
     assert taught.sentiment_labels == 30
     assert _taught(ws) == {row[ids]: row[labels] for row in rows}
     # The output says which column taught and which was left aside.
-    notes = getattr(taught, "notes", ())
+    notes = taught.notes
     assert any(
         "'airline_sentiment'" in note and "'airline_sentiment_gold'" in note for note in notes
     )
@@ -183,7 +183,7 @@ def test_rows_the_import_quarantined_are_skipped_and_counted_when_teaching(
     # The other eleven teach; the quarantined row (row 5 of the file) is named, not a refusal.
     assert taught.sentiment_labels == 11
     assert set(_taught(ws)) == {f"rev-{n:06d}" for n in range(12) if n != 3}
-    notes = getattr(taught, "notes", ())
+    notes = taught.notes
     assert any(
         "1 labelled row" in note and "row 5" in note and "quarantine" in note for note in notes
     )

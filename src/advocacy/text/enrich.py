@@ -734,11 +734,13 @@ def _analyze_stale(
 
 @dataclass(frozen=True)
 class TeachResult:
-    """Labels stored by ``advocacy text teach``."""
+    """Labels stored by ``advocacy text teach``, with what was decided on the way (``notes``:
+    for a labelled file as imported, which column taught and which rows were skipped)."""
 
     sentiment_labels: int
     theme_labels: int
     unknown_documents: int
+    notes: tuple[str, ...] = ()
 
 
 def teach(db: Database, path: str | Path, *, now: datetime | None = None) -> TeachResult:

@@ -13,24 +13,16 @@ teach file (``document_id``, ``kind``, ``sentiment``) and taught like one.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING
 
-from advocacy.text.enrich import TeachResult
-
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
+    from advocacy.text.enrich import TeachResult
 
-__all__ = ["FileTeachResult", "teach_from_file"]
-
-
-@dataclass(frozen=True)
-class FileTeachResult(TeachResult):
-    """Labels stored from a labelled file, with what was decided on the way."""
-
-    notes: tuple[str, ...] = ()
+__all__ = ["teach_from_file"]
 
 
 def teach_from_file(db: Database, file: Path) -> TeachResult:
@@ -46,7 +38,7 @@ def teach_from_file(db: Database, file: Path) -> TeachResult:
 
     Returns
     -------
-    FileTeachResult
+    TeachResult
         How many sentiment and theme labels were stored; for a labelled file, notes saying
         which column taught (when several hold labels).
     """
@@ -54,15 +46,15 @@ def teach_from_file(db: Database, file: Path) -> TeachResult:
 
     delimiter = _teach_layout(file) if file.is_file() else ","
     if delimiter == ",":
-        return FileTeachResult(**vars(teach(db, file)))
+        return teach(db, file)
     with TemporaryDirectory() as folder:
         # The taught labels keep the file's own name as their source.
         labels = Path(folder) / f"{file.stem}.csv"
         if delimiter == "\t":
             _comma_teach_file(file, labels)
-            return FileTeachResult(**vars(teach(db, labels)))
+            return teach(db, labels)
         notes = _write_teach_file(db, file, labels)
-        return FileTeachResult(**vars(teach(db, labels)), notes=tuple(notes))
+        return replace(teach(db, labels), notes=tuple(notes))
 
 
 #: The columns that make a file a teach file rather than a labelled file as imported.

@@ -150,6 +150,7 @@ def teach_command(
             "sentiment labels": result.sentiment_labels,
             "theme labels": result.theme_labels,
             "calibration": status if calibrated is None else calibrated.summary()["method"],
+            "notes": list(result.notes),
         },
         output,
         title="Taught labels",
