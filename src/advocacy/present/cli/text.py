@@ -145,16 +145,14 @@ def teach_command(
     with open_workspace(db) as ws:
         result = ws.text.teach(file)
         calibrated, status = ws.text.calibration_status()
-    emit_object(
-        {
-            "sentiment labels": result.sentiment_labels,
-            "theme labels": result.theme_labels,
-            "calibration": status if calibrated is None else calibrated.summary()["method"],
-            "notes": list(result.notes),
-        },
-        output,
-        title="Taught labels",
-    )
+    summary: dict[str, Any] = {
+        "sentiment labels": result.sentiment_labels,
+        "theme labels": result.theme_labels,
+        "calibration": status if calibrated is None else calibrated.summary()["method"],
+    }
+    if result.notes:
+        summary["notes"] = list(result.notes)
+    emit_object(summary, output, title="Taught labels")
 
 
 def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
