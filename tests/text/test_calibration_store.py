@@ -224,7 +224,11 @@ def test_the_verdict_holds_only_for_the_minimum_it_was_reached_with(tmp_path) ->
     ]
     records += [{"response_id": f"e{i}", "comment": BAD[i], "nps": 1} for i in range(3)]
     ws.write_records("responses", records)
-    assert workspace_calibration(ws.db, minimum=5).calibrated is None  # 3 readable labels
+    few = workspace_calibration(ws.db, minimum=5)
+    assert few.calibrated is None  # 3 readable labels
+    assert few.status.startswith(
+        "none: 3 read, 5 needed; 40 labelled texts in languages the model does not read (de 40)"
+    )
     assert workspace_calibration(ws.db, minimum=5).status.endswith(
         "kept: the labels did not change"
     )

@@ -189,10 +189,11 @@ def workspace_calibration(
     readable = np.flatnonzero([code is None or code in SENTIMENT_LANGUAGES for code in languages])
     unread = Counter(code for code in languages if code not in (None, *SENTIMENT_LANGUAGES))
     if len(readable) < minimum:
-        verdict = (
-            f"none: {_labelled_texts(len(labelled))} in languages the model does not read "
-            f"({_by_language(unread)})"
-        )
+        why = f"{_labelled_texts(unread.total())} in languages the model does not read"
+        why = f"{why} ({_by_language(unread)})"
+        if len(readable):  # some in languages it reads, fewer than ``minimum``
+            why = f"{len(readable):,} read, {minimum:,} needed; {why}"
+        verdict = f"none: {why}"
         # Stored, so that a re-run with the same labels does not read them all again.
         kept.store_verdict(
             db,
