@@ -89,7 +89,8 @@ def _comma_teach_file(file: Path, out: Path) -> None:
 def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
     """Write the labels of a labelled file as imported into the teach file ``out``.
 
-    The file is read as each document kind in turn; the kind whose rows find the most stored
+    The file is read as the kind the imports ledger says these bytes were imported as (as
+    each document kind in turn when it says none); the kind whose rows find the most stored
     records is the one it was imported as. A row that finds no record is refused by row.
     """
     from advocacy.errors import InputError
@@ -97,9 +98,13 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
     from advocacy.ingest.label_columns import TEXT_FIELDS, label_column, labelled_rows
     from advocacy.text.documents import DOCUMENT_SOURCES, load_documents
 
-    documents = load_documents(db, list(IMPORT_KINDS))
+    # The imports ledger knows which kind these very bytes were imported as; only a file
+    # changed since (or never imported) is read as every kind.
+    imported_as = _imported_kinds(db, file)
+    kinds = {k: v for k, v in IMPORT_KINDS.items() if v in imported_as} or IMPORT_KINDS
+    documents = load_documents(db, list(kinds))
     best: tuple[int, str, list[tuple[int, str, list[str], str, str]], list[str]] | None = None
-    for kind, imported in IMPORT_KINDS.items():
+    for kind, imported in kinds.items():
         raw, adapted = read_as(file, imported)
         labels = label_column(adapted, file=str(file))
         notes = [labels.note] if labels.note else []
@@ -169,6 +174,14 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
         for _, sentiment, ids_found, _, _ in found:
             writer.writerows([document_id, kind, sentiment] for document_id in ids_found)
     return notes
+
+
+def _imported_kinds(db: Database, file: Path) -> set[str]:
+    """The kinds an import of this very file (the same bytes) stored it as."""
+    from advocacy.importer import file_sha256
+
+    rows = db.fetchall("SELECT DISTINCT kind FROM imports WHERE sha256 = ?", [file_sha256(file)])
+    return {str(kind) for (kind,) in rows}
 
 
 def _quarantined_rows(db: Database, file: Path, kind: str) -> dict[int, str]:
