@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
-from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme, keyword_hits, seed_keywords
-from advocacy.text.theme_facets import ATTRIBUTE, BOTH, ENTITY, broad_theme, theme_facets
+import numpy as np
+
+from advocacy.text.embeddings import default_embedder
+from advocacy.text.taxonomy import (
+    Taxonomy,
+    TaxonomyTheme,
+    assign_themes,
+    keyword_hits,
+    seed_keywords,
+)
+from advocacy.text.theme_facets import (
+    ATTRIBUTE,
+    BOTH,
+    ENTITY,
+    broad_theme,
+    compose_hits,
+    theme_facets,
+)
 
 # Written the way a user writes from category names: an entity's words under its first theme,
 # an attribute's words under the restaurant's theme of it.
@@ -159,3 +175,53 @@ def test_the_general_entity_is_the_one_most_other_entities_speak_of() -> None:
     assert facets is not None
     assert facets.general_entity == 0
     assert broad_theme(hotel) == 0
+
+
+# The drinks' words written under their first theme, which is their price, beside the
+# restaurant's prices: the name of the drinks says which entity, not that the price is meant.
+PRICES_FIRST = Taxonomy(
+    (
+        TaxonomyTheme("RESTAURANT#GENERAL", "the restaurant as a whole", ("place",)),
+        TaxonomyTheme("RESTAURANT#PRICES", "the prices of the restaurant", ("expensive",)),
+        TaxonomyTheme("FOOD#QUALITY", "how good the food is", ("food", "pizza")),
+        TaxonomyTheme("FOOD#PRICES", "the price of the food"),
+        TaxonomyTheme("DRINKS#PRICES", "the price of the drinks", ("drinks", "wine", "cocktails")),
+        TaxonomyTheme("DRINKS#QUALITY", "how good the drinks taste"),
+        TaxonomyTheme("SERVICE#GENERAL", "the staff and how guests were treated", ("staff",)),
+    )
+)
+
+
+def _assigned(texts: list[str], taxonomy: Taxonomy) -> list[list[str]]:
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder())
+    return [[taxonomy.names[j] for j in np.flatnonzero(row > 0)] for row in scores]
+
+
+def test_an_entity_named_alone_is_not_taken_for_its_first_listed_price() -> None:
+    assert _assigned(
+        [
+            "The drinks were great.",
+            "The cocktails were delicious and strong.",
+            "The wine was expensive.",
+            "The food was great.",
+        ],
+        PRICES_FIRST,
+    ) == [["DRINKS#QUALITY"], ["DRINKS#QUALITY"], ["DRINKS#PRICES"], ["FOOD#QUALITY"]]
+    # Keywords alone cannot read what a sentence says: the first listed theme, as before.
+    assert _themes(["The drinks were great."], PRICES_FIRST) == [["DRINKS#PRICES"]]
+    # Written with a theme of its own as a whole or first by its quality, nothing moves.
+    assert _assigned(["The wine was great and strong."], RESTAURANT) == [["DRINKS#QUALITY"]]
+
+
+def test_the_theme_chosen_for_an_entity_named_alone_replaces_its_default_only() -> None:
+    facets = theme_facets(PRICES_FIRST)
+    assert facets is not None
+    hits = np.zeros((3, 7), bool)
+    hits[0, 4] = True  # "drinks": the entity alone
+    hits[1, [4, 1]] = True  # "drinks" and "expensive": the price, joined
+    hits[2, [4, 6]] = True  # "drinks" and "staff"
+    alone = np.full((3, len(facets.default)), -1)
+    alone[:, facets.entity[4]] = 5  # DRINKS#QUALITY
+    composed = compose_hits(hits, facets, alone=alone)
+    assert [np.flatnonzero(row).tolist() for row in composed] == [[5], [4], [5, 6]]
+    assert compose_hits(hits, facets)[:, 4].tolist() == [True, True, True]

@@ -595,9 +595,44 @@ def _seed_hits(
     return hits
 
 
-def _composed(hits: NDArray[np.bool_], taxonomy: Taxonomy) -> NDArray[np.bool_]:
+def _composed(
+    hits: NDArray[np.bool_], taxonomy: Taxonomy, alone: NDArray[np.int64] | None = None
+) -> NDArray[np.bool_]:
     facets = theme_facets(taxonomy)
-    return hits if facets is None else compose_hits(hits, facets)
+    return hits if facets is None else compose_hits(hits, facets, alone=alone)
+
+
+def _vague_entities(facets: Facets) -> list[int]:
+    """The entities whose name alone does not say which of their themes a sentence is about.
+
+    An entity with no theme about it as a whole whose first listed theme is of an attribute the
+    general entity has too ("Drink prices" listed first beside "Restaurant prices"): that
+    attribute is a side of many things, said in words of its own, and a sentence that names the
+    drinks with none of them is no sentence about their price. An entity whose first theme is
+    an attribute the whole does not have ("Food quality" first, no "Restaurant quality") keeps
+    it, as the user listed it.
+    """
+    shared = set(facets.attribute[facets.entity == facets.general_entity].tolist())
+    return [
+        entity
+        for entity in range(len(facets.default))
+        if not facets.whole[entity]
+        and entity != facets.general_entity
+        and int(facets.attribute[facets.default[entity]]) in shared
+    ]
+
+
+def _alone_themes(
+    similarity: NDArray[np.float32], read: NDArray[np.int64], n: int, facets: Facets
+) -> NDArray[np.int64]:
+    """Pieces x entities: for a vague entity (:func:`_vague_entities`) named alone in a piece
+    read for meaning, its theme whose prototype the piece is nearest (``similarity``, measured
+    from the none prototype); -1 elsewhere (the entity's default theme)."""
+    alone = np.full((n, len(facets.default)), -1, np.int64)
+    for entity in _vague_entities(facets):
+        members = np.flatnonzero(facets.entity == entity)
+        alone[read, entity] = members[similarity[:, members].argmax(axis=1)]
+    return alone
 
 
 def text_terms(
@@ -1008,13 +1043,28 @@ def _by_sentence(
         folded = [words(piece) for piece in pieces] if open_themes else None
         stemmed: dict[str, dict[str, str]] = {}
         found = _seed_hits(pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed)
-        written = _composed(found, taxonomy)
+        facets = theme_facets(taxonomy)
+        alone = None
+        if facets is not None and len(read) and _vague_entities(facets):
+            # An entity named with no attribute and no theme about it as a whole: what the
+            # sentence says may choose which of its themes ("the drinks were great").
+            vectors = _sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+            # Names and descriptions only: by convention an entity's own words are its first
+            # theme's keywords, and they say nothing of the attribute.
+            described = theme_prototypes(
+                Taxonomy(tuple(TaxonomyTheme(t.name, t.description) for t in taxonomy.themes)),
+                embedder,
+            )
+            alone = _alone_themes(described.similarity(vectors), read, len(pieces), facets)
+        written = _composed(found, taxonomy, alone)
         hits = written
         if len(read) and folded is not None:
             # A theme written without keywords is also marked by the words the texts use for
             # it, learnt from the sentences read for meaning, found in every sentence.
-            vectors = _sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
-            prototypes = theme_prototypes(taxonomy, embedder)
+            if vectors is None:
+                vectors = _sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+            if prototypes is None:
+                prototypes = theme_prototypes(taxonomy, embedder)
             stemmer_of = _stemmers_of(chosen, len(pieces))
             terms = _text_terms(
                 pieces,
@@ -1030,7 +1080,7 @@ def _by_sentence(
                 strength = _term_hits(
                     terms, k, stemmer_of=stemmer_of, folded=folded, stemmed=stemmed
                 )
-                hits = _composed(found | (strength > 0), taxonomy)
+                hits = _composed(found | (strength > 0), taxonomy, alone)
                 # Weaker evidence than a written keyword: the word's similarity, not 1.0 (a
                 # word learnt from one batch may not be learnt from the next).
                 rows, columns = np.nonzero(hits & ~written)

@@ -20,9 +20,12 @@ puts the halves a sentence mentions back together:
 A sentence's attribute evidence joins every entity it names that has a theme of that attribute
 (FOOD + PRICES: ``FOOD#PRICES``) or, when it names none, the general entity (``RESTAURANT#PRICES``);
 an entity named without an attribute gets its default theme (``FOOD#QUALITY``), and an entity
-named with one of its attributes does not get its theme as a whole (``DISPLAY#GENERAL``). A taxonomy
-whose names do not all split in two at ``#``, or that shares no attribute between entities, is
-left as it is.
+named with one of its attributes does not get its theme as a whole (``DISPLAY#GENERAL``). When
+the default is not the entity as a whole but an attribute the general entity has too
+(``DRINKS#PRICES`` listed first beside ``RESTAURANT#PRICES``), the caller may choose by what the
+sentence says (``compose_hits(..., alone=...)``; ``assign_themes`` does so by meaning): "the
+drinks were great" is no sentence about their price. A taxonomy whose names do not all split in
+two at ``#``, or that shares no attribute between entities, is left as it is.
 
 References
 ----------
@@ -157,7 +160,9 @@ def theme_facets(taxonomy: Taxonomy) -> Facets | None:
     return Facets(entity, attribute, kind, general, default, whole)
 
 
-def compose_hits(hits: NDArray[np.bool_], facets: Facets) -> NDArray[np.bool_]:
+def compose_hits(
+    hits: NDArray[np.bool_], facets: Facets, *, alone: NDArray[np.int64] | None = None
+) -> NDArray[np.bool_]:
     """Keyword hits (texts x themes) with each half read as such and the halves joined.
 
     Parameters
@@ -166,20 +171,27 @@ def compose_hits(hits: NDArray[np.bool_], facets: Facets) -> NDArray[np.bool_]:
         Which themes' keywords each text (best: each sentence) mentions.
     facets
         The taxonomy's halves (:func:`theme_facets`).
+    alone
+        Texts x entities: the column to give an entity that a text names alone when the
+        entity has no theme about it as a whole (``facets.whole`` false), chosen by what the
+        text says (:func:`advocacy.text.taxonomy.assign_themes` reads it by meaning); None, or
+        a negative column, keeps the entity's default (its first listed theme).
 
     Returns
     -------
     numpy.ndarray
         The themes each text gets: a keyword of both halves its own theme; an attribute joined
         to each entity named that has a theme of it, else to the general entity; an entity
-        named alone its default theme.
+        named alone its default theme, or for an entity without a theme as a whole, the
+        theme ``alone`` chooses.
     """
+    chosen = alone
     n_entities = len(facets.default)
     n_attributes = int(facets.attribute.max()) + 1
     out: NDArray[np.bool_] = hits & (facets.kind == BOTH)
     named = np.zeros((len(hits), n_entities), bool)  # the entities each text names
     said = np.zeros((len(hits), n_attributes), bool)  # the attributes it names alone
-    alone = np.zeros((len(hits), n_entities), bool)  # the entities it names alone
+    only = np.zeros((len(hits), n_entities), bool)  # the entities it names alone
     for column, (entity, attribute, kind) in enumerate(
         zip(facets.entity, facets.attribute, facets.kind, strict=True)
     ):
@@ -188,7 +200,7 @@ def compose_hits(hits: NDArray[np.bool_], facets: Facets) -> NDArray[np.bool_]:
         else:
             named[:, entity] |= hits[:, column]
             if kind == ENTITY:
-                alone[:, entity] |= hits[:, column]
+                only[:, entity] |= hits[:, column]
     named[:, facets.general_entity] = False
     joined = np.zeros_like(said)
     specific = np.zeros_like(named)  # the entities a text names with one of their attributes
@@ -208,7 +220,16 @@ def compose_hits(hits: NDArray[np.bool_], facets: Facets) -> NDArray[np.bool_]:
             # (DISPLAY#GENERAL). A default that is itself an attribute (FOOD#QUALITY, listed
             # first) stays: "the food is overpriced" is often about its taste too.
             as_a_whole = specific[:, entity] & facets.whole[entity]
-            out[:, column] |= alone[:, entity] & ~as_a_whole
+            given = only[:, entity] & ~as_a_whole
+            if chosen is not None and not facets.whole[entity]:
+                # "The drinks were great" with "Drink prices" listed first: the name says
+                # which entity, not which attribute; named with none, what the text says
+                # chooses among its themes.
+                members = facets.entity == entity
+                vague = given & ~out[:, members].any(axis=1) & (chosen[:, entity] >= 0)
+                out[vague, chosen[vague, entity]] = True
+                given &= ~vague
+            out[:, column] |= given
     # The general entity's default theme ("the place was great") is what a text is about when it
     # names nothing more specific: "the place is small but the food is fantastic" is about the
     # food, not the restaurant as a whole.
