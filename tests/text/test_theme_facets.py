@@ -19,6 +19,7 @@ from advocacy.text.theme_facets import (
     broad_theme,
     compose_hits,
     theme_facets,
+    vague_entities,
 )
 
 # Written the way a user writes from category names: an entity's words under its first theme,
@@ -211,6 +212,17 @@ def test_an_entity_named_alone_is_not_taken_for_its_first_listed_price() -> None
     assert _themes(["The drinks were great."], PRICES_FIRST) == [["DRINKS#PRICES"]]
     # Written with a theme of its own as a whole or first by its quality, nothing moves.
     assert _assigned(["The wine was great and strong."], RESTAURANT) == [["DRINKS#QUALITY"]]
+
+
+def test_only_an_entity_whose_first_theme_is_an_attribute_of_the_whole_too_is_vague() -> None:
+    prices_first, restaurant = theme_facets(PRICES_FIRST), theme_facets(RESTAURANT)
+    assert prices_first is not None and restaurant is not None
+    # DRINKS#PRICES first beside RESTAURANT#PRICES; FOOD#QUALITY first, no RESTAURANT#QUALITY.
+    assert vague_entities(prices_first) == [int(prices_first.entity[4])]
+    assert vague_entities(restaurant) == []
+    # An entity with a theme about it as a whole (DISPLAY#GENERAL) is never vague.
+    laptop = theme_facets(LAPTOP)
+    assert laptop is not None and vague_entities(laptop) == []
 
 
 def test_the_theme_chosen_for_an_entity_named_alone_replaces_its_default_only() -> None:

@@ -238,6 +238,66 @@ def compose_hits(
     return out
 
 
+def vague_entities(facets: Facets) -> list[int]:
+    """The entities whose name alone does not say which of their themes a text is about.
+
+    An entity with no theme about it as a whole whose first listed theme is of an attribute the
+    general entity has too ("Drink prices" listed first beside "Restaurant prices"): that
+    attribute is a side of many things, said in words of its own, and a text that names the
+    drinks with none of them is no text about their price. An entity whose first theme is an
+    attribute the whole does not have ("Food quality" first, no "Restaurant quality") keeps it,
+    as the user listed it.
+
+    Parameters
+    ----------
+    facets
+        The taxonomy's halves (:func:`theme_facets`).
+
+    Returns
+    -------
+    list of int
+        The indices of those entities.
+    """
+    shared = set(facets.attribute[facets.entity == facets.general_entity].tolist())
+    return [
+        entity
+        for entity in range(len(facets.default))
+        if not facets.whole[entity]
+        and entity != facets.general_entity
+        and int(facets.attribute[facets.default[entity]]) in shared
+    ]
+
+
+def alone_themes(
+    similarity: NDArray[np.float32], read: NDArray[np.int64], n: int, facets: Facets
+) -> NDArray[np.int64]:
+    """For each vague entity (:func:`vague_entities`), the theme a text naming it alone gets.
+
+    Parameters
+    ----------
+    similarity
+        Similarity of each text read for meaning to each theme's prototype (rows of ``read``).
+    read
+        Which of the ``n`` texts were read for meaning.
+    n
+        The number of texts.
+    facets
+        The taxonomy's halves (:func:`theme_facets`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` x entities: for a vague entity and a text read, the column of its theme whose
+        prototype the text is nearest; -1 elsewhere (:func:`compose_hits` then gives the
+        entity's default theme). The ``alone`` argument of :func:`compose_hits`.
+    """
+    alone = np.full((n, len(facets.default)), -1, np.int64)
+    for entity in vague_entities(facets):
+        members = np.flatnonzero(facets.entity == entity)
+        alone[read, entity] = members[similarity[:, members].argmax(axis=1)]
+    return alone
+
+
 def broad_theme(taxonomy: Taxonomy) -> int | None:
     """The column of the theme about the whole thing the others are parts of, if any.
 
