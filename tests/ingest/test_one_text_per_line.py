@@ -1,15 +1,16 @@
-"""A file of one text per line without a header keeps its first line (issue #17, tidy-up).
+"""A file of one text per line without a header keeps every line (issue #17, tidy-up).
 
-TweetEval's ``test_text.txt`` is one tweet per line, no header: its first line is a tweet, and
-reading it as the column's name lost it with only a note. A first line that is written like the
-texts under it and carries a mark of a post no column name carries (an @mention, a #hashtag, a
-link) is now the first record; a survey question or a plain sentence over the answers stays
-the column's name, as before.
+TweetEval's ``test_text.txt`` is one tweet per line, no header. It was read as a CSV: a tweet
+with a comma split into cells and went to quarantine whole (2,961 of 12,284), and the first
+tweet was taken for the column's name, with only a note. A file that no delimiter splits into
+columns, though some lines hold one, is now read a line per text, as written. A first line
+written like the texts under it that carries a mark of a post no column name carries (an
+@mention, a #hashtag, a link) is the first record; a survey question or a plain sentence over
+the answers stays the column's name, as before.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pyarrow as pa
@@ -95,15 +96,41 @@ def test_markup_in_a_first_line_is_kept_as_written(tmp_path: Path) -> None:
     assert "<script>alert(1)</scr" in note and len(note) < 400  # quoted, cut at 40 characters
 
 
+def test_lines_with_commas_and_quotes_are_each_one_text_as_written(tmp_path: Path) -> None:
+    # As in real sets, most lines hold no comma: no delimiter splits the file into columns.
+    lines = [
+        "@user the app logs me out every time and I have to start again",
+        "Fast delivery, good price, would order again",
+        '"Best pizza in town" they said. It was cold and late',
+        "",  # a blank line is skipped
+        "Nothing to add",
+        'Staff said "we close at 9", then locked the door at 8:30',
+        "Great team at the Leeds store",
+        "Took three weeks to get a refund for a broken kettle",
+    ]
+    loaded, texts, notes = _imported(tmp_path, lines)
+    assert loaded == 7
+    assert sorted(texts) == sorted(line for line in lines if line)
+    assert not any("could not be split" in note for note in notes)
+
+
+def test_a_one_column_csv_with_quoted_commas_is_still_a_csv(tmp_path: Path) -> None:
+    lines = ["comment", '"Fast delivery, good price"', '"Cold, late and wrong"', "Fine"]
+    loaded, texts, _ = _imported(tmp_path, lines)
+    assert loaded == 3
+    assert sorted(texts) == ["Cold, late and wrong", "Fast delivery, good price", "Fine"]
+
+
 @pytest.mark.shared_data
-def test_tweeteval_test_text_keeps_its_first_tweet(shared_data: Path, tmp_path: Path) -> None:
+def test_tweeteval_test_text_reads_every_tweet_as_written(
+    shared_data: Path, tmp_path: Path
+) -> None:
     source = shared_data / "tweeteval" / "sentiment" / "test_text.txt"
-    with source.open(encoding="utf-8") as handle:
-        first = next(csv.reader(handle))[0]  # as stored: blanks around it kept
+    lines = source.read_text(encoding="utf-8").split("\n")[:-1]
     with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
         result = ws.import_file(source, kind="mentions")
-        found = ws.db.fetchall("SELECT count(*) FROM mentions WHERE text = ?", [first])
-    assert first.startswith("@user @user what do these")
-    assert found == [(1,)]
-    # The other lines read as before (those with commas still go to quarantine whole).
-    assert (result.rows_loaded, result.rows_quarantined) == (8_801, 2_961)
+        texts = [str(text) for (text,) in ws.db.fetchall("SELECT text FROM mentions")]
+    assert lines[0].startswith("@user @user what do these")
+    # Every line, the first one too, and those with commas (2,961 went to quarantine whole).
+    assert (result.rows_loaded, result.rows_quarantined) == (12_284, 0) == (len(lines), 0)
+    assert sorted(texts) == sorted(lines)
