@@ -1,7 +1,9 @@
 """Read delimited text files (CSV, TSV, TXT) into a :class:`RawTable`, record by record if need be.
 
 The encoding, the delimiter (``,`` ``;`` tab ``|`` or runs of blanks) and the record terminator
-(the line break that ends the first record) are detected. A clean file goes straight through
+(the line break that ends the first record) are detected; a file that no delimiter splits into
+columns, though some of its lines hold one (TweetEval's tweets, one per line, some with commas),
+is read one text per line, each line a cell as written. A clean file goes straight through
 ``pyarrow.csv``, in parallel, so a million rows read in seconds. Three things send a file down a
 slower, careful path instead:
 
@@ -71,6 +73,58 @@ def _sniff_delimiter(sample: str, suffix: str, *, complete: bool = False) -> str
     if best_score[1] < 2 and _aligned_by_spaces(text):
         return WHITESPACE
     return best
+
+
+def _one_text_per_line(sample: str, suffix: str, *, complete: bool = False) -> bool:
+    """Whether the sample is one text per line rather than a table: no delimiter splits its
+    records into columns (most have none), yet some records would split on one (a comma in a
+    sentence). A one-column CSV whose cells are quoted splits on none and stays a CSV."""
+    if suffix in (".tsv", ".tab"):
+        return False
+    cut = max(sample.rfind("\n"), sample.rfind("\r"))
+    text = sample if complete or cut < 0 else sample[: cut + 1]
+    split = False
+    for delimiter in DELIMITERS:
+        try:
+            reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+            counts = [len(record) for record in reader if record][:50]
+        except csv.Error:
+            return False
+        if not counts or max(set(counts), key=counts.count) != 1:
+            return False
+        split = split or max(counts) > 1
+    return split and not _aligned_by_spaces(text)
+
+
+def _read_lines(path: Path, encoding: str) -> RawTable:
+    """Read a file of one text per line: each line is a cell as written (quotes and all)."""
+    text = _decoded(path, encoding).replace("\r\n", "\n")
+    lines = text.split("\n" if "\n" in text else "\r")
+    if lines and not lines[-1]:
+        lines.pop()  # the file's last line break ends a line, it does not start one
+    header_cells: list[str | None] | None = None
+    rows: list[str | None] = []
+    blank_rows: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            blank_rows.append(number)
+        elif header_cells is None:
+            header_cells = [line]
+        else:
+            rows.append(line)
+    if header_cells is None:
+        raise InputError("the file has no header row", file=str(path), fix="export it again")
+    header = unique_header(header_cells)
+    return RawTable(
+        path=str(path),
+        file_format="txt",
+        header=header,
+        rows=string_table(header, [rows]),
+        encoding=encoding,
+        delimiter=None,
+        blank_rows=tuple(row for row in blank_rows if row > 1),
+        header_cells=[header_cells],
+    )
 
 
 def _aligned_by_spaces(text: str) -> bool:
@@ -445,7 +499,10 @@ def read_delimited(path: Path) -> RawTable:
     sniffed = (
         _protect_breaks(sample, terminator)[0] if _foreign_breaks(sample, terminator) else sample
     )
-    delimiter = _sniff_delimiter(sniffed, path.suffix.lower(), complete=len(head) == size)
+    complete = len(head) == size
+    if _one_text_per_line(sniffed, path.suffix.lower(), complete=complete):
+        return _read_lines(path, encoding)
+    delimiter = _sniff_delimiter(sniffed, path.suffix.lower(), complete=complete)
     if delimiter == WHITESPACE:
         return _read_whitespace(path, encoding)
     # Every column is read as text: name more columns than any record of the sample can have

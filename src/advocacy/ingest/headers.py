@@ -264,6 +264,42 @@ def first_row_is_data(raw: RawTable) -> bool:
     return not pc.any(repeated).as_py()
 
 
+#: Marks of a post's running text that no column name carries: an @mention, a #hashtag (a word
+#: after the sign, so "# of visits" or "Comment #2" is no mark) or a link.
+_POST_MARK = re.compile(r"(?<![\w@])@\w|(?<![\w&#])#[^\W\d_]|\bhttps?://|\bwww\.\w")
+
+
+def first_line_is_text(raw: RawTable) -> bool:
+    """Whether a one-column file's first line is a text like those under it, not their name.
+
+    A file of one text per line without a header (TweetEval's ``test_text.txt``) gives no label
+    to recur (:func:`first_row_is_data`). Its first line is a record when it is written like the
+    texts under it (three words or more over texts of three words or more; a question only over
+    questions), does not end as a name or a question does (``:``, ``?``, ``)``), and carries a
+    mark of a post that no column name carries: an @mention, a #hashtag or a link. A survey
+    question over its answers, however long, stays the column's name; so does a sentence
+    without such a mark (the import then says it may be a record, :func:`header_notes`).
+
+    Parameters
+    ----------
+    raw
+        A CSV or XLSX file as read (its first row taken as the header).
+
+    Returns
+    -------
+    bool
+        True when the first line should be read as data (``header_rows: 0``).
+    """
+    if len(raw.header_cells) != 1 or len(raw.header) != 1 or raw.rows.num_rows < RECURRING:
+        return False
+    cells = raw.header_cells[0]
+    cell = _text(cells[0]) if len(cells) == 1 else ""
+    if not cell or cell.endswith((":", "?", ")")) or not _POST_MARK.search(cell[:MAX_VALUE_CHARS]):
+        return False
+    values = pc.drop_null(raw.rows.column(0).slice(0, RECURRING_WITHIN).cast(pa.string()))
+    return _like_its_column(cell, [str(value) for value in values.to_pylist()])
+
+
 def _like_its_column(cell: str, values: list[str]) -> bool:
     """Whether ``cell`` is written like the values under it: a number over numbers, a date over
     dates, an id over ids of its length, words (three or more) over words, a question only over

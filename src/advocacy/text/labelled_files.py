@@ -6,26 +6,44 @@ or tabs. A user holding a labelled set (airline tweets with ``airline_sentiment`
 its column of ``negative``/``neutral``/``positive`` values (the fullest of several)
 (:mod:`advocacy.ingest.label_columns`) gives the labels, and each row finds the record it was
 imported as, by the file's id or else by exactly its text; a row the import quarantined is
-skipped and counted in a note. The labels are then written as a
-teach file (``document_id``, ``kind``, ``sentiment``) and taught like one.
+skipped and counted in a note. Its labels are then stored as a teach file's are
+(:func:`teach_rows`), straight from the rows: no teach file is written.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from tempfile import TemporaryDirectory
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+from advocacy.errors import InputError
 
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
     from advocacy.text.enrich import TeachResult
 
-__all__ = ["teach_from_file"]
+__all__ = ["LabelledRow", "teach_from_file", "teach_rows"]
 
 
-def teach_from_file(db: Database, file: Path) -> TeachResult:
+class LabelledRow(NamedTuple):
+    """A labelled row of a file as imported, and the stored records it labels."""
+
+    row: int
+    """The row's spreadsheet number, as import's quarantine names it."""
+    sentiment: str
+    """Its label: negative, neutral or positive."""
+    document_ids: tuple[str, ...]
+    """The records it found (every one whose text is the row's when texts repeat); none when
+    it found no record."""
+    column: str
+    """The column of the file that names its record: the id column, else the text column."""
+    value: str
+    """The row's value in that column."""
+
+
+def teach_from_file(db: Database, file: Path, *, now: datetime | None = None) -> TeachResult:
     """Store the labels of a teach file, or of a labelled file as it was imported.
 
     Parameters
@@ -33,28 +51,131 @@ def teach_from_file(db: Database, file: Path) -> TeachResult:
     db
         The workspace's database.
     file
-        A teach file (``document_id``, ``kind``, ``sentiment`` and/or ``theme``) or a labelled
-        file already imported.
+        A teach file (``document_id``, ``kind``, ``sentiment`` and/or ``theme``, with commas or
+        tabs) or a labelled file already imported.
+    now
+        When the labels were taught (default: now).
 
     Returns
     -------
     TeachResult
         How many sentiment and theme labels were stored; for a labelled file, notes saying
-        which column taught (when several hold labels).
+        which column taught (when several hold labels) and which rows were skipped.
     """
-    from advocacy.text.enrich import teach
+    from advocacy.text.enrich import TeachResult
 
-    delimiter = _teach_layout(file) if file.is_file() else ","
-    if delimiter == ",":
-        return teach(db, file)
-    with TemporaryDirectory() as folder:
-        # The taught labels keep the file's own name as their source.
-        labels = Path(folder) / f"{file.stem}.csv"
-        if delimiter == "\t":
-            _comma_teach_file(file, labels)
-            return teach(db, labels)
-        notes = _write_teach_file(db, file, labels)
-        return replace(teach(db, labels), notes=tuple(notes))
+    if not file.is_file():
+        raise InputError(f"no file {str(file)!r}", file=str(file), fix="check the path")
+    delimiter = _teach_layout(file)
+    if delimiter is not None:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle, delimiter=delimiter))
+        return teach_rows(db, rows, file=file, now=now)
+    kind, found, notes = _labelled_rows(db, file)
+    records = [
+        (kind, document_id, entry.sentiment, None)
+        for entry in found
+        for document_id in entry.document_ids
+    ]
+    _store(db, records, source=file.name, now=now)
+    return TeachResult(len(records), 0, 0, tuple(notes))
+
+
+def teach_rows(
+    db: Database,
+    rows: Sequence[Mapping[str | None, str | None]],
+    *,
+    file: Path,
+    now: datetime | None = None,
+) -> TeachResult:
+    """Store the labels of a teach file's rows (as :class:`csv.DictReader` gives them).
+
+    A document's new label replaces its old one. Unknown documents are refused with their row.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    rows
+        The rows, by column name: ``document_id``, ``kind`` and ``sentiment`` and/or ``theme``.
+    file
+        The file they were read from: errors name it, the labels keep its name as their source.
+    now
+        When the labels were taught (default: now).
+
+    Returns
+    -------
+    TeachResult
+        How many sentiment and theme labels were stored.
+    """
+    from advocacy.text.documents import check_kinds, load_documents
+    from advocacy.text.enrich import TeachResult
+    from advocacy.text.sentiment import SENTIMENTS
+
+    header = set(rows[0]) if rows else set()
+    if not {"document_id", "kind"} <= header or not header & {"sentiment", "theme"}:
+        raise InputError(
+            "a teach file needs columns document_id, kind and sentiment and/or theme",
+            file=str(file),
+            value=sorted(name for name in header if name is not None),
+            fix="add the missing columns to the CSV header",
+        )
+    known = {
+        (k, str(i))
+        for k, i in load_documents(db)[["document_kind", "document_id"]].itertuples(index=False)
+    }
+    records = []
+    for number, row in enumerate(rows, start=2):
+        kind = (row.get("kind") or "").strip().lower()
+        check_kinds([kind])
+        label = (row.get("sentiment") or "").strip().lower() or None
+        if label is not None and label not in SENTIMENTS:
+            raise InputError(
+                f"unknown sentiment {label!r}",
+                file=str(file),
+                row=number,
+                column="sentiment",
+                value=label,
+                fix="use negative, neutral or positive",
+            )
+        document_id = (row.get("document_id") or "").strip()
+        if (kind, document_id) not in known:
+            raise InputError(
+                f"no {kind} with id {document_id!r} and text in the workspace",
+                file=str(file),
+                row=number,
+                column="document_id",
+                value=document_id,
+                fix="use the id the document was imported with",
+            )
+        theme = (row.get("theme") or "").strip() or None
+        records.append((kind, document_id, label, theme))
+    _store(db, records, source=file.name, now=now)
+    return TeachResult(
+        sum(label is not None for _, _, label, _ in records),
+        sum(theme is not None for _, _, _, theme in records),
+        0,
+    )
+
+
+def _store(
+    db: Database,
+    records: Sequence[tuple[str, str, str | None, str | None]],
+    *,
+    source: str,
+    now: datetime | None,
+) -> None:
+    """Write (kind, document id, sentiment, theme) labels, each replacing its document's."""
+    import pandas as pd
+
+    from advocacy.text.documents import replace_rows
+
+    frame = pd.DataFrame(records, columns=["document_kind", "document_id", "sentiment", "theme"])
+    frame["source"] = source
+    frame["taught_at"] = now or datetime.now(UTC)
+    types = {c: "TEXT" for c in frame.columns} | {"taught_at": "TIMESTAMPTZ"}
+    with db.transaction():
+        replace_rows(db, "text_labels", frame, types)
 
 
 #: The columns that make a file a teach file rather than a labelled file as imported.
@@ -77,23 +198,14 @@ def _teach_layout(file: Path) -> str | None:
     return None
 
 
-def _comma_teach_file(file: Path, out: Path) -> None:
-    """Write the tab-separated teach file ``file`` as the CSV ``out``, cell for cell."""
-    with (
-        file.open(newline="", encoding="utf-8-sig") as source,
-        out.open("w", newline="", encoding="utf-8") as target,
-    ):
-        csv.writer(target).writerows(csv.reader(source, delimiter="\t"))
-
-
-def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
-    """Write the labels of a labelled file as imported into the teach file ``out``.
+def _labelled_rows(db: Database, file: Path) -> tuple[str, list[LabelledRow], list[str]]:
+    """The document kind a labelled file was imported as, its labelled rows with the records
+    they label, and notes (which column taught, which rows were skipped).
 
     The file is read as the kind the imports ledger says these bytes were imported as (as
     each document kind in turn when it says none); the kind whose rows find the most stored
     records is the one it was imported as. A row that finds no record is refused by row.
     """
-    from advocacy.errors import InputError
     from advocacy.importer import read_as
     from advocacy.ingest.label_columns import TEXT_FIELDS, label_column, labelled_rows
     from advocacy.text.documents import DOCUMENT_SOURCES, load_documents
@@ -103,7 +215,7 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
     imported_as = _imported_kinds(db, file)
     kinds = {k: v for k, v in IMPORT_KINDS.items() if v in imported_as} or IMPORT_KINDS
     documents = load_documents(db, list(kinds))
-    best: tuple[int, str, list[tuple[int, str, list[str], str, str]], list[str]] | None = None
+    best: tuple[int, str, list[LabelledRow], list[str]] | None = None
     for kind, imported in kinds.items():
         raw, adapted = read_as(file, imported)
         labels = label_column(adapted, file=str(file))
@@ -117,14 +229,20 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
         id_column = adapted.fields.get(DOCUMENT_SOURCES[kind].id_column, "")
         text_column = adapted.fields.get(TEXT_FIELDS[imported], "")
         found = [
-            (row.row, row.sentiment, [row.document_id], id_column, row.document_id)
-            if row.document_id in ids
-            else (row.row, row.sentiment, [], id_column, row.document_id)
+            LabelledRow(
+                row.row,
+                row.sentiment,
+                (row.document_id,) if row.document_id in ids else (),
+                id_column,
+                row.document_id,
+            )
             if row.document_id is not None
-            else (row.row, row.sentiment, by_text.get(row.text, []), text_column, row.text)
+            else LabelledRow(
+                row.row, row.sentiment, tuple(by_text.get(row.text, ())), text_column, row.text
+            )
             for row in rows
         ]
-        matched = sum(1 for entry in found if entry[2])
+        matched = sum(1 for entry in found if entry.document_ids)
         if best is None or matched > best[0]:
             best = (matched, kind, found, notes)
     assert best is not None  # IMPORT_KINDS is not empty
@@ -137,9 +255,9 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
             "negative/neutral/positive), or a CSV with columns document_id, kind and sentiment",
         )
     quarantined = _quarantined_rows(db, file, IMPORT_KINDS[kind])
-    skipped = [entry for entry in found if not entry[2] and entry[0] in quarantined]
+    skipped = [entry for entry in found if not entry.document_ids and entry.row in quarantined]
     if skipped:
-        first = skipped[0][0]
+        first = skipped[0].row
         notes.append(
             f"{len(skipped):,} labelled row(s) were quarantined when the file was imported, so "
             f"they have no {kind} to label and were skipped (row {first}: {quarantined[first]}); "
@@ -154,26 +272,19 @@ def _write_teach_file(db: Database, file: Path, out: Path) -> list[str]:
                 row=first,
                 fix="fix the quarantined rows (advocacy quarantine), then teach again",
             )
-    missing = next((entry for entry in found if not entry[2]), None)
-    if missing is not None:
-        row, _, _, column, value = missing
+    missing = [entry for entry in found if not entry.document_ids]
+    if missing:
         raise InputError(
-            f"{sum(1 for entry in found if not entry[2]):,} of {len(found):,} labelled rows "
-            f"find no {kind} in the "
+            f"{len(missing):,} of {len(found):,} labelled rows find no {kind} in the "
             "workspace with their id or exactly their text",
             file=str(file),
-            row=row,
-            column=column,
-            value=value[:200],
+            row=missing[0].row,
+            column=missing[0].column,
+            value=missing[0].value[:200],
             fix=f"import the file first (advocacy import {file.name} --kind "
             f"{IMPORT_KINDS[kind]}), then teach from it",
         )
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["document_id", "kind", "sentiment"])
-        for _, sentiment, ids_found, _, _ in found:
-            writer.writerows([document_id, kind, sentiment] for document_id in ids_found)
-    return notes
+    return kind, found, notes
 
 
 def _imported_kinds(db: Database, file: Path) -> set[str]:

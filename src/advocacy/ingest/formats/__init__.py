@@ -115,6 +115,8 @@ def adapt(raw: RawTable, kind: Kind, *, source: str = "auto") -> Adapted:
             )
     adapter: Callable[[RawTable, Kind], Adapted] = module.adapt
     adapted = adapter(raw, kind)
-    top = header_notes(raw.header_cells[0], raw.rows) if raw.header_cells else []
+    # A first line read as a record (the adapter said so in its notes) is no header to doubt.
+    headed = bool(raw.header_cells) and adapted.first_data_row >= raw.first_data_row
+    top = header_notes(raw.header_cells[0], raw.rows) if headed else []
     adapted.notes = [*raw.notes, *top, *adapted.notes]
     return adapted

@@ -16,7 +16,12 @@ import pyarrow.compute as pc
 
 from advocacy.ingest.answer_dates import pick_submitted_at
 from advocacy.ingest.column_profile import NO_ANSWERS
-from advocacy.ingest.headers import first_row_is_data, second_row_labels, set_header_rows
+from advocacy.ingest.headers import (
+    first_line_is_text,
+    first_row_is_data,
+    second_row_labels,
+    set_header_rows,
+)
 from advocacy.ingest.post_columns import PostColumns, post_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
@@ -200,6 +205,15 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
             f"its column): read as data, columns named column_1..column_{len(raw.header)}; "
             "to read it as names, import with a mapping of header_rows: 1 that also maps each "
             "column to its field (a mapping turns this detection off)"
+        )
+    elif first_line_is_text(raw):
+        top = raw.header_cells[0]
+        raw = set_header_rows(raw, 0)
+        notes.append(
+            f"the first line ({str(top[0])[:40]!r}) is a text like the ones under it, not a "
+            "column name (it has an @mention, a #hashtag or a link): read as the first record, "
+            "the column named column_1; to read it as the name, import with a mapping of "
+            "header_rows: 1 that maps the column to its field"
         )
     fields = canonical_columns(raw.rows.column_names, kind, {})
     detections = [

@@ -1,0 +1,136 @@
+"""A file of one text per line without a header keeps every line (issue #17, tidy-up).
+
+TweetEval's ``test_text.txt`` is one tweet per line, no header. It was read as a CSV: a tweet
+with a comma split into cells and went to quarantine whole (2,961 of 12,284), and the first
+tweet was taken for the column's name, with only a note. A file that no delimiter splits into
+columns, though some lines hold one, is now read a line per text, as written. A first line
+written like the texts under it that carries a mark of a post no column name carries (an
+@mention, a #hashtag, a link) is the first record; a survey question or a plain sentence over
+the answers stays the column's name, as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import advocacy
+from advocacy.ingest.headers import first_line_is_text
+from advocacy.ingest.raw import RawTable
+
+# Varied lengths and no commas: one text per line, not columns split by blanks or commas.
+ANSWERS = [
+    "The staff were friendly and the room was clean",
+    "Waited forty minutes at the front desk and nobody came to help",
+    "Breakfast was cold again",
+    "Lovely view from the balcony so we would come back next summer",
+]
+
+
+def _imported(tmp_path: Path, lines: list[str]) -> tuple[int, list[str], list[str]]:
+    path = tmp_path / "texts.txt"
+    path.write_text("".join(line + "\n" for line in lines), "utf-8")
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(path, kind="mentions")
+        texts = [str(text) for (text,) in ws.db.fetchall("SELECT text FROM mentions")]
+    return result.rows_loaded, texts, list(result.notes)
+
+
+def _raw(lines: list[str]) -> RawTable:
+    rows = pa.table({lines[0]: pa.array(lines[1:], pa.string())})
+    return RawTable("x.txt", "csv", [lines[0]], rows, header_cells=[[lines[0]]])
+
+
+def test_tweets_one_per_line_keep_the_first_tweet(tmp_path: Path) -> None:
+    first = "@user the checkout kept failing so I gave up on the order #fail"
+    loaded, texts, notes = _imported(tmp_path, [first, *ANSWERS])
+    assert loaded == 5
+    assert first in texts
+    assert any("first line" in note and "first record" in note for note in notes)
+    assert not any("header_rows: 0" in note for note in notes)  # no advice to do what was done
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Loved the new menu, see https://example.com/menu for the photos",
+        "Check-in took ages again www.example.com please fix this",
+        "#NeverAgain the room smelled of smoke and the sheets were stained",
+    ],
+)
+def test_a_link_or_hashtag_marks_a_first_line_as_a_post(first: str) -> None:
+    assert first_line_is_text(_raw([first, *ANSWERS]))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "comment",
+        "What could we have done better during your stay?",
+        "Please tell us in your own words what made your stay with us memorable",
+        "Any other comments about the hotel (optional)",
+        "Your comments about store #12:",
+        "Comments on visit #2 to the store",
+        "Number of visits # of nights and comments",
+        "Contact us at reviews@example.com with any comments",
+    ],
+)
+def test_a_name_or_question_over_the_answers_stays_the_header(tmp_path: Path, header: str) -> None:
+    assert not first_line_is_text(_raw([header, *ANSWERS]))
+    loaded, texts, _ = _imported(tmp_path, [f'"{header}"', *ANSWERS])
+    assert loaded == len(ANSWERS) and header not in texts
+
+
+def test_a_marked_line_over_short_values_stays_the_header() -> None:
+    # Not written like the values under it (single words): a header, whatever its marks.
+    assert not first_line_is_text(_raw(["@user comments by handle", "yes", "no", "fine"]))
+
+
+def test_markup_in_a_first_line_is_kept_as_written(tmp_path: Path) -> None:
+    first = '<script>alert(1)</script> @user =HYPERLINK("x") the app crashed twice today'
+    loaded, texts, notes = _imported(tmp_path, [first, *ANSWERS])
+    assert loaded == 5 and first in texts
+    note = next(note for note in notes if "first record" in note)
+    assert "<script>alert(1)</scr" in note and len(note) < 400  # quoted, cut at 40 characters
+
+
+def test_lines_with_commas_and_quotes_are_each_one_text_as_written(tmp_path: Path) -> None:
+    # As in real sets, most lines hold no comma: no delimiter splits the file into columns.
+    lines = [
+        "@user the app logs me out every time and I have to start again",
+        "Fast delivery, good price, would order again",
+        '"Best pizza in town" they said. It was cold and late',
+        "",  # a blank line is skipped
+        "Nothing to add",
+        'Staff said "we close at 9", then locked the door at 8:30',
+        "Great team at the Leeds store",
+        "Took three weeks to get a refund for a broken kettle",
+    ]
+    loaded, texts, notes = _imported(tmp_path, lines)
+    assert loaded == 7
+    assert sorted(texts) == sorted(line for line in lines if line)
+    assert not any("could not be split" in note for note in notes)
+
+
+def test_a_one_column_csv_with_quoted_commas_is_still_a_csv(tmp_path: Path) -> None:
+    lines = ["comment", '"Fast delivery, good price"', '"Cold, late and wrong"', "Fine"]
+    loaded, texts, _ = _imported(tmp_path, lines)
+    assert loaded == 3
+    assert sorted(texts) == ["Cold, late and wrong", "Fast delivery, good price", "Fine"]
+
+
+@pytest.mark.shared_data
+def test_tweeteval_test_text_reads_every_tweet_as_written(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    source = shared_data / "tweeteval" / "sentiment" / "test_text.txt"
+    lines = source.read_text(encoding="utf-8").split("\n")[:-1]
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(source, kind="mentions")
+        texts = [str(text) for (text,) in ws.db.fetchall("SELECT text FROM mentions")]
+    assert lines[0].startswith("@user @user what do these")
+    # Every line, the first one too, and those with commas (2,961 went to quarantine whole).
+    assert (result.rows_loaded, result.rows_quarantined) == (12_284, 0) == (len(lines), 0)
+    assert sorted(texts) == sorted(lines)

@@ -1,0 +1,75 @@
+"""Teaching from a labelled file stores its labels straight from its rows (issue #17, tidy-up).
+
+No teach file is written on the way: teaching works where no temporary folder can be made, and
+the labels keep the name of the file they came from as their source, whatever its layout.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import advocacy
+from advocacy.text.labelled_files import teach_from_file
+from advocacy.workspace import Workspace
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "public_formats"
+TAUGHT_AT = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as workspace:
+        yield workspace
+
+
+def _sources(ws: Workspace) -> set[tuple[str, str]]:
+    rows = ws.db.fetchall("SELECT DISTINCT document_kind, source FROM text_labels")
+    return {(str(kind), str(source)) for kind, source in rows}
+
+
+def test_labels_of_a_tab_separated_labelled_file_keep_its_own_name(ws: Workspace) -> None:
+    ws.import_file(FIXTURES / "smsa.tsv", kind="mentions")
+    assert ws.text.teach(FIXTURES / "smsa.tsv").sentiment_labels == 29
+    assert _sources(ws) == {("mention", "smsa.tsv")}
+
+
+def test_the_clock_passed_in_stamps_the_labels(ws: Workspace) -> None:
+    ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
+    teach_from_file(ws.db, FIXTURES / "airline_tweets.csv", now=TAUGHT_AT)
+    stamps = ws.db.fetchall("SELECT DISTINCT taught_at FROM text_labels")
+    assert [stamp.astimezone(UTC) for (stamp,) in stamps] == [TAUGHT_AT]
+
+
+def test_a_tab_separated_teach_file_keeps_its_own_name(ws: Workspace, tmp_path: Path) -> None:
+    ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
+    labels = tmp_path / "my labels.tsv"
+    labels.write_text(
+        "document_id\tkind\tsentiment\ttheme\n581020034455513090\tmention\tNegative\tdelays\n",
+        "utf-8",
+    )
+    taught = ws.text.teach(labels)
+    assert (taught.sentiment_labels, taught.theme_labels) == (1, 1)
+    assert ws.db.fetchall("SELECT document_id, sentiment, theme, source FROM text_labels") == [
+        ("581020034455513090", "negative", "delays", "my labels.tsv")
+    ]
+
+
+def test_teaching_needs_no_temporary_folder(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A locked-down host with no writable temporary folder still teaches every layout."""
+    ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
+    ws.import_file(FIXTURES / "smsa.tsv", kind="mentions")
+    tabs = tmp_path / "labels.tsv"
+    tabs.write_text("document_id\tkind\tsentiment\n581020034455513090\tmention\tpositive\n")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
+    assert ws.text.teach(FIXTURES / "airline_tweets.csv").sentiment_labels == 30
+    assert ws.text.teach(FIXTURES / "smsa.tsv").sentiment_labels == 29
+    assert ws.text.teach(tabs).sentiment_labels == 1
+    assert _sources(ws) == {("mention", "airline_tweets.csv"), ("mention", "smsa.tsv"),
+                            ("mention", "labels.tsv")}  # fmt: skip
