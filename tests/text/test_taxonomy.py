@@ -16,8 +16,6 @@ from advocacy.text.taxonomy import (
     Prototypes,
     Taxonomy,
     TaxonomyTheme,
-    _term_hits,
-    _text_terms,
     assign_themes,
     keyword_hits,
     load_taxonomy,
@@ -27,6 +25,7 @@ from advocacy.text.taxonomy import (
     seed_keywords,
     text_terms,
 )
+from advocacy.text.theme_terms import learn_terms, term_hits
 
 EXAMPLE = """
 themes:
@@ -218,7 +217,7 @@ def test_a_taxonomy_in_german_seeds_no_german_stop_words() -> None:
 def test_each_learnt_theme_asks_what_its_own_keyword_sentences_reach() -> None:
     import numpy as np
 
-    from advocacy.text.taxonomy import _self_trained_bars
+    from advocacy.text.theme_assignment import _self_trained_bars
 
     # Probabilities of three themes for six keyword sentences (two themes, three each) and one
     # sentence without keywords; twelve themes learnt, so an even split is 1/12.
@@ -383,7 +382,7 @@ def _learnt(
 ) -> tuple[dict[str, int], list[list[bool]]]:
     vectors = np.tile(np.array([0, 1, 0, 0], np.float32), (len(texts), 1))
     stemmer_of, folded = [language] * len(texts), [words(text) for text in texts]
-    terms = _text_terms(
+    terms = learn_terms(
         texts,
         np.arange(len(texts)),
         vectors,
@@ -393,7 +392,7 @@ def _learnt(
         folded=folded,
         stemmed={},
     )
-    strength = _term_hits(terms, 2, stemmer_of=stemmer_of, folded=folded, stemmed={})
+    strength = term_hits(terms, 2, stemmer_of=stemmer_of, folded=folded, stemmed={})
     return {term.word: term.column for term in terms}, (strength > 0).tolist()
 
 

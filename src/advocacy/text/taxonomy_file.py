@@ -1,0 +1,311 @@
+"""A taxonomy of curated themes, and the YAML file the user edits it in.
+
+A taxonomy file is a list of themes under ``themes:``; each has a ``name`` and optionally a
+``description``, ``keywords`` (words or phrases that mark the theme outright), ``examples``
+(phrases that show what the theme sounds like) and a ``parent`` (another theme's name)::
+
+    themes:
+      - name: Delivery
+        description: parcels arriving late, damaged or not at all
+        keywords: [delivery, courier, parcel]
+        examples: ["my order never arrived", "the box was crushed"]
+      - name: Late delivery
+        parent: Delivery
+        keywords: [late, delayed]
+
+The file is validated with pydantic models (:class:`TaxonomyFile`, :class:`ThemeSpec`): every
+error names the file, the line, the theme and the fix. How the themes are assigned to texts is
+:mod:`advocacy.text.theme_assignment`'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from advocacy.config_files import Document, file_error, parse_yaml, read_text, validate
+from advocacy.errors import InputError, UsageError
+
+__all__ = [
+    "Phrases",
+    "Taxonomy",
+    "TaxonomyFile",
+    "TaxonomyTheme",
+    "ThemeSpec",
+    "load_taxonomy",
+    "parse_taxonomy",
+    "promote",
+    "save_taxonomy",
+]
+
+
+@dataclass(frozen=True)
+class TaxonomyTheme:
+    """One curated theme.
+
+    Attributes
+    ----------
+    name
+        The theme's name, unique in its taxonomy.
+    description
+        What the theme covers, in words.
+    keywords
+        Words and phrases that assign the theme wherever they occur.
+    examples
+        Example sentences that teach the theme's meaning.
+    parent
+        The name of the broader theme it belongs to, if any.
+
+    Examples
+    --------
+    >>> TaxonomyTheme("Billing", keywords=("invoice", "charged")).as_dict()
+    {'name': 'Billing', 'keywords': ['invoice', 'charged']}
+    """
+
+    name: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    parent: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        if self.description:
+            out["description"] = self.description
+        if self.keywords:
+            out["keywords"] = list(self.keywords)
+        if self.examples:
+            out["examples"] = list(self.examples)
+        if self.parent:
+            out["parent"] = self.parent
+        return out
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A validated list of curated themes.
+
+    Attributes
+    ----------
+    themes
+        The themes, in the file's order.
+
+    Examples
+    --------
+    >>> Taxonomy((TaxonomyTheme("Billing"), TaxonomyTheme("Staff"))).names
+    ['Billing', 'Staff']
+    """
+
+    themes: tuple[TaxonomyTheme, ...] = field(default=())
+
+    @property
+    def names(self) -> list[str]:
+        return [theme.name for theme in self.themes]
+
+
+def _phrases(value: Any) -> Any:
+    """Keywords or examples: one phrase or a list of them (YAML may read a phrase as a number)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+    ):
+        raise PydanticCustomError(
+            "phrases",
+            "must be a list of phrases",
+            {"fix": "write it like: [first phrase, second phrase]"},
+        )
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _name(value: Any) -> Any:
+    text = "" if value is None or isinstance(value, bool) else str(value).strip()
+    if not text or isinstance(value, dict | list):
+        raise PydanticCustomError("name", "the theme has no name", {"fix": "give it 'name: ...'"})
+    return text
+
+
+def _words(value: Any) -> Any:
+    return "" if value is None else str(value).strip()
+
+
+Phrases = Annotated[tuple[str, ...], BeforeValidator(_phrases)]
+
+
+class ThemeSpec(BaseModel):
+    """One theme as written in a taxonomy file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, BeforeValidator(_name)] = Field(
+        "", validate_default=True, description="the theme's name", examples=["name: Delivery"]
+    )
+    description: Annotated[str, BeforeValidator(_words)] = Field(
+        "", description="what the theme covers, in a line"
+    )
+    keywords: Phrases = Field((), description="words or phrases that mark the theme outright")
+    examples: Phrases = Field((), description="phrases that show what the theme sounds like")
+    parent: Annotated[str, BeforeValidator(_words)] = Field("", description="another theme's name")
+
+    def theme(self) -> TaxonomyTheme:
+        return TaxonomyTheme(
+            self.name, self.description, self.keywords, self.examples, self.parent or None
+        )
+
+
+class TaxonomyFile(BaseModel):
+    """A taxonomy file: its list of themes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    themes: list[ThemeSpec] = Field(
+        description="the curated themes", examples=["themes: [{name: Delivery}]"]
+    )
+
+
+def _taxonomy(document: Document) -> Taxonomy:
+    if not isinstance(document.data, dict):
+        raise InputError(
+            "a taxonomy file needs a top-level list called themes",
+            file=document.source,
+            fix="start the file with 'themes:' followed by '- name: ...' entries",
+        )
+    themes = [spec.theme() for spec in validate(TaxonomyFile, document).themes]
+    names = [theme.name for theme in themes]
+
+    def fail(index: int, key: str, message: str, fix: str, value: Any) -> InputError:
+        return file_error(
+            InputError,
+            document.source,
+            f"themes[{index + 1}].{key}",
+            message,
+            fix,
+            value,
+            line=document.line(f"themes.{index}.{key}"),
+            column=key,
+        )
+
+    for index, theme in enumerate(themes):
+        if names.index(theme.name) != index:
+            raise fail(index, "name", f"theme {theme.name!r} is listed twice", "merge them", None)
+        if theme.parent is not None and theme.parent not in names:
+            raise fail(
+                index,
+                "parent",
+                f"theme {theme.name!r} has parent {theme.parent!r}, which is not in the taxonomy",
+                "add the parent theme or correct its name",
+                theme.parent,
+            )
+    return Taxonomy(tuple(themes))
+
+
+def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
+    """Validate parsed YAML into a :class:`Taxonomy` (every error names the theme and the fix).
+
+    Parameters
+    ----------
+    data
+        The parsed YAML: a mapping with a ``themes`` list.
+    path
+        What to call its source in errors.
+
+    Returns
+    -------
+    Taxonomy
+        The themes, in the order written.
+
+    Raises
+    ------
+    InputError
+        When ``data`` has no ``themes`` list, a theme is listed twice or its parent is missing.
+    ValidationError
+        When a theme is malformed, with the field at fault.
+
+    Examples
+    --------
+    >>> taxonomy = parse_taxonomy({"themes": [{"name": "Billing", "keywords": "invoice"}]})
+    >>> taxonomy.themes[0].keywords
+    ('invoice',)
+    """
+    return _taxonomy(Document(data, path))
+
+
+def load_taxonomy(path: str | Path) -> Taxonomy:
+    """Read and validate a taxonomy YAML file (errors name its line too).
+
+    Parameters
+    ----------
+    path
+        The taxonomy file: a ``themes`` list, each with a ``name`` and optionally a
+        ``description``, ``keywords``, ``examples`` and a ``parent``.
+
+    Returns
+    -------
+    Taxonomy
+        The themes, ready to tag texts.
+
+    Raises
+    ------
+    InputError
+        When the file does not exist or cannot be read.
+    ValidationError
+        When a theme is malformed, with the file, line and field at fault.
+
+    Examples
+    --------
+    >>> taxonomy = load_taxonomy("taxonomy.yaml")  # doctest: +SKIP
+    """
+    if not Path(path).exists():
+        raise InputError(f"no taxonomy file {str(path)!r}", file=str(path), fix="check the path")
+    text = read_text(path, what="taxonomy file")
+    return _taxonomy(parse_yaml(text, source=str(path)))
+
+
+def save_taxonomy(taxonomy: Taxonomy, path: str | Path) -> None:
+    """Write ``taxonomy`` as YAML (the format :func:`load_taxonomy` reads).
+
+    Parameters
+    ----------
+    taxonomy
+        The themes.
+    path
+        The file to write (replaced if it exists).
+    """
+    text = yaml.safe_dump(
+        {"themes": [t.as_dict() for t in taxonomy.themes]}, sort_keys=False, allow_unicode=True
+    )
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def promote(taxonomy: Taxonomy, theme: TaxonomyTheme) -> Taxonomy:
+    """``taxonomy`` with ``theme`` added (a discovered theme becoming a curated one).
+
+    Parameters
+    ----------
+    taxonomy
+        The themes.
+    theme
+        The theme to add, last.
+
+    Returns
+    -------
+    Taxonomy
+        A new taxonomy; ``taxonomy`` is left as it was.
+
+    Raises
+    ------
+    UsageError
+        When the taxonomy already has a theme of that name.
+    """
+    if theme.name in taxonomy.names:
+        raise UsageError(
+            f"the taxonomy already has a theme {theme.name!r}", fix="pass another --name"
+        )
+    return Taxonomy((*taxonomy.themes, theme))

@@ -1,0 +1,370 @@
+"""Multi-label assignment of a taxonomy's themes to texts: keywords first, meaning where silent.
+
+Each text is cut into sentences (:mod:`advocacy.text.theme_sentences`). A sentence gets every
+theme whose seed keywords it names (:mod:`advocacy.text.theme_keywords`) and, for a theme
+written without keywords, whose words learnt from the texts it says
+(:mod:`advocacy.text.theme_terms`). An entity of a compound taxonomy named alone gets its first
+listed theme, except when that theme is not the entity as a whole but an attribute the whole
+has too ("Drink prices" listed first beside "Restaurant prices"): then the sentence's meaning
+chooses among the entity's themes ("the drinks were great": "Drink quality"); with keywords
+alone, or in a sentence too short to read for meaning, the first listed.
+
+Meaning reads every sentence of a few words, in two steps, and a last rule catches the rest:
+
+1. *Self-training on the texts being assigned* (:func:`advocacy.text.theme_classifier.
+   keyword_self_training`): the sentences whose keywords name exactly one theme are examples
+   of it; a multinomial logistic regression on their embeddings learns what else each theme
+   sounds like ("the sashimi was fresh" is Food though it says no Food word). A sentence takes
+   its most likely theme when that probability is :data:`SELF_TRAINED_EVEN_SPLITS` times an
+   even split among the themes learnt (at most :data:`SELF_TRAINED_CEILING`: between two
+   themes 0.5 is a guess) and what the theme's own keyword sentences reach at the
+   :data:`SELF_TRAINED_SEED_PERCENTILE` percentile (a theme the regression tells apart well
+   asks more; the taxonomy's broad theme, :func:`~advocacy.text.theme_facets.broad_theme`,
+   only the even split), and it is nearer that theme's prototype than generic text
+   (:data:`SELF_TRAINED_SIMILARITY`); a sentence with keywords gets it beside theirs ("great
+   pizza and fantastic service"). Transductive: no label of anyone else's data is used.
+2. What self-training leaves of the sentences without keywords (or, without keywords at all,
+   every sentence) gets the one theme whose *prototype*
+   (:mod:`advocacy.text.theme_prototypes`) it is most similar to, when that similarity
+   reaches ``threshold`` and beats the next theme's by ``margin``, both measured from the none
+   prototype.
+3. A text that still has no theme and has a word gets the taxonomy's *broad theme*
+   (:func:`~advocacy.text.theme_facets.broad_theme`: ``LAPTOP#GENERAL``, "the laptop as a
+   whole"), at the weak score :data:`BROAD_FALLBACK`: "I love it" and "Highly recommended" are
+   about the whole thing. A taxonomy without a broad theme leaves such a text without one.
+
+A child implies its parent. Non-answers ("n/a", "nothing") get no theme.
+
+Quality on real data (``benchmarks/themes_semeval.py``): SemEval aspect categories as the
+taxonomy, written from the category names and one line each; every setting chosen on the train
+files (restaurants 2014 and 2015, laptops 2015 by entity and by category); micro-F1 of
+keywords + meaning on the held-out
+test files, static-e5-256 embedder, for the taxonomy as written / with three keywords a theme /
+with names and descriptions only (docs/benchmarks.md, 2026-12-06, has the full tables):
+
+=====================================  ===================  ===================  ===================
+test set                               as written           three keywords       no keywords
+=====================================  ===================  ===================  ===================
+2014 restaurants (4 categories)        0.843                0.812                0.816 (was 0.809)
+2015 restaurants (12 E#A)              0.574                0.541                0.539 (was 0.512)
+2015 laptops (22 entities)             0.722                0.727                0.735 (was 0.702)
+2015 laptops (38 E#A)                  0.428 (was 0.427)    0.416                0.415 (was 0.416)
+2015 hotels (7 entities, no train)     0.659                0.651                0.616 (was 0.606)
+2015 hotels (34 E#A, no train)         0.451 (was 0.455)    0.451                0.397 (was 0.402)
+=====================================  ===================  ===================  ===================
+
+References
+----------
+Snell, J., Swersky, K. & Zemel, R. (2017). Prototypical networks for few-shot learning. NeurIPS.
+Pontiki, M. et al. (2014). SemEval-2014 Task 4: aspect based sentiment analysis. SemEval 2014.
+Pontiki, M. et al. (2015). SemEval-2015 Task 12: aspect based sentiment analysis. SemEval 2015.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from advocacy.text.embeddings import Embedder, unit_rows
+from advocacy.text.language import SENTIMENT_LANGUAGES
+from advocacy.text.non_answers import non_answer_mask
+from advocacy.text.phrases import MAX_CHARACTERS, words
+from advocacy.text.taxonomy_file import Taxonomy, TaxonomyTheme
+from advocacy.text.theme_classifier import MAX_SEEDS, MIN_SEEDS, keyword_self_training
+from advocacy.text.theme_facets import alone_themes, broad_theme, theme_facets, vague_entities
+from advocacy.text.theme_keywords import composed_hits, keyword_hits, seed_hits
+from advocacy.text.theme_prototypes import Prototypes, theme_prototypes
+from advocacy.text.theme_sentences import cut_sentences, sentence_vectors, stemmer_languages
+from advocacy.text.theme_terms import learn_terms, term_hits
+
+__all__ = [
+    "BROAD_FALLBACK",
+    "DEFAULT_MARGIN",
+    "DEFAULT_THRESHOLD",
+    "SELF_TRAINED_CEILING",
+    "SELF_TRAINED_EVEN_SPLITS",
+    "SELF_TRAINED_SEED_PERCENTILE",
+    "SELF_TRAINED_SIMILARITY",
+    "assign_themes",
+]
+
+#: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns
+#: it to a sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
+DEFAULT_THRESHOLD = 0.35
+#: How much closer to its best theme than to the next a sentence must be for meaning to assign it.
+DEFAULT_MARGIN = 0.075
+#: The classifier self-trained on keyword matches assigns a theme to a sentence without keywords
+#: when its probability is this many times an even split among the themes it learnt (0.5 of 4
+#: themes, 0.17 of 12) or reaches :data:`SELF_TRAINED_CEILING`; chosen on the SemEval train
+#: files (themes_semeval.py): among many themes a probability of 0.2 is already a clear choice.
+SELF_TRAINED_EVEN_SPLITS = 2.0
+#: Probability that always suffices (between two themes, 0.5 would be a guess).
+SELF_TRAINED_CEILING = 0.8
+#: A learnt theme also needs the probability its own keyword sentences reach at this
+#: percentile (the taxonomy's broad theme excepted); chosen on the SemEval train files
+#: (themes_semeval.py, text_eval.py's taxonomies): 2 raises their mean and lowers none of
+#: them, 5 and 10 lower some, 0 is the even split alone.
+SELF_TRAINED_SEED_PERCENTILE = 2.0
+#: Least similarity to the self-trained theme's prototype (measured from the none prototype).
+SELF_TRAINED_SIMILARITY = 0.1
+#: Score of the taxonomy's broad theme in a text that nothing else marks (chosen on the SemEval
+#: train files, themes_semeval.py: every set with a broad theme gains, none loses).
+BROAD_FALLBACK = 0.01
+
+
+def assign_themes(
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    embedder: Embedder,
+    embeddings: NDArray[Any] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    margin: float = DEFAULT_MARGIN,
+    languages: Sequence[str | None] | None = None,
+    keywords: bool = True,
+    meaning: bool = True,
+) -> NDArray[np.float64]:
+    """Theme scores (n texts x n themes) in 0..1; a score > 0 means the text has the theme.
+
+    Parameters
+    ----------
+    texts
+        The texts to assign.
+    taxonomy
+        The themes.
+    embedder
+        Embeds sentences and the prototypes (``embeddings`` of the same embedder saves the work
+        for one-sentence texts).
+    embeddings
+        The texts' embeddings by ``embedder``, if at hand (they serve one-sentence texts).
+    threshold
+        Similarity to a prototype, measured from the none prototype, at which meaning assigns a
+        theme to a sentence that has no keyword.
+    margin
+        How much more similar to that theme than to the next best the sentence must be.
+    languages
+        ISO 639-1 code per text (None: unknown), which chooses the keyword stemmer.
+    keywords, meaning
+        Turn either evidence off (to measure the other alone).
+
+    Returns
+    -------
+    numpy.ndarray
+        1.0 for a hit of a seed keyword
+        (:func:`~advocacy.text.theme_keywords.seed_keywords`), the word's similarity (below
+        1.0) for a word learnt from the texts (:func:`~advocacy.text.theme_terms.text_terms`),
+        else the best sentence's similarity (or self-trained probability) where meaning
+        assigned the theme, :data:`BROAD_FALLBACK` for the broad
+        theme of a text nothing else marks (in a language the sentiment model reads, or one
+        ``languages`` does not know), else 0; a child's score propagates to its parent.
+        Non-answers score 0 everywhere.
+
+    Examples
+    --------
+    >>> from advocacy.text import default_embedder
+    >>> taxonomy = Taxonomy((
+    ...     TaxonomyTheme("Billing", keywords=("invoice", "charged")),
+    ...     TaxonomyTheme("Staff", keywords=("staff", "agent")),
+    ... ))
+    >>> texts = ["I was charged twice on my invoice", "the agent was kind", "nice weather"]
+    >>> assign_themes(texts, taxonomy, embedder=default_embedder()).tolist()
+    [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
+    """
+    n, k = len(texts), len(taxonomy.themes)
+    scores = np.zeros((n, k))
+    if n == 0 or k == 0:
+        return scores
+    if keywords and not meaning:
+        scores[keyword_hits(texts, taxonomy, languages=languages)] = 1.0
+    if meaning:
+        _by_sentence(
+            scores,
+            texts,
+            taxonomy,
+            embedder=embedder,
+            embeddings=embeddings,
+            threshold=threshold,
+            margin=margin,
+            languages=languages if keywords else None,
+            keywords=keywords,
+        )
+        # A text that names nothing the taxonomy lists is about the thing as a whole: its broad
+        # theme ("I love it": LAPTOP#GENERAL), weakly (quotes come from texts that name it).
+        # Only in a language the model reads: a Japanese review in an English taxonomy names
+        # nothing because nothing could be read, not because it is about the whole.
+        broad = broad_theme(taxonomy)
+        if broad is not None:
+            unthemed = np.flatnonzero(~(scores > 0).any(axis=1)).tolist()
+            worded = [
+                row
+                for row in unthemed
+                if words((texts[row] or "")[:MAX_CHARACTERS])
+                and (languages is None or languages[row] in (None, *SENTIMENT_LANGUAGES))
+            ]
+            scores[worded, broad] = BROAD_FALLBACK
+    index = {name: i for i, name in enumerate(taxonomy.names)}
+    for _ in range(k):  # propagate up chains of parents
+        for column, theme in enumerate(taxonomy.themes):
+            if theme.parent is not None:
+                parent = index[theme.parent]
+                scores[:, parent] = np.maximum(scores[:, parent], scores[:, column])
+    scores[non_answer_mask(texts)] = 0.0
+    return np.clip(scores, 0.0, 1.0)
+
+
+def _by_sentence(
+    scores: NDArray[np.float64],
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    embedder: Embedder,
+    embeddings: NDArray[Any] | None,
+    threshold: float,
+    margin: float,
+    languages: Sequence[str | None] | None,
+    keywords: bool,
+) -> None:
+    """Fill ``scores`` sentence by sentence: keywords first, meaning where they are silent."""
+    k = len(taxonomy.themes)
+    cut = cut_sentences(texts)
+    pieces, owner, read, counts = cut.pieces, cut.owner, cut.read, cut.counts
+    hits = np.zeros((len(pieces), k), dtype=bool)
+    vectors: NDArray[np.float32] | None = None
+    centred: NDArray[np.float32] | None = None
+    prototypes: Prototypes | None = None
+    if keywords:
+        chosen = None if languages is None else [languages[row] for row in owner]
+        open_themes = any(not theme.keywords for theme in taxonomy.themes)
+        # Cut once: the keywords and the words of the texts read the same words.
+        folded = [words(piece) for piece in pieces] if open_themes else None
+        stemmed: dict[str, dict[str, str]] = {}
+        found = seed_hits(pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed)
+        facets = theme_facets(taxonomy)
+        alone = None
+        if facets is not None and len(read) and vague_entities(facets):
+            # An entity named with no attribute and no theme about it as a whole: what the
+            # sentence says may choose which of its themes ("the drinks were great").
+            vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+            # Names and descriptions only: by convention an entity's own words are its first
+            # theme's keywords, and they say nothing of the attribute.
+            described = theme_prototypes(
+                Taxonomy(tuple(TaxonomyTheme(t.name, t.description) for t in taxonomy.themes)),
+                embedder,
+            )
+            # The none prototype is the same generic sentences': the centred vectors serve
+            # self-training below too.
+            centred = unit_rows(vectors - described.none)
+            similarity = centred @ described.themes.T
+            alone = alone_themes(similarity, read, len(pieces), facets)
+        written = composed_hits(found, taxonomy, alone)
+        hits = written
+        if len(read) and folded is not None:
+            # A theme written without keywords is also marked by the words the texts use for
+            # it, learnt from the sentences read for meaning, found in every sentence.
+            if vectors is None:
+                vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+            if prototypes is None:
+                prototypes = theme_prototypes(taxonomy, embedder)
+            stemmer_of = stemmer_languages(chosen, len(pieces))
+            terms = learn_terms(
+                pieces,
+                read,
+                vectors,
+                prototypes,
+                taxonomy,
+                stemmer_of=stemmer_of,
+                folded=folded,
+                stemmed=stemmed,
+            )
+            if terms:
+                strength = term_hits(
+                    terms, k, stemmer_of=stemmer_of, folded=folded, stemmed=stemmed
+                )
+                hits = composed_hits(found | (strength > 0), taxonomy, alone)
+                # Weaker evidence than a written keyword: the word's similarity, not 1.0 (a
+                # word learnt from one batch may not be learnt from the next).
+                rows, columns = np.nonzero(hits & ~written)
+                np.maximum.at(scores, (owner[rows], columns), strength[rows].max(axis=1))
+        # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
+        rows, columns = np.nonzero(written)
+        scores[owner[rows], columns] = 1.0
+    silent = np.asarray(~hits.any(axis=1), bool)
+    if not silent[read].any():
+        return
+    # Sentences whose keywords name exactly one theme teach what else that theme sounds like.
+    seeds = np.flatnonzero(hits[read].sum(axis=1) == 1) if keywords else read[:0]
+    if len(seeds) > MAX_SEEDS:
+        seeds = np.sort(np.random.default_rng(0).choice(seeds, MAX_SEEDS, replace=False))
+    if vectors is None:
+        vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+    if prototypes is None:
+        prototypes = theme_prototypes(taxonomy, embedder)
+    if centred is None:
+        centred = unit_rows(vectors - prototypes.none)
+    learned = keyword_self_training(
+        centred[seeds], hits[read[seeds]].argmax(axis=1), centred, n_themes=k
+    )
+    chosen, confidence = learned.argmax(axis=1), learned.max(axis=1)
+    similarity = centred @ prototypes.themes.T
+    # The regression always picks one of the themes it learnt; a sentence must also be nearer
+    # that theme's prototype than generic text is, or a taxonomy of two themes would tag
+    # everything else one of the two.
+    nearer = similarity[np.arange(len(read)), chosen] >= SELF_TRAINED_SIMILARITY
+    # Well above an even split among the themes learnt: 0.2 is a clear choice among twelve,
+    # 0.5 a guess between two (hence the ceiling).
+    learnt = max(int((learned.sum(axis=0) > 0).sum()), 1)
+    bar = _self_trained_bars(
+        learned, seeds, hits[read[seeds]].argmax(axis=1), learnt, broad_theme(taxonomy)
+    )
+    taught = (confidence >= bar[chosen]) & nearer
+    # A sentence with keywords gets the learnt theme too when its keywords do not name it
+    # ("great pizza and fantastic service": service by keyword, food by what pizza sounds like),
+    # except a compound taxonomy's catch-all theme (RESTAURANT#GENERAL), which is only for a
+    # sentence that names nothing more specific (compose_hits).
+    facets = theme_facets(taxonomy)
+    catch_all = -1 if facets is None else int(facets.default[facets.general_entity])
+    named = np.asarray(hits[read].any(axis=1), bool)
+    for i in np.flatnonzero(taught):
+        row, column = int(owner[read[i]]), int(chosen[i])
+        if not hits[read[i], column] and not (column == catch_all and named[i]):
+            scores[row, column] = max(scores[row, column], float(confidence[i]))
+    # What self-training leaves of the silent sentences (or, without keywords, all of them) is
+    # read against the prototypes.
+    left = silent[read] & ~taught
+    ordered = np.sort(similarity, axis=1)
+    best = similarity.argmax(axis=1)
+    value = ordered[:, -1]
+    runner_up = ordered[:, -2] if k > 1 else np.full(len(read), -1.0)
+    for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
+        row, column = int(owner[read[i]]), int(best[i])
+        scores[row, column] = max(scores[row, column], float(value[i]))
+
+
+def _self_trained_bars(
+    learned: NDArray[np.float64],
+    seeds: NDArray[np.int64],
+    seed_themes: NDArray[np.int64],
+    learnt: int,
+    broad: int | None,
+) -> NDArray[np.float64]:
+    """Per theme, the probability at which self-training assigns it.
+
+    Every theme needs :data:`SELF_TRAINED_EVEN_SPLITS` times an even split among the themes
+    learnt (at most :data:`SELF_TRAINED_CEILING`). A theme also needs the probability that
+    its own keyword sentences reach at their :data:`SELF_TRAINED_SEED_PERCENTILE` percentile:
+    a theme the regression tells apart well ("the staff") asks more of a sentence than one it
+    confuses with others, measured on the texts being assigned. The taxonomy's broad theme
+    (:func:`~advocacy.text.theme_facets.broad_theme`: "the laptop as a whole") keeps the even
+    split alone: its keywords occur in sentences of every kind, so what they score says little
+    of a sentence about it that names nothing.
+    """
+    even = min(SELF_TRAINED_CEILING, SELF_TRAINED_EVEN_SPLITS / learnt)
+    bars = np.full(learned.shape[1], even)
+    for theme in np.unique(seed_themes):
+        own = learned[seeds[seed_themes == theme], theme]
+        if len(own) >= MIN_SEEDS and theme != broad:
+            bars[theme] = max(even, float(np.percentile(own, SELF_TRAINED_SEED_PERCENTILE)))
+    return bars

@@ -1,0 +1,280 @@
+"""Which themes a text names by keyword: each theme's seed keywords, matched as whole stemmed words.
+
+A text gets every theme one of whose *seed keywords* it contains as whole words after stemming
+(:mod:`advocacy.text.phrases`: "tea" never matches "team"). A theme's seed keywords are its
+keywords and the words of its own name and description that no other theme's name or
+description shares (:func:`seed_keywords`): "Ambience: the atmosphere, decor and music" is
+marked by "atmosphere", "decor" and "music" even with no keyword written. The name of the
+whole thing the other themes speak of ("the battery of the laptop") marks the taxonomy's broad
+theme ("Laptop", or the catch-all ``LAPTOP#GENERAL``) though the other descriptions share it.
+
+Compound themes (``FOOD#PRICES``, or "Food prices" beside "Food quality" and "Drink prices")
+are read by halves (:mod:`advocacy.text.theme_facets`): a keyword names an entity or an
+attribute, the halves a sentence names are joined ("the pizza is overpriced": FOOD#PRICES),
+and a word the themes of one entity (or of one attribute) share seeds that half. An entity
+named with no attribute gets its first listed theme here (:func:`keyword_hits`); by meaning,
+:func:`~advocacy.text.theme_assignment.assign_themes` may choose another of its themes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from advocacy.text.phrases import PhraseMatcher, stems, words
+from advocacy.text.taxonomy_file import Taxonomy
+from advocacy.text.theme_facets import (
+    ATTRIBUTE,
+    SEPARATOR,
+    Facets,
+    broad_theme,
+    compose_hits,
+    theme_facets,
+)
+
+__all__ = ["composed_hits", "keyword_hits", "seed_hits", "seed_keywords"]
+
+
+def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
+    """Each theme's keywords plus the words of its name and description that no other theme uses.
+
+    A taxonomy written from theme names and a line each already says which words mark a theme:
+    "Ambience: the atmosphere, decor, music and noise" names four. A word of a theme's name or
+    description counts as its keyword when it is no stop word (of any language theme names
+    know), has three letters or more and no other theme's name or description has a word of
+    the same stem ("prices" in both "Food prices" and "Drink prices" marks neither); words
+    shared with other themes mostly say how the line was written ("the", "how", "quality"),
+    not what it is about. The one exception is the name of the whole thing the other themes
+    speak of, which seeds the taxonomy's broad theme (``_whole_words``). A taxonomy of one
+    theme has nothing to compare with, so only that theme's name counts.
+
+    Parameters
+    ----------
+    taxonomy
+        The themes.
+
+    Returns
+    -------
+    list of tuple
+        Per theme, in the taxonomy's order, its seed keywords: its written keywords first,
+        then its own words, each once.
+
+    Examples
+    --------
+    >>> from advocacy.text.taxonomy_file import Taxonomy, TaxonomyTheme
+    >>> taxonomy = Taxonomy((
+    ...     TaxonomyTheme("Food", "the dishes and their taste", ("meal",)),
+    ...     TaxonomyTheme("Service", "the staff and their manners"),
+    ... ))
+    >>> seed_keywords(taxonomy)
+    [('meal', 'dishes', 'food', 'taste'), ('manners', 'service', 'staff')]
+    """
+    from advocacy.text.theme_names import STOP_WORDS
+
+    # A taxonomy has no language of its own, and in a German one "und" or "nicht" would mark
+    # a theme in every German comment: a stop word of any language the names know is no seed
+    # (English "door" or "van" then only mark a theme when listed as keywords).
+    stop = frozenset().union(*STOP_WORDS.values())
+    # A lone theme has no other theme to tell its generic words ("problems") from its own: only
+    # its name counts then.
+    alone = len(taxonomy.themes) < 2
+    own = [
+        {
+            word: stems(word)[0]
+            for word in words(
+                theme.name.replace("_", " ")
+                if alone
+                else f"{theme.name.replace('_', ' ')} {theme.description}"
+            )
+            if len(word) >= 3 and not word.isdigit() and word not in stop
+        }
+        for theme in taxonomy.themes
+    ]
+    users = Counter(stem for found in own for stem in set(found.values()))
+    seeds = [
+        [*theme.keywords, *sorted(w for w, stem in found.items() if users[stem] == 1)]
+        for theme, found in zip(taxonomy.themes, own, strict=True)
+    ]
+    facets = theme_facets(taxonomy)
+    if facets is not None:
+        for column, word in _facet_words(own, users, facets):
+            seeds[column].append(word)
+    if not alone:
+        for column, word in _whole_words(taxonomy, stop, facets):
+            seeds[column].append(word)
+    return [tuple(dict.fromkeys(found)) for found in seeds]
+
+
+def _whole_words(
+    taxonomy: Taxonomy, stop: frozenset[str], facets: Facets | None
+) -> list[tuple[int, str]]:
+    """(column, word): the name of the whole thing, a word of the taxonomy's broad theme.
+
+    The other themes' descriptions speak of the whole ("the battery of the laptop"), so its
+    name is shared and would mark no theme; it is what names the broad theme ("Laptop") all
+    the same. In a plain taxonomy, the words of the broad theme's name that no other theme's
+    *name* has; in a compound one, the name of the general entity (RESTAURANT), for its
+    catch-all theme (RESTAURANT#GENERAL), which :func:`compose_hits` gives only to a sentence
+    that names nothing more specific. Not when that theme is one attribute of the entity
+    ("Food prices" listed first, with no "Food" of its own): "the food was tasty" says
+    nothing of prices.
+    """
+    broad = broad_theme(taxonomy)
+    if broad is None:
+        return []
+
+    def named(text: str) -> set[str]:
+        return {
+            word
+            for word in words(text.replace("_", " "))
+            if len(word) >= 3 and not word.isdigit() and word not in stop
+        }
+
+    if facets is None:
+        others = Counter(
+            stem
+            for column, theme in enumerate(taxonomy.themes)
+            if column != broad
+            for stem in {stems(word)[0] for word in named(theme.name)}
+        )
+        own = named(taxonomy.themes[broad].name)
+        return [(broad, word) for word in sorted(own) if not others[stems(word)[0]]]
+    if not facets.whole[facets.general_entity]:
+        # Its default theme is one attribute of it ("Food prices" listed first, no "Food" or
+        # FOOD#GENERAL): the entity's name says nothing of that attribute.
+        return []
+    marked = any(SEPARATOR in theme.name for theme in taxonomy.themes)
+    members = np.flatnonzero(facets.entity == facets.general_entity).tolist()
+    # By stem: "Room overall" and "Rooms prices" share the room.
+    spelt = [
+        {stems(word)[0]: word for word in named(head)}
+        for head in (
+            name.partition(SEPARATOR)[0] if marked else " ".join(words(name)[:1])
+            for name in (taxonomy.themes[c].name for c in members)
+        )
+    ]
+    common = set.intersection(*(set(found) for found in spelt))
+    return [(broad, spelt[0][stem]) for stem in sorted(common)]
+
+
+def _facet_words(
+    own: list[dict[str, str]], users: Counter[str], facets: Facets
+) -> list[tuple[int, str]]:
+    """(column, word): the words a compound taxonomy's themes share within one half.
+
+    A word that every theme using it shares with its entity ("food" in FOOD#QUALITY and
+    FOOD#PRICES) names that entity: it seeds the entity's default theme. A word shared by themes
+    of one attribute ("prices" of RESTAURANT#PRICES and FOOD#PRICES) names that attribute: it
+    seeds the general entity's theme of it, which :func:`compose_hits` reads as the attribute
+    alone (the general attribute, the default, is left out: "general" says nothing).
+    """
+    columns: dict[str, set[int]] = {}
+    spelling: dict[str, str] = {}
+    for column, found in enumerate(own):
+        for word, stem in found.items():
+            columns.setdefault(stem, set()).add(column)
+            spelling.setdefault(stem, word)
+    general = facets.entity == facets.general_entity
+    out = []
+    for stem, using in sorted(columns.items()):
+        if users[stem] < 2:
+            continue
+        entities = {int(facets.entity[c]) for c in using}
+        attributes = {int(facets.attribute[c]) for c in using}
+        if len(entities) == 1 and (entity := entities.pop()) != facets.general_entity:
+            out.append((int(facets.default[entity]), spelling[stem]))
+        elif len(attributes) == 1:
+            attribute = attributes.pop()
+            target = np.flatnonzero(general & (facets.attribute == attribute))
+            if len(target) and facets.kind[target[0]] == ATTRIBUTE:
+                out.append((int(target[0]), spelling[stem]))
+    return out
+
+
+def keyword_hits(
+    texts: Sequence[str], taxonomy: Taxonomy, *, languages: Sequence[str | None] | None = None
+) -> NDArray[np.bool_]:
+    """n texts x n themes: which themes' seed keywords each text mentions (whole stemmed words).
+
+    The seed keywords are the theme's keywords and its own words (:func:`seed_keywords`); the
+    halves of a compound taxonomy's themes are joined (:func:`composed_hits`), an entity named
+    alone getting its first listed theme.
+
+    Parameters
+    ----------
+    texts
+        The texts.
+    taxonomy
+        The themes.
+    languages
+        ISO 639-1 code per text (None: unknown), which chooses the stemmer.
+
+    Returns
+    -------
+    numpy.ndarray
+        True where a text names a theme.
+    """
+    return composed_hits(seed_hits(texts, taxonomy, languages=languages), taxonomy)
+
+
+def seed_hits(
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    languages: Sequence[str | None] | None = None,
+    folded_words: Sequence[Sequence[str]] | None = None,
+    stemmed: dict[str, dict[str, str]] | None = None,
+) -> NDArray[np.bool_]:
+    """n texts x n themes: which themes' seed keywords each text names, halves not yet joined.
+
+    Parameters
+    ----------
+    texts
+        The texts (or sentences).
+    taxonomy
+        The themes.
+    languages
+        ISO 639-1 code per text (None: unknown), which chooses the stemmer.
+    folded_words
+        The :func:`~advocacy.text.phrases.words` of each text, when the caller has them.
+    stemmed
+        Stemmer -> word -> stem, read and filled, for a caller that stems the words again.
+
+    Returns
+    -------
+    numpy.ndarray
+        True where a text says one of a theme's seed keywords.
+    """
+    hits = np.zeros((len(texts), len(taxonomy.themes)), dtype=bool)
+    matcher = PhraseMatcher(seed_keywords(taxonomy))
+    found = matcher.match_many(texts, languages, folded_words=folded_words, stemmed=stemmed)
+    rows = np.repeat(np.arange(len(texts)), [len(columns) for columns in found])
+    hits[rows, [column for columns in found for column in columns]] = True
+    return hits
+
+
+def composed_hits(
+    hits: NDArray[np.bool_], taxonomy: Taxonomy, alone: NDArray[np.int64] | None = None
+) -> NDArray[np.bool_]:
+    """``hits`` with a compound taxonomy's halves joined (:func:`compose_hits`), else as given.
+
+    Parameters
+    ----------
+    hits
+        Texts x themes: the themes whose seed keywords each text says (:func:`seed_hits`).
+    taxonomy
+        The themes.
+    alone
+        Texts x entities: the theme to give an entity named alone that has no theme about it
+        as a whole (see :func:`compose_hits`); None keeps its first listed theme.
+
+    Returns
+    -------
+    numpy.ndarray
+        The themes each text gets by keyword.
+    """
+    facets = theme_facets(taxonomy)
+    return hits if facets is None else compose_hits(hits, facets, alone=alone)
