@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import NDArray
 
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.taxonomy import (
@@ -237,3 +240,43 @@ def test_the_theme_chosen_for_an_entity_named_alone_replaces_its_default_only() 
     composed = compose_hits(hits, facets, alone=alone)
     assert [np.flatnonzero(row).tolist() for row in composed] == [[5], [4], [5, 6]]
     assert compose_hits(hits, facets)[:, 4].tolist() == [True, True, True]
+
+
+class _CountingEmbedder:
+    """The real embedder, counting the texts it is given."""
+
+    def __init__(self) -> None:
+        self.inner = default_embedder()
+        self.name, self.dimension = self.inner.name, self.inner.dimension
+        self.texts = 0
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+
+def test_an_entity_with_one_theme_is_never_vague() -> None:
+    # DRINKS has one theme (its price): there is nothing to choose among.
+    one = Taxonomy(tuple(t for t in PRICES_FIRST.themes if t.name != "DRINKS#QUALITY"))
+    facets = theme_facets(one)
+    assert facets is not None and vague_entities(facets) == []
+
+
+def test_nothing_is_embedded_to_choose_for_a_vague_entity_no_sentence_names() -> None:
+    # Every theme has keywords and every sentence one, so meaning has nothing else to read: no
+    # sentence names the drinks, or only an entity with one theme does, nothing to choose.
+    keyworded = Taxonomy(
+        tuple(
+            TaxonomyTheme(t.name, t.description, t.keywords or (f"{t.name.lower()} phrase",))
+            for t in PRICES_FIRST.themes
+        )
+    )
+    one = Taxonomy(tuple(t for t in keyworded.themes if t.name != "DRINKS#QUALITY"))
+    for taxonomy, texts in (
+        (keyworded, ["The food was great and the staff were kind.", "What a lovely place."]),
+        (one, ["The wine was very good here.", "The staff were kind to us."]),
+    ):
+        counting = _CountingEmbedder()
+        scores = assign_themes(texts * 50, taxonomy, embedder=counting)
+        assert (scores > 0).any(axis=1).all()
+        assert counting.texts == 0

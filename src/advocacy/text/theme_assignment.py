@@ -243,10 +243,12 @@ def _by_sentence(
         stemmed: dict[str, dict[str, str]] = {}
         found = seed_hits(pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed)
         facets = theme_facets(taxonomy)
+        vague = [] if facets is None else vague_entities(facets)
         alone = None
-        if facets is not None and len(read) and vague_entities(facets):
+        if facets is not None and vague and found[read][:, np.isin(facets.entity, vague)].any():
             # An entity named with no attribute and no theme about it as a whole: what the
-            # sentence says may choose which of its themes ("the drinks were great").
+            # sentence says may choose which of its themes ("the drinks were great"). Only
+            # when a sentence read names one: else there is nothing to choose.
             vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
             # Names and descriptions only: by convention an entity's own words are its first
             # theme's keywords, and they say nothing of the attribute.

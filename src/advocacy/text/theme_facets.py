@@ -246,7 +246,7 @@ def vague_entities(facets: Facets) -> list[int]:
     attribute is a side of many things, said in words of its own, and a text that names the
     drinks with none of them is no text about their price. An entity whose first theme is an
     attribute the whole does not have ("Food quality" first, no "Restaurant quality") keeps it,
-    as the user listed it.
+    as the user listed it; an entity with one theme has nothing to choose from.
 
     Parameters
     ----------
@@ -259,11 +259,13 @@ def vague_entities(facets: Facets) -> list[int]:
         The indices of those entities.
     """
     shared = set(facets.attribute[facets.entity == facets.general_entity].tolist())
+    sizes = np.bincount(facets.entity, minlength=len(facets.default))
     return [
         entity
         for entity in range(len(facets.default))
         if not facets.whole[entity]
         and entity != facets.general_entity
+        and sizes[entity] >= 2
         and int(facets.attribute[facets.default[entity]]) in shared
     ]
 
