@@ -6,8 +6,9 @@ written without keywords, whose words learnt from the texts it says
 (:mod:`advocacy.text.theme_terms`). An entity of a compound taxonomy named alone gets its first
 listed theme, except when that theme is not the entity as a whole but an attribute the whole
 has too ("Drink prices" listed first beside "Restaurant prices"): then the sentence's meaning
-chooses among the entity's themes ("the drinks were great": "Drink quality"); with keywords
-alone, or in a sentence too short to read for meaning, the first listed.
+may choose another of the entity's themes ("the drinks were great": "Drink quality"), when it is
+:data:`VAGUE_MARGIN` nearer to it than to the first listed; with keywords alone, or in a sentence
+too short to read for meaning, the first listed.
 
 Meaning reads every sentence of a few words, in two steps, and a last rule catches the rest:
 
@@ -88,6 +89,7 @@ __all__ = [
     "SELF_TRAINED_EVEN_SPLITS",
     "SELF_TRAINED_SEED_PERCENTILE",
     "SELF_TRAINED_SIMILARITY",
+    "VAGUE_MARGIN",
     "assign_themes",
 ]
 
@@ -96,6 +98,11 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.35
 #: How much closer to its best theme than to the next a sentence must be for meaning to assign it.
 DEFAULT_MARGIN = 0.075
+#: How much more similar a sentence naming a vague entity alone
+#: (:func:`~advocacy.text.theme_facets.vague_entities`) must be to another of its themes than to
+#: its first listed one to get that theme instead; chosen on the SemEval train files
+#: (themes_semeval.py).
+VAGUE_MARGIN = 0.075
 #: The classifier self-trained on keyword matches assigns a theme to a sentence without keywords
 #: when its probability is this many times an even split among the themes it learnt (0.5 of 4
 #: themes, 0.17 of 12) or reaches :data:`SELF_TRAINED_CEILING`; chosen on the SemEval train
@@ -259,8 +266,11 @@ def _by_sentence(
             # The none prototype is the same generic sentences': the centred vectors serve
             # self-training below too.
             centred = unit_rows(vectors - described.none)
-            similarity = centred @ described.themes.T
-            alone = alone_themes(similarity, read, len(pieces), facets)
+            columns = np.flatnonzero(np.isin(facets.entity, vague))
+            similarity = centred @ described.themes[columns].T
+            alone = alone_themes(
+                similarity, columns, read, len(pieces), facets, margin=VAGUE_MARGIN
+            )
         written = composed_hits(found, taxonomy, alone)
         hits = written
         if len(read) and folded is not None:

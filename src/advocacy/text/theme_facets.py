@@ -271,32 +271,52 @@ def vague_entities(facets: Facets) -> list[int]:
 
 
 def alone_themes(
-    similarity: NDArray[np.float32], read: NDArray[np.int64], n: int, facets: Facets
+    similarity: NDArray[np.float32],
+    columns: NDArray[np.int64],
+    read: NDArray[np.int64],
+    n: int,
+    facets: Facets,
+    *,
+    margin: float,
 ) -> NDArray[np.int64]:
     """For each vague entity (:func:`vague_entities`), the theme a text naming it alone gets.
 
     Parameters
     ----------
     similarity
-        Similarity of each text read for meaning to each theme's prototype (rows of ``read``).
+        Similarity of each text read for meaning (rows of ``read``) to the prototypes of the
+        themes in ``columns``.
+    columns
+        The themes compared: every theme of the vague entities.
     read
         Which of the ``n`` texts were read for meaning.
     n
         The number of texts.
     facets
         The taxonomy's halves (:func:`theme_facets`).
+    margin
+        How much more similar to the nearest of the entity's themes than to its default (first
+        listed) theme a text must be to move off the default.
 
     Returns
     -------
     numpy.ndarray
         ``n`` x entities: for a vague entity and a text read, the column of its theme whose
-        prototype the text is nearest; -1 elsewhere (:func:`compose_hits` then gives the
-        entity's default theme). The ``alone`` argument of :func:`compose_hits`.
+        prototype the text is nearest, when that beats the default by ``margin``; -1 elsewhere
+        (:func:`compose_hits` then gives the entity's default theme). The ``alone`` argument of
+        :func:`compose_hits`.
     """
     alone = np.full((n, len(facets.default)), -1, np.int64)
-    for entity in vague_entities(facets):
-        members = np.flatnonzero(facets.entity == entity)
-        alone[read, entity] = members[similarity[:, members].argmax(axis=1)]
+    rows = np.arange(len(read))
+    for entity in np.unique(facets.entity[columns]).tolist():
+        members = np.flatnonzero(facets.entity[columns] == entity)
+        near = similarity[:, members]
+        best = near.argmax(axis=1)
+        default = near[:, columns[members].tolist().index(facets.default[entity])]
+        # A name says which entity, not which side of it: the listing stands unless the text
+        # clearly says another side (two themes' similarities a hair apart choose nothing).
+        clear = near[rows, best] - default >= margin
+        alone[read, entity] = np.where(clear, columns[members][best], -1)
     return alone
 
 
