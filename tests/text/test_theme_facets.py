@@ -303,3 +303,20 @@ def test_a_vague_entity_keeps_its_first_theme_unless_meaning_clearly_says_anothe
         (*names_only.themes[:6], TaxonomyTheme("DRINKS#STYLE_OPTIONS"), *names_only.themes[6:])
     )
     assert _assigned(["The food was really good."], styled) == [["FOOD#QUALITY"]]
+
+
+def test_a_vague_entity_named_with_another_of_its_themes_does_not_get_its_first_too() -> None:
+    # "tasty" says the drinks' quality: the drinks' name beside it says nothing of their price,
+    # whether meaning reads the sentence or keywords alone do.
+    tasty = Taxonomy(
+        tuple(
+            TaxonomyTheme(t.name, t.description, (*t.keywords, "tasty"))
+            if t.name == "DRINKS#QUALITY"
+            else t
+            for t in PRICES_FIRST.themes
+        )
+    )
+    texts = ["The drinks were tasty.", "The wine was tasty but expensive."]
+    expected = [["DRINKS#QUALITY"], ["DRINKS#PRICES", "DRINKS#QUALITY"]]
+    assert _assigned(texts, tasty) == expected
+    assert _themes(texts, tasty) == expected

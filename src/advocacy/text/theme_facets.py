@@ -172,26 +172,25 @@ def compose_hits(
     facets
         The taxonomy's halves (:func:`theme_facets`).
     alone
-        Texts x entities: the column to give an entity that a text names alone when the
-        entity has no theme about it as a whole (``facets.whole`` false), chosen by what the
-        text says (:func:`advocacy.text.taxonomy.assign_themes` reads it by meaning); None, or
-        a negative column, keeps the entity's default (its first listed theme).
+        Texts x entities: the column to give a vague entity (:func:`vague_entities`) that a
+        text names alone, chosen by what the text says
+        (:func:`advocacy.text.taxonomy.assign_themes` reads it by meaning); None, or a
+        negative column, keeps the entity's default (its first listed theme).
 
     Returns
     -------
     numpy.ndarray
         The themes each text gets: a keyword of both halves its own theme; an attribute joined
         to each entity named that has a theme of it, else to the general entity; an entity
-        named alone its default theme, or for an entity without a theme as a whole, the
-        theme ``alone`` chooses.
+        named alone its default theme, or for a vague entity (:func:`vague_entities`), none
+        when another of its themes is named, else the theme ``alone`` chooses.
     """
-    chosen = alone
     n_entities = len(facets.default)
     n_attributes = int(facets.attribute.max()) + 1
     out: NDArray[np.bool_] = hits & (facets.kind == BOTH)
     named = np.zeros((len(hits), n_entities), bool)  # the entities each text names
     said = np.zeros((len(hits), n_attributes), bool)  # the attributes it names alone
-    only = np.zeros((len(hits), n_entities), bool)  # the entities it names alone
+    bare = np.zeros((len(hits), n_entities), bool)  # the entities it names by name only
     for column, (entity, attribute, kind) in enumerate(
         zip(facets.entity, facets.attribute, facets.kind, strict=True)
     ):
@@ -200,7 +199,7 @@ def compose_hits(
         else:
             named[:, entity] |= hits[:, column]
             if kind == ENTITY:
-                only[:, entity] |= hits[:, column]
+                bare[:, entity] |= hits[:, column]
     named[:, facets.general_entity] = False
     joined = np.zeros_like(said)
     specific = np.zeros_like(named)  # the entities a text names with one of their attributes
@@ -214,21 +213,24 @@ def compose_hits(
     for column, (attribute, kind) in enumerate(zip(facets.attribute, facets.kind, strict=True)):
         if kind == ATTRIBUTE:
             out[:, column] |= said[:, attribute] & ~joined[:, attribute]
+    vague = vague_entities(facets)
     for entity, column in enumerate(facets.default):
         if entity != facets.general_entity:
             # "The screen is bright": DISPLAY#QUALITY, not also the screen as a whole
             # (DISPLAY#GENERAL). A default that is itself an attribute (FOOD#QUALITY, listed
             # first) stays: "the food is overpriced" is often about its taste too.
             as_a_whole = specific[:, entity] & facets.whole[entity]
-            given = only[:, entity] & ~as_a_whole
-            if chosen is not None and not facets.whole[entity]:
+            given = bare[:, entity] & ~as_a_whole
+            if entity in vague:
                 # "The drinks were great" with "Drink prices" listed first: the name says
-                # which entity, not which attribute; named with none, what the text says
-                # chooses among its themes.
-                members = facets.entity == entity
-                vague = given & ~out[:, members].any(axis=1) & (chosen[:, entity] >= 0)
-                out[vague, chosen[vague, entity]] = True
-                given &= ~vague
+                # which entity, not which attribute. Named with another of its themes ("the
+                # drinks were tasty"), that theme is what the text says of it; named with
+                # none, what the text says may choose one (``alone``).
+                given &= ~out[:, facets.entity == entity].any(axis=1)
+                if alone is not None:
+                    moved = given & (alone[:, entity] >= 0)
+                    out[moved, alone[moved, entity]] = True
+                    given &= ~moved
             out[:, column] |= given
     # The general entity's default theme ("the place was great") is what a text is about when it
     # names nothing more specific: "the place is small but the food is fantastic" is about the
