@@ -320,3 +320,17 @@ def test_a_vague_entity_named_with_another_of_its_themes_does_not_get_its_first_
     expected = [["DRINKS#QUALITY"], ["DRINKS#PRICES", "DRINKS#QUALITY"]]
     assert _assigned(texts, tasty) == expected
     assert _themes(texts, tasty) == expected
+
+
+def test_a_vague_entity_reads_the_examples_given_for_its_themes() -> None:
+    # Names only, the drinks' sides are too close to tell apart (the listing stands, above);
+    # the user's examples of their quality say what a sentence about it sounds like.
+    names_only = [TaxonomyTheme(t.name, "", t.keywords) for t in PRICES_FIRST.themes]
+    examples = ("The cocktails were delicious.", "Great drinks, strong and fresh.")
+    shown = Taxonomy(
+        tuple(
+            TaxonomyTheme(t.name, "", t.keywords, examples) if t.name == "DRINKS#QUALITY" else t
+            for t in names_only
+        )
+    )
+    assert _assigned(["The drinks were great."], shown) == [["DRINKS#QUALITY"]]

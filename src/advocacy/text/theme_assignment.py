@@ -257,10 +257,15 @@ def _by_sentence(
             # sentence says may choose which of its themes ("the drinks were great"). Only
             # when a sentence read names one: else there is nothing to choose.
             vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
-            # Names and descriptions only: by convention an entity's own words are its first
-            # theme's keywords, and they say nothing of the attribute.
+            # Names, descriptions and examples, not keywords: by convention an entity's own
+            # words are its first theme's keywords, and they say nothing of the attribute.
             described = theme_prototypes(
-                Taxonomy(tuple(TaxonomyTheme(t.name, t.description) for t in taxonomy.themes)),
+                Taxonomy(
+                    tuple(
+                        TaxonomyTheme(t.name, t.description, examples=t.examples)
+                        for t in taxonomy.themes
+                    )
+                ),
                 embedder,
             )
             # The none prototype is the same generic sentences': the centred vectors serve
