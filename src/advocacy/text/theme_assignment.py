@@ -75,8 +75,15 @@ from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.phrases import MAX_CHARACTERS, words
 from advocacy.text.taxonomy_file import Taxonomy, TaxonomyTheme
 from advocacy.text.theme_classifier import MAX_SEEDS, MIN_SEEDS, keyword_self_training
-from advocacy.text.theme_facets import alone_themes, broad_theme, theme_facets, vague_entities
-from advocacy.text.theme_keywords import composed_hits, keyword_hits, seed_hits
+from advocacy.text.theme_facets import (
+    Facets,
+    alone_themes,
+    broad_theme,
+    compose_hits,
+    theme_facets,
+    vague_entities,
+)
+from advocacy.text.theme_keywords import keyword_hits, seed_hits
 from advocacy.text.theme_prototypes import Prototypes, theme_prototypes
 from advocacy.text.theme_sentences import cut_sentences, sentence_vectors, stemmer_languages
 from advocacy.text.theme_terms import learn_terms, term_hits
@@ -161,7 +168,9 @@ def assign_themes(
     -------
     numpy.ndarray
         1.0 for a hit of a seed keyword
-        (:func:`~advocacy.text.theme_keywords.seed_keywords`), the word's similarity (below
+        (:func:`~advocacy.text.theme_keywords.seed_keywords`; for a vague entity's name said
+        alone, on the one of its themes meaning chose, :data:`VAGUE_MARGIN`: the keyword says
+        the entity is meant, meaning only which side of it), the word's similarity (below
         1.0) for a word learnt from the texts (:func:`~advocacy.text.theme_terms.text_terms`),
         else the best sentence's similarity (or self-trained probability) where meaning
         assigned the theme, :data:`BROAD_FALLBACK` for the broad
@@ -242,6 +251,7 @@ def _by_sentence(
     vectors: NDArray[np.float32] | None = None
     centred: NDArray[np.float32] | None = None
     prototypes: Prototypes | None = None
+    facets = theme_facets(taxonomy)
     if keywords:
         chosen = None if languages is None else [languages[row] for row in owner]
         open_themes = any(not theme.keywords for theme in taxonomy.themes)
@@ -249,7 +259,6 @@ def _by_sentence(
         folded = [words(piece) for piece in pieces] if open_themes else None
         stemmed: dict[str, dict[str, str]] = {}
         found = seed_hits(pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed)
-        facets = theme_facets(taxonomy)
         vague = [] if facets is None else vague_entities(facets)
         alone = None
         if facets is not None and vague and found[read][:, np.isin(facets.entity, vague)].any():
@@ -257,34 +266,17 @@ def _by_sentence(
             # sentence says may choose which of its themes ("the drinks were great"). Only
             # when a sentence read names one: else there is nothing to choose.
             vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
-            # Names, descriptions and examples, not keywords: by convention an entity's own
-            # words are its first theme's keywords, and they say nothing of the attribute.
-            described = theme_prototypes(
-                Taxonomy(
-                    tuple(
-                        TaxonomyTheme(t.name, t.description, examples=t.examples)
-                        for t in taxonomy.themes
-                    )
-                ),
-                embedder,
+            centred, alone = _vague_choice(
+                taxonomy, facets, vague, vectors, read, len(pieces), embedder
             )
-            # The none prototype is the same generic sentences': the centred vectors serve
-            # self-training below too.
-            centred = unit_rows(vectors - described.none)
-            columns = np.flatnonzero(np.isin(facets.entity, vague))
-            similarity = centred @ described.themes[columns].T
-            alone = alone_themes(
-                similarity, columns, read, len(pieces), facets, margin=VAGUE_MARGIN
-            )
-        written = composed_hits(found, taxonomy, alone)
+        written = found if facets is None else compose_hits(found, facets, alone=alone)
         hits = written
         if len(read) and folded is not None:
             # A theme written without keywords is also marked by the words the texts use for
             # it, learnt from the sentences read for meaning, found in every sentence.
             if vectors is None:
                 vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
-            if prototypes is None:
-                prototypes = theme_prototypes(taxonomy, embedder)
+            prototypes = theme_prototypes(taxonomy, embedder)
             stemmer_of = stemmer_languages(chosen, len(pieces))
             terms = learn_terms(
                 pieces,
@@ -300,7 +292,8 @@ def _by_sentence(
                 strength = term_hits(
                     terms, k, stemmer_of=stemmer_of, folded=folded, stemmed=stemmed
                 )
-                hits = composed_hits(found | (strength > 0), taxonomy, alone)
+                termed = found | (strength > 0)
+                hits = termed if facets is None else compose_hits(termed, facets, alone=alone)
                 # Weaker evidence than a written keyword: the word's similarity, not 1.0 (a
                 # word learnt from one batch may not be learnt from the next).
                 rows, columns = np.nonzero(hits & ~written)
@@ -341,7 +334,6 @@ def _by_sentence(
     # ("great pizza and fantastic service": service by keyword, food by what pizza sounds like),
     # except a compound taxonomy's catch-all theme (RESTAURANT#GENERAL), which is only for a
     # sentence that names nothing more specific (compose_hits).
-    facets = theme_facets(taxonomy)
     catch_all = -1 if facets is None else int(facets.default[facets.general_entity])
     named = np.asarray(hits[read].any(axis=1), bool)
     for i in np.flatnonzero(taught):
@@ -358,6 +350,38 @@ def _by_sentence(
     for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
         row, column = int(owner[read[i]]), int(best[i])
         scores[row, column] = max(scores[row, column], float(value[i]))
+
+
+def _vague_choice(
+    taxonomy: Taxonomy,
+    facets: Facets,
+    vague: list[int],
+    vectors: NDArray[np.float32],
+    read: NDArray[np.int64],
+    n: int,
+    embedder: Embedder,
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """The sentences read, centred on the none prototype, and the vague entities' choices.
+
+    The choices are :func:`~advocacy.text.theme_facets.alone_themes` of the ``n`` sentences,
+    by similarity to the vague entities' themes only. Their prototypes are built from names,
+    descriptions and examples, not keywords: by convention an entity's own words are its first
+    theme's keywords, and they say nothing of the attribute. The none prototype is the same
+    generic sentences' as every prototype's, so the centred vectors serve self-training too.
+    """
+    columns = np.flatnonzero(np.isin(facets.entity, vague))
+    described = theme_prototypes(
+        Taxonomy(
+            tuple(
+                TaxonomyTheme(theme.name, theme.description, examples=theme.examples)
+                for theme in (taxonomy.themes[column] for column in columns)
+            )
+        ),
+        embedder,
+    )
+    centred = unit_rows(vectors - described.none)
+    similarity = centred @ described.themes.T
+    return centred, alone_themes(similarity, columns, read, n, facets, margin=VAGUE_MARGIN)
 
 
 def _self_trained_bars(

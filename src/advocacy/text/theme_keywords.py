@@ -256,9 +256,7 @@ def seed_hits(
     return hits
 
 
-def composed_hits(
-    hits: NDArray[np.bool_], taxonomy: Taxonomy, alone: NDArray[np.int64] | None = None
-) -> NDArray[np.bool_]:
+def composed_hits(hits: NDArray[np.bool_], taxonomy: Taxonomy) -> NDArray[np.bool_]:
     """``hits`` with a compound taxonomy's halves joined (:func:`compose_hits`), else as given.
 
     Parameters
@@ -267,14 +265,11 @@ def composed_hits(
         Texts x themes: the themes whose seed keywords each text says (:func:`seed_hits`).
     taxonomy
         The themes.
-    alone
-        Texts x entities: the theme to give an entity named alone that has no theme about it
-        as a whole (see :func:`compose_hits`); None keeps its first listed theme.
 
     Returns
     -------
     numpy.ndarray
-        The themes each text gets by keyword.
+        The themes each text gets by keyword (an entity named alone, its first listed theme).
     """
     facets = theme_facets(taxonomy)
-    return hits if facets is None else compose_hits(hits, facets, alone=alone)
+    return hits if facets is None else compose_hits(hits, facets)
