@@ -334,3 +334,27 @@ def test_a_vague_entity_reads_the_examples_given_for_its_themes() -> None:
         )
     )
     assert _assigned(["The drinks were great."], shown) == [["DRINKS#QUALITY"]]
+
+
+def test_a_sentence_too_short_to_read_keeps_the_first_listed_theme() -> None:
+    # Two words are not read for meaning: the listing is all there is to go by.
+    assert _assigned(["Lovely wine."], PRICES_FIRST) == [["DRINKS#PRICES"]]
+
+
+def test_names_in_words_have_vague_entities_too() -> None:
+    worded = Taxonomy(
+        (
+            TaxonomyTheme("Restaurant", "the restaurant as a whole", ("place",)),
+            TaxonomyTheme("Restaurant prices", "the prices of the restaurant", ("expensive",)),
+            TaxonomyTheme("Food quality", "how good the food is", ("food", "pizza")),
+            TaxonomyTheme("Food prices", "the price of the food"),
+            TaxonomyTheme("Drink prices", "the price of the drinks", ("drinks", "wine")),
+            TaxonomyTheme("Drink quality", "how good the drinks taste"),
+            TaxonomyTheme("Service", "the staff and how guests were treated", ("staff",)),
+        )
+    )
+    facets = theme_facets(worded)
+    assert facets is not None and vague_entities(facets) == [int(facets.entity[4])]
+    assert _assigned(
+        ["The drinks were great.", "The wine was expensive.", "The food was great."], worded
+    ) == [["Drink quality"], ["Drink prices"], ["Food quality"]]

@@ -22,10 +22,13 @@ A sentence's attribute evidence joins every entity it names that has a theme of 
 an entity named without an attribute gets its default theme (``FOOD#QUALITY``), and an entity
 named with one of its attributes does not get its theme as a whole (``DISPLAY#GENERAL``). When
 the default is not the entity as a whole but an attribute the general entity has too
-(``DRINKS#PRICES`` listed first beside ``RESTAURANT#PRICES``), the caller may choose by what the
-sentence says (``compose_hits(..., alone=...)``; ``assign_themes`` does so by meaning): "the
-drinks were great" is no sentence about their price. A taxonomy whose names do not all split in
-two at ``#``, or that shares no attribute between entities, is left as it is.
+(``DRINKS#PRICES`` listed first beside ``RESTAURANT#PRICES``) and the entity has other themes,
+the entity is *vague* (:func:`vague_entities`): named beside another of its themes ("the drinks
+were tasty", ``DRINKS#QUALITY``) it does not get the default too, and named alone the caller
+may choose by what the sentence says (``compose_hits(..., alone=...)``; ``assign_themes`` does
+so by meaning, when it clearly says another side): "the drinks were great" is no sentence about
+their price. A taxonomy whose names do not all split in two at ``#``, or that shares no
+attribute between entities, is left as it is.
 
 References
 ----------
