@@ -7,8 +7,9 @@ written without keywords, whose words learnt from the texts it says
 listed theme, except when that theme is not the entity as a whole but an attribute the whole
 has too ("Drink prices" listed first beside "Restaurant prices"): then the sentence's meaning
 may choose another of the entity's themes ("the drinks were great": "Drink quality"), when it is
-:data:`VAGUE_MARGIN` nearer to it than to the first listed; with keywords alone, or in a sentence
-too short to read for meaning, the first listed.
+:data:`VAGUE_MARGIN` nearer to it than to the first listed (and then a sentence naming another of
+the entity's themes does not get the first listed beside it); with keywords alone, or in a
+sentence too short to read for meaning, the first listed.
 
 Meaning reads every sentence of a few words, in two steps, and a last rule catches the rest:
 
@@ -105,11 +106,13 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.35
 #: How much closer to its best theme than to the next a sentence must be for meaning to assign it.
 DEFAULT_MARGIN = 0.075
-#: How much more similar a sentence naming a vague entity alone
+#: How much more similar a sentence naming a vague entity
 #: (:func:`~advocacy.text.theme_facets.vague_entities`) must be to another of its themes than to
-#: its first listed one to get that theme instead; chosen on the SemEval train files
-#: (themes_semeval.py).
-VAGUE_MARGIN = 0.075
+#: its first listed one for the first not to be meant: named alone, it gets that theme instead;
+#: named beside another of its themes, that theme alone. Chosen on the SemEval train files
+#: (themes_semeval.py): of 0, 0.025, 0.05, 0.075, 0.1 and 0.15, the best mean and the only one
+#: that lowers none of the 12 numbers (2026-12-06, docs/benchmarks.md).
+VAGUE_MARGIN = 0.025
 #: The classifier self-trained on keyword matches assigns a theme to a sentence without keywords
 #: when its probability is this many times an even split among the themes it learnt (0.5 of 4
 #: themes, 0.17 of 12) or reaches :data:`SELF_TRAINED_CEILING`; chosen on the SemEval train

@@ -23,12 +23,11 @@ an entity named without an attribute gets its default theme (``FOOD#QUALITY``), 
 named with one of its attributes does not get its theme as a whole (``DISPLAY#GENERAL``). When
 the default is not the entity as a whole but an attribute the general entity has too
 (``DRINKS#PRICES`` listed first beside ``RESTAURANT#PRICES``) and the entity has other themes,
-the entity is *vague* (:func:`vague_entities`): named beside another of its themes ("the drinks
-were tasty", ``DRINKS#QUALITY``) it does not get the default too, and named alone the caller
-may choose by what the sentence says (``compose_hits(..., alone=...)``; ``assign_themes`` does
-so by meaning, when it clearly says another side): "the drinks were great" is no sentence about
-their price. A taxonomy whose names do not all split in two at ``#``, or that shares no
-attribute between entities, is left as it is.
+the entity is *vague* (:func:`vague_entities`): the caller may choose by what the sentence says
+(``compose_hits(..., alone=...)``; ``assign_themes`` does so by meaning, when it clearly says
+another side): "the drinks were great" is no sentence about their price, and "the drinks were
+tasty" (``DRINKS#QUALITY`` by keyword) does not get it beside. A taxonomy whose names do not
+all split in two at ``#``, or that shares no attribute between entities, is left as it is.
 
 References
 ----------
@@ -185,8 +184,9 @@ def compose_hits(
     numpy.ndarray
         The themes each text gets: a keyword of both halves its own theme; an attribute joined
         to each entity named that has a theme of it, else to the general entity; an entity
-        named alone its default theme, or for a vague entity (:func:`vague_entities`), none
-        when another of its themes is named, else the theme ``alone`` chooses.
+        named alone its default theme, or for a vague entity (:func:`vague_entities`) where
+        ``alone`` chooses another theme, that theme, and not the default beside another of its
+        themes named.
     """
     n_entities = len(facets.default)
     n_attributes = int(facets.attribute.max()) + 1
@@ -224,16 +224,15 @@ def compose_hits(
             # first) stays: "the food is overpriced" is often about its taste too.
             as_a_whole = specific[:, entity] & facets.whole[entity]
             given = bare[:, entity] & ~as_a_whole
-            if entity in vague:
+            if entity in vague and alone is not None:
                 # "The drinks were great" with "Drink prices" listed first: the name says
-                # which entity, not which attribute. Named with another of its themes ("the
-                # drinks were tasty"), that theme is what the text says of it; named with
-                # none, what the text says may choose one (``alone``).
-                given &= ~out[:, facets.entity == entity].any(axis=1)
-                if alone is not None:
-                    moved = given & (alone[:, entity] >= 0)
-                    out[moved, alone[moved, entity]] = True
-                    given &= ~moved
+                # which entity, not which attribute. Where what the text says clearly points
+                # to another of its themes (``alone``), the default is not meant: named with
+                # none, that theme is; named with one ("the drinks were tasty"), it alone.
+                other = alone[:, entity] >= 0
+                moved = given & other & ~out[:, facets.entity == entity].any(axis=1)
+                out[moved, alone[moved, entity]] = True
+                given &= ~other
             out[:, column] |= given
     # The general entity's default theme ("the place was great") is what a text is about when it
     # names nothing more specific: "the place is small but the food is fantastic" is about the
