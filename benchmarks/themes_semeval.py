@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,6 @@ from advocacy.text.taxonomy import (
     assign_themes,
     load_taxonomy,
 )
-from advocacy.text.theme_assignment import VAGUE_MARGIN
 
 TAXONOMIES = Path(__file__).parent / "data" / "themes"
 FILES = {
@@ -108,12 +108,16 @@ def score(
     *,
     threshold: float,
     margin: float = DEFAULT_MARGIN,
-    vague_margin: float = VAGUE_MARGIN,
+    vague_margin: float | None = None,
     keywords: bool = True,
     meaning: bool = True,
     form: str = "all",
 ) -> float:
-    """Micro-F1 of one assignment mode on one set, with the taxonomy in one form (KEYWORDS)."""
+    """Micro-F1 of one assignment mode on one set, with the taxonomy in one form (KEYWORDS).
+
+    ``vague_margin`` None keeps assign_themes' own (the script also runs on sources older than
+    the argument, to compare before and after).
+    """
     rows = read_sentences(data / FILES[(name, split)], entity_only=name in ENTITY_LEVEL)
     written = load_taxonomy(TAXONOMIES / TAXONOMY[name])
     kept = KEYWORDS[form]
@@ -126,13 +130,14 @@ def score(
         )
     )
     texts = [text for text, _ in rows]
+    extra: dict[str, Any] = {} if vague_margin is None else {"vague_margin": vague_margin}
     scores = assign_themes(
         texts,
         taxonomy,
         embedder=default_embedder(),
         threshold=threshold,
         margin=margin,
-        vague_margin=vague_margin,
+        **extra,
         keywords=keywords,
         meaning=meaning,
     )
