@@ -48,6 +48,20 @@ from advocacy.text.phrases import stems
 if TYPE_CHECKING:
     from advocacy.text.taxonomy import Taxonomy
 
+__all__ = [
+    "ATTRIBUTE",
+    "BOTH",
+    "ENTITY",
+    "GENERAL",
+    "SEPARATOR",
+    "Facets",
+    "alone_themes",
+    "broad_theme",
+    "compose_hits",
+    "theme_facets",
+    "vague_entities",
+]
+
 #: What separates the entity from the attribute in a compound theme name.
 SEPARATOR = "#"
 #: The attribute name that marks an entity's default theme ("FOOD#GENERAL").
