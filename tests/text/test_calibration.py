@@ -266,6 +266,12 @@ def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
     assert "3-fold CV" in sampled.summary()["method"]
     within = CalibratedSentiment().fit(texts[:100], labels[:100])
     assert within.n_folds_ == 5
+    # The sample is judged at SAMPLED_PENALTIES: the weakest penalty only within the cap.
+    tried = {key.split("C=")[1] for key in sampled.cv_accuracy_ if "C=" in key}
+    assert tried == {f"{c:g}" for c in module.SAMPLED_PENALTIES} and "0.06" not in tried
+    assert {key.split("C=")[1] for key in within.cv_accuracy_ if "C=" in key} == {
+        f"{c:g}" for c in module.HEAD_PENALTIES
+    }
     # With five folds of this small sample the stacked TF-IDF wins: it is fitted on all labels.
     model = CalibratedSentiment(sampled_folds=5).fit(texts, labels, taught=taught)
     assert model.n_labels_ == 400 and 118 <= model.n_cv_labels_ <= 122
