@@ -1,7 +1,7 @@
 """Calibration with more labels than cross-validation compares on: held-out accuracy and CPU.
 
 A calibration with more than ``MAX_CV_LABELS`` labels chooses its candidate on a stratified
-sample of that many and then fits the chosen one on every label. This script teaches
+sample of ``SAMPLED_CV_LABELS`` and then fits the chosen one on every label. This script teaches
 ``--labels`` labels (``--seeds`` seeded samples of each set's pool, every label taught; the
 whole pool when it holds fewer) and scores the
 calibrated model on held-out rows of the same set, printing accuracy, macro-F1, what was chosen

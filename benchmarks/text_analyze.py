@@ -16,6 +16,13 @@ A DuckDB workspace receives N survey responses whose comments are real product r
 * a second ``ws.text.analyze()`` after 5% more responses arrive (a daily import): the stored
   calibration is kept (the labels did not change materially) and only the new texts are read.
 
+With ``--reruns``, two more workspaces time re-runs that refit without reading anything again
+(each step twice, after a first run): the first 80 comments scored (NPS 9 for a positive
+review, 2 for a negative one), then a German comment with an NPS arrives (the model does not
+read German: the refit has the same readable labels and names the same model, so only the new
+comment is read); a third of the comments scored, then ``text analyze --recalibrate`` with the
+labels unchanged (a refit naming the same model: nothing is read).
+
 Three workspaces: comments alone (no calibration); each comment with an NPS drawn in the band
 its review's stars imply (1 star 0-3, 2 stars 3-6, 4 stars 7-9, 5 stars 9-10: scores that agree
 with the text, as a customer's do); and an NPS drawn at random (labels unrelated to the text:
@@ -27,7 +34,7 @@ peak resident memory of the process and of its largest worker close the output. 
 the same run is VADER's polarity on the same texts, in memory.
 
     .venv/bin/python benchmarks/text_analyze.py [--documents 5000] [--workers 0]
-        [--data ../shared/data]
+        [--data ../shared/data] [--reruns]
 """
 
 from __future__ import annotations
@@ -155,6 +162,52 @@ def timed_workspace(folder: str, records: list[dict[str, object]], workers: int)
     ]
 
 
+def timed_reruns(folder: str, texts: list[str], stars: list[int], workers: int) -> list[Step]:
+    """(step, wall s, CPU s, documents read) for the re-runs of ``--reruns`` (see above)."""
+    settings = Settings.load(text_workers=workers)
+    steps: list[Step] = []
+    ws = advocacy.open(f"duckdb:///{folder}/german.duckdb", settings=settings)
+    ws.write_records(
+        "responses",
+        [
+            {"response_id": f"r{i}", "comment": text}
+            | ({"nps": 9 if star >= 4 else 2} if i < 80 else {})
+            for i, (text, star) in enumerate(zip(texts, stars, strict=True))
+        ],
+    )
+    ws.text.analyze()
+    for k in range(2):
+        german = f"Der Kundendienst war sehr unfreundlich, Bestellung {k} kam nie an."
+        ws.write_records("responses", [{"response_id": f"de{k}", "comment": german, "nps": 1}])
+        clock = Clock()
+        result = ws.text.analyze()
+        step = f"80 scored: a German comment with an NPS ({k + 1}), same model"
+        steps.append((step, *clock.lap(), result.analyzed))
+    ws.close()
+    ws = advocacy.open(f"duckdb:///{folder}/third.duckdb", settings=settings)
+    ws.write_records(
+        "responses",
+        [
+            {"response_id": f"r{i}", "comment": text}
+            | ({"nps": 9 if star >= 4 else 2} if i % 3 == 0 else {})
+            for i, (text, star) in enumerate(zip(texts, stars, strict=True))
+        ],
+    )
+    ws.text.analyze()
+    for k in range(2):
+        clock = Clock()
+        result = ws.text.analyze(recalibrate=True)
+        steps.append(
+            (
+                f"a third scored: `--recalibrate` ({k + 1}), same labels",
+                *clock.lap(),
+                result.analyzed,
+            )
+        )
+    ws.close()
+    return steps
+
+
 def _sum(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
     return a[0] + b[0], a[1] + b[1]
 
@@ -168,6 +221,9 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=5_000)
     parser.add_argument("--data", type=Path, default=corpora.DATA)
     parser.add_argument("--workers", type=int, default=0, help="text_workers (0: the cores)")
+    parser.add_argument(
+        "--reruns", action="store_true", help="also time re-runs that refit and read nothing"
+    )
     arguments = parser.parse_args()
     texts, stars = reviews(arguments.data, arguments.documents)
     rng = np.random.default_rng(0)
@@ -205,6 +261,12 @@ def main() -> None:
         f"| - | VADER polarity, in memory (baseline) | {len(texts) / vader:.2f} | | "
         f"| {vader:,.0f} | |"
     )
+    if arguments.reruns:
+        with tempfile.TemporaryDirectory() as folder:
+            steps = timed_reruns(folder, texts, stars, arguments.workers)
+        print("\n| re-run that refits | wall s | CPU s | documents read |\n|---|---:|---:|---:|")
+        for step, wall, cpu, count in steps:
+            print(f"| {step} | {wall:.2f} | {cpu:.2f} | {count:,} |")
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

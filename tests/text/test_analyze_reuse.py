@@ -35,6 +35,7 @@ from advocacy.text.enrich import (
 )
 from advocacy.text.sentiment import reading_sentiment
 from advocacy.text.text_model import KnownReadings, text_model
+from advocacy.text.workers import run_tasks
 from support.corpora import blitzer_reviews
 
 #: NPS drawn in the band a review's stars imply (Blitzer's stars are 1, 2, 4 or 5).
@@ -119,11 +120,16 @@ def test_a_piece_read_beside_the_fit_gives_the_same_rows(shared_data) -> None:
         partial(read_piece, texts[piece.start : piece.stop], known=known)
         for piece in pieces(len(texts))
     ]
-    calibrated = CalibratedSentiment(workers=2).fit(texts[:400], labels[:400], beside=tasks)
-    read = calibrated.take_beside()
-    assert len(read) == len(tasks) == 2 and calibrated.take_beside() == []
+    last = CalibratedSentiment(workers=2).start_fit(texts[:400], labels[:400])
+    assert last.tasks  # 400 labels: a head, fitted last
+    done = run_tasks([*last.tasks, *tasks], workers=2)
+    calibrated, read = last.finish(done[: len(last.tasks)]), done[len(last.tasks) :]
+    assert len(read) == len(tasks) == 2
     plain = CalibratedSentiment(workers=2).fit(texts[:400], labels[:400])
     assert calibrated.name_ == plain.name_  # the tasks beside change nothing in the fit
+    np.testing.assert_array_equal(
+        calibrated.predict(texts[400:]).probabilities, plain.predict(texts[400:]).probabilities
+    )
     expected = analyze_documents(texts, calibrated, known=known, workers=1)
     found = analyze_documents(texts, calibrated, known=known, workers=2, read=read)
     for wanted, got in zip(expected, found, strict=True):
@@ -135,14 +141,19 @@ def test_a_piece_read_beside_the_fit_gives_the_same_rows(shared_data) -> None:
     ]
 
 
-def test_a_fit_without_a_head_leaves_the_tasks_beside_to_the_caller(shared_data) -> None:
-    # Too few labels for a head: the fit has no last step, so it runs nothing of the caller's.
+def test_a_fit_without_a_head_has_no_last_fits(shared_data) -> None:
+    # Too few labels for a head: nothing is left for the caller to run beside its own tasks.
     texts, classes = blitzer_reviews(shared_data, 12, seed=3, words=60)
     labels = ["negative" if c == "negative" else "positive" for c in classes]
-    ran: list[int] = []
-    calibrated = CalibratedSentiment().fit(texts, labels, beside=[lambda: ran.append(1)])
-    assert calibrated.method_.startswith("prior")
-    assert calibrated.take_beside() == [] and ran == []
+    model = CalibratedSentiment()
+    last = model.start_fit(texts, labels)
+    assert last.tasks == []
+    with pytest.raises(UsageError, match="not fitted"):  # not until finished
+        model.predict(["probe"])
+    assert last.finish([]) is model and model.method_.startswith("prior")
+    assert len(model.predict(texts).labels) == 12
+    with pytest.raises(UsageError, match="results"):
+        CalibratedSentiment().start_fit(texts, labels).finish([None])
 
 
 #: Every text a ``text_model`` of this module embedded, with the step of the run it was in.

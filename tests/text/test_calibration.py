@@ -254,6 +254,7 @@ def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
     taught label, and the chosen model is fitted on all the labels."""
     module = importlib.import_module("advocacy.text.calibration")
     monkeypatch.setattr(module, "MAX_CV_LABELS", 120)
+    monkeypatch.setattr(module, "SAMPLED_CV_LABELS", 120)
     folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer" / "kitchen_&_housewares"
     texts, labels = _blitzer(folder)
     order = np.random.default_rng(2).permutation(len(texts))[:400]
@@ -263,7 +264,14 @@ def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
     sampled = CalibratedSentiment().fit(texts, labels, taught=taught)
     assert sampled.n_folds_ == module.SAMPLED_FOLDS == 3
     assert "3-fold CV" in sampled.summary()["method"]
-    assert CalibratedSentiment().fit(texts[:100], labels[:100]).n_folds_ == 5
+    within = CalibratedSentiment().fit(texts[:100], labels[:100])
+    assert within.n_folds_ == 5
+    # The sample is judged at SAMPLED_PENALTIES: the weakest penalty only within the cap.
+    tried = {key.split("C=")[1] for key in sampled.cv_accuracy_ if "C=" in key}
+    assert tried == {f"{c:g}" for c in module.SAMPLED_PENALTIES} and "0.06" not in tried
+    assert {key.split("C=")[1] for key in within.cv_accuracy_ if "C=" in key} == {
+        f"{c:g}" for c in module.HEAD_PENALTIES
+    }
     # With five folds of this small sample the stacked TF-IDF wins: it is fitted on all labels.
     model = CalibratedSentiment(sampled_folds=5).fit(texts, labels, taught=taught)
     assert model.n_labels_ == 400 and 118 <= model.n_cv_labels_ <= 122
@@ -283,3 +291,19 @@ def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
     shares = np.bincount([SENTIMENTS.index(labels[i]) for i in rows], minlength=3) / len(rows)
     overall = np.bincount([SENTIMENTS.index(label) for label in labels], minlength=3) / 400
     assert np.abs(shares - overall).max() < 0.02  # stratified by class
+
+
+def test_the_comparison_sample_past_the_cap_has_its_own_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Up to MAX_CV_LABELS every label is compared on; past it, a stratified sample of
+    SAMPLED_CV_LABELS (which may be smaller than the cap)."""
+    module = importlib.import_module("advocacy.text.calibration")
+    monkeypatch.setattr(module, "MAX_CV_LABELS", 120)
+    monkeypatch.setattr(module, "SAMPLED_CV_LABELS", 60)
+    y = np.random.default_rng(0).choice(3, size=400, p=[0.2, 0.3, 0.5])
+    rows = module._cv_rows(y, np.ones(400), random_state=0)
+    assert 58 <= len(rows) <= 62 and len(set(rows.tolist())) == len(rows)
+    shares = np.bincount(y[rows], minlength=3) / len(rows)
+    assert np.abs(shares - np.bincount(y, minlength=3) / 400).max() < 0.03
+    assert module._cv_rows(y[:120], np.ones(120), random_state=0).tolist() == list(range(120))

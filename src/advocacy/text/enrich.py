@@ -189,8 +189,7 @@ def workspace_calibration(
     readable = np.flatnonzero([code is None or code in SENTIMENT_LANGUAGES for code in languages])
     unread = Counter(code for code in languages if code not in (None, *SENTIMENT_LANGUAGES))
     if len(readable) < minimum:
-        why = f"{_labelled_texts(unread.total())} in languages the model does not read"
-        why = f"{why} ({_by_language(unread)})"
+        why = _unread(unread)
         if len(readable):  # some in languages it reads, fewer than ``minimum``
             why = f"{len(readable):,} read, {minimum:,} needed; {why}"
         verdict = f"none: {why}"
@@ -208,35 +207,32 @@ def workspace_calibration(
         )
         return Calibration(None, verdict, known)
     every = len(readable) == len(labelled)
-    calibrated = CalibratedSentiment(text_model=model, workers=workers).fit(
+    last = CalibratedSentiment(text_model=model, workers=workers).start_fit(
         [labelled[i] for i in readable],
         [ordered[i][1][1] for i in readable],
         taught=[ordered[i][1][2] for i in readable],
         reading=reading if every else reading.take(readable),
         counts=(split[0] if every else split[0].take(readable)) if split else None,
-        beside=() if beside is None else beside(known),
     )
+    # The caller's tasks beside the last fits, where a core would wait for the longest one.
+    mine = list(beside(known)) if beside is not None and last.tasks else []
+    done = run_tasks([*last.tasks, *mine], workers=workers if mine else last.workers)
+    calibrated = last.finish(done[: len(last.tasks)])
     store = partial(kept.store, db, model, base, summary, calibrated, now or datetime.now(UTC))
     if not defer_store:
         store()
     status = f"{reason} ({calibrated.n_labels_:,} labels)"
     if unread:
-        status += (
-            f"; {_labelled_texts(unread.total())} in languages the model does not read "
-            f"left out ({_by_language(unread)})"
-        )
-    return Calibration(
-        calibrated, status, known, store if defer_store else None, calibrated.take_beside()
-    )
+        status += f"; {_unread(unread, left_out=' left out')}"
+    beside_results = done[len(last.tasks) :]
+    return Calibration(calibrated, status, known, store if defer_store else None, beside_results)
 
 
-def _labelled_texts(count: int) -> str:
-    return f"{count:,} labelled text{'' if count == 1 else 's'}"
-
-
-def _by_language(counts: Mapping[str, int]) -> str:
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return ", ".join(f"{code} {count:,}" for code, count in ordered)
+def _unread(counts: Mapping[str, int], *, left_out: str = "") -> str:
+    total, by = sum(counts.values()), sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    languages = ", ".join(f"{code} {count:,}" for code, count in by)
+    unread = f"in languages the model does not read{left_out} ({languages})"
+    return f"{total:,} labelled text{'' if total == 1 else 's'} {unread}"
 
 
 def _run(work: Callable[[], None] | None) -> None:
