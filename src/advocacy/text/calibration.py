@@ -256,7 +256,7 @@ def _fit_adjustment(
     return _PriorAdjustment(float(math.exp(result.x[0])), result.x[1:].copy())
 
 
-def quietly(fit: Callable[[], Any]) -> Callable[[], Any]:
+def _quietly(fit: Callable[[], Any]) -> Callable[[], Any]:
     """``fit`` on one BLAS thread with scikit-learn's convergence warnings silenced, as every
     fit of a calibration runs (see :meth:`CalibratedSentiment.start_fit`), wherever it runs."""
 
@@ -604,12 +604,12 @@ class CalibratedSentiment:
                     fit_stacked_head, penalty, features, tfidf, counts, models, rest, y, weight
                 ),
             ]
-            return [quietly(fit) for fit in fits], workers, take
+            return [_quietly(fit) for fit in fits], workers, take
 
         def take_head(results: list[Any]) -> None:
             (self.head_,) = results
 
-        return [quietly(partial(fit_head, penalty, features, y, weight))], 1, take_head
+        return [_quietly(partial(fit_head, penalty, features, y, weight))], 1, take_head
 
     def _tfidf_fits(
         self,
