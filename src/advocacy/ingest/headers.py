@@ -266,7 +266,7 @@ def first_row_is_data(raw: RawTable) -> bool:
 
 #: Marks of a post's running text that no column name carries: an @mention, a #hashtag (a word
 #: after the sign, so "# of visits" or "Comment #2" is no mark) or a link.
-_POST_MARK = re.compile(r"(?<![\w@])@\w|(?<![\w&#])#[^\W\d_]|\bhttps?://|\bwww\.\w")
+POST_MARK = re.compile(r"(?<![\w@])@\w|(?<![\w&#])#[^\W\d_]|\bhttps?://|\bwww\.\w")
 
 
 def first_line_is_text(raw: RawTable) -> bool:
@@ -294,7 +294,7 @@ def first_line_is_text(raw: RawTable) -> bool:
         return False
     cells = raw.header_cells[0]
     cell = _text(cells[0]) if len(cells) == 1 else ""
-    if not cell or cell.endswith((":", "?", ")")) or not _POST_MARK.search(cell[:MAX_VALUE_CHARS]):
+    if not cell or cell.endswith((":", "?", ")")) or not POST_MARK.search(cell[:MAX_VALUE_CHARS]):
         return False
     values = pc.drop_null(raw.rows.column(0).slice(0, RECURRING_WITHIN).cast(pa.string()))
     return _like_its_column(cell, [str(value) for value in values.to_pylist()])
