@@ -77,6 +77,12 @@ def test_a_link_or_hashtag_marks_a_first_line_as_a_post(first: str) -> None:
         "Comments on visit #2 to the store",
         "Number of visits # of nights and comments",
         "Contact us at reviews@example.com with any comments",
+        # A mark after a word by which a name says what the file holds.
+        "Mentions of @acme on Twitter",
+        "Tweets tagged #acmefail this week",
+        "Reviews from www.trustpilot.com for Acme",
+        "What did you think of @acme",
+        "Posts about @acme and @acmehelp",
     ],
 )
 def test_a_name_or_question_over_the_answers_stays_the_header(tmp_path: Path, header: str) -> None:
