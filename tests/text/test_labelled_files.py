@@ -152,3 +152,26 @@ def test_a_teach_file_in_cp1252_with_spaced_column_names_is_taught(
     taught = ws.text.teach(_teach_file(ws, tmp_path, content.encode("cp1252")))
     assert (taught.sentiment_labels, taught.theme_labels) == (1, 1)
     assert ws.db.fetchall("SELECT sentiment, theme FROM text_labels") == [("negative", "café")]
+
+
+def test_a_text_repeated_under_two_labels_is_left_untaught_with_a_note(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    labels = ["negative", "neutral", "positive"]
+    lines = ["text,sentiment"]
+    lines += [f"Tweet number {n} about the flight today,{labels[n % 3]}" for n in range(9)]
+    lines += ["Same words twice today,positive", "Same words twice today,negative"]
+    lines += ["Said twice and agreed,positive", "Said twice and agreed,positive"]
+    path = tmp_path / "tweets.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert ws.import_file(path, kind="mentions").rows_loaded == 13
+    taught = ws.text.teach(path)
+    # Nine texts and the two records of the agreed text; neither record of the torn one.
+    assert taught.sentiment_labels == 11
+    stored = ws.db.fetchall(
+        "SELECT m.text, l.sentiment FROM text_labels l JOIN mentions m "
+        "ON m.mention_id = l.document_id WHERE m.text LIKE 'S%' ORDER BY 1"
+    )
+    assert stored == [("Said twice and agreed", "positive")] * 2
+    note = next(note for note in taught.notes if "different labels" in note)
+    assert "2 mention(s)" in note and "positive (row 11), negative (row 12)" in note

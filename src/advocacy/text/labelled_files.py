@@ -6,8 +6,9 @@ or tabs. A user holding a labelled set (airline tweets with ``airline_sentiment`
 its column of ``negative``/``neutral``/``positive`` values (the fullest of several)
 (:mod:`advocacy.ingest.label_columns`) gives the labels, and each row finds the record it was
 imported as, by the file's id or else by exactly its text; a row the import quarantined is
-skipped and counted in a note. Its labels are then stored as a teach file's are
-(:func:`teach_rows`), straight from the rows: no teach file is written.
+skipped and counted in a note, and a record that rows give different labels (a text repeated
+under two labels) is left untaught, with a note. Its labels are then stored as a teach file's
+are, straight from the rows: no teach file is written.
 """
 
 from __future__ import annotations
@@ -73,10 +74,22 @@ def teach_from_file(db: Database, file: Path, *, now: datetime | None = None) ->
         columns, rows = _teach_file_rows(file, delimiter, encoding)
         return teach_rows(db, columns, rows, file=file, now=now)
     kind, found, notes = _labelled_rows(db, file)
+    labels: dict[str, dict[str, int]] = {}  # document id -> its labels -> the first row of each
+    for entry in found:
+        for document_id in entry.document_ids:
+            labels.setdefault(document_id, {}).setdefault(entry.sentiment, entry.row)
+    torn = {document_id: rows for document_id, rows in labels.items() if len(rows) > 1}
+    if torn:
+        document_id, first = next(iter(torn.items()))
+        given = ", ".join(f"{label} (row {row})" for label, row in first.items())
+        notes.append(
+            f"{len(torn):,} {kind}(s) were given different labels by rows of the file (id "
+            f"{document_id!r}: {given}): they were left untaught"
+        )
     records = [
-        (kind, document_id, entry.sentiment, None)
-        for entry in found
-        for document_id in entry.document_ids
+        (kind, document_id, next(iter(given_by)), None)
+        for document_id, given_by in labels.items()
+        if len(given_by) == 1
     ]
     _store(db, records, source=file.name, now=now)
     return TeachResult(len(records), 0, 0, tuple(notes))
