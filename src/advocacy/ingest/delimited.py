@@ -85,38 +85,33 @@ NAME_WORDS = 6
 NAME_CHARS = 50
 
 
-def _one_text_per_line(sample: str, suffix: str, *, complete: bool = False) -> str | None:
-    """The delimiter that would wrongly split some lines of a file of one text per line, or
-    None for a table.
+def _one_text_per_line(sample: str, delimiter: str, *, complete: bool = False) -> bool:
+    """Whether the sample is of a file of one text per line, which ``delimiter`` (the one a CSV
+    reader would use, :func:`_sniff_delimiter`) would wrongly split in places.
 
-    A file is one text per line when the delimiter a CSV reader would use (:func:`_sniff_delimiter`)
-    splits some of its records but not most (a comma in a sentence: read as a CSV, each such
-    record would go to quarantine whole), and nothing says it is a table: no record is a cell
-    quoted as a CSV writer quotes one (Excel and pandas quote a cell holding the delimiter, a
-    quote or a line break), and its first line does not name columns that the records which
-    split fill (a ragged table whose trailing empty cells were left out).
+    It is when the delimiter splits some of its records but not most (a comma in a sentence:
+    read as a CSV, each such record would go to quarantine whole), and nothing says it is a
+    table: its first line does not name columns that the records which split fill (a ragged
+    table whose trailing empty cells were left out), and no record is a cell quoted as a CSV
+    writer quotes one (Excel and pandas quote a cell holding the delimiter, a quote or a line
+    break). The delimiter of a file no delimiter splits into columns is the comma.
     """
-    if suffix in (".tsv", ".tab"):
-        return None
+    if delimiter in ("\t", WHITESPACE):  # a .tsv file, or columns aligned by blanks
+        return False
     cut = max(sample.rfind("\n"), sample.rfind("\r"))
     text = sample if complete or cut < 0 else sample[: cut + 1]
-    if _QUOTED_RECORD.search(_lines_ended_by_lf(text)):
-        return None
-    delimiter = _sniff_delimiter(text, suffix, complete=True)
-    if delimiter == WHITESPACE:
-        return None
     try:
         reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
         records = [record for record in reader if record][:50]
     except csv.Error:
-        return None
+        return False
     counts = [len(record) for record in records]
     if not counts or max(set(counts), key=counts.count) != 1 or max(counts) == 1:
-        return None
+        return False
     names = records[0]
     if len(names) > 1 and all(map(_name_like, names)) and max(counts) <= len(names):
-        return None
-    return delimiter
+        return False
+    return not _QUOTED_RECORD.search(_lines_ended_by_lf(text))
 
 
 def _name_like(cell: str) -> bool:
@@ -563,11 +558,11 @@ def read_delimited(path: Path) -> RawTable:
         _protect_breaks(sample, terminator)[0] if _foreign_breaks(sample, terminator) else sample
     )
     complete = len(head) == size
-    split_by = _one_text_per_line(sniffed, path.suffix.lower(), complete=complete)
-    lines = None if split_by is None else _read_lines(path, encoding, terminator, split_by)
-    if lines is not None:
-        return lines
     delimiter = _sniff_delimiter(sniffed, path.suffix.lower(), complete=complete)
+    if _one_text_per_line(sniffed, delimiter, complete=complete):
+        lines = _read_lines(path, encoding, terminator, delimiter)
+        if lines is not None:
+            return lines
     if delimiter == WHITESPACE:
         return _read_whitespace(path, encoding)
     # Every column is read as text: name more columns than any record of the sample can have
