@@ -234,3 +234,19 @@ def test_tweeteval_test_text_reads_every_tweet_as_written(
     # Every line, the first one too, and those with commas (2,961 went to quarantine whole).
     assert (result.rows_loaded, result.rows_quarantined) == (12_284, 0) == (len(lines), 0)
     assert sorted(texts) == sorted(lines)
+
+
+def test_the_header_note_gives_a_mapping_that_keeps_the_first_line(tmp_path: Path) -> None:
+    first = "Breakfast was cold and the coffee was worse than last time"
+    loaded, _, notes = _imported(tmp_path, [first, *ANSWERS])
+    note = next(note for note in notes if "header_rows: 0" in note)
+    assert loaded == len(ANSWERS)
+    # The note's mapping, as a user would write it from the note, keeps the first line.
+    advice = note[note.index("header_rows: 0") :]
+    columns = advice[advice.index("columns: ") + len("columns: ") : advice.index("}") + 1]
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(f"header_rows: 0\ncolumns: {columns}\n", "utf-8")
+    with advocacy.open(str(tmp_path / "again.duckdb")) as ws:
+        result = ws.import_file(tmp_path / "texts.txt", kind="mentions", mapping=mapping)
+        texts = [str(text) for (text,) in ws.db.fetchall("SELECT text FROM mentions")]
+    assert result.rows_loaded == len(ANSWERS) + 1 and first in texts

@@ -396,7 +396,8 @@ def header_notes(cells: Sequence[str | None], rows: pa.Table | None = None) -> l
             return [
                 f"the file's one column is named {quoted}, a sentence written like the texts "
                 "under it: if the file has no header, import it with a mapping that says "
-                "header_rows: 0 (and text: column_1), so its first line is kept as a record"
+                "header_rows: 0 and maps the text (columns: {text: column_1}), so its first line "
+                "is kept as a record"
             ]
     values = [cell for cell in named if looks_like_data(cell)]
     sentences = [cell for cell in named if _long_sentence(cell)]
