@@ -29,9 +29,11 @@ ANSWERS = [
 ]
 
 
-def _imported(tmp_path: Path, lines: list[str]) -> tuple[int, list[str], list[str]]:
-    path = tmp_path / "texts.txt"
-    path.write_text("".join(line + "\n" for line in lines), "utf-8")
+def _imported(
+    tmp_path: Path, lines: list[str], name: str = "texts.txt", end: str = "\n"
+) -> tuple[int, list[str], list[str]]:
+    path = tmp_path / name
+    path.write_bytes("".join(line + end for line in lines).encode("utf-8"))
     with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
         result = ws.import_file(path, kind="mentions")
         texts = [str(text) for (text,) in ws.db.fetchall("SELECT text FROM mentions")]
@@ -75,6 +77,12 @@ def test_a_link_or_hashtag_marks_a_first_line_as_a_post(first: str) -> None:
         "Comments on visit #2 to the store",
         "Number of visits # of nights and comments",
         "Contact us at reviews@example.com with any comments",
+        # A mark after a word by which a name says what the file holds.
+        "Mentions of @acme on Twitter",
+        "Tweets tagged #acmefail this week",
+        "Reviews from www.trustpilot.com for Acme",
+        "What did you think of @acme",
+        "Posts about @acme and @acmehelp",
     ],
 )
 def test_a_name_or_question_over_the_answers_stays_the_header(tmp_path: Path, header: str) -> None:
@@ -121,6 +129,98 @@ def test_a_one_column_csv_with_quoted_commas_is_still_a_csv(tmp_path: Path) -> N
     assert sorted(texts) == ["Cold, late and wrong", "Fast delivery, good price", "Fine"]
 
 
+@pytest.mark.parametrize("delimiter", [";", "|", "\t"])
+def test_a_one_column_csv_as_excel_writes_it_is_still_a_csv(tmp_path: Path, delimiter: str) -> None:
+    # Excel and pandas quote a cell holding a comma, a quote or a line break, not a ; | or tab.
+    lines = [
+        "comment",
+        '"Fast delivery, good price"',
+        f"The staff were lovely{delimiter} will come back",
+        '"Cold, late and\nwrong order"',
+        '"She said ""hi"" and left"',
+        "Fine thanks",
+    ]
+    loaded, texts, notes = _imported(tmp_path, lines, "comments.csv")
+    assert sorted(texts) == [
+        "Cold, late and\nwrong order",
+        "Fast delivery, good price",
+        "Fine thanks",
+        'She said "hi" and left',
+        f"The staff were lovely{delimiter} will come back",
+    ]
+    assert loaded == 5 and notes == []
+
+
+def test_a_one_column_csv_as_german_excel_writes_it_keeps_its_quoted_cells(
+    tmp_path: Path,
+) -> None:
+    # A ; or a line break is quoted, a comma is not: the comma's record alone is quarantined.
+    lines = [
+        "Kommentar",
+        "Schnelle Lieferung, guter Preis",
+        '"Kalt; spät und falsch"',
+        '"Zwei\nZeilen Text"',
+        "Alles gut",
+        "Nette Beratung im Laden",
+    ]
+    _, texts, notes = _imported(tmp_path, lines, "comments.csv", end="\r\n")
+    assert sorted(texts) == [
+        "Alles gut",
+        "Kalt; spät und falsch",
+        "Nette Beratung im Laden",
+        "Zwei\nZeilen Text",
+    ]
+    assert any("could not be split" in note for note in notes)
+
+
+def test_a_quoted_record_after_the_sampled_start_keeps_the_file_a_csv(tmp_path: Path) -> None:
+    # The first 64 KB are plain lines, a few with a comma; a quoted cell comes after them.
+    plain = [f"Answer number {number} was fine" for number in range(3_000)]
+    plain[::10] = [f"Answer {number}, fine" for number in range(300)]
+    lines = ["comment", *plain, '"Quoted, as a CSV writer quotes it"']
+    _, texts, _ = _imported(tmp_path, lines, "comments.csv")
+    assert "Quoted, as a CSV writer quotes it" in texts
+    assert not any(text.startswith('"') for text in texts)
+
+
+def test_a_ragged_csv_keeps_its_columns(tmp_path: Path) -> None:
+    # A sparse second column: trailing empty cells left out, so most records have one cell.
+    lines = [
+        "comment,tag",
+        "Great service and friendly staff",
+        "Slow delivery again this week",
+        "Rude staff at the till,complaint",
+        "The app works well now",
+        "Refund took three weeks,billing",
+        "Lovely shop",
+    ]
+    _, texts, notes = _imported(tmp_path, lines, "comments.csv")
+    assert sorted(texts) == ["Refund took three weeks", "Rude staff at the till"]
+    assert any("4 record(s) could not be split" in note for note in notes)
+
+
+def test_a_first_tweet_with_commas_names_no_columns(tmp_path: Path) -> None:
+    # TweetEval's emotion/val_text.txt: its first line split into three cells, no names.
+    first = "@user @user Oh, hidden revenge and anger...I remember the time,she rebutted you."
+    lines = [first, *ANSWERS, "Fast delivery, good price, would order again"]
+    loaded, texts, _ = _imported(tmp_path, lines)
+    assert loaded == 6 and sorted(texts) == sorted(lines)
+
+
+def test_reading_one_text_per_line_is_said_with_its_delimiter_and_count(tmp_path: Path) -> None:
+    lines = ["text", "Fast delivery, good price", "Nothing to add", "Slow and\rlate", "Fine"]
+    path = tmp_path / "texts.csv"
+    path.write_bytes("".join(line + "\n" for line in lines).encode("utf-8"))
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(path, kind="mentions")
+        texts = [str(text) for (text,) in ws.db.fetchall("SELECT text FROM mentions")]
+    assert sorted(texts) == sorted(lines[1:])
+    assert result.file_format == "csv"
+    line_mode = next(note for note in result.notes if "one text per line" in note)
+    assert "1 of its 5 lines hold a comma" in line_mode and "quote the cells" in line_mode
+    assert any("1 bare carriage return (CR)" in note for note in result.notes)
+
+
 @pytest.mark.shared_data
 def test_tweeteval_test_text_reads_every_tweet_as_written(
     shared_data: Path, tmp_path: Path
@@ -134,3 +234,19 @@ def test_tweeteval_test_text_reads_every_tweet_as_written(
     # Every line, the first one too, and those with commas (2,961 went to quarantine whole).
     assert (result.rows_loaded, result.rows_quarantined) == (12_284, 0) == (len(lines), 0)
     assert sorted(texts) == sorted(lines)
+
+
+def test_the_header_note_gives_a_mapping_that_keeps_the_first_line(tmp_path: Path) -> None:
+    first = "Breakfast was cold and the coffee was worse than last time"
+    loaded, _, notes = _imported(tmp_path, [first, *ANSWERS])
+    note = next(note for note in notes if "header_rows: 0" in note)
+    assert loaded == len(ANSWERS)
+    # The note's mapping, as a user would write it from the note, keeps the first line.
+    advice = note[note.index("header_rows: 0") :]
+    columns = advice[advice.index("columns: ") + len("columns: ") : advice.index("}") + 1]
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(f"header_rows: 0\ncolumns: {columns}\n", "utf-8")
+    with advocacy.open(str(tmp_path / "again.duckdb")) as ws:
+        result = ws.import_file(tmp_path / "texts.txt", kind="mentions", mapping=mapping)
+        texts = [str(text) for (text,) in ws.db.fetchall("SELECT text FROM mentions")]
+    assert result.rows_loaded == len(ANSWERS) + 1 and first in texts

@@ -14,7 +14,7 @@ import pytest
 import advocacy
 from advocacy.errors import InputError
 from advocacy.text.catalogue import assign_taxonomy, discover, list_themes, promote_theme
-from advocacy.text.enrich import analyze_workspace, export_columns, export_table, teach
+from advocacy.text.enrich import analyze_workspace, export_columns, export_table
 from support.cli import Outcome, advocacy_cli
 
 COMMENTS = [
@@ -100,12 +100,12 @@ def test_export_columns_and_teaching(workspace: advocacy.Workspace, tmp_path: Pa
     labels.write_text(
         "document_id,kind,sentiment,theme\nR0-4,response,negative,App\n", encoding="utf-8"
     )
-    result = teach(workspace.db, labels)
+    result = workspace.text.teach(labels)
     assert (result.sentiment_labels, result.theme_labels) == (1, 1)
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("document_id,kind,sentiment\nNOPE,response,negative\n", encoding="utf-8")
     with pytest.raises(InputError, match="no response with id 'NOPE'") as raised:
-        teach(workspace.db, wrong)
+        workspace.text.teach(wrong)
     assert raised.value.row == 2
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import advocacy
+from advocacy.errors import InputError
 from advocacy.text.labelled_files import teach_from_file
 from advocacy.workspace import Workspace
 
@@ -73,3 +74,104 @@ def test_teaching_needs_no_temporary_folder(
     assert ws.text.teach(tabs).sentiment_labels == 1
     assert _sources(ws) == {("mention", "airline_tweets.csv"), ("mention", "smsa.tsv"),
                             ("mention", "labels.tsv")}  # fmt: skip
+
+
+TWEET = "581020034455513090"  # a mention of airline_tweets.csv
+
+
+def _teach_file(ws: Workspace, tmp_path: Path, content: bytes) -> Path:
+    ws.import_file(FIXTURES / "airline_tweets.csv", kind="mentions")
+    path = tmp_path / "labels.csv"
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "row", "column"),
+    [
+        # A header without sentiment or theme, a first row with an extra cell.
+        (f"document_id,kind\n{TWEET},mention,positive\n", "needs columns", None, None),
+        (f"document_id,kind,sentiment\n{TWEET},tweet,positive\n", "unknown document kind", 2,
+         "kind"),
+        (f"document_id,kind,sentiment\n{TWEET},mention,angry\n", "unknown sentiment", 2,
+         "sentiment"),
+        ("document_id,kind,sentiment\n42,mention,positive\n", "no mention with id '42'", 2,
+         "document_id"),
+    ],
+)  # fmt: skip
+def test_a_teach_file_is_refused_by_row_and_column(
+    ws: Workspace, tmp_path: Path, content: str, message: str, row: int | None, column: str | None
+) -> None:
+    path = _teach_file(ws, tmp_path, content.encode())
+    with pytest.raises(InputError, match=message) as raised:
+        ws.text.teach(path)
+    assert (raised.value.row, raised.value.column) == (row, column)
+    assert ws.db.fetchall("SELECT count(*) FROM text_labels") == [(0,)]
+
+
+def test_a_refused_row_is_named_by_the_line_it_is_on(ws: Workspace, tmp_path: Path) -> None:
+    # A blank line and a quoted line break come before it: an editor shows 'angry' on line 6.
+    content = (
+        f'document_id,kind,sentiment,theme\n{TWEET},mention,negative,"late\nflight"\n\n'
+        f"\n{TWEET},mention,angry,\n"
+    )
+    path = _teach_file(ws, tmp_path, content.encode())
+    with pytest.raises(InputError, match="unknown sentiment 'angry'") as raised:
+        ws.text.teach(path)
+    assert raised.value.row == 6
+
+
+def test_two_sentiments_for_one_document_are_refused_naming_both_rows(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    content = f"document_id,kind,sentiment\n{TWEET},mention,negative\n{TWEET},mention,positive\n"
+    path = _teach_file(ws, tmp_path, content.encode())
+    with pytest.raises(InputError, match="rows 2 and 3 give mention") as raised:
+        ws.text.teach(path)
+    assert raised.value.row == 3
+    assert ws.db.fetchall("SELECT count(*) FROM text_labels") == [(0,)]
+
+
+def test_one_sentiment_and_two_themes_of_a_document_are_counted_once_each(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    content = (
+        f"document_id,kind,sentiment,theme\n{TWEET},mention,negative,delays\n"
+        f"{TWEET},mention,negative,staff\n{TWEET},mention,negative,staff\n"
+    )
+    taught = ws.text.teach(_teach_file(ws, tmp_path, content.encode()))
+    assert (taught.sentiment_labels, taught.theme_labels) == (1, 2)
+    themes = ws.db.fetchall("SELECT theme FROM text_labels ORDER BY theme")
+    assert themes == [("delays",), ("staff",)]
+
+
+def test_a_teach_file_in_cp1252_with_spaced_column_names_is_taught(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    content = f"document_id, kind, sentiment, theme\n{TWEET},mention,negative,caf\xe9\n"
+    taught = ws.text.teach(_teach_file(ws, tmp_path, content.encode("cp1252")))
+    assert (taught.sentiment_labels, taught.theme_labels) == (1, 1)
+    assert ws.db.fetchall("SELECT sentiment, theme FROM text_labels") == [("negative", "café")]
+
+
+def test_a_text_repeated_under_two_labels_is_left_untaught_with_a_note(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    labels = ["negative", "neutral", "positive"]
+    lines = ["text,sentiment"]
+    lines += [f"Tweet number {n} about the flight today,{labels[n % 3]}" for n in range(9)]
+    lines += ["Same words twice today,positive", "Same words twice today,negative"]
+    lines += ["Said twice and agreed,positive", "Said twice and agreed,positive"]
+    path = tmp_path / "tweets.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert ws.import_file(path, kind="mentions").rows_loaded == 13
+    taught = ws.text.teach(path)
+    # Nine texts and the two records of the agreed text; neither record of the torn one.
+    assert taught.sentiment_labels == 11
+    stored = ws.db.fetchall(
+        "SELECT m.text, l.sentiment FROM text_labels l JOIN mentions m "
+        "ON m.mention_id = l.document_id WHERE m.text LIKE 'S%' ORDER BY 1"
+    )
+    assert stored == [("Said twice and agreed", "positive")] * 2
+    note = next(note for note in taught.notes if "different labels" in note)
+    assert "2 mention(s)" in note and "positive (row 11), negative (row 12)" in note

@@ -12,7 +12,6 @@ import advocacy
 from advocacy.errors import UsageError
 from advocacy.text.catalogue import assign_taxonomy
 from advocacy.text.embeddings import default_embedder
-from advocacy.text.enrich import teach
 from advocacy.text.theme_classifier import ThemeClassifier, keyword_self_training
 
 # Sign-in trouble never says "app" and kind people never say "staff": keywords miss them all.
@@ -64,7 +63,7 @@ def test_taught_themes_tag_documents_nobody_taught(db_url: str, tmp_path: Path) 
         "document_id,kind,theme\n" + "".join(f"{i},response,{t}\n" for i, t in taught),
         encoding="utf-8",
     )
-    teach(ws.db, labels)
+    ws.text.teach(labels)
     taxonomy = tmp_path / "taxonomy.yaml"
     taxonomy.write_text(TAXONOMY, encoding="utf-8")
     assign_taxonomy(ws.db, taxonomy)

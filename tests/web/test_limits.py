@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import select
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -40,28 +39,8 @@ def secret() -> Iterator[None]:
         yield
 
 
-#: Threads the app starts for work after a request (dashboard warm-up, recomputing a figure).
-APP_THREADS = ("advocacy-warm-up", "advocacy-recompute")
-
-
-def _app_threads() -> list[threading.Thread]:
-    return [thread for thread in threading.enumerate() if thread.name in APP_THREADS]
-
-
-@pytest.fixture(autouse=True)
-def settled() -> Iterator[None]:
-    """Each test ends once the work its requests started in the app's threads has ended.
-
-    pandas enters ``warnings.catch_warnings`` thousands of times in a warm-up; in Python 3.11
-    that swaps the process's one list of warning filters, so a warm-up left running while
-    pytest builds the next test's filters can leave that test without pyproject's (the ibis
-    ``future.infer_string`` warning then escaped, once, in the 200 MB test).
-    """
-    yield
-    deadline = time.monotonic() + 120
-    while (running := _app_threads()) and time.monotonic() < deadline:
-        running[0].join(timeout=1)  # a warm-up may ask for one more run: look again
-    assert not _app_threads(), "the app's background work did not end within 2 minutes"
+#: Each test ends once the work its requests started in the app's threads has (conftest.py).
+pytestmark = pytest.mark.usefixtures("settled")
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,10 @@
 """Read delimited text files (CSV, TSV, TXT) into a :class:`RawTable`, record by record if need be.
 
 The encoding, the delimiter (``,`` ``;`` tab ``|`` or runs of blanks) and the record terminator
-(the line break that ends the first record) are detected; a file that no delimiter splits into
-columns, though some of its lines hold one (TweetEval's tweets, one per line, some with commas),
-is read one text per line, each line a cell as written. A clean file goes straight through
+(the line break that ends the first record) are detected. A file whose delimiter splits some
+records but not most, none of them quoted as a CSV writer quotes a cell, under a first line that
+names no columns (TweetEval's tweets, one per line, some with commas) is read one text per line,
+each line a cell as written, and a note says so. A clean file goes straight through
 ``pyarrow.csv``, in parallel, so a million rows read in seconds. Three things send a file down a
 slower, careful path instead:
 
@@ -33,7 +34,7 @@ import pyarrow.csv as pa_csv
 
 from advocacy.errors import InputError
 from advocacy.ingest.encodings import detect_file_encoding
-from advocacy.ingest.headers import unique_header
+from advocacy.ingest.headers import POST_MARK, unique_header
 from advocacy.ingest.raw import BrokenRecord, RawTable, string_table
 from advocacy.ingest.recovery import reassemble, split_records
 
@@ -45,6 +46,7 @@ CHUNK_BYTES = 16 * 1024 * 1024
 #: so pyarrow can read the file directly; others (UTF-16, UTF-32) are decoded first.
 ASCII_COMPATIBLE = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "mac-roman"}
 _TERMINATOR_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 
 def _sniff_delimiter(sample: str, suffix: str, *, complete: bool = False) -> str:
@@ -75,55 +77,111 @@ def _sniff_delimiter(sample: str, suffix: str, *, complete: bool = False) -> str
     return best
 
 
-def _one_text_per_line(sample: str, suffix: str, *, complete: bool = False) -> bool:
-    """Whether the sample is one text per line rather than a table: no delimiter splits its
-    records into columns (most have none), yet some records would split on one (a comma in a
-    sentence). A one-column CSV whose cells are quoted splits on none and stays a CSV."""
-    if suffix in (".tsv", ".tab"):
+#: A record that is one cell quoted as a CSV writer quotes it (quotes inside doubled), over one
+#: line or several: a file holding one is a CSV, whatever else its lines hold.
+_QUOTED_RECORD = re.compile(r'^"(?:[^"]|"")*"$', re.MULTILINE)
+#: The most words and characters of a column's name, when telling a header from a text.
+NAME_WORDS = 6
+NAME_CHARS = 50
+
+
+def _one_text_per_line(sample: str, delimiter: str, *, complete: bool = False) -> bool:
+    """Whether the sample is of a file of one text per line, which ``delimiter`` (the one a CSV
+    reader would use, :func:`_sniff_delimiter`) would wrongly split in places.
+
+    It is when the delimiter splits some of its records but not most (a comma in a sentence:
+    read as a CSV, each such record would go to quarantine whole), and nothing says it is a
+    table: its first line does not name columns that the records which split fill (a ragged
+    table whose trailing empty cells were left out), and no record is a cell quoted as a CSV
+    writer quotes one (Excel and pandas quote a cell holding the delimiter, a quote or a line
+    break). The delimiter of a file no delimiter splits into columns is the comma.
+    """
+    if delimiter in ("\t", WHITESPACE):  # a .tsv file, or columns aligned by blanks
         return False
     cut = max(sample.rfind("\n"), sample.rfind("\r"))
     text = sample if complete or cut < 0 else sample[: cut + 1]
-    split = False
-    for delimiter in DELIMITERS:
-        try:
-            reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
-            counts = [len(record) for record in reader if record][:50]
-        except csv.Error:
-            return False
-        if not counts or max(set(counts), key=counts.count) != 1:
-            return False
-        split = split or max(counts) > 1
-    return split and not _aligned_by_spaces(text)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+        records = [record for record in reader if record][:50]
+    except csv.Error:
+        return False
+    counts = [len(record) for record in records]
+    if not counts or max(set(counts), key=counts.count) != 1 or max(counts) == 1:
+        return False
+    names = records[0]
+    if len(names) > 1 and all(map(_name_like, names)) and max(counts) <= len(names):
+        return False
+    return not _QUOTED_RECORD.search(_lines_ended_by_lf(text))
 
 
-def _read_lines(path: Path, encoding: str) -> RawTable:
-    """Read a file of one text per line: each line is a cell as written (quotes and all)."""
-    text = _decoded(path, encoding).replace("\r\n", "\n")
-    lines = text.split("\n" if "\n" in text else "\r")
+def _name_like(cell: str) -> bool:
+    """Whether a cell could be a column's name: a few words, no @mention, #hashtag or link."""
+    cell = cell.strip()
+    return (
+        0 < len(cell) <= NAME_CHARS
+        and len(cell.split()) <= NAME_WORDS
+        and not POST_MARK.search(cell)
+    )
+
+
+def _lines_ended_by_lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_lines(path: Path, encoding: str, terminator: str, delimiter: str) -> RawTable | None:
+    """Read a file of one text per line: each line is a cell as written (quotes and all).
+
+    None when the whole file shows a record quoted as a CSV writer quotes one, which its first
+    64 KB did not: it is a CSV after all.
+    """
+    text = _decoded(path, encoding).removeprefix("\ufeff")
+    if _QUOTED_RECORD.search(_lines_ended_by_lf(text)):
+        return None
+    notes = []
+    if _foreign_breaks(text, terminator):
+        kind = "line feed (LF)" if terminator == "\r" else "carriage return (CR)"
+        count = text.count("\n" if terminator == "\r" else "\r") - text.count("\r\n")
+        notes.append(
+            f"{count:,} bare {kind} character(s) inside lines kept as text: this file's "
+            f"lines end with {_TERMINATOR_NAMES[terminator]}"
+        )
+    lines = text.split("\r") if terminator == "\r" else text.replace("\r\n", "\n").split("\n")
     if lines and not lines[-1]:
         lines.pop()  # the file's last line break ends a line, it does not start one
     header_cells: list[str | None] | None = None
     rows: list[str | None] = []
     blank_rows: list[int] = []
+    split = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             blank_rows.append(number)
-        elif header_cells is None:
+            continue
+        split += delimiter in line
+        if header_cells is None:
             header_cells = [line]
         else:
             rows.append(line)
     if header_cells is None:
         raise InputError("the file has no header row", file=str(path), fix="export it again")
     header = unique_header(header_cells)
+    notes.insert(
+        0,
+        f"read one text per line: {split:,} of its {len(rows) + 1:,} lines hold a "
+        f"{_DELIMITER_NAMES[delimiter]} but most hold none, so it splits into no columns; "
+        "each line is one text as written, quotes kept. If it is a table, quote the cells "
+        f"that hold a {_DELIMITER_NAMES[delimiter]} (as spreadsheet programs export them) "
+        "and import it again",
+    )
     return RawTable(
         path=str(path),
-        file_format="txt",
+        file_format="csv" if path.suffix.lower() == ".csv" else "txt",
         header=header,
         rows=string_table(header, [rows]),
         encoding=encoding,
         delimiter=None,
         blank_rows=tuple(row for row in blank_rows if row > 1),
         header_cells=[header_cells],
+        notes=notes,
     )
 
 
@@ -500,9 +558,11 @@ def read_delimited(path: Path) -> RawTable:
         _protect_breaks(sample, terminator)[0] if _foreign_breaks(sample, terminator) else sample
     )
     complete = len(head) == size
-    if _one_text_per_line(sniffed, path.suffix.lower(), complete=complete):
-        return _read_lines(path, encoding)
     delimiter = _sniff_delimiter(sniffed, path.suffix.lower(), complete=complete)
+    if _one_text_per_line(sniffed, delimiter, complete=complete):
+        lines = _read_lines(path, encoding, terminator, delimiter)
+        if lines is not None:
+            return lines
     if delimiter == WHITESPACE:
         return _read_whitespace(path, encoding)
     # Every column is read as text: name more columns than any record of the sample can have

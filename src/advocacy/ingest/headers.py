@@ -266,7 +266,24 @@ def first_row_is_data(raw: RawTable) -> bool:
 
 #: Marks of a post's running text that no column name carries: an @mention, a #hashtag (a word
 #: after the sign, so "# of visits" or "Comment #2" is no mark) or a link.
-_POST_MARK = re.compile(r"(?<![\w@])@\w|(?<![\w&#])#[^\W\d_]|\bhttps?://|\bwww\.\w")
+POST_MARK = re.compile(r"(?<![\w@])@\w|(?<![\w&#])#[^\W\d_]|\bhttps?://|\bwww\.\w")
+#: Words after which a mark names what a file holds ("Mentions of @acme", "Tweets tagged
+#: #acmefail", "Reviews from www.trustpilot.com"): a column's name, not a post's text.
+NAMING_WORDS = frozenset(
+    {"about", "at", "by", "for", "from", "in", "mentioning", "of", "on", "tagged", "to", "via"}
+    | {"with"}
+)
+
+
+def _post_marked(cell: str) -> bool:
+    """Whether ``cell`` carries a mark of a post that does not follow a naming word (other
+    marks and "and" / "or" between them: "Posts about @acme and @acmehelp")."""
+    for mark in POST_MARK.finditer(cell):
+        words = [word.strip(",;:!.'\"()").lower() for word in cell[: mark.start()].split()]
+        words = [word for word in words if word[:1] not in "@#" and word not in {"and", "or", "&"}]
+        if not words or words[-1] not in NAMING_WORDS:
+            return True
+    return False
 
 
 def first_line_is_text(raw: RawTable) -> bool:
@@ -274,11 +291,13 @@ def first_line_is_text(raw: RawTable) -> bool:
 
     A file of one text per line without a header (TweetEval's ``test_text.txt``) gives no label
     to recur (:func:`first_row_is_data`). Its first line is a record when it is written like the
-    texts under it (three words or more over texts of three words or more; a question only over
-    questions), does not end as a name or a question does (``:``, ``?``, ``)``), and carries a
-    mark of a post that no column name carries: an @mention, a #hashtag or a link. A survey
-    question over its answers, however long, stays the column's name; so does a sentence
-    without such a mark (the import then says it may be a record, :func:`header_notes`).
+    texts under it (three words or more over texts of three words or more), does not end as a
+    name or a question does (``:``, ``?``, ``)``: a first text ending so stays the name), and
+    carries a mark of a post: an @mention, a #hashtag or a link, not right after a word by which
+    a name says what the file holds ("Mentions of @acme", "Tweets tagged #acmefail",
+    :data:`NAMING_WORDS`). A survey question over its answers, however long, stays the column's
+    name; so does a sentence without such a mark (the import then says it may be a record,
+    :func:`header_notes`).
 
     Parameters
     ----------
@@ -294,7 +313,7 @@ def first_line_is_text(raw: RawTable) -> bool:
         return False
     cells = raw.header_cells[0]
     cell = _text(cells[0]) if len(cells) == 1 else ""
-    if not cell or cell.endswith((":", "?", ")")) or not _POST_MARK.search(cell[:MAX_VALUE_CHARS]):
+    if not cell or cell.endswith((":", "?", ")")) or not _post_marked(cell[:MAX_VALUE_CHARS]):
         return False
     values = pc.drop_null(raw.rows.column(0).slice(0, RECURRING_WITHIN).cast(pa.string()))
     return _like_its_column(cell, [str(value) for value in values.to_pylist()])
@@ -377,7 +396,8 @@ def header_notes(cells: Sequence[str | None], rows: pa.Table | None = None) -> l
             return [
                 f"the file's one column is named {quoted}, a sentence written like the texts "
                 "under it: if the file has no header, import it with a mapping that says "
-                "header_rows: 0 (and text: column_1), so its first line is kept as a record"
+                "header_rows: 0 and maps the text (columns: {text: column_1}), so its first line "
+                "is kept as a record"
             ]
     values = [cell for cell in named if looks_like_data(cell)]
     sentences = [cell for cell in named if _long_sentence(cell)]

@@ -140,7 +140,9 @@ class TextNamespace:
         the record it was imported as: by its id when the file has an id column, else the
         document of that kind whose text is exactly the row's (every such document when texts
         repeat). Rows without a label or text teach nothing. A document's new label replaces
-        its old one.
+        the one it had before the file; a teach file that gives one document two sentiments is
+        refused, naming both rows, and in a labelled file such a document is left untaught,
+        with a note.
 
         Parameters
         ----------

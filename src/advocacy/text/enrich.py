@@ -12,20 +12,18 @@ document's sentences are replaced with its features.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from advocacy.errors import InputError, UsageError
+from advocacy.errors import UsageError
 from advocacy.store.connection import Database
 from advocacy.text.calibration import MIN_TFIDF_LABELS, CalibratedSentiment, prepare_fit
 from advocacy.text.calibration_tfidf import TermCounts, labelled_counts
@@ -53,7 +51,7 @@ from advocacy.text.sentences import (
     read_sentences,
 )
 from advocacy.text.sentences import sentence_rows as sentence_rows
-from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
+from advocacy.text.sentiment import reading_sentiment
 from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
 from advocacy.text.workers import reap, run_tasks, split_evenly, worker_count
 
@@ -738,60 +736,3 @@ class TeachResult:
     theme_labels: int
     unknown_documents: int
     notes: tuple[str, ...] = ()
-
-
-def teach(db: Database, path: str | Path, *, now: datetime | None = None) -> TeachResult:
-    """Store user labels from a CSV with document_id, kind, and sentiment and/or theme.
-
-    A document's new label replaces its old one. Unknown documents are refused with their row.
-    """
-    file = Path(path)
-    if not file.exists():
-        raise InputError(f"no file {str(file)!r}", file=str(file), fix="check the path")
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    header = set(rows[0]) if rows else set()
-    if not {"document_id", "kind"} <= header or not header & {"sentiment", "theme"}:
-        raise InputError(
-            "a teach file needs columns document_id, kind and sentiment and/or theme",
-            file=str(file),
-            value=sorted(header),
-            fix="add the missing columns to the CSV header",
-        )
-    known = {
-        (k, str(i))
-        for k, i in load_documents(db)[["document_kind", "document_id"]].itertuples(index=False)
-    }
-    records = []
-    for number, row in enumerate(rows, start=2):
-        kind = (row.get("kind") or "").strip().lower()
-        check_kinds([kind])
-        label = (row.get("sentiment") or "").strip().lower() or None
-        if label is not None and label not in SENTIMENTS:
-            raise InputError(
-                f"unknown sentiment {label!r}",
-                file=str(file),
-                row=number,
-                column="sentiment",
-                value=label,
-                fix="use negative, neutral or positive",
-            )
-        document_id = (row.get("document_id") or "").strip()
-        if (kind, document_id) not in known:
-            raise InputError(
-                f"no {kind} with id {document_id!r} and text in the workspace",
-                file=str(file),
-                row=number,
-                column="document_id",
-                value=document_id,
-                fix="use the id the document was imported with",
-            )
-        theme = (row.get("theme") or "").strip() or None
-        records.append((kind, document_id, label, theme))
-    frame = pd.DataFrame(records, columns=["document_kind", "document_id", "sentiment", "theme"])
-    frame["source"] = str(file.name)
-    frame["taught_at"] = now or datetime.now(UTC)
-    types = {c: "TEXT" for c in frame.columns} | {"taught_at": "TIMESTAMPTZ"}
-    with db.transaction():
-        replace_rows(db, "text_labels", frame, types)
-    return TeachResult(int(frame["sentiment"].notna().sum()), int(frame["theme"].notna().sum()), 0)

@@ -6,8 +6,9 @@ or tabs. A user holding a labelled set (airline tweets with ``airline_sentiment`
 its column of ``negative``/``neutral``/``positive`` values (the fullest of several)
 (:mod:`advocacy.ingest.label_columns`) gives the labels, and each row finds the record it was
 imported as, by the file's id or else by exactly its text; a row the import quarantined is
-skipped and counted in a note. Its labels are then stored as a teach file's are
-(:func:`teach_rows`), straight from the rows: no teach file is written.
+skipped and counted in a note, and a record that rows give different labels (a text repeated
+under two labels) is left untaught, with a note. Its labels are then stored as a teach file's
+are, straight from the rows: no teach file is written.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from advocacy.errors import InputError
+from advocacy.ingest.encodings import detect_file_encoding
 
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
     from advocacy.text.enrich import TeachResult
 
-__all__ = ["LabelledRow", "teach_from_file", "teach_rows"]
+__all__ = ["LabelledRow", "TeachRow", "teach_from_file", "teach_rows"]
 
 
 class LabelledRow(NamedTuple):
@@ -66,38 +68,65 @@ def teach_from_file(db: Database, file: Path, *, now: datetime | None = None) ->
 
     if not file.is_file():
         raise InputError(f"no file {str(file)!r}", file=str(file), fix="check the path")
-    delimiter = _teach_layout(file)
+    encoding = detect_file_encoding(file)
+    delimiter = _teach_layout(file, encoding)
     if delimiter is not None:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle, delimiter=delimiter))
-        return teach_rows(db, rows, file=file, now=now)
+        columns, rows = _teach_file_rows(file, delimiter, encoding)
+        return teach_rows(db, columns, rows, file=file, now=now)
     kind, found, notes = _labelled_rows(db, file)
+    labels: dict[str, dict[str, int]] = {}  # document id -> its labels -> the first row of each
+    for entry in found:
+        for document_id in entry.document_ids:
+            labels.setdefault(document_id, {}).setdefault(entry.sentiment, entry.row)
+    torn = {document_id: rows for document_id, rows in labels.items() if len(rows) > 1}
+    if torn:
+        document_id, first = next(iter(torn.items()))
+        given = ", ".join(f"{label} (row {row})" for label, row in first.items())
+        notes.append(
+            f"{len(torn):,} {kind}(s) were given different labels by rows of the file (id "
+            f"{document_id!r}: {given}): they were left untaught"
+        )
     records = [
-        (kind, document_id, entry.sentiment, None)
-        for entry in found
-        for document_id in entry.document_ids
+        (kind, document_id, next(iter(given_by)), None)
+        for document_id, given_by in labels.items()
+        if len(given_by) == 1
     ]
     _store(db, records, source=file.name, now=now)
     return TeachResult(len(records), 0, 0, tuple(notes))
 
 
+class TeachRow(NamedTuple):
+    """A row of a teach file."""
+
+    line: int
+    """The line of the file the row starts on (blank lines and line breaks in quoted cells
+    counted, as an editor numbers them)."""
+    cells: Mapping[str, str]
+    """Its cells by column name; cells beyond the header's are left out."""
+
+
 def teach_rows(
     db: Database,
-    rows: Sequence[Mapping[str | None, str | None]],
+    columns: Sequence[str],
+    rows: Sequence[TeachRow],
     *,
     file: Path,
     now: datetime | None = None,
 ) -> TeachResult:
-    """Store the labels of a teach file's rows (as :class:`csv.DictReader` gives them).
+    """Store the labels of a teach file's rows.
 
-    A document's new label replaces its old one. Unknown documents are refused with their row.
+    A document's label replaces the one it had before this file. Two rows of the file that give
+    one document different sentiments are refused, naming both; an unknown document, kind or
+    sentiment is refused with its row.
 
     Parameters
     ----------
     db
         The workspace's database.
+    columns
+        The file's column names: ``document_id``, ``kind`` and ``sentiment`` and/or ``theme``.
     rows
-        The rows, by column name: ``document_id``, ``kind`` and ``sentiment`` and/or ``theme``.
+        The rows.
     file
         The file they were read from: errors name it, the labels keep its name as their source.
     now
@@ -106,28 +135,38 @@ def teach_rows(
     Returns
     -------
     TeachResult
-        How many sentiment and theme labels were stored.
+        How many documents were given a sentiment, and how many (document, theme) labels were
+        stored.
     """
-    from advocacy.text.documents import check_kinds, load_documents
+    from advocacy.text.documents import DOCUMENT_SOURCES, load_documents
     from advocacy.text.enrich import TeachResult
     from advocacy.text.sentiment import SENTIMENTS
 
-    header = set(rows[0]) if rows else set()
+    header = set(columns)
     if not {"document_id", "kind"} <= header or not header & {"sentiment", "theme"}:
         raise InputError(
             "a teach file needs columns document_id, kind and sentiment and/or theme",
             file=str(file),
-            value=sorted(name for name in header if name is not None),
-            fix="add the missing columns to the CSV header",
+            value=sorted(header),
+            fix="add the missing columns to the file's header",
         )
     known = {
         (k, str(i))
         for k, i in load_documents(db)[["document_kind", "document_id"]].itertuples(index=False)
     }
-    records = []
-    for number, row in enumerate(rows, start=2):
+    records: dict[tuple[str, str, str | None, str | None], None] = {}
+    sentiments: dict[tuple[str, str], tuple[int, str]] = {}
+    for number, row in rows:
         kind = (row.get("kind") or "").strip().lower()
-        check_kinds([kind])
+        if kind not in DOCUMENT_SOURCES:
+            raise InputError(
+                f"unknown document kind {kind!r}",
+                file=str(file),
+                row=number,
+                column="kind",
+                value=kind,
+                fix="use one of: " + ", ".join(DOCUMENT_SOURCES),
+            )
         label = (row.get("sentiment") or "").strip().lower() or None
         if label is not None and label not in SENTIMENTS:
             raise InputError(
@@ -148,14 +187,38 @@ def teach_rows(
                 value=document_id,
                 fix="use the id the document was imported with",
             )
+        if label is not None:
+            first, given = sentiments.setdefault((kind, document_id), (number, label))
+            if given != label:
+                raise InputError(
+                    f"rows {first} and {number} give {kind} {document_id!r} different "
+                    f"sentiments ({given!r}, {label!r})",
+                    file=str(file),
+                    row=number,
+                    column="sentiment",
+                    value=label,
+                    fix="keep one sentiment per document",
+                )
         theme = (row.get("theme") or "").strip() or None
-        records.append((kind, document_id, label, theme))
-    _store(db, records, source=file.name, now=now)
-    return TeachResult(
-        sum(label is not None for _, _, label, _ in records),
-        sum(theme is not None for _, _, _, theme in records),
-        0,
-    )
+        records[(kind, document_id, label, theme)] = None
+    _store(db, list(records), source=file.name, now=now)
+    themes = {(kind, document_id, theme) for kind, document_id, _, theme in records if theme}
+    return TeachResult(len(sentiments), len(themes), 0)
+
+
+def _teach_file_rows(file: Path, delimiter: str, encoding: str) -> tuple[list[str], list[TeachRow]]:
+    """A teach file's column names (spaces around them dropped) and rows, each numbered by the
+    line it starts on."""
+    with file.open(newline="", encoding=encoding) as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        columns = [name.strip() for name in next(reader, [])]
+        rows = []
+        line = reader.line_num + 1
+        for record in reader:
+            if any(cell.strip() for cell in record):  # a blank line is no row
+                rows.append(TeachRow(line, dict(zip(columns, record, strict=False))))
+            line = reader.line_num + 1
+    return columns, rows
 
 
 def _store(
@@ -184,12 +247,12 @@ TEACH_COLUMNS = {"document_id", "kind"}
 IMPORT_KINDS = {"mention": "mentions", "response": "responses", "note": "notes"}
 
 
-def _teach_layout(file: Path) -> str | None:
+def _teach_layout(file: Path, encoding: str) -> str | None:
     """The delimiter of ``file`` if it is a teach file (a CSV or TSV whose header has
     document_id and kind), else None."""
     if file.suffix.lower() not in {".csv", ".tsv", ".txt", ""}:
         return None
-    with file.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+    with file.open(newline="", encoding=encoding, errors="replace") as handle:
         line = handle.readline()
     for delimiter in (",", "\t"):
         header = next(csv.reader([line], delimiter=delimiter), [])

@@ -27,7 +27,7 @@ from advocacy.namespaces.access import (
 from advocacy.namespaces.cases import CoachingSummary
 from advocacy.namespaces.metrics import MetricsRequest, NpsResult
 from advocacy.present.web.derived import derived
-from advocacy.present.web.state import FiguresAge, WebState, figures_age
+from advocacy.present.web.state import WARM_UP_THREAD, FiguresAge, WebState, figures_age
 
 #: Metrics on the overview, in the order shown.
 OVERVIEW_METRICS = ("nps", "csat", "top-box", "ces", "enps")
@@ -235,4 +235,4 @@ def start_warm_up(state: WebState) -> None:
             state.warm_again = True
             return
         state.warming = True
-    threading.Thread(target=warm_up, args=(state,), name="advocacy-warm-up", daemon=True).start()
+    threading.Thread(target=warm_up, args=(state,), name=WARM_UP_THREAD, daemon=True).start()

@@ -63,6 +63,11 @@ BACKGROUND_COMPUTATIONS = 1
 REFRESH_SHARE = 0.25
 #: Longest rest between two refreshes, seconds.
 MAX_REST = 30.0
+#: Names of the threads the app starts for work after a request: the dashboards' warm-up and a
+#: figure's recompute (tests wait for them, so no test starts with another's work running).
+WARM_UP_THREAD = "advocacy-warm-up"
+RECOMPUTE_THREAD = "advocacy-recompute"
+APP_THREADS = (WARM_UP_THREAD, RECOMPUTE_THREAD)
 
 
 class WorkspaceUse:
@@ -589,7 +594,7 @@ class WebState:
                         rest = (time.monotonic() - begun) * (1 / self.refresh_share - 1)
                         time.sleep(min(rest, MAX_REST))
 
-        threading.Thread(target=work, name="advocacy-recompute", daemon=True).start()
+        threading.Thread(target=work, name=RECOMPUTE_THREAD, daemon=True).start()
 
     def peek(self, key: Hashable) -> Any:
         """The cached result for ``key`` if it is fresh, or stale and the request allows
