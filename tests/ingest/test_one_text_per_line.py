@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 
 import advocacy
+from advocacy.ingest.delimited import read_delimited
 from advocacy.ingest.headers import first_line_is_text
 from advocacy.ingest.raw import RawTable
 
@@ -250,3 +251,51 @@ def test_the_header_note_gives_a_mapping_that_keeps_the_first_line(tmp_path: Pat
         result = ws.import_file(tmp_path / "texts.txt", kind="mentions", mapping=mapping)
         texts = [str(text) for (text,) in ws.db.fetchall("SELECT text FROM mentions")]
     assert result.rows_loaded == len(ANSWERS) + 1 and first in texts
+
+
+def test_a_question_header_over_ragged_answers_keeps_its_columns(tmp_path: Path) -> None:
+    # Survey questions name the columns (longer than any short name); the second cell of most
+    # records was left out. Read as a CSV: the full records load, the others go to quarantine.
+    lines = [
+        "What did you like most about your visit today?,Would you recommend us to a friend?",
+        "The friendly staff at the desk",
+        "Clean rooms and a quiet street",
+        "Breakfast,yes",
+        "The view from the balcony",
+        "Nothing much",
+        "Location,no",
+    ]
+    path = tmp_path / "survey.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    raw = read_delimited(path)
+    assert raw.header == lines[0].split(",")
+    assert raw.rows.to_pylist() == [
+        {raw.header[0]: "Breakfast", raw.header[1]: "yes"},
+        {raw.header[0]: "Location", raw.header[1]: "no"},
+    ]
+    assert not any("one text per line" in note for note in raw.notes)
+
+
+def test_a_file_that_splits_only_after_its_sample_is_a_csv(tmp_path: Path) -> None:
+    # Few of the first 50 records hold a comma, the 200 after them all do: a table, not texts.
+    lines = ["comment", *(f"Answer {n} about the visit" for n in range(60))]
+    lines[10::20] = [f"{line},Support" for line in lines[10::20]]
+    lines += [f"Answer {n} about the visit,Support" for n in range(200)]
+    loaded, texts, notes = _imported(tmp_path, lines, "late.csv")
+    assert not any("," in text for text in texts)
+    assert loaded == 57
+    assert any("203 record(s) could not be split" in note for note in notes)
+    assert not any("one text per line" in note for note in notes)
+
+
+def test_a_question_header_with_late_splitting_answers_keeps_its_second_column(
+    tmp_path: Path,
+) -> None:
+    lines = ["What is the main reason for your score today?,Team"]
+    lines += [f"Answer {n} about the visit" for n in range(60)]
+    lines += [f"Answer {n} about the visit,Support" for n in range(200)]
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    raw = read_delimited(path)
+    assert raw.header == ["What is the main reason for your score today?", "Team"]
+    assert raw.rows.num_rows == 200 and set(raw.rows.column("Team").to_pylist()) == {"Support"}

@@ -34,7 +34,7 @@ import pyarrow.csv as pa_csv
 
 from advocacy.errors import InputError
 from advocacy.ingest.encodings import detect_file_encoding
-from advocacy.ingest.headers import POST_MARK, unique_header
+from advocacy.ingest.headers import post_marked, unique_header
 from advocacy.ingest.raw import BrokenRecord, RawTable, string_table
 from advocacy.ingest.recovery import reassemble, split_records
 
@@ -80,19 +80,15 @@ def _sniff_delimiter(sample: str, suffix: str, *, complete: bool = False) -> str
 #: A record that is one cell quoted as a CSV writer quotes it (quotes inside doubled), over one
 #: line or several: a file holding one is a CSV, whatever else its lines hold.
 _QUOTED_RECORD = re.compile(r'^"(?:[^"]|"")*"$', re.MULTILINE)
-#: The most words and characters of a column's name, when telling a header from a text.
-NAME_WORDS = 6
-NAME_CHARS = 50
-
-
 def _one_text_per_line(sample: str, delimiter: str, *, complete: bool = False) -> bool:
     """Whether the sample is of a file of one text per line, which ``delimiter`` (the one a CSV
     reader would use, :func:`_sniff_delimiter`) would wrongly split in places.
 
     It is when the delimiter splits some of its records but not most (a comma in a sentence:
     read as a CSV, each such record would go to quarantine whole), and nothing says it is a
-    table: its first line does not name columns that the records which split fill (a ragged
-    table whose trailing empty cells were left out), and no record is a cell quoted as a CSV
+    table: its first line is not two or more cells without a mark of a post (:func:`post_marked`)
+    that no record outnumbers (a ragged table whose trailing empty cells were left out, however
+    long its column names: survey questions are), and no record is a cell quoted as a CSV
     writer quotes one (Excel and pandas quote a cell holding the delimiter, a quote or a line
     break). The delimiter of a file no delimiter splits into columns is the comma.
     """
@@ -109,19 +105,9 @@ def _one_text_per_line(sample: str, delimiter: str, *, complete: bool = False) -
     if not counts or max(set(counts), key=counts.count) != 1 or max(counts) == 1:
         return False
     names = records[0]
-    if len(names) > 1 and all(map(_name_like, names)) and max(counts) <= len(names):
+    if len(names) > 1 and not any(map(post_marked, names)) and max(counts) <= len(names):
         return False
     return not _QUOTED_RECORD.search(_lines_ended_by_lf(text))
-
-
-def _name_like(cell: str) -> bool:
-    """Whether a cell could be a column's name: a few words, no @mention, #hashtag or link."""
-    cell = cell.strip()
-    return (
-        0 < len(cell) <= NAME_CHARS
-        and len(cell.split()) <= NAME_WORDS
-        and not POST_MARK.search(cell)
-    )
 
 
 def _lines_ended_by_lf(text: str) -> str:
@@ -131,8 +117,9 @@ def _lines_ended_by_lf(text: str) -> str:
 def _read_lines(path: Path, encoding: str, terminator: str, delimiter: str) -> RawTable | None:
     """Read a file of one text per line: each line is a cell as written (quotes and all).
 
-    None when the whole file shows a record quoted as a CSV writer quotes one, which its first
-    64 KB did not: it is a CSV after all.
+    None when the whole file shows what its first 64 KB did not: a record quoted as a CSV
+    writer quotes one, or the delimiter in most of its lines (a table whose records split only
+    further on). It is a CSV after all.
     """
     text = _decoded(path, encoding).removeprefix("\ufeff")
     if _QUOTED_RECORD.search(_lines_ended_by_lf(text)):
@@ -163,6 +150,8 @@ def _read_lines(path: Path, encoding: str, terminator: str, delimiter: str) -> R
             rows.append(line)
     if header_cells is None:
         raise InputError("the file has no header row", file=str(path), fix="export it again")
+    if 2 * split > len(rows) + 1:
+        return None
     header = unique_header(header_cells)
     notes.insert(
         0,

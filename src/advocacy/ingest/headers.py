@@ -275,7 +275,7 @@ NAMING_WORDS = frozenset(
 )
 
 
-def _post_marked(cell: str) -> bool:
+def post_marked(cell: str) -> bool:
     """Whether ``cell`` carries a mark of a post that does not follow a naming word (other
     marks and "and" / "or" between them: "Posts about @acme and @acmehelp")."""
     for mark in POST_MARK.finditer(cell):
@@ -313,7 +313,7 @@ def first_line_is_text(raw: RawTable) -> bool:
         return False
     cells = raw.header_cells[0]
     cell = _text(cells[0]) if len(cells) == 1 else ""
-    if not cell or cell.endswith((":", "?", ")")) or not _post_marked(cell[:MAX_VALUE_CHARS]):
+    if not cell or cell.endswith((":", "?", ")")) or not post_marked(cell[:MAX_VALUE_CHARS]):
         return False
     values = pc.drop_null(raw.rows.column(0).slice(0, RECURRING_WITHIN).cast(pa.string()))
     return _like_its_column(cell, [str(value) for value in values.to_pylist()])
