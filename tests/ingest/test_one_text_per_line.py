@@ -253,6 +253,17 @@ def test_the_header_note_gives_a_mapping_that_keeps_the_first_line(tmp_path: Pat
     assert result.rows_loaded == len(ANSWERS) + 1 and first in texts
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Flying to #NYC with @delta today",  # everyday words before the marks, not naming ones
+        "Mentions of @acme on Twitter, as always my favourite airline to fly with",  # long
+    ],
+)
+def test_a_tweet_with_marks_after_everyday_words_is_the_first_record(first: str) -> None:
+    assert first_line_is_text(_raw([first, *ANSWERS]))
+
+
 def test_a_question_header_over_ragged_answers_keeps_its_columns(tmp_path: Path) -> None:
     # Survey questions name the columns (longer than any short name); the second cell of most
     # records was left out. Read as a CSV: the full records load, the others go to quarantine.
