@@ -175,3 +175,29 @@ def test_a_text_repeated_under_two_labels_is_left_untaught_with_a_note(
     assert stored == [("Said twice and agreed", "positive")] * 2
     note = next(note for note in taught.notes if "different labels" in note)
     assert "2 mention(s)" in note and "positive (row 11), negative (row 12)" in note
+
+
+def test_a_file_of_sentiments_keeps_the_themes_taught_before_it(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    themes = f"document_id,kind,theme\n{TWEET},mention,Lounge\n{TWEET},mention,Opening hours\n"
+    (tmp_path / "themes.csv").write_bytes(_teach_file(ws, tmp_path, themes.encode()).read_bytes())
+    ws.text.teach(tmp_path / "themes.csv")
+    (tmp_path / "sentiments.csv").write_text(
+        f"document_id,kind,sentiment\n{TWEET},mention,neutral\n", "utf-8"
+    )
+    ws.text.teach(tmp_path / "sentiments.csv")
+    rows = ws.db.fetchall("SELECT sentiment, theme, source FROM text_labels")
+    assert sorted(rows, key=str) == sorted(
+        [
+            (None, "Lounge", "themes.csv"),
+            (None, "Opening hours", "themes.csv"),
+            ("neutral", None, "sentiments.csv"),
+        ],
+        key=str,
+    )
+    # Themes given again replace the themes, and keep the sentiment.
+    (tmp_path / "again.csv").write_text(f"document_id,kind,theme\n{TWEET},mention,Staff\n", "utf-8")
+    ws.text.teach(tmp_path / "again.csv")
+    rows = ws.db.fetchall("SELECT sentiment, theme FROM text_labels")
+    assert sorted(rows, key=str) == sorted([("neutral", None), (None, "Staff")], key=str)

@@ -139,10 +139,11 @@ class TextNamespace:
         values gives the labels (:mod:`advocacy.ingest.label_columns`), and each row teaches
         the record it was imported as: by its id when the file has an id column, else the
         document of that kind whose text is exactly the row's (every such document when texts
-        repeat). Rows without a label or text teach nothing. A document's new label replaces
-        the one it had before the file; a teach file that gives one document two sentiments is
-        refused, naming both rows, and in a labelled file such a document is left untaught,
-        with a note.
+        repeat). Rows without a label or text teach nothing. A document's new sentiment
+        replaces the one it had before the file, and its new themes the themes it had; a label
+        of a kind the file does not give it is kept (a file of sentiments leaves its themes).
+        A teach file that gives one document two sentiments is refused, naming both rows, and
+        in a labelled file such a document is left untaught, with a note.
 
         Parameters
         ----------

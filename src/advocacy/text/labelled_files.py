@@ -115,9 +115,11 @@ def teach_rows(
 ) -> TeachResult:
     """Store the labels of a teach file's rows.
 
-    A document's label replaces the one it had before this file. Two rows of the file that give
-    one document different sentiments are refused, naming both; an unknown document, kind or
-    sentiment is refused with its row.
+    A document's sentiment replaces the sentiment it had before this file, and its themes the
+    themes it had; a label of a kind the file does not give it is kept (a file of sentiments
+    leaves the themes taught before it). Two rows of the file that give one document different
+    sentiments are refused, naming both; an unknown document, kind or sentiment is refused with
+    its row.
 
     Parameters
     ----------
@@ -228,8 +230,14 @@ def _store(
     source: str,
     now: datetime | None,
 ) -> None:
-    """Write (kind, document id, sentiment, theme) labels, each replacing its document's."""
+    """Write (kind, document id, sentiment, theme) labels.
+
+    The sentiment given to a document replaces the one it had, and the themes given to it
+    replace the themes it had; a label of the kind not given to it is kept as it was (a file of
+    sentiments leaves the themes taught before it).
+    """
     import pandas as pd
+    import pyarrow as pa
 
     from advocacy.text.documents import replace_rows
 
@@ -237,7 +245,30 @@ def _store(
     frame["source"] = source
     frame["taught_at"] = now or datetime.now(UTC)
     types = {c: "TEXT" for c in frame.columns} | {"taught_at": "TIMESTAMPTZ"}
+    given = frame.groupby(["document_kind", "document_id"], as_index=False).agg(
+        sentiment=("sentiment", lambda values: bool(values.notna().any())),
+        theme=("theme", lambda values: bool(values.notna().any())),
+    )
     with db.transaction():
+        db.load_temporary(
+            "__given",
+            pa.Table.from_pandas(given, preserve_index=False),
+            {"document_kind": "TEXT", "document_id": "TEXT", "sentiment": "BOOLEAN"}
+            | {"theme": "BOOLEAN"},
+        )
+        kept = db.fetch_arrow(
+            "SELECT DISTINCT l.document_kind, l.document_id, "
+            "CASE WHEN g.sentiment THEN NULL ELSE l.sentiment END AS sentiment, "
+            "CASE WHEN g.theme THEN NULL ELSE l.theme END AS theme, l.source, l.taught_at "
+            "FROM text_labels l JOIN __given g ON l.document_kind = g.document_kind "
+            "AND l.document_id = g.document_id "
+            "WHERE (NOT g.sentiment AND l.sentiment IS NOT NULL) "
+            "OR (NOT g.theme AND l.theme IS NOT NULL)"
+        ).to_pandas()
+        db.execute("DROP TABLE __given")
+        if len(kept):
+            kept["taught_at"] = pd.to_datetime(kept["taught_at"], utc=True)
+            frame = pd.concat([kept, frame], ignore_index=True)
         replace_rows(db, "text_labels", frame, types)
 
 
