@@ -2,9 +2,10 @@
 
 The encoding, the delimiter (``,`` ``;`` tab ``|`` or runs of blanks) and the record terminator
 (the line break that ends the first record) are detected. A file whose delimiter splits some
-records but not most, none of them quoted as a CSV writer quotes a cell, under a first line that
-names no columns (TweetEval's tweets, one per line, some with commas) is read one text per line,
-each line a cell as written, and a note says so. A clean file goes straight through
+records but not most (in its first 64 KB and in the whole file), none of them quoted as a CSV
+writer quotes a cell, whose first line is one cell or carries a mark of a post (TweetEval's
+tweets, one per line, some with commas; a one-column ``comment`` file alike) is read one text
+per line, each line a cell as written, and a note says so. A clean file goes straight through
 ``pyarrow.csv``, in parallel, so a million rows read in seconds. Three things send a file down a
 slower, careful path instead:
 
@@ -37,6 +38,8 @@ from advocacy.ingest.encodings import detect_file_encoding
 from advocacy.ingest.headers import post_marked, unique_header
 from advocacy.ingest.raw import BrokenRecord, RawTable, string_table
 from advocacy.ingest.recovery import reassemble, split_records
+
+__all__ = ["read_delimited"]
 
 DELIMITERS = (",", ";", "\t", "|")
 WHITESPACE = " "  # runs of blanks, as in fixed-width text exports
@@ -80,6 +83,8 @@ def _sniff_delimiter(sample: str, suffix: str, *, complete: bool = False) -> str
 #: A record that is one cell quoted as a CSV writer quotes it (quotes inside doubled), over one
 #: line or several: a file holding one is a CSV, whatever else its lines hold.
 _QUOTED_RECORD = re.compile(r'^"(?:[^"]|"")*"$', re.MULTILINE)
+
+
 def _one_text_per_line(sample: str, delimiter: str, *, complete: bool = False) -> bool:
     """Whether the sample is of a file of one text per line, which ``delimiter`` (the one a CSV
     reader would use, :func:`_sniff_delimiter`) would wrongly split in places.

@@ -22,6 +22,20 @@ import pyarrow.compute as pc
 from advocacy.errors import InputError
 from advocacy.ingest.raw import RawTable
 
+__all__ = [
+    "ANSWER_LABELS",
+    "POST_MARK",
+    "combine_header",
+    "first_line_is_text",
+    "first_row_is_data",
+    "header_notes",
+    "looks_like_data",
+    "post_marked",
+    "second_row_labels",
+    "set_header_rows",
+    "unique_header",
+]
+
 #: Labels that say "the answer to the question above" rather than naming an option; a question
 #: with a single column is named by the question alone.
 ANSWER_LABELS = ("Response", "Open-Ended Response")
