@@ -1,11 +1,13 @@
 """Read delimited text files (CSV, TSV, TXT) into a :class:`RawTable`, record by record if need be.
 
 The encoding, the delimiter (``,`` ``;`` tab ``|`` or runs of blanks) and the record terminator
-(the line break that ends the first record) are detected. A file whose delimiter splits some
-records but not most (in its first 64 KB and in the whole file), none of them quoted as a CSV
-writer quotes a cell, whose first line is one cell or carries a mark of a post (TweetEval's
-tweets, one per line, some with commas; a one-column ``comment`` file alike) is read one text
-per line, each line a cell as written, and a note says so. A clean file goes straight through
+(the line break that ends the first record) are detected; Excel's first line ``sep=;`` sets the
+delimiter and is left out, with a note. A file whose delimiter splits some records but not most
+(in its first 64 KB and in the whole file), none of them quoted as a CSV writer quotes a cell,
+is read one text per line, each line a cell as written, and a note says so, unless its first
+line is two or more cells without a mark of a post that no record outnumbers (the names of a
+ragged table). So are TweetEval's tweets, one per line, some with commas, and a one-column
+``comment`` file alike. A clean file goes straight through
 ``pyarrow.csv``, in parallel, so a million rows read in seconds. Three things send a file down a
 slower, careful path instead:
 
@@ -48,6 +50,8 @@ CHUNK_BYTES = 16 * 1024 * 1024
 #: Codecs in which CR and LF are the bytes 0x0D and 0x0A and no other character contains them,
 #: so pyarrow can read the file directly; others (UTF-16, UTF-32) are decoded first.
 ASCII_COMPATIBLE = {"utf-8", "utf-8-sig", "cp1252", "latin-1", "mac-roman"}
+#: The first line by which Excel names a file's delimiter (``sep=;``); Excel reads and hides it.
+EXCEL_SEP = re.compile(r"sep=([,;\t|])(?:\r\n|\r|\n)")
 _TERMINATOR_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
@@ -546,12 +550,19 @@ def read_delimited(path: Path) -> RawTable:
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     sample = head.decode(encoding, errors="ignore").removeprefix("\ufeff")
+    excel_sep = EXCEL_SEP.match(sample)
+    if excel_sep:
+        sample = sample[excel_sep.end() :]
     size = path.stat().st_size
     terminator = _record_terminator(sample, complete=len(head) == size)
     sniffed = (
         _protect_breaks(sample, terminator)[0] if _foreign_breaks(sample, terminator) else sample
     )
     complete = len(head) == size
+    if excel_sep:
+        # Read from the decoded text without the line, records numbered from the header as
+        # Excel shows them.
+        return _read_csv(path, encoding, terminator, excel_sep[1], sample, excel_sep)
     delimiter = _sniff_delimiter(sniffed, path.suffix.lower(), complete=complete)
     if _one_text_per_line(sniffed, delimiter, complete=complete):
         lines = _read_lines(path, encoding, terminator, delimiter)
@@ -566,14 +577,29 @@ def read_delimited(path: Path) -> RawTable:
         literal = _read_literal_tsv(path, encoding, width, size)
         if literal is not None:
             return literal
+    return _read_csv(path, encoding, terminator, delimiter, sample)
+
+
+def _read_csv(
+    path: Path,
+    encoding: str,
+    terminator: str,
+    delimiter: str,
+    sample: str,
+    excel_sep: re.Match[str] | None = None,
+) -> RawTable:
+    """Read a CSV or TSV file, by pyarrow straight from the file when it can (see the module's
+    description); without its first line when that is Excel's ``sep=`` line (``excel_sep``)."""
+    size = path.stat().st_size
+    width = sample.count(delimiter) + 1
     text: str | None = None
     placeholder: str | None = None
     notes: list[str] = []
     foreign = blank = odd_quotes = False
     table: pa.Table | None = None
-    if encoding in ASCII_COMPATIBLE:
+    if encoding in ASCII_COMPATIBLE and not excel_sep:
         foreign, blank, odd_quotes = _scan(path, terminator)
-    if encoding in ASCII_COMPATIBLE and not foreign:
+    if encoding in ASCII_COMPATIBLE and not foreign and not excel_sep:
         # The fast path: pyarrow reads the file itself, in parallel.
         if not odd_quotes:
             table = _pyarrow_csv(
@@ -581,6 +607,13 @@ def read_delimited(path: Path) -> RawTable:
             )
     else:
         text = _decoded(path, encoding)
+        if excel_sep:
+            text = text.removeprefix("\ufeff")[excel_sep.end() :]
+            notes.append(
+                f"the first line, {excel_sep[0].strip()!r}, names the file's delimiter as Excel "
+                f"writes it: read with the {_DELIMITER_NAMES[delimiter]}, that line left out (rows "
+                "are numbered from the header, as Excel shows them)"
+            )
         blank = "\n\n" in text or "\n\r\n" in text or "\r\r" in text
         odd_quotes = text.count('"') % 2 == 1
         if _foreign_breaks(text, terminator):
