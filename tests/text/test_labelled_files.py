@@ -175,6 +175,8 @@ def test_a_text_repeated_under_two_labels_is_left_untaught_with_a_note(
     assert stored == [("Said twice and agreed", "positive")] * 2
     note = next(note for note in taught.notes if "different labels" in note)
     assert "2 mention(s)" in note and "positive (row 11), negative (row 12)" in note
+    # Named by the text the user wrote, not by an id the import made.
+    assert "text 'Same words twice today'" in note
 
 
 def test_a_file_of_sentiments_keeps_the_themes_taught_before_it(

@@ -75,16 +75,21 @@ def teach_from_file(db: Database, file: Path, *, now: datetime | None = None) ->
         return teach_rows(db, columns, rows, file=file, now=now)
     kind, found, notes = _labelled_rows(db, file)
     labels: dict[str, dict[str, int]] = {}  # document id -> its labels -> the first row of each
+    named: dict[str, LabelledRow] = {}  # document id -> the first row that found it
     for entry in found:
         for document_id in entry.document_ids:
             labels.setdefault(document_id, {}).setdefault(entry.sentiment, entry.row)
+            named.setdefault(document_id, entry)
     torn = {document_id: rows for document_id, rows in labels.items() if len(rows) > 1}
     if torn:
         document_id, first = next(iter(torn.items()))
         given = ", ".join(f"{label} (row {row})" for label, row in first.items())
+        entry = named[document_id]
+        value = entry.value if len(entry.value) <= NOTE_CHARS else entry.value[:NOTE_CHARS] + "…"
         notes.append(
-            f"{len(torn):,} {kind}(s) were given different labels by rows of the file (id "
-            f"{document_id!r}: {given}): they were left untaught"
+            f"{len(torn):,} {kind}(s) were given different labels by rows of the file "
+            f"({entry.column} {value!r}: {given}; rows numbered as the import's quarantine "
+            "numbers them): they were left untaught"
         )
     records = [
         (kind, document_id, next(iter(given_by)), None)
@@ -272,6 +277,8 @@ def _store(
         replace_rows(db, "text_labels", frame, types)
 
 
+#: The most characters of a row's text that a note quotes.
+NOTE_CHARS = 80
 #: The columns that make a file a teach file rather than a labelled file as imported.
 TEACH_COLUMNS = {"document_id", "kind"}
 #: Document kind -> the kind its records are imported as.
