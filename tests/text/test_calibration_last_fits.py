@@ -7,6 +7,9 @@ Real product reviews (Blitzer et al. 2007, from ``../shared/data``) labelled by 
 from __future__ import annotations
 
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 from advocacy.errors import UsageError
 from advocacy.text.calibration import CalibratedSentiment
@@ -41,9 +44,14 @@ def test_last_fits_of_an_earlier_start_are_refused(reviews) -> None:
 def test_a_calibration_is_fitted_only_once_its_last_fits_finish(reviews) -> None:
     texts, labels = reviews
     model = CalibratedSentiment()
+    with pytest.raises(NotFittedError):
+        check_is_fitted(model)
     last = model.start_fit(texts[:200], labels[:200])
     assert fitted_attributes(model) == []
+    with pytest.raises(NotFittedError):
+        check_is_fitted(model)
     last.finish(run_tasks(last.tasks))
+    check_is_fitted(model)
     assert model.method_.startswith("head") and model.n_labels_ == 200
     # A refit starts from nothing: no count or description of the earlier fit stays.
     model.start_fit(texts[:12], labels[:12])
@@ -75,3 +83,14 @@ def test_finish_refuses_results_out_of_order(shared_data) -> None:
     with pytest.raises(UsageError, match="result 0 is not what task 0"):
         last.finish(done[::-1])
     assert last.finish(done).method_ == "head + tfidf"
+
+
+def test_parameters_follow_scikit_learn(reviews) -> None:
+    texts, labels = reviews
+    model = CalibratedSentiment(folds=3, taught_weight=2.0).fit(texts[:60], labels[:60])
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    assert copy.get_params()["folds"] == 3 and fitted_attributes(copy) == []
+    assert copy.set_params(folds=4) is copy and copy.folds == 4
+    with pytest.raises(UsageError, match="no parameter 'fold'"):
+        copy.set_params(fold=4)
