@@ -119,7 +119,10 @@ MAX_CV_LABELS = 1_000
 #: compared on (1,000 until 2026-12-06): with :data:`SAMPLED_PENALTIES`, 42% less CPU in the
 #: fit, and on held-out rows of the same 22 fits mean accuracy 0.7801 against 0.7794, macro-F1
 #: 0.6842 against 0.6802 (docs/benchmarks.md). Up to the cap nothing changed, so the learning
-#: curve (k <= 1,000) is the same.
+#: curve (k <= 1,000) is the same. One label past the cap halves the labels compared on (and
+#: 5 folds become 3): a sample shrinking one label per label (999 at 1,001, 500 from 1,500) was
+#: tried and not kept: held out, it gained at 1,001-1,150 labels and lost at 1,280-1,396, each
+#: within the seeds' spread, for 36% more CPU there (docs/benchmarks.md, speedfix lane).
 SAMPLED_CV_LABELS = 500
 #: Past :data:`MAX_CV_LABELS` labels the comparison sample is split into at most this many
 #: folds rather than ``folds``: on held-out rows of 11 real sets with 1,280-2,717 labels
