@@ -33,9 +33,9 @@ from advocacy.text.enrich import (
     read_piece,
     workspace_calibration,
 )
+from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.sentiment import reading_sentiment
 from advocacy.text.text_model import KnownReadings, text_model
-from advocacy.text.workers import run_tasks
 from support.corpora import blitzer_reviews
 
 #: NPS drawn in the band a review's stars imply (Blitzer's stars are 1, 2, 4 or 5).
@@ -108,24 +108,42 @@ def test_a_first_run_gives_the_plain_numbers(shared_data, tmp_path) -> None:
     )
 
 
-def test_a_piece_read_beside_the_fit_gives_the_same_rows(shared_data) -> None:
+def test_a_piece_read_beside_the_fit_gives_the_same_rows(shared_data, tmp_path) -> None:
     # text analyze reads what needs no calibration of its first batch beside the fit's last
-    # step (read_piece), then completes it with the calibration: the rows of reading it whole.
+    # step (workspace_calibration's ``beside``), then completes it with the calibration: the
+    # rows of reading it whole, and the fit of fitting alone.
     texts, classes = blitzer_reviews(shared_data, 700, seed=11, words=60)
     texts = [*texts, "N/A", "Der Kundendienst war sehr freundlich und hat mir geholfen.", ""]
     labels = ["negative" if c == "negative" else "positive" for c in classes]
-    model = text_model("static")
-    known = KnownReadings(texts[:400], model.read(texts[:400]))
-    tasks = [
-        partial(read_piece, texts[piece.start : piece.stop], known=known)
-        for piece in pieces(len(texts))
+    records = [
+        {"response_id": f"r{i:03d}", "comment": text, "nps": 9 if label == "positive" else 2}
+        for i, (text, label) in enumerate(zip(texts[:400], labels[:400], strict=True))
     ]
-    last = CalibratedSentiment(workers=2).start_fit(texts[:400], labels[:400])
-    assert last.tasks  # 400 labels: a head, fitted last
-    done = run_tasks([*last.tasks, *tasks], workers=2)
-    calibrated, read = last.finish(done[: len(last.tasks)]), done[len(last.tasks) :]
-    assert len(read) == len(tasks) == 2
-    plain = CalibratedSentiment(workers=2).fit(texts[:400], labels[:400])
+    handed: list[KnownReadings] = []
+
+    def beside(known: KnownReadings) -> list[Any]:
+        handed.append(known)
+        return [
+            partial(read_piece, texts[piece.start : piece.stop], known=known)
+            for piece in pieces(len(texts))
+        ]
+
+    with advocacy.open(tmp_path / "ws.duckdb") as ws:
+        ws.write_records("responses", records)
+        fitted = workspace_calibration(ws.db, workers=2, beside=beside)
+    calibrated, read, (known,) = fitted.calibrated, fitted.beside, handed
+    assert calibrated is not None and calibrated.method_.startswith("head")  # last fits ran
+    assert len(read) == len(pieces(len(texts))) == 2
+    # One labelled review is read as Spanish and left out: the fit's rows are a slice of the
+    # labelled texts' reading (all 400 read as one piece) and of their n-grams.
+    codes = detect_languages(texts[:400])
+    kept = [i for i, code in enumerate(codes) if code is None or code in SENTIMENT_LANGUAGES]
+    assert len(kept) == calibrated.n_labels_ == 399
+    plain = CalibratedSentiment(workers=2).fit(
+        [texts[i] for i in kept],
+        [labels[i] for i in kept],
+        reading=text_model("static").read(texts[:400]).take(np.asarray(kept)),
+    )
     assert calibrated.name_ == plain.name_  # the tasks beside change nothing in the fit
     np.testing.assert_array_equal(
         calibrated.predict(texts[400:]).probabilities, plain.predict(texts[400:]).probabilities

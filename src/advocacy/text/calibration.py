@@ -27,11 +27,7 @@ The generic log-probabilities enter the head multiplied by :data:`PRIOR_SCALE`: 
 then cost almost nothing under the L2 penalty, so a strong penalty shrinks the head towards the
 (tempered) prior rather than towards the class frequencies.
 
-Labels from scores are scale-aware (:func:`scale_label`): NPS 0-6 / 7-8 / 9-10; any other rating
-(CSAT, CES with high = easy, a review's stars) is negative in its bottom two boxes, positive in
-its top two, neutral between (1-5: 1-2 / 3 / 4-5; 1-7: 1-2 / 3-5 / 6-7). Scales of 9 to 11
-points follow the NPS bands (top two positive, next two neutral, the rest negative: 1-10 is
-1-6 / 7-8 / 9-10) and longer ones the same bands as fractions of the scale.
+Labels from scores: :mod:`advocacy.text.scale_sentiment`.
 
 scikit-learn fits the heads and the TF-IDF model; only the three-parameter prior adjustment
 (logistic regression with an offset and a prior centred on "no change", which scikit-learn does
@@ -51,7 +47,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import math
-import warnings
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -63,17 +59,21 @@ from numpy.typing import NDArray
 from advocacy.errors import UsageError
 from advocacy.text.calibration_fits import (
     PRIOR_SCALE,
+    PriorAdjustment,
     class_probabilities,
+    fit_adjustment,
     fit_head,
     fit_stacked_head,
     fold_splits,
     log_odds,
     log_probabilities,
     penalty_path,
+    quietly,
     with_tfidf,
 )
 from advocacy.text.calibration_tfidf import TermCounts, clipped, pipeline_probabilities
-from advocacy.text.heads import FloatArray, softmax
+from advocacy.text.heads import FloatArray
+from advocacy.text.scale_sentiment import label_from_scores, scale_label
 from advocacy.text.sentiment import SENTIMENTS, SentimentResult, sentiment_result
 from advocacy.text.workers import run_tasks
 
@@ -119,7 +119,10 @@ MAX_CV_LABELS = 1_000
 #: compared on (1,000 until 2026-12-06): with :data:`SAMPLED_PENALTIES`, 42% less CPU in the
 #: fit, and on held-out rows of the same 22 fits mean accuracy 0.7801 against 0.7794, macro-F1
 #: 0.6842 against 0.6802 (docs/benchmarks.md). Up to the cap nothing changed, so the learning
-#: curve (k <= 1,000) is the same.
+#: curve (k <= 1,000) is the same. One label past the cap halves the labels compared on (and
+#: 5 folds become 3): a sample shrinking one label per label (999 at 1,001, 500 from 1,500) was
+#: tried and not kept: held out, it gained at 1,001-1,150 labels and lost at 1,280-1,396, each
+#: within the seeds' spread, for 36% more CPU there (docs/benchmarks.md, speedfix lane).
 SAMPLED_CV_LABELS = 500
 #: Past :data:`MAX_CV_LABELS` labels the comparison sample is split into at most this many
 #: folds rather than ``folds``: on held-out rows of 11 real sets with 1,280-2,717 labels
@@ -132,6 +135,8 @@ SAMPLED_FOLDS = 3
 PARALLEL_LABELS = 500
 
 _INDEX = {name: i for i, name in enumerate(SENTIMENTS)}
+#: The hyper-parameters of :class:`CalibratedSentiment` (its ``__init__``'s).
+_PARAMETERS = ("taught_weight", "text_model", "folds", "sampled_folds", "random_state", "workers")
 
 
 def prepare_fit() -> None:
@@ -147,128 +152,17 @@ def prepare_fit() -> None:
         importlib.import_module(module)
 
 
-# -- labels from scores --------------------------------------------------------------------------
-def scale_label(value: float | None, low: float, high: float) -> str | None:
-    """The sentiment a rating of ``value`` on the scale ``low``..``high`` implies (high = good).
-
-    Bottom two boxes negative, top two positive, the rest neutral (1-5: 1-2 / 3 / 4-5; 1-7:
-    1-2 / 3-5 / 6-7; 1-3: 1 / 2 / 3; 1-4: 1-2 / 3-4). Scales of 9 to 11 points use the NPS bands:
-    top two positive, the next two neutral, the rest negative (0-10: 0-6 / 7-8 / 9-10; 1-10:
-    1-6 / 7-8 / 9-10). Longer scales (0-100) use those bands as fractions: positive from 90%,
-    neutral from 70% of the way up. A missing value, a value off the scale or a scale without
-    two points gives None: no label rather than a guess.
-
-    >>> [scale_label(v, 1, 5) for v in (1, 2, 3, 4, 5)]
-    ['negative', 'negative', 'neutral', 'positive', 'positive']
-    >>> [scale_label(v, 0, 10) for v in (6, 7, 8, 9)]
-    ['negative', 'neutral', 'neutral', 'positive']
-    """
-    if value is None or not math.isfinite(value) or not high > low:
-        return None
-    if not low <= value <= high:
-        return None
-    span = high - low
-    points = round(span) + 1
-    if abs(span - round(span)) > 1e-9 or points > 11:
-        position = (value - low) / span
-        return "positive" if position >= 0.9 else ("neutral" if position >= 0.7 else "negative")
-    if points >= 9:
-        return "positive" if value >= high - 1 else ("neutral" if value >= high - 3 else "negative")
-    if points >= 4:
-        return "negative" if value <= low + 1 else ("positive" if value >= high - 1 else "neutral")
-    if points == 3:
-        return (
-            "negative" if value < low + 0.5 else ("positive" if value > high - 0.5 else "neutral")
-        )
-    return "negative" if value < (low + high) / 2 else "positive"
-
-
-def label_from_scores(
-    nps: float | None = None,
-    csat: float | None = None,
-    *,
-    csat_min: float = 1,
-    csat_max: float = 5,
-    rating: float | None = None,
-    rating_min: float = 1,
-    rating_max: float = 5,
-    ces: float | None = None,
-    ces_min: float = 1,
-    ces_max: float = 7,
-) -> str | None:
-    """The sentiment a response's scores imply, first of NPS, CSAT, a rating, CES (high = easy).
-
-    Each score is read on its own scale by :func:`scale_label` (NPS 0-6 / 7-8 / 9-10; CSAT 4 of
-    1-5 is positive).
-
-    >>> label_from_scores(csat=4, csat_min=1, csat_max=5)
-    'positive'
-    >>> label_from_scores(nps=7)
-    'neutral'
-    """
-    for value, low, high in (
-        (nps, 0, 10),
-        (csat, csat_min, csat_max),
-        (rating, rating_min, rating_max),
-        (ces, ces_min, ces_max),
-    ):
-        if value is not None and value == value:
-            return scale_label(float(value), float(low), float(high))
-    return None
-
-
-# -- the calibrated model -------------------------------------------------------------------------
 @dataclass(frozen=True)
-class _PriorAdjustment:
-    """softmax(temperature * log p_generic + bias)."""
+class _Result:
+    """What one last fit returned, marked with its fit and its place among the last fits."""
 
-    temperature: float
-    bias: FloatArray
-
-    def probabilities(self, log_prior: FloatArray) -> FloatArray:
-        return softmax(self.temperature * log_prior + self.bias)
+    fit: str
+    index: int
+    value: Any
 
 
-def _fit_adjustment(
-    log_prior: FloatArray, y: NDArray[np.int64], weight: FloatArray
-) -> _PriorAdjustment:
-    """Log temperature and biases by penalised likelihood, the penalty centred on no change."""
-    onehot = np.zeros((len(y), len(SENTIMENTS)))
-    onehot[np.arange(len(y)), y] = 1.0
-
-    def loss(theta: FloatArray) -> tuple[float, FloatArray]:
-        log_t, bias = theta[0], theta[1:]
-        t = math.exp(log_t)
-        logits = t * log_prior + bias
-        probabilities = softmax(logits)
-        log_norm = np.log(np.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1))
-        log_norm += logits.max(axis=1)
-        nll = float(-(weight * ((onehot * logits).sum(axis=1) - log_norm)).sum())
-        residual = (probabilities - onehot) * weight[:, None]
-        grad_t = float((residual * log_prior).sum()) * t
-        value = nll + 0.5 * PRIOR_STRENGTH * float(log_t**2 + (bias**2).sum())
-        grad = np.concatenate([[grad_t + PRIOR_STRENGTH * log_t], residual.sum(axis=0)])
-        return value, grad + np.concatenate([[0.0], PRIOR_STRENGTH * bias])
-
-    from scipy.optimize import minimize  # here: reading stored labels (a report) never fits
-
-    result = minimize(loss, np.zeros(1 + len(SENTIMENTS)), jac=True, method="L-BFGS-B")
-    return _PriorAdjustment(float(math.exp(result.x[0])), result.x[1:].copy())
-
-
-def _quietly(fit: Callable[[], Any]) -> Callable[[], Any]:
-    """``fit`` on one BLAS thread with scikit-learn's convergence warnings silenced, as every
-    fit of a calibration runs (see :meth:`CalibratedSentiment.start_fit`), wherever it runs."""
-
-    def run() -> Any:
-        from sklearn.exceptions import ConvergenceWarning
-        from threadpoolctl import threadpool_limits
-
-        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return fit()
-
-    return run
+def _marked(fit: str, index: int, task: Callable[[], Any]) -> _Result:
+    return _Result(fit, index, task())
 
 
 @dataclass(frozen=True)
@@ -278,7 +172,9 @@ class LastFits:
     They are independent of each other (the final TF-IDF model and the head, on every label),
     so a caller with workers may run its own tasks beside them (``text analyze`` reads its first
     documents there) and then gives their results, in order, to :meth:`finish`.
-    ``CalibratedSentiment.fit`` is ``finish(run_tasks(tasks, workers=workers))``.
+    ``CalibratedSentiment.fit`` is ``finish(run_tasks(tasks, workers=workers))``. Only the
+    last fits of the latest ``start_fit`` of a calibration finish it, and only with what their
+    own tasks returned.
 
     Attributes
     ----------
@@ -286,6 +182,8 @@ class LastFits:
         The fits, functions of no arguments (none when the fit chose no head).
     workers : int
         The processes the fit would run them on by itself.
+    finishing : callable
+        What :meth:`finish` calls with the results once it has checked how many there are.
     """
 
     tasks: list[Callable[[], Any]]
@@ -304,6 +202,12 @@ class LastFits:
         -------
         CalibratedSentiment
             The calibration :meth:`~CalibratedSentiment.start_fit` was called on, fitted.
+
+        Raises
+        ------
+        UsageError
+            When there is not one result per task, a result is not what its task returned,
+            or the calibration was started again since these last fits.
         """
         if len(results) != len(self.tasks):
             raise UsageError(
@@ -330,6 +234,24 @@ def _cv_rows(y: NDArray[np.int64], weight: FloatArray, random_state: int) -> NDA
         quota = max(2, round(SAMPLED_CV_LABELS * count / len(y)))
         kept.append(order[y[order] == label][:quota])
     return np.sort(np.concatenate(kept))
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What cross-validation chose in :meth:`CalibratedSentiment.start_fit`; the fitted
+    attributes of the same names are set from it when the last fits finish."""
+
+    adjustment: PriorAdjustment
+    method: str
+    penalty: float | None
+    cv_accuracy: dict[str, float]
+    n_cv_labels: int
+    n_folds: int | None  # None: no candidate was compared (too few labels, or one class)
+
+
+#: Makes the fitted head, TF-IDF model and labelled texts' TF-IDF probabilities of the results
+#: of the last fits.
+_Take = Callable[[list[Any]], tuple[Any, Any, Any]]
 
 
 class CalibratedSentiment:
@@ -361,6 +283,12 @@ class CalibratedSentiment:
         The chosen inverse L2 penalty (``C``) of the head.
     cv_accuracy_ : dict of str to float
         Cross-validated accuracy of each candidate (empty below :data:`MIN_HEAD_LABELS`).
+    name_ : str
+        The model name the calibrated readings record.
+
+    Every fitted attribute (ending in ``_``) exists only once a fit finished
+    (:meth:`fit`, or :meth:`LastFits.finish`); :meth:`start_fit` removes an earlier fit's.
+    ``get_params``/``set_params`` follow scikit-learn, so ``sklearn.base.clone`` works.
 
     References
     ----------
@@ -394,6 +322,51 @@ class CalibratedSentiment:
         self.sampled_folds = sampled_folds
         self.random_state = random_state
         self.workers = workers
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The hyper-parameters, as scikit-learn's ``get_params`` (``clone`` works with them).
+
+        Written here rather than inherited from ``sklearn.base.BaseEstimator``: importing
+        scikit-learn costs about 0.6 s of CPU, which ``text analyze`` spends beside reading the
+        labelled texts (:func:`prepare_fit`), and a report that only reads a stored calibration
+        never pays it.
+
+        Parameters
+        ----------
+        deep
+            Ignored: no hyper-parameter is an estimator.
+
+        Returns
+        -------
+        dict
+            Each ``__init__`` parameter's name and value.
+        """
+        return {name: getattr(self, name) for name in _PARAMETERS}
+
+    def set_params(self, **params: Any) -> CalibratedSentiment:
+        """Set hyper-parameters, as scikit-learn's ``set_params``; returns the calibration.
+
+        Raises
+        ------
+        UsageError
+            For a name that is not a parameter of ``__init__``.
+        """
+        for name, value in params.items():
+            if name not in _PARAMETERS:
+                raise UsageError(
+                    f"CalibratedSentiment has no parameter {name!r}",
+                    value=name,
+                    fix=f"use one of {', '.join(_PARAMETERS)}",
+                )
+            setattr(self, name, value)
+        return self
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's tags (its ``check_is_fitted`` reads them): an estimator that needs a
+        fit and a label per text."""
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=True))
 
     def __repr__(self) -> str:
         fitted = f", {self.description_}" if hasattr(self, "name_") else ""
@@ -495,14 +468,36 @@ class CalibratedSentiment:
                 f"the counts have {len(counts.texts)} texts for {len(texts)} labels",
                 fix="pass labelled_counts of exactly these texts, or none",
             )
-        self.__dict__.pop("name_", None)  # not fitted until finished
-        tasks, workers, take = self._choose(texts, reading, y, weight, counts)
+        for name in [name for name in vars(self) if name.endswith("_")]:
+            delattr(self, name)  # not fitted until finished, and nothing of an earlier fit
+        self.__dict__.pop("_labelled_tfidf", None)
+        # Only the last fits of this start_fit finish it (a mark that survives pickling: the
+        # results come back from worker processes).
+        self._fit_mark = fit = secrets.token_hex(8)
+        choice, tasks, workers, take = self._choose(texts, reading, y, weight, counts)
         base = reading.sentiment_model
         if reading.needs_calibration:
             base = f"{base}+{reading.embedder}"
 
         def finishing(results: list[Any]) -> CalibratedSentiment:
-            take(results)
+            if getattr(self, "_fit_mark", None) != fit:
+                raise UsageError(
+                    "these LastFits are from an earlier start_fit of this calibration",
+                    fix="finish the LastFits of its latest start_fit (or fit it again)",
+                )
+            for index, result in enumerate(results):
+                if not (isinstance(result, _Result) and (result.fit, result.index) == (fit, index)):
+                    raise UsageError(
+                        f"result {index} is not what task {index} of these LastFits returned",
+                        fix="pass what each task of these LastFits returned, in their order",
+                    )
+            self.head_, self.tfidf_, self._labelled_tfidf = take([r.value for r in results])
+            self.adjustment_ = choice.adjustment
+            self.method_, self.penalty_ = choice.method, choice.penalty
+            self.cv_accuracy_ = dict(choice.cv_accuracy)
+            self.n_cv_labels_ = choice.n_cv_labels
+            if choice.n_folds is not None:
+                self.n_folds_ = choice.n_folds
             self.n_labels_ = len(texts)
             self.n_taught_ = int(marks.sum())
             self.classes_ = tuple(SENTIMENTS[i] for i in np.unique(y))
@@ -510,7 +505,10 @@ class CalibratedSentiment:
             self.description_ = self._describe()
             return self
 
-        return LastFits(tasks, workers, finishing)
+        marked: list[Callable[[], Any]] = [
+            partial(_marked, fit, index, task) for index, task in enumerate(tasks)
+        ]
+        return LastFits(marked, workers, finishing)
 
     def _choose(
         self,
@@ -519,19 +517,13 @@ class CalibratedSentiment:
         y: NDArray[np.int64],
         weight: FloatArray,
         counts: TermCounts | None = None,
-    ) -> tuple[list[Callable[[], Any]], int, Callable[[list[Any]], None]]:
-        """Choose among the candidates: the chosen one's last fits, the processes to run them
-        on, and what takes their results."""
-        from sklearn.exceptions import ConvergenceWarning
-        from threadpoolctl import threadpool_limits
-
-        # A head stopped short of convergence is still judged by cross-validation; the
-        # warning would only alarm the user. The many small fits run on one BLAS thread:
-        # threads cost more than they save on matrices this size (5x slower on a busy
-        # two-core machine, benchmarks/text_analyze.py).
-        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return self._choose_among_candidates(texts, reading, y, weight, counts)
+    ) -> tuple[_Choice, list[Callable[[], Any]], int, _Take]:
+        """Choose among the candidates: the choice, the chosen one's last fits, the processes
+        to run them on, and what makes the fitted models of their results (every fit runs
+        :func:`~.calibration_fits.quietly`)."""
+        choose = partial(self._choose_among_candidates, texts, reading, y, weight, counts)
+        chosen: tuple[_Choice, list[Callable[[], Any]], int, _Take] = quietly(choose)()
+        return chosen
 
     def _choose_among_candidates(
         self,
@@ -540,27 +532,17 @@ class CalibratedSentiment:
         y: NDArray[np.int64],
         weight: FloatArray,
         split: TermCounts | None,
-    ) -> tuple[list[Callable[[], Any]], int, Callable[[list[Any]], None]]:
+    ) -> tuple[_Choice, list[Callable[[], Any]], int, _Take]:
         log_prior = log_probabilities(reading.sentiment)
-        self.adjustment_ = _fit_adjustment(log_prior, y, weight)
-        self.head_: Any = None
-        self.tfidf_: Any = None
-        self._labelled_tfidf: tuple[dict[str, int], FloatArray] | None = None
-        self.penalty_: float | None = None
-        self.cv_accuracy_: dict[str, float] = {}
-        self.method_ = "prior adjusted"
-        self.n_cv_labels_ = len(y)
-        nothing: tuple[list[Callable[[], Any]], int, Callable[[list[Any]], None]]
-        nothing = ([], 1, lambda results: None)
+        adjustment = fit_adjustment(log_prior, y, weight, PRIOR_STRENGTH)
+        nothing: _Take = lambda results: (None, None, None)  # noqa: E731
         if len(y) < MIN_HEAD_LABELS or len(np.unique(y)) < 2:
-            return nothing
+            return _Choice(adjustment, "prior adjusted", None, {}, len(y), None), [], 1, nothing
         features = self.features_from(reading)
         workers = self.workers if len(y) >= PARALLEL_LABELS else 1
         rows = _cv_rows(y, weight, self.random_state)
-        self.n_cv_labels_ = len(rows)
         fold_count = self.folds if len(y) <= MAX_CV_LABELS else min(self.folds, self.sampled_folds)
         folds = fold_splits(y[rows], fold_count, self.random_state)
-        self.n_folds_ = len(folds)
         # Each text split into n-grams once (here, or by the caller before the fit).
         stacked, counts = None, split if split is not None else TermCounts(clipped(texts))
         rest = np.setdiff1d(np.arange(len(y)), rows)  # labels the comparison did not use
@@ -575,7 +557,7 @@ class CalibratedSentiment:
                 counts, rows, y, folds=fold_count, workers=workers, meanwhile=early
             )
             stacked = with_tfidf(features[rows], tfidf[rows])
-        self._cross_validate(
+        scores, method, penalty = self._cross_validate(
             log_prior[rows],
             features[rows],
             stacked,
@@ -585,31 +567,30 @@ class CalibratedSentiment:
             workers=workers,
             penalties=HEAD_PENALTIES if len(y) <= MAX_CV_LABELS else SAMPLED_PENALTIES,
         )
-        if not self.method_.startswith("head"):
-            return nothing
-        penalty = float(self.penalty_ or 1.0)
-        if self.method_ == "head + tfidf" and tfidf is not None:
+        choice = _Choice(adjustment, method, penalty, scores, len(rows), len(folds))
+        if not method.startswith("head"):
+            return choice, [], 1, nothing
+        chosen = float(penalty or 1.0)
+        if method == "head + tfidf" and tfidf is not None:
             counts.split(rest)  # once, before the fork: both fits below read every text
             everything = np.arange(len(y))
 
-            def take(results: list[Any]) -> None:
-                (self.tfidf_, found), self.head_ = results
+            def take(results: list[Any]) -> tuple[Any, Any, Any]:
+                (tfidf_model, found), head = results
                 # The labelled texts' TF-IDF probabilities, for the documents among them.
-                self._labelled_tfidf = ({text: i for i, text in enumerate(texts)}, found)
+                return head, tfidf_model, ({text: i for i, text in enumerate(texts)}, found)
 
             # The TF-IDF model on every label (the longer fit first) beside the head.
             fits = [
                 partial(counts.pipeline_predicting, everything, y, everything),
-                partial(
-                    fit_stacked_head, penalty, features, tfidf, counts, models, rest, y, weight
-                ),
+                partial(fit_stacked_head, chosen, features, tfidf, counts, models, rest, y, weight),
             ]
-            return [_quietly(fit) for fit in fits], workers, take
+            return choice, [quietly(fit) for fit in fits], workers, take
 
-        def take_head(results: list[Any]) -> None:
-            (self.head_,) = results
+        def take_head(results: list[Any]) -> tuple[Any, Any, Any]:
+            return results[0], None, None
 
-        return [_quietly(partial(fit_head, penalty, features, y, weight))], 1, take_head
+        return choice, [quietly(partial(fit_head, chosen, features, y, weight))], 1, take_head
 
     def _tfidf_fits(
         self,
@@ -655,9 +636,9 @@ class CalibratedSentiment:
         folds: int,
         workers: int = 1,
         penalties: Sequence[float] = HEAD_PENALTIES,
-    ) -> None:
-        """Score every candidate by ``folds``-fold CV at each of the head's ``penalties``;
-        keep the best (the simplest on a tie)."""
+    ) -> tuple[dict[str, float], str, float | None]:
+        """Score every candidate by ``folds``-fold CV at each of the head's ``penalties``:
+        the accuracy of each, and the best (the simplest on a tie) with its penalty."""
         splits = fold_splits(y, folds, self.random_state)
 
         def accuracy(predicted: NDArray[Any]) -> float:
@@ -669,7 +650,7 @@ class CalibratedSentiment:
         ]
         adjusted = np.zeros(len(y), dtype=np.int64)
         for train, test in splits:
-            fitted = _fit_adjustment(log_prior[train], y[train], weight[train])
+            fitted = fit_adjustment(log_prior[train], y[train], weight[train], PRIOR_STRENGTH)
             adjusted[test] = fitted.probabilities(log_prior[test]).argmax(axis=1)
         scores.append((accuracy(adjusted), "prior adjusted", None))
         candidates = (("head", features), ("head + tfidf", stacked))
@@ -696,11 +677,13 @@ class CalibratedSentiment:
                     predicted[:, test] = path
             for step, penalty in enumerate(penalties):
                 scores.append((accuracy(predicted[step]), name, penalty))
-        for score, name, chosen_penalty in scores:
-            label = name if chosen_penalty is None else f"{name}, C={chosen_penalty:g}"
-            self.cv_accuracy_[label] = round(score, 4)
+        accuracies = {
+            name if tried is None else f"{name}, C={tried:g}": round(score, 4)
+            for score, name, tried in scores
+        }
         best = max(score for score, _, _ in scores)
-        _, self.method_, self.penalty_ = next(s for s in scores if s[0] >= best - 1e-12)
+        _, method, chosen = next(s for s in scores if s[0] >= best - 1e-12)
+        return accuracies, method, chosen
 
     def _digest(self) -> str:
         parts = [self.method_.encode(), self.adjustment_.bias.tobytes()]

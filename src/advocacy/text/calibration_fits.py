@@ -3,7 +3,10 @@
 The head is a multinomial logistic regression (scikit-learn) on the text model's embedding and
 its generic log-odds, with a TF-IDF model's probabilities stacked as more log-odds when it
 helps (Wolpert 1992). Cross-validation fits it along a path of penalties, fold by fold; each fit
-here is one task that a worker can run (:mod:`advocacy.text.workers`).
+and each final fit here is one task that a worker can run (:mod:`advocacy.text.workers`);
+:func:`quietly` runs each as the calibration does. The prior adjustment (a temperature and a
+bias per class, penalised towards no change) is written here by hand: scikit-learn has no
+logistic regression with an offset and a prior centred on something other than zero.
 
 References
 ----------
@@ -12,19 +15,24 @@ Wolpert, D. (1992). Stacked generalization. Neural Networks 5(2), 241-259.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.text.calibration_tfidf import TermCounts
-from advocacy.text.heads import FloatArray
+from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.sentiment import SENTIMENTS
 
 __all__ = [
     "PRIOR_SCALE",
+    "PriorAdjustment",
     "class_probabilities",
+    "fit_adjustment",
     "fit_head",
     "fit_stacked_head",
     "fold_splits",
@@ -32,6 +40,7 @@ __all__ = [
     "log_odds",
     "log_probabilities",
     "penalty_path",
+    "quietly",
     "with_tfidf",
 ]
 
@@ -128,3 +137,95 @@ def fit_stacked_head(
 def with_tfidf(features: FloatArray, probabilities: FloatArray) -> FloatArray:
     """``features`` with a TF-IDF model's probabilities stacked as scaled log-odds."""
     return np.hstack([features, PRIOR_SCALE * log_odds(probabilities)])
+
+
+@dataclass(frozen=True)
+class PriorAdjustment:
+    """The generic prior adjusted: ``softmax(temperature * log p_generic + bias)``.
+
+    Attributes
+    ----------
+    temperature : float
+        How much sharper (above 1) or flatter than the prior the adjusted probabilities are.
+    bias : ndarray
+        One bias per sentiment, added to the tempered log-probabilities.
+    """
+
+    temperature: float
+    bias: FloatArray
+
+    def probabilities(self, log_prior: FloatArray) -> FloatArray:
+        """The adjusted probabilities of rows of generic log-probabilities ``log_prior``."""
+        return softmax(self.temperature * log_prior + self.bias)
+
+
+def fit_adjustment(
+    log_prior: FloatArray, y: NDArray[np.int64], weight: FloatArray, strength: float
+) -> PriorAdjustment:
+    """Log temperature and biases by penalised likelihood, the penalty centred on no change.
+
+    Parameters
+    ----------
+    log_prior
+        The generic log-probabilities of the labelled texts (one row each).
+    y, weight
+        Each text's class (index into SENTIMENTS) and the weight of its label.
+    strength
+        How many labels' worth of belief "no change" starts with (the L2 penalty).
+
+    Returns
+    -------
+    PriorAdjustment
+        The fitted adjustment.
+    """
+    onehot = np.zeros((len(y), len(SENTIMENTS)))
+    onehot[np.arange(len(y)), y] = 1.0
+
+    def loss(theta: FloatArray) -> tuple[float, FloatArray]:
+        log_t, bias = theta[0], theta[1:]
+        t = math.exp(log_t)
+        logits = t * log_prior + bias
+        probabilities = softmax(logits)
+        log_norm = np.log(np.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1))
+        log_norm += logits.max(axis=1)
+        nll = float(-(weight * ((onehot * logits).sum(axis=1) - log_norm)).sum())
+        residual = (probabilities - onehot) * weight[:, None]
+        grad_t = float((residual * log_prior).sum()) * t
+        value = nll + 0.5 * strength * float(log_t**2 + (bias**2).sum())
+        grad = np.concatenate([[grad_t + strength * log_t], residual.sum(axis=0)])
+        return value, grad + np.concatenate([[0.0], strength * bias])
+
+    from scipy.optimize import minimize  # here: reading stored labels (a report) never fits
+
+    result = minimize(loss, np.zeros(1 + len(SENTIMENTS)), jac=True, method="L-BFGS-B")
+    return PriorAdjustment(float(math.exp(result.x[0])), result.x[1:].copy())
+
+
+def quietly(fit: Callable[[], Any]) -> Callable[[], Any]:
+    """``fit`` as every fit of a calibration runs, wherever it runs.
+
+    On one BLAS thread: threads cost more than they save on matrices this size (5x slower on a
+    busy two-core machine, benchmarks/text_analyze.py). With scikit-learn's convergence
+    warnings silenced: a head stopped short of convergence is still judged by
+    cross-validation, and the warning would only alarm the user.
+
+    Parameters
+    ----------
+    fit
+        A function of no arguments.
+
+    Returns
+    -------
+    callable
+        A function of no arguments returning what ``fit`` returns.
+    """
+
+    def run() -> Any:
+        from sklearn.exceptions import ConvergenceWarning
+        from threadpoolctl import threadpool_limits
+
+        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return fit()
+
+    return run

@@ -48,7 +48,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from advocacy.text.calibration import CalibratedSentiment, _PriorAdjustment
+from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.calibration_fits import PriorAdjustment
 from advocacy.text.calibration_tfidf import tfidf_model
 
 if TYPE_CHECKING:
@@ -231,7 +232,7 @@ def _loaded(data: Any) -> CalibratedSentiment | None:
     )
     for name, value in scalars.items():
         setattr(calibrated, name, tuple(value) if name == "classes_" else value)
-    calibrated.adjustment_ = _PriorAdjustment(
+    calibrated.adjustment_ = PriorAdjustment(
         float(arrays["adjustment_temperature"][0]), arrays["adjustment_bias"]
     )
     calibrated.head_ = None

@@ -118,9 +118,11 @@ def workspace_calibration(
     analyze`` does while its workers start on the documents), not before returning (a verdict
     of no calibration is stored at once: there is nothing to overlap).
     ``meanwhile`` (the caller's own work, which the fit does not need) runs once: while the
-    workers read the labelled texts when fitting, else before returning. ``beside``, when
-    fitting, gives the caller's own tasks from the reading of the labelled texts; they run on
-    the workers beside the fit's last step, and the result holds what they returned.
+    workers read the labelled texts when fitting, else before returning. ``beside`` gives the
+    caller's own tasks from the reading of the labelled texts; it is called only when the fit
+    has last fits (a head: :class:`~advocacy.text.calibration.LastFits`), and its tasks then
+    run on the workers beside them, the result holding what they returned (else it is never
+    called and the result's ``beside`` is empty).
     """
     from advocacy.text import calibration_store as kept
 

@@ -1,0 +1,96 @@
+"""A calibration fitted in two steps (``start_fit``, then ``LastFits.finish``) is the plain fit,
+or refused: never a mix of two fits, never fitted before it finishes.
+
+Real product reviews (Blitzer et al. 2007, from ``../shared/data``) labelled by their stars.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from advocacy.errors import UsageError
+from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.workers import run_tasks
+from support.corpora import blitzer_reviews
+
+
+@pytest.fixture(scope="module")
+def reviews(shared_data) -> tuple[list[str], list[str]]:
+    texts, classes = blitzer_reviews(shared_data, 300, seed=3, words=60)
+    return texts, ["negative" if c == "negative" else "positive" for c in classes]
+
+
+def fitted_attributes(model: CalibratedSentiment) -> list[str]:
+    return sorted(name for name in vars(model) if name.endswith("_"))
+
+
+def test_last_fits_of_an_earlier_start_are_refused(reviews) -> None:
+    texts, labels = reviews
+    model = CalibratedSentiment()
+    earlier = model.start_fit(texts[:200], labels[:200])  # a head: last fits to run
+    assert earlier.tasks
+    latest = model.start_fit(texts[:12], labels[:12])  # a prior adjustment only
+    with pytest.raises(UsageError, match="earlier start_fit"):
+        earlier.finish(run_tasks(earlier.tasks))
+    assert fitted_attributes(model) == []  # the refused finish left nothing behind
+    assert latest.finish([]) is model
+    assert model.name_ == CalibratedSentiment().fit(texts[:12], labels[:12]).name_
+    assert model.n_labels_ == 12 and model.method_ == "prior adjusted"
+
+
+def test_a_calibration_is_fitted_only_once_its_last_fits_finish(reviews) -> None:
+    texts, labels = reviews
+    model = CalibratedSentiment()
+    with pytest.raises(NotFittedError):
+        check_is_fitted(model)
+    last = model.start_fit(texts[:200], labels[:200])
+    assert fitted_attributes(model) == []
+    with pytest.raises(NotFittedError):
+        check_is_fitted(model)
+    last.finish(run_tasks(last.tasks))
+    check_is_fitted(model)
+    assert model.method_.startswith("head") and model.n_labels_ == 200
+    # A refit starts from nothing: no count or description of the earlier fit stays.
+    model.start_fit(texts[:12], labels[:12])
+    assert fitted_attributes(model) == []
+    assert "200 labels" not in repr(model)
+
+
+def test_finish_takes_only_what_its_own_tasks_returned(reviews) -> None:
+    texts, labels = reviews
+    last = CalibratedSentiment().start_fit(texts[:90], labels[:90])
+    assert len(last.tasks) == 1  # 90 labels: a head, no TF-IDF
+    with pytest.raises(UsageError, match="result 0 is not what task 0"):
+        last.finish([None])
+    # Another calibration's head, of the same shape, fitted on other labels.
+    other = CalibratedSentiment().start_fit(texts[30:120], labels[30:120])
+    with pytest.raises(UsageError, match="result 0 is not what task 0"):
+        last.finish(run_tasks(other.tasks))
+    model = last.finish(run_tasks(last.tasks))
+    assert model.name_ == CalibratedSentiment().fit(texts[:90], labels[:90]).name_
+
+
+def test_finish_refuses_results_out_of_order(shared_data) -> None:
+    texts, classes = blitzer_reviews(shared_data, 400, seed=3, words=60)
+    labels = ["negative" if c == "negative" else "positive" for c in classes]
+    model = CalibratedSentiment()
+    last = model.start_fit(texts, labels)  # a head with the stacked TF-IDF: two last fits
+    assert len(last.tasks) == 2
+    done = run_tasks(last.tasks)
+    with pytest.raises(UsageError, match="result 0 is not what task 0"):
+        last.finish(done[::-1])
+    assert last.finish(done).method_ == "head + tfidf"
+
+
+def test_parameters_follow_scikit_learn(reviews) -> None:
+    texts, labels = reviews
+    model = CalibratedSentiment(folds=3, taught_weight=2.0).fit(texts[:60], labels[:60])
+    copy = clone(model)
+    assert copy.get_params() == model.get_params()
+    assert copy.get_params()["folds"] == 3 and fitted_attributes(copy) == []
+    assert copy.set_params(folds=4) is copy and copy.folds == 4
+    with pytest.raises(UsageError, match="no parameter 'fold'"):
+        copy.set_params(fold=4)
