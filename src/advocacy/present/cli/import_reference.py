@@ -213,7 +213,22 @@ Portuguese, Italian, Dutch and Indonesian) and its own id ("tweet_id", "reviewId
 present, unique and written like a platform's id: row numbers 1, 2, 3 stay in attrs); a survey
 answer's date is when it was answered, never a date sent, of birth or of an order; every
 decision is listed with its evidence. A file whose first line is a record rather than names
-(IndoNLU's `text<TAB>label` lines) is read as one; a TSV written without quoting keeps its
+(IndoNLU's `text<TAB>label` lines) is read as one. A file that no delimiter splits into columns
+but whose commas split some lines (TweetEval's `test_text.txt`: a tweet per line, some with
+commas) is read one text per line, each line as written, with a note saying how many lines hold
+a comma, unless something shows it is a CSV: a cell quoted as a spreadsheet program or pandas quotes
+one (anywhere in the file), the delimiter in most lines of the whole file (a table whose lines
+split only further on), or a first line of two or more cells, none with an @mention, #hashtag
+or link, that no line outnumbers (column names, however long, over a CSV whose trailing empty
+cells were left out). Such a CSV is read as a CSV, and a line that does not split into its
+columns goes to quarantine with its text. To have a file of texts read as a CSV, quote the
+cells that hold the delimiter. The first line of a one-column file is the first text when it is
+written like the texts under it and carries an @mention, a #hashtag or a link (unless the line
+is as short as a name, at most 6 words and 50 characters, and the mark comes right after "of",
+"about", "from", "mentioning" or "tagged", as in "Mentions of @acme"):
+a question, a name or a plain sentence over the answers stays the column's name (a sentence
+written like the texts, with a note saying how to keep it as a record). A TSV written without
+quoting keeps its
 quotes; "likely to recommend" answers in words (the NHS Friends and Family
 Test) become a 1-5 rating item, never an NPS. Anything else maps with a mapping file
 (`--map`, [below](#mapping-files)). `--dry-run` validates, counts and shows the first rows as
