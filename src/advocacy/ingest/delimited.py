@@ -554,11 +554,11 @@ def read_delimited(path: Path) -> RawTable:
     if excel_sep:
         sample = sample[excel_sep.end() :]
     size = path.stat().st_size
-    terminator = _record_terminator(sample, complete=len(head) == size)
+    complete = len(head) == size
+    terminator = _record_terminator(sample, complete=complete)
     sniffed = (
         _protect_breaks(sample, terminator)[0] if _foreign_breaks(sample, terminator) else sample
     )
-    complete = len(head) == size
     if excel_sep:
         # Read from the decoded text without the line, records numbered from the header as
         # Excel shows them.

@@ -32,6 +32,7 @@ from advocacy.errors import UsageError
 from advocacy.metrics import student_t
 from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test
 from advocacy.metrics.scores import nps_from_counts
+from advocacy.text.embeddings import unit_rows
 from advocacy.text.theme_names import central_quote, class_tfidf, theme_name
 
 #: The sentiment mix's name for a theme's texts that have no sentiment (non-answers, languages
@@ -101,17 +102,17 @@ def _kmeans(
     """
     from sklearn.cluster import KMeans
 
-    x = _unit(np.asarray(vectors, dtype=np.float32))
+    x = unit_rows(np.asarray(vectors, dtype=np.float32))
     rng = np.random.default_rng(random_state)
     chosen = rng.choice(len(x), CLUSTERING_SAMPLE, False) if len(x) > CLUSTERING_SAMPLE else None
     # Measured from the texts' mean, so the direction every text shares (generic wording) does
     # not pull most texts towards one centre; centres are unit length, so a text joins the
     # centre it points at, not the one with the largest norm.
     middle = (x if chosen is None else x[chosen]).mean(axis=0)
-    centred = _unit(x - middle)
+    centred = unit_rows(x - middle)
     sample = centred if chosen is None else centred[chosen]
     model = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=random_state).fit(sample)
-    centres = _unit(np.asarray(model.cluster_centers_, dtype=np.float32))
+    centres = unit_rows(np.asarray(model.cluster_centers_, dtype=np.float32))
     labels = np.asarray((centred @ centres.T).argmax(axis=1), dtype=np.int64)
     sums = np.zeros_like(centres)
     np.add.at(sums, labels, x)
@@ -119,11 +120,6 @@ def _kmeans(
     sums = np.where(np.bincount(labels, minlength=k)[:, None] > 0, sums, centres + middle)
     lengths = np.linalg.norm(sums, axis=1, keepdims=True)
     return labels, (sums / np.where(lengths > 0, lengths, 1.0)).astype(np.float32)
-
-
-def _unit(x: NDArray[np.float32]) -> NDArray[np.float32]:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def discover_themes(
