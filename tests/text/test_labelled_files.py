@@ -180,8 +180,14 @@ def test_a_text_repeated_under_two_labels_is_left_untaught_with_a_note(
 
 
 def test_a_file_of_sentiments_keeps_the_themes_taught_before_it(
-    ws: Workspace, tmp_path: Path
+    db_url: str, tmp_path: Path
 ) -> None:
+    # On both engines: keeping the other kind of label is SQL of its own (labelled_files._store).
+    with advocacy.open(db_url) as ws:
+        _sentiments_after_themes(ws, tmp_path)
+
+
+def _sentiments_after_themes(ws: Workspace, tmp_path: Path) -> None:
     themes = f"document_id,kind,theme\n{TWEET},mention,Lounge\n{TWEET},mention,Opening hours\n"
     (tmp_path / "themes.csv").write_bytes(_teach_file(ws, tmp_path, themes.encode()).read_bytes())
     ws.text.teach(tmp_path / "themes.csv")
