@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from advocacy.ingest.word_count import word_count
+
 LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—:=.)]\s*\S.*)?$")
 NUMBER = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
 #: A code: letters, digits and joiners, no spaces, at least one digit ("C-000123", "R_2YPO8").
@@ -169,7 +171,7 @@ def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profil
         value, times = str(entry["values"]), int(entry["counts"])
         stripped = value.strip()
         length += len(value) * times
-        words += len(value.split()) * times
+        words += word_count(value) * times
         longest = max(longest, len(value))
         if " " in stripped or "\t" in stripped or "\n" in stripped:
             spaced += times

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from advocacy.errors import InputError
 from advocacy.ingest.raw import RawTable
+from advocacy.ingest.word_count import word_count
 
 __all__ = [
     "ANSWER_LABELS",
@@ -372,8 +373,8 @@ def _like_its_column(cell: str, values: list[str]) -> bool:
             len(value) == len(cell) and bool(_ID_SHAPE.fullmatch(value)) for value in filled
         )
         return shaped >= ID_SHAPED * len(filled)
-    words = sorted(len(value.split()) for value in filled)
-    if len(cell.split()) < PROSE_WORDS or words[len(words) // 2] < PROSE_WORDS:
+    words = sorted(word_count(value) for value in filled)
+    if word_count(cell) < PROSE_WORDS or words[len(words) // 2] < PROSE_WORDS:
         return False
     if cell.strip().endswith("?"):
         asked = sum(value.strip().endswith("?") for value in filled)
