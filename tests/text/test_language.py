@@ -150,6 +150,18 @@ def test_a_few_reviews_in_another_language_keep_their_language(shared_data: Path
     assert sum(code == "en" for code in found[: len(english)]) >= 0.99 * len(english)
 
 
+def test_a_text_too_short_to_tell_gets_one_of_its_imports_languages(shared_data: Path) -> None:
+    """Among Portuguese reviews "Ok." is Portuguese, never Polish: the batch alone answers it."""
+    reviews = _olist_reviews(shared_data)[:500]
+    short = ["Ok.", "Ok", "amei", "foda", "Top", "Bom.", "10/10 ok"]
+    found = detect_languages([*reviews, *short])
+    batch = {code for code in found[: len(reviews)] if code is not None}
+    assert "pt" in batch
+    assert all(code in batch for code in found[len(reviews) :]), found[len(reviews) :]
+    # Long enough to tell alone, a text keeps its own language whatever the batch is.
+    assert detect_languages([*reviews, "Der Kundendienst war sehr freundlich"])[-1] == "de"
+
+
 def test_a_batch_never_gives_a_language_to_a_text_without_letters(shared_data: Path) -> None:
     reviews = _olist_reviews(shared_data)[:200]
     found = detect_languages([*reviews, "12345", "😀😀👍", "!!!", "", "https://example.com/x"])

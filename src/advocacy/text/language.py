@@ -65,7 +65,8 @@ from scipy import sparse
 SENTIMENT_LANGUAGES = ("en",)
 #: Fewer letters than this (ideographs and kana count three each) and a text on its own gets no
 #: language: "ok", "Bom", "n/a". In a batch that is surely written in some languages (see
-#: :data:`BATCH_MIN_TEXTS`), a text with at least one letter gets the batch's likeliest.
+#: :data:`BATCH_MIN_TEXTS`), a text with at least one letter gets the likeliest of the languages
+#: the batch is surely written in (never another: "Ok." among Portuguese reviews is not Polish).
 MIN_LETTERS = 8
 #: The probability of the best language must reach this, else the language is unknown. Chosen on
 #: the development splits of ``benchmarks/language_eval.py`` (MARC dev and train, SemEval-2016
@@ -522,9 +523,13 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     from_batch = int(sure.sum()) >= BATCH_MIN_TEXTS
     if from_batch:
         # The languages this batch is surely written in, as Dirichlet(1)-smoothed shares.
-        shares = np.bincount(probabilities[sure].argmax(axis=1), minlength=scores.shape[1]) + 1.0
+        counts = np.bincount(probabilities[sure].argmax(axis=1), minlength=scores.shape[1])
+        shares = counts + 1.0
         unsure = np.flatnonzero(~sure)
         scores[unsure] += BATCH_WEIGHT * np.log(shares / shares.sum())
+        # A text too short to tell alone is answered only by the batch: with one of its languages.
+        short = unsure[letters[unsure] < MIN_LETTERS]
+        scores[np.ix_(short, np.flatnonzero(counts == 0))] = -np.inf
         probabilities[unsure] = _softmax(scores[unsure])
     best = probabilities.argmax(axis=1)
     confidence = probabilities[np.arange(best.size), best]
