@@ -16,6 +16,7 @@ import ibis
 import pandas as pd
 
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores
+from advocacy.text.non_answers import is_non_answer
 from advocacy.text.text_model import STATIC
 
 #: Calibrate sentiment on the workspace from this many labelled comments (taught or scored):
@@ -150,11 +151,14 @@ def labelled_texts(
     """(kind, id) -> (text, label, taught) for every comment a calibration learns from.
 
     Score-derived labels (:func:`score_labels`), with a taught label replacing a score's for
-    the same document. The arguments are as for :func:`calibrate_on_tables`.
+    the same document. A non-answer ("N/A", "Nothing") says nothing of how its writer felt, and
+    is read as no content, so its score labels no text; a taught label stands as the user gave
+    it. The arguments are as for :func:`calibrate_on_tables`.
     """
     texts = {
         key: (text, label, False)
         for key, (text, label) in score_labels(responses, items, mentions).items()
+        if not is_non_answer(text)
     }
     if taught is not None and documents is not None:
         labels = taught.filter(taught.sentiment.notnull()).select(
