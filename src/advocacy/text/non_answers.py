@@ -14,8 +14,8 @@ content, and so is praise by denial that looks short ("no complaints", "rien à 
 "nichts zu meckern").
 
 The phrase list is written by hand for en de fr es pt it nl (the languages survey tools ask
-in most; no maintained library lists survey placeholders), with the two placeholders Chinese
-review platforms fill in for an empty review.
+in most; no maintained library lists survey placeholders), with the placeholders Chinese
+review platforms fill in for an empty review and the padding template copied across them.
 """
 
 from __future__ import annotations
@@ -153,6 +153,25 @@ _HAVE_NONE = re.compile(
     r"(?: (?:to (?:add|say|comment|report|mention|share)|comments?|remarks?|suggestions?|"
     r"feedback|thoughts|input))?$"
 )
+# A review-padding template copied across Chinese shopping sites ("I never used to review ...
+# copy this paragraph, earn the points, no need to count the characters"): a text made of its
+# clauses only says nothing about the product, however long.
+_FILLER = """以前从不去评价，不知道浪费了多少积分，现在知道积分可以换钱，
+就要好好评价了，后来我就把这段话复制走了，既能赚积分，还省事，走到哪复制到哪，
+最重要的是，不用认真的评论了，不用想还差多少字，直接发出就可以了，推荐给大家，
+大家也试试"""
+_FILLER_CLAUSES = frozenset(normalize(c) for c in "".join(_FILLER.split()).split("，"))
+_CLAUSE = re.compile(r"[，,。.！!？?~～、\s]+")
+
+
+def _is_filler(text: str) -> bool:
+    """True for a text made only of the clauses of the padding template."""
+    if len(text) > 400 or "复制" not in text:
+        return False
+    clauses = [normalize(clause) for clause in _CLAUSE.split(text)]
+    return all(clause in _FILLER_CLAUSES for clause in clauses if clause)
+
+
 # Markup left by web forms ("<br/>", "&nbsp;") is no answer; bounded, so linear-time.
 _MARKUP = re.compile(r"<[^<>]{0,100}>|&[a-z]{2,8};|&#\d{1,7};", re.IGNORECASE)
 _REPEATED = re.compile(r"^(?:x+|n ?a|none|no)(?: (?:x+|n ?a|none|no))*$")
@@ -245,7 +264,7 @@ def is_non_answer(text: object) -> bool:
         return True
     stripped = text.strip()
     if len(stripped) > MAX_LENGTH:
-        return False
+        return _is_filler(stripped)
     normal = normalize(_MARKUP.sub(" ", stripped))
     # No letter or digit left: "-", "--", ".", "?", "...", emoji or symbols only.
     if not normal:
