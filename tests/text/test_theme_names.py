@@ -106,13 +106,14 @@ def test_no_two_themes_share_a_name() -> None:
 def test_a_persons_name_or_contact_never_names_a_theme() -> None:
     # 5b: the audit's "sarah connor / visit" theme; the quotes were redacted, the name was not.
     texts = [
-        f"Sarah Connor at the North store {what}, call her on 0161 496 0{n}00"
+        f"Sarah Connor at the North store {what}, call her on 0161 496 0{n}00 or e-mail "
+        "pat.jones@example.org"
         for n, what in enumerate(["was lovely", "helped me", "sorted my refund", "was great"] * 3)
     ]
     themes = discover_themes(texts, np.tile([[1.0, 0.0]], (len(texts), 1)) + 0.01, n_themes=1)
     words = _words([phrase for theme in themes for phrase in theme.key_phrases])
     assert {"north", "store"} <= words
-    assert not {"sarah", "connor", "0161", "496"} & words
+    assert not {"sarah", "connor", "0161", "496", "pat", "jones", "example", "org"} & words
     # The workspace's own redactor can be given: it masks a name the shipped lists do not know.
     texts = [f"Zorblax at the desk {what}" for what in ("was rude", "shouted", "was rude")] * 4
     vectors = np.tile([[1.0, 0.0]], (len(texts), 1))
@@ -134,3 +135,16 @@ def test_a_themes_quote_says_what_the_theme_is_named_by() -> None:
     assert "seashells" not in late.quote
     assert all("delivery" in quote for quote in late.quotes)
     assert "seashells arrived as a gift" in [texts[i] for i in late.members]
+
+
+def test_the_quote_shows_the_themes_phrase_within_what_is_shown() -> None:
+    # The nearest text says "delivery" only after the 160 characters a quote shows.
+    padding = "I want to say first that I have bought here for years and years " * 4
+    texts = [padding + "and the delivery was late again."]
+    texts += [f"the delivery was late {w}" for w in ("twice", "today", "badly", "again")] * 2
+    texts += ["friendly staff at the till", "the staff were kind and friendly"] * 4
+    vectors = np.array([[1.0, 0.0]] + [[0.9, 0.3 + 0.02 * i] for i in range(8)] + [[0, 1.0]] * 8)
+    themes = discover_themes(texts, vectors, n_themes=2, quotes=1)
+    late = next(theme for theme in themes if 0 in theme.members.tolist())
+    assert "delivery" in late.label
+    assert late.quote.startswith("the delivery was late")

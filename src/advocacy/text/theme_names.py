@@ -147,11 +147,11 @@ _TOPIC_WORDS = {
 # What the stopwords-iso lists lack: Japanese fillers ("ただ", "まあ") and review boilerplate.
 _EXTRA_STOP_TEXT = {
     "ja": """ただ まあ 追記 正直 とても すごく ちょっと やはり やっぱり 本当に 少し 今回
-        思います 思う""",
-    "zh": "还 就 也 很 都 有点 真的 感觉 还是",
+        思います 思う あと 私は 私も なので ですが けど 結局""",
+    "zh": "还 就 也 很 都 有点 真的 感觉 还是 如题 供参考 总之 总的来说 而且 但是 就是",
 }
 # Social-media handles and web addresses, removed before phrases are read (bounded: linear).
-_ADDRESS = re.compile(r"(?:https?://|www\.)\S{0,500}|@[^\W_][\w.]{0,60}", re.IGNORECASE)
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S{0,500}|(?<![\w.])@[^\W_][\w.]{0,60}", re.IGNORECASE)
 # Where a phrase ends: punctuation between clauses, line breaks (and the masks cut out below).
 _CLAUSE = re.compile(r"[\n.,;:!?()\[\]{}\"“”«»|/、。，！？；：]")
 # The redactor's masks ("[name]", "[email]"): a text is cut there, so no phrase spans one.
@@ -202,8 +202,9 @@ def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = Non
         redact = Redactor().redact
     cleaned = []
     for text in texts:
-        stripped = _ADDRESS.sub(" ", (text or "")[:MAX_CHARACTERS])
-        cleaned.append(_MASK.sub("\n", redact(stripped)))
+        # Redacted first: the redactor reads an e-mail whole, and a handle needs no mask.
+        redacted = _ADDRESS.sub(" ", redact((text or "")[:MAX_CHARACTERS]))
+        cleaned.append(_MASK.sub("\n", redacted))
     return cleaned
 
 

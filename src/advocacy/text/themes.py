@@ -284,20 +284,26 @@ def _quotes(
     language: str | None,
     count: int,
 ) -> list[int]:
-    """The ``count`` texts nearest the centre (``ranked``, nearest first) that say one of the
-    theme's first five ``phrases`` in its main ``language``, then the nearest others."""
+    """The ``count`` texts that best show the theme, of the :data:`QUOTE_SEARCH` nearest its
+    centre (``ranked``, nearest first): those whose shown part (:func:`shorten`) says the most
+    of the theme's name (its first two ``phrases``, each counting twice) and of its next three
+    phrases, in its main ``language``, the nearer first; then the nearest others."""
     searched = [int(i) for i in ranked[:QUOTE_SEARCH]]
     fitting: list[int] = []
     if phrases:
-        matcher = PhraseMatcher([list(phrases[:5])])
-        found = matcher.match_many([texts[i] for i in searched], [languages[i] for i in searched])
-        fitting = [
-            i
+        matcher = PhraseMatcher([[phrase] for phrase in phrases[:5]])
+        found = matcher.match_many(
+            [shorten(texts[i]) for i in searched], [languages[i] for i in searched]
+        )
+        said = {
+            i: sum(2 if group < 2 else 1 for group in hit)
             for i, hit in zip(searched, found, strict=True)
             if hit and (language is None or languages[i] == language)
-        ]
-    rest = [i for i in ranked.tolist() if i not in set(fitting[:count])]
-    return (fitting[:count] + rest)[:count]
+        }
+        fitting = sorted(said, key=lambda i: -said[i])  # stable: the nearer first on ties
+    chosen = fitting[:count]
+    taken = set(chosen)
+    return (chosen + [i for i in ranked.tolist() if i not in taken])[:count]
 
 
 def _contribution(nps: NDArray[Any]) -> NDArray[np.float64]:
