@@ -336,11 +336,15 @@ def unique_names(phrases: Sequence[Sequence[str]], fallbacks: Sequence[str]) -> 
     return names
 
 
-def shorten(text: str) -> str:
-    """``text`` with white space collapsed, cut at a word to :data:`QUOTE_CHARACTERS`."""
-    collapsed = " ".join(str(text)[: QUOTE_CHARACTERS * 4].split())
-    if len(collapsed) <= QUOTE_CHARACTERS:
+def shorten(text: str, limit: int = QUOTE_CHARACTERS) -> str:
+    """``text`` with white space collapsed, cut at a word to ``limit`` characters (with "…").
+
+    >>> shorten("The parcel came three days late and the box was crushed", 30)
+    'The parcel came three days…'
+    """
+    collapsed = " ".join(str(text)[: limit * 4].split())
+    if len(collapsed) <= limit:
         return collapsed
-    cut = collapsed[: QUOTE_CHARACTERS - 1]
+    cut = collapsed[: limit - 1]
     space = cut.rfind(" ")
-    return (cut[:space] if space > QUOTE_CHARACTERS // 2 else cut).rstrip(" ,;:-") + "…"
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-") + "…"
