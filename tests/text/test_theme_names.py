@@ -42,6 +42,9 @@ def test_each_language_has_its_stop_words() -> None:
     [phrases] = class_tfidf(french * 4, np.zeros(12, int), 1, languages=["fr"] * 12)
     assert {"qualite", "tissu"} & _words(phrases)
     assert not {"car", "ca"} & _words(phrases)
+    padded = ["以前从不去评价，直接发出就可以了，推荐给大家！质量很好"] * 4
+    [phrases] = class_tfidf(padded, np.zeros(4, int), 1, languages=["zh"] * 4)
+    assert phrases == ["质量很好"]
     japanese = ["ただ、また、電池の持ちが悪い。", "ただ、また、電池の持ちが悪い。充電も遅い。"] * 3
     [phrases] = class_tfidf(japanese, np.zeros(6, int), 1, languages=["ja"] * 6)
     assert phrases and not {"ただ", "また"} & set(phrases)

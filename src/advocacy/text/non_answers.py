@@ -172,6 +172,15 @@ def _is_filler(text: str) -> bool:
     return all(clause in _FILLER_CLAUSES for clause in clauses if clause)
 
 
+def is_filler_clause(clause: str) -> bool:
+    """True when ``clause`` (text between two punctuation marks) is one of the padding template's.
+
+    >>> is_filler_clause("直接发出就可以了"), is_filler_clause("质量很好")
+    (True, False)
+    """
+    return normalize(clause) in _FILLER_CLAUSES
+
+
 # Markup left by web forms ("<br/>", "&nbsp;") is no answer; bounded, so linear-time.
 _MARKUP = re.compile(r"<[^<>]{0,100}>|&[a-z]{2,8};|&#\d{1,7};", re.IGNORECASE)
 _REPEATED = re.compile(r"^(?:x+|n ?a|none|no)(?: (?:x+|n ?a|none|no))*$")

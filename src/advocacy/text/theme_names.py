@@ -16,9 +16,10 @@ stopwords-iso list of the language, 58 languages, with ours; so "tried", "sure",
 blender" or "car ça marche" never name a theme), nor be a number, and must occur in at least
 two of the cluster's texts (one in a cluster of fewer than four); a phrase never spans a
 punctuation mark ("late, the courier" is two). Web addresses, @handles (TweetEval's "@user")
-and their fragments ("http", "co", "amp") never name a theme, nor does anything the workspace
-redactor masks (:func:`naming_texts`: a person's name, an e-mail, a phone number): the texts
-are redacted and cut at each mask before their phrases are read.
+and their fragments ("http", "co", "amp") never name a theme, nor the clauses of the Chinese
+review-padding template (:func:`~advocacy.text.non_answers.is_filler_clause`), nor does
+anything the workspace redactor masks (:func:`naming_texts`: a person's name, an e-mail, a
+phone number): the texts are redacted and cut at each mask before their phrases are read.
 
 A phrase is *extended* to a longer one that contains it when most of the texts that say it say
 the longer one ("delivery" becomes "late delivery" when most mentions are of late deliveries),
@@ -49,6 +50,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from advocacy.text.non_answers import is_filler_clause
 from advocacy.text.phrases import MAX_CHARACTERS, fold, stems
 
 #: Longest quote shown for a theme, in characters.
@@ -218,6 +220,8 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
     weak = naming_stop_words(language)
     found: set[str] = set()
     for part in _CLAUSE.split(_ADDRESS.sub(" ", (text or "")[:MAX_CHARACTERS])):
+        if not part.isascii() and is_filler_clause(part):
+            continue  # a clause of the Chinese padding template says nothing
         tokens = _tokens(part)
         folded = [token if token.isascii() else fold(token) for token in tokens]
         bad = [
