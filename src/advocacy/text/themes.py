@@ -63,8 +63,8 @@ class DiscoveredTheme:
     members
         Positions of those texts in the input.
     sentiment_mix
-        Share of each sentiment label among the members, texts without one as
-        :data:`NO_SENTIMENT` (empty without sentiments).
+        Share of each sentiment label among the members (to three decimals, a share that rounds
+        to 0 left out), texts without one as :data:`NO_SENTIMENT` (empty without sentiments).
     quotes
         The texts nearest the theme's centre.
     quote
@@ -253,7 +253,8 @@ def discover_themes(
             values = pd.Series(
                 [NO_SENTIMENT if label is None or label != label else label for label in read]
             ).value_counts(normalize=True)
-            mix = {str(key): round(float(v), 3) for key, v in values.items()}
+            # A share that rounds to nothing ("no sentiment 0%") is noise on a theme card.
+            mix = {str(key): round(float(v), 3) for key, v in values.items() if round(v, 3) > 0}
         themes.append(
             DiscoveredTheme(
                 "",
