@@ -175,6 +175,18 @@ def _is_filler(text: str) -> bool:
 def is_filler_clause(clause: str) -> bool:
     """True when ``clause`` (text between two punctuation marks) is one of the padding template's.
 
+    Parameters
+    ----------
+    clause
+        A piece of text between two punctuation marks.
+
+    Returns
+    -------
+    bool
+        Whether it is a clause of the Chinese review-padding template.
+
+    Examples
+    --------
     >>> is_filler_clause("直接发出就可以了"), is_filler_clause("质量很好")
     (True, False)
     """
@@ -236,6 +248,18 @@ def is_gibberish(word: str) -> bool:
     most touch the next on a keyboard while few are vowels ("dfgadfgertterqt", "dsdfr3fef").
     Written words rarely do either: "rewarded" is typed on touching keys but is 3/8 vowels.
 
+    Parameters
+    ----------
+    word
+        One word, normalised (:func:`normalize`: lower case, no accents or punctuation).
+
+    Returns
+    -------
+    bool
+        True for mash; False for anything else, and for any word with a non-ASCII letter.
+
+    Examples
+    --------
     >>> [is_gibberish(word) for word in ("asdf", "nnnn", "slow", "ok", "hahaha")]
     [True, True, False, False, False]
     """

@@ -170,6 +170,18 @@ def naming_stop_words(language: str | None) -> frozenset[str]:
     English when the language has neither. Web-address fragments are stop words in every
     language.
 
+    Parameters
+    ----------
+    language
+        ISO 639-1 code (a region suffix such as ``zh-CN`` is ignored); None: English.
+
+    Returns
+    -------
+    frozenset of str
+        The stop words, folded (:func:`~advocacy.text.phrases.fold`).
+
+    Examples
+    --------
     >>> {"tried", "like", "sure"} <= naming_stop_words("en"), "order" in naming_stop_words("en")
     (True, False)
     >>> {"car", "ca"} <= naming_stop_words("fr"), "qualite" in naming_stop_words("fr")
@@ -195,6 +207,21 @@ def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = Non
     shipped one's) masks names, e-mails and phone numbers; the masks are then cut out, so a
     phrase never holds one nor spans the place where one was.
 
+    Parameters
+    ----------
+    texts
+        The texts (each read up to :data:`~advocacy.text.phrases.MAX_CHARACTERS`).
+    redact
+        Masks personal data in one text; the shipped redactor's when None.
+
+    Returns
+    -------
+    list of str
+        One text per input, redacted, without addresses or handles, with a line break where
+        each mask was.
+
+    Examples
+    --------
     >>> " ".join(naming_texts(["Ask Sarah Connor at the desk @user https://t.co/x"])[0].split())
     'Ask at the desk'
     """
@@ -324,6 +351,20 @@ def unique_names(phrases: Sequence[Sequence[str]], fallbacks: Sequence[str]) -> 
     A theme whose name is taken is named by its first phrase and its next one that makes a new
     name (then its second and a later one, ...); failing that, by its fallback.
 
+    Parameters
+    ----------
+    phrases
+        Each theme's phrases, best first, in the order names are handed out (largest first).
+    fallbacks
+        Each theme's name when it has no phrase ("theme 3").
+
+    Returns
+    -------
+    list of str
+        One name per theme, all different.
+
+    Examples
+    --------
     >>> unique_names([["good", "great", "price"], ["good", "great", "delivery"]], ["1", "2"])
     ['good / great', 'good / delivery']
     """
