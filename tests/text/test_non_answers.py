@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
-from advocacy.text.non_answers import is_non_answer, non_answer_mask, normalize
+from advocacy.text.non_answers import is_gibberish, is_non_answer, non_answer_mask, normalize
 
 PLACEHOLDERS = [
     "n/a", "N/A", "NA", "n.a.", " na ", "None", "none.", "NOTHING", "Nothing!", "No", "no.",
@@ -23,6 +26,20 @@ PLACEHOLDERS = [
     "No further feedback", "Nothing comes to mind", "Not really, thanks", "Nothing specific",
     "Keine Anmerkungen, danke", "Rien, merci", "Nada, gracias", "Niente, grazie",
     "Geen opmerkingen, bedankt", "Nada a declarar, obrigado",
+    # "no comments" said as a sentence, and the other languages' "nothing to report"
+    "I have no comments", "I have no comments.", "I've nothing to add",
+    "I have nothing else to say",
+    "I don't have any comments", "I do not have anything to add", "No comments from me",
+    "Nothing from me, thanks", "rien à signaler", "Rien à signaler.", "Je n'ai rien à ajouter",
+    "Pas de remarques", "nada que comentar", "No tengo comentarios", "Sin observaciones",
+    "nichts zu sagen", "Keine weiteren Anmerkungen", "Ich habe nichts hinzuzufügen",
+    "nada a comentar", "Não tenho comentários", "niente da segnalare", "Non ho commenti",
+    "niets te melden", "Geen verdere opmerkingen", "此用户未填写评价内容",
+    # a number alone is a score typed into the comment box, not a comment
+    "10", "5", "9/10", " 0 ",
+    # keyboard mash (the last four are real Olist reviews)
+    "asdf", "ASDF!", "qwerty", "sdfsdf", "zzz", "asdf asdf", "nnnn", "vbvbsgfbsbfs",
+    "dfgadfgertterqt", "dsdfr3fEF",
 ]  # fmt: skip
 COMMENTS = [
     "Nothing went wrong",
@@ -37,7 +54,38 @@ COMMENTS = [
     "Niets werkte",
     "ok",
     "Good",
-    "5",
+    # short answers that are real: a reading, not a placeholder
+    "Ok.",
+    "fine",
+    "Fine!",
+    "slow",
+    "Slow",
+    "good",
+    "bad",
+    "meh",
+    "wow",
+    "yes",
+    "nice",
+    "hahaha",
+    "kkkk",
+    "jajaja",
+    "Grrr",
+    "Hmm",
+    "Mmmm",
+    "rewarded",
+    "strengths",
+    "sweet",
+    "iPhone",
+    "10/10 would buy again",
+    "5 stars",
+    "100% recommend",
+    "A+",
+    "I have no complaints",
+    "I have nothing but praise",
+    "I don't have any problems with it",
+    "Rien de spécial",
+    "Nichts zu beanstanden",
+    "Niets op aan te merken",
     "No.1 shop in town",
     # a placeholder word, then content
     "No, but the staff were great",
@@ -88,6 +136,42 @@ def test_normalisation_folds_case_accents_punctuation_and_spaces() -> None:
 def test_the_mask_marks_each_text_and_missing_values() -> None:
     mask = non_answer_mask(["n/a", "The courier was rude.", None, "Nothing to add."])
     assert mask.tolist() == [True, False, True, True]
+
+
+def test_mash_is_told_from_words() -> None:
+    assert [is_gibberish(w) for w in ("asdf", "nnnn", "vbvbsgfbsbfs", "dsdfr3fef")] == [True] * 4
+    words = ("slow", "ok", "hahaha", "rewarded", "strengths", "were", "tree", "rhythms", "10")
+    assert not any(is_gibberish(word) for word in words)
+
+
+def test_real_olist_mash_and_numbers_are_no_content(shared_data: Path) -> None:
+    # Every review of the Olist file the rules mark: placeholders, a score, keyboard mash.
+    path = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        texts = [row["review_comment_message"] for row in csv.DictReader(handle)]
+    marked = sorted({text.strip() for text in texts if text.strip() and is_non_answer(text)})
+    # Read by eye: placeholders, a score typed as the comment, and keyboard mash; nothing else.
+    assert marked == [
+        "**", "*******************", ".", ". .", "10", "N/a", "Nao", "Sem comentários....",
+        "X", "aaa", "dfgadfgertterqt", "dsdfr3fEF", "nada a declarar", "nnnn", "vbvbsgfbsbfs",
+    ]  # fmt: skip
+
+
+def test_real_reviews_in_six_languages_keep_their_content(shared_data: Path) -> None:
+    # 30,000 MARC test reviews (de en es fr ja zh): none is a placeholder but the Chinese
+    # padding template, when nothing else is said.
+    for language in ("de", "en", "es", "fr", "ja", "zh"):
+        path = shared_data / "text-corpora" / "marc-amazon-multi" / language / "test.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            texts = [row[1] for row in csv.reader(handle)]
+        marked = [text for text, empty in zip(texts, non_answer_mask(texts), strict=True) if empty]
+        if language != "zh":
+            assert not marked, language
+            continue
+        padded = [text for text in texts if "复制到哪" in text]
+        assert len(padded) == 19 and len(marked) == 3 and set(marked) <= set(padded)
+        # A template with a word of the customer's own ("很好", a size, a complaint) is content.
+        assert not any(is_non_answer(text) for text in padded if "很好" in text or "码" in text)
 
 
 def test_hostile_input() -> None:

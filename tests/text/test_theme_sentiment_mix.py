@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 import advocacy
-from advocacy.text.themes import NO_SENTIMENT
+from advocacy.text.themes import NO_SENTIMENT, discover_themes
 
 ENGLISH = [
     "The delivery was late again and the box was crushed.",
@@ -37,3 +39,12 @@ def test_texts_without_sentiment_are_named_in_the_mix(duckdb_url: str, tmp_path:
             merged[label] = merged.get(label, 0.0) + share
     assert merged.get(NO_SENTIMENT, 0.0) > 0
     assert set(merged) <= {"positive", "neutral", "negative", NO_SENTIMENT}
+
+
+def test_a_share_that_rounds_to_nothing_is_left_out() -> None:
+    # One unread text among 2,500 would print "no sentiment 0%" on the theme's card.
+    texts = [f"the delivery was late again, order {n}" for n in range(2500)]
+    vectors = np.tile([[1.0, 0.0]], (2500, 1)) + np.linspace(0, 0.01, 2500)[:, None]
+    sentiments: list[str | None] = ["negative"] * 2499 + [None]
+    [theme] = discover_themes(texts, vectors, n_themes=1, sentiments=sentiments)
+    assert theme.sentiment_mix == {"negative": 1.0}

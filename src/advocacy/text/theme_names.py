@@ -8,34 +8,49 @@ clusters: class-based TF-IDF (c-TF-IDF, Grootendorst 2022, eq. 1),
 where ``tf`` is the share of the cluster's texts that contain the phrase, ``f`` the number of
 texts of all clusters that contain it and ``A`` the average number of texts per cluster
 (counting texts rather than occurrences keeps one long, repetitive text from naming a cluster).
-A phrase may not begin or end with a stop word of the text's language (a small list per
-language for en de fr es pt it nl below, English when unknown; "waste of time" is a phrase,
-"of the" is not), nor be a number, and must occur in at least two of the cluster's texts (one in
-a cluster of fewer than four). A phrase is *extended* to a longer one that contains it when most
-of the texts that say it say the longer one ("delivery" becomes "late delivery" when most
-mentions are of late deliveries), so names read as phrases rather than lists of words. The
-name is the best two phrases that share no word (compared by stem, so "price" and "prices"
-never name one theme together).
 
-The quote is the text closest to the cluster's centre, with white space collapsed and cut at a
-word boundary to :data:`QUOTE_CHARACTERS`.
+A phrase may not begin or end with a function word of the text's language (a small list per
+language for en de fr es pt it nl below, English when unknown; "waste of time" is a phrase,
+"of the" is not), nor begin or end with a stop word (:func:`naming_stop_words`: the
+stopwords-iso list of the language, 58 languages, with ours; so "tried", "sure", "like the
+blender" or "car ça marche" never name a theme), nor be a number, and must occur in at least
+two of the cluster's texts (one in a cluster of fewer than four); a phrase never spans a
+punctuation mark ("late, the courier" is two). Web addresses, @handles (TweetEval's "@user")
+and their fragments ("http", "co", "amp") never name a theme, nor the clauses of the Chinese
+review-padding template (:func:`~advocacy.text.non_answers.is_filler_clause`), nor does
+anything the workspace redactor masks (:func:`naming_texts`: a person's name, an e-mail, a
+phone number): the texts are redacted and cut at each mask before their phrases are read.
+
+A phrase is *extended* to a longer one that contains it when most of the texts that say it say
+the longer one ("delivery" becomes "late delivery" when most mentions are of late deliveries),
+so names read as phrases rather than lists of words. The name is the best two phrases that
+share no word (compared by stem, so "price" and "prices" never name one theme together), and
+no two themes share a name (:func:`unique_names`).
+
+The quote is the text closest to the cluster's centre among those that say one of the theme's
+key phrases (the closest of all when none does), with white space collapsed and cut at a word
+boundary to :data:`QUOTE_CHARACTERS`.
 
 References
 ----------
 Grootendorst, M. (2022). BERTopic: neural topic modeling with a class-based TF-IDF procedure.
 arXiv:2203.05794.
+Diaz, G. (2016-2024). stopwords-iso: the most comprehensive collection of stopwords for
+multiple languages (the ``stopwordsiso`` package, MIT).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from advocacy.text.non_answers import is_filler_clause
 from advocacy.text.phrases import MAX_CHARACTERS, fold, stems
 
 #: Longest quote shown for a theme, in characters.
@@ -110,11 +125,116 @@ _STOP_TEXT = {
         eigenlijk even gewoon goed helemaal iets iemand ieder jullie keer kunnen misschien moet
         nooit steeds verder vooral waar wanneer weer worden zeer zelfs""",
 }
-#: Stop words per language (folded: lower case, no accents).
+#: Stop words per language (folded: lower case, no accents): the hand lists above, which theme
+#: assignment's learnt terms and seed keywords were tuned with.
 STOP_WORDS = {
     language: frozenset(fold(word) for word in text.split())
     for language, text in _STOP_TEXT.items()
 }
+# Words a theme name is never made of in any language: the pieces of web addresses and of
+# social-media handles and markup, which survive in text as words.
+_WEB_WORDS = frozenset(
+    ["http", "https", "www", "com", "co", "org", "net", "html", "amp", "quot", "nbsp", "rt", "url"]
+)
+# Words of the stopwords-iso lists that name what customers write about (an order, a room, the
+# size, a problem): kept for names.
+_TOPIC_WORDS = {
+    "en": """area bill call calls card case cases computer copy date detail details face fire
+        free help home information keys kind length line member members money name number
+        order ordered orders page pages part parts place places price problem problems room
+        rooms second section side site size state system test text value website width year
+        years work works worked working small smaller large larger long longer short thin
+        thick high higher low open clear early late latest poorly promptly quickly useful""",
+}
+# What the stopwords-iso lists lack: Japanese fillers ("ただ", "まあ") and review boilerplate.
+_EXTRA_STOP_TEXT = {
+    "ja": """ただ まあ 追記 正直 とても すごく ちょっと やはり やっぱり 本当に 少し 今回
+        思います 思う あと 私は 私も なので ですが けど 結局""",
+    "zh": "还 就 也 很 都 有点 真的 感觉 还是 如题 供参考 总之 总的来说 而且 但是 就是",
+}
+# Social-media handles and web addresses, removed before phrases are read (bounded: linear).
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S{0,500}|(?<![\w.])@[^\W_][\w.]{0,60}", re.IGNORECASE)
+# Where a phrase ends: punctuation between clauses, line breaks (and the masks cut out below).
+_CLAUSE = re.compile(r"[\n.,;:!?()\[\]{}\"“”«»|/、。，！？；：]")
+# The redactor's masks ("[name]", "[email]"): a text is cut there, so no phrase spans one.
+_MASK = re.compile(r"\[[a-z ]{2,24}\]")
+
+
+@lru_cache(maxsize=128)
+def naming_stop_words(language: str | None) -> frozenset[str]:
+    """The folded words that cannot name a theme on their own in ``language``.
+
+    The stopwords-iso list of the language (Diaz 2016-2024, the ``stopwordsiso`` package; 58
+    languages), less the few of its words that name a topic (:data:`_TOPIC_WORDS`: "order",
+    "room", "size"), with the hand list of :data:`STOP_WORDS` and a few more words of our own;
+    English when the language has neither. Web-address fragments are stop words in every
+    language.
+
+    Parameters
+    ----------
+    language
+        ISO 639-1 code (a region suffix such as ``zh-CN`` is ignored); None: English.
+
+    Returns
+    -------
+    frozenset of str
+        The stop words, folded (:func:`~advocacy.text.phrases.fold`).
+
+    Examples
+    --------
+    >>> {"tried", "like", "sure"} <= naming_stop_words("en"), "order" in naming_stop_words("en")
+    (True, False)
+    >>> {"car", "ca"} <= naming_stop_words("fr"), "qualite" in naming_stop_words("fr")
+    (True, False)
+    """
+    import stopwordsiso
+
+    code = (language or "en").lower().replace("_", "-").split("-")[0]
+    if not stopwordsiso.has_lang(code) and code not in STOP_WORDS:
+        code = "en"
+    published = stopwordsiso.stopwords(code) if stopwordsiso.has_lang(code) else set()
+    topics = {fold(word) for word in _TOPIC_WORDS.get(code, "").split()}
+    words = {fold(word) for word in published} - topics
+    words |= STOP_WORDS.get(code, frozenset())
+    words |= {fold(word) for word in _EXTRA_STOP_TEXT.get(code, "").split()}
+    return frozenset(words | _WEB_WORDS)
+
+
+def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = None) -> list[str]:
+    """``texts`` as theme names read them: addresses and handles removed, personal data masked.
+
+    ``redact`` (a workspace :class:`~advocacy.text.pii.Redactor`'s ``redact``, by default the
+    shipped one's) masks names, e-mails and phone numbers; the masks are then cut out, so a
+    phrase never holds one nor spans the place where one was.
+
+    Parameters
+    ----------
+    texts
+        The texts (each read up to :data:`~advocacy.text.phrases.MAX_CHARACTERS`).
+    redact
+        Masks personal data in one text; the shipped redactor's when None.
+
+    Returns
+    -------
+    list of str
+        One text per input, redacted, without addresses or handles, with a line break where
+        each mask was.
+
+    Examples
+    --------
+    >>> " ".join(naming_texts(["Ask Sarah Connor at the desk @user https://t.co/x"])[0].split())
+    'Ask at the desk'
+    """
+    if redact is None:
+        from advocacy.text.pii import Redactor
+
+        redact = Redactor().redact
+    cleaned = []
+    for text in texts:
+        # Redacted first: the redactor reads an e-mail whole, and a handle needs no mask.
+        redacted = _ADDRESS.sub(" ", redact((text or "")[:MAX_CHARACTERS]))
+        cleaned.append(_MASK.sub("\n", redacted))
+    return cleaned
 
 
 def _tokens(text: str) -> list[str]:
@@ -123,17 +243,24 @@ def _tokens(text: str) -> list[str]:
 
 def text_phrases(text: str, language: str | None = None) -> set[str]:
     """The distinct word 1-3-grams of ``text`` that may name a theme (see the module docs)."""
-    stop = STOP_WORDS.get((language or "en").lower()[:2], STOP_WORDS["en"])
-    tokens = _tokens(text or "")
-    bad = [
-        (token if token.isascii() else fold(token)) in stop or token.isdigit() or len(token) < 2
-        for token in tokens
-    ]
-    found = set()
-    for length in (1, 2, 3):
-        for start in range(len(tokens) - length + 1):
-            if not bad[start] and not bad[start + length - 1]:
-                found.add(" ".join(tokens[start : start + length]))
+    ends = STOP_WORDS.get((language or "en").lower()[:2], STOP_WORDS["en"]) | _WEB_WORDS
+    weak = naming_stop_words(language)
+    found: set[str] = set()
+    for part in _CLAUSE.split(_ADDRESS.sub(" ", (text or "")[:MAX_CHARACTERS])):
+        if not part.isascii() and is_filler_clause(part):
+            continue  # a clause of the Chinese padding template says nothing
+        tokens = _tokens(part)
+        folded = [token if token.isascii() else fold(token) for token in tokens]
+        bad = [
+            word in ends or token.isdigit() or len(token) < 2
+            for word, token in zip(folded, tokens, strict=True)
+        ]
+        stop = [word in weak for word in folded]
+        for length in (1, 2, 3):
+            for start in range(len(tokens) - length + 1):
+                end = start + length
+                if not (bad[start] or stop[start] or bad[end - 1] or stop[end - 1]):
+                    found.add(" ".join(tokens[start:end]))
     return found
 
 
@@ -218,18 +345,51 @@ def theme_name(phrases: Sequence[str], fallback: str) -> str:
     return " / ".join(phrases[:2]) or fallback
 
 
-def shorten(text: str) -> str:
-    """``text`` with white space collapsed, cut at a word to :data:`QUOTE_CHARACTERS`."""
-    collapsed = " ".join(str(text)[: QUOTE_CHARACTERS * 4].split())
-    if len(collapsed) <= QUOTE_CHARACTERS:
+def unique_names(phrases: Sequence[Sequence[str]], fallbacks: Sequence[str]) -> list[str]:
+    """:func:`theme_name` of each theme, in order, none the same as an earlier one's.
+
+    A theme whose name is taken is named by its first phrase and its next one that makes a new
+    name (then its second and a later one, ...); failing that, by its fallback.
+
+    Parameters
+    ----------
+    phrases
+        Each theme's phrases, best first, in the order names are handed out (largest first).
+    fallbacks
+        Each theme's name when it has no phrase ("theme 3").
+
+    Returns
+    -------
+    list of str
+        One name per theme, all different.
+
+    Examples
+    --------
+    >>> unique_names([["good", "great", "price"], ["good", "great", "delivery"]], ["1", "2"])
+    ['good / great', 'good / delivery']
+    """
+    names: list[str] = []
+    for found, fallback in zip(phrases, fallbacks, strict=True):
+        options = [theme_name(found, fallback)]
+        options += [
+            f"{found[first]} / {found[second]}"
+            for first in range(len(found))
+            for second in range(first + 1, len(found))
+        ]
+        options += [fallback, f"{theme_name(found, fallback)} ({len(names) + 1})"]
+        names.append(next(option for option in options if option not in names))
+    return names
+
+
+def shorten(text: str, limit: int = QUOTE_CHARACTERS) -> str:
+    """``text`` with white space collapsed, cut at a word to ``limit`` characters (with "…").
+
+    >>> shorten("The parcel came three days late and the box was crushed", 30)
+    'The parcel came three days…'
+    """
+    collapsed = " ".join(str(text)[: limit * 4].split())
+    if len(collapsed) <= limit:
         return collapsed
-    cut = collapsed[: QUOTE_CHARACTERS - 1]
+    cut = collapsed[: limit - 1]
     space = cut.rfind(" ")
-    return (cut[:space] if space > QUOTE_CHARACTERS // 2 else cut).rstrip(" ,;:-") + "…"
-
-
-def central_quote(texts: Sequence[str], members: NDArray[Any], similarity: NDArray[Any]) -> str:
-    """The member text most similar to the centre, shortened (:func:`shorten`)."""
-    if len(members) == 0:
-        return ""
-    return shorten(str(texts[int(members[np.argmax(similarity[members])])]))
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-") + "…"

@@ -20,7 +20,7 @@ White, H. (1980). A heteroskedasticity-consistent covariance matrix estimator. E
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,8 @@ from advocacy.metrics import student_t
 from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test
 from advocacy.metrics.scores import nps_from_counts
 from advocacy.text.embeddings import unit_rows
-from advocacy.text.theme_names import central_quote, class_tfidf, theme_name
+from advocacy.text.phrases import PhraseMatcher
+from advocacy.text.theme_names import class_tfidf, naming_texts, shorten, unique_names
 
 #: The sentiment mix's name for a theme's texts that have no sentiment (non-answers, languages
 #: the model does not read).
@@ -62,8 +63,8 @@ class DiscoveredTheme:
     members
         Positions of those texts in the input.
     sentiment_mix
-        Share of each sentiment label among the members, texts without one as
-        :data:`NO_SENTIMENT` (empty without sentiments).
+        Share of each sentiment label among the members (to three decimals, a share that rounds
+        to 0 left out), texts without one as :data:`NO_SENTIMENT` (empty without sentiments).
     quotes
         The texts nearest the theme's centre.
     quote
@@ -131,6 +132,7 @@ def discover_themes(
     languages: Sequence[str | None] | None = None,
     quotes: int = 3,
     random_state: int = 0,
+    redact: Callable[[str], str] | None = None,
 ) -> list[DiscoveredTheme]:
     """Cluster texts into themes, each named by representative phrases, largest first.
 
@@ -138,8 +140,11 @@ def discover_themes(
     ``n_themes`` defaults to ``sqrt(n / 10)`` clamped to 2..25 (n: the texts that answer).
     Names come from :mod:`advocacy.text.theme_names` (c-TF-IDF on at most
     :data:`NAMING_SAMPLE` texts per theme, in each text's language where ``languages`` gives
-    it); ``quote`` is the text closest to the theme's centre and ``quotes`` the ``quotes``
-    nearest texts.
+    it, and only from the texts of the theme's most common language), with personal data
+    masked by ``redact`` so that no name holds any; no two themes get the same name.
+    ``quotes`` are the ``quotes`` texts nearest the theme's centre among those that say one of
+    its key phrases (in its most common language; the nearest others make up the number), and
+    ``quote`` the first of them, shortened.
 
     Parameters
     ----------
@@ -157,6 +162,9 @@ def discover_themes(
         How many representative texts to keep per theme.
     random_state
         Seed of the k-means initialisation, for reproducible themes.
+    redact
+        Masks personal data in a text (a workspace redactor's ``redact``); the shipped
+        :class:`~advocacy.text.pii.Redactor` when None.
 
     Returns
     -------
@@ -200,45 +208,103 @@ def discover_themes(
     assignment = np.full(len(texts), -1, dtype=np.int64)
     assignment[answering] = labels
     rng = np.random.default_rng(random_state)
+    spoken = [None] * len(texts) if languages is None else list(languages)
     named = np.full(len(texts), -1, dtype=np.int64)
+    main_language: dict[int, str | None] = {}
     for cluster in range(k):
         members = np.flatnonzero(assignment == cluster)
+        # A theme is named in the language most of its texts are in: a few texts in another
+        # language would give it a name half in each.
+        said = pd.Series([spoken[int(i)] for i in members], dtype=object).dropna()
+        main_language[cluster] = str(said.mode().iloc[0]) if len(said) else None
+        if main_language[cluster] is not None:
+            members = members[[spoken[int(i)] == main_language[cluster] for i in members]]
         if len(members) > NAMING_SAMPLE:
             members = rng.choice(members, NAMING_SAMPLE, replace=False)
         named[members] = cluster
-    phrases = class_tfidf(texts, named, k, languages=languages)
+    readable = [""] * len(texts)
+    chosen = np.flatnonzero(named >= 0)
+    sample = [texts[i] for i in chosen.tolist()]
+    for row, text in zip(chosen.tolist(), naming_texts(sample, redact), strict=True):
+        readable[row] = text
+    phrases = class_tfidf(readable, named, k, languages=languages)
     vectors = np.asarray(embeddings, np.float32)
     similarity = np.full(len(texts), -np.inf, dtype=np.float32)
     similarity[answering] = np.einsum("ij,ij->i", vectors[answering], centroids[labels])
+    sizes = np.bincount(labels, minlength=k)
+    order = sorted(range(k), key=lambda cluster: (-sizes[cluster], cluster))
+    names = dict(
+        zip(
+            order,
+            unique_names([phrases[c] for c in order], [f"theme {c + 1}" for c in order]),
+            strict=True,
+        )
+    )
     themes = []
     for cluster in range(k):
         members = np.flatnonzero(assignment == cluster)
         if len(members) == 0:
             continue
-        nearest = members[np.argsort(-similarity[members], kind="stable")][:quotes]
+        ranked = members[np.argsort(-similarity[members], kind="stable")]
+        nearest = _quotes(texts, ranked, phrases[cluster], spoken, main_language[cluster], quotes)
         mix: dict[str, float] = {}
         if sentiments is not None:
             read = [sentiments[int(i)] for i in members]
             values = pd.Series(
                 [NO_SENTIMENT if label is None or label != label else label for label in read]
             ).value_counts(normalize=True)
-            mix = {str(key): round(float(v), 3) for key, v in values.items()}
+            # A share that rounds to nothing ("no sentiment 0%") is noise on a theme card.
+            mix = {str(key): round(float(v), 3) for key, v in values.items() if round(v, 3) > 0}
         themes.append(
             DiscoveredTheme(
                 "",
-                theme_name(phrases[cluster], f"theme {cluster + 1}"),
+                names[cluster],
                 phrases[cluster],
                 len(members),
                 members,
                 mix,
                 [texts[i] for i in nearest],
-                central_quote(texts, members, similarity),
+                shorten(texts[nearest[0]]) if nearest else "",
             )
         )
     themes.sort(key=lambda theme: -theme.size)
     for number, theme in enumerate(themes, start=1):
         theme.theme_id = f"discovered-{number:02d}"
     return themes
+
+
+#: Texts nearest a theme's centre searched for quotes that say one of its key phrases.
+QUOTE_SEARCH = 200
+
+
+def _quotes(
+    texts: Sequence[str],
+    ranked: NDArray[np.int64],
+    phrases: Sequence[str],
+    languages: Sequence[str | None],
+    language: str | None,
+    count: int,
+) -> list[int]:
+    """The ``count`` texts that best show the theme, of the :data:`QUOTE_SEARCH` nearest its
+    centre (``ranked``, nearest first): those whose shown part (:func:`shorten`) says the most
+    of the theme's name (its first two ``phrases``, each counting twice) and of its next three
+    phrases, in its main ``language``, the nearer first; then the nearest others."""
+    searched = [int(i) for i in ranked[:QUOTE_SEARCH]]
+    fitting: list[int] = []
+    if phrases:
+        matcher = PhraseMatcher([[phrase] for phrase in phrases[:5]])
+        found = matcher.match_many(
+            [shorten(texts[i]) for i in searched], [languages[i] for i in searched]
+        )
+        said = {
+            i: sum(2 if group < 2 else 1 for group in hit)
+            for i, hit in zip(searched, found, strict=True)
+            if hit and (language is None or languages[i] == language)
+        }
+        fitting = sorted(said, key=lambda i: -said[i])  # stable: the nearer first on ties
+    chosen = fitting[:count]
+    taken = set(chosen)
+    return (chosen + [i for i in ranked.tolist() if i not in taken])[:count]
 
 
 def _contribution(nps: NDArray[Any]) -> NDArray[np.float64]:

@@ -1,0 +1,153 @@
+"""Discovered theme names an analyst can use (audit findings 8 and 5b).
+
+Names are never made of another language's function words, of @handles or URL pieces, of a
+person's name or contact; no two themes share a name; a theme's quote says what it is named by.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import stopwordsiso
+
+from advocacy.text.embeddings import default_embedder
+from advocacy.text.phrases import fold
+from advocacy.text.theme_names import class_tfidf, naming_stop_words, text_phrases, unique_names
+from advocacy.text.themes import discover_themes
+
+
+def _words(names: list[str]) -> set[str]:
+    return {fold(word) for name in names for phrase in name.split(" / ") for word in phrase.split()}
+
+
+def test_words_that_say_nothing_alone_never_name_a_theme() -> None:
+    # The names the audit met: "tried / like", "sure / everything", "since / time", "tell / two".
+    texts = [
+        f"I tried it and sure, I like {thing} since then, tell everyone, two thumbs"
+        for thing in ("the blender", "the blender jug", "the blender motor", "the blender lid")
+    ] * 3
+    [phrases] = class_tfidf(texts, np.zeros(len(texts), int), 1)
+    assert "blender" in phrases
+    assert not {"tried", "like", "sure", "since", "tell", "two", "everyone"} & set(phrases)
+    # A stop word may still sit inside a phrase that words of substance begin and end.
+    found = text_phrases("I was charged twice, a waste of time, and need a refund")
+    assert {"refund", "charged", "waste of time"} <= found
+    assert not {"need a refund", "charged twice", "time and need"} & found
+
+
+def test_each_language_has_its_stop_words() -> None:
+    french = [f"Car ça marche {w}, la qualité du tissu est bonne" for w in ("bien", "mal", "vite")]
+    [phrases] = class_tfidf(french * 4, np.zeros(12, int), 1, languages=["fr"] * 12)
+    assert {"qualite", "tissu"} & _words(phrases)
+    assert not {"car", "ca"} & _words(phrases)
+    padded = ["以前从不去评价，直接发出就可以了，推荐给大家！质量很好"] * 4
+    [phrases] = class_tfidf(padded, np.zeros(4, int), 1, languages=["zh"] * 4)
+    assert phrases == ["质量很好"]
+    japanese = ["ただ、また、電池の持ちが悪い。", "ただ、また、電池の持ちが悪い。充電も遅い。"] * 3
+    [phrases] = class_tfidf(japanese, np.zeros(6, int), 1, languages=["ja"] * 6)
+    assert phrases and not {"ただ", "また"} & set(phrases)
+    for language in ("de", "es", "pt", "it", "nl", "ja", "zh", "ru", "tr"):
+        assert {fold(w) for w in stopwordsiso.stopwords(language)} <= naming_stop_words(language)
+
+
+def test_handles_and_links_never_name_a_theme() -> None:
+    texts = [
+        f"@user @user via @user the new grayson allen ad https://t.co/x{n}Y #maga RT &amp;"
+        for n in range(8)
+    ]
+    [phrases] = class_tfidf(texts, np.zeros(len(texts), int), 1)
+    assert {"allen", "maga"} <= _words(phrases)
+    assert not {"user", "via", "co", "http", "https", "amp", "rt"} & _words(phrases)
+
+
+def test_real_tweets_are_named_without_handles_or_links(shared_data: Path) -> None:
+    path = shared_data / "tweeteval" / "sentiment" / "test_text.txt"
+    texts = path.read_text(encoding="utf-8").splitlines()[:1500]
+    themes = discover_themes(texts, default_embedder().embed(texts), n_themes=8)
+    words = _words([phrase for theme in themes for phrase in theme.key_phrases])
+    assert words and not {"user", "co", "http", "https", "amp", "via"} & words
+    names = [theme.label for theme in themes]
+    assert len(set(names)) == len(names)
+
+
+def test_real_french_and_japanese_reviews_are_named_by_what_they_are_about(
+    shared_data: Path,
+) -> None:
+    for language in ("fr", "ja"):
+        path = shared_data / "text-corpora" / "marc-amazon-multi" / language / "test.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            texts = [row[1] for row in csv.reader(handle)][:600]
+        themes = discover_themes(
+            texts, default_embedder().embed(texts), n_themes=6, languages=[language] * 600
+        )
+        stop = {fold(word) for word in stopwordsiso.stopwords(language)}
+        for theme in themes:
+            names = theme.label.split(" / ")
+            assert not all(fold(name) in stop for name in names), theme.label
+            assert not {"ただ", "また"} & set(names), theme.label
+
+
+def test_no_two_themes_share_a_name() -> None:
+    assert unique_names([["good", "great"], ["good", "great", "price"]], ["a", "b"]) == [
+        "good / great",
+        "good / price",
+    ]
+    assert unique_names([["good"], ["good"], []], ["theme 1", "theme 2", "theme 3"]) == [
+        "good",
+        "theme 2",
+        "theme 3",
+    ]
+    # Two clusters that say the same words are still two names.
+    texts = ["great product, fast delivery", "great product, good price"] * 6
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0]] * 6)
+    names = [theme.label for theme in discover_themes(texts, vectors, n_themes=2)]
+    assert len(set(names)) == 2
+
+
+def test_a_persons_name_or_contact_never_names_a_theme() -> None:
+    # 5b: the audit's "sarah connor / visit" theme; the quotes were redacted, the name was not.
+    texts = [
+        f"Sarah Connor at the North store {what}, call her on 0161 496 0{n}00 or e-mail "
+        "pat.jones@example.org"
+        for n, what in enumerate(["was lovely", "helped me", "sorted my refund", "was great"] * 3)
+    ]
+    themes = discover_themes(texts, np.tile([[1.0, 0.0]], (len(texts), 1)) + 0.01, n_themes=1)
+    words = _words([phrase for theme in themes for phrase in theme.key_phrases])
+    assert {"north", "store"} <= words
+    assert not {"sarah", "connor", "0161", "496", "pat", "jones", "example", "org"} & words
+    # The workspace's own redactor can be given: it masks a name the shipped lists do not know.
+    texts = [f"Zorblax at the desk {what}" for what in ("was rude", "shouted", "was rude")] * 4
+    vectors = np.tile([[1.0, 0.0]], (len(texts), 1))
+    themes = discover_themes(
+        texts, vectors, n_themes=1, redact=lambda text: text.replace("Zorblax", "[name]")
+    )
+    assert "zorblax" not in _words(themes[0].key_phrases)
+    assert "desk" in _words(themes[0].key_phrases)
+
+
+def test_a_themes_quote_says_what_the_theme_is_named_by() -> None:
+    # The text nearest the centre is about seashells; the theme is about late deliveries.
+    delivery = [f"the delivery was late {w}" for w in ("again", "twice", "today", "badly")] * 2
+    texts = ["seashells arrived as a gift", *delivery, "staff were kind"] * 1
+    texts += ["friendly staff at the till", "the staff were kind and friendly"] * 4
+    vectors = np.array([[1.0, 0.0]] + [[0.9, 0.3 + 0.02 * i] for i in range(8)] + [[0.0, 1.0]] * 9)
+    themes = discover_themes(texts, vectors, n_themes=2, quotes=2)
+    late = next(theme for theme in themes if "delivery" in theme.label or "late" in theme.label)
+    assert "seashells" not in late.quote
+    assert all("delivery" in quote for quote in late.quotes)
+    assert "seashells arrived as a gift" in [texts[i] for i in late.members]
+
+
+def test_the_quote_shows_the_themes_phrase_within_what_is_shown() -> None:
+    # The nearest text says "delivery" only after the 160 characters a quote shows.
+    padding = "I want to say first that I have bought here for years and years " * 4
+    texts = [padding + "and the delivery was late again."]
+    texts += [f"the delivery was late {w}" for w in ("twice", "today", "badly", "again")] * 2
+    texts += ["friendly staff at the till", "the staff were kind and friendly"] * 4
+    vectors = np.array([[1.0, 0.0]] + [[0.9, 0.3 + 0.02 * i] for i in range(8)] + [[0, 1.0]] * 8)
+    themes = discover_themes(texts, vectors, n_themes=2, quotes=1)
+    late = next(theme for theme in themes if 0 in theme.members.tolist())
+    assert "delivery" in late.label
+    assert late.quote.startswith("the delivery was late")
