@@ -158,6 +158,7 @@ def teach_command(
 def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
     """Full rows for json/csv; for the terminal table a compact view without quotes."""
     from advocacy.namespaces.text import redact
+    from advocacy.text.theme_names import shorten
 
     rows = []
     for record in frame.to_dict("records"):
@@ -178,7 +179,7 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
                 "effect_high": record.get("effect_high"),
                 "change_points": record.get("change_points"),
                 "emerging": record.get("emerging"),
-                "quote": (redact(quotes[0]) or "")[:140] if quotes else "",
+                "quote": shorten(redact(quotes[0]) or "", 140) if quotes else "",
             }
         )
     if output is not OutputFormat.table:
