@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "parquet_text_features": "advocacy.text.parquet_enrich",
     "redact": "advocacy.text.pii",
+    "shorten": "advocacy.text.theme_names",
 }
 
 
@@ -423,6 +424,7 @@ __all__ = [
     "TextNamespace",
     "parquet_text_features",
     "redact",
+    "shorten",
 ]
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

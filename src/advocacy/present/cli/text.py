@@ -157,8 +157,7 @@ def teach_command(
 
 def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
     """Full rows for json/csv; for the terminal table a compact view without quotes."""
-    from advocacy.namespaces.text import redact
-    from advocacy.text.theme_names import shorten
+    from advocacy.namespaces.text import redact, shorten
 
     rows = []
     for record in frame.to_dict("records"):
