@@ -21,6 +21,7 @@ from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
+from advocacy.text.non_answers import NO_CONTENT
 from advocacy.text.pii import redact
 
 if TYPE_CHECKING:
@@ -78,7 +79,14 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
         flags = pd.DataFrame({t.theme_id: pd.Series(False, index=documents.index) for t in found})
         for theme in found:
             flags.loc[theme.members, theme.theme_id] = True
-        impact = theme_impact(documents.loc[responses, "nps"].to_numpy(float), flags[responses])
+        # Non-answers ("n/a", "nothing") wrote nothing about any theme: not the baseline.
+        reason = features.get("sentiment_reason", pd.Series(None, index=features.index))
+        commented = (reason != NO_CONTENT).to_numpy()
+        impact = theme_impact(
+            documents.loc[responses, "nps"].to_numpy(float),
+            flags[responses],
+            commented=commented[responses.to_numpy()],
+        )
         frame = frame.merge(impact.rename(columns={"theme": "theme_id"}), on="theme_id", how="left")
     return frame
 
@@ -342,7 +350,9 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         shown = themes.head(CARDS)
         body += Markup(
             "<h3 id='themes'>Themes</h3><p>The {} largest themes: the sentiment of their texts, "
-            "their effect on NPS in points from a regression on all themes (95% interval), "
+            "their effect on NPS in points (the NPS of the respondents who mention the theme "
+            "minus that of the other respondents whose comment has content, with its 95% "
+            "interval), "
             "and two comments that carry the theme's main sentiment (its most central ones "
             "when most of its texts were not read).</p>"
         ).format(len(shown))
