@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from metrics.data import insert, responses
+from metrics.data import employee_responses, insert, responses
 
 
 @pytest.fixture
@@ -21,6 +21,7 @@ def undated(db_url: str) -> Iterator[Any]:
 
     ws = advocacy.open(db_url)
     insert(ws, "responses", responses(200).drop(columns=["submitted_at"]))
+    insert(ws, "employee_responses", employee_responses(60).drop(columns=["submitted_at"]))
     yield ws
     ws.close()
 
@@ -35,7 +36,7 @@ def undated(db_url: str) -> Iterator[Any]:
     ],
 )
 def test_period_views_of_undated_answers_are_empty(undated: Any, options: dict[str, Any]) -> None:
-    result = undated.metrics.scores(["nps", "csat"], **options)
+    result = undated.metrics.scores(["nps", "csat", "enps"], **options)
     assert result.empty
     assert {"period", "score", "p_adjusted"} <= set(result.columns)
 
