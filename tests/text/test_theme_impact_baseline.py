@@ -17,6 +17,8 @@ import pytest
 
 import advocacy
 from advocacy.metrics import nps
+from advocacy.report.section import ReportScope
+from advocacy.report.sections.gaps import build as build_gaps
 
 PLACEHOLDERS = ["n/a", "nothing", "No comment", "-", "none", "did not answer"]
 
@@ -55,6 +57,7 @@ def test_theme_effect_is_against_other_commenters_with_content(
         themes = ws.text.themes().set_index("theme_id")
         links = ws.db.ibis.table("document_themes").to_pandas()
         reasons = ws.db.ibis.table("text_features").to_pandas().set_index("document_id")
+        gaps = str(build_gaps(ws, ReportScope()).body)
     content = survey[
         survey["comment"].fillna("").str.strip().ne("")
         & survey["response_id"].map(reasons["sentiment_reason"]).ne("no content")
@@ -71,3 +74,7 @@ def test_theme_effect_is_against_other_commenters_with_content(
         assert row["effect"] == pytest.approx(expected_in - expected_out)
         assert row["effect_low"] < row["effect"] < row["effect_high"]
         assert row["n_mentioning"] + row["n_not"] == len(content)
+    # The report's drivers still count a non-answer as a comment without a theme: it says so.
+    placeholders = int(survey["comment"].isin(PLACEHOLDERS).sum())
+    assert f"n = {len(content) + placeholders:,} respondents with a comment, " in gaps
+    assert f"{placeholders:,} of them non-answers such as n/a" in gaps
