@@ -95,3 +95,13 @@ def test_theme_card_of_unread_texts_says_no_sentiment() -> None:
     assert "No sentiment: none of its texts was read." in cards
     assert "50% negative, 50% neutral, 0% positive of the 2 read (1% of its texts)" in cards
     assert "0% negative, 0% neutral, 0% positive" not in cards
+
+
+def test_note_names_the_largest_languages_first() -> None:
+    codes = ["de"] * 3 + ["fr"] * 3 + ["ja"] * 2 + ["es", "zh", "pl"]
+    frame = pd.DataFrame(
+        {"sentiment": None, "sentiment_reason": "language not supported", "language": codes}
+    )
+    note = unread_note("mentions", frame)
+    assert note is not None
+    assert "(language not supported 11: de 3, fr 3, ja 2, es 1, 2 more languages)" in note

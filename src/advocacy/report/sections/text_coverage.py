@@ -82,13 +82,11 @@ the shares, emotions and effort above are over the 1 read.'
         part = f"{reason} {display.number(int(count))}"
         if reason == NOT_SUPPORTED and "language" in features:
             languages = features.loc[why == reason, "language"].fillna("unknown")
-            counted = languages.value_counts()
-            named = [
-                f"{code} {display.number(int(n))}"
-                for code, n in counted.head(LANGUAGES_NAMED).items()
-            ]
+            counted = sorted(languages.value_counts().items(), key=lambda item: (-item[1], item[0]))
+            named = [f"{code} {display.number(int(n))}" for code, n in counted[:LANGUAGES_NAMED]]
             if len(counted) > LANGUAGES_NAMED:
-                named.append(f"{len(counted) - LANGUAGES_NAMED} more")
+                more = len(counted) - LANGUAGES_NAMED
+                named.append(f"{more} more language{'' if more == 1 else 's'}")
             part += ": " + ", ".join(named)
         parts.append(part)
     read = int((~left).sum())
