@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from advocacy.metrics import nps_from_counts
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.theme_names import QUOTE_CHARACTERS, class_tfidf, shorten
 from advocacy.text.themes import discover_themes, emerging_themes, theme_impact
@@ -18,29 +19,61 @@ def test_impact_by_hand() -> None:
     # Not mentioning: 0, 2, 9, 8, 6, 10 -> 2 promoters, 3 detractors of 6 -> NPS -16.67.
     nps = np.array([9, 10, 3, 7, 0, 2, 9, 8, 6, 10])
     mentions = pd.DataFrame({"delivery": [True] * 4 + [False] * 6})
-    [row] = theme_impact(nps, mentions).to_dict("records")
-    assert row["n_mentioning"] == 4
+    [row] = theme_impact(nps, mentions, commented=[True] * 10).to_dict("records")
+    assert (row["n_mentioning"], row["n_not"]) == (4, 6)
     assert row["nps_mentioning"] == pytest.approx(25.0)
     assert row["nps_not"] == pytest.approx(-100 / 6)
-    # With one theme the least-squares effect is exactly the difference in NPS.
     assert row["effect"] == pytest.approx(25.0 + 100 / 6)
-    assert row["effect_low"] < row["effect"] < row["effect_high"]
+    # The Wald interval of a difference of two NPS, each with its trinomial standard error.
+    spread = np.hypot(nps_from_counts(1, 1, 2).se, nps_from_counts(3, 1, 2).se)
+    assert row["effect_low"] == pytest.approx(row["effect"] - 1.959964 * spread)
+    assert row["effect_high"] == pytest.approx(row["effect"] + 1.959964 * spread)
 
 
-def test_regression_separates_overlapping_themes() -> None:
+def test_respondents_without_content_are_not_the_baseline() -> None:
+    # Audit finding 4: 60 respondents who wrote nothing (or "n/a") used to be the baseline, so
+    # a theme whose mentioners score below the other commenters read as a promoter driver
+    # (billing: -25 against -50 gave +25).
+    complaints = [0, 3, 6, 9, 10, 8, 5, 7]  # NPS -25
+    praise = [10, 9, 9, 10, 8, 7, 9, 6]  # NPS +50
+    silent = [5, 8] * 30  # NPS -50
+    nps = np.array(complaints * 2 + praise * 2 + silent)
+    mentions = pd.DataFrame(
+        {
+            "billing": [True] * 16 + [False] * 76,
+            "staff": [False] * 16 + [True] * 16 + [False] * 60,
+        }
+    )
+    table = theme_impact(nps, mentions).set_index("theme")
+    assert table.loc["billing", "nps_mentioning"] == pytest.approx(-25.0)
+    assert table.loc["billing", "nps_not"] == pytest.approx(50.0)
+    assert table.loc["billing", "effect"] == pytest.approx(-75.0)
+    assert table.loc["billing", "effect_high"] < 0
+    assert table.loc["staff", "effect"] == pytest.approx(75.0)
+    assert table["n_not"].tolist() == [16, 16]
+    # Saying who commented gives the same numbers, and the silent rows change nothing.
+    commented = [True] * 32 + [False] * 60
+    explicit = theme_impact(nps, mentions, commented=commented).set_index("theme")
+    pd.testing.assert_frame_equal(explicit, table)
+
+
+def test_effects_agree_with_nps_in_and_out() -> None:
     rng = np.random.default_rng(1)
     n = 4000
     price = rng.random(n) < 0.3
     delivery = rng.random(n) < 0.3
-    # Price costs 40 points of promoter-minus-detractor share; delivery costs nothing.
+    # Price: 20% promoters, 40% detractors (NPS -20); the rest 50% and 20% (NPS +30).
     promoter = rng.random(n) < np.where(price, 0.2, 0.5)
     detractor = ~promoter & (rng.random(n) < np.where(price, 0.5, 0.2 / 0.5))
     nps = np.where(promoter, 10, np.where(detractor, 0, 8))
-    table = theme_impact(nps, pd.DataFrame({"price": price, "delivery": delivery})).set_index(
-        "theme"
-    )
+    table = theme_impact(
+        nps, pd.DataFrame({"price": price, "delivery": delivery}), commented=np.ones(n, bool)
+    ).set_index("theme")
     assert table.loc["price", "effect_low"] < -50 < table.loc["price", "effect_high"]
     assert table.loc["delivery", "effect_low"] < 0 < table.loc["delivery", "effect_high"]
+    difference = table["nps_mentioning"] - table["nps_not"]
+    assert np.allclose(table["effect"], difference)
+    assert (table["p_value"] < 0.05).tolist() == [True, False]
 
 
 def test_emerging_themes_need_a_significant_rise() -> None:

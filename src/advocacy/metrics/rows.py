@@ -120,12 +120,19 @@ def rolling_sums(stats: pd.DataFrame, by: Sequence[str], period: str, window: in
 def previous_reference(
     stats: pd.DataFrame, by: Sequence[str], period: str, lag: int
 ) -> pd.DataFrame:
-    """For each row, the sums of the same slice ``lag`` periods earlier (zero when absent)."""
-    shifted = stats.copy()
-    later = pd.to_datetime(shifted["period"]) + _STEP[period] * lag
-    shifted["period"] = later.dt.date
+    """For each row, the sums of the same slice ``lag`` periods earlier (zero when absent).
+
+    Both sides are matched as timestamps: a frame with no dated answers holds an empty
+    ``datetime64`` column where a dated one holds ``datetime.date`` objects, and pandas refuses
+    to merge the two kinds. The rows keep the ``period`` values of ``stats``.
+    """
     keys = [*by, "period"]
-    merged = stats[keys].merge(shifted, on=keys, how="left")
+    mine = stats[keys].copy()
+    mine["period"] = pd.to_datetime(mine["period"])
+    shifted = stats.copy()
+    shifted["period"] = pd.to_datetime(shifted["period"]) + _STEP[period] * lag
+    merged = mine.merge(shifted, on=keys, how="left")
+    merged["period"] = stats["period"].to_numpy()
     columns = statistic_columns(stats)
     merged[columns] = merged[columns].fillna(0)
     return merged

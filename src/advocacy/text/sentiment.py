@@ -1,13 +1,15 @@
 """Sentiment of texts: negative/neutral/positive with a score in -1..1, per text and per sentence.
 
 The shipped model (a logistic head on the multilingual static embedding, see
-:mod:`advocacy.text.text_model`; trained by ``tools/build_heads.py`` on real tweets, Reddit
-comments, reviews and the project's own customer comments) reads tone in English, German,
-French, Spanish, Portuguese, Italian and Dutch. A document's sentences are labelled by the same
-model (:func:`sentence_spans`, :func:`sentence_sentiment`). English negations are read on top
-(:mod:`advocacy.text.negation`): "could not fault them" and "never had a problem" are praise,
-"would not recommend" and "the refund never came" are blame; and the complaint head's reading
-counts towards a negative (:func:`with_complaint`).
+:mod:`advocacy.text.text_model`; trained by ``tools/build_heads.py`` on real English tweets,
+Reddit comments, reviews and the project's own customer comments) reads tone in the languages of
+:data:`advocacy.text.language.SENTIMENT_LANGUAGES` (English only, for now: on other languages it
+was measured too close to a guess, docs/benchmarks.md); a text in any other language gets no
+sentiment, with the reason "language not supported". A document's sentences are labelled by the
+same model (:func:`sentence_spans`, :func:`sentence_sentiment`). English negations are read on
+top (:mod:`advocacy.text.negation`): "could not fault them" and "never had a problem" are
+praise, "would not recommend" and "the refund never came" are blame; and the complaint head's
+reading counts towards a negative (:func:`with_complaint`).
 
 Customer feedback often states a bad outcome in a neutral tone ("flight delayed 3 hours, missed
 my connection"), so a workspace *calibrates*: :mod:`advocacy.text.calibration` corrects the

@@ -1,10 +1,11 @@
 """Theme impact from engine aggregates: respondents grouped by score and the themes they mention.
 
-:func:`~advocacy.text.themes.theme_impact` regresses each respondent's NPS contribution on
-whether their comment mentions each theme. Respondents with the same score and the same set of
-themes contribute identical rows, so the engine (DuckDB, PostgreSQL or Spark, through Ibis)
-counts them per (score, theme pattern) and the regression runs on those few rows with the
-counts as frequency weights: the same effects, intervals and NPS as on every respondent.
+:func:`~advocacy.text.themes.theme_impact` compares, per theme, the NPS of the respondents whose
+comment mentions it with that of the other commenters. Respondents with the same score and the
+same set of themes contribute identical rows, so the engine (DuckDB, PostgreSQL or Spark, through
+Ibis) counts them per (score, theme pattern) and the comparison runs on those few rows with the
+counts as frequency weights: the same effects, intervals and NPS as on every respondent. A
+respondent counts as a commenter when they mention at least one of the themes entered.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ Discovery leaves non-answers out, clusters the unit-length text embeddings with 
 k-means (k-means++ seeding, Arthur & Vassilvitskii 2007; on unit vectors it follows spherical
 k-means closely) and names each cluster by representative phrases under class-based TF-IDF
 (c-TF-IDF, Grootendorst 2022; :mod:`advocacy.text.theme_names`) and one central quote.
-Impact compares the NPS of respondents who mention a theme with those who do not, and
-estimates each theme's effect in NPS points by least squares of the respondent's NPS
-contribution (+100 promoter, 0 passive, -100 detractor) on all theme indicators at once, with
-heteroscedasticity-consistent (HC1) standard errors (White 1980). Emerging themes are those whose
+Impact compares the NPS of the commenters who mention a theme with that of the other commenters
+whose comment has content (non-answers and respondents without a comment are left out): the
+difference in NPS points, with the Wald interval and z test of a difference of two NPS on their
+trinomial variances (Rocks 2016). Emerging themes are those whose
 share of texts rose significantly against the previous period (two-proportion z test, Holm).
 
 References
@@ -15,7 +15,8 @@ References
 Arthur, D. & Vassilvitskii, S. (2007). k-means++: the advantages of careful seeding. SODA 2007.
 Grootendorst, M. (2022). BERTopic: neural topic modeling with a class-based TF-IDF procedure.
 arXiv:2203.05794.
-White, H. (1980). A heteroskedasticity-consistent covariance matrix estimator. Econometrica 48(4).
+Rocks, B. (2016). Interval estimation for the "Net Promoter Score". The American Statistician
+70(4).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
-from advocacy.metrics import student_t
-from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test
+from advocacy.metrics.comparisons import adjust_p_values, nps_z_test, two_proportion_z_test
+from advocacy.metrics.intervals import z_critical
 from advocacy.metrics.scores import nps_from_counts
 from advocacy.text.embeddings import unit_rows
 from advocacy.text.phrases import PhraseMatcher
@@ -307,18 +308,28 @@ def _quotes(
     return (chosen + [i for i in ranked.tolist() if i not in taken])[:count]
 
 
-def _contribution(nps: NDArray[Any]) -> NDArray[np.float64]:
-    return np.where(nps >= 9, 100.0, np.where(nps <= 6, -100.0, 0.0))
-
-
 def theme_impact(
     nps: Sequence[float] | NDArray[Any],
     mentions: pd.DataFrame,
     *,
+    commented: Sequence[bool] | NDArray[Any] | None = None,
     confidence: float = 0.95,
     weights: Sequence[float] | NDArray[Any] | None = None,
 ) -> pd.DataFrame:
-    """NPS of respondents mentioning each theme vs not, and each theme's effect in NPS points.
+    """NPS of the commenters mentioning each theme against the other commenters, and the
+    difference in NPS points with its interval.
+
+    A theme's ``effect`` is ``nps_mentioning - nps_not``: the NPS of the respondents whose
+    comment mentions the theme minus that of the other respondents whose comment has content,
+    so its sign always agrees with the two scores beside it. Respondents without a comment, or
+    whose comment is a non-answer ("n/a", "nothing"), say nothing about any theme and are left
+    out of both sides: against them every theme would look like a promoter driver, because
+    people who write nothing are mostly passive. The interval is the Wald interval of the
+    difference of two independent NPS, each with its trinomial variance (the standard error of
+    :func:`advocacy.metrics.nps_from_counts`), and ``p_value`` its two-sided z test
+    (:func:`advocacy.metrics.comparisons.nps_z_test`, as for a change between slices). Each
+    theme is compared on its own: the effects of overlapping themes are not separated, and a
+    respondent may be on the mentioning side of several themes.
 
     Parameters
     ----------
@@ -326,6 +337,11 @@ def theme_impact(
         One likelihood-to-recommend per respondent.
     mentions : DataFrame of bool
         One row per respondent (aligned with ``nps``), one column per theme.
+    commented : array of bool, optional
+        Whether each respondent wrote a comment with content. By default a respondent counts
+        as a commenter when their row mentions at least one theme: discovered themes cover
+        every comment with content, so a row without any is a respondent without a comment
+        or with a non-answer. Pass it for a taxonomy that leaves some comments without a theme.
     confidence : float
         Confidence level of the effect's interval.
     weights : array of counts, optional
@@ -336,73 +352,75 @@ def theme_impact(
     Returns
     -------
     DataFrame
-        Per theme: ``n_mentioning``, ``nps_mentioning``, ``nps_not``, ``difference`` and the
-        regression ``effect`` with ``effect_low``/``effect_high`` (HC1, t interval) and ``p_value``.
+        Per theme: ``n_mentioning``, ``n_not`` (the other commenters), ``nps_mentioning``,
+        ``nps_not``, ``difference`` and ``effect`` (the same number), ``effect_low``/
+        ``effect_high`` and ``p_value``. A side without respondents gives NaN.
 
     Raises
     ------
     UsageError
-        When ``nps`` and ``mentions`` have different numbers of rows.
+        When ``nps``, ``mentions`` and ``commented`` have different numbers of rows.
+
+    References
+    ----------
+    Rocks, B. (2016). Interval estimation for the "Net Promoter Score". The American
+    Statistician 70(4): the trinomial variance of an NPS, and the z test of a difference.
 
     Examples
     --------
     >>> import pandas as pd
     >>> mentions = pd.DataFrame({"price": [True, False, True, False, False, True, False, True]})
-    >>> impact = theme_impact([2, 10, 3, 9, 10, 5, 9, 4], mentions)
-    >>> impact[["theme", "n_mentioning", "nps_mentioning", "nps_not"]]
-       theme  n_mentioning  nps_mentioning  nps_not
-    0  price             4          -100.0    100.0
+    >>> impact = theme_impact([2, 10, 3, 9, 10, 5, 9, 4], mentions, commented=[True] * 8)
+    >>> impact[["theme", "n_mentioning", "nps_mentioning", "nps_not", "effect"]]
+       theme  n_mentioning  nps_mentioning  nps_not  effect
+    0  price             4          -100.0    100.0  -200.0
     """
     scores = np.asarray(nps, dtype=np.float64)
     if len(scores) != len(mentions):
         raise UsageError("nps and mentions must have one row per respondent", fix="align them")
     counts = np.ones(len(scores)) if weights is None else np.asarray(weights, dtype=np.float64)
-    present = counts > 0
-    flags = mentions.astype(bool).to_numpy()
-    y = _contribution(scores)
-    design = np.column_stack([np.ones(len(y)), flags.astype(float)])
-    used = flags[present]
-    keep = np.concatenate([[True], used.any(axis=0) & ~used.all(axis=0)])
-    x = design[:, keep]
-    root = np.sqrt(counts)
-    coef, *_ = np.linalg.lstsq(x * root[:, None], y * root, rcond=None)
-    residual = y - x @ coef
-    n, p = float(counts.sum()), x.shape[1]
-    bread = np.linalg.pinv((x * counts[:, None]).T @ x)
-    meat = (x * (counts * residual**2)[:, None]).T @ x
-    covariance = bread @ meat @ bread * n / max(n - p, 1)
-    se = np.sqrt(np.clip(np.diag(covariance), 0, None))
-    t = student_t.quantile(0.5 + confidence / 2, max(n - p, 1))
-    estimate = dict(
-        zip(np.flatnonzero(keep)[1:] - 1, zip(coef[1:], se[1:], strict=True), strict=True)
-    )
+    flags = mentions.astype(bool).to_numpy().reshape(len(scores), -1)
+    if commented is None:
+        writers = flags.any(axis=1)
+    else:
+        writers = np.asarray(commented, dtype=bool)
+        if len(writers) != len(scores):
+            raise UsageError(
+                "commented must have one value per respondent", fix="align it with nps"
+            )
+    bands = (scores <= 6, (scores > 6) & (scores < 9), scores >= 9)
+    z = z_critical(confidence)
 
-    def score(mask: NDArray[np.bool_]) -> float:
-        values, weight = scores[mask], counts[mask]
-        if weight.sum() == 0:
-            return float("nan")
-        bands = (values <= 6, (values > 6) & (values < 9), values >= 9)
-        return nps_from_counts(
-            *(float(weight[b].sum()) for b in bands), confidence=confidence
-        ).score
+    def score(mask: NDArray[np.bool_]) -> tuple[float, float, float]:
+        """NPS, its standard error and the respondents counted, of the rows in ``mask``."""
+        weight = counts[mask]
+        if weight.sum() <= 0:
+            return float("nan"), float("nan"), 0.0
+        result = nps_from_counts(
+            *(float(weight[band[mask]].sum()) for band in bands), confidence=confidence
+        )
+        return result.score, result.se, float(weight.sum())
 
     rows = []
     for column, name in enumerate(mentions.columns):
-        inside, outside = flags[:, column], ~flags[:, column]
-        effect, error = estimate.get(column, (float("nan"), float("nan")))
+        inside = writers & flags[:, column]
+        nps_in, se_in, n_in = score(inside)
+        nps_out, se_out, n_out = score(writers & ~inside)
+        effect = nps_in - nps_out
+        spread = float(np.hypot(se_in, se_out))
+        p_value = float(nps_z_test(nps_in, se_in, nps_out, se_out)[1][()])
         rows.append(
             {
                 "theme": name,
-                "n_mentioning": int(counts[inside].sum()),
-                "nps_mentioning": score(inside),
-                "nps_not": score(outside),
-                "difference": score(inside) - score(outside),
-                "effect": float(effect),
-                "effect_low": float(effect - t * error),
-                "effect_high": float(effect + t * error),
-                "p_value": 2 * student_t.upper_tail(abs(effect / error), max(n - p, 1))
-                if error > 0
-                else float("nan"),
+                "n_mentioning": round(n_in),
+                "n_not": round(n_out),
+                "nps_mentioning": nps_in,
+                "nps_not": nps_out,
+                "difference": effect,
+                "effect": effect,
+                "effect_low": effect - z * spread,
+                "effect_high": effect + z * spread,
+                "p_value": p_value,
             }
         )
     return pd.DataFrame(rows)

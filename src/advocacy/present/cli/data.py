@@ -342,7 +342,9 @@ def export_command(
             help="Replace personal data before writing: e-mails, phones, card numbers and "
             "names in free text and unmapped columns become [email], [phone], [card], [name]; "
             "name, email, phone, author, interviewer and referred-contact columns become a "
-            "placeholder.",
+            "placeholder, and so do unmapped columns of survey-tool respondent data (IP "
+            "address, latitude/longitude, recipient name, e-mail and external reference) and "
+            "unmapped values that are IP addresses. Dates, scores, answers and ids are kept.",
         ),
     ] = False,
     db: DbOption = None,

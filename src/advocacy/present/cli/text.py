@@ -118,8 +118,10 @@ def analyze_command(
     if output is not OutputFormat.json:
         by_language = summary["not supported by language"]
         summary["not supported by language"] = ", ".join(
-            f"{code} {count}" for code, count in by_language.items()
+            f"{code} {count:,}" for code, count in by_language.items()
         )
+        if not by_language:  # no empty row when every text is in a language the model reads
+            del summary["not supported by language"]
     emit_object(summary, output, title="Text analysis")
 
 

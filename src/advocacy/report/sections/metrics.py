@@ -103,6 +103,18 @@ def unit_quarterly(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     )
 
 
+#: What the report says where a trend or a latest quarter would be, when no answer has a date.
+UNDATED = (
+    "No answer carries a date, so there is no trend, no latest quarter and no change over time: "
+    "import the answers with a date column (mapped to submitted_at) to see them."
+)
+
+
+def undated(ws: Workspace, scope: ReportScope) -> bool:
+    """Whether the scope has scored answers but none of them has a date (so no quarter)."""
+    return not headline_scores(ws, scope).empty and quarterly(ws, scope).empty
+
+
 def latest_quarter(ws: Workspace, scope: ReportScope) -> dt.date | None:
     """The first day of the latest complete quarter with at least ``min_n`` customer answers."""
     frame = quarterly(ws, scope)
@@ -421,6 +433,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         )
         body += _unit_table(ws, scope, quarter)
     body += _trend_part(ws, scope)
+    if undated(ws, scope):
+        body += Markup("<p class='note'>{}</p>").format(UNDATED)
     body += Markup("<h3>Over the whole period</h3>")
     body += _headline_table(headline, confidence)
     notes = [

@@ -28,12 +28,14 @@ from advocacy.report.section import ReportScope, Section, remembered, report_day
 from advocacy.report.sections.metrics import (
     LABELS,
     SHORT,
+    UNDATED,
     change_text,
     latest_quarter,
     latest_rows,
     quarterly,
     score_text,
     significant_changes,
+    undated,
 )
 
 if TYPE_CHECKING:
@@ -326,6 +328,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     tiles = kpi_tiles(ws, scope)
     findings = collect_findings(ws, scope)
     if not findings and not tiles:
+        if undated(ws, scope):
+            return Section.absent(TITLE, UNDATED)
         return Section.absent(
             TITLE, "import survey answers (advocacy import FILE --kind responses) to get one"
         )

@@ -18,9 +18,11 @@ from markupsafe import Markup
 from advocacy import display
 from advocacy.errors import ParquetSourceError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
 from advocacy.text.enrich import load_documents
+from advocacy.text.language import SENTIMENT_LANGUAGES
+from advocacy.text.non_answers import NO_CONTENT
 from advocacy.text.pii import redact
-from advocacy.text.sentiment import SENTIMENTS
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -42,13 +44,15 @@ def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
     stored = ws.text.features()
     documents = documents.assign(document_id=documents["document_id"].astype(str))
     if len(stored) >= len(documents):
-        return documents.merge(stored, on=["document_kind", "document_id"], how="left")
+        keys = ["document_kind", "document_id"]
+        stored = stored.merge(reasons(ws), on=keys, how="left")
+        return documents.merge(stored, on=keys, how="left")
     from advocacy.text.enrich import analyze_texts, calibration
 
     computed = analyze_texts([str(t) for t in documents["text"]], calibration(ws.db))
-    return pd.concat(
-        [documents, computed[["sentiment", "sentiment_score", "emotions", "effort"]]], axis=1
-    )
+    columns = ["sentiment", "sentiment_score", "emotions", "effort"]
+    columns += ["language", "sentiment_reason"]
+    return pd.concat([documents, computed[columns]], axis=1)
 
 
 def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +79,14 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
         flags = pd.DataFrame({t.theme_id: pd.Series(False, index=documents.index) for t in found})
         for theme in found:
             flags.loc[theme.members, theme.theme_id] = True
-        impact = theme_impact(documents.loc[responses, "nps"].to_numpy(float), flags[responses])
+        # Non-answers ("n/a", "nothing") wrote nothing about any theme: not the baseline.
+        reason = features.get("sentiment_reason", pd.Series(None, index=features.index))
+        commented = (reason != NO_CONTENT).to_numpy()
+        impact = theme_impact(
+            documents.loc[responses, "nps"].to_numpy(float),
+            flags[responses],
+            commented=commented[responses.to_numpy()],
+        )
         frame = frame.merge(impact.rename(columns={"theme": "theme_id"}), on="theme_id", how="left")
     return frame
 
@@ -130,12 +141,18 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
 
 #: How many themes the report shows as cards, and the longest quote on a card.
 CARDS, QUOTE_CHARS = 8, 220
+#: The share of a theme's texts that must have been read for its quotes to be chosen by the
+#: sentiment they carry; below it (a theme in a language the model does not read) the quotes
+#: are its most central texts, whatever their reading.
+READ_FOR_SENTIMENT = 0.5
 
 
-def _dominant(mix: Mapping[str, float]) -> str:
-    """The sentiment most of a theme's texts carry (texts without a sentiment left out)."""
-    read = {name: share for name, share in mix.items() if name in SENTIMENTS}
-    return max(read, key=lambda name: read[name]) if read else "neutral"
+def _dominant(mix: Mapping[str, float]) -> str | None:
+    """The sentiment most of a theme's read texts carry, or None when most were not read."""
+    shares, read = read_mix(mix)
+    if read < READ_FOR_SENTIMENT:
+        return None
+    return max(shares, key=lambda name: shares[name])
 
 
 def _cut(text: str) -> str:
@@ -189,9 +206,11 @@ def theme_quotes(
         if wanted in ("negative", "positive") and sentence:
             quotes.append((f"Most {wanted} sentence", _cut(sentence)))
         candidates = [sentiment.get(key) for key in members.get(theme_id, [])]
-        texts = [found[1] for found in candidates if found and found[0] == wanted]
+        texts = [found[1] for found in candidates if found and wanted in (None, found[0])]
         if not texts:
-            texts = [q for q in record.get("quotes") or [] if by_text.get(str(q)) == wanted]
+            texts = [
+                str(q) for q in record.get("quotes") or [] if wanted in (None, by_text.get(str(q)))
+            ]
         for text in texts:
             if len(quotes) >= per_theme:
                 break
@@ -203,18 +222,24 @@ def theme_quotes(
     return chosen
 
 
-def _bar(mix: Mapping[str, float]) -> Markup:
+def _bar(mix: Mapping[str, float], size: int) -> Markup:
+    """The sentiment of a theme's read texts as a bar and in words, saying how many were read."""
+    shares, read = read_mix(mix)
+    if not shares:
+        return Markup("<p>No sentiment: none of its texts was read.</p>")
     spans = Markup()
     for name in ("negative", "neutral", "positive"):
-        share = float(mix.get(name, 0.0))
+        share = shares[name]
         if share > 0:
             spans += Markup('<span class="{}" style="width: {:.1f}%" title="{} {}"></span>').format(
                 name, 100 * share, name, display.percent(share, 0)
             )
     words = ", ".join(
-        f"{display.percent(mix.get(name, 0.0), 0)} {name}"
-        for name in ("negative", "neutral", "positive")
+        f"{display.percent(shares[name], 0)} {name}" for name in ("negative", "neutral", "positive")
     )
+    if read < 1:
+        count = round(read * size)
+        words += f" of the {display.number(count)} read ({display.percent(read, 0)} of its texts)"
     return Markup('<div class="bar" role="img" aria-label="{}">{}</div><p>{}</p>').format(
         words, spans, words
     )
@@ -248,7 +273,7 @@ def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[tuple[str, str]]
         cards += Markup('<div class="card"><h4>{}</h4><p>{} texts</p>{}<p>{}</p>{}</div>').format(
             record["name"],
             display.number(int(record["size"])),
-            _bar(_mix(record)),
+            _bar(_mix(record), int(record["size"])),
             impact,
             said,
         )
@@ -274,29 +299,35 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     if lacking is not None:  # a Parquet source: the texts are analysed on Spark, not here
         return Section.absent(TITLE, lacking)
     features = _features(ws, documents)
-    shares = (
-        features.groupby("document_kind")["sentiment"]
-        .value_counts(normalize=True)
-        .unstack(fill_value=0)
-        .reindex(columns=["negative", "neutral", "positive"], fill_value=0)
-    )
     rows: list[dict[str, Any]] = []
+    unread: list[str] = []
     for kind, group in features.groupby("document_kind"):
-        parsed = pd.DataFrame([_emotions(e) for e in group["emotions"]])
-        row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group)}
-        for name in ("negative", "neutral", "positive"):
-            row[name] = display.percent(shares.at[str(kind), name], 0)
-        for name in ("anger", "joy", "optimism", "sadness"):
-            if name in parsed:
-                row[name] = display.percent(parsed[name].mean(), 0)
-        row["effort"] = display.percent((group["effort"] >= 0.5).mean(), 0)
+        # Shares, emotions and effort are over the texts the model read; the rest are counted
+        # by reason below the table (a language it does not read, a non-answer).
+        read = group[group["sentiment"].notna()]
+        shares = read["sentiment"].value_counts(normalize=True)
+        parsed = pd.DataFrame([_emotions(e) for e in read["emotions"]])
+        row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group), "read": len(read)}
+        if not read.empty:
+            for name in ("negative", "neutral", "positive"):
+                row[name] = display.percent(shares.get(name, 0.0), 0)
+            for name in ("anger", "joy", "optimism", "sadness"):
+                if name in parsed:
+                    row[name] = display.percent(parsed[name].mean(), 0)
+            row["effort"] = display.percent((read["effort"] >= 0.5).mean(), 0)
         rows.append(row)
-    body = Markup("<p>Sentiment, emotion and effort of every text, by kind of document:</p>")
+        note = unread_note(f"{kind}s", group)
+        if note is not None:
+            unread.append(note)
+    body = Markup(
+        "<p>Sentiment, emotion and effort of the texts the model read, by kind of document:</p>"
+    )
     body += table_html(
         rows,
         [
             ("document_kind", "Documents"),
             ("n", "Texts"),
+            ("read", "Read"),
             ("negative", "Negative"),
             ("neutral", "Neutral"),
             ("positive", "Positive"),
@@ -307,6 +338,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("effort", "Texts that describe effort"),
         ],
     )
+    for note in unread:
+        body += Markup("<p class='note'>{}</p>").format(note)
     notes = []
     if ws.unavailable("themes", "document_themes") is None:
         themes = _themes(ws, documents, features)
@@ -317,8 +350,11 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         shown = themes.head(CARDS)
         body += Markup(
             "<h3 id='themes'>Themes</h3><p>The {} largest themes: the sentiment of their texts, "
-            "their effect on NPS in points from a regression on all themes (95% interval), "
-            "and two comments that carry the theme's main sentiment.</p>"
+            "their effect on NPS in points (the NPS of the respondents who mention the theme "
+            "minus that of the other respondents whose comment has content, with its 95% "
+            "interval), "
+            "and two comments that carry the theme's main sentiment (its most central ones "
+            "when most of its texts were not read).</p>"
         ).format(len(shown))
         if "effect" in themes and themes["effect"].notna().any():
             body += _impact_chart(themes.head(15))
@@ -328,8 +364,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         title=TITLE,
         body=body,
         notes=[
-            "Sentiment and emotion come from models shipped with advocacy (trained on TweetEval); "
-            "sentiment is calibrated on this workspace's scored comments when there are enough.",
+            "Sentiment, emotion and complaint come from logistic heads shipped with advocacy, "
+            "on a multilingual static embedding, trained on English tweets, Reddit comments, "
+            "reviews and customer requests (tools/build_heads.py); texts in "
+            f"{', '.join(SENTIMENT_LANGUAGES)} are read, others get no sentiment and are counted "
+            "apart. Sentiment is calibrated on this workspace's scored comments and taught "
+            "labels when there are enough.",
             *notes,
         ],
     )

@@ -1,0 +1,76 @@
+"""Survey answers without dates: scores, period views, the report and the export still work.
+
+A survey export with a comment and a score but no date column is common (audit finding 1). The
+period views of such a workspace are empty, and nothing that asks for them may crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from metrics.data import employee_responses, insert, responses
+
+
+@pytest.fixture
+def undated(db_url: str) -> Iterator[Any]:
+    import advocacy
+
+    ws = advocacy.open(db_url)
+    insert(ws, "responses", responses(200).drop(columns=["submitted_at"]))
+    insert(ws, "employee_responses", employee_responses(60).drop(columns=["submitted_at"]))
+    yield ws
+    ws.close()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"period": "quarter", "compare": "previous"},
+        {"period": "month", "compare": "previous", "rolling": 3},
+        {"period": "quarter", "compare": "previous", "by": "unit"},
+        {"period": "quarter", "compare": "rest", "by": "unit"},
+    ],
+)
+def test_period_views_of_undated_answers_are_empty(undated: Any, options: dict[str, Any]) -> None:
+    result = undated.metrics.scores(["nps", "csat", "enps"], **options)
+    assert result.empty
+    assert {"period", "score", "p_adjusted"} <= set(result.columns)
+
+
+def test_undated_answers_still_have_scores(undated: Any) -> None:
+    result = undated.metrics.scores("nps", by="unit")
+    assert result["n"].sum() == responses(200)["nps"].notna().sum()
+
+
+def test_report_of_undated_answers_says_there_are_no_dates(undated: Any, tmp_path: Path) -> None:
+    from advocacy.report import write
+
+    out = tmp_path / "report.html"
+    write(undated, out)
+    page = out.read_text()
+    assert "No answer carries a date" in page
+    assert "Over the whole period" in page
+
+
+def test_dated_and_undated_answers_compare_dated_quarters_only(db_url: str) -> None:
+    import advocacy
+
+    ws = advocacy.open(db_url)
+    dated = responses(400)
+    insert(ws, "responses", dated)
+    later = responses(100, seed=9).drop(columns=["submitted_at"])
+    insert(ws, "responses", later.assign(response_id=[f"u{i}" for i in range(len(later))]))
+    result = ws.metrics.scores("nps", period="quarter", compare="previous")
+    ws.close()
+    assert result["n"].sum() == dated["nps"].notna().sum()
+    assert result["period"].notna().all()
+    assert result["p_adjusted"].notna().sum() == len(result) - 1
+
+
+def test_every_analysis_of_undated_answers_exports(undated: Any, tmp_path: Path) -> None:
+    written = undated.export_analysis("all", out=tmp_path / "all.xlsx")
+    assert written["scores"] > 0

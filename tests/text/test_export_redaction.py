@@ -1,0 +1,82 @@
+"""``export --redact`` masks the respondent data survey tools put in unmapped columns (audit 5a).
+
+The real Qualtrics exports carry the respondent's IP address and GPS position (and, in the
+legacy layout, a name column); they land in ``attrs``, which the free-text redactor alone let
+through.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import advocacy
+from advocacy.text.export import export_table, personal_key_mask, redact_table
+from advocacy.text.pii import Redactor
+
+QUALTRICS = ("qualtRics_sample.csv", "qualtRics_sample_legacy.csv")
+
+
+@pytest.mark.parametrize("name", QUALTRICS)
+def test_qualtrics_ip_and_location_are_masked(shared_data: Path, tmp_path: Path, name: str) -> None:
+    source = shared_data / "qualtrics-exports" / name
+    raw = source.read_text(encoding="utf-8")
+    with advocacy.open(tmp_path / "w.duckdb") as ws:
+        ws.import_file(source, kind="responses")
+        plain = export_table(ws, "responses")
+        redacted = export_table(ws, "responses", redact=True)
+    kept = [json.loads(value) for value in plain.column("attrs").to_pylist()]
+    masked = [json.loads(value) for value in redacted.column("attrs").to_pylist()]
+    assert "130.92.34.66" in raw and any("130.92.34.66" in str(row) for row in kept)
+    for before, after in zip(kept, masked, strict=True):
+        assert after.keys() == before.keys()
+        for key, value in before.items():
+            if key in ("IPAddress", "LocationLatitude", "LocationLongitude"):
+                assert after[key] == ("[ip]" if key == "IPAddress" else "[location]")
+            elif personal_key_mask(key) is None:
+                assert after[key] == value  # answers and other metadata are kept
+    text = json.dumps(masked)
+    assert "130.92.34.66" not in text and "47.115" not in text and "7.2315" not in text
+
+
+def test_every_personal_column_and_flagged_value_is_masked() -> None:
+    import pyarrow as pa
+
+    attrs = {
+        "RecipientFirstName": "Ada",
+        "RecipientLastName": "Quillfeather",
+        "RecipientEmail": "ada@example.org",
+        "ExternalReference": "CRM-00017",
+        "IP Address": "2001:db8::7",
+        "Email Address": "bart@example.net",
+        "First Name": "Bart",
+        "Phone": "+44 20 7946 0958",
+        "Custom Data 1": "call 555-867-5309",
+        "Forwarded for": "10.0.0.12",
+        "nested": {"lat": 47.1, "note": ["write to ada@example.org"]},
+        "How often do you e-mail us?": "weekly",
+        "Submitted at": "08:28:09",
+        "Q1": 2,
+    }
+    table = pa.table({"attrs": [json.dumps(attrs)]})
+    [cleaned] = [
+        json.loads(v) for v in redact_table(table, redactor=Redactor([])).column(0).to_pylist()
+    ]
+    assert cleaned == {
+        "RecipientFirstName": "[name]",
+        "RecipientLastName": "[name]",
+        "RecipientEmail": "[email]",
+        "ExternalReference": "[reference]",
+        "IP Address": "[ip]",
+        "Email Address": "[email]",
+        "First Name": "[name]",
+        "Phone": "[phone]",
+        "Custom Data 1": "call [phone]",
+        "Forwarded for": "[ip]",
+        "nested": {"lat": "[location]", "note": ["write to [email]"]},
+        "How often do you e-mail us?": "weekly",
+        "Submitted at": "08:28:09",
+        "Q1": 2,
+    }
