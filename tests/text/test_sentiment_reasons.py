@@ -113,8 +113,9 @@ def test_cli_summary_counts_unsupported_languages_and_non_answers(
     assert summary["language not supported"] == 4
     assert summary["not supported by language"] == {"de": 1, "id": 2, "ru": 1}
     assert summary["non-answers"] == 2
-    # Their scores teach no calibration of the English reader: left out, and counted.
-    assert summary["calibration labels"] == len(COMMENTS) - 4
+    # Their scores teach no calibration of the English reader: left out, and counted; the
+    # two non-answers' scores label no text at all.
+    assert summary["calibration labels"] == len(COMMENTS) - 4 - 2
     assert (
         "4 labelled texts in languages the model does not read left out" in (summary["calibration"])
     )

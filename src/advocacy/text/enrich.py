@@ -195,16 +195,6 @@ def workspace_calibration(
     # or Portuguese looks like, and no document in that language is read with the calibration.
     readable = np.flatnonzero([code is None or code in SENTIMENT_LANGUAGES for code in languages])
     unread = Counter(code for code in languages if code not in (None, *SENTIMENT_LANGUAGES))
-    if unread:
-        # A non-answer ("Keine Angabe") is counted apart, as the summary of text analyze does.
-        codes = [code for code in languages if code not in (None, *SENTIMENT_LANGUAGES)]
-        texts_unread = [t for t, c in zip(labelled, languages, strict=True) if c in unread]
-        placeholders = Counter(
-            code for code, empty in zip(codes, non_answer_mask(texts_unread), strict=True) if empty
-        )
-        if placeholders:
-            unread -= placeholders
-            unread[NO_CONTENT] = sum(placeholders.values())
     if len(readable) < minimum:
         why = _unread(unread)
         if len(readable):  # some in languages it reads, fewer than ``minimum``
@@ -246,18 +236,10 @@ def workspace_calibration(
 
 
 def _unread(counts: Mapping[str, int], *, left_out: str = "") -> str:
-    """``2,546 labelled texts ...`` by language, the non-answers among them (key
-    :data:`NO_CONTENT`) counted apart, so that the languages' counts match the summary's."""
-    placeholders = counts.get(NO_CONTENT, 0)
-    codes = {code: count for code, count in counts.items() if code != NO_CONTENT and count}
-    total, by = sum(codes.values()), sorted(codes.items(), key=lambda item: (-item[1], item[0]))
+    total, by = sum(counts.values()), sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     languages = ", ".join(f"{code} {count:,}" for code, count in by)
     unread = f"in languages the model does not read{left_out} ({languages})"
-    text = f"{total:,} labelled text{'' if total == 1 else 's'} {unread}" if total else ""
-    if placeholders:
-        text += f"{'; ' if text else ''}{placeholders:,} labelled non-answer"
-        text += f"{'' if placeholders == 1 else 's'} in those languages{left_out}"
-    return text
+    return f"{total:,} labelled text{'' if total == 1 else 's'} {unread}"
 
 
 def _run(work: Callable[[], None] | None) -> None:
