@@ -24,6 +24,7 @@ import pandas as pd
 
 from advocacy.drivers.respondents import OUTCOMES
 from advocacy.errors import UsageError
+from advocacy.text.non_answers import is_non_answer
 
 #: Themes entering the model by default: the most frequent ones among the respondents used.
 MAX_THEMES = 12
@@ -36,7 +37,8 @@ def _commented(responses: Any, outcome: str, unit: str | None) -> pd.DataFrame:
     if unit is not None:
         answers = answers.filter(answers.unit == unit)
     frame = answers.select("response_id", "unit", "touchpoint", outcome, "comment").to_pandas()
-    has_comment = frame["comment"].map(lambda text: isinstance(text, str) and bool(text.strip()))
+    # A non-answer ("n/a", "nothing") is no comment: it would read as one that mentions no theme.
+    has_comment = frame["comment"].map(lambda text: not is_non_answer(text))
     has_comment = has_comment.astype(bool)  # an empty column maps to object dtype
     kept = frame[has_comment].drop(columns="comment").reset_index(drop=True)
     kept["response_id"] = kept["response_id"].astype(str)

@@ -20,8 +20,6 @@ from advocacy.report.section import (
     remembered,
     table_html,
 )
-from advocacy.store.steady import steady_table
-from advocacy.text.non_answers import NO_CONTENT
 
 if TYPE_CHECKING:
     from advocacy.report.sections.summary import Finding
@@ -108,42 +106,23 @@ def _drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
     )
 
 
-def _non_answers(ws: Workspace, scope: ReportScope) -> int:
-    """Respondents with an NPS whose comment ``text analyze`` found to be a non-answer."""
-    if ws.unavailable("text_features") is not None:
-        return 0
-    features = steady_table(ws.db, "text_features")
-    answers = steady_table(ws.db, "responses")
-    answers = answers.filter(answers.nps.notnull())
-    if scope.unit is not None:
-        answers = answers.filter(answers.unit == scope.unit)
-    empty = features.filter(
-        (features.document_kind == "response") & (features.sentiment_reason == NO_CONTENT)
-    )
-    chosen = answers.filter(answers.response_id.cast("string").isin(empty.document_id))
-    return int(chosen.count().execute())
-
-
 def _theme_drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
     try:
         frame = ws.gaps.drivers(level="theme", unit=scope.unit, n_bootstrap=100)
     except AdvocacyError:
         return Markup()
     top = frame.iloc[0]
-    # The drivers count a non-answer ("n/a") as a comment that mentions no theme: say how many.
-    placeholders = _non_answers(ws, scope)
-    among = f", {placeholders:,} of them non-answers such as n/a" if placeholders else ""
     return Markup(
         "<h3>Comment themes as drivers of NPS</h3><p>Whether a respondent's comment mentions "
         "each theme, taken as a driver: each theme's share of the {:.0%} of NPS variation the "
         "mentions explain (LMG over the {} most mentioned themes, n = {:,} respondents with a "
-        "comment{}; {:,} without one left out). The strongest is <strong>{}</strong> ({:.0%}, "
+        "comment; {:,} without one, or with a non-answer such as n/a, left out). The strongest "
+        "is <strong>{}</strong> ({:.0%}, "
         "mentioned by {:,}).</p>"
     ).format(
         frame.attrs["r_squared"],
         len(frame),
         frame.attrs["n"],
-        among,
         frame.attrs["without_comment"],
         top.driver,
         top.share,
