@@ -86,7 +86,12 @@ from advocacy.text.theme_facets import (
 )
 from advocacy.text.theme_keywords import keyword_hits, seed_hits
 from advocacy.text.theme_prototypes import Prototypes, theme_prototypes
-from advocacy.text.theme_sentences import cut_sentences, sentence_vectors, stemmer_languages
+from advocacy.text.theme_sentences import (
+    ThemeReading,
+    cut_sentences,
+    sentence_vectors,
+    stemmer_languages,
+)
 from advocacy.text.theme_terms import learn_terms, term_hits
 
 __all__ = [
@@ -144,6 +149,7 @@ def assign_themes(
     languages: Sequence[str | None] | None = None,
     keywords: bool = True,
     meaning: bool = True,
+    reading: ThemeReading | None = None,
 ) -> NDArray[np.float64]:
     """Theme scores (n texts x n themes) in 0..1; a score > 0 means the text has the theme.
 
@@ -171,6 +177,10 @@ def assign_themes(
         ISO 639-1 code per text (None: unknown), which chooses the keyword stemmer.
     keywords, meaning
         Turn either evidence off (to measure the other alone).
+    reading
+        :func:`~advocacy.text.theme_sentences.theme_reading` of ``texts`` (with the same
+        ``taxonomy``, ``embedder``, ``languages`` and ``keywords``), when read already (on
+        several processes, for example); else what meaning needs is read here.
 
     Returns
     -------
@@ -215,6 +225,7 @@ def assign_themes(
             vague_margin=vague_margin,
             languages=languages if keywords else None,
             keywords=keywords,
+            reading=reading,
         )
         # A text that names nothing the taxonomy lists is about the thing as a whole: its broad
         # theme ("I love it": LAPTOP#GENERAL), weakly (quotes come from texts that name it).
@@ -252,13 +263,14 @@ def _by_sentence(
     vague_margin: float,
     languages: Sequence[str | None] | None,
     keywords: bool,
+    reading: ThemeReading | None,
 ) -> None:
     """Fill ``scores`` sentence by sentence: keywords first, meaning where they are silent."""
     k = len(taxonomy.themes)
-    cut = cut_sentences(texts)
+    cut = cut_sentences(texts) if reading is None else reading.cut
     pieces, owner, read, counts = cut.pieces, cut.owner, cut.read, cut.counts
     hits = np.zeros((len(pieces), k), dtype=bool)
-    vectors: NDArray[np.float32] | None = None
+    vectors = None if reading is None else reading.vectors
     centred: NDArray[np.float32] | None = None
     prototypes: Prototypes | None = None
     facets = theme_facets(taxonomy)
@@ -268,14 +280,20 @@ def _by_sentence(
         # Cut once: the keywords and the words of the texts read the same words.
         folded = [words(piece) for piece in pieces] if open_themes else None
         stemmed: dict[str, dict[str, str]] = {}
-        found = seed_hits(pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed)
+        if reading is not None and reading.found is not None:
+            found = reading.found
+        else:
+            found = seed_hits(
+                pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed
+            )
         vague = [] if facets is None else vague_entities(facets)
         alone = None
         if facets is not None and vague and found[read][:, np.isin(facets.entity, vague)].any():
             # An entity named with no attribute and no theme about it as a whole: what the
             # sentence says may choose which of its themes ("the drinks were great"). Only
             # when a sentence read names one: else there is nothing to choose.
-            vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+            if vectors is None:
+                vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
             centred, alone = _vague_choice(
                 taxonomy, facets, vague, vectors, read, len(pieces), embedder, vague_margin
             )
