@@ -115,3 +115,19 @@ def test_themes_assign_on_two_workers_stores_the_one_process_rows(
         ws.close()
     assert len(stored[0][1]) > len(texts) // 2
     assert stored[1] == stored[0]
+
+
+@needs_fork
+def test_the_stems_a_worker_made_come_back_to_the_caller(tmp_path: Path) -> None:
+    from advocacy.text.phrases import stem_words
+    from advocacy.text.theme_sentences import _stems
+
+    (tmp_path / "t.yaml").write_text(TAXONOMY, encoding="utf-8")
+    taxonomy = load_taxonomy(tmp_path / "t.yaml")
+    made_up = [f"quorbling{i:04d}s" for i in range(2 * PIECE_TEXTS + 10)]
+    texts = [f"The price of the {word} was fair and the story good." for word in made_up]
+    theme_reading(texts, taxonomy, embedder=default_embedder(), workers=2)
+    known = _stems.current().get("en", {})
+    assert all(
+        known.get(word) == stem for word, stem in zip(made_up, stem_words(made_up), strict=True)
+    )

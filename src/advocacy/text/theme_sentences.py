@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from advocacy.text.embeddings import Embedder
 from advocacy.text.phrases import MAX_CHARACTERS, stemmer_language
 from advocacy.text.taxonomy_file import Taxonomy
 from advocacy.text.theme_keywords import seed_hits
-from advocacy.text.workers import run_tasks, split_evenly
+from advocacy.text.workers import Learning, run_tasks, share_learning, split_evenly
 
 __all__ = [
     "MIN_MEANING_WORDS",
@@ -41,6 +42,46 @@ __all__ = [
 MIN_MEANING_WORDS = 3
 #: At most this many texts in a piece of :func:`theme_reading` (as ``text analyze``'s pieces).
 PIECE_TEXTS = 500
+#: The stems of at most this many words are remembered (about 100 bytes each), then forgotten.
+STEM_CACHE_SIZE = 100_000
+
+
+class _Stems:
+    """Stemmer -> folded word -> stem, for the seed keywords' search of every piece and run of
+    this process, and what the workers stemmed (a stem is the same whichever process made it:
+    only the work is spared)."""
+
+    def __init__(self) -> None:
+        self.table: dict[str, dict[str, str]] = {}
+        self.forgotten = 0
+
+    def current(self) -> dict[str, dict[str, str]]:
+        if sum(len(known) for known in self.table.values()) >= STEM_CACHE_SIZE:
+            self.table = {}
+            self.forgotten += 1
+        return self.table
+
+    def mark(self) -> tuple[int, dict[str, int]]:
+        return self.forgotten, {stemmer: len(known) for stemmer, known in self.table.items()}
+
+    def since(self, mark: tuple[int, dict[str, int]]) -> dict[str, list[tuple[str, str]]]:
+        forgotten, counts = mark
+        start = counts if forgotten == self.forgotten else {}
+        return {
+            stemmer: list(islice(known.items(), start.get(stemmer, 0), None))
+            for stemmer, known in self.table.items()
+        }
+
+    def merge(self, learnt: dict[str, list[tuple[str, str]]]) -> None:
+        table = self.current()
+        for stemmer, pairs in learnt.items():
+            table.setdefault(stemmer, {}).update(pairs)
+
+
+_stems = _Stems()
+share_learning(
+    "stems of the theme sentences' words", Learning(_stems.mark, _stems.since, _stems.merge)
+)
 
 
 @dataclass(frozen=True)
@@ -264,6 +305,6 @@ def _read_piece(
     found = None
     if keywords:
         chosen = None if languages is None else [languages[row] for row in cut.owner]
-        found = seed_hits(cut.pieces, taxonomy, languages=chosen)
+        found = seed_hits(cut.pieces, taxonomy, languages=chosen, stemmed=_stems.current())
     vectors = sentence_vectors(cut.pieces, cut.read, cut.owner, cut.counts, embedder, embeddings)
     return ThemeReading(embeddings, cut, found, vectors)
