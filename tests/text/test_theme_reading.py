@@ -131,3 +131,19 @@ def test_the_stems_a_worker_made_come_back_to_the_caller(tmp_path: Path) -> None
     assert all(
         known.get(word) == stem for word, stem in zip(made_up, stem_words(made_up), strict=True)
     )
+
+
+def test_a_reading_of_other_texts_is_refused(tmp_path: Path) -> None:
+    from advocacy.errors import UsageError
+
+    (tmp_path / "t.yaml").write_text(TAXONOMY, encoding="utf-8")
+    taxonomy = load_taxonomy(tmp_path / "t.yaml")
+    embedder = default_embedder()
+    texts = ["The price was fair.", "The plot was thin and the author rambled."]
+    reading = theme_reading(texts, taxonomy, embedder=embedder)
+    assert np.array_equal(
+        assign_themes(texts, taxonomy, embedder=embedder, reading=reading),
+        assign_themes(texts, taxonomy, embedder=embedder),
+    )
+    with pytest.raises(UsageError, match="other texts"):
+        assign_themes(texts[::-1], taxonomy, embedder=embedder, reading=reading)

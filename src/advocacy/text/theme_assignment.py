@@ -70,6 +70,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from advocacy.errors import UsageError
 from advocacy.text.embeddings import Embedder, unit_rows
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
@@ -196,6 +197,11 @@ def assign_themes(
         ``languages`` does not know), else 0; a child's score propagates to its parent.
         Non-answers score 0 everywhere.
 
+    Raises
+    ------
+    UsageError
+        When ``reading`` is not the reading of ``texts``.
+
     Examples
     --------
     >>> from advocacy.text import default_embedder
@@ -207,6 +213,12 @@ def assign_themes(
     >>> assign_themes(texts, taxonomy, embedder=default_embedder()).tolist()
     [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
     """
+    if reading is not None and reading.texts != list(texts):
+        # Another batch's reading would give its sentences' themes to these texts.
+        raise UsageError(
+            f"reading is of {len(reading.texts)} other texts, not of these {len(texts)}",
+            fix="pass theme_reading of these texts, or no reading",
+        )
     n, k = len(texts), len(taxonomy.themes)
     scores = np.zeros((n, k))
     if n == 0 or k == 0:

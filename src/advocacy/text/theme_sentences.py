@@ -198,6 +198,8 @@ class ThemeReading:
 
     Attributes
     ----------
+    texts
+        The texts read.
     embeddings
         Each text's embedding.
     cut
@@ -210,6 +212,7 @@ class ThemeReading:
         ``cut.read``).
     """
 
+    texts: list[str]
     embeddings: NDArray[np.float32]
     cut: SentenceCut
     found: NDArray[np.bool_] | None
@@ -271,7 +274,7 @@ def theme_reading(
         meanwhile=meanwhile,
     )
     if len(done) == 1:
-        return done[0]
+        return done[0]  # one piece: read in this process, of every text
     sentences = np.cumsum([0] + [len(part.cut.pieces) for part in done])
     cut = SentenceCut(
         [sentence for part in done for sentence in part.cut.pieces],
@@ -285,6 +288,7 @@ def theme_reading(
     )
     found = [part.found for part in done if part.found is not None]
     return ThemeReading(
+        list(texts),
         np.concatenate([part.embeddings for part in done]),
         cut,
         np.concatenate(found) if keywords else None,
@@ -307,4 +311,4 @@ def _read_piece(
         chosen = None if languages is None else [languages[row] for row in cut.owner]
         found = seed_hits(cut.pieces, taxonomy, languages=chosen, stemmed=_stems.current())
     vectors = sentence_vectors(cut.pieces, cut.read, cut.owner, cut.counts, embedder, embeddings)
-    return ThemeReading(embeddings, cut, found, vectors)
+    return ThemeReading(texts, embeddings, cut, found, vectors)
