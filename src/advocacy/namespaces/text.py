@@ -239,8 +239,14 @@ class TextNamespace:
         """
         from advocacy.text.catalogue import assign_taxonomy
         from advocacy.text.taxonomy import DEFAULT_THRESHOLD
+        from advocacy.text.workers import worker_count
 
-        return assign_taxonomy(self._db, taxonomy, threshold=threshold or DEFAULT_THRESHOLD)
+        return assign_taxonomy(
+            self._db,
+            taxonomy,
+            threshold=threshold or DEFAULT_THRESHOLD,
+            workers=worker_count(self._settings.text_workers),
+        )
 
     def themes(
         self,

@@ -304,7 +304,14 @@ class TermCounts:
         from sklearn.pipeline import make_pipeline
 
         (transformer, classifier), vocabulary = model
-        words = {self.terms[term]: column for column, term in enumerate(vocabulary)}
+        # One C-level pass over ~100,000 terms (a dict comprehension took 0.08 CPU s).
+        words = dict(
+            zip(
+                np.asarray(self.terms, dtype=object)[vocabulary].tolist(),
+                range(len(vocabulary)),
+                strict=True,
+            )
+        )
         template = tfidf_model().steps[0][1]
         vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": words})
         vectorizer.idf_ = transformer.idf_

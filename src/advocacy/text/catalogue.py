@@ -39,8 +39,13 @@ from advocacy.text.taxonomy import (
     promote,
     save_taxonomy,
 )
-from advocacy.text.theme_classifier import DECISION_THRESHOLD, ThemeClassifier
+from advocacy.text.theme_classifier import (
+    DECISION_THRESHOLD,
+    ThemeClassifier,
+    prepare_self_training,
+)
 from advocacy.text.theme_names import shorten
+from advocacy.text.theme_sentences import theme_reading
 from advocacy.text.themes import (
     NO_SENTIMENT,
     DiscoveredTheme,
@@ -48,6 +53,7 @@ from advocacy.text.themes import (
     emerging_themes,
     theme_impact,
 )
+from advocacy.text.workers import reap
 
 THEME_TYPES = {
     "theme_id": "TEXT",
@@ -170,23 +176,46 @@ def assign_taxonomy(
     kinds: Sequence[str] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     now: datetime | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
-    """Assign every text to the taxonomy's themes (multi-label); return counts per theme."""
+    """Assign every text to the taxonomy's themes (multi-label); return counts per theme.
+
+    The texts' sentences are cut, embedded and searched for keywords in pieces on ``workers``
+    processes (:func:`~advocacy.text.theme_sentences.theme_reading`: the same numbers for any
+    count) while this process imports the self-training's scikit-learn and reads the
+    workspace's identities for the quotes' redaction.
+    """
     chosen = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
     stamp = now or datetime.now(UTC)
     documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
     embedder = default_embedder()
-    embeddings = embedder.embed(texts)
+    languages = _languages(db, documents)
+    redactors: list[Redactor] = []
+
+    def meanwhile() -> None:
+        prepare_self_training()
+        redactors.append(Redactor.for_workspace(db))
+
+    reading = theme_reading(
+        texts,
+        chosen,
+        embedder=embedder,
+        languages=languages,
+        workers=workers,
+        meanwhile=meanwhile,
+    )
+    embeddings = reading.embeddings
     scores = assign_themes(
         texts,
         chosen,
         embedder=embedder,
         embeddings=embeddings,
         threshold=threshold,
-        languages=_languages(db, documents),
+        languages=languages,
+        reading=reading,
     )
-    redactor = Redactor.for_workspace(db)
+    redactor = redactors[0]
     ids = [f"curated:{t.name}" for t in chosen.themes]
     themes = pd.DataFrame(
         {
@@ -227,6 +256,7 @@ def assign_taxonomy(
     )
     _replace(db, "curated", themes, links)
     _apply_taught(db, stamp, documents, embeddings, scores, chosen, model=embedder.name)
+    reap()  # the workers exited while the rows were written: their CPU counts here
     return themes[["theme_id", "name", "parent", "size"]]
 
 

@@ -70,6 +70,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from advocacy.errors import UsageError
 from advocacy.text.embeddings import Embedder, unit_rows
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
@@ -86,7 +87,12 @@ from advocacy.text.theme_facets import (
 )
 from advocacy.text.theme_keywords import keyword_hits, seed_hits
 from advocacy.text.theme_prototypes import Prototypes, theme_prototypes
-from advocacy.text.theme_sentences import cut_sentences, sentence_vectors, stemmer_languages
+from advocacy.text.theme_sentences import (
+    ThemeReading,
+    cut_sentences,
+    sentence_vectors,
+    stemmer_languages,
+)
 from advocacy.text.theme_terms import learn_terms, term_hits
 
 __all__ = [
@@ -144,6 +150,7 @@ def assign_themes(
     languages: Sequence[str | None] | None = None,
     keywords: bool = True,
     meaning: bool = True,
+    reading: ThemeReading | None = None,
 ) -> NDArray[np.float64]:
     """Theme scores (n texts x n themes) in 0..1; a score > 0 means the text has the theme.
 
@@ -171,6 +178,10 @@ def assign_themes(
         ISO 639-1 code per text (None: unknown), which chooses the keyword stemmer.
     keywords, meaning
         Turn either evidence off (to measure the other alone).
+    reading
+        :func:`~advocacy.text.theme_sentences.theme_reading` of ``texts`` (with the same
+        ``taxonomy``, ``embedder``, ``languages`` and ``keywords``), when read already (on
+        several processes, for example); else what meaning needs is read here.
 
     Returns
     -------
@@ -186,6 +197,11 @@ def assign_themes(
         ``languages`` does not know), else 0; a child's score propagates to its parent.
         Non-answers score 0 everywhere.
 
+    Raises
+    ------
+    UsageError
+        When ``reading`` is not the reading of ``texts``.
+
     Examples
     --------
     >>> from advocacy.text import default_embedder
@@ -197,6 +213,12 @@ def assign_themes(
     >>> assign_themes(texts, taxonomy, embedder=default_embedder()).tolist()
     [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
     """
+    if reading is not None and reading.texts != list(texts):
+        # Another batch's reading would give its sentences' themes to these texts.
+        raise UsageError(
+            f"reading is of {len(reading.texts)} other texts, not of these {len(texts)}",
+            fix="pass theme_reading of these texts, or no reading",
+        )
     n, k = len(texts), len(taxonomy.themes)
     scores = np.zeros((n, k))
     if n == 0 or k == 0:
@@ -215,6 +237,7 @@ def assign_themes(
             vague_margin=vague_margin,
             languages=languages if keywords else None,
             keywords=keywords,
+            reading=reading,
         )
         # A text that names nothing the taxonomy lists is about the thing as a whole: its broad
         # theme ("I love it": LAPTOP#GENERAL), weakly (quotes come from texts that name it).
@@ -252,13 +275,14 @@ def _by_sentence(
     vague_margin: float,
     languages: Sequence[str | None] | None,
     keywords: bool,
+    reading: ThemeReading | None,
 ) -> None:
     """Fill ``scores`` sentence by sentence: keywords first, meaning where they are silent."""
     k = len(taxonomy.themes)
-    cut = cut_sentences(texts)
+    cut = cut_sentences(texts) if reading is None else reading.cut
     pieces, owner, read, counts = cut.pieces, cut.owner, cut.read, cut.counts
     hits = np.zeros((len(pieces), k), dtype=bool)
-    vectors: NDArray[np.float32] | None = None
+    vectors = None if reading is None else reading.vectors
     centred: NDArray[np.float32] | None = None
     prototypes: Prototypes | None = None
     facets = theme_facets(taxonomy)
@@ -268,14 +292,20 @@ def _by_sentence(
         # Cut once: the keywords and the words of the texts read the same words.
         folded = [words(piece) for piece in pieces] if open_themes else None
         stemmed: dict[str, dict[str, str]] = {}
-        found = seed_hits(pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed)
+        if reading is not None and reading.found is not None:
+            found = reading.found
+        else:
+            found = seed_hits(
+                pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed
+            )
         vague = [] if facets is None else vague_entities(facets)
         alone = None
         if facets is not None and vague and found[read][:, np.isin(facets.entity, vague)].any():
             # An entity named with no attribute and no theme about it as a whole: what the
             # sentence says may choose which of its themes ("the drinks were great"). Only
             # when a sentence read names one: else there is nothing to choose.
-            vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+            if vectors is None:
+                vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
             centred, alone = _vague_choice(
                 taxonomy, facets, vague, vectors, read, len(pieces), embedder, vague_margin
             )

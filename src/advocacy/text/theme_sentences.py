@@ -3,12 +3,19 @@
 Keywords are found sentence by sentence (a phrase does not cross a sentence), and only
 sentences of :data:`MIN_MEANING_WORDS` words or more are read for meaning: "Brilliant." says
 nothing about a topic, and a lone word's embedding is mostly its spelling.
+
+All of that is the same for a text whatever texts are beside it (a sentence's embedding sums
+its pieces' vectors in the same order in any batch), so :func:`theme_reading` reads the texts in
+fixed pieces of :data:`PIECE_TEXTS` on the worker processes of :mod:`advocacy.text.workers`:
+the same numbers for any number of workers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -16,17 +23,65 @@ from numpy.typing import NDArray
 
 from advocacy.text.embeddings import Embedder
 from advocacy.text.phrases import MAX_CHARACTERS, stemmer_language
+from advocacy.text.taxonomy_file import Taxonomy
+from advocacy.text.theme_keywords import seed_hits
+from advocacy.text.workers import Learning, run_tasks, share_learning, split_evenly
 
 __all__ = [
     "MIN_MEANING_WORDS",
+    "PIECE_TEXTS",
     "SentenceCut",
+    "ThemeReading",
     "cut_sentences",
     "sentence_vectors",
     "stemmer_languages",
+    "theme_reading",
 ]
 
 #: Fewer words than this and a sentence gets no theme by meaning (keywords still count).
 MIN_MEANING_WORDS = 3
+#: At most this many texts in a piece of :func:`theme_reading` (as ``text analyze``'s pieces).
+PIECE_TEXTS = 500
+#: The stems of at most this many words are remembered (about 100 bytes each), then forgotten.
+STEM_CACHE_SIZE = 100_000
+
+
+class _Stems:
+    """Stemmer -> folded word -> stem, for the seed keywords' search of every piece and run of
+    this process, and what the workers stemmed (a stem is the same whichever process made it:
+    only the work is spared)."""
+
+    def __init__(self) -> None:
+        self.table: dict[str, dict[str, str]] = {}
+        self.forgotten = 0
+
+    def current(self) -> dict[str, dict[str, str]]:
+        if sum(len(known) for known in self.table.values()) >= STEM_CACHE_SIZE:
+            self.table = {}
+            self.forgotten += 1
+        return self.table
+
+    def mark(self) -> tuple[int, dict[str, int]]:
+        return self.forgotten, {stemmer: len(known) for stemmer, known in self.table.items()}
+
+    def since(self, mark: tuple[int, dict[str, int]]) -> dict[str, list[tuple[str, str]]]:
+        forgotten, counts = mark
+        start = counts if forgotten == self.forgotten else {}
+        return {
+            stemmer: list(islice(known.items(), start.get(stemmer, 0), None))
+            for stemmer, known in self.table.items()
+        }
+
+    def merge(self, learnt: dict[str, list[tuple[str, str]]]) -> None:
+        table = self.current()
+        for stemmer, pairs in learnt.items():
+            table.setdefault(stemmer, {}).update(pairs)
+
+
+_stems = _Stems()
+share_learning(
+    "stems of the theme sentences' words", Learning(_stems.mark, _stems.since, _stems.merge)
+)
 
 
 @dataclass(frozen=True)
@@ -135,3 +190,125 @@ def stemmer_languages(languages: Sequence[str | None] | None, n: int) -> list[st
     if languages is None:
         return [stemmer_language(None)] * n
     return [stemmer_language(language) for language in languages]
+
+
+@dataclass(frozen=True)
+class ThemeReading:
+    """What theme assignment reads of each text before it weighs the themes' meaning.
+
+    Attributes
+    ----------
+    texts
+        The texts read.
+    embeddings
+        Each text's embedding.
+    cut
+        The texts' sentences (:func:`cut_sentences`).
+    found
+        Sentences x themes: which themes' seed keywords each sentence names
+        (:func:`~advocacy.text.theme_keywords.seed_hits`); None when keywords were not read.
+    vectors
+        The embeddings of the sentences read for meaning (:func:`sentence_vectors` of
+        ``cut.read``).
+    """
+
+    texts: list[str]
+    embeddings: NDArray[np.float32]
+    cut: SentenceCut
+    found: NDArray[np.bool_] | None
+    vectors: NDArray[np.float32]
+
+
+def theme_reading(
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    embedder: Embedder,
+    languages: Sequence[str | None] | None = None,
+    keywords: bool = True,
+    workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
+) -> ThemeReading:
+    """Embed, cut, find the seed keywords of and embed the sentences of ``texts``, in pieces.
+
+    The pieces (at most :data:`PIECE_TEXTS` texts, as even as can be) do not depend on
+    ``workers``, and a text's reading does not depend on its piece: the same numbers as one
+    piece of every text, for any number of workers.
+
+    Parameters
+    ----------
+    texts
+        The texts.
+    taxonomy
+        The themes whose seed keywords are looked for.
+    embedder
+        Embeds the texts and their sentences.
+    languages
+        ISO 639-1 code per text (None: unknown), which chooses the keyword stemmer.
+    keywords
+        Whether to look for the seed keywords at all.
+    workers
+        Processes to read on (1: this one alone; :func:`~advocacy.text.workers.run_tasks`).
+    meanwhile
+        The caller's own work, done while the workers read (an import, a query).
+
+    Returns
+    -------
+    ThemeReading
+        The reading of every text, in order.
+    """
+    split = split_evenly(len(texts), -(-len(texts) // PIECE_TEXTS))
+    done = run_tasks(
+        [
+            partial(
+                _read_piece,
+                list(texts[piece.start : piece.stop]),
+                taxonomy,
+                embedder,
+                None if languages is None else list(languages[piece.start : piece.stop]),
+                keywords,
+            )
+            for piece in split
+        ],
+        workers=workers,
+        meanwhile=meanwhile,
+    )
+    if len(done) == 1:
+        return done[0]  # one piece: read in this process, of every text
+    sentences = np.cumsum([0] + [len(part.cut.pieces) for part in done])
+    cut = SentenceCut(
+        [sentence for part in done for sentence in part.cut.pieces],
+        np.concatenate(
+            [part.cut.owner + piece.start for part, piece in zip(done, split, strict=True)]
+        ),
+        np.concatenate(
+            [part.cut.read + first for part, first in zip(done, sentences[:-1], strict=True)]
+        ),
+        np.concatenate([part.cut.counts for part in done]),
+    )
+    found = [part.found for part in done if part.found is not None]
+    return ThemeReading(
+        list(texts),
+        np.concatenate([part.embeddings for part in done]),
+        cut,
+        np.concatenate(found) if keywords else None,
+        np.concatenate([part.vectors for part in done]),
+    )
+
+
+def _read_piece(
+    texts: list[str],
+    taxonomy: Taxonomy,
+    embedder: Embedder,
+    languages: list[str | None] | None,
+    keywords: bool,
+) -> ThemeReading:
+    """:func:`theme_reading` of one piece."""
+    embeddings = np.asarray(embedder.embed(texts), np.float32)
+    cut = cut_sentences(texts)
+    found = None
+    if keywords:
+        chosen = None if languages is None else [languages[row] for row in cut.owner]
+        found = seed_hits(cut.pieces, taxonomy, languages=chosen, stemmed=_stems.current())
+    vectors = sentence_vectors(cut.pieces, cut.read, cut.owner, cut.counts, embedder, embeddings)
+    return ThemeReading(texts, embeddings, cut, found, vectors)
