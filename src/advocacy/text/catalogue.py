@@ -124,6 +124,7 @@ def discover(
     documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
     embedder = default_embedder()
+    redactor = Redactor.for_workspace(db)  # the workspace's people too; refused if unreadable
     found = discover_themes(
         texts,
         embedder.embed(texts),
@@ -131,8 +132,8 @@ def discover(
         sentiments=_sentiments(db, documents),
         languages=_languages(db, documents),
         random_state=random_state,
+        redact=redactor.redact,  # no theme is named after a person the workspace knows
     )
-    redactor = Redactor.for_workspace(db)  # the workspace's people too; refused if unreadable
     for theme in found:
         theme.quotes = [redactor.redact(q) for q in theme.quotes]
         # Shortened after redaction, so that a cut never splits a name the redactor must see.
