@@ -77,3 +77,30 @@ def test_theme_effect_is_against_other_commenters_with_content(
     # The report's drivers count a non-answer as no comment, as the effects above do.
     assert f"n = {len(content):,} respondents with a comment;" in gaps
     assert "or with a non-answer such as n/a, left out" in gaps
+
+
+def test_a_taxonomy_theme_is_compared_with_every_other_commenter_with_content(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """A taxonomy leaves commenters without any theme: they are the other side too."""
+    survey = _survey(shared_data, tmp_path / "survey.csv")
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(
+        "themes:\n  - name: Price\n    keywords: [price, expensive, cheap, money]\n", "utf-8"
+    )
+    with advocacy.open(tmp_path / "w.duckdb") as ws:
+        ws.import_file(tmp_path / "survey.csv", kind="responses")
+        ws.text.analyze()
+        ws.text.assign_themes(taxonomy)
+        row = ws.text.themes().set_index("name").loc["Price"]
+        links = ws.db.ibis.table("document_themes").to_pandas()
+        reasons = ws.db.ibis.table("text_features").to_pandas().set_index("document_id")
+    content = survey[
+        survey["comment"].fillna("").str.strip().ne("")
+        & survey["response_id"].map(reasons["sentiment_reason"]).ne("no content")
+    ]
+    mentioning = content["response_id"].isin(set(links["document_id"]))
+    assert 0 < mentioning.sum() < len(content) / 2  # most commenters have no theme here
+    assert row["n_mentioning"] == mentioning.sum()
+    assert row["n_not"] == len(content) - mentioning.sum()
+    assert row["nps_not"] == pytest.approx(nps(content.loc[~mentioning, "nps"]).score)

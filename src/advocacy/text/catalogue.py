@@ -386,8 +386,9 @@ def list_themes(
         document_kind=ibis.literal("response"),
         document_id=answers.response_id.cast("string"),
         nps=answers.nps,
+        comment=answers.comment,
     )
-    responses = only_chosen(answers, chosen).select("document_id", "nps").to_pandas()
+    responses = only_chosen(answers, chosen).select("document_id", "nps", "comment").to_pandas()
     assigned = only_chosen(table("document_themes"), chosen)
     links = (
         assigned.filter(assigned.document_kind == "response")
@@ -399,7 +400,11 @@ def list_themes(
     if len(responses) >= 10 and len(links):
         flags = pd.crosstab(links["document_id"], links["theme_id"]).clip(upper=1).astype(bool)
         flags = flags.reindex(responses["document_id"].astype(str), fill_value=False)
-        impact = theme_impact(responses["nps"].to_numpy(float), flags, confidence=confidence)
+        # Against the other commenters with content, themed or not (a taxonomy leaves some out).
+        commented = ~non_answer_mask(responses["comment"].tolist())
+        impact = theme_impact(
+            responses["nps"].to_numpy(float), flags, commented=commented, confidence=confidence
+        )
         impact = impact.rename(columns={"theme": "theme_id"})
         themes = themes.merge(impact, on="theme_id", how="left")
     mixes = _sentiment_mixes(db, chosen)
