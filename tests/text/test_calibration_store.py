@@ -46,9 +46,11 @@ def _responses(count: int, offset: int = 0) -> list[dict[str, object]]:
 
 @pytest.mark.slow
 def test_a_stored_fit_predicts_exactly_as_the_fresh_one(shared_data) -> None:
-    texts, labels = blitzer_reviews(shared_data, 400, seed=1)
-    assert len(texts) == 400 and set(labels) == {"negative", "positive"}
-    probe = [*texts[:40], "I could not fault them", '=HYPERLINK("x")', "Très bien"]
+    texts, labels = blitzer_reviews(shared_data, 440, seed=1)
+    assert len(texts) == 440 and set(labels) == {"negative", "positive"}
+    # Texts it was not fitted on: a fresh fit reads its own labelled texts out of sample
+    # (tests/text/test_calibration_out_of_sample.py), which a stored fit does not keep.
+    probe = [*texts[400:], "I could not fault them", '=HYPERLINK("x")', "Très bien"]
     methods = set()
     for n in (12, 60, 400):
         fresh = CalibratedSentiment().fit(
@@ -85,7 +87,8 @@ def test_a_giant_word_among_the_labels_stores_in_little_memory(shared_data) -> N
     assert peak < 30_000_000
     loaded = kept.load(state)
     assert loaded is not None and loaded.tfidf_.steps[0][1].vocabulary_ == vocabulary
-    probe = [*texts[:20], "x" * 9000, "yyyy and more"]
+    unseen = blitzer_reviews(shared_data, 520, seed=3, words=60)[0][500:]
+    probe = [*unseen, "x" * 9001, "yyyy and more"]
     np.testing.assert_array_equal(
         loaded.predict(probe).probabilities, fresh.predict(probe).probabilities
     )

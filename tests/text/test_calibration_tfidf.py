@@ -15,7 +15,6 @@ from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.calibration_tfidf import (
     TermCounts,
     fit_on_distinct_columns,
-    pipeline_probabilities,
     tfidf_model,
 )
 from support.corpora import blitzer_reviews
@@ -40,18 +39,6 @@ def test_every_subset_fit_equals_the_scikit_learn_pipeline(shared_data) -> None:
             fitted.predict_proba(unseen), reference.predict_proba(unseen), rtol=0, atol=1e-12
         )
         np.testing.assert_array_equal(fitted.steps[0][1].idf_, reference.steps[0][1].idf_)
-
-
-def test_the_labelled_texts_probabilities_from_the_fit_are_the_pipelines(shared_data) -> None:
-    """What the calibration keeps for the labelled texts (the documents among them are not
-    split into n-grams again) is what its pipeline gives them, bit for bit."""
-    texts, _ = blitzer_reviews(shared_data, 300, seed=5, words=60)
-    texts = [*texts, "", "???", "good good value", '=HYPERLINK("x") <b>bad</b>', "x" * 6000]
-    labels = np.array([i % 3 for i in range(len(texts))], dtype=np.int64)
-    counts, rows = TermCounts([text[:5000] for text in texts]), np.arange(len(texts))
-    fitted, found = counts.pipeline_predicting(rows[:250], labels[:250], rows)
-    expected = pipeline_probabilities(fitted, [text[:5000] for text in texts])
-    np.testing.assert_array_equal(found, expected)
 
 
 def test_empty_and_repeated_texts_count_as_the_vectorizer_counts() -> None:
@@ -80,16 +67,17 @@ def test_a_calibration_stacking_tfidf_predicts_as_with_the_pipeline(shared_data)
     np.testing.assert_allclose(
         calibrated.tfidf_.predict_proba(held), reference.predict_proba(held), rtol=0, atol=1e-9
     )
-    # Labelled and new texts together read as through the pipeline alone (the labelled
-    # texts' probabilities are kept from the fit), bit for bit.
+    # New texts read as through the pipeline alone, bit for bit; the labelled ones with the
+    # out-of-sample probabilities the head was fitted on, which the pipeline (fitted on their
+    # labels too) does not give.
     mixed = [*texts[480:520], "no words here: ?!"]
     reading = calibrated.read(mixed)
     alone = calibration_store.load(calibration_store.dump(calibrated))  # the pipeline alone
     assert alone is not None
-    np.testing.assert_array_equal(
-        calibrated.predict_reading(reading, texts=mixed).probabilities,
-        alone.predict_reading(reading, texts=mixed).probabilities,
-    )
+    kept = calibrated.predict_reading(reading, texts=mixed).probabilities
+    piped = alone.predict_reading(reading, texts=mixed).probabilities
+    np.testing.assert_array_equal(kept[20:], piped[20:])
+    assert not np.allclose(kept[:20], piped[:20])
 
 
 def test_equal_columns_fitted_as_one_give_every_column_its_weight(shared_data) -> None:

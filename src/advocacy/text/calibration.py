@@ -576,13 +576,16 @@ class CalibratedSentiment:
             everything = np.arange(len(y))
 
             def take(results: list[Any]) -> tuple[Any, Any, Any]:
-                (tfidf_model, found), head = results
-                # The labelled texts' TF-IDF probabilities, for the documents among them.
+                tfidf_model, (head, out_of_sample) = results
+                # The labelled texts are read with the TF-IDF probabilities the head was fitted
+                # on, out of sample: the final model has seen their labels and echoes them.
+                classes = np.asarray(tfidf_model.classes_, dtype=int)
+                found = out_of_sample[:, classes]
                 return head, tfidf_model, ({text: i for i, text in enumerate(texts)}, found)
 
             # The TF-IDF model on every label (the longer fit first) beside the head.
             fits = [
-                partial(counts.pipeline_predicting, everything, y, everything),
+                partial(counts.pipeline, everything, y),
                 partial(fit_stacked_head, chosen, features, tfidf, counts, models, rest, y, weight),
             ]
             return choice, [quietly(fit) for fit in fits], workers, take
@@ -749,8 +752,10 @@ class CalibratedSentiment:
         return sentiment_result(probabilities, self.name_)
 
     def _tfidf_probabilities(self, texts: Sequence[str]) -> FloatArray:
-        """The stacked TF-IDF model's probabilities of ``texts`` (columns: its classes); the
-        labelled texts' come from the fit (the same numbers, their n-grams split once)."""
+        """The stacked TF-IDF model's probabilities of ``texts`` (columns: its classes); a
+        labelled text's are its out-of-sample probabilities from the fit, those the head was
+        fitted on, so its reading is the model's, not its own label echoed back by a TF-IDF
+        model that has seen it."""
         kept: tuple[dict[str, int], FloatArray] | None = getattr(self, "_labelled_tfidf", None)
         if kept is None:
             return pipeline_probabilities(self.tfidf_, clipped(texts))

@@ -123,15 +123,16 @@ def fit_stacked_head(
     rest: NDArray[np.int64],
     y: NDArray[np.int64],
     weight: FloatArray,
-) -> Any:
-    """The head with the stacked TF-IDF fitted on every label: ``tfidf`` holds the sample's
-    out-of-fold probabilities, and the labels at ``rest`` (beyond the sample) get the mean
-    probabilities of the sample's fold ``models`` (which never saw them)."""
+) -> tuple[Any, FloatArray]:
+    """The head with the stacked TF-IDF fitted on every label, and the TF-IDF probabilities
+    it was fitted on: ``tfidf`` holds the sample's out-of-fold probabilities, and the labels at
+    ``rest`` (beyond the sample) get the mean probabilities of the sample's fold ``models``
+    (which never saw them). Every label's are thus out of sample."""
     tfidf = tfidf.copy()
     for model in models if len(rest) else ():
         found, classes = counts.predict(model, rest)
         tfidf[np.ix_(rest, np.asarray(classes, dtype=int))] += found / len(models)
-    return fit_head(penalty, with_tfidf(features, tfidf), y, weight)
+    return fit_head(penalty, with_tfidf(features, tfidf), y, weight), tfidf
 
 
 def with_tfidf(features: FloatArray, probabilities: FloatArray) -> FloatArray:

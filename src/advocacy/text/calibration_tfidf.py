@@ -290,15 +290,6 @@ class TermCounts:
         """:func:`tfidf_model` fitted on ``train``, as the pipeline of raw texts it equals."""
         return self._pipeline(self._fit(train, labels))
 
-    def pipeline_predicting(
-        self, train: NDArray[np.int64], labels: NDArray[np.int64], rows: NDArray[np.int64]
-    ) -> tuple[Any, NDArray[np.float64]]:
-        """:meth:`pipeline` and its probabilities for the texts at ``rows`` (columns: its
-        classes), from the counts already split: the numbers :func:`pipeline_probabilities`
-        gives for those texts."""
-        model = self._fit(train, labels)
-        return self._pipeline(model), self.predict(model, rows)[0]
-
     def _pipeline(self, model: tuple[tuple[Any, Any], NDArray[np.int64]]) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_pipeline
