@@ -74,3 +74,17 @@ def test_dated_and_undated_answers_compare_dated_quarters_only(db_url: str) -> N
 def test_every_analysis_of_undated_answers_exports(undated: Any, tmp_path: Path) -> None:
     written = undated.export_analysis("all", out=tmp_path / "all.xlsx")
     assert written["scores"] > 0
+
+
+def test_the_cli_says_why_a_period_view_of_undated_answers_is_empty(tmp_path: Path) -> None:
+    from support.cli import advocacy_cli
+
+    survey = tmp_path / "survey.csv"
+    survey.write_text("comment,nps\nGreat service,10\nSlow delivery,3\nRude staff,0\n", "utf-8")
+    url = str(tmp_path / "w.duckdb")
+    ran = advocacy_cli("--create", "import", str(survey), "--kind", "responses", "--db", url)
+    assert ran.returncode == 0, ran.stderr
+    shown = advocacy_cli("metrics", "scores", "--period", "quarter", "--db", url)
+    assert shown.returncode == 0, shown.stderr
+    said = " ".join(shown.stdout.split())
+    assert "no answer in this slice carries a date" in said and "leave out --period" in said

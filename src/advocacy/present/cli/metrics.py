@@ -259,6 +259,12 @@ def scores_command(
     if output is OutputFormat.table:
         level = current_settings(confidence=confidence).confidence
         note = _mark_periods(rows, frame, period, settings, min_n)
+        if period is not None and frame.empty:
+            # Answers without a date fall in no period: say so rather than print nothing.
+            note = (
+                f"no answer in this slice carries a date, so there is no {period} to score: "
+                "import the answers' dates (submitted_at), or leave out --period"
+            )
         print_table(rows, _view(frame, period, level))
         if note:
             console.print(note, markup=False, highlight=False)
