@@ -381,7 +381,7 @@ ENGLISH_SELECTION = (
     ("SemEval-2015 restaurants train", "semeval15", "restaurants"),
     ("SemEval-2015 laptops train", "semeval15", "laptops"),
 )
-GRID_ENGLISH_C = (0.1, 0.3, 1.0)
+GRID_ENGLISH_C = (0.3,)
 
 
 def english_selection_sets(data: Path) -> list[tuple[str, pd.DataFrame]]:

@@ -24,14 +24,15 @@ and an affine map from the teacher's 384 dimensions to the shipped rows divided 
 weights is fitted by least squares (the PCA is affine, so the fit is exact up to the int8
 rounding; the script prints the cosine of the refitted pieces with the shipped ones).
 
-Shipping (``--ship``): the English words of a built file with a wordfreq rank below ``N``,
+For shipping (``--ship``): the English words of a built file with a wordfreq rank below ``N``,
 each row ``alpha * v + (1 - alpha) * (mean of its lower-case word's piece vectors)``, written to
 ``src/advocacy/text/models/words_en.npz`` (words, int8 rows, float16 scales), which
-:mod:`advocacy.text.whole_words` reads in place of the pieces (once per piece replaced)::
+the whole-word reader of the words lane reads in place of the pieces, once per piece replaced
+(not merged yet: docs/benchmarks.md, "English whole words in the static embedding")::
 
-    python tools/build_word_vectors.py --languages en --per-language 50000 \
-        --out tmp/words_en_50k.npz --cache tmp/teacher_en
-    python tools/build_word_vectors.py --ship tmp/words_en_50k.npz --rank 20000 --alpha 1
+    python tools/build_word_vectors.py --languages en --per-language 20000 \
+        --out tmp/words_en_20k.npz --cache tmp/teacher_en
+    python tools/build_word_vectors.py --ship tmp/words_en_20k.npz --rank 20000 --alpha 0.5
 
 ``N`` and ``alpha`` were chosen by ``benchmarks/crosslingual_eval.py --select-english`` (training
 domains' development rows and English train files; docs/benchmarks.md).
@@ -309,7 +310,11 @@ def ship(built: Path, rank: int, alpha: float, out: Path) -> None:
             means.append(shipped[rows].sum(axis=0) / len(piece_list))
         vectors = alpha * vectors + (1 - alpha) * np.vstack(means)
     codes, scale = encoder.quantise(vectors.astype(np.float32))
-    np.savez_compressed(out, words=np.array(words, dtype=str), vectors=codes, scale=scale)
+    # Not compressed: read at every process start (25 ms less than inflating it); the words as
+    # one UTF-8 text, a word a line (a str array would hold 4 bytes for every character of the
+    # longest word).
+    text = np.frombuffer("\n".join(words).encode(), dtype=np.uint8)
+    np.savez(out, words=text, vectors=codes, scale=scale)
     print(
         f"{len(words)} words (rank < {rank}, alpha {alpha}): int8 rows {codes.nbytes / 1e6:.2f} MB"
         f" + scales {scale.nbytes / 1e6:.3f} MB; file {out.stat().st_size / 1e6:.2f} MB",
