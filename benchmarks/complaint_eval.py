@@ -302,8 +302,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=corpora.DATA, help="../shared/data")
     parser.add_argument("--rows", type=int, default=text_eval.FULL_ROWS, help="rows per proxy set")
+    parser.add_argument(
+        "--proxies-only",
+        action="store_true",
+        help="only the proxies table (a changed model's check; no weight or offset is chosen)",
+    )
     arguments = parser.parse_args(argv)
     started = time.process_time()
+    if arguments.proxies_only:
+        lines = proxy_table(proxy_sets(arguments.data, arguments.rows))
+        print(f"complaint_eval: {time.process_time() - started:.0f} s CPU\n")
+        print("\n".join(lines))
+        return
     banking, semeval, blitzer = tuning_sets(arguments.data)
     others = head_sources(arguments.data)
     shipped = [(x, logit(x.head)) for x in [*semeval, *blitzer]]

@@ -373,6 +373,84 @@ def select(encoder: Encoder, words: WordVectors, data: Path, grid: tuple[int, ..
             run(n, alpha, mass, c)
 
 
+#: English train files the English word setting is chosen on (never a test split).
+ENGLISH_SELECTION = (
+    ("MARC en train+dev", "marc", ""),
+    ("SemEval-2014 restaurants train", "semeval14", "restaurants"),
+    ("SemEval-2014 laptops train", "semeval14", "laptops"),
+    ("SemEval-2015 restaurants train", "semeval15", "restaurants"),
+    ("SemEval-2015 laptops train", "semeval15", "laptops"),
+)
+GRID_ENGLISH_C = (0.3,)
+
+
+def english_selection_sets(data: Path) -> list[tuple[str, pd.DataFrame]]:
+    """The English train files of :data:`ENGLISH_SELECTION` (labels as ``text_eval.py``)."""
+    found = []
+    for name, corpus, domain in ENGLISH_SELECTION:
+        if corpus == "marc":
+            frame = pd.concat([corpora.marc(data, lang="en", split=s) for s in ("train", "dev")])
+        elif corpus == "semeval14":
+            frame = _judged(corpora.semeval14(data, domain=domain, split="train"))
+        else:
+            frame = _usable(corpora.semeval15(data, domain=domain, split="train"))
+        found.append((name, frame.reset_index(drop=True)))
+    return found
+
+
+def select_english(encoder: Encoder, words: WordVectors, data: Path, grid: tuple[int, ...]) -> None:
+    """The English grid: ``N`` (English wordfreq ranks), ``alpha`` and the head's ``C``.
+
+    The head (the embedding alone, :func:`fit`) learns the training rows of the sentiment
+    sources (each cut to :data:`SOURCE_ROWS`; their seeded 10% development rows held out, as
+    ``build_heads.py`` holds them out) and is scored on those development rows (training
+    domains) and on the English train files of :data:`ENGLISH_SELECTION`; the choice is the
+    best mean macro-F1 over all of them. Only ``m = k`` is tried (a word weighs what its
+    pieces weighed; the only form the shipped embedding stores). No test split is read.
+    """
+    sources = training_sources(data)
+    train = [~s.development for s in sources]
+    kept = [
+        build_heads.Source(
+            s.name, [t for t, k in zip(s.texts, keep, strict=True) if k], s.labels[keep]
+        )
+        for s, keep in zip(sources, train, strict=True)
+    ]
+    held = [
+        (f"{s.name} (development rows)", [t for t, k in zip(s.texts, keep, strict=True) if not k],
+         [SENTIMENTS[i] for i in s.labels[~keep]])
+        for s, keep in zip(sources, train, strict=True)
+    ]  # fmt: skip
+    held += [(name, list(f["text"]), list(f["label"])) for name, f in english_selection_sets(data)]
+    encoded = [encoder.encode(s.texts) for s in kept]
+    scored = [encoder.encode(texts) for _, texts, _ in held]
+    names = [name for name, _, _ in held]
+    print("| N | alpha | C | " + " | ".join(names) + " | mean |")
+    print("|---|---:|---:|" + "---:|" * (len(names) + 1))
+    results = {}
+    settings = [(0, 0.0)] + [(n, alpha) for n in grid for alpha in (0.5, 1.0)]
+    for n, alpha in settings:
+        mask = allowed_words(words, n) if n else None
+        setting = (mask, alpha, "k")
+        for c in GRID_ENGLISH_C:
+            head = fit(kept, [e.embed(words, *setting) for e in encoded], c)
+            f1 = [
+                scores(truth, predict(head, batch.embed(words, *setting)), SENTIMENTS)["macro_f1"]
+                for (_, _, truth), batch in zip(held, scored, strict=True)
+            ]
+            results[(n, alpha, c)] = float(np.mean(f1))
+            print(
+                f"| {'pieces' if not n else f'{n:,}'} | {alpha} | {c} | "
+                + " | ".join(f"{x:.3f}" for x in f1)
+                + f" | {np.mean(f1):.4f} |",
+                flush=True,
+            )
+    best = max(results, key=lambda key: results[key])
+    print(
+        f"\nChosen: N {best[0]:,}, alpha {best[1]}, C {best[2]} (mean macro-F1 {results[best]:.4f})"
+    )
+
+
 def test_sets(data: Path, rows: int) -> list[tuple[str, pd.DataFrame, tuple[str, ...]]]:
     """The evaluation sets: never read by the head or the selection."""
     sets: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
@@ -566,6 +644,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--words", type=Path, required=True, help="build_word_vectors.py output")
     parser.add_argument("--select", action="store_true", help="the grid on MARC train/dev")
     parser.add_argument(
+        "--select-english",
+        action="store_true",
+        help="the English grid on training domains' development rows and English train files",
+    )
+    parser.add_argument(
         "--shipped", action="store_true", help="the shipped heads, with and without the shift"
     )
     parser.add_argument("--grid", default=",".join(str(n) for n in GRID_N), help="N to try")
@@ -584,6 +667,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     encoder = Encoder(default_embedder(), words)
     if arguments.select:
         select(encoder, words, arguments.data, tuple(int(n) for n in arguments.grid.split(",")))
+    if arguments.select_english:
+        grid = tuple(int(n) for n in arguments.grid.split(","))
+        select_english(encoder, words, arguments.data, grid)
     if arguments.shipped:
         shipped(encoder, words, arguments.data, arguments.rows)
     if arguments.model:

@@ -741,6 +741,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=corpora.DATA, help="../shared/data")
     parser.add_argument("--quick", action="store_true", help="a seeded subsample, < 3 minutes")
+    parser.add_argument(
+        "--sentiment-only",
+        action="store_true",
+        help="only the sentiment rows, emotions, complaint and survey sentences (a changed "
+        "embedding's check: no learning curve, languages, themes or throughput)",
+    )
     arguments = parser.parse_args(argv)
     quick = arguments.quick
     plan = Plan(
@@ -768,20 +774,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         ("Summary: unseen domains only (means over sets)", summary_report(rows)),
         ("Sentiment, out of the box", sentiment_report(rows)),
     ]
-    sections.append(("Learning curve: the same k taught labels", learning_curve(sets, plan)))
-    step("learning curve")
-    sections.append(("Language detection", language_report(plan)))
-    step("languages")
-    sections.append(
-        ("Themes: micro-F1, taxonomies written from category names", themes_report(plan))
-    )
-    step("themes")
+    if not arguments.sentiment_only:
+        sections.append(("Learning curve: the same k taught labels", learning_curve(sets, plan)))
+        step("learning curve")
+        sections.append(("Language detection", language_report(plan)))
+        step("languages")
+        sections.append(
+            ("Themes: micro-F1, taxonomies written from category names", themes_report(plan))
+        )
+        step("themes")
     sections.append(("Emotions (top emotion)", emotion_report(plan)))
     sections.append(("Complaint", complaint_report(plan)))
     sections.append(("Negation and non-answers", survey_sentences_report()))
     step("emotions, complaint, survey sentences")
-    sections.append(("Throughput", throughput_report(plan)))
-    step("throughput")
+    if not arguments.sentiment_only:
+        sections.append(("Throughput", throughput_report(plan)))
+        step("throughput")
 
     seconds = time.perf_counter() - started
     print(

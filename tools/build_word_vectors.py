@@ -24,6 +24,19 @@ and an affine map from the teacher's 384 dimensions to the shipped rows divided 
 weights is fitted by least squares (the PCA is affine, so the fit is exact up to the int8
 rounding; the script prints the cosine of the refitted pieces with the shipped ones).
 
+For shipping (``--ship``): the English words of a built file with a wordfreq rank below ``N``,
+each row ``alpha * v + (1 - alpha) * (mean of its lower-case word's piece vectors)``, written to
+``src/advocacy/text/models/words_en.npz`` (words, int8 rows, float16 scales), which
+the whole-word reader of the words lane reads in place of the pieces, once per piece replaced
+(not merged yet: docs/benchmarks.md, "English whole words in the static embedding")::
+
+    python tools/build_word_vectors.py --languages en --per-language 20000 \
+        --out tmp/words_en_20k.npz --cache tmp/teacher_en
+    python tools/build_word_vectors.py --ship tmp/words_en_20k.npz --rank 20000 --alpha 0.5
+
+``N`` and ``alpha`` were chosen by ``benchmarks/crosslingual_eval.py --select-english`` (training
+domains' development rows and English train files; docs/benchmarks.md).
+
 Nothing here reads labelled data.
 """
 
@@ -54,6 +67,8 @@ PROJECTION_SAMPLE = 4_000
 BATCH_TOKENS = 4096
 #: Words per cached chunk of teacher outputs.
 CHUNK = 2_000
+#: The shipped English whole-word file (``--ship``).
+MODELS_WORDS = encoder.MODELS / "words_en.npz"
 
 _SHIM = r"""
 #include "e5.c"
@@ -273,17 +288,57 @@ def build(
     )
 
 
+def ship(built: Path, rank: int, alpha: float, out: Path) -> None:
+    """Write the shipped whole-word file (see the module docstring) from a built file."""
+    with np.load(built) as data:
+        keep = data["rank"] < rank
+        if rank > int(data["rank"].max()) + 1:
+            raise SystemExit(f"{built} stops at rank {int(data['rank'].max())}: build it further")
+        words = [str(w) for w in data["words"][keep]]
+        vectors = (
+            data["vectors"][keep].astype(np.float32)
+            * data["scale"][keep].astype(np.float32)[:, None]
+        )
+    if alpha < 1:
+        ids, shipped = shipped_pieces()
+        row_of_id = np.full(int(ids.max()) + 1, -1, np.int64)
+        row_of_id[ids] = np.arange(len(ids))
+        means = []
+        for piece_list in piece_ids(words, tokenizer()):
+            rows = row_of_id[np.asarray(piece_list)]
+            rows = rows[(rows >= 0)] if len(rows) else rows
+            means.append(shipped[rows].sum(axis=0) / len(piece_list))
+        vectors = alpha * vectors + (1 - alpha) * np.vstack(means)
+    codes, scale = encoder.quantise(vectors.astype(np.float32))
+    # Not compressed: read at every process start (25 ms less than inflating it); the words as
+    # one UTF-8 text, a word a line (a str array would hold 4 bytes for every character of the
+    # longest word).
+    text = np.frombuffer("\n".join(words).encode(), dtype=np.uint8)
+    np.savez(out, words=text, vectors=codes, scale=scale)
+    print(
+        f"{len(words)} words (rank < {rank}, alpha {alpha}): int8 rows {codes.nbytes / 1e6:.2f} MB"
+        f" + scales {scale.nbytes / 1e6:.3f} MB; file {out.stat().st_size / 1e6:.2f} MB",
+        file=sys.stderr,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-language", type=int, default=20_000)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--ship", type=Path, help="write the shipped English file from this build")
+    parser.add_argument("--rank", type=int, default=20_000, help="with --ship: words below it")
+    parser.add_argument("--alpha", type=float, default=1.0, help="with --ship: the word's share")
     parser.add_argument("--languages", default=",".join(LANGUAGES))
-    parser.add_argument(
-        "--cache", type=Path, required=True, help="a folder keeping the teacher's outputs"
-    )
+    parser.add_argument("--cache", type=Path, help="a folder keeping the teacher's outputs")
     parser.add_argument("--partial", action="store_true", help="write the words done so far")
     parser.add_argument("--time-only", type=int, help="only time the teacher on this many words")
     arguments = parser.parse_args(argv)
+    if arguments.ship:
+        ship(arguments.ship, arguments.rank, arguments.alpha, arguments.out or MODELS_WORDS)
+        return
+    if arguments.out is None or arguments.cache is None:
+        parser.error("--out and --cache are required to build")
     languages = tuple(arguments.languages.split(","))
     if arguments.time_only:
         tok = tokenizer()
