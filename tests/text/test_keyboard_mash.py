@@ -10,7 +10,7 @@ import pytest
 from advocacy.text.keyboard_mash import MASH_WORDS_FILE, is_keyboard_mash, is_mash_word
 from advocacy.text.non_answers import is_non_answer
 
-MASH = ["asdf", "Asdf!", "qwerty", "sdfsdf", "asdasd", "nnnn", "jjjjj", "aaa", "vbvbvb",
+MASH = ["asdffff", "asdf", "Asdf!", "qwerty", "sdfsdf", "asdasd", "nnnn", "jjjjj", "aaa", "vbvbvb",
         "asdf asdf", "vbvbsgfbsbfs", "dfgadfgertterqt", "dsdfr3fEF"]  # fmt: skip
 # Real answers the first mash rules took (review of the themenames lane, finding D2): words of
 # English, German, Welsh, Czech, brands, acronyms, interjections.
@@ -20,7 +20,8 @@ WORDS = ["Stressful", "Stress!", "Screws?", "Straws.", "Trends", "Trolls", "Pass
          "Druckkopf", "Trennwand", "cwtch", "Bwlch", "Štvrť", "Hmmm", "Hmmmm", "Grrr", "Grrrr",
          "Wowwww", "ahahah", "hahaha", "kkkk", "zzz", "Mmmm", "lol", "FYI", "asap", "wtf",
          "brrr", "Szczecin", "Strumpf", "Angst", "SKU 4471", "RTX 3080", "rhythms", "strengths",
-         "Größe", "ASDF"]  # fmt: skip
+         "Größe", "ASDF", "Wowwwwwww", "verrrrrrry", "Hellllllll", "grrrrrrrrrrr", "Wtfffff",
+         "Pffffffft", "Bzzzzt", "Hhmmm", "Ooo", "Oooo", "Ssssssnakesssss"]  # fmt: skip
 
 
 @pytest.mark.parametrize("text", MASH)

@@ -11,15 +11,18 @@ its reading ("Stressful", "Verdreckt", "Trends" all look like touching keys with
   ``tools/build_mash_words.py``: the words of wordfreq's lists, in every language it has, that
   the shapes below would take) is never mash: "Trends", "Mama", "crwth" is not listed but "cwtch"
   is. Two shapes are mash in themselves, and wordfreq's web text holds them because people type
-  them there: one letter typed three times or more ("nnnn", "aaa"; not the laughs and hums
-  "kkkk", "hhh", "mmmm", "zzz"), and a run of neighbouring keys along a keyboard row ("asdf",
-  "qwerty"), which is a word only when it is frequent (Zipf 3.5 or more in a language: "wert").
+  them there: one letter typed three times or more ("nnnn", "aaa"; not the laughs, hums and
+  exclamations "kkkk", "hhh", "mmmm", "ooo", "zzz"), and a run of neighbouring keys along a
+  keyboard row ("asdf", "qwerty"), which is a word only when it is frequent (Zipf 3.5 or more
+  in a language: "wert").
 
 What is left is mash when it has one of these shapes: a unit of two or three keys typed over
 and over ("vbvbvb", "asdasd"; not laughter such as "hahaha", "jaja"), a run along a keyboard row,
 five or more letters without a vowel ("vbvbsgfbsbfs"), or six or more keys of which most touch
-the next on a keyboard while few are vowels ("dfgadfgertterqt", "dsdfr3fef"). Some mash gets
-through ("ASDF", "Hmmmmm"): losing a real answer is the worse error.
+the next on a keyboard while few are vowels ("dfgadfgertterqt", "dsdfr3fef"). A letter held down
+inside a word is emphasis, so a word is read with it typed once ("Wowwwww": "wow", "asdffff":
+"asdf"), and is no mash when typed once or twice it is a listed word ("Hellllllo": "hello").
+Some mash gets through ("ASDF", "Azerty"): losing a real answer is the worse error.
 """
 
 from __future__ import annotations
@@ -49,8 +52,9 @@ _PLACE = {key: (row, column) for row, keys in enumerate(_GRID) for column, key i
 _VOWELS = frozenset("aeiouy")
 # Laughter and hums repeat a short unit too, and are reactions rather than mash.
 _LAUGHTER = frozenset({"ha", "he", "hi", "ja", "je", "ji", "rs", "lol", "kk"})
-_REACTIONS = frozenset("hkmz")
+_REACTIONS = frozenset("hkmoz")
 _TOKEN = re.compile(r"[^\W_]+")
+_ELONGATED = re.compile(r"(.)\1{2,}")
 
 
 def _touching(first: str, second: str) -> bool:
@@ -144,7 +148,8 @@ def is_mash_word(token: str) -> bool:
     -------
     bool
         False for a word with a non-ASCII letter, an all-caps acronym, a number, a word of
-        ``models/mash_words.txt``; otherwise :func:`mash_shape` of its lower case.
+        ``models/mash_words.txt``; otherwise :func:`mash_shape` of its lower case (with a
+        letter held down read typed once and twice).
 
     Examples
     --------
@@ -156,6 +161,10 @@ def is_mash_word(token: str) -> bool:
     if sum(character.isalpha() for character in token) >= 2 and token.isupper():
         return False
     word = token.lower()
+    if len(set(word)) > 1 and _ELONGATED.search(word):
+        # A letter held down is emphasis ("Wowwww", "verrrry", "Hmmmm"): read the word typed once.
+        once, twice = _ELONGATED.sub(r"\1", word), _ELONGATED.sub(r"\1\1", word)
+        return mash_shape(once) and not {once, twice} & _words()
     return mash_shape(word) and word not in _words()
 
 
