@@ -151,3 +151,19 @@ def test_the_quote_shows_the_themes_phrase_within_what_is_shown() -> None:
     late = next(theme for theme in themes if 0 in theme.members.tolist())
     assert "delivery" in late.label
     assert late.quote.startswith("the delivery was late")
+
+
+def test_texts_without_a_language_count_towards_the_themes_language() -> None:
+    # Review D5: 100 texts not analysed yet (no language) and 3 English ones off the topic; the
+    # three alone named the theme "weather in spain / cat knocked".
+    lateness = ["two days", "a week", "again", "as usual", "by hours"]
+    delivery = [f"the delivery was late {lateness[i % 5]} order {i}" for i in range(100)]
+    off_topic = ["sunny weather in spain", "the cat knocked it over", "sunny weather in spain"]
+    prices = [f"the price is too high for item {i}" for i in range(20)]
+    texts = delivery + off_topic + prices
+    vectors = np.array([[1.0, 0.0]] * 103 + [[0.0, 1.0]] * 20)
+    languages = [None] * 100 + ["en"] * 23
+    themes = discover_themes(texts, vectors, n_themes=2, languages=languages)
+    late = next(theme for theme in themes if theme.size == 103)
+    assert "delivery" in late.label and "weather" not in late.label
+    assert "delivery" in late.quote
