@@ -167,3 +167,14 @@ def test_texts_without_a_language_count_towards_the_themes_language() -> None:
     late = next(theme for theme in themes if theme.size == 103)
     assert "delivery" in late.label and "weather" not in late.label
     assert "delivery" in late.quote
+
+
+def test_elided_function_words_never_name_a_theme() -> None:
+    # Review D7: "n'ai", "qu'il", "l'ho" and "dell'ordine" were phrases; a real run on MARC
+    # en+de+fr named a theme "reçu / n'ai".
+    french = text_phrases("Je n'ai jamais reçu, qu'il dit", "fr")
+    italian = text_phrases("Non l'ho ricevuto, il numero dell'ordine", "it")
+    assert not {"n'ai", "qu'il", "n'ai jamais reçu"} & french and "reçu" in french
+    assert not {"l'ho", "dell'ordine", "l'ho ricevuto"} & italian
+    assert {"ricevuto", "ordine"} <= italian
+    assert "o'brien's shop" in text_phrases("O'Brien's shop", "en")

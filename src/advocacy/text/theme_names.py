@@ -13,7 +13,8 @@ A phrase may not begin or end with a function word of the text's language (a sma
 language for en de fr es pt it nl below, English when unknown; "waste of time" is a phrase,
 "of the" is not), nor begin or end with a stop word (:func:`naming_stop_words`: the
 stopwords-iso list of the language, 58 languages, with ours; so "tried", "sure", "like the
-blender" or "car ça marche" never name a theme), nor be a number, and must occur in at least
+blender" or "car ça marche" never name a theme; an elided article or pronoun, "n'", "qu'",
+"dell'", is a function word of its own), nor be a number, and must occur in at least
 two of the cluster's texts (one in a cluster of fewer than four); a phrase never spans a
 punctuation mark ("late, the courier" is two). Web addresses, @handles (TweetEval's "@user")
 and their fragments ("http", "co", "amp") never name a theme, nor the clauses of the Chinese
@@ -237,8 +238,23 @@ def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = Non
     return cleaned
 
 
+# Elided function words of French, Italian and Catalan ("n'ai", "qu'il", "l'ho", "dell'ordine"):
+# read as a word of their own, which is a function word ("dell'" + "ordine").
+_ELIDED = frozenset(("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu",
+    "quoiqu", "presqu", "quelqu", "dell", "all", "dall", "nell", "sull", "coll", "un", "quell",
+    "bell", "sant", "nessun", "gl", "tutt", "dev"))  # fmt: skip
+
+
 def _tokens(text: str) -> list[str]:
-    return [word.casefold().replace("’", "'") for word in _WORD.findall(text[:MAX_CHARACTERS])]
+    tokens = []
+    for word in _WORD.findall(text[:MAX_CHARACTERS]):
+        token = word.casefold().replace("’", "'")
+        head, apostrophe, rest = token.partition("'")
+        if apostrophe and rest and head in _ELIDED:
+            tokens += [head + "'", *_tokens(rest)]
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def text_phrases(text: str, language: str | None = None) -> set[str]:
@@ -252,7 +268,7 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
         tokens = _tokens(part)
         folded = [token if token.isascii() else fold(token) for token in tokens]
         bad = [
-            word in ends or token.isdigit() or len(token) < 2
+            word in ends or token.isdigit() or len(token) < 2 or token.endswith("'")
             for word, token in zip(folded, tokens, strict=True)
         ]
         stop = [word in weak for word in folded]
@@ -260,7 +276,7 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
             for start in range(len(tokens) - length + 1):
                 end = start + length
                 if not (bad[start] or stop[start] or bad[end - 1] or stop[end - 1]):
-                    found.add(" ".join(tokens[start:end]))
+                    found.add(" ".join(tokens[start:end]).replace("' ", "'"))
     return found
 
 
