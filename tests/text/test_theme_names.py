@@ -178,3 +178,16 @@ def test_elided_function_words_never_name_a_theme() -> None:
     assert not {"l'ho", "dell'ordine", "l'ho ricevuto"} & italian
     assert {"ricevuto", "ordine"} <= italian
     assert "o'brien's shop" in text_phrases("O'Brien's shop", "en")
+
+
+def test_a_word_with_accents_is_not_the_stop_word_it_folds_to() -> None:
+    # Review D4: "Größe" (size) folds to "grosse", like the stop word "große" (big), so German
+    # size complaints could never be named by their size. Typed without accents, a stop word
+    # still is one ("tres" is "très").
+    german = text_phrases("Die Größe passt nicht, eine große Enttäuschung", "de")
+    assert {"größe", "größe passt"} <= german and not any("große" in p for p in german)
+    assert not {"tres", "très"} & text_phrases("Tres bien. Très bien", "fr")
+    sizes = [f"Die Größe passt nicht, falsche Größe {w}" for w in ("geliefert", "bekommen")] * 4
+    prices = [f"Der Preis ist zu hoch, {w}" for w in ("teuer", "überteuert")] * 4
+    names = class_tfidf(sizes + prices, np.array([0] * 8 + [1] * 8), 2, languages=["de"] * 16)
+    assert "größe" in " ".join(names[0])
