@@ -191,3 +191,8 @@ def test_a_word_with_accents_is_not_the_stop_word_it_folds_to() -> None:
     prices = [f"Der Preis ist zu hoch, {w}" for w in ("teuer", "überteuert")] * 4
     names = class_tfidf(sizes + prices, np.array([0] * 8 + [1] * 8), 2, languages=["de"] * 16)
     assert "größe" in " ".join(names[0])
+
+
+def test_a_chain_of_elisions_is_read_without_recursion() -> None:
+    # Hostile input: 3,000 elided articles in one word once overflowed the stack.
+    assert text_phrases("l'" * 3000 + "ordine", "it") == {"ordine"}

@@ -270,10 +270,11 @@ def _tokens(text: str) -> list[str]:
     for word in _WORD.findall(text[:MAX_CHARACTERS]):
         token = word.lower().replace("’", "'")  # lower, not casefold: "größe" stays
         head, apostrophe, rest = token.partition("'")
-        if apostrophe and rest and head in _ELIDED:
-            tokens += [head + "'", *_tokens(rest)]
-        else:
-            tokens.append(token)
+        while apostrophe and rest and head in _ELIDED:
+            tokens.append(head + "'")
+            token = rest
+            head, apostrophe, rest = token.partition("'")
+        tokens.append(token)
     return tokens
 
 
