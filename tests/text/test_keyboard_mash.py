@@ -36,6 +36,12 @@ def test_words_of_any_language_and_acronyms_are_content(text: str) -> None:
     assert not is_non_answer(text)
 
 
+def test_hostile_input_is_quick() -> None:
+    # 200,000 keys of one row in one word: not searched (no answer read as mash is that long).
+    assert not is_keyboard_mash("asdfghjkl" * 22_222)
+    assert is_keyboard_mash("asdf " * 10)
+
+
 def test_non_ascii_letters_are_never_mash() -> None:
     # normalising would fold "Štvrť" to "stvrt" (five letters, no vowel); the original is read
     assert not is_mash_word("Štvrť") and is_mash_word("stvrtk")

@@ -54,6 +54,7 @@ _VOWELS = frozenset("aeiouy")
 _LAUGHTER = frozenset({"ha", "he", "hi", "ja", "je", "ji", "rs", "lol", "kk"})
 _REACTIONS = frozenset("hkmoz")
 _TOKEN = re.compile(r"[^\W_]+")
+_LONGEST = 64
 _ELONGATED = re.compile(r"(.)\1{2,}")
 
 
@@ -103,14 +104,16 @@ def mash_shape(word: str) -> bool:
     -------
     bool
         Whether it is a repeated unit, a run along a keyboard row, five or more letters without
-        a vowel, or six or more keys most of which touch the next and few of which are vowels.
+        a vowel, or six or more keys most of which touch the next and few of which are vowels;
+        False for a word of more than 64 characters (longer than any answer the rules read).
 
     Examples
     --------
     >>> [mash_shape(word) for word in ("asdf", "vbvbvb", "hahaha", "slow", "stressful")]
     [True, True, False, False, True]
     """
-    if word.isdigit() or len(word) < 3:
+    # Longer than any short answer: not looked at (the row-run search grows with the cube).
+    if word.isdigit() or not 3 <= len(word) <= _LONGEST:
         return False
     if len(set(word)) == 1:
         return word.isalpha() and word[0] not in _REACTIONS

@@ -34,6 +34,16 @@ from numpy.typing import NDArray
 
 from advocacy.text.keyboard_mash import is_keyboard_mash
 
+__all__ = [
+    "MAX_LENGTH",
+    "NON_ANSWERS",
+    "NO_CONTENT",
+    "is_filler_clause",
+    "is_non_answer",
+    "non_answer_mask",
+    "normalize",
+]
+
 #: Sentiment reason stored for a non-answer.
 NO_CONTENT = "no content"
 #: Answers longer than this are never placeholders (and are not normalised at all).
