@@ -196,3 +196,13 @@ def test_a_word_with_accents_is_not_the_stop_word_it_folds_to() -> None:
 def test_a_chain_of_elisions_is_read_without_recursion() -> None:
     # Hostile input: 3,000 elided articles in one word once overflowed the stack.
     assert text_phrases("l'" * 3000 + "ordine", "it") == {"ordine"}
+
+
+def test_a_taken_name_is_not_replaced_by_one_that_says_a_thing_twice() -> None:
+    # Review nit: the fallbacks gave "late delivery / delivery" and "price / prices".
+    taken = ["late delivery", "courier"]
+    names = unique_names([taken, [*taken, "delivery", "refund"]], ["1", "2"])
+    assert names == ["late delivery / courier", "late delivery / refund"]
+    assert unique_names([["price", "staff"], ["price", "staff", "prices"]], ["1", "2"])[1] == (
+        "staff / prices"
+    )

@@ -398,7 +398,8 @@ def unique_names(phrases: Sequence[Sequence[str]], fallbacks: Sequence[str]) -> 
     """:func:`theme_name` of each theme, in order, none the same as an earlier one's.
 
     A theme whose name is taken is named by its first phrase and its next one that makes a new
-    name (then its second and a later one, ...); failing that, by its fallback.
+    name and shares no word with it, by stem (then its second and a later one, ...); failing
+    that, by its fallback.
 
     Parameters
     ----------
@@ -424,6 +425,8 @@ def unique_names(phrases: Sequence[Sequence[str]], fallbacks: Sequence[str]) -> 
             f"{found[first]} / {found[second]}"
             for first in range(len(found))
             for second in range(first + 1, len(found))
+            # "late delivery / delivery" or "price / prices" says one thing twice
+            if not set(stems(found[first])) & set(stems(found[second]))
         ]
         options += [fallback, f"{theme_name(found, fallback)} ({len(names) + 1})"]
         names.append(next(option for option in options if option not in names))
