@@ -3,9 +3,15 @@
 Reads the real customer text of ``../shared/data`` (clothing reviews, Olist reviews, the
 SurveyMonkey and Qualtrics exports' cells with words, MARC test reviews in six languages,
 SemEval-2014 sentences, TweetEval sentiment tweets, GoEmotions test comments) and prints, per
-set, how many texts :func:`advocacy.text.non_answers.is_non_answer` marks as no content, and
-each distinct text it marks that the rules of ``--base`` (a checkout of the previous
-``src``) did not. None of these texts was used to write the rules; the list is read by eye.
+set, how many texts it holds, how many of them are short enough to be checked at all (the
+rules look only at :data:`~advocacy.text.non_answers.MAX_LENGTH` characters or fewer: the real
+denominator), how many :func:`advocacy.text.non_answers.is_non_answer` marks as no content, and
+each distinct text it marks that the rules of ``--base`` (a checkout of the previous ``src``)
+did not and the reverse. Then every distinct short text marked, and, word by word, every
+distinct word of all these texts that :func:`advocacy.text.keyboard_mash.is_mash_word` takes
+for mash (whole texts cannot show a word the rule would take inside a longer answer). The lists
+are read by eye. Not all of these texts are unseen: the mash shapes were written on Olist's mash
+("vbvbsgfbsbfs", "dsdfr3fEF") and the padding template on the MARC-zh test texts that hold it.
 
 Usage::
 
@@ -23,8 +29,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from advocacy.text.non_answers import is_non_answer
+from advocacy.text.keyboard_mash import is_mash_word
+from advocacy.text.non_answers import MAX_LENGTH, is_non_answer
 
+_WORD = re.compile(r"[^\W_]+")
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
@@ -103,20 +111,41 @@ def main() -> None:
     parser.add_argument("--base", type=Path, help="src/ of the rules to compare with")
     arguments = parser.parse_args()
     base = _base_rule(arguments.base) if arguments.base else None
-    total = total_now = total_new = 0
+    total = total_short = total_now = total_new = total_gone = 0
+    marked: Counter[str] = Counter()
+    mash: Counter[str] = Counter()
     for name, texts in sets(arguments.data).items():
         seen = list(texts)
+        short = sum(len(text.strip()) <= MAX_LENGTH for text in seen)
         now = [text for text in seen if is_non_answer(text)]
+        marked.update(text.strip() for text in now if len(text.strip()) <= MAX_LENGTH)
+        mash.update(word for text in seen for word in _WORD.findall(text) if is_mash_word(word))
         new = Counter(text.strip() for text in now if base is not None and not base(text))
-        total, total_now, total_new = (
-            total + len(seen),
-            total_now + len(now),
-            total_new + sum(new.values()),
+        gone = Counter(
+            text.strip()
+            for text in seen
+            if base is not None and base(text) and not is_non_answer(text)
         )
-        print(f"{name}: {len(seen):,} texts, {len(now):,} no content ({sum(new.values())} newly)")
-        for text, count in new.most_common():
-            print(f"    {text!r}" + (f" x{count}" if count > 1 else ""))
-    print(f"all: {total:,} texts, {total_now:,} no content, {total_new:,} newly")
+        total += len(seen)
+        total_short += short
+        total_now += len(now)
+        total_new += sum(new.values())
+        total_gone += sum(gone.values())
+        print(
+            f"{name}: {len(seen):,} texts, {short:,} of {MAX_LENGTH} characters or fewer, "
+            f"{len(now):,} no content ({sum(new.values())} newly, {sum(gone.values())} no longer)"
+        )
+        for sign, changed in (("+", new), ("-", gone)):
+            for text, count in changed.most_common():
+                print(f"    {sign} {text!r}" + (f" x{count}" if count > 1 else ""))
+    print(
+        f"all: {total:,} texts, {total_short:,} short enough to check, {total_now:,} no content, "
+        f"{total_new:,} newly, {total_gone:,} no longer"
+    )
+    print(f"every distinct short text marked ({len(marked)}):")
+    print("    " + " | ".join(f"{text!r} x{count}" for text, count in sorted(marked.items())))
+    print(f"every distinct word taken for keyboard mash, in any text ({len(mash)}):")
+    print("    " + " | ".join(f"{word} x{count}" for word, count in sorted(mash.items())))
 
 
 if __name__ == "__main__":

@@ -151,3 +151,58 @@ def test_the_quote_shows_the_themes_phrase_within_what_is_shown() -> None:
     late = next(theme for theme in themes if 0 in theme.members.tolist())
     assert "delivery" in late.label
     assert late.quote.startswith("the delivery was late")
+
+
+def test_texts_without_a_language_count_towards_the_themes_language() -> None:
+    # Review D5: 100 texts not analysed yet (no language) and 3 English ones off the topic; the
+    # three alone named the theme "weather in spain / cat knocked".
+    lateness = ["two days", "a week", "again", "as usual", "by hours"]
+    delivery = [f"the delivery was late {lateness[i % 5]} order {i}" for i in range(100)]
+    off_topic = ["sunny weather in spain", "the cat knocked it over", "sunny weather in spain"]
+    prices = [f"the price is too high for item {i}" for i in range(20)]
+    texts = delivery + off_topic + prices
+    vectors = np.array([[1.0, 0.0]] * 103 + [[0.0, 1.0]] * 20)
+    languages = [None] * 100 + ["en"] * 23
+    themes = discover_themes(texts, vectors, n_themes=2, languages=languages)
+    late = next(theme for theme in themes if theme.size == 103)
+    assert "delivery" in late.label and "weather" not in late.label
+    assert "delivery" in late.quote
+
+
+def test_elided_function_words_never_name_a_theme() -> None:
+    # Review D7: "n'ai", "qu'il", "l'ho" and "dell'ordine" were phrases; a real run on MARC
+    # en+de+fr named a theme "reçu / n'ai".
+    french = text_phrases("Je n'ai jamais reçu, qu'il dit", "fr")
+    italian = text_phrases("Non l'ho ricevuto, il numero dell'ordine", "it")
+    assert not {"n'ai", "qu'il", "n'ai jamais reçu"} & french and "reçu" in french
+    assert not {"l'ho", "dell'ordine", "l'ho ricevuto"} & italian
+    assert {"ricevuto", "ordine"} <= italian
+    assert "o'brien's shop" in text_phrases("O'Brien's shop", "en")
+
+
+def test_a_word_with_accents_is_not_the_stop_word_it_folds_to() -> None:
+    # Review D4: "Größe" (size) folds to "grosse", like the stop word "große" (big), so German
+    # size complaints could never be named by their size. Typed without accents, a stop word
+    # still is one ("tres" is "très").
+    german = text_phrases("Die Größe passt nicht, eine große Enttäuschung", "de")
+    assert {"größe", "größe passt"} <= german and not any("große" in p for p in german)
+    assert not {"tres", "très"} & text_phrases("Tres bien. Très bien", "fr")
+    sizes = [f"Die Größe passt nicht, falsche Größe {w}" for w in ("geliefert", "bekommen")] * 4
+    prices = [f"Der Preis ist zu hoch, {w}" for w in ("teuer", "überteuert")] * 4
+    names = class_tfidf(sizes + prices, np.array([0] * 8 + [1] * 8), 2, languages=["de"] * 16)
+    assert "größe" in " ".join(names[0])
+
+
+def test_a_chain_of_elisions_is_read_without_recursion() -> None:
+    # Hostile input: 3,000 elided articles in one word once overflowed the stack.
+    assert text_phrases("l'" * 3000 + "ordine", "it") == {"ordine"}
+
+
+def test_a_taken_name_is_not_replaced_by_one_that_says_a_thing_twice() -> None:
+    # Review nit: the fallbacks gave "late delivery / delivery" and "price / prices".
+    taken = ["late delivery", "courier"]
+    names = unique_names([taken, [*taken, "delivery", "refund"]], ["1", "2"])
+    assert names == ["late delivery / courier", "late delivery / refund"]
+    assert unique_names([["price", "staff"], ["price", "staff", "prices"]], ["1", "2"])[1] == (
+        "staff / prices"
+    )

@@ -10,16 +10,18 @@ texts of all clusters that contain it and ``A`` the average number of texts per 
 (counting texts rather than occurrences keeps one long, repetitive text from naming a cluster).
 
 A phrase may not begin or end with a function word of the text's language (a small list per
-language for en de fr es pt it nl below, English when unknown; "waste of time" is a phrase,
-"of the" is not), nor begin or end with a stop word (:func:`naming_stop_words`: the
-stopwords-iso list of the language, 58 languages, with ours; so "tried", "sure", "like the
-blender" or "car ça marche" never name a theme), nor be a number, and must occur in at least
-two of the cluster's texts (one in a cluster of fewer than four); a phrase never spans a
-punctuation mark ("late, the courier" is two). Web addresses, @handles (TweetEval's "@user")
-and their fragments ("http", "co", "amp") never name a theme, nor the clauses of the Chinese
-review-padding template (:func:`~advocacy.text.non_answers.is_filler_clause`), nor does
-anything the workspace redactor masks (:func:`naming_texts`: a person's name, an e-mail, a
-phone number): the texts are redacted and cut at each mask before their phrases are read.
+language for en de fr es pt it nl below, English when unknown; "waste of time" is a phrase, "of
+the" is not), nor begin or end with a stop word (:func:`naming_stop_words`: the stopwords-iso list
+of the language, 58 languages, with ours; so "tried", "sure", "like the blender" or "car ça marche"
+never name a theme; an elided article or pronoun, "n'", "qu'", "dell'", is a function word of its
+own; a word written with accents is looked up with them, so "Größe" (size) is not the stop word
+"große" (big) it folds to), nor be a number, and must occur in at least two of the cluster's texts
+(one in a cluster of fewer than four); a phrase never spans a punctuation mark ("late, the courier"
+is two). Web addresses, @handles (TweetEval's "@user") and their fragments ("http", "co", "amp")
+never name a theme, nor the clauses of the Chinese review-padding template
+(:func:`~advocacy.text.non_answers.is_filler_clause`), nor does anything the workspace redactor
+masks (:func:`naming_texts`: a person's name, an e-mail, a phone number): the texts are redacted
+and cut at each mask before their phrases are read.
 
 A phrase is *extended* to a longer one that contains it when most of the texts that say it say
 the longer one ("delivery" becomes "late delivery" when most mentions are of late deliveries),
@@ -200,6 +202,25 @@ def naming_stop_words(language: str | None) -> frozenset[str]:
     return frozenset(words | _WEB_WORDS)
 
 
+@lru_cache(maxsize=128)
+def _accented_stop_words(language: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """The hand list's and :func:`naming_stop_words`'s words with their accents (lower case),
+    for words written with accents: "Größe" (size) is not "große" (big), though both fold to
+    "grosse"."""
+    import stopwordsiso
+
+    code = (language or "en").lower().replace("_", "-").split("-")[0]
+    hand = frozenset(word.lower() for word in _STOP_TEXT.get(code, _STOP_TEXT["en"]).split())
+    if not stopwordsiso.has_lang(code) and code not in STOP_WORDS:
+        code = "en"
+    published = stopwordsiso.stopwords(code) if stopwordsiso.has_lang(code) else set()
+    topics = {word.lower() for word in _TOPIC_WORDS.get(code, "").split()}
+    words = {word.lower().replace("’", "'") for word in published} - topics
+    words |= {word.lower() for word in _STOP_TEXT.get(code, "").split()}
+    words |= {word.lower() for word in _EXTRA_STOP_TEXT.get(code, "").split()}
+    return hand | _WEB_WORDS, frozenset(words | _WEB_WORDS)
+
+
 def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = None) -> list[str]:
     """``texts`` as theme names read them: addresses and handles removed, personal data masked.
 
@@ -237,30 +258,58 @@ def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = Non
     return cleaned
 
 
+# Elided function words of French, Italian and Catalan ("n'ai", "qu'il", "l'ho", "dell'ordine"):
+# read as a word of their own, which is a function word ("dell'" + "ordine").
+_ELIDED = frozenset(("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu",
+    "quoiqu", "presqu", "quelqu", "dell", "all", "dall", "nell", "sull", "coll", "un", "quell",
+    "bell", "sant", "nessun", "gl", "tutt", "dev"))  # fmt: skip
+
+
 def _tokens(text: str) -> list[str]:
-    return [word.casefold().replace("’", "'") for word in _WORD.findall(text[:MAX_CHARACTERS])]
+    tokens = []
+    for word in _WORD.findall(text[:MAX_CHARACTERS]):
+        token = word.lower().replace("’", "'")  # lower, not casefold: "größe" stays
+        head, apostrophe, rest = token.partition("'")
+        while apostrophe and rest and head in _ELIDED:
+            tokens.append(head + "'")
+            token = rest
+            head, apostrophe, rest = token.partition("'")
+        tokens.append(token)
+    return tokens
 
 
 def text_phrases(text: str, language: str | None = None) -> set[str]:
     """The distinct word 1-3-grams of ``text`` that may name a theme (see the module docs)."""
     ends = STOP_WORDS.get((language or "en").lower()[:2], STOP_WORDS["en"]) | _WEB_WORDS
     weak = naming_stop_words(language)
+    accented_ends, accented_weak = _accented_stop_words(language)
     found: set[str] = set()
     for part in _CLAUSE.split(_ADDRESS.sub(" ", (text or "")[:MAX_CHARACTERS])):
         if not part.isascii() and is_filler_clause(part):
             continue  # a clause of the Chinese padding template says nothing
         tokens = _tokens(part)
-        folded = [token if token.isascii() else fold(token) for token in tokens]
-        bad = [
-            word in ends or token.isdigit() or len(token) < 2
-            for word, token in zip(folded, tokens, strict=True)
+        # A word typed with accents is looked up with them; one typed without, by its folding
+        # ("qualite" is "qualité").
+        plain = [token.isascii() for token in tokens]
+        folded = [
+            token if ascii else fold(token) for token, ascii in zip(tokens, plain, strict=True)
         ]
-        stop = [word in weak for word in folded]
+        bad = [
+            (word in ends if ascii else token in accented_ends)
+            or token.isdigit()
+            or len(token) < 2
+            or token.endswith("'")
+            for word, token, ascii in zip(folded, tokens, plain, strict=True)
+        ]
+        stop = [
+            word in weak if ascii else token in accented_weak
+            for word, token, ascii in zip(folded, tokens, plain, strict=True)
+        ]
         for length in (1, 2, 3):
             for start in range(len(tokens) - length + 1):
                 end = start + length
                 if not (bad[start] or stop[start] or bad[end - 1] or stop[end - 1]):
-                    found.add(" ".join(tokens[start:end]))
+                    found.add(" ".join(tokens[start:end]).replace("' ", "'"))
     return found
 
 
@@ -349,7 +398,8 @@ def unique_names(phrases: Sequence[Sequence[str]], fallbacks: Sequence[str]) -> 
     """:func:`theme_name` of each theme, in order, none the same as an earlier one's.
 
     A theme whose name is taken is named by its first phrase and its next one that makes a new
-    name (then its second and a later one, ...); failing that, by its fallback.
+    name and shares no word with it, by stem (then its second and a later one, ...); failing
+    that, by its fallback.
 
     Parameters
     ----------
@@ -375,6 +425,8 @@ def unique_names(phrases: Sequence[Sequence[str]], fallbacks: Sequence[str]) -> 
             f"{found[first]} / {found[second]}"
             for first in range(len(found))
             for second in range(first + 1, len(found))
+            # "late delivery / delivery" or "price / prices" says one thing twice
+            if not set(stems(found[first])) & set(stems(found[second]))
         ]
         options += [fallback, f"{theme_name(found, fallback)} ({len(names) + 1})"]
         names.append(next(option for option in options if option not in names))

@@ -141,11 +141,11 @@ def discover_themes(
     ``n_themes`` defaults to ``sqrt(n / 10)`` clamped to 2..25 (n: the texts that answer).
     Names come from :mod:`advocacy.text.theme_names` (c-TF-IDF on at most
     :data:`NAMING_SAMPLE` texts per theme, in each text's language where ``languages`` gives
-    it, and only from the texts of the theme's most common language), with personal data
-    masked by ``redact`` so that no name holds any; no two themes get the same name.
-    ``quotes`` are the ``quotes`` texts nearest the theme's centre among those that say one of
-    its key phrases (in its most common language; the nearest others make up the number), and
-    ``quote`` the first of them, shortened.
+    it, and only from the texts of the theme's most common language and those without one),
+    with personal data masked by ``redact`` so that no name holds any; no two themes get the
+    same name. ``quotes`` are the ``quotes`` texts nearest the theme's centre among those that
+    say one of its key phrases (in its most common language or none; the nearest others make
+    up the number), and ``quote`` the first of them, shortened.
 
     Parameters
     ----------
@@ -211,15 +211,21 @@ def discover_themes(
     rng = np.random.default_rng(random_state)
     spoken = [None] * len(texts) if languages is None else list(languages)
     named = np.full(len(texts), -1, dtype=np.int64)
+    naming_languages = list(spoken)
     main_language: dict[int, str | None] = {}
     for cluster in range(k):
         members = np.flatnonzero(assignment == cluster)
         # A theme is named in the language most of its texts are in: a few texts in another
         # language would give it a name half in each.
+        # A text without a language (not analysed yet, or too short to tell: "good", "price")
+        # counts as the theme's language: leaving it out would let a few texts that have one
+        # name a theme they are a minority of.
         said = pd.Series([spoken[int(i)] for i in members], dtype=object).dropna()
         main_language[cluster] = str(said.mode().iloc[0]) if len(said) else None
         if main_language[cluster] is not None:
-            members = members[[spoken[int(i)] == main_language[cluster] for i in members]]
+            members = members[[spoken[int(i)] in (None, main_language[cluster]) for i in members]]
+            for i in members:
+                naming_languages[int(i)] = main_language[cluster]
         if len(members) > NAMING_SAMPLE:
             members = rng.choice(members, NAMING_SAMPLE, replace=False)
         named[members] = cluster
@@ -228,7 +234,7 @@ def discover_themes(
     sample = [texts[i] for i in chosen.tolist()]
     for row, text in zip(chosen.tolist(), naming_texts(sample, redact), strict=True):
         readable[row] = text
-    phrases = class_tfidf(readable, named, k, languages=languages)
+    phrases = class_tfidf(readable, named, k, languages=naming_languages)
     vectors = np.asarray(embeddings, np.float32)
     similarity = np.full(len(texts), -np.inf, dtype=np.float32)
     similarity[answering] = np.einsum("ij,ij->i", vectors[answering], centroids[labels])
@@ -300,7 +306,7 @@ def _quotes(
         said = {
             i: sum(2 if group < 2 else 1 for group in hit)
             for i, hit in zip(searched, found, strict=True)
-            if hit and (language is None or languages[i] == language)
+            if hit and languages[i] in (None, language)
         }
         fitting = sorted(said, key=lambda i: -said[i])  # stable: the nearer first on ties
     chosen = fitting[:count]
