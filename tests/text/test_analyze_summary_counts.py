@@ -1,9 +1,9 @@
 """``text analyze``'s summary: its counts agree line with line, and no line is empty or stale.
 
 Audit finding 13: on Olist the calibration line said "pt 2,538" where the next line said
-"pt 2,534" (the calibration counted the scores of non-answers as labelled Portuguese texts), the "not
-supported by language" row was printed empty, and an analyze right after ``text teach`` said
-"no material change" about the fit teach had just made.
+"pt 2,534" (the calibration counted the scores of non-answers as labelled Portuguese texts),
+the "not supported by language" row was printed empty, and an analyze right after
+``text teach`` said "no material change" about the fit teach had just made.
 """
 
 from __future__ import annotations

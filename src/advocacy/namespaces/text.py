@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from advocacy.text.parquet_enrich import parquet_text_features
     from advocacy.text.pii import redact
     from advocacy.text.taxonomy import TaxonomyTheme
+    from advocacy.text.theme_names import shorten
     from advocacy.text.themes import DiscoveredTheme
 
     Rows: TypeAlias = list[dict[str, Any]]
