@@ -64,7 +64,13 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
 
     texts = [str(t) for t in documents["text"]]
     sentiments = [None if pd.isna(label) else str(label) for label in features["sentiment"]]
-    found = discover_themes(texts, default_embedder().embed(texts), sentiments=sentiments)
+    languages = features.get("language", pd.Series(None, index=features.index))
+    found = discover_themes(
+        texts,
+        default_embedder().embed(texts),
+        sentiments=sentiments,
+        languages=[None if pd.isna(code) else str(code) for code in languages],
+    )
     frame = pd.DataFrame(
         {
             "theme_id": [t.theme_id for t in found],
