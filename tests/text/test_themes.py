@@ -52,6 +52,14 @@ def test_small_or_one_band_sides_never_give_a_zero_width_interval(
         assert row["effect_low"] < 0 < row["effect_high"]
 
 
+def test_respondents_without_a_score_are_on_neither_side() -> None:
+    # Reportfix review S3: a NaN score counted in n_mentioning but in no band (n 2, NPS of 1).
+    mentions = pd.DataFrame({"theme": [True, True, False, False]})
+    [row] = theme_impact([10, np.nan, 0, 5], mentions, commented=[True] * 4).to_dict("records")
+    assert (row["n_mentioning"], row["n_not"]) == (1, 2)
+    assert (row["nps_mentioning"], row["nps_not"]) == (100.0, -100.0)
+
+
 def test_five_detractors_against_many_is_not_a_certainty() -> None:
     # Reportfix review D1: 5 mentioners, all detractors, against 200 mixed commenters read
     # -118.5 [-129.9, -107.1], p = 1e-91, while those 5 alone have an NPS interval of [-100, -17].
