@@ -328,11 +328,12 @@ def theme_impact(
 
     The interval and the test are the adjusted-Wald ones, as for the project's own NPS
     intervals (:func:`advocacy.metrics.intervals.nps_interval`): each side first gains 0.75
-    detractors, 1.5 passives and 0.75 promoters (:data:`~advocacy.metrics.intervals.
-    ADJUSTED_WALD_PSEUDO_COUNTS`), its adjusted NPS and trinomial standard error come from
-    those counts, and the interval is the difference of the two adjusted NPS plus or minus
-    ``z`` times the two standard errors added in quadrature (the sides are independent),
-    clipped to -200..200; ``p_value`` is the two-sided z test of that difference
+    detractors, 1.5 passives and 0.75 promoters
+    (:data:`~advocacy.metrics.intervals.ADJUSTED_WALD_PSEUDO_COUNTS`), its adjusted NPS and
+    trinomial standard error come from those counts, and the interval is the difference of
+    the two adjusted NPS plus or minus ``z`` times the two standard errors added in
+    quadrature (the sides are independent), clipped to -200..200; ``p_value`` is the
+    two-sided z test of that difference
     (:func:`advocacy.metrics.comparisons.nps_z_test`). The plain Wald form collapses to a
     zero-width interval and p NaN when a side is all promoters or all detractors (1 promoter
     against 1 detractor gave +200 [200, 200]), and is far too narrow at small n; the adjusted
