@@ -25,6 +25,7 @@ from advocacy.drivers.respondents import driver_data
 from advocacy.metrics.engines import spark_tables
 from advocacy.retention.lifetime_value import predict_retention
 from advocacy.retention.rfm import summarize_transactions
+from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.theme_aggregates import engine_theme_impact
 from advocacy.text.themes import theme_impact
 from advocacy.workspace import Workspace
@@ -173,9 +174,15 @@ def test_theme_impact_from_spark_counts(demo: tuple[Workspace, Path], on_spark: 
     links = links[links["document_kind"] == "response"]
     flags = pd.crosstab(links["document_id"], links["theme_id"]).clip(upper=1).astype(bool)
     flags = flags.reindex(answered["response_id"].astype(str), fill_value=False)
-    expected = theme_impact(answered["nps"].to_numpy(float), flags)
+    # Commenters are those whose comment has content, themed or not (the theme listing's);
+    # entering three themes, commenters whose themes are all others stay on the other side.
+    commented = ~non_answer_mask(answered["comment"].tolist())
+    entered = flags[list(flags.columns[:3])]
+    assert (commented & ~entered.to_numpy().any(axis=1)).sum() > 20
+    assert (~commented).sum() > 20  # no comment, or a non-answer: on neither side
+    expected = theme_impact(answered["nps"].to_numpy(float), entered, commented=commented)
     got = engine_theme_impact(
-        on_spark("responses"), on_spark("document_themes"), themes=list(flags.columns)
+        on_spark("responses"), on_spark("document_themes"), themes=list(entered.columns)
     )
     assert len(expected) >= 3 and expected["p_value"].min() < 0.05
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)

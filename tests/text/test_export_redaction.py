@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import advocacy
-from advocacy.text.export import export_table, personal_key_mask, redact_table
+from advocacy.text.attribute_redaction import personal_key_mask
+from advocacy.text.export import export_table, redact_table
 from advocacy.text.pii import Redactor
 
 QUALTRICS = ("qualtRics_sample.csv", "qualtRics_sample_legacy.csv")
@@ -73,10 +74,66 @@ def test_every_personal_column_and_flagged_value_is_masked() -> None:
         "Email Address": "[email]",
         "First Name": "[name]",
         "Phone": "[phone]",
-        "Custom Data 1": "call [phone]",
+        "Custom Data 1": "[custom data]",
         "Forwarded for": "[ip]",
         "nested": {"lat": "[location]", "note": ["write to [email]"]},
         "How often do you e-mail us?": "weekly",
         "Submitted at": "08:28:09",
         "Q1": 2,
     }
+
+
+def test_respondent_columns_and_ip_addresses_anywhere_are_masked(tmp_path: Path) -> None:
+    """Review D3: user names, handles, addresses, positions, birth dates and IP lists survived;
+    a yes/no answer under "Mobile" became "[phone]"."""
+    source = tmp_path / "s.csv"
+    source.write_text(
+        "comment,nps,submitted_at,Custom Data 1,Username,User Name,Twitter handle,"
+        "Street address,Postal Code,GeoLocation,Long,Date of birth,DOB,Q_RecipientEmail,"
+        "X-Forwarded-For,Client,Notes,Mobile,Cell,Did we address your issue?,Store\n"
+        "Logged in from 8.8.8.8 today,9,2026-01-05,Jane Doe,jdoe88,Jane Doe,@janedoe,"
+        '"12 Baker Street, London",75001,"47.115097,8.521",8.52176,1980-02-03,03/02/1980,'
+        'jane@example.com,"10.0.0.1, 192.168.1.7",fe80::1%eth0,Ip 8.8.8.8 logged,yes,'
+        "07700 900123,Yes,North\n",
+        encoding="utf-8",
+    )
+    with advocacy.open(tmp_path / "w.duckdb") as ws:
+        ws.import_file(source, kind="responses")
+        redacted = export_table(ws, "responses", redact=True)
+    [attrs] = [json.loads(value) for value in redacted.column("attrs").to_pylist()]
+    assert attrs == {
+        "Custom Data 1": "[custom data]",
+        "Username": "[username]",
+        "User Name": "[username]",
+        "Twitter handle": "[username]",
+        "Street address": "[address]",
+        "Postal Code": "[address]",
+        "GeoLocation": "[location]",
+        "Long": "[location]",
+        "Date of birth": "[date of birth]",
+        "DOB": "[date of birth]",
+        "Q_RecipientEmail": "[email]",
+        "X-Forwarded-For": "[ip]",
+        "Client": "[ip]",
+        "Notes": "Ip [ip] logged",
+        "Mobile": "yes",
+        "Cell": "[phone]",
+        "Did we address your issue?": "Yes",
+        "Store": "North",
+    }
+    assert redacted.column("comment").to_pylist() == ["Logged in from [ip] today"]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("10.0.0.1, 192.168.1.7", "[ip], [ip]"),
+        ("from 2001:db8::1 and ::ffff:1.2.3.4.", "from [ip] and [ip]."),
+        ("proxy 192.168.0.1:8080 down", "proxy [ip] down"),
+        ("at 08:28:09 on 2026.01.05, v1.2.3, 47.115097,8.521", None),
+    ],
+)
+def test_ip_addresses_inside_text(text: str, masked: str | None) -> None:
+    from advocacy.text.attribute_redaction import mask_ip_addresses
+
+    assert mask_ip_addresses(text) == (text if masked is None else masked)

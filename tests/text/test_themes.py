@@ -24,10 +24,53 @@ def test_impact_by_hand() -> None:
     assert row["nps_mentioning"] == pytest.approx(25.0)
     assert row["nps_not"] == pytest.approx(-100 / 6)
     assert row["effect"] == pytest.approx(25.0 + 100 / 6)
-    # The Wald interval of a difference of two NPS, each with its trinomial standard error.
-    spread = np.hypot(nps_from_counts(1, 1, 2).se, nps_from_counts(3, 1, 2).se)
-    assert row["effect_low"] == pytest.approx(row["effect"] - 1.959964 * spread)
-    assert row["effect_high"] == pytest.approx(row["effect"] + 1.959964 * spread)
+    # Adjusted Wald (Rocks 2016), worked by hand: each side gains 0.75 / 1.5 / 0.75.
+    # In: (1.75, 2.5, 2.75) of 7 -> 1/7, Var = 0.642857 - (1/7)^2 = 0.622449, SE^2 = 0.088921.
+    # Out: (3.75, 2.5, 2.75) of 9 -> -1/9, Var = 0.722222 - (1/9)^2 = 0.709877, SE^2 = 0.078875.
+    # Difference 25.3968 +/- 1.959964 * 100 * sqrt(0.167796) = 25.3968 +/- 80.2858.
+    assert row["effect_low"] == pytest.approx(-54.8890, abs=1e-3)
+    assert row["effect_high"] == pytest.approx(105.6826, abs=1e-3)
+    assert row["p_value"] == pytest.approx(0.5350, abs=1e-3)  # z = 25.3968 / 40.9629 = 0.620
+
+
+@pytest.mark.parametrize(
+    ("inside", "outside"),
+    [([10], [0]), ([10] * 3, [0] * 3), ([0] * 5, [10] * 5), ([9, 10], [10, 9, 9])],
+)
+def test_small_or_one_band_sides_never_give_a_zero_width_interval(
+    inside: list[int], outside: list[int]
+) -> None:
+    # Reportfix review D1: the plain Wald SE of a side that is all one band is 0, so 1 promoter
+    # against 1 detractor gave +200 [200, 200] and p NaN, printed as a certainty.
+    nps = np.array(inside + outside)
+    mentions = pd.DataFrame({"theme": [True] * len(inside) + [False] * len(outside)})
+    [row] = theme_impact(nps, mentions, commented=[True] * len(nps)).to_dict("records")
+    assert row["effect_high"] - row["effect_low"] > 50
+    assert -200 <= row["effect_low"] < row["effect_high"] <= 200
+    assert 0 < row["p_value"] <= 1
+    if len(inside) == 1:  # one respondent a side: too few to tell either way
+        assert row["effect_low"] < 0 < row["effect_high"]
+
+
+def test_respondents_without_a_score_are_on_neither_side() -> None:
+    # Reportfix review S3: a NaN score counted in n_mentioning but in no band (n 2, NPS of 1).
+    mentions = pd.DataFrame({"theme": [True, True, False, False]})
+    [row] = theme_impact([10, np.nan, 0, 5], mentions, commented=[True] * 4).to_dict("records")
+    assert (row["n_mentioning"], row["n_not"]) == (1, 2)
+    assert (row["nps_mentioning"], row["nps_not"]) == (100.0, -100.0)
+
+
+def test_five_detractors_against_many_is_not_a_certainty() -> None:
+    # Reportfix review D1: 5 mentioners, all detractors, against 200 mixed commenters read
+    # -118.5 [-129.9, -107.1], p = 1e-91, while those 5 alone have an NPS interval of [-100, -17].
+    rng = np.random.default_rng(0)
+    others = list(rng.choice([0, 5, 7, 8, 9, 10], size=200, p=[0.15, 0.15, 0.15, 0.15, 0.2, 0.2]))
+    mentions = pd.DataFrame({"small": [True] * 5 + [False] * 200})
+    [row] = theme_impact([0] * 5 + others, mentions, commented=[True] * 205).to_dict("records")
+    alone = nps_from_counts(5, 0, 0)
+    assert row["effect_high"] - row["effect_low"] >= (alone.ci_high - alone.ci_low) * 0.9
+    assert row["effect_low"] < row["effect"] < row["effect_high"] < 0
+    assert 1e-5 < row["p_value"] < 0.01
 
 
 def test_respondents_without_content_are_not_the_baseline() -> None:

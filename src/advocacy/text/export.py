@@ -7,14 +7,12 @@ asked for (``redact=True``, ``advocacy export --redact``), never a side effect.
 
 from __future__ import annotations
 
-import ipaddress
-import json
-import re
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from advocacy.ingest.formats.advocacy_export import TEXT_ANALYSIS_COLUMNS
+from advocacy.text.attribute_redaction import mask_ip_addresses, redact_attributes
 from advocacy.text.documents import DOCUMENT_SOURCES, TABLE_KINDS
 
 if TYPE_CHECKING:
@@ -129,9 +127,10 @@ def export_table(ws: Any, table_name: str, *, redact: bool = False) -> pa.Table:
         (e-mails, phones, card numbers and names, including the workspace's known customer,
         employee and author names, become ``[email]``, ``[phone]``, ``[card]``, ``[name]``);
         whole personal columns (:data:`PERSONAL_COLUMNS`) become a placeholder, and so do
-        unmapped columns named for personal data (:func:`personal_key_mask`: IP address,
-        latitude and longitude, recipient names, e-mails and external references) and
-        unmapped values that are IP addresses.
+        unmapped columns named for respondent data (IP address, position, street address and
+        postcode, date of birth, user name and handle, recipient name, e-mail and reference,
+        custom data: :func:`~advocacy.text.attribute_redaction.personal_key_mask`); IP
+        addresses inside any text or value become ``[ip]``.
 
     Returns
     -------
@@ -171,102 +170,13 @@ def redact_table(
             mask = PERSONAL_COLUMNS[column]
             cleaned: list[Any] = [None if value is None else mask for value in values]
         elif column in text_columns:
-            cleaned = redactor.redact_all(values)
+            cleaned = [
+                None if value is None else redactor.redact(mask_ip_addresses(value))
+                for value in values
+            ]
         elif column in JSON_COLUMNS:
-            cleaned = [_redact_json(value, redactor) for value in values]
+            cleaned = [redact_attributes(value, redactor) for value in values]
         else:
             continue
         table = table.set_column(index, column, pa.array(cleaned, type=pa.string()))
     return table
-
-
-#: Masks by the name of an unmapped column (lower case, letters and digits only). Anchored, so
-#: that a question such as "How often do you e-mail us?" keeps its answers.
-PERSONAL_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("[ip]", re.compile(r"^(?:ip|ipaddr|ipaddress|ipv[46]|clientip|remoteaddr(?:ess)?)$")),
-    ("[location]", re.compile(r"^(?:location|geo|gps)?(?:latitude|longitude|lat|lon|lng)$")),
-    ("[email]", re.compile(r"^(?:recipient|respondent|contact|customer)?e?mail(?:address)?$")),
-    (
-        "[phone]",
-        re.compile(
-            r"^(?:recipient|respondent|contact|customer)?(?:tele|cell|mobile)?phone"
-            r"(?:number)?$|^(?:mobile|cell)(?:number)?$"
-        ),
-    ),
-    (
-        "[name]",
-        re.compile(
-            r"^(?:recipient|respondent|contact|customer)?(?:first|last|full|given|sur|"
-            r"middle)?name$"
-        ),
-    ),
-    ("[reference]", re.compile(r"^external(?:data)?ref(?:erence)?$|^recipientid$")),
-)
-#: Longest value checked for being an IP address (one is at most 45 characters).
-_IP_LENGTH = 48
-
-
-def personal_key_mask(key: str) -> str | None:
-    """What replaces the value of an unmapped column named ``key`` wholly, or None.
-
-    Survey tools add columns about the respondent that the free-text redactor cannot recognise
-    from the value alone: Qualtrics ``IPAddress``, ``LocationLatitude``/``LocationLongitude``,
-    ``RecipientFirstName``/``RecipientLastName``/``RecipientEmail``, ``ExternalReference``
-    (legacy ``Name``, ``EmailAddress``, ``ExternalDataReference``); SurveyMonkey ``IP Address``,
-    ``Email Address``, ``First Name``, ``Last Name``. The name is compared without case, spaces
-    or punctuation (:data:`PERSONAL_KEYS`).
-
-    >>> [personal_key_mask(key) for key in ("IP Address", "LocationLongitude", "Q1", "Status")]
-    ['[ip]', '[location]', None, None]
-    """
-    name = re.sub(r"[^a-z0-9]", "", key.lower())
-    for mask, pattern in PERSONAL_KEYS:
-        if pattern.search(name):
-            return mask
-    return None
-
-
-def _is_ip_address(text: str) -> bool:
-    if len(text) > _IP_LENGTH or not (":" in text or "." in text):
-        return False
-    try:
-        ipaddress.ip_address(text.strip())
-    except ValueError:
-        return False
-    return True
-
-
-def _redact_value(value: Any, redactor: Redactor) -> Any:
-    """An unmapped value with personal data replaced: an IP address wholly, text and numbers
-    through the redactor (a phone number may have been read as a number), containers inside."""
-    if isinstance(value, dict):
-        return _redact_mapping(value, redactor)
-    if isinstance(value, list):
-        return [_redact_value(item, redactor) for item in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    text = str(value)
-    if _is_ip_address(text):
-        return "[ip]"
-    clean = redactor.redact(text)
-    return value if clean == text else clean
-
-
-def _redact_mapping(data: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
-    cleaned: dict[str, Any] = {}
-    for key, item in data.items():
-        mask = personal_key_mask(str(key))
-        if mask is not None and item not in (None, ""):
-            cleaned[key] = mask
-        else:
-            cleaned[key] = _redact_value(item, redactor)
-    return cleaned
-
-
-def _redact_json(value: Any, redactor: Redactor) -> str | None:
-    if value is None:
-        return None
-    data = json.loads(value) if isinstance(value, str) else value
-    if not isinstance(data, dict):
-        return redactor.redact(str(value))
-    return json.dumps(_redact_mapping(data, redactor), ensure_ascii=False)

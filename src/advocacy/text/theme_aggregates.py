@@ -4,8 +4,14 @@
 comment mentions it with that of the other commenters. Respondents with the same score and the
 same set of themes contribute identical rows, so the engine (DuckDB, PostgreSQL or Spark, through
 Ibis) counts them per (score, theme pattern) and the comparison runs on those few rows with the
-counts as frequency weights: the same effects, intervals and NPS as on every respondent. A
-respondent counts as a commenter when they mention at least one of the themes entered.
+counts as frequency weights: the same effects, intervals and NPS as on every respondent.
+
+A respondent counts as a commenter when their comment has content, themed or not, as in the
+workspace's theme listing (:func:`advocacy.text.catalogue.list_themes`): an empty comment or a
+non-answer ("n/a", "nothing") is no comment (:func:`advocacy.text.non_answers.is_non_answer`).
+Non-answers are short, so only comments of up to :data:`CHECKED_LENGTH` characters come back
+from the engine to be checked (grouped, each distinct text once per score and theme pattern);
+longer ones count as content on the engine.
 """
 
 from __future__ import annotations
@@ -15,10 +21,14 @@ from typing import Any
 
 import pandas as pd
 
+from advocacy.text.non_answers import MAX_LENGTH, non_answer_mask
 from advocacy.text.themes import theme_impact
 
 #: Themes entered at most: the patterns grow as 2^themes (the engine's groups stay few).
 MAX_THEMES = 30
+#: Longest comment (after the engine's trim) checked for being a non-answer; twice the
+#: non-answers' own limit, so that a trim that leaves other white space still sends it.
+CHECKED_LENGTH = 2 * MAX_LENGTH
 
 
 def theme_patterns(
@@ -39,8 +49,8 @@ def theme_patterns(
     Returns
     -------
     pandas.DataFrame
-        ``nps``, ``respondents`` and one boolean column per theme; ``frame.attrs["themes"]``
-        lists the themes.
+        ``nps``, ``commented`` (the comment has content), ``respondents`` and one boolean
+        column per theme; ``frame.attrs["themes"]`` lists the themes.
     """
     links = document_themes.filter(document_themes.document_kind == "response").select(
         document_id=document_themes.document_id.cast("string"), theme_id="theme_id"
@@ -50,8 +60,16 @@ def theme_patterns(
         linked = linked.sort_values(["links", "theme_id"], ascending=[False, True])
         themes = [str(theme) for theme in linked["theme_id"].head(MAX_THEMES)]
     chosen = list(themes)
+    import ibis
+
+    comment = responses.comment.cast("string")
+    short = comment.isnull() | (comment.strip().length() <= CHECKED_LENGTH)
     answered = responses.filter(responses.nps.notnull()).select(
-        document_id=responses.response_id.cast("string"), nps=responses.nps.cast("int64")
+        document_id=responses.response_id.cast("string"),
+        nps=responses.nps.cast("int64"),
+        # A short comment comes back to be checked; a long one is content.
+        said=ibis.ifelse(short, comment, ibis.null("string")),
+        long=~short,
     )
     # Positional names: theme ids are user text, not identifiers.
     flags = links.group_by("document_id").aggregate(
@@ -62,11 +80,20 @@ def theme_patterns(
     )
     joined = answered.left_join(flags, answered.document_id == flags.document_id)
     columns = {f"t{index}": joined[f"t{index}"].fill_null(0) for index in range(len(chosen))}
-    pattern = joined.select(nps=joined.nps, **columns)
-    counted = pattern.group_by(["nps", *columns]).aggregate(respondents=pattern.count()).to_pandas()
-    counted = counted.sort_values(["nps", *columns]).reset_index(drop=True)
+    pattern = joined.select(nps=joined.nps, said=joined.said, long=joined.long, **columns)
+    keys = ["nps", "said", "long", *columns]
+    counted = pattern.group_by(keys).aggregate(respondents=pattern.count()).to_pandas()
+    said = counted["said"].astype(object).where(counted["said"].notna(), None).tolist()
+    counted["commented"] = counted["long"].astype(bool).to_numpy() | ~non_answer_mask(said)
+    keys = ["nps", "commented", *columns]
+    counted = counted.groupby(keys, as_index=False)["respondents"].sum()
+    counted = counted.sort_values(keys).reset_index(drop=True)
     frame = pd.DataFrame(
-        {"nps": counted["nps"].astype(float), "respondents": counted["respondents"].astype(int)}
+        {
+            "nps": counted["nps"].astype(float),
+            "commented": counted["commented"].astype(bool),
+            "respondents": counted["respondents"].astype(int),
+        }
     )
     for index, theme in enumerate(chosen):
         frame[theme] = counted[f"t{index}"].astype(int) > 0
@@ -95,12 +122,16 @@ def engine_theme_impact(
     Returns
     -------
     pandas.DataFrame
-        As :func:`advocacy.text.themes.theme_impact` gives on every respondent.
+        As :func:`advocacy.text.themes.theme_impact` gives on every respondent with the
+        commenters of :func:`theme_patterns` (the theme listing's): every commenter with
+        content is on one side of each theme, themed or not, whether or not their themes are
+        among those entered.
     """
     patterns = theme_patterns(responses, document_themes, themes=themes)
     return theme_impact(
         patterns["nps"].to_numpy(),
         patterns[patterns.attrs["themes"]],
+        commented=patterns["commented"].to_numpy(),
         confidence=confidence,
         weights=patterns["respondents"].to_numpy(),
     )

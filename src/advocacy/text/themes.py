@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
 from advocacy.metrics.comparisons import adjust_p_values, nps_z_test, two_proportion_z_test
-from advocacy.metrics.intervals import z_critical
+from advocacy.metrics.intervals import ADJUSTED_WALD_PSEUDO_COUNTS, z_critical
 from advocacy.metrics.scores import nps_from_counts
 from advocacy.text.embeddings import unit_rows
 from advocacy.text.phrases import PhraseMatcher
@@ -330,10 +330,21 @@ def theme_impact(
     so its sign always agrees with the two scores beside it. Respondents without a comment, or
     whose comment is a non-answer ("n/a", "nothing"), say nothing about any theme and are left
     out of both sides: against them every theme would look like a promoter driver, because
-    people who write nothing are mostly passive. The interval is the Wald interval of the
-    difference of two independent NPS, each with its trinomial variance (the standard error of
-    :func:`advocacy.metrics.nps_from_counts`), and ``p_value`` its two-sided z test
-    (:func:`advocacy.metrics.comparisons.nps_z_test`, as for a change between slices). Each
+    people who write nothing are mostly passive. Respondents without a score are left out.
+
+    The interval and the test are the adjusted-Wald ones, as for the project's own NPS
+    intervals (:func:`advocacy.metrics.intervals.nps_interval`): each side first gains 0.75
+    detractors, 1.5 passives and 0.75 promoters
+    (:data:`~advocacy.metrics.intervals.ADJUSTED_WALD_PSEUDO_COUNTS`), its adjusted NPS and
+    trinomial standard error come from those counts, and the interval is the difference of
+    the two adjusted NPS plus or minus ``z`` times the two standard errors added in
+    quadrature (the sides are independent), clipped to -200..200; ``p_value`` is the
+    two-sided z test of that difference
+    (:func:`advocacy.metrics.comparisons.nps_z_test`). The plain Wald form collapses to a
+    zero-width interval and p NaN when a side is all promoters or all detractors (1 promoter
+    against 1 detractor gave +200 [200, 200]), and is far too narrow at small n; the adjusted
+    form never is zero-width. At very small n the adjusted difference is pulled towards 0, so
+    the interval need not hold the observed ``effect``: read it as "too few to tell". Each
     theme is compared on its own: the effects of overlapping themes are not separated, and a
     respondent may be on the mentioning side of several themes.
 
@@ -370,7 +381,9 @@ def theme_impact(
     References
     ----------
     Rocks, B. (2016). Interval estimation for the "Net Promoter Score". The American
-    Statistician 70(4): the trinomial variance of an NPS, and the z test of a difference.
+    Statistician 70(4): the trinomial variance of an NPS and the adjusted-Wald interval.
+    Lewis, J. R. and Sauro, J. (2021). How to statistically compare two Net Promoter Scores
+    (MeasuringU): the z test of two NPS on each side's adjusted-Wald counts.
 
     Examples
     --------
@@ -394,27 +407,34 @@ def theme_impact(
             raise UsageError(
                 "commented must have one value per respondent", fix="align it with nps"
             )
+    writers = writers & ~np.isnan(scores)
     bands = (scores <= 6, (scores > 6) & (scores < 9), scores >= 9)
     z = z_critical(confidence)
 
-    def score(mask: NDArray[np.bool_]) -> tuple[float, float, float]:
-        """NPS, its standard error and the respondents counted, of the rows in ``mask``."""
+    def score(mask: NDArray[np.bool_]) -> tuple[float, float, float, float]:
+        """NPS, adjusted-Wald NPS and its standard error, and the respondents counted, of
+        the rows in ``mask``."""
         weight = counts[mask]
         if weight.sum() <= 0:
-            return float("nan"), float("nan"), 0.0
-        result = nps_from_counts(
-            *(float(weight[band[mask]].sum()) for band in bands), confidence=confidence
+            return float("nan"), float("nan"), float("nan"), 0.0
+        observed = [float(weight[band[mask]].sum()) for band in bands]
+        extras = ADJUSTED_WALD_PSEUDO_COUNTS
+        adjusted = nps_from_counts(
+            *(count + extra for count, extra in zip(observed, extras, strict=True)),
+            confidence=confidence,
+            interval="wald",
         )
-        return result.score, result.se, float(weight.sum())
+        return nps_from_counts(*observed).score, adjusted.score, adjusted.se, sum(observed)
 
     rows = []
     for column, name in enumerate(mentions.columns):
         inside = writers & flags[:, column]
-        nps_in, se_in, n_in = score(inside)
-        nps_out, se_out, n_out = score(writers & ~inside)
+        nps_in, centre_in, se_in, n_in = score(inside)
+        nps_out, centre_out, se_out, n_out = score(writers & ~inside)
         effect = nps_in - nps_out
+        centre = centre_in - centre_out
         spread = float(np.hypot(se_in, se_out))
-        p_value = float(nps_z_test(nps_in, se_in, nps_out, se_out)[1][()])
+        p_value = float(nps_z_test(centre_in, se_in, centre_out, se_out)[1][()])
         rows.append(
             {
                 "theme": name,
@@ -424,8 +444,8 @@ def theme_impact(
                 "nps_not": nps_out,
                 "difference": effect,
                 "effect": effect,
-                "effect_low": effect - z * spread,
-                "effect_high": effect + z * spread,
+                "effect_low": max(centre - z * spread, -200.0),
+                "effect_high": min(centre + z * spread, 200.0),
                 "p_value": p_value,
             }
         )

@@ -342,9 +342,12 @@ def export_command(
             help="Replace personal data before writing: e-mails, phones, card numbers and "
             "names in free text and unmapped columns become [email], [phone], [card], [name]; "
             "name, email, phone, author, interviewer and referred-contact columns become a "
-            "placeholder, and so do unmapped columns of survey-tool respondent data (IP "
-            "address, latitude/longitude, recipient name, e-mail and external reference) and "
-            "unmapped values that are IP addresses. Dates, scores, answers and ids are kept.",
+            "placeholder, and so do unmapped columns named for respondent data (IP address, "
+            "latitude/longitude or geolocation, street address, postcode/ZIP, date of birth, "
+            "user name or handle, recipient name, e-mail and reference, custom data; a "
+            "'Mobile' or 'Cell' column only when it holds a phone number); IP addresses "
+            "anywhere become [ip]. Dates, scores, other answers and ids are kept. Free-text "
+            "redaction is a safeguard, not a guarantee: check the file before sharing it.",
         ),
     ] = False,
     db: DbOption = None,

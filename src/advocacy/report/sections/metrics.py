@@ -115,6 +115,20 @@ def undated(ws: Workspace, scope: ReportScope) -> bool:
     return not headline_scores(ws, scope).empty and quarterly(ws, scope).empty
 
 
+def undated_answers(ws: Workspace, scope: ReportScope) -> tuple[str, int, int]:
+    """The metric with the most scored answers that carry no date (so are in no quarter), how
+    many of them, and its answers in all; ``("", 0, 0)`` when every answer is dated."""
+    headline = headline_scores(ws, scope)
+    quarters = quarterly(ws, scope)
+    dated = quarters.groupby("metric")["n"].sum() if not quarters.empty else pd.Series()
+    worst = ("", 0, 0)
+    for metric, total in zip(headline["metric"], headline["n"], strict=True):
+        missing = int(total) - int(dated.get(metric, 0))
+        if missing > worst[1]:
+            worst = (str(metric), missing, int(total))
+    return worst
+
+
 def latest_quarter(ws: Workspace, scope: ReportScope) -> dt.date | None:
     """The first day of the latest complete quarter with at least ``min_n`` customer answers."""
     frame = quarterly(ws, scope)
@@ -435,6 +449,14 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     body += _trend_part(ws, scope)
     if undated(ws, scope):
         body += Markup("<p class='note'>{}</p>").format(UNDATED)
+    else:
+        metric, missing, total = undated_answers(ws, scope)
+        if missing:
+            body += Markup("<p class='note'>{}</p>").format(
+                f"{missing:,} of {total:,} {SHORT[metric]} answers carry no date: they count "
+                "in the scores over the whole period below, but in no month or quarter, so the "
+                "trend and the latest quarter leave them out."
+            )
     body += Markup("<h3>Over the whole period</h3>")
     body += _headline_table(headline, confidence)
     notes = [
