@@ -204,9 +204,12 @@ class KnownReadings:
 
 # v2: English negations shift the reading (text/negation.py); v3: so does the complaint head
 # (sentiment.with_complaint); v4: the complaint column reads the sentiment too
-# (sentiment.complaint_with_sentiment; the sentiment is v3's). The name is recorded with every
-# stored reading, complaint included: a new name re-reads stored texts.
-SENTIMENT_MODEL = "real-sentiment-e5-v4"
+# (sentiment.complaint_with_sentiment; the sentiment is v3's); v5: the heads are v4's, but what
+# is read changed: more non-answers and keyboard mash are no content (text/non_answers.py,
+# text/keyboard_mash.py), a text too short to tell takes one of its batch's languages, and a
+# calibration reads its labelled texts out of sample. The name is recorded with every stored
+# reading, complaint included: a new name re-reads stored texts.
+SENTIMENT_MODEL = "real-sentiment-e5-v5"
 EMOTION_MODEL = "real-emotion-e5-v1"
 
 
