@@ -30,6 +30,7 @@ ROWS = [
     ("R2", "2024-03-02T10:00:00Z", 9, "The refund was in my account two days later, brilliant."),
     ("R3", "2024-05-01T10:00:00Z", 8, "Friendly staff in the store."),
 ]
+BOTH_THEMES = ("R4", "2024-05-02T10:00:00Z", 9, "The staff sorted out my refund the same day.")
 TAXONOMY = Taxonomy(
     themes=(
         TaxonomyTheme(name="Refunds", keywords=("refund",)),
@@ -38,12 +39,14 @@ TAXONOMY = Taxonomy(
 )
 
 
-def _workspace(url: str, folder: Path) -> advocacy.Workspace:
+def _workspace(
+    url: str, folder: Path, rows: list[tuple[str, str, int, str]] = ROWS
+) -> advocacy.Workspace:
     path = folder / "responses.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["response_id", "submitted_at", "nps", "comment"])
-        writer.writerows(ROWS)
+        writer.writerows(rows)
     ws = advocacy.open(url)
     ws.import_file(path, kind="responses")
     analyze_workspace(ws.db, calibrate=False)
@@ -83,7 +86,10 @@ def test_theme_shows_the_negative_sentence_not_the_whole_comment(
 
 
 def test_report_and_text_page_quote_the_sentence_redacted(duckdb_url: str, tmp_path: Path) -> None:
-    with _workspace(duckdb_url, tmp_path) as ws:
+    # R1, praise and a complaint, reads either way (negative 0.52 / positive 0.45 with English
+    # whole words, positive 0.50 / negative 0.47 before): a fourth comment about both themes
+    # makes each read positive whichever way R1 falls.
+    with _workspace(duckdb_url, tmp_path, [*ROWS, BOTH_THEMES]) as ws:
         token = create_token(ws.db, role="analyst", name="ana").secret
         html = str(build(ws, ReportScope()).body)
     # Both themes read positive here, so each card quotes the theme's most positive sentence,
