@@ -134,6 +134,6 @@ def test_respondent_columns_and_ip_addresses_anywhere_are_masked(tmp_path: Path)
     ],
 )
 def test_ip_addresses_inside_text(text: str, masked: str | None) -> None:
-    from advocacy.text.attribute_redaction import mask_ip_addresses
+    from advocacy.text.pii.ip_addresses import mask_ip_addresses
 
     assert mask_ip_addresses(text) == (text if masked is None else masked)

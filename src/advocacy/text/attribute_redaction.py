@@ -17,24 +17,21 @@ phone number ("Mobile: yes" is an answer).
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from typing import TYPE_CHECKING, Any
+
+from advocacy.text.pii.ip_addresses import IP_LABEL
 
 if TYPE_CHECKING:
     from advocacy.text.pii import Redactor
 
 __all__ = [
-    "IP_LABEL",
     "PERSONAL_KEYS",
-    "mask_ip_addresses",
     "personal_key_mask",
     "redact_attributes",
 ]
 
-#: What replaces an IP address.
-IP_LABEL = "[ip]"
 _RECIPIENT = r"(?:recipient|respondent|contact|customer|user)?"
 #: Masks by the name of an unmapped column (lower case, letters and digits only; a Qualtrics
 #: ``Q_`` prefix taken off), first match wins: an ``IP address`` is an IP, not an address.
@@ -79,11 +76,6 @@ PERSONAL_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Column names whose value is masked as a phone only when it looks like a phone number.
 _PHONE_KEYS = re.compile(r"^(?:mobile|cell|tel|fax)\d*$")
 _PHONE_VALUE = re.compile(r"\+?[\d\s().-]{7,40}")
-#: Runs of characters that may form an IP address (IPv6 with a zone, IPv4 with a port): one
-#: character class, so finding them is linear in the text's length.
-_IP_CANDIDATE = re.compile(r"[0-9A-Za-z:.%]+")
-#: Longest candidate checked (an IPv6 address with a zone and port stays under it).
-_IP_LENGTH = 60
 
 
 def personal_key_mask(key: str) -> str | None:
@@ -107,39 +99,6 @@ def personal_key_mask(key: str) -> str | None:
     return None
 
 
-def _ip_address(text: str) -> bool:
-    if len(text) > _IP_LENGTH or not (":" in text or "." in text):
-        return False
-    for candidate in (text, text.rsplit(":", 1)[0] if text.count(":") == 1 else ""):
-        try:
-            ipaddress.ip_address(candidate)
-        except ValueError:
-            continue
-        return True
-    return False
-
-
-def mask_ip_addresses(text: str) -> str:
-    """``text`` with every IPv4 and IPv6 address (with a port or zone) replaced by ``[ip]``.
-
-    Linear in the text's length: one pass of a character class, each run checked by
-    :func:`ipaddress.ip_address`.
-
-    >>> mask_ip_addresses("10.0.0.1, 192.168.1.7; from fe80::1%eth0 at 08:28:09, v1.2")
-    '[ip], [ip]; from [ip] at 08:28:09, v1.2'
-    """
-    out: list[str] = []
-    last = 0
-    for found in _IP_CANDIDATE.finditer(text):
-        run = found.group().rstrip(".:")
-        if any(character.isdigit() for character in run[:_IP_LENGTH]) and _ip_address(run):
-            out.append(text[last : found.start()])
-            out.append(IP_LABEL)
-            last = found.start() + len(run)
-    out.append(text[last:])
-    return "".join(out)
-
-
 def _looks_like_phone(text: str) -> bool:
     return bool(_PHONE_VALUE.fullmatch(text.strip())) and sum(c.isdigit() for c in text) >= 7
 
@@ -156,7 +115,7 @@ def _redact_value(value: Any, redactor: Redactor, key: str = "") -> Any:
     text = str(value)
     if _PHONE_KEYS.match(key) and _looks_like_phone(text):
         return "[phone]"
-    clean = redactor.redact(mask_ip_addresses(text))
+    clean = redactor.redact(text)
     return value if clean == text else clean
 
 
@@ -191,5 +150,5 @@ def redact_attributes(value: Any, redactor: Redactor) -> str | None:
         return None
     data = json.loads(value) if isinstance(value, str) else value
     if not isinstance(data, dict):
-        return redactor.redact(mask_ip_addresses(str(value)))
+        return redactor.redact(str(value))
     return json.dumps(_redact_mapping(data, redactor), ensure_ascii=False)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from advocacy.ingest.formats.advocacy_export import TEXT_ANALYSIS_COLUMNS
-from advocacy.text.attribute_redaction import mask_ip_addresses, redact_attributes
+from advocacy.text.attribute_redaction import redact_attributes
 from advocacy.text.documents import DOCUMENT_SOURCES, TABLE_KINDS
 
 if TYPE_CHECKING:
@@ -170,10 +170,7 @@ def redact_table(
             mask = PERSONAL_COLUMNS[column]
             cleaned: list[Any] = [None if value is None else mask for value in values]
         elif column in text_columns:
-            cleaned = [
-                None if value is None else redactor.redact(mask_ip_addresses(value))
-                for value in values
-            ]
+            cleaned = [None if value is None else redactor.redact(value) for value in values]
         elif column in JSON_COLUMNS:
             cleaned = [redact_attributes(value, redactor) for value in values]
         else:

@@ -1,4 +1,5 @@
-"""Contact details and account numbers in free text: e-mails, phones, cards, IBANs, postcodes.
+"""Contact details and account numbers in free text: e-mails, phones, cards, IBANs, postcodes,
+IP addresses (:mod:`advocacy.text.pii.ip_addresses`).
 
 Each finder is one pass of a linear-time regular expression followed, where the shape alone is
 not enough, by a check in Python: the Luhn digit of card numbers, the mod-97 checksum of IBANs,
@@ -43,6 +44,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from advocacy.text.pii.ip_addresses import mask_ip_addresses
 from advocacy.text.pii.phones import find_phones
 from advocacy.text.pii.vocabulary import UK_POSTCODE_AREAS
 
@@ -270,6 +272,7 @@ def redact_contacts(text: str, *, numbers: bool = True) -> str:
     text = find_emails(text)
     if not numbers or not _HAS_DIGIT.search(text):
         return text
+    text = mask_ip_addresses(text)  # before phones: "192.168.1.7" is no phone number
     text = find_ibans(text)
     text = find_cards(text)
     text = find_phones(text)
