@@ -45,8 +45,8 @@ def report_command(
         bool,
         typer.Option(
             "--redact",
-            help="Remove e-mails, phones, card numbers and person names and mask customer "
-            "identities, for sharing outside the company.",
+            help="Remove e-mails, phones, card numbers, IP addresses and person names and mask "
+            "customer identities, for sharing outside the company.",
         ),
     ] = False,
     engine: EngineOption = Engine.workspace,
