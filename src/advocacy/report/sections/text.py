@@ -21,7 +21,7 @@ from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
-from advocacy.text.non_answers import NO_CONTENT
+from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.pii import redact
 
 if TYPE_CHECKING:
@@ -85,9 +85,9 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
         flags = pd.DataFrame({t.theme_id: pd.Series(False, index=documents.index) for t in found})
         for theme in found:
             flags.loc[theme.members, theme.theme_id] = True
-        # Non-answers ("n/a", "nothing") wrote nothing about any theme: not the baseline.
-        reason = features.get("sentiment_reason", pd.Series(None, index=features.index))
-        commented = (reason != NO_CONTENT).to_numpy()
+        # Non-answers ("n/a", "nothing") wrote nothing about any theme: not the baseline. The
+        # same test of the text as `text themes` and the drivers make, analysed or not.
+        commented = ~non_answer_mask(texts)
         impact = theme_impact(
             documents.loc[responses, "nps"].to_numpy(float),
             flags[responses],
