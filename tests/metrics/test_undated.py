@@ -110,3 +110,21 @@ def test_report_of_partly_dated_answers_says_how_many_have_no_date(
     # Every answer has a CSAT (only some an NPS): the metric with the most undated is named.
     assert "100 of 500 CSAT answers carry no date" in page
     assert "No answer carries a date" not in page
+
+
+def test_an_empty_period_view_of_dated_answers_blames_no_missing_date(tmp_path: Path) -> None:
+    from support.cli import advocacy_cli
+
+    survey = tmp_path / "survey.csv"
+    survey.write_text(
+        "submitted_at,comment,nps\n2024-03-01,Great service,10\n2024-03-02,Slow delivery,3\n",
+        "utf-8",
+    )
+    url = str(tmp_path / "w.duckdb")
+    ran = advocacy_cli("--create", "import", str(survey), "--kind", "responses", "--db", url)
+    assert ran.returncode == 0, ran.stderr
+    shown = advocacy_cli(
+        "metrics", "scores", "--period", "quarter", "--since", "2030-01-01", "--db", url
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "carries a date" not in " ".join(shown.stdout.split())

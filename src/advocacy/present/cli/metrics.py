@@ -246,6 +246,7 @@ def scores_command(
     }
     names = _split(metric) or ["nps"]
     settings = current_settings()
+    undated = False  # answers in the slice, none of them dated (known on the workspace only)
     if engine is Engine.spark:
         data = spark_data(data)
         from advocacy.namespaces.metrics import parquet_metrics
@@ -255,11 +256,16 @@ def scores_command(
         with open_workspace(db) as ws:
             frame = ws.metrics.scores(names, **options)
             settings = ws.settings
+            if period is not None and frame.empty:
+                # An empty period view: answers without dates, or no answers in the slice at all.
+                whole = {**options, "period": None, "compare": None, "rolling": None}
+                answered = ws.metrics.scores(names, **whole)
+                undated = bool(len(answered)) and bool((answered["n"] > 0).any())
     rows = _records(frame)
     if output is OutputFormat.table:
         level = current_settings(confidence=confidence).confidence
         note = _mark_periods(rows, frame, period, settings, min_n)
-        if period is not None and frame.empty:
+        if period is not None and frame.empty and undated:
             # Answers without a date fall in no period: say so rather than print nothing.
             note = (
                 f"no answer in this slice carries a date, so there is no {period} to score: "
