@@ -6,6 +6,9 @@ Real product reviews (Blitzer et al. 2007, from ``../shared/data``) labelled by 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -94,3 +97,24 @@ def test_parameters_follow_scikit_learn(reviews) -> None:
     assert copy.set_params(folds=4) is copy and copy.folds == 4
     with pytest.raises(UsageError, match="no parameter 'fold'"):
         copy.set_params(fold=4)
+
+
+def test_a_refit_on_the_same_labels_names_the_same_model_whatever_the_last_bits(reviews) -> None:
+    # A text's probabilities differ in their last bit with the batch it is read in; the refit
+    # of the same labels must name the same model, or every stored reading is read again.
+    texts, labels = reviews
+    reading = CalibratedSentiment().read(texts)
+    nudged = replace(
+        reading,
+        embeddings=np.nextafter(reading.embeddings, 2.0),
+        sentiment=np.nextafter(reading.sentiment, 2.0),
+    )
+    first = CalibratedSentiment().fit(texts, labels, reading=reading)
+    again = CalibratedSentiment().fit(texts, labels, reading=nudged)
+    assert first.method_ != "prior adjusted"  # a head was fitted
+    assert not np.array_equal(first.head_.coef_, again.head_.coef_)  # the bits did move
+    assert again.name_ == first.name_
+    # Different labels are a different model, and say so.
+    flipped = ["positive" if label == "negative" else "negative" for label in labels[:40]]
+    other = CalibratedSentiment().fit(texts, flipped + labels[40:], reading=reading)
+    assert other.name_ != first.name_

@@ -78,6 +78,7 @@ from advocacy.text.sentiment import SENTIMENTS, SentimentResult, sentiment_resul
 from advocacy.text.workers import run_tasks
 
 __all__ = [
+    "FIT_VERSION",
     "HEAD_PENALTIES",
     "MAX_CV_LABELS",
     "MIN_HEAD_LABELS",
@@ -94,6 +95,10 @@ __all__ = [
     "scale_label",
 ]
 
+#: Stands for the fitting code in a calibration's name (which names the labelled texts, their
+#: labels and what was chosen, not the fitted bits): raise it when a change of this module
+#: changes what a calibration fitted on the same labels reads, so stored readings are read again.
+FIT_VERSION = 1
 #: From this many labels (in at least two classes) a head on the embedding is a candidate.
 MIN_HEAD_LABELS = 30
 #: From this many labels a TF-IDF model of the labelled texts is stacked if it helps. (100 and
@@ -284,7 +289,9 @@ class CalibratedSentiment:
     cv_accuracy_ : dict of str to float
         Cross-validated accuracy of each candidate (empty below :data:`MIN_HEAD_LABELS`).
     name_ : str
-        The model name the calibrated readings record.
+        The model name the calibrated readings record: the text model's, then a digest of
+        the labelled texts, their labels and weights, the method and penalty chosen and
+        :data:`FIT_VERSION` (the same labels refitted name the same model).
 
     Every fitted attribute (ending in ``_``) exists only once a fit finished
     (:meth:`fit`, or :meth:`LastFits.finish`); :meth:`start_fit` removes an earlier fit's.
@@ -475,6 +482,7 @@ class CalibratedSentiment:
         # results come back from worker processes).
         self._fit_mark = fit = secrets.token_hex(8)
         choice, tasks, workers, take = self._choose(texts, reading, y, weight, counts)
+        inputs = _inputs_digest(texts, y, weight)
         base = reading.sentiment_model
         if reading.needs_calibration:
             base = f"{base}+{reading.embedder}"
@@ -501,7 +509,7 @@ class CalibratedSentiment:
             self.n_labels_ = len(texts)
             self.n_taught_ = int(marks.sum())
             self.classes_ = tuple(SENTIMENTS[i] for i in np.unique(y))
-            self.name_ = f"{base}+workspace-{self._digest()}"
+            self.name_ = f"{base}+workspace-{self._digest(inputs)}"
             self.description_ = self._describe()
             return self
 
@@ -688,11 +696,14 @@ class CalibratedSentiment:
         _, method, chosen = next(s for s in scores if s[0] >= best - 1e-12)
         return accuracies, method, chosen
 
-    def _digest(self) -> str:
-        parts = [self.method_.encode(), self.adjustment_.bias.tobytes()]
-        if self.head_ is not None:
-            parts += [self.head_.coef_.tobytes(), self.head_.intercept_.tobytes()]
-        return hashlib.sha256(b"".join(parts)).hexdigest()[:8]
+    def _digest(self, inputs: str) -> str:
+        # Named by what was fitted on and what was chosen, not by the fitted bits: a text's
+        # probabilities differ in their last bit with the batch it is read in (BLAS blocking),
+        # L-BFGS carries that to the 6th digit of the coefficients, and the same labels
+        # refitted behind one more comment would name a new model and have every stored
+        # reading read again. FIT_VERSION stands for the fitting code.
+        chosen = f"{FIT_VERSION}|{self.method_}|{self.penalty_!r}|{inputs}"
+        return hashlib.sha256(chosen.encode()).hexdigest()[:8]
 
     def _describe(self) -> str:
         labels = f"{self.n_labels_:,} label{'s' if self.n_labels_ != 1 else ''}"
@@ -782,3 +793,14 @@ class CalibratedSentiment:
             "method": self.description_,
             "cross-validated accuracy": dict(self.cv_accuracy_),
         }
+
+
+def _inputs_digest(texts: Sequence[str], y: NDArray[Any], weight: NDArray[Any]) -> str:
+    """Digest of the labelled texts, in order, with their labels and weights."""
+    digest = hashlib.sha256()
+    for text in texts:
+        encoded = text.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "little") + encoded)
+    digest.update(np.ascontiguousarray(y, dtype=np.int64).tobytes())
+    digest.update(np.ascontiguousarray(weight, dtype=np.float64).tobytes())
+    return digest.hexdigest()
