@@ -15,7 +15,7 @@ import pandas as pd
 
 import advocacy
 from advocacy.report.section import ReportScope
-from advocacy.report.sections.text import build
+from advocacy.report.sections.text import CARDS, build
 from advocacy.report.sections.text_coverage import read_mix, unread_note
 
 ENGLISH = [
@@ -105,3 +105,48 @@ def test_note_names_the_largest_languages_first() -> None:
     note = unread_note("mentions", frame)
     assert note is not None
     assert "(language not supported 11: de 3, fr 3, ja 2, es 1, 2 more languages)" in note
+
+
+def test_theme_card_of_unread_texts_says_what_their_stars_imply(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # Audit 2, N7: reviews in a language the model does not read, each with its stars, gave
+    # theme cards that said only "No sentiment"; the stars say how the writers felt.
+    source = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    reviews = pd.read_csv(source, dtype=str)
+    reviews = reviews[reviews["review_comment_message"].fillna("").str.split().str.len() >= 6]
+    reviews = reviews.head(300)
+    path = tmp_path / "reviews.csv"
+    pd.DataFrame(
+        {
+            "mention_id": reviews["review_id"],
+            "text": reviews["review_comment_message"],
+            "rating": reviews["review_score"],
+            "platform": "store",
+        }
+    ).to_csv(path, index=False)
+    stars = dict(zip(reviews["review_id"], reviews["review_score"].astype(int), strict=True))
+    with advocacy.open(tmp_path / "w.duckdb") as ws:
+        ws.import_file(path, kind="mentions")
+        ws.text.analyze()
+        ws.text.discover_themes()
+        themes = ws.text.themes()
+        members = ws.text.theme_members()
+        section = build(ws, ReportScope())
+    page = _text(str(section.body))
+    assert "No sentiment: none of its texts was read." in page
+    cards = re.findall(
+        r"By their scores: (\d+)% negative, (\d+)% neutral, (\d+)% positive, "
+        r"of the ([\d,]+) texts? with a score",
+        page,
+    )
+    shown = themes.head(len(cards))
+    assert len(cards) == min(len(themes), CARDS) and cards
+    for (negative, neutral, positive, scored), theme_id in zip(
+        cards, shown["theme_id"], strict=True
+    ):
+        given = [stars[doc] for theme, _, doc in members if theme == theme_id]
+        assert int(scored.replace(",", "")) == len(given)
+        for share, low, high in ((negative, 1, 2), (neutral, 3, 3), (positive, 4, 5)):
+            expected = sum(low <= star <= high for star in given) / len(given)
+            assert int(share) == round(100 * expected)

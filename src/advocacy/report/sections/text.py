@@ -19,6 +19,7 @@ from advocacy import display
 from advocacy.errors import ParquetSourceError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
+from advocacy.report.sections.theme_scores import ScoreMix, score_line, score_mixes, scored_labels
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
@@ -71,6 +72,13 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
         sentiments=sentiments,
         languages=[None if pd.isna(code) else str(code) for code in languages],
     )
+    keys = list(
+        zip(
+            documents["document_kind"].astype(str),
+            documents["document_id"].astype(str),
+            strict=True,
+        )
+    )
     frame = pd.DataFrame(
         {
             "theme_id": [t.theme_id for t in found],
@@ -78,6 +86,7 @@ def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> p
             "size": [t.size for t in found],
             "sentiment_mix": [t.sentiment_mix for t in found],
             "quotes": [t.quotes for t in found],
+            "member_keys": [[keys[row] for row in t.members] for t in found],
         }
     )
     responses = documents["document_kind"].eq("response") & documents["nps"].notna()
@@ -251,10 +260,22 @@ def _bar(mix: Mapping[str, float], size: int) -> Markup:
     )
 
 
-def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[tuple[str, str]]]) -> Markup:
-    """Each theme as a card: name, size, sentiment bar, NPS effect with interval, two quotes."""
+def theme_cards(
+    themes: pd.DataFrame,
+    quotes: Mapping[str, list[tuple[str, str]]],
+    scores: Mapping[str, ScoreMix] | None = None,
+) -> Markup:
+    """Each theme as a card: name, size, sentiment bar, NPS effect with interval, two quotes.
+
+    A theme most of whose texts were not read (a language the model does not read) also says
+    what its writers' scores imply, from ``scores`` (:func:`.theme_scores.score_mixes`).
+    """
     cards = Markup()
     for record in themes.to_dict("records"):
+        bar = _bar(_mix(record), int(record["size"]))
+        scored = (scores or {}).get(str(record["theme_id"]))
+        if scored is not None and read_mix(_mix(record))[1] < READ_FOR_SENTIMENT:
+            bar += score_line(scored)
         effect = record.get("effect")
         impact = (
             ""
@@ -279,7 +300,7 @@ def theme_cards(themes: pd.DataFrame, quotes: Mapping[str, list[tuple[str, str]]
         cards += Markup('<div class="card"><h4>{}</h4><p>{} texts</p>{}<p>{}</p>{}</div>').format(
             record["name"],
             display.number(int(record["size"])),
-            _bar(_mix(record), int(record["size"])),
+            bar,
             impact,
             said,
         )
@@ -365,7 +386,17 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         if "effect" in themes and themes["effect"].notna().any():
             body += _impact_chart(themes.head(15))
         sentences = _theme_sentences(ws, scope)
-        body += theme_cards(shown, theme_quotes(ws, features, shown, sentences=sentences))
+        members = (
+            ws.text.theme_members()
+            if "member_keys" not in shown
+            else [
+                (str(theme_id), kind, document_id)
+                for theme_id, keys in zip(shown["theme_id"], shown["member_keys"], strict=True)
+                for kind, document_id in keys
+            ]
+        )
+        scores = score_mixes(members, scored_labels(ws))
+        body += theme_cards(shown, theme_quotes(ws, features, shown, sentences=sentences), scores)
     return Section(
         title=TITLE,
         body=body,
