@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from advocacy.errors import UsageError
+from advocacy.text.whole_words import WholeWords
 from advocacy.text.workers import Learning, share_learning
 
 #: Name of the default embedder; recorded with every label it helps produce.
@@ -96,6 +97,9 @@ class StaticEmbedder:
         Recorded with every label computed from these embeddings.
     scale : array (kept pieces), optional
         Each row's scale when ``vectors`` holds int8 codes (the shipped model's form).
+    words : WholeWords, optional
+        Whole-word vectors read in place of their pieces (int8 codes, so with ``scale``); their
+        rows follow the pieces'. Used with the shipped (Metaspace, Unigram) tokenizer only.
 
     Examples
     --------
@@ -113,6 +117,7 @@ class StaticEmbedder:
         *,
         name: str,
         scale: NDArray[Any] | None = None,
+        words: WholeWords | None = None,
     ) -> None:
         if scale is None:
             self._codes = np.asarray(vectors, dtype=np.float32)
@@ -120,6 +125,10 @@ class StaticEmbedder:
         else:
             self._codes = np.asarray(vectors)
             self._scale = np.asarray(scale, dtype=np.float32)
+        self._words = words
+        if words is not None:
+            self._codes = np.vstack([self._codes, words.codes.astype(self._codes.dtype)])
+            self._scale = np.concatenate([self._scale, words.scale])
         # The float32 vectors of the rows used so far, in the order first used: row r is
         # self._dense[self._slot[r]] (slot -1: not computed yet).
         self._slot = np.full(len(self._codes), -1, dtype=np.int64)
@@ -145,9 +154,15 @@ class StaticEmbedder:
 
     @classmethod
     def load(
-        cls, vectors_file: str | Path, tokenizer_file: str | Path, *, name: str
+        cls,
+        vectors_file: str | Path,
+        tokenizer_file: str | Path,
+        *,
+        name: str,
+        words_file: str | Path | None = None,
     ) -> StaticEmbedder:
-        """Load an ``.npz`` written by ``build_encoder.py`` and its ``tokenizer.json``."""
+        """Load an ``.npz`` written by ``build_encoder.py`` and its ``tokenizer.json`` (and the
+        whole-word vectors of ``build_word_vectors.py --ship``, if given)."""
         from tokenizers import Tokenizer
 
         with np.load(vectors_file, allow_pickle=False) as data:
@@ -158,7 +173,8 @@ class StaticEmbedder:
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
         tokenizer.no_padding()
         tokenizer.no_truncation()
-        return cls(codes, row_of_id, tokenizer, name=name, scale=scale)
+        words = None if words_file is None else WholeWords.load(words_file)
+        return cls(codes, row_of_id, tokenizer, name=name, scale=scale, words=words)
 
     def token_rows(self, texts: Sequence[str]) -> TokenRows:
         """The vector rows of each text's pieces (pieces without a vector left out).
@@ -222,8 +238,13 @@ class StaticEmbedder:
             if len(self._rows_of_piece) >= PIECE_CACHE_SIZE:
                 self._rows_of_piece = {}
                 self._forgotten += 1
-            ids = [token.id for token in self.tokenizer.model.tokenize(word)]
-            found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
+            tokens = self.tokenizer.model.tokenize(word)
+            if self._words is not None:
+                first = len(self._codes) - len(self._words)
+                found = self._words.rows(word, tokens, self.row_of_id, first)
+            else:
+                ids = [token.id for token in tokens]
+                found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
             self._rows_of_piece[word] = found
         return found
 
