@@ -125,13 +125,15 @@ class StaticEmbedder:
         else:
             self._codes = np.asarray(vectors)
             self._scale = np.asarray(scale, dtype=np.float32)
+        # Whole words' rows follow the pieces' (row len(pieces) + i is word i), kept apart from
+        # the pieces' codes: no copy of those at load.
         self._words = words
+        self._rows = len(self._codes) + (0 if words is None else len(words))
         if words is not None:
-            self._codes = np.vstack([self._codes, words.codes.astype(self._codes.dtype)])
             self._scale = np.concatenate([self._scale, words.scale])
         # The float32 vectors of the rows used so far, in the order first used: row r is
         # self._dense[self._slot[r]] (slot -1: not computed yet).
-        self._slot = np.full(len(self._codes), -1, dtype=np.int64)
+        self._slot = np.full(self._rows, -1, dtype=np.int64)
         self._dense = np.zeros((0, self._codes.shape[1]), dtype=np.float32)
         self._used = 0
         # One embedder serves every thread of a process (the server's writer threads read
@@ -239,10 +241,10 @@ class StaticEmbedder:
                 self._rows_of_piece = {}
                 self._forgotten += 1
             tokens = self.tokenizer.model.tokenize(word)
+            found = None
             if self._words is not None:
-                first = len(self._codes) - len(self._words)
-                found = self._words.rows(word, tokens, self.row_of_id, first)
-            else:
+                found = self._words.rows(word, tokens, self.row_of_id, len(self._codes))
+            if found is None:
                 ids = [token.id for token in tokens]
                 found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
             self._rows_of_piece[word] = found
@@ -287,15 +289,23 @@ class StaticEmbedder:
                 # Room for every row at once: the pages are written as rows are used, in
                 # order, and never copied to a larger matrix (a forked worker adding rows
                 # to a copy of its parent's would fault in all of them).
-                grown = np.empty((len(self._codes), self.dimension), np.float32)
+                grown = np.empty((self._rows, self.dimension), np.float32)
                 grown[: self._used] = self._dense[: self._used]
                 self._dense = grown
-            self._dense[self._used : used] = (
-                self._codes[missing].astype(np.float32) * self._scale[missing, None]
-            )
+            self._dense[self._used : used] = self._float_rows(missing)
             self._slot[missing] = np.arange(self._used, used)
             self._used = used
         return self._slot[rows]
+
+    def _float_rows(self, rows: NDArray[np.int64]) -> NDArray[np.float32]:
+        """The float32 vectors of ``rows`` (pieces', then whole words')."""
+        if self._words is None:
+            return self._codes[rows].astype(np.float32) * self._scale[rows, None]
+        pieces = rows < len(self._codes)
+        found = np.empty((len(rows), self.dimension), np.float32)
+        found[pieces] = self._codes[rows[pieces]]
+        found[~pieces] = self._words.codes[rows[~pieces] - len(self._codes)]
+        return found * self._scale[rows, None]
 
     def sums(self, tokens: TokenRows) -> NDArray[np.float32]:
         """Sum of the piece vectors per text (a zero row for a text with none).
@@ -305,8 +315,8 @@ class StaticEmbedder:
         whichever rows were computed first.
         """
         owner = np.repeat(np.arange(len(tokens)), np.diff(tokens.offsets))
-        entries, counts = np.unique(owner * len(self._codes) + tokens.rows, return_counts=True)
-        text, row = np.divmod(entries, len(self._codes))
+        entries, counts = np.unique(owner * self._rows + tokens.rows, return_counts=True)
+        text, row = np.divmod(entries, self._rows)
         offsets = np.concatenate([[0], np.cumsum(np.bincount(text, minlength=len(tokens)))])
         with self._filling:
             slots = self._slots(row)
