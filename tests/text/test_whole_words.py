@@ -45,7 +45,7 @@ def rows_of(embedder: StaticEmbedder, word: str) -> tuple[int, ...]:
 
 
 def test_a_listed_word_is_its_own_row_once_per_piece_it_replaces(plain, whole) -> None:
-    first = len(whole._codes) - len(LISTED)
+    first = len(whole._codes)  # word rows follow the pieces'
     pieces = rows_of(plain, "awful!")
     assert len(pieces) == 4  # ▁a w ful !
     assert whole._piece_rows("\u2581awful!") == (first, first, first, pieces[-1])
@@ -54,7 +54,7 @@ def test_a_listed_word_is_its_own_row_once_per_piece_it_replaces(plain, whole) -
 
 
 def test_case_does_not_matter_and_the_cased_word_pieces_are_the_ones_replaced(whole) -> None:
-    first = len(whole._codes) - len(LISTED)
+    first = len(whole._codes)  # word rows follow the pieces'
     assert whole._piece_rows("\u2581Awful") == (first, first)  # ▁Aw ful
     assert whole._piece_rows("\u2581(UNHELPFUL)")[1:-1] == (first + 2,) * (
         len(whole._piece_rows("\u2581(UNHELPFUL)")) - 2

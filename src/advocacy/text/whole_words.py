@@ -64,14 +64,14 @@ class WholeWords:
     def load(cls, path: str | Path) -> WholeWords:
         """Read a file written by ``tools/build_word_vectors.py --ship``."""
         with np.load(path, allow_pickle=False) as data:
-            words = [str(word) for word in data["words"]]
+            words = data["words"].tobytes().decode().split("\n")
             codes = np.asarray(data["vectors"], dtype=np.int8)
             scale = data["scale"].astype(np.float32)
         return cls({word: i for i, word in enumerate(words)}, codes, scale)
 
     def rows(
         self, word: str, tokens: Sequence[Any], row_of_id: NDArray[np.int64], first: int
-    ) -> tuple[int, ...]:
+    ) -> tuple[int, ...] | None:
         """The vector rows of one pre-tokenised word (``▁`` + its text) from its ``tokens``.
 
         Parameters
@@ -87,16 +87,33 @@ class WholeWords:
 
         Returns
         -------
-        tuple of int
+        tuple of int or None
             The pieces' rows, except that each known run of letters of two or more pieces is
-            ``first + index`` repeated once per piece, in the pieces' order.
+            ``first + index`` repeated once per piece, in the pieces' order; None when no run
+            is replaced (the pieces' rows are then the caller's to take, the common case).
         """
+        if len(tokens) < 2:
+            return None
+        listed = self.index
+        body = word[1:] if word.startswith(MARKER) else word
+        # One run of letters that is not listed, the common case: no regular expression.
+        if body.isalpha() and body.lower() not in listed:
+            return None
+        runs = [
+            (run, key)
+            for run in LETTERS.finditer(word)
+            if (key := listed.get(run.group().lower())) is not None
+        ]
+        if not runs:
+            return None
         # Each piece's byte span in ``word``, a leading marker left out (a lone marker is empty).
         spans = [
             (token.offsets[0] + len(_MARKER) * token.value.startswith(MARKER), token.offsets[1])
             for token in tokens
         ]
-        replaced = self._runs(word, spans) if len(spans) > 1 else {}
+        replaced = _replaced(word, runs, spans)
+        if not replaced:
+            return None
         found: list[int] = []
         skip = 0
         for position, token in enumerate(tokens):
@@ -113,23 +130,23 @@ class WholeWords:
                 found.append(row_id)
         return tuple(found)
 
-    def _runs(self, word: str, spans: list[tuple[int, int]]) -> dict[int, tuple[int, int]]:
-        """The runs of letters of ``word`` read as whole words: their first piece, mapped to
-        how many pieces they replace and the word's row."""
-        replaced: dict[int, tuple[int, int]] = {}
-        for run in LETTERS.finditer(word):
-            key = self.index.get(run.group().lower())
-            if key is None:
-                continue
-            start = len(word[: run.start()].encode())
-            stop = len(word[: run.end()].encode())
-            inside = [i for i, (a, b) in enumerate(spans) if a >= start and b <= stop and b > a]
-            straddles = any(
-                a < stop and b > start and i not in inside for i, (a, b) in enumerate(spans)
-            )
-            if not straddles and len(inside) >= 2:
-                replaced[inside[0]] = (len(inside), key)
-        return replaced
+
+def _replaced(
+    word: str, runs: list[tuple[re.Match[str], int]], spans: list[tuple[int, int]]
+) -> dict[int, tuple[int, int]]:
+    """The listed runs of letters of ``word`` whose pieces lie wholly inside them, two or more:
+    their first piece, mapped to how many pieces they replace and the word's row."""
+    replaced: dict[int, tuple[int, int]] = {}
+    for run, key in runs:
+        start = len(word[: run.start()].encode())
+        stop = len(word[: run.end()].encode())
+        inside = [i for i, (a, b) in enumerate(spans) if a >= start and b <= stop and b > a]
+        straddles = any(
+            a < stop and b > start and i not in inside for i, (a, b) in enumerate(spans)
+        )
+        if not straddles and len(inside) >= 2:
+            replaced[inside[0]] = (len(inside), key)
+    return replaced
 
 
 MARKER = "▁"
