@@ -96,9 +96,16 @@ class WholeWords:
             return None
         listed = self.index
         body = word[1:] if word.startswith(MARKER) else word
-        # One run of letters that is not listed, the common case: no regular expression.
-        if body.isalpha() and body.lower() not in listed:
-            return None
+        if body.isalpha():  # one run of letters, the whole word: no regular expression
+            key = listed.get(body.lower())
+            if key is None:
+                return None
+            count = sum(
+                token.offsets[1] > token.offsets[0] + len(_MARKER) * token.value.startswith(MARKER)
+                for token in tokens
+            )
+            if count == len(tokens):  # no lone marker piece to keep
+                return (first + key,) * count
         runs = [
             (run, key)
             for run in LETTERS.finditer(word)
