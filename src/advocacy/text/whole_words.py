@@ -105,7 +105,7 @@ class WholeWords:
                 for token in tokens
             )
             if count == len(tokens):  # no lone marker piece to keep
-                return (first + key,) * count
+                return (int(first + key),) * int(count)
         runs = [
             (run, key)
             for run in LETTERS.finditer(word)
