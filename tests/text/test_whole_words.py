@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from advocacy.text.embeddings import StaticEmbedder, model_path, unit_rows
+from advocacy.text.embeddings import StaticEmbedder, default_embedder, model_path, unit_rows
+from advocacy.text.sentiment import sentiment
 from advocacy.text.whole_words import WholeWords
 from support.corpora import blitzer_reviews
 
@@ -89,3 +90,16 @@ def test_texts_without_listed_words_read_as_before(shared_data, plain, whole) ->
     # Where a listed word occurs, it weighs what its pieces weighed: as many rows per text.
     rows_before, rows_after = plain.token_rows(texts), whole.token_rows(texts)
     np.testing.assert_array_equal(rows_before.offsets, rows_after.offsets)
+
+
+def test_the_shipped_embedder_reads_awful_near_terrible_not_good() -> None:
+    """Audit finding 2: ``awful`` was ``▁a w ful``, cosine 0.70 with "good", 0.29 with
+    "terrible"."""
+    awful, good, terrible = default_embedder().embed(["awful", "good", "terrible"])
+    assert awful @ terrible > 0.6 > 0.5 > awful @ good
+
+
+def test_the_audit_complaints_with_split_words_read_negative() -> None:
+    """Audit finding 2's repro: each was read positive (P(positive) 0.60, 0.52, 0.39)."""
+    texts = ["awful", "The service is awful.", "The service was unacceptable."]
+    assert sentiment(texts).labels == ["negative"] * 3

@@ -33,11 +33,13 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from advocacy.errors import UsageError
-from advocacy.text.whole_words import WholeWords
+from advocacy.text.whole_words import WORDS_FILE, WholeWords
 from advocacy.text.workers import Learning, share_learning
 
-#: Name of the default embedder; recorded with every label it helps produce.
-DEFAULT_EMBEDDER = "static-e5-256"
+#: Name of the default embedder; recorded with every label it helps produce. "-words": the
+#: English words the tokenizer splits that ``models/words_en.npz`` lists are read as whole
+#: words (:mod:`advocacy.text.whole_words`).
+DEFAULT_EMBEDDER = "static-e5-256-words"
 MODELS_PACKAGE = "advocacy.text.models"
 #: Words whose piece rows a :class:`StaticEmbedder` remembers (about 240 bytes each: 15 MB).
 PIECE_CACHE_SIZE = 60_000
@@ -359,12 +361,14 @@ def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
 def default_embedder() -> StaticEmbedder:
     """The shipped static embedder (loaded once per process)."""
     vectors, tokenizer = model_path("static_e5_256.npz"), model_path("tokenizer.json")
-    if not vectors.exists():
-        raise UsageError(
-            f"the default text model is missing from this installation ({vectors})",
-            fix="rebuild it with python tools/build_encoder.py (in the repository)",
-        )
-    embedder = StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
+    words = model_path(WORDS_FILE)
+    for path, tool in ((vectors, "build_encoder.py"), (words, "build_word_vectors.py")):
+        if not path.exists():
+            raise UsageError(
+                f"the default text model is missing from this installation ({path})",
+                fix=f"rebuild it with python tools/{tool} (in the repository)",
+            )
+    embedder = StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER, words_file=words)
     # What a worker process tokenised and computed is kept here too: later stages and this
     # process's own reading (the theme assignment after text analyze) skip that work.
     share_learning(
