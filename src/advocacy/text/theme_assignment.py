@@ -41,19 +41,20 @@ A child implies its parent. Non-answers ("n/a", "nothing") get no theme.
 Quality on real data (``benchmarks/themes_semeval.py``): SemEval aspect categories as the
 taxonomy, written from the category names and one line each; every setting chosen on the train
 files (restaurants 2014 and 2015, laptops 2015 by entity and by category); micro-F1 of
-keywords + meaning on the held-out
-test files, static-e5-256 embedder, for the taxonomy as written / with three keywords a theme /
-with names and descriptions only (docs/benchmarks.md, 2026-12-06, has the full tables):
+keywords + meaning on the held-out test files, static-e5-256-words embedder (English words read
+whole), for the taxonomy as written / with three keywords a theme / with names and descriptions
+only; "was": the embedder of word pieces alone (docs/benchmarks.md, 2026-12-06, has the full
+tables):
 
 =====================================  ===================  ===================  ===================
 test set                               as written           three keywords       no keywords
 =====================================  ===================  ===================  ===================
-2014 restaurants (4 categories)        0.843                0.812                0.816 (was 0.809)
-2015 restaurants (12 E#A)              0.574                0.541                0.539 (was 0.512)
-2015 laptops (22 entities)             0.722                0.727                0.735 (was 0.702)
-2015 laptops (38 E#A)                  0.427                0.415 (was 0.416)    0.414 (was 0.416)
-2015 hotels (7 entities, no train)     0.659                0.651                0.616 (was 0.606)
-2015 hotels (34 E#A, no train)         0.451 (was 0.455)    0.451                0.397 (was 0.402)
+2014 restaurants (4 categories)        0.842 (was 0.843)    0.821 (was 0.812)    0.815 (was 0.816)
+2015 restaurants (12 E#A)              0.565 (was 0.574)    0.536 (was 0.541)    0.546 (was 0.539)
+2015 laptops (22 entities)             0.724 (was 0.722)    0.723 (was 0.727)    0.733 (was 0.735)
+2015 laptops (38 E#A)                  0.419 (was 0.427)    0.413 (was 0.415)    0.411 (was 0.414)
+2015 hotels (7 entities, no train)     0.660 (was 0.659)    0.652 (was 0.651)    0.597 (was 0.616)
+2015 hotels (34 E#A, no train)         0.458 (was 0.451)    0.446 (was 0.451)    0.392 (was 0.397)
 =====================================  ===================  ===================  ===================
 
 References
