@@ -65,7 +65,12 @@ def test_sentiment_only_reading_is_the_full_readings_sentiment(shared_data) -> N
 
 @pytest.mark.slow
 def test_a_first_run_gives_the_plain_numbers(shared_data, tmp_path) -> None:
-    texts, classes = blitzer_reviews(shared_data, 300, seed=7, words=60)
+    # Reviews whose labels choose the head alone (5-fold CV 0.613 against 0.607 with the
+    # stacked TF-IDF). With the stacked TF-IDF the run reads its labelled texts out of sample
+    # (test_calibration_out_of_sample.py) and the stored fit is the pipeline alone, so every
+    # labelled text here would differ by design: seed 7's reviews chose it once English whole
+    # words entered the embedding (0.650 against 0.643).
+    texts, classes = blitzer_reviews(shared_data, 300, seed=1, words=60)
     rng = np.random.default_rng(0)
     records = [
         {"response_id": f"r{i:03d}", "comment": text, "nps": int(rng.integers(*NPS_BANDS[c]))}
@@ -76,6 +81,7 @@ def test_a_first_run_gives_the_plain_numbers(shared_data, tmp_path) -> None:
         result = ws.text.analyze()
         assert result.calibration.startswith("fitted")
         calibrated = workspace_calibration(ws.db).calibrated  # the stored fit, kept
+        assert calibrated is not None and calibrated.method_ == "head"
         features = pd.DataFrame(
             ws.db.fetchall(
                 "SELECT sentiment, sentiment_score, emotions, complaint FROM text_features "

@@ -18,7 +18,10 @@ from support.corpora import blitzer_reviews
 
 
 def test_a_wrong_label_is_not_echoed_back_by_the_reading(shared_data: Path) -> None:
-    texts, classes = blitzer_reviews(shared_data, 1_200, seed=11)
+    # Reviews whose labels choose the stacked TF-IDF (5-fold CV 0.750 against 0.734 for the
+    # head alone; seed 11's chose the head alone once English whole words entered the
+    # embedding, and a head alone echoes no label).
+    texts, classes = blitzer_reviews(shared_data, 1_200, seed=4)
     labels = list(classes)
     flipped = list(range(0, 1_200, 25))  # 48 reviews whose stars say the opposite of the text
     for i in flipped:
@@ -29,9 +32,9 @@ def test_a_wrong_label_is_not_echoed_back_by_the_reading(shared_data: Path) -> N
     echoed = np.mean([read[i] == labels[i] for i in flipped])
     kept = [i for i in range(1_200) if i not in set(flipped)]
     agree = np.mean([read[i] == labels[i] for i in kept])
-    # The texts decide: most wrongly labelled reviews read as their text says (0.21; 0.56 when
-    # the stacked model's own probabilities were used), and the rest agree with their labels
+    # The texts decide: most wrongly labelled reviews read as their text says (0.23; 0.46 when
+    # the stacked model's own probabilities are used), and the rest agree with their labels
     # as an unlabelled review of the domain would (0.80), not as a model that has memorised
-    # them (0.97).
+    # them (0.93).
     assert echoed < 0.35, echoed
     assert agree < 0.9, agree

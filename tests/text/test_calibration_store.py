@@ -72,7 +72,9 @@ def test_a_stored_fit_predicts_exactly_as_the_fresh_one(shared_data) -> None:
 def test_a_giant_word_among_the_labels_stores_in_little_memory(shared_data) -> None:
     # One 5,000-character "word" (what the TF-IDF model reads of a longer one) gave every
     # stored term its width: hundreds of MB here, gigabytes for 100,000 terms.
-    texts, labels = blitzer_reviews(shared_data, 500, seed=3, words=60)  # stacks TF-IDF
+    # Stacks TF-IDF (5-fold CV 0.782 against 0.764 for the head alone; seed 3's reviews chose
+    # the head alone by a hair once English whole words entered the embedding).
+    texts, labels = blitzer_reviews(shared_data, 500, seed=0, words=60)
     texts, labels = [*texts, "x" * 9000, "y" * 40], [*labels, "negative", "positive"]
     fresh = CalibratedSentiment().fit(texts, labels)
     assert fresh.tfidf_ is not None
@@ -87,7 +89,7 @@ def test_a_giant_word_among_the_labels_stores_in_little_memory(shared_data) -> N
     assert peak < 30_000_000
     loaded = kept.load(state)
     assert loaded is not None and loaded.tfidf_.steps[0][1].vocabulary_ == vocabulary
-    unseen = blitzer_reviews(shared_data, 520, seed=3, words=60)[0][500:]
+    unseen = blitzer_reviews(shared_data, 520, seed=0, words=60)[0][500:]
     probe = [*unseen, "x" * 9001, "yyyy and more"]
     np.testing.assert_array_equal(
         loaded.predict(probe).probabilities, fresh.predict(probe).probabilities

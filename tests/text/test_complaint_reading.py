@@ -41,10 +41,12 @@ def test_routine_facts_are_not_read_as_negative() -> None:
 
 
 #: Dissatisfied opinions without a problem report: the complaint head alone (trained on
-#: support queries) put each below the cutoff (0.37, 0.45, 0.44).
+#: support queries) put each below the cutoff (0.37, 0.44). "The screen is too dim to read
+#: outside." was a third (0.45 alone, above the cutoff with the sentiment); with English split
+#: words read whole (real-sentiment-e5-v6) it reads 0.499, just below, while the complaint F1
+#: rose on every real proxy set (docs/benchmarks.md, "English whole words...").
 OPINIONS = [
     "The dessert was far too sweet and the room was noisy.",
-    "The screen is too dim to read outside.",
     "Parking was a nightmare.",
 ]
 PRAISE = ["Lovely staff and a quick refund, thank you!", "Order 4411 arrived today, thanks."]

@@ -3,7 +3,9 @@
 :meth:`advocacy.text.embeddings.StaticEmbedder.token_rows` splits words as the shipped
 tokenizer's Metaspace pre-tokenizer does and tokenises each distinct word once; the check is
 the tokenizer's own ``encode_batch_fast`` on real reviews in six languages (two without spaces
-between words) and on hostile strings.
+between words) and on hostile strings. The shipped embedder also reads the English words of
+``models/words_en.npz`` whole (``test_whole_words.py``), so the comparison is made with the same
+pieces and tokenizer without them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
+from functools import lru_cache
 
 import numpy as np
 import pytest
@@ -55,8 +58,18 @@ def marc_texts(shared_data, lang: str, n: int) -> list[str]:
     return [row[1] for row in rows[:n]]
 
 
+@lru_cache(maxsize=1)
+def pieces_embedder() -> StaticEmbedder:
+    """The shipped pieces and tokenizer without the whole-word vectors."""
+    return StaticEmbedder.load(
+        embeddings.model_path("static_e5_256.npz"),
+        embeddings.model_path("tokenizer.json"),
+        name="pieces",
+    )
+
+
 def assert_same_rows(texts: list[str]) -> None:
-    embedder = default_embedder()
+    embedder = pieces_embedder()
     fast, expected = embedder.token_rows(texts), reference_rows(embedder, texts)
     np.testing.assert_array_equal(fast.offsets, expected.offsets)
     np.testing.assert_array_equal(fast.rows, expected.rows)
@@ -80,7 +93,7 @@ def test_a_full_memory_of_pieces_starts_again_and_reads_the_same(shared_data, mo
     monkeypatch.setattr(embeddings, "PIECE_CACHE_SIZE", 25)
     texts, _ = blitzer_reviews(shared_data, 60, seed=6)
     assert_same_rows(texts)
-    assert len(default_embedder()._rows_of_piece) <= 25
+    assert len(pieces_embedder()._rows_of_piece) <= 25
 
 
 def test_int8_codes_read_as_the_float32_vectors_whatever_rows_came_first(shared_data) -> None:

@@ -332,13 +332,17 @@ DINER_TEXTS = [
     "My friend chose the place on Friday.",
     "On Friday it was busy, my friend said.",
 ]
+#: The words of DINER_TEXTS that mark a theme written without keywords.
+DINER_TERMS = {"delicious": "Food", "pasta": "Food"}
 
 
 def test_words_of_the_texts_mark_a_theme_written_without_keywords() -> None:
     embedder = default_embedder()
-    # "delicious" is said in sentences about the food, "friend" and "Friday" in sentences
-    # about nothing the taxonomy lists.
-    assert text_terms(DINER_TEXTS, DINER, embedder=embedder) == {"delicious": "Food"}
+    # "delicious" and "pasta" are said in sentences about the food, "friend" and "Friday" in
+    # sentences about nothing the taxonomy lists. (With the pieces' embedding "pasta" fell just
+    # short of TERM_SIMILARITY, 0.395; English whole words read the food sentences as one
+    # theme, 0.527, while "friend" and "Friday" stay at 0.19 and 0.03.)
+    assert text_terms(DINER_TEXTS, DINER, embedder=embedder) == DINER_TERMS
     scores = assign_themes(DINER_TEXTS, DINER, embedder=embedder)
     assert scores[4].argmax() == 0 and scores[4, 1:].tolist() == [0.0, 0.0]  # Food, no seed word
     # Weaker evidence than a written word: "tasty dish" names the food outright.
@@ -366,9 +370,7 @@ def test_a_learnt_word_marks_short_sentences_too() -> None:
 def test_a_word_read_in_several_languages_is_one_word(languages: list[str]) -> None:
     # "delicious" stems to delici in English and stays delicious in Dutch or French: one word.
     embedder = default_embedder()
-    assert text_terms(DINER_TEXTS, DINER, embedder=embedder, languages=languages) == {
-        "delicious": "Food"
-    }
+    assert text_terms(DINER_TEXTS, DINER, embedder=embedder, languages=languages) == DINER_TERMS
     scores = assign_themes(DINER_TEXTS, DINER, embedder=embedder, languages=languages)
     assert scores[4, 0] > 0
 
@@ -445,7 +447,8 @@ def test_the_general_entitys_name_is_read_by_stem() -> None:
 def test_learnt_words_from_markup_and_giant_texts_are_plain_words() -> None:
     hostile = [
         "<script>alert('delicious')</script> <b>x</b>",
-        "=HYPERLINK(1) " + "pasta " * 200_000,
+        # A word of the food none of DINER_TEXTS says ("pasta" is learnt from them).
+        "=HYPERLINK(1) " + "sauce " * 200_000,
     ]
     found = text_terms([*DINER_TEXTS, *hostile], DINER, embedder=default_embedder())
-    assert found == {"delicious": "Food"}
+    assert found == DINER_TERMS  # the hostile texts add no word and change none

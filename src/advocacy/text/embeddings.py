@@ -33,10 +33,13 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from advocacy.errors import UsageError
+from advocacy.text.whole_words import WORDS_FILE, WholeWords
 from advocacy.text.workers import Learning, share_learning
 
-#: Name of the default embedder; recorded with every label it helps produce.
-DEFAULT_EMBEDDER = "static-e5-256"
+#: Name of the default embedder; recorded with every label it helps produce. "-words": the
+#: English words the tokenizer splits that ``models/words_en.npz`` lists are read as whole
+#: words (:mod:`advocacy.text.whole_words`).
+DEFAULT_EMBEDDER = "static-e5-256-words"
 MODELS_PACKAGE = "advocacy.text.models"
 #: Words whose piece rows a :class:`StaticEmbedder` remembers (about 240 bytes each: 15 MB).
 PIECE_CACHE_SIZE = 60_000
@@ -96,6 +99,9 @@ class StaticEmbedder:
         Recorded with every label computed from these embeddings.
     scale : array (kept pieces), optional
         Each row's scale when ``vectors`` holds int8 codes (the shipped model's form).
+    words : WholeWords, optional
+        Whole-word vectors read in place of their pieces (int8 codes, so with ``scale``); their
+        rows follow the pieces'. Used with the shipped (Metaspace, Unigram) tokenizer only.
 
     Examples
     --------
@@ -113,6 +119,7 @@ class StaticEmbedder:
         *,
         name: str,
         scale: NDArray[Any] | None = None,
+        words: WholeWords | None = None,
     ) -> None:
         if scale is None:
             self._codes = np.asarray(vectors, dtype=np.float32)
@@ -120,9 +127,15 @@ class StaticEmbedder:
         else:
             self._codes = np.asarray(vectors)
             self._scale = np.asarray(scale, dtype=np.float32)
+        # Whole words' rows follow the pieces' (row len(pieces) + i is word i), kept apart from
+        # the pieces' codes: no copy of those at load.
+        self._words = words
+        self._rows = len(self._codes) + (0 if words is None else len(words))
+        if words is not None:
+            self._scale = np.concatenate([self._scale, words.scale])
         # The float32 vectors of the rows used so far, in the order first used: row r is
         # self._dense[self._slot[r]] (slot -1: not computed yet).
-        self._slot = np.full(len(self._codes), -1, dtype=np.int64)
+        self._slot = np.full(self._rows, -1, dtype=np.int64)
         self._dense = np.zeros((0, self._codes.shape[1]), dtype=np.float32)
         self._used = 0
         # One embedder serves every thread of a process (the server's writer threads read
@@ -145,9 +158,15 @@ class StaticEmbedder:
 
     @classmethod
     def load(
-        cls, vectors_file: str | Path, tokenizer_file: str | Path, *, name: str
+        cls,
+        vectors_file: str | Path,
+        tokenizer_file: str | Path,
+        *,
+        name: str,
+        words_file: str | Path | None = None,
     ) -> StaticEmbedder:
-        """Load an ``.npz`` written by ``build_encoder.py`` and its ``tokenizer.json``."""
+        """Load an ``.npz`` written by ``build_encoder.py`` and its ``tokenizer.json`` (and the
+        whole-word vectors of ``build_word_vectors.py --ship``, if given)."""
         from tokenizers import Tokenizer
 
         with np.load(vectors_file, allow_pickle=False) as data:
@@ -158,7 +177,8 @@ class StaticEmbedder:
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
         tokenizer.no_padding()
         tokenizer.no_truncation()
-        return cls(codes, row_of_id, tokenizer, name=name, scale=scale)
+        words = None if words_file is None else WholeWords.load(words_file)
+        return cls(codes, row_of_id, tokenizer, name=name, scale=scale, words=words)
 
     def token_rows(self, texts: Sequence[str]) -> TokenRows:
         """The vector rows of each text's pieces (pieces without a vector left out).
@@ -222,8 +242,13 @@ class StaticEmbedder:
             if len(self._rows_of_piece) >= PIECE_CACHE_SIZE:
                 self._rows_of_piece = {}
                 self._forgotten += 1
-            ids = [token.id for token in self.tokenizer.model.tokenize(word)]
-            found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
+            tokens = self.tokenizer.model.tokenize(word)
+            found = None
+            if self._words is not None:
+                found = self._words.rows(word, tokens, self.row_of_id, len(self._codes))
+            if found is None:
+                ids = [token.id for token in tokens]
+                found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
             self._rows_of_piece[word] = found
         return found
 
@@ -266,15 +291,23 @@ class StaticEmbedder:
                 # Room for every row at once: the pages are written as rows are used, in
                 # order, and never copied to a larger matrix (a forked worker adding rows
                 # to a copy of its parent's would fault in all of them).
-                grown = np.empty((len(self._codes), self.dimension), np.float32)
+                grown = np.empty((self._rows, self.dimension), np.float32)
                 grown[: self._used] = self._dense[: self._used]
                 self._dense = grown
-            self._dense[self._used : used] = (
-                self._codes[missing].astype(np.float32) * self._scale[missing, None]
-            )
+            self._dense[self._used : used] = self._float_rows(missing)
             self._slot[missing] = np.arange(self._used, used)
             self._used = used
         return self._slot[rows]
+
+    def _float_rows(self, rows: NDArray[np.int64]) -> NDArray[np.float32]:
+        """The float32 vectors of ``rows`` (pieces', then whole words')."""
+        if self._words is None:
+            return self._codes[rows].astype(np.float32) * self._scale[rows, None]
+        pieces = rows < len(self._codes)
+        found = np.empty((len(rows), self.dimension), np.float32)
+        found[pieces] = self._codes[rows[pieces]]
+        found[~pieces] = self._words.codes[rows[~pieces] - len(self._codes)]
+        return found * self._scale[rows, None]
 
     def sums(self, tokens: TokenRows) -> NDArray[np.float32]:
         """Sum of the piece vectors per text (a zero row for a text with none).
@@ -284,8 +317,8 @@ class StaticEmbedder:
         whichever rows were computed first.
         """
         owner = np.repeat(np.arange(len(tokens)), np.diff(tokens.offsets))
-        entries, counts = np.unique(owner * len(self._codes) + tokens.rows, return_counts=True)
-        text, row = np.divmod(entries, len(self._codes))
+        entries, counts = np.unique(owner * self._rows + tokens.rows, return_counts=True)
+        text, row = np.divmod(entries, self._rows)
         offsets = np.concatenate([[0], np.cumsum(np.bincount(text, minlength=len(tokens)))])
         with self._filling:
             slots = self._slots(row)
@@ -328,12 +361,14 @@ def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
 def default_embedder() -> StaticEmbedder:
     """The shipped static embedder (loaded once per process)."""
     vectors, tokenizer = model_path("static_e5_256.npz"), model_path("tokenizer.json")
-    if not vectors.exists():
-        raise UsageError(
-            f"the default text model is missing from this installation ({vectors})",
-            fix="rebuild it with python tools/build_encoder.py (in the repository)",
-        )
-    embedder = StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER)
+    words = model_path(WORDS_FILE)
+    for path, tool in ((vectors, "build_encoder.py"), (words, "build_word_vectors.py")):
+        if not path.exists():
+            raise UsageError(
+                f"the default text model is missing from this installation ({path})",
+                fix=f"rebuild it with python tools/{tool} (in the repository)",
+            )
+    embedder = StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER, words_file=words)
     # What a worker process tokenised and computed is kept here too: later stages and this
     # process's own reading (the theme assignment after text analyze) skip that work.
     share_learning(

@@ -207,10 +207,12 @@ class KnownReadings:
 # (sentiment.complaint_with_sentiment; the sentiment is v3's); v5: the heads are v4's, but what
 # is read changed: more non-answers and keyboard mash are no content (text/non_answers.py,
 # text/keyboard_mash.py), a text too short to tell takes one of its batch's languages, and a
-# calibration reads its labelled texts out of sample. The name is recorded with every stored
-# reading, complaint included: a new name re-reads stored texts.
-SENTIMENT_MODEL = "real-sentiment-e5-v5"
-EMOTION_MODEL = "real-emotion-e5-v1"
+# calibration reads its labelled texts out of sample; v6: English words the tokenizer splits are
+# read as whole words (whole_words.py) and the heads were rebuilt on that embedding (emotion v2
+# likewise). The name is recorded with every stored reading, complaint included: a new name
+# re-reads stored texts.
+SENTIMENT_MODEL = "real-sentiment-e5-v6"
+EMOTION_MODEL = "real-emotion-e5-v2"
 
 
 def _features(

@@ -25,9 +25,11 @@ the default is not the entity as a whole but an attribute the general entity has
 (``DRINKS#PRICES`` listed first beside ``RESTAURANT#PRICES``) and the entity has other themes,
 the entity is *vague* (:func:`vague_entities`): the caller may choose by what the sentence says
 (``compose_hits(..., alone=...)``; ``assign_themes`` does so by meaning, when it clearly says
-another side): "the drinks were great" is no sentence about their price, and "the drinks were
-tasty" (``DRINKS#QUALITY`` by keyword) does not get it beside. A taxonomy whose names do not
-all split in two at ``#``, or that shares no attribute between entities, is left as it is.
+another side, :func:`alone_themes`; a :data:`CATCH_ALL` attribute such as ``MISCELLANEOUS`` is
+no side a sentence says, and is never chosen so): "the drinks were great" is no sentence about
+their price, and "the drinks were tasty" (``DRINKS#QUALITY`` by keyword) does not get it beside.
+A taxonomy whose names do not all split in two at ``#``, or that shares no attribute between
+entities, is left as it is.
 
 References
 ----------
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTRIBUTE",
     "BOTH",
+    "CATCH_ALL",
     "ENTITY",
     "GENERAL",
     "SEPARATOR",
@@ -66,6 +69,9 @@ __all__ = [
 SEPARATOR = "#"
 #: The attribute name that marks an entity's default theme ("FOOD#GENERAL").
 GENERAL = "general"
+#: Attribute names of what is left over of an entity ("FOOD_DRINKS#MISCELLANEOUS", "Food
+#: other"): the SemEval guidelines' catch-all attribute and its common spellings.
+CATCH_ALL = ("miscellaneous", "misc", "other", "others")
 
 #: A keyword of the theme names both halves, only its entity, or only its attribute.
 BOTH, ENTITY, ATTRIBUTE = 0, 1, 2
@@ -88,6 +94,9 @@ class Facets:
     whole
         Per entity, whether its default theme is about it as a whole (``FOOD#GENERAL``), not
         one attribute of it (``FOOD#QUALITY`` as the first listed).
+    catch_all
+        Per theme, whether its attribute is what is left over of the entity (:data:`CATCH_ALL`:
+        ``FOOD_DRINKS#MISCELLANEOUS``).
     """
 
     entity: NDArray[np.int64]
@@ -96,6 +105,7 @@ class Facets:
     general_entity: int
     default: NDArray[np.int64]
     whole: NDArray[np.bool_]
+    catch_all: NDArray[np.bool_]
 
 
 def _split(name: str, *, marked: bool) -> tuple[str, str] | None:
@@ -109,6 +119,12 @@ def _split(name: str, *, marked: bool) -> tuple[str, str] | None:
         return entity, attribute
     stemmed = stems(name)
     return (stemmed[0], " ".join(stemmed[1:])) if stemmed else None
+
+
+def _left_over(attribute: str) -> bool:
+    """Whether an attribute (as :func:`_split` gives it) is a :data:`CATCH_ALL` one."""
+    first = stems(attribute.replace("_", " "))[:1]
+    return bool(first) and first[0] in {stem for name in CATCH_ALL for stem in stems(name)}
 
 
 def theme_facets(taxonomy: Taxonomy) -> Facets | None:
@@ -173,7 +189,8 @@ def theme_facets(taxonomy: Taxonomy) -> Facets | None:
             kind[column] = ATTRIBUTE
         elif entity[column] != general and default[entity[column]] == column:
             kind[column] = ENTITY
-    return Facets(entity, attribute, kind, general, default, whole)
+    catch_all = np.array([_left_over(attribute) for _, attribute in pairs], bool)
+    return Facets(entity, attribute, kind, general, default, whole, catch_all)
 
 
 def compose_hits(
@@ -320,20 +337,30 @@ def alone_themes(
     -------
     numpy.ndarray
         ``n`` x entities: for a vague entity and a text read, the column of its theme whose
-        prototype the text is nearest, when that beats the default by ``margin``; -1 elsewhere
+        prototype the text is nearest (of its themes other than a :data:`CATCH_ALL` one), when
+        that similarity is above 0 and beats the default's by ``margin``; -1 elsewhere
         (:func:`compose_hits` then gives the entity's default theme). The ``alone`` argument of
         :func:`compose_hits`.
     """
     alone = np.full((n, len(facets.default)), -1, np.int64)
     rows = np.arange(len(read))
     for entity in np.unique(facets.entity[columns]).tolist():
-        members = np.flatnonzero(facets.entity[columns] == entity)
+        # What is left over of the entity (its MISCELLANEOUS) is no side a text can clearly
+        # say: its prototype is the entity's name and "other things", so every text naming the
+        # entity alone lies near it. It stays the default when listed first, never a choice.
+        members = np.flatnonzero(
+            (facets.entity[columns] == entity)
+            & (~facets.catch_all[columns] | (columns == facets.default[entity]))
+        )
         near = similarity[:, members]
         best = near.argmax(axis=1)
         default = near[:, columns[members].tolist().index(facets.default[entity])]
         # A name says which entity, not which side of it: the listing stands unless the text
-        # clearly says another side (two themes' similarities a hair apart choose nothing).
-        clear = near[rows, best] - default >= margin
+        # clearly says another side (two themes' similarities a hair apart choose nothing) and
+        # says it at all, nearer that side than generic text is (similarities are measured from
+        # the none prototype: below 0, the text is further from it than "It was fine.").
+        best_similarity = near[rows, best]
+        clear = (best_similarity - default >= margin) & (best_similarity > 0)
         alone[read, entity] = np.where(clear, columns[members][best], -1)
     return alone
 
