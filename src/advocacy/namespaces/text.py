@@ -195,6 +195,24 @@ class TextNamespace:
         found = workspace_calibration(self._db, model=self._settings.text_model)
         return found.calibrated, found.status
 
+    def calibration_report(self) -> dict[str, str]:
+        """How good the calibration the next :meth:`analyze` uses is, for people.
+
+        Its method and status, then (when candidates were compared) the cross-validated
+        accuracy of the choice against the model alone, each class's cross-validated recall
+        for both with its number of labels, on how many labels and why a sample, and a
+        warning when the choice reads a class markedly worse than the model alone
+        (:func:`advocacy.text.calibration_report.calibration_report`).
+
+        Returns
+        -------
+        dict of str to str
+            One line per field.
+        """
+        from advocacy.text.calibration_report import calibration_report
+
+        return calibration_report(*self.calibration_status())
+
     def discover_themes(
         self, *, n_themes: int | None = None, kinds: Sequence[str] | None = None
     ) -> Discovered:

@@ -84,6 +84,9 @@ def analyze_command(
 ) -> None:
     """Analyse new and changed texts (incremental; re-runs skip unchanged texts).
 
+    When the run fits the sentiment calibration, the summary says how good it is in
+    cross-validation, as text teach does.
+
     Texts in a language the model does not read get no sentiment (reason "language not
     supported"), and survey non-answers ("n/a", "nothing") none either (reason "no content");
     the summary counts both. With --engine spark, every text of the Parquet tables in --data
@@ -114,7 +117,15 @@ def analyze_command(
                 progress=progress,
                 workers=workers,
             )
-        summary = result.summary()
+            summary = result.summary()
+            if result.calibration.startswith(("fitted", "refitted")):
+                # A new fit: how good it is, as text teach says (the method is in the model).
+                report = ws.text.calibration_report()
+                summary |= {
+                    key: value
+                    for key, value in report.items()
+                    if key not in {"calibration", "calibration status"}
+                }
     if output is not OutputFormat.json:
         by_language = summary["not supported by language"]
         summary["not supported by language"] = ", ".join(
@@ -142,15 +153,19 @@ def teach_command(
     Sentiment labels count from the first one, together with the labels that scores imply
     (NPS 0-6/7-8/9-10; CSAT, CES, ratings and review stars: bottom two boxes negative, top two
     positive). The output says how the calibration uses them: a few adjust the model, more
-    fit a correction chosen by cross-validation, never one that does worse than the model.
+    fit a correction chosen by cross-validated accuracy, never one less accurate than the
+    model. It gives that accuracy beside the model alone's, each class's cross-validated
+    recall for both (a more accurate choice can find fewer negatives), on how many labels,
+    and which labels were left out and why. To measure the reading on labelled texts it did
+    not learn from, use text evaluate.
     """
     with open_workspace(db) as ws:
         result = ws.text.teach(file)
-        calibrated, status = ws.text.calibration_status()
+        report = ws.text.calibration_report()
     summary: dict[str, Any] = {
         "sentiment labels": result.sentiment_labels,
         "theme labels": result.theme_labels,
-        "calibration": status if calibrated is None else calibrated.summary()["method"],
+        **report,
     }
     if result.notes:
         summary["notes"] = list(result.notes)
