@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import advocacy
+from advocacy.text import calibration_store
 from advocacy.text.calibration import MAX_CV_LABELS, SAMPLED_CV_LABELS, CalibratedSentiment
 from advocacy.text.calibration_report import RECALL_DROP, calibration_report, chosen_candidate
 from advocacy.text.sentiment import SENTIMENTS
@@ -136,3 +137,22 @@ def test_a_few_labels_say_no_accuracy_was_measured() -> None:
     assert calibration_report(None, "none: no labelled comment") == {
         "calibration": "none: no labelled comment"
     }
+
+
+@pytest.mark.shared_data
+def test_a_calibration_stored_without_recalls_says_how_to_get_them(shared_data: Path) -> None:
+    tweets = _tweets(shared_data, 120)
+    fitted = CalibratedSentiment().fit(tweets["text"], tweets["sentiment"])
+    state = json.loads(calibration_store.dump(fitted))
+    assert state["scalars"]["cv_recall_"] == fitted.cv_recall_  # stored with the fit
+    for name in ("cv_recall_", "cv_counts_"):  # as a fit stored before 2026-12-06
+        del state["scalars"][name]
+    older = calibration_store.load(json.dumps(state))
+    assert older is not None
+    report = calibration_report(older, "kept")
+    assert report["recall (cross-validated)"].startswith("not stored with this calibration")
+    assert "--recalibrate" in report["recall (cross-validated)"]
+    assert (
+        report["accuracy (cross-validated)"]
+        == calibration_report(fitted, "kept")["accuracy (cross-validated)"]
+    )

@@ -96,8 +96,8 @@ def calibration_report(calibrated: CalibratedSentiment | None, status: str) -> d
     counts = dict(getattr(calibrated, "cv_counts_", {}) or {})
     if not recalls:
         report["recall (cross-validated)"] = (
-            "not kept with a stored calibration; shown when it is fitted "
-            "(advocacy text analyze --recalibrate)"
+            "not stored with this calibration (fitted before 2026-12-06); shown once it is "
+            "refitted (advocacy text analyze --recalibrate)"
         )
         return report
     report["recall, chosen"] = _recall(recalls[chosen], counts)
