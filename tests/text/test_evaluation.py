@@ -9,6 +9,7 @@ file with pandas and the documented scale rule, the scores with scikit-learn.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -223,3 +224,34 @@ def test_the_table_says_what_was_left_out_and_escapes_the_file_s_text(tmp_path: 
     assert "no text 1; no content 1; language not supported 1 (de 1)" in out
     assert "│ scored         │ 2 " in out
     assert "HYPERLINK" not in out  # texts are scored, never printed
+
+
+@pytest.mark.shared_data
+def test_a_file_of_two_classes_is_scored_on_them_and_a_neutral_reading_is_an_error(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer" / "kitchen_&_housewares"
+    rows = []
+    for label in ("negative", "positive"):
+        raw = (folder / f"{label}.review").read_text(encoding="utf-8", errors="replace")
+        for block in re.findall(r"<review_text>\s*(.*?)\s*</review_text>", raw, re.S)[:60]:
+            rows.append((block.strip(), label))
+    reviews = pd.DataFrame(rows, columns=["review", "polarity"])
+    path = tmp_path / "kitchen.csv"
+    reviews.to_csv(path, index=False)
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True):
+        pass
+    found = _evaluate(path, db, "--text", "review", "--labels", "polarity")
+    read = analyze_texts(reviews["review"].tolist())
+    unread = read["sentiment_reason"].notna().to_numpy()
+    readings = read["sentiment"][~unread].astype(str).tolist()
+    labels = reviews["polarity"][~unread].tolist()
+    assert "neutral" in readings  # the shipped model reads some reviews as neutral
+    expected = _expected(labels, readings)
+    assert {key: found[key] for key in expected} == expected
+    two = ["negative", "positive"]
+    assert found["macro-F1"] == round(f1_score(labels, readings, labels=two, average="macro"), 4)
+    assert found["macro-F1"] != round(
+        f1_score(labels, readings, labels=list(SENTIMENTS), average="macro", zero_division=0), 4
+    )
