@@ -206,6 +206,11 @@ def test_text_teach_says_how_the_labels_are_used(db_url: str, tmp_path: Path) ->
         "sentiment labels": 2,
         "theme labels": 0,
         "calibration": "prior adjusted (5 labels)",
+        "calibration status": "fitted (5 labels)",
+        # R2's 3 of 5 was neutral: taught negative, no neutral label is left.
+        "accuracy (cross-validated)": "not measured: with 5 labels (negative, positive) the "
+        "model's prior is only adjusted, shrunk towards the model; from 30 labels of two "
+        "classes, corrections are compared by cross-validation",
     }
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
     from advocacy.text.enrich import AnalyzeResult, TeachResult
+    from advocacy.text.evaluation import Evaluation
     from advocacy.text.parquet_enrich import parquet_text_features
     from advocacy.text.pii import redact
     from advocacy.text.taxonomy import TaxonomyTheme
@@ -167,6 +168,68 @@ class TextNamespace:
 
         return teach_from_file(self._db, Path(path))
 
+    def evaluate(
+        self,
+        path: str | Path,
+        *,
+        kind: str = "mentions",
+        labels: str | None = None,
+        text: str | None = None,
+        model: str = "workspace",
+        workers: int | None = None,
+    ) -> Evaluation:
+        """How well the workspace reads a labelled file's sentiment, without learning from it.
+
+        The file is read as ``advocacy import --kind KIND`` would read it, but not imported
+        and not taught; its texts are read as the next :meth:`analyze` would read them and
+        scored against the file's labels (a column of negative/neutral/positive, or the
+        rows' ratings on the scale rule of :mod:`advocacy.text.scale_sentiment`). Texts the
+        model does not read, and texts the workspace holds with a label (the calibration
+        learnt from those), are left out and counted (:mod:`advocacy.text.evaluation`).
+
+        Parameters
+        ----------
+        path
+            A labelled CSV/TSV/XLSX/JSON/Parquet file.
+        kind
+            The kind the file would be imported as: ``mentions``, ``responses`` or ``notes``.
+        labels
+            The label (or rating) column; None: found as teaching finds it, else the rating.
+        text
+            The text column; None: the one import detects.
+        model
+            ``workspace`` (the calibrated reading) or ``generic`` (the shipped model alone).
+        workers
+            Processes to read on (None: the ``text_workers`` setting; 0: the cores available).
+
+        Returns
+        -------
+        Evaluation
+            Accuracy with its interval, macro-F1, each class's precision and recall, the
+            confusion matrix, the majority-class baseline, and what was left out and why.
+
+        Raises
+        ------
+        InputError
+            For a missing file, or one without labels or texts.
+        UsageError
+            For an unknown ``kind`` or ``model``.
+        """
+        from advocacy.text.evaluation import evaluate_file
+        from advocacy.text.workers import worker_count
+
+        return evaluate_file(
+            self._db,
+            Path(path),
+            kind=kind,
+            labels=labels,
+            text=text,
+            model=model,
+            text_model=self._settings.text_model,
+            workers=worker_count(self._settings.text_workers if workers is None else workers),
+            confidence=self._settings.confidence,
+        )
+
     def calibration(self) -> CalibratedSentiment | None:
         """The sentiment calibration the next :meth:`analyze` uses, fitted on the labels now.
 
@@ -194,6 +257,24 @@ class TextNamespace:
 
         found = workspace_calibration(self._db, model=self._settings.text_model)
         return found.calibrated, found.status
+
+    def calibration_report(self) -> dict[str, str]:
+        """How good the calibration the next :meth:`analyze` uses is, for people.
+
+        Its method and status, then (when candidates were compared) the cross-validated
+        accuracy of the choice against the model alone, each class's cross-validated recall
+        for both with its number of labels, on how many labels and why a sample, and a
+        warning when the choice reads a class markedly worse than the model alone
+        (:func:`advocacy.text.calibration_report.calibration_report`).
+
+        Returns
+        -------
+        dict of str to str
+            One line per field.
+        """
+        from advocacy.text.calibration_report import calibration_report
+
+        return calibration_report(*self.calibration_status())
 
     def discover_themes(
         self, *, n_themes: int | None = None, kinds: Sequence[str] | None = None

@@ -49,7 +49,7 @@ import importlib
 import math
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -252,6 +252,10 @@ class _Choice:
     cv_accuracy: dict[str, float]
     n_cv_labels: int
     n_folds: int | None  # None: no candidate was compared (too few labels, or one class)
+    #: Per candidate (as ``cv_accuracy``), each class's cross-validated recall.
+    cv_recall: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: The labels of each class that the candidates were compared on.
+    cv_counts: dict[str, int] = field(default_factory=dict)
 
 
 #: Makes the fitted head, TF-IDF model and labelled texts' TF-IDF probabilities of the results
@@ -288,6 +292,12 @@ class CalibratedSentiment:
         The chosen inverse L2 penalty (``C``) of the head.
     cv_accuracy_ : dict of str to float
         Cross-validated accuracy of each candidate (empty below :data:`MIN_HEAD_LABELS`).
+    cv_recall_ : dict of str to dict of str to float
+        Each candidate's cross-validated recall of each class (the share of its labels read
+        as that class, weighted as the accuracy is); empty when no candidate was compared, and
+        absent from a calibration stored before 2026-12-06.
+    cv_counts_ : dict of str to int
+        How many labels of each class the candidates were compared on.
     name_ : str
         The model name the calibrated readings record: the text model's, then a digest of
         the labelled texts, their labels and weights, the method and penalty chosen and
@@ -503,6 +513,8 @@ class CalibratedSentiment:
             self.adjustment_ = choice.adjustment
             self.method_, self.penalty_ = choice.method, choice.penalty
             self.cv_accuracy_ = dict(choice.cv_accuracy)
+            self.cv_recall_ = {name: dict(found) for name, found in choice.cv_recall.items()}
+            self.cv_counts_ = dict(choice.cv_counts)
             self.n_cv_labels_ = choice.n_cv_labels
             if choice.n_folds is not None:
                 self.n_folds_ = choice.n_folds
@@ -565,7 +577,7 @@ class CalibratedSentiment:
                 counts, rows, y, folds=fold_count, workers=workers, meanwhile=early
             )
             stacked = with_tfidf(features[rows], tfidf[rows])
-        scores, method, penalty = self._cross_validate(
+        scores, method, penalty, recalls = self._cross_validate(
             log_prior[rows],
             features[rows],
             stacked,
@@ -575,7 +587,11 @@ class CalibratedSentiment:
             workers=workers,
             penalties=HEAD_PENALTIES if len(y) <= MAX_CV_LABELS else SAMPLED_PENALTIES,
         )
-        choice = _Choice(adjustment, method, penalty, scores, len(rows), len(folds))
+        classes, counts_found = np.unique(y[rows], return_counts=True)
+        compared = {SENTIMENTS[c]: int(n) for c, n in zip(classes, counts_found, strict=True)}
+        choice = _Choice(
+            adjustment, method, penalty, scores, len(rows), len(folds), recalls, compared
+        )
         if not method.startswith("head"):
             return choice, [], 1, nothing
         chosen = float(penalty or 1.0)
@@ -647,23 +663,38 @@ class CalibratedSentiment:
         folds: int,
         workers: int = 1,
         penalties: Sequence[float] = HEAD_PENALTIES,
-    ) -> tuple[dict[str, float], str, float | None]:
+    ) -> tuple[dict[str, float], str, float | None, dict[str, dict[str, float]]]:
         """Score every candidate by ``folds``-fold CV at each of the head's ``penalties``:
-        the accuracy of each, and the best (the simplest on a tie) with its penalty."""
+        the accuracy of each, the best (the simplest on a tie) with its penalty, and each
+        candidate's recall of each class (what the accuracy hides: a candidate may win it by
+        reading more texts as the commonest class). Only the accuracy chooses."""
         splits = fold_splits(y, folds, self.random_state)
 
         def accuracy(predicted: NDArray[Any]) -> float:
             return float(np.average(predicted == y, weights=weight))
 
+        recalls: dict[str, dict[str, float]] = {}
+
+        def recall(name: str, tried: float | None, predicted: NDArray[Any]) -> None:
+            key = name if tried is None else f"{name}, C={tried:g}"
+            recalls[key] = {
+                SENTIMENTS[c]: round(
+                    float(np.average(predicted[y == c] == c, weights=weight[y == c])), 4
+                )
+                for c in np.unique(y)
+            }
+
         # Candidates from the simplest: on a tie the earlier one is kept.
         scores: list[tuple[float, str, float | None]] = [
             (accuracy(log_prior.argmax(axis=1)), "prior", None)
         ]
+        recall("prior", None, log_prior.argmax(axis=1))
         adjusted = np.zeros(len(y), dtype=np.int64)
         for train, test in splits:
             fitted = fit_adjustment(log_prior[train], y[train], weight[train], PRIOR_STRENGTH)
             adjusted[test] = fitted.probabilities(log_prior[test]).argmax(axis=1)
         scores.append((accuracy(adjusted), "prior adjusted", None))
+        recall("prior adjusted", None, adjusted)
         candidates = (("head", features), ("head + tfidf", stacked))
         paths = [
             (name, matrix, train, test)
@@ -688,13 +719,14 @@ class CalibratedSentiment:
                     predicted[:, test] = path
             for step, penalty in enumerate(penalties):
                 scores.append((accuracy(predicted[step]), name, penalty))
+                recall(name, penalty, predicted[step])
         accuracies = {
             name if tried is None else f"{name}, C={tried:g}": round(score, 4)
             for score, name, tried in scores
         }
         best = max(score for score, _, _ in scores)
         _, method, chosen = next(s for s in scores if s[0] >= best - 1e-12)
-        return accuracies, method, chosen
+        return accuracies, method, chosen, recalls
 
     def _digest(self, inputs: str) -> str:
         # Named by what was fitted on and what was chosen, not by the fitted bits: a text's
@@ -792,6 +824,8 @@ class CalibratedSentiment:
             "classes": list(self.classes_),
             "method": self.description_,
             "cross-validated accuracy": dict(self.cv_accuracy_),
+            "cross-validated recall": dict(getattr(self, "cv_recall_", {})),
+            "cross-validated labels by class": dict(getattr(self, "cv_counts_", {})),
         }
 
 

@@ -115,6 +115,8 @@ _SCALARS = (
     "method_",
     "penalty_",
     "cv_accuracy_",
+    "cv_recall_",  # absent from fits stored before 2026-12-06: loaded without it
+    "cv_counts_",
     "n_labels_",
     "n_taught_",
     "n_cv_labels_",

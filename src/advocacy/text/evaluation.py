@@ -1,0 +1,625 @@
+"""How well the workspace's sentiment reads a user's own labelled file, without learning from it.
+
+``advocacy text evaluate FILE`` answers "how accurate is this on *my* texts?". The file is read
+as ``advocacy import`` would read it (the same readers, encodings, header and text-column
+detection: :func:`advocacy.importer.read_as`), but nothing of it is written to the workspace
+and nothing is taught. Its labels are the column whose every value is ``negative``,
+``neutral`` or ``positive`` (:mod:`advocacy.ingest.label_columns`), or else the rows' ratings
+(a review's stars, an NPS), mapped to sentiment by the documented scale rule
+(:func:`advocacy.text.scale_sentiment.scale_label`: 1-5 stars are 1-2 negative, 3 neutral,
+4-5 positive; the scale is found as for imported reviews,
+:func:`advocacy.text.score_labels.mention_scales`).
+
+Each text is read exactly as ``text analyze`` would read it now (the same model, the
+calibration the next analysis uses, the same pieces), and the readings are scored against the
+labels: accuracy (with its interval), macro-F1 and macro recall over the classes the labels
+hold, each class's precision, recall and count, the confusion matrix, and the majority-class
+baseline on the same rows. What is not scored is counted and said: rows without a label or
+text, texts the model does not read (a language it does not support, a non-answer), and texts
+the calibration learnt from: a text that the workspace holds with a label (taught, or implied
+by its score) is read partly from its own label, which flatters the reading, so it is left
+out and counted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from advocacy.errors import InputError, UsageError
+from advocacy.text.sentiment import SENTIMENTS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from advocacy.ingest.raw import Adapted
+    from advocacy.store.connection import Database
+    from advocacy.text.calibration import CalibratedSentiment
+
+__all__ = [
+    "EVALUATION_MODELS",
+    "ClassScore",
+    "Evaluation",
+    "FileLabels",
+    "evaluate_file",
+    "evaluate_readings",
+    "file_labels",
+]
+
+#: What ``--model`` may name: the workspace's calibrated reading, or the shipped model alone.
+EVALUATION_MODELS = ("workspace", "generic")
+#: Why a row of the file is not scored, in the order the reasons are checked.
+NO_LABEL = "no label"
+NO_TEXT = "no text"
+LEARNT_FROM = "labelled in the workspace"
+#: The kinds a file may be read as, and the field that holds their text.
+TEXT_FIELDS = {"mentions": "text", "responses": "comment", "notes": "text"}
+
+
+@dataclass(frozen=True)
+class FileLabels:
+    """The labelled rows of a file: texts, labels, and where the labels came from.
+
+    Attributes
+    ----------
+    texts, labels
+        One per row that has both, in file order (labels: negative, neutral or positive).
+    source
+        Where the labels came from, for people ("column 'gold'", "column 'Rating' (1-5 stars:
+        1-2 negative, 3 neutral, 4-5 positive)").
+    rows
+        The rows of the file.
+    left_out
+        Rows without a label or without a text, by reason.
+    """
+
+    texts: list[str]
+    labels: list[str]
+    source: str
+    rows: int
+    left_out: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClassScore:
+    """One class's scores: its count in the labels, how often it was read, precision,
+    recall and F1 (NaN where undefined: no label or no reading of the class)."""
+
+    sentiment: str
+    n: int
+    read: int
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What :func:`evaluate_file` measured.
+
+    Attributes
+    ----------
+    file, label_source, model, calibration
+        The file, where its labels came from, the model name that read it (as ``text
+        analyze`` records it) and how the calibration was chosen (or why there is none).
+    rows, n
+        Rows in the file, and rows scored.
+    accuracy, accuracy_low, accuracy_high
+        Share read right, with its Wilson interval at ``confidence``.
+    macro_f1, macro_recall
+        Means of F1 and of recall over the classes the scored labels hold.
+    classes
+        Every sentiment's scores.
+    confusion
+        Label -> reading -> count, over the scored rows.
+    majority, majority_accuracy, majority_macro_f1
+        The commonest label of the scored rows, and the scores of reading every text as it.
+    left_out
+        Rows not scored, by reason (no label, no text, labelled in the workspace, no
+        content, language not supported).
+    not_supported
+        The rows left out for their language, by language code.
+    confidence
+        The interval's confidence.
+    """
+
+    file: str
+    label_source: str
+    model: str
+    calibration: str
+    rows: int
+    n: int
+    accuracy: float
+    accuracy_low: float
+    accuracy_high: float
+    macro_f1: float
+    macro_recall: float
+    classes: list[ClassScore]
+    confusion: dict[str, dict[str, int]]
+    majority: str | None
+    majority_accuracy: float
+    majority_macro_f1: float
+    left_out: dict[str, int]
+    not_supported: dict[str, int]
+    confidence: float
+
+    def notes(self) -> list[str]:
+        """What a reader of the scores must know: texts left out because the calibration
+        learnt from them, a reading no better than the majority class, nothing scored."""
+        found = []
+        learnt = self.left_out.get(LEARNT_FROM, 0)
+        if learnt:
+            found.append(
+                f"{learnt:,} of the file's texts are labelled in the workspace (taught, or by "
+                "their score): the calibration learnt from their labels, which flatters its "
+                f"reading of them, so they are left out; the scores are over the other "
+                f"{self.n:,} read"
+            )
+        if not self.n:
+            found.append("no text of the file was scored: nothing to measure")
+        elif self.majority is not None and self.accuracy <= self.majority_accuracy:
+            found.append(
+                f"the reading is no more accurate than reading every text as {self.majority} "
+                f"({self.accuracy:.3f} against {self.majority_accuracy:.3f})"
+            )
+        return found
+
+    def summary(self) -> dict[str, Any]:
+        """The measures as one flat record (the classes and the confusion as nested values)."""
+        return {
+            "file": self.file,
+            "labels": self.label_source,
+            "model": self.model,
+            "calibration": self.calibration,
+            "rows": self.rows,
+            "scored": self.n,
+            "accuracy": _rounded(self.accuracy),
+            "accuracy interval": [_rounded(self.accuracy_low), _rounded(self.accuracy_high)],
+            "confidence": self.confidence,
+            "macro-F1": _rounded(self.macro_f1),
+            "macro recall": _rounded(self.macro_recall),
+            "majority class": self.majority,
+            "majority-class accuracy": _rounded(self.majority_accuracy),
+            "majority-class macro-F1": _rounded(self.majority_macro_f1),
+            "classes": [
+                {
+                    "sentiment": score.sentiment,
+                    "n": score.n,
+                    "read": score.read,
+                    "precision": _rounded(score.precision),
+                    "recall": _rounded(score.recall),
+                    "f1": _rounded(score.f1),
+                }
+                for score in self.classes
+            ],
+            "confusion": {label: dict(read) for label, read in self.confusion.items()},
+            "left out": dict(self.left_out),
+            "not supported by language": dict(self.not_supported),
+            "notes": self.notes(),
+        }
+
+
+def _rounded(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else round(float(value), 4)
+
+
+def file_labels(
+    file: Path,
+    *,
+    kind: str = "mentions",
+    labels: str | None = None,
+    text: str | None = None,
+) -> FileLabels:
+    """The labelled texts of a file, read as ``advocacy import --kind KIND`` reads it.
+
+    Parameters
+    ----------
+    file
+        A CSV/TSV, XLSX, JSON, JSONL or Parquet file.
+    kind
+        The kind it would be imported as: ``mentions`` (reviews, posts; a ``rating`` column
+        gives labels), ``responses`` (survey answers; an ``nps`` column does) or ``notes``.
+    labels
+        The column holding the labels (negative/neutral/positive, or ratings); None: the one
+        column that holds only sentiment labels, else the kind's rating (mentions) or NPS
+        (responses).
+    text
+        The column holding the text; None: the one import detects.
+
+    Returns
+    -------
+    FileLabels
+        The rows with both a text and a label, and how many were left out and why.
+
+    Raises
+    ------
+    InputError
+        For a missing file, an unknown column, or a file with no labels or no text column.
+    """
+    from advocacy.importer import read_as
+    from advocacy.ingest.label_columns import label_column
+
+    if kind not in TEXT_FIELDS:
+        raise UsageError(
+            f"cannot evaluate on {kind!r} texts",
+            value=kind,
+            parameter="kind",
+            fix="use one of: " + ", ".join(TEXT_FIELDS),
+        )
+    if not file.is_file():
+        raise InputError(f"no file {str(file)!r}", file=str(file), fix="check the path")
+    _, adapted = read_as(file, kind)
+    names = [str(name) for name in adapted.rows.column_names]
+    text_column = text if text is not None else adapted.fields.get(TEXT_FIELDS[kind])
+    for given, option in ((text, "--text"), (labels, "--labels")):
+        if given is not None and given not in names:
+            raise InputError(
+                f"no column {given!r} in the file; its columns are "
+                + ", ".join(repr(name) for name in names[:12]),
+                file=str(file),
+                column=given,
+                fix=f"name one of the file's columns with {option}",
+            )
+    if text_column is None:
+        raise InputError(
+            f"no column of the file holds the {kind}' text; its columns are "
+            + ", ".join(repr(name) for name in names[:12]),
+            file=str(file),
+            fix="name the text column with --text",
+        )
+    texts = adapted.rows.column(text_column).to_pylist()
+    column = labels
+    if column is None:
+        try:
+            column = label_column(adapted, file=str(file)).column
+        except InputError:
+            column = None  # no column of sentiment labels: the rows' ratings, if any
+    if column is not None and column == text_column:
+        raise InputError(
+            f"column {column!r} holds the texts, not their labels",
+            file=str(file),
+            column=column,
+            fix="name the label column with --labels",
+        )
+    if column is not None and _all_labels(adapted.rows.column(column).to_pylist()):
+        found = [_label(value) for value in adapted.rows.column(column).to_pylist()]
+        source = f"column {column!r}"
+    else:
+        column = column or _rating_column(adapted, kind)
+        if column is None:
+            raise InputError(
+                "no column holds sentiment labels (negative, neutral, positive) or ratings; "
+                "the file's columns are " + ", ".join(repr(name) for name in names[:12]),
+                file=str(file),
+                fix="add a column of negative/neutral/positive labels, or name the label or "
+                "rating column with --labels",
+            )
+        found, source = _ratings(adapted.rows.column(column).to_pylist(), column, file)
+    kept_texts, kept_labels = [], []
+    left_out: Counter[str] = Counter()
+    for value, label in zip(texts, found, strict=True):
+        if label is None:
+            left_out[NO_LABEL] += 1
+        elif value is None or not str(value).strip():
+            left_out[NO_TEXT] += 1
+        else:
+            kept_texts.append(str(value))
+            kept_labels.append(label)
+    return FileLabels(kept_texts, kept_labels, source, len(texts), dict(left_out))
+
+
+def _label(value: Any) -> str | None:
+    label = "" if value is None else str(value).strip().lower()
+    return label if label in SENTIMENTS else None
+
+
+def _all_labels(values: Sequence[Any]) -> bool:
+    filled = [str(value).strip() for value in values if value is not None and str(value).strip()]
+    return bool(filled) and all(value.lower() in SENTIMENTS for value in filled)
+
+
+def _rating_column(adapted: Adapted, kind: str) -> str | None:
+    """The column import maps to the kind's rating: a mention's ``rating``, a response's
+    ``nps``."""
+    return adapted.fields.get({"mentions": "rating", "responses": "nps"}.get(kind, ""))
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _ratings(values: Sequence[Any], column: str, file: Path) -> tuple[list[str | None], str]:
+    """Labels from a column of ratings, on the scale imported reviews' ratings are read on."""
+    import ibis
+    import pandas as pd
+
+    from advocacy.text.scale_sentiment import scale_label
+    from advocacy.text.score_labels import mention_scales
+
+    numbers = [None if value is None else _number(value) for value in values]
+    given = [number for number in numbers if number is not None]
+    filled = [value for value in values if value is not None and str(value).strip()]
+    if not given or len(given) < len(filled) / 2:
+        raise InputError(
+            f"column {column!r} holds neither sentiment labels (negative, neutral, positive) "
+            "nor ratings",
+            file=str(file),
+            column=column,
+            value=str(filled[0])[:80] if filled else None,
+            fix="name the label or rating column with --labels",
+        )
+    frame = pd.DataFrame({"source": "file", "rating": given})
+    scales = mention_scales(ibis.memtable(frame))
+    if "file" not in scales:
+        raise InputError(
+            f"the ratings of column {column!r} run from {min(given):g} to {max(given):g}, on "
+            "no scale a rating is read on (0 or 1 up to 5, 7, 10 or 100)",
+            file=str(file),
+            column=column,
+            fix="give a column of negative/neutral/positive labels instead",
+        )
+    low, high = scales["file"]
+    labels = [None if number is None else scale_label(number, low, high) for number in numbers]
+    bands = {
+        label: [v for v in range(int(low), int(high) + 1) if scale_label(v, low, high) == label]
+        for label in SENTIMENTS
+    }
+    if high - low <= 10:
+        rule = ", ".join(f"{_span(bands[label])} {label}" for label in SENTIMENTS if bands[label])
+    else:
+        rule = "from 90% of the scale positive, from 70% neutral, below negative"
+    return labels, f"column {column!r} as ratings {low:g}-{high:g} ({rule})"
+
+
+def _span(values: list[int]) -> str:
+    return str(values[0]) if len(values) == 1 else f"{values[0]}-{values[-1]}"
+
+
+def evaluate_readings(
+    labels: Sequence[str], readings: Sequence[str]
+) -> tuple[float, float, float, list[ClassScore], dict[str, dict[str, int]]]:
+    """Accuracy, macro-F1, macro recall, each class's scores and the confusion matrix.
+
+    Macro means run over the classes the labels hold (a file of negatives and positives is
+    not scored on a neutral class it does not have; reading one of its texts as neutral is
+    still an error).
+
+    Parameters
+    ----------
+    labels, readings
+        The labels and the readings, one each per text.
+
+    Returns
+    -------
+    tuple
+        ``(accuracy, macro_f1, macro_recall, classes, confusion)``.
+    """
+    from sklearn.metrics import (
+        accuracy_score,
+        confusion_matrix,
+        f1_score,
+        precision_recall_fscore_support,
+        recall_score,
+    )
+
+    if not labels:
+        nan = float("nan")
+        empty = [ClassScore(name, 0, 0, nan, nan, nan) for name in SENTIMENTS]
+        return nan, nan, nan, empty, {name: dict.fromkeys(SENTIMENTS, 0) for name in SENTIMENTS}
+    held = [name for name in SENTIMENTS if name in set(labels)]
+    accuracy = float(accuracy_score(labels, readings))
+    macro_f1 = float(f1_score(labels, readings, labels=held, average="macro", zero_division=0))
+    macro_recall = float(
+        recall_score(labels, readings, labels=held, average="macro", zero_division=0)
+    )
+    precision, recall, f1, support = precision_recall_fscore_support(
+        labels, readings, labels=list(SENTIMENTS), zero_division=np.nan
+    )
+    matrix = confusion_matrix(labels, readings, labels=list(SENTIMENTS))
+    read = matrix.sum(axis=0)
+    classes = [
+        ClassScore(
+            name,
+            int(support[i]),
+            int(read[i]),
+            float(precision[i]),
+            float(recall[i]),
+            float(f1[i]),
+        )
+        for i, name in enumerate(SENTIMENTS)
+    ]
+    confusion = {
+        name: {other: int(matrix[i, j]) for j, other in enumerate(SENTIMENTS)}
+        for i, name in enumerate(SENTIMENTS)
+    }
+    return accuracy, macro_f1, macro_recall, classes, confusion
+
+
+def _read(
+    texts: list[str], calibrated: CalibratedSentiment | None, model: str, workers: int
+) -> pd.DataFrame:
+    """``text analyze``'s reading of ``texts``: in the same pieces, so the same numbers."""
+    import pandas as pd
+    from threadpoolctl import threadpool_limits
+
+    from advocacy.text.enrich import document_frame, pieces, read_documents
+    from advocacy.text.workers import reap, run_tasks
+
+    def piece(start: int, stop: int) -> pd.DataFrame:
+        frame: pd.DataFrame = document_frame(
+            read_documents(texts[start:stop], model=model), calibrated
+        )
+        return frame[["language", "sentiment", "sentiment_reason", "model"]]
+
+    if not texts:
+        return pd.DataFrame(columns=["language", "sentiment", "sentiment_reason", "model"])
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            done = run_tasks(
+                [partial(piece, part.start, part.stop) for part in pieces(len(texts))],
+                workers=workers,
+            )
+    finally:
+        reap()
+    return pd.concat(done, ignore_index=True)
+
+
+def evaluate_file(
+    db: Database,
+    file: Path,
+    *,
+    kind: str = "mentions",
+    labels: str | None = None,
+    text: str | None = None,
+    model: str = "workspace",
+    text_model: str = "static",
+    workers: int = 1,
+    confidence: float = 0.95,
+) -> Evaluation:
+    """Score the workspace's sentiment on a labelled file, without teaching or storing it.
+
+    Parameters
+    ----------
+    db
+        The workspace's database (read only: the file is neither imported nor taught, and a
+        calibration fitted for the run is not stored).
+    file
+        The labelled file.
+    kind, labels, text
+        As for :func:`file_labels`.
+    model
+        ``workspace``: the model with the calibration the next ``text analyze`` uses (none
+        when the workspace has no labels); ``generic``: the shipped model alone.
+    text_model
+        The ``text_model`` setting value.
+    workers
+        Processes to read on (the readings are the same for any count).
+    confidence
+        The confidence of the accuracy's interval.
+
+    Returns
+    -------
+    Evaluation
+        The scores, and what was left out and why.
+
+    Raises
+    ------
+    UsageError
+        For an unknown ``model``.
+    InputError
+        As :func:`file_labels`.
+    """
+    from advocacy.metrics.intervals import wilson_interval
+    from advocacy.text.enrich import NOT_SUPPORTED, workspace_calibration
+    from advocacy.text.non_answers import NO_CONTENT
+
+    if model not in EVALUATION_MODELS:
+        raise UsageError(
+            f"unknown model {model!r}",
+            value=model,
+            parameter="model",
+            fix="use workspace (the calibrated reading text analyze stores) or generic (the "
+            "shipped model alone)",
+        )
+    found = file_labels(file, kind=kind, labels=labels, text=text)
+    calibrated, status = None, "not used (--model generic)"
+    if model == "workspace":
+        # The calibration the next analysis uses; a fit made for this run is not stored.
+        chosen = workspace_calibration(db, model=text_model, defer_store=True)
+        calibrated, status = chosen.calibrated, chosen.status
+    left_out = Counter(found.left_out)
+    keep = np.ones(len(found.texts), dtype=bool)
+    if calibrated is not None:
+        learnt = _labelled_texts(db)
+        keep = np.array([value.strip() not in learnt for value in found.texts], dtype=bool)
+        if (~keep).any():
+            left_out[LEARNT_FROM] += int((~keep).sum())
+    texts = [value for value, kept in zip(found.texts, keep, strict=True) if kept]
+    gold = [label for label, kept in zip(found.labels, keep, strict=True) if kept]
+    read = _read(texts, calibrated, text_model, max(1, workers))
+    # A read text has no reason (None, or NaN once pandas stores the column as strings).
+    reasons = [None if _missing(reason) else str(reason) for reason in read["sentiment_reason"]]
+    not_supported = Counter(
+        str(code)
+        for code, reason in zip(read["language"], reasons, strict=True)
+        if reason == NOT_SUPPORTED
+    )
+    for reason in (NO_CONTENT, NOT_SUPPORTED):
+        count = sum(1 for given in reasons if given == reason)
+        if count:
+            left_out[reason] += count
+    scored = [i for i, reason in enumerate(reasons) if reason is None]
+    labels_scored = [gold[i] for i in scored]
+    readings = [str(read["sentiment"].iloc[i]) for i in scored]
+    accuracy, macro_f1, macro_recall, classes, confusion = evaluate_readings(
+        labels_scored, readings
+    )
+    interval = wilson_interval(accuracy, len(scored), confidence)
+    majority = Counter(labels_scored).most_common(1)[0][0] if labels_scored else None
+    baseline = evaluate_readings(labels_scored, [majority or ""] * len(labels_scored))
+    probe_model = str(read["model"].iloc[0]) if len(read) else ""
+    return Evaluation(
+        file=str(file),
+        label_source=found.source,
+        model=probe_model.split("; ")[0] if probe_model else _model_name(calibrated, text_model),
+        calibration=status,
+        rows=found.rows,
+        n=len(scored),
+        accuracy=accuracy,
+        accuracy_low=float(interval.low),
+        accuracy_high=float(interval.high),
+        macro_f1=macro_f1,
+        macro_recall=macro_recall,
+        classes=classes,
+        confusion=confusion,
+        majority=majority,
+        majority_accuracy=baseline[0],
+        majority_macro_f1=baseline[1],
+        left_out={reason: left_out[reason] for reason in _REASONS if left_out[reason]},
+        not_supported=dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
+        confidence=confidence,
+    )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+#: The reasons a row is left out, in the order they are shown.
+_REASONS = (NO_LABEL, NO_TEXT, LEARNT_FROM, "no content", "language not supported")
+
+
+def _model_name(calibrated: CalibratedSentiment | None, text_model: str) -> str:
+    from advocacy.text.enrich import analyze_texts
+
+    return str(analyze_texts(["probe"], calibrated, model=text_model)["model"].iloc[0]).split("; ")[
+        0
+    ]
+
+
+def _labelled_texts(db: Database) -> set[str]:
+    """The texts the workspace's calibration learns from (taught, or labelled by a score),
+    stripped of the blanks around them."""
+    from advocacy.text.documents import document_table
+    from advocacy.text.score_labels import labelled_texts
+
+    table = db.ibis.table
+    found = labelled_texts(
+        table("responses"),
+        items=table("response_items"),
+        mentions=table("mentions"),
+        taught=table("text_labels"),
+        documents=document_table(table),
+    )
+    return {str(value).strip() for value, _, _ in found.values()}

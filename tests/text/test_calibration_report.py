@@ -1,0 +1,158 @@
+"""What ``text teach`` and ``text analyze`` say of how good the calibration is.
+
+Real labelled texts of ``../shared/data`` (TweetEval tweets taught from their file, clothing
+reviews labelled by their stars), through the CLI and the stored calibration.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import advocacy
+from advocacy.text import calibration_store
+from advocacy.text.calibration import MAX_CV_LABELS, SAMPLED_CV_LABELS, CalibratedSentiment
+from advocacy.text.calibration_report import RECALL_DROP, calibration_report, chosen_candidate
+from advocacy.text.sentiment import SENTIMENTS
+from support.cli import advocacy_cli
+
+TWEET_LABELS = {"0": "negative", "1": "neutral", "2": "positive"}
+
+
+def _tweets(shared_data: Path, count: int) -> pd.DataFrame:
+    """``count`` odd lines of TweetEval's sentiment test split as text and sentiment."""
+    folder = shared_data / "tweeteval" / "sentiment"
+    texts = (folder / "test_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (folder / "test_labels.txt").read_text(encoding="utf-8").splitlines()
+    rows = [(texts[i].strip(), TWEET_LABELS[labels[i].strip()]) for i in range(1, len(texts), 2)]
+    return pd.DataFrame(rows[:count], columns=["text", "sentiment"])
+
+
+def _recall_line(calibrated: CalibratedSentiment, candidate: str) -> str:
+    found, counts = calibrated.cv_recall_[candidate], calibrated.cv_counts_
+    return ", ".join(f"{name} {found[name]:.3f} of {counts[name]:,}" for name in SENTIMENTS)
+
+
+def _recalls_make_the_accuracy(calibrated: CalibratedSentiment) -> None:
+    """Every candidate's class recalls, weighted by the classes' counts, give back its
+    accuracy: the recalls come from the same cross-validated readings (equal weights)."""
+    counts = calibrated.cv_counts_
+    assert sum(counts.values()) == calibrated.n_cv_labels_
+    assert set(calibrated.cv_recall_) == set(calibrated.cv_accuracy_)
+    for candidate, accuracy in calibrated.cv_accuracy_.items():
+        recalls = calibrated.cv_recall_[candidate]
+        rebuilt = sum(recalls[name] * counts[name] for name in counts) / sum(counts.values())
+        assert rebuilt == pytest.approx(accuracy, abs=2e-4), candidate
+
+
+@pytest.mark.shared_data
+def test_teach_says_the_cross_validated_accuracy_and_recall_against_the_model_alone(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    path, db = tmp_path / "tweets.csv", str(tmp_path / "w.duckdb")
+    _tweets(shared_data, 300).to_csv(path, index=False)
+    assert advocacy_cli("import", str(path), "--kind", "mentions", "--db", db).returncode == 0
+    taught = advocacy_cli("text", "teach", str(path), "--format", "json", "--db", db)
+    assert taught.returncode == 0, taught.stderr
+    said = json.loads(taught.stdout)
+    with advocacy.open(db) as ws:
+        calibrated, status = ws.text.calibration_status()  # the fit teach stored, loaded
+    assert calibrated is not None and status.startswith("kept")
+    used = calibrated.n_labels_
+    assert said["sentiment labels"] == 300
+    assert said["calibration status"].startswith(f"fitted ({used:,} labels)")
+    if used < 300:  # the labels left out are said, with their reason
+        assert f"{300 - used} labelled text" in said["calibration status"]
+        assert "languages the model does not read" in said["calibration status"]
+    assert said["compared on"] == f"all {used:,} labels, in 5 folds"
+    chosen = chosen_candidate(calibrated)
+    scores = calibrated.cv_accuracy_
+    assert said["accuracy (cross-validated)"].startswith(f"{scores[chosen]:.3f} chosen ({chosen})")
+    assert said["recall, chosen"] == _recall_line(calibrated, chosen)
+    if chosen != "prior":
+        assert f"{scores['prior']:.3f} the model alone" in said["accuracy (cross-validated)"]
+        assert said["recall, model alone"] == _recall_line(calibrated, "prior")
+        alone, mine = calibrated.cv_recall_["prior"], calibrated.cv_recall_[chosen]
+        dropped = [name for name in SENTIMENTS if alone[name] - mine[name] >= RECALL_DROP]
+        assert ("warning" in said) == bool(dropped)
+        for name in dropped:
+            assert f"{name} {mine[name]:.3f} against {alone[name]:.3f}" in said["warning"]
+    _recalls_make_the_accuracy(calibrated)
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_past_a_thousand_labels_the_report_says_the_sample_and_why(shared_data: Path) -> None:
+    tweets = _tweets(shared_data, MAX_CV_LABELS + 100)
+    calibrated = CalibratedSentiment().fit(tweets["text"], tweets["sentiment"])
+    report = calibration_report(calibrated, "fitted")
+    assert report["compared on"].startswith(
+        f"a stratified sample of {calibrated.n_cv_labels_:,} of the {MAX_CV_LABELS + 100:,} "
+        "labels, in 3 folds (past 1,000 labels the candidates are compared on a sample"
+    )
+    assert abs(calibrated.n_cv_labels_ - SAMPLED_CV_LABELS) <= 3
+    _recalls_make_the_accuracy(calibrated)
+
+
+@pytest.mark.shared_data
+def test_analyze_says_how_good_a_new_fit_is_and_not_a_kept_one(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    reviews = pd.read_csv(
+        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    )
+    path, db = tmp_path / "reviews.csv", str(tmp_path / "w.duckdb")
+    reviews.head(120).to_csv(path, index=False)
+    assert advocacy_cli("import", str(path), "--kind", "mentions", "--db", db).returncode == 0
+    first = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", "1")
+    assert first.returncode == 0, first.stderr
+    fitted = json.loads(first.stdout)
+    with advocacy.open(db) as ws:
+        calibrated, _ = ws.text.calibration_status()
+    assert calibrated is not None and fitted["calibration"].startswith("fitted")
+    chosen = chosen_candidate(calibrated)
+    assert fitted["recall, chosen"] == _recall_line(calibrated, chosen)
+    assert fitted["compared on"] == f"all {calibrated.n_labels_:,} labels, in 5 folds"
+    again = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", "1")
+    kept = json.loads(again.stdout)
+    assert kept["calibration"].startswith("kept")
+    assert "recall, chosen" not in kept and "compared on" not in kept
+
+
+def test_a_few_labels_say_no_accuracy_was_measured() -> None:
+    calibrated = CalibratedSentiment().fit(
+        ["Refund took five weeks.", "Lovely staff."], ["negative", "positive"], taught=[True] * 2
+    )
+    report = calibration_report(calibrated, "fitted (2 labels)")
+    assert report == {
+        "calibration": "prior adjusted (2 labels)",
+        "calibration status": "fitted (2 labels)",
+        "accuracy (cross-validated)": "not measured: with 2 labels (negative, positive) the "
+        "model's prior is only adjusted, shrunk towards the model; from 30 labels of two "
+        "classes, corrections are compared by cross-validation",
+    }
+    assert calibration_report(None, "none: no labelled comment") == {
+        "calibration": "none: no labelled comment"
+    }
+
+
+@pytest.mark.shared_data
+def test_a_calibration_stored_without_recalls_says_how_to_get_them(shared_data: Path) -> None:
+    tweets = _tweets(shared_data, 120)
+    fitted = CalibratedSentiment().fit(tweets["text"], tweets["sentiment"])
+    state = json.loads(calibration_store.dump(fitted))
+    assert state["scalars"]["cv_recall_"] == fitted.cv_recall_  # stored with the fit
+    for name in ("cv_recall_", "cv_counts_"):  # as a fit stored before 2026-12-06
+        del state["scalars"][name]
+    older = calibration_store.load(json.dumps(state))
+    assert older is not None
+    report = calibration_report(older, "kept")
+    assert report["recall (cross-validated)"].startswith("not stored with this calibration")
+    assert "--recalibrate" in report["recall (cross-validated)"]
+    assert (
+        report["accuracy (cross-validated)"]
+        == calibration_report(fitted, "kept")["accuracy (cross-validated)"]
+    )

@@ -1,0 +1,257 @@
+"""``advocacy text evaluate FILE``: the workspace's sentiment scored on a user's labelled file.
+
+Real labelled files of ``../shared/data`` (TweetEval tweets, clothing reviews with 1-5 stars),
+through the CLI. Every number it prints is computed again here, independently: the readings
+by ``analyze_texts`` (with the calibration the workspace would use), the labels read from the
+file with pandas and the documented scale rule, the scores with scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, recall_score
+from sklearn.metrics import precision_recall_fscore_support as per_class
+
+import advocacy
+from advocacy.text.enrich import analyze_texts
+from advocacy.text.sentiment import SENTIMENTS
+from support.cli import advocacy_cli
+
+#: TweetEval's label numbers (tweeteval/sentiment/mapping.txt).
+TWEET_LABELS = {"0": "negative", "1": "neutral", "2": "positive"}
+#: 1-5 stars as scale_sentiment's rule reads them (bottom two negative, top two positive).
+STARS = {1: "negative", 2: "negative", 3: "neutral", 4: "positive", 5: "positive"}
+
+
+def _tweets(shared_data: Path, count: int) -> pd.DataFrame:
+    """``count`` odd lines of TweetEval's sentiment test split (the shipped heads trained on
+    the even ones) as text and label."""
+    folder = shared_data / "tweeteval" / "sentiment"
+    texts = (folder / "test_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (folder / "test_labels.txt").read_text(encoding="utf-8").splitlines()
+    rows = [(texts[i].strip(), TWEET_LABELS[labels[i].strip()]) for i in range(1, len(texts), 2)]
+    return pd.DataFrame(rows[:count], columns=["text", "label"])
+
+
+def _evaluate(path: Path, db: str, *options: str) -> dict[str, object]:
+    outcome = advocacy_cli("text", "evaluate", str(path), "--format", "json", "--db", db, *options)
+    assert outcome.returncode == 0, outcome.stderr
+    found: dict[str, object] = json.loads(outcome.stdout)
+    return found
+
+
+def _expected(labels: list[str], readings: list[str]) -> dict[str, object]:
+    """The scores as scikit-learn computes them, rounded as the command prints them."""
+    held = [name for name in SENTIMENTS if name in set(labels)]
+    precision, recall, f1, support = per_class(
+        labels, readings, labels=list(SENTIMENTS), zero_division=float("nan")
+    )
+    matrix = confusion_matrix(labels, readings, labels=list(SENTIMENTS))
+    majority = pd.Series(labels).value_counts().idxmax()
+
+    def rounded(value: float) -> float | None:
+        return None if value != value else round(float(value), 4)
+
+    return {
+        "scored": len(labels),
+        "accuracy": rounded(accuracy_score(labels, readings)),
+        "macro-F1": rounded(f1_score(labels, readings, labels=held, average="macro")),
+        "macro recall": rounded(recall_score(labels, readings, labels=held, average="macro")),
+        "majority class": majority,
+        "majority-class accuracy": rounded(accuracy_score(labels, [majority] * len(labels))),
+        "classes": [
+            {
+                "sentiment": name,
+                "n": int(support[i]),
+                "read": int(matrix[:, i].sum()),
+                "precision": rounded(precision[i]),
+                "recall": rounded(recall[i]),
+                "f1": rounded(f1[i]),
+            }
+            for i, name in enumerate(SENTIMENTS)
+        ],
+        "confusion": {
+            name: {other: int(matrix[i, j]) for j, other in enumerate(SENTIMENTS)}
+            for i, name in enumerate(SENTIMENTS)
+        },
+    }
+
+
+@pytest.mark.shared_data
+def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    tweets = _tweets(shared_data, 400)  # one piece of text analyze's reading
+    path = tmp_path / "tweets.csv"
+    tweets.to_csv(path, index=False)
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True):
+        pass  # a new, empty workspace: no calibration
+    found = _evaluate(path, db)
+    read = analyze_texts(tweets["text"].tolist())
+    unread = read["sentiment_reason"].notna().to_numpy()
+    expected = _expected(
+        tweets["label"][~unread].tolist(), read["sentiment"][~unread].astype(str).tolist()
+    )
+    assert {key: found[key] for key in expected} == expected
+    assert found["labels"] == "column 'label'" and found["rows"] == 400
+    languages = read["language"][read["sentiment_reason"] == "language not supported"]
+    assert found["left out"] == (
+        {"language not supported": int(unread.sum())} if unread.any() else {}
+    )
+    assert found["not supported by language"] == languages.value_counts().to_dict()
+    assert found["calibration"] == "none: no labelled comment"
+    low, high = found["accuracy interval"]  # type: ignore[misc]
+    assert low < found["accuracy"] < high  # type: ignore[operator]
+
+
+@pytest.mark.shared_data
+def test_star_ratings_label_by_the_scale_rule_and_labelled_texts_are_left_out(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    reviews = pd.read_csv(
+        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    )
+    reviews = reviews.head(450)
+    path, imported = tmp_path / "reviews.csv", tmp_path / "first.csv"
+    reviews.to_csv(path, index=False)
+    reviews.head(150).to_csv(imported, index=False)
+    db = str(tmp_path / "w.duckdb")
+    # The first 150 reviews imported with their stars: their ratings label them, and the
+    # workspace's calibration learns from those labels.
+    with advocacy.open(db, create=True) as ws:
+        ws.import_file(imported, kind="mentions")
+        calibrated = ws.text.calibration()
+    assert calibrated is not None
+
+    found = _evaluate(path, db)
+
+    texts = reviews["Review Text"]
+    has_text = texts.notna() & (texts.fillna("").str.strip() != "")
+    learnt = set(texts.head(150)[has_text.head(150)].str.strip())
+    scored = reviews[has_text & ~texts.fillna("").str.strip().isin(learnt)]
+    read = analyze_texts(scored["Review Text"].tolist(), calibrated)
+    unread = read["sentiment_reason"].notna().to_numpy()
+    labels = scored["Rating"].map(STARS)[~unread].tolist()
+    expected = _expected(labels, read["sentiment"][~unread].astype(str).tolist())
+    assert {key: found[key] for key in expected} == expected
+    assert (
+        found["labels"] == "column 'Rating' as ratings 1-5 (1-2 negative, 3 neutral, 4-5 positive)"
+    )
+    in_workspace = int((has_text & texts.fillna("").str.strip().isin(learnt)).sum())
+    assert in_workspace >= 140
+    assert found["left out"]["labelled in the workspace"] == in_workspace  # type: ignore[index]
+    assert found["left out"]["no text"] == int((~has_text).sum())  # type: ignore[index]
+    assert any("labelled in the workspace" in note for note in found["notes"])  # type: ignore[attr-defined]
+    assert found["model"] == calibrated.name_
+
+
+@pytest.mark.shared_data
+def test_evaluating_writes_nothing_and_generic_reads_without_the_calibration(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    reviews = pd.read_csv(
+        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    )
+    path = tmp_path / "reviews.csv"
+    reviews.head(200).to_csv(path, index=False)
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True) as ws:
+        ws.import_file(path, kind="mentions")
+    tables = ("mentions", "text_labels", "text_features", "text_calibration", "imports")
+
+    def counts() -> dict[str, int]:
+        with duckdb.connect(db, read_only=True) as connection:
+            return {
+                name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # type: ignore[index]
+                for name in tables
+            }
+
+    before = counts()
+    found = _evaluate(path, db)  # every text is labelled in the workspace by its stars
+    assert found["scored"] == 0
+    assert any("no text of the file was scored" in note for note in found["notes"])  # type: ignore[attr-defined]
+    generic = _evaluate(path, db, "--model", "generic")
+    assert counts() == before  # the calibration fitted for the run was not stored either
+    texts = reviews.head(200)["Review Text"]
+    kept = texts.notna()
+    read = analyze_texts(texts[kept].tolist())
+    unread = read["sentiment_reason"].notna().to_numpy()
+    labels = reviews.head(200)["Rating"][kept].map(STARS)[~unread].tolist()
+    expected = _expected(labels, read["sentiment"][~unread].astype(str).tolist())
+    assert {key: generic[key] for key in expected} == expected
+    assert "labelled in the workspace" not in generic["left out"]  # type: ignore[operator]
+    assert generic["calibration"] == "not used (--model generic)"
+
+
+def test_a_file_without_labels_is_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text("text,channel\nThe parcel was late.,web\nLovely staff.,shop\n", "utf-8")
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True):
+        pass
+    outcome = advocacy_cli("text", "evaluate", str(path), "--db", db)
+    assert outcome.returncode == 1
+    assert "no column holds sentiment labels" in outcome.stderr
+    assert "--labels" in outcome.stderr and "Traceback" not in outcome.stderr
+
+
+def test_the_table_says_what_was_left_out_and_escapes_the_file_s_text(tmp_path: Path) -> None:
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "comment,verdict\n"
+        '"[bold red]Refund never came[/] =HYPERLINK(""x"")",negative\n'
+        "N/A,neutral\n"
+        "Lovely staff and quick service.,positive\n"
+        ",positive\n"
+        "Das Paket kam viel zu spät an und war beschädigt.,negative\n",
+        "utf-8",
+    )
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True):
+        pass
+    outcome = advocacy_cli(
+        "text", "evaluate", str(path), "--db", db, "--labels", "verdict", env={"COLUMNS": "160"}
+    )
+    assert outcome.returncode == 0, outcome.stderr
+    out = outcome.stdout
+    assert "no text 1; no content 1; language not supported 1 (de 1)" in out
+    assert "│ scored         │ 2 " in out
+    assert "HYPERLINK" not in out  # texts are scored, never printed
+
+
+@pytest.mark.shared_data
+def test_a_file_of_two_classes_is_scored_on_them_and_a_neutral_reading_is_an_error(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer" / "kitchen_&_housewares"
+    rows = []
+    for label in ("negative", "positive"):
+        raw = (folder / f"{label}.review").read_text(encoding="utf-8", errors="replace")
+        for block in re.findall(r"<review_text>\s*(.*?)\s*</review_text>", raw, re.S)[:60]:
+            rows.append((block.strip(), label))
+    reviews = pd.DataFrame(rows, columns=["review", "polarity"])
+    path = tmp_path / "kitchen.csv"
+    reviews.to_csv(path, index=False)
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True):
+        pass
+    found = _evaluate(path, db, "--text", "review", "--labels", "polarity")
+    read = analyze_texts(reviews["review"].tolist())
+    unread = read["sentiment_reason"].notna().to_numpy()
+    readings = read["sentiment"][~unread].astype(str).tolist()
+    labels = reviews["polarity"][~unread].tolist()
+    assert "neutral" in readings  # the shipped model reads some reviews as neutral
+    expected = _expected(labels, readings)
+    assert {key: found[key] for key in expected} == expected
+    two = ["negative", "positive"]
+    assert found["macro-F1"] == round(f1_score(labels, readings, labels=two, average="macro"), 4)
+    assert found["macro-F1"] != round(
+        f1_score(labels, readings, labels=list(SENTIMENTS), average="macro", zero_division=0), 4
+    )
