@@ -88,7 +88,10 @@ names = st.text(alphabet="abcdefghij XYZ", min_size=1, max_size=12).map(str.stri
 def test_save_and_load_round_trip(
     tmp_path_factory: pytest.TempPathFactory, titles: list[str], words: list[str]
 ) -> None:
-    taxonomy = Taxonomy(tuple(TaxonomyTheme(t, keywords=tuple(words)) for t in titles))
+    # A description: a theme that nothing could mark ("X" alone) is refused on loading.
+    taxonomy = Taxonomy(
+        tuple(TaxonomyTheme(t, "what it covers", keywords=tuple(words)) for t in titles)
+    )
     path = tmp_path_factory.mktemp("tax") / "t.yaml"
     save_taxonomy(taxonomy, path)
     assert load_taxonomy(path) == taxonomy
