@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import advocacy
 from advocacy.errors import InputError
 from advocacy.text.embeddings import default_embedder
-from advocacy.text.taxonomy import assign_themes, parse_taxonomy
+from advocacy.text.taxonomy import assign_themes, load_taxonomy, parse_taxonomy
 from support.cli import advocacy_cli
 
 TAXONOMY = """
@@ -43,6 +44,47 @@ def _reviews(shared_data: Path, *ids: str) -> list[str]:
     with path.open(encoding="utf-8", newline="") as handle:
         texts = {row[0]: row[1] for row in csv.reader(handle)}
     return [texts[i] for i in ids]
+
+
+@pytest.fixture
+def themes_of(tmp_path: Path, shared_data: Path) -> dict[str, dict[str, float]]:
+    """Each review's themes and scores, as the user's taxonomy file assigns them."""
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(TAXONOMY, encoding="utf-8")
+    taxonomy = load_taxonomy(path)
+    texts = _reviews(shared_data, "3743", "2851", "3630", "4772", "592", "2420")
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder())
+    return {
+        text: {taxonomy.names[j]: float(row[j]) for j in np.flatnonzero(row > 0)}
+        for text, row in zip(texts, scores, strict=True)
+    }
+
+
+def test_a_word_of_a_description_does_not_give_its_theme_to_a_text_about_something_else(
+    themes_of: dict[str, dict[str, float]],
+) -> None:
+    # "order" is in Delivery's description ("the order arriving late"), "clothes" in Size and
+    # fit's: neither review is about delivery or size.
+    order = themes_of["I always order a larger size because it shrinks like crazy."]
+    assert order == {"Size and fit": 1.0}  # "size", a keyword
+    assert themes_of["It does NOT come out of your clothes."] == {}
+
+
+def test_a_word_of_a_description_is_weaker_evidence_than_a_keyword(
+    themes_of: dict[str, dict[str, float]],
+) -> None:
+    # "shoes" and "working" are in the descriptions, not the keywords: where the sentence's
+    # meaning is near the theme it keeps it, at that similarity, never a keyword's full score.
+    shoes = themes_of["Very comfortable shoes."]
+    working = themes_of["Works great for my use."]
+    assert set(shoes) <= {"Size and fit"} and all(0 < s < 1 for s in shoes.values())
+    assert set(working) <= {"Quality"} and all(0 < s < 1 for s in working.values())
+    # A keyword still marks its theme at 1.0, and a described word its theme where meant.
+    assert themes_of["Nice size Used on vacation Kept my clothes organized and clean"] == {
+        "Size and fit": 1.0
+    }
+    damaged = themes_of["All of the boards came damaged."]
+    assert set(damaged) == {"Delivery"} and 0 < damaged["Delivery"] < 1
 
 
 def test_a_theme_nothing_could_mark_is_refused_with_the_fix(tmp_path: Path) -> None:
