@@ -15,7 +15,8 @@ written from the names in the restaurant file's style before any hotel sentence 
 ``laptops-2015-categories``: the 38 laptop ENTITY#ATTRIBUTE categories the train file uses 8
 times or more, written the same way, a development set of many compound themes that has a
 train file, unlike the hotels; a sentence's categories outside the 38 count as missed).
-The score is micro-F1 over (sentence, theme) pairs. Each taxonomy is scored as written and in
+The score is micro-F1 over (sentence, theme) pairs (with keywords + meaning, its precision and
+recall too). Each taxonomy is scored as written and in
 two sparser forms a user is as likely to write (``--keywords``): its first three keywords per
 theme (``few``) and none at all, names and descriptions only (``none``).
 
@@ -93,12 +94,18 @@ def read_sentences(path: Path, *, entity_only: bool = False) -> list[tuple[str, 
     return rows
 
 
-def micro_f1(predicted: list[set[str]], gold: list[set[str]]) -> float:
-    """Micro-averaged F1 over (sentence, theme) pairs."""
+def micro_scores(predicted: list[set[str]], gold: list[set[str]]) -> tuple[float, float, float]:
+    """Micro-averaged (F1, precision, recall) over (sentence, theme) pairs."""
     hits = sum(len(p & g) for p, g in zip(predicted, gold, strict=True))
     precision = hits / max(sum(map(len, predicted)), 1)
     recall = hits / max(sum(map(len, gold)), 1)
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return f1, precision, recall
+
+
+def micro_f1(predicted: list[set[str]], gold: list[set[str]]) -> float:
+    """Micro-averaged F1 over (sentence, theme) pairs."""
+    return micro_scores(predicted, gold)[0]
 
 
 def score(
@@ -113,7 +120,33 @@ def score(
     meaning: bool = True,
     form: str = "all",
 ) -> float:
-    """Micro-F1 of one assignment mode on one set, with the taxonomy in one form (KEYWORDS).
+    """Micro-F1 of one assignment mode on one set, with the taxonomy in one form (KEYWORDS)."""
+    return scores(
+        data,
+        name,
+        split,
+        threshold=threshold,
+        margin=margin,
+        vague_margin=vague_margin,
+        keywords=keywords,
+        meaning=meaning,
+        form=form,
+    )[0]
+
+
+def scores(
+    data: Path,
+    name: str,
+    split: str,
+    *,
+    threshold: float,
+    margin: float = DEFAULT_MARGIN,
+    vague_margin: float | None = None,
+    keywords: bool = True,
+    meaning: bool = True,
+    form: str = "all",
+) -> tuple[float, float, float]:
+    """Micro (F1, precision, recall) of one assignment mode on one set, taxonomy in one form.
 
     ``vague_margin`` None keeps assign_themes' own (the script also runs on sources older than
     the argument, to compare before and after).
@@ -131,7 +164,7 @@ def score(
     )
     texts = [text for text, _ in rows]
     extra: dict[str, Any] = {} if vague_margin is None else {"vague_margin": vague_margin}
-    scores = assign_themes(
+    assigned = assign_themes(
         texts,
         taxonomy,
         embedder=default_embedder(),
@@ -141,8 +174,8 @@ def score(
         keywords=keywords,
         meaning=meaning,
     )
-    predicted = [{taxonomy.names[j] for j in np.flatnonzero(row > 0)} for row in scores]
-    return micro_f1(predicted, [gold for _, gold in rows])
+    predicted = [{taxonomy.names[j] for j in np.flatnonzero(row > 0)} for row in assigned]
+    return micro_scores(predicted, [gold for _, gold in rows])
 
 
 def calibrate(data: Path) -> tuple[float, float]:
@@ -230,6 +263,9 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="tune the threshold on train")
     parser.add_argument("--keywords", choices=list(KEYWORDS), nargs="*", default=list(KEYWORDS))
     parser.add_argument("--train", action="store_true", help="score the train files too")
+    parser.add_argument(
+        "--train-only", action="store_true", help="score the train files alone (to choose settings)"
+    )
     parser.add_argument("--speed", action="store_true", help="measure assignment speed only")
     parser.add_argument(
         "--vague-margins", action="store_true", help="train micro-F1 of each vague-entity margin"
@@ -246,20 +282,22 @@ def main() -> None:
     threshold, margin = (
         calibrate(corpora) if arguments.calibrate else (DEFAULT_THRESHOLD, DEFAULT_MARGIN)
     )
-    splits = ("train", "test") if arguments.train else ("test",)
+    splits = (
+        ("train",) if arguments.train_only else ("train", "test") if arguments.train else ("test",)
+    )
     for form in arguments.keywords:
         print(
             f"\nTheme micro-F1, taxonomy keywords: {form} (threshold {threshold}, "
             f"margin {margin}):\n"
         )
-        print("| set | keywords only | meaning only | keywords + meaning |")
-        print("|---|---|---|---|")
+        print("| set | keywords only | meaning only | keywords + meaning | precision | recall |")
+        print("|---|---|---|---|---|---|")
         for name, split in FILES:
             if split not in splits:
                 continue
             modes = [(True, False), (False, True), (True, True)]
             values = [
-                score(
+                scores(
                     corpora,
                     name,
                     split,
@@ -271,7 +309,8 @@ def main() -> None:
                 )
                 for k, m in modes
             ]
-            print(f"| {name} ({split}) | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+            shown = [f"{f1:.3f}" for f1, _, _ in values] + [f"{v:.3f}" for v in values[-1][1:]]
+            print(f"| {name} ({split}) | " + " | ".join(shown) + " |")
 
 
 if __name__ == "__main__":

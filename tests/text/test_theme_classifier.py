@@ -117,3 +117,25 @@ def test_self_training_learns_only_themes_with_enough_keyword_sentences() -> Non
     # One theme with seeds is no choice to learn: nothing is assigned.
     lonely = keyword_self_training(seeds[:3], np.array([0, 0, 0]), unread, n_themes=3)
     assert (lonely == 0).all()
+
+
+def test_sentences_about_none_of_the_themes_teach_self_training_what_none_sounds_like() -> None:
+    embedder = default_embedder()
+    food = ["The sushi was fresh", "Lovely noodles and dumplings", "The pasta was overcooked"]
+    staff = ["The waiter was rude to us", "Our server forgot the order", "The hostess smiled"]
+    none = ["We drove there on a Saturday", "My sister told me about it", "It was my birthday"]
+    seeds, themes = embedder.embed(food + staff), np.array([0, 0, 0, 2, 2, 2])
+    unread = embedder.embed(["The ramen broth was salty", "My cousin came along last Sunday"])
+    alone = keyword_self_training(seeds, themes, unread, n_themes=3)
+    beside = keyword_self_training(
+        seeds, themes, unread, n_themes=3, background=embedder.embed(none)
+    )
+    # Without examples of none, the cousin goes to one of the two themes at about 0.5; with
+    # them, what is left for either theme is the none class's remainder, and the ramen is food.
+    assert alone[1].max() >= 0.5 and beside[1].max() < 0.4
+    assert beside.shape == (2, 3) and beside[0].argmax() == 0 and (beside[:, 1] == 0).all()
+    # Fewer than MIN_SEEDS examples of none are no class.
+    few = keyword_self_training(
+        seeds, themes, unread, n_themes=3, background=embedder.embed(none[:2])
+    )
+    assert np.allclose(few, alone)

@@ -270,7 +270,9 @@ def test_an_entity_with_one_theme_is_never_vague() -> None:
 
 def test_nothing_is_embedded_to_choose_for_a_vague_entity_no_sentence_names() -> None:
     # Every theme has keywords and every sentence one, so meaning has nothing else to read: no
-    # sentence names the drinks, or only an entity with one theme does, nothing to choose.
+    # sentence names the drinks, or only an entity with one theme does, nothing to choose. (No
+    # sentence says a word only a description gives either, such as "good" of FOOD#QUALITY's
+    # description in ``one``: meaning would read it to see whether the food is meant.)
     keyworded = Taxonomy(
         tuple(
             TaxonomyTheme(t.name, t.description, t.keywords or (f"{t.name.lower()} phrase",))
@@ -280,7 +282,7 @@ def test_nothing_is_embedded_to_choose_for_a_vague_entity_no_sentence_names() ->
     one = Taxonomy(tuple(t for t in keyworded.themes if t.name != "DRINKS#QUALITY"))
     for taxonomy, texts in (
         (keyworded, ["The food was great and the staff were kind.", "What a lovely place."]),
-        (one, ["The wine was very good here.", "The staff were kind to us."]),
+        (one, ["The wine was lovely here.", "The staff were kind to us."]),
     ):
         counting = _CountingEmbedder()
         scores = assign_themes(texts * 50, taxonomy, embedder=counting)

@@ -13,6 +13,21 @@ A taxonomy file is a list of themes under ``themes:``; each has a ``name`` and o
         parent: Delivery
         keywords: [late, delayed]
 
+What each field does (:mod:`advocacy.text.theme_assignment` has the details):
+
+- ``keywords`` mark the theme outright, as whole words after stemming (score 1.0), and so do
+  the words of its ``name`` that no other theme's name or description uses;
+- the ``description`` says what the theme covers: with the name, keywords and examples it is
+  the theme's meaning, and its own words (those no other theme uses) mark the theme only in a
+  sentence whose meaning is near it, at that similarity ("shoes" of "clothes or shoes too small"
+  does not make "Very comfortable shoes." a complaint about size at a keyword's score);
+- ``examples`` only teach the meaning.
+
+A theme written as a name alone is marked by the words of its name and by its meaning. A theme
+that nothing could mark (no keywords, description, examples or child theme, and a name with no
+word of its own: ``- name: X``, ``- name: Other``) is refused with the fix, rather than left
+silently empty.
+
 The file is validated with pydantic models (:class:`TaxonomyFile`, :class:`ThemeSpec`): every
 error names the file, the line, the theme and the fix. How the themes are assigned to texts is
 :mod:`advocacy.text.theme_assignment`'s.
@@ -203,7 +218,42 @@ def _taxonomy(document: Document) -> Taxonomy:
                 "add the parent theme or correct its name",
                 theme.parent,
             )
-    return Taxonomy(tuple(themes))
+    taxonomy = Taxonomy(tuple(themes))
+    for index in _unmarked(taxonomy):
+        name = themes[index].name
+        raise fail(
+            index,
+            "name",
+            f"theme {name!r} has no keywords, description or examples, and its name has no "
+            "word that can mark a text (three letters or more, no stop word, used by no other "
+            "theme): no text would get it",
+            f"add 'keywords: [...]' (words that mark {name!r} in a text) or a "
+            "'description:' of what it covers",
+            name,
+        )
+    return taxonomy
+
+
+def _unmarked(taxonomy: Taxonomy) -> list[int]:
+    """The themes nothing can assign: no keywords, description, examples, child or name word.
+
+    A theme written as a name alone is marked by the words of its name
+    (:func:`~advocacy.text.theme_keywords.seed_keywords`) and by its meaning; a parent by its
+    children. A name with no word that can mark a theme ("X", "Other", or a word another
+    theme's name shares) leaves nothing, and the theme would stay empty without a word said.
+    """
+    from advocacy.text.theme_keywords import seed_keywords
+
+    parents = {theme.parent for theme in taxonomy.themes}
+    bare = [
+        index
+        for index, theme in enumerate(taxonomy.themes)
+        if not (theme.keywords or theme.description or theme.examples or theme.name in parents)
+    ]
+    if not bare:
+        return []
+    seeds = seed_keywords(taxonomy)
+    return [index for index in bare if not seeds[index]]
 
 
 def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
@@ -224,7 +274,8 @@ def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
     Raises
     ------
     InputError
-        When ``data`` has no ``themes`` list, a theme is listed twice or its parent is missing.
+        When ``data`` has no ``themes`` list, a theme is listed twice, its parent is missing or
+        nothing could mark it (no keywords, description, examples, child or word of its name).
     ValidationError
         When a theme is malformed, with the field at fault.
 
@@ -254,7 +305,8 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     Raises
     ------
     InputError
-        When the file does not exist or cannot be read.
+        When the file does not exist or cannot be read, or a theme is listed twice, has a
+        missing parent or nothing could mark it.
     ValidationError
         When a theme is malformed, with the file, line and field at fault.
 

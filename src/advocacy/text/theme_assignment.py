@@ -12,12 +12,22 @@ may choose another of the entity's themes ("the drinks were great": "Drink quali
 it); never the entity's catch-all (``FOOD_DRINKS#MISCELLANEOUS``), which is no side a sentence
 says; with keywords alone, or in a sentence too short to read for meaning, the first listed.
 
+A seed word that only the theme's description gives is weaker evidence than a written keyword
+or a word of its name: a description describes ("clothes or shoes too small"). Such a word
+counts only in a sentence read for meaning whose similarity to the theme's prototype reaches
+:data:`DESCRIBED_SIMILARITY` and is within :data:`DESCRIBED_MARGIN` of the theme the sentence
+is nearest, at that similarity ("I always order a larger size" says Delivery's "order" and
+means size).
+
 Meaning reads every sentence of a few words, in two steps, and a last rule catches the rest:
 
 1. *Self-training on the texts being assigned* (:func:`advocacy.text.theme_classifier.
    keyword_self_training`): the sentences whose keywords name exactly one theme are examples
    of it; a multinomial logistic regression on their embeddings learns what else each theme
-   sounds like ("the sashimi was fresh" is Food though it says no Food word). A sentence takes
+   sounds like ("the sashimi was fresh" is Food though it says no Food word), and the sentences
+   without keywords that are not :data:`SELF_TRAINED_SIMILARITY` near any theme, which could
+   never be taught one, are examples of none (reliable negatives, Liu et al. 2003: real
+   comments say much that no theme covers, "Bought this for my grandson"). A sentence takes
    its most likely theme when that probability is :data:`SELF_TRAINED_EVEN_SPLITS` times an
    even split among the themes learnt (at most :data:`SELF_TRAINED_CEILING`: between two
    themes 0.5 is a guess) and what the theme's own keyword sentences reach at the
@@ -41,25 +51,30 @@ A child implies its parent. Non-answers ("n/a", "nothing") get no theme.
 Quality on real data (``benchmarks/themes_semeval.py``): SemEval aspect categories as the
 taxonomy, written from the category names and one line each; every setting chosen on the train
 files (restaurants 2014 and 2015, laptops 2015 by entity and by category); micro-F1 of
-keywords + meaning on the held-out test files, static-e5-256-words embedder (English words read
-whole), for the taxonomy as written / with three keywords a theme / with names and descriptions
-only; "was": the embedder of word pieces alone (docs/benchmarks.md, 2026-12-06, has the full
-tables):
+keywords + meaning on the held-out test files, for the taxonomy as written / with three keywords
+a theme / with names and descriptions only; "was": before English words were read whole
+(static-e5-256-words) and before a description's own words needed meaning and self-training
+learnt what none sounds like (docs/benchmarks.md, 2026-12-06, words3 and taxfit lanes, has the
+full tables; scored once after both merged):
 
 =====================================  ===================  ===================  ===================
 test set                               as written           three keywords       no keywords
 =====================================  ===================  ===================  ===================
-2014 restaurants (4 categories)        0.842 (was 0.843)    0.821 (was 0.812)    0.815 (was 0.816)
-2015 restaurants (12 E#A)              0.565 (was 0.574)    0.536 (was 0.541)    0.546 (was 0.539)
-2015 laptops (22 entities)             0.724 (was 0.722)    0.723 (was 0.727)    0.733 (was 0.735)
-2015 laptops (38 E#A)                  0.419 (was 0.427)    0.413 (was 0.415)    0.411 (was 0.414)
-2015 hotels (7 entities, no train)     0.660 (was 0.659)    0.652 (was 0.651)    0.597 (was 0.616)
-2015 hotels (34 E#A, no train)         0.458 (was 0.451)    0.446 (was 0.451)    0.392 (was 0.397)
+2014 restaurants (4 categories)        0.852 (was 0.843)    0.819 (was 0.812)    0.809 (was 0.816)
+2015 restaurants (12 E#A)              0.576 (was 0.574)    0.539 (was 0.541)    0.528 (was 0.539)
+2015 laptops (22 entities)             0.732 (was 0.722)    0.744 (was 0.727)    0.731 (was 0.735)
+2015 laptops (38 E#A)                  0.429 (was 0.427)    0.418 (was 0.415)    0.406 (was 0.414)
+2015 hotels (7 entities, no train)     0.678 (was 0.659)    0.673 (was 0.651)    0.581 (was 0.616)
+2015 hotels (34 E#A, no train)         0.487 (was 0.451)    0.466 (was 0.451)    0.405 (was 0.397)
 =====================================  ===================  ===================  ===================
+
+Mean of the 18: 0.599 -> 0.604; precision 0.563 -> 0.583, recall 0.648 -> 0.635.
 
 References
 ----------
 Snell, J., Swersky, K. & Zemel, R. (2017). Prototypical networks for few-shot learning. NeurIPS.
+Liu, B., Dai, Y., Li, X., Lee, W. S. & Yu, P. S. (2003). Building text classifiers using positive
+and unlabeled examples. ICDM 2003.
 Pontiki, M. et al. (2014). SemEval-2014 Task 4: aspect based sentiment analysis. SemEval 2014.
 Pontiki, M. et al. (2015). SemEval-2015 Task 12: aspect based sentiment analysis. SemEval 2015.
 """
@@ -87,7 +102,7 @@ from advocacy.text.theme_facets import (
     theme_facets,
     vague_entities,
 )
-from advocacy.text.theme_keywords import keyword_hits, seed_hits
+from advocacy.text.theme_keywords import firm_seed_hits, keyword_hits
 from advocacy.text.theme_prototypes import Prototypes, theme_prototypes
 from advocacy.text.theme_sentences import (
     ThemeReading,
@@ -101,6 +116,8 @@ __all__ = [
     "BROAD_FALLBACK",
     "DEFAULT_MARGIN",
     "DEFAULT_THRESHOLD",
+    "DESCRIBED_MARGIN",
+    "DESCRIBED_SIMILARITY",
     "SELF_TRAINED_CEILING",
     "SELF_TRAINED_EVEN_SPLITS",
     "SELF_TRAINED_SEED_PERCENTILE",
@@ -114,6 +131,15 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.35
 #: How much closer to its best theme than to the next a sentence must be for meaning to assign it.
 DEFAULT_MARGIN = 0.075
+#: Similarity (from the none prototype) to a theme's prototype at which a sentence keeps the
+#: theme of a word only its description gives (:func:`~advocacy.text.theme_keywords.
+#: seed_keywords`); chosen on the SemEval train files (themes_semeval.py, 2026-12-06,
+#: docs/benchmarks.md): of 0.1 to 0.35, the best mean train micro-F1.
+DESCRIBED_SIMILARITY = 0.2
+#: ... and within this of its similarity to the theme it is nearest ("I always order a larger
+#: size": "order" of Delivery's description, but the sentence is about size); chosen on the
+#: same files: of 0.05 to 0.2 and none, 0.1 had the best mean (0.5998; 0.075: 0.5985).
+DESCRIBED_MARGIN = 0.1
 #: How much more similar a sentence naming a vague entity
 #: (:func:`~advocacy.text.theme_facets.vague_entities`) must be to another of its themes than to
 #: its first listed one for the first not to be meant: named alone, it gets that theme instead;
@@ -191,8 +217,10 @@ def assign_themes(
     Returns
     -------
     numpy.ndarray
-        1.0 for a hit of a seed keyword
-        (:func:`~advocacy.text.theme_keywords.seed_keywords`; for a vague entity's name said
+        1.0 for a hit of a written keyword or a word of the theme's name
+        (:func:`~advocacy.text.theme_keywords.seed_keywords`; a word only its description
+        gives, where meaning keeps it, the sentence's similarity to the theme, and 1.0 with
+        ``meaning`` off; for a vague entity's name said
         alone, on the one of its themes meaning chose, :data:`VAGUE_MARGIN`: the keyword says
         the entity is meant, meaning only which side of it), the word's similarity (below
         1.0) for a word learnt from the texts (:func:`~advocacy.text.theme_terms.text_terms`),
@@ -297,12 +325,31 @@ def _by_sentence(
         # Cut once: the keywords and the words of the texts read the same words.
         folded = [words(piece) for piece in pieces] if open_themes else None
         stemmed: dict[str, dict[str, str]] = {}
-        if reading is not None and reading.found is not None:
-            found = reading.found
-        else:
-            found = seed_hits(
-                pieces, taxonomy, languages=chosen, folded_words=folded, stemmed=stemmed
-            )
+        found, firm = firm_seed_hits(
+            pieces,
+            taxonomy,
+            languages=chosen,
+            folded_words=folded,
+            stemmed=stemmed,
+            found=None if reading is None else reading.found,
+        )
+        described = np.zeros(len(pieces))
+        if firm is not found:
+            # A word only a description gives counts where the sentence's meaning is near the
+            # theme ("Very comfortable shoes." is no Size and fit for "clothes or shoes too
+            # small"); a sentence too short to read keeps only its firm words.
+            loose = np.zeros_like(found)
+            loose[read] = found[read] & ~firm[read]
+            if loose.any():
+                if vectors is None:
+                    vectors = sentence_vectors(pieces, read, owner, counts, embedder, embeddings)
+                prototypes = theme_prototypes(taxonomy, embedder)
+                near = np.full((len(pieces), k), -1.0)
+                near[read] = unit_rows(vectors - prototypes.none) @ prototypes.themes.T
+                best = near.max(axis=1, keepdims=True)
+                loose &= (near >= DESCRIBED_SIMILARITY) & (near >= best - DESCRIBED_MARGIN)
+                described = np.where(loose, near, 0.0).max(axis=1)
+            found = firm | loose
         vague = [] if facets is None else vague_entities(facets)
         alone = None
         if facets is not None and vague and found[read][:, np.isin(facets.entity, vague)].any():
@@ -343,8 +390,14 @@ def _by_sentence(
                 # word learnt from one batch may not be learnt from the next).
                 rows, columns = np.nonzero(hits & ~written)
                 np.maximum.at(scores, (owner[rows], columns), strength[rows].max(axis=1))
-        # A text's keywords are its sentences' keywords (a phrase does not cross a sentence).
+        # A text's keywords are its sentences' keywords (a phrase does not cross a sentence);
+        # a described word's, weaker, its sentence's similarity to the theme.
         rows, columns = np.nonzero(written)
+        np.maximum.at(scores, (owner[rows], columns), described[rows])
+        if firm is not found:
+            rows, columns = np.nonzero(
+                written & (firm if facets is None else compose_hits(firm, facets, alone=alone))
+            )
         scores[owner[rows], columns] = 1.0
     silent = np.asarray(~hits.any(axis=1), bool)
     if not silent[read].any():
@@ -359,11 +412,19 @@ def _by_sentence(
         prototypes = theme_prototypes(taxonomy, embedder)
     if centred is None:
         centred = unit_rows(vectors - prototypes.none)
+    similarity = centred @ prototypes.themes.T
+    # A silent sentence not SELF_TRAINED_SIMILARITY near any theme can be taught none: it is
+    # about something else ("Bought this for my grandson"), and it teaches the regression what
+    # that sounds like, or every sentence would go to one of the themes learnt.
+    about_none = silent[read] & (similarity.max(axis=1) < SELF_TRAINED_SIMILARITY)
     learned = keyword_self_training(
-        centred[seeds], hits[read[seeds]].argmax(axis=1), centred, n_themes=k
+        centred[seeds],
+        hits[read[seeds]].argmax(axis=1),
+        centred,
+        n_themes=k,
+        background=centred[about_none],
     )
     chosen, confidence = learned.argmax(axis=1), learned.max(axis=1)
-    similarity = centred @ prototypes.themes.T
     # The regression always picks one of the themes it learnt; a sentence must also be nearer
     # that theme's prototype than generic text is, or a taxonomy of two themes would tag
     # everything else one of the two.

@@ -18,11 +18,17 @@ Without taught labels, :func:`keyword_self_training` learns from the user's own 
 (transductive self-training, Yarowsky 1995): the sentences whose keywords name exactly one theme
 are its examples, a multinomial logistic regression on their embeddings learns what else those
 themes sound like, and it reads the sentences no keyword marks. No label of any evaluation set
-is used; the examples are the keyword matches of the texts being assigned.
+is used; the examples are the keyword matches of the texts being assigned. Real comments say
+much that no theme covers, and a regression that knows only the themes gives every sentence
+to one of them: sentences the caller judges to be about none of them (*reliable negatives*, the
+first step of learning from positive and unlabelled examples, Liu et al. 2003) are a class of
+their own, "none", whose probability is left out of the result.
 
 References
 ----------
 Yarowsky, D. (1995). Unsupervised word sense disambiguation rivaling supervised methods. ACL 1995.
+Liu, B., Dai, Y., Li, X., Lee, W. S. & Yu, P. S. (2003). Building text classifiers using positive
+and unlabeled examples. ICDM 2003.
 """
 
 from __future__ import annotations
@@ -209,6 +215,7 @@ def keyword_self_training(
     *,
     n_themes: int,
     random_state: int = 0,
+    background: NDArray[Any] | None = None,
 ) -> NDArray[np.float64]:
     """Theme probabilities of ``vectors`` learnt from sentences whose keywords name one theme.
 
@@ -228,12 +235,17 @@ def keyword_self_training(
     n_themes : int
         The taxonomy's number of themes (the width of the result).
     random_state : int
-        Seeds the sample of seeds.
+        Seeds the sample of seeds (and of ``background``).
+    background : array (b x d), optional
+        Embeddings of sentences about none of the themes: a class of their own (when there are
+        :data:`MIN_SEEDS` or more; at most :data:`MAX_SEEDS`, a seeded sample of more), so that
+        a sentence like them gets low probabilities of every theme.
 
     Returns
     -------
     numpy.ndarray
-        n x ``n_themes`` probabilities; all 0 when fewer than two themes have enough seeds.
+        n x ``n_themes`` probabilities (with ``background``, what the none class leaves); all 0
+        when fewer than two themes have enough seeds.
 
     Examples
     --------
@@ -258,8 +270,17 @@ def keyword_self_training(
     keep = np.isin(y, enough)
     if len(enough) < 2 or len(vectors) == 0:
         return out
+    x, y = x[keep], y[keep]
+    if background is not None and len(background) >= MIN_SEEDS:
+        none = np.asarray(background, dtype=np.float64)
+        if len(none) > MAX_SEEDS:
+            rng = np.random.default_rng(random_state)
+            none = none[rng.choice(len(none), MAX_SEEDS, replace=False)]
+        x, y = np.vstack([x, none]), np.concatenate([y, np.full(len(none), n_themes)])
     # One BLAS thread: a small fit runs several times slower when threads contend for the cores.
     with threadpool_limits(limits=1, user_api="blas"):
-        model = LogisticRegression(max_iter=200).fit(x[keep], y[keep])
-        out[:, model.classes_] = model.predict_proba(np.asarray(vectors, dtype=np.float64))
+        model = LogisticRegression(max_iter=200).fit(x, y)
+        probabilities = model.predict_proba(np.asarray(vectors, dtype=np.float64))
+    themes = model.classes_ < n_themes
+    out[:, model.classes_[themes]] = probabilities[:, themes]
     return out

@@ -7,6 +7,11 @@ description shares (:func:`seed_keywords`): "Ambience: the atmosphere, decor and
 marked by "atmosphere", "decor" and "music" even with no keyword written. The name of the
 whole thing the other themes speak of ("the battery of the laptop") marks the taxonomy's broad
 theme ("Laptop", or the catch-all ``LAPTOP#GENERAL``) though the other descriptions share it.
+A word only the description gives is weaker evidence than a written keyword or a word of the
+name: a description describes ("clothes or shoes too small"), and "Very comfortable shoes." is
+no complaint about size. :func:`~advocacy.text.theme_assignment.assign_themes` keeps such a
+word's hit only where the sentence's meaning is near the theme (:func:`firm_seed_hits`
+tells the two apart).
 
 Compound themes (``FOOD#PRICES``, or "Food prices" beside "Food quality" and "Drink prices")
 are read by halves (:mod:`advocacy.text.theme_facets`): a keyword names an entity or an
@@ -35,10 +40,10 @@ from advocacy.text.theme_facets import (
     theme_facets,
 )
 
-__all__ = ["composed_hits", "keyword_hits", "seed_hits", "seed_keywords"]
+__all__ = ["composed_hits", "firm_seed_hits", "keyword_hits", "seed_hits", "seed_keywords"]
 
 
-def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
+def seed_keywords(taxonomy: Taxonomy, *, described: bool = True) -> list[tuple[str, ...]]:
     """Each theme's keywords plus the words of its name and description that no other theme uses.
 
     A taxonomy written from theme names and a line each already says which words mark a theme:
@@ -55,6 +60,9 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     ----------
     taxonomy
         The themes.
+    described
+        Whether the words that only a description gives are included (False: the written
+        keywords and the words of the names alone, the firm evidence).
 
     Returns
     -------
@@ -71,6 +79,8 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     ... ))
     >>> seed_keywords(taxonomy)
     [('meal', 'dishes', 'food', 'taste'), ('manners', 'service', 'staff')]
+    >>> seed_keywords(taxonomy, described=False)
+    [('meal', 'food'), ('service',)]
     """
     from advocacy.text.theme_names import STOP_WORDS
 
@@ -94,14 +104,25 @@ def seed_keywords(taxonomy: Taxonomy) -> list[tuple[str, ...]]:
         for theme in taxonomy.themes
     ]
     users = Counter(stem for found in own for stem in set(found.values()))
+    named = [
+        {stems(word)[0] for word in words(theme.name.replace("_", " "))}
+        for theme in taxonomy.themes
+    ]
     seeds = [
-        [*theme.keywords, *sorted(w for w, stem in found.items() if users[stem] == 1)]
-        for theme, found in zip(taxonomy.themes, own, strict=True)
+        [
+            *theme.keywords,
+            *sorted(
+                w for w, stem in found.items() if users[stem] == 1 and (described or stem in name)
+            ),
+        ]
+        for theme, found, name in zip(taxonomy.themes, own, named, strict=True)
     ]
     facets = theme_facets(taxonomy)
     if facets is not None:
+        every_name = set().union(*named)
         for column, word in _facet_words(own, users, facets):
-            seeds[column].append(word)
+            if described or stems(word)[0] in every_name:
+                seeds[column].append(word)
     if not alone:
         for column, word in _whole_words(taxonomy, stop, facets):
             seeds[column].append(word)
@@ -248,9 +269,64 @@ def seed_hits(
     numpy.ndarray
         True where a text says one of a theme's seed keywords.
     """
-    hits = np.zeros((len(texts), len(taxonomy.themes)), dtype=bool)
-    matcher = PhraseMatcher(seed_keywords(taxonomy))
-    found = matcher.match_many(texts, languages, folded_words=folded_words, stemmed=stemmed)
+    return _hits(texts, seed_keywords(taxonomy), languages, folded_words, stemmed)
+
+
+def firm_seed_hits(
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    languages: Sequence[str | None] | None = None,
+    folded_words: Sequence[Sequence[str]] | None = None,
+    stemmed: dict[str, dict[str, str]] | None = None,
+    found: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """:func:`seed_hits`, and the hits of the firm seed keywords alone, in one pass.
+
+    The firm seed keywords are the written keywords and the words of the names
+    (``seed_keywords(taxonomy, described=False)``); the others are words only a description
+    gives, weaker evidence. When the taxonomy has none of those, the two are one array.
+
+    Parameters
+    ----------
+    texts, taxonomy, languages, folded_words, stemmed
+        As for :func:`seed_hits`.
+    found
+        :func:`seed_hits` of ``texts``, when the caller has it: only the firm words are
+        searched for then.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Texts x themes: the hits of every seed keyword, and those of the firm ones.
+    """
+    every = seed_keywords(taxonomy)
+    firm = seed_keywords(taxonomy, described=False)
+    if every == firm:
+        hits = _hits(texts, every, languages, folded_words, stemmed) if found is None else found
+        return hits, hits
+    if found is not None:
+        return found, _hits(texts, firm, languages, folded_words, stemmed)
+    described = [
+        tuple(w for w in seeds if w not in kept) for seeds, kept in zip(every, firm, strict=True)
+    ]
+    both = _hits(texts, [*firm, *described], languages, folded_words, stemmed)
+    k = len(firm)
+    return both[:, :k] | both[:, k:], both[:, :k]
+
+
+def _hits(
+    texts: Sequence[str],
+    seeds: Sequence[Sequence[str]],
+    languages: Sequence[str | None] | None,
+    folded_words: Sequence[Sequence[str]] | None,
+    stemmed: dict[str, dict[str, str]] | None,
+) -> NDArray[np.bool_]:
+    """Texts x columns: which of each column's ``seeds`` each text says."""
+    hits = np.zeros((len(texts), len(seeds)), dtype=bool)
+    found = PhraseMatcher(seeds).match_many(
+        texts, languages, folded_words=folded_words, stemmed=stemmed
+    )
     rows = np.repeat(np.arange(len(texts)), [len(columns) for columns in found])
     hits[rows, [column for columns in found for column in columns]] = True
     return hits
