@@ -143,3 +143,23 @@ def test_load_rules_says_what_each_rule_would_open(tmp_path: Path) -> None:
     loaded = advocacy_cli("cases", "load-rules", "rules.yaml", "--db", db, cwd=tmp_path)
     assert "loaded 1 rule(s)" in loaded.stdout
     assert "very-unhappy" in loaded.stdout and "25.0%" in loaded.stdout
+
+
+def test_the_window_backfill_and_volumes_on_both_engines(db_url: str) -> None:
+    records = [
+        {"response_id": "r-new", "submitted_at": _day(2), "nps": 2},
+        {"response_id": "r-old", "submitted_at": _day(400), "nps": 1},
+        {"response_id": "r-fan", "submitted_at": _day(1), "nps": 10},
+    ]
+    with advocacy.open(db_url) as ws:
+        with ws.transaction():
+            written = ws.write_records("responses", records)
+            bulk = ws.cases.open_for_import("responses", written.import_id)
+        assert ([case.evidence_id for case in bulk.cases], bulk.checked, bulk.too_old) == (
+            ["r-new"], 2, 1,
+        )  # fmt: skip
+        (detractor, *_) = ws.cases.rule_volumes()
+        assert (detractor.rule_id, detractor.checked, detractor.would_open) == ("detractor", 3, 2)
+        found = ws.cases.open(since=TODAY - timedelta(days=500), kinds=["responses"])
+        assert [case.evidence_id for case in found["responses"].cases] == ["r-old"]
+        assert ws.cases.count() == 2

@@ -45,6 +45,8 @@ class BulkCases:
         Records dated before ``since``: the rules did not run on them (an import's window).
     since
         The start of the window (None: every record was checked).
+    window_days
+        The window's length in days (None: no window).
     rules
         Ids of the enabled rules that read this kind of evidence (none: no case can open).
     """
@@ -53,6 +55,7 @@ class BulkCases:
     checked: int
     too_old: int = 0
     since: datetime | None = None
+    window_days: int | None = None
     rules: tuple[str, ...] = field(default=())
 
     def by_rule(self) -> dict[str, int]:
@@ -70,6 +73,7 @@ class BulkCases:
             "checked": self.checked,
             "too_old": self.too_old,
             "since": None if self.since is None else self.since.isoformat(),
+            "window_days": self.window_days,
             "rules": list(self.rules),
         }
 
@@ -139,8 +143,9 @@ def open_cases_for_import(
     recent = [str(row[0]) for row in rows if row[1]]
     cases = open_cases_for(db, kind, recent, settings=settings, now=moment, actor=actor)
     return BulkCases(
-        tuple(cases), len(recent), len(rows) - len(recent), since, _rules_reading(db, kind)
-    )
+        tuple(cases), len(recent), len(rows) - len(recent), since, window_days,
+        _rules_reading(db, kind),
+    )  # fmt: skip
 
 
 def open_cases_since(
@@ -200,7 +205,9 @@ def open_cases_since(
                 params.append(end)
             ids = [str(row[0]) for row in db.fetchall(query + f" ORDER BY {at}, {key}", params)]
             cases = open_cases_for(db, kind, ids, settings=settings, now=moment, actor=actor)
-            found[kind] = BulkCases(tuple(cases), len(ids), 0, start, _rules_reading(db, kind))
+            found[kind] = BulkCases(
+                tuple(cases), len(ids), since=start, rules=_rules_reading(db, kind)
+            )
     return found
 
 

@@ -214,14 +214,20 @@ def cases_sentence(cases: dict[str, Any]) -> str:
             "cases: none opened, no enabled case rule reads these records (advocacy cases "
             "rules lists them; advocacy cases load-rules --shipped loads the shipped ones)"
         )
+    window = f"the {cases['window_days']}-day case window"
+    since = str(cases["since"])[:10]
+    if cases["too_old"] and not cases["checked"]:
+        return (
+            f"cases: none opened, all {cases['too_old']:,} records are dated before {since} "
+            f"(older than {window}; to open cases on them: advocacy cases open --since DATE)"
+        )
     by_rule = ", ".join(f"{rule} {count:,}" for rule, count in cases["by_rule"].items())
     line = f"cases: {cases['opened']:,} opened" + (f" ({by_rule})" if by_rule else "")
     line += f" by the case rules over {cases['checked']:,} records"
     if cases["too_old"]:
-        since = str(cases["since"])[:10]
         line += (
-            f"; {cases['too_old']:,} dated before {since} opened none (older than the case "
-            f"window; to open them: advocacy cases open --since DATE)"
+            f"; {cases['too_old']:,} dated before {since} opened none (older than {window}; "
+            "to open them: advocacy cases open --since DATE)"
         )
     return line
 
