@@ -130,12 +130,12 @@ def rules_load(
             "give a rules file or --shipped (not both)", param_hint="PATH / --shipped"
         )
     with open_workspace(db) as ws:
-        rules = ws.cases.check_rules(None if shipped else path)
+        rules = ws.cases.check_rules(path)
         if not dry_run:
             rules = (
                 ws.cases.load_shipped_rules(actor=_actor(actor))
-                if shipped
-                else ws.cases.load_rules(path, actor=_actor(actor))  # type: ignore[arg-type]
+                if path is None
+                else ws.cases.load_rules(path, actor=_actor(actor))
             )
         volumes = ws.cases.rule_volumes(rules)
     rows = [volume.to_dict() for volume in volumes]
