@@ -38,6 +38,9 @@ from advocacy.settings import Settings, current_settings
 from advocacy.store.connection import Database, dialect_of, duckdb_path
 from advocacy.store.migrate import migrate
 
+#: The schema version a new workspace starts from: applying it means the workspace is new.
+FIRST_MIGRATION = 1
+
 if TYPE_CHECKING:
     import pandas as pd
     from ibis.expr.types import Table
@@ -689,7 +692,8 @@ def open_workspace(
         The settings to use (default: built once from the environment and ``advocacy.toml``
         in the working directory); ``ws.settings`` is the object in use.
     create
-        Whether a DuckDB file that does not exist yet becomes a new, empty workspace. With
+        Whether a DuckDB file that does not exist yet becomes a new workspace (no data, the
+        shipped case rules: ``advocacy cases rules``). With
         ``False`` a mistyped path is an error instead of a silent empty workspace (the CLI's
         reading commands open this way).
 
@@ -710,7 +714,12 @@ def open_workspace(
         _check_exists(settings.db)
     db = Database(settings.db, pool_size=settings.pool_size)
     try:
-        migrate(db)
+        if FIRST_MIGRATION in migrate(db):
+            # A new workspace closes the loop out of the box: the shipped case rules, as the
+            # guide, the demo and the API assume (cases load-rules replaces them).
+            from advocacy.loop.cases.rule_store import ensure_default_rules
+
+            ensure_default_rules(db)
     except BaseException:
         db.close()
         raise

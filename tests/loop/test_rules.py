@@ -108,6 +108,9 @@ def test_a_duplicate_id_is_refused() -> None:
 
 def test_rules_are_stored_replaced_and_audited(db_url: str) -> None:
     with advocacy.open(db_url) as ws:
+        assert list_rules(ws.db) == default_rules()  # a new workspace starts with them
+        assert audit_entries(ws.db) == []  # as part of its creation: nobody changed anything
+        replace_rules(ws.db, [], actor="ana")
         assert list_rules(ws.db) == []
         replace_rules(ws.db, default_rules(), actor="ana")
         assert list_rules(ws.db) == default_rules()
@@ -118,7 +121,7 @@ def test_rules_are_stored_replaced_and_audited(db_url: str) -> None:
         replace_rules(ws.db, parse_rules(RULES_YAML), actor="ada")
         assert [rule.rule_id for rule in list_rules(ws.db)] == ["detractor"]
         entries = [entry for entry in audit_entries(ws.db) if entry.action == "rules.replace"]
-        assert [entry.actor for entry in entries] == ["ada", "ana"]
+        assert [entry.actor for entry in entries] == ["ada", "ana", "ana"]
         assert entries[0].detail == {"rules": ["detractor"]}
 
 

@@ -269,9 +269,15 @@ def test_the_loop_results_are_kept_yet_show_a_worked_case_at_once(
         assert first.status_code == 200
         contacted = _contacted(first.text)
         assert "Figures as of" not in first.text
+        # A promoter, and two detractors whose answers the case rules open new cases for (the
+        # demo's own new cases are few since the angry-mention rule asks for more evidence).
         written = client.post(
             "/api/v1/responses",
-            json=[{"response_id": "kept-1", "customer_id": site.north_customer, "nps": 10}],
+            json=[
+                {"response_id": "kept-1", "customer_id": site.north_customer, "nps": 10},
+                {"response_id": "kept-2", "customer_id": site.north_customer, "nps": 0},
+                {"response_id": "kept-3", "customer_id": site.north_customer, "nps": 1},
+            ],
             headers=_analyst(site),
         )
         assert written.status_code == 200, written.text
@@ -280,7 +286,7 @@ def test_the_loop_results_are_kept_yet_show_a_worked_case_at_once(
         assert _contacted(kept.text) == contacted
         with advocacy.open(site.url) as ws:
             new = [case.case_id for case in ws.cases.list(status="new", limit=2)]
-        assert len(new) == 2, "the demo has new cases"
+        assert len(new) == 2, "the detractors opened new cases"
         worked = client.post(
             f"/api/v1/cases/{new[0]}/events",
             json={"action": "contact", "text": "called back"},

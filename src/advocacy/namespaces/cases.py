@@ -28,10 +28,12 @@ if TYPE_CHECKING:
     from advocacy.access.masking import TextRedactor
     from advocacy.access.roles import Principal
     from advocacy.loop.cases import Case, CaseDetail, LoopResults, Rule, SweepResult
+    from advocacy.loop.cases.backfill import BulkCases
     from advocacy.loop.cases.coaching import CoachingSummary
     from advocacy.loop.cases.employee_feedback import EmployeeFeedback
     from advocacy.loop.cases.owners import Owner
     from advocacy.loop.cases.rule_format import dump_rules
+    from advocacy.loop.cases.rule_volumes import RuleVolume
     from advocacy.loop.cases.store import SORTABLE, STATUSES
     from advocacy.loop.cases.work import ACTIONS, ALLOWED_FROM
     from advocacy.loop.cases.workload import OwnerLoad
@@ -43,12 +45,14 @@ if TYPE_CHECKING:
     Owners: TypeAlias = list[Owner]
     Loads: TypeAlias = list[OwnerLoad]
     Rules: TypeAlias = list[Rule]
+    Volumes: TypeAlias = list[RuleVolume]
     Rows: TypeAlias = list[dict[str, Any]]
 
 #: Public name -> the module that defines it, imported on first use (PEP 562).
 _LAZY = {
     "ACTIONS": "advocacy.loop.cases.work",
     "ALLOWED_FROM": "advocacy.loop.cases.work",
+    "BulkCases": "advocacy.loop.cases.backfill",
     "Case": "advocacy.loop.cases.store",
     "CaseDetail": "advocacy.loop.cases.store",
     "CoachingSummary": "advocacy.loop.cases.coaching",
@@ -58,6 +62,7 @@ _LAZY = {
     "Owner": "advocacy.loop.cases.owners",
     "OwnerLoad": "advocacy.loop.cases.workload",
     "Rule": "advocacy.loop.cases.rules",
+    "RuleVolume": "advocacy.loop.cases.rule_volumes",
     "SORTABLE": "advocacy.loop.cases.store",
     "STATUSES": "advocacy.loop.cases.store",
 }
@@ -103,6 +108,76 @@ class CasesNamespace:
         from advocacy.loop.cases import load_rules
 
         return load_rules(self._db, path, actor=actor, settings=self._settings)
+
+    def load_shipped_rules(self, *, actor: str = "python") -> Rules:
+        """Replace the stored rules with the ones advocacy ships (a new workspace starts with
+        them; ``loop/cases/default_rules.yaml``).
+
+        Parameters
+        ----------
+        actor
+            Who loads them, for the audit log.
+
+        Returns
+        -------
+        list of Rule
+            The rules now stored.
+        """
+        from advocacy.loop.cases.rule_format import default_rules
+        from advocacy.loop.cases.rule_store import replace_rules
+
+        return replace_rules(self._db, default_rules(), actor=actor)
+
+    def check_rules(self, path: str | Path | None = None) -> Rules:
+        """Validate a rules file as :meth:`load_rules` does, without storing it.
+
+        Parameters
+        ----------
+        path
+            The rules file (None: the shipped rules).
+
+        Returns
+        -------
+        list of Rule
+            The rules the file holds.
+
+        Raises
+        ------
+        InputError, ValidationError
+            As :meth:`load_rules`.
+        """
+        from advocacy.loop.cases.owners import check_rule_owners
+        from advocacy.loop.cases.rule_format import default_rules, read_rules_file
+
+        if path is None:
+            return default_rules()
+        rules = read_rules_file(path)
+        check_rule_owners(self._db, rules, source=str(path), settings=self._settings)
+        return rules
+
+    def rule_volumes(
+        self, rules: Sequence[Rule] | None = None, *, latest: int | None = None
+    ) -> Volumes:
+        """How many of the latest stored responses and mentions each rule would open a case on.
+
+        Parameters
+        ----------
+        rules
+            The rules to count (None: the stored ones); each is counted on its own.
+        latest
+            How many of the latest responses and of the latest mentions to read (None:
+            :data:`advocacy.loop.cases.rule_volumes.PREVIEW_RECORDS`).
+
+        Returns
+        -------
+        list of RuleVolume
+            One per rule: records checked, how many it fires on, and the share.
+        """
+        from advocacy.loop.cases import list_rules
+        from advocacy.loop.cases.rule_volumes import PREVIEW_RECORDS, rule_volumes
+
+        chosen = list_rules(self._db) if rules is None else [*rules]
+        return rule_volumes(self._db, chosen, latest=PREVIEW_RECORDS if latest is None else latest)
 
     def rules_text(self) -> str:
         """The stored rules as the YAML text of a rules file (what :meth:`load_rules` reads)."""
@@ -413,8 +488,20 @@ class CasesNamespace:
 
         return save_rules_text(self._db, text, actor=actor, settings=self._settings, source=source)
 
-    def open_for_import(self, kind: str, import_id: str) -> Cases:
+    def open_for_import(
+        self,
+        kind: str,
+        import_id: str,
+        *,
+        window_days: int | None = 30,
+        actor: str = "rules",
+    ) -> BulkCases:
         """Run the enabled case rules over the records of ``kind`` one import wrote.
+
+        Records dated more than ``window_days`` days ago open no case (history loaded in bulk:
+        :mod:`advocacy.loop.cases.backfill`); :meth:`open` opens cases over them on
+        purpose. Call it inside the import's transaction (:meth:`Workspace.transaction`) to
+        commit both together.
 
         Parameters
         ----------
@@ -423,15 +510,53 @@ class CasesNamespace:
             read open nothing.
         import_id
             The import.
+        window_days
+            How many days back evidence may open a case (None: all of it, as the API does).
+        actor
+            Who opens the cases, for the timeline and the audit log.
 
         Returns
         -------
-        list of Case
-            The cases opened.
+        BulkCases
+            The cases opened, the records checked and those too old to open one.
         """
-        from advocacy.loop.cases.opening import open_cases_for_import
+        from advocacy.loop.cases.backfill import open_cases_for_import
 
-        return open_cases_for_import(self._db, kind, import_id, settings=self._settings)
+        return open_cases_for_import(
+            self._db, kind, import_id, settings=self._settings, window_days=window_days,
+            actor=actor,
+        )  # fmt: skip
+
+    def open(
+        self,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        kinds: Sequence[str] = ("responses", "mentions"),
+        actor: str = "python",
+    ) -> dict[str, BulkCases]:
+        """Run the enabled case rules over stored evidence dated from ``since`` (a backfill).
+
+        Parameters
+        ----------
+        since, until
+            The dates of the evidence: from ``since`` to before ``until`` (None: no end).
+        kinds
+            ``responses``, ``mentions`` or both.
+        actor
+            Who opens the cases, for the timeline and the audit log.
+
+        Returns
+        -------
+        dict of str to BulkCases
+            Per kind, the cases opened and the records checked; evidence that already has a
+            case opens none.
+        """
+        from advocacy.loop.cases.backfill import open_cases_since
+
+        return open_cases_since(
+            self._db, since, until=until, kinds=kinds, settings=self._settings, actor=actor
+        )
 
     def coaching(
         self,
@@ -547,6 +672,7 @@ __all__ = [
     "ALLOWED_FROM",
     "SORTABLE",
     "STATUSES",
+    "BulkCases",
     "Case",
     "CaseDetail",
     "CasesNamespace",
@@ -556,6 +682,7 @@ __all__ = [
     "Owner",
     "OwnerLoad",
     "Rule",
+    "RuleVolume",
     "dump_rules",
 ]
 

@@ -217,34 +217,10 @@ def open_cases_for(
         )
 
 
-def open_cases_for_import(
-    db: Database,
-    kind: str,
-    import_id: str,
-    *,
-    settings: Settings,
-    now: datetime | None = None,
-    actor: str = "rules",
-) -> list[Case]:
-    """Run the rules over the records of ``kind`` written by import ``import_id``.
-
-    For a write of any kind: kinds the rules do not read (e.g. transactions) open nothing.
-    """
-    if kind not in TRIGGER_KINDS["theme_sentiment"]:
-        return []
-    key = "response_id" if kind == "responses" else "mention_id"
-    ids = [
-        str(row[0])
-        for row in db.fetchall(f"SELECT {key} FROM {kind} WHERE source = ?", [import_id])
-    ]
-    return open_cases_for(db, kind, ids, settings=settings, now=now, actor=actor)
-
-
 __all__ = [
     "by_urgency",
     "case_id_for",
     "open_cases",
     "open_cases_for",
-    "open_cases_for_import",
     "with_customer_units",
 ]

@@ -67,29 +67,7 @@ def replace_rules(
     """
     stamp = now_utc(now)
     with db.transaction():
-        db.execute("DELETE FROM case_rules")
-        for position, rule in enumerate(rules):
-            db.execute(
-                "INSERT INTO case_rules (rule_id, name, trigger, params, routes, default_owner, "
-                "due_hours, escalate_after_hours, escalate_to, priority, enabled, updated_at, "
-                "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    rule.rule_id,
-                    rule.name,
-                    rule.trigger,
-                    json.dumps(rule.params, sort_keys=True),
-                    json.dumps([route.__dict__ for route in rule.routes]),
-                    rule.default_owner,
-                    rule.due_hours,
-                    rule.escalate_after_hours,
-                    rule.escalate_to,
-                    rule.priority,
-                    rule.enabled,
-                    # Microsecond offsets keep the written order when rules are listed.
-                    stamp.replace(microsecond=0) + timedelta(microseconds=position),
-                    actor,
-                ],
-            )
+        _store(db, rules, actor=actor, stamp=stamp)
         record_audit(
             db,
             actor=actor,
@@ -99,6 +77,32 @@ def replace_rules(
             now=stamp,
         )
     return list(rules)
+
+
+def _store(db: Database, rules: Sequence[Rule], *, actor: str, stamp: datetime) -> None:
+    db.execute("DELETE FROM case_rules")
+    for position, rule in enumerate(rules):
+        db.execute(
+            "INSERT INTO case_rules (rule_id, name, trigger, params, routes, default_owner, "
+            "due_hours, escalate_after_hours, escalate_to, priority, enabled, updated_at, "
+            "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                rule.rule_id,
+                rule.name,
+                rule.trigger,
+                json.dumps(rule.params, sort_keys=True),
+                json.dumps([route.__dict__ for route in rule.routes]),
+                rule.default_owner,
+                rule.due_hours,
+                rule.escalate_after_hours,
+                rule.escalate_to,
+                rule.priority,
+                rule.enabled,
+                # Microsecond offsets keep the written order when rules are listed.
+                stamp.replace(microsecond=0) + timedelta(microseconds=position),
+                actor,
+            ],
+        )
 
 
 def load_rules(
@@ -120,10 +124,19 @@ def load_rules(
 
 
 def ensure_default_rules(db: Database, *, actor: str = "setup") -> list[Rule]:
-    """Store the shipped rules when the workspace has none yet; return the stored rules."""
-    if list_rules(db):
-        return list_rules(db)
-    return replace_rules(db, default_rules(), actor=actor)
+    """Store the shipped rules when the workspace has none yet; return the stored rules.
+
+    A new workspace gets them as part of its creation (``advocacy.open``), like its tables, so
+    the audit log records no change: it starts with the first thing someone does. Rules stored
+    here name ``actor`` as who last changed them.
+    """
+    stored = list_rules(db)
+    if stored:
+        return stored
+    rules = default_rules()
+    with db.transaction():
+        _store(db, rules, actor=actor, stamp=now_utc())
+    return rules
 
 
 def save_rules_text(

@@ -134,27 +134,41 @@ class TextSignals:
         return np.asarray(probabilities[:, EMOTIONS.index("anger")], dtype=np.float64)
 
     @cached_property
+    def _readable(self) -> NDArray[np.bool_]:
+        # As `text analyze` decides (advocacy.text.enrich): a text in a language the sentiment
+        # does not read has no sentiment, anger or complaint reading, so no rule fires on a guess.
+        from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
+
+        codes = detect_languages(self._texts)
+        return np.array([code is None or code in SENTIMENT_LANGUAGES for code in codes], dtype=bool)
+
+    def readable(self, evidence: Evidence) -> bool:
+        """Whether the evidence's text is in a language the sentiment reads (empty: False)."""
+        return bool(evidence.text) and bool(self._readable[self._index[evidence.evidence_id]])
+
+    @cached_property
     def _complaint(self) -> NDArray[Any] | None:
         complaint = getattr(self._reading, "complaint", None)
         return None if complaint is None else np.asarray(complaint, dtype=np.float64)
 
     def complaint(self, evidence: Evidence) -> float | None:
-        """P(complaint) of the evidence's text; None when the model gives no such signal."""
+        """P(complaint) of the evidence's text (0 for an empty or unreadable text); None when
+        the model gives no such signal."""
         if self._complaint is None:
             return None
-        if not evidence.text:
+        if not self.readable(evidence):
             return 0.0
         return float(self._complaint[self._index[evidence.evidence_id]])
 
     def negative(self, evidence: Evidence) -> float:
-        """P(negative) of the evidence's text (0 for an empty text)."""
-        if not evidence.text:
+        """P(negative) of the evidence's text (0 for an empty or unreadable text)."""
+        if not self.readable(evidence):
             return 0.0
         return float(self._negative[self._index[evidence.evidence_id]])
 
     def anger(self, evidence: Evidence) -> float:
-        """P(anger) of the evidence's text (0 for an empty text)."""
-        if not evidence.text:
+        """P(anger) of the evidence's text (0 for an empty or unreadable text)."""
+        if not self.readable(evidence):
             return 0.0
         return float(self._anger[self._index[evidence.evidence_id]])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,6 +51,19 @@ def _actor(actor: str | None) -> str:
     return actor or os.environ.get("USER") or "cli"
 
 
+NO_RULES = (
+    "No case rules: this workspace opens no cases. Load the shipped ones with advocacy cases "
+    "load-rules --shipped (or a rules file of your own: advocacy cases load-rules FILE)."
+)
+VOLUME_COLUMNS = ("rule_id", "would_open", "checked", "share", "kind", "enabled")
+
+
+def _say_if_no_rules(ws: Any) -> None:
+    """Say plainly that nothing opens cases when the workspace has no enabled rule."""
+    if not any(rule.enabled for rule in ws.cases.rules()):
+        console.print(NO_RULES, markup=False, soft_wrap=True)
+
+
 @cases_app.command("rules")
 def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -> None:
     """List the case rules."""
@@ -70,6 +84,8 @@ def rules_list(db: DbOption = None, output: FormatOption = OutputFormat.table) -
         for rule in rules
     ]
     emit_rows(rows, output, title="Case rules")
+    if output is OutputFormat.table and not any(rule.enabled for rule in rules):
+        console.print(NO_RULES, markup=False, soft_wrap=True)
 
 
 @cases_app.command("export-rules")
@@ -86,14 +102,109 @@ def rules_export(
 
 @cases_app.command("load-rules")
 def rules_load(
-    path: Annotated[Path, typer.Argument(help="YAML rules file.")],
+    path: Annotated[
+        Path | None, typer.Argument(help="YAML rules file (or --shipped).", show_default=False)
+    ] = None,
+    shipped: Annotated[
+        bool,
+        typer.Option("--shipped", help="Load the rules advocacy ships (a new workspace has them)."),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Check the rules and count what they would open; store nothing."
+        ),
+    ] = False,
     actor: ActorOption = None,
     db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Validate a YAML rules file and replace the case rules with it."""
+    """Validate a YAML rules file and replace the case rules with it.
+
+    Then count, for each rule on its own, how many of the latest 5,000 stored responses and
+    of the latest 5,000 mentions it would open a case on (the sweep rule: customers now), so a
+    rule that would flood the case queue shows before evidence arrives.
+    """
+    if (path is None) == (not shipped):
+        raise typer.BadParameter(
+            "give a rules file or --shipped (not both)", param_hint="PATH / --shipped"
+        )
     with open_workspace(db) as ws:
-        rules = ws.cases.load_rules(path, actor=_actor(actor))
-    console.print(f"loaded {len(rules)} rule(s)", markup=False)
+        rules = ws.cases.check_rules(path)
+        if not dry_run:
+            rules = (
+                ws.cases.load_shipped_rules(actor=_actor(actor))
+                if path is None
+                else ws.cases.load_rules(path, actor=_actor(actor))
+            )
+        volumes = ws.cases.rule_volumes(rules)
+    rows = [volume.to_dict() for volume in volumes]
+    if output is not OutputFormat.table:
+        emit_rows(rows, output, columns=VOLUME_COLUMNS)
+        return
+    verb = "checked (nothing stored)" if dry_run else "loaded"
+    console.print(f"{verb} {len(rules)} rule(s)", markup=False)
+    emit_rows(
+        rows,
+        output,
+        title="What each rule would open on the latest stored evidence",
+        columns=VOLUME_COLUMNS,
+        view=[
+            field("rule_id", "rule"),
+            field("would_open", "opens"),
+            field("checked", "of"),
+            field("share", show=display.percent),
+            field("kind", "reads", drop=1),
+            field("enabled", "on", drop=2),
+        ],
+    )
+
+
+@cases_app.command("open")
+def cases_open(
+    since: Annotated[
+        datetime,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="Check the evidence dated from this day (YYYY-MM-DD, UTC).",
+        ),
+    ],
+    until: Annotated[
+        datetime | None,
+        typer.Option(
+            "--until", formats=["%Y-%m-%d"], help="Last day to check (YYYY-MM-DD, UTC; included)."
+        ),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="responses or mentions (repeatable; default both)."),
+    ] = None,
+    actor: ActorOption = None,
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Run the enabled case rules over evidence already stored (a backfill an import left out).
+
+    An import opens cases only on evidence of the last --case-window-days; this opens them
+    over the dates you choose. Evidence that already has a case opens none; the cases open now.
+    """
+    with open_workspace(db) as ws:
+        found = ws.cases.open(
+            since=since.replace(tzinfo=UTC),
+            until=None if until is None else until.replace(tzinfo=UTC) + timedelta(days=1),
+            kinds=kind or ("responses", "mentions"),
+            actor=_actor(actor),
+        )
+        rules = ws.cases.rules()
+    rows = [
+        {"kind": name, "checked": result.checked, "opened": len(result.cases),
+         "by_rule": ", ".join(f"{rule} {count}" for rule, count in result.by_rule().items())}
+        for name, result in found.items()
+    ]  # fmt: skip
+    emit_rows(rows, output, title="Cases opened", columns=["kind", "checked", "opened", "by_rule"])
+    if output is OutputFormat.table and not any(rule.enabled for rule in rules):
+        console.print(NO_RULES, markup=False, soft_wrap=True)
 
 
 @cases_app.command("list")
@@ -110,7 +221,9 @@ def cases_list(
     """List cases, newest first."""
     with open_workspace(db) as ws:
         cases = ws.cases.list(customer_id=customer, status=status, owner=owner, limit=limit)
-    emit_rows([case.to_dict() for case in cases], output, title="Cases", columns=LIST_COLUMNS)
+        emit_rows([case.to_dict() for case in cases], output, title="Cases", columns=LIST_COLUMNS)
+        if not cases and output is OutputFormat.table:
+            _say_if_no_rules(ws)
 
 
 @cases_app.command("workload")
@@ -232,6 +345,8 @@ def cases_sweep(
     """Escalate overdue cases and run the sweep rules (schedule it, e.g. hourly)."""
     with open_workspace(db) as ws:
         result = ws.cases.sweep(actor=_actor(actor))
+        if output is OutputFormat.table:
+            _say_if_no_rules(ws)
     rows = [
         {"case_id": c.case_id, "change": "escalated", "owner": c.owner} for c in result.escalated
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -74,10 +75,32 @@ def import_command(
             help="API token of an analyst or admin, for --server.",
         ),
     ] = None,
+    cases: Annotated[
+        bool,
+        typer.Option(
+            "--cases/--no-cases",
+            help="Run the enabled case rules over the responses and mentions imported, in the "
+            "import's transaction (advocacy cases rules lists them).",
+        ),
+    ] = True,
+    case_window_days: Annotated[
+        int,
+        typer.Option(
+            "--case-window-days",
+            min=0,
+            help="Only evidence dated within this many days before now may open a case; older "
+            "evidence (history loaded in bulk) opens none and is counted. Undated evidence "
+            "counts as new. Open cases over older evidence with advocacy cases open --since.",
+        ),
+    ] = 30,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Import a file of customer evidence (all-or-nothing, idempotent; bad rows quarantined)."""
+    """Import a file of customer evidence (all-or-nothing, idempotent; bad rows quarantined).
+
+    The enabled case rules run over the responses and mentions written (those dated within
+    --case-window-days), and the summary says how many cases they opened.
+    """
     if server is not None:
         if not token:
             raise typer.BadParameter(
@@ -98,9 +121,13 @@ def import_command(
         )
         _print_import(summary, cells, output=output)
         return
+    opened = None
     with (
         open_workspace(db, create=True) as ws,
         stage_progress("rows", show=output is OutputFormat.table) as progress,
+        # One transaction: the rows and the cases they open commit together (a dry run rolls
+        # its own back, so it stays outside).
+        contextlib.nullcontext() if dry_run else ws.transaction(),
     ):
         result = ws.import_file(
             file,
@@ -111,11 +138,18 @@ def import_command(
             strict=strict,
             progress=progress,
         )
+        if cases and not dry_run:
+            opened = ws.cases.open_for_import(
+                result.kind, result.import_id, window_days=case_window_days
+            )
     quarantined = [
         {"row": e.row_number, "column": e.column, "value": e.value, "reason": e.reason}
         for e in result.quarantine[:10]
     ]
-    _print_import(result.summary(), quarantined, output=output)
+    summary = result.summary()
+    if opened is not None:
+        summary["cases"] = opened.to_dict()
+    _print_import(summary, quarantined, output=output)
 
 
 def _print_import(
@@ -159,6 +193,8 @@ def _print_import(
         console.print(f"note: {note}", markup=False)
     if dry_run and summary["preview"]:
         console.print(preview_table(summary["preview"]))
+    if summary.get("cases") is not None:
+        console.print(cases_sentence(summary["cases"]), markup=False, soft_wrap=True)
     if quarantined:
         emit_rows(
             [{key: cell.get(key) for key in ("row", "column", "value", "reason")}
@@ -169,6 +205,31 @@ def _print_import(
         console.print(
             "see all: advocacy quarantine list; fix and re-import: advocacy quarantine export"
         )
+
+
+def cases_sentence(cases: dict[str, Any]) -> str:
+    """What the case rules did with an import, in one line, with how to open the rest."""
+    if not cases["rules"]:
+        return (
+            "cases: none opened, no enabled case rule reads these records (advocacy cases "
+            "rules lists them; advocacy cases load-rules --shipped loads the shipped ones)"
+        )
+    window = f"the {cases['window_days']}-day case window"
+    since = str(cases["since"])[:10]
+    if cases["too_old"] and not cases["checked"]:
+        return (
+            f"cases: none opened, all {cases['too_old']:,} records are dated before {since} "
+            f"(older than {window}; to open cases on them: advocacy cases open --since DATE)"
+        )
+    by_rule = ", ".join(f"{rule} {count:,}" for rule, count in cases["by_rule"].items())
+    line = f"cases: {cases['opened']:,} opened" + (f" ({by_rule})" if by_rule else "")
+    line += f" by the case rules over {cases['checked']:,} records"
+    if cases["too_old"]:
+        line += (
+            f"; {cases['too_old']:,} dated before {since} opened none (older than {window}; "
+            "to open them: advocacy cases open --since DATE)"
+        )
+    return line
 
 
 @app.command("status")
