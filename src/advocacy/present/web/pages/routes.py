@@ -344,7 +344,8 @@ def answers_page(
         "answers.html.j2",
         {
             "found": found,
-            "rows": rows.to_dict("records"),
+            # Missing values as None: pandas' NaN is truthy and would link "/customers/nan".
+            "rows": frame_records(rows),
             "filters": filters,
             "filter_options": options_found,
             "keep": keep,
