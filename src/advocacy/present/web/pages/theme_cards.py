@@ -2,9 +2,9 @@
 two quotes that say what most of the theme's customers feel, and a link to its answers.
 
 A theme's quotes follow its sentiment: a theme most customers praise is quoted with praise, a
-complaint with complaints (``ws.text.theme_quotes``): the way its NPS effect points when that
-effect is detectable, else the larger side of its sentiment mix (:func:`leaning`). Viewers get
-names and quotes redacted, as on every page.
+complaint with complaints (``ws.text.theme_quotes``, sentences that say something): the larger
+side of its sentiment mix (:func:`leaning`). Viewers get names and quotes redacted, as on every
+page.
 """
 
 from __future__ import annotations
@@ -50,20 +50,19 @@ def _mix(value: Any) -> list[tuple[str, float]]:
     return [(label, float(shares.get(label, 0.0) or 0.0)) for label in LABELS]
 
 
-def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = False) -> str:
+def leaning(mix: list[tuple[str, float]], effect: Any = None) -> str:
     """``negative`` or ``positive``: what a theme's quotes should say.
 
-    A theme with a detectable effect on NPS (``real``) leans the way of its effect, so its
-    quotes never contradict the card's headline; otherwise the larger side of its sentiment
-    mix decides (the effect's sign breaks a tie).
+    The card promises quotes "that say what most of them feel": the larger side of the theme's
+    sentiment mix decides, whatever its effect on NPS (a theme most customers complain about
+    is quoted with complaints even when its commenters' NPS is higher; the card says the
+    effect beside it), and the effect's sign breaks a tie.
 
-    >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)])
+    >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)], -18.0)
     'positive'
-    >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)], -18.0, real=True)
+    >>> leaning([("negative", 0.62), ("neutral", 0.02), ("positive", 0.36)], 12.0)
     'negative'
     """
-    if real and not display.missing(effect):
-        return "negative" if float(effect) < 0 else "positive"
     shares = dict(mix)
     if shares.get("negative", 0.0) == shares.get("positive", 0.0):
         return "negative" if not display.missing(effect) and float(effect) < 0 else "positive"
@@ -116,9 +115,10 @@ def _cards(
     said = mask_frame(quotes, principal, redactor=redactor) if not quotes.empty else quotes
     by_theme: dict[tuple[str, str], list[str]] = {}
     for original, row in zip(quotes.to_dict("records"), said.to_dict("records"), strict=True):
-        by_theme.setdefault((str(original["theme_id"]), str(row["sentiment"])), []).append(
-            str(row["sentence"])
-        )
+        if not display.missing(row["sentence"]):
+            by_theme.setdefault((str(original["theme_id"]), str(row["sentiment"])), []).append(
+                str(row["sentence"])
+            )
     cards = []
     for original, row in zip(themes.to_dict("records"), shown.to_dict("records"), strict=True):
         theme_id = str(original["theme_id"])
@@ -128,7 +128,7 @@ def _cards(
         high: Any = original.get("effect_high")
         real = not display.missing(low) and not display.missing(high)
         real = real and (float(low) > 0 or float(high) < 0)
-        side = leaning(mix, effect, real=real)
+        side = leaning(mix, effect)
         if display.missing(effect):
             word = "not enough answers to tell"
         elif not real:
