@@ -2,9 +2,9 @@
 two quotes that say what most of the theme's customers feel, and a link to its answers.
 
 A theme's quotes follow its sentiment: a theme most customers praise is quoted with praise, a
-complaint with complaints (``ws.text.theme_quotes``, sentences that say something): the larger
-side of its sentiment mix (:func:`leaning`). Viewers get names and quotes redacted, as on every
-page.
+complaint with complaints (``ws.text.theme_quotes``, sentences that say something): the side
+most of its texts read (:func:`leaning`; a detectable NPS effect only when most read neutral).
+Viewers get names and quotes redacted, as on every page.
 """
 
 from __future__ import annotations
@@ -50,23 +50,31 @@ def _mix(value: Any) -> list[tuple[str, float]]:
     return [(label, float(shares.get(label, 0.0) or 0.0)) for label in LABELS]
 
 
-def leaning(mix: list[tuple[str, float]], effect: Any = None) -> str:
+def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = False) -> str:
     """``negative`` or ``positive``: what a theme's quotes should say.
 
-    The card promises quotes "that say what most of them feel": the larger side of the theme's
-    sentiment mix decides, whatever its effect on NPS (a theme most customers complain about
-    is quoted with complaints even when its commenters' NPS is higher; the card says the
-    effect beside it), and the effect's sign breaks a tie.
+    The card promises quotes "that say what most of them feel": when most of the theme's texts
+    read negative (or positive), that side, whatever its effect on NPS (a theme most customers
+    complain about is quoted with complaints even when its commenters' NPS is higher; the card
+    says the effect beside it). When most read neutral, which no quote can show, a detectable
+    (``real``) effect on NPS decides, else the larger of the two sides; the effect's sign
+    breaks a tie.
 
+    >>> leaning([("negative", 0.62), ("neutral", 0.02), ("positive", 0.36)], 12.0, real=True)
+    'negative'
+    >>> leaning([("negative", 0.21), ("neutral", 0.62), ("positive", 0.16)], 55.0, real=True)
+    'positive'
     >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)], -18.0)
     'positive'
-    >>> leaning([("negative", 0.62), ("neutral", 0.02), ("positive", 0.36)], 12.0)
-    'negative'
     """
     shares = dict(mix)
-    if shares.get("negative", 0.0) == shares.get("positive", 0.0):
-        return "negative" if not display.missing(effect) and float(effect) < 0 else "positive"
-    return "negative" if shares.get("negative", 0.0) > shares.get("positive", 0.0) else "positive"
+    negative, positive = shares.get("negative", 0.0), shares.get("positive", 0.0)
+    known = not display.missing(effect)
+    if shares.get("neutral", 0.0) > max(negative, positive) and real and known:
+        return "negative" if float(effect) < 0 else "positive"
+    if negative == positive:
+        return "negative" if known and float(effect) < 0 else "positive"
+    return "negative" if negative > positive else "positive"
 
 
 def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list[ThemeCard]:
@@ -128,7 +136,7 @@ def _cards(
         high: Any = original.get("effect_high")
         real = not display.missing(low) and not display.missing(high)
         real = real and (float(low) > 0 or float(high) < 0)
-        side = leaning(mix, effect)
+        side = leaning(mix, effect, real=real)
         if display.missing(effect):
             word = "not enough answers to tell"
         elif not real:
