@@ -49,8 +49,8 @@ _MAYBE = re.compile(r"[<>={}\\$`|;(&@:]|www")
 
 def without_markup(text: str) -> str:
     """``text`` with tags, script addresses, event attributes, web addresses, @handles and
-    code-like words each replaced by a line break; entities are decoded first, so the escaped
-    forms go too.
+    code-like words each replaced by a line break; entities are decoded first (twice, for text
+    escaped twice), so the escaped forms go too.
 
     Parameters
     ----------
@@ -73,7 +73,9 @@ def without_markup(text: str) -> str:
     """
     if not _MAYBE.search(text):
         return text
-    decoded = html.unescape(text) if "&" in text else text
+    decoded = text
+    for _ in range(2):  # exports escape twice at times: "it&amp;#39;s"
+        decoded = html.unescape(decoded) if "&" in decoded else decoded
     for pattern in (_TAG, _ADDRESS, _EVENT, _CODE):
         decoded = pattern.sub("\n", decoded)
     return decoded
