@@ -51,6 +51,8 @@ def test_answers_without_a_customer_link_to_no_one(answers_site: tuple[TestClien
     links = re.findall(r'href="/customers/([^"]*)"', page)
     assert links == [NAMED]
     assert "nan" not in re.sub(r"<[^>]+>", " ", page).split()
+    # Moments are still shown as people read them, not as ISO text.
+    assert ">2026-11-03 00:00<" in page and "2026-11-03T00:00" not in page
 
 
 def test_a_giant_comment_is_cut_with_its_length_and_whole_on_its_customers_page(
