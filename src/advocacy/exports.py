@@ -28,7 +28,12 @@ from advocacy.ingest.quarantine_fixes import (
     REASONS_COLUMN,
     ROW_COLUMN,
 )
-from advocacy.ingest.spreadsheet_cells import escape_xlsx_text, neutralize, neutralize_table
+from advocacy.ingest.spreadsheet_cells import (
+    TRIGGERS,
+    escape_xlsx_text,
+    neutralize,
+    neutralize_table,
+)
 
 
 class ExportFormat(StrEnum):
@@ -101,10 +106,13 @@ def records_table(
     return pa.Table.from_pylist(list(records))
 
 
-def spreadsheet_table(data: pa.Table) -> pa.Table:
+def spreadsheet_table(data: pa.Table, *, typed_cells: bool = False) -> pa.Table:
     """``data`` as a spreadsheet may safely show it: nested values as text (:func:`cell_text`),
     then every text cell and column name that would run as a formula neutralised
     (:mod:`advocacy.ingest.spreadsheet_cells`). Numbers, dates and booleans are left as they are.
+
+    ``typed_cells`` (XLSX, whose text cells never run) leaves would-be formulas as they are and
+    only protects apostrophes the reader would take off.
     """
     columns = []
     for column in data.columns:
@@ -115,17 +123,17 @@ def spreadsheet_table(data: pa.Table) -> pa.Table:
         elif pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
         columns.append(column)
-    return neutralize_table(pa.table(columns, names=data.column_names))
+    return neutralize_table(pa.table(columns, names=data.column_names), typed_cells=typed_cells)
 
 
 def write_table(data: pa.Table, path: Path, output: ExportFormat) -> int:
     """Write ``data`` to ``path``; return the number of rows written.
 
-    Values are written as stored, with one exception: in CSV and XLSX, text cells that a
-    spreadsheet would run as a formula get a leading ``'`` (see
-    :mod:`advocacy.ingest.spreadsheet_cells`; importing the file takes it off again), and lists
-    and mappings become readable text. The file is written next to its destination and renamed
-    into place, so a failed export never leaves a half-written file behind.
+    Values are written as stored, with one exception: in CSV, text cells that a spreadsheet would
+    run as a formula get a leading ``'`` (see :mod:`advocacy.ingest.spreadsheet_cells`; importing
+    the file takes it off again); in XLSX they are text cells, which never run; and in both, lists
+    and mappings become readable text. The file is written next to its destination and renamed into
+    place, so a failed export never leaves a half-written file behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
@@ -149,7 +157,10 @@ XLSX_MAX_ROWS = 1_048_576
 def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> None:
     """Write one sheet per table, every text as a text cell, never as a formula.
 
-    Cells are made safe as by :func:`spreadsheet_table`. Excel wants naive datetimes, so time
+    Every text is a text cell, which a spreadsheet shows and never runs: a would-be formula is
+    written as it is (no ``'`` in front, which Excel would show), in the cell style Excel gives
+    a typed ``'=...`` (``quotePrefix``), so editing it keeps it text; nested values become text
+    as in :func:`spreadsheet_table`. Excel wants naive datetimes, so time
     zones are dropped (the values are UTC). Control characters are written as Excel's
     ``_xHHHH_`` escapes (:func:`~advocacy.ingest.spreadsheet_cells.escape_xlsx_text`), which
     Excel shows as the characters and import decodes. A text longer than Excel's 32,767
@@ -169,7 +180,7 @@ def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> None:
     book = Workbook(write_only=True)
     for name, data in sheets.items():
         sheet = book.create_sheet(title=_sheet_title(name))
-        safe = spreadsheet_table(data)
+        safe = spreadsheet_table(data, typed_cells=True)
         sheet.append([_excel_value(sheet, value) for value in safe.column_names])
         for row in safe.to_pylist():
             sheet.append([_excel_value(sheet, value) for value in row.values()])
@@ -192,6 +203,8 @@ def _excel_value(sheet: Any, value: Any) -> Any:
     # as an error value.
     cell = WriteOnlyCell(sheet, value=_fitted(escape_xlsx_text(value)))
     cell.data_type = "s"
+    if value.startswith(TRIGGERS):
+        cell.quotePrefix = True
     return cell
 
 

@@ -223,23 +223,42 @@ def test_cli_csv_export_neutralises_formulas_and_keeps_numbers(
 
 
 @pytest.mark.parametrize("table", ["customers", "responses"])
+def assert_text_cells_never_formulas(path: Path) -> list[Any]:
+    """No cell of the XLSX file at ``path`` is a formula (or an error value); a text that a
+    spreadsheet would run is a text cell in the style Excel gives a typed ``'=...``, so it stays
+    text when edited. Returns the cells."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        xml = "".join(archive.read(name).decode("utf-8") for name in sheets)
+    assert "<f>" not in xml and "<f " not in xml
+    cells = [cell for sheet in load_workbook(path) for row in sheet.iter_rows() for cell in row]
+    assert {cell.data_type for cell in cells} <= {"s", "n", "d", "b"}  # never "f" or "e"
+    runnable = [cell for cell in cells if isinstance(cell.value, str) and cell.value[:1] in "=+-@"]
+    assert runnable and all(cell.quotePrefix for cell in runnable)
+    return cells
+
+
+@pytest.mark.parametrize("table", ["customers", "responses"])
 def test_cli_xlsx_export_writes_text_cells_never_formulas(
     hostile_workspace: Path, tmp_path: Path, table: str
 ) -> None:
     out = tmp_path / f"{table}.xlsx"
     advocacy_cli("export", table, "--out", str(out), "--db", str(hostile_workspace))
-    with zipfile.ZipFile(out) as archive:
-        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
-        xml = "".join(archive.read(name).decode("utf-8") for name in sheets)
-    assert "<f>" not in xml and "<f " not in xml
+    assert_text_cells_never_formulas(out)
     sheet = load_workbook(out).active
-    cells = [cell for row in sheet.iter_rows() for cell in row]
-    assert {cell.data_type for cell in cells} <= {"s", "n", "d", "b"}  # never "f" or "e"
-    assert_no_cell_runs([cell.value for cell in cells])
     header = [cell.value for cell in next(sheet.iter_rows())]
     column = header.index("comment" if table == "responses" else "name")
     values = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "'" + FORMULAS[0] in values
+    # Shown as written, with no stray apostrophe: a text cell cannot run.
+    assert set(FORMULAS[:4]) <= set(values)
+    assert "'" + FORMULAS[0] not in values
+    assert "@SouthwestAir thanks for nothing" in values
+    assert "'leading quote" in values
+    # Only apostrophes the reader takes off gain one ("''@twice" was stored as "'@twice"), so
+    # import gives back every text.
+    assert "''@twice" in values and "=already neutral" in values
+    read = read_file(out).rows.column(header[column]).to_pylist()
+    assert "'@twice" in read and set(FORMULAS) <= set(read)
     if table == "responses":
         nps = [row[header.index("nps")] for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert all(isinstance(value, int) for value in nps)
@@ -299,8 +318,8 @@ def test_cli_analysis_export_neutralises_theme_names_and_writes_lists_as_text(
         assert_no_cell_runs([cell for cell in cells if not _number(cell)])
         assert "'" + FORMULAS[0] in cells
     else:
-        sheet = load_workbook(out).active
-        assert_no_cell_runs([cell.value for row in sheet.iter_rows() for cell in row])
+        cells = assert_text_cells_never_formulas(out)
+        assert FORMULAS[0] in [cell.value for cell in cells]
 
 
 def _number(cell: str) -> bool:

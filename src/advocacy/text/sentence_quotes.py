@@ -15,6 +15,10 @@ complaint was about, then to the earliest document id and sentence. Sentences of
 whose text changed since it was analysed are passed over (their offsets no longer point at
 them) for the next best of the theme's.
 
+A quote must say something: a sentence of fewer than :data:`QUOTE_MIN_WORDS` words once markup
+and code are taken out (:func:`says_something`: "??", "!!!", "<script>alert(1)</script>") is
+passed over for the next best, whatever its score.
+
 The sentence is redacted in its document's context (:func:`redacted_span`), with the same
 workspace redactor (:meth:`advocacy.text.pii.Redactor.for_workspace`) as
 :func:`advocacy.text.sentences.sentence_rows`.
@@ -28,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from advocacy.ingest.word_count import word_count
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 from advocacy.text.documents import (
@@ -36,10 +41,14 @@ from advocacy.text.documents import (
     only_chosen,
     text_hash,
 )
+from advocacy.text.markup import without_markup
 from advocacy.text.pii import Redactor
 
-#: Sentences fetched per theme and label, best first: the first whose document is unchanged wins.
-CANDIDATES = 5
+#: Sentences fetched per theme and label, best first: the first whose document is unchanged and
+#: that says something wins.
+CANDIDATES = 10
+#: Words (of letters or digits, markup and code left out) a sentence needs to be a quote.
+QUOTE_MIN_WORDS = 2
 #: Columns of :func:`theme_sentence_quotes`, per side (``negative_`` and ``positive_``).
 SIDE_COLUMNS = ("sentence", "score", "document_kind", "document_id")
 COLUMNS = [
@@ -47,6 +56,26 @@ COLUMNS = [
     "name",
     *(f"{side}_{column}" for side in ("negative", "positive") for column in SIDE_COLUMNS),
 ]
+
+
+def says_something(sentence: str) -> bool:
+    """Whether ``sentence`` can be a quote: :data:`QUOTE_MIN_WORDS` words or more of letters or
+    digits (a Chinese or Japanese word by its letters,
+    :func:`~advocacy.ingest.word_count.word_count`) once markup and code are taken out
+    (:func:`~advocacy.text.markup.without_markup`).
+
+    >>> says_something("??"), says_something("Never again."), says_something("<b>Awful</b>")
+    (False, True, False)
+    >>> says_something("<img src=x onerror=alert(1)> refund never came")
+    True
+    """
+    prose = without_markup(sentence[:QUOTE_SCAN_CHARACTERS])
+    kept = " ".join(part for part in prose.split() if any(char.isalnum() for char in part))
+    return word_count(kept) >= QUOTE_MIN_WORDS
+
+
+#: Characters of a sentence read to tell whether it says something (a few words suffice).
+QUOTE_SCAN_CHARACTERS = 2_000
 
 
 def redacted_span(
@@ -231,6 +260,8 @@ def theme_sentence_quotes(
         text = texts.get((str(kind), str(document_id)))
         if text is None or int(end) > len(text) or (str(theme_id), str(label)) in chosen:
             continue
+        if not says_something(text[int(start) : int(end)]):
+            continue
         chosen[(str(theme_id), str(label))] = {
             "sentence": redacted_span(text, int(start), int(end), redactor=redactor),
             "score": float(score),
@@ -298,6 +329,8 @@ def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> 
             continue
         if (str(kind), str(document_id)) in seen:
             continue  # one sentence per document: two quotes are two customers
+        if not says_something(text[int(start) : int(end)]):
+            continue
         sentence = redacted_span(text, int(start), int(end), redactor=redactor)
         if (str(theme_id), str(label), sentence.casefold()) in said:
             continue  # the same words from another customer add nothing

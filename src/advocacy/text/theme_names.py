@@ -9,19 +9,20 @@ where ``tf`` is the share of the cluster's texts that contain the phrase, ``f`` 
 texts of all clusters that contain it and ``A`` the average number of texts per cluster
 (counting texts rather than occurrences keeps one long, repetitive text from naming a cluster).
 
-A phrase may not begin or end with a function word of the text's language (a small list per
-language for en de fr es pt it nl below, English when unknown; "waste of time" is a phrase, "of
-the" is not), nor begin or end with a stop word (:func:`naming_stop_words`: the stopwords-iso list
-of the language, 58 languages, with ours; so "tried", "sure", "like the blender" or "car ça marche"
-never name a theme; an elided article or pronoun, "n'", "qu'", "dell'", is a function word of its
-own; a word written with accents is looked up with them, so "Größe" (size) is not the stop word
-"große" (big) it folds to), nor be a number, and must occur in at least two of the cluster's texts
-(one in a cluster of fewer than four); a phrase never spans a punctuation mark ("late, the courier"
-is two). Web addresses, @handles (TweetEval's "@user") and their fragments ("http", "co", "amp")
-never name a theme, nor the clauses of the Chinese review-padding template
-(:func:`~advocacy.text.non_answers.is_filler_clause`), nor does anything the workspace redactor
-masks (:func:`naming_texts`: a person's name, an e-mail, a phone number): the texts are redacted
-and cut at each mask before their phrases are read.
+A phrase may not begin or end with a function word of the text's language (a small list per language
+for en de fr es pt it nl below, English when unknown; "waste of time" is a phrase, "of the" is not),
+nor begin or end with a stop word (:func:`naming_stop_words`: the stopwords-iso list of the
+language, 58 languages, with ours; so "tried", "sure", "like the blender" or "car ça marche" never
+name a theme; an elided article or pronoun, "n'", "qu'", "dell'", is a function word of its own; a
+word written with accents is looked up with them, so "Größe" (size) is not the stop word "große"
+(big) it folds to), nor be a number, and must occur in at least two of the cluster's texts (one in a
+cluster of fewer than four); a phrase never spans a punctuation mark ("late, the courier" is two).
+Markup and code (tags, ``javascript:`` addresses, event attributes, ``alert(1)``:
+:func:`~advocacy.text.markup.without_markup`), web addresses, @handles (TweetEval's "@user") and
+their fragments ("http", "co", "amp") never name a theme, nor the clauses of the Chinese
+review-padding template (:func:`~advocacy.text.non_answers.is_filler_clause`), nor does anything the
+workspace redactor masks (:func:`naming_texts`: a person's name, an e-mail, a phone number): the
+texts are redacted and cut at each mask before their phrases are read.
 
 A phrase is *extended* to a longer one that contains it when most of the texts that say it say
 the longer one ("delivery" becomes "late delivery" when most mentions are of late deliveries),
@@ -52,6 +53,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from advocacy.text.markup import without_markup
 from advocacy.text.non_answers import is_filler_clause
 from advocacy.text.phrases import MAX_CHARACTERS, fold, stems
 
@@ -154,8 +156,6 @@ _EXTRA_STOP_TEXT = {
         思います 思う あと 私は 私も なので ですが けど 結局""",
     "zh": "还 就 也 很 都 有点 真的 感觉 还是 如题 供参考 总之 总的来说 而且 但是 就是",
 }
-# Social-media handles and web addresses, removed before phrases are read (bounded: linear).
-_ADDRESS = re.compile(r"(?:https?://|www\.)\S{0,500}|(?<![\w.])@[^\W_][\w.]{0,60}", re.IGNORECASE)
 # Where a phrase ends: punctuation between clauses, line breaks (and the masks cut out below).
 _CLAUSE = re.compile(r"[\n.,;:!?()\[\]{}\"“”«»|/、。，！？；：]")
 # The redactor's masks ("[name]", "[email]"): a text is cut there, so no phrase spans one.
@@ -222,7 +222,8 @@ def _accented_stop_words(language: str | None) -> tuple[frozenset[str], frozense
 
 
 def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = None) -> list[str]:
-    """``texts`` as theme names read them: addresses and handles removed, personal data masked.
+    """``texts`` as theme names read them: markup, code, addresses and handles removed
+    (:func:`~advocacy.text.markup.without_markup`), personal data masked.
 
     ``redact`` (a workspace :class:`~advocacy.text.pii.Redactor`'s ``redact``, by default the
     shipped one's) masks names, e-mails and phone numbers; the masks are then cut out, so a
@@ -253,7 +254,7 @@ def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = Non
     cleaned = []
     for text in texts:
         # Redacted first: the redactor reads an e-mail whole, and a handle needs no mask.
-        redacted = _ADDRESS.sub(" ", redact((text or "")[:MAX_CHARACTERS]))
+        redacted = without_markup(redact((text or "")[:MAX_CHARACTERS]))
         cleaned.append(_MASK.sub("\n", redacted))
     return cleaned
 
@@ -284,7 +285,7 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
     weak = naming_stop_words(language)
     accented_ends, accented_weak = _accented_stop_words(language)
     found: set[str] = set()
-    for part in _CLAUSE.split(_ADDRESS.sub(" ", (text or "")[:MAX_CHARACTERS])):
+    for part in _CLAUSE.split(without_markup((text or "")[:MAX_CHARACTERS])):
         if not part.isascii() and is_filler_clause(part):
             continue  # a clause of the Chinese padding template says nothing
         tokens = _tokens(part)

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.text.embeddings import Embedder, unit_rows
+from advocacy.text.markup import without_markup
 from advocacy.text.phrases import stem_words, words
 from advocacy.text.taxonomy_file import Taxonomy
 from advocacy.text.theme_keywords import seed_keywords
@@ -58,14 +59,16 @@ def text_terms(
     of its own, and the texts say more ("pasta", "sauce", "crust"). The texts are cut into sentences
     as :func:`~advocacy.text.theme_assignment.assign_themes` cuts them, and every word of the
     sentences read for meaning (:data:`~advocacy.text.theme_sentences.MIN_MEANING_WORDS` words or
-    more) that has three letters or more, is no stop word (of any language theme names know) nor has
-    a stop word's stem, and is no seed keyword of any theme is read by the sentences that say it:
-    the mean of their directions from the none prototype (not re-normalised: the sentences of a
-    filler word point many ways and their mean is short) must be :data:`TERM_SIMILARITY` similar to
-    one theme's prototype and :data:`TERM_MARGIN` more similar to it than to any other, and that
-    theme must have no keywords written (a theme given keywords is marked by those). A word said in
-    fewer than :data:`TERM_MIN_SENTENCES` such sentences is left out. The forms of a word that share
-    a stem (in any language the texts are read in) count as one word.
+    more) that has three letters or more, is no markup or code
+    (:func:`~advocacy.text.markup.without_markup`: "onerror", "alert" of ``alert(1)``), is no stop
+    word (of any language theme names know) nor has a stop word's stem, and is no seed keyword of
+    any theme is read by the sentences that say it: the mean of their directions from the none
+    prototype (not re-normalised: the sentences of a filler word point many ways and their mean is
+    short) must be :data:`TERM_SIMILARITY` similar to one theme's prototype and :data:`TERM_MARGIN`
+    more similar to it than to any other, and that theme must have no keywords written (a theme
+    given keywords is marked by those). A word said in fewer than :data:`TERM_MIN_SENTENCES` such
+    sentences is left out. The forms of a word that share a stem (in any language the texts are read
+    in) count as one word.
 
     :func:`~advocacy.text.theme_assignment.assign_themes` learns these words from the texts it is
     given and marks their themes in every sentence that says one, at the word's similarity (below a
@@ -200,6 +203,10 @@ def learn_terms(
     said_word: list[int] = []
     for i, row in enumerate(read.tolist()):
         kept = [word for word in folded[row] if len(word) >= 3 and not word.isdigit()]
+        prose = without_markup(pieces[row])
+        if prose != pieces[row]:  # markup and code ("onerror", "alert") mark no theme
+            prose_words = set(words(prose))
+            kept = [word for word in kept if word in prose_words]
         seen_by.setdefault(stemmer_of[row], set()).update(kept)
         said_in.extend([i] * len(kept))
         said_word.extend([node.setdefault(word, len(node)) for word in kept])

@@ -416,9 +416,10 @@ def export_command(
     """Export a table, or analyses, as CSV, Parquet, XLSX (one sheet per analysis) or JSON.
 
     A table is written as stored, so importing the file (into this or another workspace) gives
-    back the same records; tables of free text gain the text analysis columns. In CSV and XLSX,
-    a text that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
-    return) gets a leading ' (import takes it off again). Use --redact to share outside.
+    back the same records; tables of free text gain the text analysis columns. In CSV, a text
+    that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
+    gets a leading ' (import takes it off again); in XLSX every text is a text cell, which
+    never runs, so it is written as it is. Use --redact to share outside.
 
     'loop' writes the cases, case events, action plans and ask campaigns as stored (case notes
     included) to the folder --out, beside the evidence exported as Parquet, for a report with

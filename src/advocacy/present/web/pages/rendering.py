@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from advocacy import display
 from advocacy.present.web.derived import derived
+from advocacy.present.web.pages.text_cells import text_cell
 from advocacy.present.web.state import figures_as_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -148,6 +149,7 @@ templates.env.filters["score"] = score
 templates.env.filters["pvalue"] = display.p_value
 templates.env.filters["when"] = when
 templates.env.filters["cell"] = cell
+templates.env.filters["text_cell"] = text_cell
 templates.env.filters["metric_label"] = metric_label
 templates.env.filters["script_json"] = script_json
 templates.env.globals["chart"] = chart

@@ -1,10 +1,11 @@
 """An analysis' frame as a table people read: each interval beside the estimate it belongs to,
 values through the one formatter (:mod:`advocacy.display`), raw values kept for sorting.
 
-Numbers are written to the precision the evidence supports: an estimate to its interval's
-(:func:`advocacy.display.digits_for`), another fractional number in the same row (a mean
-beside its gap) to the row's intervals', one in a row without intervals to one decimal (two
-significant digits below 1), and a column of whole numbers without decimals.
+Texts are cut to what a table shows (:mod:`.text_cells`). Numbers are written to the precision
+the evidence supports: an estimate to its interval's (:func:`advocacy.display.digits_for`),
+another fractional number in the same row (a mean beside its gap) to the row's intervals', one
+in a row without intervals to one decimal (two significant digits below 1), and a column of
+whole numbers without decimals.
 
 Analyses name their interval columns after the estimate (``gap_low``/``gap_high`` beside
 ``gap``), or, for the one estimate of a frame that has one, plain ``ci_low``/``ci_high`` or
@@ -23,6 +24,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from advocacy import display
+from advocacy.present.web.pages.text_cells import cut_text
 
 #: Per analysis (``ws`` method and attribute), the estimate the plain interval columns
 #: (``ci_low``/``ci_high`` or ``low``/``high``) belong to.
@@ -125,9 +127,12 @@ def result_table(
             else:
                 text = display.cell(value, timezone)
                 link = LINKS.get(column) if text else None
+                cut, length = cut_text(text)
+                if length is not None:
+                    cut += f" (cut: {length:,} characters in all)"
                 row.append(
                     Cell(
-                        text,
+                        cut,
                         _sortable(value),
                         href=None if link is None else link + quote(text, safe=""),
                         number=_is_number(value),

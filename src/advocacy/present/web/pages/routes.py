@@ -309,6 +309,14 @@ def explorer_csv(
     return csv_response(frame_records(frame), f"{metric}-explorer")
 
 
+def _template_rows(frame: Any) -> list[dict[Any, Any]]:
+    """The rows of ``frame`` for a template: values as they are (moments stay moments, for the
+    ``display`` filter), missing ones as None (pandas' NaN is truthy: a response without a
+    customer linked to "/customers/nan")."""
+    rows: list[dict[Any, Any]] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return rows
+
+
 @router.get("/answers", response_class=HTMLResponse)
 def answers_page(
     request: Request,
@@ -344,7 +352,7 @@ def answers_page(
         "answers.html.j2",
         {
             "found": found,
-            "rows": rows.to_dict("records"),
+            "rows": _template_rows(rows),
             "filters": filters,
             "filter_options": options_found,
             "keep": keep,

@@ -2,9 +2,9 @@
 two quotes that say what most of the theme's customers feel, and a link to its answers.
 
 A theme's quotes follow its sentiment: a theme most customers praise is quoted with praise, a
-complaint with complaints (``ws.text.theme_quotes``): the way its NPS effect points when that
-effect is detectable, else the larger side of its sentiment mix (:func:`leaning`). Viewers get
-names and quotes redacted, as on every page.
+complaint with complaints (``ws.text.theme_quotes``, sentences that say something): the side
+most of its texts read (:func:`leaning`; a detectable NPS effect only when most read neutral).
+Viewers get names and quotes redacted, as on every page.
 """
 
 from __future__ import annotations
@@ -53,21 +53,28 @@ def _mix(value: Any) -> list[tuple[str, float]]:
 def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = False) -> str:
     """``negative`` or ``positive``: what a theme's quotes should say.
 
-    A theme with a detectable effect on NPS (``real``) leans the way of its effect, so its
-    quotes never contradict the card's headline; otherwise the larger side of its sentiment
-    mix decides (the effect's sign breaks a tie).
+    The card promises quotes "that say what most of them feel": when most of the theme's texts
+    read negative (or positive), that side, whatever its effect on NPS (a theme most customers
+    complain about is quoted with complaints even when its commenters' NPS is higher; the card
+    says the effect beside it). When most read neutral, which no quote can show, a detectable
+    (``real``) effect on NPS decides, else the larger of the two sides; the effect's sign
+    breaks a tie.
 
-    >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)])
-    'positive'
-    >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)], -18.0, real=True)
+    >>> leaning([("negative", 0.62), ("neutral", 0.02), ("positive", 0.36)], 12.0, real=True)
     'negative'
+    >>> leaning([("negative", 0.21), ("neutral", 0.62), ("positive", 0.16)], 55.0, real=True)
+    'positive'
+    >>> leaning([("negative", 0.2), ("neutral", 0.5), ("positive", 0.3)], -18.0)
+    'positive'
     """
-    if real and not display.missing(effect):
-        return "negative" if float(effect) < 0 else "positive"
     shares = dict(mix)
-    if shares.get("negative", 0.0) == shares.get("positive", 0.0):
-        return "negative" if not display.missing(effect) and float(effect) < 0 else "positive"
-    return "negative" if shares.get("negative", 0.0) > shares.get("positive", 0.0) else "positive"
+    negative, positive = shares.get("negative", 0.0), shares.get("positive", 0.0)
+    known = not display.missing(effect)
+    if shares.get("neutral", 0.0) > max(negative, positive) and real and known:
+        return "negative" if float(effect) < 0 else "positive"
+    if negative == positive:
+        return "negative" if known and float(effect) < 0 else "positive"
+    return "negative" if negative > positive else "positive"
 
 
 def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list[ThemeCard]:
@@ -116,9 +123,10 @@ def _cards(
     said = mask_frame(quotes, principal, redactor=redactor) if not quotes.empty else quotes
     by_theme: dict[tuple[str, str], list[str]] = {}
     for original, row in zip(quotes.to_dict("records"), said.to_dict("records"), strict=True):
-        by_theme.setdefault((str(original["theme_id"]), str(row["sentiment"])), []).append(
-            str(row["sentence"])
-        )
+        if not display.missing(row["sentence"]):
+            by_theme.setdefault((str(original["theme_id"]), str(row["sentiment"])), []).append(
+                str(row["sentence"])
+            )
     cards = []
     for original, row in zip(themes.to_dict("records"), shown.to_dict("records"), strict=True):
         theme_id = str(original["theme_id"])
