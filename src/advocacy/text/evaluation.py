@@ -341,7 +341,9 @@ def evaluate_file(
     calibrated, status = None, "not used (--model generic)"
     if model == "workspace":
         # The calibration the next analysis uses; a fit made for this run is not stored.
-        chosen = workspace_calibration(db, model=text_model, defer_store=True)
+        chosen = workspace_calibration(
+            db, model=text_model, workers=max(1, workers), defer_store=True
+        )
         calibrated, status = chosen.calibrated, chosen.status
     left_out = Counter(found.left_out)
     keep = np.ones(len(found.texts), dtype=bool)
