@@ -72,7 +72,7 @@ def _expected(labels: list[str], readings: list[str]) -> dict[str, object]:
                 "read": int(matrix[:, i].sum()),
                 "precision": rounded(precision[i]),
                 "recall": rounded(recall[i]),
-                "f1": rounded(f1[i]),
+                "f1": rounded(f1[i]) if support[i] else None,  # no recall, so no F1
             }
             for i, name in enumerate(SENTIMENTS)
         ],
@@ -222,7 +222,7 @@ def test_the_table_says_what_was_left_out_and_escapes_the_file_s_text(tmp_path: 
     assert outcome.returncode == 0, outcome.stderr
     out = outcome.stdout
     assert "no text 1; no content 1; language not supported 1 (de 1)" in out
-    assert "│ scored         │ 2 " in out
+    assert re.search(r"│ scored +│ 2 ", out)
     assert "HYPERLINK" not in out  # texts are scored, never printed
 
 

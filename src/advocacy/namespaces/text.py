@@ -175,6 +175,7 @@ class TextNamespace:
         kind: str = "mentions",
         labels: str | None = None,
         text: str | None = None,
+        scale: str | None = None,
         model: str = "workspace",
         workers: int | None = None,
     ) -> Evaluation:
@@ -185,7 +186,9 @@ class TextNamespace:
         scored against the file's labels (a column of negative/neutral/positive, or the
         rows' ratings on the scale rule of :mod:`advocacy.text.scale_sentiment`). Texts the
         model does not read, and texts the workspace holds with a label (the calibration
-        learnt from those), are left out and counted (:mod:`advocacy.text.evaluation`).
+        learnt from those), are left out and counted (:mod:`advocacy.text.evaluation`), as
+        are rows without a usable label (:mod:`advocacy.text.evaluation_labels`). Nothing is
+        written to the workspace.
 
         Parameters
         ----------
@@ -197,6 +200,9 @@ class TextNamespace:
             The label (or rating) column; None: found as teaching finds it, else the rating.
         text
             The text column; None: the one import detects.
+        scale
+            The ratings' scale as ``LOW-HIGH`` (``"1-5"``, ``"0-2"`` for class ids 0/1/2);
+            None: 0-10 for an NPS, else the one their range implies.
         model
             ``workspace`` (the calibrated reading) or ``generic`` (the shipped model alone).
         workers
@@ -211,9 +217,10 @@ class TextNamespace:
         Raises
         ------
         InputError
-            For a missing file, or one without labels or texts.
+            For a missing or empty file, one without labels or texts, or ratings whose scale
+            is unclear.
         UsageError
-            For an unknown ``kind`` or ``model``.
+            For an unknown ``kind``, ``model`` or ``scale``.
         """
         from advocacy.text.evaluation import evaluate_file
         from advocacy.text.workers import worker_count
@@ -224,6 +231,7 @@ class TextNamespace:
             kind=kind,
             labels=labels,
             text=text,
+            scale=scale,
             model=model,
             text_model=self._settings.text_model,
             workers=worker_count(self._settings.text_workers if workers is None else workers),

@@ -114,9 +114,9 @@ def workspace_calibration(
     their labels and ``minimum`` are exactly the same, so a re-run does not read them all
     again. ``refit`` fits again regardless. ``workers`` processes share the fit's independent
     parts (the same fit for any count). With
-    ``defer_store`` a new fit is stored when the caller calls the result's ``store`` (``text
-    analyze`` does while its workers start on the documents), not before returning (a verdict
-    of no calibration is stored at once: there is nothing to overlap).
+    ``defer_store`` a new fit, or a new verdict of no calibration, is stored when the caller
+    calls the result's ``store`` (``text analyze`` does while its workers start on the
+    documents; ``text evaluate`` never does), not before returning.
     ``meanwhile`` (the caller's own work, which the fit does not need) runs once: while the
     workers read the labelled texts when fitting, else before returning. ``beside`` gives the
     caller's own tasks from the reading of the labelled texts; it is called only when the fit
@@ -200,8 +200,10 @@ def workspace_calibration(
         if len(readable):  # some in languages it reads, fewer than ``minimum``
             why = f"{len(readable):,} read, {minimum:,} needed; {why}"
         verdict = f"none: {why}"
-        # Stored, so that a re-run with the same labels does not read them all again.
-        kept.store_verdict(
+        # Stored, so that a re-run with the same labels does not read them all again (with
+        # ``defer_store``, when the caller stores: text evaluate never does).
+        store_verdict = partial(
+            kept.store_verdict,
             db,
             model,
             base,
@@ -212,7 +214,9 @@ def workspace_calibration(
             labelled=digest(),
             minimum=minimum,
         )
-        return Calibration(None, verdict, known)
+        if not defer_store:
+            store_verdict()
+        return Calibration(None, verdict, known, store_verdict if defer_store else None)
     every = len(readable) == len(labelled)
     last = CalibratedSentiment(text_model=model, workers=workers).start_fit(
         [labelled[i] for i in readable],

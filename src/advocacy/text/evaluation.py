@@ -3,12 +3,11 @@
 ``advocacy text evaluate FILE`` answers "how accurate is this on *my* texts?". The file is read
 as ``advocacy import`` would read it (the same readers, encodings, header and text-column
 detection: :func:`advocacy.importer.read_as`), but nothing of it is written to the workspace
-and nothing is taught. Its labels are the column whose every value is ``negative``,
-``neutral`` or ``positive`` (:mod:`advocacy.ingest.label_columns`), or else the rows' ratings
-(a review's stars, an NPS), mapped to sentiment by the documented scale rule
-(:func:`advocacy.text.scale_sentiment.scale_label`: 1-5 stars are 1-2 negative, 3 neutral,
-4-5 positive; the scale is found as for imported reviews,
-:func:`advocacy.text.score_labels.mention_scales`).
+and nothing is taught. Its labels are a column of ``negative``, ``neutral`` or ``positive``,
+or else the rows' ratings (a review's stars, an NPS on 0-10), mapped to sentiment by the
+documented scale rule (:func:`advocacy.text.scale_sentiment.scale_label`: 1-5 stars are 1-2
+negative, 3 neutral, 4-5 positive); :mod:`advocacy.text.evaluation_labels` says how the column
+and the scale are chosen and what is left out.
 
 Each text is read exactly as ``text analyze`` would read it now (the same model, the
 calibration the next analysis uses, the same pieces), and the readings are scored against the
@@ -26,20 +25,20 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from advocacy.errors import InputError, UsageError
+from advocacy.errors import UsageError
+from advocacy.text.evaluation_labels import LEFT_OUT_REASONS, file_labels
 from advocacy.text.sentiment import SENTIMENTS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from advocacy.ingest.raw import Adapted
     from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
 
@@ -47,50 +46,21 @@ __all__ = [
     "EVALUATION_MODELS",
     "ClassScore",
     "Evaluation",
-    "FileLabels",
     "evaluate_file",
     "evaluate_readings",
-    "file_labels",
 ]
 
 #: What ``--model`` may name: the workspace's calibrated reading, or the shipped model alone.
 EVALUATION_MODELS = ("workspace", "generic")
-#: Why a row of the file is not scored, in the order the reasons are checked.
-NO_LABEL = "no label"
-NO_TEXT = "no text"
+#: Why a read row of the file is not scored (besides :data:`LEFT_OUT_REASONS`).
 LEARNT_FROM = "labelled in the workspace"
-#: The kinds a file may be read as, and the field that holds their text.
-TEXT_FIELDS = {"mentions": "text", "responses": "comment", "notes": "text"}
-
-
-@dataclass(frozen=True)
-class FileLabels:
-    """The labelled rows of a file: texts, labels, and where the labels came from.
-
-    Attributes
-    ----------
-    texts, labels
-        One per row that has both, in file order (labels: negative, neutral or positive).
-    source
-        Where the labels came from, for people ("column 'gold'", "column 'Rating' (1-5 stars:
-        1-2 negative, 3 neutral, 4-5 positive)").
-    rows
-        The rows of the file.
-    left_out
-        Rows without a label or without a text, by reason.
-    """
-
-    texts: list[str]
-    labels: list[str]
-    source: str
-    rows: int
-    left_out: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ClassScore:
     """One class's scores: its count in the labels, how often it was read, precision,
-    recall and F1 (NaN where undefined: no label or no reading of the class)."""
+    recall and F1 (NaN where undefined: recall and F1 of a class no label holds, precision of
+    a class never read)."""
 
     sentiment: str
     n: int
@@ -109,6 +79,10 @@ class Evaluation:
     file, label_source, model, calibration
         The file, where its labels came from, the model name that read it (as ``text
         analyze`` records it) and how the calibration was chosen (or why there is none).
+    distribution
+        The labels the file gave, per sentiment (every row with a label).
+    file_notes
+        What reading the file decided (the label column, the scale, values left out).
     rows, n
         Rows in the file, and rows scored.
     accuracy, accuracy_low, accuracy_high
@@ -134,6 +108,8 @@ class Evaluation:
     label_source: str
     model: str
     calibration: str
+    distribution: dict[str, int]
+    file_notes: tuple[str, ...]
     rows: int
     n: int
     accuracy: float
@@ -151,9 +127,10 @@ class Evaluation:
     confidence: float
 
     def notes(self) -> list[str]:
-        """What a reader of the scores must know: texts left out because the calibration
-        learnt from them, a reading no better than the majority class, nothing scored."""
-        found = []
+        """What a reader of the scores must know: how the file was read, texts left out
+        because the calibration learnt from them, a reading no better than the majority class,
+        nothing scored."""
+        found = list(self.file_notes)
         learnt = self.left_out.get(LEARNT_FROM, 0)
         if learnt:
             found.append(
@@ -178,6 +155,7 @@ class Evaluation:
             "labels": self.label_source,
             "model": self.model,
             "calibration": self.calibration,
+            "labels in the file": dict(self.distribution),
             "rows": self.rows,
             "scored": self.n,
             "accuracy": _rounded(self.accuracy),
@@ -208,182 +186,6 @@ class Evaluation:
 
 def _rounded(value: float) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 4)
-
-
-def file_labels(
-    file: Path,
-    *,
-    kind: str = "mentions",
-    labels: str | None = None,
-    text: str | None = None,
-) -> FileLabels:
-    """The labelled texts of a file, read as ``advocacy import --kind KIND`` reads it.
-
-    Parameters
-    ----------
-    file
-        A CSV/TSV, XLSX, JSON, JSONL or Parquet file.
-    kind
-        The kind it would be imported as: ``mentions`` (reviews, posts; a ``rating`` column
-        gives labels), ``responses`` (survey answers; an ``nps`` column does) or ``notes``.
-    labels
-        The column holding the labels (negative/neutral/positive, or ratings); None: the one
-        column that holds only sentiment labels, else the kind's rating (mentions) or NPS
-        (responses).
-    text
-        The column holding the text; None: the one import detects.
-
-    Returns
-    -------
-    FileLabels
-        The rows with both a text and a label, and how many were left out and why.
-
-    Raises
-    ------
-    InputError
-        For a missing file, an unknown column, or a file with no labels or no text column.
-    """
-    from advocacy.importer import read_as
-    from advocacy.ingest.label_columns import label_column
-
-    if kind not in TEXT_FIELDS:
-        raise UsageError(
-            f"cannot evaluate on {kind!r} texts",
-            value=kind,
-            parameter="kind",
-            fix="use one of: " + ", ".join(TEXT_FIELDS),
-        )
-    if not file.is_file():
-        raise InputError(f"no file {str(file)!r}", file=str(file), fix="check the path")
-    _, adapted = read_as(file, kind)
-    names = [str(name) for name in adapted.rows.column_names]
-    text_column = text if text is not None else adapted.fields.get(TEXT_FIELDS[kind])
-    for given, option in ((text, "--text"), (labels, "--labels")):
-        if given is not None and given not in names:
-            raise InputError(
-                f"no column {given!r} in the file; its columns are "
-                + ", ".join(repr(name) for name in names[:12]),
-                file=str(file),
-                column=given,
-                fix=f"name one of the file's columns with {option}",
-            )
-    if text_column is None:
-        raise InputError(
-            f"no column of the file holds the {kind}' text; its columns are "
-            + ", ".join(repr(name) for name in names[:12]),
-            file=str(file),
-            fix="name the text column with --text",
-        )
-    texts = adapted.rows.column(text_column).to_pylist()
-    column = labels
-    if column is None:
-        try:
-            column = label_column(adapted, file=str(file)).column
-        except InputError:
-            column = None  # no column of sentiment labels: the rows' ratings, if any
-    if column is not None and column == text_column:
-        raise InputError(
-            f"column {column!r} holds the texts, not their labels",
-            file=str(file),
-            column=column,
-            fix="name the label column with --labels",
-        )
-    if column is not None and _all_labels(adapted.rows.column(column).to_pylist()):
-        found = [_label(value) for value in adapted.rows.column(column).to_pylist()]
-        source = f"column {column!r}"
-    else:
-        column = column or _rating_column(adapted, kind)
-        if column is None:
-            raise InputError(
-                "no column holds sentiment labels (negative, neutral, positive) or ratings; "
-                "the file's columns are " + ", ".join(repr(name) for name in names[:12]),
-                file=str(file),
-                fix="add a column of negative/neutral/positive labels, or name the label or "
-                "rating column with --labels",
-            )
-        found, source = _ratings(adapted.rows.column(column).to_pylist(), column, file)
-    kept_texts, kept_labels = [], []
-    left_out: Counter[str] = Counter()
-    for value, label in zip(texts, found, strict=True):
-        if label is None:
-            left_out[NO_LABEL] += 1
-        elif value is None or not str(value).strip():
-            left_out[NO_TEXT] += 1
-        else:
-            kept_texts.append(str(value))
-            kept_labels.append(label)
-    return FileLabels(kept_texts, kept_labels, source, len(texts), dict(left_out))
-
-
-def _label(value: Any) -> str | None:
-    label = "" if value is None else str(value).strip().lower()
-    return label if label in SENTIMENTS else None
-
-
-def _all_labels(values: Sequence[Any]) -> bool:
-    filled = [str(value).strip() for value in values if value is not None and str(value).strip()]
-    return bool(filled) and all(value.lower() in SENTIMENTS for value in filled)
-
-
-def _rating_column(adapted: Adapted, kind: str) -> str | None:
-    """The column import maps to the kind's rating: a mention's ``rating``, a response's
-    ``nps``."""
-    return adapted.fields.get({"mentions": "rating", "responses": "nps"}.get(kind, ""))
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _ratings(values: Sequence[Any], column: str, file: Path) -> tuple[list[str | None], str]:
-    """Labels from a column of ratings, on the scale imported reviews' ratings are read on."""
-    import ibis
-    import pandas as pd
-
-    from advocacy.text.scale_sentiment import scale_label
-    from advocacy.text.score_labels import mention_scales
-
-    numbers = [None if value is None else _number(value) for value in values]
-    given = [number for number in numbers if number is not None]
-    filled = [value for value in values if value is not None and str(value).strip()]
-    if not given or len(given) < len(filled) / 2:
-        raise InputError(
-            f"column {column!r} holds neither sentiment labels (negative, neutral, positive) "
-            "nor ratings",
-            file=str(file),
-            column=column,
-            value=str(filled[0])[:80] if filled else None,
-            fix="name the label or rating column with --labels",
-        )
-    frame = pd.DataFrame({"source": "file", "rating": given})
-    scales = mention_scales(ibis.memtable(frame))
-    if "file" not in scales:
-        raise InputError(
-            f"the ratings of column {column!r} run from {min(given):g} to {max(given):g}, on "
-            "no scale a rating is read on (0 or 1 up to 5, 7, 10 or 100)",
-            file=str(file),
-            column=column,
-            fix="give a column of negative/neutral/positive labels instead",
-        )
-    low, high = scales["file"]
-    labels = [None if number is None else scale_label(number, low, high) for number in numbers]
-    bands = {
-        label: [v for v in range(int(low), int(high) + 1) if scale_label(v, low, high) == label]
-        for label in SENTIMENTS
-    }
-    if high - low <= 10:
-        rule = ", ".join(f"{_span(bands[label])} {label}" for label in SENTIMENTS if bands[label])
-    else:
-        rule = "from 90% of the scale positive, from 70% neutral, below negative"
-    return labels, f"column {column!r} as ratings {low:g}-{high:g} ({rule})"
-
-
-def _span(values: list[int]) -> str:
-    return str(values[0]) if len(values) == 1 else f"{values[0]}-{values[-1]}"
 
 
 def evaluate_readings(
@@ -426,6 +228,8 @@ def evaluate_readings(
     precision, recall, f1, support = precision_recall_fscore_support(
         labels, readings, labels=list(SENTIMENTS), zero_division=np.nan
     )
+    # A class no label holds has no recall, so no F1 either (scikit-learn would say 0).
+    f1 = np.where(support == 0, np.nan, f1)
     matrix = confusion_matrix(labels, readings, labels=list(SENTIMENTS))
     read = matrix.sum(axis=0)
     classes = [
@@ -482,6 +286,7 @@ def evaluate_file(
     kind: str = "mentions",
     labels: str | None = None,
     text: str | None = None,
+    scale: str | None = None,
     model: str = "workspace",
     text_model: str = "static",
     workers: int = 1,
@@ -496,8 +301,8 @@ def evaluate_file(
         calibration fitted for the run is not stored).
     file
         The labelled file.
-    kind, labels, text
-        As for :func:`file_labels`.
+    kind, labels, text, scale
+        As for :func:`~advocacy.text.evaluation_labels.file_labels`.
     model
         ``workspace``: the model with the calibration the next ``text analyze`` uses (none
         when the workspace has no labels); ``generic``: the shipped model alone.
@@ -518,7 +323,7 @@ def evaluate_file(
     UsageError
         For an unknown ``model``.
     InputError
-        As :func:`file_labels`.
+        As :func:`~advocacy.text.evaluation_labels.file_labels`.
     """
     from advocacy.metrics.intervals import wilson_interval
     from advocacy.text.enrich import NOT_SUPPORTED, workspace_calibration
@@ -532,17 +337,19 @@ def evaluate_file(
             fix="use workspace (the calibrated reading text analyze stores) or generic (the "
             "shipped model alone)",
         )
-    found = file_labels(file, kind=kind, labels=labels, text=text)
+    found = file_labels(file, kind=kind, labels=labels, text=text, scale=scale)
     calibrated, status = None, "not used (--model generic)"
     if model == "workspace":
         # The calibration the next analysis uses; a fit made for this run is not stored.
-        chosen = workspace_calibration(db, model=text_model, defer_store=True)
+        chosen = workspace_calibration(
+            db, model=text_model, workers=max(1, workers), defer_store=True
+        )
         calibrated, status = chosen.calibrated, chosen.status
     left_out = Counter(found.left_out)
     keep = np.ones(len(found.texts), dtype=bool)
     if calibrated is not None:
         learnt = _labelled_texts(db)
-        keep = np.array([value.strip() not in learnt for value in found.texts], dtype=bool)
+        keep = np.array([_spaced(value) not in learnt for value in found.texts], dtype=bool)
         if (~keep).any():
             left_out[LEARNT_FROM] += int((~keep).sum())
     texts = [value for value, kept in zip(found.texts, keep, strict=True) if kept]
@@ -574,6 +381,8 @@ def evaluate_file(
         label_source=found.source,
         model=probe_model.split("; ")[0] if probe_model else _model_name(calibrated, text_model),
         calibration=status,
+        distribution=dict(found.distribution),
+        file_notes=found.notes,
         rows=found.rows,
         n=len(scored),
         accuracy=accuracy,
@@ -597,7 +406,7 @@ def _missing(value: Any) -> bool:
 
 
 #: The reasons a row is left out, in the order they are shown.
-_REASONS = (NO_LABEL, NO_TEXT, LEARNT_FROM, "no content", "language not supported")
+_REASONS = (*LEFT_OUT_REASONS, LEARNT_FROM, "no content", "language not supported")
 
 
 def _model_name(calibrated: CalibratedSentiment | None, text_model: str) -> str:
@@ -610,7 +419,7 @@ def _model_name(calibrated: CalibratedSentiment | None, text_model: str) -> str:
 
 def _labelled_texts(db: Database) -> set[str]:
     """The texts the workspace's calibration learns from (taught, or labelled by a score),
-    stripped of the blanks around them."""
+    with their blanks collapsed (:func:`_spaced`)."""
     from advocacy.text.documents import document_table
     from advocacy.text.score_labels import labelled_texts
 
@@ -622,4 +431,10 @@ def _labelled_texts(db: Database) -> set[str]:
         taught=table("text_labels"),
         documents=document_table(table),
     )
-    return {str(value).strip() for value, _, _ in found.values()}
+    return {_spaced(str(value)) for value, _, _ in found.values()}
+
+
+def _spaced(text: str) -> str:
+    """``text`` with each run of blanks one space and none around it: a labelled text copied
+    with its spaces changed is still the text the calibration learnt from."""
+    return " ".join(text.split())

@@ -187,7 +187,7 @@ def evaluate_command(
         typer.Argument(
             help="A labelled CSV/TSV/XLSX/JSON/Parquet file: texts beside a column of "
             "negative/neutral/positive, or of ratings (1-5 stars: 1-2 negative, 3 neutral, "
-            "4-5 positive)."
+            "4-5 positive; NPS 0-6, 7-8, 9-10)."
         ),
     ],
     kind: Annotated[
@@ -201,8 +201,17 @@ def evaluate_command(
         str | None,
         typer.Option(
             "--labels",
-            help="The column of labels or ratings (default: the one column of "
+            help="The column of labels or ratings (default: the column of "
             "negative/neutral/positive values, else the rating or NPS column).",
+        ),
+    ] = None,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            "--scale",
+            help="The ratings' scale as LOW-HIGH, as 1-10 (default: 0-10 for an NPS, else "
+            "guessed from the ratings' range and said in a note). 0-2 reads class ids 0/1/2 as "
+            "negative/neutral/positive.",
         ),
     ] = None,
     text: Annotated[
@@ -231,15 +240,24 @@ def evaluate_command(
 ) -> None:
     """Measure the sentiment reading on your own labelled file, without learning from it.
 
-    The file is read as import reads it but neither imported nor taught. Prints accuracy
-    (with its interval), macro-F1, each class's precision, recall and count, the confusion
-    matrix and the majority-class baseline. Texts not read (language not supported, no
-    content) and texts the workspace holds with a label (taught, or by their score: the
-    calibration learnt from them, which flatters its reading) are left out and counted.
+    The file is read as import reads it but neither imported nor taught, and nothing is
+    written to the workspace. Prints the labels the file gave per class, accuracy (with its
+    interval), macro-F1, each class's precision, recall and count, the confusion matrix and
+    the majority-class baseline. Rows without a usable label (a value none of
+    negative/neutral/positive, a rating off the scale, an unreadable record), texts not read
+    (language not supported, no content) and texts the workspace holds with a label (taught,
+    or by their score: the calibration learnt from them, which flatters its reading) are left
+    out and counted; the notes say which column and scale gave the labels.
     """
     with open_workspace(db) as ws:
         result = ws.text.evaluate(
-            file, kind=kind, labels=labels, text=text, model=model.value, workers=workers
+            file,
+            kind=kind,
+            labels=labels,
+            text=text,
+            scale=scale,
+            model=model.value,
+            workers=workers,
         )
     summary = result.summary()
     if output is OutputFormat.json:
@@ -300,6 +318,9 @@ def _evaluation_fields(summary: dict[str, Any]) -> dict[str, Any]:
         "labels": summary["labels"],
         "model": summary["model"],
         "calibration": summary["calibration"],
+        "labels in the file": ", ".join(
+            f"{name} {count:,}" for name, count in summary["labels in the file"].items()
+        ),
         "rows": summary["rows"],
         "scored": summary["scored"],
         "accuracy": "–"
@@ -317,8 +338,14 @@ def _evaluation_fields(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def _evaluation_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """The evaluation as CSV rows: one measure (of a class, or of the whole file) a row."""
-    rows: list[dict[str, Any]] = []
+    """The evaluation as CSV rows: one measure (of a class, or of the whole file) a row,
+    after what the numbers are of (file, labels, model, calibration) and before the notes."""
+    rows: list[dict[str, Any]] = [
+        {"measure": name, "sentiment": "", "value": summary[name]}
+        for name in ("file", "labels", "model", "calibration")
+    ]
+    for name, count in summary["labels in the file"].items():
+        rows.append({"measure": "labels in the file", "sentiment": name, "value": count})
     for name in ("rows", "scored", "accuracy", "macro-F1", "macro recall"):
         rows.append({"measure": name, "sentiment": "", "value": summary[name]})
     low, high = summary["accuracy interval"]
@@ -342,6 +369,10 @@ def _evaluation_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
             rows.append({"measure": f"read {name}", "sentiment": label, "value": count})
     for reason, count in summary["left out"].items():
         rows.append({"measure": f"left out: {reason}", "sentiment": "", "value": count})
+    for code, count in summary["not supported by language"].items():
+        rows.append({"measure": f"language not supported: {code}", "sentiment": "", "value": count})
+    for note in summary["notes"]:
+        rows.append({"measure": "note", "sentiment": "", "value": note})
     return rows
 
 
