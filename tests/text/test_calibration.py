@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -78,9 +79,10 @@ def test_the_summary_says_how_many_labels_and_how_they_were_used() -> None:
     assert re.fullmatch(r".*5-fold CV \(40 labels\)", summary["method"])
     assert "prior" in summary["cross-validated accuracy"]
     assert summary["classes"] == ["negative", "positive"]
-    # Never worse than the prior on cross-validation: the prior is always a candidate.
-    chosen = max(summary["cross-validated accuracy"].values())
-    assert chosen >= summary["cross-validated accuracy"]["prior"]
+    # The most accurate in cross-validation is chosen, so never worse than the prior there.
+    scores = summary["cross-validated accuracy"]
+    key = model.method_ if model.penalty_ is None else f"{model.method_}, C={model.penalty_:g}"
+    assert scores[key] == max(scores.values()) >= scores["prior"]
     assert model.predict(["My order came two weeks late."]).labels == ["negative"]
 
 
@@ -314,3 +316,24 @@ def test_the_comparison_sample_past_the_cap_has_its_own_size(
     shares = np.bincount(y[rows], minlength=3) / len(rows)
     assert np.abs(shares - np.bincount(y, minlength=3) / 400).max() < 0.03
     assert module._cv_rows(y[:120], np.ones(120), random_state=0).tolist() == list(range(120))
+
+
+@pytest.mark.shared_data
+def test_a_tie_with_the_model_alone_keeps_the_adjusted_prior(shared_data: Path) -> None:
+    """Below MIN_HEAD_LABELS the prior is adjusted unexamined; with more labels that show no
+    candidate better than it (a tie at the top of cross-validation) it stays, rather than the
+    reading falling back to the model alone (on training pools the adjusted prior read as well
+    or better held out in every such tie: docs/benchmarks.md)."""
+    reviews = pd.read_csv(
+        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    ).dropna(subset=["Review Text"])
+    texts = [str(text) for text in reviews["Review Text"].head(50)]
+    labels = [scale_label(float(rating), 1, 5) or "" for rating in reviews["Rating"].head(50)]
+    model = CalibratedSentiment().fit(texts, labels)
+    scores = model.cv_accuracy_
+    assert scores["prior"] == scores["prior adjusted"] == max(scores.values())
+    assert model.method_ == "prior adjusted" and model.penalty_ is None
+    said = f"prior adjusted, chosen by {model.n_folds_}-fold CV (50 labels)"
+    assert model.summary()["method"] == said
+    # The choice is named: the same labels refitted read through the same model.
+    assert CalibratedSentiment().fit(texts, labels).name_ == model.name_

@@ -11,9 +11,11 @@ user, or implied by scores: :func:`label_from_scores`) whose strength grows with
 * from :data:`MIN_HEAD_LABELS` labels: candidates are compared by stratified k-fold
   cross-validation on the labels themselves (the prior, the adjusted prior, and a multinomial
   logistic head on the model's embedding plus its generic log-probabilities at several L2
-  penalties), and the most accurate one is kept, the simplest on a tie. The prior is always a
-  candidate, so calibration is never worse than the shipped model on cross-validation, and a
-  weaker penalty (a head further from the prior) is chosen only when the labels support it;
+  penalties), and the most accurate one is kept. On a tie the adjusted prior is kept if it is
+  among the best (what fewer labels gave: more labels that show nothing better give no reason
+  to change the reading), else the simplest. The prior is always a candidate, so calibration
+  is never worse than the shipped model on cross-validation, and a weaker penalty (a head
+  further from the prior) is chosen only when the labels support it;
 * from :data:`MIN_TFIDF_LABELS` labels, the same heads are also tried with the out-of-fold
   probabilities of a word 1-2-gram TF-IDF logistic regression fitted on the labelled texts
   stacked as features (Wolpert 1992), kept only if cross-validation says they help;
@@ -665,9 +667,10 @@ class CalibratedSentiment:
         penalties: Sequence[float] = HEAD_PENALTIES,
     ) -> tuple[dict[str, float], str, float | None, dict[str, dict[str, float]]]:
         """Score every candidate by ``folds``-fold CV at each of the head's ``penalties``:
-        the accuracy of each, the best (the simplest on a tie) with its penalty, and each
+        the accuracy of each, the best (see below on a tie) with its penalty, and each
         candidate's recall of each class (what the accuracy hides: a candidate may win it by
-        reading more texts as the commonest class). Only the accuracy chooses."""
+        reading more texts as the commonest class). Only the accuracy chooses; on a tie the
+        adjusted prior if it is among the best, else the simplest of them."""
         splits = fold_splits(y, folds, self.random_state)
 
         def accuracy(predicted: NDArray[Any]) -> float:
@@ -725,7 +728,11 @@ class CalibratedSentiment:
             for score, name, tried in scores
         }
         best = max(score for score, _, _ in scores)
-        _, method, chosen = next(s for s in scores if s[0] >= best - 1e-12)
+        tied = [s for s in scores if s[0] >= best - 1e-12]
+        # On a tie the adjusted prior, what fewer labels gave (below MIN_HEAD_LABELS it is
+        # used unexamined): labels that show no candidate better give no reason to leave it.
+        # Else the simplest of the tied.
+        _, method, chosen = next((s for s in tied if s[1] == "prior adjusted"), tied[0])
         return accuracies, method, chosen, recalls
 
     def _digest(self, inputs: str) -> str:
