@@ -39,7 +39,7 @@ def analyzer(token_pattern: str = DEFAULT_TOKEN_PATTERN) -> Callable[[str], list
 
     def analyze(text: str) -> list[str]:
         words: list[str] = findall(text.lower())
-        return words + list(map(" ".join, pairwise(words)))  # faster than an f-string per pair
+        return words + [f"{first} {second}" for first, second in pairwise(words)]
 
     return analyze
 
