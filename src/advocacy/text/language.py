@@ -302,7 +302,7 @@ class _Tables:
     next_move: NDArray[np.int64]
     row_base: NDArray[np.int64]
     output: NDArray[np.int64]
-    feature_class: NDArray[np.float16]
+    feature_class: NDArray[np.float32]  # the model's float16 table, widened once (exact)
     class_prior: NDArray[np.float32]
     classes: tuple[str, ...]
     aliases: tuple[tuple[int, int], ...]
@@ -315,7 +315,7 @@ def _tables() -> _Tables:
         np.asarray(model.tk_nextmove, dtype=np.int64),
         np.asarray(model._rowbase, dtype=np.int64),
         np.asarray(model.tk_output, dtype=np.int64),
-        model.nb_ptc,
+        model.nb_ptc.astype(np.float32),
         model.nb_pc,
         tuple(model.nb_classes),
         tuple(model._alias_pairs),
@@ -344,18 +344,19 @@ def _log_scores(texts: list[str]) -> NDArray[np.float64]:
     lengths = np.fromiter((len(b) for b in data), dtype=np.int64, count=len(data))
     order = np.argsort(-lengths, kind="stable")
     longest = int(lengths.max(initial=0))
-    grid = np.zeros((len(data), longest), dtype=np.int64)
-    for row, index in enumerate(order):
-        grid[row, : lengths[index]] = np.frombuffer(data[index], dtype=np.uint8)
+    # One row per byte position, so that each step reads a contiguous row.
+    grid = np.zeros((longest, len(data)), dtype=np.int64)
+    for column, index in enumerate(order):
+        grid[: lengths[index], column] = np.frombuffer(data[index], dtype=np.uint8)
     sorted_lengths = lengths[order]
+    # How many texts (the longest) still have a byte at each position.
+    active_at = np.searchsorted(-sorted_lengths, -np.arange(longest), side="left")
     state = np.zeros(len(data), dtype=np.int64)
     hit_rows: list[NDArray[np.int64]] = []
     hit_features: list[NDArray[np.int64]] = []
-    active = len(data)
     for position in range(longest):
-        while active and sorted_lengths[active - 1] <= position:
-            active -= 1
-        moved = tables.next_move[tables.row_base[state[:active]] + grid[:active, position]]
+        active = int(active_at[position])
+        moved = tables.next_move[tables.row_base[state[:active]] + grid[position, :active]]
         state[:active] = moved
         features = tables.output[moved]
         found = np.flatnonzero(features >= 0)
@@ -372,7 +373,7 @@ def _log_scores(texts: list[str]) -> NDArray[np.float64]:
         shape=(len(data), used.size),
     )
     counts.data = np.log1p(counts.data)
-    scores = np.asarray(counts @ tables.feature_class[used].astype(np.float32), dtype=np.float64)
+    scores = np.asarray(counts @ tables.feature_class[used], dtype=np.float64)
     scores += tables.class_prior
     scores *= (1.0 / np.sqrt(np.maximum(sorted_lengths, 1)))[:, None]
     for first, duplicate in tables.aliases:

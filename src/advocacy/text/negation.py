@@ -60,11 +60,40 @@ _CLAUSE_END = (
     "but|however|although|though|yet|except|aber|doch|jedoch|sondern|mais|cependant|pero|sino|"
     "aunque|mas|porém|contudo|ma|però|tuttavia|maar|echter"
 )
+
+
+def _by_first_letter(alternation: str) -> str:
+    """The same alternation with its words grouped by their first letter, for speed.
+
+    ``re`` tries each alternative in turn at every position; grouped, a position whose letter
+    starts no word fails after one comparison per group instead of one per word (half the time
+    of :func:`split_negated` on real reviews). What matches is unchanged: a word must end
+    where the text's word ends (every pattern follows it with ``(?!\\w)``), so two alternatives
+    can never both match at one place, except ``\\w+n't`` against a word that ends in "n"
+    ("non't"), which is tried before those words as it was; within a letter the order is kept.
+
+    >>> _by_first_letter(r"not|no|\\w+n[’']t|kein|n[’']")
+    "\\\\w+n[’']t|n(?:ot|o|[’'])|kein"
+    """
+    groups: dict[str, list[str]] = {}
+    patterns = []
+    for alternative in alternation.split("|"):
+        if alternative[0].isalpha():
+            groups.setdefault(alternative[0], []).append(alternative[1:])
+        else:
+            patterns.append(alternative)
+    for letter, rests in groups.items():
+        patterns.append(f"{letter}(?:{'|'.join(rests)})" if len(rests) > 1 else letter + rests[0])
+    return "|".join(patterns)
+
+
+_NEGATOR = _by_first_letter(_NEGATORS)
 # A negation word, then up to SCOPE_WORDS words that are not a contrast word, with no
 # clause-ending punctuation between them.
 _SCOPE = re.compile(
-    rf"(?i)(?<!\w)(?:{_NEGATORS})(?!\w)"
-    rf"((?:[\s\-–]*(?!(?:{_CLAUSE_END}|{_NEGATORS})(?!\w))\w[\w'’\-]*){{1,{SCOPE_WORDS}}})"
+    rf"(?i)(?<!\w)(?:{_NEGATOR})(?!\w)"
+    rf"((?:[\s\-–]*(?!(?:{_by_first_letter(_CLAUSE_END)}|{_NEGATOR})(?!\w))\w[\w'’\-]*)"
+    rf"{{1,{SCOPE_WORDS}}})"
 )
 
 
@@ -79,26 +108,19 @@ def split_negated(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     plain, negated = [], []
     for text in texts:
         source = text or ""
-        if not _may_negate(source):
-            plain.append(source)
-            negated.append("")
-            continue
         kept, governed, start = [], [], 0
         for match in _SCOPE.finditer(source):
             kept.append(source[start : match.start(1)])
             governed.append(match.group(1).strip(" -–"))
             start = match.end(1)
-        kept.append(source[start:])
-        plain.append("".join(kept))
-        negated.append(" ".join(governed))
+        if start:  # something is negated
+            kept.append(source[start:])
+            plain.append("".join(kept))
+            negated.append(" ".join(governed))
+        else:
+            plain.append(source)
+            negated.append("")
     return plain, negated
-
-
-_QUICK = re.compile(rf"(?i)(?<!\w)(?:{_NEGATORS})(?!\w)")
-
-
-def _may_negate(text: str) -> bool:
-    return _QUICK.search(text) is not None
 
 
 # -- what a negation does to the sentiment (English) ---------------------------------------------
@@ -153,9 +175,12 @@ PROBLEM_VALENCE = -1.5
 _LOYALTY = _words("buy order book return visit stay shop use choose go come")
 _MODAL = _words("would will won't wouldn't wont wouldnt")
 _INTENSIFIERS = _words("enough")
+_EN_QUICK_WORDS = _by_first_letter(
+    "not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|zero|hardly|barely|aint"
+)
 _EN_QUICK = re.compile(
-    r"(?i)(?<!\w)(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|zero|"
-    r"hardly|barely|aint|(?:do|does|did|wo|ca|is|was|are|were|could|would|should|has|have|had)nt)"
+    rf"(?i)(?<!\w)(?:{_EN_QUICK_WORDS}|"
+    r"(?:do|does|did|wo|ca|is|was|are|were|could|would|should|has|have|had)nt)"
     r"(?!\w)|n['’]t(?!\w)"
 )
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
