@@ -284,6 +284,7 @@ def test_the_window_backfill_and_volumes_on_both_engines(db_url: str, tmp_path: 
         with ws.transaction():
             written = ws.write_records("responses", records)
             bulk = ws.cases.open_for_import("responses", written.import_id)
+        assert bulk is not None
         assert ([case.evidence_id for case in bulk.cases], bulk.checked, bulk.too_old) == (
             ["r-new"], 2, 1,
         )  # fmt: skip
