@@ -69,10 +69,13 @@ class ImportResult:
     #: The first rows as they are (or, with ``dry_run``, would be) stored: ``row`` (the file's
     #: row number), every canonical field that has a value, ``attrs`` and ``items``.
     preview: list[dict[str, Any]] = field(default_factory=list)
+    #: What the case rules did with the records written (``BulkCases.to_dict``), when the
+    #: import ran them over a kind they read (``Workspace.import_file(cases=True)``).
+    cases: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
-        """The fields ``advocacy import --format json`` prints."""
-        return {
+        """The fields ``advocacy import --format json`` prints (``cases`` when rules ran)."""
+        summary: dict[str, Any] = {
             "import_id": self.import_id,
             "file": self.file,
             "kind": self.kind,
@@ -92,6 +95,9 @@ class ImportResult:
             "notes": self.notes,
             "preview": self.preview,
         }
+        if self.cases is not None:
+            summary["cases"] = self.cases
+        return summary
 
 
 class _DryRun(Exception):

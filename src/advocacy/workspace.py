@@ -207,6 +207,8 @@ class Workspace:
         progress: Callable[[str, int, int], None] | None = None,
         name: str | None = None,
         actor: str | None = None,
+        cases: bool = False,
+        case_window_days: int | None = 30,
     ) -> ImportResult:
         """Import one file of ``kind`` in one transaction; rows that fail go to quarantine.
 
@@ -233,11 +235,20 @@ class Workspace:
         actor
             Who imports (a user or token name): the import and an ``import.file`` entry of the
             audit log then commit together. None (the CLI, notebooks) records no entry.
+        cases
+            Run the enabled case rules over the responses or mentions written, in the import's
+            transaction (the rows and their cases commit together); ``ImportResult.cases``
+            says what they did (:meth:`CasesNamespace.open_for_import`). Every way in (``advocacy
+            import``, with or without ``--server``, the web upload, ``POST /api/v1/imports``)
+            passes it.
+        case_window_days
+            With ``cases``: records dated more than this many days before now open no case and
+            are counted (history loaded in bulk); None checks them all.
 
         Returns
         -------
         ImportResult
-            Rows read, loaded and quarantined, and the import's id.
+            Rows read, loaded and quarantined, the import's id and, with ``cases``, the cases.
 
         Raises
         ------
@@ -251,6 +262,15 @@ class Workspace:
         >>> ws.import_file("responses.csv", kind="responses")      # doctest: +SKIP
         """
         from advocacy.importer import import_file
+
+        def then(result: ImportResult) -> None:
+            if cases:
+                opened = self.cases.open_for_import(
+                    result.kind, result.import_id, window_days=case_window_days
+                )
+                result.cases = None if opened is None else opened.to_dict()
+            if actor is not None:
+                audit(result)
 
         def audit(result: ImportResult) -> None:
             summary = result.summary()
@@ -273,7 +293,7 @@ class Workspace:
             progress=progress,
             timezone=self.settings.timezone,
             name=name,
-            then=None if actor is None else audit,
+            then=then,
         )
 
     def write_records(

@@ -76,6 +76,11 @@ def test_a_served_duckdb_workspace_takes_files_through_the_server(tmp_path: Path
         )  # fmt: skip
         assert imported.returncode == 0, imported.stderr
         assert "imported survey.csv as responses (generic, csv" in imported.stdout
+        # The server runs the case rules as the CLI's own import does (answers of January:
+        # older than the 30-day case window).
+        assert "cases: none opened, all 2 records are dated before" in " ".join(
+            imported.stdout.split()
+        )
         [refused] = [line for line in imported.stdout.splitlines() if "must be between" in line]
         assert [cell.strip() for cell in refused.split("│")[1:4]] == ["3", "nps", "14"]
 
@@ -86,6 +91,13 @@ def test_a_served_duckdb_workspace_takes_files_through_the_server(tmp_path: Path
         assert again.returncode == 0, again.stderr
         summary = json.loads(again.stdout)
         assert (summary["rows_loaded"], summary["rows_unchanged"]) == (0, 2)
+        assert (summary["cases"]["checked"], summary["cases"]["window_days"]) == (0, 30)
+        skipped = advocacy_cli(
+            "import", str(survey), "--kind", "responses", "--format", "json", "--no-cases",
+            "--server", base, "--token", analyst,
+        )  # fmt: skip
+        assert skipped.returncode == 0, skipped.stderr
+        assert "cases" not in json.loads(skipped.stdout)
 
         denied = advocacy_cli(
             "import", str(survey), "--kind", "responses", "--server", base, "--token", viewer
@@ -103,4 +115,4 @@ def test_a_served_duckdb_workspace_takes_files_through_the_server(tmp_path: Path
         entries = ws.access.audit()
     audited = [(e.actor, e.detail["file"]) for e in entries if e.action == "import.file"]
     assert stored == [("R1",), ("R3",)]
-    assert audited == [("loader", "survey.csv"), ("loader", "survey.csv")]
+    assert audited == [("loader", "survey.csv")] * 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -160,3 +161,45 @@ def test_a_refused_upload_leaves_nothing_and_names_the_uploaded_file(
         assert ws.db.fetchall("SELECT count(*) FROM responses") == [(0,)]
         assert ws.db.fetchall("SELECT count(*) FROM imports WHERE kind = 'responses'") == [(0,)]
         assert [e for e in ws.access.audit() if e.action == "import.file"] == []
+
+
+def test_an_upload_runs_the_case_rules_as_the_cli_import_does(db_url: str, tmp_path: Path) -> None:
+    """``POST /api/v1/imports`` opens cases in the import's transaction and answers the same
+    ``cases`` object as ``advocacy import --format json``; ``cases=false`` and the window are
+    honoured."""
+    tokens = _prepare(db_url, tmp_path)
+    today = datetime.now(UTC)
+    recent = (
+        "response_id,customer_id,submitted_at,nps,comment\n"
+        f"N1,C1,{(today - timedelta(days=2)):%Y-%m-%d},2,Nobody called back\n"
+        f"N2,C2,{(today - timedelta(days=90)):%Y-%m-%d},1,Rude\n"
+    )
+    with TestClient(create_app(db_url), base_url="https://testserver") as client:
+        skipped = _post(client, tokens["analyst"], {"kind": "responses", "cases": "false"},
+                        "a.csv", recent.encode())  # fmt: skip
+        assert skipped.status_code == 200, skipped.text
+        assert "cases" not in skipped.json()
+        done = _post(client, tokens["analyst"], {"kind": "responses", "case_window_days": "7"},
+                     "b.csv", recent.replace("Rude", "Very rude").encode())  # fmt: skip
+        assert done.status_code == 200, done.text
+        cases = done.json()["cases"]
+    # N1 was written by the first upload (unchanged now): only the updated N2 is checked.
+    assert (cases["checked"], cases["too_old"], cases["opened"], cases["window_days"]) == (
+        0, 1, 0, 7,
+    )  # fmt: skip
+    (tmp_path / "c.csv").write_text(
+        recent.replace("N1", "N3").replace("N2", "N4"), encoding="utf-8"
+    )
+    printed = advocacy_cli("import", str(tmp_path / "c.csv"), "--kind", "responses",
+                           "--format", "json", "--db", db_url)  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    cli = json.loads(printed.stdout)["cases"]
+    with TestClient(create_app(db_url), base_url="https://testserver") as client:
+        answer = _post(client, tokens["analyst"], {"kind": "responses"}, "d.csv",
+                       recent.replace("N1", "N5").replace("N2", "N6").encode()).json()  # fmt: skip
+    assert list(answer["cases"]) == list(cli)
+    assert (answer["cases"]["opened"], answer["cases"]["by_rule"]) == (1, {"detractor": 1})
+    assert (cli["opened"], cli["too_old"]) == (1, 1)
+    with advocacy.open(db_url) as ws:
+        opened = sorted(case.evidence_id for case in ws.cases.list())
+    assert opened == ["N3", "N5"]

@@ -495,7 +495,7 @@ class CasesNamespace:
         *,
         window_days: int | None = 30,
         actor: str = "rules",
-    ) -> BulkCases:
+    ) -> BulkCases | None:
         """Run the enabled case rules over the records of ``kind`` one import wrote.
 
         Records dated more than ``window_days`` days ago open no case (history loaded in bulk:
@@ -506,8 +506,8 @@ class CasesNamespace:
         Parameters
         ----------
         kind
-            What the import wrote (``responses``, ``mentions``, ...); kinds the rules do not
-            read open nothing.
+            What the import wrote (``responses``, ``mentions``, ...); for kinds no rule can
+            read nothing runs and the result is None.
         import_id
             The import.
         window_days
@@ -517,8 +517,9 @@ class CasesNamespace:
 
         Returns
         -------
-        BulkCases
-            The cases opened, the records checked and those too old to open one.
+        BulkCases or None
+            The cases opened, the records checked and those too old to open one (None: not a
+            kind of evidence the rules read).
         """
         from advocacy.loop.cases.backfill import open_cases_for_import
 
@@ -541,6 +542,7 @@ class CasesNamespace:
         ----------
         since, until
             The dates of the evidence: from ``since`` to before ``until`` (None: no end).
+            Undated evidence counts as arriving now: checked when the dates reach now.
         kinds
             ``responses``, ``mentions`` or both.
         actor

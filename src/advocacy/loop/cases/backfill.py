@@ -7,7 +7,14 @@ would open a case for every old detractor, and nobody calls a customer back abou
 So at import, evidence **dated more than** :data:`IMPORT_WINDOW_DAYS` **days before now opens
 no case**; the result counts it, and :func:`open_cases_since` (``advocacy cases open --since
 DATE``) opens cases over stored evidence of the dates a user chooses. Evidence without a date
-is taken as arriving now, as the API takes it.
+is taken as arriving now, as the API takes it: an import checks it, and a backfill checks it
+when its dates reach today (``until`` None or later than now), counting it either way.
+Evidence dated more than a day ahead (a day and month swapped, a wrong year) opens cases as
+new evidence, but an import counts it so the user sees it.
+
+An import also names the enabled rules whose parameters differ from the shipped rule of the
+same id (a workspace that stored the rules of an older release): the user decides whether to
+reload them; nothing changes their rules silently.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from typing import Any
 from advocacy.access.audit import now_utc
 from advocacy.errors import UsageError
 from advocacy.loop.cases.opening import open_cases_for
+from advocacy.loop.cases.rule_format import default_rules
 from advocacy.loop.cases.rule_store import list_rules
 from advocacy.loop.cases.rules import TRIGGER_KINDS
 from advocacy.loop.cases.store import Case
@@ -49,6 +57,18 @@ class BulkCases:
         The window's length in days (None: no window).
     rules
         Ids of the enabled rules that read this kind of evidence (none: no case can open).
+    undated
+        Records without a date among ``checked`` (an import, or a backfill reaching today), or
+        left out (a backfill whose dates end before today).
+    future
+        Records dated more than a day after now among ``checked`` (a wrong date format?).
+    until
+        The end of a backfill's dates (excluded; None: no end).
+    undated_checked
+        Whether the records without a date were checked (an import, a backfill reaching now).
+    differ
+        Ids of the enabled rules reading this kind whose parameters differ from the shipped
+        rule of the same id (older shipped thresholds, or the user's own).
     """
 
     cases: tuple[Case, ...]
@@ -57,6 +77,11 @@ class BulkCases:
     since: datetime | None = None
     window_days: int | None = None
     rules: tuple[str, ...] = field(default=())
+    undated: int = 0
+    future: int = 0
+    until: datetime | None = None
+    undated_checked: bool = True
+    differ: tuple[str, ...] = field(default=())
 
     def by_rule(self) -> dict[str, int]:
         """Cases opened per rule id, in the order the rules opened them."""
@@ -75,15 +100,30 @@ class BulkCases:
             "since": None if self.since is None else self.since.isoformat(),
             "window_days": self.window_days,
             "rules": list(self.rules),
+            "undated": self.undated,
+            "undated_checked": self.undated_checked,
+            "future": self.future,
+            "until": None if self.until is None else self.until.isoformat(),
+            "differ_from_shipped": list(self.differ),
         }
 
 
-def _rules_reading(db: Database, kind: str) -> tuple[str, ...]:
-    return tuple(
-        rule.rule_id
+def _rules_reading(db: Database, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The enabled rules reading ``kind``, and those of them unlike the shipped rule (params)."""
+    rules = [
+        rule
         for rule in list_rules(db, enabled_only=True)
         if kind in TRIGGER_KINDS.get(rule.trigger, ())
+    ]
+    shipped = {rule.rule_id: rule for rule in default_rules()}
+    differ = tuple(
+        rule.rule_id
+        for rule in rules
+        if rule.rule_id in shipped
+        and (rule.trigger, dict(rule.params))
+        != (shipped[rule.rule_id].trigger, dict(shipped[rule.rule_id].params))
     )
+    return tuple(rule.rule_id for rule in rules), differ
 
 
 def open_cases_for_import(
@@ -95,7 +135,7 @@ def open_cases_for_import(
     window_days: int | None = IMPORT_WINDOW_DAYS,
     now: datetime | None = None,
     actor: str = "rules",
-) -> BulkCases:
+) -> BulkCases | None:
     """Run the enabled case rules over the records of ``kind`` written by import ``import_id``.
 
     Parameters
@@ -103,7 +143,8 @@ def open_cases_for_import(
     db
         The workspace database; call it inside the import's transaction to commit both together.
     kind
-        What the import wrote; kinds the rules do not read (e.g. transactions) open nothing.
+        What the import wrote; for kinds no rule can read (customers, transactions, ...)
+        nothing runs and the result is None.
     import_id
         The import (``ImportResult.import_id``, ``WriteResult.import_id``).
     settings
@@ -118,11 +159,12 @@ def open_cases_for_import(
 
     Returns
     -------
-    BulkCases
-        The cases opened, the records checked and those left out as too old.
+    BulkCases or None
+        The cases opened, the records checked and those left out as too old (None: ``kind``
+        is not evidence a rule reads).
     """
     if kind not in EVIDENCE_COLUMNS:
-        return BulkCases((), 0)
+        return None
     if window_days is not None and window_days < 0:
         raise UsageError(
             "the case window must be 0 days or more",
@@ -133,18 +175,18 @@ def open_cases_for_import(
     moment = now_utc(now)
     key, at, _ = EVIDENCE_COLUMNS[kind]
     since = None if window_days is None else moment - timedelta(days=window_days)
-    if since is None:
-        rows = db.fetchall(f"SELECT {key}, TRUE FROM {kind} WHERE source = ?", [import_id])
-    else:
-        rows = db.fetchall(
-            f"SELECT {key}, {at} IS NULL OR {at} >= ? FROM {kind} WHERE source = ?",
-            [since, import_id],
-        )
-    recent = [str(row[0]) for row in rows if row[1]]
-    cases = open_cases_for(db, kind, recent, settings=settings, now=moment, actor=actor)
+    rows = db.fetchall(f"SELECT {key}, {at} FROM {kind} WHERE source = ?", [import_id])
+    dated = [(str(row[0]), None if row[1] is None else now_utc(row[1])) for row in rows]
+    recent = [(key, at) for key, at in dated if since is None or at is None or at >= since]
+    ahead = moment + timedelta(days=1)
+    cases = open_cases_for(
+        db, kind, [key for key, _ in recent], settings=settings, now=moment, actor=actor
+    )
+    rules, differ = _rules_reading(db, kind)
     return BulkCases(
-        tuple(cases), len(recent), len(rows) - len(recent), since, window_days,
-        _rules_reading(db, kind),
+        tuple(cases), len(recent), len(rows) - len(recent), since, window_days, rules,
+        undated=sum(at is None for _, at in recent),
+        future=sum(at is not None and at > ahead for _, at in recent), differ=differ,
     )  # fmt: skip
 
 
@@ -161,7 +203,9 @@ def open_cases_since(
     """Run the enabled case rules over the stored evidence dated from ``since`` (a backfill).
 
     Evidence that already has a case opens none; the cases open now (due ``due_hours`` later),
-    as if the evidence had just arrived. Evidence without a date is left out.
+    as if the evidence had just arrived. Evidence without a date counts as arriving now, as an
+    import takes it: it is checked when the dates reach now (``until`` None or after ``now``),
+    and counted in ``undated`` either way.
 
     Parameters
     ----------
@@ -182,7 +226,7 @@ def open_cases_since(
     Returns
     -------
     dict of str to BulkCases
-        Per kind, the cases opened and the records checked.
+        Per kind (each once, in the order given), the cases opened and the records checked.
     """
     moment = now_utc(now)
     start = now_utc(since)
@@ -190,24 +234,30 @@ def open_cases_since(
     if end is not None and end <= start:
         raise UsageError(
             "the end of the dates to check must come after their start",
-            value=f"{start:%Y-%m-%d} to {end:%Y-%m-%d}",
+            value=f"since {start:%Y-%m-%d %H:%M}, until {end:%Y-%m-%d %H:%M} (UTC, excluded)",
             parameter="until",
-            fix="give --until a later date than --since, or leave it out",
+            fix="give --until the same day as --since or a later one, or leave it out",
         )
+    reaches_now = end is None or end > moment
     found: dict[str, BulkCases] = {}
     with db.transaction():
-        for kind in kinds:
+        for kind in dict.fromkeys(kinds):
             key, at, _ = EVIDENCE_COLUMNS[check_kind(kind)]
-            query = f"SELECT {key} FROM {kind} WHERE {at} >= ?"
+            query = f"SELECT {key}, {at} FROM {kind} WHERE ({at} >= ?"
             params: list[Any] = [start]
             if end is not None:
                 query += f" AND {at} < ?"
                 params.append(end)
-            ids = [str(row[0]) for row in db.fetchall(query + f" ORDER BY {at}, {key}", params)]
+            query += f") OR {at} IS NULL ORDER BY {at} NULLS LAST, {key}"
+            rows = db.fetchall(query, params)
+            undated = sum(row[1] is None for row in rows)
+            ids = [str(row[0]) for row in rows if reaches_now or row[1] is not None]
             cases = open_cases_for(db, kind, ids, settings=settings, now=moment, actor=actor)
+            rules, differ = _rules_reading(db, kind)
             found[kind] = BulkCases(
-                tuple(cases), len(ids), since=start, rules=_rules_reading(db, kind)
-            )
+                tuple(cases), len(ids), since=start, rules=rules, undated=undated, until=end,
+                undated_checked=reaches_now, differ=differ,
+            )  # fmt: skip
     return found
 
 

@@ -66,7 +66,8 @@ def check_kind(kind: str) -> str:
             f"case rules run on responses or mentions, not {kind!r}",
             value=kind,
             parameter="kind",
-            fix="pass kind='responses' or kind='mentions'",
+            fix="choose responses or mentions (advocacy cases open --kind responses; in Python "
+            "kind='responses')",
         )
     return kind
 

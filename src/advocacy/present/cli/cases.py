@@ -188,23 +188,61 @@ def cases_open(
 
     An import opens cases only on evidence of the last --case-window-days; this opens them
     over the dates you choose. Evidence that already has a case opens none; the cases open now.
+    Evidence without a date counts as arriving now, as import takes it: it is checked when the
+    dates reach today (no --until, or a later one), and counted either way.
     """
+    kinds = list(dict.fromkeys(kind or ("responses", "mentions")))
+    for name in kinds:
+        if name not in ("responses", "mentions"):
+            raise typer.BadParameter(
+                f"case rules run on responses or mentions, not {name!r}", param_hint="--kind"
+            )
+    if until is not None and until < since:
+        raise typer.BadParameter(
+            f"--until {until:%Y-%m-%d} is before --since {since:%Y-%m-%d}: give the same day "
+            "or a later one, or leave --until out",
+            param_hint="--until",
+        )
     with open_workspace(db) as ws:
         found = ws.cases.open(
             since=since.replace(tzinfo=UTC),
             until=None if until is None else until.replace(tzinfo=UTC) + timedelta(days=1),
-            kinds=kind or ("responses", "mentions"),
+            kinds=kinds,
             actor=_actor(actor),
         )
         rules = ws.cases.rules()
     rows = [
         {"kind": name, "checked": result.checked, "opened": len(result.cases),
+         "undated": result.undated,
          "by_rule": ", ".join(f"{rule} {count}" for rule, count in result.by_rule().items())}
         for name, result in found.items()
     ]  # fmt: skip
-    emit_rows(rows, output, title="Cases opened", columns=["kind", "checked", "opened", "by_rule"])
-    if output is OutputFormat.table and not any(rule.enabled for rule in rules):
+    emit_rows(
+        rows,
+        output,
+        title="Cases opened",
+        columns=["kind", "checked", "opened", "undated", "by_rule"],
+    )
+    if output is not OutputFormat.table:
+        return
+    for name, result in found.items():
+        if result.undated:
+            console.print(_undated_sentence(name, result), markup=False, soft_wrap=True)
+    if not any(rule.enabled for rule in rules):
         console.print(NO_RULES, markup=False, soft_wrap=True)
+
+
+def _undated_sentence(kind: str, result: Any) -> str:
+    """What a backfill did with the evidence that has no date (``BulkCases``)."""
+    if result.undated_checked:
+        return (
+            f"{result.undated:,} {kind} without a date were checked as arriving now (as import "
+            "takes them)"
+        )
+    return (
+        f"{result.undated:,} {kind} without a date were not checked: they count as arriving now, "
+        "after --until (leave --until out to check them)"
+    )
 
 
 @cases_app.command("list")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -118,17 +117,16 @@ def import_command(
             mapping=mapping,
             dry_run=dry_run,
             strict=strict,
+            cases=cases,
+            case_window_days=case_window_days,
         )
         _print_import(summary, cells, output=output)
         return
-    opened = None
     with (
         open_workspace(db, create=True) as ws,
         stage_progress("rows", show=output is OutputFormat.table) as progress,
-        # One transaction: the rows and the cases they open commit together (a dry run rolls
-        # its own back, so it stays outside).
-        contextlib.nullcontext() if dry_run else ws.transaction(),
     ):
+        # The rows and the cases they open commit together, in the import's transaction.
         result = ws.import_file(
             file,
             kind=kind,
@@ -137,19 +135,14 @@ def import_command(
             dry_run=dry_run,
             strict=strict,
             progress=progress,
+            cases=cases,
+            case_window_days=case_window_days,
         )
-        if cases and not dry_run:
-            opened = ws.cases.open_for_import(
-                result.kind, result.import_id, window_days=case_window_days
-            )
     quarantined = [
         {"row": e.row_number, "column": e.column, "value": e.value, "reason": e.reason}
         for e in result.quarantine[:10]
     ]
-    summary = result.summary()
-    if opened is not None:
-        summary["cases"] = opened.to_dict()
-    _print_import(summary, quarantined, output=output)
+    _print_import(result.summary(), quarantined, output=output)
 
 
 def _print_import(
@@ -194,7 +187,8 @@ def _print_import(
     if dry_run and summary["preview"]:
         console.print(preview_table(summary["preview"]))
     if summary.get("cases") is not None:
-        console.print(cases_sentence(summary["cases"]), markup=False, soft_wrap=True)
+        for line in cases_sentences(summary["cases"]):
+            console.print(line, markup=False, soft_wrap=True)
     if quarantined:
         emit_rows(
             [{key: cell.get(key) for key in ("row", "column", "value", "reason")}
@@ -207,29 +201,46 @@ def _print_import(
         )
 
 
-def cases_sentence(cases: dict[str, Any]) -> str:
-    """What the case rules did with an import, in one line, with how to open the rest."""
+def cases_sentences(cases: dict[str, Any]) -> list[str]:
+    """What the case rules did with an import: one line, with how to open the rest, then a line
+    for records dated ahead and one for rules unlike the shipped ones, when there are any."""
     if not cases["rules"]:
-        return (
+        return [
             "cases: none opened, no enabled case rule reads these records (advocacy cases "
             "rules lists them; advocacy cases load-rules --shipped loads the shipped ones)"
-        )
+        ]
     window = f"the {cases['window_days']}-day case window"
-    since = str(cases["since"])[:10]
+    since = str(cases["since"])[:16].replace("T", " ") + " UTC"
     if cases["too_old"] and not cases["checked"]:
-        return (
+        line = (
             f"cases: none opened, all {cases['too_old']:,} records are dated before {since} "
             f"(older than {window}; to open cases on them: advocacy cases open --since DATE)"
         )
-    by_rule = ", ".join(f"{rule} {count:,}" for rule, count in cases["by_rule"].items())
-    line = f"cases: {cases['opened']:,} opened" + (f" ({by_rule})" if by_rule else "")
-    line += f" by the case rules over {cases['checked']:,} records"
-    if cases["too_old"]:
-        line += (
-            f"; {cases['too_old']:,} dated before {since} opened none (older than {window}; "
-            "to open them: advocacy cases open --since DATE)"
+    else:
+        by_rule = ", ".join(f"{rule} {count:,}" for rule, count in cases["by_rule"].items())
+        line = f"cases: {cases['opened']:,} opened" + (f" ({by_rule})" if by_rule else "")
+        line += f" by the case rules over {cases['checked']:,} records"
+        if cases.get("undated"):
+            line += f" ({cases['undated']:,} undated, checked as arriving now)"
+        if cases["too_old"]:
+            line += (
+                f"; {cases['too_old']:,} dated before {since} opened none (older than {window}; "
+                "to open them: advocacy cases open --since DATE)"
+            )
+    lines = [line]
+    if cases.get("future"):
+        lines.append(
+            f"note: {cases['future']:,} of the records checked are dated more than a day ahead "
+            "(a day and month swapped? see docs/import.md on date formats)"
         )
-    return line
+    if cases.get("differ_from_shipped"):
+        names = ", ".join(cases["differ_from_shipped"])
+        lines.append(
+            f"note: the workspace's rule(s) {names} differ from the shipped ones of this release "
+            "(advocacy cases rules shows yours; advocacy cases load-rules --shipped --dry-run "
+            "what the shipped ones would open; loading them replaces all your rules)"
+        )
+    return lines
 
 
 @app.command("status")

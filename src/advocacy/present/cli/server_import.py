@@ -86,6 +86,8 @@ def import_through_server(
     mapping: Path | None = None,
     dry_run: bool = False,
     strict: bool = False,
+    cases: bool = True,
+    case_window_days: int = 30,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Import ``file`` through the server at ``server``; return its summary and refused cells.
 
@@ -97,8 +99,8 @@ def import_through_server(
         An API token of a role that may write evidence (analyst or admin).
     file
         The file to import.
-    kind, source, mapping, dry_run, strict
-        As for ``advocacy import``.
+    kind, source, mapping, dry_run, strict, cases, case_window_days
+        As for ``advocacy import`` (the server runs the case rules as the CLI does).
 
     Returns
     -------
@@ -108,7 +110,10 @@ def import_through_server(
     for path, option in ((file, "FILE"), (mapping, "--map")):
         if path is not None and not path.is_file():
             raise InputError("no such file", file=str(path), parameter=option, fix="check the path")
-    form = {"kind": kind, "source": source, "dry_run": str(dry_run), "strict": str(strict)}
+    form = {
+        "kind": kind, "source": source, "dry_run": str(dry_run), "strict": str(strict),
+        "cases": str(cases), "case_window_days": str(case_window_days),
+    }  # fmt: skip
     with _client(server, token) as client, file.open("rb") as data:
         files: dict[str, Any] = {"file": (file.name, data, "application/octet-stream")}
         if mapping is not None:

@@ -104,6 +104,10 @@ class ImportRequest:
     kind: str
     source: str = "auto"
     strict: bool = False
+    #: Run the enabled case rules over the responses or mentions written (as the CLI does).
+    cases: bool = True
+    #: Evidence dated more than this many days back opens no case (``advocacy import``).
+    case_window_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,8 @@ def import_upload(
                 dry_run=dry_run,
                 name=upload.name,
                 actor=actor,
+                cases=upload.request.cases,
+                case_window_days=upload.request.case_window_days,
             )
     except AdvocacyError as error:
         raise _renamed(error, upload) from None

@@ -39,6 +39,12 @@ async def import_file(
     source: Annotated[str, Form(description="Survey tool that exported it, or auto.")] = "auto",
     strict: Annotated[bool, Form(description="Refuse the file on any bad row.")] = False,
     dry_run: Annotated[bool, Form(description="Check and count only; write nothing.")] = False,
+    cases: Annotated[
+        bool, Form(description="Run the enabled case rules over what is written (default).")
+    ] = True,
+    case_window_days: Annotated[
+        int, Form(ge=0, description="Evidence dated more than this many days back opens no case.")
+    ] = 30,
     mapping: Annotated[
         UploadFile | None, File(description="Mapping YAML (keys: docs/import.md).")
     ] = None,
@@ -50,7 +56,13 @@ async def import_file(
     def run() -> dict[str, Any]:
         upload = store.keep(
             actor,
-            ImportRequest(kind=kind, source=source, strict=strict),
+            ImportRequest(
+                kind=kind,
+                source=source,
+                strict=strict,
+                cases=cases,
+                case_window_days=case_window_days,
+            ),
             name=file.filename,
             data=file.file,
             mapping_name=mapping.filename if mapping else None,
