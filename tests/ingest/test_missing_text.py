@@ -14,7 +14,7 @@ import advocacy
 
 @pytest.mark.shared_data
 @pytest.mark.parametrize(
-    ("relative", "text", "rating", "quarantined", "titled"),
+    ("relative", "text", "rating", "quarantined", "titled", "dated"),
     [
         (
             "real-exports/olist-subset/olist_order_reviews_dataset.csv",
@@ -22,8 +22,16 @@ import advocacy
             "review_score",
             3_561,
             116,
+            "review_creation_date",
         ),
-        ("clothing-reviews/womens-clothing-reviews-first-1000.csv", "Review Text", "Rating", 42, 0),
+        (
+            "clothing-reviews/womens-clothing-reviews-first-1000.csv",
+            "Review Text",
+            "Rating",
+            42,
+            0,
+            None,
+        ),
     ],
 )
 def test_rated_rows_without_text_are_told_how_to_be_kept(
@@ -34,6 +42,7 @@ def test_rated_rows_without_text_are_told_how_to_be_kept(
     rating: str,
     quarantined: int,
     titled: int,
+    dated: str | None,
 ) -> None:
     path = shared_data / relative
     with path.open(encoding="utf-8", newline="") as handle:
@@ -59,7 +68,12 @@ def test_rated_rows_without_text_are_told_how_to_be_kept(
         kept = ws.import_file(path, kind=found.group(1), mapping=mapping)
         assert kept.rows_loaded == len(rows) and kept.rows_quarantined == 0
         stored = ws.db.fetchall("SELECT csat FROM responses WHERE comment IS NULL")
+        # The date the import recognised goes with them (else periods and trends are lost).
+        assert (f"submitted_at: {dated}" in note) == (dated is not None)
+        days = ws.db.fetchall("SELECT CAST(submitted_at AS DATE) FROM responses")
     assert sorted(value for (value,) in stored) == sorted(float(row[rating]) for row in blank)
+    if dated is not None:
+        assert sorted(str(day) for (day,) in days) == sorted(row[dated][:10] for row in rows)
 
 
 def test_rows_without_text_or_rating_get_no_advice(tmp_path: Path) -> None:
