@@ -17,7 +17,6 @@ import advocacy
 from advocacy.errors import InputError
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.taxonomy import assign_themes, load_taxonomy, parse_taxonomy
-from advocacy.text.taxonomy_file import name_only
 from support.cli import Outcome, advocacy_cli
 
 TAXONOMY = """
@@ -145,7 +144,7 @@ def test_a_theme_written_as_a_name_alone_loads_with_one_warning_line(tmp_path: P
 )
 def test_taxonomies_written_from_theme_names_load(names: list[str]) -> None:
     taxonomy = parse_taxonomy({"themes": [{"name": name} for name in names]})
-    assert name_only(taxonomy) == names
+    assert taxonomy.name_only() == names
 
 
 @pytest.mark.parametrize("bare", ["Other", "???", "X", "12"])

@@ -24,12 +24,13 @@ What each field does (:mod:`advocacy.text.theme_assignment` has the details):
 - ``examples`` only teach the meaning.
 
 A theme written as a name alone is marked by the words of its name and by its meaning (a
-taxonomy written from theme names is a supported start): it loads, and :func:`name_only` lists
-such themes so that ``text assign-themes`` can say they are steered by their name alone. Only a
-theme with nothing to read is refused, with the fix: no keywords, description, examples or child
-theme, and a name with no word left after stop words (``- name: X``, ``- name: "???"``,
-``- name: Other``). (Corrected: the first version also refused a name whose words another
-theme's name shares, such as "Size" beside "Sizing and fit", although meaning assigns it.)
+taxonomy written from theme names is a supported start): it loads, and
+:meth:`Taxonomy.name_only` lists such themes so that ``text assign-themes`` can say they are
+steered by their name alone. Only a theme with nothing to read is refused, with the fix: no
+keywords, description, examples or child theme, and a name with no word left after stop words
+(``- name: X``, ``- name: "???"``, ``- name: Other``). (Corrected: the first version also
+refused a name whose words another theme's name shares, such as "Size" beside "Sizing and
+fit", although meaning assigns it.)
 
 The file is validated with pydantic models (:class:`TaxonomyFile`, :class:`ThemeSpec`): every
 error names the file, the line, the theme and the fix. How the themes are assigned to texts is
@@ -56,7 +57,6 @@ __all__ = [
     "TaxonomyTheme",
     "ThemeSpec",
     "load_taxonomy",
-    "name_only",
     "parse_taxonomy",
     "promote",
     "save_taxonomy",
@@ -125,6 +125,31 @@ class Taxonomy:
     @property
     def names(self) -> list[str]:
         return [theme.name for theme in self.themes]
+
+    def name_only(self) -> list[str]:
+        """The themes written as a name alone: assigned by the meaning of their name only.
+
+        A theme with no keywords, description, examples or child theme is assigned by the
+        words of its name and their meaning; nothing else steers it, so what it takes is worth
+        a look.
+
+        Returns
+        -------
+        list of str
+            Their names, in the taxonomy's order.
+
+        Examples
+        --------
+        >>> billing = TaxonomyTheme("Billing", keywords=("invoice",))
+        >>> Taxonomy((billing, TaxonomyTheme("Staff"))).name_only()
+        ['Staff']
+        """
+        parents = {theme.parent for theme in self.themes}
+        return [
+            theme.name
+            for theme in self.themes
+            if not (theme.keywords or theme.description or theme.examples or theme.name in parents)
+        ]
 
 
 def _phrases(value: Any) -> Any:
@@ -238,36 +263,6 @@ def _taxonomy(document: Document) -> Taxonomy:
     return taxonomy
 
 
-def name_only(taxonomy: Taxonomy) -> list[str]:
-    """The themes written as a name alone: assigned by the meaning of their name only.
-
-    A theme with no keywords, description, examples or child theme is assigned by the words of
-    its name and their meaning; nothing else steers it, so what it takes is worth a look.
-
-    Parameters
-    ----------
-    taxonomy
-        The themes.
-
-    Returns
-    -------
-    list of str
-        Their names, in the taxonomy's order.
-
-    Examples
-    --------
-    >>> billing = TaxonomyTheme("Billing", keywords=("invoice",))
-    >>> name_only(Taxonomy((billing, TaxonomyTheme("Staff"))))
-    ['Staff']
-    """
-    parents = {theme.parent for theme in taxonomy.themes}
-    return [
-        theme.name
-        for theme in taxonomy.themes
-        if not (theme.keywords or theme.description or theme.examples or theme.name in parents)
-    ]
-
-
 def _unreadable(taxonomy: Taxonomy) -> list[int]:
     """The themes with nothing to read: written as a name alone, with no word in the name.
 
@@ -279,7 +274,7 @@ def _unreadable(taxonomy: Taxonomy) -> list[int]:
     from advocacy.text.theme_names import STOP_WORDS
 
     stop = frozenset().union(*STOP_WORDS.values())
-    bare = set(name_only(taxonomy))
+    bare = set(taxonomy.name_only())
     return [
         index
         for index, theme in enumerate(taxonomy.themes)

@@ -490,12 +490,12 @@ def assign_command(
     db: DbOption = None,
 ) -> None:
     """Assign every text to the taxonomy's themes (multi-label; keywords and meaning)."""
-    from advocacy.text.taxonomy_file import load_taxonomy, name_only
+    import advocacy
 
     with open_workspace(db) as ws:
         counts = ws.text.assign_themes(taxonomy, threshold=threshold)
     emit_rows(counts.to_dict("records"), output, title="Curated themes")
-    for name in name_only(load_taxonomy(taxonomy)):
+    for name in advocacy.load_taxonomy(taxonomy).name_only():
         error_console.print(
             f"warning: theme {name!r} is assigned by the meaning of its name only; "
             "add keywords or a description to steer it",
