@@ -215,13 +215,10 @@ def _content_key_notes(
         found = db.fetchone(
             f'SELECT count(DISTINCT t."{key}") FROM {kind.table} AS t '
             'JOIN stage_content_keys AS s ON t."text" = s."text" '
-            f'AND json_extract_string(t.attrs, ?) = s."{key}" '
+            # ->> a key: both DuckDB and PostgreSQL read the attrs' member by its name.
+            f'AND (t.attrs ->> CAST(? AS VARCHAR)) = s."{key}" '
             f'WHERE t."{key}" LIKE ? AND length(t."{key}") = ?',
-            [
-                '$."' + column.replace("\\", "\\\\").replace('"', '\\"') + '"',
-                f"{DERIVED_KEY_PREFIX}%",
-                len(DERIVED_KEY_PREFIX) + 24,
-            ],
+            [column, f"{DERIVED_KEY_PREFIX}%", len(DERIVED_KEY_PREFIX) + 24],
         )
     finally:
         db.execute('DROP TABLE IF EXISTS "stage_content_keys"')
