@@ -208,20 +208,23 @@ def _content_key_notes(
 
     Earlier versions kept a post's id column in ``attrs`` and keyed each post by all it held;
     once the column is taken as the id, the same file imported again adds its posts a second
-    time under their ids.
+    time under their ids. A stored post is the same record only when it has the same text *and*
+    the same id in its ``attrs``: different reviews often share a short text ("recomendo").
     """
     key = kind.key[0]
     column = next((d["column"] for d in detected if d["field"] == key), None)
     if column is None or "text" not in kind.field_names:
         return []
-    texts = validated.rows.select(["text"])
-    db.load_temporary("stage_content_keys", texts, {"text": "VARCHAR"})
+    rows = validated.rows.select(["text", key])
+    db.load_temporary("stage_content_keys", rows, {"text": "VARCHAR", key: "VARCHAR"})
     try:
         found = db.fetchone(
             f'SELECT count(DISTINCT t."{key}") FROM {kind.table} AS t '
             'JOIN stage_content_keys AS s ON t."text" = s."text" '
+            # ->> a key: both DuckDB and PostgreSQL read the attrs' member by its name.
+            f'AND (t.attrs ->> CAST(? AS VARCHAR)) = s."{key}" '
             f'WHERE t."{key}" LIKE ? AND length(t."{key}") = ?',
-            [f"{DERIVED_KEY_PREFIX}%", len(DERIVED_KEY_PREFIX) + 24],
+            [column, f"{DERIVED_KEY_PREFIX}%", len(DERIVED_KEY_PREFIX) + 24],
         )
     finally:
         db.execute('DROP TABLE IF EXISTS "stage_content_keys"')

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from advocacy.text.markup import without_markup
@@ -24,6 +26,10 @@ def _words(text: str) -> list[str]:
         ("see https://t.co/x and www.shop.example @user", "see and"),
         ("onmouseover = steal() rude staff", "rude staff"),
         ("<!-- a comment --> fine", "fine"),
+        ("top['al'+'ert'](1) eval(atob('YQ==')) sturdy", "sturdy"),
+        ("{{constructor.constructor('alert(1)')()}} document.write('x') soft", "soft"),
+        ("'; DROP TABLE users;-- =cmd|'/C warm", "'; DROP TABLE warm"),
+        ("data:text/html;base64,PHNjcmlwdD4= alert`1` fits", "fits"),
     ],
 )
 def test_markup_and_code_go_and_the_words_beside_them_stay(text: str, kept: str) -> None:
@@ -39,6 +45,14 @@ def test_markup_and_code_go_and_the_words_beside_them_stay(text: str, kept: str)
         "Available in two color(s), waist.however fits.",
         "I <3 it, 10/10, 5* service!",
         "Größe passt, qualité top, 質がいい",
+        # Words glued to punctuation (the review of the hostile lane; Olist and MARC-en texts
+        # lost words so): each is read as the words around the punctuation.
+        "sandals(brown)are nice, Sneakers(size 9)fit",
+        "ok;thanks, great product|fast, Price->too high",
+        "Data:great, it's good=) and =D, 2+2=4 lol",
+        "cost $60 or 50$, entrega rapida;mas frete caro, anteontem(18/12)",
+        "i bought it(the red one), produto(kit aluminio(5), rápida(postagem)",
+        "the best book about Fairy`s, {individually} wrapped",
     ],
 )
 def test_prose_that_only_looks_like_code_is_kept(text: str) -> None:
@@ -47,7 +61,21 @@ def test_prose_that_only_looks_like_code_is_kept(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "giant", ["<" * 20_000, "a" * 20_000 + "(", "<a " * 7_000, "&lt;" * 5_000, "ab;" * 7_000]
+    ("giant", "left"),
+    [
+        ("<" * 20_000, "<" * 20_000),  # no tag: kept as it is
+        ("a" * 20_000 + "(", "a" * 20_000 + "("),
+        ("<a " * 7_000, ""),  # 7,000 unclosed tags, each taken out
+        ("&lt;a " * 5_000, ""),  # the same, escaped
+        ("ab;" * 7_000, "ab;" * 7_000),
+        ("alert(1) " * 2_200, ""),  # 2,200 code words
+    ],
 )
-def test_giant_hostile_strings_are_read_through(giant: str) -> None:
-    assert len(without_markup(giant)) <= len(giant)
+def test_giant_hostile_strings_are_read_through_in_linear_time(giant: str, left: str) -> None:
+    started = time.process_time()
+    out = without_markup(giant)
+    took = time.process_time() - started
+    assert out.split() == left.split()
+    # Linear patterns read 20,000 characters in milliseconds (under 0.1 s measured on a loaded
+    # machine); a pattern that backtracks takes seconds to hours on these.
+    assert took < 1.0

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 import advocacy
 from advocacy.errors import InputError
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.taxonomy import assign_themes, load_taxonomy, parse_taxonomy
-from support.cli import advocacy_cli
+from support.cli import Outcome, advocacy_cli
 
 TAXONOMY = """
 themes:
@@ -77,8 +78,21 @@ def test_a_word_of_a_description_is_weaker_evidence_than_a_keyword(
     # meaning is near the theme it keeps it, at that similarity, never a keyword's full score.
     shoes = themes_of["Very comfortable shoes."]
     working = themes_of["Works great for my use."]
-    assert set(shoes) <= {"Size and fit"} and all(0 < s < 1 for s in shoes.values())
-    assert set(working) <= {"Quality"} and all(0 < s < 1 for s in working.values())
+    assert shoes.get("Size and fit", 0.0) < 1 and set(shoes) <= {"Size and fit"}
+    assert working.get("Quality", 0.0) < 1 and set(working) <= {"Quality"}
+    # The same words as keywords do mark those texts at 1.0: the checks above can fail.
+    keyed = parse_taxonomy(
+        yaml.safe_load(
+            TAXONOMY.replace(
+                "[size, fit, small, tight]", "[size, fit, small, tight, shoes]"
+            ).replace("[broke, quality, cheap, stopped working]", "[broke, quality, working]")
+        )
+    )
+    texts = ["Very comfortable shoes.", "Works great for my use."]  # real, as themes_of read
+    scores = assign_themes(texts, keyed, embedder=default_embedder())
+    for text, row in zip(texts, scores, strict=True):
+        theme = "Size and fit" if "shoes" in text else "Quality"
+        assert row[keyed.names.index(theme)] == 1.0
     # A keyword still marks its theme at 1.0, and a described word its theme where meant.
     assert themes_of["Nice size Used on vacation Kept my clothes organized and clean"] == {
         "Size and fit": 1.0
@@ -87,31 +101,59 @@ def test_a_word_of_a_description_is_weaker_evidence_than_a_keyword(
     assert set(damaged) == {"Delivery"} and 0 < damaged["Delivery"] < 1
 
 
-def test_a_theme_nothing_could_mark_is_refused_with_the_fix(tmp_path: Path) -> None:
+def _assign_cli(tmp_path: Path, taxonomy: str) -> Outcome:
     path = tmp_path / "taxonomy.yaml"
-    path.write_text(TAXONOMY + "- name: X\n", encoding="utf-8")
+    path.write_text(taxonomy, encoding="utf-8")
     workspace = tmp_path / "ws.duckdb"
     advocacy.open(str(workspace), create=True).close()
-    assigned = advocacy_cli(
-        "text", "assign-themes", "--taxonomy", str(path), "--db", str(workspace)
-    )
+    return advocacy_cli("text", "assign-themes", "--taxonomy", str(path), "--db", str(workspace))
+
+
+def test_a_theme_with_nothing_to_read_is_refused_with_the_fix(tmp_path: Path) -> None:
+    assigned = _assign_cli(tmp_path, TAXONOMY + "- name: X\n")
     assert assigned.returncode == 1
     assert "line 18: themes[6].name: theme 'X' has no keywords, description or examples" in (
         assigned.stderr
     )
-    assert "fix: add 'keywords: [...]'" in assigned.stderr
+    assert "fix: rename it to what it covers, or add 'keywords: [...]'" in assigned.stderr
+
+
+def test_a_theme_written_as_a_name_alone_loads_with_one_warning_line(tmp_path: Path) -> None:
+    assigned = _assign_cli(tmp_path, TAXONOMY + "- name: Mystery\n- name: Returns\n")
+    assert assigned.returncode == 0, assigned.stderr
+    warnings = [line for line in assigned.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: theme {name!r} is assigned by the meaning of its name only; add keywords "
+        "or a description to steer it"
+        for name in ("Mystery", "Returns")
+    ]
 
 
 @pytest.mark.parametrize(
-    "themes",
+    "names",
     [
-        [{"name": "Delivery"}, {"name": "Other"}],  # a stop word
-        [{"name": "Prices"}, {"name": "Price", "keywords": ["cost"]}],  # another theme's word
+        # Taxonomies written from theme names (the review of the taxfit lane): names another
+        # theme's name shares, two-letter names and names in other scripts all load.
+        ["Size", "Fit", "Sizing and fit"],
+        ["Delivery", "Late delivery", "Price"],
+        ["Food quality", "Food prices", "Service quality", "Service speed"],
+        ["UI", "UX", "Price"],
+        ["TV", "Remote", "Sound"],
+        ["配送", "品質", "価格"],
     ],
 )
-def test_themes_that_no_word_marks_are_refused(themes: list[dict[str, object]]) -> None:
-    with pytest.raises(InputError, match=r"themes\[\d\]\.name: theme '(Other|Prices)' has no"):
+def test_taxonomies_written_from_theme_names_load(names: list[str]) -> None:
+    taxonomy = parse_taxonomy({"themes": [{"name": name} for name in names]})
+    assert taxonomy.name_only() == names
+
+
+@pytest.mark.parametrize("bare", ["Other", "???", "X", "12"])
+def test_a_name_with_no_word_to_read_is_refused(bare: str) -> None:
+    themes = [{"name": "Delivery"}, {"name": bare}]
+    with pytest.raises(InputError, match=r"themes\[2\]\.name: theme .* has no keywords"):
         parse_taxonomy({"themes": themes})
+    # With a description or keywords it loads.
+    parse_taxonomy({"themes": [{"name": "Delivery"}, {"name": bare, "keywords": ["misc"]}]})
 
 
 def test_a_theme_written_as_a_name_alone_is_marked_by_its_name(shared_data: Path) -> None:

@@ -5,7 +5,8 @@ Review exports hold ratings without a written review (3,561 of Olist's 6,123 rev
 "required: the cell is empty", and the ratings they carry would be lost to a user who does not
 know the way round. :func:`missing_text_notes` says how many of them hold a rating or a title,
 and the import that keeps them: as responses, whose comment is optional, with the rating as
-CSAT (on its scale), or a title put in as the text through the file ``quarantine export`` writes.
+CSAT (on its scale) and the date the import recognised as the response's date, or a title put
+in as the text through the file ``quarantine export`` writes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pyarrow.compute as pc
 
 from advocacy.ingest.post_columns import TITLE
 from advocacy.ingest.raw import Adapted
+from advocacy.model import FieldType
 
 __all__ = ["EMPTY_REASON", "missing_text_notes"]
 
@@ -23,6 +25,8 @@ EMPTY_REASON = "required: the cell is empty"
 #: The field of the written text, and the field of a star rating, of kinds that need a text.
 TEXT_FIELD = "text"
 RATING_FIELD = "rating"
+#: The date field of a response, where the date the import recognised goes.
+RESPONSE_DATE_FIELD = "submitted_at"
 #: CSAT's default scale: a rating on another needs its scale in the mapping.
 CSAT_SCALE = (1.0, 5.0)
 
@@ -70,7 +74,9 @@ def missing_text_notes(adapted: Adapted, empty_rows: int) -> list[str]:
         return []
     said = f"{empty_rows:,} row(s) were quarantined because their text ('{column}') is empty"
     if rated:
-        mapping = f"columns: {{csat: {rating}, comment: {column}}}"
+        dated = _date_column(adapted)
+        date = f", {RESPONSE_DATE_FIELD}: {dated}" if dated is not None else ""
+        mapping = f"columns: {{csat: {rating}, comment: {column}{date}}}"
         scale = _scale(rows.column(rating))
         if scale is not None:
             mapping += (
@@ -89,6 +95,19 @@ def missing_text_notes(adapted: Adapted, empty_rows: int) -> list[str]:
             "quarantine export writes and import that file"
         )
     return [said + "; " + "; ".join(parts)]
+
+
+def _date_column(adapted: Adapted) -> str | None:
+    """The column the import recognised as the rows' date (a mention's ``posted_at``), if any:
+    without it in the mapping the responses would keep their dates only in ``attrs``."""
+    return next(
+        (
+            adapted.fields[item.name]
+            for item in adapted.kind.fields
+            if item.type is FieldType.TIMESTAMP and item.name in adapted.fields
+        ),
+        None,
+    )
 
 
 def _scale(values: pa.ChunkedArray) -> tuple[float, float] | None:

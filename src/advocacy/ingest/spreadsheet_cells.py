@@ -13,7 +13,11 @@ a stray character with nothing gained) and mark them with the cell style Excel g
 ``'=...`` (``quotePrefix``), so editing the cell keeps it text. Only a text that already begins
 with apostrophes before a trigger gains one ``'`` there too (:func:`protect_apostrophes`), so the
 reader, which takes one off such texts (exports of earlier versions prefixed every would-be
-formula), gives back every text unchanged.
+formula), gives back every text unchanged. A spreadsheet shows that one ``'`` (a stored
+``'@twice`` is shown as ``''@twice``): the reader cannot tell this version's exports from
+earlier ones without each cell's style (``readers._read_xlsx`` reads values only), and without
+the ``'`` an import would turn ``'@twice`` into ``@twice``. Only a text that begins with
+apostrophes *and then* ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is shown so.
 
 To make the two directions exact inverses, a text that already begins with apostrophes followed
 by a trigger character (``'=1``) also gains one more ``'`` on the way out; on the way in, one

@@ -26,21 +26,42 @@ _TAG = re.compile(
     r"<[/!?]?[A-Za-z][^<>]{0,500}>|<!--.{0,2000}?-->|<[/!?]?[A-Za-z][\w:-]{0,40}", re.S
 )
 #: Addresses of the schemes a link or a script runs through, ``www.`` addresses, @handles ("Big
-#: data: the future" keeps its words: an address has no space after its scheme).
+#: data: the future" keeps its words: an address has no space after its scheme; a ``data:``
+#: address names a media type, ``data:text/html,...``, so "Data:great" is prose).
 _ADDRESS = re.compile(
-    r"(?:\b(?:https?|ftp|file|javascript|vbscript|data|mailto):(?=\S)|www\.)\S{0,500}"
+    r"(?:\b(?:https?|ftp|file|javascript|vbscript|mailto):(?=\S)|\bdata:[\w.+-]{1,60}/|www\.)"
+    r"\S{0,500}"
     r"|(?<![\w.])@[^\W_][\w.]{0,60}",
     re.IGNORECASE,
 )
 #: An event attribute outside a tag (``onerror=alert(1)``, ``onload = "x()"``).
 _EVENT = re.compile(r"\bon[a-z]{3,20}\s*=\s*(?:\"[^\"]{0,500}\"|'[^']{0,500}'|\S{0,500})", re.I)
-#: A word that is code: it holds = { } < > \ $ ` or | , or ; between two characters, or is a call
-#: (``alert(1)``, ``alert(document.cookie)``; not "hips(" before a space nor "color(s)"). A dotted
-#: name alone (``document.cookie``) is left: prose without a space after its full stop
-#: ("waist.however") looks the same.
+#: Functions scripts call to show they ran or to run more (``alert(1)``): a call of one of them
+#: is code whatever its arguments.
+_SINKS = (
+    "alert|prompt|confirm|eval|atob|btoa|fetch|require|import|setTimeout|setInterval|Function|"
+    "fromCharCode|expression|execScript|write|writeln"
+)
+#: A word that is code: it holds \\, a template or object (``{{``, ``}}``, ``{"``; not
+#: "{great}"), a backtick not between letters ("Fairy`s" is prose), ``${`` or ``$(`` (not a
+#: price, "$60", nor "$s"), ``||``, ``&&``, ``==``, ``!=``, a comment after a ``;`` (``;--``,
+#: ``;//``), a pipe into a quote (``cmd|'``), an index or call by brackets (``['al'``,
+#: ``](1)``), a name given a value (``x=1``, ``src='a'``; not "=)" nor "2+2=4"), or a call: of a
+#: script function (``alert(1)``), of a dotted or camelCase name (``document.write(``,
+#: ``getElementById(``) or with no or quoted arguments (``f()``, ``f('a')``). Punctuation that
+#: prose glues words with is not code: "sandals(brown)are nice", "ok;thanks", "great
+#: product|fast", "Price->too high" and "rápida(postagem)" keep their words (the word splitter
+#: cuts there), and so does a dotted name alone (``document.cookie``: prose without a space
+#: after its full stop, "waist.however", looks the same).
 _CODE = re.compile(
     r"(?<!\S)\S{0,200}?"  # tried from the start of each word only: linear
-    r"(?:[={}<>\\$`|]|\S;\S|\b[A-Za-z_]\w{0,60}\((?!s\))(?=\S))"
+    r"(?:\\|\{[{\"'$%#]|\}\}|(?<![^\W\d_])`|`(?![^\W\d_])|\$[{(]"
+    r"|\|\||&&|[=!]=|;(?:--|//)|\|'|\[['\"]|\]\("
+    r"|(?<=[A-Za-z_\]'\"])=(?![DPp](?!\S))(?=[\w'\"`\[{<$-])"
+    rf"|\b(?:{_SINKS})\("
+    r"|\b[A-Za-z_$][\w$]{0,60}(?:\.[A-Za-z_$][\w$]{0,60}){1,5}\("
+    r"|\b[a-z]{1,30}[A-Z]\w{0,60}\("
+    r"|\b[A-Za-z_]\w{0,60}\([)'\"`])"
     r"\S{0,200}"
 )
 #: A character one of the above needs: a text without any is returned as it is, unscanned.

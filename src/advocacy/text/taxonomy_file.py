@@ -23,10 +23,14 @@ What each field does (:mod:`advocacy.text.theme_assignment` has the details):
   does not make "Very comfortable shoes." a complaint about size at a keyword's score);
 - ``examples`` only teach the meaning.
 
-A theme written as a name alone is marked by the words of its name and by its meaning. A theme
-that nothing could mark (no keywords, description, examples or child theme, and a name with no
-word of its own: ``- name: X``, ``- name: Other``) is refused with the fix, rather than left
-silently empty.
+A theme written as a name alone is marked by the words of its name and by its meaning (a
+taxonomy written from theme names is a supported start): it loads, and
+:meth:`Taxonomy.name_only` lists such themes so that ``text assign-themes`` can say they are
+steered by their name alone. Only a theme with nothing to read is refused, with the fix: no
+keywords, description, examples or child theme, and a name with no word left after stop words
+(``- name: X``, ``- name: "???"``, ``- name: Other``). (Corrected: the first version also
+refused a name whose words another theme's name shares, such as "Size" beside "Sizing and
+fit", although meaning assigns it.)
 
 The file is validated with pydantic models (:class:`TaxonomyFile`, :class:`ThemeSpec`): every
 error names the file, the line, the theme and the fix. How the themes are assigned to texts is
@@ -121,6 +125,31 @@ class Taxonomy:
     @property
     def names(self) -> list[str]:
         return [theme.name for theme in self.themes]
+
+    def name_only(self) -> list[str]:
+        """The themes written as a name alone: assigned by the meaning of their name only.
+
+        A theme with no keywords, description, examples or child theme is assigned by the
+        words of its name and their meaning; nothing else steers it, so what it takes is worth
+        a look.
+
+        Returns
+        -------
+        list of str
+            Their names, in the taxonomy's order.
+
+        Examples
+        --------
+        >>> billing = TaxonomyTheme("Billing", keywords=("invoice",))
+        >>> Taxonomy((billing, TaxonomyTheme("Staff"))).name_only()
+        ['Staff']
+        """
+        parents = {theme.parent for theme in self.themes}
+        return [
+            theme.name
+            for theme in self.themes
+            if not (theme.keywords or theme.description or theme.examples or theme.name in parents)
+        ]
 
 
 def _phrases(value: Any) -> Any:
@@ -219,41 +248,42 @@ def _taxonomy(document: Document) -> Taxonomy:
                 theme.parent,
             )
     taxonomy = Taxonomy(tuple(themes))
-    for index in _unmarked(taxonomy):
+    for index in _unreadable(taxonomy):
         name = themes[index].name
         raise fail(
             index,
             "name",
             f"theme {name!r} has no keywords, description or examples, and its name has no "
-            "word that can mark a text (three letters or more, no stop word, used by no other "
-            "theme): no text would get it",
-            f"add 'keywords: [...]' (words that mark {name!r} in a text) or a "
-            "'description:' of what it covers",
+            "word to read (a word of two letters or more that is no stop word): nothing can "
+            "say which texts it covers",
+            f"rename it to what it covers, or add 'keywords: [...]' (words that mark {name!r} "
+            "in a text) or a 'description:' of what it covers",
             name,
         )
     return taxonomy
 
 
-def _unmarked(taxonomy: Taxonomy) -> list[int]:
-    """The themes nothing can assign: no keywords, description, examples, child or name word.
+def _unreadable(taxonomy: Taxonomy) -> list[int]:
+    """The themes with nothing to read: written as a name alone, with no word in the name.
 
-    A theme written as a name alone is marked by the words of its name
-    (:func:`~advocacy.text.theme_keywords.seed_keywords`) and by its meaning; a parent by its
-    children. A name with no word that can mark a theme ("X", "Other", or a word another
-    theme's name shares) leaves nothing, and the theme would stay empty without a word said.
+    A name's word counts when it is no stop word (of any language theme names know) and not
+    a number, and has two letters or more ("UI", "TV") or is not ASCII (a Chinese or Japanese
+    name). "X", "???" and "Other" leave nothing for keywords or meaning to go on.
     """
-    from advocacy.text.theme_keywords import seed_keywords
+    from advocacy.text.phrases import words
+    from advocacy.text.theme_names import STOP_WORDS
 
-    parents = {theme.parent for theme in taxonomy.themes}
-    bare = [
+    stop = frozenset().union(*STOP_WORDS.values())
+    bare = set(taxonomy.name_only())
+    return [
         index
         for index, theme in enumerate(taxonomy.themes)
-        if not (theme.keywords or theme.description or theme.examples or theme.name in parents)
+        if theme.name in bare
+        and not any(
+            (len(word) >= 2 or not word.isascii()) and not word.isdigit() and word not in stop
+            for word in words(theme.name.replace("_", " "))
+        )
     ]
-    if not bare:
-        return []
-    seeds = seed_keywords(taxonomy)
-    return [index for index in bare if not seeds[index]]
 
 
 def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
@@ -275,7 +305,7 @@ def parse_taxonomy(data: Any, *, path: str = "<taxonomy>") -> Taxonomy:
     ------
     InputError
         When ``data`` has no ``themes`` list, a theme is listed twice, its parent is missing or
-        nothing could mark it (no keywords, description, examples, child or word of its name).
+        it has nothing to read (no keywords, description, examples, child or word in its name).
     ValidationError
         When a theme is malformed, with the field at fault.
 
@@ -306,7 +336,7 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     ------
     InputError
         When the file does not exist or cannot be read, or a theme is listed twice, has a
-        missing parent or nothing could mark it.
+        missing parent or nothing to read (:func:`parse_taxonomy`).
     ValidationError
         When a theme is malformed, with the file, line and field at fault.
 

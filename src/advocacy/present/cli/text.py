@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from advocacy import display
-from advocacy.present.cli.app import app, open_workspace, say
+from advocacy.present.cli.app import app, error_console, open_workspace, say
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -490,9 +490,19 @@ def assign_command(
     db: DbOption = None,
 ) -> None:
     """Assign every text to the taxonomy's themes (multi-label; keywords and meaning)."""
+    import advocacy
+
     with open_workspace(db) as ws:
         counts = ws.text.assign_themes(taxonomy, threshold=threshold)
     emit_rows(counts.to_dict("records"), output, title="Curated themes")
+    for name in advocacy.load_taxonomy(taxonomy).name_only():
+        error_console.print(
+            f"warning: theme {name!r} is assigned by the meaning of its name only; "
+            "add keywords or a description to steer it",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @text_app.command("promote-theme")
