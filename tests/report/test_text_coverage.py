@@ -150,3 +150,29 @@ def test_theme_card_of_unread_texts_says_what_their_stars_imply(
         for share, low, high in ((negative, 1, 2), (neutral, 3, 3), (positive, 4, 5)):
             expected = sum(low <= star <= high for star in given) / len(given)
             assert int(share) == round(100 * expected)
+
+
+def test_a_comment_of_markup_alone_is_never_a_theme_quote(tmp_path: Path) -> None:
+    # Review of the hostile lane: the report's whole-comment quotes skipped the test the
+    # sentence quotes make, so a comment of markup alone could stand for a theme.
+    from advocacy.report.sections.text import theme_quotes
+
+    hostile, real = "<script>alert(1)</script>", "The refund never came and nobody answered."
+    features = pd.DataFrame(
+        {
+            "document_kind": ["mention", "mention"],
+            "document_id": ["1", "2"],
+            "sentiment": ["negative", "negative"],
+            "text": [hostile, real],
+        }
+    )
+    themes = pd.DataFrame(
+        {
+            "theme_id": ["t1"],
+            "sentiment_mix": [{"negative": 1.0}],
+            "quotes": [[hostile, real]],
+        }
+    )
+    with advocacy.open(tmp_path / "w.duckdb") as ws:
+        quotes = theme_quotes(ws, features, themes)
+    assert quotes["t1"] == [("", real)]

@@ -24,6 +24,7 @@ from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.pii import redact
+from advocacy.text.sentence_quotes import says_something
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -230,8 +231,13 @@ def theme_quotes(
             if len(quotes) >= per_theme:
                 break
             clean = _cut(text)
-            # A comment that holds a quote already shown (or is held by one) adds nothing.
-            if clean and not any(clean in quote or quote in clean for _, quote in quotes):
+            # A comment that holds a quote already shown (or is held by one) adds nothing, and
+            # one of punctuation or markup alone ("??") says nothing.
+            if (
+                clean
+                and says_something(clean)
+                and not any(clean in quote or quote in clean for _, quote in quotes)
+            ):
                 quotes.append(("", clean))
         chosen[theme_id] = quotes
     return chosen
