@@ -55,3 +55,37 @@ def test_a_card_with_a_positive_effect_but_mostly_complaints_quotes_complaints()
     [card] = _cards(themes, quotes, Principal("ana", Role.analyst), None, Filters())
     assert card.impact_word == "raises NPS"  # the effect is told beside the quotes ...
     assert card.quotes == ["It broke after two days."]  # ... which say what most feel
+
+
+def test_a_card_of_unread_texts_says_no_sentiment_and_a_partly_read_one_says_how_much() -> None:
+    # Audit finding 3 on the web: a theme of Portuguese reviews (not read) showed "0% negative
+    # · 0% neutral · 0% positive"; a partly read theme's shares were over all its texts.
+    import pandas as pd
+    import pytest
+
+    from advocacy.access.roles import Principal, Role
+    from advocacy.present.web.filters import Filters
+    from advocacy.present.web.pages.theme_cards import _cards
+
+    themes = pd.DataFrame(
+        {
+            "theme_id": ["discovered-01", "discovered-02"],
+            "name": ["entrega / prazo", "delivery / time"],
+            "size": [400, 200],
+            "keywords": [["entrega"], ["delivery"]],
+            "sentiment_mix": [
+                {"no sentiment": 1.0},
+                {"negative": 0.3, "positive": 0.1, "no sentiment": 0.6},
+            ],
+            "effect": [None, None],
+            "effect_low": [None, None],
+            "effect_high": [None, None],
+            "n_mentioning": [0, 0],
+        }
+    )
+    quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])
+    unread, partly = _cards(themes, quotes, Principal("ana", Role.analyst), None, Filters())
+    assert unread.read == 0.0
+    assert partly.read == 0.4
+    assert dict(partly.mix) == pytest.approx({"negative": 0.75, "neutral": 0.0, "positive": 0.25})
+    assert partly.leaning == "negative"

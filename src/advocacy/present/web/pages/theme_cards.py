@@ -34,7 +34,7 @@ class ThemeCard:
     name: str
     size: int
     keywords: str
-    mix: list[tuple[str, float]]  # (label, share) in the order of the bar
+    mix: list[tuple[str, float]]  # (label, share of the texts read) in the order of the bar
     leaning: str  # negative or positive: what the quotes say
     impact: str  # NPS effect with its interval, or ""
     impact_real: bool
@@ -43,11 +43,25 @@ class ThemeCard:
     quotes: list[str] = field(default_factory=list)
     link: str | None = None
     emerging: bool = False
+    read: float = 1.0  # share of its texts that have a sentiment (0: none was read)
 
 
-def _mix(value: Any) -> list[tuple[str, float]]:
+def _mix(value: Any) -> tuple[list[tuple[str, float]], float]:
+    """The sentiment shares of a theme's texts that were read, and the share read.
+
+    Texts in a language the model does not read (or non-answers) have no sentiment: the bar is
+    over the texts read, never "0% negative, 0% neutral, 0% positive" for a theme none of whose
+    texts was read (audit finding 3, on the web).
+
+    >>> _mix({"negative": 0.1, "positive": 0.1, "no sentiment": 0.8})
+    ([('negative', 0.5), ('neutral', 0.0), ('positive', 0.5)], 0.2)
+    """
     shares = dict(value) if isinstance(value, dict) else {}
-    return [(label, float(shares.get(label, 0.0) or 0.0)) for label in LABELS]
+    raw = [(label, float(shares.get(label, 0.0) or 0.0)) for label in LABELS]
+    read = round(sum(share for _, share in raw), 3)
+    if read <= 0:
+        return [(label, 0.0) for label in LABELS], 0.0
+    return [(label, share / read) for label, share in raw], min(read, 1.0)
 
 
 def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = False) -> str:
@@ -130,7 +144,7 @@ def _cards(
     cards = []
     for original, row in zip(themes.to_dict("records"), shown.to_dict("records"), strict=True):
         theme_id = str(original["theme_id"])
-        mix = _mix(original.get("sentiment_mix"))
+        mix, read = _mix(original.get("sentiment_mix"))
         effect: Any = original.get("effect")
         low: Any = original.get("effect_low")
         high: Any = original.get("effect_high")
@@ -164,6 +178,7 @@ def _cards(
                 quotes=by_theme.get((theme_id, side), [])[:QUOTES_PER_CARD],
                 link=link,
                 emerging=bool(original.get("emerging")),
+                read=read,
             )
         )
     return sorted(cards, key=lambda card: -card.size)

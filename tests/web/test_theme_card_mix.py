@@ -1,0 +1,39 @@
+"""The text page's theme cards say what was read (audit finding 3, on the web): a theme of
+Portuguese reviews, which the model does not read, showed "0% negative · 0% neutral · 0%
+positive"; it now says no text was read. Real reviews from ``../shared/data`` (Olist)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from fastapi.testclient import TestClient
+
+import advocacy
+from advocacy.access import create_token
+from advocacy.present.web import create_app
+
+
+def test_cards_of_unread_reviews_say_no_sentiment(shared_data: Path, tmp_path: Path) -> None:
+    source = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    reviews = pd.read_csv(source, dtype=str)
+    reviews = reviews[reviews["review_comment_message"].fillna("").str.split().str.len() >= 6]
+    path = tmp_path / "reviews.csv"
+    pd.DataFrame({"text": reviews["review_comment_message"].head(200), "platform": "store"}).to_csv(
+        path, index=False
+    )
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url) as ws:
+        ws.import_file(path, kind="mentions")
+        ws.text.analyze()
+        ws.text.discover_themes()
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    with TestClient(create_app(url), base_url="https://testserver") as client:
+        page = client.get("/text", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200, page.text[:500]
+    cards = re.findall(r'<li class="card".*?</li>', page.text, flags=re.S)
+    assert cards
+    for card in cards:
+        assert "No sentiment: none of its texts was read" in card
+        assert "0% negative" not in card and "sentiment-bar" not in card
