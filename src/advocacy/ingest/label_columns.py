@@ -22,7 +22,14 @@ import pyarrow.compute as pc
 from advocacy.errors import InputError
 from advocacy.ingest.raw import Adapted
 
-__all__ = ["SENTIMENT_LABELS", "FileLabel", "LabelColumn", "label_column", "labelled_rows"]
+__all__ = [
+    "SENTIMENT_LABELS",
+    "FileLabel",
+    "LabelColumn",
+    "label_column",
+    "labelled_rows",
+    "row_numbers",
+]
 
 #: The values a label column holds.
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
@@ -125,9 +132,13 @@ def label_column(adapted: Adapted, *, file: str) -> LabelColumn:
     )
 
 
-def _row_numbers(first: int, count: int, skipped: tuple[int, ...]) -> Iterator[int]:
+def row_numbers(first: int, count: int, skipped: tuple[int, ...]) -> Iterator[int]:
     """Spreadsheet row numbers of ``count`` rows from ``first``, past the rows the reader
-    skipped (blank lines, broken records)."""
+    skipped (blank lines, broken records).
+
+    >>> list(row_numbers(2, 4, (3, 5)))
+    [2, 4, 6, 7]
+    """
     gaps = sorted(skipped)
     number, gap = first, 0
     for _ in range(count):
@@ -169,7 +180,7 @@ def labelled_rows(
         else [None] * rows.num_rows
     )
     labels = _labels(rows.column(column)).to_pylist()
-    numbers = _row_numbers(adapted.first_data_row, rows.num_rows, skipped)
+    numbers = row_numbers(adapted.first_data_row, rows.num_rows, skipped)
     found, left_out = [], 0
     for number, document_id, text, label in zip(numbers, ids, texts, labels, strict=True):
         if not label or text is None or not str(text).strip():

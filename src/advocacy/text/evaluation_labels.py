@@ -169,7 +169,7 @@ def file_labels(
         For an unknown ``kind`` or an unreadable ``scale``.
     """
     from advocacy.importer import read_as
-    from advocacy.ingest.label_columns import _row_numbers
+    from advocacy.ingest.label_columns import row_numbers
 
     if kind not in TEXT_FIELDS:
         raise UsageError(
@@ -223,7 +223,7 @@ def file_labels(
             file=str(file),
             fix="name the text column with --text",
         )
-    rows = list(_row_numbers(adapted.first_data_row, count, raw.skipped_rows))
+    rows = list(row_numbers(adapted.first_data_row, count, raw.skipped_rows))
     notes: list[str] = []
     column = labels
     if column is None:
