@@ -140,6 +140,8 @@ def test_a_theme_written_as_a_name_alone_loads_with_one_warning_line(tmp_path: P
         ["UI", "UX", "Price"],
         ["TV", "Remote", "Sound"],
         ["配送", "品質", "価格"],
+        # Words that are stop words in another language are names here (German "hat").
+        ["Hat", "Over", "Other"],
     ],
 )
 def test_taxonomies_written_from_theme_names_load(names: list[str]) -> None:
@@ -147,7 +149,7 @@ def test_taxonomies_written_from_theme_names_load(names: list[str]) -> None:
     assert taxonomy.name_only() == names
 
 
-@pytest.mark.parametrize("bare", ["Other", "???", "X", "12"])
+@pytest.mark.parametrize("bare", ["???", "X", "12"])
 def test_a_name_with_no_word_to_read_is_refused(bare: str) -> None:
     themes = [{"name": "Delivery"}, {"name": bare}]
     with pytest.raises(InputError, match=r"themes\[2\]\.name: theme .* has no keywords"):

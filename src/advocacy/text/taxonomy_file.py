@@ -254,8 +254,8 @@ def _taxonomy(document: Document) -> Taxonomy:
             index,
             "name",
             f"theme {name!r} has no keywords, description or examples, and its name has no "
-            "word to read (a word of two letters or more that is no stop word): nothing can "
-            "say which texts it covers",
+            "word to read (a word of two letters or more, not a number): nothing can say which "
+            "texts it covers",
             f"rename it to what it covers, or add 'keywords: [...]' (words that mark {name!r} "
             "in a text) or a 'description:' of what it covers",
             name,
@@ -266,21 +266,20 @@ def _taxonomy(document: Document) -> Taxonomy:
 def _unreadable(taxonomy: Taxonomy) -> list[int]:
     """The themes with nothing to read: written as a name alone, with no word in the name.
 
-    A name's word counts when it is no stop word (of any language theme names know) and not
-    a number, and has two letters or more ("UI", "TV") or is not ASCII (a Chinese or Japanese
-    name). "X", "???" and "Other" leave nothing for keywords or meaning to go on.
+    A name's word counts when it is not a number and has two letters or more ("UI", "TV",
+    "Hat", "Other") or is not ASCII (a Chinese or Japanese name). "X", "???" and "12" leave
+    nothing for meaning to go on. Stop words are not held against a name: one language's stop
+    word is another's noun (German "hat", English "Hat"), and meaning reads the name whole.
     """
     from advocacy.text.phrases import words
-    from advocacy.text.theme_names import STOP_WORDS
 
-    stop = frozenset().union(*STOP_WORDS.values())
     bare = set(taxonomy.name_only())
     return [
         index
         for index, theme in enumerate(taxonomy.themes)
         if theme.name in bare
         and not any(
-            (len(word) >= 2 or not word.isascii()) and not word.isdigit() and word not in stop
+            (len(word) >= 2 or not word.isascii()) and not word.isdigit()
             for word in words(theme.name.replace("_", " "))
         )
     ]
