@@ -146,6 +146,20 @@ def test_a_giant_cell_in_a_clean_file_loads(tmp_path: Path) -> None:
     assert raw.rows.column("comment").to_pylist() == ["thanks 1", giant]
 
 
+def test_a_giant_cell_loads_beside_blank_lines_and_a_broken_record(tmp_path: Path) -> None:
+    # Python's csv readers refused a cell over 131,072 characters ("field larger than field
+    # limit"), and they read every file with blank lines or a record pyarrow cannot split.
+    giant = "Excellent " * 20_000
+    blank = _file(tmp_path / "blank.csv", [_line(1).replace("thanks 1", giant), "", _line(2)])
+    raw = read_file(blank)
+    assert raw.blank_rows == (3,)
+    assert raw.rows.column("comment").to_pylist() == [giant, "thanks 2"]
+    short = _file(tmp_path / "short.csv", [_line(1).replace("thanks 1", giant), "R2,C2", _line(3)])
+    raw = read_file(short)
+    assert raw.rows.column("comment").to_pylist() == [giant, "thanks 3"]
+    assert [record.line for record in raw.broken] == [3]
+
+
 def test_a_quote_left_open_on_the_last_line_is_broken(tmp_path: Path) -> None:
     path = _file(tmp_path / "a.csv", [_line(1), _line(2).replace("thanks 2", '"cut short')])
     raw = read_file(path)
