@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from advocacy import display
 from advocacy.present.web.derived import derived
-from advocacy.present.web.pages.text_cells import text_cell
+from advocacy.present.web.pages.text_cells import text_cell, without_bidi_controls
 from advocacy.present.web.state import figures_as_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -47,6 +47,8 @@ templates = Jinja2Templates(
         # The templates ship with the package: not looked at again on every render (a stat
         # of each template and of those it extends, on every page).
         auto_reload=False,
+        # No text reorders itself on a page (see text_cells): every printed value passes here.
+        finalize=without_bidi_controls,
     )
 )
 
