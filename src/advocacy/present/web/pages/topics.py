@@ -34,6 +34,13 @@ from advocacy.present.web.pages.result_tables import (
 from advocacy.present.web.pages.theme_cards import ThemeCard, theme_cards
 from advocacy.present.web.state import WebState
 
+#: The text page's themes section when texts are stored but none is grouped into a theme (after
+#: an import from the web, say): what makes the themes, and where it runs.
+NO_THEMES_YET = (
+    "No themes yet. Themes come from reading the texts and grouping them: run 'advocacy text "
+    "analyze' and then 'advocacy text discover-themes' (or 'advocacy text assign-themes "
+    "TAXONOMY.yaml' for themes of your own) where the workspace is, then reload this page"
+)
 #: Gaps of the register the Gaps page asks for (the highest priorities); the page links to the
 #: whole register as a CSV.
 SHOWN_ROWS = 250
@@ -470,6 +477,8 @@ def topic_view(
             view.cards = theme_cards(state, principal, filters)
         except AdvocacyError as error:
             view.cards_problem = error.message + (f"; {error.fix}" if error.fix else "")
+        if not view.cards and not view.cards_problem and view.present:
+            view.cards_problem = NO_THEMES_YET
     for part in topic.parts:
         if not _offered(state, part.method):
             view.pending.append(part.label)

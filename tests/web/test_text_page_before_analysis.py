@@ -1,0 +1,42 @@
+"""The text page of comments imported but not yet read (audit3 F5): it said "0 rows" under an
+empty table and nothing of how themes are made; it now says what to run."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+import advocacy
+from advocacy.access import create_token
+from advocacy.present.web import create_app
+
+
+def _text_page(url: str, token: str) -> str:
+    with TestClient(create_app(url), base_url="https://testserver") as client:
+        page = client.get("/text", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200, page.text[:500]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+
+
+def test_comments_not_yet_read_get_the_commands_that_make_themes(tmp_path: Path) -> None:
+    source = tmp_path / "responses.csv"
+    source.write_text(
+        "response_id,customer_id,submitted_at,nps,comment\n"
+        "R1,C1,2026-11-01,3,The refund never came\n"
+        "R2,C2,2026-11-02,9,Quick and friendly\n",
+        encoding="utf-8",
+    )
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url) as ws:
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    empty = _text_page(url, token)
+    assert "No themes yet" not in empty  # nothing to read: the missing evidence says what to add
+    with advocacy.open(url) as ws:
+        ws.import_file(source, kind="responses", cases=False)
+    shown = _text_page(url, token)
+    assert "2 survey comments" in shown
+    assert "No themes yet." in shown
+    assert "run 'advocacy text analyze' and then 'advocacy text discover-themes'" in shown
