@@ -9,6 +9,7 @@ file leaves nothing behind; an upload over ``max_upload_bytes`` is refused with 
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import advocacy
 from advocacy.access import add_user, create_token
 from advocacy.ingest.limits import InputLimits
 from advocacy.present.web import create_app
+from advocacy.present.web.uploads import ImportRequest, UploadStore
 from support.cli import advocacy_cli
 
 CUSTOMERS = "customer_id,name\nC1,Ada Quill\nC2,Bo Lind\n"
@@ -300,3 +302,14 @@ def test_the_import_page_shows_the_cases_line_and_offers_the_cli_choices(
     with advocacy.open(db_url) as ws:
         opened = sorted(case.evidence_id for case in ws.cases.list())
     assert opened == ["P1", "P2", "S1"]
+
+
+def test_an_upload_taken_by_another_worker_keeps_its_case_choices(tmp_path: Path) -> None:
+    """With ``serve --workers N`` the confirmation may reach another process: the upload's
+    "Do not open cases" and case window travel with it."""
+    one, other = UploadStore(shared=str(tmp_path)), UploadStore(shared=str(tmp_path))
+    wanted = ImportRequest(kind="mentions", cases=False, case_window_days=400)
+    kept = one.keep("ana", wanted, name="m.csv", data=io.BytesIO(b"mention_id,text\nm1,hi\n"))
+    taken = other.take(kept.token, "ana")
+    assert taken.request == wanted
+    other.discard(taken)
