@@ -124,8 +124,12 @@ def test_the_backfill_bound_and_dry_run_on_both_engines(db_url: str, tmp_path: P
         assert ws.cases.count() == 0
         dry = ws.cases.open(since=since, dry_run=True, at_most=3)  # a dry run is never refused
         assert len(dry["responses"].cases) == 4 and ws.cases.count() == 0
-        done = ws.cases.open(since=since, at_most=4)
+        stages: list[tuple[str, int, int]] = []
+        done = ws.cases.open(
+            since=since, at_most=4, kinds=["responses"], progress=lambda *at: stages.append(at)
+        )
         assert done["responses"].by_rule() == {"detractor": 4} and ws.cases.count() == 4
+        assert stages == [("case rules", 0, 1), ("case rules", 1, 1)]
 
 
 def test_cases_open_reads_its_days_in_the_workspace_time_zone(tmp_path: Path) -> None:

@@ -266,7 +266,7 @@ def open_cases_since(
     at_most
         Refuse (write nothing) when more than this many cases would open (None: no bound).
     progress
-        Called with (kind, kinds done, kinds) as each kind's rules are run.
+        Called with (stage, kinds done, kinds) as the rules run over each kind.
 
     Returns
     -------
@@ -296,7 +296,7 @@ def open_cases_since(
         planned: dict[str, tuple[list[tuple[Rule, Hit]], int, int]] = {}
         for done, kind in enumerate(chosen):
             if progress is not None:
-                progress(kind, done, len(chosen))
+                progress("case rules", done, len(chosen))
             key, at, _ = EVIDENCE_COLUMNS[kind]
             query = f"SELECT {key}, {at} FROM {kind} WHERE ({at} >= ?"
             params: list[Any] = [start]
@@ -309,7 +309,7 @@ def open_cases_since(
             ids = [str(row[0]) for row in rows if reaches_now or row[1] is not None]
             planned[kind] = (choose_hits(db, kind, ids), len(ids), undated)
         if progress is not None:
-            progress("done", len(chosen), len(chosen))
+            progress("case rules", len(chosen), len(chosen))
         total = sum(len(hits) for hits, _, _ in planned.values())
         if at_most is not None and total > at_most and not dry_run:
             raise _too_many(
