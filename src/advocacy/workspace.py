@@ -207,7 +207,7 @@ class Workspace:
         progress: Callable[[str, int, int], None] | None = None,
         name: str | None = None,
         actor: str | None = None,
-        cases: bool = False,
+        cases: bool = True,
         case_window_days: int | None = 30,
     ) -> ImportResult:
         """Import one file of ``kind`` in one transaction; rows that fail go to quarantine.
@@ -238,9 +238,10 @@ class Workspace:
         cases
             Run the enabled case rules over the responses or mentions written, in the import's
             transaction (the rows and their cases commit together); ``ImportResult.cases``
-            says what they did (:meth:`CasesNamespace.open_for_import`). Every way in (``advocacy
-            import``, with or without ``--server``, the web upload, ``POST /api/v1/imports``)
-            passes it.
+            says what they did (:meth:`CasesNamespace.open_for_import`). On by default, as on
+            every way in (``advocacy import``, with or without ``--server``, the web upload,
+            ``POST /api/v1/imports``); ``False`` opens none (``advocacy import --no-cases``).
+            A dry run never opens a case.
         case_window_days
             With ``cases``: records dated more than this many days before now open no case and
             are counted (history loaded in bulk); None checks them all.
@@ -248,7 +249,8 @@ class Workspace:
         Returns
         -------
         ImportResult
-            Rows read, loaded and quarantined, the import's id and, with ``cases``, the cases.
+            Rows read, loaded and quarantined, the import's id and, with ``cases`` (for the
+            responses and mentions the rules read), what the case rules did.
 
         Raises
         ------
@@ -734,12 +736,15 @@ def open_workspace(
         _check_exists(settings.db)
     db = Database(settings.db, pool_size=settings.pool_size)
     try:
-        if FIRST_MIGRATION in migrate(db):
+        applied = migrate(db)
+        if applied:
             # A new workspace closes the loop out of the box: the shipped case rules, as the
-            # guide, the demo and the API assume (cases load-rules replaces them).
-            from advocacy.loop.cases.rule_store import ensure_default_rules
+            # guide, the demo and the API assume (cases load-rules replaces them). One whose
+            # first opening stopped at a failed migration gets them when it is next upgraded.
+            from advocacy.loop.cases.rule_store import awaits_default_rules, ensure_default_rules
 
-            ensure_default_rules(db)
+            if FIRST_MIGRATION in applied or awaits_default_rules(db):
+                ensure_default_rules(db)
     except BaseException:
         db.close()
         raise

@@ -289,12 +289,14 @@ def test_the_window_backfill_and_volumes_on_both_engines(db_url: str, tmp_path: 
             ["r-new"], 2, 1,
         )  # fmt: skip
         (detractor, *_) = ws.cases.rule_volumes()
-        assert (detractor.rule_id, detractor.checked, detractor.would_open) == ("detractor", 3, 2)
+        # r-new has its case: only r-old would open one.
+        assert (detractor.rule_id, detractor.checked, detractor.would_open) == ("detractor", 3, 1)
+        assert detractor.has_case == 1
         found = ws.cases.open(since=TODAY - timedelta(days=500), kinds=["responses"])
         assert [case.evidence_id for case in found["responses"].cases] == ["r-old"]
         assert ws.cases.count() == 2
-        # import_file(cases=True): the rows and their cases commit together.
-        done = ws.import_file(_answers(tmp_path / "answers.csv"), kind="responses", cases=True)
+        # import_file opens cases (by default): the rows and their cases commit together.
+        done = ws.import_file(_answers(tmp_path / "answers.csv"), kind="responses")
         assert done.cases is not None and done.cases["by_rule"] == {"detractor": 1}  # r-undated
         assert done.summary()["cases"] == done.cases
         ws.db.execute("UPDATE case_rules SET params = ? WHERE rule_id = 'detractor'",
@@ -303,7 +305,7 @@ def test_the_window_backfill_and_volumes_on_both_engines(db_url: str, tmp_path: 
             f"response_id,submitted_at,nps\nr-more,{_day(1)},0\n", encoding="utf-8"
         )
         with pytest.raises(ValueError, match="six"):
-            ws.import_file(tmp_path / "more.csv", kind="responses", cases=True)
+            ws.import_file(tmp_path / "more.csv", kind="responses")
         assert ws.db.fetchall("SELECT count(*) FROM responses WHERE response_id = 'r-more'") == [
             (0,)
         ]

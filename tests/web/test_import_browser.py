@@ -1,5 +1,6 @@
 """An analyst imports a file on the Import page in Chromium (issue #20.4): upload it, read what
-the server recognised, import it, and see the summary, the rows and the quarantined cells.
+the server recognised, import it, and see the summary, the rows, the quarantined cells and what
+the case rules did (with the CLI's choices: the case window, or no cases).
 
 The file's name and one cell plant markup; the page shows them as text, runs no script and
 loads nothing from elsewhere.
@@ -45,6 +46,10 @@ def test_analyst_uploads_checks_and_imports_a_file(
             }
         )
         page.get_by_label("What the rows are").select_option("responses")
+        # The CLI's two case choices: the window (30 days unless changed) and none at all.
+        window = page.get_by_label("Only evidence dated within this many days", exact=False)
+        assert window.input_value() == "30"
+        assert not page.get_by_label("Do not open cases").is_checked()
         page.get_by_role("button", name="Check the file").click()
 
         checked = page.get_by_role("heading", name=f"Check of {FILE_NAME}")
@@ -57,6 +62,8 @@ def test_analyst_uploads_checks_and_imports_a_file(
         assert PLANTED in preview.inner_text()  # the planted markup, shown as text
         would = page.locator("table.quarantine")
         assert "Cells that would be quarantined: 1 cell" in would.locator("caption").inner_text()
+        plan = page.locator("p.cases-plan").inner_text()
+        assert "open cases on those dated within the last 30 days" in plan
         visit.shot("import-check")
 
         # Nothing is written by the check: the import below loads both good rows as new.
@@ -73,6 +80,10 @@ def test_analyst_uploads_checks_and_imports_a_file(
         cells = page.locator("table.quarantine tbody tr").first.locator("td").all_inner_texts()
         assert cells[:3] == ["3", "nps", "11"] and "between 0 and 10" in cells[3]
         assert page.locator("main img").count() == 0 and page.title() != "owned"
+        # Both answers are from March: older than the case window, so none opens, and it says so.
+        cases = " ".join(page.locator("ul.cases-done").inner_text().split())
+        assert "cases: none opened, all 2 records are dated before" in cases
+        assert "older than the 30-day case window" in cases
         visit.shot("import-done")
         assert visit.errors == [] and visit.foreign == []
     finally:

@@ -8,7 +8,10 @@ file leaves nothing behind; an upload over ``max_upload_bytes`` is refused with 
 
 from __future__ import annotations
 
+import html
+import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,9 +19,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 import advocacy
-from advocacy.access import create_token
+from advocacy.access import add_user, create_token
 from advocacy.ingest.limits import InputLimits
 from advocacy.present.web import create_app
+from advocacy.present.web.uploads import ImportRequest, UploadStore
 from support.cli import advocacy_cli
 
 CUSTOMERS = "customer_id,name\nC1,Ada Quill\nC2,Bo Lind\n"
@@ -203,3 +207,109 @@ def test_an_upload_runs_the_case_rules_as_the_cli_import_does(db_url: str, tmp_p
     with advocacy.open(db_url) as ws:
         opened = sorted(case.evidence_id for case in ws.cases.list())
     assert opened == ["N3", "N5"]
+
+
+def _csrf(text: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', text)
+    assert match, text[:300]
+    return match.group(1)
+
+
+def _page_text(page: str) -> str:
+    """The page's text, tags removed and spaces collapsed (as a reader sees it)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_import_page_shows_the_cases_line_and_offers_the_cli_choices(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The page's form offers "Do not open cases" and the case window, as ``advocacy import``
+    does; its check says what the import will do with cases, and its summary says what the
+    rules did, in the CLI's words."""
+    _prepare(db_url, tmp_path)
+    with advocacy.open(db_url) as ws:
+        add_user(ws.db, "ana", role="analyst", password="correct horse battery staple")
+    today = datetime.now(UTC)
+    answers = (
+        "response_id,customer_id,submitted_at,nps,comment\n"
+        f"P1,C1,{(today - timedelta(days=2)):%Y-%m-%d},2,Nobody called back\n"
+        f"P2,C2,{(today - timedelta(days=90)):%Y-%m-%d},1,Rude\n"
+        f"P3,C2,{(today - timedelta(days=200)):%Y-%m-%d},0,<b>Awful</b>\n"
+    )
+    with TestClient(create_app(db_url), base_url="https://testserver") as browser:
+        login = _csrf(browser.get("/login").text)
+        signed = browser.post(
+            "/login",
+            data={"username": "ana", "password": "correct horse battery staple",
+                  "csrf_token": login},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert signed.status_code == 303
+        form = browser.get("/import").text
+        assert 'name="no_cases"' in form and 'name="case_window_days"' in form
+        assert "Do not open cases" in _page_text(form)
+        csrf = _csrf(form)
+
+        def check(name: str, body: str, **fields: str) -> str:
+            page = browser.post(
+                "/import",
+                data={"kind": "responses", "csrf_token": csrf, **fields},
+                files={"file": (name, body.encode(), "text/csv")},
+            )
+            assert page.status_code == 200, page.text[:500]
+            token = re.search(r'action="/import/([^"]+)"', page.text)
+            assert token, _page_text(page.text)[:500]
+            return token.group(1)
+
+        def confirm(token: str) -> str:
+            done = browser.post(f"/import/{token}", data={"csrf_token": csrf})
+            assert done.status_code == 200, done.text[:500]
+            return _page_text(done.text)
+
+        # A window of 100 days: P1 and P2 open cases, P3 (200 days old) is counted.
+        wide = browser.post(
+            "/import",
+            data={"kind": "responses", "csrf_token": csrf, "case_window_days": "100"},
+            files={"file": ("a.csv", answers.encode(), "text/csv")},
+        )
+        assert "open cases on those dated within the last 100 days" in _page_text(wide.text)
+        token = re.search(r'action="/import/([^"]+)"', wide.text)
+        assert token is not None
+        said = confirm(token.group(1))
+        assert "cases: 2 opened (detractor 2) by the case rules over 2 records" in said
+        assert "1 dated before" in said and "older than the 100-day case window" in said
+
+        # "Do not open cases": the check and the summary say so, and nothing opens.
+        token_none = check("b.csv", answers.replace("P", "Q"), no_cases="true")
+        said = confirm(token_none)
+        assert "No case opened: you chose not to run the case rules on this file." in said
+        assert "cases:" not in said
+
+        # The default window is 30 days, as the CLI's.
+        said = confirm(check("c.csv", answers.replace("P", "S")))
+        assert "cases: 1 opened (detractor 1) by the case rules over 1 records" in said
+        assert "older than the 30-day case window" in said
+
+        # A window that is not a whole number of days is refused, with the field's name.
+        bad = browser.post(
+            "/import",
+            data={"kind": "responses", "csrf_token": csrf, "case_window_days": "-3<b>"},
+            files={"file": ("d.csv", answers.encode(), "text/csv")},
+        )
+        assert bad.status_code == 400
+        assert "the case window must be a whole number of days" in _page_text(bad.text)
+        assert "<b>" not in bad.text.split("<main", 1)[-1].replace("&lt;b&gt;", "")
+    with advocacy.open(db_url) as ws:
+        opened = sorted(case.evidence_id for case in ws.cases.list())
+    assert opened == ["P1", "P2", "S1"]
+
+
+def test_an_upload_taken_by_another_worker_keeps_its_case_choices(tmp_path: Path) -> None:
+    """With ``serve --workers N`` the confirmation may reach another process: the upload's
+    "Do not open cases" and case window travel with it."""
+    one, other = UploadStore(shared=str(tmp_path)), UploadStore(shared=str(tmp_path))
+    wanted = ImportRequest(kind="mentions", cases=False, case_window_days=400)
+    kept = one.keep("ana", wanted, name="m.csv", data=io.BytesIO(b"mention_id,text\nm1,hi\n"))
+    taken = other.take(kept.token, "ana")
+    assert taken.request == wanted
+    other.discard(taken)

@@ -140,7 +140,8 @@ def build_demo(
     with advocacy.open(str(database)) as ws:
         for done, kind in enumerate(IMPORT_ORDER, start=1):
             step(f"importing {kind}", done)
-            result = ws.import_file(paths[kind], kind=kind, source="generic")
+            # The demo's cases, with their history, are opened below (add_demo_cases).
+            result = ws.import_file(paths[kind], kind=kind, source="generic", cases=False)
             rows[kind] = int(result.rows_loaded) + int(result.rows_updated)
             quarantined += int(result.rows_quarantined)
         from advocacy.demo.cases import add_demo_cases, add_demo_users

@@ -17,7 +17,7 @@ statuses each action is allowed from), imported on first use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from advocacy.loop.cases.backfill import BulkCases
     from advocacy.loop.cases.coaching import CoachingSummary
     from advocacy.loop.cases.employee_feedback import EmployeeFeedback
+    from advocacy.loop.cases.import_lines import cases_sentences
     from advocacy.loop.cases.owners import Owner
     from advocacy.loop.cases.rule_format import dump_rules
     from advocacy.loop.cases.rule_volumes import RuleVolume
@@ -57,6 +58,7 @@ _LAZY = {
     "CaseDetail": "advocacy.loop.cases.store",
     "CoachingSummary": "advocacy.loop.cases.coaching",
     "EmployeeFeedback": "advocacy.loop.cases.employee_feedback",
+    "cases_sentences": "advocacy.loop.cases.import_lines",
     "dump_rules": "advocacy.loop.cases.rule_format",
     "LoopResults": "advocacy.loop.cases.recovery",
     "Owner": "advocacy.loop.cases.owners",
@@ -535,6 +537,9 @@ class CasesNamespace:
         until: datetime | None = None,
         kinds: Sequence[str] = ("responses", "mentions"),
         actor: str = "python",
+        dry_run: bool = False,
+        at_most: int | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> dict[str, BulkCases]:
         """Run the enabled case rules over stored evidence dated from ``since`` (a backfill).
 
@@ -542,23 +547,38 @@ class CasesNamespace:
         ----------
         since, until
             The dates of the evidence: from ``since`` to before ``until`` (None: no end).
-            Undated evidence counts as arriving now: checked when the dates reach now.
+            A date without a time zone is read in the workspace's (the ``timezone`` setting),
+            as :meth:`Workspace.import_file` reads a file's times. Undated evidence counts as
+            arriving now: checked when the dates reach now.
         kinds
             ``responses``, ``mentions`` or both.
         actor
             Who opens the cases, for the timeline and the audit log.
+        dry_run
+            Say what would open; write nothing.
+        at_most
+            Refuse, writing nothing, when more than this many cases would open (None: no
+            bound; ``advocacy cases open`` asks before opening more than 500).
+        progress
+            Called with (kind, kinds done, kinds) as the rules run.
 
         Returns
         -------
         dict of str to BulkCases
-            Per kind, the cases opened and the records checked; evidence that already has a
-            case opens none.
+            Per kind, the cases opened (or that would open) and the records checked; evidence
+            that already has a case opens none.
+
+        Raises
+        ------
+        UsageError
+            When more than ``at_most`` cases would open, naming how many per kind and rule.
         """
         from advocacy.loop.cases.backfill import open_cases_since
 
         return open_cases_since(
-            self._db, since, until=until, kinds=kinds, settings=self._settings, actor=actor
-        )
+            self._db, since, until=until, kinds=kinds, settings=self._settings, actor=actor,
+            dry_run=dry_run, at_most=at_most, progress=progress,
+        )  # fmt: skip
 
     def coaching(
         self,
@@ -685,6 +705,7 @@ __all__ = [
     "OwnerLoad",
     "Rule",
     "RuleVolume",
+    "cases_sentences",
     "dump_rules",
 ]
 

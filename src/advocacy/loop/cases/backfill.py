@@ -12,6 +12,11 @@ when its dates reach today (``until`` None or later than now), counting it eithe
 Evidence dated more than a day ahead (a day and month swapped, a wrong year) opens cases as
 new evidence, but an import counts it so the user sees it.
 
+A backfill's dates without a time zone are read in the workspace's (the ``timezone`` setting),
+as an import reads a file's times, so a day is the user's day. It chooses every case before it
+opens any: ``dry_run`` says what each rule would open, and ``at_most`` refuses a backfill that
+would open more (``advocacy cases open`` asks before opening more than 500).
+
 An import also names the enabled rules whose parameters differ from the shipped rule of the
 same id (a workspace that stored the rules of an older release): the user decides whether to
 reload them; nothing changes their rules silently.
@@ -19,19 +24,20 @@ reload them; nothing changes their rules silently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from advocacy.access.audit import now_utc
 from advocacy.errors import UsageError
-from advocacy.loop.cases.opening import open_cases_for
+from advocacy.loop.cases.opening import choose_hits, open_cases, open_cases_for
 from advocacy.loop.cases.rule_format import default_rules
 from advocacy.loop.cases.rule_store import list_rules
-from advocacy.loop.cases.rules import TRIGGER_KINDS
+from advocacy.loop.cases.rules import TRIGGER_KINDS, Rule
 from advocacy.loop.cases.store import Case
-from advocacy.loop.cases.triggers import EVIDENCE_COLUMNS, check_kind
+from advocacy.loop.cases.triggers import EVIDENCE_COLUMNS, Hit, check_kind
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
 
@@ -69,6 +75,8 @@ class BulkCases:
     differ
         Ids of the enabled rules reading this kind whose parameters differ from the shipped
         rule of the same id (older shipped thresholds, or the user's own).
+    dry_run
+        Whether ``cases`` only would open (nothing was written).
     """
 
     cases: tuple[Case, ...]
@@ -82,6 +90,7 @@ class BulkCases:
     until: datetime | None = None
     undated_checked: bool = True
     differ: tuple[str, ...] = field(default=())
+    dry_run: bool = False
 
     def by_rule(self) -> dict[str, int]:
         """Cases opened per rule id, in the order the rules opened them."""
@@ -190,6 +199,30 @@ def open_cases_for_import(
     )  # fmt: skip
 
 
+def _too_many(would_open: dict[str, dict[str, int]], at_most: int) -> UsageError:
+    """The refusal of a backfill that would open more than ``at_most`` cases, counts named."""
+    total = sum(sum(rules.values()) for rules in would_open.values())
+    named = "; ".join(
+        f"{kind}: " + ", ".join(f"{rule} {count:,}" for rule, count in rules.items())
+        for kind, rules in would_open.items()
+        if rules
+    )
+    return UsageError(
+        f"this backfill would open {total:,} cases ({named}), more than {at_most:,} at once; "
+        "nothing was opened",
+        parameter="at_most",
+        fix="see them first with advocacy cases open --dry-run, narrow --since, --until or "
+        "--kind, or open them all with --yes (in Python at_most=None)",
+    )
+
+
+def _local(moment: datetime, timezone: str) -> datetime:
+    """``moment`` as an aware UTC time; a naive one is read in ``timezone`` (as import does)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.astimezone(UTC)
+
+
 def open_cases_since(
     db: Database,
     since: datetime,
@@ -199,13 +232,18 @@ def open_cases_since(
     kinds: Sequence[str] = ("responses", "mentions"),
     now: datetime | None = None,
     actor: str = "rules",
+    dry_run: bool = False,
+    at_most: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, BulkCases]:
     """Run the enabled case rules over the stored evidence dated from ``since`` (a backfill).
 
     Evidence that already has a case opens none; the cases open now (due ``due_hours`` later),
     as if the evidence had just arrived. Evidence without a date counts as arriving now, as an
     import takes it: it is checked when the dates reach now (``until`` None or after ``now``),
-    and counted in ``undated`` either way.
+    and counted in ``undated`` either way. Every case is chosen before any is written, so
+    ``at_most`` refuses a backfill larger than it (nothing written) and
+    ``dry_run`` says what would open.
 
     Parameters
     ----------
@@ -213,24 +251,37 @@ def open_cases_since(
         The workspace database; everything commits in one transaction.
     since, until
         The dates of the evidence to check: from ``since`` (included) to ``until`` (excluded;
-        None: no end).
+        None: no end). A date without a time zone is read in the workspace's (the
+        ``timezone`` setting of ``settings``), as ``advocacy import`` reads the file's times.
     settings
-        The workspace's settings: the new cases' notifications go out with them.
+        The workspace's settings: its time zone, and whom the new cases' notifications go to.
     kinds
         ``responses``, ``mentions`` or both.
     now
         The clock: the cases open at ``now``.
     actor
         Who opened the cases, for the timeline and the audit log.
+    dry_run
+        Count and return the cases that would open; write nothing.
+    at_most
+        Refuse (write nothing) when more than this many cases would open (None: no bound).
+    progress
+        Called with (stage, kinds done, kinds) as the rules run over each kind.
 
     Returns
     -------
     dict of str to BulkCases
-        Per kind (each once, in the order given), the cases opened and the records checked.
+        Per kind (each once, in the order given), the cases opened (or, with ``dry_run``, that
+        would open) and the records checked.
+
+    Raises
+    ------
+    UsageError
+        When more than ``at_most`` cases would open (it names how many, per kind and rule).
     """
     moment = now_utc(now)
-    start = now_utc(since)
-    end = None if until is None else now_utc(until)
+    start = _local(since, settings.timezone)
+    end = None if until is None else _local(until, settings.timezone)
     if end is not None and end <= start:
         raise UsageError(
             "the end of the dates to check must come after their start",
@@ -239,10 +290,14 @@ def open_cases_since(
             fix="give --until the same day as --since or a later one, or leave it out",
         )
     reaches_now = end is None or end > moment
+    chosen = list(dict.fromkeys(check_kind(kind) for kind in kinds))
     found: dict[str, BulkCases] = {}
     with db.transaction():
-        for kind in dict.fromkeys(kinds):
-            key, at, _ = EVIDENCE_COLUMNS[check_kind(kind)]
+        planned: dict[str, tuple[list[tuple[Rule, Hit]], int, int]] = {}
+        for done, kind in enumerate(chosen):
+            if progress is not None:
+                progress("case rules", done, len(chosen))
+            key, at, _ = EVIDENCE_COLUMNS[kind]
             query = f"SELECT {key}, {at} FROM {kind} WHERE ({at} >= ?"
             params: list[Any] = [start]
             if end is not None:
@@ -252,13 +307,36 @@ def open_cases_since(
             rows = db.fetchall(query, params)
             undated = sum(row[1] is None for row in rows)
             ids = [str(row[0]) for row in rows if reaches_now or row[1] is not None]
-            cases = open_cases_for(db, kind, ids, settings=settings, now=moment, actor=actor)
+            planned[kind] = (choose_hits(db, kind, ids), len(ids), undated)
+        if progress is not None:
+            progress("case rules", len(chosen), len(chosen))
+        total = sum(len(hits) for hits, _, _ in planned.values())
+        if at_most is not None and total > at_most and not dry_run:
+            raise _too_many(
+                {kind: _by_rule(hits) for kind, (hits, _, _) in planned.items()}, at_most
+            )
+        for kind, (hits, checked, undated) in planned.items():
+            cases = open_cases(
+                db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
+            ) if hits else []  # fmt: skip
             rules, differ = _rules_reading(db, kind)
             found[kind] = BulkCases(
-                tuple(cases), len(ids), since=start, rules=rules, undated=undated, until=end,
-                undated_checked=reaches_now, differ=differ,
+                tuple(cases), checked, since=start, rules=rules, undated=undated, until=end,
+                undated_checked=reaches_now, differ=differ, dry_run=dry_run,
             )  # fmt: skip
     return found
 
 
-__all__ = ["IMPORT_WINDOW_DAYS", "BulkCases", "open_cases_for_import", "open_cases_since"]
+def _by_rule(hits: Sequence[tuple[Rule, Hit]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for rule, _ in hits:
+        counts[rule.rule_id] = counts.get(rule.rule_id, 0) + 1
+    return counts
+
+
+__all__ = [
+    "IMPORT_WINDOW_DAYS",
+    "BulkCases",
+    "open_cases_for_import",
+    "open_cases_since",
+]

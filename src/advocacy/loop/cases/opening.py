@@ -79,6 +79,7 @@ def open_cases(
     actor: str,
     settings: Settings,
     backfill: bool = False,
+    dry_run: bool = False,
 ) -> list[Case]:
     """Insert the case each rule opens for its hit, with its event, audit entry and notification.
 
@@ -86,9 +87,11 @@ def open_cases(
     ``outbox``) and one look-up of the owners' e-mail addresses, whatever its size; the rows are
     those opening the cases one at a time would write. ``backfill`` opens each case at its
     evidence's own time; ``settings`` (the workspace's) say whom the notifications go to and
-    where their links point.
+    where their links point. ``dry_run`` returns the cases without writing anything.
     """
     cases = [_new_case(rule, hit, now=now, backfill=backfill) for rule, hit in hits]
+    if dry_run:
+        return cases
     # The fields are plain values: read them (asdict deep-copied every datetime of each case).
     rows = [[getattr(case, name) for name in CASE_COLUMNS] for case in cases]
     insert_rows(db, "cases", CASE_COLUMNS, rows)
@@ -111,7 +114,8 @@ def open_cases(
     return cases
 
 
-def _already_opened(db: Database, kind: str, ids: Sequence[str]) -> set[str]:
+def evidence_with_cases(db: Database, kind: str, ids: Sequence[str]) -> set[str]:
+    """The ids among ``ids`` of the evidence of ``kind`` that already has a case."""
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
@@ -154,6 +158,7 @@ def open_cases_for(
     actor: str = "rules",
     backfill: bool = False,
     rules: Sequence[Rule] | None = None,
+    dry_run: bool = False,
 ) -> list[Case]:
     """Run the enabled case rules over new evidence and open the cases they call for.
 
@@ -176,11 +181,14 @@ def open_cases_for(
         Open each case at its evidence's own time (for history loaded in bulk, e.g. the demo).
     rules
         Rules to run instead of the stored enabled ones.
+    dry_run
+        Return the cases the rules would open, and write nothing.
 
     Returns
     -------
     list of Case
-        The cases opened now (none for evidence that already has a case).
+        The cases opened now, or with ``dry_run`` those that would open (none for evidence
+        that already has a case).
 
     Examples
     --------
@@ -194,6 +202,27 @@ def open_cases_for(
     if not ids:
         return []
     moment = now_utc(now)
+    with db.transaction():
+        chosen_hits = choose_hits(db, kind, ids, rules=rules)
+        if not chosen_hits:
+            return []
+        return open_cases(
+            db, chosen_hits, now=moment, actor=actor, settings=settings, backfill=backfill,
+            dry_run=dry_run,
+        )  # fmt: skip
+
+
+def choose_hits(
+    db: Database, kind: str, ids: Sequence[str], *, rules: Sequence[Rule] | None = None
+) -> list[tuple[Rule, Hit]]:
+    """The case each piece of evidence among ``ids`` would open: its most urgent rule's hit.
+
+    Evidence that already has a case opens none; nothing is written. ``rules`` replace the
+    stored enabled ones (:func:`open_cases_for` opens what this chooses).
+    """
+    check_kind(kind)
+    if not ids:
+        return []
     chosen = list_rules(db, enabled_only=True) if rules is None else list(rules)
     active = [
         rule for rule in by_urgency(chosen) if rule.enabled and kind in TRIGGER_KINDS[rule.trigger]
@@ -201,25 +230,24 @@ def open_cases_for(
     if not active:
         return []
     chosen_hits: list[tuple[Rule, Hit]] = []
-    with db.transaction():
-        evidence = with_customer_units(db, load_evidence(db, kind, ids))
-        taken = _already_opened(db, kind, [item.evidence_id for item in evidence])
-        fresh = [item for item in evidence if item.evidence_id not in taken]
-        signals = TextSignals(fresh)
-        for rule in active:
-            for hit in evaluate(db, rule, fresh, signals):
-                if hit.evidence.evidence_id in taken:
-                    continue
-                taken.add(hit.evidence.evidence_id)
-                chosen_hits.append((rule, hit))
-        return open_cases(
-            db, chosen_hits, now=moment, actor=actor, settings=settings, backfill=backfill
-        )
+    evidence = with_customer_units(db, load_evidence(db, kind, ids))
+    taken = evidence_with_cases(db, kind, [item.evidence_id for item in evidence])
+    fresh = [item for item in evidence if item.evidence_id not in taken]
+    signals = TextSignals(fresh)
+    for rule in active:
+        for hit in evaluate(db, rule, fresh, signals):
+            if hit.evidence.evidence_id in taken:
+                continue
+            taken.add(hit.evidence.evidence_id)
+            chosen_hits.append((rule, hit))
+    return chosen_hits
 
 
 __all__ = [
     "by_urgency",
     "case_id_for",
+    "choose_hits",
+    "evidence_with_cases",
     "open_cases",
     "open_cases_for",
     "with_customer_units",

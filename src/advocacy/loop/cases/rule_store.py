@@ -139,6 +139,23 @@ def ensure_default_rules(db: Database, *, actor: str = "setup") -> list[Rule]:
     return rules
 
 
+def awaits_default_rules(db: Database) -> bool:
+    """Whether the workspace never got its shipped rules: a new one whose first opening stopped.
+
+    True when no rule is stored, no replacement of the rules was ever recorded (removing every
+    rule is one, kept as the user's choice) and no response or mention is stored yet: a
+    workspace whose first migrations ran but a later one failed, before
+    :func:`ensure_default_rules`. A workspace with evidence is left as it is.
+    """
+    queries = (
+        "SELECT 1 FROM case_rules",
+        "SELECT 1 FROM audit_log WHERE action = 'rules.replace'",
+        "SELECT 1 FROM responses",
+        "SELECT 1 FROM mentions",
+    )
+    return all(db.fetchone(query + " LIMIT 1") is None for query in queries)
+
+
 def save_rules_text(
     db: Database,
     text: str,
@@ -160,6 +177,7 @@ def save_rules_text(
 
 
 __all__ = [
+    "awaits_default_rules",
     "ensure_default_rules",
     "list_rules",
     "load_rules",

@@ -4,8 +4,9 @@
 so a rule that would flood the case queue shows before it does. Each rule is counted on its own
 (the same evidence may count for several rules; when rules run, the most urgent one opens its
 case), over the latest :data:`PREVIEW_RECORDS` responses and mentions (by date): a rate of what
-arrives, not a promise of the next import. The sweep rule ``at_risk_valuable`` counts the
-customers it would open a case for now.
+arrives, not a promise of the next import. Evidence that already has a case opens no other, so
+a rule's hits on it are counted apart (``has_case``), not as cases it would open. The sweep
+rule ``at_risk_valuable`` counts the customers it would open a case for now.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from advocacy.access.audit import now_utc
-from advocacy.loop.cases.opening import with_customer_units
+from advocacy.loop.cases.opening import evidence_with_cases, with_customer_units
 from advocacy.loop.cases.rules import TRIGGER_KINDS, Rule
 from advocacy.loop.cases.triggers import (
     EVIDENCE_COLUMNS,
@@ -45,7 +46,10 @@ class RuleVolume:
     checked
         Records it was run over (None for the sweep rule, which looks at customers).
     would_open
-        How many of them it fires on.
+        How many of them it fires on that have no case yet (a case would open).
+    has_case
+        How many it fires on that already have a case (none would open; None for the sweep
+        rule, which opens none for a customer with an open case).
     """
 
     rule_id: str
@@ -55,6 +59,7 @@ class RuleVolume:
     kind: str
     checked: int | None
     would_open: int
+    has_case: int | None = None
 
     @property
     def share(self) -> float | None:
@@ -73,6 +78,7 @@ class RuleVolume:
             "kind": self.kind,
             "checked": self.checked,
             "would_open": self.would_open,
+            "has_case": self.has_case,
             "share": self.share,
         }
 
@@ -113,9 +119,11 @@ def rule_volumes(
     moment = now_utc(now)
     needed = {kind for rule in rules for kind in TRIGGER_KINDS.get(rule.trigger, ())}
     batches = {}
+    cased: dict[str, set[str]] = {}
     for kind in sorted(needed):
         evidence = with_customer_units(db, load_evidence(db, kind, _latest_ids(db, kind, latest)))
         batches[kind] = (evidence, TextSignals(evidence))
+        cased[kind] = evidence_with_cases(db, kind, [item.evidence_id for item in evidence])
     volumes = []
     for rule in rules:
         kinds = TRIGGER_KINDS.get(rule.trigger, ())
@@ -125,14 +133,16 @@ def rule_volumes(
                 rule.rule_id, rule.name, rule.trigger, rule.enabled, "customers", None, len(hits)
             )
         else:
-            checked = fired = 0
+            checked = fired = taken = 0
             for name in kinds:
                 evidence, signals = batches[name]
                 checked += len(evidence)
-                fired += len(evaluate(db, rule, evidence, signals))
+                hits = evaluate(db, rule, evidence, signals)
+                taken += sum(hit.evidence.evidence_id in cased[name] for hit in hits)
+                fired += len(hits)
             volume = RuleVolume(
                 rule.rule_id, rule.name, rule.trigger, rule.enabled, ", ".join(kinds),
-                checked, fired,
+                checked, fired - taken, taken,
             )  # fmt: skip
         volumes.append(volume)
     return volumes

@@ -8,17 +8,20 @@ run, with a warning.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from advocacy import display
+from advocacy.errors import UsageError
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import Column, emit_object, emit_rows, field
+from advocacy.present.cli.progress import stage_progress
 
 cases_app = typer.Typer(
     help="Case rules (what opens a case and who owns it), the cases they open, and working them.",
@@ -55,7 +58,9 @@ NO_RULES = (
     "No case rules: this workspace opens no cases. Load the shipped ones with advocacy cases "
     "load-rules --shipped (or a rules file of your own: advocacy cases load-rules FILE)."
 )
-VOLUME_COLUMNS = ("rule_id", "would_open", "checked", "share", "kind", "enabled")
+#: ``cases open`` opens more cases than this at once only when the user confirms (or --yes).
+CONFIRM_ABOVE = 500
+VOLUME_COLUMNS = ("rule_id", "would_open", "has_case", "checked", "share", "kind", "enabled")
 
 
 def _say_if_no_rules(ws: Any) -> None:
@@ -123,7 +128,8 @@ def rules_load(
 
     Then count, for each rule on its own, how many of the latest 5,000 stored responses and
     of the latest 5,000 mentions it would open a case on (the sweep rule: customers now), so a
-    rule that would flood the case queue shows before evidence arrives.
+    rule that would flood the case queue shows before evidence arrives. Evidence that already
+    has a case opens no other: the rule's hits on it are counted apart ("has a case").
     """
     if (path is None) == (not shipped):
         raise typer.BadParameter(
@@ -152,6 +158,7 @@ def rules_load(
         view=[
             field("rule_id", "rule"),
             field("would_open", "opens"),
+            field("has_case", "has a case", drop=3),
             field("checked", "of"),
             field("share", show=display.percent),
             field("kind", "reads", drop=1),
@@ -167,19 +174,34 @@ def cases_open(
         typer.Option(
             "--since",
             formats=["%Y-%m-%d"],
-            help="Check the evidence dated from this day (YYYY-MM-DD, UTC).",
+            help="Check the evidence dated from this day (YYYY-MM-DD, from its midnight in the "
+            "workspace's time zone, the timezone setting, as import reads times).",
         ),
     ],
     until: Annotated[
         datetime | None,
         typer.Option(
-            "--until", formats=["%Y-%m-%d"], help="Last day to check (YYYY-MM-DD, UTC; included)."
+            "--until",
+            formats=["%Y-%m-%d"],
+            help="Last day to check (YYYY-MM-DD, in the workspace's time zone; included).",
         ),
     ] = None,
     kind: Annotated[
         list[str] | None,
         typer.Option("--kind", help="responses or mentions (repeatable; default both)."),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Say what each rule would open; open nothing."),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help=f"Open the cases even when there are more than {CONFIRM_ABOVE:,} (without it, "
+            "such a backfill asks first on a terminal and is refused elsewhere, with the count).",
+        ),
+    ] = False,
     actor: ActorOption = None,
     db: DbOption = None,
     output: FormatOption = OutputFormat.table,
@@ -189,7 +211,9 @@ def cases_open(
     An import opens cases only on evidence of the last --case-window-days; this opens them
     over the dates you choose. Evidence that already has a case opens none; the cases open now.
     Evidence without a date counts as arriving now, as import takes it: it is checked when the
-    dates reach today (no --until, or a later one), and counted either way.
+    dates reach today (no --until, or a later one), and counted either way. Every case is
+    chosen before any opens: --dry-run shows what each rule would open, and more than 500 cases
+    open only when you confirm (or pass --yes). The end says what each rule opened.
     """
     kinds = list(dict.fromkeys(kind or ("responses", "mentions")))
     for name in kinds:
@@ -203,33 +227,67 @@ def cases_open(
             "or a later one, or leave --until out",
             param_hint="--until",
         )
-    with open_workspace(db) as ws:
-        found = ws.cases.open(
-            since=since.replace(tzinfo=UTC),
-            until=None if until is None else until.replace(tzinfo=UTC) + timedelta(days=1),
-            kinds=kinds,
-            actor=_actor(actor),
-        )
+    show = output is OutputFormat.table
+    with open_workspace(db) as ws, stage_progress("kinds", show=show) as progress:
+
+        def backfill(at_most: int | None) -> dict[str, Any]:
+            return ws.cases.open(  # type: ignore[no-any-return]
+                since=since,  # naive: a day in the workspace's time zone
+                until=None if until is None else until + timedelta(days=1),
+                kinds=kinds,
+                actor=_actor(actor),
+                dry_run=dry_run,
+                at_most=at_most,
+                progress=progress,
+            )
+
+        try:
+            found = backfill(None if yes or dry_run else CONFIRM_ABOVE)
+        except UsageError as error:
+            if error.parameter != "at_most" or not (show and sys.stdin.isatty()):
+                raise
+            console.print(error.message, markup=False, soft_wrap=True)
+            if not typer.confirm("Open them all?", default=False):
+                raise typer.Exit(1) from None
+            found = backfill(None)
         rules = ws.cases.rules()
+    opened = "would_open" if dry_run else "opened"
     rows = [
-        {"kind": name, "checked": result.checked, "opened": len(result.cases),
+        {"kind": name, "checked": result.checked, opened: len(result.cases),
          "undated": result.undated,
-         "by_rule": ", ".join(f"{rule} {count}" for rule, count in result.by_rule().items())}
+         "by_rule": ", ".join(f"{rule} {count:,}" for rule, count in result.by_rule().items())}
         for name, result in found.items()
     ]  # fmt: skip
     emit_rows(
         rows,
         output,
-        title="Cases opened",
-        columns=["kind", "checked", "opened", "undated", "by_rule"],
+        title="Cases that would open (nothing written)" if dry_run else "Cases opened",
+        columns=["kind", "checked", opened, "undated", "by_rule"],
     )
-    if output is not OutputFormat.table:
+    if not show:
         return
+    console.print(_opened_sentence(found, dry_run=dry_run), markup=False, soft_wrap=True)
     for name, result in found.items():
         if result.undated:
             console.print(_undated_sentence(name, result), markup=False, soft_wrap=True)
     if not any(rule.enabled for rule in rules):
         console.print(NO_RULES, markup=False, soft_wrap=True)
+
+
+def _opened_sentence(found: Mapping[str, Any], *, dry_run: bool) -> str:
+    """The backfill in one line: how many cases opened (or would), per rule, over what."""
+    total = sum(len(result.cases) for result in found.values())
+    checked = sum(result.checked for result in found.values())
+    counts: dict[str, int] = {}
+    for result in found.values():
+        for rule, count in result.by_rule().items():
+            counts[rule] = counts.get(rule, 0) + count
+    by_rule = ", ".join(f"{rule} {count:,}" for rule, count in counts.items())
+    verb = "would open" if dry_run else "opened"
+    line = f"{verb} {total:,} case{'' if total == 1 else 's'}"
+    line += f" ({by_rule})" if by_rule else ""
+    line += f" over {checked:,} records"
+    return line + ("; nothing was written (leave out --dry-run to open them)" if dry_run else "")
 
 
 def _undated_sentence(kind: str, result: Any) -> str:

@@ -262,6 +262,8 @@ class UploadStore:
                 "kind": upload.request.kind,
                 "source": upload.request.source,
                 "strict": upload.request.strict,
+                "cases": upload.request.cases,
+                "case_window_days": upload.request.case_window_days,
             },
             "kept_at": time.time(),
         }

@@ -7,6 +7,12 @@ as they would be stored and the cells that would be quarantined. The file waits 
 (:class:`advocacy.present.web.uploads.UploadStore`) while the user reads; confirming imports it
 in one transaction and shows the summary and the quarantined rows. ``static/import.js`` shows
 the upload's progress; without it the forms work as plain forms.
+
+As ``advocacy import``, the import runs the enabled case rules over the responses and mentions
+it writes (in its transaction) unless the user ticks "Do not open cases", and only evidence
+dated within the case window (days, 30 unless changed) may open one. The check says what the
+import will do; the summary says what the rules did, in the CLI's own sentences
+(:func:`advocacy.loop.cases.import_lines.cases_sentences`).
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from advocacy.errors import AdvocacyError
+from advocacy.errors import AdvocacyError, UsageError
 from advocacy.inputs import SOURCES
 from advocacy.model import KINDS
 from advocacy.namespaces.access import Permission
+from advocacy.namespaces.cases import cases_sentences
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.rendering import render
 from advocacy.present.web.uploads import (
@@ -39,6 +46,10 @@ UPLOAD_PATHS = ("/import",)
 CELL_CHARS = 80
 #: Quarantined cells listed on the page; the rest are counted.
 QUARANTINE_ROWS = 200
+#: The kinds of rows the case rules read (the others get no cases line).
+CASE_KINDS = ("responses", "mentions")
+#: The case window the form offers (``advocacy import --case-window-days``).
+CASE_WINDOW_DAYS = 30
 
 
 def _short(value: Any) -> str:
@@ -70,6 +81,22 @@ def preview_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]
             flat[f"item:{item['item']} ({item['kind']})"] = item.get("value")
         cells.append([_short(flat.get(name)) for name in header])
     return header, cells
+
+
+def _window(text: str) -> int:
+    """The case window typed in the form: a whole number of days, 0 or more."""
+    value = text.strip()
+    if not value:
+        return CASE_WINDOW_DAYS
+    if not value.isdigit() or len(value) > 6:
+        raise UsageError(
+            "the case window must be a whole number of days, 0 or more",
+            value=value[:20],
+            parameter="case_window_days",
+            fix=f"type the days back from today whose evidence may open a case "
+            f"({CASE_WINDOW_DAYS} unless you change it)",
+        )
+    return int(value)
 
 
 def _quarantine_cells(rows: list[dict[str, Any]]) -> list[list[str]]:
@@ -106,6 +133,8 @@ def _page(
         "quarantine": quarantine or [],
         "quarantined": quarantined,
         "upload": upload,
+        "case_kinds": CASE_KINDS,
+        "case_lines": cases_sentences(summary["cases"]) if summary and summary.get("cases") else [],
     }
     status = error.status_code if error is not None else 200
     return render(request, "import.html.j2", context, caller=caller, status_code=status)
@@ -124,19 +153,38 @@ async def check_upload(
     kind: Annotated[str, Form()] = "",
     source: Annotated[str, Form()] = "auto",
     strict: Annotated[str, Form()] = "",
+    no_cases: Annotated[str, Form()] = "",
+    case_window_days: Annotated[str, Form()] = "",
     mapping: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Keep the upload and show what importing it would do (a dry run)."""
     state = web_state(request)
     store = upload_store(request)
     actor = caller.principal.name
-    form = {"kind": kind, "source": source, "strict": strict}
+    form = {
+        "kind": kind,
+        "source": source,
+        "strict": strict,
+        "no_cases": no_cases,
+        "case_window_days": case_window_days[:20],
+    }
     given_mapping = mapping if mapping is not None and mapping.filename else None
 
     def run() -> Response:
+        try:
+            window = _window(case_window_days)
+        except UsageError as error:
+            return _page(request, caller, error=error, form=form)
+        wanted = ImportRequest(
+            kind=kind,
+            source=source,
+            strict=bool(strict),
+            cases=not no_cases,
+            case_window_days=window,
+        )
         upload = store.keep(
             actor,
-            ImportRequest(kind=kind, source=source, strict=bool(strict)),
+            wanted,
             name=file.filename,
             data=file.file,
             mapping_name=given_mapping.filename if given_mapping else None,
@@ -183,6 +231,8 @@ async def confirm_upload(request: Request, caller: Importer, token: str) -> Resp
             "kind": upload.request.kind,
             "source": upload.request.source,
             "strict": "true" if upload.request.strict else "",
+            "no_cases": "" if upload.request.cases else "true",
+            "case_window_days": str(upload.request.case_window_days),
         }
         try:
             result = import_upload(state, upload, dry_run=False, actor=actor)
