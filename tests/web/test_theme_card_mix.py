@@ -85,3 +85,6 @@ def test_cards_of_unread_reviews_say_what_their_stars_imply(
             f"positive, of the {len(given)} texts with a score" in card
         )
         assert "No sentiment: none of its texts was read" in card
+        # No sentence was read, so none could be quoted: the card says so, not "yet".
+        assert "No quotes: none of its texts was read" in card
+        assert "sentence analysed yet" not in card
