@@ -7,6 +7,7 @@ description and keywords each. The texts are real Amazon reviews (MARC, English 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import numpy as np
@@ -164,3 +165,57 @@ def test_a_theme_written_as_a_name_alone_is_marked_by_its_name(shared_data: Path
     texts = _reviews(shared_data, "3743")
     scores = assign_themes(texts, taxonomy, embedder=default_embedder())
     assert scores.tolist() == [[0.0, 1.0]]
+
+
+def test_assign_themes_says_per_theme_how_many_texts_came_by_keyword_or_by_meaning(
+    tmp_path: Path, shared_data: Path, themes_of: dict[str, dict[str, float]]
+) -> None:
+    # The six real reviews: two say Size and fit's keyword "size", "Very comfortable shoes."
+    # has it by meaning only (its description's "shoes"), "All of the boards came damaged."
+    # Delivery by meaning, "Works great for my use." Quality by meaning.
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(TAXONOMY, encoding="utf-8")
+    workspace = tmp_path / "ws.duckdb"
+    ws = advocacy.open(str(workspace), create=True)
+    ws.write_records(
+        "responses",
+        [{"response_id": f"r{i}", "comment": text} for i, text in enumerate(themes_of)],
+    )
+    ws.close()
+    common = ("text", "assign-themes", "--taxonomy", str(path), "--db", str(workspace))
+    listed = advocacy_cli(*common, "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+
+    def meant(theme: str) -> list[float]:
+        return [s[theme] for s in themes_of.values() if 0 < s.get(theme, 0) < 1]
+
+    for theme in ("Size and fit", "Delivery", "Quality"):
+        scores = meant(theme)
+        keyed = sum(s.get(theme) == 1.0 for s in themes_of.values())
+        assert (rows[theme]["by_keyword"], rows[theme]["by_meaning"]) == (keyed, len(scores))
+        assert rows[theme]["size"] == keyed + len(scores)
+        assert rows[theme]["meaning_low"] == round(min(scores), 2)
+        assert rows[theme]["meaning_high"] == round(max(scores), 2)
+    assert (rows["Size and fit"]["by_keyword"], rows["Size and fit"]["by_meaning"]) == (2, 1)
+    assert rows["Delivery"]["by_keyword"] == 0 and rows["Delivery"]["by_meaning"] == 1
+    assert rows["Price and value"] | {"theme_id": None} == {
+        "theme_id": None,
+        "name": "Price and value",
+        "parent": None,
+        "size": 0,
+        "by_keyword": 0,
+        "by_meaning": 0,
+        "meaning_low": None,
+        "meaning_high": None,
+        "as_a_whole": 0,
+    }
+    table = advocacy_cli(*common)  # 80 columns: every count, and no parent column unused
+    assert table.returncode == 0, table.stderr
+    assert "by keyword" in table.stdout and "by meaning alone" in table.stdout
+    assert "parent" not in table.stdout and "as a whole" not in table.stdout
+    size_row = next(line for line in table.stdout.splitlines() if "Size and fit" in line)
+    low = f"{rows['Size and fit']['meaning_low']:.2f}"
+    assert [cell.strip() for cell in size_row.strip("│ ").split("│")][:5] == [
+        "Size and fit", "3", "2", "1", low,
+    ]  # fmt: skip

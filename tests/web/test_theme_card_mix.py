@@ -4,6 +4,7 @@ positive"; it now says no text was read. Real reviews from ``../shared/data`` (O
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -37,3 +38,53 @@ def test_cards_of_unread_reviews_say_no_sentiment(shared_data: Path, tmp_path: P
     for card in cards:
         assert "No sentiment: none of its texts was read" in card
         assert "0% negative" not in card and "sentiment-bar" not in card
+
+
+def test_cards_of_unread_reviews_say_what_their_stars_imply(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # Audit 2, N7 on the web: the report's cards said what the writers' stars imply, the web's
+    # only "No sentiment". Real Portuguese reviews (Olist) with their stars.
+    source = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    reviews = pd.read_csv(source, dtype=str)
+    reviews = reviews[reviews["review_comment_message"].fillna("").str.split().str.len() >= 6]
+    reviews = reviews.head(200)
+    path = tmp_path / "reviews.csv"
+    pd.DataFrame(
+        {
+            "mention_id": reviews["review_id"],
+            "text": reviews["review_comment_message"],
+            "rating": reviews["review_score"],
+            "platform": "store",
+        }
+    ).to_csv(path, index=False)
+    stars = dict(zip(reviews["review_id"], reviews["review_score"].astype(int), strict=True))
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url) as ws:
+        ws.import_file(path, kind="mentions")
+        ws.text.analyze()
+        ws.text.discover_themes()
+        names = dict(zip(ws.text.themes()["theme_id"], ws.text.themes()["name"], strict=True))
+        members = ws.text.theme_members()
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(url), base_url="https://testserver") as client:
+        page = client.get("/text", headers=headers)
+    assert page.status_code == 200, page.text[:500]
+    cards = re.findall(r'<li class="card".*?</li>', page.text, flags=re.S)
+    assert len(cards) == len(names)
+    for theme_id, name in names.items():
+        card = next(card for card in cards if f"<h3>{html.escape(name)}" in card)
+        given = [stars[doc] for theme, _, doc in members if theme == theme_id]
+        shares = [
+            round(100 * sum(low <= star <= high for star in given) / len(given))
+            for low, high in ((1, 2), (3, 3), (4, 5))
+        ]
+        assert (
+            f"By their scores: {shares[0]}% negative, {shares[1]}% neutral, {shares[2]}% "
+            f"positive, of the {len(given)} texts with a score" in card
+        )
+        assert "No sentiment: none of its texts was read" in card
+        # No sentence was read, so none could be quoted: the card says so, not "yet".
+        assert "No quotes: none of its texts was read" in card
+        assert "sentence analysed yet" not in card

@@ -320,7 +320,10 @@ class TextNamespace:
         Returns
         -------
         pandas.DataFrame
-            Texts assigned per theme.
+            Per theme: ``theme_id``, ``name``, ``parent``, ``size`` (texts assigned), and how
+            they came to it (:func:`advocacy.text.theme_evidence.theme_evidence`):
+            ``by_keyword``, ``by_meaning`` with the range ``meaning_low``-``meaning_high`` of
+            meaning's scores, and ``as_a_whole``.
 
         Raises
         ------

@@ -44,6 +44,7 @@ from advocacy.text.theme_classifier import (
     ThemeClassifier,
     prepare_self_training,
 )
+from advocacy.text.theme_evidence import EVIDENCE_COLUMNS, theme_evidence
 from advocacy.text.theme_names import shorten
 from advocacy.text.theme_sentences import theme_reading
 from advocacy.text.themes import (
@@ -179,7 +180,9 @@ def assign_taxonomy(
     now: datetime | None = None,
     workers: int = 1,
 ) -> pd.DataFrame:
-    """Assign every text to the taxonomy's themes (multi-label); return counts per theme.
+    """Assign every text to the taxonomy's themes (multi-label); return counts per theme:
+    its size and how its texts came to it (:func:`~advocacy.text.theme_evidence.theme_evidence`:
+    by a written keyword or by meaning alone, with the range of meaning's scores).
 
     The texts' sentences are cut, embedded and searched for keywords in pieces on ``workers``
     processes (:func:`~advocacy.text.theme_sentences.theme_reading`: the same numbers for any
@@ -258,7 +261,8 @@ def assign_taxonomy(
     _replace(db, "curated", themes, links)
     _apply_taught(db, stamp, documents, embeddings, scores, chosen, model=embedder.name)
     reap()  # the workers exited while the rows were written: their CPU counts here
-    return themes[["theme_id", "name", "parent", "size"]]
+    evidence = theme_evidence(scores, chosen.names)[list(EVIDENCE_COLUMNS)]
+    return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)
 
 
 def _languages(db: Database, documents: pd.DataFrame) -> list[str | None]:

@@ -7,6 +7,7 @@ list|discover|assign|promote`` still run, with a warning.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +26,7 @@ from advocacy.present.cli.options import (
     SparkMasterOption,
     spark_folders,
 )
-from advocacy.present.cli.output import emit_object, emit_rows, field
+from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 from advocacy.present.cli.progress import stage_progress
 from advocacy.settings import current_settings
 
@@ -479,6 +480,35 @@ THEMES_VIEW = [
 ]
 
 
+def _meaning_range(row: Mapping[str, Any]) -> str:
+    """``0.21-0.83``: the range of the scores meaning gave a theme's texts ("" for none)."""
+    low, high = row.get("meaning_low"), row.get("meaning_high")
+    if display.missing(low) or display.missing(high):
+        return ""
+    return f"{low:.2f}" if low == high else f"{low:.2f}-{high:.2f}"
+
+
+#: The assignment's table: per theme its size and how its texts came to it, so that a user sees
+#: whether keywords or meaning fill a theme and what to steer (JSON and CSV keep every column).
+ASSIGNED_VIEW = [
+    field("name"),
+    field("size", "texts", numeric=True),
+    field("by_keyword", "by keyword", numeric=True),
+    field("by_meaning", "by meaning alone", numeric=True),
+    Column("meaning scores", _meaning_range, 1, True),
+]
+
+
+def _assigned_view(rows: Sequence[Mapping[Any, Any]]) -> list[Column]:
+    """:data:`ASSIGNED_VIEW`, with "as a whole" and "parent" where a theme has one."""
+    view = list(ASSIGNED_VIEW)
+    if any(row.get("as_a_whole") for row in rows):
+        view.append(field("as_a_whole", "as a whole", drop=2, numeric=True))
+    if any(not display.missing(row.get("parent")) for row in rows):
+        view.append(field("parent", drop=3))
+    return view
+
+
 @text_app.command("assign-themes")
 def assign_command(
     taxonomy: Annotated[Path, typer.Option("--taxonomy", help="Taxonomy YAML file.")],
@@ -489,12 +519,18 @@ def assign_command(
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Assign every text to the taxonomy's themes (multi-label; keywords and meaning)."""
+    """Assign every text to the taxonomy's themes (multi-label; keywords and meaning).
+
+    Per theme: its texts, how many came by a written keyword (or a word of its name) and how
+    many by meaning alone, with the range of meaning's scores (0-1); a theme meaning fills is
+    one to steer with keywords, a description or examples.
+    """
     import advocacy
 
     with open_workspace(db) as ws:
         counts = ws.text.assign_themes(taxonomy, threshold=threshold)
-    emit_rows(counts.to_dict("records"), output, title="Curated themes")
+    rows = counts.to_dict("records")
+    emit_rows(rows, output, title="Curated themes", view=_assigned_view(rows))
     for name in advocacy.load_taxonomy(taxonomy).name_only():
         error_console.print(
             f"warning: theme {name!r} is assigned by the meaning of its name only; "

@@ -19,7 +19,12 @@ from advocacy import display
 from advocacy.errors import ParquetSourceError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
-from advocacy.report.sections.theme_scores import ScoreMix, score_line, score_mixes, scored_labels
+from advocacy.report.sections.theme_scores import (
+    READ_FOR_SENTIMENT,
+    ScoreMix,
+    score_line,
+    unread_score_mixes,
+)
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
@@ -157,10 +162,6 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
 
 #: How many themes the report shows as cards, and the longest quote on a card.
 CARDS, QUOTE_CHARS = 8, 220
-#: The share of a theme's texts that must have been read for its quotes to be chosen by the
-#: sentiment they carry; below it (a theme in a language the model does not read) the quotes
-#: are its most central texts, whatever their reading.
-READ_FOR_SENTIMENT = 0.5
 
 
 def _dominant(mix: Mapping[str, float]) -> str | None:
@@ -393,7 +394,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             body += _impact_chart(themes.head(15))
         sentences = _theme_sentences(ws, scope)
         members = (
-            ws.text.theme_members()
+            None
             if "member_keys" not in shown
             else [
                 (str(theme_id), kind, document_id)
@@ -401,7 +402,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 for kind, document_id in keys
             ]
         )
-        scores = score_mixes(members, scored_labels(ws))
+        unread = [
+            str(record["theme_id"])
+            for record in shown.to_dict("records")
+            if read_mix(_mix(record))[1] < READ_FOR_SENTIMENT
+        ]
+        scores = unread_score_mixes(ws, unread, members=members)
         body += theme_cards(shown, theme_quotes(ws, features, shown, sentences=sentences), scores)
     return Section(
         title=TITLE,

@@ -4,13 +4,17 @@ A theme of reviews in a language the sentiment model does not read has no sentim
 writers often gave a score: an NPS, a CSAT, a review's stars. Read on each score's own scale
 (:func:`advocacy.text.scale_sentiment.label_from_scores`: NPS 0-6 negative, 7-8 neutral, 9-10
 positive; a rating's bottom two points negative, its top two positive), those scores say how the
-theme's writers felt, and the report shows that mix beside "no sentiment" instead of nothing.
+theme's writers felt, and the report's and the web's theme cards show that mix beside "no
+sentiment" instead of nothing (:func:`unread_score_mixes`, one implementation for both).
+
+The scores are read (every scored comment, :func:`advocacy.text.score_labels.score_labels`) only
+when a theme needs them: a workspace whose themes were read has no such theme and reads nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -24,10 +28,22 @@ from advocacy.text.sentiment import SENTIMENTS
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
-__all__ = ["ScoreMix", "score_line", "score_mixes", "scored_labels"]
+__all__ = [
+    "READ_FOR_SENTIMENT",
+    "ScoreMix",
+    "score_line",
+    "score_mixes",
+    "score_words",
+    "scored_labels",
+    "unread_score_mixes",
+]
 
 #: Per theme: the share of each sentiment its writers' scores imply, and how many scored.
 ScoreMix = tuple[dict[str, float], int]
+#: The share of a theme's texts that must have been read for its sentiment to stand for it; below
+#: it (a theme in a language the model does not read) its cards say what its writers' scores
+#: imply, and the report quotes its most central texts, whatever their reading.
+READ_FOR_SENTIMENT = 0.5
 
 
 def scored_labels(ws: Workspace) -> dict[tuple[str, str], str]:
@@ -66,17 +82,58 @@ def score_mixes(
     return mixes
 
 
-def score_line(mix: ScoreMix) -> Markup:
-    """One paragraph: what a theme's writers' scores say, with how many scored.
+def unread_score_mixes(
+    ws: Workspace,
+    unread: Collection[str],
+    *,
+    members: Iterable[tuple[str, str, str]] | None = None,
+) -> dict[str, ScoreMix]:
+    """Per theme id of ``unread``, the mix its writers' scores imply (:func:`score_mixes`).
 
-    >>> print(score_line(({"negative": 0.5, "neutral": 0.25, "positive": 0.25}, 4)))
-    <p>By their scores: 50% negative, 25% neutral, 25% positive, of the 4 texts with a score \
-(NPS 0-6 or a rating's bottom two points negative, NPS 9-10 or its top two positive).</p>
+    Parameters
+    ----------
+    ws
+        The workspace.
+    unread
+        The themes whose texts were mostly not read (fewer than :data:`READ_FOR_SENTIMENT`).
+    members
+        (theme id, document kind, document id) of the themes' texts; default every stored
+        assignment (``ws.text.theme_members()``).
+
+    Returns
+    -------
+    dict
+        Theme id -> :data:`ScoreMix`, for the themes of ``unread`` of which a text has a score;
+        empty, without reading the workspace, when ``unread`` is.
+    """
+    if not unread:
+        return {}
+    chosen = {str(theme_id) for theme_id in unread}
+    found = ws.text.theme_members() if members is None else members
+    return score_mixes((member for member in found if member[0] in chosen), scored_labels(ws))
+
+
+def score_words(mix: ScoreMix) -> str:
+    """What a theme's writers' scores say, with how many scored, in words.
+
+    >>> score_words(({"negative": 0.5, "neutral": 0.25, "positive": 0.25}, 4))
+    "By their scores: 50% negative, 25% neutral, 25% positive, of the 4 texts with a score \
+(NPS 0-6 or a rating's bottom two points negative, NPS 9-10 or its top two positive)."
     """
     shares, scored = mix
     words = ", ".join(f"{display.percent(shares[name], 0)} {name}" for name in SENTIMENTS)
     texts = "text" if scored == 1 else "texts"
-    return Markup(
-        "<p>By their scores: {}, of the {} {} with a score (NPS 0-6 or a rating's bottom two "
-        "points negative, NPS 9-10 or its top two positive).</p>"
-    ).format(words, display.number(scored), texts)
+    return (
+        f"By their scores: {words}, of the {display.number(scored)} {texts} with a score "
+        "(NPS 0-6 or a rating's bottom two points negative, NPS 9-10 or its top two positive)."
+    )
+
+
+def score_line(mix: ScoreMix) -> Markup:
+    """:func:`score_words` as one paragraph of a report's card.
+
+    >>> print(score_line(({"negative": 1.0, "neutral": 0.0, "positive": 0.0}, 1)))
+    <p>By their scores: 100% negative, 0% neutral, 0% positive, of the 1 text with a score \
+(NPS 0-6 or a rating's bottom two points negative, NPS 9-10 or its top two positive).</p>
+    """
+    return Markup("<p>{}</p>").format(score_words(mix))

@@ -5,11 +5,19 @@ A theme's quotes follow its sentiment: a theme most customers praise is quoted w
 complaint with complaints (``ws.text.theme_quotes``, sentences that say something): the side
 most of its texts read (:func:`leaning`; a detectable NPS effect only when most read neutral).
 Viewers get names and quotes redacted, as on every page.
+
+A theme most of whose texts were not read (reviews in a language the model does not read) also
+says what its writers' scores imply, as the report's card does
+(:func:`advocacy.report.sections.theme_scores.unread_score_mixes`, read once per data generation
+and only when such a theme is shown). Not under filters: the scores would be of every text of
+the theme, the card's counts of the filtered answers' only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -21,11 +29,19 @@ from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
 from advocacy.present.web.state import WebState
+from advocacy.report.sections.theme_scores import (
+    READ_FOR_SENTIMENT,
+    ScoreMix,
+    score_words,
+    unread_score_mixes,
+)
 
 #: Quotes on each card.
 QUOTES_PER_CARD = 2
 #: Sentiment labels in the order of the bar.
 LABELS = ("negative", "neutral", "positive")
+#: The score mixes of cards that need none (one object, so that cached cards are reused).
+NO_SCORES: Mapping[str, ScoreMix] = MappingProxyType({})
 
 
 @dataclass
@@ -44,6 +60,7 @@ class ThemeCard:
     link: str | None = None
     emerging: bool = False
     read: float = 1.0  # share of its texts that have a sentiment (0: none was read)
+    scores: str = ""  # what its writers' scores imply, for a theme mostly not read
 
 
 def _mix(value: Any) -> tuple[list[tuple[str, float]], float]:
@@ -116,11 +133,21 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
         )
     except AdvocacyError:
         quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])
+    unread = tuple(
+        str(record["theme_id"])
+        for record in themes.to_dict("records")
+        if _mix(record.get("sentiment_mix"))[1] < READ_FOR_SENTIMENT
+    )
+    scores: Mapping[str, ScoreMix] = NO_SCORES  # the same object: derived compares by identity
+    if unread and not filters.active:
+        scores = state.cached(
+            ("theme-score-mixes", unread), lambda: unread_score_mixes(state.ws, unread)
+        )
     redactor = viewer_redactor(state, principal)
     cards: list[ThemeCard] = derived(
         ("theme-cards", chosen, principal.masks_personal_data),
-        (themes, quotes, redactor),
-        lambda: _cards(themes, quotes, principal, redactor, filters),
+        (themes, quotes, redactor, scores),
+        lambda: _cards(themes, quotes, principal, redactor, filters, scores),
     )
     return cards
 
@@ -131,8 +158,10 @@ def _cards(
     principal: Principal,
     redactor: TextRedactor | None,
     filters: Filters,
+    scores: Mapping[str, ScoreMix] = NO_SCORES,
 ) -> list[ThemeCard]:
-    """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them."""
+    """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them, and for a
+    theme mostly not read what its writers' ``scores`` imply."""
     shown = mask_frame(themes, principal, redactor=redactor)
     said = mask_frame(quotes, principal, redactor=redactor) if not quotes.empty else quotes
     by_theme: dict[tuple[str, str], list[str]] = {}
@@ -179,6 +208,7 @@ def _cards(
                 link=link,
                 emerging=bool(original.get("emerging")),
                 read=read,
+                scores=score_words(scores[theme_id]) if theme_id in scores else "",
             )
         )
     return sorted(cards, key=lambda card: -card.size)
