@@ -148,6 +148,31 @@ def test_one_rating_far_above_the_rest_does_not_set_the_scale(
 
 
 @pytest.mark.shared_data
+def test_a_skewed_1_to_10_file_is_offered_both_scales_it_may_be_on(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # 96 ratings of 1-7 and four 9s (late review): 1-10 is as plausible as 1-7.
+    tweets = _tweets(shared_data, 100)[["text"]]
+    tweets["rating"] = [1 + i % 7 for i in range(96)] + [9] * 4
+    path = tmp_path / "skewed.csv"
+    tweets.to_csv(path, index=False)
+    db = _workspace(tmp_path)
+    code, _, err = _run(path, db)
+    assert code == 1
+    negative_on_10 = int((tweets["rating"] <= 6).sum())
+    assert f"on the scale the largest implies, 1-10, {negative_on_10} of the 100 would" in err
+    assert "--scale 1-7 (the 4 rating(s) above 7 left out and counted)" in err
+    assert "--scale 1-10 (every rating read on it)" in err
+    on_10 = _evaluate(path, db, "--scale", "1-10")
+    assert on_10["labels"] == (
+        "column 'rating' as ratings 1-10 (1-6 negative, 7-8 neutral, 9-10 positive)"
+    )
+    assert on_10["labels in the file"] == {"negative": negative_on_10, "neutral": 13, "positive": 4}
+    on_7 = _evaluate(path, db, "--scale", "1-7")
+    assert on_7["left out"] == {"rating off the scale": 4}
+
+
+@pytest.mark.shared_data
 def test_a_gold_column_is_preferred_when_as_full_and_a_sparser_one_is_never_passed_over(
     shared_data: Path, tmp_path: Path
 ) -> None:

@@ -428,6 +428,7 @@ def _guessed_scale(
     import ibis
     import pandas as pd
 
+    from advocacy.text.scale_sentiment import scale_label
     from advocacy.text.score_labels import MENTION_SCALE_TOPS, mention_scales
 
     scales = mention_scales(ibis.memtable(pd.DataFrame({"source": "file", "rating": given})))
@@ -458,20 +459,34 @@ def _guessed_scale(
         above = [value for value in given if value > smaller[-1]]
         if len(above) < FEW_ABOVE * len(given):
             rest = max(value for value in given if value <= smaller[-1])
-            fits = next(top for top in MENTION_SCALE_TOPS if rest <= top)
             at = next(i for i, number in enumerate(numbers) if number == max(given))
+            negative = sum(scale_label(value, low, high) == "negative" for value in given)
             raise InputError(
                 f"{len(above):,} of the {len(given):,} ratings of column {column!r} lie above "
                 f"{smaller[-1]:g} while the others run {min(given):g}-{rest:g}: on the scale "
-                f"the largest implies, {low:g}-{high:g}, nearly every rating would read negative",
+                f"the largest implies, {low:g}-{high:g}, {negative:,} of the {len(given):,} "
+                "would read negative",
                 file=file,
                 row=rows[at],
                 column=column,
                 value=f"{max(given):g}",
-                fix=f"say the scale with --scale (as --scale {low:g}-{fits:g}; ratings off it are "
-                "left out and counted), or correct the rating",
+                fix="say the scale: "
+                + _scales_offered(low, high, rest, len(above))
+                + "; or correct the rating",
             )
     return low, high
+
+
+def _scales_offered(low: float, high: float, rest: float, above: int) -> str:
+    """The scales a file refused for filling its guessed scale poorly may be on: the smallest
+    holding all but the few largest ratings (which it leaves out), and the one holding all."""
+    from advocacy.text.score_labels import MENTION_SCALE_TOPS
+
+    fits = next(top for top in MENTION_SCALE_TOPS if rest <= top)
+    return (
+        f"--scale {low:g}-{fits:g} (the {above:,} rating(s) above {fits:g} left out and "
+        f"counted) or --scale {low:g}-{high:g} (every rating read on it)"
+    )
 
 
 def _span(values: list[int]) -> str:
