@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, recall_score
@@ -83,6 +85,47 @@ def _expected(labels: list[str], readings: list[str]) -> dict[str, object]:
     }
 
 
+def _scores(found: dict[str, Any], expected: dict[str, object]) -> dict[str, object]:
+    """The command's scores that ``expected`` holds (the classes without their intervals,
+    which :func:`_bootstrap_expected` checks)."""
+    scores = {key: found[key] for key in expected}
+    if "classes" in scores:
+        scores["classes"] = [
+            {key: value for key, value in score.items() if not key.endswith(" interval")}
+            for score in found["classes"]
+        ]
+    return scores
+
+
+def _bootstrap_expected(labels: list[str], readings: list[str]) -> dict[str, object]:
+    """The 95% percentile bootstrap intervals, drawn as the command documents (1,000 draws,
+    each ``default_rng(0).integers(0, n, n)`` in turn) and scored by scikit-learn."""
+    held = [name for name in SENTIMENTS if name in set(labels)]
+    gold, read = np.array(labels), np.array(readings)
+    generator = np.random.default_rng(0)
+    macro, precisions, recalls = [], [], []
+    for _ in range(1000):
+        drawn = generator.integers(0, len(gold), len(gold))
+        macro.append(f1_score(gold[drawn], read[drawn], labels=held, average="macro",
+                              zero_division=0))  # fmt: skip
+        precision, recall, _, _ = per_class(
+            gold[drawn], read[drawn], labels=list(SENTIMENTS), zero_division=float("nan")
+        )
+        precisions.append(precision)
+        recalls.append(recall)
+
+    def ends(values: Any) -> list[float] | None:
+        values = np.asarray(values, dtype=float)
+        values = values[~np.isnan(values)]
+        return [float(x) for x in np.percentile(values, [2.5, 97.5])] if len(values) else None
+
+    return {
+        "macro-F1 interval": ends(macro),
+        "precision interval": [ends(np.array(precisions)[:, i]) for i in range(3)],
+        "recall interval": [ends(np.array(recalls)[:, i]) for i in range(3)],
+    }
+
+
 @pytest.mark.shared_data
 def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
     shared_data: Path, tmp_path: Path
@@ -99,7 +142,24 @@ def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
     expected = _expected(
         tweets["label"][~unread].tolist(), read["sentiment"][~unread].astype(str).tolist()
     )
-    assert {key: found[key] for key in expected} == expected
+    assert _scores(found, expected) == expected
+    intervals = _bootstrap_expected(
+        tweets["label"][~unread].tolist(), read["sentiment"][~unread].astype(str).tolist()
+    )
+    assert found["macro-F1 interval"] == pytest.approx(intervals["macro-F1 interval"], abs=1e-4)
+    for i, score in enumerate(found["classes"]):  # type: ignore[attr-defined]
+        for measure in ("precision", "recall"):
+            assert score[f"{measure} interval"] == pytest.approx(
+                intervals[f"{measure} interval"][i],  # type: ignore[index]
+                abs=1e-4,
+            )
+    low, high = found["macro-F1 interval"]  # type: ignore[misc]
+    assert low < found["macro-F1"] < high  # type: ignore[operator]
+    assert found["interval method"] == {  # stated as such
+        "accuracy": "Wilson score interval",
+        "macro-F1, precision, recall": "percentile bootstrap over the scored texts: 1,000 "
+        "draws with replacement, seed 0",
+    }
     assert found["labels"] == "column 'label'" and found["rows"] == 400
     languages = read["language"][read["sentiment_reason"] == "language not supported"]
     assert found["left out"] == (
@@ -140,7 +200,7 @@ def test_star_ratings_label_by_the_scale_rule_and_labelled_texts_are_left_out(
     unread = read["sentiment_reason"].notna().to_numpy()
     labels = scored["Rating"].map(STARS)[~unread].tolist()
     expected = _expected(labels, read["sentiment"][~unread].astype(str).tolist())
-    assert {key: found[key] for key in expected} == expected
+    assert _scores(found, expected) == expected
     assert (
         found["labels"] == "column 'Rating' as ratings 1-5 (1-2 negative, 3 neutral, 4-5 positive)"
     )
@@ -185,7 +245,7 @@ def test_evaluating_writes_nothing_and_generic_reads_without_the_calibration(
     unread = read["sentiment_reason"].notna().to_numpy()
     labels = reviews.head(200)["Rating"][kept].map(STARS)[~unread].tolist()
     expected = _expected(labels, read["sentiment"][~unread].astype(str).tolist())
-    assert {key: generic[key] for key in expected} == expected
+    assert _scores(generic, expected) == expected
     assert "labelled in the workspace" not in generic["left out"]  # type: ignore[operator]
     assert generic["calibration"] == "not used (--model generic)"
 
@@ -249,7 +309,7 @@ def test_a_file_of_two_classes_is_scored_on_them_and_a_neutral_reading_is_an_err
     labels = reviews["polarity"][~unread].tolist()
     assert "neutral" in readings  # the shipped model reads some reviews as neutral
     expected = _expected(labels, readings)
-    assert {key: found[key] for key in expected} == expected
+    assert _scores(found, expected) == expected
     two = ["negative", "positive"]
     assert found["macro-F1"] == round(f1_score(labels, readings, labels=two, average="macro"), 4)
     assert found["macro-F1"] != round(

@@ -9,15 +9,16 @@ documented scale rule (:func:`advocacy.text.scale_sentiment.scale_label`: 1-5 st
 negative, 3 neutral, 4-5 positive); :mod:`advocacy.text.evaluation_labels` says how the column
 and the scale are chosen and what is left out.
 
-Each text is read exactly as ``text analyze`` would read it now (the same model, the
-calibration the next analysis uses, the same pieces), and the readings are scored against the
-labels: accuracy (with its interval), macro-F1 and macro recall over the classes the labels
-hold, each class's precision, recall and count, the confusion matrix, and the majority-class
-baseline on the same rows. What is not scored is counted and said: rows without a label or
-text, texts the model does not read (a language it does not support, a non-answer), and texts
-the calibration learnt from: a text that the workspace holds with a label (taught, or implied
-by its score) is read partly from its own label, which flatters the reading, so it is left
-out and counted.
+Each text is read exactly as ``text analyze`` would read it now (the same model, the calibration
+the next analysis uses, the same pieces), and the readings are scored against the labels:
+accuracy (with its Wilson interval), macro-F1 and macro recall over the classes the labels hold,
+each class's precision, recall and count (macro-F1, precision and recall with bootstrap
+intervals over the texts: :mod:`advocacy.text.evaluation_intervals`), the confusion matrix, and
+the majority-class baseline on the same rows. What is not scored is counted and said: rows
+without a label or text, texts the model does not read (a language it does not support, a non-
+answer), and texts the calibration learnt from: a text that the workspace holds with a label
+(taught, or implied by its score) is read partly from its own label, which flatters the reading,
+so it is left out and counted.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from advocacy.errors import UsageError
+from advocacy.text.evaluation_intervals import ScoreIntervals, score_intervals
 from advocacy.text.evaluation_labels import LEFT_OUT_REASONS, file_labels
 from advocacy.text.sentiment import SENTIMENTS
 
@@ -89,6 +91,9 @@ class Evaluation:
         Share read right, with its Wilson interval at ``confidence``.
     macro_f1, macro_recall
         Means of F1 and of recall over the classes the scored labels hold.
+    intervals
+        Bootstrap intervals over the scored texts of macro-F1 and of each class's precision
+        and recall, at ``confidence``.
     classes
         Every sentiment's scores.
     confusion
@@ -117,6 +122,7 @@ class Evaluation:
     accuracy_high: float
     macro_f1: float
     macro_recall: float
+    intervals: ScoreIntervals
     classes: list[ClassScore]
     confusion: dict[str, dict[str, int]]
     majority: str | None
@@ -162,6 +168,11 @@ class Evaluation:
             "accuracy interval": [_rounded(self.accuracy_low), _rounded(self.accuracy_high)],
             "confidence": self.confidence,
             "macro-F1": _rounded(self.macro_f1),
+            "macro-F1 interval": _pair(self.intervals.macro_f1),
+            "interval method": {
+                "accuracy": "Wilson score interval",
+                "macro-F1, precision, recall": self.intervals.method(),
+            },
             "macro recall": _rounded(self.macro_recall),
             "majority class": self.majority,
             "majority-class accuracy": _rounded(self.majority_accuracy),
@@ -172,7 +183,9 @@ class Evaluation:
                     "n": score.n,
                     "read": score.read,
                     "precision": _rounded(score.precision),
+                    "precision interval": _pair(self.intervals.precision[score.sentiment]),
                     "recall": _rounded(score.recall),
+                    "recall interval": _pair(self.intervals.recall[score.sentiment]),
                     "f1": _rounded(score.f1),
                 }
                 for score in self.classes
@@ -186,6 +199,12 @@ class Evaluation:
 
 def _rounded(value: float) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 4)
+
+
+def _pair(interval: tuple[float, float]) -> list[float | None] | None:
+    """An interval as two rounded ends, or None where it is undefined."""
+    low, high = (_rounded(end) for end in interval)
+    return None if low is None or high is None else [low, high]
 
 
 def evaluate_readings(
@@ -311,7 +330,8 @@ def evaluate_file(
     workers
         Processes to read on (the readings are the same for any count).
     confidence
-        The confidence of the accuracy's interval.
+        The confidence of the intervals (accuracy's Wilson interval; the bootstrap intervals
+        of macro-F1 and each class's precision and recall, :mod:`.evaluation_intervals`).
 
     Returns
     -------
@@ -390,6 +410,7 @@ def evaluate_file(
         accuracy_high=float(interval.high),
         macro_f1=macro_f1,
         macro_recall=macro_recall,
+        intervals=score_intervals(labels_scored, readings, confidence=confidence),
         classes=classes,
         confusion=confusion,
         majority=majority,
