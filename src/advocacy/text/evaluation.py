@@ -37,6 +37,7 @@ from advocacy.errors import UsageError
 from advocacy.text.evaluation_intervals import ScoreIntervals, score_intervals
 from advocacy.text.evaluation_labels import LEFT_OUT_REASONS, file_labels
 from advocacy.text.sentiment import SENTIMENTS
+from advocacy.text.training_texts import trained_on
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,6 +49,7 @@ __all__ = [
     "EVALUATION_MODELS",
     "ClassScore",
     "Evaluation",
+    "TrainedTexts",
     "evaluate_file",
     "evaluate_readings",
 ]
@@ -56,6 +58,33 @@ __all__ = [
 EVALUATION_MODELS = ("workspace", "generic")
 #: Why a read row of the file is not scored (besides :data:`LEFT_OUT_REASONS`).
 LEARNT_FROM = "labelled in the workspace"
+TRAINED = "trained the shipped model"
+#: How people read the training sets' names (:func:`advocacy.text.training_texts.trained_on`).
+TRAINING_SETS = {
+    "tweeteval-sentiment": "TweetEval sentiment",
+    "tweeteval-emotion": "TweetEval emotion",
+    "goemotions": "GoEmotions",
+    "clothing": "Women's clothing reviews",
+    "banking77": "BANKING77",
+    "authored": "the project's written comments",
+}
+
+
+@dataclass(frozen=True)
+class TrainedTexts:
+    """The file's texts that trained the shipped model, scored apart from the others.
+
+    Attributes
+    ----------
+    by_set
+        How many, per training set (:data:`TRAINING_SETS`).
+    n, accuracy
+        How many of them were read, and the share read right (NaN when none was).
+    """
+
+    by_set: dict[str, int]
+    n: int
+    accuracy: float
 
 
 @dataclass(frozen=True)
@@ -101,8 +130,10 @@ class Evaluation:
     majority, majority_accuracy, majority_macro_f1
         The commonest label of the scored rows, and the scores of reading every text as it.
     left_out
-        Rows not scored, by reason (no label, no text, labelled in the workspace, no
-        content, language not supported).
+        Rows not scored, by reason (no label, no text, trained the shipped model, labelled in
+        the workspace, no content, language not supported).
+    trained
+        The texts that trained the shipped model, scored apart.
     not_supported
         The rows left out for their language, by language code.
     confidence
@@ -130,6 +161,7 @@ class Evaluation:
     majority_macro_f1: float
     left_out: dict[str, int]
     not_supported: dict[str, int]
+    trained: TrainedTexts
     confidence: float
 
     def notes(self) -> list[str]:
@@ -137,6 +169,22 @@ class Evaluation:
         because the calibration learnt from them, a reading no better than the majority class,
         nothing scored."""
         found = list(self.file_notes)
+        if self.trained.by_set:
+            sets = ", ".join(
+                f"{TRAINING_SETS.get(name, name)} {count:,}"
+                for name, count in self.trained.by_set.items()
+            )
+            apart = (
+                f"; apart, its accuracy on them is {self.trained.accuracy:.3f} (of "
+                f"{self.trained.n:,} read), which says nothing of texts it did not learn from"
+                if self.trained.n
+                else ""
+            )
+            found.append(
+                f"{sum(self.trained.by_set.values()):,} of the file's texts trained the shipped "
+                f"model ({sets}): its reading of them flatters it, so they are scored apart"
+                f"{apart}; the scores are over the other {self.n:,} read"
+            )
         learnt = self.left_out.get(LEARNT_FROM, 0)
         if learnt:
             found.append(
@@ -193,6 +241,11 @@ class Evaluation:
             "confusion": {label: dict(read) for label, read in self.confusion.items()},
             "left out": dict(self.left_out),
             "not supported by language": dict(self.not_supported),
+            "trained the shipped model": {
+                "by set": dict(self.trained.by_set),
+                "read": self.trained.n,
+                "accuracy": _rounded(self.trained.accuracy),
+            },
             "notes": self.notes(),
         }
 
@@ -366,15 +419,29 @@ def evaluate_file(
         )
         calibrated, status = chosen.calibrated, chosen.status
     left_out = Counter(found.left_out)
-    keep = np.ones(len(found.texts), dtype=bool)
+    sets = trained_on(found.texts)
+    trained = np.array([name is not None for name in sets], dtype=bool)
+    left_out[TRAINED] += int(trained.sum())
+    keep = ~trained
     if calibrated is not None:
         learnt = _labelled_texts(db)
-        keep = np.array([_spaced(value) not in learnt for value in found.texts], dtype=bool)
-        if (~keep).any():
-            left_out[LEARNT_FROM] += int((~keep).sum())
+        labelled = np.array([_spaced(value) in learnt for value in found.texts], dtype=bool)
+        left_out[LEARNT_FROM] += int((labelled & keep).sum())
+        keep &= ~labelled
     texts = [value for value, kept in zip(found.texts, keep, strict=True) if kept]
     gold = [label for label, kept in zip(found.labels, keep, strict=True) if kept]
     read = _read(texts, calibrated, text_model, max(1, workers))
+    # The texts that trained the model are read as the others, and scored apart.
+    trained_scores = _trained_scores(
+        [label for label, flagged in zip(found.labels, trained, strict=True) if flagged],
+        _read(
+            [value for value, flagged in zip(found.texts, trained, strict=True) if flagged],
+            calibrated,
+            text_model,
+            max(1, workers),
+        ),
+        Counter(name for name in sets if name is not None),
+    )
     # A read text has no reason (None, or NaN once pandas stores the column as strings).
     reasons = [None if _missing(reason) else str(reason) for reason in read["sentiment_reason"]]
     not_supported = Counter(
@@ -418,7 +485,20 @@ def evaluate_file(
         majority_macro_f1=baseline[1],
         left_out={reason: left_out[reason] for reason in _REASONS if left_out[reason]},
         not_supported=dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
+        trained=trained_scores,
         confidence=confidence,
+    )
+
+
+def _trained_scores(labels: list[str], read: pd.DataFrame, by_set: Counter[str]) -> TrainedTexts:
+    """The accuracy of the reading on the texts that trained the shipped model (those it
+    reads), and how many came from each set."""
+    scored = [i for i, reason in enumerate(read["sentiment_reason"]) if _missing(reason)]
+    right = sum(str(read["sentiment"].iloc[i]) == labels[i] for i in scored)
+    return TrainedTexts(
+        dict(by_set.most_common()),
+        len(scored),
+        right / len(scored) if scored else float("nan"),
     )
 
 
@@ -427,7 +507,7 @@ def _missing(value: Any) -> bool:
 
 
 #: The reasons a row is left out, in the order they are shown.
-_REASONS = (*LEFT_OUT_REASONS, LEARNT_FROM, "no content", "language not supported")
+_REASONS = (*LEFT_OUT_REASONS, TRAINED, LEARNT_FROM, "no content", "language not supported")
 
 
 def _model_name(calibrated: CalibratedSentiment | None, text_model: str) -> str:
