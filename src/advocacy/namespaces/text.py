@@ -138,11 +138,13 @@ class TextNamespace:
         Two layouts are read. A teach file: a CSV with ``document_id``, ``kind`` and
         ``sentiment`` and/or ``theme``. Or a labelled file as it was imported (airline tweets
         with ``airline_sentiment``, SmSA's ``text<TAB>label`` lines): it is read as
-        ``advocacy import`` read it, its one column of ``negative``/``neutral``/``positive``
-        values gives the labels (:mod:`advocacy.ingest.label_columns`), and each row teaches
-        the record it was imported as: by its id when the file has an id column, else the
-        document of that kind whose text is exactly the row's (every such document when texts
-        repeat). Rows without a label or text teach nothing. A document's new sentiment
+        ``advocacy import`` read it, its column of sentiment labels gives the labels (found by
+        the rule ``text evaluate`` uses, :mod:`advocacy.ingest.label_columns`: ``negative``,
+        ``neutral``, ``positive`` in any case, ``neg``/``neu``/``pos`` too; a value none of
+        them is left out and counted by value in a note, with its first row), and each row
+        teaches the record it was imported as: by its id when the file has an id column, else
+        the document of that kind whose text is exactly the row's (every such document when
+        texts repeat). Rows without a label or text teach nothing. A document's new sentiment
         replaces the one it had before the file, and its new themes the themes it had; a label
         of a kind the file does not give it is kept (a file of sentiments leaves its themes).
         A teach file that gives one document two sentiments is refused, naming both rows, and

@@ -143,7 +143,9 @@ def teach_command(
         Path,
         typer.Argument(
             help="CSV with document_id, kind, and sentiment and/or theme columns; or a labelled "
-            "file as imported (its one column of negative/neutral/positive values)."
+            "file as imported (its column of negative/neutral/positive labels, in any case, "
+            "neg/neu/pos too, found as text evaluate finds it; other values are left out and "
+            "counted)."
         ),
     ],
     output: FormatOption = OutputFormat.table,
