@@ -164,7 +164,8 @@ def find_label_column(
             "is unclear",
             file=file,
             value=list(found),
-            fix="keep one label column in the file (text evaluate: or name it with --labels)",
+            fix="name the column of true labels with --labels (text evaluate), or keep only "
+            "that label column in the file (text teach)",
         )
     others = ", ".join(
         f"{name!r} ({count:,} labels)" for name, count in found.items() if name != chosen
