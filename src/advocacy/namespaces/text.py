@@ -189,8 +189,9 @@ class TextNamespace:
         rows' ratings on the scale rule of :mod:`advocacy.text.scale_sentiment`). Texts the
         model does not read, and texts the workspace holds with a label (the calibration
         learnt from those), are left out and counted (:mod:`advocacy.text.evaluation`), as
-        are rows without a usable label (:mod:`advocacy.text.evaluation_labels`). Nothing is
-        written to the workspace.
+        are rows without a usable label (:mod:`advocacy.text.evaluation_labels`). Texts that
+        trained the shipped model (:mod:`advocacy.text.training_texts`) are scored apart.
+        Nothing is written to the workspace.
 
         Parameters
         ----------
@@ -213,7 +214,8 @@ class TextNamespace:
         Returns
         -------
         Evaluation
-            Accuracy with its interval, macro-F1, each class's precision and recall, the
+            Accuracy with its Wilson interval, macro-F1 and each class's precision and recall
+            with bootstrap intervals (:mod:`advocacy.text.evaluation_intervals`), the
             confusion matrix, the majority-class baseline, and what was left out and why.
 
         Raises
