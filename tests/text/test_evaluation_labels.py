@@ -319,6 +319,13 @@ def test_the_csv_says_what_the_numbers_are_of_and_runs_no_formula(tmp_path: Path
     assert fields["calibration"] == "none: no labelled comment"
     assert fields["language not supported: de"] == "1"
     assert fields["left out: unknown label"] == "1"
+    # The intervals' ends and how they were found are in the CSV too.
+    for name in ("accuracy", "macro-F1"):
+        assert float(fields[f"{name} low"]) <= float(fields[name]) <= float(fields[f"{name} high"])
+    assert fields["interval of accuracy"] == "Wilson score interval"
+    assert fields["interval of macro-F1, precision, recall"].startswith("percentile bootstrap")
+    per_class = {(row["measure"], row["sentiment"]) for row in rows if row["sentiment"]}
+    assert {("precision low", "negative"), ("recall high", "positive")} <= per_class
     notes = [row["value"] for row in rows if row["measure"] == "note"]
     assert any("HYPERLINK" in note for note in notes)
     given = {
