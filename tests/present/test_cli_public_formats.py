@@ -42,7 +42,7 @@ def test_a_file_without_sentiment_labels_is_one_clear_line(tmp_path: Path) -> No
     complaints = FIXTURES / "complaint_tweets.csv"
     invoke("import", str(complaints), "--kind", "mentions", "--db", db)
     output = invoke("text", "teach", str(complaints), "--db", db, code=1)
-    assert "no column holds only the labels negative, neutral, positive" in output
+    assert "no column holds sentiment labels (negative, neutral, positive; neg, neu, pos" in output
     assert "'label'" in output and "Traceback" not in output
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def blitzer_reviews(
@@ -25,3 +29,38 @@ def blitzer_reviews(
         rows += [(text, path.stem) for text in cut]
     order = np.random.default_rng(seed).permutation(len(rows))[:n]
     return [rows[i][0] for i in order], [rows[i][1] for i in order]
+
+
+def blitzer_ratings(shared_data: Path, n: int, *, seed: int = 0) -> pd.DataFrame:
+    """``n`` real product reviews (Blitzer et al. 2007) with their stars (1, 2, 4 or 5), as
+    columns ``Review Text`` and ``Rating``, in an order drawn with ``seed``. The shipped model
+    never trained on them (``tools/build_heads.py``), so an evaluation scores them all."""
+    import pandas as pd
+
+    rows = []
+    folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer"
+    for path in sorted(folder.glob("*/*.review")):
+        body = path.read_text(encoding="utf-8", errors="replace")
+        for review in re.findall(r"<review>(.*?)</review>", body, re.S):
+            rating = re.search(r"<rating>\s*(.*?)\s*</rating>", review, re.S)
+            text = re.search(r"<review_text>\s*(.*?)\s*</review_text>", review, re.S)
+            if rating and text and text[1].strip():
+                rows.append((text[1].strip(), int(float(rating[1]))))
+    order = np.random.default_rng(seed).permutation(len(rows))[:n]
+    return pd.DataFrame([rows[i] for i in order], columns=["Review Text", "Rating"])
+
+
+def normalised(text: str) -> str:
+    """A text as the shipped training hashes read it: NFKC, case folded, blanks collapsed."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def trained_tweets(shared_data: Path) -> set[str]:
+    """The TweetEval sentiment tweets the shipped heads trained on, normalised
+    (``tools/build_heads.py``: the validation split and the test split's even lines)."""
+    folder = shared_data / "tweeteval" / "sentiment"
+    validation = (folder / "val_text.txt").read_text(encoding="utf-8").split("\n")
+    test = (folder / "test_text.txt").read_text(encoding="utf-8").split("\n")
+    return {normalised(text) for text in validation + test[::2] if text}

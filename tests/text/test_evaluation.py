@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, recall_score
@@ -22,6 +24,7 @@ import advocacy
 from advocacy.text.enrich import analyze_texts
 from advocacy.text.sentiment import SENTIMENTS
 from support.cli import advocacy_cli
+from support.corpora import blitzer_ratings, normalised, trained_tweets
 
 #: TweetEval's label numbers (tweeteval/sentiment/mapping.txt).
 TWEET_LABELS = {"0": "negative", "1": "neutral", "2": "positive"}
@@ -83,6 +86,47 @@ def _expected(labels: list[str], readings: list[str]) -> dict[str, object]:
     }
 
 
+def _scores(found: dict[str, Any], expected: dict[str, object]) -> dict[str, object]:
+    """The command's scores that ``expected`` holds (the classes without their intervals,
+    which :func:`_bootstrap_expected` checks)."""
+    scores = {key: found[key] for key in expected}
+    if "classes" in scores:
+        scores["classes"] = [
+            {key: value for key, value in score.items() if not key.endswith(" interval")}
+            for score in found["classes"]
+        ]
+    return scores
+
+
+def _bootstrap_expected(labels: list[str], readings: list[str]) -> dict[str, object]:
+    """The 95% percentile bootstrap intervals, drawn as the command documents (1,000 draws,
+    each ``default_rng(0).integers(0, n, n)`` in turn) and scored by scikit-learn."""
+    held = [name for name in SENTIMENTS if name in set(labels)]
+    gold, read = np.array(labels), np.array(readings)
+    generator = np.random.default_rng(0)
+    macro, precisions, recalls = [], [], []
+    for _ in range(1000):
+        drawn = generator.integers(0, len(gold), len(gold))
+        macro.append(f1_score(gold[drawn], read[drawn], labels=held, average="macro",
+                              zero_division=0))  # fmt: skip
+        precision, recall, _, _ = per_class(
+            gold[drawn], read[drawn], labels=list(SENTIMENTS), zero_division=float("nan")
+        )
+        precisions.append(precision)
+        recalls.append(recall)
+
+    def ends(values: Any) -> list[float] | None:
+        values = np.asarray(values, dtype=float)
+        values = values[~np.isnan(values)]
+        return [float(x) for x in np.percentile(values, [2.5, 97.5])] if len(values) else None
+
+    return {
+        "macro-F1 interval": ends(macro),
+        "precision interval": [ends(np.array(precisions)[:, i]) for i in range(3)],
+        "recall interval": [ends(np.array(recalls)[:, i]) for i in range(3)],
+    }
+
+
 @pytest.mark.shared_data
 def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
     shared_data: Path, tmp_path: Path
@@ -94,17 +138,40 @@ def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
     with advocacy.open(db, create=True):
         pass  # a new, empty workspace: no calibration
     found = _evaluate(path, db)
+    # An odd line that repeats a tweet the shipped model trained on is scored apart.
+    trained = tweets["text"].map(normalised).isin(trained_tweets(shared_data))
+    assert found["left out"].get("trained the shipped model", 0) == int(trained.sum())  # type: ignore[attr-defined]
+    tweets = tweets[~trained].reset_index(drop=True)
     read = analyze_texts(tweets["text"].tolist())
     unread = read["sentiment_reason"].notna().to_numpy()
     expected = _expected(
         tweets["label"][~unread].tolist(), read["sentiment"][~unread].astype(str).tolist()
     )
-    assert {key: found[key] for key in expected} == expected
+    assert _scores(found, expected) == expected
+    intervals = _bootstrap_expected(
+        tweets["label"][~unread].tolist(), read["sentiment"][~unread].astype(str).tolist()
+    )
+    assert found["macro-F1 interval"] == pytest.approx(intervals["macro-F1 interval"], abs=1e-4)
+    for i, score in enumerate(found["classes"]):  # type: ignore[attr-defined]
+        for measure in ("precision", "recall"):
+            assert score[f"{measure} interval"] == pytest.approx(
+                intervals[f"{measure} interval"][i],  # type: ignore[index]
+                abs=1e-4,
+            )
+    low, high = found["macro-F1 interval"]  # type: ignore[misc]
+    assert low < found["macro-F1"] < high  # type: ignore[operator]
+    assert found["interval method"] == {  # stated as such
+        "accuracy": "Wilson score interval",
+        "macro-F1, precision, recall": "percentile bootstrap over the scored texts: 1,000 "
+        "draws with replacement, seed 0",
+    }
     assert found["labels"] == "column 'label'" and found["rows"] == 400
     languages = read["language"][read["sentiment_reason"] == "language not supported"]
-    assert found["left out"] == (
-        {"language not supported": int(unread.sum())} if unread.any() else {}
-    )
+    assert {
+        reason: count
+        for reason, count in found["left out"].items()  # type: ignore[attr-defined]
+        if reason != "trained the shipped model"
+    } == ({"language not supported": int(unread.sum())} if unread.any() else {})
     assert found["not supported by language"] == languages.value_counts().to_dict()
     assert found["calibration"] == "none: no labelled comment"
     low, high = found["accuracy interval"]  # type: ignore[misc]
@@ -115,10 +182,8 @@ def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
 def test_star_ratings_label_by_the_scale_rule_and_labelled_texts_are_left_out(
     shared_data: Path, tmp_path: Path
 ) -> None:
-    reviews = pd.read_csv(
-        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
-    )
-    reviews = reviews.head(450)
+    reviews = blitzer_ratings(shared_data, 450)
+    reviews.loc[[3, 200, 301], "Review Text"] = ["", None, "  "]  # rows without a text
     path, imported = tmp_path / "reviews.csv", tmp_path / "first.csv"
     reviews.to_csv(path, index=False)
     reviews.head(150).to_csv(imported, index=False)
@@ -140,7 +205,7 @@ def test_star_ratings_label_by_the_scale_rule_and_labelled_texts_are_left_out(
     unread = read["sentiment_reason"].notna().to_numpy()
     labels = scored["Rating"].map(STARS)[~unread].tolist()
     expected = _expected(labels, read["sentiment"][~unread].astype(str).tolist())
-    assert {key: found[key] for key in expected} == expected
+    assert _scores(found, expected) == expected
     assert (
         found["labels"] == "column 'Rating' as ratings 1-5 (1-2 negative, 3 neutral, 4-5 positive)"
     )
@@ -156,9 +221,7 @@ def test_star_ratings_label_by_the_scale_rule_and_labelled_texts_are_left_out(
 def test_evaluating_writes_nothing_and_generic_reads_without_the_calibration(
     shared_data: Path, tmp_path: Path
 ) -> None:
-    reviews = pd.read_csv(
-        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
-    )
+    reviews = blitzer_ratings(shared_data, 200)
     path = tmp_path / "reviews.csv"
     reviews.head(200).to_csv(path, index=False)
     db = str(tmp_path / "w.duckdb")
@@ -185,7 +248,7 @@ def test_evaluating_writes_nothing_and_generic_reads_without_the_calibration(
     unread = read["sentiment_reason"].notna().to_numpy()
     labels = reviews.head(200)["Rating"][kept].map(STARS)[~unread].tolist()
     expected = _expected(labels, read["sentiment"][~unread].astype(str).tolist())
-    assert {key: generic[key] for key in expected} == expected
+    assert _scores(generic, expected) == expected
     assert "labelled in the workspace" not in generic["left out"]  # type: ignore[operator]
     assert generic["calibration"] == "not used (--model generic)"
 
@@ -249,9 +312,56 @@ def test_a_file_of_two_classes_is_scored_on_them_and_a_neutral_reading_is_an_err
     labels = reviews["polarity"][~unread].tolist()
     assert "neutral" in readings  # the shipped model reads some reviews as neutral
     expected = _expected(labels, readings)
-    assert {key: found[key] for key in expected} == expected
+    assert _scores(found, expected) == expected
     two = ["negative", "positive"]
     assert found["macro-F1"] == round(f1_score(labels, readings, labels=two, average="macro"), 4)
     assert found["macro-F1"] != round(
         f1_score(labels, readings, labels=list(SENTIMENTS), average="macro", zero_division=0), 4
     )
+
+
+@pytest.mark.shared_data
+def test_texts_that_trained_the_shipped_model_are_scored_apart(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # Clothing reviews trained the shipped heads (tools/build_heads.py); Blitzer's did not.
+    clothing = pd.read_csv(
+        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    )
+    clothing = clothing[clothing["Review Text"].notna()].head(120)[["Review Text", "Rating"]]
+    clothing.iloc[:10, 0] = clothing.iloc[:10, 0].str.upper().str.replace(" ", "  ")  # copied
+    unseen = blitzer_ratings(shared_data, 200)
+    mixed = pd.concat([unseen.head(100), clothing, unseen.tail(100)], ignore_index=True)
+    path = tmp_path / "mixed.csv"
+    mixed.to_csv(path, index=False)
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True):
+        pass
+
+    for model in ("workspace", "generic"):
+        found = _evaluate(path, db, "--model", model)
+        assert found["left out"]["trained the shipped model"] == 120  # type: ignore[index]
+        read = analyze_texts(unseen["Review Text"].tolist())
+        unread = read["sentiment_reason"].notna().to_numpy()
+        labels = unseen["Rating"].map(STARS)[~unread].tolist()
+        expected = _expected(labels, read["sentiment"][~unread].astype(str).tolist())
+        assert _scores(found, expected) == expected
+        apart = analyze_texts(clothing["Review Text"].tolist())
+        kept = apart["sentiment_reason"].isna().to_numpy()
+        accuracy = accuracy_score(
+            clothing["Rating"].map(STARS)[kept].tolist(),
+            apart["sentiment"][kept].astype(str).tolist(),
+        )
+        assert found["trained the shipped model"] == {
+            "by set": {"clothing": 120},
+            "read": int(kept.sum()),
+            "accuracy": round(accuracy, 4),
+        }
+        assert any(
+            note.startswith(
+                "120 of the file's texts trained the shipped model (Women's clothing reviews "
+                f"120): its reading of them flatters it, so they are scored apart; apart, its "
+                f"accuracy on them is {accuracy:.3f}"
+            )
+            for note in found["notes"]  # type: ignore[attr-defined]
+        )

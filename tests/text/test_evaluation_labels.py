@@ -5,7 +5,7 @@ read on a scale guessed from the file, TweetEval's class ids 0/1/2 read as 0-5 r
 typo of 55 moving 1-5 stars onto 1-100, a vendor's predictions taken over a gold column, one
 "mixed" refusing the whole file, broken records dropped unsaid, a CSV without the model, and a
 "no calibration" verdict written by a command that writes nothing. Each test plants one of
-those in real texts of ``../shared/data`` (TweetEval's odd test lines, clothing reviews, MARC
+those in real texts of ``../shared/data`` (TweetEval's odd test lines, Blitzer's reviews, MARC
 German reviews) or in a small written file, through the CLI.
 """
 
@@ -22,6 +22,7 @@ import pytest
 
 import advocacy
 from support.cli import advocacy_cli
+from support.corpora import blitzer_ratings, normalised, trained_tweets
 
 #: TweetEval's label numbers (tweeteval/sentiment/mapping.txt).
 TWEET_LABELS = {"0": "negative", "1": "neutral", "2": "positive"}
@@ -29,21 +30,26 @@ SCORES = ("accuracy", "macro-F1", "macro recall", "classes", "confusion", "score
 
 
 def _tweets(shared_data: Path, count: int) -> pd.DataFrame:
-    """``count`` odd lines of TweetEval's sentiment test split, with the label's number."""
+    """``count`` odd lines of TweetEval's sentiment test split, with the label's number
+    (without the odd lines that repeat a tweet the shipped model trained on: those are
+    scored apart, as test_evaluation.py checks)."""
     folder = shared_data / "tweeteval" / "sentiment"
     texts = (folder / "test_text.txt").read_text(encoding="utf-8").splitlines()
     ids = (folder / "test_labels.txt").read_text(encoding="utf-8").splitlines()
-    rows = [(texts[i].strip(), ids[i].strip()) for i in range(1, len(texts), 2)][:count]
+    trained = trained_tweets(shared_data)
+    rows = [
+        (texts[i].strip(), ids[i].strip())
+        for i in range(1, len(texts), 2)
+        if normalised(texts[i]) not in trained
+    ][:count]
     frame = pd.DataFrame(rows, columns=["text", "id"])
     frame["label"] = frame["id"].map(TWEET_LABELS)
     return frame
 
 
 def _reviews(shared_data: Path, count: int) -> pd.DataFrame:
-    reviews = pd.read_csv(
-        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
-    )
-    return reviews[reviews["Review Text"].notna()].head(count).reset_index(drop=True)
+    """Product reviews with stars that the shipped model did not train on (Blitzer's)."""
+    return blitzer_ratings(shared_data, count)
 
 
 def _workspace(tmp_path: Path) -> str:
@@ -126,7 +132,9 @@ def test_one_rating_far_above_the_rest_does_not_set_the_scale(
     assert "row 19, column 'Rating'" in err and "(value '55')" in err
     assert "the others run 1-5" in err and "--scale 1-5" in err
     found = _evaluate(path, db, "--scale", "1-5")
-    assert found["left out"] == {"rating off the scale": 1}
+    left_out: dict[str, int] = found["left out"]  # type: ignore[assignment]
+    unread = left_out.pop("language not supported", 0)  # a review Blitzer holds in Spanish
+    assert left_out == {"rating off the scale": 1}
     assert (
         found["labels"] == "column 'Rating' as ratings 1-5 (1-2 negative, 3 neutral, 4-5 positive)"
     )
@@ -137,7 +145,7 @@ def test_one_rating_far_above_the_rest_does_not_set_the_scale(
         "positive": int((stars >= 4).sum()),
     }
     assert found["labels in the file"] == expected
-    assert found["scored"] == 299
+    assert found["scored"] == 299 - unread
     # Without --scale, a scale guessed from the values is said.
     reviews.loc[17, "Rating"] = 5
     reviews.to_csv(path, index=False)
@@ -145,6 +153,31 @@ def test_one_rating_far_above_the_rest_does_not_set_the_scale(
     assert "the scale 1-5 is guessed from the ratings, which run 1-5" in " ".join(
         guessed["notes"]  # type: ignore[arg-type]
     )
+
+
+@pytest.mark.shared_data
+def test_a_skewed_1_to_10_file_is_offered_both_scales_it_may_be_on(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # 96 ratings of 1-7 and four 9s (late review): 1-10 is as plausible as 1-7.
+    tweets = _tweets(shared_data, 100)[["text"]]
+    tweets["rating"] = [1 + i % 7 for i in range(96)] + [9] * 4
+    path = tmp_path / "skewed.csv"
+    tweets.to_csv(path, index=False)
+    db = _workspace(tmp_path)
+    code, _, err = _run(path, db)
+    assert code == 1
+    negative_on_10 = int((tweets["rating"] <= 6).sum())
+    assert f"on the scale the largest implies, 1-10, {negative_on_10} of the 100 would" in err
+    assert "--scale 1-7 (the 4 rating(s) above 7 left out and counted)" in err
+    assert "--scale 1-10 (every rating read on it)" in err
+    on_10 = _evaluate(path, db, "--scale", "1-10")
+    assert on_10["labels"] == (
+        "column 'rating' as ratings 1-10 (1-6 negative, 7-8 neutral, 9-10 positive)"
+    )
+    assert on_10["labels in the file"] == {"negative": negative_on_10, "neutral": 13, "positive": 4}
+    on_7 = _evaluate(path, db, "--scale", "1-7")
+    assert on_7["left out"] == {"rating off the scale": 4}
 
 
 @pytest.mark.shared_data
@@ -286,6 +319,13 @@ def test_the_csv_says_what_the_numbers_are_of_and_runs_no_formula(tmp_path: Path
     assert fields["calibration"] == "none: no labelled comment"
     assert fields["language not supported: de"] == "1"
     assert fields["left out: unknown label"] == "1"
+    # The intervals' ends and how they were found are in the CSV too.
+    for name in ("accuracy", "macro-F1"):
+        assert float(fields[f"{name} low"]) <= float(fields[name]) <= float(fields[f"{name} high"])
+    assert fields["interval of accuracy"] == "Wilson score interval"
+    assert fields["interval of macro-F1, precision, recall"].startswith("percentile bootstrap")
+    per_class = {(row["measure"], row["sentiment"]) for row in rows if row["sentiment"]}
+    assert {("precision low", "negative"), ("recall high", "positive")} <= per_class
     notes = [row["value"] for row in rows if row["measure"] == "note"]
     assert any("HYPERLINK" in note for note in notes)
     given = {

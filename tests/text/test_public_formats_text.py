@@ -111,7 +111,7 @@ def test_a_file_without_sentiment_labels_or_not_imported_is_refused_by_row(
     ws: Workspace,
 ) -> None:
     ws.import_file(FIXTURES / "complaint_tweets.csv", kind="mentions")
-    with pytest.raises(InputError, match="no column holds only the labels") as refused:
+    with pytest.raises(InputError, match="no column holds sentiment labels") as refused:
         ws.text.teach(FIXTURES / "complaint_tweets.csv")  # 0/1 complaint labels
     assert "'label'" in str(refused.value)
     with pytest.raises(InputError, match="find no mention") as missing:

@@ -138,11 +138,13 @@ class TextNamespace:
         Two layouts are read. A teach file: a CSV with ``document_id``, ``kind`` and
         ``sentiment`` and/or ``theme``. Or a labelled file as it was imported (airline tweets
         with ``airline_sentiment``, SmSA's ``text<TAB>label`` lines): it is read as
-        ``advocacy import`` read it, its one column of ``negative``/``neutral``/``positive``
-        values gives the labels (:mod:`advocacy.ingest.label_columns`), and each row teaches
-        the record it was imported as: by its id when the file has an id column, else the
-        document of that kind whose text is exactly the row's (every such document when texts
-        repeat). Rows without a label or text teach nothing. A document's new sentiment
+        ``advocacy import`` read it, its column of sentiment labels gives the labels (found by
+        the rule ``text evaluate`` uses, :mod:`advocacy.ingest.label_columns`: ``negative``,
+        ``neutral``, ``positive`` in any case, ``neg``/``neu``/``pos`` too; a value none of
+        them is left out and counted by value in a note, with its first row), and each row
+        teaches the record it was imported as: by its id when the file has an id column, else
+        the document of that kind whose text is exactly the row's (every such document when
+        texts repeat). Rows without a label or text teach nothing. A document's new sentiment
         replaces the one it had before the file, and its new themes the themes it had; a label
         of a kind the file does not give it is kept (a file of sentiments leaves its themes).
         A teach file that gives one document two sentiments is refused, naming both rows, and
@@ -187,8 +189,9 @@ class TextNamespace:
         rows' ratings on the scale rule of :mod:`advocacy.text.scale_sentiment`). Texts the
         model does not read, and texts the workspace holds with a label (the calibration
         learnt from those), are left out and counted (:mod:`advocacy.text.evaluation`), as
-        are rows without a usable label (:mod:`advocacy.text.evaluation_labels`). Nothing is
-        written to the workspace.
+        are rows without a usable label (:mod:`advocacy.text.evaluation_labels`). Texts that
+        trained the shipped model (:mod:`advocacy.text.training_texts`) are scored apart.
+        Nothing is written to the workspace.
 
         Parameters
         ----------
@@ -211,7 +214,8 @@ class TextNamespace:
         Returns
         -------
         Evaluation
-            Accuracy with its interval, macro-F1, each class's precision and recall, the
+            Accuracy with its Wilson interval, macro-F1 and each class's precision and recall
+            with bootstrap intervals (:mod:`advocacy.text.evaluation_intervals`), the
             confusion matrix, the majority-class baseline, and what was left out and why.
 
         Raises

@@ -9,15 +9,16 @@ documented scale rule (:func:`advocacy.text.scale_sentiment.scale_label`: 1-5 st
 negative, 3 neutral, 4-5 positive); :mod:`advocacy.text.evaluation_labels` says how the column
 and the scale are chosen and what is left out.
 
-Each text is read exactly as ``text analyze`` would read it now (the same model, the
-calibration the next analysis uses, the same pieces), and the readings are scored against the
-labels: accuracy (with its interval), macro-F1 and macro recall over the classes the labels
-hold, each class's precision, recall and count, the confusion matrix, and the majority-class
-baseline on the same rows. What is not scored is counted and said: rows without a label or
-text, texts the model does not read (a language it does not support, a non-answer), and texts
-the calibration learnt from: a text that the workspace holds with a label (taught, or implied
-by its score) is read partly from its own label, which flatters the reading, so it is left
-out and counted.
+Each text is read exactly as ``text analyze`` would read it now (the same model, the calibration
+the next analysis uses, the same pieces), and the readings are scored against the labels:
+accuracy (with its Wilson interval), macro-F1 and macro recall over the classes the labels hold,
+each class's precision, recall and count (macro-F1, precision and recall with bootstrap
+intervals over the texts: :mod:`advocacy.text.evaluation_intervals`), the confusion matrix, and
+the majority-class baseline on the same rows. What is not scored is counted and said: rows
+without a label or text, texts the model does not read (a language it does not support, a non-
+answer), and texts the calibration learnt from: a text that the workspace holds with a label
+(taught, or implied by its score) is read partly from its own label, which flatters the reading,
+so it is left out and counted.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from advocacy.errors import UsageError
+from advocacy.text.evaluation_intervals import ScoreIntervals, score_intervals
 from advocacy.text.evaluation_labels import LEFT_OUT_REASONS, file_labels
 from advocacy.text.sentiment import SENTIMENTS
+from advocacy.text.training_texts import trained_on
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +49,7 @@ __all__ = [
     "EVALUATION_MODELS",
     "ClassScore",
     "Evaluation",
+    "TrainedTexts",
     "evaluate_file",
     "evaluate_readings",
 ]
@@ -54,6 +58,33 @@ __all__ = [
 EVALUATION_MODELS = ("workspace", "generic")
 #: Why a read row of the file is not scored (besides :data:`LEFT_OUT_REASONS`).
 LEARNT_FROM = "labelled in the workspace"
+TRAINED = "trained the shipped model"
+#: How people read the training sets' names (:func:`advocacy.text.training_texts.trained_on`).
+TRAINING_SETS = {
+    "tweeteval-sentiment": "TweetEval sentiment",
+    "tweeteval-emotion": "TweetEval emotion",
+    "goemotions": "GoEmotions",
+    "clothing": "Women's clothing reviews",
+    "banking77": "BANKING77",
+    "authored": "the project's written comments",
+}
+
+
+@dataclass(frozen=True)
+class TrainedTexts:
+    """The file's texts that trained the shipped model, scored apart from the others.
+
+    Attributes
+    ----------
+    by_set
+        How many, per training set (:data:`TRAINING_SETS`).
+    n, accuracy
+        How many of them were read, and the share read right (NaN when none was).
+    """
+
+    by_set: dict[str, int]
+    n: int
+    accuracy: float
 
 
 @dataclass(frozen=True)
@@ -89,6 +120,9 @@ class Evaluation:
         Share read right, with its Wilson interval at ``confidence``.
     macro_f1, macro_recall
         Means of F1 and of recall over the classes the scored labels hold.
+    intervals
+        Bootstrap intervals over the scored texts of macro-F1 and of each class's precision
+        and recall, at ``confidence``.
     classes
         Every sentiment's scores.
     confusion
@@ -96,8 +130,10 @@ class Evaluation:
     majority, majority_accuracy, majority_macro_f1
         The commonest label of the scored rows, and the scores of reading every text as it.
     left_out
-        Rows not scored, by reason (no label, no text, labelled in the workspace, no
-        content, language not supported).
+        Rows not scored, by reason (no label, no text, trained the shipped model, labelled in
+        the workspace, no content, language not supported).
+    trained
+        The texts that trained the shipped model, scored apart.
     not_supported
         The rows left out for their language, by language code.
     confidence
@@ -117,6 +153,7 @@ class Evaluation:
     accuracy_high: float
     macro_f1: float
     macro_recall: float
+    intervals: ScoreIntervals
     classes: list[ClassScore]
     confusion: dict[str, dict[str, int]]
     majority: str | None
@@ -124,6 +161,7 @@ class Evaluation:
     majority_macro_f1: float
     left_out: dict[str, int]
     not_supported: dict[str, int]
+    trained: TrainedTexts
     confidence: float
 
     def notes(self) -> list[str]:
@@ -131,6 +169,22 @@ class Evaluation:
         because the calibration learnt from them, a reading no better than the majority class,
         nothing scored."""
         found = list(self.file_notes)
+        if self.trained.by_set:
+            sets = ", ".join(
+                f"{TRAINING_SETS.get(name, name)} {count:,}"
+                for name, count in self.trained.by_set.items()
+            )
+            apart = (
+                f"; apart, its accuracy on them is {self.trained.accuracy:.3f} (of "
+                f"{self.trained.n:,} read), which says nothing of texts it did not learn from"
+                if self.trained.n
+                else ""
+            )
+            found.append(
+                f"{sum(self.trained.by_set.values()):,} of the file's texts trained the shipped "
+                f"model ({sets}): its reading of them flatters it, so they are scored apart"
+                f"{apart}; the scores are over the other {self.n:,} read"
+            )
         learnt = self.left_out.get(LEARNT_FROM, 0)
         if learnt:
             found.append(
@@ -162,6 +216,11 @@ class Evaluation:
             "accuracy interval": [_rounded(self.accuracy_low), _rounded(self.accuracy_high)],
             "confidence": self.confidence,
             "macro-F1": _rounded(self.macro_f1),
+            "macro-F1 interval": _pair(self.intervals.macro_f1),
+            "interval method": {
+                "accuracy": "Wilson score interval",
+                "macro-F1, precision, recall": self.intervals.method(),
+            },
             "macro recall": _rounded(self.macro_recall),
             "majority class": self.majority,
             "majority-class accuracy": _rounded(self.majority_accuracy),
@@ -172,7 +231,9 @@ class Evaluation:
                     "n": score.n,
                     "read": score.read,
                     "precision": _rounded(score.precision),
+                    "precision interval": _pair(self.intervals.precision[score.sentiment]),
                     "recall": _rounded(score.recall),
+                    "recall interval": _pair(self.intervals.recall[score.sentiment]),
                     "f1": _rounded(score.f1),
                 }
                 for score in self.classes
@@ -180,12 +241,23 @@ class Evaluation:
             "confusion": {label: dict(read) for label, read in self.confusion.items()},
             "left out": dict(self.left_out),
             "not supported by language": dict(self.not_supported),
+            "trained the shipped model": {
+                "by set": dict(self.trained.by_set),
+                "read": self.trained.n,
+                "accuracy": _rounded(self.trained.accuracy),
+            },
             "notes": self.notes(),
         }
 
 
 def _rounded(value: float) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 4)
+
+
+def _pair(interval: tuple[float, float]) -> list[float | None] | None:
+    """An interval as two rounded ends, or None where it is undefined."""
+    low, high = (_rounded(end) for end in interval)
+    return None if low is None or high is None else [low, high]
 
 
 def evaluate_readings(
@@ -311,7 +383,8 @@ def evaluate_file(
     workers
         Processes to read on (the readings are the same for any count).
     confidence
-        The confidence of the accuracy's interval.
+        The confidence of the intervals (accuracy's Wilson interval; the bootstrap intervals
+        of macro-F1 and each class's precision and recall, :mod:`.evaluation_intervals`).
 
     Returns
     -------
@@ -346,15 +419,29 @@ def evaluate_file(
         )
         calibrated, status = chosen.calibrated, chosen.status
     left_out = Counter(found.left_out)
-    keep = np.ones(len(found.texts), dtype=bool)
+    sets = trained_on(found.texts)
+    trained = np.array([name is not None for name in sets], dtype=bool)
+    left_out[TRAINED] += int(trained.sum())
+    keep = ~trained
     if calibrated is not None:
         learnt = _labelled_texts(db)
-        keep = np.array([_spaced(value) not in learnt for value in found.texts], dtype=bool)
-        if (~keep).any():
-            left_out[LEARNT_FROM] += int((~keep).sum())
+        labelled = np.array([_spaced(value) in learnt for value in found.texts], dtype=bool)
+        left_out[LEARNT_FROM] += int((labelled & keep).sum())
+        keep &= ~labelled
     texts = [value for value, kept in zip(found.texts, keep, strict=True) if kept]
     gold = [label for label, kept in zip(found.labels, keep, strict=True) if kept]
     read = _read(texts, calibrated, text_model, max(1, workers))
+    # The texts that trained the model are read as the others, and scored apart.
+    trained_scores = _trained_scores(
+        [label for label, flagged in zip(found.labels, trained, strict=True) if flagged],
+        _read(
+            [value for value, flagged in zip(found.texts, trained, strict=True) if flagged],
+            calibrated,
+            text_model,
+            max(1, workers),
+        ),
+        Counter(name for name in sets if name is not None),
+    )
     # A read text has no reason (None, or NaN once pandas stores the column as strings).
     reasons = [None if _missing(reason) else str(reason) for reason in read["sentiment_reason"]]
     not_supported = Counter(
@@ -390,6 +477,7 @@ def evaluate_file(
         accuracy_high=float(interval.high),
         macro_f1=macro_f1,
         macro_recall=macro_recall,
+        intervals=score_intervals(labels_scored, readings, confidence=confidence),
         classes=classes,
         confusion=confusion,
         majority=majority,
@@ -397,7 +485,20 @@ def evaluate_file(
         majority_macro_f1=baseline[1],
         left_out={reason: left_out[reason] for reason in _REASONS if left_out[reason]},
         not_supported=dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
+        trained=trained_scores,
         confidence=confidence,
+    )
+
+
+def _trained_scores(labels: list[str], read: pd.DataFrame, by_set: Counter[str]) -> TrainedTexts:
+    """The accuracy of the reading on the texts that trained the shipped model (those it
+    reads), and how many came from each set."""
+    scored = [i for i, reason in enumerate(read["sentiment_reason"]) if _missing(reason)]
+    right = sum(str(read["sentiment"].iloc[i]) == labels[i] for i in scored)
+    return TrainedTexts(
+        dict(by_set.most_common()),
+        len(scored),
+        right / len(scored) if scored else float("nan"),
     )
 
 
@@ -406,7 +507,7 @@ def _missing(value: Any) -> bool:
 
 
 #: The reasons a row is left out, in the order they are shown.
-_REASONS = (*LEFT_OUT_REASONS, LEARNT_FROM, "no content", "language not supported")
+_REASONS = (*LEFT_OUT_REASONS, TRAINED, LEARNT_FROM, "no content", "language not supported")
 
 
 def _model_name(calibrated: CalibratedSentiment | None, text_model: str) -> str:

@@ -2,8 +2,9 @@
 left out.
 
 The file is read as ``advocacy import`` reads it (:func:`advocacy.importer.read_as`). Its labels
-are a column of ``negative``/``neutral``/``positive`` (any case; ``neg``/``neu``/``pos`` too), or
-else the rows' ratings read by the documented scale rule
+are a column of ``negative``/``neutral``/``positive`` (any case; ``neg``/``neu``/``pos`` too),
+found by the rule ``text teach`` uses too (:mod:`advocacy.ingest.label_columns`), or else the
+rows' ratings read by the documented scale rule
 (:func:`advocacy.text.scale_sentiment.scale_label`). Nothing is chosen silently, and one odd
 value never refuses the whole file:
 
@@ -33,28 +34,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advocacy.errors import InputError, UsageError
+from advocacy.ingest.label_columns import (
+    LISTED,
+    NOT_A_LABEL,
+    SHOWN,
+    find_label_column,
+    label_share,
+    sentiment_label,
+    values_by_count,
+)
 from advocacy.text.sentiment import SENTIMENTS
 
 if TYPE_CHECKING:
     from advocacy.ingest.raw import Adapted
 
 __all__ = [
-    "LABEL_SPELLINGS",
     "LEFT_OUT_REASONS",
     "FileLabels",
     "file_labels",
     "parse_scale",
 ]
 
-#: The label values read, in any case, and the sentiment each names.
-LABEL_SPELLINGS = {
-    "negative": "negative",
-    "neg": "negative",
-    "neutral": "neutral",
-    "neu": "neutral",
-    "positive": "positive",
-    "pos": "positive",
-}
 #: Why a row of the file is not scored (before it is read), in the order they are shown.
 UNREADABLE = "unreadable record"
 NO_LABEL = "no label"
@@ -64,16 +64,10 @@ NO_TEXT = "no text"
 LEFT_OUT_REASONS = (UNREADABLE, NO_LABEL, UNKNOWN_LABEL, OFF_SCALE, NO_TEXT)
 #: The kinds a file may be read as, and the field that holds their text.
 TEXT_FIELDS = {"mentions": "text", "responses": "comment", "notes": "text"}
-#: Column names that say they hold true labels, and names that say a tool's predictions.
-TRUE_NAME = re.compile(r"gold|label|annotat|truth|manual|human|sentiment|polarity", re.IGNORECASE)
-PREDICTED_NAME = re.compile(r"vendor|predict|model|auto|machine|score|tool|system", re.IGNORECASE)
 #: A column named as an NPS (read on 0-10 whatever its values).
 NPS_NAME = re.compile(r"(?<![a-z])nps(?![a-z])", re.IGNORECASE)
 #: Below this share of the ratings, values above a smaller scale's top do not set the scale.
 FEW_ABOVE = 0.05
-#: Values a note lists, and characters of each.
-LISTED = 5
-SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -208,7 +202,7 @@ def file_labels(
             fix="give a file with a row per labelled text",
         )
     text_column = text if text is not None else adapted.fields.get(TEXT_FIELDS[kind])
-    if text is not None and _label_share(adapted.rows.column(text).to_pylist()) >= 0.5:
+    if text is not None and label_share(adapted.rows.column(text).to_pylist()) >= 0.5:
         raise InputError(
             f"column {text!r}, named with --text, holds sentiment labels, not texts; the "
             f"file's columns are {shown}",
@@ -227,9 +221,10 @@ def file_labels(
     notes: list[str] = []
     column = labels
     if column is None:
-        column, note = _label_column(adapted, text_column, str(file))
-        if note:
-            notes.append(note)
+        found_column = find_label_column(adapted, file=str(file), text_column=text_column)
+        column = found_column.column if found_column else None
+        if found_column and found_column.note:
+            notes.append(f"{found_column.note} (name another with --labels)")
     if column is not None and column == text_column:
         raise InputError(
             f"column {column!r} is the column of texts (import finds the texts there)",
@@ -237,13 +232,13 @@ def file_labels(
             column=column,
             fix="name the label column with --labels, or the text column with --text",
         )
-    if column is not None and _label_share(adapted.rows.column(column).to_pylist()) >= 0.5:
+    if column is not None and label_share(adapted.rows.column(column).to_pylist()) >= 0.5:
         values = adapted.rows.column(column).to_pylist()
-        found = [_label(value) for value in values]
+        found = [sentiment_label(value) for value in values]
         why = [None if label else (NO_LABEL if _blank(value) else UNKNOWN_LABEL)
                for label, value in zip(found, values, strict=True)]  # fmt: skip
         source = f"column {column!r}"
-        unknown = "not a sentiment label (none of negative, neutral, positive, neg, neu, pos)"
+        unknown = NOT_A_LABEL
     else:
         column = column or _rating_column(adapted, kind)
         if column is None:
@@ -300,50 +295,6 @@ def _blank(value: Any) -> bool:
     return value is None or not str(value).strip()
 
 
-def _label(value: Any) -> str | None:
-    return None if value is None else LABEL_SPELLINGS.get(str(value).strip().lower())
-
-
-def _label_share(values: Sequence[Any]) -> float:
-    """The share of a column's filled values that are sentiment labels (0 when none is filled)."""
-    filled = [value for value in values if not _blank(value)]
-    return sum(_label(value) is not None for value in filled) / len(filled) if filled else 0.0
-
-
-def _label_column(adapted: Adapted, text_column: str, file: str) -> tuple[str | None, str | None]:
-    """The column of true labels, and a note when others also hold labels (see the module)."""
-    found: dict[str, int] = {}
-    for name in adapted.rows.column_names:
-        values = adapted.rows.column(name).to_pylist()
-        if name != text_column and _label_share(values) >= 0.5:
-            found[str(name)] = sum(_label(value) is not None for value in values)
-    if len(found) <= 1:
-        return next(iter(found), None), None
-    listing = ", ".join(f"{name!r} ({count:,} labels)" for name, count in found.items())
-    most = max(found.values())
-    true = [name for name in found if TRUE_NAME.search(name) and not PREDICTED_NAME.search(name)]
-    fullest = [name for name, count in found.items() if count == most]
-    if len(true) == 1 and found[true[0]] == most:
-        chosen = true[0]
-    elif len(fullest) == 1 and not [name for name in true if name != fullest[0]]:
-        chosen = fullest[0]
-    else:
-        raise InputError(
-            f"several columns hold sentiment labels ({listing}) and which holds the true labels "
-            "is unclear",
-            file=file,
-            value=list(found),
-            fix="name the column of true labels with --labels",
-        )
-    others = ", ".join(
-        f"{name!r} ({count:,} labels)" for name, count in found.items() if name != chosen
-    )
-    return chosen, (
-        f"labels from column {chosen!r} ({found[chosen]:,} labels); {others} also hold labels "
-        "and were left aside (name another with --labels)"
-    )
-
-
 def _rating_column(adapted: Adapted, kind: str) -> str | None:
     """The column import maps to the kind's rating: a mention's ``rating``, a response's
     ``nps``."""
@@ -379,7 +330,7 @@ def _ratings(
         raise InputError(
             f"column {column!r} holds neither sentiment labels (negative, neutral, positive) "
             f"nor ratings: of its {filled:,} values, {len(given):,} are numbers and "
-            f"{sum(_label(value) is not None for value in values):,} labels",
+            f"{sum(sentiment_label(value) is not None for value in values):,} labels",
             file=file,
             row=rows[at],
             column=column,
@@ -428,6 +379,7 @@ def _guessed_scale(
     import ibis
     import pandas as pd
 
+    from advocacy.text.scale_sentiment import scale_label
     from advocacy.text.score_labels import MENTION_SCALE_TOPS, mention_scales
 
     scales = mention_scales(ibis.memtable(pd.DataFrame({"source": "file", "rating": given})))
@@ -458,20 +410,34 @@ def _guessed_scale(
         above = [value for value in given if value > smaller[-1]]
         if len(above) < FEW_ABOVE * len(given):
             rest = max(value for value in given if value <= smaller[-1])
-            fits = next(top for top in MENTION_SCALE_TOPS if rest <= top)
             at = next(i for i, number in enumerate(numbers) if number == max(given))
+            negative = sum(scale_label(value, low, high) == "negative" for value in given)
             raise InputError(
                 f"{len(above):,} of the {len(given):,} ratings of column {column!r} lie above "
                 f"{smaller[-1]:g} while the others run {min(given):g}-{rest:g}: on the scale "
-                f"the largest implies, {low:g}-{high:g}, nearly every rating would read negative",
+                f"the largest implies, {low:g}-{high:g}, {negative:,} of the {len(given):,} "
+                "would read negative",
                 file=file,
                 row=rows[at],
                 column=column,
                 value=f"{max(given):g}",
-                fix=f"say the scale with --scale (as --scale {low:g}-{fits:g}; ratings off it are "
-                "left out and counted), or correct the rating",
+                fix="say the scale: "
+                + _scales_offered(low, high, rest, len(above))
+                + "; or correct the rating",
             )
     return low, high
+
+
+def _scales_offered(low: float, high: float, rest: float, above: int) -> str:
+    """The scales a file refused for filling its guessed scale poorly may be on: the smallest
+    holding all but the few largest ratings (which it leaves out), and the one holding all."""
+    from advocacy.text.score_labels import MENTION_SCALE_TOPS
+
+    fits = next(top for top in MENTION_SCALE_TOPS if rest <= top)
+    return (
+        f"--scale {low:g}-{fits:g} (the {above:,} rating(s) above {fits:g} left out and "
+        f"counted) or --scale {low:g}-{high:g} (every rating read on it)"
+    )
 
 
 def _span(values: list[int]) -> str:
@@ -480,19 +446,9 @@ def _span(values: list[int]) -> str:
 
 def _odd_values(values: Sequence[Any], why: Sequence[str | None], rows: Sequence[int]) -> str:
     """The values left out as not labels, by count, each with the first row holding it."""
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    for value, reason, row in zip(values, why, rows, strict=True):
-        if reason == UNKNOWN_LABEL:
-            shown = str(value).strip()[:SHOWN]
-            counts[shown] += 1
-            first.setdefault(shown, row)
-    listed = [
-        f"{value!r} {count:,} (first at row {first[value]})"
-        for value, count in counts.most_common(LISTED)
-    ]
-    more = len(counts) - LISTED
-    return ", ".join(listed) + (f" and {more:,} other values" if more > 0 else "")
+    odd = [(value, row) for value, reason, row in zip(values, why, rows, strict=True)
+           if reason == UNKNOWN_LABEL]  # fmt: skip
+    return values_by_count([value for value, _ in odd], [row for _, row in odd])
 
 
 def _broken_lines(broken: Sequence[Any]) -> str:

@@ -308,7 +308,12 @@ def _labelled_rows(db: Database, file: Path) -> tuple[str, list[LabelledRow], li
     records is the one it was imported as. A row that finds no record is refused by row.
     """
     from advocacy.importer import read_as
-    from advocacy.ingest.label_columns import TEXT_FIELDS, label_column, labelled_rows
+    from advocacy.ingest.label_columns import (
+        NOT_A_LABEL,
+        TEXT_FIELDS,
+        label_column,
+        labelled_rows,
+    )
     from advocacy.text.documents import DOCUMENT_SOURCES, load_documents
 
     # The imports ledger knows which kind these very bytes were imported as; only a file
@@ -321,7 +326,9 @@ def _labelled_rows(db: Database, file: Path) -> tuple[str, list[LabelledRow], li
         raw, adapted = read_as(file, imported)
         labels = label_column(adapted, file=str(file))
         notes = [labels.note] if labels.note else []
-        rows, _ = labelled_rows(adapted, labels.column, skipped=raw.skipped_rows)
+        rows, _, unknown = labelled_rows(adapted, labels.column, skipped=raw.skipped_rows)
+        if unknown:
+            notes.append(f"left out as {NOT_A_LABEL}: {unknown}")
         stored = documents[documents["document_kind"] == kind]
         ids = set(stored["document_id"].astype(str))
         by_text: dict[str, list[str]] = {}

@@ -1,0 +1,79 @@
+"""Which texts trained the shipped model, by a 64-bit hash of each, so that an evaluation can
+score them apart.
+
+The shipped heads learnt from public labelled sets (``tools/build_heads.py`` names them:
+TweetEval's sentiment validation and even test lines and its emotion train and validation
+splits, GoEmotions' train split, the Women's clothing reviews, BANKING77's train split and the
+project's own written comments). A user who evaluates on one of those gets numbers that flatter
+the model. ``models/training_texts.npz``, built by ``tools/build_training_hashes.py`` from the
+same loaders, holds per set the sorted 64-bit hashes (the first 8 bytes of BLAKE2b) of its
+texts as :func:`normalised` writes them, and, for the clothing reviews (trained as title and
+text joined), of the text alone, as a file of them holds it in a column of its own (539 KB
+in all, 67,226 texts). Hashes, not texts: no third-party text ships in the wheel. A text that
+did not train the model shares a hash with one of them by chance about 4 times in 10^15, so a
+text is flagged only when it (or the same words in other case or spacing) trained the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["TRAINING_TEXTS_FILE", "normalised", "text_hash", "trained_on", "training_sets"]
+
+#: The shipped file of hashes (in ``advocacy/text/models``).
+TRAINING_TEXTS_FILE = "training_texts.npz"
+
+
+def normalised(text: str) -> str:
+    """``text`` as its hash reads it: NFKC, case folded, each run of blanks one space, none
+    around it (a copied text whose spaces or case changed is the same text).
+
+    >>> normalised("  Great  DRESS,\\n love it ")
+    'great dress, love it'
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def text_hash(text: str) -> int:
+    """The 64-bit hash of :func:`normalised` ``text`` (BLAKE2b, 8 bytes, big-endian)."""
+    digest = hashlib.blake2b(normalised(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+@cache
+def training_sets() -> dict[str, NDArray[np.uint64]]:
+    """Set name -> the sorted hashes of its texts that trained the shipped model."""
+    from advocacy.text.embeddings import model_path
+
+    with np.load(model_path(TRAINING_TEXTS_FILE), allow_pickle=False) as data:
+        return {name: np.asarray(data[name], dtype=np.uint64) for name in data.files}
+
+
+def trained_on(texts: Sequence[str]) -> list[str | None]:
+    """For each text, the name of the first set it trained the shipped model in, else None.
+
+    Parameters
+    ----------
+    texts
+        The texts, as a file holds them.
+
+    Returns
+    -------
+    list
+        One set name (as ``tweeteval-sentiment``, ``clothing``) or None per text.
+    """
+    hashes = np.array([text_hash(text) for text in texts], dtype=np.uint64)
+    found: list[str | None] = [None] * len(texts)
+    for name, known in training_sets().items():
+        if not len(known):
+            continue
+        at = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
+        for i in np.flatnonzero(known[at] == hashes):
+            found[i] = found[i] or name
+    return found

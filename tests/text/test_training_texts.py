@@ -1,0 +1,61 @@
+"""The shipped hashes of the texts that trained the shipped model (``text evaluate`` scores
+those texts apart): rebuilt exactly by their script from the named data, and matched whatever
+the case or spacing of a copy."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from build_training_hashes import build
+
+from advocacy.text.embeddings import model_path
+from advocacy.text.training_texts import TRAINING_TEXTS_FILE, trained_on, training_sets
+
+
+@pytest.mark.shared_data
+def test_the_shipped_hashes_are_rebuilt_exactly_from_the_training_sets(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    counts = build(shared_data, tmp_path)
+    with np.load(tmp_path / TRAINING_TEXTS_FILE) as rebuilt:
+        assert sorted(rebuilt.files) == sorted(training_sets())
+        for name, hashes in training_sets().items():
+            assert np.array_equal(rebuilt[name], hashes), name
+            assert counts[name] == len(hashes)
+    # TweetEval: 2,000 validation tweets and 6,142 even test lines (one repeats another).
+    assert counts["tweeteval-sentiment"] == 8141
+    assert model_path(TRAINING_TEXTS_FILE).stat().st_size < 1_000_000
+
+
+@pytest.mark.shared_data
+def test_training_texts_are_found_in_any_case_or_spacing_and_others_are_not(
+    shared_data: Path,
+) -> None:
+    folder = shared_data / "tweeteval" / "sentiment"
+    test = (folder / "test_text.txt").read_text(encoding="utf-8").splitlines()
+    with (shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv").open(
+        encoding="utf-8", newline=""
+    ) as handle:
+        review = next(row for row in csv.DictReader(handle) if row["Title"])
+    even, odd = test[0], test[1]
+    found = trained_on(
+        [
+            even,
+            "  " + even.upper().replace(" ", "\t  ") + "\n",
+            odd,
+            review["Review Text"],  # the heads read title and text joined
+            review["Title"] + " " + review["Review Text"],
+            review["Title"],  # a title alone did not train
+        ]
+    )
+    assert found == [
+        "tweeteval-sentiment",
+        "tweeteval-sentiment",
+        None,
+        "clothing",
+        "clothing",
+        None,
+    ]
