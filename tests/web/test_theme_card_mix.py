@@ -85,6 +85,12 @@ def test_cards_of_unread_reviews_say_what_their_stars_imply(
             f"positive, of the {len(given)} texts with a score" in card
         )
         assert "No sentiment: none of its texts was read" in card
-        # No sentence was read, so none could be quoted: the card says so, not "yet".
-        assert "No quotes: none of its texts was read" in card
+        # No sentence was read, so the card quotes the theme's central reviews as such (audit 3,
+        # F2), never "No positive sentence analysed yet".
+        assert "Central texts of the theme (most of its texts were not read" in card
+        quoted = re.findall(r'<blockquote class="quote">(.*?)</blockquote>', card, flags=re.S)
+        assert quoted and all(
+            html.unescape(text)[:40] in set(reviews["review_comment_message"].str[:40])
+            for text in quoted
+        )
         assert "sentence analysed yet" not in card

@@ -89,3 +89,49 @@ def test_a_card_of_unread_texts_says_no_sentiment_and_a_partly_read_one_says_how
     assert partly.read == 0.4
     assert dict(partly.mix) == pytest.approx({"negative": 0.75, "neutral": 0.0, "positive": 0.25})
     assert partly.leaning == "negative"
+
+
+def test_a_theme_mostly_unread_is_quoted_by_its_central_texts_and_few_reads_give_counts() -> None:
+    # Audit 3, F2: a theme of 105 Japanese reviews was quoted by the one English row among
+    # them (a hostile one) and drawn as a full bar, "100% positive of the 1% read".
+    import pandas as pd
+
+    from advocacy.access.roles import Principal, Role
+    from advocacy.present.web.filters import Filters
+    from advocacy.present.web.pages.theme_cards import _cards
+
+    themes = pd.DataFrame(
+        {
+            "theme_id": ["discovered-01", "discovered-02"],
+            "name": ["商品 / 動作", "delivery / time"],
+            "size": [105, 200],
+            "keywords": [["商品"], ["delivery"]],
+            "sentiment_mix": [
+                {"positive": 0.01, "no sentiment": 0.99},
+                {"negative": 0.3, "positive": 0.1, "no sentiment": 0.6},
+            ],
+            "quotes": [["商品が届かない。", "動作しません。"], ["Late again.", "Slow."]],
+            "effect": [None, None],
+            "effect_low": [None, None],
+            "effect_high": [None, None],
+            "n_mentioning": [0, 0],
+        }
+    )
+    quotes = pd.DataFrame(
+        {
+            "theme_id": ["discovered-01", "discovered-02"],
+            "sentiment": ["positive", "negative"],
+            "rank": [1, 1],
+            "sentence": ["=HYPERLINK(x) refund please, great", "The parcel came a week late."],
+        }
+    )
+    unread, partly = sorted(
+        _cards(themes, quotes, Principal("ana", Role.analyst), None, Filters()),
+        key=lambda card: card.name != "商品 / 動作",
+    )
+    assert unread.central and unread.quotes == ["商品が届かない。", "動作しません。"]
+    assert unread.read_count == 1 and unread.few_read
+    assert unread.counts() == [("negative", 0), ("neutral", 0), ("positive", 1)]
+    # 40% of 200 read: enough for shares, and quoted by what was read.
+    assert not partly.central and not partly.few_read and partly.read_count == 80
+    assert partly.quotes == ["The parcel came a week late."]

@@ -38,6 +38,12 @@ from advocacy.report.sections.theme_scores import (
 
 #: Quotes on each card.
 QUOTES_PER_CARD = 2
+#: Fewer texts read than this and a card gives counts, not shares, and no bar: "100% positive"
+#: drawn full width from one text reads as a verdict.
+FEW_READ = 10
+#: A theme with less than this share of its texts read (or fewer than :data:`FEW_READ`) is quoted
+#: by its central texts: its sentences read would speak for the few who wrote in a language read.
+MOSTLY_UNREAD = 0.25
 #: Sentiment labels in the order of the bar.
 LABELS = ("negative", "neutral", "positive")
 #: The score mixes of cards that need none (one object, so that cached cards are reused).
@@ -61,6 +67,26 @@ class ThemeCard:
     emerging: bool = False
     read: float = 1.0  # share of its texts that have a sentiment (0: none was read)
     scores: str = ""  # what its writers' scores imply, for a theme mostly not read
+    central: bool = False  # the quotes are the theme's central texts, not sentences read
+
+    @property
+    def read_count(self) -> int:
+        """About how many of its texts were read (its share read of its size)."""
+        return round(self.read * self.size)
+
+    @property
+    def few_read(self) -> bool:
+        """Too few texts read for shares (:data:`FEW_READ`), though some were."""
+        return 0 < self.read_count < FEW_READ
+
+    def counts(self) -> list[tuple[str, int]]:
+        """(label, about how many texts read) in the order of the bar."""
+        return [(label, round(share * self.read_count)) for label, share in self.mix]
+
+
+def _listed(value: Any) -> bool:
+    """Whether ``value`` is a non-empty list of texts (a stored theme's central quotes)."""
+    return value is not None and not isinstance(value, str | float) and len(list(value)) > 0
 
 
 def _mix(value: Any) -> tuple[list[tuple[str, float]], float]:
@@ -188,6 +214,15 @@ def _cards(
             word = "raises NPS" if float(effect) > 0 else "lowers NPS"
         keywords = original.get("keywords")
         keywords = row.get("keywords") if keywords is not None else None
+        # A theme mostly not read (another language) is quoted by its central texts: quoted by
+        # sentiment, it would be quoted by the few texts that were read, whoever wrote them.
+        quotes_of = by_theme.get((theme_id, side), [])
+        mostly_unread = (
+            read < MOSTLY_UNREAD or round(read * int(original.get("size") or 0)) < FEW_READ
+        )
+        central = mostly_unread and _listed(row.get("quotes"))
+        if central:
+            quotes_of = [str(text) for text in list(row["quotes"])]
         # A viewer's redacted id no longer names the theme: no drill-down rather than a wrong one.
         link = None
         if str(row.get("theme_id")) == theme_id:
@@ -204,11 +239,12 @@ def _cards(
                 impact_real=real,
                 impact_word=word,
                 mentioning=int(original.get("n_mentioning") or 0),
-                quotes=by_theme.get((theme_id, side), [])[:QUOTES_PER_CARD],
+                quotes=quotes_of[:QUOTES_PER_CARD],
                 link=link,
                 emerging=bool(original.get("emerging")),
                 read=read,
                 scores=score_words(scores[theme_id]) if theme_id in scores else "",
+                central=bool(central),
             )
         )
     return sorted(cards, key=lambda card: -card.size)
