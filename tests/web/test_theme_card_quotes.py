@@ -108,7 +108,7 @@ def test_a_theme_mostly_unread_is_quoted_by_its_central_texts_and_few_reads_give
             "keywords": [["商品"], ["delivery"]],
             "sentiment_mix": [
                 {"positive": 0.01, "no sentiment": 0.99},
-                {"negative": 0.3, "positive": 0.1, "no sentiment": 0.6},
+                {"negative": 0.45, "positive": 0.15, "no sentiment": 0.4},
             ],
             "quotes": [["商品が届かない。", "動作しません。"], ["Late again.", "Slow."]],
             "effect": [None, None],
@@ -132,6 +132,6 @@ def test_a_theme_mostly_unread_is_quoted_by_its_central_texts_and_few_reads_give
     assert unread.central and unread.quotes == ["商品が届かない。", "動作しません。"]
     assert unread.read_count == 1 and unread.few_read
     assert unread.counts() == [("negative", 0), ("neutral", 0), ("positive", 1)]
-    # 40% of 200 read: enough for shares, and quoted by what was read.
-    assert not partly.central and not partly.few_read and partly.read_count == 80
+    # 60% of 200 read: enough for shares, and quoted by what was read.
+    assert not partly.central and not partly.few_read and partly.read_count == 120
     assert partly.quotes == ["The parcel came a week late."]

@@ -410,8 +410,26 @@ def _evaluation_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
-    """Full rows for json/csv; for the terminal table a compact view without quotes."""
+def _score_mixes(ws: Any, frame: Any) -> dict[str, Any]:
+    """What the writers' scores imply for each theme of ``frame`` mostly not read (another
+    language), as the report's and the web's cards say it."""
+    from advocacy.report.sections.theme_scores import READ_FOR_SENTIMENT, unread_score_mixes
+
+    unread = []
+    for record in frame.to_dict("records"):
+        mix = record.get("sentiment_mix")
+        mix = mix if isinstance(mix, dict) else {}
+        read = sum(float(v) for k, v in mix.items() if k in ("negative", "neutral", "positive"))
+        if read < READ_FOR_SENTIMENT:
+            unread.append(str(record["theme_id"]))
+    return unread_score_mixes(ws, unread)
+
+
+def _theme_rows(
+    frame: Any, output: OutputFormat, scores: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Full rows for json/csv; for the terminal table a compact view without quotes. A theme
+    mostly not read carries what its writers' ``scores`` imply (``by_scores``)."""
     from advocacy.namespaces.text import redact, shorten
 
     rows = []
@@ -419,6 +437,7 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
         quotes = record.get("quotes") or []
         mix = record.get("sentiment_mix")
         mix = mix if isinstance(mix, dict) else {}
+        implied = (scores or {}).get(str(record["theme_id"]))
         rows.append(
             {
                 "theme_id": record["theme_id"],
@@ -426,6 +445,10 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
                 "origin": record["origin"],
                 "size": record["size"],
                 "sentiment": ", ".join(f"{k} {v:.0%}" for k, v in mix.items()),
+                "by_scores": ""
+                if implied is None
+                else ", ".join(f"{k} {v:.0%}" for k, v in implied[0].items())
+                + f" (of {implied[1]:,} with a score)",
                 "nps_mentioning": record.get("nps_mentioning"),
                 "nps_not": record.get("nps_not"),
                 "effect": record.get("effect"),
@@ -454,7 +477,8 @@ def _theme_rows(frame: Any, output: OutputFormat) -> list[dict[str, Any]]:
                 "theme_id": row["theme_id"],
                 "name": row["name"],
                 "size": row["size"],
-                "sentiment": row["sentiment"],
+                "sentiment": row["sentiment"]
+                + (f"; by their scores: {row['by_scores']}" if row["by_scores"] else ""),
                 "NPS in/out": ""
                 if nps_in is None or nps_in != nps_in
                 else f"{display.number(nps_in, 0)} / {display.number(nps_out, 0)}",
@@ -484,7 +508,9 @@ def discover_command(
     with open_workspace(db) as ws:
         ws.text.discover_themes(n_themes=themes, kinds=kind)
         frame = ws.text.themes(origin="discovered")
-    emit_rows(_theme_rows(frame, output), output, title="Discovered themes", view=THEMES_VIEW)
+        scores = _score_mixes(ws, frame)
+    rows = _theme_rows(frame, output, scores)
+    emit_rows(rows, output, title="Discovered themes", view=_themes_view(rows))
 
 
 @text_app.command("themes")
@@ -498,7 +524,9 @@ def themes_command(
     """Themes with size, sentiment mix, NPS of those mentioning them vs not, and effect."""
     with open_workspace(db) as ws:
         frame = ws.text.themes(origin=origin)
-    emit_rows(_theme_rows(frame, output), output, title="Themes", view=THEMES_VIEW)
+        scores = _score_mixes(ws, frame)
+    rows = _theme_rows(frame, output, scores)
+    emit_rows(rows, output, title="Themes", view=_themes_view(rows))
 
 
 #: The themes table: name, size and NPS effect with its interval always; the id goes first.
@@ -511,6 +539,14 @@ THEMES_VIEW = [
     field("vs last quarter", drop=1),
     field("theme_id", "theme id", drop=4),
 ]
+
+
+def _themes_view(rows: Sequence[Mapping[str, Any]]) -> list[Column]:
+    """:data:`THEMES_VIEW`, without the NPS columns when no theme has an NPS (reviews alone):
+    the room goes to the sentiment and what the scores imply."""
+    if any(row.get("NPS points") or row.get("NPS in/out") for row in rows):
+        return THEMES_VIEW
+    return [column for column in THEMES_VIEW if not column.header.startswith("NPS")]
 
 
 def _meaning_range(row: Mapping[str, Any]) -> str:

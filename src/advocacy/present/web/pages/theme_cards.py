@@ -41,9 +41,6 @@ QUOTES_PER_CARD = 2
 #: Fewer texts read than this and a card gives counts, not shares, and no bar: "100% positive"
 #: drawn full width from one text reads as a verdict.
 FEW_READ = 10
-#: A theme with less than this share of its texts read (or fewer than :data:`FEW_READ`) is quoted
-#: by its central texts: its sentences read would speak for the few who wrote in a language read.
-MOSTLY_UNREAD = 0.25
 #: Sentiment labels in the order of the bar.
 LABELS = ("negative", "neutral", "positive")
 #: The score mixes of cards that need none (one object, so that cached cards are reused).
@@ -214,11 +211,12 @@ def _cards(
             word = "raises NPS" if float(effect) > 0 else "lowers NPS"
         keywords = original.get("keywords")
         keywords = row.get("keywords") if keywords is not None else None
-        # A theme mostly not read (another language) is quoted by its central texts: quoted by
+        # A theme mostly not read (another language; under READ_FOR_SENTIMENT, or fewer than
+        # FEW_READ texts) is quoted by its central texts, as the report's card is: quoted by
         # sentiment, it would be quoted by the few texts that were read, whoever wrote them.
         quotes_of = by_theme.get((theme_id, side), [])
         mostly_unread = (
-            read < MOSTLY_UNREAD or round(read * int(original.get("size") or 0)) < FEW_READ
+            read < READ_FOR_SENTIMENT or round(read * int(original.get("size") or 0)) < FEW_READ
         )
         central = mostly_unread and _listed(row.get("quotes"))
         if central:
