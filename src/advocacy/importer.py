@@ -26,6 +26,7 @@ from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
 from advocacy.ingest.mojibake import repair as repair_mojibake
+from advocacy.ingest.nothing_to_analyse import nothing_to_analyse
 from advocacy.ingest.quarantine_fixes import Fixes, split_fixes
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
@@ -460,7 +461,12 @@ def import_file(
         detected=[
             {"column": d.column, "field": d.field, "reason": d.reason} for d in adapted.detections
         ],
-        notes=[*adapted.notes, *validated.notes, *_conflict_notes(adapted, validated)],
+        notes=[
+            *adapted.notes,
+            *validated.notes,
+            *_conflict_notes(adapted, validated),
+            *nothing_to_analyse(adapted),
+        ],
         quarantine=entries,
         preview=preview_rows(validated, adapted),
     )
