@@ -12,7 +12,7 @@ import gc
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -23,9 +23,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from advocacy.errors import InputError, ValidationError
+from advocacy.ingest.email_identity import retie
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
 from advocacy.ingest.mojibake import repair as repair_mojibake
+from advocacy.ingest.nothing_to_analyse import nothing_to_analyse
 from advocacy.ingest.quarantine_fixes import Fixes, split_fixes
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
@@ -39,7 +41,12 @@ from advocacy.store.ledger import (
     record_quarantine,
     settle_quarantine,
 )
-from advocacy.store.upsert import create_customer_stubs, upsert
+from advocacy.store.upsert import (
+    create_customer_stubs,
+    customers_by_email,
+    fill_customer_emails,
+    upsert,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -417,6 +424,8 @@ def import_file(
     started = datetime.now(UTC)
     raw, adapted, fixes = _adapted(file, kind, source, mapping)
     _refuse_unfilled(adapted, name if name is not None else str(path))
+    if adapted.contacts:
+        retie(adapted, customers_by_email(db, list(adapted.contacts.values())))
     total = adapted.rows.num_rows
     if progress is not None:
         progress("validating", 0, total)
@@ -460,13 +469,28 @@ def import_file(
         detected=[
             {"column": d.column, "field": d.field, "reason": d.reason} for d in adapted.detections
         ],
-        notes=[*adapted.notes, *validated.notes, *_conflict_notes(adapted, validated)],
+        notes=[
+            *adapted.notes,
+            *validated.notes,
+            *_conflict_notes(adapted, validated),
+            *nothing_to_analyse(adapted),
+        ],
         quarantine=entries,
         preview=preview_rows(validated, adapted),
     )
     try:
         with db.transaction():
-            _write(db, result, validated, started, file, progress, fixes, name=name)
+            _write(
+                db,
+                result,
+                validated,
+                started,
+                file,
+                progress,
+                fixes,
+                name=name,
+                contacts=adapted.contacts,
+            )
             if dry_run:
                 raise _DryRun
             if then is not None:
@@ -486,6 +510,7 @@ def _write(
     fixes: Fixes,
     *,
     name: str | None,
+    contacts: Mapping[str, str],
 ) -> None:
     kind = kind_for(result.kind)
     total = validated.rows.num_rows
@@ -503,6 +528,8 @@ def _write(
     if counts.inserted:
         result.notes += _content_key_notes(db, kind, validated, result.detected)
     result.stubs_created = create_customer_stubs(db, kind, validated.rows, source=result.import_id)
+    # After the stubs: a customer tied by e-mail exists now, and gets its address if it has none.
+    fill_customer_emails(db, contacts, source=result.import_id)
     if validated.items is not None and validated.items.num_rows:
         child = CHILD_KINDS[kind.name]
         child_counts = upsert(db, child, validated.items, source=result.import_id)

@@ -32,6 +32,7 @@ from typing import Any
 from advocacy.config_files import file_error, parse_yaml, read_text, validate
 from advocacy.errors import MappingError
 from advocacy.ingest.date_rules import check_date_fields
+from advocacy.ingest.email_identity import identify_by_email
 from advocacy.ingest.formats.generic import canonical_columns
 from advocacy.ingest.headers import header_notes, set_header_rows
 from advocacy.ingest.mapping_keys import ItemSpec, MappingFile
@@ -146,6 +147,21 @@ def _check(spec: MappingSpec, raw: RawTable, kind: Kind) -> None:
                 "use one of: " + ", ".join(columns),
                 column,
             )
+    if spec.customer_email is not None:
+        if kind.name != "responses":
+            raise fail(
+                "customer_email",
+                f"{kind.name} are not tied to customers by e-mail",
+                "remove 'customer_email', or use it with --kind responses",
+                spec.customer_email,
+            )
+        if spec.customer_email not in columns:
+            raise fail(
+                "customer_email",
+                f"the file has no column {spec.customer_email!r}",
+                "use one of: " + ", ".join(columns),
+                spec.customer_email,
+            )
     child = CHILD_KINDS.get(kind.name)
     if spec.items and child is None:
         raise fail(
@@ -245,7 +261,7 @@ def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
     detections += [
         Detection(item.column, f"item:{item.item}", f"mapped by {spec.path}") for item in items
     ]
-    return Adapted(
+    adapted = Adapted(
         kind=kind,
         source_format="mapping",
         rows=rows,
@@ -258,3 +274,6 @@ def apply_mapping(raw: RawTable, spec: MappingSpec, kind: Kind) -> Adapted:
         on_conflict=spec.on_conflict,
         dates=spec.date_rules,
     )
+    if spec.customer_email is not None:
+        identify_by_email(adapted, spec.customer_email, reason=f"mapped by {spec.path}")
+    return adapted

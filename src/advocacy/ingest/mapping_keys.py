@@ -193,6 +193,16 @@ class MappingFile(BaseModel):
             "  Expected speed: {item: speed, kind: expectation, dimension: responsiveness}"
         ],
     )
+    customer_email: Name | None = Field(
+        None,
+        description="for responses: the column of e-mail addresses that ties an answer without "
+        "a customer_id to a customer (its id is 'email:' and a hash of the address, or the id "
+        "of the customer already on file with that e-mail; the address is kept as the "
+        "customer's e-mail). Exports recognised without a mapping (Qualtrics RecipientEmail, "
+        "SurveyMonkey Email Address) are tied so by default; a mapping without this key ties "
+        "no answer by e-mail",
+        examples=["customer_email: RecipientEmail"],
+    )
     header_rows: Annotated[int, Strict(), Field(ge=0)] = Field(
         1,
         description="rows of header at the top of the file: 0 when the file has none (columns "

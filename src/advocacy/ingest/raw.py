@@ -103,8 +103,16 @@ class Adapted:
     on_conflict: str = "quarantine"  # rows sharing a key with different values: or first, last
     dates: DateRules = field(default_factory=DateRules)  # the mapping's date declarations
     excel_serials: bool = False  # numbers in date fields are Excel day numbers (an .xlsx)
+    # Customer id -> the e-mail address it was derived from (advocacy.ingest.email_identity):
+    # the importer keeps each as its customer's e-mail.
+    contacts: dict[str, str] = field(default_factory=dict)
+    # Columns computed from others (a customer id from an e-mail), each with the columns whose
+    # values it carries whole: a row's derived key leaves the computed column out (its sources
+    # are in it), and the columns it carries are not copied to attrs.
+    derived_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def attrs_columns(self) -> list[str]:
         used = set(self.fields.values()) | {item.column for item in self.items}
+        used.update(column for carried in self.derived_columns.values() for column in carried)
         return [name for name in self.rows.column_names if name not in used]

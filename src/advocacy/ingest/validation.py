@@ -401,6 +401,7 @@ class _Plan:
         cells = ", ".join(
             f"{{'k': {literal(part(name))}, 'v': {self.text_of(quote(name))}}}"
             for name in sorted(self.adapted.rows.column_names)
+            if name not in self.adapted.derived_columns
         )
         # Each column's text appears once in the SQL: wide exports plan quickly.
         parts = (

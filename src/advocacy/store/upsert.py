@@ -255,3 +255,62 @@ def create_stubs(db: Database, sources: Mapping[str, str]) -> set[str]:
             db.execute(f"{insert} {absent}")
     db.execute(f'DROP TABLE "{stage}"')
     return created
+
+
+def fill_customer_emails(db: Database, contacts: Mapping[str, str], *, source: str) -> int:
+    """Give each customer of ``contacts`` its address, where the customer has no e-mail yet.
+
+    ``contacts`` maps customer ids to the e-mail addresses an import tied them by (see
+    :mod:`advocacy.ingest.email_identity`); an address already on file, from a customers
+    import or an earlier survey, is kept. Returns how many customers got an address.
+    """
+    if not contacts:
+        return 0
+    stage = "stage_customer_emails"
+    ids = sorted(contacts)
+    db.load_temporary(
+        stage,
+        pa.table(
+            {
+                "customer_id": pa.array(ids, pa.string()),
+                "email": pa.array([contacts[i] for i in ids], pa.string()),
+            }
+        ),
+        {"customer_id": "TEXT", "email": "TEXT"},
+    )
+    absent = (
+        f'FROM "{stage}" s, customers c WHERE c.customer_id = s.customer_id AND c.email IS NULL'
+    )
+    row = db.fetchone(f"SELECT count(*) {absent}")
+    filled = int(row[0]) if row else 0
+    if filled:
+        db.execute(
+            f'UPDATE customers AS c SET email = s.email, source = ? FROM "{stage}" AS s '
+            "WHERE c.customer_id = s.customer_id AND c.email IS NULL",
+            [source],
+        )
+    db.execute(f'DROP TABLE "{stage}"')
+    return filled
+
+
+def customers_by_email(db: Database, addresses: Sequence[str]) -> dict[str, list[str]]:
+    """The ids of the customers on file whose e-mail is each of ``addresses``.
+
+    ``addresses`` are normalised (lower case, trimmed); stored addresses are compared
+    lower-cased and trimmed. Addresses no customer has are left out.
+    """
+    if not addresses:
+        return {}
+    stage = "stage_customer_addresses"
+    db.load_temporary(
+        stage, pa.table({"email": pa.array(sorted(set(addresses)), pa.string())}), {"email": "TEXT"}
+    )
+    rows = db.fetchall(
+        f'SELECT s.email, c.customer_id FROM "{stage}" s JOIN customers c '
+        "ON lower(trim(c.email)) = s.email ORDER BY s.email, c.customer_id"
+    )
+    db.execute(f'DROP TABLE "{stage}"')
+    found: dict[str, list[str]] = {}
+    for email, customer in rows:
+        found.setdefault(str(email), []).append(str(customer))
+    return found

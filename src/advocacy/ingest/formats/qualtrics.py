@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from advocacy.errors import UsageError
+from advocacy.ingest.email_identity import identify_by_email
 from advocacy.ingest.formats.generic import survey_adapted
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -145,7 +146,7 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         and not column.endswith(" - Topics")
         and not (rows.column(column).null_count == rows.num_rows and column.startswith("column_"))
     ]
-    return survey_adapted(
+    adapted = survey_adapted(
         kind,
         "qualtrics-legacy" if legacy else "qualtrics",
         rows,
@@ -157,3 +158,7 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         notes=[TIMEZONE_NOTE],
         need_rating_wording=True,
     )
+    email = _find(columns, "RecipientEmail", "EmailAddress")
+    if email is not None and kind.name == "responses":
+        identify_by_email(adapted, email, reason="Qualtrics recipient e-mail")
+    return adapted

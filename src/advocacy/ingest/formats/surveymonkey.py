@@ -12,6 +12,7 @@ the same way: one name per column (see :mod:`advocacy.ingest.headers`), options 
 from __future__ import annotations
 
 from advocacy.errors import UsageError
+from advocacy.ingest.email_identity import identify_by_email
 from advocacy.ingest.formats.generic import survey_adapted
 from advocacy.ingest.headers import ANSWER_LABELS, second_row_labels, set_header_rows
 from advocacy.ingest.raw import Adapted, Detection, RawTable
@@ -40,6 +41,8 @@ METADATA = {
     "lastname",
 }
 END_DATES = ("End Date", "EndDate")
+#: The respondent's address, written when the collector is an e-mail invitation.
+EMAIL_COLUMNS = ("email address", "emailaddress")
 
 
 def detect(raw: RawTable) -> bool:
@@ -107,7 +110,7 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         and not name.startswith("Custom Data")
         and (not (label or "").strip() or (label or "").strip() in ANSWER_LABELS)
     ]
-    return survey_adapted(
+    adapted = survey_adapted(
         kind,
         "surveymonkey",
         raw.rows,
@@ -119,3 +122,7 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         notes=notes,
         need_rating_wording=True,
     )
+    email = next((name for name in raw.header if name.lower() in EMAIL_COLUMNS), None)
+    if email is not None:
+        identify_by_email(adapted, email, reason="SurveyMonkey respondent e-mail")
+    return adapted

@@ -1,0 +1,207 @@
+"""Customers identified by the e-mail address a survey was sent to.
+
+Survey tools write the recipient's address beside each answer (Qualtrics ``RecipientEmail``,
+its legacy exports ``EmailAddress``, SurveyMonkey ``Email Address`` or ``EmailAddress``), often
+when the id the survey was sent with (Qualtrics ``ExternalReference``) is empty. Without a
+customer, a case for an unhappy answer has no one to follow up. So a row without an id is tied
+to the customer its address names:
+
+* the address is normalised (trimmed, a ``mailto:`` prefix dropped, lower-cased) and must look
+  like one (``local@domain.tld``, at most 254 characters); other values tie nothing and are
+  counted;
+* the customer id is ``email:`` and the first 16 hexadecimal digits of the SHA-256 of the
+  normalised address, so the same person gets the same id in every import and survey, and the
+  id printed on pages, cases and logs shows no address. It is a pseudonym, not anonymisation:
+  whoever holds a list of addresses can recompute it;
+* the address is kept as that customer's ``email`` (personal data, shown and redacted as every
+  customer e-mail is) when the customer has none, by the importer.
+
+A row with an id keeps it. The source column stays in ``attrs`` as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+
+import pyarrow as pa
+
+from advocacy.ingest.raw import Adapted, Detection
+
+__all__ = [
+    "ID_PREFIX",
+    "customer_id_for",
+    "identify_by_email",
+    "normalised_address",
+    "retie",
+]
+
+#: What starts the id of a customer known only by e-mail address.
+ID_PREFIX = "email:"
+#: The longest address SMTP carries (RFC 5321 path limit less its brackets).
+MAX_ADDRESS = 254
+# Linear time: the local part cannot hold "@", so only the domain's last dot is searched for.
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+")
+
+
+def normalised_address(value: str | None) -> str | None:
+    """``value`` as a comparable e-mail address, or ``None`` when it is not one.
+
+    Parameters
+    ----------
+    value
+        A cell of an e-mail column.
+
+    Returns
+    -------
+    str or None
+        Trimmed, without ``mailto:``, lower-cased; ``None`` for an empty cell, a value longer
+        than 254 characters or one not shaped ``local@domain.tld``.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:].strip()
+    if not text or len(text) > MAX_ADDRESS or _ADDRESS.fullmatch(text) is None:
+        return None
+    return text.lower()
+
+
+def _addresses(count: int) -> str:
+    return f"{count:,} distinct address" + ("" if count == 1 else "es")
+
+
+def customer_id_for(address: str) -> str:
+    """The customer id of a normalised address: ``email:`` and 16 hex digits of its SHA-256."""
+    return ID_PREFIX + hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
+
+
+def identify_by_email(adapted: Adapted, column: str, *, reason: str) -> None:
+    """Tie the rows of ``adapted`` without a customer id to the customer their address names.
+
+    ``adapted`` is changed in place: ``customer_id`` maps to a column that holds the mapped id
+    where there was one and the address's id elsewhere, ``contacts`` gets each such id's
+    address, a detection and a note say how many rows each column tied.
+
+    Parameters
+    ----------
+    adapted
+        A file mapped onto ``responses``.
+    column
+        The column holding e-mail addresses.
+    reason
+        What the column is, for the detection (``"Qualtrics recipient e-mail"``).
+    """
+    rows = adapted.rows
+    if "customer_id" not in adapted.kind.field_names or column not in rows.column_names:
+        return
+    mapped = adapted.fields.get("customer_id")
+    ids: list[str | None] = (
+        [None] * rows.num_rows if mapped is None else rows.column(mapped).to_pylist()
+    )
+    by_id = sum(1 for value in ids if value is not None and value.strip())
+    by_email = 0
+    not_addresses = 0
+    contacts: dict[str, str] = {}
+    tied: list[str | None] = []
+    for given, cell in zip(ids, rows.column(column).to_pylist(), strict=True):
+        if given is not None and given.strip():
+            tied.append(given)
+            continue
+        address = normalised_address(cell)
+        if address is None:
+            not_addresses += cell is not None and bool(cell.strip())
+            tied.append(given)
+            continue
+        customer = customer_id_for(address)
+        contacts.setdefault(customer, address)
+        tied.append(customer)
+        by_email += 1
+    if not by_email:
+        if not_addresses:
+            adapted.notes.append(
+                f"column {column!r} holds {not_addresses:,} value(s) that are not e-mail "
+                "addresses; no answer was tied to a customer by it"
+            )
+        return
+    # A column of its own, left out of the key of a row without an id (the e-mail column is
+    # in it, and a retie may change the id): a file keys its rows as it did before.
+    name = f"customer_id (from {column})"
+    while name in rows.column_names:
+        name += "_"
+    rows = rows.append_column(name, pa.array(tied, pa.string()))
+    adapted.rows = rows
+    adapted.fields["customer_id"] = name
+    adapted.derived_columns[name] = () if mapped is None else (mapped,)
+    adapted.contacts.update(contacts)
+    adapted.detections.append(
+        Detection(
+            column,
+            "customer_id",
+            f"{reason}: an answer without an id is tied to the customer of its address "
+            f"({ID_PREFIX}… ids, the address kept as the customer's e-mail)",
+        )
+    )
+    total = rows.num_rows
+    parts = [f"{by_email:,} by {column!r} ({_addresses(len(contacts))})"]
+    if by_id:
+        parts.insert(0, f"{by_id:,} by {mapped!r}")
+    untied = total - by_id - by_email
+    adapted.notes.append(
+        f"customers: {by_id + by_email:,} of {total:,} answers tied to a customer, "
+        + ", ".join(parts)
+        + (f"; {untied:,} without an id or address" if untied else "")
+        + (f" ({not_addresses:,} of them not e-mail addresses)" if not_addresses else "")
+        + f"; an address's customer id is {ID_PREFIX} and a hash of it, so pages and cases "
+        "show no address; to not tie answers by e-mail, import with a mapping (--map) that "
+        "does not name customer_email"
+    )
+
+
+def retie(adapted: Adapted, known: Mapping[str, Sequence[str]]) -> None:
+    """Tie answers to the customer already on file with their address, where there is one.
+
+    A customers import (a CRM export with ``email``) names people by the company's own ids:
+    an answer whose address belongs to exactly one such customer gets that customer's id, not
+    an ``email:`` id of its own. An address that several customers share is ambiguous and
+    keeps its ``email:`` id; a note counts both.
+
+    Parameters
+    ----------
+    adapted
+        A file :func:`identify_by_email` tied by address (``contacts`` filled).
+    known
+        For each address, the ids of the customers on file with it.
+    """
+    column = adapted.fields.get("customer_id")
+    if not adapted.contacts or column is None:
+        return
+    moved: dict[str, str] = {}
+    shared = 0
+    for customer, address in adapted.contacts.items():
+        # Customers an earlier survey tied by this address are ours, not the company's.
+        owners = [owner for owner in known.get(address, ()) if not owner.startswith(ID_PREFIX)]
+        if len(owners) == 1:
+            moved[customer] = owners[0]
+        elif len(owners) > 1:
+            shared += 1
+    if moved:
+        values = adapted.rows.column(column).to_pylist()
+        answers = sum(value in moved for value in values)
+        tied = pa.array([moved.get(value, value) for value in values], pa.string())
+        adapted.rows = adapted.rows.set_column(
+            adapted.rows.column_names.index(column), column, tied
+        )
+        for customer in moved:
+            del adapted.contacts[customer]
+        adapted.notes.append(
+            f"customers: {answers:,} of the answers tied by e-mail ({_addresses(len(moved))}) "
+            "went to customers already on file with that e-mail, under their ids"
+        )
+    if shared:
+        adapted.notes.append(
+            f"customers: {shared:,} address(es) belong to several customers on file; their "
+            f"answers keep an {ID_PREFIX} id of their own (map customer_id to say whose they are)"
+        )
