@@ -7,6 +7,7 @@ import html
 import re
 from pathlib import Path
 
+import pandas as pd
 from fastapi.testclient import TestClient
 
 import advocacy
@@ -40,3 +41,51 @@ def test_comments_not_yet_read_get_the_commands_that_make_themes(tmp_path: Path)
     assert "2 survey comments" in shown
     assert "No themes yet." in shown
     assert "run 'advocacy text analyze' and then 'advocacy text discover-themes'" in shown
+
+
+def test_answers_without_comments_get_no_call_to_analyse_them(tmp_path: Path) -> None:
+    # review4 item 4b: NPS-only answers were told "No themes yet ... run analyze".
+    source = tmp_path / "responses.csv"
+    source.write_text(
+        "response_id,customer_id,submitted_at,nps\nR1,C1,2026-11-01,3\nR2,C2,2026-11-02,9\n",
+        encoding="utf-8",
+    )
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url) as ws:
+        ws.import_file(source, kind="responses", cases=False)
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    assert "No themes yet" not in _text_page(url, token)
+
+
+def test_filters_that_keep_no_themed_text_say_so_not_run_analyze(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # review4 item 4a: a filter keeping no answer said "No themes yet ... run analyze" on a
+    # workspace with themes.
+    reviews = pd.read_csv(
+        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    )["Review Text"].dropna()
+    source = tmp_path / "responses.csv"
+    pd.DataFrame(
+        {
+            "response_id": [f"R{i}" for i in range(150)],
+            "customer_id": [f"C{i}" for i in range(150)],
+            "submitted_at": "2026-11-02",
+            "nps": [i % 11 for i in range(150)],
+            "comment": list(reviews.head(150)),
+        }
+    ).to_csv(source, index=False)
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url) as ws:
+        ws.import_file(source, kind="responses", cases=False)
+        ws.text.analyze()
+        ws.text.discover_themes()
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    with TestClient(create_app(url), base_url="https://testserver") as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        filtered = client.get("/text?since=2030-01-01", headers=headers).text
+        whole = client.get("/text", headers=headers).text
+    filtered = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", filtered)).split())
+    assert "No themes yet" not in filtered
+    assert "No theme has a text among the answers these filters keep" in filtered
+    assert '<li class="card"' in whole and "No theme has a text" not in whole

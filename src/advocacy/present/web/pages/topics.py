@@ -10,6 +10,7 @@ and contacts masked, theme names, key phrases, quotes, sentences and root causes
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,11 @@ NO_THEMES_YET = (
     "No themes yet. Themes come from reading the texts and grouping them: run 'advocacy text "
     "analyze' and then 'advocacy text discover-themes' (or 'advocacy text assign-themes "
     "TAXONOMY.yaml' for themes of your own) where the workspace is, then reload this page"
+)
+#: The same when the filters keep no text of any theme.
+NO_THEMES_FILTERED = (
+    "No theme has a text among the answers these filters keep: widen the dates or clear a "
+    "filter to see the themes"
 )
 #: Gaps of the register the Gaps page asks for (the highest priorities); the page links to the
 #: whole register as a CSV.
@@ -449,6 +455,32 @@ def _download(part: Part) -> str | None:
     return None
 
 
+def _texts_stored(state: WebState) -> int:
+    """How many non-empty texts the workspace holds (answers' comments, mentions, notes...)."""
+    from advocacy.store.steady import steady_table
+    from advocacy.text.documents import document_table
+
+    def count() -> int:
+        return int(document_table(functools.partial(steady_table, state.ws.db)).count().execute())
+
+    counted: int = state.cached(("texts-stored",), count)
+    return counted
+
+
+def _no_cards(state: WebState, filters: Filters) -> str | None:
+    """Why the text page shows no theme card, when that needs saying: the filters keep no
+    answer of a theme, or texts are stored but none is in a theme yet; None when there is no
+    text at all (the evidence list says what to add)."""
+    if (
+        filters.active
+        and not state.cached(("topic", "text.themes", Filters().key), state.ws.text.themes).empty
+    ):
+        return NO_THEMES_FILTERED
+    if _texts_stored(state) == 0:
+        return None
+    return NO_THEMES_YET
+
+
 def topic_view(
     state: WebState,
     principal: Principal,
@@ -477,8 +509,8 @@ def topic_view(
             view.cards = theme_cards(state, principal, filters)
         except AdvocacyError as error:
             view.cards_problem = error.message + (f"; {error.fix}" if error.fix else "")
-        if not view.cards and not view.cards_problem and view.present:
-            view.cards_problem = NO_THEMES_YET
+        if not view.cards and not view.cards_problem:
+            view.cards_problem = _no_cards(state, filters)
     for part in topic.parts:
         if not _offered(state, part.method):
             view.pending.append(part.label)
