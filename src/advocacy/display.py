@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -261,3 +262,19 @@ def cell(value: Any, timezone: str = "UTC") -> str:
     if isinstance(value, list | tuple):
         return ", ".join(cell(item, timezone) for item in value)
     return str(value)
+
+
+#: Unicode's bidirectional embedding, override and isolate controls (U+202A-U+202E,
+#: U+2066-U+2069): invisible, they reorder the text after them, so one pasted right-to-left
+#: override shows "The product broke after a week" as "keew a retfa ekorb tcudorp ehT".
+#: Right-to-left languages need none of them (a browser orders Arabic or Hebrew by itself).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` as it reads, its bidirectional controls taken out (:data:`BIDI_CONTROLS`).
+
+    >>> without_bidi_controls("\u202ekeew a\u202c")
+    'keew a'
+    """
+    return BIDI_CONTROLS.sub("", text) if BIDI_CONTROLS.search(text) else text

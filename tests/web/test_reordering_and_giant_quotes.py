@@ -24,7 +24,11 @@ from advocacy.present.web.pages.text_cells import TEXT_CELL_CHARACTERS
 REVERSED = "\u202eThe product broke after a week\u202c"
 ISOLATED = "\u2067refund\u2069 never came, \u202aask\u202c for it"
 GIANT = "awful refund " * 16_000  # no sentence ends: one 208,000-character complaint
+UNIT = "\u202ehtroN\u202c"  # "North", typed reversed inside an override
+SITE_URL: list[str] = []  # the module's workspace, for the report
 CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: The same as JSON writes them inside a chart's spec.
+ESCAPED = re.compile(r"\\u(?:202[a-e]|206[6-9])", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +43,13 @@ def site(
     source = folder / "responses.csv"
     with source.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["response_id", "customer_id", "submitted_at", "nps", "comment"])
+        writer.writerow(["response_id", "customer_id", "submitted_at", "unit", "nps", "comment"])
         for number, text in enumerate(texts):
-            writer.writerow([f"R{number}", f"C{number}", "2026-11-02", number % 11, text])
+            unit = UNIT if number % 2 else "South"
+            day = f"2026-{1 + number % 11:02d}-02"
+            writer.writerow([f"R{number}", f"C{number}", day, unit, number % 11, text])
     url = str(folder / "advocacy.duckdb")
+    SITE_URL[:] = [url]
     with advocacy.open(url) as ws:
         ws.import_file(source, kind="responses", cases=False)
         ws.text.analyze()
@@ -59,10 +66,13 @@ def _get(site: tuple[TestClient, str], path: str) -> str:
     return html.unescape(response.text)
 
 
-@pytest.mark.parametrize("path", ["/text", "/answers", "/customers/C160", "/customers/C220"])
+@pytest.mark.parametrize(
+    "path", ["/text", "/answers", "/customers/C160", "/customers/C220", "/explore", "/"]
+)
 def test_no_page_reorders_a_text(site: tuple[TestClient, str], path: str) -> None:
     page = _get(site, path)
     assert not CONTROLS.search(page)
+    assert not ESCAPED.search(page)  # nor a chart's data (review4 item 3)
     if path == "/customers/C160":
         assert "The product broke after a week" in page  # read in the order it was typed
     if path == "/customers/C220":
@@ -80,6 +90,16 @@ def test_theme_cards_quote_a_giant_comment_cut(site: tuple[TestClient, str]) -> 
         f"(cut: {len(GIANT):,} characters in all)" in page
     )
     assert len(page) < 200_000
+
+
+def test_the_report_reorders_no_text(site: tuple[TestClient, str]) -> None:
+    # review4 item 3: the report kept the controls in its by-unit table and theme quotes.
+    from advocacy.report.build import render_report
+
+    with advocacy.open(SITE_URL[0]) as ws:
+        report = render_report(ws)
+    assert "South" in report and "htroN" in report  # the unit, as typed
+    assert not CONTROLS.search(report) and not ESCAPED.search(report)
 
 
 def test_a_value_printed_by_any_template_loses_its_reordering_controls() -> None:

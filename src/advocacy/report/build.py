@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
+from advocacy import display
 from advocacy.report.collector import return_freed_memory
 from advocacy.report.cover import Cover
 from advocacy.report.section import (
@@ -88,6 +89,9 @@ def render_report(
         html = _document(cover, scope, sections)
         return_freed_memory()
         html = place_charts(html)
+    # Data and texts reach the document through many sections and charts: one pass over the
+    # finished document, so no reordering control survives anywhere in it.
+    html = display.without_bidi_controls(html)
     if scope.redact:
         # One pass over the finished document, so no section can forget to redact.
         from advocacy.report.redaction import redact_html

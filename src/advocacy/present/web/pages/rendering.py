@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -114,12 +115,25 @@ def script_json(value: Any) -> Markup:
 _chart_numbers = itertools.count(1)
 
 
+def _readable(value: Any) -> Any:
+    """``value`` (a chart's spec) with bidirectional controls taken out of every text in it: a
+    chart draws its data's labels, and JSON carries the controls as escapes no page filter sees."""
+    if isinstance(value, str):
+        return display.without_bidi_controls(value)
+    if isinstance(value, Mapping):
+        return {key: _readable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_readable(item) for item in value]
+    return value
+
+
 def chart(spec: dict[str, Any], *, label: str) -> Markup:
     """A figure whose Vega-Lite spec the page's script draws; the label (escaped) describes it.
 
     The spec's JSON is written once per spec (pages build their specs once per cached result).
     """
-    payload = derived(("chart-json", label), (spec,), lambda: script_json(spec))
+    payload = derived(("chart-json", label), (spec,), lambda: script_json(_readable(spec)))
+    label = display.without_bidi_controls(label)
     return Markup(
         '<figure class="chart"><div class="vega" role="img" aria-label="{label}" '
         'data-spec-id="{ident}"></div><script type="application/json" id="{ident}">'

@@ -5,16 +5,12 @@ that lists many records shows each text up to :data:`TEXT_CELL_CHARACTERS`, cut 
 "…" and the text's full length, so nobody reads a cut text as the whole; a page about one record
 (a customer, a case) shows it whole.
 
-Whatever the length, the invisible controls that reorder text (Unicode's bidirectional
-embeddings, overrides and isolates, U+202A-U+202E and U+2066-U+2069) are taken out of every text
-a page shows: one pasted right-to-left override makes "The product broke after a week" read
-"keew a retfa ekorb tcudorp ehT", or turns a file name or an amount around. Right-to-left
-languages need none of them (the browser orders Arabic or Hebrew by itself).
+Whatever the length, the invisible controls that reorder text are taken out of every text a
+page shows (:func:`advocacy.display.without_bidi_controls`).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from markupsafe import Markup
@@ -24,8 +20,6 @@ from advocacy import display
 #: Characters of a text shown in a table or list of many records: long reviews stay whole, a
 #: pasted log or document is cut.
 TEXT_CELL_CHARACTERS = 2_000
-#: The bidirectional embedding, override and isolate controls.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def without_bidi_controls(value: Any) -> Any:
@@ -35,8 +29,8 @@ def without_bidi_controls(value: Any) -> Any:
     >>> without_bidi_controls("\u202ekeew a retfa\u202c"), without_bidi_controls(3)
     ('keew a retfa', 3)
     """
-    if isinstance(value, str) and not isinstance(value, Markup) and _BIDI_CONTROLS.search(value):
-        return _BIDI_CONTROLS.sub("", value)
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return display.without_bidi_controls(value)
     return value
 
 
@@ -52,7 +46,7 @@ def cut_text(value: Any, limit: int = TEXT_CELL_CHARACTERS) -> tuple[str, int | 
     >>> cut_text("short", 20), cut_text(None)
     (('short', None), ('', None))
     """
-    text = _BIDI_CONTROLS.sub("", display.cell(value))
+    text = display.without_bidi_controls(display.cell(value))
     if len(text) <= limit:
         return text, None
     kept = text[: limit - 1]
