@@ -266,45 +266,38 @@ _ELIDED = frozenset(("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lor
     "bell", "sant", "nessun", "gl", "tutt", "dev"))  # fmt: skip
 
 
-# Chinese and Japanese write without spaces, so a "word" of the pattern above is a whole clause,
-# never said twice, and a theme of such texts went unnamed ("theme 1"). Without a segmenter, the
-# words that name a theme are found by script: in Japanese the content words are runs of kanji
-# ("不良品", "交換") or of katakana ("サイズ"), and hiragana between them are mostly particles and
-# endings; Chinese has no kana, so a run of Han characters is cut into overlapping pairs ("质量",
-# "很好": most Chinese words are two characters), leaving out pairs with a particle that ends or
-# joins words ("的", "了"). Such a token names a theme alone, never inside a 2-3-word phrase (the
-# words were not written apart).
+# Japanese writes without spaces, so a "word" of the pattern above is a whole clause, never said
+# twice, and a theme of Japanese reviews went unnamed ("theme 1"). Without a segmenter, the words
+# that name a theme are found by script: the content words are runs of kanji ("不良品", "交換") or
+# of katakana ("サイズ"), and the hiragana between them are mostly particles and endings. Such a
+# word names a theme alone, never inside a 2-3-word phrase (the words were not written apart).
+# Chinese has no such signal: cutting its runs into character pairs named themes by pairs that
+# straddle two words ("亚马", "为什"), so a Chinese clause stays whole, and short clauses that
+# customers repeat ("质量不错") name its themes.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆"
 _KATAKANA = "\u30a0-\u30ff\uff66-\uff9f"
 _KANA = re.compile(f"[\u3040-\u309f{_KATAKANA}]")
 _CJK = re.compile(f"[{_HAN}\u3040-\u309f{_KATAKANA}]")
 _JAPANESE_WORD = re.compile(f"[{_HAN}]+|[{_KATAKANA}]+|[^\\W_\u3040-\u309f{_KATAKANA}{_HAN}]+")
-_HAN_RUN = re.compile(f"[{_HAN}]+|[^\\W_{_HAN}]+")
-#: Characters of Chinese that are words of their own far more often than a part of one (particles,
-#: pronouns, "not", "very", "also", measure words): a run of Han characters is cut there first.
-_CHINESE_BREAK = re.compile("[的了是我你他她它这那就都也在和着过吗呢吧啊很太不没么个]+")
+#: The share of a text's Chinese and Japanese characters that must be kana for it to be read as
+#: Japanese when its language is not known (a Chinese review naming ポケモン is still Chinese).
+JAPANESE_KANA_SHARE = 0.2
 
 
-def _unspaced_words(token: str, japanese: bool) -> list[str]:
-    """The naming words of ``token``, a clause of Chinese or Japanese (see above)."""
-    if japanese:
-        return _JAPANESE_WORD.findall(token)
-    words = []
-    for run in _CHINESE_BREAK.split(token):
-        for part in _HAN_RUN.findall(run):
-            if not _CJK.match(part) or len(part) <= 2:
-                words.append(part)
-            else:
-                words += [part[i : i + 2] for i in range(len(part) - 1)]
-    return words
+def _is_japanese(text: str, language: str | None) -> bool:
+    """Whether ``text`` is read as Japanese: its language says so, or kana are a real share."""
+    if language:
+        return language.lower().startswith("ja")
+    written = len(_CJK.findall(text))
+    return written > 0 and len(_KANA.findall(text)) >= JAPANESE_KANA_SHARE * written
 
 
 def _tokens(text: str, japanese: bool = False) -> list[str]:
     tokens = []
     for word in _WORD.findall(text[:MAX_CHARACTERS]):
         token = word.lower().replace("’", "'")  # lower, not casefold: "größe" stays
-        if _CJK.search(token):
-            tokens += _unspaced_words(token, japanese)
+        if japanese and _CJK.search(token):
+            tokens += _JAPANESE_WORD.findall(token)
             continue
         head, apostrophe, rest = token.partition("'")
         while apostrophe and rest and head in _ELIDED:
@@ -322,7 +315,7 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
     accented_ends, accented_weak = _accented_stop_words(language)
     found: set[str] = set()
     read = without_markup((text or "")[:MAX_CHARACTERS])
-    japanese = (language or "").lower().startswith("ja") or bool(_KANA.search(read))
+    japanese = _is_japanese(read, language)
     for part in _CLAUSE.split(read):
         if not part.isascii() and is_filler_clause(part):
             continue  # a clause of the Chinese padding template says nothing
@@ -344,7 +337,7 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
             word in weak if ascii else token in accented_weak
             for word, token, ascii in zip(folded, tokens, plain, strict=True)
         ]
-        unspaced = [bool(_CJK.search(token)) for token in tokens]
+        unspaced = [japanese and bool(_CJK.search(token)) for token in tokens]
         for length in (1, 2, 3):
             for start in range(len(tokens) - length + 1):
                 end = start + length
