@@ -382,6 +382,28 @@ class TextNamespace:
             within=self._within(where, since=since, until=until),
         )
 
+    def count_texts(self, kinds: Sequence[str] | None = None) -> int:
+        """How many non-empty texts the workspace holds, read or not.
+
+        Parameters
+        ----------
+        kinds
+            Document kinds (``response``, ``mention``, ``note``, ``employee-response``);
+            default every kind.
+
+        Returns
+        -------
+        int
+            The comments, reviews, posts and notes with any text.
+        """
+        import functools
+
+        from advocacy.store.steady import steady_table
+        from advocacy.text.documents import document_table
+
+        table = functools.partial(steady_table, self._db)
+        return int(document_table(table, kinds).count().execute())
+
     def features(self) -> pd.DataFrame:
         """The stored sentiment, emotions and effort of every analysed document.
 

@@ -10,7 +10,6 @@ and contacts masked, theme names, key phrases, quotes, sentences and root causes
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -457,13 +456,7 @@ def _download(part: Part) -> str | None:
 
 def _texts_stored(state: WebState) -> int:
     """How many non-empty texts the workspace holds (answers' comments, mentions, notes...)."""
-    from advocacy.store.steady import steady_table
-    from advocacy.text.documents import document_table
-
-    def count() -> int:
-        return int(document_table(functools.partial(steady_table, state.ws.db)).count().execute())
-
-    counted: int = state.cached(("texts-stored",), count)
+    counted: int = state.cached(("texts-stored",), state.ws.text.count_texts)
     return counted
 
 
