@@ -278,3 +278,11 @@ def test_reviews_that_got_worse_are_a_finding_and_undated_ones_a_rating_without_
     digits = display.digits_for(low, high)
     shown = [display.number(value, digits) for value in (stars.mean(), low, high)]
     assert "Review rating (1-5) {} [{}, {}]".format(*shown) in body
+    # Dated reviews too few for any quarter: every review, said so, and no trend.
+    frame.iloc[::12].to_csv(tmp_path / "few.csv", index=False)
+    with advocacy.open(tmp_path / "few.duckdb") as ws:
+        ws.import_file(tmp_path / "few.csv", kind="mentions")
+    with advocacy.open(tmp_path / "few.duckdb") as ws, report_run():
+        body = _text(str(summary.build(ws, ReportScope()).body))
+    assert "no complete quarter holds 30 of them" in body and "no quarter has 30: no trend" in body
+    assert f"{len(frame.iloc[::12])} reviews · all reviews" in body

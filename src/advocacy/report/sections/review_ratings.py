@@ -104,6 +104,9 @@ class RatingStanding:
         Against the quarter before, when it has reviews; None otherwise.
     other_scales
         Reviews rated on another scale, left out.
+    dated
+        Whether reviews carry dates (with ``quarter`` None: no complete quarter holds
+        ``min_n`` of them).
     """
 
     mean: ScoreResult
@@ -114,6 +117,7 @@ class RatingStanding:
     mean_change: RatingChange | None = None
     top_two_change: RatingChange | None = None
     other_scales: int = 0
+    dated: bool = True
 
 
 def _quarter_start(at: pd.Series) -> pd.Series:
@@ -128,8 +132,8 @@ def _top_two(ratings: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.bool_]]:
 
 def rating_standing(ws: Workspace, scope: ReportScope) -> RatingStanding | None:
     """The reviews' rating in the latest complete quarter with ``min_n`` rated reviews, and its
-    change against the quarter before; over every rated review when none carries a date; None
-    when no review carries a rating, or when dated reviews fill no complete quarter."""
+    change against the quarter before; over every rated review when none carries a date or no
+    complete quarter holds ``min_n`` of them; None when no review carries a rating."""
 
     def compute() -> RatingStanding | None:
         ratings = review_ratings(ws, scope)
@@ -139,7 +143,14 @@ def rating_standing(ws: Workspace, scope: ReportScope) -> RatingStanding | None:
         low, top = float(ratings["low"].iloc[0]), float(ratings["top"].iloc[0])
         other = int(ratings.attrs.get("other_scales", 0))
         dated = ratings[ratings["at"].notna()]
-        if dated.empty:
+        quarter = None
+        if not dated.empty:
+            starts = _quarter_start(dated["at"])
+            counts = starts.value_counts().rename_axis("period").reset_index(name="n")
+            quarter = latest_complete(
+                counts, "quarter", today=report_day(ws, scope), min_n=ws.settings.min_n
+            )
+        if quarter is None:
             return RatingStanding(
                 mean=mean_score(ratings["rating"], confidence=confidence),
                 top_two=share(_top_two(ratings), confidence=confidence),
@@ -147,14 +158,8 @@ def rating_standing(ws: Workspace, scope: ReportScope) -> RatingStanding | None:
                 top=top,
                 quarter=None,
                 other_scales=other,
+                dated=not dated.empty,
             )
-        starts = _quarter_start(dated["at"])
-        counts = starts.value_counts().rename_axis("period").reset_index(name="n")
-        quarter = latest_complete(
-            counts, "quarter", today=report_day(ws, scope), min_n=ws.settings.min_n
-        )
-        if quarter is None:
-            return None
         now = dated[(starts == quarter).to_numpy()]
         previous = (pd.Timestamp(quarter) - pd.DateOffset(months=3)).date()
         before = dated[(starts == previous).to_numpy()]

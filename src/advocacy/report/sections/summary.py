@@ -296,7 +296,10 @@ def _rating_tile(
     interval = display.estimate(result.score, result.ci_low, result.ci_high, suffix=suffix)
     interval = interval[interval.find("[") :] if "[" in interval else ""
     if change is None:
-        moved = "no earlier quarter to compare" if when != "undated" else "no dates: no trend"
+        moved = {
+            "undated": "no dates: no trend",
+            "all reviews": f"no quarter has {ws.settings.min_n}: no trend",
+        }.get(when, "no earlier quarter to compare")
     else:
         # change_text reads a share's change in points (as CSAT's) and a mean's as CES's.
         row: dict[Any, Any] = {
@@ -315,19 +318,25 @@ def _rating_tile(
     )
 
 
-def rating_tiles(ws: Workspace, scope: ReportScope) -> Markup:
-    """The reviews' mean rating and top-two share, when reviews carry a rating."""
+#: The name of the reviews' rating tile.
+REVIEW_TILE = "Review rating"
+
+
+def rating_tiles(ws: Workspace, scope: ReportScope, *, alone: bool = True) -> Markup:
+    """The reviews' mean rating and top-two share, when reviews carry a rating: for their latest
+    complete quarter, or over every review when no quarter holds ``min_n`` of them and the
+    summary has no other tile (``alone``)."""
     standing = rating_standing(ws, scope)
-    if standing is None:
+    if standing is None or (standing.quarter is None and not alone):
         return Markup()
     low, top = display.number(standing.low, 0), display.number(standing.top, 0)
-    when = (
-        "undated" if standing.quarter is None else display.period_label(standing.quarter, "quarter")
-    )
+    when = "all reviews" if standing.dated else "undated"
+    if standing.quarter is not None:
+        when = display.period_label(standing.quarter, "quarter")
     top_two = f"{display.number(standing.top - 1, 0)}-{top}"
     return _rating_tile(
         ws,
-        f"Review rating ({low}-{top})",
+        f"{REVIEW_TILE} ({low}-{top})",
         standing.mean,
         standing.mean_change,
         when,
@@ -359,7 +368,7 @@ def kpi_tiles(ws: Workspace, scope: ReportScope) -> Markup:
         wave = staff.sort_values("period").iloc[-1]
         label = "wave of " + display.period_label(wave["period"], "quarter")
         tiles += _tile(ws, "enps", wave, label)
-    tiles += rating_tiles(ws, scope)
+    tiles += rating_tiles(ws, scope, alone=not tiles)
     return Markup('<div class="tiles">{}</div>').format(tiles) if tiles else Markup()
 
 
@@ -401,8 +410,13 @@ def _findings_table(findings: list[Finding]) -> Markup:
 
 
 def _rating_standing_text(ws: Workspace, standing: RatingStanding) -> str:
-    if standing.quarter is None:
+    if standing.quarter is None and not standing.dated:
         text = "Every review (none carries a date, so there is no trend)"
+    elif standing.quarter is None:
+        text = (
+            f"Every review (no complete quarter holds {ws.settings.min_n} of them, so there is "
+            "no trend)"
+        )
     else:
         text = (
             f"The reviews of the latest complete quarter, "
@@ -463,7 +477,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             "<p class='standing'>{} {}: each score with its {:.0%} interval, and "
             "its change against the quarter before.</p>"
         ).format(where, display.period_label(quarter, "quarter"), ws.settings.confidence)
-    elif (standing := rating_standing(ws, scope)) is not None:
+    elif (standing := rating_standing(ws, scope)) is not None and REVIEW_TILE in tiles:
         body += Markup("<p class='standing'>{}</p>").format(_rating_standing_text(ws, standing))
     body += tiles
     if findings:
