@@ -129,10 +129,12 @@ def test_loop_note_asks_to_turn_rules_on_only_when_none_is(tmp_path: Path) -> No
 def reviews(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Real reviews only, English, German and French with their stars, dated over 2025."""
     directory = tmp_path_factory.mktemp("reviews")
+    # Mostly English (the language the model reads), German and French beside it.
+    sampled = {"en": (10, 500), "de": (33, 150), "fr": (33, 150)}
     rows = [
         (text, stars, language)
-        for language in ("en", "de", "fr")
-        for text, stars in _marc(shared_data, language, 25, 200)
+        for language, (every, count) in sampled.items()
+        for text, stars in _marc(shared_data, language, every, count)
     ]
     rng = np.random.default_rng(3)
     days = rng.integers(0, 365, len(rows))
@@ -151,7 +153,7 @@ def reviews(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tupl
     with advocacy.open(url) as ws:
         ws.import_file(directory / "reviews.csv", kind="mentions")
         ws.text.analyze()
-        ws.text.discover_themes(n_themes=6)
+        ws.text.discover_themes(n_themes=8)
     return url, directory / "reviews.csv"
 
 
@@ -286,3 +288,44 @@ def test_reviews_that_got_worse_are_a_finding_and_undated_ones_a_rating_without_
         body = _text(str(summary.build(ws, ReportScope()).body))
     assert "no complete quarter holds 30 of them" in body and "no quarter has 30: no trend" in body
     assert f"{len(frame.iloc[::12])} reviews · all reviews" in body
+
+
+def test_reviews_only_summary_names_the_themes_that_lower_the_rating(
+    reviews: tuple[Path, Path],
+) -> None:
+    url, path = reviews
+    frame = pd.read_csv(path)
+    with advocacy.open(url) as ws, report_run():
+        themes = ws.text.themes().set_index("theme_id")
+        members = ws.text.theme_members()
+        ids = ws.db.ibis.table("mentions").select("mention_id", "rating").to_pandas()
+        body = _text(str(summary.build(ws, ReportScope()).body))
+        cards = _text(render_report(ws))
+    rating = dict(zip(ids["mention_id"].astype(str), ids["rating"], strict=True))
+    assert len(rating) == len(frame)
+    inside: dict[str, set[str]] = {}
+    for theme_id, _, document_id in members:
+        inside.setdefault(theme_id, set()).add(str(document_id))
+    rated = set().union(*inside.values())
+    tested = []
+    for theme_id, keys in inside.items():
+        mine = np.array([rating[key] for key in keys])
+        rest = np.array([rating[key] for key in rated - keys])
+        welch = stats.ttest_ind(mine, rest, equal_var=False)
+        low, high = welch.confidence_interval(0.95)
+        tested.append((theme_id, mine.mean() - rest.mean(), low, high, welch.pvalue))
+    adjusted = holm([p for *_, p in tested])
+    named = 0
+    for (theme_id, effect, low, high, _), p in zip(tested, adjusted, strict=True):
+        name = themes.loc[theme_id, "name"]
+        estimate = display.estimate(effect, low, high)
+        if theme_id in themes.index[:8]:  # a card: its rating effect with Welch's interval
+            assert f"{name} " in cards and f"Rating effect {estimate} ·" in cards
+        if p < 0.05 and high < 0:
+            named += 1
+            assert f"Find out what lies behind “{name}” and act on it." in body
+            assert f"for the other rated reviews: {estimate} (" in body
+        else:
+            assert f"Find out what lies behind “{name}”" not in body
+    assert named >= 1
+    assert f"Holm-corrected over the {len(tested)} themes tested" in body

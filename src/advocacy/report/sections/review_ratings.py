@@ -34,20 +34,21 @@ __all__ = ["RatingChange", "RatingStanding", "rating_standing", "review_ratings"
 
 
 def review_ratings(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
-    """The scope's rated reviews: ``rating``, ``low``/``top`` (its import's scale) and ``at``.
+    """The scope's rated reviews: ``mention_id``, ``rating``, ``low``/``top`` (its import's
+    scale) and ``at``.
 
     Only the reviews on the scale most of them use are kept; ``attrs["other_scales"]`` counts
     the rest. Empty (with the same columns) when no review carries a rating, or from a source
     whose tables cannot be queried here (Parquet on Spark).
     """
-    columns = ["rating", "low", "top", "at"]
+    columns = ["mention_id", "rating", "low", "top", "at"]
     try:
         mentions = steady_table(ws.db, "mentions")
         scales = mention_scales(mentions)
         rated = mentions.filter(mentions.rating.notnull())
         if scope.unit is not None:
             rated = rated.filter(rated.unit == scope.unit)
-        frame = rated.select("rating", "source", "posted_at").to_pandas()
+        frame = rated.select("mention_id", "rating", "source", "posted_at").to_pandas()
     except ParquetSourceError:
         return pd.DataFrame(columns=columns)
     frame = frame[frame["source"].astype(str).isin(scales)]
@@ -61,6 +62,7 @@ def review_ratings(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     scale = frame["source"].astype(str).map(scales)
     result = pd.DataFrame(
         {
+            "mention_id": frame["mention_id"].astype(str),
             "rating": frame["rating"].astype(float),
             "low": scale.map(lambda pair: pair[0]),
             "top": scale.map(lambda pair: pair[1]),

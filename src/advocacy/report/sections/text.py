@@ -19,6 +19,7 @@ from advocacy import display
 from advocacy.errors import ParquetSourceError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
+from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import ScoreMix, score_line, score_mixes, scored_labels
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
@@ -309,6 +310,17 @@ def theme_cards(
                 f" · NPS {display.number(record['nps_mentioning'], 0)} mentioning vs "
                 f"{display.number(record['nps_not'], 0)} not"
             )
+        elif not display.missing(record.get("rating_effect")):
+            impact = (
+                "Rating effect "
+                + display.estimate(
+                    record["rating_effect"],
+                    record["rating_effect_low"],
+                    record["rating_effect_high"],
+                )
+                + f" · rated {display.number(record['rating_mentioning'], 1)} mentioning vs "
+                f"{display.number(record['rating_not'], 1)} not"
+            )
         said = Markup("").join(
             Markup("<p class='quote-caption'>{}</p><blockquote>{}</blockquote>").format(
                 caption, quote
@@ -332,19 +344,27 @@ def _has_effects(themes: pd.DataFrame) -> bool:
     return "effect" in themes and bool(themes["effect"].notna().any())
 
 
-def themes_intro(shown: int, *, has_effects: bool, confidence: float) -> str:
+def themes_intro(
+    shown: int, *, has_effects: bool, confidence: float, rating_effects: bool = False
+) -> str:
     """What the theme cards show: their effect on NPS only when there is one to show.
 
     >>> themes_intro(3, has_effects=False, confidence=0.95)[-60:]
     'eme has an effect on NPS: none of their writers gave an NPS.'
     """
-    effect = (
-        f", their effect on NPS in points (the NPS of the respondents who mention the theme "
-        f"minus that of the other respondents whose comment has content, with its "
-        f"{confidence:.0%} interval)"
-        if has_effects
-        else ""
-    )
+    effect = ""
+    if has_effects:
+        effect = (
+            f", their effect on NPS in points (the NPS of the respondents who mention the theme "
+            f"minus that of the other respondents whose comment has content, with its "
+            f"{confidence:.0%} interval)"
+        )
+    elif rating_effects:
+        effect = (
+            ", their effect on the reviews' rating (the mean rating of the rated reviews that "
+            "mention the theme minus that of the other rated reviews, with its "
+            f"{confidence:.0%} Welch interval)"
+        )
     return (
         f"The {shown} largest themes: the sentiment of their texts{effect} and quotes, labelled "
         "by what they are: the theme's strongest sentence of its main sentiment, and comments "
@@ -423,9 +443,18 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         notes.append(str(ws.unavailable("themes", "document_themes")))
     if not themes.empty:
         shown = themes.head(CARDS)
+        rated = False
+        if not _has_effects(shown):
+            ratings = theme_rating_effects(ws, scope)
+            rated = not ratings.empty and bool(ratings["theme_id"].isin(shown["theme_id"]).any())
+            if rated:
+                shown = shown.merge(ratings, on="theme_id", how="left")
         body += Markup("<h3 id='themes'>Themes</h3><p>{}</p>").format(
             themes_intro(
-                len(shown), has_effects=_has_effects(shown), confidence=ws.settings.confidence
+                len(shown),
+                has_effects=_has_effects(shown),
+                confidence=ws.settings.confidence,
+                rating_effects=rated,
             )
         )
         if _has_effects(themes):

@@ -14,7 +14,11 @@ taxonomy stored, with each theme's effect on NPS):
   is a tenth of its negative texts' share of the texts read in all themes, in percent (a theme
   holding 30% of them weighs like a 3-point NPS drop), so a real drop in a score comes first.
 
-A theme named by both gets one finding that says both.
+Without any NPS effect (a workspace of reviews), a theme whose rated reviews rate lower than
+the other rated reviews beyond chance (:mod:`.theme_ratings`, Holm over the themes tested) is
+named instead, weighed by the rating points at stake on the 0-100 scale of a score.
+
+A theme named by two gets one finding that says both.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from advocacy import display
 from advocacy.metrics.comparisons import adjust_p_values
 from advocacy.report.section import ReportScope, remembered
 from advocacy.report.sections.text_coverage import read_mix
+from advocacy.report.sections.theme_ratings import theme_rating_effects
 
 if TYPE_CHECKING:
     from advocacy.report.sections.summary import Finding
@@ -93,8 +98,51 @@ def _volume_why(record: Mapping[Any, Any]) -> str:
     return why
 
 
+def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) -> dict[str, Finding]:
+    """Themes whose reviews rate lower than the other reviews beyond chance (Holm over the
+    themes tested), for themes without an NPS: the rating is the workspace's main score."""
+    from advocacy.report.sections.review_ratings import rating_standing
+    from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in, p_text
+
+    effects = theme_rating_effects(ws, scope)
+    standing = rating_standing(ws, scope)
+    if effects.empty or standing is None:
+        return {}
+    names = dict(zip(themes["theme_id"].astype(str), themes["name"].astype(str), strict=True))
+    effects = effects[effects["theme_id"].isin(names)]
+    adjusted = adjust_p_values(effects["rating_p_value"].to_numpy(float), "holm")
+    # A point of a 1-5 rating weighs like 25 points of a -100..100 score.
+    points = 100.0 / max(standing.top - standing.low, 1.0)
+    found: dict[str, Finding] = {}
+    for record, p in zip(effects.to_dict("records"), adjusted, strict=True):
+        if not (float(p) < 1.0 - ws.settings.confidence and record["rating_effect_high"] < 0):
+            continue
+        name = names[str(record["theme_id"])]
+        mentioning, others = int(record["rating_n_mentioning"]), int(record["rating_n_not"])
+        at_stake = abs(float(record["rating_effect"])) * mentioning / (mentioning + others)
+        estimate = display.estimate(
+            record["rating_effect"], record["rating_effect_low"], record["rating_effect_high"]
+        )
+        found[name] = Finding(
+            action=f"Find out what lies behind “{name}” and act on it.",
+            why=f"The {display.number(mentioning)} rated reviews that mention it average "
+            f"{display.number(record['rating_mentioning'], 1)} against "
+            f"{display.number(record['rating_not'], 1)} for the other rated reviews: {estimate} "
+            f"({p_text(float(p))}, Holm-corrected over the {len(effects)} themes tested).",
+            weight=at_stake * points,
+            due=due_in(ws, scope, SOON_DAYS),
+            effect=f"If they rated like the others, the mean rating would be about "
+            f"{display.number(at_stake, 2)} higher (an association, not a proven cause).",
+            evidence=THEMES_ANCHOR,
+            subject=f"theme {name}",
+            source="themes",
+        )
+    return found
+
+
 def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
-    """Themes that lower NPS beyond chance, and the theme with the most negative texts."""
+    """Themes that lower NPS (or, without an NPS, the reviews' rating) beyond chance, and the
+    theme with the most negative texts."""
     from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in, p_text
 
     themes = stored_themes(ws, scope)
@@ -129,6 +177,9 @@ def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
                 subject=f"theme {name}",
                 source="themes",
             )
+    tested_nps = "effect" in themes and bool(themes["effect"].notna().any())
+    if not tested_nps:
+        findings.update(_rating_findings(ws, scope, themes))
     read_texts = sum((_read(record) for record in records), 0)
     loudest = max(records, key=_negatives)
     negatives = _negatives(loudest)
