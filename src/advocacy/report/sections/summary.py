@@ -489,7 +489,11 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 "evidence shows no change larger than chance.</p>"
             ).format(len(shown))
     else:
-        themes = "" if stored_themes(ws, scope).empty else " and no theme lowers NPS beyond chance"
+        themes = (
+            ""
+            if stored_themes(ws, scope).empty
+            else " and no theme lowers NPS or the rating beyond chance"
+        )
         body += Markup(
             "<p>No score or rating dropped significantly, no unit falls significantly below the "
             "rest{}: nothing in the evidence calls for urgent action. The sections below show "
