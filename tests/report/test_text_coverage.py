@@ -175,4 +175,4 @@ def test_a_comment_of_markup_alone_is_never_a_theme_quote(tmp_path: Path) -> Non
     )
     with advocacy.open(tmp_path / "w.duckdb") as ws:
         quotes = theme_quotes(ws, features, themes)
-    assert quotes["t1"] == [("", real)]
+    assert quotes["t1"] == [("A comment read as negative", real)]

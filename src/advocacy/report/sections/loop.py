@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from markupsafe import Markup
 
 from advocacy import display
@@ -31,10 +32,14 @@ if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
 TITLE = "Closing the loop"
+#: What the report says to start the plans, when there are neither cases nor plans.
+START_PLANS = (
+    "start a plan on a top gap with advocacy plans add --link gap:ID "
+    "(advocacy plans gap-suggestions lists the ids)"
+)
 HOW_TO_ADD = (
     "no cases or action plans yet: turn on case rules (advocacy cases rules) so unhappy customers "
-    "get a call back, and start a plan on a top gap with advocacy plans add --link gap:ID "
-    "(advocacy plans gap-suggestions lists the ids)"
+    f"get a call back, and {START_PLANS}"
 )
 
 
@@ -242,8 +247,67 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         return Section.absent(TITLE, lacking)
     parts = [part for part in (_cases(ws, scope), _plans(ws, scope)) if part is not None]
     if not parts:
-        return Section.absent(TITLE, HOW_TO_ADD)
+        return Section.absent(TITLE, no_cases_reason(ws))
     return Section(title=TITLE, body=Markup("").join(parts))
+
+
+def _latest_evidence(ws: Workspace, tables: set[str]) -> tuple[dt.datetime | None, int]:
+    """The latest date of the records in ``tables`` the case rules read, and how many carry
+    one."""
+    from advocacy.loop.cases.triggers import EVIDENCE_COLUMNS
+    from advocacy.store.steady import steady_table
+
+    latest: dt.datetime | None = None
+    dated = 0
+    for table in sorted(tables):
+        _, column, _ = EVIDENCE_COLUMNS[table]
+        rows = steady_table(ws.db, table)
+        found = rows.aggregate(last=rows[column].max(), n=rows[column].count()).to_pandas()
+        last = pd.to_datetime(found["last"].iloc[0], utc=True)
+        dated += int(found["n"].iloc[0])
+        if not pd.isna(last) and (latest is None or last.to_pydatetime() > latest):
+            latest = last.to_pydatetime()
+    return latest, dated
+
+
+def no_cases_reason(ws: Workspace, now: dt.datetime | None = None) -> str:
+    """Why a workspace has no case, and what to do, in one line for "Not covered yet".
+
+    Without an enabled rule reading responses or mentions, it says to turn the rules on. With
+    rules on and every record they read dated more than the import's case window before
+    ``now`` (an import of history: an import opens cases only on evidence of its last
+    :data:`~advocacy.loop.cases.backfill.IMPORT_WINDOW_DAYS` days), it says so and how to open
+    cases on the older evidence. Otherwise the rules met no record.
+    """
+    from advocacy.loop.cases.backfill import IMPORT_WINDOW_DAYS
+    from advocacy.loop.cases.rules import TRIGGER_KINDS
+
+    if ws.unavailable("case_rules", "responses", "mentions") is not None:
+        return HOW_TO_ADD  # a Parquet source: its rules are not there to read
+    rules = [rule for rule in ws.cases.rules() if rule.enabled]
+    tables = {table for rule in rules for table in TRIGGER_KINDS.get(rule.trigger, ())}
+    if not tables:
+        return HOW_TO_ADD
+    names = ", ".join(
+        rule.rule_id for rule in rules if set(TRIGGER_KINDS.get(rule.trigger, ())) & tables
+    )
+    latest, dated = _latest_evidence(ws, tables)
+    now = now or dt.datetime.now(dt.UTC)
+    if latest is not None and latest < now - dt.timedelta(days=IMPORT_WINDOW_DAYS):
+        start = (latest - dt.timedelta(days=IMPORT_WINDOW_DAYS)).date().isoformat()
+        cases = (
+            f"no cases: the case rules are on ({names}), but all {display.number(dated)} dated "
+            f"records they read are older than {IMPORT_WINDOW_DAYS} days (the latest is of "
+            f"{latest.date().isoformat()}), and an import opens cases only on evidence of its "
+            f"last {IMPORT_WINDOW_DAYS} days; to open cases on the older evidence: advocacy "
+            f"cases open --since DATE (e.g. --since {start})"
+        )
+    else:
+        cases = (
+            f"no cases: the case rules are on ({names}) and no record met them "
+            "(advocacy cases rules shows what each rule asks for)"
+        )
+    return f"{cases}. No action plans yet: {START_PLANS}"
 
 
 def recovery_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:

@@ -24,6 +24,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from advocacy import display
+from advocacy.metrics.scores import ScoreResult
 from advocacy.report.section import ReportScope, Section, remembered, report_day
 from advocacy.report.sections.metrics import (
     LABELS,
@@ -37,6 +38,8 @@ from advocacy.report.sections.metrics import (
     significant_changes,
     undated,
 )
+from advocacy.report.sections.review_ratings import RatingChange, RatingStanding, rating_standing
+from advocacy.report.sections.theme_findings import stored_themes
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -221,8 +224,17 @@ def finders() -> list[Finder]:
     they import :class:`Finding` from this module)."""
     from advocacy.report.sections.gaps import gap_findings
     from advocacy.report.sections.loop import plan_findings, recovery_findings
+    from advocacy.report.sections.theme_findings import theme_findings
 
-    return [score_findings, gap_findings, recovery_findings, plan_findings, staff_findings]
+    return [
+        score_findings,
+        rating_findings,
+        gap_findings,
+        theme_findings,
+        recovery_findings,
+        plan_findings,
+        staff_findings,
+    ]
 
 
 def collect_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
@@ -241,13 +253,7 @@ def collect_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
 
 
 # -- layout ------------------------------------------------------------------------------------
-def _tile(ws: Workspace, metric: str, row: Any, label: str) -> Markup:
-    alpha = 1.0 - ws.settings.confidence
-    digits = display.digits_for(row["ci_low"], row["ci_high"])
-    score = display.number(row["score"], digits) + ("%" if metric in ("csat", "top-box") else "")
-    interval = score_text(metric, row["score"], row["ci_low"], row["ci_high"])
-    interval = interval[interval.find("[") :] if "[" in interval else ""
-    change = change_text(metric, row, alpha)
+def _tile_markup(name: str, score: str, interval: str, change: str, count: str) -> Markup:
     mood = ""
     if change.startswith("better"):
         mood = " better"
@@ -256,15 +262,92 @@ def _tile(ws: Workspace, metric: str, row: Any, label: str) -> Markup:
     return Markup(
         '<div class="tile{}"><div class="tile-name">{}</div><div class="tile-score">{}</div>'
         '<div class="tile-interval">{}</div><div class="tile-change">{}</div>'
-        '<div class="tile-n">{} answers · {}</div></div>'
-    ).format(
-        mood,
+        '<div class="tile-n">{}</div></div>'
+    ).format(mood, name, score, interval, change, count)
+
+
+def _tile(ws: Workspace, metric: str, row: Any, label: str) -> Markup:
+    alpha = 1.0 - ws.settings.confidence
+    digits = display.digits_for(row["ci_low"], row["ci_high"])
+    score = display.number(row["score"], digits) + ("%" if metric in ("csat", "top-box") else "")
+    interval = score_text(metric, row["score"], row["ci_low"], row["ci_high"])
+    interval = interval[interval.find("[") :] if "[" in interval else ""
+    return _tile_markup(
         LABELS[metric],
         score,
         interval,
-        change,
-        display.number(int(row["n"])),
-        label,
+        change_text(metric, row, alpha),
+        f"{display.number(int(row['n']))} answers · {label}",
+    )
+
+
+def _rating_tile(
+    ws: Workspace,
+    name: str,
+    result: ScoreResult,
+    change: RatingChange | None,
+    when: str,
+    *,
+    percent: bool,
+) -> Markup:
+    """A tile of the reviews' rating: the score, its interval, its change and n."""
+    digits = display.digits_for(result.ci_low, result.ci_high)
+    suffix = "%" if percent else ""
+    interval = display.estimate(result.score, result.ci_low, result.ci_high, suffix=suffix)
+    interval = interval[interval.find("[") :] if "[" in interval else ""
+    if change is None:
+        moved = {
+            "undated": "no dates: no trend",
+            "all reviews": f"no quarter has {ws.settings.min_n}: no trend",
+        }.get(when, "no earlier quarter to compare")
+    else:
+        # change_text reads a share's change in points (as CSAT's) and a mean's as CES's.
+        row: dict[Any, Any] = {
+            "change": change.change,
+            "p_adjusted": change.p_adjusted,
+            "verdict": "",
+        }
+        moved = change_text("csat" if percent else "ces", row, 1.0 - ws.settings.confidence)
+    label = "all reviews, undated" if when == "undated" else when
+    return _tile_markup(
+        name,
+        display.number(result.score, digits) + suffix,
+        interval,
+        moved,
+        f"{display.number(result.n)} reviews · {label}",
+    )
+
+
+#: The name of the reviews' rating tile.
+REVIEW_TILE = "Review rating"
+
+
+def rating_tiles(ws: Workspace, scope: ReportScope, *, alone: bool = True) -> Markup:
+    """The reviews' mean rating and top-two share, when reviews carry a rating: for their latest
+    complete quarter, or over every review when no quarter holds ``min_n`` of them and the
+    summary has no other tile (``alone``)."""
+    standing = rating_standing(ws, scope)
+    if standing is None or (standing.quarter is None and not alone):
+        return Markup()
+    low, top = display.number(standing.low, 0), display.number(standing.top, 0)
+    when = "all reviews" if standing.dated else "undated"
+    if standing.quarter is not None:
+        when = display.period_label(standing.quarter, "quarter")
+    top_two = f"{display.number(standing.top - 1, 0)}-{top}"
+    return _rating_tile(
+        ws,
+        f"{REVIEW_TILE} ({low}-{top})",
+        standing.mean,
+        standing.mean_change,
+        when,
+        percent=False,
+    ) + _rating_tile(
+        ws,
+        f"Reviews rated {top_two}",
+        standing.top_two,
+        standing.top_two_change,
+        when,
+        percent=True,
     )
 
 
@@ -285,6 +368,7 @@ def kpi_tiles(ws: Workspace, scope: ReportScope) -> Markup:
         wave = staff.sort_values("period").iloc[-1]
         label = "wave of " + display.period_label(wave["period"], "quarter")
         tiles += _tile(ws, "enps", wave, label)
+    tiles += rating_tiles(ws, scope, alone=not tiles)
     return Markup('<div class="tiles">{}</div>').format(tiles) if tiles else Markup()
 
 
@@ -297,6 +381,7 @@ EVIDENCE = {
     "cases": "Cases",
     "plans": "Action plans",
     "culture-and-people": "Culture",
+    "themes": "Themes",
 }
 
 
@@ -324,6 +409,57 @@ def _findings_table(findings: list[Finding]) -> Markup:
     ).format(rows)
 
 
+def _rating_standing_text(ws: Workspace, standing: RatingStanding) -> str:
+    if standing.quarter is None and not standing.dated:
+        text = "Every review (none carries a date, so there is no trend)"
+    elif standing.quarter is None:
+        text = (
+            f"Every review (no complete quarter holds {ws.settings.min_n} of them, so there is "
+            "no trend)"
+        )
+    else:
+        text = (
+            f"The reviews of the latest complete quarter, "
+            f"{display.period_label(standing.quarter, 'quarter')}"
+        )
+    text += (
+        f": their mean rating and the share rated in the top two points, each with its "
+        f"{ws.settings.confidence:.0%} interval"
+    )
+    if standing.quarter is not None:
+        text += ", and its change against the quarter before"
+    if standing.other_scales:
+        text += f" ({display.number(standing.other_scales)} reviews on another scale left out)"
+    return text + "."
+
+
+def rating_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
+    """The reviews' top-two share fell in the latest complete quarter, beyond chance."""
+    standing = rating_standing(ws, scope)
+    if standing is None or standing.quarter is None or standing.top_two_change is None:
+        return []
+    change = standing.top_two_change
+    if not (change.change < 0 and change.p_adjusted < 1.0 - ws.settings.confidence):
+        return []
+    top = display.number(standing.top, 0)
+    rated = f"rated {display.number(standing.top - 1, 0)}-{top}"
+    return [
+        Finding(
+            action="Find out why reviews got worse and fix it.",
+            why=f"Reviews {rated} fell from {display.percent(change.before / 100, 0)} to "
+            f"{display.percent(standing.top_two.score / 100, 0)} in "
+            f"{display.period_label(standing.quarter, 'quarter')} "
+            f"({display.number(standing.top_two.n)} reviews; {p_text(change.p_adjusted)}).",
+            weight=abs(change.change),
+            due=due_in(ws, scope, URGENT_DAYS),
+            effect=f"Reviews {rated} back to about {display.percent(change.before / 100, 0)}.",
+            evidence=ANCHOR,
+            subject="reviews",
+            source="reviews",
+        )
+    ]
+
+
 def build(ws: Workspace, scope: ReportScope) -> Section:
     tiles = kpi_tiles(ws, scope)
     findings = collect_findings(ws, scope)
@@ -341,6 +477,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             "<p class='standing'>{} {}: each score with its {:.0%} interval, and "
             "its change against the quarter before.</p>"
         ).format(where, display.period_label(quarter, "quarter"), ws.settings.confidence)
+    elif (standing := rating_standing(ws, scope)) is not None and REVIEW_TILE in tiles:
+        body += Markup("<p class='standing'>{}</p>").format(_rating_standing_text(ws, standing))
     body += tiles
     if findings:
         shown = findings[:MOST_FINDINGS]
@@ -351,9 +489,14 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 "evidence shows no change larger than chance.</p>"
             ).format(len(shown))
     else:
-        body += Markup(
-            "<p>No score dropped significantly and no unit falls significantly below the rest: "
-            "nothing in the evidence calls for urgent action. The sections below show where "
-            "the margins are.</p>"
+        themes = (
+            ""
+            if stored_themes(ws, scope).empty
+            else " and no theme lowers NPS or the rating beyond chance"
         )
+        body += Markup(
+            "<p>No score or rating dropped significantly, no unit falls significantly below the "
+            "rest{}: nothing in the evidence calls for urgent action. The sections below show "
+            "where the margins are.</p>"
+        ).format(themes)
     return Section(title=TITLE, body=body, anchor=ANCHOR)

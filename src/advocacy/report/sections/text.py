@@ -19,11 +19,13 @@ from advocacy import display
 from advocacy.errors import ParquetSourceError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
+from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
     ScoreMix,
     score_line,
-    unread_score_mixes,
+    score_mixes,
+    scored_labels,
 )
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
@@ -162,6 +164,8 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
 
 #: How many themes the report shows as cards, and the longest quote on a card.
 CARDS, QUOTE_CHARS = 8, 220
+#: The sentiment a writer's score must not imply for their comment to illustrate a theme's.
+OPPOSITE = {"negative": "positive", "positive": "negative"}
 
 
 def _dominant(mix: Mapping[str, float]) -> str | None:
@@ -186,6 +190,7 @@ def theme_quotes(
     *,
     sentences: pd.DataFrame | None = None,
     per_theme: int = 2,
+    scores: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, list[tuple[str, str]]]:
     """Per theme, ``per_theme`` quotes whose sentiment is the theme's dominant one, each as
     (caption, text).
@@ -195,8 +200,12 @@ def theme_quotes(
     sentence, not the whole comment. The rest are members of the theme (stored assignments, most
     confident first) whose sentiment is the dominant one, so a theme that is mostly complaints is
     never illustrated by praise. A theme found in memory (no stored assignments) keeps the
-    representative quotes whose own sentiment matches. Each is PII-redacted and cut to
-    :data:`QUOTE_CHARS`.
+    representative quotes whose own sentiment matches. A comment whose writer's own score
+    says the opposite (``scores``: :func:`.theme_scores.scored_labels`, e.g. five stars on a
+    comment read as negative) is not shown as an example of the theme's sentiment. Each quote
+    is captioned by what it is: the sentence, a comment read as the theme's sentiment, or a
+    central comment of a theme most of whose texts were not read, so praise never sits under
+    "Most negative sentence". Each is PII-redacted and cut to :data:`QUOTE_CHARS`.
     """
     sentiment = {
         (str(kind), str(doc)): (str(label), str(text))
@@ -222,12 +231,19 @@ def theme_quotes(
         sentence = best.get(theme_id, {}).get(f"{wanted}_sentence")
         if wanted in ("negative", "positive") and sentence:
             quotes.append((f"Most {wanted} sentence", _cut(sentence)))
-        candidates = [sentiment.get(key) for key in members.get(theme_id, [])]
-        texts = [found[1] for found in candidates if found and wanted in (None, found[0])]
+        opposite = OPPOSITE.get(wanted or "")
+        texts = [
+            found[1]
+            for key in members.get(theme_id, [])
+            if (found := sentiment.get(key))
+            and wanted in (None, found[0])
+            and (opposite is None or (scores or {}).get(key) != opposite)
+        ]
         if not texts:
             texts = [
                 str(q) for q in record.get("quotes") or [] if wanted in (None, by_text.get(str(q)))
             ]
+        caption = "A central comment" if wanted is None else f"A comment read as {wanted}"
         for text in texts:
             if len(quotes) >= per_theme:
                 break
@@ -239,7 +255,7 @@ def theme_quotes(
                 and says_something(clean)
                 and not any(clean in quote or quote in clean for _, quote in quotes)
             ):
-                quotes.append(("", clean))
+                quotes.append((caption, clean))
         chosen[theme_id] = quotes
     return chosen
 
@@ -296,6 +312,17 @@ def theme_cards(
                 f" · NPS {display.number(record['nps_mentioning'], 0)} mentioning vs "
                 f"{display.number(record['nps_not'], 0)} not"
             )
+        elif not display.missing(record.get("rating_effect")):
+            impact = (
+                "Rating effect "
+                + display.estimate(
+                    record["rating_effect"],
+                    record["rating_effect_low"],
+                    record["rating_effect_high"],
+                )
+                + f" · rated {display.number(record['rating_mentioning'], 1)} mentioning vs "
+                f"{display.number(record['rating_not'], 1)} not"
+            )
         said = Markup("").join(
             Markup("<p class='quote-caption'>{}</p><blockquote>{}</blockquote>").format(
                 caption, quote
@@ -312,6 +339,42 @@ def theme_cards(
             said,
         )
     return Markup('<div class="cards">{}</div>').format(cards)
+
+
+def _has_effects(themes: pd.DataFrame) -> bool:
+    """Whether any theme has an effect on NPS (its writers gave an NPS)."""
+    return "effect" in themes and bool(themes["effect"].notna().any())
+
+
+def themes_intro(
+    shown: int, *, has_effects: bool, confidence: float, rating_effects: bool = False
+) -> str:
+    """What the theme cards show: their effect on NPS only when there is one to show.
+
+    >>> themes_intro(3, has_effects=False, confidence=0.95)[-60:]
+    'eme has an effect on NPS: none of their writers gave an NPS.'
+    """
+    effect = ""
+    if has_effects:
+        effect = (
+            f", their effect on NPS in points (the NPS of the respondents who mention the theme "
+            f"minus that of the other respondents whose comment has content, with its "
+            f"{confidence:.0%} interval)"
+        )
+    elif rating_effects:
+        effect = (
+            ", their effect on the reviews' rating (the mean rating of the rated reviews that "
+            "mention the theme minus that of the other rated reviews, with its "
+            f"{confidence:.0%} Welch interval)"
+        )
+    return (
+        f"The {shown} largest themes: the sentiment of their texts{effect} and quotes, labelled "
+        "by what they are: the theme's strongest sentence of its main sentiment, and comments "
+        "that carry that sentiment (its most central ones when most of its texts were not "
+        "read)."
+    ) + (
+        "" if has_effects else " No theme has an effect on NPS: none of their writers gave an NPS."
+    )
 
 
 def _theme_sentences(ws: Workspace, scope: ReportScope) -> pd.DataFrame | None:
@@ -382,15 +445,21 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         notes.append(str(ws.unavailable("themes", "document_themes")))
     if not themes.empty:
         shown = themes.head(CARDS)
-        body += Markup(
-            "<h3 id='themes'>Themes</h3><p>The {} largest themes: the sentiment of their texts, "
-            "their effect on NPS in points (the NPS of the respondents who mention the theme "
-            "minus that of the other respondents whose comment has content, with its 95% "
-            "interval), "
-            "and two comments that carry the theme's main sentiment (its most central ones "
-            "when most of its texts were not read).</p>"
-        ).format(len(shown))
-        if "effect" in themes and themes["effect"].notna().any():
+        rated = False
+        if not _has_effects(shown):
+            ratings = theme_rating_effects(ws, scope)
+            rated = not ratings.empty and bool(ratings["theme_id"].isin(shown["theme_id"]).any())
+            if rated:
+                shown = shown.merge(ratings, on="theme_id", how="left")
+        body += Markup("<h3 id='themes'>Themes</h3><p>{}</p>").format(
+            themes_intro(
+                len(shown),
+                has_effects=_has_effects(shown),
+                confidence=ws.settings.confidence,
+                rating_effects=rated,
+            )
+        )
+        if _has_effects(themes):
             body += _impact_chart(themes.head(15))
         sentences = _theme_sentences(ws, scope)
         members = (
@@ -402,13 +471,18 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 for kind, document_id in keys
             ]
         )
-        unread = [
+        # The writers' scores: to keep a quote from a writer whose own score says the
+        # opposite, and for a theme mostly not read, what they imply (read once for both).
+        labels = scored_labels(ws)
+        mostly_unread = {
             str(record["theme_id"])
             for record in shown.to_dict("records")
             if read_mix(_mix(record))[1] < READ_FOR_SENTIMENT
-        ]
-        scores = unread_score_mixes(ws, unread, members=members)
-        body += theme_cards(shown, theme_quotes(ws, features, shown, sentences=sentences), scores)
+        }
+        found = ws.text.theme_members() if members is None and mostly_unread else members or []
+        scores = score_mixes((m for m in found if m[0] in mostly_unread), labels)
+        quotes = theme_quotes(ws, features, shown, sentences=sentences, scores=labels)
+        body += theme_cards(shown, quotes, scores)
     return Section(
         title=TITLE,
         body=body,

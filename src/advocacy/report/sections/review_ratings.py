@@ -1,0 +1,198 @@
+"""The reviews' star ratings as the executive summary reads them: the mean rating and the share
+of the top two points, each with its interval, in the latest complete quarter of reviews and
+against the quarter before (or over every review when none carries a date).
+
+A workspace of reviews only has no NPS, CSAT or CES, but its reviews' ratings say how customers
+are doing; the summary shows them instead of asking for survey answers. A rating is read on
+the scale of its import (:func:`advocacy.text.score_labels.mention_scales`: stars 1-5 are 1-5);
+when imports use different scales the one most reviews use is shown, and the rest are counted
+apart. The mean has Student's t interval, the top-two share Wilson's; a change is Welch's t test
+(mean) or the two-proportion z test (share), Holm-corrected across the two, as the scores are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from advocacy.errors import ParquetSourceError
+from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test, welch_t_test
+from advocacy.metrics.periods import latest_complete
+from advocacy.metrics.scores import ScoreResult, mean_score, share
+from advocacy.report.section import ReportScope, remembered, report_day
+from advocacy.store.steady import steady_table
+from advocacy.text.score_labels import mention_scales
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
+
+__all__ = ["RatingChange", "RatingStanding", "rating_standing", "review_ratings"]
+
+
+def review_ratings(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
+    """The scope's rated reviews: ``mention_id``, ``rating``, ``low``/``top`` (its import's
+    scale) and ``at``.
+
+    Only the reviews on the scale most of them use are kept; ``attrs["other_scales"]`` counts
+    the rest. Empty (with the same columns) when no review carries a rating, or from a source
+    whose tables cannot be queried here (Parquet on Spark).
+    """
+    columns = ["mention_id", "rating", "low", "top", "at"]
+    try:
+        mentions = steady_table(ws.db, "mentions")
+        scales = mention_scales(mentions)
+        rated = mentions.filter(mentions.rating.notnull())
+        if scope.unit is not None:
+            rated = rated.filter(rated.unit == scope.unit)
+        frame = rated.select("mention_id", "rating", "source", "posted_at").to_pandas()
+    except ParquetSourceError:
+        return pd.DataFrame(columns=columns)
+    frame = frame[frame["source"].astype(str).isin(scales)]
+    at = pd.to_datetime(frame["posted_at"], utc=True, errors="coerce")
+    keep = pd.Series(True, index=frame.index)
+    if scope.since is not None:
+        keep &= at.dt.date >= scope.since
+    if scope.until is not None:
+        keep &= at.dt.date <= scope.until
+    frame, at = frame[keep], at[keep]
+    scale = frame["source"].astype(str).map(scales)
+    result = pd.DataFrame(
+        {
+            "mention_id": frame["mention_id"].astype(str),
+            "rating": frame["rating"].astype(float),
+            "low": scale.map(lambda pair: pair[0]),
+            "top": scale.map(lambda pair: pair[1]),
+            "at": at,
+        }
+    ).reset_index(drop=True)
+    if result.empty:
+        return pd.DataFrame(columns=columns)
+    counts = result.groupby(["low", "top"]).size()
+    common: tuple[float, float] = counts.idxmax()  # type: ignore[assignment]
+    same = (result["low"] == common[0]) & (result["top"] == common[1])
+    kept: pd.DataFrame = result[same].reset_index(drop=True)
+    kept.attrs["other_scales"] = int((~same).sum())
+    return kept
+
+
+@dataclass(frozen=True)
+class RatingChange:
+    """A score's change against the quarter before: ``change`` (now minus then), the earlier
+    score, and the Holm-corrected p-value."""
+
+    change: float
+    before: float
+    p_adjusted: float
+
+
+@dataclass(frozen=True)
+class RatingStanding:
+    """The reviews' mean rating and top-two share in a quarter (or over all reviews).
+
+    Attributes
+    ----------
+    mean, top_two
+        The mean rating (t interval) and the share in percent rated in the scale's top two
+        points (Wilson interval).
+    low, top
+        The rating scale (1-5 for stars).
+    quarter
+        The first day of the quarter shown, or None when no review carries a date (all shown).
+    mean_change, top_two_change
+        Against the quarter before, when it has reviews; None otherwise.
+    other_scales
+        Reviews rated on another scale, left out.
+    dated
+        Whether reviews carry dates (with ``quarter`` None: no complete quarter holds
+        ``min_n`` of them).
+    """
+
+    mean: ScoreResult
+    top_two: ScoreResult
+    low: float
+    top: float
+    quarter: dt.date | None
+    mean_change: RatingChange | None = None
+    top_two_change: RatingChange | None = None
+    other_scales: int = 0
+    dated: bool = True
+
+
+def _quarter_start(at: pd.Series) -> pd.Series:
+    naive = at.dt.tz_convert(None)
+    starts: pd.Series = naive.dt.to_period("Q").dt.start_time.dt.date
+    return starts
+
+
+def _top_two(ratings: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    return (ratings["rating"] >= ratings["top"] - 1).to_numpy()
+
+
+def rating_standing(ws: Workspace, scope: ReportScope) -> RatingStanding | None:
+    """The reviews' rating in the latest complete quarter with ``min_n`` rated reviews, and its
+    change against the quarter before; over every rated review when none carries a date or no
+    complete quarter holds ``min_n`` of them; None when no review carries a rating."""
+
+    def compute() -> RatingStanding | None:
+        ratings = review_ratings(ws, scope)
+        if ratings.empty:
+            return None
+        confidence = ws.settings.confidence
+        low, top = float(ratings["low"].iloc[0]), float(ratings["top"].iloc[0])
+        other = int(ratings.attrs.get("other_scales", 0))
+        dated = ratings[ratings["at"].notna()]
+        quarter = None
+        if not dated.empty:
+            starts = _quarter_start(dated["at"])
+            counts = starts.value_counts().rename_axis("period").reset_index(name="n")
+            quarter = latest_complete(
+                counts, "quarter", today=report_day(ws, scope), min_n=ws.settings.min_n
+            )
+        if quarter is None:
+            return RatingStanding(
+                mean=mean_score(ratings["rating"], confidence=confidence),
+                top_two=share(_top_two(ratings), confidence=confidence),
+                low=low,
+                top=top,
+                quarter=None,
+                other_scales=other,
+                dated=not dated.empty,
+            )
+        now = dated[(starts == quarter).to_numpy()]
+        previous = (pd.Timestamp(quarter) - pd.DateOffset(months=3)).date()
+        before = dated[(starts == previous).to_numpy()]
+        mean = mean_score(now["rating"], confidence=confidence)
+        top_two = share(_top_two(now), confidence=confidence)
+        mean_change = top_two_change = None
+        if len(before) >= 2:
+            mean_then = mean_score(before["rating"], confidence=confidence)
+            share_then = share(_top_two(before), confidence=confidence)
+            _, p_mean = welch_t_test(
+                mean.score, mean.se, mean.n, mean_then.score, mean_then.se, mean_then.n
+            )
+            _, p_share = two_proportion_z_test(
+                top_two.score / 100, top_two.n, share_then.score / 100, share_then.n
+            )
+            adjusted = adjust_p_values([float(p_mean), float(p_share)], "holm")
+            mean_change = RatingChange(
+                mean.score - mean_then.score, mean_then.score, float(adjusted[0])
+            )
+            top_two_change = RatingChange(
+                top_two.score - share_then.score, share_then.score, float(adjusted[1])
+            )
+        return RatingStanding(
+            mean=mean,
+            top_two=top_two,
+            low=low,
+            top=top,
+            quarter=quarter,
+            mean_change=mean_change,
+            top_two_change=top_two_change,
+            other_scales=other,
+        )
+
+    return remembered(("review-ratings", scope), compute)  # type: ignore[no-any-return]

@@ -1,0 +1,210 @@
+"""The executive summary's findings from the stored themes: what customers complain about.
+
+Two kinds, each from ``ws.text.themes`` (the themes ``advocacy text discover-themes`` or a
+taxonomy stored, with each theme's effect on NPS):
+
+- a theme whose effect on NPS is negative beyond chance: the p-values of every theme with an
+  effect are Holm-corrected together (one family: the themes tested), and a theme is named
+  when its corrected p is below ``1 - confidence`` and its effect is below zero. Its weight is
+  the NPS points at stake, the share of commenters who mention it times its effect: what the
+  company's NPS would gain if they scored like the other commenters (an association; the
+  themes' effects overlap and are not causes);
+- the theme with the most texts read as negative, when it holds at least ``min_n`` of them and
+  most of its read texts are negative: the largest complaint by volume, NPS or not. Its weight
+  is a tenth of its negative texts' share of the texts read in all themes, in percent (a theme
+  holding 30% of them weighs like a 3-point NPS drop), so a real drop in a score comes first.
+
+Without any NPS effect (a workspace of reviews), a theme whose rated reviews rate lower than
+the other rated reviews beyond chance (:mod:`.theme_ratings`, Holm over the themes tested) is
+named instead, weighed by the rating points at stake on the 0-100 scale of a score.
+
+A theme named by two gets one finding that says both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from advocacy import display
+from advocacy.metrics.comparisons import adjust_p_values
+from advocacy.report.section import ReportScope, remembered
+from advocacy.report.sections.text_coverage import read_mix
+from advocacy.report.sections.theme_ratings import theme_rating_effects
+
+if TYPE_CHECKING:
+    from advocacy.report.sections.summary import Finding
+    from advocacy.workspace import Workspace
+
+__all__ = ["stored_themes", "theme_findings"]
+
+#: The anchor of the report's themes (the text section's cards).
+THEMES_ANCHOR = "themes"
+
+
+def stored_themes(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
+    """The workspace's stored themes for the scope (empty when none are stored, or the source
+    has none); a unit or window counts the survey answers' comments only, as
+    ``ws.text.themes`` does."""
+
+    def compute() -> pd.DataFrame:
+        if ws.unavailable("themes", "document_themes") is not None:
+            return pd.DataFrame()
+        if scope.unit is None and scope.since is None and scope.until is None:
+            return ws.text.themes()
+        where = None if scope.unit is None else {"unit": [scope.unit]}
+        return ws.text.themes(since=scope.since, until=scope.until, where=where)
+
+    return remembered(("summary-themes", scope), compute)  # type: ignore[no-any-return]
+
+
+def _mix(value: Any) -> Mapping[str, float]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _negatives(record: Mapping[Any, Any]) -> int:
+    """How many of a theme's texts were read as negative."""
+    return round(
+        float(_mix(record.get("sentiment_mix")).get("negative", 0.0) or 0.0) * int(record["size"])
+    )
+
+
+def _read(record: Mapping[Any, Any]) -> int:
+    """How many of a theme's texts were read at all."""
+    return round(read_mix(_mix(record.get("sentiment_mix")))[1] * int(record["size"]))
+
+
+def _nps_why(record: Mapping[Any, Any], p_adjusted: str, tested: int) -> str:
+    estimate = display.estimate(record["effect"], record["effect_low"], record["effect_high"])
+    return (
+        f"Respondents whose comment mentions it ({display.number(int(record['n_mentioning']))}) "
+        f"give an NPS of {display.number(record['nps_mentioning'], 0)} against "
+        f"{display.number(record['nps_not'], 0)} from the other commenters: {estimate} points "
+        f"({p_adjusted}, Holm-corrected over the {tested} themes tested)."
+    )
+
+
+def _volume_why(record: Mapping[Any, Any]) -> str:
+    why = (
+        f"{display.number(_negatives(record))} of its {display.number(int(record['size']))} "
+        "texts read as negative, more than in any other theme."
+    )
+    if not display.missing(record.get("effect")):
+        estimate = display.estimate(record["effect"], record["effect_low"], record["effect_high"])
+        why += f" Its effect on NPS: {estimate} points."
+    return why
+
+
+def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) -> dict[str, Finding]:
+    """Themes whose reviews rate lower than the other reviews beyond chance (Holm over the
+    themes tested), for themes without an NPS: the rating is the workspace's main score."""
+    from advocacy.report.sections.review_ratings import rating_standing
+    from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in, p_text
+
+    effects = theme_rating_effects(ws, scope)
+    standing = rating_standing(ws, scope)
+    if effects.empty or standing is None:
+        return {}
+    names = dict(zip(themes["theme_id"].astype(str), themes["name"].astype(str), strict=True))
+    effects = effects[effects["theme_id"].isin(names)]
+    adjusted = adjust_p_values(effects["rating_p_value"].to_numpy(float), "holm")
+    # A point of a 1-5 rating weighs like 25 points of a -100..100 score.
+    points = 100.0 / max(standing.top - standing.low, 1.0)
+    found: dict[str, Finding] = {}
+    for record, p in zip(effects.to_dict("records"), adjusted, strict=True):
+        if not (float(p) < 1.0 - ws.settings.confidence and record["rating_effect_high"] < 0):
+            continue
+        name = names[str(record["theme_id"])]
+        mentioning, others = int(record["rating_n_mentioning"]), int(record["rating_n_not"])
+        at_stake = abs(float(record["rating_effect"])) * mentioning / (mentioning + others)
+        estimate = display.estimate(
+            record["rating_effect"], record["rating_effect_low"], record["rating_effect_high"]
+        )
+        found[name] = Finding(
+            action=f"Find out what lies behind “{name}” and act on it.",
+            why=f"The {display.number(mentioning)} rated reviews that mention it average "
+            f"{display.number(record['rating_mentioning'], 1)} against "
+            f"{display.number(record['rating_not'], 1)} for the other rated reviews: {estimate} "
+            f"({p_text(float(p))}, Holm-corrected over the {len(effects)} themes tested).",
+            weight=at_stake * points,
+            due=due_in(ws, scope, SOON_DAYS),
+            effect=f"If they rated like the others, the mean rating would be about "
+            f"{display.number(at_stake, 2)} higher (an association, not a proven cause).",
+            evidence=THEMES_ANCHOR,
+            subject=f"theme {name}",
+            source="themes",
+        )
+    return found
+
+
+def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
+    """Themes that lower NPS (or, without an NPS, the reviews' rating) beyond chance, and the
+    theme with the most negative texts."""
+    from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in, p_text
+
+    themes = stored_themes(ws, scope)
+    if themes.empty:
+        return []
+    records = themes.to_dict("records")
+    alpha = 1.0 - ws.settings.confidence
+    findings: dict[str, Finding] = {}
+    if "p_value" in themes and "effect" in themes:
+        tested = [
+            record
+            for record in records
+            if not display.missing(record.get("p_value"))
+            and not display.missing(record.get("effect"))
+        ]
+        adjusted = adjust_p_values([float(record["p_value"]) for record in tested], "holm")
+        for record, p in zip(tested, adjusted, strict=True):
+            if not (float(p) < alpha and float(record["effect_high"]) < 0):
+                continue
+            mentioning, others = int(record["n_mentioning"]), int(record["n_not"])
+            at_stake = abs(float(record["effect"])) * mentioning / max(mentioning + others, 1)
+            name = str(record["name"])
+            findings[name] = Finding(
+                action=f"Find out what lies behind “{name}” and act on it.",
+                why=_nps_why(record, p_text(float(p)), len(tested)),
+                weight=at_stake,
+                due=due_in(ws, scope, SOON_DAYS),
+                effect=f"If they scored like the other commenters, NPS would be about "
+                f"{display.number(at_stake, 1)} points higher (an association, not a proven "
+                "cause).",
+                evidence=THEMES_ANCHOR,
+                subject=f"theme {name}",
+                source="themes",
+            )
+    tested_nps = "effect" in themes and bool(themes["effect"].notna().any())
+    if not tested_nps:
+        findings.update(_rating_findings(ws, scope, themes))
+    read_texts = sum((_read(record) for record in records), 0)
+    loudest = max(records, key=_negatives)
+    negatives = _negatives(loudest)
+    shares, _ = read_mix(_mix(loudest.get("sentiment_mix")))
+    if read_texts and negatives >= ws.settings.min_n and shares.get("negative", 0.0) > 0.5:
+        name = str(loudest["name"])
+        why = _volume_why(loudest)
+        weight = 10 * negatives / read_texts
+        if name in findings:
+            first = findings[name]
+            findings[name] = replace(
+                first,
+                why=f"{first.why} It is also the largest complaint: "
+                + _volume_why({**loudest, "effect": None}),
+                weight=first.weight + weight,
+            )
+        else:
+            findings[name] = Finding(
+                action=f"Look into “{name}”, the largest complaint.",
+                why=why,
+                weight=weight,
+                due=due_in(ws, scope, SOON_DAYS),
+                effect=f"Fewer of the {display.number(negatives)} complaints about it.",
+                evidence=THEMES_ANCHOR,
+                subject=f"theme {name}",
+                source="themes",
+            )
+    return list(findings.values())
