@@ -73,7 +73,12 @@ from advocacy.text.calibration_fits import (
     quietly,
     with_tfidf,
 )
-from advocacy.text.calibration_tfidf import TermCounts, clipped, pipeline_probabilities
+from advocacy.text.calibration_tfidf import (
+    FINAL_TFIDF_SOLVER,
+    TermCounts,
+    clipped,
+    pipeline_probabilities,
+)
 from advocacy.text.heads import FloatArray
 from advocacy.text.scale_sentiment import label_from_scores, scale_label
 from advocacy.text.sentiment import SENTIMENTS, SentimentResult, sentiment_result
@@ -100,7 +105,9 @@ __all__ = [
 #: Stands for the fitting code in a calibration's name (which names the labelled texts, their
 #: labels and what was chosen, not the fitted bits): raise it when a change of this module
 #: changes what a calibration fitted on the same labels reads, so stored readings are read again.
-FIT_VERSION = 1
+#: 2 (2026-12-06): the TF-IDF model on every label is fitted by
+#: :data:`~advocacy.text.calibration_tfidf.FINAL_TFIDF_SOLVER`.
+FIT_VERSION = 2
 #: From this many labels (in at least two classes) a head on the embedding is a candidate.
 MIN_HEAD_LABELS = 30
 #: From this many labels a TF-IDF model of the labelled texts is stacked if it helps. (100 and
@@ -609,9 +616,9 @@ class CalibratedSentiment:
                 found = out_of_sample[:, classes]
                 return head, tfidf_model, ({text: i for i, text in enumerate(texts)}, found)
 
-            # The TF-IDF model on every label (the longer fit first) beside the head.
+            # The TF-IDF model on every label beside the head.
             fits = [
-                partial(counts.pipeline, everything, y),
+                partial(counts.pipeline, everything, y, solver=FINAL_TFIDF_SOLVER),
                 partial(fit_stacked_head, chosen, features, tfidf, counts, models, rest, y, weight),
             ]
             return choice, [quietly(fit) for fit in fits], workers, take
