@@ -57,7 +57,7 @@ def test_a_reviews_theme_lists_its_reviews_and_notes(
             "notes",
             [
                 {"note_id": "N1", "taken_at": "2019-01-02T10:00:00Z",
-                 "text": "Cliente reclamou do prazo de entrega na ligação."},
+                 "text": "Cliente reclamou do prazo de entrega na ligação: joao.silva@example.com"},
                 {"note_id": "N2", "taken_at": "2019-01-02T11:00:00Z",
                  "text": "Cliente elogiou o atendimento."},
             ],
@@ -83,6 +83,7 @@ def test_a_reviews_theme_lists_its_reviews_and_notes(
             )
         ]
         token = create_token(ws.db, role="analyst", name="ana").secret
+        viewer = create_token(ws.db, role="viewer", name="vic").secret
     saying = sum(1 for text in reviews["review_comment_message"] if DELIVERY.search(str(text)))
     assert linked["mention"] >= saying > 20 and linked["note"] >= 1
 
@@ -91,7 +92,7 @@ def test_a_reviews_theme_lists_its_reviews_and_notes(
     assert "0 answers mentioning theme curated:Entrega" in shown  # no survey answers here
     assert "No answers match. Widen" not in shown
     assert f"{total} reviews, mentions or notes with theme curated:Entrega" in shown
-    assert "Cliente reclamou do prazo de entrega" in shown
+    assert "Cliente reclamou do prazo de entrega na ligação: joao.silva@example.com" in shown
     for text in newest:  # the first page holds the theme's 50 newest texts
         assert " ".join(str(text).split())[:60] in shown
     assert f"Page 1 of {-(-total // 50)}" in shown
@@ -105,3 +106,7 @@ def test_a_reviews_theme_lists_its_reviews_and_notes(
     touched = _page(url, token, theme="curated:Entrega", touchpoint="web")
     assert "0 reviews, mentions or notes" in touched
     assert "leave out reviews and mentions (no touchpoint) and notes (no touchpoint)" in touched
+
+    seen = _page(url, viewer, theme="curated:Entrega", since="2019-01-01")
+    assert "Cliente reclamou do prazo de entrega" in seen
+    assert "joao.silva@example.com" not in seen  # a viewer's texts are redacted
