@@ -327,7 +327,8 @@ class TextNamespace:
             Per theme: ``theme_id``, ``name``, ``parent``, ``size`` (texts assigned), and how
             they came to it (:func:`advocacy.text.theme_evidence.theme_evidence`):
             ``by_keyword``, ``by_meaning`` with the range ``meaning_low``-``meaning_high`` of
-            meaning's scores, and ``as_a_whole``.
+            meaning's scores, ``as_a_whole``, and ``from_sub_themes`` (a parent's texts only its
+            sub-themes gave it; the other counts are its own).
 
         Raises
         ------

@@ -39,6 +39,7 @@ from advocacy.text.taxonomy import (
     promote,
     save_taxonomy,
 )
+from advocacy.text.theme_assignment import carry_to_parents
 from advocacy.text.theme_classifier import (
     DECISION_THRESHOLD,
     ThemeClassifier,
@@ -210,7 +211,7 @@ def assign_taxonomy(
         meanwhile=meanwhile,
     )
     embeddings = reading.embeddings
-    scores = assign_themes(
+    own = assign_themes(
         texts,
         chosen,
         embedder=embedder,
@@ -218,7 +219,10 @@ def assign_taxonomy(
         threshold=threshold,
         languages=languages,
         reading=reading,
+        parents=False,
     )
+    # A parent's own evidence is counted apart from what its sub-themes carry up to it.
+    scores = carry_to_parents(own.copy(), chosen)
     redactor = redactors[0]
     ids = [f"curated:{t.name}" for t in chosen.themes]
     themes = pd.DataFrame(
@@ -261,7 +265,7 @@ def assign_taxonomy(
     _replace(db, "curated", themes, links)
     _apply_taught(db, stamp, documents, embeddings, scores, chosen, model=embedder.name)
     reap()  # the workers exited while the rows were written: their CPU counts here
-    evidence = theme_evidence(scores, chosen.names)[list(EVIDENCE_COLUMNS)]
+    evidence = theme_evidence(scores, chosen.names, own=own)[list(EVIDENCE_COLUMNS)]
     return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)
 
 

@@ -124,6 +124,7 @@ __all__ = [
     "SELF_TRAINED_SIMILARITY",
     "VAGUE_MARGIN",
     "assign_themes",
+    "carry_to_parents",
 ]
 
 #: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns
@@ -184,6 +185,7 @@ def assign_themes(
     keywords: bool = True,
     meaning: bool = True,
     reading: ThemeReading | None = None,
+    parents: bool = True,
 ) -> NDArray[np.float64]:
     """Theme scores (n texts x n themes) in 0..1; a score > 0 means the text has the theme.
 
@@ -215,6 +217,9 @@ def assign_themes(
         :func:`~advocacy.text.theme_sentences.theme_reading` of ``texts`` (with the same
         ``taxonomy``, ``embedder``, ``languages`` and ``keywords``), when read already (on
         several processes, for example); else what meaning needs is read here.
+    parents
+        Carry each sub-theme's score up to its parent (:func:`carry_to_parents`); False gives
+        each theme's own scores (to tell a parent's own keywords from its sub-themes').
 
     Returns
     -------
@@ -229,7 +234,8 @@ def assign_themes(
         else the best sentence's similarity (or self-trained probability) where meaning
         assigned the theme, :data:`BROAD_FALLBACK` for the broad
         theme of a text nothing else marks (in a language the sentiment model reads, or one
-        ``languages`` does not know), else 0; a child's score propagates to its parent.
+        ``languages`` does not know), else 0; a child's score propagates to its parent
+        (unless ``parents`` is False).
         Non-answers score 0 everywhere.
 
     Raises
@@ -288,14 +294,42 @@ def assign_themes(
                 and (languages is None or languages[row] in (None, *SENTIMENT_LANGUAGES))
             ]
             scores[worded, broad] = BROAD_FALLBACK
+    if parents:
+        carry_to_parents(scores, taxonomy)
+    scores[non_answer_mask(texts)] = 0.0
+    return np.clip(scores, 0.0, 1.0)
+
+
+def carry_to_parents(scores: NDArray[np.float64], taxonomy: Taxonomy) -> NDArray[np.float64]:
+    """Give each parent theme the best score of its sub-themes, in place ("a child implies its
+    parent"), up chains of parents.
+
+    Parameters
+    ----------
+    scores
+        Theme scores (n texts x n themes), each theme's own (``assign_themes(...,
+        parents=False)``).
+    taxonomy
+        The themes, whose ``parent`` names the theme each one implies.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``scores``, each parent's column now at least its sub-themes' columns.
+
+    Examples
+    --------
+    >>> taxonomy = Taxonomy((TaxonomyTheme("Product"), TaxonomyTheme("Fit", parent="Product")))
+    >>> carry_to_parents(np.array([[0.0, 0.8], [0.5, 0.0]]), taxonomy).tolist()
+    [[0.8, 0.8], [0.5, 0.0]]
+    """
     index = {name: i for i, name in enumerate(taxonomy.names)}
-    for _ in range(k):  # propagate up chains of parents
+    for _ in range(len(taxonomy.themes)):  # propagate up chains of parents
         for column, theme in enumerate(taxonomy.themes):
             if theme.parent is not None:
                 parent = index[theme.parent]
                 scores[:, parent] = np.maximum(scores[:, parent], scores[:, column])
-    scores[non_answer_mask(texts)] = 0.0
-    return np.clip(scores, 0.0, 1.0)
+    return scores
 
 
 def _by_sentence(

@@ -569,10 +569,13 @@ ASSIGNED_VIEW = [
 
 
 def _assigned_view(rows: Sequence[Mapping[Any, Any]]) -> list[Column]:
-    """:data:`ASSIGNED_VIEW`, with "as a whole" and "parent" where a theme has one."""
+    """:data:`ASSIGNED_VIEW`, with "as a whole", "from sub-themes" (a parent's texts only its
+    sub-themes gave it) and "parent" where a theme has one."""
     view = list(ASSIGNED_VIEW)
     if any(row.get("as_a_whole") for row in rows):
         view.append(field("as_a_whole", "as a whole", drop=2, numeric=True))
+    if any(row.get("from_sub_themes") for row in rows):
+        view.append(field("from_sub_themes", "from sub-themes", drop=2, numeric=True))
     if any(not display.missing(row.get("parent")) for row in rows):
         view.append(field("parent", drop=3))
     return view
@@ -592,7 +595,8 @@ def assign_command(
 
     Per theme: its texts, how many came by a written keyword (or a word of its name) and how
     many by meaning alone, with the range of meaning's scores (0-1); a theme meaning fills is
-    one to steer with keywords, a description or examples.
+    one to steer with keywords, a description or examples. A parent's texts that only its
+    sub-themes gave it are counted apart ("from sub-themes").
     """
     import advocacy
 

@@ -48,6 +48,7 @@ from advocacy.present.web.overview import (
 )
 from advocacy.present.web.pages.rendering import metric_label, render
 from advocacy.present.web.pages.topics import TOPICS, topic_view
+from advocacy.present.web.theme_texts import theme_texts
 from advocacy.records import frame_records
 
 router = APIRouter(include_in_schema=False)
@@ -343,16 +344,35 @@ def answers_page(
         )
         redactor = viewer_redactor(state, caller.principal)
         rows = mask_frame(found.rows, caller.principal, redactor=redactor)
+        # A theme's reviews, mentions and notes too: a card's "Read the answers" must show
+        # the theme's texts of every kind, not only survey answers (none for reviews).
+        others = None
+        if theme and not metric:
+            others = theme_texts(
+                state.ws.db,
+                theme,
+                principal=caller.principal,
+                where=filters.where,
+                since=filters.since,
+                until=filters.until,
+                limit=ANSWERS_PER_PAGE,
+                offset=(page - 1) * ANSWERS_PER_PAGE,
+            )
+        other_rows = (
+            mask_frame(others.rows, caller.principal, redactor=redactor) if others else None
+        )
         options_found = filter_options(state, caller.principal)
         timezone = state.ws.settings.timezone
     keep = {"metric": metric, "theme": theme, "commented": commented}
-    pages = max(1, -(-found.total // ANSWERS_PER_PAGE))
+    pages = max(1, -(-max(found.total, others.total if others else 0) // ANSWERS_PER_PAGE))
     return render(
         request,
         "answers.html.j2",
         {
             "found": found,
             "rows": _template_rows(rows),
+            "others": others,
+            "other_rows": _template_rows(other_rows) if other_rows is not None else [],
             "filters": filters,
             "filter_options": options_found,
             "keep": keep,
