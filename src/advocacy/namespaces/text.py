@@ -24,6 +24,7 @@ from advocacy.lazy_names import lazy_names as _lazy_names
 if TYPE_CHECKING:
     import pandas as pd
 
+    from advocacy.access.roles import Principal
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from advocacy.text.pii import redact
     from advocacy.text.taxonomy import TaxonomyTheme
     from advocacy.text.theme_names import shorten
+    from advocacy.text.theme_texts import ThemeTexts
     from advocacy.text.themes import DiscoveredTheme
 
     Rows: TypeAlias = list[dict[str, Any]]
@@ -404,6 +406,58 @@ class TextNamespace:
 
         table = functools.partial(steady_table, self._db)
         return int(document_table(table, kinds).count().execute())
+
+    def theme_texts(
+        self,
+        theme: str,
+        *,
+        principal: Principal | None = None,
+        where: Mapping[str, Sequence[str]] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> ThemeTexts:
+        """A theme's reviews, mentions and notes, newest first, one page at a time (its survey
+        answers are ``ws.metrics.answers(theme=...)``).
+
+        Parameters
+        ----------
+        theme
+            A ``theme_id`` (``curated:Delivery``, ``discovered-01``).
+        principal
+            Read every table as this principal may (None: every row).
+        where
+            Dimension -> values to keep; a kind whose table lacks a dimension is left out and
+            named in ``left_out``.
+        since, until
+            First and last day of texts to include.
+        limit, offset
+            The page.
+
+        Returns
+        -------
+        ThemeTexts
+            The page (``rows``), how many texts match (``total``) and the kinds left out.
+        """
+        from advocacy.namespaces.tables import WorkspaceTables
+        from advocacy.text.theme_texts import theme_texts
+
+        links = (
+            self._db.ibis.table("document_themes")
+            if "document_themes" in self._db.ibis.list_tables()
+            else None
+        )
+        return theme_texts(
+            WorkspaceTables(self._db).seen_by(principal),
+            links,
+            theme,
+            where=where,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
+        )
 
     def features(self) -> pd.DataFrame:
         """The stored sentiment, emotions and effort of every analysed document.

@@ -48,7 +48,6 @@ from advocacy.present.web.overview import (
 )
 from advocacy.present.web.pages.rendering import metric_label, render
 from advocacy.present.web.pages.topics import TOPICS, topic_view
-from advocacy.present.web.theme_texts import theme_texts
 from advocacy.records import frame_records
 
 router = APIRouter(include_in_schema=False)
@@ -348,8 +347,7 @@ def answers_page(
         # the theme's texts of every kind, not only survey answers (none for reviews).
         others = None
         if theme and not metric:
-            others = theme_texts(
-                state.ws.db,
+            others = state.ws.text.theme_texts(
                 theme,
                 principal=caller.principal,
                 where=filters.where,

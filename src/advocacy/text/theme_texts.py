@@ -3,23 +3,20 @@
 A theme card's "Read the answers" leads to ``/answers?theme=``, which lists survey answers; a
 theme found in imported reviews (mentions) or interview notes has none, and the page said
 "0 answers" under a card of 269 texts. :func:`theme_texts` lists those texts on the same page,
-newest first, as the caller may read them (``access.scope``: a case handler's units only) and
-under the page's dates and filters. Employee answers are anonymous and never listed.
+newest first, from the tables as the caller may read them (``ws.text.theme_texts`` passes them
+scoped: a case handler's units only) and under the page's dates and filters. Employee answers are
+anonymous and never listed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import ibis
 import pandas as pd
-
-from advocacy.access.roles import Principal
-from advocacy.access.scope import scoped_tables
-from advocacy.store.connection import Database
 
 __all__ = ["OTHER_TEXT_COLUMNS", "ThemeTexts", "theme_texts"]
 
@@ -54,10 +51,10 @@ class ThemeTexts:
 
 
 def theme_texts(
-    db: Database,
+    table: Callable[[str], Any],
+    links: Any,
     theme: str,
     *,
-    principal: Principal,
     where: Mapping[str, Sequence[str]] | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
@@ -68,12 +65,13 @@ def theme_texts(
 
     Parameters
     ----------
-    db
-        The workspace's database.
+    table
+        Looks an evidence table up by name (scoped to what the caller may read).
+    links
+        The ``document_themes`` table (kind, id, theme of each text), or None when no text was
+        ever given a theme.
     theme
         A ``theme_id`` (``curated:Delivery``, ``discovered-01``).
-    principal
-        Whose tables: every table as this principal may read it.
     where
         Dimension -> values to keep, as the answers' filters; a kind whose table lacks one of
         the dimensions is left out (and named in ``left_out``).
@@ -88,10 +86,8 @@ def theme_texts(
         The page and how many texts match.
     """
     empty = pd.DataFrame(columns=list(OTHER_TEXT_COLUMNS))
-    if "document_themes" not in db.ibis.list_tables():
+    if links is None:
         return ThemeTexts(empty, 0, ())
-    table = scoped_tables(db.ibis.table, principal)
-    links = db.ibis.table("document_themes")
     parts, left_out = [], []
     for kind, (name, plural, id_column, time_column) in _SOURCES.items():
         rows = table(name)
