@@ -747,6 +747,11 @@ class CalibratedSentiment:
         if self.n_cv_labels_ < self.n_labels_:
             chosen += f" on {self.n_cv_labels_:,} of them"
         if self.method_ == "prior":
+            if max(self.cv_accuracy_.values()) > self.cv_accuracy_["prior"]:
+                return (
+                    f"prior kept: the corrections more accurate in {chosen} lower the macro "
+                    f"recall beyond the noise ({labels})"
+                )
             return f"prior kept: no correction beat it in {chosen} ({labels})"
         if self.method_ == "prior adjusted":
             return f"prior adjusted, chosen by {chosen} ({labels})"
