@@ -7,8 +7,11 @@ benchmark teaches from (clothing and each Blitzer domain, split by the benchmark
 ``_split``), MARC English's train split and the SemEval-2014 train sentences. From each pool and
 seed, a dev part of up to 500 rows is set aside and the first k of the remaining rows (nested
 over k) teach :class:`CalibratedSentiment` as ``advocacy text teach`` does; the dev part is
-scored. Printed: mean accuracy and macro-F1 per k over (pool, seed), how often a curve falls from
-one k to the next, and which method was chosen how often. Run from the project root::
+scored. Printed per k, as means over (pool, seed): accuracy, macro-F1, macro recall and each
+class's recall (over the curves whose dev part holds the class); how many fits read a class of the
+dev part at least 0.05 worse than the model alone does (the shipped model's own reading, what
+``text analyze`` warns of); how often a curve falls from one k to the next, and which method was
+chosen how often. Run from the project root::
 
     PYTHONPATH=src:benchmarks python benchmarks/calibration_training_curve.py \
         [--data ../shared/data] [--seeds 0,1,2,3,4] [--sizes 25,50,100,300,1000] [--sets Clothing]
@@ -27,12 +30,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import text_corpora as corpora
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, f1_score, recall_score
 from text_eval import _judged, _split
 
 from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.sentiment import SENTIMENTS
 
 DEV_ROWS = 500
+#: A fit reading a class of the dev part this much worse than the model alone is counted.
+RECALL_DROP = 0.05
 
 
 def pools(data: Path) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -57,14 +63,20 @@ def curve(pool: pd.DataFrame, seed: int, sizes: Sequence[int]) -> Iterator[dict[
     dev_reading = reader.read(dev_texts)
     truth = list(dev["label"])
     classes = sorted(set(truth))
+    alone = [SENTIMENTS[i] for i in np.asarray(dev_reading.sentiment).argmax(axis=1)]
+    alone_recall = recall_score(truth, alone, labels=classes, average=None, zero_division=0)
     for k in sizes:
         texts, labels = list(taught["text"])[:k], list(taught["label"])[:k]
         fitted = CalibratedSentiment().fit(texts, labels, taught=[True] * k)
         said = fitted.predict_reading(dev_reading, texts=dev_texts).labels
+        recalls = recall_score(truth, said, labels=classes, average=None, zero_division=0)
         yield {
             "k": k,
             "accuracy": accuracy_score(truth, said),
             "f1": f1_score(truth, said, labels=classes, average="macro", zero_division=0),
+            "recall": float(np.mean(recalls)),
+            **{f"recall {name}": float(r) for name, r in zip(classes, recalls, strict=True)},
+            "lowered": bool(np.any(alone_recall - recalls >= RECALL_DROP)),
             "chosen": fitted.method_,
         }
 
@@ -72,15 +84,24 @@ def curve(pool: pd.DataFrame, seed: int, sizes: Sequence[int]) -> Iterator[dict[
 def report(rows: list[dict[str, object]], sizes: Sequence[int]) -> list[str]:
     """Markdown lines: the mean curve, its falls, the methods chosen."""
     frame = pd.DataFrame(rows)
-    lines = ["| k | curves | accuracy | macro-F1 | methods chosen |", "|---:|---:|---:|---:|---|"]
+    per_class = [f"recall {name}" for name in SENTIMENTS if f"recall {name}" in frame]
+    lines = [
+        "| k | curves | accuracy | macro-F1 | macro recall | "
+        + " | ".join(per_class)
+        + " | a class 0.05 below the model alone | methods chosen |",
+        "|---:|---:|---:|---:|---:|" + "---:|" * len(per_class) + "---:|---|",
+    ]
     for k in sizes:
         at = frame[frame["k"] == k]
         if at.empty:
             continue
         methods = ", ".join(f"{m} {n}" for m, n in Counter(at["chosen"]).most_common())
+        classes = " | ".join(
+            f"{at[column].mean():.4f} ({at[column].count()})" for column in per_class
+        )
         lines.append(
             f"| {k:,} | {len(at)} | {at['accuracy'].mean():.4f} | {at['f1'].mean():.4f} "
-            f"| {methods} |"
+            f"| {at['recall'].mean():.4f} | {classes} | {int(at['lowered'].sum())} | {methods} |"
         )
     steps = falls = 0
     for _, one in frame.groupby(["pool", "seed"]):
@@ -98,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", default="0,1,2,3,4")
     parser.add_argument("--sizes", default="25,50,100,300,1000")
     parser.add_argument("--sets", default="", help="comma-separated pool names (default: all)")
+    parser.add_argument("--rows", type=Path, help="also write every fit's row here (JSON lines)")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     wanted = {name.strip() for name in args.sets.split(",") if name.strip()}
@@ -110,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         for seed in seeds:
             rows += [{"pool": name, "seed": seed, **row} for row in curve(pool, seed, sizes)]
         print(f"{name}: {len(pool):,} rows, {time.process_time() - started:.0f} CPU s", flush=True)
+    if args.rows:
+        pd.DataFrame(rows).to_json(args.rows, orient="records", lines=True)
     all_sizes = sorted({int(k) for k in args.sizes.split(",")})
     print("\n".join(report(rows, all_sizes)))
 

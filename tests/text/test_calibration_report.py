@@ -6,6 +6,7 @@ reviews labelled by their stars), through the CLI and the stored calibration.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -15,7 +16,14 @@ import pytest
 import advocacy
 from advocacy.text import calibration_store
 from advocacy.text.calibration import MAX_CV_LABELS, SAMPLED_CV_LABELS, CalibratedSentiment
-from advocacy.text.calibration_report import RECALL_DROP, calibration_report, chosen_candidate
+from advocacy.text.calibration_report import (
+    RECALL_DROP,
+    calibration_report,
+    chosen_candidate,
+    kept_calibration_note,
+    kept_calibration_report,
+    recall_warning,
+)
 from advocacy.text.sentiment import SENTIMENTS
 from support.cli import advocacy_cli
 
@@ -156,3 +164,57 @@ def test_a_calibration_stored_without_recalls_says_how_to_get_them(shared_data: 
         report["accuracy (cross-validated)"]
         == calibration_report(fitted, "kept")["accuracy (cross-validated)"]
     )
+
+
+@pytest.mark.shared_data
+def test_the_report_carries_the_warning_of_the_calibration_its_readings_used(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The CLI's warning reaches a reader of the report: the methods appendix gives what
+    ``text analyze`` says of the kept calibration, and the text section's note names it."""
+    from advocacy.report.section import ReportScope
+    from advocacy.report.sections import methods, text
+
+    path, db = tmp_path / "tweets.csv", str(tmp_path / "w.duckdb")
+    _tweets(shared_data, 50).to_csv(path, index=False)
+    assert advocacy_cli("import", str(path), "--kind", "mentions", "--db", db).returncode == 0
+    assert advocacy_cli("text", "teach", str(path), "--db", db).returncode == 0
+    analyzed = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", "1")
+    assert analyzed.returncode == 0, analyzed.stderr
+    with advocacy.open(db) as ws:
+        calibrated, _ = ws.text.calibration_status()
+        appendix = str(methods.build(ws, ReportScope()).body)
+        notes = " ".join(text.build(ws, ReportScope()).notes)
+    assert calibrated is not None
+    warning = recall_warning(calibrated)
+    # 50 taught tweets: the adjusted prior finds fewer negative and positive tweets than the
+    # model alone, within the noise of 16 and 11 labels, so it is kept, with the warning.
+    assert calibrated.method_ == "prior adjusted" and warning is not None
+    assert warning.startswith(
+        "in cross-validation the calibration finds fewer of the negative and positive texts"
+    )
+    assert "<h3>Sentiment calibration</h3>" in appendix
+    assert html.escape(warning, quote=True) in appendix
+    assert html.escape(calibrated.description_) in appendix
+    assert (
+        f"Sentiment is calibrated on 50 of this workspace's labels ({calibrated.description_})"
+        in notes
+    )
+    assert f"Warning: {warning}." in notes
+    assert calibrated.summary()["warning"] == warning
+
+
+def test_a_report_without_a_stored_calibration_says_so_plainly(tmp_path: Path) -> None:
+    from advocacy.report.section import ReportScope
+    from advocacy.report.sections import methods
+
+    answers = tmp_path / "responses.csv"
+    answers.write_text("response_id,submitted_at,nps\nA,2024-03-01,9\nB,2024-03-02,3\n")
+    with advocacy.open(str(tmp_path / "w.duckdb")) as ws:
+        ws.import_file(answers, kind="responses")
+        appendix = str(methods.build(ws, ReportScope()).body)
+        assert kept_calibration_report(ws.db, ws.settings.text_model) == {}
+        assert kept_calibration_note(ws.db, ws.settings.text_model).startswith(
+            "Sentiment is calibrated on this workspace's scored comments"
+        )
+    assert "Sentiment calibration" not in appendix

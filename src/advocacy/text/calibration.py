@@ -11,11 +11,13 @@ user, or implied by scores: :func:`label_from_scores`) whose strength grows with
 * from :data:`MIN_HEAD_LABELS` labels: candidates are compared by stratified k-fold
   cross-validation on the labels themselves (the prior, the adjusted prior, and a multinomial
   logistic head on the model's embedding plus its generic log-probabilities at several L2
-  penalties), and the most accurate one is kept. On a tie the adjusted prior is kept if it is
-  among the best (what fewer labels gave: more labels that show nothing better give no reason
-  to change the reading), else the simplest. The prior is always a candidate, so calibration
-  is never worse than the shipped model on cross-validation, and a weaker penalty (a head
-  further from the prior) is chosen only when the labels support it;
+  penalties), and the most accurate of those whose macro recall is not below the prior's
+  beyond cross-validation's noise is kept (:mod:`~advocacy.text.calibration_choice`:
+  accuracy alone can be won by reading more texts as the commonest class). On a tie the
+  adjusted prior is kept if it is among the best (what fewer labels gave: more labels that show
+  nothing better give no reason to change the reading), else the simplest. The prior is always
+  a candidate, so calibration is never worse than the shipped model on cross-validation, and a
+  weaker penalty (a head further from the prior) is chosen only when the labels support it;
 * from :data:`MIN_TFIDF_LABELS` labels, the same heads are also tried with the out-of-fold
   probabilities of a word 1-2-gram TF-IDF logistic regression fitted on the labelled texts
   stacked as features (Wolpert 1992), kept only if cross-validation says they help;
@@ -59,6 +61,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
+from advocacy.text.calibration_choice import Candidate, choose_candidate
 from advocacy.text.calibration_fits import (
     PRIOR_SCALE,
     PriorAdjustment,
@@ -674,41 +677,27 @@ class CalibratedSentiment:
         penalties: Sequence[float] = HEAD_PENALTIES,
     ) -> tuple[dict[str, float], str, float | None, dict[str, dict[str, float]]]:
         """Score every candidate by ``folds``-fold CV at each of the head's ``penalties``:
-        the accuracy of each, the best (see below on a tie) with its penalty, and each
-        candidate's recall of each class (what the accuracy hides: a candidate may win it by
-        reading more texts as the commonest class). Only the accuracy chooses; on a tie the
-        adjusted prior if it is among the best, else the simplest of them."""
+        the accuracy of each, the one kept with its penalty, and each candidate's recall of
+        each class (what the accuracy hides: a candidate may win it by reading more texts as
+        the commonest class). The most accurate candidate whose macro recall is not below the
+        model alone's beyond the noise is kept; on a tie the adjusted prior if it is among the
+        best, else the simplest (:func:`~.calibration_choice.choose_candidate`)."""
         splits = fold_splits(y, folds, self.random_state)
 
-        def accuracy(predicted: NDArray[Any]) -> float:
-            return float(np.average(predicted == y, weights=weight))
-
-        recalls: dict[str, dict[str, float]] = {}
-
-        def recall(name: str, tried: float | None, predicted: NDArray[Any]) -> None:
-            key = name if tried is None else f"{name}, C={tried:g}"
-            recalls[key] = {
-                SENTIMENTS[c]: round(
-                    float(np.average(predicted[y == c] == c, weights=weight[y == c])), 4
-                )
-                for c in np.unique(y)
-            }
+        def key(name: str, tried: float | None) -> str:
+            return name if tried is None else f"{name}, C={tried:g}"
 
         # Candidates from the simplest: on a tie the earlier one is kept.
-        scores: list[tuple[float, str, float | None]] = [
-            (accuracy(log_prior.argmax(axis=1)), "prior", None)
-        ]
-        recall("prior", None, log_prior.argmax(axis=1))
+        candidates = [Candidate("prior", log_prior.argmax(axis=1))]
         adjusted = np.zeros(len(y), dtype=np.int64)
         for train, test in splits:
             fitted = fit_adjustment(log_prior[train], y[train], weight[train], PRIOR_STRENGTH)
             adjusted[test] = fitted.probabilities(log_prior[test]).argmax(axis=1)
-        scores.append((accuracy(adjusted), "prior adjusted", None))
-        recall("prior adjusted", None, adjusted)
-        candidates = (("head", features), ("head + tfidf", stacked))
+        candidates.append(Candidate("prior adjusted", adjusted))
+        heads = (("head", features), ("head + tfidf", stacked))
         paths = [
             (name, matrix, train, test)
-            for name, matrix in candidates
+            for name, matrix in heads
             if matrix is not None
             for train, test in splits
         ]
@@ -720,7 +709,8 @@ class CalibratedSentiment:
             ],
             workers=workers,
         )
-        for name, matrix in candidates:
+        tried_penalties: list[float | None] = [None, None]
+        for name, matrix in heads:
             if matrix is None:
                 continue
             predicted = np.zeros((len(penalties), len(y)), dtype=np.int64)
@@ -728,19 +718,24 @@ class CalibratedSentiment:
                 if path_name == name:
                     predicted[:, test] = path
             for step, penalty in enumerate(penalties):
-                scores.append((accuracy(predicted[step]), name, penalty))
-                recall(name, penalty, predicted[step])
+                candidates.append(Candidate(key(name, penalty), predicted[step]))
+                tried_penalties.append(penalty)
         accuracies = {
-            name if tried is None else f"{name}, C={tried:g}": round(score, 4)
-            for score, name, tried in scores
+            c.key: round(float(np.average(c.predicted == y, weights=weight)), 4) for c in candidates
         }
-        best = max(score for score, _, _ in scores)
-        tied = [s for s in scores if s[0] >= best - 1e-12]
-        # On a tie the adjusted prior, what fewer labels gave (below MIN_HEAD_LABELS it is
-        # used unexamined): labels that show no candidate better give no reason to leave it.
-        # Else the simplest of the tied.
-        _, method, chosen = next((s for s in tied if s[1] == "prior adjusted"), tied[0])
-        return accuracies, method, chosen, recalls
+        recalls = {
+            c.key: {
+                SENTIMENTS[label]: round(
+                    float(np.average(c.predicted[y == label] == label, weights=weight[y == label])),
+                    4,
+                )
+                for label in np.unique(y)
+            }
+            for c in candidates
+        }
+        kept = choose_candidate(candidates, y, weight)
+        method = candidates[kept].key.partition(", C=")[0]
+        return accuracies, method, tried_penalties[kept], recalls
 
     def _digest(self, inputs: str) -> str:
         # Named by what was fitted on and what was chosen, not by the fitted bits: a text's
@@ -759,6 +754,11 @@ class CalibratedSentiment:
         if self.n_cv_labels_ < self.n_labels_:
             chosen += f" on {self.n_cv_labels_:,} of them"
         if self.method_ == "prior":
+            if max(self.cv_accuracy_.values()) > self.cv_accuracy_["prior"]:
+                return (
+                    f"prior kept: the corrections more accurate in {chosen} lower the macro "
+                    f"recall beyond the noise ({labels})"
+                )
             return f"prior kept: no correction beat it in {chosen} ({labels})"
         if self.method_ == "prior adjusted":
             return f"prior adjusted, chosen by {chosen} ({labels})"
@@ -829,8 +829,14 @@ class CalibratedSentiment:
         return out
 
     def summary(self) -> dict[str, Any]:
-        """How many labels, how they were used, and the model name the labels record."""
+        """How many labels, how they were used, the model name the labels record, and a
+        ``warning`` when the chosen candidate reads a class markedly worse than the model
+        alone in cross-validation (:func:`~.calibration_report.recall_warning`; a stored
+        calibration carries it too)."""
+        from advocacy.text.calibration_report import recall_warning
+
         self._check_fitted()
+        warning = recall_warning(self)
         return {
             "model": self.name_,
             "labels": self.n_labels_,
@@ -840,6 +846,7 @@ class CalibratedSentiment:
             "cross-validated accuracy": dict(self.cv_accuracy_),
             "cross-validated recall": dict(getattr(self, "cv_recall_", {})),
             "cross-validated labels by class": dict(getattr(self, "cv_counts_", {})),
+            **({"warning": warning} if warning else {}),
         }
 
 

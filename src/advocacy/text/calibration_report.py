@@ -1,15 +1,19 @@
-"""How good a sentiment calibration is, in the words ``text teach`` and ``text analyze`` print.
+"""How good a sentiment calibration is, in the words ``text teach``, ``text analyze`` and the
+report print.
 
 A calibration (:class:`~advocacy.text.calibration.CalibratedSentiment`) is chosen among
-candidates by cross-validated accuracy on the workspace's labels. Accuracy alone hides what a
-CX analyst cares about most: a candidate can win it by reading more texts as the commonest
-class, and read fewer complaints as negative. So the report gives the chosen candidate's
-cross-validated accuracy beside the model alone's (the ``prior``: the shipped model's own
-reading) and the adjusted prior's, each class's cross-validated recall for both with the
-number of labels of the class, on how many labels and folds they were compared and why on a
-sample, and a warning when the choice reads a class markedly worse than the model alone. These
-are cross-validated on the labels themselves; ``advocacy text evaluate FILE`` measures the
-reading on a held-out labelled file.
+candidates by cross-validated accuracy on the workspace's labels, among those whose macro recall
+is not below the model alone's beyond cross-validation's noise
+(:mod:`~advocacy.text.calibration_choice`). Accuracy alone hides what a CX analyst cares about
+most: a candidate can win it by reading more texts as the commonest class, and read fewer
+complaints as negative. So the report gives the chosen candidate's cross-validated accuracy
+beside the model alone's (the ``prior``: the shipped model's own reading) and the adjusted
+prior's, the more accurate candidate passed over if any, each class's cross-validated recall for
+both with the number of labels of the class, on how many labels and folds they were compared
+and why on a sample, and a warning when the kept calibration still reads a class markedly worse
+than the model alone (within the noise, or fitted before the guard). These are cross-validated
+on the labels themselves; ``advocacy text evaluate FILE`` measures the reading on a held-out
+labelled file.
 """
 
 from __future__ import annotations
@@ -19,9 +23,18 @@ from typing import TYPE_CHECKING
 from advocacy.text.sentiment import SENTIMENTS
 
 if TYPE_CHECKING:
+    from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
 
-__all__ = ["RECALL_DROP", "calibration_report", "chosen_candidate"]
+__all__ = [
+    "RECALL_DROP",
+    "calibration_note",
+    "calibration_report",
+    "chosen_candidate",
+    "kept_calibration_note",
+    "kept_calibration_report",
+    "recall_warning",
+]
 
 #: A class whose cross-validated recall under the chosen calibration is this much below the
 #: model alone's is named in a warning.
@@ -33,6 +46,84 @@ def chosen_candidate(calibrated: CalibratedSentiment) -> str:
     if calibrated.penalty_ is None:
         return str(calibrated.method_)
     return f"{calibrated.method_}, C={calibrated.penalty_:g}"
+
+
+def recall_warning(calibrated: CalibratedSentiment) -> str | None:
+    """The warning that the kept calibration finds fewer texts of a class than the model alone.
+
+    Parameters
+    ----------
+    calibrated
+        A fitted (or stored) calibration.
+
+    Returns
+    -------
+    str or None
+        The classes whose cross-validated recall under the chosen candidate is at least
+        :data:`RECALL_DROP` below the model alone's, with both recalls, what to do about it;
+        None when there are none, or when no candidates were compared or their recalls were
+        not stored.
+    """
+    recalls = getattr(calibrated, "cv_recall_", None)
+    if not recalls or not calibrated.cv_accuracy_:
+        return None
+    chosen = chosen_candidate(calibrated)
+    if chosen == "prior" or chosen not in recalls or "prior" not in recalls:
+        return None
+    alone, mine = recalls["prior"], recalls[chosen]
+    worse = [
+        name
+        for name in SENTIMENTS
+        if name in alone and alone[name] - mine.get(name, 0.0) >= RECALL_DROP
+    ]
+    if not worse:
+        return None
+    counts = dict(getattr(calibrated, "cv_counts_", {}) or {})
+    lost = ", ".join(f"{name} {mine[name]:.3f} against {alone[name]:.3f}" for name in worse)
+    commonest = max(counts, key=lambda name: counts[name]) if counts else "the commonest"
+    return (
+        f"in cross-validation the calibration finds fewer of the {' and '.join(worse)} texts "
+        f"than the model alone ({lost}); accuracy can favour the commonest class "
+        f"({commonest}). Check it on a held-out labelled file (advocacy text evaluate FILE, and "
+        "--model generic for the model alone); a calibration fitted before 2026-12-06 was "
+        "chosen by accuracy alone: advocacy text analyze --recalibrate chooses again"
+    )
+
+
+def calibration_note(calibrated: CalibratedSentiment | None) -> str:
+    """One sentence for a report's reader on how the sentiment was calibrated, with the
+    warning of :func:`recall_warning` when there is one.
+
+    Parameters
+    ----------
+    calibrated
+        The calibration the workspace's readings were made with (None: there is none).
+
+    Returns
+    -------
+    str
+        What was fitted on how many labels, its cross-validated accuracy beside the model
+        alone's, and the warning.
+    """
+    if calibrated is None:
+        return "Sentiment is not calibrated: the shipped model's reading is used as it is."
+    n_labels = int(calibrated.n_labels_)
+    note = (
+        f"Sentiment is calibrated on {n_labels:,} of this workspace's labels "
+        f"({calibrated.description_})"
+    )
+    scores = dict(calibrated.cv_accuracy_)
+    chosen = chosen_candidate(calibrated)
+    if scores and chosen in scores and "prior" in scores:
+        note += (
+            f"; cross-validated accuracy {scores[chosen]:.3f} against {scores['prior']:.3f} "
+            "for the model alone"
+        )
+    note += "."
+    warning = recall_warning(calibrated)
+    if warning:
+        note += f" Warning: {warning}."
+    return note
 
 
 def _recall(found: dict[str, float], counts: dict[str, int]) -> str:
@@ -61,7 +152,9 @@ def calibration_report(calibrated: CalibratedSentiment | None, status: str) -> d
         compared:
         ``compared on``, ``accuracy (cross-validated)``, ``recall, chosen`` and ``recall,
         model alone`` (when the calibration holds them), and ``warning`` when the choice reads
-        a class at least :data:`RECALL_DROP` worse than the model alone.
+        a class at least :data:`RECALL_DROP` worse than the model alone
+        (:func:`recall_warning`); ``passed over`` when a more accurate candidate was not
+        kept because its macro recall was below the model alone's beyond the noise.
     """
     if calibrated is None:
         return {"calibration": status}
@@ -91,7 +184,16 @@ def calibration_report(calibrated: CalibratedSentiment | None, status: str) -> d
         line += f", {scores['prior']:.3f} the model alone"
     if chosen != "prior adjusted" and "prior adjusted" in scores:
         line += f", {scores['prior adjusted']:.3f} the model's prior adjusted"
-    report["accuracy (cross-validated)"] = line + "; the most accurate is chosen"
+    report["accuracy (cross-validated)"] = line + (
+        "; the most accurate of the candidates whose macro recall is not below the model "
+        "alone's beyond cross-validation's noise is chosen"
+    )
+    best = max(scores, key=lambda name: scores[name])
+    if scores[best] > scores[chosen]:
+        report["passed over"] = (
+            f"{best} ({scores[best]:.3f}): more accurate, but its macro recall (the mean of the "
+            "classes' recalls) is below the model alone's beyond cross-validation's noise"
+        )
     recalls = getattr(calibrated, "cv_recall_", None)
     counts = dict(getattr(calibrated, "cv_counts_", {}) or {})
     if not recalls:
@@ -102,22 +204,66 @@ def calibration_report(calibrated: CalibratedSentiment | None, status: str) -> d
         return report
     report["recall, chosen"] = _recall(recalls[chosen], counts)
     if chosen != "prior":
-        alone = recalls["prior"]
-        report["recall, model alone"] = _recall(alone, counts)
-        worse = [
-            name
-            for name in SENTIMENTS
-            if name in alone and alone[name] - recalls[chosen][name] >= RECALL_DROP
-        ]
-        if worse:
-            lost = ", ".join(
-                f"{name} {recalls[chosen][name]:.3f} against {alone[name]:.3f}" for name in worse
-            )
-            commonest = max(counts, key=lambda name: counts[name]) if counts else ""
-            report["warning"] = (
-                f"in cross-validation the calibration finds fewer of the {' and '.join(worse)} "
-                f"texts than the model alone ({lost}): it is chosen for accuracy, which can "
-                f"favour the commonest class ({commonest}); check it on a held-out labelled "
-                "file (advocacy text evaluate FILE, and --model generic for the model alone)"
-            )
+        report["recall, model alone"] = _recall(recalls["prior"], counts)
+    warning = recall_warning(calibrated)
+    if warning:
+        report["warning"] = warning
     return report
+
+
+def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
+    """:func:`calibration_report` of the calibration ``text analyze`` stored for the
+    ``text_model`` setting ``model`` (what the stored readings were calibrated with), for a
+    report: read only, never fitted here.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    model
+        The ``text_model`` setting value.
+
+    Returns
+    -------
+    dict of str to str
+        The report's fields; empty when nothing is stored (no ``text analyze`` yet); for a
+        stored verdict of no calibration, ``calibration`` says why.
+    """
+    from advocacy.text.calibration_store import stored
+
+    found = stored(db, model)
+    if found is None:
+        return {}
+    if found.calibrated is None:
+        return {"calibration": f"none: {found.reason}"}
+    return calibration_report(found.calibrated, "kept: the one the stored readings were made with")
+
+
+def kept_calibration_note(db: Database | None, model: str) -> str:
+    """:func:`calibration_note` of the calibration ``text analyze`` stored for ``model``
+    (read only), or a general sentence when none is stored.
+
+    Parameters
+    ----------
+    db
+        The workspace's database (None: one that holds no stored calibration, as a folder
+        of Parquet tables).
+    model
+        The ``text_model`` setting value.
+
+    Returns
+    -------
+    str
+        One or two sentences for a report's reader.
+    """
+    from advocacy.text.calibration_store import stored
+
+    found = None if db is None else stored(db, model)
+    if found is None:
+        return (
+            "Sentiment is calibrated on this workspace's scored comments and taught labels "
+            "when there are enough."
+        )
+    if found.calibrated is None:
+        return f"Sentiment is not calibrated: {found.reason}."
+    return calibration_note(found.calibrated)

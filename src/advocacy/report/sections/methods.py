@@ -2,7 +2,8 @@
 
 Everything here is read from the code and the workspace, not written by hand: the metric
 definitions from :data:`advocacy.metrics.METRICS`, the settings in force, the row counts from
-the workspace status and the files from the ``imports`` ledger. Other sections' notes on their
+the workspace status and the files from the ``imports`` ledger, and what ``text analyze`` says of
+the sentiment calibration it stored (with its warning, if any). Other sections' notes on their
 own models appear in their sections; :data:`MODELS` lists the ones the appendix names, and
 analyses append theirs as they join the report.
 """
@@ -16,6 +17,7 @@ from markupsafe import Markup
 
 from advocacy.metrics import METRICS
 from advocacy.report.section import ReportScope, Section, table_html
+from advocacy.text.calibration_report import kept_calibration_report
 
 if TYPE_CHECKING:
     from advocacy.settings import Settings
@@ -125,6 +127,19 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         [{"what": what, "method": method, "reference": ref} for what, method, ref in MODELS],
         [("what", "Used for"), ("method", "Method"), ("reference", "Reference")],
     )
+    calibration = (
+        kept_calibration_report(ws.db, ws.settings.text_model)
+        if ws.unavailable("text_calibration") is None
+        else {}
+    )
+    if calibration:
+        # What text analyze says of the calibration the readings were made with, warning
+        # included: a reader of the report sees it, not only the one who ran the command.
+        body += Markup("<h3>Sentiment calibration</h3>")
+        body += table_html(
+            [{"field": name, "value": value} for name, value in calibration.items()],
+            [("field", "What"), ("value", "Cross-validated on the workspace's labels")],
+        )
     body += Markup("<h3>Sample sizes</h3>")
     if scope.since or scope.until or scope.unit:
         body += Markup(

@@ -27,6 +27,7 @@ from advocacy.report.sections.theme_scores import (
     score_mixes,
     scored_labels,
 )
+from advocacy.text.calibration_report import kept_calibration_note
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
@@ -491,8 +492,11 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             "on a multilingual static embedding, trained on English tweets, Reddit comments, "
             "reviews and customer requests (tools/build_heads.py); texts in "
             f"{', '.join(SENTIMENT_LANGUAGES)} are read, others get no sentiment and are counted "
-            "apart. Sentiment is calibrated on this workspace's scored comments and taught "
-            "labels when there are enough.",
+            "apart. "
+            + kept_calibration_note(
+                ws.db if ws.unavailable("text_calibration") is None else None,
+                ws.settings.text_model,
+            ),
             *notes,
         ],
     )

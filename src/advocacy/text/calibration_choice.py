@@ -1,0 +1,145 @@
+"""Which cross-validated candidate a sentiment calibration keeps: the most accurate of those
+whose macro recall is not below the model alone's beyond the noise.
+
+Accuracy alone lets a candidate win by reading more texts as the commonest class: on a survey
+where most comments come from detractors, a head that calls nearly everything negative can be
+the most accurate and find far fewer of the other classes (the third usability audit, F3). So a
+candidate is *eligible* only if its cross-validated macro recall (the mean of the classes'
+recalls: what a reader who cares for every class equally sees) is not below the model alone's
+(the ``prior``) by more than :data:`NOISE_ERRORS` standard errors of their paired difference;
+the model alone is always eligible. Among the eligible the most accurate is kept; on a tie the
+adjusted prior if it is among the best (what fewer labels gave), else the simplest.
+
+The standard error is that of the paired difference (the candidate's and the model alone's
+readings of the same labels): within a class, of a weighted mean of the per-label differences
+of correctness; over the classes, as the macro mean combines them. Three errors, chosen on the
+training pools of ``benchmarks/calibration_training_curve.py`` (docs/benchmarks.md, "The
+calibration's choice guards the macro recall"): the only bound tried (1, 1.5, 2, 3 errors)
+under which mean accuracy fell by at most 0.005 at every k while macro-F1 and macro recall
+did not fall; guards on each class's recall (1, 2, 3 errors) lost up to 0.029 of accuracy, as
+a correction that stops the model alone over-reading a class lowers that class's recall. A
+class's loss that the macro recall does not show (another class gained more) is not refused:
+it is named in a warning wherever the calibration is reported
+(:func:`~advocacy.text.calibration_report.recall_warning`). Written here: scikit-learn's model
+selection has no paired, weighted recall guard.
+
+References
+----------
+Breiman, L., Friedman, J., Olshen, R. & Stone, C. (1984). Classification and Regression
+Trees, section 3.4.3 (the rule of standard errors this guard borrows its noise from).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["NOISE_ERRORS", "Candidate", "RecallShortfall", "choose_candidate", "recall_shortfall"]
+
+#: A candidate whose macro recall is below the model alone's by more than this many standard
+#: errors of the paired difference is not kept.
+NOISE_ERRORS = 3.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate's out-of-fold reading: its key (``prior``, ``head, C=0.002``) and the
+    class it read for each label."""
+
+    key: str
+    predicted: NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class RecallShortfall:
+    """How far a candidate's cross-validated macro recall is below the model alone's.
+
+    Attributes
+    ----------
+    drop : float
+        The model alone's macro recall minus the candidate's (negative: the candidate's is
+        higher).
+    standard_error : float
+        The standard error of that paired difference.
+    """
+
+    drop: float
+    standard_error: float
+
+    @property
+    def beyond_noise(self) -> bool:
+        """Whether the drop exceeds :data:`NOISE_ERRORS` standard errors."""
+        return self.drop > NOISE_ERRORS * self.standard_error + 1e-12
+
+
+def recall_shortfall(
+    predicted: NDArray[np.int64],
+    reference: NDArray[np.int64],
+    y: NDArray[np.int64],
+    weight: NDArray[np.float64],
+) -> RecallShortfall:
+    """The macro recall of ``reference`` minus that of ``predicted``, with its standard error.
+
+    Parameters
+    ----------
+    predicted, reference
+        The classes two candidates read for the same labelled texts.
+    y
+        The labels.
+    weight
+        Each label's weight (a taught label counts more), as the accuracy weighs it.
+
+    Returns
+    -------
+    RecallShortfall
+        The mean over the classes in ``y`` of each class's drop in recall, and its standard
+        error: each class's variance is that of a weighted mean of the per-label differences
+        of correctness, ``sum(w**2 * (d - mean)**2) / sum(w)**2``; the classes' are summed
+        (their labels are distinct) and the root divided by the number of classes.
+    """
+    drops, variances = [], []
+    for label in np.unique(y):
+        mine = y == label
+        w = weight[mine]
+        difference = (reference[mine] == label).astype(float) - (predicted[mine] == label)
+        mean = float(np.average(difference, weights=w))
+        drops.append(mean)
+        variances.append(float(np.sum((w * (difference - mean)) ** 2)) / float(w.sum()) ** 2)
+    return RecallShortfall(float(np.mean(drops)), float(np.sqrt(np.sum(variances))) / len(drops))
+
+
+def choose_candidate(
+    candidates: Sequence[Candidate],
+    y: NDArray[np.int64],
+    weight: NDArray[np.float64],
+    *,
+    incumbent: str = "prior adjusted",
+) -> int:
+    """The index of the candidate a calibration keeps (see the module notes).
+
+    Parameters
+    ----------
+    candidates
+        From the simplest; the first is the model alone (the reference of the guard).
+    y, weight
+        The labels and their weights.
+    incumbent
+        The key kept on a tie for the best accuracy when it is among the tied.
+
+    Returns
+    -------
+    int
+        The most accurate eligible candidate's index.
+    """
+    reference = candidates[0].predicted
+    eligible = [
+        (float(np.average(c.predicted == y, weights=weight)), index)
+        for index, c in enumerate(candidates)
+        if index == 0 or not recall_shortfall(c.predicted, reference, y, weight).beyond_noise
+    ]
+    best = max(score for score, _ in eligible)
+    tied = [index for score, index in eligible if score >= best - 1e-12]
+    return next((i for i in tied if candidates[i].key == incumbent), tied[0])
