@@ -438,6 +438,11 @@ def test_evaluations_run_side_by_side_on_one_duckdb_file(tmp_path: Path) -> None
         assert found["scored"] == 2
         with pytest.raises(duckdb.IOException, match="lock"):
             duckdb.connect(db)  # the writer the command used to be
+        with (
+            advocacy.open(db, read_only=True) as ws,
+            pytest.raises(duckdb.Error, match="read-only"),
+        ):
+            ws.db.execute("CREATE TABLE scratch (a INTEGER)")
     finally:
         reader.communicate("")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from advocacy import display
-from advocacy.present.cli.app import app, error_console, open_workspace, say
+from advocacy.present.cli.app import _CREATE, app, error_console, open_workspace, say
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -307,26 +307,12 @@ def evaluate_command(
 
 
 def _open_to_read(db: str | None) -> Workspace:
-    """The workspace ``--db`` names, opened to read only where the database allows it.
+    """The workspace ``--db`` names, opened to read only where the database allows it: a
+    DuckDB file takes one writing process or any number of reading ones, so evaluations run
+    side by side on one file (:func:`advocacy.open`'s ``read_only``)."""
+    import advocacy
 
-    A DuckDB file takes one writing process, or any number of reading ones: opened read-only,
-    evaluations run side by side on one file. A file whose schema needs an upgrade, or that
-    does not exist yet (``--create``), is opened as other commands open it, which writes;
-    PostgreSQL takes many writers anyway.
-    """
-    from advocacy.store.connection import Database, dialect_of, duckdb_path
-    from advocacy.store.migrate import current_version, latest_version
-    from advocacy.workspace import Workspace
-
-    settings = current_settings().updated(db=db)
-    url = settings.db
-    if dialect_of(url) != "duckdb" or not Path(duckdb_path(url)).is_file():
-        return open_workspace(db)
-    database = Database(url, read_only=True, pool_size=settings.pool_size)
-    if current_version(database) != latest_version():
-        database.close()
-        return open_workspace(db)
-    return Workspace(database, settings)
+    return advocacy.open(db, create=_CREATE.get(), read_only=True)
 
 
 def _measure(value: float | None) -> str:
