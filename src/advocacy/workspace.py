@@ -722,9 +722,10 @@ def open_workspace(
     read_only
         Open an existing DuckDB file, at the latest schema, for reading only: any number of
         reading processes share the file (a process opening it for writing is refused while
-        they hold it, and they while it does), and a write through this workspace fails. A file that does not exist yet, or whose schema needs an
-        upgrade, is opened for writing as without it (the upgrade writes); PostgreSQL, which
-        takes many writers, is opened as without it.
+        they hold it, and they while it does), and a write through this workspace fails. A
+        file that does not exist yet, or whose schema needs an upgrade, is opened for writing
+        as without it (the upgrade writes); PostgreSQL, which takes many writers, is opened
+        as without it.
 
     Returns
     -------

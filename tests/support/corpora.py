@@ -52,7 +52,8 @@ def blitzer_ratings(shared_data: Path, n: int, *, seed: int = 0) -> pd.DataFrame
 
 def normalised(text: str) -> str:
     """A text as the shipped training hashes read it: HTML entities decoded, NFKC, curly quotes
-    and dashes as ASCII, case folded, blanks collapsed, punctuation cut from both ends."""
+    and dashes as ASCII, controls and format characters (but blanks) dropped, case folded,
+    blanks collapsed, punctuation cut from both ends."""
     import html
     import re
     import unicodedata
@@ -61,6 +62,14 @@ def normalised(text: str) -> str:
     text = re.sub("[\u2018\u2019\u201a\u201b\u2032\u00b4`]", "'", text)
     text = re.sub("[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]", '"', text)
     text = re.sub("[\u2010-\u2015\u2212]", "-", text)
+    text = "".join(
+        character
+        for character in text
+        if not (
+            unicodedata.category(character) == "Cf"
+            or (unicodedata.category(character) == "Cc" and not character.isspace())
+        )
+    )
     return _strip_ends(" ".join(text.casefold().split()))
 
 

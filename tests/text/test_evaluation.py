@@ -390,7 +390,8 @@ def test_each_row_left_out_has_one_reason_and_non_answers_are_no_content(tmp_pat
     # text, but it is not read, so it is not looked up), three short texts of GoEmotions.
     path = tmp_path / "small.csv"
     path.write_text(
-        "text,label\nno thanks,neutral\nNo thanks,neutral\nThank you!,positive\n"
+        "text,label\nno thanks,neutral\nNo thanks,neutral\n"
+        "Thank\u200b you\u202e!\x1b,positive\n"  # invisible characters, an escape character
         "Love it!,positive\nok,neutral\nThe zipper broke after two days,negative\n"
         "Great fit and soft fabric,positive\nArrived late and damaged,negative\n"
         ",negative\n",
@@ -401,6 +402,11 @@ def test_each_row_left_out_has_one_reason_and_non_answers_are_no_content(tmp_pat
         pass
     found = _evaluate(path, db, "--model", "generic")
     read = analyze_texts(["no thanks", "No thanks", "Thank you!", "Love it!", "ok"])
+    table = advocacy_cli(
+        "text", "evaluate", str(path), "--db", db, "--model", "generic", env={"COLUMNS": "300"}
+    ).stdout
+    assert "e.g. “Thank you!”" in table
+    assert not {"\u200b", "\u202e", "\x1b"} & set(table)
     assert read["sentiment_reason"].tolist()[:2] == ["no content"] * 2
     assert read["sentiment_reason"][2:].isna().all()
     assert found["left out"] == {

@@ -43,7 +43,7 @@ from advocacy.text.evaluation_intervals import (
 )
 from advocacy.text.evaluation_labels import LEFT_OUT_REASONS, file_labels
 from advocacy.text.sentiment import SENTIMENTS
-from advocacy.text.training_texts import trained_on
+from advocacy.text.training_texts import trained_on, visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -519,10 +519,10 @@ def _trained_scores(
     labels: list[str], readings: list[str], by_set: Counter[str], example: str
 ) -> TrainedTexts:
     """The accuracy of the reading on the read texts that trained the shipped model, how many
-    came from each set, and the first of them (its blanks collapsed, cut at
-    :data:`EXAMPLE_LENGTH` characters)."""
+    came from each set, and the first of them (its blanks collapsed, invisible characters
+    dropped, cut at :data:`EXAMPLE_LENGTH` characters)."""
     right = sum(reading == label for label, reading in zip(labels, readings, strict=True))
-    shown = _spaced(example)
+    shown = _spaced(visible(example))
     if len(shown) > EXAMPLE_LENGTH:
         shown = shown[: EXAMPLE_LENGTH - 1].rstrip() + "…"
     return TrainedTexts(

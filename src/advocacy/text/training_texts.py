@@ -6,14 +6,14 @@ TweetEval's sentiment validation and even test lines and its emotion train and v
 splits, GoEmotions' train split, the Women's clothing reviews, BANKING77's train split and the
 project's own written comments). A user who evaluates on one of those gets numbers that flatter
 the model. ``models/training_texts.npz``, built by ``tools/build_training_hashes.py`` from the
-same loaders, holds per set the sorted 64-bit hashes (the first 8 bytes of BLAKE2b) of its
-texts as :func:`normalised` writes them (entities decoded, quotes and dashes as ASCII, case
-folded, blanks collapsed, punctuation cut from the ends), and, for the clothing reviews
-(trained as title and text joined), of the text alone, as a file of them holds it in a column
-of its own (538 KB in all, 66,994 texts). Hashes, not texts: no third-party text ships in the
-wheel. A text that did not train the model shares a hash with one of them by chance about 4
-times in 10^15, so a text is flagged only when it (or the same words in other case, spacing,
-quotes or end punctuation) trained the model.
+same loaders, holds per set the sorted 64-bit hashes (the first 8 bytes of BLAKE2b) of its texts
+as :func:`normalised` writes them (entities decoded, quotes and dashes as ASCII, case folded,
+invisible characters dropped, blanks collapsed, punctuation cut from the ends), and, for the
+clothing reviews (trained as title and text joined), of the text alone, as a file of them holds
+it in a column of its own (538 KB in all, 66,994 texts). Hashes, not texts: no third-party text
+ships in the wheel. A text that did not train the model shares a hash with one of them by chance
+about 4 times in 10^15, so a text is flagged only when it (or the same words in other case,
+spacing, quotes or end punctuation) trained the model.
 """
 
 from __future__ import annotations
@@ -27,7 +27,14 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["TRAINING_TEXTS_FILE", "normalised", "text_hash", "trained_on", "training_sets"]
+__all__ = [
+    "TRAINING_TEXTS_FILE",
+    "normalised",
+    "text_hash",
+    "trained_on",
+    "training_sets",
+    "visible",
+]
 
 #: The shipped file of hashes (in ``advocacy/text/models``).
 TRAINING_TEXTS_FILE = "training_texts.npz"
@@ -46,20 +53,38 @@ _ASCII = str.maketrans(
 
 def normalised(text: str) -> str:
     """``text`` as its hash reads it: HTML entities decoded, NFKC, curly quotes and dashes as
-    ASCII, case folded, each run of blanks one space, and no blank or punctuation at either
-    end (a copied text whose spaces, case, quotes or closing "!" changed is the same text).
+    ASCII, case folded, invisible characters (controls, zero-width and bidirectional marks)
+    dropped, each run of blanks one space, and no blank or punctuation at either end (a copied
+    text whose spaces, case, quotes or closing "!" changed is the same text).
 
     >>> normalised("  &quot;Great  DRESS\u2014love it\u2019s fit!!&quot;\\n ")
     "great dress-love it's fit"
     """
     folded = unicodedata.normalize("NFKC", html.unescape(text)).translate(_ASCII).casefold()
-    spaced = " ".join(folded.split())
+    spaced = " ".join(visible(folded).split())
     start, stop = 0, len(spaced)
     while start < stop and _edge(spaced[start]):
         start += 1
     while stop > start and _edge(spaced[stop - 1]):
         stop -= 1
     return spaced[start:stop]
+
+
+def visible(text: str) -> str:
+    """``text`` without control or format characters other than blanks (zero-width spaces,
+    bidirectional controls, soft hyphens, terminal escapes): they show nothing, or rewrite
+    what a terminal shows, so a copy that adds them is the same text.
+
+    >>> visible("Thank\u200b you\u202e!\x1b")
+    'Thank you!'
+    """
+    return "".join(character for character in text if not _invisible(character))
+
+
+def _invisible(character: str) -> bool:
+    """Whether ``character`` is a control or format character other than a blank."""
+    category = unicodedata.category(character)
+    return category == "Cf" or (category == "Cc" and not character.isspace())
 
 
 def _edge(character: str) -> bool:
