@@ -36,7 +36,7 @@ from advocacy.namespaces.tables import WorkspaceTables, table_names
 from advocacy.namespaces.text import TextNamespace
 from advocacy.settings import Settings, current_settings
 from advocacy.store.connection import Database, dialect_of, duckdb_path
-from advocacy.store.migrate import migrate
+from advocacy.store.migrate import current_version, latest_version, migrate
 
 #: The schema version a new workspace starts from: applying it means the workspace is new.
 FIRST_MIGRATION = 1
@@ -702,6 +702,7 @@ def open_workspace(
     *,
     settings: Settings | None = None,
     create: bool = True,
+    read_only: bool = False,
 ) -> Workspace:
     """Open (creating or upgrading as needed) the workspace at ``url``.
 
@@ -718,6 +719,13 @@ def open_workspace(
         shipped case rules: ``advocacy cases rules``). With
         ``False`` a mistyped path is an error instead of a silent empty workspace (the CLI's
         reading commands open this way).
+    read_only
+        Open an existing DuckDB file, at the latest schema, for reading only: any number of
+        reading processes share the file (a process opening it for writing is refused while
+        they hold it, and they while it does), and a write through this workspace fails. A
+        file that does not exist yet, or whose schema needs an upgrade, is opened for writing
+        as without it (the upgrade writes); PostgreSQL, which takes many writers, is opened
+        as without it.
 
     Returns
     -------
@@ -734,6 +742,18 @@ def open_workspace(
     settings = (settings if settings is not None else current_settings()).updated(db=url)
     if not create:
         _check_exists(settings.db)
+    if read_only and dialect_of(settings.db) == "duckdb":
+        path = duckdb_path(settings.db)
+        if path != ":memory:" and Path(path).is_file():
+            reader = Database(settings.db, read_only=True, pool_size=settings.pool_size)
+            try:
+                current = current_version(reader) == latest_version()
+            except BaseException:
+                reader.close()
+                raise
+            if current:
+                return Workspace(reader, settings)
+            reader.close()
     db = Database(settings.db, pool_size=settings.pool_size)
     try:
         applied = migrate(db)

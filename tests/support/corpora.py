@@ -51,10 +51,42 @@ def blitzer_ratings(shared_data: Path, n: int, *, seed: int = 0) -> pd.DataFrame
 
 
 def normalised(text: str) -> str:
-    """A text as the shipped training hashes read it: NFKC, case folded, blanks collapsed."""
+    """A text as the shipped training hashes read it: HTML entities decoded, NFKC, curly quotes
+    and dashes as ASCII, controls and format characters (but blanks) dropped, case folded,
+    blanks collapsed, punctuation cut from both ends."""
+    import html
+    import re
     import unicodedata
 
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    text = unicodedata.normalize("NFKC", html.unescape(text))
+    text = re.sub("[\u2018\u2019\u201a\u201b\u2032\u00b4`]", "'", text)
+    text = re.sub("[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]", '"', text)
+    text = re.sub("[\u2010-\u2015\u2212]", "-", text)
+    text = "".join(
+        character
+        for character in text
+        if not (
+            unicodedata.category(character) == "Cf"
+            or (unicodedata.category(character) == "Cc" and not character.isspace())
+        )
+    )
+    return _strip_ends(" ".join(text.casefold().split()))
+
+
+def _strip_ends(text: str) -> str:
+    """``text`` without blanks or punctuation (Unicode category P*) at either end."""
+    import unicodedata
+
+    characters = list(text)
+    while characters and (
+        characters[0].isspace() or unicodedata.category(characters[0]).startswith("P")
+    ):
+        characters.pop(0)
+    while characters and (
+        characters[-1].isspace() or unicodedata.category(characters[-1]).startswith("P")
+    ):
+        characters.pop()
+    return "".join(characters)
 
 
 def trained_tweets(shared_data: Path) -> set[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,42 +90,53 @@ def _expected(labels: list[str], readings: list[str]) -> dict[str, object]:
 
 def _scores(found: dict[str, Any], expected: dict[str, object]) -> dict[str, object]:
     """The command's scores that ``expected`` holds (the classes without their intervals,
-    which :func:`_bootstrap_expected` checks)."""
+    which :func:`_intervals_expected` checks, and their "few" mark)."""
     scores = {key: found[key] for key in expected}
     if "classes" in scores:
         scores["classes"] = [
-            {key: value for key, value in score.items() if not key.endswith(" interval")}
+            {
+                key: value
+                for key, value in score.items()
+                if not key.endswith(" interval") and key != "few"
+            }
             for score in found["classes"]
         ]
     return scores
 
 
-def _bootstrap_expected(labels: list[str], readings: list[str]) -> dict[str, object]:
-    """The 95% percentile bootstrap intervals, drawn as the command documents (1,000 draws,
-    each ``default_rng(0).integers(0, n, n)`` in turn) and scored by scikit-learn."""
+def _wilson(successes: int, n: int, z: float = 1.959964) -> list[float] | None:
+    """Wilson's score interval of ``successes`` of ``n``, from his formula (None when n is 0)."""
+    if not n:
+        return None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [max(0.0, centre - half), min(1.0, centre + half)]
+
+
+def _intervals_expected(labels: list[str], readings: list[str]) -> dict[str, object]:
+    """The 95% intervals as the command documents them: Wilson's for each class's precision
+    and recall, and for macro-F1 a percentile bootstrap stratified by label (1,000 draws; in
+    each, every labelled class in turn takes ``default_rng(0).integers(0, m, m)`` of its ``m``
+    texts), each draw scored by scikit-learn."""
     held = [name for name in SENTIMENTS if name in set(labels)]
     gold, read = np.array(labels), np.array(readings)
+    members = [np.flatnonzero(gold == name) for name in held]
     generator = np.random.default_rng(0)
-    macro, precisions, recalls = [], [], []
+    macro = []
     for _ in range(1000):
-        drawn = generator.integers(0, len(gold), len(gold))
+        drawn = np.concatenate([m[generator.integers(0, len(m), len(m))] for m in members])
         macro.append(f1_score(gold[drawn], read[drawn], labels=held, average="macro",
                               zero_division=0))  # fmt: skip
-        precision, recall, _, _ = per_class(
-            gold[drawn], read[drawn], labels=list(SENTIMENTS), zero_division=float("nan")
-        )
-        precisions.append(precision)
-        recalls.append(recall)
-
-    def ends(values: Any) -> list[float] | None:
-        values = np.asarray(values, dtype=float)
-        values = values[~np.isnan(values)]
-        return [float(x) for x in np.percentile(values, [2.5, 97.5])] if len(values) else None
-
+    right = [int(((gold == name) & (read == name)).sum()) for name in SENTIMENTS]
     return {
-        "macro-F1 interval": ends(macro),
-        "precision interval": [ends(np.array(precisions)[:, i]) for i in range(3)],
-        "recall interval": [ends(np.array(recalls)[:, i]) for i in range(3)],
+        "macro-F1 interval": [float(x) for x in np.percentile(macro, [2.5, 97.5])],
+        "precision interval": [
+            _wilson(right[i], int((read == name).sum())) for i, name in enumerate(SENTIMENTS)
+        ],
+        "recall interval": [
+            _wilson(right[i], int((gold == name).sum())) for i, name in enumerate(SENTIMENTS)
+        ],
     }
 
 
@@ -148,7 +161,7 @@ def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
         tweets["label"][~unread].tolist(), read["sentiment"][~unread].astype(str).tolist()
     )
     assert _scores(found, expected) == expected
-    intervals = _bootstrap_expected(
+    intervals = _intervals_expected(
         tweets["label"][~unread].tolist(), read["sentiment"][~unread].astype(str).tolist()
     )
     assert found["macro-F1 interval"] == pytest.approx(intervals["macro-F1 interval"], abs=1e-4)
@@ -161,9 +174,9 @@ def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
     low, high = found["macro-F1 interval"]  # type: ignore[misc]
     assert low < found["macro-F1"] < high  # type: ignore[operator]
     assert found["interval method"] == {  # stated as such
-        "accuracy": "Wilson score interval",
-        "macro-F1, precision, recall": "percentile bootstrap over the scored texts: 1,000 "
-        "draws with replacement, seed 0",
+        "accuracy, precision, recall": "Wilson score interval",
+        "macro-F1": "percentile bootstrap over the scored texts, stratified by label: 1,000 "
+        "draws, each of as many texts of every class as it holds, seed 0",
     }
     assert found["labels"] == "column 'label'" and found["rows"] == 400
     languages = read["language"][read["sentiment_reason"] == "language not supported"]
@@ -209,9 +222,12 @@ def test_star_ratings_label_by_the_scale_rule_and_labelled_texts_are_left_out(
     assert (
         found["labels"] == "column 'Rating' as ratings 1-5 (1-2 negative, 3 neutral, 4-5 positive)"
     )
-    in_workspace = int((has_text & texts.fillna("").str.strip().isin(learnt)).sum())
-    assert in_workspace >= 140
+    # Labelled in the workspace and read (one it does not read is left out for that alone).
+    held = texts[has_text & texts.fillna("").str.strip().isin(learnt)].tolist()
+    in_workspace = int(analyze_texts(held, calibrated)["sentiment_reason"].isna().sum())
+    assert 140 <= in_workspace < len(held)
     assert found["left out"]["labelled in the workspace"] == in_workspace  # type: ignore[index]
+    assert found["rows"] == found["scored"] + sum(found["left out"].values())  # type: ignore[union-attr]
     assert found["left out"]["no text"] == int((~has_text).sum())  # type: ignore[index]
     assert any("labelled in the workspace" in note for note in found["notes"])  # type: ignore[attr-defined]
     assert found["model"] == calibrated.name_
@@ -352,16 +368,95 @@ def test_texts_that_trained_the_shipped_model_are_scored_apart(
             clothing["Rating"].map(STARS)[kept].tolist(),
             apart["sentiment"][kept].astype(str).tolist(),
         )
+        assert kept.all()  # every one is read, so every one is looked up
+        first = " ".join(clothing.iloc[0, 0].split())
+        first = first if len(first) <= 60 else first[:59].rstrip() + "…"
         assert found["trained the shipped model"] == {
             "by set": {"clothing": 120},
-            "read": int(kept.sum()),
+            "read": 120,
             "accuracy": round(accuracy, 4),
+            "example": first,
         }
-        assert any(
-            note.startswith(
-                "120 of the file's texts trained the shipped model (Women's clothing reviews "
-                f"120): its reading of them flatters it, so they are scored apart; apart, its "
-                f"accuracy on them is {accuracy:.3f}"
-            )
-            for note in found["notes"]  # type: ignore[attr-defined]
-        )
+        assert (
+            f"120 texts are word for word texts of Women's clothing reviews, which the shipped "
+            f"model learnt from (e.g. “{first}”): its reading of them flatters it, so they are "
+            f"scored apart (accuracy {accuracy:.3f} on them); the scores are over the other "
+            f"{found['scored']:,} read"
+        ) in found["notes"]  # type: ignore[operator]
+
+
+def test_each_row_left_out_has_one_reason_and_non_answers_are_no_content(tmp_path: Path) -> None:
+    # The reviewer's small.csv: two non-answers ("no thanks" is word for word a GoEmotions
+    # text, but it is not read, so it is not looked up), three short texts of GoEmotions.
+    path = tmp_path / "small.csv"
+    path.write_text(
+        "text,label\nno thanks,neutral\nNo thanks,neutral\n"
+        "Thank\u200b you\u202e!\x1b,positive\n"  # invisible characters, an escape character
+        "Love it!,positive\nok,neutral\nThe zipper broke after two days,negative\n"
+        "Great fit and soft fabric,positive\nArrived late and damaged,negative\n"
+        ",negative\n",
+        "utf-8",
+    )
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True):
+        pass
+    found = _evaluate(path, db, "--model", "generic")
+    read = analyze_texts(["no thanks", "No thanks", "Thank you!", "Love it!", "ok"])
+    table = advocacy_cli(
+        "text", "evaluate", str(path), "--db", db, "--model", "generic", env={"COLUMNS": "300"}
+    ).stdout
+    assert "e.g. “Thank you!”" in table
+    assert not {"\u200b", "\u202e", "\x1b"} & set(table)
+    assert read["sentiment_reason"].tolist()[:2] == ["no content"] * 2
+    assert read["sentiment_reason"][2:].isna().all()
+    assert found["left out"] == {
+        "no text": 1,
+        "trained the shipped model": 3,
+        "no content": 2,
+    }
+    assert found["rows"] == found["scored"] + sum(found["left out"].values()) == 9  # type: ignore[union-attr]
+    assert found["trained the shipped model"]["read"] == 3  # type: ignore[index]
+    note = next(n for n in found["notes"] if "learnt from" in n)  # type: ignore[attr-defined]
+    assert note.startswith(
+        "3 texts are word for word texts of GoEmotions, which the shipped model learnt from "
+        "(e.g. “Thank you!”)"
+    )
+    assert "trained" not in note and "your" not in note
+
+
+def test_evaluations_run_side_by_side_on_one_duckdb_file(tmp_path: Path) -> None:
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "text,label\nThe refund never came.,negative\nLovely staff and quick service.,positive\n",
+        "utf-8",
+    )
+    db = str(tmp_path / "w.duckdb")
+    with advocacy.open(db, create=True):
+        pass
+    # Another process reading the file (as another evaluation does) holds it open read-only;
+    # a process opening it for writing is refused ("in use by another process").
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, db], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "open\n"
+        found = _evaluate(path, db, "--model", "generic")
+        assert found["scored"] == 2
+        with pytest.raises(duckdb.IOException, match="lock"):
+            duckdb.connect(db)  # the writer the command used to be
+        with (
+            advocacy.open(db, read_only=True) as ws,
+            pytest.raises(duckdb.Error, match="read-only"),
+        ):
+            ws.db.execute("CREATE TABLE scratch (a INTEGER)")
+    finally:
+        reader.communicate("")
+
+
+#: A process that holds a DuckDB file open read-only until its stdin closes.
+READER = (
+    "import sys, duckdb\n"
+    "connection = duckdb.connect(sys.argv[1], read_only=True)\n"
+    "print('open', flush=True)\n"
+    "sys.stdin.read()\n"
+)

@@ -322,8 +322,8 @@ def test_the_csv_says_what_the_numbers_are_of_and_runs_no_formula(tmp_path: Path
     # The intervals' ends and how they were found are in the CSV too.
     for name in ("accuracy", "macro-F1"):
         assert float(fields[f"{name} low"]) <= float(fields[name]) <= float(fields[f"{name} high"])
-    assert fields["interval of accuracy"] == "Wilson score interval"
-    assert fields["interval of macro-F1, precision, recall"].startswith("percentile bootstrap")
+    assert fields["interval of accuracy, precision, recall"] == "Wilson score interval"
+    assert fields["interval of macro-F1"].startswith("percentile bootstrap")
     per_class = {(row["measure"], row["sentiment"]) for row in rows if row["sentiment"]}
     assert {("precision low", "negative"), ("recall high", "positive")} <= per_class
     notes = [row["value"] for row in rows if row["measure"] == "note"]

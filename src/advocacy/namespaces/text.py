@@ -188,12 +188,12 @@ class TextNamespace:
         The file is read as ``advocacy import --kind KIND`` would read it, but not imported
         and not taught; its texts are read as the next :meth:`analyze` would read them and
         scored against the file's labels (a column of negative/neutral/positive, or the
-        rows' ratings on the scale rule of :mod:`advocacy.text.scale_sentiment`). Texts the
-        model does not read, and texts the workspace holds with a label (the calibration
-        learnt from those), are left out and counted (:mod:`advocacy.text.evaluation`), as
-        are rows without a usable label (:mod:`advocacy.text.evaluation_labels`). Texts that
-        trained the shipped model (:mod:`advocacy.text.training_texts`) are scored apart.
-        Nothing is written to the workspace.
+        rows' ratings on the scale rule of :mod:`advocacy.text.scale_sentiment`). Each row not
+        scored is counted under one reason (:mod:`advocacy.text.evaluation`): no usable label
+        (:mod:`advocacy.text.evaluation_labels`), not read by the model, word for word a
+        text the shipped model learnt from (:mod:`advocacy.text.training_texts`; read texts
+        only, scored apart), or held by the workspace with a label (the calibration learnt
+        from those). Nothing is written to the workspace.
 
         Parameters
         ----------
@@ -216,9 +216,9 @@ class TextNamespace:
         Returns
         -------
         Evaluation
-            Accuracy with its Wilson interval, macro-F1 and each class's precision and recall
-            with bootstrap intervals (:mod:`advocacy.text.evaluation_intervals`), the
-            confusion matrix, the majority-class baseline, and what was left out and why.
+            Accuracy and each class's precision and recall with Wilson intervals, macro-F1
+            with a stratified bootstrap interval (:mod:`advocacy.text.evaluation_intervals`),
+            the confusion matrix, the majority-class baseline, and what was left out and why.
 
         Raises
         ------

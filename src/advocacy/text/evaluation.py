@@ -12,13 +12,14 @@ and the scale are chosen and what is left out.
 Each text is read exactly as ``text analyze`` would read it now (the same model, the calibration
 the next analysis uses, the same pieces), and the readings are scored against the labels:
 accuracy (with its Wilson interval), macro-F1 and macro recall over the classes the labels hold,
-each class's precision, recall and count (macro-F1, precision and recall with bootstrap
-intervals over the texts: :mod:`advocacy.text.evaluation_intervals`), the confusion matrix, and
-the majority-class baseline on the same rows. What is not scored is counted and said: rows
-without a label or text, texts the model does not read (a language it does not support, a non-
-answer), and texts the calibration learnt from: a text that the workspace holds with a label
-(taught, or implied by its score) is read partly from its own label, which flatters the reading,
-so it is left out and counted.
+each class's precision, recall and count (precision and recall with Wilson intervals, macro-F1
+with a stratified bootstrap interval: :mod:`advocacy.text.evaluation_intervals`; a class under
+30 texts marked "few"), the confusion matrix, and the majority-class baseline on the same rows.
+What is not scored is counted and said, each row under one reason: rows without a label or
+text, texts the model does not read (a language it does not support, a non-answer), texts of a
+public set the shipped model learnt from (scored apart), and texts the calibration learnt
+from: a text that the workspace holds with a label (taught, or implied by its score) is read
+partly from its own label, which flatters the reading, so it is left out and counted.
 """
 
 from __future__ import annotations
@@ -34,10 +35,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from advocacy.errors import UsageError
-from advocacy.text.evaluation_intervals import ScoreIntervals, score_intervals
+from advocacy.text.evaluation_intervals import (
+    FEW,
+    PROPORTION_METHOD,
+    ScoreIntervals,
+    score_intervals,
+)
 from advocacy.text.evaluation_labels import LEFT_OUT_REASONS, file_labels
 from advocacy.text.sentiment import SENTIMENTS
-from advocacy.text.training_texts import trained_on
+from advocacy.text.training_texts import trained_on, visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +65,8 @@ EVALUATION_MODELS = ("workspace", "generic")
 #: Why a read row of the file is not scored (besides :data:`LEFT_OUT_REASONS`).
 LEARNT_FROM = "labelled in the workspace"
 TRAINED = "trained the shipped model"
+#: The longest example of those texts a note quotes.
+EXAMPLE_LENGTH = 60
 #: How people read the training sets' names (:func:`advocacy.text.training_texts.trained_on`).
 TRAINING_SETS = {
     "tweeteval-sentiment": "TweetEval sentiment",
@@ -79,12 +87,16 @@ class TrainedTexts:
     by_set
         How many, per training set (:data:`TRAINING_SETS`).
     n, accuracy
-        How many of them were read, and the share read right (NaN when none was).
+        How many of them were read (all: only read texts are looked up), and the share read
+        right (NaN when there is none).
+    example
+        The first of them, cut at :data:`EXAMPLE_LENGTH` characters ("" when there is none).
     """
 
     by_set: dict[str, int]
     n: int
     accuracy: float
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,25 +177,33 @@ class Evaluation:
     confidence: float
 
     def notes(self) -> list[str]:
-        """What a reader of the scores must know: how the file was read, texts left out
-        because the calibration learnt from them, a reading no better than the majority class,
-        nothing scored."""
+        """What a reader of the scores must know: how the file was read, texts of a set the
+        shipped model learnt from, classes of few texts, texts left out because the calibration
+        learnt from them, a reading no better than the majority class, nothing scored."""
         found = list(self.file_notes)
         if self.trained.by_set:
-            sets = ", ".join(
-                f"{TRAINING_SETS.get(name, name)} {count:,}"
-                for name, count in self.trained.by_set.items()
+            counts = list(self.trained.by_set.items())
+            sets = " and ".join(
+                TRAINING_SETS.get(name, name) + (f" ({count:,})" if len(counts) > 1 else "")
+                for name, count in counts
             )
-            apart = (
-                f"; apart, its accuracy on them is {self.trained.accuracy:.3f} (of "
-                f"{self.trained.n:,} read), which says nothing of texts it did not learn from"
-                if self.trained.n
-                else ""
+            texts = (
+                "1 text is word for word a text"
+                if self.trained.n == 1
+                else f"{self.trained.n:,} texts are word for word texts"
             )
             found.append(
-                f"{sum(self.trained.by_set.values()):,} of the file's texts trained the shipped "
-                f"model ({sets}): its reading of them flatters it, so they are scored apart"
-                f"{apart}; the scores are over the other {self.n:,} read"
+                f"{texts} of {sets}, which the shipped model learnt from "
+                f"(e.g. “{self.trained.example}”): its reading of them flatters it, so they are "
+                f"scored apart (accuracy {self.trained.accuracy:.3f} on them); the scores are "
+                f"over the other {self.n:,} read"
+            )
+        few = [score for score in self.classes if 0 < score.n < FEW]
+        if few and self.n:
+            named = ", ".join(f"{score.sentiment} ({score.n:,})" for score in few)
+            found.append(
+                f"few labelled texts of {named}, under {FEW} each: the precision and recall "
+                "of so few have wide intervals and say little"
             )
         learnt = self.left_out.get(LEARNT_FROM, 0)
         if learnt:
@@ -218,8 +238,8 @@ class Evaluation:
             "macro-F1": _rounded(self.macro_f1),
             "macro-F1 interval": _pair(self.intervals.macro_f1),
             "interval method": {
-                "accuracy": "Wilson score interval",
-                "macro-F1, precision, recall": self.intervals.method(),
+                "accuracy, precision, recall": PROPORTION_METHOD,
+                "macro-F1": self.intervals.method(),
             },
             "macro recall": _rounded(self.macro_recall),
             "majority class": self.majority,
@@ -229,6 +249,7 @@ class Evaluation:
                 {
                     "sentiment": score.sentiment,
                     "n": score.n,
+                    "few": 0 < score.n < FEW,
                     "read": score.read,
                     "precision": _rounded(score.precision),
                     "precision interval": _pair(self.intervals.precision[score.sentiment]),
@@ -245,6 +266,7 @@ class Evaluation:
                 "by set": dict(self.trained.by_set),
                 "read": self.trained.n,
                 "accuracy": _rounded(self.trained.accuracy),
+                "example": self.trained.example,
             },
             "notes": self.notes(),
         }
@@ -419,29 +441,10 @@ def evaluate_file(
         )
         calibrated, status = chosen.calibrated, chosen.status
     left_out = Counter(found.left_out)
-    sets = trained_on(found.texts)
-    trained = np.array([name is not None for name in sets], dtype=bool)
-    left_out[TRAINED] += int(trained.sum())
-    keep = ~trained
-    if calibrated is not None:
-        learnt = _labelled_texts(db)
-        labelled = np.array([_spaced(value) in learnt for value in found.texts], dtype=bool)
-        left_out[LEARNT_FROM] += int((labelled & keep).sum())
-        keep &= ~labelled
-    texts = [value for value, kept in zip(found.texts, keep, strict=True) if kept]
-    gold = [label for label, kept in zip(found.labels, keep, strict=True) if kept]
-    read = _read(texts, calibrated, text_model, max(1, workers))
-    # The texts that trained the model are read as the others, and scored apart.
-    trained_scores = _trained_scores(
-        [label for label, flagged in zip(found.labels, trained, strict=True) if flagged],
-        _read(
-            [value for value, flagged in zip(found.texts, trained, strict=True) if flagged],
-            calibrated,
-            text_model,
-            max(1, workers),
-        ),
-        Counter(name for name in sets if name is not None),
-    )
+    # Every text is read once; each one not scored is counted under one reason: not read (no
+    # content, a language not supported), else word for word a text the shipped model learnt
+    # from (scored apart), else labelled in the workspace.
+    read = _read(found.texts, calibrated, text_model, max(1, workers))
     # A read text has no reason (None, or NaN once pandas stores the column as strings).
     reasons = [None if _missing(reason) else str(reason) for reason in read["sentiment_reason"]]
     not_supported = Counter(
@@ -453,9 +456,31 @@ def evaluate_file(
         count = sum(1 for given in reasons if given == reason)
         if count:
             left_out[reason] += count
+    read_at = [i for i, reason in enumerate(reasons) if reason is None]
+    sets: list[str | None] = [None] * len(reasons)
+    for i, name in zip(read_at, trained_on([found.texts[i] for i in read_at]), strict=True):
+        sets[i] = name
+    flagged = [i for i, name in enumerate(sets) if name is not None]
+    for i in flagged:
+        reasons[i] = TRAINED
+    left_out[TRAINED] += len(flagged)
+    if calibrated is not None:
+        learnt = _labelled_texts(db)
+        for i, value in enumerate(found.texts):
+            if reasons[i] is None and _spaced(value) in learnt:
+                reasons[i] = LEARNT_FROM
+                left_out[LEARNT_FROM] += 1
+    readings_all = [str(value) for value in read["sentiment"]]
+    trained_scores = _trained_scores(
+        [found.labels[i] for i in flagged],
+        [readings_all[i] for i in flagged],
+        Counter(name for name in sets if name is not None),
+        found.texts[flagged[0]] if flagged else "",
+    )
+    gold = found.labels
     scored = [i for i, reason in enumerate(reasons) if reason is None]
     labels_scored = [gold[i] for i in scored]
-    readings = [str(read["sentiment"].iloc[i]) for i in scored]
+    readings = [readings_all[i] for i in scored]
     accuracy, macro_f1, macro_recall, classes, confusion = evaluate_readings(
         labels_scored, readings
     )
@@ -490,15 +515,21 @@ def evaluate_file(
     )
 
 
-def _trained_scores(labels: list[str], read: pd.DataFrame, by_set: Counter[str]) -> TrainedTexts:
-    """The accuracy of the reading on the texts that trained the shipped model (those it
-    reads), and how many came from each set."""
-    scored = [i for i, reason in enumerate(read["sentiment_reason"]) if _missing(reason)]
-    right = sum(str(read["sentiment"].iloc[i]) == labels[i] for i in scored)
+def _trained_scores(
+    labels: list[str], readings: list[str], by_set: Counter[str], example: str
+) -> TrainedTexts:
+    """The accuracy of the reading on the read texts that trained the shipped model, how many
+    came from each set, and the first of them (its blanks collapsed, invisible characters
+    dropped, cut at :data:`EXAMPLE_LENGTH` characters)."""
+    right = sum(reading == label for label, reading in zip(labels, readings, strict=True))
+    shown = _spaced(visible(example))
+    if len(shown) > EXAMPLE_LENGTH:
+        shown = shown[: EXAMPLE_LENGTH - 1].rstrip() + "…"
     return TrainedTexts(
         dict(by_set.most_common()),
-        len(scored),
-        right / len(scored) if scored else float("nan"),
+        len(labels),
+        right / len(labels) if labels else float("nan"),
+        shown,
     )
 
 

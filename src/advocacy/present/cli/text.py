@@ -10,12 +10,12 @@ import json
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from advocacy import display
-from advocacy.present.cli.app import app, error_console, open_workspace, say
+from advocacy.present.cli.app import _CREATE, app, error_console, open_workspace, say
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -29,6 +29,9 @@ from advocacy.present.cli.options import (
 from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 from advocacy.present.cli.progress import stage_progress
 from advocacy.settings import current_settings
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
 
 text_app = typer.Typer(
     help="Analyse texts (sentiment, emotion, effort, language); discover, curate and measure "
@@ -245,17 +248,18 @@ def evaluate_command(
 
     The file is read as import reads it but neither imported nor taught, and nothing is
     written to the workspace. Prints the labels the file gave per class, accuracy (with its
-    Wilson interval), macro-F1, each class's precision, recall and count (macro-F1, precision
-    and recall with 95% percentile bootstrap intervals: 1,000 draws of the scored texts, seed
-    0), the confusion matrix and the majority-class baseline. Rows without a usable label (a
-    value none of negative/neutral/positive, a rating off the scale, an unreadable record),
-    texts not read (language not supported, no content) and texts the workspace holds with a
-    label (taught, or by their score: the calibration learnt from them, which flatters its
-    reading) are left out and counted; the notes say which column and scale gave the labels.
-    Texts that trained the shipped model (public sets such as TweetEval's or the Women's
-    clothing reviews, found by a hash of each) are scored apart, with their own accuracy.
+    Wilson interval), macro-F1 (with a 95% percentile bootstrap interval: 1,000 draws of the
+    scored texts, each class drawn within itself, seed 0), each class's precision, recall
+    (with Wilson intervals) and count (a class under 30 texts marked "few"), the confusion
+    matrix and the majority-class baseline. Each row not scored is counted under one reason:
+    no usable label (a value none of negative/neutral/positive, a rating off the scale, an
+    unreadable record), not read (language not supported, no content), word for word a text
+    of a public set the shipped model learnt from (such as TweetEval's or the Women's clothing
+    reviews, found by a hash of each: scored apart, with their own accuracy), or held by the
+    workspace with a label (taught, or by their score: the calibration learnt from them,
+    which flatters its reading); the notes say which column and scale gave the labels.
     """
-    with open_workspace(db) as ws:
+    with _open_to_read(db) as ws:
         result = ws.text.evaluate(
             file,
             kind=kind,
@@ -281,7 +285,7 @@ def evaluate_command(
         [
             {
                 "sentiment": score["sentiment"],
-                "labels": score["n"],
+                "labels": f"{score['n']:,} (few)" if score["few"] else score["n"],
                 "read as it": score["read"],
                 "precision": _with_interval(score["precision"], score["precision interval"]),
                 "recall": _with_interval(score["recall"], score["recall interval"]),
@@ -300,6 +304,15 @@ def evaluate_command(
         output,
         title="Confusion: labels (rows) as read (columns)",
     )
+
+
+def _open_to_read(db: str | None) -> Workspace:
+    """The workspace ``--db`` names, opened to read only where the database allows it: a
+    DuckDB file takes one writing process or any number of reading ones, so evaluations run
+    side by side on one file (:func:`advocacy.open`'s ``read_only``)."""
+    import advocacy
+
+    return advocacy.open(db, create=_CREATE.get(), read_only=True)
 
 
 def _measure(value: float | None) -> str:
@@ -347,9 +360,9 @@ def _evaluation_fields(summary: dict[str, Any]) -> dict[str, Any]:
         else f"{majority}: accuracy {_measure(summary['majority-class accuracy'])}, "
         f"macro-F1 {_measure(summary['majority-class macro-F1'])}",
         "left out": left_out or "none",
-        "intervals": f"{summary['confidence']:.0%}; accuracy: "
-        f"{summary['interval method']['accuracy']}; macro-F1, precision, recall: "
-        f"{summary['interval method']['macro-F1, precision, recall']}",
+        "intervals": f"{summary['confidence']:.0%}; accuracy, precision, recall: "
+        f"{summary['interval method']['accuracy, precision, recall']}; macro-F1: "
+        f"{summary['interval method']['macro-F1']}",
     }
 
 
@@ -380,7 +393,7 @@ def _evaluation_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
          "value": summary["majority-class macro-F1"]}
     )  # fmt: skip
     for score in summary["classes"]:
-        for measure in ("n", "read", "precision", "recall", "f1"):
+        for measure in ("n", "few", "read", "precision", "recall", "f1"):
             rows.append(
                 {"measure": measure, "sentiment": score["sentiment"], "value": score[measure]}
             )
