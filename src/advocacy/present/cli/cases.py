@@ -236,7 +236,8 @@ def cases_open(
             if not (show and sys.stdin.isatty() and console.is_terminal):
                 return False
             bar.close()  # the bar's redraws would wipe the question
-            console.print(refusal.message, markup=False, highlight=False, soft_wrap=True)
+            asked = refusal.message.removesuffix("; nothing was opened")  # not yet: we ask
+            console.print(asked, markup=False, highlight=False, soft_wrap=True)
             if refusal.fix:
                 console.print(f"(to avoid the question: {refusal.fix})", markup=False,
                               highlight=False, soft_wrap=True)  # fmt: skip
