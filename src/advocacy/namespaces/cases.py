@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from advocacy.loop.cases.backfill import BulkCases
     from advocacy.loop.cases.coaching import CoachingSummary
     from advocacy.loop.cases.employee_feedback import EmployeeFeedback
-    from advocacy.loop.cases.import_lines import cases_sentences
+    from advocacy.loop.cases.import_lines import CASES_AT_ONCE, cases_sentences
     from advocacy.loop.cases.owners import Owner
     from advocacy.loop.cases.rule_format import dump_rules
     from advocacy.loop.cases.rule_volumes import RuleVolume
@@ -60,6 +60,7 @@ _LAZY = {
     "CoachingSummary": "advocacy.loop.cases.coaching",
     "EmployeeFeedback": "advocacy.loop.cases.employee_feedback",
     "cases_sentences": "advocacy.loop.cases.import_lines",
+    "CASES_AT_ONCE": "advocacy.loop.cases.import_lines",
     "dump_rules": "advocacy.loop.cases.rule_format",
     "LoopResults": "advocacy.loop.cases.recovery",
     "Owner": "advocacy.loop.cases.owners",
@@ -704,6 +705,7 @@ class CasesNamespace:
 __all__ = [
     "ACTIONS",
     "ALLOWED_FROM",
+    "CASES_AT_ONCE",
     "SORTABLE",
     "STATUSES",
     "BulkCases",

@@ -19,7 +19,7 @@ import typer
 
 from advocacy import display
 from advocacy.errors import UsageError
-from advocacy.loop.cases.import_lines import CASES_AT_ONCE
+from advocacy.namespaces.cases import CASES_AT_ONCE
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import Column, emit_object, emit_rows, field
