@@ -382,3 +382,21 @@ def test_the_check_says_what_would_open_and_a_long_window_loses_no_upload(tmp_pa
         assert "On import, the enabled case rules run over" not in said
     with advocacy.open(url) as ws:
         assert sorted(case.evidence_id for case in ws.cases.list()) == ["V1", "V2"]
+
+
+def test_the_api_takes_a_window_longer_than_the_calendar_as_no_window(
+    db_url: str, tmp_path: Path
+) -> None:
+    tokens = _prepare(db_url, tmp_path)
+    old = f"{(datetime.now(UTC) - timedelta(days=5000)):%Y-%m-%d}"
+    body = f"response_id,submitted_at,nps\nA1,{old},1\nA2,{old},2\n".encode()
+    with TestClient(create_app(db_url), base_url="https://testserver") as client:
+        for days in ("800000", str(10**30)):
+            form = {"kind": "responses", "case_window_days": days, "dry_run": "true"}
+            answer = _post(client, tokens["analyst"], form, "a.csv", body)
+            assert answer.status_code == 200, answer.text[:300]
+            cases = answer.json()["cases"]
+            assert (cases["opened"], cases["too_old"], cases["window_days"]) == (2, 0, None)
+        refused = _post(client, tokens["analyst"], {"kind": "responses",
+                        "case_window_days": "-1"}, "a.csv", body)  # fmt: skip
+        assert refused.status_code == 400 and "case_window_days" in refused.text
