@@ -70,9 +70,13 @@ def main() -> None:
         assert len(raw_broken.broken) == cut, len(raw_broken.broken)  # type: ignore[attr-defined]
         assert raw_clean.rows.num_rows == args.rows  # type: ignore[attr-defined]
         with advocacy.open(str(work / "clean.duckdb")) as ws:
-            import_clean, result_clean = _timed(lambda: ws.import_file(clean, kind="responses"))
+            import_clean, result_clean = _timed(
+                lambda: ws.import_file(clean, kind="responses", cases=False)
+            )
         with advocacy.open(str(work / "broken.duckdb")) as ws:
-            import_broken, result = _timed(lambda: ws.import_file(broken, kind="responses"))
+            import_broken, result = _timed(
+                lambda: ws.import_file(broken, kind="responses", cases=False)
+            )
         assert result.rows_quarantined == cut, result.summary()  # type: ignore[attr-defined]
         assert result.rows_loaded == args.rows - cut  # type: ignore[attr-defined]
         assert result_clean.rows_loaded == args.rows  # type: ignore[attr-defined]

@@ -83,7 +83,7 @@ def generate(path: Path, rows: int, seed: int = 1, bad_share: float = 0.0) -> in
 def _timed_import(path: Path, workspace: Path) -> tuple[float, Any]:
     began = time.perf_counter()
     with advocacy.open(str(workspace)) as ws:
-        result = ws.import_file(path, kind="responses")
+        result = ws.import_file(path, kind="responses", cases=False)
     return time.perf_counter() - began, result
 
 

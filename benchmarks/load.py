@@ -100,7 +100,7 @@ def build_workspace(url: str, *, customers: int, seed: int = 7) -> dict[str, Any
     with tempfile.TemporaryDirectory() as folder, advocacy.open(url) as ws:
         paths = write_tables(data, Path(folder))
         for kind in IMPORT_ORDER:
-            ws.import_file(paths[kind], kind=kind, source="generic")
+            ws.import_file(paths[kind], kind=kind, source="generic", cases=False)
         ws.text.analyze()
         ws.text.discover_themes()
         add_demo_plans(ws)

@@ -410,8 +410,10 @@ def import_file(
         What the result and the import ledger call the file (default: its path); the server
         passes the name of an uploaded file, which it keeps under a temporary path.
     then
-        Called with the result inside the import's transaction once the rows are written
-        (never on a dry run): what must commit with them or not at all, such as an audit entry.
+        Called with the result inside the import's transaction once the rows are written:
+        what must commit with them or not at all, such as an audit entry. On a dry run
+        (``result.dry_run``) it is called too, and everything is then rolled back: it may say
+        what the import would do (the cases it would open) but its writes never last.
 
     Returns
     -------
@@ -491,10 +493,10 @@ def import_file(
                 name=name,
                 contacts=adapted.contacts,
             )
-            if dry_run:
-                raise _DryRun
             if then is not None:
                 then(result)
+            if dry_run:
+                raise _DryRun
     except _DryRun:
         pass
     return result

@@ -241,10 +241,13 @@ class Workspace:
             says what they did (:meth:`CasesNamespace.open_for_import`). On by default, as on
             every way in (``advocacy import``, with or without ``--server``, the web upload,
             ``POST /api/v1/imports``); ``False`` opens none (``advocacy import --no-cases``).
-            A dry run never opens a case.
+            A dry run opens none and says what would open. More than 500 cases never open at
+            once (on every way in): the result counts them in ``withheld``, with the
+            ``advocacy cases open --since ... --yes`` that opens them.
         case_window_days
             With ``cases``: records dated more than this many days before now open no case and
-            are counted (history loaded in bulk); None checks them all.
+            are counted (history loaded in bulk); None, or a window reaching before the first
+            representable date, checks them all.
 
         Returns
         -------
@@ -268,10 +271,13 @@ class Workspace:
         def then(result: ImportResult) -> None:
             if cases:
                 opened = self.cases.open_for_import(
-                    result.kind, result.import_id, window_days=case_window_days
+                    result.kind,
+                    result.import_id,
+                    window_days=case_window_days,
+                    dry_run=result.dry_run,
                 )
                 result.cases = None if opened is None else opened.to_dict()
-            if actor is not None:
+            if actor is not None and not result.dry_run:
                 audit(result)
 
         def audit(result: ImportResult) -> None:

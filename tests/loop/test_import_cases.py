@@ -68,7 +68,7 @@ def test_import_opens_cases_on_recent_evidence_and_counts_the_history(tmp_path: 
     assert done.returncode == 0, done.stderr
     assert "cases: 2 opened (detractor 2) by the case rules over 3 records" in done.stdout
     assert f"1 dated before {_day(IMPORT_WINDOW_DAYS)} " in done.stdout  # then the time, UTC
-    assert re.search(r"dated before \d{4}-\d\d-\d\d \d\d:\d\d UTC opened none", done.stdout)
+    assert re.search(r"dated before \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\) opened none", done.stdout)
     assert "(1 undated, checked as arriving now)" in done.stdout
     assert "advocacy cases open --since DATE" in done.stdout
     with advocacy.open(db) as ws:
@@ -109,13 +109,24 @@ def test_the_window_and_the_choice_to_open_no_cases(tmp_path: Path) -> None:
     assert skipped.returncode == 0 and "cases:" not in skipped.stdout
     with advocacy.open(none) as ws:
         assert ws.cases.count() == 0
-    # A dry run writes nothing, so it runs no rule and claims no case.
+    # A dry run says what would open, and writes nothing (again: evidence with a case opens none).
     dry = advocacy_cli("import", "answers.csv", "--kind", "responses", "--dry-run", "--format",
                        "json", "--db", wide, cwd=tmp_path)  # fmt: skip
     assert dry.returncode == 0, dry.stderr
-    assert "cases" not in json.loads(dry.stdout)
+    assert (json.loads(dry.stdout)["cases"]["opened"], json.loads(dry.stdout)["dry_run"]) == (
+        0, True,
+    )  # fmt: skip
+    fresh = str(tmp_path / "fresh.duckdb")
+    check = advocacy_cli("import", "answers.csv", "--kind", "responses", "--dry-run",
+                         "--db", fresh, cwd=tmp_path)  # fmt: skip
+    assert check.returncode == 0, check.stderr
+    assert "cases: 2 would open (detractor 2) by the case rules over 3 records" in " ".join(
+        check.stdout.split()
+    )
     with advocacy.open(wide) as ws:
         assert ws.cases.count() == 3
+    with advocacy.open(fresh) as ws:
+        assert ws.cases.count() == 0 and ws.db.fetchall("SELECT * FROM responses") == []
 
 
 def test_a_failing_import_leaves_neither_rows_nor_cases(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_answers_without_a_customer_link_to_no_one(answers_site: tuple[TestClien
     assert ">2026-11-03 00:00<" in page and "2026-11-03T00:00" not in page
 
 
-def test_a_giant_comment_is_cut_with_its_length_and_whole_on_its_customers_page(
+def test_a_giant_comment_is_cut_with_its_length_and_whole_through_the_api(
     answers_site: tuple[TestClient, str],
 ) -> None:
     page = _get(answers_site, "/answers")
@@ -68,8 +68,11 @@ def test_a_giant_comment_is_cut_with_its_length_and_whole_on_its_customers_page(
     kept = cut.removesuffix("…")
     assert GIANT.startswith(kept) and GIANT[len(kept)] == " "  # ends at a word
     assert TEXT_CELL_CHARACTERS // 2 < len(cut) <= TEXT_CELL_CHARACTERS
-    whole = html.unescape(_get(answers_site, f"/customers/{NAMED}"))
-    assert GIANT.strip() in whole
+    # The customer's page cuts it at 20,000 characters and says where to read it whole.
+    customer = html.unescape(_get(answers_site, f"/customers/{NAMED}"))
+    assert GIANT.strip() not in customer and cut_text(GIANT, 20_000)[0] in customer
+    assert f"Read it whole: <code>GET /api/v1/customers/{NAMED}</code>" in customer
+    assert GIANT.strip() in html.unescape(_get(answers_site, f"/api/v1/customers/{NAMED}"))
 
 
 def test_a_cut_ends_at_a_word_and_a_short_text_is_left_alone() -> None:

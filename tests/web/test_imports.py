@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import add_user, create_token
 from advocacy.ingest.limits import InputLimits
+from advocacy.loop.cases.rule_store import replace_rules
 from advocacy.present.web import create_app
 from advocacy.present.web.uploads import ImportRequest, UploadStore
 from support.cli import advocacy_cli
@@ -73,6 +74,11 @@ def test_upload_answers_what_the_cli_prints_and_is_audited(db_url: str, tmp_path
         assert list(answer) == list(cli)  # the same keys, in the same order
         assert answer["file"] == "survey.csv" and cli["file"] == str(local)
         same = {key: value for key, value in answer.items() if key not in ("import_id", "file")}
+        for summary in (same, cli):  # the case window ends at each one's own clock
+            summary["cases"] = {
+                key: value for key, value in summary["cases"].items()
+                if key not in ("since", "since_local")
+            }  # fmt: skip
         assert same == {k: v for k, v in cli.items() if k not in ("import_id", "file")}
         assert (answer["rows_read"], answer["rows_loaded"], answer["dry_run"]) == (3, 2, True)
 
@@ -313,3 +319,84 @@ def test_an_upload_taken_by_another_worker_keeps_its_case_choices(tmp_path: Path
     taken = other.take(kept.token, "ana")
     assert taken.request == wanted
     other.discard(taken)
+
+
+def test_the_check_says_what_would_open_and_a_long_window_loses_no_upload(tmp_path: Path) -> None:
+    """The check counts the cases the import would open, per rule, writing nothing (or says no
+    enabled rule reads the rows); a window longer than the calendar is no window, not a 500 that
+    loses the upload; a window typed in superscript digits is refused, not a 500."""
+    url = str(tmp_path / "w.duckdb")
+    with advocacy.open(url) as ws:
+        add_user(ws.db, "ana", role="analyst", password="correct horse battery staple")
+    today = datetime.now(UTC)
+    answers = (
+        "response_id,submitted_at,nps,comment\n"
+        f"W1,{(today - timedelta(days=2)):%Y-%m-%d},2,Nobody called back\n"
+        f"W2,{(today - timedelta(days=4000)):%Y-%m-%d},1,Rude\n"
+        f"W3,{(today - timedelta(days=1)):%Y-%m-%d},10,Lovely\n"
+    )
+    with TestClient(create_app(url), base_url="https://testserver") as browser:
+        login = _csrf(browser.get("/login").text)
+        browser.post(
+            "/login",
+            data={"username": "ana", "password": "correct horse battery staple",
+                  "csrf_token": login},
+            follow_redirects=False,
+        )  # fmt: skip
+        csrf = _csrf(browser.get("/import").text)
+
+        def check(body: str, **fields: str) -> tuple[int, str, str | None]:
+            page = browser.post(
+                "/import",
+                data={"kind": "responses", "csrf_token": csrf, **fields},
+                files={"file": ("a.csv", body.encode(), "text/csv")},
+            )
+            token = re.search(r'action="/import/([^"]+)"', page.text)
+            return page.status_code, _page_text(page.text), token.group(1) if token else None
+
+        status, said, token = check(answers)
+        assert status == 200 and token
+        assert "cases: 1 would open (detractor 1) by the case rules over 2 records" in said
+        assert "1 dated before" in said and "would open none" in said
+        with advocacy.open(url) as ws:
+            assert ws.cases.count() == 0 and ws.db.fetchall("SELECT * FROM responses") == []
+
+        status, said, token = check(answers.replace("W", "V"), case_window_days="800000")
+        assert status == 200 and token, said[:500]
+        assert "cases: 2 would open (detractor 2) by the case rules over 3 records" in said
+        done = browser.post(f"/import/{token}", data={"csrf_token": csrf})
+        assert done.status_code == 200, done.text[:500]
+        assert "cases: 2 opened (detractor 2) by the case rules over 3 records" in _page_text(
+            done.text
+        )
+
+        status, said, token = check(answers, case_window_days="³")
+        assert status == 400 and token is None
+        assert "the case window must be a whole number of days" in said
+
+        with advocacy.open(url) as ws:
+            replace_rules(ws.db, [], actor="ana")
+        status, said, token = check(answers.replace("W", "U"))
+        assert status == 200 and token
+        assert "no enabled case rule reads these records" in said
+        assert "On import, the enabled case rules run over" not in said
+    with advocacy.open(url) as ws:
+        assert sorted(case.evidence_id for case in ws.cases.list()) == ["V1", "V2"]
+
+
+def test_the_api_takes_a_window_longer_than_the_calendar_as_no_window(
+    db_url: str, tmp_path: Path
+) -> None:
+    tokens = _prepare(db_url, tmp_path)
+    old = f"{(datetime.now(UTC) - timedelta(days=5000)):%Y-%m-%d}"
+    body = f"response_id,submitted_at,nps\nA1,{old},1\nA2,{old},2\n".encode()
+    with TestClient(create_app(db_url), base_url="https://testserver") as client:
+        for days in ("800000", str(10**30)):
+            form = {"kind": "responses", "case_window_days": days, "dry_run": "true"}
+            answer = _post(client, tokens["analyst"], form, "a.csv", body)
+            assert answer.status_code == 200, answer.text[:300]
+            cases = answer.json()["cases"]
+            assert (cases["opened"], cases["too_old"], cases["window_days"]) == (2, 0, None)
+        refused = _post(client, tokens["analyst"], {"kind": "responses",
+                        "case_window_days": "-1"}, "a.csv", body)  # fmt: skip
+        assert refused.status_code == 400 and "case_window_days" in refused.text

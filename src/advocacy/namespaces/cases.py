@@ -27,11 +27,12 @@ from advocacy.lazy_names import lazy_names as _lazy_names
 if TYPE_CHECKING:
     from advocacy.access.masking import TextRedactor
     from advocacy.access.roles import Principal
+    from advocacy.errors import UsageError
     from advocacy.loop.cases import Case, CaseDetail, LoopResults, Rule, SweepResult
     from advocacy.loop.cases.backfill import BulkCases
     from advocacy.loop.cases.coaching import CoachingSummary
     from advocacy.loop.cases.employee_feedback import EmployeeFeedback
-    from advocacy.loop.cases.import_lines import cases_sentences
+    from advocacy.loop.cases.import_lines import CASES_AT_ONCE, cases_sentences
     from advocacy.loop.cases.owners import Owner
     from advocacy.loop.cases.rule_format import dump_rules
     from advocacy.loop.cases.rule_volumes import RuleVolume
@@ -59,6 +60,7 @@ _LAZY = {
     "CoachingSummary": "advocacy.loop.cases.coaching",
     "EmployeeFeedback": "advocacy.loop.cases.employee_feedback",
     "cases_sentences": "advocacy.loop.cases.import_lines",
+    "CASES_AT_ONCE": "advocacy.loop.cases.import_lines",
     "dump_rules": "advocacy.loop.cases.rule_format",
     "LoopResults": "advocacy.loop.cases.recovery",
     "Owner": "advocacy.loop.cases.owners",
@@ -497,6 +499,7 @@ class CasesNamespace:
         *,
         window_days: int | None = 30,
         actor: str = "rules",
+        dry_run: bool = False,
     ) -> BulkCases | None:
         """Run the enabled case rules over the records of ``kind`` one import wrote.
 
@@ -513,21 +516,26 @@ class CasesNamespace:
         import_id
             The import.
         window_days
-            How many days back evidence may open a case (None: all of it, as the API does).
+            How many days back evidence may open a case (None, or more days than the calendar
+            holds: all of it, as the API does).
         actor
             Who opens the cases, for the timeline and the audit log.
+        dry_run
+            Say what would open (an import's check); write nothing.
 
         Returns
         -------
         BulkCases or None
             The cases opened, the records checked and those too old to open one (None: not a
-            kind of evidence the rules read).
+            kind of evidence the rules read). More than 500 cases
+            (:data:`~advocacy.loop.cases.import_lines.CASES_AT_ONCE`) do not open: ``withheld``
+            counts them and ``withheld_since`` says from which day :meth:`open` opens them.
         """
         from advocacy.loop.cases.backfill import open_cases_for_import
 
         return open_cases_for_import(
             self._db, kind, import_id, settings=self._settings, window_days=window_days,
-            actor=actor,
+            actor=actor, dry_run=dry_run,
         )  # fmt: skip
 
     def open(
@@ -540,6 +548,7 @@ class CasesNamespace:
         dry_run: bool = False,
         at_most: int | None = None,
         progress: Callable[[str, int, int], None] | None = None,
+        confirm: Callable[[UsageError], bool] | None = None,
     ) -> dict[str, BulkCases]:
         """Run the enabled case rules over stored evidence dated from ``since`` (a backfill).
 
@@ -561,6 +570,9 @@ class CasesNamespace:
             bound; ``advocacy cases open`` asks before opening more than 500).
         progress
             Called with (kind, kinds done, kinds) as the rules run.
+        confirm
+            Asked, with the refusal naming the counts, when more than ``at_most`` would open:
+            True opens the cases already chosen (the rules do not run again).
 
         Returns
         -------
@@ -571,13 +583,14 @@ class CasesNamespace:
         Raises
         ------
         UsageError
-            When more than ``at_most`` cases would open, naming how many per kind and rule.
+            When more than ``at_most`` cases would open and ``confirm`` does not say yes,
+            naming how many per kind and rule.
         """
         from advocacy.loop.cases.backfill import open_cases_since
 
         return open_cases_since(
             self._db, since, until=until, kinds=kinds, settings=self._settings, actor=actor,
-            dry_run=dry_run, at_most=at_most, progress=progress,
+            dry_run=dry_run, at_most=at_most, progress=progress, confirm=confirm,
         )  # fmt: skip
 
     def coaching(
@@ -692,6 +705,7 @@ class CasesNamespace:
 __all__ = [
     "ACTIONS",
     "ALLOWED_FROM",
+    "CASES_AT_ONCE",
     "SORTABLE",
     "STATUSES",
     "BulkCases",

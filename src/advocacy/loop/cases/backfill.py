@@ -32,7 +32,8 @@ from zoneinfo import ZoneInfo
 
 from advocacy.access.audit import now_utc
 from advocacy.errors import UsageError
-from advocacy.loop.cases.opening import choose_hits, open_cases, open_cases_for
+from advocacy.loop.cases.import_lines import CASES_AT_ONCE
+from advocacy.loop.cases.opening import choose_hits, open_cases
 from advocacy.loop.cases.rule_format import default_rules
 from advocacy.loop.cases.rule_store import list_rules
 from advocacy.loop.cases.rules import TRIGGER_KINDS, Rule
@@ -77,6 +78,14 @@ class BulkCases:
         rule of the same id (older shipped thresholds, or the user's own).
     dry_run
         Whether ``cases`` only would open (nothing was written).
+    timezone
+        The workspace's time zone, in which the lines for people state ``since``.
+    withheld
+        Per rule, the cases an import would have opened but did not, because they were more
+        than :data:`CASES_AT_ONCE` (empty: none withheld).
+    withheld_since
+        The first day (``YYYY-MM-DD`` in ``timezone``) of the evidence of ``withheld``: the
+        ``--since`` of the backfill that opens them.
     """
 
     cases: tuple[Case, ...]
@@ -91,6 +100,9 @@ class BulkCases:
     undated_checked: bool = True
     differ: tuple[str, ...] = field(default=())
     dry_run: bool = False
+    timezone: str = "UTC"
+    withheld: dict[str, int] = field(default_factory=dict)
+    withheld_since: str | None = None
 
     def by_rule(self) -> dict[str, int]:
         """Cases opened per rule id, in the order the rules opened them."""
@@ -114,7 +126,31 @@ class BulkCases:
             "future": self.future,
             "until": None if self.until is None else self.until.isoformat(),
             "differ_from_shipped": list(self.differ),
+            "dry_run": self.dry_run,
+            "since_local": None if self.since is None else _in_zone(self.since, self.timezone),
+            "timezone": self.timezone,
+            "withheld": dict(self.withheld),
+            "withheld_since": self.withheld_since,
         }
+
+
+def _in_zone(moment: datetime, timezone: str) -> str:
+    """``moment`` as ``YYYY-MM-DD HH:MM`` in ``timezone`` (the lines for people)."""
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M}"
+
+
+def window_start(moment: datetime, window_days: int | None) -> datetime | None:
+    """The start of a case window of ``window_days`` ending at ``moment``.
+
+    None when there is no window, and when the window reaches before the first representable
+    date (a window of 800,000 days): every record is then in it, as with no window.
+    """
+    if window_days is None:
+        return None
+    try:
+        return moment - timedelta(days=window_days)
+    except OverflowError:
+        return None
 
 
 def _rules_reading(db: Database, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -144,6 +180,7 @@ def open_cases_for_import(
     window_days: int | None = IMPORT_WINDOW_DAYS,
     now: datetime | None = None,
     actor: str = "rules",
+    dry_run: bool = False,
 ) -> BulkCases | None:
     """Run the enabled case rules over the records of ``kind`` written by import ``import_id``.
 
@@ -160,17 +197,22 @@ def open_cases_for_import(
         The workspace's settings: the new cases' notifications go out with them.
     window_days
         Records dated more than this many days before ``now`` open no case and are counted in
-        ``too_old`` (None: no window, every record is checked).
+        ``too_old`` (None, or a window reaching before the first representable date: no
+        window, every record is checked).
     now
         The clock: the window ends and the cases open at ``now``.
     actor
         Who opened the cases, for the timeline and the audit log.
+    dry_run
+        Say what would open (the check of an import); write nothing.
 
     Returns
     -------
     BulkCases or None
         The cases opened, the records checked and those left out as too old (None: ``kind``
-        is not evidence a rule reads).
+        is not evidence a rule reads). When more than :data:`CASES_AT_ONCE` cases would open,
+        none opens (every way in, as ``advocacy cases open`` asks first): ``withheld`` counts
+        them per rule, and ``withheld_since`` is the day from which a backfill opens them.
     """
     if kind not in EVIDENCE_COLUMNS:
         return None
@@ -183,19 +225,28 @@ def open_cases_for_import(
         )
     moment = now_utc(now)
     key, at, _ = EVIDENCE_COLUMNS[kind]
-    since = None if window_days is None else moment - timedelta(days=window_days)
+    since = window_start(moment, window_days)
+    if since is None:
+        window_days = None  # a window reaching before any date is no window
     rows = db.fetchall(f"SELECT {key}, {at} FROM {kind} WHERE source = ?", [import_id])
     dated = [(str(row[0]), None if row[1] is None else now_utc(row[1])) for row in rows]
     recent = [(key, at) for key, at in dated if since is None or at is None or at >= since]
     ahead = moment + timedelta(days=1)
-    cases = open_cases_for(
-        db, kind, [key for key, _ in recent], settings=settings, now=moment, actor=actor
-    )
+    with db.transaction():
+        hits = choose_hits(db, kind, [key for key, _ in recent])
+        withheld = _by_rule(hits) if len(hits) > CASES_AT_ONCE else {}
+        cases = [] if withheld or not hits else open_cases(
+            db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
+        )  # fmt: skip
+    first = min((at for _, at in recent if at is not None), default=moment)
     rules, differ = _rules_reading(db, kind)
     return BulkCases(
         tuple(cases), len(recent), len(rows) - len(recent), since, window_days, rules,
         undated=sum(at is None for _, at in recent),
         future=sum(at is not None and at > ahead for _, at in recent), differ=differ,
+        dry_run=dry_run, timezone=settings.timezone, withheld=withheld,
+        withheld_since=f"{first.astimezone(ZoneInfo(settings.timezone)):%Y-%m-%d}"
+        if withheld else None,
     )  # fmt: skip
 
 
@@ -235,6 +286,7 @@ def open_cases_since(
     dry_run: bool = False,
     at_most: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    confirm: Callable[[UsageError], bool] | None = None,
 ) -> dict[str, BulkCases]:
     """Run the enabled case rules over the stored evidence dated from ``since`` (a backfill).
 
@@ -267,6 +319,10 @@ def open_cases_since(
         Refuse (write nothing) when more than this many cases would open (None: no bound).
     progress
         Called with (stage, kinds done, kinds) as the rules run over each kind.
+    confirm
+        Asked, with the refusal naming the counts, when more than ``at_most`` cases would
+        open: True opens the cases already chosen (the rules do not run again); False or None
+        refuses.
 
     Returns
     -------
@@ -277,7 +333,8 @@ def open_cases_since(
     Raises
     ------
     UsageError
-        When more than ``at_most`` cases would open (it names how many, per kind and rule).
+        When more than ``at_most`` cases would open and ``confirm`` does not say yes (it names
+        how many, per kind and rule).
     """
     moment = now_utc(now)
     start = _local(since, settings.timezone)
@@ -312,9 +369,11 @@ def open_cases_since(
             progress("case rules", len(chosen), len(chosen))
         total = sum(len(hits) for hits, _, _ in planned.values())
         if at_most is not None and total > at_most and not dry_run:
-            raise _too_many(
+            refusal = _too_many(
                 {kind: _by_rule(hits) for kind, (hits, _, _) in planned.items()}, at_most
             )
+            if confirm is None or not confirm(refusal):
+                raise refusal
         for kind, (hits, checked, undated) in planned.items():
             cases = open_cases(
                 db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
@@ -335,8 +394,10 @@ def _by_rule(hits: Sequence[tuple[Rule, Hit]]) -> dict[str, int]:
 
 
 __all__ = [
+    "CASES_AT_ONCE",
     "IMPORT_WINDOW_DAYS",
     "BulkCases",
     "open_cases_for_import",
     "open_cases_since",
+    "window_start",
 ]

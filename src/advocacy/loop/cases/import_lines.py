@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The most cases one import or backfill opens without the user's yes (``cases open --yes``);
+#: an import that would open more opens none and says how to open them.
+CASES_AT_ONCE = 500
+
 
 def cases_sentences(cases: dict[str, Any]) -> list[str]:
     """What the case rules did with an import, as lines for people.
@@ -30,23 +34,36 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
             "rules lists them; advocacy cases load-rules --shipped loads the shipped ones)"
         ]
     window = f"the {cases['window_days']}-day case window"
-    since = str(cases["since"])[:16].replace("T", " ") + " UTC"
+    since = _since(cases)
+    dry = bool(cases.get("dry_run"))
+    withheld = cases.get("withheld") or {}
     if cases["too_old"] and not cases["checked"]:
         line = (
-            f"cases: none opened, all {cases['too_old']:,} records are dated before {since} "
-            f"(older than {window}; to open cases on them: advocacy cases open --since DATE)"
+            f"cases: none {'would open' if dry else 'opened'}, all {cases['too_old']:,} records "
+            f"are dated before {since} (older than {window}; to open cases on them: advocacy "
+            "cases open --since DATE)"
+        )
+    elif withheld:
+        count = sum(withheld.values())
+        by_rule = ", ".join(f"{rule} {number:,}" for rule, number in withheld.items())
+        line = (
+            f"cases: none {'would open' if dry else 'opened'}: the case rules would open "
+            f"{count:,} ({by_rule}) over {cases['checked']:,} records, more than "
+            f"{CASES_AT_ONCE:,} at once; see them with advocacy cases open --since "
+            f"{cases['withheld_since']} --dry-run, open them with the same command and --yes"
         )
     else:
         by_rule = ", ".join(f"{rule} {count:,}" for rule, count in cases["by_rule"].items())
-        line = f"cases: {cases['opened']:,} opened" + (f" ({by_rule})" if by_rule else "")
-        line += f" by the case rules over {cases['checked']:,} records"
+        line = f"cases: {cases['opened']:,} {'would open' if dry else 'opened'}"
+        line += (f" ({by_rule})" if by_rule else "") + " by the case rules over "
+        line += f"{cases['checked']:,} records"
         if cases.get("undated"):
             line += f" ({cases['undated']:,} undated, checked as arriving now)"
-        if cases["too_old"]:
-            line += (
-                f"; {cases['too_old']:,} dated before {since} opened none (older than {window}; "
-                "to open them: advocacy cases open --since DATE)"
-            )
+    if cases["too_old"] and cases["checked"]:
+        line += (
+            f"; {cases['too_old']:,} dated before {since} {'would open' if dry else 'opened'} "
+            f"none (older than {window}; to open them: advocacy cases open --since DATE)"
+        )
     lines = [line]
     if cases.get("future"):
         lines.append(
@@ -63,4 +80,11 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
     return lines
 
 
-__all__ = ["cases_sentences"]
+def _since(cases: dict[str, Any]) -> str:
+    """The window's start in the workspace's time zone, named (UTC for older summaries)."""
+    if cases.get("since_local"):
+        return f"{cases['since_local']} ({cases.get('timezone') or 'UTC'})"
+    return str(cases["since"])[:16].replace("T", " ") + " UTC"
+
+
+__all__ = ["CASES_AT_ONCE", "cases_sentences"]

@@ -7,6 +7,7 @@ run, with a warning.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -18,6 +19,7 @@ import typer
 
 from advocacy import display
 from advocacy.errors import UsageError
+from advocacy.namespaces.cases import CASES_AT_ONCE
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import Column, emit_object, emit_rows, field
@@ -58,8 +60,6 @@ NO_RULES = (
     "No case rules: this workspace opens no cases. Load the shipped ones with advocacy cases "
     "load-rules --shipped (or a rules file of your own: advocacy cases load-rules FILE)."
 )
-#: ``cases open`` opens more cases than this at once only when the user confirms (or --yes).
-CONFIRM_ABOVE = 500
 VOLUME_COLUMNS = ("rule_id", "would_open", "has_case", "checked", "share", "kind", "enabled")
 
 
@@ -198,7 +198,7 @@ def cases_open(
         bool,
         typer.Option(
             "--yes",
-            help=f"Open the cases even when there are more than {CONFIRM_ABOVE:,} (without it, "
+            help=f"Open the cases even when there are more than {CASES_AT_ONCE:,} (without it, "
             "such a backfill asks first on a terminal and is refused elsewhere, with the count).",
         ),
     ] = False,
@@ -228,28 +228,35 @@ def cases_open(
             param_hint="--until",
         )
     show = output is OutputFormat.table
-    with open_workspace(db) as ws, stage_progress("kinds", show=show) as progress:
+    with open_workspace(db) as ws, contextlib.ExitStack() as bar:
+        progress = bar.enter_context(stage_progress("kinds", show=show))
 
-        def backfill(at_most: int | None) -> dict[str, Any]:
-            return ws.cases.open(  # type: ignore[no-any-return]
-                since=since,  # naive: a day in the workspace's time zone
-                until=None if until is None else until + timedelta(days=1),
-                kinds=kinds,
-                actor=_actor(actor),
-                dry_run=dry_run,
-                at_most=at_most,
-                progress=progress,
-            )
-
-        try:
-            found = backfill(None if yes or dry_run else CONFIRM_ABOVE)
-        except UsageError as error:
-            if error.parameter != "at_most" or not (show and sys.stdin.isatty()):
-                raise
-            console.print(error.message, markup=False, soft_wrap=True)
+        def ask(refusal: UsageError) -> bool:
+            """Asked above the bound: only a person at a terminal answers, after the bar."""
+            if not (show and sys.stdin.isatty() and console.is_terminal):
+                return False
+            bar.close()  # the bar's redraws would wipe the question
+            asked = refusal.message.removesuffix("; nothing was opened")  # not yet: we ask
+            console.print(asked, markup=False, highlight=False, soft_wrap=True)
+            if refusal.fix:
+                console.print(f"(to avoid the question: {refusal.fix})", markup=False,
+                              highlight=False, soft_wrap=True)  # fmt: skip
             if not typer.confirm("Open them all?", default=False):
-                raise typer.Exit(1) from None
-            found = backfill(None)
+                console.print("nothing was opened", markup=False)
+                raise typer.Exit(1)
+            return True
+
+        found = ws.cases.open(
+            since=since,  # naive: a day in the workspace's time zone
+            until=None if until is None else until + timedelta(days=1),
+            kinds=kinds,
+            actor=_actor(actor),
+            dry_run=dry_run,
+            at_most=None if yes or dry_run else CASES_AT_ONCE,
+            progress=progress,
+            confirm=ask,
+        )
+        bar.close()
         rules = ws.cases.rules()
     opened = "would_open" if dry_run else "opened"
     rows = [

@@ -88,7 +88,7 @@ def _window(text: str) -> int:
     value = text.strip()
     if not value:
         return CASE_WINDOW_DAYS
-    if not value.isdigit() or len(value) > 6:
+    if not value.isdecimal() or len(value) > 6:
         raise UsageError(
             "the case window must be a whole number of days, 0 or more",
             value=value[:20],
