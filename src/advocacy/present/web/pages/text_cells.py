@@ -3,7 +3,8 @@
 A comment can be any length (one of 232,000 characters made its answers page 259 KB). A page
 that lists many records shows each text up to :data:`TEXT_CELL_CHARACTERS`, cut at a word with
 "…" and the text's full length, so nobody reads a cut text as the whole; a page about one record
-(a customer, a case) shows it whole.
+(a customer, a case) shows each text up to 20,000 characters (``record_text.html.j2``), with
+where to read it whole (the API).
 
 Whatever the length, the invisible controls that reorder text are taken out of every text a
 page shows (:func:`advocacy.display.without_bidi_controls`).
