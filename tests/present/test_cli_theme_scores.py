@@ -7,29 +7,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
-
 import advocacy
 from support.cli import advocacy_cli
+from support.corpora import olist_reviews_with_stars
 
 
 def test_themes_of_unread_reviews_say_what_their_stars_imply(
     shared_data: Path, tmp_path: Path
 ) -> None:
-    source = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
-    reviews = pd.read_csv(source, dtype=str)
-    reviews = reviews[reviews["review_comment_message"].fillna("").str.split().str.len() >= 6]
-    reviews = reviews.head(200)
     path = tmp_path / "reviews.csv"
-    pd.DataFrame(
-        {
-            "mention_id": reviews["review_id"],
-            "text": reviews["review_comment_message"],
-            "rating": reviews["review_score"],
-            "platform": "store",
-        }
-    ).to_csv(path, index=False)
-    stars = dict(zip(reviews["review_id"], reviews["review_score"].astype(int), strict=True))
+    stars = olist_reviews_with_stars(shared_data, path, 200)
     database = str(tmp_path / "advocacy.duckdb")
     with advocacy.open(database) as ws:
         ws.import_file(path, kind="mentions", cases=False)

@@ -17,6 +17,7 @@ import advocacy
 from advocacy.report.section import ReportScope
 from advocacy.report.sections.text import CARDS, build
 from advocacy.report.sections.text_coverage import read_mix, unread_note
+from support.corpora import olist_reviews_with_stars
 
 ENGLISH = [
     "The delivery was late and nobody answered my emails.",
@@ -112,20 +113,8 @@ def test_theme_card_of_unread_texts_says_what_their_stars_imply(
 ) -> None:
     # Audit 2, N7: reviews in a language the model does not read, each with its stars, gave
     # theme cards that said only "No sentiment"; the stars say how the writers felt.
-    source = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
-    reviews = pd.read_csv(source, dtype=str)
-    reviews = reviews[reviews["review_comment_message"].fillna("").str.split().str.len() >= 6]
-    reviews = reviews.head(300)
     path = tmp_path / "reviews.csv"
-    pd.DataFrame(
-        {
-            "mention_id": reviews["review_id"],
-            "text": reviews["review_comment_message"],
-            "rating": reviews["review_score"],
-            "platform": "store",
-        }
-    ).to_csv(path, index=False)
-    stars = dict(zip(reviews["review_id"], reviews["review_score"].astype(int), strict=True))
+    stars = olist_reviews_with_stars(shared_data, path, 300)
     with advocacy.open(tmp_path / "w.duckdb") as ws:
         ws.import_file(path, kind="mentions")
         ws.text.analyze()

@@ -96,3 +96,26 @@ def trained_tweets(shared_data: Path) -> set[str]:
     validation = (folder / "val_text.txt").read_text(encoding="utf-8").split("\n")
     test = (folder / "test_text.txt").read_text(encoding="utf-8").split("\n")
     return {normalised(text) for text in validation + test[::2] if text}
+
+
+def olist_reviews_with_stars(shared_data: Path, path: Path, rows: int) -> dict[str, int]:
+    """The first ``rows`` real Olist reviews of six words or more, written to ``path`` as
+    mentions (id, Portuguese text, 1-5 stars as ``rating``); returns each review's stars by id.
+
+    The model does not read Portuguese, so their themes are "mostly not read" and the stars
+    alone say how the writers felt (the cards' score mix)."""
+    import pandas as pd
+
+    source = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    reviews = pd.read_csv(source, dtype=str)
+    reviews = reviews[reviews["review_comment_message"].fillna("").str.split().str.len() >= 6]
+    reviews = reviews.head(rows)
+    pd.DataFrame(
+        {
+            "mention_id": reviews["review_id"],
+            "text": reviews["review_comment_message"],
+            "rating": reviews["review_score"],
+            "platform": "store",
+        }
+    ).to_csv(path, index=False)
+    return dict(zip(reviews["review_id"], reviews["review_score"].astype(int), strict=True))

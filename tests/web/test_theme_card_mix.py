@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
+from support.corpora import olist_reviews_with_stars
 
 
 def test_cards_of_unread_reviews_say_no_sentiment(shared_data: Path, tmp_path: Path) -> None:
@@ -45,20 +46,9 @@ def test_cards_of_unread_reviews_say_what_their_stars_imply(
 ) -> None:
     # Audit 2, N7 on the web: the report's cards said what the writers' stars imply, the web's
     # only "No sentiment". Real Portuguese reviews (Olist) with their stars.
-    source = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
-    reviews = pd.read_csv(source, dtype=str)
-    reviews = reviews[reviews["review_comment_message"].fillna("").str.split().str.len() >= 6]
-    reviews = reviews.head(200)
     path = tmp_path / "reviews.csv"
-    pd.DataFrame(
-        {
-            "mention_id": reviews["review_id"],
-            "text": reviews["review_comment_message"],
-            "rating": reviews["review_score"],
-            "platform": "store",
-        }
-    ).to_csv(path, index=False)
-    stars = dict(zip(reviews["review_id"], reviews["review_score"].astype(int), strict=True))
+    stars = olist_reviews_with_stars(shared_data, path, 200)
+    written = set(pd.read_csv(path)["text"].str[:40])
     url = str(tmp_path / "advocacy.duckdb")
     with advocacy.open(url) as ws:
         ws.import_file(path, kind="mentions")
@@ -89,8 +79,5 @@ def test_cards_of_unread_reviews_say_what_their_stars_imply(
         # F2), never "No positive sentence analysed yet".
         assert "Central texts of the theme (most of its texts were not read" in card
         quoted = re.findall(r'<blockquote class="quote">(.*?)</blockquote>', card, flags=re.S)
-        assert quoted and all(
-            html.unescape(text)[:40] in set(reviews["review_comment_message"].str[:40])
-            for text in quoted
-        )
+        assert quoted and all(html.unescape(text)[:40] in written for text in quoted)
         assert "sentence analysed yet" not in card
