@@ -176,7 +176,8 @@ def test_tweets_are_scored_as_scikit_learn_scores_the_same_readings(
     assert found["interval method"] == {  # stated as such
         "accuracy, precision, recall": "Wilson score interval",
         "macro-F1": "percentile bootstrap over the scored texts, stratified by label: 1,000 "
-        "draws, each of as many texts of every class as it holds, seed 0",
+        "draws, each of as many texts of every class as it holds, seed 0; none when every "
+        "draw gives the same value",
     }
     assert found["labels"] == "column 'label'" and found["rows"] == 400
     languages = read["language"][read["sentiment_reason"] == "language not supported"]

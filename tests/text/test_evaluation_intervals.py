@@ -55,7 +55,11 @@ def test_no_bootstrap_draw_of_macro_f1_loses_a_small_class() -> None:
     found = score_intervals(
         ["negative"] * 3 + ["positive"] * 50, ["negative"] * 3 + ["positive"] * 50
     )
-    assert found.macro_f1 == (1.0, 1.0)
+    # review7 item 4: every draw scoring 1 is no interval at all, not "[1.000, 1.000]".
+    assert all(math.isnan(end) for end in found.macro_f1)
+    # Each class read alike but not all right: still the same value in every draw.
+    alike = score_intervals(["negative"] * 4 + ["positive"] * 6, ["positive"] * 10)
+    assert all(math.isnan(end) for end in alike.macro_f1)
     labels = ["negative"] * 3 + ["positive"] * 50
     readings = ["negative", "positive", "negative"] + ["positive"] * 50
     low, high = score_intervals(labels, readings).macro_f1

@@ -75,7 +75,8 @@ class ScoreIntervals:
         """How macro-F1's interval was found, for people."""
         return (
             f"percentile bootstrap over the scored texts, stratified by label: {self.resamples:,} "
-            f"draws, each of as many texts of every class as it holds, seed {self.seed}"
+            f"draws, each of as many texts of every class as it holds, seed {self.seed}; none "
+            "when every draw gives the same value"
         )
 
 
@@ -173,7 +174,11 @@ def _macro_f1_draws(
 
 
 def _percentiles(values: NDArray[np.float64], confidence: float) -> Interval:
-    """The middle ``confidence`` of ``values``."""
+    """The middle ``confidence`` of ``values``; NaN when every draw gave the same value (each
+    class's texts all read alike: a bootstrap cannot tell how far the score could be, and a
+    point shown as an interval would claim a certainty the few texts cannot give)."""
     tail = 100 * (1 - confidence) / 2
     low, high = np.percentile(values, [tail, 100 - tail])
+    if high - low <= 1e-12:
+        return float("nan"), float("nan")
     return float(low), float(high)
