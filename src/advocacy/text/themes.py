@@ -200,7 +200,7 @@ def discover_themes(
         raise UsageError(
             f"theme discovery needs at least 4 texts that say something (got {n} of "
             f"{len(texts)}; placeholder answers such as n/a do not count)",
-            fix="analyse more texts first (advocacy text analyze)",
+            fix="themes need more comments, reviews or notes with something to say",
         )
     # Never more themes than different texts: k-means cannot split identical points.
     distinct = len({texts[int(i)] for i in answering})

@@ -16,7 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from advocacy import display
-from advocacy.errors import ParquetSourceError
+from advocacy.errors import ParquetSourceError, UsageError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
 from advocacy.report.sections.theme_ratings import theme_rating_effects
@@ -440,7 +440,11 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         body += Markup("<p class='note'>{}</p>").format(note)
     notes = []
     if ws.unavailable("themes", "document_themes") is None:
-        themes = _themes(ws, documents, features)
+        try:
+            themes = _themes(ws, documents, features)
+        except UsageError as error:  # too few texts to group: the rest of the report stands
+            themes = pd.DataFrame()
+            notes.append(f"No themes: {error.message}.")
     else:  # a Parquet source without themes: they are not discovered in the driver
         themes = pd.DataFrame()
         notes.append(str(ws.unavailable("themes", "document_themes")))
