@@ -202,6 +202,11 @@ def test_the_report_carries_the_warning_of_the_calibration_its_readings_used(
     )
     assert f"Warning: {warning}." in notes
     assert calibrated.summary()["warning"] == warning
+    # Fitted with the macro-recall guard, and stored with it: "--recalibrate" would choose
+    # the same (review6 item 3), so it is advised only for a fit of before the guard.
+    assert "--recalibrate" not in warning
+    del calibrated.fit_version_
+    assert "--recalibrate chooses again" in (recall_warning(calibrated) or "")
 
 
 def test_a_report_without_a_stored_calibration_says_so_plainly(tmp_path: Path) -> None:

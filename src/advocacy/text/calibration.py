@@ -535,6 +535,7 @@ class CalibratedSentiment:
             self.classes_ = tuple(SENTIMENTS[i] for i in np.unique(y))
             self.name_ = f"{base}+workspace-{self._digest(inputs)}"
             self.description_ = self._describe()
+            self.fit_version_ = FIT_VERSION  # absent from fits of before the recall guard
             return self
 
         marked: list[Callable[[], Any]] = [

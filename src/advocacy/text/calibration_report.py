@@ -81,12 +81,19 @@ def recall_warning(calibrated: CalibratedSentiment) -> str | None:
     counts = dict(getattr(calibrated, "cv_counts_", {}) or {})
     lost = ", ".join(f"{name} {mine[name]:.3f} against {alone[name]:.3f}" for name in worse)
     commonest = max(counts, key=lambda name: counts[name]) if counts else "the commonest"
+    # A fit of before the macro-recall guard (no fit_version_ stored) was chosen by accuracy
+    # alone: choosing again may keep the model alone.
+    again = (
+        "; it was chosen by accuracy alone, before the macro-recall guard: advocacy text "
+        "analyze --recalibrate chooses again"
+        if getattr(calibrated, "fit_version_", None) is None
+        else ""
+    )
     return (
         f"in cross-validation the calibration finds fewer of the {' and '.join(worse)} texts "
         f"than the model alone ({lost}); accuracy can favour the commonest class "
         f"({commonest}). Check it on a held-out labelled file (advocacy text evaluate FILE, and "
-        "--model generic for the model alone); a calibration fitted before 2026-12-06 was "
-        "chosen by accuracy alone: advocacy text analyze --recalibrate chooses again"
+        f"--model generic for the model alone){again}"
     )
 
 

@@ -123,6 +123,7 @@ _SCALARS = (
     "classes_",
     "name_",
     "description_",
+    "fit_version_",  # absent from fits stored before the macro-recall guard (2026-12-06)
 )
 
 
