@@ -209,6 +209,7 @@ def test_assign_themes_says_per_theme_how_many_texts_came_by_keyword_or_by_meani
         "meaning_low": None,
         "meaning_high": None,
         "as_a_whole": 0,
+        "from_sub_themes": 0,
     }
     table = advocacy_cli(*common)  # 80 columns: every count, and no parent column unused
     assert table.returncode == 0, table.stderr
