@@ -35,7 +35,7 @@ from typing import IO, TYPE_CHECKING, Any
 from fastapi import Request
 
 from advocacy.errors import AdvocacyError, NotFoundError
-from advocacy.loop.cases.import_lines import CASES_AT_ONCE
+from advocacy.namespaces.cases import CASES_AT_ONCE
 from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.state import WebState
 
