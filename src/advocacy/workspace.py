@@ -209,6 +209,7 @@ class Workspace:
         actor: str | None = None,
         cases: bool = True,
         case_window_days: int | None = 30,
+        cases_at_once: int | None = 500,
     ) -> ImportResult:
         """Import one file of ``kind`` in one transaction; rows that fail go to quarantine.
 
@@ -241,13 +242,17 @@ class Workspace:
             says what they did (:meth:`CasesNamespace.open_for_import`). On by default, as on
             every way in (``advocacy import``, with or without ``--server``, the web upload,
             ``POST /api/v1/imports``); ``False`` opens none (``advocacy import --no-cases``).
-            A dry run opens none and says what would open. More than 500 cases never open at
-            once (on every way in): the result counts them in ``withheld``, with the
-            ``advocacy cases open --since ... --yes`` that opens them.
+            A dry run opens none and says what would open. More than ``cases_at_once`` cases
+            never open at once (on every way in): the result counts them in ``withheld``, with
+            the ``advocacy cases open --since ... --yes`` that opens them.
         case_window_days
             With ``cases``: records dated more than this many days before now open no case and
             are counted (history loaded in bulk); None, or a window reaching before the first
             representable date, checks them all.
+        cases_at_once
+            With ``cases``: the most cases the import opens (500; more open none and are
+            counted). None opens every one: the user's yes, as ``advocacy import --all-cases``,
+            the web Import page's "open every case" and the API's ``all_cases`` give.
 
         Returns
         -------
@@ -275,6 +280,7 @@ class Workspace:
                     result.import_id,
                     window_days=case_window_days,
                     dry_run=result.dry_run,
+                    at_most=cases_at_once,
                 )
                 result.cases = None if opened is None else opened.to_dict()
             if actor is not None and not result.dry_run:

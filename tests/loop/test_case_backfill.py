@@ -73,6 +73,7 @@ def test_cases_open_dry_run_says_per_rule_what_would_open(tmp_path: Path) -> Non
     assert dry.returncode == 0, dry.stderr
     said = " ".join(dry.stdout.split())
     assert "would open 3 cases (detractor 3) over 4 records; nothing was written" in said
+    assert "without --dry-run)" in said  # 3 cases, under the bound: no --yes needed
     as_json = advocacy_cli("cases", "open", "--since", _day(500), "--dry-run", "--format", "json",
                            "--db", db, cwd=tmp_path)  # fmt: skip
     rows = {row["kind"]: row for row in json.loads(as_json.stdout)}
@@ -95,6 +96,10 @@ def test_a_large_backfill_names_its_count_and_opens_only_when_confirmed(tmp_path
     )
     advocacy_cli("import", "many.csv", "--kind", "responses", "--no-cases", "--db", db,
                  cwd=tmp_path)  # fmt: skip
+    dry = advocacy_cli("cases", "open", "--since", _day(365), "--dry-run", "--db", db,
+                       cwd=tmp_path)  # fmt: skip
+    # Off a terminal a run over the bound is refused without --yes: the dry run's hint names it.
+    assert "the same command without --dry-run, with --yes" in " ".join(dry.stdout.split())
     refused = advocacy_cli("cases", "open", "--since", _day(365), "--db", db, cwd=tmp_path)
     assert refused.returncode == 2
     said = " ".join(refused.stderr.split())

@@ -203,9 +203,21 @@ def test_an_import_over_the_bound_opens_none_and_says_how_to_open_them(
     said = " ".join(printed.stdout.split())
     assert (
         "cases: none opened: the case rules would open 501 (detractor 501) over 501 records, "
-        f"more than 500 at once; see them with advocacy cases open --since {_day(3)} --dry-run, "
-        "open them with the same command and --yes"
+        f"more than 500 at once; see them with advocacy cases open --since {_day(3)} --dry-run; "
+        "open them with that command without --dry-run and with --yes (on a DuckDB workspace, "
+        "stop advocacy serve first)"
     ) in said
+    # Before the import, the check offers the import's own yes, and --all-cases opens them all.
+    check = advocacy_cli("import", "many.csv", "--kind", "responses", "--dry-run", "--db",
+                         str(tmp_path / "all.duckdb"), cwd=tmp_path)  # fmt: skip
+    assert "to open them all, import with --all-cases" in " ".join(check.stdout.split())
+    every = advocacy_cli("import", "many.csv", "--kind", "responses", "--all-cases", "--db",
+                         str(tmp_path / "all.duckdb"), cwd=tmp_path)  # fmt: skip
+    assert "cases: 501 opened (detractor 501)" in " ".join(every.stdout.split()), every.stderr
+    with advocacy.open(str(tmp_path / "py.duckdb")) as ws:
+        done = ws.import_file(many, kind="responses", cases_at_once=None)
+        assert done.cases is not None and done.cases["opened"] == 501
+        assert ws.cases.count() == 501
     as_json = advocacy_cli("import", "many.csv", "--kind", "responses", "--format", "json",
                            "--db", str(tmp_path / "j.duckdb"), cwd=tmp_path)  # fmt: skip
     assert json.loads(as_json.stdout)["cases"]["withheld"] == {"detractor": 501}

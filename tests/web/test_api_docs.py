@@ -49,3 +49,16 @@ def test_schema_types_read_as_words() -> None:
     assert [(group.tag, [op.anchor for op in group.operations]) for group in groups] == [
         ("general", ["get-x"])
     ]
+
+
+def test_the_reference_says_live_writes_open_cases_without_the_import_bounds(
+    client: TestClient,
+) -> None:
+    """Review7 item 2: a write of responses opens its cases whatever their date and number,
+    unlike an import (window, 500 bound); the reference says so where the write is."""
+    page = " ".join(client.get("/api/docs").text.split())
+    write = re.search(r'id="post-api-v1-responses">(.*?)</article>', page, re.S)
+    assert write, "the responses write is missing"
+    assert "Neither the case window nor the 500-case bound of imports applies" in write[1]
+    notes = re.search(r'id="post-api-v1-notes">(.*?)</article>', page, re.S)
+    assert notes and "case window" not in notes[1]  # notes open no case

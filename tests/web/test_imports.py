@@ -314,7 +314,7 @@ def test_an_upload_taken_by_another_worker_keeps_its_case_choices(tmp_path: Path
     """With ``serve --workers N`` the confirmation may reach another process: the upload's
     "Do not open cases" and case window travel with it."""
     one, other = UploadStore(shared=str(tmp_path)), UploadStore(shared=str(tmp_path))
-    wanted = ImportRequest(kind="mentions", cases=False, case_window_days=400)
+    wanted = ImportRequest(kind="mentions", cases=False, case_window_days=400, all_cases=True)
     kept = one.keep("ana", wanted, name="m.csv", data=io.BytesIO(b"mention_id,text\nm1,hi\n"))
     taken = other.take(kept.token, "ana")
     assert taken.request == wanted
@@ -400,3 +400,50 @@ def test_the_api_takes_a_window_longer_than_the_calendar_as_no_window(
         refused = _post(client, tokens["analyst"], {"kind": "responses",
                         "case_window_days": "-1"}, "a.csv", body)  # fmt: skip
         assert refused.status_code == 400 and "case_window_days" in refused.text
+
+
+def test_an_upload_over_the_bound_can_open_every_case_from_the_web_and_the_api(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Review7 item 1: over 500 cases, the web check offers "Open every case" (the CLI's
+    ``cases open`` cannot run beside ``advocacy serve`` on DuckDB), and the API takes
+    ``all_cases=true``; without them none opens and the line says how to open them."""
+    tokens = _prepare(db_url, tmp_path)
+    with advocacy.open(db_url) as ws:
+        add_user(ws.db, "ana", role="analyst", password="correct horse battery staple")
+    day = f"{datetime.now(UTC) - timedelta(days=3):%Y-%m-%d}"
+    many = "response_id,submitted_at,nps\n" + "".join(f"W{n},{day},1\n" for n in range(501))
+    with TestClient(create_app(db_url), base_url="https://testserver") as browser:
+        login = _csrf(browser.get("/login").text)
+        browser.post(
+            "/login",
+            data={"username": "ana", "password": "correct horse battery staple",
+                  "csrf_token": login},
+            follow_redirects=False,
+        )  # fmt: skip
+        form = browser.get("/import").text
+        assert 'name="all_cases"' in form and "Open every case, even more than 500" in form
+        csrf = _csrf(form)
+        checked = browser.post(
+            "/import",
+            data={"kind": "responses", "csrf_token": csrf},
+            files={"file": ("many.csv", many.encode(), "text/csv")},
+        )
+        said = _page_text(checked.text)
+        assert "more than 500 at once; to open them all, import with --all-cases" in said
+        assert "Open every case: all 501, more than 500" in said
+        token = re.search(r'action="/import/([^"]+)"', checked.text)
+        assert token is not None
+        done = browser.post(
+            f"/import/{token.group(1)}", data={"csrf_token": csrf, "all_cases": "true"}
+        )
+        assert "cases: 501 opened (detractor 501)" in _page_text(done.text)
+        api = "response_id,submitted_at,nps\n" + "".join(f"A{n},{day},1\n" for n in range(501))
+        withheld = _post(browser, tokens["analyst"], {"kind": "responses", "dry_run": "true"},
+                         "a.csv", api.encode()).json()  # fmt: skip
+        assert withheld["cases"]["withheld"] == {"detractor": 501}
+        opened = _post(browser, tokens["analyst"], {"kind": "responses", "all_cases": "true"},
+                       "a.csv", api.encode()).json()  # fmt: skip
+        assert opened["cases"]["opened"] == 501 and not opened["cases"]["withheld"]
+    with advocacy.open(db_url) as ws:
+        assert ws.cases.count() == 1002

@@ -500,6 +500,7 @@ class CasesNamespace:
         window_days: int | None = 30,
         actor: str = "rules",
         dry_run: bool = False,
+        at_most: int | None = 500,
     ) -> BulkCases | None:
         """Run the enabled case rules over the records of ``kind`` one import wrote.
 
@@ -522,12 +523,14 @@ class CasesNamespace:
             Who opens the cases, for the timeline and the audit log.
         dry_run
             Say what would open (an import's check); write nothing.
+        at_most
+            The most cases that open at once (None: every one, the user's yes).
 
         Returns
         -------
         BulkCases or None
             The cases opened, the records checked and those too old to open one (None: not a
-            kind of evidence the rules read). More than 500 cases
+            kind of evidence the rules read). More than ``at_most`` cases
             (:data:`~advocacy.loop.cases.import_lines.CASES_AT_ONCE`) do not open: ``withheld``
             counts them and ``withheld_since`` says from which day :meth:`open` opens them.
         """
@@ -535,7 +538,7 @@ class CasesNamespace:
 
         return open_cases_for_import(
             self._db, kind, import_id, settings=self._settings, window_days=window_days,
-            actor=actor, dry_run=dry_run,
+            actor=actor, dry_run=dry_run, at_most=at_most,
         )  # fmt: skip
 
     def open(

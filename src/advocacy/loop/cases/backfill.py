@@ -181,6 +181,7 @@ def open_cases_for_import(
     now: datetime | None = None,
     actor: str = "rules",
     dry_run: bool = False,
+    at_most: int | None = CASES_AT_ONCE,
 ) -> BulkCases | None:
     """Run the enabled case rules over the records of ``kind`` written by import ``import_id``.
 
@@ -205,12 +206,15 @@ def open_cases_for_import(
         Who opened the cases, for the timeline and the audit log.
     dry_run
         Say what would open (the check of an import); write nothing.
+    at_most
+        The most cases that open at once; more open none and are counted in ``withheld``
+        (None: no bound, the user's yes to open them all).
 
     Returns
     -------
     BulkCases or None
         The cases opened, the records checked and those left out as too old (None: ``kind``
-        is not evidence a rule reads). When more than :data:`CASES_AT_ONCE` cases would open,
+        is not evidence a rule reads). When more than ``at_most`` cases would open,
         none opens (every way in, as ``advocacy cases open`` asks first): ``withheld`` counts
         them per rule, and ``withheld_since`` is the day from which a backfill opens them.
     """
@@ -234,7 +238,7 @@ def open_cases_for_import(
     ahead = moment + timedelta(days=1)
     with db.transaction():
         hits = choose_hits(db, kind, [key for key, _ in recent])
-        withheld = _by_rule(hits) if len(hits) > CASES_AT_ONCE else {}
+        withheld = _by_rule(hits) if at_most is not None and len(hits) > at_most else {}
         cases = [] if withheld or not hits else open_cases(
             db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
         )  # fmt: skip

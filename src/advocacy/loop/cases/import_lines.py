@@ -49,9 +49,21 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
         line = (
             f"cases: none {'would open' if dry else 'opened'}: the case rules would open "
             f"{count:,} ({by_rule}) over {cases['checked']:,} records, more than "
-            f"{CASES_AT_ONCE:,} at once; see them with advocacy cases open --since "
-            f"{cases['withheld_since']} --dry-run, open them with the same command and --yes"
+            f"{CASES_AT_ONCE:,} at once; "
         )
+        if dry:
+            # Before the import, the user's yes is an option of the import itself.
+            line += (
+                'to open them all, import with --all-cases (the web Import page: "Open '
+                'every case"; the API: all_cases=true)'
+            )
+        else:
+            # The rows are written: a re-import changes nothing, a backfill opens them.
+            line += (
+                f"see them with advocacy cases open --since {cases['withheld_since']} "
+                "--dry-run; open them with that command without --dry-run and with --yes "
+                "(on a DuckDB workspace, stop advocacy serve first)"
+            )
     else:
         by_rule = ", ".join(f"{rule} {count:,}" for rule, count in cases["by_rule"].items())
         line = f"cases: {cases['opened']:,} {'would open' if dry else 'opened'}"

@@ -294,7 +294,15 @@ def _opened_sentence(found: Mapping[str, Any], *, dry_run: bool) -> str:
     line = f"{verb} {total:,} case{'' if total == 1 else 's'}"
     line += f" ({by_rule})" if by_rule else ""
     line += f" over {checked:,} records"
-    return line + ("; nothing was written (leave out --dry-run to open them)" if dry_run else "")
+    if not dry_run:
+        return line
+    # Over the bound, a run without --dry-run asks first, and off a terminal it is refused
+    # without --yes: the hint names it.
+    over = total > CASES_AT_ONCE
+    return line + (
+        "; nothing was written (to open them: the same command without --dry-run"
+        + (", with --yes)" if over else ")")
+    )
 
 
 def _undated_sentence(kind: str, result: Any) -> str:

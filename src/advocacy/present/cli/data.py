@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from advocacy.namespaces.cases import cases_sentences
+from advocacy.namespaces.cases import CASES_AT_ONCE, cases_sentences
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import emit_object, emit_rows
@@ -93,6 +93,14 @@ def import_command(
             "counts as new. Open cases over older evidence with advocacy cases open --since.",
         ),
     ] = 30,
+    all_cases: Annotated[
+        bool,
+        typer.Option(
+            "--all-cases",
+            help="Open every case the rules choose, even more than 500 (without it, an import "
+            "that would open more opens none and counts them).",
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -120,6 +128,7 @@ def import_command(
             strict=strict,
             cases=cases,
             case_window_days=case_window_days,
+            all_cases=all_cases,
         )
         _print_import(summary, cells, output=output)
         return
@@ -138,6 +147,7 @@ def import_command(
             progress=progress,
             cases=cases,
             case_window_days=case_window_days,
+            cases_at_once=None if all_cases else CASES_AT_ONCE,
         )
     quarantined = [
         {"row": e.row_number, "column": e.column, "value": e.value, "reason": e.reason}

@@ -88,6 +88,7 @@ def import_through_server(
     strict: bool = False,
     cases: bool = True,
     case_window_days: int = 30,
+    all_cases: bool = False,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Import ``file`` through the server at ``server``; return its summary and refused cells.
 
@@ -99,7 +100,7 @@ def import_through_server(
         An API token of a role that may write evidence (analyst or admin).
     file
         The file to import.
-    kind, source, mapping, dry_run, strict, cases, case_window_days
+    kind, source, mapping, dry_run, strict, cases, case_window_days, all_cases
         As for ``advocacy import`` (the server runs the case rules as the CLI does).
 
     Returns
@@ -113,6 +114,7 @@ def import_through_server(
     form = {
         "kind": kind, "source": source, "dry_run": str(dry_run), "strict": str(strict),
         "cases": str(cases), "case_window_days": str(case_window_days),
+        "all_cases": str(all_cases),
     }  # fmt: skip
     with _client(server, token) as client, file.open("rb") as data:
         files: dict[str, Any] = {"file": (file.name, data, "application/octet-stream")}

@@ -35,6 +35,7 @@ from typing import IO, TYPE_CHECKING, Any
 from fastapi import Request
 
 from advocacy.errors import AdvocacyError, NotFoundError
+from advocacy.namespaces.cases import CASES_AT_ONCE
 from advocacy.present.web.dashboards import start_warm_up
 from advocacy.present.web.state import WebState
 
@@ -108,6 +109,8 @@ class ImportRequest:
     cases: bool = True
     #: Evidence dated more than this many days back opens no case (``advocacy import``).
     case_window_days: int = 30
+    #: Open every case the rules choose, even more than 500 (``advocacy import --all-cases``).
+    all_cases: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,7 @@ def import_upload(
                 actor=actor,
                 cases=upload.request.cases,
                 case_window_days=upload.request.case_window_days,
+                cases_at_once=None if upload.request.all_cases else CASES_AT_ONCE,
             )
     except AdvocacyError as error:
         raise _renamed(error, upload) from None
@@ -264,6 +268,7 @@ class UploadStore:
                 "strict": upload.request.strict,
                 "cases": upload.request.cases,
                 "case_window_days": upload.request.case_window_days,
+                "all_cases": upload.request.all_cases,
             },
             "kept_at": time.time(),
         }

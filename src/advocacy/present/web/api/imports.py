@@ -45,6 +45,13 @@ async def import_file(
     case_window_days: Annotated[
         int, Form(ge=0, description="Evidence dated more than this many days back opens no case.")
     ] = 30,
+    all_cases: Annotated[
+        bool,
+        Form(
+            description="Open every case the rules choose, even more than 500 (default: more "
+            "open none and are counted in cases.withheld)."
+        ),
+    ] = False,
     mapping: Annotated[
         UploadFile | None, File(description="Mapping YAML (keys: docs/import.md).")
     ] = None,
@@ -62,6 +69,7 @@ async def import_file(
                 strict=strict,
                 cases=cases,
                 case_window_days=case_window_days,
+                all_cases=all_cases,
             ),
             name=file.filename,
             data=file.file,

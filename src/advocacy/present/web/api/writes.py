@@ -37,6 +37,15 @@ router = APIRouter(prefix="/api/v1", tags=["write"])
 #: threads, so that no request holds the loop for long.
 INLINE_RECORDS = 50
 INLINE_BYTES = 64 * 1024
+#: What a write of responses or mentions does with cases (review7 item 2: decided, documented).
+LIVE_CASES = (
+    "Live evidence: the enabled case rules run over the records written, in the write's "
+    "transaction, and open their cases as they arrive, whatever the records' dates and however "
+    "many the batch holds. Neither the case window nor the 500-case bound of imports applies. "
+    "Load history with POST /api/v1/imports instead (its case window and bound apply), or "
+    "write it with ws.write_records in Python (no case) and open cases with advocacy cases "
+    "open --since."
+)
 #: Authenticated on the writes' own threads (web/slots.py): never behind the pages.
 Writer = Annotated[Caller, Depends(requires(Permission.write_evidence, threads=write_threads))]
 
@@ -141,6 +150,7 @@ def _route(kind: str) -> None:
         methods=["POST"],
         response_model=dict[str, Any],  # the schema only: the answer is sent as it is
         summary=f"Write {kind} (idempotent by key; the batch is refused whole if any is bad)",
+        description=LIVE_CASES if kind in ("responses", "mentions") else None,
         openapi_extra=_body_schema(kind),
     )
 

@@ -17,6 +17,7 @@ import will do; the summary says what the rules did, in the CLI's own sentences
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -155,6 +156,7 @@ async def check_upload(
     strict: Annotated[str, Form()] = "",
     no_cases: Annotated[str, Form()] = "",
     case_window_days: Annotated[str, Form()] = "",
+    all_cases: Annotated[str, Form()] = "",
     mapping: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Keep the upload and show what importing it would do (a dry run)."""
@@ -167,6 +169,7 @@ async def check_upload(
         "strict": strict,
         "no_cases": no_cases,
         "case_window_days": case_window_days[:20],
+        "all_cases": all_cases,
     }
     given_mapping = mapping if mapping is not None and mapping.filename else None
 
@@ -181,6 +184,7 @@ async def check_upload(
             strict=bool(strict),
             cases=not no_cases,
             case_window_days=window,
+            all_cases=bool(all_cases),
         )
         upload = store.keep(
             actor,
@@ -216,7 +220,9 @@ async def check_upload(
 
 
 @router.post("/import/{token}", response_class=HTMLResponse)
-async def confirm_upload(request: Request, caller: Importer, token: str) -> Response:
+async def confirm_upload(
+    request: Request, caller: Importer, token: str, all_cases: Annotated[str, Form()] = ""
+) -> Response:
     """Import the upload checked before, and show the summary and the quarantined rows."""
     state = web_state(request)
     store = upload_store(request)
@@ -234,6 +240,9 @@ async def confirm_upload(request: Request, caller: Importer, token: str) -> Resp
             "no_cases": "" if upload.request.cases else "true",
             "case_window_days": str(upload.request.case_window_days),
         }
+        if all_cases:
+            # The check said more than 500 would open and the user chose to open them all.
+            upload = replace(upload, request=replace(upload.request, all_cases=True))
         try:
             result = import_upload(state, upload, dry_run=False, actor=actor)
         except AdvocacyError as error:

@@ -56,8 +56,15 @@ Reader = Annotated[Caller, Depends(requires(Permission.read))]
 CustomerReader = Annotated[Caller, Depends(requires(Permission.read_customers))]
 #: Events the customer page's timeline shows, newest first (the API's customer route gives
 #: them all): a customer with years of purchases and answers, or a stream of API writes,
-#: made the page's work grow with the history (0.15 s and 1.1 MB at 5,000 events).
-TIMELINE_EVENTS = 200
+#: made the page's work grow with the history (0.15 s and 1.1 MB at 5,000 events). Each text
+#: is cut at 20,000 characters (more bytes once markup is escaped), so 40 keeps a page of giant
+#: answers near 1.25 MB (200 made 6.3 MB, review7 item 3; 50 made 1.57 MB).
+TIMELINE_EVENTS = 40
+#: The answers page's last page number: a larger one is refused (offset past the database's
+#: integers, a 500 before), far beyond any workspace's answers at 50 a page.
+ANSWERS_PAGES_AT_MOST = 1_000_000
+#: The longest ``theme`` the answers page takes (theme names are words, not essays).
+THEME_PARAMETER_CHARACTERS = 500
 
 
 def _safe_next(target: str | None) -> str:
@@ -326,6 +333,20 @@ def answers_page(
     commented: str = "",
     page: int = 1,
 ) -> Response:
+    if page > ANSWERS_PAGES_AT_MOST:
+        # 10**30 overflowed the database's offset (a 500): no workspace has that many pages.
+        raise UsageError(
+            f"the answers have fewer than {ANSWERS_PAGES_AT_MOST:,} pages",
+            parameter="page",
+            fix="start at page 1",
+        )
+    if len(theme) > THEME_PARAMETER_CHARACTERS:
+        # Not echoed: a 60,000-character name came back four times in the page.
+        raise UsageError(
+            f"no theme has a name of more than {THEME_PARAMETER_CHARACTERS:,} characters",
+            parameter="theme",
+            fix="follow a theme card's link",
+        )
     state = web_state(request)
     filters = read_filters(request)
     page = max(1, page)
