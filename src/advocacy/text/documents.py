@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -57,12 +58,20 @@ def check_kinds(kinds: Sequence[str] | None) -> list[str]:
 
 
 def load_documents(db: Database, kinds: Sequence[str] | None = None) -> pd.DataFrame:
-    """Every non-empty text: document_kind, document_id, text, at (and nps for responses)."""
+    """Every non-empty text: document_kind, document_id, text, at (and nps for responses), in
+    one order on every engine: kinds as asked, then by id.
+
+    A database returns rows in whatever order it holds them (PostgreSQL's differs from
+    DuckDB's, and changes as rows are updated); the themes discovered and the calibration's
+    folds follow the order of the texts, so the same file gave other themes on PostgreSQL.
+    """
     chosen = check_kinds(kinds)
     if not chosen:
         return pd.DataFrame(columns=["document_kind", "document_id", "text", "at", "nps"])
     combined: pd.DataFrame = document_table(functools.partial(steady_table, db), chosen).to_pandas()
-    return combined
+    rank = combined["document_kind"].map({kind: i for i, kind in enumerate(chosen)})
+    order = np.lexsort((combined["document_id"].astype(str).to_numpy(), rank.to_numpy()))
+    return combined.iloc[order].reset_index(drop=True)
 
 
 def document_table(table: Callable[[str], Any], kinds: Sequence[str] | None = None) -> Any:
