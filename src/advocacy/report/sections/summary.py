@@ -484,10 +484,15 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         shown = findings[:MOST_FINDINGS]
         body += Markup("<h3>What to do</h3>") + _findings_table(shown)
         if len(shown) < 3:
+            said = (
+                "Only one finding passed its test"
+                if len(shown) == 1
+                else "Only two findings passed their tests"
+            )
             body += Markup(
-                "<p class='note'>Only {} finding(s) passed their tests; the rest of the "
-                "evidence shows no change larger than chance.</p>"
-            ).format(len(shown))
+                "<p class='note'>{}; the rest of the evidence shows no change larger than "
+                "chance.</p>"
+            ).format(said)
     else:
         themes = (
             ""
