@@ -20,35 +20,18 @@ from advocacy.settings import Settings
 from advocacy.store.connection import Database
 from advocacy.store.migrate import latest_version, migrate
 from advocacy.workspace import FIRST_MIGRATION
+from support.case_answers import TODAY, four_answers
+from support.case_answers import day as _day
 from support.cli import Outcome
 from support.cli import advocacy_cli as run_advocacy
-
-TODAY = datetime.now(UTC)
 
 
 def advocacy_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Outcome:
     return run_advocacy(*args, cwd=cwd, env={"USER": "ana", "HOME": str(cwd), **(env or {})})
 
 
-def _day(days_ago: int) -> str:
-    return (TODAY - timedelta(days=days_ago)).strftime("%Y-%m-%d")
-
-
-def _answers(path: Path) -> Path:
-    """Four answers: a recent detractor, a detractor of a year ago, an undated one, a promoter."""
-    path.write_text(
-        "response_id,submitted_at,nps,comment\n"
-        f"r-new,{_day(2)},2,The parcel never came\n"
-        f"r-old,{_day(400)},1,Rude staff\n"
-        "r-undated,,3,Slow\n"
-        f"r-fan,{_day(1)},10,Lovely\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 def test_a_python_import_opens_cases_as_every_other_way_in(db_url: str, tmp_path: Path) -> None:
-    answers = _answers(tmp_path / "answers.csv")
+    answers = four_answers(tmp_path / "answers.csv")
     with advocacy.open(db_url) as ws:
         done = ws.import_file(answers, kind="responses")  # no cases= given
         assert done.cases is not None
@@ -65,7 +48,7 @@ def test_a_python_import_opens_cases_as_every_other_way_in(db_url: str, tmp_path
 
 def test_cases_open_dry_run_says_per_rule_what_would_open(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     advocacy_cli("import", "answers.csv", "--kind", "responses", "--no-cases", "--db", db,
                  cwd=tmp_path)  # fmt: skip
     dry = advocacy_cli("cases", "open", "--since", _day(500), "--dry-run", "--kind", "responses",
@@ -171,7 +154,7 @@ def test_cases_open_reads_its_days_in_the_workspace_time_zone(tmp_path: Path) ->
 
 def test_load_rules_dry_run_leaves_out_evidence_that_has_a_case(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     imported = advocacy_cli("import", "answers.csv", "--kind", "responses", "--db", db,
                             cwd=tmp_path)  # fmt: skip
     assert "cases: 2 opened" in imported.stdout  # r-new and r-undated

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,31 +15,14 @@ import advocacy
 from advocacy.loop.cases.backfill import IMPORT_WINDOW_DAYS
 from advocacy.loop.cases.rule_format import default_rules
 from advocacy.loop.cases.rule_store import replace_rules
+from support.case_answers import TODAY, four_answers
+from support.case_answers import day as _day
 from support.cli import Outcome
 from support.cli import advocacy_cli as run_advocacy
-
-TODAY = datetime.now(UTC)
 
 
 def advocacy_cli(*args: str, cwd: Path) -> Outcome:
     return run_advocacy(*args, cwd=cwd, env={"USER": "ana", "HOME": str(cwd)})
-
-
-def _day(days_ago: int) -> str:
-    return (TODAY - timedelta(days=days_ago)).strftime("%Y-%m-%d")
-
-
-def _answers(path: Path) -> Path:
-    """Four answers: a recent detractor, a detractor of a year ago, an undated one, a promoter."""
-    path.write_text(
-        "response_id,submitted_at,nps,comment\n"
-        f"r-new,{_day(2)},2,The parcel never came\n"
-        f"r-old,{_day(400)},1,Rude staff\n"
-        "r-undated,,3,Slow\n"
-        f"r-fan,{_day(1)},10,Lovely\n",
-        encoding="utf-8",
-    )
-    return path
 
 
 def test_a_new_workspace_has_the_shipped_rules_and_keeps_a_choice_of_none(tmp_path: Path) -> None:
@@ -63,7 +46,7 @@ def test_a_new_workspace_has_the_shipped_rules_and_keeps_a_choice_of_none(tmp_pa
 
 def test_import_opens_cases_on_recent_evidence_and_counts_the_history(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     done = advocacy_cli("import", "answers.csv", "--kind", "responses", "--db", db, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "cases: 2 opened (detractor 2) by the case rules over 3 records" in done.stdout
@@ -95,7 +78,7 @@ def test_import_opens_cases_on_recent_evidence_and_counts_the_history(tmp_path: 
 
 
 def test_the_window_and_the_choice_to_open_no_cases(tmp_path: Path) -> None:
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     wide = str(tmp_path / "wide.duckdb")
     done = advocacy_cli("import", "answers.csv", "--kind", "responses", "--case-window-days",
                         "1000", "--format", "json", "--db", wide, cwd=tmp_path)  # fmt: skip
@@ -133,7 +116,7 @@ def test_a_failing_import_leaves_neither_rows_nor_cases(tmp_path: Path) -> None:
     """The rows and the cases they open commit together: when the case step fails, the rows
     written before it are rolled back too (and no case, event or notification stays)."""
     db = str(tmp_path / "w.duckdb")
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     with advocacy.open(db) as ws:
         # A rule stored with a threshold no one can read: it fails once it runs.
         ws.db.execute(
@@ -150,7 +133,7 @@ def test_a_failing_import_leaves_neither_rows_nor_cases(tmp_path: Path) -> None:
 
 def test_importing_a_file_again_opens_no_second_case(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     first = advocacy_cli("import", "answers.csv", "--kind", "responses", "--format", "json",
                          "--db", db, cwd=tmp_path)  # fmt: skip
     assert json.loads(first.stdout)["cases"]["opened"] == 2
@@ -180,7 +163,7 @@ def test_kinds_no_rule_reads_get_no_cases_line(tmp_path: Path) -> None:
 
 def test_a_backfill_checks_undated_evidence_as_arriving_now(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     advocacy_cli("import", "answers.csv", "--kind", "responses", "--no-cases", "--db", db,
                  cwd=tmp_path)  # fmt: skip
     # Dates that end before today leave the undated answer out, and say so.
@@ -255,7 +238,7 @@ def test_an_import_without_rules_says_so(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
     with advocacy.open(db) as ws:
         replace_rules(ws.db, [], actor="ana")
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     done = advocacy_cli("import", "answers.csv", "--kind", "responses", "--db", db, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "cases: none opened, no enabled case rule reads these records" in done.stdout
@@ -263,7 +246,7 @@ def test_an_import_without_rules_says_so(tmp_path: Path) -> None:
 
 def test_load_rules_says_what_each_rule_would_open(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
-    _answers(tmp_path / "answers.csv")
+    four_answers(tmp_path / "answers.csv")
     advocacy_cli("import", "answers.csv", "--kind", "responses", "--no-cases", "--db", db,
                  cwd=tmp_path)  # fmt: skip
     (tmp_path / "rules.yaml").write_text(
@@ -307,7 +290,7 @@ def test_the_window_backfill_and_volumes_on_both_engines(db_url: str, tmp_path: 
         assert [case.evidence_id for case in found["responses"].cases] == ["r-old"]
         assert ws.cases.count() == 2
         # import_file opens cases (by default): the rows and their cases commit together.
-        done = ws.import_file(_answers(tmp_path / "answers.csv"), kind="responses")
+        done = ws.import_file(four_answers(tmp_path / "answers.csv"), kind="responses")
         assert done.cases is not None and done.cases["by_rule"] == {"detractor": 1}  # r-undated
         assert done.summary()["cases"] == done.cases
         ws.db.execute("UPDATE case_rules SET params = ? WHERE rule_id = 'detractor'",
