@@ -105,7 +105,7 @@ def test_summary_names_each_theme_that_lowers_nps_beyond_chance(survey: Path) ->
     negatives = themes["sentiment_mix"].map(lambda mix: mix.get("negative", 0.0)) * themes["size"]
     loudest = themes.loc[negatives.idxmax(), "name"]
     assert f"“{loudest}”" in body
-    assert "more than in any other theme" in body
+    assert "the most of any theme among the texts read" in body
     assert "nothing in the evidence calls for urgent action" not in body
     # The case rules are on and every answer is older than the window: the note says so.
     assert "the case rules are on (" in loop_note and "older than 30 days" in loop_note

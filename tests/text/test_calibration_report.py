@@ -207,6 +207,12 @@ def test_the_report_carries_the_warning_of_the_calibration_its_readings_used(
     assert "--recalibrate" not in warning
     del calibrated.fit_version_
     assert "--recalibrate chooses again" in (recall_warning(calibrated) or "")
+    # A finding read from these texts' sentiment says so (review6 item 4: the summary's
+    # "largest complaint" rested on readings the methods appendix warned about).
+    from advocacy.report.sections.theme_findings import calibration_caveat
+
+    with advocacy.open(db) as ws:
+        assert "check the reading on a labelled sample before acting" in calibration_caveat(ws)
 
 
 def test_a_report_without_a_stored_calibration_says_so_plainly(tmp_path: Path) -> None:

@@ -87,15 +87,31 @@ def _nps_why(record: Mapping[Any, Any], p_adjusted: str, tested: int) -> str:
     )
 
 
-def _volume_why(record: Mapping[Any, Any]) -> str:
+def calibration_caveat(ws: Workspace) -> str:
+    """What a finding read from the texts' sentiment must add when the workspace's calibration
+    finds fewer of some class than the model alone (its warning), else ``""``: the largest
+    complaint may be one the calibration made."""
+    from advocacy.text.calibration_report import recall_warning
+
+    calibrated, _ = ws.text.calibration_status()
+    if calibrated is None or recall_warning(calibrated) is None:
+        return ""
+    return (
+        " The texts were read with a calibration that, in cross-validation, finds fewer of some "
+        "sentiments than the model alone (the methods appendix says which): check the reading "
+        "on a labelled sample before acting."
+    )
+
+
+def _volume_why(record: Mapping[Any, Any], caveat: str = "") -> str:
     why = (
         f"{display.number(_negatives(record))} of its {display.number(int(record['size']))} "
-        "texts read as negative, more than in any other theme."
+        "texts read as negative, the most of any theme among the texts read."
     )
     if not display.missing(record.get("effect")):
         estimate = display.estimate(record["effect"], record["effect_low"], record["effect_high"])
         why += f" Its effect on NPS: {estimate} points."
-    return why
+    return why + caveat
 
 
 def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) -> dict[str, Finding]:
@@ -186,14 +202,15 @@ def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     shares, _ = read_mix(_mix(loudest.get("sentiment_mix")))
     if read_texts and negatives >= ws.settings.min_n and shares.get("negative", 0.0) > 0.5:
         name = str(loudest["name"])
-        why = _volume_why(loudest)
+        caveat = calibration_caveat(ws)
+        why = _volume_why(loudest, caveat)
         weight = 10 * negatives / read_texts
         if name in findings:
             first = findings[name]
             findings[name] = replace(
                 first,
                 why=f"{first.why} It is also the largest complaint: "
-                + _volume_why({**loudest, "effect": None}),
+                + _volume_why({**loudest, "effect": None}, caveat),
                 weight=first.weight + weight,
             )
         else:
