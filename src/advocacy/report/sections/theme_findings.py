@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from advocacy.report.sections.summary import Finding
     from advocacy.workspace import Workspace
 
-__all__ = ["stored_themes", "theme_findings"]
+__all__ = ["calibration_caveat", "stored_themes", "theme_findings"]
 
 #: The anchor of the report's themes (the text section's cards).
 THEMES_ANCHOR = "themes"
