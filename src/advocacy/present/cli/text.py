@@ -426,16 +426,9 @@ def _evaluation_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
 def _score_mixes(ws: Any, frame: Any) -> dict[str, Any]:
     """What the writers' scores imply for each theme of ``frame`` mostly not read (another
     language), as the report's and the web's cards say it."""
-    from advocacy.report.sections.theme_scores import READ_FOR_SENTIMENT, unread_score_mixes
+    from advocacy.report.sections.theme_scores import mostly_unread, unread_score_mixes
 
-    unread = []
-    for record in frame.to_dict("records"):
-        mix = record.get("sentiment_mix")
-        mix = mix if isinstance(mix, dict) else {}
-        read = sum(float(v) for k, v in mix.items() if k in ("negative", "neutral", "positive"))
-        if read < READ_FOR_SENTIMENT:
-            unread.append(str(record["theme_id"]))
-    return unread_score_mixes(ws, unread)
+    return unread_score_mixes(ws, mostly_unread(frame))
 
 
 def _theme_rows(

@@ -23,6 +23,7 @@ from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
     ScoreMix,
+    mostly_unread,
     score_line,
     score_mixes,
     scored_labels,
@@ -479,13 +480,9 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         # The writers' scores: to keep a quote from a writer whose own score says the
         # opposite, and for a theme mostly not read, what they imply (read once for both).
         labels = scored_labels(ws)
-        mostly_unread = {
-            str(record["theme_id"])
-            for record in shown.to_dict("records")
-            if read_mix(_mix(record))[1] < READ_FOR_SENTIMENT
-        }
-        found = ws.text.theme_members() if members is None and mostly_unread else members or []
-        scores = score_mixes((m for m in found if m[0] in mostly_unread), labels)
+        unread_ids = set(mostly_unread(shown))
+        found = ws.text.theme_members() if members is None and unread_ids else members or []
+        scores = score_mixes((m for m in found if m[0] in unread_ids), labels)
         quotes = theme_quotes(ws, features, shown, sentences=sentences, scores=labels)
         body += theme_cards(shown, quotes, scores)
     return Section(

@@ -17,10 +17,12 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from markupsafe import Markup
 
 from advocacy import display
 from advocacy.errors import ParquetSourceError
+from advocacy.report.sections.text_coverage import read_mix
 from advocacy.store.steady import steady_table
 from advocacy.text.score_labels import score_labels
 from advocacy.text.sentiment import SENTIMENTS
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "READ_FOR_SENTIMENT",
     "ScoreMix",
+    "mostly_unread",
     "score_line",
     "score_mixes",
     "score_words",
@@ -80,6 +83,24 @@ def score_mixes(
         total = sum(counted.values())
         mixes[theme_id] = ({name: counted[name] / total for name in SENTIMENTS}, total)
     return mixes
+
+
+def mostly_unread(themes: pd.DataFrame) -> tuple[str, ...]:
+    """The ids of ``themes`` (``ws.text.themes()`` rows) fewer than :data:`READ_FOR_SENTIMENT`
+    of whose texts were read: the CLI's, the web's and the report's rule, in one place.
+
+    >>> mostly_unread(pd.DataFrame({"theme_id": ["a", "b"],
+    ...     "sentiment_mix": [{"no sentiment": 0.9, "positive": 0.1}, {"negative": 1.0}]}))
+    ('a',)
+    """
+    return tuple(
+        str(record["theme_id"])
+        for record in themes.to_dict("records")
+        if read_mix(
+            record["sentiment_mix"] if isinstance(record.get("sentiment_mix"), dict) else {}
+        )[1]
+        < READ_FOR_SENTIMENT
+    )
 
 
 def unread_score_mixes(
@@ -134,6 +155,6 @@ def score_line(mix: ScoreMix) -> Markup:
 
     >>> print(score_line(({"negative": 1.0, "neutral": 0.0, "positive": 0.0}, 1)))
     <p>By their scores: 100% negative, 0% neutral, 0% positive, of the 1 text with a score \
-(NPS 0-6 or a rating's bottom two points negative, NPS 9-10 or its top two positive).</p>
+(NPS 0-6 or a rating&#39;s bottom two points negative, NPS 9-10 or its top two positive).</p>
     """
     return Markup("<p>{}</p>").format(score_words(mix))

@@ -32,6 +32,7 @@ from advocacy.present.web.state import WebState
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
     ScoreMix,
+    mostly_unread,
     score_words,
     unread_score_mixes,
 )
@@ -156,11 +157,7 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
         )
     except AdvocacyError:
         quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])
-    unread = tuple(
-        str(record["theme_id"])
-        for record in themes.to_dict("records")
-        if _mix(record.get("sentiment_mix"))[1] < READ_FOR_SENTIMENT
-    )
+    unread = mostly_unread(themes)
     scores: Mapping[str, ScoreMix] = NO_SCORES  # the same object: derived compares by identity
     if unread and not filters.active:
         scores = state.cached(
@@ -215,10 +212,8 @@ def _cards(
         # FEW_READ texts) is quoted by its central texts, as the report's card is: quoted by
         # sentiment, it would be quoted by the few texts that were read, whoever wrote them.
         quotes_of = by_theme.get((theme_id, side), [])
-        mostly_unread = (
-            read < READ_FOR_SENTIMENT or round(read * int(original.get("size") or 0)) < FEW_READ
-        )
-        central = mostly_unread and _listed(row.get("quotes"))
+        few = round(read * int(original.get("size") or 0)) < FEW_READ
+        central = (read < READ_FOR_SENTIMENT or few) and _listed(row.get("quotes"))
         if central:
             quotes_of = [str(text) for text in list(row["quotes"])]
         # A viewer's redacted id no longer names the theme: no drill-down rather than a wrong one.
