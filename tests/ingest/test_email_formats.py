@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import advocacy
-from advocacy.ingest.email_identity import address_column, customer_id_for
+from advocacy.ingest.email_identity import address_column, customer_id_for, normalised_address
 from advocacy.workspace import Workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -97,8 +99,8 @@ def _typeform_with_hidden_email(folder: Path) -> Path:
     # Sent with the address as a hidden field; the first two were also sent with an id.
     emails = ["", "", "Lena@Example.com", "mailto:lena@example.com"]
     ids = ["CUST-001", "CUST-002", "", ""]
-    for row, email, given in zip(rows, emails, ids, strict=True):
-        row[at] = given
+    for row, email, sent_with in zip(rows, emails, ids, strict=True):
+        row[at] = sent_with
         row.insert(at + 1, email)
     header.insert(at + 1, "email")
     path = folder / "typeform.csv"
@@ -157,3 +159,14 @@ def test_a_mapping_without_customer_email_ties_no_google_forms_answer(
 )
 def test_address_column(columns: list[str], expected: str | None) -> None:
     assert address_column(columns) == expected
+
+
+@given(st.text(max_size=300) | st.emails().map(lambda address: f"  MAILTO:{address.upper()} "))
+def test_a_normalised_address_is_one_plain_address(value: str) -> None:
+    """Whatever a cell holds, what ties is one lower-case address that normalises to itself."""
+    address = normalised_address(value)
+    if address is None:
+        return
+    assert address == address.lower() == normalised_address(address)
+    assert address.count("@") == 1 and len(address) <= 254
+    assert not any(character.isspace() or character in '<>,;"' for character in address)
