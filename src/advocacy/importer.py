@@ -23,7 +23,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from advocacy.errors import InputError, ValidationError
-from advocacy.ingest.email_identity import retie
+from advocacy.ingest.email_identity import (
+    ID_PREFIX,
+    merge_notes,
+    merges_for,
+    normalised_address,
+    retie,
+)
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
 from advocacy.ingest.mojibake import repair as repair_mojibake
@@ -35,6 +41,7 @@ from advocacy.ingest.recovery import RECORD_COLUMN, bounded
 from advocacy.ingest.validation import DERIVED_KEY_PREFIX, Validated, validate
 from advocacy.model import CHILD_KINDS, Kind, kind_for
 from advocacy.store.connection import Database
+from advocacy.store.customer_merge import merge_customers
 from advocacy.store.ledger import (
     QuarantineEntry,
     record_import,
@@ -68,6 +75,8 @@ class ImportResult:
     rows_quarantined: int
     rows_superseded: int = 0  # rows sharing a key, set aside by the mapping's on_conflict
     stubs_created: int = 0
+    #: Customers known only by e-mail merged into the customer on file with their address.
+    customers_merged: int = 0
     items_loaded: int = 0
     dry_run: bool = False
     detected: list[dict[str, str]] = field(default_factory=list)
@@ -96,6 +105,7 @@ class ImportResult:
             "rows_quarantined": self.rows_quarantined,
             "rows_superseded": self.rows_superseded,
             "stubs_created": self.stubs_created,
+            "customers_merged": self.customers_merged,
             "items_loaded": self.items_loaded,
             "dry_run": self.dry_run,
             "detected": self.detected,
@@ -426,6 +436,9 @@ def import_file(
     started = datetime.now(UTC)
     raw, adapted, fixes = _adapted(file, kind, source, mapping)
     _refuse_unfilled(adapted, name if name is not None else str(path))
+    # Every address the file ties by, before retie hands some to customers on file: an
+    # earlier import may have given them an email: customer of their own, merged on writing.
+    addresses = sorted(set(adapted.contacts.values()))
     if adapted.contacts:
         retie(adapted, customers_by_email(db, list(adapted.contacts.values())))
     total = adapted.rows.num_rows
@@ -492,6 +505,7 @@ def import_file(
                 fixes,
                 name=name,
                 contacts=adapted.contacts,
+                addresses=addresses,
             )
             if then is not None:
                 then(result)
@@ -513,6 +527,7 @@ def _write(
     *,
     name: str | None,
     contacts: Mapping[str, str],
+    addresses: list[str],
 ) -> None:
     kind = kind_for(result.kind)
     total = validated.rows.num_rows
@@ -532,6 +547,7 @@ def _write(
     result.stubs_created = create_customer_stubs(db, kind, validated.rows, source=result.import_id)
     # After the stubs: a customer tied by e-mail exists now, and gets its address if it has none.
     fill_customer_emails(db, contacts, source=result.import_id)
+    _merge_email_customers(db, result, validated, addresses)
     if validated.items is not None and validated.items.num_rows:
         child = CHILD_KINDS[kind.name]
         child_counts = upsert(db, child, validated.items, source=result.import_id)
@@ -560,6 +576,25 @@ def _write(
     )
     result.notes += _settle_quarantine(db, result, validated, sha256, fixes)
     record_quarantine(db, result.import_id, result.quarantine)
+
+
+def _merge_email_customers(
+    db: Database, result: ImportResult, validated: Validated, addresses: list[str]
+) -> None:
+    """Merge the ``email:`` customers of ``addresses`` (or, for a customers file, of its
+    e-mails) into the customer on file with the address, and count them in ``result``."""
+    placeholder = db.fetchone(
+        "SELECT 1 FROM customers WHERE customer_id LIKE ? AND is_stub LIMIT 1", [f"{ID_PREFIX}%"]
+    )
+    if placeholder is None:  # no survey was ever tied by e-mail: nothing to look up
+        return
+    if result.kind == "customers":
+        emails = validated.rows.column("email").unique().to_pylist()
+        addresses = sorted({a for a in map(normalised_address, emails) if a is not None})
+    if addresses:
+        merged = merge_customers(db, merges_for(customers_by_email(db, addresses)))
+        result.customers_merged = len(merged.merged)
+        result.notes += merge_notes(merged)
 
 
 def _settle_quarantine(

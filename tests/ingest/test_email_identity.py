@@ -20,57 +20,10 @@ from advocacy.customer_view import customer_view
 from advocacy.errors import MappingError
 from advocacy.ingest.email_identity import customer_id_for, normalised_address
 from advocacy.workspace import Workspace
-from support import require
+from support.survey_addresses import ANSWERS, SAMPLE, SHARED, qualtrics_with_addresses, real
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-SAMPLE = SHARED / "qualtrics-exports" / "qualtRics_sample.csv"
 LEGACY = SHARED / "qualtrics-exports" / "qualtRics_sample_legacy.csv"
 STEAK = SHARED / "real-exports" / "surveymonkey-538" / "steak-risk-survey.csv"
-
-# (external reference, recipient e-mail, NPS, comment)
-ANSWERS = [
-    ("C-17", "ann@example.com", "9", "Quick delivery, thank you"),
-    ("", " Bob.Jones@Example.COM", "2", "The parcel came broken and nobody answered"),
-    ("", "bob.jones@example.com", "3", "Still waiting for my refund"),
-    ("", "", "7", "fine"),
-    ("", "<script>alert(1)</script>", "5", "ok"),
-]
-
-
-def _real(path: Path) -> Path:
-    require(path.exists(), f"{path} is missing (../shared/data is not beside the repository)")
-    return path
-
-
-def qualtrics_with_addresses(folder: Path, answers: list[tuple[str, str, str, str]]) -> Path:
-    """The real Qualtrics sample's three header rows, an NPS question, and ``answers``."""
-    with _real(SAMPLE).open(encoding="utf-8-sig", newline="") as handle:
-        records = list(csv.reader(handle))
-    header = [[*row, extra] for row, extra in zip(records[:3], NPS_HEADER, strict=True)]
-    template = dict(zip(header[0], [*records[3], ""], strict=True))
-    rows = []
-    for number, (external, email, nps, comment) in enumerate(answers):
-        row = dict(template)
-        row.update(
-            ResponseId=f"R_{number:05d}x",
-            ExternalReference=external,
-            RecipientEmail=email,
-            Q2=comment,
-            Q3=nps,
-            RecordedDate=f"2026-11-{number + 10:02d} 10:00:00",
-        )
-        rows.append([row[name] for name in header[0]])
-    path = folder / "survey.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([*header, *rows])
-    return path
-
-
-NPS_HEADER = (
-    "Q3",
-    "How likely are you to recommend us to a friend or colleague? (0-10)",
-    '{"ImportId":"QID3"}',
-)
 
 
 @pytest.fixture
@@ -144,7 +97,7 @@ def test_a_viewer_sees_no_address_of_a_customer_tied_by_email(
 
 @pytest.mark.shared_data
 def test_legacy_qualtrics_email_address_ties_answers(ws: Workspace, tmp_path: Path) -> None:
-    with _real(LEGACY).open(encoding="utf-8", newline="") as handle:
+    with real(LEGACY).open(encoding="utf-8", newline="") as handle:
         records = list(csv.reader(handle))
     records[2][records[1].index("EmailAddress")] = "Legacy.Person@example.org"
     path = tmp_path / "legacy.csv"
@@ -158,7 +111,7 @@ def test_legacy_qualtrics_email_address_ties_answers(ws: Workspace, tmp_path: Pa
 
 @pytest.mark.shared_data
 def test_surveymonkey_email_address_ties_answers(ws: Workspace, tmp_path: Path) -> None:
-    with _real(STEAK).open(encoding="utf-8", newline="") as handle:
+    with real(STEAK).open(encoding="utf-8", newline="") as handle:
         records = list(csv.reader(handle))
     records[0].insert(1, "Email Address")
     records[1].insert(1, "")
@@ -177,7 +130,7 @@ def test_surveymonkey_email_address_ties_answers(ws: Workspace, tmp_path: Path) 
 @pytest.mark.shared_data
 def test_without_any_address_nothing_is_tied_or_said(ws: Workspace) -> None:
     """The real sample is an anonymous link: no customer, and no note about customers."""
-    result = ws.import_file(_real(SAMPLE), kind="responses")
+    result = ws.import_file(real(SAMPLE), kind="responses")
     assert _answers(ws) == {"R_2YPOQ602ER1jkf1": None}
     assert not any(note.startswith("customers:") for note in result.notes)
 
@@ -201,7 +154,7 @@ def test_a_mapping_naming_a_missing_email_column_is_refused(ws: Workspace, tmp_p
     mapping = tmp_path / "m.yaml"
     mapping.write_text("kind: responses\ncustomer_email: Mail\n")
     with pytest.raises(MappingError, match="no column 'Mail'"):
-        ws.import_file(_real(SAMPLE), kind="responses", mapping=mapping)
+        ws.import_file(real(SAMPLE), kind="responses", mapping=mapping)
 
 
 def test_a_plain_file_with_an_email_column_ties_without_changing_its_keys(

@@ -1,10 +1,11 @@
 """Customers identified by the e-mail address a survey was sent to.
 
 Survey tools write the recipient's address beside each answer (Qualtrics ``RecipientEmail``,
-its legacy exports ``EmailAddress``, SurveyMonkey ``Email Address`` or ``EmailAddress``), often
-when the id the survey was sent with (Qualtrics ``ExternalReference``) is empty. Without a
-customer, a case for an unhappy answer has no one to follow up. So a row without an id is tied
-to the customer its address names:
+its legacy exports ``EmailAddress``, SurveyMonkey and Google Forms ``Email Address``, a Typeform
+hidden field ``email``), often when the id the survey was sent with (Qualtrics
+``ExternalReference``) is empty. Without a customer, a case for an unhappy answer has no one to
+follow up. So a row without an id is tied to the customer its address names, by one rule for
+every format (:func:`address_column` finds the column, :func:`identify_by_email` ties):
 
 * the address is normalised (trimmed, a ``mailto:`` prefix dropped, lower-cased) and must look
   like one (``local@domain.tld``, at most 254 characters); other values tie nothing and are
@@ -16,7 +17,9 @@ to the customer its address names:
 * the address is kept as that customer's ``email`` (personal data, shown and redacted as every
   customer e-mail is) when the customer has none, by the importer.
 
-A row with an id keeps it. The source column stays in ``attrs`` as it was.
+A row with an id keeps it. The source column stays in ``attrs`` as it was. When the company's
+own record of that address arrives later (a customers import), the ``email:`` customer is merged
+into it (:func:`merges_for`, :mod:`advocacy.store.customer_merge`).
 """
 
 from __future__ import annotations
@@ -28,11 +31,16 @@ from collections.abc import Mapping, Sequence
 import pyarrow as pa
 
 from advocacy.ingest.raw import Adapted, Detection
+from advocacy.store.customer_merge import CustomerMerge
 
 __all__ = [
+    "ADDRESS_COLUMNS",
     "ID_PREFIX",
+    "address_column",
     "customer_id_for",
     "identify_by_email",
+    "merge_notes",
+    "merges_for",
     "normalised_address",
     "retie",
 ]
@@ -42,7 +50,26 @@ ID_PREFIX = "email:"
 #: The longest address SMTP carries (RFC 5321 path limit less its brackets).
 MAX_ADDRESS = 254
 # Linear time: the local part cannot hold "@", so only the domain's last dot is searched for.
-_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+")
+# A domain holds no URL punctuation ("mailto:a@b.com?subject=x" is no address), and its last
+# label is letters, digits or hyphens in any script.
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"?/=&#%]+\.(?:[^\W_]|-)+")
+#: Names of the column that holds the address an answer came from, compared in lower case
+#: without spaces, hyphens and underscores, in order of preference: Qualtrics
+#: ``RecipientEmail`` (legacy ``EmailAddress``), SurveyMonkey's and Google Forms' ``Email
+#: Address`` (and Google's translations), a Typeform hidden field or a plain file's ``email``.
+ADDRESS_COLUMNS = (
+    "recipientemail",
+    "emailaddress",
+    "respondentemail",
+    "customeremail",
+    "email",
+    "emailadresse",
+    "adresseemail",
+    "emailadres",
+    "direcciondecorreoelectronico",
+    "direccióndecorreoelectrónico",
+)
+_SEPARATORS = re.compile(r"[\s_-]+")
 
 
 def normalised_address(value: str | None) -> str | None:
@@ -67,6 +94,26 @@ def normalised_address(value: str | None) -> str | None:
     if not text or len(text) > MAX_ADDRESS or _ADDRESS.fullmatch(text) is None:
         return None
     return text.lower()
+
+
+def address_column(columns: Sequence[str]) -> str | None:
+    """The column of ``columns`` that holds respondents' e-mail addresses, or ``None``.
+
+    Parameters
+    ----------
+    columns
+        Column names of an export (those not already mapped to a question or field).
+
+    Returns
+    -------
+    str or None
+        The column whose name is the most preferred of :data:`ADDRESS_COLUMNS` (case, spaces,
+        hyphens and underscores aside); the first such column among equals.
+    """
+    found: dict[str, str] = {}
+    for column in columns:
+        found.setdefault(_SEPARATORS.sub("", column[:100].strip().lower()), column)
+    return next((found[name] for name in ADDRESS_COLUMNS if name in found), None)
 
 
 def _addresses(count: int) -> str:
@@ -205,3 +252,49 @@ def retie(adapted: Adapted, known: Mapping[str, Sequence[str]]) -> None:
             f"customers: {shared:,} address(es) belong to several customers on file; their "
             f"answers keep an {ID_PREFIX} id of their own (map customer_id to say whose they are)"
         )
+
+
+def merges_for(known: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """The ``email:`` customers that are the company's customers, and whose customer each is.
+
+    The rule of :func:`retie`: an address that exactly one customer on file (other than an
+    ``email:`` one) has is that customer's; the ``email:`` customer of the address, where
+    there is one, is then the same person. An address several customers share merges
+    nothing.
+
+    Parameters
+    ----------
+    known
+        For each normalised address, the ids of the customers on file with it (the ``email:``
+        customer of the address among them, when there is one).
+
+    Returns
+    -------
+    dict[str, str]
+        ``email:`` customer id -> the id of the customer it is.
+    """
+    merges: dict[str, str] = {}
+    for address, ids in known.items():
+        owners = [owner for owner in ids if not owner.startswith(ID_PREFIX)]
+        placeholder = customer_id_for(address)
+        if len(owners) == 1 and placeholder in ids:
+            merges[placeholder] = owners[0]
+    return merges
+
+
+def merge_notes(merge: CustomerMerge) -> list[str]:
+    """What an import's merge of ``email:`` customers did, for its notes."""
+    notes = []
+    if merge.merged:
+        moved = ", ".join(f"{count:,} {table}" for table, count in sorted(merge.moved.items()))
+        notes.append(
+            f"customers: {len(merge.merged):,} customer(s) known only by e-mail address "
+            "merged into the customer on file with that address"
+            + (f" (moved to their ids: {moved})" if moved else "")
+        )
+    if merge.kept:
+        notes.append(
+            f"customers: {len(merge.kept):,} customer(s) known only by e-mail address kept "
+            "apart from the customer on file with that address: both are in one ask campaign"
+        )
+    return notes

@@ -198,9 +198,11 @@ class MappingFile(BaseModel):
         description="for responses: the column of e-mail addresses that ties an answer without "
         "a customer_id to a customer (its id is 'email:' and a hash of the address, or the id "
         "of the customer already on file with that e-mail; the address is kept as the "
-        "customer's e-mail). Exports recognised without a mapping (Qualtrics RecipientEmail, "
-        "SurveyMonkey Email Address) are tied so by default; a mapping without this key ties "
-        "no answer by e-mail",
+        "customer's e-mail; an 'email:' customer whose address a customers file names later "
+        "is merged into that customer). Exports recognised without a mapping (Qualtrics "
+        "RecipientEmail, SurveyMonkey and Google Forms Email Address, a Typeform hidden field "
+        "email, a plain file's Email column) are tied so by default; a mapping without this "
+        "key ties no answer by e-mail",
         examples=["customer_email: RecipientEmail"],
     )
     header_rows: Annotated[int, Strict(), Field(ge=0)] = Field(

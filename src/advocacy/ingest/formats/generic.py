@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from advocacy.ingest.answer_dates import pick_submitted_at
 from advocacy.ingest.column_profile import NO_ANSWERS
-from advocacy.ingest.email_identity import identify_by_email
+from advocacy.ingest.email_identity import address_column, identify_by_email
 from advocacy.ingest.headers import (
     first_line_is_text,
     first_row_is_data,
@@ -30,20 +30,6 @@ from advocacy.model import Kind
 
 #: Kinds whose rows are survey answers, and the field their recommend question fills.
 SURVEY_KINDS = {"responses": "nps", "employee-responses": "enps"}
-#: Column names (as :func:`canonical_name` writes them) of the address a survey was sent to.
-EMAIL_NAMES = frozenset(
-    {
-        "email",
-        "e_mail",
-        "email_address",
-        "e_mail_address",
-        "emailaddress",
-        "customer_email",
-        "recipient_email",
-        "recipientemail",
-        "respondent_email",
-    }
-)
 
 
 def canonical_name(column: str) -> str:
@@ -274,7 +260,7 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         # Without a survey tool's structure, only question-like wording makes a rating an item.
         need_rating_wording=True,
     )
-    email = next((c for c in others if canonical_name(c) in EMAIL_NAMES), None)
-    if email is not None and kind.name == "responses":
+    email = address_column(others)
+    if email is not None:
         identify_by_email(adapted, email, reason=f"column {email!r} is named as an e-mail address")
     return adapted

@@ -1,11 +1,14 @@
 """Google Forms response sheets exported as CSV: ``Timestamp`` first, then one column per question.
 
-Google Forms gives no response id; the importer derives one from the content.
+Google Forms gives no response id; the importer derives one from the content. A form that
+collects addresses writes ``Email Address`` second: answers are tied to customers by it
+(:mod:`advocacy.ingest.email_identity`).
 """
 
 from __future__ import annotations
 
 from advocacy.errors import UsageError
+from advocacy.ingest.email_identity import address_column, identify_by_email
 from advocacy.ingest.formats.generic import survey_adapted
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -13,7 +16,6 @@ from advocacy.model import Kind
 KINDS = ("responses", "employee-responses")
 #: The first column's name in the form owner's language.
 TIMESTAMPS = ("Timestamp", "Zeitstempel", "Horodateur", "Marca temporal", "Tijdstempel")
-EMAILS = ("Email Address", "Email address", "E-Mail-Adresse", "Adresse e-mail")
 
 
 def detect(raw: RawTable) -> bool:
@@ -44,8 +46,9 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
             fix="use --kind responses or --kind employee-responses, or --source generic",
         )
     timestamp = raw.header[0]
-    questions = [column for column in raw.header[1:] if column not in EMAILS]
-    return survey_adapted(
+    email = address_column(raw.header[1:])
+    questions = [column for column in raw.header[1:] if column != email]
+    adapted = survey_adapted(
         kind,
         "google-forms",
         raw.rows,
@@ -59,3 +62,6 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         ],
         need_rating_wording=True,
     )
+    if email is not None:
+        identify_by_email(adapted, email, reason="Google Forms respondent e-mail")
+    return adapted

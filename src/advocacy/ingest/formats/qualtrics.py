@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from advocacy.errors import UsageError
-from advocacy.ingest.email_identity import identify_by_email
+from advocacy.ingest.email_identity import address_column, identify_by_email
 from advocacy.ingest.formats.generic import survey_adapted
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -158,7 +158,7 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         notes=[TIMEZONE_NOTE],
         need_rating_wording=True,
     )
-    email = _find(columns, "RecipientEmail", "EmailAddress")
-    if email is not None and kind.name == "responses":
+    email = address_column(columns)
+    if email is not None:
         identify_by_email(adapted, email, reason="Qualtrics recipient e-mail")
     return adapted

@@ -12,7 +12,7 @@ the same way: one name per column (see :mod:`advocacy.ingest.headers`), options 
 from __future__ import annotations
 
 from advocacy.errors import UsageError
-from advocacy.ingest.email_identity import identify_by_email
+from advocacy.ingest.email_identity import address_column, identify_by_email
 from advocacy.ingest.formats.generic import survey_adapted
 from advocacy.ingest.headers import ANSWER_LABELS, second_row_labels, set_header_rows
 from advocacy.ingest.raw import Adapted, Detection, RawTable
@@ -41,8 +41,6 @@ METADATA = {
     "lastname",
 }
 END_DATES = ("End Date", "EndDate")
-#: The respondent's address, written when the collector is an e-mail invitation.
-EMAIL_COLUMNS = ("email address", "emailaddress")
 
 
 def detect(raw: RawTable) -> bool:
@@ -122,7 +120,8 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         notes=notes,
         need_rating_wording=True,
     )
-    email = next((name for name in raw.header if name.lower() in EMAIL_COLUMNS), None)
+    # The respondent's address, written when the collector is an e-mail invitation.
+    email = address_column(raw.header)
     if email is not None:
         identify_by_email(adapted, email, reason="SurveyMonkey respondent e-mail")
     return adapted

@@ -1,10 +1,15 @@
-"""Typeform CSV exports: ``#`` (the response token), question columns, dates in UTC."""
+"""Typeform CSV exports: ``#`` (the response token), question columns, dates in UTC.
+
+A form sent with the respondent's address as a hidden field (``email``) has it as a column of
+that name: answers are tied to customers by it (:mod:`advocacy.ingest.email_identity`).
+"""
 
 from __future__ import annotations
 
 import pyarrow.compute as pc
 
 from advocacy.errors import UsageError
+from advocacy.ingest.email_identity import address_column, identify_by_email
 from advocacy.ingest.formats.generic import survey_adapted
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -58,12 +63,13 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         rows = rows.set_column(index, submitted, values)
         fields["submitted_at"] = submitted
         detections.append(Detection(submitted, "submitted_at", "Typeform submit time, in UTC"))
+    email = address_column([name for name in rows.column_names if name not in fields.values()])
     questions = [
         column
         for column in rows.column_names
-        if column not in METADATA and column not in fields.values()
+        if column not in METADATA and column not in fields.values() and column != email
     ]
-    return survey_adapted(
+    adapted = survey_adapted(
         kind,
         "typeform",
         rows,
@@ -73,3 +79,6 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         detections=detections,
         need_rating_wording=True,
     )
+    if email is not None:
+        identify_by_email(adapted, email, reason="Typeform hidden field")
+    return adapted
