@@ -182,7 +182,7 @@ def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
         f"{_percent(comparison['comparison_rate'])} (n={comparison['comparison_eligible']}). "
         "Difference "
         + (
-            f"{100 * comparison['difference']:+.0f} points "
+            f"{display.points(100 * comparison['difference'], 0)} "
             + _interval(100 * comparison["difference_low"], 100 * comparison["difference_high"])
             if comparison["difference"] is not None
             else "not yet measurable"
@@ -327,7 +327,7 @@ def recovery_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
         f"Detractors with a case recovered {_percent(comparison['case_rate'])} of the time "
         f"(n={comparison['cases_eligible']}), comparable ones without a case "
         f"{_percent(comparison['comparison_rate'])} (n={comparison['comparison_eligible']}): "
-        f"{difference:+.0f} points {_interval(100 * low, 100 * high)}."
+        f"{display.points(difference, 0)} {_interval(100 * low, 100 * high)}."
     )
     if difference < 0:
         action = "Fix how cases are worked: a call back leaves detractors worse off."
