@@ -51,7 +51,8 @@ def test_a_card_on_a_ten_point_scale_can_be_recounted_from_its_own_words(
         ws.text.discover_themes()
         members = ws.text.theme_members()
         themes = ws.text.themes()
-        page = _text(str(build(ws, ReportScope()).body))
+        section = build(ws, ReportScope())
+    page, notes = _text(str(section.body)), section.notes
     cards = re.findall(
         r"By their scores: (\d+)% negative, (\d+)% neutral, (\d+)% positive, "
         r"of the ([\d,]+) texts? with a score \((.*?)\)\.",
@@ -72,5 +73,7 @@ def test_a_card_on_a_ten_point_scale_can_be_recounted_from_its_own_words(
             (neutral, [worst < r < positive_from for r in given]),
         ):
             assert int(share) == round(100 * sum(inside) / len(given))
-    # 6 of 10 is negative for the calibration and for the card alike.
+    # 6 of 10 is negative for the calibration and for the card alike, and the section's note
+    # on the calibration says the same rule.
     assert scale_label(6, 1, 10) == "negative" and worst == 6
+    assert any(f"({band_words()})" in note for note in notes)

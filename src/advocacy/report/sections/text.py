@@ -24,6 +24,7 @@ from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
     ScoreMix,
+    band_words,
     mostly_unread,
     score_line,
     score_mixes,
@@ -524,7 +525,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             + kept_calibration_note(
                 ws.db if ws.unavailable("text_calibration") is None else None,
                 ws.settings.text_model,
-            ),
+            )
+            + f" A writer's score labels their comment for the calibration ({band_words()}).",
             *notes,
         ],
     )
