@@ -31,6 +31,7 @@ from advocacy.report.sections.metrics import (
     SHORT,
     UNDATED,
     change_text,
+    headline_scores,
     latest_quarter,
     latest_rows,
     quarterly,
@@ -465,8 +466,9 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     from advocacy.report.sections.text_summary import text_standing
 
     tiles = kpi_tiles(ws, scope)
-    # No score at all: what the texts say stands in for the tiles.
-    texts = Markup() if tiles else text_standing(ws, scope)
+    # No score at all (not merely none dated): what the texts say stands in for the tiles.
+    no_score = not tiles and headline_scores(ws, scope).empty
+    texts = text_standing(ws, scope) if no_score else Markup()
     findings = collect_findings(ws, scope)
     if not findings and not tiles and not texts:
         if undated(ws, scope):
