@@ -76,6 +76,14 @@ def test_signs_and_direction_words():
     assert display.change_word(0.0) == "no change"
 
 
+def test_a_share_change_is_written_in_points():
+    # 40.6% against 39.6%: the share's change is a point, not a bare "+1.1" (review6).
+    assert display.points(40.6 - 39.6) == "+1.0 points"
+    assert display.points(-27.3, 0) == "−27 points"
+    assert display.points(-0.01) == "0.0 points"  # rounds to zero: no sign
+    assert display.points(float("nan")) == ""
+
+
 def test_p_values_read_as_people_read_them():
     # `plans show` printed "p = 0" for a p-value below a thousandth.
     assert display.p_value(0.0) == display.p_value(4e-7) == "< 0.001"

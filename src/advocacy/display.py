@@ -102,6 +102,18 @@ def signed(value: Any, digits: int | None = 1) -> str:
     return text
 
 
+def points(change: Any, digits: int | None = 1) -> str:
+    """A change of a share or of a score on a -100..100 scale, in points, its sign written:
+    ``+1.1 points`` (40.6% against 39.6%), the convention of every CSAT and NPS change.
+
+    >>> points(1.06), points(-4.0, 0), points(None)
+    ('+1.1 points', '−4 points', '')
+    """
+    if missing(change):
+        return ""
+    return signed(change, digits) + " points"
+
+
 def percent(share: Any, digits: int | None = 1) -> str:
     """A share (0.088) as a percentage ("8.8%").
 

@@ -199,6 +199,16 @@ def test_reviews_only_summary_gives_the_rating_with_intervals(
         round(100 * share_low),
         round(100 * share_high),
     ]
+    # The share's change is in points, as every CSAT and NPS change is: "+1.1 points".
+    moved = re.search(r"Reviews rated 4-5 \S+ \[\S+, \S+\] (.*?) [\d,]+ reviews", body)
+    assert moved is not None, body
+    points = 100 * (top / len(quarter) - top_before / len(before))
+    if p_adjusted[1] >= 0.05:
+        assert moved.group(1) == f"no clear change ({display.signed(points, 1)} points)"
+    else:
+        assert moved.group(1) == (
+            f"{display.change_word(points)} by {display.number(abs(points), 1)} points, likely real"
+        )
     assert "2025 Q4" in body and "import survey answers" not in body
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from advocacy import display
 from advocacy.errors import AdvocacyError
 from advocacy.report.section import ReportScope, Section, chart_svg, table_html
 
@@ -106,7 +107,7 @@ def _percent(value: Any) -> str:
 
 
 def _points(value: Any) -> str:
-    return "" if value is None else f"{100 * value:+.1f} pts"
+    return "" if value is None else display.points(100 * value, 1)
 
 
 def campaign_rows(results: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from advocacy import display
 from advocacy.loop.cases.recovery import loop_results
 from advocacy.loop.plans.progress import plan_summary, plans_progress
+from advocacy.metrics.catalogue import METRICS
 from advocacy.report.section import (
     ReportScope,
     Section,
@@ -182,7 +183,7 @@ def _cases(ws: Workspace, scope: ReportScope) -> Markup | None:
         f"{_percent(comparison['comparison_rate'])} (n={comparison['comparison_eligible']}). "
         "Difference "
         + (
-            f"{100 * comparison['difference']:+.0f} points "
+            f"{display.points(100 * comparison['difference'], 0)} "
             + _interval(100 * comparison["difference_low"], 100 * comparison["difference_high"])
             if comparison["difference"] is not None
             else "not yet measurable"
@@ -204,7 +205,7 @@ def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
             "metric": f"{row['metric']} ({row['scope']})",
             "baseline": _value(row["baseline"], row["baseline_n"]),
             "current": _value(row["current"], row["current_n"]),
-            "change": "–" if row["change"] is None else f"{row['change']:+.1f}",
+            "change": "–" if row["change"] is None else _change(str(row["metric"]), row["change"]),
             "interval": _interval(row["change_low"], row["change_high"]),
         }
         for row in rows
@@ -234,6 +235,19 @@ def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
         "means fewer answers since the start than the minimum."
     )
     return Markup("<h3 id='plans'>Action plans</h3>") + intro + chart + table
+
+
+def _change(metric: str, change: Any) -> str:
+    """A plan's movement: in points for NPS, eNPS and shares (a theme's too), a mean's (CSAT
+    mean, CES) on its own scale.
+
+    >>> _change("csat", 1.06), _change("ces", -0.213), _change("theme-share", -4.0)
+    ('+1.1 points', '−0.21', '−4.0 points')
+    """
+    definition = METRICS.get(metric)
+    if definition is not None and definition.unit != "points":
+        return display.signed(change, 2)
+    return display.points(change, 1)
 
 
 def _value(value: Any, n: Any) -> str:
@@ -327,7 +341,7 @@ def recovery_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
         f"Detractors with a case recovered {_percent(comparison['case_rate'])} of the time "
         f"(n={comparison['cases_eligible']}), comparable ones without a case "
         f"{_percent(comparison['comparison_rate'])} (n={comparison['comparison_eligible']}): "
-        f"{difference:+.0f} points {_interval(100 * low, 100 * high)}."
+        f"{display.points(difference, 0)} {_interval(100 * low, 100 * high)}."
     )
     if difference < 0:
         action = "Fix how cases are worked: a call back leaves detractors worse off."

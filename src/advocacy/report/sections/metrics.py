@@ -167,16 +167,26 @@ def score_text(metric: str, score: Any, low: Any = None, high: Any = None) -> st
 
 
 def change_text(metric: str, row: Mapping[Hashable, Any], alpha: float) -> str:
-    """``better by 5.7 points, likely real`` / ``no clear change`` for a tested change."""
+    """``better by 5.7 points, likely real`` / ``no clear change (+1.1 points)`` for a tested
+    change: a share's or an NPS's change in points (:func:`advocacy.display.points`), a mean's
+    (CES) on its own scale.
+
+    >>> change_text("csat", {"change": 1.06, "p_adjusted": 0.4}, 0.05)
+    'no clear change (+1.1 points)'
+    >>> change_text("ces", {"change": -0.061, "p_adjusted": 0.01}, 0.05)
+    'worse by 0.06, likely real'
+    """
     change = row.get("change")
     if change is None or display.missing(change):
         return "no earlier period to compare"
-    digits = 2 if metric == "ces" else 1
-    unit = "" if metric == "ces" else " points"
-    amount = display.number(abs(float(change)), digits)
+    if metric == "ces":
+        amount, moved = display.number(abs(float(change)), 2), display.signed(change, 2)
+    else:
+        amount = display.number(abs(float(change)), 1) + " points"  # the word gives the sign
+        moved = display.points(change, 1)
     if not is_real(row, alpha):
-        return f"no clear change ({display.signed(change, digits)})"
-    return f"{display.change_word(change)} by {amount}{unit}, likely real"
+        return f"no clear change ({moved})"
+    return f"{display.change_word(change)} by {amount}, likely real"
 
 
 def significant_changes(ws: Workspace, scope: ReportScope) -> pd.DataFrame:

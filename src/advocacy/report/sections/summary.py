@@ -31,6 +31,7 @@ from advocacy.report.sections.metrics import (
     SHORT,
     UNDATED,
     change_text,
+    headline_scores,
     latest_quarter,
     latest_rows,
     quarterly,
@@ -253,7 +254,8 @@ def collect_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
 
 
 # -- layout ------------------------------------------------------------------------------------
-def _tile_markup(name: str, score: str, interval: str, change: str, count: str) -> Markup:
+def tile_markup(name: str, score: str, interval: str, change: str, count: str) -> Markup:
+    """One tile: its name, score, interval, change (``better``/``worse`` colour it) and n."""
     mood = ""
     if change.startswith("better"):
         mood = " better"
@@ -272,7 +274,7 @@ def _tile(ws: Workspace, metric: str, row: Any, label: str) -> Markup:
     score = display.number(row["score"], digits) + ("%" if metric in ("csat", "top-box") else "")
     interval = score_text(metric, row["score"], row["ci_low"], row["ci_high"])
     interval = interval[interval.find("[") :] if "[" in interval else ""
-    return _tile_markup(
+    return tile_markup(
         LABELS[metric],
         score,
         interval,
@@ -309,7 +311,7 @@ def _rating_tile(
         }
         moved = change_text("csat" if percent else "ces", row, 1.0 - ws.settings.confidence)
     label = "all reviews, undated" if when == "undated" else when
-    return _tile_markup(
+    return tile_markup(
         name,
         display.number(result.score, digits) + suffix,
         interval,
@@ -461,9 +463,14 @@ def rating_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
+    from advocacy.report.sections.text_summary import text_standing
+
     tiles = kpi_tiles(ws, scope)
+    # No score at all (not merely none dated): what the texts say stands in for the tiles.
+    no_score = not tiles and headline_scores(ws, scope).empty
+    texts = text_standing(ws, scope) if no_score else Markup()
     findings = collect_findings(ws, scope)
-    if not findings and not tiles:
+    if not findings and not tiles and not texts:
         if undated(ws, scope):
             return Section.absent(TITLE, UNDATED)
         return Section.absent(
@@ -479,7 +486,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         ).format(where, display.period_label(quarter, "quarter"), ws.settings.confidence)
     elif (standing := rating_standing(ws, scope)) is not None and REVIEW_TILE in tiles:
         body += Markup("<p class='standing'>{}</p>").format(_rating_standing_text(ws, standing))
-    body += tiles
+    body += tiles + texts
     if findings:
         shown = findings[:MOST_FINDINGS]
         body += Markup("<h3>What to do</h3>") + _findings_table(shown)
@@ -493,6 +500,11 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 "<p class='note'>{}; the rest of the evidence shows no change larger than "
                 "chance.</p>"
             ).format(said)
+    elif texts:
+        body += Markup(
+            "<p>Nothing in the texts calls for urgent action. Scores beside them (an NPS, a "
+            "CSAT or a review's stars) would say which themes lower them.</p>"
+        )
     else:
         themes = (
             ""

@@ -17,12 +17,14 @@ from markupsafe import Markup
 
 from advocacy import display
 from advocacy.errors import ParquetSourceError, UsageError
-from advocacy.report.section import ReportScope, Section, chart_svg, table_html
+from advocacy.report.section import ReportScope, Section, chart_svg, remembered, table_html
+from advocacy.report.sections.quote_captions import quote_caption
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
 from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
     ScoreMix,
+    band_words,
     mostly_unread,
     score_line,
     score_mixes,
@@ -64,6 +66,27 @@ def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
     columns = ["sentiment", "sentiment_score", "emotions", "effort"]
     columns += ["language", "sentiment_reason"]
     return pd.concat([documents, computed[columns]], axis=1)
+
+
+def scoped_documents(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
+    """The scope's texts (``load_documents``), read once per report run."""
+    return remembered(  # type: ignore[no-any-return]
+        ("text-documents", scope), lambda: _in_scope(load_documents(ws.db), scope)
+    )
+
+
+def read_texts(ws: Workspace, scope: ReportScope) -> pd.DataFrame | None:
+    """The scope's texts with their reading (stored, else analysed in memory for the report),
+    once per report run; None when there is no text, or from a source whose texts are read
+    elsewhere (Parquet on Spark)."""
+
+    def compute() -> pd.DataFrame | None:
+        documents = scoped_documents(ws, scope)
+        if documents.empty or ws.unavailable("text_features") is not None:
+            return None
+        return _features(ws, documents)
+
+    return remembered(("text-read", scope), compute)  # type: ignore[no-any-return]
 
 
 def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
@@ -178,7 +201,8 @@ def _dominant(mix: Mapping[str, float]) -> str | None:
     return max(shares, key=lambda name: shares[name])
 
 
-def _cut(text: str) -> str:
+def cut_quote(text: str) -> str:
+    """``text`` PII-redacted and cut to :data:`QUOTE_CHARS` at a word, as cards quote it."""
     clean = redact(str(text)).strip()
     if len(clean) > QUOTE_CHARS:
         clean = clean[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
@@ -232,7 +256,7 @@ def theme_quotes(
         quotes: list[tuple[str, str]] = []
         sentence = best.get(theme_id, {}).get(f"{wanted}_sentence")
         if wanted in ("negative", "positive") and sentence:
-            quotes.append((f"Most {wanted} sentence", _cut(sentence)))
+            quotes.append((quote_caption("sentence", wanted, strongest=True), cut_quote(sentence)))
         opposite = OPPOSITE.get(wanted or "")
         texts = [
             found[1]
@@ -245,11 +269,11 @@ def theme_quotes(
             texts = [
                 str(q) for q in record.get("quotes") or [] if wanted in (None, by_text.get(str(q)))
             ]
-        caption = "A central comment" if wanted is None else f"A comment read as {wanted}"
+        caption = quote_caption("central" if wanted is None else "comment", wanted)
         for text in texts:
             if len(quotes) >= per_theme:
                 break
-            clean = _cut(text)
+            clean = cut_quote(text)
             # A comment that holds a quote already shown (or is held by one) adds nothing, and
             # one of punctuation or markup alone ("??") says nothing.
             if (
@@ -379,25 +403,29 @@ def themes_intro(
     )
 
 
-def _theme_sentences(ws: Workspace, scope: ReportScope) -> pd.DataFrame | None:
-    """Each theme's strongest sentences, or None from a Parquet source: ranking sentences and
-    redacting them with the workspace's identities needs the workspace database."""
-    try:
-        return ws.text.theme_sentences(since=scope.since, until=scope.until)
-    except ParquetSourceError:
-        return None
+def scoped_theme_sentences(ws: Workspace, scope: ReportScope) -> pd.DataFrame | None:
+    """Each theme's strongest sentences (once per report run), or None from a Parquet source:
+    ranking sentences and redacting them with the workspace's identities needs the workspace
+    database."""
+
+    def compute() -> pd.DataFrame | None:
+        try:
+            return ws.text.theme_sentences(since=scope.since, until=scope.until)
+        except ParquetSourceError:
+            return None
+
+    return remembered(("theme-sentences", scope), compute)  # type: ignore[no-any-return]
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
-    documents = _in_scope(load_documents(ws.db), scope)
+    documents = scoped_documents(ws, scope)
     if documents.empty:
         return Section.absent(
             TITLE, "import comments, reviews or notes with text, then advocacy text analyze"
         )
-    lacking = ws.unavailable("text_features")
-    if lacking is not None:  # a Parquet source: the texts are analysed on Spark, not here
-        return Section.absent(TITLE, lacking)
-    features = _features(ws, documents)
+    features = read_texts(ws, scope)
+    if features is None:  # a Parquet source: the texts are analysed on Spark, not here
+        return Section.absent(TITLE, str(ws.unavailable("text_features")))
     rows: list[dict[str, Any]] = []
     unread: list[str] = []
     for kind, group in features.groupby("document_kind"):
@@ -467,7 +495,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         )
         if _has_effects(themes):
             body += _impact_chart(themes.head(15))
-        sentences = _theme_sentences(ws, scope)
+        sentences = scoped_theme_sentences(ws, scope)
         members = (
             None
             if "member_keys" not in shown
@@ -497,7 +525,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             + kept_calibration_note(
                 ws.db if ws.unavailable("text_calibration") is None else None,
                 ws.settings.text_model,
-            ),
+            )
+            + f" A writer's score labels their comment for the calibration ({band_words()}).",
             *notes,
         ],
     )

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from advocacy.report.sections.summary import Finding
     from advocacy.workspace import Workspace
 
-__all__ = ["calibration_caveat", "stored_themes", "theme_findings"]
+__all__ = ["calibration_caveat", "largest_complaint", "stored_themes", "theme_findings"]
 
 #: The anchor of the report's themes (the text section's cards).
 THEMES_ANCHOR = "themes"
@@ -156,6 +156,19 @@ def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) ->
     return found
 
 
+def largest_complaint(ws: Workspace, themes: pd.DataFrame) -> dict[Any, Any] | None:
+    """The theme (a ``themes`` record) with the most texts read as negative, when it holds at
+    least ``min_n`` of them and most of its read texts are negative; else None."""
+    records = themes.to_dict("records")
+    if not records:
+        return None
+    loudest = max(records, key=_negatives)
+    shares, _ = read_mix(_mix(loudest.get("sentiment_mix")))
+    if _negatives(loudest) >= ws.settings.min_n and shares.get("negative", 0.0) > 0.5:
+        return loudest
+    return None
+
+
 def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     """Themes that lower NPS (or, without an NPS, the reviews' rating) beyond chance, and the
     theme with the most negative texts."""
@@ -197,10 +210,9 @@ def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     if not tested_nps:
         findings.update(_rating_findings(ws, scope, themes))
     read_texts = sum((_read(record) for record in records), 0)
-    loudest = max(records, key=_negatives)
-    negatives = _negatives(loudest)
-    shares, _ = read_mix(_mix(loudest.get("sentiment_mix")))
-    if read_texts and negatives >= ws.settings.min_n and shares.get("negative", 0.0) > 0.5:
+    loudest = largest_complaint(ws, themes)
+    if loudest is not None and read_texts:
+        negatives = _negatives(loudest)
         name = str(loudest["name"])
         caveat = calibration_caveat(ws)
         why = _volume_why(loudest, caveat)

@@ -2,10 +2,13 @@
 
 A theme of reviews in a language the sentiment model does not read has no sentiment mix, but its
 writers often gave a score: an NPS, a CSAT, a review's stars. Read on each score's own scale
-(:func:`advocacy.text.scale_sentiment.label_from_scores`: NPS 0-6 negative, 7-8 neutral, 9-10
-positive; a rating's bottom two points negative, its top two positive), those scores say how the
-theme's writers felt, and the report's and the web's theme cards show that mix beside "no
-sentiment" instead of nothing (:func:`unread_score_mixes`, one implementation for both).
+(:func:`advocacy.text.scale_sentiment.label_from_scores`, the rule the sentiment calibration
+learns from: NPS 0-6 negative, 7-8 neutral, 9-10 positive; a rating's bottom two points negative
+and its top two positive up to 8 points, the NPS bands on 9 to 11, so 1-6 of 1-10 is negative),
+those scores say how the theme's writers felt, and the report's and the web's theme cards show
+that mix beside "no sentiment" instead of nothing (:func:`unread_score_mixes`, one
+implementation for both). The cards say the rule in words made from the rule itself
+(:func:`band_words`), so the wording cannot drift from the labels.
 
 The scores are read (every scored comment, :func:`advocacy.text.score_labels.score_labels`) only
 when a theme needs them: a workspace whose themes were read has no such theme and reads nothing.
@@ -24,6 +27,7 @@ from advocacy import display
 from advocacy.errors import ParquetSourceError
 from advocacy.report.sections.text_coverage import read_mix
 from advocacy.store.steady import steady_table
+from advocacy.text.scale_sentiment import scale_label
 from advocacy.text.score_labels import score_labels
 from advocacy.text.sentiment import SENTIMENTS
 
@@ -32,7 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "READ_FOR_SENTIMENT",
+    "SPELLED_SCALES",
     "ScoreMix",
+    "band_words",
+    "bands",
     "mostly_unread",
     "score_line",
     "score_mixes",
@@ -47,6 +54,46 @@ ScoreMix = tuple[dict[str, float], int]
 #: it (a theme in a language the model does not read) its cards say what its writers' scores
 #: imply, and the report quotes its most central texts, whatever their reading.
 READ_FOR_SENTIMENT = 0.5
+#: The rating scales whose bands the cards spell out: the ones reviews and surveys mostly use.
+SPELLED_SCALES = ((1, 5), (1, 7), (1, 10))
+
+
+def _span(points: list[int]) -> str:
+    return str(points[0]) if len(points) == 1 else f"{points[0]}-{points[-1]}"
+
+
+def bands(low: int, high: int) -> dict[str, str]:
+    """The points of the scale ``low``..``high`` each sentiment covers, as the calibration's
+    labels read them (:func:`~advocacy.text.scale_sentiment.scale_label`, asked point by point).
+
+    >>> bands(1, 10)
+    {'negative': '1-6', 'neutral': '7-8', 'positive': '9-10'}
+    >>> bands(1, 5)
+    {'negative': '1-2', 'neutral': '3', 'positive': '4-5'}
+    """
+    covered: dict[str, list[int]] = {}
+    for point in range(low, high + 1):
+        label = scale_label(float(point), float(low), float(high))
+        if label is not None:
+            covered.setdefault(label, []).append(point)
+    return {name: _span(covered[name]) for name in SENTIMENTS if name in covered}
+
+
+def band_words() -> str:
+    """Which scores count as negative and which as positive, for NPS and
+    :data:`SPELLED_SCALES`, in words made from :func:`bands`.
+
+    >>> band_words()
+    'negative / positive: NPS 0-6 / 9-10; a rating of 1-5: 1-2 / 4-5, of 1-7: 1-2 / 6-7, \
+of 1-10: 1-6 / 9-10'
+    """
+    nps = bands(0, 10)
+    ratings = ", of ".join(
+        f"{low}-{high}: {found['negative']} / {found['positive']}"
+        for low, high in SPELLED_SCALES
+        if (found := bands(low, high))
+    )
+    return f"negative / positive: NPS {nps['negative']} / {nps['positive']}; a rating of {ratings}"
 
 
 def scored_labels(ws: Workspace) -> dict[tuple[str, str], str]:
@@ -138,23 +185,23 @@ def score_words(mix: ScoreMix) -> str:
     """What a theme's writers' scores say, with how many scored, in words.
 
     >>> score_words(({"negative": 0.5, "neutral": 0.25, "positive": 0.25}, 4))
-    "By their scores: 50% negative, 25% neutral, 25% positive, of the 4 texts with a score \
-(NPS 0-6 or a rating's bottom two points negative, NPS 9-10 or its top two positive)."
+    'By their scores: 50% negative, 25% neutral, 25% positive, of the 4 texts with a score \
+(negative / positive: NPS 0-6 / 9-10; a rating of 1-5: 1-2 / 4-5, of 1-7: 1-2 / 6-7, \
+of 1-10: 1-6 / 9-10).'
     """
     shares, scored = mix
     words = ", ".join(f"{display.percent(shares[name], 0)} {name}" for name in SENTIMENTS)
     texts = "text" if scored == 1 else "texts"
     return (
         f"By their scores: {words}, of the {display.number(scored)} {texts} with a score "
-        "(NPS 0-6 or a rating's bottom two points negative, NPS 9-10 or its top two positive)."
+        f"({band_words()})."
     )
 
 
 def score_line(mix: ScoreMix) -> Markup:
     """:func:`score_words` as one paragraph of a report's card.
 
-    >>> print(score_line(({"negative": 1.0, "neutral": 0.0, "positive": 0.0}, 1)))
-    <p>By their scores: 100% negative, 0% neutral, 0% positive, of the 1 text with a score \
-(NPS 0-6 or a rating&#39;s bottom two points negative, NPS 9-10 or its top two positive).</p>
+    >>> print(score_line(({"negative": 1.0, "neutral": 0.0, "positive": 0.0}, 1))[:80])
+    <p>By their scores: 100% negative, 0% neutral, 0% positive, of the 1 text with a
     """
     return Markup("<p>{}</p>").format(score_words(mix))

@@ -1,5 +1,6 @@
-"""The text page's themes as cards: name, size, sentiment bar, NPS impact with its interval,
-two quotes that say what most of the theme's customers feel, and a link to its answers.
+"""The text page's themes as cards: name, size, sentiment bar, NPS impact with its interval
+(or, for reviews without an NPS, the effect on their rating), two quotes that say what most of
+the theme's customers feel, each captioned by what it is, and a link to its answers.
 
 A theme's quotes follow its sentiment: a theme most customers praise is quoted with praise, a
 complaint with complaints (``ws.text.theme_quotes``, sentences that say something): the side
@@ -11,6 +12,12 @@ says what its writers' scores imply, as the report's card does
 (:func:`advocacy.report.sections.theme_scores.unread_score_mixes`, read once per data generation
 and only when such a theme is shown). Not under filters: the scores would be of every text of
 the theme, the card's counts of the filtered answers' only.
+
+Themes none of whose writers gave an NPS show their effect on the reviews' rating, as the
+report's cards do (:func:`advocacy.report.sections.theme_ratings.theme_rating_effects`, the same
+Welch interval), and under no filter only, for the same reason. Each quote is captioned by the
+report's rule (:func:`advocacy.report.sections.quote_captions.quote_caption`): "Most negative
+sentence" only over the theme's strongest sentence read as negative.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
 from advocacy.present.web.state import WebState
+from advocacy.report.section import ReportScope
+from advocacy.report.sections.quote_captions import quote_caption
+from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
     ScoreMix,
@@ -46,6 +56,8 @@ FEW_READ = 10
 LABELS = ("negative", "neutral", "positive")
 #: The score mixes of cards that need none (one object, so that cached cards are reused).
 NO_SCORES: Mapping[str, ScoreMix] = MappingProxyType({})
+#: The rating effects of cards that need none (one object, as :data:`NO_SCORES`).
+NO_RATINGS = pd.DataFrame(columns=["theme_id"])
 
 
 @dataclass
@@ -56,16 +68,24 @@ class ThemeCard:
     keywords: str
     mix: list[tuple[str, float]]  # (label, share of the texts read) in the order of the bar
     leaning: str  # negative or positive: what the quotes say
-    impact: str  # NPS effect with its interval, or ""
+    impact: str  # NPS (or rating) effect with its interval, or ""
     impact_real: bool
     impact_word: str  # raises NPS / lowers NPS / no detectable effect
     mentioning: int
     quotes: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)  # what each quote is, in its order
     link: str | None = None
     emerging: bool = False
     read: float = 1.0  # share of its texts that have a sentiment (0: none was read)
     scores: str = ""  # what its writers' scores imply, for a theme mostly not read
     central: bool = False  # the quotes are the theme's central texts, not sentences read
+    impact_name: str = "NPS effect"  # or "Rating effect", for reviews without an NPS
+    impact_unit: str = " points"  # an NPS effect's; a rating effect is in points of the rating
+    counted: str = "answers with an NPS"  # what ``mentioning`` counts
+
+    def captioned(self) -> list[tuple[str, str]]:
+        """(caption, quote) of each quote."""
+        return list(zip(self.captions, self.quotes, strict=True))
 
     @property
     def read_count(self) -> int:
@@ -163,11 +183,17 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
         scores = state.cached(
             ("theme-score-mixes", unread), lambda: unread_score_mixes(state.ws, unread)
         )
+    ratings = NO_RATINGS
+    has_nps = "effect" in themes and bool(themes["effect"].notna().any())
+    if not has_nps and not themes.empty and not filters.active:
+        ratings = state.cached(
+            ("theme-rating-effects",), lambda: theme_rating_effects(state.ws, ReportScope())
+        )
     redactor = viewer_redactor(state, principal)
     cards: list[ThemeCard] = derived(
         ("theme-cards", chosen, principal.masks_personal_data),
-        (themes, quotes, redactor, scores),
-        lambda: _cards(themes, quotes, principal, redactor, filters, scores),
+        (themes, quotes, redactor, scores, ratings),
+        lambda: _cards(themes, quotes, principal, redactor, filters, scores, ratings),
     )
     return cards
 
@@ -179,9 +205,12 @@ def _cards(
     redactor: TextRedactor | None,
     filters: Filters,
     scores: Mapping[str, ScoreMix] = NO_SCORES,
+    ratings: pd.DataFrame = NO_RATINGS,
 ) -> list[ThemeCard]:
-    """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them, and for a
-    theme mostly not read what its writers' ``scores`` imply."""
+    """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them, for a
+    theme mostly not read what its writers' ``scores`` imply, and for a theme without an NPS
+    effect its effect on the reviews' rating from ``ratings`` (:func:`theme_rating_effects`)."""
+    rated = {str(row["theme_id"]): row for row in ratings.to_dict("records")}
     shown = mask_frame(themes, principal, redactor=redactor)
     said = mask_frame(quotes, principal, redactor=redactor) if not quotes.empty else quotes
     by_theme: dict[tuple[str, str], list[str]] = {}
@@ -197,25 +226,36 @@ def _cards(
         effect: Any = original.get("effect")
         low: Any = original.get("effect_low")
         high: Any = original.get("effect_high")
+        mentioning = int(original.get("n_mentioning") or 0)
+        named, unit, counted, what = "NPS effect", " points", "answers with an NPS", "NPS"
+        rating = rated.get(theme_id)
+        if display.missing(effect) and rating is not None:
+            effect, low, high = (rating[f"rating_effect{end}"] for end in ("", "_low", "_high"))
+            mentioning = int(rating["rating_n_mentioning"])
+            named, unit, counted, what = "Rating effect", "", "rated reviews", "the rating"
         real = not display.missing(low) and not display.missing(high)
         real = real and (float(low) > 0 or float(high) < 0)
         side = leaning(mix, effect, real=real)
         if display.missing(effect):
             word = "not enough answers to tell"
         elif not real:
-            word = "no detectable effect on NPS"
+            word = f"no detectable effect on {what}"
         else:
-            word = "raises NPS" if float(effect) > 0 else "lowers NPS"
+            word = f"raises {what}" if float(effect) > 0 else f"lowers {what}"
         keywords = original.get("keywords")
         keywords = row.get("keywords") if keywords is not None else None
         # A theme mostly not read (another language; under READ_FOR_SENTIMENT, or fewer than
         # FEW_READ texts) is quoted by its central texts, as the report's card is: quoted by
         # sentiment, it would be quoted by the few texts that were read, whoever wrote them.
-        quotes_of = by_theme.get((theme_id, side), [])
+        quotes_of = by_theme.get((theme_id, side), [])[:QUOTES_PER_CARD]
+        captions = [
+            quote_caption("sentence", side, strongest=rank == 0) for rank in range(len(quotes_of))
+        ]
         few = round(read * int(original.get("size") or 0)) < FEW_READ
         central = (read < READ_FOR_SENTIMENT or few) and _listed(row.get("quotes"))
         if central:
-            quotes_of = [str(text) for text in list(row["quotes"])]
+            quotes_of = [str(text) for text in list(row["quotes"])][:QUOTES_PER_CARD]
+            captions = [quote_caption("central", None)] * len(quotes_of)
         # A viewer's redacted id no longer names the theme: no drill-down rather than a wrong one.
         link = None
         if str(row.get("theme_id")) == theme_id:
@@ -231,13 +271,17 @@ def _cards(
                 impact=display.estimate(effect, low, high),
                 impact_real=real,
                 impact_word=word,
-                mentioning=int(original.get("n_mentioning") or 0),
-                quotes=quotes_of[:QUOTES_PER_CARD],
+                mentioning=mentioning,
+                quotes=quotes_of,
+                captions=captions,
                 link=link,
                 emerging=bool(original.get("emerging")),
                 read=read,
                 scores=score_words(scores[theme_id]) if theme_id in scores else "",
                 central=bool(central),
+                impact_name=named,
+                impact_unit=unit,
+                counted=counted,
             )
         )
     return sorted(cards, key=lambda card: -card.size)
