@@ -1,7 +1,11 @@
 """Case pages: the case list (50 cases a page, sorted and paged by the server, the page and
 order in the URL) with the loop's results, the workload by owner, one case with its
-timeline and the one form (an action bar) that works it, and the case rules with their YAML
-editor.
+timeline and the one form (an action bar) that works it, the case rules with their YAML
+editor, and "Open cases over stored evidence" (``/cases/open``, admins and analysts): what
+``advocacy cases open`` does, for the cases an import withheld or left out while the server
+holds a DuckDB workspace. Its check counts per rule what would open, writing nothing; its
+confirmation opens at most the count the user saw (more, from evidence that arrived since, opens
+none and shows the new count).
 
 Case handlers see the cases of their units only; viewers see cases with personal data masked
 and free text redacted (the same rules as the API: :func:`advocacy.present.web.api.cases.shown`).
