@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,9 @@ from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 from advocacy.present.cli.progress import stage_progress
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
 
 cases_app = typer.Typer(
     help="Case rules (what opens a case and who owns it), the cases they open, and working them.",
@@ -290,7 +293,7 @@ def cases_open(
         console.print(NO_RULES, markup=False, soft_wrap=True)
 
 
-def _open_for_backfill(db: str | None) -> Any:
+def _open_for_backfill(db: str | None) -> Workspace:
     """The workspace, or a refusal naming the web page when a server holds the DuckDB file."""
     try:
         return open_workspace(db)
