@@ -36,14 +36,15 @@ def test_a_python_import_opens_cases_as_every_other_way_in(db_url: str, tmp_path
         done = ws.import_file(answers, kind="responses")  # no cases= given
         assert done.cases is not None
         assert (done.cases["opened"], done.cases["by_rule"], done.cases["too_old"]) == (
-            2, {"detractor": 2}, 1,
+            1, {"detractor": 1}, 1,
         )  # fmt: skip
-        assert sorted(case.evidence_id for case in ws.cases.list()) == ["r-new", "r-undated"]
+        assert (done.cases["undated"], done.cases["undated_checked"]) == (1, False)
+        assert sorted(case.evidence_id for case in ws.cases.list()) == ["r-new"]
         (tmp_path / "more.csv").write_text(
             f"response_id,submitted_at,nps\nr-more,{_day(1)},0\n", encoding="utf-8"
         )
         skipped = ws.import_file(tmp_path / "more.csv", kind="responses", cases=False)
-        assert skipped.cases is None and ws.cases.count() == 2
+        assert skipped.cases is None and ws.cases.count() == 1
 
 
 def test_cases_open_dry_run_says_per_rule_what_would_open(tmp_path: Path) -> None:
@@ -52,7 +53,7 @@ def test_cases_open_dry_run_says_per_rule_what_would_open(tmp_path: Path) -> Non
     advocacy_cli("import", "answers.csv", "--kind", "responses", "--no-cases", "--db", db,
                  cwd=tmp_path)  # fmt: skip
     dry = advocacy_cli("cases", "open", "--since", _day(500), "--dry-run", "--kind", "responses",
-                       "--db", db, cwd=tmp_path)  # fmt: skip
+                       "--include-undated", "--db", db, cwd=tmp_path)  # fmt: skip
     assert dry.returncode == 0, dry.stderr
     said = " ".join(dry.stdout.split())
     assert "would open 3 cases (detractor 3) over 4 records; nothing was written" in said
@@ -60,12 +61,14 @@ def test_cases_open_dry_run_says_per_rule_what_would_open(tmp_path: Path) -> Non
     as_json = advocacy_cli("cases", "open", "--since", _day(500), "--dry-run", "--format", "json",
                            "--db", db, cwd=tmp_path)  # fmt: skip
     rows = {row["kind"]: row for row in json.loads(as_json.stdout)}
-    assert (rows["responses"]["would_open"], rows["responses"]["by_rule"]) == (3, "detractor 3")
+    # Without --include-undated, the undated detractor is counted, not checked.
+    assert (rows["responses"]["would_open"], rows["responses"]["by_rule"]) == (2, "detractor 2")
+    assert (rows["responses"]["checked"], rows["responses"]["undated"]) == (3, 1)
     assert "opened" not in rows["responses"]
     with advocacy.open(db) as ws:
         assert ws.cases.count() == 0  # a dry run opens nothing
-    done = advocacy_cli("cases", "open", "--since", _day(500), "--kind", "responses", "--db", db,
-                        cwd=tmp_path)  # fmt: skip
+    done = advocacy_cli("cases", "open", "--since", _day(500), "--kind", "responses",
+                        "--include-undated", "--db", db, cwd=tmp_path)  # fmt: skip
     assert "opened 3 cases (detractor 3) over 4 records" in " ".join(done.stdout.split())
     with advocacy.open(db) as ws:
         assert ws.cases.count() == 3
@@ -157,7 +160,7 @@ def test_load_rules_dry_run_leaves_out_evidence_that_has_a_case(tmp_path: Path) 
     four_answers(tmp_path / "answers.csv")
     imported = advocacy_cli("import", "answers.csv", "--kind", "responses", "--db", db,
                             cwd=tmp_path)  # fmt: skip
-    assert "cases: 2 opened" in imported.stdout  # r-new and r-undated
+    assert "cases: 1 opened" in imported.stdout  # r-new; r-undated is undated: no case
     (tmp_path / "rules.yaml").write_text(
         "rules:\n  - id: unhappy\n    trigger: nps_at_most\n    params: {threshold: 3}\n"
         "    due_hours: 24\n",
@@ -167,7 +170,7 @@ def test_load_rules_dry_run_leaves_out_evidence_that_has_a_case(tmp_path: Path) 
                        "--db", db, cwd=tmp_path)  # fmt: skip
     assert dry.returncode == 0, dry.stderr
     (row,) = json.loads(dry.stdout)
-    assert (row["checked"], row["would_open"], row["has_case"]) == (4, 1, 2)  # r-old only
+    assert (row["checked"], row["would_open"], row["has_case"]) == (4, 2, 1)  # r-old, r-undated
 
 
 def test_a_new_workspace_whose_migration_failed_gets_the_shipped_rules(tmp_path: Path) -> None:

@@ -204,8 +204,9 @@ def test_an_import_over_the_bound_opens_none_and_says_how_to_open_them(
     assert (
         "cases: none opened: the case rules would open 501 (detractor 501) over 501 records, "
         f"more than 500 at once; see them with advocacy cases open --since {_day(3)} --dry-run; "
-        "open them with that command without --dry-run and with --yes (on a DuckDB workspace, "
-        "stop advocacy serve first)"
+        "open them with that command without --dry-run and with --yes, or on the web: "
+        f"/cases/open?since={_day(3)} (a DuckDB workspace takes the web or the command, not both "
+        "at once)"
     ) in said
     # Before the import, the check offers the import's own yes, and --all-cases opens them all.
     check = advocacy_cli("import", "many.csv", "--kind", "responses", "--dry-run", "--db",

@@ -49,14 +49,18 @@ def test_import_opens_cases_on_recent_evidence_and_counts_the_history(tmp_path: 
     four_answers(tmp_path / "answers.csv")
     done = advocacy_cli("import", "answers.csv", "--kind", "responses", "--db", db, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "cases: 2 opened (detractor 2) by the case rules over 3 records" in done.stdout
-    assert f"1 dated before {_day(IMPORT_WINDOW_DAYS)} " in done.stdout  # then the time, UTC
-    assert re.search(r"dated before \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\) opened none", done.stdout)
-    assert "(1 undated, checked as arriving now)" in done.stdout
-    assert "advocacy cases open --since DATE" in done.stdout
+    said = " ".join(done.stdout.split())
+    assert "cases: 1 opened (detractor 1) by the case rules over 2 records" in said
+    assert f"1 dated before {_day(IMPORT_WINDOW_DAYS)} " in said  # then the time, UTC
+    assert re.search(r"dated before \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\) opened none", said)
+    assert (
+        "; 1 undated: no case (their age is unknown; to open cases on them: advocacy cases open "
+        "--since DATE --include-undated)"
+    ) in said
+    assert "advocacy cases open --since DATE" in said
     with advocacy.open(db) as ws:
         opened = {case.evidence_id for case in ws.cases.list()}
-    assert opened == {"r-new", "r-undated"}  # undated evidence counts as arriving now
+    assert opened == {"r-new"}  # undated evidence may be as old as the history: no case
 
     # A backfill the user asks for opens the old one (its day included), and only once.
     before = advocacy_cli("cases", "open", "--since", _day(500), "--until", _day(401),
@@ -69,10 +73,11 @@ def test_import_opens_cases_on_recent_evidence_and_counts_the_history(tmp_path: 
                          cwd=tmp_path)  # fmt: skip
     assert since.returncode == 0, since.stderr
     rows = {row["kind"]: row for row in json.loads(since.stdout)}
-    assert (rows["responses"]["checked"], rows["responses"]["opened"]) == (4, 0)  # + undated
-    again = advocacy_cli("cases", "open", "--since", _day(500), "--format", "json", "--db", db,
-                         cwd=tmp_path)  # fmt: skip
-    assert {row["kind"]: row["opened"] for row in json.loads(again.stdout)}["responses"] == 0
+    assert (rows["responses"]["checked"], rows["responses"]["opened"]) == (3, 0)  # no undated
+    again = advocacy_cli("cases", "open", "--since", _day(500), "--include-undated", "--format",
+                         "json", "--db", db, cwd=tmp_path)  # fmt: skip
+    rows = {row["kind"]: row for row in json.loads(again.stdout)}
+    assert (rows["responses"]["checked"], rows["responses"]["opened"]) == (4, 1)  # r-undated
     with advocacy.open(db) as ws:
         assert {case.evidence_id for case in ws.cases.list()} == {"r-new", "r-undated", "r-old"}
 
@@ -84,8 +89,8 @@ def test_the_window_and_the_choice_to_open_no_cases(tmp_path: Path) -> None:
                         "1000", "--format", "json", "--db", wide, cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     cases = json.loads(done.stdout)["cases"]
-    assert (cases["opened"], cases["checked"], cases["too_old"]) == (3, 4, 0)
-    assert cases["by_rule"] == {"detractor": 3}
+    assert (cases["opened"], cases["checked"], cases["too_old"], cases["undated"]) == (2, 3, 0, 1)
+    assert cases["by_rule"] == {"detractor": 2}
     none = str(tmp_path / "none.duckdb")
     skipped = advocacy_cli("import", "answers.csv", "--kind", "responses", "--no-cases",
                            "--db", none, cwd=tmp_path)  # fmt: skip
@@ -103,11 +108,11 @@ def test_the_window_and_the_choice_to_open_no_cases(tmp_path: Path) -> None:
     check = advocacy_cli("import", "answers.csv", "--kind", "responses", "--dry-run",
                          "--db", fresh, cwd=tmp_path)  # fmt: skip
     assert check.returncode == 0, check.stderr
-    assert "cases: 2 would open (detractor 2) by the case rules over 3 records" in " ".join(
+    assert "cases: 1 would open (detractor 1) by the case rules over 2 records" in " ".join(
         check.stdout.split()
     )
     with advocacy.open(wide) as ws:
-        assert ws.cases.count() == 3
+        assert ws.cases.count() == 2
     with advocacy.open(fresh) as ws:
         assert ws.cases.count() == 0 and ws.db.fetchall("SELECT * FROM responses") == []
 
@@ -136,7 +141,7 @@ def test_importing_a_file_again_opens_no_second_case(tmp_path: Path) -> None:
     four_answers(tmp_path / "answers.csv")
     first = advocacy_cli("import", "answers.csv", "--kind", "responses", "--format", "json",
                          "--db", db, cwd=tmp_path)  # fmt: skip
-    assert json.loads(first.stdout)["cases"]["opened"] == 2
+    assert json.loads(first.stdout)["cases"]["opened"] == 1
     # The same rows with a changed comment are written again (updated), and checked again.
     text = (tmp_path / "answers.csv").read_text(encoding="utf-8")
     (tmp_path / "answers.csv").write_text(text.replace("never came", "never came!"), "utf-8")
@@ -146,7 +151,7 @@ def test_importing_a_file_again_opens_no_second_case(tmp_path: Path) -> None:
     assert summary["rows_updated"] == 1
     assert (summary["cases"]["checked"], summary["cases"]["opened"]) == (1, 0)
     with advocacy.open(db) as ws:
-        assert sorted(case.evidence_id for case in ws.cases.list()) == ["r-new", "r-undated"]
+        assert sorted(case.evidence_id for case in ws.cases.list()) == ["r-new"]
 
 
 def test_kinds_no_rule_reads_get_no_cases_line(tmp_path: Path) -> None:
@@ -161,21 +166,30 @@ def test_kinds_no_rule_reads_get_no_cases_line(tmp_path: Path) -> None:
     assert "cases" not in json.loads(as_json.stdout)
 
 
-def test_a_backfill_checks_undated_evidence_as_arriving_now(tmp_path: Path) -> None:
+def test_a_backfill_checks_undated_evidence_only_when_asked(tmp_path: Path) -> None:
     db = str(tmp_path / "w.duckdb")
     four_answers(tmp_path / "answers.csv")
     advocacy_cli("import", "answers.csv", "--kind", "responses", "--no-cases", "--db", db,
                  cwd=tmp_path)  # fmt: skip
-    # Dates that end before today leave the undated answer out, and say so.
+    # Without --include-undated the undated answer is left out, even with dates reaching today.
     past = advocacy_cli("cases", "open", "--since", _day(500), "--until", _day(300), "--kind",
                         "responses", "--db", db, cwd=tmp_path)  # fmt: skip
     assert past.returncode == 0, past.stderr
-    assert "1 responses without a date were not checked" in " ".join(past.stdout.split())
-    # A repeated --kind is read once, and dates reaching today check the undated answer.
+    assert (
+        "1 responses without a date were not checked: their age is unknown (--include-undated "
+        "checks them)"
+    ) in " ".join(past.stdout.split())
+    # A repeated --kind is read once.
     both = advocacy_cli("cases", "open", "--since", _day(500), "--kind", "responses", "--kind",
                         "responses", "--format", "json", "--db", db, cwd=tmp_path)  # fmt: skip
     (row,) = json.loads(both.stdout)
-    assert (row["kind"], row["checked"], row["opened"], row["undated"]) == ("responses", 4, 2, 1)
+    assert (row["kind"], row["checked"], row["opened"], row["undated"]) == ("responses", 3, 1, 1)
+    # --include-undated checks it, whatever the dates.
+    undated = advocacy_cli("cases", "open", "--since", _day(500), "--until", _day(300),
+                           "--include-undated", "--db", db, cwd=tmp_path)  # fmt: skip
+    said = " ".join(undated.stdout.split())
+    assert "opened 1 case (detractor 1) over 2 records" in said, said
+    assert "1 responses without a date were checked (--include-undated)" in said
     with advocacy.open(db) as ws:
         assert sorted(case.evidence_id for case in ws.cases.list()) == [
             "r-new", "r-old", "r-undated",
@@ -291,7 +305,8 @@ def test_the_window_backfill_and_volumes_on_both_engines(db_url: str, tmp_path: 
         assert ws.cases.count() == 2
         # import_file opens cases (by default): the rows and their cases commit together.
         done = ws.import_file(four_answers(tmp_path / "answers.csv"), kind="responses")
-        assert done.cases is not None and done.cases["by_rule"] == {"detractor": 1}  # r-undated
+        assert done.cases is not None  # r-undated, the only new detractor, is undated: no case
+        assert (done.cases["by_rule"], done.cases["undated"]) == ({}, 1)
         assert done.summary()["cases"] == done.cases
         ws.db.execute("UPDATE case_rules SET params = ? WHERE rule_id = 'detractor'",
                       ['{"threshold": "six"}'])  # fmt: skip
@@ -303,4 +318,4 @@ def test_the_window_backfill_and_volumes_on_both_engines(db_url: str, tmp_path: 
         assert ws.db.fetchall("SELECT count(*) FROM responses WHERE response_id = 'r-more'") == [
             (0,)
         ]
-        assert ws.cases.count() == 3
+        assert ws.cases.count() == 2

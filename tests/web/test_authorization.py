@@ -85,6 +85,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cases/rules"): ALL,
     ("GET", "/cases/workload"): ALL,
     ("POST", "/cases/rules"): WRITERS,
+    ("GET", "/cases/open"): WRITERS,
+    ("POST", "/cases/open"): WRITERS,
     ("GET", "/cases/{case_id}"): ALL,
     ("POST", "/cases/{case_id}"): frozenset({"admin", "analyst", "case-handler"}),
     ("GET", "/api/v1/cases"): ALL,
@@ -181,6 +183,8 @@ ADMIN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/plans/{plan_id}"): {"status": "active"},
     ("POST", "/api/v1/surveys/{survey_id}/links"): {"customer_ids": []},
     ("POST", "/cases/rules"): {"rules": "- {id: authz, trigger: nps_at_most, due_hours: 48}"},
+    # Days ahead: the check finds nothing, so the demo's evidence gets no case here.
+    ("POST", "/cases/open"): {"since": "2100-01-01", "expected": "0"},
     ("POST", "/cases/{case_id}"): {"action": "note", "text": "authz"},
     ("POST", "/api/v1/cases/{case_id}/events"): {"action": "note", "text": "authz"},
     ("PUT", "/api/v1/rules"): {"rules": [{"id": "authz", "trigger": "nps_at_most"}]},

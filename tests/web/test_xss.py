@@ -76,6 +76,9 @@ SHOWS_NOTHING_PLANTED = {
     # A blank upload form (refused to roles that may not import); tests/web/test_imports.py and
     # test_import_browser.py plant markup in an uploaded file's name and cells.
     "/import": {"admin", "analyst", "case-handler", "viewer"},
+    # A blank form to open cases over stored evidence (refused to roles that may not);
+    # tests/web/test_open_cases_page.py plants markup in its day.
+    "/cases/open": {"admin", "analyst", "case-handler", "viewer"},
     # This workspace has no ask campaign and no ask link: tests/web/test_ask_pages.py and
     # test_asks_browser.py plant markup in a campaign's name, message and a friend's name.
     "/advocates/asks": {"admin", "analyst", "viewer"},

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from advocacy.loop.cases.backfill import BulkCases
     from advocacy.loop.cases.coaching import CoachingSummary
     from advocacy.loop.cases.employee_feedback import EmployeeFeedback
-    from advocacy.loop.cases.import_lines import CASES_AT_ONCE, cases_sentences
+    from advocacy.loop.cases.import_lines import CASES_AT_ONCE, OPEN_PAGE, cases_sentences
     from advocacy.loop.cases.owners import Owner
     from advocacy.loop.cases.rule_format import dump_rules
     from advocacy.loop.cases.rule_volumes import RuleVolume
@@ -61,6 +61,7 @@ _LAZY = {
     "EmployeeFeedback": "advocacy.loop.cases.employee_feedback",
     "cases_sentences": "advocacy.loop.cases.import_lines",
     "CASES_AT_ONCE": "advocacy.loop.cases.import_lines",
+    "OPEN_PAGE": "advocacy.loop.cases.import_lines",
     "dump_rules": "advocacy.loop.cases.rule_format",
     "LoopResults": "advocacy.loop.cases.recovery",
     "Owner": "advocacy.loop.cases.owners",
@@ -505,9 +506,9 @@ class CasesNamespace:
         """Run the enabled case rules over the records of ``kind`` one import wrote.
 
         Records dated more than ``window_days`` days ago open no case (history loaded in bulk:
-        :mod:`advocacy.loop.cases.backfill`); :meth:`open` opens cases over them on
-        purpose. Call it inside the import's transaction (:meth:`Workspace.transaction`) to
-        commit both together.
+        :mod:`advocacy.loop.cases.backfill`), nor do undated ones (their age is unknown);
+        :meth:`open` opens cases over them on purpose. Call it inside the import's transaction
+        (:meth:`Workspace.transaction`) to commit both together.
 
         Parameters
         ----------
@@ -552,6 +553,7 @@ class CasesNamespace:
         at_most: int | None = None,
         progress: Callable[[str, int, int], None] | None = None,
         confirm: Callable[[UsageError], bool] | None = None,
+        include_undated: bool = False,
     ) -> dict[str, BulkCases]:
         """Run the enabled case rules over stored evidence dated from ``since`` (a backfill).
 
@@ -560,8 +562,7 @@ class CasesNamespace:
         since, until
             The dates of the evidence: from ``since`` to before ``until`` (None: no end).
             A date without a time zone is read in the workspace's (the ``timezone`` setting),
-            as :meth:`Workspace.import_file` reads a file's times. Undated evidence counts as
-            arriving now: checked when the dates reach now.
+            as :meth:`Workspace.import_file` reads a file's times.
         kinds
             ``responses``, ``mentions`` or both.
         actor
@@ -575,7 +576,11 @@ class CasesNamespace:
             Called with (kind, kinds done, kinds) as the rules run.
         confirm
             Asked, with the refusal naming the counts, when more than ``at_most`` would open:
-            True opens the cases already chosen (the rules do not run again).
+            True opens the cases already chosen (the rules do not run again). It is asked
+            outside any transaction; evidence that gets a case meanwhile opens no other.
+        include_undated
+            Check the evidence without a date too (an import opens no case on it: its age is
+            unknown); it is counted in ``undated`` either way.
 
         Returns
         -------
@@ -594,6 +599,7 @@ class CasesNamespace:
         return open_cases_since(
             self._db, since, until=until, kinds=kinds, settings=self._settings, actor=actor,
             dry_run=dry_run, at_most=at_most, progress=progress, confirm=confirm,
+            include_undated=include_undated,
         )  # fmt: skip
 
     def coaching(
@@ -709,6 +715,7 @@ __all__ = [
     "ACTIONS",
     "ALLOWED_FROM",
     "CASES_AT_ONCE",
+    "OPEN_PAGE",
     "SORTABLE",
     "STATUSES",
     "BulkCases",

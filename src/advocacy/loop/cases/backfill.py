@@ -6,16 +6,21 @@ submissions do. An import is often history, though: a year of answers loaded on 
 would open a case for every old detractor, and nobody calls a customer back about last spring.
 So at import, evidence **dated more than** :data:`IMPORT_WINDOW_DAYS` **days before now opens
 no case**; the result counts it, and :func:`open_cases_since` (``advocacy cases open --since
-DATE``) opens cases over stored evidence of the dates a user chooses. Evidence without a date
-is taken as arriving now, as the API takes it: an import checks it, and a backfill checks it
-when its dates reach today (``until`` None or later than now), counting it either way.
-Evidence dated more than a day ahead (a day and month swapped, a wrong year) opens cases as
-new evidence, but an import counts it so the user sees it.
+DATE``) opens cases over stored evidence of the dates a user chooses. **Evidence without a
+date opens no case on import**: its age is unknown, so it may be as old as the history the
+window leaves out; the result counts it (``undated``), and a backfill checks it only when asked
+(``include_undated``: ``advocacy cases open --include-undated``), counting it either way. (A
+live API write or survey submission arrives now, whatever its fields say: it opens its case
+as it arrives.) Evidence dated more than a day ahead (a day and month swapped, a wrong year)
+opens cases as new evidence, but an import counts it so the user sees it.
 
 A backfill's dates without a time zone are read in the workspace's (the ``timezone`` setting),
 as an import reads a file's times, so a day is the user's day. It chooses every case before it
-opens any: ``dry_run`` says what each rule would open, and ``at_most`` refuses a backfill that
-would open more (``advocacy cases open`` asks before opening more than 500).
+opens any, reading only: ``dry_run`` says what each rule would open, and ``at_most`` refuses a
+backfill that would open more (``advocacy cases open`` asks before opening more than 500). The
+question is asked outside any transaction; the cases then open in a short one, which leaves
+out the evidence that got a case meanwhile (an import, an API write:
+:func:`advocacy.loop.cases.opening.open_cases`).
 
 An import also names the enabled rules whose parameters differ from the shipped rule of the
 same id (a workspace that stored the rules of an older release): the user decides whether to
@@ -55,7 +60,7 @@ class BulkCases:
     cases
         The cases opened.
     checked
-        Records the rules ran over.
+        Records the rules ran over (undated ones only when ``undated_checked``).
     too_old
         Records dated before ``since``: the rules did not run on them (an import's window).
     since
@@ -65,14 +70,14 @@ class BulkCases:
     rules
         Ids of the enabled rules that read this kind of evidence (none: no case can open).
     undated
-        Records without a date among ``checked`` (an import, or a backfill reaching today), or
-        left out (a backfill whose dates end before today).
+        Records without a date: among ``checked`` when ``undated_checked`` (a backfill asked
+        to include them), else left out (an import: their age is unknown).
     future
         Records dated more than a day after now among ``checked`` (a wrong date format?).
     until
         The end of a backfill's dates (excluded; None: no end).
     undated_checked
-        Whether the records without a date were checked (an import, a backfill reaching now).
+        Whether the records without a date were checked (only a backfill asked to).
     differ
         Ids of the enabled rules reading this kind whose parameters differ from the shipped
         rule of the same id (older shipped thresholds, or the user's own).
@@ -97,7 +102,7 @@ class BulkCases:
     undated: int = 0
     future: int = 0
     until: datetime | None = None
-    undated_checked: bool = True
+    undated_checked: bool = False
     differ: tuple[str, ...] = field(default=())
     dry_run: bool = False
     timezone: str = "UTC"
@@ -199,7 +204,8 @@ def open_cases_for_import(
     window_days
         Records dated more than this many days before ``now`` open no case and are counted in
         ``too_old`` (None, or a window reaching before the first representable date: no
-        window, every record is checked).
+        window, every dated record is checked). Undated records open none either, whatever
+        the window: they are counted in ``undated``.
     now
         The clock: the window ends and the cases open at ``now``.
     actor
@@ -213,8 +219,8 @@ def open_cases_for_import(
     Returns
     -------
     BulkCases or None
-        The cases opened, the records checked and those left out as too old (None: ``kind``
-        is not evidence a rule reads). When more than ``at_most`` cases would open,
+        The cases opened, the records checked and those left out as too old or undated
+        (None: ``kind`` is not evidence a rule reads). When more than ``at_most`` cases would open,
         none opens (every way in, as ``advocacy cases open`` asks first): ``withheld`` counts
         them per rule, and ``withheld_since`` is the day from which a backfill opens them.
     """
@@ -233,8 +239,8 @@ def open_cases_for_import(
     if since is None:
         window_days = None  # a window reaching before any date is no window
     rows = db.fetchall(f"SELECT {key}, {at} FROM {kind} WHERE source = ?", [import_id])
-    dated = [(str(row[0]), None if row[1] is None else now_utc(row[1])) for row in rows]
-    recent = [(key, at) for key, at in dated if since is None or at is None or at >= since]
+    dated = [(str(row[0]), now_utc(row[1])) for row in rows if row[1] is not None]
+    recent = [(key, at) for key, at in dated if since is None or at >= since]
     ahead = moment + timedelta(days=1)
     with db.transaction():
         hits = choose_hits(db, kind, [key for key, _ in recent])
@@ -242,12 +248,12 @@ def open_cases_for_import(
         cases = [] if withheld or not hits else open_cases(
             db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
         )  # fmt: skip
-    first = min((at for _, at in recent if at is not None), default=moment)
+    first = min((at for _, at in recent), default=moment)
     rules, differ = _rules_reading(db, kind)
     return BulkCases(
-        tuple(cases), len(recent), len(rows) - len(recent), since, window_days, rules,
-        undated=sum(at is None for _, at in recent),
-        future=sum(at is not None and at > ahead for _, at in recent), differ=differ,
+        tuple(cases), len(recent), len(dated) - len(recent), since, window_days, rules,
+        undated=len(rows) - len(dated), undated_checked=False,
+        future=sum(at > ahead for _, at in recent), differ=differ,
         dry_run=dry_run, timezone=settings.timezone, withheld=withheld,
         withheld_since=f"{first.astimezone(ZoneInfo(settings.timezone)):%Y-%m-%d}"
         if withheld else None,
@@ -291,20 +297,22 @@ def open_cases_since(
     at_most: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     confirm: Callable[[UsageError], bool] | None = None,
+    include_undated: bool = False,
 ) -> dict[str, BulkCases]:
     """Run the enabled case rules over the stored evidence dated from ``since`` (a backfill).
 
     Evidence that already has a case opens none; the cases open now (due ``due_hours`` later),
-    as if the evidence had just arrived. Evidence without a date counts as arriving now, as an
-    import takes it: it is checked when the dates reach now (``until`` None or after ``now``),
-    and counted in ``undated`` either way. Every case is chosen before any is written, so
-    ``at_most`` refuses a backfill larger than it (nothing written) and
-    ``dry_run`` says what would open.
+    as if the evidence had just arrived. Evidence without a date is checked only with
+    ``include_undated`` (its age is unknown: an import opens no case on it), and counted in
+    ``undated`` either way. Every case is chosen, reading only, before any is written, so
+    ``at_most`` refuses a backfill larger than it (nothing written), ``dry_run`` says what
+    would open, and ``confirm`` is asked outside any transaction. The cases then open in one
+    short transaction, leaving out evidence that got a case meanwhile.
 
     Parameters
     ----------
     db
-        The workspace database; everything commits in one transaction.
+        The workspace database; the cases open in one transaction, after the choice.
     since, until
         The dates of the evidence to check: from ``since`` (included) to ``until`` (excluded;
         None: no end). A date without a time zone is read in the workspace's (the
@@ -325,8 +333,11 @@ def open_cases_since(
         Called with (stage, kinds done, kinds) as the rules run over each kind.
     confirm
         Asked, with the refusal naming the counts, when more than ``at_most`` cases would
-        open: True opens the cases already chosen (the rules do not run again); False or None
-        refuses.
+        open: True opens the cases already chosen (the rules do not run again; evidence that
+        got a case meanwhile opens none); False or None refuses. No transaction is open
+        while it is asked.
+    include_undated
+        Check the evidence without a date too (whatever ``since`` and ``until``).
 
     Returns
     -------
@@ -350,34 +361,35 @@ def open_cases_since(
             parameter="until",
             fix="give --until the same day as --since or a later one, or leave it out",
         )
-    reaches_now = end is None or end > moment
     chosen = list(dict.fromkeys(check_kind(kind) for kind in kinds))
+    # Choose reading only: a question asked inside a transaction would hold it open (on
+    # PostgreSQL "idle in transaction") for as long as the user takes to answer.
+    planned: dict[str, tuple[list[tuple[Rule, Hit]], int, int]] = {}
+    for done, kind in enumerate(chosen):
+        if progress is not None:
+            progress("case rules", done, len(chosen))
+        key, at, _ = EVIDENCE_COLUMNS[kind]
+        query = f"SELECT {key}, {at} FROM {kind} WHERE ({at} >= ?"
+        params: list[Any] = [start]
+        if end is not None:
+            query += f" AND {at} < ?"
+            params.append(end)
+        query += f") OR {at} IS NULL ORDER BY {at} NULLS LAST, {key}"
+        rows = db.fetchall(query, params)
+        undated = sum(row[1] is None for row in rows)
+        ids = [str(row[0]) for row in rows if include_undated or row[1] is not None]
+        planned[kind] = (choose_hits(db, kind, ids), len(ids), undated)
+    if progress is not None:
+        progress("case rules", len(chosen), len(chosen))
+    total = sum(len(hits) for hits, _, _ in planned.values())
+    if at_most is not None and total > at_most and not dry_run:
+        refusal = _too_many(
+            {kind: _by_rule(hits) for kind, (hits, _, _) in planned.items()}, at_most
+        )
+        if confirm is None or not confirm(refusal):
+            raise refusal
     found: dict[str, BulkCases] = {}
     with db.transaction():
-        planned: dict[str, tuple[list[tuple[Rule, Hit]], int, int]] = {}
-        for done, kind in enumerate(chosen):
-            if progress is not None:
-                progress("case rules", done, len(chosen))
-            key, at, _ = EVIDENCE_COLUMNS[kind]
-            query = f"SELECT {key}, {at} FROM {kind} WHERE ({at} >= ?"
-            params: list[Any] = [start]
-            if end is not None:
-                query += f" AND {at} < ?"
-                params.append(end)
-            query += f") OR {at} IS NULL ORDER BY {at} NULLS LAST, {key}"
-            rows = db.fetchall(query, params)
-            undated = sum(row[1] is None for row in rows)
-            ids = [str(row[0]) for row in rows if reaches_now or row[1] is not None]
-            planned[kind] = (choose_hits(db, kind, ids), len(ids), undated)
-        if progress is not None:
-            progress("case rules", len(chosen), len(chosen))
-        total = sum(len(hits) for hits, _, _ in planned.values())
-        if at_most is not None and total > at_most and not dry_run:
-            refusal = _too_many(
-                {kind: _by_rule(hits) for kind, (hits, _, _) in planned.items()}, at_most
-            )
-            if confirm is None or not confirm(refusal):
-                raise refusal
         for kind, (hits, checked, undated) in planned.items():
             cases = open_cases(
                 db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
@@ -385,7 +397,7 @@ def open_cases_since(
             rules, differ = _rules_reading(db, kind)
             found[kind] = BulkCases(
                 tuple(cases), checked, since=start, rules=rules, undated=undated, until=end,
-                undated_checked=reaches_now, differ=differ, dry_run=dry_run,
+                undated_checked=include_undated, differ=differ, dry_run=dry_run,
             )  # fmt: skip
     return found
 

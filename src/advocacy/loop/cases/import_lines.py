@@ -11,6 +11,8 @@ from typing import Any
 #: The most cases one import or backfill opens without the user's yes (``cases open --yes``);
 #: an import that would open more opens none and says how to open them.
 CASES_AT_ONCE = 500
+#: The web page that opens cases over stored evidence (``advocacy cases open`` on the web).
+OPEN_PAGE = "/cases/open"
 
 
 def cases_sentences(cases: dict[str, Any]) -> list[str]:
@@ -24,9 +26,9 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
     Returns
     -------
     list of str
-        One line with the cases opened per rule, the records checked and those too old for the
-        case window (with how to open them), then a line for records dated ahead and one for
-        rules unlike the shipped ones, when there are any.
+        One line with the cases opened per rule, the records checked, those too old for the
+        case window and those undated (with how to open them), then a line for records dated
+        ahead and one for rules unlike the shipped ones, when there are any.
     """
     if not cases["rules"]:
         return [
@@ -39,9 +41,9 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
     withheld = cases.get("withheld") or {}
     if cases["too_old"] and not cases["checked"]:
         line = (
-            f"cases: none {'would open' if dry else 'opened'}, all {cases['too_old']:,} records "
-            f"are dated before {since} (older than {window}; to open cases on them: advocacy "
-            "cases open --since DATE)"
+            f"cases: none {'would open' if dry else 'opened'}, all {cases['too_old']:,} records"
+            f"{' with a date' if cases.get('undated') else ''} are dated before {since} (older "
+            f"than {window}; to open cases on them: advocacy cases open --since DATE)"
         )
     elif withheld:
         count = sum(withheld.values())
@@ -61,16 +63,21 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
             # The rows are written: a re-import changes nothing, a backfill opens them.
             line += (
                 f"see them with advocacy cases open --since {cases['withheld_since']} "
-                "--dry-run; open them with that command without --dry-run and with --yes "
-                "(on a DuckDB workspace, stop advocacy serve first)"
+                "--dry-run; open them with that command without --dry-run and with --yes, "
+                f"or on the web: {OPEN_PAGE}?since={cases['withheld_since']} (a DuckDB "
+                "workspace takes the web or the command, not both at once)"
             )
     else:
         by_rule = ", ".join(f"{rule} {count:,}" for rule, count in cases["by_rule"].items())
         line = f"cases: {cases['opened']:,} {'would open' if dry else 'opened'}"
         line += (f" ({by_rule})" if by_rule else "") + " by the case rules over "
         line += f"{cases['checked']:,} records"
-        if cases.get("undated"):
-            line += f" ({cases['undated']:,} undated, checked as arriving now)"
+    if cases.get("undated") and not cases.get("undated_checked"):
+        # Their age is unknown: they may be as old as the history the window leaves out.
+        line += (
+            f"; {cases['undated']:,} undated: no case (their age is unknown; to open cases "
+            "on them: advocacy cases open --since DATE --include-undated)"
+        )
     if cases["too_old"] and cases["checked"]:
         line += (
             f"; {cases['too_old']:,} dated before {since} {'would open' if dry else 'opened'} "
@@ -99,4 +106,4 @@ def _since(cases: dict[str, Any]) -> str:
     return str(cases["since"])[:16].replace("T", " ") + " UTC"
 
 
-__all__ = ["CASES_AT_ONCE", "cases_sentences"]
+__all__ = ["CASES_AT_ONCE", "OPEN_PAGE", "cases_sentences"]

@@ -88,9 +88,15 @@ def open_cases(
     those opening the cases one at a time would write. ``backfill`` opens each case at its
     evidence's own time; ``settings`` (the workspace's) say whom the notifications go to and
     where their links point. ``dry_run`` returns the cases without writing anything.
+
+    Hits whose evidence has a case by now (another process opened it since they were chosen)
+    open none: the returned cases are those written. On PostgreSQL the transactions opening
+    cases take turns, from here to their commit.
     """
+    if not dry_run:
+        hits = _still_without_case(db, hits)
     cases = [_new_case(rule, hit, now=now, backfill=backfill) for rule, hit in hits]
-    if dry_run:
+    if dry_run or not cases:
         return cases
     # The fields are plain values: read them (asdict deep-copied every datetime of each case).
     rows = [[getattr(case, name) for name in CASE_COLUMNS] for case in cases]
@@ -112,6 +118,36 @@ def open_cases(
     )
     notify_many(db, cases, "case.opened", settings=settings)
     return cases
+
+
+#: The key of the PostgreSQL lock that lets one transaction at a time open cases.
+OPENING_LOCK = "advocacy.cases.opening"
+
+
+def _still_without_case(db: Database, hits: Sequence[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
+    """``hits`` whose evidence still has no case, checked under the opening lock.
+
+    Cases may be chosen in one transaction (or none: a backfill chooses read-only, then asks)
+    while another process opens cases on the same evidence: an import, an API write, another
+    backfill. On PostgreSQL the transactions that open cases take turns (an advisory lock held
+    to their commit), so this look-up sees every case committed before; DuckDB writes one
+    transaction at a time already. Without it, both would open a case on the same answer.
+    """
+    if not hits:
+        return []
+    if db.dialect == "postgres":
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [OPENING_LOCK])
+    by_kind: dict[str, list[str]] = {}
+    for _, hit in hits:
+        by_kind.setdefault(hit.evidence.kind, []).append(hit.evidence.evidence_id)
+    taken = {
+        (kind, evidence_id)
+        for kind, ids in by_kind.items()
+        for evidence_id in evidence_with_cases(db, kind, ids)
+    }
+    return [
+        pair for pair in hits if (pair[1].evidence.kind, pair[1].evidence.evidence_id) not in taken
+    ]
 
 
 def evidence_with_cases(db: Database, kind: str, ids: Sequence[str]) -> set[str]:

@@ -13,17 +13,20 @@ import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from advocacy import display
-from advocacy.errors import UsageError
-from advocacy.namespaces.cases import CASES_AT_ONCE
+from advocacy.errors import UsageError, WorkspaceError
+from advocacy.namespaces.cases import CASES_AT_ONCE, OPEN_PAGE
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 from advocacy.present.cli.progress import stage_progress
+
+if TYPE_CHECKING:
+    from advocacy.workspace import Workspace
 
 cases_app = typer.Typer(
     help="Case rules (what opens a case and who owns it), the cases they open, and working them.",
@@ -202,18 +205,26 @@ def cases_open(
             "such a backfill asks first on a terminal and is refused elsewhere, with the count).",
         ),
     ] = False,
+    include_undated: Annotated[
+        bool,
+        typer.Option(
+            "--include-undated",
+            help="Check the evidence without a date too (an import opens no case on it).",
+        ),
+    ] = False,
     actor: ActorOption = None,
     db: DbOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Run the enabled case rules over evidence already stored (a backfill an import left out).
 
-    An import opens cases only on evidence of the last --case-window-days; this opens them
-    over the dates you choose. Evidence that already has a case opens none; the cases open now.
-    Evidence without a date counts as arriving now, as import takes it: it is checked when the
-    dates reach today (no --until, or a later one), and counted either way. Every case is
-    chosen before any opens: --dry-run shows what each rule would open, and more than 500 cases
-    open only when you confirm (or pass --yes). The end says what each rule opened.
+    An import opens cases only on dated evidence of the last --case-window-days; this opens
+    them over the dates you choose. Evidence that already has a case opens none; the cases open
+    now. Evidence without a date (its age unknown) is checked only with --include-undated, and
+    counted either way. Every case is chosen before any opens: --dry-run shows what each rule
+    would open, and more than 500 cases open only when you confirm (or pass --yes). The end
+    says what each rule opened. With advocacy serve running on a DuckDB workspace, open them on
+    the web instead: the Cases page's "Open cases over stored evidence" (/cases/open).
     """
     kinds = list(dict.fromkeys(kind or ("responses", "mentions")))
     for name in kinds:
@@ -228,7 +239,7 @@ def cases_open(
             param_hint="--until",
         )
     show = output is OutputFormat.table
-    with open_workspace(db) as ws, contextlib.ExitStack() as bar:
+    with _open_for_backfill(db) as ws, contextlib.ExitStack() as bar:
         progress = bar.enter_context(stage_progress("kinds", show=show))
 
         def ask(refusal: UsageError) -> bool:
@@ -255,6 +266,7 @@ def cases_open(
             at_most=None if yes or dry_run else CASES_AT_ONCE,
             progress=progress,
             confirm=ask,
+            include_undated=include_undated,
         )
         bar.close()
         rules = ws.cases.rules()
@@ -279,6 +291,23 @@ def cases_open(
             console.print(_undated_sentence(name, result), markup=False, soft_wrap=True)
     if not any(rule.enabled for rule in rules):
         console.print(NO_RULES, markup=False, soft_wrap=True)
+
+
+def _open_for_backfill(db: str | None) -> Workspace:
+    """The workspace, or a refusal naming the web page when a server holds the DuckDB file."""
+    try:
+        return open_workspace(db)
+    except WorkspaceError as error:
+        if "in use by another process" not in error.message:
+            raise
+        raise WorkspaceError(
+            error.message,
+            value=error.value,
+            fix=f"when that process is advocacy serve, open the cases on its web page "
+            f'{OPEN_PAGE} (the Cases page\'s "Open cases over stored evidence", as an admin or '
+            "analyst): it runs the same rules with the same bound; otherwise stop the other "
+            "process",
+        ) from None
 
 
 def _opened_sentence(found: Mapping[str, Any], *, dry_run: bool) -> str:
@@ -308,13 +337,10 @@ def _opened_sentence(found: Mapping[str, Any], *, dry_run: bool) -> str:
 def _undated_sentence(kind: str, result: Any) -> str:
     """What a backfill did with the evidence that has no date (``BulkCases``)."""
     if result.undated_checked:
-        return (
-            f"{result.undated:,} {kind} without a date were checked as arriving now (as import "
-            "takes them)"
-        )
+        return f"{result.undated:,} {kind} without a date were checked (--include-undated)"
     return (
-        f"{result.undated:,} {kind} without a date were not checked: they count as arriving now, "
-        "after --until (leave --until out to check them)"
+        f"{result.undated:,} {kind} without a date were not checked: their age is unknown "
+        "(--include-undated checks them)"
     )
 
 

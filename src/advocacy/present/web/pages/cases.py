@@ -1,7 +1,11 @@
 """Case pages: the case list (50 cases a page, sorted and paged by the server, the page and
 order in the URL) with the loop's results, the workload by owner, one case with its
-timeline and the one form (an action bar) that works it, and the case rules with their YAML
-editor.
+timeline and the one form (an action bar) that works it, the case rules with their YAML
+editor, and "Open cases over stored evidence" (``/cases/open``, admins and analysts): what
+``advocacy cases open`` does, for the cases an import withheld or left out while the server
+holds a DuckDB workspace. Its check counts per rule what would open, writing nothing; its
+confirmation opens at most the count the user saw (more, from evidence that arrived since, opens
+none and shows the new count).
 
 Case handlers see the cases of their units only; viewers see cases with personal data masked
 and free text redacted (the same rules as the API: :func:`advocacy.present.web.api.cases.shown`).
@@ -11,15 +15,25 @@ Owners are picked from a list (``ws.cases.owners``), never typed. A form that ca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from advocacy.errors import AdvocacyError, UsageError, ValidationError
 from advocacy.namespaces.access import Permission
-from advocacy.namespaces.cases import ACTIONS, ALLOWED_FROM, SORTABLE, STATUSES, dump_rules
+from advocacy.namespaces.cases import (
+    ACTIONS,
+    ALLOWED_FROM,
+    CASES_AT_ONCE,
+    SORTABLE,
+    STATUSES,
+    dump_rules,
+)
 from advocacy.present.web.api.cases import shown, units_of
 from advocacy.present.web.auth import Caller, requires, web_state
 from advocacy.present.web.pages.forms import submit_form
@@ -123,6 +137,7 @@ def cases_page(
             "owner": owner or "",
             "owners": owners,
             "mine": mine,
+            "can_open": principal.can(Permission.manage_loop),
         },
         caller=caller,
     )
@@ -223,6 +238,198 @@ async def save_rules_page(
         done=lambda _: RedirectResponse("/cases/rules?saved=1", status_code=303),
         refused=refused,
         refusal=ValidationError,
+    )
+
+
+#: The kinds of evidence the case rules read, as the open form offers them.
+EVIDENCE_KINDS = ("responses", "mentions")
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """The evidence a user asks the case rules to run over (``advocacy cases open``'s options)."""
+
+    since: date
+    until: date | None
+    kinds: tuple[str, ...]
+    include_undated: bool
+
+    @classmethod
+    def read(
+        cls, since: str, until: str, kinds: Sequence[str], include_undated: str
+    ) -> OpenRequest:
+        """The request typed in the form; a refusal names the field and what it takes."""
+        first = _day(since, "since")
+        last = _day(until, "until") if until.strip() else None
+        if last is not None and last < first:
+            raise UsageError(
+                "the last day comes before the first",
+                value=f"{first:%Y-%m-%d} to {last:%Y-%m-%d}",
+                parameter="until",
+                fix="give the same day as the first or a later one, or leave it empty",
+            )
+        chosen = tuple(kind for kind in EVIDENCE_KINDS if kind in kinds) or EVIDENCE_KINDS
+        return cls(first, last, chosen, include_undated in ("on", "true", "1"))
+
+    def fields(self) -> dict[str, Any]:
+        """The form's values, to show them again and to carry them to the confirmation."""
+        return {
+            "since": f"{self.since:%Y-%m-%d}",
+            "until": "" if self.until is None else f"{self.until:%Y-%m-%d}",
+            "kinds": self.kinds,
+            "include_undated": self.include_undated,
+        }
+
+    def run(
+        self, state: WebState, *, actor: str, dry_run: bool, at_most: int | None
+    ) -> dict[str, Any]:
+        """``ws.cases.open`` over these dates (the last day included, as the CLI's)."""
+        return state.ws.cases.open(
+            since=datetime.combine(self.since, time()),  # naive: the workspace's time zone
+            until=None
+            if self.until is None
+            else datetime.combine(self.until + timedelta(days=1), time()),
+            kinds=self.kinds,
+            actor=actor,
+            dry_run=dry_run,
+            at_most=at_most,
+            include_undated=self.include_undated,
+        )
+
+
+def _day(text: str, parameter: str) -> date:
+    value = text.strip()
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise UsageError(
+            "a day is written YYYY-MM-DD",
+            value=value[:20],
+            parameter=parameter,
+            fix="type the day as 2026-03-31, or pick it from the calendar",
+        ) from None
+
+
+def _open_page(
+    request: Request,
+    caller: Caller,
+    *,
+    wanted: OpenRequest | None,
+    found: dict[str, Any] | None = None,
+    opened: dict[str, Any] | None = None,
+    error: AdvocacyError | None = None,
+    form: dict[str, Any] | None = None,
+) -> Response:
+    shown_result = opened if opened is not None else found
+    rows = [
+        {"kind": kind, "checked": result.checked, "count": len(result.cases),
+         "undated": result.undated, "undated_checked": result.undated_checked,
+         "by_rule": result.by_rule()}
+        for kind, result in (shown_result or {}).items()
+    ]  # fmt: skip
+    total = sum(row["count"] for row in rows)
+    by_rule: dict[str, int] = {}
+    for row in rows:
+        for rule, count in row["by_rule"].items():
+            by_rule[rule] = by_rule.get(rule, 0) + count
+    return render(
+        request,
+        "cases_open.html.j2",
+        {
+            "form": form or (wanted.fields() if wanted else {"kinds": EVIDENCE_KINDS}),
+            "kinds": EVIDENCE_KINDS,
+            "rows": rows,
+            "total": total,
+            "by_rule": by_rule,
+            "checked": found is not None,
+            "opened": opened is not None,
+            "bound": CASES_AT_ONCE,
+            "error": error,
+        },
+        caller=caller,
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/cases/open", response_class=HTMLResponse)
+async def open_cases_page(
+    request: Request,
+    caller: LoopManager,
+    since: str = "",
+    until: str = "",
+    kind: Annotated[list[str] | None, Query()] = None,
+    include_undated: str = "",
+) -> Response:
+    """The form; with a first day, also what the case rules would open (nothing written)."""
+    if not since:
+        return _open_page(request, caller, wanted=None)
+    form = {"since": since[:20], "until": until[:20], "kinds": kind or EVIDENCE_KINDS,
+            "include_undated": bool(include_undated)}  # fmt: skip
+    try:
+        wanted = OpenRequest.read(since, until, kind or (), include_undated)
+    except UsageError as error:
+        return _open_page(request, caller, wanted=None, error=error, form=form)
+    return await submit_form(
+        request,
+        lambda state: wanted.run(state, actor=caller.principal.name, dry_run=True, at_most=None),
+        done=lambda found: _open_page(request, caller, wanted=wanted, found=found),
+    )
+
+
+@router.post("/cases/open", response_class=HTMLResponse)
+async def open_cases_confirmed(
+    request: Request,
+    caller: LoopManager,
+    since: Annotated[str, Form()] = "",
+    until: Annotated[str, Form()] = "",
+    kind: Annotated[list[str] | None, Form()] = None,
+    include_undated: Annotated[str, Form()] = "",
+    expected: Annotated[str, Form()] = "",
+) -> Response:
+    """Open the cases the user saw and confirmed: at most as many as the check counted.
+
+    The confirmation is the user's yes (``advocacy cases open --yes``) to the number shown;
+    more evidence arriving since would open more, so a larger count is refused and checked
+    again. Evidence that got a case meanwhile opens none.
+    """
+    form = {"since": since[:20], "until": until[:20], "kinds": kind or EVIDENCE_KINDS,
+            "include_undated": bool(include_undated)}  # fmt: skip
+    try:
+        wanted = OpenRequest.read(since, until, kind or (), include_undated)
+        if not expected.isdecimal() or len(expected) > 9:
+            raise UsageError(
+                "the confirmation does not say how many cases it opens",
+                value=expected[:20],
+                parameter="expected",
+                fix="check again, then confirm the count shown",
+            )
+    except UsageError as error:
+        return _open_page(request, caller, wanted=None, error=error, form=form)
+    at_most = int(expected)
+
+    def refused(error: UsageError) -> Response:
+        if error.parameter != "at_most":
+            return _open_page(request, caller, wanted=wanted, error=error, form=form)
+        # More would open now than the user confirmed (new evidence): show the new count.
+        state = web_state(request)
+        with state.use:
+            found = wanted.run(state, actor=caller.principal.name, dry_run=True, at_most=None)
+        changed = UsageError(
+            f"more cases would open now than the {at_most:,} you confirmed (evidence arrived "
+            "since the check); nothing was opened",
+            parameter="expected",
+            fix="read the new count below and confirm it",
+        )
+        return _open_page(request, caller, wanted=wanted, found=found, error=changed)
+
+    return await submit_form(
+        request,
+        lambda state: wanted.run(
+            state, actor=caller.principal.name, dry_run=False, at_most=at_most
+        ),
+        done=lambda opened: _open_page(request, caller, wanted=wanted, opened=opened),
+        refused=refused,
+        refusal=UsageError,
     )
 
 

@@ -136,6 +136,7 @@ def _page(
         "upload": upload,
         "case_kinds": CASE_KINDS,
         "case_lines": cases_sentences(summary["cases"]) if summary and summary.get("cases") else [],
+        "can_open_cases": caller.principal.can(Permission.manage_loop),
     }
     status = error.status_code if error is not None else 200
     return render(request, "import.html.j2", context, caller=caller, status_code=status)

@@ -1,0 +1,86 @@
+"""Opening cases while another process opens them too: ``cases open`` chooses its cases reading
+only and asks outside any transaction, then opens in a short one that leaves out the evidence
+that got a case meanwhile; a DuckDB workspace held by ``advocacy serve`` is refused with the web
+page that opens them instead."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import advocacy
+from advocacy.errors import UsageError
+from support.cli import advocacy_cli
+
+TODAY = datetime.now(UTC)
+
+
+def _three_detractors(ws: advocacy.Workspace) -> None:
+    records = [
+        {"response_id": f"r-{number}", "submitted_at": TODAY - timedelta(days=200), "nps": 1}
+        for number in range(3)
+    ]
+    ws.write_records("responses", records)
+
+
+def test_an_import_racing_the_question_opens_no_second_case(postgres_url: str) -> None:
+    with advocacy.open(postgres_url) as first, advocacy.open(postgres_url) as other:
+        _three_detractors(first)
+        backend = first.db.fetchall("SELECT pg_backend_pid()")[0][0]
+        states: list[str] = []
+
+        def meanwhile(refusal: UsageError) -> bool:
+            # While the user reads the question: the first process holds no transaction open...
+            (state,) = other.db.fetchall(
+                "SELECT state FROM pg_stat_activity WHERE pid = ?", [backend]
+            )[0]
+            states.append(str(state))
+            # ... and another one opens a case on r-1 (an import, an API write) and commits.
+            assert [case.evidence_id for case in other.cases.open_for("responses", ["r-1"])] == [
+                "r-1"
+            ]
+            assert "would open 3 cases" in refusal.message
+            return True
+
+        found = first.cases.open(
+            since=TODAY - timedelta(days=300), kinds=["responses"], at_most=1, confirm=meanwhile
+        )
+        assert states == ["idle"]  # not "idle in transaction"
+        # The yes opens the cases chosen, less the one opened meanwhile: one case per answer.
+        assert sorted(case.evidence_id for case in found["responses"].cases) == ["r-0", "r-2"]
+        rows = first.db.fetchall(
+            "SELECT evidence_id, count(*) FROM cases GROUP BY evidence_id ORDER BY evidence_id"
+        )
+        assert rows == [("r-0", 1), ("r-1", 1), ("r-2", 1)]
+        events = first.db.fetchall("SELECT count(*) FROM case_events WHERE kind = 'open'")
+        assert events == [(3,)]
+
+
+def test_cases_open_names_the_web_page_when_the_server_holds_the_workspace(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "w.duckdb"
+    with advocacy.open(str(db)) as ws:
+        _three_detractors(ws)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "sys.stdin.read()", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        refused = advocacy_cli(
+            "cases", "open", "--since", f"{TODAY - timedelta(days=300):%Y-%m-%d}", "--db",
+            str(db), cwd=tmp_path, env={"HOME": str(tmp_path)},
+        )  # fmt: skip
+    finally:
+        holder.communicate("", timeout=30)
+    said = " ".join((refused.stdout + refused.stderr).split())
+    assert refused.returncode == 1, said
+    assert "is in use by another process" in said
+    assert "open the cases on its web page /cases/open" in said
+    with advocacy.open(str(db)) as ws:
+        assert ws.cases.count() == 0

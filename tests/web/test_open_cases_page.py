@@ -1,0 +1,128 @@
+"""Opening the cases an import withheld, from the web (the server holds a DuckDB workspace, so
+``advocacy cases open`` cannot run beside it): the import's summary links to the Cases page's
+"Open cases over stored evidence", which counts what each rule would open, writing nothing, and
+opens only the count the user confirmed; only admins and analysts reach it."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+import advocacy
+from advocacy.access import add_user
+from advocacy.loop.cases.import_lines import CASES_AT_ONCE
+from advocacy.present.web import create_app
+
+PASSWORD = "correct horse battery staple"
+TODAY = datetime.now(UTC)
+
+
+def _text(page: str) -> str:
+    """The page's text, tags removed and spaces collapsed (as a reader sees it)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page[:300]
+    return found[1]
+
+
+def _sign_in(browser: TestClient, name: str) -> TestClient:
+    login = _csrf(browser.get("/login").text)
+    signed = browser.post(
+        "/login",
+        data={"username": name, "password": PASSWORD, "csrf_token": login},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303, signed.text[:300]
+    return browser
+
+
+def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> None:
+    with advocacy.open(db_url) as ws:
+        add_user(ws.db, "ana", role="analyst", password=PASSWORD)
+        add_user(ws.db, "vic", role="viewer", password=PASSWORD)
+        add_user(ws.db, "hal", role="case-handler", password=PASSWORD, units="North")
+    day = f"{TODAY - timedelta(days=3):%Y-%m-%d}"
+    count = CASES_AT_ONCE + 1
+    answers = "response_id,submitted_at,nps\n" + "".join(
+        f"w-{number},{day},{number % 7}\n" for number in range(count)
+    )
+    answers += "w-undated,,0\n"
+    with TestClient(create_app(db_url), base_url="https://testserver") as running:
+        browser = _sign_in(running, "ana")
+        csrf = _csrf(browser.get("/import").text)
+        check = browser.post(
+            "/import",
+            data={"kind": "responses", "csrf_token": csrf},
+            files={"file": ("many.csv", answers.encode(), "text/csv")},
+        )
+        token = re.search(r'action="/import/([^"]+)"', check.text)
+        assert token, _text(check.text)[:500]
+        done = browser.post(f"/import/{token[1]}", data={"csrf_token": csrf})
+        said = _text(done.text)
+        assert f"cases: none opened: the case rules would open {count:,}" in said
+        assert "1 undated: no case" in said
+        link = re.search(r'<p class="cases-done" id="open-withheld"><a href="([^"]+)"', done.text)
+        assert link, said
+        assert html.unescape(link[1]) == f"/cases/open?since={day}"
+        assert f"Check and open the {count:,} cases this import withheld" in said
+
+        # The link counts what would open, per rule, and writes nothing.
+        checked = browser.get(html.unescape(link[1]))
+        assert checked.status_code == 200, checked.text[:500]
+        seen = _text(checked.text)
+        assert "Cases that would open (nothing written yet)" in seen
+        assert f"responses {count:,} {count:,} detractor {count:,} 1 (not checked)" in seen
+        assert f"Open these {count:,} cases now?" in seen
+        assert re.search(r'name="expected" value="(\d+)"', checked.text)[1] == str(count)  # type: ignore[index]
+        with advocacy.open(db_url) as ws:
+            assert ws.cases.count() == 0
+
+        # A confirmation of fewer than would open now (evidence arrived since) opens none.
+        form = {"csrf_token": csrf, "since": day, "kind": "responses"}
+        fewer = browser.post("/cases/open", data={**form, "expected": str(count - 1)})
+        assert fewer.status_code == 400
+        assert f"more cases would open now than the {count - 1:,} you confirmed" in _text(
+            fewer.text
+        )
+        assert f'name="expected" value="{count}"' in fewer.text  # the new count to confirm
+        with advocacy.open(db_url) as ws:
+            assert ws.cases.count() == 0
+
+        # The confirmed count opens, with the undated answer when asked for.
+        opened = browser.post(
+            "/cases/open", data={**form, "expected": str(count + 1), "include_undated": "true"}
+        )
+        assert opened.status_code == 200, opened.text[:500]
+        assert f"Opened {count + 1:,} cases (detractor {count + 1:,})" in _text(opened.text)
+        with advocacy.open(db_url) as ws:
+            assert ws.cases.count() == count + 1
+            evidence = ws.db.fetchall("SELECT count(DISTINCT evidence_id) FROM cases")
+            assert evidence == [(count + 1,)]
+        # Checking again opens nothing twice.
+        again = _text(browser.get(f"/cases/open?since={day}&include_undated=true").text)
+        assert "No case would open over this evidence." in again
+
+        # Hostile days are refused with the field named, not echoed as markup.
+        bad = browser.get("/cases/open", params={"since": "<script>alert(1)</script>"})
+        assert bad.status_code == 400
+        assert "a day is written YYYY-MM-DD" in _text(bad.text)
+        assert "<script>alert(1)" not in bad.text
+        backwards = browser.get("/cases/open", params={"since": day, "until": "2000-01-01"})
+        assert "the last day comes before the first" in _text(backwards.text)
+        assert 'id="open-stored"' in browser.get("/cases").text
+        for name in ("vic", "hal"):
+            other = _sign_in(TestClient(running.app, base_url="https://testserver"), name)
+            assert other.get(f"/cases/open?since={day}").status_code == 403
+            assert 'id="open-stored"' not in other.get("/cases").text
+            posted = other.post(
+                "/cases/open",
+                data={"csrf_token": _csrf(other.get("/cases").text), "since": day,
+                      "expected": "1"},
+            )  # fmt: skip
+            assert posted.status_code == 403
