@@ -148,3 +148,18 @@ def test_no_case_opens_on_a_language_the_sentiment_does_not_read(
         english = [dataclasses.replace(item, text="The order never came, I want my money back.")
                    for item in evidence[:1]]  # fmt: skip
         assert len(evaluate(ws.db, angry, english, TextSignals(english))) == 1
+
+
+def test_the_case_says_which_reading_crossed_its_threshold(tmp_path: Path) -> None:
+    # A complaint in a calm tone is not called angry (audit4 L4: "angry mention (anger 0.02…").
+    rule = _rule("{anger_at_least: 1.01, negative_at_least: 1.01, complaint_at_least: 0.6}")
+    model = ComplaintModel({TEXTS["m1"]: 0.83})
+    evidence = _evidence()
+    with advocacy.open(str(tmp_path / "w.duckdb")) as ws:
+        (hit,) = evaluate(ws.db, rule, evidence, TextSignals(evidence, model=model))
+    assert hit.summary.startswith("mention read as a complaint (anger "), hit.summary
+    assert "angry" not in hit.summary and hit.summary.endswith("complaint 0.83)")
+    both = _rule("{anger_at_least: 0.0, negative_at_least: 1.01, complaint_at_least: 0.6}")
+    with advocacy.open(str(tmp_path / "w.duckdb")) as ws:
+        (hit,) = evaluate(ws.db, both, evidence[:1], TextSignals(evidence[:1], model=model))
+    assert hit.summary.startswith("mention read as angry and a complaint ("), hit.summary

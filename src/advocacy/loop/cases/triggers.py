@@ -268,9 +268,23 @@ def evaluate(
                 continue
             a, n = signals.anger(item), signals.negative(item)
             c = signals.complaint(item) if floor is not None else None
-            if a >= anger or n >= negative or (c is not None and c >= float(floor)):
+            crossed = [
+                word
+                for word, value, least in (
+                    ("angry", a, anger),
+                    ("negative", n, negative),
+                    ("a complaint", c, None if floor is None else float(floor)),
+                )
+                if value is not None and least is not None and value >= least
+            ]
+            if crossed:
+                # Say which reading crossed its threshold: a complaint in a calm tone is not
+                # "angry" (anger 0.02).
                 shown = "" if c is None else f", complaint {c:.2f}"
-                hits.append(Hit(item, f"angry mention (anger {a:.2f}, negative {n:.2f}{shown})"))
+                said = " and ".join(crossed)
+                hits.append(
+                    Hit(item, f"mention read as {said} (anger {a:.2f}, negative {n:.2f}{shown})")
+                )
         return hits
     if rule.trigger == "theme_sentiment":
         theme = str(rule.param("theme"))
