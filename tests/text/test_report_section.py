@@ -43,3 +43,23 @@ def test_section_says_how_to_add_texts(duckdb_url: str) -> None:
     with advocacy.open(duckdb_url) as ws:
         section = build(ws, ReportScope())
     assert section.missing is not None and "advocacy text analyze" in section.missing
+
+
+def test_themes_grouped_for_the_report_alone_say_so(duckdb_url: str, tmp_path: Path) -> None:
+    # Without stored themes the report groups its own; it says the web shows none (audit4 L6),
+    # and says nothing of the kind once themes are stored.
+    path = tmp_path / "responses.csv"
+    lines = ["response_id,submitted_at,nps,comment"]
+    for copy in range(5):
+        for number, (text, nps) in enumerate(ROWS):
+            lines.append(f'R{copy}{number},2024-05-0{1 + number}T09:00:00Z,{nps},"{text}"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="responses")
+        grouped_here = str(build(ws, ReportScope()).body)
+        ws.text.analyze()
+        ws.text.discover_themes(n_themes=2)
+        stored = str(build(ws, ReportScope()).body)
+    assert "grouped for this report only" in grouped_here
+    assert "<code>advocacy text discover-themes</code> groups and stores them" in grouped_here
+    assert "grouped for this report only" not in stored and "Themes</h3>" in stored

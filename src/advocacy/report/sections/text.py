@@ -89,6 +89,14 @@ def read_texts(ws: Workspace, scope: ReportScope) -> pd.DataFrame | None:
     return remembered(("text-read", scope), compute)  # type: ignore[no-any-return]
 
 
+#: Said under themes the report grouped itself: the web and the CLI show none of them.
+UNSTORED_THEMES = Markup(
+    "These themes were grouped for this report only: none are stored yet, so the web's Text "
+    "page and <code>advocacy text themes</code> show none. <code>advocacy text "
+    "discover-themes</code> groups and stores them (its themes may differ a little from these)."
+)
+
+
 def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
     stored = ws.text.themes()
     if not stored.empty:
@@ -493,6 +501,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 rating_effects=rated,
             )
         )
+        if "member_keys" in themes:  # grouped here, in memory (see _themes)
+            body += Markup("<p class='note'>{}</p>").format(UNSTORED_THEMES)
         if _has_effects(themes):
             body += _impact_chart(themes.head(15))
         sentences = scoped_theme_sentences(ws, scope)
