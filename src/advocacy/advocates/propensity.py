@@ -188,8 +188,10 @@ class AdvocacyPropensity:
     def fit(self, features: pd.DataFrame, became_advocate: Any) -> AdvocacyPropensity:
         labels = np.asarray(became_advocate, dtype=int)
         if len(np.unique(labels)) < 2:
+            who = "every one" if len(labels) and labels.all() else "none"
             raise InsufficientDataError(
-                "cannot learn who becomes an advocate: everyone (or no one) did",
+                f"cannot learn who becomes an advocate: {who} of the {len(labels):,} customers "
+                "of the training period did",
                 fix="use a longer horizon or more history",
             )
         usable = features.columns[features.notna().any()]
@@ -293,6 +295,13 @@ def fans_to_be(
     end = as_timestamp(as_of) or latest_evidence(tables["responses"].submitted_at)
     horizon = dt.timedelta(days=horizon_days)
     events = advocacy_events(tables["referrals"], tables["mentions"], rules).to_pandas()
+    if events.empty:
+        raise InsufficientDataError(
+            "no customer has advocated in the evidence: there are no referrals and no positive "
+            "reviews by known customers, so there is nothing to learn who will",
+            fix="import referrals (--kind referrals) or reviews and posts with customer ids "
+            "(--kind mentions)",
+        )
     events["at"] = pd.to_datetime(events["at"], utc=True)
 
     def dataset(cutoff: dt.datetime, label_end: dt.datetime) -> tuple[pd.DataFrame, np.ndarray]:
