@@ -248,6 +248,13 @@ def customer_view(
     return view
 
 
+#: The customer ids some piece of evidence names (each timeline source's owner columns).
+_NAMED = " UNION ".join(
+    f"SELECT {owner} FROM {source.table} WHERE {owner} IS NOT NULL"
+    for source in SOURCES
+    for owner in source.owners
+)
+
 #: The column a cut timeline's queries count each source's events in.
 _TOTAL = "timeline_events_in_all"
 
@@ -269,9 +276,13 @@ def find_customers(
     ``query`` matches the id, and the name or e-mail for roles that see personal data (a
     viewer cannot find a customer by a name they are not shown). A case handler finds only
     customers with evidence in their units, with only those units' responses counted.
-    Each row: customer_id, name, email, segment, region, responses, last_response.
+    A customer an import only named (a stub: a purchase's, mention's or referral's customer
+    with no customers file) is listed when some evidence names them; a stub nothing names any
+    more is not. Each row: customer_id, name, email, segment, region, responses,
+    last_response.
     """
-    conditions, params = ["NOT coalesce(c.is_stub, FALSE) OR r.n > 0"], []
+    conditions = [f"NOT coalesce(c.is_stub, FALSE) OR r.n > 0 OR c.customer_id IN ({_NAMED})"]
+    params: list[Any] = []
     if query:
         searchable = ["c.customer_id"]
         if not principal.masks_personal_data:

@@ -45,19 +45,21 @@ FEATURES: dict[str, str] = {
 def customer_features(
     tables: dict[str, Any], cutoff: dt.datetime, *, lookback_days: int = 365
 ) -> pd.DataFrame:
-    """One row per customer with :data:`FEATURES` from evidence before ``cutoff``.
+    """One row per customer with :data:`FEATURES` from evidence up to and including ``cutoff``.
 
-    Counts, sums and means cover the ``lookback_days`` before the cut-off, so a model fitted
-    at one cut-off applies at a later one (cumulative totals would only ever grow); tenure and
-    recency use the whole history.
+    Evidence dated exactly at the cut-off counts (a purchase on the "as of" day is a purchase
+    made by then, 0 days ago), so the features and the labels the models read after the cut-off
+    (``> cutoff``) split time without a gap. Counts, sums and means cover the ``lookback_days``
+    up to the cut-off, so a model fitted at one cut-off applies at a later one (cumulative
+    totals would only ever grow); tenure and recency use the whole history.
     """
     since = cutoff - dt.timedelta(days=lookback_days)
     responses = tables["responses"]
-    said = responses.filter(responses.customer_id.notnull(), responses.submitted_at < cutoff)
+    said = responses.filter(responses.customer_id.notnull(), responses.submitted_at <= cutoff)
     latest = ibis.window(group_by=said.customer_id, order_by=ibis.desc(said.submitted_at))
     ranked = said.mutate(position=ibis.row_number().over(latest))
     newest = ranked.filter(ranked.position == 0, ranked.nps.notnull())
-    recent_said = said.submitted_at >= since
+    recent_said = said.submitted_at > since
     scores = said.group_by("customer_id").aggregate(
         mean_nps=said.nps.mean(where=recent_said),
         answers=said.count(where=recent_said),
@@ -68,12 +70,12 @@ def customer_features(
     last_said = newest.select("customer_id", latest_nps=newest.nps).to_pandas()
     frame = frame.join(last_said.set_index("customer_id"), how="left")
     bought = tables["transactions"]
-    bought = bought.filter(bought.occurred_at < cutoff)
+    bought = bought.filter(bought.occurred_at <= cutoff)
     orders = (
         bought.group_by("customer_id")
         .aggregate(
-            spend=bought.amount.sum(where=bought.occurred_at >= since),
-            orders=bought.count(where=bought.occurred_at >= since),
+            spend=bought.amount.sum(where=bought.occurred_at > since),
+            orders=bought.count(where=bought.occurred_at > since),
             first_order=bought.occurred_at.min(),
             last_order=bought.occurred_at.max(),
         )
@@ -85,8 +87,8 @@ def customer_features(
     if contacts is not None:
         recent = contacts.filter(
             contacts.customer_id.notnull(),
-            contacts.occurred_at < cutoff,
-            contacts.occurred_at >= since,
+            contacts.occurred_at <= cutoff,
+            contacts.occurred_at > since,
         )
         counted = recent.group_by("customer_id").aggregate(contacts=recent.count()).to_pandas()
         frame = frame.join(counted.set_index("customer_id"), how="left")
@@ -186,8 +188,10 @@ class AdvocacyPropensity:
     def fit(self, features: pd.DataFrame, became_advocate: Any) -> AdvocacyPropensity:
         labels = np.asarray(became_advocate, dtype=int)
         if len(np.unique(labels)) < 2:
+            who = "every one" if len(labels) and labels.all() else "none"
             raise InsufficientDataError(
-                "cannot learn who becomes an advocate: everyone (or no one) did",
+                f"cannot learn who becomes an advocate: {who} of the {len(labels):,} customers "
+                "of the training period did",
                 fix="use a longer horizon or more history",
             )
         usable = features.columns[features.notna().any()]
@@ -291,6 +295,13 @@ def fans_to_be(
     end = as_timestamp(as_of) or latest_evidence(tables["responses"].submitted_at)
     horizon = dt.timedelta(days=horizon_days)
     events = advocacy_events(tables["referrals"], tables["mentions"], rules).to_pandas()
+    if events.empty:
+        raise InsufficientDataError(
+            "no customer has advocated in the evidence: there are no referrals and no positive "
+            "reviews by known customers, so there is nothing to learn who will",
+            fix="import referrals (--kind referrals) or reviews and posts with customer ids "
+            "(--kind mentions)",
+        )
     events["at"] = pd.to_datetime(events["at"], utc=True)
 
     def dataset(cutoff: dt.datetime, label_end: dt.datetime) -> tuple[pd.DataFrame, np.ndarray]:

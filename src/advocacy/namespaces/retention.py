@@ -118,6 +118,34 @@ class RetentionNamespace:
             margin=margin,
         )
 
+    def slipping_away(self, *, horizon: float = 52, time_unit: str = "week") -> pd.DataFrame:
+        """The repeat buyers more likely gone than active, the most value at risk first.
+
+        Parameters
+        ----------
+        horizon
+            How many ``time_unit`` ahead the values cover (default a year of weeks).
+        time_unit
+            ``day``, ``week`` or ``month``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of :meth:`predict` with ``spend_so_far`` and ``value_at_risk`` (see
+            :mod:`advocacy.retention.slipping`), for the repeat buyers whose probability of
+            being active is below one half.
+
+        Raises
+        ------
+        InputError
+            When there are no transactions.
+        """
+        from advocacy.retention.slipping import SLIPPING_COLUMNS, slipping_away
+
+        predicted = self.predict(horizon=horizon, time_unit=time_unit)
+        gone = slipping_away(predicted, horizon=horizon)
+        return gone[list(SLIPPING_COLUMNS)]
+
     def churn(
         self,
         *,

@@ -24,6 +24,7 @@ from advocacy.ingest.headers import (
     set_header_rows,
 )
 from advocacy.ingest.post_columns import PostColumns, post_columns
+from advocacy.ingest.purchase_columns import purchase_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
 from advocacy.model import Kind
@@ -221,6 +222,10 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
         Detection(column, name, f"column {column!r} is named as the canonical field {name!r}")
         for name, column in fields.items()
     ]
+    if kind.name == "transactions":
+        bought, why = purchase_columns(raw.rows.column_names, fields)
+        fields.update(bought)
+        detections.extend(why)
     if kind.name not in SURVEY_KINDS:
         unmapped = [column for column in raw.rows.column_names if column not in fields.values()]
         written = post_columns(raw.rows, unmapped, kind, fields)

@@ -21,6 +21,7 @@ from advocacy.present.cli.output import Column, emit_object, emit_rows, field, f
 
 if TYPE_CHECKING:
     from advocacy.namespaces.advocates import LadderRules
+    from advocacy.workspace import Workspace
 
 advocates_app = typer.Typer(
     cls=AliasingGroup,  # runs the old `advocates fans`
@@ -70,6 +71,9 @@ def ladder(
 
     with open_workspace(db) as ws:
         frame = ws.advocates.ladder(as_of=as_of, rules=_rules(window_days, no_reviews))
+        empty = _why_no_one(ws, window_days) if frame.empty else None
+    if empty and output is OutputFormat.table:
+        console.print(f"note: {empty}", highlight=False)
     if not customers:
         view = [
             field("rung"),
@@ -81,6 +85,33 @@ def ladder(
         return
     shown = frame.head(limit) if output is OutputFormat.table else frame
     emit_rows(frame_records(shown), output, title="Advocacy ladder by customer")
+
+
+def _why_no_one(ws: Workspace, window_days: int) -> str:
+    """Why the ladder places no one, from what the workspace holds."""
+    answers = ws.table("responses")
+    scored = answers.filter(answers.customer_id.notnull(), answers.nps.notnull()).count()
+    mentions = ws.table("mentions")
+    reviews = mentions.filter(mentions.customer_id.notnull()).count()
+    referrals = ws.table("referrals").count()
+    bought = ws.table("transactions").count()
+    said = (
+        f"{int(scored.execute()):,} NPS answers with a customer id, "
+        f"{int(referrals.execute()):,} referrals and {int(reviews.execute()):,} reviews or posts "
+        "with a customer id"
+    )
+    purchases = int(bought.execute())
+    tail = (
+        f"; its {purchases:,} purchases place no one (buying again is loyalty, not advocacy: "
+        "see 'advocacy retention predict --sort value-at-risk' for who is slipping away)"
+        if purchases
+        else ""
+    )
+    return (
+        f"no customer is on the ladder: it places customers by their NPS answers, referrals and "
+        f"positive reviews in the {window_days} days to the as-of date, and the workspace "
+        f"holds {said}{tail}"
+    )
 
 
 def _gap(row: Mapping[str, Any]) -> str:
@@ -144,6 +175,15 @@ def silent(
             as_of=as_of, rules=_rules(window_days, no_reviews=False)
         )
     if output is OutputFormat.table:
+        if frame.empty:
+            console.print(
+                "no silent promoters: no customer with a customer id gave a promoter answer "
+                f"(NPS {_rules(window_days, False).promoter_min}-10) in the {window_days} days "
+                "to the as-of "
+                "date without referring or reviewing since",
+                highlight=False,
+            )
+            return
         brief = frame.head(limit).assign(answered=frame["responded_at"].dt.date)
         columns = [c for c in ("customer_id", "name", "segment", "nps", "answered") if c in brief]
         emit_rows(frame_records(brief[columns]), output, title=f"Silent promoters ({len(frame)})")

@@ -1,7 +1,9 @@
 """``advocacy retention``: purchase models on the workspace's transactions.
 
 ``fit`` prints a fitted model's parameters (by the paper's names) and log-likelihood; ``predict``
-writes per-customer probability alive, expected purchases, expected spend and lifetime value.
+writes per-customer probability alive, expected purchases, expected spend, lifetime value, spend
+so far and value at risk, in the order ``--sort`` chooses
+(:data:`advocacy.retention.slipping.SORTS`).
 A thin layer over ``ws.retention.fit``, ``ws.retention.predict`` and
 ``ws.retention.churn``.
 """
@@ -37,8 +39,15 @@ app.add_typer(retention_app, name="retention")
 #: Columns shown on screen by ``predict`` (files get every column).
 SCREEN_COLUMNS = (
     "customer_id", "frequency", "probability_alive", "expected_purchases", "expected_spend",
-    "lifetime_value",
+    "lifetime_value", "value_at_risk",
 )  # fmt: skip
+
+
+class SortName(StrEnum):
+    value = "value"
+    value_at_risk = "value-at-risk"
+    p_active = "p-active"
+    spend = "spend"
 
 
 class ModelName(StrEnum):
@@ -109,6 +118,15 @@ def predict(
         float, typer.Option("--margin", help="Share of spend that is profit, for CLV.")
     ] = 1.0,
     top: Annotated[int, typer.Option("--top", help="Customers to show on screen.")] = 20,
+    sort: Annotated[
+        SortName,
+        typer.Option(
+            "--sort",
+            help="Order: value (lifetime value), value-at-risk (spend over the horizon at the "
+            "past pace, times the chance the customer has gone), p-active (lowest first) or "
+            "spend (so far). The workspace engine only.",
+        ),
+    ] = SortName.value,
     engine: EngineOption = Engine.workspace,
     data: DataOption = None,
     spark_master: SparkMasterOption = None,
@@ -124,6 +142,7 @@ def predict(
     import pyarrow as pa
 
     from advocacy.exports import ExportFormat, write_table
+    from advocacy.retention.slipping import SORTS, sort_customers, with_value_at_risk
 
     if engine is Engine.spark:
         data, out = spark_folders(data, out, "retention_scores.parquet")
@@ -149,6 +168,8 @@ def predict(
             discount_rate=discount_rate,
             margin=margin,
         )
+    frame = sort_customers(with_value_at_risk(frame, horizon=horizon), sort.value)
+    order = SORTS[sort.value][2]
     if out is not None:
         suffix = out.suffix.lower()
         if suffix == ".parquet":
@@ -157,14 +178,14 @@ def predict(
             frame.to_json(out, orient="records", indent=2)
         else:
             write_table(pa.Table.from_pandas(frame, preserve_index=False), out, ExportFormat.csv)
-        console.print(f"wrote {len(frame)} customers to {out}", highlight=False)
+        console.print(f"wrote {len(frame)} customers to {out}, by {order}", highlight=False)
         if output is OutputFormat.table:
             return
     shown = frame if output is not OutputFormat.table else frame.head(top)[list(SCREEN_COLUMNS)]
     emit_rows(
         shown.round(4).to_dict(orient="records"),
         output,
-        title=f"Customers by lifetime value over {horizon:g} {time_unit.value}s",
+        title=f"Customers by {order}; values over {horizon:g} {time_unit.value}s",
     )
 
 

@@ -200,37 +200,47 @@ def _fans(ws: Workspace, scope: ReportScope) -> Markup:
     )
 
 
+#: The horizon of the purchase model's values in the report, in weeks.
+HORIZON_WEEKS = 52
+
+
 def _slipping(ws: Workspace) -> Markup:
-    frame = ws.retention.predict(horizon=52)
-    valuable = frame[frame["frequency"] > 0]
-    slipping = valuable[valuable["probability_alive"] < 0.5]
-    slipping = slipping.assign(
-        past_value=slipping["monetary_value"] * (slipping["frequency"] + 1),
-        frequency=slipping["frequency"].astype(int),
-    )
-    slipping = slipping.sort_values("past_value", ascending=False).head(5)
+    from advocacy.retention.slipping import slipping_away
+
+    frame = ws.retention.predict(horizon=HORIZON_WEEKS)
+    gone = slipping_away(frame, horizon=HORIZON_WEEKS)
+    repeat = int((frame["frequency"] > 0).sum())
+    top = gone.head(5)
     return Markup(
-        "<h3>Who is slipping away</h3><p>BG/NBD on the transactions: {n:,} repeat buyers are "
-        "more likely gone than active. The most valuable of them:</p>"
-    ).format(n=len(valuable[valuable["probability_alive"] < 0.5])) + table_html(
+        "<h3>Who is slipping away</h3><p>BG/NBD on the transactions: {n:,} of {repeat:,} "
+        "repeat buyers are more likely gone than active. Those with the most at stake (value at "
+        "risk: a year's spend at their past pace, times the chance they have gone; "
+        "<code>advocacy retention predict --horizon 52 --sort value-at-risk</code> lists them "
+        "all):</p>"
+    ).format(n=len(gone), repeat=repeat) + table_html(
         _records(
-            slipping.assign(
-                alive=slipping["probability_alive"].map(_percent),
-                past_value=slipping["past_value"].map(lambda v: display.number(v, 0)),
+            top.assign(
+                frequency=top["frequency"].astype(int),
+                alive=top["probability_alive"].map(_percent),
+                spend_so_far=top["spend_so_far"].map(lambda v: display.number(v, 0)),
+                value_at_risk=top["value_at_risk"].map(lambda v: display.number(v, 0)),
             )
         ),
         [
             ("customer_id", "Customer"),
             ("frequency", "Repeat purchases"),
-            ("past_value", "Spend so far (est.)"),
+            ("spend_so_far", "Spend so far (est.)"),
             ("alive", "P(active)"),
+            ("value_at_risk", "Value at risk"),
         ],
     )
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
     responses = ws.table("responses")
-    if int(responses.filter(responses.customer_id.notnull()).count().execute()) == 0:
+    answered = int(responses.filter(responses.customer_id.notnull()).count().execute()) > 0
+    bought = int(ws.table("transactions").count().execute()) > 0
+    if not answered and not bought:
         return Section.absent(
             TITLE, "import responses with customer ids, referrals and reviews to see advocates"
         )
@@ -244,6 +254,14 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         ("fans-to-be", lambda: _fans(ws, scope)),
         ("slipping away", lambda: _slipping(ws)),
     )
+    if not answered:
+        # Purchases only: who is slipping away needs nothing else; the rest needs answers.
+        parts = parts[-1:]
+        notes.append(
+            "No survey answers with customer ids: the ladder, the say-do gap, what advocacy is "
+            "worth and fans-to-be need them (import responses with customer ids, referrals and "
+            "reviews)."
+        )
     for name, part in parts:
         try:
             body += part()

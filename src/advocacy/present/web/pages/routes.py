@@ -46,6 +46,7 @@ from advocacy.present.web.overview import (
     filter_options,
     heat_cells,
 )
+from advocacy.present.web.pages.customer_standing import customer_standing
 from advocacy.present.web.pages.rendering import metric_label, render
 from advocacy.present.web.pages.topics import TOPICS, topic_view
 from advocacy.records import frame_records
@@ -430,7 +431,9 @@ def customer_page(customer_id: str, request: Request, caller: CustomerReader) ->
         view = state.ws.customers.view(
             customer_id, principal=caller.principal, redactor=redactor, newest=TIMELINE_EVENTS
         )
-    return render(request, "customer.html.j2", {"view": view}, caller=caller)
+        # Only for whoever may see the purchases (a case handler may not: rule 4 of scope).
+        standing = customer_standing(state, customer_id) if view.counts().get("purchase") else None
+    return render(request, "customer.html.j2", {"view": view, "standing": standing}, caller=caller)
 
 
 @router.get("/coaching", response_class=HTMLResponse)

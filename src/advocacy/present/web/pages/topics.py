@@ -75,6 +75,7 @@ class Part:
     # Why the analysis cannot follow some filter (filter name -> reason), beyond its signature.
     unfiltered: tuple[tuple[str, str], ...] = ()
     units_only: bool = False  # only the unit filter reaches it (employee answers)
+    needs: str = ""  # a table that must hold rows for the part to be shown at all
     name: str = ""  # in the URL's paging parameters; default the method's last word
 
     @property
@@ -209,7 +210,8 @@ TOPICS: dict[str, Topic] = {
     ),
     "advocates": Topic(
         "Who advocates, in deeds",
-        "The advocacy ladder, the say-do gap, silent promoters, fans-to-be and referral value.",
+        "The advocacy ladder, the say-do gap, silent promoters, fans-to-be, referral value and "
+        "who is slipping away.",
         (
             Part("The say-do gap: promoters who advocated afterwards", "advocates.say_do"),
             Part("What promoters, passives and detractors go on to do", "advocates.behavior"),
@@ -228,9 +230,16 @@ TOPICS: dict[str, Topic] = {
                 "advocates.referrals",
                 unfiltered=(("*", "a referral is not tied to a survey answer"),),
             ),
+            Part(
+                "Slipping away: repeat buyers more likely gone than active, by value at risk "
+                "(a year's spend at their past pace, times the chance they have gone)",
+                "retention.slipping_away",
+                unfiltered=(("*", "the purchase model reads every purchase"),),
+                needs="transactions",
+            ),
         ),
         (
-            Need("responses", "NPS answers", _import("responses")),
+            Need("responses", "survey answers", _import("responses")),
             Need("referrals", "referrals", _import("referrals")),
             Need("mentions", "reviews", _import("mentions")),
             Need("transactions", "purchases", _import("transactions")),
@@ -505,6 +514,8 @@ def topic_view(
         if not view.cards and not view.cards_problem:
             view.cards_problem = _no_cards(state, filters)
     for part in topic.parts:
+        if part.needs and not counts.get(part.needs, 0):
+            continue
         if not _offered(state, part.method):
             view.pending.append(part.label)
         elif not view.restricted:

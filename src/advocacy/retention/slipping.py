@@ -1,0 +1,121 @@
+"""Who is slipping away, and what each customer is worth, from the purchase models' predictions.
+
+:func:`~advocacy.retention.lifetime_value.predict_retention` gives each customer's probability
+of being active (BG/NBD) and lifetime value. Two more columns say what is at stake:
+
+- ``spend_so_far``: the customer's spend up to the calibration end, estimated as the mean value
+  of their repeat purchases times their purchase days (``monetary_value * (frequency + 1)``,
+  Gamma-Gamma's summary, which leaves out the first purchase's own amount);
+- ``value_at_risk``: what the customer would spend over the horizon at their past pace
+  (``spend_so_far / T`` per time unit) if still active, times the chance they have gone
+  (``1 - probability_alive``): the value lost if they are gone. A one-time buyer has no repeat
+  purchases to judge by, so BG/NBD gives them ``probability_alive`` 1 and no value at risk.
+
+"Slipping away" (:func:`slipping_away`) are the repeat buyers more likely gone than active,
+largest value at risk first; the CLI, the web ``/advocates`` page and the report all use it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from advocacy.errors import UsageError
+
+__all__ = [
+    "SLIPPING_BELOW",
+    "SLIPPING_COLUMNS",
+    "SORTS",
+    "slipping_away",
+    "sort_customers",
+    "with_value_at_risk",
+]
+
+#: A repeat buyer whose probability of being active is below this is "slipping away".
+SLIPPING_BELOW = 0.5
+
+#: The columns of a "slipping away" table, the ones a reader looks for first.
+SLIPPING_COLUMNS = (
+    "customer_id", "probability_alive", "value_at_risk", "spend_so_far", "frequency", "recency",
+    "T", "lifetime_value",
+)  # fmt: skip
+
+#: Orders of the predictions: name -> (column, ascending, what the order means).
+SORTS: dict[str, tuple[str, bool, str]] = {
+    "value": ("lifetime_value", False, "lifetime value, highest first"),
+    "value-at-risk": (
+        "value_at_risk",
+        False,
+        "value at risk (spend over the horizon at the past pace if active, times the chance "
+        "they have gone), highest first",
+    ),
+    "p-active": ("probability_alive", True, "probability of being active, lowest first"),
+    "spend": ("spend_so_far", False, "spend so far (estimated), highest first"),
+}
+
+
+def with_value_at_risk(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFrame:
+    """``predicted`` with ``spend_so_far`` and ``value_at_risk`` added (see the module).
+
+    Parameters
+    ----------
+    predicted
+        Rows of :func:`~advocacy.retention.lifetime_value.predict_retention`.
+    horizon
+        The time units ahead the predictions were made for.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the two columns, in the same order.
+    """
+    spend = predicted["monetary_value"] * (predicted["frequency"] + 1)
+    weeks = predicted["T"].where(predicted["T"] > 0, np.nan)
+    pace = (spend / weeks).fillna(0.0)
+    return predicted.assign(
+        spend_so_far=spend,
+        value_at_risk=pace * horizon * (1.0 - predicted["probability_alive"]),
+    )
+
+
+def sort_customers(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``frame`` in the order :data:`SORTS` names ``by``, ties by customer id.
+
+    Raises
+    ------
+    UsageError
+        For an order :data:`SORTS` does not hold.
+    """
+    if by not in SORTS:
+        raise UsageError(
+            f"cannot sort customers by {by!r}",
+            value=by,
+            parameter="sort",
+            fix="use one of: " + ", ".join(SORTS),
+        )
+    column, ascending, _ = SORTS[by]
+    ordered = frame.sort_values(
+        [column, "customer_id"], ascending=[ascending, True], kind="mergesort"
+    )
+    return ordered.reset_index(drop=True)
+
+
+def slipping_away(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFrame:
+    """The repeat buyers more likely gone than active, largest value at risk first.
+
+    Parameters
+    ----------
+    predicted
+        Rows of :func:`~advocacy.retention.lifetime_value.predict_retention`.
+    horizon
+        The time units ahead the predictions were made for.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with ``frequency > 0`` and ``probability_alive`` below
+        :data:`SLIPPING_BELOW`, with ``spend_so_far`` and ``value_at_risk``.
+    """
+    valued = with_value_at_risk(predicted, horizon=horizon)
+    gone = valued[(valued["frequency"] > 0) & (valued["probability_alive"] < SLIPPING_BELOW)]
+    return sort_customers(gone, "value-at-risk")
