@@ -180,3 +180,24 @@ def test_a_process_builds_only_the_command_it_runs(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "['gaps'] []"
+
+
+def test_the_global_db_option_names_the_workspace_of_the_command(tmp_path: Path) -> None:
+    # audit4 L2: "advocacy --db x.duckdb import ..." said "No such option: --db".
+    data = tmp_path / "responses.csv"
+    data.write_text("response_id,submitted_at,nps\nR1,2024-01-02,9\n", encoding="utf-8")
+    first, second = str(tmp_path / "first.duckdb"), str(tmp_path / "second.duckdb")
+    done = advocacy_cli("--db", first, "import", str(data), "--kind", "responses", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    # It wins over ADVOCACY_DB, and the command's own --db wins over it.
+    shown = advocacy_cli(
+        "--db", first, "status", "--format", "json", cwd=tmp_path, env={"ADVOCACY_DB": second}
+    )
+    assert shown.returncode == 0, shown.stderr
+    tables = {table["table"]: table["rows"] for table in json.loads(shown.stdout)["tables"]}
+    assert (json.loads(shown.stdout)["url"], tables["responses"]) == (first, 1)
+    refused = advocacy_cli("--db", first, "status", "--db", second, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "second.duckdb" in refused.stderr
+    assert not (tmp_path / "second.duckdb").exists()
+    assert not (tmp_path / "advocacy.duckdb").exists()

@@ -7,9 +7,11 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pyarrow.parquet as pq
+import pytest
 
 import advocacy
 from support.cli import advocacy_cli
@@ -19,7 +21,8 @@ SOURCE = {
     "I1": ("2015-02-24 11:35:52 -0800", "2015-02-24 11:35:52-08:00"),
     "I2": ("Tue Oct 31 22:10:47 +0000 2017", "2017-10-31 22:10:47+00:00"),
     "I3": ("2024-05-31T14:00:00.5+05:30", "2024-05-31 14:00:00.500000+05:30"),
-    "I4": ("2024-07-01 12:00", "2024-07-01 12:00:00"),  # no offset: Berlin's wall clock
+    # No offset: Berlin's wall clock, written back with the offset Berlin had then.
+    "I4": ("2024-07-01 12:00", "2024-07-01 12:00:00+02:00"),
     "I5": ("1509487847123", "2017-10-31 22:10:47.123000+00:00"),  # an epoch is UTC
     "I6": ("Wed, 01 Nov 2017 09:05:00 +0100", "2017-11-01 09:05:00+01:00"),
 }
@@ -72,7 +75,8 @@ def test_csv_export_gives_back_the_offsets_and_reimports_to_the_same_rows(
         key: text for key, (_, text) in SOURCE.items()
     }
     assert "time_offsets" not in next(iter(exported.values()))
-    # A fresh workspace: the same instants and the same offsets (and zone) come back.
+    # A fresh workspace: the same instants and the same offsets come back; the value read in
+    # Berlin now carries the offset its export wrote instead of the zone's name.
     fresh = db_url.replace("workspace.duckdb", "fresh.duckdb") if "duckdb" in db_url else None
     with advocacy.open(fresh or db_url) as ws:
         if fresh is None:  # PostgreSQL: empty the table instead of a new database
@@ -80,7 +84,12 @@ def test_csv_export_gives_back_the_offsets_and_reimports_to_the_same_rows(
         again = ws.import_file(out, kind="interactions", mapping=mapping)
         assert (again.rows_loaded, again.rows_quarantined) == (len(SOURCE), 0)
         after = _stored(ws)
-    assert after == before
+    assert [row[:-1] for row in after] == [row[:-1] for row in before]
+    assert [row[-1] for row in after] == [
+        *(row[-1] for row in before[:3]),
+        {"occurred_at": "+02:00"},
+        *(row[-1] for row in before[4:]),
+    ]
     assert before[0][2] == datetime(2015, 2, 24, 19, 35, 52, tzinfo=UTC)
     assert before[0][-1] == {"occurred_at": "-08:00"}
     assert before[3][-1] == {"occurred_at": "Europe/Berlin"}
@@ -125,7 +134,7 @@ def test_rows_stored_before_offsets_were_kept_export_in_utc(
     with out.open(encoding="utf-8", newline="") as handle:
         exported = {row["interaction_id"]: row["occurred_at"] for row in csv.DictReader(handle)}
     assert exported["I1"] == "2015-02-24 19:35:52+00:00"
-    assert exported["I4"] == "2024-07-01 12:00:00"  # read as UTC this time, written back so
+    assert exported["I4"] == "2024-07-01 12:00:00+00:00"  # read as UTC this time, said so
 
 
 def test_the_export_command_writes_original_offsets(tmp_path: Path) -> None:
@@ -140,9 +149,16 @@ def test_the_export_command_writes_original_offsets(tmp_path: Path) -> None:
     assert '"2024-05-31 14:00:00.500000+05:30"' in text
 
 
+def _in_zone(wall_clock: str, zone: str) -> str:
+    """``wall_clock`` with the offset ``zone`` had then, as Python's zone database gives it."""
+    moment = datetime.fromisoformat(wall_clock).replace(tzinfo=ZoneInfo(zone))
+    return moment.isoformat(sep=" ")
+
+
 def test_real_order_times_go_in_and_come_back_as_written(shared_data: Path, tmp_path: Path) -> None:
     # Olist's orders (Brazil) carry local times without an offset: read as Sao Paulo time,
-    # they come back out exactly as the export wrote them.
+    # they come back out as written, with the offset Sao Paulo had at each (-03:00, or -02:00
+    # in its summer time until 2019).
     source = shared_data / "real-exports" / "olist-subset" / "olist_orders_dataset.csv"
     mapping = tmp_path / "orders.yaml"
     mapping.write_text(
@@ -158,13 +174,66 @@ def test_real_order_times_go_in_and_come_back_as_written(shared_data: Path, tmp_
         ws.export("interactions", out=out)
     with source.open(encoding="utf-8-sig", newline="") as handle:
         written = {
-            row["order_id"]: row["order_purchase_timestamp"] for row in csv.DictReader(handle)
+            row["order_id"]: _in_zone(row["order_purchase_timestamp"], "America/Sao_Paulo")
+            for row in csv.DictReader(handle)
         }
     with out.open(encoding="utf-8", newline="") as handle:
         back = {row["interaction_id"]: row["occurred_at"] for row in csv.DictReader(handle)}
-    assert back == written
+    assert back.keys() == written.keys()
+    assert sum(back[key] != text for key, text in written.items()) == 0
+    assert {text[-6:] for text in back.values()} == {"-03:00", "-02:00"}
     [note] = [note for note in result.notes if "without a UTC offset" in note]
     assert "4,071 values without a UTC offset were read as America/Sao_Paulo time" in note
+
+
+def test_real_review_dates_keep_their_instants_in_a_workspace_of_another_zone(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The audit's round trip (audit4 H4) on all 6,123 Olist reviews, whose dates are Sao Paulo
+    # midnights: exported to CSV and XLSX and imported into a workspace of another zone, every
+    # instant is the one first stored. Sao Paulo's summer time began on 2017-10-15, so that
+    # day's reviews say 01:00 (midnight did not exist there), and ended on 2018-02-18.
+    source = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    mapping = tmp_path / "reviews.yaml"
+    mapping.write_text(
+        "timezone: America/Sao_Paulo\ncolumns:\n  csat: review_score\n"
+        "  comment: review_comment_message\n  submitted_at: review_creation_date\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ADVOCACY_TIMEZONE", "UTC")
+    with advocacy.open(str(tmp_path / "first.duckdb")) as ws:
+        result = ws.import_file(source, kind="responses", mapping=mapping)
+        assert (result.rows_loaded, result.rows_quarantined) == (6123, 0)
+        first = dict(ws.db.fetchall("SELECT response_id, submitted_at FROM responses"))
+        for name in ("out.csv", "out.xlsx"):
+            ws.export("responses", out=tmp_path / name)
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        texts = [row["submitted_at"] for row in csv.DictReader(handle)]
+    # An independent reading of the source: Python's zone database, not DuckDB's.
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        expected = sorted(
+            datetime.fromisoformat(row["review_creation_date"])
+            .replace(tzinfo=ZoneInfo("America/Sao_Paulo"))
+            .astimezone(UTC)
+            for row in csv.DictReader(handle)
+        )
+    assert sorted(first.values()) == expected
+    monkeypatch.setenv("ADVOCACY_TIMEZONE", "Asia/Tokyo")
+    for name in ("out.csv", "out.xlsx"):
+        with advocacy.open(str(tmp_path / f"{name}.duckdb")) as ws:
+            again = ws.import_file(tmp_path / name, kind="responses")
+            assert (again.rows_loaded, again.rows_quarantined) == (6123, 0)
+            assert not [note for note in again.notes if "without a UTC offset" in note]
+            back = dict(ws.db.fetchall("SELECT response_id, submitted_at FROM responses"))
+        assert back.keys() == first.keys()
+        assert sum(back[key] != moment for key, moment in first.items()) == 0, name
+    for day, text in [
+        ("2017-10-14", "2017-10-14 00:00:00-03:00"),
+        ("2017-10-15", "2017-10-15 01:00:00-02:00"),
+        ("2018-02-17", "2018-02-17 00:00:00-02:00"),
+        ("2018-02-18", "2018-02-18 00:00:00-03:00"),
+    ]:
+        assert {value for value in texts if value.startswith(day)} == {text}
 
 
 def test_records_written_through_the_api_keep_their_offsets(db_url: str) -> None:

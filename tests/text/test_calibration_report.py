@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 import advocacy
 from advocacy.text import calibration_store
@@ -229,3 +230,59 @@ def test_a_report_without_a_stored_calibration_says_so_plainly(tmp_path: Path) -
             "Sentiment is calibrated on this workspace's scored comments"
         )
     assert "Sentiment calibration" not in appendix
+
+
+@pytest.mark.shared_data
+def test_labels_the_shipped_model_trained_on_are_counted_and_warned_about(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """audit4 H5: all 958 clothing reviews trained the shipped model (``text evaluate`` scores
+    none of them), so their cross-validated accuracy says little of new texts: ``text
+    analyze`` and the report's methods and text note say so."""
+    from advocacy.report.section import ReportScope
+    from advocacy.report.sections import methods, text
+
+    source = shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    db = str(tmp_path / "w.duckdb")
+    assert advocacy_cli("import", str(source), "--kind", "mentions", "--db", db).returncode == 0
+    analyzed = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", "1")
+    assert analyzed.returncode == 0, analyzed.stderr
+    said = json.loads(analyzed.stdout)
+    evaluated = advocacy_cli("text", "evaluate", str(source), "--format", "json", "--db", db)
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert "958" in evaluated.stdout  # text evaluate's own count of the texts it left out
+    expected = (
+        "Warning: 958 of the 958 labelled texts (100%) trained the shipped model (Women's "
+        "clothing reviews): the cross-validated accuracies are measured mostly on texts the "
+        "model learnt and say little of how it reads new ones. advocacy text evaluate FILE "
+        "scores a labelled file's other texts apart."
+    )
+    assert said["trained the shipped model"] == expected
+    with advocacy.open(db) as ws:
+        appendix = str(methods.build(ws, ReportScope()).body)
+        notes = " ".join(text.build(ws, ReportScope()).notes)
+    assert str(escape(expected)) in appendix
+    assert expected in notes
+
+
+@pytest.mark.shared_data
+def test_a_few_labels_the_model_trained_on_are_counted_without_a_warning(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # TweetEval's even test lines trained the shipped model, its odd ones did not.
+    folder = shared_data / "tweeteval" / "sentiment"
+    texts = (folder / "test_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (folder / "test_labels.txt").read_text(encoding="utf-8").splitlines()
+    rows = [(texts[i].strip(), TWEET_LABELS[labels[i].strip()]) for i in range(1, 121, 2)]
+    rows += [(texts[i].strip(), TWEET_LABELS[labels[i].strip()]) for i in range(0, 40, 2)]
+    path, db = tmp_path / "tweets.csv", str(tmp_path / "w.duckdb")
+    pd.DataFrame(rows, columns=["text", "sentiment"]).to_csv(path, index=False)
+    assert advocacy_cli("import", str(path), "--kind", "mentions", "--db", db).returncode == 0
+    taught = advocacy_cli("text", "teach", str(path), "--format", "json", "--db", db)
+    assert taught.returncode == 0, taught.stderr
+    said = json.loads(taught.stdout)
+    assert said["trained the shipped model"] == (
+        "20 of the 80 labelled texts (25%) trained the shipped model (TweetEval sentiment): "
+        "they are in the cross-validated accuracies, which they flatter. advocacy text "
+        "evaluate FILE scores a labelled file's other texts apart."
+    )

@@ -278,7 +278,8 @@ class TextNamespace:
         Its method and status, then (when candidates were compared) the cross-validated
         accuracy of the choice against the model alone, each class's cross-validated recall
         for both with its number of labels, on how many labels and why a sample, and a
-        warning when the choice reads a class markedly worse than the model alone
+        warning when the choice reads a class markedly worse than the model alone, and how many
+        labelled texts trained the shipped model
         (:func:`advocacy.text.calibration_report.calibration_report`).
 
         Returns
@@ -286,9 +287,9 @@ class TextNamespace:
         dict of str to str
             One line per field.
         """
-        from advocacy.text.calibration_report import calibration_report
+        from advocacy.text.calibration_report import calibration_report, training_labels
 
-        return calibration_report(*self.calibration_status())
+        return calibration_report(*self.calibration_status(), training=training_labels(self._db))
 
     def discover_themes(
         self, *, n_themes: int | None = None, kinds: Sequence[str] | None = None

@@ -5,10 +5,14 @@ DuckDB and PostgreSQL store a ``TIMESTAMPTZ`` as an instant, so the offset a fil
 ``time_offsets`` JSON (see :data:`advocacy.model.TIME_OFFSETS`): per timestamp field, the offset
 the source wrote (``"-08:00"``), or the IANA zone a value without an offset was read in
 (``"UTC"``, ``"Europe/Berlin"``); a timestamp without entry was written in UTC (``+00:00``,
-``Z``). :func:`with_original_offsets` turns a table read from the workspace back into that text,
-so an export re-imported into a fresh workspace stores the same instants and the same offsets.
-Records stored before offsets were kept have no entries either and come out in UTC, which is the
-instant they hold.
+``Z``). :func:`with_original_offsets` turns a table read from the workspace back into that text:
+a value written with an offset in that offset, and a value read in a zone in the offset the zone
+had at that instant (``2017-11-01 00:00:00-02:00`` in Sao Paulo's summer time), never as a bare
+wall clock, which a workspace of another zone (``ADVOCACY_TIMEZONE``) would read as its own
+time. So an export re-imported into any workspace stores the same instants and writes the same
+text; the record then keeps the offset the file wrote in place of the zone's name (Parquet keeps
+the ``time_offsets`` column as it is). Records stored before offsets were kept have no entries
+either and come out in UTC, which is the instant they hold.
 """
 
 from __future__ import annotations
@@ -51,8 +55,29 @@ def _clock(expression: str) -> str:
     )
 
 
+#: The largest UTC offset the importer reads back (Kiribati, +14:00), in seconds.
+_MAX_OFFSET_SECONDS = 14 * 3600
+
+
+def _zone_offset(local: str, utc: str) -> str:
+    """SQL: ``+hh:mm`` of the offset a zone had at an instant (its wall clock ``local`` less the
+    UTC one), or NULL for one no importer reads back (a local mean time with seconds, before
+    1900 in most zones, or past +-14:00)."""
+    seconds = f"(epoch_us({local}) - epoch_us({utc})) // 1000000"
+    return (
+        f"CASE WHEN {seconds} % 60 = 0 AND abs({seconds}) <= {_MAX_OFFSET_SECONDS} "
+        f"THEN printf('%s%02d:%02d', CASE WHEN {seconds} < 0 THEN '-' ELSE '+' END, "
+        f"abs({seconds}) // 3600, abs({seconds}) % 3600 // 60) END"
+    )
+
+
 def _rendered(name: str) -> str:
-    """SQL: the text of timestamp column ``name`` in the offset or zone its entry names."""
+    """SQL: the text of timestamp column ``name`` in the offset or zone its entry names.
+
+    A value read in a zone is written with the offset that zone had at that instant
+    (``2017-11-01 00:00:00-02:00`` in Sao Paulo's summer time, ``-03:00`` in its winter), so
+    the text names one instant wherever it is imported, across a daylight-saving change too.
+    """
     column = _quote(name)
     entry = f"json_extract_string(__offsets, {_literal('$.' + json.dumps(name))})"
     sign = f"CASE WHEN left({entry}, 1) = '-' THEN -1 ELSE 1 END"
@@ -61,11 +86,13 @@ def _rendered(name: str) -> str:
         f"+ TRY_CAST(substr({entry}, 5, 2) AS INTEGER))"
     )
     utc = f"timezone('UTC', {column})"
+    local = f"timezone({entry}, {column})"
     return (
         f"CASE WHEN {column} IS NULL THEN NULL "
         f"WHEN regexp_matches({entry}, '^[+-]\\d\\d:\\d\\d$') "
         f"THEN {_clock(f'{utc} + to_minutes({minutes})')} || {entry} "
-        f"WHEN {entry} IS NOT NULL THEN {_clock(f'timezone({entry}, {column})')} "
+        f"WHEN {entry} IS NOT NULL THEN "
+        f"coalesce({_clock(local)} || {_zone_offset(local, utc)}, {_clock(utc)} || '+00:00') "
         f"ELSE {_clock(utc)} || '+00:00' END AS {column}"
     )
 
@@ -83,8 +110,10 @@ def with_original_offsets(table: pa.Table) -> pa.Table:
     -------
     pyarrow.Table
         The same columns in the same order, each time-zone-aware timestamp column now text:
-        ``2015-02-24 11:35:52-08:00`` for a value written with an offset, ``2024-05-31
-        14:00:00`` (the wall clock of the zone it was read in) for one written without; the
+        ``2015-02-24 11:35:52-08:00`` for a value written with an offset, ``2024-07-01
+        12:00:00+02:00`` (the wall clock of the zone it was read in, here Europe/Berlin, with
+        the offset that zone had then) for one written without, or in UTC (``+00:00``) when
+        that offset is not whole minutes (a local mean time of before 1900); the
         ``time_offsets`` column itself is left out, its content being in the text.
     """
     if TIME_OFFSETS not in table.column_names:

@@ -14,13 +14,23 @@ and why on a sample, and a warning when the kept calibration still reads a class
 than the model alone (within the noise, or fitted before the guard). These are cross-validated
 on the labels themselves; ``advocacy text evaluate FILE`` measures the reading on a held-out
 labelled file.
+
+Labels on texts the shipped model trained on (:mod:`~advocacy.text.training_texts`, the public
+sets ``tools/build_heads.py`` names, as the Women's clothing reviews) flatter both the model
+alone and the calibration: the model has seen them. The report counts them among the
+workspace's labelled texts and says how many (:func:`training_labels`), with a warning when
+they are most of them, as ``text evaluate`` scores such texts apart.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from advocacy.text.evaluation import TRAINING_SETS
 from advocacy.text.sentiment import SENTIMENTS
+from advocacy.text.training_texts import trained_on
 
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
@@ -28,17 +38,116 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RECALL_DROP",
+    "TRAINED_MOSTLY",
+    "TrainingLabels",
     "calibration_note",
     "calibration_report",
     "chosen_candidate",
     "kept_calibration_note",
     "kept_calibration_report",
     "recall_warning",
+    "training_labels",
+    "training_note",
 ]
 
 #: A class whose cross-validated recall under the chosen calibration is this much below the
 #: model alone's is named in a warning.
 RECALL_DROP = 0.05
+
+
+#: Past this share of the labelled texts trained the shipped model, the report warns that its
+#: cross-validated accuracies say little of how new texts are read.
+TRAINED_MOSTLY = 0.5
+
+
+@dataclass(frozen=True)
+class TrainingLabels:
+    """How many of the workspace's labelled texts trained the shipped model.
+
+    Attributes
+    ----------
+    labelled
+        The labelled texts (taught, or labelled by a score) the calibration learns from.
+    trained
+        Those of them that trained the shipped model, by set (as ``clothing``).
+    """
+
+    labelled: int
+    trained: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def n_trained(self) -> int:
+        """The labelled texts that trained the shipped model, in all sets."""
+        return sum(self.trained.values())
+
+
+def training_labels(db: Database) -> TrainingLabels:
+    """Count the workspace's labelled texts that trained the shipped model.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+
+    Returns
+    -------
+    TrainingLabels
+        The labelled texts (:func:`~advocacy.text.score_labels.labelled_texts`) and, by set,
+        those :func:`~advocacy.text.training_texts.trained_on` finds.
+    """
+    from advocacy.text.documents import document_table
+    from advocacy.text.score_labels import labelled_texts
+
+    table = db.ibis.table
+    texts = labelled_texts(
+        table("responses"),
+        items=table("response_items"),
+        mentions=table("mentions"),
+        taught=table("text_labels"),
+        documents=document_table(table),
+    )
+    found = trained_on([text for text, _, _ in texts.values()])
+    return TrainingLabels(len(texts), Counter(name for name in found if name is not None))
+
+
+def training_note(training: TrainingLabels | None) -> str | None:
+    """What the labels the shipped model trained on do to the cross-validated accuracies.
+
+    Parameters
+    ----------
+    training
+        :func:`training_labels` of the workspace (None: not counted).
+
+    Returns
+    -------
+    str or None
+        How many of the labelled texts trained the shipped model, from which sets, and what
+        that does to the accuracies: a warning (starting ``Warning:``) when they are more than
+        :data:`TRAINED_MOSTLY` of them; None when none did.
+
+    Examples
+    --------
+    >>> note = training_note(TrainingLabels(958, Counter(clothing=958)))
+    >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+    Warning: 958 of the 958 labelled texts (100%) trained the shipped model (Women's clothing
+    reviews): the cross-validated accuracies are measured mostly on texts the model learnt and
+    say little of how it reads new ones. advocacy text evaluate FILE scores a labelled file's
+    other texts apart.
+    """
+    if training is None or not training.n_trained:
+        return None
+    n, of = training.n_trained, training.labelled
+    sets = ", ".join(TRAINING_SETS.get(name, name) for name, _ in training.trained.most_common())
+    counted = (
+        f"{n:,} of the {of:,} labelled texts ({n / of:.0%}) trained the shipped model ({sets})"
+    )
+    evaluate = "advocacy text evaluate FILE scores a labelled file's other texts apart."
+    if n > TRAINED_MOSTLY * of:
+        return (
+            f"Warning: {counted}: the cross-validated accuracies are measured mostly on texts "
+            f"the model learnt and say little of how it reads new ones. {evaluate}"
+        )
+    return f"{counted}: they are in the cross-validated accuracies, which they flatter. {evaluate}"
 
 
 def chosen_candidate(calibrated: CalibratedSentiment) -> str:
@@ -97,14 +206,18 @@ def recall_warning(calibrated: CalibratedSentiment) -> str | None:
     )
 
 
-def calibration_note(calibrated: CalibratedSentiment | None) -> str:
+def calibration_note(
+    calibrated: CalibratedSentiment | None, *, training: TrainingLabels | None = None
+) -> str:
     """One sentence for a report's reader on how the sentiment was calibrated, with the
-    warning of :func:`recall_warning` when there is one.
+    warning of :func:`recall_warning` when there is one and :func:`training_note`.
 
     Parameters
     ----------
     calibrated
         The calibration the workspace's readings were made with (None: there is none).
+    training
+        :func:`training_labels` of the workspace (None: not counted).
 
     Returns
     -------
@@ -130,6 +243,9 @@ def calibration_note(calibrated: CalibratedSentiment | None) -> str:
     warning = recall_warning(calibrated)
     if warning:
         note += f" Warning: {warning}."
+    trained = training_note(training) if scores else None
+    if trained:
+        note += f" {trained}"
     return note
 
 
@@ -141,7 +257,12 @@ def _recall(found: dict[str, float], counts: dict[str, int]) -> str:
     )
 
 
-def calibration_report(calibrated: CalibratedSentiment | None, status: str) -> dict[str, str]:
+def calibration_report(
+    calibrated: CalibratedSentiment | None,
+    status: str,
+    *,
+    training: TrainingLabels | None = None,
+) -> dict[str, str]:
     """What a calibration is worth, for people: one line per field.
 
     Parameters
@@ -150,6 +271,8 @@ def calibration_report(calibrated: CalibratedSentiment | None, status: str) -> d
         The fitted calibration (None: there is none).
     status
         How it was fitted or kept, or why there is none (``ws.text.calibration_status()``).
+    training
+        :func:`training_labels` of the workspace (None: not counted).
 
     Returns
     -------
@@ -161,7 +284,9 @@ def calibration_report(calibrated: CalibratedSentiment | None, status: str) -> d
         model alone`` (when the calibration holds them), and ``warning`` when the choice reads
         a class at least :data:`RECALL_DROP` worse than the model alone
         (:func:`recall_warning`); ``passed over`` when a more accurate candidate was not
-        kept because its macro recall was below the model alone's beyond the noise.
+        kept because its macro recall was below the model alone's beyond the noise;
+        ``trained the shipped model`` (:func:`training_note`) when some of the labelled texts
+        did, with the accuracies.
     """
     if calibrated is None:
         return {"calibration": status}
@@ -195,6 +320,9 @@ def calibration_report(calibrated: CalibratedSentiment | None, status: str) -> d
         "; the most accurate of the candidates whose macro recall is not below the model "
         "alone's beyond cross-validation's noise is chosen"
     )
+    trained = training_note(training)
+    if trained:
+        report["trained the shipped model"] = trained
     best = max(scores, key=lambda name: scores[name])
     if scores[best] > scores[chosen]:
         report["passed over"] = (
@@ -243,7 +371,11 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
         return {}
     if found.calibrated is None:
         return {"calibration": f"none: {found.reason}"}
-    return calibration_report(found.calibrated, "kept: the one the stored readings were made with")
+    return calibration_report(
+        found.calibrated,
+        "kept: the one the stored readings were made with",
+        training=training_labels(db),
+    )
 
 
 def kept_calibration_note(db: Database | None, model: str) -> str:
@@ -265,12 +397,11 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
     """
     from advocacy.text.calibration_store import stored
 
-    found = None if db is None else stored(db, model)
-    if found is None:
+    if db is None or (found := stored(db, model)) is None:
         return (
             "Sentiment is calibrated on this workspace's scored comments and taught labels "
             "when there are enough."
         )
     if found.calibrated is None:
         return f"Sentiment is not calibrated: {found.reason}."
-    return calibration_note(found.calibrated)
+    return calibration_note(found.calibrated, training=training_labels(db))

@@ -7,6 +7,7 @@ advocacy`` and ``typer.testing.CliRunner`` all give the same one-line message an
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,8 @@ error_console = Console(stderr=True)
 
 #: Whether this run may create a workspace that does not exist (``advocacy --create ...``).
 _CREATE: ContextVar[bool] = ContextVar("create", default=False)
+#: The variable each command's ``--db`` falls back to (:data:`~.options.DbOption`).
+_DB_VARIABLE = "ADVOCACY_DB"
 #: Whether this run's tables show every column (``--wide``), however wide the terminal.
 WIDE: ContextVar[bool] = ContextVar("wide", default=False)
 
@@ -90,6 +93,11 @@ class AdvocacyGroup(TyperGroup):
     def invoke(self, ctx: Context) -> Any:
         creating = _CREATE.set(bool(ctx.params.get("create")))
         wide = WIDE.set(False)
+        # advocacy --db FILE COMMAND: the command reads its --db from ADVOCACY_DB when it has
+        # none of its own, so the global option stands in for the variable during the command.
+        named, earlier = ctx.params.get("db"), os.environ.get(_DB_VARIABLE)
+        if named:
+            os.environ[_DB_VARIABLE] = str(named)
         try:
             return super().invoke(ctx)
         except AdvocacyError as error:
@@ -100,6 +108,11 @@ class AdvocacyGroup(TyperGroup):
         finally:
             _CREATE.reset(creating)
             WIDE.reset(wide)
+            if named:
+                if earlier is None:
+                    os.environ.pop(_DB_VARIABLE, None)
+                else:
+                    os.environ[_DB_VARIABLE] = earlier
 
 
 app = typer.Typer(
@@ -125,6 +138,12 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="Workspace URL for the command, as its own --db (which wins if given too) or "
+        "ADVOCACY_DB: advocacy --db FILE import ...",
+    ),
     create: bool = typer.Option(
         False,
         "--create",
@@ -140,7 +159,7 @@ def main(
     ),
 ) -> None:
     """Customer advocacy analytics."""
-    del debug, create, version  # read by AdvocacyGroup.invoke from the context's parameters
+    del debug, db, create, version  # read by AdvocacyGroup.invoke from the context's parameters
 
 
 def cli_actor() -> str:
