@@ -8,21 +8,17 @@ read at once, and ``themes assign`` on two workers must store what one stores.
 from __future__ import annotations
 
 import resource
-from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.typing import NDArray
 
 import advocacy
 from advocacy.settings import Settings
 from advocacy.text import default_embedder
-from advocacy.text.enrich import pieces
 from advocacy.text.taxonomy import assign_themes, load_taxonomy
 from advocacy.text.theme_sentences import PIECE_TEXTS, theme_reading
-from advocacy.text.workers import can_fork, reap, run_tasks
+from advocacy.text.workers import can_fork, reap
 from support.corpora import blitzer_reviews
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="worker processes need fork (Linux)")
@@ -151,81 +147,3 @@ def test_a_reading_of_other_texts_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(UsageError, match="other texts"):
         assign_themes(texts[::-1], taxonomy, embedder=embedder, reading=reading)
-
-
-class _Counting:
-    """The shipped embedder, counting the texts it embeds."""
-
-    def __init__(self) -> None:
-        self.inner = default_embedder()
-        self.name, self.dimension, self.embedded = self.inner.name, self.inner.dimension, 0
-
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        self.embedded += len(texts)
-        return self.inner.embed(texts)
-
-
-@needs_fork
-def test_the_reading_takes_what_text_analyze_embedded_exactly_and_nothing_else(
-    shared_data: Path, tmp_path: Path
-) -> None:
-    """``text analyze``'s embedding of a text or sentence where nothing was negated is the
-    embedder's own, bit for bit: theme assignment in the same process does not embed it again.
-    Where a negation split the text, the analysis' vector differs and is not taken."""
-    from advocacy.text.enrich import read_piece
-    from advocacy.text.theme_sentences import forget_embeddings
-
-    texts, _ = blitzer_reviews(shared_data, 2 * PIECE_TEXTS + 100, seed=5, words=60)
-    negated = "Don't -- just don't.. The price was fair, the story not worth reading."
-    texts = [negated, *texts, *ODD_TEXTS]
-    (tmp_path / "t.yaml").write_text(TAXONOMY, encoding="utf-8")
-    taxonomy = load_taxonomy(tmp_path / "t.yaml")
-    forget_embeddings()
-    fresh = theme_reading(texts, taxonomy, embedder=(counting := _Counting()))
-    unread = counting.embedded
-    analysed = run_tasks(
-        [partial(read_piece, texts[piece.start : piece.stop]) for piece in pieces(len(texts))],
-        workers=2,
-    )
-    first = analysed[0][0].reading
-    assert first.plain is not None and not first.plain[0] and first.plain.sum() > 100
-    assert not np.array_equal(first.embeddings[0], default_embedder().embed([negated])[0])
-    again = theme_reading(texts, taxonomy, embedder=(counting := _Counting()))
-    assert counting.embedded < unread / 3  # the workers' embeddings came back too
-    for field in ("embeddings", "vectors"):
-        assert np.array_equal(getattr(again, field), getattr(fresh, field)), field
-    assert again.found is not None and fresh.found is not None
-    assert np.array_equal(again.found, fresh.found)
-    forget_embeddings()
-
-
-@needs_fork
-def test_themes_assigned_after_text_analyze_are_those_of_a_process_that_did_not_analyse(
-    shared_data: Path, tmp_path: Path
-) -> None:
-    from advocacy.text.theme_sentences import forget_embeddings
-
-    texts, _ = blitzer_reviews(shared_data, PIECE_TEXTS + 200, seed=6, words=60)
-    (tmp_path / "t.yaml").write_text(TAXONOMY, encoding="utf-8")
-    ws = advocacy.open(f"duckdb:///{tmp_path}/w.duckdb", settings=Settings.load(text_workers=2))
-    ws.write_records(
-        "responses",
-        [
-            {"response_id": f"r{i}", "comment": text, "nps": i % 11}
-            for i, text in enumerate([*texts, *ODD_TEXTS])
-        ],
-    )
-    ws.text.analyze()
-    stored = []
-    for _ in range(2):
-        ws.text.assign_themes(tmp_path / "t.yaml")
-        stored.append(
-            ws.db.fetchall(
-                "SELECT document_id, theme_id, score, origin, model FROM document_themes "
-                "ORDER BY document_id, theme_id"
-            )
-        )
-        forget_embeddings()  # the second assignment embeds every text and sentence itself
-    ws.close()
-    assert len(stored[0]) > len(texts) // 2
-    assert stored[1] == stored[0]

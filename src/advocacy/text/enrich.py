@@ -53,7 +53,6 @@ from advocacy.text.sentences import (
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.sentiment import reading_sentiment
 from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
-from advocacy.text.theme_sentences import forget_embeddings, remember_embeddings
 from advocacy.text.workers import reap, run_tasks, split_evenly, worker_count
 
 Progress = Callable[[str, int, int], None]
@@ -480,15 +479,7 @@ def read_piece(
     """
     documents = read_documents(texts, model=model, known=known)
     unread = np.array([reason is not None for reason in documents.reasons], dtype=bool)
-    sentences = read_sentences(documents.texts, unread, model=model)
-    # A theme assignment in this process reads the same texts and sentences again.
-    for read, reading in (
-        (documents.texts, documents.reading),
-        (sentences.parts, sentences.reading),
-    ):
-        if reading is not None and reading.plain is not None:
-            remember_embeddings(reading.embedder, read, reading.embeddings, reading.plain)
-    return documents, sentences
+    return documents, read_sentences(documents.texts, unread, model=model)
 
 
 def _read_and_detect(reader: Any, texts: list[str]) -> tuple[Reading, list[str | None]]:
@@ -616,7 +607,6 @@ def analyze_workspace(
     """
     from threadpoolctl import threadpool_limits
 
-    forget_embeddings()  # those of an earlier analysis (at most one analysis' are kept)
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
     try:

@@ -93,9 +93,6 @@ class Reading:
         Probability that each text is a complaint (None: the model has no complaint head): the
         complaint head and the sentiment combined (``sentiment.complaint_with_sentiment``); a
         text counts as a complaint from ``sentiment.COMPLAINT_CUTOFF`` (0.5).
-    plain
-        True where nothing in the text was negated, so its embedding is the embedder's own
-        ``embed`` of the text, bit for bit (theme assignment reuses it); None: not known.
 
     Examples
     --------
@@ -116,8 +113,6 @@ class Reading:
     emotion_thresholds: tuple[float, ...] | None = None
     #: Probability that each text is a complaint (None: the model has no complaint head).
     complaint: FloatArray | None = None
-    #: True where nothing was negated: the embedding is ``embed`` of the text (None: not known).
-    plain: NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.sentiment)
@@ -127,7 +122,6 @@ class Reading:
         """One reading of the texts of ``parts``, in order (parts of one batch, one model)."""
         first = parts[0]
         complaints = [part.complaint for part in parts]
-        plain = [part.plain for part in parts]
         return replace(
             first,
             embeddings=np.concatenate([part.embeddings for part in parts]),
@@ -136,9 +130,6 @@ class Reading:
             complaint=None
             if any(c is None for c in complaints)
             else np.concatenate([c for c in complaints if c is not None]),
-            plain=None
-            if any(p is None for p in plain)
-            else np.concatenate([p for p in plain if p is not None]),
         )
 
     def take(self, rows: NDArray[np.int64]) -> Reading:
@@ -149,7 +140,6 @@ class Reading:
             sentiment=self.sentiment[rows],
             emotions=self.emotions[rows],
             complaint=None if self.complaint is None else self.complaint[rows],
-            plain=None if self.plain is None else self.plain[rows],
         )
 
     def put(self, rows: NDArray[np.int64], other: Reading, size: int) -> Reading:
@@ -164,16 +154,12 @@ class Reading:
         complaint = None
         if self.complaint is not None and other.complaint is not None:
             complaint = merged(self.complaint, other.complaint)
-        plain = None
-        if self.plain is not None and other.plain is not None:
-            plain = merged(self.plain, other.plain)
         return replace(
             self,
             embeddings=merged(self.embeddings, other.embeddings),
             sentiment=merged(self.sentiment, other.sentiment),
             emotions=merged(self.emotions, other.emotions),
             complaint=complaint,
-            plain=plain,
         )
 
 
@@ -231,23 +217,14 @@ EMOTION_MODEL = "real-emotion-e5-v2"
 
 def _features(
     texts: Sequence[str], embedder: StaticEmbedder | None = None
-) -> tuple[NDArray[np.float32], NDArray[np.float32], list[str], NDArray[np.bool_]]:
-    """A text's embedding, the heads' features (see :func:`head_features`), the n-gram text,
-    and whether nothing was negated (:attr:`Reading.plain`)."""
+) -> tuple[NDArray[np.float32], NDArray[np.float32], list[str]]:
+    """A text's embedding, the heads' features (see :func:`head_features`), the n-gram text."""
     embedder = embedder or default_embedder()
     plain, negated = split_negated(texts)
     kept = embedder.sums(embedder.token_rows(plain))
     governed = embedder.sums(embedder.token_rows(negated))
     features = np.hstack([unit_rows(kept - governed), unit_rows(governed)])
-    nothing = np.fromiter(
-        (
-            not words and kept_text == text
-            for kept_text, words, text in zip(plain, negated, texts, strict=True)
-        ),
-        dtype=bool,
-        count=len(negated),
-    )
-    return unit_rows(kept + governed), features, ngram_texts(plain, negated), nothing
+    return unit_rows(kept + governed), features, ngram_texts(plain, negated)
 
 
 def ngram_texts(plain: Sequence[str], negated: Sequence[str]) -> list[str]:
@@ -466,7 +443,7 @@ class StaticTextModel:
         columns and no complaint column (the complaint head still moves the sentiment). The
         complaint column combines the head with the sentiment read before the head moved it.
         """
-        embeddings, features, ngram_texts, plain = _features(texts)
+        embeddings, features, ngram_texts = _features(texts)
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
         shift = negation_shift(texts)  # English negations read against a polarity lexicon
@@ -481,7 +458,6 @@ class StaticTextModel:
             EMOTION_MODEL,
             emotion_thresholds=heads.emotion_thresholds,
             complaint=complaint_with_sentiment(head, tone) if emotions else None,
-            plain=plain,
         )
 
 

@@ -7,10 +7,7 @@ nothing about a topic, and a lone word's embedding is mostly its spelling.
 All of that is the same for a text whatever texts are beside it (a sentence's embedding sums
 its pieces' vectors in the same order in any batch), so :func:`theme_reading` reads the texts in
 fixed pieces of :data:`PIECE_TEXTS` on the worker processes of :mod:`advocacy.text.workers`:
-the same numbers for any number of workers. For the same reason a text or sentence that
-``text analyze`` embedded in this process (or its workers) with nothing negated, which is then
-the embedder's own embedding of it bit for bit, is not embedded again
-(:func:`remember_embeddings`): a first run analyses and assigns themes in one process.
+the same numbers for any number of workers.
 """
 
 from __future__ import annotations
@@ -33,13 +30,9 @@ from advocacy.text.workers import Learning, run_tasks, share_learning, split_eve
 __all__ = [
     "MIN_MEANING_WORDS",
     "PIECE_TEXTS",
-    "REMEMBERED_VECTORS",
     "SentenceCut",
     "ThemeReading",
     "cut_sentences",
-    "embedded",
-    "forget_embeddings",
-    "remember_embeddings",
     "sentence_vectors",
     "stemmer_languages",
     "theme_reading",
@@ -51,9 +44,6 @@ MIN_MEANING_WORDS = 3
 PIECE_TEXTS = 500
 #: The stems of at most this many words are remembered (about 100 bytes each), then forgotten.
 STEM_CACHE_SIZE = 100_000
-#: At most this many embeddings ``text analyze`` made are remembered for theme assignment
-#: (about 1 KB each with the shipped 256-dimensional embedder), then forgotten.
-REMEMBERED_VECTORS = 50_000
 
 
 class _Stems:
@@ -92,115 +82,6 @@ _stems = _Stems()
 share_learning(
     "stems of the theme sentences' words", Learning(_stems.mark, _stems.since, _stems.merge)
 )
-
-
-_Block = tuple[str, list[str], NDArray[np.float32]]
-
-
-class _Embedded:
-    """Text -> its embedding by the embedder named, as ``text analyze`` made it, and the blocks
-    they came in (what a worker sends back: :func:`~advocacy.text.workers.share_learning`)."""
-
-    def __init__(self) -> None:
-        self.embedder: str | None = None
-        self.vector: dict[str, NDArray[np.float32]] = {}
-        self.blocks: list[_Block] = []
-        self.forgotten = 0
-
-    def forget(self) -> None:
-        self.vector, self.blocks, self.embedder = {}, [], None
-        self.forgotten += 1
-
-    def keep(self, embedder: str, texts: list[str], vectors: NDArray[np.float32]) -> None:
-        if embedder != self.embedder or len(self.vector) + len(texts) > REMEMBERED_VECTORS:
-            self.forget()
-        if len(texts) > REMEMBERED_VECTORS:
-            return
-        self.embedder = embedder
-        self.blocks.append((embedder, texts, vectors))
-        for text, vector in zip(texts, vectors, strict=True):
-            self.vector.setdefault(text, vector)
-
-    def mark(self) -> tuple[int, int]:
-        return self.forgotten, len(self.blocks)
-
-    def since(self, mark: tuple[int, int]) -> list[_Block]:
-        forgotten, count = mark
-        return self.blocks[count if forgotten == self.forgotten else 0 :]
-
-    def merge(self, blocks: list[_Block]) -> None:
-        for block in blocks:
-            self.keep(*block)
-
-
-_embedded = _Embedded()
-share_learning(
-    "embeddings text analyze made",
-    Learning(_embedded.mark, _embedded.since, _embedded.merge),
-)
-
-
-def remember_embeddings(
-    embedder: str, texts: Sequence[str], vectors: NDArray[np.float32], exact: NDArray[np.bool_]
-) -> None:
-    """Remember the embeddings of ``texts`` where they are ``exact``, for :func:`embedded`.
-
-    Parameters
-    ----------
-    embedder
-        The name of the embedder that made ``vectors``.
-    texts
-        The texts embedded.
-    vectors
-        Their embeddings, one row each.
-    exact
-        True where a row is, bit for bit, what the embedder's ``embed`` gives for the text
-        (:attr:`~advocacy.text.text_model.Reading.plain`); the other rows are not kept.
-
-    Notes
-    -----
-    At most :data:`REMEMBERED_VECTORS` are kept (then all are forgotten); a worker of
-    :func:`~advocacy.text.workers.run_tasks` sends what it remembered back to the caller.
-    """
-    rows = np.flatnonzero(exact)
-    if rows.size:
-        _embedded.keep(embedder, [texts[int(i)] for i in rows], np.asarray(vectors)[rows])
-
-
-def forget_embeddings() -> None:
-    """Forget every embedding :func:`remember_embeddings` kept (a new analysis starts)."""
-    _embedded.forget()
-
-
-def embedded(texts: Sequence[str], embedder: Embedder) -> NDArray[np.float32]:
-    """``embedder.embed(texts)``, taking the rows :func:`remember_embeddings` kept.
-
-    Parameters
-    ----------
-    texts
-        The texts.
-    embedder
-        The embedder (only embeddings remembered under its name are taken).
-
-    Returns
-    -------
-    numpy.ndarray
-        One row per text, the same numbers as ``embedder.embed(texts)``.
-    """
-    known = _embedded.vector if _embedded.embedder == embedder.name else {}
-    rows = [known.get(text) for text in texts] if known else [None] * len(texts)
-    fresh = [i for i, row in enumerate(rows) if row is None]
-    if not fresh:
-        return np.array(rows, dtype=np.float32).reshape(len(texts), embedder.dimension)
-    made = np.asarray(embedder.embed([texts[i] for i in fresh]), np.float32)
-    if len(fresh) == len(texts):
-        return made
-    vectors = np.empty((len(texts), embedder.dimension), np.float32)
-    vectors[fresh] = made
-    for i, row in enumerate(rows):
-        if row is not None:
-            vectors[i] = row
-    return vectors
 
 
 @dataclass(frozen=True)
@@ -287,7 +168,7 @@ def sentence_vectors(
     if reuse.any():
         vectors[reuse] = np.asarray(embeddings, np.float32)[owner[read[reuse]]]
     if (~reuse).any():
-        vectors[~reuse] = embedded([pieces[i] for i in read[~reuse]], embedder)
+        vectors[~reuse] = embedder.embed([pieces[i] for i in read[~reuse]])
     return vectors
 
 
@@ -423,7 +304,7 @@ def _read_piece(
     keywords: bool,
 ) -> ThemeReading:
     """:func:`theme_reading` of one piece."""
-    embeddings = embedded(texts, embedder)
+    embeddings = np.asarray(embedder.embed(texts), np.float32)
     cut = cut_sentences(texts)
     found = None
     if keywords:
