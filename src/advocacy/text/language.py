@@ -537,7 +537,9 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     The texts are read together: when at least :data:`BATCH_MIN_TEXTS` of them are surely in a
     language, the unsure ones lean towards the languages of those (a one-word review among
     Portuguese reviews is Portuguese). So a short text's answer can depend on its companions;
-    pass the texts of one import or survey together, and one text alone for no such help.
+    pass the texts of one import or survey together, and one text alone for no such help. A
+    text surely in a language is answered alone whatever its batch, so one this process (or its
+    workers) read before is not read again; it still counts in its batch's prior.
 
     Parameters
     ----------
