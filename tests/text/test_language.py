@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,33 @@ def test_short_english_comments_alone_are_english(shared_data: Path) -> None:
     short = [text for text in comments if 3 <= len(text.split()) <= 6][:400]
     found = [detect_language(text) for text in short]
     assert sum(code == "en" for code in found) >= 0.95 * len(short)
+
+
+def test_a_text_surely_in_a_language_is_answered_from_memory_as_when_read(
+    shared_data: Path,
+) -> None:
+    """``text analyze`` detects the labelled texts, then the same texts as documents: the second
+    time a text surely in a language is not read again (its answer does not depend on its
+    batch), yet it still counts in its batch's prior, so every answer is the first one."""
+    from advocacy.text.workers import can_fork, run_tasks
+
+    english = _marc(shared_data, "en", 4_000)
+    reviews = [*english[:2_000], *_marc(shared_data, "de", 20)]
+    short = ["Ok.", "good", "Top", "n/a", "", "😀 😀", "10/10 ok", "Bom.", "Super!"]
+    detect_languages(short)  # loads the tables
+    language._sure.forget()  # nothing remembered yet
+    fresh = detect_languages([*reviews, *short])
+    language._sure.forget()
+    # Remembered by the processes that read them (two workers, each half), then read here.
+    halves = [reviews[: len(reviews) // 2], reviews[len(reviews) // 2 :]]
+    run_tasks([partial(detect_languages, half) for half in halves], workers=2 if can_fork() else 1)
+    start = time.process_time()
+    detect_languages(english[2_000:])
+    unseen = time.process_time() - start
+    start = time.process_time()
+    again = detect_languages([*reviews, *short])
+    remembered = time.process_time() - start
+    assert again == fresh
+    assert fresh[2_000:2_020] == ["de"] * 20
+    assert {fresh[-9], fresh[-8]} == {"en"}  # a short text still takes its batch's language
+    assert remembered < unseen / 3

@@ -51,11 +51,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
+
+from advocacy.text.workers import Learning, share_learning
 
 #: Languages whose sentiment, emotions and complaint signal the text model reads. Only English
 #: for now: the heads are trained on English text, and their transfer through the multilingual
@@ -455,6 +458,53 @@ def _clean(text: object) -> str:
     return _NOISE.sub(" ", head)[:MAX_CHARACTERS]
 
 
+#: A text's first characters that decide its language (:func:`_clean` reads no more).
+_SURE_KEY = MAX_CHARACTERS * 2
+#: At most this many characters of texts surely in a language are remembered, then forgotten.
+SURE_CACHE_CHARACTERS = 20_000_000
+
+
+class _Sure:
+    """First characters of a text -> its language's class, for the texts surely in a language
+    (their answer does not depend on the batch), read by this process or sent back by its
+    workers (:func:`~advocacy.text.workers.share_learning`): ``text analyze`` detects the
+    labelled texts for the calibration, then the same texts as documents."""
+
+    def __init__(self) -> None:
+        self.table: dict[str, int] = {}
+        self.characters = 0
+        self.forgotten = 0
+
+    def forget(self) -> None:
+        self.table, self.characters = {}, 0
+        self.forgotten += 1
+
+    def current(self) -> dict[str, int]:
+        if self.characters >= SURE_CACHE_CHARACTERS:
+            self.forget()
+        return self.table
+
+    def remember(self, pairs: Any) -> None:
+        table = self.current()
+        for key, best in pairs:
+            if key not in table:
+                table[key] = best
+                self.characters += len(key)
+
+    def mark(self) -> tuple[int, int]:
+        return self.forgotten, len(self.table)
+
+    def since(self, mark: tuple[int, int]) -> list[tuple[str, int]]:
+        forgotten, count = mark
+        return list(islice(self.table.items(), count if forgotten == self.forgotten else 0, None))
+
+
+_sure = _Sure()
+share_learning(
+    "languages of texts surely in one", Learning(_sure.mark, _sure.since, _sure.remember)
+)
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when it is too short or unclear to tell.
 
@@ -487,7 +537,9 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     The texts are read together: when at least :data:`BATCH_MIN_TEXTS` of them are surely in a
     language, the unsure ones lean towards the languages of those (a one-word review among
     Portuguese reviews is Portuguese). So a short text's answer can depend on its companions;
-    pass the texts of one import or survey together, and one text alone for no such help.
+    pass the texts of one import or survey together, and one text alone for no such help. A
+    text surely in a language is answered alone whatever its batch, so one this process (or its
+    workers) read before is not read again; it still counts in its batch's prior.
 
     Parameters
     ----------
@@ -504,42 +556,62 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     >>> detect_languages(["Der Kundendienst war sehr freundlich", "ok"])
     ['de', None]
     """
-    cleaned = [_clean(text) for text in texts]
+    # A text surely in a language is answered alone, whatever its batch: one read before (by
+    # this process or a worker) gives its language again, and still counts in its batch's prior.
+    known = _sure.current()
+    remembered = np.fromiter(
+        (known.get(text[:_SURE_KEY], -1) if isinstance(text, str) else -1 for text in texts),
+        dtype=np.int64,
+        count=len(texts),
+    )
+    fresh = np.flatnonzero(remembered < 0)
+    cleaned = [_clean(texts[int(i)]) for i in fresh]
     letters = np.fromiter((_letters(text) for text in cleaned), dtype=np.int64, count=len(cleaned))
-    readable = np.flatnonzero(letters > 0)
-    found: list[str | None] = [None] * len(cleaned)
-    if readable.size == 0:
-        return found
-    scores = _log_scores([cleaned[i] for i in readable])
-    scores -= REGIONAL_PENALTY * _regional_mask()
-    probabilities = _softmax(scores)
-    letters = letters[readable]
-    doubtful = np.flatnonzero(probabilities.max(axis=1) < SECOND_OPINION_BELOW)
-    if doubtful.size:
-        scores[doubtful] += SECOND_OPINION_WEIGHT * _second_opinion(
-            [cleaned[readable[row]] for row in doubtful]
+    readable = fresh[letters > 0]
+    cleaned = [text for text, count in zip(cleaned, letters, strict=True) if count > 0]
+    letters = letters[letters > 0]
+    # Every text that has a language: the remembered ones and those read now.
+    best = remembered.copy()
+    sure = remembered >= 0
+    if readable.size:
+        scores = _log_scores(cleaned)
+        scores -= REGIONAL_PENALTY * _regional_mask()
+        probabilities = _softmax(scores)
+        doubtful = np.flatnonzero(probabilities.max(axis=1) < SECOND_OPINION_BELOW)
+        if doubtful.size:
+            scores[doubtful] += SECOND_OPINION_WEIGHT * _second_opinion(
+                [cleaned[row] for row in doubtful]
+            )
+            probabilities[doubtful] = _softmax(scores[doubtful])
+        now_sure = (probabilities.max(axis=1) >= BATCH_SURE) & (letters >= BATCH_LETTERS)
+        sure[readable] = now_sure
+        best[readable] = probabilities.argmax(axis=1)
+        _sure.remember(
+            (texts[int(readable[row])][:_SURE_KEY], int(best[readable[row]]))
+            for row in np.flatnonzero(now_sure)
         )
-        probabilities[doubtful] = _softmax(scores[doubtful])
-    sure = (probabilities.max(axis=1) >= BATCH_SURE) & (letters >= BATCH_LETTERS)
-    from_batch = int(sure.sum()) >= BATCH_MIN_TEXTS
-    if from_batch:
-        # The languages this batch is surely written in, as Dirichlet(1)-smoothed shares.
-        counts = np.bincount(probabilities[sure].argmax(axis=1), minlength=scores.shape[1])
-        shares = counts + 1.0
-        unsure = np.flatnonzero(~sure)
-        scores[unsure] += BATCH_WEIGHT * np.log(shares / shares.sum())
-        # A text too short to tell alone is answered only by the batch: with one of its languages.
-        short = unsure[letters[unsure] < MIN_LETTERS]
-        scores[np.ix_(short, np.flatnonzero(counts == 0))] = -np.inf
-        probabilities[unsure] = _softmax(scores[unsure])
-    best = probabilities.argmax(axis=1)
-    confidence = probabilities[np.arange(best.size), best]
-    answered = (confidence >= MIN_CONFIDENCE) & ((letters >= MIN_LETTERS) | from_batch)
+        from_batch = int(sure.sum()) >= BATCH_MIN_TEXTS
+        if from_batch:
+            # The languages this batch is surely written in, as Dirichlet(1)-smoothed shares.
+            counts = np.bincount(best[sure], minlength=scores.shape[1])
+            shares = counts + 1.0
+            unsure = np.flatnonzero(~now_sure)
+            scores[unsure] += BATCH_WEIGHT * np.log(shares / shares.sum())
+            # A text too short to tell alone is answered only by the batch: with one of its
+            # languages.
+            short = unsure[letters[unsure] < MIN_LETTERS]
+            scores[np.ix_(short, np.flatnonzero(counts == 0))] = -np.inf
+            probabilities[unsure] = _softmax(scores[unsure])
+        chosen = probabilities.argmax(axis=1)
+        confidence = probabilities[np.arange(chosen.size), chosen]
+        answered = (confidence >= MIN_CONFIDENCE) & ((letters >= MIN_LETTERS) | from_batch)
+        best[readable] = np.where(answered, chosen, -1)
     classes = _tables().classes
-    for row in np.flatnonzero(answered):
+    found: list[str | None] = [None] * len(texts)
+    for row in np.flatnonzero(best >= 0):
         code = classes[best[row]]
         if code not in _NOT_LANGUAGES:
-            found[int(readable[row])] = _VARIETIES.get(code, code)
+            found[int(row)] = _VARIETIES.get(code, code)
     return found
 
 
