@@ -24,11 +24,17 @@ if TYPE_CHECKING:
     from advocacy.advocates.propensity import PropensityResult
     from advocacy.retention.estimation import RepeatPurchaseModel
     from advocacy.retention.parquet_scoring import parquet_retention_scores
+    from advocacy.retention.slipping import SORTS, sort_customers, with_value_at_risk
     from advocacy.store.connection import Database
 
 
 #: Helpers the presentation names, imported on first use (PEP 562).
-_LAZY = {"parquet_retention_scores": "advocacy.retention.parquet_scoring"}
+_LAZY = {
+    "parquet_retention_scores": "advocacy.retention.parquet_scoring",
+    "SORTS": "advocacy.retention.slipping",
+    "sort_customers": "advocacy.retention.slipping",
+    "with_value_at_risk": "advocacy.retention.slipping",
+}
 
 
 class RetentionNamespace:
@@ -188,6 +194,12 @@ class RetentionNamespace:
         )
 
 
-__all__ = ["RetentionNamespace", "parquet_retention_scores"]
+__all__ = [
+    "SORTS",
+    "RetentionNamespace",
+    "parquet_retention_scores",
+    "sort_customers",
+    "with_value_at_risk",
+]
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

@@ -142,7 +142,7 @@ def predict(
     import pyarrow as pa
 
     from advocacy.exports import ExportFormat, write_table
-    from advocacy.retention.slipping import SORTS, sort_customers, with_value_at_risk
+    from advocacy.namespaces.retention import SORTS, sort_customers, with_value_at_risk
 
     if engine is Engine.spark:
         data, out = spark_folders(data, out, "retention_scores.parquet")

@@ -160,12 +160,12 @@ def teach_command(
     Sentiment labels count from the first one, together with the labels that scores imply
     (NPS 0-6/7-8/9-10; CSAT, CES, ratings and review stars of up to 8 points: the bottom two
     points negative, the top two positive; a scale of 9-11 points, as 1-10, by the NPS bands:
-    1-6 negative, 9-10 positive). The output says how the calibration uses them: a few adjust the model, more
-    fit a correction chosen by cross-validated accuracy, never one less accurate than the
-    model. It gives that accuracy beside the model alone's, each class's cross-validated
-    recall for both (a more accurate choice can find fewer negatives), on how many labels,
-    and which labels were left out and why. To measure the reading on labelled texts it did
-    not learn from, use text evaluate.
+    1-6 negative, 9-10 positive). The output says how the calibration uses them: a few adjust
+    the model, more fit a correction chosen by cross-validated accuracy, never one less accurate
+    than the model. It gives that accuracy beside the model alone's, each class's
+    cross-validated recall for both (a more accurate choice can find fewer negatives), on how
+    many labels, and which labels were left out and why. To measure the reading on labelled
+    texts it did not learn from, use text evaluate.
     """
     with open_workspace(db) as ws:
         result = ws.text.teach(file)

@@ -33,7 +33,7 @@ class Standing:
 
 
 def _predictions(state: WebState) -> Any:
-    from advocacy.retention.slipping import with_value_at_risk
+    from advocacy.namespaces.retention import with_value_at_risk
 
     frame = state.ws.retention.predict(horizon=HORIZON_WEEKS)
     return with_value_at_risk(frame, horizon=HORIZON_WEEKS).set_index("customer_id")
