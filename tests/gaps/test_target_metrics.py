@@ -13,15 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import advocacy
 from advocacy.ingest.target_values import METRIC_RANGES, desired_value
 from advocacy.metrics.catalogue import METRICS
+from gaps.olist import REVIEWS, olist_workspace
 
-REVIEWS = "real-exports/olist-subset/olist_order_reviews_dataset.csv"
-MAPPING = (
-    "columns: {csat: review_score, comment: review_comment_message, "
-    "submitted_at: review_creation_date}\n"
-)
 TARGETS = (
     "target_id,metric,scope,desired_value,due\n"
     "fraction,csat,all,0.85,2018-12-31\n"
@@ -45,13 +40,11 @@ def test_the_target_rule_covers_every_metric_scores_estimates() -> None:
 def test_csat_targets_mean_percent_satisfied(
     db_url: str, tmp_path: Path, shared_data: Path
 ) -> None:
-    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     (tmp_path / "targets.csv").write_text(TARGETS, encoding="utf-8")
     scores = pd.read_csv(shared_data / REVIEWS).review_score
     satisfied = 100 * (scores >= 4).mean()  # the top-2 box of 1-5, by hand
     very = 100 * (scores == 5).mean()
-    with advocacy.open(db_url) as ws:
-        ws.import_file(shared_data / REVIEWS, kind="responses", mapping=tmp_path / "map.yaml")
+    with olist_workspace(db_url, tmp_path, shared_data) as ws:
         result = ws.import_file(tmp_path / "targets.csv", kind="targets")
         gaps = ws.gaps.targets().set_index("target_id")
         csat = ws.metrics.scores("csat").iloc[0]
