@@ -126,6 +126,26 @@ def _mark_periods(
     return f"latest complete {period}: {display.period_label(latest, period)}{suffix}"
 
 
+def _without_nps(ws: Any) -> str:
+    """When the workspace holds no NPS answer: the metrics it has, and how to ask for them
+    (``no NPS answers; 6,123 CSAT answers: --metric csat``); else ``""``."""
+    whole = ws.metrics.scores(["nps", "csat", "ces", "enps"], min_n=0)
+    counts = {str(row["metric"]): int(row["n"]) for row in whole.to_dict("records")}
+    if counts.get("nps", 0) > 0:
+        return ""
+    held = [(name, n) for name, n in counts.items() if n > 0]
+    if not held:
+        return ""  # no answers at all: the table and its flags say so
+    from advocacy.namespaces.metrics import METRICS
+
+    listed = "; ".join(f"{n:,} {METRICS[name].label.split(' (')[0]} answers" for name, n in held)
+    options = " ".join(f"--metric {name}" for name, _ in held)
+    return (
+        f"no NPS answers in this workspace (NPS is the default metric); {listed}: "
+        f"advocacy metrics scores {options}"
+    )
+
+
 def _data_end(ws: Any, names: list[str]) -> dt.date | None:
     """The day of the latest answer the metrics ``names`` read (the earliest such day when they
     read both customer and employee answers), or None."""
@@ -262,6 +282,7 @@ def scores_command(
     names = _split(metric) or ["nps"]
     settings = current_settings()
     undated = False  # answers in the slice, none of them dated (known on the workspace only)
+    others = ""  # what to ask for when the workspace has no NPS answer and none was named
     data_end = None  # the day of the latest answer (known on the workspace only)
     if engine is Engine.spark:
         data = spark_data(data)
@@ -274,6 +295,8 @@ def scores_command(
             settings = ws.settings
             if period is not None:
                 data_end = _data_end(ws, [name.strip().lower() for name in names])
+            if not _split(metric):
+                others = _without_nps(ws)
             if period is not None and frame.empty:
                 # An empty period view: answers without dates, or no answers in the slice at all.
                 whole = {**options, "period": None, "compare": None, "rolling": None}
@@ -289,6 +312,9 @@ def scores_command(
                 f"no answer in this slice carries a date, so there is no {period} to score: "
                 "import the answers' dates (submitted_at), or leave out --period"
             )
+        if others:  # NPS by default, but there is none: say so instead of "too few"
+            console.print(others, markup=False, highlight=False)
+            return
         print_table(rows, _view(frame, period, level))
         if note:
             console.print(note, markup=False, highlight=False)
