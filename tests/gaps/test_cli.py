@@ -37,9 +37,11 @@ def test_drivers_json(db: str) -> None:
     rows = json.loads(text)
     assert list(rows[0]) == [
         "driver", "share", "share_low", "share_high",
-        "raw_weight", "raw_weight_low", "raw_weight_high", "rank",
+        "raw_weight", "raw_weight_low", "raw_weight_high", "rank", "direction",
     ]  # fmt: skip
     assert rows[0]["driver"] == "speed" and rows[0]["rank"] == 1
+    # A better speed rating goes with a higher NPS: the share has no sign, the direction does.
+    assert rows[0]["direction"] == "raises"
     assert sum(row["share"] for row in rows) == pytest.approx(1.0, abs=1e-3)
 
 

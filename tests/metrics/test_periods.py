@@ -7,7 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from advocacy.metrics.periods import latest_complete, period_end, period_status
+from advocacy.metrics.periods import (
+    data_end_day,
+    latest_complete,
+    partial_note,
+    period_end,
+    period_status,
+)
 
 
 def _trend(counts: dict[str, int]) -> pd.DataFrame:
@@ -63,3 +69,41 @@ def test_period_ends(start, period, end):
 def test_an_unknown_grain_is_refused():
     with pytest.raises(ValueError, match="unknown period"):
         period_end("2025-01-01", "fortnight")
+
+
+def test_a_quarter_the_data_end_inside_is_not_complete():
+    # Olist's reviews end on 2018-08-31: Q3 holds July and August only (audit4 H7).
+    trend = _trend({"2018-04-01": 1297, "2018-07-01": 938})
+    today, end = dt.date(2026, 12, 6), dt.date(2018, 8, 31)
+    assert latest_complete(trend, "quarter", today=today, min_n=30, data_end=end) == dt.date(
+        2018, 4, 1
+    )
+    assert period_status(trend, "quarter", today=today, min_n=30, data_end=end).tolist() == [
+        "complete",
+        "incomplete",
+    ]
+    assert partial_note(trend, "quarter", today=today, data_end=end) == (
+        "data end 2018-08-31: 2018 Q3 partial"
+    )
+    # Evidence into the quarter's last week completes it (answers do not come every day); none
+    # is said to be partial. Ten days short of its end, it is partial.
+    for last in (dt.date(2018, 9, 30), dt.date(2018, 9, 23)):
+        latest = latest_complete(trend, "quarter", today=today, min_n=30, data_end=last)
+        assert latest == dt.date(2018, 7, 1)
+        assert partial_note(trend, "quarter", today=today, data_end=last) == ""
+    short = dt.date(2018, 9, 20)
+    assert partial_note(trend, "quarter", today=today, data_end=short) == (
+        "data end 2018-09-20: 2018 Q3 partial"
+    )
+    # The grace is a quarter of a short period at most: a day needs its own answers.
+    days = _trend({"2018-08-30": 40, "2018-08-31": 40})
+    latest = latest_complete(days, "day", today=today, min_n=30, data_end=dt.date(2018, 8, 30))
+    assert latest == dt.date(2018, 8, 30)
+    # A quarter under way is incomplete by today's rule, not "partial".
+    assert partial_note(trend, "quarter", today=dt.date(2018, 9, 1), data_end=end) == ""
+
+
+def test_the_data_end_is_the_utc_day_of_the_latest_answer():
+    late = dt.datetime(2018, 8, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
+    assert data_end_day(late) == dt.date(2018, 9, 1)
+    assert data_end_day(None) is None and data_end_day(dt.date(2018, 8, 31)) == dt.date(2018, 8, 31)

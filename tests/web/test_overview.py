@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from advocacy.access.roles import Principal, Role
 from advocacy.metrics.periods import latest_complete
 from advocacy.present.web.filters import Filters
-from advocacy.present.web.overview import dashboard, today_in
+from advocacy.present.web.overview import dashboard, data_end, today_in
 from web.site import Site, bearer
 
 ANALYST = Principal("someone", Role.analyst)
@@ -32,10 +32,12 @@ def _state(client: TestClient) -> Any:
     return client.app.state.web  # type: ignore[attr-defined]
 
 
-def _latest_rows(frame: pd.DataFrame, today: dt.date, min_n: int) -> dict[str, pd.Series]:
+def _latest_rows(
+    frame: pd.DataFrame, today: dt.date, min_n: int, end: dt.date | None
+) -> dict[str, pd.Series]:
     rows = {}
     for metric, group in frame[frame["n"] > 0].groupby("metric", sort=False):
-        latest = latest_complete(group, "quarter", today=today, min_n=min_n)
+        latest = latest_complete(group, "quarter", today=today, min_n=min_n, data_end=end)
         if latest is not None:
             rows[str(metric)] = group[group["period"] == latest].iloc[0]
     return rows
@@ -54,8 +56,8 @@ def test_tiles_show_the_latest_complete_quarter_and_its_change(client: TestClien
         ws = state.ws
         expected = ws.metrics.scores(["nps", "csat", "ces"], period="quarter", compare="previous")
         waves = ws.metrics.waves("enps")
-        today, min_n = today_in(state), ws.settings.min_n
-    rows = _latest_rows(expected, today, min_n)
+        today, min_n, end = today_in(state), ws.settings.min_n, data_end(state)
+    rows = _latest_rows(expected, today, min_n, end)
     assert [tile.metric for tile in found.tiles] == [*rows, "enps"]
     # eNPS comes in survey waves: the latest wave against the wave before, by their dates.
     staff, wave = found.tiles[-1], waves.iloc[-1]
@@ -84,8 +86,8 @@ def test_filters_in_the_url_restrict_tiles_links_and_answers(
     with state.use:
         ws = state.ws
         household = ws.metrics.scores("nps", period="quarter", where={"segment": ["household"]})
-        today, min_n = today_in(state), ws.settings.min_n
-    row = _latest_rows(household, today, min_n)["nps"]
+        today, min_n, end = today_in(state), ws.settings.min_n, data_end(state)
+    row = _latest_rows(household, today, min_n, end)["nps"]
     page = _page(client, site, "/?segment=household&by=touchpoint")
     tile = page.split('data-metric="nps"', 1)[1].split("</li>", 1)[0]
     assert f"{int(row['n']):,} answers" in tile

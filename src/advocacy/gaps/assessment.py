@@ -8,7 +8,7 @@ commands and the report sections all call them, so the three always agree.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -85,10 +85,39 @@ def _with_themes(
     return data, independent_drivers(data, rated, themes), info
 
 
+#: The customer outcomes key drivers explain, in the order a workspace's own one is chosen.
+OUTCOMES = ("nps", "csat", "ces")
+
+
+def workspace_outcome(tables: TableSource) -> str:
+    """The outcome the workspace's answers hold: NPS when any answer has one, else CSAT, else
+    CES (a CSAT-only client's drivers explain CSAT); ``"nps"`` without answers.
+
+    One scan of ``responses`` counts the three.
+    """
+    responses = tables("responses")
+    counts = responses.aggregate(**{name: responses[name].count() for name in OUTCOMES})
+    row = counts.to_pyarrow().to_pylist()[0]
+    return next((name for name in OUTCOMES if int(row[name] or 0) > 0), "nps")
+
+
+def _directions(data: Any, outcome: str, drivers: Sequence[str]) -> dict[str, str]:
+    """Per driver, which way it goes with the outcome: ``raises`` when a higher rating (or a
+    mention of the theme) goes with a higher outcome, ``lowers`` when with a lower one (the sign
+    of their correlation; an importance share alone has no sign)."""
+    frame = pd.DataFrame(data)
+    target = pd.to_numeric(frame[outcome], errors="coerce")
+    signs: dict[str, str] = {}
+    for name in drivers:
+        correlation = pd.to_numeric(frame[name], errors="coerce").corr(target)
+        signs[name] = "" if pd.isna(correlation) else ("raises" if correlation > 0 else "lowers")
+    return signs
+
+
 def key_drivers(
     tables: TableSource,
     *,
-    outcome: str = "nps",
+    outcome: str | None = None,
     level: str = "item",
     method: str = "lmg",
     unit: str | None = None,
@@ -104,7 +133,8 @@ def key_drivers(
     tables
         A function returning the Ibis table of a name (``Workspace.table``).
     outcome
-        ``nps``, ``csat`` or ``ces``.
+        ``nps``, ``csat`` or ``ces``; None for the workspace's own (:func:`workspace_outcome`:
+        NPS, else CSAT, else CES).
     level
         Which drivers: ``"item"`` (each rated item), ``"dimension"`` (items averaged per
         dimension), ``"theme"`` (whether the respondent's comment mentions each text theme, 0/1),
@@ -123,10 +153,11 @@ def key_drivers(
     -------
     pandas.DataFrame
         ``driver``, ``share``, ``share_low``, ``share_high``, ``raw_weight``,
-        ``raw_weight_low``, ``raw_weight_high``, ``rank``; with themes also
+        ``raw_weight_low``, ``raw_weight_high``, ``rank``, ``direction`` (``raises`` or
+        ``lowers``: which way the driver goes with the outcome); with themes also
         ``kind`` (rating or theme) and ``mentions`` (respondents whose comment names the theme). A
         theme's weight is the part of R^2 that goes with whether the theme is mentioned.
-        ``frame.attrs``: ``r_squared``, ``n`` (respondents used), and with themes
+        ``frame.attrs``: ``outcome``, ``r_squared``, ``n`` (respondents used), and with themes
         ``without_comment`` (answers left out for having no comment) and ``themes_dropped``
         (frequent themes left out because they did not vary or repeated another driver).
     """
@@ -137,6 +168,8 @@ def key_drivers(
             parameter="level",
             fix="use one of: " + ", ".join(LEVELS),
         )
+    if outcome is None:
+        outcome = workspace_outcome(tables)
     base, _, themed = level.partition("+")
     if base == "theme":
         base, themed = "", "theme"
@@ -163,6 +196,8 @@ def key_drivers(
         confidence=confidence,
         random_state=random_state,
     )
+    frame["direction"] = frame["driver"].map(_directions(data, outcome, drivers))
+    frame.attrs["outcome"] = outcome
     if not themed:
         return frame
     mentions = info["mentions"]

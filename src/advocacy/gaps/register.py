@@ -6,7 +6,8 @@ and culture attributes (current vs desired). Each gets
 - ``gap_size``: the shortfall as a share of its scale's range (0-1), so gaps on 1-7 ratings,
   1-10 culture scores and -100..100 NPS are comparable;
 - ``impact`` (0-1): for a customer-rated dimension its LMG share of NPS's R^2 relative to the
-  strongest driver (1 = the strongest); 1 for a target on a customer outcome (NPS, CSAT, CES);
+  strongest driver (1 = the strongest); 1 for a target on a customer outcome (NPS, CSAT, CES and
+  the other metrics of customer answers);
   ``INDIRECT_IMPACT`` (0.5) for employee measures, which reach customers only through service;
 - ``effort`` (1-5) and the ``resources`` it needs (expertise, experience, time, objectivity,
   money) from the rule table ``EFFORT_RULES`` below, which a user may override;
@@ -36,6 +37,8 @@ from advocacy.gaps.root_causes import (
     touchpoint_scores,
 )
 from advocacy.gaps.targets import parse_scope, scoped_rows, target_gaps, text_columns
+from advocacy.ingest.target_values import metric_name
+from advocacy.metrics.catalogue import METRICS
 
 TableSource = Callable[[str], Any]
 RESOURCES = ("expertise", "experience", "time", "objectivity", "money")
@@ -169,7 +172,8 @@ def gap_register(
     for target in target_gaps(tables, confidence=confidence).to_dict("records"):
         if pd.isna(target["gap"]) or target["gap"] <= 0:
             continue
-        outcome = str(target["metric"]) in ("nps", "csat", "ces")
+        name = metric_name(str(target["metric"]))
+        outcome = name in METRICS and METRICS[name].table == "responses"
         rows.append(
             {
                 "source": "target",

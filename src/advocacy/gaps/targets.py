@@ -2,7 +2,11 @@
 
 A target (``targets`` table) names a ``metric`` and a ``scope``:
 
-- ``nps``, ``csat``, ``ces`` (customer answers in ``responses``), ``enps`` (employee answers);
+- an experience metric of ``advocacy metrics scores``, measured as it measures it: ``nps``,
+  ``csat`` (% satisfied, top-2 box), ``csat-mean`` (mean on 1-5), ``top-box`` (% very satisfied),
+  ``ces`` (mean on 1-7), ``ces-easy`` (% easy) from the customer answers in ``responses``, and
+  ``enps`` from the employee answers; a share's target is a percentage, and one written as a
+  fraction reads as one (0.85 is 85%: :mod:`advocacy.ingest.target_values`);
 - ``item:NAME`` (mean perception or rating of an item or of a whole dimension such as
   ``item:reliability``) and ``culture:ATTRIBUTE`` (mean current rating of a culture attribute);
 - scope ``all`` or ``column=value`` (``unit=North``, ``touchpoint=billing``; several joined by
@@ -22,13 +26,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from advocacy.ingest.target_values import desired_value, metric_name
+from advocacy.metrics.catalogue import METRICS
 from advocacy.metrics.intervals import t_interval
-from advocacy.metrics.scores import nps
+from advocacy.metrics.scores import nps, share_from_sums
+from advocacy.metrics.slicing import _metric_parts
 
 TableSource = Callable[[str], Any]
 SCOPE_COLUMNS = ("unit", "touchpoint", "channel", "journey_stage", "survey")
-#: The customer outcomes of ``responses`` a target may name, and their answer scales.
-_OUTCOME_SCALES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0)}
+#: The metrics of customer answers a target may name: those ``metrics scores`` estimates.
+_OUTCOMES = tuple(name for name, metric in METRICS.items() if metric.table == "responses")
+#: The scale of each kind of estimate (a mean's is its metric's: 1-5 for CSAT, 1-7 for CES).
+_SCALES = {"nps": (0.0, 10.0), "share": (0.0, 100.0), "csat-mean": (1.0, 5.0), "ces": (1.0, 7.0)}
 
 
 @dataclass(frozen=True)
@@ -36,8 +45,26 @@ class Evidence:
     """The observations behind one metric in one scope, oldest first, and its scale."""
 
     values: np.ndarray[Any, np.dtype[np.float64]]
-    kind: str  # "nps" (0-10 answers scored -100..100) or "mean"
+    kind: str  # "nps" (0-10 answers scored -100..100), "share" (0 or 100 per answer) or "mean"
     scale: tuple[float, float]
+
+
+def _outcome_values(table: Any, name: str) -> Any:
+    """Per answer of ``table``, what metric ``name`` counts (as ``metrics scores`` does): the
+    0-10 answer for NPS, 100 or 0 for a share's hit or miss, the rescaled rating for a mean;
+    NULL where the answer does not count."""
+    metric = METRICS[name]
+    if metric.kind == "nps":
+        return table[name].cast("float64").name(name)
+    valid, parts = _metric_parts(table, metric)
+    value = parts["hits"].ifelse(100.0, 0.0) if "hits" in parts else parts["value"]
+    return valid.ifelse(value.cast("float64"), None).name(name)
+
+
+def _outcome_evidence(values: Any, name: str) -> Evidence:
+    metric = METRICS[name]
+    scale = _SCALES.get(name, _SCALES.get(metric.kind, (0.0, 10.0)))
+    return Evidence(np.asarray(values, dtype=np.float64), metric.kind, scale)
 
 
 def parse_scope(scope: str | None) -> dict[str, str]:
@@ -103,27 +130,26 @@ class EvidenceReader:
     def _answers(self, name: str, values: Sequence[str]) -> tuple[Any, pd.DataFrame]:
         if name not in self._fetched:
             table = self._tables(name)
-            columns = dict.fromkeys([*values, *text_columns(table, self._keys)])
-            frame = table.order_by("submitted_at").select(*columns).to_pandas()
+            keys = text_columns(table, self._keys)
+            columns = {value: _outcome_values(table, value) for value in values}
+            ordered = table.order_by("submitted_at")
+            frame = ordered.select(*keys, **columns).to_pandas()
             self._fetched[name] = (table, frame)
         return self._fetched[name]
 
     def evidence(self, metric: str, scope: str | None) -> Evidence | None:
         """What :func:`metric_evidence` returns for ``metric`` in ``scope``."""
-        name = metric.strip()
-        if name in _OUTCOME_SCALES:
-            table, frame = self._answers("responses", list(_OUTCOME_SCALES))
-            kind, scale = ("nps" if name == "nps" else "mean"), _OUTCOME_SCALES[name]
+        name = metric_name(metric)
+        if name in _OUTCOMES:
+            table, frame = self._answers("responses", _OUTCOMES)
         elif name == "enps":
             table, frame = self._answers("employee_responses", ["enps"])
-            kind, scale = "nps", (0.0, 10.0)
         else:
             return metric_evidence(self._tables, metric, scope)
         rows = scoped_rows(frame, parse_scope(scope), table)
         if rows is None:
             return metric_evidence(self._tables, metric, scope)
-        values = rows[name].dropna().to_numpy(dtype=np.float64)
-        return Evidence(values, kind, scale)
+        return _outcome_evidence(rows[name].dropna(), name)
 
 
 def _scale(frame: pd.DataFrame, low: float, high: float) -> tuple[float, float]:
@@ -137,16 +163,11 @@ def _scale(frame: pd.DataFrame, low: float, high: float) -> tuple[float, float]:
 def metric_evidence(tables: TableSource, metric: str, scope: str | None) -> Evidence | None:
     """The ordered observations of ``metric`` in ``scope``; None for a metric we cannot measure."""
     where = parse_scope(scope)
-    name = metric.strip()
-    if name in _OUTCOME_SCALES:
-        responses = _filtered(tables("responses"), where)
-        responses = responses.filter(responses[name].notnull()).order_by("submitted_at")
-        values = responses.select(name).to_pandas()[name].to_numpy(dtype=np.float64)
-        return Evidence(values, "nps" if name == "nps" else "mean", _OUTCOME_SCALES[name])
-    if name == "enps":
-        answers = _filtered(tables("employee_responses"), where)
-        answers = answers.filter(answers.enps.notnull()).order_by("submitted_at")
-        return Evidence(answers.enps.to_pandas().to_numpy(dtype=np.float64), "nps", (0.0, 10.0))
+    name = metric_name(metric)
+    if name in METRICS:
+        answers = _filtered(tables(METRICS[name].table), where).order_by("submitted_at")
+        values = answers.select(_outcome_values(answers, name)).to_pandas()[name]
+        return _outcome_evidence(values.dropna(), name)
     if name.startswith("item:"):
         item = name.split(":", 1)[1].strip()
         items = tables("response_items")
@@ -188,6 +209,9 @@ def _estimate(
     if kind == "nps":
         result = nps(values, confidence=confidence)
         return result.score, result.ci_low, result.ci_high
+    if kind == "share":  # Wilson, as ``metrics scores`` gives it
+        share = share_from_sums(values.size, values.size, (values > 0).sum(), confidence=confidence)
+        return float(share.estimate), float(share.low), float(share.high)
     variance = float(values.var(ddof=1)) if values.size > 1 else np.nan
     interval = t_interval(float(values.mean()), variance, values.size, confidence)
     return float(values.mean()), float(interval.low), float(interval.high)
@@ -226,7 +250,7 @@ def target_gaps(tables: TableSource, *, confidence: float = 0.95, min_n: int = 1
             "target_id": target.target_id,
             "metric": target.metric,
             "scope": target.scope or "all",
-            "desired": float(target.desired_value),
+            "desired": desired_value(str(target.metric), float(target.desired_value)),
             "due": target.due,
         }
         evidence = reader.evidence(str(target.metric), target.scope)

@@ -33,6 +33,13 @@ from advocacy.ingest.dates import (
 )
 from advocacy.ingest.missing_text import EMPTY_REASON, TEXT_FIELD, missing_text_notes
 from advocacy.ingest.raw import Adapted, ItemColumn
+from advocacy.ingest.target_values import (
+    METRIC_RANGES,
+    fraction_note,
+    is_fraction,
+    metric_name,
+    range_text,
+)
 from advocacy.model import TIME_OFFSETS, WHOLE_RECORD, Field, FieldType, Kind
 
 ROW = "_row"
@@ -216,6 +223,20 @@ def _scale_checks(adapted: Adapted, values: dict[str, str]) -> list[tuple[str, s
     return checks
 
 
+def _target_checks(values: dict[str, str]) -> list[tuple[str, str]]:
+    """Range checks of a target's desired value against its metric (:mod:`.target_values`)."""
+    metric = f"replace(lower(trim({values['metric']})), '_', '-')"
+    desired = values["desired_value"]
+    return [
+        (
+            f"({desired} IS NOT NULL AND {metric} = {literal(name)} "
+            f"AND ({desired} < {low} OR {desired} > {high}))",
+            f"outside the range of the target's metric: {range_text(name)}",
+        )
+        for name, (low, high) in METRIC_RANGES.items()
+    ]
+
+
 def _item_expressions(
     items: list[ItemColumn], text_of: Callable[[str], str], number_of: Callable[[str], str]
 ) -> tuple[list[str], list[tuple[str, str, str]]]:
@@ -284,6 +305,11 @@ class _Plan:
         for score, condition, reason in scale_checks:
             label = adapted.fields.get(score, score)
             self.checks.append((label, f"({condition})", reason))
+        if kind.name == "targets":
+            label = adapted.fields.get("desired_value", "desired_value")
+            self.checks.extend(
+                (label, condition, reason) for condition, reason in _target_checks(self.values)
+            )
         self.item_selects, item_checks = _item_expressions(
             adapted.items, self.text_of, self.number_of
         )
@@ -834,4 +860,17 @@ def _validate(
     result.rows = con.execute(
         f"SELECT {', '.join(names)} FROM (SELECT *{drop} FROM kept)"
     ).to_arrow_table()
+    if adapted.kind.name == "targets":
+        pairs = zip(
+            result.rows.column("metric").to_pylist(),
+            result.rows.column("desired_value").to_pylist(),
+            strict=True,
+        )
+        result.notes += fraction_note(
+            [
+                (metric_name(metric), value)
+                for metric, value in pairs
+                if metric is not None and value is not None and is_fraction(metric, value)
+            ]
+        )
     return result

@@ -56,7 +56,7 @@ class GapsNamespace:
     def drivers(
         self,
         *,
-        outcome: str = "nps",
+        outcome: str | None = "nps",
         level: str = "item",
         method: str = "lmg",
         unit: str | None = None,
@@ -72,7 +72,8 @@ class GapsNamespace:
         Parameters
         ----------
         outcome
-            ``nps``, ``csat`` or ``ces``.
+            ``nps``, ``csat`` or ``ces``; None for the workspace's own: NPS, else CSAT (a
+            CSAT-only client), else CES (``frame.attrs["outcome"]`` says which).
         level
             ``item``, ``dimension``, ``theme`` (whether a comment mentions each theme),
             ``item+theme`` or ``dimension+theme``.
@@ -94,7 +95,8 @@ class GapsNamespace:
         Returns
         -------
         pandas.DataFrame
-            ``driver``, ``raw_weight``, ``share``, ``ci_low``, ``ci_high``, ``rank`` (see
+            ``driver``, ``raw_weight``, ``share``, ``ci_low``, ``ci_high``, ``rank``,
+            ``direction`` (raises or lowers the outcome) (see
             :func:`advocacy.gaps.assessment.key_drivers`).
 
         Raises

@@ -28,7 +28,13 @@ if TYPE_CHECKING:
     from advocacy.metrics.answers import Answers
     from advocacy.metrics.catalogue import METRICS, PERIODS
     from advocacy.metrics.engines import parquet_metrics
-    from advocacy.metrics.periods import latest_complete, period_end, period_status
+    from advocacy.metrics.periods import (
+        data_end_day,
+        latest_complete,
+        partial_note,
+        period_end,
+        period_status,
+    )
     from advocacy.metrics.rollup import MetricsRequest
     from advocacy.metrics.scores import NpsResult, nps
     from advocacy.settings import Settings
@@ -46,7 +52,9 @@ _LAZY = {
     "NpsResult": "advocacy.metrics.scores",
     "parquet_metrics": "advocacy.metrics.engines",
     "PERIODS": "advocacy.metrics.catalogue",
+    "data_end_day": "advocacy.metrics.periods",
     "latest_complete": "advocacy.metrics.periods",
+    "partial_note": "advocacy.metrics.periods",
     "period_end": "advocacy.metrics.periods",
     "period_status": "advocacy.metrics.periods",
 }
@@ -335,9 +343,11 @@ __all__ = [
     "MetricsNamespace",
     "MetricsRequest",
     "NpsResult",
+    "data_end_day",
     "latest_complete",
     "nps",
     "parquet_metrics",
+    "partial_note",
     "period_end",
     "period_status",
 ]

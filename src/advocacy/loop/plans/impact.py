@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 
+from advocacy.ingest.target_values import METRIC_RANGES
 from advocacy.loop.plans.fields import THEME_SHARE
 from advocacy.metrics.catalogue import METRICS, MetricDefinition
 from advocacy.metrics.comparisons import nps_z_test, two_proportion_z_test, welch_t_test
@@ -106,12 +107,9 @@ def metric_kind(metric: str) -> str:
 
 
 def metric_range(metric: str) -> tuple[float, float]:
-    """The values ``metric`` can take (targets outside it are refused)."""
-    if metric_kind(metric) == "nps":
-        return (-100.0, 100.0)
-    if metric_kind(metric) == "share":
-        return (0.0, 100.0)
-    return (1.0, 5.0) if metric == "csat-mean" else (1.0, 7.0)
+    """The values ``metric`` can take (targets outside it are refused): those of a target on it
+    (:data:`advocacy.ingest.target_values.METRIC_RANGES`), 0-100 for a theme's share."""
+    return (0.0, 100.0) if metric == THEME_SHARE else METRIC_RANGES[metric]
 
 
 def _number(value: Any) -> float | None:

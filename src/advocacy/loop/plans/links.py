@@ -16,12 +16,12 @@ from typing import Any
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.gaps.culture import CULTURE_ATTRIBUTES
 from advocacy.gaps.targets import parse_scope
+from advocacy.ingest.target_values import metric_name
 from advocacy.loop.plans.fields import PLAN_METRICS
 from advocacy.loop.plans.impact import FILTER_KEYS
+from advocacy.metrics.catalogue import METRICS
 from advocacy.store.connection import Database
 
-#: A target's metric -> the plan metric on the same scale (a CSAT target is a mean rating).
-_TARGET_METRICS = {"nps": "nps", "csat": "csat-mean", "ces": "ces", "enps": "enps"}
 _SHOWN = 40  # valid references listed in an error at most
 
 
@@ -40,8 +40,8 @@ def _effort_word(effort: int) -> str:
 def _suggestion(source: str, subject: str, scope: str) -> tuple[str, dict[str, str]]:
     """The metric (and scope) a plan on this gap should move."""
     where = {key: value for key, value in parse_scope(scope).items() if key in FILTER_KEYS}
-    if source == "target" and subject in _TARGET_METRICS:
-        metric = _TARGET_METRICS[subject]
+    if source == "target" and metric_name(subject) in METRICS:
+        metric = metric_name(subject)  # the target's own metric, on its own scale
     elif source == "culture" or subject.startswith("culture:"):
         metric = "enps"
     else:
@@ -65,7 +65,7 @@ def gap_rows(db: Database, *, confidence: float) -> list[dict[str, Any]]:
         source, subject = str(record["source"]), str(record["subject"])
         scope = str(record.get("scope") or "all")
         metric, where = _suggestion(source, subject, scope)
-        same_scale = source == "target" and _TARGET_METRICS.get(subject) == metric
+        same_scale = source == "target" and metric_name(subject) == metric
         label = subject if scope == "all" else f"{subject} ({scope})"
         rows.append(
             {

@@ -1,9 +1,14 @@
 """How far an action plan has moved its metric: baseline against since-the-start, and a verdict.
 
 :func:`plan_progress` measures a plan's metric (:mod:`advocacy.loop.plans.changes`) from its start
-to today in the plan's scope and compares it with the baseline frozen at creation
-(:func:`advocacy.loop.plans.impact.movement`): the change, its interval and the verdict (better,
-worse, no clear change, too early), and how far along the way to the target it is.
+to today, or to the day of the latest answer when the evidence ends earlier, in the plan's scope
+and compares it with the baseline frozen at creation (:func:`advocacy.loop.plans.impact.movement`):
+the change, its interval and the verdict (better, worse, no clear change, too early), and how far
+along the way to the target it is.
+
+The comparison is before and after, with no control group: it says whether the metric moved, not
+why. :attr:`PlanProgress.comparison` says so in words wherever the verdict is shown (the season,
+the mix of customers answering or another change in the same months can move a metric too).
 :func:`plan_summary` flattens that into one row for tables and reports.
 
 >>> plan_progress(ws.db, plan, settings=ws.settings).verdict  # doctest: +SKIP
@@ -21,8 +26,11 @@ from typing import Any
 from advocacy import display
 from advocacy.access.audit import now_utc
 from advocacy.loop.plans.changes import check_visible, get_plan, list_plans
+from advocacy.loop.plans.fields import THEME_SHARE
 from advocacy.loop.plans.impact import Measurement, Movement, better_direction, measure, movement
 from advocacy.loop.plans.store import Plan
+from advocacy.metrics.catalogue import METRICS
+from advocacy.metrics.periods import data_end_day
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
@@ -30,6 +38,8 @@ from advocacy.store.steady import steady_table
 __all__ = [
     "PlanProgress",
     "TargetPosition",
+    "comparison_note",
+    "data_end",
     "plan_progress",
     "plan_summary",
     "plans_progress",
@@ -62,6 +72,8 @@ class PlanProgress:
         or when the baseline already met the target (there was no way to go).
     target_note
         The position against the target in words, for people ("" without a target or data).
+    comparison
+        What the verdict compares, and what it cannot tell (before/after, no control group).
 
     Examples
     --------
@@ -78,6 +90,7 @@ class PlanProgress:
     to_target: float | None = None  # still to go in the better direction; 0 once met
     target_share: float | None = None  # share of the baseline-to-target distance covered
     target_note: str = ""
+    comparison: str = ""
 
     @property
     def verdict(self) -> str:
@@ -99,6 +112,7 @@ class PlanProgress:
             "to_target": self.to_target,
             "target_share": self.target_share,
             "target_note": self.target_note,
+            "comparison": self.comparison,
         }
 
 
@@ -162,6 +176,36 @@ def _value(value: float) -> str:
     return display.number(round(value, 1), None)
 
 
+def comparison_note(metric: str, baseline: Measurement, current: Measurement) -> str:
+    """What a plan's verdict compares, and what it cannot tell.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> day = dt.date
+    >>> before = Measurement(4.0, 0.03, 3.9, 4.1, 1263, day(2018, 1, 1), day(2018, 3, 31))
+    >>> after = Measurement(4.2, 0.02, 4.1, 4.2, 2235, day(2018, 4, 1), day(2018, 8, 31))
+    >>> print(comparison_note("csat-mean", before, after))  # doctest: +NORMALIZE_WHITESPACE
+    Before and after, with no control group: 2018-01-01 to 2018-03-31 against 2018-04-01 to
+    2018-08-31. A change since the start is not proof that the plan caused it: the season, the
+    mix of customers answering or another change in the same months can move csat-mean too.
+    """
+    return (
+        f"Before and after, with no control group: {baseline.since} to {baseline.until} "
+        f"against {current.since} to {current.until}. A change since the start is not proof "
+        "that the plan caused it: the season, the mix of customers answering or another change "
+        f"in the same months can move {metric} too."
+    )
+
+
+def data_end(db: Database, metric: str) -> dt.date | None:
+    """The day of the latest answer ``metric`` reads (None without any): a plan's window ends
+    there rather than today when the evidence stops earlier."""
+    table = "responses" if metric == THEME_SHARE else METRICS[metric].table
+    last = steady_table(db, table).submitted_at.max().to_pyarrow().as_py()
+    return data_end_day(last)
+
+
 def plan_progress(
     db: Database,
     plan: Plan | str,
@@ -218,7 +262,9 @@ def plan_progress(
     check_visible(chosen, units)
     used = settings.updated(confidence=confidence, min_n=min_n)  # the arguments win
     today = now_utc(now).date()
-    until = max(today, chosen.starts_on)
+    end = data_end(db, chosen.metric)
+    # The window ends where the evidence does (an export of 2018 is not measured to today).
+    until = max(min(today, end) if end is not None else today, chosen.starts_on)
     current = measure(
         functools.partial(steady_table, db),
         chosen.metric,
@@ -251,6 +297,7 @@ def plan_progress(
         position.to_target,
         position.share,
         position.note,
+        comparison_note(chosen.metric, chosen.baseline, current),
     )
 
 
@@ -279,6 +326,7 @@ def plan_summary(progress: PlanProgress) -> dict[str, Any]:
         "target": plan.target_value,
         "to_target": progress.to_target,
         "against_target": progress.target_note,
+        "comparison": progress.comparison,
     }
 
 

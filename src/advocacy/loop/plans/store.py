@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advocacy.errors import UsageError
+from advocacy.ingest.target_values import desired_value
 from advocacy.loop.plans.impact import Measurement, metric_range
 from advocacy.metrics.slicing import as_date
 from advocacy.store.connection import Database
@@ -179,14 +180,15 @@ def check_target(metric: str, target: float | None) -> float | None:
     if target is None:
         return None
     low, high = metric_range(metric)
-    if not low <= float(target) <= high:
+    value = desired_value(metric, float(target))  # a share's 0.85 is 85%, as for targets
+    if not low <= value <= high:
         raise UsageError(
             f"a target for {metric} must lie between {low:g} and {high:g}",
             value=target,
             parameter="--target",
             fix=f"give a {metric} value between {low:g} and {high:g}",
         )
-    return float(target)
+    return value
 
 
 def measured_theme(link_kind: str, link_ref: str, where: Mapping[str, str]) -> str | None:

@@ -97,6 +97,8 @@ def _drivers_view(columns: list[str], bootstrap: int) -> list[Column]:
             numeric=True,
         ),
     ]
+    if "direction" in columns:  # an R² share has no sign: which way the driver pulls
+        view.insert(3, field("direction", drop=4))
     if "mentions" in columns:
         view.insert(2, field("mentions", drop=1, numeric=True))
     if "kind" in columns:
@@ -108,7 +110,13 @@ def _drivers_view(columns: list[str], bootstrap: int) -> list[Column]:
 def drivers_command(
     db: DbOption = None,
     output: FormatOption = OutputFormat.table,
-    outcome: Annotated[str, typer.Option("--outcome", help="nps, csat or ces.")] = "nps",
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome",
+            help="nps, csat or ces (default: the workspace's own: NPS, else CSAT, else CES).",
+        ),
+    ] = None,
     method: Annotated[Method, typer.Option("--method", help="lmg or johnson.")] = Method.lmg,
     level: Annotated[
         DriverLevel,
@@ -140,6 +148,7 @@ def drivers_command(
         data = spark_data(data)
         from advocacy.namespaces.gaps import parquet_drivers
 
+        outcome = outcome or "nps"  # a folder of tables: NPS unless told
         frame = parquet_drivers(
             data,
             outcome=outcome,
@@ -162,13 +171,16 @@ def drivers_command(
             random_state=seed,
         )
     rows = frame_records(frame)
+    chosen = frame.attrs.get("outcome", outcome)
     emit_rows(
         rows,
         output,
-        title=f"Key drivers of {outcome} ({method.value})",
+        title=f"Key drivers of {chosen} ({method.value})",
         view=_drivers_view(list(frame.columns), bootstrap),
     )
     note = f"R^2 = {frame.attrs['r_squared']:.3f}, n = {frame.attrs['n']:,}"
+    if outcome is None:
+        note += f"; outcome {chosen}, the workspace's own (choose with --outcome)"
     if "without_comment" in frame.attrs:
         note += f"; {frame.attrs['without_comment']} answers without a comment left out"
     _note(output, note)

@@ -102,24 +102,59 @@ def _mark_periods(
     period: str | None,
     settings: Settings,
     min_n: int | None,
+    data_end: dt.date | None,
 ) -> str:
-    """Flag the rows of a period still under way ("incomplete period": today, in the
-    workspace's time zone, is inside it) and name the latest complete period with at least
-    ``min_n`` answers, the one a summary may report."""
+    """Flag the rows of a period still under way or that the evidence stops inside
+    ("incomplete period": today, in the workspace's time zone, is inside it, or the data end
+    before its end) and name the latest complete period with at least ``min_n`` answers, the
+    one a summary may report."""
     if period is None or "period" not in frame.columns or frame.empty:
         return ""
-    from advocacy.namespaces.metrics import latest_complete, period_status
+    from advocacy.namespaces.metrics import latest_complete, partial_note, period_status
 
     today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
     fewest = settings.min_n if min_n is None else min_n
-    status = period_status(frame, period, today=today, min_n=fewest)
+    status = period_status(frame, period, today=today, min_n=fewest, data_end=data_end)
     for row, label in zip(rows, status, strict=True):
         if label == "incomplete":  # says more than "too few": the period is not over
             row["flag"] = "incomplete period"
-    latest = latest_complete(frame, period, today=today, min_n=fewest)
+    latest = latest_complete(frame, period, today=today, min_n=fewest, data_end=data_end)
+    partial = partial_note(frame, period, today=today, data_end=data_end)
+    suffix = f" ({partial})" if partial else ""
     if latest is None:
-        return f"no complete {period} with at least {fewest} answers yet"
-    return f"latest complete {period}: {display.period_label(latest, period)}"
+        return f"no complete {period} with at least {fewest} answers yet{suffix}"
+    return f"latest complete {period}: {display.period_label(latest, period)}{suffix}"
+
+
+def _without_nps(ws: Any) -> str:
+    """When the workspace holds no NPS answer: the metrics it has, and how to ask for them
+    (``no NPS answers; 6,123 CSAT answers: --metric csat``); else ``""``."""
+    whole = ws.metrics.scores(["nps", "csat", "ces", "enps"], min_n=0)
+    counts = {str(row["metric"]): int(row["n"]) for row in whole.to_dict("records")}
+    if counts.get("nps", 0) > 0:
+        return ""
+    held = [(name, n) for name, n in counts.items() if n > 0]
+    if not held:
+        return ""  # no answers at all: the table and its flags say so
+    from advocacy.namespaces.metrics import METRICS
+
+    listed = "; ".join(f"{n:,} {METRICS[name].label.split(' (')[0]} answers" for name, n in held)
+    options = " ".join(f"--metric {name}" for name, _ in held)
+    return (
+        f"no NPS answers in this workspace (NPS is the default metric); {listed}: "
+        f"advocacy metrics scores {options}"
+    )
+
+
+def _data_end(ws: Any, names: list[str]) -> dt.date | None:
+    """The day of the latest answer the metrics ``names`` read (the earliest such day when they
+    read both customer and employee answers), or None."""
+    from advocacy.namespaces.metrics import METRICS, data_end_day
+
+    tables = {METRICS[name].table for name in names if name in METRICS}
+    ends = [data_end_day(item.last) for item in ws.status().tables if item.table in tables]
+    known = [end for end in ends if end is not None]
+    return min(known) if known else None
 
 
 def _view(frame: pd.DataFrame, period: str | None, confidence: float) -> list[Column]:
@@ -247,6 +282,8 @@ def scores_command(
     names = _split(metric) or ["nps"]
     settings = current_settings()
     undated = False  # answers in the slice, none of them dated (known on the workspace only)
+    others = ""  # what to ask for when the workspace has no NPS answer and none was named
+    data_end = None  # the day of the latest answer (known on the workspace only)
     if engine is Engine.spark:
         data = spark_data(data)
         from advocacy.namespaces.metrics import parquet_metrics
@@ -256,6 +293,10 @@ def scores_command(
         with open_workspace(db) as ws:
             frame = ws.metrics.scores(names, **options)
             settings = ws.settings
+            if period is not None:
+                data_end = _data_end(ws, [name.strip().lower() for name in names])
+            if not _split(metric):
+                others = _without_nps(ws)
             if period is not None and frame.empty:
                 # An empty period view: answers without dates, or no answers in the slice at all.
                 whole = {**options, "period": None, "compare": None, "rolling": None}
@@ -264,13 +305,16 @@ def scores_command(
     rows = _records(frame)
     if output is OutputFormat.table:
         level = current_settings(confidence=confidence).confidence
-        note = _mark_periods(rows, frame, period, settings, min_n)
+        note = _mark_periods(rows, frame, period, settings, min_n, data_end)
         if period is not None and frame.empty and undated:
             # Answers without a date fall in no period: say so rather than print nothing.
             note = (
                 f"no answer in this slice carries a date, so there is no {period} to score: "
                 "import the answers' dates (submitted_at), or leave out --period"
             )
+        if others:  # NPS by default, but there is none: say so instead of "too few"
+            console.print(others, markup=False, highlight=False)
+            return
         print_table(rows, _view(frame, period, level))
         if note:
             console.print(note, markup=False, highlight=False)

@@ -4,7 +4,8 @@ Every number comes from the workspace's analyses as the caller may read them
 (:func:`advocacy.present.web.dashboards.scoped_metrics_batch`, ``ws.gaps.unit_ratings``), under
 the global filters (:mod:`advocacy.present.web.filters`). "The latest period" is the latest
 *complete* one with at least ``min_n`` answers (:func:`advocacy.metrics.periods.latest_complete`,
-today in the workspace's time zone): one answer dated today cannot become the headline.
+today in the workspace's time zone, and the day of the latest answer): one answer dated today
+cannot become the headline, nor a quarter the data end two months into.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ import pandas as pd
 from advocacy import display
 from advocacy.errors import AdvocacyError, UsageError
 from advocacy.namespaces.access import Principal, unit_limit
-from advocacy.namespaces.metrics import MetricsRequest, latest_complete, period_end, period_status
+from advocacy.namespaces.metrics import (
+    MetricsRequest,
+    data_end_day,
+    latest_complete,
+    partial_note,
+    period_end,
+    period_status,
+)
 from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import FILTER_DIMENSIONS, Filters
@@ -139,12 +147,26 @@ def filter_options(state: WebState, principal: Principal) -> dict[str, list[str]
     return options
 
 
-def _latest(frame: pd.DataFrame, period: str, today: dt.date, min_n: int) -> dt.date | None:
-    return latest_complete(frame, period, today=today, min_n=min_n)
+def data_end(state: WebState) -> dt.date | None:
+    """The day of the latest customer answer (``Workspace.status``, cached per generation)."""
+    status = state.cached(("status",), state.ws.status)
+    lasts = [item.last for item in status.tables if item.table == "responses"]
+    return data_end_day(lasts[0]) if lasts else None
+
+
+def _latest(
+    frame: pd.DataFrame, period: str, today: dt.date, min_n: int, end: dt.date | None
+) -> dt.date | None:
+    return latest_complete(frame, period, today=today, min_n=min_n, data_end=end)
 
 
 def _tiles(
-    frame: pd.DataFrame, filters: Filters, period: str, today: dt.date, min_n: int
+    frame: pd.DataFrame,
+    filters: Filters,
+    period: str,
+    today: dt.date,
+    min_n: int,
+    end: dt.date | None,
 ) -> list[Tile]:
     tiles = []
     for metric in dict.fromkeys(frame["metric"]):
@@ -152,12 +174,13 @@ def _tiles(
         if rows.empty:
             continue
         title, scale = TITLES.get(str(metric), (str(metric), ""))
-        latest = _latest(rows, period, today, min_n)
+        table_end = None if metric == "enps" else end  # employee answers come in waves
+        latest = _latest(rows, period, today, min_n, table_end)
         few = latest is None
         if few:
             # No ended period holds min_n answers (a small unit, a narrow filter): show the
             # latest ended one, flagged, rather than nothing; one still under way never.
-            latest = _latest(rows, period, today, 0)
+            latest = _latest(rows, period, today, 0, table_end)
         if latest is None:
             continue
         row = rows[rows["period"].map(str) == str(latest)].iloc[0]
@@ -188,11 +211,18 @@ def _tiles(
                 if few
                 else row.get("flag"),
                 answers_link=link,
-                when=f"the latest complete {period}",
+                when=_when(rows, period, today, table_end),
                 against=f"the {period} before",
             )
         )
     return tiles
+
+
+def _when(rows: pd.DataFrame, period: str, today: dt.date, end: dt.date | None) -> str:
+    """``the latest complete quarter``, with ``(data end 2018-08-31: 2018 Q3 partial)`` when
+    the evidence stops inside a later period."""
+    partial = partial_note(rows, period, today=today, data_end=end)
+    return f"the latest complete {period}" + (f" ({partial})" if partial else "")
 
 
 def wave_tile(waves: pd.DataFrame, min_n: int) -> Tile | None:
@@ -233,6 +263,7 @@ def _alerts(
     today: dt.date,
     min_n: int,
     alpha: float,
+    end: dt.date | None,
 ) -> list[Alert]:
     """Slices whose latest complete period fell significantly against the one before."""
     alerts: list[Alert] = []
@@ -240,7 +271,7 @@ def _alerts(
         return alerts
     for metric in dict.fromkeys(frame["metric"]):
         rows = frame[(frame["metric"] == metric) & (frame["n"] > 0)]
-        latest = _latest(rows, period, today, min_n)
+        latest = _latest(rows, period, today, min_n, end)
         if latest is None:
             continue
         current = rows[rows["period"].map(str) == str(latest)]
@@ -271,13 +302,20 @@ def _alerts(
 
 
 def trend_frame(
-    frame: pd.DataFrame, by: str, period: str, today: dt.date, min_n: int
+    frame: pd.DataFrame,
+    by: str,
+    period: str,
+    today: dt.date,
+    min_n: int,
+    end: dt.date | None = None,
 ) -> pd.DataFrame:
-    """A trend with each period's ``status`` (complete, incomplete, too few) and its label."""
+    """A trend with each period's ``status`` (complete, incomplete, too few) and its label;
+    ``end`` is the day of the latest answer (a period it falls inside is incomplete)."""
     frame = frame[frame["n"] > 0].copy()
     if frame.empty:
         return frame
-    frame["status"] = period_status(frame, period, today=today, min_n=min_n).to_numpy()
+    status = period_status(frame, period, today=today, min_n=min_n, data_end=end)
+    frame["status"] = status.to_numpy()
     frame["label"] = [display.period_label(start, period) for start in frame["period"]]
     frame["slice"] = frame[by].astype(str) if by else "all"
     return frame.reset_index(drop=True)
@@ -346,13 +384,14 @@ def dashboard(
         # A case handler's frames are broken down by unit: one tile per metric and unit
         # would crowd the page, so their tiles pool their units' answers (same evidence).
         tiles = _pooled(state, principal, filters, period)
-    shape = (unit_limit(principal), filters.key, period, today, settings.min_n)
+    end = data_end(state)
+    shape = (unit_limit(principal), filters.key, period, today, settings.min_n, end)
     # Built once per result (read-only: every reader gets the same tiles, trend and alerts).
     found.tiles = list(
         derived(
             ("tiles", *shape),
             (tiles,),
-            lambda: _tiles(tiles, filters, period, today, settings.min_n),
+            lambda: _tiles(tiles, filters, period, today, settings.min_n, end),
         )
     )
     # Employee answers carry only a unit: eNPS under a segment or channel filter would be
@@ -374,7 +413,7 @@ def dashboard(
     shown = derived(
         ("trend", *shape, metric, by),
         (trend,),
-        lambda: trend_frame(trend, by, period, today, settings.min_n),
+        lambda: trend_frame(trend, by, period, today, settings.min_n, end),
     )
     found.trend = Trend(
         shown,
@@ -387,7 +426,7 @@ def dashboard(
     found.alerts = derived(
         ("alerts", *shape, alert_by, alpha),
         (drops,),
-        lambda: _alerts(drops, alert_by, filters, period, today, settings.min_n, alpha),
+        lambda: _alerts(drops, alert_by, filters, period, today, settings.min_n, alpha, end),
     )
     if not principal.limited_to_units:
         # Each unit is compared with the other units: under a unit filter the chosen units are

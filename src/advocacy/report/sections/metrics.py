@@ -19,7 +19,13 @@ import pandas as pd
 from markupsafe import Markup
 
 from advocacy import display
-from advocacy.metrics.periods import COMPLETE, latest_complete, period_status
+from advocacy.metrics.periods import (
+    COMPLETE,
+    data_end_day,
+    latest_complete,
+    partial_note,
+    period_status,
+)
 from advocacy.report.section import (
     ReportScope,
     Section,
@@ -129,16 +135,43 @@ def undated_answers(ws: Workspace, scope: ReportScope) -> tuple[str, int, int]:
     return worst
 
 
-def latest_quarter(ws: Workspace, scope: ReportScope) -> dt.date | None:
-    """The first day of the latest complete quarter with at least ``min_n`` customer answers."""
+def data_end(ws: Workspace) -> dt.date | None:
+    """The day of the latest customer answer: a quarter the data end inside is not complete
+    (:mod:`advocacy.metrics.periods`)."""
+
+    def compute() -> dt.date | None:
+        lasts = [item.last for item in ws.status().tables if item.table == "responses"]
+        return data_end_day(lasts[0]) if lasts else None
+
+    return remembered(("data-end",), compute)
+
+
+def _customer_quarters(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     frame = quarterly(ws, scope)
     customers: pd.DataFrame = frame[frame["metric"] == "nps"]
     if customers.empty:
         answered = frame[frame["metric"].isin(CUSTOMER_METRICS)]
         customers = answered.groupby("period", as_index=False).agg(n=("n", "max"))
+    return customers
+
+
+def latest_quarter(ws: Workspace, scope: ReportScope) -> dt.date | None:
+    """The first day of the latest complete quarter (ended, with answers up to its end) with at
+    least ``min_n`` customer answers."""
     return latest_complete(
-        customers, "quarter", today=report_day(ws, scope), min_n=ws.settings.min_n
+        _customer_quarters(ws, scope),
+        "quarter",
+        today=report_day(ws, scope),
+        min_n=ws.settings.min_n,
+        data_end=data_end(ws),
     )
+
+
+def partial_quarter(ws: Workspace, scope: ReportScope) -> str:
+    """``"data end 2018-08-31: 2018 Q3 partial"`` when the answers stop inside a quarter that
+    has otherwise ended, else ``""``."""
+    quarters = _customer_quarters(ws, scope)
+    return partial_note(quarters, "quarter", today=report_day(ws, scope), data_end=data_end(ws))
 
 
 def latest_rows(frame: pd.DataFrame, quarter: dt.date | None) -> pd.DataFrame:
@@ -265,12 +298,18 @@ def _unit_table(ws: Workspace, scope: ReportScope, quarter: dt.date) -> Markup:
 
 
 def complete_only(
-    frame: pd.DataFrame, period: str, *, today: dt.date, min_n: int
+    frame: pd.DataFrame,
+    period: str,
+    *,
+    today: dt.date,
+    min_n: int,
+    end: dt.date | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """The complete periods of a trend, and the labels of those left out (and why)."""
+    """The complete periods of a trend (``end``: the day of the latest answer), and the labels
+    of those left out (and why)."""
     if frame.empty:
         return frame, []
-    status = period_status(frame, period, today=today, min_n=min_n)
+    status = period_status(frame, period, today=today, min_n=min_n, data_end=end)
     left = frame[status != COMPLETE].assign(status=status[status != COMPLETE])
     dropped = sorted(
         {
@@ -398,7 +437,7 @@ def _trend_part(ws: Workspace, scope: ReportScope) -> Markup:
     period = "month" if len(months) <= MAX_MONTHS else "quarter"
     customer = months if period == "month" else quarterly(ws, scope)
     customer = customer[customer["metric"] == "nps"]
-    customer, dropped = complete_only(customer, period, today=today, min_n=min_n)
+    customer, dropped = complete_only(customer, period, today=today, min_n=min_n, end=data_end(ws))
     staff = quarterly(ws, scope)
     staff, _ = complete_only(staff[staff["metric"] == "enps"], "quarter", today=today, min_n=1)
     if customer.empty:
@@ -428,7 +467,11 @@ def _unit_trend_part(ws: Workspace, scope: ReportScope) -> Markup:
     company = quarterly(ws, scope)
     company = company[company["metric"] == "nps"].assign(unit="All units")
     frame, dropped = complete_only(
-        pd.concat([company, units], ignore_index=True), "quarter", today=today, min_n=min_n
+        pd.concat([company, units], ignore_index=True),
+        "quarter",
+        today=today,
+        min_n=min_n,
+        end=data_end(ws),
     )
     if frame.empty or frame["unit"].nunique() < 2:
         return Markup()

@@ -34,6 +34,7 @@ from advocacy.report.sections.metrics import (
     headline_scores,
     latest_quarter,
     latest_rows,
+    partial_quarter,
     quarterly,
     score_text,
     significant_changes,
@@ -480,10 +481,16 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     body = Markup()
     if quarter is not None:
         where = f"{scope.unit} in" if scope.unit else "The latest complete quarter,"
+        partial = partial_quarter(ws, scope)
         body += Markup(
-            "<p class='standing'>{} {}: each score with its {:.0%} interval, and "
+            "<p class='standing'>{} {}{}: each score with its {:.0%} interval, and "
             "its change against the quarter before.</p>"
-        ).format(where, display.period_label(quarter, "quarter"), ws.settings.confidence)
+        ).format(
+            where,
+            display.period_label(quarter, "quarter"),
+            f" ({partial})" if partial else "",
+            ws.settings.confidence,
+        )
     elif (standing := rating_standing(ws, scope)) is not None and REVIEW_TILE in tiles:
         body += Markup("<p class='standing'>{}</p>").format(_rating_standing_text(ws, standing))
     body += tiles + texts

@@ -46,6 +46,8 @@ FormText = Annotated[str, Form()]
 #: Pixels of a plan's title beside its bar (the rest in its tooltip), so a phone keeps
 #: room for the bars.
 TITLE_WIDTH = 130
+#: Ticks on a movement chart's change axis, about (Vega-Lite picks round values near it).
+TICKS = 5
 
 
 def movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -60,6 +62,10 @@ def movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for layer in spec["layer"]:
             encoding = layer["encoding"]
             encoding["y"]["axis"] = {"labelLimit": TITLE_WIDTH}
+            # A few ticks whose labels never touch: a change of +0.18 drew 29 ticks a
+            # hundredth apart, their labels run together ("0.000.01").
+            axis = encoding["x"].get("axis") or {}
+            encoding["x"]["axis"] = {**axis, "tickCount": TICKS, "labelOverlap": "greedy"}
             title = encoding["x"].get("title")
             if isinstance(title, str) and " (" in title:
                 first, rest = title.split(" (", 1)

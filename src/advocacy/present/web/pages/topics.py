@@ -261,9 +261,10 @@ TOPICS: dict[str, Topic] = {
                     ("channel", "its culture gaps: employee answers carry only a unit"),
                 ),
             ),
-            Part("Key drivers of NPS", "gaps.drivers"),
+            # The workspace's own outcome (NPS, else CSAT, else CES), named by _shown.
+            Part("Key drivers of the outcome", "gaps.drivers"),
             Part(
-                "Comment themes as drivers of NPS (respondents with a comment)",
+                "Comment themes as drivers of the outcome (respondents with a comment)",
                 "gaps.drivers",
                 (("level", "theme"),),
                 name="theme-drivers",
@@ -388,6 +389,8 @@ def _run(
 ) -> Shown:
     method = attrgetter(part.method)(state.ws)
     chosen = {**dict(part.options), **options}
+    if part.method == "gaps.drivers":
+        chosen.setdefault("outcome", None)  # the workspace's own: CSAT when no NPS is answered
     key = topic_key(part.method, chosen)
     try:
         result = state.cached(key, lambda: method(**chosen))
@@ -423,6 +426,10 @@ def _shown(
     frame = getattr(result, part.attribute) if part.attribute else result
     if not isinstance(frame, pd.DataFrame):
         return Shown(part.label, part.key, problem="this analysis returned no table")
+    label = part.label
+    if part.method == "gaps.drivers" and frame.attrs.get("outcome"):
+        # Drivers explain the workspace's own outcome: say which (CSAT for a CSAT-only client).
+        label = label.replace("the outcome", str(frame.attrs["outcome"]).upper())
     frame = frame.drop(columns=[name for name in part.hidden if name in frame.columns])
     leading = [name for name in part.first if name in frame.columns]
     frame = frame[leading + [name for name in frame.columns if name not in leading]]
@@ -435,7 +442,7 @@ def _shown(
     paging = paging.within(len(frame))
     start = paging.start
     return Shown(
-        part.label,
+        label,
         part.key,
         rows=len(frame),
         table=result_table(

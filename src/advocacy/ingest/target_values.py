@@ -1,0 +1,94 @@
+"""What a target's desired value means: the range of its metric, and shares written as fractions.
+
+One rule, read by the targets import (which refuses a value outside its metric's range and says
+how it read a fraction), by the gaps (:mod:`advocacy.gaps.targets`) and by the plans
+(:func:`advocacy.loop.plans.impact.metric_range`):
+
+- NPS and eNPS lie in -100..100; the mean CSAT in 1-5 and the mean CES in 1-7 (the scales
+  ``advocacy metrics scores`` rescales every answer to);
+- a share (``csat`` = % satisfied, ``top-box``, ``ces-easy``) is a percentage, 0-100. Written
+  between 0 and 1 it is a fraction: 0.85 reads as 85% (and 1 as 100%). Nobody targets 1% satisfied;
+  the import's note says which values it read so.
+
+The names are those of :data:`advocacy.metrics.catalogue.METRICS` (a test keeps them equal); this
+module sits below the metrics layer so that the importer can check targets.
+
+Examples
+--------
+>>> desired_value("csat", 0.85), desired_value("csat", 85.0), desired_value("csat-mean", 0.85)
+(85.0, 85.0, 0.85)
+>>> metric_name(" CSAT_Mean ")
+'csat-mean'
+"""
+
+from __future__ import annotations
+
+#: The metrics given as a percentage of answers (the tool's "% satisfied", "% very satisfied").
+SHARE_METRICS: tuple[str, ...] = ("csat", "top-box", "ces-easy")
+#: The values a target on each experience metric may take.
+METRIC_RANGES: dict[str, tuple[float, float]] = {
+    "nps": (-100.0, 100.0),
+    "csat": (0.0, 100.0),
+    "csat-mean": (1.0, 5.0),
+    "top-box": (0.0, 100.0),
+    "ces": (1.0, 7.0),
+    "ces-easy": (0.0, 100.0),
+    "enps": (-100.0, 100.0),
+}
+#: How each range is read, for messages.
+_READINGS = {
+    "nps": "an NPS, -100 to 100",
+    "enps": "an eNPS, -100 to 100",
+    "csat-mean": "a mean CSAT on 1-5",
+    "ces": "a mean CES on 1-7, higher is easier",
+}
+
+
+def metric_name(raw: str) -> str:
+    """A target's metric as the catalogue names it: trimmed, lower case, ``-`` for ``_``."""
+    return str(raw).strip().lower().replace("_", "-")
+
+
+def is_fraction(metric: str, value: float) -> bool:
+    """Whether ``value`` of ``metric`` is a share written as a fraction (0-1) and read x100."""
+    return metric_name(metric) in SHARE_METRICS and 0.0 < float(value) <= 1.0
+
+
+def desired_value(metric: str, value: float) -> float:
+    """The target ``value`` of ``metric`` on the metric's own scale (a share's 0.85 is 85)."""
+    return float(value) * 100.0 if is_fraction(metric, value) else float(value)
+
+
+def range_text(metric: str) -> str:
+    """How a target on ``metric`` is written, for errors: ``"a share in %, 0-100 (or 0-1)"``."""
+    name = metric_name(metric)
+    if name in SHARE_METRICS:
+        return f"{name} is a share in %: write 0-100, or a fraction 0-1 (0.85 reads as 85%)"
+    low, high = METRIC_RANGES[name]
+    return f"{name} is {_READINGS[name]}: write a value from {low:g} to {high:g}"
+
+
+def fraction_note(readings: list[tuple[str, float]]) -> list[str]:
+    """The import's note on the share targets it read as fractions (``(metric, value)`` pairs)."""
+    if not readings:
+        return []
+    shown = ", ".join(
+        f"{metric} {value:g} as {value * 100:g}%" for metric, value in readings[:5]
+    ) + (", ..." if len(readings) > 5 else "")
+    count = len(readings)
+    return [
+        f"{count} share target{'s' if count != 1 else ''} written as a fraction "
+        f"{'were' if count != 1 else 'was'} read as a percentage: {shown} "
+        "(shares such as csat, % satisfied, are percentages; a value of 0-1 is a fraction)"
+    ]
+
+
+__all__ = [
+    "METRIC_RANGES",
+    "SHARE_METRICS",
+    "desired_value",
+    "fraction_note",
+    "is_fraction",
+    "metric_name",
+    "range_text",
+]

@@ -1,0 +1,76 @@
+"""A target means what its metric means everywhere (audit4 H3), on the real Olist reviews.
+
+``csat`` is the tool's "% satisfied" in ``metrics scores``; a target on it is measured the same
+way, a share written as a fraction reads as a percentage, a value outside its metric's range is
+quarantined with the row and the reason, every metric ``metrics scores`` estimates is measurable,
+and a plan on a target's gap moves that metric towards that value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from advocacy.ingest.target_values import METRIC_RANGES, desired_value
+from advocacy.metrics.catalogue import METRICS
+from gaps.olist import REVIEWS, olist_workspace
+
+TARGETS = (
+    "target_id,metric,scope,desired_value,due\n"
+    "fraction,csat,all,0.85,2018-12-31\n"
+    "percent,csat,all,85,2018-12-31\n"
+    "mean,csat-mean,all,4.3,2018-12-31\n"
+    "top,top-box,all,65,2018-12-31\n"
+    "easy,CES_easy,all,50,2018-12-31\n"
+    "too-high,csat,all,120,2018-12-31\n"
+    "off-scale,nps,all,150,2018-12-31\n"
+)
+
+
+def test_the_target_rule_covers_every_metric_scores_estimates() -> None:
+    assert set(METRIC_RANGES) == set(METRICS)
+    assert desired_value("csat", 0.85) == pytest.approx(85.0)
+    assert desired_value("top-box", 1) == 100.0 and desired_value("csat", 85) == 85.0
+    assert desired_value("csat-mean", 0.85) == 0.85  # a mean is not a share: the range refuses it
+    assert desired_value("nps", 0.5) == 0.5
+
+
+def test_csat_targets_mean_percent_satisfied(
+    db_url: str, tmp_path: Path, shared_data: Path
+) -> None:
+    (tmp_path / "targets.csv").write_text(TARGETS, encoding="utf-8")
+    scores = pd.read_csv(shared_data / REVIEWS).review_score
+    satisfied = 100 * (scores >= 4).mean()  # the top-2 box of 1-5, by hand
+    very = 100 * (scores == 5).mean()
+    with olist_workspace(db_url, tmp_path, shared_data) as ws:
+        result = ws.import_file(tmp_path / "targets.csv", kind="targets")
+        gaps = ws.gaps.targets().set_index("target_id")
+        csat = ws.metrics.scores("csat").iloc[0]
+        suggestions = {row["gap_id"]: row for row in ws.plans.gap_suggestions()}
+        plan = ws.plans.add("gap:target-csat", title="Fix late deliveries", starts_on="2018-04-01")
+    refused = {(entry.row_number, entry.column, entry.value) for entry in result.quarantine}
+    assert refused == {(7, "desired_value", "120"), (8, "desired_value", "150")}
+    reasons = " ".join(entry.reason for entry in result.quarantine)
+    assert "csat is a share in %" in reasons and "nps is an NPS, -100 to 100" in reasons
+    assert any("csat 0.85 as 85%" in note for note in result.notes)
+
+    assert gaps.loc["fraction"].desired == gaps.loc["percent"].desired == 85.0
+    for target in ("fraction", "percent"):
+        row = gaps.loc[target]
+        assert row.current == pytest.approx(satisfied) == pytest.approx(csat.score)
+        assert (row.ci_low, row.ci_high) == (
+            pytest.approx(csat.ci_low),
+            pytest.approx(csat.ci_high),
+        )
+        assert row.gap == pytest.approx(85.0 - satisfied) and row.status == "short"
+    assert gaps.loc["mean"].current == pytest.approx(scores.mean())
+    assert gaps.loc["top"].current == pytest.approx(very)
+    # Measurable (Olist asks no CES): no answers, rather than "not measurable".
+    assert (gaps.loc["easy"].status, gaps.loc["easy"].n) == ("too few answers", 0)
+    assert suggestions["target-csat"]["metric"] == "csat"
+    assert suggestions["target-csat"]["target_value"] == 85.0
+    assert suggestions["target-csat-mean"]["metric"] == "csat-mean"
+    assert suggestions["target-csat-mean"]["target_value"] == 4.3
+    assert (plan.metric, plan.target_value) == ("csat", 85.0)
