@@ -25,10 +25,13 @@ import pyarrow.compute as pc
 from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.email_identity import (
     ID_PREFIX,
+    customer_id_for,
+    customers_by_email,
     merge_notes,
     merges_for,
     normalised_address,
     retie,
+    shared_addresses,
 )
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
@@ -41,7 +44,7 @@ from advocacy.ingest.recovery import RECORD_COLUMN, bounded
 from advocacy.ingest.validation import DERIVED_KEY_PREFIX, Validated, validate
 from advocacy.model import CHILD_KINDS, Kind, kind_for
 from advocacy.store.connection import Database
-from advocacy.store.customer_merge import merge_customers
+from advocacy.store.customer_merge import customers_by_alias_key, merge_customers
 from advocacy.store.ledger import (
     QuarantineEntry,
     record_import,
@@ -50,7 +53,6 @@ from advocacy.store.ledger import (
 )
 from advocacy.store.upsert import (
     create_customer_stubs,
-    customers_by_email,
     fill_customer_emails,
     upsert,
 )
@@ -440,7 +442,11 @@ def import_file(
     # earlier import may have given them an email: customer of their own, merged on writing.
     addresses = sorted(set(adapted.contacts.values()))
     if adapted.contacts:
-        retie(adapted, customers_by_email(db, list(adapted.contacts.values())))
+        retie(
+            adapted,
+            customers_by_email(db, addresses),
+            customers_by_alias_key(db, addresses),
+        )
     total = adapted.rows.num_rows
     if progress is not None:
         progress("validating", 0, total)
@@ -592,9 +598,12 @@ def _merge_email_customers(
         emails = validated.rows.column("email").unique().to_pylist()
         addresses = sorted({a for a in map(normalised_address, emails) if a is not None})
     if addresses:
-        merged = merge_customers(db, merges_for(customers_by_email(db, addresses)))
+        known = customers_by_email(db, addresses)
+        merges = merges_for(known)
+        keys = {customer_id_for(address): address for address in known}
+        merged = merge_customers(db, merges, keys=keys, import_id=result.import_id)
         result.customers_merged = len(merged.merged)
-        result.notes += merge_notes(merged)
+        result.notes += merge_notes(merged, shared=shared_addresses(known))
 
 
 def _settle_quarantine(
