@@ -180,6 +180,11 @@ def test_a_plain_file_with_an_email_column_ties_without_changing_its_keys(
     [
         (" Ann@Example.COM ", "ann@example.com"),
         ("mailto:bob@example.org", "bob@example.org"),
+        # One key for what looks alike: invisible characters, NFD accents, full-width forms
+        ("bo\u200bb@exa\u00admple.com", "bob@example.com"),
+        ("E\u0301MILE@Exemple.fr", "\u00e9mile@exemple.fr"),
+        ("\uff21nn\uff20example.com", "ann@example.com"),
+        ("STRASSE@\u0130stanbul.tr", "strasse@i\u0307stanbul.tr"),
         ("no-at-sign.example.com", None),
         ("two@@example.com", None),
         ("<b>x</b>@example.com", None),

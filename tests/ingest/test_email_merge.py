@@ -63,6 +63,8 @@ def test_a_customers_file_after_the_survey_merges_the_email_customer(
 ) -> None:
     survey = ws.import_file(qualtrics_with_addresses(tmp_path, ANSWERS), kind="responses")
     assert survey.cases is not None and survey.cases["opened"] == 3  # three detractors
+    # The address a survey was sent to is not what a respondent typed: no warning.
+    assert not any("not verified" in note for note in survey.notes)
     ws.import_file(_mentions(tmp_path, BOB), kind="mentions")
     cases_before = _owners(ws, "cases", "case_id")
     assert _case_owners(ws) == {"R_00001x": BOB, "R_00002x": BOB, "R_00004x": None, "m1": BOB}

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 import advocacy
+from advocacy.importer import ImportResult, import_file
 from advocacy.ingest.email_identity import customer_id_for
 from advocacy.loop.surveys.submissions import submit
+from advocacy.store.customer_merge import CUSTOMER_COLUMNS
 from advocacy.workspace import Workspace
 from support.case_answers import day
 from support.survey_addresses import ANSWERS, qualtrics_with_addresses
@@ -195,3 +197,47 @@ def test_moves_notes_interactions_transactions_and_referrals(ws: Workspace, tmp_
         "r2": "K-9",
     }
     assert BOB not in _customer_ids(ws)
+
+
+def test_every_customer_column_of_the_schema_is_moved(ws: Workspace) -> None:
+    """A migration adding a customer column must add it to the merge, or the merge orphans it."""
+    rows = ws.db.fetchall(
+        "SELECT c.table_name, c.column_name FROM information_schema.columns c "
+        "JOIN information_schema.tables t ON t.table_name = c.table_name "
+        "AND t.table_schema = c.table_schema "
+        "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
+        "AND c.table_name <> 'customers' "
+        "AND (c.column_name LIKE '%customer\\_id' ESCAPE '\\' OR c.column_name LIKE '%referrer%')"
+    )
+    assert sorted((str(table), str(column)) for table, column in rows) == sorted(CUSTOMER_COLUMNS)
+
+
+@pytest.mark.shared_data
+def test_a_merge_in_an_import_that_fails_leaves_nothing_written(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ws.import_file(qualtrics_with_addresses(tmp_path, ANSWERS), kind="responses")
+
+    def state() -> tuple[object, ...]:
+        return tuple(
+            ws.db.fetchall(sql)
+            for sql in (
+                "SELECT customer_id, is_stub, email FROM customers ORDER BY 1",
+                "SELECT response_id, customer_id FROM responses ORDER BY 1",
+                "SELECT case_id, customer_id FROM cases ORDER BY 1",
+                "SELECT alias_id, customer_id FROM customer_aliases ORDER BY 1",
+            )
+        )
+
+    before = state()
+
+    def fail(result: ImportResult) -> None:
+        assert result.customers_merged == 1  # the merge ran inside the transaction
+        raise RuntimeError("the disk filled up")
+
+    with pytest.raises(RuntimeError, match="disk filled"):
+        import_file(
+            ws.db, _crm(tmp_path, "K-9,Bob,bob.jones@example.com"), kind="customers", then=fail
+        )
+    assert state() == before
+    assert BOB in _customer_ids(ws)
