@@ -99,6 +99,8 @@ def test_a_customers_file_after_the_survey_merges_the_email_customer(
     # Importing the survey again keeps its answers under K-9 and makes no email: customer.
     again = ws.import_file(qualtrics_with_addresses(tmp_path, ANSWERS), kind="responses")
     assert again.rows_loaded == 0 and again.customers_merged == 0
+    # Nothing changed: the moved answers carry the hash this import computes for them.
+    assert (again.rows_updated, again.rows_unchanged) == (0, 5)
     assert _owners(ws, "responses", "response_id") == answers
     assert _customer_ids(ws) == ["C-17", "K-9"]
     assert set(_owners(ws, "cases", "case_id")) == set(cases_before)  # no case opened twice

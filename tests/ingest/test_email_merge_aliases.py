@@ -121,6 +121,7 @@ def test_an_address_once_merged_keeps_its_answers_after_the_customer_address_cha
     again = ws.import_file(survey, kind="responses")
 
     assert again.stubs_created == 0
+    assert (again.rows_updated, again.rows_unchanged) == (0, 5)  # the merge rehashed the moved
     assert _customer_ids(ws) == ["C-17", "K-9"]
     answers = _owners(ws, "responses", "response_id")
     assert answers["R_00001x"] == answers["R_00002x"] == "K-9"
@@ -167,7 +168,7 @@ def test_an_address_two_customers_share_is_said_on_the_customers_import(
 @pytest.mark.shared_data
 def test_moves_notes_interactions_transactions_and_referrals(ws: Workspace, tmp_path: Path) -> None:
     ws.import_file(qualtrics_with_addresses(tmp_path, ANSWERS), kind="responses")
-    for kind, text in [
+    files = [
         ("notes", f"note_id,customer_id,taken_at,text\nn1,{BOB},{day(3)},called back\n"),
         (
             "interactions",
@@ -182,7 +183,8 @@ def test_moves_notes_interactions_transactions_and_referrals(ws: Workspace, tmp_
             "referral_id,referrer_id,referred_customer_id,referred_at\n"
             f"r1,{BOB},C-17,{day(7)}\nr2,C-17,{BOB},{day(6)}\n",
         ),
-    ]:
+    ]
+    for kind, text in files:
         ws.import_file(_file(tmp_path, f"{kind}.csv", text), kind=kind)
 
     crm = ws.import_file(_crm(tmp_path, "K-9,Bob,bob.jones@example.com"), kind="customers")
@@ -197,6 +199,10 @@ def test_moves_notes_interactions_transactions_and_referrals(ws: Workspace, tmp_
         "r2": "K-9",
     }
     assert BOB not in _customer_ids(ws)
+    # The same records under the company's id are repeats: the merge gave them their hash.
+    for kind, text in files:
+        again = ws.import_file(_file(tmp_path, f"{kind}.csv", text.replace(BOB, "K-9")), kind=kind)
+        assert (again.rows_updated, again.rows_unchanged) == (0, text.count("\n") - 1), kind
 
 
 def test_every_customer_column_of_the_schema_is_moved(ws: Workspace) -> None:
