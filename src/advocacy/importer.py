@@ -25,10 +25,13 @@ import pyarrow.compute as pc
 from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.email_identity import (
     ID_PREFIX,
+    customer_id_for,
+    customers_by_email,
     merge_notes,
     merges_for,
     normalised_address,
     retie,
+    shared_addresses,
 )
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
@@ -37,11 +40,12 @@ from advocacy.ingest.nothing_to_analyse import nothing_to_analyse
 from advocacy.ingest.quarantine_fixes import Fixes, split_fixes
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
+from advocacy.ingest.record_hashes import record_hashes
 from advocacy.ingest.recovery import RECORD_COLUMN, bounded
 from advocacy.ingest.validation import DERIVED_KEY_PREFIX, Validated, validate
-from advocacy.model import CHILD_KINDS, Kind, kind_for
+from advocacy.model import CHILD_KINDS, CUSTOMERS, KINDS, TIME_OFFSETS, Kind, kind_for
 from advocacy.store.connection import Database
-from advocacy.store.customer_merge import merge_customers
+from advocacy.store.customer_merge import customers_by_alias_key, merge_customers
 from advocacy.store.ledger import (
     QuarantineEntry,
     record_import,
@@ -50,7 +54,6 @@ from advocacy.store.ledger import (
 )
 from advocacy.store.upsert import (
     create_customer_stubs,
-    customers_by_email,
     fill_customer_emails,
     upsert,
 )
@@ -440,7 +443,11 @@ def import_file(
     # earlier import may have given them an email: customer of their own, merged on writing.
     addresses = sorted(set(adapted.contacts.values()))
     if adapted.contacts:
-        retie(adapted, customers_by_email(db, list(adapted.contacts.values())))
+        retie(
+            adapted,
+            customers_by_email(db, addresses),
+            customers_by_alias_key(db, addresses),
+        )
     total = adapted.rows.num_rows
     if progress is not None:
         progress("validating", 0, total)
@@ -506,6 +513,7 @@ def import_file(
                 name=name,
                 contacts=adapted.contacts,
                 addresses=addresses,
+                timezone=timezone,
             )
             if then is not None:
                 then(result)
@@ -528,6 +536,7 @@ def _write(
     name: str | None,
     contacts: Mapping[str, str],
     addresses: list[str],
+    timezone: str,
 ) -> None:
     kind = kind_for(result.kind)
     total = validated.rows.num_rows
@@ -547,7 +556,7 @@ def _write(
     result.stubs_created = create_customer_stubs(db, kind, validated.rows, source=result.import_id)
     # After the stubs: a customer tied by e-mail exists now, and gets its address if it has none.
     fill_customer_emails(db, contacts, source=result.import_id)
-    _merge_email_customers(db, result, validated, addresses)
+    _merge_email_customers(db, result, validated, addresses, timezone=timezone)
     if validated.items is not None and validated.items.num_rows:
         child = CHILD_KINDS[kind.name]
         child_counts = upsert(db, child, validated.items, source=result.import_id)
@@ -579,10 +588,16 @@ def _write(
 
 
 def _merge_email_customers(
-    db: Database, result: ImportResult, validated: Validated, addresses: list[str]
+    db: Database,
+    result: ImportResult,
+    validated: Validated,
+    addresses: list[str],
+    *,
+    timezone: str,
 ) -> None:
     """Merge the ``email:`` customers of ``addresses`` (or, for a customers file, of its
-    e-mails) into the customer on file with the address, and count them in ``result``."""
+    e-mails) into the customer on file with the address, and count them in ``result``; the
+    records moved get the hash an import of them now computes."""
     placeholder = db.fetchone(
         "SELECT 1 FROM customers WHERE customer_id LIKE ? AND is_stub LIMIT 1", [f"{ID_PREFIX}%"]
     )
@@ -592,9 +607,55 @@ def _merge_email_customers(
         emails = validated.rows.column("email").unique().to_pylist()
         addresses = sorted({a for a in map(normalised_address, emails) if a is not None})
     if addresses:
-        merged = merge_customers(db, merges_for(customers_by_email(db, addresses)))
+        known = customers_by_email(db, addresses)
+        merges = merges_for(known)
+        keys = {customer_id_for(address): address for address in known}
+        merged = merge_customers(db, merges, keys=keys, import_id=result.import_id)
         result.customers_merged = len(merged.merged)
-        result.notes += merge_notes(merged)
+        result.notes += merge_notes(merged, shared=shared_addresses(known))
+        if merged.merged:
+            _rehash(db, set(merged.merged.values()), set(merged.moved), timezone=timezone)
+
+
+def _rehash(db: Database, customers: set[str], tables: set[str], *, timezone: str) -> None:
+    """Give the records of ``customers`` in ``tables`` the hash an import computes for them.
+
+    A merge changes their customer id outside an import; with the hash they had, the next
+    import of the same records (the survey again, the workspace's own export) would count them
+    as updated.
+    """
+    ids = sorted(customers)
+    marks = ", ".join("?" * len(ids))
+    for kind in KINDS.values():
+        references = [item.name for item in kind.fields if item.reference == CUSTOMERS.name]
+        if kind.table not in tables or not references:
+            continue
+        where = " OR ".join(f'"{name}" IN ({marks})' for name in references)
+        # The JSON columns as their stored text (PostgreSQL's driver would give structs).
+        columns = ", ".join(
+            f'CAST("{name}" AS TEXT) AS "{name}"'
+            if name in ("attrs", TIME_OFFSETS)
+            else f'"{name}"'
+            for name in [*kind.field_names, "attrs", TIME_OFFSETS]
+        )
+        rows = db.fetch_arrow(
+            f"SELECT {columns} FROM {kind.table} WHERE {where}", ids * len(references)
+        )
+        if not rows.num_rows:
+            continue
+        stage = "stage_record_hashes"
+        keys = {name: rows.column(name) for name in kind.key}
+        db.load_temporary(
+            stage,
+            pa.table({**keys, "record_hash": record_hashes(rows, kind, timezone=timezone)}),
+            {**dict.fromkeys(kind.key, "TEXT"), "record_hash": "TEXT"},
+        )
+        match = " AND ".join(f't."{name}" = s."{name}"' for name in kind.key)
+        db.execute(
+            f'UPDATE {kind.table} AS t SET record_hash = s.record_hash FROM "{stage}" AS s '
+            f"WHERE {match}"
+        )
+        db.execute(f'DROP TABLE "{stage}"')
 
 
 def _settle_quarantine(

@@ -76,7 +76,8 @@ def test_an_address_on_file_ties_answers_to_that_customer(ws: Workspace, tmp_pat
     answers = _answers(ws)
     assert len(answers) == 5 and again.rows_loaded == 0  # nothing added twice
     assert answers["R_00001x"] == answers["R_00002x"] == "K-9"
-    assert again.rows_updated == 2
+    # The customers import merged them into K-9 already, with the hash this import computes.
+    assert (again.rows_updated, again.rows_unchanged) == (0, 5)
     said = "2 of the answers tied by e-mail (1 distinct address) went to"
     assert any(said in note for note in again.notes)
     # The CRM's address is kept as written.
@@ -180,6 +181,11 @@ def test_a_plain_file_with_an_email_column_ties_without_changing_its_keys(
     [
         (" Ann@Example.COM ", "ann@example.com"),
         ("mailto:bob@example.org", "bob@example.org"),
+        # One key for what looks alike: invisible characters, NFD accents, full-width forms
+        ("bo\u200bb@exa\u00admple.com", "bob@example.com"),
+        ("E\u0301MILE@Exemple.fr", "\u00e9mile@exemple.fr"),
+        ("\uff21nn\uff20example.com", "ann@example.com"),
+        ("STRASSE@\u0130stanbul.tr", "strasse@i\u0307stanbul.tr"),
         ("no-at-sign.example.com", None),
         ("two@@example.com", None),
         ("<b>x</b>@example.com", None),

@@ -63,6 +63,8 @@ def test_a_customers_file_after_the_survey_merges_the_email_customer(
 ) -> None:
     survey = ws.import_file(qualtrics_with_addresses(tmp_path, ANSWERS), kind="responses")
     assert survey.cases is not None and survey.cases["opened"] == 3  # three detractors
+    # The address a survey was sent to is not what a respondent typed: no warning.
+    assert not any("not verified" in note for note in survey.notes)
     ws.import_file(_mentions(tmp_path, BOB), kind="mentions")
     cases_before = _owners(ws, "cases", "case_id")
     assert _case_owners(ws) == {"R_00001x": BOB, "R_00002x": BOB, "R_00004x": None, "m1": BOB}
@@ -97,6 +99,8 @@ def test_a_customers_file_after_the_survey_merges_the_email_customer(
     # Importing the survey again keeps its answers under K-9 and makes no email: customer.
     again = ws.import_file(qualtrics_with_addresses(tmp_path, ANSWERS), kind="responses")
     assert again.rows_loaded == 0 and again.customers_merged == 0
+    # Nothing changed: the moved answers carry the hash this import computes for them.
+    assert (again.rows_updated, again.rows_unchanged) == (0, 5)
     assert _owners(ws, "responses", "response_id") == answers
     assert _customer_ids(ws) == ["C-17", "K-9"]
     assert set(_owners(ws, "cases", "case_id")) == set(cases_before)  # no case opened twice

@@ -7,9 +7,12 @@ hidden field ``email``), often when the id the survey was sent with (Qualtrics
 follow up. So a row without an id is tied to the customer its address names, by one rule for
 every format (:func:`address_column` finds the column, :func:`identify_by_email` ties):
 
-* the address is normalised (trimmed, a ``mailto:`` prefix dropped, lower-cased) and must look
-  like one (``local@domain.tld``, at most 254 characters); other values tie nothing and are
-  counted;
+* the address is normalised to one comparison key, computed in Python for the file's cells and
+  for the customers on file alike (never by SQL ``lower()``, which PostgreSQL and DuckDB apply
+  differently to non-ASCII letters): NFKC, invisible characters (zero-width spaces and joiners,
+  soft hyphens, direction marks) removed, trimmed, a ``mailto:`` prefix dropped, case-folded
+  (``str.casefold``, then NFKC again); it must look like an address (``local@domain.tld``, at
+  most 254 characters); other values tie nothing and are counted;
 * the customer id is ``email:`` and the first 16 hexadecimal digits of the SHA-256 of the
   normalised address, so the same person gets the same id in every import and survey, and the
   id printed on pages, cases and logs shows no address. It is a pseudonym, not anonymisation:
@@ -19,18 +22,25 @@ every format (:func:`address_column` finds the column, :func:`identify_by_email`
 
 A row with an id keeps it. The source column stays in ``attrs`` as it was. When the company's
 own record of that address arrives later (a customers import), the ``email:`` customer is merged
-into it (:func:`merges_for`, :mod:`advocacy.store.customer_merge`).
+into it (:func:`merges_for`, :mod:`advocacy.store.customer_merge`), and the address keeps tying
+to that customer afterwards, even once the customer's own address has changed.
+
+Only Qualtrics' ``RecipientEmail`` is the address the survey tool sent the survey to. Any other
+column (a Google Forms or SurveyMonkey answer, a Typeform hidden field, which anyone can edit in
+the link) holds what the respondent, or the link, said: the import's note says so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyarrow as pa
 
 from advocacy.ingest.raw import Adapted, Detection
+from advocacy.store.connection import Database
 from advocacy.store.customer_merge import CustomerMerge
 
 __all__ = [
@@ -38,11 +48,13 @@ __all__ = [
     "ID_PREFIX",
     "address_column",
     "customer_id_for",
+    "customers_by_email",
     "identify_by_email",
     "merge_notes",
     "merges_for",
     "normalised_address",
     "retie",
+    "shared_addresses",
 ]
 
 #: What starts the id of a customer known only by e-mail address.
@@ -70,6 +82,11 @@ ADDRESS_COLUMNS = (
     "direccióndecorreoelectrónico",
 )
 _SEPARATORS = re.compile(r"[\s_-]+")
+# Characters that show nothing: soft hyphen, Mongolian vowel separator, zero-width space, joiners
+# and direction marks, embedding and isolate controls, word joiner and invisible operators, BOM.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+#: The column of the one address a survey tool sent the survey to (Qualtrics): verified.
+_RECIPIENT = "recipientemail"
 
 
 def normalised_address(value: str | None) -> str | None:
@@ -83,17 +100,19 @@ def normalised_address(value: str | None) -> str | None:
     Returns
     -------
     str or None
-        Trimmed, without ``mailto:``, lower-cased; ``None`` for an empty cell, a value longer
-        than 254 characters or one not shaped ``local@domain.tld``.
+        The comparison key: NFKC, without invisible characters, trimmed, without ``mailto:``,
+        case-folded; ``None`` for an empty cell, a key longer than 254 characters or one not
+        shaped ``local@domain.tld``.
     """
     if value is None:
         return None
-    text = value.strip()
-    if text[:7].lower() == "mailto:":
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).strip()
+    if text[:7].casefold() == "mailto:":
         text = text[7:].strip()
-    if not text or len(text) > MAX_ADDRESS or _ADDRESS.fullmatch(text) is None:
+    key = unicodedata.normalize("NFKC", text.casefold())
+    if not key or len(key) > MAX_ADDRESS or _ADDRESS.fullmatch(key) is None:
         return None
-    return text.lower()
+    return key
 
 
 def address_column(columns: Sequence[str]) -> str | None:
@@ -205,9 +224,50 @@ def identify_by_email(adapted: Adapted, column: str, *, reason: str) -> None:
         "show no address; to not tie answers by e-mail, import with a mapping (--map) that "
         "does not name customer_email"
     )
+    if _SEPARATORS.sub("", column[:100].strip().lower()) != _RECIPIENT:
+        adapted.notes.append(
+            f"customers: the addresses in {column!r} are what the respondent typed or the link "
+            "carried, not verified: an answer with someone else's address is tied to them"
+        )
 
 
-def retie(adapted: Adapted, known: Mapping[str, Sequence[str]]) -> None:
+def customers_by_email(db: Database, addresses: Iterable[str]) -> dict[str, list[str]]:
+    """The ids of the customers on file whose e-mail is each of ``addresses``.
+
+    Stored addresses are keyed by :func:`normalised_address` in Python, as the file's cells
+    are, so a CRM export's ``Bob@Example.com``, ``mailto:bob@example.com`` or ``ÉMILE@…`` is
+    the same key on every engine.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    addresses
+        Comparison keys (:func:`normalised_address`).
+
+    Returns
+    -------
+    dict[str, list[str]]
+        Each key that customers have -> their ids, in order; keys no customer has are left out.
+    """
+    wanted = set(addresses)
+    if not wanted:
+        return {}
+    found: dict[str, list[str]] = {}
+    for customer, email in db.fetchall(
+        "SELECT customer_id, email FROM customers WHERE email IS NOT NULL ORDER BY customer_id"
+    ):
+        key = normalised_address(str(email))
+        if key in wanted:
+            found.setdefault(key, []).append(str(customer))
+    return found
+
+
+def retie(
+    adapted: Adapted,
+    known: Mapping[str, Sequence[str]],
+    merged: Mapping[str, str] | None = None,
+) -> None:
     """Tie answers to the customer already on file with their address, where there is one.
 
     A customers import (a CRM export with ``email``) names people by the company's own ids:
@@ -221,6 +281,10 @@ def retie(adapted: Adapted, known: Mapping[str, Sequence[str]]) -> None:
         A file :func:`identify_by_email` tied by address (``contacts`` filled).
     known
         For each address, the ids of the customers on file with it.
+    merged
+        For each address whose ``email:`` customer was merged into a customer, that customer
+        (:func:`advocacy.store.customer_merge.customers_by_alias_key`): its answers go there
+        first, whatever address the customer has now.
     """
     column = adapted.fields.get("customer_id")
     if not adapted.contacts or column is None:
@@ -228,6 +292,9 @@ def retie(adapted: Adapted, known: Mapping[str, Sequence[str]]) -> None:
     moved: dict[str, str] = {}
     shared = 0
     for customer, address in adapted.contacts.items():
+        if merged and address in merged:
+            moved[customer] = merged[address]
+            continue
         # Customers an earlier survey tied by this address are ours, not the company's.
         owners = [owner for owner in known.get(address, ()) if not owner.startswith(ID_PREFIX)]
         if len(owners) == 1:
@@ -245,7 +312,8 @@ def retie(adapted: Adapted, known: Mapping[str, Sequence[str]]) -> None:
             del adapted.contacts[customer]
         adapted.notes.append(
             f"customers: {answers:,} of the answers tied by e-mail ({_addresses(len(moved))}) "
-            "went to customers already on file with that e-mail, under their ids"
+            "went to customers already on file with that e-mail (or merged from it), under "
+            "their ids"
         )
     if shared:
         adapted.notes.append(
@@ -282,8 +350,24 @@ def merges_for(known: Mapping[str, Sequence[str]]) -> dict[str, str]:
     return merges
 
 
-def merge_notes(merge: CustomerMerge) -> list[str]:
-    """What an import's merge of ``email:`` customers did, for its notes."""
+def shared_addresses(known: Mapping[str, Sequence[str]]) -> int:
+    """How many addresses of ``email:`` customers belong to several customers on file.
+
+    ``known`` is as for :func:`merges_for`; such an ``email:`` customer merges into none.
+    """
+    return sum(
+        customer_id_for(address) in ids
+        and sum(not owner.startswith(ID_PREFIX) for owner in ids) > 1
+        for address, ids in known.items()
+    )
+
+
+def merge_notes(merge: CustomerMerge, *, shared: int = 0) -> list[str]:
+    """What an import's merge of ``email:`` customers did, for its notes.
+
+    ``shared`` counts the addresses of ``email:`` customers that several customers on file
+    share (:func:`shared_addresses`), which merged nothing.
+    """
     notes = []
     if merge.merged:
         moved = ", ".join(f"{count:,} {table}" for table, count in sorted(merge.moved.items()))
@@ -296,5 +380,11 @@ def merge_notes(merge: CustomerMerge) -> list[str]:
         notes.append(
             f"customers: {len(merge.kept):,} customer(s) known only by e-mail address kept "
             "apart from the customer on file with that address: both are in one ask campaign"
+        )
+    if shared:
+        notes.append(
+            f"customers: {shared:,} address(es) of customers known only by e-mail belong to "
+            "several customers on file; none was merged, their answers keep the e-mail "
+            "customer (give the customers distinct addresses, or map customer_id)"
         )
     return notes

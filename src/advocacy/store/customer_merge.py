@@ -8,10 +8,15 @@ person is one customer on every page, in every count and in every case list.
 
 Moving, not linking the two ids as one, because every analysis groups by ``customer_id``: an
 alias table would have to be joined by each of them (and by Spark over Parquet), and one
-forgotten join would count the person twice. What moved is counted and returned; nothing is
-dropped: a placeholder that already shares an ask campaign with its customer (one assignment
-per customer and campaign) is left as it is and counted, since either assignment would have
-to go.
+forgotten join would count the person twice. The old id is still recorded, in
+``customer_aliases`` (written in the merge's transaction), for what cannot move: a link or
+survey invitation already sent signs the old id (:func:`current_customers` resolves it), and a
+later answer from the placeholder's address ties to the customer it became
+(:func:`customers_by_alias_key`), even once that customer's own address has changed.
+
+What moved is counted and returned; nothing is dropped: a placeholder that already shares an
+ask campaign with its customer (one assignment per customer and campaign) is left as it is and
+counted, since either assignment would have to go.
 
 Only placeholders (``is_stub``) are merged: a customer imported with a record of its own is
 the user's, whatever its id.
@@ -19,15 +24,22 @@ the user's, whatever its id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pyarrow as pa
 
 from advocacy.model import CUSTOMERS, KINDS
 from advocacy.store.connection import Database
 
-__all__ = ["CUSTOMER_COLUMNS", "CustomerMerge", "merge_customers"]
+__all__ = [
+    "CUSTOMER_COLUMNS",
+    "CustomerMerge",
+    "current_customers",
+    "customers_by_alias_key",
+    "merge_customers",
+]
 
 #: The work tables' columns that name a customer (the canonical kinds' come from the model).
 WORK_COLUMNS = (
@@ -36,6 +48,7 @@ WORK_COLUMNS = (
     ("ask_members", "customer_id"),
     ("ask_events", "customer_id"),
     ("ask_rewards", "customer_id"),
+    ("customer_aliases", "customer_id"),
 )
 #: Every (table, column) that names a customer.
 CUSTOMER_COLUMNS = (
@@ -64,7 +77,13 @@ class CustomerMerge:
     kept: tuple[str, ...] = ()
 
 
-def merge_customers(db: Database, merges: Mapping[str, str]) -> CustomerMerge:
+def merge_customers(
+    db: Database,
+    merges: Mapping[str, str],
+    *,
+    keys: Mapping[str, str] | None = None,
+    import_id: str | None = None,
+) -> CustomerMerge:
     """Move every record of each placeholder customer to the customer it turned out to be.
 
     Call inside ``Database.transaction()``: the moves and the deletions commit together.
@@ -76,6 +95,11 @@ def merge_customers(db: Database, merges: Mapping[str, str]) -> CustomerMerge:
     merges
         Placeholder customer id -> the id of the customer it is. Pairs whose first id is not
         a placeholder, or whose second is not on file, are left out.
+    keys
+        Placeholder customer id -> the comparison key of the address it was created for,
+        recorded with its alias (see :func:`customers_by_alias_key`).
+    import_id
+        The import that merges, recorded with each alias.
 
     Returns
     -------
@@ -85,15 +109,17 @@ def merge_customers(db: Database, merges: Mapping[str, str]) -> CustomerMerge:
     pairs = {old: new for old, new in merges.items() if old != new}
     if not pairs:
         return CustomerMerge()
+    olds = sorted(pairs)
     db.load_temporary(
         _STAGE,
         pa.table(
             {
-                "old_id": pa.array(sorted(pairs), pa.string()),
-                "new_id": pa.array([pairs[old] for old in sorted(pairs)], pa.string()),
+                "old_id": pa.array(olds, pa.string()),
+                "new_id": pa.array([pairs[old] for old in olds], pa.string()),
+                "email_key": pa.array([(keys or {}).get(old) for old in olds], pa.string()),
             }
         ),
-        {"old_id": "TEXT", "new_id": "TEXT"},
+        {"old_id": "TEXT", "new_id": "TEXT", "email_key": "TEXT"},
     )
     # Pairs that cannot merge: not a placeholder, no such customer, or both in one campaign.
     db.execute(
@@ -130,5 +156,71 @@ def merge_customers(db: Database, merges: Mapping[str, str]) -> CustomerMerge:
                 db.execute(f'UPDATE {table} AS t SET "{column}" = s.new_id {where}')
                 moved[table] = moved.get(table, 0) + count
         db.execute(f'DELETE FROM customers WHERE customer_id IN (SELECT old_id FROM "{_STAGE}")')
+        # After the moves, which repointed aliases of the placeholders to their new customer.
+        db.execute(
+            "INSERT INTO customer_aliases (alias_id, customer_id, email_key, merged_at, "
+            f'import_id) SELECT old_id, new_id, email_key, ?, ? FROM "{_STAGE}"',
+            [datetime.now(UTC), import_id],
+        )
     db.execute(f'DROP TABLE "{_STAGE}"')
     return CustomerMerge(merged=merged, moved=moved, kept=kept)
+
+
+def current_customers(db: Database, customer_ids: Iterable[str]) -> dict[str, str]:
+    """The customer each of ``customer_ids`` is now: itself, or the one it was merged into.
+
+    A link or invitation signed before a merge names the merged-away id; its answer, click or
+    case belongs to the customer that id became.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    customer_ids
+        Customer ids, as signed into links or stored before a merge.
+
+    Returns
+    -------
+    dict[str, str]
+        Each id -> the id it is now (itself when it was never merged away).
+    """
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    rows = db.fetchall(
+        "SELECT alias_id, customer_id FROM customer_aliases "
+        f"WHERE alias_id IN ({', '.join('?' * len(ids))})",
+        ids,
+    )
+    now = {str(alias): str(customer) for alias, customer in rows}
+    return {customer_id: now.get(customer_id, customer_id) for customer_id in ids}
+
+
+def customers_by_alias_key(db: Database, keys: Iterable[str]) -> dict[str, str]:
+    """The customer each address key's placeholder was merged into, for the keys merged.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    keys
+        Comparison keys of addresses (:func:`advocacy.ingest.email_identity.normalised_address`).
+
+    Returns
+    -------
+    dict[str, str]
+        Key -> the customer its ``email:`` placeholder became; keys never merged are left out.
+    """
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    stage = "stage_alias_keys"
+    db.load_temporary(
+        stage, pa.table({"email_key": pa.array(wanted, pa.string())}), {"email_key": "TEXT"}
+    )
+    rows = db.fetchall(
+        f'SELECT a.email_key, a.customer_id FROM "{stage}" s JOIN customer_aliases a '
+        "ON a.email_key = s.email_key ORDER BY a.merged_at"
+    )
+    db.execute(f'DROP TABLE "{stage}"')
+    return {str(key): str(customer) for key, customer in rows}

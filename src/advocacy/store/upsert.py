@@ -291,35 +291,3 @@ def fill_customer_emails(db: Database, contacts: Mapping[str, str], *, source: s
         )
     db.execute(f'DROP TABLE "{stage}"')
     return filled
-
-
-# A stored e-mail as email_identity.normalised_address writes it (trimmed, without a mailto:
-# prefix, lower-cased), in SQL both engines run.
-_COMPARABLE_EMAIL = (
-    "lower(CASE WHEN lower(substr(trim(c.email), 1, 7)) = 'mailto:' "
-    "THEN trim(substr(trim(c.email), 8)) ELSE trim(c.email) END)"
-)
-
-
-def customers_by_email(db: Database, addresses: Sequence[str]) -> dict[str, list[str]]:
-    """The ids of the customers on file whose e-mail is each of ``addresses``.
-
-    ``addresses`` are normalised (lower case, trimmed, no ``mailto:``); stored addresses are
-    compared the same way, so a CRM export's ``Bob@Example.com`` or ``mailto:bob@example.com``
-    is ``bob@example.com``. Addresses no customer has are left out.
-    """
-    if not addresses:
-        return {}
-    stage = "stage_customer_addresses"
-    db.load_temporary(
-        stage, pa.table({"email": pa.array(sorted(set(addresses)), pa.string())}), {"email": "TEXT"}
-    )
-    rows = db.fetchall(
-        f'SELECT s.email, c.customer_id FROM "{stage}" s JOIN customers c '
-        f"ON {_COMPARABLE_EMAIL} = s.email ORDER BY s.email, c.customer_id"
-    )
-    db.execute(f'DROP TABLE "{stage}"')
-    found: dict[str, list[str]] = {}
-    for email, customer in rows:
-        found.setdefault(str(email), []).append(str(customer))
-    return found

@@ -25,6 +25,7 @@ from advocacy.loop.asks.store import get_campaign, get_member, record_event
 from advocacy.loop.surveys.signing import LinkError, LinkExpiredError, sign_values, signed_values
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
+from advocacy.store.customer_merge import current_customers
 
 DOMAIN = "ask"
 
@@ -123,10 +124,12 @@ def open_link(
         campaign = get_campaign(db, claims.campaign_id)
     except NotFoundError:
         raise LinkError("this link is not valid (its campaign is gone)") from None
-    member = get_member(db, claims.campaign_id, claims.customer_id)
+    # A link sent to a customer merged since (an e-mail placeholder) is its new customer's.
+    customer_id = current_customers(db, [claims.customer_id])[claims.customer_id]
+    member = get_member(db, claims.campaign_id, customer_id)
     if member is None or member.arm != "ask":
         raise LinkError("this link is not valid (it was never sent)")
-    return AskLink(campaign, claims.customer_id)
+    return AskLink(campaign, customer_id)
 
 
 def follow(

@@ -206,7 +206,7 @@ def survey_form(
     else:
         claims = verify_link(token_or_survey, secret=secret, now=moment)
         row = db.fetchone(
-            "SELECT responded_at FROM survey_invitations WHERE invitation_id = ?",
+            "SELECT responded_at, customer_id FROM survey_invitations WHERE invitation_id = ?",
             [claims.invitation_id],
         )
         if row is None:
@@ -216,7 +216,8 @@ def survey_form(
                 fix="ask the sender for a new link",
             )
         survey = get_survey(db, claims.survey_id)
-        customer_id, answered, subject = claims.customer_id, row[0] is not None, token_or_survey
+        # The invitation's customer, not the signed one: a merge may have moved it since.
+        customer_id, answered, subject = row[1], row[0] is not None, token_or_survey
     if not survey.active:
         raise LinkError(
             f"the survey {survey.survey_id!r} is closed",

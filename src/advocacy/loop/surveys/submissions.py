@@ -75,16 +75,15 @@ def commit_batch(
     with db.transaction():
         invitation_ids = sorted({s.invitation_id for s in submissions if s.invitation_id})
         known: dict[str, Any] = {}
+        invited: dict[str, Any] = {}
         if invitation_ids:
             marks = ", ".join("?" * len(invitation_ids))
-            known = {
-                str(row[0]): row[1]
-                for row in db.fetchall(
-                    "SELECT invitation_id, response_id FROM survey_invitations "
-                    f"WHERE invitation_id IN ({marks})",
-                    invitation_ids,
-                )
-            }
+            for row in db.fetchall(
+                "SELECT invitation_id, response_id, customer_id FROM survey_invitations "
+                f"WHERE invitation_id IN ({marks})",
+                invitation_ids,
+            ):
+                known[str(row[0])], invited[str(row[0])] = row[1], row[2]
         ids = sorted({s.response_id for s in submissions})
         marks = ", ".join("?" * len(ids))
         stored = {
@@ -115,6 +114,11 @@ def commit_batch(
                 # An answer to the built-in default survey: keep the wording it answered.
                 ensure_default_survey(db, now=moment)
             records = [dict(item.record) for _, item in fresh]
+            for record, (_, item) in zip(records, fresh, strict=True):
+                # The invitation's customer, not the one its link signed: a merge of an e-mail
+                # placeholder into its customer moves the invitation, not the links sent.
+                if item.invitation_id is not None and invited[item.invitation_id] is not None:
+                    record["customer_id"] = invited[item.invitation_id]
             units = latest_units(db, [r["customer_id"] for r in records if not r.get("unit")])
             for record in records:
                 if not record.get("unit") and record.get("customer_id") in units:
@@ -150,7 +154,7 @@ def commit_batch(
                 results[index] = SubmissionResult(
                     item.response_id,
                     item.survey.survey_id,
-                    item.customer_id,
+                    (item.invitation_id and invited[item.invitation_id]) or item.customer_id,
                     False,
                     tuple(by_evidence.get(item.response_id, ())),
                 )
