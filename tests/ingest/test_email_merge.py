@@ -7,6 +7,7 @@ the person ends as that one customer, with every answer, case and mention.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -180,3 +181,18 @@ def test_a_customer_imported_with_an_email_id_is_not_merged(ws: Workspace, tmp_p
     crm = ws.import_file(_crm(tmp_path, "K-9,Bob Jones,bob.jones@example.com"), kind="customers")
     assert crm.customers_merged == 0
     assert _customer_ids(ws) == sorted([own, "K-9"])
+
+
+@pytest.mark.shared_data
+def test_the_cli_summary_counts_the_customers_merged(tmp_path: Path) -> None:
+    # review8 item 6: the table of an import's rows says how many were merged, not only a note.
+    from support.cli import advocacy_cli
+
+    db = str(tmp_path / "w.duckdb")
+    survey = qualtrics_with_addresses(tmp_path, ANSWERS)
+    assert advocacy_cli("import", str(survey), "--kind", "responses", "--db", db).returncode == 0
+    crm = _crm(tmp_path, "K-9,Bob Jones,mailto:BOB.JONES@example.com")
+    done = advocacy_cli("import", str(crm), "--kind", "customers", "--db", db)
+    assert done.returncode == 0, done.stderr
+    row = next(line for line in done.stdout.splitlines() if "customers merged" in line)
+    assert re.search(r"customers merged \(known by e-mail\)\W+1\W*$", row), row

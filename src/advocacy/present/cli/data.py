@@ -188,7 +188,12 @@ def _print_import(
             if summary["rows_superseded"]
             else []
         )
-        + [{"rows": "customer stubs created", "count": summary["stubs_created"]}],
+        + [{"rows": "customer stubs created", "count": summary["stubs_created"]}]
+        + (
+            [{"rows": "customers merged (known by e-mail)", "count": summary["customers_merged"]}]
+            if summary.get("customers_merged")
+            else []
+        ),
         OutputFormat.table,
     )
     if summary["detected"]:
