@@ -256,19 +256,24 @@ def evaluate(
                 hits.append(Hit(item, f"was {was}, now NPS {item.nps}", baseline_nps=item.nps))
         return hits
     if rule.trigger == "angry_mention":
-        anger, negative = (
-            float(rule.param("anger_at_least")),
-            float(rule.param("negative_at_least")),
+        # A threshold given as null leaves its reading out (the choice of
+        # benchmarks/angry_mention_thresholds.py may); complaint_at_least applies only when the
+        # model gives complaint probabilities.
+        anger, negative, floor = (
+            rule.param(name)
+            for name in ("anger_at_least", "negative_at_least", "complaint_at_least")
         )
-        # complaint_at_least applies only when the model gives complaint probabilities.
-        floor = rule.param("complaint_at_least")
         hits = []
         for item in mine:
             if not item.text or is_non_answer(item.text):
                 continue
             a, n = signals.anger(item), signals.negative(item)
             c = signals.complaint(item) if floor is not None else None
-            if a >= anger or n >= negative or (c is not None and c >= float(floor)):
+            if (
+                (anger is not None and a >= float(anger))
+                or (negative is not None and n >= float(negative))
+                or (c is not None and c >= float(floor))
+            ):
                 shown = "" if c is None else f", complaint {c:.2f}"
                 hits.append(Hit(item, f"angry mention (anger {a:.2f}, negative {n:.2f}{shown})"))
         return hits
