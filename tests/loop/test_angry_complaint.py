@@ -85,6 +85,17 @@ def test_old_rules_and_models_without_complaint_keep_working(tmp_path: Path) -> 
     assert _fired(tmp_path / "w.duckdb", new, NoComplaintModel()) == []  # none given
 
 
+def test_a_null_threshold_leaves_its_reading_out(tmp_path: Path) -> None:
+    # The shipped rule reads no anger (its benchmark's choice); null is "not read", not 0.
+    model = ComplaintModel({TEXTS["m1"]: 0.83, TEXTS["m2"]: 0.12})
+    complaint_only = _rule(
+        "{anger_at_least: null, negative_at_least: null, complaint_at_least: 0.6}"
+    )
+    assert _fired(tmp_path / "w.duckdb", complaint_only, model) == ["m1"]
+    nothing = _rule("{anger_at_least: null, negative_at_least: null, complaint_at_least: null}")
+    assert _fired(tmp_path / "w.duckdb", nothing, model) == []
+
+
 def test_the_shipped_model_gives_complaints_the_rule_reads(tmp_path: Path) -> None:
     rule = _rule("{anger_at_least: 1.01, negative_at_least: 1.01, complaint_at_least: 0.6}")
     assert _fired(tmp_path / "w.duckdb", rule, None) == ["m1"]  # "I want a refund today"
@@ -103,7 +114,7 @@ def test_the_shipped_thresholds_are_what_their_benchmark_chooses(
     (angry,) = [rule for rule in default_rules() if rule.trigger == "angry_mention"]
     assert angry.param("complaint_at_least") is not None  # the complaint signal is read
     chosen, _ = script.choose(script.training_sets(shared_data), script.PRECISION)
-    assert script.shipped() == chosen == (0.7, 0.6, 0.98)
+    assert script.shipped() == chosen == (None, 0.5, 0.95)
 
 
 def test_the_shipped_rule_does_not_flood_on_real_tweets(shared_data: Path, tmp_path: Path) -> None:

@@ -69,8 +69,9 @@ def test_a_first_run_gives_the_plain_numbers(shared_data, tmp_path) -> None:
     # stacked TF-IDF). With the stacked TF-IDF the run reads its labelled texts out of sample
     # (test_calibration_out_of_sample.py) and the stored fit is the pipeline alone, so every
     # labelled text here would differ by design: seed 7's reviews chose it once English whole
-    # words entered the embedding (0.650 against 0.643).
-    texts, classes = blitzer_reviews(shared_data, 300, seed=1, words=60)
+    # words entered the embedding (0.650 against 0.643), seed 1's once capitals were folded
+    # (real-sentiment-e5-v7: 0.617 against 0.600); seed 4's choose the head (0.650 against 0.643).
+    texts, classes = blitzer_reviews(shared_data, 300, seed=4, words=60)
     rng = np.random.default_rng(0)
     records = [
         {"response_id": f"r{i:03d}", "comment": text, "nps": int(rng.integers(*NPS_BANDS[c]))}

@@ -188,11 +188,12 @@ def test_the_report_carries_the_warning_of_the_calibration_its_readings_used(
         notes = " ".join(text.build(ws, ReportScope()).notes)
     assert calibrated is not None
     warning = recall_warning(calibrated)
-    # 50 taught tweets: the adjusted prior finds fewer negative and positive tweets than the
-    # model alone, within the noise of 16 and 11 labels, so it is kept, with the warning.
+    # 50 taught tweets: the adjusted prior finds fewer negative tweets than the model alone
+    # (negative 0.688 against more; fewer positive ones too before capitals were folded,
+    # real-sentiment-e5-v6), within the noise of 16 labels, so it is kept, with the warning.
     assert calibrated.method_ == "prior adjusted" and warning is not None
     assert warning.startswith(
-        "in cross-validation the calibration finds fewer of the negative and positive texts"
+        "in cross-validation the calibration finds fewer of the negative texts than the model"
     )
     assert "<h3>Sentiment calibration</h3>" in appendix
     assert html.escape(warning, quote=True) in appendix

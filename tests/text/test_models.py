@@ -24,9 +24,10 @@ def test_sentiment_macro_recall_on_held_out_tweeteval(shared_data: Path) -> None
     recall = np.mean([np.mean(predicted[truth == c] == c) for c in SENTIMENTS])
     # 63.8 before the English negation reading (text/negation.py), 63.5 with it and with the
     # complaint head counting towards a negative (sentiment.with_complaint), 64.8 with English
-    # split words read whole and the heads rebuilt on that embedding (real-sentiment-e5-v6):
-    # docs/benchmarks.md
-    assert round(100 * recall, 1) == 64.8
+    # split words read whole and the heads rebuilt on that embedding (real-sentiment-e5-v6),
+    # 65.9 with a word that capitals split read as its lower-case form and the heads rebuilt
+    # again (real-sentiment-e5-v7): docs/benchmarks.md
+    assert round(100 * recall, 1) == 65.9
 
 
 def test_emotion_macro_f1_on_tweeteval_test(shared_data: Path) -> None:
@@ -37,8 +38,9 @@ def test_emotion_macro_f1_on_tweeteval_test(shared_data: Path) -> None:
     for c in EMOTIONS:
         tp = np.sum((predicted == c) & (truth == c))
         f1.append(2 * tp / (np.sum(predicted == c) + np.sum(truth == c)))
-    # 68.7 before English split words were read whole (real-emotion-e5-v2): docs/benchmarks.md
-    assert round(100 * float(np.mean(f1)), 1) == 70.9
+    # 68.7 before English split words were read whole, 70.9 with them (real-emotion-e5-v2), 70.1
+    # with capitals folded and the heads rebuilt (real-emotion-e5-v3): docs/benchmarks.md
+    assert round(100 * float(np.mean(f1)), 1) == 70.1
 
 
 def test_scores_sentences_and_score_labels() -> None:

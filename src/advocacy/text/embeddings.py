@@ -38,8 +38,9 @@ from advocacy.text.workers import Learning, share_learning
 
 #: Name of the default embedder; recorded with every label it helps produce. "-words": the
 #: English words the tokenizer splits that ``models/words_en.npz`` lists are read as whole
-#: words (:mod:`advocacy.text.whole_words`).
-DEFAULT_EMBEDDER = "static-e5-256-words"
+#: words (:mod:`advocacy.text.whole_words`); "-folded": a word that capitals split into more
+#: pieces is read as its lower-case form (``fold_capitals``).
+DEFAULT_EMBEDDER = "static-e5-256-words-folded"
 MODELS_PACKAGE = "advocacy.text.models"
 #: Words whose piece rows a :class:`StaticEmbedder` remembers (about 240 bytes each: 15 MB).
 PIECE_CACHE_SIZE = 60_000
@@ -102,6 +103,10 @@ class StaticEmbedder:
     words : WholeWords, optional
         Whole-word vectors read in place of their pieces (int8 codes, so with ``scale``); their
         rows follow the pieces'. Used with the shipped (Metaspace, Unigram) tokenizer only.
+    fold_capitals : bool
+        Read a word with capitals as its lower-case form when that form is fewer pieces
+        ("Terrible" is ``▁Terri`` + ``ble``, whose ``ble`` reads as in "comfortable";
+        "terrible" is one piece). With the shipped tokenizer only, like ``words``.
 
     Examples
     --------
@@ -120,6 +125,7 @@ class StaticEmbedder:
         name: str,
         scale: NDArray[Any] | None = None,
         words: WholeWords | None = None,
+        fold_capitals: bool = False,
     ) -> None:
         if scale is None:
             self._codes = np.asarray(vectors, dtype=np.float32)
@@ -130,6 +136,7 @@ class StaticEmbedder:
         # Whole words' rows follow the pieces' (row len(pieces) + i is word i), kept apart from
         # the pieces' codes: no copy of those at load.
         self._words = words
+        self._fold_capitals = fold_capitals
         self._rows = len(self._codes) + (0 if words is None else len(words))
         if words is not None:
             self._scale = np.concatenate([self._scale, words.scale])
@@ -164,9 +171,11 @@ class StaticEmbedder:
         *,
         name: str,
         words_file: str | Path | None = None,
+        fold_capitals: bool = False,
     ) -> StaticEmbedder:
         """Load an ``.npz`` written by ``build_encoder.py`` and its ``tokenizer.json`` (and the
-        whole-word vectors of ``build_word_vectors.py --ship``, if given)."""
+        whole-word vectors of ``build_word_vectors.py --ship``, if given; ``fold_capitals`` as
+        in the class)."""
         from tokenizers import Tokenizer
 
         with np.load(vectors_file, allow_pickle=False) as data:
@@ -178,7 +187,15 @@ class StaticEmbedder:
         tokenizer.no_padding()
         tokenizer.no_truncation()
         words = None if words_file is None else WholeWords.load(words_file)
-        return cls(codes, row_of_id, tokenizer, name=name, scale=scale, words=words)
+        return cls(
+            codes,
+            row_of_id,
+            tokenizer,
+            name=name,
+            scale=scale,
+            words=words,
+            fold_capitals=fold_capitals,
+        )
 
     def token_rows(self, texts: Sequence[str]) -> TokenRows:
         """The vector rows of each text's pieces (pieces without a vector left out).
@@ -235,16 +252,28 @@ class StaticEmbedder:
         per_text = np.bincount(per_word, weights=used, minlength=len(texts)).astype(np.int64)
         return TokenRows(rows, np.concatenate([[0], np.cumsum(per_text)]).astype(np.int64))
 
-    def _piece_rows(self, word: str) -> tuple[int, ...]:
-        """The vector rows of one pre-tokenised word's pieces (remembered)."""
+    def _piece_rows(self, word: str, tokens: list[Any] | None = None) -> tuple[int, ...]:
+        """The vector rows of one pre-tokenised word's pieces (remembered; ``tokens``: the
+        word's pieces when the caller has them)."""
         found = self._rows_of_piece.get(word)
         if found is None:
             if len(self._rows_of_piece) >= PIECE_CACHE_SIZE:
                 self._rows_of_piece = {}
                 self._forgotten += 1
-            tokens = self.tokenizer.model.tokenize(word)
+            if tokens is None:
+                tokens = self.tokenizer.model.tokenize(word)
             found = None
-            if self._words is not None:
+            folded = word.lower() if self._fold_capitals and len(tokens) > 1 else word
+            # Once per distinct word (this cache): a capitalised word of several pieces is
+            # tokenised again in lower case, and that form's pieces are not tokenised a third
+            # time when it is read in its place.
+            lower = self.tokenizer.model.tokenize(folded) if folded != word else tokens
+            if len(lower) < len(tokens):
+                # Capitals that split a word into pieces ("Terrible" is ▁Terri + ble, "terrible"
+                # one piece) read it as its lower-case form: the pieces of a capitalised word
+                # mean little alone ("ble" reads as in "comfortable").
+                found = self._piece_rows(folded, lower)
+            elif self._words is not None:
                 found = self._words.rows(word, tokens, self.row_of_id, len(self._codes))
             if found is None:
                 ids = [token.id for token in tokens]
@@ -368,7 +397,9 @@ def default_embedder() -> StaticEmbedder:
                 f"the default text model is missing from this installation ({path})",
                 fix=f"rebuild it with python tools/{tool} (in the repository)",
             )
-    embedder = StaticEmbedder.load(vectors, tokenizer, name=DEFAULT_EMBEDDER, words_file=words)
+    embedder = StaticEmbedder.load(
+        vectors, tokenizer, name=DEFAULT_EMBEDDER, words_file=words, fold_capitals=True
+    )
     # What a worker process tokenised and computed is kept here too: later stages and this
     # process's own reading (the theme assignment after text analyze) skip that work.
     share_learning(

@@ -256,12 +256,13 @@ def evaluate(
                 hits.append(Hit(item, f"was {was}, now NPS {item.nps}", baseline_nps=item.nps))
         return hits
     if rule.trigger == "angry_mention":
-        anger, negative = (
-            float(rule.param("anger_at_least")),
-            float(rule.param("negative_at_least")),
+        # A threshold given as null leaves its reading out (the choice of
+        # benchmarks/angry_mention_thresholds.py may); complaint_at_least applies only when the
+        # model gives complaint probabilities.
+        anger, negative, floor = (
+            rule.param(name)
+            for name in ("anger_at_least", "negative_at_least", "complaint_at_least")
         )
-        # complaint_at_least applies only when the model gives complaint probabilities.
-        floor = rule.param("complaint_at_least")
         hits = []
         for item in mine:
             if not item.text or is_non_answer(item.text):
@@ -273,9 +274,9 @@ def evaluate(
                 for word, value, least in (
                     ("angry", a, anger),
                     ("negative", n, negative),
-                    ("a complaint", c, None if floor is None else float(floor)),
+                    ("a complaint", c, floor),
                 )
-                if value is not None and least is not None and value >= least
+                if value is not None and least is not None and value >= float(least)
             ]
             if crossed:
                 # Say which reading crossed its threshold: a complaint in a calm tone is not
