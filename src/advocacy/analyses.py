@@ -6,7 +6,7 @@ Parquet or XLSX (one sheet per analysis). Each entry names a workspace method by
 from the workspace (``"gaps.drivers"`` is ``ws.gaps.drivers``) returning a pandas DataFrame or a
 typed result holding one, and the keyword arguments to call it with:
 
->>> register(Analysis("drivers", "gaps.drivers", "key drivers of NPS"))  # doctest: +SKIP
+>>> register(Analysis("ipa", "gaps.ipa", "importance-performance quadrants"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -44,12 +44,22 @@ class Analysis:
     part: str | None = None  # the result's attribute holding the frame, for typed results
 
     def frame(self, ws: Workspace) -> pd.DataFrame:
-        """Run the analysis on ``ws``."""
-        result = attrgetter(self.method)(ws)(**dict(self.options))
+        """Run the analysis on ``ws``.
+
+        Key drivers explain the workspace's own outcome unless told (NPS, else CSAT, else CES,
+        as the CLI and the web's Gaps page choose it), and their rows carry an ``outcome``
+        column naming it: a CSAT-only client's download never reads as drivers of NPS.
+        """
+        options = dict(self.options)
+        if self.method == "gaps.drivers":
+            options.setdefault("outcome", None)
+        result = attrgetter(self.method)(ws)(**options)
         if self.part is not None:
             result = getattr(result, self.part)
         if not isinstance(result, pd.DataFrame):
             raise TypeError(f"ws.{self.method} returned {type(result).__name__}")
+        if "outcome" in result.attrs and "outcome" not in result.columns:
+            result = result.assign(outcome=str(result.attrs["outcome"]))
         return result
 
 
@@ -100,11 +110,15 @@ for _analysis in (
         "fans-to-be", "advocates.fans_to_be", "non-advocates most likely to advocate", part="scores"
     ),
     Analysis("churn-risk", "retention.churn", "customers slipping away", part="scores"),
-    Analysis("drivers", "gaps.drivers", "relative importance of attributes on NPS"),
+    Analysis(
+        "drivers",
+        "gaps.drivers",
+        "relative importance of attributes on the workspace's outcome (NPS, else CSAT, else CES)",
+    ),
     Analysis(
         "theme-drivers",
         "gaps.drivers",
-        "relative importance of comment themes (mentioned or not) on NPS",
+        "relative importance of comment themes (mentioned or not) on the workspace's outcome",
         {"level": "theme"},
     ),
     Analysis("ipa", "gaps.ipa", "importance-performance quadrants", part="frame"),

@@ -87,3 +87,30 @@ def test_drivers_explain_csat_and_say_their_direction(olist: str) -> None:
     section = body.split("Comment themes as drivers of CSAT", 1)[1].split("</table>", 1)[0]
     assert "lowers" in section and str(frame.driver.iloc[0]) in section
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_the_report_and_the_api_name_the_csat_they_explain(olist: str) -> None:
+    from advocacy.report.section import ReportScope
+    from advocacy.report.sections import gaps
+
+    with advocacy.open(olist) as ws:
+        expected = ws.gaps.drivers(outcome=None, level="theme", n_bootstrap=100)
+        body = html.unescape(str(gaps.build(ws, ReportScope()).body))
+        token = create_token(ws.db, role="analyst", name="report-reader").secret
+    top = expected.iloc[0]
+    assert (
+        "Comment themes as drivers of CSAT</h3><p>Whether a respondent's comment mentions each "
+        f"theme, taken as a driver: each theme's share of the {expected.attrs['r_squared']:.0%} "
+        "of CSAT variation" in body
+    )
+    assert f"The strongest is <strong>{top.driver}</strong> ({top.share:.0%}" in body
+    assert "NPS" not in body  # no answer has one: nothing here is about NPS
+
+    with TestClient(create_app(olist), base_url="https://testserver") as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        listed = client.get("/api/v1/analyses", headers=headers).json()
+        rows = client.get("/api/v1/analyses/theme-drivers", headers=headers).json()
+    helps = {item["name"]: item["help"] for item in listed}
+    assert "NPS" not in helps["theme-drivers"] and "outcome" in helps["theme-drivers"]
+    assert {row["outcome"] for row in rows} == {"csat"}
+    assert [row["driver"] for row in rows] == list(expected.driver)

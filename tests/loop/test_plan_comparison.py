@@ -17,6 +17,8 @@ from fastapi.testclient import TestClient
 from advocacy.access import create_token
 from advocacy.present.web import create_app
 from advocacy.present.web.pages.plans import TICKS, movement_specs
+from advocacy.report.section import ReportScope
+from advocacy.report.sections import loop
 from gaps.olist import olist_reviews, olist_workspace
 
 
@@ -36,6 +38,7 @@ def test_a_plan_on_olist_says_what_its_verdict_compares(tmp_path: Path, shared_d
         progress = ws.plans.progress(plan.plan_id)
         summary = ws.plans.summary(progress)
         token = create_token(ws.db, role="analyst", name="ana").secret
+        report = html.unescape(str(loop.build(ws, ReportScope()).body))
     assert (plan.metric, plan.target_value) == ("csat-mean", 4.3)
     assert progress.baseline.value == pytest.approx(before.review_score.mean())  # 3.991
     assert progress.baseline.n == len(before) == 1263
@@ -51,6 +54,10 @@ def test_a_plan_on_olist_says_what_its_verdict_compares(tmp_path: Path, shared_d
     assert said.startswith("Before and after, with no control group")
     assert "2018-04-01 to 2018-08-31" in said and "not proof that the plan caused it" in said
     assert summary["comparison"] == said
+    # The report's plan table says it too, in the plan's row, under its own heading.
+    assert "<th>What is compared</th>" in report
+    row = report.split("<td>Fix late deliveries</td>", 1)[1].split("</tr>", 1)[0]
+    assert f"<td>{said}</td>" in row
 
     with TestClient(create_app(url), base_url="https://testserver") as client:
         page = client.get(f"/plans/{plan.plan_id}", headers={"Authorization": f"Bearer {token}"})

@@ -65,3 +65,24 @@ def test_the_quarter_the_data_end_in_is_called_partial_everywhere(
     tile = text.split('data-metric="csat"', 1)[1].split("</li>", 1)[0]
     assert f"<strong>2018 Q2</strong>, the latest complete quarter ({PARTIAL})" in tile
     assert f"{len(in_q2):,} answers" in tile and f'<p class="score">{satisfied}</p>' in tile
+
+
+def test_the_explorer_calls_the_quarter_the_data_end_in_incomplete(olist: str) -> None:
+    import csv
+    import io
+
+    import advocacy
+
+    with advocacy.open(olist) as ws:
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    with TestClient(create_app(olist), base_url="https://testserver") as client:
+        download = client.get(
+            "/explore.csv?metric=csat&by=none&period=quarter",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert download.status_code == 200, download.text[:300]
+    status = {
+        row["period"][:10]: row["status"] for row in csv.DictReader(io.StringIO(download.text))
+    }
+    # Today is years after 2018: only the data end (2018-08-31) makes Q3 incomplete.
+    assert status["2018-07-01"] == "incomplete" and status["2018-04-01"] == "complete"

@@ -257,14 +257,15 @@ def test_reviews_that_got_worse_are_a_finding_and_undated_ones_a_rating_without_
     shared_data: Path, tmp_path: Path
 ) -> None:
     # Real reviews: 2025 Q3 gets every 40th row of the file (all stars), Q4 the first rows
-    # (the file is sorted by stars: ones and twos), so the top-two share collapses.
+    # (the file is sorted by stars: ones and twos), so the top-two share collapses. Q4's are
+    # written in its last week: reviews that stop earlier leave Q4 partial (metrics/periods.py).
     mixed = _marc(shared_data, "en", 40, 120)
     low = _marc(shared_data, "en", 1, 120)
     frame = pd.DataFrame(
         {
             "review": [text for text, _ in mixed + low],
             "stars": [stars for _, stars in mixed + low],
-            "posted_at": ["2025-08-10"] * len(mixed) + ["2025-11-10"] * len(low),
+            "posted_at": ["2025-08-10"] * len(mixed) + ["2025-12-28"] * len(low),
         }
     )
     frame.to_csv(tmp_path / "dated.csv", index=False)

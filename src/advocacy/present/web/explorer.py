@@ -17,7 +17,7 @@ from advocacy.namespaces.access import Principal
 from advocacy.present.web.dashboards import DIMENSIONS, scoped_metrics
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
-from advocacy.present.web.overview import today_in, trend_frame
+from advocacy.present.web.overview import data_end, today_in, trend_frame
 from advocacy.present.web.state import WebState
 
 #: The most dimensions one view slices by.
@@ -101,25 +101,34 @@ def explore(
     )
     keys = [name for name in found.columns if name in DIMENSIONS]
     day = (today or today_in(state)) if period else None
+    # A period the answers stop inside is partial (hatched), as on the overview: the data
+    # end, not only today, decides (Olist's answers end 2018-08-31: 2018 Q3 is partial).
+    end = data_end(state) if period else None
     min_n = state.ws.settings.min_n
     frame = derived(  # once per cached result (read-only)
-        ("explore", metric, tuple(keys), compare, period, day, min_n, filters.key),
+        ("explore", metric, tuple(keys), compare, period, day, end, min_n, filters.key),
         (found,),
-        lambda: _sliced(found, keys, period, day, min_n),
+        lambda: _sliced(found, keys, period, day, min_n, end),
     )
     return Exploration(metric, keys or dimensions, period, compare, frame)
 
 
 def _sliced(
-    frame: pd.DataFrame, keys: list[str], period: str, today: dt.date | None, min_n: int
+    frame: pd.DataFrame,
+    keys: list[str],
+    period: str,
+    today: dt.date | None,
+    min_n: int,
+    end: dt.date | None,
 ) -> pd.DataFrame:
-    """``frame`` with each row's ``slice`` label and, per ``period``, its status and label."""
+    """``frame`` with each row's ``slice`` label and, per ``period``, its status and label
+    (a period the data end ``end`` falls inside is incomplete)."""
     if frame.empty:
         return frame
     frame = frame.copy()
     frame["slice"] = frame[keys].astype(str).agg(" · ".join, axis=1) if keys else "all answers"
     if period and today is not None:
-        frame = trend_frame(frame, "slice", period, today, min_n)
+        frame = trend_frame(frame, "slice", period, today, min_n, end)
     return frame
 
 

@@ -28,7 +28,7 @@ from advocacy.namespaces.metrics import (
     period_end,
     period_status,
 )
-from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts
+from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts, topic_key
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import FILTER_DIMENSIONS, Filters
 from advocacy.present.web.state import WebState
@@ -107,6 +107,47 @@ class Trend:
     left_out: int = 0  # periods still under way or with too few answers
 
 
+@dataclass(frozen=True)
+class Purchases:
+    """What a workspace's purchases say when it has no survey answers to score: how many bought,
+    how many bought on more than one day, and how many repeat buyers are slipping away (the
+    purchase model's, as the Advocates page lists them; None with ``problem`` when it cannot be
+    fitted)."""
+
+    buyers: int
+    repeat: int
+    slipping: int | None = None
+    problem: str | None = None
+
+
+#: The horizon (weeks) of the slipping-away list the overview counts: the Advocates page's.
+SLIPPING_HORIZON = 52
+
+
+def purchases(state: WebState) -> Purchases:
+    """Buyers, repeat buyers and those slipping away (cached per data generation; the slipping
+    list is the Advocates page's own cached result, so either page computes it once)."""
+
+    def counted() -> tuple[int, int]:
+        rows = state.ws.table("transactions")
+        rows = rows.filter(rows.customer_id.notnull())
+        days = rows.group_by("customer_id").aggregate(days=rows.occurred_at.date().nunique())
+        frame = days.aggregate(
+            buyers=days.customer_id.count(), repeat=(days.days > 1).sum()
+        ).to_pandas()
+        return int(frame["buyers"].iloc[0] or 0), int(frame["repeat"].iloc[0] or 0)
+
+    buyers, repeat = state.cached(("overview-buyers",), counted)
+    try:
+        slipping = state.cached(
+            topic_key("retention.slipping_away", {}),
+            lambda: state.ws.retention.slipping_away(horizon=SLIPPING_HORIZON),
+        )
+    except AdvocacyError as error:
+        return Purchases(buyers, repeat, problem=error.message)
+    return Purchases(buyers, repeat, slipping=len(slipping))
+
+
 @dataclass
 class Dashboard:
     filters: Filters
@@ -121,6 +162,7 @@ class Dashboard:
     options: dict[str, list[str]] = field(default_factory=dict)
     today: dt.date | None = None
     min_n: int = 30
+    purchases: Purchases | None = None  # shown when there are purchases but no survey answers
 
     @property
     def heat_thin(self) -> bool:
@@ -355,6 +397,10 @@ def dashboard(
     found = Dashboard(filters, period, today=today, min_n=settings.min_n)
     found.counts = table_counts(state)
     if not found.counts.get("responses") and not found.counts.get("employee_responses"):
+        # No answers to score, but purchases say who buys again and who is slipping away
+        # (customers across every unit: not for a user limited to some units).
+        if found.counts.get("transactions") and not principal.limited_to_units:
+            found.purchases = purchases(state)
         return found
     found.options = filter_options(state, principal)
     since, until = filters.since, filters.until

@@ -91,43 +91,51 @@ def register_chart(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _outcome_name(frame: pd.DataFrame) -> str:
+    """The outcome the drivers explain, as the report names metrics (``NPS``, ``CSAT``)."""
+    return str(frame.attrs.get("outcome", "nps")).upper()
+
+
 def _drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
+    # The workspace's own outcome (NPS, else CSAT, else CES), as the CLI and the web choose it.
     try:
-        frame = ws.gaps.drivers(unit=scope.unit, n_bootstrap=100)
+        frame = ws.gaps.drivers(outcome=None, unit=scope.unit, n_bootstrap=100)
     except AdvocacyError:
         return Markup()
-    top = frame.iloc[0]
+    top, outcome = frame.iloc[0], _outcome_name(frame)
     return Markup(
-        "<h3>Key drivers of NPS</h3><p>Each rated item's share of the {:.0%} of NPS "
+        "<h3>Key drivers of {}</h3><p>Each rated item's share of the {:.0%} of {} "
         "variation the ratings explain (LMG, n = {:,}; bars show 95% bootstrap "
         "intervals). The strongest driver is <strong>{}</strong> ({:.0%}).</p>"
-    ).format(frame.attrs["r_squared"], frame.attrs["n"], top.driver, top.share) + chart_svg(
-        drivers_chart(frame), label="Key drivers of NPS"
-    )
+    ).format(
+        outcome, frame.attrs["r_squared"], outcome, frame.attrs["n"], top.driver, top.share
+    ) + chart_svg(drivers_chart(frame), label=f"Key drivers of {outcome}")
 
 
 def _theme_drivers_part(ws: Workspace, scope: ReportScope) -> Markup:
     try:
-        frame = ws.gaps.drivers(level="theme", unit=scope.unit, n_bootstrap=100)
+        frame = ws.gaps.drivers(outcome=None, level="theme", unit=scope.unit, n_bootstrap=100)
     except AdvocacyError:
         return Markup()
-    top = frame.iloc[0]
+    top, outcome = frame.iloc[0], _outcome_name(frame)
     return Markup(
-        "<h3>Comment themes as drivers of NPS</h3><p>Whether a respondent's comment mentions "
-        "each theme, taken as a driver: each theme's share of the {:.0%} of NPS variation the "
+        "<h3>Comment themes as drivers of {}</h3><p>Whether a respondent's comment mentions "
+        "each theme, taken as a driver: each theme's share of the {:.0%} of {} variation the "
         "mentions explain (LMG over the {} most mentioned themes, n = {:,} respondents with a "
         "comment; {:,} without one, or with a non-answer such as n/a, left out). The strongest "
         "is <strong>{}</strong> ({:.0%}, "
         "mentioned by {:,}).</p>"
     ).format(
+        outcome,
         frame.attrs["r_squared"],
+        outcome,
         len(frame),
         frame.attrs["n"],
         frame.attrs["without_comment"],
         top.driver,
         top.share,
         int(top.mentions),
-    ) + chart_svg(drivers_chart(frame), label="Comment themes as drivers of NPS")
+    ) + chart_svg(drivers_chart(frame), label=f"Comment themes as drivers of {outcome}")
 
 
 def _themes_behind(found: Any) -> str:

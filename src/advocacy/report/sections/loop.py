@@ -223,6 +223,8 @@ def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
             ("change", "Change"),
             ("interval", "Interval"),
             ("verdict", "Verdict"),
+            # As the plan's web page says: before/after, no control group, not proof of cause.
+            ("comparison", "What is compared"),
         ],
     )
     chart = Markup()

@@ -21,7 +21,7 @@ import pandas as pd
 
 from advocacy.errors import ParquetSourceError
 from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test, welch_t_test
-from advocacy.metrics.periods import latest_complete
+from advocacy.metrics.periods import data_end_day, latest_complete
 from advocacy.metrics.scores import ScoreResult, mean_score, share
 from advocacy.report.section import ReportScope, remembered, report_day
 from advocacy.store.steady import steady_table
@@ -149,8 +149,13 @@ def rating_standing(ws: Workspace, scope: ReportScope) -> RatingStanding | None:
         if not dated.empty:
             starts = _quarter_start(dated["at"])
             counts = starts.value_counts().rename_axis("period").reset_index(name="n")
+            # A quarter the reviews stop inside is not complete (one rule, metrics/periods.py).
             quarter = latest_complete(
-                counts, "quarter", today=report_day(ws, scope), min_n=ws.settings.min_n
+                counts,
+                "quarter",
+                today=report_day(ws, scope),
+                min_n=ws.settings.min_n,
+                data_end=data_end_day(dated["at"].max()),
             )
         if quarter is None:
             return RatingStanding(
