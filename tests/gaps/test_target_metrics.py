@@ -26,6 +26,8 @@ TARGETS = (
     "easy,CES_easy,all,50,2018-12-31\n"
     "too-high,csat,all,120,2018-12-31\n"
     "off-scale,nps,all,150,2018-12-31\n"
+    "legacy,csat,all,4.2,2018-12-31\n"
+    "legacy-edge,CSAT,all,5,2018-12-31\n"
 )
 
 
@@ -51,8 +53,17 @@ def test_csat_targets_mean_percent_satisfied(
         suggestions = {row["gap_id"]: row for row in ws.plans.gap_suggestions()}
         plan = ws.plans.add("gap:target-csat", title="Fix late deliveries", starts_on="2018-04-01")
     refused = {(entry.row_number, entry.column, entry.value) for entry in result.quarantine}
-    assert refused == {(7, "desired_value", "120"), (8, "desired_value", "150")}
+    assert refused == {
+        (7, "desired_value", "120"),
+        (8, "desired_value", "150"),
+        (9, "desired_value", "4.2"),
+        (10, "desired_value", "5"),
+    }
     reasons = " ".join(entry.reason for entry in result.quarantine)
+    # The old meaning of csat (a mean on 1-5) is refused with the fix, not read as 4.2% "met".
+    legacy = [entry.reason for entry in result.quarantine if entry.row_number in (9, 10)]
+    assert all("fix: write the metric csat-mean" in reason for reason in legacy), legacy
+    assert {"legacy", "legacy-edge"}.isdisjoint(gaps.index)
     assert "csat is a share in %" in reasons and "nps is an NPS, -100 to 100" in reasons
     assert any("csat 0.85 as 85%" in note for note in result.notes)
 

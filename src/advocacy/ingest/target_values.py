@@ -8,7 +8,12 @@ how it read a fraction), by the gaps (:mod:`advocacy.gaps.targets`) and by the p
   ``advocacy metrics scores`` rescales every answer to);
 - a share (``csat`` = % satisfied, ``top-box``, ``ces-easy``) is a percentage, 0-100. Written
   between 0 and 1 it is a fraction: 0.85 reads as 85% (and 1 as 100%). Nobody targets 1% satisfied;
-  the import's note says which values it read so.
+  the import's note says which values it read so;
+- a ``csat`` value above 1 and up to 5 is refused (:data:`MEAN_LOOKALIKES`): before 2026-12-06 a
+  ``csat`` target was the mean rating on 1-5, so 4.2 is the old mean target, not 4.2% satisfied.
+  The import quarantines it naming the fix ``csat-mean`` rather than reading it as a mean: a
+  guessed metric would change what the user wrote without their knowing, and a value such as 5
+  could be either. Migration ``0014_csat_mean_targets`` renames such targets already stored.
 
 The names are those of :data:`advocacy.metrics.catalogue.METRICS` (a test keeps them equal); this
 module sits below the metrics layer so that the importer can check targets.
@@ -19,6 +24,8 @@ Examples
 (85.0, 85.0, 0.85)
 >>> metric_name(" CSAT_Mean ")
 'csat-mean'
+>>> mean_lookalike("csat", 4.2), mean_lookalike("csat", 85.0), mean_lookalike("csat", 1.0)
+(True, False, False)
 """
 
 from __future__ import annotations
@@ -35,6 +42,9 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
     "ces-easy": (0.0, 100.0),
     "enps": (-100.0, 100.0),
 }
+#: Share metrics whose values in ``(low, high]`` are a mean on the scale of another metric, the
+#: one to write instead: ``(low, high, metric)``. The import refuses them (see the module notes).
+MEAN_LOOKALIKES: dict[str, tuple[float, float, str]] = {"csat": (1.0, 5.0, "csat-mean")}
 #: How each range is read, for messages.
 _READINGS = {
     "nps": "an NPS, -100 to 100",
@@ -52,6 +62,23 @@ def metric_name(raw: str) -> str:
 def is_fraction(metric: str, value: float) -> bool:
     """Whether ``value`` of ``metric`` is a share written as a fraction (0-1) and read x100."""
     return metric_name(metric) in SHARE_METRICS and 0.0 < float(value) <= 1.0
+
+
+def mean_lookalike(metric: str, value: float) -> bool:
+    """Whether ``value`` of the share ``metric`` lies on a mean's scale (``csat`` 4.2)."""
+    bounds = MEAN_LOOKALIKES.get(metric_name(metric))
+    return bounds is not None and bounds[0] < float(value) <= bounds[1]
+
+
+def lookalike_text(metric: str) -> str:
+    """Why a share target of ``metric`` on a mean's scale is refused, and the fix."""
+    name = metric_name(metric)
+    low, high, mean = MEAN_LOOKALIKES[name]
+    return (
+        f"{name} is a share in % and a value above {low:g} up to {high:g} reads as a mean rating; "
+        f"fix: write the metric {mean} for {_READINGS[mean]}, or the share of satisfied answers "
+        "as a percentage (85) or a fraction (0.85)"
+    )
 
 
 def desired_value(metric: str, value: float) -> float:
@@ -84,11 +111,14 @@ def fraction_note(readings: list[tuple[str, float]]) -> list[str]:
 
 
 __all__ = [
+    "MEAN_LOOKALIKES",
     "METRIC_RANGES",
     "SHARE_METRICS",
     "desired_value",
     "fraction_note",
     "is_fraction",
+    "lookalike_text",
+    "mean_lookalike",
     "metric_name",
     "range_text",
 ]

@@ -34,9 +34,11 @@ from advocacy.ingest.dates import (
 from advocacy.ingest.missing_text import EMPTY_REASON, TEXT_FIELD, missing_text_notes
 from advocacy.ingest.raw import Adapted, ItemColumn
 from advocacy.ingest.target_values import (
+    MEAN_LOOKALIKES,
     METRIC_RANGES,
     fraction_note,
     is_fraction,
+    lookalike_text,
     metric_name,
     range_text,
 )
@@ -234,6 +236,13 @@ def _target_checks(values: dict[str, str]) -> list[tuple[str, str]]:
             f"outside the range of the target's metric: {range_text(name)}",
         )
         for name, (low, high) in METRIC_RANGES.items()
+    ] + [
+        (
+            f"({desired} IS NOT NULL AND {metric} = {literal(name)} "
+            f"AND {desired} > {low} AND {desired} <= {high})",
+            lookalike_text(name),
+        )
+        for name, (low, high, _) in MEAN_LOOKALIKES.items()
     ]
 
 
