@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from advocacy.errors import UsageError
 from advocacy.ingest.target_values import METRIC_RANGES, desired_value
 from advocacy.metrics.catalogue import METRICS
 from gaps.olist import REVIEWS, olist_workspace
@@ -51,7 +52,12 @@ def test_csat_targets_mean_percent_satisfied(
         gaps = ws.gaps.targets().set_index("target_id")
         csat = ws.metrics.scores("csat").iloc[0]
         suggestions = {row["gap_id"]: row for row in ws.plans.gap_suggestions()}
-        plan = ws.plans.add("gap:target-csat", title="Fix late deliveries", starts_on="2018-04-01")
+        with pytest.raises(UsageError) as ambiguous:  # two csat targets on all: which one?
+            ws.plans.add("gap:target-csat", title="Fix late deliveries", starts_on="2018-04-01")
+        plan = ws.plans.add(
+            "gap:target-csat-fraction", title="Fix late deliveries", starts_on="2018-04-01"
+        )
+        older = ws.plans.add("gap:target-csat-mean", title="Same", starts_on="2018-04-01")
     refused = {(entry.row_number, entry.column, entry.value) for entry in result.quarantine}
     assert refused == {
         (7, "desired_value", "120"),
@@ -80,8 +86,18 @@ def test_csat_targets_mean_percent_satisfied(
     assert gaps.loc["top"].current == pytest.approx(very)
     # Measurable (Olist asks no CES): no answers, rather than "not measurable".
     assert (gaps.loc["easy"].status, gaps.loc["easy"].n) == ("too few answers", 0)
-    assert suggestions["target-csat"]["metric"] == "csat"
-    assert suggestions["target-csat"]["target_value"] == 85.0
-    assert suggestions["target-csat-mean"]["metric"] == "csat-mean"
-    assert suggestions["target-csat-mean"]["target_value"] == 4.3
-    assert (plan.metric, plan.target_value) == ("csat", 85.0)
+    # A gap's id names its target: two csat targets on "all" are two gaps (review10 item 4).
+    for target in ("fraction", "percent"):
+        assert suggestions[f"target-csat-{target}"]["metric"] == "csat"
+        assert suggestions[f"target-csat-{target}"]["target_value"] == 85.0
+    assert suggestions["target-csat-mean-mean"]["metric"] == "csat-mean"
+    assert suggestions["target-csat-mean-mean"]["target_value"] == 4.3
+    assert "gap:target-csat-fraction" in ambiguous.value.fix
+    assert "gap:target-csat-percent" in ambiguous.value.fix
+    assert (plan.metric, plan.target_value, plan.link) == (
+        "csat",
+        85.0,
+        "gap:target-csat-fraction",
+    )
+    # The id before targets were part of it still names the one target that has it.
+    assert (older.link, older.target_value) == ("gap:target-csat-mean-mean", 4.3)
