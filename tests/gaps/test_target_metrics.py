@@ -29,6 +29,8 @@ TARGETS = (
     "off-scale,nps,all,150,2018-12-31\n"
     "legacy,csat,all,4.2,2018-12-31\n"
     "legacy-edge,CSAT,all,5,2018-12-31\n"
+    "per-cent,csat,all,85%,2018-12-31\n"
+    "nps-share,nps,all,0.45,2018-12-31\n"
 )
 
 
@@ -64,12 +66,18 @@ def test_csat_targets_mean_percent_satisfied(
         (8, "desired_value", "150"),
         (9, "desired_value", "4.2"),
         (10, "desired_value", "5"),
+        (11, "desired_value", "85%"),
     }
     reasons = " ".join(entry.reason for entry in result.quarantine)
     # The old meaning of csat (a mean on 1-5) is refused with the fix, not read as 4.2% "met".
     legacy = [entry.reason for entry in result.quarantine if entry.row_number in (9, 10)]
     assert all("fix: write the metric csat-mean" in reason for reason in legacy), legacy
     assert {"legacy", "legacy-edge"}.isdisjoint(gaps.index)
+    # "85%" is refused with the fix; an NPS of 0.45 is kept, with a note that 45 was likely meant.
+    percent = [entry.reason for entry in result.quarantine if entry.row_number == 11]
+    assert any("fix: write 85 for 85%" in reason for reason in percent), percent
+    assert any("nps 0.45" in note and "write the score (45)" in note for note in result.notes)
+    assert gaps.loc["nps-share"].desired == 0.45
     assert "csat is a share in %" in reasons and "nps is an NPS, -100 to 100" in reasons
     assert any("csat 0.85 as 85%" in note for note in result.notes)
 

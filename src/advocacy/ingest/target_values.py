@@ -13,7 +13,10 @@ how it read a fraction), by the gaps (:mod:`advocacy.gaps.targets`) and by the p
   ``csat`` target was the mean rating on 1-5, so 4.2 is the old mean target, not 4.2% satisfied.
   The import quarantines it naming the fix ``csat-mean`` rather than reading it as a mean: a
   guessed metric would change what the user wrote without their knowing, and a value such as 5
-  could be either. Migration ``0014_csat_mean_targets`` renames such targets already stored.
+  could be either. Migration ``0014_csat_mean_targets`` renames such targets already stored;
+- a value written with a per cent sign (``85%``) is refused with the fix "write 85"; an NPS or
+  eNPS target between -1 and 1 (``nps 0.45``) is kept as written, with a note that 45 was likely
+  meant (a score of 0.45 is possible, if odd, so it is not refused).
 
 The names are those of :data:`advocacy.metrics.catalogue.METRICS` (a test keeps them equal); this
 module sits below the metrics layer so that the importer can check targets.
@@ -95,6 +98,35 @@ def range_text(metric: str) -> str:
     return f"{name} is {_READINGS[name]}: write a value from {low:g} to {high:g}"
 
 
+#: How a target written with a per cent sign is refused: the import reads numbers only.
+PERCENT_SIGN_TEXT = (
+    "a target is a number without a % sign; fix: write 85 for 85% "
+    "(a share such as csat is already a percentage)"
+)
+#: Metrics on -100..100 whose values strictly between -1 and 1 look like a share's fraction.
+SCORE_METRICS: tuple[str, ...] = ("nps", "enps")
+
+
+def score_fraction_note(readings: list[tuple[str, float]]) -> list[str]:
+    """The import's note on NPS/eNPS targets between -1 and 1 (``nps 0.45``): kept as written,
+    a score of 0.45 on -100..100, but most likely a share meant as 45."""
+    odd = [
+        (metric, value)
+        for metric, value in readings
+        if metric_name(metric) in SCORE_METRICS and value != 0 and -1.0 < float(value) < 1.0
+    ]
+    if not odd:
+        return []
+    shown = ", ".join(f"{metric} {value:g}" for metric, value in odd[:5]) + (
+        ", ..." if len(odd) > 5 else ""
+    )
+    return [
+        f"{len(odd)} NPS target{'s' if len(odd) != 1 else ''} between -1 and 1 kept as "
+        f"written, on -100 to 100: {shown}; if a share was meant (0.45 for 45), "
+        "write the score (45) and import again"
+    ]
+
+
 def fraction_note(readings: list[tuple[str, float]]) -> list[str]:
     """The import's note on the share targets it read as fractions (``(metric, value)`` pairs)."""
     if not readings:
@@ -113,6 +145,8 @@ def fraction_note(readings: list[tuple[str, float]]) -> list[str]:
 __all__ = [
     "MEAN_LOOKALIKES",
     "METRIC_RANGES",
+    "PERCENT_SIGN_TEXT",
+    "SCORE_METRICS",
     "SHARE_METRICS",
     "desired_value",
     "fraction_note",
@@ -121,4 +155,5 @@ __all__ = [
     "mean_lookalike",
     "metric_name",
     "range_text",
+    "score_fraction_note",
 ]
