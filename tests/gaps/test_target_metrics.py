@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from advocacy.errors import UsageError
 from advocacy.ingest.target_values import METRIC_RANGES, desired_value
 from advocacy.metrics.catalogue import METRICS
 from gaps.olist import REVIEWS, olist_workspace
@@ -26,6 +27,10 @@ TARGETS = (
     "easy,CES_easy,all,50,2018-12-31\n"
     "too-high,csat,all,120,2018-12-31\n"
     "off-scale,nps,all,150,2018-12-31\n"
+    "legacy,csat,all,4.2,2018-12-31\n"
+    "legacy-edge,CSAT,all,5,2018-12-31\n"
+    "per-cent,csat,all,85%,2018-12-31\n"
+    "nps-share,nps,all,0.45,2018-12-31\n"
 )
 
 
@@ -49,10 +54,30 @@ def test_csat_targets_mean_percent_satisfied(
         gaps = ws.gaps.targets().set_index("target_id")
         csat = ws.metrics.scores("csat").iloc[0]
         suggestions = {row["gap_id"]: row for row in ws.plans.gap_suggestions()}
-        plan = ws.plans.add("gap:target-csat", title="Fix late deliveries", starts_on="2018-04-01")
+        with pytest.raises(UsageError) as ambiguous:  # two csat targets on all: which one?
+            ws.plans.add("gap:target-csat", title="Fix late deliveries", starts_on="2018-04-01")
+        plan = ws.plans.add(
+            "gap:target-csat-fraction", title="Fix late deliveries", starts_on="2018-04-01"
+        )
+        older = ws.plans.add("gap:target-csat-mean", title="Same", starts_on="2018-04-01")
     refused = {(entry.row_number, entry.column, entry.value) for entry in result.quarantine}
-    assert refused == {(7, "desired_value", "120"), (8, "desired_value", "150")}
+    assert refused == {
+        (7, "desired_value", "120"),
+        (8, "desired_value", "150"),
+        (9, "desired_value", "4.2"),
+        (10, "desired_value", "5"),
+        (11, "desired_value", "85%"),
+    }
     reasons = " ".join(entry.reason for entry in result.quarantine)
+    # The old meaning of csat (a mean on 1-5) is refused with the fix, not read as 4.2% "met".
+    legacy = [entry.reason for entry in result.quarantine if entry.row_number in (9, 10)]
+    assert all("fix: write the metric csat-mean" in reason for reason in legacy), legacy
+    assert {"legacy", "legacy-edge"}.isdisjoint(gaps.index)
+    # "85%" is refused with the fix; an NPS of 0.45 is kept, with a note that 45 was likely meant.
+    percent = [entry.reason for entry in result.quarantine if entry.row_number == 11]
+    assert any("fix: write 85 for 85%" in reason for reason in percent), percent
+    assert any("nps 0.45" in note and "write the score (45)" in note for note in result.notes)
+    assert gaps.loc["nps-share"].desired == 0.45
     assert "csat is a share in %" in reasons and "nps is an NPS, -100 to 100" in reasons
     assert any("csat 0.85 as 85%" in note for note in result.notes)
 
@@ -69,8 +94,18 @@ def test_csat_targets_mean_percent_satisfied(
     assert gaps.loc["top"].current == pytest.approx(very)
     # Measurable (Olist asks no CES): no answers, rather than "not measurable".
     assert (gaps.loc["easy"].status, gaps.loc["easy"].n) == ("too few answers", 0)
-    assert suggestions["target-csat"]["metric"] == "csat"
-    assert suggestions["target-csat"]["target_value"] == 85.0
-    assert suggestions["target-csat-mean"]["metric"] == "csat-mean"
-    assert suggestions["target-csat-mean"]["target_value"] == 4.3
-    assert (plan.metric, plan.target_value) == ("csat", 85.0)
+    # A gap's id names its target: two csat targets on "all" are two gaps (review10 item 4).
+    for target in ("fraction", "percent"):
+        assert suggestions[f"target-csat-{target}"]["metric"] == "csat"
+        assert suggestions[f"target-csat-{target}"]["target_value"] == 85.0
+    assert suggestions["target-csat-mean-mean"]["metric"] == "csat-mean"
+    assert suggestions["target-csat-mean-mean"]["target_value"] == 4.3
+    assert "gap:target-csat-fraction" in ambiguous.value.fix
+    assert "gap:target-csat-percent" in ambiguous.value.fix
+    assert (plan.metric, plan.target_value, plan.link) == (
+        "csat",
+        85.0,
+        "gap:target-csat-fraction",
+    )
+    # The id before targets were part of it still names the one target that has it.
+    assert (older.link, older.target_value) == ("gap:target-csat-mean-mean", 4.3)

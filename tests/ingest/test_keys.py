@@ -133,7 +133,7 @@ def test_derived_keys_are_the_same_on_both_engines_and_across_versions(
 def test_targets_keep_their_natural_key_and_the_ids_earlier_versions_gave(
     db_url: str, tmp_path: Path
 ) -> None:
-    targets = "metric,scope,desired_value,due\nnps,all,40,2026-12-31\ncsat,unit=North,4.5,\n"
+    targets = "metric,scope,desired_value,due\nnps,all,40,2026-12-31\ncsat,unit=North,85,\n"
     path = write(tmp_path, "targets.csv", targets)
     revised = write(tmp_path, "revised.csv", targets.replace(",40,", ",45,"))
     with advocacy.open(db_url) as ws:
@@ -145,7 +145,7 @@ def test_targets_keep_their_natural_key_and_the_ids_earlier_versions_gave(
     assert ids == {"nps": "h1c3006d93b59ed231aba27d8", "csat": "hd1e9b11728e5a0ba008a41c3"}
     # A target is its metric, scope and due date: a new desired value revises it.
     assert (again.rows_loaded, again.rows_updated, again.rows_unchanged) == (0, 1, 1)
-    assert values == {"nps": 45.0, "csat": 4.5}
+    assert values == {"nps": 45.0, "csat": 85.0}
 
 
 CONFLICTING = (

@@ -227,7 +227,8 @@ def test_a_plan_from_a_target_gap_and_its_audit_trail(ws: Workspace, tmp_path: P
         ws.db, "target-nps-unit-north", starts_on=START, actor="ana", now=NOW, settings=ws.settings
     )
     assert (plan.metric, plan.metric_filter, plan.target_value) == ("nps", {"unit": "North"}, 50)
-    assert plan.link == "gap:target-nps-unit-north" and plan.baseline.value == 25.0
+    # The id without the target names the only target it fits; the plan keeps the full id.
+    assert plan.link == "gap:target-nps-unit-north-t1" and plan.baseline.value == 25.0
 
     later = NOW + dt.timedelta(days=1)
     update_plan(

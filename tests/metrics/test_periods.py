@@ -86,11 +86,17 @@ def test_a_quarter_the_data_end_inside_is_not_complete():
         "data end 2018-08-31: 2018 Q3 partial"
     )
     # Evidence into the quarter's last week completes it (answers do not come every day); none
-    # is said to be partial. Ten days short of its end, it is partial.
-    for last in (dt.date(2018, 9, 30), dt.date(2018, 9, 23)):
+    # is said to be partial, and the note names the days it lacks (review10 item 5). Ten days
+    # short of its end, it is partial.
+    notes = {
+        dt.date(2018, 9, 30): "",
+        dt.date(2018, 9, 29): "data end 2018-09-29: the last day of 2018 Q3 has no answers",
+        dt.date(2018, 9, 23): "data end 2018-09-23: the last 7 days of 2018 Q3 have no answers",
+    }
+    for last, note in notes.items():
         latest = latest_complete(trend, "quarter", today=today, min_n=30, data_end=last)
         assert latest == dt.date(2018, 7, 1)
-        assert partial_note(trend, "quarter", today=today, data_end=last) == ""
+        assert partial_note(trend, "quarter", today=today, data_end=last) == note
     short = dt.date(2018, 9, 20)
     assert partial_note(trend, "quarter", today=today, data_end=short) == (
         "data end 2018-09-20: 2018 Q3 partial"
@@ -99,6 +105,15 @@ def test_a_quarter_the_data_end_inside_is_not_complete():
     days = _trend({"2018-08-30": 40, "2018-08-31": 40})
     latest = latest_complete(days, "day", today=today, min_n=30, data_end=dt.date(2018, 8, 30))
     assert latest == dt.date(2018, 8, 30)
+    # Answers ending on 2018-08-24 (review10): August is complete by the grace, and says what
+    # it lacks.
+    months = _trend({"2018-07-01": 6000, "2018-08-01": 5000})
+    end_olist = dt.date(2018, 8, 24)
+    status = period_status(months, "month", today=today, min_n=30, data_end=end_olist)
+    assert status.tolist() == ["complete", "complete"]
+    assert partial_note(months, "month", today=today, data_end=end_olist) == (
+        "data end 2018-08-24: the last 7 days of Aug 2018 have no answers"
+    )
     # A quarter under way is incomplete by today's rule, not "partial".
     assert partial_note(trend, "quarter", today=dt.date(2018, 9, 1), data_end=end) == ""
 

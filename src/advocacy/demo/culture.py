@@ -141,7 +141,7 @@ def make_targets() -> pd.DataFrame:
         ("nps", "all", 35.0),
         ("nps", "unit=North", 20.0),
         ("nps", "unit=Coast", 35.0),
-        ("csat", "all", 4.2),
+        ("csat-mean", "all", 4.2),
         ("ces", "all", 5.5),
         ("ces", "unit=North", 5.0),
         ("enps", "all", 30.0),

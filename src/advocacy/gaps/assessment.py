@@ -179,13 +179,14 @@ def key_drivers(
     else:
         data, drivers = _ratings(tables, outcome, base, unit)
     if len(drivers) < 2:
+        label = outcome.upper()
         raise UsageError(
-            "key drivers need at least two drivers (rated items or themes) joined to answers "
-            "with an outcome",
+            f"key drivers of {label} need at least two drivers (rated items or themes) joined "
+            f"to answers with the outcome {label}",
             value=len(drivers),
             table="document_themes" if themed and not base else "response_items",
-            fix="import response-items of kind rating or perception for answers with an NPS, "
-            "or analyse comments into themes",
+            fix="import response-items of kind rating or perception for answers with the "
+            f"outcome {label}, or analyse comments into themes",
         )
     frame = relative_importance(
         data,

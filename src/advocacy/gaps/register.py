@@ -157,8 +157,9 @@ def gap_register(
     Returns
     -------
     pandas.DataFrame
-        rank, source, subject, scope, current, desired, gap, gap_low, gap_high, gap_size,
-        impact, impact_basis, effort, priority, class, resources, root_causes,
+        rank, source, target_id (a target's; None for other sources), subject, scope, current,
+        desired, gap, gap_low, gap_high, gap_size, impact, impact_basis, effort, priority,
+        class, resources, root_causes,
         root_cause_themes (list of {theme, n, share, rest_share, lift, excess}) and
         root_cause_touchpoints (list of {touchpoint, nps, n}).
 
@@ -177,6 +178,7 @@ def gap_register(
         rows.append(
             {
                 "source": "target",
+                "target_id": target["target_id"],
                 "subject": target["metric"],
                 "scope": target["scope"],
                 "current": target["current"],
@@ -200,6 +202,7 @@ def gap_register(
             rows.append(
                 {
                     "source": "servqual",
+                    "target_id": None,
                     "subject": dimension.dimension,
                     "scope": "all",
                     "current": dimension.perception,
@@ -221,6 +224,7 @@ def gap_register(
             rows.append(
                 {
                     "source": "culture",
+                    "target_id": None,
                     "subject": item.attribute,
                     "scope": "all",
                     "current": item.current,

@@ -8,7 +8,15 @@ how it read a fraction), by the gaps (:mod:`advocacy.gaps.targets`) and by the p
   ``advocacy metrics scores`` rescales every answer to);
 - a share (``csat`` = % satisfied, ``top-box``, ``ces-easy``) is a percentage, 0-100. Written
   between 0 and 1 it is a fraction: 0.85 reads as 85% (and 1 as 100%). Nobody targets 1% satisfied;
-  the import's note says which values it read so.
+  the import's note says which values it read so;
+- a ``csat`` value above 1 and up to 5 is refused (:data:`MEAN_LOOKALIKES`): before 2026-12-06 a
+  ``csat`` target was the mean rating on 1-5, so 4.2 is the old mean target, not 4.2% satisfied.
+  The import quarantines it naming the fix ``csat-mean`` rather than reading it as a mean: a
+  guessed metric would change what the user wrote without their knowing, and a value such as 5
+  could be either. Migration ``0014_csat_mean_targets`` renames such targets already stored;
+- a value written with a per cent sign (``85%``) is refused with the fix "write 85"; an NPS or
+  eNPS target between -1 and 1 (``nps 0.45``) is kept as written, with a note that 45 was likely
+  meant (a score of 0.45 is possible, if odd, so it is not refused).
 
 The names are those of :data:`advocacy.metrics.catalogue.METRICS` (a test keeps them equal); this
 module sits below the metrics layer so that the importer can check targets.
@@ -19,6 +27,8 @@ Examples
 (85.0, 85.0, 0.85)
 >>> metric_name(" CSAT_Mean ")
 'csat-mean'
+>>> mean_lookalike("csat", 4.2), mean_lookalike("csat", 85.0), mean_lookalike("csat", 1.0)
+(True, False, False)
 """
 
 from __future__ import annotations
@@ -35,6 +45,9 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
     "ces-easy": (0.0, 100.0),
     "enps": (-100.0, 100.0),
 }
+#: Share metrics whose values in ``(low, high]`` are a mean on the scale of another metric, the
+#: one to write instead: ``(low, high, metric)``. The import refuses them (see the module notes).
+MEAN_LOOKALIKES: dict[str, tuple[float, float, str]] = {"csat": (1.0, 5.0, "csat-mean")}
 #: How each range is read, for messages.
 _READINGS = {
     "nps": "an NPS, -100 to 100",
@@ -54,6 +67,23 @@ def is_fraction(metric: str, value: float) -> bool:
     return metric_name(metric) in SHARE_METRICS and 0.0 < float(value) <= 1.0
 
 
+def mean_lookalike(metric: str, value: float) -> bool:
+    """Whether ``value`` of the share ``metric`` lies on a mean's scale (``csat`` 4.2)."""
+    bounds = MEAN_LOOKALIKES.get(metric_name(metric))
+    return bounds is not None and bounds[0] < float(value) <= bounds[1]
+
+
+def lookalike_text(metric: str) -> str:
+    """Why a share target of ``metric`` on a mean's scale is refused, and the fix."""
+    name = metric_name(metric)
+    low, high, mean = MEAN_LOOKALIKES[name]
+    return (
+        f"{name} is a share in % and a value above {low:g} up to {high:g} reads as a mean rating; "
+        f"fix: write the metric {mean} for {_READINGS[mean]}, or the share of satisfied answers "
+        "as a percentage (85) or a fraction (0.85)"
+    )
+
+
 def desired_value(metric: str, value: float) -> float:
     """The target ``value`` of ``metric`` on the metric's own scale (a share's 0.85 is 85)."""
     return float(value) * 100.0 if is_fraction(metric, value) else float(value)
@@ -66,6 +96,35 @@ def range_text(metric: str) -> str:
         return f"{name} is a share in %: write 0-100, or a fraction 0-1 (0.85 reads as 85%)"
     low, high = METRIC_RANGES[name]
     return f"{name} is {_READINGS[name]}: write a value from {low:g} to {high:g}"
+
+
+#: How a target written with a per cent sign is refused: the import reads numbers only.
+PERCENT_SIGN_TEXT = (
+    "a target is a number without a % sign; fix: write 85 for 85% "
+    "(a share such as csat is already a percentage)"
+)
+#: Metrics on -100..100 whose values strictly between -1 and 1 look like a share's fraction.
+SCORE_METRICS: tuple[str, ...] = ("nps", "enps")
+
+
+def score_fraction_note(readings: list[tuple[str, float]]) -> list[str]:
+    """The import's note on NPS/eNPS targets between -1 and 1 (``nps 0.45``): kept as written,
+    a score of 0.45 on -100..100, but most likely a share meant as 45."""
+    odd = [
+        (metric, value)
+        for metric, value in readings
+        if metric_name(metric) in SCORE_METRICS and value != 0 and -1.0 < float(value) < 1.0
+    ]
+    if not odd:
+        return []
+    shown = ", ".join(f"{metric} {value:g}" for metric, value in odd[:5]) + (
+        ", ..." if len(odd) > 5 else ""
+    )
+    return [
+        f"{len(odd)} NPS target{'s' if len(odd) != 1 else ''} between -1 and 1 kept as "
+        f"written, on -100 to 100: {shown}; if a share was meant (0.45 for 45), "
+        "write the score (45) and import again"
+    ]
 
 
 def fraction_note(readings: list[tuple[str, float]]) -> list[str]:
@@ -84,11 +143,17 @@ def fraction_note(readings: list[tuple[str, float]]) -> list[str]:
 
 
 __all__ = [
+    "MEAN_LOOKALIKES",
     "METRIC_RANGES",
+    "PERCENT_SIGN_TEXT",
+    "SCORE_METRICS",
     "SHARE_METRICS",
     "desired_value",
     "fraction_note",
     "is_fraction",
+    "lookalike_text",
+    "mean_lookalike",
     "metric_name",
     "range_text",
+    "score_fraction_note",
 ]

@@ -34,11 +34,15 @@ from advocacy.ingest.dates import (
 from advocacy.ingest.missing_text import EMPTY_REASON, TEXT_FIELD, missing_text_notes
 from advocacy.ingest.raw import Adapted, ItemColumn
 from advocacy.ingest.target_values import (
+    MEAN_LOOKALIKES,
     METRIC_RANGES,
+    PERCENT_SIGN_TEXT,
     fraction_note,
     is_fraction,
+    lookalike_text,
     metric_name,
     range_text,
+    score_fraction_note,
 )
 from advocacy.model import TIME_OFFSETS, WHOLE_RECORD, Field, FieldType, Kind
 
@@ -234,6 +238,13 @@ def _target_checks(values: dict[str, str]) -> list[tuple[str, str]]:
             f"outside the range of the target's metric: {range_text(name)}",
         )
         for name, (low, high) in METRIC_RANGES.items()
+    ] + [
+        (
+            f"({desired} IS NOT NULL AND {metric} = {literal(name)} "
+            f"AND {desired} > {low} AND {desired} <= {high})",
+            lookalike_text(name),
+        )
+        for name, (low, high, _) in MEAN_LOOKALIKES.items()
     ]
 
 
@@ -310,6 +321,11 @@ class _Plan:
             self.checks.extend(
                 (label, condition, reason) for condition, reason in _target_checks(self.values)
             )
+            if "desired_value" in adapted.fields:  # "85%": say to write 85
+                text = self.text_of(quote(adapted.fields["desired_value"]))
+                percent = f"regexp_matches({text}, '^-?[0-9][0-9.,]*\\s*%$')"
+                condition = f"({self.values['desired_value']} IS NULL AND {percent})"
+                self.checks.append((label, condition, PERCENT_SIGN_TEXT))
         self.item_selects, item_checks = _item_expressions(
             adapted.items, self.text_of, self.number_of
         )
@@ -866,11 +882,11 @@ def _validate(
             result.rows.column("desired_value").to_pylist(),
             strict=True,
         )
-        result.notes += fraction_note(
-            [
-                (metric_name(metric), value)
-                for metric, value in pairs
-                if metric is not None and value is not None and is_fraction(metric, value)
-            ]
-        )
+        read = [
+            (metric_name(metric), value)
+            for metric, value in pairs
+            if metric is not None and value is not None
+        ]
+        result.notes += fraction_note([(m, v) for m, v in read if is_fraction(m, v)])
+        result.notes += score_fraction_note(read)
     return result

@@ -8,7 +8,7 @@ make "the latest quarter" an n=1 quarter, and July and August would be headlined
 the latest complete quarter". The latest period is therefore the latest *complete* one: ended by
 today, with evidence up to its last day, and at least ``min_n`` answers; the others are kept in a
 trend but marked so that a chart can hatch them or leave them out, and :func:`partial_note`
-says which period the data end inside.
+says which period the data end inside, or which days at its end a complete period lacks.
 
 One rule, used by the overview, the report and ``advocacy metrics scores``: pass ``data_end``,
 the day of the latest evidence (:func:`data_end_day` of ``Workspace.status()``'s table).
@@ -112,19 +112,27 @@ def partial_note(
     data_end: dt.date | None,
     start_column: str = "period",
 ) -> str:
-    """``"data end 2018-08-31: 2018 Q3 partial"`` when the evidence stops inside a period of
-    ``frame`` that has otherwise ended by ``today`` (so it is not called complete); else ``""``.
+    """What the data end leaves out of a period of ``frame`` that has ended by ``today``, or ``""``.
+
+    ``"data end 2018-08-31: 2018 Q3 partial"`` when the evidence stops inside the period (so it is
+    not called complete); ``"data end 2018-08-24: the last 7 days of Aug 2018 have no answers"``
+    when it stops within the period's grace (:data:`GRACE_DAYS`; the period is called complete,
+    and the reader is told what it lacks).
     """
     if data_end is None or frame.empty:
         return ""
     for start in sorted({_as_date(value) for value in frame[start_column]}, reverse=True):
         end = period_end(start, period)
-        if (
-            start <= data_end < end
-            and end <= today
-            and not _covered(start, period, today, data_end)
-        ):
-            return f"data end {data_end.isoformat()}: {period_label(start, period)} partial"
+        if not (start <= data_end < end and end <= today):
+            continue
+        label = period_label(start, period)
+        if not _covered(start, period, today, data_end):
+            return f"data end {data_end.isoformat()}: {label} partial"
+        missing = (end - data_end).days - 1
+        if missing > 0:
+            days = "the last day" if missing == 1 else f"the last {missing} days"
+            verb = "has" if missing == 1 else "have"
+            return f"data end {data_end.isoformat()}: {days} of {label} {verb} no answers"
     return ""
 
 

@@ -31,7 +31,13 @@ from advocacy.access.scope import in_reach
 from advocacy.errors import NotFoundError, UsageError
 from advocacy.loop.plans.fields import EFFORTS, STATUSES
 from advocacy.loop.plans.impact import Measurement, measure
-from advocacy.loop.plans.links import check_filter, check_metric, gap_rows, resolve_link
+from advocacy.loop.plans.links import (
+    check_filter,
+    check_metric,
+    find_gap,
+    gap_rows,
+    resolve_link,
+)
 from advocacy.loop.plans.store import (
     LINK_KINDS,
     PLAN_COLUMNS,
@@ -227,14 +233,7 @@ def plan_from_gap(
     rows when the caller has them already.
     """
     rows = list(gaps) if gaps is not None else gap_rows(db, confidence=settings.confidence)
-    found = next((row for row in rows if row["gap_id"] == gap_id), None)
-    if found is None:
-        raise NotFoundError(
-            f"no gap {gap_id!r} in the register",
-            value=gap_id,
-            parameter="gap",
-            fix="use one of: " + ", ".join(row["gap_id"] for row in rows) if rows else None,
-        )
+    found = find_gap(rows, gap_id)
     options.setdefault("metric", found["metric"])
     options.setdefault("metric_filter", found["metric_filter"])
     options.setdefault("effort", found["effort"])
@@ -245,7 +244,7 @@ def plan_from_gap(
         db,
         title=title or found["title"],
         link_kind="gap",
-        link_ref=gap_id,
+        link_ref=str(found["gap_id"]),
         settings=settings,
         actor=actor,
         gaps=rows,

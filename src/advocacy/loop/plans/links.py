@@ -2,9 +2,12 @@
 
 Every reference is checked against what the workspace holds, and an unknown one is refused with
 the valid ones listed. Gaps of the register (:func:`advocacy.gaps.assessment.register`) have no
-stored key, so each gets a readable, stable id from its source, subject and scope:
-``target ces unit=North`` is ``target-ces-unit-north``, the SERVQUAL dimension ``responsiveness``
-is ``servqual-responsiveness``.
+stored key, so each gets a readable, stable id from its source, subject and scope, and for a
+target its ``target_id`` (two targets may share a metric and scope): target ``T2`` on
+``ces unit=North`` is ``target-ces-unit-north-t2``, the SERVQUAL dimension ``responsiveness`` is
+``servqual-responsiveness``. The id without the target (``target-ces-unit-north``, all that ids
+were before 2026-12-06) still names its gap while only one target has it; when several do, a link
+to it is refused with their ids listed.
 """
 
 from __future__ import annotations
@@ -25,12 +28,39 @@ from advocacy.store.connection import Database
 _SHOWN = 40  # valid references listed in an error at most
 
 
-def gap_id(source: str, subject: str, scope: str | None) -> str:
-    """The register row's id: ``target-ces-unit-north``, ``culture-career-paths``."""
+def gap_id(source: str, subject: str, scope: str | None, target_id: str | None = None) -> str:
+    """The register row's id: ``target-ces-unit-north-t2``, ``culture-career-paths``.
+
+    Without ``target_id`` it is the id gaps had before targets were part of it.
+    """
     parts = [source, subject]
     if scope and scope.strip().lower() != "all":
         parts.append(scope)
+    if target_id:
+        parts.append(target_id)
     return re.sub(r"[^a-z0-9]+", "-", " ".join(parts).lower()).strip("-")
+
+
+def find_gap(rows: Sequence[Mapping[str, Any]], reference: str) -> Mapping[str, Any]:
+    """The row of :func:`gap_rows` that ``reference`` names: its id, or its id without the
+    target while that is one target's; else :class:`NotFoundError` listing the ids to use."""
+    wanted = str(reference).strip().lower()
+    for row in rows:
+        if row["gap_id"] == wanted:
+            return row
+    older = [row for row in rows if gap_id(row["source"], row["subject"], row["scope"]) == wanted]
+    if len(older) == 1:
+        return older[0]
+    if older:
+        raise UsageError(
+            f"gap {reference!r} is ambiguous: {len(older)} targets have that metric and scope",
+            value=reference,
+            parameter="--link",
+            fix="name one of: " + ", ".join(f"gap:{row['gap_id']}" for row in older),
+        )
+    ids = [str(row["gap_id"]) for row in rows]
+    fix = "import targets or survey ratings to find gaps"
+    raise _refuse("gap", str(reference).strip(), ids, fix)
 
 
 def _effort_word(effort: int) -> str:
@@ -67,9 +97,11 @@ def gap_rows(db: Database, *, confidence: float) -> list[dict[str, Any]]:
         metric, where = _suggestion(source, subject, scope)
         same_scale = source == "target" and metric_name(subject) == metric
         label = subject if scope == "all" else f"{subject} ({scope})"
+        target = record.get("target_id")
+        target_id = str(target) if source == "target" and isinstance(target, str) else None
         rows.append(
             {
-                "gap_id": gap_id(source, subject, scope),
+                "gap_id": gap_id(source, subject, scope, target_id),
                 "rank": int(record["rank"]),
                 "source": source,
                 "subject": subject,
@@ -146,10 +178,7 @@ def resolve_link(
     wanted = str(reference).strip()
     if kind == "gap":
         rows = gap_rows(db, confidence=confidence) if gaps is None else gaps
-        ids = [str(row["gap_id"]) for row in rows]
-        if wanted.lower() in ids:
-            return wanted.lower()
-        raise _refuse("gap", wanted, ids, "import targets or survey ratings to find gaps")
+        return str(find_gap(rows, wanted)["gap_id"])
     if kind == "theme":
         return resolve_theme(db, wanted)
     valid = list(CULTURE_ATTRIBUTES) if kind == "culture" else _drivers(db)
