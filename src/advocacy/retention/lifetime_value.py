@@ -122,8 +122,11 @@ def predict_retention(
     Fits BG/NBD and Gamma-Gamma on the transactions up to ``calibration_end`` (default: the
     last purchase) and predicts ``horizon`` time units ahead. Returns a DataFrame with
     ``customer_id``, ``frequency``, ``recency``, ``T``, ``monetary_value``,
-    ``probability_alive``, ``expected_purchases``, ``expected_spend`` and ``lifetime_value``,
-    most valuable customers first.
+    ``probability_alive``, ``expected_purchases``, ``expected_spend``, ``lifetime_value``,
+    ``spend_so_far`` (what the customer spent: purchases less refunds) and ``refunds`` (how
+    many negative amounts were set apart, not counted as purchases), most valuable customers
+    first; ``attrs["refunds"]`` counts every refund set apart (a customer with no purchase's
+    too).
     """
     summary = summarize_transactions(
         transactions, calibration_end=calibration_end, time_unit=time_unit
@@ -132,7 +135,10 @@ def predict_retention(
     result = score_customers(
         purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
     )
-    return result.sort_values("lifetime_value", ascending=False).reset_index()
+    result = result.join(summary[["spend_so_far", "refunds"]])
+    ordered = result.sort_values("lifetime_value", ascending=False).reset_index()
+    ordered.attrs["refunds"] = summary.attrs.get("refunds", int(summary["refunds"].sum()))
+    return ordered
 
 
 def fit_models(

@@ -2,7 +2,8 @@
 
 ``fit`` prints a fitted model's parameters (by the paper's names) and log-likelihood; ``predict``
 writes per-customer probability alive, expected purchases, expected spend, lifetime value, spend
-so far and value at risk, in the order ``--sort`` chooses
+so far (net of refunds, which are set apart and counted) and value at risk, in the order
+``--sort`` chooses
 (:data:`advocacy.retention.slipping.SORTS`).
 A thin layer over ``ws.retention.fit``, ``ws.retention.predict`` and
 ``ws.retention.churn``.
@@ -168,8 +169,15 @@ def predict(
             discount_rate=discount_rate,
             margin=margin,
         )
+    refunds = int(frame.attrs.get("refunds", 0))
     frame = sort_customers(with_value_at_risk(frame, horizon=horizon), sort.value)
     order = SORTS[sort.value][2]
+    if refunds and (out is not None or output is OutputFormat.table):
+        console.print(
+            f"{refunds:,} refunds (negative amounts) set apart: not purchases; spend so far is "
+            "net of them",
+            highlight=False,
+        )
     if out is not None:
         suffix = out.suffix.lower()
         if suffix == ".parquet":
