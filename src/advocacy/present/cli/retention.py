@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, console, error_console, open_workspace
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -170,6 +170,7 @@ def predict(
             margin=margin,
         )
     refunds = int(frame.attrs.get("refunds", 0))
+    no_value = str(frame.attrs.get("no_value", ""))
     frame = sort_customers(with_value_at_risk(frame, horizon=horizon), sort.value)
     order = SORTS[sort.value][2]
     if refunds and (out is not None or output is OutputFormat.table):
@@ -177,6 +178,10 @@ def predict(
             f"{refunds:,} refunds (negative amounts) set apart: not purchases; spend so far is "
             "net of them",
             highlight=False,
+        )
+    if no_value:
+        error_console.print(
+            f"P(active) and expected purchases from BG/NBD; {no_value}", highlight=False
         )
     if out is not None:
         suffix = out.suffix.lower()
