@@ -84,3 +84,45 @@ def test_the_cutoff_instant_is_in_and_the_next_is_out(db_url: str, tmp_path: Pat
     assert features.loc["A", "days_since_purchase"] == 0
     assert features.loc["B", "orders"] == 1 and features.loc["B", "spend"] == 7.0
     assert features.loc["B", "tenure_days"] == 365
+
+
+def test_churn_as_of_reads_nothing_after_it_on_cdnow(
+    db_url: str, cdnow: pd.DataFrame, tmp_path: Path
+) -> None:
+    """review10 item 2: ``--as-of 1997-12-31`` scored customers who bought only after it."""
+    _import(
+        db_url,
+        tmp_path,
+        pd.DataFrame(
+            {
+                "transaction_id": [f"T{i}" for i in range(len(cdnow))],
+                "customer_id": cdnow["customer_id"],
+                "occurred_at": cdnow["date"].dt.strftime("%Y-%m-%d"),
+                "amount": cdnow["amount"],
+            }
+        ),
+    )
+    with advocacy.open(db_url) as ws:
+        scores = ws.retention.churn(horizon_days=90, active_days=90, as_of="1997-12-31").scores
+    # from the source file: a purchase in the 90 days up to and including 1997-12-31
+    active = cdnow[(cdnow["date"] >= "1997-10-03") & (cdnow["date"] <= "1997-12-31")]
+    assert set(scores["customer_id"]) == set(active["customer_id"])
+    last = active.groupby("customer_id")["date"].max()
+    days = (pd.Timestamp("1997-12-31 23:59:59.999999") - last).dt.total_seconds() / 86400
+    assert days.max() < 90
+
+
+def test_an_as_of_date_is_the_end_of_that_day_in_the_workspace_zone() -> None:
+    from advocacy.advocates.evidence import as_of_end
+
+    new_york = "America/New_York"
+    # 22:00 in New York on 31 December is 03:00 UTC on 1 January: in, for "as of 1997-12-31"
+    evening = dt.datetime(1998, 1, 1, 3, 0, tzinfo=dt.UTC)
+    end = as_of_end("1997-12-31", new_york)
+    assert end is not None and evening <= end < evening + dt.timedelta(hours=2)
+    assert as_of_end(dt.date(1997, 12, 31), new_york) == end
+    utc_end = as_of_end("1997-12-31")
+    assert utc_end == dt.datetime(1997, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
+    # a time without a zone is read in the workspace's; one with a zone keeps it
+    assert as_of_end("1997-12-31T10:00", new_york) == dt.datetime(1997, 12, 31, 15, tzinfo=dt.UTC)
+    assert as_of_end("1997-12-31T10:00Z", new_york) == dt.datetime(1997, 12, 31, 10, tzinfo=dt.UTC)

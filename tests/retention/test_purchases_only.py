@@ -53,7 +53,7 @@ def workspace(
             "weeks": (END - by["date"].min()).dt.days / 7,
         }
     ).fillna({"repeat_mean": 0.0})
-    expected["spend"] = expected["repeat_mean"] * (expected["frequency"] + 1)
+    expected["spend"] = by["amount"].sum()  # the customer's real total (review10 item 7)
     return url, expected
 
 

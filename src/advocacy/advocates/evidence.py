@@ -80,6 +80,37 @@ def as_timestamp(value: Any, name: str = "as_of") -> dt.datetime | None:
     return result
 
 
+def as_of_end(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.datetime | None:
+    """The last instant an "as of" value names, as a UTC datetime (None stays None).
+
+    The one rule of ``--as-of`` where evidence up to and including the moment counts: a date
+    (``YYYY-MM-DD``, or a :class:`datetime.date`) means the end of that day in ``timezone``
+    (the workspace's ``timezone`` setting), so every purchase of the day is in and nothing of
+    the next day is; a date and time without a zone is read in ``timezone``; one with a zone
+    keeps it.
+    """
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as error:
+        raise UsageError(
+            f"{name} is not a date: {value!r}", value=value, parameter=name, fix="use YYYY-MM-DD"
+        ) from error
+    whole_day = (isinstance(value, dt.date) and not isinstance(value, dt.datetime)) or (
+        isinstance(value, str) and len(value.strip()) == len("YYYY-MM-DD")
+    )
+    if whole_day:
+        next_day = (stamp.tz_localize(None) + pd.Timedelta(days=1)).normalize()
+        stamp = next_day.tz_localize(timezone, nonexistent="shift_forward") - pd.Timedelta(
+            microseconds=1
+        )
+    elif stamp.tzinfo is None:
+        stamp = stamp.tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
+    result: dt.datetime = stamp.tz_convert("UTC").to_pydatetime()
+    return result
+
+
 def latest_evidence(*columns: Any) -> dt.datetime:
     """The latest non-null timestamp among Ibis columns (the default "as of" moment; read once
     per report run, which asks for it in the ladder, the say-do gap and the silent promoters)."""

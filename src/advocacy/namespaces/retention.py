@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from advocacy.retention.estimation import RepeatPurchaseModel
     from advocacy.retention.parquet_scoring import parquet_retention_scores
     from advocacy.retention.slipping import SORTS, sort_customers, with_value_at_risk
+    from advocacy.settings import Settings
     from advocacy.store.connection import Database
 
 
@@ -40,8 +41,11 @@ _LAZY = {
 class RetentionNamespace:
     """Which customers stay, buy again and are worth most (``ws.retention``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+        from advocacy.settings import current_settings
+
         self._tables = WorkspaceTables(db)
+        self._settings = settings if settings is not None else current_settings()
 
     def fit(
         self,
@@ -170,7 +174,8 @@ class RetentionNamespace:
             A customer who paid within this many days of ``as_of`` is active.
         as_of
             The moment scored (a date, a datetime or an ISO string; default the latest
-            transaction).
+            transaction). A date means the end of that day in the workspace's time zone (the
+            ``timezone`` setting); nothing after the moment is read.
 
         Returns
         -------
@@ -191,6 +196,7 @@ class RetentionNamespace:
             horizon_days=horizon_days,
             active_days=active_days,
             as_of=as_of,
+            timezone=self._settings.timezone,
         )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from advocacy.advocates.evidence import as_timestamp, latest_evidence
+from advocacy.advocates.evidence import as_of_end, latest_evidence
 from advocacy.advocates.propensity import PropensityResult, customer_features, score_over_time
 
 
@@ -30,6 +30,13 @@ def _payments(transactions: Any) -> pd.DataFrame:
     frame: pd.DataFrame = transactions.select("customer_id", "occurred_at").to_pandas()
     frame["occurred_at"] = pd.to_datetime(frame["occurred_at"], utc=True)
     return frame
+
+
+def _active_at(payments: pd.DataFrame, stamp: pd.Timestamp, active: dt.timedelta) -> set[str]:
+    """Who paid in the ``active`` span up to and including ``stamp`` (nothing after it)."""
+    when = payments["occurred_at"]
+    paid = payments[(when > stamp - active) & (when <= stamp)]
+    return set(paid["customer_id"].astype(str))
 
 
 def _dataset(
@@ -40,14 +47,11 @@ def _dataset(
     active: dt.timedelta,
 ) -> tuple[pd.DataFrame, np.ndarray[Any, np.dtype[np.int64]]]:
     stamp = pd.Timestamp(cutoff)
-    recent = payments[
-        (payments["occurred_at"] > stamp - active) & (payments["occurred_at"] <= stamp)
-    ]
     later = payments[
         (payments["occurred_at"] > stamp) & (payments["occurred_at"] <= stamp + horizon)
     ]
     features = customer_features(tables, cutoff)
-    features = features[features.index.astype(str).isin(set(recent["customer_id"].astype(str)))]
+    features = features[features.index.astype(str).isin(_active_at(payments, stamp, active))]
     stayed = set(later["customer_id"].astype(str))
     labels = (~features.index.astype(str).isin(stayed)).astype(np.int64)
     return features, np.asarray(labels, dtype=np.int64)
@@ -59,22 +63,26 @@ def churn_risk(
     horizon_days: int = 90,
     active_days: int = 90,
     as_of: Any = None,
+    timezone: str = "UTC",
 ) -> PropensityResult:
     """Score each active customer's risk of making no payment in the next ``horizon_days``.
 
     ``tables`` maps names to Ibis tables: ``responses``, ``transactions`` (payments or
-    renewals) and optionally ``interactions`` and ``text_features``.
+    renewals) and optionally ``interactions`` and ``text_features``. Nothing after ``as_of``
+    is read: whom to score (a payment in the ``active_days`` up to and including it) and every
+    feature come from evidence up to that instant. ``as_of`` follows
+    :func:`advocacy.advocates.evidence.as_of_end` (a date is the end of that day in
+    ``timezone``); default the latest transaction.
     """
-    end = as_timestamp(as_of) or latest_evidence(tables["transactions"].occurred_at)
+    end = as_of_end(as_of, timezone) or latest_evidence(tables["transactions"].occurred_at)
     horizon = dt.timedelta(days=horizon_days)
     active = dt.timedelta(days=active_days)
     payments = _payments(tables["transactions"])
     now = customer_features(tables, end)
-    recent = payments[payments["occurred_at"] > pd.Timestamp(end) - active]
     return score_over_time(
         _dataset(tables, payments, end - 2 * horizon, horizon, active),
         _dataset(tables, payments, end - horizon, horizon, active),
-        now[now.index.astype(str).isin(set(recent["customer_id"].astype(str)))],
+        now[now.index.astype(str).isin(_active_at(payments, pd.Timestamp(end), active))],
         score_name="churn_risk",
         nothing_happened="no held-out customer churned (or all did); cannot validate",
     )

@@ -108,7 +108,12 @@ class GammaGamma(RepeatPurchaseModel):
                 fix="drop refunds and zero-value purchases before fitting Gamma-Gamma",
             )
         if repeat.sum() < 2:
-            raise InputError("Gamma-Gamma needs at least two repeat buyers")
+            raise InputError(
+                "Gamma-Gamma needs at least two repeat buyers (customers who bought on two "
+                "days or more, for more than 0)",
+                fix="import more purchase history: what a purchase is worth is learnt from "
+                "customers who bought again",
+            )
         x, m = x[repeat], m[repeat]
         start = np.log([1.0, 1.0, max(float(np.mean(m)), 1e-3)])
         params, log_likelihood = maximize_log_likelihood(

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from advocacy.errors import UsageError
+from advocacy.errors import InputError, UsageError
 from advocacy.retention.bg_nbd import BetaGeo
 from advocacy.retention.estimation import RepeatPurchaseModel
 from advocacy.retention.gamma_gamma import GammaGamma
@@ -122,17 +122,36 @@ def predict_retention(
     Fits BG/NBD and Gamma-Gamma on the transactions up to ``calibration_end`` (default: the
     last purchase) and predicts ``horizon`` time units ahead. Returns a DataFrame with
     ``customer_id``, ``frequency``, ``recency``, ``T``, ``monetary_value``,
-    ``probability_alive``, ``expected_purchases``, ``expected_spend`` and ``lifetime_value``,
-    most valuable customers first.
+    ``probability_alive``, ``expected_purchases``, ``expected_spend``, ``lifetime_value``,
+    ``spend_so_far`` (what the customer spent: purchases less refunds) and ``refunds`` (how
+    many negative amounts were set apart, not counted as purchases), most valuable customers
+    first; ``attrs["refunds"]`` counts every refund set apart (a customer with no purchase's
+    too). When Gamma-Gamma cannot be fitted (fewer than two repeat buyers: one purchase each,
+    a single day, zero amounts), ``expected_spend`` and ``lifetime_value`` are NaN, BG/NBD's
+    columns stand, and ``attrs["no_value"]`` says why, with the fix (otherwise it is empty).
     """
     summary = summarize_transactions(
         transactions, calibration_end=calibration_end, time_unit=time_unit
     )
-    purchases, spend = fit_models(summary, penalizer=penalizer, time_unit=time_unit)
+    purchases = BetaGeo(penalizer=penalizer, time_unit=time_unit).fit_summary(summary)
+    spend: GammaGamma | None
+    no_value = ""
+    try:
+        spend = GammaGamma(penalizer=penalizer, time_unit=time_unit)
+        spend.fit_summary(spend_fit_rows(summary))
+    except InputError as error:
+        # BG/NBD's P(active) and expected purchases stand without a spend model.
+        spend = None
+        no_value = f"no expected spend or lifetime value: {error.message}"
+        no_value += f"; fix: {error.fix}" if error.fix else ""
     result = score_customers(
         purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
     )
-    return result.sort_values("lifetime_value", ascending=False).reset_index()
+    result = result.join(summary[["spend_so_far", "refunds"]])
+    ordered = result.sort_values("lifetime_value", ascending=False).reset_index()
+    ordered.attrs["refunds"] = summary.attrs.get("refunds", int(summary["refunds"].sum()))
+    ordered.attrs["no_value"] = no_value
+    return ordered
 
 
 def fit_models(
@@ -147,7 +166,7 @@ def fit_models(
 
 def score_customers(
     purchases: BetaGeo,
-    spend: GammaGamma,
+    spend: GammaGamma | None,
     summary: pd.DataFrame,
     *,
     horizon: float,
@@ -157,9 +176,12 @@ def score_customers(
     """The prediction columns of :func:`predict_retention` for rows of a summary, in its order.
 
     Each row is scored on its own, so a summary may be scored in batches (as Spark does).
+    Without a spend model (``spend`` None) the spend and value columns are NaN.
     """
     result = summary[["frequency", "recency", "T", "monetary_value"]].copy()
     result = result.join(purchases.predict(summary, horizon))
+    if spend is None:
+        return result.assign(expected_spend=np.nan, lifetime_value=np.nan)
     result["expected_spend"] = expected_spend(spend, summary)
     result["lifetime_value"] = customer_lifetime_value(
         purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin

@@ -6,6 +6,12 @@ average value of the repeat purchases ``monetary_value``. Purchases on the same 
 purchase (their amounts are added), as in Fader, Hardie & Lee (2005), so the first-day basket of
 a new customer is not mistaken for a repeat purchase.
 
+A negative amount is a refund, not a purchase: it makes no purchase day and no part of the
+purchase values the models learn from (a refund comes days after the purchase it returns, so
+netting it against its own day would only turn that day into a negative "purchase"). The
+summaries count each customer's refunds (``refunds``) and take them off what the customer spent
+(``spend_so_far``: purchases less refunds up to the calibration end, never below 0).
+
 References
 ----------
 .. [1] Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the easy
@@ -27,7 +33,9 @@ from advocacy.errors import InputError, UsageError
 #: Days in one time unit of the summaries.
 TIME_UNITS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 365.25 / 12.0}
 
-SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value", "first_purchase")
+SUMMARY_COLUMNS = (
+    "frequency", "recency", "T", "monetary_value", "first_purchase", "spend_so_far", "refunds",
+)  # fmt: skip
 
 
 def days_per_unit(time_unit: str) -> float:
@@ -146,8 +154,10 @@ def summarize_transactions(
     -------
     pandas.DataFrame
         Indexed by ``customer_id`` with ``frequency`` (repeat purchase days), ``recency``,
-        ``T``, ``monetary_value`` (mean value of repeat purchases, 0 without any) and
-        ``first_purchase``.
+        ``T``, ``monetary_value`` (mean value of repeat purchases, 0 without any),
+        ``first_purchase``, ``spend_so_far`` (purchases less refunds, not below 0) and
+        ``refunds`` (negative amounts, set apart: not purchases); ``attrs["refunds"]`` counts
+        every refund up to the calibration end, a customer with no purchase's too.
 
     Raises
     ------
@@ -184,6 +194,8 @@ def summarize_transactions(
     purchases = transactions_frame(
         data, customer_column=customer_column, date_column=date_column, amount_column=amount_column
     )
+    returned = purchases[purchases["amount"] < 0]
+    purchases = purchases[purchases["amount"] >= 0]
     if purchases.empty:
         raise InputError("no transactions to summarise", fix="import transactions first")
     daily = purchases.groupby(["customer_id", "day"], as_index=False, sort=True)["amount"].sum()
@@ -221,6 +233,11 @@ def summarize_transactions(
         }
     )
     summary.index.name = "customer_id"
+    refunds = returned[returned["day"] <= end].groupby("customer_id")["amount"]
+    refunded = -refunds.sum().reindex(summary.index).fillna(0.0)
+    summary["spend_so_far"] = (total - refunded).clip(lower=0.0)
+    summary["refunds"] = refunds.count().reindex(summary.index).fillna(0).astype(np.int64)
+    summary.attrs["refunds"] = int((returned["day"] <= end).sum())
     if holdout_end is not None:
         holdout = daily[(daily["day"] > end) & (daily["day"] <= holdout_end)]
         holdout = holdout[holdout["customer_id"].isin(summary.index)]
@@ -239,7 +256,8 @@ def customer_summary(per_customer: pd.DataFrame, end: pd.Timestamp, unit: float)
     Parameters
     ----------
     per_customer
-        ``customer_id``, ``first_day``, ``last_day``, ``days``, ``total``, ``first_amount``.
+        ``customer_id``, ``first_day``, ``last_day``, ``days``, ``total``, ``first_amount``
+        and, when refunds were set apart, ``refunds`` and ``refunded`` (their sum, positive).
     end
         The calibration end.
     unit
@@ -257,6 +275,9 @@ def customer_summary(per_customer: pd.DataFrame, end: pd.Timestamp, unit: float)
     spent = per_customer["total"].astype(float) - per_customer["first_amount"].astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         monetary = np.where(repeat > 0, spent / repeat.clip(lower=1.0), 0.0)
+    refunds = per_customer.get("refunds", pd.Series(0, index=per_customer.index))
+    refunded = per_customer.get("refunded", pd.Series(0.0, index=per_customer.index))
+    net = per_customer["total"].astype(float) - refunded.astype(float).fillna(0.0)
     summary = pd.DataFrame(
         {
             "frequency": repeat.to_numpy(),
@@ -264,6 +285,8 @@ def customer_summary(per_customer: pd.DataFrame, end: pd.Timestamp, unit: float)
             "T": ((end - first).dt.days / unit).to_numpy(),
             "monetary_value": monetary,
             "first_purchase": first.to_numpy(),
+            "spend_so_far": net.clip(lower=0.0).to_numpy(),
+            "refunds": refunds.fillna(0).astype(np.int64).to_numpy(),
         },
         index=pd.Index(per_customer["customer_id"].astype(str), name="customer_id"),
     )
@@ -275,7 +298,8 @@ class PurchaseTable:
     """Each customer's purchase days and spend as an engine expression, not yet run.
 
     ``customers`` is an Ibis table of ``customer_id``, ``first_day``, ``last_day``, ``days``
-    (purchase days), ``total`` and ``first_amount`` (the first day's spend) up to ``end``;
+    (purchase days), ``total`` and ``first_amount`` (the first day's spend), ``refunds`` (how
+    many negative amounts were set apart) and ``refunded`` (their sum, positive) up to ``end``;
     ``daily`` has one row per customer and purchase day. :meth:`summary` turns rows of
     ``customers`` into the summary columns, so the rows can come from the engine in batches
     (Spark's ``mapInPandas``) as well as all at once.
@@ -285,6 +309,8 @@ class PurchaseTable:
     daily: Any
     end: pd.Timestamp
     unit: float
+    #: The refunds (negative amounts) up to ``end``, one row each, set apart from the purchases.
+    returned: Any = None
 
     def summary(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Frequency, recency, T, monetary value and first purchase of ``rows`` of customers."""
@@ -340,6 +366,8 @@ def purchase_table(
         amount=amount,
     )
     purchases = purchases.filter(purchases.day.notnull())
+    returned = purchases.filter(purchases.amount < 0)
+    purchases = purchases.filter(purchases.amount >= 0)
     daily = purchases.group_by(["customer_id", "day"]).aggregate(amount=purchases.amount.sum())
     end = _as_timestamp(calibration_end, "calibration_end")
     if end is None:
@@ -355,7 +383,17 @@ def purchase_table(
         total=calibration.amount.sum(),
         first_amount=calibration.amount.argmin(calibration.day),
     )
-    return PurchaseTable(customers, daily, end, unit)
+    returned = returned.filter(returned.day <= end.date())
+    refunds = returned.group_by("customer_id").aggregate(
+        refunds=returned.count(), refunded=-returned.amount.sum()
+    )
+    joined = customers.left_join(refunds, customers.customer_id == refunds.customer_id)
+    customers = joined.select(
+        *(customers[name] for name in customers.columns),
+        refunds=refunds.refunds.fill_null(0),
+        refunded=refunds.refunded.fill_null(0.0),
+    )
+    return PurchaseTable(customers, daily, end, unit, returned)
 
 
 def _summarize_table(
@@ -392,6 +430,7 @@ def _summarize_table(
             fix="choose a later calibration end",
         )
     summary = purchases.summary(per_customer)
+    summary.attrs["refunds"] = int(purchases.returned.count().to_pyarrow().as_py())
     if holdout_end is not None:
         daily = purchases.daily
         later = daily.filter((daily.day > end.date()) & (daily.day <= holdout_end.date()))

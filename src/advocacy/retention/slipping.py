@@ -3,9 +3,8 @@
 :func:`~advocacy.retention.lifetime_value.predict_retention` gives each customer's probability
 of being active (BG/NBD) and lifetime value. Two more columns say what is at stake:
 
-- ``spend_so_far``: the customer's spend up to the calibration end, estimated as the mean value
-  of their repeat purchases times their purchase days (``monetary_value * (frequency + 1)``,
-  Gamma-Gamma's summary, which leaves out the first purchase's own amount);
+- ``spend_so_far`` (from the predictions): what the customer spent up to the calibration end,
+  from the transactions (purchases less refunds, never below 0);
 - ``value_at_risk``: what the customer would spend over the horizon at their past pace
   (``spend_so_far / T`` per time unit) if still active, times the chance they have gone
   (``1 - probability_alive``): the value lost if they are gone. A one-time buyer has no repeat
@@ -50,30 +49,30 @@ SORTS: dict[str, tuple[str, bool, str]] = {
         "they have gone), highest first",
     ),
     "p-active": ("probability_alive", True, "probability of being active, lowest first"),
-    "spend": ("spend_so_far", False, "spend so far (estimated), highest first"),
+    "spend": ("spend_so_far", False, "spend so far, highest first"),
 }
 
 
 def with_value_at_risk(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFrame:
-    """``predicted`` with ``spend_so_far`` and ``value_at_risk`` added (see the module).
+    """``predicted`` with ``value_at_risk`` added (see the module).
 
     Parameters
     ----------
     predicted
-        Rows of :func:`~advocacy.retention.lifetime_value.predict_retention`.
+        Rows of :func:`~advocacy.retention.lifetime_value.predict_retention` (with
+        ``spend_so_far``).
     horizon
         The time units ahead the predictions were made for.
 
     Returns
     -------
     pandas.DataFrame
-        A copy with the two columns, in the same order.
+        A copy with the column, in the same order.
     """
-    spend = predicted["monetary_value"] * (predicted["frequency"] + 1)
+    spend = predicted["spend_so_far"].clip(lower=0.0)
     weeks = predicted["T"].where(predicted["T"] > 0, np.nan)
     pace = (spend / weeks).fillna(0.0)
     return predicted.assign(
-        spend_so_far=spend,
         value_at_risk=pace * horizon * (1.0 - predicted["probability_alive"]),
     )
 

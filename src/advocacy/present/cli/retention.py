@@ -2,7 +2,8 @@
 
 ``fit`` prints a fitted model's parameters (by the paper's names) and log-likelihood; ``predict``
 writes per-customer probability alive, expected purchases, expected spend, lifetime value, spend
-so far and value at risk, in the order ``--sort`` chooses
+so far (net of refunds, which are set apart and counted) and value at risk, in the order
+``--sort`` chooses
 (:data:`advocacy.retention.slipping.SORTS`).
 A thin layer over ``ws.retention.fit``, ``ws.retention.predict`` and
 ``ws.retention.churn``.
@@ -16,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, console, error_console, open_workspace
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -168,8 +169,20 @@ def predict(
             discount_rate=discount_rate,
             margin=margin,
         )
+    refunds = int(frame.attrs.get("refunds", 0))
+    no_value = str(frame.attrs.get("no_value", ""))
     frame = sort_customers(with_value_at_risk(frame, horizon=horizon), sort.value)
     order = SORTS[sort.value][2]
+    if refunds and (out is not None or output is OutputFormat.table):
+        console.print(
+            f"{refunds:,} refunds (negative amounts) set apart: not purchases; spend so far is "
+            "net of them",
+            highlight=False,
+        )
+    if no_value:
+        error_console.print(
+            f"P(active) and expected purchases from BG/NBD; {no_value}", highlight=False
+        )
     if out is not None:
         suffix = out.suffix.lower()
         if suffix == ".parquet":
@@ -197,7 +210,14 @@ def churn(
     active_days: Annotated[
         int, typer.Option("--active-days", help="A payment this recent makes a customer active.")
     ] = 90,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Score as of this date.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Score as of this date (its end, in the workspace time zone): nothing later "
+            "is read.",
+        ),
+    ] = None,
     top: Annotated[int, typer.Option("--top", help="Customers to show on screen.")] = 20,
     db: DbOption = None,
     output: FormatOption = OutputFormat.table,

@@ -8,6 +8,7 @@ their aggregates; on CDNOW's 23,570 buyers that takes about 2 CPU s the first ti
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,8 @@ HORIZON_WEEKS = 52
 
 @dataclass(frozen=True)
 class Standing:
-    """One buyer's predictions (None fields: the model could not be fitted, see ``problem``)."""
+    """One buyer's predictions (None fields: the model could not be fitted, see ``problem``;
+    only ``lifetime_value`` None: Gamma-Gamma could not be fitted, ``no_value`` says why)."""
 
     probability_alive: float | None = None
     expected_purchases: float | None = None
@@ -30,6 +32,7 @@ class Standing:
     value_at_risk: float | None = None
     repeat_purchases: int | None = None
     problem: str | None = None
+    no_value: str | None = None
 
 
 def _predictions(state: WebState) -> Any:
@@ -49,10 +52,12 @@ def customer_standing(state: WebState, customer_id: str) -> Standing | None:
     if customer_id not in frame.index:
         return None
     row = frame.loc[customer_id]
+    value = float(row["lifetime_value"])
     return Standing(
         probability_alive=float(row["probability_alive"]),
         expected_purchases=float(row["expected_purchases"]),
-        lifetime_value=float(row["lifetime_value"]),
+        lifetime_value=None if math.isnan(value) else value,
+        no_value=str(frame.attrs.get("no_value", "")) or None,
         value_at_risk=float(row["value_at_risk"]),
         repeat_purchases=int(row["frequency"]),
     )

@@ -1,0 +1,61 @@
+"""Without a spend model, the purchase model still speaks (review10 item 7).
+
+When Gamma-Gamma cannot be fitted (here: CDNOW's sample with every amount 0, so no repeat buyer
+spent anything), ``retention predict`` failed and the customer page lost P(active), which
+BG/NBD gives from purchase days alone. BG/NBD does not read amounts, so its predictions must
+equal those on the real amounts, computed here on the original file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+from fastapi.testclient import TestClient
+
+import advocacy
+from advocacy.access import create_token
+from advocacy.present.web import create_app
+from support.cli import advocacy_cli
+
+
+def _write(frame: pd.DataFrame, path: Path) -> Path:
+    frame.assign(occurred_at=frame["date"].dt.strftime("%Y-%m-%d"))[
+        ["customer_id", "occurred_at", "amount"]
+    ].assign(transaction_id=[f"T{i}" for i in range(len(frame))]).to_csv(path, index=False)
+    return path
+
+
+def test_no_spend_model_keeps_p_active_and_says_why(
+    duckdb_url: str, cdnow: pd.DataFrame, tmp_path: Path
+) -> None:
+    real = str(tmp_path / "real.duckdb")
+    with advocacy.open(real) as ws:
+        ws.import_file(_write(cdnow, tmp_path / "real.csv"), kind="transactions")
+        reference = ws.retention.predict(horizon=52).set_index("customer_id")
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(_write(cdnow.assign(amount=0.0), tmp_path / "zero.csv"), kind="transactions")
+        predicted = ws.retention.predict(horizon=52).set_index("customer_id")
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    assert "two repeat buyers" in predicted.attrs["no_value"]
+    assert predicted["lifetime_value"].isna().all() and predicted["expected_spend"].isna().all()
+    both = predicted.join(reference.add_suffix("_real"))
+    for column in ("probability_alive", "expected_purchases"):
+        assert (both[column] - both[f"{column}_real"]).abs().max() < 1e-9, column
+    assert (predicted["spend_so_far"] == 0).all()
+    done = advocacy_cli(
+        "retention", "predict", "--horizon", "52", "--db", duckdb_url, cwd=tmp_path
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "P(active) and expected purchases from BG/NBD; no expected spend" in " ".join(
+        done.stderr.split()
+    )
+    customer = str(predicted["frequency"].idxmax())  # the most repeat purchase days
+    with TestClient(create_app(duckdb_url), base_url="https://testserver") as client:
+        page = client.get(f"/customers/{customer}", headers={"Authorization": f"Bearer {token}"})
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+    assert "could not be fitted" not in text
+    assert f"P(active) {100 * reference.loc[customer, 'probability_alive']:.0f}%" in text
+    assert "Expected value none: no expected spend or lifetime value" in text
