@@ -279,7 +279,7 @@ def find_customers(
     A customer an import only named (a stub: a purchase's, mention's or referral's customer
     with no customers file) is listed when some evidence names them; a stub nothing names any
     more is not. Each row: customer_id, name, email, segment, region, responses,
-    last_response.
+    last_response, purchases (transactions that are not refunds).
     """
     conditions = [f"NOT coalesce(c.is_stub, FALSE) OR r.n > 0 OR c.customer_id IN ({_NAMED})"]
     params: list[Any] = []
@@ -298,9 +298,11 @@ def find_customers(
         params += list(seen.params)
     sql = (
         "SELECT c.customer_id, c.name, c.email, c.segment, c.region, coalesce(r.n, 0) AS "
-        "responses, r.last_response FROM customers c LEFT JOIN (SELECT customer_id, count(*) AS "
-        f"n, max(submitted_at) AS last_response FROM ({responses.sql}) answers "
-        "GROUP BY customer_id) r ON r.customer_id = c.customer_id WHERE "
+        "responses, r.last_response, coalesce(p.n, 0) AS purchases FROM customers c LEFT JOIN "
+        f"(SELECT customer_id, count(*) AS n, max(submitted_at) AS last_response FROM "
+        f"({responses.sql}) answers GROUP BY customer_id) r ON r.customer_id = c.customer_id "
+        "LEFT JOIN (SELECT customer_id, count(*) AS n FROM transactions WHERE amount IS NULL "
+        "OR amount >= 0 GROUP BY customer_id) p ON p.customer_id = c.customer_id WHERE "
         + " AND ".join(f"({condition})" for condition in conditions)
         + " ORDER BY r.last_response DESC NULLS LAST, c.customer_id LIMIT ?"
     )

@@ -139,7 +139,7 @@ class Workspace:
     @property
     def retention(self) -> RetentionNamespace:
         """Repeat purchases, lifetime value and churn risk (``namespaces.retention``)."""
-        return RetentionNamespace(self.db)
+        return RetentionNamespace(self.db, self.settings)
 
     # -- tables --------------------------------------------------------------------------------
     def table_names(self) -> list[str]:

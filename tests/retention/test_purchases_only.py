@@ -118,12 +118,14 @@ def _text(page: str) -> str:
 
 
 def test_the_web_lists_buyers_and_shows_who_is_slipping_away(
-    workspace: tuple[str, pd.DataFrame],
+    workspace: tuple[str, pd.DataFrame], cdnow: pd.DataFrame
 ) -> None:
     url = workspace[0]
+    bought = int((cdnow["customer_id"] == "03487").sum())  # the file's rows of 03487
     with advocacy.open(url) as ws:
         token = create_token(ws.db, role="analyst", name="ana").secret
-        assert [row["customer_id"] for row in ws.customers.find("03487")] == ["03487"]
+        (row,) = ws.customers.find("03487")
+        assert (row["customer_id"], row["purchases"], row["responses"]) == ("03487", bought, 0)
         top = ws.retention.slipping_away(horizon=52).iloc[0]
     headers = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(url), base_url="https://testserver") as client:
@@ -131,6 +133,7 @@ def test_the_web_lists_buyers_and_shows_who_is_slipping_away(
         customer = _text(client.get(f"/customers/{top['customer_id']}", headers=headers).text)
         advocates = _text(client.get("/advocates", headers=headers).text)
     assert "No customers found" not in found and "03487" in found
+    assert f"03487 0 {bought}" in found, found  # no answers, no last answer, its purchases
     assert "Will they buy again? P(active)" in customer
     assert f"{100 * top['probability_alive']:.0f}%" in customer
     assert "Slipping away: repeat buyers more likely gone than active" in advocates

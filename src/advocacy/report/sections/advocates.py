@@ -229,7 +229,7 @@ def _slipping(ws: Workspace) -> Markup:
         [
             ("customer_id", "Customer"),
             ("frequency", "Repeat purchases"),
-            ("spend_so_far", "Spend so far (est.)"),
+            ("spend_so_far", "Spend so far"),
             ("alive", "P(active)"),
             ("value_at_risk", "Value at risk"),
         ],
