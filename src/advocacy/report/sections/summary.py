@@ -464,7 +464,7 @@ def rating_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
 
 
 def build(ws: Workspace, scope: ReportScope) -> Section:
-    from advocacy.report.sections.text_summary import text_standing
+    from advocacy.report.sections.text_summary import read_enough, text_standing
 
     tiles = kpi_tiles(ws, scope)
     # No score at all (not merely none dated): what the texts say stands in for the tiles.
@@ -507,10 +507,17 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 "<p class='note'>{}; the rest of the evidence shows no change larger than "
                 "chance.</p>"
             ).format(said)
-    elif texts:
+    elif texts and read_enough(ws, scope):
         body += Markup(
             "<p>Nothing in the texts calls for urgent action. Scores beside them (an NPS, a "
             "CSAT or a review's stars) would say which themes lower them.</p>"
+        )
+    elif texts:
+        # Texts nobody read are no sign that all is well (review9: 300 one-star reviews).
+        body += Markup(
+            "<p>Too few of the texts were read to tell whether anything in them calls for "
+            "urgent action. Scores beside them (an NPS, a CSAT or a review's stars) would say "
+            "how their writers feel.</p>"
         )
     else:
         themes = (
