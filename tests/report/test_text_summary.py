@@ -163,5 +163,11 @@ def test_a_mixed_workspace_says_its_shares_are_of_the_read_share_only(
     assert "Nothing in the texts calls for urgent action" not in body
     assert "No theme is a clear complaint" not in body
     assert "read as negative, the most among the texts read only." in body
+    # The one finding is a count of complaints: no test ran (review9 item 3).
+    assert "Only one finding passed its test" not in body
+    assert (
+        "With no score there was no change to test: the finding above is counted from the "
+        "evidence, not tested." in body
+    )
     for name in themes.sort_values("size", ascending=False)["name"].head(3):
         assert f"“{name}”" in body
