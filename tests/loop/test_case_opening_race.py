@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,3 +86,46 @@ def test_cases_open_names_the_web_page_when_the_server_holds_the_workspace(
     assert "open the cases on its web page /cases/open" in said
     with advocacy.open(str(db)) as ws:
         assert ws.cases.count() == 0
+
+
+def test_two_overlapping_transactions_open_one_case_per_answer(postgres_url: str) -> None:
+    # review9 item 2: the first transaction opens cases on r-0..r-2 and has not committed when
+    # a second one opens cases on the same answers. The second cannot see the first's cases;
+    # the opening lock makes it wait for the commit, then it opens none (without the lock,
+    # every answer would get two cases).
+    ids = [f"r-{number}" for number in range(3)]
+    with (
+        advocacy.open(postgres_url) as first,
+        advocacy.open(postgres_url) as second,
+        advocacy.open(postgres_url) as watcher,
+    ):
+        _three_detractors(first)
+        opened: list[int] = []
+        waited: list[str] = []
+        with first.db.transaction():
+            assert len(first.cases.open_for("responses", ids)) == 3
+            racing = threading.Thread(
+                target=lambda: opened.append(len(second.cases.open_for("responses", ids)))
+            )
+            racing.start()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and racing.is_alive():
+                # pg_locks is read live (pg_stat_activity is a snapshot per transaction); the
+                # second workspace's write may run on another connection than its first.
+                ((waiting,),) = watcher.db.fetchall(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = "
+                    "current_database())"
+                )
+                if waiting:  # waiting for the first transaction's opening lock
+                    waited.append("advisory lock")
+                    break
+                time.sleep(0.05)
+        racing.join(timeout=30)
+        assert not racing.is_alive()
+        counts = first.db.fetchall(
+            "SELECT evidence_id, count(*) FROM cases GROUP BY evidence_id ORDER BY evidence_id"
+        )
+    assert counts == [(evidence, 1) for evidence in ids]
+    assert opened == [0]
+    assert waited == ["advisory lock"]

@@ -55,9 +55,14 @@ def test_import_opens_cases_on_recent_evidence_and_counts_the_history(tmp_path: 
     assert re.search(r"dated before \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\) opened none", said)
     assert (
         "; 1 undated: no case (their age is unknown; to open cases on them: advocacy cases open "
-        "--since DATE --include-undated)"
+        "--since DATE --include-undated, or on the web: /cases/open, ticking “also evidence "
+        "without a date”)"
     ) in said
-    assert "advocacy cases open --since DATE" in said
+    # The web page too (review9 item 4): a DuckDB file held by serve refuses the command.
+    assert (
+        "opened none (older than the 30-day case window; to open them: advocacy cases open "
+        "--since DATE, or on the web: /cases/open)" in said
+    )
     with advocacy.open(db) as ws:
         opened = {case.evidence_id for case in ws.cases.list()}
     assert opened == {"r-new"}  # undated evidence may be as old as the history: no case

@@ -100,3 +100,74 @@ def test_an_undated_survey_is_not_said_to_have_no_score(shared_data: Path, tmp_p
     said = section.missing or _text(str(section.body))
     assert "No score (NPS, CSAT, CES or a rating) to show" not in said
     assert "No answer carries a date" in said
+
+
+def _marc(shared_data: Path, language: str, step: int) -> list[str]:
+    source = shared_data / "text-corpora" / "marc-amazon-multi" / language / "test.csv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        # The file is sorted by stars: rows 1 to 3,000 are one-star reviews.
+        return [row[1] for row in list(csv.reader(handle))[1:3000:step]]
+
+
+def _summary_of_mentions(texts: list[str], tmp_path: Path) -> tuple[str, pd.DataFrame]:
+    path = tmp_path / "mentions.csv"
+    pd.DataFrame({"text": texts, "platform": "store"}).to_csv(path, index=False)
+    with advocacy.open(tmp_path / "w.duckdb") as ws:
+        ws.import_file(path, kind="mentions", cases=False)
+        ws.text.analyze()
+        ws.text.discover_themes(n_themes=5)
+        themes = ws.text.themes()
+        with report_run():
+            section = summary.build(ws, ReportScope())
+    assert section.missing is None, section.missing
+    return _text(str(section.body)), themes
+
+
+def test_unread_one_star_reviews_are_not_summed_up_as_all_well(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # review9: 300 one-star Japanese reviews (a language the model does not read) were summed
+    # up as "No theme is a clear complaint" and "Nothing in the texts calls for urgent action".
+    body, themes = _summary_of_mentions(_marc(shared_data, "ja", 10), tmp_path)
+    assert "Nothing in the texts calls for urgent action" not in body
+    assert "No theme is a clear complaint" not in body
+    assert (
+        "0 of them were read for sentiment (not read: language not supported 300: ja 300)" in body
+    )
+    assert "Sentiment could not be read for any of the 300 texts" in body
+    assert "Read as negative" not in body  # no share of nothing
+    assert "Too few of the texts were read to tell whether anything in them calls for" in body
+    # The unread themes are named, largest first.
+    named = [
+        f"“{name}” ({size} texts, none read)"
+        for name, size in themes.sort_values("size", ascending=False, kind="stable")[
+            ["name", "size"]
+        ]
+        .head(3)
+        .itertuples(index=False)
+    ]
+    listed = body[body.index("The largest themes whose texts were mostly not read (5 of 5") :]
+    places = [listed.index(words) for words in named]
+    assert places == sorted(places), listed
+
+
+def test_a_mixed_workspace_says_its_shares_are_of_the_read_share_only(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    japanese, english = _marc(shared_data, "ja", 10), _marc(shared_data, "en", 30)
+    body, themes = _summary_of_mentions(japanese + english, tmp_path)
+    assert (
+        "These shares and the largest complaint are of the texts read only: 100 of 400 (25%). "
+        "The other 300 could not be read and are in neither." in body
+    )
+    assert "Nothing in the texts calls for urgent action" not in body
+    assert "No theme is a clear complaint" not in body
+    assert "read as negative, the most among the texts read only." in body
+    # The one finding is a count of complaints: no test ran (review9 item 3).
+    assert "Only one finding passed its test" not in body
+    assert (
+        "With no score there was no change to test: the finding above is counted from the "
+        "evidence, not tested." in body
+    )
+    for name in themes.sort_values("size", ascending=False)["name"].head(3):
+        assert f"“{name}”" in body

@@ -160,6 +160,16 @@ def test_the_page_shows_each_campaign_escaped(served: tuple[TestClient, dict[str
     assert at < 0, page.text[max(0, at - 300) : at + 100]
     assert "&lt;script&gt;alert" in page.text
     assert "New campaign" not in page.text  # a viewer adds nothing
+    # Each lift and its interval are share changes in points, signed (display.points, as the
+    # CSAT tiles write them; review9 item 6), never "pts".
+    lifts = re.findall(r'<tr data-outcome="(?!earned)[^"]+">(.*?)</tr>', page.text, re.S)
+    assert lifts
+    for row in lifts:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        assert cells[3] == "" or re.fullmatch(r"[+−]?\d+\.\d points", cells[3]), cells
+        assert cells[4] == "" or re.fullmatch(r"[+−]?\d+\.\d to [+−]?\d+\.\d points", cells[4])
+    assert " pts" not in page.text
+    assert any(re.search(r"<td[^>]*>[+−]?\d+\.\d points</td>", row) for row in lifts)
 
 
 def test_sending_a_link_campaign_from_the_page_downloads_its_links(

@@ -184,7 +184,12 @@ ADMIN_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/surveys/{survey_id}/links"): {"customer_ids": []},
     ("POST", "/cases/rules"): {"rules": "- {id: authz, trigger: nps_at_most, due_hours: 48}"},
     # Days ahead: the check finds nothing, so the demo's evidence gets no case here.
-    ("POST", "/cases/open"): {"since": "2100-01-01", "expected": "0"},
+    # Nothing would open after 2100: the digest of no evidence (pages/cases.evidence_digest).
+    ("POST", "/cases/open"): {
+        "since": "2100-01-01",
+        "expected": "0",
+        "evidence": "e3b0c44298fc1c149afbf4c8996fb924",
+    },
     ("POST", "/cases/{case_id}"): {"action": "note", "text": "authz"},
     ("POST", "/api/v1/cases/{case_id}/events"): {"action": "note", "text": "authz"},
     ("PUT", "/api/v1/rules"): {"rules": [{"id": "authz", "trigger": "nps_at_most"}]},

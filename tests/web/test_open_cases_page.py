@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 import advocacy
 from advocacy.access import add_user
-from advocacy.loop.cases.import_lines import CASES_AT_ONCE
+from advocacy.loop.cases.import_lines import CASES_AT_ONCE, OPEN_PAGE, UNDATED_BOX
 from advocacy.present.web import create_app
 
 PASSWORD = "correct horse battery staple"
@@ -66,7 +66,13 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
         done = browser.post(f"/import/{token[1]}", data={"csrf_token": csrf})
         said = _text(done.text)
         assert f"cases: none opened: the case rules would open {count:,}" in said
-        assert "1 undated: no case" in said
+        # The undated line names the web page and its box, as the withheld line does
+        # (review9 item 4): the command is refused while serve holds a DuckDB file.
+        assert (
+            f"1 undated: no case (their age is unknown; to open cases on them: advocacy "
+            f"cases open --since DATE --include-undated, or on the web: {OPEN_PAGE}, ticking "
+            f"“{UNDATED_BOX}”)" in said
+        )
         link = re.search(r'<p class="cases-done" id="open-withheld"><a href="([^"]+)"', done.text)
         assert link, said
         assert html.unescape(link[1]) == f"/cases/open?since={day}"
@@ -77,6 +83,7 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
         assert checked.status_code == 200, checked.text[:500]
         seen = _text(checked.text)
         assert "Cases that would open (nothing written yet)" in seen
+        assert UNDATED_BOX in seen  # the box the import's undated line names
         assert f"responses {count:,} {count:,} detractor {count:,} 1 (not checked)" in seen
         assert f"Open these {count:,} cases now?" in seen
         assert re.search(r'name="expected" value="(\d+)"', checked.text)[1] == str(count)  # type: ignore[index]
@@ -84,7 +91,9 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
             assert ws.cases.count() == 0
 
         # A confirmation of fewer than would open now (evidence arrived since) opens none.
-        form = {"csrf_token": csrf, "since": day, "kind": "responses"}
+        digest = re.search(r'name="evidence" value="([0-9a-f]+)"', checked.text)
+        assert digest, seen
+        form = {"csrf_token": csrf, "since": day, "kind": "responses", "evidence": digest[1]}
         fewer = browser.post("/cases/open", data={**form, "expected": str(count - 1)})
         assert fewer.status_code == 400
         assert f"more cases would open now than the {count - 1:,} you confirmed" in _text(
@@ -94,10 +103,15 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
         with advocacy.open(db_url) as ws:
             assert ws.cases.count() == 0
 
-        # The confirmed count opens, with the undated answer when asked for.
+        # The confirmed count opens, with the undated answer when asked for (and checked).
+        undated = browser.get(f"/cases/open?since={day}&kind=responses&include_undated=true")
+        digest = re.search(r'name="evidence" value="([0-9a-f]+)"', undated.text)
+        assert digest, _text(undated.text)
         opened = browser.post(
-            "/cases/open", data={**form, "expected": str(count + 1), "include_undated": "true"}
-        )
+            "/cases/open",
+            data={**form, "expected": str(count + 1), "include_undated": "true",
+                  "evidence": digest[1]},
+        )  # fmt: skip
         assert opened.status_code == 200, opened.text[:500]
         assert f"Opened {count + 1:,} cases (detractor {count + 1:,})" in _text(opened.text)
         with advocacy.open(db_url) as ws:
@@ -126,3 +140,49 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
                       "expected": "1"},
             )  # fmt: skip
             assert posted.status_code == 403
+
+
+def test_a_confirmation_opens_only_the_evidence_it_saw(db_url: str) -> None:
+    # review9 item 5: the check lists r0-r2; meanwhile r1 gets a case elsewhere and r3 arrives.
+    # The count is still 3, but the set is not the one confirmed: nothing opens, the new list
+    # is shown; confirming it opens those.
+    day = TODAY - timedelta(days=100)
+    with advocacy.open(db_url) as ws:
+        add_user(ws.db, "ana", role="analyst", password=PASSWORD)
+        ws.write_records(
+            "responses",
+            [{"response_id": f"r{i}", "submitted_at": day, "nps": 1} for i in range(3)],
+        )
+    since = f"{day:%Y-%m-%d}"
+    with TestClient(create_app(db_url), base_url="https://testserver") as running:
+        browser = _sign_in(running, "ana")
+        checked = browser.get(f"/cases/open?since={since}")
+        assert "Open these 3 cases now?" in _text(checked.text)
+        digest = re.search(r'name="evidence" value="([0-9a-f]+)"', checked.text)
+        assert digest, _text(checked.text)
+        with advocacy.open(db_url) as ws:
+            assert [case.evidence_id for case in ws.cases.open_for("responses", ["r1"])] == ["r1"]
+            ws.write_records("responses", [{"response_id": "r3", "submitted_at": day, "nps": 0}])
+        form = {"csrf_token": _csrf(checked.text), "since": since, "expected": "3"}
+        refused = browser.post("/cases/open", data={**form, "evidence": digest[1]})
+        assert refused.status_code == 400
+        said = _text(refused.text)
+        assert (
+            "the cases that would open changed since your check (3 now, on other evidence "
+            "than the 3 you confirmed" in said
+        )
+        assert "nothing was opened" in said
+        with advocacy.open(db_url) as ws:
+            assert sorted(case.evidence_id for case in ws.cases.list()) == ["r1"]
+        # The new list is shown with its own digest: confirming it opens r0, r2, r3.
+        again = re.search(r'name="evidence" value="([0-9a-f]+)"', refused.text)
+        assert again and again[1] != digest[1]
+        opened = browser.post("/cases/open", data={**form, "evidence": again[1]})
+        assert "Opened 3 cases" in _text(opened.text), _text(opened.text)[:500]
+        with advocacy.open(db_url) as ws:
+            evidence = sorted(case.evidence_id for case in ws.cases.list())
+        assert evidence == ["r0", "r1", "r2", "r3"]
+        # A hostile digest is refused, unechoed.
+        bad = browser.post("/cases/open", data={**form, "evidence": "<b>x</b>"})
+        assert bad.status_code == 400
+        assert "<b>x</b>" not in bad.text

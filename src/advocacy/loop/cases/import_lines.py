@@ -13,6 +13,9 @@ from typing import Any
 CASES_AT_ONCE = 500
 #: The web page that opens cases over stored evidence (``advocacy cases open`` on the web).
 OPEN_PAGE = "/cases/open"
+#: The box of :data:`OPEN_PAGE` that checks evidence without a date too (``--include-undated``);
+#: the page's template shows these words.
+UNDATED_BOX = "also evidence without a date"
 
 
 def cases_sentences(cases: dict[str, Any]) -> list[str]:
@@ -27,7 +30,9 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
     -------
     list of str
         One line with the cases opened per rule, the records checked, those too old for the
-        case window and those undated (with how to open them), then a line for records dated
+        case window and those undated (with how to open them, by the command and on the web
+        page :data:`OPEN_PAGE`, which a DuckDB file held by ``serve`` leaves as the only way),
+        then a line for records dated
         ahead and one for rules unlike the shipped ones, when there are any.
     """
     if not cases["rules"]:
@@ -43,7 +48,8 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
         line = (
             f"cases: none {'would open' if dry else 'opened'}, all {cases['too_old']:,} records"
             f"{' with a date' if cases.get('undated') else ''} are dated before {since} (older "
-            f"than {window}; to open cases on them: advocacy cases open --since DATE)"
+            f"than {window}; to open cases on them: advocacy cases open --since DATE, or on the "
+            f"web: {OPEN_PAGE})"
         )
     elif withheld:
         count = sum(withheld.values())
@@ -76,12 +82,14 @@ def cases_sentences(cases: dict[str, Any]) -> list[str]:
         # Their age is unknown: they may be as old as the history the window leaves out.
         line += (
             f"; {cases['undated']:,} undated: no case (their age is unknown; to open cases "
-            "on them: advocacy cases open --since DATE --include-undated)"
+            "on them: advocacy cases open --since DATE --include-undated, or on the web: "
+            f"{OPEN_PAGE}, ticking “{UNDATED_BOX}”)"
         )
     if cases["too_old"] and cases["checked"]:
         line += (
             f"; {cases['too_old']:,} dated before {since} {'would open' if dry else 'opened'} "
-            f"none (older than {window}; to open them: advocacy cases open --since DATE)"
+            f"none (older than {window}; to open them: advocacy cases open --since DATE, or on the "
+            f"web: {OPEN_PAGE})"
         )
     lines = [line]
     if cases.get("future"):
@@ -106,4 +114,4 @@ def _since(cases: dict[str, Any]) -> str:
     return str(cases["since"])[:16].replace("T", " ") + " UTC"
 
 
-__all__ = ["CASES_AT_ONCE", "OPEN_PAGE", "cases_sentences"]
+__all__ = ["CASES_AT_ONCE", "OPEN_PAGE", "UNDATED_BOX", "cases_sentences"]

@@ -395,6 +395,7 @@ def gap_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
                 evidence="gap-register",
                 subject=f"gap:{row['subject']}:{where}",
                 source="gaps",
+                tested=False,  # the register's priority, not a test
             )
         )
     return findings

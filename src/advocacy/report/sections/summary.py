@@ -61,7 +61,9 @@ class Finding:
     """One thing to do, why, who does it by when, what it should bring and where the evidence is.
 
     A larger ``weight`` comes first; ``subject`` names what the finding is about (a unit, a gap,
-    the loop), and the summary keeps one finding per subject.
+    the loop), and the summary keeps one finding per subject. ``tested`` is False for a finding
+    that no statistical test stands behind (a count of complaints, a gap's priority): the
+    summary's closing line speaks of tests only for the ones that had one.
     """
 
     action: str
@@ -73,6 +75,7 @@ class Finding:
     evidence: str = ANCHOR
     subject: str = ""
     source: str = "scores"
+    tested: bool = True
 
 
 Finder = Callable[["Workspace", ReportScope], list[Finding]]
@@ -463,8 +466,36 @@ def rating_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     ]
 
 
+#: The closing line's opening, by how many of the findings shown passed a test.
+PASSED = {
+    0: "No change passed its test",
+    1: "Only one finding passed its test",
+    2: "Only two findings passed their tests",
+}
+
+
+def _closing(shown: list[Finding], *, scored: bool) -> Markup:
+    """The line under fewer than three findings: how many passed a test (review9: a texts-only
+    summary said "Only one finding passed its test" of a count of complaints, with nothing
+    tested), and which findings are counts rather than tests."""
+    tested = sum(finding.tested for finding in shown)
+    counted = len(shown) - tested
+    if not scored and not tested:
+        return Markup(
+            "<p class='note'>With no score there was no change to test: {} counted from the "
+            "evidence, not tested.</p>"
+        ).format("the finding above is" if counted == 1 else "the findings above are")
+    said = f"{PASSED[tested]}; the rest of the evidence shows no change larger than chance."
+    if counted:
+        said += (
+            f" {'One finding above is' if counted == 1 else f'{counted} findings above are'}"
+            " counted (texts read as negative, a gap against its target), not tested."
+        )
+    return Markup("<p class='note'>{}</p>").format(said)
+
+
 def build(ws: Workspace, scope: ReportScope) -> Section:
-    from advocacy.report.sections.text_summary import text_standing
+    from advocacy.report.sections.text_summary import read_enough, text_standing
 
     tiles = kpi_tiles(ws, scope)
     # No score at all (not merely none dated): what the texts say stands in for the tiles.
@@ -498,19 +529,18 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         shown = findings[:MOST_FINDINGS]
         body += Markup("<h3>What to do</h3>") + _findings_table(shown)
         if len(shown) < 3:
-            said = (
-                "Only one finding passed its test"
-                if len(shown) == 1
-                else "Only two findings passed their tests"
-            )
-            body += Markup(
-                "<p class='note'>{}; the rest of the evidence shows no change larger than "
-                "chance.</p>"
-            ).format(said)
-    elif texts:
+            body += _closing(shown, scored=not no_score)
+    elif texts and read_enough(ws, scope):
         body += Markup(
             "<p>Nothing in the texts calls for urgent action. Scores beside them (an NPS, a "
             "CSAT or a review's stars) would say which themes lower them.</p>"
+        )
+    elif texts:
+        # Texts nobody read are no sign that all is well (review9: 300 one-star reviews).
+        body += Markup(
+            "<p>Too few of the texts were read to tell whether anything in them calls for "
+            "urgent action. Scores beside them (an NPS, a CSAT or a review's stars) would say "
+            "how their writers feel.</p>"
         )
     else:
         themes = (

@@ -235,5 +235,6 @@ def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
                 evidence=THEMES_ANCHOR,
                 subject=f"theme {name}",
                 source="themes",
+                tested=False,  # a count of texts read as negative, not a test
             )
     return list(findings.values())

@@ -5,7 +5,10 @@ editor, and "Open cases over stored evidence" (``/cases/open``, admins and analy
 ``advocacy cases open`` does, for the cases an import withheld or left out while the server
 holds a DuckDB workspace. Its check counts per rule what would open, writing nothing; its
 confirmation opens at most the count the user saw (more, from evidence that arrived since, opens
-none and shows the new count).
+none and shows the new count), and only the evidence the user saw: the form carries a digest of
+the evidence ids checked (:func:`evidence_digest`), and a set that changed since the check (new
+evidence in, some with a case meanwhile: an equal count can hide both) opens none and shows the
+new check. Fewer opened than confirmed (a case opened between the check and the write) is said.
 
 Case handlers see the cases of their units only; viewers see cases with personal data masked
 and free text redacted (the same rules as the API: :func:`advocacy.present.web.api.cases.shown`).
@@ -15,6 +18,8 @@ Owners are picked from a list (``ws.cases.owners``), never typed. A form that ca
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -297,6 +302,18 @@ class OpenRequest:
         )
 
 
+def evidence_digest(found: dict[str, Any]) -> str:
+    """A digest of the evidence ids a check would open cases on (per kind, sorted): what the
+    confirmation compares, so that it opens the set the user saw, not merely as many."""
+    ids = sorted(f"{kind}\t{case.evidence_id}" for kind, result in found.items()
+                 for case in result.cases)  # fmt: skip
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32]
+
+
+#: A digest as :func:`evidence_digest` writes it (anything else is refused unechoed).
+DIGEST = re.compile(r"[0-9a-f]{32}")
+
+
 def _day(text: str, parameter: str) -> date:
     value = text.strip()
     try:
@@ -319,6 +336,7 @@ def _open_page(
     opened: dict[str, Any] | None = None,
     error: AdvocacyError | None = None,
     form: dict[str, Any] | None = None,
+    confirmed: int | None = None,
 ) -> Response:
     shown_result = opened if opened is not None else found
     rows = [
@@ -345,6 +363,8 @@ def _open_page(
             "opened": opened is not None,
             "bound": CASES_AT_ONCE,
             "error": error,
+            "digest": evidence_digest(found) if found is not None and opened is None else "",
+            "meanwhile": max(confirmed - total, 0) if confirmed is not None else 0,
         },
         caller=caller,
         status_code=error.status_code if error else 200,
@@ -385,12 +405,15 @@ async def open_cases_confirmed(
     kind: Annotated[list[str] | None, Form()] = None,
     include_undated: Annotated[str, Form()] = "",
     expected: Annotated[str, Form()] = "",
+    evidence: Annotated[str, Form()] = "",
 ) -> Response:
-    """Open the cases the user saw and confirmed: at most as many as the check counted.
+    """Open the cases the user saw and confirmed: at most as many as the check counted, on the
+    evidence it listed.
 
     The confirmation is the user's yes (``advocacy cases open --yes``) to the number shown;
     more evidence arriving since would open more, so a larger count is refused and checked
-    again. Evidence that got a case meanwhile opens none.
+    again, as is a set of evidence that changed (:func:`evidence_digest`). Evidence that got a
+    case between that comparison and the write opens none, and the page says how many.
     """
     form = {"since": since[:20], "until": until[:20], "kinds": kind or EVIDENCE_KINDS,
             "include_undated": bool(include_undated)}  # fmt: skip
@@ -403,11 +426,37 @@ async def open_cases_confirmed(
                 parameter="expected",
                 fix="check again, then confirm the count shown",
             )
+        if not DIGEST.fullmatch(evidence):
+            raise UsageError(
+                "the confirmation does not say which evidence it opens cases on",
+                parameter="evidence",
+                fix="check again, then confirm the cases shown",
+            )
     except UsageError as error:
         return _open_page(request, caller, wanted=None, error=error, form=form)
     at_most = int(expected)
 
+    def confirmed_open(state: WebState) -> dict[str, Any]:
+        # The set the user saw, not merely its size: new evidence in and some with a case
+        # meanwhile give an equal count over other evidence (review9 item 5).
+        now = wanted.run(state, actor=caller.principal.name, dry_run=True, at_most=None)
+        if evidence_digest(now) != evidence:
+            count = sum(len(result.cases) for result in now.values())
+            raise UsageError(
+                f"the cases that would open changed since your check ({count:,} now, on other "
+                f"evidence than the {at_most:,} you confirmed: evidence arrived, or some got a "
+                "case meanwhile); nothing was opened",
+                parameter="evidence",
+                fix="read the new list below and confirm it",
+            )
+        return wanted.run(state, actor=caller.principal.name, dry_run=False, at_most=at_most)
+
     def refused(error: UsageError) -> Response:
+        if error.parameter == "evidence":
+            state = web_state(request)
+            with state.use:
+                found = wanted.run(state, actor=caller.principal.name, dry_run=True, at_most=None)
+            return _open_page(request, caller, wanted=wanted, found=found, error=error)
         if error.parameter != "at_most":
             return _open_page(request, caller, wanted=wanted, error=error, form=form)
         # More would open now than the user confirmed (new evidence): show the new count.
@@ -424,10 +473,10 @@ async def open_cases_confirmed(
 
     return await submit_form(
         request,
-        lambda state: wanted.run(
-            state, actor=caller.principal.name, dry_run=False, at_most=at_most
+        confirmed_open,
+        done=lambda opened: _open_page(
+            request, caller, wanted=wanted, opened=opened, confirmed=at_most
         ),
-        done=lambda opened: _open_page(request, caller, wanted=wanted, opened=opened),
         refused=refused,
         refusal=UsageError,
     )

@@ -157,6 +157,7 @@ def score(value: Any, metric: Any = "nps") -> str:
 
 templates.env.filters["number"] = number
 templates.env.filters["signed"] = display.signed
+templates.env.filters["points"] = display.points
 templates.env.filters["percent"] = display.percent
 templates.env.filters["estimate"] = display.estimate
 templates.env.filters["share_estimate"] = display.share_estimate
