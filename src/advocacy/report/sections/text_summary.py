@@ -40,6 +40,7 @@ from advocacy.report.sections.text import cut_quote, read_texts, scoped_theme_se
 from advocacy.report.sections.text_coverage import not_read, read_mix
 from advocacy.report.sections.theme_findings import largest_complaint, stored_themes
 from advocacy.report.sections.theme_scores import (
+    FEW_READ,
     READ_FOR_SENTIMENT,
     mostly_unread,
     score_words,
@@ -51,7 +52,7 @@ from advocacy.text.sentiment import SENTIMENTS
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
-__all__ = ["FEW_READ", "KIND_WORDS", "LARGEST_THEMES", "read_enough", "text_standing"]
+__all__ = ["KIND_WORDS", "LARGEST_THEMES", "read_enough", "text_standing"]
 
 #: What each kind of document is, in the plural.
 KIND_WORDS = {
@@ -62,9 +63,6 @@ KIND_WORDS = {
 }
 #: How many of the largest themes the summary names.
 LARGEST_THEMES = 3
-#: Fewer texts read than this and the summary gives counts, not shares: the web theme cards'
-#: threshold (``present.web.pages.theme_cards.FEW_READ``, which the report cannot import).
-FEW_READ = 10
 
 
 def _volume(features: pd.DataFrame) -> str:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
 __all__ = [
+    "FEW_READ",
     "READ_FOR_SENTIMENT",
     "SPELLED_SCALES",
     "ScoreMix",
@@ -54,6 +55,9 @@ ScoreMix = tuple[dict[str, float], int]
 #: it (a theme in a language the model does not read) its cards say what its writers' scores
 #: imply, and the report quotes its most central texts, whatever their reading.
 READ_FOR_SENTIMENT = 0.5
+#: Fewer texts read than this and a card or a summary gives counts, not shares, and no bar:
+#: "100% positive" drawn full width from one text reads as a verdict.
+FEW_READ = 10
 #: The rating scales whose bands the cards spell out: the ones reviews and surveys mostly use.
 SPELLED_SCALES = ((1, 5), (1, 7), (1, 10))
 

@@ -40,6 +40,7 @@ from advocacy.report.section import ReportScope
 from advocacy.report.sections.quote_captions import quote_caption
 from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
+    FEW_READ,
     READ_FOR_SENTIMENT,
     ScoreMix,
     mostly_unread,
@@ -49,9 +50,6 @@ from advocacy.report.sections.theme_scores import (
 
 #: Quotes on each card.
 QUOTES_PER_CARD = 2
-#: Fewer texts read than this and a card gives counts, not shares, and no bar: "100% positive"
-#: drawn full width from one text reads as a verdict.
-FEW_READ = 10
 #: Sentiment labels in the order of the bar.
 LABELS = ("negative", "neutral", "positive")
 #: The score mixes of cards that need none (one object, so that cached cards are reused).
