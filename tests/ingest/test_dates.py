@@ -422,3 +422,28 @@ def test_a_declared_order_overrides_the_evidence_and_says_so() -> None:
     assert list(stored(result).values()) == [(datetime(2021, 10, 5, tzinfo=UTC), "UTC")]
     [reason] = reasons(result).values()
     assert "day-first order declared in m.yaml (1 value such as 10/30/2021" in reason
+
+
+def test_an_offset_with_seconds_is_quarantined_not_cut_to_minutes(
+    db_url: str, tmp_path: Path
+) -> None:
+    # review11 item 5: "+05:30:15" was stored as +05:30, and the export wrote
+    # 2019-12-31 23:59:45+05:30: the day the user wrote changed.
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "review_id,score,created\ns1,5,2020-01-01 00:00:00+05:30:15\n"
+        "s2,2,2020-01-01 00:00:00+0530\ns3,3,2020-01-01 00:00:00Z\n",
+        encoding="utf-8",
+    )
+    with advocacy.open(db_url) as ws:
+        result = ws.import_file(path, kind="responses")
+        held = ws.db.fetchall("SELECT row_number, column_name, value, reason FROM quarantine")
+        kept = ws.db.fetchall("SELECT submitted_at FROM responses ORDER BY submitted_at")
+    assert (result.rows_loaded, result.rows_quarantined) == (2, 1)
+    [(row, column, value, reason)] = held
+    assert (row, column, value) == (2, "created", "2020-01-01 00:00:00+05:30:15")
+    assert "in whole minutes below 60); write it as +hh:mm" in reason
+    assert [moment for (moment,) in kept] == [
+        datetime(2019, 12, 31, 18, 30, tzinfo=UTC),
+        datetime(2020, 1, 1, tzinfo=UTC),
+    ]

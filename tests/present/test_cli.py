@@ -201,3 +201,19 @@ def test_the_global_db_option_names_the_workspace_of_the_command(tmp_path: Path)
     assert "second.duckdb" in refused.stderr
     assert not (tmp_path / "second.duckdb").exists()
     assert not (tmp_path / "advocacy.duckdb").exists()
+
+
+def test_commands_without_a_workspace_refuse_the_global_db(tmp_path: Path) -> None:
+    # review11 item 4: "advocacy --db x.duckdb demo" built advocacy.duckdb in the demo folder,
+    # and maturity took the option without a word.
+    named = str(tmp_path / "x.duckdb")
+    for command in (["demo", str(tmp_path / "demo")], ["maturity"]):
+        refused = advocacy_cli("--db", named, *command, cwd=tmp_path)
+        assert refused.returncode == 2, refused.stdout
+        assert f"advocacy {command[0]} opens no workspace, so --db {named}" in refused.stderr
+        assert "fix: drop --db" in refused.stderr
+    assert list(tmp_path.iterdir()) == []  # no demo built, no workspace made
+    helped = advocacy_cli("--help", cwd=tmp_path)
+    assert "Commands that open no workspace (demo, maturity) refuse it." in " ".join(
+        helped.stdout.split()
+    )

@@ -257,3 +257,75 @@ def test_records_written_through_the_api_keep_their_offsets(db_url: str) -> None
         ("b", datetime(2024, 5, 31, 18, tzinfo=UTC), {"submitted_at": "-04:00"}),
         ("c", datetime(2024, 5, 31, 14, tzinfo=UTC), {"submitted_at": "UTC"}),
     ]
+
+
+#: Hostile ``time_offsets`` cells of a Parquet file, by the row they replace (review11 item 2).
+HOSTILE = {
+    3: '{"occurred_at": "Mars/Olympus"}',
+    10: '{"occurred_at": "+05:30:15"}',
+    11: '{"occurred_at": "+14:30"}',
+    20: '{"occurred_at": "\'); DROP TABLE interactions;--"}',
+    30: "not json",
+    40: '{"occurred_at": "' + "A" * 100_000 + '"}',
+    50: '{"occurred_at": "-03:00", "occurred_at": "Mars/Olympus"}',
+    60: '{"occurred_at": 5}',
+}
+
+
+def test_hostile_offsets_of_a_parquet_file_are_quarantined_with_the_fix(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """A Parquet export of real orders whose ``time_offsets`` cells were rewritten: each row
+    with an entry that is no offset within +-14:00 nor a known zone goes to quarantine with
+    its row, the entry (cut) and the fix; the other rows keep their instants. Before, DuckDB
+    stopped the import with a traceback (unknown time zone, malformed JSON)."""
+    import pyarrow as pa
+
+    source = shared_data / "real-exports" / "olist-subset" / "olist_orders_dataset.csv"
+    mapping = tmp_path / "orders.yaml"
+    mapping.write_text(
+        "kind: interactions\ntimezone: America/Sao_Paulo\ncolumns:\n  interaction_id: order_id\n"
+        "  customer_id: customer_id\n  occurred_at: order_purchase_timestamp\n",
+        encoding="utf-8",
+    )
+    exported = tmp_path / "orders.parquet"
+    with advocacy.open(str(tmp_path / "first.duckdb")) as ws:
+        ws.import_file(source, kind="interactions", mapping=mapping)
+        first = dict(ws.db.fetchall("SELECT interaction_id, occurred_at FROM interactions"))
+        ws.export("interactions", out=exported)
+    table = pq.read_table(exported)
+    offsets = table.column("time_offsets").to_pylist()
+    for row, cell in HOSTILE.items():
+        offsets[row] = cell
+    at = table.column_names.index("time_offsets")
+    hostile = tmp_path / "hostile.parquet"
+    pq.write_table(table.set_column(at, "time_offsets", pa.array(offsets, pa.string())), hostile)
+    ids = table.column("interaction_id").to_pylist()
+    with advocacy.open(str(tmp_path / "again.duckdb")) as ws:
+        result = ws.import_file(hostile, kind="interactions")
+        assert (result.rows_loaded, result.rows_quarantined) == (
+            len(ids) - len(HOSTILE),
+            len(HOSTILE),
+        )
+        held = ws.db.fetchall("SELECT row_number, reason FROM quarantine ORDER BY row_number")
+        back = dict(ws.db.fetchall("SELECT interaction_id, occurred_at FROM interactions"))
+    assert [number for number, _ in held] == [row + 1 for row in HOSTILE]
+    for _, reason in held:
+        assert reason.startswith("time_offsets "), reason
+        assert "fix: write each entry as a UTC offset such as -03:00" in reason
+        assert len(reason) < 600  # the 100,000-character entry is cut
+    assert "'Mars/Olympus'" in held[0][1] and "'+05:30:15'" in held[1][1]
+    assert "not a JSON object" in held[4][1] and "(100,000 characters)" in held[5][1]
+    kept = {key for row, key in enumerate(ids) if row not in HOSTILE}
+    assert back.keys() == kept
+    assert all(back[key] == first[key] for key in kept)
+
+
+def test_offset_entries_are_checked_as_the_importer_writes_them() -> None:
+    from advocacy.store.time_offsets import entry_problem
+
+    for good in ("+00:00", "-03:00", "+05:45", "+14:00", "-14:00", "UTC", "Europe/Berlin"):
+        assert entry_problem(good) is None, good
+    for bad in ("+14:01", "-14:30", "+05:60", "+5:30", "+05:30:15", "+05:30\n", "Mars/Olympus"):
+        assert entry_problem(bad) is not None, bad
+    assert entry_problem("+\u0660\u0665:30") is not None  # Arabic-Indic digits are no offset

@@ -255,8 +255,9 @@ def test_labels_the_shipped_model_trained_on_are_counted_and_warned_about(
     expected = (
         "Warning: 958 of the 958 labelled texts (100%) trained the shipped model (Women's "
         "clothing reviews): the cross-validated accuracies are measured mostly on texts the "
-        "model learnt and say little of how it reads new ones. advocacy text evaluate FILE "
-        "scores a labelled file's other texts apart."
+        "model learnt and say little of how it reads new ones. Texts are matched whole, so "
+        'short generic answers ("Thank you!", "ok") count when a training set holds them. '
+        "advocacy text evaluate FILE scores a labelled file's other texts apart."
     )
     assert said["trained the shipped model"] == expected
     with advocacy.open(db) as ws:
@@ -284,6 +285,43 @@ def test_a_few_labels_the_model_trained_on_are_counted_without_a_warning(
     said = json.loads(taught.stdout)
     assert said["trained the shipped model"] == (
         "20 of the 80 labelled texts (25%) trained the shipped model (TweetEval sentiment): "
-        "they are in the cross-validated accuracies, which they flatter. advocacy text "
-        "evaluate FILE scores a labelled file's other texts apart."
+        "they are in the cross-validated accuracies, which they flatter. Texts are matched "
+        'whole, so short generic answers ("Thank you!", "ok") count when a training set holds '
+        "them. advocacy text evaluate FILE scores a labelled file's other texts apart."
     )
+
+
+@pytest.mark.shared_data
+def test_labels_in_languages_the_model_does_not_read_are_not_counted_against_the_trained_ones(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """review11 item 1: clothing reviews (English, all trained the shipped model) beside Olist
+    reviews (Portuguese, left out of the calibration): the count is among the labels the
+    calibration used, so the clothing reviews are most of them and the note warns."""
+    clothing = shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    olist = shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    reviews = pd.read_csv(olist, dtype=str, keep_default_na=False)
+    reviews = reviews[reviews["review_comment_message"].str.strip() != ""]
+    portuguese = tmp_path / "olist.csv"
+    pd.DataFrame(
+        {
+            "mention_id": reviews["review_id"],
+            "text": reviews["review_comment_message"],
+            "rating": reviews["review_score"],
+            "posted_at": reviews["review_creation_date"],
+        }
+    ).to_csv(portuguese, index=False)
+    db = str(tmp_path / "w.duckdb")
+    for source in (clothing, portuguese):
+        imported = advocacy_cli("import", str(source), "--kind", "mentions", "--db", db)
+        assert imported.returncode == 0, imported.stderr
+    analyzed = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", "1")
+    assert analyzed.returncode == 0, analyzed.stderr
+    said = json.loads(analyzed.stdout)
+    assert "in languages the model does not read left out (pt" in said["calibration"]
+    used = said["calibration labels"]
+    trained = said["trained the shipped model"]
+    assert trained.startswith("Warning: "), trained
+    counted, of = trained.removeprefix("Warning: ").split(" labelled texts")[0].split(" of the ")
+    assert int(of.replace(",", "")) == used  # the calibration's own figure
+    assert 958 <= int(counted.replace(",", "")) <= used

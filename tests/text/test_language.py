@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -224,3 +225,25 @@ def test_a_text_surely_in_a_language_is_answered_from_memory_as_when_read(
     assert fresh[2_000:2_020] == ["de"] * 20
     assert {fresh[-9], fresh[-8]} == {"en"}  # a short text still takes its batch's language
     assert remembered < unseen / 3
+
+
+def test_the_memory_of_sure_texts_stays_within_its_bounds_inside_one_batch(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review11 item 3: the bounds are checked as each text is remembered, so one large batch
+    cannot pass them (before, only at the start of a call); the answers stay the cold ones."""
+    reviews = [*_marc(shared_data, "en", 300), *_marc(shared_data, "de", 100)]
+    language._sure.forget()
+    cold = detect_languages(reviews)
+    assert len(language._sure.table) > 150  # most are sure: remembered without a bound
+    for name, bound in (("SURE_CACHE_ENTRIES", 50), ("SURE_CACHE_BYTES", 20_000)):
+        monkeypatch.setattr(language, name, bound)
+        language._sure.forget()
+        before = language._sure.forgotten
+        assert detect_languages(reviews) == cold
+        assert language._sure.forgotten > before
+        assert len(language._sure.table) <= 50 or name != "SURE_CACHE_ENTRIES"
+        assert language._sure.size == sum(sys.getsizeof(key) for key in language._sure.table)
+        assert language._sure.size <= 20_000 or name != "SURE_CACHE_BYTES"
+        assert detect_languages(reviews) == cold  # warm, after forgetting within the batch
+        monkeypatch.undo()

@@ -337,7 +337,11 @@ def _general(reading: Reading, t: str, add: _Add) -> _Read:
     minutes = add(
         10,
         "minutes",
-        f"CASE WHEN {offset} THEN TRY_CAST((epoch_us({iso}) - epoch_us({instant})) "
+        # An offset with seconds (+05:30:15) is no offset a store keeps whole: past the bound,
+        # so the cell is quarantined rather than cut to +05:30 (which can change its date).
+        f"CASE WHEN {offset} AND (epoch_us({iso}) - epoch_us({instant})) % 60000000 <> 0 "
+        f"THEN {MAX_OFFSET_MINUTES + 1} "
+        f"WHEN {offset} THEN TRY_CAST((epoch_us({iso}) - epoch_us({instant})) "
         "// 60000000 AS INTEGER) "
         f"WHEN {epoch_wall} IS NOT NULL THEN 0 ELSE {zone_offset} END",
     )
@@ -414,7 +418,7 @@ def reasons(reading: Reading) -> dict[Bad, str]:
         Bad.OK: "",
         Bad.OFFSET: (
             f"{what}: its UTC offset is not a real one (offsets run from -{hours}:00 to "
-            f"+{hours}:00, with minutes below 60)"
+            f"+{hours}:00, in whole minutes below 60); write it as +hh:mm"
         ),
         Bad.FORMAT: (
             f"{what}: does not match the date_format {reading.date_format!r} declared in "

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -20,9 +21,9 @@ import pyarrow.parquet as pq
 from advocacy.errors import InputError
 from advocacy.ingest.delimited import read_delimited
 from advocacy.ingest.headers import unique_header
-from advocacy.ingest.raw import RawTable, string_table
+from advocacy.ingest.raw import BrokenRecord, RawTable, string_table
 from advocacy.ingest.spreadsheet_cells import restore_spreadsheet_cells
-from advocacy.store.time_offsets import with_original_offsets
+from advocacy.store.time_offsets import unreadable_offsets, with_original_offsets
 
 __all__ = ["EXTENSIONS", "SUPPORTED", "read_file", "unique_header"]
 
@@ -191,7 +192,17 @@ def _read_parquet(path: Path) -> RawTable:
             f"cannot read as Parquet: {error}", file=str(path), fix="check it"
         ) from None
     # advocacy's own Parquet exports keep typed instants and the offsets their source wrote:
-    # read the instants in those offsets again, as a CSV export writes them.
+    # read the instants in those offsets again, as a CSV export writes them. A row whose
+    # offsets cannot be read back goes to quarantine whole, with the reason and the fix.
+    unreadable = unreadable_offsets(table)
+    broken = tuple(
+        BrokenRecord(bad.row + 1, bad.row + 1, _record_text(table, bad.row), bad.reason)
+        for bad in unreadable
+    )
+    if unreadable:
+        keep = np.ones(table.num_rows, dtype=bool)
+        keep[[bad.row for bad in unreadable]] = False
+        table = table.filter(pa.array(keep))
     table = with_original_offsets(table)
     header = unique_header(table.column_names)
     columns = {name: _string_column(table.column(index)) for index, name in enumerate(header)}
@@ -201,7 +212,22 @@ def _read_parquet(path: Path) -> RawTable:
         header=header,
         rows=pa.table(columns),
         first_data_row=1,
+        broken=broken,
     )
+
+
+#: Characters of each value of a quarantined Parquet row kept in its record text.
+_RECORD_VALUE = 200
+
+
+def _record_text(table: pa.Table, row: int) -> str:
+    """Row ``row`` of ``table`` as JSON text, each value cut to :data:`_RECORD_VALUE`."""
+    values = table.slice(row, 1).to_pylist()[0]
+    cut = {
+        name: value[:_RECORD_VALUE] if isinstance(value, str) else value
+        for name, value in values.items()
+    }
+    return json.dumps(cut, default=str, ensure_ascii=False)
 
 
 def read_file(path: str | Path) -> RawTable:

@@ -13,11 +13,20 @@ time. So an export re-imported into any workspace stores the same instants and w
 text; the record then keeps the offset the file wrote in place of the zone's name (Parquet keeps
 the ``time_offsets`` column as it is). Records stored before offsets were kept have no entries
 either and come out in UTC, which is the instant they hold.
+
+A Parquet file's ``time_offsets`` is the user's data, not ours: :func:`unreadable_offsets`
+checks every entry in Python first (JSON of an object, each timestamp's entry a ``+hh:mm``
+offset within +-14:00 or a time zone name the database knows, as a mapping's ``timezone``), so
+the reader quarantines a row whose entry is not one, and no entry reaches the SQL unchecked.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -71,6 +80,136 @@ def _zone_offset(local: str, utc: str) -> str:
     )
 
 
+#: An offset entry as the importer writes it: sign, two digits of hours, two of minutes.
+_OFFSET_ENTRY = re.compile(r"[+-]([0-9]{2}):([0-9]{2})")
+#: Characters of a bad entry shown in a quarantine reason.
+_SHOWN = 60
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    """The time zone names DuckDB knows (those a mapping's ``timezone`` may name)."""
+    with duckdb.connect() as con:
+        names = con.execute("SELECT name FROM pg_timezone_names()").fetchall()
+    return frozenset(str(row[0]) for row in names)
+
+
+def entry_problem(entry: object) -> str | None:
+    """Why a ``time_offsets`` entry cannot be read back, or None when it can.
+
+    >>> entry_problem("-03:00") is None and entry_problem("America/Sao_Paulo") is None
+    True
+    >>> entry_problem("+05:30:15")
+    'neither a UTC offset written +hh:mm nor a known time zone name'
+    >>> entry_problem("+14:30")
+    'an offset beyond -14:00 to +14:00'
+    """
+    if not isinstance(entry, str):
+        return "not text"
+    offset = _OFFSET_ENTRY.fullmatch(entry)
+    if offset is not None:
+        hours, minutes = int(offset.group(1)), int(offset.group(2))
+        if minutes < 60 and hours * 3600 + minutes * 60 <= _MAX_OFFSET_SECONDS:
+            return None
+        return "an offset beyond -14:00 to +14:00"
+    if entry in _zone_names():
+        return None
+    return "neither a UTC offset written +hh:mm nor a known time zone name"
+
+
+@dataclass(frozen=True)
+class UnreadableOffset:
+    """A row whose ``time_offsets`` cannot be read back.
+
+    Attributes
+    ----------
+    row
+        The row's index in the table (0-based).
+    reason
+        What is wrong, with the entry (cut to a few dozen characters) and the fix.
+    """
+
+    row: int
+    reason: str
+
+
+def _shown(value: str) -> str:
+    cut = value if len(value) <= _SHOWN else f"{value[:_SHOWN]}... ({len(value):,} characters)"
+    return repr(cut)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a key is repeated")
+    return dict(pairs)
+
+
+_FIX = (
+    "write each entry as a UTC offset such as -03:00 (within -14:00 to +14:00) or a time zone "
+    "name such as America/Sao_Paulo, or remove it to read the value in UTC"
+)
+
+
+def unreadable_offsets(table: pa.Table) -> list[UnreadableOffset]:
+    """The rows of ``table`` whose ``time_offsets`` cell cannot be read back.
+
+    Parameters
+    ----------
+    table
+        A table as read from a file (a Parquet export of a workspace).
+
+    Returns
+    -------
+    list of UnreadableOffset
+        One per row whose cell is not JSON of an object (with each key once), or whose entry
+        for one of its time-zone-aware timestamps (with a value) fails :func:`entry_problem`;
+        empty without a ``time_offsets`` column or such timestamps.
+    """
+    if TIME_OFFSETS not in table.column_names:
+        return []
+    stamps = {
+        name: table.column(name)
+        for name, kind in zip(table.column_names, table.schema.types, strict=True)
+        if pa.types.is_timestamp(kind) and kind.tz is not None
+    }
+    if not stamps:
+        return []
+    valued = {name: column.is_valid().to_pylist() for name, column in stamps.items()}
+    found = []
+    for row, cell in enumerate(_offsets_as_text(table.column(TIME_OFFSETS)).to_pylist()):
+        if cell is None or not cell.strip():
+            continue
+        try:
+            entries = json.loads(cell, object_pairs_hook=_unique_keys)
+        except ValueError:
+            entries = None
+        if not isinstance(entries, dict):
+            found.append(
+                UnreadableOffset(
+                    row,
+                    f"{TIME_OFFSETS} is not a JSON object of offsets by field: {_shown(cell)}; "
+                    f"fix: {_FIX}",
+                )
+            )
+            continue
+        for name in stamps:
+            entry = entries.get(name)
+            if entry is None or not valued[name][row]:
+                continue
+            problem = entry_problem(entry)
+            if problem is not None:
+                shown = _shown(entry) if isinstance(entry, str) else _shown(json.dumps(entry))
+                found.append(
+                    UnreadableOffset(
+                        row,
+                        f"{TIME_OFFSETS} entry of {name} is {problem}: {shown}; fix: {_FIX}",
+                    )
+                )
+                break
+    return found
+
+
 def _rendered(name: str) -> str:
     """SQL: the text of timestamp column ``name`` in the offset or zone its entry names.
 
@@ -104,7 +243,8 @@ def with_original_offsets(table: pa.Table) -> pa.Table:
     ----------
     table
         Rows of a record table as read from the workspace, with its ``time_offsets`` column
-        (tables without one are returned unchanged).
+        (tables without one are returned unchanged); a table read from a file holds no row
+        :func:`unreadable_offsets` finds.
 
     Returns
     -------
@@ -147,4 +287,4 @@ def with_original_offsets(table: pa.Table) -> pa.Table:
     return rest
 
 
-__all__ = ["with_original_offsets"]
+__all__ = ["UnreadableOffset", "entry_problem", "unreadable_offsets", "with_original_offsets"]

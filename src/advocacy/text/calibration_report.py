@@ -17,9 +17,11 @@ labelled file.
 
 Labels on texts the shipped model trained on (:mod:`~advocacy.text.training_texts`, the public
 sets ``tools/build_heads.py`` names, as the Women's clothing reviews) flatter both the model
-alone and the calibration: the model has seen them. The report counts them among the
-workspace's labelled texts and says how many (:func:`training_labels`), with a warning when
-they are most of them, as ``text evaluate`` scores such texts apart.
+alone and the calibration: the model has seen them. The report counts them among the labels
+the calibration learns from (:func:`training_labels`: on texts in languages the model reads,
+non-answers out, as ``text analyze`` fits), says how many, with a warning when they are most of
+them, as ``text evaluate`` scores such texts apart. Texts are matched whole, so a short generic
+answer ("Thank you!", "ok") counts when a training set holds it; the note says so.
 """
 
 from __future__ import annotations
@@ -67,13 +69,17 @@ class TrainingLabels:
     Attributes
     ----------
     labelled
-        The labelled texts (taught, or labelled by a score) the calibration learns from.
+        The labelled texts (taught, or labelled by a score) the calibration learns from: in a
+        language the model reads (or too short to tell), non-answers out.
     trained
         Those of them that trained the shipped model, by set (as ``clothing``).
+    unread
+        The labelled texts left out, in languages the model does not read.
     """
 
     labelled: int
     trained: Counter[str] = field(default_factory=Counter)
+    unread: int = 0
 
     @property
     def n_trained(self) -> int:
@@ -92,10 +98,14 @@ def training_labels(db: Database) -> TrainingLabels:
     Returns
     -------
     TrainingLabels
-        The labelled texts (:func:`~advocacy.text.score_labels.labelled_texts`) and, by set,
-        those :func:`~advocacy.text.training_texts.trained_on` finds.
+        The labelled texts (:func:`~advocacy.text.score_labels.labelled_texts`) the calibration
+        learns from, those in languages the model does not read left out as ``text analyze``
+        leaves them (detected in the same pieces, in the same order), and, by set, those
+        :func:`~advocacy.text.training_texts.trained_on` finds among them.
     """
     from advocacy.text.documents import document_table
+    from advocacy.text.enrich import pieces
+    from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
     from advocacy.text.score_labels import labelled_texts
 
     table = db.ibis.table
@@ -106,8 +116,21 @@ def training_labels(db: Database) -> TrainingLabels:
         taught=table("text_labels"),
         documents=document_table(table),
     )
-    found = trained_on([text for text, _, _ in texts.values()])
-    return TrainingLabels(len(texts), Counter(name for name in found if name is not None))
+    written = [text for _, (text, _, _) in sorted(texts.items())]
+    languages = [
+        code
+        for piece in pieces(len(written))
+        for code in detect_languages(written[piece.start : piece.stop])
+    ]
+    read = [
+        text
+        for text, code in zip(written, languages, strict=True)
+        if code is None or code in SENTIMENT_LANGUAGES
+    ]
+    found = trained_on(read)
+    return TrainingLabels(
+        len(read), Counter(name for name in found if name is not None), len(written) - len(read)
+    )
 
 
 def training_note(training: TrainingLabels | None) -> str | None:
@@ -121,9 +144,10 @@ def training_note(training: TrainingLabels | None) -> str | None:
     Returns
     -------
     str or None
-        How many of the labelled texts trained the shipped model, from which sets, and what
-        that does to the accuracies: a warning (starting ``Warning:``) when they are more than
-        :data:`TRAINED_MOSTLY` of them; None when none did.
+        How many of the labelled texts the calibration learns from trained the shipped model,
+        from which sets, and what that does to the accuracies: a warning (starting
+        ``Warning:``) when they are more than :data:`TRAINED_MOSTLY` of them; None when none
+        did. It says that texts are matched whole, so short generic answers count.
 
     Examples
     --------
@@ -131,17 +155,24 @@ def training_note(training: TrainingLabels | None) -> str | None:
     >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
     Warning: 958 of the 958 labelled texts (100%) trained the shipped model (Women's clothing
     reviews): the cross-validated accuracies are measured mostly on texts the model learnt and
-    say little of how it reads new ones. advocacy text evaluate FILE scores a labelled file's
-    other texts apart.
+    say little of how it reads new ones. Texts are matched whole, so short generic answers
+    ("Thank you!", "ok") count when a training set holds them. advocacy text evaluate FILE
+    scores a labelled file's other texts apart.
     """
     if training is None or not training.n_trained:
         return None
     n, of = training.n_trained, training.labelled
     sets = ", ".join(TRAINING_SETS.get(name, name) for name, _ in training.trained.most_common())
+    among = " in languages the model reads" if training.unread else ""
     counted = (
-        f"{n:,} of the {of:,} labelled texts ({n / of:.0%}) trained the shipped model ({sets})"
+        f"{n:,} of the {of:,} labelled texts{among} ({n / of:.0%}) trained the shipped model "
+        f"({sets})"
     )
-    evaluate = "advocacy text evaluate FILE scores a labelled file's other texts apart."
+    evaluate = (
+        'Texts are matched whole, so short generic answers ("Thank you!", "ok") count when a '
+        "training set holds them. advocacy text evaluate FILE scores a labelled file's other "
+        "texts apart."
+    )
     if n > TRAINED_MOSTLY * of:
         return (
             f"Warning: {counted}: the cross-validated accuracies are measured mostly on texts "

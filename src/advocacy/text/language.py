@@ -47,6 +47,7 @@ classification. Proceedings of EACL 2017, 427-431.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -460,36 +461,46 @@ def _clean(text: object) -> str:
 
 #: A text's first characters that decide its language (:func:`_clean` reads no more).
 _SURE_KEY = MAX_CHARACTERS * 2
-#: At most this many characters of texts surely in a language are remembered, then forgotten.
-SURE_CACHE_CHARACTERS = 20_000_000
+#: At most this many texts surely in a language are remembered, then all are forgotten.
+SURE_CACHE_ENTRIES = 100_000
+#: At most this many bytes of their keys (``sys.getsizeof``: 1, 2 or 4 bytes a character) are
+#: remembered, then all are forgotten.
+SURE_CACHE_BYTES = 32_000_000
 
 
 class _Sure:
     """First characters of a text -> its language's class, for the texts surely in a language
     (their answer does not depend on the batch), read by this process or sent back by its
     workers (:func:`~advocacy.text.workers.share_learning`): ``text analyze`` detects the
-    labelled texts for the calibration, then the same texts as documents."""
+    labelled texts for the calibration, then the same texts as documents.
+
+    It holds at most :data:`SURE_CACHE_ENTRIES` texts and :data:`SURE_CACHE_BYTES` bytes of
+    them, checked as each text is remembered (one huge batch cannot pass them): the one
+    that would pass a bound forgets all the others first. The memory of a full table is in
+    docs/benchmarks.md ("The language memory's bound").
+    """
 
     def __init__(self) -> None:
         self.table: dict[str, int] = {}
-        self.characters = 0
+        self.size = 0
         self.forgotten = 0
 
     def forget(self) -> None:
-        self.table, self.characters = {}, 0
+        self.table, self.size = {}, 0
         self.forgotten += 1
 
     def current(self) -> dict[str, int]:
-        if self.characters >= SURE_CACHE_CHARACTERS:
-            self.forget()
         return self.table
 
     def remember(self, pairs: Any) -> None:
-        table = self.current()
         for key, best in pairs:
-            if key not in table:
-                table[key] = best
-                self.characters += len(key)
+            if key in self.table:
+                continue
+            size = sys.getsizeof(key)
+            if len(self.table) >= SURE_CACHE_ENTRIES or self.size + size > SURE_CACHE_BYTES:
+                self.forget()
+            self.table[key] = best
+            self.size += size
 
     def mark(self) -> tuple[int, int]:
         return self.forgotten, len(self.table)

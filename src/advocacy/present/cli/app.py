@@ -90,12 +90,40 @@ class AdvocacyGroup(TyperGroup):
             command = old_command(ctx, cmd_name)
         return command
 
+    def _without_workspace(self, ctx: Context) -> str | None:
+        """The command line's command (``demo``) when it takes no ``--db``, else None (a
+        workspace command, a group, help, or a name that is no command)."""
+        tokens = [*ctx._protected_args, *ctx.args]
+        if "--help" in tokens or "-h" in tokens:
+            return None
+        command: Command = self
+        names: list[str] = []
+        while isinstance(command, TyperGroup) and tokens:
+            found = command.get_command(ctx, tokens[0])
+            if found is None:
+                return None
+            command, names, tokens = found, [*names, tokens[0]], tokens[1:]
+        if isinstance(command, TyperGroup) or not names:
+            return None
+        if any(parameter.name == "db" for parameter in command.params):
+            return None
+        return " ".join(names)
+
     def invoke(self, ctx: Context) -> Any:
         creating = _CREATE.set(bool(ctx.params.get("create")))
         wide = WIDE.set(False)
         # advocacy --db FILE COMMAND: the command reads its --db from ADVOCACY_DB when it has
         # none of its own, so the global option stands in for the variable during the command.
         named, earlier = ctx.params.get("db"), os.environ.get(_DB_VARIABLE)
+        if named and (without := self._without_workspace(ctx)) is not None:
+            error_console.print(
+                f"error: advocacy {without} opens no workspace, so --db {named} would be "
+                f"ignored; fix: drop --db (it applies to workspace commands)",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(2)
         if named:
             os.environ[_DB_VARIABLE] = str(named)
         try:
@@ -141,8 +169,9 @@ def main(
     db: str | None = typer.Option(
         None,
         "--db",
-        help="Workspace URL for the command, as its own --db (which wins if given too) or "
-        "ADVOCACY_DB: advocacy --db FILE import ...",
+        help="Workspace URL for a workspace command, as its own --db (which wins if given too) "
+        "or ADVOCACY_DB: advocacy --db FILE import ... Commands that open no workspace "
+        "(demo, maturity) refuse it.",
     ),
     create: bool = typer.Option(
         False,
