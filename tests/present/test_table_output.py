@@ -58,17 +58,27 @@ def test_metrics_by_unit_table(folder: Path) -> None:
 def test_drivers_table(folder: Path) -> None:
     # Each interval beside its own estimate: the share's (74% [61%, 82%]), not the raw
     # weight's (it printed "share 0.74" beside "ci [0.528, 0.738]" before issue #19).
+    # Each driver says which way it moves the outcome (the sign of its correlation), and the
+    # note names the outcome the workspace's own rule chose.
     assert shown("gaps", "drivers", "--db", str(folder / "gaps.duckdb"), cwd=folder) == [
-        "                              Key drivers of nps (lmg)",
-        "┏━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━┓",
-        "┃ rank ┃ driver           ┃ share of R² [95% interval] ┃ raw weight [95% interval] ┃",
-        "┡━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━┩",
-        "│    1 │ speed            │             74% [61%, 82%] │            0.7 [0.5, 0.7] │",
-        "│    2 │ price            │             21% [11%, 31%] │         0.19 [0.10, 0.28] │",
-        "│    3 │ staff            │                3% [2%, 6%] │         0.03 [0.02, 0.06] │",
-        "│    4 │ Keeps promises   │                1% [0%, 4%] │         0.01 [0.00, 0.04] │",
-        "│    5 │ Neat staff       │                1% [0%, 4%] │         0.01 [0.00, 0.04] │",
-        "│    6 │ Right first time │                0% [0%, 4%] │         0.00 [0.00, 0.04] │",
-        "└──────┴──────────────────┴────────────────────────────┴───────────────────────────┘",
-        "R^2 = 0.880, n = 90",
+        "                                    Key drivers of nps (lmg)",
+        "┏━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━┓",
+        "┃ rank ┃ driver           ┃ share of R² [95% interval] ┃ direction ┃ raw "
+        "weight [95% interval] ┃",
+        "┡━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━┩",
+        "│    1 │ speed            │             74% [61%, 82%] │ raises    "
+        "│            0.7 [0.5, 0.7] │",
+        "│    2 │ price            │             21% [11%, 31%] │ raises    "
+        "│         0.19 [0.10, 0.28] │",
+        "│    3 │ staff            │                3% [2%, 6%] │ lowers    "
+        "│         0.03 [0.02, 0.06] │",
+        "│    4 │ Keeps promises   │                1% [0%, 4%] │ lowers    "
+        "│         0.01 [0.00, 0.04] │",
+        "│    5 │ Neat staff       │                1% [0%, 4%] │ raises    "
+        "│         0.01 [0.00, 0.04] │",
+        "│    6 │ Right first time │                0% [0%, 4%] │ raises    "
+        "│         0.00 [0.00, 0.04] │",
+        "└──────┴──────────────────┴────────────────────────────┴───────────┴───────────────────────────┘",
+        "R^2 = 0.880, n = 90; outcome nps, the workspace's own (choose with "
+        "--outcome)",
     ]

@@ -100,10 +100,13 @@ def test_hostile_unit_names_are_escaped_in_the_summary_and_charts(tmp_path: Path
     rows = []
     for index in range(900):
         unit = units[index % 3]
-        quarter_start = ["2025-01", "2025-04", "2025-07"][index // 300]
+        quarter = index // 300
+        # Answers in every month of each quarter, so the last quarter is complete (its data
+        # run to its end): the summary reads it.
+        month = 1 + 3 * quarter + (index // 3) % 3
         # The first unit collapses in the last quarter, so the summary names it.
-        nps = 2 if unit == units[0] and quarter_start == "2025-07" else 6 + index % 5
-        rows.append((f"R{index}", f"{quarter_start}-{1 + index % 28:02d}T10:00:00Z", unit, nps))
+        nps = 2 if unit == units[0] and quarter == 2 else 6 + index % 5
+        rows.append((f"R{index}", f"2025-{month:02d}-{1 + index % 28:02d}T10:00:00Z", unit, nps))
     data = tmp_path / "responses.csv"
     pd.DataFrame(rows, columns=["response_id", "submitted_at", "unit", "nps"]).to_csv(
         data, index=False

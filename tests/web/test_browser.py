@@ -141,7 +141,7 @@ def test_analyst_reads_overview_explorer_and_customer_360(
     assert page.get_by_role("heading", name="Timeline").is_visible()
     kinds = set(page.locator("ol.timeline .tag").all_inner_texts())
     assert "response" in kinds
-    assert MASK not in page.locator("dl.profile").inner_text()
+    assert MASK not in page.locator("dl#profile").inner_text()
     visit.shot("customer-360")
 
     page.get_by_role("link", name="Coaching").click()
@@ -168,7 +168,7 @@ def test_viewer_sees_masked_personal_data_on_a_phone(
     visit.shot("overview-phone-viewer")
     page.goto(f"{server}/customers/{browser_site.north_customer}")
     assert page.get_by_role("note").inner_text() == "Personal data is masked for your role."
-    profile = page.locator("dl.profile dd.pii").all_inner_texts()
+    profile = page.locator("dl#profile dd.pii").all_inner_texts()
     assert profile[:2] == [MASK, MASK]
     assert "@" not in page.locator("main").inner_text()
     visit.shot("customer-360-viewer")
