@@ -79,6 +79,5 @@ def test_drivers_table(folder: Path) -> None:
         "│    6 │ Right first time │                0% [0%, 4%] │ raises    "
         "│         0.00 [0.00, 0.04] │",
         "└──────┴──────────────────┴────────────────────────────┴───────────┴───────────────────────────┘",
-        "R^2 = 0.880, n = 90; outcome nps, the workspace's own (choose with "
-        "--outcome)",
+        "R^2 = 0.880, n = 90; outcome nps, the workspace's own (choose with --outcome)",
     ]
