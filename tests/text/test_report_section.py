@@ -16,13 +16,19 @@ ROWS = [
 ]
 
 
-def test_section_on_a_small_workspace(duckdb_url: str, tmp_path: Path) -> None:
-    path = tmp_path / "responses.csv"
+def _answers(folder: Path) -> Path:
+    """Five copies of :data:`ROWS` as survey answers with an NPS and a comment."""
+    path = folder / "responses.csv"
     lines = ["response_id,submitted_at,nps,comment"]
     for copy in range(5):
         for number, (text, nps) in enumerate(ROWS):
             lines.append(f'R{copy}{number},2024-05-0{1 + number}T09:00:00Z,{nps},"{text}"')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_section_on_a_small_workspace(duckdb_url: str, tmp_path: Path) -> None:
+    path = _answers(tmp_path)
     with advocacy.open(duckdb_url) as ws:
         ws.import_file(path, kind="responses")
         section = build(ws, ReportScope())
@@ -48,12 +54,7 @@ def test_section_says_how_to_add_texts(duckdb_url: str) -> None:
 def test_themes_grouped_for_the_report_alone_say_so(duckdb_url: str, tmp_path: Path) -> None:
     # Without stored themes the report groups its own; it says the web shows none (audit4 L6),
     # and says nothing of the kind once themes are stored.
-    path = tmp_path / "responses.csv"
-    lines = ["response_id,submitted_at,nps,comment"]
-    for copy in range(5):
-        for number, (text, nps) in enumerate(ROWS):
-            lines.append(f'R{copy}{number},2024-05-0{1 + number}T09:00:00Z,{nps},"{text}"')
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = _answers(tmp_path)
     with advocacy.open(duckdb_url) as ws:
         ws.import_file(path, kind="responses")
         grouped_here = str(build(ws, ReportScope()).body)

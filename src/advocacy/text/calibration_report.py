@@ -103,19 +103,11 @@ def training_labels(db: Database) -> TrainingLabels:
         leaves them (detected in the same pieces, in the same order), and, by set, those
         :func:`~advocacy.text.training_texts.trained_on` finds among them.
     """
-    from advocacy.text.documents import document_table
     from advocacy.text.enrich import pieces
     from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
-    from advocacy.text.score_labels import labelled_texts
+    from advocacy.text.score_labels import workspace_labelled_texts
 
-    table = db.ibis.table
-    texts = labelled_texts(
-        table("responses"),
-        items=table("response_items"),
-        mentions=table("mentions"),
-        taught=table("text_labels"),
-        documents=document_table(table),
-    )
+    texts = workspace_labelled_texts(db)
     written = [text for _, (text, _, _) in sorted(texts.items())]
     languages = [
         code

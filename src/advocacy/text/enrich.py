@@ -32,10 +32,10 @@ from advocacy.text.calibration_tfidf import TermCounts, labelled_counts
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
 from advocacy.text.documents import TABLE_KINDS as TABLE_KINDS
 from advocacy.text.documents import check_kinds as check_kinds
-from advocacy.text.documents import document_table, stale_documents, stored_documents, surely_read
 from advocacy.text.documents import known_names as known_names
 from advocacy.text.documents import load_documents as load_documents
 from advocacy.text.documents import replace_rows as replace_rows
+from advocacy.text.documents import stale_documents, stored_documents, surely_read
 from advocacy.text.documents import text_hash as text_hash
 from advocacy.text.effort import Effort, effort
 from advocacy.text.emotion import EmotionResult, emotion_result
@@ -43,7 +43,7 @@ from advocacy.text.export import export_columns as export_columns
 from advocacy.text.export import export_table as export_table
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
-from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, labelled_texts
+from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, workspace_labelled_texts
 from advocacy.text.sentences import (
     SENTENCE_TYPES,
     SentenceReading,
@@ -126,14 +126,7 @@ def workspace_calibration(
     """
     from advocacy.text import calibration_store as kept
 
-    table = db.ibis.table
-    texts = labelled_texts(
-        table("responses"),
-        items=table("response_items"),
-        mentions=table("mentions"),
-        taught=table("text_labels"),
-        documents=document_table(table),
-    )
+    texts = workspace_labelled_texts(db)
     if not texts or len(texts) < minimum:
         _run(meanwhile)
         return Calibration(None, "none: no labelled comment")

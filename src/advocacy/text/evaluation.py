@@ -552,17 +552,9 @@ def _model_name(calibrated: CalibratedSentiment | None, text_model: str) -> str:
 def _labelled_texts(db: Database) -> set[str]:
     """The texts the workspace's calibration learns from (taught, or labelled by a score),
     with their blanks collapsed (:func:`_spaced`)."""
-    from advocacy.text.documents import document_table
-    from advocacy.text.score_labels import labelled_texts
+    from advocacy.text.score_labels import workspace_labelled_texts
 
-    table = db.ibis.table
-    found = labelled_texts(
-        table("responses"),
-        items=table("response_items"),
-        mentions=table("mentions"),
-        taught=table("text_labels"),
-        documents=document_table(table),
-    )
+    found = workspace_labelled_texts(db)
     return {_spaced(str(value)) for value, _, _ in found.values()}
 
 

@@ -10,7 +10,7 @@ model on either; the labelled texts themselves come to the driver, where the cal
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -18,6 +18,9 @@ import pandas as pd
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores
 from advocacy.text.non_answers import is_non_answer
 from advocacy.text.text_model import STATIC
+
+if TYPE_CHECKING:
+    from advocacy.store.connection import Database
 
 #: Calibrate sentiment on the workspace from this many labelled comments (taught or scored):
 #: from the first one, with a strength that grows with their number (see text.calibration).
@@ -176,6 +179,21 @@ def labelled_texts(
                 if key in known.index:
                     texts[key] = (str(known.loc[key]), str(label), True)
     return texts
+
+
+def workspace_labelled_texts(db: Database) -> dict[tuple[str, str], tuple[str, str, bool]]:
+    """:func:`labelled_texts` of a workspace's own tables: its answers, reviews and mentions
+    with their scores, and the labels taught on its documents."""
+    from advocacy.text.documents import document_table
+
+    table = db.ibis.table
+    return labelled_texts(
+        table("responses"),
+        items=table("response_items"),
+        mentions=table("mentions"),
+        taught=table("text_labels"),
+        documents=document_table(table),
+    )
 
 
 def calibrate_on_tables(
