@@ -223,10 +223,18 @@ def _plans(ws: Workspace, scope: ReportScope) -> Markup | None:
             ("change", "Change"),
             ("interval", "Interval"),
             ("verdict", "Verdict"),
-            # As the plan's web page says: before/after, no control group, not proof of cause.
-            ("comparison", "What is compared"),
         ],
     )
+    # As the plan's web page says: before/after, no control group, not proof of cause. Under
+    # the table, not a column of it: a paragraph per row made it too wide for a printed page.
+    compared = [row for row in shown if row.get("comparison")]
+    if compared:
+        table += Markup("<p>What each verdict compares:</p><ul class='note'>{}</ul>").format(
+            Markup("").join(
+                Markup("<li>{}: {}</li>").format(row["title"], row["comparison"])
+                for row in compared
+            )
+        )
     chart = Markup()
     for spec in plan_movement_specs(rows):
         chart += chart_svg(spec, label=spec["description"])
