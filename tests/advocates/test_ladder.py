@@ -32,7 +32,8 @@ def test_each_customer_lands_on_the_rung_the_rules_say(story: str) -> None:
         "NPS 10 on 2026-01-20; no referral or positive review in the last 365 days"
     )
     assert ladder.at["E", "risk_reason"] == "NPS fell from 9 to 3"
-    assert ladder.at["A", "at_risk"] and "no purchase for 486 days" in ladder.at["A", "risk_reason"]
+    # 2025-03-01 10:00 UTC to the end of 2026-06-30: 486.6 days
+    assert ladder.at["A", "at_risk"] and "no purchase for 487 days" in ladder.at["A", "risk_reason"]
     assert not ladder.at["C", "at_risk"]
 
 

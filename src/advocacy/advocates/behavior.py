@@ -21,7 +21,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from advocacy.advocates.evidence import LadderRules, as_timestamp, latest_evidence
+from advocacy.advocates.evidence import LadderRules, as_of_end, latest_evidence
 from advocacy.errors import UsageError
 from advocacy.metrics.intervals import t_interval, wilson_interval
 
@@ -59,8 +59,13 @@ def behavior_by_band(
     as_of: Any = None,
     rules: LadderRules | None = None,
     confidence: float = 0.95,
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
     """Retention, repeat purchase, referral rates and mean spend by NPS band, with intervals.
+
+    Each customer's latest answer whose ``window_days`` have passed by ``as_of`` (read in
+    ``timezone`` as for :func:`advocacy.advocates.ladder.advocacy_ladder`) places them in a
+    band; what they did in the window after it is their behaviour.
 
     Returns
     -------
@@ -71,7 +76,7 @@ def behavior_by_band(
     rules = rules or LadderRules()
     if window_days <= 0:
         raise UsageError("window must be positive", value=window_days, parameter="window_days")
-    end = as_timestamp(as_of) or latest_evidence(
+    end = as_of_end(as_of, timezone) or latest_evidence(
         responses.submitted_at, transactions.occurred_at, referrals.referred_at
     )
     follow = ibis.interval(days=window_days)

@@ -3,6 +3,7 @@
 An *advocacy event* is a referral a customer made or a positive review or mention they posted
 (a star rating at or above ``min_rating``, or, without a rating, a text the text analytics
 labelled positive). The rules are a small dataclass so a company can say what counts for it.
+:func:`as_of_end` is the one reading of every ``as_of`` (the moment an analysis describes).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from advocacy.errors import UsageError
@@ -65,50 +68,93 @@ class LadderRules:
             )
 
 
-def as_timestamp(value: Any, name: str = "as_of") -> dt.datetime | None:
-    """A time-zone-aware UTC datetime from a date, datetime or ISO string (None stays None)."""
-    if value is None:
-        return None
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as error:
-        raise UsageError(
-            f"{name} is not a date: {value!r}", value=value, parameter=name, fix="use YYYY-MM-DD"
-        ) from error
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    result: dt.datetime = stamp.to_pydatetime()
-    return result
+#: Longest piece of a refused ``as_of`` an error message repeats.
+_SHOWN = 40
+
+
+def _not_a_date(value: Any, name: str) -> UsageError:
+    shown = str(value)
+    shown = shown if len(shown) <= _SHOWN else shown[:_SHOWN] + "..."
+    return UsageError(
+        f"{name} is not a date",
+        value=shown,
+        parameter=name,
+        fix="use YYYY-MM-DD (that whole day), or YYYY-MM-DDTHH:MM with an optional zone "
+        "such as +09:00",
+    )
+
+
+def _day_or_moment(value: Any, name: str) -> dt.date | dt.datetime:
+    """``value`` as a date (a whole day) or a datetime (an instant, naive or not)."""
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            raise _not_a_date(value, name)
+        moment: dt.datetime = value.to_pydatetime(warn=False)
+        return moment
+    if isinstance(value, dt.date):  # a datetime is a date too, and stays one
+        return value
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        return _day_or_moment(pd.Timestamp(value), name)
+    if isinstance(value, str):
+        text = value.strip()
+        for read in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+            try:
+                return read(text)
+            except ValueError:
+                continue
+    raise _not_a_date(value, name)
 
 
 def as_of_end(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.datetime | None:
     """The last instant an "as of" value names, as a UTC datetime (None stays None).
 
-    The one rule of ``--as-of`` where evidence up to and including the moment counts: a date
-    (``YYYY-MM-DD``, or a :class:`datetime.date`) means the end of that day in ``timezone``
-    (the workspace's ``timezone`` setting), so every purchase of the day is in and nothing of
-    the next day is; a date and time without a zone is read in ``timezone``; one with a zone
-    keeps it.
+    The one rule of every ``as_of`` (``--as-of``): evidence up to and including the moment
+    counts, nothing later does. A date (``YYYY-MM-DD``, or a :class:`datetime.date`) means the
+    end of that day in ``timezone`` (the workspace's ``timezone`` setting), so everything of
+    the day is in and nothing of the next day is; a date and time without a zone is read in
+    ``timezone``, as import reads such timestamps; one with a zone is that instant.
+
+    Parameters
+    ----------
+    value
+        A date, a datetime, or an ISO 8601 string of either; None.
+    timezone
+        The IANA name of the zone a date or a naive time is read in.
+    name
+        The parameter named in an error.
+
+    Returns
+    -------
+    datetime.datetime or None
+        A time-zone-aware UTC datetime; None for None.
+
+    Raises
+    ------
+    UsageError
+        When ``value`` is not a date or an ISO 8601 date and time.
+
+    Examples
+    --------
+    >>> as_of_end("2025-12-31", "Asia/Tokyo")
+    datetime.datetime(2025, 12, 31, 14, 59, 59, 999999, tzinfo=datetime.timezone.utc)
+    >>> as_of_end("2025-12-31T10:00+01:00", "Asia/Tokyo")
+    datetime.datetime(2025, 12, 31, 9, 0, tzinfo=datetime.timezone.utc)
     """
     if value is None:
         return None
+    zone = ZoneInfo(timezone)
+    read = _day_or_moment(value, name)
     try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as error:
-        raise UsageError(
-            f"{name} is not a date: {value!r}", value=value, parameter=name, fix="use YYYY-MM-DD"
-        ) from error
-    whole_day = (isinstance(value, dt.date) and not isinstance(value, dt.datetime)) or (
-        isinstance(value, str) and len(value.strip()) == len("YYYY-MM-DD")
-    )
-    if whole_day:
-        next_day = (stamp.tz_localize(None) + pd.Timedelta(days=1)).normalize()
-        stamp = next_day.tz_localize(timezone, nonexistent="shift_forward") - pd.Timedelta(
-            microseconds=1
-        )
-    elif stamp.tzinfo is None:
-        stamp = stamp.tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
-    result: dt.datetime = stamp.tz_convert("UTC").to_pydatetime()
-    return result
+        if not isinstance(read, dt.datetime):
+            # the next day's first instant (fold 0: the first of an ambiguous midnight, and a
+            # midnight skipped by a clock change is the change's instant), less a microsecond
+            next_day = dt.datetime.combine(read + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+            return next_day.astimezone(dt.UTC) - dt.timedelta(microseconds=1)
+        if read.tzinfo is None:
+            read = read.replace(tzinfo=zone)
+        return read.astimezone(dt.UTC)
+    except OverflowError as error:
+        raise _not_a_date(value, name) from error
 
 
 def latest_evidence(*columns: Any) -> dt.datetime:
@@ -124,7 +170,7 @@ def latest_evidence(*columns: Any) -> dt.datetime:
     found = [value for value in found if not pd.isna(value)]
     if not found:
         return dt.datetime.now(dt.UTC)
-    latest = as_timestamp(max(pd.Timestamp(value) for value in found))
+    latest = as_of_end(max(pd.Timestamp(value) for value in found))
     assert latest is not None
     return latest
 

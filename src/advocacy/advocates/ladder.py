@@ -27,7 +27,7 @@ from advocacy.advocates.evidence import (
     RUNGS,
     LadderRules,
     advocacy_events,
-    as_timestamp,
+    as_of_end,
     latest_evidence,
 )
 
@@ -74,10 +74,11 @@ def ladder_table(
     as_of: Any = None,
     rules: LadderRules | None = None,
     text_features: Any = None,
+    timezone: str = "UTC",
 ) -> Any:
     """The ladder as an Ibis expression (without worded reasons or the purchase overlay)."""
     rules = rules or LadderRules()
-    end = as_timestamp(as_of) or latest_evidence(
+    end = as_of_end(as_of, timezone) or latest_evidence(
         responses.submitted_at, referrals.referred_at, mentions.posted_at
     )
     start = end - dt.timedelta(days=rules.window_days)
@@ -157,6 +158,7 @@ def advocacy_ladder(
     as_of: Any = None,
     rules: LadderRules | None = None,
     text_features: Any = None,
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
     """Each customer's rung with the reason and an "at risk" overlay (a pandas DataFrame).
 
@@ -165,11 +167,15 @@ def advocacy_ladder(
     responses, referrals, mentions, transactions
         The workspace's Ibis tables (``transactions`` optional: without it no purchase lapse).
     as_of
-        The moment the ladder describes; default the latest evidence.
+        The moment the ladder describes (read by
+        :func:`advocacy.advocates.evidence.as_of_end`: a date is the end of that day in
+        ``timezone``); default the latest evidence.
     rules
         :class:`LadderRules`: window, what counts as advocacy, thresholds.
     text_features
         Optional text analytics table: mentions without a rating count when labelled positive.
+    timezone
+        The zone a date or a naive time of ``as_of`` is read in (the workspace's ``timezone``).
 
     Returns
     -------
@@ -177,7 +183,7 @@ def advocacy_ladder(
         One row per customer with :data:`LADDER_COLUMNS`, highest rung first.
     """
     rules = rules or LadderRules()
-    end = as_timestamp(as_of) or latest_evidence(
+    end = as_of_end(as_of, timezone) or latest_evidence(
         responses.submitted_at, referrals.referred_at, mentions.posted_at
     )
     table = ladder_table(

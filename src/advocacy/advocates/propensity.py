@@ -24,7 +24,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from advocacy.advocates.evidence import LadderRules, advocacy_events, as_timestamp, latest_evidence
+from advocacy.advocates.evidence import LadderRules, advocacy_events, as_of_end, latest_evidence
 from advocacy.advocates.logistic import LogisticFit, roc_auc
 from advocacy.errors import InsufficientDataError, UsageError
 
@@ -285,14 +285,17 @@ def fans_to_be(
     horizon_days: int = 90,
     as_of: Any = None,
     rules: LadderRules | None = None,
+    timezone: str = "UTC",
 ) -> PropensityResult:
     """Score each customer who is not an advocate by their chance of becoming one.
 
     ``tables`` maps table names to Ibis tables: ``responses``, ``transactions``, ``referrals``,
-    ``mentions`` and optionally ``interactions`` and ``text_features``.
+    ``mentions`` and optionally ``interactions`` and ``text_features``. Evidence up to and
+    including ``as_of`` (read in ``timezone`` as for
+    :func:`advocacy.advocates.ladder.advocacy_ladder`; default the latest answer) is read.
     """
     rules = rules or LadderRules()
-    end = as_timestamp(as_of) or latest_evidence(tables["responses"].submitted_at)
+    end = as_of_end(as_of, timezone) or latest_evidence(tables["responses"].submitted_at)
     horizon = dt.timedelta(days=horizon_days)
     events = advocacy_events(tables["referrals"], tables["mentions"], rules).to_pandas()
     if events.empty:

@@ -24,7 +24,7 @@ import pandas as pd
 from advocacy.advocates.evidence import (
     LadderRules,
     advocacy_events,
-    as_timestamp,
+    as_of_end,
     latest_evidence,
 )
 from advocacy.advocates.ladder import advocacy_ladder
@@ -49,6 +49,7 @@ def say_do_gap(
     as_of: Any = None,
     rules: LadderRules | None = None,
     confidence: float = 0.95,
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
     """Share of promoters who advocated within ``window_days`` of saying so, with intervals.
 
@@ -61,6 +62,10 @@ def say_do_gap(
         ``month``, ``quarter`` or ``year`` of the promoter answer.
     window_days
         How long after the answer a referral or review counts as following it.
+    as_of, timezone
+        The moment described and the zone it is read in, as for
+        :func:`advocacy.advocates.ladder.advocacy_ladder`: an answer counts when its window
+        has closed by then.
     rules
         What counts as advocacy (referrals, reviews, the rating of a positive review).
 
@@ -81,7 +86,7 @@ def say_do_gap(
             parameter="period",
             fix="use one of: " + ", ".join(PERIOD_UNITS),
         )
-    end = as_timestamp(as_of) or latest_evidence(
+    end = as_of_end(as_of, timezone) or latest_evidence(
         responses.submitted_at, referrals.referred_at, mentions.posted_at
     )
     follow = ibis.interval(days=window_days)
@@ -157,13 +162,17 @@ def silent_promoters(
     *,
     as_of: Any = None,
     rules: LadderRules | None = None,
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
     """Promoters with no referral or positive review in the window: ready to be asked.
 
     Most recent and most enthusiastic first, with the customer's name, e-mail and segment when
-    the customers table is given.
+    the customers table is given. ``as_of`` and ``timezone`` are as for
+    :func:`advocacy.advocates.ladder.advocacy_ladder`.
     """
-    ladder = advocacy_ladder(responses, referrals, mentions, as_of=as_of, rules=rules)
+    ladder = advocacy_ladder(
+        responses, referrals, mentions, as_of=as_of, rules=rules, timezone=timezone
+    )
     quiet = ladder[ladder["rung"] == "promoter"][["customer_id", "nps", "responded_at", "reason"]]
     if customers is not None:
         known = customers.select("customer_id", "name", "email", "segment").to_pandas()

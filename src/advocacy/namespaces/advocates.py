@@ -8,8 +8,10 @@
 
 Each method is one function of :mod:`advocacy.advocates` applied to the workspace's tables, with
 the ``confidence`` setting as the interval level. ``as_of`` is the moment described (a date, a
-datetime or an ISO string; default the latest evidence) and ``rules``
-(:class:`advocacy.advocates.evidence.LadderRules`) what counts as advocacy.
+datetime or an ISO string; default the latest evidence): a date is the end of that day in the
+workspace's time zone (the ``timezone`` setting), a time without a zone is read in it too, and
+nothing later counts (:func:`advocacy.advocates.evidence.as_of_end`). ``rules``
+(:class:`advocacy.advocates.evidence.LadderRules`) says what counts as advocacy.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ class AdvocatesNamespace:
         Parameters
         ----------
         as_of
-            The moment the ladder describes (default: the latest evidence).
+            The moment the ladder describes (default: the latest evidence): a date is the end
+            of that day in the workspace's time zone; evidence up to it counts.
         rules
             What places a customer on each rung (default :class:`LadderRules`).
         since, until
@@ -95,6 +98,7 @@ class AdvocatesNamespace:
             as_of=as_of,
             rules=rules,
             text_features=tables.optional("text_features"),
+            timezone=self._settings.timezone,
         )
         return _answered(frame, tables)
 
@@ -149,6 +153,7 @@ class AdvocatesNamespace:
             as_of=as_of,
             rules=rules,
             confidence=self._settings.confidence,
+            timezone=self._settings.timezone,
         )
 
     def silent_promoters(
@@ -185,6 +190,7 @@ class AdvocatesNamespace:
             self._tables("customers"),
             as_of=as_of,
             rules=rules,
+            timezone=self._settings.timezone,
         )
 
     def referrals(self) -> pd.DataFrame:
@@ -240,6 +246,7 @@ class AdvocatesNamespace:
             window_days=window_days,
             as_of=as_of,
             confidence=self._settings.confidence,
+            timezone=self._settings.timezone,
         )
 
     def fans_to_be(
@@ -281,7 +288,12 @@ class AdvocatesNamespace:
         from advocacy.advocates.propensity import fans_to_be
 
         names = ("responses", "transactions", "referrals", "mentions", "interactions")
-        result = fans_to_be(self._tables.evidence(names), horizon_days=horizon_days, as_of=as_of)
+        result = fans_to_be(
+            self._tables.evidence(names),
+            horizon_days=horizon_days,
+            as_of=as_of,
+            timezone=self._settings.timezone,
+        )
         tables = self._tables.answering(where, since=since, until=until)
         if not tables.active:
             return result

@@ -16,7 +16,7 @@ import typer
 from advocacy import display
 from advocacy.present.cli.aliases import AliasingGroup
 from advocacy.present.cli.app import app, console, open_workspace
-from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
+from advocacy.present.cli.options import AsOfOption, DbOption, FormatOption, OutputFormat
 from advocacy.present.cli.output import Column, emit_object, emit_rows, field, frame_records
 
 if TYPE_CHECKING:
@@ -37,9 +37,6 @@ class Period(StrEnum):
     year = "year"
 
 
-AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Date the ladder describes; default latest evidence.")
-]
 WindowOption = Annotated[
     int, typer.Option("--window-days", help="How far back referrals and reviews count.")
 ]

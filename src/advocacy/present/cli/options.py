@@ -26,6 +26,16 @@ DbOption = Annotated[
     ),
 ]
 
+#: The one ``--as-of`` of every command (read by ``advocacy.advocates.evidence.as_of_end``).
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="A date is the end of that day in the workspace time zone (a time without a zone "
+        "is read in it too); nothing later counts. Default: the latest evidence.",
+    ),
+]
+
 
 class Engine(StrEnum):
     """Where a command computes: the workspace database, or Spark over Parquet tables."""

@@ -19,6 +19,7 @@ import typer
 
 from advocacy.present.cli.app import app, console, error_console, open_workspace
 from advocacy.present.cli.options import (
+    AsOfOption,
     DataOption,
     DbOption,
     Engine,
@@ -210,14 +211,7 @@ def churn(
     active_days: Annotated[
         int, typer.Option("--active-days", help="A payment this recent makes a customer active.")
     ] = 90,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Score as of this date (its end, in the workspace time zone): nothing later "
-            "is read.",
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
     top: Annotated[int, typer.Option("--top", help="Customers to show on screen.")] = 20,
     db: DbOption = None,
     output: FormatOption = OutputFormat.table,
