@@ -168,3 +168,25 @@ def test_what_is_not_a_date_is_refused_with_the_fix(value: object) -> None:
     message = str(raised.value)
     assert message.startswith("as_of is not a date") and "fix: use YYYY-MM-DD" in message
     assert len(message) < 300  # a giant value is not repeated whole
+
+
+def test_every_as_of_option_says_the_one_rule() -> None:
+    import click
+    import typer
+
+    from advocacy.present.cli.main import app
+
+    def options(command: click.Command, path: str) -> list[tuple[str, str | None]]:
+        found = [(path, p.help) for p in command.params if "--as-of" in getattr(p, "opts", [])]
+        for name, sub in getattr(command, "commands", {}).items():
+            found += options(sub, f"{path} {name}")
+        return found
+
+    found = options(typer.main.get_command(app), "advocacy")
+    commands = {path for path, _ in found}
+    assert {"advocacy advocates ladder", "advocacy retention churn"} <= commands
+    assert len(commands) == 6, commands
+    assert {text for _, text in found} == {
+        "A date is the end of that day in the workspace time zone (a time without a zone is read "
+        "in it too); nothing later counts. Default: the latest evidence."
+    }
