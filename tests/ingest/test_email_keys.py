@@ -18,6 +18,7 @@ import pytest
 import advocacy
 from advocacy.ingest import email_identity
 from advocacy.ingest.email_identity import customer_id_for, normalised_address
+from advocacy.loop.surveys.submissions import submit
 from advocacy.workspace import Workspace
 from support.survey_addresses import ANSWERS, qualtrics_with_addresses
 
@@ -222,3 +223,20 @@ def test_a_merged_address_no_one_holds_now_keeps_going_to_its_customer(
     later = ws.import_file(_survey(tmp_path, ANSWERS, batch=1), kind="responses")
     assert _answers(ws)["R_10001x"] == "K-9"
     assert not any("belong to another customer" in note for note in later.notes)
+
+
+@pytest.mark.shared_data
+def test_a_repeated_link_answer_reports_the_customer_the_first_one_did(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ws.import_file(_survey(tmp_path, ANSWERS), kind="responses")
+    link = ws.surveys.links("default", customers=[BOB]).links[0]
+    token = (link["url"] if isinstance(link, dict) else link.url).rstrip("/").split("/")[-1]
+    ws.import_file(_crm(tmp_path, "K-9,Bob,bob.jones@example.com"), kind="customers")
+    answer = {"nps": "1", "comment": "still broken"}
+
+    first = submit(ws.db, token_or_survey=token, answers=answer, settings=ws.settings)
+    repeat = submit(ws.db, token_or_survey=token, answers=answer, settings=ws.settings)
+
+    assert repeat.already_answered and not first.already_answered
+    assert first.customer_id == repeat.customer_id == "K-9"
