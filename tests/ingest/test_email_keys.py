@@ -240,3 +240,29 @@ def test_a_repeated_link_answer_reports_the_customer_the_first_one_did(
 
     assert repeat.already_answered and not first.already_answered
     assert first.customer_id == repeat.customer_id == "K-9"
+
+
+@pytest.mark.shared_data
+def test_two_writings_an_earlier_key_kept_apart_become_one_customer(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lower key without NFKC made two customers of bob@ and bo<ZWSP>b@: one address now."""
+    written = "bo\u200bb.jones@example.com"
+    path = _survey(tmp_path, [("", "bob.jones@example.com", "2", "x"), ("", written, "3", "y")])
+    _built_with(monkeypatch, _lower_key, ws, path)
+    apart = customer_id_for(written.lower())
+    assert _customer_ids(ws) == sorted([BOB, apart])
+    link = ws.surveys.links("default", customers=[apart]).links[0]
+    token = (link["url"] if isinstance(link, dict) else link.url).rstrip("/").split("/")[-1]
+
+    again = ws.import_file(path, kind="responses")
+
+    assert (again.stubs_created, again.customers_merged) == (0, 1)
+    assert any("had an id an earlier version made" in note for note in again.notes)
+    assert _customer_ids(ws) == [BOB]
+    assert set(_answers(ws).values()) == {BOB}
+    answer = submit(ws.db, token_or_survey=token, answers={"nps": "1"}, settings=ws.settings)
+    assert answer.customer_id == BOB  # the invitation sent to the other id moved with it
+    assert (
+        ws.import_file(path, kind="responses").rows_unchanged == 2
+    )  # the merge rehashed what it moved

@@ -413,7 +413,11 @@ def merges_for(known: Mapping[str, Sequence[str]]) -> dict[str, str]:
     The rule of :func:`retie`: an address that exactly one customer on file (other than an
     ``email:`` one) has is that customer's; the ``email:`` customers of the address (its own
     and any an earlier version's key made for it, :func:`customers_by_email`) are then the
-    same person. An address several customers share merges nothing.
+    same person. An address no such customer has, but whose own ``email:`` customer is on
+    file, takes in the ``email:`` customers the ``str.lower`` key made for the ways of writing
+    it that are one key now (``bo\u200bb@`` beside ``bob@``); not the one the ``str.casefold``
+    key made, which may hold another mailbox's answers too. An address several customers
+    share merges nothing.
 
     Parameters
     ----------
@@ -427,10 +431,14 @@ def merges_for(known: Mapping[str, Sequence[str]]) -> dict[str, str]:
         ``email:`` customer id -> the id of the customer it is.
     """
     merges: dict[str, str] = {}
-    for ids in known.values():
+    for address, ids in known.items():
         owners = [owner for owner in ids if not owner.startswith(ID_PREFIX)]
+        stubs = [stub for stub in ids if stub.startswith(ID_PREFIX)]
         if len(owners) == 1:
-            merges.update({stub: owners[0] for stub in ids if stub.startswith(ID_PREFIX)})
+            merges.update({stub: owners[0] for stub in stubs})
+        elif not owners and (own := customer_id_for(address)) in stubs:
+            folded = customer_id_for(_folded(address))
+            merges.update({stub: own for stub in stubs if stub not in (own, folded)})
     return merges
 
 
@@ -453,12 +461,19 @@ def merge_notes(merge: CustomerMerge, *, shared: int = 0) -> list[str]:
     share (:func:`shared_addresses`), which merged nothing.
     """
     notes = []
+    rekeyed = sum(customer.startswith(ID_PREFIX) for customer in merge.merged.values())
     if merge.merged:
         moved = ", ".join(f"{count:,} {table}" for table, count in sorted(merge.moved.items()))
         notes.append(
             f"customers: {len(merge.merged):,} customer(s) known only by e-mail address "
             "merged into the customer on file with that address"
             + (f" (moved to their ids: {moved})" if moved else "")
+        )
+    if rekeyed:
+        notes.append(
+            f"customers: {rekeyed:,} of them had an id an earlier version made from the address "
+            f"written differently (invisible characters, full-width letters); they are the "
+            f"address's {ID_PREFIX} customer now"
         )
     if merge.kept:
         notes.append(
