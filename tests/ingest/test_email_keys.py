@@ -266,3 +266,22 @@ def test_two_writings_an_earlier_key_kept_apart_become_one_customer(
     assert (
         ws.import_file(path, kind="responses").rows_unchanged == 2
     )  # the merge rehashed what it moved
+
+
+@pytest.mark.shared_data
+def test_a_merged_address_several_customers_hold_goes_to_the_merged_one_among_them(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ws.import_file(_survey(tmp_path, ANSWERS), kind="responses")
+    ws.import_file(_crm(tmp_path, "K-9,Bob,bob.jones@example.com"), kind="customers")  # merged
+    ws.import_file(_crm(tmp_path, "K-10,Robert,bob.jones@example.com"), kind="customers")
+    ws.import_file(_survey(tmp_path, ANSWERS, batch=1), kind="responses")
+    assert _answers(ws)["R_10001x"] == "K-9"
+    ws.import_file(
+        _crm(tmp_path, "K-9,Bob,bob@newjob.com", "K-11,Roberta,bob.jones@example.com"),
+        kind="customers",
+    )
+    later = ws.import_file(_survey(tmp_path, ANSWERS, batch=2), kind="responses")
+    assert _answers(ws)["R_20001x"] == BOB  # K-10 and K-11 hold it: whose is it?
+    assert later.stubs_created == 1
+    assert any("belong to several customers on file" in note for note in later.notes)
