@@ -10,9 +10,17 @@ every format (:func:`address_column` finds the column, :func:`identify_by_email`
 * the address is normalised to one comparison key, computed in Python for the file's cells and
   for the customers on file alike (never by SQL ``lower()``, which PostgreSQL and DuckDB apply
   differently to non-ASCII letters): NFKC, invisible characters (zero-width spaces and joiners,
-  soft hyphens, direction marks) removed, trimmed, a ``mailto:`` prefix dropped, case-folded
-  (``str.casefold``, then NFKC again); it must look like an address (``local@domain.tld``, at
-  most 254 characters); other values tie nothing and are counted;
+  soft hyphens, direction marks) removed, trimmed, a ``mailto:`` prefix dropped, lower-cased
+  (``str.lower``, then NFKC again); it must look like an address (``local@domain.tld``, at
+  most 254 characters); other values tie nothing and are counted. Lower case, not
+  ``str.casefold``: folding writes ``ß`` as ``ss`` (and ``ς`` as ``σ``), so ``Strauß@`` and
+  ``strauss@``, two mailboxes, would be one customer; lower case only joins what differs in
+  case, which mail servers treat alike in practice;
+* an ``email:`` customer made by an earlier version's key (``str.lower`` without NFKC, before
+  2026-12-06; ``str.casefold``, on that day) keeps its answers: an address whose key
+  changed ties to it when its stored address has the new key, or when it has already taken an
+  answer from this very address (:func:`customers_by_email`), so importing the same survey
+  again makes no new customer;
 * the customer id is ``email:`` and the first 16 hexadecimal digits of the SHA-256 of the
   normalised address, so the same person gets the same id in every import and survey, and the
   id printed on pages, cases and logs shows no address. It is a pseudonym, not anonymisation:
@@ -33,6 +41,7 @@ the link) holds what the respondent, or the link, said: the import's note says s
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,6 +49,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pyarrow as pa
 
 from advocacy.ingest.raw import Adapted, Detection
+from advocacy.model import KINDS
 from advocacy.store.connection import Database
 from advocacy.store.customer_merge import CustomerMerge
 
@@ -101,15 +111,16 @@ def normalised_address(value: str | None) -> str | None:
     -------
     str or None
         The comparison key: NFKC, without invisible characters, trimmed, without ``mailto:``,
-        case-folded; ``None`` for an empty cell, a key longer than 254 characters or one not
-        shaped ``local@domain.tld``.
+        lower-cased (``str.lower``, not ``str.casefold``, which would make ``Strauß@`` and
+        ``strauss@`` one address), NFKC again; ``None`` for an empty cell, a key longer than 254
+        characters or one not shaped ``local@domain.tld``. The key of a key is itself.
     """
     if value is None:
         return None
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).strip()
-    if text[:7].casefold() == "mailto:":
+    if text[:7].lower() == "mailto:":
         text = text[7:].strip()
-    key = unicodedata.normalize("NFKC", text.casefold())
+    key = unicodedata.normalize("NFKC", text.lower())
     if not key or len(key) > MAX_ADDRESS or _ADDRESS.fullmatch(key) is None:
         return None
     return key
@@ -236,7 +247,11 @@ def customers_by_email(db: Database, addresses: Iterable[str]) -> dict[str, list
 
     Stored addresses are keyed by :func:`normalised_address` in Python, as the file's cells
     are, so a CRM export's ``Bob@Example.com``, ``mailto:bob@example.com`` or ``ÉMILE@…`` is
-    the same key on every engine.
+    the same key on every engine. An ``email:`` customer that an earlier version's key made
+    for the address is among them too: one whose stored address has the key now (the
+    ``str.lower`` key without NFKC kept ``bo\u200bb@…`` apart from ``bob@…``), and one of the
+    ``str.casefold`` key (``strauss@…`` for ``Strauß@…``) when an answer it holds came from
+    an address with the key now, never only because folding makes the two keys alike.
 
     Parameters
     ----------
@@ -260,7 +275,53 @@ def customers_by_email(db: Database, addresses: Iterable[str]) -> dict[str, list
         key = normalised_address(str(email))
         if key in wanted:
             found.setdefault(key, []).append(str(customer))
+    for key, customer in _folded_customers(db, wanted).items():
+        if customer not in found.get(key, ()):
+            found.setdefault(key, []).append(customer)
     return found
+
+
+def _folded(key: str) -> str:
+    """The ``str.casefold`` key of 2026-12-06 for an address whose key now is ``key``."""
+    return unicodedata.normalize("NFKC", key.casefold())
+
+
+def _folded_customers(db: Database, keys: set[str]) -> dict[str, str]:
+    """Key -> the ``email:`` customer the casefold key made for it, where one holds an answer
+    from an address with that key (the file's cell is kept in each record's ``attrs``)."""
+    candidates = {customer_id_for(_folded(key)): key for key in sorted(keys) if _folded(key) != key}
+    if not candidates:
+        return {}
+    ids = sorted(candidates)
+    marks = ", ".join("?" * len(ids))
+    found: dict[str, str] = {}
+    for kind in KINDS.values():
+        if "customer_id" not in kind.field_names:
+            continue
+        rows = db.fetchall(
+            f"SELECT DISTINCT customer_id, CAST(attrs AS TEXT) FROM {kind.table} "
+            f"WHERE customer_id IN ({marks}) AND attrs IS NOT NULL",
+            ids,
+        )
+        for customer, attrs in rows:
+            key = candidates[str(customer)]
+            if key not in found and any(
+                normalised_address(value) == key for value in _strings(attrs)
+            ):
+                found[key] = str(customer)
+    return found
+
+
+def _strings(attrs: object) -> list[str]:
+    """The text values of a record's stored ``attrs`` (JSON text, or a driver's dict)."""
+    if isinstance(attrs, str):
+        try:
+            attrs = json.loads(attrs)
+        except ValueError:
+            return []
+    if not isinstance(attrs, dict):
+        return []
+    return [value for value in attrs.values() if isinstance(value, str)]
 
 
 def retie(
@@ -272,8 +333,13 @@ def retie(
 
     A customers import (a CRM export with ``email``) names people by the company's own ids:
     an answer whose address belongs to exactly one such customer gets that customer's id, not
-    an ``email:`` id of its own. An address that several customers share is ambiguous and
-    keeps its ``email:`` id; a note counts both.
+    an ``email:`` id of its own. The customer that holds the address now wins over the one an
+    ``email:`` customer of the address was merged into earlier (the CRM moved the address to
+    someone else since); that earlier customer takes the answer only when no customer on file
+    holds the address now, or when it is one of several that do. An address that several
+    customers share otherwise is ambiguous and keeps its ``email:`` id. An address with no
+    company customer keeps the ``email:`` customer an earlier version's key made for it
+    (:func:`customers_by_email`). Notes count each.
 
     Parameters
     ----------
@@ -283,24 +349,32 @@ def retie(
         For each address, the ids of the customers on file with it.
     merged
         For each address whose ``email:`` customer was merged into a customer, that customer
-        (:func:`advocacy.store.customer_merge.customers_by_alias_key`): its answers go there
-        first, whatever address the customer has now.
+        (:func:`advocacy.store.customer_merge.customers_by_alias_key`).
     """
     column = adapted.fields.get("customer_id")
     if not adapted.contacts or column is None:
         return
     moved: dict[str, str] = {}
     shared = 0
+    taken = 0
+    earlier = 0
     for customer, address in adapted.contacts.items():
-        if merged and address in merged:
-            moved[customer] = merged[address]
-            continue
+        on_file = known.get(address, ())
         # Customers an earlier survey tied by this address are ours, not the company's.
-        owners = [owner for owner in known.get(address, ()) if not owner.startswith(ID_PREFIX)]
+        owners = [owner for owner in on_file if not owner.startswith(ID_PREFIX)]
+        alias = (merged or {}).get(address)
         if len(owners) == 1:
             moved[customer] = owners[0]
-        elif len(owners) > 1:
+            taken += alias is not None and alias != owners[0]
+        elif alias is not None and (not owners or alias in owners):
+            moved[customer] = alias
+        elif owners:
             shared += 1
+        elif customer not in on_file:
+            stubs = [owner for owner in on_file if owner.startswith(ID_PREFIX)]
+            if len(stubs) == 1:
+                moved[customer] = stubs[0]
+                earlier += 1
     if moved:
         values = adapted.rows.column(column).to_pylist()
         answers = sum(value in moved for value in values)
@@ -315,6 +389,17 @@ def retie(
             "went to customers already on file with that e-mail (or merged from it), under "
             "their ids"
         )
+    if taken:
+        adapted.notes.append(
+            f"customers: {taken:,} address(es) merged into one customer earlier belong to "
+            "another customer on file now; their answers went to the customer that holds the "
+            "address now, not to the earlier one"
+        )
+    if earlier:
+        adapted.notes.append(
+            f"customers: {earlier:,} address(es) kept the {ID_PREFIX} customer an earlier "
+            "version made for them (its id came from the address written differently)"
+        )
     if shared:
         adapted.notes.append(
             f"customers: {shared:,} address(es) belong to several customers on file; their "
@@ -326,15 +411,19 @@ def merges_for(known: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """The ``email:`` customers that are the company's customers, and whose customer each is.
 
     The rule of :func:`retie`: an address that exactly one customer on file (other than an
-    ``email:`` one) has is that customer's; the ``email:`` customer of the address, where
-    there is one, is then the same person. An address several customers share merges
-    nothing.
+    ``email:`` one) has is that customer's; the ``email:`` customers of the address (its own
+    and any an earlier version's key made for it, :func:`customers_by_email`) are then the
+    same person. An address no such customer has, but whose own ``email:`` customer is on
+    file, takes in the ``email:`` customers the ``str.lower`` key made for the ways of writing
+    it that are one key now (``bo\u200bb@`` beside ``bob@``); not the one the ``str.casefold``
+    key made, which may hold another mailbox's answers too. An address several customers
+    share merges nothing.
 
     Parameters
     ----------
     known
         For each normalised address, the ids of the customers on file with it (the ``email:``
-        customer of the address among them, when there is one).
+        customers of the address among them, when there are any).
 
     Returns
     -------
@@ -344,9 +433,12 @@ def merges_for(known: Mapping[str, Sequence[str]]) -> dict[str, str]:
     merges: dict[str, str] = {}
     for address, ids in known.items():
         owners = [owner for owner in ids if not owner.startswith(ID_PREFIX)]
-        placeholder = customer_id_for(address)
-        if len(owners) == 1 and placeholder in ids:
-            merges[placeholder] = owners[0]
+        stubs = [stub for stub in ids if stub.startswith(ID_PREFIX)]
+        if len(owners) == 1:
+            merges.update({stub: owners[0] for stub in stubs})
+        elif not owners and (own := customer_id_for(address)) in stubs:
+            folded = customer_id_for(_folded(address))
+            merges.update({stub: own for stub in stubs if stub not in (own, folded)})
     return merges
 
 
@@ -356,9 +448,9 @@ def shared_addresses(known: Mapping[str, Sequence[str]]) -> int:
     ``known`` is as for :func:`merges_for`; such an ``email:`` customer merges into none.
     """
     return sum(
-        customer_id_for(address) in ids
+        any(owner.startswith(ID_PREFIX) for owner in ids)
         and sum(not owner.startswith(ID_PREFIX) for owner in ids) > 1
-        for address, ids in known.items()
+        for ids in known.values()
     )
 
 
@@ -369,12 +461,19 @@ def merge_notes(merge: CustomerMerge, *, shared: int = 0) -> list[str]:
     share (:func:`shared_addresses`), which merged nothing.
     """
     notes = []
+    rekeyed = sum(customer.startswith(ID_PREFIX) for customer in merge.merged.values())
     if merge.merged:
         moved = ", ".join(f"{count:,} {table}" for table, count in sorted(merge.moved.items()))
         notes.append(
             f"customers: {len(merge.merged):,} customer(s) known only by e-mail address "
             "merged into the customer on file with that address"
             + (f" (moved to their ids: {moved})" if moved else "")
+        )
+    if rekeyed:
+        notes.append(
+            f"customers: {rekeyed:,} of them had an id an earlier version made from the address "
+            f"written differently (invisible characters, full-width letters); they are the "
+            f"address's {ID_PREFIX} customer now"
         )
     if merge.kept:
         notes.append(

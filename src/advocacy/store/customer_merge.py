@@ -12,7 +12,9 @@ forgotten join would count the person twice. The old id is still recorded, in
 ``customer_aliases`` (written in the merge's transaction), for what cannot move: a link or
 survey invitation already sent signs the old id (:func:`current_customers` resolves it), and a
 later answer from the placeholder's address ties to the customer it became
-(:func:`customers_by_alias_key`), even once that customer's own address has changed.
+(:func:`customers_by_alias_key`), even once that customer's own address has changed, as long
+as no other customer holds the address now (the current holder wins:
+:func:`advocacy.ingest.email_identity.retie`).
 
 What moved is counted and returned; nothing is dropped: a placeholder that already shares an
 ask campaign with its customer (one assignment per customer and campaign) is left as it is and

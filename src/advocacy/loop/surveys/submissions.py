@@ -104,7 +104,7 @@ def commit_batch(
                 item.invitation_id is not None and known[item.invitation_id] is not None
             ):
                 results[index] = SubmissionResult(
-                    item.response_id, item.survey.survey_id, item.customer_id, True
+                    item.response_id, item.survey.survey_id, _customer(item, invited), True
                 )
             else:
                 stored.add(item.response_id)  # a second copy in the same batch is a repeat
@@ -154,11 +154,18 @@ def commit_batch(
                 results[index] = SubmissionResult(
                     item.response_id,
                     item.survey.survey_id,
-                    (item.invitation_id and invited[item.invitation_id]) or item.customer_id,
+                    _customer(item, invited),
                     False,
                     tuple(by_evidence.get(item.response_id, ())),
                 )
     return [result for result in results if result is not None]
+
+
+def _customer(item: Submission, invited: Mapping[str, Any]) -> str | None:
+    """The customer ``item`` answers as: its invitation's (which a merge of an e-mail
+    placeholder moves), else the one its link signed."""
+    customer = invited.get(item.invitation_id) if item.invitation_id is not None else None
+    return str(customer) if customer is not None else item.customer_id
 
 
 def submit(
