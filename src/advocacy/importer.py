@@ -25,7 +25,6 @@ import pyarrow.compute as pc
 from advocacy.errors import InputError, ValidationError
 from advocacy.ingest.email_identity import (
     ID_PREFIX,
-    customer_id_for,
     customers_by_email,
     merge_notes,
     merges_for,
@@ -609,7 +608,14 @@ def _merge_email_customers(
     if addresses:
         known = customers_by_email(db, addresses)
         merges = merges_for(known)
-        keys = {customer_id_for(address): address for address in known}
+        # Each placeholder's alias keeps the address it stood for, also one an earlier key
+        # named differently (its id is not the one the address gives now).
+        keys = {
+            stub: address
+            for address, ids in known.items()
+            for stub in ids
+            if stub.startswith(ID_PREFIX)
+        }
         merged = merge_customers(db, merges, keys=keys, import_id=result.import_id)
         result.customers_merged = len(merged.merged)
         result.notes += merge_notes(merged, shared=shared_addresses(known))

@@ -189,6 +189,21 @@ def test_an_earlier_keys_customer_merges_into_the_crm_customer(
     assert set(_answers(ws).values()) == {"K-9"}
 
 
+def test_an_earlier_keys_merged_customer_keeps_its_address_after_the_crm_changes_it(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alias of a placeholder an earlier key named keeps its address: a later answer from
+    the address still goes to the customer it merged into, after the CRM gives that customer
+    another address (no new customer for it)."""
+    _built_with(monkeypatch, _lower_key, ws, _survey(tmp_path, OLD_ADDRESSES[1:2]))
+    ws.import_file(_crm(tmp_path, "K-9,Bob,bob.jones@example.com"), kind="customers")
+    ws.import_file(_crm(tmp_path, "K-9,Bob,bob@newjob.example.com"), kind="customers")
+    later = ws.import_file(_survey(tmp_path, OLD_ADDRESSES[1:2], batch=1), kind="responses")
+    assert later.stubs_created == 0
+    assert _customer_ids(ws) == ["K-9"]
+    assert set(_answers(ws).values()) == {"K-9"}
+
+
 @pytest.mark.shared_data
 def test_the_crm_holder_of_a_merged_address_gets_its_later_answers(
     ws: Workspace, tmp_path: Path
