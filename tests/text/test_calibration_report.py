@@ -439,6 +439,13 @@ def test_a_fit_stored_without_the_count_says_it_was_not_recorded(tmp_path: Path)
             [calibration_store.dump(fitted), model],
         )
         assert calibration_store.stored_training(ws.db, model) is None
+        # An edited row whose counts cannot be (more trained than labelled) is not believed.
+        state = json.loads(calibration_store.dump(fitted, training=recorded))
+        state["training"]["labelled"] = 0
+        ws.db.execute(
+            "UPDATE text_calibration SET state = ? WHERE model = ?", [json.dumps(state), model]
+        )
+        assert calibration_store.stored_training(ws.db, model) is None
         report = kept_calibration_report(ws.db, model)
         note = kept_calibration_note(ws.db, model)
     assert report["trained the shipped model"] == NOT_RECORDED

@@ -188,12 +188,15 @@ def dump(calibrated: CalibratedSentiment, *, training: TrainingLabels | None = N
 
 def _training(state: Any) -> TrainingLabels | None:
     """The count :func:`dump` stored with a fit, from the parsed state (None: not recorded,
-    or a verdict of no calibration)."""
+    a verdict of no calibration, or counts that cannot be: an edited row)."""
     counted = state.get("training") if isinstance(state, dict) else None
     if not isinstance(counted, dict):
         return None
     trained = Counter({str(name): int(n) for name, n in counted["trained"].items()})
-    return TrainingLabels(int(counted["labelled"]), trained, int(counted["unread"]))
+    training = TrainingLabels(int(counted["labelled"]), trained, int(counted["unread"]))
+    if min(training.unread, *trained.values(), 0) < 0 or training.n_trained > training.labelled:
+        return None
+    return training
 
 
 def labelled_digest(labelled: Iterable[tuple[tuple[str, str], str, bool, str]]) -> str:
