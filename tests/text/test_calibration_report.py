@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import html
 import json
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from markupsafe import escape
@@ -18,7 +23,9 @@ import advocacy
 from advocacy.text import calibration_store
 from advocacy.text.calibration import MAX_CV_LABELS, SAMPLED_CV_LABELS, CalibratedSentiment
 from advocacy.text.calibration_report import (
+    NOT_RECORDED,
     RECALL_DROP,
+    TrainingLabels,
     calibration_report,
     chosen_candidate,
     kept_calibration_note,
@@ -325,3 +332,122 @@ def test_labels_in_languages_the_model_does_not_read_are_not_counted_against_the
     counted, of = trained.removeprefix("Warning: ").split(" labelled texts")[0].split(" of the ")
     assert int(of.replace(",", "")) == used  # the calibration's own figure
     assert 958 <= int(counted.replace(",", "")) <= used
+
+
+#: In a fresh process: what the report's two readers and ``text teach``'s print say of the
+#: labels that trained the shipped model, and whether the language detector was loaded.
+_FRESH_REPORT = """
+import json, sys
+import advocacy
+from advocacy.text.calibration_report import kept_calibration_note, kept_calibration_report
+with advocacy.open(sys.argv[1]) as ws:
+    methods = kept_calibration_report(ws.db, ws.settings.text_model)
+    note = kept_calibration_note(ws.db, ws.settings.text_model)
+print(json.dumps({"methods": methods, "note": note, "detector": "py3langid.langid" in sys.modules}))
+"""
+
+
+def _hashed_count(texts: list[str]) -> int:
+    """How many of ``texts`` are in the shipped file of training-text hashes, read here."""
+    from advocacy.text.embeddings import model_path
+    from advocacy.text.training_texts import TRAINING_TEXTS_FILE, text_hash
+
+    with np.load(model_path(TRAINING_TEXTS_FILE), allow_pickle=False) as data:
+        known = np.concatenate([data[name] for name in data.files]).astype(np.uint64)
+    hashes = np.array([text_hash(text) for text in texts], dtype=np.uint64)
+    return int(np.isin(hashes, known).sum())
+
+
+@pytest.mark.shared_data
+def test_the_fit_stores_the_count_of_labels_that_trained_the_model_and_the_report_reads_it(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The count is made when fitting and stored with the fit: it equals an independent count
+    of the labelled texts by the shipped hashes, and a report in a fresh process reads it
+    without detecting any text's language (it detected every labelled text's, twice)."""
+    clothing = pd.read_csv(
+        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    ).dropna(subset=["Review Text"])
+    olist = pd.read_csv(
+        shared_data / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
+    olist = olist[olist["review_comment_message"].str.len() > 40].head(40)
+    trained = clothing["Review Text"].head(90).tolist()
+    # A word added inside makes another text, one the model never learnt.
+    untrained = [text.replace(" ", " really ", 1) for text in clothing["Review Text"][90:180]]
+    texts = trained + untrained + olist["review_comment_message"].tolist()
+    ratings = [*clothing["Rating"].head(180).astype(int), *olist["review_score"].astype(int)]
+    path, db = tmp_path / "mentions.csv", str(tmp_path / "w.duckdb")
+    pd.DataFrame(
+        {
+            "mention_id": [f"m{i}" for i in range(len(texts))],
+            "text": texts,
+            "rating": ratings,
+            "posted_at": "2024-05-01",
+        }
+    ).to_csv(path, index=False)
+    assert advocacy_cli("import", str(path), "--kind", "mentions", "--db", db).returncode == 0
+    analyzed = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", "1")
+    assert analyzed.returncode == 0, analyzed.stderr
+    with advocacy.open(db) as ws:
+        found = calibration_store.stored(ws.db, ws.settings.text_model)
+        assert found is not None and found.calibrated is not None
+        assert calibration_store.stored_training(ws.db, ws.settings.text_model) == found.training
+    training = found.training
+    assert training is not None
+    assert training.n_trained == _hashed_count(texts) == 90
+    assert dict(training.trained) == {"clothing": 90}
+    assert training.labelled == found.calibrated.n_labels_
+    assert training.labelled + training.unread == len(texts)
+    assert training.unread > 0  # Portuguese reviews, left out of the fit
+    said = json.loads(analyzed.stdout)["trained the shipped model"]
+    assert said.startswith(f"90 of the {training.labelled:,} labelled texts in languages")
+
+    fresh = subprocess.run(
+        [sys.executable, "-c", _FRESH_REPORT, db], capture_output=True, text=True, check=True
+    )
+    report = json.loads(fresh.stdout)
+    assert report["methods"]["trained the shipped model"] == said
+    assert said in report["note"]
+    assert report["detector"] is False
+
+
+def test_a_fit_stored_without_the_count_says_it_was_not_recorded(tmp_path: Path) -> None:
+    """A calibration stored before the count was (2026-12-06) is not counted again by every
+    report: the report says the count was not recorded and how to record it."""
+    taught = ["Refund took five weeks, awful.", "Lovely staff, thank you!"] * 20
+    labels = ["negative", "positive"] * 20
+    fitted = CalibratedSentiment().fit(taught, labels, taught=[True] * 40)
+    assert fitted.cv_accuracy_  # candidates compared: the report has accuracies to qualify
+    recorded = TrainingLabels(40, Counter(clothing=30))
+    with advocacy.open(str(tmp_path / "w.duckdb")) as ws:
+        model = ws.settings.text_model
+        summary = calibration_store.LabelSummary.of(
+            ((("responses", str(i)), label, True) for i, label in enumerate(labels))
+        )
+        now = datetime(2026, 12, 6, tzinfo=UTC)
+        calibration_store.store(ws.db, model, "base", summary, fitted, now, training=recorded)
+        assert calibration_store.stored_training(ws.db, model) == recorded
+        assert kept_calibration_report(ws.db, model)["trained the shipped model"].startswith(
+            "Warning: 30 of the 40 labelled texts (75%) trained the shipped model (Women's "
+        )
+        # As a row of before: the same fit, its state without the count.
+        ws.db.execute(
+            "UPDATE text_calibration SET state = ? WHERE model = ?",
+            [calibration_store.dump(fitted), model],
+        )
+        assert calibration_store.stored_training(ws.db, model) is None
+        # An edited row whose counts cannot be (more trained than labelled) is not believed.
+        state = json.loads(calibration_store.dump(fitted, training=recorded))
+        state["training"]["labelled"] = 0
+        ws.db.execute(
+            "UPDATE text_calibration SET state = ? WHERE model = ?", [json.dumps(state), model]
+        )
+        assert calibration_store.stored_training(ws.db, model) is None
+        report = kept_calibration_report(ws.db, model)
+        note = kept_calibration_note(ws.db, model)
+    assert report["trained the shipped model"] == NOT_RECORDED
+    assert "--recalibrate counts them" in NOT_RECORDED
+    assert f"Labelled texts that trained the shipped model: {NOT_RECORDED}." in note

@@ -5,14 +5,22 @@ the case or spacing of a copy."""
 from __future__ import annotations
 
 import csv
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pytest
 from build_training_hashes import build
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advocacy.text.embeddings import model_path
-from advocacy.text.training_texts import TRAINING_TEXTS_FILE, trained_on, training_sets
+from advocacy.text.training_texts import (
+    TRAINING_TEXTS_FILE,
+    trained_on,
+    training_sets,
+    visible,
+)
 
 
 @pytest.mark.shared_data
@@ -82,3 +90,20 @@ def test_near_copies_of_training_texts_are_found(shared_data: Path) -> None:
     assert trained_on(copies) == ["clothing"] * 200
     # Words changed inside are another text; punctuation alone is no text.
     assert trained_on([quoted[0].replace(" ", " really ", 1), "!!!", "..."]) == [None] * 3
+
+
+@given(st.text(alphabet=st.characters(codec=None), max_size=60))
+def test_visible_drops_exactly_the_control_and_format_characters_other_than_blanks(
+    text: str,
+) -> None:
+    # Written from the Unicode categories, not from the function's own test: its shortcut for
+    # texts with nothing to drop must give what reading every character gives.
+    kept = "".join(
+        c
+        for c in text
+        if not (
+            unicodedata.category(c) == "Cf" or (unicodedata.category(c) == "Cc" and not c.isspace())
+        )
+    )
+    assert visible(text) == kept
+    assert visible(text + "\u200b\x1b") == kept

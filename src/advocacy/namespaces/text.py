@@ -287,9 +287,12 @@ class TextNamespace:
         dict of str to str
             One line per field.
         """
-        from advocacy.text.calibration_report import calibration_report, training_labels
+        from advocacy.text.calibration_report import calibration_report
+        from advocacy.text.calibration_store import stored_training
 
-        return calibration_report(*self.calibration_status(), training=training_labels(self._db))
+        calibrated, status = self.calibration_status()  # fitted and stored, or kept
+        training = stored_training(self._db, self._settings.text_model)
+        return calibration_report(calibrated, status, training=training)
 
     def discover_themes(
         self, *, n_themes: int | None = None, kinds: Sequence[str] | None = None

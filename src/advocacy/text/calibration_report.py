@@ -17,16 +17,20 @@ labelled file.
 
 Labels on texts the shipped model trained on (:mod:`~advocacy.text.training_texts`, the public
 sets ``tools/build_heads.py`` names, as the Women's clothing reviews) flatter both the model
-alone and the calibration: the model has seen them. The report counts them among the labels
-the calibration learns from (:func:`training_labels`: on texts in languages the model reads,
-non-answers out, as ``text analyze`` fits), says how many, with a warning when they are most of
-them, as ``text evaluate`` scores such texts apart. Texts are matched whole, so a short generic
-answer ("Thank you!", "ok") counts when a training set holds it; the note says so.
+alone and the calibration: the model has seen them. They are counted among the labels the
+calibration learns from when it is fitted (:func:`count_training_labels`: on texts in languages
+the model reads, non-answers out) and the count is stored with the fit
+(:mod:`~advocacy.text.calibration_store`), so a report reads it rather than detecting every
+labelled text's language again (a calibration stored before 2026-12-06 did not record it: the
+report says so, and how to record it). The report says how many, with a warning when they are
+most of them, as ``text evaluate`` scores such texts apart. Texts are matched whole, so a short
+generic answer ("Thank you!", "ok") counts when a training set holds it; the note says so.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,16 +43,17 @@ if TYPE_CHECKING:
     from advocacy.text.calibration import CalibratedSentiment
 
 __all__ = [
+    "NOT_RECORDED",
     "RECALL_DROP",
     "TRAINED_MOSTLY",
     "TrainingLabels",
     "calibration_note",
     "calibration_report",
     "chosen_candidate",
+    "count_training_labels",
     "kept_calibration_note",
     "kept_calibration_report",
     "recall_warning",
-    "training_labels",
     "training_note",
 ]
 
@@ -60,6 +65,14 @@ RECALL_DROP = 0.05
 #: Past this share of the labelled texts trained the shipped model, the report warns that its
 #: cross-validated accuracies say little of how new texts are read.
 TRAINED_MOSTLY = 0.5
+
+#: :func:`training_note` of a calibration that did not record the count (stored before
+#: 2026-12-06): counting now would detect the language of every labelled text in every report.
+NOT_RECORDED = (
+    "not recorded with this calibration (fitted before 2026-12-06): labelled texts that "
+    "trained the shipped model flatter the cross-validated accuracies; advocacy text analyze "
+    "--recalibrate counts them"
+)
 
 
 @dataclass(frozen=True)
@@ -87,42 +100,29 @@ class TrainingLabels:
         return sum(self.trained.values())
 
 
-def training_labels(db: Database) -> TrainingLabels:
-    """Count the workspace's labelled texts that trained the shipped model.
+def count_training_labels(read: Sequence[str], *, unread: int = 0) -> TrainingLabels:
+    """Count the labelled texts a calibration learns from that trained the shipped model.
+
+    Called when the calibration is fitted, on the texts it is fitted on, and stored with it
+    (:func:`advocacy.text.calibration_store.store`): a report reads the count, never the texts
+    (nor their languages) again.
 
     Parameters
     ----------
-    db
-        The workspace's database.
+    read
+        The labelled texts the calibration learns from: in a language the model reads (or too
+        short to tell), non-answers out.
+    unread
+        How many labelled texts were left out, in languages the model does not read.
 
     Returns
     -------
     TrainingLabels
-        The labelled texts (:func:`~advocacy.text.score_labels.labelled_texts`) the calibration
-        learns from, those in languages the model does not read left out as ``text analyze``
-        leaves them (detected in the same pieces, in the same order), and, by set, those
-        :func:`~advocacy.text.training_texts.trained_on` finds among them.
+        The count of ``read``, by set those
+        :func:`~advocacy.text.training_texts.trained_on` finds among them, and ``unread``.
     """
-    from advocacy.text.enrich import pieces
-    from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
-    from advocacy.text.score_labels import workspace_labelled_texts
-
-    texts = workspace_labelled_texts(db)
-    written = [text for _, (text, _, _) in sorted(texts.items())]
-    languages = [
-        code
-        for piece in pieces(len(written))
-        for code in detect_languages(written[piece.start : piece.stop])
-    ]
-    read = [
-        text
-        for text, code in zip(written, languages, strict=True)
-        if code is None or code in SENTIMENT_LANGUAGES
-    ]
     found = trained_on(read)
-    return TrainingLabels(
-        len(read), Counter(name for name in found if name is not None), len(written) - len(read)
-    )
+    return TrainingLabels(len(read), Counter(name for name in found if name is not None), unread)
 
 
 def training_note(training: TrainingLabels | None) -> str | None:
@@ -131,7 +131,8 @@ def training_note(training: TrainingLabels | None) -> str | None:
     Parameters
     ----------
     training
-        :func:`training_labels` of the workspace (None: not counted).
+        What the calibration recorded when it was fitted (:func:`count_training_labels`);
+        None: not recorded (a calibration stored before 2026-12-06).
 
     Returns
     -------
@@ -139,7 +140,8 @@ def training_note(training: TrainingLabels | None) -> str | None:
         How many of the labelled texts the calibration learns from trained the shipped model,
         from which sets, and what that does to the accuracies: a warning (starting
         ``Warning:``) when they are more than :data:`TRAINED_MOSTLY` of them; None when none
-        did. It says that texts are matched whole, so short generic answers count.
+        did; :data:`NOT_RECORDED` when the count was not recorded. It says that texts are
+        matched whole, so short generic answers count.
 
     Examples
     --------
@@ -151,7 +153,9 @@ def training_note(training: TrainingLabels | None) -> str | None:
     ("Thank you!", "ok") count when a training set holds them. advocacy text evaluate FILE
     scores a labelled file's other texts apart.
     """
-    if training is None or not training.n_trained:
+    if training is None:
+        return NOT_RECORDED
+    if not training.n_trained:
         return None
     n, of = training.n_trained, training.labelled
     sets = ", ".join(TRAINING_SETS.get(name, name) for name, _ in training.trained.most_common())
@@ -240,7 +244,8 @@ def calibration_note(
     calibrated
         The calibration the workspace's readings were made with (None: there is none).
     training
-        :func:`training_labels` of the workspace (None: not counted).
+        What the calibration recorded of the labels that trained the shipped model
+        (:func:`count_training_labels`; None: not recorded).
 
     Returns
     -------
@@ -267,7 +272,9 @@ def calibration_note(
     if warning:
         note += f" Warning: {warning}."
     trained = training_note(training) if scores else None
-    if trained:
+    if trained == NOT_RECORDED:
+        note += f" Labelled texts that trained the shipped model: {NOT_RECORDED}."
+    elif trained:
         note += f" {trained}"
     return note
 
@@ -295,7 +302,8 @@ def calibration_report(
     status
         How it was fitted or kept, or why there is none (``ws.text.calibration_status()``).
     training
-        :func:`training_labels` of the workspace (None: not counted).
+        What the calibration recorded of the labels that trained the shipped model
+        (:func:`count_training_labels`; None: not recorded).
 
     Returns
     -------
@@ -397,7 +405,7 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
     return calibration_report(
         found.calibrated,
         "kept: the one the stored readings were made with",
-        training=training_labels(db),
+        training=found.training,
     )
 
 
@@ -427,4 +435,4 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
         )
     if found.calibrated is None:
         return f"Sentiment is not calibrated: {found.reason}."
-    return calibration_note(found.calibrated, training=training_labels(db))
+    return calibration_note(found.calibrated, training=found.training)

@@ -22,6 +22,12 @@ workspace a calibration).
 
 ``advocacy text analyze --recalibrate`` (``ws.text.analyze(recalibrate=True)``) refits anyway.
 
+A fit is stored with what its report would otherwise count again from the labelled texts: how
+many of the texts it learnt from trained the shipped model, by set, and how many labelled texts
+were left out for their language (:class:`~advocacy.text.calibration_report.TrainingLabels`,
+counted when fitting; :func:`stored_training`). A row stored before 2026-12-06 holds no count
+and is read as "not recorded", never counted again by a report.
+
 The state is stored as JSON with its arrays in a NumPy ``.npz`` archive read with
 ``allow_pickle=False``: numbers and words, never code, so a tampered row cannot run anything.
 
@@ -41,6 +47,7 @@ import base64
 import hashlib
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +57,7 @@ import numpy as np
 
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.calibration_fits import PriorAdjustment
+from advocacy.text.calibration_report import TrainingLabels
 from advocacy.text.calibration_tfidf import tfidf_model
 
 if TYPE_CHECKING:
@@ -138,8 +146,9 @@ def _arrays(text: str) -> dict[str, Any]:
         return {name: archive[name] for name in archive.files}
 
 
-def dump(calibrated: CalibratedSentiment) -> str:
-    """A fitted calibration as JSON text (see the module notes)."""
+def dump(calibrated: CalibratedSentiment, *, training: TrainingLabels | None = None) -> str:
+    """A fitted calibration as JSON text (see the module notes), with ``training`` when
+    given (what the fit counted of the labels that trained the shipped model)."""
     scalars = {name: getattr(calibrated, name) for name in _SCALARS if hasattr(calibrated, name)}
     scalars["classes_"] = list(scalars.get("classes_", ()))
     if hasattr(calibrated, "n_folds_"):
@@ -167,7 +176,27 @@ def dump(calibrated: CalibratedSentiment) -> str:
             "tfidf_intercept": classifier.intercept_,
             "tfidf_classes": classifier.classes_,
         }
-    return json.dumps({"format": FORMAT, "scalars": scalars, "arrays": _arrays_text(arrays)})
+    state = {"format": FORMAT, "scalars": scalars, "arrays": _arrays_text(arrays)}
+    if training is not None:
+        state["training"] = {
+            "labelled": training.labelled,
+            "trained": dict(sorted(training.trained.items())),
+            "unread": training.unread,
+        }
+    return json.dumps(state)
+
+
+def _training(state: Any) -> TrainingLabels | None:
+    """The count :func:`dump` stored with a fit, from the parsed state (None: not recorded,
+    a verdict of no calibration, or counts that cannot be: an edited row)."""
+    counted = state.get("training") if isinstance(state, dict) else None
+    if not isinstance(counted, dict):
+        return None
+    trained = Counter({str(name): int(n) for name, n in counted["trained"].items()})
+    training = TrainingLabels(int(counted["labelled"]), trained, int(counted["unread"]))
+    if min(training.unread, *trained.values(), 0) < 0 or training.n_trained > training.labelled:
+        return None
+    return training
 
 
 def labelled_digest(labelled: Iterable[tuple[tuple[str, str], str, bool, str]]) -> str:
@@ -277,6 +306,8 @@ class StoredCalibration:
     (:func:`store_verdict`): ``reason`` says why, ``languages`` are those the model read then,
     ``labelled`` the :func:`labelled_digest` and ``minimum`` the least count of labels it was
     reached with (a verdict stored before they were recorded has ``""`` and 0: judged again).
+    ``training`` is what the fit counted of the labels that trained the shipped model (None:
+    not recorded, as in a row stored before 2026-12-06, or a verdict).
     """
 
     base_model: str
@@ -286,6 +317,7 @@ class StoredCalibration:
     languages: tuple[str, ...] = ()
     labelled: str = ""
     minimum: int = 0
+    training: TrainingLabels | None = None
 
 
 def stored(db: Database, model: str) -> StoredCalibration | None:
@@ -303,12 +335,39 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
         if verdict is not None:
             return StoredCalibration(str(row[0]), labels, None, *verdict)
         calibrated = _loaded(state)
+        training = _training(state)
     except (ValueError, KeyError, TypeError, AttributeError, OSError, EOFError):
         # A damaged row (JSON, base64 or archive) is refitted, never trusted or fatal.
         return None
     if calibrated is None:
         return None
-    return StoredCalibration(str(row[0]), labels, calibrated)
+    return StoredCalibration(str(row[0]), labels, calibrated, training=training)
+
+
+def stored_training(db: Database, model: str) -> TrainingLabels | None:
+    """What the stored calibration of ``model`` counted, when it was fitted, of the labels
+    that trained the shipped model; the fit itself is not loaded.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    model
+        The ``text_model`` setting value.
+
+    Returns
+    -------
+    TrainingLabels or None
+        The count; None when it was not recorded (a calibration stored before 2026-12-06), when
+        no calibration is stored, or when the row cannot be read.
+    """
+    row = db.fetchone("SELECT format, state FROM text_calibration WHERE model = ?", [model])
+    if row is None or int(row[0]) != FORMAT:
+        return None
+    try:
+        return _training(json.loads(str(row[1])))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _verdict(data: Any) -> tuple[str, tuple[str, ...], str, int] | None:
@@ -327,9 +386,13 @@ def store(
     labels: LabelSummary,
     calibrated: CalibratedSentiment,
     now: datetime,
+    *,
+    training: TrainingLabels,
 ) -> None:
-    """Keep ``calibrated`` as the calibration of ``model`` (replacing the one kept before)."""
-    _replace(db, model, base_model, labels, dump(calibrated), now)
+    """Keep ``calibrated`` as the calibration of ``model`` (replacing the one kept before),
+    with ``training``: what the fit counted of its labels that trained the shipped model
+    (:func:`~advocacy.text.calibration_report.count_training_labels`)."""
+    _replace(db, model, base_model, labels, dump(calibrated, training=training), now)
 
 
 def store_verdict(

@@ -125,6 +125,7 @@ def workspace_calibration(
     called and the result's ``beside`` is empty).
     """
     from advocacy.text import calibration_store as kept
+    from advocacy.text.calibration_report import count_training_labels
 
     texts = workspace_labelled_texts(db)
     if not texts or len(texts) < minimum:
@@ -222,7 +223,20 @@ def workspace_calibration(
     mine = list(beside(known)) if beside is not None and last.tasks else []
     done = run_tasks([*last.tasks, *mine], workers=workers if mine else last.workers)
     calibrated = last.finish(done[: len(last.tasks)])
-    store = partial(kept.store, db, model, base, summary, calibrated, now or datetime.now(UTC))
+    # Stored with what its report would otherwise count again from every labelled text.
+    training = count_training_labels(
+        [labelled[i] for i in readable], unread=len(labelled) - len(readable)
+    )
+    store = partial(
+        kept.store,
+        db,
+        model,
+        base,
+        summary,
+        calibrated,
+        now or datetime.now(UTC),
+        training=training,
+    )
     if not defer_store:
         store()
     status = f"{reason} ({calibrated.n_labels_:,} labels)"

@@ -78,6 +78,11 @@ def visible(text: str) -> str:
     >>> visible("Thank\u200b you\u202e!\x1b")
     'Thank you!'
     """
+    if "".join(text.split()).isprintable():
+        # Nothing to drop (every character but blanks shows): the common case, at C speed.
+        # A control or format character is never printable, and str.split() cuts at exactly
+        # the characters isspace() finds.
+        return text
     return "".join(character for character in text if not _invisible(character))
 
 
@@ -94,7 +99,12 @@ def _edge(character: str) -> bool:
 
 def text_hash(text: str) -> int:
     """The 64-bit hash of :func:`normalised` ``text`` (BLAKE2b, 8 bytes, big-endian)."""
-    digest = hashlib.blake2b(normalised(text).encode("utf-8"), digest_size=8).digest()
+    return _hash(normalised(text))
+
+
+def _hash(written: str) -> int:
+    """The 64-bit hash of a text already :func:`normalised`."""
+    digest = hashlib.blake2b(written.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
 
@@ -120,9 +130,10 @@ def trained_on(texts: Sequence[str]) -> list[str | None]:
     list
         One set name (as ``tweeteval-sentiment``, ``clothing``) or None per text.
     """
-    hashes = np.array([text_hash(text) for text in texts], dtype=np.uint64)
+    written = [normalised(text) for text in texts]
+    hashes = np.array([_hash(text) for text in written], dtype=np.uint64)
     found: list[str | None] = [None] * len(texts)
-    blank = [not normalised(text) for text in texts]  # punctuation alone is no training text
+    blank = [not text for text in written]  # punctuation alone is no training text
     for name, known in training_sets().items():
         if not len(known):
             continue
