@@ -352,10 +352,16 @@ class _Plan:
             self.checks.extend(
                 (label, condition, reason) for condition, reason in _target_checks(self.values)
             )
-            if "desired_value" in adapted.fields:  # "85%": say to write 85
+            if "desired_value" in adapted.fields:  # "85%": say to write 85, and only that
                 text = self.text_of(quote(adapted.fields["desired_value"]))
                 percent = f"regexp_matches({text}, '^-?[0-9][0-9.,]*\\s*%$')"
                 condition = f"({self.values['desired_value']} IS NULL AND {percent})"
+                self.checks = [
+                    (name, f"({check} AND NOT COALESCE({percent}, FALSE))", reason)
+                    if name == label and reason == NOT_A_NUMBER
+                    else (name, check, reason)
+                    for name, check, reason in self.checks
+                ]
                 self.checks.append((label, condition, PERCENT_SIGN_TEXT))
         self.item_selects, item_checks = _item_expressions(
             adapted.items, self.text_of, self.number_of
