@@ -106,13 +106,22 @@ def test_fixing_a_quarantine_export_and_importing_it_resolves_the_entries(
         "quarantine_file",
         "quarantine_row",
         "quarantine_reasons",
+        "quarantine_fixes",
         *HEADER,
     ]
     rows = [[value or "" for value in row.values()] for row in raw.rows.to_pylist()]
-    assert [row[4] for row in rows] == ["R2", "R5", "R7"]
-    assert rows[0][7] == "=comment 2"  # as stored: the export's ' came off when read
-    rows[0][6] = "10"  # fix R2's score; leave R5's date bad; fix R7's score
-    rows[2][6] = "4"
+    assert [row[5] for row in rows] == ["R2", "R5", "R7"]
+    # Each row says why it was refused and, apart, what to do about it.
+    assert [row[3].split(":")[0] for row in rows] == ["nps", "submitted_at", "nps"]
+    assert (
+        rows[0][4]
+        == "nps: write a number such as 4, 4.5 or 4,5 (a currency sign may stay), no words"
+    )
+    assert rows[1][4].startswith("submitted_at: write it in one of the forms read (the forms")
+    assert rows[2][4] == "nps: write a value from 0 to 10, or map this column to the field it holds"
+    assert rows[0][8] == "=comment 2"  # as stored: the export's ' came off when read
+    rows[0][7] = "10"  # fix R2's score; leave R5's date bad; fix R7's score
+    rows[2][7] = "4"
     fixed = write_csv(tmp_path / "fixed.csv", rows, header=raw.header)
     with advocacy.open(db_url) as ws:
         second = ws.import_file(fixed, kind="responses")
@@ -143,7 +152,7 @@ def test_fixing_a_quarantine_export_and_importing_it_resolves_the_entries(
     advocacy_cli("quarantine", "export", "--out", str(again), "--db", db_url)
     raw = read_file(again)
     row = [value or "" for value in raw.rows.to_pylist()[0].values()]
-    row[5] = "2024-03-06T10:00:00Z"
+    row[raw.header.index("submitted_at")] = "2024-03-06T10:00:00Z"
     with advocacy.open(db_url) as ws:
         ws.import_file(
             write_csv(tmp_path / "fixed2.csv", [row], header=raw.header), kind="responses"
@@ -206,8 +215,8 @@ def test_a_workspace_from_before_the_queue_keeps_its_entries_open(db_url: str) -
         db.close()
     with advocacy.open(db_url) as ws:
         entries: list[dict[str, Any]] = ws.quarantine()
-        assert [(e["row"], e["status"], e["record"]) for e in entries] == [
-            (2, "open", {"nps": "x"})
+        assert [(e["row"], e["status"], e["record"], e["fix"]) for e in entries] == [
+            (2, "open", {"nps": "x"}, "not recorded")  # stored before fixes were (0015)
         ]
     assert open_and_resolved(db_url) == (1, 0)
 
@@ -228,3 +237,40 @@ def test_the_same_bad_record_in_an_overlapping_export_without_ids_is_listed_once
         (later.import_id, "eleven"),
         (later.import_id, "ten"),
     ]
+
+
+def test_a_refused_cell_is_listed_as_the_file_wrote_it_with_its_fix(
+    db_url: str, tmp_path: Path
+) -> None:
+    """review11 item 5: a time refused for its offset (+14:30, past +14:00) was listed as the
+    instant it would have been in the workspace's zone (2019-12-31 09:30), a value the file
+    never held; and the fix was only in the import's notes (audit4 L7)."""
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "review_id,score,created\n"
+        "s1,5,2020-01-01T00:00:00+14:30\n"
+        "s2,4,2020-01-01 00:00:00Z\n"
+        "s3,3,2020-01-01 00:00:00+05:30:15\n",
+        encoding="utf-8",
+    )
+    imported = advocacy_cli("import", str(path), "--kind", "responses", "--db", db_url)
+    listed = advocacy_cli("quarantine", "list", "--db", db_url)
+    machine = json.loads(advocacy_cli("quarantine", "list", "--format", "json", "--db", db_url))
+    exported = tmp_path / "refused.csv"
+    advocacy_cli("quarantine", "export", "--out", str(exported), "--db", db_url)
+    for printed in (imported, listed):
+        assert "2020-01-01T00:00:00+14:30" in printed and "09:30" not in printed
+        assert "2020-01-01 00:00:00+05:30:15" in printed
+        assert "write it as +hh:mm" in printed
+    assert [(row["row"], row["value"], row["fix"]) for row in machine] == [
+        (2, "2020-01-01T00:00:00+14:30", "write it as +hh:mm"),
+        (4, "2020-01-01 00:00:00+05:30:15", "write it as +hh:mm"),
+    ]
+    assert all(row["reason"].endswith("in whole minutes below 60)") for row in machine)
+    raw = read_file(exported)
+    written = raw.rows.to_pylist()
+    assert [row["created"] for row in written] == [
+        "2020-01-01T00:00:00+14:30",
+        "2020-01-01 00:00:00+05:30:15",
+    ]
+    assert [row["quarantine_fixes"] for row in written] == ["created: write it as +hh:mm"] * 2

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from advocacy.errors import UsageError
 from advocacy.ingest.quarantine_fixes import (
     FILE_COLUMN,
+    FIX_COLUMN,
     IMPORT_COLUMN,
     REASONS_COLUMN,
     ROW_COLUMN,
@@ -34,6 +35,7 @@ from advocacy.ingest.spreadsheet_cells import (
     neutralize,
     neutralize_table,
 )
+from advocacy.store.ledger import FIX_NOT_RECORDED
 
 
 class ExportFormat(StrEnum):
@@ -225,8 +227,9 @@ def _fitted(text: str) -> str:
 def quarantine_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     """Quarantined rows in their original columns, after where they came from and why.
 
-    One line per bad row (its reasons joined), so the file can be corrected and imported again:
-    the import recognises the first four columns (see :mod:`advocacy.ingest.quarantine_fixes`),
+    One line per bad row (its reasons joined, and its fixes), so the file can be corrected and
+    imported again: the import recognises the first five columns (see
+    :mod:`advocacy.ingest.quarantine_fixes`),
     keeps them out of the records and marks the entries each corrected row fixes resolved. A
     source column that shares a provenance column's name is numbered (``quarantine_file (2)``).
     """
@@ -244,16 +247,20 @@ def quarantine_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
                 "file": item["file"],
                 "row": item["row"],
                 "reasons": [],
+                "fixes": [],
                 "record": record,
             }
         column = item.get("column")
         by_row[key]["reasons"].append(f"{column}: {item['reason']}" if column else item["reason"])
+        fix = item.get("fix") or FIX_NOT_RECORDED
+        by_row[key]["fixes"].append(f"{column}: {fix}" if column else fix)
     entries = list(by_row.values())
     columns: dict[str, pa.Array] = {
         IMPORT_COLUMN: pa.array([entry["import_id"] for entry in entries], pa.string()),
         FILE_COLUMN: pa.array([entry["file"] for entry in entries], pa.string()),
         ROW_COLUMN: pa.array([entry["row"] for entry in entries], pa.int64()),
         REASONS_COLUMN: pa.array(["; ".join(entry["reasons"]) for entry in entries], pa.string()),
+        FIX_COLUMN: pa.array(["; ".join(entry["fixes"]) for entry in entries], pa.string()),
     }
     for name in source_columns:
         header = name

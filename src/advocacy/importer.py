@@ -39,6 +39,7 @@ from advocacy.ingest.nothing_to_analyse import nothing_to_analyse
 from advocacy.ingest.quarantine_fixes import Fixes, split_fixes
 from advocacy.ingest.raw import Adapted, RawTable
 from advocacy.ingest.readers import read_file
+from advocacy.ingest.reason_fixes import split_fix
 from advocacy.ingest.record_hashes import record_hashes
 from advocacy.ingest.recovery import RECORD_COLUMN, bounded
 from advocacy.ingest.validation import DERIVED_KEY_PREFIX, Validated, validate
@@ -133,24 +134,31 @@ def file_sha256(path: Path) -> str:
 
 def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
     records, keys, texts = validated.bad_records, validated.bad_keys, validated.bad_record_json
-    return [
-        QuarantineEntry(row, column, value, reason, records.get(row), keys.get(row), texts.get(row))
-        for row, column, value, reason in sorted(validated.bad_cells, key=itemgetter(0, 1))
-    ]
+    entries = []
+    # A million bad cells share a few reasons: each text is split once.
+    split: dict[str, tuple[str, str]] = {}
+    for row, column, value, text in sorted(validated.bad_cells, key=itemgetter(0, 1)):
+        if text not in split:
+            split[text] = split_fix(text)
+        reason, fix = split[text]
+        entries.append(
+            QuarantineEntry(
+                row, column, value, reason, records.get(row), keys.get(row), texts.get(row), fix
+            )
+        )
+    return entries
 
 
 def broken_record_entries(raw: RawTable) -> list[QuarantineEntry]:
     """Quarantine entries for the records the reader could not split, with their raw text."""
-    return [
-        QuarantineEntry(
-            record.row,
-            RECORD_COLUMN,
-            bounded(record.text),
-            record.reason,
-            {RECORD_COLUMN: bounded(record.text)},
+    entries = []
+    for record in raw.broken:
+        reason, fix = split_fix(record.reason)
+        text = bounded(record.text)
+        entries.append(
+            QuarantineEntry(record.row, RECORD_COLUMN, text, reason, {RECORD_COLUMN: text}, fix=fix)
         )
-        for record in raw.broken
-    ]
+    return entries
 
 
 #: Keys earlier versions derived for rows without ids: ``h`` and 24 hexadecimal digits.
@@ -471,7 +479,7 @@ def import_file(
             row=first.row_number,
             column=first.column,
             value=first.value,
-            fix="correct the rows, or import without --strict to quarantine them",
+            fix=f"{first.fix}; or import without --strict to quarantine the bad rows",
         )
     result = ImportResult(
         import_id=uuid.uuid4().hex[:16],

@@ -68,17 +68,23 @@ def test_csat_targets_mean_percent_satisfied(
         (10, "desired_value", "5"),
         (11, "desired_value", "85%"),
     }
-    reasons = " ".join(entry.reason for entry in result.quarantine)
+    fixes = " ".join(f"{entry.fix}" for entry in result.quarantine)
     # The old meaning of csat (a mean on 1-5) is refused with the fix, not read as 4.2% "met".
-    legacy = [entry.reason for entry in result.quarantine if entry.row_number in (9, 10)]
-    assert all("fix: write the metric csat-mean" in reason for reason in legacy), legacy
+    legacy = [entry.fix for entry in result.quarantine if entry.row_number in (9, 10)]
+    assert all(f"{fix}".startswith("write the metric csat-mean") for fix in legacy), legacy
     assert {"legacy", "legacy-edge"}.isdisjoint(gaps.index)
-    # "85%" is refused with the fix; an NPS of 0.45 is kept, with a note that 45 was likely meant.
-    percent = [entry.reason for entry in result.quarantine if entry.row_number == 11]
-    assert any("fix: write 85 for 85%" in reason for reason in percent), percent
+    # "85%" is refused with one reason and its fix (not also "not a number"); an NPS of 0.45 is
+    # kept, with a note that 45 was likely meant.
+    percent = [(entry.reason, entry.fix) for entry in result.quarantine if entry.row_number == 11]
+    assert percent == [
+        (
+            "a target is a number without a % sign",
+            "write 85 for 85% (a share such as csat is already a percentage)",
+        )
+    ]
     assert any("nps 0.45" in note and "write the score (45)" in note for note in result.notes)
     assert gaps.loc["nps-share"].desired == 0.45
-    assert "csat is a share in %" in reasons and "nps is an NPS, -100 to 100" in reasons
+    assert "csat is a share in %" in fixes and "nps is an NPS, -100 to 100" in fixes
     assert any("csat 0.85 as 85%" in note for note in result.notes)
 
     assert gaps.loc["fraction"].desired == gaps.loc["percent"].desired == 85.0

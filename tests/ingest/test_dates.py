@@ -405,7 +405,7 @@ def test_a_declared_format_is_strict_and_named_in_the_reason() -> None:
     assert list(stored(result).values()) == [(datetime(2024, 5, 31, 14, 5, tzinfo=UTC), "UTC")]
     assert reasons(result) == {
         3: "not a date and time: does not match the date_format '%d.%m.%Y %H.%M' declared in "
-        "m.yaml; correct the value or the format"
+        "m.yaml; fix: correct the value or the format"
     }
 
 
@@ -437,12 +437,12 @@ def test_an_offset_with_seconds_is_quarantined_not_cut_to_minutes(
     )
     with advocacy.open(db_url) as ws:
         result = ws.import_file(path, kind="responses")
-        held = ws.db.fetchall("SELECT row_number, column_name, value, reason FROM quarantine")
+        held = ws.db.fetchall("SELECT row_number, column_name, value, reason, fix FROM quarantine")
         kept = ws.db.fetchall("SELECT submitted_at FROM responses ORDER BY submitted_at")
     assert (result.rows_loaded, result.rows_quarantined) == (2, 1)
-    [(row, column, value, reason)] = held
+    [(row, column, value, reason, fix)] = held
     assert (row, column, value) == (2, "created", "2020-01-01 00:00:00+05:30:15")
-    assert "in whole minutes below 60); write it as +hh:mm" in reason
+    assert reason.endswith("in whole minutes below 60)") and fix == "write it as +hh:mm"
     assert [moment for (moment,) in kept] == [
         datetime(2019, 12, 31, 18, 30, tzinfo=UTC),
         datetime(2020, 1, 1, tzinfo=UTC),

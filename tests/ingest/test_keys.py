@@ -176,7 +176,7 @@ def test_rows_sharing_an_id_with_different_values_are_all_quarantined(
         "conflicting key: response_id 'R1' is also on rows 2, 7 with different values, so none "
         "of them was loaded"
     )
-    assert "on_conflict: first|last" in reasons[4]["reason"]
+    assert "on_conflict: first|last" in reasons[4]["fix"]
     assert "is also on rows 4, 7" in reasons[2]["reason"]
     assert reasons[7]["record"]["comment"] == "awful"  # the whole row is kept to fix
 

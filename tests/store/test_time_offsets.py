@@ -307,12 +307,12 @@ def test_hostile_offsets_of_a_parquet_file_are_quarantined_with_the_fix(
             len(ids) - len(HOSTILE),
             len(HOSTILE),
         )
-        held = ws.db.fetchall("SELECT row_number, reason FROM quarantine ORDER BY row_number")
+        held = ws.db.fetchall("SELECT row_number, reason, fix FROM quarantine ORDER BY row_number")
         back = dict(ws.db.fetchall("SELECT interaction_id, occurred_at FROM interactions"))
-    assert [number for number, _ in held] == [row + 1 for row in HOSTILE]
-    for _, reason in held:
+    assert [number for number, _, _ in held] == [row + 1 for row in HOSTILE]
+    for _, reason, fix in held:
         assert reason.startswith("time_offsets "), reason
-        assert "fix: write each entry as a UTC offset such as -03:00" in reason
+        assert fix.startswith("write each entry as a UTC offset such as -03:00"), fix
         assert len(reason) < 600  # the 100,000-character entry is cut
     assert "'Mars/Olympus'" in held[0][1] and "'+05:30:15'" in held[1][1]
     assert "not a JSON object" in held[4][1] and "(100,000 characters)" in held[5][1]

@@ -79,6 +79,9 @@ def test_analyst_uploads_checks_and_imports_a_file(
         ]
         cells = page.locator("table.quarantine tbody tr").first.locator("td").all_inner_texts()
         assert cells[:3] == ["3", "nps", "11"] and "between 0 and 10" in cells[3]
+        # Its fix, apart from the reason (audit4 L7).
+        assert page.locator("table.quarantine thead th").all_inner_texts()[-1] == "Fix"
+        assert cells[4] == "write a value from 0 to 10, or map this column to the field it holds"
         assert page.locator("main img").count() == 0 and page.title() != "owned"
         # Both answers are from March: older than the case window, so none opens, and it says so.
         cases = " ".join(page.locator("ul.cases-done").inner_text().split())

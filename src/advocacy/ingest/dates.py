@@ -407,7 +407,8 @@ def _classify(
 def reasons(reading: Reading) -> dict[Bad, str]:
     """The quarantine reason of each :class:`Bad` code for ``reading``'s column.
 
-    Each says what was found and what is read instead; all begin "not a date".
+    Each says what was found and, after "; fix: ", what to do (see
+    :mod:`advocacy.ingest.reason_fixes`); all begin "not a date".
     """
     what = "not a date and time" if reading.timestamp else "not a date"
     order = "day-first" if reading.day_first else "month-first"
@@ -418,37 +419,41 @@ def reasons(reading: Reading) -> dict[Bad, str]:
         Bad.OK: "",
         Bad.OFFSET: (
             f"{what}: its UTC offset is not a real one (offsets run from -{hours}:00 to "
-            f"+{hours}:00, in whole minutes below 60); write it as +hh:mm"
+            f"+{hours}:00, in whole minutes below 60); fix: write it as +hh:mm"
         ),
         Bad.FORMAT: (
             f"{what}: does not match the date_format {reading.date_format!r} declared in "
-            f"{reading.source_file}; correct the value or the format"
+            f"{reading.source_file}; fix: correct the value or the format"
         ),
         Bad.CONVENTION: (
             f"{what} in this column's {reading.convention}: the value only reads {other}; "
-            "correct it, or declare day_first in a mapping"
+            "fix: correct it, or declare day_first in a mapping"
         ),
         Bad.NO_SUCH_DATE: (
-            f"{what}: day/month/year numbers with no such day when read {order}, the column's order"
+            f"{what}: day/month/year numbers with no such day when read {order}, the column's "
+            f"order; fix: correct the day, or write the date as year-month-day (2024-05-31)"
         ),
         Bad.EPOCH_UNIT: (
             f"{what}: the column holds Unix epochs of {epoch_digits}{reading.epoch_reason}, "
-            "and this number has the other length"
+            "and this number has the other length; fix: write it with the column's length, or "
+            "as a date (2024-05-31 14:00:00+00:00)"
         ),
         Bad.NUMBER: (
             f"{what}: a number of the wrong size; Unix epochs have 10 digits (seconds) or 13 "
-            "(milliseconds), and numbers are read as Excel day numbers in .xlsx files only"
+            "(milliseconds), and numbers are read as Excel day numbers in .xlsx files only; fix: "
+            "write it as a date (2024-05-31 14:00:00+00:00)"
         ),
         Bad.EXCEL_LEAP_DAY: (
-            f"{what}: Excel's day number 60 is 29 February 1900, a day that never existed"
+            f"{what}: Excel's day number 60 is 29 February 1900, a day that never existed; "
+            "fix: correct the date"
         ),
         Bad.ZONE_NAME: (
             f"{what}: it ends in a time zone name, which is not read (names such as EST are "
-            "ambiguous); write a UTC offset such as -05:00, or drop the name and declare "
+            "ambiguous); fix: write a UTC offset such as -05:00, or drop the name and declare "
             "timezone in a mapping"
         ),
-        Bad.OTHER: f"{what}; {ACCEPTED}",
-        Bad.YEAR: f"{what}: its year is outside 1 to 9999",
+        Bad.OTHER: f"{what}; fix: write it in one of the forms read ({ACCEPTED})",
+        Bad.YEAR: f"{what}: its year is outside 1 to 9999; fix: correct the year",
     }
 
 

@@ -223,7 +223,7 @@ def _read_whitespace(path: Path, encoding: str) -> RawTable:
             reason = (
                 f"cannot split this record (line {number}) into the header's "
                 f"{len(header_cells)} columns: it has {len(record)} blank-separated fields; "
-                "blank-separated files cannot hold blanks inside a value: export as CSV"
+                "blank-separated files cannot hold blanks inside a value; fix: export as CSV"
             )
             broken.append(BrokenRecord(number, number, line, reason))
     if header_cells is None:

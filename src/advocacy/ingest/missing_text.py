@@ -20,8 +20,12 @@ from advocacy.model import FieldType
 
 __all__ = ["EMPTY_REASON", "missing_text_notes"]
 
-#: The reason validation gives a required cell with nothing in it.
-EMPTY_REASON = "required: the cell is empty"
+#: The reason validation gives a required cell with nothing in it (with its fix, as
+#: :mod:`advocacy.ingest.reason_fixes` reads it).
+EMPTY_REASON = (
+    "required: the cell is empty; fix: fill it in, or map the file's column that holds this "
+    "field (a review without text can be kept as a response: the import's note says how)"
+)
 #: The field of the written text, and the field of a star rating, of kinds that need a text.
 TEXT_FIELD = "text"
 RATING_FIELD = "rating"

@@ -1,8 +1,9 @@
 """Files written by ``advocacy quarantine export``, coming back corrected.
 
-``quarantine export`` writes each open quarantined row in its original columns, after four
-columns that say where it came from and why it was refused (:data:`PROVENANCE_COLUMNS`). The
-user corrects the cells and imports the file again. Then those four columns are not evidence, so
+``quarantine export`` writes each open quarantined row in its original columns, after five
+columns that say where it came from, why it was refused and the fix (:data:`PROVENANCE_COLUMNS`;
+files written before the fix had its column have four). The user corrects the cells and imports
+the file again. Then those columns are not evidence, so
 they must not land in the records' ``attrs``: :func:`split_fixes` takes them off and returns, per
 row of the file, the import and row it fixes, so the import can mark those quarantine entries
 resolved (or replace them, if the row is still bad).
@@ -20,8 +21,9 @@ IMPORT_COLUMN = "quarantine_import_id"
 FILE_COLUMN = "quarantine_file"
 ROW_COLUMN = "quarantine_row"
 REASONS_COLUMN = "quarantine_reasons"
+FIX_COLUMN = "quarantine_fixes"
 #: The columns ``quarantine export`` puts before a row's own columns, in this order.
-PROVENANCE_COLUMNS = (IMPORT_COLUMN, FILE_COLUMN, ROW_COLUMN, REASONS_COLUMN)
+PROVENANCE_COLUMNS = (IMPORT_COLUMN, FILE_COLUMN, ROW_COLUMN, REASONS_COLUMN, FIX_COLUMN)
 
 
 @dataclass(frozen=True)

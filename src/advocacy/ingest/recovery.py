@@ -108,8 +108,8 @@ def _open_at_end(lines: list[str], start: int, end: int, cells: list[str]) -> bo
 
 def _reason(cells: int, width: int, line: int, delimiter: str, lines: int) -> str:
     fix = (
-        f"a cell holding the delimiter {delimiter!r}, a quote or a line break must be quoted, "
-        "and quotes inside a quoted cell doubled"
+        f"fix: quote a cell holding the delimiter {delimiter!r}, a quote or a line break, "
+        "and double the quotes inside a quoted cell"
     )
     if cells == width:
         return (

@@ -14,7 +14,11 @@ how it read a fraction), by the gaps (:mod:`advocacy.gaps.targets`) and by the p
   The import quarantines it naming the fix ``csat-mean`` rather than reading it as a mean: a
   guessed metric would change what the user wrote without their knowing, and a value such as 5
   could be either. Migration ``0014_csat_mean_targets`` renames such targets already stored;
-- a value written with a per cent sign (``85%``) is refused with the fix "write 85"; an NPS or
+- a value written with a per cent sign (``85%``, any metric) is refused with one reason, the fix
+  "write 85", never read: the stored value is a bare number whose meaning this rule gives, so
+  ``0.85%`` would be stored as 0.85 and read back as 85% (a fraction), and ``nps 45%`` or
+  ``csat-mean 4.2%`` have no per cent on their scales; one edit by the user costs less than a
+  guess that changes a target without their knowing. An NPS or
   eNPS target between -1 and 1 (``nps 0.45``) is kept as written, with a note that 45 was likely
   meant (a score of 0.45 is possible, if odd, so it is not refused).
 

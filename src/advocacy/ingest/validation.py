@@ -33,6 +33,7 @@ from advocacy.ingest.dates import (
 )
 from advocacy.ingest.missing_text import EMPTY_REASON, TEXT_FIELD, missing_text_notes
 from advocacy.ingest.raw import Adapted, ItemColumn
+from advocacy.ingest.reason_fixes import with_fix
 from advocacy.ingest.target_values import (
     MEAN_LOOKALIKES,
     METRIC_RANGES,
@@ -55,6 +56,10 @@ DERIVED_KEY_PREFIX = "k"
 #: default), or keep the first or the last of them and set the others aside.
 ON_CONFLICT = ("quarantine", "first", "last")
 DEFAULT_SCALES = {"csat": (1, 5), "ces": (1, 7)}
+#: The reason of a cell that should hold a number and does not.
+NOT_A_NUMBER = with_fix(
+    "not a number", "write a number such as 4, 4.5 or 4,5 (a currency sign may stay), no words"
+)
 
 
 class BadCell(NamedTuple):
@@ -150,26 +155,38 @@ def field_expressions(
                 (
                     f"regexp_matches({text}, '^\\d(\\.\\d+)?[eE]\\+?\\d+$')",
                     "id looks like a spreadsheet's scientific notation and has lost digits; "
-                    "re-export with the column formatted as text",
+                    "fix: re-export with the column formatted as text",
                 )
             )
             value = f"regexp_replace({text}, '^(\\d+)\\.0+$', '\\1')"
         if item.choices:
             value = f"lower({text})"
             allowed = ", ".join(literal(choice) for choice in item.choices)
+            choices = ", ".join(item.choices)
             checks.append(
-                (f"{value} NOT IN ({allowed})", f"must be one of {', '.join(item.choices)}")
+                (
+                    f"{value} NOT IN ({allowed})",
+                    with_fix(f"must be one of {choices}", f"write one of {choices} (any case)"),
+                )
             )
     elif item.type in (FieldType.INTEGER, FieldType.FLOAT):
         number = number_of(text)
-        checks.append((f"{number} IS NULL", "not a number"))
+        checks.append((f"{number} IS NULL", NOT_A_NUMBER))
         if item.type is FieldType.INTEGER:
-            checks.append((f"{number} <> floor({number})", "must be a whole number"))
+            checks.append(
+                (
+                    f"{number} <> floor({number})",
+                    with_fix("must be a whole number", "write it without decimals, such as 7"),
+                )
+            )
             # NaN, infinities and 1e300 read as numbers but fit no integer column.
             checks.append(
                 (
                     f"(NOT isfinite({number}) OR abs({number}) >= 1e18)",
-                    "must be a whole number of at most 18 digits",
+                    with_fix(
+                        "must be a whole number of at most 18 digits",
+                        "write the number itself (an id belongs in a text field)",
+                    ),
                 )
             )
             value = f"TRY_CAST({number} AS BIGINT)"
@@ -180,11 +197,20 @@ def field_expressions(
             checks.append(
                 (
                     f"({number} < {low} OR {number} > {high})",
-                    f"must be between {low:g} and {high:g}",
+                    with_fix(
+                        f"must be between {low:g} and {high:g}",
+                        f"write a value from {low:g} to {high:g}, or map this column to the "
+                        "field it holds",
+                    ),
                 )
             )
         elif low is not None:
-            checks.append((f"{number} < {low}", f"must be at least {low:g}"))
+            checks.append(
+                (
+                    f"{number} < {low}",
+                    with_fix(f"must be at least {low:g}", f"write {low:g} or more"),
+                )
+            )
     elif item.type in (FieldType.TIMESTAMP, FieldType.DATE):
         sql_type = "TIMESTAMPTZ" if item.type is FieldType.TIMESTAMP else "DATE"
         value = f"CAST(NULL AS {sql_type})" if dates is None else dates.value
@@ -196,7 +222,9 @@ def field_expressions(
             f"CASE WHEN lower({text}) IN ('true','t','yes','y','1') THEN TRUE "
             f"WHEN lower({text}) IN ('false','f','no','n','0') THEN FALSE END"
         )
-        checks.append((f"{value} IS NULL", "not true/false (use true, false, yes, no, 1 or 0)"))
+        checks.append(
+            (f"{value} IS NULL", with_fix("not true/false", "write true, false, yes, no, 1 or 0"))
+        )
     else:
         value = text
     # A check only applies where the cell has a value: empty cells are NULL, not errors.
@@ -220,8 +248,8 @@ def _scale_checks(adapted: Adapted, values: dict[str, str]) -> list[tuple[str, s
             (
                 score,
                 f"({values[score]} < {low_sql} OR {values[score]} > {high_sql})",
-                f"outside the declared {score.upper()} scale (default {low}-{high}); declare the "
-                f"scale with {score}_scale_min/{score}_scale_max columns or mapping constants",
+                f"outside the declared {score.upper()} scale (default {low}-{high}); fix: declare "
+                f"the scale with {score}_scale_min/{score}_scale_max columns or mapping constants",
             )
         )
     return checks
@@ -235,7 +263,7 @@ def _target_checks(values: dict[str, str]) -> list[tuple[str, str]]:
         (
             f"({desired} IS NOT NULL AND {metric} = {literal(name)} "
             f"AND ({desired} < {low} OR {desired} > {high}))",
-            f"outside the range of the target's metric: {range_text(name)}",
+            with_fix("outside the range of the target's metric", range_text(name)),
         )
         for name, (low, high) in METRIC_RANGES.items()
     ] + [
@@ -256,13 +284,16 @@ def _item_expressions(
         text = text_of(quote(item.column))
         number = number_of(text)
         selects.append(f"{number} AS __item_{index}")
-        checks.append((item.column, f"({text} IS NOT NULL AND {number} IS NULL)", "not a number"))
+        checks.append((item.column, f"({text} IS NOT NULL AND {number} IS NULL)", NOT_A_NUMBER))
         if item.scale_min is not None and item.scale_max is not None:
             checks.append(
                 (
                     item.column,
                     f"({number} < {item.scale_min} OR {number} > {item.scale_max})",
-                    f"outside the item's scale {item.scale_min:g}-{item.scale_max:g}",
+                    with_fix(
+                        f"outside the item's scale {item.scale_min:g}-{item.scale_max:g}",
+                        "correct the rating, or declare the item's scale in a mapping",
+                    ),
                 )
             )
     return selects, checks
@@ -321,10 +352,16 @@ class _Plan:
             self.checks.extend(
                 (label, condition, reason) for condition, reason in _target_checks(self.values)
             )
-            if "desired_value" in adapted.fields:  # "85%": say to write 85
+            if "desired_value" in adapted.fields:  # "85%": say to write 85, and only that
                 text = self.text_of(quote(adapted.fields["desired_value"]))
                 percent = f"regexp_matches({text}, '^-?[0-9][0-9.,]*\\s*%$')"
                 condition = f"({self.values['desired_value']} IS NULL AND {percent})"
+                self.checks = [
+                    (name, f"({check} AND NOT COALESCE({percent}, FALSE))", reason)
+                    if name == label and reason == NOT_A_NUMBER
+                    else (name, check, reason)
+                    for name, check, reason in self.checks
+                ]
                 self.checks.append((label, condition, PERCENT_SIGN_TEXT))
         self.item_selects, item_checks = _item_expressions(
             adapted.items, self.text_of, self.number_of
@@ -741,7 +778,7 @@ def _quarantine_conflicts(
                     value,
                     f"conflicting key: {label} {named!r} is also on row"
                     f"{'s' if others > 1 else ''} {listed} with different values, so none "
-                    "of them was loaded; make the key unique, or choose with on_conflict: "
+                    "of them was loaded; fix: make the key unique, or choose with on_conflict: "
                     "first|last in a mapping file",
                 )
             )

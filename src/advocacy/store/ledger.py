@@ -31,7 +31,8 @@ class QuarantineEntry(NamedTuple):
 
     The record is ``record_json`` (JSON text, as validation writes it for the rows it flags,
     with ``record`` None) or else ``record``; :meth:`source_record` gives it either way.
-    ``key`` is the record's key as the source gave it (None without one). A tuple of plain
+    ``key`` is the record's key as the source gave it (None without one). ``reason`` says what
+    is wrong with the cell and ``fix`` what to do about it. A tuple of plain
     values, as a file can have a million of them: a dict per bad row, kept alive through an
     import, made the garbage collector's passes the largest cost of quarantining.
     """
@@ -43,6 +44,7 @@ class QuarantineEntry(NamedTuple):
     record: dict[str, Any] | None
     key: str | None = None
     record_json: str | None = None
+    fix: str | None = None
 
     def source_record(self) -> dict[str, Any]:
         """The whole source row, column by column."""
@@ -87,7 +89,7 @@ def record_quarantine(db: Database, import_id: str, entries: Sequence[Quarantine
     """Store quarantined rows (bulk, so a file with many bad rows stays fast)."""
     if not entries:
         return
-    rows, columns, values, reasons, records, keys, texts = zip(*entries, strict=True)
+    rows, columns, values, reasons, records, keys, texts, fixes = zip(*entries, strict=True)
     encoded: dict[int, str] = {}
     for index, text in enumerate(texts):
         if text is None:
@@ -105,6 +107,7 @@ def record_quarantine(db: Database, import_id: str, entries: Sequence[Quarantine
             "reason": pa.array(reasons, pa.string()),
             "record": pa.array(texts, pa.string()),
             "record_key": pa.array(keys, pa.string()),
+            "fix": pa.array(fixes, pa.string()),
         }
     )
     types = {
@@ -115,6 +118,7 @@ def record_quarantine(db: Database, import_id: str, entries: Sequence[Quarantine
         "reason": "TEXT",
         "record": "TEXT",
         "record_key": "TEXT",
+        "fix": "TEXT",
     }
     db.load_temporary("stage_quarantine", table, types)
     # PostgreSQL needs the cast to JSON; DuckDB takes the text as it is (validating it again
@@ -122,13 +126,15 @@ def record_quarantine(db: Database, import_id: str, entries: Sequence[Quarantine
     record = "CAST(record AS JSON)" if db.dialect == "postgres" else "record"
     db.execute(
         "INSERT INTO quarantine (import_id, row_number, column_name, value, reason, record, "
-        f"record_key) SELECT import_id, row_number, column_name, value, reason, {record}, "
-        'record_key FROM "stage_quarantine"'
+        f"record_key, fix) SELECT import_id, row_number, column_name, value, reason, {record}, "
+        'record_key, fix FROM "stage_quarantine"'
     )
     db.execute('DROP TABLE "stage_quarantine"')
 
 
 _OPEN = "resolved_at IS NULL AND import_id <> ?"
+#: The fix shown for an entry stored before each entry kept its fix (migration 0015).
+FIX_NOT_RECORDED = "not recorded"
 
 
 def settle_quarantine(
@@ -302,6 +308,8 @@ def quarantine_rows(
 
     Open entries only, unless ``include_resolved``; each carries its ``status`` (``open`` or
     ``resolved``) and, when resolved, ``resolved_by`` (the import that loaded the record).
+    ``value`` is the cell as the file wrote it and ``fix`` what to do about it
+    (:data:`FIX_NOT_RECORDED` for entries stored before fixes were: migration 0015).
     """
     conditions, params = [], []
     if import_id:
@@ -314,7 +322,7 @@ def quarantine_rows(
         "SELECT q.import_id, i.file, i.kind, q.row_number, q.column_name, q.value, q.reason, "
         "CAST(q.record AS TEXT), q.record_key, "
         "CASE WHEN q.resolved_at IS NULL THEN 'open' ELSE 'resolved' END, q.resolved_by, "
-        "q.resolved_at FROM quarantine q JOIN imports i ON i.import_id = q.import_id "
+        "q.resolved_at, q.fix FROM quarantine q JOIN imports i ON i.import_id = q.import_id "
         f"{where} ORDER BY i.started_at DESC, q.row_number, q.column_name",
         params,
     )
@@ -331,11 +339,13 @@ def quarantine_rows(
         "status",
         "resolved_by",
         "resolved_at",
+        "fix",
     ]
     result = []
     for row in rows:
         item = dict(zip(names, row, strict=True))
         item["record"] = json.loads(item["record"]) if item["record"] else None
+        item["fix"] = item["fix"] or FIX_NOT_RECORDED
         result.append(item)
     return result
 

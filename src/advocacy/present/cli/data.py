@@ -11,7 +11,7 @@ import typer
 from advocacy.namespaces.cases import CASES_AT_ONCE, cases_sentences
 from advocacy.present.cli.app import app, console, open_workspace
 from advocacy.present.cli.options import DbOption, FormatOption, OutputFormat
-from advocacy.present.cli.output import emit_object, emit_rows
+from advocacy.present.cli.output import Column, emit_object, emit_rows, field
 from advocacy.present.cli.preview import preview_table
 from advocacy.present.cli.progress import stage_progress
 
@@ -150,9 +150,10 @@ def import_command(
             cases_at_once=None if all_cases else CASES_AT_ONCE,
         )
     quarantined = [
-        {"row": e.row_number, "column": e.column, "value": e.value, "reason": e.reason}
+        {"row": e.row_number, "column": e.column, "value": e.value, "reason": e.reason,
+         "fix": e.fix}
         for e in result.quarantine[:10]
-    ]
+    ]  # fmt: skip
     _print_import(result.summary(), quarantined, output=output)
 
 
@@ -207,14 +208,39 @@ def _print_import(
             console.print(line, markup=False, soft_wrap=True)
     if quarantined:
         emit_rows(
-            [{key: cell.get(key) for key in ("row", "column", "value", "reason")}
-             for cell in quarantined[:10]],
+            quarantined[:10],
             OutputFormat.table,
             title=f"Quarantined (first {min(10, len(quarantined))} cells)",
-        )  # fmt: skip
+            view=quarantine_view(["row", "column", "value", "reason", "fix"]),
+        )
         console.print(
             "see all: advocacy quarantine list; fix and re-import: advocacy quarantine export"
         )
+
+
+#: The order in which a narrow terminal leaves quarantine columns out (first to go last here):
+#: the file, row and column say where, and the value and fix what to do before the reason.
+_KEPT_LONGEST = ("file", "row", "column", "value", "fix", "reason", "status", "resolved_by")
+
+
+def _as_written(value: Any) -> str:
+    """A quarantined cell as the file wrote it: never read as a moment or a number."""
+    return "" if value is None else str(value)
+
+
+def quarantine_view(columns: list[str]) -> list[Column]:
+    """The columns of a table of quarantined cells, ``value`` shown as written (a cell such as
+    ``2020-01-01T00:00:00+14:30`` was refused for its offset: converting it to the workspace's
+    zone would show a value the file never held)."""
+    order = {name: index for index, name in enumerate(_KEPT_LONGEST)}
+    return [
+        field(
+            name,
+            show=_as_written if name == "value" else None,
+            drop=0 if name in ("file", "row") else order.get(name, len(order)) + 1,
+        )
+        for name in columns
+    ]
 
 
 @app.command("status")
@@ -288,18 +314,20 @@ def quarantine_list(
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """List open quarantined cells: file, row, column, value and reason.
+    """List open quarantined cells, each with its reason and fix.
 
-    A cell stays open until an import loads its record: a fixed row of `quarantine export`
-    imported again, the same file imported again, or a record with the same id.
+    Each cell shows its file, row, column and value as the file wrote it. A cell stays open
+    until an import loads its record: a fixed row of `quarantine export` imported again, the
+    same file imported again, or a record with the same id. Cells quarantined before each kept
+    its fix (workspaces before schema v15) show "not recorded".
     """
     with open_workspace(db) as ws:
         rows = ws.quarantine(import_id=import_id, include_resolved=show_all)
         status = ws.status() if output is OutputFormat.table else None
-    columns = ["import_id", "file", "row", "column", "value", "reason"]
+    columns = ["import_id", "file", "row", "column", "value", "reason", "fix"]
     if show_all:
         columns += ["status", "resolved_by"]
-    emit_rows(rows, output, columns=columns)
+    emit_rows(rows, output, columns=columns, view=quarantine_view(columns))
     if status is not None:
         console.print(
             f"{status.quarantined:,} quarantined rows open, {status.quarantine_resolved:,} "
@@ -315,8 +343,8 @@ def quarantine_export(
 ) -> None:
     """Write open quarantined rows in their original columns, with reasons, to fix and re-import.
 
-    The first four columns say which import and row each line is and why it was refused; leave
-    them in: importing the corrected file marks those rows resolved.
+    The first five columns say which import and row each line is, why it was refused and the
+    fix; leave them in: importing the corrected file marks those rows resolved.
     """
     with open_workspace(db) as ws:
         count = ws.export_quarantine(out, import_id=import_id)

@@ -45,6 +45,8 @@ Importer = Annotated[Caller, Depends(requires(Permission.write_evidence))]
 UPLOAD_PATHS = ("/import",)
 #: Characters of a cell shown on the page (a giant cell is cut, its length said).
 CELL_CHARS = 80
+#: Characters of a quarantine reason or fix shown: ours, whole, though one may quote a cell.
+ADVICE_CHARS = 1000
 #: Quarantined cells listed on the page; the rest are counted.
 QUARANTINE_ROWS = 200
 #: The kinds of rows the case rules read (the others get no cases line).
@@ -53,11 +55,24 @@ CASE_KINDS = ("responses", "mentions")
 CASE_WINDOW_DAYS = 30
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, limit: int = CELL_CHARS) -> str:
+    """``value`` as written, cut to ``limit`` characters (saying its length when cut)."""
     text = "" if value is None else str(value)
-    if len(text) > CELL_CHARS:
-        return f"{text[: CELL_CHARS - 1]}… ({len(text):,} characters)"
+    if len(text) > limit:
+        return f"{text[: limit - 1]}… ({len(text):,} characters)"
     return text
+
+
+def _quarantine_cells(
+    cells: list[tuple[Any, Any, Any, Any, Any]],
+) -> list[list[str]]:
+    """The rows of the page's quarantine table: row, column, the value as the file wrote it
+    (never read as a date or number), reason and fix."""
+    return [
+        [_short(row), _short(column), _short(value), _short(reason, ADVICE_CHARS),
+         _short(fix, ADVICE_CHARS)]
+        for row, column, value, reason, fix in cells[:QUARANTINE_ROWS]
+    ]  # fmt: skip
 
 
 def preview_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
@@ -98,14 +113,6 @@ def _window(text: str) -> int:
             f"({CASE_WINDOW_DAYS} unless you change it)",
         )
     return int(value)
-
-
-def _quarantine_cells(rows: list[dict[str, Any]]) -> list[list[str]]:
-    return [
-        [_short(row.get("row")), _short(row.get("column")), _short(row.get("value")),
-         _short(row.get("reason"))]
-        for row in rows[:QUARANTINE_ROWS]
-    ]  # fmt: skip
 
 
 def _page(
@@ -202,10 +209,9 @@ async def check_upload(
             if error.status_code >= 500:
                 raise
             return _page(request, caller, error=error, form=form)
-        cells = [
-            [_short(e.row_number), _short(e.column), _short(e.value), _short(e.reason)]
-            for e in result.quarantine[:QUARANTINE_ROWS]
-        ]
+        cells = _quarantine_cells(
+            [(e.row_number, e.column, e.value, e.reason, e.fix) for e in result.quarantine]
+        )
         return _page(
             request,
             caller,
@@ -260,7 +266,12 @@ async def confirm_upload(
             stage="done",
             form=form,
             summary=result.summary(),
-            quarantine=_quarantine_cells(refused),
+            quarantine=_quarantine_cells(
+                [
+                    (row["row"], row["column"], row["value"], row["reason"], row["fix"])
+                    for row in refused
+                ]
+            ),
             quarantined=len(refused),
         )
 
