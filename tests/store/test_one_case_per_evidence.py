@@ -1,4 +1,5 @@
-"""Migration 0016: one case per piece of evidence, duplicates merged into one case.
+"""Migration 0016: one case per piece of evidence, duplicates merged into one case; the shipped
+mention rule named for what it reads.
 
 Two writers that chose their cases before either committed could open two cases on one answer
 (review9 item 7). The migration merges those already stored into the case furthest along, moves
@@ -86,10 +87,34 @@ def test_a_workspace_without_duplicates_keeps_every_case(db: Database) -> None:
     migrate(db, target=14)
     add_case(db, "case-a", "r-1", "new", AT)
     add_case(db, "case-b", "r-2", "resolved", LATER)
+    db.execute(
+        "INSERT INTO case_rules (rule_id, name, trigger, due_hours, enabled, updated_at) "
+        "VALUES ('angry-mention', 'Our <b>mention</b> rule', 'angry_mention', 24, true, ?)",
+        [AT],
+    )
     migrate(db)
+    assert db.fetchall("SELECT name FROM case_rules") == [("Our <b>mention</b> rule",)]
     assert db.fetchall("SELECT case_id, status FROM cases ORDER BY case_id") == [
         ("case-a", "new"),
         ("case-b", "resolved"),
     ]
     assert db.fetchone("SELECT count(*) FROM case_events") == (2,)
 
+
+def test_the_stored_mention_rule_takes_its_new_name_unless_renamed(db: Database) -> None:
+    # Its anger threshold is off: "Angry public mention" named a reason it does not have.
+    migrate(db, target=14)
+    for rule_id, name in (
+        ("angry-mention", "Angry public mention"),
+        ("detractor", "Angry public mention"),  # another rule that happens to be named so
+    ):
+        db.execute(
+            "INSERT INTO case_rules (rule_id, name, trigger, due_hours, enabled, updated_at) "
+            "VALUES (?, ?, 'angry_mention', 24, true, ?)",
+            [rule_id, name, AT],
+        )
+    migrate(db)
+    assert dict(db.fetchall("SELECT rule_id, name FROM case_rules")) == {
+        "angry-mention": "Negative or complaining public mention",
+        "detractor": "Angry public mention",
+    }

@@ -9,6 +9,9 @@
 -- survey invitations move to it, its timeline gains a note naming each case merged into it,
 -- and the merged rows are removed (their ids stay in the audit log and sent notifications).
 -- Copies with the same id (the same rule twice) already share their timeline: one row stays.
+-- Also: the shipped `angry-mention` rule, stored under its old name "Angry public mention",
+-- takes the name it ships with now (it opens on negative or complaint readings, anger off);
+-- a name the workspace gave it is kept. Its id stays, so its cases and rule files still match.
 -- Portable SQL: runs unchanged on DuckDB and PostgreSQL.
 
 CREATE TABLE case_kept_0016 AS
@@ -110,3 +113,6 @@ DROP TABLE case_kept_0016;
 CREATE INDEX cases_customer ON cases (customer_id);
 
 CREATE UNIQUE INDEX cases_evidence ON cases (evidence_kind, evidence_id);
+
+UPDATE case_rules SET name = 'Negative or complaining public mention'
+WHERE rule_id = 'angry-mention' AND name = 'Angry public mention';
