@@ -184,3 +184,33 @@ def test_inside_a_callers_transaction_the_refused_opening_says_run_it_again(
         again = first.cases.open_for("responses", ids)
         assert sorted(case.evidence_id for case in again) == ["r-0", "r-2"]
         assert first.cases.count() == 3
+
+
+def test_a_case_committed_between_the_write_and_the_commit_is_counted_as_open(
+    duckdb_url: str,
+) -> None:
+    # The other writer commits after the first wrote its cases and before it commits: DuckDB
+    # refuses the first's commit; run again, it opens the answers still without a case.
+    ids = [f"r-{number}" for number in range(3)]
+    with advocacy.open(duckdb_url) as first, advocacy.open(duckdb_url) as second:
+        _three_detractors(first)
+        written: list[int] = []
+
+        def attempt() -> list[Case]:
+            with first.db.transaction():
+                hits = choose_hits(first.db, "responses", ids)
+                opened = open_cases(
+                    first.db, hits, now=TODAY, actor="test", settings=first.settings
+                )
+                written.append(len(opened))
+                if len(written) == 1:
+                    assert len(second.cases.open_for("responses", ["r-2"])) == 1
+                return opened
+
+        opened = again_if_opened_meanwhile(attempt)
+        assert written == [3, 2]
+        assert sorted(case.evidence_id for case in opened) == ["r-0", "r-1"]
+        counts = first.db.fetchall(
+            "SELECT evidence_id, count(*) FROM cases GROUP BY evidence_id ORDER BY evidence_id"
+        )
+        assert counts == [(evidence, 1) for evidence in ids]
