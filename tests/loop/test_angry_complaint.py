@@ -174,3 +174,20 @@ def test_the_case_says_which_reading_crossed_its_threshold(tmp_path: Path) -> No
     with advocacy.open(str(tmp_path / "w.duckdb")) as ws:
         (hit,) = evaluate(ws.db, both, evidence[:1], TextSignals(evidence[:1], model=model))
     assert hit.summary.startswith("mention read as angry and a complaint ("), hit.summary
+
+
+def test_the_shipped_rule_is_named_and_summarised_by_what_it_reads(tmp_path: Path) -> None:
+    # Its anger threshold is off: the rule was still "Angry public mention", and its cases
+    # showed an anger reading it does not use ("anger 0.02, negative 0.81").
+    (shipped,) = [rule for rule in default_rules() if rule.rule_id == "angry-mention"]
+    assert shipped.param("anger_at_least") is None
+    assert shipped.name == "Negative or complaining public mention"
+    model = ComplaintModel({TEXTS["m1"]: 0.97})
+    evidence = _evidence()
+    with advocacy.open(str(tmp_path / "w.duckdb")) as ws:
+        (hit,) = evaluate(ws.db, shipped, evidence, TextSignals(evidence, model=model))
+        (stored,) = [rule for rule in ws.cases.rules() if rule.rule_id == "angry-mention"]
+    assert hit.summary is not None and hit.summary.startswith("mention read as "), hit.summary
+    assert "anger" not in hit.summary and "angry" not in hit.summary, hit.summary
+    assert hit.summary.endswith(", complaint 0.97)"), hit.summary
+    assert stored.name == shipped.name  # a new workspace stores the shipped name

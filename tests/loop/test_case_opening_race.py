@@ -12,8 +12,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 import advocacy
-from advocacy.errors import UsageError
+from advocacy.errors import UsageError, WorkspaceError
+from advocacy.loop.cases.opening import again_if_opened_meanwhile, choose_hits, open_cases
+from advocacy.loop.cases.store import Case
 from support.cli import advocacy_cli
 
 TODAY = datetime.now(UTC)
@@ -129,3 +133,84 @@ def test_two_overlapping_transactions_open_one_case_per_answer(postgres_url: str
     assert counts == [(evidence, 1) for evidence in ids]
     assert opened == [0]
     assert waited == ["advisory lock"]
+
+
+def test_two_workspaces_on_one_file_open_one_case_per_answer(db_url: str) -> None:
+    # review9 item 7: two Workspace objects on one DuckDB file in one process do not take turns.
+    # The first chose its cases; the second opened one on r-1 and committed meanwhile. The
+    # first's transaction cannot see it: the evidence index refuses its second case on r-1, and
+    # it runs again, counting r-1 as already open (PostgreSQL's lock makes it see the case).
+    ids = [f"r-{number}" for number in range(3)]
+    with advocacy.open(db_url) as first, advocacy.open(db_url) as second:
+        _three_detractors(first)
+        chosen: list[list[str]] = []
+
+        def attempt() -> list[Case]:
+            with first.db.transaction():
+                hits = choose_hits(first.db, "responses", ids)
+                chosen.append(sorted(hit.evidence.evidence_id for _, hit in hits))
+                if len(chosen) == 1:
+                    meanwhile = second.cases.open_for("responses", ["r-1"])
+                    assert [case.evidence_id for case in meanwhile] == ["r-1"]
+                return open_cases(first.db, hits, now=TODAY, actor="test", settings=first.settings)
+
+        opened = again_if_opened_meanwhile(attempt)
+        assert sorted(case.evidence_id for case in opened) == ["r-0", "r-2"]
+        assert chosen[0] == ids
+        assert len(chosen) == (2 if first.db.dialect == "duckdb" else 1)
+        counts = first.db.fetchall(
+            "SELECT evidence_id, count(*) FROM cases GROUP BY evidence_id ORDER BY evidence_id"
+        )
+        assert counts == [(evidence, 1) for evidence in ids]
+        assert first.db.fetchall("SELECT count(*) FROM case_events WHERE kind = 'open'") == [(3,)]
+
+
+def test_inside_a_callers_transaction_the_refused_opening_says_run_it_again(
+    duckdb_url: str,
+) -> None:
+    # Within a caller's transaction (an import, an API write) nothing can run again: that
+    # transaction is the one refused. It rolls back whole with the fix; run again, it opens the
+    # rest.
+    ids = [f"r-{number}" for number in range(3)]
+    with advocacy.open(duckdb_url) as first, advocacy.open(duckdb_url) as second:
+        _three_detractors(first)
+        with pytest.raises(WorkspaceError) as refused, first.db.transaction():
+            first.db.execute("INSERT INTO customers (customer_id) VALUES ('c-in-the-import')")
+            second.cases.open_for("responses", ["r-1"])
+            first.cases.open_for("responses", ids)
+        assert "another writer opened a case on the same evidence" in str(refused.value)
+        assert "run it again" in str(refused.value)
+        assert first.db.fetchall("SELECT count(*) FROM customers") == [(0,)]
+        again = first.cases.open_for("responses", ids)
+        assert sorted(case.evidence_id for case in again) == ["r-0", "r-2"]
+        assert first.cases.count() == 3
+
+
+def test_a_case_committed_between_the_write_and_the_commit_is_counted_as_open(
+    duckdb_url: str,
+) -> None:
+    # The other writer commits after the first wrote its cases and before it commits: DuckDB
+    # refuses the first's commit; run again, it opens the answers still without a case.
+    ids = [f"r-{number}" for number in range(3)]
+    with advocacy.open(duckdb_url) as first, advocacy.open(duckdb_url) as second:
+        _three_detractors(first)
+        written: list[int] = []
+
+        def attempt() -> list[Case]:
+            with first.db.transaction():
+                hits = choose_hits(first.db, "responses", ids)
+                opened = open_cases(
+                    first.db, hits, now=TODAY, actor="test", settings=first.settings
+                )
+                written.append(len(opened))
+                if len(written) == 1:
+                    assert len(second.cases.open_for("responses", ["r-2"])) == 1
+                return opened
+
+        opened = again_if_opened_meanwhile(attempt)
+        assert written == [3, 2]
+        assert sorted(case.evidence_id for case in opened) == ["r-0", "r-1"]
+        counts = first.db.fetchall(
+            "SELECT evidence_id, count(*) FROM cases GROUP BY evidence_id ORDER BY evidence_id"
+        )
+        assert counts == [(evidence, 1) for evidence in ids]

@@ -70,7 +70,7 @@ def _case(ws: Workspace, case_id: str, employee: str, **columns: object) -> None
         "case_id": case_id,
         "rule_id": "detractor",
         "evidence_kind": "response",
-        "evidence_id": "r1",
+        "evidence_id": f"r-{case_id}",  # one case per evidence (migration 0016)
         "employee_id": employee,
         "status": "new",
         "opened_at": T0,

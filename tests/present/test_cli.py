@@ -217,3 +217,26 @@ def test_commands_without_a_workspace_refuse_the_global_db(tmp_path: Path) -> No
     assert "Commands that open no workspace (demo, maturity) refuse it." in " ".join(
         helped.stdout.split()
     )
+
+
+def test_report_on_spark_refuses_db(tmp_path: Path) -> None:
+    # report --engine spark reads --data, never a workspace: a --db (global or its own) was
+    # taken and ignored. ADVOCACY_DB in the environment is a default, not a request.
+    named = str(tmp_path / "x.duckdb")
+    data = str(tmp_path / "parquet")
+    for line in (
+        ["--db", named, "report", "--engine", "spark", "--data", data],
+        ["report", "--engine", "spark", "--data", data, "--db", named],
+    ):
+        refused = advocacy_cli(*line, cwd=tmp_path)
+        assert refused.returncode == 2, refused.stdout
+        assert (
+            f"advocacy report --engine spark opens no workspace (it reads --data), so --db {named}"
+            in " ".join(refused.stderr.split())
+        )
+        assert "fix: drop --db" in refused.stderr
+    ambient = advocacy_cli(
+        "report", "--engine", "spark", "--data", data, cwd=tmp_path, env={"ADVOCACY_DB": named}
+    )
+    assert "opens no workspace" not in ambient.stderr
+    assert list(tmp_path.iterdir()) == []  # no report, no workspace

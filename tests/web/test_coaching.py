@@ -52,9 +52,10 @@ def test_coaching_page_counts_the_employees_cases(client: TestClient, site: Site
             state.ws.db.execute(
                 "INSERT INTO cases (case_id, rule_id, evidence_kind, evidence_id, employee_id, "
                 "status, opened_at, due_at, closed_at, escalation_level, updated_at, root_cause) "
-                "VALUES (?, 'detractor', 'response', 'x', ?, ?, ?, ?, ?, 0, ?, 'late van')",
+                "VALUES (?, 'detractor', 'response', ?, ?, ?, ?, ?, ?, 0, ?, 'late van')",
                 [
                     case_id,
+                    f"x-{case_id}",  # one case per evidence (migration 0016)
                     employee,
                     "closed" if closed else "new",
                     now - timedelta(days=5),

@@ -186,3 +186,51 @@ def test_a_confirmation_opens_only_the_evidence_it_saw(db_url: str) -> None:
         bad = browser.post("/cases/open", data={**form, "evidence": "<b>x</b>"})
         assert bad.status_code == 400
         assert "<b>x</b>" not in bad.text
+
+
+def test_the_confirmation_redirects_so_a_reload_opens_nothing(db_url: str) -> None:
+    # The confirmation answered its POST with the result page: a reload posted it again.
+    # Post/redirect/get: the result is a GET naming the instant the cases opened, which reads
+    # them again (with what opened, by rule) and opens nothing.
+    day = TODAY - timedelta(days=100)
+    with advocacy.open(db_url) as ws:
+        add_user(ws.db, "ana", role="analyst", password=PASSWORD)
+        add_user(ws.db, "bob", role="analyst", password=PASSWORD)
+        ws.write_records(
+            "responses",
+            [{"response_id": f"r{i}", "submitted_at": day, "nps": 1} for i in range(3)],
+        )
+    since = f"{day:%Y-%m-%d}"
+    with TestClient(create_app(db_url), base_url="https://testserver") as running:
+        browser = _sign_in(running, "ana")
+        checked = browser.get(f"/cases/open?since={since}&kind=responses")
+        digest = re.search(r'name="evidence" value="([0-9a-f]+)"', checked.text)
+        assert digest, _text(checked.text)
+        form = {"csrf_token": _csrf(checked.text), "since": since, "kind": "responses"}
+        posted = browser.post(
+            "/cases/open",
+            data={**form, "expected": "3", "evidence": digest[1]},
+            follow_redirects=False,
+        )
+        assert posted.status_code == 303, _text(posted.text)[:500]
+        location = posted.headers["location"]
+        assert location.startswith(f"/cases/open?since={since}&until=&kind=responses&opened=")
+        for _ in range(2):  # the result, then a reload of it
+            shown = browser.get(location)
+            assert shown.status_code == 200
+            said = _text(shown.text)
+            assert "Opened 3 cases (detractor 3)." in said, said[:600]
+            assert "by rule without a date responses – 3 detractor 3 –" in said
+            assert 'id="open-confirm"' not in shown.text
+            with advocacy.open(db_url) as ws:
+                assert ws.cases.count() == 3
+        # Another analyst's opening is not shown as one's own; a forged link is refused unechoed.
+        other = _sign_in(TestClient(running.app, base_url="https://testserver"), "bob")
+        assert "Opened 0 cases" in _text(other.get(location).text)
+        for forged_value in ("<b>x</b>", "2026-12-06T25:61:00+00:00"):
+            forged = browser.get(
+                "/cases/open", params={"since": since, "opened": forged_value, "confirmed": "3"}
+            )
+            assert forged.status_code == 400
+            assert "<b>x</b>" not in forged.text
+            assert "this link does not say which opening to show" in _text(forged.text)

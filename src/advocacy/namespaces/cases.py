@@ -602,6 +602,30 @@ class CasesNamespace:
             include_undated=include_undated,
         )  # fmt: skip
 
+    def opened_together(
+        self, opened_at: datetime, *, actor: str, units: Sequence[str] | None = None
+    ) -> Cases:
+        """The cases one opening wrote (:meth:`open`, :meth:`open_for`): those ``actor`` opened
+        at the instant ``opened_at``, read again without opening anything.
+
+        Parameters
+        ----------
+        opened_at
+            The instant the cases opened (each one's ``opened_at``).
+        actor
+            Who opened them.
+        units
+            Only cases of these units; None for all.
+
+        Returns
+        -------
+        list of Case
+            The cases, by evidence kind and id.
+        """
+        from advocacy.loop.cases.store import cases_opened_together
+
+        return cases_opened_together(self._db, opened_at, actor=actor, units=units)
+
     def coaching(
         self,
         employee_id: str,

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 from advocacy.access.audit import now_utc
 from advocacy.errors import UsageError
 from advocacy.loop.cases.import_lines import CASES_AT_ONCE
-from advocacy.loop.cases.opening import choose_hits, open_cases
+from advocacy.loop.cases.opening import again_if_opened_meanwhile, choose_hits, open_cases
 from advocacy.loop.cases.rule_format import default_rules
 from advocacy.loop.cases.rule_store import list_rules
 from advocacy.loop.cases.rules import TRIGGER_KINDS, Rule
@@ -242,12 +242,16 @@ def open_cases_for_import(
     dated = [(str(row[0]), now_utc(row[1])) for row in rows if row[1] is not None]
     recent = [(key, at) for key, at in dated if since is None or at >= since]
     ahead = moment + timedelta(days=1)
-    with db.transaction():
-        hits = choose_hits(db, kind, [key for key, _ in recent])
-        withheld = _by_rule(hits) if at_most is not None and len(hits) > at_most else {}
-        cases = [] if withheld or not hits else open_cases(
-            db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
-        )  # fmt: skip
+
+    def attempt() -> tuple[list[Case], dict[str, int]]:
+        with db.transaction():
+            hits = choose_hits(db, kind, [key for key, _ in recent])
+            withheld = _by_rule(hits) if at_most is not None and len(hits) > at_most else {}
+            return [] if withheld or not hits else open_cases(
+                db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
+            ), withheld  # fmt: skip
+
+    cases, withheld = again_if_opened_meanwhile(attempt)
     first = min((at for _, at in recent), default=moment)
     rules, differ = _rules_reading(db, kind)
     return BulkCases(
@@ -388,18 +392,22 @@ def open_cases_since(
         )
         if confirm is None or not confirm(refusal):
             raise refusal
-    found: dict[str, BulkCases] = {}
-    with db.transaction():
-        for kind, (hits, checked, undated) in planned.items():
-            cases = open_cases(
-                db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
-            ) if hits else []  # fmt: skip
-            rules, differ = _rules_reading(db, kind)
-            found[kind] = BulkCases(
-                tuple(cases), checked, since=start, rules=rules, undated=undated, until=end,
-                undated_checked=include_undated, differ=differ, dry_run=dry_run,
-            )  # fmt: skip
-    return found
+
+    def attempt() -> dict[str, BulkCases]:
+        found: dict[str, BulkCases] = {}
+        with db.transaction():
+            for kind, (hits, checked, undated) in planned.items():
+                cases = open_cases(
+                    db, hits, now=moment, actor=actor, settings=settings, dry_run=dry_run
+                ) if hits else []  # fmt: skip
+                rules, differ = _rules_reading(db, kind)
+                found[kind] = BulkCases(
+                    tuple(cases), checked, since=start, rules=rules, undated=undated, until=end,
+                    undated_checked=include_undated, differ=differ, dry_run=dry_run,
+                )  # fmt: skip
+        return found
+
+    return again_if_opened_meanwhile(attempt)
 
 
 def _by_rule(hits: Sequence[tuple[Rule, Hit]]) -> dict[str, int]:

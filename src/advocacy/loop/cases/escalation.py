@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from advocacy.access.audit import now_utc
-from advocacy.loop.cases.opening import by_urgency, open_cases
+from advocacy.loop.cases.opening import again_if_opened_meanwhile, by_urgency, open_cases
 from advocacy.loop.cases.rule_store import list_rules
 from advocacy.loop.cases.rules import Rule
 from advocacy.loop.cases.store import Case, add_event, find_case, list_cases
@@ -113,24 +113,28 @@ def sweep(
         The cases escalated and the cases opened.
     """
     moment = now_utc(now)
-    with db.transaction():
-        escalated = escalate_overdue(db, moment, settings=settings, actor=actor)
-        rules = [
-            rule
-            for rule in by_urgency(list_rules(db, enabled_only=True))
-            if rule.trigger == "at_risk_valuable"
-        ]
-        taken = {
-            str(row[0])
-            for row in db.fetchall(
-                "SELECT evidence_id FROM cases WHERE evidence_kind = 'customers'"
-            )
-        }
-        hits: list[tuple[Rule, Hit]] = []
-        for rule in rules:
-            for hit in at_risk_valuable(db, rule, moment):
-                if hit.evidence.evidence_id not in taken:
-                    taken.add(hit.evidence.evidence_id)
-                    hits.append((rule, hit))
-        opened = open_cases(db, hits, now=moment, actor=actor, settings=settings)
-    return SweepResult(escalated, opened)
+
+    def attempt() -> SweepResult:
+        with db.transaction():
+            escalated = escalate_overdue(db, moment, settings=settings, actor=actor)
+            rules = [
+                rule
+                for rule in by_urgency(list_rules(db, enabled_only=True))
+                if rule.trigger == "at_risk_valuable"
+            ]
+            taken = {
+                str(row[0])
+                for row in db.fetchall(
+                    "SELECT evidence_id FROM cases WHERE evidence_kind = 'customers'"
+                )
+            }
+            hits: list[tuple[Rule, Hit]] = []
+            for rule in rules:
+                for hit in at_risk_valuable(db, rule, moment):
+                    if hit.evidence.evidence_id not in taken:
+                        taken.add(hit.evidence.evidence_id)
+                        hits.append((rule, hit))
+            opened = open_cases(db, hits, now=moment, actor=actor, settings=settings)
+        return SweepResult(escalated, opened)
+
+    return again_if_opened_meanwhile(attempt)

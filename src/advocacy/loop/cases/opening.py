@@ -9,16 +9,26 @@ comes from the rule's routes (unit, touchpoint or theme; first match wins) or it
 its customer's (:func:`advocacy.loop.cases.customer_units.latest_units`), so it reaches that
 unit's owner. The cases of a batch are written with their ``open`` events, audit entries and
 notifications by :func:`open_cases`, one insert per table, in the caller's transaction.
+
+A unique index keeps one case per piece of evidence (migration 0016). Two writers that chose
+their cases before either committed (two ``Workspace`` objects on one DuckDB file in one process;
+PostgreSQL's openers take turns on a lock instead) then meet it: the later one's transaction
+fails, and :func:`again_if_opened_meanwhile` runs it again, which sees the other's case and
+counts that evidence as already open.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TypeVar
+
+import duckdb
 
 from advocacy.access.audit import now_utc
+from advocacy.errors import WorkspaceError
 from advocacy.loop.cases.customer_units import latest_units
 from advocacy.loop.cases.rule_store import list_rules
 from advocacy.loop.cases.rules import PRIORITIES, TRIGGER_KINDS, Rule
@@ -35,6 +45,10 @@ from advocacy.loop.notify.case_notifications import notify_many
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
+
+Opened = TypeVar("Opened")
+#: The unique index of a case's evidence (migration 0016).
+EVIDENCE_INDEX = "cases_evidence"
 
 
 def case_id_for(rule_id: str, kind: str, evidence_id: str) -> str:
@@ -164,6 +178,65 @@ def evidence_with_cases(db: Database, kind: str, ids: Sequence[str]) -> set[str]
     return found
 
 
+def opened_meanwhile(error: BaseException) -> bool:
+    """Whether ``error`` is the evidence index refusing a case another writer opened first.
+
+    DuckDB refuses the insert when the other case was committed before it, and the commit
+    otherwise (naming neither table nor index: a transaction that opens cases writes no other
+    table with a unique index); PostgreSQL names the index.
+    """
+    text = str(error).lower()
+    if isinstance(error, duckdb.ConstraintException):
+        return "duplicate key" in text and "evidence_kind" in text
+    if isinstance(error, duckdb.TransactionException):
+        return "failed to commit" in text and "unique constraint" in text
+    diagnosis = getattr(error, "diag", None)  # psycopg's UniqueViolation (SQLSTATE 23505)
+    return getattr(diagnosis, "constraint_name", None) == EVIDENCE_INDEX
+
+
+def again_if_opened_meanwhile(attempt: Callable[[], Opened]) -> Opened:
+    """Run ``attempt``, and once more if another writer opened a case on its evidence meanwhile.
+
+    ``attempt`` chooses and opens cases in its own transaction. When another writer committed a
+    case on the same evidence after ``attempt`` chose it, the evidence index refuses the second
+    case and the transaction rolls back; run again, ``attempt`` sees that case and opens none
+    for it, as for any evidence already open. Inside a caller's transaction nothing can run
+    again (the caller's transaction is the one refused): the error says to run it again.
+
+    Parameters
+    ----------
+    attempt
+        Chooses and opens the cases in its own transaction (an outer one wins).
+
+    Returns
+    -------
+    The result of the attempt that committed.
+
+    Raises
+    ------
+    WorkspaceError
+        When the attempt ran in a caller's transaction (or failed so twice): nothing of it was
+        written.
+    """
+    try:
+        return attempt()
+    except Exception as error:
+        if not opened_meanwhile(error):
+            raise
+        first = error
+    try:
+        return attempt()
+    except Exception as error:
+        # A caller's transaction stays refused ("aborted"); a second refusal is a third writer.
+        if not (opened_meanwhile(error) or "aborted" in str(error).lower()):
+            raise
+        raise WorkspaceError(
+            "another writer opened a case on the same evidence while these cases were chosen, "
+            f"so nothing was written ({first})",
+            fix="run it again: evidence that has a case by then opens none",
+        ) from first
+
+
 def with_customer_units(db: Database, evidence: Sequence[Evidence]) -> list[Evidence]:
     """``evidence`` with each missing unit taken from its customer's latest known unit."""
     lacking = [item.customer_id for item in evidence if item.unit is None and item.customer_id]
@@ -238,14 +311,18 @@ def open_cases_for(
     if not ids:
         return []
     moment = now_utc(now)
-    with db.transaction():
-        chosen_hits = choose_hits(db, kind, ids, rules=rules)
-        if not chosen_hits:
-            return []
-        return open_cases(
-            db, chosen_hits, now=moment, actor=actor, settings=settings, backfill=backfill,
-            dry_run=dry_run,
-        )  # fmt: skip
+
+    def attempt() -> list[Case]:
+        with db.transaction():
+            chosen_hits = choose_hits(db, kind, ids, rules=rules)
+            if not chosen_hits:
+                return []
+            return open_cases(
+                db, chosen_hits, now=moment, actor=actor, settings=settings, backfill=backfill,
+                dry_run=dry_run,
+            )  # fmt: skip
+
+    return again_if_opened_meanwhile(attempt)
 
 
 def choose_hits(
@@ -280,11 +357,14 @@ def choose_hits(
 
 
 __all__ = [
+    "EVIDENCE_INDEX",
+    "again_if_opened_meanwhile",
     "by_urgency",
     "case_id_for",
     "choose_hits",
     "evidence_with_cases",
     "open_cases",
     "open_cases_for",
+    "opened_meanwhile",
     "with_customer_units",
 ]

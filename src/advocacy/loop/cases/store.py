@@ -318,6 +318,43 @@ def list_cases(
     return [_case(row) for row in rows]
 
 
+def cases_opened_together(
+    db: Database, opened_at: datetime, *, actor: str, units: Sequence[str] | None = None
+) -> list[Case]:
+    """The cases one opening wrote: opened at ``opened_at`` by ``actor`` (their ``open`` event's).
+
+    Every case of one batch opens at the same instant (:func:`~.opening.open_cases`), so a page
+    that opened them can show them again after a redirect from the instant alone, without opening
+    anything. ``units`` as in :func:`list_cases`.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    opened_at
+        The instant the batch opened.
+    actor
+        Who opened it.
+    units
+        Only cases of these units; None for all.
+
+    Returns
+    -------
+    list of Case
+        The cases, by evidence kind and id.
+    """
+    where, params = _where(customer_id=None, status=None, owner=None, units=units, rule_id=None)
+    batch = (
+        "c.opened_at = ? AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.case_id "
+        "AND e.kind = 'open' AND e.actor = ?)"
+    )
+    where = f"{where} AND {batch}" if where else f"WHERE {batch}"
+    rows = db.fetchall(
+        _select(where, "ORDER BY c.evidence_kind, c.evidence_id"), [*params, opened_at, actor]
+    )
+    return [_case(row) for row in rows]
+
+
 def count_cases(
     db: Database,
     *,
@@ -533,6 +570,7 @@ __all__ = [
     "add_event",
     "add_events",
     "case_events",
+    "cases_opened_together",
     "check_access",
     "count_cases",
     "find_case",

@@ -279,13 +279,19 @@ def evaluate(
                 if value is not None and least is not None and value >= float(least)
             ]
             if crossed:
-                # Say which reading crossed its threshold: a complaint in a calm tone is not
-                # "angry" (anger 0.02).
-                shown = "" if c is None else f", complaint {c:.2f}"
-                said = " and ".join(crossed)
-                hits.append(
-                    Hit(item, f"mention read as {said} (anger {a:.2f}, negative {n:.2f}{shown})")
+                # Say which reading crossed its threshold (a complaint in a calm tone is not
+                # "angry"), and show the readings the rule reads: one it leaves out (the
+                # shipped rule's anger) would only suggest a reason it does not have.
+                shown = ", ".join(
+                    f"{word} {value:.2f}"
+                    for word, value, least in (
+                        ("anger", a, anger),
+                        ("negative", n, negative),
+                        ("complaint", c, floor),
+                    )
+                    if value is not None and least is not None
                 )
+                hits.append(Hit(item, f"mention read as {' and '.join(crossed)} ({shown})"))
         return hits
     if rule.trigger == "theme_sentiment":
         theme = str(rule.param("theme"))

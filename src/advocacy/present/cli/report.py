@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, console, error_console, open_workspace
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -23,6 +23,7 @@ from advocacy.report import write
 
 @app.command("report")
 def report_command(
+    ctx: typer.Context,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="HTML file to write (default report.html unless --pdf only)."),
@@ -56,7 +57,8 @@ def report_command(
 ) -> None:
     """Write the assessment report: summary, scores, changes and methods, as HTML and PDF.
 
-    With --engine spark every section is computed by Spark over the Parquet tables in --data.
+    With --engine spark every section is computed by Spark over the Parquet tables in --data
+    (a --db is then refused: it would be ignored).
     The closed loop and ask campaigns are read from the copy of their six tables that
     `advocacy export loop --out DIR` puts in --data (docs/spark.md); without it those two
     sections say which files are missing.
@@ -64,6 +66,7 @@ def report_command(
     if out is None and pdf is None:
         out = Path("report.html")
     if engine is Engine.spark:
+        _refuse_db(ctx)
         import advocacy
 
         opened = advocacy.open_parquet(spark_data(data), master=spark_master)
@@ -90,3 +93,25 @@ def report_command(
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _refuse_db(ctx: typer.Context) -> None:
+    """Exit 2 when ``--db`` was written on a report Spark computes from ``--data``.
+
+    Spark reads the Parquet tables in ``--data``, never a workspace, so a ``--db`` (the global
+    ``advocacy --db FILE report ...`` or the command's own) would be ignored without a word, as
+    ``demo`` and ``maturity`` refuse it (:class:`~.app.AdvocacyGroup`). ``ADVOCACY_DB`` set in the
+    environment is a default for workspace commands, not a request, and is not refused.
+    """
+    source = ctx.get_parameter_source("db")  # Typer's vendored click: its enum, by name
+    own = ctx.params.get("db") if source is not None and source.name == "COMMANDLINE" else None
+    named = own or ctx.find_root().params.get("db")
+    if named:
+        error_console.print(
+            f"error: advocacy report --engine spark opens no workspace (it reads --data), so "
+            f"--db {named} would be ignored; fix: drop --db (it applies to workspace commands)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)

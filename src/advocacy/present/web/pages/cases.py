@@ -22,7 +22,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -338,13 +338,23 @@ def _open_page(
     form: dict[str, Any] | None = None,
     confirmed: int | None = None,
 ) -> Response:
-    shown_result = opened if opened is not None else found
-    rows = [
-        {"kind": kind, "checked": result.checked, "count": len(result.cases),
-         "undated": result.undated, "undated_checked": result.undated_checked,
-         "by_rule": result.by_rule()}
-        for kind, result in (shown_result or {}).items()
-    ]  # fmt: skip
+    """The form, with a check's counts (``found``) or what a confirmation opened (``opened``:
+    kind -> its cases, read again after the redirect; how many were checked is not known
+    then)."""
+    rows: list[dict[str, Any]]
+    if opened is not None:
+        rows = [
+            {"kind": kind, "checked": None, "count": len(cases), "undated": None,
+             "undated_checked": False, "by_rule": _by_rule(cases)}
+            for kind, cases in opened.items()
+        ]  # fmt: skip
+    else:
+        rows = [
+            {"kind": kind, "checked": result.checked, "count": len(result.cases),
+             "undated": result.undated, "undated_checked": result.undated_checked,
+             "by_rule": result.by_rule()}
+            for kind, result in (found or {}).items()
+        ]  # fmt: skip
     total = sum(row["count"] for row in rows)
     by_rule: dict[str, int] = {}
     for row in rows:
@@ -371,6 +381,46 @@ def _open_page(
     )
 
 
+def _by_rule(cases: Sequence[Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for case in cases:
+        counts[case.rule_id] = counts.get(case.rule_id, 0) + 1
+    return counts
+
+
+#: What the confirmation's redirect says opened: the instant its cases opened (ISO 8601, as
+#: :meth:`datetime.isoformat` writes it), or ``none`` when every one got a case meanwhile.
+OPENED = re.compile(r"none|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?\+00:00")
+
+
+def _opened_after_redirect(
+    request: Request, caller: Caller, wanted: OpenRequest, opened: str, confirmed: str
+) -> Response:
+    """What a confirmation opened, shown on the page its redirect leads to: the cases the
+    caller opened at that instant, read again (a reload shows them again and opens nothing)."""
+    try:
+        if not OPENED.fullmatch(opened) or not confirmed.isdecimal() or len(confirmed) > 9:
+            raise ValueError(opened)
+        moment = None if opened == "none" else datetime.fromisoformat(opened)  # 25:61 raises
+    except ValueError:
+        error = UsageError(
+            "this link does not say which opening to show",
+            parameter="opened",
+            fix="check again with the form",
+        )
+        return _open_page(request, caller, wanted=wanted, error=error)
+    cases: list[Any] = []
+    if moment is not None:
+        state = web_state(request)
+        with state.use:
+            cases = state.ws.cases.opened_together(
+                moment, actor=caller.principal.name, units=units_of(caller.principal)
+            )
+    by_kind = {kind: [case for case in cases if case.evidence_kind == kind]
+               for kind in wanted.kinds}  # fmt: skip
+    return _open_page(request, caller, wanted=wanted, opened=by_kind, confirmed=int(confirmed))
+
+
 @router.get("/cases/open", response_class=HTMLResponse)
 async def open_cases_page(
     request: Request,
@@ -379,8 +429,11 @@ async def open_cases_page(
     until: str = "",
     kind: Annotated[list[str] | None, Query()] = None,
     include_undated: str = "",
+    opened: str = "",
+    confirmed: str = "",
 ) -> Response:
-    """The form; with a first day, also what the case rules would open (nothing written)."""
+    """The form; with a first day, also what the case rules would open (nothing written); after
+    a confirmation (``opened``, ``confirmed``: its redirect), what it opened."""
     if not since:
         return _open_page(request, caller, wanted=None)
     form = {"since": since[:20], "until": until[:20], "kinds": kind or EVIDENCE_KINDS,
@@ -389,6 +442,8 @@ async def open_cases_page(
         wanted = OpenRequest.read(since, until, kind or (), include_undated)
     except UsageError as error:
         return _open_page(request, caller, wanted=None, error=error, form=form)
+    if opened:
+        return _opened_after_redirect(request, caller, wanted, opened[:40], confirmed[:20])
     return await submit_form(
         request,
         lambda state: wanted.run(state, actor=caller.principal.name, dry_run=True, at_most=None),
@@ -471,14 +526,25 @@ async def open_cases_confirmed(
         )
         return _open_page(request, caller, wanted=wanted, found=found, error=changed)
 
+    def done(opened: dict[str, Any]) -> Response:
+        # Post/redirect/get: a reload of the result must not post the confirmation again.
+        moments = {case.opened_at for result in opened.values() for case in result.cases}
+        moment = max(moments, default=None)  # one batch opens its cases at one instant
+        fields = wanted.fields()
+        query = {
+            "since": fields["since"],
+            "until": fields["until"],
+            "kind": list(wanted.kinds),
+            **({"include_undated": "true"} if wanted.include_undated else {}),
+            "opened": "none" if moment is None else moment.astimezone(UTC).isoformat(),
+            "confirmed": str(at_most),
+        }
+        return RedirectResponse(
+            "/cases/open?" + urlencode(query, doseq=True) + "#open-done", status_code=303
+        )
+
     return await submit_form(
-        request,
-        confirmed_open,
-        done=lambda opened: _open_page(
-            request, caller, wanted=wanted, opened=opened, confirmed=at_most
-        ),
-        refused=refused,
-        refusal=UsageError,
+        request, confirmed_open, done=done, refused=refused, refusal=UsageError
     )
 
 
