@@ -1,14 +1,15 @@
 """The demo's closed loop: case rules for Lumen & Oak, the cases they opened, and their history.
 
 After the demo's evidence is imported, :func:`add_demo_cases` stores the rules (the shipped ones,
-routed to one owner per unit), opens cases for the detractor answers and angry mentions of the
-last :data:`LOOP_DAYS` days (as of the end of the demo's data, each case opened at its evidence's
-time), and plays out plausible case work with a seeded generator: most cases contacted within
-hours (North, short-staffed, slower), notes, and resolutions and closes with root causes. The
-re-scores and repurchases that recovery counts are the customers' own later answers and
-purchases in the generated data: the demo adds no rows to the evidence, so ``data/*.csv`` stays
-the whole of it. Only customers who agreed to be contacted (:data:`CONSENT_SHARE`) get cases,
-which leaves comparable detractors without a case, so the recovery rate has a comparison group.
+routed to one owner per unit), opens cases for the detractor answers and negative or complaining
+public mentions of the last :data:`LOOP_DAYS` days (as of the end of the demo's data, each case
+opened at its evidence's time), and plays out plausible case work with a seeded generator: most
+cases contacted within hours (North, short-staffed, slower), notes, and resolutions and closes
+with root causes. The re-scores and repurchases that recovery counts are the customers' own
+later answers and purchases in the generated data: the demo adds no rows to the evidence, so
+``data/*.csv`` stays the whole of it. Only customers who agreed to be contacted
+(:data:`CONSENT_SHARE`) get cases, which leaves comparable detractors without a case, so the
+recovery rate has a comparison group.
 
 Every owner the rules name is a real user who can sign in (:func:`add_demo_users`): a case
 handler per unit, the analyst cases fall back to and the admin they escalate to.
