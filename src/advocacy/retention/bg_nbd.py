@@ -169,12 +169,12 @@ class BetaGeo(RepeatPurchaseModel):
         counts, recencies = grouped["x"].to_numpy(float), grouped["t"].to_numpy(float)
         times, weights = grouped["T"].to_numpy(float), grouped["n"].to_numpy(float)
         start = np.log([1.0, max(float(np.mean(total_time)), 1e-3), 1.0, 1.0])
-        params, log_likelihood = maximize_log_likelihood(
-            lambda theta: bg_nbd_log_likelihood(theta, counts, recencies, times, weights),
-            start,
-            penalizer=self.penalizer,
-        )
-        self._store(params, log_likelihood, len(x))
+
+        def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+            return bg_nbd_log_likelihood(theta, counts, recencies, times, weights)
+
+        params, log_likelihood = maximize_log_likelihood(objective, start, penalizer=self.penalizer)
+        self._store(params, log_likelihood, len(x), objective)
         return self
 
     def _validate(

@@ -116,10 +116,12 @@ class GammaGamma(RepeatPurchaseModel):
             )
         x, m = x[repeat], m[repeat]
         start = np.log([1.0, 1.0, max(float(np.mean(m)), 1e-3)])
-        params, log_likelihood = maximize_log_likelihood(
-            lambda theta: gamma_gamma_log_likelihood(theta, x, m), start, penalizer=self.penalizer
-        )
-        self._store(params, log_likelihood, int(repeat.sum()))
+
+        def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+            return gamma_gamma_log_likelihood(theta, x, m)
+
+        params, log_likelihood = maximize_log_likelihood(objective, start, penalizer=self.penalizer)
+        self._store(params, log_likelihood, int(repeat.sum()), objective)
         return self
 
     def population_mean_spend(self) -> float:
