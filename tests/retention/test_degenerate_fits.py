@@ -23,6 +23,7 @@ import advocacy
 from advocacy.access import create_token
 from advocacy.errors import InsufficientDataError
 from advocacy.present.web import create_app
+from advocacy.retention import predict_retention
 from support.cli import advocacy_cli
 
 # The CDNOW fit of FHL (2005) with a set to 1 (r, alpha, b as published).
@@ -93,3 +94,24 @@ def test_nobody_bought_twice_is_said_with_the_reason(duckdb_url: str, tmp_path: 
         text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
         assert "none of the 5 customers bought again" in text
         assert not re.search(r"\b(nan|inf)\b", text, flags=re.IGNORECASE)
+
+
+def test_a_spend_fit_with_unbounded_mean_gives_no_value_not_infinity() -> None:
+    # 50 repeat buyers on 21 days each, their purchase values spread over six orders of
+    # magnitude: Gamma-Gamma's q falls below 1, so a new customer's mean spend p gamma / (q - 1)
+    # is unbounded; and a one-time buyer, who would be given that mean.
+    days = pd.date_range("2024-01-01", periods=21, freq="7D")
+    rows = [
+        {"customer_id": f"C{index:02d}", "occurred_at": day, "amount": float(value)}
+        for index, value in enumerate(10.0 ** np.linspace(0, 6, 50))
+        for day in days
+    ]
+    rows.append({"customer_id": "ONCE", "occurred_at": days[3], "amount": 20.0})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        predicted = predict_retention(pd.DataFrame(rows), horizon=52)
+    assert "unbounded" in predicted.attrs["no_value"]
+    assert predicted["lifetime_value"].isna().all()
+    numbers = predicted.select_dtypes("number").to_numpy()
+    assert not np.isinf(numbers).any()
+    assert np.isfinite(predicted["probability_alive"]).all()
