@@ -23,7 +23,7 @@ from advocacy.errors import InputError, UsageError
 from advocacy.retention.bg_nbd import BetaGeo
 from advocacy.retention.estimation import RepeatPurchaseModel
 from advocacy.retention.gamma_gamma import GammaGamma
-from advocacy.retention.prediction_intervals import DRAWS, interval_note, prediction_intervals
+from advocacy.retention.prediction_intervals import interval_note, prediction_intervals
 from advocacy.retention.rfm import summarize_transactions
 
 #: Models ``fit_retention`` knows, by their CLI names.
@@ -124,8 +124,7 @@ def predict_retention(
     discount_rate: float = 0.0,
     margin: float = 1.0,
     penalizer: float = 0.0,
-    draws: int = DRAWS,
-    random_state: int = 0,
+    intervals: bool = True,
 ) -> pd.DataFrame:
     """Per-customer probability alive, expected purchases, expected spend and lifetime value.
 
@@ -141,10 +140,9 @@ def predict_retention(
     columns stand, and ``attrs["no_value"]`` says why, with the fix (otherwise it is empty).
 
     ``probability_alive``, ``expected_purchases`` and ``lifetime_value`` carry ``*_low`` and
-    ``*_high``: the 95% interval of the estimate from ``draws`` parameter sets (seeded by
-    ``random_state``; :mod:`advocacy.retention.prediction_intervals`), and
-    ``attrs["interval"]`` says what it means (or why there is none). ``draws=0`` leaves them
-    out.
+    ``*_high``: the 95% interval of the estimate from the fitted parameters' uncertainty
+    (:mod:`advocacy.retention.prediction_intervals`), and ``attrs["interval"]`` says what it
+    means (or why there is none). ``intervals=False`` leaves them out.
 
     Raises
     ------
@@ -175,24 +173,18 @@ def predict_retention(
     result = score_customers(
         purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
     )
-    if draws > 0:
-        intervals, no_interval = prediction_intervals(
-            purchases,
-            spend,
-            summary,
-            horizon=horizon,
-            discount_rate=discount_rate,
-            margin=margin,
-            draws=draws,
-            random_state=random_state,
+    no_interval = ""
+    if intervals:
+        bounds, no_interval = prediction_intervals(
+            purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
         )
-        result = result.join(intervals)
+        result = result.join(bounds)
     result = result.join(summary[["spend_so_far", "refunds"]])
     ordered = result.sort_values("lifetime_value", ascending=False).reset_index()
     ordered.attrs["refunds"] = summary.attrs.get("refunds", int(summary["refunds"].sum()))
     ordered.attrs["no_value"] = no_value
-    if draws > 0:
-        ordered.attrs["interval"] = no_interval or interval_note(draws)
+    if intervals:
+        ordered.attrs["interval"] = no_interval or interval_note()
     return ordered
 
 

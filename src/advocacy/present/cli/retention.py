@@ -138,7 +138,7 @@ def predict(
     """Per-customer probability alive, expected purchases, expected spend and lifetime value.
 
     P(active), expected purchases, lifetime value and value at risk carry *_low and *_high: the
-    95% interval of the estimate from the fitted parameters' uncertainty (200 seeded draws), not
+    95% interval of the estimate from the fitted parameters' uncertainty (delta method), not
     the range of what one customer will do.
 
     With --engine spark, Spark summarises --data/transactions.parquet per customer, the models
