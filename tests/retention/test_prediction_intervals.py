@@ -139,6 +139,8 @@ def test_pages_share_one_prediction_frame_and_show_intervals(url: str, tmp_path:
         shared = state.cached(PREDICTIONS_KEY, again)  # stored by /advocates' first view
         customer = str(reference.sort_values("frequency").iloc[-1]["customer_id"])
         page = client.get(f"/customers/{customer}", headers=headers)
+        once = str(reference[reference["frequency"] == 0].iloc[0]["customer_id"])
+        one_time = client.get(f"/customers/{once}", headers=headers)
         state.cached(PREDICTIONS_KEY, again)
     assert advocates.status_code == 200 and page.status_code == 200
     said = _text(advocates.text)
@@ -153,6 +155,8 @@ def test_pages_share_one_prediction_frame_and_show_intervals(url: str, tmp_path:
     shown = _text(page.text)
     assert f"P(active) {100 * row['probability_alive']:.0f}% ({low:.0f}–{high:.0f}%)" in shown
     assert "In brackets: 95% intervals of the estimates" in shown
+    # a one-time buyer's P(active) is 1 in BG/NBD, without uncertainty: no bracket
+    assert "P(active) 100% the chance" in _text(one_time.text)
 
 
 def test_command_and_report_carry_the_intervals(url: str, tmp_path: Path) -> None:

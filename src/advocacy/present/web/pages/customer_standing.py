@@ -68,6 +68,8 @@ def _interval(row: Any, name: str) -> tuple[float, float] | None:
     low, high = row.get(f"{name}_low"), row.get(f"{name}_high")
     if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
         return None
+    if low == high:  # no uncertainty (a one-time buyer's P(active) is 1): nothing to bracket
+        return None
     return float(low), float(high)
 
 
