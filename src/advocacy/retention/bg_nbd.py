@@ -125,6 +125,9 @@ class BetaGeo(RepeatPurchaseModel):
         ``r``, ``alpha``, ``a``, ``b`` as in the paper.
     log_likelihood_ : float
     n_customers_ : int
+    covariance_ : numpy.ndarray or None
+        Covariance of the log-parameters (the inverse observed information, in the order of
+        ``params_``); None when it is singular. The intervals of the predictions use it.
 
     Examples
     --------

@@ -75,6 +75,9 @@ class GammaGamma(RepeatPurchaseModel):
     log_likelihood_ : float
     n_customers_ : int
         Repeat buyers the model was fitted on.
+    covariance_ : numpy.ndarray or None
+        Covariance of the log-parameters (the inverse observed information, in the order of
+        ``params_``); None when it is singular. The intervals of the predictions use it.
 
     Examples
     --------
