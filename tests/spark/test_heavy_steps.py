@@ -138,7 +138,7 @@ def test_spark_scores_carry_spend_so_far_and_refunds(
     )  # fmt: skip
     assert ran.returncode == 0, ran.stderr
     written = pd.read_parquet(json.loads(ran.stdout)["scores"]).set_index("customer_id")
-    expected = predict_retention(with_refunds, horizon=26, draws=0).set_index("customer_id")
+    expected = predict_retention(with_refunds, horizon=26, intervals=False).set_index("customer_id")
     assert int(written["refunds"].sum()) == 2 == int(expected["refunds"].sum())
     both = written[["spend_so_far", "refunds"]].join(
         expected[["spend_so_far", "refunds"]].add_suffix("_ws")
