@@ -118,6 +118,39 @@ def test_retention_predict_on_spark_writes_the_workspace_predictions(
     assert set(summary["bg-nbd"]) == {"r", "alpha", "a", "b"}
 
 
+def test_spark_scores_carry_spend_so_far_and_refunds(
+    demo: tuple[Workspace, Path], spark_session: Any, tmp_path: Path
+) -> None:
+    """Two refunds (negative amounts) added to the demo's purchases: the Spark scores say what
+    each customer spent net of them and how many were set apart, as the workspace does."""
+    _, data = demo
+    bought = pd.read_parquet(data / "transactions.parquet")
+    refunded = bought.sort_values("occurred_at").groupby("customer_id").tail(1).head(2).copy()
+    refunded["amount"] = -refunded["amount"].abs() / 2
+    refunded["transaction_id"] = refunded["transaction_id"].astype(str) + "-refund"
+    folder = tmp_path / "with-refunds"
+    folder.mkdir()
+    with_refunds = pd.concat([bought, refunded], ignore_index=True)
+    with_refunds.to_parquet(folder / "transactions.parquet", index=False)
+    ran = advocacy_cli(
+        "retention", "predict", "--engine", "spark", "--data", str(folder), "--out",
+        str(tmp_path / "out"), "--horizon", "26", "--format", "json",
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    written = pd.read_parquet(json.loads(ran.stdout)["scores"]).set_index("customer_id")
+    expected = predict_retention(with_refunds, horizon=26, intervals=False).set_index("customer_id")
+    assert int(written["refunds"].sum()) == 2 == int(expected["refunds"].sum())
+    both = written[["spend_so_far", "refunds"]].join(
+        expected[["spend_so_far", "refunds"]].add_suffix("_ws")
+    )
+    assert (both["refunds"] == both["refunds_ws"]).all()
+    assert (both["spend_so_far"] - both["spend_so_far_ws"]).abs().max() < 1e-9
+    # the refunded customers' spend is their purchases less half the last one
+    for customer, row in refunded.set_index("customer_id").iterrows():
+        paid = bought.loc[bought["customer_id"] == customer, "amount"].sum()
+        assert written.loc[customer, "spend_so_far"] == pytest.approx(paid + row["amount"])
+
+
 @pytest.mark.parametrize(("method", "level"), [("lmg", "item"), ("johnson", "dimension")])
 def test_driver_weights_from_spark_moments(
     demo: tuple[Workspace, Path], on_spark: Any, method: str, level: str

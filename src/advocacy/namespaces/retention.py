@@ -128,7 +128,13 @@ class RetentionNamespace:
             margin=margin,
         )
 
-    def slipping_away(self, *, horizon: float = 52, time_unit: str = "week") -> pd.DataFrame:
+    def slipping_away(
+        self,
+        *,
+        horizon: float = 52,
+        time_unit: str = "week",
+        predicted: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
         """The repeat buyers more likely gone than active, the most value at risk first.
 
         Parameters
@@ -137,24 +143,30 @@ class RetentionNamespace:
             How many ``time_unit`` ahead the values cover (default a year of weeks).
         time_unit
             ``day``, ``week`` or ``month``.
+        predicted
+            Rows of :meth:`predict` for this ``horizon`` and ``time_unit`` already computed
+            (the web pages share one frame); default: predicted now.
 
         Returns
         -------
         pandas.DataFrame
             Rows of :meth:`predict` with ``spend_so_far`` and ``value_at_risk`` (see
             :mod:`advocacy.retention.slipping`), for the repeat buyers whose probability of
-            being active is below one half.
+            being active is below one half; ``attrs["interval"]`` says what the ``*_low`` and
+            ``*_high`` columns mean.
 
         Raises
         ------
         InputError
             When there are no transactions.
+        InsufficientDataError
+            When no customer bought twice.
         """
-        from advocacy.retention.slipping import SLIPPING_COLUMNS, slipping_away
+        from advocacy.retention.slipping import slipping_table
 
-        predicted = self.predict(horizon=horizon, time_unit=time_unit)
-        gone = slipping_away(predicted, horizon=horizon)
-        return gone[list(SLIPPING_COLUMNS)]
+        if predicted is None:
+            predicted = self.predict(horizon=horizon, time_unit=time_unit)
+        return slipping_table(predicted, horizon=horizon)
 
     def churn(
         self,

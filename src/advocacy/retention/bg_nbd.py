@@ -10,6 +10,11 @@ References
    way: An alternative to the Pareto/NBD model. Marketing Science, 24(2), 275-284. On the CDNOW
    sample (calibration to 1997-09-30, weeks) they report r = 0.243, alpha = 4.414, a = 0.793,
    b = 2.426 and a log-likelihood of -9582.4, which the tests reproduce.
+
+Equations (7) and (10) of [1]_ divide by ``a - 1``; at ``a = 1`` both are 0/0 with a finite
+limit (by Pfaff's transformation the bracket is ``1 - 2F1(r + x, a - 1; a + b + x - 1; z')``, which
+vanishes with ``a - 1``). Near it (:data:`NEAR_ONE`) they are interpolated from
+three points just above it, where the formula is still exact to ~1e-11.
 """
 
 from __future__ import annotations
@@ -21,12 +26,34 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
+from advocacy.errors import InsufficientDataError
 from advocacy.retention.estimation import (
     FloatArray,
     RepeatPurchaseModel,
     as_array,
     maximize_log_likelihood,
 )
+
+#: Within this of 1, ``a`` is read at the limit of equations (7) and (10) (see the module).
+NEAR_ONE = 1e-4
+
+
+def _at_a(a: float, compute: Any) -> FloatArray:
+    """``compute(a)``, or, when ``a`` is within :data:`NEAR_ONE` of 1 (the formula's 0/0 at 1),
+    the quadratic through ``compute`` at ``1 + h``, ``1 + 2h`` and ``1 + 3h`` read at ``a``
+    (the function is smooth there: error O(h^3))."""
+    if abs(a - 1.0) >= NEAR_ONE:
+        return np.asarray(compute(a), dtype=float)
+    nodes = [1.0 + k * NEAR_ONE for k in (1, 2, 3)]
+    values = [np.asarray(compute(node), dtype=float) for node in nodes]
+    total = np.zeros_like(values[0])
+    for index, (node, value) in enumerate(zip(nodes, values, strict=True)):
+        weight = 1.0
+        for other_index, other in enumerate(nodes):
+            if other_index != index:
+                weight *= (a - other) / (node - other)
+        total = total + weight * value
+    return total
 
 
 def _log_terms(
@@ -98,6 +125,9 @@ class BetaGeo(RepeatPurchaseModel):
         ``r``, ``alpha``, ``a``, ``b`` as in the paper.
     log_likelihood_ : float
     n_customers_ : int
+    covariance_ : numpy.ndarray or None
+        Covariance of the log-parameters (the inverse observed information, in the order of
+        ``params_``); None when it is singular. The intervals of the predictions use it.
 
     Examples
     --------
@@ -127,18 +157,27 @@ class BetaGeo(RepeatPurchaseModel):
     ) -> BetaGeo:
         """Fit on per-customer repeat purchases, recency and time observed; return self."""
         x, t_x, total_time = self._validate(frequency, recency, T)
+        if not np.any(x > 0):
+            # Without a repeat purchase the likelihood does not depend on a and b: the fit
+            # would return its starting point (a = 1, where equation (10) divides by 0).
+            raise InsufficientDataError(
+                f"the purchase model (BG/NBD) cannot be fitted: none of the {x.size:,} "
+                "customers bought again after their first purchase, so nothing shows how "
+                "often customers come back or drop out",
+                fix="import more purchase history: the model learns from repeat buyers",
+            )
         # identical histories share one likelihood term; weights keep the fit exact and fast
         keys = pd.DataFrame({"x": x, "t": t_x, "T": total_time})
         grouped = keys.groupby(["x", "t", "T"], sort=False).size().reset_index(name="n")
         counts, recencies = grouped["x"].to_numpy(float), grouped["t"].to_numpy(float)
         times, weights = grouped["T"].to_numpy(float), grouped["n"].to_numpy(float)
         start = np.log([1.0, max(float(np.mean(total_time)), 1e-3), 1.0, 1.0])
-        params, log_likelihood = maximize_log_likelihood(
-            lambda theta: bg_nbd_log_likelihood(theta, counts, recencies, times, weights),
-            start,
-            penalizer=self.penalizer,
-        )
-        self._store(params, log_likelihood, len(x))
+
+        def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+            return bg_nbd_log_likelihood(theta, counts, recencies, times, weights)
+
+        params, log_likelihood = maximize_log_likelihood(objective, start, penalizer=self.penalizer)
+        self._store(params, log_likelihood, len(x), objective)
         return self
 
     def _validate(
@@ -173,8 +212,13 @@ class BetaGeo(RepeatPurchaseModel):
         ratio = np.exp(
             (r + x) * (np.log(alpha + total_time) - np.log(alpha + total_time + horizon))
         )
-        numerator = (a + b + x - 1.0) / (a - 1.0)
-        numerator = numerator * (1.0 - ratio * hyp2f1(r + x, b + x, a + b + x - 1.0, z))
+
+        def bracketed(shape_a: float) -> FloatArray:
+            numerator = (shape_a + b + x - 1.0) / (shape_a - 1.0)
+            bracket = 1.0 - ratio * hyp2f1(r + x, b + x, shape_a + b + x - 1.0, z)
+            return np.asarray(numerator * bracket, dtype=float)
+
+        numerator = _at_a(a, bracketed)
         alive = self.probability_alive(x, t_x, total_time)
         return np.asarray(numerator * alive, dtype=float)
 
@@ -183,9 +227,15 @@ class BetaGeo(RepeatPurchaseModel):
         r, alpha, a, b = self._fitted()
         horizon = as_array(t)
         ratio = (alpha / (alpha + horizon)) ** r
-        value = (a + b - 1.0) / (a - 1.0)
-        value = value * (1.0 - ratio * hyp2f1(r, b, a + b - 1.0, horizon / (alpha + horizon)))
-        return np.asarray(value, dtype=float)
+
+        def bracketed(shape_a: float) -> FloatArray:
+            value = (shape_a + b - 1.0) / (shape_a - 1.0)
+            z = horizon / (alpha + horizon)
+            return np.asarray(
+                value * (1.0 - ratio * hyp2f1(r, b, shape_a + b - 1.0, z)), dtype=float
+            )
+
+        return _at_a(a, bracketed)
 
     def predict(self, summary: pd.DataFrame, horizon: float) -> pd.DataFrame:
         """Probability alive and expected purchases in ``horizon`` for each summary row."""

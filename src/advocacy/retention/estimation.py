@@ -121,6 +121,27 @@ def maximize_log_likelihood(
     return params, float(log_likelihood)
 
 
+def log_parameter_covariance(objective: Objective, params: ArrayLike) -> FloatArray | None:
+    """The covariance of the log-parameters at the maximum ``params``: the inverse of the
+    observed information (minus the Hessian of the log-likelihood), the Hessian by central
+    differences of ``objective``'s analytic gradient (in log-parameters). None when the
+    information is not positive definite (a maximum on a ridge or at an edge: no interval)."""
+    centre = np.log(np.asarray(params, dtype=float))
+    size, step = centre.size, 1e-5
+    hessian = np.empty((size, size))
+    for index in range(size):
+        shift = np.zeros(size)
+        shift[index] = step
+        upper = objective(np.exp(centre + shift))[1]
+        lower = objective(np.exp(centre - shift))[1]
+        hessian[:, index] = (upper - lower) / (2.0 * step)
+    information = -(hessian + hessian.T) / 2.0
+    if not np.all(np.isfinite(information)) or np.min(np.linalg.eigvalsh(information)) <= 0:
+        return None
+    covariance = np.asarray(np.linalg.inv(information), dtype=np.float64)
+    return covariance if np.all(np.isfinite(covariance)) else None
+
+
 class RepeatPurchaseModel:
     """scikit-learn-style estimator base: hyper-parameters in ``__init__``, ``fit`` sets ``_``."""
 
@@ -131,6 +152,8 @@ class RepeatPurchaseModel:
     params_: dict[str, float]
     log_likelihood_: float
     n_customers_: int
+    #: Covariance of the log-parameters (inverse observed information); None when singular.
+    covariance_: FloatArray | None
 
     def __init__(self, *, penalizer: float = 0.0, time_unit: str = "week") -> None:
         self.penalizer = penalizer
@@ -179,10 +202,19 @@ class RepeatPurchaseModel:
         if self.penalizer < 0:
             raise UsageError("penalizer must be >= 0", value=self.penalizer, parameter="penalizer")
 
-    def _store(self, params: FloatArray, log_likelihood: float, n_customers: int) -> None:
+    def _store(
+        self,
+        params: FloatArray,
+        log_likelihood: float,
+        n_customers: int,
+        objective: Objective | None = None,
+    ) -> None:
         self.params_ = dict(zip(self.parameter_names, (float(p) for p in params), strict=True))
         self.log_likelihood_ = log_likelihood
         self.n_customers_ = n_customers
+        self.covariance_ = (
+            None if objective is None else log_parameter_covariance(objective, params)
+        )
 
     def _fitted(self) -> FloatArray:
         if not hasattr(self, "params_"):

@@ -75,6 +75,9 @@ class GammaGamma(RepeatPurchaseModel):
     log_likelihood_ : float
     n_customers_ : int
         Repeat buyers the model was fitted on.
+    covariance_ : numpy.ndarray or None
+        Covariance of the log-parameters (the inverse observed information, in the order of
+        ``params_``); None when it is singular. The intervals of the predictions use it.
 
     Examples
     --------
@@ -116,10 +119,12 @@ class GammaGamma(RepeatPurchaseModel):
             )
         x, m = x[repeat], m[repeat]
         start = np.log([1.0, 1.0, max(float(np.mean(m)), 1e-3)])
-        params, log_likelihood = maximize_log_likelihood(
-            lambda theta: gamma_gamma_log_likelihood(theta, x, m), start, penalizer=self.penalizer
-        )
-        self._store(params, log_likelihood, int(repeat.sum()))
+
+        def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+            return gamma_gamma_log_likelihood(theta, x, m)
+
+        params, log_likelihood = maximize_log_likelihood(objective, start, penalizer=self.penalizer)
+        self._store(params, log_likelihood, int(repeat.sum()), objective)
         return self
 
     def population_mean_spend(self) -> float:

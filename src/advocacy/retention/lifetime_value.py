@@ -23,6 +23,7 @@ from advocacy.errors import InputError, UsageError
 from advocacy.retention.bg_nbd import BetaGeo
 from advocacy.retention.estimation import RepeatPurchaseModel
 from advocacy.retention.gamma_gamma import GammaGamma
+from advocacy.retention.prediction_intervals import interval_note, prediction_intervals
 from advocacy.retention.rfm import summarize_transactions
 
 #: Models ``fit_retention`` knows, by their CLI names.
@@ -50,6 +51,13 @@ def customer_lifetime_value(
         )
     columns = [summary[name].to_numpy(float) for name in BetaGeo.summary_columns]
     value_per_purchase = expected_spend(spend, summary)
+    if discount_rate == 0:  # the periods' increments add up to the purchases over the horizon
+        total_purchases = purchases.expected_purchases(horizon, *columns)
+        return pd.Series(
+            margin * value_per_purchase * total_purchases,
+            index=summary.index,
+            name="lifetime_value",
+        )
     steps = np.arange(1, math.ceil(horizon) + 1, dtype=float)
     steps[-1] = float(horizon)
     previous = np.zeros(len(summary))
@@ -116,6 +124,7 @@ def predict_retention(
     discount_rate: float = 0.0,
     margin: float = 1.0,
     penalizer: float = 0.0,
+    intervals: bool = True,
 ) -> pd.DataFrame:
     """Per-customer probability alive, expected purchases, expected spend and lifetime value.
 
@@ -129,6 +138,16 @@ def predict_retention(
     too). When Gamma-Gamma cannot be fitted (fewer than two repeat buyers: one purchase each,
     a single day, zero amounts), ``expected_spend`` and ``lifetime_value`` are NaN, BG/NBD's
     columns stand, and ``attrs["no_value"]`` says why, with the fix (otherwise it is empty).
+
+    ``probability_alive``, ``expected_purchases`` and ``lifetime_value`` carry ``*_low`` and
+    ``*_high``: the 95% interval of the estimate from the fitted parameters' uncertainty
+    (:mod:`advocacy.retention.prediction_intervals`), and ``attrs["interval"]`` says what it
+    means (or why there is none). ``intervals=False`` leaves them out.
+
+    Raises
+    ------
+    InsufficientDataError
+        When no customer bought twice (BG/NBD cannot be fitted).
     """
     summary = summarize_transactions(
         transactions, calibration_end=calibration_end, time_unit=time_unit
@@ -144,13 +163,28 @@ def predict_retention(
         spend = None
         no_value = f"no expected spend or lifetime value: {error.message}"
         no_value += f"; fix: {error.fix}" if error.fix else ""
+    if spend is not None and not np.isfinite(spend.population_mean_spend()):
+        no_value = (
+            "no expected spend or lifetime value: Gamma-Gamma's fit has q = "
+            f"{spend.params_['q']:.3g} (at most 1), so a new customer's average spend is "
+            "unbounded; fix: import more purchase history (or drop extreme amounts)"
+        )
+        spend = None
     result = score_customers(
         purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
     )
+    no_interval = ""
+    if intervals:
+        bounds, no_interval = prediction_intervals(
+            purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
+        )
+        result = result.join(bounds)
     result = result.join(summary[["spend_so_far", "refunds"]])
     ordered = result.sort_values("lifetime_value", ascending=False).reset_index()
     ordered.attrs["refunds"] = summary.attrs.get("refunds", int(summary["refunds"].sum()))
     ordered.attrs["no_value"] = no_value
+    if intervals:
+        ordered.attrs["interval"] = no_interval or interval_note()
     return ordered
 
 

@@ -11,7 +11,8 @@ Three steps, each where it belongs at scale:
    models and write ``OUT/retention_scores.parquet``.
 
 The scores are those of :func:`advocacy.retention.lifetime_value.predict_retention` on the same
-transactions.
+transactions, with ``spend_so_far`` and ``refunds``; without its intervals (``*_low``/``*_high``,
+which need every customer's history in one place per draw).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from advocacy.retention.rfm import customer_summary, purchase_table
 SCORE_SCHEMA = (
     "customer_id string, frequency double, recency double, T double, monetary_value double, "
     "probability_alive double, expected_purchases double, expected_spend double, "
-    "lifetime_value double"
+    "lifetime_value double, spend_so_far double, refunds bigint"
 )
 SCORES_FILE = "retention_scores.parquet"
 
@@ -114,15 +115,18 @@ def parquet_retention_scores(
         for rows in batches:
             if rows.empty:
                 continue
+            summary = customer_summary(rows, end, unit)
             scored = score_customers(
                 frequency_model,
                 spend_model,
-                customer_summary(rows, end, unit),
+                summary,
                 horizon=horizon,
                 discount_rate=discount_rate,
                 margin=margin,
             )
-            yield scored.reset_index()
+            # what the customer spent (net of refunds) and the refunds set apart, as the
+            # workspace's predictions carry them
+            yield scored.join(summary[["spend_so_far", "refunds"]]).reset_index()
 
     path = Path(out).expanduser() / SCORES_FILE
     path.parent.mkdir(parents=True, exist_ok=True)

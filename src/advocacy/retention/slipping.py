@@ -26,6 +26,7 @@ __all__ = [
     "SLIPPING_COLUMNS",
     "SORTS",
     "slipping_away",
+    "slipping_table",
     "sort_customers",
     "with_value_at_risk",
 ]
@@ -33,10 +34,12 @@ __all__ = [
 #: A repeat buyer whose probability of being active is below this is "slipping away".
 SLIPPING_BELOW = 0.5
 
-#: The columns of a "slipping away" table, the ones a reader looks for first.
+#: The columns of a "slipping away" table, the ones a reader looks for first (with the
+#: intervals of P(active) and of the value at risk when the predictions carry them).
 SLIPPING_COLUMNS = (
-    "customer_id", "probability_alive", "value_at_risk", "spend_so_far", "frequency", "recency",
-    "T", "lifetime_value",
+    "customer_id", "probability_alive", "probability_alive_low", "probability_alive_high",
+    "value_at_risk", "value_at_risk_low", "value_at_risk_high", "spend_so_far", "frequency",
+    "recency", "T", "lifetime_value",
 )  # fmt: skip
 
 #: Orders of the predictions: name -> (column, ascending, what the order means).
@@ -67,14 +70,20 @@ def with_value_at_risk(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        A copy with the column, in the same order.
+        A copy with the column, in the same order (and ``value_at_risk_low``/``_high`` when
+        ``predicted`` has P(active)'s interval).
     """
     spend = predicted["spend_so_far"].clip(lower=0.0)
     weeks = predicted["T"].where(predicted["T"] > 0, np.nan)
     pace = (spend / weeks).fillna(0.0)
-    return predicted.assign(
+    valued = predicted.assign(
         value_at_risk=pace * horizon * (1.0 - predicted["probability_alive"]),
     )
+    if "probability_alive_low" in predicted.columns:
+        # the pace is the customer's own record, so the interval is P(active)'s, turned over
+        valued["value_at_risk_low"] = pace * horizon * (1.0 - predicted["probability_alive_high"])
+        valued["value_at_risk_high"] = pace * horizon * (1.0 - predicted["probability_alive_low"])
+    return valued
 
 
 def sort_customers(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -118,3 +127,12 @@ def slipping_away(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFrame:
     valued = with_value_at_risk(predicted, horizon=horizon)
     gone = valued[(valued["frequency"] > 0) & (valued["probability_alive"] < SLIPPING_BELOW)]
     return sort_customers(gone, "value-at-risk")
+
+
+def slipping_table(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFrame:
+    """:func:`slipping_away` in the :data:`SLIPPING_COLUMNS` ``predicted`` has, with its
+    ``attrs`` (what the intervals mean)."""
+    gone = slipping_away(predicted, horizon=horizon)
+    table = gone[[name for name in SLIPPING_COLUMNS if name in gone.columns]]
+    table.attrs = dict(predicted.attrs)
+    return table

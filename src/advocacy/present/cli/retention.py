@@ -2,7 +2,8 @@
 
 ``fit`` prints a fitted model's parameters (by the paper's names) and log-likelihood; ``predict``
 writes per-customer probability alive, expected purchases, expected spend, lifetime value, spend
-so far (net of refunds, which are set apart and counted) and value at risk, in the order
+so far (net of refunds, which are set apart and counted) and value at risk, with 95% intervals
+of the estimates (``*_low``/``*_high``, a seeded parametric bootstrap), in the order
 ``--sort`` chooses
 (:data:`advocacy.retention.slipping.SORTS`).
 A thin layer over ``ws.retention.fit``, ``ws.retention.predict`` and
@@ -137,9 +138,13 @@ def predict(
 ) -> None:
     """Per-customer probability alive, expected purchases, expected spend and lifetime value.
 
+    P(active), expected purchases, lifetime value and value at risk carry *_low and *_high: the
+    95% interval of the estimate from the fitted parameters' uncertainty (delta method), not
+    the range of what one customer will do.
+
     With --engine spark, Spark summarises --data/transactions.parquet per customer, the models
     are fitted on that summary, and every customer's scores go to --out/retention_scores.parquet
-    (--out is then a folder).
+    (--out is then a folder; without intervals).
     """
     import pyarrow as pa
 
@@ -172,6 +177,7 @@ def predict(
         )
     refunds = int(frame.attrs.get("refunds", 0))
     no_value = str(frame.attrs.get("no_value", ""))
+    interval = str(frame.attrs.get("interval", ""))
     frame = sort_customers(with_value_at_risk(frame, horizon=horizon), sort.value)
     order = SORTS[sort.value][2]
     if refunds and (out is not None or output is OutputFormat.table):
@@ -183,6 +189,11 @@ def predict(
     if no_value:
         error_console.print(
             f"P(active) and expected purchases from BG/NBD; {no_value}", highlight=False
+        )
+    if interval and output is OutputFormat.table:
+        console.print(
+            f"Columns *_low and *_high (files, --format json or csv): {interval}",
+            highlight=False,
         )
     if out is not None:
         suffix = out.suffix.lower()

@@ -28,9 +28,10 @@ from advocacy.namespaces.metrics import (
     period_end,
     period_status,
 )
-from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts, topic_key
+from advocacy.present.web.dashboards import scoped_metrics_batch, table_counts
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import FILTER_DIMENSIONS, Filters
+from advocacy.present.web.pages.customer_standing import HORIZON_WEEKS, purchase_predictions
 from advocacy.present.web.state import WebState
 
 #: Metrics of the KPI tiles by period, in order; the eNPS tile follows, by survey wave.
@@ -120,13 +121,14 @@ class Purchases:
     problem: str | None = None
 
 
-#: The horizon (weeks) of the slipping-away list the overview counts: the Advocates page's.
-SLIPPING_HORIZON = 52
+#: The horizon (weeks) of the slipping-away list the overview counts: the shared predictions'.
+SLIPPING_HORIZON = HORIZON_WEEKS
 
 
 def purchases(state: WebState) -> Purchases:
     """Buyers, repeat buyers and those slipping away (cached per data generation; the slipping
-    list is the Advocates page's own cached result, so either page computes it once)."""
+    list is read from the predictions the Advocates and customer pages share, so the purchase
+    models are fitted once for the three)."""
 
     def counted() -> tuple[int, int]:
         rows = state.ws.table("transactions")
@@ -139,12 +141,10 @@ def purchases(state: WebState) -> Purchases:
 
     buyers, repeat = state.cached(("overview-buyers",), counted)
     try:
-        slipping = state.cached(
-            topic_key("retention.slipping_away", {}),
-            lambda: state.ws.retention.slipping_away(horizon=SLIPPING_HORIZON),
-        )
+        predicted = purchase_predictions(state)
     except AdvocacyError as error:
         return Purchases(buyers, repeat, problem=error.message)
+    slipping = state.ws.retention.slipping_away(horizon=SLIPPING_HORIZON, predicted=predicted)
     return Purchases(buyers, repeat, slipping=len(slipping))
 
 

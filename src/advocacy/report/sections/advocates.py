@@ -9,6 +9,7 @@ app have the rest.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -204,6 +205,13 @@ def _fans(ws: Workspace, scope: ReportScope) -> Markup:
 HORIZON_WEEKS = 52
 
 
+def _between(value: float, low: Any, high: Any, shown: Callable[[float], str]) -> str:
+    """``value`` with its interval in brackets, when it has one."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return shown(value)
+    return f"{shown(value)} ({shown(low)}–{shown(high)})"
+
+
 def _slipping(ws: Workspace) -> Markup:
     from advocacy.retention.slipping import slipping_away
 
@@ -211,19 +219,31 @@ def _slipping(ws: Workspace) -> Markup:
     gone = slipping_away(frame, horizon=HORIZON_WEEKS)
     repeat = int((frame["frequency"] > 0).sum())
     top = gone.head(5)
+    interval = str(frame.attrs.get("interval", ""))
+
+    def bracketed(name: str, shown: Callable[[float], str]) -> list[str]:
+        return [
+            _between(row[name], row.get(f"{name}_low"), row.get(f"{name}_high"), shown)
+            for _, row in top.iterrows()
+        ]
+
     return Markup(
         "<h3>Who is slipping away</h3><p>BG/NBD on the transactions: {n:,} of {repeat:,} "
         "repeat buyers are more likely gone than active. Those with the most at stake (value at "
         "risk: a year's spend at their past pace, times the chance they have gone; "
         "<code>advocacy retention predict --horizon 52 --sort value-at-risk</code> lists them "
-        "all):</p>"
-    ).format(n=len(gone), repeat=repeat) + table_html(
+        "all){brackets}:</p>"
+    ).format(
+        n=len(gone),
+        repeat=repeat,
+        brackets=f"; in brackets, {interval}" if interval else "",
+    ) + table_html(
         _records(
             top.assign(
                 frequency=top["frequency"].astype(int),
-                alive=top["probability_alive"].map(_percent),
+                alive=bracketed("probability_alive", _percent),
                 spend_so_far=top["spend_so_far"].map(lambda v: display.number(v, 0)),
-                value_at_risk=top["value_at_risk"].map(lambda v: display.number(v, 0)),
+                value_at_risk=bracketed("value_at_risk", lambda v: display.number(v, 0)),
             )
         ),
         [

@@ -24,6 +24,7 @@ from advocacy.namespaces.access import Principal, TextRedactor, mask_frame
 from advocacy.present.web.dashboards import topic_key, viewer_redactor
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
+from advocacy.present.web.pages.customer_standing import purchase_predictions
 from advocacy.present.web.pages.paging import PAGE_ROWS, Paging, pages_of
 from advocacy.present.web.pages.result_tables import (
     ResultTable,
@@ -392,8 +393,15 @@ def _run(
     if part.method == "gaps.drivers":
         chosen.setdefault("outcome", None)  # the workspace's own: CSAT when no NPS is answered
     key = topic_key(part.method, chosen)
+
+    def compute() -> Any:
+        if part.method == "retention.slipping_away":
+            # read from the predictions the customer page and the Overview share (one fit)
+            return method(**chosen, predicted=purchase_predictions(state))
+        return method(**chosen)
+
     try:
-        result = state.cached(key, lambda: method(**chosen))
+        result = state.cached(key, compute)
     except AdvocacyError as error:
         return Shown(
             part.label, part.key, problem=error.message + (f"; {error.fix}" if error.fix else "")
@@ -430,6 +438,8 @@ def _shown(
     if part.method == "gaps.drivers" and frame.attrs.get("outcome"):
         # Drivers explain the workspace's own outcome: say which (CSAT for a CSAT-only client).
         label = label.replace("the outcome", str(frame.attrs["outcome"]).upper())
+    if part.method == "retention.slipping_away" and frame.attrs.get("interval"):
+        label += f". In brackets: {frame.attrs['interval']}"
     frame = frame.drop(columns=[name for name in part.hidden if name in frame.columns])
     leading = [name for name in part.first if name in frame.columns]
     frame = frame[leading + [name for name in frame.columns if name not in leading]]
