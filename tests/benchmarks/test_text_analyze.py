@@ -44,3 +44,23 @@ def test_reruns_refit_and_read_only_the_new_comment(
         ("a third scored: `--recalibrate`", 0),
     ]
     assert all(wall >= 0 and cpu > 0 for _, wall, cpu, _ in steps)
+
+
+def test_usage_counts_the_system_time_and_page_faults_of_joined_workers(
+    text_analyze: ModuleType,
+) -> None:
+    from advocacy.text.workers import can_fork, reap, run_tasks
+
+    if not can_fork():
+        pytest.skip("workers are forked on Linux only")
+
+    def touch() -> int:  # 64 MB read page by page: a fault per page, the kernel's work
+        return int(bytearray(64 * 2**20)[::4096].count(0))
+
+    before = text_analyze.usage()
+    run_tasks([touch, touch], workers=2)
+    reap()
+    _, system, faults = (a - b for a, b in zip(text_analyze.usage(), before, strict=True))
+    # one task in the caller, one in the worker: both processes' pages counted
+    assert faults >= 2 * 64 * 2**20 // 4096 * 9 // 10
+    assert system > 0
