@@ -273,6 +273,7 @@ def main() -> None:
                 f"| {name} | {step} | {wall:.2f} | {cpu:.2f} | {1000 * cpu / count:.2f} "
                 f"| {count / wall:,.0f} | {count / cpu:,.0f} |"
             )
+    reap()  # the last workers' usage counts once they have exited
     user, system, faults = (after - start for after, start in zip(usage(), before, strict=True))
     print(
         f"| - | VADER polarity, in memory (baseline) | {len(texts) / vader:.2f} | | "
