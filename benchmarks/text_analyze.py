@@ -30,8 +30,9 @@ the worst case for the calibration's fits). Each step reports wall seconds, CPU 
 process and of the worker processes it forked (all their threads) and CPU milliseconds per
 document: the machine is shared, so CPU time is what compares between runs, and the load average
 is printed beside. ``--workers`` is the ``text_workers`` setting (0: the cores available). The
-peak resident memory of the process and of its largest worker close the output. The baseline in
-the same run is VADER's polarity on the same texts, in memory.
+user and system CPU and the minor page faults of the three workspaces (process and workers),
+and the peak resident memory of the process and of its largest worker, close the output. The
+baseline in the same run is VADER's polarity on the same texts, in memory.
 
     .venv/bin/python benchmarks/text_analyze.py [--documents 5000] [--workers 0]
         [--data ../shared/data] [--reruns]
@@ -103,6 +104,20 @@ def cpu_seconds() -> float:
     """CPU of this process (every thread) and of the worker processes it forked and joined."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def usage() -> tuple[float, float, int]:
+    """User CPU s, system CPU s and minor page faults of this process and of the worker
+    processes it forked and joined. The same code's CPU moves by 15% between quiet runs of
+    different hours (docs/benchmarks.md, speed8): the system share (the kernel copying the
+    pages a fork shares, as either process writes them) tells the machine from the code."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (
+        own.ru_utime + children.ru_utime,
+        own.ru_stime + children.ru_stime,
+        own.ru_minflt + children.ru_minflt,
+    )
 
 
 class Clock:
@@ -244,6 +259,7 @@ def main() -> None:
         ("NPS from the stars", from_stars),
         ("NPS at random", at_random),
     )
+    before = usage()
     for name, scores in workspaces:
         records: list[dict[str, object]] = [
             {"response_id": f"r{i}", "comment": text} for i, text in enumerate(texts)
@@ -257,9 +273,15 @@ def main() -> None:
                 f"| {name} | {step} | {wall:.2f} | {cpu:.2f} | {1000 * cpu / count:.2f} "
                 f"| {count / wall:,.0f} | {count / cpu:,.0f} |"
             )
+    reap()  # the last workers' usage counts once they have exited
+    user, system, faults = (after - start for after, start in zip(usage(), before, strict=True))
     print(
         f"| - | VADER polarity, in memory (baseline) | {len(texts) / vader:.2f} | | "
         f"| {vader:,.0f} | |"
+    )
+    print(
+        f"\nthe three workspaces, process and workers: user {user:.2f} CPU s, system "
+        f"{system:.2f} CPU s, {faults:,} minor page faults"
     )
     if arguments.reruns:
         with tempfile.TemporaryDirectory() as folder:

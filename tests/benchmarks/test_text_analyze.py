@@ -44,3 +44,24 @@ def test_reruns_refit_and_read_only_the_new_comment(
         ("a third scored: `--recalibrate`", 0),
     ]
     assert all(wall >= 0 and cpu > 0 for _, wall, cpu, _ in steps)
+
+
+def _read_64_mb() -> None:
+    bytearray(64 * 2**20)[::4096].count(0)  # a page fault per page: the kernel's work
+
+
+def test_usage_counts_the_system_time_and_page_faults_of_a_joined_worker(
+    text_analyze: ModuleType,
+) -> None:
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the text workers are forked (Linux)")
+    before = text_analyze.usage()
+    worker = multiprocessing.get_context("fork").Process(target=_read_64_mb)
+    worker.start()
+    worker.join()
+    _, system, faults = (a - b for a, b in zip(text_analyze.usage(), before, strict=True))
+    assert worker.exitcode == 0
+    assert faults >= 64 * 2**20 // 4096 * 9 // 10  # the worker's pages, not only the caller's
+    assert system > 0
