@@ -35,7 +35,12 @@ the whole-word reader of the words lane reads in place of the pieces, once per p
     python tools/build_word_vectors.py --ship tmp/words_en_20k.npz --rank 20000 --alpha 0.5
 
 ``N`` and ``alpha`` were chosen by ``benchmarks/crosslingual_eval.py --select-english`` (training
-domains' development rows and English train files; docs/benchmarks.md).
+domains' development rows and English train files; docs/benchmarks.md). That selection adds the
+words to ``default_embedder()``'s pieces, so it holds only for an embedder without a words file:
+with the shipped file in place a listed word is replaced twice. ``--rank 30000`` (a build with
+``--per-language 30000``, whose ``--rank 20000`` is the shipped file byte for byte) was measured
+on the runtime embedder and not shipped: docs/benchmarks.md, "Whole words of ranks
+20,000-30,000".
 
 Nothing here reads labelled data.
 """
