@@ -446,6 +446,14 @@ def test_a_fit_stored_without_the_count_says_it_was_not_recorded(tmp_path: Path)
             "UPDATE text_calibration SET state = ? WHERE model = ?", [json.dumps(state), model]
         )
         assert calibration_store.stored_training(ws.db, model) is None
+        # Nor one whose counts are not numbers (JSON's Infinity, text): read, never fatal.
+        for damaged in ("Infinity", '"many"', "[1]"):
+            raw = calibration_store.dump(fitted, training=recorded)
+            raw = raw.replace('"labelled": 40', f'"labelled": {damaged}')
+            assert f'"labelled": {damaged}' in raw
+            ws.db.execute("UPDATE text_calibration SET state = ? WHERE model = ?", [raw, model])
+            assert calibration_store.stored_training(ws.db, model) is None
+            assert calibration_store.stored(ws.db, model) is not None
         report = kept_calibration_report(ws.db, model)
         note = kept_calibration_note(ws.db, model)
     assert report["trained the shipped model"] == NOT_RECORDED

@@ -69,9 +69,8 @@ TRAINED_MOSTLY = 0.5
 #: :func:`training_note` of a calibration that did not record the count (stored before
 #: 2026-12-06): counting now would detect the language of every labelled text in every report.
 NOT_RECORDED = (
-    "not recorded with this calibration (fitted before 2026-12-06): labelled texts that "
-    "trained the shipped model flatter the cross-validated accuracies; advocacy text analyze "
-    "--recalibrate counts them"
+    "not recorded with this calibration (fitted before 2026-12-06): such texts flatter the "
+    "cross-validated accuracies; advocacy text analyze --recalibrate counts them"
 )
 
 

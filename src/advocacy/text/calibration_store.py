@@ -192,8 +192,11 @@ def _training(state: Any) -> TrainingLabels | None:
     counted = state.get("training") if isinstance(state, dict) else None
     if not isinstance(counted, dict):
         return None
-    trained = Counter({str(name): int(n) for name, n in counted["trained"].items()})
-    training = TrainingLabels(int(counted["labelled"]), trained, int(counted["unread"]))
+    try:  # an edited row may hold anything: Infinity, NaN, text, a list
+        trained = Counter({str(name): int(n) for name, n in counted["trained"].items()})
+        training = TrainingLabels(int(counted["labelled"]), trained, int(counted["unread"]))
+    except (ValueError, OverflowError, TypeError, KeyError, AttributeError):
+        return None
     if min(training.unread, *trained.values(), 0) < 0 or training.n_trained > training.labelled:
         return None
     return training
