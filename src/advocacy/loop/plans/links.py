@@ -9,11 +9,11 @@ target its ``target_id`` (two targets may share a metric and scope): target ``T2
 were before 2026-12-06) still names its gap while only one target has it; when several do, a link
 to it is refused with their ids listed.
 
-Lower case and ``-`` for punctuation can give two targets one id (``T-3`` and ``T_3``, ``T1`` and
-``t1``). Such ids, and only they, end in the first six hex digits of the SHA-256 of the target's
-own id (``target-csat-t-3-5c0a2e``): every gap keeps a distinct id, and ids of all other gaps
-stay as readable as they were and unchanged (links written before name the same gaps). The shared
-id then names no single gap: a link to it is refused with the candidates listed.
+Lower case and ``-`` for punctuation can give two targets one id (``T-3`` and ``T_3``, ``T1``
+and ``t1``). Such ids, and only they, end in the first six hex digits of the SHA-256 of the
+target's own id (``T-3``: ``target-csat-t-3-ad567e``): every gap keeps a distinct id, and ids of
+all other gaps stay as readable as they were and unchanged (links written before name the same
+gaps). The shared id then names no single gap: a link to it is refused with the candidates listed.
 """
 
 from __future__ import annotations
