@@ -46,7 +46,7 @@ def db(db_url: str) -> Iterator[Database]:
 
 
 def test_stored_metrics_are_stripped_and_uncovered_csat_means_renamed(db: Database) -> None:
-    migrate(db, target=15)
+    migrate(db, target=16)  # a workspace of this session before 0017
     for target_id, metric, value in ROWS:
         db.execute(
             "INSERT INTO targets (target_id, metric, scope, desired_value) VALUES (?, ?, ?, ?)",
