@@ -187,3 +187,29 @@ def test_one_answer_today_is_an_incomplete_period_not_the_latest(tmp_path: Path)
     row = next(line for line in lines if f" {this_quarter} " in line)
     assert "incomplete period" in row
     assert lines[-1] == "latest complete quarter: 2024 Q2"
+
+
+def test_a_quarantine_table_of_long_values_fits_80_columns_whole(tmp_path: Path) -> None:
+    """Rich widens columns below their minimum back after narrowing them all, so a table our
+    own sum of minimums said fitted came out wider and lost its right edge (the fix column):
+    columns are now left out until the width Rich lays out fits (gaps lane leftover)."""
+    source = tmp_path / "offsets.csv"
+    source.write_text(
+        "response_id,submitted_at,nps\n"
+        "a1,2025-01-01T00:10:00+05:30:15,9\n"
+        "a2,2025-01-01T23:59:59-03:00:30,9\n"
+        "a3,2025-01-01T12:00:00+05:30,7\n",
+        encoding="utf-8",
+    )
+    workspace = str(tmp_path / "offsets.duckdb")
+    done = advocacy_cli(
+        "--db", workspace, "import", str(source), "--kind", "responses", cwd=tmp_path, env=NARROW
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    start = next(index for index, line in enumerate(lines) if "Quarantined" in line)
+    table = lines[start + 1 : next(i for i in range(start, len(lines)) if lines[i][0] == "└") + 1]
+    assert all(len(line) <= 80 and line[-1] in "┓┃┩│┘" for line in table), table
+    assert "write it as +hh:mm" in done.stdout  # the fix, whole
+    assert "2025-01-01T00:10:00+05:30:15" in done.stdout  # the value as written, unbroken
+    assert "not shown at 80 columns: reason (--wide shows them)" in lines

@@ -329,3 +329,31 @@ def test_offset_entries_are_checked_as_the_importer_writes_them() -> None:
     for bad in ("+14:01", "-14:30", "+05:60", "+5:30", "+05:30:15", "+05:30\n", "Mars/Olympus"):
         assert entry_problem(bad) is not None, bad
     assert entry_problem("+\u0660\u0665:30") is not None  # Arabic-Indic digits are no offset
+
+
+def test_a_bad_cell_repeated_over_rows_is_judged_row_by_row() -> None:
+    """Each distinct cell is parsed once (an export repeats a few cells over its rows), but the
+    verdict stays the row's: a bad entry of a timestamp that is empty in that row is no problem,
+    and a row whose first field's entry is fine is held for its second field's."""
+    import pyarrow as pa
+
+    from advocacy.store.time_offsets import unreadable_offsets
+
+    at = datetime(2025, 1, 1, 12, tzinfo=UTC)
+    bad_first = '{"opened_at":"Mars/Olympus","closed_at":"+01:00"}'
+    bad_second = '{"opened_at":"+01:00","closed_at":"+05:30:15"}'
+    cells = [bad_first, bad_first, bad_second, bad_second, "[1]", None, " ", '{"opened_at":"UTC"}']
+    opened = [at, None, at, at, at, at, at, at]
+    closed = [at, at, at, None, None, at, at, at]
+    table = pa.table(
+        {
+            "opened_at": pa.array(opened, pa.timestamp("us", tz="UTC")),
+            "closed_at": pa.array(closed, pa.timestamp("us", tz="UTC")),
+            "time_offsets": pa.array(cells * 3, pa.string())[: len(cells)],
+        }
+    )
+    found = unreadable_offsets(table)
+    assert [item.row for item in found] == [0, 2, 4]
+    assert "entry of opened_at" in found[0].reason and "'Mars/Olympus'" in found[0].reason
+    assert "entry of closed_at" in found[1].reason and "'+05:30:15'" in found[1].reason
+    assert "not a JSON object" in found[2].reason

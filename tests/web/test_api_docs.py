@@ -30,6 +30,9 @@ def test_the_api_reference_lists_every_operation_without_a_script(client: TestCl
     rows = re.findall(r"<code>(\w+)</code></td><td[^>]*>(\w+)</td><td[^>]*>([^<]+)</td>", events[1])
     assert ("case_id", "path", "string") in rows
     assert ("action", "body", "string") in rows and ("root_cause", "body", "string or null") in rows
+    # What a quarantined cell carries, as `advocacy quarantine list` shows it: with its fix.
+    quarantine = document["paths"]["/api/v1/imports/{import_id}/quarantine"]["get"]
+    assert "reason and fix" in quarantine["summary"]
 
 
 def test_the_reference_is_open_and_shows_the_navigation_when_signed_in(

@@ -61,8 +61,22 @@ _READINGS = {
 }
 
 
+#: The code points :func:`metric_name` strips around a metric: Python's whitespace
+#: (``str.isspace``: tab, line breaks, no-break, ideographic and the other Unicode spaces). The
+#: targets import strips the same before it checks and stores a metric, and migration
+#: ``0017_target_metric_spaces`` strips the metrics stored before, so the checks, the stored
+#: metric and the gaps read one name: before, the SQL checks trimmed spaces only, and ``csat``
+#: followed by a tab got past the ``csat-mean`` and range checks and was read as a share.
+METRIC_SPACE_CODES: tuple[int, ...] = (
+    *(0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680),
+    *range(0x2000, 0x200B),
+    *(0x2028, 0x2029, 0x202F, 0x205F, 0x3000),
+)
+
+
 def metric_name(raw: str) -> str:
-    """A target's metric as the catalogue names it: trimmed, lower case, ``-`` for ``_``."""
+    """A target's metric as the catalogue names it: without the whitespace around it
+    (:data:`METRIC_SPACE_CODES`), lower case, ``-`` for ``_``."""
     return str(raw).strip().lower().replace("_", "-")
 
 
@@ -149,6 +163,7 @@ def fraction_note(readings: list[tuple[str, float]]) -> list[str]:
 __all__ = [
     "MEAN_LOOKALIKES",
     "METRIC_RANGES",
+    "METRIC_SPACE_CODES",
     "PERCENT_SIGN_TEXT",
     "SCORE_METRICS",
     "SHARE_METRICS",

@@ -37,6 +37,7 @@ from advocacy.ingest.reason_fixes import with_fix
 from advocacy.ingest.target_values import (
     MEAN_LOOKALIKES,
     METRIC_RANGES,
+    METRIC_SPACE_CODES,
     PERCENT_SIGN_TEXT,
     fraction_note,
     is_fraction,
@@ -255,9 +256,18 @@ def _scale_checks(adapted: Adapted, values: dict[str, str]) -> list[tuple[str, s
     return checks
 
 
+def _stripped_metric(text: str) -> str:
+    """SQL of ``text`` without the whitespace around it that
+    :func:`~advocacy.ingest.target_values.metric_name` strips (DuckDB and PostgreSQL alike;
+    their ``trim`` alone leaves tabs and line breaks)."""
+    spaces = " || ".join(f"chr({code})" for code in METRIC_SPACE_CODES)
+    return f"trim(both {spaces} from {text})"
+
+
 def _target_checks(values: dict[str, str]) -> list[tuple[str, str]]:
-    """Range checks of a target's desired value against its metric (:mod:`.target_values`)."""
-    metric = f"replace(lower(trim({values['metric']})), '_', '-')"
+    """Range checks of a target's desired value against its metric (:mod:`.target_values`);
+    ``values["metric"]`` is already stripped as the import stores it."""
+    metric = f"replace(lower({values['metric']}), '_', '-')"
     desired = values["desired_value"]
     return [
         (
@@ -348,6 +358,13 @@ class _Plan:
             label = adapted.fields.get(score, score)
             self.checks.append((label, f"({condition})", reason))
         if kind.name == "targets":
+            # The metric is stored, checked and read by the gaps as one name: stripped of all
+            # the whitespace metric_name strips (a tab too), so "csat<TAB>" meets the checks.
+            metric_label = adapted.fields.get("metric", "metric")
+            stripped = f"NULLIF({_stripped_metric(self.values['metric'])}, '')"
+            blank = f"({self.values['metric']} IS NOT NULL AND {stripped} IS NULL)"
+            self.checks.append((metric_label, blank, EMPTY_REASON))
+            self.values["metric"] = stripped
             label = adapted.fields.get("desired_value", "desired_value")
             self.checks.extend(
                 (label, condition, reason) for condition, reason in _target_checks(self.values)

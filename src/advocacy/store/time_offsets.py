@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from advocacy.model import TIME_OFFSETS
@@ -175,38 +176,55 @@ def unreadable_offsets(table: pa.Table) -> list[UnreadableOffset]:
     }
     if not stamps:
         return []
-    valued = {name: column.is_valid().to_pylist() for name, column in stamps.items()}
-    found = []
-    for row, cell in enumerate(_offsets_as_text(table.column(TIME_OFFSETS)).to_pylist()):
-        if cell is None or not cell.strip():
-            continue
-        try:
-            entries = json.loads(cell, object_pairs_hook=_unique_keys)
-        except ValueError:
-            entries = None
-        if not isinstance(entries, dict):
-            found.append(
-                UnreadableOffset(
-                    row,
-                    f"{TIME_OFFSETS} is not a JSON object of offsets by field: {_shown(cell)}; "
-                    f"fix: {_FIX}",
-                )
-            )
-            continue
-        for name in stamps:
-            entry = entries.get(name)
-            if entry is None or not valued[name][row]:
-                continue
-            problem = entry_problem(entry)
-            if problem is not None:
-                shown = _shown(entry) if isinstance(entry, str) else _shown(json.dumps(entry))
-                found.append(
-                    UnreadableOffset(
-                        row,
-                        f"{TIME_OFFSETS} entry of {name} is {problem}: {shown}; fix: {_FIX}",
-                    )
-                )
+    # An export repeats a few cells (one per zone or offset) over many rows: each distinct cell
+    # is parsed once, and only rows holding a cell with a problem are visited.
+    cells = _offsets_as_text(table.column(TIME_OFFSETS)).dictionary_encode()
+    problems = [_cell_problems(cell, list(stamps)) for cell in cells.dictionary.to_pylist()]
+    bad = [index for index, found in enumerate(problems) if found]
+    if not bad:
+        return []
+    indices = cells.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(np.isin(indices, bad))
+    valued = {
+        name: column.is_valid().to_numpy(zero_copy_only=False) for name, column in stamps.items()
+    }
+    found: list[UnreadableOffset] = []
+    for row in rows.tolist():
+        for name, reason in problems[int(indices[row])]:
+            if name is None or valued[name][row]:
+                found.append(UnreadableOffset(row, reason))
                 break
+    return found
+
+
+def _cell_problems(cell: str, names: list[str]) -> list[tuple[str | None, str]]:
+    """What is wrong with one ``time_offsets`` cell: ``(None, reason)`` when it is no JSON
+    object, else ``(field, reason)`` per field of ``names`` (in order) whose entry is bad."""
+    if not cell.strip():
+        return []
+    try:
+        entries = json.loads(cell, object_pairs_hook=_unique_keys)
+    except ValueError:
+        entries = None
+    if not isinstance(entries, dict):
+        return [
+            (
+                None,
+                f"{TIME_OFFSETS} is not a JSON object of offsets by field: {_shown(cell)}; "
+                f"fix: {_FIX}",
+            )
+        ]
+    found: list[tuple[str | None, str]] = []
+    for name in names:
+        entry = entries.get(name)
+        if entry is None:
+            continue
+        problem = entry_problem(entry)
+        if problem is not None:
+            shown = _shown(entry) if isinstance(entry, str) else _shown(json.dumps(entry))
+            found.append(
+                (name, f"{TIME_OFFSETS} entry of {name} is {problem}: {shown}; fix: {_FIX}")
+            )
     return found
 
 

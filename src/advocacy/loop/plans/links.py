@@ -8,11 +8,19 @@ target its ``target_id`` (two targets may share a metric and scope): target ``T2
 ``servqual-responsiveness``. The id without the target (``target-ces-unit-north``, all that ids
 were before 2026-12-06) still names its gap while only one target has it; when several do, a link
 to it is refused with their ids listed.
+
+Lower case and ``-`` for punctuation can give two targets one id (``T-3`` and ``T_3``, ``T1``
+and ``t1``). Such ids, and only they, end in the first six hex digits of the SHA-256 of the
+target's own id (``T-3``: ``target-csat-t-3-ad567e``): every gap keeps a distinct id, and ids of
+all other gaps stay as readable as they were and unchanged (links written before name the same
+gaps). The shared id then names no single gap: a link to it is refused with the candidates listed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,6 +34,7 @@ from advocacy.metrics.catalogue import METRICS
 from advocacy.store.connection import Database
 
 _SHOWN = 40  # valid references listed in an error at most
+_HASHED = 6  # hex digits of the suffix that tells apart gaps whose ids read the same
 
 
 def gap_id(source: str, subject: str, scope: str | None, target_id: str | None = None) -> str:
@@ -41,13 +50,36 @@ def gap_id(source: str, subject: str, scope: str | None, target_id: str | None =
     return re.sub(r"[^a-z0-9]+", "-", " ".join(parts).lower()).strip("-")
 
 
+def _distinct(ids: list[str], keys: list[str]) -> list[str]:
+    """``ids`` with each one that several rows share suffixed by a short hash of its row's
+    ``key`` (the target's own id), so that no two rows have one id."""
+    counts = Counter(ids)
+    return [
+        f"{gap}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:_HASHED]}"
+        if counts[gap] > 1
+        else gap
+        for gap, key in zip(ids, keys, strict=True)
+    ]
+
+
 def find_gap(rows: Sequence[Mapping[str, Any]], reference: str) -> Mapping[str, Any]:
-    """The row of :func:`gap_rows` that ``reference`` names: its id, or its id without the
-    target while that is one target's; else :class:`NotFoundError` listing the ids to use."""
+    """The row of :func:`gap_rows` that ``reference`` names: its id; its id without the hash
+    suffix, or without the target, while that is one gap's; else an error listing the ids."""
     wanted = str(reference).strip().lower()
     for row in rows:
         if row["gap_id"] == wanted:
             return row
+    hashed = re.compile(re.escape(wanted) + f"-[0-9a-f]{{{_HASHED}}}")
+    shared = [row for row in rows if hashed.fullmatch(str(row["gap_id"]))]
+    if len(shared) == 1:
+        return shared[0]
+    if shared:
+        raise UsageError(
+            f"gap {reference!r} is ambiguous: {len(shared)} targets' ids read the same in it",
+            value=reference,
+            parameter="--link",
+            fix="name one of: " + ", ".join(f"gap:{row['gap_id']}" for row in shared),
+        )
     older = [row for row in rows if gap_id(row["source"], row["subject"], row["scope"]) == wanted]
     if len(older) == 1:
         return older[0]
@@ -91,6 +123,7 @@ def gap_rows(db: Database, *, confidence: float) -> list[dict[str, Any]]:
 
     frame = register(db.ibis.table, confidence=confidence)
     rows: list[dict[str, Any]] = []
+    keys: list[str] = []  # what tells apart rows whose ids read the same
     for record in frame.to_dict("records"):
         source, subject = str(record["source"]), str(record["subject"])
         scope = str(record.get("scope") or "all")
@@ -99,6 +132,7 @@ def gap_rows(db: Database, *, confidence: float) -> list[dict[str, Any]]:
         label = subject if scope == "all" else f"{subject} ({scope})"
         target = record.get("target_id")
         target_id = str(target) if source == "target" and isinstance(target, str) else None
+        keys.append(target_id if target_id is not None else f"{source}\n{subject}\n{scope}")
         rows.append(
             {
                 "gap_id": gap_id(source, subject, scope, target_id),
@@ -117,6 +151,8 @@ def gap_rows(db: Database, *, confidence: float) -> list[dict[str, Any]]:
                 "target_value": float(record["desired"]) if same_scale else None,
             }
         )
+    for row, distinct in zip(rows, _distinct([row["gap_id"] for row in rows], keys), strict=True):
+        row["gap_id"] = distinct
     return rows
 
 

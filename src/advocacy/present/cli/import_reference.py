@@ -235,7 +235,7 @@ Test) become a 1-5 rating item, never an NPS. Anything else maps with a mapping 
 they would be stored, writing nothing.
 
 Every column that fills no field is kept in the record's `attrs`, so nothing is lost. A row with
-a bad cell goes to quarantine with its row, column, value and reason (`advocacy quarantine
+a bad cell goes to quarantine with its row, column, value, reason and fix (`advocacy quarantine
 list`); the other rows load. A file in which no column can hold a required field (a mention's
 text, a transaction's amount) is refused whole, naming the field, the file's columns and how to
 map one. An import is all-or-nothing (a crash leaves the workspace as it was)

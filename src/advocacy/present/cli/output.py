@@ -171,6 +171,22 @@ def _narrowest(table: Table) -> int:
     return total + 2 * len(table.columns) + spare
 
 
+def _laid_out(table: Table) -> int:
+    """The width Rich lays ``table`` out in on this terminal. When the columns' narrowest do not
+    fit, Rich narrows every column alike and then widens those below their minimum back, so the
+    table comes out wider than the terminal and its right edge is cut: :func:`_narrowest` alone
+    promised fits that did not hold (a five-column quarantine table at 80 columns). Rich has no
+    public measure of this width (a measurement is capped at the terminal's)."""
+    borders = table._extra_width
+    options = console.options.update_width(max(console.width - borders, 1))
+    return sum(table._calculate_column_widths(console, options)) + borders
+
+
+def _fits(table: Table) -> bool:
+    """Whether ``table`` prints whole at the terminal's width (the cheap bound first)."""
+    return _narrowest(table) <= console.width and _laid_out(table) <= console.width
+
+
 def _natural(table: Table) -> int:
     """The table's width when nothing wraps."""
     measured = Measurement.get(console, console.options.update(max_width=100_000), table)
@@ -190,7 +206,7 @@ def print_table(
         console.print(table, width=width, crop=False)
         return
     left_out: list[Column] = []
-    while _narrowest(table) > console.width:
+    while not _fits(table):
         candidates = [column for column in shown if column.drop > 0]
         if not candidates:
             break

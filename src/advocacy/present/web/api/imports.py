@@ -88,7 +88,9 @@ async def import_file(
 
 @router.get(
     "/imports/{import_id}/quarantine",
-    summary="The cells an import refused: row, column, value, reason (advocacy quarantine list)",
+    summary=(
+        "The cells an import refused: row, column, value, reason and fix (advocacy quarantine list)"
+    ),
 )
 def import_quarantine(
     request: Request, import_id: str, caller: Writer, limit: int = 1000
