@@ -31,6 +31,8 @@ from advocacy.ingest.email_identity import (
     normalised_address,
     retie,
     shared_addresses,
+    split_notes,
+    split_placeholders,
 )
 from advocacy.ingest.formats import adapt
 from advocacy.ingest.mapping import apply_mapping, load_mapping
@@ -615,6 +617,12 @@ def _merge_email_customers(
         addresses = sorted({a for a in map(normalised_address, emails) if a is not None})
     if addresses:
         known = customers_by_email(db, addresses)
+        # A placeholder about to merge that holds answers from two mailboxes is split first.
+        split = split_placeholders(db, merges_for(known), source=result.import_id)
+        if split.moved:
+            result.notes += split_notes(split)
+            _rehash(db, set(split.customers), set(split.moved), timezone=timezone)
+            known = customers_by_email(db, addresses)
         merges = merges_for(known)
         # Each placeholder's alias keeps the address it stood for, also one an earlier key
         # named differently (its id is not the one the address gives now).

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import advocacy
+from advocacy import importer
 from advocacy.ingest import email_identity
 from advocacy.ingest.email_identity import customer_id_for, normalised_address
 from advocacy.loop.surveys.submissions import submit
@@ -74,6 +75,17 @@ def _lower_key(value: str | None) -> str | None:
     return text.lower()
 
 
+def _sigma_key(value: str | None) -> str | None:
+    """Later on 2026-12-06 (merge2): as now, but ``ς`` kept as ``str.lower`` writes it."""
+    key = normalised_address(value)
+    if key is None or value is None:
+        return key
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:].strip()
+    return unicodedata.normalize("NFKC", text.lower())
+
+
 def _casefold_key(value: str | None) -> str | None:
     """On 2026-12-06 (mergefix): NFKC, invisible characters removed, ``str.casefold``."""
     if value is None:
@@ -90,15 +102,36 @@ def _casefold_key(value: str | None) -> str | None:
 def test_a_sharp_s_and_a_double_s_are_two_addresses() -> None:
     assert normalised_address("Strauß@Example.de") == "strauß@example.de"
     assert normalised_address("STRAUSS@example.de") == "strauss@example.de"
-    assert normalised_address("Ὀδυσσεύς@example.gr") == "ὀδυσσεύς@example.gr"  # final sigma kept
+    # str.lower writes a capital sigma as ς before "@" and as σ before ".": one form (review13 3).
+    assert normalised_address("Ὀδυσσεύς@example.gr") == "ὀδυσσεύσ@example.gr"
     # What only looks different is still one key.
     assert normalised_address("ＳＴＲＡＵß@example.de") == "strauß@example.de"
     assert normalised_address("strau\u200bß@example.de") == "strauß@example.de"
 
 
 @pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("ΝΙΚΟΣ.Π@example.gr", "νικος.π@example.gr"),
+        ("ΝΙΚΟΣ@example.gr", "νικοσ@example.gr"),
+        ("ΣΩΣ@ΕΛΛΑΣ.gr", "σωσ@ελλας.gr"),
+    ],
+)
+def test_addresses_that_differ_only_in_a_sigmas_case_are_one_key(first: str, second: str) -> None:
+    """``str.lower`` writes a capital sigma as ``ς`` or ``σ`` by what follows it."""
+    assert normalised_address(first) == normalised_address(second)
+    assert "ς" not in (normalised_address(first) or "ς")
+
+
+@pytest.mark.parametrize(
     "value",
-    ["Strauß@example.de", "E\u0301MILE@Exemple.fr", "ＡＮＮ@example.com", "STRASSE@İstanbul.tr"],
+    [
+        "Strauß@example.de",
+        "E\u0301MILE@Exemple.fr",
+        "ＡＮＮ@example.com",
+        "STRASSE@İstanbul.tr",
+        "ΝΙΚΟΣ@example.gr",
+    ],
 )
 def test_the_key_of_a_key_is_itself(value: str) -> None:
     """Stored addresses are keyed again on every import: a key must not drift."""
@@ -125,9 +158,14 @@ def _built_with(
     ws: Workspace,
     path: Path,
 ) -> None:
-    """Import ``path`` as a version with the key ``key`` did (its ids, stored addresses)."""
+    """Import ``path`` as a version with the key ``key`` did (its ids, stored addresses).
+
+    The importer binds the key at its own import: patched there too (imported above, so it
+    never binds the old key for the rest of the run when this is the first import).
+    """
     with monkeypatch.context() as patch:
         patch.setattr(email_identity, "normalised_address", key)
+        patch.setattr(importer, "normalised_address", key)
         ws.import_file(path, kind="responses")
 
 
@@ -135,11 +173,14 @@ OLD_ADDRESSES = [
     ("", "Strauß@example.de", "2", "broken"),
     ("", "bo\u200bb.jones@example.com", "2", "The parcel came broken"),
     ("", "ＡＮＮ@example.com", "9", "fine"),
+    ("", "ΝΙΚΟΣ@example.gr", "8", "slow"),
 ]
 
 
 @pytest.mark.shared_data
-@pytest.mark.parametrize("key", [_lower_key, _casefold_key], ids=["lower", "casefold"])
+@pytest.mark.parametrize(
+    "key", [_lower_key, _casefold_key, _sigma_key], ids=["lower", "casefold", "sigma"]
+)
 def test_a_survey_imported_again_keeps_the_customers_an_earlier_key_made(
     ws: Workspace,
     tmp_path: Path,
@@ -300,3 +341,97 @@ def test_a_merged_address_several_customers_hold_goes_to_the_merged_one_among_th
     assert _answers(ws)["R_20001x"] == BOB  # K-10 and K-11 hold it: whose is it?
     assert later.stubs_created == 1
     assert any("belong to several customers on file" in note for note in later.notes)
+
+
+@pytest.mark.shared_data
+def test_two_customers_a_capital_sigma_made_become_one(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key that kept ``ς`` made two customers of ``ΝΙΚΟΣ.Π@`` and ``νικος.π@``."""
+    path = _survey(
+        tmp_path, [("", "ΝΙΚΟΣ.Π@example.gr", "2", "x"), ("", "νικος.π@example.gr", "3", "y")]
+    )
+    _built_with(monkeypatch, _sigma_key, ws, path)
+    nikos = customer_id_for("νικοσ.π@example.gr")
+    assert _customer_ids(ws) == sorted([nikos, customer_id_for("νικος.π@example.gr")])
+
+    again = ws.import_file(path, kind="responses")
+
+    assert (again.stubs_created, again.customers_merged) == (0, 1)
+    assert _customer_ids(ws) == [nikos]
+    assert set(_answers(ws).values()) == {nikos}
+    assert ws.import_file(path, kind="responses").rows_unchanged == 2
+
+
+# -- a customer the casefold key made of two mailboxes (review13 item 2) ----------------------
+TWO_MAILBOXES = [("", "Strauß@example.de", "2", "broken"), ("", "strauss@example.de", "3", "late")]
+STRAUSS = customer_id_for("strauss@example.de")  # the casefold key's id for both
+
+
+def _cases(ws: Workspace) -> dict[str, str | None]:
+    rows = ws.db.fetchall("SELECT evidence_id, customer_id FROM cases ORDER BY evidence_id")
+    return {str(evidence): None if owner is None else str(owner) for evidence, owner in rows}
+
+
+@pytest.mark.shared_data
+def test_a_casefold_customer_of_two_mailboxes_is_split_before_the_crm_merges_it(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _survey(tmp_path, TWO_MAILBOXES)
+    _built_with(monkeypatch, _casefold_key, ws, path)
+    assert _customer_ids(ws) == [STRAUSS]
+    assert set(_cases(ws).values()) == {STRAUSS}  # two detractors, one case each
+
+    crm = ws.import_file(
+        _crm(tmp_path, "C1,Anna,Strauß@example.de", "C2,Bert,strauss@example.de"),
+        kind="customers",
+    )
+
+    # As a workspace that never had the casefold key: each answer to its own mailbox's owner.
+    assert _answers(ws) == {"R_00000x": "C1", "R_00001x": "C2"}
+    assert _cases(ws) == {"R_00000x": "C1", "R_00001x": "C2"}
+    assert _customer_ids(ws) == ["C1", "C2"]
+    assert crm.customers_merged == 2
+    assert (
+        "customers: 1 customer(s) known only by e-mail held answers from several addresses (an "
+        "earlier version's key wrote them alike, as Strauß@ and strauss@): split by the address "
+        "each answer came from (1 cases, 1 responses moved to 1 customer(s) of their own "
+        "address, 1 of them new) before any merge"
+    ) in crm.notes
+    again = ws.import_file(path, kind="responses")
+    assert (again.stubs_created, again.rows_unchanged) == (0, 2)  # the split rehashed
+    assert _answers(ws) == {"R_00000x": "C1", "R_00001x": "C2"}
+
+
+@pytest.mark.shared_data
+def test_a_crm_naming_one_of_two_mailboxes_takes_only_that_mailboxs_answers(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _built_with(monkeypatch, _casefold_key, ws, _survey(tmp_path, TWO_MAILBOXES))
+
+    crm = ws.import_file(_crm(tmp_path, "C1,Anna,Strauß@example.de"), kind="customers")
+
+    assert crm.customers_merged == 1
+    assert _answers(ws) == {"R_00000x": "C1", "R_00001x": STRAUSS}
+    assert _cases(ws) == {"R_00000x": "C1", "R_00001x": STRAUSS}
+    assert _customer_ids(ws) == ["C1", STRAUSS]
+    # strauss@'s customer keeps its address: its next answer is still its own.
+    later = ws.import_file(_survey(tmp_path, TWO_MAILBOXES, batch=1), kind="responses")
+    assert later.stubs_created == 0
+    assert _answers(ws)["R_10000x"] == "C1" and _answers(ws)["R_10001x"] == STRAUSS
+
+
+@pytest.mark.shared_data
+def test_a_casefold_customer_of_one_mailbox_merges_whole(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Strauß@ written two ways is one mailbox: nothing to split."""
+    answers = [("", "Strauß@example.de", "2", "x"), ("", "STRAUß@example.de", "3", "y")]
+    _built_with(monkeypatch, _casefold_key, ws, _survey(tmp_path, answers))
+
+    crm = ws.import_file(_crm(tmp_path, "C1,Anna,Strauß@example.de"), kind="customers")
+
+    assert crm.customers_merged == 1
+    assert _customer_ids(ws) == ["C1"]
+    assert set(_answers(ws).values()) == {"C1"}
+    assert not any("split" in note for note in crm.notes)

@@ -11,16 +11,20 @@ every format (:func:`address_column` finds the column, :func:`identify_by_email`
   for the customers on file alike (never by SQL ``lower()``, which PostgreSQL and DuckDB apply
   differently to non-ASCII letters): NFKC, invisible characters (zero-width spaces and joiners,
   soft hyphens, direction marks) removed, trimmed, a ``mailto:`` prefix dropped, lower-cased
-  (``str.lower``, then NFKC again); it must look like an address (``local@domain.tld``, at
-  most 254 characters); other values tie nothing and are counted. Lower case, not
-  ``str.casefold``: folding writes ``ß`` as ``ss`` (and ``ς`` as ``σ``), so ``Strauß@`` and
+  (``str.lower``, then NFKC again), final sigma ``ς`` written ``σ`` (``str.lower`` writes a
+  capital sigma as either, by what follows it); it must look like an address
+  (``local@domain.tld``, at most 254 characters); other values tie nothing and are counted.
+  Lower case, not ``str.casefold``: folding writes ``ß`` as ``ss``, so ``Strauß@`` and
   ``strauss@``, two mailboxes, would be one customer; lower case only joins what differs in
   case, which mail servers treat alike in practice;
 * an ``email:`` customer made by an earlier version's key (``str.lower`` without NFKC, before
-  2026-12-06; ``str.casefold``, on that day) keeps its answers: an address whose key
-  changed ties to it when its stored address has the new key, or when it has already taken an
-  answer from this very address (:func:`customers_by_email`), so importing the same survey
-  again makes no new customer;
+  2026-12-06; ``str.casefold``, on that day; ``str.lower`` keeping ``ς``, later that day) keeps
+  its answers: an address whose key changed ties to it when its stored address has the new
+  key, or when it has already taken an answer from this very address
+  (:func:`customers_by_email`), so importing the same survey again makes no new customer. A
+  ``str.casefold`` customer that holds answers from two mailboxes (``Strauß@`` and
+  ``strauss@``) is split by the address each answer kept before it is merged
+  (:func:`split_placeholders`);
 * the customer id is ``email:`` and the first 16 hexadecimal digits of the SHA-256 of the
   normalised address, so the same person gets the same id in every import and survey, and the
   id printed on pages, cases and logs shows no address. It is a pseudonym, not anonymisation:
@@ -45,17 +49,20 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
 from advocacy.ingest.raw import Adapted, Detection
-from advocacy.model import KINDS
+from advocacy.model import CUSTOMERS, KINDS
 from advocacy.store.connection import Database
-from advocacy.store.customer_merge import CustomerMerge
+from advocacy.store.customer_merge import CustomerMerge, move_records
+from advocacy.store.upsert import create_stubs, fill_customer_emails
 
 __all__ = [
     "ADDRESS_COLUMNS",
     "ID_PREFIX",
+    "PlaceholderSplit",
     "address_column",
     "customer_id_for",
     "customers_by_email",
@@ -65,6 +72,8 @@ __all__ = [
     "normalised_address",
     "retie",
     "shared_addresses",
+    "split_notes",
+    "split_placeholders",
 ]
 
 #: What starts the id of a customer known only by e-mail address.
@@ -112,15 +121,18 @@ def normalised_address(value: str | None) -> str | None:
     str or None
         The comparison key: NFKC, without invisible characters, trimmed, without ``mailto:``,
         lower-cased (``str.lower``, not ``str.casefold``, which would make ``Strauß@`` and
-        ``strauss@`` one address), NFKC again; ``None`` for an empty cell, a key longer than 254
-        characters or one not shaped ``local@domain.tld``. The key of a key is itself.
+        ``strauss@`` one address), NFKC again, ``ς`` written ``σ``; ``None`` for an empty
+        cell, a key longer than 254 characters or one not shaped ``local@domain.tld``. The key
+        of a key is itself.
     """
     if value is None:
         return None
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).strip()
     if text[:7].lower() == "mailto:":
         text = text[7:].strip()
-    key = unicodedata.normalize("NFKC", text.lower())
+    # str.lower writes a capital sigma as final sigma where no letter follows ("ΝΙΚΟΣ@") and as
+    # sigma before "." and a letter ("ΝΙΚΟΣ.Π@"): one letter, so one form.
+    key = unicodedata.normalize("NFKC", text.lower()).replace("\u03c2", "\u03c3")
     if not key or len(key) > MAX_ADDRESS or _ADDRESS.fullmatch(key) is None:
         return None
     return key
@@ -306,22 +318,142 @@ def _folded_customers(db: Database, keys: set[str]) -> dict[str, str]:
         for customer, attrs in rows:
             key = candidates[str(customer)]
             if key not in found and any(
-                normalised_address(value) == key for value in _strings(attrs)
+                normalised_address(value) == key for value in _strings(attrs).values()
             ):
                 found[key] = str(customer)
     return found
 
 
-def _strings(attrs: object) -> list[str]:
-    """The text values of a record's stored ``attrs`` (JSON text, or a driver's dict)."""
+def _strings(attrs: object) -> dict[str, str]:
+    """The text values of a record's stored ``attrs`` (JSON text, or a driver's dict), by
+    column."""
     if isinstance(attrs, str):
         try:
             attrs = json.loads(attrs)
         except ValueError:
-            return []
+            return {}
     if not isinstance(attrs, dict):
+        return {}
+    return {str(name): value for name, value in attrs.items() if isinstance(value, str)}
+
+
+@dataclass(frozen=True)
+class PlaceholderSplit:
+    """What :func:`split_placeholders` did.
+
+    ``split`` lists the placeholders whose records named several addresses; ``customers``
+    the customers their records moved to (``created`` among them: placeholders made for an
+    address that had none); ``moved`` counts the records moved, by table.
+    """
+
+    split: tuple[str, ...] = ()
+    customers: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()
+    moved: dict[str, int] = field(default_factory=dict)
+
+
+def split_placeholders(
+    db: Database, placeholders: Iterable[str], *, source: str
+) -> PlaceholderSplit:
+    """Give each record of a placeholder tied by several addresses the customer of its own.
+
+    The ``str.casefold`` key of 2026-12-06 tied the answers from ``Strauß@`` and from
+    ``strauss@``, two mailboxes, to one ``email:`` customer. Each record kept the address it
+    came from in its ``attrs`` (the column :func:`address_column` names): a placeholder whose
+    records name addresses of different keys now is split, each record going to its
+    address's ``email:`` customer (made, with the address, when there is none), as an import
+    of it now would tie it; a case follows its evidence. What cannot tell its address (an ask
+    campaign's records, invitations, records without the column) stays. A placeholder whose
+    records agree is left whole, to be merged as one.
+
+    Call inside ``Database.transaction()``, before the merges are worked out
+    (:func:`customers_by_email` again): the records' customers changed.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    placeholders
+        Ids of customers about to be merged; those not ``email:`` placeholders are left out.
+    source
+        The import that splits, recorded with the placeholders it makes.
+
+    Returns
+    -------
+    PlaceholderSplit
+        The placeholders split, where their records went, the records moved by table.
+    """
+    ids = sorted({customer for customer in placeholders if customer.startswith(ID_PREFIX)})
+    if not ids:
+        return PlaceholderSplit()
+    stage = "stage_split_placeholders"
+    db.load_temporary(
+        stage, pa.table({"customer_id": pa.array(ids, pa.string())}), {"customer_id": "TEXT"}
+    )
+    join = f'JOIN "{stage}" s ON t.customer_id = s.customer_id'
+    stubs = {
+        str(row[0])
+        for row in db.fetchall(f"SELECT t.customer_id FROM customers t {join} WHERE t.is_stub")
+    }
+    # placeholder -> table -> record key -> the key of the address the record came from
+    records: dict[str, dict[str, dict[str, str]]] = {}
+    for kind in KINDS.values():
+        if kind is CUSTOMERS or "customer_id" not in kind.field_names:
+            continue
+        rows = db.fetchall(
+            f'SELECT t.customer_id, t."{kind.key[0]}", CAST(t.attrs AS TEXT) FROM {kind.table} t '
+            f"{join} WHERE t.attrs IS NOT NULL"
+        )
+        for customer, key, attrs in rows:
+            address = _tied_address(attrs)
+            if address is not None and str(customer) in stubs:
+                records.setdefault(str(customer), {}).setdefault(kind.table, {})[str(key)] = address
+    db.execute(f'DROP TABLE "{stage}"')
+    records = {
+        placeholder: tables
+        for placeholder, tables in records.items()
+        if len({address for keys in tables.values() for address in keys.values()}) > 1
+    }
+    moves: dict[str, dict[str, tuple[str, str]]] = {}
+    contacts: dict[str, str] = {}
+    for placeholder, tables in sorted(records.items()):
+        for table, keys in tables.items():
+            for key, address in keys.items():
+                customer = customer_id_for(address)
+                if customer != placeholder:
+                    moves.setdefault(table, {})[key] = (placeholder, customer)
+                    contacts[customer] = address
+    if not moves:
+        return PlaceholderSplit(split=tuple(sorted(records)))
+    created = create_stubs(db, dict.fromkeys(contacts, source))
+    fill_customer_emails(db, contacts, source=source)
+    return PlaceholderSplit(
+        split=tuple(sorted(records)),
+        customers=tuple(sorted(contacts)),
+        created=tuple(sorted(created)),
+        moved=move_records(db, moves),
+    )
+
+
+def _tied_address(attrs: object) -> str | None:
+    """The key of the address a record's ``attrs`` kept in its e-mail column, if any."""
+    values = _strings(attrs)
+    column = address_column(list(values))
+    return None if column is None else normalised_address(values[column])
+
+
+def split_notes(split: PlaceholderSplit) -> list[str]:
+    """What :func:`split_placeholders` did, for an import's notes (counts, no addresses)."""
+    if not split.moved:
         return []
-    return [value for value in attrs.values() if isinstance(value, str)]
+    moved = ", ".join(f"{count:,} {table}" for table, count in sorted(split.moved.items()))
+    return [
+        f"customers: {len(split.split):,} customer(s) known only by e-mail held answers from "
+        "several addresses (an earlier version's key wrote them alike, as Strauß@ and "
+        f"strauss@): split by the address each answer came from ({moved} moved to "
+        f"{len(split.customers):,} customer(s) of their own address, {len(split.created):,} "
+        "of them new) before any merge"
+    ]
 
 
 def retie(
@@ -472,8 +604,8 @@ def merge_notes(merge: CustomerMerge, *, shared: int = 0) -> list[str]:
     if rekeyed:
         notes.append(
             f"customers: {rekeyed:,} of them had an id an earlier version made from the address "
-            f"written differently (invisible characters, full-width letters); they are the "
-            f"address's {ID_PREFIX} customer now"
+            "written differently (invisible characters, full-width letters, a capital sigma); "
+            f"they are the address's {ID_PREFIX} customer now"
         )
     if merge.kept:
         notes.append(

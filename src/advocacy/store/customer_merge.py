@@ -21,7 +21,8 @@ ask campaign with its customer (one assignment per customer and campaign) is lef
 counted, since either assignment would have to go.
 
 Only placeholders (``is_stub``) are merged: a customer imported with a record of its own is
-the user's, whatever its id.
+the user's, whatever its id. Before a merge, single records can move to another customer
+(:func:`move_records`), when a placeholder turns out to hold two people's answers.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "current_customers",
     "customers_by_alias_key",
     "merge_customers",
+    "move_records",
 ]
 
 #: The work tables' columns that name a customer (the canonical kinds' come from the model).
@@ -226,3 +228,58 @@ def customers_by_alias_key(db: Database, keys: Iterable[str]) -> dict[str, str]:
     )
     db.execute(f'DROP TABLE "{stage}"')
     return {str(key): str(customer) for key, customer in rows}
+
+
+def move_records(
+    db: Database, moves: Mapping[str, Mapping[str, tuple[str, str]]]
+) -> dict[str, int]:
+    """Give single records another customer; a case whose evidence is one of them follows it.
+
+    Call inside ``Database.transaction()``. The customer each record moves to must be on file.
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    moves
+        Table of a canonical kind with a ``customer_id`` (``responses``) -> record key -> (the
+        customer it has now, the customer it moves to). A record no longer with the first is
+        left as it is.
+
+    Returns
+    -------
+    dict[str, int]
+        The records that changed customer, by table (``cases`` among them).
+    """
+    moved: dict[str, int] = {}
+    stage = "stage_record_moves"
+    for table, records in sorted(moves.items()):
+        kind = next((kind for kind in KINDS.values() if kind.table == table), None)
+        if kind is None or "customer_id" not in kind.field_names or len(kind.key) != 1:
+            raise ValueError(f"{table!r} is not a table of records with one customer_id")
+        keys = sorted(records)
+        if not keys:
+            continue
+        db.load_temporary(
+            stage,
+            pa.table(
+                {
+                    "record_key": pa.array(keys, pa.string()),
+                    "old_id": pa.array([records[key][0] for key in keys], pa.string()),
+                    "new_id": pa.array([records[key][1] for key in keys], pa.string()),
+                }
+            ),
+            {"record_key": "TEXT", "old_id": "TEXT", "new_id": "TEXT"},
+        )
+        for target, match in (
+            (table, f't."{kind.key[0]}" = s.record_key'),
+            ("cases", f"t.evidence_kind = '{table}' AND t.evidence_id = s.record_key"),
+        ):
+            where = f'"{stage}" s WHERE {match} AND t.customer_id = s.old_id'
+            row = db.fetchone(f"SELECT count(*) FROM {target} t, {where}")
+            count = int(row[0]) if row else 0
+            if count:
+                db.execute(f"UPDATE {target} AS t SET customer_id = s.new_id FROM {where}")
+                moved[target] = moved.get(target, 0) + count
+        db.execute(f'DROP TABLE "{stage}"')
+    return moved
