@@ -151,6 +151,10 @@ def test_fans_to_be_scores_whoever_answered_by_the_end_of_the_day(
         (dt.datetime(2026, 6, 30, 10), "Asia/Tokyo", utc(2026, 6, 30, 1)),
         (pd.Timestamp("2026-06-30T10:00Z"), "Asia/Tokyo", utc(2026, 6, 30, 10)),
         (np.datetime64("2026-06-30T10:00"), "UTC", utc(2026, 6, 30, 10)),
+        # pandas and NumPy have no day type: a naive midnight of theirs is the day
+        (pd.Timestamp("2026-06-30"), "Asia/Tokyo", utc(2026, 6, 30, 14, 59, 59, 999999)),
+        (np.datetime64("2026-06-30"), "Asia/Tokyo", utc(2026, 6, 30, 14, 59, 59, 999999)),
+        (pd.Timestamp("2026-06-30T00:00Z"), "Asia/Tokyo", utc(2026, 6, 30)),
         (None, "Asia/Tokyo", None),
     ],
 )  # fmt: skip
@@ -190,3 +194,13 @@ def test_every_as_of_option_says_the_one_rule() -> None:
         "A date is the end of that day in the workspace time zone (a time without a zone is read "
         "in it too); nothing later counts. Default: the latest evidence."
     }
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "../../etc/passwd", "Z" * 10_000])
+def test_a_workspace_zone_that_is_not_one_is_refused_with_the_fix(zone: str) -> None:
+    """A bad ``timezone`` setting gets the import's refusal and fix, not a traceback."""
+    with pytest.raises(UsageError) as raised:
+        as_of_end("2025-01-03", zone)
+    message = str(raised.value)
+    assert message.startswith("unknown time zone") and "fix: set ADVOCACY_TIMEZONE" in message
+    assert len(message) < 300

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ibis
 import numpy as np
@@ -85,10 +85,17 @@ def _not_a_date(value: Any, name: str) -> UsageError:
 
 
 def _day_or_moment(value: Any, name: str) -> dt.date | dt.datetime:
-    """``value`` as a date (a whole day) or a datetime (an instant, naive or not)."""
+    """``value`` as a date (a whole day) or a datetime (an instant, naive or not).
+
+    pandas and NumPy have no type for a day: a naive :class:`pandas.Timestamp` or
+    ``numpy.datetime64`` at midnight exactly (``pd.Timestamp("2025-12-31")``) is the day, as
+    the string ``"2025-12-31"`` is; one with a time of day or a zone is that instant.
+    """
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
             raise _not_a_date(value, name)
+        if value.tzinfo is None and value == value.normalize():
+            return value.date()
         moment: dt.datetime = value.to_pydatetime(warn=False)
         return moment
     if isinstance(value, dt.date):  # a datetime is a date too, and stays one
@@ -131,7 +138,8 @@ def as_of_end(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date
     Raises
     ------
     UsageError
-        When ``value`` is not a date or an ISO 8601 date and time.
+        When ``value`` is not a date or an ISO 8601 date and time, or ``timezone`` is not a
+        time zone.
 
     Examples
     --------
@@ -142,7 +150,17 @@ def as_of_end(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date
     """
     if value is None:
         return None
-    zone = ZoneInfo(timezone)
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "../x", "", a name too long for a file
+        shown = timezone if len(timezone) <= _SHOWN else timezone[:_SHOWN] + "..."
+        raise UsageError(
+            "unknown time zone",
+            value=shown,
+            parameter="timezone",
+            fix="set ADVOCACY_TIMEZONE (the workspace's timezone setting) to an IANA name "
+            "such as UTC or Europe/Berlin",
+        ) from None
     read = _day_or_moment(value, name)
     try:
         if not isinstance(read, dt.datetime):
