@@ -31,7 +31,7 @@ from advocacy.present.web.pages.result_tables import (
     shown_columns,
     sorted_frame,
 )
-from advocacy.present.web.pages.theme_cards import ThemeCard, theme_cards
+from advocacy.present.web.pages.theme_cards import ThemeCard, quote_sets, theme_cards
 from advocacy.present.web.state import WebState
 
 #: The text page's themes section when texts are stored but none is grouped into a theme (after
@@ -392,8 +392,17 @@ def _run(
     if part.method == "gaps.drivers":
         chosen.setdefault("outcome", None)  # the workspace's own: CSAT when no NPS is answered
     key = topic_key(part.method, chosen)
+
+    def compute() -> Any:
+        if part.method == "text.theme_sentences" and not (
+            chosen.get("since") or chosen.get("until")
+        ):
+            # Ranked once with the theme cards' quotes (the same answers, the whole history).
+            return quote_sets(state, chosen.get("where"))[1]
+        return method(**chosen)
+
     try:
-        result = state.cached(key, lambda: method(**chosen))
+        result = state.cached(key, compute)
     except AdvocacyError as error:
         return Shown(
             part.label, part.key, problem=error.message + (f"; {error.fix}" if error.fix else "")
