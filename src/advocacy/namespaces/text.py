@@ -556,6 +556,34 @@ class TextNamespace:
             self._db, count=count, within=self._within(where, since=since, until=until)
         )
 
+    def theme_quote_sets(
+        self, *, count: int = 2, where: Where = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:meth:`theme_quotes` and :meth:`theme_sentences` of the same answers, from one
+        ranking of the sentences (the text page shows both).
+
+        No period is taken: with dates alone :meth:`theme_sentences` quotes every kind of
+        document of the period and :meth:`theme_quotes` survey answers only, so those are
+        asked apart.
+
+        Parameters
+        ----------
+        count
+            Sentences per theme and sentiment, one per document (:meth:`theme_quotes`).
+        where
+            Quote only the comments of survey answers whose dimension holds one of the values,
+            as for ``ws.metrics.scores`` (reviews and notes left out).
+
+        Returns
+        -------
+        tuple of pandas.DataFrame
+            ``theme_quotes(count=count, where=where)`` and ``theme_sentences(where=where)``
+            (see :func:`advocacy.text.sentence_quotes.theme_quote_sets`).
+        """
+        from advocacy.text.sentence_quotes import theme_quote_sets
+
+        return theme_quote_sets(self._db, count=count, within=self._within(where))
+
     def _within(
         self, where: Where, *, since: date | None = None, until: date | None = None
     ) -> str | None:

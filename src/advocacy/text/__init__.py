@@ -5,19 +5,20 @@ Everything runs offline on CPU with models shipped in ``advocacy/text/models`` (
 at run time.
 
 Names are imported on first use (PEP 562), so code that only redacts (``advocacy.text.pii``)
-does not load the models. The three names that are also submodules (``effort``, ``sentiment``,
-``text_model``) are bound when the package loads: a submodule imported first would otherwise
-take their place.
+or lists themes (``advocacy.text.catalogue``) does not load the models. The three names that
+are also submodules (``effort``, ``sentiment``, ``text_model``) are the functions, whatever is
+imported first: they are properties of the package (:class:`_Package`), which the import
+system's binding of the submodule of the same name does not replace.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 from advocacy.lazy_names import lazy_names as _lazy_names
-from advocacy.text.effort import effort
-from advocacy.text.sentiment import sentiment
-from advocacy.text.text_model import text_model
 
 if TYPE_CHECKING:
     from advocacy.text.calibration import CalibratedSentiment
@@ -119,3 +120,32 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)
+
+
+def _function_of(name: str) -> property:
+    """The function ``name`` of the submodule ``name``, imported when first read."""
+
+    def read(package: types.ModuleType) -> Any:
+        return getattr(importlib.import_module(f"{package.__name__}.{name}"), name)
+
+    def bind(package: types.ModuleType, value: Any) -> None:
+        # The import system binds a submodule to its package's attribute of the same name;
+        # the function keeps the name. Anything else (a test's stand-in) is refused.
+        if (
+            not isinstance(value, types.ModuleType)
+            or value.__name__ != f"{package.__name__}.{name}"
+        ):
+            raise AttributeError(f"advocacy.text.{name} is the function of its submodule")
+
+    return property(read, bind)
+
+
+class _Package(types.ModuleType):
+    """This package, whose ``effort``, ``sentiment`` and ``text_model`` are functions."""
+
+    effort = _function_of("effort")
+    sentiment = _function_of("sentiment")
+    text_model = _function_of("text_model")
+
+
+sys.modules[__name__].__class__ = _Package

@@ -27,6 +27,7 @@ workspace redactor (:meth:`advocacy.text.pii.Redactor.for_workspace`) as
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -242,27 +243,64 @@ def theme_sentence_quotes(
     >>> ws = advocacy.open("advocacy.duckdb")  # doctest: +SKIP
     >>> quotes = theme_sentence_quotes(ws.db, origin="curated")  # doctest: +SKIP
     """
+    themes = _listed(db, origin)
+    if not themes:
+        return pd.DataFrame(columns=COLUMNS)
+    return _sentence_table(themes, _picks(db, CANDIDATES, since, until, within))
+
+
+def _listed(db: Database, origin: str | None = None) -> list[tuple[Any, ...]]:
+    """The stored themes (of ``origin``): (theme_id, name, origin, size), by origin, then size,
+    largest first, then id."""
     stored = steady_table(db, "themes")
     if origin is not None:
         stored = stored.filter(stored.origin == origin)
     listed = stored.select("theme_id", "name", "origin", "size").to_pyarrow().to_pylist()
-    themes = sorted(
+    return sorted(
         ((row["theme_id"], row["name"], row["origin"], row["size"]) for row in listed),
         key=lambda row: (str(row[2]), -int(row[3] or 0), str(row[0])),
     )
-    if not themes:
-        return pd.DataFrame(columns=COLUMNS)
-    picked = _ranked(db, CANDIDATES, since, until, within)
-    texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})
-    redactor = Redactor.for_workspace(db) if picked else Redactor()
+
+
+@dataclass(frozen=True)
+class _Picks:
+    """The ranked sentences (:func:`_ranked`), their documents' current texts and the redactor."""
+
+    ranked: list[tuple[Any, ...]]
+    texts: dict[tuple[str, str], str]
+    redactor: Redactor
+
+
+def _picks(
+    db: Database,
+    limit: int,
+    since: date | None = None,
+    until: date | None = None,
+    within: str | None = None,
+) -> _Picks:
+    """Rank the sentences (``limit`` per theme and label) and fetch what quoting them reads."""
+    ranked = _ranked(db, limit, since, until, within)
+    texts = _texts(db, {(str(row[1]), str(row[2])) for row in ranked})
+    return _Picks(ranked, texts, Redactor.for_workspace(db) if ranked else Redactor())
+
+
+def _sentence_table(themes: list[tuple[Any, ...]], picks: _Picks) -> pd.DataFrame:
+    """:func:`theme_sentence_quotes` of ``themes`` (:func:`_listed`): per theme and label the
+    first of its :data:`CANDIDATES` strongest sentences that can be quoted."""
+    texts, redactor = picks.texts, picks.redactor
     chosen: dict[tuple[str, str], dict[str, Any]] = {}
-    for theme_id, kind, document_id, start, end, label, score in picked:
+    position: dict[tuple[str, str], int] = {}
+    for theme_id, kind, document_id, start, end, label, score in picks.ranked:
+        key = (str(theme_id), str(label))
+        position[key] = position.get(key, -1) + 1  # ranked by theme, label, then strength
+        if position[key] >= CANDIDATES:
+            continue  # a longer ranking (:func:`theme_quote_sets`) holds more than the table reads
         text = texts.get((str(kind), str(document_id)))
-        if text is None or int(end) > len(text) or (str(theme_id), str(label)) in chosen:
+        if text is None or int(end) > len(text) or key in chosen:
             continue
         if not says_something(text[int(start) : int(end)]):
             continue
-        chosen[(str(theme_id), str(label))] = {
+        chosen[key] = {
             "sentence": redacted_span(text, int(start), int(end), redactor=redactor),
             "score": float(score),
             "document_kind": str(kind),
@@ -316,13 +354,17 @@ def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> 
     count = max(1, min(10, int(count)))
     if not steady_table(db, "themes").count().execute():
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    picked = _ranked(db, count * 10 + CANDIDATES, within=within)
-    texts = _texts(db, {(str(row[1]), str(row[2])) for row in picked})
-    redactor = Redactor.for_workspace(db) if picked else Redactor()
+    return _quote_table(_picks(db, count * 10 + CANDIDATES, within=within), count)
+
+
+def _quote_table(picks: _Picks, count: int) -> pd.DataFrame:
+    """:func:`theme_quotes`: per theme and label the ``count`` first sentences of ``picks``
+    that can be quoted, one per document and no two alike."""
+    texts, redactor = picks.texts, picks.redactor
     rows: list[dict[str, Any]] = []
     taken: dict[tuple[str, str], set[tuple[str, str]]] = {}
     said: set[tuple[str, str, str]] = set()
-    for theme_id, kind, document_id, start, end, label, score in picked:
+    for theme_id, kind, document_id, start, end, label, score in picks.ranked:
         text = texts.get((str(kind), str(document_id)))
         seen = taken.setdefault((str(theme_id), str(label)), set())
         if text is None or int(end) > len(text) or len(seen) >= count:
@@ -348,3 +390,35 @@ def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> 
             }
         )
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+
+
+def theme_quote_sets(
+    db: Database, *, count: int = 2, within: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`theme_quotes` and :func:`theme_sentence_quotes` of the same documents, from one
+    ranking of their sentences (the text page shows both: the theme cards and the table).
+
+    The table's sentence of a side is the cards' first of it when one of the
+    :data:`CANDIDATES` strongest can be quoted (the cards read further down the ranking).
+
+    Parameters
+    ----------
+    db
+        The workspace database.
+    count
+        Sentences per theme and label for the cards (1 to 10).
+    within
+        The SQL of a query of ``(document_kind, document_id)``: quote only these documents.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``theme_quotes(db, count=count, within=within)`` and
+        ``theme_sentence_quotes(db, within=within)``.
+    """
+    count = max(1, min(10, int(count)))
+    themes = _listed(db)
+    if not themes:
+        return pd.DataFrame(columns=QUOTE_COLUMNS), pd.DataFrame(columns=COLUMNS)
+    picks = _picks(db, count * 10 + CANDIDATES, within=within)
+    return _quote_table(picks, count), _sentence_table(themes, picks)

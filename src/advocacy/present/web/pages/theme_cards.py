@@ -22,7 +22,7 @@ sentence" only over the theme's strongest sentence read as negative.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -150,6 +150,20 @@ def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = Fa
     return "negative" if negative > positive else "positive"
 
 
+def quote_sets(
+    state: WebState, where: Mapping[str, Sequence[str]] | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cards' quotes and the page's table of each theme's most negative and most positive
+    sentence, of the answers ``where`` keeps over the whole history, from one ranking of the
+    sentences (``ws.text.theme_quote_sets``), cached per data generation."""
+    key = tuple(sorted((name, tuple(values)) for name, values in (where or {}).items()))
+    found: tuple[pd.DataFrame, pd.DataFrame] = state.cached(
+        ("theme-quote-sets", QUOTES_PER_CARD, key),
+        lambda: state.ws.text.theme_quote_sets(count=QUOTES_PER_CARD, where=where),
+    )
+    return found
+
+
 def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list[ThemeCard]:
     """A card per theme, largest first (cached per data generation), counting the comments of
     the answers the filters keep (their dimensions and date range).
@@ -167,12 +181,15 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
         lambda: state.ws.text.themes(where=where, since=since, until=until),
     )
     try:
-        quotes: pd.DataFrame = state.cached(
-            ("theme-quotes", QUOTES_PER_CARD, chosen),
-            lambda: state.ws.text.theme_quotes(
-                count=QUOTES_PER_CARD, where=where, since=since, until=until
-            ),
-        )
+        if since is None and until is None:
+            quotes = quote_sets(state, where)[0]  # ranked once with the page's sentence table
+        else:
+            quotes = state.cached(
+                ("theme-quotes", QUOTES_PER_CARD, chosen),
+                lambda: state.ws.text.theme_quotes(
+                    count=QUOTES_PER_CARD, where=where, since=since, until=until
+                ),
+            )
     except AdvocacyError:
         quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])
     unread = mostly_unread(themes)

@@ -32,7 +32,7 @@ from advocacy.present.web.pages.result_tables import (
     shown_columns,
     sorted_frame,
 )
-from advocacy.present.web.pages.theme_cards import ThemeCard, theme_cards
+from advocacy.present.web.pages.theme_cards import ThemeCard, quote_sets, theme_cards
 from advocacy.present.web.state import WebState
 
 #: The text page's themes section when texts are stored but none is grouped into a theme (after
@@ -398,6 +398,11 @@ def _run(
         if part.method == "retention.slipping_away":
             # read from the predictions the customer page and the Overview share (one fit)
             return method(**chosen, predicted=purchase_predictions(state))
+        if part.method == "text.theme_sentences" and not (
+            chosen.get("since") or chosen.get("until")
+        ):
+            # Ranked once with the theme cards' quotes (the same answers, the whole history).
+            return quote_sets(state, chosen.get("where"))[1]
         return method(**chosen)
 
     try:
