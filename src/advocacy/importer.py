@@ -137,12 +137,7 @@ def file_sha256(path: Path) -> str:
 def _quarantine_entries(validated: Validated) -> list[QuarantineEntry]:
     records, keys, texts = validated.bad_records, validated.bad_keys, validated.bad_record_json
     entries = []
-    # A million bad cells share a few reasons: each text is split once.
-    split: dict[str, tuple[str, str]] = {}
-    for row, column, value, text in sorted(validated.bad_cells, key=itemgetter(0, 1)):
-        if text not in split:
-            split[text] = split_fix(text)
-        reason, fix = split[text]
+    for row, column, value, reason, fix in sorted(validated.bad_cells, key=itemgetter(0, 1)):
         entries.append(
             QuarantineEntry(
                 row, column, value, reason, records.get(row), keys.get(row), texts.get(row), fix

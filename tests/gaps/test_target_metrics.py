@@ -79,12 +79,13 @@ def test_csat_targets_mean_percent_satisfied(
     assert percent == [
         (
             "a target is a number without a % sign",
-            "write 85 for 85% (a share such as csat is already a percentage)",
+            "write 85 (the number alone; a share such as csat is already a percentage)",
         )
     ]
     assert any("nps 0.45" in note and "write the score (45)" in note for note in result.notes)
     assert gaps.loc["nps-share"].desired == 0.45
-    assert "csat is a share in %" in fixes and "nps is an NPS, -100 to 100" in fixes
+    assert "from 0 to 100 for csat (a share in %)" in fixes
+    assert "write a value from -100 to 100 for nps (an NPS)" in fixes
     assert any("csat 0.85 as 85%" in note for note in result.notes)
 
     assert gaps.loc["fraction"].desired == gaps.loc["percent"].desired == 85.0

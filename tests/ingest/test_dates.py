@@ -71,7 +71,8 @@ def as_json(value: object) -> object:
 
 
 def reasons(result: Validated) -> dict[int, str]:
-    return {cell.row: cell.reason for cell in result.bad_cells}
+    """Each bad cell's reason with its fix, as one text: ``"<what is wrong>; fix: <what to do>"``."""
+    return {cell.row: f"{cell.reason}; fix: {cell.fix}" for cell in result.bad_cells}
 
 
 # -- the issue's failures, through a real import ------------------------------------------------
@@ -290,9 +291,10 @@ def test_one_value_in_each_form(text: str, expected: datetime, offset: str | Non
 def test_what_is_not_a_date_is_quarantined_saying_what_was_found(text: str, found: str) -> None:
     result = validated([text])
     [cell] = result.bad_cells
-    assert found in cell.reason
+    told = f"{cell.reason} {cell.fix}"  # what is wrong, and apart what to do
+    assert found in told
     assert cell.reason.startswith("not a date and time")
-    assert "use ISO 8601" not in cell.reason
+    assert "use ISO 8601" not in told
     assert cell.value == text
 
 

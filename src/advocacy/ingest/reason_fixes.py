@@ -7,10 +7,18 @@ two apart where a quarantine entry is made, and the import ledger stores them in
 (``reason`` and ``fix``, migration 0015): ``advocacy quarantine list``, the web Import page and
 ``quarantine export`` show each cell's fix beside its reason (audit4 L7).
 
+A reason may quote what the user wrote (a conflicting key, a ``time_offsets`` cell, a declared
+``date_format``), and that text may hold the mark itself: ``dup; fix: <script>``. A fix is ours
+and never quotes the user (:func:`with_fix` refuses one holding the mark), so the fix is the text
+after the *last* mark and the user's words stay in the reason. Checks that know their fix apart
+keep it apart: a :class:`~advocacy.ingest.validation.BadCell` carries its own ``fix``.
+
 Examples
 --------
 >>> split_fix("not a number; fix: write a number such as 4 or 4.5")
 ('not a number', 'write a number such as 4 or 4.5')
+>>> split_fix("conflicting key: id 'a; fix: run this'; fix: make the key unique")
+("conflicting key: id 'a; fix: run this'", 'make the key unique')
 >>> split_fix("something odd")[1] == GENERAL_FIX
 True
 """
@@ -29,7 +37,15 @@ GENERAL_FIX = (
 
 
 def with_fix(reason: str, fix: str) -> str:
-    """``reason`` and ``fix`` as the one text a check carries (see :func:`split_fix`)."""
+    """``reason`` and ``fix`` as the one text a check carries (see :func:`split_fix`).
+
+    Raises
+    ------
+    ValueError
+        If ``fix`` holds the mark: a fix is ours, and the text after the last mark is read as it.
+    """
+    if FIX_MARK in fix:
+        raise ValueError(f"a fix cannot hold {FIX_MARK!r}: {fix!r}")
     return f"{reason}{FIX_MARK}{fix}"
 
 
@@ -44,9 +60,10 @@ def split_fix(text: str) -> tuple[str, str]:
     Returns
     -------
     tuple[str, str]
-        The reason without its fix, and the fix (after the first :data:`FIX_MARK`).
+        The reason without its fix, and the fix: the text after the last :data:`FIX_MARK`,
+        since a reason may quote the user's text, mark and all, and a fix never does.
     """
-    reason, mark, fix = text.partition(FIX_MARK)
+    reason, mark, fix = text.rpartition(FIX_MARK)
     if not mark or not fix.strip():
         return text, GENERAL_FIX
     return reason, fix

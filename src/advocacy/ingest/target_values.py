@@ -14,8 +14,9 @@ how it read a fraction), by the gaps (:mod:`advocacy.gaps.targets`) and by the p
   The import quarantines it naming the fix ``csat-mean`` rather than reading it as a mean: a
   guessed metric would change what the user wrote without their knowing, and a value such as 5
   could be either. Migration ``0014_csat_mean_targets`` renames such targets already stored;
-- a value written with a per cent sign (``85%``, any metric) is refused with one reason, the fix
-  "write 85", never read: the stored value is a bare number whose meaning this rule gives, so
+- a value written with a per cent sign (``85%``, ``85 %`` with any space, ``85％``, ``٨٥٪``; any
+  metric) is refused with one reason, the fix naming its number ("write 85", "write 4.5" for
+  ``4,5%``), never read: the stored value is a bare number whose meaning this rule gives, so
   ``0.85%`` would be stored as 0.85 and read back as 85% (a fraction), and ``nps 45%`` or
   ``csat-mean 4.2%`` have no per cent on their scales; one edit by the user costs less than a
   guess that changes a target without their knowing. An NPS or
@@ -36,6 +37,10 @@ Examples
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
 
 #: The metrics given as a percentage of answers (the tool's "% satisfied", "% very satisfied").
 SHARE_METRICS: tuple[str, ...] = ("csat", "top-box", "ces-easy")
@@ -108,19 +113,88 @@ def desired_value(metric: str, value: float) -> float:
 
 
 def range_text(metric: str) -> str:
-    """How a target on ``metric`` is written, for errors: ``"a share in %, 0-100 (or 0-1)"``."""
+    """The fix of a target outside ``metric``'s range: what to write, then what the metric is.
+
+    Examples
+    --------
+    >>> range_text("nps")
+    'write a value from -100 to 100 for nps (an NPS)'
+    """
     name = metric_name(metric)
-    if name in SHARE_METRICS:
-        return f"{name} is a share in %: write 0-100, or a fraction 0-1 (0.85 reads as 85%)"
     low, high = METRIC_RANGES[name]
-    return f"{name} is {_READINGS[name]}: write a value from {low:g} to {high:g}"
+    if name in SHARE_METRICS:
+        return (
+            f"write a value from {low:g} to {high:g} for {name} (a share in %), or a fraction "
+            "from 0 to 1 (0.85 reads as 85%)"
+        )
+    return f"write a value from {low:g} to {high:g} for {name} ({_READINGS[name].split(',')[0]})"
 
 
-#: How a target written with a per cent sign is refused: the import reads numbers only.
+#: How a target written with a per cent sign is refused: the import reads numbers only. The
+#: import's fix names the cell's own number (:func:`percent_fix`); this one is the general case.
 PERCENT_SIGN_TEXT = (
-    "a target is a number without a % sign; fix: write 85 for 85% "
+    "a target is a number without a % sign; fix: write the number alone, 85 for 85% "
     "(a share such as csat is already a percentage)"
 )
+#: A number with a per cent sign before or after it, spaced or not: ``85%``, ``85 %`` with a
+#: no-break or narrow space, full-width ``85％``, Arabic ``٨٥٪`` (any script's decimal digits).
+#: DuckDB's RE2 ``\s`` is ASCII-only, hence ``\p{Zs}``.
+_PERCENT_PATTERN = (
+    r"^(?:[%％٪﹪][\s\p{Zs}]*[-−]?\p{Nd}[\p{Nd}.,٫٬]*"
+    r"|[-−]?\p{Nd}[\p{Nd}.,٫٬]*[\s\p{Zs}]*[%％٪﹪])$"
+)
+#: The longest number (in characters) a fix spells out; a longer one gets the general fix.
+_SPELLED = 24
+
+
+def percent_sql(text: str) -> str:
+    """SQL (DuckDB): whether the trimmed cell ``text`` is a number written with a per cent sign."""
+    return f"regexp_matches({text}, '{_PERCENT_PATTERN}')"
+
+
+def percent_fix(value: str | None) -> str:
+    """The fix of a target written with a per cent sign: the number to write instead.
+
+    The digits of any script are read as 0-9; a comma before the last one to three digits is a
+    decimal comma when there are no other separators (``4,5``, as the import reads it), and
+    ``1.000,5`` is read with ``.`` grouping thousands. A value this cannot read gets the general
+    fix of :data:`PERCENT_SIGN_TEXT`.
+
+    Examples
+    --------
+    >>> [percent_fix(value)[:12] for value in ("4,5%", "٨٥٪", "1.000,5\u00a0%", "-5%")]
+    ['write 4.5 (t', 'write 85 (th', 'write 1000.5', 'write -5 (th']
+    """
+    general = PERCENT_SIGN_TEXT.rpartition("; fix: ")[2]
+    number = _percent_number(value or "")
+    if number is None:
+        return general
+    return f"write {number} (the number alone; a share such as csat is already a percentage)"
+
+
+def _percent_number(value: str) -> str | None:
+    kept = []
+    for char in value:
+        if char.isdecimal():
+            kept.append(str(unicodedata.decimal(char)))
+        elif char in ".,-":
+            kept.append(char)
+        elif char in "٫٬−":
+            kept.append({"٫": ".", "٬": ",", "−": "-"}[char])
+        elif not (char.isspace() or char in "%％٪﹪"):
+            return None
+    text = "".join(kept)
+    if re.fullmatch(r"-?\d+,\d+", text):
+        text = text.replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):
+        text = text.replace(".", "").replace(",", ".")
+    if len(text) > _SPELLED or not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return None
+    return format(Decimal(text).normalize(), "f")
+
+
 #: Metrics on -100..100 whose values strictly between -1 and 1 look like a share's fraction.
 SCORE_METRICS: tuple[str, ...] = ("nps", "enps")
 
@@ -173,6 +247,8 @@ __all__ = [
     "lookalike_text",
     "mean_lookalike",
     "metric_name",
+    "percent_fix",
+    "percent_sql",
     "range_text",
     "score_fraction_note",
 ]

@@ -33,7 +33,7 @@ from advocacy.ingest.dates import (
 )
 from advocacy.ingest.missing_text import EMPTY_REASON, TEXT_FIELD, missing_text_notes
 from advocacy.ingest.raw import Adapted, ItemColumn
-from advocacy.ingest.reason_fixes import with_fix
+from advocacy.ingest.reason_fixes import split_fix, with_fix
 from advocacy.ingest.target_values import (
     MEAN_LOOKALIKES,
     METRIC_RANGES,
@@ -43,10 +43,15 @@ from advocacy.ingest.target_values import (
     is_fraction,
     lookalike_text,
     metric_name,
+    percent_fix,
+    percent_sql,
     range_text,
     score_fraction_note,
 )
 from advocacy.model import TIME_OFFSETS, WHOLE_RECORD, Field, FieldType, Kind
+
+#: What an empty required cell's reason says, without its fix (as a :class:`BadCell` holds it).
+EMPTY_REASON_SAID = split_fix(EMPTY_REASON)[0]
 
 ROW = "_row"
 CONTENT = "__content"  # digest of a row's source text, for rows whose key is derived
@@ -69,7 +74,8 @@ class BadCell(NamedTuple):
     row: int
     column: str
     value: str | None
-    reason: str
+    reason: str  # what is wrong, which may quote the user's value
+    fix: str  # what to do: ours, kept apart where the check knows it (never the user's text)
 
 
 @dataclass
@@ -371,7 +377,7 @@ class _Plan:
             )
             if "desired_value" in adapted.fields:  # "85%": say to write 85, and only that
                 text = self.text_of(quote(adapted.fields["desired_value"]))
-                percent = f"regexp_matches({text}, '^-?[0-9][0-9.,]*\\s*%$')"
+                percent = percent_sql(text)
                 condition = f"({self.values['desired_value']} IS NULL AND {percent})"
                 self.checks = [
                     (name, f"({check} AND NOT COALESCE({percent}, FALSE))", reason)
@@ -743,6 +749,8 @@ def _resolve_keys(
 LISTED_ROWS = 10
 #: Characters of a conflicting key quoted in the reason (the cell keeps the whole value).
 SHOWN_KEY = 80
+#: The fix of rows sharing a key with different values (their reason quotes the key).
+CONFLICT_FIX = "make the key unique, or choose with on_conflict: first|last in a mapping file"
 
 
 def _quarantine_conflicts(
@@ -795,8 +803,8 @@ def _quarantine_conflicts(
                     value,
                     f"conflicting key: {label} {named!r} is also on row"
                     f"{'s' if others > 1 else ''} {listed} with different values, so none "
-                    "of them was loaded; fix: make the key unique, or choose with on_conflict: "
-                    "first|last in a mapping file",
+                    "of them was loaded",
+                    CONFLICT_FIX,
                 )
             )
 
@@ -854,7 +862,7 @@ def _collect_bad_rows(
     # No dict per row in bad_records: bad_record_json holds each record (see QuarantineEntry).
     records = records.select(names)
     parts = []
-    for index, (label, _, reason) in enumerate(plan.checks):
+    for index, (label, _, text) in enumerate(plan.checks):
         flagged = pc.fill_null(bad.column(f"__e{index}"), False)
         count = pc.sum(flagged).as_py() or 0
         if not count:
@@ -863,19 +871,27 @@ def _collect_bad_rows(
             records.column(label).filter(flagged)
             if label in names
             else pa.nulls(count, pa.string())
+        ).cast(pa.string())
+        reason, fix = split_fix(text)  # once per check: the text is ours
+        fixes = (
+            pa.array([percent_fix(value) for value in values.to_pylist()], pa.string())
+            if text == PERCENT_SIGN_TEXT  # the fix names the cell's own number
+            else pa.array([fix] * count, pa.string())
         )
         parts.append(
             pa.table(
                 {
                     "row": bad.column(ROW).filter(flagged),
                     "column": pa.array([label] * count, pa.string()),
-                    "value": values.cast(pa.string()),
+                    "value": values,
                     "reason": pa.array([reason] * count, pa.string()),
+                    "fix": fixes,
                 }
             )
         )
     cells = pa.concat_tables(parts).sort_by([("row", "ascending"), ("column", "ascending")])
-    columns = (cells.column(name).to_pylist() for name in ("row", "column", "value", "reason"))
+    names = ["row", "column", "value", "reason", "fix"]
+    columns = (cells.column(name).to_pylist() for name in names)
     result.bad_cells.extend(map(BadCell._make, zip(*columns, strict=True)))
 
 
@@ -911,7 +927,7 @@ def _validate(
         empty = sum(
             1
             for cell in result.bad_cells
-            if cell.column == text_column and cell.reason == EMPTY_REASON
+            if cell.column == text_column and cell.reason == EMPTY_REASON_SAID
         )
         result.notes += missing_text_notes(adapted, empty)
     exclude = f" EXCLUDE ({', '.join(flags)})" if flags else ""

@@ -42,7 +42,6 @@ from advocacy.ingest.formats import adapt
 from advocacy.ingest.limits import InputLimits, check_records
 from advocacy.ingest.plain_validation import PlainValidator
 from advocacy.ingest.raw import Adapted, RawTable
-from advocacy.ingest.reason_fixes import split_fix
 from advocacy.ingest.validation import ROW, Validated, validate
 from advocacy.model import CHILD_KINDS, FieldType, Kind, kind_for
 from advocacy.store.connection import Database
@@ -355,11 +354,10 @@ def _rejections(
     if cells:
         owners = _owners(checked, pa.array([cell.row for cell in cells], pa.int64()))
         for cell, owner in zip(cells, owners, strict=True):
-            reason, fix = split_fix(cell.reason)
             bad.setdefault(int(owner), []).append(
                 ValidationError(
-                    reason,
-                    fix=fix,
+                    cell.reason,
+                    fix=cell.fix,
                     row=cell.row - checked.offsets[owner],
                     column=cell.column,
                     value=cell.value,
