@@ -71,7 +71,7 @@ def as_json(value: object) -> object:
 
 
 def reasons(result: Validated) -> dict[int, str]:
-    """Each bad cell's reason with its fix, as one text: ``"<what is wrong>; fix: <what to do>"``."""
+    """Each bad cell's reason and fix as one text: ``"<what is wrong>; fix: <what to do>"``."""
     return {cell.row: f"{cell.reason}; fix: {cell.fix}" for cell in result.bad_cells}
 
 

@@ -40,7 +40,7 @@ def test_whitespace_around_a_metric_gets_past_no_check(db_url: str, tmp_path: Pa
     for row in (2, 3):  # the old csat mean, refused with its fix as without the tab
         assert f"{held[row, 'desired_value'].fix}".startswith("write the metric csat-mean")
     assert "outside the range" in held[4, "desired_value"].reason
-    assert "nps is an NPS, -100 to 100" in f"{held[4, 'desired_value'].fix}"
+    assert "write a value from -100 to 100 for nps" in f"{held[4, 'desired_value'].fix}"
     assert held[6, "metric"].reason == "required: the cell is empty"
     # Stored as the gaps read it: without the whitespace, case and "_" as written.
     assert stored == {"line-share": "csat_", "item": "item:Reliability_Score"}
