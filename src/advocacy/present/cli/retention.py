@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from advocacy.present.cli.app import app, console, error_console, open_workspace
+from advocacy.present.cli.app import app, console, error_console, open_workspace, refuse_db_on_spark
 from advocacy.present.cli.options import (
     AsOfOption,
     DataOption,
@@ -105,6 +105,7 @@ def fit(
 
 @retention_app.command("predict")
 def predict(
+    ctx: typer.Context,
     horizon: Annotated[
         float, typer.Option("--horizon", help="Time units ahead to predict (e.g. 52 weeks).")
     ],
@@ -152,6 +153,7 @@ def predict(
     from advocacy.namespaces.retention import SORTS, sort_customers, with_value_at_risk
 
     if engine is Engine.spark:
+        refuse_db_on_spark(ctx)
         data, out = spark_folders(data, out, "retention_scores.parquet")
         from advocacy.namespaces.retention import parquet_retention_scores
 
