@@ -61,7 +61,8 @@ class RetentionNamespace:
         model
             ``bg-nbd`` or ``gamma-gamma``.
         calibration_end
-            The last day of transactions the fit sees (default: the last purchase).
+            The last day of transactions the fit sees (default: the last day of any
+            transaction, a refund's too).
         time_unit
             ``day``, ``week`` or ``month``: the unit of recency and of predictions.
 

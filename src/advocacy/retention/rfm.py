@@ -30,6 +30,12 @@ import pandas as pd
 
 from advocacy.errors import InputError, UsageError
 
+#: What the calibration end is when none is given: the last day of any transaction, a refund's
+#: too. The data reach that day (the shop was open and nobody bought), so every customer was
+#: watched until then, and a refund on it is counted in ``spend_so_far`` and ``refunds`` like
+#: an earlier one (the last *purchase* day left such a refund out without a word).
+DEFAULT_END = "the last day of any transaction (a refund's too)"
+
 #: Days in one time unit of the summaries.
 TIME_UNITS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 365.25 / 12.0}
 
@@ -138,8 +144,9 @@ def summarize_transactions(
     data
         Transactions as a pandas DataFrame or Ibis table with customer id, date and amount.
     calibration_end
-        Last day of the calibration period (inclusive); defaults to the last purchase day.
-        Customers whose first purchase comes later are left out.
+        Last day of the calibration period (inclusive); defaults to the last day of any
+        transaction, a refund's too (:data:`DEFAULT_END`). Customers whose first purchase
+        comes later are left out.
     observation_end
         End of a hold-out period after ``calibration_end``; when given, the result also has
         ``holdout_frequency`` (purchases in the hold-out), ``holdout_monetary_value`` and
@@ -194,12 +201,13 @@ def summarize_transactions(
     purchases = transactions_frame(
         data, customer_column=customer_column, date_column=date_column, amount_column=amount_column
     )
+    latest = purchases["day"].max()  # the data's last day: a refund's too (see DEFAULT_END)
     returned = purchases[purchases["amount"] < 0]
     purchases = purchases[purchases["amount"] >= 0]
     if purchases.empty:
         raise InputError("no transactions to summarise", fix="import transactions first")
     daily = purchases.groupby(["customer_id", "day"], as_index=False, sort=True)["amount"].sum()
-    end = _as_timestamp(calibration_end, "calibration_end") or daily["day"].max()
+    end = _as_timestamp(calibration_end, "calibration_end") or latest
     holdout_end = _as_timestamp(observation_end, "observation_end")
     if holdout_end is not None and holdout_end <= end:
         raise UsageError(
@@ -338,7 +346,7 @@ def purchase_table(
     Returns
     -------
     PurchaseTable
-        The expressions and the calibration end (the last purchase day when not given).
+        The expressions and the calibration end (when not given, :data:`DEFAULT_END`).
 
     Raises
     ------
@@ -366,15 +374,17 @@ def purchase_table(
         amount=amount,
     )
     purchases = purchases.filter(purchases.day.notnull())
+    end = _as_timestamp(calibration_end, "calibration_end")
+    if end is None:  # the data's last day, a refund's too (see DEFAULT_END)
+        last = purchases.aggregate(
+            latest=purchases.day.max(), bought=purchases.day.max(where=purchases.amount >= 0)
+        ).to_pandas()
+        if last.empty or pd.isna(last["bought"].iloc[0]):
+            raise InputError("no transactions to summarise", fix="import transactions first")
+        end = pd.Timestamp(last["latest"].iloc[0]).normalize()
     returned = purchases.filter(purchases.amount < 0)
     purchases = purchases.filter(purchases.amount >= 0)
     daily = purchases.group_by(["customer_id", "day"]).aggregate(amount=purchases.amount.sum())
-    end = _as_timestamp(calibration_end, "calibration_end")
-    if end is None:
-        latest = daily.day.max().to_pandas()
-        if latest is None or pd.isna(latest):
-            raise InputError("no transactions to summarise", fix="import transactions first")
-        end = pd.Timestamp(latest).normalize()
     calibration = daily.filter(daily.day <= end.date())
     customers = calibration.group_by("customer_id").aggregate(
         first_day=calibration.day.min(),
