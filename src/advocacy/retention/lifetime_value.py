@@ -154,16 +154,19 @@ def predict_retention(
         transactions, calibration_end=calibration_end, time_unit=time_unit
     )
     purchases = BetaGeo(penalizer=penalizer, time_unit=time_unit).fit_summary(summary)
-    spend: GammaGamma | None
-    no_value = ""
-    try:
-        spend = GammaGamma(penalizer=penalizer, time_unit=time_unit)
-        spend.fit_summary(spend_fit_rows(summary))
-    except InputError as error:
-        # BG/NBD's P(active) and expected purchases stand without a spend model.
-        spend = None
-        no_value = f"no expected spend or lifetime value: {error.message}"
-        no_value += f"; fix: {error.fix}" if error.fix else ""
+    # BG/NBD's P(active) and expected purchases stand without a spend model.
+    spend: GammaGamma | None = None
+    no_value = _no_spend(summary)
+    if no_value:
+        no_value = f"no expected spend or lifetime value: {no_value}"
+    else:
+        try:
+            spend = GammaGamma(penalizer=penalizer, time_unit=time_unit)
+            spend.fit_summary(spend_fit_rows(summary))
+        except InputError as error:
+            spend = None
+            no_value = f"no expected spend or lifetime value: {error.message}"
+            no_value += f"; fix: {error.fix}" if error.fix else ""
     if spend is not None and not np.isfinite(spend.population_mean_spend()):
         no_value = (
             "no expected spend or lifetime value: Gamma-Gamma's fit has q = "
@@ -187,6 +190,28 @@ def predict_retention(
     if intervals:
         ordered.attrs["interval"] = no_interval or interval_note()
     return ordered
+
+
+def _no_spend(summary: pd.DataFrame) -> str:
+    """Why the amounts leave Gamma-Gamma nothing to learn, with the fix; "" when they do not.
+
+    Said before the fit, because the fit's own reason ("at least two repeat buyers") names the
+    wrong cause when customers did buy again, for nothing.
+    """
+    repeat = summary["frequency"] > 0
+    if repeat.sum() < 2 or (summary.loc[repeat, "monetary_value"] > 0).sum() >= 2:
+        return ""  # too few repeat buyers (the fit says so), or enough amounts to learn from
+    refunds = summary.attrs.get("refunds", int(summary["refunds"].sum()))
+    if not refunds and (summary["spend_so_far"] == 0).all():
+        return (
+            "every amount is 0: no spend to model; fix: import the transactions with their "
+            "amounts (map the file's amount column to amount)"
+        )
+    valued = int((summary.loc[repeat, "monetary_value"] > 0).sum())
+    return (
+        f"only {valued} of the {int(repeat.sum()):,} repeat buyers bought again for more "
+        "than 0, and Gamma-Gamma needs two; fix: import the amounts of the purchases"
+    )
 
 
 def fit_models(

@@ -151,7 +151,12 @@ def predict(
     import pyarrow as pa
 
     from advocacy.exports import ExportFormat, write_table
-    from advocacy.namespaces.retention import SORTS, sort_customers, with_value_at_risk
+    from advocacy.namespaces.retention import (
+        SORTS,
+        sort_customers,
+        usable_order,
+        with_value_at_risk,
+    )
 
     if engine is Engine.spark:
         refuse_db_on_spark(ctx)
@@ -181,8 +186,10 @@ def predict(
     refunds = int(frame.attrs.get("refunds", 0))
     no_value = str(frame.attrs.get("no_value", ""))
     interval = str(frame.attrs.get("interval", ""))
-    frame = sort_customers(with_value_at_risk(frame, horizon=horizon), sort.value)
-    order = SORTS[sort.value][2]
+    frame = with_value_at_risk(frame, horizon=horizon)
+    used, not_used = usable_order(frame, sort.value)
+    frame = sort_customers(frame, used)
+    order = SORTS[used][2]
     if refunds and (out is not None or output is OutputFormat.table):
         console.print(
             f"{refunds:,} refunds (negative amounts) set apart: not purchases; spend so far is "
@@ -193,6 +200,8 @@ def predict(
         error_console.print(
             f"P(active) and expected purchases from BG/NBD; {no_value}", highlight=False
         )
+    if not_used:
+        error_console.print(not_used, highlight=False)
     if interval and output is OutputFormat.table:
         console.print(
             f"Columns *_low and *_high (files, --format json or csv): {interval}",
