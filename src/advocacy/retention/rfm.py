@@ -20,7 +20,6 @@ References
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from advocacy.advocates.evidence import as_of_day
 from advocacy.errors import InputError, UsageError
 
 #: What the calibration end is when none is given: the last day of any transaction, a refund's
@@ -112,16 +112,13 @@ def transactions_frame(
 
 
 def _as_timestamp(value: Any, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    try:
-        return pd.Timestamp(value).normalize()
-    except (TypeError, ValueError) as error:
-        raise UsageError(
-            f"{name} is not a date: {value!r}", value=value, parameter=name, fix="use YYYY-MM-DD"
-        ) from error
+    """The day a calibration or observation end names, at midnight (None stays None).
+
+    Read by the one as-of parser (:func:`advocacy.advocates.evidence.as_of_day`) in UTC, the
+    zone the summaries cut purchase days in (a time with a zone is the UTC day of that instant).
+    """
+    day = as_of_day(value, "UTC", name)
+    return None if day is None else pd.Timestamp(day)
 
 
 def summarize_transactions(
