@@ -258,7 +258,14 @@ class BetaGeo(RepeatPurchaseModel):
         return _at_a(a, bracketed)
 
     def predict(self, summary: pd.DataFrame, horizon: float) -> pd.DataFrame:
-        """Probability alive and expected purchases in ``horizon`` for each summary row."""
+        """Probability alive and expected purchases in ``horizon`` for each summary row.
+
+        Raises
+        ------
+        InsufficientDataError
+            When the fit sits at an edge of its parameters where the predictions come out
+            negative or not a number (a handful of repeat buyers): never shown as numbers.
+        """
         self._fitted()
         columns = [summary[name].to_numpy(float) for name in self.summary_columns]
         with np.errstate(all="ignore"):  # judged below, as a whole

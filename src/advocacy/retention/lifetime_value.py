@@ -148,7 +148,8 @@ def predict_retention(
     Raises
     ------
     InsufficientDataError
-        When no customer bought twice (BG/NBD cannot be fitted).
+        When no customer bought twice (BG/NBD cannot be fitted), or so few did that its fit
+        gives no usable prediction.
     """
     summary = summarize_transactions(
         transactions, calibration_end=calibration_end, time_unit=time_unit
