@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -204,3 +205,24 @@ def test_a_workspace_zone_that_is_not_one_is_refused_with_the_fix(zone: str) -> 
     message = str(raised.value)
     assert message.startswith("unknown time zone") and "fix: set ADVOCACY_TIMEZONE" in message
     assert len(message) < 300
+
+
+def test_the_report_reads_until_in_the_workspace_zone(story: str, tmp_path: Path) -> None:
+    # The report's --until was the end of the day in UTC: in Tokyo the next morning (00:30 on
+    # 1 July is 15:30 UTC on 30 June) counted, so NEXT climbed to advocate and AFTER joined.
+    from advocacy.report.section import ReportScope
+    from advocacy.report.sections import advocates as section
+    from advocacy.report.sections import loop
+
+    _import(story, tmp_path, _edge_rows(ZONES["Asia/Tokyo"]))
+    scope = ReportScope(until=dt.date(2026, 6, 30))
+    with advocacy.open(story, settings=_settings(tmp_path, "Asia/Tokyo")) as ws:
+        shown = " ".join(re.sub(r"<[^>]+>", " ", str(section._ladder(ws, scope))).split())
+        by_day = ws.advocates.ladder(as_of=AS_OF)
+        by_utc_day = ws.advocates.ladder(as_of="2026-06-30T23:59:59+00:00")
+        now = loop._as_of(ws, scope)
+    counts = by_day["rung"].value_counts()
+    assert len(by_utc_day) == len(by_day) + 1  # AFTER: the test would see the old rule
+    for rung in ("advocate", "promoter"):
+        assert f"{rung} {counts[rung]:,}" in shown, rung
+    assert now == utc(2026, 6, 30, 14, 59, 59, 999999)

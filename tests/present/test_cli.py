@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from support import require
 from support.cli import advocacy_cli
 
@@ -219,24 +221,34 @@ def test_commands_without_a_workspace_refuse_the_global_db(tmp_path: Path) -> No
     )
 
 
-def test_report_on_spark_refuses_db(tmp_path: Path) -> None:
-    # report --engine spark reads --data, never a workspace: a --db (global or its own) was
-    # taken and ignored. ADVOCACY_DB in the environment is a default, not a request.
+SPARK_COMMANDS = (
+    ["report"],
+    ["metrics", "scores"],
+    ["gaps", "drivers"],
+    ["retention", "predict", "--horizon", "52"],
+    ["text", "analyze"],
+)
+
+
+@pytest.mark.parametrize("command", SPARK_COMMANDS, ids=lambda command: " ".join(command[:2]))
+def test_commands_on_spark_refuse_db(tmp_path: Path, command: list[str]) -> None:
+    # With --engine spark these read --data, never a workspace: a --db (global or the
+    # command's own) was taken and ignored. ADVOCACY_DB in the environment is a default, not a
+    # request. (report refused it first; metrics, gaps drivers, retention and text did not.)
     named = str(tmp_path / "x.duckdb")
-    data = str(tmp_path / "parquet")
-    for line in (
-        ["--db", named, "report", "--engine", "spark", "--data", data],
-        ["report", "--engine", "spark", "--data", data, "--db", named],
-    ):
+    data, out = str(tmp_path / "parquet"), str(tmp_path / "out")
+    spark = [*command, "--engine", "spark", "--data", data]
+    if command[0] in ("retention", "text"):
+        spark += ["--out", out]
+    name = " ".join(word for word in command if not word.startswith("-") and word != "52")
+    for line in (["--db", named, *spark], [*spark, "--db", named]):
         refused = advocacy_cli(*line, cwd=tmp_path)
         assert refused.returncode == 2, refused.stdout
         assert (
-            f"advocacy report --engine spark opens no workspace (it reads --data), so --db {named}"
+            f"advocacy {name} --engine spark opens no workspace (it reads --data), so --db {named}"
             in " ".join(refused.stderr.split())
         )
         assert "fix: drop --db" in refused.stderr
-    ambient = advocacy_cli(
-        "report", "--engine", "spark", "--data", data, cwd=tmp_path, env={"ADVOCACY_DB": named}
-    )
+    ambient = advocacy_cli(*spark, cwd=tmp_path, env={"ADVOCACY_DB": named})
     assert "opens no workspace" not in ambient.stderr
-    assert list(tmp_path.iterdir()) == []  # no report, no workspace
+    assert list(tmp_path.iterdir()) == []  # nothing written, no workspace

@@ -115,3 +115,34 @@ def test_a_spend_fit_with_unbounded_mean_gives_no_value_not_infinity() -> None:
     numbers = predicted.select_dtypes("number").to_numpy()
     assert not np.isinf(numbers).any()
     assert np.isfinite(predicted["probability_alive"]).all()
+
+
+def test_two_repeat_buyers_are_too_few_and_said_so(
+    duckdb_url: str, cdnow: pd.DataFrame, tmp_path: Path
+) -> None:
+    # The predict lane's leftover: CDNOW's first purchases, and the whole history of only two
+    # customers. BG/NBD ran off to b = 1.8e23 and gave 23556 -4.2e8 expected purchases and a
+    # lifetime value of -1.3e10 (intervals NaN). Too few repeat buyers: said as "nobody bought
+    # twice" is, never a number.
+    rows = cdnow[["customer_id", "date", "amount"]]
+    pick = ["23554", "23556"]
+    first = rows[rows["date"] == rows.groupby("customer_id")["date"].transform("min")]
+    frame = pd.concat(
+        [first[~first["customer_id"].isin(pick)], rows[rows["customer_id"].isin(pick)]]
+    )
+    customers = frame["customer_id"].nunique()
+    said = f"only 2 of the {customers:,} customers bought again after their first purchase"
+    with pytest.raises(InsufficientDataError, match=said):
+        predict_retention(frame, horizon=52)
+    path = tmp_path / "two.csv"
+    frame.assign(
+        occurred_at=frame["date"].dt.strftime("%Y-%m-%d"),
+        transaction_id=[f"T{i}" for i in range(len(frame))],
+    ).drop(columns="date").to_csv(path, index=False)
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="transactions")
+    done = advocacy_cli("retention", "predict", "--horizon", "52", "--db", duckdb_url, cwd=tmp_path)
+    assert done.returncode == 1
+    shown = " ".join(done.stderr.split())
+    assert said in shown and "runs off to an edge" in shown and "import more purchase" in shown
+    assert not re.search(r"\b(nan|inf)\b", done.stdout, flags=re.IGNORECASE)

@@ -9,6 +9,7 @@ equal those on the real amounts, computed here on the original file.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
+from advocacy.retention.slipping import sort_customers, usable_order
 from support.cli import advocacy_cli
 
 
@@ -39,7 +41,12 @@ def test_no_spend_model_keeps_p_active_and_says_why(
         ws.import_file(_write(cdnow.assign(amount=0.0), tmp_path / "zero.csv"), kind="transactions")
         predicted = ws.retention.predict(horizon=52).set_index("customer_id")
         token = create_token(ws.db, role="analyst", name="ana").secret
-    assert "two repeat buyers" in predicted.attrs["no_value"]
+    # review12 item 5: the cause is the amounts, not too few repeat buyers (many bought again)
+    assert (predicted["frequency"] > 0).sum() >= 2
+    assert predicted.attrs["no_value"] == (
+        "no expected spend or lifetime value: every amount is 0: no spend to model; fix: "
+        "import the transactions with their amounts (map the file's amount column to amount)"
+    )
     assert predicted["lifetime_value"].isna().all() and predicted["expected_spend"].isna().all()
     both = predicted.join(reference.add_suffix("_real"))
     for column in ("probability_alive", "expected_purchases"):
@@ -52,6 +59,18 @@ def test_no_spend_model_keeps_p_active_and_says_why(
     assert "P(active) and expected purchases from BG/NBD; no expected spend" in " ".join(
         done.stderr.split()
     )
+    # no value at risk to sort by: it says so and what it sorted by, in that order
+    by_risk = advocacy_cli(
+        "retention", "predict", "--horizon", "52", "--sort", "value-at-risk", "--format", "json",
+        "--db", duckdb_url, cwd=tmp_path,
+    )  # fmt: skip
+    assert by_risk.returncode == 0, by_risk.stderr
+    assert (
+        "cannot sort by value at risk: every value at risk is 0; sorted by probability of "
+        "being active, lowest first"
+    ) in " ".join(by_risk.stderr.split())
+    shown = [row["probability_alive"] for row in json.loads(by_risk.stdout)]
+    assert shown == sorted(shown) and len(shown) == len(predicted)
     customer = str(predicted["frequency"].idxmax())  # the most repeat purchase days
     with TestClient(create_app(duckdb_url), base_url="https://testserver") as client:
         page = client.get(f"/customers/{customer}", headers={"Authorization": f"Bearer {token}"})
@@ -59,3 +78,24 @@ def test_no_spend_model_keeps_p_active_and_says_why(
     assert "could not be fitted" not in text
     assert f"P(active) {100 * reference.loc[customer, 'probability_alive']:.0f}%" in text
     assert "Expected value none: no expected spend or lifetime value" in text
+
+
+def test_an_order_by_missing_value_falls_back_to_the_next_that_has_one() -> None:
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "lifetime_value": [float("nan")] * 3,
+            "value_at_risk": [0.0, 5.0, 2.0],
+            "probability_alive": [0.9, 0.2, 0.4],
+            "spend_so_far": [10.0, 20.0, 30.0],
+        }
+    )
+    assert usable_order(frame, "value") == (
+        "value-at-risk",
+        "cannot sort by lifetime value: no customer has a lifetime value; sorted by value at "
+        "risk (spend over the horizon at the past pace if active, times the chance they have "
+        "gone), highest first",
+    )
+    assert list(sort_customers(frame, "value-at-risk")["customer_id"]) == ["b", "c", "a"]
+    assert usable_order(frame, "spend") == ("spend", "")
+    assert usable_order(frame.assign(value_at_risk=0.0), "value-at-risk")[0] == "p-active"

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import advocacy
+from advocacy.retention.rfm import summarize_transactions
 from advocacy.retention.slipping import with_value_at_risk
 from support.cli import advocacy_cli
 
@@ -62,3 +64,45 @@ def test_refunds_make_no_purchase_day_and_no_negative_value(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"{len(refunded):,} refunds (negative amounts) set apart" in done.stdout
+
+
+def test_a_refund_after_the_last_purchase_day_counts(
+    db_url: str, cdnow: pd.DataFrame, tmp_path: Path
+) -> None:
+    # review12 item 4: the calibration end was the last *purchase* day, so a refund on
+    # 1998-07-01 (CDNOW's purchases end 1998-06-30) was left out of spend_so_far and the
+    # command said "3 refunds" of the 4. The data reach the refund's day: all of it counts.
+    refunds = pd.DataFrame(
+        {
+            "customer_id": ["00004", "00021", "00111", "99999"],
+            "date": pd.to_datetime(["1997-01-05", "1997-03-01", "1998-07-01", "1997-03-01"]),
+            "amount": [-5.0, -100.0, -3.0, -7.0],
+        }
+    )
+    source = pd.concat([cdnow[["customer_id", "date", "amount"]], refunds], ignore_index=True)
+    assert cdnow["date"].max() == pd.Timestamp("1998-06-30")
+    path = tmp_path / "refunds.csv"
+    source.assign(
+        occurred_at=source["date"].dt.strftime("%Y-%m-%d"),
+        transaction_id=[f"T{i}" for i in range(len(source))],
+    ).drop(columns="date").to_csv(path, index=False)
+    with advocacy.open(db_url) as ws:
+        ws.import_file(path, kind="transactions")
+        predicted = ws.retention.predict(horizon=52).set_index("customer_id")
+    in_memory = summarize_transactions(source)
+    bought = cdnow.groupby("customer_id")["amount"].sum()
+    net = bought.sub(-refunds.groupby("customer_id")["amount"].sum(), fill_value=0.0)
+    first = cdnow.groupby("customer_id")["date"].min()
+    watched = (pd.Timestamp("1998-07-01") - first).dt.days / 7.0
+    for summary in (predicted, in_memory):
+        assert summary.loc["00111", "spend_so_far"] == pytest.approx(net["00111"])
+        assert summary.loc["00111", "refunds"] == 1
+        assert summary.attrs["refunds"] == 4  # 99999 bought nothing: counted, not a customer
+        assert (summary["T"] - watched.reindex(summary.index)).abs().max() < 1e-9
+    assert net["00111"] == pytest.approx(1107.04 - 3.0)  # awk over the file: 16 purchases
+    done = advocacy_cli(
+        "retention", "predict", "--horizon", "52", "--db", db_url, cwd=tmp_path,
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "4 refunds (negative amounts) set apart" in done.stdout

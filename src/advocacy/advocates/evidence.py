@@ -175,6 +175,52 @@ def as_of_end(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date
         raise _not_a_date(value, name) from error
 
 
+def as_of_day(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date | None:
+    """The day an "as of" value names, for what counts whole days (None stays None).
+
+    The date-only sibling of :func:`as_of_end`, with its parsing: a date is that day, a date
+    and time without a zone is read in ``timezone`` (so its own date), and one with a zone is
+    the day that instant falls on in ``timezone``.
+
+    Parameters
+    ----------
+    value
+        A date, a datetime, or an ISO 8601 string of either; None.
+    timezone
+        The IANA name of the zone whose days count.
+    name
+        The parameter named in an error.
+
+    Returns
+    -------
+    datetime.date or None
+        The day; None for None.
+
+    Raises
+    ------
+    UsageError
+        When ``value`` is not a date or an ISO 8601 date and time.
+
+    Examples
+    --------
+    >>> as_of_day("2025-12-31T20:00+00:00", "Asia/Tokyo")
+    datetime.date(2026, 1, 1)
+    >>> as_of_day("2025-12-31", "Asia/Tokyo")
+    datetime.date(2025, 12, 31)
+    """
+    if value is None:
+        return None
+    read = _day_or_moment(value, name)
+    if not isinstance(read, dt.datetime):
+        return read
+    if read.tzinfo is None:
+        return read.date()
+    try:
+        return read.astimezone(ZoneInfo(timezone)).date()
+    except OverflowError as error:
+        raise _not_a_date(value, name) from error
+
+
 def latest_evidence(*columns: Any) -> dt.datetime:
     """The latest non-null timestamp among Ibis columns (the default "as of" moment; read once
     per report run, which asks for it in the ladder, the say-do gap and the silent promoters)."""

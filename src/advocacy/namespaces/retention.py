@@ -24,7 +24,12 @@ if TYPE_CHECKING:
     from advocacy.advocates.propensity import PropensityResult
     from advocacy.retention.estimation import RepeatPurchaseModel
     from advocacy.retention.parquet_scoring import parquet_retention_scores
-    from advocacy.retention.slipping import SORTS, sort_customers, with_value_at_risk
+    from advocacy.retention.slipping import (
+        SORTS,
+        sort_customers,
+        usable_order,
+        with_value_at_risk,
+    )
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
 
@@ -34,6 +39,7 @@ _LAZY = {
     "parquet_retention_scores": "advocacy.retention.parquet_scoring",
     "SORTS": "advocacy.retention.slipping",
     "sort_customers": "advocacy.retention.slipping",
+    "usable_order": "advocacy.retention.slipping",
     "with_value_at_risk": "advocacy.retention.slipping",
 }
 
@@ -61,7 +67,8 @@ class RetentionNamespace:
         model
             ``bg-nbd`` or ``gamma-gamma``.
         calibration_end
-            The last day of transactions the fit sees (default: the last purchase).
+            The last day of transactions the fit sees (default: the last day of any
+            transaction, a refund's too).
         time_unit
             ``day``, ``week`` or ``month``: the unit of recency and of predictions.
 
@@ -217,6 +224,7 @@ __all__ = [
     "RetentionNamespace",
     "parquet_retention_scores",
     "sort_customers",
+    "usable_order",
     "with_value_at_risk",
 ]
 

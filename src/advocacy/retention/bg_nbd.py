@@ -26,7 +26,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from advocacy.errors import InsufficientDataError
+from advocacy.errors import InputError, InsufficientDataError
 from advocacy.retention.estimation import (
     FloatArray,
     RepeatPurchaseModel,
@@ -125,6 +125,8 @@ class BetaGeo(RepeatPurchaseModel):
         ``r``, ``alpha``, ``a``, ``b`` as in the paper.
     log_likelihood_ : float
     n_customers_ : int
+    repeat_buyers_ : int
+        The customers of the fit who bought again (``frequency > 0``).
     covariance_ : numpy.ndarray or None
         Covariance of the log-parameters (the inverse observed information, in the order of
         ``params_``); None when it is singular. The intervals of the predictions use it.
@@ -176,9 +178,27 @@ class BetaGeo(RepeatPurchaseModel):
         def objective(theta: FloatArray) -> tuple[float, FloatArray]:
             return bg_nbd_log_likelihood(theta, counts, recencies, times, weights)
 
-        params, log_likelihood = maximize_log_likelihood(objective, start, penalizer=self.penalizer)
+        self.repeat_buyers_, self.n_customers_ = int(np.sum(x > 0)), len(x)
+        try:
+            params, log_likelihood = maximize_log_likelihood(
+                objective, start, penalizer=self.penalizer
+            )
+        except InputError as error:  # the likelihood is not finite where the search ended
+            raise InsufficientDataError(
+                f"the purchase model (BG/NBD) cannot be fitted: its likelihood is not finite "
+                f"where the fit ends; {self._too_few()}",
+                fix="import more purchase history: the model learns from repeat buyers",
+            ) from error
         self._store(params, log_likelihood, len(x), objective)
         return self
+
+    def _too_few(self) -> str:
+        """How many customers of the fit bought again: the usual cause of a fit at an edge."""
+        return (
+            f"only {self.repeat_buyers_:,} of the {self.n_customers_:,} customers bought again "
+            "after their first purchase, too few to tell how often customers come back or drop "
+            "out"
+        )
 
     def _validate(
         self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
@@ -238,13 +258,31 @@ class BetaGeo(RepeatPurchaseModel):
         return _at_a(a, bracketed)
 
     def predict(self, summary: pd.DataFrame, horizon: float) -> pd.DataFrame:
-        """Probability alive and expected purchases in ``horizon`` for each summary row."""
+        """Probability alive and expected purchases in ``horizon`` for each summary row.
+
+        Raises
+        ------
+        InsufficientDataError
+            When the fit sits at an edge of its parameters where the predictions come out
+            negative or not a number (a handful of repeat buyers): never shown as numbers.
+        """
         self._fitted()
         columns = [summary[name].to_numpy(float) for name in self.summary_columns]
+        with np.errstate(all="ignore"):  # judged below, as a whole
+            alive = self.probability_alive(*columns)
+            purchases = self.expected_purchases(horizon, *columns)
+        usable = np.isfinite(alive) & (alive >= 0) & (alive <= 1)
+        usable &= np.isfinite(purchases) & (purchases >= 0)
+        if not usable.all():
+            # A fit at an edge of its parameters (a handful of repeat buyers sends b to 1e23):
+            # equation (10) there gives negative or NaN expectations, never to be shown.
+            shown = ", ".join(f"{name} = {value:.3g}" for name, value in self.params_.items())
+            raise InsufficientDataError(
+                "the purchase model (BG/NBD) gives no usable prediction: its fit runs off to an "
+                f"edge ({shown}), where expected purchases come out negative or not a number"
+                + (f"; {self._too_few()}" if hasattr(self, "repeat_buyers_") else ""),
+                fix="import more purchase history: the model learns from repeat buyers",
+            )
         return pd.DataFrame(
-            {
-                "probability_alive": self.probability_alive(*columns),
-                "expected_purchases": self.expected_purchases(horizon, *columns),
-            },
-            index=summary.index,
+            {"probability_alive": alive, "expected_purchases": purchases}, index=summary.index
         )

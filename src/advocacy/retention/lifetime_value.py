@@ -129,7 +129,8 @@ def predict_retention(
     """Per-customer probability alive, expected purchases, expected spend and lifetime value.
 
     Fits BG/NBD and Gamma-Gamma on the transactions up to ``calibration_end`` (default: the
-    last purchase) and predicts ``horizon`` time units ahead. Returns a DataFrame with
+    last day of any transaction, a refund's too) and predicts ``horizon`` time units ahead.
+    Returns a DataFrame with
     ``customer_id``, ``frequency``, ``recency``, ``T``, ``monetary_value``,
     ``probability_alive``, ``expected_purchases``, ``expected_spend``, ``lifetime_value``,
     ``spend_so_far`` (what the customer spent: purchases less refunds) and ``refunds`` (how
@@ -147,22 +148,26 @@ def predict_retention(
     Raises
     ------
     InsufficientDataError
-        When no customer bought twice (BG/NBD cannot be fitted).
+        When no customer bought twice (BG/NBD cannot be fitted), or so few did that its fit
+        gives no usable prediction.
     """
     summary = summarize_transactions(
         transactions, calibration_end=calibration_end, time_unit=time_unit
     )
     purchases = BetaGeo(penalizer=penalizer, time_unit=time_unit).fit_summary(summary)
-    spend: GammaGamma | None
-    no_value = ""
-    try:
-        spend = GammaGamma(penalizer=penalizer, time_unit=time_unit)
-        spend.fit_summary(spend_fit_rows(summary))
-    except InputError as error:
-        # BG/NBD's P(active) and expected purchases stand without a spend model.
-        spend = None
-        no_value = f"no expected spend or lifetime value: {error.message}"
-        no_value += f"; fix: {error.fix}" if error.fix else ""
+    # BG/NBD's P(active) and expected purchases stand without a spend model.
+    spend: GammaGamma | None = None
+    no_value = _no_spend(summary)
+    if no_value:
+        no_value = f"no expected spend or lifetime value: {no_value}"
+    else:
+        try:
+            spend = GammaGamma(penalizer=penalizer, time_unit=time_unit)
+            spend.fit_summary(spend_fit_rows(summary))
+        except InputError as error:
+            spend = None
+            no_value = f"no expected spend or lifetime value: {error.message}"
+            no_value += f"; fix: {error.fix}" if error.fix else ""
     if spend is not None and not np.isfinite(spend.population_mean_spend()):
         no_value = (
             "no expected spend or lifetime value: Gamma-Gamma's fit has q = "
@@ -186,6 +191,28 @@ def predict_retention(
     if intervals:
         ordered.attrs["interval"] = no_interval or interval_note()
     return ordered
+
+
+def _no_spend(summary: pd.DataFrame) -> str:
+    """Why the amounts leave Gamma-Gamma nothing to learn, with the fix; "" when they do not.
+
+    Said before the fit, because the fit's own reason ("at least two repeat buyers") names the
+    wrong cause when customers did buy again, for nothing.
+    """
+    repeat = summary["frequency"] > 0
+    if repeat.sum() < 2 or (summary.loc[repeat, "monetary_value"] > 0).sum() >= 2:
+        return ""  # too few repeat buyers (the fit says so), or enough amounts to learn from
+    refunds = summary.attrs.get("refunds", int(summary["refunds"].sum()))
+    if not refunds and (summary["spend_so_far"] == 0).all():
+        return (
+            "every amount is 0: no spend to model; fix: import the transactions with their "
+            "amounts (map the file's amount column to amount)"
+        )
+    valued = int((summary.loc[repeat, "monetary_value"] > 0).sum())
+    return (
+        f"only {valued} of the {int(repeat.sum()):,} repeat buyers bought again for more "
+        "than 0, and Gamma-Gamma needs two; fix: import the amounts of the purchases"
+    )
 
 
 def fit_models(

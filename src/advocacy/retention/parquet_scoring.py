@@ -108,6 +108,9 @@ def parquet_retention_scores(
             fix="choose a later calibration end",
         )
     frequency_model, spend_model = fit_models(summary, penalizer=penalizer, time_unit=time_unit)
+    # A fit at an edge of its parameters gives no usable prediction: said here, by the driver,
+    # as on the workspace, rather than as an executor's traceback (BetaGeo.predict refuses it).
+    frequency_model.predict(summary, horizon)
     # The executors get plain values and the fitted models, never the session's expressions.
     end, unit = purchases.end, purchases.unit
 

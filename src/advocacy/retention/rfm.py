@@ -20,7 +20,6 @@ References
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +27,14 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from advocacy.advocates.evidence import as_of_day
 from advocacy.errors import InputError, UsageError
+
+#: What the calibration end is when none is given: the last day of any transaction, a refund's
+#: too. The data reach that day (the shop was open and nobody bought), so every customer was
+#: watched until then, and a refund on it is counted in ``spend_so_far`` and ``refunds`` like
+#: an earlier one (the last *purchase* day left such a refund out without a word).
+DEFAULT_END = "the last day of any transaction (a refund's too)"
 
 #: Days in one time unit of the summaries.
 TIME_UNITS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 365.25 / 12.0}
@@ -106,16 +112,13 @@ def transactions_frame(
 
 
 def _as_timestamp(value: Any, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    try:
-        return pd.Timestamp(value).normalize()
-    except (TypeError, ValueError) as error:
-        raise UsageError(
-            f"{name} is not a date: {value!r}", value=value, parameter=name, fix="use YYYY-MM-DD"
-        ) from error
+    """The day a calibration or observation end names, at midnight (None stays None).
+
+    Read by the one as-of parser (:func:`advocacy.advocates.evidence.as_of_day`) in UTC, the
+    zone the summaries cut purchase days in (a time with a zone is the UTC day of that instant).
+    """
+    day = as_of_day(value, "UTC", name)
+    return None if day is None else pd.Timestamp(day)
 
 
 def summarize_transactions(
@@ -138,8 +141,9 @@ def summarize_transactions(
     data
         Transactions as a pandas DataFrame or Ibis table with customer id, date and amount.
     calibration_end
-        Last day of the calibration period (inclusive); defaults to the last purchase day.
-        Customers whose first purchase comes later are left out.
+        Last day of the calibration period (inclusive); defaults to the last day of any
+        transaction, a refund's too (:data:`DEFAULT_END`). Customers whose first purchase
+        comes later are left out.
     observation_end
         End of a hold-out period after ``calibration_end``; when given, the result also has
         ``holdout_frequency`` (purchases in the hold-out), ``holdout_monetary_value`` and
@@ -194,12 +198,13 @@ def summarize_transactions(
     purchases = transactions_frame(
         data, customer_column=customer_column, date_column=date_column, amount_column=amount_column
     )
+    latest = purchases["day"].max()  # the data's last day: a refund's too (see DEFAULT_END)
     returned = purchases[purchases["amount"] < 0]
     purchases = purchases[purchases["amount"] >= 0]
     if purchases.empty:
         raise InputError("no transactions to summarise", fix="import transactions first")
     daily = purchases.groupby(["customer_id", "day"], as_index=False, sort=True)["amount"].sum()
-    end = _as_timestamp(calibration_end, "calibration_end") or daily["day"].max()
+    end = _as_timestamp(calibration_end, "calibration_end") or latest
     holdout_end = _as_timestamp(observation_end, "observation_end")
     if holdout_end is not None and holdout_end <= end:
         raise UsageError(
@@ -338,7 +343,7 @@ def purchase_table(
     Returns
     -------
     PurchaseTable
-        The expressions and the calibration end (the last purchase day when not given).
+        The expressions and the calibration end (when not given, :data:`DEFAULT_END`).
 
     Raises
     ------
@@ -366,15 +371,17 @@ def purchase_table(
         amount=amount,
     )
     purchases = purchases.filter(purchases.day.notnull())
+    end = _as_timestamp(calibration_end, "calibration_end")
+    if end is None:  # the data's last day, a refund's too (see DEFAULT_END)
+        last = purchases.aggregate(
+            latest=purchases.day.max(), bought=purchases.day.max(where=purchases.amount >= 0)
+        ).to_pandas()
+        if last.empty or pd.isna(last["bought"].iloc[0]):
+            raise InputError("no transactions to summarise", fix="import transactions first")
+        end = pd.Timestamp(last["latest"].iloc[0]).normalize()
     returned = purchases.filter(purchases.amount < 0)
     purchases = purchases.filter(purchases.amount >= 0)
     daily = purchases.group_by(["customer_id", "day"]).aggregate(amount=purchases.amount.sum())
-    end = _as_timestamp(calibration_end, "calibration_end")
-    if end is None:
-        latest = daily.day.max().to_pandas()
-        if latest is None or pd.isna(latest):
-            raise InputError("no transactions to summarise", fix="import transactions first")
-        end = pd.Timestamp(latest).normalize()
     calibration = daily.filter(daily.day <= end.date())
     customers = calibration.group_by("customer_id").aggregate(
         first_day=calibration.day.min(),

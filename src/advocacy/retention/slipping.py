@@ -28,6 +28,7 @@ __all__ = [
     "slipping_away",
     "slipping_table",
     "sort_customers",
+    "usable_order",
     "with_value_at_risk",
 ]
 
@@ -84,6 +85,49 @@ def with_value_at_risk(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFra
         valued["value_at_risk_low"] = pace * horizon * (1.0 - predicted["probability_alive_high"])
         valued["value_at_risk_high"] = pace * horizon * (1.0 - predicted["probability_alive_low"])
     return valued
+
+
+#: An order by value that has no value to sort by falls back to the next (the same risk
+#: without the money, and P(active) last: BG/NBD gives it without any amount).
+FALLBACK_ORDERS = {"value": "value-at-risk", "value-at-risk": "p-active", "spend": "p-active"}
+
+
+def usable_order(frame: pd.DataFrame, by: str) -> tuple[str, str]:
+    """The order of :data:`SORTS` to sort ``frame`` by when ``by`` is asked, and why not ``by``.
+
+    An order by money (lifetime value, value at risk, spend so far) sorts nothing when no
+    customer has a value above 0 (no spend model; every amount 0): it falls back along
+    :data:`FALLBACK_ORDERS` to the first order that has one, or to P(active).
+
+    Parameters
+    ----------
+    frame
+        Rows of predictions (with ``value_at_risk`` for that order).
+    by
+        The order asked for, a key of :data:`SORTS`.
+
+    Returns
+    -------
+    tuple of str
+        The order used and, when it is not ``by``, one sentence saying why and what it is
+        (empty otherwise).
+    """
+    used, reasons = by, []
+    while used in FALLBACK_ORDERS:
+        column = frame[SORTS[used][0]] if SORTS[used][0] in frame.columns else pd.Series()
+        values = pd.to_numeric(column, errors="coerce")
+        if (values > 0).any():
+            break
+        what = SORTS[used][2].split(" (")[0].split(",")[0]
+        reasons.append(f"no customer has a {what}" if values.isna().all() else f"every {what} is 0")
+        used = FALLBACK_ORDERS[used]
+    if used == by:
+        return by, ""
+    return used, (
+        f"cannot sort by {SORTS[by][2].split(' (')[0].split(',')[0]}: "
+        + "; ".join(reasons)
+        + f"; sorted by {SORTS[used][2]}"
+    )
 
 
 def sort_customers(frame: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -218,6 +218,30 @@ def open_workspace(db: str | None, *, create: bool = False) -> Workspace:
     return advocacy.open(db, create=create or _CREATE.get())
 
 
+def refuse_db_on_spark(ctx: typer.Context) -> None:
+    """Exit 2 when ``--db`` was written on a command Spark computes from ``--data``.
+
+    With ``--engine spark`` a command reads the Parquet tables in ``--data``, never a workspace,
+    so a ``--db`` (the global ``advocacy --db FILE ...`` or the command's own) would be ignored
+    without a word, as ``demo`` and ``maturity`` refuse it (:class:`AdvocacyGroup`).
+    ``ADVOCACY_DB`` set in the environment is a default for workspace commands, not a request,
+    and is not refused.
+    """
+    source = ctx.get_parameter_source("db")  # Typer's vendored click: its enum, by name
+    own = ctx.params.get("db") if source is not None and source.name == "COMMANDLINE" else None
+    named = own or ctx.find_root().params.get("db")
+    if named:
+        command = " ".join(ctx.command_path.split()[1:])  # without the program name
+        error_console.print(
+            f"error: advocacy {command} --engine spark opens no workspace (it reads --data), so "
+            f"--db {named} would be ignored; fix: drop --db (it applies to workspace commands)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+
+
 #: Allocations between the collector's youngest-generation passes while a command runs (the
 #: interpreter's default, 700, walks the freshly imported libraries' objects again and again).
 GC_THRESHOLD = 10_000

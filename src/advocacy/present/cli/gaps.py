@@ -18,7 +18,7 @@ import typer
 from advocacy import display
 from advocacy.errors import UsageError
 from advocacy.present.cli.aliases import defaulting_to, renamed
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, console, open_workspace, refuse_db_on_spark
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -108,6 +108,7 @@ def _drivers_view(columns: list[str], bootstrap: int) -> list[Column]:
 
 @gaps_app.command("drivers")
 def drivers_command(
+    ctx: typer.Context,
     db: DbOption = None,
     output: FormatOption = OutputFormat.table,
     outcome: Annotated[
@@ -145,6 +146,7 @@ def drivers_command(
     weights are fitted on it: the same weights, without bootstrap intervals.
     """
     if engine is Engine.spark:
+        refuse_db_on_spark(ctx)
         data = spark_data(data)
         from advocacy.namespaces.gaps import parquet_drivers
 

@@ -20,7 +20,7 @@ import typer
 from advocacy import display
 from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.cli.aliases import defaulting_to
-from advocacy.present.cli.app import app, console, open_workspace
+from advocacy.present.cli.app import app, console, open_workspace, refuse_db_on_spark
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -208,6 +208,7 @@ app.add_typer(metrics_app, name="metrics")
 
 @metrics_app.command("scores")
 def scores_command(
+    ctx: typer.Context,
     metric: Annotated[
         list[str] | None,
         typer.Option(
@@ -285,6 +286,7 @@ def scores_command(
     others = ""  # what to ask for when the workspace has no NPS answer and none was named
     data_end = None  # the day of the latest answer (known on the workspace only)
     if engine is Engine.spark:
+        refuse_db_on_spark(ctx)
         data = spark_data(data)
         from advocacy.namespaces.metrics import parquet_metrics
 

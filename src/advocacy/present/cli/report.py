@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from advocacy.present.cli.app import app, console, error_console, open_workspace
+from advocacy.present.cli.app import app, console, open_workspace, refuse_db_on_spark
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -66,7 +66,7 @@ def report_command(
     if out is None and pdf is None:
         out = Path("report.html")
     if engine is Engine.spark:
-        _refuse_db(ctx)
+        refuse_db_on_spark(ctx)
         import advocacy
 
         opened = advocacy.open_parquet(spark_data(data), master=spark_master)
@@ -93,25 +93,3 @@ def report_command(
             highlight=False,
             soft_wrap=True,
         )
-
-
-def _refuse_db(ctx: typer.Context) -> None:
-    """Exit 2 when ``--db`` was written on a report Spark computes from ``--data``.
-
-    Spark reads the Parquet tables in ``--data``, never a workspace, so a ``--db`` (the global
-    ``advocacy --db FILE report ...`` or the command's own) would be ignored without a word, as
-    ``demo`` and ``maturity`` refuse it (:class:`~.app.AdvocacyGroup`). ``ADVOCACY_DB`` set in the
-    environment is a default for workspace commands, not a request, and is not refused.
-    """
-    source = ctx.get_parameter_source("db")  # Typer's vendored click: its enum, by name
-    own = ctx.params.get("db") if source is not None and source.name == "COMMANDLINE" else None
-    named = own or ctx.find_root().params.get("db")
-    if named:
-        error_console.print(
-            f"error: advocacy report --engine spark opens no workspace (it reads --data), so "
-            f"--db {named} would be ignored; fix: drop --db (it applies to workspace commands)",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-        raise typer.Exit(2)

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from advocacy.present.cli.app import app, console, error_console, open_workspace
+from advocacy.present.cli.app import app, console, error_console, open_workspace, refuse_db_on_spark
 from advocacy.present.cli.options import (
     AsOfOption,
     DataOption,
@@ -68,7 +68,8 @@ CalibrationOption = Annotated[
     str | None,
     typer.Option(
         "--calibration-end",
-        help="Last day (YYYY-MM-DD) of the data the models learn from; default the last purchase.",
+        help="Last day (YYYY-MM-DD) of the data the models learn from; default the last day of "
+        "any transaction, a refund's too.",
     ),
 ]
 TimeUnitOption = Annotated[
@@ -105,6 +106,7 @@ def fit(
 
 @retention_app.command("predict")
 def predict(
+    ctx: typer.Context,
     horizon: Annotated[
         float, typer.Option("--horizon", help="Time units ahead to predict (e.g. 52 weeks).")
     ],
@@ -149,9 +151,15 @@ def predict(
     import pyarrow as pa
 
     from advocacy.exports import ExportFormat, write_table
-    from advocacy.namespaces.retention import SORTS, sort_customers, with_value_at_risk
+    from advocacy.namespaces.retention import (
+        SORTS,
+        sort_customers,
+        usable_order,
+        with_value_at_risk,
+    )
 
     if engine is Engine.spark:
+        refuse_db_on_spark(ctx)
         data, out = spark_folders(data, out, "retention_scores.parquet")
         from advocacy.namespaces.retention import parquet_retention_scores
 
@@ -178,8 +186,10 @@ def predict(
     refunds = int(frame.attrs.get("refunds", 0))
     no_value = str(frame.attrs.get("no_value", ""))
     interval = str(frame.attrs.get("interval", ""))
-    frame = sort_customers(with_value_at_risk(frame, horizon=horizon), sort.value)
-    order = SORTS[sort.value][2]
+    frame = with_value_at_risk(frame, horizon=horizon)
+    used, not_used = usable_order(frame, sort.value)
+    frame = sort_customers(frame, used)
+    order = SORTS[used][2]
     if refunds and (out is not None or output is OutputFormat.table):
         console.print(
             f"{refunds:,} refunds (negative amounts) set apart: not purchases; spend so far is "
@@ -190,6 +200,8 @@ def predict(
         error_console.print(
             f"P(active) and expected purchases from BG/NBD; {no_value}", highlight=False
         )
+    if not_used:
+        error_console.print(not_used, highlight=False)
     if interval and output is OutputFormat.table:
         console.print(
             f"Columns *_low and *_high (files, --format json or csv): {interval}",

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from advocacy import display
-from advocacy.present.cli.app import _CREATE, app, error_console, open_workspace, say
+from advocacy.present.cli.app import (
+    _CREATE,
+    app,
+    error_console,
+    open_workspace,
+    refuse_db_on_spark,
+    say,
+)
 from advocacy.present.cli.options import (
     DataOption,
     DbOption,
@@ -51,6 +58,7 @@ KindOption = Annotated[
 
 @text_app.command("analyze")
 def analyze_command(
+    ctx: typer.Context,
     kind: KindOption = None,
     calibrate: Annotated[
         bool | None,
@@ -98,6 +106,7 @@ def analyze_command(
     is analysed on Spark with the same model and calibration, into --out/text_features.parquet.
     """
     if engine is Engine.spark:
+        refuse_db_on_spark(ctx)
         data, out = spark_folders(data, out, "text_features.parquet")
         from advocacy.namespaces.text import parquet_text_features
 

@@ -8,7 +8,6 @@ app have the rest.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -27,9 +26,9 @@ TITLE = "Advocates in deeds"
 
 
 def _as_of(scope: ReportScope) -> Any:
-    if scope.until is None:
-        return None
-    return dt.datetime.combine(scope.until, dt.time(23, 59, 59), tzinfo=dt.UTC)
+    """The report's last day as a date: the namespace reads it as the end of that day in the
+    workspace's time zone (:func:`advocacy.advocates.evidence.as_of_end`), not in UTC."""
+    return scope.until
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from advocacy import display
+from advocacy.advocates.evidence import as_of_end
 from advocacy.loop.cases.recovery import loop_results
 from advocacy.loop.plans.progress import plan_summary, plans_progress
 from advocacy.metrics.catalogue import METRICS
@@ -89,10 +90,9 @@ def plan_movement_specs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return specs
 
 
-def _as_of(scope: ReportScope) -> dt.datetime | None:
-    if scope.until is None:
-        return None
-    return dt.datetime.combine(scope.until, dt.time(23, 59, 59), tzinfo=dt.UTC)
+def _as_of(ws: Workspace, scope: ReportScope) -> dt.datetime | None:
+    """The end of the report's last day in the workspace's time zone (the one as-of rule)."""
+    return as_of_end(scope.until, ws.settings.timezone, "until")
 
 
 def _units(scope: ReportScope) -> list[str] | None:
@@ -147,7 +147,7 @@ def _results(ws: Workspace, scope: ReportScope) -> Any:
     return remembered(
         ("loop-results", scope),
         lambda: loop_results(
-            ws.db, now=_as_of(scope), confidence=ws.settings.confidence, units=_units(scope)
+            ws.db, now=_as_of(ws, scope), confidence=ws.settings.confidence, units=_units(scope)
         ),
     )
 
@@ -158,7 +158,9 @@ def _progress(ws: Workspace, scope: ReportScope) -> list[Any]:
         return []
     return remembered(  # type: ignore[no-any-return]
         ("plans-progress", scope),
-        lambda: plans_progress(ws.db, settings=ws.settings, now=_as_of(scope), units=_units(scope)),
+        lambda: plans_progress(
+            ws.db, settings=ws.settings, now=_as_of(ws, scope), units=_units(scope)
+        ),
     )
 
 
