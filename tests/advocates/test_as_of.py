@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import advocacy
-from advocacy.advocates.evidence import as_of_end
+from advocacy.advocates.evidence import as_of_day, as_of_end
 from advocacy.errors import UsageError
 from advocacy.settings import Settings
 from support.cli import advocacy_cli
@@ -200,11 +200,12 @@ def test_every_as_of_option_says_the_one_rule() -> None:
 @pytest.mark.parametrize("zone", ["Mars/Olympus", "", "../../etc/passwd", "Z" * 10_000])
 def test_a_workspace_zone_that_is_not_one_is_refused_with_the_fix(zone: str) -> None:
     """A bad ``timezone`` setting gets the import's refusal and fix, not a traceback."""
-    with pytest.raises(UsageError) as raised:
-        as_of_end("2025-01-03", zone)
-    message = str(raised.value)
-    assert message.startswith("unknown time zone") and "fix: set ADVOCACY_TIMEZONE" in message
-    assert len(message) < 300
+    for read in (as_of_end, as_of_day):
+        with pytest.raises(UsageError) as raised:
+            read("2025-01-03T10:00+00:00", zone)
+        message = str(raised.value)
+        assert message.startswith("unknown time zone") and "fix: set ADVOCACY_TIMEZONE" in message
+        assert len(message) < 300
 
 
 def test_the_report_reads_until_in_the_workspace_zone(story: str, tmp_path: Path) -> None:

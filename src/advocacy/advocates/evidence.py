@@ -112,6 +112,21 @@ def _day_or_moment(value: Any, name: str) -> dt.date | dt.datetime:
     raise _not_a_date(value, name)
 
 
+def _zone(timezone: str) -> ZoneInfo:
+    """The zone named ``timezone``; a name that is none is refused with the fix."""
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "../x", "", a name too long for a file
+        shown = timezone if len(timezone) <= _SHOWN else timezone[:_SHOWN] + "..."
+        raise UsageError(
+            "unknown time zone",
+            value=shown,
+            parameter="timezone",
+            fix="set ADVOCACY_TIMEZONE (the workspace's timezone setting) to an IANA name "
+            "such as UTC or Europe/Berlin",
+        ) from None
+
+
 def as_of_end(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.datetime | None:
     """The last instant an "as of" value names, as a UTC datetime (None stays None).
 
@@ -150,17 +165,7 @@ def as_of_end(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date
     """
     if value is None:
         return None
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # "../x", "", a name too long for a file
-        shown = timezone if len(timezone) <= _SHOWN else timezone[:_SHOWN] + "..."
-        raise UsageError(
-            "unknown time zone",
-            value=shown,
-            parameter="timezone",
-            fix="set ADVOCACY_TIMEZONE (the workspace's timezone setting) to an IANA name "
-            "such as UTC or Europe/Berlin",
-        ) from None
+    zone = _zone(timezone)
     read = _day_or_moment(value, name)
     try:
         if not isinstance(read, dt.datetime):
@@ -199,7 +204,8 @@ def as_of_day(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date
     Raises
     ------
     UsageError
-        When ``value`` is not a date or an ISO 8601 date and time.
+        When ``value`` is not a date or an ISO 8601 date and time, or ``timezone`` is not a
+        time zone.
 
     Examples
     --------
@@ -216,7 +222,7 @@ def as_of_day(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date
     if read.tzinfo is None:
         return read.date()
     try:
-        return read.astimezone(ZoneInfo(timezone)).date()
+        return read.astimezone(_zone(timezone)).date()
     except OverflowError as error:
         raise _not_a_date(value, name) from error
 
