@@ -77,3 +77,20 @@ def test_the_invoked_name_skips_the_root_options_and_their_values() -> None:
     assert invoked(["--db", "ws.duckdb", "--debug", "text", "analyze"]) == "text"
     assert invoked(["--db=ws.duckdb", "status"]) == "status"
     assert invoked(["--help"]) is None
+
+
+def test_an_analysis_does_not_import_the_export_it_names() -> None:
+    # advocacy.text.enrich names export_table and export_columns; importing them with it
+    # brought the import formats and the redaction into every `text analyze`.
+    probe = (
+        "import sys\n"
+        "import advocacy.text.enrich as enrich\n"
+        "before = 'advocacy.text.export' in sys.modules\n"
+        "from advocacy.text import export\n"
+        "print(before, enrich.export_table is export.export_table,"
+        " enrich.export_columns is export.export_columns)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["False", "True", "True"]
