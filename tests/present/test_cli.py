@@ -175,8 +175,8 @@ def test_a_process_builds_only_the_command_it_runs(tmp_path: Path) -> None:
     old = advocacy_process(sys.executable, "-m", "advocacy", "drivers", "--help", cwd=tmp_path)
     assert old.returncode == 0 and "Key drivers" in old.stdout
     probe = (
-        "from advocacy.present.cli.app import app, run\n"
-        "import advocacy.present.cli.main\n"
+        "from advocacy.present.cli.app import app\n"
+        "from advocacy.present.cli.main import run\n"
         "try:\n    run(['gaps', '--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(group.name for group in app.registered_groups), app.registered_commands)\n"
     )

@@ -1,0 +1,58 @@
+"""``benchmarks/cli_start.py`` runs the real commands on a copy and reports what it measured.
+
+Each run must start from the same unanalysed workspace (a first run, as the docs quote it), a
+failing command must stop the benchmark rather than be timed, and the end-to-end rates must be
+the documents over the two commands' seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def cli_start() -> ModuleType:
+    sys.path.insert(0, str(BENCHMARKS))  # the benchmark imports text_analyze by name
+    try:
+        spec = importlib.util.spec_from_file_location("cli_start", BENCHMARKS / "cli_start.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["cli_start"] = module  # its dataclass reads its annotations from there
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return module
+
+
+def test_a_first_run_leaves_the_built_workspace_as_it_was(
+    cli_start: ModuleType, shared_data: Path, tmp_path: Path
+) -> None:
+    texts, stars = cli_start.text_analyze.reviews(shared_data, 20)
+    pristine = tmp_path / "w20.duckdb"
+    cli_start.build(pristine, texts, [9 if s > 3 else 2 for s in stars])
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(cli_start.text_analyze.TAXONOMY, encoding="utf-8")
+    before = hashlib.sha256(pristine.read_bytes()).hexdigest()
+    usages = cli_start.first_run(pristine, taxonomy, None, 1)
+    assert len(usages) == 2 and all(u.cpu > 0 and u.wall > 0 for u in usages)
+    assert hashlib.sha256(pristine.read_bytes()).hexdigest() == before
+    with pytest.raises(SystemExit, match="assign-themes"):
+        cli_start.first_run(pristine, tmp_path / "missing.yaml", None, 1)
+
+
+def test_the_rates_are_the_documents_over_both_commands(cli_start: ModuleType) -> None:
+    usage = cli_start.Usage
+    small = [[usage(wall=2.0, cpu=1.0), usage(wall=1.0, cpu=0.5)]]
+    large = [[usage(wall=6.0, cpu=4.0), usage(wall=4.0, cpu=1.5)]]
+    lines = cli_start.table({("this", 20): small, ("this", 1020): large}, 1020, ["this"])
+    # 1,020 documents over 10 wall s and 5.5 CPU s; the marginal 1,000 over 5.5 - 1.5 CPU s.
+    assert lines[-1] == "| this | 102 | 185 | 1.50 | 250 |"
+    assert "| this | 1,020 | both | 10.00 | 5.50 |" in lines
