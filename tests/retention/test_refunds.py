@@ -69,13 +69,14 @@ def test_refunds_make_no_purchase_day_and_no_negative_value(
 def test_a_refund_after_the_last_purchase_day_counts(
     db_url: str, cdnow: pd.DataFrame, tmp_path: Path
 ) -> None:
-    # review12 item 4: the calibration end was the last *purchase* day, so a refund on
-    # 1998-07-01 (CDNOW's purchases end 1998-06-30) was left out of spend_so_far and the
-    # command said "3 refunds" of the 4. The data reach the refund's day: all of it counts.
+    # review12 item 4: a refund on 1998-09-30 (CDNOW's purchases end 1998-06-30) was left
+    # out of spend_so_far and the command said "3 refunds" of the 4: it counts. Yet the time
+    # the models watch still ends at the last purchase day (review14: stretching every
+    # customer's T to a late refund lowered every P(active) and halved expected purchases).
     refunds = pd.DataFrame(
         {
             "customer_id": ["00004", "00021", "00111", "99999"],
-            "date": pd.to_datetime(["1997-01-05", "1997-03-01", "1998-07-01", "1997-03-01"]),
+            "date": pd.to_datetime(["1997-01-05", "1997-03-01", "1998-09-30", "1997-03-01"]),
             "amount": [-5.0, -100.0, -3.0, -7.0],
         }
     )
@@ -93,12 +94,15 @@ def test_a_refund_after_the_last_purchase_day_counts(
     bought = cdnow.groupby("customer_id")["amount"].sum()
     net = bought.sub(-refunds.groupby("customer_id")["amount"].sum(), fill_value=0.0)
     first = cdnow.groupby("customer_id")["date"].min()
-    watched = (pd.Timestamp("1998-07-01") - first).dt.days / 7.0
+    watched = (pd.Timestamp("1998-06-30") - first).dt.days / 7.0
     for summary in (predicted, in_memory):
         assert summary.loc["00111", "spend_so_far"] == pytest.approx(net["00111"])
         assert summary.loc["00111", "refunds"] == 1
         assert summary.attrs["refunds"] == 4  # 99999 bought nothing: counted, not a customer
         assert (summary["T"] - watched.reindex(summary.index)).abs().max() < 1e-9
+    without = summarize_transactions(cdnow[["customer_id", "date", "amount"]])
+    for column in ("frequency", "recency", "T"):  # what the models read is the refund's not
+        assert (in_memory[column] - without[column]).abs().max() < 1e-12, column
     assert net["00111"] == pytest.approx(1107.04 - 3.0)  # awk over the file: 16 purchases
     done = advocacy_cli(
         "retention", "predict", "--horizon", "52", "--db", db_url, cwd=tmp_path,

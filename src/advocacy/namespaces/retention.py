@@ -67,8 +67,8 @@ class RetentionNamespace:
         model
             ``bg-nbd`` or ``gamma-gamma``.
         calibration_end
-            The last day of transactions the fit sees (default: the last day of any
-            transaction, a refund's too).
+            The last day of transactions the fit sees (default: the last purchase day;
+            refunds are counted to the last day of any transaction).
         time_unit
             ``day``, ``week`` or ``month``: the unit of recency and of predictions.
 

@@ -129,8 +129,8 @@ def predict_retention(
     """Per-customer probability alive, expected purchases, expected spend and lifetime value.
 
     Fits BG/NBD and Gamma-Gamma on the transactions up to ``calibration_end`` (default: the
-    last day of any transaction, a refund's too) and predicts ``horizon`` time units ahead.
-    Returns a DataFrame with
+    last purchase day; refunds are counted to the last day of any transaction) and predicts
+    ``horizon`` time units ahead. Returns a DataFrame with
     ``customer_id``, ``frequency``, ``recency``, ``T``, ``monetary_value``,
     ``probability_alive``, ``expected_purchases``, ``expected_spend``, ``lifetime_value``,
     ``spend_so_far`` (what the customer spent: purchases less refunds) and ``refunds`` (how

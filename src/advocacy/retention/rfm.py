@@ -30,11 +30,12 @@ import pandas as pd
 from advocacy.advocates.evidence import as_of_day
 from advocacy.errors import InputError, UsageError
 
-#: What the calibration end is when none is given: the last day of any transaction, a refund's
-#: too. The data reach that day (the shop was open and nobody bought), so every customer was
-#: watched until then, and a refund on it is counted in ``spend_so_far`` and ``refunds`` like
-#: an earlier one (the last *purchase* day left such a refund out without a word).
-DEFAULT_END = "the last day of any transaction (a refund's too)"
+#: What the calibration end is when none is given: the last purchase day, the end of the time
+#: the models watch (``T``). Refunds are counted to the data's last day, a refund's own: one
+#: dated after the last purchase is in ``spend_so_far`` and ``refunds`` (it was left out
+#: without a word), yet it does not stretch every customer's ``T`` (one late refund would
+#: otherwise lower every P(active) and halve the expected purchases).
+DEFAULT_END = "the last purchase day (refunds counted to the last day of any transaction)"
 
 #: Days in one time unit of the summaries.
 TIME_UNITS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 365.25 / 12.0}
@@ -141,9 +142,9 @@ def summarize_transactions(
     data
         Transactions as a pandas DataFrame or Ibis table with customer id, date and amount.
     calibration_end
-        Last day of the calibration period (inclusive); defaults to the last day of any
-        transaction, a refund's too (:data:`DEFAULT_END`). Customers whose first purchase
-        comes later are left out.
+        Last day of the calibration period (inclusive); defaults to the last purchase day,
+        refunds counted to the last day of any transaction (:data:`DEFAULT_END`). Customers
+        whose first purchase comes later are left out.
     observation_end
         End of a hold-out period after ``calibration_end``; when given, the result also has
         ``holdout_frequency`` (purchases in the hold-out), ``holdout_monetary_value`` and
@@ -198,13 +199,15 @@ def summarize_transactions(
     purchases = transactions_frame(
         data, customer_column=customer_column, date_column=date_column, amount_column=amount_column
     )
-    latest = purchases["day"].max()  # the data's last day: a refund's too (see DEFAULT_END)
+    latest = purchases["day"].max()  # the data's last day, a refund's too (see DEFAULT_END)
     returned = purchases[purchases["amount"] < 0]
     purchases = purchases[purchases["amount"] >= 0]
     if purchases.empty:
         raise InputError("no transactions to summarise", fix="import transactions first")
     daily = purchases.groupby(["customer_id", "day"], as_index=False, sort=True)["amount"].sum()
-    end = _as_timestamp(calibration_end, "calibration_end") or latest
+    given = _as_timestamp(calibration_end, "calibration_end")
+    end = given or daily["day"].max()
+    refund_end = given or latest
     holdout_end = _as_timestamp(observation_end, "observation_end")
     if holdout_end is not None and holdout_end <= end:
         raise UsageError(
@@ -238,11 +241,11 @@ def summarize_transactions(
         }
     )
     summary.index.name = "customer_id"
-    refunds = returned[returned["day"] <= end].groupby("customer_id")["amount"]
+    refunds = returned[returned["day"] <= refund_end].groupby("customer_id")["amount"]
     refunded = -refunds.sum().reindex(summary.index).fillna(0.0)
     summary["spend_so_far"] = (total - refunded).clip(lower=0.0)
     summary["refunds"] = refunds.count().reindex(summary.index).fillna(0).astype(np.int64)
-    summary.attrs["refunds"] = int((returned["day"] <= end).sum())
+    summary.attrs["refunds"] = int((returned["day"] <= refund_end).sum())
     if holdout_end is not None:
         holdout = daily[(daily["day"] > end) & (daily["day"] <= holdout_end)]
         holdout = holdout[holdout["customer_id"].isin(summary.index)]
@@ -304,7 +307,8 @@ class PurchaseTable:
 
     ``customers`` is an Ibis table of ``customer_id``, ``first_day``, ``last_day``, ``days``
     (purchase days), ``total`` and ``first_amount`` (the first day's spend), ``refunds`` (how
-    many negative amounts were set apart) and ``refunded`` (their sum, positive) up to ``end``;
+    many negative amounts were set apart) and ``refunded`` (their sum, positive) up to ``end``
+    (given) or the data's last day (:data:`DEFAULT_END`);
     ``daily`` has one row per customer and purchase day. :meth:`summary` turns rows of
     ``customers`` into the summary columns, so the rows can come from the engine in batches
     (Spark's ``mapInPandas``) as well as all at once.
@@ -371,14 +375,17 @@ def purchase_table(
         amount=amount,
     )
     purchases = purchases.filter(purchases.day.notnull())
-    end = _as_timestamp(calibration_end, "calibration_end")
-    if end is None:  # the data's last day, a refund's too (see DEFAULT_END)
+    given = _as_timestamp(calibration_end, "calibration_end")
+    if given is not None:
+        end = refund_end = given
+    else:  # the last purchase day; refunds to the data's last day (see DEFAULT_END)
         last = purchases.aggregate(
             latest=purchases.day.max(), bought=purchases.day.max(where=purchases.amount >= 0)
         ).to_pandas()
         if last.empty or pd.isna(last["bought"].iloc[0]):
             raise InputError("no transactions to summarise", fix="import transactions first")
-        end = pd.Timestamp(last["latest"].iloc[0]).normalize()
+        end = pd.Timestamp(last["bought"].iloc[0]).normalize()
+        refund_end = pd.Timestamp(last["latest"].iloc[0]).normalize()
     returned = purchases.filter(purchases.amount < 0)
     purchases = purchases.filter(purchases.amount >= 0)
     daily = purchases.group_by(["customer_id", "day"]).aggregate(amount=purchases.amount.sum())
@@ -390,7 +397,7 @@ def purchase_table(
         total=calibration.amount.sum(),
         first_amount=calibration.amount.argmin(calibration.day),
     )
-    returned = returned.filter(returned.day <= end.date())
+    returned = returned.filter(returned.day <= refund_end.date())
     refunds = returned.group_by("customer_id").aggregate(
         refunds=returned.count(), refunded=-returned.amount.sum()
     )

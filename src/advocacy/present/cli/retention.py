@@ -68,8 +68,8 @@ CalibrationOption = Annotated[
     str | None,
     typer.Option(
         "--calibration-end",
-        help="Last day (YYYY-MM-DD) of the data the models learn from; default the last day of "
-        "any transaction, a refund's too.",
+        help="Last day (YYYY-MM-DD) of the data the models learn from; default the last purchase "
+        "day (refunds after it still count in spend so far).",
     ),
 ]
 TimeUnitOption = Annotated[
