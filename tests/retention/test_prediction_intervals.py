@@ -175,3 +175,27 @@ def test_command_and_report_carry_the_intervals(url: str, tmp_path: Path) -> Non
     body = _text(str(section.body))
     assert "in brackets, 95% intervals of the estimates" in body
     assert re.search(r"\d+% \(\d+%–\d+%\)", body)
+
+
+def test_a_singular_spend_fit_leaves_the_purchase_intervals(tmp_path: Path) -> None:
+    """review14 item 2: a Gamma-Gamma fit on a ridge took away every interval, P(active)'s and
+    expected purchases' too, though those read BG/NBD's parameters alone."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(30):  # 30 customers, two of whom bought again (1-3 times)
+        first = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 300)))
+        rows.append((f"c{i}", first, float(rng.integers(5, 50))))
+        for k in range(int(rng.integers(1, 4)) if i < 2 else 0):
+            later = first + pd.Timedelta(days=int(rng.integers(1, 60)) * (k + 1))
+            rows.append((f"c{i}", later, float(rng.integers(5, 50))))
+    frame = pd.DataFrame(rows, columns=["customer_id", "occurred_at", "amount"])
+    predicted = predict_retention(frame, horizon=52)
+    assert predicted.attrs["interval"].startswith("no interval on lifetime value")
+    assert "gamma-gamma" in predicted.attrs["interval"]
+    assert "bg-nbd" not in predicted.attrs["interval"]
+    for name in ("probability_alive", "expected_purchases"):
+        low, high = predicted[f"{name}_low"], predicted[f"{name}_high"]
+        assert np.isfinite(low).all() and np.isfinite(high).all(), name
+        assert ((low <= predicted[name] + 1e-12) & (predicted[name] <= high + 1e-12)).all()
+    assert predicted["lifetime_value_low"].isna().all()
+    assert predicted["lifetime_value"].notna().all()

@@ -111,22 +111,23 @@ def prediction_intervals(
     -------
     tuple of pandas.DataFrame and str
         The interval columns (index of ``summary``; NaN where there is no interval), and why
-        there is none when a fit's information matrix is singular (else empty).
+        there is none when a fit's information matrix is singular (else empty): BG/NBD's
+        takes every interval, Gamma-Gamma's only the lifetime value's.
     """
     from advocacy.retention.lifetime_value import customer_lifetime_value, expected_spend
 
     columns = [f"{name}_{end}" for name in INTERVAL_COLUMNS for end in ("low", "high")]
-    singular = [
-        model.model_name
-        for model in (purchases, spend)
-        if model is not None and model.covariance_ is None
-    ]
-    if singular:
+    ridge = "sits on a ridge or an edge of its parameters (its information matrix is singular)"
+    if purchases.covariance_ is None:  # every interval reads BG/NBD's parameters
         return pd.DataFrame(np.nan, index=summary.index, columns=columns), (
-            "no intervals: the fit of " + " and ".join(singular) + " sits on a ridge or an "
-            "edge of its parameters (its information matrix is singular)"
+            f"no intervals: the fit of {purchases.model_name} {ridge}"
         )
-    assert purchases.covariance_ is not None
+    # Gamma-Gamma's parameters enter the value alone: P(active) and purchases keep theirs.
+    why = (
+        f"no interval on lifetime value: the fit of {spend.model_name} {ridge}"
+        if spend is not None and spend.covariance_ is None
+        else ""
+    )
     # Customers with the same history get the same predictions: compute each history once.
     keys = ["frequency", "recency", "T", "monetary_value"]
     distinct = summary[keys].drop_duplicates().reset_index(drop=True)
@@ -191,4 +192,4 @@ def prediction_intervals(
             result["lifetime_value_low"] = value * np.exp(-z * value_se)
             result["lifetime_value_high"] = value * np.exp(z * value_se)
     frame = pd.DataFrame({name: values[where] for name, values in result.items()})
-    return frame.set_axis(summary.index)[columns], ""
+    return frame.set_axis(summary.index)[columns], why
