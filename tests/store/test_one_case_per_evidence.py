@@ -47,6 +47,7 @@ def add_case(
 def test_duplicates_merge_into_the_case_furthest_along(db: Database) -> None:
     migrate(db, target=14)
     add_case(db, "case-a", "r-1", "new", AT)  # opened twice by two rules: a and b
+    db.execute("UPDATE cases SET root_cause = 'parcel lost <b>x</b>' WHERE case_id = 'case-a'")
     add_case(db, "case-b", "r-1", "contacted", LATER)  # worked: the one kept
     add_case(db, "case-c", "r-2", "new", AT)  # the same rule twice: one id, two rows
     add_case(db, "case-c", "r-2", "new", AT)
@@ -74,6 +75,9 @@ def test_duplicates_merge_into_the_case_furthest_along(db: Database) -> None:
         ("merged-0016-case-a", "note"),
     ]
     assert "Case case-a had been opened on the same evidence" in timeline[2][2]
+    # What the merged copy was is kept in the note: the kept case does not carry it.
+    assert "rule detractor, status new, owner none, escalation level 0" in timeline[2][2]
+    assert "root cause parcel lost <b>x</b>, action taken none." in timeline[2][2]
     assert db.fetchall("SELECT case_id FROM survey_invitations") == [("case-b",)]
     assert db.fetchone("SELECT count(*) FROM case_events WHERE case_id = 'case-c'") == (2,)
 

@@ -6,8 +6,9 @@
 -- Existing duplicates (evidence with several cases) are merged into one case, not deleted:
 -- the case kept is the one furthest along (closed, resolved, contacted, new), then the one
 -- changed last, then the first opened, then the smallest id; the others' timeline entries and
--- survey invitations move to it, its timeline gains a note naming each case merged into it,
--- and the merged rows are removed (their ids stay in the audit log and sent notifications).
+-- survey invitations move to it, its timeline gains a note naming each case merged into it
+-- with that case's own rule, status, owner, escalation, first contact, root cause and action
+-- (fields the kept case does not carry), and the merged rows are removed (their ids stay in the audit log and sent notifications).
 -- Copies with the same id (the same rule twice) already share their timeline: one row stays.
 -- Also: the shipped `angry-mention` rule, stored under its old name "Angry public mention",
 -- takes the name it ships with now (it opens on negative or complaint readings, anger off);
@@ -52,17 +53,29 @@ WHERE case_id IN (SELECT case_id FROM case_copies_0016);
 INSERT INTO case_events
     (event_id, case_id, occurred_at, actor, kind, from_status, to_status, text, detail)
 SELECT
-    'merged-0016-' || case_id,
-    kept_id,
+    'merged-0016-' || copy.case_id,
+    copy.kept_id,
     CURRENT_TIMESTAMP,
     'migration 0016',
     'note',
     NULL,
     NULL,
-    'Case ' || case_id || ' had been opened on the same evidence: it was merged into this '
-        || 'case, with its timeline.',
+    'Case ' || copy.case_id || ' had been opened on the same evidence: it was merged into this '
+        || 'case, with its timeline. It was: rule ' || merged.rule_id
+        || ', status ' || merged.status
+        || ', owner ' || coalesce(merged.owner, 'none')
+        || ', escalation level ' || CAST(merged.escalation_level AS TEXT)
+        || ', first contact ' || coalesce(CAST(merged.first_contact_at AS TEXT), 'none')
+        || ', root cause ' || coalesce(merged.root_cause, 'none')
+        || ', action taken ' || coalesce(merged.action_taken, 'none') || '.',
     NULL
-FROM case_copies_0016;
+FROM case_copies_0016 copy
+JOIN (
+    -- one row per merged id (copies of one id, the same rule twice, are one case)
+    SELECT DISTINCT ON (case_id) *
+    FROM cases
+    ORDER BY case_id, updated_at DESC
+) merged ON merged.case_id = copy.case_id;
 
 -- DuckDB cannot build a unique index in the transaction that deleted the rows it would
 -- refuse, so the table is written again: the cases without duplicates and the ones kept.
