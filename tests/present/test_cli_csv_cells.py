@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -64,13 +65,15 @@ def test_retention_predictions_neutralise_customer_ids(tmp_path: Path) -> None:
     with source.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["transaction_id", "customer_id", "occurred_at", "amount"])
+        start = dt.date(2024, 1, 1)
         for customer in range(40):
             name = PAYLOADS[customer % len(PAYLOADS)] + f" #{customer}"
+            # Gaps of 10-89 days: some customers stop, which the purchase model must see
+            # (orders every three months exactly, nobody leaving, send BG/NBD to an edge).
+            gap = 10 + (customer * 17) % 80
             for order in range(1 + customer % 4):
-                day = 1 + (customer * 7 + order * 13) % 27
-                writer.writerow(
-                    [f"T{customer}-{order}", name, f"2024-{1 + order * 3:02d}-{day:02d}", "20"]
-                )
+                day = start + dt.timedelta(days=(customer * 7) % 27 + order * gap)
+                writer.writerow([f"T{customer}-{order}", name, day.isoformat(), "20"])
     db = str(tmp_path / "ws.duckdb")
     with advocacy.open(db) as ws:
         ws.import_file(source, kind="transactions")

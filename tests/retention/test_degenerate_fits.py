@@ -146,3 +146,19 @@ def test_two_repeat_buyers_are_too_few_and_said_so(
     shown = " ".join(done.stderr.split())
     assert said in shown and "runs off to an edge" in shown and "import more purchase" in shown
     assert not re.search(r"\b(nan|inf)\b", done.stdout, flags=re.IGNORECASE)
+
+
+def test_clockwork_buyers_are_not_called_too_few() -> None:
+    """30 of 40 customers buying every three months, nobody leaving, send BG/NBD to an edge:
+    the refusal says what the data lack (anyone leaving), not that 30 repeat buyers are few."""
+    rows = []
+    for customer in range(40):
+        for order in range(1 + customer % 4):
+            day = 1 + (customer * 7 + order * 13) % 27
+            rows.append((f"c{customer}", f"2024-{1 + order * 3:02d}-{day:02d}", 20.0))
+    frame = pd.DataFrame(rows, columns=["customer_id", "occurred_at", "amount"])
+    with pytest.raises(InsufficientDataError) as raised:
+        predict_retention(frame, horizon=52)
+    said = " ".join(str(raised.value).split())
+    assert "30 of the 40 customers bought again, yet their purchases do not show" in said
+    assert "too few" not in said

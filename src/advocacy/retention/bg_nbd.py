@@ -193,11 +193,18 @@ class BetaGeo(RepeatPurchaseModel):
         return self
 
     def _too_few(self) -> str:
-        """How many customers of the fit bought again: the usual cause of a fit at an edge."""
+        """Why the fit ran to an edge: few repeat buyers (the usual cause), or repeat buyers
+        whose purchases show no one leaving (every one still buying on schedule)."""
+        repeat, customers = self.repeat_buyers_, self.n_customers_
+        if repeat < max(10, 0.05 * customers):
+            return (
+                f"only {repeat:,} of the {customers:,} customers bought again after their "
+                "first purchase, too few to tell how often customers come back or drop out"
+            )
         return (
-            f"only {self.repeat_buyers_:,} of the {self.n_customers_:,} customers bought again "
-            "after their first purchase, too few to tell how often customers come back or drop "
-            "out"
+            f"{repeat:,} of the {customers:,} customers bought again, yet their purchases do "
+            "not show customers leaving (repeat buyers all still buying on schedule cannot "
+            "tell leaving from buying slowly)"
         )
 
     def _validate(
