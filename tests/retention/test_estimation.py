@@ -11,7 +11,7 @@ from scipy import optimize
 
 from advocacy.retention import bg_nbd, summarize_transactions
 from advocacy.retention.bg_nbd import BetaGeo
-from advocacy.retention.estimation import bfgs, maximize_log_likelihood
+from advocacy.retention.estimation import LOG_BOUND, bfgs, maximize_log_likelihood
 
 
 def rosenbrock(x: np.ndarray) -> tuple[float, np.ndarray]:
@@ -105,3 +105,34 @@ def test_bg_nbd_on_cdnow_reaches_at_least_the_likelihood_of_scipys_l_bfgs_b(
     theirs = optimize.minimize(negative, start, jac=True, method="L-BFGS-B")
     assert model.log_likelihood_ >= -theirs.fun - 1e-9
     np.testing.assert_allclose(list(model.params_.values()), np.exp(theirs.x), rtol=1e-3)
+
+
+def test_a_fit_that_runs_off_reports_the_parameters_it_scored() -> None:
+    """The search scores parameters up to ``exp(LOG_BOUND)``; one that runs off to infinity
+    (a likelihood still rising there) reports that bound and its likelihood, not the point past
+    it where the search stopped, which it never scored (the last session's b = 1.8e23)."""
+    scored: list[float] = []
+
+    def log_likelihood(params: np.ndarray) -> tuple[float, np.ndarray]:
+        x = float(np.log(params[0]))
+        scored.append(x)
+        return float(np.arctan(x)), np.array([1.0 / (1.0 + x * x)])
+
+    params, reached = maximize_log_likelihood(log_likelihood, [0.0])
+    assert max(scored) <= LOG_BOUND + 1e-12
+    assert params[0] == pytest.approx(np.exp(LOG_BOUND), rel=1e-12)
+    assert reached == pytest.approx(np.arctan(LOG_BOUND), abs=1e-15)
+
+
+def test_two_repeat_buyers_fit_reports_a_b_it_scored(cdnow: pd.DataFrame) -> None:
+    """CDNOW's first purchases and the whole history of two customers: BG/NBD's b runs off to
+    an edge (it was reported as 1.8e23, where the likelihood was read at 1.07e13)."""
+    rows = cdnow[["customer_id", "date", "amount"]]
+    pick = ["23554", "23556"]
+    first = rows[rows["date"] == rows.groupby("customer_id")["date"].transform("min")]
+    frame = pd.concat(
+        [first[~first["customer_id"].isin(pick)], rows[rows["customer_id"].isin(pick)]]
+    )
+    model = BetaGeo().fit_summary(summarize_transactions(frame, time_unit="week"))
+    assert model.params_["b"] == pytest.approx(np.exp(LOG_BOUND), rel=1e-12)
+    assert max(model.params_.values()) <= np.exp(LOG_BOUND) * (1 + 1e-12)

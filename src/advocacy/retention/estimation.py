@@ -35,6 +35,9 @@ def as_array(values: ArrayLike) -> FloatArray:
     return np.asarray(values, dtype=float)
 
 
+#: The log-parameters a fit scores lie within plus or minus this (parameters from about 1e-13
+#: to 1e13): beyond it the likelihood is flat to rounding, or overflows.
+LOG_BOUND = 30.0
 #: BFGS stops when no gradient entry exceeds this, relative to the objective's size.
 GRADIENT_TOLERANCE = 1e-9
 MAX_STEPS = 2000
@@ -90,11 +93,17 @@ def maximize_log_likelihood(
     """Parameters (natural scale) maximising ``objective`` and the log-likelihood reached.
 
     ``objective(params)`` returns the log-likelihood at ``params`` and its gradient with respect
-    to the log-parameters.
+    to the log-parameters. The search scores parameters between ``exp(-30)`` and ``exp(30)``
+    (:data:`LOG_BOUND`); a fit that runs off to an edge (a handful of repeat buyers send
+    BG/NBD's b towards infinity) reports the bound it scored, not the point past it where the
+    search stopped.
     """
 
+    def scored(log_params: FloatArray) -> FloatArray:
+        return np.exp(np.clip(log_params, -LOG_BOUND, LOG_BOUND))
+
     def negative(log_params: FloatArray) -> tuple[float, FloatArray]:
-        params = np.exp(np.clip(log_params, -30.0, 30.0))
+        params = scored(log_params)
         value, gradient = objective(params)
         penalty = penalizer * float(params @ params)
         penalty_gradient = 2.0 * penalizer * params * params
@@ -111,7 +120,7 @@ def maximize_log_likelihood(
             lambda p: negative(p)[0], start_point, method="Nelder-Mead", options={"maxiter": 20000}
         )
         best, _ = bfgs(negative, rough.x)
-    params = np.exp(best)
+    params = scored(best)
     log_likelihood, _ = objective(params)
     if not np.isfinite(log_likelihood):
         raise InputError(
