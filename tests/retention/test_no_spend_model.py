@@ -19,6 +19,8 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
+from advocacy.report.section import ReportScope
+from advocacy.report.sections.advocates import build
 from advocacy.retention.slipping import sort_customers, usable_order
 from support.cli import advocacy_cli
 
@@ -99,3 +101,38 @@ def test_an_order_by_missing_value_falls_back_to_the_next_that_has_one() -> None
     assert list(sort_customers(frame, "value-at-risk")["customer_id"]) == ["b", "c", "a"]
     assert usable_order(frame, "spend") == ("spend", "")
     assert usable_order(frame.assign(value_at_risk=0.0), "value-at-risk")[0] == "p-active"
+
+
+def test_slipping_away_without_any_value_at_risk_says_its_order(
+    duckdb_url: str, cdnow: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Every amount 0: no one slipping away has a value at risk, so the table on /advocates and
+    in the report is in order of P(active), lowest first, and says so, as the CLI does, instead
+    of claiming an order by value at risk that is in fact by customer id."""
+    said = (
+        "cannot sort by value at risk: every value at risk is 0; sorted by probability of being "
+        "active, lowest first"
+    )
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(_write(cdnow.assign(amount=0.0), tmp_path / "zero.csv"), kind="transactions")
+        gone = ws.retention.slipping_away(horizon=52)
+        token = create_token(ws.db, role="analyst", name="ana").secret
+        report = _text(str(build(ws, ReportScope()).body))
+    assert len(gone) > 100 and (gone["value_at_risk"] == 0).all()
+    assert gone.attrs["order_fallback"] == said
+    ranked = gone.sort_values(["probability_alive", "customer_id"], kind="mergesort")
+    assert list(gone["customer_id"]) == list(ranked["customer_id"])
+    with TestClient(create_app(duckdb_url), base_url="https://testserver") as client:
+        page = client.get("/advocates", headers={"Authorization": f"Bearer {token}"}).text
+    text = _text(page)
+    assert f"Slipping away: repeat buyers more likely gone than active; {said}" in text
+    assert "active, by value at risk (" not in text
+    lowest = ranked["customer_id"].iloc[0]
+    table = text.split(said)[1]
+    assert table.split("lifetime value ")[1].startswith(f"{lowest} ")
+    assert f"The first of them ({said};" in report
+    assert report.split("Value at risk ")[1].startswith(f"{lowest} ")
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

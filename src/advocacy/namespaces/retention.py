@@ -160,7 +160,8 @@ class RetentionNamespace:
             Rows of :meth:`predict` with ``spend_so_far`` and ``value_at_risk`` (see
             :mod:`advocacy.retention.slipping`), for the repeat buyers whose probability of
             being active is below one half; ``attrs["interval"]`` says what the ``*_low`` and
-            ``*_high`` columns mean.
+            ``*_high`` columns mean, and ``attrs["order_fallback"]`` why they are not in order
+            of value at risk when none has one (lowest P(active) first then; else empty).
 
         Raises
         ------

@@ -155,6 +155,10 @@ def sort_customers(frame: pd.DataFrame, by: str) -> pd.DataFrame:
 def slipping_away(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFrame:
     """The repeat buyers more likely gone than active, largest value at risk first.
 
+    When none of them has a value at risk above 0 (every amount 0), the order falls back as
+    :func:`usable_order` says (lowest P(active) first) and ``attrs["order_fallback"]`` says
+    so and why (empty when sorted by value at risk).
+
     Parameters
     ----------
     predicted
@@ -170,13 +174,17 @@ def slipping_away(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFrame:
     """
     valued = with_value_at_risk(predicted, horizon=horizon)
     gone = valued[(valued["frequency"] > 0) & (valued["probability_alive"] < SLIPPING_BELOW)]
-    return sort_customers(gone, "value-at-risk")
+    # Nobody slipping away: an empty table, in no need of a reason for its order.
+    used, fallback = usable_order(gone, "value-at-risk") if len(gone) else ("value-at-risk", "")
+    ordered = sort_customers(gone, used)
+    ordered.attrs = {**ordered.attrs, "order_fallback": fallback}
+    return ordered
 
 
 def slipping_table(predicted: pd.DataFrame, *, horizon: float) -> pd.DataFrame:
     """:func:`slipping_away` in the :data:`SLIPPING_COLUMNS` ``predicted`` has, with its
-    ``attrs`` (what the intervals mean)."""
+    ``attrs`` (what the intervals mean) and ``attrs["order_fallback"]``."""
     gone = slipping_away(predicted, horizon=horizon)
     table = gone[[name for name in SLIPPING_COLUMNS if name in gone.columns]]
-    table.attrs = dict(predicted.attrs)
+    table.attrs = {**predicted.attrs, "order_fallback": gone.attrs["order_fallback"]}
     return table

@@ -226,15 +226,25 @@ def _slipping(ws: Workspace) -> Markup:
             for _, row in top.iterrows()
         ]
 
+    fallback = str(gone.attrs.get("order_fallback", ""))
+    # No value at risk to rank by (every amount 0): the first in the order used instead.
+    first = (
+        Markup("The first of them ({fallback}; ").format(fallback=fallback)
+        if fallback
+        else Markup(
+            "Those with the most at stake (value at risk: a year's spend at their past pace, "
+            "times the chance they have gone; "
+        )
+    )
     return Markup(
         "<h3>Who is slipping away</h3><p>BG/NBD on the transactions: {n:,} of {repeat:,} "
-        "repeat buyers are more likely gone than active. Those with the most at stake (value at "
-        "risk: a year's spend at their past pace, times the chance they have gone; "
+        "repeat buyers are more likely gone than active. {first}"
         "<code>advocacy retention predict --horizon 52 --sort value-at-risk</code> lists them "
         "all){brackets}:</p>"
     ).format(
         n=len(gone),
         repeat=repeat,
+        first=first,
         brackets=f"; in brackets, {interval}" if interval else "",
     ) + table_html(
         _records(

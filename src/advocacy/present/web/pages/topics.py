@@ -47,6 +47,8 @@ NO_THEMES_FILTERED = (
     "No theme has a text among the answers these filters keep: widen the dates or clear a "
     "filter to see the themes"
 )
+#: The slipping-away table's title, before what it is sorted by.
+SLIPPING_AWAY = "Slipping away: repeat buyers more likely gone than active"
 #: Gaps of the register the Gaps page asks for (the highest priorities); the page links to the
 #: whole register as a CSV.
 SHOWN_ROWS = 250
@@ -232,8 +234,8 @@ TOPICS: dict[str, Topic] = {
                 unfiltered=(("*", "a referral is not tied to a survey answer"),),
             ),
             Part(
-                "Slipping away: repeat buyers more likely gone than active, by value at risk "
-                "(a year's spend at their past pace, times the chance they have gone)",
+                f"{SLIPPING_AWAY}, by value at risk (a year's spend at their past pace, times "
+                "the chance they have gone)",
                 "retention.slipping_away",
                 unfiltered=(("*", "the purchase model reads every purchase"),),
                 needs="transactions",
@@ -443,6 +445,9 @@ def _shown(
     if part.method == "gaps.drivers" and frame.attrs.get("outcome"):
         # Drivers explain the workspace's own outcome: say which (CSAT for a CSAT-only client).
         label = label.replace("the outcome", str(frame.attrs["outcome"]).upper())
+    if part.method == "retention.slipping_away" and frame.attrs.get("order_fallback"):
+        # No value at risk to sort by (every amount 0): say the order the rows are in instead.
+        label = f"{SLIPPING_AWAY}; {frame.attrs['order_fallback']}"
     if part.method == "retention.slipping_away" and frame.attrs.get("interval"):
         label += f". In brackets: {frame.attrs['interval']}"
     frame = frame.drop(columns=[name for name in part.hidden if name in frame.columns])
