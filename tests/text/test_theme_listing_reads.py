@@ -20,6 +20,7 @@ import pytest
 import advocacy
 from advocacy.text.catalogue import NO_CONTENT, _dated
 from advocacy.text.documents import load_documents
+from advocacy.text.model_names import read_by_current_model
 from advocacy.text.non_answers import NO_CONTENT as STORED_REASON
 
 PLACEHOLDERS = ["n/a", "nothing", "No comment", "-"]
@@ -85,6 +86,30 @@ def test_the_listing_counts_the_non_answers_text_analyze_stored(
             [NO_CONTENT],
         )
         assert _commenters(ws) == {158}
+
+
+def test_a_verdict_of_an_older_model_is_judged_by_the_rules(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """A verdict stored by an older model (whose non-answer rules may have differed) is not
+    trusted until the next ``text analyze``: the rules of now judge that comment (review14)."""
+    older = "real-sentiment-e5-v4; real-emotion-e5-v1"
+    assert not read_by_current_model(older)
+    with advocacy.open(_copy(workspace, tmp_path)) as ws:
+        stored = ws.db.fetchall("SELECT DISTINCT model FROM text_features")
+        assert [read_by_current_model(model) for (model,) in stored] == [True]
+        # The older model called the 40 placeholders content, and two reviews no content.
+        ws.db.execute(
+            "UPDATE text_features SET sentiment_reason = NULL, model = ? "
+            "WHERE document_id >= 'R160'",
+            [older],
+        )
+        ws.db.execute(
+            "UPDATE text_features SET sentiment = NULL, sentiment_reason = ?, model = ? "
+            "WHERE document_id IN ('R000', 'R001')",
+            [NO_CONTENT, older],
+        )
+        assert _commenters(ws) == {160}
 
 
 def test_a_comment_changed_or_never_analysed_is_judged_by_the_rules(

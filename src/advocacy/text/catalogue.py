@@ -33,6 +33,7 @@ from advocacy.text.documents import (
     only_chosen,
     text_hash,
 )
+from advocacy.text.model_names import read_by_current_model
 
 if TYPE_CHECKING:
     from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
@@ -451,19 +452,21 @@ def _mentions(keys: list[pd.Series], theme_ids: pd.Series) -> pd.DataFrame:
 def _commented(table: Any, responses: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Whether each answer of ``responses`` (``document_id``, ``comment``) says something, not
     "n/a" or "nothing": the verdict ``text analyze`` stored for a comment analysed as it reads
-    now (its sentiment reason :data:`NO_CONTENT` or not), the non-answer rules
-    (:func:`~advocacy.text.non_answers.non_answer_mask`) for any other (never analysed, or
-    changed since). ``table`` looks a table up by name."""
+    now by the current model (its sentiment reason :data:`NO_CONTENT` or not), the non-answer
+    rules (:func:`~advocacy.text.non_answers.non_answer_mask`) for any other (never analysed,
+    changed since, or read by an older model, whose rules may have judged it otherwise until
+    the next ``text analyze``). ``table`` looks a table up by name."""
     features = table("text_features")
     stored = (
         features.filter(features.document_kind == "response")
-        .select("document_id", "text_hash", "sentiment_reason")
+        .select("document_id", "text_hash", "sentiment_reason", "model")
         .to_pyarrow()
         .to_pylist()
     )
     verdicts = {
         str(row["document_id"]): (row["text_hash"], row["sentiment_reason"] == NO_CONTENT)
         for row in stored
+        if read_by_current_model(row["model"])
     }
     comments = responses["comment"].tolist()
     commented = np.ones(len(comments), dtype=bool)

@@ -56,6 +56,7 @@ from advocacy.text.embeddings import (
     unit_rows,
 )
 from advocacy.text.heads import FloatArray, softmax
+from advocacy.text.model_names import EMOTION_MODEL, SENTIMENT_MODEL
 from advocacy.text.negation import (
     complaint_with_negations,
     negation_shift,
@@ -200,21 +201,6 @@ class KnownReadings:
         if not len(known):
             return fresh
         return self.reading.take(rows[known]).put(known, fresh, len(texts))
-
-
-# v2: English negations shift the reading (text/negation.py); v3: so does the complaint head
-# (sentiment.with_complaint); v4: the complaint column reads the sentiment too
-# (sentiment.complaint_with_sentiment; the sentiment is v3's); v5: the heads are v4's, but what
-# is read changed: more non-answers and keyboard mash are no content (text/non_answers.py,
-# text/keyboard_mash.py), a text too short to tell takes one of its batch's languages, and a
-# calibration reads its labelled texts out of sample; v6: English words the tokenizer splits are
-# read as whole words (whole_words.py) and the heads were rebuilt on that embedding (emotion v2
-# likewise); v7: a word that capitals split into more pieces is read as its lower-case form
-# ("Terrible" was ▁Terri + ble; embeddings.StaticEmbedder's fold_capitals) and the heads were
-# rebuilt on that embedding (emotion v3 likewise). The name is recorded with every stored
-# reading, complaint included: a new name re-reads stored texts.
-SENTIMENT_MODEL = "real-sentiment-e5-v7"
-EMOTION_MODEL = "real-emotion-e5-v3"
 
 
 def _features(

@@ -1,0 +1,52 @@
+"""The names of the shipped text models, recorded with every stored reading.
+
+Kept apart from :mod:`advocacy.text.text_model` (which loads the models) so that what reads
+stored readings, such as the theme listing, can tell a reading of the current model from one
+of an older model without loading any model.
+"""
+
+from __future__ import annotations
+
+__all__ = ["EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_model"]
+
+# v2: English negations shift the reading (text/negation.py); v3: so does the complaint head
+# (sentiment.with_complaint); v4: the complaint column reads the sentiment too
+# (sentiment.complaint_with_sentiment; the sentiment is v3's); v5: the heads are v4's, but what
+# is read changed: more non-answers and keyboard mash are no content (text/non_answers.py,
+# text/keyboard_mash.py), a text too short to tell takes one of its batch's languages, and a
+# calibration reads its labelled texts out of sample; v6: English words the tokenizer splits are
+# read as whole words (whole_words.py) and the heads were rebuilt on that embedding (emotion v2
+# likewise); v7: a word that capitals split into more pieces is read as its lower-case form
+# ("Terrible" was ▁Terri + ble; embeddings.StaticEmbedder's fold_capitals) and the heads were
+# rebuilt on that embedding (emotion v3 likewise). The name is recorded with every stored
+# reading, complaint included: a new name re-reads stored texts. A change to which answers are
+# no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
+# trusted only from a reading of this name (:func:`read_by_current_model`).
+SENTIMENT_MODEL = "real-sentiment-e5-v7"
+EMOTION_MODEL = "real-emotion-e5-v3"
+
+
+def read_by_current_model(stored: str | None) -> bool:
+    """Whether a stored reading was made by :data:`SENTIMENT_MODEL`.
+
+    Parameters
+    ----------
+    stored
+        The ``model`` of a ``text_features`` row: the sentiment model's name (with ``+`` and a
+        user's embedder or a workspace calibration after it), ``;``, the emotion model's name.
+
+    Returns
+    -------
+    bool
+        False for a reading of an older model (or of none recorded).
+
+    Examples
+    --------
+    >>> read_by_current_model(f"{SENTIMENT_MODEL}+workspace-0a1b2c; {EMOTION_MODEL}")
+    True
+    >>> read_by_current_model("real-sentiment-e5-v6; real-emotion-e5-v2")
+    False
+    """
+    if not isinstance(stored, str):
+        return False
+    return stored.split(";", 1)[0].split("+", 1)[0].strip() == SENTIMENT_MODEL
