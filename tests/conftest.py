@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,14 +30,6 @@ from support.spark import SparkUnavailable, local_spark
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPOSITORY.parent / "shared" / "data"
-
-# Spark's Python workers run this interpreter (the venv's, with pandas and advocacy), whichever
-# test starts Spark first in a process: a session started by the library's own
-# ``spark_session`` (a report or CLI test run in-process) before the ``spark_session`` fixture
-# set these would keep the system's python3, and every later Spark test of that process would
-# fail with "No module named 'pandas'" depending on the order tests reached it.
-os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
 #: A test using one of these fixtures gets the marker named beside it.
 _MARKER_OF_FIXTURE = {

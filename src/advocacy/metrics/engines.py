@@ -8,7 +8,9 @@ hand; Spark does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +35,18 @@ __all__ = [
 ]
 
 
-def spark_session(master: str | None = None) -> Any:
+def spark_session(master: str | None = None, *, config: Mapping[str, str] | None = None) -> Any:
     """A SparkSession for advocacy: the active one, or a new one on ``master``, in UTC.
 
     Without ``master`` Spark's own configuration decides (``spark-defaults.conf``,
-    ``PYSPARK_SUBMIT_ARGS``, ``SPARK_REMOTE``), falling back to local mode.
+    ``PYSPARK_SUBMIT_ARGS``, ``SPARK_REMOTE``), falling back to local mode. ``config`` adds
+    Spark settings (name -> value) to a new session, or the modifiable ones to the active one.
+
+    On a local master, Spark's Python workers run this interpreter unless ``PYSPARK_PYTHON``
+    says otherwise: PySpark's own default is the ``python3`` on ``PATH``, which from a virtual
+    environment is usually the system's, without pandas, so every step that runs Python on the
+    rows (text analysis, purchase scoring) failed with "No module named 'pandas'". A cluster's
+    executors have their own Python: there the default is left alone.
     """
     try:
         from pyspark.sql import SparkSession
@@ -50,13 +59,30 @@ def spark_session(master: str | None = None) -> Any:
     builder = SparkSession.builder.appName("advocacy")
     if master is not None:
         builder = builder.master(master)
+    for name, value in (config or {}).items():
+        builder = builder.config(name, value)
     session = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
     # Periods are calendar periods in UTC, as on DuckDB and PostgreSQL.
     session.conf.set("spark.sql.session.timeZone", "UTC")
     context = getattr(session, "sparkContext", None)  # absent under Spark Connect
     if context is not None:
         context.setLogLevel("ERROR")
+        _local_workers_run_this_python(context)
     return session
+
+
+def _local_workers_run_this_python(context: Any) -> None:
+    """Point a local SparkContext's Python workers at ``sys.executable`` when
+    ``PYSPARK_PYTHON`` is unset (see :func:`spark_session`).
+
+    PySpark reads ``PYSPARK_PYTHON`` once, when the context starts, into the context's
+    ``pythonExec``, which every Python function sent to the workers carries; whether the master
+    is local is known only then (``spark-defaults.conf`` or ``PYSPARK_SUBMIT_ARGS`` may name
+    it), so the default is set on the context rather than in the process's environment.
+    """
+    local = str(getattr(context, "master", "")).startswith("local")
+    if local and "PYSPARK_PYTHON" not in os.environ:
+        context.pythonExec = sys.executable
 
 
 def spark_tables(directory: str | Path, *, session: Any = None) -> TableSource:
