@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from advocacy.present.web.pages.customer_standing import PREDICTIONS_KEY
 from advocacy.report.section import ReportScope
 from advocacy.report.sections.advocates import build
 from advocacy.retention import predict_retention, summarize_transactions
+from advocacy.retention.lifetime_value import score_customers
 from advocacy.retention.prediction_intervals import prediction_intervals
 from support.cli import advocacy_cli
 
@@ -71,7 +73,8 @@ def test_intervals_match_a_parametric_bootstrap(summary: pd.DataFrame) -> None:
     spend = advocacy.GammaGamma().fit_summary(summary[summary["frequency"] > 0])
     assert purchases.covariance_ is not None and spend.covariance_ is not None
     rows = summary[summary["frequency"] > 0].iloc[[0, 10, 100, 500]]  # repeat buyers
-    bounds, why = prediction_intervals(purchases, spend, rows, horizon=39)
+    scored = score_customers(purchases, spend, rows, horizon=39)
+    bounds, why = prediction_intervals(purchases, spend, scored, horizon=39)
     assert why == ""
     rng = np.random.default_rng(5)
     drawn_purchases = rng.multivariate_normal(
@@ -103,6 +106,54 @@ def test_intervals_match_a_parametric_bootstrap(summary: pd.DataFrame) -> None:
         width = high - low
         assert np.all(np.abs(bounds[f"{name}_low"].to_numpy() - low) < 0.1 * width), name
         assert np.all(np.abs(bounds[f"{name}_high"].to_numpy() - high) < 0.1 * width), name
+
+
+class WatchedBetaGeo(advocacy.BetaGeo):
+    """BG/NBD that notes the parameters each prediction is evaluated at."""
+
+    evaluated: list[dict[str, float]]
+
+    def probability_alive(self, *history: Any) -> Any:
+        self.evaluated.append(dict(self.params_))
+        return super().probability_alive(*history)
+
+    def expected_purchases(self, *arguments: Any) -> Any:
+        self.evaluated.append(dict(self.params_))
+        return super().expected_purchases(*arguments)
+
+
+@pytest.mark.parametrize("discount_rate", [0.0, 0.01])
+def test_intervals_are_centred_on_the_scored_predictions_without_computing_them_again(
+    summary: pd.DataFrame, discount_rate: float
+) -> None:
+    """The delta method moves each parameter up and down; the centre is the prediction already
+    scored (BG/NBD at the fitted parameters was evaluated twice, once per step)."""
+    purchases = WatchedBetaGeo().fit_summary(summary)
+    purchases.evaluated = []
+    spend = advocacy.GammaGamma().fit_summary(summary[summary["frequency"] > 0])
+    scored = score_customers(
+        purchases, spend, summary, horizon=52, discount_rate=discount_rate, margin=0.3
+    )
+    purchases.evaluated = []
+    bounds, why = prediction_intervals(
+        purchases, spend, scored, horizon=52, discount_rate=discount_rate
+    )
+    assert why == "" and purchases.evaluated
+    assert purchases.params_ not in purchases.evaluated
+    for name in INTERVALS:
+        low, value, high = bounds[f"{name}_low"], scored[name], bounds[f"{name}_high"]
+        assert ((low <= value * (1 + 1e-9)) & (value <= high * (1 + 1e-9))).all(), name
+    # the value's interval is relative to the margin the rows were scored with
+    ratio = (bounds["lifetime_value_high"] / scored["lifetime_value"]).to_numpy()
+    whole = score_customers(purchases, spend, summary, horizon=52, discount_rate=discount_rate)
+    assert np.allclose(
+        prediction_intervals(purchases, spend, whole, horizon=52, discount_rate=discount_rate)[0][
+            "lifetime_value_high"
+        ]
+        / whole["lifetime_value"],
+        ratio,
+        rtol=1e-12,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -181,7 +181,7 @@ def predict_retention(
     no_interval = ""
     if intervals:
         bounds, no_interval = prediction_intervals(
-            purchases, spend, summary, horizon=horizon, discount_rate=discount_rate, margin=margin
+            purchases, spend, result, horizon=horizon, discount_rate=discount_rate
         )
         result = result.join(bounds)
     result = result.join(summary[["spend_so_far", "refunds"]])

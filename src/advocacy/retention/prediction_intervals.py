@@ -87,22 +87,24 @@ def _standard_error(
 def prediction_intervals(
     purchases: BetaGeo,
     spend: GammaGamma | None,
-    summary: pd.DataFrame,
+    scored: pd.DataFrame,
     *,
     horizon: float,
     discount_rate: float = 0.0,
-    margin: float = 1.0,
     level: float = LEVEL,
 ) -> tuple[pd.DataFrame, str]:
-    """``<name>_low`` and ``<name>_high`` of each of :data:`INTERVAL_COLUMNS` per summary row.
+    """``<name>_low`` and ``<name>_high`` of each of :data:`INTERVAL_COLUMNS` per scored row.
 
     Parameters
     ----------
     purchases, spend
         The fitted models (``spend`` None: no lifetime value, its interval is NaN).
-    summary
-        Rows of :func:`~advocacy.retention.rfm.summarize_transactions`.
-    horizon, discount_rate, margin
+    scored
+        Rows of :func:`~advocacy.retention.lifetime_value.score_customers` of these models,
+        scored with this ``horizon`` and ``discount_rate`` (and any margin: the value's interval
+        is relative to it): each interval is centred on the row's prediction, which is not
+        computed again.
+    horizon, discount_rate
         As for :func:`~advocacy.retention.lifetime_value.predict_retention`.
     level
         The coverage of the intervals.
@@ -110,7 +112,7 @@ def prediction_intervals(
     Returns
     -------
     tuple of pandas.DataFrame and str
-        The interval columns (index of ``summary``; NaN where there is no interval), and why
+        The interval columns (index of ``scored``; NaN where there is no interval), and why
         there is none when a fit's information matrix is singular (else empty): BG/NBD's
         takes every interval, Gamma-Gamma's only the lifetime value's.
     """
@@ -119,7 +121,7 @@ def prediction_intervals(
     columns = [f"{name}_{end}" for name in INTERVAL_COLUMNS for end in ("low", "high")]
     ridge = "sits on a ridge or an edge of its parameters (its information matrix is singular)"
     if purchases.covariance_ is None:  # every interval reads BG/NBD's parameters
-        return pd.DataFrame(np.nan, index=summary.index, columns=columns), (
+        return pd.DataFrame(np.nan, index=scored.index, columns=columns), (
             f"no intervals: the fit of {purchases.model_name} {ridge}"
         )
     # Gamma-Gamma's parameters enter the value alone: P(active) and purchases keep theirs.
@@ -130,13 +132,14 @@ def prediction_intervals(
     )
     # Customers with the same history get the same predictions: compute each history once.
     keys = ["frequency", "recency", "T", "monetary_value"]
-    distinct = summary[keys].drop_duplicates().reset_index(drop=True)
-    where = pd.MultiIndex.from_frame(distinct).get_indexer(pd.MultiIndex.from_frame(summary[keys]))
+    first = scored.drop_duplicates(subset=keys).reset_index(drop=True)
+    distinct = first[keys]
+    where = pd.MultiIndex.from_frame(distinct).get_indexer(pd.MultiIndex.from_frame(scored[keys]))
     history = [distinct[name].to_numpy(float) for name in BetaGeo.summary_columns]
     z = float(ndtri(0.5 + level / 2.0))
     result: dict[str, FloatArray] = {}
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        alive = purchases.probability_alive(*history)
+        alive = first["probability_alive"].to_numpy(float)
         # P(active) is exactly 1 for a customer without repeat purchases: no uncertainty.
         logit_se = _standard_error(
             purchases,
@@ -147,7 +150,7 @@ def prediction_intervals(
         certain = alive >= 1.0
         result["probability_alive_low"] = np.where(certain, 1.0, expit(centre - z * logit_se))
         result["probability_alive_high"] = np.where(certain, 1.0, expit(centre + z * logit_se))
-        expected = purchases.expected_purchases(horizon, *history)
+        expected = first["expected_purchases"].to_numpy(float)
         log_se = _standard_error(
             purchases,
             purchases.covariance_,
@@ -181,15 +184,8 @@ def prediction_intervals(
                 )
                 ** 2
             )
-            value = customer_lifetime_value(
-                purchases,
-                spend,
-                distinct,
-                horizon=horizon,
-                discount_rate=discount_rate,
-                margin=margin,
-            ).to_numpy()
+            value = first["lifetime_value"].to_numpy(float)
             result["lifetime_value_low"] = value * np.exp(-z * value_se)
             result["lifetime_value_high"] = value * np.exp(z * value_se)
     frame = pd.DataFrame({name: values[where] for name, values in result.items()})
-    return frame.set_axis(summary.index)[columns], why
+    return frame.set_axis(scored.index)[columns], why
