@@ -1,0 +1,190 @@
+"""The shipped tokenizer's word pieces, read without building the ``tokenizers`` Unigram model.
+
+The static embedder (:mod:`advocacy.text.embeddings`) tokenises each distinct word of its texts
+once: a Metaspace pre-tokenizer splits the normalised text into words and a Unigram model
+(SentencePiece's, Kudo 2018) splits each word into the likeliest pieces of a 250,002-piece
+vocabulary. Building that model in the ``tokenizers`` library (``Tokenizer.from_file`` of the
+16.8 MB ``tokenizer.json``) cost 0.7-1.1 CPU s in every process, most of it the vocabulary's
+trie, while a 3,000-review analysis tokenises about 24,000 distinct words. This module reads the
+same vocabulary from ``models/tokenizer.npz`` (pieces and scores as arrays, 0.1 CPU s) into a
+dictionary and finds each word's best segmentation with the library's own algorithm
+(``Unigram::encode_optimized`` of ``tokenizers`` 0.23, itself SentencePiece's): candidates at
+each position in order of length, a strictly better path replaces a kept one, a character no
+piece starts with is an unknown piece scored ``min(scores) - 10``, and consecutive unknown pieces
+are fused. Written by hand because the library offers no faster way to build its model; the
+library stays the reference: :meth:`PieceTokenizer.tokenizer` builds it from the same file, and
+``tests/text/test_piece_tokenizer.py`` compares the two on real text in many languages.
+
+The normaliser and pre-tokenizer are the library's, built from the configuration stored in the
+file (that costs nothing: only the model is slow to build).
+
+``tools/build_encoder.py`` writes the file; the scores are those ``tokenizers`` held after
+reading the former ``tokenizer.json`` (its JSON reader rounds some 17-digit numbers one unit in
+the last place differently from Python's), so the two read every word alike.
+
+References
+----------
+Kudo, T. (2018). Subword regularization: improving neural network translation models with
+multiple subword candidates. ACL 2018, 66-75.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = ["TOKENIZER_FILE", "Piece", "PieceTokenizer"]
+
+#: The shipped tokenizer (in ``advocacy/text/models``), written by ``tools/build_encoder.py``.
+TOKENIZER_FILE = "tokenizer.npz"
+#: SentencePiece's penalty of an unknown piece below the vocabulary's lowest score.
+UNKNOWN_PENALTY = 10.0
+
+
+class Piece(NamedTuple):
+    """One piece of a word, as ``tokenizers.Token`` gives it: its id, its text and its byte
+    span in the word."""
+
+    id: int
+    value: str
+    offsets: tuple[int, int]
+
+
+class PieceTokenizer:
+    """A Metaspace + Unigram tokenizer's words split into pieces, in Python.
+
+    Parameters
+    ----------
+    pieces : list of str
+        The Unigram vocabulary, in id order.
+    scores : list of float
+        Each piece's log-probability.
+    config : dict
+        The ``tokenizers`` JSON of the whole tokenizer with its Unigram vocabulary left out
+        (normaliser, pre-tokenizer, ``unk_id``, ``byte_fallback``).
+
+    Examples
+    --------
+    >>> from advocacy.text.embeddings import model_path
+    >>> pieces = PieceTokenizer.load(model_path(TOKENIZER_FILE))
+    >>> [piece.value for piece in pieces.tokenize("\u2581terrible")]
+    ['▁terrible']
+    """
+
+    def __init__(self, pieces: list[str], scores: list[float], config: dict[str, Any]) -> None:
+        from tokenizers import Tokenizer
+
+        model = config["model"]
+        if model.get("type") != "Unigram" or model.get("byte_fallback"):
+            raise ValueError(f"not a Unigram model without byte fallback: {model.get('type')}")
+        if len(pieces) != len(scores):
+            raise ValueError(f"{len(pieces)} pieces but {len(scores)} scores")
+        self.pieces = pieces
+        self.scores = scores
+        self.config = config
+        self.unknown = int(model["unk_id"])
+        self._ids = dict(zip(pieces, range(len(pieces)), strict=True))
+        self._unknown_score = min(scores) - UNKNOWN_PENALTY
+        self._longest = max(map(len, pieces))
+        # The library's normaliser and pre-tokenizer, from a tokenizer whose model holds only
+        # the unknown piece (building it costs nothing).
+        light = json.loads(json.dumps(config))
+        light["model"].update(vocab=[[pieces[self.unknown], scores[self.unknown]]], unk_id=0)
+        self.light = Tokenizer.from_str(json.dumps(light))
+        self.normalize_str = self.light.normalizer.normalize_str
+
+    def __repr__(self) -> str:
+        return f"PieceTokenizer(pieces={len(self.pieces)})"
+
+    @classmethod
+    def load(cls, path: str | Path) -> PieceTokenizer:
+        """Read a file written by ``tools/build_encoder.py`` (see :func:`pieces_file_arrays`)."""
+        with np.load(path, allow_pickle=False) as data:
+            pieces = data["pieces"].tobytes().decode("utf-8").split("\n")
+            scores = data["scores"].astype(np.float64).tolist()
+            config = json.loads(data["config"].tobytes().decode("utf-8"))
+        return cls(pieces, scores, config)
+
+    def tokenize(self, word: str) -> list[Piece]:
+        """``tokenizers``' ``model.tokenize(word)`` for the Unigram model: the best pieces."""
+        size = len(word)
+        if not size:
+            return []
+        ids, scores, longest = self._ids.get, self.scores, self._longest
+        unknown, unknown_score = self.unknown, self._unknown_score
+        # best[end], start[end], piece[end]: the best path that ends at character ``end``.
+        best = [0.0] * (size + 1)
+        start = [-1] * (size + 1)
+        piece = [0] * (size + 1)
+        for begin in range(size):
+            so_far = best[begin]
+            single = False
+            for end in range(begin + 1, min(size, begin + longest) + 1):
+                found = ids(word[begin:end])
+                if found is None:
+                    continue
+                score = scores[found] + so_far
+                if start[end] < 0 or score > best[end]:
+                    best[end], start[end], piece[end] = score, begin, found
+                if end == begin + 1:
+                    single = True
+            if not single:
+                end, score = begin + 1, unknown_score + so_far
+                if start[end] < 0 or score > best[end]:
+                    best[end], start[end], piece[end] = score, begin, unknown
+        values: list[str] = []
+        fused: list[str] = []  # consecutive unknown pieces, read backwards
+        end = size
+        while end > 0:
+            begin = start[end]
+            if piece[end] == unknown:
+                fused.append(word[begin:end])
+            else:
+                if fused:
+                    values.append("".join(reversed(fused)))
+                    fused = []
+                values.append(word[begin:end])
+            end = begin
+        if fused:
+            values.append("".join(reversed(fused)))
+        values.reverse()
+        found_pieces: list[Piece] = []
+        offset = 0
+        for value in values:
+            length = len(value) if value.isascii() else len(value.encode("utf-8"))
+            found_pieces.append(
+                Piece(ids(value, unknown), value, (offset, offset + length))  # type: ignore[arg-type]
+            )
+            offset += length
+        return found_pieces
+
+    def tokenizer(self) -> Any:
+        """The same tokenizer as a ``tokenizers.Tokenizer`` (about 1 CPU s to build)."""
+        from tokenizers import Tokenizer
+
+        full = json.loads(json.dumps(self.config))
+        full["model"]["vocab"] = [list(pair) for pair in zip(self.pieces, self.scores, strict=True)]
+        return Tokenizer.from_str(json.dumps(full))
+
+
+def pieces_file_arrays(tokenizer_json: str) -> dict[str, Any]:
+    """The arrays of a ``tokenizer.npz`` for the tokenizer that ``tokenizer_json`` describes.
+
+    The scores are read back from the library (``Tokenizer.from_str(...).to_str()``): the
+    floats it holds, which its JSON reader may round differently from Python's.
+    """
+    from tokenizers import Tokenizer
+
+    config = json.loads(Tokenizer.from_str(tokenizer_json).to_str())
+    vocabulary = config["model"].pop("vocab")
+    pieces = [piece for piece, _ in vocabulary]
+    if any("\n" in piece for piece in pieces):
+        raise ValueError("a piece holds a line break: the pieces' blob cannot separate it")
+    return {
+        "pieces": np.frombuffer("\n".join(pieces).encode("utf-8"), dtype=np.uint8),
+        "scores": np.array([score for _, score in vocabulary], dtype=np.float64),
+        "config": np.frombuffer(json.dumps(config, sort_keys=True).encode("utf-8"), np.uint8),
+    }
