@@ -51,7 +51,9 @@ HOSTILE_WORDS = [
 
 @lru_cache(maxsize=1)
 def shipped() -> PieceTokenizer:
-    return PieceTokenizer.load(embeddings.model_path(TOKENIZER_FILE))
+    """The shipped file, every word read in Python (never handed to the library's model)."""
+    loaded = PieceTokenizer.load(embeddings.model_path(TOKENIZER_FILE))
+    return PieceTokenizer(loaded.pieces, loaded.scores, loaded.config, library_after=10**9)
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +123,20 @@ def test_hostile_words_get_the_librarys_pieces() -> None:
         Piece(shipped().unknown, "\U00010348\U00010349", (5, 13)),
         Piece(685, "ok", (13, 15)),
     ]
+
+
+def test_after_many_words_the_librarys_model_reads_the_rest_alike(shared_data) -> None:
+    """A process that has tokenised many words builds the library's model (faster per word)
+    and reads the rest with it: the same pieces before and after."""
+    words = words_of(blitzer_reviews(shared_data, 100, seed=4)[0])
+    switching = PieceTokenizer(
+        shipped().pieces, shipped().scores, shipped().config, library_after=len(words) // 2
+    )
+    assert len(words) > 1000
+    for word in words:
+        got = [Piece(t.id, t.value, tuple(t.offsets)) for t in switching.tokenize(word)]
+        assert got == library_pieces(word), word
+    assert switching._library is not None
 
 
 def test_a_lone_surrogate_is_refused_as_the_library_refuses_it() -> None:
