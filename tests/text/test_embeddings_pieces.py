@@ -1,7 +1,8 @@
-"""The shipped tokenizer read in Python splits every word as the ``tokenizers`` library does.
+"""The shipped tokenizer read from arrays splits every word as the ``tokenizers`` library does.
 
 :class:`advocacy.text.piece_tokenizer.PieceTokenizer` reads ``models/tokenizer.npz`` without
-building the library's Unigram model (about 1 CPU s per process). The reference is the library:
+building the library's whole Unigram model (about 1 CPU s per process): a word in ASCII is read
+by the library's model of the ASCII pieces, any other word in Python. The reference is the library:
 the tokenizer it builds from the same file is the one it read from the former ``tokenizer.json``
 (the same JSON, checked by its hash), and every distinct word of real text in many languages and
 scripts, and of hostile strings, gets the library's pieces: ids, text and byte offsets.
@@ -21,7 +22,7 @@ import pytest
 
 from advocacy.text import embeddings
 from advocacy.text.embeddings import StaticEmbedder, default_embedder
-from advocacy.text.piece_tokenizer import TOKENIZER_FILE, Piece, PieceTokenizer
+from advocacy.text.piece_tokenizer import TOKENIZER_FILE, Piece, PieceTokenizer, ascii_pieces
 from advocacy.text.whole_words import WORDS_FILE
 from support.corpora import blitzer_reviews
 
@@ -53,7 +54,14 @@ HOSTILE_WORDS = [
 def shipped() -> PieceTokenizer:
     """The shipped file, every word read in Python (never handed to the library's model)."""
     loaded = PieceTokenizer.load(embeddings.model_path(TOKENIZER_FILE))
-    return PieceTokenizer(loaded.pieces, loaded.scores, loaded.config, library_after=10**9)
+    assert loaded._ascii_ids == ascii_pieces(loaded.pieces)
+    return PieceTokenizer(
+        loaded.pieces,
+        loaded.scores,
+        loaded.config,
+        library_after=10**9,
+        ascii_ids=loaded._ascii_ids,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -126,13 +134,19 @@ def test_hostile_words_get_the_librarys_pieces() -> None:
 
 
 def test_after_many_words_the_librarys_model_reads_the_rest_alike(shared_data) -> None:
-    """A process that has tokenised many words builds the library's model (faster per word)
-    and reads the rest with it: the same pieces before and after."""
-    words = words_of(blitzer_reviews(shared_data, 100, seed=4)[0])
+    """A process that has read many words outside ASCII in Python builds the library's whole
+    model (faster per word) and reads the rest with it: the same pieces before and after."""
+    marc = shared_data / "text-corpora" / "marc-amazon-multi"
+    texts = []
+    for lang in ("de", "ja"):
+        with (marc / lang / "test.csv").open(encoding="utf-8", newline="") as handle:
+            texts += [row[1] for row in list(csv.reader(handle))[:100]]
+    words = words_of(texts)
+    outside = sum(not word.replace(MARKER, "").isascii() for word in words)
+    assert outside > 300 and len(words) - outside > 300
     switching = PieceTokenizer(
-        shipped().pieces, shipped().scores, shipped().config, library_after=len(words) // 2
+        shipped().pieces, shipped().scores, shipped().config, library_after=outside // 2
     )
-    assert len(words) > 1000
     for word in words:
         got = [Piece(t.id, t.value, tuple(t.offsets)) for t in switching.tokenize(word)]
         assert got == library_pieces(word), word
