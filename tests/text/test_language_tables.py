@@ -116,6 +116,33 @@ def test_processes_answer_alike_whether_they_unpack_write_or_map_the_model(tmp_p
     assert not untouched.exists()
 
 
+def test_processes_that_start_together_on_an_empty_cache_leave_one_whole_folder(tmp_path) -> None:
+    """Several processes unpack at once: each answers alike, the folder one of them wrote stays
+    (none takes away another's), and it is read whole afterwards."""
+    import json
+
+    cache = tmp_path / "cache"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ADVOCACY_")}
+    environment["ADVOCACY_MODEL_CACHE"] = str(cache)
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", FRESH, json.dumps(TEXTS)],
+            env=environment,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    answers = [json.loads(child.communicate()[0]) for child in children]
+    assert all(child.returncode == 0 for child in children)
+    assert answers == [language.detect_languages(TEXTS)] * 4
+    assert [path.name[: len(LAYOUT)] for path in cache.iterdir()] == [LAYOUT]
+    mapped = language_tables(MODEL, cache)
+    assert isinstance(mapped.feature_class, np.memmap)
+    assert_py3langids_model(mapped)
+
+
 @pytest.mark.parametrize("name", ["next_move", "classes"])
 def test_tables_that_do_not_fit_together_are_refused(name: str) -> None:
     from advocacy.text.language_tables import unpack

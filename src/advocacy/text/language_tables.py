@@ -118,20 +118,23 @@ def language_tables(model_file: Path, cache: Path | None) -> LanguageTables:
             {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
         )
     except (OSError, ValueError):
-        pass  # not unpacked yet, or unreadable: unpack it again
+        # Not unpacked yet, or unreadable (then replaced). Decided now, not after unpacking:
+        # meanwhile another process may write the folder, which is not to be taken away.
+        unreadable = folder.exists()
     arrays = unpack(model_file)
     tables = LanguageTables.from_arrays(arrays)
     with contextlib.suppress(OSError):  # a read-only or full cache: the arrays stay in memory
-        _write(folder, arrays)
+        _write(folder, arrays, replace=unreadable)
     return tables
 
 
-def _write(folder: Path, arrays: dict[str, NDArray[np.generic]]) -> None:
+def _write(folder: Path, arrays: dict[str, NDArray[np.generic]], *, replace: bool) -> None:
     """Write the arrays into ``folder`` whole or not at all (a temporary folder renamed: a
-    process that reads meanwhile finds no folder, or every file complete)."""
+    process that reads meanwhile finds no folder, or every file complete); ``replace``: an
+    unreadable folder is there, removed first."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    if folder.exists():
-        shutil.rmtree(folder)  # unreadable (see the caller): written again
+    if replace:
+        shutil.rmtree(folder, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         for name in _ARRAYS:
