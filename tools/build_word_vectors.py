@@ -118,10 +118,10 @@ def word_ranks(languages: tuple[str, ...], per_language: int) -> dict[str, tuple
 
 
 def tokenizer() -> object:
-    """The shipped tokenizer (the teacher's pieces and ids)."""
-    from tokenizers import Tokenizer
+    """The shipped tokenizer (the teacher's pieces and ids), as a ``tokenizers.Tokenizer``."""
+    from advocacy.text.piece_tokenizer import TOKENIZER_FILE, PieceTokenizer
 
-    return Tokenizer.from_file(str(encoder.MODELS / "tokenizer.json"))
+    return PieceTokenizer.load(encoder.MODELS / TOKENIZER_FILE).tokenizer()
 
 
 def piece_ids(words: list[str], tok: object) -> list[list[int]]:

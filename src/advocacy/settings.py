@@ -190,6 +190,12 @@ class Settings(BaseModel):
         description="processes text analyze reads texts and fits its calibration on, for more "
         "than 500 texts (0: the cores available to it; 1: one process; same results for any)",
     )
+    model_cache: str = Field(
+        "",
+        description="folder where the language detector's model is kept unpacked between runs "
+        "(about 70 MB, written once per model; empty: $XDG_CACHE_HOME/advocacy or "
+        "~/.cache/advocacy; off: unpacked in memory by every process, about 0.7 CPU s more)",
+    )
 
     @classmethod
     def load(

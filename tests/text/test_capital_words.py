@@ -20,7 +20,7 @@ from advocacy.text.sentiment import sentiment
 @pytest.fixture(scope="module")
 def plain() -> StaticEmbedder:
     return StaticEmbedder.load(
-        model_path("static_e5_256.npz"), model_path("tokenizer.json"), name="pieces"
+        model_path("static_e5_256.npz"), model_path("tokenizer.npz"), name="pieces"
     )
 
 

@@ -63,7 +63,7 @@ def pieces_embedder() -> StaticEmbedder:
     """The shipped pieces and tokenizer without the whole-word vectors."""
     return StaticEmbedder.load(
         embeddings.model_path("static_e5_256.npz"),
-        embeddings.model_path("tokenizer.json"),
+        embeddings.model_path("tokenizer.npz"),
         name="pieces",
     )
 

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from advocacy.errors import UsageError
+from advocacy.text.piece_tokenizer import TOKENIZER_FILE, PieceTokenizer
 from advocacy.text.whole_words import WORDS_FILE, WholeWords
 from advocacy.text.workers import Learning, share_learning
 
@@ -94,8 +95,11 @@ class StaticEmbedder:
         for 3,000 reviews, instead of writing all 119 MB first: about 1 CPU s here).
     row_of_id : int array (tokenizer vocabulary)
         The row of ``vectors`` for each token id, -1 for a piece without a vector.
-    tokenizer : tokenizers.Tokenizer
-        The Hugging Face ``tokenizers`` tokenizer whose ids ``row_of_id`` maps.
+    tokenizer : tokenizers.Tokenizer or PieceTokenizer
+        The Hugging Face ``tokenizers`` tokenizer whose ids ``row_of_id`` maps, or the shipped
+        one read without building the library's model (:mod:`advocacy.text.piece_tokenizer`:
+        the same pieces, about 1 CPU s less per process; ``tokenizer`` then builds the
+        library's on first use).
     name : str
         Recorded with every label computed from these embeddings.
     scale : array (kept pieces), optional
@@ -150,10 +154,20 @@ class StaticEmbedder:
         # computed never change, so a reader keeps its view of them after letting go.
         self._filling = threading.Lock()
         self.row_of_id = np.asarray(row_of_id, dtype=np.int64)
-        self.tokenizer = tokenizer
         self.name = name
         self.dimension = int(self._codes.shape[1])
-        self._metaspace = _metaspace_unigram(tokenizer)
+        if isinstance(tokenizer, PieceTokenizer):
+            self._pieces: PieceTokenizer | None = tokenizer
+            self._library: Any = None  # built by ``tokenizer`` when asked
+            self._metaspace = _metaspace_unigram(tokenizer.light)
+            self._normalize = tokenizer.normalize_str
+            self._tokenize = tokenizer.tokenize
+        else:
+            self._pieces, self._library = None, tokenizer
+            self._metaspace = _metaspace_unigram(tokenizer)
+            if self._metaspace is not None:
+                self._normalize = tokenizer.normalizer.normalize_str
+                self._tokenize = tokenizer.model.tokenize
         self._rows_of_piece: dict[str, tuple[int, ...]] = {}
         self._forgotten = 0  # how many times the remembered words were dropped (when full)
 
@@ -162,6 +176,17 @@ class StaticEmbedder:
             f"StaticEmbedder(name={self.name!r}, pieces={len(self._codes)}, "
             f"dimension={self.dimension})"
         )
+
+    @property
+    def tokenizer(self) -> Any:
+        """The ``tokenizers.Tokenizer`` whose ids ``row_of_id`` maps (built from a
+        :class:`PieceTokenizer` the first time it is asked for: about 1 CPU s)."""
+        if self._library is None:
+            assert self._pieces is not None
+            self._library = self._pieces.tokenizer()
+            self._library.no_padding()
+            self._library.no_truncation()
+        return self._library
 
     @classmethod
     def load(
@@ -173,19 +198,24 @@ class StaticEmbedder:
         words_file: str | Path | None = None,
         fold_capitals: bool = False,
     ) -> StaticEmbedder:
-        """Load an ``.npz`` written by ``build_encoder.py`` and its ``tokenizer.json`` (and the
-        whole-word vectors of ``build_word_vectors.py --ship``, if given; ``fold_capitals`` as
-        in the class)."""
-        from tokenizers import Tokenizer
-
+        """Load an ``.npz`` written by ``build_encoder.py`` and its tokenizer (its
+        ``tokenizer.npz``, read by :class:`PieceTokenizer`, or a ``tokenizers`` JSON file) and
+        the whole-word vectors of ``build_word_vectors.py --ship``, if given (``fold_capitals``
+        as in the class)."""
         with np.load(vectors_file, allow_pickle=False) as data:
             scale = data["scale"].astype(np.float32)
             codes = data["vectors"]
             row_of_id = np.full(int(data["vocabulary_size"]), -1, dtype=np.int64)
             row_of_id[data["ids"]] = np.arange(len(data["ids"]))
-        tokenizer = Tokenizer.from_file(str(tokenizer_file))
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
+        tokenizer: Any
+        if str(tokenizer_file).endswith(".npz"):
+            tokenizer = PieceTokenizer.load(tokenizer_file)
+        else:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(tokenizer_file))
+            tokenizer.no_padding()
+            tokenizer.no_truncation()
         words = None if words_file is None else WholeWords.load(words_file)
         return cls(
             codes,
@@ -224,7 +254,7 @@ class StaticEmbedder:
 
     def _word_rows(self, texts: Sequence[str], replacement: str) -> TokenRows:
         """:meth:`token_rows` through the pre-tokenizer's words (see there)."""
-        normalize = self.tokenizer.normalizer.normalize_str
+        normalize = self._normalize
         words: list[str] = []
         counts = np.zeros(len(texts), dtype=np.int64)
         for i, text in enumerate(texts):
@@ -261,13 +291,13 @@ class StaticEmbedder:
                 self._rows_of_piece = {}
                 self._forgotten += 1
             if tokens is None:
-                tokens = self.tokenizer.model.tokenize(word)
+                tokens = self._tokenize(word)
             found = None
             folded = word.lower() if self._fold_capitals and len(tokens) > 1 else word
             # Once per distinct word (this cache): a capitalised word of several pieces is
             # tokenised again in lower case, and that form's pieces are not tokenised a third
             # time when it is read in its place.
-            lower = self.tokenizer.model.tokenize(folded) if folded != word else tokens
+            lower = self._tokenize(folded) if folded != word else tokens
             if len(lower) < len(tokens):
                 # Capitals that split a word into pieces ("Terrible" is ▁Terri + ble, "terrible"
                 # one piece) read it as its lower-case form: the pieces of a capitalised word
@@ -389,9 +419,13 @@ def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
 @lru_cache(maxsize=1)
 def default_embedder() -> StaticEmbedder:
     """The shipped static embedder (loaded once per process)."""
-    vectors, tokenizer = model_path("static_e5_256.npz"), model_path("tokenizer.json")
+    vectors, tokenizer = model_path("static_e5_256.npz"), model_path(TOKENIZER_FILE)
     words = model_path(WORDS_FILE)
-    for path, tool in ((vectors, "build_encoder.py"), (words, "build_word_vectors.py")):
+    for path, tool in (
+        (vectors, "build_encoder.py"),
+        (tokenizer, "build_encoder.py"),
+        (words, "build_word_vectors.py"),
+    ):
         if not path.exists():
             raise UsageError(
                 f"the default text model is missing from this installation ({path})",

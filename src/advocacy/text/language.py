@@ -50,15 +50,16 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from advocacy.text.language_tables import LanguageTables, cache_folder, language_tables
 from advocacy.text.workers import Learning, share_learning
 
 #: Languages whose sentiment, emotions and complaint signal the text model reads. Only English
@@ -290,40 +291,11 @@ _NOISE = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _identifier() -> Any:
-    from py3langid.langid import (  # type: ignore[import-untyped]
-        MODEL_FILE,
-        LanguageIdentifier,
-    )
+def _tables() -> LanguageTables:
+    """py3langid's model as arrays, unpacked once per model (:mod:`.language_tables`)."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE  # type: ignore[import-untyped]
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-@dataclass(frozen=True, eq=False)
-class _Tables:
-    """py3langid's model as arrays: the byte automaton and the naive Bayes tables."""
-
-    next_move: NDArray[np.int64]
-    row_base: NDArray[np.int64]
-    output: NDArray[np.int64]
-    feature_class: NDArray[np.float32]  # the model's float16 table, widened once (exact)
-    class_prior: NDArray[np.float32]
-    classes: tuple[str, ...]
-    aliases: tuple[tuple[int, int], ...]
-
-
-@lru_cache(maxsize=1)
-def _tables() -> _Tables:
-    model = _identifier()
-    return _Tables(
-        np.asarray(model.tk_nextmove, dtype=np.int64),
-        np.asarray(model._rowbase, dtype=np.int64),
-        np.asarray(model.tk_output, dtype=np.int64),
-        model.nb_ptc.astype(np.float32),
-        model.nb_pc,
-        tuple(model.nb_classes),
-        tuple(model._alias_pairs),
-    )
+    return language_tables(Path(MODEL_DIR) / MODEL_FILE, cache_folder())
 
 
 def _encoded(text: str) -> bytes:
@@ -377,7 +349,9 @@ def _log_scores(texts: list[str]) -> NDArray[np.float64]:
         shape=(len(data), used.size),
     )
     counts.data = np.log1p(counts.data)
-    scores = np.asarray(counts @ tables.feature_class[used], dtype=np.float64)
+    # The model's float16 table widened (exactly) for the features these texts hold.
+    weights = tables.feature_class[used].astype(np.float32)
+    scores = np.asarray(counts @ weights, dtype=np.float64)
     scores += tables.class_prior
     scores *= (1.0 / np.sqrt(np.maximum(sorted_lengths, 1)))[:, None]
     for first, duplicate in tables.aliases:
