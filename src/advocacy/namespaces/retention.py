@@ -68,7 +68,8 @@ class RetentionNamespace:
             ``bg-nbd`` or ``gamma-gamma``.
         calibration_end
             The last day of transactions the fit sees (default: the last purchase day;
-            refunds are counted to the last day of any transaction).
+            refunds are counted to the last day of any transaction). Days, purchase days
+            too, are days of the workspace's ``timezone`` setting.
         time_unit
             ``day``, ``week`` or ``month``: the unit of recency and of predictions.
 
@@ -89,6 +90,7 @@ class RetentionNamespace:
             model=model,
             calibration_end=calibration_end,
             time_unit=time_unit,
+            timezone=self._settings.timezone,
         )
 
     def predict(
@@ -133,6 +135,7 @@ class RetentionNamespace:
             time_unit=time_unit,
             discount_rate=discount_rate,
             margin=margin,
+            timezone=self._settings.timezone,
         )
 
     def slipping_away(
