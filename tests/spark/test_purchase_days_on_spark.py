@@ -7,6 +7,7 @@ next day in Tokyo here too, and Berlin's clock changes move the days as the zone
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from advocacy.metrics.engines import spark_tables
 from advocacy.retention.lifetime_value import predict_retention
 from advocacy.retention.parquet_scoring import parquet_retention_scores
 from advocacy.retention.rfm import summarize_transactions
+from support.cli import advocacy_cli
 from support.zone_purchases import COLUMNS, ZONES, days_by_hand, edge_purchases
 
 
@@ -53,4 +55,23 @@ def test_spark_scores_are_the_in_memory_scores_in_the_zone(
     columns = [*COLUMNS, "probability_alive", "expected_purchases", "lifetime_value"]
     pd.testing.assert_frame_equal(
         got[columns], expected.sort_index()[columns], check_exact=False, rtol=1e-9
+    )
+
+
+def test_the_spark_command_counts_the_days_of_the_timezone_setting(
+    folder: Path, spark_session: Any, tmp_path: Path
+) -> None:
+    ran = advocacy_cli(
+        "retention", "predict", "--engine", "spark", "--data", str(folder), "--out",
+        str(tmp_path), "--horizon", "30", "--time-unit", "day", "--format", "json",
+        cwd=tmp_path, env={"ADVOCACY_TIMEZONE": "Asia/Tokyo"},
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    written = pd.read_parquet(json.loads(ran.stdout)["scores"]).set_index("customer_id")
+    expected = days_by_hand(edge_purchases(), "Asia/Tokyo")
+    pd.testing.assert_frame_equal(
+        written.sort_index()[COLUMNS], expected, check_exact=False, rtol=1e-12
+    )
+    assert not written.sort_index()["frequency"].equals(
+        days_by_hand(edge_purchases(), "UTC")["frequency"]
     )
