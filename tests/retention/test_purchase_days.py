@@ -135,3 +135,45 @@ def test_a_day_without_a_time_is_that_day_in_every_zone() -> None:
             pd.Timestamp(dt.date(2024, 1, 1)),
             pd.Timestamp(dt.date(2024, 1, 8)),
         ]
+
+
+def test_the_overview_counts_repeat_buyers_by_the_zones_days(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # EDGE buys at 23:00 UTC on the 4th and 01:00 UTC on the 5th: two UTC days, one Tokyo day
+    edge = pd.DataFrame(
+        {
+            "customer_id": ["EDGE", "EDGE"],
+            "occurred_at": pd.to_datetime(["2024-01-04T23:00Z", "2024-01-05T01:00Z"]),
+            "amount": [5.0, 6.0],
+            "transaction_id": ["E1", "E2"],
+        }
+    )
+    rows = pd.concat([edge_purchases(), edge], ignore_index=True)
+    path = tmp_path / "purchases.csv"
+    rows.assign(occurred_at=rows["occurred_at"].map(lambda moment: moment.isoformat())).to_csv(
+        path, index=False
+    )
+    with advocacy.open(db_url) as ws:
+        assert ws.import_file(path, kind="transactions").rows_quarantined == 0
+    counted = {}
+    for zone in ("UTC", "Asia/Tokyo"):
+        repeat = int((days_by_hand(rows, zone)["frequency"] > 0).sum())
+        with advocacy.open(db_url, settings=Settings.load(directory=tmp_path, timezone=zone)) as ws:
+            counted[zone] = ws.retention.buyers()
+        assert counted[zone] == (121, repeat), zone
+    assert counted["UTC"][1] == counted["Asia/Tokyo"][1] + 1
+    # the page says the zone's count, beside the models' slipping-away list
+    from fastapi.testclient import TestClient
+
+    from advocacy.access import create_token
+    from advocacy.present.web import create_app
+
+    monkeypatch.setenv("ADVOCACY_TIMEZONE", "Asia/Tokyo")
+    monkeypatch.chdir(tmp_path)
+    with advocacy.open(db_url) as ws:
+        analyst = create_token(ws.db, role="analyst", name="ana").secret
+    with TestClient(create_app(db_url), base_url="https://testserver") as client:
+        page = client.get("/", headers={"Authorization": f"Bearer {analyst}"})
+    assert page.status_code == 200, page.text[:300]
+    assert f"121 buyers, {counted['Asia/Tokyo'][1]:,} bought on more than one day" in page.text

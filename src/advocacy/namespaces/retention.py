@@ -138,6 +138,19 @@ class RetentionNamespace:
             timezone=self._settings.timezone,
         )
 
+    def buyers(self) -> tuple[int, int]:
+        """How many customers bought, and how many on more than one day.
+
+        Returns
+        -------
+        tuple of int
+            Buyers and repeat buyers; days are days of the workspace's ``timezone`` setting,
+            as the purchase models count them (:mod:`advocacy.retention.purchase_days`).
+        """
+        from advocacy.retention.purchase_days import buyer_counts
+
+        return buyer_counts(self._tables("transactions"), self._settings.timezone)
+
     def slipping_away(
         self,
         *,

@@ -128,3 +128,26 @@ def _day(value: Any, zone: Any) -> Any:
     if moment.tzinfo is not None:
         moment = moment.tz_convert(zone).tz_localize(None)
     return moment.normalize()
+
+
+def buyer_counts(transactions: Any, timezone: str = "UTC") -> tuple[int, int]:
+    """How many customers have a transaction, and how many of them on more than one day.
+
+    Parameters
+    ----------
+    transactions
+        The workspace's ``transactions`` as an Ibis table (``customer_id``, ``occurred_at``).
+    timezone
+        The IANA name of the zone whose days count (the workspace's ``timezone`` setting).
+
+    Returns
+    -------
+    tuple of int
+        Buyers and repeat buyers (transactions on more than one day of the zone).
+    """
+    rows = transactions.filter(transactions.customer_id.notnull())
+    day = purchase_day(rows, "occurred_at", timezone)
+    days = rows.group_by("customer_id").aggregate(days=day.nunique())
+    frame = days.aggregate(buyers=days.customer_id.count(), repeat=(days.days > 1).sum())
+    counted = frame.to_pandas()
+    return int(counted["buyers"].iloc[0] or 0), int(counted["repeat"].iloc[0] or 0)
