@@ -68,7 +68,8 @@ class RetentionNamespace:
             ``bg-nbd`` or ``gamma-gamma``.
         calibration_end
             The last day of transactions the fit sees (default: the last purchase day;
-            refunds are counted to the last day of any transaction).
+            refunds are counted to the last day of any transaction). Days, purchase days
+            too, are days of the workspace's ``timezone`` setting.
         time_unit
             ``day``, ``week`` or ``month``: the unit of recency and of predictions.
 
@@ -89,6 +90,7 @@ class RetentionNamespace:
             model=model,
             calibration_end=calibration_end,
             time_unit=time_unit,
+            timezone=self._settings.timezone,
         )
 
     def predict(
@@ -133,7 +135,21 @@ class RetentionNamespace:
             time_unit=time_unit,
             discount_rate=discount_rate,
             margin=margin,
+            timezone=self._settings.timezone,
         )
+
+    def buyers(self) -> tuple[int, int]:
+        """How many customers bought, and how many on more than one day.
+
+        Returns
+        -------
+        tuple of int
+            Buyers and repeat buyers; days are days of the workspace's ``timezone`` setting,
+            as the purchase models count them (:mod:`advocacy.retention.purchase_days`).
+        """
+        from advocacy.retention.purchase_days import buyer_counts
+
+        return buyer_counts(self._tables("transactions"), self._settings.timezone)
 
     def slipping_away(
         self,

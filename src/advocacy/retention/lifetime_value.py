@@ -96,8 +96,10 @@ def fit_retention(
     calibration_end: Any = None,
     time_unit: str = "week",
     penalizer: float = 0.0,
+    timezone: str = "UTC",
 ) -> RepeatPurchaseModel:
-    """Fit ``model`` (``bg-nbd`` or ``gamma-gamma``) on transactions (Ibis table or DataFrame)."""
+    """Fit ``model`` (``bg-nbd`` or ``gamma-gamma``) on transactions (Ibis table or DataFrame),
+    purchase days being days of ``timezone`` (:mod:`advocacy.retention.purchase_days`)."""
     if model not in MODELS:
         raise UsageError(
             f"unknown retention model {model!r}",
@@ -106,7 +108,7 @@ def fit_retention(
             fix="use one of: " + ", ".join(MODELS),
         )
     summary = summarize_transactions(
-        transactions, calibration_end=calibration_end, time_unit=time_unit
+        transactions, calibration_end=calibration_end, time_unit=time_unit, timezone=timezone
     )
     estimator = MODELS[model](penalizer=penalizer, time_unit=time_unit)
     fitted: RepeatPurchaseModel = estimator.fit_summary(
@@ -125,13 +127,15 @@ def predict_retention(
     margin: float = 1.0,
     penalizer: float = 0.0,
     intervals: bool = True,
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
     """Per-customer probability alive, expected purchases, expected spend and lifetime value.
 
     Fits BG/NBD and Gamma-Gamma on the transactions up to ``calibration_end`` (default: the
     last purchase day; refunds are counted to the last day of any transaction) and predicts
-    ``horizon`` time units ahead. Returns a DataFrame with
-    ``customer_id``, ``frequency``, ``recency``, ``T``, ``monetary_value``,
+    ``horizon`` time units ahead; purchase days and ``calibration_end`` are days of
+    ``timezone`` (the workspace's setting; :mod:`advocacy.retention.purchase_days`). Returns a
+    DataFrame with ``customer_id``, ``frequency``, ``recency``, ``T``, ``monetary_value``,
     ``probability_alive``, ``expected_purchases``, ``expected_spend``, ``lifetime_value``,
     ``spend_so_far`` (what the customer spent: purchases less refunds) and ``refunds`` (how
     many negative amounts were set apart, not counted as purchases), most valuable customers
@@ -152,7 +156,7 @@ def predict_retention(
         gives no usable prediction.
     """
     summary = summarize_transactions(
-        transactions, calibration_end=calibration_end, time_unit=time_unit
+        transactions, calibration_end=calibration_end, time_unit=time_unit, timezone=timezone
     )
     purchases = BetaGeo(penalizer=penalizer, time_unit=time_unit).fit_summary(summary)
     # BG/NBD's P(active) and expected purchases stand without a spend model.

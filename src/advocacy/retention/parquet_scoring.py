@@ -71,6 +71,7 @@ def parquet_retention_scores(
     penalizer: float = 0.0,
     master: str | None = None,
     session: Any = None,
+    timezone: str = "UTC",
 ) -> ParquetScoring:
     """Score every customer's lifetime value on Spark from ``DIR/transactions.parquet``.
 
@@ -85,6 +86,9 @@ def parquet_retention_scores(
         As for :func:`advocacy.retention.lifetime_value.predict_retention`.
     master, session
         A Spark master URL for a new session, or the session to use.
+    timezone
+        The zone whose days are purchase days (the workspace's ``timezone`` setting; see
+        :mod:`advocacy.retention.purchase_days`).
 
     Returns
     -------
@@ -98,7 +102,9 @@ def parquet_retention_scores(
     """
     session = session if session is not None else spark_session(master)
     transactions = spark_tables(directory, session=session)("transactions")
-    purchases = purchase_table(transactions, calibration_end=calibration_end, time_unit=time_unit)
+    purchases = purchase_table(
+        transactions, calibration_end=calibration_end, time_unit=time_unit, timezone=timezone
+    )
     # The fit runs in the driver on one row per customer, as on the workspace.
     summary = purchases.summary(purchases.customers.to_pandas())
     if summary.empty:

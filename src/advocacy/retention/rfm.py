@@ -6,6 +6,10 @@ average value of the repeat purchases ``monetary_value``. Purchases on the same 
 purchase (their amounts are added), as in Fader, Hardie & Lee (2005), so the first-day basket of
 a new customer is not mistaken for a repeat purchase.
 
+A purchase's day is the day it falls on in the workspace's time zone (``timezone``; see
+:mod:`advocacy.retention.purchase_days`), the zone every calibration end is read in: in a
+Tokyo workspace a purchase at 08:00 local time on the 5th is a purchase of the 5th.
+
 A negative amount is a refund, not a purchase: it makes no purchase day and no part of the
 purchase values the models learn from (a refund comes days after the purchase it returns, so
 netting it against its own day would only turn that day into a negative "purchase"). The
@@ -29,6 +33,7 @@ import pandas as pd
 
 from advocacy.advocates.evidence import as_of_day
 from advocacy.errors import InputError, UsageError
+from advocacy.retention.purchase_days import purchase_day, purchase_days
 
 #: What the calibration end is when none is given: the last purchase day, the end of the time
 #: the models watch (``T``). Refunds are counted to the data's last day, a refund's own: one
@@ -79,16 +84,18 @@ def transactions_frame(
     customer_column: str = "customer_id",
     date_column: str | None = None,
     amount_column: str = "amount",
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
     """Customer, day and amount of each purchase from a DataFrame or an Ibis table.
 
     ``date_column`` defaults to ``date`` or, for the workspace's ``transactions`` table,
     ``occurred_at``; a missing amount column means every purchase is worth nothing (frequency
-    models still work).
+    models still work). The day is the purchase's day in ``timezone``
+    (:func:`advocacy.retention.purchase_days.purchase_days`).
     """
     frame = data if isinstance(data, pd.DataFrame) else data.to_pandas()
     date_column = _date_column(frame.columns, customer_column, date_column, "frame")
-    dates = pd.to_datetime(frame[date_column], utc=True, errors="coerce")
+    dates = purchase_days(frame[date_column], timezone)
     if dates.isna().any():
         row = int(np.flatnonzero(dates.isna().to_numpy())[0])
         raise InputError(
@@ -106,19 +113,20 @@ def transactions_frame(
     return pd.DataFrame(
         {
             "customer_id": frame[customer_column].astype(str).to_numpy(),
-            "day": dates.dt.tz_localize(None).dt.normalize().to_numpy(),
+            "day": dates.to_numpy(),
             "amount": amounts.to_numpy(dtype=float),
         }
     )
 
 
-def _as_timestamp(value: Any, name: str) -> pd.Timestamp | None:
+def _as_timestamp(value: Any, name: str, timezone: str = "UTC") -> pd.Timestamp | None:
     """The day a calibration or observation end names, at midnight (None stays None).
 
-    Read by the one as-of parser (:func:`advocacy.advocates.evidence.as_of_day`) in UTC, the
-    zone the summaries cut purchase days in (a time with a zone is the UTC day of that instant).
+    Read by the one as-of parser (:func:`advocacy.advocates.evidence.as_of_day`) in
+    ``timezone``, the zone the summaries cut purchase days in (a time with a zone is the day of
+    that instant there).
     """
-    day = as_of_day(value, "UTC", name)
+    day = as_of_day(value, timezone, name)
     return None if day is None else pd.Timestamp(day)
 
 
@@ -131,6 +139,7 @@ def summarize_transactions(
     customer_column: str = "customer_id",
     date_column: str | None = None,
     amount_column: str = "amount",
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
     """Per-customer frequency, recency, T and monetary value (one row per customer).
 
@@ -154,6 +163,9 @@ def summarize_transactions(
     customer_column, date_column, amount_column
         The columns of ``data`` holding the customer, the purchase date (None: ``date``, or
         ``occurred_at`` when there is no ``date``) and the amount.
+    timezone
+        The IANA name of the zone whose days are purchase days and whose days the ends name
+        (the workspace's ``timezone`` setting; see :mod:`advocacy.retention.purchase_days`).
 
     Returns
     -------
@@ -194,10 +206,15 @@ def summarize_transactions(
             observation_end=observation_end,
             time_unit=time_unit,
             columns=(customer_column, date_column, amount_column),
+            timezone=timezone,
         )
     unit = days_per_unit(time_unit)
     purchases = transactions_frame(
-        data, customer_column=customer_column, date_column=date_column, amount_column=amount_column
+        data,
+        customer_column=customer_column,
+        date_column=date_column,
+        amount_column=amount_column,
+        timezone=timezone,
     )
     latest = purchases["day"].max()  # the data's last day, a refund's too (see DEFAULT_END)
     returned = purchases[purchases["amount"] < 0]
@@ -205,10 +222,10 @@ def summarize_transactions(
     if purchases.empty:
         raise InputError("no transactions to summarise", fix="import transactions first")
     daily = purchases.groupby(["customer_id", "day"], as_index=False, sort=True)["amount"].sum()
-    given = _as_timestamp(calibration_end, "calibration_end")
+    given = _as_timestamp(calibration_end, "calibration_end", timezone)
     end = given or daily["day"].max()
     refund_end = given or latest
-    holdout_end = _as_timestamp(observation_end, "observation_end")
+    holdout_end = _as_timestamp(observation_end, "observation_end", timezone)
     if holdout_end is not None and holdout_end <= end:
         raise UsageError(
             "observation_end must come after calibration_end",
@@ -334,6 +351,7 @@ def purchase_table(
     customer_column: str = "customer_id",
     date_column: str | None = None,
     amount_column: str = "amount",
+    timezone: str = "UTC",
 ) -> PurchaseTable:
     """The per-customer aggregation of :func:`summarize_transactions` on an Ibis table's engine.
 
@@ -341,7 +359,7 @@ def purchase_table(
     ----------
     table
         Transactions as an Ibis table (DuckDB, PostgreSQL or Spark).
-    calibration_end, time_unit, customer_column, date_column, amount_column
+    calibration_end, time_unit, customer_column, date_column, amount_column, timezone
         As for :func:`summarize_transactions`.
 
     Returns
@@ -368,14 +386,14 @@ def purchase_table(
         if amount_column in table.columns
         else ibis.literal(0.0)
     )
-    # Purchases on one (UTC) day are one purchase: the engine adds their amounts.
+    # Purchases on one day (of the zone) are one purchase: the engine adds their amounts.
     purchases = table.select(
         customer_id=table[customer_column].cast("string"),
-        day=table[date_column].date(),
+        day=purchase_day(table, date_column, timezone),
         amount=amount,
     )
     purchases = purchases.filter(purchases.day.notnull())
-    given = _as_timestamp(calibration_end, "calibration_end")
+    given = _as_timestamp(calibration_end, "calibration_end", timezone)
     if given is not None:
         end = refund_end = given
     else:  # the last purchase day; refunds to the data's last day (see DEFAULT_END)
@@ -417,6 +435,7 @@ def _summarize_table(
     observation_end: Any,
     time_unit: str,
     columns: tuple[str, str | None, str],
+    timezone: str,
 ) -> pd.DataFrame:
     """:func:`summarize_transactions` of an Ibis table, aggregated by the table's engine."""
     customer_column, date_column, amount_column = columns
@@ -427,9 +446,10 @@ def _summarize_table(
         customer_column=customer_column,
         date_column=date_column,
         amount_column=amount_column,
+        timezone=timezone,
     )
     end, unit = purchases.end, purchases.unit
-    holdout_end = _as_timestamp(observation_end, "observation_end")
+    holdout_end = _as_timestamp(observation_end, "observation_end", timezone)
     if holdout_end is not None and holdout_end <= end:
         raise UsageError(
             "observation_end must come after calibration_end",

@@ -162,6 +162,7 @@ def predict(
         refuse_db_on_spark(ctx)
         data, out = spark_folders(data, out, "retention_scores.parquet")
         from advocacy.namespaces.retention import parquet_retention_scores
+        from advocacy.settings import current_settings
 
         scoring = parquet_retention_scores(
             data,
@@ -172,6 +173,7 @@ def predict(
             discount_rate=discount_rate,
             margin=margin,
             master=spark_master,
+            timezone=current_settings().timezone,
         )
         emit_object(scoring.summary(), output, title="Lifetime value on Spark")
         return

@@ -130,16 +130,7 @@ def purchases(state: WebState) -> Purchases:
     list is read from the predictions the Advocates and customer pages share, so the purchase
     models are fitted once for the three)."""
 
-    def counted() -> tuple[int, int]:
-        rows = state.ws.table("transactions")
-        rows = rows.filter(rows.customer_id.notnull())
-        days = rows.group_by("customer_id").aggregate(days=rows.occurred_at.date().nunique())
-        frame = days.aggregate(
-            buyers=days.customer_id.count(), repeat=(days.days > 1).sum()
-        ).to_pandas()
-        return int(frame["buyers"].iloc[0] or 0), int(frame["repeat"].iloc[0] or 0)
-
-    buyers, repeat = state.cached(("overview-buyers",), counted)
+    buyers, repeat = state.cached(("overview-buyers",), state.ws.retention.buyers)
     try:
         predicted = purchase_predictions(state)
     except AdvocacyError as error:
