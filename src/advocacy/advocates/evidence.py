@@ -112,8 +112,19 @@ def _day_or_moment(value: Any, name: str) -> dt.date | dt.datetime:
     raise _not_a_date(value, name)
 
 
-def _zone(timezone: str) -> ZoneInfo:
-    """The zone named ``timezone``; a name that is none is refused with the fix."""
+def time_zone(timezone: str) -> ZoneInfo:
+    """The zone named ``timezone`` (an IANA name), the one check of the ``timezone`` setting.
+
+    Raises
+    ------
+    UsageError
+        When no zone has that name, with the fix.
+
+    Examples
+    --------
+    >>> time_zone("Asia/Tokyo").key
+    'Asia/Tokyo'
+    """
     try:
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # "../x", "", a name too long for a file
@@ -165,7 +176,7 @@ def as_of_end(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date
     """
     if value is None:
         return None
-    zone = _zone(timezone)
+    zone = time_zone(timezone)
     read = _day_or_moment(value, name)
     try:
         if not isinstance(read, dt.datetime):
@@ -222,7 +233,7 @@ def as_of_day(value: Any, timezone: str = "UTC", name: str = "as_of") -> dt.date
     if read.tzinfo is None:
         return read.date()
     try:
-        return read.astimezone(_zone(timezone)).date()
+        return read.astimezone(time_zone(timezone)).date()
     except OverflowError as error:
         raise _not_a_date(value, name) from error
 

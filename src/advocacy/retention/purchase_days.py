@@ -25,7 +25,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from advocacy.advocates.evidence import _zone
+from advocacy.advocates.evidence import time_zone
 
 
 @ibis.udf.scalar.builtin(name="timezone")  # type: ignore[untyped-decorator]
@@ -41,7 +41,7 @@ def _spark_wall_clock(moment: dt.datetime, zone: str) -> dt.datetime:  # type: i
 def is_utc(timezone: str) -> bool:
     """Whether ``timezone`` is UTC itself (its days are the UTC dates, no conversion needed);
     a name that is no time zone is refused with the fix."""
-    return _zone(timezone).key == "UTC"
+    return time_zone(timezone).key == "UTC"
 
 
 def _spark_instant(table: Any, column: str) -> bool:
@@ -106,7 +106,7 @@ def purchase_days(values: pd.Series, timezone: str = "UTC") -> pd.Series:
     if is_utc(timezone):  # a naive time read as UTC: its own date, as in every zone
         dates = pd.to_datetime(values, utc=True, errors="coerce")
         return dates.dt.tz_localize(None).dt.normalize()
-    zone = _zone(timezone)
+    zone = time_zone(timezone)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         local: pd.Series = values.dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
         return local

@@ -45,7 +45,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["TOKENIZER_FILE", "Piece", "PieceTokenizer"]
+__all__ = ["TOKENIZER_FILE", "Piece", "PieceTokenizer", "ascii_pieces", "pieces_file_arrays"]
 
 #: The shipped tokenizer (in ``advocacy/text/models``), written by ``tools/build_encoder.py``.
 TOKENIZER_FILE = "tokenizer.npz"
