@@ -64,8 +64,8 @@ class Settings(BaseModel):
     )
     timezone: str = Field(
         "UTC",
-        description="time zone assumed for imported timestamps that carry none (IANA name, e.g. "
-        "Europe/Berlin)",
+        description="time zone assumed for imported timestamps that carry none, and whose days "
+        "--as-of dates and purchase days are (IANA name, e.g. Europe/Berlin)",
     )
     confidence: Annotated[float, Field(gt=0, lt=1)] = Field(
         0.95, description="confidence level of every interval"
