@@ -68,6 +68,18 @@ NOT_SUPPORTED = "language not supported"
 PIECE_TEXTS = 500
 
 
+def load_models(model: str = STATIC) -> None:
+    """Load into this process what reading a document with ``model`` needs (the text model,
+    the language detector, the sentence reader), by reading one short text; cheap once loaded.
+
+    Called before worker processes are forked (:func:`~advocacy.text.workers.run_tasks`'s
+    ``before_fork``): each then finds the models loaded (shared copy-on-write) instead of
+    loading its own copy while the caller loads them again for its own pieces. The text is too
+    short for the language detector to remember, so nothing read later depends on it.
+    """
+    read_piece(["probe"], model=model)
+
+
 def _base_model(model: str) -> str:
     """The name of the reading a calibration of ``model`` corrects (as in its ``name_``)."""
     reading = text_model(model).read(["probe"])
@@ -184,7 +196,11 @@ def workspace_calibration(
             split.append(labelled_counts(labelled))
 
     reading, languages = _read_in_pieces(
-        text_model(model), labelled, workers, meanwhile=imports_and_meanwhile
+        text_model(model),
+        labelled,
+        workers,
+        meanwhile=imports_and_meanwhile,
+        before_fork=partial(load_models, model),
     )
     known = KnownReadings(labelled, reading)
     # A label on a text the model does not read would teach the reader of English what German
@@ -223,7 +239,11 @@ def workspace_calibration(
     )
     # The caller's tasks beside the last fits, where a core would wait for the longest one.
     mine = list(beside(known)) if beside is not None and last.tasks else []
-    done = run_tasks([*last.tasks, *mine], workers=workers if mine else last.workers)
+    done = run_tasks(
+        [*last.tasks, *mine],
+        workers=workers if mine else last.workers,
+        before_fork=partial(load_models, model) if mine else None,
+    )
     calibrated = last.finish(done[: len(last.tasks)])
     # Stored with what its report would otherwise count again from every labelled text.
     training = count_training_labels(
@@ -452,10 +472,15 @@ def pieces(count: int) -> list[range]:
 
 
 def _read_in_pieces(
-    reader: Any, texts: list[str], workers: int, *, meanwhile: Callable[[], None] | None = None
+    reader: Any,
+    texts: list[str],
+    workers: int,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+    before_fork: Callable[[], None] | None = None,
 ) -> tuple[Reading, list[str | None]]:
     """``reader.read(texts)`` and each text's detected language, read in :func:`pieces` shared
-    out among ``workers`` (the caller runs ``meanwhile`` first, see
+    out among ``workers`` (the caller runs ``before_fork`` and ``meanwhile``, see
     :func:`~advocacy.text.workers.run_tasks`)."""
     parts = run_tasks(
         [
@@ -464,6 +489,7 @@ def _read_in_pieces(
         ],
         workers=workers,
         meanwhile=meanwhile,
+        before_fork=before_fork,
     )
     readings = [reading for reading, _ in parts]
     languages = [code for _, found in parts for code in found]
@@ -561,6 +587,7 @@ def analyze_documents(
         [partial(piece_of, number, piece) for number, piece in enumerate(split)],
         workers=workers,
         meanwhile=meanwhile,
+        before_fork=partial(load_models, model),
     )
     if len(done) == 1:
         return done[0]
