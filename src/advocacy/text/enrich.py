@@ -49,11 +49,12 @@ from advocacy.text.sentences import (
     read_sentences,
 )
 from advocacy.text.sentences import sentence_rows as sentence_rows
-from advocacy.text.sentiment import reading_sentiment
+from advocacy.text.sentiment import check_sentiment_head, reading_sentiment
 from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
 from advocacy.text.workers import reap, run_tasks, split_evenly, worker_count
 
 if TYPE_CHECKING:
+    from advocacy.text.calibration_store import StoredCalibration
     from advocacy.text.export import export_columns as export_columns
     from advocacy.text.export import export_table as export_table
 
@@ -82,16 +83,41 @@ def load_models(model: str = STATIC) -> None:
 
 def _base_model(model: str) -> str:
     """The name of the reading a calibration of ``model`` corrects (as in its ``name_``)."""
-    reading = text_model(model).read(["probe"])
-    base = str(reading.sentiment_model)
-    return f"{base}+{reading.embedder}" if reading.needs_calibration else base
+    names = text_model(model).names
+    base = names.sentiment_model
+    return f"{base}+{names.embedder}" if names.needs_calibration else base
+
+
+def label_model(sentiment_model: str, emotion_model: str) -> str:
+    """What ``text_features.model`` says of a document read with these two models."""
+    return f"{sentiment_model}; {emotion_model}"
+
+
+def labelling_model(model: str, calibration: str | None) -> str:
+    """:func:`label_model` of the documents ``text analyze`` reads with the ``text_model``
+    setting ``model`` and the calibration named ``calibration`` (its ``name_``; None: none),
+    known without reading a text.
+
+    Raises
+    ------
+    UsageError
+        When the model has no sentiment head of its own and there is no calibration.
+    """
+    names = text_model(model).names
+    if calibration is None:
+        check_sentiment_head(names.embedder, needs_calibration=names.needs_calibration)
+    return label_model(calibration or names.sentiment_model, names.emotion_model)
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """The calibration a run uses, and whether it was refitted or kept from an earlier run."""
+    """The calibration a run uses, and whether it was refitted or kept from an earlier run.
 
-    calibrated: CalibratedSentiment | None
+    A kept fit is built (importing scikit-learn) when ``calibrated`` is first asked for; its
+    ``name`` and ``n_labels`` are known before.
+    """
+
+    fitted: CalibratedSentiment | None
     status: str
     #: The model's reading of the labelled texts when this run fitted on them (None: kept).
     known: KnownReadings | None = None
@@ -99,6 +125,27 @@ class Calibration:
     store: Callable[[], None] | None = None
     #: The results of the caller's ``beside`` tasks when they ran beside the fit (else empty).
     beside: list[Any] = field(default_factory=list)
+    #: The stored fit this run keeps (None: fitted now, or no calibration).
+    kept: StoredCalibration | None = None
+
+    @property
+    def calibrated(self) -> CalibratedSentiment | None:
+        """The calibration (None: none)."""
+        return self.kept.calibrated if self.kept is not None else self.fitted
+
+    @property
+    def name(self) -> str | None:
+        """The calibration's model name (its ``name_``; None: no calibration)."""
+        if self.kept is not None:
+            return self.kept.name
+        return None if self.fitted is None else str(self.fitted.name_)
+
+    @property
+    def n_labels(self) -> int:
+        """How many labels the calibration was fitted on (0: no calibration)."""
+        if self.kept is not None:
+            return self.kept.n_labels
+        return 0 if self.fitted is None else int(self.fitted.n_labels_)
 
 
 def workspace_calibration(
@@ -154,7 +201,7 @@ def workspace_calibration(
         kept.labelled_digest,
         [(key, label, taught, text) for key, (text, label, taught) in texts.items()],
     )
-    if earlier is not None and earlier.calibrated is None:
+    if earlier is not None and earlier.fit is None:
         # A stored verdict of no calibration holds while the labelled texts, the minimum and
         # what the model reads are exactly as they were (one readable label could change it).
         if (
@@ -167,10 +214,9 @@ def workspace_calibration(
             _run(meanwhile)
             return Calibration(None, f"{earlier.reason}; kept: the labels did not change")
         earlier = None
-    if earlier is not None and earlier.base_model == base and earlier.calibrated is not None:
+    if earlier is not None and earlier.base_model == base and earlier.fit is not None:
         change = kept.material_change(earlier.labels, summary)
         if change is None:
-            fitted = earlier.calibrated
             _run(meanwhile)
             # Identical labels keep the fit the last teach or analyze stored: say so, rather
             # than "no material change" right after a teach that refitted.
@@ -179,7 +225,8 @@ def workspace_calibration(
                 if earlier.labels == summary
                 else "no material change"
             )
-            return Calibration(fitted, f"kept: {fitted.n_labels_:,} labels, {kept_why}")
+            status = f"kept: {earlier.n_labels:,} labels, {kept_why}"
+            return Calibration(None, status, kept=earlier)
         reason = f"refitted: {change}"
     else:
         reason = "refitted on request" if refit else "fitted"
@@ -460,7 +507,7 @@ def document_frame(
             "effort": [e.score for e in efforts],
             "effort_cues": [",".join(e.cues) for e in efforts],
             "complaint": np.where(read, complaints, np.nan),
-            "model": f"{result.model}; {found.model}",
+            "model": label_model(result.model, found.model),
         }
     )
 
@@ -695,10 +742,9 @@ def _analyze_stale(
         ]
 
     # Labels count from the first one; a model without heads of its own needs at least one.
-    calibrated, known = None, None
+    chosen, known = Calibration(None, "not used"), None
     read_first: list[Any] = []
     pending: Callable[[], None] | None = None
-    status = "not used"
     if calibrate is not False:
         # Refitting on thousands of scored comments takes seconds: show the step, not a pause.
         if progress is not None:
@@ -713,25 +759,25 @@ def _analyze_stale(
             meanwhile=load_stored,
             beside=beside,
         )
-        calibrated, status, known = chosen.calibrated, chosen.status, chosen.known
-        read_first = chosen.beside
+        known, read_first = chosen.known, chosen.beside
         # A new fit is stored while the workers start on the documents (before any is written).
         pending = chosen.store
         if progress is not None:
             progress("calibrating on the labels", 1, 1)
-    if calibrate and calibrated is None:
+    if calibrate and chosen.name is None:
         raise UsageError(
             "calibration needs at least one comment with a score (NPS, CSAT, CES or a rating) "
-            f"or a taught label, in a language the model reads ({status})",
+            f"or a taught label, in a language the model reads ({chosen.status})",
             fix="import scored comments or teach labels (advocacy text teach FILE)",
         )
     if not stored:
         load_stored()
     documents, existing, with_sentences = stored
-    probe = analyze_texts(["probe"], calibrated, model=model)
-    label_model = str(probe["model"].iloc[0])
-    stale = stale_documents(documents, existing, with_sentences, label_model=label_model)
+    # Known without reading: with nothing stale, no model is loaded (nor a kept fit built).
+    labelled_by = labelling_model(model, chosen.name)
+    stale = stale_documents(documents, existing, with_sentences, label_model=labelled_by)
     total = len(stale)
+    calibrated = chosen.calibrated if total else None
     not_supported: dict[str, int] = {}
     non_answers = 0
     for start in range(0, total, batch_size):
@@ -768,11 +814,11 @@ def _analyze_stale(
     return AnalyzeResult(
         total,
         len(documents) - total,
-        label_model,
-        0 if calibrated is None else calibrated.n_labels_,
+        labelled_by,
+        chosen.n_labels,
         dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
         non_answers,
-        status,
+        chosen.status,
     )
 
 
