@@ -215,7 +215,7 @@ def workspace_calibration(
     split: list[TermCounts] = []
 
     def imports_and_meanwhile() -> None:  # the fit's imports (in a new process) and the caller's
-        prepare_fit()
+        prepare_fit(len(labelled))
         _run(meanwhile)
         if workers > 1 and len(labelled) >= MIN_TFIDF_LABELS:
             # The fit's n-grams, here rather than between its steps while a core waits.
