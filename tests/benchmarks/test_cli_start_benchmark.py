@@ -2,7 +2,7 @@
 
 Each run must start from the same unanalysed workspace (a first run, as the docs quote it), a
 failing command must stop the benchmark rather than be timed, and the end-to-end rates must be
-the documents over the two commands' seconds.
+the documents over the two commands' seconds (the re-run with nothing new shown apart).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_a_first_run_leaves_the_built_workspace_as_it_was(
     taxonomy.write_text(cli_start.text_analyze.TAXONOMY, encoding="utf-8")
     before = hashlib.sha256(pristine.read_bytes()).hexdigest()
     usages = cli_start.first_run(pristine, taxonomy, None, 1)
-    assert len(usages) == 2 and all(u.cpu > 0 and u.wall > 0 for u in usages)
+    assert len(usages) == 3 and all(u.cpu > 0 and u.wall > 0 for u in usages)
     assert hashlib.sha256(pristine.read_bytes()).hexdigest() == before
     with pytest.raises(SystemExit, match="assign-themes"):
         cli_start.first_run(pristine, tmp_path / "missing.yaml", None, 1)
@@ -50,9 +50,11 @@ def test_a_first_run_leaves_the_built_workspace_as_it_was(
 
 def test_the_rates_are_the_documents_over_both_commands(cli_start: ModuleType) -> None:
     usage = cli_start.Usage
-    small = [[usage(wall=2.0, cpu=1.0), usage(wall=1.0, cpu=0.5)]]
-    large = [[usage(wall=6.0, cpu=4.0), usage(wall=4.0, cpu=1.5)]]
+    small = [[usage(wall=2.0, cpu=1.0), usage(wall=1.0, cpu=0.5), usage(wall=0.9, cpu=0.8)]]
+    large = [[usage(wall=6.0, cpu=4.0), usage(wall=4.0, cpu=1.5), usage(wall=1.1, cpu=0.9)]]
     lines = cli_start.table({("this", 20): small, ("this", 1020): large}, 1020, ["this"])
     # 1,020 documents over 10 wall s and 5.5 CPU s; the marginal 1,000 over 5.5 - 1.5 CPU s.
     assert lines[-1] == "| this | 102 | 185 | 1.50 | 250 |"
     assert "| this | 1,020 | both | 10.00 | 5.50 |" in lines
+    # The re-run with nothing new is shown apart, not in the first run's totals.
+    assert "| this | 1,020 | `advocacy text analyze` again, nothing new | 1.10 | 0.90 |" in lines

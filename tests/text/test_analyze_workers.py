@@ -8,9 +8,12 @@ process (``--workers 1``), column for column.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import resource
+import subprocess
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -164,6 +167,79 @@ def test_what_a_worker_learns_comes_back_to_the_caller() -> None:
         share_learning("test words", None)
     assert sorted(known) == sorted(f"word {number}" for number in range(8))
     assert caller in known.values() and set(known.values()) - {caller}
+
+
+@needs_fork
+def test_what_every_worker_needs_is_loaded_here_once_before_they_are_forked() -> None:
+    loaded: list[int] = []  # a model: loaded by the process that first needs it
+
+    def task() -> tuple[int, int]:
+        if not loaded:
+            loaded.append(os.getpid())
+        time.sleep(0.05)
+        return os.getpid(), loaded[0]
+
+    def load() -> None:
+        loaded.append(os.getpid())
+
+    done = run_tasks([task] * 6, workers=2, before_fork=load)
+    assert len({pid for pid, _ in done}) == 2  # a worker took tasks ...
+    assert {by for _, by in done} == {os.getpid()}  # ... with the model this process loaded
+    assert loaded == [os.getpid()]
+    # Without a fork (one worker, or one task) there is nothing to load ahead of the tasks.
+    loaded.clear()
+    run_tasks([lambda: loaded.append(0)], workers=2, before_fork=load)
+    run_tasks([lambda: loaded.append(1)] * 2, workers=1, before_fork=load)
+    assert loaded == [0, 1, 1]
+
+
+#: Analyses 1,100 reviews on two processes (three pieces: the worker reads some of the
+#: labelled texts and documents, and fits some folds) and prints every file a worker opened.
+_WORKERS_OPEN = """
+import json, sys
+import advocacy
+from advocacy.text.workers import Learning, share_learning
+
+opened = []
+
+def watch():
+    seen = []
+    sys.addaudithook(
+        lambda event, args: seen.append(str(args[0])) if event == "open" else None
+    )
+    return seen
+
+share_learning("files opened", Learning(watch, list, opened.extend))
+records = json.load(sys.stdin)
+with advocacy.open("duckdb:///" + sys.argv[1], create=True) as ws:
+    ws.write_records("responses", records)
+    result = ws.text.analyze(workers=2)
+print(json.dumps({"analysed": result.analyzed, "opened": sorted(set(opened))}))
+"""
+
+
+@needs_fork
+@pytest.mark.slow
+def test_the_workers_of_an_analysis_load_no_model_of_their_own(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The models are loaded in the calling process before it forks: a worker that opened the
+    language detector's model file paid about a CPU second to load it again."""
+    texts, classes = blitzer_reviews(shared_data, 1_100, seed=5, words=60)
+    rng = np.random.default_rng(5)
+    records = [
+        {"response_id": f"r{i:04d}", "comment": text, "nps": int(rng.integers(*NPS_BANDS[c]))}
+        for i, (text, c) in enumerate(zip(texts, classes, strict=True))
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", _WORKERS_OPEN, str(tmp_path / "w.duckdb")],
+        input=json.dumps(records),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(done.stdout)
+    assert found == {"analysed": len(records), "opened": []}
 
 
 def test_worker_count_and_pieces() -> None:

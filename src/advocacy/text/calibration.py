@@ -156,17 +156,23 @@ _INDEX = {name: i for i, name in enumerate(SENTIMENTS)}
 _PARAMETERS = ("taught_weight", "text_model", "folds", "sampled_folds", "random_state", "workers")
 
 
-def prepare_fit() -> None:
-    """Import what a fit needs (scikit-learn and SciPy's optimiser: about 0.6 s in a new
-    process), for a caller to do while its workers read the labelled texts."""
-    for module in (
-        "scipy.optimize",
-        "sklearn.feature_extraction.text",
-        "sklearn.linear_model",
-        "sklearn.model_selection",
-        "sklearn.pipeline",
-    ):
+def prepare_fit(labels: int | None = None) -> None:
+    """Import what a fit on ``labels`` labels needs (SciPy's optimiser, and scikit-learn from
+    :data:`MIN_HEAD_LABELS`, None: any count: about 0.6-0.9 CPU s in a new process), for a
+    caller to do while its workers read the labelled texts. Below :data:`MIN_HEAD_LABELS` the
+    prior is only adjusted, which never imports scikit-learn."""
+    modules = ["scipy.optimize"]
+    if labels is None or labels >= MIN_HEAD_LABELS:
+        modules += ["sklearn.feature_extraction.text", "sklearn.linear_model"]
+        modules += ["sklearn.model_selection", "sklearn.pipeline"]
+    for module in modules:
         importlib.import_module(module)
+
+
+def _compares_heads(y: NDArray[np.int64]) -> bool:
+    """Whether a fit on the labels ``y`` compares heads (scikit-learn) or only adjusts the prior:
+    from :data:`MIN_HEAD_LABELS` labels of at least two classes."""
+    return len(y) >= MIN_HEAD_LABELS and len(np.unique(y)) >= 2
 
 
 @dataclass(frozen=True)
@@ -555,7 +561,9 @@ class CalibratedSentiment:
         to run them on, and what makes the fitted models of their results (every fit runs
         :func:`~.calibration_fits.quietly`)."""
         choose = partial(self._choose_among_candidates, texts, reading, y, weight, counts)
-        chosen: tuple[_Choice, list[Callable[[], Any]], int, _Take] = quietly(choose)()
+        chosen: tuple[_Choice, list[Callable[[], Any]], int, _Take] = quietly(
+            choose, scikit_learn=_compares_heads(y)
+        )()
         return chosen
 
     def _choose_among_candidates(
@@ -569,7 +577,7 @@ class CalibratedSentiment:
         log_prior = log_probabilities(reading.sentiment)
         adjustment = fit_adjustment(log_prior, y, weight, PRIOR_STRENGTH)
         nothing: _Take = lambda results: (None, None, None)  # noqa: E731
-        if len(y) < MIN_HEAD_LABELS or len(np.unique(y)) < 2:
+        if not _compares_heads(y):
             return _Choice(adjustment, "prior adjusted", None, {}, len(y), None), [], 1, nothing
         features = self.features_from(reading)
         workers = self.workers if len(y) >= PARALLEL_LABELS else 1

@@ -51,6 +51,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -254,41 +255,80 @@ def load(text: str) -> CalibratedSentiment | None:
     return _loaded(json.loads(text))
 
 
-def _loaded(data: Any) -> CalibratedSentiment | None:
-    """:func:`load` of the parsed JSON."""
+@dataclass(frozen=True)
+class _Decoded:
+    """A stored fit's state, decoded and checked: everything but the scikit-learn objects,
+    which :func:`_built` makes from it (importing scikit-learn costs about a CPU second)."""
+
+    name: str
+    n_labels: int
+    parameters: Mapping[str, Any]  # CalibratedSentiment's, typed
+    scalars: Mapping[str, Any]
+    adjustment: PriorAdjustment
+    head: tuple[Any, ...] | None  # coef, intercept, classes (None: no head)
+    tfidf: tuple[list[str], Any, Any, Any, Any] | None  # terms, idf, coef, intercept, classes
+
+
+def _decoded(data: Any) -> _Decoded | None:
+    """The parsed JSON's fit, decoded and checked (None: a state of another format).
+
+    Raises
+    ------
+    ValueError, KeyError, TypeError, IndexError, OSError, EOFError
+        For a damaged state: here, where :func:`stored` refits it, not when the fit is built.
+    """
     if data.get("format") != FORMAT:
         return None
     scalars, arrays = data["scalars"], _arrays(data["arrays"])
-    calibrated = CalibratedSentiment(
-        taught_weight=float(scalars["taught_weight"]),
-        text_model=str(scalars["text_model"]),
-        folds=int(scalars["folds"]),
-        random_state=int(scalars["random_state"]),
-    )
-    for name, value in scalars.items():
-        setattr(calibrated, name, tuple(value) if name == "classes_" else value)
-    calibrated.adjustment_ = PriorAdjustment(
+    parameters = {
+        "taught_weight": float(scalars["taught_weight"]),
+        "text_model": str(scalars["text_model"]),
+        "folds": int(scalars["folds"]),
+        "random_state": int(scalars["random_state"]),
+    }
+    adjustment = PriorAdjustment(
         float(arrays["adjustment_temperature"][0]), arrays["adjustment_bias"]
     )
-    calibrated.head_ = None
-    calibrated.tfidf_ = None
+    head = tfidf = None
     if "head_coef" in arrays:
-        calibrated.head_ = _classifier(
-            arrays["head_coef"], arrays["head_intercept"], arrays["head_classes"]
-        )
+        head = (arrays["head_coef"], arrays["head_intercept"], arrays["head_classes"])
     if "tfidf_coef" in arrays:
+        tfidf = (
+            _terms(arrays),
+            arrays["tfidf_idf"],
+            arrays["tfidf_coef"],
+            arrays["tfidf_intercept"],
+            arrays["tfidf_classes"],
+        )
+    name, n_labels = str(scalars["name_"]), int(scalars["n_labels_"])
+    return _Decoded(name, n_labels, parameters, scalars, adjustment, head, tfidf)
+
+
+def _built(decoded: _Decoded) -> CalibratedSentiment:
+    """The calibration of a :func:`_decoded` state."""
+    calibrated = CalibratedSentiment(**decoded.parameters)
+    for name, value in decoded.scalars.items():
+        setattr(calibrated, name, tuple(value) if name == "classes_" else value)
+    calibrated.adjustment_ = decoded.adjustment
+    calibrated.head_ = None if decoded.head is None else _classifier(*decoded.head)
+    calibrated.tfidf_ = None
+    if decoded.tfidf is not None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_pipeline
 
+        terms, idf, *classifier = decoded.tfidf
         template = tfidf_model().steps[0][1]
-        vocabulary = {word: i for i, word in enumerate(_terms(arrays))}
+        vocabulary = {word: i for i, word in enumerate(terms)}
         vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": vocabulary})
-        vectorizer.idf_ = arrays["tfidf_idf"]
-        calibrated.tfidf_ = make_pipeline(
-            vectorizer,
-            _classifier(arrays["tfidf_coef"], arrays["tfidf_intercept"], arrays["tfidf_classes"]),
-        )
+        vectorizer.idf_ = idf
+        calibrated.tfidf_ = make_pipeline(vectorizer, _classifier(*classifier))
     return calibrated
+
+
+def _loaded(data: Any) -> CalibratedSentiment | None:
+    """:func:`load` of the parsed JSON."""
+    decoded = _decoded(data)
+    return None if decoded is None else _built(decoded)
 
 
 def _terms(arrays: Mapping[str, Any]) -> list[str]:
@@ -311,16 +351,35 @@ class StoredCalibration:
     reached with (a verdict stored before they were recorded has ``""`` and 0: judged again).
     ``training`` is what the fit counted of the labels that trained the shipped model (None:
     not recorded, as in a row stored before 2026-12-06, or a verdict).
+
+    The fit is decoded and checked when the row is read, and built when ``calibrated`` is
+    first asked for: its ``name`` and ``n_labels`` are known before, so a run that keeps the
+    fit and has nothing to read never imports scikit-learn (about a CPU second).
     """
 
     base_model: str
     labels: LabelSummary
-    calibrated: CalibratedSentiment | None
+    fit: _Decoded | None
     reason: str = ""
     languages: tuple[str, ...] = ()
     labelled: str = ""
     minimum: int = 0
     training: TrainingLabels | None = None
+
+    @property
+    def name(self) -> str | None:
+        """The fitted calibration's model name (its ``name_``; None: a verdict)."""
+        return None if self.fit is None else self.fit.name
+
+    @property
+    def n_labels(self) -> int:
+        """How many labels the calibration was fitted on (its ``n_labels_``; 0: a verdict)."""
+        return 0 if self.fit is None else self.fit.n_labels
+
+    @cached_property
+    def calibrated(self) -> CalibratedSentiment | None:
+        """The fitted calibration (None: a verdict of no calibration)."""
+        return None if self.fit is None else _built(self.fit)
 
 
 def stored(db: Database, model: str) -> StoredCalibration | None:
@@ -337,14 +396,14 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
         verdict = _verdict(state)
         if verdict is not None:
             return StoredCalibration(str(row[0]), labels, None, *verdict)
-        calibrated = _loaded(state)
+        fit = _decoded(state)
         training = _training(state)
-    except (ValueError, KeyError, TypeError, AttributeError, OSError, EOFError):
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, EOFError):
         # A damaged row (JSON, base64 or archive) is refitted, never trusted or fatal.
         return None
-    if calibrated is None:
+    if fit is None:
         return None
-    return StoredCalibration(str(row[0]), labels, calibrated, training=training)
+    return StoredCalibration(str(row[0]), labels, fit, training=training)
 
 
 def stored_training(db: Database, model: str) -> TrainingLabels | None:

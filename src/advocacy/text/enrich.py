@@ -12,7 +12,6 @@ document's sentences are replaced with its features.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,18 @@ from advocacy.text.calibration import MIN_TFIDF_LABELS, CalibratedSentiment, pre
 from advocacy.text.calibration_tfidf import TermCounts, labelled_counts
 
 # Re-exported: callers have long imported these from here.
+from advocacy.text.document_reading import NOT_SUPPORTED as NOT_SUPPORTED
+from advocacy.text.document_reading import PIECE_TEXTS as PIECE_TEXTS
+from advocacy.text.document_reading import DocumentReading as DocumentReading
+from advocacy.text.document_reading import analyze_documents as analyze_documents
+from advocacy.text.document_reading import analyze_texts as analyze_texts
+from advocacy.text.document_reading import document_frame as document_frame
+from advocacy.text.document_reading import label_model as label_model
+from advocacy.text.document_reading import load_models as load_models
+from advocacy.text.document_reading import pieces as pieces
+from advocacy.text.document_reading import read_documents as read_documents
+from advocacy.text.document_reading import read_in_pieces
+from advocacy.text.document_reading import read_piece as read_piece
 from advocacy.text.documents import DOCUMENT_SOURCES as DOCUMENT_SOURCES
 from advocacy.text.documents import TABLE_KINDS as TABLE_KINDS
 from advocacy.text.documents import check_kinds as check_kinds
@@ -37,49 +48,55 @@ from advocacy.text.documents import load_documents as load_documents
 from advocacy.text.documents import replace_rows as replace_rows
 from advocacy.text.documents import stale_documents, stored_documents, surely_read
 from advocacy.text.documents import text_hash as text_hash
-from advocacy.text.effort import Effort, effort
-from advocacy.text.emotion import EmotionResult, emotion_result
-from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
-from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
+from advocacy.text.language import SENTIMENT_LANGUAGES
+from advocacy.text.non_answers import NO_CONTENT
 from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, workspace_labelled_texts
-from advocacy.text.sentences import (
-    SENTENCE_TYPES,
-    SentenceReading,
-    complete_sentences,
-    read_sentences,
-)
+from advocacy.text.sentences import SENTENCE_TYPES
 from advocacy.text.sentences import sentence_rows as sentence_rows
-from advocacy.text.sentiment import reading_sentiment
-from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
-from advocacy.text.workers import reap, run_tasks, split_evenly, worker_count
+from advocacy.text.sentiment import check_sentiment_head
+from advocacy.text.text_model import STATIC, KnownReadings, text_model
+from advocacy.text.workers import reap, run_tasks, worker_count
 
 if TYPE_CHECKING:
+    from advocacy.text.calibration_store import StoredCalibration
     from advocacy.text.export import export_columns as export_columns
     from advocacy.text.export import export_table as export_table
 
 Progress = Callable[[str, int, int], None]
 
-#: Sentiment reason of a document in a language the text model does not read.
-NOT_SUPPORTED = "language not supported"
-#: Texts are read in pieces of at most this many, whatever the number of workers: a matrix
-#: product may round a row's last bit differently in a batch of another size, so the pieces,
-#: not the workers, decide the numbers. Workers share the pieces out (a batch of one piece is
-#: read by one process); pieces of 500 cost about 5% more CPU than one batch of 3,000.
-PIECE_TEXTS = 500
-
 
 def _base_model(model: str) -> str:
     """The name of the reading a calibration of ``model`` corrects (as in its ``name_``)."""
-    reading = text_model(model).read(["probe"])
-    base = str(reading.sentiment_model)
-    return f"{base}+{reading.embedder}" if reading.needs_calibration else base
+    names = text_model(model).names
+    base = names.sentiment_model
+    return f"{base}+{names.embedder}" if names.needs_calibration else base
+
+
+def labelling_model(model: str, calibration: str | None) -> str:
+    """:func:`label_model` of the documents ``text analyze`` reads with the ``text_model``
+    setting ``model`` and the calibration named ``calibration`` (its ``name_``; None: none),
+    known without reading a text.
+
+    Raises
+    ------
+    UsageError
+        When the model has no sentiment head of its own and there is no calibration.
+    """
+    names = text_model(model).names
+    if calibration is None:
+        check_sentiment_head(names.embedder, needs_calibration=names.needs_calibration)
+    return label_model(calibration or names.sentiment_model, names.emotion_model)
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """The calibration a run uses, and whether it was refitted or kept from an earlier run."""
+    """The calibration a run uses, and whether it was refitted or kept from an earlier run.
 
-    calibrated: CalibratedSentiment | None
+    A kept fit is built (importing scikit-learn) when ``calibrated`` is first asked for; its
+    ``name`` and ``n_labels`` are known before.
+    """
+
+    fitted: CalibratedSentiment | None
     status: str
     #: The model's reading of the labelled texts when this run fitted on them (None: kept).
     known: KnownReadings | None = None
@@ -87,6 +104,27 @@ class Calibration:
     store: Callable[[], None] | None = None
     #: The results of the caller's ``beside`` tasks when they ran beside the fit (else empty).
     beside: list[Any] = field(default_factory=list)
+    #: The stored fit this run keeps (None: fitted now, or no calibration).
+    kept: StoredCalibration | None = None
+
+    @property
+    def calibrated(self) -> CalibratedSentiment | None:
+        """The calibration (None: none)."""
+        return self.kept.calibrated if self.kept is not None else self.fitted
+
+    @property
+    def name(self) -> str | None:
+        """The calibration's model name (its ``name_``; None: no calibration)."""
+        if self.kept is not None:
+            return self.kept.name
+        return None if self.fitted is None else str(self.fitted.name_)
+
+    @property
+    def n_labels(self) -> int:
+        """How many labels the calibration was fitted on (0: no calibration)."""
+        if self.kept is not None:
+            return self.kept.n_labels
+        return 0 if self.fitted is None else int(self.fitted.n_labels_)
 
 
 def workspace_calibration(
@@ -142,7 +180,7 @@ def workspace_calibration(
         kept.labelled_digest,
         [(key, label, taught, text) for key, (text, label, taught) in texts.items()],
     )
-    if earlier is not None and earlier.calibrated is None:
+    if earlier is not None and earlier.fit is None:
         # A stored verdict of no calibration holds while the labelled texts, the minimum and
         # what the model reads are exactly as they were (one readable label could change it).
         if (
@@ -155,10 +193,9 @@ def workspace_calibration(
             _run(meanwhile)
             return Calibration(None, f"{earlier.reason}; kept: the labels did not change")
         earlier = None
-    if earlier is not None and earlier.base_model == base and earlier.calibrated is not None:
+    if earlier is not None and earlier.base_model == base and earlier.fit is not None:
         change = kept.material_change(earlier.labels, summary)
         if change is None:
-            fitted = earlier.calibrated
             _run(meanwhile)
             # Identical labels keep the fit the last teach or analyze stored: say so, rather
             # than "no material change" right after a teach that refitted.
@@ -167,7 +204,8 @@ def workspace_calibration(
                 if earlier.labels == summary
                 else "no material change"
             )
-            return Calibration(fitted, f"kept: {fitted.n_labels_:,} labels, {kept_why}")
+            status = f"kept: {earlier.n_labels:,} labels, {kept_why}"
+            return Calibration(None, status, kept=earlier)
         reason = f"refitted: {change}"
     else:
         reason = "refitted on request" if refit else "fitted"
@@ -177,14 +215,18 @@ def workspace_calibration(
     split: list[TermCounts] = []
 
     def imports_and_meanwhile() -> None:  # the fit's imports (in a new process) and the caller's
-        prepare_fit()
+        prepare_fit(len(labelled))
         _run(meanwhile)
         if workers > 1 and len(labelled) >= MIN_TFIDF_LABELS:
             # The fit's n-grams, here rather than between its steps while a core waits.
             split.append(labelled_counts(labelled))
 
-    reading, languages = _read_in_pieces(
-        text_model(model), labelled, workers, meanwhile=imports_and_meanwhile
+    reading, languages = read_in_pieces(
+        text_model(model),
+        labelled,
+        workers,
+        meanwhile=imports_and_meanwhile,
+        before_fork=partial(load_models, model),
     )
     known = KnownReadings(labelled, reading)
     # A label on a text the model does not read would teach the reader of English what German
@@ -223,7 +265,11 @@ def workspace_calibration(
     )
     # The caller's tasks beside the last fits, where a core would wait for the longest one.
     mine = list(beside(known)) if beside is not None and last.tasks else []
-    done = run_tasks([*last.tasks, *mine], workers=workers if mine else last.workers)
+    done = run_tasks(
+        [*last.tasks, *mine],
+        workers=workers if mine else last.workers,
+        before_fork=partial(load_models, model) if mine else None,
+    )
     calibrated = last.finish(done[: len(last.tasks)])
     # Stored with what its report would otherwise count again from every labelled text.
     training = count_training_labels(
@@ -294,280 +340,6 @@ class AnalyzeResult:
             "not supported by language": dict(self.not_supported),
             "non-answers": self.non_answers,
         }
-
-
-def analyze_texts(
-    texts: Sequence[str],
-    calibrated: CalibratedSentiment | None = None,
-    *,
-    model: str = STATIC,
-    known: KnownReadings | None = None,
-) -> pd.DataFrame:
-    """Language, sentiment, score, emotions (JSON scores and labels), effort and cues per text.
-
-    ``model`` is a ``text_model`` setting value (see :mod:`advocacy.text.text_model`); a
-    ``calibrated`` head must have been fitted on the same model. A text the model does not read
-    has no sentiment, score, emotions or complaint, and ``sentiment_reason`` says why:
-    ``language not supported`` (its detected language is not in
-    :data:`~advocacy.text.language.SENTIMENT_LANGUAGES`; a text too short to tell is read) or
-    ``no content`` (a survey non-answer, see :mod:`advocacy.text.non_answers`). ``complaint`` is
-    the model's complaint probability where the model gives one.
-
-    Parameters
-    ----------
-    texts
-        The texts, in any language.
-    calibrated
-        A sentiment head calibrated on the workspace's scored comments (None: the model's own).
-    model
-        The ``text_model`` setting value.
-    known
-        Readings of some of the texts by the same model, made earlier in the run (the
-        calibration's); those texts are not read again.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per text, in order: ``language``, ``sentiment``, ``sentiment_score``,
-        ``emotions``, ``effort``, ``sentiment_reason``, ``complaint`` and the cues.
-
-    Examples
-    --------
-    >>> analyze_texts(["The parcel came a week late."])["sentiment"].tolist()  # doctest: +SKIP
-    ['negative']
-    """
-    return document_frame(read_documents(texts, model=model, known=known), calibrated)
-
-
-@dataclass(frozen=True)
-class DocumentReading:
-    """The part of :func:`analyze_texts` that needs no calibration (:func:`read_documents`).
-
-    Attributes
-    ----------
-    texts
-        The texts read.
-    languages, reasons
-        Each text's detected language, and why it is not read (None: it is).
-    reading
-        The text model's reading of the texts.
-    emotions, efforts
-        Their emotions and effort.
-    """
-
-    texts: list[str]
-    languages: list[str | None]
-    reasons: list[str | None]
-    reading: Reading
-    emotions: EmotionResult
-    efforts: list[Effort]
-
-
-def read_documents(
-    texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
-) -> DocumentReading:
-    """Each text's language, why it is not read (if so), the model's reading, emotions and
-    effort: what :func:`document_frame` completes, with or without a calibration.
-
-    Parameters
-    ----------
-    texts, model, known
-        As for :func:`analyze_texts`.
-
-    Returns
-    -------
-    DocumentReading
-        The part of :func:`analyze_texts` that needs no calibration.
-    """
-    texts = list(texts)
-    languages = detect_languages(texts)
-    empty = non_answer_mask(texts)
-    unsupported = np.array(
-        [code is not None and code not in SENTIMENT_LANGUAGES for code in languages], dtype=bool
-    )
-    reasons: list[str | None] = [
-        NO_CONTENT if no_content else NOT_SUPPORTED if refused else None
-        for no_content, refused in zip(empty, unsupported, strict=True)
-    ]
-    reader = text_model(model)
-    reading = reader.read(texts) if known is None else known.read(reader, texts)
-    found = emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
-    return DocumentReading(
-        texts, languages, reasons, reading, found, [effort(text) for text in texts]
-    )
-
-
-def document_frame(
-    documents: DocumentReading, calibrated: CalibratedSentiment | None = None
-) -> pd.DataFrame:
-    """:func:`analyze_texts` from :func:`read_documents` of the texts.
-
-    Parameters
-    ----------
-    documents
-        :func:`read_documents` of the texts.
-    calibrated
-        As for :func:`analyze_texts`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The rows :func:`analyze_texts` gives.
-    """
-    texts, reasons, reading = documents.texts, documents.reasons, documents.reading
-    read = np.array([reason is None for reason in reasons], dtype=bool)
-    result = reading_sentiment(reading, calibrated, texts=texts)
-    found, efforts = documents.emotions, documents.efforts
-    complaint = getattr(reading, "complaint", None)
-    complaints = (
-        np.full(len(texts), np.nan)
-        if complaint is None
-        else np.round(np.asarray(complaint, dtype=np.float64).reshape(len(texts)), 4)
-    )
-    labels = np.asarray(result.labels, dtype=object)
-    return pd.DataFrame(
-        {
-            "language": documents.languages,
-            "sentiment": [label if ok else None for label, ok in zip(labels, read, strict=True)],
-            "sentiment_score": np.where(read, np.round(result.scores, 4), np.nan),
-            "sentiment_reason": reasons,
-            "emotions": [
-                json.dumps(found.scores(i)) if read[i] else None for i in range(len(texts))
-            ],
-            "emotion_labels": [
-                ";".join(labels) if read[i] else None for i, labels in enumerate(found.present)
-            ],
-            "effort": [e.score for e in efforts],
-            "effort_cues": [",".join(e.cues) for e in efforts],
-            "complaint": np.where(read, complaints, np.nan),
-            "model": f"{result.model}; {found.model}",
-        }
-    )
-
-
-def pieces(count: int) -> list[range]:
-    """The pieces ``count`` texts are read in: as even as can be, none above
-    :data:`PIECE_TEXTS` (the same for any number of workers)."""
-    return split_evenly(count, -(-count // PIECE_TEXTS))
-
-
-def _read_in_pieces(
-    reader: Any, texts: list[str], workers: int, *, meanwhile: Callable[[], None] | None = None
-) -> tuple[Reading, list[str | None]]:
-    """``reader.read(texts)`` and each text's detected language, read in :func:`pieces` shared
-    out among ``workers`` (the caller runs ``meanwhile`` first, see
-    :func:`~advocacy.text.workers.run_tasks`)."""
-    parts = run_tasks(
-        [
-            partial(_read_and_detect, reader, texts[piece.start : piece.stop])
-            for piece in pieces(len(texts))
-        ],
-        workers=workers,
-        meanwhile=meanwhile,
-    )
-    readings = [reading for reading, _ in parts]
-    languages = [code for _, found in parts for code in found]
-    return (readings[0] if len(readings) == 1 else Reading.concatenate(readings)), languages
-
-
-def read_piece(
-    texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
-) -> tuple[DocumentReading, SentenceReading]:
-    """What :func:`analyze_documents` reads of a piece before it needs the calibration.
-
-    Parameters
-    ----------
-    texts, model, known
-        As for :func:`analyze_texts`.
-
-    Returns
-    -------
-    tuple
-        The documents' :func:`read_documents` and their sentences'
-        :func:`~advocacy.text.sentences.read_sentences`.
-    """
-    documents = read_documents(texts, model=model, known=known)
-    unread = np.array([reason is not None for reason in documents.reasons], dtype=bool)
-    return documents, read_sentences(documents.texts, unread, model=model)
-
-
-def _read_and_detect(reader: Any, texts: list[str]) -> tuple[Reading, list[str | None]]:
-    return reader.read(texts), detect_languages(texts)
-
-
-def analyze_documents(
-    texts: Sequence[str],
-    calibrated: CalibratedSentiment | None = None,
-    *,
-    model: str = STATIC,
-    known: KnownReadings | None = None,
-    workers: int = 1,
-    meanwhile: Callable[[], None] | None = None,
-    read: Sequence[tuple[DocumentReading, SentenceReading]] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`analyze_texts` of ``texts`` and the sentences of each (see
-    :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that
-    ``workers`` processes share out (:mod:`advocacy.text.workers`).
-
-    The pieces do not depend on ``workers``, so neither do the rows. ``read`` holds
-    :func:`read_piece` of each piece when done earlier (``text analyze`` does it beside the
-    calibration's last fits); only what needs the calibration is left.
-
-    Parameters
-    ----------
-    texts, calibrated, model, known
-        As for :func:`analyze_texts`.
-    workers
-        Processes to read on (1: this one alone).
-    meanwhile
-        The caller's own work, done while the workers start reading (see
-        :func:`~advocacy.text.workers.run_tasks`).
-    read
-        :func:`read_piece` of the texts of each of the :func:`pieces`, if at hand.
-
-    Raises
-    ------
-    UsageError
-        When ``read`` is not the reading of these texts' pieces.
-
-    Returns
-    -------
-    tuple of pandas.DataFrame
-        The features (one row per text, in order) and the sentences (``text_index`` counts
-        in ``texts``).
-    """
-    texts = list(texts)
-    split = pieces(len(texts))
-    # A reading of other texts would give their rows to these documents.
-    given = [found.texts for found, _ in read or ()]
-    if read is not None and given != [texts[p.start : p.stop] for p in split]:
-        raise UsageError(
-            f"read ({len(read)} pieces) is not the reading of these {len(texts)} texts' "
-            f"{len(split)} pieces",
-            fix="pass read_piece of each of pieces(len(texts)), or no read",
-        )
-    ready = dict(enumerate(read or ()))
-
-    def piece_of(number: int, piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
-        found = ready.pop(number, None)
-        if found is None:
-            found = read_piece(texts[piece.start : piece.stop], model=model, known=known)
-        features = document_frame(found[0], calibrated)
-        sentences = complete_sentences(found[1], calibrated, features)
-        sentences["text_index"] += piece.start
-        return features, sentences
-
-    done = run_tasks(
-        [partial(piece_of, number, piece) for number, piece in enumerate(split)],
-        workers=workers,
-        meanwhile=meanwhile,
-    )
-    if len(done) == 1:
-        return done[0]
-    return (
-        pd.concat([features for features, _ in done], ignore_index=True),
-        pd.concat([sentences for _, sentences in done], ignore_index=True),
-    )
 
 
 FEATURE_TYPES = {
@@ -668,10 +440,9 @@ def _analyze_stale(
         ]
 
     # Labels count from the first one; a model without heads of its own needs at least one.
-    calibrated, known = None, None
+    chosen, known = Calibration(None, "not used"), None
     read_first: list[Any] = []
     pending: Callable[[], None] | None = None
-    status = "not used"
     if calibrate is not False:
         # Refitting on thousands of scored comments takes seconds: show the step, not a pause.
         if progress is not None:
@@ -686,25 +457,25 @@ def _analyze_stale(
             meanwhile=load_stored,
             beside=beside,
         )
-        calibrated, status, known = chosen.calibrated, chosen.status, chosen.known
-        read_first = chosen.beside
+        known, read_first = chosen.known, chosen.beside
         # A new fit is stored while the workers start on the documents (before any is written).
         pending = chosen.store
         if progress is not None:
             progress("calibrating on the labels", 1, 1)
-    if calibrate and calibrated is None:
+    if calibrate and chosen.name is None:
         raise UsageError(
             "calibration needs at least one comment with a score (NPS, CSAT, CES or a rating) "
-            f"or a taught label, in a language the model reads ({status})",
+            f"or a taught label, in a language the model reads ({chosen.status})",
             fix="import scored comments or teach labels (advocacy text teach FILE)",
         )
     if not stored:
         load_stored()
     documents, existing, with_sentences = stored
-    probe = analyze_texts(["probe"], calibrated, model=model)
-    label_model = str(probe["model"].iloc[0])
-    stale = stale_documents(documents, existing, with_sentences, label_model=label_model)
+    # Known without reading: with nothing stale, no model is loaded (nor a kept fit built).
+    labelled_by = labelling_model(model, chosen.name)
+    stale = stale_documents(documents, existing, with_sentences, label_model=labelled_by)
     total = len(stale)
+    calibrated = chosen.calibrated if total else None
     not_supported: dict[str, int] = {}
     non_answers = 0
     for start in range(0, total, batch_size):
@@ -741,11 +512,11 @@ def _analyze_stale(
     return AnalyzeResult(
         total,
         len(documents) - total,
-        label_model,
-        0 if calibrated is None else calibrated.n_labels_,
+        labelled_by,
+        chosen.n_labels,
         dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
         non_answers,
-        status,
+        chosen.status,
     )
 
 

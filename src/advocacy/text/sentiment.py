@@ -232,6 +232,26 @@ def sentence_sentiment(text: str) -> list[tuple[str, str, float]]:
     ]
 
 
+def check_sentiment_head(embedder: str, *, needs_calibration: bool) -> None:
+    """Refuse to read sentiment without a calibration with a model that has no sentiment head
+    of its own (``needs_calibration``: a user's ``embedder``).
+
+    Raises
+    ------
+    UsageError
+        When ``needs_calibration``.
+    """
+    if needs_calibration:
+        raise UsageError(
+            f"the text model {embedder!r} has no sentiment head of its own and this "
+            "workspace has no calibration",
+            value=embedder,
+            parameter="text_model",
+            fix="import scored comments or teach labels (advocacy text teach "
+            "FILE), or set text_model to static",
+        )
+
+
 def reading_sentiment(
     reading: Any, calibrated: CalibratedSentiment | None, *, texts: Sequence[str] | None = None
 ) -> SentimentResult:
@@ -242,15 +262,7 @@ def reading_sentiment(
     """
     if calibrated is not None:
         return calibrated.predict_reading(reading, texts=texts)
-    if reading.needs_calibration:
-        raise UsageError(
-            f"the text model {reading.embedder!r} has no sentiment head of its own and this "
-            "workspace has no calibration",
-            value=reading.embedder,
-            parameter="text_model",
-            fix="import scored comments or teach labels (advocacy text teach "
-            "FILE), or set text_model to static",
-        )
+    check_sentiment_head(reading.embedder, needs_calibration=reading.needs_calibration)
     labels = [SENTIMENTS[i] for i in reading.sentiment.argmax(axis=1)]
     scores = reading.sentiment[:, 2] - reading.sentiment[:, 0]
     return SentimentResult(labels, scores, reading.sentiment, reading.sentiment_model)

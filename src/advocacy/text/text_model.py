@@ -70,6 +70,23 @@ STATIC = "static"
 
 
 @dataclass(frozen=True)
+class ModelNames:
+    """The names a text model's readings carry (those of :class:`Reading`), known without
+    reading a text (so without loading the model's files).
+
+    Examples
+    --------
+    >>> text_model("static").names.needs_calibration
+    False
+    """
+
+    embedder: str
+    sentiment_model: str
+    emotion_model: str
+    needs_calibration: bool = False
+
+
+@dataclass(frozen=True)
 class Reading:
     """What a text model makes of a batch of texts.
 
@@ -424,6 +441,11 @@ class StaticTextModel:
     def __repr__(self) -> str:
         return "StaticTextModel()"
 
+    @property
+    def names(self) -> ModelNames:
+        """The names its readings carry."""
+        return ModelNames(DEFAULT_EMBEDDER, SENTIMENT_MODEL, EMOTION_MODEL)
+
     def read(self, texts: Sequence[str], *, emotions: bool = True) -> Reading:
         """Sentiment, emotion and complaint probabilities from one tokenisation of ``texts``.
 
@@ -437,13 +459,14 @@ class StaticTextModel:
         shift = negation_shift(texts)  # English negations read against a polarity lexicon
         head = complaint_with_negations(heads.complaint(features), shift)
         tone = with_negations(heads.sentiment(features, terms), shift)
+        names = self.names
         return Reading(
             embeddings,
             with_complaint(tone, head),
             heads.emotions(features, terms) if emotions else np.zeros((len(texts), 0)),
-            DEFAULT_EMBEDDER,
-            SENTIMENT_MODEL,
-            EMOTION_MODEL,
+            names.embedder,
+            names.sentiment_model,
+            names.emotion_model,
             emotion_thresholds=heads.emotion_thresholds,
             complaint=complaint_with_sentiment(head, tone) if emotions else None,
         )
@@ -478,6 +501,15 @@ class EmbedderTextModel:
     def __repr__(self) -> str:
         return f"EmbedderTextModel(name={self.name!r}, embedder={self.embedder.name!r})"
 
+    @property
+    def names(self) -> ModelNames:
+        """The names its readings carry: its embedder's, the static model's heads', and that
+        its sentiment needs a workspace calibration."""
+        static = StaticTextModel().names
+        return ModelNames(
+            self.embedder.name, static.sentiment_model, static.emotion_model, needs_calibration=True
+        )
+
     def read(self, texts: Sequence[str], *, emotions: bool = True) -> Reading:
         """Embed ``texts``; sentiment and emotions from the static model until calibrated.
 
@@ -493,14 +525,15 @@ class EmbedderTextModel:
                 fix=f"embed must return one row of {self.embedder.dimension} numbers per text",
             )
         static = StaticTextModel().read(texts, emotions=emotions)
+        names = self.names
         return Reading(
             vectors,
             static.sentiment,
             static.emotions,
-            self.embedder.name,
-            static.sentiment_model,
-            static.emotion_model,
-            needs_calibration=True,
+            names.embedder,
+            names.sentiment_model,
+            names.emotion_model,
+            needs_calibration=names.needs_calibration,
             emotion_thresholds=static.emotion_thresholds,
         )
 

@@ -1,0 +1,339 @@
+"""Reading documents: what ``text analyze`` makes of each text, in pieces shared by workers.
+
+Each text's language, why it is not read (a survey non-answer, a language the model does not
+read), the text model's reading, emotions, effort and sentences (:func:`read_piece`), completed
+into ``text_features`` rows with or without the workspace calibration (:func:`document_frame`).
+Texts are read in :func:`pieces` of at most :data:`PIECE_TEXTS`, which worker processes share
+(:mod:`advocacy.text.workers`); the caller loads the models before it forks them
+(:func:`load_models`). :mod:`advocacy.text.enrich` writes the rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from advocacy.errors import UsageError
+from advocacy.text.effort import Effort, effort
+from advocacy.text.emotion import EmotionResult, emotion_result
+from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
+from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
+from advocacy.text.sentences import SentenceReading, complete_sentences, read_sentences
+from advocacy.text.sentiment import reading_sentiment
+from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
+from advocacy.text.workers import run_tasks, split_evenly
+
+if TYPE_CHECKING:
+    from advocacy.text.calibration import CalibratedSentiment
+
+#: Sentiment reason of a document in a language the text model does not read.
+NOT_SUPPORTED = "language not supported"
+#: Texts are read in pieces of at most this many, whatever the number of workers: a matrix
+#: product may round a row's last bit differently in a batch of another size, so the pieces,
+#: not the workers, decide the numbers. Workers share the pieces out (a batch of one piece is
+#: read by one process); pieces of 500 cost about 5% more CPU than one batch of 3,000.
+PIECE_TEXTS = 500
+
+
+def load_models(model: str = STATIC) -> None:
+    """Load into this process what reading a document with ``model`` needs (the text model,
+    the language detector, the sentence reader), by reading one short text; cheap once loaded.
+
+    Called before worker processes are forked (:func:`~advocacy.text.workers.run_tasks`'s
+    ``before_fork``): each then finds the models loaded (shared copy-on-write) instead of
+    loading its own copy while the caller loads them again for its own pieces. The text is too
+    short for the language detector to remember, so nothing read later depends on it.
+    """
+    read_piece(["probe"], model=model)
+
+
+def label_model(sentiment_model: str, emotion_model: str) -> str:
+    """What ``text_features.model`` says of a document read with these two models."""
+    return f"{sentiment_model}; {emotion_model}"
+
+
+def analyze_texts(
+    texts: Sequence[str],
+    calibrated: CalibratedSentiment | None = None,
+    *,
+    model: str = STATIC,
+    known: KnownReadings | None = None,
+) -> pd.DataFrame:
+    """Language, sentiment, score, emotions (JSON scores and labels), effort and cues per text.
+
+    ``model`` is a ``text_model`` setting value (see :mod:`advocacy.text.text_model`); a
+    ``calibrated`` head must have been fitted on the same model. A text the model does not read
+    has no sentiment, score, emotions or complaint, and ``sentiment_reason`` says why:
+    ``language not supported`` (its detected language is not in
+    :data:`~advocacy.text.language.SENTIMENT_LANGUAGES`; a text too short to tell is read) or
+    ``no content`` (a survey non-answer, see :mod:`advocacy.text.non_answers`). ``complaint`` is
+    the model's complaint probability where the model gives one.
+
+    Parameters
+    ----------
+    texts
+        The texts, in any language.
+    calibrated
+        A sentiment head calibrated on the workspace's scored comments (None: the model's own).
+    model
+        The ``text_model`` setting value.
+    known
+        Readings of some of the texts by the same model, made earlier in the run (the
+        calibration's); those texts are not read again.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per text, in order: ``language``, ``sentiment``, ``sentiment_score``,
+        ``emotions``, ``effort``, ``sentiment_reason``, ``complaint`` and the cues.
+
+    Examples
+    --------
+    >>> analyze_texts(["The parcel came a week late."])["sentiment"].tolist()  # doctest: +SKIP
+    ['negative']
+    """
+    return document_frame(read_documents(texts, model=model, known=known), calibrated)
+
+
+@dataclass(frozen=True)
+class DocumentReading:
+    """The part of :func:`analyze_texts` that needs no calibration (:func:`read_documents`).
+
+    Attributes
+    ----------
+    texts
+        The texts read.
+    languages, reasons
+        Each text's detected language, and why it is not read (None: it is).
+    reading
+        The text model's reading of the texts.
+    emotions, efforts
+        Their emotions and effort.
+    """
+
+    texts: list[str]
+    languages: list[str | None]
+    reasons: list[str | None]
+    reading: Reading
+    emotions: EmotionResult
+    efforts: list[Effort]
+
+
+def read_documents(
+    texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
+) -> DocumentReading:
+    """Each text's language, why it is not read (if so), the model's reading, emotions and
+    effort: what :func:`document_frame` completes, with or without a calibration.
+
+    Parameters
+    ----------
+    texts, model, known
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    DocumentReading
+        The part of :func:`analyze_texts` that needs no calibration.
+    """
+    texts = list(texts)
+    languages = detect_languages(texts)
+    empty = non_answer_mask(texts)
+    unsupported = np.array(
+        [code is not None and code not in SENTIMENT_LANGUAGES for code in languages], dtype=bool
+    )
+    reasons: list[str | None] = [
+        NO_CONTENT if no_content else NOT_SUPPORTED if refused else None
+        for no_content, refused in zip(empty, unsupported, strict=True)
+    ]
+    reader = text_model(model)
+    reading = reader.read(texts) if known is None else known.read(reader, texts)
+    found = emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
+    return DocumentReading(
+        texts, languages, reasons, reading, found, [effort(text) for text in texts]
+    )
+
+
+def document_frame(
+    documents: DocumentReading, calibrated: CalibratedSentiment | None = None
+) -> pd.DataFrame:
+    """:func:`analyze_texts` from :func:`read_documents` of the texts.
+
+    Parameters
+    ----------
+    documents
+        :func:`read_documents` of the texts.
+    calibrated
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows :func:`analyze_texts` gives.
+    """
+    texts, reasons, reading = documents.texts, documents.reasons, documents.reading
+    read = np.array([reason is None for reason in reasons], dtype=bool)
+    result = reading_sentiment(reading, calibrated, texts=texts)
+    found, efforts = documents.emotions, documents.efforts
+    complaint = getattr(reading, "complaint", None)
+    complaints = (
+        np.full(len(texts), np.nan)
+        if complaint is None
+        else np.round(np.asarray(complaint, dtype=np.float64).reshape(len(texts)), 4)
+    )
+    labels = np.asarray(result.labels, dtype=object)
+    return pd.DataFrame(
+        {
+            "language": documents.languages,
+            "sentiment": [label if ok else None for label, ok in zip(labels, read, strict=True)],
+            "sentiment_score": np.where(read, np.round(result.scores, 4), np.nan),
+            "sentiment_reason": reasons,
+            "emotions": [
+                json.dumps(found.scores(i)) if read[i] else None for i in range(len(texts))
+            ],
+            "emotion_labels": [
+                ";".join(labels) if read[i] else None for i, labels in enumerate(found.present)
+            ],
+            "effort": [e.score for e in efforts],
+            "effort_cues": [",".join(e.cues) for e in efforts],
+            "complaint": np.where(read, complaints, np.nan),
+            "model": label_model(result.model, found.model),
+        }
+    )
+
+
+def pieces(count: int) -> list[range]:
+    """The pieces ``count`` texts are read in: as even as can be, none above
+    :data:`PIECE_TEXTS` (the same for any number of workers)."""
+    return split_evenly(count, -(-count // PIECE_TEXTS))
+
+
+def read_in_pieces(
+    reader: Any,
+    texts: list[str],
+    workers: int,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+    before_fork: Callable[[], None] | None = None,
+) -> tuple[Reading, list[str | None]]:
+    """``reader.read(texts)`` and each text's detected language, read in :func:`pieces` shared
+    out among ``workers`` (the caller runs ``before_fork`` and ``meanwhile``, see
+    :func:`~advocacy.text.workers.run_tasks`)."""
+    parts = run_tasks(
+        [
+            partial(_read_and_detect, reader, texts[piece.start : piece.stop])
+            for piece in pieces(len(texts))
+        ],
+        workers=workers,
+        meanwhile=meanwhile,
+        before_fork=before_fork,
+    )
+    readings = [reading for reading, _ in parts]
+    languages = [code for _, found in parts for code in found]
+    return (readings[0] if len(readings) == 1 else Reading.concatenate(readings)), languages
+
+
+def read_piece(
+    texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
+) -> tuple[DocumentReading, SentenceReading]:
+    """What :func:`analyze_documents` reads of a piece before it needs the calibration.
+
+    Parameters
+    ----------
+    texts, model, known
+        As for :func:`analyze_texts`.
+
+    Returns
+    -------
+    tuple
+        The documents' :func:`read_documents` and their sentences'
+        :func:`~advocacy.text.sentences.read_sentences`.
+    """
+    documents = read_documents(texts, model=model, known=known)
+    unread = np.array([reason is not None for reason in documents.reasons], dtype=bool)
+    return documents, read_sentences(documents.texts, unread, model=model)
+
+
+def _read_and_detect(reader: Any, texts: list[str]) -> tuple[Reading, list[str | None]]:
+    return reader.read(texts), detect_languages(texts)
+
+
+def analyze_documents(
+    texts: Sequence[str],
+    calibrated: CalibratedSentiment | None = None,
+    *,
+    model: str = STATIC,
+    known: KnownReadings | None = None,
+    workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
+    read: Sequence[tuple[DocumentReading, SentenceReading]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`analyze_texts` of ``texts`` and the sentences of each (see
+    :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that
+    ``workers`` processes share out (:mod:`advocacy.text.workers`).
+
+    The pieces do not depend on ``workers``, so neither do the rows. ``read`` holds
+    :func:`read_piece` of each piece when done earlier (``text analyze`` does it beside the
+    calibration's last fits); only what needs the calibration is left.
+
+    Parameters
+    ----------
+    texts, calibrated, model, known
+        As for :func:`analyze_texts`.
+    workers
+        Processes to read on (1: this one alone).
+    meanwhile
+        The caller's own work, done while the workers start reading (see
+        :func:`~advocacy.text.workers.run_tasks`).
+    read
+        :func:`read_piece` of the texts of each of the :func:`pieces`, if at hand.
+
+    Raises
+    ------
+    UsageError
+        When ``read`` is not the reading of these texts' pieces.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The features (one row per text, in order) and the sentences (``text_index`` counts
+        in ``texts``).
+    """
+    texts = list(texts)
+    split = pieces(len(texts))
+    # A reading of other texts would give their rows to these documents.
+    given = [found.texts for found, _ in read or ()]
+    if read is not None and given != [texts[p.start : p.stop] for p in split]:
+        raise UsageError(
+            f"read ({len(read)} pieces) is not the reading of these {len(texts)} texts' "
+            f"{len(split)} pieces",
+            fix="pass read_piece of each of pieces(len(texts)), or no read",
+        )
+    ready = dict(enumerate(read or ()))
+
+    def piece_of(number: int, piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
+        found = ready.pop(number, None)
+        if found is None:
+            found = read_piece(texts[piece.start : piece.stop], model=model, known=known)
+        features = document_frame(found[0], calibrated)
+        sentences = complete_sentences(found[1], calibrated, features)
+        sentences["text_index"] += piece.start
+        return features, sentences
+
+    done = run_tasks(
+        [partial(piece_of, number, piece) for number, piece in enumerate(split)],
+        workers=workers,
+        meanwhile=meanwhile,
+        before_fork=partial(load_models, model),
+    )
+    if len(done) == 1:
+        return done[0]
+    return (
+        pd.concat([features for features, _ in done], ignore_index=True),
+        pd.concat([sentences for _, sentences in done], ignore_index=True),
+    )
