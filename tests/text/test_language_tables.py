@@ -66,6 +66,64 @@ def test_a_file_cut_short_is_unpacked_again_with_the_same_model(tmp_path) -> Non
     assert cut.stat().st_size > 20_000_000
 
 
+def only_folder(cache: Path) -> Path:
+    (folder,) = [path for path in cache.iterdir() if path.name.startswith(LAYOUT)]
+    return folder
+
+
+@pytest.mark.parametrize("damage", ["emptied", "prior changed", "open to others", "a link"])
+def test_a_cached_copy_that_is_not_as_written_is_unpacked_again(tmp_path, damage) -> None:
+    """An emptied file (a power cut after the rename), a changed number (French's prior raised:
+    every text would read French), a folder others may write, a link in the folder's place:
+    each is replaced by py3langid's own model, never read."""
+    language_tables(MODEL, tmp_path)
+    folder = only_folder(tmp_path)
+    if damage == "emptied":
+        (folder / "next_move.npy").write_bytes(b"")
+    elif damage == "prior changed":
+        tables = language_tables(MODEL, tmp_path)
+        prior = np.array(tables.class_prior)
+        prior[list(tables.classes).index("fr")] += 1000
+        np.save(folder / "class_prior.npy", prior)
+    elif damage == "open to others":
+        folder.chmod(0o777)
+    else:
+        elsewhere = tmp_path / "elsewhere"
+        folder.rename(elsewhere)
+        folder.symlink_to(elsewhere)
+    assert_py3langids_model(language_tables(MODEL, tmp_path))
+    assert not only_folder(tmp_path).is_symlink()
+    assert isinstance(language_tables(MODEL, tmp_path).feature_class, np.memmap)  # rewritten
+    assert_py3langids_model(language_tables(MODEL, tmp_path))
+
+
+def test_a_writer_that_died_leaves_nothing_for_long(tmp_path) -> None:
+    """A staging folder older than an hour (its writer killed mid-write) is removed by the next
+    writer; a young one (a writer at work) is left alone."""
+    old, young = tmp_path / f".{LAYOUT}-old", tmp_path / f".{LAYOUT}-young"
+    for left in (old, young):
+        left.mkdir()
+        (left / "next_move.npy").write_bytes(b"x" * 1000)
+    os.utime(old, (1, 1))
+    language_tables(MODEL, tmp_path)
+    assert not old.exists() and young.exists()
+
+
+def test_no_home_folder_reads_the_model_in_memory(tmp_path, monkeypatch) -> None:
+    """A user without a home folder (a container's arbitrary user id, HOME unset): no cache,
+    the same answers."""
+    from advocacy.text.language_tables import cache_folder
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("ADVOCACY_MODEL_CACHE", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache_folder() is None
+    assert_py3langids_model(language_tables(MODEL, cache_folder()))
+
+
 def test_a_cache_that_cannot_be_written_still_reads_the_model(tmp_path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
