@@ -197,7 +197,9 @@ def test_every_as_of_option_says_the_one_rule() -> None:
     }
 
 
-@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "../../etc/passwd", "Z" * 10_000])
+@pytest.mark.parametrize(
+    "zone", ["Mars/Olympus", "", "../../etc/passwd", "Z" * 10_000, "localtime", "posixrules"]
+)
 def test_a_workspace_zone_that_is_not_one_is_refused_with_the_fix(zone: str) -> None:
     """A bad ``timezone`` setting gets the import's refusal and fix, not a traceback."""
     for read in (as_of_end, as_of_day):

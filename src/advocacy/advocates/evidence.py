@@ -112,6 +112,11 @@ def _day_or_moment(value: Any, name: str) -> dt.date | dt.datetime:
     raise _not_a_date(value, name)
 
 
+#: Names Python finds in a system's zone folder that are not IANA zones (the machine's own
+#: zone, a rules file, tzdata's placeholder).
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 def time_zone(timezone: str) -> ZoneInfo:
     """The zone named ``timezone`` (an IANA name), the one check of the ``timezone`` setting.
 
@@ -126,6 +131,9 @@ def time_zone(timezone: str) -> ZoneInfo:
     'Asia/Tokyo'
     """
     try:
+        if timezone in _NOT_ZONES or timezone.startswith(("posix/", "right/")):
+            # files of the system's zone folder that are no IANA name: DuckDB refuses them
+            raise ZoneInfoNotFoundError(timezone)
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # "../x", "", a name too long for a file
         shown = timezone if len(timezone) <= _SHOWN else timezone[:_SHOWN] + "..."
