@@ -23,6 +23,7 @@ import datetime as dt
 from typing import Any
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from advocacy.advocates.evidence import time_zone
@@ -113,8 +114,11 @@ def purchase_days(values: pd.Series, timezone: str = "UTC") -> pd.Series:
     if pd.api.types.is_datetime64_dtype(values.dtype):
         wall_clock: pd.Series = values.dt.normalize()
         return wall_clock
-    days = [_day(value, zone) for value in values]
-    return pd.Series(pd.to_datetime(days), index=values.index, dtype="datetime64[ns]")
+    # each distinct value read once (dates and times of day repeat)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    days = pd.to_datetime([_day(value, zone) for value in distinct]).to_numpy("datetime64[ns]")
+    found = np.append(days, np.datetime64("NaT", "ns"))[codes]  # code -1 (a missing value): NaT
+    return pd.Series(found, index=values.index, dtype="datetime64[ns]")
 
 
 def _day(value: Any, zone: Any) -> Any:
