@@ -177,3 +177,18 @@ def test_the_overview_counts_repeat_buyers_by_the_zones_days(
         page = client.get("/", headers={"Authorization": f"Bearer {analyst}"})
     assert page.status_code == 200, page.text[:300]
     assert f"121 buyers, {counted['Asia/Tokyo'][1]:,} bought on more than one day" in page.text
+
+
+def test_a_column_of_mixed_forms_is_read_alike_in_every_zone() -> None:
+    """Times with and without an offset and dates alone in one text column: UTC read only the
+    first one's form (the others "not a date") while other zones read each (review15 item 6)."""
+    from advocacy.retention.purchase_days import purchase_days
+
+    texts = pd.Series(
+        ["2024-01-01T23:30:00", "2024-01-01T23:30:00+02:00", "2024-01-02", None, "soon"]
+    )
+    expected = [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-02")]
+    assert purchase_days(texts, "UTC").tolist()[:3] == expected
+    assert purchase_days(texts, "UTC").isna().tolist() == [False, False, False, True, True]
+    berlin = [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-02")]
+    assert purchase_days(texts, "Europe/Berlin").tolist()[:3] == berlin

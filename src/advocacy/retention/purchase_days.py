@@ -104,10 +104,13 @@ def purchase_days(values: pd.Series, timezone: str = "UTC") -> pd.Series:
     pandas.Series
         ``datetime64`` midnights, on ``values``' index.
     """
+    zone = time_zone(timezone)
     if is_utc(timezone):  # a naive time read as UTC: its own date, as in every zone
         dates = pd.to_datetime(values, utc=True, errors="coerce")
-        return dates.dt.tz_localize(None).dt.normalize()
-    zone = time_zone(timezone)
+        if not (dates.isna() & values.notna()).any():
+            return dates.dt.tz_localize(None).dt.normalize()
+        # pandas reads every text in the first one's format: a column mixing forms (with and
+        # without an offset, a date alone) is read value by value below, as in other zones
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         local: pd.Series = values.dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
         return local
