@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,12 @@ from support.spark import SparkUnavailable, local_spark
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPOSITORY.parent / "shared" / "data"
+# The language detector's tables are unpacked once into the model cache
+# (advocacy.text.language_tables): the tests keep theirs in the temporary folder, shared by the
+# run's workers and later runs, not in the home folder of whoever runs them.
+os.environ.setdefault(
+    "ADVOCACY_MODEL_CACHE", str(Path(tempfile.gettempdir()) / "advocacy-tests-model-cache")
+)
 
 #: A test using one of these fixtures gets the marker named beside it.
 _MARKER_OF_FIXTURE = {
