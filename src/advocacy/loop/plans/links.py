@@ -71,25 +71,11 @@ def find_gap(rows: Sequence[Mapping[str, Any]], reference: str) -> Mapping[str, 
             return row
     hashed = re.compile(re.escape(wanted) + f"-[0-9a-f]{{{_HASHED}}}")
     shared = [row for row in rows if hashed.fullmatch(str(row["gap_id"]))]
-    if len(shared) == 1:
-        return shared[0]
     if shared:
-        raise UsageError(
-            f"gap {reference!r} is ambiguous: {len(shared)} targets' ids read the same in it",
-            value=reference,
-            parameter="--link",
-            fix="name one of: " + ", ".join(f"gap:{row['gap_id']}" for row in shared),
-        )
+        return _only_gap(shared, reference, "targets' ids read the same in it")
     older = [row for row in rows if gap_id(row["source"], row["subject"], row["scope"]) == wanted]
-    if len(older) == 1:
-        return older[0]
     if older:
-        raise UsageError(
-            f"gap {reference!r} is ambiguous: {len(older)} targets have that metric and scope",
-            value=reference,
-            parameter="--link",
-            fix="name one of: " + ", ".join(f"gap:{row['gap_id']}" for row in older),
-        )
+        return _only_gap(older, reference, "targets have that metric and scope")
     ids = [str(row["gap_id"]) for row in rows]
     fix = "import targets or survey ratings to find gaps"
     raise _refuse("gap", str(reference).strip(), ids, fix)
@@ -154,6 +140,19 @@ def gap_rows(db: Database, *, confidence: float) -> list[dict[str, Any]]:
     for row, distinct in zip(rows, _distinct([row["gap_id"] for row in rows], keys), strict=True):
         row["gap_id"] = distinct
     return rows
+
+
+def _only_gap(found: list[Mapping[str, Any]], reference: str, why: str) -> Mapping[str, Any]:
+    """The one gap row of ``found``; several are refused, naming each (``why`` says how
+    they all answer ``reference``)."""
+    if len(found) == 1:
+        return found[0]
+    raise UsageError(
+        f"gap {reference!r} is ambiguous: {len(found)} {why}",
+        value=reference,
+        parameter="--link",
+        fix="name one of: " + ", ".join(f"gap:{row['gap_id']}" for row in found),
+    )
 
 
 def _refuse(kind: str, reference: str, valid: list[str], fix: str) -> NotFoundError:
