@@ -10,7 +10,7 @@ import gc
 import os
 import sys
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -116,14 +116,7 @@ class AdvocacyGroup(TyperGroup):
         # none of its own, so the global option stands in for the variable during the command.
         named, earlier = ctx.params.get("db"), os.environ.get(_DB_VARIABLE)
         if named and (without := self._without_workspace(ctx)) is not None:
-            error_console.print(
-                f"error: advocacy {without} opens no workspace, so --db {named} would be "
-                f"ignored; fix: drop --db (it applies to workspace commands)",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
-            raise typer.Exit(2)
+            _refuse_db(without, named)
         if named:
             os.environ[_DB_VARIABLE] = str(named)
         try:
@@ -232,14 +225,19 @@ def refuse_db_on_spark(ctx: typer.Context) -> None:
     named = own or ctx.find_root().params.get("db")
     if named:
         command = " ".join(ctx.command_path.split()[1:])  # without the program name
-        error_console.print(
-            f"error: advocacy {command} --engine spark opens no workspace (it reads --data), so "
-            f"--db {named} would be ignored; fix: drop --db (it applies to workspace commands)",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-        raise typer.Exit(2)
+        _refuse_db(f"{command} --engine spark", named, " (it reads --data)")
+
+
+def _refuse_db(command: str, named: Any, why: str = "") -> NoReturn:
+    """Stop a command that opens no workspace and was given ``--db``: it would be ignored."""
+    error_console.print(
+        f"error: advocacy {command} opens no workspace{why}, so --db {named} would be "
+        f"ignored; fix: drop --db (it applies to workspace commands)",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(2)
 
 
 #: Allocations between the collector's youngest-generation passes while a command runs (the
