@@ -72,6 +72,27 @@ def test_hostile_input_is_bounded() -> None:
     assert detect_languages(odd) == ["en", "de"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The \ud800sushi is amazing!!!",
+        "Great pizza and fantastic service.\udfff",
+        "\ud83d\ude00 Muito bom, recomendo",  # an emoji as two surrogates: one character
+        "Très \udc80bien, merci",  # what surrogateescape leaves of a stray byte
+    ],
+)
+def test_surrogates_in_an_unsure_text_are_read_by_the_second_opinion_too(text: str) -> None:
+    # Short texts py3langid alone is unsure of, so fastText reads them as well: it refused a
+    # string holding a surrogate (TypeError). A lone one reads as U+FFFD, a pair as its
+    # character: the answer is the text's without them.
+    unsure = language._softmax(language._log_scores([language._clean(text)])).max()
+    assert unsure < language.SECOND_OPINION_BELOW
+    clean = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
+    assert detect_languages([text]) == detect_languages([clean]) != [None]
+    assert detect_language(text) == detect_language(clean)
+    assert detect_languages(["\ud800" * 50, "\udfff ok"]) == [None, None]
+
+
 def test_unknown_language_is_read_as_the_default_and_others_are_refused() -> None:
     assert SENTIMENT_LANGUAGES == ("en",)
     assert is_supported(None) and is_supported("en")

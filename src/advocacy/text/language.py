@@ -31,7 +31,9 @@ A text gets ``None`` when it has no letters after web addresses, mentions, e-mai
 removed (digits, emoji), when it is too short to tell on its own (fewer than :data:`MIN_LETTERS`
 letters: "ok", "n/a") and no batch prior decides it, or when the probability of its best language
 stays below :data:`MIN_CONFIDENCE`. Only the first :data:`MAX_CHARACTERS` characters are read: a
-longer text costs no more. Indonesian and Malay are close: a short Indonesian review on its own
+longer text costs no more. Surrogates (halves of UTF-16 pairs, which a Python string can hold
+after a broken decoding) are read as a UTF-16 decoder reads them: a pair as its character, a lone
+one as U+FFFD. Indonesian and Malay are close: a short Indonesian review on its own
 may read Malay, which a call of surely Indonesian texts settles; no real Indonesian set was at
 hand to measure it.
 
@@ -288,6 +290,18 @@ _MAYBE_NOISE = re.compile(r"[@#<&]|://|www\.", re.IGNORECASE)
 _NOISE = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+\.\S+|[@#]\w+|<[^<>]{0,200}>|&[a-z]{2,8};", re.IGNORECASE
 )
+#: A surrogate code point: half of a UTF-16 pair, no character on its own.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    """``text`` with each pair of surrogates joined into the character it encodes and each
+    lone one read as U+FFFD, the replacement character (as a UTF-16 decoder reads them).
+
+    A Python string can hold surrogates (a broken decoding, ``json.loads`` of a half emoji,
+    ``surrogateescape``); they are no text, and fastText's reader refuses a string with one.
+    """
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 @lru_cache(maxsize=1)
@@ -428,6 +442,8 @@ def _clean(text: object) -> str:
     if not isinstance(text, str):
         return ""
     head = text[: MAX_CHARACTERS * 2]
+    if not head.isascii() and _SURROGATE.search(head) is not None:
+        head = _without_surrogates(head)
     if _MAYBE_NOISE.search(head) is None:  # most texts: skip the slower pattern
         return head[:MAX_CHARACTERS]
     return _NOISE.sub(" ", head)[:MAX_CHARACTERS]
