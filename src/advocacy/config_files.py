@@ -30,12 +30,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
-import yaml
 
 from advocacy.errors import AdvocacyError, InputError
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = [
     "Document",
@@ -167,19 +169,25 @@ def read_text(
         ) from None
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader that refuses aliases before they expand."""
+@functools.cache
+def _loader() -> type[yaml.SafeLoader]:
+    """A safe loader that refuses aliases before they expand (built on first use: a command
+    that reads no YAML file does not import PyYAML, about 10 ms)."""
+    import yaml
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                "uses a YAML alias (*name); write the values out",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.events.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    "uses a YAML alias (*name); write the values out",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+
+    return Loader
 
 
 def _key_lines(
@@ -187,6 +195,8 @@ def _key_lines(
 ) -> dict[str, int]:
     """Line of every key and list entry, refusing keys given twice."""
     lines: dict[str, int] = {}
+
+    import yaml
 
     def walk(current: yaml.Node, prefix: str) -> None:
         if isinstance(current, yaml.MappingNode):
@@ -221,7 +231,9 @@ def parse_yaml(
     parameter: str | None = None,
 ) -> Document:
     """YAML (or JSON) text as a :class:`Document`; bad syntax is an error naming its line."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         lines = {} if node is None else _key_lines(node, source, error, parameter)
@@ -362,6 +374,8 @@ def _example(info: Any) -> str:
     examples = getattr(info, "examples", None) or []
     if not examples:
         return ""
+    import yaml
+
     loaded = yaml.safe_load(examples[0])
     flow = yaml.safe_dump(loaded, default_flow_style=True, sort_keys=False, width=1_000).strip()
     # "{header_rows: 2}" reads better without the braces around the whole example.

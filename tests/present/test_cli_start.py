@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import advocacy
 from advocacy.present.cli.main import COMMAND_MODULES, invoked
 
 #: The command modules (each registers commands on the app when imported).
@@ -94,3 +96,35 @@ def test_an_analysis_does_not_import_the_export_it_names() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split() == ["False", "True", "True"]
+
+
+def test_text_analyze_reads_no_yaml_and_imports_no_evaluation(tmp_path: Path) -> None:
+    # A first analysis fits a calibration and reports it: neither needs PyYAML (only files
+    # people write are YAML) nor the evaluation module and the file readers it imports (only
+    # a calibration some of whose labelled texts trained the shipped model names their sets).
+    db = tmp_path / "ws.duckdb"
+    with advocacy.open(f"duckdb:///{db}", create=True) as ws:
+        ws.write_records(
+            "responses",
+            [
+                {
+                    "response_id": "r1",
+                    "comment": "The refund never came, nobody answered.",
+                    "nps": 1,
+                },
+                {"response_id": "r2", "comment": "Lovely staff and a quick delivery!", "nps": 10},
+            ],
+        )
+    probe = (
+        "import json, sys\n"
+        "from advocacy.present.cli.main import run\n"
+        f"try:\n    run(['text', 'analyze', '--db', {str(db)!r}, '--format', 'json'])\n"
+        "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        "print(json.dumps([m for m in ('yaml', 'advocacy.text.evaluation') if m in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300
+    )
+    summary = json.loads(done.stdout[: done.stdout.rindex("[")])
+    assert summary["analysed"] == 2 and summary["calibration"] == "fitted (2 labels)"
+    assert json.loads(done.stdout.splitlines()[-1]) == []

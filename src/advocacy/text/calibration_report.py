@@ -34,7 +34,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from advocacy.text.evaluation import TRAINING_SETS
 from advocacy.text.sentiment import SENTIMENTS
 from advocacy.text.training_texts import trained_on
 
@@ -156,6 +155,10 @@ def training_note(training: TrainingLabels | None) -> str | None:
         return NOT_RECORDED
     if not training.n_trained:
         return None
+    # Here: ``text analyze`` stores and reports a calibration without the evaluation module
+    # (and the file readers it imports), needed only when some labelled text trained the model.
+    from advocacy.text.evaluation import TRAINING_SETS
+
     n, of = training.n_trained, training.labelled
     sets = ", ".join(TRAINING_SETS.get(name, name) for name, _ in training.trained.most_common())
     among = " in languages the model reads" if training.unread else ""
