@@ -18,6 +18,7 @@ Tulkens, S. & van Dongen, T. (2024). Model2Vec: fast state-of-the-art static emb
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -235,12 +236,13 @@ class StaticEmbedder:
         split here as the pre-tokenizer splits them and each distinct word is tokenised once
         per process, so a batch costs one normalisation call per text and a few array
         operations instead of a full tokenizer pass (about a fifth of the CPU; the same rows,
-        ``tests/text/test_embeddings.py``).
+        ``tests/text/test_embeddings.py``). A lone surrogate code point, which has no UTF-8
+        form for the tokenizer, reads as U+FFFD (:func:`without_surrogates`).
         """
         if self._metaspace is not None:
             return self._word_rows(texts, self._metaspace)
         encodings = self.tokenizer.encode_batch_fast(
-            [text or "" for text in texts], add_special_tokens=False
+            [without_surrogates(text or "") for text in texts], add_special_tokens=False
         )
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
         ids = np.fromiter(
@@ -261,7 +263,10 @@ class StaticEmbedder:
             # Metaspace(prepend_scheme="always", split=True): spaces become the replacement,
             # which is prepended unless the text starts with it, and each replacement
             # starts a word. An empty text has no words.
-            normal = normalize(text or "").replace(" ", replacement)
+            try:
+                normal = normalize(text or "").replace(" ", replacement)
+            except UnicodeEncodeError:  # a lone surrogate: no UTF-8 for the library
+                normal = normalize(without_surrogates(text)).replace(" ", replacement)
             if normal:
                 found = normal.split(replacement)
                 if found[0]:
@@ -388,7 +393,8 @@ class StaticEmbedder:
         return np.asarray(matrix @ dense, dtype=np.float32)
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """Unit-length mean piece vector per text."""
+        """Unit-length mean piece vector per text (a lone surrogate code point reads as
+        U+FFFD: :func:`without_surrogates`)."""
         return unit_rows(self.sums(self.token_rows(texts)))
 
 
@@ -408,6 +414,24 @@ def _metaspace_unigram(tokenizer: Any) -> str | None:
     if not plain or pre.prepend_scheme != "always" or not pre.split:
         return None
     return str(pre.replacement)
+
+
+#: A UTF-16 surrogate code point alone (Python strings may hold one; it is no character).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate code point read as U+FFFD, the replacement character.
+
+    A Python string can hold a surrogate on its own (``"\\ud83d"``: half of a UTF-16 pair,
+    from a broken JSON escape or a truncated emoji); it has no UTF-8 form, so the tokenizer
+    cannot take it. It is read as a UTF-8 decoder reads an invalid byte: one U+FFFD per code
+    point, the rest of the text unchanged (a text without one is returned as it is).
+
+    >>> without_surrogates("ok \\ud83d fine") == "ok \\ufffd fine"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
