@@ -47,3 +47,19 @@ def test_the_text_model_reads_a_text_with_a_lone_surrogate() -> None:
 def test_text_without_a_surrogate_is_left_as_it_is() -> None:
     for text in ["", "plain", "Übergröße 😀", "\ufffd"]:
         assert without_surrogates(text) == text
+
+
+def test_a_hostile_word_outside_ascii_embeds_as_its_first_characters() -> None:
+    """A 200,000-character word outside ASCII is read as its first MAX_WORD_CHARACTERS
+    characters (``piece_tokenizer``): the same vector as the text cut there, the other words
+    of the text read as always."""
+    from advocacy.text.piece_tokenizer import MAX_WORD_CHARACTERS
+
+    embedder = default_embedder()
+    word = "Übergröße" * 25_000  # pieces with vectors (most CJK ones have none)
+    cut = word[: MAX_WORD_CHARACTERS - 1]  # the marker counts as one of the characters
+    vectors = embedder.embed(
+        [f"great {word} staff", f"great {cut} staff", f"great {cut[:-1]} staff"]
+    )
+    np.testing.assert_array_equal(vectors[0], vectors[1])
+    assert not np.array_equal(vectors[1], vectors[2])  # the cut is at the last character

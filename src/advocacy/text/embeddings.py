@@ -100,7 +100,8 @@ class StaticEmbedder:
         The Hugging Face ``tokenizers`` tokenizer whose ids ``row_of_id`` maps, or the shipped
         one read without building the library's model (:mod:`advocacy.text.piece_tokenizer`:
         the same pieces, about 1 CPU s less per process; ``tokenizer`` then builds the
-        library's on first use).
+        library's on first use; it reads a word outside ASCII of more than
+        ``MAX_WORD_CHARACTERS``, 2,000, as its first 2,000 characters).
     name : str
         Recorded with every label computed from these embeddings.
     scale : array (kept pieces), optional

@@ -16,8 +16,18 @@ reads the same vocabulary from ``models/tokenizer.npz`` (pieces and scores as ar
   of ``tokenizers`` 0.23, itself SentencePiece's): candidates at each position in order of
   length, a strictly better path replaces a kept one, a character no piece starts with is an
   unknown piece scored ``min(scores) - 10``, consecutive unknown pieces are fused. It costs
-  20-35 CPU µs a word against the library's 8-12, so after :data:`LIBRARY_AFTER` such words a
-  process builds the library's whole model and reads the rest of them with it.
+  about 5 CPU µs per character of the word (a look-up per piece length, up to 16, at each
+  character), the library about 0.5: 25 µs against 3 for a word of German or French, 120
+  against 10-17 on average over the words of Amazon reviews in five languages, whose Japanese
+  and Chinese "words" are runs of up to 662 characters without a space. After
+  :data:`LIBRARY_AFTER` such words a process builds the library's whole model and reads the
+  rest of them with it.
+- reads a word outside ASCII longer than :data:`MAX_WORD_CHARACTERS` as its first
+  :data:`MAX_WORD_CHARACTERS` characters, on either path, where the library would read it
+  whole: a hostile 200,000-character "word" cost a CPU second in Python. No word of real text
+  comes near (the import's texts are at most 20,000 characters, ``max_text_chars``; a space-less
+  Japanese review's run 662); the multilingual-e5 teacher itself reads a text's first 512
+  pieces only. A word in ASCII is read whole (the library is fast on it).
 
 Written by hand because the library offers no faster way to build its model; the library stays
 the reference: :meth:`PieceTokenizer.tokenizer` builds it from the same file, and
@@ -45,13 +55,22 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["TOKENIZER_FILE", "Piece", "PieceTokenizer", "ascii_pieces", "pieces_file_arrays"]
+__all__ = [
+    "MAX_WORD_CHARACTERS",
+    "TOKENIZER_FILE",
+    "Piece",
+    "PieceTokenizer",
+    "ascii_pieces",
+    "pieces_file_arrays",
+]
 
 #: The shipped tokenizer (in ``advocacy/text/models``), written by ``tools/build_encoder.py``.
 TOKENIZER_FILE = "tokenizer.npz"
 #: Words not written in ASCII read in Python before the library's whole model is built and used
-#: for them instead (its 0.7-1.1 CPU s against 15-25 µs a word more in Python).
+#: for them instead (its 0.7-1.1 CPU s against Python's cost per character, module docstring).
 LIBRARY_AFTER = 30_000
+#: A word not written in ASCII is read as its first this many characters (its marker counted).
+MAX_WORD_CHARACTERS = 2_000
 #: The word marker of the shipped Metaspace pre-tokenizer.
 MARKER = "\u2581"
 #: SentencePiece's penalty of an unknown piece below the vocabulary's lowest score.
@@ -147,7 +166,10 @@ class PieceTokenizer:
 
     def tokenize(self, word: str) -> list[Piece]:
         """``tokenizers``' ``model.tokenize(word)`` for the Unigram model: the best pieces
-        (the library's own tokens after :data:`LIBRARY_AFTER` words: the same fields)."""
+        (the library's own tokens after :data:`LIBRARY_AFTER` words: the same fields), of the
+        first :data:`MAX_WORD_CHARACTERS` characters of a longer word outside ASCII."""
+        if len(word) > MAX_WORD_CHARACTERS and not word.replace(MARKER, "").isascii():
+            word = word[:MAX_WORD_CHARACTERS]  # a hostile length; Python's search is linear
         if self._library is not None:
             return self._library.tokenize(word)  # type: ignore[no-any-return]
         if word.replace(MARKER, "").isascii():
