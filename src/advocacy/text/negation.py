@@ -97,6 +97,24 @@ _SCOPE = re.compile(
 )
 
 
+def _lower_case(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` without its leading ``(?i)``, for a text in ASCII read in lower case.
+
+    The same matches at the same places, about twice as fast: lower-casing ASCII moves no
+    character, every letter and escape of the pattern is lower case (so nothing it matches
+    changes), and no pattern character has a case partner in ASCII other than its own upper
+    case (``re``'s extra partners are ``ı``, ``ſ`` and the Kelvin sign, which it does not hold).
+    ``tests/text/test_negation_ascii.py`` compares the two on real and generated texts.
+    """
+    source = pattern.pattern.removeprefix("(?i)")
+    if source == pattern.pattern or source != source.lower() or set(source) & set("ıſ\u212a"):
+        raise ValueError(f"not a case-insensitive pattern of lower-case letters: {source!r}")
+    return re.compile(source)
+
+
+_SCOPE_LOWER = _lower_case(_SCOPE)
+
+
 def split_negated(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     """Per text: the text without its negated words, and the negated words alone.
 
@@ -109,9 +127,13 @@ def split_negated(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     for text in texts:
         source = text or ""
         kept, governed, start = [], [], 0
-        for match in _SCOPE.finditer(source):
+        if source.isascii():
+            matches = _SCOPE_LOWER.finditer(source.lower())
+        else:
+            matches = _SCOPE.finditer(source)
+        for match in matches:
             kept.append(source[start : match.start(1)])
-            governed.append(match.group(1).strip(" -–"))
+            governed.append(source[match.start(1) : match.end(1)].strip(" -–"))
             start = match.end(1)
         if start:  # something is negated
             kept.append(source[start:])
@@ -183,6 +205,7 @@ _EN_QUICK = re.compile(
     r"(?:do|does|did|wo|ca|is|was|are|were|could|would|should|has|have|had)nt)"
     r"(?!\w)|n['’]t(?!\w)"
 )
+_EN_QUICK_LOWER = _lower_case(_EN_QUICK)
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
 
 
@@ -244,7 +267,13 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     lexicon = polarity_lexicon()
     out = np.zeros(len(texts))
     for i, text in enumerate(texts):
-        if text and _EN_QUICK.search(text):
+        if not text:
+            continue
+        if text.isascii():  # most texts: matched in lower case (see _lower_case)
+            lowered = text.lower()
+            if _EN_QUICK_LOWER.search(lowered):
+                out[i] = _text_evidence(_TOKEN.findall(lowered), lexicon)
+        elif _EN_QUICK.search(text):
             out[i] = _text_evidence(_TOKEN.findall(text.lower()), lexicon)
     return out
 
