@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -158,11 +158,14 @@ class StaticEmbedder:
         self.row_of_id = np.asarray(row_of_id, dtype=np.int64)
         self.name = name
         self.dimension = int(self._codes.shape[1])
+        # The normaliser on ASCII in Python, when known (the shipped tokenizer's is).
+        self._normalize_ascii: Callable[[str], str] | None = None
         if isinstance(tokenizer, PieceTokenizer):
             self._pieces: PieceTokenizer | None = tokenizer
             self._library: Any = None  # built by ``tokenizer`` when asked
             self._metaspace = _metaspace_unigram(tokenizer.light)
             self._normalize = tokenizer.normalize_str
+            self._normalize_ascii = tokenizer.normalize_ascii
             self._tokenize = tokenizer.tokenize
         else:
             self._pieces, self._library = None, tokenizer
@@ -258,22 +261,28 @@ class StaticEmbedder:
     def _word_rows(self, texts: Sequence[str], replacement: str) -> TokenRows:
         """:meth:`token_rows` through the pre-tokenizer's words (see there)."""
         normalize = self._normalize
+        # A text in ASCII normalises to ASCII (piece_tokenizer.ascii_normalizer), in which
+        # there is no replacement character: its spaces alone split its words.
+        fast = None if replacement.isascii() else self._normalize_ascii
         words: list[str] = []
-        counts = np.zeros(len(texts), dtype=np.int64)
-        for i, text in enumerate(texts):
+        counts: list[int] = []
+        for text in texts:
             # Metaspace(prepend_scheme="always", split=True): spaces become the replacement,
             # which is prepended unless the text starts with it, and each replacement
             # starts a word. An empty text has no words.
-            try:
-                normal = normalize(text or "").replace(" ", replacement)
-            except UnicodeEncodeError:  # a lone surrogate: no UTF-8 for the library
-                normal = normalize(without_surrogates(text)).replace(" ", replacement)
-            if normal:
-                found = normal.split(replacement)
-                if found[0]:
-                    words.append(found[0])  # the prepended replacement starts this one
-                words.extend(found[1:])
-                counts[i] = len(found) - (not found[0])
+            text = text or ""
+            if fast is not None and text.isascii():
+                found = fast(text).split(" ")
+            else:
+                try:
+                    normal = normalize(text)
+                except UnicodeEncodeError:  # a lone surrogate: no UTF-8 for the library
+                    normal = normalize(without_surrogates(text))
+                found = normal.replace(" ", replacement).split(replacement)
+            if found[0]:
+                words.append(found[0])  # the prepended replacement starts this one
+            words.extend(found[1:])
+            counts.append(len(found) - (not found[0]))
         codes, distinct = pd.factorize(np.array(words, dtype=object))
         known = self._rows_of_piece.get
         pieces = [
