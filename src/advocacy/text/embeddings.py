@@ -22,7 +22,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import chain, islice
 from pathlib import Path
@@ -167,12 +167,14 @@ class StaticEmbedder:
             self._normalize = tokenizer.normalize_str
             self._normalize_ascii = tokenizer.normalize_ascii
             self._tokenize = tokenizer.tokenize
+            self._piece_ids = tokenizer.piece_ids
         else:
             self._pieces, self._library = None, tokenizer
             self._metaspace = _metaspace_unigram(tokenizer)
             if self._metaspace is not None:
                 self._normalize = tokenizer.normalizer.normalize_str
                 self._tokenize = tokenizer.model.tokenize
+                self._piece_ids = partial(_library_piece_ids, tokenizer.model)
         self._rows_of_piece: dict[str, tuple[int, ...]] = {}
         self._forgotten = 0  # how many times the remembered words were dropped (when full)
 
@@ -297,32 +299,35 @@ class StaticEmbedder:
         per_text = np.bincount(per_word, weights=used, minlength=len(texts)).astype(np.int64)
         return TokenRows(rows, np.concatenate([[0], np.cumsum(per_text)]).astype(np.int64))
 
-    def _piece_rows(self, word: str, tokens: list[Any] | None = None) -> tuple[int, ...]:
-        """The vector rows of one pre-tokenised word's pieces (remembered; ``tokens``: the
-        word's pieces when the caller has them)."""
+    def _piece_rows(self, word: str, ids: list[int] | None = None) -> tuple[int, ...]:
+        """The vector rows of one pre-tokenised word's pieces (remembered; ``ids``: the ids of
+        the word's pieces when the caller has them)."""
         found = self._rows_of_piece.get(word)
         if found is None:
             if len(self._rows_of_piece) >= PIECE_CACHE_SIZE:
                 self._rows_of_piece = {}
                 self._forgotten += 1
-            if tokens is None:
-                tokens = self._tokenize(word)
+            if ids is None:
+                ids = self._piece_ids(word)
             found = None
-            folded = word.lower() if self._fold_capitals and len(tokens) > 1 else word
+            folded = word.lower() if self._fold_capitals and len(ids) > 1 else word
             # Once per distinct word (this cache): a capitalised word of several pieces is
             # tokenised again in lower case, and that form's pieces are not tokenised a third
             # time when it is read in its place.
-            lower = self._tokenize(folded) if folded != word else tokens
-            if len(lower) < len(tokens):
+            lower = self._piece_ids(folded) if folded != word else ids
+            if len(lower) < len(ids):
                 # Capitals that split a word into pieces ("Terrible" is ▁Terri + ble, "terrible"
                 # one piece) read it as its lower-case form: the pieces of a capitalised word
                 # mean little alone ("ble" reads as in "comfortable").
                 found = self._piece_rows(folded, lower)
-            elif self._words is not None:
+            elif self._words is not None and len(ids) > 1 and self._words.listed(word):
+                # Only then can a whole word replace pieces: their texts and offsets are
+                # needed (most words are one piece or hold no listed word).
+                tokens = self._tokenize(word)
                 found = self._words.rows(word, tokens, self.row_of_id, len(self._codes))
             if found is None:
-                ids = [token.id for token in tokens]
-                found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
+                row = self.row_of_id.item  # a Python int per id: no array for a few ids
+                found = tuple(found_row for i in ids if (found_row := row(i)) >= 0)
             self._rows_of_piece[word] = found
         return found
 
@@ -406,6 +411,11 @@ class StaticEmbedder:
         """Unit-length mean piece vector per text (a lone surrogate code point reads as
         U+FFFD: :func:`without_surrogates`)."""
         return unit_rows(self.sums(self.token_rows(texts)))
+
+
+def _library_piece_ids(model: Any, word: str) -> list[int]:
+    """The ids of the pieces a ``tokenizers`` model splits ``word`` into."""
+    return [token.id for token in model.tokenize(word)]
 
 
 def _metaspace_unigram(tokenizer: Any) -> str | None:

@@ -185,6 +185,14 @@ class PieceTokenizer:
             return self._library.tokenize(word)  # type: ignore[no-any-return]
         return self._search(word)
 
+    def piece_ids(self, word: str) -> list[int]:
+        """The ids of :meth:`tokenize`'s pieces of ``word`` (a word in ASCII without making
+        its pieces' texts and offsets: 3 CPU µs against 7-8)."""
+        if self._library is None and word.replace(MARKER, "").isascii():
+            model, ids = self._ascii_model or self._build_ascii_model(), self._ascii_ids
+            return [ids[token.id] for token in model.tokenize(word)]
+        return [piece.id for piece in self.tokenize(word)]
+
     def _build_ascii_model(self) -> Any:
         """The library's Unigram model of the pieces written in ASCII (its ids: their
         positions in ``_ascii_ids``)."""
