@@ -1,5 +1,8 @@
 """Negation scopes found in lower case on texts in ASCII are those found case-insensitively.
 
+(And a text's negations weigh what they weighed when one loop over its tokens kept the clause
+state: ``negation._text_evidence`` now finds the negation words and clause starts first.)
+
 :func:`advocacy.text.negation.split_negated` and :func:`~advocacy.text.negation.negation_evidence`
 match a text written in ASCII, lower-cased, with their patterns without ``(?i)`` (about twice
 as fast; see ``negation._lower_case``). The reference here is the case-insensitive pattern on
@@ -37,10 +40,28 @@ def split_reference(texts: list[str]) -> tuple[list[str], list[str]]:
     return plain, negated
 
 
+def text_evidence_reference(tokens: list[str], lexicon: dict[str, float]) -> float:
+    """negation._text_evidence as it was: one loop over the tokens, the clause state kept."""
+    overriding = negation._OVERRIDING
+    last_override = max((k for k, token in enumerate(tokens) if token in overriding), default=-1)
+    total, concessive = 0.0, False
+    for position, token in enumerate(tokens):
+        if token in negation._EN_CONTRAST or token in negation._SENTENCE_MARKS:
+            concessive = token in negation._CONCESSIVE
+            continue
+        if not (token in negation._EN_NEGATORS or token.endswith(("n't", "n’t"))):
+            continue
+        shift = negation._one_negation(tokens, position, lexicon)
+        if shift:
+            overridden = concessive or position < last_override
+            total += shift * (negation.OVERRIDDEN_CLAUSE if overridden else 1.0)
+    return total
+
+
 def evidence_reference(texts: list[str]) -> list[float]:
     lexicon = negation.polarity_lexicon()
     return [
-        negation._text_evidence(negation._TOKEN.findall(text.lower()), lexicon)
+        text_evidence_reference(negation._TOKEN.findall(text.lower()), lexicon)
         if text and negation._EN_QUICK.search(text)
         else 0.0
         for text in texts
@@ -81,6 +102,23 @@ def test_generated_ascii_text_splits_as_before(pieces: list[str], joints: list[s
     )
     assert text.isascii()
     assert_as_before([text])
+
+
+TOKENS = [
+    "not", "no", "never", "nothing", "without", "isn't", "won’t", "didnt", "zero", "hardly",
+    "but", "however", "yet", "although", "though", "while", "except", "and", "would", "will",
+    "again", "so", "such", "enough", "sure", ".", "!", "?", ";", ",",
+    "good", "bad", "fault", "helpful", "happier", "friendlier", "worse", "issues", "late",
+    "arrive", "work", "buy", "recommend", "the", "staff", "it", "be", "could",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40))
+def test_generated_token_runs_weigh_their_negations_as_before(tokens: list[str]) -> None:
+    lexicon = negation.polarity_lexicon()
+    expected = text_evidence_reference(tokens, lexicon)
+    assert negation._text_evidence(tokens, lexicon) == expected
 
 
 def test_text_outside_ascii_is_still_read_case_insensitively() -> None:

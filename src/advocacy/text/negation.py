@@ -226,8 +226,13 @@ def polarity_lexicon() -> dict[str, float]:
     return words
 
 
+_CONTRACTED = ("n't", "n’t")
+# A contrast word or a sentence mark starts a clause.
+_CLAUSE_STARTS = _EN_CONTRAST | _SENTENCE_MARKS
+
+
 def _is_negator(token: str) -> bool:
-    return token in _EN_NEGATORS or token.endswith(("n't", "n’t"))
+    return token in _EN_NEGATORS or token.endswith(_CONTRACTED)
 
 
 def _valence(token: str, lexicon: dict[str, float]) -> tuple[float, bool]:
@@ -279,15 +284,26 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
 
 
 def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
-    """The sum of a text's negation shifts, each weighed by its clause; linear in the tokens."""
-    last_override = max((k for k, token in enumerate(tokens) if token in _OVERRIDING), default=-1)
-    total, concessive = 0.0, False
-    for position, token in enumerate(tokens):
-        if token in _EN_CONTRAST or token in _SENTENCE_MARKS:
-            concessive = token in _CONCESSIVE  # a new clause starts here
-            continue
-        if not _is_negator(token):
-            continue
+    """The sum of a text's negation shifts, each weighed by its clause; linear in the tokens.
+
+    The negation words and the clause starts (contrast words, sentence marks) are found in
+    one pass each (most tokens are neither); a negation's clause is concessive when the
+    clause start before it is "although" or "though".
+    """
+    negators = [
+        position
+        for position, token in enumerate(tokens)
+        if (token in _EN_NEGATORS or token.endswith(_CONTRACTED)) and token not in _CLAUSE_STARTS
+    ]
+    if not negators:
+        return 0.0
+    starts = [position for position, token in enumerate(tokens) if token in _CLAUSE_STARTS]
+    last_override = max((k for k in starts if tokens[k] in _OVERRIDING), default=-1)
+    total, concessive, passed = 0.0, False, 0
+    for position in negators:
+        while passed < len(starts) and starts[passed] < position:
+            concessive = tokens[starts[passed]] in _CONCESSIVE  # a new clause starts here
+            passed += 1
         shift = _one_negation(tokens, position, lexicon)
         if shift:
             overridden = concessive or position < last_override
