@@ -24,17 +24,20 @@ reads the same vocabulary from ``models/tokenizer.npz`` (pieces and scores as ar
   rest of them with it.
 - reads a word outside ASCII longer than :data:`MAX_WORD_CHARACTERS` as its first
   :data:`MAX_WORD_CHARACTERS` characters, on either path, where the library would read it
-  whole: a hostile 200,000-character "word" cost a CPU second in Python. No word of real text
-  comes near (the import's texts are at most 20,000 characters, ``max_text_chars``; a space-less
-  Japanese review's run 662); the multilingual-e5 teacher itself reads a text's first 512
-  pieces only. A word in ASCII is read whole (the library is fast on it).
+  whole: a hostile 200,000-character "word" cost a CPU second in Python. No word of the real
+  text in ``../shared/data`` comes near (the longest, a Japanese review's run without a space,
+  is 662 characters), but the import takes texts of up to 20,000 (``max_text_chars``): a
+  Japanese or Chinese review of more than 2,000 characters without a space is read in its first
+  2,000, about as much as the multilingual-e5 teacher reads of any text (its first 512 pieces).
+  A word in ASCII is read whole (the library is fast on it).
 
 Written by hand because the library offers no faster way to build its model; the library stays
 the reference: :meth:`PieceTokenizer.tokenizer` builds it from the same file, and
 ``tests/text/test_embeddings_pieces.py`` compares the two on real text in many languages.
 
 The normaliser and pre-tokenizer are the library's, built from the configuration stored in the
-file (that costs nothing: only the model is slow to build).
+file (that costs nothing: only the model is slow to build); a text in ASCII is normalised in
+Python instead (:func:`ascii_normalizer`: the same text, without a call into the library).
 
 ``tools/build_encoder.py`` writes the file; the scores are those ``tokenizers`` held after
 reading the former ``tokenizer.json`` (its JSON reader rounds some 17-digit numbers one unit in
