@@ -22,7 +22,13 @@ import pytest
 
 from advocacy.text import embeddings
 from advocacy.text.embeddings import StaticEmbedder, default_embedder
-from advocacy.text.piece_tokenizer import TOKENIZER_FILE, Piece, PieceTokenizer, ascii_pieces
+from advocacy.text.piece_tokenizer import (
+    MAX_WORD_CHARACTERS,
+    TOKENIZER_FILE,
+    Piece,
+    PieceTokenizer,
+    ascii_pieces,
+)
 from advocacy.text.whole_words import WORDS_FILE
 from support.corpora import blitzer_reviews
 
@@ -151,6 +157,26 @@ def test_after_many_words_the_librarys_model_reads_the_rest_alike(shared_data) -
         got = [Piece(t.id, t.value, tuple(t.offsets)) for t in switching.tokenize(word)]
         assert got == library_pieces(word), word
     assert switching._library is not None
+
+
+def test_a_hostile_length_outside_ascii_is_read_as_its_first_characters() -> None:
+    """A 200,001-character word outside ASCII is read as its first MAX_WORD_CHARACTERS (the
+    library's pieces of those), on the Python path and after the switch to the library alike;
+    a word of that length itself, and a long word in ASCII, are read whole as the library
+    reads them."""
+    head = MARKER + "漢字かなカナ한국어Übergröße" * (MAX_WORD_CHARACTERS // 19 + 1)
+    hostile = head + "語" * 200_000
+    cut = hostile[:MAX_WORD_CHARACTERS]
+    expected = library_pieces(cut)
+    assert shipped().tokenize(hostile) == expected
+    assert expected != library_pieces(hostile)  # the cut is a choice, and visible
+    assert expected[-1].offsets[1] == len(cut.encode("utf-8"))
+    switched = PieceTokenizer(shipped().pieces, shipped().scores, shipped().config, library_after=0)
+    got = [Piece(t.id, t.value, tuple(t.offsets)) for t in switched.tokenize(hostile)]
+    assert switched._library is not None and got == expected
+    assert shipped().tokenize(cut) == expected  # a word of the longest length read: whole
+    ascii_word = MARKER + "word" * 50_000
+    assert shipped().tokenize(ascii_word) == library_pieces(ascii_word)
 
 
 def test_a_lone_surrogate_is_refused_as_the_library_refuses_it() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -125,3 +126,28 @@ def test_bad_text_model_settings_say_what_is_allowed(spec: str, message: str) ->
     with pytest.raises(UsageError, match=message) as raised:
         analyze_texts(["hello"], model=spec)
     assert raised.value.value == spec and "static" in (raised.value.fix or "")
+
+
+def test_the_n_gram_batch_tells_words_from_pairs_as_their_text_does() -> None:
+    """ngram_terms marks a term a word from where it stands in its text's n-grams (the
+    words come first); every mark is the term's own: a word holds no space, a pair one."""
+    from advocacy.text.text_model import NGRAM_OPTIONS, ngram_terms
+
+    texts = [
+        "",
+        "one",
+        "Great staff, GREAT food",
+        "not bad at all neg_bad neg_at",
+        "  \t ",
+        "don't won't can't isn't",
+        "great",  # a word that is a whole text, and a word of other texts
+        "food great food great",
+        "l'été était très beau, n'est-ce pas",
+        "x" * 300 + " y",
+    ]
+    terms = ngram_terms(texts)
+    assert terms.is_word.tolist() == [" " not in term for term in terms.distinct]
+    assert terms.is_word.any() and not terms.is_word.all()
+    words = np.bincount(terms.owner[terms.is_word[terms.ids]], minlength=len(texts))
+    pattern = re.compile(NGRAM_OPTIONS["token_pattern"])
+    assert words.tolist() == [len(pattern.findall(text.lower())) for text in texts]

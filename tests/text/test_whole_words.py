@@ -103,3 +103,22 @@ def test_the_audit_complaints_with_split_words_read_negative() -> None:
     """Audit finding 2's repro: each was read positive (P(positive) 0.60, 0.52, 0.39)."""
     texts = ["awful", "The service is awful.", "The service was unacceptable."]
     assert sentiment(texts).labels == ["negative"] * 3
+
+
+def test_a_word_with_no_listed_run_is_never_replaced(shared_data) -> None:
+    """The embedder makes a word's pieces' texts and offsets only when ``listed`` says a run
+    of its letters is a listed word: for every other word ``rows`` gives None, on the words of
+    real reviews in several languages and hostile ones, with the shipped list."""
+    embedder = default_embedder()
+    shipped = embedder._words
+    assert shipped is not None
+    texts, _ = blitzer_reviews(shared_data, 400, seed=17)
+    texts += ["Übergröße awful!!", "(UNHELPFUL)", "x²awful", "awful_ok", "a\u0301wful", "½awful"]
+    words = {"\u2581" + w for t in texts for w in embedder._normalize(t).split(" ")}
+    tokenize, listed = embedder._pieces.tokenize, 0
+    for word in sorted(words):
+        found = shipped.rows(word, tokenize(word), embedder.row_of_id, len(embedder._codes))
+        if not shipped.listed(word):
+            assert found is None, word
+        listed += found is not None
+    assert listed > 100

@@ -18,10 +18,11 @@ Tulkens, S. & van Dongen, T. (2024). Model2Vec: fast state-of-the-art static emb
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import chain, islice
 from pathlib import Path
@@ -99,7 +100,8 @@ class StaticEmbedder:
         The Hugging Face ``tokenizers`` tokenizer whose ids ``row_of_id`` maps, or the shipped
         one read without building the library's model (:mod:`advocacy.text.piece_tokenizer`:
         the same pieces, about 1 CPU s less per process; ``tokenizer`` then builds the
-        library's on first use).
+        library's on first use; it reads a word outside ASCII of more than
+        ``MAX_WORD_CHARACTERS``, 2,000, as its first 2,000 characters).
     name : str
         Recorded with every label computed from these embeddings.
     scale : array (kept pieces), optional
@@ -156,18 +158,23 @@ class StaticEmbedder:
         self.row_of_id = np.asarray(row_of_id, dtype=np.int64)
         self.name = name
         self.dimension = int(self._codes.shape[1])
+        # The normaliser on ASCII in Python, when known (the shipped tokenizer's is).
+        self._normalize_ascii: Callable[[str], str] | None = None
         if isinstance(tokenizer, PieceTokenizer):
             self._pieces: PieceTokenizer | None = tokenizer
             self._library: Any = None  # built by ``tokenizer`` when asked
             self._metaspace = _metaspace_unigram(tokenizer.light)
             self._normalize = tokenizer.normalize_str
+            self._normalize_ascii = tokenizer.normalize_ascii
             self._tokenize = tokenizer.tokenize
+            self._piece_ids = tokenizer.piece_ids
         else:
             self._pieces, self._library = None, tokenizer
             self._metaspace = _metaspace_unigram(tokenizer)
             if self._metaspace is not None:
                 self._normalize = tokenizer.normalizer.normalize_str
                 self._tokenize = tokenizer.model.tokenize
+                self._piece_ids = partial(_library_piece_ids, tokenizer.model)
         self._rows_of_piece: dict[str, tuple[int, ...]] = {}
         self._forgotten = 0  # how many times the remembered words were dropped (when full)
 
@@ -235,12 +242,13 @@ class StaticEmbedder:
         split here as the pre-tokenizer splits them and each distinct word is tokenised once
         per process, so a batch costs one normalisation call per text and a few array
         operations instead of a full tokenizer pass (about a fifth of the CPU; the same rows,
-        ``tests/text/test_embeddings.py``).
+        ``tests/text/test_embeddings.py``). A lone surrogate code point, which has no UTF-8
+        form for the tokenizer, reads as U+FFFD (:func:`without_surrogates`).
         """
         if self._metaspace is not None:
             return self._word_rows(texts, self._metaspace)
         encodings = self.tokenizer.encode_batch_fast(
-            [text or "" for text in texts], add_special_tokens=False
+            [without_surrogates(text or "") for text in texts], add_special_tokens=False
         )
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
         ids = np.fromiter(
@@ -255,19 +263,28 @@ class StaticEmbedder:
     def _word_rows(self, texts: Sequence[str], replacement: str) -> TokenRows:
         """:meth:`token_rows` through the pre-tokenizer's words (see there)."""
         normalize = self._normalize
+        # A text in ASCII normalises to ASCII (piece_tokenizer.ascii_normalizer), in which
+        # there is no replacement character: its spaces alone split its words.
+        fast = None if replacement.isascii() else self._normalize_ascii
         words: list[str] = []
-        counts = np.zeros(len(texts), dtype=np.int64)
-        for i, text in enumerate(texts):
+        counts: list[int] = []
+        for text in texts:
             # Metaspace(prepend_scheme="always", split=True): spaces become the replacement,
             # which is prepended unless the text starts with it, and each replacement
             # starts a word. An empty text has no words.
-            normal = normalize(text or "").replace(" ", replacement)
-            if normal:
-                found = normal.split(replacement)
-                if found[0]:
-                    words.append(found[0])  # the prepended replacement starts this one
-                words.extend(found[1:])
-                counts[i] = len(found) - (not found[0])
+            text = text or ""
+            if fast is not None and text.isascii():
+                found = fast(text).split(" ")
+            else:
+                try:
+                    normal = normalize(text)
+                except UnicodeEncodeError:  # a lone surrogate: no UTF-8 for the library
+                    normal = normalize(without_surrogates(text))
+                found = normal.replace(" ", replacement).split(replacement)
+            if found[0]:
+                words.append(found[0])  # the prepended replacement starts this one
+            words.extend(found[1:])
+            counts.append(len(found) - (not found[0]))
         codes, distinct = pd.factorize(np.array(words, dtype=object))
         known = self._rows_of_piece.get
         pieces = [
@@ -282,32 +299,35 @@ class StaticEmbedder:
         per_text = np.bincount(per_word, weights=used, minlength=len(texts)).astype(np.int64)
         return TokenRows(rows, np.concatenate([[0], np.cumsum(per_text)]).astype(np.int64))
 
-    def _piece_rows(self, word: str, tokens: list[Any] | None = None) -> tuple[int, ...]:
-        """The vector rows of one pre-tokenised word's pieces (remembered; ``tokens``: the
-        word's pieces when the caller has them)."""
+    def _piece_rows(self, word: str, ids: list[int] | None = None) -> tuple[int, ...]:
+        """The vector rows of one pre-tokenised word's pieces (remembered; ``ids``: the ids of
+        the word's pieces when the caller has them)."""
         found = self._rows_of_piece.get(word)
         if found is None:
             if len(self._rows_of_piece) >= PIECE_CACHE_SIZE:
                 self._rows_of_piece = {}
                 self._forgotten += 1
-            if tokens is None:
-                tokens = self._tokenize(word)
+            if ids is None:
+                ids = self._piece_ids(word)
             found = None
-            folded = word.lower() if self._fold_capitals and len(tokens) > 1 else word
+            folded = word.lower() if self._fold_capitals and len(ids) > 1 else word
             # Once per distinct word (this cache): a capitalised word of several pieces is
             # tokenised again in lower case, and that form's pieces are not tokenised a third
             # time when it is read in its place.
-            lower = self._tokenize(folded) if folded != word else tokens
-            if len(lower) < len(tokens):
+            lower = self._piece_ids(folded) if folded != word else ids
+            if len(lower) < len(ids):
                 # Capitals that split a word into pieces ("Terrible" is ▁Terri + ble, "terrible"
                 # one piece) read it as its lower-case form: the pieces of a capitalised word
                 # mean little alone ("ble" reads as in "comfortable").
                 found = self._piece_rows(folded, lower)
-            elif self._words is not None:
+            elif self._words is not None and len(ids) > 1 and self._words.listed(word):
+                # Only then can a whole word replace pieces: their texts and offsets are
+                # needed (most words are one piece or hold no listed word).
+                tokens = self._tokenize(word)
                 found = self._words.rows(word, tokens, self.row_of_id, len(self._codes))
             if found is None:
-                ids = [token.id for token in tokens]
-                found = tuple(int(row) for row in self.row_of_id[ids] if row >= 0)
+                row = self.row_of_id.item  # a Python int per id: no array for a few ids
+                found = tuple(found_row for i in ids if (found_row := row(i)) >= 0)
             self._rows_of_piece[word] = found
         return found
 
@@ -388,8 +408,14 @@ class StaticEmbedder:
         return np.asarray(matrix @ dense, dtype=np.float32)
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """Unit-length mean piece vector per text."""
+        """Unit-length mean piece vector per text (a lone surrogate code point reads as
+        U+FFFD: :func:`without_surrogates`)."""
         return unit_rows(self.sums(self.token_rows(texts)))
+
+
+def _library_piece_ids(model: Any, word: str) -> list[int]:
+    """The ids of the pieces a ``tokenizers`` model splits ``word`` into."""
+    return [token.id for token in model.tokenize(word)]
 
 
 def _metaspace_unigram(tokenizer: Any) -> str | None:
@@ -408,6 +434,24 @@ def _metaspace_unigram(tokenizer: Any) -> str | None:
     if not plain or pre.prepend_scheme != "always" or not pre.split:
         return None
     return str(pre.replacement)
+
+
+#: A UTF-16 surrogate code point alone (Python strings may hold one; it is no character).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate code point read as U+FFFD, the replacement character.
+
+    A Python string can hold a surrogate on its own (``"\\ud83d"``: half of a UTF-16 pair,
+    from a broken JSON escape or a truncated emoji); it has no UTF-8 form, so the tokenizer
+    cannot take it. It is read as a UTF-8 decoder reads an invalid byte: one U+FFFD per code
+    point, the rest of the text unchanged (a text without one is returned as it is).
+
+    >>> without_surrogates("ok \\ud83d fine") == "ok \\ufffd fine"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:

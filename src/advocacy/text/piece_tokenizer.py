@@ -16,15 +16,28 @@ reads the same vocabulary from ``models/tokenizer.npz`` (pieces and scores as ar
   of ``tokenizers`` 0.23, itself SentencePiece's): candidates at each position in order of
   length, a strictly better path replaces a kept one, a character no piece starts with is an
   unknown piece scored ``min(scores) - 10``, consecutive unknown pieces are fused. It costs
-  20-35 CPU µs a word against the library's 8-12, so after :data:`LIBRARY_AFTER` such words a
-  process builds the library's whole model and reads the rest of them with it.
+  about 5 CPU µs per character of the word (a look-up per piece length, up to 16, at each
+  character), the library about 0.5: 25 µs against 3 for a word of German or French, 120
+  against 10-17 on average over the words of Amazon reviews in five languages, whose Japanese
+  and Chinese "words" are runs of up to 662 characters without a space. After
+  :data:`LIBRARY_AFTER` such words a process builds the library's whole model and reads the
+  rest of them with it.
+- reads a word outside ASCII longer than :data:`MAX_WORD_CHARACTERS` as its first
+  :data:`MAX_WORD_CHARACTERS` characters, on either path, where the library would read it
+  whole: a hostile 200,000-character "word" cost a CPU second in Python. No word of the real
+  text in ``../shared/data`` comes near (the longest, a Japanese review's run without a space,
+  is 662 characters), but the import takes texts of up to 20,000 (``max_text_chars``): a
+  Japanese or Chinese review of more than 2,000 characters without a space is read in its first
+  2,000, about as much as the multilingual-e5 teacher reads of any text (its first 512 pieces).
+  A word in ASCII is read whole (the library is fast on it).
 
 Written by hand because the library offers no faster way to build its model; the library stays
 the reference: :meth:`PieceTokenizer.tokenizer` builds it from the same file, and
 ``tests/text/test_embeddings_pieces.py`` compares the two on real text in many languages.
 
 The normaliser and pre-tokenizer are the library's, built from the configuration stored in the
-file (that costs nothing: only the model is slow to build).
+file (that costs nothing: only the model is slow to build); a text in ASCII is normalised in
+Python instead (:func:`ascii_normalizer`: the same text, without a call into the library).
 
 ``tools/build_encoder.py`` writes the file; the scores are those ``tokenizers`` held after
 reading the former ``tokenizer.json`` (its JSON reader rounds some 17-digit numbers one unit in
@@ -40,18 +53,29 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["TOKENIZER_FILE", "Piece", "PieceTokenizer", "ascii_pieces", "pieces_file_arrays"]
+__all__ = [
+    "MAX_WORD_CHARACTERS",
+    "TOKENIZER_FILE",
+    "Piece",
+    "PieceTokenizer",
+    "ascii_normalizer",
+    "ascii_pieces",
+    "pieces_file_arrays",
+]
 
 #: The shipped tokenizer (in ``advocacy/text/models``), written by ``tools/build_encoder.py``.
 TOKENIZER_FILE = "tokenizer.npz"
 #: Words not written in ASCII read in Python before the library's whole model is built and used
-#: for them instead (its 0.7-1.1 CPU s against 15-25 µs a word more in Python).
+#: for them instead (its 0.7-1.1 CPU s against Python's cost per character, module docstring).
 LIBRARY_AFTER = 30_000
+#: A word not written in ASCII is read as its first this many characters (its marker counted).
+MAX_WORD_CHARACTERS = 2_000
 #: The word marker of the shipped Metaspace pre-tokenizer.
 MARKER = "\u2581"
 #: SentencePiece's penalty of an unknown piece below the vocabulary's lowest score.
@@ -131,6 +155,8 @@ class PieceTokenizer:
         light["model"].update(vocab=[[pieces[self.unknown], scores[self.unknown]]], unk_id=0)
         self.light = Tokenizer.from_str(json.dumps(light))
         self.normalize_str = self.light.normalizer.normalize_str
+        #: The normaliser on a text in ASCII, in Python (None: not known for this one).
+        self.normalize_ascii = ascii_normalizer(config.get("normalizer"))
 
     def __repr__(self) -> str:
         return f"PieceTokenizer(pieces={len(self.pieces)})"
@@ -147,7 +173,10 @@ class PieceTokenizer:
 
     def tokenize(self, word: str) -> list[Piece]:
         """``tokenizers``' ``model.tokenize(word)`` for the Unigram model: the best pieces
-        (the library's own tokens after :data:`LIBRARY_AFTER` words: the same fields)."""
+        (the library's own tokens after :data:`LIBRARY_AFTER` words: the same fields), of the
+        first :data:`MAX_WORD_CHARACTERS` characters of a longer word outside ASCII."""
+        if len(word) > MAX_WORD_CHARACTERS and not word.replace(MARKER, "").isascii():
+            word = word[:MAX_WORD_CHARACTERS]  # a hostile length; Python's search is linear
         if self._library is not None:
             return self._library.tokenize(word)  # type: ignore[no-any-return]
         if word.replace(MARKER, "").isascii():
@@ -158,6 +187,14 @@ class PieceTokenizer:
             self._library = self.tokenizer().model
             return self._library.tokenize(word)  # type: ignore[no-any-return]
         return self._search(word)
+
+    def piece_ids(self, word: str) -> list[int]:
+        """The ids of :meth:`tokenize`'s pieces of ``word`` (a word in ASCII without making
+        its pieces' texts and offsets: 3 CPU µs against 7-8)."""
+        if self._library is None and word.replace(MARKER, "").isascii():
+            model, ids = self._ascii_model or self._build_ascii_model(), self._ascii_ids
+            return [ids[token.id] for token in model.tokenize(word)]
+        return [piece.id for piece in self.tokenize(word)]
 
     def _build_ascii_model(self) -> Any:
         """The library's Unigram model of the pieces written in ASCII (its ids: their
@@ -241,6 +278,47 @@ class PieceTokenizer:
                 full["model"]["vocab"] = [list(pair) for pair in vocabulary]
                 self._full = Tokenizer.from_str(json.dumps(full))
         return self._full
+
+
+def ascii_normalizer(config: dict[str, Any] | None) -> Callable[[str], str] | None:
+    """The ``tokenizers`` normaliser ``config`` describes, for a text in ASCII, in Python.
+
+    The library's normaliser is a call into Rust per text (about 2 CPU µs each, a third of
+    what reading a review's words costs once they are known). On ASCII the Unicode
+    normalisations (NFC, NFD, NFKC, NFKD) change nothing (no ASCII character decomposes or
+    composes) and a ``Replace`` of a literal ASCII string is ``str.replace`` (the shipped
+    tokenizer's ``Replace(String(" {2,}"), " ")`` is a literal, not a regular expression: it
+    replaces the five characters `` {2,}``). None for any other normaliser.
+
+    >>> normalize = ascii_normalizer({"type": "Sequence", "normalizers": [
+    ...     {"type": "NFKC"},
+    ...     {"type": "Replace", "pattern": {"String": " {2,}"}, "content": " "}]})
+    >>> normalize("a  b {2,}c")
+    'a  b c'
+    """
+    if config is None:
+        return None
+    steps = config.get("normalizers") if config.get("type") == "Sequence" else [config]
+    replacements: list[tuple[str, str]] = []
+    for step in steps or ():
+        kind = step.get("type")
+        if kind in ("NFC", "NFD", "NFKC", "NFKD"):
+            continue
+        pattern, content = (step.get("pattern") or {}).get("String"), step.get("content")
+        if not (kind == "Replace" and isinstance(pattern, str) and isinstance(content, str)):
+            return None
+        if not pattern or not pattern.isascii() or not content.isascii():
+            return None
+        replacements.append((pattern, content))
+    if steps is None:
+        return None
+
+    def normalize(text: str) -> str:
+        for pattern, content in replacements:
+            text = text.replace(pattern, content)
+        return text
+
+    return normalize
 
 
 def ascii_pieces(pieces: list[str]) -> list[int]:

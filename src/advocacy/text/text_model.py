@@ -362,17 +362,20 @@ def ngram_terms(texts: Sequence[str]) -> TermBatch:
     """Each text's lower-cased words and word pairs, as the n-gram heads count them."""
     analyze = analyzer(NGRAM_OPTIONS["token_pattern"])  # scikit-learn's, at batch speed
     found = [analyze(text) for text in texts]
-    lengths = np.fromiter((len(terms) for terms in found), dtype=np.int64, count=len(found))
+    lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
     flat = np.fromiter(chain.from_iterable(found), dtype=object, count=int(lengths.sum()))
     ids, uniques = pd.factorize(flat)
     distinct = uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques)
-    return TermBatch(
-        distinct,
-        np.asarray(ids, dtype=np.int64),
-        np.repeat(np.arange(len(found)), lengths),
-        np.fromiter((" " not in term for term in distinct), dtype=np.bool_, count=len(distinct)),
-        len(found),
-    )
+    ids = np.asarray(ids, dtype=np.int64)
+    # A text's n words come first, then its n - 1 pairs (2n - 1 terms): a term is a word
+    # where it stands among the first n of its text (every occurrence of a term says the
+    # same: a word holds no space, a pair one).
+    first = np.cumsum(lengths) - lengths
+    words = (lengths + 1) // 2
+    owner = np.repeat(np.arange(len(found)), lengths)
+    is_word = np.zeros(len(distinct), dtype=np.bool_)
+    is_word[ids] = np.arange(len(ids)) - first[owner] < words[owner]
+    return TermBatch(distinct, ids, owner, is_word, len(found))
 
 
 @dataclass(frozen=True, eq=False)

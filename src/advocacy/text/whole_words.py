@@ -69,6 +69,14 @@ class WholeWords:
             scale = data["scale"].astype(np.float32)
         return cls({word: i for i, word in enumerate(words)}, codes, scale)
 
+    def listed(self, word: str) -> bool:
+        """Whether a run of letters of ``word`` is a listed word (else :meth:`rows` gives None
+        whatever the pieces: the caller need not make them)."""
+        body = word[1:] if word.startswith(MARKER) else word
+        if body.isalpha():  # one run, the whole word (as in rows)
+            return body.lower() in self.index
+        return any(run.group().lower() in self.index for run in LETTERS.finditer(word))
+
     def rows(
         self, word: str, tokens: Sequence[Any], row_of_id: NDArray[np.int64], first: int
     ) -> tuple[int, ...] | None:
