@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from advocacy.errors import NotFoundError
+from advocacy.errors import NotFoundError, UsageError
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 from advocacy.text.documents import (
@@ -37,6 +37,7 @@ from advocacy.text.model_names import read_by_current_model
 
 if TYPE_CHECKING:
     from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
+    from advocacy.text.taxonomy_store import ChosenTaxonomy
     from advocacy.text.theme_classifier import ThemeClassifier
     from advocacy.text.themes import DiscoveredTheme
 
@@ -170,7 +171,7 @@ def discover(
 
 def assign_taxonomy(
     db: Database,
-    taxonomy: Taxonomy | str | Path,
+    taxonomy: Taxonomy | str | Path | ChosenTaxonomy,
     *,
     kinds: Sequence[str] | None = None,
     threshold: float | None = None,
@@ -185,19 +186,33 @@ def assign_taxonomy(
     processes (:func:`~advocacy.text.theme_sentences.theme_reading`: the same numbers for any
     count) while this process imports the self-training's scikit-learn and reads the
     workspace's identities for the quotes' redaction. ``threshold`` None is
-    :data:`~advocacy.text.taxonomy.DEFAULT_THRESHOLD`.
+    :data:`~advocacy.text.taxonomy.DEFAULT_THRESHOLD` (a
+    :class:`~advocacy.text.taxonomy_store.ChosenTaxonomy` brings its own). Assigned to every
+    kind of text (``kinds`` None), the taxonomy is remembered for the next ``text analyze``
+    (:mod:`advocacy.text.taxonomy_store`).
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
-    from advocacy.text.taxonomy import DEFAULT_THRESHOLD, Taxonomy, assign_themes, load_taxonomy
+    from advocacy.text.taxonomy import assign_themes
+    from advocacy.text.taxonomy_store import ChosenTaxonomy, chosen_taxonomy, remember
     from advocacy.text.theme_assignment import carry_to_parents
     from advocacy.text.theme_classifier import prepare_self_training
     from advocacy.text.theme_evidence import EVIDENCE_COLUMNS, theme_evidence
     from advocacy.text.theme_sentences import theme_reading
     from advocacy.text.workers import reap
 
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    chosen = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    if isinstance(taxonomy, ChosenTaxonomy):
+        if threshold is not None and threshold != taxonomy.threshold:
+            raise UsageError(
+                f"threshold {threshold} given beside a chosen taxonomy's {taxonomy.threshold}",
+                value=threshold,
+                parameter="threshold",
+                fix="give the threshold to chosen_taxonomy, or give the taxonomy itself",
+            )
+        given = taxonomy
+    else:
+        given = chosen_taxonomy(taxonomy, threshold)
+    chosen, threshold = given.taxonomy, given.threshold
     stamp = now or datetime.now(UTC)
     documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
@@ -271,6 +286,8 @@ def assign_taxonomy(
     )
     _replace(db, "curated", themes, links)
     _apply_taught(db, stamp, documents, embeddings, scores, chosen, model=embedder.name)
+    if kinds is None:  # what a later text analyze assigns again, to every text
+        remember(db, given, stamp)
     reap()  # the workers exited while the rows were written: their CPU counts here
     evidence = theme_evidence(scores, chosen.names, own=own)[list(EVIDENCE_COLUMNS)]
     return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)

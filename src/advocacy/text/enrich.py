@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
     from advocacy.text.calibration_store import StoredCalibration
     from advocacy.text.export import export_columns as export_columns
     from advocacy.text.export import export_table as export_table
+    from advocacy.text.taxonomy_file import Taxonomy
 
 Progress = Callable[[str, int, int], None]
 
@@ -319,6 +321,10 @@ class AnalyzeResult:
 
     ``not_supported`` counts the analysed documents left unread because of their language, by
     language code; ``non_answers`` counts the analysed documents that were survey placeholders.
+    ``themes`` holds, when the run assigned a taxonomy's themes (``analyze_workspace``'s
+    ``taxonomy``, or the one the workspace remembers), what
+    :func:`~advocacy.text.catalogue.assign_taxonomy` returns (None: no theme was assigned);
+    ``taxonomy`` says which taxonomy and why.
     """
 
     analyzed: int
@@ -328,9 +334,11 @@ class AnalyzeResult:
     not_supported: dict[str, int] = field(default_factory=dict)
     non_answers: int = 0
     calibration: str = ""
+    themes: pd.DataFrame | None = None
+    taxonomy: str = ""
 
     def summary(self) -> dict[str, Any]:
-        return {
+        found = {
             "analysed": self.analyzed,
             "unchanged": self.unchanged,
             "model": self.model,
@@ -340,6 +348,11 @@ class AnalyzeResult:
             "not supported by language": dict(self.not_supported),
             "non-answers": self.non_answers,
         }
+        if self.taxonomy:
+            found["taxonomy"] = self.taxonomy
+        if self.themes is not None:
+            found["curated themes"] = len(self.themes)
+        return found
 
 
 FEATURE_TYPES = {
@@ -371,6 +384,8 @@ def analyze_workspace(
     progress: Progress | None = None,
     now: datetime | None = None,
     workers: int = 0,
+    taxonomy: Taxonomy | str | Path | None = None,
+    threshold: float | None = None,
 ) -> AnalyzeResult:
     """Analyse new and changed texts into ``text_features`` and ``text_sentences``.
 
@@ -385,14 +400,26 @@ def analyze_workspace(
     the reading of the texts, in pieces of :data:`PIECE_TEXTS`, and the calibration's
     independent fits; the stored rows are the same for any count, and only this process
     writes (:mod:`advocacy.text.workers`).
+
+    ``taxonomy`` (a :class:`~advocacy.text.taxonomy_file.Taxonomy` or its YAML file, checked
+    before any text is read) then assigns its themes to every text of the workspace, in the
+    same process: :func:`~advocacy.text.catalogue.assign_taxonomy` with ``threshold`` (None:
+    its default), the same rows as ``text analyze`` then ``text assign-themes``, without a
+    second process loading the models again. The workspace then remembers the taxonomy (as
+    ``assign-themes`` does), and a later run without ``taxonomy`` that analyses any new or
+    changed text assigns the remembered one again (:mod:`advocacy.text.taxonomy_store`); a
+    run with nothing to analyse leaves the themes as they are.
     """
     from threadpoolctl import threadpool_limits
 
+    from advocacy.text import taxonomy_store
+
+    chosen = None if taxonomy is None else taxonomy_store.chosen_taxonomy(taxonomy, threshold)
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
     try:
         with threadpool_limits(limits=1, user_api="blas"):
-            return _analyze_stale(
+            result = _analyze_stale(
                 db,
                 kinds=kinds,
                 calibrate=calibrate,
@@ -403,6 +430,20 @@ def analyze_workspace(
                 now=now,
                 workers=worker_count(workers),
             )
+        if chosen is None and result.analyzed:
+            # Only when a text changed: a re-run with nothing new asks nothing more.
+            chosen = taxonomy_store.remembered(db)
+        if chosen is None:
+            return result
+        # Outside the BLAS limit above, as assign-themes runs: the same numbers.
+        if progress is not None:
+            progress("assigning themes", 0, 1)
+        from advocacy.text.catalogue import assign_taxonomy
+
+        counts = assign_taxonomy(db, chosen, now=now, workers=worker_count(workers))
+        if progress is not None:
+            progress("assigning themes", 1, 1)
+        return replace(result, themes=counts, taxonomy=chosen.describe())
     finally:
         reap()  # the last workers finish exiting while the last batch was written
 

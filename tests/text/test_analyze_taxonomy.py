@@ -1,0 +1,224 @@
+"""``text analyze --taxonomy FILE``: the themes in the same run, and a remembered taxonomy.
+
+One command must store exactly what ``text analyze`` then ``text assign-themes`` store, on
+real reviews; the workspace then remembers the taxonomy (and its threshold), so a later
+``text analyze`` that reads new texts assigns it again, and one with nothing new leaves the
+themes alone.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import advocacy
+from advocacy.errors import InputError, UsageError
+from advocacy.settings import Settings
+from advocacy.text.taxonomy import load_taxonomy
+from advocacy.text.workers import can_fork
+from support.cli import advocacy_cli
+from support.corpora import blitzer_reviews
+
+#: Written from theme names and keywords, one theme without keywords (its words are learnt
+#: from the texts), one with a parent.
+TAXONOMY = """themes:
+  - name: Price
+    keywords: [price, expensive, cheap, value, money]
+  - name: Quality
+    keywords: [quality, broke, broken, sturdy, durable]
+  - name: Durability
+    parent: Quality
+    keywords: [lasted, months, stopped working]
+  - name: Delivery
+    keywords: [delivery, shipping, arrived, package]
+  - name: Story
+    keywords: [story, plot, characters, author]
+  - name: Sound and picture
+    description: how the sound and the picture of a film or a player are
+"""
+#: Texts a user may have anywhere: non-answers, another language, markup, a formula, a huge one.
+ODD_TEXTS = [
+    "n/a",
+    "Die Lieferung kam zu spät und der Kundendienst hat nie geantwortet.",
+    "<script>alert('x')</script> =HYPERLINK(\"http://x\") terrible price",
+    "a" * 9000,
+    "The story, the plot!!! 📦 and the price...",
+]
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="worker processes need fork (Linux)")
+
+
+def _records(texts: list[str], first: int = 0) -> list[dict[str, Any]]:
+    # Scores from the text's length: enough scored comments for the calibration to be fitted.
+    return [
+        {"response_id": f"r{first + i:04d}", "comment": text, "nps": (len(text) * 7) % 11}
+        for i, text in enumerate(texts)
+    ]
+
+
+def _stored(ws: Any) -> dict[str, list[Any]]:
+    """Every derived row a user reads, without the times of the run."""
+    queries = {
+        "features": "SELECT document_id, language, sentiment, sentiment_score, emotions, effort, "
+        "complaint, model FROM text_features ORDER BY document_id",
+        "links": "SELECT document_id, theme_id, score, origin, model FROM document_themes "
+        "ORDER BY document_id, theme_id, origin",
+        "themes": "SELECT theme_id, name, description, keywords, examples, parent, origin, size, "
+        "quotes, model FROM themes ORDER BY theme_id",
+    }
+    return {name: ws.db.fetchall(sql) for name, sql in queries.items()}
+
+
+def _open(path: Path, workers: int = 2) -> Any:
+    return advocacy.open(f"duckdb:///{path}", settings=Settings.load(text_workers=workers))
+
+
+@needs_fork
+def test_one_command_stores_what_analyze_then_assign_themes_store(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    texts, _ = blitzer_reviews(shared_data, 700, seed=5, words=60)
+    texts = [*texts[:300], *ODD_TEXTS, *texts[300:]]
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    two = _open(tmp_path / "two.duckdb")
+    two.write_records("responses", _records(texts))
+    two.text.analyze()
+    counts = two.text.assign_themes(taxonomy)
+    one = _open(tmp_path / "one.duckdb")
+    one.write_records("responses", _records(texts))
+    result = one.text.analyze(taxonomy=taxonomy)
+    assert result.analyzed == len(texts) and result.calibration.startswith("fitted")
+    assert result.taxonomy == f"{taxonomy} (6 themes)"
+    assert result.themes is not None
+    assert result.themes.to_dict("list") == counts.to_dict("list")
+    stored = _stored(one)
+    assert stored == _stored(two)
+    assert len(stored["links"]) > len(texts) // 2  # most reviews have a theme
+    assert {row[1] for row in stored["links"]} == {f"curated:{name}" for name in result.themes.name}
+    one.close()
+    two.close()
+
+
+@needs_fork
+def test_a_later_analyze_assigns_the_remembered_taxonomy_again(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    texts, _ = blitzer_reviews(shared_data, 260, seed=6, words=60)
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb")
+    ws.write_records("responses", _records(texts[:200]))
+    first = ws.text.analyze(taxonomy=taxonomy, threshold=0.3)
+    assert first.themes is not None
+    # Nothing new: the themes are left as they were (not even assigned again).
+    stamps = ws.db.fetchall("SELECT DISTINCT assigned_at FROM document_themes")
+    again = ws.text.analyze()
+    assert again.analyzed == 0 and again.themes is None and again.taxonomy == ""
+    assert ws.db.fetchall("SELECT DISTINCT assigned_at FROM document_themes") == stamps
+    # New texts: the remembered taxonomy, with its threshold, is assigned to every text.
+    # (Unscored: new scores would refit the calibration and read every text again.)
+    unscored = [{**row, "nps": None} for row in _records(texts[200:], first=200)]
+    ws.write_records("responses", unscored)
+    later = ws.text.analyze()
+    assert later.analyzed == 60 and later.themes is not None
+    assert later.taxonomy == f"remembered: {taxonomy} (6 themes)"
+    new_ids = {f"r{i:04d}" for i in range(200, 260)}
+    remembered = _stored(ws)
+    assert new_ids & {row[0] for row in remembered["links"]}
+    assert all(row[4].endswith("threshold 0.3") for row in remembered["links"])
+    # ... the rows assign-themes with the same file and threshold stores.
+    explicit = ws.text.assign_themes(taxonomy, threshold=0.3)
+    assert later.themes.to_dict("list") == explicit.to_dict("list")
+    assert _stored(ws) == remembered
+    ws.close()
+
+
+def test_without_a_taxonomy_analyze_assigns_no_theme(tmp_path: Path) -> None:
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair and it arrived on time."]))
+    result = ws.text.analyze()
+    assert result.analyzed == 1 and result.themes is None
+    assert "taxonomy" not in result.summary() and "curated themes" not in result.summary()
+    assert ws.db.fetchall("SELECT * FROM document_themes") == []
+    assert ws.db.fetchall("SELECT * FROM text_taxonomy") == []
+    ws.close()
+
+
+def test_a_bad_taxonomy_is_refused_before_any_text_is_read(tmp_path: Path) -> None:
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text("themes:\n  - name: Price\n  - name: Price\n", encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair."]))
+    with pytest.raises(InputError, match="Price"):
+        ws.text.analyze(taxonomy=taxonomy)
+    with pytest.raises(InputError, match="no taxonomy file"):
+        ws.text.analyze(taxonomy=tmp_path / "missing.yaml")
+    with pytest.raises(UsageError, match="no taxonomy was given"):
+        ws.text.analyze(threshold=0.3)
+    assert ws.db.fetchall("SELECT * FROM text_features") == []
+    ws.close()
+
+
+def test_the_remembered_taxonomy_reads_back_as_written(tmp_path: Path) -> None:
+    from advocacy.text.taxonomy_store import chosen_taxonomy, remember, remembered
+
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    folder = Path(__file__).parents[2] / "benchmarks" / "data" / "themes"
+    files = sorted(folder.glob("*.yaml"))
+    assert files
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(
+        "themes:\n"
+        "  - name: \"<b>Price</b> =1+1\"\n"
+        "    description: \"it's \\\"cheap\\\"; DROP TABLE themes; -- \\u00e9t\\u00e9 \\U0001F4E6\"\n"
+        "    keywords: [\"'quoted'\", \"prix\"]\n"
+        "  - name: Sub\n"
+        "    parent: \"<b>Price</b> =1+1\"\n"
+        "    examples: [\"a\\nb\"]\n",
+        encoding="utf-8",
+    )
+    for path in [*files, hostile]:
+        chosen = chosen_taxonomy(path, 0.25)
+        remember(ws.db, chosen)
+        back = remembered(ws.db)
+        assert back is not None
+        assert back.taxonomy == load_taxonomy(path) and back.threshold == 0.25
+        assert back.source == str(path) and back.remembered
+    assert len(ws.db.fetchall("SELECT * FROM text_taxonomy")) == 1  # the last one only
+    # A row edited into something the file format refuses is refused, with the fix.
+    ws.db.execute("UPDATE text_taxonomy SET themes = ?", [json.dumps({"themes": [{}]})])
+    with pytest.raises(InputError, match="remembered taxonomy"):
+        remembered(ws.db)
+    ws.db.execute("UPDATE text_taxonomy SET themes = ?", ["{not json"])
+    with pytest.raises(InputError, match="assign the taxonomy again"):
+        remembered(ws.db)
+    ws.close()
+
+
+def test_the_cli_prints_the_summary_then_the_themes(tmp_path: Path) -> None:
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY + "  - name: Mystery\n", encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records(
+        "responses",
+        _records(["The price was fair and it arrived on time.", "The plot was thin.", "n/a"]),
+    )
+    ws.close()
+    db = str(tmp_path / "w.duckdb")
+    table = advocacy_cli("text", "analyze", "--taxonomy", str(taxonomy), "--db", db)
+    assert table.returncode == 0, table.stderr
+    assert "Text analysis" in table.stdout and "Curated themes" in table.stdout
+    assert table.stdout.index("Text analysis") < table.stdout.index("Curated themes")
+    assert "warning: theme 'Mystery' is assigned by the meaning of its name only" in table.stderr
+    common = ("text", "analyze", "--taxonomy", str(taxonomy), "--db", db, "--format")
+    data = json.loads(advocacy_cli(*common, "json").stdout)
+    assert data["analysed"] == 0 and data["curated themes"] == 7
+    sizes = {row["name"]: row["size"] for row in data["themes"]}
+    assert sizes["Price"] == 1 and sizes["Story"] == 1
+    assert data["taxonomy"] == f"{taxonomy} (7 themes)"
+    refused = advocacy_cli("text", "analyze", "--threshold", "0.3", "--db", db)
+    assert refused.returncode == 2 and "--taxonomy" in refused.stderr
