@@ -222,3 +222,16 @@ def test_the_cli_prints_the_summary_then_the_themes(tmp_path: Path) -> None:
     assert data["taxonomy"] == f"{taxonomy} (7 themes)"
     refused = advocacy_cli("text", "analyze", "--threshold", "0.3", "--db", db)
     assert refused.returncode == 2 and "--taxonomy" in refused.stderr
+
+
+def test_a_threshold_of_zero_is_used_by_both_commands_not_the_default(tmp_path: Path) -> None:
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair and it arrived on time."]))
+    ws.text.analyze(taxonomy=taxonomy, threshold=0.0)
+    by_analyze = ws.db.fetchall("SELECT DISTINCT model FROM document_themes")
+    ws.text.assign_themes(taxonomy, threshold=0.0)
+    assert ws.db.fetchall("SELECT DISTINCT model FROM document_themes") == by_analyze
+    assert by_analyze[0][0].endswith("threshold 0.0")
+    ws.close()

@@ -358,7 +358,7 @@ class TextNamespace:
         taxonomy
             The taxonomy YAML file.
         threshold
-            The similarity a text needs to join a theme (default 0.35).
+            The similarity a text needs to join a theme (None: 0.35).
 
         Returns
         -------
@@ -375,13 +375,12 @@ class TextNamespace:
             For a taxonomy file that does not follow the format.
         """
         from advocacy.text.catalogue import assign_taxonomy
-        from advocacy.text.taxonomy import DEFAULT_THRESHOLD
         from advocacy.text.workers import worker_count
 
         return assign_taxonomy(
             self._db,
             taxonomy,
-            threshold=threshold or DEFAULT_THRESHOLD,
+            threshold=threshold,  # None: the default; 0 is a threshold, as in analyze
             workers=worker_count(self._settings.text_workers),
         )
 
