@@ -173,12 +173,12 @@ def test_the_remembered_taxonomy_reads_back_as_written(tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.yaml"
     hostile.write_text(
         "themes:\n"
-        "  - name: \"<b>Price</b> =1+1\"\n"
-        "    description: \"it's \\\"cheap\\\"; DROP TABLE themes; -- \\u00e9t\\u00e9 \\U0001F4E6\"\n"
-        "    keywords: [\"'quoted'\", \"prix\"]\n"
+        '  - name: "<b>Price</b> =1+1"\n'
+        '    description: "it\'s \\"cheap\\"; DROP TABLE themes; -- \\u00e9t\\u00e9 \\U0001F4E6"\n'
+        '    keywords: ["\'quoted\'", "prix"]\n'
         "  - name: Sub\n"
-        "    parent: \"<b>Price</b> =1+1\"\n"
-        "    examples: [\"a\\nb\"]\n",
+        '    parent: "<b>Price</b> =1+1"\n'
+        '    examples: ["a\\nb"]\n',
         encoding="utf-8",
     )
     for path in [*files, hostile]:
@@ -234,4 +234,23 @@ def test_a_threshold_of_zero_is_used_by_both_commands_not_the_default(tmp_path: 
     ws.text.assign_themes(taxonomy, threshold=0.0)
     assert ws.db.fetchall("SELECT DISTINCT model FROM document_themes") == by_analyze
     assert by_analyze[0][0].endswith("threshold 0.0")
+    ws.close()
+
+
+def test_both_engines_remember_the_taxonomy_and_assign_it_to_new_texts(db_url: str) -> None:
+    taxonomy = Path(__file__).parents[2] / "benchmarks" / "data" / "themes"
+    taxonomy = sorted(taxonomy.glob("*.yaml"))[0]
+    ws = advocacy.open(db_url, create=True, settings=Settings.load(text_workers=1))
+    ws.write_records("responses", _records(["The food was cold and the waiter was rude."]))
+    ws.text.assign_themes(taxonomy, threshold=0.3)  # remembered by assign-themes too
+    ws.write_records(
+        "responses",
+        [{**row, "nps": None} for row in _records(["The pasta was lovely.", "n/a"], first=1)],
+    )
+    result = ws.text.analyze()
+    assert result.analyzed == 3  # nothing was analysed before
+    assert result.taxonomy.startswith(f"remembered: {taxonomy} (")
+    assert result.themes is not None and len(result.themes) == len(load_taxonomy(taxonomy).themes)
+    themed = {row[0] for row in ws.db.fetchall("SELECT document_id FROM document_themes")}
+    assert themed == {"r0000", "r0001"}  # the non-answer has none
     ws.close()
