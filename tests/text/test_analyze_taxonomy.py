@@ -17,6 +17,7 @@ import pytest
 import advocacy
 from advocacy.errors import InputError, UsageError
 from advocacy.settings import Settings
+from advocacy.text.enrich import analyze_workspace
 from advocacy.text.taxonomy import load_taxonomy
 from advocacy.text.workers import can_fork
 from support.cli import advocacy_cli
@@ -33,16 +34,23 @@ TAXONOMY = """themes:
     parent: Quality
     keywords: [lasted, months, stopped working]
   - name: Delivery
-    keywords: [delivery, shipping, arrived, package]
+    keywords: [delivery, shipping, arrived, package, Lieferung]
   - name: Story
     keywords: [story, plot, characters, author]
   - name: Sound and picture
     description: how the sound and the picture of a film or a player are
 """
+#: Keywords alone (no description): the keywords the workers found are all the keywords read.
+KEYWORDS_ONLY = TAXONOMY.replace(
+    "description: how the sound and the picture of a film or a player are",
+    "keywords: [sound, picture, screen, volume]",
+)
 #: Texts a user may have anywhere: non-answers, another language, markup, a formula, a huge one.
 ODD_TEXTS = [
     "n/a",
     "Die Lieferung kam zu spät und der Kundendienst hat nie geantwortet.",
+    # Its keyword in a German form: found by the German stemmer its detected language chooses.
+    "Die Lieferungen kamen immer zu spät, und die Verpackungen waren beschädigt.",
     "<script>alert('x')</script> =HYPERLINK(\"http://x\") terrible price",
     "a" * 9000,
     "The story, the plot!!! 📦 and the price...",
@@ -51,10 +59,21 @@ ODD_TEXTS = [
 needs_fork = pytest.mark.skipif(not can_fork(), reason="worker processes need fork (Linux)")
 
 
-def _records(texts: list[str], first: int = 0) -> list[dict[str, Any]]:
-    # Scores from the text's length: enough scored comments for the calibration to be fitted.
+def _records(
+    texts: list[str], first: int = 0, classes: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Responses with an NPS: a promoter's for a review the stars call positive, else a
+    detractor's (a calibration fitted on them compares heads: its last fits run on the
+    workers beside the first documents' reading, and the themes' reading with it); without
+    ``classes``, scores from the text's length."""
     return [
-        {"response_id": f"r{first + i:04d}", "comment": text, "nps": (len(text) * 7) % 11}
+        {
+            "response_id": f"r{first + i:04d}",
+            "comment": text,
+            "nps": (len(text) * 7) % 11
+            if classes is None or i >= len(classes)
+            else (9 + i % 2 if classes[i] == "positive" else i % 5),
+        }
         for i, text in enumerate(texts)
     ]
 
@@ -77,26 +96,31 @@ def _open(path: Path, workers: int = 2) -> Any:
 
 
 @needs_fork
+@pytest.mark.parametrize(("batch_size", "written"), [(5000, TAXONOMY), (300, KEYWORDS_ONLY)])
 def test_one_command_stores_what_analyze_then_assign_themes_store(
-    shared_data: Path, tmp_path: Path
+    shared_data: Path, tmp_path: Path, batch_size: int, written: str
 ) -> None:
-    texts, _ = blitzer_reviews(shared_data, 700, seed=5, words=60)
-    texts = [*texts[:300], *ODD_TEXTS, *texts[300:]]
+    # The first batch's themes are read on the workers beside the calibration's last fits:
+    # all the documents (one batch), or the first 300 and then the rest apart.
+    texts, classes = blitzer_reviews(shared_data, 700, seed=5, words=60)
+    texts, classes = [*ODD_TEXTS, *texts], [*["positive"] * len(ODD_TEXTS), *classes]
     taxonomy = tmp_path / "taxonomy.yaml"
-    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    taxonomy.write_text(written, encoding="utf-8")
     two = _open(tmp_path / "two.duckdb")
-    two.write_records("responses", _records(texts))
-    two.text.analyze()
+    two.write_records("responses", _records(texts, classes=classes))
+    analyze_workspace(two.db, batch_size=batch_size, workers=2)
     counts = two.text.assign_themes(taxonomy)
     one = _open(tmp_path / "one.duckdb")
-    one.write_records("responses", _records(texts))
-    result = one.text.analyze(taxonomy=taxonomy)
+    one.write_records("responses", _records(texts, classes=classes))
+    result = analyze_workspace(one.db, batch_size=batch_size, workers=2, taxonomy=taxonomy)
     assert result.analyzed == len(texts) and result.calibration.startswith("fitted")
     assert result.taxonomy == f"{taxonomy} (6 themes)"
     assert result.themes is not None
     assert result.themes.to_dict("list") == counts.to_dict("list")
     stored = _stored(one)
     assert stored == _stored(two)
+    # The German review's keyword in a German form, found by its language's stemmer.
+    assert ("r0002", "curated:Delivery", 1.0) in {row[:3] for row in stored["links"]}
     assert len(stored["links"]) > len(texts) // 2  # most reviews have a theme
     assert {row[1] for row in stored["links"]} == {f"curated:{name}" for name in result.themes.name}
     one.close()
@@ -253,4 +277,22 @@ def test_both_engines_remember_the_taxonomy_and_assign_it_to_new_texts(db_url: s
     assert result.themes is not None and len(result.themes) == len(load_taxonomy(taxonomy).themes)
     themed = {row[0] for row in ws.db.fetchall("SELECT document_id FROM document_themes")}
     assert themed == {"r0000", "r0001"}  # the non-answer has none
+    ws.close()
+
+
+def test_a_theme_reading_of_other_texts_is_refused(tmp_path: Path) -> None:
+    from advocacy.text import default_embedder
+    from advocacy.text.catalogue import assign_taxonomy
+    from advocacy.text.theme_sentences import theme_reading
+
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair.", "The plot was thin."]))
+    other = theme_reading(
+        ["The plot was thin."], load_taxonomy(taxonomy), embedder=default_embedder()
+    )
+    with pytest.raises(UsageError, match="1 other texts"):
+        assign_taxonomy(ws.db, taxonomy, read=other)
+    assert ws.db.fetchall("SELECT * FROM document_themes") == []
     ws.close()

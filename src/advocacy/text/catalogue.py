@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
     from advocacy.text.taxonomy_store import ChosenTaxonomy
     from advocacy.text.theme_classifier import ThemeClassifier
+    from advocacy.text.theme_sentences import ThemeReading
     from advocacy.text.themes import DiscoveredTheme
 
 # Listing themes (the text page, ``advocacy text themes``) imports only what it reads: the
@@ -177,6 +178,7 @@ def assign_taxonomy(
     threshold: float | None = None,
     now: datetime | None = None,
     workers: int = 1,
+    read: ThemeReading | None = None,
 ) -> pd.DataFrame:
     """Assign every text to the taxonomy's themes (multi-label); return counts per theme:
     its size and how its texts came to it (:func:`~advocacy.text.theme_evidence.theme_evidence`:
@@ -189,7 +191,14 @@ def assign_taxonomy(
     :data:`~advocacy.text.taxonomy.DEFAULT_THRESHOLD` (a
     :class:`~advocacy.text.taxonomy_store.ChosenTaxonomy` brings its own). Assigned to every
     kind of text (``kinds`` None), the taxonomy is remembered for the next ``text analyze``
-    (:mod:`advocacy.text.taxonomy_store`).
+    (:mod:`advocacy.text.taxonomy_store`). ``read`` is the theme reading of the first
+    documents, when read already with their stored languages (``text analyze --taxonomy``
+    reads them on the workers that read the documents): only the others are read here.
+
+    Raises
+    ------
+    UsageError
+        When ``read`` is not the reading of the first documents' texts.
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -198,7 +207,7 @@ def assign_taxonomy(
     from advocacy.text.theme_assignment import carry_to_parents
     from advocacy.text.theme_classifier import prepare_self_training
     from advocacy.text.theme_evidence import EVIDENCE_COLUMNS, theme_evidence
-    from advocacy.text.theme_sentences import theme_reading
+    from advocacy.text.theme_sentences import joined_readings, theme_reading
     from advocacy.text.workers import reap
 
     if isinstance(taxonomy, ChosenTaxonomy):
@@ -224,14 +233,22 @@ def assign_taxonomy(
         prepare_self_training()
         redactors.append(Redactor.for_workspace(db))
 
-    reading = theme_reading(
-        texts,
+    first = 0 if read is None else len(read.texts)
+    if read is not None and read.texts != texts[:first]:
+        # Other texts' sentences would give their themes to these documents.
+        raise UsageError(
+            f"read is the reading of {first:,} other texts, not of the first documents",
+            fix="pass the theme reading of the first documents' texts, or none",
+        )
+    rest = theme_reading(
+        texts[first:],
         chosen,
         embedder=embedder,
-        languages=languages,
+        languages=languages[first:],
         workers=workers,
         meanwhile=meanwhile,
     )
+    reading = rest if read is None else joined_readings([read, rest])
     embeddings = reading.embeddings
     own = assign_themes(
         texts,

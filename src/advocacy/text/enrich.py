@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from advocacy.text.export import export_columns as export_columns
     from advocacy.text.export import export_table as export_table
     from advocacy.text.taxonomy_file import Taxonomy
+    from advocacy.text.theme_sentences import ThemeReading
 
 Progress = Callable[[str, int, int], None]
 
@@ -415,6 +416,7 @@ def analyze_workspace(
     from advocacy.text import taxonomy_store
 
     chosen = None if taxonomy is None else taxonomy_store.chosen_taxonomy(taxonomy, threshold)
+    theme_parts: list[ThemeReading] = []
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
     try:
@@ -429,6 +431,8 @@ def analyze_workspace(
                 progress=progress,
                 now=now,
                 workers=worker_count(workers),
+                taxonomy=None if chosen is None else chosen.taxonomy,
+                theme_parts=theme_parts,
             )
         if chosen is None and result.analyzed:
             # Only when a text changed: a re-run with nothing new asks nothing more.
@@ -439,8 +443,11 @@ def analyze_workspace(
         if progress is not None:
             progress("assigning themes", 0, 1)
         from advocacy.text.catalogue import assign_taxonomy
+        from advocacy.text.theme_sentences import joined_readings
 
-        counts = assign_taxonomy(db, chosen, now=now, workers=worker_count(workers))
+        # What the workers read of the first documents beside the calibration's last fits.
+        read = joined_readings(theme_parts) if theme_parts else None
+        counts = assign_taxonomy(db, chosen, now=now, workers=worker_count(workers), read=read)
         if progress is not None:
             progress("assigning themes", 1, 1)
         return replace(result, themes=counts, taxonomy=chosen.describe())
@@ -459,8 +466,11 @@ def _analyze_stale(
     progress: Progress | None,
     now: datetime | None,
     workers: int,
+    taxonomy: Taxonomy | None = None,
+    theme_parts: list[ThemeReading] | None = None,
 ) -> AnalyzeResult:
-    """:func:`analyze_workspace` (see there)."""
+    """:func:`analyze_workspace` (see there); with ``taxonomy``, the theme reading of the
+    documents read beside the calibration's last fits is added to ``theme_parts``."""
     stamp = now or datetime.now(UTC)
     stored: list[pd.DataFrame] = []
 
@@ -475,8 +485,10 @@ def _analyze_stale(
         if batch is None:
             return []
         texts = [str(t) for t in batch["text"]]
+        # With a taxonomy, the same workers read its themes' sentences of the same texts.
+        read = read_piece if taxonomy is None else partial(_read_with_themes, taxonomy=taxonomy)
         return [
-            partial(read_piece, texts[piece.start : piece.stop], model=model, known=known)
+            partial(read, texts[piece.start : piece.stop], model=model, known=known)
             for piece in pieces(len(texts))
         ]
 
@@ -499,6 +511,10 @@ def _analyze_stale(
             beside=beside,
         )
         known, read_first = chosen.known, chosen.beside
+        if taxonomy is not None and read_first:
+            if theme_parts is not None:
+                theme_parts.extend(themes for _, themes in read_first)
+            read_first = [found for found, _ in read_first]
         # A new fit is stored while the workers start on the documents (before any is written).
         pending = chosen.store
         if progress is not None:
@@ -559,6 +575,22 @@ def _analyze_stale(
         non_answers,
         chosen.status,
     )
+
+
+def _read_with_themes(
+    texts: Sequence[str], *, model: str, known: KnownReadings | None, taxonomy: Taxonomy
+) -> tuple[tuple[DocumentReading, Any], ThemeReading]:
+    """:func:`read_piece` of ``texts`` and their theme reading
+    (:func:`~advocacy.text.theme_sentences.read_theme_piece`) with the languages just
+    detected, which are the ones stored: what ``assign-themes`` would read of them."""
+    from advocacy.text.embeddings import default_embedder
+    from advocacy.text.theme_sentences import read_theme_piece
+
+    found = read_piece(texts, model=model, known=known)
+    themes = read_theme_piece(
+        texts, taxonomy, embedder=default_embedder(), languages=found[0].languages
+    )
+    return found, themes
 
 
 @dataclass(frozen=True)
