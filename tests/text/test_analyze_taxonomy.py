@@ -296,3 +296,15 @@ def test_a_theme_reading_of_other_texts_is_refused(tmp_path: Path) -> None:
         assign_taxonomy(ws.db, taxonomy, read=other)
     assert ws.db.fetchall("SELECT * FROM document_themes") == []
     ws.close()
+
+
+def test_two_results_with_themes_compare_without_error() -> None:
+    import pandas as pd
+
+    from advocacy.text.enrich import AnalyzeResult
+
+    def made(taxonomy: str) -> AnalyzeResult:
+        return AnalyzeResult(1, 0, "m", 0, themes=pd.DataFrame({"size": [1, 2]}), taxonomy=taxonomy)
+
+    assert made("t.yaml (2 themes)") == made("t.yaml (2 themes)")
+    assert made("t.yaml (2 themes)") != made("u.yaml (2 themes)")

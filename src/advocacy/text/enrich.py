@@ -335,7 +335,8 @@ class AnalyzeResult:
     not_supported: dict[str, int] = field(default_factory=dict)
     non_answers: int = 0
     calibration: str = ""
-    themes: pd.DataFrame | None = None
+    #: Not compared: a frame has no single truth value (the counts are its ``taxonomy``'s).
+    themes: pd.DataFrame | None = field(default=None, compare=False)
     taxonomy: str = ""
 
     def summary(self) -> dict[str, Any]:
