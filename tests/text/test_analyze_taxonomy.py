@@ -308,3 +308,32 @@ def test_two_results_with_themes_compare_without_error() -> None:
 
     assert made("t.yaml (2 themes)") == made("t.yaml (2 themes)")
     assert made("t.yaml (2 themes)") != made("u.yaml (2 themes)")
+
+
+@needs_fork
+def test_one_kind_analysed_with_a_taxonomy_assigns_every_kind_as_assign_themes(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    # The mentions are read beside the calibration's last fits (fitted on the responses'
+    # scores); the themes go to every document, mentions after responses.
+    texts, classes = blitzer_reviews(shared_data, 140, seed=7, words=60)
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    stored = []
+    for name in ("one", "two"):
+        ws = _open(tmp_path / f"{name}.duckdb")
+        ws.write_records("responses", _records(texts[:100], classes=classes[:100]))
+        ws.write_records(
+            "mentions",
+            [{"mention_id": f"m{i}", "text": text} for i, text in enumerate(texts[100:])],
+        )
+        if name == "one":
+            result = analyze_workspace(ws.db, kinds=["mention"], workers=2, taxonomy=taxonomy)
+            assert result.analyzed == 40 and result.themes is not None
+        else:
+            analyze_workspace(ws.db, kinds=["mention"], workers=2)
+            ws.text.assign_themes(taxonomy)
+        stored.append(_stored(ws))
+        ws.close()
+    assert stored[0] == stored[1]
+    assert {row[0][0] for row in stored[0]["links"]} == {"m", "r"}  # both kinds have themes

@@ -432,7 +432,9 @@ def analyze_workspace(
                 progress=progress,
                 now=now,
                 workers=worker_count(workers),
-                taxonomy=None if chosen is None else chosen.taxonomy,
+                # The first documents of every kind are the theme assignment's first ones;
+                # those of some kinds need not be.
+                taxonomy=None if chosen is None or kinds is not None else chosen.taxonomy,
                 theme_parts=theme_parts,
             )
         if chosen is None and result.analyzed:
