@@ -9,6 +9,7 @@ themes alone.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +281,7 @@ def test_both_engines_remember_the_taxonomy_and_assign_it_to_new_texts(db_url: s
     ws.close()
 
 
-def test_a_theme_reading_of_other_texts_is_refused(tmp_path: Path) -> None:
+def test_a_theme_reading_of_other_texts_is_not_used(tmp_path: Path) -> None:
     from advocacy.text import default_embedder
     from advocacy.text.catalogue import assign_taxonomy
     from advocacy.text.theme_sentences import theme_reading
@@ -289,12 +290,13 @@ def test_a_theme_reading_of_other_texts_is_refused(tmp_path: Path) -> None:
     taxonomy.write_text(TAXONOMY, encoding="utf-8")
     ws = _open(tmp_path / "w.duckdb", workers=1)
     ws.write_records("responses", _records(["The price was fair.", "The plot was thin."]))
-    other = theme_reading(
-        ["The plot was thin."], load_taxonomy(taxonomy), embedder=default_embedder()
-    )
-    with pytest.raises(UsageError, match="1 other texts"):
-        assign_taxonomy(ws.db, taxonomy, read=other)
-    assert ws.db.fetchall("SELECT * FROM document_themes") == []
+    read = partial(theme_reading, taxonomy=load_taxonomy(taxonomy), embedder=default_embedder())
+    # The first document's reading is used; the second's alone (another text first) is not,
+    # and would have given the plot's Story to the review of the price.
+    for reading in (read(["The price was fair."]), read(["The plot was thin."])):
+        assign_taxonomy(ws.db, taxonomy, read=reading)
+        links = ws.db.fetchall("SELECT document_id, theme_id FROM document_themes ORDER BY 1")
+        assert links == [("r0000", "curated:Price"), ("r0001", "curated:Story")]
     ws.close()
 
 

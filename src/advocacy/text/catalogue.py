@@ -193,12 +193,9 @@ def assign_taxonomy(
     kind of text (``kinds`` None), the taxonomy is remembered for the next ``text analyze``
     (:mod:`advocacy.text.taxonomy_store`). ``read`` is the theme reading of the first
     documents, when read already with their stored languages (``text analyze --taxonomy``
-    reads them on the workers that read the documents): only the others are read here.
-
-    Raises
-    ------
-    UsageError
-        When ``read`` is not the reading of the first documents' texts.
+    reads them on the workers that read the documents): only the others are read here. A
+    reading of other texts (a document written since, another writer's) is not used: every
+    text is read here then, so the rows never depend on it.
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -233,13 +230,9 @@ def assign_taxonomy(
         prepare_self_training()
         redactors.append(Redactor.for_workspace(db))
 
+    if read is not None and read.texts != texts[: len(read.texts)]:
+        read = None  # other texts' sentences would give their themes to these documents
     first = 0 if read is None else len(read.texts)
-    if read is not None and read.texts != texts[:first]:
-        # Other texts' sentences would give their themes to these documents.
-        raise UsageError(
-            f"read is the reading of {first:,} other texts, not of the first documents",
-            fix="pass the theme reading of the first documents' texts, or none",
-        )
     rest = theme_reading(
         texts[first:],
         chosen,
