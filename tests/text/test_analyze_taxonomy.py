@@ -339,3 +339,19 @@ def test_one_kind_analysed_with_a_taxonomy_assigns_every_kind_as_assign_themes(
         ws.close()
     assert stored[0] == stored[1]
     assert {row[0][0] for row in stored[0]["links"]} == {"m", "r"}  # both kinds have themes
+
+
+def test_a_chosen_taxonomy_keeps_its_threshold(tmp_path: Path) -> None:
+    from advocacy.text.catalogue import assign_taxonomy
+    from advocacy.text.taxonomy_store import chosen_taxonomy
+
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair."]))
+    chosen = chosen_taxonomy(taxonomy, 0.3)
+    with pytest.raises(UsageError, match=r"threshold 0\.5 given beside a chosen taxonomy.s 0\.3"):
+        assign_taxonomy(ws.db, chosen, threshold=0.5)
+    assign_taxonomy(ws.db, chosen, threshold=0.3)  # the same: no conflict
+    assert ws.db.fetchall("SELECT threshold, source FROM text_taxonomy") == [(0.3, str(taxonomy))]
+    ws.close()
