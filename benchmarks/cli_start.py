@@ -9,7 +9,12 @@ workspace, as a user types them:
     advocacy text assign-themes --taxonomy TAXONOMY --db WS
 
 then ``advocacy text analyze --db WS`` once more, with nothing new (the calibration kept, no
-document stale: what a re-run costs when nothing changed; shown apart, not in the totals),
+document stale: what a re-run costs when nothing changed; shown apart, not in the totals);
+and, alternated with those, the one command that does both (code ``this, one command``):
+
+    advocacy text analyze --taxonomy TAXONOMY --db WS
+
+then the same re-run with nothing new (the remembered taxonomy is not assigned again),
 
 on two workspaces built once from the same Blitzer reviews cut to 60 words (text_analyze.py's
 ``reviews``), each comment with an NPS drawn in the band its stars imply (text_analyze.py's
@@ -20,12 +25,13 @@ is what compares, and the load average is printed. Documents per second end to e
 large workspace's documents over the two commands' wall (and CPU) seconds; the marginal rate
 leaves out the fixed cost (large minus small).
 
-With ``--before SRC`` (the ``src`` folder of a ``git archive`` of another commit) every run is
-repeated from that code, alternating run by run, so both sides see the same load; the table
-gives each side's median.
+With ``--before SRC`` (the ``src`` folder of a ``git archive`` of another commit) every run of
+the two commands is repeated from that code, alternating run by run, so every side sees the
+same load; the table gives each side's median. ``--no-one-command`` leaves the one command out
+(code that has no ``--taxonomy`` on ``text analyze``).
 
     .venv/bin/python benchmarks/cli_start.py [--documents 3000] [--runs 3] [--before SRC]
-        [--data ../shared/data] [--workers 0]
+        [--data ../shared/data] [--workers 0] [--no-one-command]
 """
 
 from __future__ import annotations
@@ -48,6 +54,10 @@ import advocacy
 
 #: The two commands of a first run, as a user types them (``{taxonomy}`` filled in).
 COMMANDS = (("text", "analyze"), ("text", "assign-themes", "--taxonomy", "{taxonomy}"))
+#: The one command that does what :data:`COMMANDS` do.
+ONE_COMMAND = (("text", "analyze", "--taxonomy", "{taxonomy}"),)
+#: The code label of the one command's runs, after the side's.
+ONE = ", one command"
 #: Then once more, with nothing new (not in the first run's totals).
 AGAIN = ("text", "analyze")
 #: The small workspace's size: what the commands cost with almost nothing to read.
@@ -97,16 +107,27 @@ def command(arguments: list[str], db: Path, source: str | None, workers: int) ->
     return Usage(wall, usage.ru_utime + usage.ru_stime)
 
 
-def first_run(pristine: Path, taxonomy: Path, source: str | None, workers: int) -> list[Usage]:
-    """The commands of a first run, each in a fresh process, on a fresh copy of ``pristine``,
-    then :data:`AGAIN` on that copy."""
+def first_run(
+    pristine: Path,
+    taxonomy: Path,
+    source: str | None,
+    workers: int,
+    commands: tuple[tuple[str, ...], ...] = COMMANDS,
+) -> list[Usage]:
+    """The ``commands`` of a first run, each in a fresh process, on a fresh copy of
+    ``pristine``, then :data:`AGAIN` on that copy."""
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / pristine.name
         shutil.copyfile(pristine, db)
         return [
             command([part.format(taxonomy=taxonomy) for part in line], db, source, workers)
-            for line in (*COMMANDS, AGAIN)
+            for line in (*commands, AGAIN)
         ]
+
+
+def commands_of(side: str) -> tuple[tuple[str, ...], ...]:
+    """The commands a side's label says it ran."""
+    return ONE_COMMAND if side.endswith(ONE) else COMMANDS
 
 
 def _median(runs: list[list[Usage]], index: int) -> Usage:
@@ -116,11 +137,11 @@ def _median(runs: list[list[Usage]], index: int) -> Usage:
     )
 
 
-def _total(runs: list[list[Usage]]) -> Usage:
-    """The first run's commands together (not :data:`AGAIN`)."""
+def _total(runs: list[list[Usage]], count: int = len(COMMANDS)) -> Usage:
+    """The first run's ``count`` commands together (not :data:`AGAIN`)."""
     return Usage(
-        statistics.median(sum(u.wall for u in run[: len(COMMANDS)]) for run in runs),
-        statistics.median(sum(u.cpu for u in run[: len(COMMANDS)]) for run in runs),
+        statistics.median(sum(u.wall for u in run[:count]) for run in runs),
+        statistics.median(sum(u.cpu for u in run[:count]) for run in runs),
     )
 
 
@@ -132,22 +153,27 @@ def table(
     results: dict[tuple[str, int], list[list[Usage]]], documents: int, sides: list[str]
 ) -> list[str]:
     """The report's lines: per side and workspace, each command, the two together and the
-    re-run with nothing new; then documents/s end to end and the marginal rate (of the two)."""
+    re-run with nothing new; then documents/s end to end and the marginal rate (of the two, or
+    of the one command on a side labelled ``..., one command``)."""
     lines = [
         "| code | documents | step | wall s | CPU s |",
         "|---|---:|---|---:|---:|",
     ]
     for side in sides:
+        commands = commands_of(side)
         for size in (FIXED_DOCUMENTS, documents):
             runs = results[side, size]
-            for index, line in enumerate(COMMANDS):
+            for index, line in enumerate(commands):
                 usage = _median(runs, index)
-                step = f"`advocacy {' '.join(line[:2])}`"
+                step = (
+                    f"`advocacy {' '.join(line[:2])}{' --taxonomy' if side.endswith(ONE) else ''}`"
+                )
                 lines.append(f"| {side} | {size:,} | {step} | {usage.wall:.2f} | {usage.cpu:.2f} |")
-            usage = _total(runs)
-            lines.append(f"| {side} | {size:,} | both | {usage.wall:.2f} | {usage.cpu:.2f} |")
-            if all(len(run) > len(COMMANDS) for run in runs):
-                usage = _median(runs, len(COMMANDS))
+            if len(commands) > 1:
+                usage = _total(runs, len(commands))
+                lines.append(f"| {side} | {size:,} | both | {usage.wall:.2f} | {usage.cpu:.2f} |")
+            if all(len(run) > len(commands) for run in runs):
+                usage = _median(runs, len(commands))
                 step = f"`advocacy {' '.join(AGAIN)}` again, nothing new"
                 lines.append(f"| {side} | {size:,} | {step} | {usage.wall:.2f} | {usage.cpu:.2f} |")
     lines += [
@@ -157,7 +183,9 @@ def table(
         "|---|---:|---:|---:|---:|",
     ]
     for side in sides:
-        large, small = _total(results[side, documents]), _total(results[side, FIXED_DOCUMENTS])
+        count = len(commands_of(side))
+        large = _total(results[side, documents], count)
+        small = _total(results[side, FIXED_DOCUMENTS], count)
         marginal = (documents - FIXED_DOCUMENTS) / max(large.cpu - small.cpu, 1e-9)
         lines.append(
             f"| {side} | {documents / large.wall:,.0f} | {documents / large.cpu:,.0f} "
@@ -175,11 +203,19 @@ def main() -> None:
     parser.add_argument(
         "--before", metavar="SRC", help="also run from the package in this src folder"
     )
+    parser.add_argument(
+        "--no-one-command",
+        dest="one_command",
+        action="store_false",
+        help="leave out text analyze --taxonomy (code without it)",
+    )
     options = parser.parse_args()
     texts, stars = text_analyze.reviews(options.data, options.documents)
     rng = np.random.default_rng(0)
     scores = [int(rng.integers(*text_analyze.STAR_NPS[s])) for s in stars]
     sides: list[tuple[str, str | None]] = [("this", None)]
+    if options.one_command:
+        sides.append((f"this{ONE}", None))
     if options.before:
         sides.insert(0, ("before", options.before))
     results: dict[tuple[str, int], list[list[Usage]]] = {}
@@ -197,7 +233,7 @@ def main() -> None:
             for size, pristine in workspaces.items():
                 for side, source in sides:
                     results.setdefault((side, size), []).append(
-                        first_run(pristine, taxonomy, source, options.workers)
+                        first_run(pristine, taxonomy, source, options.workers, commands_of(side))
                     )
     print("\n".join(table(results, options.documents, [side for side, _ in sides])))
     print(f"\nload average at the end {_load()}")

@@ -58,3 +58,28 @@ def test_the_rates_are_the_documents_over_both_commands(cli_start: ModuleType) -
     assert "| this | 1,020 | both | 10.00 | 5.50 |" in lines
     # The re-run with nothing new is shown apart, not in the first run's totals.
     assert "| this | 1,020 | `advocacy text analyze` again, nothing new | 1.10 | 0.90 |" in lines
+
+
+def test_the_one_command_is_timed_alone_and_rated_on_its_own_seconds(
+    cli_start: ModuleType, shared_data: Path, tmp_path: Path
+) -> None:
+    texts, stars = cli_start.text_analyze.reviews(shared_data, 20)
+    pristine = tmp_path / "w20.duckdb"
+    cli_start.build(pristine, texts, [9 if s > 3 else 2 for s in stars])
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(cli_start.text_analyze.TAXONOMY, encoding="utf-8")
+    one = cli_start.commands_of("this" + cli_start.ONE)
+    assert one == (("text", "analyze", "--taxonomy", "{taxonomy}"),)
+    usages = cli_start.first_run(pristine, taxonomy, None, 1, one)
+    assert len(usages) == 2 and all(u.cpu > 0 and u.wall > 0 for u in usages)
+    with pytest.raises(SystemExit, match="analyze --taxonomy"):
+        cli_start.first_run(pristine, tmp_path / "missing.yaml", None, 1, one)
+    usage = cli_start.Usage
+    side = "this" + cli_start.ONE
+    small = [[usage(wall=2.0, cpu=1.5), usage(wall=0.9, cpu=0.8)]]
+    large = [[usage(wall=8.0, cpu=5.5), usage(wall=1.1, cpu=0.9)]]
+    lines = cli_start.table({(side, 20): small, (side, 1020): large}, 1020, [side])
+    # 1,020 documents over the one command's 8 wall s and 5.5 CPU s; no "both" row.
+    assert lines[-1] == f"| {side} | 128 | 185 | 1.50 | 250 |"
+    assert f"| {side} | 1,020 | `advocacy text analyze --taxonomy` | 8.00 | 5.50 |" in lines
+    assert not any("| both |" in line for line in lines)

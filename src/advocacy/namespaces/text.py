@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from advocacy.text.evaluation import Evaluation
     from advocacy.text.parquet_enrich import parquet_text_features
     from advocacy.text.pii import redact
-    from advocacy.text.taxonomy import TaxonomyTheme
+    from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
     from advocacy.text.theme_names import shorten
     from advocacy.text.theme_texts import ThemeTexts
     from advocacy.text.themes import DiscoveredTheme
@@ -65,12 +65,21 @@ class TextNamespace:
         recalibrate: bool = False,
         progress: Callable[[str, int, int], None] | None = None,
         workers: int | None = None,
+        taxonomy: str | Path | Taxonomy | None = None,
+        threshold: float | None = None,
     ) -> AnalyzeResult:
-        """Analyse new and changed texts: language, sentiment, emotion, effort, sentences.
+        """Analyse new and changed texts: language, sentiment, emotion, effort, sentences;
+        then, with a taxonomy (given or remembered), assign its themes in the same run.
 
         A document is analysed again when its text or the model changed. The calibration is
         kept between runs and refitted when its labels change materially (any taught label,
         or 10% of the score-derived ones; :mod:`advocacy.text.calibration_store`).
+
+        With ``taxonomy``, every text is then assigned to its themes as
+        :meth:`assign_themes` does (the same stored rows), in this process, and the
+        workspace remembers the taxonomy; a later ``analyze`` that reads any new or changed
+        text assigns the remembered taxonomy again (:mod:`advocacy.text.taxonomy_store`),
+        as :meth:`assign_themes` also makes it remember.
 
         Parameters
         ----------
@@ -86,25 +95,43 @@ class TextNamespace:
         workers
             Processes to read on and fit the calibration on (None: the ``text_workers``
             setting; 0: the cores available). The stored results are the same for any count.
+        taxonomy
+            A taxonomy YAML file (or a :class:`~advocacy.text.taxonomy.Taxonomy`) whose themes
+            to assign after the analysis; None assigns the remembered one when any text was
+            analysed.
+        threshold
+            With ``taxonomy``: the similarity a text needs to join a theme (None: 0.35).
 
         Returns
         -------
         AnalyzeResult
             Documents analysed and unchanged, the model, the calibration labels used and
             whether the calibration was kept or refitted, and the documents left unread
-            (unsupported language, non-answers).
+            (unsupported language, non-answers); with themes assigned, ``themes`` holds
+            what :meth:`assign_themes` returns and ``taxonomy`` names the taxonomy.
 
         Raises
         ------
         UsageError
-            When ``calibrate`` is True and there is nothing to calibrate on.
+            When ``calibrate`` is True and there is nothing to calibrate on, or
+            ``threshold`` is given without ``taxonomy``.
+        InputError
+            For a taxonomy file that does not follow the format (before any text is read).
 
         See Also
         --------
         advocacy.text.enrich.analyze_workspace
         """
+        from advocacy.errors import UsageError
         from advocacy.text.enrich import analyze_workspace
 
+        if threshold is not None and taxonomy is None:
+            raise UsageError(
+                "a threshold is for a taxonomy's themes, and no taxonomy was given",
+                value=threshold,
+                parameter="threshold",
+                fix="give the taxonomy too (--taxonomy FILE), or leave the threshold out",
+            )
         return analyze_workspace(
             self._db,
             kinds=kinds,
@@ -113,6 +140,8 @@ class TextNamespace:
             model=self._settings.text_model,
             progress=progress,
             workers=self._settings.text_workers if workers is None else workers,
+            taxonomy=taxonomy,
+            threshold=threshold,
         )
 
     def sentences(self, kind: str, document_id: str) -> Rows:
@@ -320,12 +349,16 @@ class TextNamespace:
     ) -> pd.DataFrame:
         """Assign every text to a taxonomy file's themes (several themes per text allowed).
 
+        The workspace remembers the taxonomy and the threshold: a later :meth:`analyze`
+        that reads any new or changed text assigns them again (``analyze(taxonomy=...)``
+        does both in one run).
+
         Parameters
         ----------
         taxonomy
             The taxonomy YAML file.
         threshold
-            The similarity a text needs to join a theme (default 0.35).
+            The similarity a text needs to join a theme (None: 0.35).
 
         Returns
         -------
@@ -342,13 +375,12 @@ class TextNamespace:
             For a taxonomy file that does not follow the format.
         """
         from advocacy.text.catalogue import assign_taxonomy
-        from advocacy.text.taxonomy import DEFAULT_THRESHOLD
         from advocacy.text.workers import worker_count
 
         return assign_taxonomy(
             self._db,
             taxonomy,
-            threshold=threshold or DEFAULT_THRESHOLD,
+            threshold=threshold,  # None: the default; 0 is a threshold, as in analyze
             workers=worker_count(self._settings.text_workers),
         )
 

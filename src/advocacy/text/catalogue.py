@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from advocacy.errors import NotFoundError
+from advocacy.errors import NotFoundError, UsageError
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 from advocacy.text.documents import (
@@ -37,7 +37,9 @@ from advocacy.text.model_names import read_by_current_model
 
 if TYPE_CHECKING:
     from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
+    from advocacy.text.taxonomy_store import ChosenTaxonomy
     from advocacy.text.theme_classifier import ThemeClassifier
+    from advocacy.text.theme_sentences import ThemeReading
     from advocacy.text.themes import DiscoveredTheme
 
 # Listing themes (the text page, ``advocacy text themes``) imports only what it reads: the
@@ -170,12 +172,13 @@ def discover(
 
 def assign_taxonomy(
     db: Database,
-    taxonomy: Taxonomy | str | Path,
+    taxonomy: Taxonomy | str | Path | ChosenTaxonomy,
     *,
     kinds: Sequence[str] | None = None,
     threshold: float | None = None,
     now: datetime | None = None,
     workers: int = 1,
+    read: ThemeReading | None = None,
 ) -> pd.DataFrame:
     """Assign every text to the taxonomy's themes (multi-label); return counts per theme:
     its size and how its texts came to it (:func:`~advocacy.text.theme_evidence.theme_evidence`:
@@ -185,19 +188,37 @@ def assign_taxonomy(
     processes (:func:`~advocacy.text.theme_sentences.theme_reading`: the same numbers for any
     count) while this process imports the self-training's scikit-learn and reads the
     workspace's identities for the quotes' redaction. ``threshold`` None is
-    :data:`~advocacy.text.taxonomy.DEFAULT_THRESHOLD`.
+    :data:`~advocacy.text.taxonomy.DEFAULT_THRESHOLD` (a
+    :class:`~advocacy.text.taxonomy_store.ChosenTaxonomy` brings its own). Assigned to every
+    kind of text (``kinds`` None), the taxonomy is remembered for the next ``text analyze``
+    (:mod:`advocacy.text.taxonomy_store`). ``read`` is the theme reading of the first
+    documents, when read already with their stored languages (``text analyze --taxonomy``
+    reads them on the workers that read the documents): only the others are read here. A
+    reading of other texts (a document written since, another writer's) is not used: every
+    text is read here then, so the rows never depend on it.
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
-    from advocacy.text.taxonomy import DEFAULT_THRESHOLD, Taxonomy, assign_themes, load_taxonomy
+    from advocacy.text.taxonomy import assign_themes
+    from advocacy.text.taxonomy_store import ChosenTaxonomy, chosen_taxonomy, remember
     from advocacy.text.theme_assignment import carry_to_parents
     from advocacy.text.theme_classifier import prepare_self_training
     from advocacy.text.theme_evidence import EVIDENCE_COLUMNS, theme_evidence
-    from advocacy.text.theme_sentences import theme_reading
+    from advocacy.text.theme_sentences import joined_readings, theme_reading
     from advocacy.text.workers import reap
 
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    chosen = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    if isinstance(taxonomy, ChosenTaxonomy):
+        if threshold is not None and threshold != taxonomy.threshold:
+            raise UsageError(
+                f"threshold {threshold} given beside a chosen taxonomy's {taxonomy.threshold}",
+                value=threshold,
+                parameter="threshold",
+                fix="give the threshold to chosen_taxonomy, or give the taxonomy itself",
+            )
+        given = taxonomy
+    else:
+        given = chosen_taxonomy(taxonomy, threshold)
+    chosen, threshold = given.taxonomy, given.threshold
     stamp = now or datetime.now(UTC)
     documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
@@ -209,14 +230,18 @@ def assign_taxonomy(
         prepare_self_training()
         redactors.append(Redactor.for_workspace(db))
 
-    reading = theme_reading(
-        texts,
+    if read is not None and read.texts != texts[: len(read.texts)]:
+        read = None  # other texts' sentences would give their themes to these documents
+    first = 0 if read is None else len(read.texts)
+    rest = theme_reading(
+        texts[first:],
         chosen,
         embedder=embedder,
-        languages=languages,
+        languages=languages[first:],
         workers=workers,
         meanwhile=meanwhile,
     )
+    reading = rest if read is None else joined_readings([read, rest])
     embeddings = reading.embeddings
     own = assign_themes(
         texts,
@@ -271,6 +296,8 @@ def assign_taxonomy(
     )
     _replace(db, "curated", themes, links)
     _apply_taught(db, stamp, documents, embeddings, scores, chosen, model=embedder.name)
+    if kinds is None:  # what a later text analyze assigns again, to every text
+        remember(db, given, stamp)
     reap()  # the workers exited while the rows were written: their CPU counts here
     evidence = theme_evidence(scores, chosen.names, own=own)[list(EVIDENCE_COLUMNS)]
     return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)

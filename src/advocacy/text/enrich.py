@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
     from advocacy.text.calibration_store import StoredCalibration
     from advocacy.text.export import export_columns as export_columns
     from advocacy.text.export import export_table as export_table
+    from advocacy.text.taxonomy_file import Taxonomy
+    from advocacy.text.theme_sentences import ThemeReading
 
 Progress = Callable[[str, int, int], None]
 
@@ -319,6 +322,10 @@ class AnalyzeResult:
 
     ``not_supported`` counts the analysed documents left unread because of their language, by
     language code; ``non_answers`` counts the analysed documents that were survey placeholders.
+    ``themes`` holds, when the run assigned a taxonomy's themes (``analyze_workspace``'s
+    ``taxonomy``, or the one the workspace remembers), what
+    :func:`~advocacy.text.catalogue.assign_taxonomy` returns (None: no theme was assigned);
+    ``taxonomy`` says which taxonomy and why.
     """
 
     analyzed: int
@@ -328,9 +335,12 @@ class AnalyzeResult:
     not_supported: dict[str, int] = field(default_factory=dict)
     non_answers: int = 0
     calibration: str = ""
+    #: Not compared: a frame has no single truth value (the counts are its ``taxonomy``'s).
+    themes: pd.DataFrame | None = field(default=None, compare=False)
+    taxonomy: str = ""
 
     def summary(self) -> dict[str, Any]:
-        return {
+        found = {
             "analysed": self.analyzed,
             "unchanged": self.unchanged,
             "model": self.model,
@@ -340,6 +350,11 @@ class AnalyzeResult:
             "not supported by language": dict(self.not_supported),
             "non-answers": self.non_answers,
         }
+        if self.taxonomy:
+            found["taxonomy"] = self.taxonomy
+        if self.themes is not None:
+            found["curated themes"] = len(self.themes)
+        return found
 
 
 FEATURE_TYPES = {
@@ -371,6 +386,8 @@ def analyze_workspace(
     progress: Progress | None = None,
     now: datetime | None = None,
     workers: int = 0,
+    taxonomy: Taxonomy | str | Path | None = None,
+    threshold: float | None = None,
 ) -> AnalyzeResult:
     """Analyse new and changed texts into ``text_features`` and ``text_sentences``.
 
@@ -385,14 +402,27 @@ def analyze_workspace(
     the reading of the texts, in pieces of :data:`PIECE_TEXTS`, and the calibration's
     independent fits; the stored rows are the same for any count, and only this process
     writes (:mod:`advocacy.text.workers`).
+
+    ``taxonomy`` (a :class:`~advocacy.text.taxonomy_file.Taxonomy` or its YAML file, checked
+    before any text is read) then assigns its themes to every text of the workspace, in the
+    same process: :func:`~advocacy.text.catalogue.assign_taxonomy` with ``threshold`` (None:
+    its default), the same rows as ``text analyze`` then ``text assign-themes``, without a
+    second process loading the models again. The workspace then remembers the taxonomy (as
+    ``assign-themes`` does), and a later run without ``taxonomy`` that analyses any new or
+    changed text assigns the remembered one again (:mod:`advocacy.text.taxonomy_store`); a
+    run with nothing to analyse leaves the themes as they are.
     """
     from threadpoolctl import threadpool_limits
 
+    from advocacy.text import taxonomy_store
+
+    chosen = None if taxonomy is None else taxonomy_store.chosen_taxonomy(taxonomy, threshold)
+    theme_parts: list[ThemeReading] = []
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
     try:
         with threadpool_limits(limits=1, user_api="blas"):
-            return _analyze_stale(
+            result = _analyze_stale(
                 db,
                 kinds=kinds,
                 calibrate=calibrate,
@@ -402,7 +432,28 @@ def analyze_workspace(
                 progress=progress,
                 now=now,
                 workers=worker_count(workers),
+                # The first documents of every kind are the theme assignment's first ones;
+                # those of some kinds need not be.
+                taxonomy=None if chosen is None or kinds is not None else chosen.taxonomy,
+                theme_parts=theme_parts,
             )
+        if chosen is None and result.analyzed:
+            # Only when a text changed: a re-run with nothing new asks nothing more.
+            chosen = taxonomy_store.remembered(db)
+        if chosen is None:
+            return result
+        # Outside the BLAS limit above, as assign-themes runs: the same numbers.
+        if progress is not None:
+            progress("assigning themes", 0, 1)
+        from advocacy.text.catalogue import assign_taxonomy
+        from advocacy.text.theme_sentences import joined_readings
+
+        # What the workers read of the first documents beside the calibration's last fits.
+        read = joined_readings(theme_parts) if theme_parts else None
+        counts = assign_taxonomy(db, chosen, now=now, workers=worker_count(workers), read=read)
+        if progress is not None:
+            progress("assigning themes", 1, 1)
+        return replace(result, themes=counts, taxonomy=chosen.describe())
     finally:
         reap()  # the last workers finish exiting while the last batch was written
 
@@ -418,8 +469,11 @@ def _analyze_stale(
     progress: Progress | None,
     now: datetime | None,
     workers: int,
+    taxonomy: Taxonomy | None = None,
+    theme_parts: list[ThemeReading] | None = None,
 ) -> AnalyzeResult:
-    """:func:`analyze_workspace` (see there)."""
+    """:func:`analyze_workspace` (see there); with ``taxonomy``, the theme reading of the
+    documents read beside the calibration's last fits is added to ``theme_parts``."""
     stamp = now or datetime.now(UTC)
     stored: list[pd.DataFrame] = []
 
@@ -434,8 +488,10 @@ def _analyze_stale(
         if batch is None:
             return []
         texts = [str(t) for t in batch["text"]]
+        # With a taxonomy, the same workers read its themes' sentences of the same texts.
+        read = read_piece if taxonomy is None else partial(_read_with_themes, taxonomy=taxonomy)
         return [
-            partial(read_piece, texts[piece.start : piece.stop], model=model, known=known)
+            partial(read, texts[piece.start : piece.stop], model=model, known=known)
             for piece in pieces(len(texts))
         ]
 
@@ -458,6 +514,10 @@ def _analyze_stale(
             beside=beside,
         )
         known, read_first = chosen.known, chosen.beside
+        if taxonomy is not None and read_first:
+            if theme_parts is not None:
+                theme_parts.extend(themes for _, themes in read_first)
+            read_first = [found for found, _ in read_first]
         # A new fit is stored while the workers start on the documents (before any is written).
         pending = chosen.store
         if progress is not None:
@@ -518,6 +578,22 @@ def _analyze_stale(
         non_answers,
         chosen.status,
     )
+
+
+def _read_with_themes(
+    texts: Sequence[str], *, model: str, known: KnownReadings | None, taxonomy: Taxonomy
+) -> tuple[tuple[DocumentReading, Any], ThemeReading]:
+    """:func:`read_piece` of ``texts`` and their theme reading
+    (:func:`~advocacy.text.theme_sentences.read_theme_piece`) with the languages just
+    detected, which are the ones stored: what ``assign-themes`` would read of them."""
+    from advocacy.text.embeddings import default_embedder
+    from advocacy.text.theme_sentences import read_theme_piece
+
+    found = read_piece(texts, model=model, known=known)
+    themes = read_theme_piece(
+        texts, taxonomy, embedder=default_embedder(), languages=found[0].languages
+    )
+    return found, themes
 
 
 @dataclass(frozen=True)

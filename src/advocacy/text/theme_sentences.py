@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from advocacy.errors import UsageError
 from advocacy.text.embeddings import Embedder
 from advocacy.text.phrases import MAX_CHARACTERS, stemmer_language
 from advocacy.text.taxonomy_file import Taxonomy
@@ -33,6 +34,8 @@ __all__ = [
     "SentenceCut",
     "ThemeReading",
     "cut_sentences",
+    "joined_readings",
+    "read_theme_piece",
     "sentence_vectors",
     "stemmer_languages",
     "theme_reading",
@@ -273,26 +276,87 @@ def theme_reading(
         workers=workers,
         meanwhile=meanwhile,
     )
-    if len(done) == 1:
-        return done[0]  # one piece: read in this process, of every text
-    sentences = np.cumsum([0] + [len(part.cut.pieces) for part in done])
+    return joined_readings(done)
+
+
+def joined_readings(parts: Sequence[ThemeReading]) -> ThemeReading:
+    """One reading of the texts of ``parts``, in order: :func:`theme_reading` of all of them
+    (a text's reading does not depend on the texts read beside it).
+
+    Parameters
+    ----------
+    parts
+        Readings of consecutive runs of texts (:func:`theme_reading` or
+        :func:`read_theme_piece`), all with keywords or all without.
+
+    Returns
+    -------
+    ThemeReading
+        The reading of every text of ``parts``.
+
+    Raises
+    ------
+    UsageError
+        When some parts were read with keywords and others without.
+    """
+    if len(parts) == 1:
+        return parts[0]  # one piece: read in this process, of every text
+    if len({part.found is None for part in parts}) > 1:
+        raise UsageError(
+            "some readings looked for the keywords and others did not",
+            fix="read every part with the same keywords setting",
+        )
+    starts = np.cumsum([0] + [len(part.texts) for part in parts])
+    sentences = np.cumsum([0] + [len(part.cut.pieces) for part in parts])
     cut = SentenceCut(
-        [sentence for part in done for sentence in part.cut.pieces],
+        [sentence for part in parts for sentence in part.cut.pieces],
         np.concatenate(
-            [part.cut.owner + piece.start for part, piece in zip(done, split, strict=True)]
+            [part.cut.owner + first for part, first in zip(parts, starts[:-1], strict=True)]
         ),
         np.concatenate(
-            [part.cut.read + first for part, first in zip(done, sentences[:-1], strict=True)]
+            [part.cut.read + first for part, first in zip(parts, sentences[:-1], strict=True)]
         ),
-        np.concatenate([part.cut.counts for part in done]),
+        np.concatenate([part.cut.counts for part in parts]),
     )
-    found = [part.found for part in done if part.found is not None]
+    found = [part.found for part in parts if part.found is not None]
     return ThemeReading(
-        list(texts),
-        np.concatenate([part.embeddings for part in done]),
+        [text for part in parts for text in part.texts],
+        np.concatenate([part.embeddings for part in parts]),
         cut,
-        np.concatenate(found) if keywords else None,
-        np.concatenate([part.vectors for part in done]),
+        np.concatenate(found) if found else None,
+        np.concatenate([part.vectors for part in parts]),
+    )
+
+
+def read_theme_piece(
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    embedder: Embedder,
+    languages: Sequence[str | None] | None = None,
+    keywords: bool = True,
+) -> ThemeReading:
+    """:func:`theme_reading` of ``texts`` in this process alone (the reading of one piece).
+
+    ``text analyze --taxonomy`` reads its pieces on the workers that read the documents,
+    then joins them (:func:`joined_readings`).
+
+    Parameters
+    ----------
+    texts, taxonomy, embedder, languages, keywords
+        As for :func:`theme_reading`.
+
+    Returns
+    -------
+    ThemeReading
+        The reading of every text, in order.
+    """
+    return _read_piece(
+        list(texts),
+        taxonomy,
+        embedder,
+        None if languages is None else list(languages),
+        keywords,
     )
 
 

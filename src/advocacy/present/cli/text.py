@@ -85,6 +85,21 @@ def analyze_command(
             "setting; 0: the cores available). The results are the same for any count.",
         ),
     ] = None,
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option(
+            "--taxonomy",
+            help="Then assign this taxonomy's themes to every text, in the same run (as "
+            "text assign-themes does), and remember it for later runs.",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold",
+            help="With --taxonomy: similarity (0-1) to a theme needed to assign it.",
+        ),
+    ] = None,
     engine: EngineOption = Engine.workspace,
     data: DataOption = None,
     out: Annotated[
@@ -104,9 +119,27 @@ def analyze_command(
     supported"), and survey non-answers ("n/a", "nothing") none either (reason "no content");
     the summary counts both. With --engine spark, every text of the Parquet tables in --data
     is analysed on Spark with the same model and calibration, into --out/text_features.parquet.
+
+    With --taxonomy FILE, every text is then assigned to the taxonomy's themes in the same
+    process (the same themes as text assign-themes after text analyze, without loading the
+    models twice), and the table per theme follows the summary (with --format json, under
+    "themes"). The workspace remembers the taxonomy last assigned (by either command): a later
+    text analyze that reads any new or changed text assigns it again, with its threshold; the
+    file is not read again, so after editing it, give it again.
     """
+    if threshold is not None and taxonomy is None:
+        raise typer.BadParameter(
+            "give the taxonomy too (--taxonomy FILE)", param_hint="--threshold"
+        )
     if engine is Engine.spark:
+        if taxonomy is not None:
+            raise typer.BadParameter(
+                "themes are assigned in a workspace; with --engine spark, analyse, then "
+                "assign-themes in a workspace",
+                param_hint="--taxonomy",
+            )
         refuse_db_on_spark(ctx)
+        themes = None
         data, out = spark_folders(data, out, "text_features.parquet")
         from advocacy.namespaces.text import parquet_text_features
 
@@ -130,8 +163,10 @@ def analyze_command(
                 recalibrate=recalibrate,
                 progress=progress,
                 workers=workers,
+                taxonomy=taxonomy,
+                threshold=threshold,
             )
-            summary = result.summary()
+            summary, themes = result.summary(), result.themes
             if result.calibration.startswith(("fitted", "refitted")):
                 # A new fit: how good it is, as text teach says (the method is in the model).
                 report = ws.text.calibration_report()
@@ -147,7 +182,14 @@ def analyze_command(
         )
         if not by_language:  # no empty row when every text is in a language the model reads
             del summary["not supported by language"]
+    rows = [] if themes is None else themes.to_dict("records")
+    if themes is not None and output is OutputFormat.json:
+        summary["themes"] = rows  # one JSON document: the themes' rows inside the summary
     emit_object(summary, output, title="Text analysis")
+    if themes is not None and output is OutputFormat.table:
+        emit_rows(rows, output, title="Curated themes", view=_assigned_view(rows))
+    if taxonomy is not None:
+        _warn_name_only(taxonomy)
 
 
 @text_app.command("teach")
@@ -613,13 +655,22 @@ def assign_command(
     many by meaning alone, with the range of meaning's scores (0-1); a theme meaning fills is
     one to steer with keywords, a description or examples. A parent's texts that only its
     sub-themes gave it are counted apart ("from sub-themes").
-    """
-    import advocacy
 
+    The workspace remembers the taxonomy and the threshold: a later text analyze that reads
+    any new or changed text assigns them again (text analyze --taxonomy FILE does both at
+    once).
+    """
     with open_workspace(db) as ws:
         counts = ws.text.assign_themes(taxonomy, threshold=threshold)
     rows = counts.to_dict("records")
     emit_rows(rows, output, title="Curated themes", view=_assigned_view(rows))
+    _warn_name_only(taxonomy)
+
+
+def _warn_name_only(taxonomy: Path) -> None:
+    """Warn of each theme of ``taxonomy`` that only the meaning of its name assigns."""
+    import advocacy
+
     for name in advocacy.load_taxonomy(taxonomy).name_only():
         error_console.print(
             f"warning: theme {name!r} is assigned by the meaning of its name only; "
