@@ -37,6 +37,7 @@ same load; the table gives each side's median. ``--no-one-command`` leaves the o
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -83,6 +84,26 @@ def build(path: Path, texts: list[str], scores: list[int]) -> None:
         ],
     )
     ws.close()
+
+
+def build_with(source: str | None, path: Path, texts: list[str], scores: list[int]) -> None:
+    """:func:`build` by the package in ``source`` (another commit's ``src``: its own schema
+    version, which a newer package's workspace would refuse) or, when None, by this one."""
+    if source is None:
+        build(path, texts, scores)
+        return
+    rows = path.with_suffix(".json")
+    rows.write_text(json.dumps({"texts": texts, "scores": scores}), encoding="utf-8")
+    script = (
+        "import json, sys; from pathlib import Path; import cli_start; "
+        "rows = json.loads(Path(sys.argv[2]).read_text(encoding='utf-8')); "
+        "cli_start.build(Path(sys.argv[1]), rows['texts'], rows['scores'])"
+    )
+    here = str(Path(__file__).resolve().parent)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([source, here])}
+    subprocess.run(
+        [sys.executable, "-c", script, str(path), str(rows)], check=True, env=environment
+    )
 
 
 def command(arguments: list[str], db: Path, source: str | None, workers: int) -> Usage:
@@ -222,16 +243,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         taxonomy = Path(folder) / "taxonomy.yaml"
         taxonomy.write_text(text_analyze.TAXONOMY, encoding="utf-8")
-        workspaces = {}
-        for size in (FIXED_DOCUMENTS, options.documents):
-            workspaces[size] = Path(folder) / f"w{size}.duckdb"
-            build(workspaces[size], texts[:size], scores[:size])
+        workspaces: dict[tuple[str | None, int], Path] = {}
+        for source in {source for _, source in sides}:
+            for size in (FIXED_DOCUMENTS, options.documents):
+                path = Path(folder) / f"w{len(workspaces)}" / f"w{size}.duckdb"
+                path.parent.mkdir(exist_ok=True)
+                build_with(source, path, texts[:size], scores[:size])
+                workspaces[source, size] = path
         print(f"Blitzer reviews cut to {text_analyze.WORDS} words, NPS from the stars")
         print(f"load average at the start {_load()} ({os.cpu_count()} cores)")
         print(f"text_workers = {options.workers}; median of {options.runs} runs, alternated\n")
         for _ in range(options.runs):
-            for size, pristine in workspaces.items():
+            for size in (FIXED_DOCUMENTS, options.documents):
                 for side, source in sides:
+                    pristine = workspaces[source, size]
                     results.setdefault((side, size), []).append(
                         first_run(pristine, taxonomy, source, options.workers, commands_of(side))
                     )

@@ -83,3 +83,26 @@ def test_the_one_command_is_timed_alone_and_rated_on_its_own_seconds(
     assert lines[-1] == f"| {side} | 128 | 185 | 1.50 | 250 |"
     assert f"| {side} | 1,020 | `advocacy text analyze --taxonomy` | 8.00 | 5.50 |" in lines
     assert not any("| both |" in line for line in lines)
+
+
+def test_another_commits_workspace_is_built_by_that_commits_package(
+    cli_start: ModuleType, shared_data: Path, tmp_path: Path
+) -> None:
+    """``--before SRC`` times code whose schema may be older than this one's: its workspace is
+    built by the package in SRC (a fresh process), holding the same responses."""
+    import advocacy
+
+    texts, stars = cli_start.text_analyze.reviews(shared_data, 5)
+    scores = [9 if s > 3 else 2 for s in stars]
+    source = Path(__file__).resolve().parents[2] / "src"
+    built = tmp_path / "before" / "w5.duckdb"
+    built.parent.mkdir()
+    cli_start.build_with(str(source), built, texts, scores)
+    ws = advocacy.open(f"duckdb:///{built}")
+    try:
+        rows = ws.db.fetchall("SELECT response_id, comment, nps FROM responses ORDER BY 1")
+    finally:
+        ws.close()
+    assert rows == sorted(
+        (f"r{i}", text, score) for i, (text, score) in enumerate(zip(texts, scores, strict=True))
+    )
