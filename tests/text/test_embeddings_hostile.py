@@ -3,14 +3,15 @@
 Import refuses a text holding a lone UTF-16 surrogate (``ingest/limits.py``), but
 ``default_embedder().embed`` and the text model take any Python string: a surrogate alone has no
 UTF-8 form, and the tokenizer raised ``UnicodeEncodeError`` on it. It now reads as U+FFFD, the
-replacement character a UTF-8 decoder gives for an invalid byte.
+replacement character, and a pair as its character (as a UTF-16 decoder reads them).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from advocacy.text.embeddings import default_embedder, without_surrogates
+from advocacy.text.embeddings import default_embedder
+from advocacy.text.surrogates import without_surrogates
 from advocacy.text.text_model import text_model
 
 HALVES = [
@@ -25,7 +26,9 @@ def test_a_lone_surrogate_embeds_as_the_replacement_character() -> None:
     embedder = default_embedder()
     replaced = [without_surrogates(text) for text in HALVES]
     assert replaced[0] == "great staff \ufffd thanks"
-    assert replaced[2] == "Très bien \ufffd\ufffd merci"
+    # A pair Python kept as two code points is the character it encodes, as the language
+    # detector reads it (one reading of a text for both).
+    assert replaced[2] == "Très bien \U00010000 merci"
     vectors = embedder.embed(HALVES)
     np.testing.assert_array_equal(vectors, embedder.embed(replaced))
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)

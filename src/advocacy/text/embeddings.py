@@ -18,7 +18,6 @@ Tulkens, S. & van Dongen, T. (2024). Model2Vec: fast state-of-the-art static emb
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from scipy import sparse
 
 from advocacy.errors import UsageError
 from advocacy.text.piece_tokenizer import TOKENIZER_FILE, PieceTokenizer
+from advocacy.text.surrogates import without_surrogates
 from advocacy.text.whole_words import WORDS_FILE, WholeWords
 from advocacy.text.workers import Learning, share_learning
 
@@ -243,7 +243,8 @@ class StaticEmbedder:
         per process, so a batch costs one normalisation call per text and a few array
         operations instead of a full tokenizer pass (about a fifth of the CPU; the same rows,
         ``tests/text/test_embeddings.py``). A lone surrogate code point, which has no UTF-8
-        form for the tokenizer, reads as U+FFFD (:func:`without_surrogates`).
+        form for the tokenizer, reads as U+FFFD (a pair as its character:
+        :func:`~advocacy.text.surrogates.without_surrogates`).
         """
         if self._metaspace is not None:
             return self._word_rows(texts, self._metaspace)
@@ -434,24 +435,6 @@ def _metaspace_unigram(tokenizer: Any) -> str | None:
     if not plain or pre.prepend_scheme != "always" or not pre.split:
         return None
     return str(pre.replacement)
-
-
-#: A UTF-16 surrogate code point alone (Python strings may hold one; it is no character).
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def without_surrogates(text: str) -> str:
-    """``text`` with each lone surrogate code point read as U+FFFD, the replacement character.
-
-    A Python string can hold a surrogate on its own (``"\\ud83d"``: half of a UTF-16 pair,
-    from a broken JSON escape or a truncated emoji); it has no UTF-8 form, so the tokenizer
-    cannot take it. It is read as a UTF-8 decoder reads an invalid byte: one U+FFFD per code
-    point, the rest of the text unchanged (a text without one is returned as it is).
-
-    >>> without_surrogates("ok \\ud83d fine") == "ok \\ufffd fine"
-    True
-    """
-    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:

@@ -61,6 +61,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.text.language_tables import LanguageTables, cache_folder, language_tables
+from advocacy.text.surrogates import without_surrogates
 from advocacy.text.workers import Learning, share_learning
 
 #: Languages whose sentiment, emotions and complaint signal the text model reads. Only English
@@ -289,18 +290,6 @@ _MAYBE_NOISE = re.compile(r"[@#<&]|://|www\.", re.IGNORECASE)
 _NOISE = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+\.\S+|[@#]\w+|<[^<>]{0,200}>|&[a-z]{2,8};", re.IGNORECASE
 )
-#: A surrogate code point: half of a UTF-16 pair, no character on its own.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _without_surrogates(text: str) -> str:
-    """``text`` with each pair of surrogates joined into the character it encodes and each
-    lone one read as U+FFFD, the replacement character (as a UTF-16 decoder reads them).
-
-    A Python string can hold surrogates (a broken decoding, ``json.loads`` of a half emoji,
-    ``surrogateescape``); they are no text, and fastText's reader refuses a string with one.
-    """
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 @lru_cache(maxsize=1)
@@ -447,8 +436,7 @@ def _clean(text: object) -> str:
     if not isinstance(text, str):
         return ""
     head = text[: MAX_CHARACTERS * 2]
-    if not head.isascii() and _SURROGATE.search(head) is not None:
-        head = _without_surrogates(head)
+    head = without_surrogates(head)
     if _MAYBE_NOISE.search(head) is None:  # most texts: skip the slower pattern
         return head[:MAX_CHARACTERS]
     return _NOISE.sub(" ", head)[:MAX_CHARACTERS]
