@@ -355,3 +355,88 @@ def test_a_chosen_taxonomy_keeps_its_threshold(tmp_path: Path) -> None:
     assign_taxonomy(ws.db, chosen, threshold=0.3)  # the same: no conflict
     assert ws.db.fetchall("SELECT threshold, source FROM text_taxonomy") == [(0.3, str(taxonomy))]
     ws.close()
+
+
+@pytest.mark.parametrize("threshold", [float("nan"), -0.1, 1.5])
+def test_a_threshold_outside_zero_to_one_is_refused_before_anything_is_read(
+    tmp_path: Path, threshold: float
+) -> None:
+    """The help says 0-1: NaN, a negative or one above 1 would be remembered and applied to
+    every later run, so each is refused, by both commands, before a text is read."""
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair."]))
+    with pytest.raises(InputError, match="from 0 to 1"):
+        ws.text.analyze(taxonomy=taxonomy, threshold=threshold)
+    with pytest.raises(InputError, match="from 0 to 1"):
+        ws.text.assign_themes(taxonomy, threshold=threshold)
+    assert ws.db.fetchall("SELECT * FROM text_features") == []
+    assert ws.db.fetchall("SELECT * FROM text_taxonomy") == []
+    ws.close()
+    result = advocacy_cli(
+        "text", "analyze", "--taxonomy", str(taxonomy), "--threshold", str(threshold),
+        "--db", str(tmp_path / "w.duckdb"),
+    )  # fmt: skip
+    assert result.returncode != 0 and "from 0 to 1" in result.stderr
+
+
+def test_the_remembered_file_is_named_by_its_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given as a relative path, the file is remembered by where it is, so a later run from
+    another folder names the file it came from."""
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "tax.yaml").write_text(TAXONOMY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "work")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair."]))
+    ws.text.analyze(taxonomy="tax.yaml")
+    source = str((tmp_path / "work" / "tax.yaml").resolve())
+    assert ws.db.fetchall("SELECT source FROM text_taxonomy") == [(source,)]
+    monkeypatch.chdir(tmp_path)
+    ws.write_records("responses", [{"response_id": "r9", "comment": "It arrived late."}])
+    assert ws.text.analyze().taxonomy == f"remembered: {source} (6 themes)"
+    ws.close()
+
+
+def test_curated_themes_assigned_before_the_taxonomy_was_remembered_are_reported(
+    tmp_path: Path,
+) -> None:
+    """A workspace whose themes were assigned before workspaces remembered a taxonomy (no
+    row in text_taxonomy): new texts get no curated theme, and the summary says so and what
+    to do, instead of nothing."""
+    from advocacy.text.enrich import UNREMEMBERED
+
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair.", "It broke in a week."]))
+    ws.text.analyze()
+    ws.text.assign_themes(taxonomy)
+    ws.db.execute("DELETE FROM text_taxonomy")  # as a workspace upgraded from schema 17 is
+    # Unscored: a new score would refit the calibration and read every text again.
+    new = [{**row, "nps": None} for row in _records(["The delivery was late."], first=2)]
+    ws.write_records("responses", new)
+    result = ws.text.analyze()
+    assert result.analyzed == 1 and result.themes is None
+    assert result.taxonomy == UNREMEMBERED
+    assert "text analyze --taxonomy FILE" in result.summary()["taxonomy"]
+    assert ws.text.analyze().taxonomy == ""  # nothing new: nothing to say
+    ws.close()
+
+
+def test_a_remembered_row_the_checks_refuse_names_the_fix_for_the_row(tmp_path: Path) -> None:
+    from advocacy.text.taxonomy_store import remembered
+
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    ws.write_records("responses", _records(["The price was fair."]))
+    ws.text.analyze(taxonomy=taxonomy)
+    twice = {"themes": [{"name": "Price"}, {"name": "Price"}]}
+    ws.db.execute("UPDATE text_taxonomy SET themes = ?", [json.dumps(twice)])
+    with pytest.raises(InputError, match="no longer passes the checks") as raised:
+        remembered(ws.db)
+    assert raised.value.fix is not None and "assign the taxonomy again" in raised.value.fix
+    ws.close()

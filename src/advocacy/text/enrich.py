@@ -316,6 +316,15 @@ def calibration(
     return workspace_calibration(db, minimum=minimum, model=model).calibrated
 
 
+#: What the summary says when curated themes were assigned before workspaces remembered a
+#: taxonomy: the texts just analysed got none of them.
+UNREMEMBERED = (
+    "none remembered: the curated themes were assigned before workspaces remembered their "
+    "taxonomy, so the texts just analysed have none; assign it once more (text analyze "
+    "--taxonomy FILE) and later runs keep it current"
+)
+
+
 @dataclass(frozen=True)
 class AnalyzeResult:
     """What ``advocacy text analyze`` did.
@@ -440,6 +449,8 @@ def analyze_workspace(
         if chosen is None and result.analyzed:
             # Only when a text changed: a re-run with nothing new asks nothing more.
             chosen = taxonomy_store.remembered(db)
+            if chosen is None and taxonomy_store.curated_unremembered(db):
+                return replace(result, taxonomy=UNREMEMBERED)
         if chosen is None:
             return result
         # Outside the BLAS limit above, as assign-themes runs: the same numbers.

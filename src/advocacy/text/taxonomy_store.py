@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from advocacy.store.connection import Database
     from advocacy.text.taxonomy_file import Taxonomy
 
-__all__ = ["ChosenTaxonomy", "chosen_taxonomy", "remember", "remembered"]
+__all__ = [
+    "ChosenTaxonomy",
+    "chosen_taxonomy",
+    "curated_unremembered",
+    "remember",
+    "remembered",
+]
 
 #: What :attr:`ChosenTaxonomy.source` says of a taxonomy given as an object, not a file.
 GIVEN = "a taxonomy given in code"
@@ -41,7 +47,7 @@ class ChosenTaxonomy:
     threshold
         The similarity a text needs to join a theme by meaning.
     source
-        The file it was read from, as given (:data:`GIVEN` for an object).
+        The file it was read from, as an absolute path (:data:`GIVEN` for an object).
     remembered
         Whether it is the workspace's remembered taxonomy (not one given to this run).
     """
@@ -86,9 +92,17 @@ def chosen_taxonomy(
     from advocacy.text.theme_assignment import DEFAULT_THRESHOLD
 
     chosen = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    if not 0.0 <= chosen <= 1.0:  # also refuses NaN, which every comparison fails
+        raise InputError(
+            f"a theme's threshold is a similarity from 0 to 1, not {threshold!r}",
+            value=threshold,
+            parameter="threshold",
+            fix="give a threshold from 0 to 1 (--threshold 0.35), or leave it out",
+        )
     if isinstance(taxonomy, Taxonomy):
         return ChosenTaxonomy(taxonomy, chosen, GIVEN)
-    return ChosenTaxonomy(load_taxonomy(taxonomy), chosen, str(taxonomy))
+    # Where it came from, whatever folder a later run starts in.
+    return ChosenTaxonomy(load_taxonomy(taxonomy), chosen, str(Path(taxonomy).resolve()))
 
 
 def remember(db: Database, chosen: ChosenTaxonomy, now: datetime | None = None) -> None:
@@ -145,5 +159,30 @@ def remembered(db: Database) -> ChosenTaxonomy | None:
             f"the workspace's remembered taxonomy is not readable JSON ({error})",
             fix=fix,
         ) from error
-    taxonomy = parse_taxonomy(data, path=f"remembered taxonomy from {row[2]}")
+    try:
+        taxonomy = parse_taxonomy(data, path=f"remembered taxonomy from {row[2]}")
+    except InputError as error:  # the file's own fix ("merge them") is not this row's
+        raise InputError(
+            f"the workspace's remembered taxonomy no longer passes the checks ({error.message})",
+            fix=fix,
+        ) from error
     return ChosenTaxonomy(taxonomy, float(row[1]), str(row[2]), remembered=True)
+
+
+def curated_unremembered(db: Database) -> bool:
+    """Whether the workspace holds curated themes but remembers no taxonomy: they were
+    assigned before workspaces remembered one (migration 0018), so a new text gets none.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+
+    Returns
+    -------
+    bool
+        True when a ``text analyze`` should say that its new texts got no curated theme.
+    """
+    if db.fetchone("SELECT 1 FROM text_taxonomy") is not None:
+        return False
+    return db.fetchone("SELECT 1 FROM themes WHERE origin = 'curated' LIMIT 1") is not None
