@@ -440,3 +440,35 @@ def test_a_remembered_row_the_checks_refuse_names_the_fix_for_the_row(tmp_path: 
         remembered(ws.db)
     assert raised.value.fix is not None and "assign the taxonomy again" in raised.value.fix
     ws.close()
+
+
+def test_a_theme_taught_after_the_assignment_is_applied_by_the_next_analyze(
+    tmp_path: Path,
+) -> None:
+    """After ``text teach`` of theme labels, the next ``text analyze`` (no text new) assigns
+    the remembered taxonomy again, so the taught themes and what they teach are stored; the
+    run after that has nothing to do."""
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    texts = [
+        "The price was fair and it arrived on time.",
+        "The story dragged and the characters were flat.",
+        "It broke after two weeks.",
+    ]
+    ws.write_records(
+        "responses", [{"response_id": f"r{i}", "comment": t} for i, t in enumerate(texts)]
+    )
+    ws.text.analyze(taxonomy=taxonomy)
+    labels = tmp_path / "labels.csv"
+    labels.write_text("document_id,kind,theme\nr2,response,Durability\n", encoding="utf-8")
+    ws.text.teach(labels)
+    taught = "SELECT document_id, theme_id FROM document_themes WHERE origin = 'taught'"
+    assert ws.db.fetchall(taught) == []
+    result = ws.text.analyze()
+    assert result.analyzed == 0 and result.themes is not None
+    assert result.taxonomy.startswith("remembered: ")
+    assert ws.db.fetchall(taught) == [("r2", "curated:Durability")]
+    again = ws.text.analyze()
+    assert again.themes is None and again.taxonomy == ""
+    ws.close()

@@ -418,8 +418,8 @@ def analyze_workspace(
     its default), the same rows as ``text analyze`` then ``text assign-themes``, without a
     second process loading the models again. The workspace then remembers the taxonomy (as
     ``assign-themes`` does), and a later run without ``taxonomy`` that analyses any new or
-    changed text assigns the remembered one again (:mod:`advocacy.text.taxonomy_store`); a
-    run with nothing to analyse leaves the themes as they are.
+    changed text, or follows a taught theme label, assigns the remembered one again
+    (:mod:`advocacy.text.taxonomy_store`); a run with neither leaves the themes as they are.
     """
     from threadpoolctl import threadpool_limits
 
@@ -446,8 +446,8 @@ def analyze_workspace(
                 taxonomy=None if chosen is None or kinds is not None else chosen.taxonomy,
                 theme_parts=theme_parts,
             )
-        if chosen is None and result.analyzed:
-            # Only when a text changed: a re-run with nothing new asks nothing more.
+        if chosen is None and (result.analyzed or taxonomy_store.taught_since(db)):
+            # Only when a text changed or a theme was taught: else one query, nothing more.
             chosen = taxonomy_store.remembered(db)
             if chosen is None and taxonomy_store.curated_unremembered(db):
                 return replace(result, taxonomy=UNREMEMBERED)

@@ -5,9 +5,10 @@ Assigning a taxonomy (``text analyze --taxonomy FILE`` or ``text assign-themes``
 ``themes`` list, words only), the threshold they were assigned with and the file they came
 from. A later ``text analyze`` that analyses any new or changed text assigns the remembered
 taxonomy again, with that threshold, to every text (theme assignment learns from all the
-texts together, so one new text may move others' themes); a run with nothing to analyse asks
-for nothing more. The file is never opened again: an edit takes effect when it is assigned
-again, which also replaces what is remembered.
+texts together, so one new text may move others' themes), and so does a run after a theme
+label was taught (:func:`taught_since`); a run with neither asks one query more. The
+file is never opened again: an edit takes effect when it is assigned again, which also
+replaces what is remembered.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "curated_unremembered",
     "remember",
     "remembered",
+    "taught_since",
 ]
 
 #: What :attr:`ChosenTaxonomy.source` says of a taxonomy given as an object, not a file.
@@ -186,3 +188,25 @@ def curated_unremembered(db: Database) -> bool:
     if db.fetchone("SELECT 1 FROM text_taxonomy") is not None:
         return False
     return db.fetchone("SELECT 1 FROM themes WHERE origin = 'curated' LIMIT 1") is not None
+
+
+def taught_since(db: Database) -> bool:
+    """Whether a theme label was taught after the remembered taxonomy was last assigned (so
+    the next ``text analyze`` assigns it again even when no text is new: taught themes tag
+    the documents nobody taught). One query; False when nothing is remembered.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+
+    Returns
+    -------
+    bool
+        True when a taught theme label is newer than the remembered taxonomy's assignment.
+    """
+    row = db.fetchone(
+        "SELECT 1 FROM text_labels l JOIN text_taxonomy t ON l.taught_at > t.remembered_at "
+        "WHERE l.theme IS NOT NULL LIMIT 1"
+    )
+    return row is not None

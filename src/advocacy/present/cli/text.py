@@ -124,7 +124,8 @@ def analyze_command(
     process (the same themes as text assign-themes after text analyze, without loading the
     models twice), and the table per theme follows the summary (with --format json, under
     "themes"). The workspace remembers the taxonomy last assigned (by either command): a later
-    text analyze that reads any new or changed text assigns it again, with its threshold, to
+    text analyze that reads any new or changed text (or follows a text teach of themes)
+    assigns it again, with its threshold, to
     every text (themes learn from all the texts together, so this costs about what text
     assign-themes costs, however few texts are new); the file is not read again, so after
     editing it, give it again.
