@@ -125,10 +125,9 @@ def analyze_command(
     models twice), and the table per theme follows the summary (with --format json, under
     "themes"). The workspace remembers the taxonomy last assigned (by either command): a later
     text analyze that reads any new or changed text (or follows a text teach of themes)
-    assigns it again, with its threshold, to
-    every text (themes learn from all the texts together, so this costs about what text
-    assign-themes costs, however few texts are new); the file is not read again, so after
-    editing it, give it again.
+    assigns it again, with its threshold, to every text (themes learn from all the texts
+    together, so this costs about what text assign-themes costs, however few texts are new);
+    the file is not read again, so after editing it, give it again.
     """
     if threshold is not None and taxonomy is None:
         raise typer.BadParameter(
