@@ -81,13 +81,29 @@ STAR_NPS = {1: (0, 4), 2: (3, 7), 3: (6, 9), 4: (7, 10), 5: (9, 11)}
 
 
 def reviews(data: Path, n: int, seed: int = 0) -> tuple[list[str], list[int]]:
-    """``n`` Blitzer reviews of at least 60 words cut to 60, and their stars."""
+    """``n`` Blitzer reviews of at least 60 words cut to 60, and their stars.
+
+    Past the 5,679 such reviews, distinct texts of 60 words still: a seeded sample of every
+    review's consecutive 60-word windows (14,689 in all), each with its review's stars, so
+    that a large run reads no text twice (a repeated text would find its words known).
+    """
     frame = corpora.blitzer(data)
     long_enough = frame[frame["text"].map(lambda t: len(t.split()) >= WORDS)]
-    picked = long_enough.sample(n, replace=n > len(long_enough), random_state=seed)
-    return [" ".join(text.split()[:WORDS]) for text in picked["text"]], [
-        int(stars) for stars in picked["stars"]
-    ]
+    if n <= len(long_enough):
+        picked = long_enough.sample(n, random_state=seed)
+        return [" ".join(text.split()[:WORDS]) for text in picked["text"]], [
+            int(stars) for stars in picked["stars"]
+        ]
+    windows: dict[str, int] = {}
+    for text, stars in zip(frame["text"], frame["stars"], strict=True):
+        words = text.split()
+        for start in range(0, len(words) - WORDS + 1, WORDS):
+            windows.setdefault(" ".join(words[start : start + WORDS]), int(stars))
+    if n > len(windows):
+        raise SystemExit(f"--documents {n:,}: the reviews hold {len(windows):,} distinct texts")
+    chosen = np.random.default_rng(seed).choice(len(windows), n, replace=False)
+    texts = list(windows)
+    return [texts[i] for i in chosen], [windows[texts[i]] for i in chosen]
 
 
 def vader_rate(texts: list[str]) -> float:

@@ -76,3 +76,15 @@ def test_usage_counts_the_system_time_and_page_faults_of_a_joined_worker(
     # kernel may map the 64 MB in huge pages: the worker's own count is the measure).
     assert worker_faults > 0 and faults >= mine + worker_faults
     assert system >= worker_system > 0
+
+
+def test_past_the_long_reviews_the_texts_are_distinct_windows_of_60_words(
+    text_analyze: ModuleType, shared_data: Path
+) -> None:
+    """A large run reads no text twice: past the 5,679 long reviews, 60-word windows."""
+    texts, stars = text_analyze.reviews(shared_data, 9_000)
+    assert len(texts) == len(set(texts)) == len(stars) == 9_000
+    assert {len(text.split()) for text in texts} == {text_analyze.WORDS}
+    assert set(stars) <= {1, 2, 4, 5}
+    small, _ = text_analyze.reviews(shared_data, 50)
+    assert len(set(small)) == 50
