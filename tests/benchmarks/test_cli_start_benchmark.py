@@ -106,3 +106,19 @@ def test_another_commits_workspace_is_built_by_that_commits_package(
     assert rows == sorted(
         (f"r{i}", text, score) for i, (text, score) in enumerate(zip(texts, scores, strict=True))
     )
+
+
+def test_a_workspace_past_one_requests_records_is_built_whole(
+    cli_start: ModuleType, tmp_path: Path
+) -> None:
+    """A request holds at most 10,000 records: a larger workspace is written in several."""
+    import advocacy
+
+    count = cli_start.BATCH + 1
+    built = tmp_path / "large.duckdb"
+    cli_start.build(built, [f"review {i}" for i in range(count)], [7] * count)
+    ws = advocacy.open(f"duckdb:///{built}")
+    try:
+        assert ws.db.fetchone("SELECT count(*) FROM responses") == (count,)
+    finally:
+        ws.close()
