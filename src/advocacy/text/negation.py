@@ -293,7 +293,7 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
     negators = [
         position
         for position, token in enumerate(tokens)
-        if (token in _EN_NEGATORS or token.endswith(_CONTRACTED)) and token not in _CLAUSE_STARTS
+        if _is_negator(token) and token not in _CLAUSE_STARTS
     ]
     if not negators:
         return 0.0
