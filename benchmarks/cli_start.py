@@ -61,8 +61,6 @@ ONE_COMMAND = (("text", "analyze", "--taxonomy", "{taxonomy}"),)
 ONE = ", one command"
 #: Then once more, with nothing new (not in the first run's totals).
 AGAIN = ("text", "analyze")
-#: Records written per request (the ``max_batch_records`` setting's default).
-BATCH = 10_000
 #: The small workspace's size: what the commands cost with almost nothing to read.
 FIXED_DOCUMENTS = 20
 
@@ -82,8 +80,7 @@ def build(path: Path, texts: list[str], scores: list[int]) -> None:
         {"response_id": f"r{i}", "comment": text, "nps": score}
         for i, (text, score) in enumerate(zip(texts, scores, strict=True))
     ]
-    for start in range(0, len(records), BATCH):  # a request holds at most 10,000 records
-        ws.write_records("responses", records[start : start + BATCH])
+    text_analyze.write_in_requests(ws, records)
     ws.close()
 
 

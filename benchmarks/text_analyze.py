@@ -150,6 +150,15 @@ class Clock:
 
 
 Step = tuple[str, float, float, int]
+#: Records written per request (the ``max_batch_records`` setting's default).
+BATCH = 10_000
+
+
+def write_in_requests(ws: advocacy.Workspace, records: list[dict[str, object]]) -> None:
+    """Write survey responses in requests of :data:`BATCH` records (a request holds at most
+    that many)."""
+    for start in range(0, len(records), BATCH):
+        ws.write_records("responses", records[start : start + BATCH])
 
 
 def timed_workspace(folder: str, records: list[dict[str, object]], workers: int) -> list[Step]:
@@ -158,7 +167,7 @@ def timed_workspace(folder: str, records: list[dict[str, object]], workers: int)
     settings = Settings.load(text_workers=workers)
     ws = advocacy.open(f"duckdb:///{folder}/bench.duckdb", settings=settings)
     first = len(records) * 95 // 100
-    ws.write_records("responses", records[:first])
+    write_in_requests(ws, records[:first])
     marks: dict[str, tuple[float, float]] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -175,7 +184,7 @@ def timed_workspace(folder: str, records: list[dict[str, object]], workers: int)
     clock.lap()
     ws.text.assign_themes(taxonomy)
     themes = clock.lap()
-    ws.write_records("responses", records[first:])
+    write_in_requests(ws, records[first:])
     clock.lap()
     again = ws.text.analyze()
     rerun = clock.lap()
