@@ -11,7 +11,7 @@ Texts are read in :func:`pieces` of at most :data:`PIECE_TEXTS`, which worker pr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -64,6 +64,7 @@ def analyze_texts(
     *,
     model: str = STATIC,
     known: KnownReadings | None = None,
+    language_prior: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Language, sentiment, score, emotions (JSON scores and labels), effort and cues per text.
 
@@ -86,6 +87,10 @@ def analyze_texts(
     known
         Readings of some of the texts by the same model, made earlier in the run (the
         calibration's); those texts are not read again.
+    language_prior
+        Language code -> how many texts of the same source are in it (``text analyze`` gives
+        its workspace's): what a batch with few texts surely in a language leans on
+        (:func:`~advocacy.text.language.detect_languages`).
 
     Returns
     -------
@@ -98,7 +103,8 @@ def analyze_texts(
     >>> analyze_texts(["The parcel came a week late."])["sentiment"].tolist()  # doctest: +SKIP
     ['negative']
     """
-    return document_frame(read_documents(texts, model=model, known=known), calibrated)
+    found = read_documents(texts, model=model, known=known, language_prior=language_prior)
+    return document_frame(found, calibrated)
 
 
 @dataclass(frozen=True)
@@ -126,14 +132,18 @@ class DocumentReading:
 
 
 def read_documents(
-    texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
+    texts: Sequence[str],
+    *,
+    model: str = STATIC,
+    known: KnownReadings | None = None,
+    language_prior: Mapping[str, int] | None = None,
 ) -> DocumentReading:
     """Each text's language, why it is not read (if so), the model's reading, emotions and
     effort: what :func:`document_frame` completes, with or without a calibration.
 
     Parameters
     ----------
-    texts, model, known
+    texts, model, known, language_prior
         As for :func:`analyze_texts`.
 
     Returns
@@ -142,7 +152,7 @@ def read_documents(
         The part of :func:`analyze_texts` that needs no calibration.
     """
     texts = list(texts)
-    languages = detect_languages(texts)
+    languages = detect_languages(texts, prior=language_prior)
     empty = non_answer_mask(texts)
     unsupported = np.array(
         [code is not None and code not in SENTIMENT_LANGUAGES for code in languages], dtype=bool
@@ -220,13 +230,14 @@ def read_in_pieces(
     *,
     meanwhile: Callable[[], None] | None = None,
     before_fork: Callable[[], None] | None = None,
+    language_prior: Mapping[str, int] | None = None,
 ) -> tuple[Reading, list[str | None]]:
-    """``reader.read(texts)`` and each text's detected language, read in :func:`pieces` shared
-    out among ``workers`` (the caller runs ``before_fork`` and ``meanwhile``, see
-    :func:`~advocacy.text.workers.run_tasks`)."""
+    """``reader.read(texts)`` and each text's detected language (``language_prior`` as for
+    :func:`analyze_texts`), read in :func:`pieces` shared out among ``workers`` (the caller
+    runs ``before_fork`` and ``meanwhile``, see :func:`~advocacy.text.workers.run_tasks`)."""
     parts = run_tasks(
         [
-            partial(_read_and_detect, reader, texts[piece.start : piece.stop])
+            partial(_read_and_detect, reader, texts[piece.start : piece.stop], language_prior)
             for piece in pieces(len(texts))
         ],
         workers=workers,
@@ -239,13 +250,17 @@ def read_in_pieces(
 
 
 def read_piece(
-    texts: Sequence[str], *, model: str = STATIC, known: KnownReadings | None = None
+    texts: Sequence[str],
+    *,
+    model: str = STATIC,
+    known: KnownReadings | None = None,
+    language_prior: Mapping[str, int] | None = None,
 ) -> tuple[DocumentReading, SentenceReading]:
     """What :func:`analyze_documents` reads of a piece before it needs the calibration.
 
     Parameters
     ----------
-    texts, model, known
+    texts, model, known, language_prior
         As for :func:`analyze_texts`.
 
     Returns
@@ -254,13 +269,15 @@ def read_piece(
         The documents' :func:`read_documents` and their sentences'
         :func:`~advocacy.text.sentences.read_sentences`.
     """
-    documents = read_documents(texts, model=model, known=known)
+    documents = read_documents(texts, model=model, known=known, language_prior=language_prior)
     unread = np.array([reason is not None for reason in documents.reasons], dtype=bool)
     return documents, read_sentences(documents.texts, unread, model=model)
 
 
-def _read_and_detect(reader: Any, texts: list[str]) -> tuple[Reading, list[str | None]]:
-    return reader.read(texts), detect_languages(texts)
+def _read_and_detect(
+    reader: Any, texts: list[str], prior: Mapping[str, int] | None
+) -> tuple[Reading, list[str | None]]:
+    return reader.read(texts), detect_languages(texts, prior=prior)
 
 
 def analyze_documents(
@@ -272,6 +289,7 @@ def analyze_documents(
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
     read: Sequence[tuple[DocumentReading, SentenceReading]] | None = None,
+    language_prior: Mapping[str, int] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`analyze_texts` of ``texts`` and the sentences of each (see
     :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that
@@ -283,7 +301,7 @@ def analyze_documents(
 
     Parameters
     ----------
-    texts, calibrated, model, known
+    texts, calibrated, model, known, language_prior
         As for :func:`analyze_texts`.
     workers
         Processes to read on (1: this one alone).
@@ -319,7 +337,12 @@ def analyze_documents(
     def piece_of(number: int, piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
         found = ready.pop(number, None)
         if found is None:
-            found = read_piece(texts[piece.start : piece.stop], model=model, known=known)
+            found = read_piece(
+                texts[piece.start : piece.stop],
+                model=model,
+                known=known,
+                language_prior=language_prior,
+            )
         features = document_frame(found[0], calibrated)
         sentences = complete_sentences(found[1], calibrated, features)
         sentences["text_index"] += piece.start

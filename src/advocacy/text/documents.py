@@ -166,6 +166,29 @@ def known_names(db: Database) -> list[str]:
     return names
 
 
+def stored_languages(db: Database) -> dict[str, int]:
+    """Language code -> how many of the workspace's analysed texts were read in it.
+
+    What a batch with few texts surely in a language leans on
+    (:func:`~advocacy.text.language.detect_languages`'s ``prior``): among a workspace's English
+    answers, a new "Terrible" is English, not Catalan.
+
+    Parameters
+    ----------
+    db
+        The workspace.
+
+    Returns
+    -------
+    dict of str to int
+        The counts of the languages in ``text_features``.
+    """
+    rows = db.fetchall(
+        "SELECT language, COUNT(*) FROM text_features WHERE language IS NOT NULL GROUP BY language"
+    )
+    return {str(code): int(count) for code, count in rows}
+
+
 def stale_documents(
     documents: pd.DataFrame,
     existing: pd.DataFrame,

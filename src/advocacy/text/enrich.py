@@ -47,7 +47,12 @@ from advocacy.text.documents import check_kinds as check_kinds
 from advocacy.text.documents import known_names as known_names
 from advocacy.text.documents import load_documents as load_documents
 from advocacy.text.documents import replace_rows as replace_rows
-from advocacy.text.documents import stale_documents, stored_documents, surely_read
+from advocacy.text.documents import (
+    stale_documents,
+    stored_documents,
+    stored_languages,
+    surely_read,
+)
 from advocacy.text.documents import text_hash as text_hash
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import NO_CONTENT
@@ -230,6 +235,7 @@ def workspace_calibration(
         workers,
         meanwhile=imports_and_meanwhile,
         before_fork=partial(load_models, model),
+        language_prior=stored_languages(db),
     )
     known = KnownReadings(labelled, reading)
     # A label on a text the model does not read would teach the reader of English what German
@@ -487,6 +493,8 @@ def _analyze_stale(
     documents read beside the calibration's last fits is added to ``theme_parts``."""
     stamp = now or datetime.now(UTC)
     stored: list[pd.DataFrame] = []
+    # Languages read before, for a batch of few texts sure of theirs (read before any is written).
+    prior = stored_languages(db)
 
     def load_stored() -> None:  # while the workers read the labelled texts, if they do
         stored.extend(stored_documents(db, kinds))
@@ -502,7 +510,13 @@ def _analyze_stale(
         # With a taxonomy, the same workers read its themes' sentences of the same texts.
         read = read_piece if taxonomy is None else partial(_read_with_themes, taxonomy=taxonomy)
         return [
-            partial(read, texts[piece.start : piece.stop], model=model, known=known)
+            partial(
+                read,
+                texts[piece.start : piece.stop],
+                model=model,
+                known=known,
+                language_prior=prior,
+            )
             for piece in pieces(len(texts))
         ]
 
@@ -561,6 +575,7 @@ def _analyze_stale(
             workers=workers,
             meanwhile=pending,
             read=read_first or None,
+            language_prior=prior,
         )
         pending, read_first = None, []
         frame = pd.concat([keys, features], axis=1)
@@ -592,7 +607,12 @@ def _analyze_stale(
 
 
 def _read_with_themes(
-    texts: Sequence[str], *, model: str, known: KnownReadings | None, taxonomy: Taxonomy
+    texts: Sequence[str],
+    *,
+    model: str,
+    known: KnownReadings | None,
+    taxonomy: Taxonomy,
+    language_prior: Mapping[str, int] | None,
 ) -> tuple[tuple[DocumentReading, Any], ThemeReading]:
     """:func:`read_piece` of ``texts`` and their theme reading
     (:func:`~advocacy.text.theme_sentences.read_theme_piece`) with the languages just
@@ -600,7 +620,7 @@ def _read_with_themes(
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.theme_sentences import read_theme_piece
 
-    found = read_piece(texts, model=model, known=known)
+    found = read_piece(texts, model=model, known=known, language_prior=language_prior)
     themes = read_theme_piece(
         texts, taxonomy, embedder=default_embedder(), languages=found[0].languages
     )

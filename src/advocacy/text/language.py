@@ -15,7 +15,9 @@ gets wrong on short customer text:
    are surely in a language, the shares of those languages are the prior of the call's unsure
    texts (an import is written in few languages). This decides one-word reviews ("Recomendo!")
    that no detector can tell alone; a confident text is never overruled, so a few German reviews
-   among English ones stay German (tested).
+   among English ones stay German (tested). A call with fewer such texts (a day's few answers)
+   leans on the languages of its source read before, when the caller gives them: ``text
+   analyze`` gives those its workspace stored.
 
 On ``benchmarks/language_eval.py``'s test split (MARC reviews in six languages, SemEval-2016
 sentences in seven, Olist Portuguese reviews, TweetEval English tweets; up to 500 texts each; an
@@ -51,7 +53,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -525,7 +527,9 @@ def detect_language(text: str) -> str | None:
     return detect_languages([text])[0]
 
 
-def detect_languages(texts: Sequence[str]) -> list[str | None]:
+def detect_languages(
+    texts: Sequence[str], *, prior: Mapping[str, int] | None = None
+) -> list[str | None]:
     """:func:`detect_language` for each text, read in one batch (much faster than one by one).
 
     The texts are read together: when at least :data:`BATCH_MIN_TEXTS` of them are surely in a
@@ -535,10 +539,19 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     text surely in a language is answered alone whatever its batch, so one this process (or its
     workers) read before is not read again; it still counts in its batch's prior.
 
+    A batch with fewer such texts (a day's few answers, one response) leans on ``prior``
+    instead, when it counts at least :data:`BATCH_MIN_TEXTS` texts: the languages of texts
+    from the same place read before (``text analyze`` gives the workspace's stored ones). Alone,
+    "Terrible" reads Catalan and "Fantastic" Italian; among a workspace's English answers,
+    English.
+
     Parameters
     ----------
     texts
         The texts to identify.
+    prior
+        Language code -> how many texts of the same source are in it (codes this module
+        answers; others are ignored), or None.
 
     Returns
     -------
@@ -584,10 +597,13 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
             (texts[int(readable[row])][:_SURE_KEY], int(best[readable[row]]))
             for row in np.flatnonzero(now_sure)
         )
-        from_batch = int(sure.sum()) >= BATCH_MIN_TEXTS
+        # The languages this batch is surely written in, else those of its source.
+        counts = np.bincount(best[sure], minlength=scores.shape[1])
+        if counts.sum() < BATCH_MIN_TEXTS and prior is not None:
+            counts = _prior_counts(prior)
+        from_batch = int(counts.sum()) >= BATCH_MIN_TEXTS
         if from_batch:
-            # The languages this batch is surely written in, as Dirichlet(1)-smoothed shares.
-            counts = np.bincount(best[sure], minlength=scores.shape[1])
+            # As Dirichlet(1)-smoothed shares.
             shares = counts + 1.0
             unsure = np.flatnonzero(~now_sure)
             scores[unsure] += BATCH_WEIGHT * np.log(shares / shares.sum())
@@ -607,6 +623,15 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
         if code not in _NOT_LANGUAGES:
             found[int(row)] = _VARIETIES.get(code, code)
     return found
+
+
+def _prior_counts(prior: Mapping[str, int]) -> NDArray[np.int64]:
+    """``prior``'s counts by the detector's class (a code several classes answer, "ar" or
+    "zh", counts for each of them; an unknown code for none)."""
+    counts = np.zeros(len(_tables().classes), dtype=np.int64)
+    for row, code in enumerate(_tables().classes):
+        counts[row] = max(0, int(prior.get(_VARIETIES.get(code, code), 0)))
+    return counts
 
 
 def is_supported(language: str | None) -> bool:

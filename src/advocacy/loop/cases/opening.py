@@ -23,6 +23,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 import duckdb
@@ -45,6 +46,7 @@ from advocacy.loop.notify.case_notifications import notify_many
 from advocacy.settings import Settings
 from advocacy.store.connection import Database
 from advocacy.store.multi_row import insert_rows
+from advocacy.text.documents import stored_languages
 
 Opened = TypeVar("Opened")
 #: The unique index of a case's evidence (migration 0016).
@@ -346,7 +348,7 @@ def choose_hits(
     evidence = with_customer_units(db, load_evidence(db, kind, ids))
     taken = evidence_with_cases(db, kind, [item.evidence_id for item in evidence])
     fresh = [item for item in evidence if item.evidence_id not in taken]
-    signals = TextSignals(fresh)
+    signals = TextSignals(fresh, language_prior=partial(stored_languages, db))
     for rule in active:
         for hit in evaluate(db, rule, fresh, signals):
             if hit.evidence.evidence_id in taken:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from advocacy.access.audit import now_utc
@@ -27,6 +28,7 @@ from advocacy.loop.cases.triggers import (
     load_evidence,
 )
 from advocacy.store.connection import Database
+from advocacy.text.documents import stored_languages
 
 #: The preview reads at most this many of the latest records of each kind.
 PREVIEW_RECORDS = 5_000
@@ -122,7 +124,8 @@ def rule_volumes(
     cased: dict[str, set[str]] = {}
     for kind in sorted(needed):
         evidence = with_customer_units(db, load_evidence(db, kind, _latest_ids(db, kind, latest)))
-        batches[kind] = (evidence, TextSignals(evidence))
+        signals = TextSignals(evidence, language_prior=partial(stored_languages, db))
+        batches[kind] = (evidence, signals)
         cased[kind] = evidence_with_cases(db, kind, [item.evidence_id for item in evidence])
     volumes = []
     for rule in rules:

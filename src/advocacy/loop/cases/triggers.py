@@ -11,7 +11,7 @@ not evidence, and runs in :func:`advocacy.loop.cases.escalation.sweep`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -106,11 +106,19 @@ def load_evidence(db: Database, kind: str, ids: Sequence[str]) -> list[Evidence]
 class TextSignals:
     """Sentiment, anger and embeddings of a batch's texts, computed once and only if asked."""
 
-    def __init__(self, evidence: Sequence[Evidence], *, model: Any = None) -> None:
+    def __init__(
+        self,
+        evidence: Sequence[Evidence],
+        *,
+        model: Any = None,
+        language_prior: Callable[[], Mapping[str, int]] | None = None,
+    ) -> None:
         self._index = {item.evidence_id: i for i, item in enumerate(evidence)}
         self._texts = [item.text or "" for item in evidence]
         # Anything with read(texts) -> Reading; None is the shipped static model.
         self._model = model
+        # The workspace's languages, asked for only when a rule reads a text's language.
+        self._language_prior = language_prior
 
     @cached_property
     def _reading(self) -> Any:
@@ -140,7 +148,9 @@ class TextSignals:
         # does not read has no sentiment, anger or complaint reading, so no rule fires on a guess.
         from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 
-        codes = detect_languages(self._texts)
+        # A batch of a few short answers leans on the workspace's languages, as there.
+        prior = None if self._language_prior is None else self._language_prior()
+        codes = detect_languages(self._texts, prior=prior)
         return np.array([code is None or code in SENTIMENT_LANGUAGES for code in codes], dtype=bool)
 
     def readable(self, evidence: Evidence) -> bool:
