@@ -15,10 +15,12 @@ customer questions).
 
 Prints accuracy per set and detector (a ``None`` answer counts as wrong), the share answered
 ``None``, and texts per second over all sets. ``advocacy`` (``detect_languages``) is measured
-three ways, because it reads a call's texts together: one call per set (an import in one
-language), one text per call, and every set shuffled together in calls of 5,000 texts (a
-workspace in many languages). lingua (``lingua-language-detector``, not a dependency) is
-compared when installed.
+five ways, because it reads a call's texts together: one call per set (an import in one
+language), one text per call, every set shuffled together in calls of 5,000 texts (a
+workspace in many languages), and each set in calls of 5 texts (a workspace fed a day's few
+answers at a time) without and with the prior of the languages its earlier calls were read
+in (what ``text analyze`` gives from the workspace's stored languages). lingua
+(``lingua-language-detector``, not a dependency) is compared when installed.
 
 ``--speed`` instead times ``detect_languages`` on 5,000 Blitzer reviews cut to their first 60
 words (the text benchmark's documents): CPU milliseconds per text, best and median of 7 calls
@@ -33,6 +35,7 @@ import importlib.util
 import random
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -192,6 +195,27 @@ def mixed(
     return run
 
 
+def small_calls(
+    detect: Callable[..., list[str | None]], size: int = 5, *, workspace: bool
+) -> Callable[[Sets], Found]:
+    """Each set read as a workspace fed ``size`` texts at a time (a day's few answers); with
+    ``workspace``, each call leans on the languages its set's earlier calls were read in (the
+    prior ``text analyze`` gives from ``text_features``)."""
+
+    def run(sets: Sets) -> Found:
+        found: Found = {}
+        for name, (_, texts) in sets.items():
+            answers: list[str | None] = []
+            for start in range(0, len(texts), size):
+                stored = Counter(code for code in answers if code is not None)
+                prior = dict(stored) if workspace else None
+                answers += detect(texts[start : start + size], prior=prior)
+            found[name] = answers
+        return found
+
+    return run
+
+
 def time_detection() -> int:
     """CPU time of ``detect_languages`` on 60-word reviews, as ``text analyze`` calls it."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -244,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "advocacy, one text per call": lambda: one_by_one(detect_languages),
         "advocacy, one call per set": lambda: per_set(detect_languages),
         "advocacy, all sets mixed": lambda: mixed(detect_languages),
+        "advocacy, calls of 5": lambda: small_calls(detect_languages, workspace=False),
+        "advocacy, calls of 5 + workspace": lambda: small_calls(detect_languages, workspace=True),
     }
     if importlib.util.find_spec("lingua") is None:
         args.skip += ["lingua-low", "lingua-high"]
