@@ -60,9 +60,14 @@ def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
         keys = ["document_kind", "document_id"]
         stored = stored.merge(reasons(ws), on=keys, how="left")
         return documents.merge(stored, on=keys, how="left")
+    from advocacy.text.documents import stored_languages
     from advocacy.text.enrich import analyze_texts, calibration
 
-    computed = analyze_texts([str(t) for t in documents["text"]], calibration(ws.db))
+    computed = analyze_texts(
+        [str(t) for t in documents["text"]],
+        calibration(ws.db),
+        language_prior=stored_languages(ws.db),  # as text analyze reads them
+    )
     columns = ["sentiment", "sentiment_score", "emotions", "effort"]
     columns += ["language", "sentiment_reason"]
     return pd.concat([documents, computed[columns]], axis=1)
