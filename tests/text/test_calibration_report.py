@@ -138,6 +138,31 @@ def test_analyze_says_how_good_a_new_fit_is_and_not_a_kept_one(
     assert "recall, chosen" not in kept and "compared on" not in kept
 
 
+def test_the_report_of_an_analyze_that_fitted_is_the_stored_fits_report(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """``calibration_report(of=result)`` reads the fit the run made, not the labels and the
+    store again (what ``text analyze`` prints after a fit): the same lines but the status."""
+    reviews = pd.read_csv(
+        shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+    )
+    path, db = tmp_path / "reviews.csv", str(tmp_path / "w.duckdb")
+    reviews.head(120).to_csv(path, index=False)
+    assert advocacy_cli("import", str(path), "--kind", "mentions", "--db", db).returncode == 0
+    with advocacy.open(db) as ws:
+        result = ws.text.analyze(workers=1)
+        assert result.fitted is not None and result.calibration.startswith("fitted")
+        of_run = ws.text.calibration_report(of=result)
+        stored = ws.text.calibration_report()
+        assert of_run.pop("calibration status") == result.calibration
+        assert stored.pop("calibration status").startswith("kept")
+        assert of_run == stored
+        assert "recall, chosen" in of_run and "compared on" in of_run
+        again = ws.text.analyze(workers=1)  # kept: the report falls back to the stored fit
+        assert again.fitted is None
+        assert ws.text.calibration_report(of=again)["calibration status"].startswith("kept")
+
+
 def test_a_few_labels_say_no_accuracy_was_measured() -> None:
     calibrated = CalibratedSentiment().fit(
         ["Refund took five weeks.", "Lovely staff."], ["negative", "positive"], taught=[True] * 2

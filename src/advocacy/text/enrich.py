@@ -353,6 +353,9 @@ class AnalyzeResult:
     #: Not compared: a frame has no single truth value (the counts are its ``taxonomy``'s).
     themes: pd.DataFrame | None = field(default=None, compare=False)
     taxonomy: str = ""
+    #: The calibration this run fitted (None: kept from an earlier run, or none), for its report
+    #: (``ws.text.calibration_report(of=result)``) without building it again.
+    fitted: CalibratedSentiment | None = field(default=None, compare=False, repr=False)
 
     def summary(self) -> dict[str, Any]:
         found = {
@@ -603,6 +606,7 @@ def _analyze_stale(
         dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
         non_answers,
         chosen.status,
+        fitted=chosen.fitted,
     )
 
 

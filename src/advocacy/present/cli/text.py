@@ -171,7 +171,7 @@ def analyze_command(
             summary, themes = result.summary(), result.themes
             if result.calibration.startswith(("fitted", "refitted")):
                 # A new fit: how good it is, as text teach says (the method is in the model).
-                report = ws.text.calibration_report()
+                report = ws.text.calibration_report(of=result)
                 summary |= {
                     key: value
                     for key, value in report.items()
