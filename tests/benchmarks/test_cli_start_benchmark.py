@@ -114,7 +114,7 @@ def test_a_workspace_past_one_requests_records_is_built_whole(
     """A request holds at most 10,000 records: a larger workspace is written in several."""
     import advocacy
 
-    count = cli_start.BATCH + 1
+    count = cli_start.text_analyze.BATCH + 1
     built = tmp_path / "large.duckdb"
     cli_start.build(built, [f"review {i}" for i in range(count)], [7] * count)
     ws = advocacy.open(f"duckdb:///{built}")
