@@ -126,8 +126,9 @@ def analyze_command(
     "themes"). The workspace remembers the taxonomy last assigned (by either command): a later
     text analyze that reads any new or changed text (or follows a text teach of themes)
     assigns it again, with its threshold, to every text (themes learn from all the texts
-    together, so this costs about what text assign-themes costs, however few texts are new);
-    the file is not read again, so after editing it, give it again.
+    together); each text's reading for the themes is kept in the workspace, so only the new
+    or changed texts are read again (about a third of what text assign-themes first costs at
+    12,000 texts); the file is not read again, so after editing it, give it again.
     """
     if threshold is not None and taxonomy is None:
         raise typer.BadParameter(
