@@ -117,20 +117,6 @@ def keywords_digest(taxonomy: Taxonomy) -> str:
     return hashlib.sha256(themes.encode("utf-8")).hexdigest()
 
 
-@dataclass
-class _Document:
-    """One document's reading: its sentences, those read for meaning, its embedding, their
-    vectors (none for a one-sentence text, whose sentence's vector is the text's) and the
-    (sentence, theme) keyword hits (None: to be searched)."""
-
-    pieces: list[str]
-    spans: NDArray[np.int64]
-    read: NDArray[np.int64]
-    embedding: NDArray[np.float32]
-    vectors: NDArray[np.float32]
-    hits: NDArray[np.int64] | None
-
-
 @dataclass(frozen=True)
 class KeptReadings:
     """What :func:`keep_readings` writes: the rows of the documents read (or searched for
@@ -192,41 +178,41 @@ def reading_with_kept(
         The reading of every text (:class:`~advocacy.text.theme_sentences.ThemeReading`, the
         same as reading them all), and the rows to write (:func:`keep_readings`).
     """
-    from advocacy.text.theme_sentences import read_for_meaning
+    from advocacy.text.theme_sentences import joined_readings
 
-    n, k = len(texts), len(taxonomy.themes)
-    dimension = int(embedder.dimension)
+    n = len(texts)
     by = reader(embedder)
     digest = keywords_digest(taxonomy)
     kinds_of = documents["document_kind"].astype(str).tolist()
     ids_of = documents["document_id"].astype(str).tolist()
-    position = {key: i for i, key in enumerate(zip(kinds_of, ids_of, strict=True))}
+    position = {key: at for at, key in enumerate(zip(kinds_of, ids_of, strict=True))}
     hashes = [text_hash(text) for text in texts]
-    found: list[_Document | None] = [None] * n
-    fresh = np.ones(n, bool)  # read (or searched) in this run: its row is written
     gone: list[tuple[str, str]] = []
+    candidates: list[tuple[int, tuple[Any, ...]]] = []
     for row in _kept_rows(db, kinds):
-        key = (str(row[0]), str(row[1]))
-        at = position.get(key)
+        at = position.get((str(row[0]), str(row[1])))
         if at is None:
-            gone.append(key)
-            continue
-        if (row[2], row[3], row[4]) != (hashes[at], languages[at], by):
-            continue  # read again (and its row replaced)
-        document = _decoded(row, texts[at], dimension, k, digest, read_for_meaning)
-        if document is not None:
-            found[at] = document
-            fresh[at] = document.hits is None
+            gone.append((str(row[0]), str(row[1])))
+        elif (row[2], row[3], row[4]) == (hashes[at], languages[at], by):
+            candidates.append((at, row))  # else read again, and its row replaced
+    candidates.sort(key=lambda candidate: candidate[0])
+    kept_at, kept, searched = _kept_reading(
+        texts, candidates, taxonomy, languages, int(embedder.dimension), digest
+    )
+    fresh = np.ones(n, bool)  # read, or searched for keywords, in this run: its row is written
+    fresh[kept_at] = False
+    fresh[kept_at[searched]] = True
+    parts: list[tuple[NDArray[np.int64], ThemeReading]] = [(kept_at, kept)]
     if first is not None and first.texts == list(texts[: len(first.texts)]):
-        for at, document in enumerate(_split(first)):
-            if found[at] is None or found[at].hits is None:  # type: ignore[union-attr]
-                found[at], fresh[at] = document, True
-    missing = [at for at in range(n) if found[at] is None]
-    for at, document in zip(missing, _split(read(missing)), strict=True):
-        found[at] = document
-    documents_read: list[_Document] = [document for document in found if document is not None]
-    _search_again(documents_read, taxonomy, languages)
-    reading = _joined(list(texts), documents_read, dimension, k)
+        taken = np.flatnonzero(fresh[: len(first.texts)])  # not kept as they are
+        parts.append((taken, _taken(first, taken)))
+        fresh[taken] = True
+    covered = np.concatenate([at for at, _ in parts])
+    missing = np.setdiff1d(np.arange(n, dtype=np.int64), covered)
+    parts.append((missing, read(missing.tolist())))
+    order = np.concatenate([at for at, _ in parts])
+    reading = _taken(joined_readings([part for _, part in parts]), np.argsort(order, kind="stable"))
+    sentences, embeddings, vectors, hits = _row_bytes(reading, np.flatnonzero(fresh))
     written = np.flatnonzero(fresh).tolist()
     rows = pd.DataFrame(
         {
@@ -235,13 +221,11 @@ def reading_with_kept(
             "text_hash": [hashes[at] for at in written],
             "language": [languages[at] for at in written],
             "reader": by,
-            "sentences": [documents_read[at].spans.astype(_INTEGERS).tobytes() for at in written],
-            "embedding": [documents_read[at].embedding.astype(_FLOATS).tobytes() for at in written],
-            "vectors": [documents_read[at].vectors.astype(_FLOATS).tobytes() for at in written],
+            "sentences": sentences,
+            "embedding": embeddings,
+            "vectors": vectors,
             "keywords": digest,
-            "hits": [
-                _searched(documents_read[at].hits).astype(_INTEGERS).tobytes() for at in written
-            ],
+            "hits": hits,
         },
         columns=list(_COLUMNS[:-1]),
     )
@@ -302,140 +286,160 @@ def _kept_rows(db: Database, kinds: Sequence[str] | None) -> list[tuple[Any, ...
     return db.fetchall(f"{sql} WHERE document_kind IN ({marks})", list(kinds))
 
 
-def _decoded(
-    row: tuple[Any, ...],
-    text: str,
+def _kept_reading(
+    texts: Sequence[str],
+    candidates: list[tuple[int, tuple[Any, ...]]],
+    taxonomy: Taxonomy,
+    languages: Sequence[str | None],
     dimension: int,
-    themes: int,
     digest: str,
-    read_for_meaning: Callable[[Sequence[str]], NDArray[np.int64]],
-) -> _Document | None:
-    """A kept row as the reading of ``text`` (hits None under another taxonomy), or None when
-    its numbers do not fit the text (then it is read again)."""
-    sentences, embedding, vectors, hits = (bytes(row[at]) for at in (5, 6, 7, 9))
-    keywords = str(row[8])
-    width = 2 * _INTEGERS.itemsize
-    if len(sentences) % width or len(embedding) != dimension * _FLOATS.itemsize:
-        return None
-    spans = np.frombuffer(sentences, _INTEGERS).reshape(-1, 2).astype(np.int64)
-    limit = min(len(text), MAX_CHARACTERS)
-    if len(spans) and not (
-        (spans[:, 0] >= 0).all() and (spans[:, 0] <= spans[:, 1]).all() and spans.max() <= limit
-    ):
-        return None
-    pieces = [text[start:end] for start, end in spans.tolist()]
+) -> tuple[NDArray[np.int64], ThemeReading, NDArray[np.bool_]]:
+    """The reading of the texts whose kept rows (``candidates``: position and row, in order)
+    fit them: their positions, their reading, and which were searched for keywords again
+    (kept under another taxonomy). A row whose numbers do not fit its text is left out."""
+    while True:
+        at = np.array([position for position, _ in candidates], dtype=np.int64)
+        rows = [row for _, row in candidates]
+        reading, searched, bad = _decoded(texts, at, rows, taxonomy, languages, dimension, digest)
+        if not bad.any():
+            return at, reading, searched
+        # Rare (an edited row): decoded again without the rows that do not fit.
+        candidates = [
+            candidate for candidate, wrong in zip(candidates, bad, strict=True) if not wrong
+        ]
+
+
+def _decoded(
+    texts: Sequence[str],
+    at: NDArray[np.int64],
+    rows: list[tuple[Any, ...]],
+    taxonomy: Taxonomy,
+    languages: Sequence[str | None],
+    dimension: int,
+    digest: str,
+) -> tuple[ThemeReading, NDArray[np.bool_], NDArray[np.bool_]]:
+    """The reading the kept ``rows`` give the texts at ``at`` (every array at once), which
+    were searched for keywords again, and which rows do not fit their texts."""
+    from advocacy.text.theme_keywords import seed_hits
+    from advocacy.text.theme_sentences import SentenceCut, ThemeReading, read_for_meaning
+
+    m, k = len(rows), len(taxonomy.themes)
+    width, size = 2 * _INTEGERS.itemsize, dimension * _FLOATS.itemsize
+    blobs = [[bytes(row[column]) for row in rows] for column in (5, 6, 7, 9)]
+    lengths = [np.array([len(blob) for blob in column], dtype=np.int64) for column in blobs]
+    searched = np.array([str(row[8]) != digest for row in rows], dtype=bool)
+    bad = (lengths[0] % width != 0) | (lengths[1] != size) | (lengths[2] % size != 0)
+    bad |= ~searched & (lengths[3] % width != 0)
+    if bad.any():
+        return _empty(dimension, k), searched, bad
+    counts = lengths[0] // width
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    owner = np.repeat(np.arange(m, dtype=np.int64), counts)
+    spans = np.frombuffer(b"".join(blobs[0]), _INTEGERS).reshape(-1, 2).astype(np.int64)
+    chosen = [texts[position] for position in at.tolist()]
+    limit = np.array([min(len(text), MAX_CHARACTERS) for text in chosen], dtype=np.int64)
+    outside = (spans[:, 0] < 0) | (spans[:, 0] > spans[:, 1]) | (spans[:, 1] > limit[owner])
+    bad |= np.bincount(owner[outside], minlength=m) > 0
+    pieces = [
+        chosen[row][start:end]
+        for row, (start, end) in zip(owner.tolist(), spans.tolist(), strict=True)
+    ]
     read = read_for_meaning(pieces)
-    expected = len(read) if len(pieces) > 1 else 0
-    if len(vectors) != expected * dimension * _FLOATS.itemsize:
-        return None
-    found = None
-    if keywords == digest:
-        if len(hits) % width:
-            return None
-        found = np.frombuffer(hits, _INTEGERS).reshape(-1, 2).astype(np.int64)
-        inside = (found >= 0).all() and (found < [max(len(pieces), 1), themes]).all()
-        if len(found) and not (inside and len(pieces)):
-            return None
-    return _Document(
-        pieces,
-        spans,
-        read,
-        np.frombuffer(embedding, _FLOATS).astype(np.float32),
-        np.frombuffer(vectors, _FLOATS).astype(np.float32).reshape(expected, dimension),
-        found,
+    several = counts[owner[read]] > 1  # a one-sentence text's sentence vector is its own
+    bad |= np.bincount(owner[read[several]], minlength=m) != lengths[2] // size
+    hits = (
+        np.frombuffer(
+            b"".join(blob for blob, again in zip(blobs[3], searched, strict=True) if not again),
+            _INTEGERS,
+        )
+        .reshape(-1, 2)
+        .astype(np.int64)
+    )
+    hit_owner = np.repeat(np.flatnonzero(~searched), lengths[3][~searched] // width)
+    outside = (hits < 0).any(axis=1) | (hits[:, 0] >= counts[hit_owner]) | (hits[:, 1] >= k)
+    bad |= np.bincount(hit_owner[outside], minlength=m) > 0
+    if bad.any():
+        return _empty(dimension, k), searched, bad
+    embeddings = np.frombuffer(b"".join(blobs[1]), _FLOATS).reshape(m, dimension)
+    embeddings = embeddings.astype(np.float32)
+    vectors = np.zeros((len(read), dimension), np.float32)
+    vectors[~several] = embeddings[owner[read[~several]]]
+    vectors[several] = np.frombuffer(b"".join(blobs[2]), _FLOATS).reshape(-1, dimension)
+    found = np.zeros((len(pieces), k), bool)
+    found[starts[hit_owner] + hits[:, 0], hits[:, 1]] = True
+    again = np.flatnonzero(searched[owner])
+    if len(again):
+        found[again] = seed_hits(
+            [pieces[sentence] for sentence in again.tolist()],
+            taxonomy,
+            languages=[languages[int(at[row])] for row in owner[again].tolist()],
+        )
+    cut = SentenceCut(pieces, owner, read, counts, spans)
+    return ThemeReading(chosen, embeddings, cut, found, vectors), searched, bad
+
+
+def _empty(dimension: int, themes: int) -> ThemeReading:
+    """The reading of no text."""
+    from advocacy.text.theme_sentences import SentenceCut, ThemeReading
+
+    nothing = np.zeros(0, np.int64)
+    return ThemeReading(
+        [],
+        np.zeros((0, dimension), np.float32),
+        SentenceCut([], nothing, nothing, nothing, np.zeros((0, 2), np.int64)),
+        np.zeros((0, themes), bool),
+        np.zeros((0, dimension), np.float32),
     )
 
 
-def _split(reading: ThemeReading) -> list[_Document]:
-    """``reading`` document by document."""
+def _taken(reading: ThemeReading, order: NDArray[np.int64]) -> ThemeReading:
+    """The reading of ``reading``'s texts at ``order`` (in that order), as if read so."""
+    from advocacy.text.theme_sentences import SentenceCut, ThemeReading
+
+    cut = reading.cut
+    starts = np.concatenate([[0], np.cumsum(cut.counts)]).astype(np.int64)
+    counts = cut.counts[order]
+    ends = np.cumsum(counts)
+    sentences = np.repeat(starts[order] - (ends - counts), counts) + np.arange(
+        int(ends[-1]) if len(ends) else 0, dtype=np.int64
+    )
+    vector_of = np.full(len(cut.pieces), -1, np.int64)
+    vector_of[cut.read] = np.arange(len(cut.read))
+    read = np.flatnonzero(vector_of[sentences] >= 0).astype(np.int64)
+    taken = SentenceCut(
+        [cut.pieces[sentence] for sentence in sentences.tolist()],
+        np.repeat(np.arange(len(order), dtype=np.int64), counts),
+        read,
+        counts,
+        cut.spans[sentences],
+    )
+    return ThemeReading(
+        [reading.texts[at] for at in order.tolist()],
+        reading.embeddings[order],
+        taken,
+        None if reading.found is None else reading.found[sentences],
+        reading.vectors[vector_of[sentences[read]]],
+    )
+
+
+def _row_bytes(
+    reading: ThemeReading, written: NDArray[np.int64]
+) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:
+    """The kept columns (sentences, embedding, vectors, hits) of the texts at ``written``."""
     cut = reading.cut
     starts = np.concatenate([[0], np.cumsum(cut.counts)]).astype(np.int64)
     read_starts = np.searchsorted(cut.read, starts)
-    hits = np.argwhere(reading.found) if reading.found is not None else np.zeros((0, 2), int)
-    hit_starts = np.searchsorted(hits[:, 0], starts) if len(hits) else np.zeros_like(starts)
-    dimension = reading.embeddings.shape[1] if reading.embeddings.ndim == 2 else 0
-    documents = []
-    for at in range(len(reading.texts)):
+    found = reading.found if reading.found is not None else np.zeros((len(cut.pieces), 0), bool)
+    hits = np.argwhere(found).astype(np.int64)
+    hit_starts = np.searchsorted(hits[:, 0], starts)
+    columns: tuple[list[bytes], list[bytes], list[bytes], list[bytes]] = ([], [], [], [])
+    for at in written.tolist():
         first, last = int(starts[at]), int(starts[at + 1])
-        read = cut.read[read_starts[at] : read_starts[at + 1]] - first
-        vectors = (
-            reading.vectors[read_starts[at] : read_starts[at + 1]]
-            if last - first > 1
-            else np.zeros((0, dimension), np.float32)
-        )
-        found = hits[hit_starts[at] : hit_starts[at + 1]] - [first, 0]
-        documents.append(
-            _Document(
-                cut.pieces[first:last],
-                cut.spans[first:last],
-                read,
-                reading.embeddings[at],
-                vectors,
-                found.astype(np.int64) if reading.found is not None else None,
-            )
-        )
-    return documents
-
-
-def _search_again(
-    documents: list[_Document], taxonomy: Taxonomy, languages: Sequence[str | None]
-) -> None:
-    """Search the seed keywords in the sentences of the documents kept under another
-    taxonomy (their hits None), all at once."""
-    from advocacy.text.theme_keywords import seed_hits
-
-    again = [at for at, document in enumerate(documents) if document.hits is None]
-    if not again:
-        return
-    pieces = [piece for at in again for piece in documents[at].pieces]
-    chosen = [languages[at] for at in again for _ in documents[at].pieces]
-    found = seed_hits(pieces, taxonomy, languages=chosen)
-    start = 0
-    for at in again:
-        count = len(documents[at].pieces)
-        documents[at].hits = np.argwhere(found[start : start + count]).astype(np.int64)
-        start += count
-
-
-def _searched(hits: NDArray[np.int64] | None) -> NDArray[np.int64]:
-    """``hits``, searched by now (:func:`_search_again`)."""
-    assert hits is not None
-    return hits
-
-
-def _joined(
-    texts: list[str], documents: list[_Document], dimension: int, themes: int
-) -> ThemeReading:
-    """One reading of ``texts`` from their documents' readings, in order: what
-    :func:`~advocacy.text.theme_sentences.theme_reading` of every text gives."""
-    from advocacy.text.theme_sentences import SentenceCut, ThemeReading
-
-    counts = np.array([len(document.pieces) for document in documents], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    owner = np.repeat(np.arange(len(documents), dtype=np.int64), counts)
-    read = np.concatenate(
-        [np.zeros(0, np.int64)]
-        + [document.read + starts[at] for at, document in enumerate(documents)]
-    ).astype(np.int64)
-    spans = np.concatenate(
-        [np.zeros((0, 2), np.int64)] + [document.spans for document in documents]
-    ).astype(np.int64)
-    cut = SentenceCut(
-        [piece for document in documents for piece in document.pieces], owner, read, counts, spans
-    )
-    embeddings = np.zeros((len(documents), dimension), np.float32)
-    if documents:
-        embeddings[:] = np.stack([document.embedding for document in documents])
-    vectors = np.zeros((len(read), dimension), np.float32)
-    reuse = counts[owner[read]] == 1
-    vectors[reuse] = embeddings[owner[read[reuse]]]
-    vectors[~reuse] = np.concatenate(
-        [np.zeros((0, dimension), np.float32)] + [document.vectors for document in documents]
-    )
-    found = np.zeros((len(cut.pieces), themes), bool)
-    step = np.zeros((len(documents), 2), np.int64)
-    step[:, 0] = starts[:-1]
-    hits = [_searched(document.hits) + step[at] for at, document in enumerate(documents)]
-    every = np.concatenate([np.zeros((0, 2), np.int64), *hits]).astype(np.int64)
-    found[every[:, 0], every[:, 1]] = True
-    return ThemeReading(texts, embeddings, cut, found, vectors)
+        columns[0].append(cut.spans[first:last].astype(_INTEGERS).tobytes())
+        columns[1].append(reading.embeddings[at].astype(_FLOATS).tobytes())
+        several = reading.vectors[read_starts[at] : read_starts[at + 1]]
+        # A one-sentence text's sentence vector is its embedding: not kept twice.
+        columns[2].append(several.astype(_FLOATS).tobytes() if last - first > 1 else b"")
+        local = hits[hit_starts[at] : hit_starts[at + 1]]
+        columns[3].append((local - [first, 0]).astype(_INTEGERS).tobytes())
+    return columns
