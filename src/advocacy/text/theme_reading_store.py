@@ -211,7 +211,9 @@ def reading_with_kept(
     missing = np.setdiff1d(np.arange(n, dtype=np.int64), covered)
     parts.append((missing, read(missing.tolist())))
     order = np.concatenate([at for at, _ in parts])
-    reading = _taken(joined_readings([part for _, part in parts]), np.argsort(order, kind="stable"))
+    reading = joined_readings([part for _, part in parts])
+    if (np.diff(order) < 0).any():  # else in order already (nothing kept, or nothing new)
+        reading = _taken(reading, np.argsort(order, kind="stable"))
     sentences, embeddings, vectors, hits = _row_bytes(reading, np.flatnonzero(fresh))
     written = np.flatnonzero(fresh).tolist()
     rows = pd.DataFrame(
