@@ -133,6 +133,26 @@ def test_another_taxonomy_searches_the_kept_sentences_for_its_keywords(
     ws.close()
 
 
+def test_a_reading_given_beside_rows_kept_under_another_taxonomy(tmp_path: Path) -> None:
+    """``text analyze --taxonomy`` hands over the first documents' reading; kept rows of the
+    same documents under another taxonomy are searched again, and each document counts once."""
+    from advocacy.text import default_embedder
+    from advocacy.text.taxonomy import load_taxonomy
+    from advocacy.text.theme_sentences import theme_reading
+
+    first, other = tmp_path / "first.yaml", tmp_path / "other.yaml"
+    first.write_text(TAXONOMY, encoding="utf-8")
+    other.write_text(OTHER, encoding="utf-8")
+    ws = advocacy.open(f"duckdb:///{tmp_path / 'w.duckdb'}", create=True)
+    ws.write_records("responses", _records(HOSTILE))
+    assign_taxonomy(ws.db, first, now=T0)
+    given = theme_reading(HOSTILE[:4], load_taxonomy(other), embedder=default_embedder())
+    assign_taxonomy(ws.db, other, now=T1, read=given)
+    assert len(ws.db.fetchall("SELECT * FROM text_theme_readings")) == len(HOSTILE)
+    assert _rows(ws) == _all_read_again(ws, other)
+    ws.close()
+
+
 def test_a_kept_row_that_does_not_fit_its_text_is_read_again(tmp_path: Path) -> None:
     taxonomy = tmp_path / "taxonomy.yaml"
     taxonomy.write_text(TAXONOMY, encoding="utf-8")

@@ -205,7 +205,8 @@ def reading_with_kept(
     fresh[kept_at[searched]] = True
     parts: list[tuple[NDArray[np.int64], ThemeReading]] = [(kept_at, kept)]
     if first is not None and first.texts == list(texts[: len(first.texts)]):
-        taken = np.flatnonzero(fresh[: len(first.texts)])  # not kept as they are
+        # Those no kept row serves (a kept one searched again under this taxonomy is kept).
+        taken = np.setdiff1d(np.arange(len(first.texts), dtype=np.int64), kept_at)
         parts.append((taken, _taken(first, taken)))
         fresh[taken] = True
     covered = np.concatenate([at for at, _ in parts])
