@@ -169,13 +169,20 @@ def test_a_kept_row_that_does_not_fit_its_text_is_read_again(tmp_path: Path) -> 
     ws.db.execute(
         "UPDATE text_theme_readings SET hits = ? WHERE document_id = 'r0005'", [b"\1" * 8]
     )
+    # Two rows of one document (two writers at once): read again, one row kept.
+    ws.db.execute(
+        "INSERT INTO text_theme_readings SELECT * FROM text_theme_readings "
+        "WHERE document_id = 'r0006'"
+    )
     assign_taxonomy(ws.db, taxonomy, now=T1)
     again = _read_at(ws)
     assert {document for document, stamp in again.items() if stamp == T1} == {
         "r0001",
         "r0003",
         "r0005",
+        "r0006",
     }
+    assert len(ws.db.fetchall("SELECT * FROM text_theme_readings")) == len(HOSTILE)
     assert _rows(ws) == truth
     ws.close()
 

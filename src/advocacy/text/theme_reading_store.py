@@ -189,14 +189,17 @@ def reading_with_kept(
     position = {key: at for at, key in enumerate(zip(kinds_of, ids_of, strict=True))}
     hashes = [text_hash(text) for text in texts]
     gone: list[tuple[str, str]] = []
-    candidates: list[tuple[int, tuple[Any, ...]]] = []
+    chosen: dict[int, tuple[Any, ...] | None] = {}
     for row in _kept_rows(db, kinds):
         at = position.get((str(row[0]), str(row[1])))
         if at is None:
             gone.append((str(row[0]), str(row[1])))
         elif (row[2], row[3], row[4]) == (hashes[at], languages[at], by):
-            candidates.append((at, row))  # else read again, and its row replaced
-    candidates.sort(key=lambda candidate: candidate[0])
+            # Two rows of one document (two writers at once): neither is trusted; it is read
+            # again, and its rows replaced by one.
+            chosen[at] = None if at in chosen else row
+        # else read again, and its row replaced
+    candidates = sorted((at, row) for at, row in chosen.items() if row is not None)
     kept_at, kept, searched = _kept_reading(
         texts, candidates, taxonomy, languages, int(embedder.dimension), digest
     )
