@@ -191,11 +191,13 @@ def assign_taxonomy(
     :data:`~advocacy.text.taxonomy.DEFAULT_THRESHOLD` (a
     :class:`~advocacy.text.taxonomy_store.ChosenTaxonomy` brings its own). Assigned to every
     kind of text (``kinds`` None), the taxonomy is remembered for the next ``text analyze``
-    (:mod:`advocacy.text.taxonomy_store`). ``read`` is the theme reading of the first
-    documents, when read already with their stored languages (``text analyze --taxonomy``
-    reads them on the workers that read the documents): only the others are read here. A
-    reading of other texts (a document written since, another writer's) is not used: every
-    text is read here then, so the rows never depend on it.
+    (:mod:`advocacy.text.taxonomy_store`). Each document's reading is kept in the workspace
+    (:mod:`advocacy.text.theme_reading_store`): only the documents that are new, changed, of
+    another language or read by another embedder are read, with the rows of reading every
+    text. ``read`` is the theme reading of the first documents, when read already with their
+    stored languages (``text analyze --taxonomy`` reads them on the workers that read the
+    documents): it is not read again. A reading of other texts (a document written since,
+    another writer's) is not used, so the rows never depend on it.
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -204,7 +206,8 @@ def assign_taxonomy(
     from advocacy.text.theme_assignment import carry_to_parents
     from advocacy.text.theme_classifier import prepare_self_training
     from advocacy.text.theme_evidence import EVIDENCE_COLUMNS, theme_evidence
-    from advocacy.text.theme_sentences import joined_readings, theme_reading
+    from advocacy.text.theme_reading_store import keep_readings, reading_with_kept
+    from advocacy.text.theme_sentences import theme_reading
     from advocacy.text.workers import reap
 
     if isinstance(taxonomy, ChosenTaxonomy):
@@ -230,18 +233,29 @@ def assign_taxonomy(
         prepare_self_training()
         redactors.append(Redactor.for_workspace(db))
 
-    if read is not None and read.texts != texts[: len(read.texts)]:
-        read = None  # other texts' sentences would give their themes to these documents
-    first = 0 if read is None else len(read.texts)
-    rest = theme_reading(
-        texts[first:],
+    def read_texts(positions: list[int]) -> ThemeReading:
+        return theme_reading(
+            [texts[at] for at in positions],
+            chosen,
+            embedder=embedder,
+            languages=[languages[at] for at in positions],
+            workers=workers,
+            meanwhile=meanwhile,
+        )
+
+    # Only the documents no kept reading serves are read (other texts' sentences in ``read``
+    # would give their themes to these documents: it serves only when its texts are these).
+    reading, kept = reading_with_kept(
+        db,
+        documents,
+        texts,
+        languages,
         chosen,
         embedder=embedder,
-        languages=languages[first:],
-        workers=workers,
-        meanwhile=meanwhile,
+        read=read_texts,
+        first=read,
+        kinds=None if kinds is None else check_kinds(kinds),
     )
-    reading = rest if read is None else joined_readings([read, rest])
     embeddings = reading.embeddings
     own = assign_themes(
         texts,
@@ -294,7 +308,9 @@ def assign_taxonomy(
             "assigned_at": stamp,
         }
     )
-    _replace(db, "curated", themes, links)
+    with db.transaction():  # the readings kept with the themes they gave, or neither
+        keep_readings(db, kept, stamp)
+        _replace(db, "curated", themes, links)
     _apply_taught(db, stamp, documents, embeddings, scores, chosen, model=embedder.name)
     if kinds is None:  # what a later text analyze assigns again, to every text
         remember(db, given, stamp)

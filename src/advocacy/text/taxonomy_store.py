@@ -5,7 +5,8 @@ Assigning a taxonomy (``text analyze --taxonomy FILE`` or ``text assign-themes``
 ``themes`` list, words only), the threshold they were assigned with and the file they came
 from. A later ``text analyze`` that analyses any new or changed text assigns the remembered
 taxonomy again, with that threshold, to every text (theme assignment learns from all the
-texts together, so one new text may move others' themes), and so does a run after a theme
+texts together, so one new text may move others' themes; only the new and changed texts are
+read again, :mod:`advocacy.text.theme_reading_store`), and so does a run after a theme
 label was taught (:func:`taught_since`); a run with neither asks one query more. The
 file is never opened again: an edit takes effect when it is assigned again, which also
 replaces what is remembered.

@@ -35,6 +35,7 @@ __all__ = [
     "ThemeReading",
     "cut_sentences",
     "joined_readings",
+    "read_for_meaning",
     "read_theme_piece",
     "sentence_vectors",
     "stemmer_languages",
@@ -101,12 +102,16 @@ class SentenceCut:
         The indices of the sentences read for meaning.
     counts
         The number of sentences of each text.
+    spans
+        Each sentence's start and end in its text (sentences x 2): ``pieces[i]`` is
+        ``texts[owner[i]][spans[i, 0]:spans[i, 1]]``.
     """
 
     pieces: list[str]
     owner: NDArray[np.int64]
     read: NDArray[np.int64]
     counts: NDArray[np.int64]
+    spans: NDArray[np.int64]
 
 
 def cut_sentences(texts: Sequence[str]) -> SentenceCut:
@@ -128,11 +133,31 @@ def cut_sentences(texts: Sequence[str]) -> SentenceCut:
     spans = [sentence_spans((text or "")[:MAX_CHARACTERS]) for text in texts]
     owner = np.array([row for row, found in enumerate(spans) for _ in found], dtype=np.int64)
     pieces = [texts[row][a:b] for row, found in enumerate(spans) for a, b in found]
+    counts = np.array([len(found) for found in spans], dtype=np.int64)
+    bounds = np.array([span for found in spans for span in found], dtype=np.int64)
+    return SentenceCut(pieces, owner, read_for_meaning(pieces), counts, bounds.reshape(-1, 2))
+
+
+def read_for_meaning(pieces: Sequence[str]) -> NDArray[np.int64]:
+    """The indices of the sentences of :data:`MIN_MEANING_WORDS` words or more.
+
+    Parameters
+    ----------
+    pieces
+        Sentences.
+
+    Returns
+    -------
+    numpy.ndarray
+        The indices, in order, of those read for meaning.
+    """
     # Only sentences of a few words are read for meaning: "Brilliant." says nothing about a
     # topic, and a lone word's embedding is mostly its spelling.
-    long_enough = np.array([len(piece.split()) >= MIN_MEANING_WORDS for piece in pieces], bool)
-    counts = np.array([len(found) for found in spans], dtype=np.int64)
-    return SentenceCut(pieces, owner, np.flatnonzero(long_enough), counts)
+    return np.flatnonzero(
+        np.fromiter(
+            (len(piece.split()) >= MIN_MEANING_WORDS for piece in pieces), bool, len(pieces)
+        )
+    ).astype(np.int64)
 
 
 def sentence_vectors(
@@ -317,6 +342,7 @@ def joined_readings(parts: Sequence[ThemeReading]) -> ThemeReading:
             [part.cut.read + first for part, first in zip(parts, sentences[:-1], strict=True)]
         ),
         np.concatenate([part.cut.counts for part in parts]),
+        np.concatenate([part.cut.spans for part in parts]),
     )
     found = [part.found for part in parts if part.found is not None]
     return ThemeReading(
