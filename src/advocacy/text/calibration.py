@@ -111,7 +111,7 @@ __all__ = [
 #: 2 (2026-12-06): the TF-IDF model on every label is fitted by
 #: :data:`~advocacy.text.calibration_tfidf.FINAL_TFIDF_SOLVER`. 3 (2026-12-07): the head on
 #: every label is solved by Newton-Cholesky from
-#: :data:`~advocacy.text.calibration_fits.EXACT_HEAD_LABELS` labels.
+#: :data:`~advocacy.text.calibration_fits.EXACT_HEAD_LABELS` labels (at weaker penalties).
 FIT_VERSION = 3
 #: From this many labels (in at least two classes) a head on the embedding is a candidate.
 MIN_HEAD_LABELS = 30
