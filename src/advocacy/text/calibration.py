@@ -109,8 +109,10 @@ __all__ = [
 #: labels and what was chosen, not the fitted bits): raise it when a change of this module
 #: changes what a calibration fitted on the same labels reads, so stored readings are read again.
 #: 2 (2026-12-06): the TF-IDF model on every label is fitted by
-#: :data:`~advocacy.text.calibration_tfidf.FINAL_TFIDF_SOLVER`.
-FIT_VERSION = 2
+#: :data:`~advocacy.text.calibration_tfidf.FINAL_TFIDF_SOLVER`. 3 (2026-12-07): the head on
+#: every label is solved by Newton-Cholesky from
+#: :data:`~advocacy.text.calibration_fits.EXACT_HEAD_LABELS` labels (at weaker penalties).
+FIT_VERSION = 3
 #: From this many labels (in at least two classes) a head on the embedding is a candidate.
 MIN_HEAD_LABELS = 30
 #: From this many labels a TF-IDF model of the labelled texts is stacked if it helps. (100 and

@@ -2,11 +2,14 @@
 
 The head is a multinomial logistic regression (scikit-learn) on the text model's embedding and
 its generic log-odds, with a TF-IDF model's probabilities stacked as more log-odds when it
-helps (Wolpert 1992). Cross-validation fits it along a path of penalties, fold by fold; each fit
-and each final fit here is one task that a worker can run (:mod:`advocacy.text.workers`);
-:func:`quietly` runs each as the calibration does. The prior adjustment (a temperature and a
-bias per class, penalised towards no change) is written here by hand: scikit-learn has no
-logistic regression with an offset and a prior centred on something other than zero.
+helps (Wolpert 1992). Cross-validation fits it along a path of penalties, fold by fold, with
+L-BFGS; the head on every label is solved by Newton-Cholesky from :data:`EXACT_HEAD_LABELS`
+labels when the penalty is weak enough to make L-BFGS slow (the same optimum, reached in
+fewer passes over the labels). Each fit and each final fit here is one task that a worker can
+run (:mod:`advocacy.text.workers`); :func:`quietly` runs each as the calibration does. The
+prior adjustment (a temperature and a bias per class, penalised towards no change) is written
+here by hand: scikit-learn has no logistic regression with an offset and a prior centred on
+something other than zero.
 
 References
 ----------
@@ -29,6 +32,8 @@ from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.sentiment import SENTIMENTS
 
 __all__ = [
+    "EXACT_HEAD_LABELS",
+    "EXACT_HEAD_WEIGHT",
     "PRIOR_SCALE",
     "PriorAdjustment",
     "class_probabilities",
@@ -47,6 +52,21 @@ __all__ = [
 #: The generic log-probabilities are multiplied by this before the head sees them (see
 #: :mod:`advocacy.text.calibration`).
 PRIOR_SCALE = 3.0
+#: From this many labels the head fitted on every label (once the candidates are chosen) may be
+#: solved by scikit-learn's Newton-Cholesky rather than its L-BFGS, which cross-validation's
+#: fits keep: when its inverse penalty times the labels' weight reaches
+#: :data:`EXACT_HEAD_WEIGHT`. The same penalised likelihood: L-BFGS (1e-4 on the gradient)
+#: stops 0.007-0.02 from its optimum's probabilities after 70-470 steps, each two passes over a
+#: matrix that no longer fits in cache (some 9 ms at 11,400 labels); Newton-Cholesky takes 3-4
+#: steps whatever the penalty, each some 0.3 s at 11,400 labels, and stops within 1e-5 of it.
+#: Below some 4,000 labels L-BFGS is as fast or faster at every penalty tried (docs/benchmarks.md,
+#: fitcost lane).
+EXACT_HEAD_LABELS = 4_000
+#: L-BFGS's steps grow with ``C`` times the labels' weight (the penalty weighs less against more
+#: labels): at 11,400 scored reviews 94 steps at ``C`` = 0.0006 (C x labels 7; L-BFGS 0.85 CPU
+#: s, Newton-Cholesky 1.12), 140 at 0.002 (23; 1.26 against 1.13), 191 at 0.006 (68; 1.81
+#: against 1.17), 301 at 0.02 (228; 3.06 against 1.19). From this product, Newton-Cholesky.
+EXACT_HEAD_WEIGHT = 20.0
 
 
 def log_probabilities(probabilities: FloatArray) -> FloatArray:
@@ -61,11 +81,11 @@ def log_odds(probabilities: FloatArray) -> FloatArray:
     return centred
 
 
-def head_model(penalty: float, *, warm_start: bool = False) -> Any:
-    """An unfitted head at the inverse L2 penalty ``penalty``."""
+def head_model(penalty: float, *, warm_start: bool = False, solver: str = "lbfgs") -> Any:
+    """An unfitted head at the inverse L2 penalty ``penalty`` (``solver``: scikit-learn's)."""
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=penalty, max_iter=2000, warm_start=warm_start)
+    return LogisticRegression(C=penalty, max_iter=2000, warm_start=warm_start, solver=solver)
 
 
 def class_probabilities(model: Any, features: Any) -> FloatArray:
@@ -110,8 +130,11 @@ def penalty_path(
 
 
 def fit_head(penalty: float, matrix: FloatArray, y: NDArray[np.int64], weight: FloatArray) -> Any:
-    """The head at ``penalty`` fitted on every row of ``matrix``."""
-    return head_model(penalty).fit(matrix, y, sample_weight=weight)
+    """The head at ``penalty`` fitted on every row of ``matrix`` (by Newton-Cholesky from
+    :data:`EXACT_HEAD_LABELS` rows and :data:`EXACT_HEAD_WEIGHT`, else by L-BFGS)."""
+    exact = len(y) >= EXACT_HEAD_LABELS and penalty * float(weight.sum()) >= EXACT_HEAD_WEIGHT
+    solver = "newton-cholesky" if exact else "lbfgs"
+    return head_model(penalty, solver=solver).fit(matrix, y, sample_weight=weight)
 
 
 def fit_stacked_head(
@@ -207,8 +230,9 @@ def quietly(fit: Callable[[], Any], *, scikit_learn: bool = True) -> Callable[[]
 
     On one BLAS thread: threads cost more than they save on matrices this size (5x slower on a
     busy two-core machine, benchmarks/text_analyze.py). With scikit-learn's convergence
-    warnings silenced: a head stopped short of convergence is still judged by
-    cross-validation, and the warning would only alarm the user.
+    warnings silenced (and SciPy's warning that a Newton-Cholesky fit went on with L-BFGS): a
+    head stopped short of convergence is still judged by cross-validation, and the warning
+    would only alarm the user.
 
     Parameters
     ----------
@@ -229,9 +253,13 @@ def quietly(fit: Callable[[], Any], *, scikit_learn: bool = True) -> Callable[[]
 
         with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
             if scikit_learn:  # else not imported for nothing (about 0.6-0.9 CPU s)
+                from scipy.linalg import LinAlgWarning
                 from sklearn.exceptions import ConvergenceWarning
 
                 warnings.simplefilter("ignore", ConvergenceWarning)
+                # Newton-Cholesky on a Hessian too ill-conditioned to factor finishes with
+                # L-BFGS, as the head was fitted before EXACT_HEAD_LABELS, and says so.
+                warnings.simplefilter("ignore", LinAlgWarning)
             return fit()
 
     return run
