@@ -326,8 +326,9 @@ class TextNamespace:
         from advocacy.text.calibration_report import calibration_report
         from advocacy.text.calibration_store import stored_training
 
-        if of is not None and of.fitted is not None:
-            calibrated, status = of.fitted, of.calibration
+        calibrated: CalibratedSentiment | None = None if of is None else of.fitted
+        if calibrated is not None and of is not None:
+            status = of.calibration
         else:
             calibrated, status = self.calibration_status()  # fitted and stored, or kept
         training = stored_training(self._db, self._settings.text_model)
