@@ -39,6 +39,16 @@ def test_alone_short_english_answers_read_as_other_languages_and_the_prior_mends
     assert detect_languages(GERMAN_SHORT, prior={"de": 300, "en": 40}) == ["de"] * 3
 
 
+def test_a_larger_workspace_leans_no_harder_than_a_batch() -> None:
+    """review17 item 1: 3,000 stored English texts read "Alles super" as English where a batch
+    of 20 English reviews leaves it German; the prior counts by its shares."""
+    texts = ["Alles super", "Excelente", *ENGLISH_SHORT]
+    small = detect_languages(texts, prior={"en": BATCH_MIN_TEXTS})
+    assert small[:2] == ["de", "pt"]
+    for size in (3_000, 50_000):
+        assert detect_languages(texts, prior={"en": size}) == small
+
+
 def test_a_prior_of_too_few_texts_changes_nothing() -> None:
     texts = [*ENGLISH_SHORT, *GERMAN_SHORT]
     too_few = {"en": BATCH_MIN_TEXTS - 1}

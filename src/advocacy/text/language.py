@@ -541,9 +541,10 @@ def detect_languages(
 
     A batch with fewer such texts (a day's few answers, one response) leans on ``prior``
     instead, when it counts at least :data:`BATCH_MIN_TEXTS` texts: the languages of texts
-    from the same place read before (``text analyze`` gives the workspace's stored ones). Alone,
-    "Terrible" reads Catalan and "Fantastic" Italian; among a workspace's English answers,
-    English.
+    from the same place read before (``text analyze`` gives the workspace's stored ones), by
+    their shares, as strongly as a batch of :data:`BATCH_MIN_TEXTS` texts whatever their
+    number. Alone, "Terrible" reads Catalan and "Fantastic" Italian; among a workspace's
+    English answers, English.
 
     Parameters
     ----------
@@ -598,10 +599,10 @@ def detect_languages(
             for row in np.flatnonzero(now_sure)
         )
         # The languages this batch is surely written in, else those of its source.
-        counts = np.bincount(best[sure], minlength=scores.shape[1])
-        if counts.sum() < BATCH_MIN_TEXTS and prior is not None:
-            counts = _prior_counts(prior)
-        from_batch = int(counts.sum()) >= BATCH_MIN_TEXTS
+        counts = np.bincount(best[sure], minlength=scores.shape[1]).astype(np.float64)
+        from_batch = counts.sum() >= BATCH_MIN_TEXTS
+        if not from_batch and prior is not None:
+            counts, from_batch = _prior_counts(prior)
         if from_batch:
             # As Dirichlet(1)-smoothed shares.
             shares = counts + 1.0
@@ -625,13 +626,21 @@ def detect_languages(
     return found
 
 
-def _prior_counts(prior: Mapping[str, int]) -> NDArray[np.int64]:
+def _prior_counts(prior: Mapping[str, int]) -> tuple[NDArray[np.float64], bool]:
     """``prior``'s counts by the detector's class (a code several classes answer, "ar" or
-    "zh", counts for each of them; an unknown code for none)."""
-    counts = np.zeros(len(_tables().classes), dtype=np.int64)
+    "zh", counts for each of them; an unknown code for none), as the counts of a batch of
+    :data:`BATCH_MIN_TEXTS` texts, and whether it counts that many.
+
+    Its shares, not its size: a workspace of 50,000 English texts leans no harder than a batch
+    of 20 ("Alles super" stays German, "Excelente" Portuguese), and what a batch of the
+    workspace's texts decides does not change as the workspace grows."""
+    counts = np.zeros(len(_tables().classes), dtype=np.float64)
     for row, code in enumerate(_tables().classes):
         counts[row] = max(0, int(prior.get(_VARIETIES.get(code, code), 0)))
-    return counts
+    total = counts.sum()
+    if total < BATCH_MIN_TEXTS:
+        return counts, False
+    return counts * (BATCH_MIN_TEXTS / total), True
 
 
 def is_supported(language: str | None) -> bool:
