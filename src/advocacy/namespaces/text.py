@@ -314,9 +314,11 @@ class TextNamespace:
         Parameters
         ----------
         of
-            The result of an :meth:`analyze` that fitted the calibration: its report, from the
-            fit that run made (neither the labels nor the stored fit are read again: about a
-            CPU second for 12,000 labels).
+            The result of an :meth:`analyze` that fitted the calibration: the report of the
+            fit that run made, as it made it (neither the labels nor the stored fit are read
+            again: about a CPU second for 12,000 labels), for right after that run (``text
+            analyze`` prints it); a later run may have fitted another. Without ``of``, or when
+            that run kept an earlier fit, the calibration the next :meth:`analyze` uses.
 
         Returns
         -------
