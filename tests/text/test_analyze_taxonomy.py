@@ -23,24 +23,10 @@ from advocacy.text.taxonomy import load_taxonomy
 from advocacy.text.workers import can_fork
 from support.cli import advocacy_cli
 from support.corpora import blitzer_reviews
+from support.taxonomies import BLITZER_TAXONOMY
 
-#: Written from theme names and keywords, one theme without keywords (its words are learnt
-#: from the texts), one with a parent.
-TAXONOMY = """themes:
-  - name: Price
-    keywords: [price, expensive, cheap, value, money]
-  - name: Quality
-    keywords: [quality, broke, broken, sturdy, durable]
-  - name: Durability
-    parent: Quality
-    keywords: [lasted, months, stopped working]
-  - name: Delivery
-    keywords: [delivery, shipping, arrived, package, Lieferung]
-  - name: Story
-    keywords: [story, plot, characters, author]
-  - name: Sound and picture
-    description: how the sound and the picture of a film or a player are
-"""
+#: Written from theme names and keywords (support.taxonomies).
+TAXONOMY = BLITZER_TAXONOMY
 #: Keywords alone (no description): the keywords the workers found are all the keywords read.
 KEYWORDS_ONLY = TAXONOMY.replace(
     "description: how the sound and the picture of a film or a player are",

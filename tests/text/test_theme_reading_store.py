@@ -18,22 +18,9 @@ from advocacy.settings import Settings
 from advocacy.text.catalogue import assign_taxonomy
 from advocacy.text.enrich import analyze_workspace
 from support.corpora import blitzer_reviews
+from support.taxonomies import BLITZER_TAXONOMY
 
-TAXONOMY = """themes:
-  - name: Price
-    keywords: [price, expensive, cheap, value, money]
-  - name: Quality
-    keywords: [quality, broke, broken, sturdy, durable]
-  - name: Durability
-    parent: Quality
-    keywords: [lasted, months, stopped working]
-  - name: Delivery
-    keywords: [delivery, shipping, arrived, package, Lieferung]
-  - name: Story
-    keywords: [story, plot, characters, author]
-  - name: Sound and picture
-    description: how the sound and the picture of a film or a player are
-"""
+TAXONOMY = BLITZER_TAXONOMY
 #: Another taxonomy: other keywords, so the kept keyword hits do not serve it.
 OTHER = TAXONOMY.replace("[story, plot, characters, author]", "[book, read, pages]")
 #: Hostile texts: markup, a formula, a giant text of 3,600 sentences, other scripts.
