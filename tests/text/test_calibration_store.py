@@ -122,7 +122,9 @@ def test_a_rerun_keeps_the_fit_until_the_labels_change_materially(tmp_path) -> N
     # 30 more (a fifth): refitted, and the documents are read again with the new fit.
     ws.write_records("responses", _responses(30, offset=156))
     third = ws.text.analyze()
-    assert third.calibration.startswith("refitted: 36 of 150 score-derived labels changed")
+    assert third.calibration.startswith(
+        "refitted: score-derived labels changed by 36 (150 when fitted, 186 now)"
+    )
     assert third.calibration_labels == 186
 
     # Asked to refit, it does, though nothing changed: the same fit, so no document is read

@@ -111,7 +111,9 @@ def material_change(old: LabelSummary, new: LabelSummary) -> str | None:
     if moved == 0:
         return None
     if fitted < ALWAYS_REFIT_BELOW or moved >= MATERIAL_SHARE * fitted:
-        return f"{moved:,} of {fitted:,} score-derived labels changed"
+        # Not "268 of 117 changed" when the labels grew: the counts at both ends.
+        now = sum(new.scored.values())
+        return f"score-derived labels changed by {moved:,} ({fitted:,} when fitted, {now:,} now)"
     return None
 
 
