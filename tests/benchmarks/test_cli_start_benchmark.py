@@ -8,28 +8,17 @@ the documents over the two commands' seconds (the re-run with nothing new shown 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from support.benchmark_modules import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def cli_start() -> ModuleType:
-    sys.path.insert(0, str(BENCHMARKS))  # the benchmark imports text_analyze by name
-    try:
-        spec = importlib.util.spec_from_file_location("cli_start", BENCHMARKS / "cli_start.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["cli_start"] = module  # its dataclass reads its annotations from there
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return module
+    return load_benchmark("cli_start")
 
 
 def test_a_first_run_leaves_the_built_workspace_as_it_was(

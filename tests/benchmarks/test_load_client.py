@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import importlib.util
 import json
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
 from support import require_module
+from support.benchmark_modules import load_benchmark
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 SECRETS = {"sessions": ["s-ana", "s-vic", "s-hal"], "token": "writer-token", "customer": "C7"}
 #: Most of a big page comes before the note, as on the real overview.
 FILLER = b"<td>&lt;cell&gt;</td>" * 15_000
@@ -30,11 +28,7 @@ FILLER = b"<td>&lt;cell&gt;</td>" * 15_000
 @pytest.fixture(scope="module")
 def load() -> ModuleType:
     require_module("aiohttp", "pip install -e '.[dev]' (aiohttp)")
-    spec = importlib.util.spec_from_file_location("load_benchmark", BENCHMARKS / "load.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("load", module_name="load_benchmark")
 
 
 async def _drive(load: ModuleType, *, write_delay: float, **options: Any) -> dict[str, Any]:

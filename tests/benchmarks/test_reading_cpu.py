@@ -8,27 +8,17 @@ change when any text's reading changes; the texts it reads must span the scripts
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from support.benchmark_modules import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def reading_cpu() -> ModuleType:
-    sys.path.insert(0, str(BENCHMARKS))  # the benchmark imports text_analyze by name
-    try:
-        spec = importlib.util.spec_from_file_location("reading_cpu", BENCHMARKS / "reading_cpu.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return module
+    return load_benchmark("reading_cpu")
 
 
 def digest_of(reading_cpu: ModuleType, texts: list[str]) -> str:

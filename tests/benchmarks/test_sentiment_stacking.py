@@ -8,16 +8,13 @@ features are VADER's compound and word shares.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from support import require_module
+from support.benchmark_modules import load_benchmark
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 #: Plain customer sentences: lexicon words, negations, a contrast, none of VADER's other rules.
 PLAIN = [
     "The staff were great",
@@ -33,18 +30,7 @@ PLAIN = [
 
 @pytest.fixture(scope="module")
 def stacking() -> ModuleType:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "sentiment_stacking", BENCHMARKS / "sentiment_stacking.py"
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # its dataclasses look their module up
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return module
+    return load_benchmark("sentiment_stacking")
 
 
 def test_lexicon_features_are_vaders_scores_on_plain_sentences(stacking: ModuleType) -> None:

@@ -7,31 +7,19 @@ and ``--recalibrate`` with the labels unchanged reads nothing. Run here on 120 r
 
 from __future__ import annotations
 
-import importlib.util
 import resource
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from support.benchmark_modules import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def text_analyze() -> ModuleType:
-    sys.path.insert(0, str(BENCHMARKS))  # the benchmark imports its corpora loader by name
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "text_analyze", BENCHMARKS / "text_analyze.py"
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return module
+    return load_benchmark("text_analyze")
 
 
 def test_reruns_refit_and_read_only_the_new_comment(

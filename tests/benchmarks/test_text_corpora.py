@@ -7,7 +7,6 @@ docs/benchmarks.md, so each count here is the one the corpus's README publishes.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections import Counter
 from pathlib import Path
@@ -15,16 +14,12 @@ from types import ModuleType
 
 import pytest
 
-LOADERS = Path(__file__).resolve().parents[2] / "benchmarks" / "text_corpora.py"
+from support.benchmark_modules import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def corpora() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("text_corpora", LOADERS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("text_corpora")
 
 
 def test_tweeteval_keeps_only_the_half_the_model_never_saw(
