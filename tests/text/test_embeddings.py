@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import os
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -94,6 +95,28 @@ def test_a_full_memory_of_pieces_starts_again_and_reads_the_same(shared_data, mo
     texts, _ = blitzer_reviews(shared_data, 60, seed=6)
     assert_same_rows(texts)
     assert len(pieces_embedder()._rows_of_piece) <= 25
+
+
+def test_a_runs_words_are_tokenised_once_though_its_texts_are_read_again(shared_data) -> None:
+    """A run reads each text's words more than once (the documents, then their sentences and
+    theme sentences, in pieces of 500): 8,000 real reviews hold about 100,000 distinct words
+    (punctuation attached), and every one is still remembered when the sentences are read."""
+    texts, _ = blitzer_reviews(shared_data, 8_000, seed=3)
+    embedder = StaticEmbedder.load(
+        embeddings.model_path("static_e5_256.npz"),
+        embeddings.model_path("tokenizer.npz"),
+        name="fresh",
+        words_file=embeddings.model_path("words_en.npz"),
+        fold_capitals=True,
+    )
+    for start in range(0, len(texts), 500):
+        embedder.token_rows(texts[start : start + 500])
+    read = embedder.learnt_mark()
+    assert read[1] > 90_000  # the distinct words (and lower-cased forms) of the documents
+    sentences = [part for text in texts for part in re.split(r"(?<=[.!?]) ", text)]
+    for start in range(0, len(sentences), 5_000):
+        embedder.token_rows(sentences[start : start + 5_000])
+    assert embedder.learnt_mark()[:2] == read[:2]  # nothing forgotten, nothing tokenised again
 
 
 def test_int8_codes_read_as_the_float32_vectors_whatever_rows_came_first(shared_data) -> None:

@@ -44,8 +44,14 @@ from advocacy.text.workers import Learning, share_learning
 #: pieces is read as its lower-case form (``fold_capitals``).
 DEFAULT_EMBEDDER = "static-e5-256-words-folded"
 MODELS_PACKAGE = "advocacy.text.models"
-#: Words whose piece rows a :class:`StaticEmbedder` remembers (about 240 bytes each: 15 MB).
-PIECE_CACHE_SIZE = 60_000
+#: Words whose piece rows a :class:`StaticEmbedder` remembers (about 430 bytes each: 86 MB
+#: when full). A word here is what lies between spaces, punctuation and all ("good." and
+#: "good," are two): 12,000 reviews of 60 words hold about 78,000, and a run reads each text's
+#: words more than once (the documents, their sentences, their theme sentences), so a memory
+#: smaller than a run's words forgets them before the next pass and tokenises most of them
+#: again (60,000 did: 327,000 tokenizer calls in `text analyze --taxonomy` of 12,000 reviews in
+#: one process, 123,000 now). Past about 50,000 reviews in one run it fills and starts again.
+PIECE_CACHE_SIZE = 200_000
 
 
 @runtime_checkable
