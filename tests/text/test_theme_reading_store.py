@@ -7,6 +7,7 @@ of reading every text again, on both engines, with hostile texts among real revi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -134,7 +135,9 @@ def test_a_reading_given_beside_rows_kept_under_another_taxonomy(tmp_path: Path)
     other.write_text(OTHER, encoding="utf-8")
     ws = advocacy.open(f"duckdb:///{tmp_path / 'w.duckdb'}", create=True)
     ws.write_records("responses", _records(HOSTILE))
-    assign_taxonomy(ws.db, first, now=T0)
+    # A reading handed over without the rows it summed (built elsewhere): they are found again.
+    handed = theme_reading(HOSTILE[:4], load_taxonomy(first), embedder=default_embedder())
+    assign_taxonomy(ws.db, first, now=T0, read=replace(handed, tokens=None))
     given = theme_reading(HOSTILE[:4], load_taxonomy(other), embedder=default_embedder())
     assign_taxonomy(ws.db, other, now=T1, read=given)
     assert len(ws.db.fetchall("SELECT * FROM text_theme_readings")) == len(HOSTILE)

@@ -422,7 +422,12 @@ def _decoded(
     were searched for keywords again, and which rows do not fit their texts."""
     from advocacy.text.embeddings import unit_rows
     from advocacy.text.theme_keywords import seed_hits
-    from advocacy.text.theme_sentences import SentenceCut, ThemeReading, read_for_meaning
+    from advocacy.text.theme_sentences import (
+        ReadingTokens,
+        SentenceCut,
+        ThemeReading,
+        read_for_meaning,
+    )
 
     m, k, dimension = len(rows), len(taxonomy.themes), int(embedder.dimension)
     word = _INTEGERS.itemsize
@@ -477,9 +482,8 @@ def _decoded(
     text_sizes = np.where(own, lengths[2] // word, lengths[1] // word)
     own_starts = len(pieces_rows) + np.concatenate([[0], np.cumsum(lengths[2] // word)])[:-1]
     text_starts = np.where(own, own_starts, sentence_starts[starts[:-1]])
-    embeddings = unit_rows(
-        embedder.sums(_token_rows(_gathered(pool, text_starts, text_sizes), text_sizes))
-    )
+    text_tokens = _token_rows(_gathered(pool, text_starts, text_sizes), text_sizes)
+    embeddings = unit_rows(embedder.sums(text_tokens))
     chosen_sentences = read[several]
     sentence_sizes = sizes[chosen_sentences]
     vectors = np.zeros((len(read), dimension), np.float32)
@@ -502,7 +506,8 @@ def _decoded(
             languages=[languages[int(at[row])] for row in owner[again].tolist()],
         )
     cut = SentenceCut(pieces, owner, read, counts, spans)
-    return ThemeReading(chosen, embeddings, cut, found, vectors), searched, bad
+    tokens = ReadingTokens(text_tokens, _token_rows(pieces_rows, sizes))
+    return ThemeReading(chosen, embeddings, cut, found, vectors, tokens), searched, bad
 
 
 def _token_rows(rows: NDArray[np.int64], sizes: NDArray[np.int64]) -> TokenRows:
@@ -514,7 +519,7 @@ def _token_rows(rows: NDArray[np.int64], sizes: NDArray[np.int64]) -> TokenRows:
 
 def _empty(dimension: int, themes: int) -> ThemeReading:
     """The reading of no text."""
-    from advocacy.text.theme_sentences import SentenceCut, ThemeReading
+    from advocacy.text.theme_sentences import ReadingTokens, SentenceCut, ThemeReading
 
     nothing = np.zeros(0, np.int64)
     return ThemeReading(
@@ -523,12 +528,13 @@ def _empty(dimension: int, themes: int) -> ThemeReading:
         SentenceCut([], nothing, nothing, nothing, np.zeros((0, 2), np.int64)),
         np.zeros((0, themes), bool),
         np.zeros((0, dimension), np.float32),
+        ReadingTokens(_token_rows(nothing, nothing), _token_rows(nothing, nothing)),
     )
 
 
 def _taken(reading: ThemeReading, order: NDArray[np.int64]) -> ThemeReading:
     """The reading of ``reading``'s texts at ``order`` (in that order), as if read so."""
-    from advocacy.text.theme_sentences import SentenceCut, ThemeReading
+    from advocacy.text.theme_sentences import ReadingTokens, SentenceCut, ThemeReading
 
     cut = reading.cut
     starts = np.concatenate([[0], np.cumsum(cut.counts)]).astype(np.int64)
@@ -547,13 +553,25 @@ def _taken(reading: ThemeReading, order: NDArray[np.int64]) -> ThemeReading:
         counts,
         cut.spans[sentences],
     )
+    tokens = reading.tokens
     return ThemeReading(
         [reading.texts[at] for at in order.tolist()],
         reading.embeddings[order],
         taken,
         None if reading.found is None else reading.found[sentences],
         reading.vectors[vector_of[sentences[read]]],
+        None
+        if tokens is None
+        else ReadingTokens(
+            _taken_rows(tokens.texts, order), _taken_rows(tokens.sentences, sentences)
+        ),
     )
+
+
+def _taken_rows(tokens: TokenRows, order: NDArray[np.int64]) -> TokenRows:
+    """The token rows of the entries of ``tokens`` at ``order``, in that order."""
+    sizes = np.diff(tokens.offsets)[order]
+    return _token_rows(_gathered(tokens.rows, tokens.offsets[order], sizes), sizes)
 
 
 def _row_bytes(
@@ -579,8 +597,12 @@ def _row_bytes(
     columns = {"hits": _binary(pairs, hit_offsets)}
     if embedder is None:
         return columns
-    text_tokens = embedder.token_rows([reading.texts[at] for at in written.tolist()])
-    piece_tokens = embedder.token_rows([cut.pieces[at] for at in sentences.tolist()])
+    if reading.tokens is not None:  # the rows the reading summed
+        text_tokens = _taken_rows(reading.tokens.texts, written)
+        piece_tokens = _taken_rows(reading.tokens.sentences, sentences)
+    else:
+        text_tokens = embedder.token_rows([reading.texts[at] for at in written.tolist()])
+        piece_tokens = embedder.token_rows([cut.pieces[at] for at in sentences.tolist()])
     sizes = np.diff(piece_tokens.offsets)
     word = _INTEGERS.itemsize
     columns["sentences"] = _binary(
