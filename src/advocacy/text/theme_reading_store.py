@@ -18,8 +18,8 @@ batch), so a row keeps the rows (int32) of each sentence's pieces, not the float
 sums of the kept rows are the vectors of reading the text again, to the bit, so the themes and
 their scores are the same (``tests/text/test_theme_reading_store.py``). A text's embedding is
 the sum of its sentences' rows when it holds the same rows (nearly always), else its own rows
-are kept beside them (``text_tokens``). About 0.5 MB per 1,000 reviews of about 60 words
-(4 bytes per word piece; float vectors took 1 KB per sentence, 5.2 MB). A row whose numbers do
+are kept beside them (``text_tokens``). About 0.4 MB per 1,000 reviews of about 60 words
+(4 bytes per word piece; float vectors took 1 KB per sentence, 5.7 MB). A row whose numbers do
 not fit its text (edited, or cut by another version) is read again, never trusted. The rows are
 written in the transaction that writes the themes, and the rows of documents gone are deleted
 there: a run that fails writes nothing.
