@@ -7,6 +7,7 @@ of reading every text again, on both engines, with hostile texts among real revi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -106,16 +107,18 @@ def test_another_taxonomy_searches_the_kept_sentences_for_its_keywords(
     ws.write_records("responses", _records(texts))
     assign_taxonomy(ws.db, first, now=T0)
     before = _rows(ws)
+    kept = ws.db.fetchall("SELECT document_id, sentences, tokens FROM text_theme_readings")
     assign_taxonomy(ws.db, other, now=T1)
-    # Every row's keyword hits are the other taxonomy's now (written again, not read again).
+    # Every row's keyword hits are the other taxonomy's now; nothing else was read or written
+    # again (only the keywords and hits are updated: a switch does not rewrite every row).
     assert len({row[0] for row in ws.db.fetchall("SELECT keywords FROM text_theme_readings")}) == 1
+    assert set(_read_at(ws).values()) == {T0}
+    after = ws.db.fetchall("SELECT document_id, sentences, tokens FROM text_theme_readings")
+    assert sorted(after) == sorted(kept)
     searched = _rows(ws)
     assert ("response", "r0002", "curated:Price") in {row[:3] for row in searched["links"]}
     story = [row[1:4] for row in searched["links"] if row[2] == "curated:Story"]
     assert story != [row[1:4] for row in before["links"] if row[2] == "curated:Story"]
-    assert {document for document, stamp in _read_at(ws).items() if stamp == T1} == set(
-        _read_at(ws)
-    )
     assert searched == _all_read_again(ws, other)
     ws.close()
 
@@ -132,7 +135,9 @@ def test_a_reading_given_beside_rows_kept_under_another_taxonomy(tmp_path: Path)
     other.write_text(OTHER, encoding="utf-8")
     ws = advocacy.open(f"duckdb:///{tmp_path / 'w.duckdb'}", create=True)
     ws.write_records("responses", _records(HOSTILE))
-    assign_taxonomy(ws.db, first, now=T0)
+    # A reading handed over without the rows it summed (built elsewhere): they are found again.
+    handed = theme_reading(HOSTILE[:4], load_taxonomy(first), embedder=default_embedder())
+    assign_taxonomy(ws.db, first, now=T0, read=replace(handed, tokens=None))
     given = theme_reading(HOSTILE[:4], load_taxonomy(other), embedder=default_embedder())
     assign_taxonomy(ws.db, other, now=T1, read=given)
     assert len(ws.db.fetchall("SELECT * FROM text_theme_readings")) == len(HOSTILE)
@@ -147,8 +152,19 @@ def test_a_kept_row_that_does_not_fit_its_text_is_read_again(tmp_path: Path) -> 
     ws.write_records("responses", _records(HOSTILE))
     assign_taxonomy(ws.db, taxonomy, now=T0)
     truth = _rows(ws)
-    # Edited rows: vectors cut short, sentences past the text's end, a hit of no theme.
-    ws.db.execute("UPDATE text_theme_readings SET vectors = ? WHERE document_id = 'r0001'", [b"x"])
+    # Edited rows: rows cut short, rows of no piece (-1), the text's own rows cut short,
+    # sentences past the text's end, a hit of no theme.
+    ws.db.execute("UPDATE text_theme_readings SET tokens = ? WHERE document_id = 'r0001'", [b"x"])
+    (size,) = ws.db.fetchall(
+        "SELECT octet_length(tokens) FROM text_theme_readings WHERE document_id = 'r0002'"
+    )[0]
+    ws.db.execute(
+        "UPDATE text_theme_readings SET tokens = ? WHERE document_id = 'r0002'",
+        [b"\xff" * int(size)],
+    )
+    ws.db.execute(
+        "UPDATE text_theme_readings SET text_tokens = ? WHERE document_id = 'r0004'", [b"\1"]
+    )
     ws.db.execute(
         "UPDATE text_theme_readings SET sentences = ? WHERE document_id = 'r0003'",
         [bytes(range(8)) * 40],
@@ -165,7 +181,9 @@ def test_a_kept_row_that_does_not_fit_its_text_is_read_again(tmp_path: Path) -> 
     again = _read_at(ws)
     assert {document for document, stamp in again.items() if stamp == T1} == {
         "r0001",
+        "r0002",
         "r0003",
+        "r0004",
         "r0005",
         "r0006",
     }
@@ -210,4 +228,115 @@ def test_a_later_analyze_in_batches_reads_only_the_new_texts(
     read = {document for document, stamp in _read_at(ws).items() if stamp == T1}
     assert read == {f"r{i:04d}" for i in range(300, len(texts))}
     assert _rows(ws) == _all_read_again(ws, taxonomy)
+    ws.close()
+
+
+def test_the_kept_reading_is_that_of_every_text_to_the_bit(
+    db_url: str, shared_data: Path, tmp_path: Path
+) -> None:
+    """The sums of the kept rows are the vectors of reading the texts again, exactly. A text's
+    own rows are kept beside its sentences' only where they differ (a word cut at a
+    sentence's edge, the text past the sentences read), and they are needed."""
+    import numpy as np
+    import pandas as pd
+
+    from advocacy.text import default_embedder
+    from advocacy.text.taxonomy import load_taxonomy
+    from advocacy.text.theme_reading_store import reading_with_kept
+    from advocacy.text.theme_sentences import theme_reading
+
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    reviews, _ = blitzer_reviews(shared_data, 60, seed=14, words=80)
+    texts = [*HOSTILE, *reviews]
+    ws = advocacy.open(db_url, create=True, settings=Settings.load(text_workers=1))
+    # Kept in two runs: the hostile texts and a few reviews, then the other reviews.
+    ws.write_records("responses", _records(texts[:30]))
+    assign_taxonomy(ws.db, taxonomy, now=T0)
+    ws.write_records("responses", _records(texts[30:], first=30))
+    assign_taxonomy(ws.db, taxonomy, now=T1)
+    own = ws.db.fetchall(
+        "SELECT document_id FROM text_theme_readings WHERE text_tokens IS NOT NULL ORDER BY 1"
+    )
+    # "The price! " * 1800 has a last piece its sentences lack; "...\nSecond" is cut in
+    # other words at the sentence's edge.
+    assert own == [("r0002",), ("r0005",)]
+    themes, embedder = load_taxonomy(taxonomy), default_embedder()
+    truth = theme_reading(texts, themes, embedder=embedder)
+    documents = pd.DataFrame(
+        {"document_kind": "response", "document_id": [f"r{i:04d}" for i in range(len(texts))]}
+    )
+
+    def kept() -> Any:
+        def nothing(positions: list[int]) -> Any:
+            assert positions == [], "a kept reading was read again"
+            return theme_reading([], themes, embedder=embedder)
+
+        unknown = [None] * len(texts)  # as assign_taxonomy reads them (no text analyze)
+        return reading_with_kept(
+            ws.db, documents, texts, unknown, themes, embedder=embedder, read=nothing
+        )[0]
+
+    reading = kept()
+    assert np.array_equal(reading.embeddings, truth.embeddings)
+    assert np.array_equal(reading.vectors, truth.vectors)
+    assert reading.cut.pieces == truth.cut.pieces
+    ws.db.execute("UPDATE text_theme_readings SET text_tokens = NULL")
+    differ = (kept().embeddings != truth.embeddings).any(axis=1)
+    assert np.flatnonzero(differ).tolist() == [2, 5]
+    ws.close()
+
+
+def test_the_reader_names_a_digest_of_the_model_files(tmp_path: Path) -> None:
+    """A model re-trained and shipped under the same name, size and time reads again: the
+    kept rows name the digest of the files' contents."""
+    import os
+
+    from advocacy.text import default_embedder
+    from advocacy.text.embeddings import model_path
+    from advocacy.text.theme_reading_store import MODEL_FILES, model_digest, reader
+
+    one, two = tmp_path / "one.npz", tmp_path / "two.npz"
+    one.write_bytes(b"\0" * 4096)
+    two.write_bytes(b"\0" * 4095 + b"\1")
+    os.utime(two, ns=(one.stat().st_atime_ns, one.stat().st_mtime_ns))
+    assert model_digest([one]) != model_digest([two])
+    shipped = model_digest([model_path(name) for name in MODEL_FILES])
+    assert reader(default_embedder()) == f"static-e5-256-words-folded {shipped}; theme reading v2"
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = advocacy.open(f"duckdb:///{tmp_path / 'w.duckdb'}", create=True)
+    ws.write_records("responses", _records(HOSTILE))
+    assign_taxonomy(ws.db, taxonomy, now=T0)
+    ws.db.execute(
+        "UPDATE text_theme_readings SET reader = replace(reader, ?, ?) "
+        "WHERE document_id <> 'r0000'",
+        [shipped, model_digest([one])],
+    )
+    assign_taxonomy(ws.db, taxonomy, now=T1)
+    assert {document for document, stamp in _read_at(ws).items() if stamp == T0} == {"r0000"}
+    ws.close()
+
+
+def test_readings_kept_as_vectors_are_dropped_and_read_again(db_url: str, tmp_path: Path) -> None:
+    """Migration 0020: the float rows of 0019 are not converted or mixed; they are read again."""
+    from advocacy.store.connection import connect
+    from advocacy.store.migrate import migrate
+
+    db = connect(db_url)
+    migrate(db, target=19)
+    db.execute(
+        "INSERT INTO text_theme_readings VALUES ('response', 'r0000', 'h', 'en', "
+        "'static-e5-256-words-folded; theme reading v1', ?, ?, ?, 'k', ?, ?)",
+        [b"\0" * 8, b"\0" * 1024, b"", b"", T0],
+    )
+    migrate(db)
+    assert db.fetchall("SELECT count(*) FROM text_theme_readings") == [(0,)]
+    db.close()
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = advocacy.open(db_url)
+    ws.write_records("responses", _records(HOSTILE))
+    assign_taxonomy(ws.db, taxonomy, now=T1)
+    assert set(_read_at(ws).values()) == {T1} and len(_read_at(ws)) == len(HOSTILE)
     ws.close()

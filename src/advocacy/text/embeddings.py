@@ -240,6 +240,12 @@ class StaticEmbedder:
             fold_capitals=fold_capitals,
         )
 
+    @property
+    def row_count(self) -> int:
+        """How many vector rows there are: a token row of :meth:`token_rows` is below this
+        (what :meth:`sums` of rows kept elsewhere checks them against)."""
+        return self._rows
+
     def token_rows(self, texts: Sequence[str]) -> TokenRows:
         """The vector rows of each text's pieces (pieces without a vector left out).
 

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
-from advocacy.text.embeddings import Embedder
+from advocacy.text.embeddings import Embedder, StaticEmbedder, TokenRows, unit_rows
 from advocacy.text.phrases import MAX_CHARACTERS, stemmer_language
 from advocacy.text.taxonomy_file import Taxonomy
 from advocacy.text.theme_keywords import seed_hits
@@ -31,10 +31,12 @@ from advocacy.text.workers import Learning, run_tasks, share_learning, split_eve
 __all__ = [
     "MIN_MEANING_WORDS",
     "PIECE_TEXTS",
+    "ReadingTokens",
     "SentenceCut",
     "ThemeReading",
     "cut_sentences",
     "joined_readings",
+    "joined_token_rows",
     "read_for_meaning",
     "read_theme_piece",
     "sentence_vectors",
@@ -221,6 +223,23 @@ def stemmer_languages(languages: Sequence[str | None] | None, n: int) -> list[st
 
 
 @dataclass(frozen=True)
+class ReadingTokens:
+    """The static embedder's rows behind a reading's vectors (what the workspace keeps:
+    :mod:`advocacy.text.theme_reading_store`).
+
+    Attributes
+    ----------
+    texts
+        The rows of each text's pieces (their sums are the texts' embeddings).
+    sentences
+        The rows of every sentence's pieces, in the order of :attr:`SentenceCut.pieces`.
+    """
+
+    texts: TokenRows
+    sentences: TokenRows
+
+
+@dataclass(frozen=True)
 class ThemeReading:
     """What theme assignment reads of each text before it weighs the themes' meaning.
 
@@ -238,6 +257,8 @@ class ThemeReading:
     vectors
         The embeddings of the sentences read for meaning (:func:`sentence_vectors` of
         ``cut.read``).
+    tokens
+        The rows the static embedder summed (None: another embedder, or not kept).
     """
 
     texts: list[str]
@@ -245,6 +266,7 @@ class ThemeReading:
     cut: SentenceCut
     found: NDArray[np.bool_] | None
     vectors: NDArray[np.float32]
+    tokens: ReadingTokens | None = None
 
 
 def theme_reading(
@@ -345,12 +367,41 @@ def joined_readings(parts: Sequence[ThemeReading]) -> ThemeReading:
         np.concatenate([part.cut.spans for part in parts]),
     )
     found = [part.found for part in parts if part.found is not None]
+    tokens = [part.tokens for part in parts if part.tokens is not None]
     return ThemeReading(
         [text for part in parts for text in part.texts],
         np.concatenate([part.embeddings for part in parts]),
         cut,
         np.concatenate(found) if found else None,
         np.concatenate([part.vectors for part in parts]),
+        ReadingTokens(
+            joined_token_rows([part.texts for part in tokens]),
+            joined_token_rows([part.sentences for part in tokens]),
+        )
+        if tokens and len(tokens) == len(parts)
+        else None,
+    )
+
+
+def joined_token_rows(parts: Sequence[TokenRows]) -> TokenRows:
+    """The token rows of the texts of ``parts``, in order.
+
+    Parameters
+    ----------
+    parts
+        Token rows of consecutive runs of texts.
+
+    Returns
+    -------
+    TokenRows
+        One entry per text of every part.
+    """
+    ends = np.cumsum([0] + [len(part.rows) for part in parts])
+    return TokenRows(
+        np.concatenate([part.rows for part in parts]) if parts else np.zeros(0, np.int64),
+        np.concatenate(
+            [[0], *(part.offsets[1:] + end for part, end in zip(parts, ends[:-1], strict=True))]
+        ).astype(np.int64),
     )
 
 
@@ -394,11 +445,44 @@ def _read_piece(
     keywords: bool,
 ) -> ThemeReading:
     """:func:`theme_reading` of one piece."""
-    embeddings = np.asarray(embedder.embed(texts), np.float32)
     cut = cut_sentences(texts)
+    if isinstance(embedder, StaticEmbedder):
+        return _read_static_piece(texts, taxonomy, embedder, languages, keywords, cut)
+    embeddings = np.asarray(embedder.embed(texts), np.float32)
     found = None
     if keywords:
         chosen = None if languages is None else [languages[row] for row in cut.owner]
         found = seed_hits(cut.pieces, taxonomy, languages=chosen, stemmed=_stems.current())
     vectors = sentence_vectors(cut.pieces, cut.read, cut.owner, cut.counts, embedder, embeddings)
     return ThemeReading(texts, embeddings, cut, found, vectors)
+
+
+def _read_static_piece(
+    texts: list[str],
+    taxonomy: Taxonomy,
+    embedder: StaticEmbedder,
+    languages: list[str | None] | None,
+    keywords: bool,
+    cut: SentenceCut,
+) -> ThemeReading:
+    """:func:`_read_piece` by the static embedder, keeping the rows it sums (the same vectors
+    as :meth:`~advocacy.text.embeddings.StaticEmbedder.embed`: the sums of the same rows)."""
+    text_rows = embedder.token_rows(texts)
+    embeddings = unit_rows(embedder.sums(text_rows))
+    sentence_rows = embedder.token_rows(cut.pieces)
+    found = None
+    if keywords:
+        chosen = None if languages is None else [languages[row] for row in cut.owner]
+        found = seed_hits(cut.pieces, taxonomy, languages=chosen, stemmed=_stems.current())
+    vectors = np.zeros((len(cut.read), embedder.dimension), np.float32)
+    reuse = cut.counts[cut.owner[cut.read]] == 1  # a one-sentence text's vector is its own
+    vectors[reuse] = embeddings[cut.owner[cut.read[reuse]]]
+    embedded = cut.read[~reuse]
+    starts, sizes = sentence_rows.offsets[embedded], np.diff(sentence_rows.offsets)[embedded]
+    ends = np.cumsum(sizes)
+    total = int(ends[-1]) if len(ends) else 0
+    rows = sentence_rows.rows[np.repeat(starts - (ends - sizes), sizes) + np.arange(total)]
+    offsets = np.concatenate([[0], ends]).astype(np.int64)
+    vectors[~reuse] = unit_rows(embedder.sums(TokenRows(rows, offsets)))
+    tokens = ReadingTokens(text_rows, sentence_rows)
+    return ThemeReading(texts, embeddings, cut, found, vectors, tokens)
