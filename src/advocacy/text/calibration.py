@@ -623,7 +623,9 @@ class CalibratedSentiment:
             everything = np.arange(len(y))
 
             def take(results: list[Any]) -> tuple[Any, Any, Any]:
-                tfidf_model, (head, out_of_sample) = results
+                fitted_tfidf, (head, out_of_sample) = results
+                # Spelt out here, from the counts split before the fork (see fit_model).
+                tfidf_model = counts.pipeline_of(fitted_tfidf)
                 # The labelled texts are read with the TF-IDF probabilities the head was fitted
                 # on, out of sample: the final model has seen their labels and echoes them.
                 classes = np.asarray(tfidf_model.classes_, dtype=int)
@@ -632,7 +634,7 @@ class CalibratedSentiment:
 
             # The TF-IDF model on every label beside the head.
             fits = [
-                partial(counts.pipeline, everything, y, solver=FINAL_TFIDF_SOLVER),
+                partial(counts.fit_model, everything, y, solver=FINAL_TFIDF_SOLVER),
                 partial(fit_stacked_head, chosen, features, tfidf, counts, models, rest, y, weight),
             ]
             return choice, [quietly(fit) for fit in fits], workers, take
