@@ -47,6 +47,7 @@ import base64
 import hashlib
 import io
 import json
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -138,9 +139,21 @@ _SCALARS = (
 )
 
 
+#: zlib level of the stored arrays (an ``.npz`` archive, as ``np.savez_compressed`` writes it
+#: but at this level rather than 6): a fit with the stacked TF-IDF model on 11,400 labelled
+#: reviews (340,000 terms) is compressed in 0.22 CPU s rather than 0.43-0.51, into 8.64 MB
+#: rather than 8.27 (its 8 MB of float weights hardly compress at any level).
+ARRAYS_COMPRESSION = 1
+
+
 def _arrays_text(arrays: Mapping[str, Any]) -> str:
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    with zipfile.ZipFile(
+        buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=ARRAYS_COMPRESSION
+    ) as archive:
+        for name, value in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
