@@ -637,7 +637,7 @@ class CalibratedSentiment:
                 return head, tfidf_model, labelled, counts.ngram_columns(fitted_tfidf[1])
 
             # The TF-IDF model on every label beside the head.
-            fits = [
+            fits: list[Callable[[], Any]] = [
                 partial(counts.fit_model, everything, y, solver=FINAL_TFIDF_SOLVER),
                 partial(fit_stacked_head, chosen, features, tfidf, counts, models, rest, y, weight),
             ]
