@@ -16,8 +16,9 @@ to rounding), and a fitted pipeline predicts through the batch n-gram counts of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
-from advocacy.text.word_ngrams import NgramColumns, analyzer, count_matrix
+from advocacy.text.word_ngrams import DEFAULT_TOKEN_PATTERN, NgramColumns, analyzer, count_matrix
 
 #: Inverse L2 penalty of the stacked TF-IDF logistic regression.
 TFIDF_PENALTY = 10.0
@@ -148,8 +149,11 @@ class TermCounts:
         self.columns = np.zeros(0, dtype=np.int64)
         self.values = np.zeros(0, dtype=np.float64)
         self.alphabetical = np.zeros(0, dtype=np.int64)
-        # A pair term's two word terms (-1: a word), for ngram_columns.
+        # A pair term's two word terms (-1: a word): its place in the vocabulary's order, and
+        # ngram_columns.
         self.pair_words = np.zeros((0, 2), dtype=np.int64)
+        self._word_terms: dict[str, int] = {}  # each word's term number
+        self._pair_terms: dict[int, int] = {}  # each pair's (first << 32 | second)
 
     def split(self, rows: NDArray[np.int64]) -> None:
         """Split the texts at ``rows`` not split yet (each text once, whatever the subsets).
@@ -160,18 +164,28 @@ class TermCounts:
         new = np.unique(rows[self.start[rows] < 0])
         if not len(new):
             return
-        found = [self._analyze(self.texts[i]) for i in new]
-        sizes = [len(terms) for terms in found]
-        local, distinct = pd.factorize(np.array(list(chain.from_iterable(found)), dtype=object))
-        # Terms are numbered as first met, across every call.
-        seen = pd.Index(self.terms, dtype=object)
-        known = seen.get_indexer(pd.Index(distinct, dtype=object))
-        unseen = known < 0
-        known[unseen] = len(self.terms) + np.arange(int(unseen.sum()))
-        added = bool(unseen.any())
-        self.terms.extend(str(term) for term in distinct[unseen])
-        terms, owner = known[local], np.repeat(np.arange(len(new)), sizes)
-        self._note_pairs(terms, np.asarray(sizes, dtype=np.int64))
+        # The analyzer's words, then each text's terms in its order (words, then pairs) as
+        # numbers: the word pairs are never spelt out but once per distinct pair.
+        findall = re.compile(DEFAULT_TOKEN_PATTERN).findall
+        found = [findall(self.texts[i].lower()) for i in new]
+        words_in = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        flat = np.fromiter(chain.from_iterable(found), dtype=object, count=int(words_in.sum()))
+        local, distinct = pd.factorize(flat)
+        before = len(self.terms)
+        words = self._numbers(self._word_terms, distinct.tolist(), None)[local]
+        word_owner = np.repeat(np.arange(len(new)), words_in)
+        paired = word_owner[1:] == word_owner[:-1]
+        keys = (words[:-1][paired] << 32) | words[1:][paired]
+        pair_local, pair_distinct = pd.factorize(keys)
+        pairs = self._numbers(self._pair_terms, pair_distinct.tolist(), pair_distinct)[pair_local]
+        pairs_in = np.maximum(words_in - 1, 0)
+        sizes = words_in + pairs_in
+        starts = np.cumsum(sizes) - sizes
+        terms = np.empty(int(sizes.sum()), dtype=np.int64)
+        terms[_places(starts, words_in)] = words
+        terms[_places(starts + words_in, pairs_in)] = pairs
+        owner = np.repeat(np.arange(len(new)), sizes)
+        added = len(self.terms) > before
         # One entry per (text, term), in order of first use in the text, as CountVectorizer.
         _, first, counts = np.unique(
             owner * max(len(self.terms), 1) + terms, return_index=True, return_counts=True
@@ -184,24 +198,46 @@ class TermCounts:
         self.columns = np.concatenate([self.columns, terms[first]])
         self.values = np.concatenate([self.values, counts.astype(np.float64)])
         if added:
-            # Each term's place in alphabetical order (the vectorizer's column order).
+            # Each term's place in alphabetical order (the vectorizer's column order), from
+            # the words' order alone: every word character follows the space, so a pair sorts
+            # right after its first word and before any longer word it begins, and pairs of
+            # one first word by their second ("good", "good value", "goods").
+            is_word = self.pair_words[:, 0] < 0
+            word_terms = np.flatnonzero(is_word)
+            rank = np.zeros(len(self.terms), dtype=np.int64)
+            rank[sorted(word_terms.tolist(), key=self.terms.__getitem__)] = np.arange(
+                len(word_terms)
+            )
+            major = np.where(is_word, rank, rank[self.pair_words[:, 0]])
+            minor = np.where(is_word, -1, rank[self.pair_words[:, 1]])
             self.alphabetical = np.empty(len(self.terms), dtype=np.int64)
-            ranked = sorted(range(len(self.terms)), key=self.terms.__getitem__)
-            self.alphabetical[ranked] = np.arange(len(self.terms))
+            self.alphabetical[np.lexsort((minor, major))] = np.arange(len(self.terms))
 
-    def _note_pairs(self, terms: NDArray[np.int64], sizes: NDArray[np.int64]) -> None:
-        """Record the words of each pair among ``terms`` (texts of ``sizes`` terms each: the
-        analyzer gives a text's n words, then its n - 1 pairs, pair k of words k and k + 1)."""
-        pair_words = np.full((len(self.terms), 2), -1, dtype=np.int64)
-        pair_words[: len(self.pair_words)] = self.pair_words
-        words = (sizes + 1) // 2
-        pairs = sizes - words
-        starts = np.cumsum(sizes) - sizes
-        text = np.repeat(np.arange(len(sizes)), pairs)
-        k = np.arange(int(pairs.sum())) - np.repeat(np.cumsum(pairs) - pairs, pairs)
-        first = starts[text] + k
-        pair_words[terms[first + words[text]]] = np.column_stack([terms[first], terms[first + 1]])
+    def _numbers(
+        self, known: dict[Any, int], keys: list[Any], pairs: NDArray[np.int64] | None
+    ) -> NDArray[np.int64]:
+        """The term number of each distinct word (``pairs`` None) or word pair (its two word
+        terms as ``first << 32 | second``), numbering the new ones as met."""
+        numbers = np.fromiter(map(known.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+        fresh = np.flatnonzero(numbers < 0)
+        if not len(fresh):
+            return numbers
+        numbers[fresh] = len(self.terms) + np.arange(len(fresh))
+        pair_words = np.full((len(self.terms) + len(fresh), 2), -1, dtype=np.int64)
+        pair_words[: len(self.terms)] = self.pair_words
+        if pairs is None:
+            spelt = [keys[i] for i in fresh]
+        else:
+            first, second = pairs[fresh] >> 32, pairs[fresh] & 0xFFFFFFFF
+            pair_words[numbers[fresh]] = np.column_stack([first, second])
+            spelt = [
+                f"{self.terms[a]} {self.terms[b]}"
+                for a, b in zip(first.tolist(), second.tolist(), strict=True)
+            ]
+        known.update(zip([keys[i] for i in fresh], numbers[fresh].tolist(), strict=True))
+        self.terms.extend(spelt)
         self.pair_words = pair_words
+        return numbers
 
     def ngram_columns(self, vocabulary: NDArray[np.int64]) -> NgramColumns:
         """A fitted ``vocabulary`` (term numbers in column order, as :meth:`fit_model` gives
@@ -263,6 +299,7 @@ class TermCounts:
         taken.columns, taken.values = self.columns, self.values
         taken.alphabetical = self.alphabetical
         taken.pair_words = self.pair_words
+        taken._word_terms, taken._pair_terms = dict(self._word_terms), dict(self._pair_terms)
         return taken
 
     def _entries(self, rows: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
@@ -422,6 +459,12 @@ class TermCounts:
         vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": words})
         vectorizer.idf_ = transformer.idf_
         return make_pipeline(vectorizer, classifier)
+
+
+def _places(starts: NDArray[np.int64], sizes: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``starts[i] + k`` for ``k`` below ``sizes[i]``, for every ``i`` in order."""
+    total = int(sizes.sum())
+    return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(total)
 
 
 def pipeline_probabilities(
