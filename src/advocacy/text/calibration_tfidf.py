@@ -12,6 +12,13 @@ checks them against it on real reviews). Each logistic fit then solves for one w
 of equal columns (:func:`fit_on_distinct_columns`: a quarter of the unknowns, the same weights
 to rounding), and a fitted pipeline predicts through the batch n-gram counts of
 :mod:`advocacy.text.word_ngrams` (:func:`pipeline_probabilities`, the same numbers).
+
+A text is split into its words; each word pair is numbered by its two words' numbers and
+spelt out once, when first met (the vocabulary needs its string), and the vocabulary's
+alphabetical order follows from the words' order alone, since every word character sorts after
+the space that joins a pair. The same pair numbers let a fit of this run count new texts by
+their words (:meth:`TermCounts.ngram_columns`) rather than by looking every pair up among
+hundreds of thousands of strings.
 """
 
 from __future__ import annotations
