@@ -148,5 +148,5 @@ def test_the_last_fits_send_numbers_not_the_vocabulary_and_fit_the_same_model(
     assert vectorizer.vocabulary_ == terms
     np.testing.assert_array_equal(vectorizer.idf_, alone.tfidf_.steps[0][1].idf_)
     held, _ = blitzer_reviews(shared_data, 60, seed=11, words=60)
-    held += ["", "=HYPERLINK(\"x\")<b>waste of money</b>", "ÇA VA très bien " * 50]
+    held += ["", '=HYPERLINK("x")<b>waste of money</b>', "ÇA VA très bien " * 50]
     assert model.predict(held).probabilities.tolist() == alone.predict(held).probabilities.tolist()
