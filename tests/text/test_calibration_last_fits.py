@@ -6,6 +6,7 @@ Real product reviews (Blitzer et al. 2007, from ``../shared/data``) labelled by 
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 
 import numpy as np
@@ -120,3 +121,32 @@ def test_a_refit_on_the_same_labels_names_the_same_model_whatever_the_last_bits(
     flipped = ["positive" if label == "negative" else "negative" for label in labels[:40]]
     other = CalibratedSentiment().fit(texts, flipped + labels[40:], reading=reading)
     assert other.name_ != first.name_
+
+
+def test_the_last_fits_send_numbers_not_the_vocabulary_and_fit_the_same_model(
+    shared_data,
+) -> None:
+    # A last fit may run in a worker process, which sends its result back pickled: the final
+    # TF-IDF model's vocabulary (a dict of every term of the labelled texts) is spelt out by
+    # the caller, from the counts it split before the fork, not pickled there and back.
+    texts, classes = blitzer_reviews(shared_data, 400, seed=4, words=60)
+    labels = ["negative" if c == "negative" else "positive" for c in classes]
+    alone = CalibratedSentiment().fit(texts, labels)
+    assert alone.method_ == "head + tfidf"
+    model = CalibratedSentiment(workers=2)
+    last = model.start_fit(texts, labels)
+    done = run_tasks(last.tasks, workers=2)  # one of the two runs in a forked worker
+    sent = pickle.dumps(done)
+    assert b"sklearn.pipeline" not in sent and b"TfidfVectorizer" not in sent
+    terms = alone.tfidf_.steps[0][1].vocabulary_
+    assert len(terms) > 10_000
+    longest = sorted(terms, key=len)[-20:]  # none would be in the results by chance
+    assert not any(term.encode() in sent for term in longest)
+    last.finish(done)
+    assert model.name_ == alone.name_
+    vectorizer = model.tfidf_.steps[0][1]
+    assert vectorizer.vocabulary_ == terms
+    np.testing.assert_array_equal(vectorizer.idf_, alone.tfidf_.steps[0][1].idf_)
+    held, _ = blitzer_reviews(shared_data, 60, seed=11, words=60)
+    held += ["", '=HYPERLINK("x")<b>waste of money</b>', "ÇA VA très bien " * 50]
+    assert model.predict(held).probabilities.tolist() == alone.predict(held).probabilities.tolist()

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import CountVectorizer
 
+from advocacy.errors import UsageError
 from advocacy.text import calibration_store
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.calibration_tfidf import (
     FINAL_TFIDF_SOLVER,
     TermCounts,
     fit_on_distinct_columns,
+    pipeline_probabilities,
     tfidf_model,
 )
 from support.corpora import blitzer_reviews
@@ -127,3 +130,46 @@ def test_equal_columns_fitted_as_one_give_every_column_its_weight(shared_data) -
         np.testing.assert_allclose(
             merged.predict_proba(matrix), plain.predict_proba(matrix), rtol=0, atol=1e-10
         )
+
+
+HOSTILE = [
+    "",
+    "   ",
+    "a",
+    "Don't DON'T don't, isn't it? it it it",
+    "ÇA VA? Très BIEN. İstanbul ΣΊΣΥΦΟΣ straße STRASSE",
+    "中文没有空格的句子。日本語も",
+    '=HYPERLINK("http://x")<script>alert(1)</script>',
+    "tab\tnew\nline\r\n__under_score__ 3.14 a1b2",
+    "great great great value value great",
+    "word " * 3000,
+]
+
+
+def test_new_texts_counted_by_their_words_count_as_the_vectorizer(shared_data) -> None:
+    # The fitted vocabulary held by its words (each pair as two word numbers) counts new texts
+    # as scikit-learn's vectorizer with that vocabulary does, entry for entry, including texts
+    # of words it never saw, pairs of known words it never saw together, and hostile strings.
+    texts, classes = blitzer_reviews(shared_data, 700, seed=5, words=60)
+    labels = np.array([name == "positive" for name in classes], dtype=np.int64)
+    counts = TermCounts([*texts[:400], *HOSTILE[:6]])
+    train = np.arange(406)
+    fitted = counts.fit_model(train, np.concatenate([labels[:400], [0, 1] * 3]))
+    pipeline = counts.pipeline_of(fitted)
+    columns = counts.ngram_columns(fitted[1])
+    vectorizer = pipeline.steps[0][1]
+    new = [*texts[400:], *HOSTILE, "value great great", "straße ça"]
+    expected = CountVectorizer(ngram_range=(1, 2), vocabulary=vectorizer.vocabulary_).transform(new)
+    found = columns.count_matrix(new)
+    assert found.shape == expected.shape and found.nnz > 10_000
+    np.testing.assert_array_equal(found.indptr, expected.indptr)
+    np.testing.assert_array_equal(found.indices, expected.indices)
+    np.testing.assert_array_equal(found.data, expected.data)
+    np.testing.assert_array_equal(
+        pipeline_probabilities(pipeline, new, columns=columns), pipeline.predict_proba(new)
+    )
+    assert columns.count_matrix([]).shape == (0, len(vectorizer.vocabulary_))
+    # Another fit's columns are refused, not read as this vocabulary.
+    other = counts.ngram_columns(counts.fit_model(train[:100], labels[:100])[1])
+    with pytest.raises(UsageError, match="columns hold"):
+        pipeline_probabilities(pipeline, new, columns=other)

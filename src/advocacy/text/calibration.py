@@ -280,7 +280,7 @@ class _Choice:
 
 #: Makes the fitted head, TF-IDF model and labelled texts' TF-IDF probabilities of the results
 #: of the last fits.
-_Take = Callable[[list[Any]], tuple[Any, Any, Any]]
+_Take = Callable[[list[Any]], tuple[Any, Any, Any, Any]]
 
 
 class CalibratedSentiment:
@@ -508,6 +508,7 @@ class CalibratedSentiment:
         for name in [name for name in vars(self) if name.endswith("_")]:
             delattr(self, name)  # not fitted until finished, and nothing of an earlier fit
         self.__dict__.pop("_labelled_tfidf", None)
+        self.__dict__.pop("_tfidf_columns", None)
         # Only the last fits of this start_fit finish it (a mark that survives pickling: the
         # results come back from worker processes).
         self._fit_mark = fit = secrets.token_hex(8)
@@ -529,7 +530,8 @@ class CalibratedSentiment:
                         f"result {index} is not what task {index} of these LastFits returned",
                         fix="pass what each task of these LastFits returned, in their order",
                     )
-            self.head_, self.tfidf_, self._labelled_tfidf = take([r.value for r in results])
+            taken = take([r.value for r in results])
+            self.head_, self.tfidf_, self._labelled_tfidf, self._tfidf_columns = taken
             self.adjustment_ = choice.adjustment
             self.method_, self.penalty_ = choice.method, choice.penalty
             self.cv_accuracy_ = dict(choice.cv_accuracy)
@@ -578,7 +580,7 @@ class CalibratedSentiment:
     ) -> tuple[_Choice, list[Callable[[], Any]], int, _Take]:
         log_prior = log_probabilities(reading.sentiment)
         adjustment = fit_adjustment(log_prior, y, weight, PRIOR_STRENGTH)
-        nothing: _Take = lambda results: (None, None, None)  # noqa: E731
+        nothing: _Take = lambda results: (None, None, None, None)  # noqa: E731
         if not _compares_heads(y):
             return _Choice(adjustment, "prior adjusted", None, {}, len(y), None), [], 1, nothing
         features = self.features_from(reading)
@@ -622,23 +624,27 @@ class CalibratedSentiment:
             counts.split(rest)  # once, before the fork: both fits below read every text
             everything = np.arange(len(y))
 
-            def take(results: list[Any]) -> tuple[Any, Any, Any]:
-                tfidf_model, (head, out_of_sample) = results
+            def take(results: list[Any]) -> tuple[Any, Any, Any, Any]:
+                fitted_tfidf, (head, out_of_sample) = results
+                # Spelt out here, from the counts split before the fork (see fit_model).
+                tfidf_model = counts.pipeline_of(fitted_tfidf)
                 # The labelled texts are read with the TF-IDF probabilities the head was fitted
                 # on, out of sample: the final model has seen their labels and echoes them.
                 classes = np.asarray(tfidf_model.classes_, dtype=int)
                 found = out_of_sample[:, classes]
-                return head, tfidf_model, ({text: i for i, text in enumerate(texts)}, found)
+                labelled = ({text: i for i, text in enumerate(texts)}, found)
+                # New texts are counted by their words (the same counts, a third the cost).
+                return head, tfidf_model, labelled, counts.ngram_columns(fitted_tfidf[1])
 
             # The TF-IDF model on every label beside the head.
-            fits = [
-                partial(counts.pipeline, everything, y, solver=FINAL_TFIDF_SOLVER),
+            fits: list[Callable[[], Any]] = [
+                partial(counts.fit_model, everything, y, solver=FINAL_TFIDF_SOLVER),
                 partial(fit_stacked_head, chosen, features, tfidf, counts, models, rest, y, weight),
             ]
             return choice, [quietly(fit) for fit in fits], workers, take
 
-        def take_head(results: list[Any]) -> tuple[Any, Any, Any]:
-            return results[0], None, None
+        def take_head(results: list[Any]) -> tuple[Any, Any, Any, Any]:
+            return results[0], None, None, None
 
         return choice, [quietly(partial(fit_head, chosen, features, y, weight))], 1, take_head
 
@@ -824,19 +830,23 @@ class CalibratedSentiment:
         labelled text's are its out-of-sample probabilities from the fit, those the head was
         fitted on, so its reading is the model's, not its own label echoed back by a TF-IDF
         model that has seen it."""
+        # A fit of this run holds its vocabulary by its words as well (a stored one does not).
+        probabilities = partial(
+            pipeline_probabilities, self.tfidf_, columns=getattr(self, "_tfidf_columns", None)
+        )
         kept: tuple[dict[str, int], FloatArray] | None = getattr(self, "_labelled_tfidf", None)
         if kept is None:
-            return pipeline_probabilities(self.tfidf_, clipped(texts))
+            return probabilities(clipped(texts))
         row, found = kept
         rows = np.fromiter((row.get(text, -1) for text in texts), np.int64, count=len(texts))
         if not (rows >= 0).any():
-            return pipeline_probabilities(self.tfidf_, clipped(texts))
+            return probabilities(clipped(texts))
         out = np.empty((len(texts), found.shape[1]))
         known = rows >= 0
         out[known] = found[rows[known]]
         if not known.all():
             fresh = [texts[int(i)] for i in np.flatnonzero(~known)]
-            out[~known] = pipeline_probabilities(self.tfidf_, clipped(fresh))
+            out[~known] = probabilities(clipped(fresh))
         return out
 
     def summary(self) -> dict[str, Any]:

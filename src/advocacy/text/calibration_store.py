@@ -47,6 +47,7 @@ import base64
 import hashlib
 import io
 import json
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -138,15 +139,41 @@ _SCALARS = (
 )
 
 
+#: zlib level of the stored arrays (an ``.npz`` archive, as ``np.savez_compressed`` writes it
+#: but at this level rather than 6): a fit with the stacked TF-IDF model on 11,400 labelled
+#: reviews (340,000 terms) is compressed in 0.22 CPU s rather than 0.43-0.51, into 8.64 MB
+#: rather than 8.27 (its 8 MB of float weights hardly compress at any level).
+ARRAYS_COMPRESSION = 1
+
+
 def _arrays_text(arrays: Mapping[str, Any]) -> str:
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    with zipfile.ZipFile(
+        buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=ARRAYS_COMPRESSION
+    ) as archive:
+        for name, value in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _arrays(text: str) -> dict[str, Any]:
     with np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False) as archive:
         return {name: archive[name] for name in archive.files}
+
+
+def _column_order(vocabulary: Mapping[str, int]) -> list[str]:
+    """A fitted vocabulary's terms in column order: each put in its place (half the CPU of a
+    sort by column, 0.1 s of 340,000 terms), or sorted when the columns are not 0..n-1."""
+    words: list[str | None] = [None] * len(vocabulary)
+    try:
+        for word, column in vocabulary.items():
+            words[column] = word
+    except (IndexError, TypeError):
+        words = [None]
+    if None in words:
+        return sorted(vocabulary, key=vocabulary.__getitem__)
+    return words  # type: ignore[return-value]
 
 
 def dump(calibrated: CalibratedSentiment, *, training: TrainingLabels | None = None) -> str:
@@ -168,7 +195,7 @@ def dump(calibrated: CalibratedSentiment, *, training: TrainingLabels | None = N
         }
     if calibrated.tfidf_ is not None:
         vectorizer, classifier = (step for _, step in calibrated.tfidf_.steps)
-        words = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+        words = _column_order(vectorizer.vocabulary_)
         arrays |= {
             # One UTF-8 text, a term a line (a term never holds a line break): an array of
             # fixed-width strings would give every term the longest one's width, and one

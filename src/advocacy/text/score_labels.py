@@ -36,6 +36,11 @@ OVERALL_RATING_ITEMS = (
 MENTION_SCALE_TOPS = (5, 7, 10, 100)
 
 Labels = dict[tuple[str, str], tuple[str, str]]
+#: The columns :func:`score_labels` reads of each scored comment, in the order it unpacks them.
+_SCORED = (
+    "response_id", "comment", "nps", "csat", "csat_scale_min", "csat_scale_max",
+    "ces", "ces_scale_min", "ces_scale_max", "rating", "rating_min", "rating_max",
+)  # fmt: skip
 
 
 def mention_scales(mentions: Any) -> dict[str, tuple[float, float]]:
@@ -108,24 +113,28 @@ def score_labels(responses: Any, items: Any = None, mentions: Any = None) -> Lab
     scored = scored.filter(answered | scored.rating.notnull())
     rows = scored.to_pandas().sort_values(["response_id", "item"], kind="stable")
     found: Labels = {}
-    for row in rows.itertuples(index=False):
-        key = ("response", str(row.response_id))
+    # Whole columns as lists: ``itertuples`` over arrow-backed columns cost a third of this
+    # function on 12,000 scored comments, which every ``text analyze`` with new texts reads.
+    for row in zip(*(rows[name].tolist() for name in _SCORED), strict=True):
+        response_id, comment, nps, csat, csat_min, csat_max, ces, ces_min, ces_max = row[:9]
+        rating, rating_min, rating_max = row[9:]
+        key = ("response", str(response_id))
         if key in found:
             continue
         label = label_from_scores(
-            _value(row.nps),
-            _value(row.csat),
-            csat_min=_bound(row.csat_scale_min, 1),
-            csat_max=_bound(row.csat_scale_max, 5),
-            rating=_value(row.rating),
-            rating_min=_bound(row.rating_min, 1),
-            rating_max=_bound(row.rating_max, 5),
-            ces=_value(row.ces),
-            ces_min=_bound(row.ces_scale_min, 1),
-            ces_max=_bound(row.ces_scale_max, 7),
+            _value(nps),
+            _value(csat),
+            csat_min=_bound(csat_min, 1),
+            csat_max=_bound(csat_max, 5),
+            rating=_value(rating),
+            rating_min=_bound(rating_min, 1),
+            rating_max=_bound(rating_max, 5),
+            ces=_value(ces),
+            ces_min=_bound(ces_min, 1),
+            ces_max=_bound(ces_max, 7),
         )
         if label:
-            found[key] = (str(row.comment), label)
+            found[key] = (str(comment), label)
     if mentions is None:
         return found
     scales = mention_scales(mentions)
