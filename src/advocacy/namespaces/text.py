@@ -358,7 +358,11 @@ class TextNamespace:
         return discover(self._db, n_themes=n_themes, kinds=kinds)
 
     def assign_themes(
-        self, taxonomy: str | Path, *, threshold: float | None = None
+        self,
+        taxonomy: str | Path,
+        *,
+        threshold: float | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> pd.DataFrame:
         """Assign every text to a taxonomy file's themes (several themes per text allowed).
 
@@ -372,6 +376,10 @@ class TextNamespace:
             The taxonomy YAML file.
         threshold
             The similarity a text needs to join a theme (None: 0.35).
+        progress
+            Called with (stage, done, total) as the work goes: ``assigning themes`` as a step
+            (0 of 1, then 1 of 1) and ``reading texts for themes`` with the texts read so far
+            of those to read (texts a kept reading serves are not read again).
 
         Returns
         -------
@@ -395,6 +403,7 @@ class TextNamespace:
             taxonomy,
             threshold=threshold,  # None: the default; 0 is a threshold, as in analyze
             workers=worker_count(self._settings.text_workers),
+            progress=progress,
         )
 
     def themes(
