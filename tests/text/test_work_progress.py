@@ -107,6 +107,33 @@ def test_a_failing_callback_is_raised_by_the_caller() -> None:
         run_tasks([lambda: time.sleep(0.05)] * 6, workers=2, finished=finished)
 
 
+@needs_fork
+def test_a_worker_that_dies_or_a_failing_caller_task_still_ends_the_run() -> None:
+    caller = os.getpid()
+
+    def dies() -> int:
+        if os.getpid() != caller:
+            os._exit(3)  # a worker killed mid-piece (out of memory, a signal)
+        time.sleep(0.5)
+        return 1
+
+    told: list[int] = []
+    with pytest.raises(RuntimeError, match=r"died \(exit code 3\) before answering"):
+        run_tasks([dies] * 4, workers=2, finished=told.append)
+    assert told and set(told) <= {0, 1, 2, 3}  # the caller's own pieces were told
+
+    def fails_here() -> int:
+        if os.getpid() == caller:
+            raise KeyError("the caller's own piece")
+        time.sleep(0.05)
+        return 1
+
+    started = time.monotonic()
+    with pytest.raises(KeyError, match="the caller's own piece"):
+        run_tasks([fails_here] * 4, workers=2, finished=told.append)
+    assert time.monotonic() - started < 30  # the listener does not hold the run
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_api_tells_the_texts_read_by_calibration_and_themes(
     workers: int, shared_data: Path, tmp_path: Path
