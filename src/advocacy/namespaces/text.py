@@ -91,7 +91,11 @@ class TextNamespace:
         recalibrate
             Refit the calibration even though its labels did not change materially.
         progress
-            Called with (stage, done, total) as the work goes.
+            Called with (stage, done, total) as the work goes: when the calibration is
+            fitted, ``reading the labelled texts`` (texts read so far) and the step
+            ``fitting the calibration``, both inside the step ``calibrating on the labels``;
+            ``analysing texts`` (texts written so far); with themes, as
+            :meth:`assign_themes` tells them. A step counts 0 of 1, then 1 of 1.
         workers
             Processes to read on and fit the calibration on (None: the ``text_workers``
             setting; 0: the cores available). The stored results are the same for any count.
