@@ -95,7 +95,9 @@ class TextNamespace:
             fitted, ``reading the labelled texts`` (texts read so far) and the step
             ``fitting the calibration``, both inside the step ``calibrating on the labels``;
             ``analysing texts`` (texts written so far); with themes, as
-            :meth:`assign_themes` tells them. A step counts 0 of 1, then 1 of 1.
+            :meth:`assign_themes` tells them. A step counts 0 of 1, then 1 of 1. With
+            workers, the counts of their pieces come from a thread of this process (one
+            call at a time).
         workers
             Processes to read on and fit the calibration on (None: the ``text_workers``
             setting; 0: the cores available). The stored results are the same for any count.
@@ -383,7 +385,8 @@ class TextNamespace:
         progress
             Called with (stage, done, total) as the work goes: ``assigning themes`` as a step
             (0 of 1, then 1 of 1) and ``reading texts for themes`` with the texts read so far
-            of those to read (texts a kept reading serves are not read again).
+            of those to read (texts a kept reading serves are not read again); with
+            workers, from a thread of this process (one call at a time).
 
         Returns
         -------

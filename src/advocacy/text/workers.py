@@ -144,10 +144,10 @@ def run_tasks(
         per child for the text models) while the caller loads it again for its own tasks.
     finished
         Called in the calling process with each task's number once it is done, exactly once
-        per task, as soon as the caller learns of it: after each task of its own, and for a
-        child's between the caller's tasks and while it waits for the children (a child
-        tells each task as it ends, a few bytes down its pipe). A progress bar's ticks; it
-        must not raise.
+        per task: after each task of its own, and for a child's at once, from a thread of
+        the caller that listens to the children while the caller works (a child tells each
+        task as it ends, a few bytes down its pipe); one call at a time. A progress bar's
+        ticks: what it raises is raised here, once every child has answered.
 
     Returns
     -------
