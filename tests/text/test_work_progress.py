@@ -24,7 +24,7 @@ import pytest
 
 import advocacy
 from advocacy.settings import Settings
-from advocacy.text.catalogue import ASSIGNING, READING
+from advocacy.text.catalogue import ASSIGNING, READING, STORING
 from advocacy.text.enrich import FITTING, READING_LABELLED
 from advocacy.text.workers import can_fork, run_tasks
 from support.corpora import blitzer_reviews
@@ -162,13 +162,15 @@ def test_the_api_tells_the_texts_read_by_calibration_and_themes(
         read = _stage(events, READING)
         _growing_to_the_total(read, len(texts))
         assert len(read) == 3  # one tick per piece of at most 500 texts
+        stages = [name for name, _, _ in events]
+        assert stages.index(STORING) > max(i for i, s in enumerate(stages) if s == READING)
         # The ticks change nothing: the same themes as a run that is not watched.
         ws.db.execute("DELETE FROM text_theme_readings")
         assert ws.text.assign_themes(taxonomy).equals(counts)
 
         events.clear()  # nothing to read again: the step alone
         ws.text.assign_themes(taxonomy, progress=lambda *event: events.append(event))
-        assert events == [(ASSIGNING, 0, 1), (ASSIGNING, 1, 1)]
+        assert events == [(ASSIGNING, 0, 1), (STORING, 0, 1), (STORING, 1, 1), (ASSIGNING, 1, 1)]
 
 
 def _on_a_terminal(arguments: list[str], cwd: Path) -> tuple[str, str]:
@@ -224,6 +226,7 @@ def test_the_cli_shows_the_theme_stage_on_a_terminal_and_not_in_json(
     table, shown = _on_a_terminal(command, tmp_path)
     assert "Curated themes" in table and "Price" in table
     assert "assigning themes" in shown and "reading texts for themes" in shown
+    assert "scoring and storing the themes" in shown
     assert f"{len(texts):,}/{len(texts):,} texts" in shown
     assert "0/1 texts" not in shown and "1/1 texts" not in shown  # a step is not a count
     assert "<script>" not in shown  # the bar names stages, never the texts

@@ -384,8 +384,9 @@ class TextNamespace:
             The similarity a text needs to join a theme (None: 0.35).
         progress
             Called with (stage, done, total) as the work goes: ``assigning themes`` as a step
-            (0 of 1, then 1 of 1) and ``reading texts for themes`` with the texts read so far
-            of those to read (texts a kept reading serves are not read again); with
+            (0 of 1, then 1 of 1), ``reading texts for themes`` with the texts read so far
+            of those to read (texts a kept reading serves are not read again), then the step
+            ``scoring and storing the themes``; with
             workers, from a thread of this process (one call at a time).
 
         Returns

@@ -170,8 +170,13 @@ def discover(
     return found
 
 
-#: The stages :func:`assign_taxonomy` tells its ``progress``: the whole step, and the texts read.
-ASSIGNING, READING = "assigning themes", "reading texts for themes"
+#: The stages :func:`assign_taxonomy` tells its ``progress``: the whole step, the texts read,
+#: and the step after reading (scoring every text against the themes, writing the rows).
+ASSIGNING, READING, STORING = (
+    "assigning themes",
+    "reading texts for themes",
+    "scoring and storing the themes",
+)
 
 
 def assign_taxonomy(
@@ -205,7 +210,8 @@ def assign_taxonomy(
     another writer's) is not used, so the rows never depend on it. ``progress`` is called
     with (stage, done, total): the step ``assigning themes`` (0 of 1, then 1 of 1 when the
     rows are written) and, when texts are read, ``reading texts for themes`` with the texts
-    read so far of those to read, as the workers finish each piece.
+    read so far of those to read, as the workers finish each piece, then the step ``scoring
+    and storing the themes``.
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -271,6 +277,8 @@ def assign_taxonomy(
         first=read,
         kinds=None if kinds is None else check_kinds(kinds),
     )
+    if progress is not None:
+        progress(STORING, 0, 1)
     embeddings = reading.embeddings
     own = assign_themes(
         texts,
@@ -331,6 +339,7 @@ def assign_taxonomy(
         remember(db, given, stamp)
     reap()  # the workers exited while the rows were written: their CPU counts here
     if progress is not None:
+        progress(STORING, 1, 1)
         progress(ASSIGNING, 1, 1)
     evidence = theme_evidence(scores, chosen.names, own=own)[list(EVIDENCE_COLUMNS)]
     return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)
