@@ -25,6 +25,7 @@ from advocacy.store.connection import Database
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import (
+    FITTING,
     AnalyzeResult,
     analyze_documents,
     analyze_texts,
@@ -216,7 +217,7 @@ def _counted_run(db: Database, **options: Any) -> tuple[AnalyzeResult, Counter[s
     return (
         result,
         Counter(text for _, text in EMBEDDED),
-        {text for step, text in EMBEDDED if step == "calibrating on the labels 0/1"},
+        {text for step, text in EMBEDDED if step == f"{FITTING} 0/1"},  # beside the fit
     )
 
 

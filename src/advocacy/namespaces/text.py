@@ -91,7 +91,13 @@ class TextNamespace:
         recalibrate
             Refit the calibration even though its labels did not change materially.
         progress
-            Called with (stage, done, total) as the work goes.
+            Called with (stage, done, total) as the work goes: when the calibration is
+            fitted, ``reading the labelled texts`` (texts read so far) and the step
+            ``fitting the calibration``, both inside the step ``calibrating on the labels``;
+            ``analysing texts`` (texts written so far); with themes, as
+            :meth:`assign_themes` tells them. A step counts 0 of 1, then 1 of 1. With
+            workers, the counts of their pieces come from a thread of this process (one
+            call at a time).
         workers
             Processes to read on and fit the calibration on (None: the ``text_workers``
             setting; 0: the cores available). The stored results are the same for any count.
@@ -358,7 +364,11 @@ class TextNamespace:
         return discover(self._db, n_themes=n_themes, kinds=kinds)
 
     def assign_themes(
-        self, taxonomy: str | Path, *, threshold: float | None = None
+        self,
+        taxonomy: str | Path,
+        *,
+        threshold: float | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> pd.DataFrame:
         """Assign every text to a taxonomy file's themes (several themes per text allowed).
 
@@ -372,6 +382,12 @@ class TextNamespace:
             The taxonomy YAML file.
         threshold
             The similarity a text needs to join a theme (None: 0.35).
+        progress
+            Called with (stage, done, total) as the work goes: ``assigning themes`` as a step
+            (0 of 1, then 1 of 1), ``reading texts for themes`` with the texts read so far
+            of those to read (texts a kept reading serves are not read again), then the step
+            ``scoring and storing the themes``; with
+            workers, from a thread of this process (one call at a time).
 
         Returns
         -------
@@ -395,6 +411,7 @@ class TextNamespace:
             taxonomy,
             threshold=threshold,  # None: the default; 0 is a threshold, as in analyze
             workers=worker_count(self._settings.text_workers),
+            progress=progress,
         )
 
     def themes(

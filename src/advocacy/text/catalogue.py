@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -170,6 +170,15 @@ def discover(
     return found
 
 
+#: The stages :func:`assign_taxonomy` tells its ``progress``: the whole step, the texts read,
+#: and the step after reading (scoring every text against the themes, writing the rows).
+ASSIGNING, READING, STORING = (
+    "assigning themes",
+    "reading texts for themes",
+    "scoring and storing the themes",
+)
+
+
 def assign_taxonomy(
     db: Database,
     taxonomy: Taxonomy | str | Path | ChosenTaxonomy,
@@ -179,6 +188,7 @@ def assign_taxonomy(
     now: datetime | None = None,
     workers: int = 1,
     read: ThemeReading | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Assign every text to the taxonomy's themes (multi-label); return counts per theme:
     its size and how its texts came to it (:func:`~advocacy.text.theme_evidence.theme_evidence`:
@@ -197,7 +207,11 @@ def assign_taxonomy(
     text. ``read`` is the theme reading of the first documents, when read already with their
     stored languages (``text analyze --taxonomy`` reads them on the workers that read the
     documents): it is not read again. A reading of other texts (a document written since,
-    another writer's) is not used, so the rows never depend on it.
+    another writer's) is not used, so the rows never depend on it. ``progress`` is called
+    with (stage, done, total): the step ``assigning themes`` (0 of 1, then 1 of 1 when the
+    rows are written) and, when texts are read, ``reading texts for themes`` with the texts
+    read so far of those to read, as the workers finish each piece, then the step ``scoring
+    and storing the themes``.
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -222,6 +236,8 @@ def assign_taxonomy(
     else:
         given = chosen_taxonomy(taxonomy, threshold)
     chosen, threshold = given.taxonomy, given.threshold
+    if progress is not None:
+        progress(ASSIGNING, 0, 1)
     stamp = now or datetime.now(UTC)
     documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
@@ -234,6 +250,10 @@ def assign_taxonomy(
         redactors.append(Redactor.for_workspace(db))
 
     def read_texts(positions: list[int]) -> ThemeReading:
+        def texts_read(done: int) -> None:
+            if progress is not None:
+                progress(READING, done, len(positions))
+
         return theme_reading(
             [texts[at] for at in positions],
             chosen,
@@ -241,6 +261,7 @@ def assign_taxonomy(
             languages=[languages[at] for at in positions],
             workers=workers,
             meanwhile=meanwhile,
+            progress=texts_read if progress is not None and positions else None,
         )
 
     # Only the documents no kept reading serves are read (other texts' sentences in ``read``
@@ -256,6 +277,8 @@ def assign_taxonomy(
         first=read,
         kinds=None if kinds is None else check_kinds(kinds),
     )
+    if progress is not None:
+        progress(STORING, 0, 1)
     embeddings = reading.embeddings
     own = assign_themes(
         texts,
@@ -315,6 +338,9 @@ def assign_taxonomy(
     if kinds is None:  # what a later text analyze assigns again, to every text
         remember(db, given, stamp)
     reap()  # the workers exited while the rows were written: their CPU counts here
+    if progress is not None:
+        progress(STORING, 1, 1)
+        progress(ASSIGNING, 1, 1)
     evidence = theme_evidence(scores, chosen.names, own=own)[list(EVIDENCE_COLUMNS)]
     return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)
 

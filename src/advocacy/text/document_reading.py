@@ -231,18 +231,29 @@ def read_in_pieces(
     meanwhile: Callable[[], None] | None = None,
     before_fork: Callable[[], None] | None = None,
     language_prior: Mapping[str, int] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Reading, list[str | None]]:
     """``reader.read(texts)`` and each text's detected language (``language_prior`` as for
     :func:`analyze_texts`), read in :func:`pieces` shared out among ``workers`` (the caller
-    runs ``before_fork`` and ``meanwhile``, see :func:`~advocacy.text.workers.run_tasks`)."""
+    runs ``before_fork`` and ``meanwhile``, see :func:`~advocacy.text.workers.run_tasks`);
+    ``progress`` is called with the texts read so far as each piece is read."""
+    split = pieces(len(texts))
+    read = [0]
+
+    def finished(number: int) -> None:
+        read[0] += len(split[number])
+        if progress is not None:
+            progress(read[0])
+
     parts = run_tasks(
         [
             partial(_read_and_detect, reader, texts[piece.start : piece.stop], language_prior)
-            for piece in pieces(len(texts))
+            for piece in split
         ],
         workers=workers,
         meanwhile=meanwhile,
         before_fork=before_fork,
+        finished=None if progress is None else finished,
     )
     readings = [reading for reading, _ in parts]
     languages = [code for _, found in parts for code in found]

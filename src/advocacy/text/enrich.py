@@ -135,6 +135,10 @@ class Calibration:
         return 0 if self.fitted is None else int(self.fitted.n_labels_)
 
 
+#: The steps :func:`workspace_calibration` tells its ``progress`` when it fits.
+READING_LABELLED, FITTING = "reading the labelled texts", "fitting the calibration"
+
+
 def workspace_calibration(
     db: Database,
     *,
@@ -146,6 +150,7 @@ def workspace_calibration(
     defer_store: bool = False,
     meanwhile: Callable[[], None] | None = None,
     beside: Callable[[KnownReadings], Sequence[Callable[[], Any]]] | None = None,
+    progress: Progress | None = None,
 ) -> Calibration:
     """The workspace's sentiment calibration from scored comments and taught labels.
 
@@ -170,7 +175,9 @@ def workspace_calibration(
     caller's own tasks from the reading of the labelled texts; it is called only when the fit
     has last fits (a head: :class:`~advocacy.text.calibration.LastFits`), and its tasks then
     run on the workers beside them, the result holding what they returned (else it is never
-    called and the result's ``beside`` is empty).
+    called and the result's ``beside`` is empty). ``progress`` is told (stage, done, total)
+    when it fits: the labelled texts read so far (:data:`READING_LABELLED`), then the fit as
+    one step (:data:`FITTING`, with the caller's tasks beside it).
     """
     from advocacy.text import calibration_store as kept
     from advocacy.text.calibration_report import count_training_labels
@@ -236,6 +243,7 @@ def workspace_calibration(
         meanwhile=imports_and_meanwhile,
         before_fork=partial(load_models, model),
         language_prior=stored_languages(db),
+        progress=None if progress is None else partial(_tell, progress, READING_LABELLED, labelled),
     )
     known = KnownReadings(labelled, reading)
     # A label on a text the model does not read would teach the reader of English what German
@@ -265,6 +273,8 @@ def workspace_calibration(
             store_verdict()
         return Calibration(None, verdict, known, store_verdict if defer_store else None)
     every = len(readable) == len(labelled)
+    if progress is not None:
+        progress(FITTING, 0, 1)
     last = CalibratedSentiment(text_model=model, workers=workers).start_fit(
         [labelled[i] for i in readable],
         [ordered[i][1][1] for i in readable],
@@ -280,6 +290,8 @@ def workspace_calibration(
         before_fork=partial(load_models, model) if mine else None,
     )
     calibrated = last.finish(done[: len(last.tasks)])
+    if progress is not None:
+        progress(FITTING, 1, 1)
     # Stored with what its report would otherwise count again from every labelled text.
     training = count_training_labels(
         [labelled[i] for i in readable], unread=len(labelled) - len(readable)
@@ -308,6 +320,10 @@ def _unread(counts: Mapping[str, int], *, left_out: str = "") -> str:
     languages = ", ".join(f"{code} {count:,}" for code, count in by)
     unread = f"in languages the model does not read{left_out} ({languages})"
     return f"{total:,} labelled text{'' if total == 1 else 's'} {unread}"
+
+
+def _tell(progress: Progress, stage: str, texts: Sequence[str], done: int) -> None:
+    progress(stage, done, len(texts))
 
 
 def _run(work: Callable[[], None] | None) -> None:
@@ -463,16 +479,14 @@ def analyze_workspace(
         if chosen is None:
             return result
         # Outside the BLAS limit above, as assign-themes runs: the same numbers.
-        if progress is not None:
-            progress("assigning themes", 0, 1)
         from advocacy.text.catalogue import assign_taxonomy
         from advocacy.text.theme_sentences import joined_readings
 
         # What the workers read of the first documents beside the calibration's last fits.
         read = joined_readings(theme_parts) if theme_parts else None
-        counts = assign_taxonomy(db, chosen, now=now, workers=worker_count(workers), read=read)
-        if progress is not None:
-            progress("assigning themes", 1, 1)
+        counts = assign_taxonomy(
+            db, chosen, now=now, workers=worker_count(workers), read=read, progress=progress
+        )
         return replace(result, themes=counts, taxonomy=chosen.describe())
     finally:
         reap()  # the last workers finish exiting while the last batch was written
@@ -540,6 +554,7 @@ def _analyze_stale(
             defer_store=True,
             meanwhile=load_stored,
             beside=beside,
+            progress=progress,
         )
         known, read_first = chosen.known, chosen.beside
         if taxonomy is not None and read_first:

@@ -278,6 +278,7 @@ def theme_reading(
     keywords: bool = True,
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ThemeReading:
     """Embed, cut, find the seed keywords of and embed the sentences of ``texts``, in pieces.
 
@@ -301,6 +302,9 @@ def theme_reading(
         Processes to read on (1: this one alone; :func:`~advocacy.text.workers.run_tasks`).
     meanwhile
         The caller's own work, done while the workers read (an import, a query).
+    progress
+        Called with the number of texts read so far as each piece is read (growing, the last
+        call with every text).
 
     Returns
     -------
@@ -308,6 +312,13 @@ def theme_reading(
         The reading of every text, in order.
     """
     split = split_evenly(len(texts), -(-len(texts) // PIECE_TEXTS))
+    read = [0]
+
+    def finished(number: int) -> None:
+        read[0] += len(split[number])
+        if progress is not None:
+            progress(read[0])
+
     done = run_tasks(
         [
             partial(
@@ -322,6 +333,7 @@ def theme_reading(
         ],
         workers=workers,
         meanwhile=meanwhile,
+        finished=None if progress is None else finished,
     )
     return joined_readings(done)
 

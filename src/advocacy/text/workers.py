@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar, cast
 
 from advocacy.errors import UsageError
 
@@ -111,6 +114,7 @@ def run_tasks(
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
     before_fork: Callable[[], None] | None = None,
+    finished: Callable[[int], None] | None = None,
 ) -> list[T]:
     """Each task's result, in order, computed on up to ``workers`` processes.
 
@@ -138,6 +142,12 @@ def run_tasks(
         they are: it loads what every task needs (the models), so that each child finds it
         loaded, shared copy-on-write, instead of loading its own copy (about a CPU second
         per child for the text models) while the caller loads it again for its own tasks.
+    finished
+        Called in the calling process with each task's number once it is done, exactly once
+        per task: after each task of its own, and for a child's at once, from a thread of
+        the caller that listens to the children while the caller works (a child tells each
+        task as it ends, a few bytes down its pipe); one call at a time. A progress bar's
+        ticks: what it raises is raised here, once every child has answered.
 
     Returns
     -------
@@ -153,7 +163,13 @@ def run_tasks(
     if children < 1 or not can_fork():
         if meanwhile is not None:
             meanwhile()
-        return [task() for task in tasks]
+        if finished is None:
+            return [task() for task in tasks]
+        results: list[T] = []
+        for number, task in enumerate(tasks):
+            results.append(task())
+            finished(number)
+        return results
     if before_fork is not None:
         before_fork()
     context = multiprocessing.get_context("fork")
@@ -171,6 +187,8 @@ def run_tasks(
             marks = {name: learning.mark() for name, learning in _learnings.items()}
             while (number := next_task()) < len(tasks):
                 done.append((number, tasks[number]()))
+                if finished is not None:
+                    sender.send(("finished", number))
             learnt = {name: _learnings[name].since(mark) for name, mark in marks.items()}
             sender.send(("ok", (done, learnt)))
         except BaseException as error:
@@ -193,20 +211,32 @@ def run_tasks(
             process.start()
             sender.close()
             started.append((process, receiver))
-        results: dict[int, Any] = {}
+        computed: dict[int, Any] = {}
+        answers: dict[int, tuple[str, Any]] = {}  # by child: its answer ("died": none)
+        ticking = threading.Lock()  # the caller's ticks and the listener's, one at a time
+        listener = None if finished is None else _Listener(started, answers, finished, ticking)
         if meanwhile is not None:
             meanwhile()
         while (number := next_task()) < len(tasks):
-            results[number] = tasks[number]()
-        for process, receiver in started:
-            try:
-                status, payload = receiver.recv()
-            except EOFError:
+            computed[number] = tasks[number]()
+            if finished is not None:
+                with ticking:
+                    finished(number)
+        if listener is not None:
+            listener.finish()
+        for child, (process, receiver) in enumerate(started):
+            if child not in answers:
+                try:
+                    answers[child] = receiver.recv()
+                except EOFError:
+                    answers[child] = ("died", None)
+            status, payload = answers[child]
+            if status == "died":
                 process.join(timeout=5)
                 raise RuntimeError(
                     f"a text worker process died (exit code {process.exitcode}) before "
                     "answering; run with text_workers = 1 to see the error"
-                ) from None
+                )
             if status != "ok":
                 error, told = payload
                 where = RuntimeError(f"in a text worker process:\n{told}")
@@ -214,12 +244,12 @@ def run_tasks(
                     raise error from where
                 raise RuntimeError(f"a text worker process failed:\n{told}")
             done, learnt = payload
-            results.update(done)
+            computed.update(done)
             for name, found in learnt.items():
                 if name in _learnings:
                     _learnings[name].merge(found)
             answered.append(process)
-        return [results[number] for number in range(len(tasks))]
+        return [computed[number] for number in range(len(tasks))]
     finally:
         for process, receiver in started:
             receiver.close()
@@ -230,6 +260,54 @@ def run_tasks(
             if process.is_alive():
                 process.terminate()
                 process.join()
+
+
+class _Listener:
+    """A thread of the caller that takes the children's messages as they come: each task a
+    child tells done goes to ``finished`` at once (while the caller works), its answer to
+    ``answers``. It waits in :func:`multiprocessing.connection.wait` (the GIL released)."""
+
+    def __init__(
+        self,
+        started: list[tuple[Any, Any]],
+        answers: dict[int, tuple[str, Any]],
+        finished: Callable[[int], None],
+        ticking: threading.Lock,
+    ) -> None:
+        self.failed: list[BaseException] = []
+        self._waiting: dict[Connection, int] = {
+            receiver: child for child, (_, receiver) in enumerate(started)
+        }
+        self._answers, self._finished, self._ticking = answers, finished, ticking
+        self._thread = threading.Thread(target=self._listen, daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        try:
+            while self._waiting:
+                for ready in multiprocessing.connection.wait(list(self._waiting)):
+                    receiver = cast(Connection, ready)
+                    child = self._waiting[receiver]
+                    try:
+                        status, payload = receiver.recv()
+                    except EOFError:
+                        status, payload = "died", None
+                    if status == "finished":
+                        with self._ticking:
+                            self._finished(payload)
+                        continue
+                    self._answers[child] = (status, payload)
+                    del self._waiting[receiver]
+        except OSError:  # the caller closed the pipes: a task of its own failed
+            return
+        except BaseException as error:  # the callback's: raised by the caller
+            self.failed.append(error)
+
+    def finish(self) -> None:
+        """Wait until every child answered (or died); raise what the callback raised."""
+        self._thread.join()
+        if self.failed:
+            raise self.failed[0]
 
 
 def split_evenly(count: int, parts: int) -> list[range]:

@@ -664,8 +664,11 @@ def assign_command(
     any new or changed text assigns them again (text analyze --taxonomy FILE does both at
     once).
     """
-    with open_workspace(db) as ws:
-        counts = ws.text.assign_themes(taxonomy, threshold=threshold)
+    with (
+        open_workspace(db) as ws,
+        stage_progress("texts", show=output is OutputFormat.table) as progress,
+    ):
+        counts = ws.text.assign_themes(taxonomy, threshold=threshold, progress=progress)
     rows = counts.to_dict("records")
     emit_rows(rows, output, title="Curated themes", view=_assigned_view(rows))
     _warn_name_only(taxonomy)
