@@ -293,15 +293,15 @@ def test_the_reader_names_a_digest_of_the_model_files(tmp_path: Path) -> None:
     import os
 
     from advocacy.text import default_embedder
-    from advocacy.text.embeddings import model_path
-    from advocacy.text.theme_reading_store import MODEL_FILES, model_digest, reader
+    from advocacy.text.embeddings import DEFAULT_FILES, model_path
+    from advocacy.text.theme_reading_store import model_digest, reader
 
     one, two = tmp_path / "one.npz", tmp_path / "two.npz"
     one.write_bytes(b"\0" * 4096)
     two.write_bytes(b"\0" * 4095 + b"\1")
     os.utime(two, ns=(one.stat().st_atime_ns, one.stat().st_mtime_ns))
     assert model_digest([one]) != model_digest([two])
-    shipped = model_digest([model_path(name) for name in MODEL_FILES])
+    shipped = model_digest([model_path(name) for name in DEFAULT_FILES])
     assert reader(default_embedder()) == f"static-e5-256-words-folded {shipped}; theme reading v2"
     taxonomy = tmp_path / "taxonomy.yaml"
     taxonomy.write_text(TAXONOMY, encoding="utf-8")

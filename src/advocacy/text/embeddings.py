@@ -44,6 +44,9 @@ from advocacy.text.workers import Learning, share_learning
 #: pieces is read as its lower-case form (``fold_capitals``).
 DEFAULT_EMBEDDER = "static-e5-256-words-folded"
 MODELS_PACKAGE = "advocacy.text.models"
+#: The files of the default embedder in :data:`MODELS_PACKAGE`: its vectors, its tokenizer and
+#: its whole English words (what a digest of the shipped model covers).
+DEFAULT_FILES = ("static_e5_256.npz", TOKENIZER_FILE, WORDS_FILE)
 #: Words whose piece rows a :class:`StaticEmbedder` remembers (about 430 bytes each: 86 MB
 #: when full). A word here is what lies between spaces, punctuation and all ("good." and
 #: "good," are two): 12,000 reviews of 60 words hold about 78,000, and a run reads each text's
@@ -458,8 +461,7 @@ def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
 @lru_cache(maxsize=1)
 def default_embedder() -> StaticEmbedder:
     """The shipped static embedder (loaded once per process)."""
-    vectors, tokenizer = model_path("static_e5_256.npz"), model_path(TOKENIZER_FILE)
-    words = model_path(WORDS_FILE)
+    vectors, tokenizer, words = (model_path(name) for name in DEFAULT_FILES)
     for path, tool in (
         (vectors, "build_encoder.py"),
         (tokenizer, "build_encoder.py"),

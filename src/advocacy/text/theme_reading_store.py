@@ -65,8 +65,6 @@ __all__ = [
 #: read for meaning or how keywords are found takes a new number (every text is read again).
 #: 2: the rows of the pieces instead of float vectors (migration 0020).
 READING_FORMAT = 2
-#: The shipped model's files whose digest :func:`reader` records (``default_embedder``).
-MODEL_FILES = ("static_e5_256.npz", "tokenizer.npz", "words_en.npz")
 
 _COLUMNS = (
     "document_kind",
@@ -122,9 +120,9 @@ def model_digest(paths: Sequence[str | Path]) -> str:
 @lru_cache(maxsize=1)
 def _shipped_digest() -> str:
     """:func:`model_digest` of the shipped model's files (once per process)."""
-    from advocacy.text.embeddings import model_path
+    from advocacy.text.embeddings import DEFAULT_FILES, model_path
 
-    return model_digest([model_path(name) for name in MODEL_FILES])
+    return model_digest([model_path(name) for name in DEFAULT_FILES])
 
 
 def reader(embedder: StaticEmbedder) -> str:
