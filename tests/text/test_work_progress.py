@@ -25,7 +25,7 @@ import pytest
 import advocacy
 from advocacy.settings import Settings
 from advocacy.text.catalogue import ASSIGNING, READING, STORING
-from advocacy.text.enrich import FITTING, READING_LABELLED
+from advocacy.text.enrich import ANALYSING, FITTING, READING_LABELLED
 from advocacy.text.workers import can_fork, run_tasks
 from support.corpora import blitzer_reviews
 from support.taxonomies import BLITZER_TAXONOMY
@@ -155,6 +155,10 @@ def test_the_api_tells_the_texts_read_by_calibration_and_themes(
         assert _stage(events, FITTING) == [(0, 1), (1, 1)]
         stages = [name for name, _, _ in events]
         assert stages.index(FITTING) > max(i for i, s in enumerate(stages) if s == READING_LABELLED)
+        analysed = _stage(events, ANALYSING)
+        _growing_to_the_total(analysed, len(texts))
+        assert len(analysed) == 3  # one tick per piece of at most 500 texts
+        assert stages.index(ANALYSING) > stages.index(FITTING)
 
         events.clear()
         counts = ws.text.assign_themes(taxonomy, progress=lambda *event: events.append(event))

@@ -94,7 +94,7 @@ class TextNamespace:
             Called with (stage, done, total) as the work goes: when the calibration is
             fitted, ``reading the labelled texts`` (texts read so far) and the step
             ``fitting the calibration``, both inside the step ``calibrating on the labels``;
-            ``analysing texts`` (texts written so far); with themes, as
+            ``analysing texts`` (texts analysed so far, piece by piece); with themes, as
             :meth:`assign_themes` tells them. A step counts 0 of 1, then 1 of 1. With
             workers, the counts of their pieces come from a thread of this process (one
             call at a time).

@@ -238,13 +238,6 @@ def read_in_pieces(
     runs ``before_fork`` and ``meanwhile``, see :func:`~advocacy.text.workers.run_tasks`);
     ``progress`` is called with the texts read so far as each piece is read."""
     split = pieces(len(texts))
-    read = [0]
-
-    def finished(number: int) -> None:
-        read[0] += len(split[number])
-        if progress is not None:
-            progress(read[0])
-
     parts = run_tasks(
         [
             partial(_read_and_detect, reader, texts[piece.start : piece.stop], language_prior)
@@ -253,11 +246,27 @@ def read_in_pieces(
         workers=workers,
         meanwhile=meanwhile,
         before_fork=before_fork,
-        finished=None if progress is None else finished,
+        finished=_texts_done(split, progress),
     )
     readings = [reading for reading, _ in parts]
     languages = [code for _, found in parts for code in found]
     return (readings[0] if len(readings) == 1 else Reading.concatenate(readings)), languages
+
+
+def _texts_done(
+    split: Sequence[range], progress: Callable[[int], None] | None
+) -> Callable[[int], None] | None:
+    """A ``finished`` for :func:`~advocacy.text.workers.run_tasks` of the pieces ``split``
+    that tells ``progress`` the texts of the pieces done so far (None without one)."""
+    if progress is None:
+        return None
+    done = [0]
+
+    def finished(number: int) -> None:
+        done[0] += len(split[number])
+        progress(done[0])
+
+    return finished
 
 
 def read_piece(
@@ -301,6 +310,7 @@ def analyze_documents(
     meanwhile: Callable[[], None] | None = None,
     read: Sequence[tuple[DocumentReading, SentenceReading]] | None = None,
     language_prior: Mapping[str, int] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`analyze_texts` of ``texts`` and the sentences of each (see
     :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that
@@ -321,6 +331,9 @@ def analyze_documents(
         :func:`~advocacy.text.workers.run_tasks`).
     read
         :func:`read_piece` of the texts of each of the :func:`pieces`, if at hand.
+    progress
+        Called with the texts analysed so far as each piece is done (from a thread of this
+        process for the workers' pieces, one call at a time).
 
     Raises
     ------
@@ -364,6 +377,7 @@ def analyze_documents(
         workers=workers,
         meanwhile=meanwhile,
         before_fork=partial(load_models, model),
+        finished=_texts_done(split, progress),
     )
     if len(done) == 1:
         return done[0]

@@ -137,6 +137,8 @@ class Calibration:
 
 #: The steps :func:`workspace_calibration` tells its ``progress`` when it fits.
 READING_LABELLED, FITTING = "reading the labelled texts", "fitting the calibration"
+#: The stage of :func:`analyze_workspace` that reads the stale texts (texts done so far).
+ANALYSING = "analysing texts"
 
 
 def workspace_calibration(
@@ -324,6 +326,11 @@ def _unread(counts: Mapping[str, int], *, left_out: str = "") -> str:
 
 def _tell(progress: Progress, stage: str, texts: Sequence[str], done: int) -> None:
     progress(stage, done, len(texts))
+
+
+def _tell_from(progress: Progress, start: int, total: int, done: int) -> None:
+    """:data:`ANALYSING`: the texts of the batches before (``start``) and of this one so far."""
+    progress(ANALYSING, start + done, total)
 
 
 def _run(work: Callable[[], None] | None) -> None:
@@ -594,6 +601,7 @@ def _analyze_stale(
             meanwhile=pending,
             read=read_first or None,
             language_prior=prior,
+            progress=None if progress is None else partial(_tell_from, progress, start, total),
         )
         pending, read_first = None, []
         frame = pd.concat([keys, features], axis=1)
@@ -609,8 +617,6 @@ def _analyze_stale(
         with db.transaction():
             replace_rows(db, "text_features", frame, FEATURE_TYPES)
             replace_rows(db, "text_sentences", sentence_frame, SENTENCE_TYPES)
-        if progress is not None:
-            progress("analysing texts", min(start + batch_size, total), total)
     if pending is not None:  # no document to read
         pending()
     return AnalyzeResult(
