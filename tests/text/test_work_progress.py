@@ -13,6 +13,7 @@ import json
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ from typing import Any
 import pytest
 
 import advocacy
+from advocacy.errors import AdvocacyError
 from advocacy.settings import Settings
 from advocacy.text.catalogue import ASSIGNING, READING, STORING
 from advocacy.text.enrich import ANALYSING, FITTING, READING_LABELLED
@@ -108,6 +110,28 @@ def test_a_failing_callback_is_raised_by_the_caller() -> None:
 
 
 @needs_fork
+@pytest.mark.parametrize("error", [ValueError, OSError])
+def test_a_callback_failing_on_the_listening_thread_is_raised_at_once(error: type) -> None:
+    """The bar breaks only for the children's tasks (told from the listening thread): the
+    caller raises that error, not another, and without waiting for children whose large
+    answers nobody read any more."""
+
+    def finished(number: int) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            raise error(f"bar broke at {number}")
+
+    def large() -> bytes:
+        time.sleep(0.02)
+        return b"x" * 1_000_000  # a child's answer far past a pipe's buffer
+
+    started = time.monotonic()
+    with pytest.raises(error, match="bar broke at"):
+        run_tasks([large] * 8, workers=3, finished=finished)
+    # Children left unanswered were waited for 5 s each before they were stopped.
+    assert time.monotonic() - started < 4
+
+
+@needs_fork
 def test_a_worker_that_dies_or_a_failing_caller_task_still_ends_the_run() -> None:
     caller = os.getpid()
 
@@ -118,9 +142,19 @@ def test_a_worker_that_dies_or_a_failing_caller_task_still_ends_the_run() -> Non
         return 1
 
     told: list[int] = []
-    with pytest.raises(RuntimeError, match=r"died \(exit code 3\) before answering"):
+    with pytest.raises(AdvocacyError, match=r"died \(exit code 3\) before answering"):
         run_tasks([dies] * 4, workers=2, finished=told.append)
     assert told and set(told) <= {0, 1, 2, 3}  # the caller's own pieces were told
+
+    def killed() -> int:
+        if os.getpid() != caller:
+            os.kill(os.getpid(), signal.SIGKILL)  # what the kernel does out of memory
+        time.sleep(0.5)  # the child takes a task meanwhile
+        return 1
+
+    # The CLI prints an AdvocacyError as one line with its fix, not a traceback.
+    with pytest.raises(AdvocacyError, match="killed by SIGKILL, most often for want of memory"):
+        run_tasks([killed] * 4, workers=2)
 
     def fails_here() -> int:
         if os.getpid() == caller:

@@ -25,6 +25,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import signal
 import sys
 import threading
 import traceback
@@ -34,7 +35,7 @@ from itertools import pairwise
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
-from advocacy.errors import UsageError
+from advocacy.errors import AdvocacyError, UsageError
 
 T = TypeVar("T")
 
@@ -226,17 +227,11 @@ def run_tasks(
             listener.finish()
         for child, (process, receiver) in enumerate(started):
             if child not in answers:
-                try:
-                    answers[child] = receiver.recv()
-                except EOFError:
-                    answers[child] = ("died", None)
+                answers[child] = _answer(receiver)
             status, payload = answers[child]
             if status == "died":
                 process.join(timeout=5)
-                raise RuntimeError(
-                    f"a text worker process died (exit code {process.exitcode}) before "
-                    "answering; run with text_workers = 1 to see the error"
-                )
+                raise _died(process.exitcode)
             if status != "ok":
                 error, told = payload
                 where = RuntimeError(f"in a text worker process:\n{told}")
@@ -283,23 +278,35 @@ class _Listener:
         self._thread.start()
 
     def _listen(self) -> None:
-        try:
-            while self._waiting:
-                for ready in multiprocessing.connection.wait(list(self._waiting)):
-                    receiver = cast(Connection, ready)
-                    child = self._waiting[receiver]
-                    try:
-                        status, payload = receiver.recv()
-                    except EOFError:
-                        status, payload = "died", None
-                    if status == "finished":
-                        with self._ticking:
-                            self._finished(payload)
-                        continue
-                    self._answers[child] = (status, payload)
-                    del self._waiting[receiver]
-        except OSError:  # the caller closed the pipes: a task of its own failed
+        while self._waiting:
+            try:
+                ready = multiprocessing.connection.wait(list(self._waiting))
+            except OSError:  # the caller closed the pipes: a task of its own failed
+                return
+            for connection in ready:
+                receiver = cast(Connection, connection)
+                child = self._waiting[receiver]
+                try:
+                    status, payload = receiver.recv()
+                except EOFError:
+                    status, payload = "died", None
+                except OSError:  # closed by the caller, as above
+                    return
+                if status == "finished":
+                    self._tell(payload)
+                    continue
+                self._answers[child] = (status, payload)
+                del self._waiting[receiver]
+
+    def _tell(self, number: int) -> None:
+        """Pass a child's finished task on, until the callback fails: its error is kept for
+        the caller and the pipes are still read to the end (a child waits until its answer
+        is taken), but nothing more is told."""
+        if self.failed:
             return
+        try:
+            with self._ticking:
+                self._finished(number)
         except BaseException as error:  # the callback's: raised by the caller
             self.failed.append(error)
 
@@ -308,6 +315,33 @@ class _Listener:
         self._thread.join()
         if self.failed:
             raise self.failed[0]
+
+
+def _died(code: int | None) -> AdvocacyError:
+    """The error of a child that ended without answering (``code``: its exit code, minus
+    the signal that killed it): a message for the CLI's error line, not a traceback."""
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        how = f"killed by {name}" + (", most often for want of memory" if name == "SIGKILL" else "")
+    else:
+        how = f"exit code {code}"
+    return AdvocacyError(
+        f"a text worker process died ({how}) before answering",
+        fix="run again with text_workers = 1 (ADVOCACY_TEXT_WORKERS=1) to read in this "
+        "process and see the error, or with more memory free",
+    )
+
+
+def _answer(receiver: Connection) -> tuple[str, Any]:
+    """A child's answer (``("died", None)`` when it ended without one), past the tasks it
+    told done that nobody listened to."""
+    while True:
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            return "died", None
+        if status != "finished":
+            return status, payload
 
 
 def split_evenly(count: int, parts: int) -> list[range]:
