@@ -321,7 +321,10 @@ def _died(code: int | None) -> AdvocacyError:
     """The error of a child that ended without answering (``code``: its exit code, minus
     the signal that killed it): a message for the CLI's error line, not a traceback."""
     if code is not None and code < 0:
-        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:  # a real-time signal without a name of its own
+            name = f"signal {-code}"
         how = f"killed by {name}" + (", most often for want of memory" if name == "SIGKILL" else "")
     else:
         how = f"exit code {code}"
