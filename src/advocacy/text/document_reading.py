@@ -27,7 +27,7 @@ from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
 from advocacy.text.sentences import SentenceReading, complete_sentences, read_sentences
 from advocacy.text.sentiment import reading_sentiment
 from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
-from advocacy.text.workers import run_tasks, split_evenly
+from advocacy.text.workers import items_done, run_tasks, split_evenly
 
 if TYPE_CHECKING:
     from advocacy.text.calibration import CalibratedSentiment
@@ -246,27 +246,11 @@ def read_in_pieces(
         workers=workers,
         meanwhile=meanwhile,
         before_fork=before_fork,
-        finished=_texts_done(split, progress),
+        finished=items_done(split, progress),
     )
     readings = [reading for reading, _ in parts]
     languages = [code for _, found in parts for code in found]
     return (readings[0] if len(readings) == 1 else Reading.concatenate(readings)), languages
-
-
-def _texts_done(
-    split: Sequence[range], progress: Callable[[int], None] | None
-) -> Callable[[int], None] | None:
-    """A ``finished`` for :func:`~advocacy.text.workers.run_tasks` of the pieces ``split``
-    that tells ``progress`` the texts of the pieces done so far (None without one)."""
-    if progress is None:
-        return None
-    done = [0]
-
-    def finished(number: int) -> None:
-        done[0] += len(split[number])
-        progress(done[0])
-
-    return finished
 
 
 def read_piece(
@@ -377,7 +361,7 @@ def analyze_documents(
         workers=workers,
         meanwhile=meanwhile,
         before_fork=partial(load_models, model),
-        finished=_texts_done(split, progress),
+        finished=items_done(split, progress),
     )
     if len(done) == 1:
         return done[0]

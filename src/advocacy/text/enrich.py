@@ -245,7 +245,9 @@ def workspace_calibration(
         meanwhile=imports_and_meanwhile,
         before_fork=partial(load_models, model),
         language_prior=stored_languages(db),
-        progress=None if progress is None else partial(_tell, progress, READING_LABELLED, labelled),
+        progress=None
+        if progress is None
+        else partial(_tell, progress, READING_LABELLED, 0, len(labelled)),
     )
     known = KnownReadings(labelled, reading)
     # A label on a text the model does not read would teach the reader of English what German
@@ -324,13 +326,10 @@ def _unread(counts: Mapping[str, int], *, left_out: str = "") -> str:
     return f"{total:,} labelled text{'' if total == 1 else 's'} {unread}"
 
 
-def _tell(progress: Progress, stage: str, texts: Sequence[str], done: int) -> None:
-    progress(stage, done, len(texts))
-
-
-def _tell_from(progress: Progress, start: int, total: int, done: int) -> None:
-    """:data:`ANALYSING`: the texts of the batches before (``start``) and of this one so far."""
-    progress(ANALYSING, start + done, total)
+def _tell(progress: Progress, stage: str, start: int, total: int, done: int) -> None:
+    """``progress`` of ``stage``: the texts of the batches before (``start``) and of this
+    one so far, of ``total``."""
+    progress(stage, start + done, total)
 
 
 def _run(work: Callable[[], None] | None) -> None:
@@ -601,7 +600,9 @@ def _analyze_stale(
             meanwhile=pending,
             read=read_first or None,
             language_prior=prior,
-            progress=None if progress is None else partial(_tell_from, progress, start, total),
+            progress=None
+            if progress is None
+            else partial(_tell, progress, ANALYSING, start, total),
         )
         pending, read_first = None, []
         frame = pd.concat([keys, features], axis=1)

@@ -26,7 +26,7 @@ from advocacy.text.embeddings import Embedder, StaticEmbedder, TokenRows, unit_r
 from advocacy.text.phrases import MAX_CHARACTERS, stemmer_language
 from advocacy.text.taxonomy_file import Taxonomy
 from advocacy.text.theme_keywords import seed_hits
-from advocacy.text.workers import Learning, run_tasks, share_learning, split_evenly
+from advocacy.text.workers import Learning, items_done, run_tasks, share_learning, split_evenly
 
 __all__ = [
     "MIN_MEANING_WORDS",
@@ -312,13 +312,6 @@ def theme_reading(
         The reading of every text, in order.
     """
     split = split_evenly(len(texts), -(-len(texts) // PIECE_TEXTS))
-    read = [0]
-
-    def finished(number: int) -> None:
-        read[0] += len(split[number])
-        if progress is not None:
-            progress(read[0])
-
     done = run_tasks(
         [
             partial(
@@ -333,7 +326,7 @@ def theme_reading(
         ],
         workers=workers,
         meanwhile=meanwhile,
-        finished=None if progress is None else finished,
+        finished=items_done(split, progress),
     )
     return joined_readings(done)
 

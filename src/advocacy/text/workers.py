@@ -164,12 +164,11 @@ def run_tasks(
     if children < 1 or not can_fork():
         if meanwhile is not None:
             meanwhile()
-        if finished is None:
-            return [task() for task in tasks]
         results: list[T] = []
         for number, task in enumerate(tasks):
             results.append(task())
-            finished(number)
+            if finished is not None:
+                finished(number)
         return results
     if before_fork is not None:
         before_fork()
@@ -345,6 +344,30 @@ def _answer(receiver: Connection) -> tuple[str, Any]:
             return "died", None
         if status != "finished":
             return status, payload
+
+
+def items_done(
+    split: Sequence[range], progress: Callable[[int], None] | None
+) -> Callable[[int], None] | None:
+    """A ``finished`` for :func:`run_tasks` over the pieces ``split`` that tells
+    ``progress`` how many items the pieces done so far hold (None without ``progress``).
+
+    >>> told = []
+    >>> finished = items_done(split_evenly(5, 2), told.append)
+    >>> finished(1), finished(0)
+    (None, None)
+    >>> told
+    [2, 5]
+    """
+    if progress is None:
+        return None
+    done = [0]
+
+    def finished(number: int) -> None:
+        done[0] += len(split[number])
+        progress(done[0])
+
+    return finished
 
 
 def split_evenly(count: int, parts: int) -> list[range]:
