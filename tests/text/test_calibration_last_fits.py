@@ -150,3 +150,26 @@ def test_the_last_fits_send_numbers_not_the_vocabulary_and_fit_the_same_model(
     held, _ = blitzer_reviews(shared_data, 60, seed=11, words=60)
     held += ["", '=HYPERLINK("x")<b>waste of money</b>', "ÇA VA très bien " * 50]
     assert model.predict(held).probabilities.tolist() == alone.predict(held).probabilities.tolist()
+
+
+def test_the_vocabulary_spelt_while_the_last_fits_run_fits_the_same_model(shared_data) -> None:
+    # LastFits.meanwhile spells out the final TF-IDF model's vocabulary while the fits run (in
+    # the caller, beside a worker); finished with or without it, the model is the plain fit's.
+    texts, classes = blitzer_reviews(shared_data, 400, seed=4, words=60)
+    labels = ["negative" if c == "negative" else "positive" for c in classes]
+    alone = CalibratedSentiment().fit(texts, labels)
+    assert alone.method_ == "head + tfidf"
+    held, _ = blitzer_reviews(shared_data, 60, seed=12, words=60)
+    held += ["", "<b>&amp; NOT worth it</b>", "Não gostei " * 300]
+    expected = alone.predict(held).probabilities.tolist()
+    for run_meanwhile in (True, False):
+        model = CalibratedSentiment(workers=2)
+        last = model.start_fit(texts, labels)
+        assert last.meanwhile is not None
+        meanwhile = last.meanwhile if run_meanwhile else None
+        last.finish(run_tasks(last.tasks, workers=2, meanwhile=meanwhile))
+        assert model.name_ == alone.name_
+        assert model.tfidf_.steps[0][1].vocabulary_ == alone.tfidf_.steps[0][1].vocabulary_
+        assert model.predict(held).probabilities.tolist() == expected
+    # A fit without a TF-IDF model has nothing to spell out.
+    assert CalibratedSentiment().start_fit(texts[:90], labels[:90]).meanwhile is None

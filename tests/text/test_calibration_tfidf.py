@@ -173,3 +173,32 @@ def test_new_texts_counted_by_their_words_count_as_the_vectorizer(shared_data) -
     other = counts.ngram_columns(counts.fit_model(train[:100], labels[:100])[1])
     with pytest.raises(UsageError, match="columns hold"):
         pipeline_probabilities(pipeline, new, columns=other)
+
+
+def test_the_vocabulary_known_before_the_fit_is_the_vectorizers(shared_data) -> None:
+    # The final model's vocabulary is spelt out while the fits run (the calibration's
+    # LastFits.meanwhile): it must be the vocabulary the vectorizer fits, word for word and
+    # column for column, and the n-gram columns those of the fitted vocabulary.
+    texts, _ = blitzer_reviews(shared_data, 300, seed=5, words=60)
+    texts += ["", "café Café CAFÉ naïve", '=cmd|"/c calc"!A1 <script>x</script>', "a " * 3000]
+    labels = np.array([index % 2 for index in range(len(texts))], dtype=np.int64)
+    counts = TermCounts(texts)
+    rng = np.random.default_rng(1)
+    for rows in (np.arange(len(texts)), np.sort(rng.choice(len(texts), 120, replace=False))):
+        vocabulary = counts.vocabulary(rows)
+        np.testing.assert_array_equal(vocabulary, counts.fitted_counts(rows)[1])
+        spelt = counts.spell(vocabulary)
+        reference = CountVectorizer(ngram_range=(1, 2)).fit([texts[i] for i in rows])
+        assert spelt.words == reference.vocabulary_
+        assert list(spelt.words) == list(reference.get_feature_names_out())  # column order
+        columns = counts.ngram_columns(vocabulary)
+        assert spelt.columns.words == columns.words and spelt.columns.size == columns.size
+        for name in ("word_columns", "pair_keys", "pair_columns"):
+            np.testing.assert_array_equal(getattr(spelt.columns, name), getattr(columns, name))
+        fitted = counts.fit_model(rows, labels[rows])
+        assert spelt.of(fitted[1]) and not spelt.of(fitted[1][:-1])
+        piped = counts.pipeline_of(fitted, spelt=spelt)
+        assert piped.steps[0][1].vocabulary_ == reference.vocabulary_
+        again = counts.pipeline_of(fitted)  # spelt here: the same pipeline
+        assert again.steps[0][1].vocabulary_ == spelt.words
+        assert piped.predict_proba(texts[:9]).tolist() == again.predict_proba(texts[:9]).tolist()

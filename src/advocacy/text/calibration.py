@@ -78,6 +78,7 @@ from advocacy.text.calibration_fits import (
 )
 from advocacy.text.calibration_tfidf import (
     FINAL_TFIDF_SOLVER,
+    SpeltVocabulary,
     TermCounts,
     clipped,
     pipeline_probabilities,
@@ -197,9 +198,9 @@ class LastFits:
     They are independent of each other (the final TF-IDF model and the head, on every label),
     so a caller with workers may run its own tasks beside them (``text analyze`` reads its first
     documents there) and then gives their results, in order, to :meth:`finish`.
-    ``CalibratedSentiment.fit`` is ``finish(run_tasks(tasks, workers=workers))``. Only the
-    last fits of the latest ``start_fit`` of a calibration finish it, and only with what their
-    own tasks returned.
+    ``CalibratedSentiment.fit`` is ``finish(run_tasks(tasks, workers=workers,
+    meanwhile=meanwhile))``. Only the last fits of the latest ``start_fit`` of a calibration
+    finish it, and only with what their own tasks returned.
 
     Attributes
     ----------
@@ -209,11 +210,17 @@ class LastFits:
         The processes the fit would run them on by itself.
     finishing : callable
         What :meth:`finish` calls with the results once it has checked how many there are.
+    meanwhile : callable or None
+        What :meth:`finish` would do that the fits do not need (spelling out the final TF-IDF
+        model's vocabulary), for the caller to run while they run
+        (:func:`~advocacy.text.workers.run_tasks`' ``meanwhile``); :meth:`finish` does what
+        it did not (None: nothing to do).
     """
 
     tasks: list[Callable[[], Any]]
     workers: int
     finishing: Callable[[list[Any]], CalibratedSentiment]
+    meanwhile: Callable[[], None] | None = None
 
     def finish(self, results: Sequence[Any]) -> CalibratedSentiment:
         """The fitted calibration, from the results of :attr:`tasks` in their order.
@@ -281,6 +288,8 @@ class _Choice:
 #: Makes the fitted head, TF-IDF model and labelled texts' TF-IDF probabilities of the results
 #: of the last fits.
 _Take = Callable[[list[Any]], tuple[Any, Any, Any, Any]]
+#: The choice, the last fits, their processes, their :data:`_Take` and its ``meanwhile``.
+_Chosen = tuple["_Choice", list[Callable[[], Any]], int, _Take, Callable[[], None] | None]
 
 
 class CalibratedSentiment:
@@ -447,7 +456,7 @@ class CalibratedSentiment:
         when the caller has it (the same fit: it spares splitting them during the fit).
         """
         last = self.start_fit(texts, labels, taught=taught, reading=reading, counts=counts)
-        return last.finish(run_tasks(last.tasks, workers=last.workers))
+        return last.finish(run_tasks(last.tasks, workers=last.workers, meanwhile=last.meanwhile))
 
     def start_fit(
         self,
@@ -512,7 +521,7 @@ class CalibratedSentiment:
         # Only the last fits of this start_fit finish it (a mark that survives pickling: the
         # results come back from worker processes).
         self._fit_mark = fit = secrets.token_hex(8)
-        choice, tasks, workers, take = self._choose(texts, reading, y, weight, counts)
+        choice, tasks, workers, take, meanwhile = self._choose(texts, reading, y, weight, counts)
         inputs = _inputs_digest(texts, y, weight)
         base = reading.sentiment_model
         if reading.needs_calibration:
@@ -551,7 +560,7 @@ class CalibratedSentiment:
         marked: list[Callable[[], Any]] = [
             partial(_marked, fit, index, task) for index, task in enumerate(tasks)
         ]
-        return LastFits(marked, workers, finishing)
+        return LastFits(marked, workers, finishing, meanwhile)
 
     def _choose(
         self,
@@ -560,14 +569,12 @@ class CalibratedSentiment:
         y: NDArray[np.int64],
         weight: FloatArray,
         counts: TermCounts | None = None,
-    ) -> tuple[_Choice, list[Callable[[], Any]], int, _Take]:
+    ) -> _Chosen:
         """Choose among the candidates: the choice, the chosen one's last fits, the processes
-        to run them on, and what makes the fitted models of their results (every fit runs
-        :func:`~.calibration_fits.quietly`)."""
+        to run them on, what makes the fitted models of their results (every fit runs
+        :func:`~.calibration_fits.quietly`) and what it may do while they run."""
         choose = partial(self._choose_among_candidates, texts, reading, y, weight, counts)
-        chosen: tuple[_Choice, list[Callable[[], Any]], int, _Take] = quietly(
-            choose, scikit_learn=_compares_heads(y)
-        )()
+        chosen: _Chosen = quietly(choose, scikit_learn=_compares_heads(y))()
         return chosen
 
     def _choose_among_candidates(
@@ -577,12 +584,13 @@ class CalibratedSentiment:
         y: NDArray[np.int64],
         weight: FloatArray,
         split: TermCounts | None,
-    ) -> tuple[_Choice, list[Callable[[], Any]], int, _Take]:
+    ) -> _Chosen:
         log_prior = log_probabilities(reading.sentiment)
         adjustment = fit_adjustment(log_prior, y, weight, PRIOR_STRENGTH)
         nothing: _Take = lambda results: (None, None, None, None)  # noqa: E731
         if not _compares_heads(y):
-            return _Choice(adjustment, "prior adjusted", None, {}, len(y), None), [], 1, nothing
+            adjusted = _Choice(adjustment, "prior adjusted", None, {}, len(y), None)
+            return adjusted, [], 1, nothing, None
         features = self.features_from(reading)
         workers = self.workers if len(y) >= PARALLEL_LABELS else 1
         rows = _cv_rows(y, weight, self.random_state)
@@ -618,35 +626,50 @@ class CalibratedSentiment:
             adjustment, method, penalty, scores, len(rows), len(folds), recalls, compared
         )
         if not method.startswith("head"):
-            return choice, [], 1, nothing
+            return choice, [], 1, nothing, None
         chosen = float(penalty or 1.0)
         if method == "head + tfidf" and tfidf is not None:
             counts.split(rest)  # once, before the fork: both fits below read every text
             everything = np.arange(len(y))
+            spelt: list[SpeltVocabulary] = []
+
+            def spell() -> None:
+                # The final model's vocabulary is every term (known before it is fitted),
+                # spelt out while the fits run rather than after, while a core waits.
+                if not spelt:
+                    spelt.append(counts.spell(counts.vocabulary(everything)))
 
             def take(results: list[Any]) -> tuple[Any, Any, Any, Any]:
                 fitted_tfidf, (head, out_of_sample) = results
-                # Spelt out here, from the counts split before the fork (see fit_model).
-                tfidf_model = counts.pipeline_of(fitted_tfidf)
+                # Spelt out from the counts split before the fork (see fit_model): while the
+                # fits ran, when the caller ran ``meanwhile``, else here.
+                spell()
+                tfidf_model = counts.pipeline_of(fitted_tfidf, spelt=spelt[0])
                 # The labelled texts are read with the TF-IDF probabilities the head was fitted
                 # on, out of sample: the final model has seen their labels and echoes them.
                 classes = np.asarray(tfidf_model.classes_, dtype=int)
                 found = out_of_sample[:, classes]
                 labelled = ({text: i for i, text in enumerate(texts)}, found)
                 # New texts are counted by their words (the same counts, a third the cost).
-                return head, tfidf_model, labelled, counts.ngram_columns(fitted_tfidf[1])
+                columns = (
+                    spelt[0].columns
+                    if spelt[0].of(fitted_tfidf[1])
+                    else counts.ngram_columns(fitted_tfidf[1])
+                )
+                return head, tfidf_model, labelled, columns
 
             # The TF-IDF model on every label beside the head.
             fits: list[Callable[[], Any]] = [
                 partial(counts.fit_model, everything, y, solver=FINAL_TFIDF_SOLVER),
                 partial(fit_stacked_head, chosen, features, tfidf, counts, models, rest, y, weight),
             ]
-            return choice, [quietly(fit) for fit in fits], workers, take
+            return choice, [quietly(fit) for fit in fits], workers, take, spell
 
         def take_head(results: list[Any]) -> tuple[Any, Any, Any, Any]:
             return results[0], None, None, None
 
-        return choice, [quietly(partial(fit_head, chosen, features, y, weight))], 1, take_head
+        fit = quietly(partial(fit_head, chosen, features, y, weight))
+        return choice, [fit], 1, take_head, None
 
     def _tfidf_fits(
         self,
