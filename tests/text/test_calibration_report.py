@@ -384,12 +384,14 @@ def _hashed_count(texts: list[str]) -> int:
 
 
 @pytest.mark.shared_data
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_the_fit_stores_the_count_of_labels_that_trained_the_model_and_the_report_reads_it(
-    shared_data: Path, tmp_path: Path
+    shared_data: Path, tmp_path: Path, workers: str
 ) -> None:
     """The count is made when fitting and stored with the fit: it equals an independent count
     of the labelled texts by the shipped hashes, and a report in a fresh process reads it
-    without detecting any text's language (it detected every labelled text's, twice)."""
+    without detecting any text's language (it detected every labelled text's, twice). With
+    two workers it is counted beside the last fits, maybe in the worker."""
     clothing = pd.read_csv(
         shared_data / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
     ).dropna(subset=["Review Text"])
@@ -414,7 +416,7 @@ def test_the_fit_stores_the_count_of_labels_that_trained_the_model_and_the_repor
         }
     ).to_csv(path, index=False)
     assert advocacy_cli("import", str(path), "--kind", "mentions", "--db", db).returncode == 0
-    analyzed = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", "1")
+    analyzed = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", workers)
     assert analyzed.returncode == 0, analyzed.stderr
     with advocacy.open(db) as ws:
         found = calibration_store.stored(ws.db, ws.settings.text_model)

@@ -286,20 +286,26 @@ def workspace_calibration(
         reading=reading if every else reading.take(readable),
         counts=(split[0] if every else split[0].take(readable)) if split else None,
     )
-    # The caller's tasks beside the last fits, where a core would wait for the longest one.
+    # Stored with what its report would otherwise count again from every labelled text; the
+    # count does not need the fit, so it is a task beside the last fits (where a core would
+    # wait for the longest one) rather than the caller's alone after them.
+    count = partial(
+        count_training_labels,
+        [labelled[i] for i in readable],
+        unread=len(labelled) - len(readable),
+    )
+    # The caller's tasks beside the last fits, too.
     mine = list(beside(known)) if beside is not None and last.tasks else []
     done = run_tasks(
-        [*last.tasks, *mine],
+        [*last.tasks, *mine, count],
         workers=workers if mine else last.workers,
+        meanwhile=last.meanwhile,
         before_fork=partial(load_models, model) if mine else None,
     )
     calibrated = last.finish(done[: len(last.tasks)])
+    training = done[-1]
     if progress is not None:
         progress(FITTING, 1, 1)
-    # Stored with what its report would otherwise count again from every labelled text.
-    training = count_training_labels(
-        [labelled[i] for i in readable], unread=len(labelled) - len(readable)
-    )
     store = partial(
         kept.store,
         db,
@@ -315,7 +321,7 @@ def workspace_calibration(
     status = f"{reason} ({calibrated.n_labels_:,} labels)"
     if unread:
         status += f"; {_unread(unread, left_out=' left out')}"
-    beside_results = done[len(last.tasks) :]
+    beside_results = done[len(last.tasks) : -1]
     return Calibration(calibrated, status, known, store if defer_store else None, beside_results)
 
 
