@@ -289,14 +289,14 @@ def workspace_calibration(
     # Stored with what its report would otherwise count again from every labelled text; the
     # count does not need the fit, so it is a task beside the last fits (where a core would
     # wait for the longest one) rather than the caller's alone after them.
-    count = partial(
+    count: Callable[[], Any] = partial(
         count_training_labels,
         [labelled[i] for i in readable],
         unread=len(labelled) - len(readable),
     )
     # The caller's tasks beside the last fits, too.
     mine = list(beside(known)) if beside is not None and last.tasks else []
-    done = run_tasks(
+    done: list[Any] = run_tasks(
         [*last.tasks, *mine, count],
         workers=workers if mine else last.workers,
         meanwhile=last.meanwhile,
