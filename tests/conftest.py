@@ -31,9 +31,9 @@ from support.spark import SparkUnavailable, local_spark
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPOSITORY.parent / "shared" / "data"
-# The language detector's tables are unpacked once into the model cache
-# (advocacy.text.language_tables): the tests keep theirs in the temporary folder, shared by the
-# run's workers and later runs, not in the home folder of whoever runs them.
+# The language detector's tables and the text model's vectors are unpacked once into the model
+# cache (advocacy.text.model_cache): the tests keep theirs in the temporary folder, shared by
+# the run's workers and later runs, not in the home folder of whoever runs them.
 os.environ.setdefault(
     "ADVOCACY_MODEL_CACHE", str(Path(tempfile.gettempdir()) / "advocacy-tests-model-cache")
 )

@@ -192,9 +192,10 @@ class Settings(BaseModel):
     )
     model_cache: str = Field(
         "",
-        description="folder where the language detector's model is kept unpacked between runs "
-        "(about 70 MB, written once per model; empty: $XDG_CACHE_HOME/advocacy or "
-        "~/.cache/advocacy; off: unpacked in memory by every process, about 0.7 CPU s more)",
+        description="folder where the language detector's model and the text model's vectors "
+        "are kept unpacked between runs (about 100 MB, written once per model; empty: "
+        "$XDG_CACHE_HOME/advocacy or ~/.cache/advocacy; off: unpacked in memory by every "
+        "process, about 0.9 CPU s more)",
     )
 
     @classmethod

@@ -112,7 +112,7 @@ def test_a_writer_that_died_leaves_nothing_for_long(tmp_path) -> None:
 def test_no_home_folder_reads_the_model_in_memory(tmp_path, monkeypatch) -> None:
     """A user without a home folder (a container's arbitrary user id, HOME unset): no cache,
     the same answers."""
-    from advocacy.text.language_tables import cache_folder
+    from advocacy.text.model_cache import cache_folder
 
     def no_home() -> Path:
         raise RuntimeError("Could not determine home directory.")

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from advocacy.errors import UsageError
+from advocacy.text.model_cache import cache_folder, cached_arrays
 from advocacy.text.piece_tokenizer import TOKENIZER_FILE, PieceTokenizer
 from advocacy.text.surrogates import without_surrogates
 from advocacy.text.whole_words import WORDS_FILE, WholeWords
@@ -47,6 +48,10 @@ MODELS_PACKAGE = "advocacy.text.models"
 #: The files of the default embedder in :data:`MODELS_PACKAGE`: its vectors, its tokenizer and
 #: its whole English words (what a digest of the shipped model covers).
 DEFAULT_FILES = ("static_e5_256.npz", TOKENIZER_FILE, WORDS_FILE)
+#: The name of the layout of a vectors file's arrays in the model cache
+#: (:mod:`advocacy.text.model_cache`).
+VECTORS_LAYOUT = "static-vectors-1"
+_VECTOR_ARRAYS = ("ids", "vectors", "scale", "vocabulary_size")
 #: Words whose piece rows a :class:`StaticEmbedder` remembers (about 430 bytes each: 86 MB
 #: when full). A word here is what lies between spaces, punctuation and all ("good." and
 #: "good," are two): 12,000 reviews of 60 words hold about 78,000, and a run reads each text's
@@ -213,16 +218,26 @@ class StaticEmbedder:
         name: str,
         words_file: str | Path | None = None,
         fold_capitals: bool = False,
+        cache: Path | None = None,
     ) -> StaticEmbedder:
         """Load an ``.npz`` written by ``build_encoder.py`` and its tokenizer (its
         ``tokenizer.npz``, read by :class:`PieceTokenizer`, or a ``tokenizers`` JSON file) and
         the whole-word vectors of ``build_word_vectors.py --ship``, if given (``fold_capitals``
-        as in the class)."""
-        with np.load(vectors_file, allow_pickle=False) as data:
-            scale = data["scale"].astype(np.float32)
-            codes = data["vectors"]
-            row_of_id = np.full(int(data["vocabulary_size"]), -1, dtype=np.int64)
-            row_of_id[data["ids"]] = np.arange(len(data["ids"]))
+        as in the class). With a model ``cache`` folder the vectors are unpacked there once and
+        mapped after (:mod:`advocacy.text.model_cache`: the shipped ones are deflated, 0.14-0.2
+        CPU s to unpack in every process); None: unpacked in memory."""
+        data = cached_arrays(
+            Path(vectors_file),
+            layout=VECTORS_LAYOUT,
+            names=_VECTOR_ARRAYS,
+            unpack=_vector_arrays,
+            build=_checked_vectors,
+            cache=cache,
+        )
+        scale = data["scale"].astype(np.float32)
+        codes = np.asarray(data["vectors"])
+        row_of_id = np.full(int(data["vocabulary_size"]), -1, dtype=np.int64)
+        row_of_id[data["ids"]] = np.arange(len(data["ids"]))
         tokenizer: Any
         if str(tokenizer_file).endswith(".npz"):
             tokenizer = PieceTokenizer.load(tokenizer_file)
@@ -452,6 +467,28 @@ def _metaspace_unigram(tokenizer: Any) -> str | None:
     return str(pre.replacement)
 
 
+def _vector_arrays(path: Path) -> dict[str, NDArray[np.generic]]:
+    """The arrays of a vectors file of ``build_encoder.py``, unpacked."""
+    with np.load(path, allow_pickle=False) as data:
+        return {name: data[name] for name in _VECTOR_ARRAYS}
+
+
+def _checked_vectors(arrays: dict[str, NDArray[np.generic]]) -> dict[str, NDArray[np.generic]]:
+    """The arrays of a vectors file when they fit together (else ``ValueError``)."""
+    vectors, ids, scale = arrays["vectors"], arrays["ids"], arrays["scale"]
+    size = arrays["vocabulary_size"]
+    if not (
+        vectors.ndim == 2
+        and ids.shape == (len(vectors),)
+        and scale.shape == (len(vectors),)
+        and size.shape == ()
+        and int(ids.min(initial=0)) >= 0
+        and int(ids.max(initial=-1)) < int(size)
+    ):
+        raise ValueError("the vectors file's arrays do not fit together")
+    return arrays
+
+
 def unit_rows(matrix: NDArray[Any]) -> NDArray[np.float32]:
     """Rows scaled to unit length (a zero row stays zero)."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -473,7 +510,12 @@ def default_embedder() -> StaticEmbedder:
                 fix=f"rebuild it with python tools/{tool} (in the repository)",
             )
     embedder = StaticEmbedder.load(
-        vectors, tokenizer, name=DEFAULT_EMBEDDER, words_file=words, fold_capitals=True
+        vectors,
+        tokenizer,
+        name=DEFAULT_EMBEDDER,
+        words_file=words,
+        fold_capitals=True,
+        cache=cache_folder(),
     )
     # What a worker process tokenised and computed is kept here too: later stages and this
     # process's own reading (the theme assignment after text analyze) skip that work.

@@ -62,7 +62,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from advocacy.text.language_tables import LanguageTables, cache_folder, language_tables
+from advocacy.text.language_tables import LanguageTables, language_tables
+from advocacy.text.model_cache import cache_folder
 from advocacy.text.surrogates import without_surrogates
 from advocacy.text.workers import Learning, share_learning
 

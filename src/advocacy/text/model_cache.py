@@ -1,0 +1,180 @@
+"""A model file's arrays unpacked once into the model cache, then mapped by every process.
+
+Some model files cost a process more to unpack than to read: py3langid's LZMA-packed model
+(:mod:`advocacy.text.language_tables`, 0.7-1.1 CPU s) and the static embedder's deflated
+vectors (:mod:`advocacy.text.embeddings`, 0.14-0.2 CPU s, before a ``text analyze`` forks its
+workers, while they wait). The arrays are the same for every process that has the same model
+file, so the first process writes them unpacked (``.npy`` files) into a folder named for the
+layout and the model file's SHA-256 under the model cache (the ``model_cache`` setting; by
+default ``$XDG_CACHE_HOME/advocacy`` or ``~/.cache/advocacy``), and every later process maps
+them into memory (``np.load(mmap_mode="r")``: processes share the pages, and only the pages a
+text reads are ever read). Another model file gets another folder; nothing is downloaded. When
+the folder cannot be written or read (a read-only home, no home at all, a full disk), the
+arrays are unpacked in memory, with the same answers. A folder is read only when it is this
+user's own (a real folder, not a link, that no one else may write), every file has the size
+and CRC-32 its manifest, written last, gives (about 0.3 CPU ms per MB), and the arrays pass the
+model's own check: a file cut short or emptied by a crash, or a number changed, is unpacked
+and written again, never read. Staging folders of writers that died are removed after an hour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import mmap
+import os
+import shutil
+import stat
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["MANIFEST", "STALE_STAGING_SECONDS", "cache_folder", "cached_arrays"]
+
+#: Written last into a folder: each file's size and CRC-32, checked before the files are used.
+MANIFEST = "manifest.json"
+#: A staging folder older than this was left by a writer that died: the next writer removes it.
+STALE_STAGING_SECONDS = 3600
+
+Arrays = dict[str, NDArray[np.generic]]
+T = TypeVar("T")
+
+
+def cache_folder() -> Path | None:
+    """The model cache of the ``model_cache`` setting (None: "off")."""
+    from advocacy.settings import current_settings
+
+    chosen = current_settings().model_cache.strip()
+    if chosen.lower() == "off":
+        return None
+    try:
+        if chosen:
+            return Path(chosen).expanduser()
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except (RuntimeError, KeyError, OSError):
+        return None  # no home folder (a container's user without one): unpacked in memory
+    return Path(base) / "advocacy"
+
+
+def cached_arrays(
+    model_file: Path,
+    *,
+    layout: str,
+    names: Sequence[str],
+    unpack: Callable[[Path], Arrays],
+    build: Callable[[Arrays], T],
+    cache: Path | None,
+) -> T:
+    """``build`` of the arrays of ``model_file``: mapped from ``cache`` when unpacked there
+    before, else unpacked (and written there for the next process, when ``cache`` is given).
+
+    Parameters
+    ----------
+    model_file
+        The model file; its SHA-256 names the folder.
+    layout
+        The name of this layout of the arrays (a new layout gets new folders beside the old).
+    names
+        The arrays ``unpack`` returns, each written to ``<name>.npy``.
+    unpack
+        The arrays of ``model_file``, unpacked.
+    build
+        What the caller makes of the arrays; it raises ``ValueError`` when they do not fit
+        together (a mapped copy that does not is unpacked and written again).
+    cache
+        The model cache (:func:`cache_folder`; None: unpacked in memory, nothing written).
+
+    Returns
+    -------
+    object
+        What ``build`` returned.
+    """
+    if cache is None:
+        return build(unpack(model_file))
+    with model_file.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+    folder = cache / f"{layout}-{digest}"
+    try:
+        return build(_mapped(folder, names))
+    except Exception:  # whatever is wrong with a cached copy, the model file decides
+        # Not unpacked yet, or unreadable: cut short, emptied, changed, not this user's
+        # (then replaced). Decided now, not after unpacking: meanwhile another process may
+        # write the folder, which is not to be taken away.
+        unreadable = folder.exists() or folder.is_symlink()
+    arrays = unpack(model_file)
+    built = build(arrays)
+    with contextlib.suppress(OSError):  # a read-only or full cache: the arrays stay in memory
+        _write(folder, layout, names, arrays, replace=unreadable)
+    return built
+
+
+def _mapped(folder: Path, names: Sequence[str]) -> Arrays:
+    """The arrays mapped from ``folder`` when it is this user's own (a real folder, not a link,
+    that no one else may write) and every file is as its manifest says; else an error."""
+    found = folder.lstat()
+    if not stat.S_ISDIR(found.st_mode) or found.st_mode & 0o022:
+        raise ValueError(f"{folder} is not a folder that only its owner may write")
+    if hasattr(os, "getuid") and found.st_uid != os.getuid():
+        raise ValueError(f"{folder} belongs to another user")
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for name in names:
+        if _size_and_crc(folder / f"{name}.npy") != tuple(manifest[name]):
+            raise ValueError(f"{name}.npy is not the file written")
+    return {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in names}
+
+
+def _size_and_crc(path: Path) -> tuple[int, int]:
+    """A file's size and CRC-32 (0.02 CPU s for 68 MB, read mapped)."""
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if not size:
+            return 0, 0
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return size, zlib.crc32(mapped)
+
+
+def _write(
+    folder: Path, layout: str, names: Sequence[str], arrays: Arrays, *, replace: bool
+) -> None:
+    """Write the arrays into ``folder`` whole or not at all (a temporary folder renamed: a
+    process that reads meanwhile finds no folder, or every file complete); ``replace``: an
+    unreadable folder is there, removed first."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if replace:
+        if folder.is_symlink() or not folder.is_dir():
+            folder.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    _remove_stale_staging(folder.parent, layout)
+    staging = Path(tempfile.mkdtemp(prefix=f".{layout}-", dir=folder.parent))
+    try:
+        for name in names:
+            path = staging / f"{name}.npy"
+            with path.open("wb") as file:
+                np.save(file, arrays[name], allow_pickle=False)
+                file.flush()
+                os.fsync(file.fileno())
+        manifest = {name: _size_and_crc(staging / f"{name}.npy") for name in names}
+        (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        os.replace(staging, folder)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not folder.exists():
+            raise
+
+
+def _remove_stale_staging(parent: Path, layout: str) -> None:
+    """Remove staging folders of ``layout`` that writers which died left behind (older than
+    an hour)."""
+    now = time.time()
+    for left in parent.glob(f".{layout}-*"):
+        with contextlib.suppress(OSError):
+            if now - left.lstat().st_mtime > STALE_STAGING_SECONDS:
+                shutil.rmtree(left, ignore_errors=True)
