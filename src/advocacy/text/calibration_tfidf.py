@@ -358,7 +358,9 @@ class TermCounts:
         on them: every term, ``min_df=1``), without counting: known before the fit, so that a
         caller may spell it out (:meth:`spell`) while the fit runs."""
         terms, _, _ = self._entries(rows)
-        return self._in_column_order(np.unique(terms))
+        present = np.zeros(len(self.terms), dtype=bool)
+        present[terms] = True  # np.unique's sort of every entry took 0.25 s at 12,000 texts
+        return self._in_column_order(np.flatnonzero(present))
 
     def _in_column_order(self, present: NDArray[np.int64]) -> NDArray[np.int64]:
         """Terms in the vectorizer's column order (alphabetical)."""
