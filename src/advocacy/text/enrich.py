@@ -183,6 +183,7 @@ def workspace_calibration(
     """
     from advocacy.text import calibration_store as kept
     from advocacy.text.calibration_report import count_training_labels
+    from advocacy.text.training_texts import training_sets
 
     texts = workspace_labelled_texts(db)
     if not texts or len(texts) < minimum:
@@ -294,6 +295,7 @@ def workspace_calibration(
         [labelled[i] for i in readable],
         unread=len(labelled) - len(readable),
     )
+    training_sets()  # the hashes it counts by (1 ms), here: a worker then loads no model file
     # The caller's tasks beside the last fits, too.
     mine = list(beside(known)) if beside is not None and last.tasks else []
     done: list[Any] = run_tasks(
