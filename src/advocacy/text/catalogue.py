@@ -262,6 +262,7 @@ def assign_taxonomy(
             workers=workers,
             meanwhile=meanwhile,
             progress=texts_read if progress is not None and positions else None,
+            keep=True,  # each piece's kept columns built by the worker that reads it
         )
 
     # Only the documents no kept reading serves are read (other texts' sentences in ``read``

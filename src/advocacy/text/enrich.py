@@ -648,7 +648,7 @@ def _read_with_themes(
 
     found = read_piece(texts, model=model, known=known, language_prior=language_prior)
     themes = read_theme_piece(
-        texts, taxonomy, embedder=default_embedder(), languages=found[0].languages
+        texts, taxonomy, embedder=default_embedder(), languages=found[0].languages, keep=True
     )
     return found, themes
 

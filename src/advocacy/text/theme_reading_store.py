@@ -22,7 +22,9 @@ are kept beside them (``text_tokens``). About 0.4 MB per 1,000 reviews of about 
 (4 bytes per word piece; float vectors took 1 KB per sentence, 5.7 MB). A row whose numbers do
 not fit its text (edited, or cut by another version) is read again, never trusted. The rows are
 written in the transaction that writes the themes, and the rows of documents gone are deleted
-there: a run that fails writes nothing.
+there: a run that fails writes nothing. A row's bytes depend on its text alone, so the workers
+that read a piece build them (:func:`kept_columns`) and only they travel back, not the rows
+summed; the caller gathers those of the documents it writes.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +57,7 @@ __all__ = [
     "READING_FORMAT",
     "KeptReadings",
     "keep_readings",
+    "kept_columns",
     "keywords_digest",
     "model_digest",
     "reader",
@@ -162,6 +165,32 @@ def keywords_digest(taxonomy: Taxonomy) -> str:
     return hashlib.sha256(themes.encode("utf-8")).hexdigest()
 
 
+def kept_columns(reading: ThemeReading, embedder: StaticEmbedder) -> pa.Table:
+    """The columns a kept row holds of each text of ``reading`` that depend on its reading
+    alone (``sentences``, ``tokens``, ``text_tokens``, ``hits``), one row per text in order.
+
+    A text's columns do not depend on the texts read beside it, so the workers that read a
+    piece build its columns (:func:`~advocacy.text.theme_sentences.theme_reading` with
+    ``keep``) and the caller only gathers those of the texts it writes.
+
+    Parameters
+    ----------
+    reading
+        The reading of the texts.
+    embedder
+        The static embedder that read them.
+
+    Returns
+    -------
+    pyarrow.Table
+        The four binary columns.
+    """
+    import pyarrow as pa
+
+    written = np.arange(len(reading.texts), dtype=np.int64)
+    return pa.table(_row_bytes(reading, written, embedder)).select(list(_BYTES))
+
+
 @dataclass(frozen=True)
 class KeptReadings:
     """What :func:`keep_readings` writes: the rows of the documents read in this run, the
@@ -237,7 +266,11 @@ def reading_with_kept(
     kinds_of = documents["document_kind"].astype(str).tolist()
     ids_of = documents["document_id"].astype(str).tolist()
     position = {key: at for at, key in enumerate(zip(kinds_of, ids_of, strict=True))}
-    hashes = [text_hash(text) for text in texts]
+    hashes = (
+        documents["text_hash"].astype(str).tolist()
+        if "text_hash" in documents.columns
+        else [text_hash(text) for text in texts]
+    )
     gone: list[tuple[str, str]] = []
     chosen: dict[int, tuple[Any, ...] | None] = {}
     for row in _kept_rows(db, kinds):
@@ -259,16 +292,17 @@ def reading_with_kept(
     if first is not None and first.texts == list(texts[: len(first.texts)]):
         # Those no kept row serves (a kept one searched again under this taxonomy is kept).
         taken = np.setdiff1d(np.arange(len(first.texts), dtype=np.int64), kept_at)
-        parts.append((taken, _taken(first, taken)))
+        parts.append((taken, first if len(taken) == len(first.texts) else _taken(first, taken)))
     covered = np.concatenate([at for at, _ in parts])
     missing = np.setdiff1d(np.arange(n, dtype=np.int64), covered)
     parts.append((missing, read(missing.tolist())))
+    # The columns of the texts read in this run (every part but the kept one), in order.
+    columns = _fresh_columns(parts[1:], embedder)
     order = np.concatenate([at for at, _ in parts])
-    reading = joined_readings([part for _, part in parts])
+    reading = joined_readings([replace(part, kept=None) for _, part in parts])
     if (np.diff(order) < 0).any():  # else in order already (nothing kept, or nothing new)
         reading = _taken(reading, np.argsort(order, kind="stable"))
     written = np.flatnonzero(fresh)
-    columns = _row_bytes(reading, written, embedder)
     listed = written.tolist()
     rows = pa.table(
         {
@@ -277,7 +311,7 @@ def reading_with_kept(
             "text_hash": pa.array([hashes[at] for at in listed], pa.string()),
             "language": pa.array([languages[at] for at in listed], pa.string()),
             "reader": pa.array([by] * len(listed), pa.string()),
-            **columns,
+            **{name: columns.column(name) for name in _BYTES},
             "keywords": pa.array([digest] * len(listed), pa.string()),
         }
     ).select(list(_COLUMNS[:-1]))
@@ -373,6 +407,23 @@ def _kept_rows(db: Database, kinds: Sequence[str] | None) -> list[tuple[Any, ...
         return []
     marks = ", ".join("?" for _ in kinds)
     return db.fetchall(f"{sql} WHERE document_kind IN ({marks})", list(kinds))
+
+
+def _fresh_columns(
+    parts: list[tuple[NDArray[np.int64], ThemeReading]], embedder: StaticEmbedder
+) -> pa.Table:
+    """:func:`kept_columns` of the texts of ``parts`` (their positions and reading), in the
+    order of the positions: a part's own when its workers built them, else built here."""
+    import pyarrow as pa
+
+    tables = [
+        part.kept if part.kept is not None else kept_columns(part, embedder) for _, part in parts
+    ]
+    at = np.concatenate([at for at, _ in parts])
+    table = pa.concat_tables(tables)
+    if (np.diff(at) < 0).any():
+        table = table.take(pa.array(np.argsort(at, kind="stable")))
+    return table
 
 
 def _kept_reading(
@@ -532,6 +583,8 @@ def _empty(dimension: int, themes: int) -> ThemeReading:
 
 def _taken(reading: ThemeReading, order: NDArray[np.int64]) -> ThemeReading:
     """The reading of ``reading``'s texts at ``order`` (in that order), as if read so."""
+    import pyarrow as pa
+
     from advocacy.text.theme_sentences import ReadingTokens, SentenceCut, ThemeReading
 
     cut = reading.cut
@@ -563,6 +616,7 @@ def _taken(reading: ThemeReading, order: NDArray[np.int64]) -> ThemeReading:
         else ReadingTokens(
             _taken_rows(tokens.texts, order), _taken_rows(tokens.sentences, sentences)
         ),
+        None if reading.kept is None else reading.kept.take(pa.array(order)),
     )
 
 
@@ -627,10 +681,12 @@ def _same_rows(
     n = len(texts)
     own, theirs = np.diff(texts.offsets), np.diff(offsets)
     same: NDArray[np.bool_] = own == theirs
-    owner = np.repeat(np.arange(n), own)
-    mine = texts.rows[np.lexsort((texts.rows, owner))]
+    owner = np.repeat(np.arange(n, dtype=np.int64), own)
+    # Each text's rows sorted: one sort of (text, row) keys (rows are int32, so a key fits in
+    # 64 bits), which compares as the rows do wherever the texts line up.
+    mine = np.sort((owner << 32) + texts.rows)
     other = pieces[offsets[0] : offsets[-1]] if n else pieces[:0]
-    other = other[np.lexsort((other, np.repeat(np.arange(n), theirs)))]
+    other = np.sort((np.repeat(np.arange(n, dtype=np.int64), theirs) << 32) + other)
     compared = same[owner]
     differ = mine[compared] != other[same[np.repeat(np.arange(n), theirs)]]
     same[owner[compared][differ]] = False
