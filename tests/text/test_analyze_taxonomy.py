@@ -286,6 +286,34 @@ def test_a_theme_reading_of_other_texts_is_not_used(tmp_path: Path) -> None:
     ws.close()
 
 
+def test_documents_handed_over_are_the_ones_assigned(tmp_path: Path) -> None:
+    """``text analyze --taxonomy`` hands the documents it loaded (with their text hashes) to
+    the assignment: the rows of loading them again, and only those documents get themes."""
+    from advocacy.text.catalogue import assign_taxonomy
+    from advocacy.text.documents import stored_documents
+
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    texts = ["The price was fair.", "The plot was thin.", *ODD_TEXTS]
+    ws.write_records("responses", _records(texts))
+    assign_taxonomy(ws.db, taxonomy)
+    loaded = _stored(ws)
+    ws.db.execute("DELETE FROM text_theme_readings")
+    documents = stored_documents(ws.db, None)[0]
+    assert "text_hash" in documents.columns
+    assign_taxonomy(ws.db, taxonomy, documents=documents)
+    assert _stored(ws) == loaded
+    # A frame without the second review: it is not assigned, nor its reading kept.
+    assign_taxonomy(ws.db, taxonomy, documents=documents[documents["document_id"] != "r0001"])
+    links = _stored(ws)["links"]
+    assert links == [row for row in loaded["links"] if row[0] != "r0001"]
+    assert ("r0001", "curated:Story", 1.0) in {row[:3] for row in loaded["links"]}
+    kept = ws.db.fetchall("SELECT document_id FROM text_theme_readings ORDER BY 1")
+    assert ("r0001",) not in kept and len(kept) == len(texts) - 1
+    ws.close()
+
+
 def test_two_results_with_themes_compare_without_error() -> None:
     import pandas as pd
 

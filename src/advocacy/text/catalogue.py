@@ -189,6 +189,7 @@ def assign_taxonomy(
     workers: int = 1,
     read: ThemeReading | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    documents: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Assign every text to the taxonomy's themes (multi-label); return counts per theme:
     its size and how its texts came to it (:func:`~advocacy.text.theme_evidence.theme_evidence`:
@@ -211,7 +212,10 @@ def assign_taxonomy(
     with (stage, done, total): the step ``assigning themes`` (0 of 1, then 1 of 1 when the
     rows are written) and, when texts are read, ``reading texts for themes`` with the texts
     read so far of those to read, as the workers finish each piece, then the step ``scoring
-    and storing the themes``.
+    and storing the themes``. ``documents`` are the documents of ``kinds`` as
+    :func:`~advocacy.text.documents.load_documents` gives them, when loaded already (``text
+    analyze --taxonomy`` loaded them before analysing, and nothing it wrote changes them; a
+    ``text_hash`` column beside is used); None loads them here.
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -239,7 +243,8 @@ def assign_taxonomy(
     if progress is not None:
         progress(ASSIGNING, 0, 1)
     stamp = now or datetime.now(UTC)
-    documents = load_documents(db, kinds)
+    if documents is None:
+        documents = load_documents(db, kinds)
     texts = [str(t) for t in documents["text"]]
     embedder = default_embedder()
     languages = _languages(db, documents)

@@ -458,6 +458,7 @@ def analyze_workspace(
 
     chosen = None if taxonomy is None else taxonomy_store.chosen_taxonomy(taxonomy, threshold)
     theme_parts: list[ThemeReading] = []
+    loaded: list[pd.DataFrame] = []  # the documents of every kind the analysis compared
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
     try:
@@ -476,6 +477,7 @@ def analyze_workspace(
                 # those of some kinds need not be.
                 taxonomy=None if chosen is None or kinds is not None else chosen.taxonomy,
                 theme_parts=theme_parts,
+                loaded=loaded if kinds is None else None,
             )
         if chosen is None and (result.analyzed or taxonomy_store.taught_since(db)):
             # Only when a text changed or a theme was taught: else one query, nothing more.
@@ -491,7 +493,15 @@ def analyze_workspace(
         # What the workers read of the first documents beside the calibration's last fits.
         read = joined_readings(theme_parts) if theme_parts else None
         counts = assign_taxonomy(
-            db, chosen, now=now, workers=worker_count(workers), read=read, progress=progress
+            db,
+            chosen,
+            now=now,
+            workers=worker_count(workers),
+            read=read,
+            progress=progress,
+            # Loaded before analysing (only text_features and text_sentences were written
+            # since): not queried and hashed again.
+            documents=loaded[0] if loaded else None,
         )
         return replace(result, themes=counts, taxonomy=chosen.describe())
     finally:
@@ -511,9 +521,11 @@ def _analyze_stale(
     workers: int,
     taxonomy: Taxonomy | None = None,
     theme_parts: list[ThemeReading] | None = None,
+    loaded: list[pd.DataFrame] | None = None,
 ) -> AnalyzeResult:
     """:func:`analyze_workspace` (see there); with ``taxonomy``, the theme reading of the
-    documents read beside the calibration's last fits is added to ``theme_parts``."""
+    documents read beside the calibration's last fits is added to ``theme_parts``; the
+    documents compared (with their text hashes) are added to ``loaded``."""
     stamp = now or datetime.now(UTC)
     stored: list[pd.DataFrame] = []
     # Languages read before, for a batch of few texts sure of theirs (read before any is written).
@@ -580,6 +592,8 @@ def _analyze_stale(
     if not stored:
         load_stored()
     documents, existing, with_sentences = stored
+    if loaded is not None:
+        loaded.append(documents)
     # Known without reading: with nothing stale, no model is loaded (nor a kept fit built).
     labelled_by = labelling_model(model, chosen.name)
     stale = stale_documents(documents, existing, with_sentences, label_model=labelled_by)
