@@ -245,7 +245,8 @@ def assign_taxonomy(
     stamp = now or datetime.now(UTC)
     if documents is None:
         documents = load_documents(db, kinds)
-    texts = [str(t) for t in documents["text"]]
+    # tolist: one conversion of the column, not a Python object per step of its iterator.
+    texts = [str(t) for t in documents["text"].tolist()]
     embedder = default_embedder()
     languages = _languages(db, documents)
     redactors: list[Redactor] = []
@@ -396,9 +397,11 @@ def _apply_taught(
         ),
         columns=["document_kind", "document_id", "theme"],
     )
+    taught = taught[taught["theme"].isin(taxonomy.names)]
+    if taught.empty:  # the usual case: no look-up of every document's position
+        return None
     keys = documents[["document_kind", "document_id"]].astype(str).reset_index(drop=True)
     position = {tuple(key): i for i, key in enumerate(keys.itertuples(index=False))}
-    taught = taught[taught["theme"].isin(taxonomy.names)]
     rows = [
         position.get((str(k), str(i)))
         for k, i in zip(taught["document_kind"], taught["document_id"], strict=True)

@@ -541,7 +541,7 @@ def _analyze_stale(
         batch = surely_read(*stored, batch_size=batch_size)
         if batch is None:
             return []
-        texts = [str(t) for t in batch["text"]]
+        texts = [str(t) for t in batch["text"].tolist()]
         # With a taxonomy, the same workers read its themes' sentences of the same texts.
         read = read_piece if taxonomy is None else partial(_read_with_themes, taxonomy=taxonomy)
         return [
@@ -603,7 +603,7 @@ def _analyze_stale(
     non_answers = 0
     for start in range(0, total, batch_size):
         chunk = stale.iloc[start : start + batch_size]
-        texts = [str(t) for t in chunk["text"]]
+        texts = [str(t) for t in chunk["text"].tolist()]
         keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
         features, sentences = analyze_documents(
             texts,
