@@ -601,17 +601,20 @@ def _analyze_stale(
     calibrated = chosen.calibrated if total else None
     not_supported: dict[str, int] = {}
     non_answers = 0
+    # A batch's rows are written while the workers read the next batch (its pool's
+    # ``meanwhile``), not while they wait; the last batch's after its pool.
+    write: Callable[[], None] | None = None
     for start in range(0, total, batch_size):
         chunk = stale.iloc[start : start + batch_size]
         texts = [str(t) for t in chunk["text"].tolist()]
-        keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
         features, sentences = analyze_documents(
             texts,
             calibrated,
             model=model,
             known=known,
             workers=workers,
-            meanwhile=pending,
+            # A new fit is stored before any batch is written.
+            meanwhile=_in_turn(pending, write),
             read=read_first or None,
             language_prior=prior,
             progress=None
@@ -619,21 +622,13 @@ def _analyze_stale(
             else partial(_tell, progress, ANALYSING, start, total),
         )
         pending, read_first = None, []
-        frame = pd.concat([keys, features], axis=1)
-        frame["text_hash"] = chunk["text_hash"].to_numpy()
-        frame["analysed_at"] = stamp
         reasons = features["sentiment_reason"]
         non_answers += int((reasons == NO_CONTENT).sum())
         for code in features["language"][reasons == NOT_SUPPORTED]:
             not_supported[str(code)] = not_supported.get(str(code), 0) + 1
-        located = keys.iloc[sentences["text_index"].to_numpy()].reset_index(drop=True)
-        sentence_frame = pd.concat([located, sentences.drop(columns="text_index")], axis=1)
-        sentence_frame["analysed_at"] = stamp
-        with db.transaction():
-            replace_rows(db, "text_features", frame, FEATURE_TYPES)
-            replace_rows(db, "text_sentences", sentence_frame, SENTENCE_TYPES)
-    if pending is not None:  # no document to read
-        pending()
+        write = partial(_write_batch, db, chunk, features, sentences, stamp)
+    _run(pending)  # no document to read
+    _run(write)
     return AnalyzeResult(
         total,
         len(documents) - total,
@@ -644,6 +639,41 @@ def _analyze_stale(
         chosen.status,
         fitted=chosen.fitted,
     )
+
+
+def _in_turn(*works: Callable[[], None] | None) -> Callable[[], None] | None:
+    """One work that runs ``works`` (None: none) one after the other; None when there is none."""
+    chosen = [work for work in works if work is not None]
+    if len(chosen) < 2:
+        return chosen[0] if chosen else None
+
+    def every() -> None:
+        for work in chosen:
+            work()
+
+    return every
+
+
+def _write_batch(
+    db: Database,
+    chunk: pd.DataFrame,
+    features: pd.DataFrame,
+    sentences: pd.DataFrame,
+    stamp: datetime,
+) -> None:
+    """Replace the ``text_features`` and ``text_sentences`` rows of the documents of ``chunk``
+    (their kind, id and text hash) with the analysis's ``features`` and ``sentences``
+    (:func:`analyze_documents`), in one transaction."""
+    keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
+    frame = pd.concat([keys, features], axis=1)
+    frame["text_hash"] = chunk["text_hash"].to_numpy()
+    frame["analysed_at"] = stamp
+    located = keys.iloc[sentences["text_index"].to_numpy()].reset_index(drop=True)
+    sentence_frame = pd.concat([located, sentences.drop(columns="text_index")], axis=1)
+    sentence_frame["analysed_at"] = stamp
+    with db.transaction():
+        replace_rows(db, "text_features", frame, FEATURE_TYPES)
+        replace_rows(db, "text_sentences", sentence_frame, SENTENCE_TYPES)
 
 
 def _read_with_themes(
