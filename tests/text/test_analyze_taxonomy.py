@@ -267,6 +267,36 @@ def test_both_engines_remember_the_taxonomy_and_assign_it_to_new_texts(db_url: s
     ws.close()
 
 
+@needs_fork
+def test_the_last_batch_is_assigned_in_the_languages_its_analysis_detected(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The last batch's rows are written while the workers read the themes: its texts are
+    read in the languages the analysis detected, as if written first (the German review's
+    keyword in a German form is found by the German stemmer)."""
+    texts, _ = blitzer_reviews(shared_data, 640, seed=6, words=60)
+    texts = [*texts, *ODD_TEXTS]  # the odd texts in the last batch
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    two = _open(tmp_path / "two.duckdb")
+    two.write_records("responses", _records(texts))
+    analyze_workspace(two.db, batch_size=300, workers=2)
+    two.text.assign_themes(taxonomy)
+    one = _open(tmp_path / "one.duckdb")
+    one.write_records("responses", _records(texts))
+    result = analyze_workspace(one.db, batch_size=300, workers=2, taxonomy=taxonomy)
+    assert result.analyzed == len(texts)
+    german = f"r{len(texts) - len(ODD_TEXTS) + 2:04d}"
+    stored = _stored(one)
+    assert (german, "curated:Delivery", 1.0) in {row[:3] for row in stored["links"]}
+    assert (german, "de") in {row[:2] for row in stored["features"]}
+    assert stored == _stored(two)
+    languages = "SELECT document_id, language FROM text_theme_readings ORDER BY 1"
+    assert one.db.fetchall(languages) == two.db.fetchall(languages)
+    one.close()
+    two.close()
+
+
 def test_a_theme_reading_of_other_texts_is_not_used(tmp_path: Path) -> None:
     from advocacy.text import default_embedder
     from advocacy.text.catalogue import assign_taxonomy

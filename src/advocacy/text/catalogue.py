@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,6 +190,8 @@ def assign_taxonomy(
     read: ThemeReading | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     documents: pd.DataFrame | None = None,
+    detected: Mapping[tuple[str, str], str | None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> pd.DataFrame:
     """Assign every text to the taxonomy's themes (multi-label); return counts per theme:
     its size and how its texts came to it (:func:`~advocacy.text.theme_evidence.theme_evidence`:
@@ -215,7 +217,10 @@ def assign_taxonomy(
     and storing the themes``. ``documents`` are the documents of ``kinds`` as
     :func:`~advocacy.text.documents.load_documents` gives them, when loaded already (``text
     analyze --taxonomy`` loaded them before analysing, and nothing it wrote changes them; a
-    ``text_hash`` column beside is used); None loads them here.
+    ``text_hash`` column beside is used); None loads them here. ``meanwhile`` is the
+    caller's own work, run once while the workers read (before the rows are written: ``text
+    analyze --taxonomy`` writes its last batch's analysis then), and ``detected`` the
+    languages that analysis detected, by (kind, id), used instead of those stored.
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -249,9 +254,17 @@ def assign_taxonomy(
     texts = [str(t) for t in documents["text"].tolist()]
     embedder = default_embedder()
     languages = _languages(db, documents)
+    if detected:
+        kinds_of = documents["document_kind"].astype(str)
+        keys = zip(kinds_of, documents["document_id"].astype(str), strict=True)
+        languages = [
+            detected.get(key, language) for key, language in zip(keys, languages, strict=True)
+        ]
     redactors: list[Redactor] = []
 
-    def meanwhile() -> None:
+    def while_reading() -> None:
+        if meanwhile is not None:
+            meanwhile()
         prepare_self_training()
         redactors.append(Redactor.for_workspace(db))
 
@@ -266,7 +279,7 @@ def assign_taxonomy(
             embedder=embedder,
             languages=[languages[at] for at in positions],
             workers=workers,
-            meanwhile=meanwhile,
+            meanwhile=while_reading,
             progress=texts_read if progress is not None and positions else None,
             keep=True,  # each piece's kept columns built by the worker that reads it
         )

@@ -457,8 +457,9 @@ def analyze_workspace(
     from advocacy.text import taxonomy_store
 
     chosen = None if taxonomy is None else taxonomy_store.chosen_taxonomy(taxonomy, threshold)
-    theme_parts: list[ThemeReading] = []
-    loaded: list[pd.DataFrame] = []  # the documents of every kind the analysis compared
+    # What the analysis of every kind hands to the theme assignment after it.
+    handover = _Handover() if kinds is None else None
+    last = _Once(None)
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
     try:
@@ -476,9 +477,12 @@ def analyze_workspace(
                 # The first documents of every kind are the theme assignment's first ones;
                 # those of some kinds need not be.
                 taxonomy=None if chosen is None or kinds is not None else chosen.taxonomy,
-                theme_parts=theme_parts,
-                loaded=loaded if kinds is None else None,
+                handover=handover,
+                # With a taxonomy given, the last batch's rows are written while the workers
+                # read the themes (the analysis tells the languages they need).
+                defer_last=chosen is not None,
             )
+        last = _Once(None if handover is None else handover.last)
         if chosen is None and (result.analyzed or taxonomy_store.taught_since(db)):
             # Only when a text changed or a theme was taught: else one query, nothing more.
             chosen = taxonomy_store.remembered(db)
@@ -491,21 +495,52 @@ def analyze_workspace(
         from advocacy.text.theme_sentences import joined_readings
 
         # What the workers read of the first documents beside the calibration's last fits.
-        read = joined_readings(theme_parts) if theme_parts else None
+        parts = [] if handover is None else handover.parts
         counts = assign_taxonomy(
             db,
             chosen,
             now=now,
             workers=worker_count(workers),
-            read=read,
+            read=joined_readings(parts) if parts else None,
             progress=progress,
             # Loaded before analysing (only text_features and text_sentences were written
             # since): not queried and hashed again.
-            documents=loaded[0] if loaded else None,
+            documents=None if handover is None else handover.documents,
+            detected=None if handover is None or last.done else handover.languages,
+            meanwhile=None if last.done else last,
         )
         return replace(result, themes=counts, taxonomy=chosen.describe())
     finally:
+        last()  # written whatever failed after the analysis (once)
         reap()  # the last workers finish exiting while the last batch was written
+
+
+@dataclass
+class _Handover:
+    """What :func:`_analyze_stale` hands to the theme assignment after it."""
+
+    #: The theme readings of the first documents, read beside the calibration's last fits.
+    parts: list[ThemeReading] = field(default_factory=list)
+    #: The documents compared, with their text hashes (None: none loaded yet).
+    documents: pd.DataFrame | None = None
+    #: Writes the last batch's rows, when left to the caller (None: written).
+    last: Callable[[], None] | None = None
+    #: The languages the last batch's analysis detected, by (kind, id), while not written.
+    languages: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+
+class _Once:
+    """``work`` (None: nothing), run at most once however often it is called."""
+
+    def __init__(self, work: Callable[[], None] | None) -> None:
+        self.work = work
+        self.done = work is None
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            assert self.work is not None
+            self.work()
 
 
 def _analyze_stale(
@@ -520,12 +555,13 @@ def _analyze_stale(
     now: datetime | None,
     workers: int,
     taxonomy: Taxonomy | None = None,
-    theme_parts: list[ThemeReading] | None = None,
-    loaded: list[pd.DataFrame] | None = None,
+    handover: _Handover | None = None,
+    defer_last: bool = False,
 ) -> AnalyzeResult:
-    """:func:`analyze_workspace` (see there); with ``taxonomy``, the theme reading of the
-    documents read beside the calibration's last fits is added to ``theme_parts``; the
-    documents compared (with their text hashes) are added to ``loaded``."""
+    """:func:`analyze_workspace` (see there). With ``handover``, the documents compared
+    (with their text hashes) and, with ``taxonomy``, the theme reading of those read beside
+    the calibration's last fits are handed over; with ``defer_last`` too, the writing of the
+    last batch's rows and the languages it detected (the caller writes them)."""
     stamp = now or datetime.now(UTC)
     stored: list[pd.DataFrame] = []
     # Languages read before, for a batch of few texts sure of theirs (read before any is written).
@@ -576,8 +612,8 @@ def _analyze_stale(
         )
         known, read_first = chosen.known, chosen.beside
         if taxonomy is not None and read_first:
-            if theme_parts is not None:
-                theme_parts.extend(themes for _, themes in read_first)
+            if handover is not None:
+                handover.parts.extend(themes for _, themes in read_first)
             read_first = [found for found, _ in read_first]
         # A new fit is stored while the workers start on the documents (before any is written).
         pending = chosen.store
@@ -592,8 +628,8 @@ def _analyze_stale(
     if not stored:
         load_stored()
     documents, existing, with_sentences = stored
-    if loaded is not None:
-        loaded.append(documents)
+    if handover is not None:
+        handover.documents = documents
     # Known without reading: with nothing stale, no model is loaded (nor a kept fit built).
     labelled_by = labelling_model(model, chosen.name)
     stale = stale_documents(documents, existing, with_sentences, label_model=labelled_by)
@@ -628,7 +664,15 @@ def _analyze_stale(
             not_supported[str(code)] = not_supported.get(str(code), 0) + 1
         write = partial(_write_batch, db, chunk, features, sentences, stamp)
     _run(pending)  # no document to read
-    _run(write)
+    if handover is not None and defer_last and write is not None:
+        # ``chunk`` and ``features`` are the last batch's.
+        keys = zip(
+            chunk["document_kind"].astype(str), chunk["document_id"].astype(str), strict=True
+        )
+        codes = [code if isinstance(code, str) else None for code in features["language"]]
+        handover.last, handover.languages = write, dict(zip(keys, codes, strict=True))
+    else:
+        _run(write)
     return AnalyzeResult(
         total,
         len(documents) - total,
