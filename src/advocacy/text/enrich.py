@@ -561,7 +561,8 @@ def _analyze_stale(
     """:func:`analyze_workspace` (see there). With ``handover``, the documents compared
     (with their text hashes) and, with ``taxonomy``, the theme reading of those read beside
     the calibration's last fits are handed over; with ``defer_last`` too, the writing of the
-    last batch's rows and the languages it detected (the caller writes them)."""
+    last batch's rows and the languages it detected (the caller writes them). ``defer_last``
+    (a theme assignment follows) also prepares the assignment while the first batch is read."""
     stamp = now or datetime.now(UTC)
     stored: list[pd.DataFrame] = []
     # Languages read before, for a batch of few texts sure of theirs (read before any is written).
@@ -640,6 +641,8 @@ def _analyze_stale(
     # A batch's rows are written while the workers read the next batch (its pool's
     # ``meanwhile``), not while they wait; the last batch's after its pool.
     write: Callable[[], None] | None = None
+    # The theme assignment's imports and model digest, while the workers read the first batch.
+    prepare = _prepare_themes if defer_last else None
     for start in range(0, total, batch_size):
         chunk = stale.iloc[start : start + batch_size]
         texts = [str(t) for t in chunk["text"].tolist()]
@@ -650,14 +653,14 @@ def _analyze_stale(
             known=known,
             workers=workers,
             # A new fit is stored before any batch is written.
-            meanwhile=_in_turn(pending, write),
+            meanwhile=_in_turn(pending, write, prepare),
             read=read_first or None,
             language_prior=prior,
             progress=None
             if progress is None
             else partial(_tell, progress, ANALYSING, start, total),
         )
-        pending, read_first = None, []
+        pending, read_first, prepare = None, [], None
         reasons = features["sentiment_reason"]
         non_answers += int((reasons == NO_CONTENT).sum())
         for code in features["language"][reasons == NOT_SUPPORTED]:
@@ -696,6 +699,16 @@ def _in_turn(*works: Callable[[], None] | None) -> Callable[[], None] | None:
             work()
 
     return every
+
+
+def _prepare_themes() -> None:
+    """What the theme assignment after the analysis would import and compute first (its
+    modules, the digest of the model's files: about 0.06 CPU s), done while workers read."""
+    from advocacy.text import catalogue, pii, taxonomy, theme_evidence  # noqa: F401
+    from advocacy.text.embeddings import default_embedder
+    from advocacy.text.theme_reading_store import reader
+
+    reader(default_embedder())
 
 
 def _write_batch(
