@@ -220,7 +220,8 @@ def assign_taxonomy(
     ``text_hash`` column beside is used); None loads them here. ``meanwhile`` is the
     caller's own work, run once while the workers read (before the rows are written: ``text
     analyze --taxonomy`` writes its last batch's analysis then), and ``detected`` the
-    languages that analysis detected, by (kind, id), used instead of those stored.
+    languages that analysis detected, by (kind, id), used instead of those stored (none is
+    queried when every document's is given).
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -253,13 +254,7 @@ def assign_taxonomy(
     # tolist: one conversion of the column, not a Python object per step of its iterator.
     texts = [str(t) for t in documents["text"].tolist()]
     embedder = default_embedder()
-    languages = _languages(db, documents)
-    if detected:
-        kinds_of = documents["document_kind"].astype(str)
-        keys = zip(kinds_of, documents["document_id"].astype(str), strict=True)
-        languages = [
-            detected.get(key, language) for key, language in zip(keys, languages, strict=True)
-        ]
+    languages = _languages(db, documents, detected)
     redactors: list[Redactor] = []
 
     def while_reading() -> None:
@@ -365,8 +360,25 @@ def assign_taxonomy(
     return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)
 
 
-def _languages(db: Database, documents: pd.DataFrame) -> list[str | None]:
-    """Each document's language as ``text analyze`` detected it (None: unknown or not analysed)."""
+def _languages(
+    db: Database,
+    documents: pd.DataFrame,
+    detected: Mapping[tuple[str, str], str | None] | None = None,
+) -> list[str | None]:
+    """Each document's language as ``text analyze`` detected it (None: unknown or not analysed):
+    ``detected``'s (by kind and id) where it has one, else the stored one."""
+    if detected:
+        keys = list(
+            zip(
+                documents["document_kind"].astype(str),
+                documents["document_id"].astype(str),
+                strict=True,
+            )
+        )
+        if all(key in detected for key in keys):  # a first run: every document just analysed
+            return [detected[key] for key in keys]
+        stored = _languages(db, documents)
+        return [detected.get(key, language) for key, language in zip(keys, stored, strict=True)]
     rows = pd.DataFrame(
         db.fetchall("SELECT document_kind, document_id, language FROM text_features"),
         columns=["document_kind", "document_id", "language"],

@@ -506,7 +506,7 @@ def analyze_workspace(
             # Loaded before analysing (only text_features and text_sentences were written
             # since): not queried and hashed again.
             documents=None if handover is None else handover.documents,
-            detected=None if handover is None or last.done else handover.languages,
+            detected=None if handover is None else handover.languages,
             meanwhile=None if last.done else last,
         )
         return replace(result, themes=counts, taxonomy=chosen.describe())
@@ -525,7 +525,8 @@ class _Handover:
     documents: pd.DataFrame | None = None
     #: Writes the last batch's rows, when left to the caller (None: written).
     last: Callable[[], None] | None = None
-    #: The languages the last batch's analysis detected, by (kind, id), while not written.
+    #: The languages this run's analysis detected, by (kind, id): the last batch's are not
+    #: written yet, and with every document's no stored one is queried.
     languages: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
 
@@ -666,14 +667,15 @@ def _analyze_stale(
         for code in features["language"][reasons == NOT_SUPPORTED]:
             not_supported[str(code)] = not_supported.get(str(code), 0) + 1
         write = partial(_write_batch, db, chunk, features, sentences, stamp)
+        if handover is not None and defer_last:  # what the theme assignment reads them in
+            kinds_ids = zip(
+                chunk["document_kind"].astype(str), chunk["document_id"].astype(str), strict=True
+            )
+            codes = [code if isinstance(code, str) else None for code in features["language"]]
+            handover.languages.update(zip(kinds_ids, codes, strict=True))
     _run(pending)  # no document to read
-    if handover is not None and defer_last and write is not None:
-        # ``chunk`` and ``features`` are the last batch's.
-        keys = zip(
-            chunk["document_kind"].astype(str), chunk["document_id"].astype(str), strict=True
-        )
-        codes = [code if isinstance(code, str) else None for code in features["language"]]
-        handover.last, handover.languages = write, dict(zip(keys, codes, strict=True))
+    if handover is not None and defer_last:
+        handover.last = write
     else:
         _run(write)
     return AnalyzeResult(
