@@ -641,38 +641,46 @@ def _analyze_stale(
     non_answers = 0
     # A batch's rows are written while the workers read the next batch (its pool's
     # ``meanwhile``), not while they wait; the last batch's after its pool.
-    write: Callable[[], None] | None = None
+    write: _Once | None = None
     # The theme assignment's imports and model digest, while the workers read the first batch.
     prepare = _prepare_themes if defer_last else None
-    for start in range(0, total, batch_size):
-        chunk = stale.iloc[start : start + batch_size]
-        texts = [str(t) for t in chunk["text"].tolist()]
-        features, sentences = analyze_documents(
-            texts,
-            calibrated,
-            model=model,
-            known=known,
-            workers=workers,
-            # A new fit is stored before any batch is written.
-            meanwhile=_in_turn(pending, write, prepare),
-            read=read_first or None,
-            language_prior=prior,
-            progress=None
-            if progress is None
-            else partial(_tell, progress, ANALYSING, start, total),
-        )
-        pending, read_first, prepare = None, [], None
-        reasons = features["sentiment_reason"]
-        non_answers += int((reasons == NO_CONTENT).sum())
-        for code in features["language"][reasons == NOT_SUPPORTED]:
-            not_supported[str(code)] = not_supported.get(str(code), 0) + 1
-        write = partial(_write_batch, db, chunk, features, sentences, stamp)
-        if handover is not None and defer_last:  # what the theme assignment reads them in
-            kinds_ids = zip(
-                chunk["document_kind"].astype(str), chunk["document_id"].astype(str), strict=True
+    try:
+        for start in range(0, total, batch_size):
+            chunk = stale.iloc[start : start + batch_size]
+            texts = [str(t) for t in chunk["text"].tolist()]
+            features, sentences = analyze_documents(
+                texts,
+                calibrated,
+                model=model,
+                known=known,
+                workers=workers,
+                # A new fit is stored before any batch is written.
+                meanwhile=_in_turn(pending, write, prepare),
+                read=read_first or None,
+                language_prior=prior,
+                progress=None
+                if progress is None
+                else partial(_tell, progress, ANALYSING, start, total),
             )
-            codes = [code if isinstance(code, str) else None for code in features["language"]]
-            handover.languages.update(zip(kinds_ids, codes, strict=True))
+            pending, read_first, prepare = None, [], None
+            reasons = features["sentiment_reason"]
+            non_answers += int((reasons == NO_CONTENT).sum())
+            for code in features["language"][reasons == NOT_SUPPORTED]:
+                not_supported[str(code)] = not_supported.get(str(code), 0) + 1
+            write = _Once(partial(_write_batch, db, chunk, features, sentences, stamp))
+            if handover is not None and defer_last:  # what the theme assignment reads them in
+                kinds_ids = zip(
+                    chunk["document_kind"].astype(str),
+                    chunk["document_id"].astype(str),
+                    strict=True,
+                )
+                codes = [code if isinstance(code, str) else None for code in features["language"]]
+                handover.languages.update(zip(kinds_ids, codes, strict=True))
+    except BaseException:
+        # The batches analysed before a failure are kept, as when each was written at once.
+        if write is not None:
+            write()
+        raise
     _run(pending)  # no document to read
     if handover is not None and defer_last:
         handover.last = write
