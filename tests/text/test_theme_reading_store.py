@@ -350,7 +350,7 @@ def test_the_columns_kept_are_built_where_each_piece_is_read(shared_data: Path) 
 
     from advocacy.text import default_embedder
     from advocacy.text.taxonomy_file import parse_taxonomy
-    from advocacy.text.theme_reading_store import kept_columns
+    from advocacy.text.theme_reading_bytes import kept_columns
     from advocacy.text.theme_sentences import PIECE_TEXTS, joined_readings, theme_reading
 
     reviews, _ = blitzer_reviews(shared_data, PIECE_TEXTS + 100, seed=15, words=80)

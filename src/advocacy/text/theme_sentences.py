@@ -482,7 +482,7 @@ def _read_piece(
         reading = _read_static_piece(texts, taxonomy, embedder, languages, keywords, cut)
         if not keep:
             return reading
-        from advocacy.text.theme_reading_store import kept_columns
+        from advocacy.text.theme_reading_bytes import kept_columns
 
         # Built here, on the worker that read the piece; the rows summed need not travel.
         return replace(reading, tokens=None, kept=kept_columns(reading, embedder))
