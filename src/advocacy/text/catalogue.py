@@ -370,8 +370,8 @@ def _languages(
     if detected:
         keys = list(
             zip(
-                documents["document_kind"].astype(str),
-                documents["document_id"].astype(str),
+                documents["document_kind"].astype(str).tolist(),
+                documents["document_id"].astype(str).tolist(),
                 strict=True,
             )
         )

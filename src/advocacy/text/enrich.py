@@ -670,8 +670,8 @@ def _analyze_stale(
             write = _Once(partial(_write_batch, db, chunk, features, sentences, stamp))
             if handover is not None and defer_last:  # what the theme assignment reads them in
                 kinds_ids = zip(
-                    chunk["document_kind"].astype(str),
-                    chunk["document_id"].astype(str),
+                    chunk["document_kind"].astype(str).tolist(),
+                    chunk["document_id"].astype(str).tolist(),
                     strict=True,
                 )
                 codes = [code if isinstance(code, str) else None for code in features["language"]]
