@@ -267,6 +267,36 @@ def test_both_engines_remember_the_taxonomy_and_assign_it_to_new_texts(db_url: s
     ws.close()
 
 
+@needs_fork
+def test_the_last_batch_is_assigned_in_the_languages_its_analysis_detected(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The last batch's rows are written while the workers read the themes: its texts are
+    read in the languages the analysis detected, as if written first (the German review's
+    keyword in a German form is found by the German stemmer)."""
+    texts, _ = blitzer_reviews(shared_data, 640, seed=6, words=60)
+    texts = [*texts, *ODD_TEXTS]  # the odd texts in the last batch
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    two = _open(tmp_path / "two.duckdb")
+    two.write_records("responses", _records(texts))
+    analyze_workspace(two.db, batch_size=300, workers=2)
+    two.text.assign_themes(taxonomy)
+    one = _open(tmp_path / "one.duckdb")
+    one.write_records("responses", _records(texts))
+    result = analyze_workspace(one.db, batch_size=300, workers=2, taxonomy=taxonomy)
+    assert result.analyzed == len(texts)
+    german = f"r{len(texts) - len(ODD_TEXTS) + 2:04d}"
+    stored = _stored(one)
+    assert (german, "curated:Delivery", 1.0) in {row[:3] for row in stored["links"]}
+    assert (german, "de") in {row[:2] for row in stored["features"]}
+    assert stored == _stored(two)
+    languages = "SELECT document_id, language FROM text_theme_readings ORDER BY 1"
+    assert one.db.fetchall(languages) == two.db.fetchall(languages)
+    one.close()
+    two.close()
+
+
 def test_a_theme_reading_of_other_texts_is_not_used(tmp_path: Path) -> None:
     from advocacy.text import default_embedder
     from advocacy.text.catalogue import assign_taxonomy
@@ -283,6 +313,34 @@ def test_a_theme_reading_of_other_texts_is_not_used(tmp_path: Path) -> None:
         assign_taxonomy(ws.db, taxonomy, read=reading)
         links = ws.db.fetchall("SELECT document_id, theme_id FROM document_themes ORDER BY 1")
         assert links == [("r0000", "curated:Price"), ("r0001", "curated:Story")]
+    ws.close()
+
+
+def test_documents_handed_over_are_the_ones_assigned(tmp_path: Path) -> None:
+    """``text analyze --taxonomy`` hands the documents it loaded (with their text hashes) to
+    the assignment: the rows of loading them again, and only those documents get themes."""
+    from advocacy.text.catalogue import assign_taxonomy
+    from advocacy.text.documents import stored_documents
+
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    ws = _open(tmp_path / "w.duckdb", workers=1)
+    texts = ["The price was fair.", "The plot was thin.", *ODD_TEXTS]
+    ws.write_records("responses", _records(texts))
+    assign_taxonomy(ws.db, taxonomy)
+    loaded = _stored(ws)
+    ws.db.execute("DELETE FROM text_theme_readings")
+    documents = stored_documents(ws.db, None)[0]
+    assert "text_hash" in documents.columns
+    assign_taxonomy(ws.db, taxonomy, documents=documents)
+    assert _stored(ws) == loaded
+    # A frame without the second review: it is not assigned, nor its reading kept.
+    assign_taxonomy(ws.db, taxonomy, documents=documents[documents["document_id"] != "r0001"])
+    links = _stored(ws)["links"]
+    assert links == [row for row in loaded["links"] if row[0] != "r0001"]
+    assert ("r0001", "curated:Story", 1.0) in {row[:3] for row in loaded["links"]}
+    kept = ws.db.fetchall("SELECT document_id FROM text_theme_readings ORDER BY 1")
+    assert ("r0001",) not in kept and len(kept) == len(texts) - 1
     ws.close()
 
 

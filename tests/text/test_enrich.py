@@ -68,6 +68,27 @@ def test_incremental_re_runs_analyse_only_changed_texts(
     assert all(row[3] == first.model for row in rows)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_run_that_fails_in_a_batch_keeps_the_batches_before(
+    workspace: advocacy.Workspace, workers: int
+) -> None:
+    """Each batch's rows are written while the next batch is read: a failure while reading
+    the second keeps the first batch's rows, as when each was written before the next."""
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "analysing texts" and done > 10:
+            raise KeyboardInterrupt  # the user stops it while the second batch is read
+
+    with pytest.raises(KeyboardInterrupt):
+        analyze_workspace(
+            workspace.db, calibrate=False, batch_size=10, progress=progress, workers=workers
+        )
+    kept = workspace.db.fetchall("SELECT count(*), count(DISTINCT model) FROM text_features")
+    assert kept == [(10, 1)]
+    again = analyze_workspace(workspace.db, calibrate=False, batch_size=10, workers=workers)
+    assert (again.analyzed, again.unchanged) == (14, 10)
+
+
 def test_export_columns_and_teaching(workspace: advocacy.Workspace, tmp_path: Path) -> None:
     analyze_workspace(workspace.db)
     frame = export_columns(workspace, "responses").to_pandas().set_index("response_id")

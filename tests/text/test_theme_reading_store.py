@@ -340,3 +340,32 @@ def test_readings_kept_as_vectors_are_dropped_and_read_again(db_url: str, tmp_pa
     assign_taxonomy(ws.db, taxonomy, now=T1)
     assert set(_read_at(ws).values()) == {T1} and len(_read_at(ws)) == len(HOSTILE)
     ws.close()
+
+
+def test_the_columns_kept_are_built_where_each_piece_is_read(shared_data: Path) -> None:
+    """The workers that read a piece build its kept columns: the same bytes as building them
+    from the whole reading in the caller, and a text's own rows only where its sentences'
+    differ (the hostile giant text and the cut line)."""
+    import yaml
+
+    from advocacy.text import default_embedder
+    from advocacy.text.taxonomy_file import parse_taxonomy
+    from advocacy.text.theme_reading_bytes import kept_columns
+    from advocacy.text.theme_sentences import PIECE_TEXTS, joined_readings, theme_reading
+
+    reviews, _ = blitzer_reviews(shared_data, PIECE_TEXTS + 100, seed=15, words=80)
+    texts = [*HOSTILE, *reviews]
+    themes, embedder = parse_taxonomy(yaml.safe_load(TAXONOMY)), default_embedder()
+    read = theme_reading(texts, themes, embedder=embedder, workers=2, keep=True)
+    truth = kept_columns(theme_reading(texts, themes, embedder=embedder), embedder)
+    assert read.kept is not None and read.kept.num_rows == len(texts)
+    assert read.kept.equals(truth)
+    own = read.kept.column("text_tokens").is_valid().to_pylist()
+    assert [at for at, valid in enumerate(own) if valid] == [2, 5]
+    # Joined from pieces read apart, the columns follow the texts.
+    parts = [
+        theme_reading(texts[:7], themes, embedder=embedder, keep=True),
+        theme_reading(texts[7:], themes, embedder=embedder, keep=True),
+    ]
+    joined = joined_readings(parts).kept
+    assert joined is not None and joined.equals(truth)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,6 +189,9 @@ def assign_taxonomy(
     workers: int = 1,
     read: ThemeReading | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    documents: pd.DataFrame | None = None,
+    detected: Mapping[tuple[str, str], str | None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> pd.DataFrame:
     """Assign every text to the taxonomy's themes (multi-label); return counts per theme:
     its size and how its texts came to it (:func:`~advocacy.text.theme_evidence.theme_evidence`:
@@ -211,7 +214,14 @@ def assign_taxonomy(
     with (stage, done, total): the step ``assigning themes`` (0 of 1, then 1 of 1 when the
     rows are written) and, when texts are read, ``reading texts for themes`` with the texts
     read so far of those to read, as the workers finish each piece, then the step ``scoring
-    and storing the themes``.
+    and storing the themes``. ``documents`` are the documents of ``kinds`` as
+    :func:`~advocacy.text.documents.load_documents` gives them, when loaded already (``text
+    analyze --taxonomy`` loaded them before analysing, and nothing it wrote changes them; a
+    ``text_hash`` column beside is used); None loads them here. ``meanwhile`` is the
+    caller's own work, run once while the workers read (before the rows are written: ``text
+    analyze --taxonomy`` writes its last batch's analysis then), and ``detected`` the
+    languages that analysis detected, by (kind, id), used instead of those stored (none is
+    queried when every document's is given).
     """
     from advocacy.text.embeddings import default_embedder
     from advocacy.text.pii import Redactor
@@ -239,13 +249,17 @@ def assign_taxonomy(
     if progress is not None:
         progress(ASSIGNING, 0, 1)
     stamp = now or datetime.now(UTC)
-    documents = load_documents(db, kinds)
-    texts = [str(t) for t in documents["text"]]
+    if documents is None:
+        documents = load_documents(db, kinds)
+    # tolist: one conversion of the column, not a Python object per step of its iterator.
+    texts = [str(t) for t in documents["text"].tolist()]
     embedder = default_embedder()
-    languages = _languages(db, documents)
+    languages = _languages(db, documents, detected)
     redactors: list[Redactor] = []
 
-    def meanwhile() -> None:
+    def while_reading() -> None:
+        if meanwhile is not None:
+            meanwhile()
         prepare_self_training()
         redactors.append(Redactor.for_workspace(db))
 
@@ -260,8 +274,9 @@ def assign_taxonomy(
             embedder=embedder,
             languages=[languages[at] for at in positions],
             workers=workers,
-            meanwhile=meanwhile,
+            meanwhile=while_reading,
             progress=texts_read if progress is not None and positions else None,
+            keep=True,  # each piece's kept columns built by the worker that reads it
         )
 
     # Only the documents no kept reading serves are read (other texts' sentences in ``read``
@@ -345,8 +360,25 @@ def assign_taxonomy(
     return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)
 
 
-def _languages(db: Database, documents: pd.DataFrame) -> list[str | None]:
-    """Each document's language as ``text analyze`` detected it (None: unknown or not analysed)."""
+def _languages(
+    db: Database,
+    documents: pd.DataFrame,
+    detected: Mapping[tuple[str, str], str | None] | None = None,
+) -> list[str | None]:
+    """Each document's language as ``text analyze`` detected it (None: unknown or not analysed):
+    ``detected``'s (by kind and id) where it has one, else the stored one."""
+    if detected:
+        keys = list(
+            zip(
+                documents["document_kind"].astype(str).tolist(),
+                documents["document_id"].astype(str).tolist(),
+                strict=True,
+            )
+        )
+        if all(key in detected for key in keys):  # a first run: every document just analysed
+            return [detected[key] for key in keys]
+        stored = _languages(db, documents)
+        return [detected.get(key, language) for key, language in zip(keys, stored, strict=True)]
     rows = pd.DataFrame(
         db.fetchall("SELECT document_kind, document_id, language FROM text_features"),
         columns=["document_kind", "document_id", "language"],
@@ -390,9 +422,11 @@ def _apply_taught(
         ),
         columns=["document_kind", "document_id", "theme"],
     )
+    taught = taught[taught["theme"].isin(taxonomy.names)]
+    if taught.empty:  # the usual case: no look-up of every document's position
+        return None
     keys = documents[["document_kind", "document_id"]].astype(str).reset_index(drop=True)
     position = {tuple(key): i for i, key in enumerate(keys.itertuples(index=False))}
-    taught = taught[taught["theme"].isin(taxonomy.names)]
     rows = [
         position.get((str(k), str(i)))
         for k, i in zip(taught["document_kind"], taught["document_id"], strict=True)

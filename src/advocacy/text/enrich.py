@@ -465,7 +465,9 @@ def analyze_workspace(
     from advocacy.text import taxonomy_store
 
     chosen = None if taxonomy is None else taxonomy_store.chosen_taxonomy(taxonomy, threshold)
-    theme_parts: list[ThemeReading] = []
+    # What the analysis of every kind hands to the theme assignment after it.
+    handover = _Handover() if kinds is None else None
+    last = _Once(None)
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
     try:
@@ -483,8 +485,12 @@ def analyze_workspace(
                 # The first documents of every kind are the theme assignment's first ones;
                 # those of some kinds need not be.
                 taxonomy=None if chosen is None or kinds is not None else chosen.taxonomy,
-                theme_parts=theme_parts,
+                handover=handover,
+                # With a taxonomy given, the last batch's rows are written while the workers
+                # read the themes (the analysis tells the languages they need).
+                defer_last=chosen is not None,
             )
+        last = _Once(None if handover is None else handover.last)
         if chosen is None and (result.analyzed or taxonomy_store.taught_since(db)):
             # Only when a text changed or a theme was taught: else one query, nothing more.
             chosen = taxonomy_store.remembered(db)
@@ -497,13 +503,53 @@ def analyze_workspace(
         from advocacy.text.theme_sentences import joined_readings
 
         # What the workers read of the first documents beside the calibration's last fits.
-        read = joined_readings(theme_parts) if theme_parts else None
+        parts = [] if handover is None else handover.parts
         counts = assign_taxonomy(
-            db, chosen, now=now, workers=worker_count(workers), read=read, progress=progress
+            db,
+            chosen,
+            now=now,
+            workers=worker_count(workers),
+            read=joined_readings(parts) if parts else None,
+            progress=progress,
+            # Loaded before analysing (only text_features and text_sentences were written
+            # since): not queried and hashed again.
+            documents=None if handover is None else handover.documents,
+            detected=None if handover is None else handover.languages,
+            meanwhile=None if last.done else last,
         )
         return replace(result, themes=counts, taxonomy=chosen.describe())
     finally:
+        last()  # written whatever failed after the analysis (once)
         reap()  # the last workers finish exiting while the last batch was written
+
+
+@dataclass
+class _Handover:
+    """What :func:`_analyze_stale` hands to the theme assignment after it."""
+
+    #: The theme readings of the first documents, read beside the calibration's last fits.
+    parts: list[ThemeReading] = field(default_factory=list)
+    #: The documents compared, with their text hashes (None: none loaded yet).
+    documents: pd.DataFrame | None = None
+    #: Writes the last batch's rows, when left to the caller (None: written).
+    last: Callable[[], None] | None = None
+    #: The languages this run's analysis detected, by (kind, id): the last batch's are not
+    #: written yet, and with every document's no stored one is queried.
+    languages: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+
+class _Once:
+    """``work`` (None: nothing), run at most once however often it is called."""
+
+    def __init__(self, work: Callable[[], None] | None) -> None:
+        self.work = work
+        self.done = work is None
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            assert self.work is not None
+            self.work()
 
 
 def _analyze_stale(
@@ -518,10 +564,14 @@ def _analyze_stale(
     now: datetime | None,
     workers: int,
     taxonomy: Taxonomy | None = None,
-    theme_parts: list[ThemeReading] | None = None,
+    handover: _Handover | None = None,
+    defer_last: bool = False,
 ) -> AnalyzeResult:
-    """:func:`analyze_workspace` (see there); with ``taxonomy``, the theme reading of the
-    documents read beside the calibration's last fits is added to ``theme_parts``."""
+    """:func:`analyze_workspace` (see there). With ``handover``, the documents compared
+    (with their text hashes) and, with ``taxonomy``, the theme reading of those read beside
+    the calibration's last fits are handed over; with ``defer_last`` too, the writing of the
+    last batch's rows and the languages it detected (the caller writes them). ``defer_last``
+    (a theme assignment follows) also prepares the assignment while the first batch is read."""
     stamp = now or datetime.now(UTC)
     stored: list[pd.DataFrame] = []
     # Languages read before, for a batch of few texts sure of theirs (read before any is written).
@@ -537,7 +587,7 @@ def _analyze_stale(
         batch = surely_read(*stored, batch_size=batch_size)
         if batch is None:
             return []
-        texts = [str(t) for t in batch["text"]]
+        texts = [str(t) for t in batch["text"].tolist()]
         # With a taxonomy, the same workers read its themes' sentences of the same texts.
         read = read_piece if taxonomy is None else partial(_read_with_themes, taxonomy=taxonomy)
         return [
@@ -572,8 +622,8 @@ def _analyze_stale(
         )
         known, read_first = chosen.known, chosen.beside
         if taxonomy is not None and read_first:
-            if theme_parts is not None:
-                theme_parts.extend(themes for _, themes in read_first)
+            if handover is not None:
+                handover.parts.extend(themes for _, themes in read_first)
             read_first = [found for found, _ in read_first]
         # A new fit is stored while the workers start on the documents (before any is written).
         pending = chosen.store
@@ -588,6 +638,8 @@ def _analyze_stale(
     if not stored:
         load_stored()
     documents, existing, with_sentences = stored
+    if handover is not None:
+        handover.documents = documents
     # Known without reading: with nothing stale, no model is loaded (nor a kept fit built).
     labelled_by = labelling_model(model, chosen.name)
     stale = stale_documents(documents, existing, with_sentences, label_model=labelled_by)
@@ -595,39 +647,53 @@ def _analyze_stale(
     calibrated = chosen.calibrated if total else None
     not_supported: dict[str, int] = {}
     non_answers = 0
-    for start in range(0, total, batch_size):
-        chunk = stale.iloc[start : start + batch_size]
-        texts = [str(t) for t in chunk["text"]]
-        keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
-        features, sentences = analyze_documents(
-            texts,
-            calibrated,
-            model=model,
-            known=known,
-            workers=workers,
-            meanwhile=pending,
-            read=read_first or None,
-            language_prior=prior,
-            progress=None
-            if progress is None
-            else partial(_tell, progress, ANALYSING, start, total),
-        )
-        pending, read_first = None, []
-        frame = pd.concat([keys, features], axis=1)
-        frame["text_hash"] = chunk["text_hash"].to_numpy()
-        frame["analysed_at"] = stamp
-        reasons = features["sentiment_reason"]
-        non_answers += int((reasons == NO_CONTENT).sum())
-        for code in features["language"][reasons == NOT_SUPPORTED]:
-            not_supported[str(code)] = not_supported.get(str(code), 0) + 1
-        located = keys.iloc[sentences["text_index"].to_numpy()].reset_index(drop=True)
-        sentence_frame = pd.concat([located, sentences.drop(columns="text_index")], axis=1)
-        sentence_frame["analysed_at"] = stamp
-        with db.transaction():
-            replace_rows(db, "text_features", frame, FEATURE_TYPES)
-            replace_rows(db, "text_sentences", sentence_frame, SENTENCE_TYPES)
-    if pending is not None:  # no document to read
-        pending()
+    # A batch's rows are written while the workers read the next batch (its pool's
+    # ``meanwhile``), not while they wait; the last batch's after its pool.
+    write: _Once | None = None
+    # The theme assignment's imports and model digest, while the workers read the first batch.
+    prepare = _prepare_themes if defer_last else None
+    try:
+        for start in range(0, total, batch_size):
+            chunk = stale.iloc[start : start + batch_size]
+            texts = [str(t) for t in chunk["text"].tolist()]
+            features, sentences = analyze_documents(
+                texts,
+                calibrated,
+                model=model,
+                known=known,
+                workers=workers,
+                # A new fit is stored before any batch is written.
+                meanwhile=_in_turn(pending, write, prepare),
+                read=read_first or None,
+                language_prior=prior,
+                progress=None
+                if progress is None
+                else partial(_tell, progress, ANALYSING, start, total),
+            )
+            pending, read_first, prepare = None, [], None
+            reasons = features["sentiment_reason"]
+            non_answers += int((reasons == NO_CONTENT).sum())
+            for code in features["language"][reasons == NOT_SUPPORTED]:
+                not_supported[str(code)] = not_supported.get(str(code), 0) + 1
+            write = _Once(partial(_write_batch, db, chunk, features, sentences, stamp))
+            if handover is not None and defer_last:  # what the theme assignment reads them in
+                kinds_ids = zip(
+                    chunk["document_kind"].astype(str).tolist(),
+                    chunk["document_id"].astype(str).tolist(),
+                    strict=True,
+                )
+                codes = [code if isinstance(code, str) else None for code in features["language"]]
+                handover.languages.update(zip(kinds_ids, codes, strict=True))
+    except BaseException:
+        # The batches analysed before a failure are kept, as when each was written at once.
+        if write is not None:
+            write()
+        raise
+    _run(pending)  # no document to read
+    if handover is not None and defer_last:
+        handover.last = write
+    else:
+        _run(write)
     return AnalyzeResult(
         total,
         len(documents) - total,
@@ -638,6 +704,51 @@ def _analyze_stale(
         chosen.status,
         fitted=chosen.fitted,
     )
+
+
+def _in_turn(*works: Callable[[], None] | None) -> Callable[[], None] | None:
+    """One work that runs ``works`` (None: none) one after the other; None when there is none."""
+    chosen = [work for work in works if work is not None]
+    if len(chosen) < 2:
+        return chosen[0] if chosen else None
+
+    def every() -> None:
+        for work in chosen:
+            work()
+
+    return every
+
+
+def _prepare_themes() -> None:
+    """What the theme assignment after the analysis would import and compute first (its
+    modules, the digest of the model's files: about 0.06 CPU s), done while workers read."""
+    from advocacy.text import catalogue, pii, taxonomy, theme_evidence  # noqa: F401
+    from advocacy.text.embeddings import default_embedder
+    from advocacy.text.theme_reading_store import reader
+
+    reader(default_embedder())
+
+
+def _write_batch(
+    db: Database,
+    chunk: pd.DataFrame,
+    features: pd.DataFrame,
+    sentences: pd.DataFrame,
+    stamp: datetime,
+) -> None:
+    """Replace the ``text_features`` and ``text_sentences`` rows of the documents of ``chunk``
+    (their kind, id and text hash) with the analysis's ``features`` and ``sentences``
+    (:func:`analyze_documents`), in one transaction."""
+    keys = chunk[["document_kind", "document_id"]].reset_index(drop=True).astype(str)
+    frame = pd.concat([keys, features], axis=1)
+    frame["text_hash"] = chunk["text_hash"].to_numpy()
+    frame["analysed_at"] = stamp
+    located = keys.iloc[sentences["text_index"].to_numpy()].reset_index(drop=True)
+    sentence_frame = pd.concat([located, sentences.drop(columns="text_index")], axis=1)
+    sentence_frame["analysed_at"] = stamp
+    with db.transaction():
+        replace_rows(db, "text_features", frame, FEATURE_TYPES)
+        replace_rows(db, "text_sentences", sentence_frame, SENTENCE_TYPES)
 
 
 def _read_with_themes(
@@ -656,7 +767,7 @@ def _read_with_themes(
 
     found = read_piece(texts, model=model, known=known, language_prior=language_prior)
     themes = read_theme_piece(
-        texts, taxonomy, embedder=default_embedder(), languages=found[0].languages
+        texts, taxonomy, embedder=default_embedder(), languages=found[0].languages, keep=True
     )
     return found, themes
 

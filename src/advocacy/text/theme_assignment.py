@@ -478,10 +478,9 @@ def _by_sentence(
     # sentence that names nothing more specific (compose_hits).
     catch_all = -1 if facets is None else int(facets.default[facets.general_entity])
     named = np.asarray(hits[read].any(axis=1), bool)
-    for i in np.flatnonzero(taught):
-        row, column = int(owner[read[i]]), int(chosen[i])
-        if not hits[read[i], column] and not (column == catch_all and named[i]):
-            scores[row, column] = max(scores[row, column], float(confidence[i]))
+    given = taught & ~hits[read, chosen] & ~((chosen == catch_all) & named)
+    # A text's score is the best of its sentences' (a maximum: the same in any order).
+    np.maximum.at(scores, (owner[read[given]], chosen[given]), confidence[given])
     # What self-training leaves of the silent sentences (or, without keywords, all of them) is
     # read against the prototypes.
     left = silent[read] & ~taught
@@ -489,9 +488,8 @@ def _by_sentence(
     best = similarity.argmax(axis=1)
     value = ordered[:, -1]
     runner_up = ordered[:, -2] if k > 1 else np.full(len(read), -1.0)
-    for i in np.flatnonzero(left & (value >= threshold) & (value - runner_up >= margin)):
-        row, column = int(owner[read[i]]), int(best[i])
-        scores[row, column] = max(scores[row, column], float(value[i]))
+    near = left & (value >= threshold) & (value - runner_up >= margin)
+    np.maximum.at(scores, (owner[read[near]], best[near]), value[near].astype(np.float64))
 
 
 def _vague_choice(

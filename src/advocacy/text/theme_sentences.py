@@ -13,10 +13,10 @@ the same numbers for any number of workers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +27,9 @@ from advocacy.text.phrases import MAX_CHARACTERS, stemmer_language
 from advocacy.text.taxonomy_file import Taxonomy
 from advocacy.text.theme_keywords import seed_hits
 from advocacy.text.workers import Learning, items_done, run_tasks, share_learning, split_evenly
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "MIN_MEANING_WORDS",
@@ -258,7 +261,12 @@ class ThemeReading:
         The embeddings of the sentences read for meaning (:func:`sentence_vectors` of
         ``cut.read``).
     tokens
-        The rows the static embedder summed (None: another embedder, or not kept).
+        The rows the static embedder summed (None: another embedder, not kept, or read to
+        be kept: then ``kept`` holds what is kept of them).
+    kept
+        The columns the workspace keeps of each text's reading
+        (:func:`~advocacy.text.theme_reading_store.kept_columns`), built where the piece was
+        read (None: not read to be kept).
     """
 
     texts: list[str]
@@ -267,6 +275,7 @@ class ThemeReading:
     found: NDArray[np.bool_] | None
     vectors: NDArray[np.float32]
     tokens: ReadingTokens | None = None
+    kept: pa.Table | None = None
 
 
 def theme_reading(
@@ -279,6 +288,7 @@ def theme_reading(
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    keep: bool = False,
 ) -> ThemeReading:
     """Embed, cut, find the seed keywords of and embed the sentences of ``texts``, in pieces.
 
@@ -305,6 +315,10 @@ def theme_reading(
     progress
         Called with the number of texts read so far as each piece is read (growing, the last
         call with every text).
+    keep
+        Build what the workspace keeps of each text's reading (:attr:`ThemeReading.kept`)
+        where its piece is read, instead of the rows the static embedder summed (a static
+        embedder's reading only).
 
     Returns
     -------
@@ -321,6 +335,7 @@ def theme_reading(
                 embedder,
                 None if languages is None else list(languages[piece.start : piece.stop]),
                 keywords,
+                keep,
             )
             for piece in split
         ],
@@ -373,6 +388,7 @@ def joined_readings(parts: Sequence[ThemeReading]) -> ThemeReading:
     )
     found = [part.found for part in parts if part.found is not None]
     tokens = [part.tokens for part in parts if part.tokens is not None]
+    kept = [part.kept for part in parts if part.kept is not None]
     return ThemeReading(
         [text for part in parts for text in part.texts],
         np.concatenate([part.embeddings for part in parts]),
@@ -385,7 +401,15 @@ def joined_readings(parts: Sequence[ThemeReading]) -> ThemeReading:
         )
         if tokens and len(tokens) == len(parts)
         else None,
+        _joined_tables(kept) if kept and len(kept) == len(parts) else None,
     )
+
+
+def _joined_tables(tables: list[pa.Table]) -> pa.Table:
+    """The rows of ``tables``, one after another."""
+    import pyarrow as pa
+
+    return pa.concat_tables(tables)
 
 
 def joined_token_rows(parts: Sequence[TokenRows]) -> TokenRows:
@@ -417,6 +441,7 @@ def read_theme_piece(
     embedder: Embedder,
     languages: Sequence[str | None] | None = None,
     keywords: bool = True,
+    keep: bool = False,
 ) -> ThemeReading:
     """:func:`theme_reading` of ``texts`` in this process alone (the reading of one piece).
 
@@ -425,7 +450,7 @@ def read_theme_piece(
 
     Parameters
     ----------
-    texts, taxonomy, embedder, languages, keywords
+    texts, taxonomy, embedder, languages, keywords, keep
         As for :func:`theme_reading`.
 
     Returns
@@ -439,6 +464,7 @@ def read_theme_piece(
         embedder,
         None if languages is None else list(languages),
         keywords,
+        keep,
     )
 
 
@@ -448,11 +474,18 @@ def _read_piece(
     embedder: Embedder,
     languages: list[str | None] | None,
     keywords: bool,
+    keep: bool = False,
 ) -> ThemeReading:
     """:func:`theme_reading` of one piece."""
     cut = cut_sentences(texts)
     if isinstance(embedder, StaticEmbedder):
-        return _read_static_piece(texts, taxonomy, embedder, languages, keywords, cut)
+        reading = _read_static_piece(texts, taxonomy, embedder, languages, keywords, cut)
+        if not keep:
+            return reading
+        from advocacy.text.theme_reading_bytes import kept_columns
+
+        # Built here, on the worker that read the piece; the rows summed need not travel.
+        return replace(reading, tokens=None, kept=kept_columns(reading, embedder))
     embeddings = np.asarray(embedder.embed(texts), np.float32)
     found = None
     if keywords:
