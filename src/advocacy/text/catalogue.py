@@ -383,8 +383,8 @@ def _languages(
         db.fetchall("SELECT document_kind, document_id, language FROM text_features"),
         columns=["document_kind", "document_id", "language"],
     )
-    keys = documents[["document_kind", "document_id"]].astype(str)
-    merged = keys.merge(rows.astype({"document_id": str}), on=list(keys.columns), how="left")
+    wanted = documents[["document_kind", "document_id"]].astype(str)
+    merged = wanted.merge(rows.astype({"document_id": str}), on=list(wanted.columns), how="left")
     return [value if isinstance(value, str) else None for value in merged["language"]]
 
 
