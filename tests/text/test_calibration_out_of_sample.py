@@ -38,3 +38,24 @@ def test_a_wrong_label_is_not_echoed_back_by_the_reading(shared_data: Path) -> N
     # them (0.93).
     assert echoed < 0.35, echoed
     assert agree < 0.9, agree
+
+
+def test_a_kept_fit_reads_its_labelled_texts_as_the_run_that_fitted_it(shared_data: Path) -> None:
+    # A later run keeps the stored fit: a labelled text it reads again (its analysis deleted,
+    # or the run that fitted stopped before reaching it) must not read with the stacked
+    # model's own probabilities, which echo its label (review19: a detractor's score moved
+    # from -0.44 to +0.37 between the two).
+    from advocacy.text import calibration_store
+
+    texts, classes = blitzer_reviews(shared_data, 1_200, seed=4)
+    labels = list(classes)
+    for i in range(0, 1_200, 25):
+        labels[i] = "negative" if labels[i] == "positive" else "positive"
+    calibrated = CalibratedSentiment().fit(texts, labels)
+    assert calibrated.method_ == "head + tfidf"
+    kept = calibration_store.load(calibration_store.dump(calibrated))
+    assert kept is not None
+    fresh = ["The zipper broke on the second day.", "Lovely colours, fits well."]
+    read, read_kept = calibrated.predict(texts + fresh), kept.predict(texts + fresh)
+    np.testing.assert_array_equal(read_kept.scores, read.scores)
+    assert list(read_kept.labels) == list(read.labels)

@@ -99,11 +99,13 @@ __all__ = [
     "SAMPLED_CV_LABELS",
     "SAMPLED_FOLDS",
     "SAMPLED_PENALTIES",
+    "TEXT_KEY_BYTES",
     "CalibratedSentiment",
     "LastFits",
     "label_from_scores",
     "prepare_fit",
     "scale_label",
+    "text_key",
 ]
 
 #: Stands for the fitting code in a calibration's name (which names the labelled texts, their
@@ -649,7 +651,7 @@ class CalibratedSentiment:
                 # on, out of sample: the final model has seen their labels and echoes them.
                 classes = np.asarray(tfidf_model.classes_, dtype=int)
                 found = out_of_sample[:, classes]
-                labelled = ({text: i for i, text in enumerate(texts)}, found)
+                labelled = ({text_key(text): i for i, text in enumerate(texts)}, found)
                 # New texts are counted by their words (the same counts, a third the cost).
                 columns = (
                     spelt[0].columns
@@ -857,11 +859,13 @@ class CalibratedSentiment:
         probabilities = partial(
             pipeline_probabilities, self.tfidf_, columns=getattr(self, "_tfidf_columns", None)
         )
-        kept: tuple[dict[str, int], FloatArray] | None = getattr(self, "_labelled_tfidf", None)
+        kept: tuple[dict[bytes, int], FloatArray] | None = getattr(self, "_labelled_tfidf", None)
         if kept is None:
             return probabilities(clipped(texts))
         row, found = kept
-        rows = np.fromiter((row.get(text, -1) for text in texts), np.int64, count=len(texts))
+        rows = np.fromiter(
+            (row.get(text_key(text), -1) for text in texts), np.int64, count=len(texts)
+        )
         if not (rows >= 0).any():
             return probabilities(clipped(texts))
         out = np.empty((len(texts), found.shape[1]))
@@ -892,6 +896,19 @@ class CalibratedSentiment:
             "cross-validated labels by class": dict(getattr(self, "cv_counts_", {})),
             **({"warning": warning} if warning else {}),
         }
+
+
+#: Bytes of a :func:`text_key`.
+TEXT_KEY_BYTES = 16
+
+
+def text_key(text: str) -> bytes:
+    """The key of a labelled text in a calibration's out-of-sample TF-IDF probabilities
+    (:data:`TEXT_KEY_BYTES` of BLAKE2b of its UTF-8, lone surrogates kept): a stored fit holds
+    the keys, not the texts, and reads a labelled text as the fit that stored it did."""
+    return hashlib.blake2b(
+        text.encode("utf-8", "surrogatepass"), digest_size=TEXT_KEY_BYTES
+    ).digest()
 
 
 def _inputs_digest(texts: Sequence[str], y: NDArray[Any], weight: NDArray[Any]) -> str:

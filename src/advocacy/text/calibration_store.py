@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.calibration import TEXT_KEY_BYTES, CalibratedSentiment
 from advocacy.text.calibration_fits import PriorAdjustment
 from advocacy.text.calibration_report import TrainingLabels
 from advocacy.text.calibration_tfidf import tfidf_model
@@ -206,6 +206,7 @@ def dump(calibrated: CalibratedSentiment, *, training: TrainingLabels | None = N
             "tfidf_intercept": classifier.intercept_,
             "tfidf_classes": classifier.classes_,
         }
+        arrays |= _labelled_arrays(getattr(calibrated, "_labelled_tfidf", None))
     state = {"format": FORMAT, "scalars": scalars, "arrays": _arrays_text(arrays)}
     if training is not None:
         state["training"] = {
@@ -214,6 +215,20 @@ def dump(calibrated: CalibratedSentiment, *, training: TrainingLabels | None = N
             "unread": training.unread,
         }
     return json.dumps(state)
+
+
+def _labelled_arrays(kept: tuple[dict[bytes, int], Any] | None) -> dict[str, Any]:
+    """The labelled texts' out-of-sample TF-IDF probabilities of a fit, by the key of each text
+    (:func:`~advocacy.text.calibration.text_key`), as arrays: a kept fit then reads a labelled
+    text as the run that fitted it did, not with probabilities that echo its label."""
+    if kept is None:
+        return {}
+    row, found = kept
+    keys = list(row)
+    return {
+        "tfidf_labelled_keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
+        "tfidf_labelled_probabilities": np.asarray(found)[[row[key] for key in keys]],
+    }
 
 
 def _training(state: Any) -> TrainingLabels | None:
@@ -296,6 +311,9 @@ class _Decoded:
     adjustment: PriorAdjustment
     head: tuple[Any, ...] | None  # coef, intercept, classes (None: no head)
     tfidf: tuple[list[str], Any, Any, Any, Any] | None  # terms, idf, coef, intercept, classes
+    #: The labelled texts' out-of-sample TF-IDF probabilities by text key (None: a fit
+    #: without the stacked TF-IDF model, or stored before they were, 2026-12-07).
+    labelled: tuple[dict[bytes, int], Any] | None = None
 
 
 def _decoded(data: Any) -> _Decoded | None:
@@ -330,7 +348,22 @@ def _decoded(data: Any) -> _Decoded | None:
             arrays["tfidf_classes"],
         )
     name, n_labels = str(scalars["name_"]), int(scalars["n_labels_"])
-    return _Decoded(name, n_labels, parameters, scalars, adjustment, head, tfidf)
+    labelled = _labelled(arrays) if tfidf is not None else None
+    return _Decoded(name, n_labels, parameters, scalars, adjustment, head, tfidf, labelled)
+
+
+def _labelled(arrays: Mapping[str, Any]) -> tuple[dict[bytes, int], Any] | None:
+    """The out-of-sample probabilities :func:`_labelled_arrays` stored (None: stored before
+    they were); ``ValueError`` when the two arrays do not fit together (a damaged row)."""
+    if "tfidf_labelled_keys" not in arrays:
+        return None
+    packed = arrays["tfidf_labelled_keys"].tobytes()
+    found = np.asarray(arrays["tfidf_labelled_probabilities"], dtype=np.float64)
+    classes = len(arrays["tfidf_classes"])
+    if found.ndim != 2 or found.shape[1] != classes or len(packed) != TEXT_KEY_BYTES * len(found):
+        raise ValueError("the labelled texts' probabilities do not fit their keys")
+    keys = (packed[at : at + TEXT_KEY_BYTES] for at in range(0, len(packed), TEXT_KEY_BYTES))
+    return {key: row for row, key in enumerate(keys)}, found
 
 
 def _built(decoded: _Decoded) -> CalibratedSentiment:
@@ -341,6 +374,8 @@ def _built(decoded: _Decoded) -> CalibratedSentiment:
     calibrated.adjustment_ = decoded.adjustment
     calibrated.head_ = None if decoded.head is None else _classifier(*decoded.head)
     calibrated.tfidf_ = None
+    if decoded.labelled is not None:
+        calibrated._labelled_tfidf = decoded.labelled
     if decoded.tfidf is not None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_pipeline
