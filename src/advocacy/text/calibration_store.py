@@ -26,7 +26,12 @@ A fit is stored with what its report would otherwise count again from the labell
 many of the texts it learnt from trained the shipped model, by set, and how many labelled texts
 were left out for their language (:class:`~advocacy.text.calibration_report.TrainingLabels`,
 counted when fitting; :func:`stored_training`). A row stored before 2026-12-06 holds no count
-and is read as "not recorded", never counted again by a report.
+and is read as "not recorded", never counted again by a report. A fit that stacks a TF-IDF model
+is stored with its labelled texts' out-of-sample probabilities, by a 16-byte key of each text
+(:func:`~advocacy.text.calibration.text_key`; about 40 bytes a label), so a run that keeps it
+reads a labelled text as the run that fitted it did, not with the final model's probabilities,
+which echo the text's label. A fit stored before 2026-12-07 holds none: it reads labelled
+texts as before until it is refitted (``--recalibrate``).
 
 The state is stored as JSON with its arrays in a NumPy ``.npz`` archive read with
 ``allow_pickle=False``: numbers and words, never code, so a tampered row cannot run anything.
