@@ -8,14 +8,17 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import advocacy
 from advocacy.errors import InputError
+from advocacy.text import catalogue, enrich
 from advocacy.text.catalogue import assign_taxonomy, discover, list_themes, promote_theme
 from advocacy.text.enrich import analyze_workspace, export_columns, export_table
 from support.cli import Outcome, advocacy_cli
+from support.taxonomies import BLITZER_TAXONOMY
 
 COMMENTS = [
     ("Refund for my return still hasn't arrived after five weeks.", 2),
@@ -70,23 +73,51 @@ def test_incremental_re_runs_analyse_only_changed_texts(
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_run_that_fails_in_a_batch_keeps_the_batches_before(
-    workspace: advocacy.Workspace, workers: int
+    workspace: advocacy.Workspace, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each batch's rows are written while the next batch is read: a failure while reading
-    the second keeps the first batch's rows, as when each was written before the next."""
+    """Each batch's rows are written while the next batch is read: a failure before the
+    second batch's reading writes them (nothing else would) keeps the first batch's rows, as
+    when each was written before the next."""
+    real = enrich.analyze_documents
+    calls: list[int] = []
 
-    def progress(stage: str, done: int, total: int) -> None:
-        if stage == "analysing texts" and done > 10:
-            raise KeyboardInterrupt  # the user stops it while the second batch is read
+    def stopped_at_the_second(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:  # before its pool runs the first batch's write
+            raise KeyboardInterrupt  # the user stops it as the second batch starts
+        return real(*args, **kwargs)
 
+    monkeypatch.setattr(enrich, "analyze_documents", stopped_at_the_second)
     with pytest.raises(KeyboardInterrupt):
-        analyze_workspace(
-            workspace.db, calibrate=False, batch_size=10, progress=progress, workers=workers
-        )
+        analyze_workspace(workspace.db, calibrate=False, batch_size=10, workers=workers)
     kept = workspace.db.fetchall("SELECT count(*), count(DISTINCT model) FROM text_features")
     assert kept == [(10, 1)]
     again = analyze_workspace(workspace.db, calibrate=False, batch_size=10, workers=workers)
     assert (again.analyzed, again.unchanged) == (14, 10)
+
+
+def test_a_theme_assignment_that_fails_keeps_every_analysed_row(
+    workspace: advocacy.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a taxonomy, the last batch's rows are written while the theme assignment reads:
+    when the assignment fails before reading, they are written all the same."""
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text(BLITZER_TAXONOMY, encoding="utf-8")
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the theme assignment failed")
+
+    monkeypatch.setattr(catalogue, "assign_taxonomy", failing)
+    with pytest.raises(RuntimeError, match="the theme assignment failed"):
+        analyze_workspace(workspace.db, calibrate=False, batch_size=10, taxonomy=taxonomy)
+    monkeypatch.undo()
+    features = workspace.db.fetchall("SELECT count(*) FROM text_features")
+    with_sentences = workspace.db.fetchall("SELECT count(DISTINCT document_id) FROM text_sentences")
+    assert features == with_sentences == [(24,)]  # the last batch's 4 too
+    # Nothing left to analyse; the themes follow in the next run.
+    again = analyze_workspace(workspace.db, calibrate=False, batch_size=10, taxonomy=taxonomy)
+    assert (again.analyzed, again.unchanged) == (0, 24)
+    assert again.themes is not None
 
 
 def test_export_columns_and_teaching(workspace: advocacy.Workspace, tmp_path: Path) -> None:

@@ -467,7 +467,6 @@ def analyze_workspace(
     chosen = None if taxonomy is None else taxonomy_store.chosen_taxonomy(taxonomy, threshold)
     # What the analysis of every kind hands to the theme assignment after it.
     handover = _Handover() if kinds is None else None
-    last = _Once(None)
     # The heads' products are small: a second BLAS thread costs more CPU than it saves (a
     # quarter of the reading's CPU on a busy two-core machine, benchmarks/text_analyze.py).
     try:
@@ -490,7 +489,6 @@ def analyze_workspace(
                 # read the themes (the analysis tells the languages they need).
                 defer_last=chosen is not None,
             )
-        last = _Once(None if handover is None else handover.last)
         if chosen is None and (result.analyzed or taxonomy_store.taught_since(db)):
             # Only when a text changed or a theme was taught: else one query, nothing more.
             chosen = taxonomy_store.remembered(db)
@@ -515,12 +513,25 @@ def analyze_workspace(
             # since): not queried and hashed again.
             documents=None if handover is None else handover.documents,
             detected=None if handover is None else handover.languages,
-            meanwhile=None if last.done else last,
+            meanwhile=None if handover is None else handover.last,
         )
         return replace(result, themes=counts, taxonomy=chosen.describe())
     finally:
-        last()  # written whatever failed after the analysis (once)
+        if handover is not None:
+            handover.last()  # written whatever failed after the analysis (once)
         reap()  # the last workers finish exiting while the last batch was written
+
+
+class _Once:
+    """``work``, run at most once however often it is called (empty: nothing to run)."""
+
+    def __init__(self, work: Callable[[], None] | None = None) -> None:
+        self.work = work
+
+    def __call__(self) -> None:
+        work, self.work = self.work, None
+        if work is not None:
+            work()
 
 
 @dataclass
@@ -531,25 +542,11 @@ class _Handover:
     parts: list[ThemeReading] = field(default_factory=list)
     #: The documents compared, with their text hashes (None: none loaded yet).
     documents: pd.DataFrame | None = None
-    #: Writes the last batch's rows, when left to the caller (None: written).
-    last: Callable[[], None] | None = None
+    #: Writes the last batch's rows, when left to the caller (empty: written).
+    last: _Once = field(default_factory=_Once)
     #: The languages this run's analysis detected, by (kind, id): the last batch's are not
     #: written yet, and with every document's no stored one is queried.
     languages: dict[tuple[str, str], str | None] = field(default_factory=dict)
-
-
-class _Once:
-    """``work`` (None: nothing), run at most once however often it is called."""
-
-    def __init__(self, work: Callable[[], None] | None) -> None:
-        self.work = work
-        self.done = work is None
-
-    def __call__(self) -> None:
-        if not self.done:
-            self.done = True
-            assert self.work is not None
-            self.work()
 
 
 def _analyze_stale(
@@ -649,7 +646,7 @@ def _analyze_stale(
     non_answers = 0
     # A batch's rows are written while the workers read the next batch (its pool's
     # ``meanwhile``), not while they wait; the last batch's after its pool.
-    write: _Once | None = None
+    write = _Once()
     # The theme assignment's imports and model digest, while the workers read the first batch.
     prepare = _prepare_themes if defer_last else None
     try:
@@ -686,14 +683,13 @@ def _analyze_stale(
                 handover.languages.update(zip(kinds_ids, codes, strict=True))
     except BaseException:
         # The batches analysed before a failure are kept, as when each was written at once.
-        if write is not None:
-            write()
+        write()
         raise
     _run(pending)  # no document to read
     if handover is not None and defer_last:
         handover.last = write
     else:
-        _run(write)
+        write()
     return AnalyzeResult(
         total,
         len(documents) - total,
