@@ -195,7 +195,11 @@ class Settings(BaseModel):
         description="folder where the language detector's model and the text model's vectors "
         "are kept unpacked between runs (about 100 MB, written once per model; empty: "
         "$XDG_CACHE_HOME/advocacy or ~/.cache/advocacy; off: unpacked in memory by every "
-        "process, about 0.9 CPU s more)",
+        "process, about 0.9 CPU s more). A model's folder no run has used for 30 days (an "
+        "upgrade leaves the old one behind) is removed by the next run that reads the cache. "
+        "To clear it by hand, delete its `py3langid-tables-*` and `static-vectors-*` folders "
+        "(the default folder may go whole: rm -r ~/.cache/advocacy); the next run writes them "
+        "again",
     )
 
     @classmethod
