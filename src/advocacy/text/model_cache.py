@@ -174,13 +174,19 @@ def _mapped(folder: Path, names: Sequence[str]) -> Arrays:
     found = folder.lstat()
     if not stat.S_ISDIR(found.st_mode) or found.st_mode & 0o022:
         raise ValueError(f"{folder} is not a folder that only its owner may write")
-    if hasattr(os, "getuid") and found.st_uid != os.getuid():
+    if not _this_users(found):
         raise ValueError(f"{folder} belongs to another user")
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     for name in names:
         if _size_and_crc(folder / f"{name}.npy") != tuple(manifest[name]):
             raise ValueError(f"{name}.npy is not the file written")
     return {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in names}
+
+
+def _this_users(found: os.stat_result) -> bool:
+    """Whether what ``found`` describes belongs to the user running this process (always, where
+    files have no owner id)."""
+    return not hasattr(os, "getuid") or found.st_uid == os.getuid()
 
 
 def _size_and_crc(path: Path) -> tuple[int, int]:
@@ -265,7 +271,7 @@ def _remove_if_unused(folder: Path, layout: str, now: float) -> None:
     found = folder.lstat()
     if not stat.S_ISDIR(found.st_mode):
         return  # a link or a file: not ours, never followed
-    if hasattr(os, "getuid") and found.st_uid != os.getuid():
+    if not _this_users(found):
         return
     manifest = (folder / MANIFEST).lstat()
     last_used = max(found.st_mtime, manifest.st_mtime, manifest.st_atime)
