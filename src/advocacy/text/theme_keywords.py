@@ -254,8 +254,9 @@ def keyword_hits(
     """
     every = seed_keywords(taxonomy)
     hits = _hits(texts, every, languages, None, None)
+    firm = seed_keywords(taxonomy, described=False)
     return composed_hits(
-        _without_generic(hits, every, texts, taxonomy, languages, None, None), taxonomy
+        _without_generic(hits, every, texts, taxonomy, languages, None, None, firm), taxonomy
     )
 
 
@@ -320,7 +321,7 @@ def firm_seed_hits(
     """
     every = seed_keywords(taxonomy)
     firm = seed_keywords(taxonomy, described=False)
-    found_as = (texts, taxonomy, languages, folded_words, stemmed)
+    found_as = (texts, taxonomy, languages, folded_words, stemmed, firm)
     if every == firm:
         hits = _hits(texts, every, languages, folded_words, stemmed) if found is None else found
         hits = _without_generic(hits, every, *found_as)
@@ -375,13 +376,20 @@ def generic_name_words(taxonomy: Taxonomy, language: str | None) -> list[tuple[s
     >>> generic_name_words(Taxonomy((TaxonomyTheme("Ease of use", keywords=("use",)),)), "en")
     [()]
     """
+    return _generic_words(taxonomy, seed_keywords(taxonomy, described=False), language)
+
+
+def _generic_words(
+    taxonomy: Taxonomy, firm: Sequence[Sequence[str]], language: str | None
+) -> list[tuple[str, ...]]:
+    """:func:`generic_name_words`, of the firm seed keywords ``firm`` the caller has."""
     from advocacy.text.theme_names import naming_stop_words
 
     stop = naming_stop_words(language)
     written = [{fold(keyword) for keyword in theme.keywords} for theme in taxonomy.themes]
     return [
         tuple(word for word in seeds if fold(word) in stop and fold(word) not in own)
-        for seeds, own in zip(seed_keywords(taxonomy, described=False), written, strict=True)
+        for seeds, own in zip(firm, written, strict=True)
     ]
 
 
@@ -393,21 +401,26 @@ def _without_generic(
     languages: Sequence[str | None] | None,
     folded_words: Sequence[Sequence[str]] | None,
     stemmed: dict[str, dict[str, str]] | None,
+    firm: Sequence[Sequence[str]],
 ) -> NDArray[np.bool_]:
     """``hits`` (texts x columns, of ``seeds``) less the hits of generic name words.
 
-    Each language's texts are searched again, for the columns whose seeds hold a word
-    generic in it (:func:`generic_name_words`), without those words; ``hits`` is left as it
-    is (a copy changes), and returned unchanged when no seed is generic.
+    The texts of each language that have a hit in a column whose seeds hold a word generic
+    in it (:func:`generic_name_words`) are searched again for those columns, without those
+    words (fewer words find no new hit: the others keep theirs); ``hits`` is left as it is
+    (a copy changes), and returned unchanged when no seed is generic.
     """
     codes = [None] * len(texts) if languages is None else list(languages)
     out = hits
     for code in dict.fromkeys(codes):
-        generic = generic_name_words(taxonomy, code)
+        generic = _generic_words(taxonomy, firm, code)
         columns = [c for c, words in enumerate(generic) if set(words) & set(seeds[c])]
         if not columns:
             continue
-        rows = [row for row, own in enumerate(codes) if own == code]
+        said = hits[:, columns].any(axis=1)
+        rows = [row for row, own in enumerate(codes) if own == code and said[row]]
+        if not rows:
+            continue
         if out is hits:
             out = hits.copy()
         out[np.ix_(rows, columns)] = _hits(
