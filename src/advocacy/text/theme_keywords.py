@@ -417,7 +417,7 @@ def _without_generic(
         columns = [c for c, words in enumerate(generic) if set(words) & set(seeds[c])]
         if not columns:
             continue
-        said = hits[:, columns].any(axis=1)
+        said = np.asarray(hits[:, columns].any(axis=1), dtype=bool)
         rows = [row for row, own in enumerate(codes) if own == code and said[row]]
         if not rows:
             continue
