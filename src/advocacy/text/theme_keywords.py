@@ -13,6 +13,13 @@ no complaint about size. :func:`~advocacy.text.theme_assignment.assign_themes` k
 word's hit only where the sentence's meaning is near the theme (:func:`firm_seed_hits`
 tells the two apart).
 
+A word of a theme's name that is no keyword the user wrote and that cannot name a theme on its
+own in a text's language (:func:`~advocacy.text.theme_names.naming_stop_words`: "use", "get",
+"good", the words discovered themes are never named by) marks no theme in that text
+(:func:`generic_name_words`): "Ease of use" is marked by "ease" and its keywords, and "Used
+these in my woodshop" says nothing of ease of use. A word the user listed as a keyword always
+counts.
+
 Compound themes (``FOOD#PRICES``, or "Food prices" beside "Food quality" and "Drink prices")
 are read by halves (:mod:`advocacy.text.theme_facets`): a keyword names an entity or an
 attribute, the halves a sentence names are joined ("the pizza is overpriced": FOOD#PRICES),
@@ -29,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from advocacy.text.phrases import PhraseMatcher, stems, words
+from advocacy.text.phrases import PhraseMatcher, fold, stems, words
 from advocacy.text.taxonomy_file import Taxonomy
 from advocacy.text.theme_facets import (
     ATTRIBUTE,
@@ -40,7 +47,14 @@ from advocacy.text.theme_facets import (
     theme_facets,
 )
 
-__all__ = ["composed_hits", "firm_seed_hits", "keyword_hits", "seed_hits", "seed_keywords"]
+__all__ = [
+    "composed_hits",
+    "firm_seed_hits",
+    "generic_name_words",
+    "keyword_hits",
+    "seed_hits",
+    "seed_keywords",
+]
 
 
 def seed_keywords(taxonomy: Taxonomy, *, described: bool = True) -> list[tuple[str, ...]]:
@@ -238,7 +252,12 @@ def keyword_hits(
     numpy.ndarray
         True where a text names a theme.
     """
-    return composed_hits(seed_hits(texts, taxonomy, languages=languages), taxonomy)
+    every = seed_keywords(taxonomy)
+    hits = _hits(texts, every, languages, None, None)
+    firm = seed_keywords(taxonomy, described=False)
+    return composed_hits(
+        _without_generic(hits, every, texts, taxonomy, languages, None, None, firm), taxonomy
+    )
 
 
 def seed_hits(
@@ -302,17 +321,116 @@ def firm_seed_hits(
     """
     every = seed_keywords(taxonomy)
     firm = seed_keywords(taxonomy, described=False)
+    found_as = (texts, taxonomy, languages, folded_words, stemmed, firm)
     if every == firm:
         hits = _hits(texts, every, languages, folded_words, stemmed) if found is None else found
+        hits = _without_generic(hits, every, *found_as)
         return hits, hits
     if found is not None:
-        return found, _hits(texts, firm, languages, folded_words, stemmed)
-    described = [
-        tuple(w for w in seeds if w not in kept) for seeds, kept in zip(every, firm, strict=True)
+        firm_hits = _hits(texts, firm, languages, folded_words, stemmed)
+    else:
+        described = [
+            tuple(w for w in seeds if w not in kept)
+            for seeds, kept in zip(every, firm, strict=True)
+        ]
+        both = _hits(texts, [*firm, *described], languages, folded_words, stemmed)
+        k = len(firm)
+        found, firm_hits = both[:, :k] | both[:, k:], both[:, :k]
+    return _without_generic(found, every, *found_as), _without_generic(firm_hits, firm, *found_as)
+
+
+def generic_name_words(taxonomy: Taxonomy, language: str | None) -> list[tuple[str, ...]]:
+    """Per theme, the seed words of its name that mark no theme in texts of ``language``.
+
+    A word of a theme's name is a seed keyword (:func:`seed_keywords`) because a name usually
+    says what the theme is about; but a name may be made of words any text says: "Ease of
+    use" gives "use", which 435 of 3,000 Amazon reviews said about anything else ("Used these
+    in my woodshop"). Such a word is one that cannot name a theme on its own in the text's
+    language (:func:`~advocacy.text.theme_names.naming_stop_words`, the same words a
+    discovered theme is never named by: "use", "get", "good"; not "price", "size" or
+    "work", which name what customers write about). A word the user listed among the
+    theme's keywords is never one of them.
+
+    Parameters
+    ----------
+    taxonomy
+        The themes.
+    language
+        ISO 639-1 code of the texts (None: English, as the stop words read it).
+
+    Returns
+    -------
+    list of tuple
+        Per theme, in the taxonomy's order, the generic words of its seed keywords (most
+        often none).
+
+    Examples
+    --------
+    >>> from advocacy.text.taxonomy_file import Taxonomy, TaxonomyTheme
+    >>> taxonomy = Taxonomy((
+    ...     TaxonomyTheme("Ease of use", keywords=("easy",)),
+    ...     TaxonomyTheme("Price"),
+    ... ))
+    >>> generic_name_words(taxonomy, "en")
+    [('use',), ()]
+    >>> generic_name_words(Taxonomy((TaxonomyTheme("Ease of use", keywords=("use",)),)), "en")
+    [()]
+    """
+    return _generic_words(taxonomy, seed_keywords(taxonomy, described=False), language)
+
+
+def _generic_words(
+    taxonomy: Taxonomy, firm: Sequence[Sequence[str]], language: str | None
+) -> list[tuple[str, ...]]:
+    """:func:`generic_name_words`, of the firm seed keywords ``firm`` the caller has."""
+    from advocacy.text.theme_names import naming_stop_words
+
+    stop = naming_stop_words(language)
+    written = [{fold(keyword) for keyword in theme.keywords} for theme in taxonomy.themes]
+    return [
+        tuple(word for word in seeds if fold(word) in stop and fold(word) not in own)
+        for seeds, own in zip(firm, written, strict=True)
     ]
-    both = _hits(texts, [*firm, *described], languages, folded_words, stemmed)
-    k = len(firm)
-    return both[:, :k] | both[:, k:], both[:, :k]
+
+
+def _without_generic(
+    hits: NDArray[np.bool_],
+    seeds: Sequence[Sequence[str]],
+    texts: Sequence[str],
+    taxonomy: Taxonomy,
+    languages: Sequence[str | None] | None,
+    folded_words: Sequence[Sequence[str]] | None,
+    stemmed: dict[str, dict[str, str]] | None,
+    firm: Sequence[Sequence[str]],
+) -> NDArray[np.bool_]:
+    """``hits`` (texts x columns, of ``seeds``) less the hits of generic name words.
+
+    The texts of each language that have a hit in a column whose seeds hold a word generic
+    in it (:func:`generic_name_words`) are searched again for those columns, without those
+    words (fewer words find no new hit: the others keep theirs); ``hits`` is left as it is
+    (a copy changes), and returned unchanged when no seed is generic.
+    """
+    codes = [None] * len(texts) if languages is None else list(languages)
+    out = hits
+    for code in dict.fromkeys(codes):
+        generic = _generic_words(taxonomy, firm, code)
+        columns = [c for c, words in enumerate(generic) if set(words) & set(seeds[c])]
+        if not columns:
+            continue
+        said = np.asarray(hits[:, columns].any(axis=1), dtype=bool)
+        rows = [row for row, own in enumerate(codes) if own == code and said[row]]
+        if not rows:
+            continue
+        if out is hits:
+            out = hits.copy()
+        out[np.ix_(rows, columns)] = _hits(
+            [texts[row] for row in rows],
+            [tuple(w for w in seeds[c] if w not in generic[c]) for c in columns],
+            None if languages is None else [code] * len(rows),
+            None if folded_words is None else [folded_words[row] for row in rows],
+            stemmed,
+        )
+    return out
 
 
 def _hits(
