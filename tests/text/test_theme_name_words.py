@@ -76,6 +76,21 @@ def test_a_word_generic_in_one_language_still_marks_in_another() -> None:
     assert hits[:, 0].tolist() == [True, False, True]
 
 
+def test_a_stop_word_that_names_what_customers_write_about_still_marks_its_theme() -> None:
+    # stopwords-iso lists "look", "front", "opening" and "points"; in "Look and feel", "Front
+    # desk", "Opening hours" and "Loyalty points" they are the theme itself.
+    themes = ("Look and feel", "Front desk", "Opening hours", "Loyalty points")
+    taxonomy = Taxonomy(tuple(TaxonomyTheme(name) for name in themes))
+    texts = [
+        "It looks cheap.",
+        "The lady at the front was rude.",
+        "Their opening times are odd.",
+        "I never got my points.",
+    ]
+    hits = keyword_hits(texts, taxonomy, languages=["en"] * len(texts))
+    assert np.array_equal(hits, np.eye(4, dtype=bool))
+
+
 def _meant(ws: Any, theme: str) -> tuple[int, list[str]]:
     """How many texts have ``theme`` at a keyword's score, and those whose words do not say it."""
     rows = ws.db.fetchall(

@@ -148,7 +148,9 @@ _TOPIC_WORDS = {
         order ordered orders page pages part parts place places price problem problems room
         rooms second section side site size state system test text value website width year
         years work works worked working small smaller large larger long longer short thin
-        thick high higher low open clear early late latest poorly promptly quickly useful""",
+        thick high higher low open clear early late latest poorly promptly quickly useful
+        look looks front opening point points goods homepage webpage group groups amount
+        interest interests welcome available results""",
 }
 # What the stopwords-iso lists lack: Japanese fillers ("ただ", "まあ") and review boilerplate.
 _EXTRA_STOP_TEXT = {
