@@ -8,9 +8,8 @@ k-fold cross-validation: on every label up to :data:`MAX_CV_LABELS`, past it on 
 seeded sample of :data:`SAMPLED_CV_LABELS` in at most :data:`SAMPLED_FOLDS` folds at
 :data:`SAMPLED_PENALTIES`. Which candidate is kept is the rule of
 :mod:`advocacy.text.calibration_choice`. What was chosen comes back as a
-:class:`~advocacy.text.calibration_choice.Choice` with
-the last fits of the chosen candidate on every label, for
-:class:`~advocacy.text.calibration_tasks.LastFits`. The fits themselves are
+:class:`~advocacy.text.calibration_choice.Choice`, with the last fits of the chosen candidate
+on every label for :class:`~advocacy.text.calibration_tasks.LastFits`. The fits themselves are
 :mod:`advocacy.text.calibration_fits`'.
 """
 
