@@ -259,7 +259,7 @@ def test_many_labels_are_compared_on_a_sample_and_all_of_them_fit(
 ) -> None:
     """Past MAX_CV_LABELS, candidates are compared on a stratified sample that keeps every
     taught label, and the chosen model is fitted on all the labels."""
-    module = importlib.import_module("advocacy.text.calibration")
+    module = importlib.import_module("advocacy.text.calibration_cross_validation")
     monkeypatch.setattr(module, "MAX_CV_LABELS", 120)
     monkeypatch.setattr(module, "SAMPLED_CV_LABELS", 120)
     folder = shared_data / "text-corpora" / "amazon-multidomain-blitzer" / "kitchen_&_housewares"
@@ -308,7 +308,7 @@ def test_the_comparison_sample_past_the_cap_has_its_own_size(
 ) -> None:
     """Up to MAX_CV_LABELS every label is compared on; past it, a stratified sample of
     SAMPLED_CV_LABELS (which may be smaller than the cap)."""
-    module = importlib.import_module("advocacy.text.calibration")
+    module = importlib.import_module("advocacy.text.calibration_cross_validation")
     monkeypatch.setattr(module, "MAX_CV_LABELS", 120)
     monkeypatch.setattr(module, "SAMPLED_CV_LABELS", 60)
     y = np.random.default_rng(0).choice(3, size=400, p=[0.2, 0.3, 0.5])

@@ -8,7 +8,9 @@ candidate is *eligible* only if its cross-validated macro recall (the mean of th
 recalls: what a reader who cares for every class equally sees) is not below the model alone's
 (the ``prior``) by more than :data:`NOISE_ERRORS` standard errors of their paired difference;
 the model alone is always eligible. Among the eligible the most accurate is kept; on a tie the
-adjusted prior if it is among the best (what fewer labels gave), else the simplest.
+adjusted prior if it is among the best (what fewer labels gave), else the simplest. What a fit
+chose, and with what cross-validated accuracy and recall, is a :class:`Choice`, which also
+words it (:meth:`Choice.description`).
 
 The standard error is that of the paired difference (the candidate's and the model alone's
 readings of the same labels): within a class, of a weighted mean of the per-label differences
@@ -32,12 +34,23 @@ Trees, section 3.4.3 (the rule of standard errors this guard borrows its noise f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["NOISE_ERRORS", "Candidate", "RecallShortfall", "choose_candidate", "recall_shortfall"]
+if TYPE_CHECKING:
+    from advocacy.text.calibration_fits import PriorAdjustment
+
+__all__ = [
+    "NOISE_ERRORS",
+    "Candidate",
+    "Choice",
+    "RecallShortfall",
+    "choose_candidate",
+    "recall_shortfall",
+]
 
 #: A candidate whose macro recall is below the model alone's by more than this many standard
 #: errors of the paired difference is not kept.
@@ -143,3 +156,63 @@ def choose_candidate(
     best = max(score for score, _ in eligible)
     tied = [index for score, index in eligible if score >= best - 1e-12]
     return next((i for i in tied if candidates[i].key == incumbent), tied[0])
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What cross-validation chose in
+    :meth:`~advocacy.text.calibration.CalibratedSentiment.start_fit`; the calibration's fitted
+    attributes of the same names are set from it when the last fits finish.
+
+    Attributes
+    ----------
+    adjustment : PriorAdjustment
+        The prior adjustment fitted on every label.
+    method : str
+        The candidate kept (``prior``, ``prior adjusted``, ``head`` or ``head + tfidf``).
+    penalty : float or None
+        The kept head's inverse L2 penalty (None: no head).
+    cv_accuracy : dict of str to float
+        Each candidate's cross-validated accuracy (empty: none was compared).
+    n_cv_labels : int
+        The labels the candidates were compared on.
+    n_folds : int or None
+        The folds they were compared in (None: no candidate was compared: too few labels, or
+        one class).
+    cv_recall : dict of str to dict of str to float
+        Per candidate (as ``cv_accuracy``), each class's cross-validated recall.
+    cv_counts : dict of str to int
+        The labels of each class that the candidates were compared on.
+    """
+
+    adjustment: PriorAdjustment
+    method: str
+    penalty: float | None
+    cv_accuracy: dict[str, float]
+    n_cv_labels: int
+    n_folds: int | None
+    cv_recall: dict[str, dict[str, float]] = field(default_factory=dict)
+    cv_counts: dict[str, int] = field(default_factory=dict)
+
+    def description(self, n_labels: int) -> str:
+        """What was chosen and how, of a fit on ``n_labels`` labels (the calibration's
+        ``description_``, which its summary and reports show)."""
+        labels = f"{n_labels:,} label{'s' if n_labels != 1 else ''}"
+        if self.method == "prior adjusted" and not self.cv_accuracy:
+            return f"prior adjusted ({labels})"
+        chosen = f"{self.n_folds}-fold CV"
+        if self.n_cv_labels < n_labels:
+            chosen += f" on {self.n_cv_labels:,} of them"
+        if self.method == "prior":
+            if max(self.cv_accuracy.values()) > self.cv_accuracy["prior"]:
+                return (
+                    f"prior kept: the corrections more accurate in {chosen} lower the macro "
+                    f"recall beyond the noise ({labels})"
+                )
+            return f"prior kept: no correction beat it in {chosen} ({labels})"
+        if self.method == "prior adjusted":
+            return f"prior adjusted, chosen by {chosen} ({labels})"
+        what = "head on embedding + generic log-probabilities"
+        if self.method == "head + tfidf":
+            what += " + stacked TF-IDF"
+        return f"{what}, C={self.penalty:g}, chosen by {chosen} ({labels})"

@@ -41,6 +41,7 @@ __all__ = [
     "fit_head",
     "fit_stacked_head",
     "fold_splits",
+    "head_features",
     "head_model",
     "log_odds",
     "log_probabilities",
@@ -79,6 +80,18 @@ def log_odds(probabilities: FloatArray) -> FloatArray:
     logs = log_probabilities(probabilities)
     centred: FloatArray = logs - logs.mean(axis=1, keepdims=True)
     return centred
+
+
+def head_features(reading: Any) -> FloatArray:
+    """The model's embedding and its generic sentiment log-odds, scaled: what the head reads
+    (see the notes of :mod:`advocacy.text.calibration`).
+
+    Unit-length embedding rows are multiplied by the square root of their dimension so
+    that their components are of order one, like the log-odds: L-BFGS converges quickly.
+    """
+    embeddings = np.asarray(reading.embeddings, dtype=np.float64)
+    embeddings = embeddings * math.sqrt(embeddings.shape[1])
+    return np.hstack([embeddings, PRIOR_SCALE * log_odds(reading.sentiment)])
 
 
 def head_model(penalty: float, *, warm_start: bool = False, solver: str = "lbfgs") -> Any:
