@@ -31,6 +31,7 @@ from advocacy.report.sections.theme_scores import (
     scored_labels,
 )
 from advocacy.text.calibration_report import kept_calibration_note
+from advocacy.text.emotion import EMOTIONS, clear_emotion
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
@@ -446,21 +447,36 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         # by reason below the table (a language it does not read, a non-answer).
         read = group[group["sentiment"].notna()]
         shares = read["sentiment"].value_counts(normalize=True)
-        parsed = pd.DataFrame([_emotions(e) for e in read["emotions"]])
+        # Each emotion's share is over the texts with a clear emotion; the others are counted.
+        leading = pd.Series(
+            [
+                clear_emotion(_emotions(scores), sentiment)
+                for scores, sentiment in zip(read["emotions"], read["sentiment"], strict=True)
+            ],
+            dtype=object,
+        ).dropna()
         row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group), "read": len(read)}
         if not read.empty:
             for name in ("negative", "neutral", "positive"):
                 row[name] = display.percent(shares.get(name, 0.0), 0)
-            for name in ("anger", "joy", "optimism", "sadness"):
-                if name in parsed:
-                    row[name] = display.percent(parsed[name].mean(), 0)
+            emotional = leading.value_counts(normalize=True)
+            for name in EMOTIONS:
+                row[name] = display.percent(emotional.get(name, 0.0), 0) if len(leading) else ""
+            unclear = len(read) - len(leading)
+            row["no_emotion"] = (
+                f"{display.number(unclear)} ({display.percent(unclear / len(read), 0)})"
+            )
             row["effort"] = display.percent((read["effort"] >= 0.5).mean(), 0)
         rows.append(row)
         note = unread_note(f"{kind}s", group)
         if note is not None:
             unread.append(note)
     body = Markup(
-        "<p>Sentiment, emotion and effort of the texts the model read, by kind of document:</p>"
+        "<p>Sentiment, emotion and effort of the texts the model read, by kind of document. "
+        "Anger, joy, optimism and sadness are shares of the texts with a clear emotion; a text "
+        "has none when its strongest emotion is weak or is not the one its sentiment expresses "
+        "(a neutral text, or anger in a positive one), counted under <em>No clear "
+        "emotion</em>.</p>"
     )
     body += table_html(
         rows,
@@ -475,6 +491,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("joy", "Joy"),
             ("optimism", "Optimism"),
             ("sadness", "Sadness"),
+            ("no_emotion", "No clear emotion"),
             ("effort", "Texts that describe effort"),
         ],
     )
