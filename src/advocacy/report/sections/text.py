@@ -442,6 +442,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         return Section.absent(TITLE, str(ws.unavailable("text_features")))
     rows: list[dict[str, Any]] = []
     unread: list[str] = []
+    unclear_notes: list[str] = []
     for kind, group in features.groupby("document_kind"):
         # Shares, emotions and effort are over the texts the model read; the rest are counted
         # by reason below the table (a language it does not read, a non-answer).
@@ -463,8 +464,11 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             for name in EMOTIONS:
                 row[name] = display.percent(emotional.get(name, 0.0), 0) if len(leading) else ""
             unclear = len(read) - len(leading)
-            row["no_emotion"] = (
-                f"{display.number(unclear)} ({display.percent(unclear / len(read), 0)})"
+            unclear_notes.append(
+                f"Emotions of {kind}s: {display.number(len(leading))} of the "
+                f"{display.number(len(read))} read have a clear emotion, the base of the four "
+                f"shares; {display.number(unclear)} ({display.percent(unclear / len(read), 0)}) "
+                "have none."
             )
             row["effort"] = display.percent((read["effort"] >= 0.5).mean(), 0)
         rows.append(row)
@@ -475,8 +479,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         "<p>Sentiment, emotion and effort of the texts the model read, by kind of document. "
         "Anger, joy, optimism and sadness are shares of the texts with a clear emotion; a text "
         "has none when its strongest emotion is weak or is not the one its sentiment expresses "
-        "(a neutral text, or anger in a positive one), counted under <em>No clear "
-        "emotion</em>.</p>"
+        "(a neutral text, or anger in a positive one). How many have none is said below the "
+        "table.</p>"
     )
     body += table_html(
         rows,
@@ -491,11 +495,10 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("joy", "Joy"),
             ("optimism", "Optimism"),
             ("sadness", "Sadness"),
-            ("no_emotion", "No clear emotion"),
             ("effort", "Texts that describe effort"),
         ],
     )
-    for note in unread:
+    for note in [*unclear_notes, *unread]:
         body += Markup("<p class='note'>{}</p>").format(note)
     notes = []
     if ws.unavailable("themes", "document_themes") is None:
