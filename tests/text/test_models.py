@@ -33,7 +33,8 @@ def test_sentiment_macro_recall_on_held_out_tweeteval(shared_data: Path) -> None
 def test_emotion_macro_f1_on_tweeteval_test(shared_data: Path) -> None:
     folder = shared_data / "tweeteval" / "emotion"
     truth = np.array([EMOTIONS[int(x)] for x in _lines(folder / "test_labels.txt")])
-    predicted = np.array(emotions(_lines(folder / "test_text.txt")).top)
+    # Every test tweet carries one of the four: scored as the leaderboard does, a forced choice.
+    predicted = np.array(emotions(_lines(folder / "test_text.txt")).strongest())
     f1 = []
     for c in EMOTIONS:
         tp = np.sum((predicted == c) & (truth == c))

@@ -64,3 +64,25 @@ def test_themes_grouped_for_the_report_alone_say_so(duckdb_url: str, tmp_path: P
     assert "grouped for this report only" in grouped_here
     assert "<code>advocacy text discover-themes</code> groups and stores them" in grouped_here
     assert "grouped for this report only" not in stored and "Themes</h3>" in stored
+
+
+def test_emotion_shares_are_over_texts_with_a_clear_emotion(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    # Of the four answers, the refund is angry and the delivery joyful; the double charge and
+    # the friendly staff carry no clear emotion (once read as anger 0.35 and 0.39, which made
+    # the mean anger 33% and put anger on top of a positive answer: audit4 item 8).
+    path = _answers(tmp_path)
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="responses")
+        ws.text.analyze()
+        html = str(build(ws, ReportScope()).body)
+    head = "<th>Anger</th><th>Joy</th><th>Optimism</th><th>Sadness</th><th>Texts that"
+    assert head in html
+    # 20 responses read: anger 50%, joy 50% of the 10 with a clear emotion; 10 have none.
+    assert "<td>50%</td><td>50%</td><td>0%</td><td>0%</td>" in html
+    assert "shares of the texts with a clear emotion" in html
+    assert (
+        "<p class='note'>Emotions of responses: 10 of the 20 read have a clear emotion, the base "
+        "of the four shares; 10 (50%) have none.</p>"
+    ) in html

@@ -25,7 +25,7 @@ from advocacy.text.emotion import EmotionResult, emotion_result
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
 from advocacy.text.sentences import SentenceReading, complete_sentences, read_sentences
-from advocacy.text.sentiment import reading_sentiment
+from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
 from advocacy.text.text_model import STATIC, KnownReadings, Reading, text_model
 from advocacy.text.workers import items_done, run_tasks, split_evenly
 
@@ -163,7 +163,12 @@ def read_documents(
     ]
     reader = text_model(model)
     reading = reader.read(texts) if known is None else known.read(reader, texts)
-    found = emotion_result(reading.emotions, reading.emotion_model, reading.emotion_thresholds)
+    found = emotion_result(
+        reading.emotions,
+        reading.emotion_model,
+        reading.emotion_thresholds,
+        sentiments=[SENTIMENTS[i] for i in np.asarray(reading.sentiment).argmax(axis=1)],
+    )
     return DocumentReading(
         texts, languages, reasons, reading, found, [effort(text) for text in texts]
     )
@@ -189,14 +194,22 @@ def document_frame(
     texts, reasons, reading = documents.texts, documents.reasons, documents.reading
     read = np.array([reason is None for reason in reasons], dtype=bool)
     result = reading_sentiment(reading, calibrated, texts=texts)
-    found, efforts = documents.emotions, documents.efforts
+    efforts = documents.efforts
+    labels = np.asarray(result.labels, dtype=object)
+    # A clear emotion agrees with the sentiment stored beside it (calibrated or not).
+    read_emotions = documents.emotions
+    found = emotion_result(
+        read_emotions.probabilities,
+        read_emotions.model,
+        read_emotions.thresholds,
+        sentiments=list(labels),
+    )
     complaint = getattr(reading, "complaint", None)
     complaints = (
         np.full(len(texts), np.nan)
         if complaint is None
         else np.round(np.asarray(complaint, dtype=np.float64).reshape(len(texts)), 4)
     )
-    labels = np.asarray(result.labels, dtype=object)
     return pd.DataFrame(
         {
             "language": documents.languages,
@@ -207,7 +220,7 @@ def document_frame(
                 json.dumps(found.scores(i)) if read[i] else None for i in range(len(texts))
             ],
             "emotion_labels": [
-                ";".join(labels) if read[i] else None for i, labels in enumerate(found.present)
+                ";".join(names) if read[i] else None for i, names in enumerate(found.present)
             ],
             "effort": [e.score for e in efforts],
             "effort_cues": [",".join(e.cues) for e in efforts],

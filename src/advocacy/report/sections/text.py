@@ -31,6 +31,7 @@ from advocacy.report.sections.theme_scores import (
     scored_labels,
 )
 from advocacy.text.calibration_report import kept_calibration_note
+from advocacy.text.emotion import EMOTIONS, clear_emotion
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
@@ -441,26 +442,45 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         return Section.absent(TITLE, str(ws.unavailable("text_features")))
     rows: list[dict[str, Any]] = []
     unread: list[str] = []
+    unclear_notes: list[str] = []
     for kind, group in features.groupby("document_kind"):
         # Shares, emotions and effort are over the texts the model read; the rest are counted
         # by reason below the table (a language it does not read, a non-answer).
         read = group[group["sentiment"].notna()]
         shares = read["sentiment"].value_counts(normalize=True)
-        parsed = pd.DataFrame([_emotions(e) for e in read["emotions"]])
+        # Each emotion's share is over the texts with a clear emotion; the others are counted.
+        leading = pd.Series(
+            [
+                clear_emotion(_emotions(scores), sentiment)
+                for scores, sentiment in zip(read["emotions"], read["sentiment"], strict=True)
+            ],
+            dtype=object,
+        ).dropna()
         row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group), "read": len(read)}
         if not read.empty:
             for name in ("negative", "neutral", "positive"):
                 row[name] = display.percent(shares.get(name, 0.0), 0)
-            for name in ("anger", "joy", "optimism", "sadness"):
-                if name in parsed:
-                    row[name] = display.percent(parsed[name].mean(), 0)
+            emotional = leading.value_counts(normalize=True)
+            for name in EMOTIONS:
+                row[name] = display.percent(emotional.get(name, 0.0), 0) if len(leading) else ""
+            unclear = len(read) - len(leading)
+            unclear_notes.append(
+                f"Emotions of {kind}s: {display.number(len(leading))} of the "
+                f"{display.number(len(read))} read have a clear emotion, the base of the four "
+                f"shares; {display.number(unclear)} ({display.percent(unclear / len(read), 0)}) "
+                "have none."
+            )
             row["effort"] = display.percent((read["effort"] >= 0.5).mean(), 0)
         rows.append(row)
         note = unread_note(f"{kind}s", group)
         if note is not None:
             unread.append(note)
     body = Markup(
-        "<p>Sentiment, emotion and effort of the texts the model read, by kind of document:</p>"
+        "<p>Sentiment, emotion and effort of the texts the model read, by kind of document. "
+        "Anger, joy, optimism and sadness are shares of the texts with a clear emotion; a text "
+        "has none when its strongest emotion is weak or is not the one its sentiment expresses "
+        "(a neutral text, or anger in a positive one). How many have none is said below the "
+        "table.</p>"
     )
     body += table_html(
         rows,
@@ -478,7 +498,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("effort", "Texts that describe effort"),
         ],
     )
-    for note in unread:
+    for note in [*unclear_notes, *unread]:
         body += Markup("<p class='note'>{}</p>").format(note)
     notes = []
     if ws.unavailable("themes", "document_themes") is None:
