@@ -113,7 +113,8 @@ def _documents_in_sql(db: Database, kinds: Sequence[str]) -> pd.DataFrame:
         )
         params += [kind, _WHITESPACE]
     rows = db.fetchall(" UNION ALL ".join(parts), params)
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in _DOCUMENT_COLUMNS]
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else []
+    columns = columns or [() for _ in _DOCUMENT_COLUMNS]
     table = pa.Table.from_arrays(
         [
             pa.array(values, type=field.type)
