@@ -26,9 +26,9 @@ large workspace's documents over the two commands' wall (and CPU) seconds; the m
 leaves out the fixed cost (large minus small).
 
 With ``--before SRC`` (the ``src`` folder of a ``git archive`` of another commit) every run of
-the two commands is repeated from that code, alternating run by run, so every side sees the
-same load; the table gives each side's median. ``--no-one-command`` leaves the one command out
-(code that has no ``--taxonomy`` on ``text analyze``).
+the two commands, and of the one command, is repeated from that code, alternating run by run,
+so every side sees the same load; the table gives each side's median. ``--no-one-command``
+leaves the one command out (code that has no ``--taxonomy`` on ``text analyze``).
 
     .venv/bin/python benchmarks/cli_start.py [--documents 3000] [--runs 3] [--before SRC]
         [--data ../shared/data] [--workers 0] [--no-one-command]
@@ -236,7 +236,9 @@ def main() -> None:
     if options.one_command:
         sides.append((f"this{ONE}", None))
     if options.before:
-        sides.insert(0, ("before", options.before))
+        sides[:0] = [("before", options.before)]
+        if options.one_command:  # the one command from the other code too, to compare with
+            sides[1:1] = [(f"before{ONE}", options.before)]
     results: dict[tuple[str, int], list[list[Usage]]] = {}
     with tempfile.TemporaryDirectory() as folder:
         taxonomy = Path(folder) / "taxonomy.yaml"

@@ -3,16 +3,20 @@
 A comment answered with a score says how its writer felt: NPS, else CSAT, else an overall
 rating item (:data:`OVERALL_RATING_ITEMS`), else CES (high = easy), each on its own scale; a
 review's rating on the scale of its import (:func:`mention_scales`). Taught labels replace a
-score's for the same document. The selection runs as Ibis expressions on the tables' engine (the
-workspace's database, or Parquet on Spark), so ``advocacy text analyze`` calibrates the same
-model on either; the labelled texts themselves come to the driver, where the calibration is fitted.
+score's for the same document. The selection runs as Ibis expressions on the tables' engine
+(Parquet on Spark), so ``advocacy text analyze`` calibrates the same model on either; the
+labelled texts themselves come to the driver, where the calibration is fitted. A workspace's
+own database (DuckDB or PostgreSQL) is asked the same selection in SQL
+(:func:`workspace_labelled_texts`) while no label is taught: every ``text analyze`` asks it
+before its workers can start, and Ibis costs about 0.3 CPU s to import and connect, which the
+analysis then pays beside its workers rather than before them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import ibis
 import pandas as pd
 
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores
@@ -54,8 +58,13 @@ def mention_scales(mentions: Any) -> dict[str, tuple[float, float]]:
     ranges = (
         rated.group_by("source").aggregate(low=rated.rating.min(), high=rated.rating.max())
     ).to_pandas()
+    return _scales(ranges.itertuples(index=False))
+
+
+def _scales(ranges: Iterable[Sequence[Any]]) -> dict[str, tuple[float, float]]:
+    """:func:`mention_scales` from each source's ``(source, lowest, highest rating)``."""
     scales = {}
-    for source, low, high in ranges.itertuples(index=False):
+    for source, low, high in ranges:
         top = next((t for t in MENTION_SCALE_TOPS if high <= t), None)
         if top is not None and low >= 0:
             scales[str(source)] = (0.0 if low < 1 else 1.0, float(top))
@@ -105,6 +114,8 @@ def score_labels(responses: Any, items: Any = None, mentions: Any = None) -> Lab
         scored = scored.left_join(overall, scored.response_id == overall.item_response)
         scored = scored.drop("item_response")
     else:
+        import ibis
+
         number = ibis.null("float64")
         scored = scored.mutate(
             item=ibis.null("string"), rating=number, rating_min=number, rating_max=number
@@ -112,10 +123,26 @@ def score_labels(responses: Any, items: Any = None, mentions: Any = None) -> Lab
     answered = scored.nps.notnull() | scored.csat.notnull() | scored.ces.notnull()
     scored = scored.filter(answered | scored.rating.notnull())
     rows = scored.to_pandas().sort_values(["response_id", "item"], kind="stable")
-    found: Labels = {}
     # Whole columns as lists: ``itertuples`` over arrow-backed columns cost a third of this
     # function on 12,000 scored comments, which every ``text analyze`` with new texts reads.
-    for row in zip(*(rows[name].tolist() for name in _SCORED), strict=True):
+    found = _response_labels(zip(*(rows[name].tolist() for name in _SCORED), strict=True))
+    if mentions is None:
+        return found
+    scales = mention_scales(mentions)
+    written = mentions.text
+    reviews = mentions.filter(
+        mentions.rating.notnull() & written.notnull() & (written.strip() != "")
+    ).select(mention_id=mentions.mention_id.cast("string"), text=written, rating=mentions.rating,
+             source=mentions.source)  # fmt: skip
+    found.update(_mention_labels(reviews.to_pandas().itertuples(index=False), scales))
+    return found
+
+
+def _response_labels(rows: Iterable[Sequence[Any]]) -> Labels:
+    """The labels of scored comments, from rows of the :data:`_SCORED` columns ordered by
+    response and item (nulls last): a response's first row that gives a label gives it."""
+    found: Labels = {}
+    for row in rows:
         response_id, comment, nps, csat, csat_min, csat_max, ces, ces_min, ces_max = row[:9]
         rating, rating_min, rating_max = row[9:]
         key = ("response", str(response_id))
@@ -135,15 +162,16 @@ def score_labels(responses: Any, items: Any = None, mentions: Any = None) -> Lab
         )
         if label:
             found[key] = (str(comment), label)
-    if mentions is None:
-        return found
-    scales = mention_scales(mentions)
-    written = mentions.text
-    reviews = mentions.filter(
-        mentions.rating.notnull() & written.notnull() & (written.strip() != "")
-    ).select(mention_id=mentions.mention_id.cast("string"), text=written, rating=mentions.rating,
-             source=mentions.source)  # fmt: skip
-    for mention_id, review, rating, source in reviews.to_pandas().itertuples(index=False):
+    return found
+
+
+def _mention_labels(
+    reviews: Iterable[Sequence[Any]], scales: dict[str, tuple[float, float]]
+) -> Labels:
+    """The labels of rated reviews, from ``(mention_id, text, rating, source)`` rows, each
+    rating read on its source's scale (:func:`mention_scales`)."""
+    found: Labels = {}
+    for mention_id, review, rating, source in reviews:
         if str(source) in scales:
             low, high = scales[str(source)]
             label = label_from_scores(rating=float(rating), rating_min=low, rating_max=high)
@@ -167,11 +195,7 @@ def labelled_texts(
     is read as no content, so its score labels no text; a taught label stands as the user gave
     it. The arguments are as for :func:`calibrate_on_tables`.
     """
-    texts = {
-        key: (text, label, False)
-        for key, (text, label) in score_labels(responses, items, mentions).items()
-        if not is_non_answer(text)
-    }
+    texts = _answered(score_labels(responses, items, mentions))
     if taught is not None and documents is not None:
         labels = taught.filter(taught.sentiment.notnull()).select(
             "document_kind", "document_id", "sentiment"
@@ -190,11 +214,73 @@ def labelled_texts(
     return texts
 
 
+def _answered(found: Labels) -> dict[tuple[str, str], tuple[str, str, bool]]:
+    """The score labels of texts that are not non-answers, marked not taught."""
+    return {
+        key: (text, label, False) for key, (text, label) in found.items() if not is_non_answer(text)
+    }
+
+
+#: What :meth:`str.strip` and Ibis's ``strip`` take off both ends of a text (ASCII whitespace).
+_WHITESPACE = " \t\n\r\x0b\x0c"
+
+
+def _trimmed(db: Database, column: str) -> str:
+    """SQL for ``column`` without :data:`_WHITESPACE` at either end, in ``db``'s dialect, as
+    Ibis compiles ``strip`` (the characters are the query's first parameter)."""
+    return f"TRIM(BOTH ? FROM {column})" if db.dialect == "postgres" else f"TRIM({column}, ?)"
+
+
+def _scored_rows(db: Database) -> list[tuple[Any, ...]]:
+    """Rows of the :data:`_SCORED` columns of every comment with a score or an overall rating,
+    as :func:`score_labels` selects them, ordered as it reads them (by response, then item,
+    nulls last)."""
+    names = ", ".join("?" for _ in OVERALL_RATING_ITEMS)
+    rows = db.fetchall(
+        "SELECT CAST(r.response_id AS TEXT), r.comment, r.nps, r.csat, r.csat_scale_min, "
+        "r.csat_scale_max, r.ces, r.ces_scale_min, r.ces_scale_max, o.value, o.scale_min, "
+        "o.scale_max, o.item FROM responses r LEFT JOIN (SELECT CAST(response_id AS TEXT) AS "
+        "item_response, item, value, scale_min, scale_max FROM response_items WHERE kind = "
+        f"'rating' AND LOWER(item) IN ({names})) o ON CAST(r.response_id AS TEXT) = "
+        f"o.item_response WHERE r.comment IS NOT NULL AND {_trimmed(db, 'r.comment')} <> '' "
+        "AND (r.nps IS NOT NULL OR r.csat IS NOT NULL OR r.ces IS NOT NULL "
+        "OR o.value IS NOT NULL)",
+        [*OVERALL_RATING_ITEMS, _WHITESPACE],
+    )
+    rows.sort(key=lambda row: (row[0], row[-1] is None, row[-1] or ""))
+    return [row[:-1] for row in rows]
+
+
+def _workspace_score_labels(db: Database) -> Labels:
+    """:func:`score_labels` of a workspace's tables, in SQL on its own engine (no Ibis)."""
+    found = _response_labels(_scored_rows(db))
+    scales = _scales(
+        db.fetchall(
+            "SELECT source, MIN(rating), MAX(rating) FROM mentions WHERE rating IS NOT NULL "
+            "GROUP BY source"
+        )
+    )
+    reviews = db.fetchall(
+        "SELECT CAST(mention_id AS TEXT), text, rating, source FROM mentions WHERE rating IS "
+        f"NOT NULL AND text IS NOT NULL AND {_trimmed(db, 'text')} <> ''",
+        [_WHITESPACE],
+    )
+    found.update(_mention_labels(reviews, scales))
+    return found
+
+
 def workspace_labelled_texts(db: Database) -> dict[tuple[str, str], tuple[str, str, bool]]:
     """:func:`labelled_texts` of a workspace's own tables: its answers, reviews and mentions
-    with their scores, and the labels taught on its documents."""
+    with their scores, and the labels taught on its documents.
+
+    While no sentiment label is taught, the same selection in SQL on the workspace's engine
+    (DuckDB or PostgreSQL), without Ibis; a taught label's document is found by Ibis, as
+    :func:`~advocacy.text.documents.document_table` finds documents.
+    """
     from advocacy.text.documents import document_table
 
+    if db.fetchone("SELECT 1 FROM text_labels WHERE sentiment IS NOT NULL LIMIT 1") is None:
+        return _answered(_workspace_score_labels(db))
     table = db.ibis.table
     return labelled_texts(
         table("responses"),
