@@ -196,6 +196,9 @@ def test_a_theme_is_quoted_by_a_sentence_about_it(duckdb_url: str, tmp_path: Pat
     assert best.loc["curated:Refunds", "negative_sentence"] == (
         "The refund was in my account after a week."
     )
+    # Staff's only negative sentence is about the refund: no negative quote, None (not NaN,
+    # which reads as true and was quoted as "nan").
+    assert best.loc["curated:Staff", "negative_sentence"] is None
     for theme, word in (("curated:Refunds", "refund"), ("curated:Staff", "staff")):
         shown = cards.loc[cards["theme_id"] == theme, "sentence"]
         assert len(shown) >= 2 and all(word in quote.casefold() for quote in shown)

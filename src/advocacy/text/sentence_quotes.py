@@ -68,7 +68,7 @@ if TYPE_CHECKING:
 
 #: Sentences (and documents) ranked per theme and label, best first: those that name the theme
 #: are quoted first, then documents as a whole (:func:`theme_sentence_quotes`).
-CANDIDATES = 200
+CANDIDATES = 100
 #: Documents ranked per theme and label, for a theme with too few sentences that name it.
 DOCUMENT_CANDIDATES = 20
 #: Words (of letters or digits, markup and code left out) a sentence needs to be a quote.
@@ -569,7 +569,12 @@ def _sentence_table(
             for column in SIDE_COLUMNS:
                 row[f"{side}_{column}"] = found.get(column)
         rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    # None, not NaN, where a side has no quote (a string column would hold NaN, which reads
+    # as true: "nan" would be quoted); the scores stay numbers.
+    table = pd.DataFrame(rows, columns=COLUMNS, dtype=object)
+    for side in ("negative", "positive"):
+        table[f"{side}_score"] = table[f"{side}_score"].astype(float)
+    return table
 
 
 #: Columns of :func:`theme_quotes`.
