@@ -428,7 +428,6 @@ def _naming(
     the theme they are ranked for: one of its seed keywords, as theme assignment finds them
     (:func:`~advocacy.text.theme_keywords.keyword_hits`; a sub-theme's carried to its parent),
     in the document's detected language."""
-    from advocacy.text.theme_assignment import carry_to_parents
     from advocacy.text.theme_keywords import keyword_hits
 
     spans = sorted(
@@ -446,7 +445,12 @@ def _naming(
         if not spans or not ids:
             continue
         hits = keyword_hits(sentences, taxonomy, languages=said).astype(np.float64)
-        rows, columns = np.nonzero(carry_to_parents(hits, taxonomy))
+        if any(theme.parent for theme in taxonomy.themes):
+            # Imported only then: theme assignment brings the embedder (0.25 CPU s).
+            from advocacy.text.theme_assignment import carry_to_parents
+
+            hits = carry_to_parents(hits, taxonomy)
+        rows, columns = np.nonzero(hits)
         naming.update((ids[column], *spans[row]) for row, column in zip(rows, columns, strict=True))
     return naming
 
