@@ -207,3 +207,24 @@ def test_a_theme_is_quoted_by_a_sentence_about_it(duckdb_url: str, tmp_path: Pat
     texts = {row[0]: row[3] for row in ABOUT}
     assert members["curated:Shop"] == {"A5"}
     assert best.loc["curated:Shop", "positive_sentence"] == texts["A5"]
+
+
+def test_a_parent_theme_is_quoted_by_its_sub_themes_sentences(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    # A child implies its parent: a sentence that names the refund is about Service.
+    taxonomy = Taxonomy(
+        themes=(
+            TaxonomyTheme(name="Service"),
+            TaxonomyTheme(name="Refunds", keywords=("refund",), parent="Service"),
+            TaxonomyTheme(name="Staff", keywords=("staff",), parent="Service"),
+        )
+    )
+    with _workspace(duckdb_url, tmp_path, ABOUT) as ws:
+        assign_taxonomy(ws.db, taxonomy)
+        cards = theme_quotes(ws.db, count=3)
+    service = cards[cards["theme_id"] == "curated:Service"]
+    assert len(service) >= 3
+    assert all(("refund" in quote or "staff" in quote.casefold()) for quote in service["sentence"])
+    # Sentences, never a comment of two sentences as a whole.
+    assert not set(service["sentence"]) & {text for _, _, _, text in ABOUT if ". " in text}
