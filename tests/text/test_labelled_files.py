@@ -209,3 +209,35 @@ def _sentiments_after_themes(ws: Workspace, tmp_path: Path) -> None:
     ws.text.teach(tmp_path / "again.csv")
     rows = ws.db.fetchall("SELECT sentiment, theme FROM text_labels")
     assert sorted(rows, key=str) == sorted([("neutral", None), (None, "Staff")], key=str)
+
+
+def test_a_theme_the_assigned_taxonomy_lacks_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    # audit4 item 11: "Nonexistent theme" was stored and counted ("theme labels 1"), and
+    # linked to nothing.
+    from advocacy.text.catalogue import assign_taxonomy
+    from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
+
+    content = f"document_id,kind,theme\n{TWEET},mention,Delays\n{TWEET},mention,Nonexistent theme\n"
+    path = _teach_file(ws, tmp_path, content.encode())
+    assign_taxonomy(ws.db, Taxonomy((TaxonomyTheme("Delays"), TaxonomyTheme("Staff"))))
+    with pytest.raises(InputError, match="unknown theme 'Nonexistent theme'") as raised:
+        ws.text.teach(path)
+    assert (raised.value.row, raised.value.column) == (3, "theme")
+    assert "'Delays', 'Staff'" in str(raised.value.fix)
+    assert ws.db.fetchall("SELECT count(*) FROM text_labels") == [(0,)]
+    # A theme written in another case is the taxonomy's theme, stored as the taxonomy names it.
+    path.write_text(f"document_id,kind,theme\n{TWEET},mention,staff\n", "utf-8")
+    assert ws.text.teach(path).theme_labels == 1
+    assert ws.db.fetchall("SELECT theme FROM text_labels") == [("Staff",)]
+
+
+def test_themes_taught_before_any_taxonomy_are_kept_with_a_note(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    content = f"document_id,kind,theme\n{TWEET},mention,Lounge\n"
+    taught = ws.text.teach(_teach_file(ws, tmp_path, content.encode()))
+    assert taught.theme_labels == 1
+    assert taught.notes == (
+        "1 theme label(s) kept for a taxonomy to come: none is assigned yet, and a label "
+        "counts once one with a theme of its name is (advocacy text analyze --taxonomy FILE)",
+    )

@@ -71,14 +71,16 @@ def test_theme_shows_the_negative_sentence_not_the_whole_comment(
         assert refunds["negative_sentence"] == SHOWN_COMPLAINT
         assert refunds["negative_document_id"] == "R1"
         assert -1 <= refunds["negative_score"] < 0
-        # The most positive sentence of the theme: R1's praise or R2, whichever scores higher.
-        assert refunds["positive_sentence"] in (PRAISE, ROWS[1][3])
-        assert refunds["positive_score"] > 0
+        # The most positive sentence about the theme: R2's, which names the refund, not R1's
+        # praise of the staff (though it scores higher, audit4 item 3).
+        assert refunds["positive_sentence"] == ROWS[1][3]
+        assert refunds["positive_document_id"] == "R2"
         stored = ws.db.fetchone(
-            "SELECT max(sentiment_score) FROM text_sentences WHERE sentiment = 'positive' "
-            "AND document_id IN ('R1', 'R2')"
+            "SELECT sentiment_score FROM text_sentences WHERE document_id = 'R2' "
+            "AND sentiment = 'positive'"
         )
         assert stored is not None and refunds["positive_score"] == stored[0]
+        assert quotes.loc["curated:Staff", "positive_sentence"] == PRAISE
         # A period that leaves R1 out leaves the theme without a negative sentence.
         later = theme_sentence_quotes(ws.db, since=date(2024, 3, 2)).set_index("theme_id")
         assert later.loc["curated:Refunds", "negative_sentence"] is None
@@ -145,3 +147,84 @@ def test_a_quote_says_something(duckdb_url: str, tmp_path: Path) -> None:
     assert "Where is my refund??" in shown
     assert set(quotes.loc[quotes["sentiment"] == "positive", "document_id"]) == {"N4"}
     assert best["negative_sentence"] == "The refund never came and support ignored me."
+
+
+#: A comment about both themes (the strongest praise of each), comments about each, and one
+#: about the shop as a whole.
+BOTH = "Brilliant staff, they sorted out my refund the same day!"
+ABOUT = [
+    ("A1", "2024-03-01T10:00:00Z", 10, BOTH),
+    (
+        "A2",
+        "2024-03-02T10:00:00Z",
+        8,
+        "The staff were polite. The refund was in my account after a week.",
+    ),
+    ("A3", "2024-03-03T10:00:00Z", 8, "Amazing. The refund came back after a while."),
+    ("A4", "2024-03-04T10:00:00Z", 8, "The staff in the store answered my questions."),
+    ("A5", "2024-03-05T10:00:00Z", 10, "Wonderful, I love it. Highly recommended to anyone."),
+]
+#: A taxonomy with a broad theme (the others' descriptions speak of the shop).
+ABOUT_TAXONOMY = Taxonomy(
+    themes=(
+        TaxonomyTheme(name="Shop", description="the shop as a whole"),
+        TaxonomyTheme(name="Refunds", description="refunds of the shop", keywords=("refund",)),
+        TaxonomyTheme(name="Staff", description="the staff of the shop", keywords=("staff",)),
+    )
+)
+
+
+def test_a_theme_is_quoted_by_a_sentence_about_it(duckdb_url: str, tmp_path: Path) -> None:
+    # audit4 item 3: "For the price this is a great value and great quality." was the most
+    # positive sentence of four themes, the strongest sentence of any document linked to each.
+    with _workspace(duckdb_url, tmp_path, ABOUT) as ws:
+        assign_taxonomy(ws.db, ABOUT_TAXONOMY)
+        links = ws.db.fetchall("SELECT theme_id, document_id FROM document_themes")
+        members = {
+            theme: {str(doc) for found, doc in links if found == theme}
+            for theme in ("curated:Refunds", "curated:Staff", "curated:Shop")
+        }
+        best = theme_sentence_quotes(ws.db).set_index("theme_id")
+        cards = theme_quotes(ws.db, count=3)
+    assert members["curated:Refunds"] >= {"A1", "A2", "A3"}
+    assert members["curated:Staff"] >= {"A1", "A2", "A4"}
+    # "Amazing." (A3, 0.998) outscores every sentence that names the refund, yet says nothing
+    # about it; A1 names both themes and is the strongest praise of each: one theme quotes it,
+    # the other the next sentence that names it.
+    assert best.loc["curated:Refunds", "positive_sentence"] == BOTH
+    assert best.loc["curated:Staff", "positive_sentence"] == "The staff were polite."
+    assert best.loc["curated:Refunds", "negative_sentence"] == (
+        "The refund was in my account after a week."
+    )
+    # Staff's only negative sentence is about the refund: no negative quote, None (not NaN,
+    # which reads as true and was quoted as "nan").
+    assert best.loc["curated:Staff", "negative_sentence"] is None
+    for theme, word in (("curated:Refunds", "refund"), ("curated:Staff", "staff")):
+        shown = cards.loc[cards["theme_id"] == theme, "sentence"]
+        assert len(shown) >= 2 and all(word in quote.casefold() for quote in shown)
+    # No sentence names the shop: its quote is a comment as a whole, never a sentence cut
+    # from a comment about something else.
+    texts = {row[0]: row[3] for row in ABOUT}
+    assert members["curated:Shop"] == {"A5"}
+    assert best.loc["curated:Shop", "positive_sentence"] == texts["A5"]
+
+
+def test_a_parent_theme_is_quoted_by_its_sub_themes_sentences(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    # A child implies its parent: a sentence that names the refund is about Service.
+    taxonomy = Taxonomy(
+        themes=(
+            TaxonomyTheme(name="Service"),
+            TaxonomyTheme(name="Refunds", keywords=("refund",), parent="Service"),
+            TaxonomyTheme(name="Staff", keywords=("staff",), parent="Service"),
+        )
+    )
+    with _workspace(duckdb_url, tmp_path, ABOUT) as ws:
+        assign_taxonomy(ws.db, taxonomy)
+        cards = theme_quotes(ws.db, count=3)
+    service = cards[cards["theme_id"] == "curated:Service"]
+    assert len(service) >= 3
+    assert all(("refund" in quote or "staff" in quote.casefold()) for quote in service["sentence"])
+    # Sentences, never a comment of two sentences as a whole.
+    assert not set(service["sentence"]) & {text for _, _, _, text in ABOUT if ". " in text}

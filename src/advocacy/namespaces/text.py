@@ -200,8 +200,10 @@ class TextNamespace:
         Raises
         ------
         InputError
-            For a missing file, a file in neither layout, an unknown label, or a row whose
-            record is not in the workspace (named by row, column and value).
+            For a missing file, a file in neither layout, an unknown label (a sentiment, or,
+            once a taxonomy is assigned, a theme it does not have: the error lists its
+            themes), or a row whose record is not in the workspace (named by row, column and
+            value).
         """
         from advocacy.text.labelled_files import teach_from_file
 

@@ -123,8 +123,9 @@ def teach_rows(
     A document's sentiment replaces the sentiment it had before this file, and its themes the
     themes it had; a label of a kind the file does not give it is kept (a file of sentiments
     leaves the themes taught before it). Two rows of the file that give one document different
-    sentiments are refused, naming both; an unknown document, kind or sentiment is refused with
-    its row.
+    sentiments are refused, naming both; an unknown document, kind, sentiment or theme (once a
+    taxonomy is assigned, one it has no theme of, compared without case; a theme is stored as
+    the taxonomy writes it) is refused with its row.
 
     Parameters
     ----------
@@ -160,6 +161,11 @@ def teach_rows(
     known = {
         (k, str(i))
         for k, i in load_documents(db)[["document_kind", "document_id"]].itertuples(index=False)
+    }
+    # A taught theme is linked to the curated theme of its name (catalogue._apply_taught).
+    themes = {
+        str(name).casefold(): str(name)
+        for (name,) in db.fetchall("SELECT name FROM themes WHERE origin = 'curated'")
     }
     records: dict[tuple[str, str, str | None, str | None], None] = {}
     sentiments: dict[tuple[str, str], tuple[int, str]] = {}
@@ -206,11 +212,44 @@ def teach_rows(
                     value=label,
                     fix="keep one sentiment per document",
                 )
-        theme = (row.get("theme") or "").strip() or None
+        theme = _known_theme(themes, (row.get("theme") or "").strip(), file=file, row=number)
         records[(kind, document_id, label, theme)] = None
     _store(db, list(records), source=file.name, now=now)
-    themes = {(kind, document_id, theme) for kind, document_id, _, theme in records if theme}
-    return TeachResult(len(sentiments), len(themes), 0)
+    taught = {(kind, document_id, theme) for kind, document_id, _, theme in records if theme}
+    notes: tuple[str, ...] = ()
+    if taught and not themes:
+        notes = (
+            f"{len(taught)} theme label(s) kept for a taxonomy to come: none is assigned yet, "
+            "and a label counts once one with a theme of its name is (advocacy text analyze "
+            "--taxonomy FILE)",
+        )
+    return TeachResult(len(sentiments), len(taught), 0, notes)
+
+
+def _known_theme(themes: Mapping[str, str], theme: str, *, file: Path, row: int) -> str | None:
+    """A teach row's theme as the assigned taxonomy names it (``themes``: folded name -> name),
+    None when the row gives none. A theme the assigned taxonomy lacks is refused: its label
+    would be stored and counted, and link to nothing. Before any taxonomy is assigned, a theme
+    is kept as written (a taxonomy to come may have it: :func:`teach_rows` notes that)."""
+    if not theme:
+        return None
+    if not themes:
+        return theme
+    known = themes.get(theme.casefold())
+    if known is not None:
+        return known
+    shown = sorted(themes.values())
+    listed = ", ".join(repr(name) for name in shown[:20])
+    more = f" (and {len(shown) - 20} more)" if len(shown) > 20 else ""
+    raise InputError(
+        f"unknown theme {theme!r}: the assigned taxonomy has no theme of that name",
+        file=str(file),
+        row=row,
+        column="theme",
+        value=theme,
+        fix=f"use one of its themes: {listed}{more}; or assign a taxonomy that has it first "
+        "(advocacy text assign-themes FILE)",
+    )
 
 
 def _teach_file_rows(file: Path, delimiter: str, encoding: str) -> tuple[list[str], list[TeachRow]]:

@@ -3,10 +3,26 @@
 A theme's quotes are whole documents; a comment that praises the staff and then complains about
 the refund is one quote. ``text_sentences`` (written by ``advocacy text analyze``) has the
 sentiment of every sentence, so for each theme this module picks, among the sentences of the
-documents linked to it (``document_themes``, any origin):
+documents linked to it (``document_themes``, any origin), those that **name the theme**:
+one of its seed keywords (its keywords and its own name's words,
+:func:`~advocacy.text.theme_keywords.keyword_hits`, as theme assignment finds them; a
+sub-theme's named sentence names its parent too):
 
 - the **most negative** sentence: labelled negative, lowest ``sentiment_score``;
 - the **most positive** sentence: labelled positive, highest ``sentiment_score``.
+
+The strongest sentence of a linked document is not enough: "For the price this is a great
+value and great quality." was the most positive sentence of Ease of use, Size and fit, Quality
+and Price alike (audit4 item 3), as one of each one's documents. A theme that no sentence
+names (meaning alone gave it its documents, or it is the taxonomy's broad theme of comments
+nothing else marks) is quoted by a document as a whole, ranked by the document's sentiment:
+the evidence is the whole text, not one sentence of it. And a sentence already quoted for
+another theme is passed over while a theme has another to quote (the themes with the fewest
+candidates choose first).
+
+Only the :data:`CANDIDATES` strongest sentences of a theme and label are searched for its
+words (and :data:`DOCUMENT_CANDIDATES` documents ranked): the ranking runs in the engine, the
+keyword search here.
 
 A sentence's label, not only its score, decides: a theme whose sentences are all positive has no
 most negative sentence rather than its least enthusiastic praise. Scores saturate (many short
@@ -26,11 +42,13 @@ workspace redactor (:meth:`advocacy.text.pii.Redactor.for_workspace`) as
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from advocacy.ingest.word_count import word_count
@@ -45,9 +63,14 @@ from advocacy.text.documents import (
 from advocacy.text.markup import without_markup
 from advocacy.text.pii import Redactor
 
-#: Sentences fetched per theme and label, best first: the first whose document is unchanged and
-#: that says something wins.
-CANDIDATES = 10
+if TYPE_CHECKING:
+    from advocacy.text.taxonomy_file import Taxonomy
+
+#: Sentences (and documents) ranked per theme and label, best first: those that name the theme
+#: are quoted first, then documents as a whole (:func:`theme_sentence_quotes`).
+CANDIDATES = 100
+#: Documents ranked per theme and label, for a theme with too few sentences that name it.
+DOCUMENT_CANDIDATES = 20
 #: Words (of letters or digits, markup and code left out) a sentence needs to be a quote.
 QUOTE_MIN_WORDS = 2
 #: Columns of :func:`theme_sentence_quotes`, per side (``negative_`` and ``positive_``).
@@ -123,28 +146,45 @@ def _in_period(db: Database, since: date | None, until: date | None) -> Any:
     return ibis.union(*parts)
 
 
-def _ranked(
+def _linked(
     db: Database,
-    limit: int,
     since: date | None = None,
     until: date | None = None,
     within: str | None = None,
-) -> list[tuple[Any, ...]]:
-    """Per theme and label, the ``limit`` strongest sentences of its documents, best first:
-    (theme_id, document_kind, document_id, start_offset, end_offset, sentiment, score).
+) -> Any:
+    """The (theme_id, document_kind, document_id) links of the documents to quote, as Ibis.
 
     ``within`` is the SQL of a query of ``(document_kind, document_id)``, the documents to
-    rank (already limited to the period); it takes the place of ``since`` and ``until``.
-    Read through Ibis, so the ranking runs on the engine of any source (Spark too).
+    quote (already limited to the period); it takes the place of ``since`` and ``until``.
     """
-    import ibis
-
     links = steady_table(db, "document_themes").select("theme_id", "document_kind", "document_id")
     period = chosen_documents(db, within)
     if period is None and (since is not None or until is not None):
         period = _in_period(db, since, until)
-    links = only_chosen(links, period)
-    links = links.distinct()
+    return only_chosen(links, period).distinct()
+
+
+#: The columns of a ranked row (:func:`_ranked`, :func:`_ranked_documents`).
+_RANKED = (
+    "theme_id",
+    "document_kind",
+    "document_id",
+    "start_offset",
+    "end_offset",
+    "sentiment",
+    "sentiment_score",
+)
+
+
+def _ranked(db: Database, links: Any, limit: int) -> list[tuple[Any, ...]]:
+    """Per theme and label, the ``limit`` strongest sentences of its linked documents
+    (``links``, :func:`_linked`), best first: (theme_id, document_kind, document_id,
+    start_offset, end_offset, sentiment, score).
+
+    Read through Ibis, so the ranking runs on the engine of any source (Spark too).
+    """
+    import ibis
+
     sentences = steady_table(db, "text_sentences")
     sentences = sentences.filter(sentences.sentiment.isin(["negative", "positive"]))
     joined = links.join(
@@ -167,23 +207,63 @@ def _ranked(
             joined.sentence_index,
         ],
     )
-    names = [
+    ranked = joined.select(*_RANKED, position=position)
+    ranked = ranked.filter(ranked.position < limit).order_by(["theme_id", "sentiment", "position"])
+    return [tuple(row[name] for name in _RANKED) for row in ranked.to_pyarrow().to_pylist()]
+
+
+def _ranked_documents(db: Database, links: Any, limit: int) -> list[tuple[Any, ...]]:
+    """Per theme and label, the ``limit`` strongest of its linked documents as a whole (their
+    ``text_features`` sentiment), best first, as :func:`_ranked`'s rows with no offsets: the
+    quotes of a theme none of whose sentences names it."""
+    import ibis
+
+    features = steady_table(db, "text_features")
+    features = features.filter(features.sentiment.isin(["negative", "positive"]))
+    joined = links.join(
+        features,
+        [
+            links.document_kind == features.document_kind,
+            links.document_id == features.document_id,
+        ],
+    )
+    strongest = (joined.sentiment == "negative").ifelse(
+        joined.sentiment_score, -joined.sentiment_score
+    )
+    position = ibis.row_number().over(
+        group_by=[joined.theme_id, joined.sentiment],
+        order_by=[strongest, joined.document_kind, joined.document_id],
+    )
+    ranked = joined.select(
         "theme_id",
         "document_kind",
         "document_id",
-        "start_offset",
-        "end_offset",
         "sentiment",
         "sentiment_score",
-    ]
-    ranked = joined.select(*names, position=position)
+        position=position,
+    )
     ranked = ranked.filter(ranked.position < limit).order_by(["theme_id", "sentiment", "position"])
-    return [tuple(row[name] for name in names) for row in ranked.to_pyarrow().to_pylist()]
+    return [
+        (
+            row["theme_id"],
+            row["document_kind"],
+            row["document_id"],
+            None,
+            None,
+            row["sentiment"],
+            row["sentiment_score"],
+        )
+        for row in ranked.to_pyarrow().to_pylist()
+    ]
 
 
-def _texts(db: Database, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """The current text of each wanted document that was analysed as it reads now."""
+def _texts(
+    db: Database, wanted: set[tuple[str, str]]
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str | None]]:
+    """The current text of each wanted document that was analysed as it reads now, and its
+    detected language (which chooses the keywords' stemmer)."""
     found: dict[tuple[str, str], str] = {}
+    languages: dict[tuple[str, str], str | None] = {}
     features = steady_table(db, "text_features")
     for kind in sorted({kind for kind, _ in wanted}):
         source = DOCUMENT_SOURCES[kind]
@@ -194,7 +274,7 @@ def _texts(db: Database, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], 
         rows = (
             documents.filter(key.isin(ids))
             .select(document_id=key, text=documents[source.text_column])
-            .join(analysed.select("document_id", "text_hash"), "document_id")
+            .join(analysed.select("document_id", "text_hash", "language"), "document_id")
             .to_pyarrow()
             .to_pylist()
         )
@@ -202,7 +282,8 @@ def _texts(db: Database, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], 
             text = row["text"]
             if text is not None and text_hash(str(text)) == row["text_hash"]:
                 found[(kind, str(row["document_id"]))] = str(text)
-    return found
+                languages[(kind, str(row["document_id"]))] = row["language"]
+    return found, languages
 
 
 def theme_sentence_quotes(
@@ -213,7 +294,11 @@ def theme_sentence_quotes(
     until: date | None = None,
     within: str | None = None,
 ) -> pd.DataFrame:
-    """Each theme's most negative and most positive sentence, redacted, with its score.
+    """Each theme's most negative and most positive sentence about it, redacted, with its score.
+
+    A sentence that names the theme, else (no sentence of its documents names it) a document as
+    a whole; one quoted for another theme only when the theme has nothing else (see the
+    module's docstring).
 
     Parameters
     ----------
@@ -233,9 +318,9 @@ def theme_sentence_quotes(
         One row per stored theme (by origin, then size, largest first, then id), with
         ``theme_id``, ``name`` and, for ``negative`` and ``positive``: ``<side>_sentence``
         (PII-redacted), ``<side>_score`` (the sentence's ``sentiment_score``, -1 to 1) and the
-        ``<side>_document_kind`` and ``<side>_document_id`` it comes from; None where a theme
-        has no such sentence (no
-        sentences analysed yet, or none with that label).
+        ``<side>_document_kind`` and ``<side>_document_id`` it comes from (for a document
+        quoted as a whole, its text and its ``text_features`` score); None where a theme has
+        no such sentence (no sentences analysed yet, or none with that label).
 
     Examples
     --------
@@ -246,7 +331,8 @@ def theme_sentence_quotes(
     themes = _listed(db, origin)
     if not themes:
         return pd.DataFrame(columns=COLUMNS)
-    return _sentence_table(themes, _picks(db, CANDIDATES, since, until, within))
+    picks = _picks(db, CANDIDATES, since, until, within)
+    return _sentence_table(themes, _selected(picks, themes, 1))
 
 
 def _listed(db: Database, origin: str | None = None) -> list[tuple[Any, ...]]:
@@ -264,10 +350,14 @@ def _listed(db: Database, origin: str | None = None) -> list[tuple[Any, ...]]:
 
 @dataclass(frozen=True)
 class _Picks:
-    """The ranked sentences (:func:`_ranked`), their documents' current texts and the redactor."""
+    """The ranked sentences (:func:`_ranked`) and documents (:func:`_ranked_documents`), their
+    documents' current texts, the sentences that name the theme they are ranked for
+    (:func:`_naming`) and the redactor."""
 
     ranked: list[tuple[Any, ...]]
+    documents: list[tuple[Any, ...]]
     texts: dict[tuple[str, str], str]
+    naming: set[tuple[str, str, str, int, int]]
     redactor: Redactor
 
 
@@ -278,43 +368,217 @@ def _picks(
     until: date | None = None,
     within: str | None = None,
 ) -> _Picks:
-    """Rank the sentences (``limit`` per theme and label) and fetch what quoting them reads."""
-    ranked = _ranked(db, limit, since, until, within)
-    texts = _texts(db, {(str(row[1]), str(row[2])) for row in ranked})
-    return _Picks(ranked, texts, Redactor.for_workspace(db) if ranked else Redactor())
+    """Rank the sentences (``limit`` per theme and label) and the documents, and fetch what
+    quoting them reads."""
+    links = _linked(db, since, until, within)
+    ranked = _ranked(db, links, limit)
+    documents = _ranked_documents(db, links, DOCUMENT_CANDIDATES)
+    wanted = {(str(row[1]), str(row[2])) for row in [*ranked, *documents]}
+    texts, languages = _texts(db, wanted)
+    naming = _naming(db, ranked, texts, languages) if ranked else set()
+    return _Picks(
+        ranked, documents, texts, naming, Redactor.for_workspace(db) if wanted else Redactor()
+    )
 
 
-def _sentence_table(themes: list[tuple[Any, ...]], picks: _Picks) -> pd.DataFrame:
-    """:func:`theme_sentence_quotes` of ``themes`` (:func:`_listed`): per theme and label the
-    first of its :data:`CANDIDATES` strongest sentences that can be quoted."""
-    texts, redactor = picks.texts, picks.redactor
-    chosen: dict[tuple[str, str], dict[str, Any]] = {}
-    position: dict[tuple[str, str], int] = {}
-    for theme_id, kind, document_id, start, end, label, score in picks.ranked:
-        key = (str(theme_id), str(label))
-        position[key] = position.get(key, -1) + 1  # ranked by theme, label, then strength
-        if position[key] >= CANDIDATES:
-            continue  # a longer ranking (:func:`theme_quote_sets`) holds more than the table reads
-        text = texts.get((str(kind), str(document_id)))
-        if text is None or int(end) > len(text) or key in chosen:
-            continue
-        if not says_something(text[int(start) : int(end)]):
-            continue
-        chosen[key] = {
-            "sentence": redacted_span(text, int(start), int(end), redactor=redactor),
-            "score": float(score),
-            "document_kind": str(kind),
-            "document_id": str(document_id),
+def _taxonomies(db: Database) -> list[tuple[list[str], Taxonomy]]:
+    """The stored themes as taxonomies, one per origin: (theme ids, taxonomy), in the order
+    they were stored, so that a theme's keywords are weighed against the other themes it was
+    assigned beside (:func:`~advocacy.text.theme_keywords.seed_keywords`)."""
+    from advocacy.text.taxonomy_file import Taxonomy, TaxonomyTheme
+
+    stored = steady_table(db, "themes")
+    rows = (
+        stored.select("theme_id", "name", "description", "keywords", "examples", "parent", "origin")
+        .to_pyarrow()
+        .to_pylist()
+    )
+    out = []
+    for origin in sorted({str(row["origin"]) for row in rows}):
+        mine = [row for row in rows if str(row["origin"]) == origin]
+        names = {str(row["name"]) for row in mine}
+        themes = tuple(
+            TaxonomyTheme(
+                name=str(row["name"]),
+                description=str(row["description"] or ""),
+                keywords=_phrase_list(row["keywords"]),
+                examples=_phrase_list(row["examples"]),
+                parent=str(row["parent"]) if row["parent"] in names else None,
+            )
+            for row in mine
+        )
+        out.append(([str(row["theme_id"]) for row in mine], Taxonomy(themes)))
+    return out
+
+
+def _phrase_list(value: Any) -> tuple[str, ...]:
+    """A stored JSON list of phrases (a string, or a list the engine decoded) as a tuple."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return tuple(str(phrase) for phrase in value or () if phrase)
+
+
+def _naming(
+    db: Database,
+    ranked: list[tuple[Any, ...]],
+    texts: dict[tuple[str, str], str],
+    languages: dict[tuple[str, str], str | None],
+) -> set[tuple[str, str, str, int, int]]:
+    """The (theme_id, document_kind, document_id, start, end) of the ranked sentences that name
+    the theme they are ranked for: one of its seed keywords, as theme assignment finds them
+    (:func:`~advocacy.text.theme_keywords.keyword_hits`; a sub-theme's carried to its parent),
+    in the document's detected language."""
+    from advocacy.text.theme_keywords import keyword_hits
+
+    spans = sorted(
+        {
+            (str(kind), str(document_id), int(start), int(end))
+            for _, kind, document_id, start, end, _, _ in ranked
+            if (str(kind), str(document_id)) in texts
+            and int(end) <= len(texts[(str(kind), str(document_id))])
         }
+    )
+    sentences = [texts[(kind, document_id)][start:end] for kind, document_id, start, end in spans]
+    said = [languages.get((kind, document_id)) for kind, document_id, _, _ in spans]
+    naming: set[tuple[str, str, str, int, int]] = set()
+    for ids, taxonomy in _taxonomies(db):
+        if not spans or not ids:
+            continue
+        hits = keyword_hits(sentences, taxonomy, languages=said).astype(np.float64)
+        if any(theme.parent for theme in taxonomy.themes):
+            # Imported only then: theme assignment brings the embedder (0.25 CPU s).
+            from advocacy.text.theme_assignment import carry_to_parents
+
+            hits = carry_to_parents(hits, taxonomy)
+        rows, columns = np.nonzero(hits)
+        naming.update((ids[column], *spans[row]) for row, column in zip(rows, columns, strict=True))
+    return naming
+
+
+@dataclass(frozen=True)
+class _Quote:
+    """A quotable sentence (or document) of a theme's side, as ranked."""
+
+    kind: str
+    document_id: str
+    start: int
+    end: int
+    score: float
+    words: str  # the span as written, folded: one sentence quoted for one theme only
+
+
+def _candidates(picks: _Picks) -> dict[tuple[str, str], list[_Quote]]:
+    """Per theme and label, what can be quoted, best first: the ranked sentences that name the
+    theme, then the ranked documents of which no ranked sentence names it, as a whole (a
+    theme that meaning alone gave a document is in the document, not in one sentence of it).
+    A document whose text changed since analysis is passed over."""
+    found: dict[tuple[str, str], list[_Quote]] = {}
+    named: set[tuple[str, str, str]] = set()
+    for theme_id, kind, document_id, start, end, label, score in picks.ranked:
+        if (str(theme_id), str(kind), str(document_id), int(start), int(end)) in picks.naming:
+            named.add((str(theme_id), str(kind), str(document_id)))
+            _add(found, picks, (str(theme_id), str(label)), kind, document_id, start, end, score)
+    for theme_id, kind, document_id, _, _, label, score in picks.documents:
+        if (str(theme_id), str(kind), str(document_id)) not in named:
+            _add(found, picks, (str(theme_id), str(label)), kind, document_id, None, None, score)
+    return found
+
+
+def _add(
+    found: dict[tuple[str, str], list[_Quote]],
+    picks: _Picks,
+    key: tuple[str, str],
+    kind: Any,
+    document_id: Any,
+    start: Any,
+    end: Any,
+    score: Any,
+) -> None:
+    """Add the span (the whole text when ``start`` is None) to ``found[key]`` if quotable."""
+    text = picks.texts.get((str(kind), str(document_id)))
+    if text is None:
+        return
+    begin, stop = (0, len(text)) if start is None else (int(start), int(end))
+    if stop > len(text):
+        return
+    words = " ".join(text[begin:stop].split()).casefold()
+    found.setdefault(key, []).append(
+        _Quote(str(kind), str(document_id), begin, stop, float(score), words)
+    )
+
+
+def _selected(
+    picks: _Picks, themes: list[tuple[Any, ...]], count: int
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Per theme and label, the first ``count`` of its :func:`_candidates`, one per document
+    and no two alike, redacted.
+
+    A sentence already quoted for another theme is passed over while the theme has another to
+    quote ("great value and great quality" is Price's or Quality's, not the quote of every
+    theme of the document). The themes with the fewest candidates choose first, as they have
+    the fewest to fall back on; then by the order of ``themes`` (:func:`_listed`).
+    """
+    candidates = _candidates(picks)
+    listed = {str(row[0]): position for position, row in enumerate(themes)}
+    order = sorted(
+        (key for key in candidates if key[0] in listed),
+        key=lambda key: (len(candidates[key]), listed.get(key[0], len(listed)), key),
+    )
+    quoted: set[str] = set()
+    chosen: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for key in order:
+        rows: list[dict[str, Any]] = []
+        documents: set[tuple[str, str]] = set()
+        said: set[str] = set()
+        for elsewhere in (False, True):  # first what no other theme quotes, then the rest
+            for quote in candidates[key]:
+                if len(rows) >= count:
+                    break
+                if not elsewhere and quote.words in quoted:
+                    continue
+                if (quote.kind, quote.document_id) in documents:
+                    continue  # one sentence per document: two quotes are two customers
+                text = picks.texts[(quote.kind, quote.document_id)]
+                if not says_something(text[quote.start : quote.end]):
+                    continue
+                sentence = redacted_span(text, quote.start, quote.end, redactor=picks.redactor)
+                if sentence.casefold() in said:
+                    continue  # the same words from another customer add nothing
+                said.add(sentence.casefold())
+                documents.add((quote.kind, quote.document_id))
+                rows.append(
+                    {
+                        "sentence": sentence,
+                        "score": quote.score,
+                        "document_kind": quote.kind,
+                        "document_id": quote.document_id,
+                        "words": quote.words,
+                    }
+                )
+        quoted.update(row.pop("words") for row in rows)
+        chosen[key] = rows
+    return chosen
+
+
+def _sentence_table(
+    themes: list[tuple[Any, ...]], chosen: dict[tuple[str, str], list[dict[str, Any]]]
+) -> pd.DataFrame:
+    """:func:`theme_sentence_quotes` of ``themes`` (:func:`_listed`): per theme and label the
+    first quote :func:`_selected` chose."""
     rows = []
     for theme_id, name, _, _ in themes:
         row: dict[str, Any] = {"theme_id": str(theme_id), "name": str(name)}
         for side in ("negative", "positive"):
-            found = chosen.get((str(theme_id), side), {})
+            found = (chosen.get((str(theme_id), side)) or [{}])[0]
             for column in SIDE_COLUMNS:
                 row[f"{side}_{column}"] = found.get(column)
         rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    # None, not NaN, where a side has no quote (a string column would hold NaN, which reads
+    # as true: "nan" would be quoted); the scores stay numbers.
+    table = pd.DataFrame(rows, columns=COLUMNS, dtype=object)
+    for side in ("negative", "positive"):
+        table[f"{side}_score"] = table[f"{side}_score"].astype(float)
+    return table
 
 
 #: Columns of :func:`theme_quotes`.
@@ -334,8 +598,10 @@ def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> 
 
     A theme card quotes what its customers mostly feel: a praised theme with praise, a
     complaint with complaints. This gives, per theme and label, the sentences ranked as
-    :func:`theme_sentence_quotes` ranks its one (strongest score, then the longer sentence),
-    one per document, passing over documents whose text changed since analysis.
+    :func:`theme_sentence_quotes` ranks its one (sentences that name the theme, strongest
+    score, then the longer sentence; then documents as a whole), one per document, passing
+    over documents whose text changed since analysis, and sentences another theme quotes
+    while the theme has others.
 
     Parameters
     ----------
@@ -352,43 +618,20 @@ def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> 
         :data:`QUOTE_COLUMNS`: ``rank`` 1 is the strongest; ``sentence`` is PII-redacted.
     """
     count = max(1, min(10, int(count)))
-    if not steady_table(db, "themes").count().execute():
+    themes = _listed(db)
+    if not themes:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    return _quote_table(_picks(db, count * 10 + CANDIDATES, within=within), count)
+    picks = _picks(db, max(CANDIDATES, count * 10), within=within)
+    return _quote_table(_selected(picks, themes, count))
 
 
-def _quote_table(picks: _Picks, count: int) -> pd.DataFrame:
-    """:func:`theme_quotes`: per theme and label the ``count`` first sentences of ``picks``
-    that can be quoted, one per document and no two alike."""
-    texts, redactor = picks.texts, picks.redactor
-    rows: list[dict[str, Any]] = []
-    taken: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    said: set[tuple[str, str, str]] = set()
-    for theme_id, kind, document_id, start, end, label, score in picks.ranked:
-        text = texts.get((str(kind), str(document_id)))
-        seen = taken.setdefault((str(theme_id), str(label)), set())
-        if text is None or int(end) > len(text) or len(seen) >= count:
-            continue
-        if (str(kind), str(document_id)) in seen:
-            continue  # one sentence per document: two quotes are two customers
-        if not says_something(text[int(start) : int(end)]):
-            continue
-        sentence = redacted_span(text, int(start), int(end), redactor=redactor)
-        if (str(theme_id), str(label), sentence.casefold()) in said:
-            continue  # the same words from another customer add nothing
-        said.add((str(theme_id), str(label), sentence.casefold()))
-        seen.add((str(kind), str(document_id)))
-        rows.append(
-            {
-                "theme_id": str(theme_id),
-                "sentiment": str(label),
-                "rank": len(seen),
-                "sentence": sentence,
-                "score": float(score),
-                "document_kind": str(kind),
-                "document_id": str(document_id),
-            }
-        )
+def _quote_table(chosen: dict[tuple[str, str], list[dict[str, Any]]]) -> pd.DataFrame:
+    """:func:`theme_quotes`: the quotes :func:`_selected` chose, by theme, label and rank."""
+    rows = [
+        {"theme_id": theme_id, "sentiment": label, "rank": rank, **quote}
+        for (theme_id, label), quotes in sorted(chosen.items())
+        for rank, quote in enumerate(quotes, start=1)
+    ]
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
 
 
@@ -398,8 +641,7 @@ def theme_quote_sets(
     """:func:`theme_quotes` and :func:`theme_sentence_quotes` of the same documents, from one
     ranking of their sentences (the text page shows both: the theme cards and the table).
 
-    The table's sentence of a side is the cards' first of it when one of the
-    :data:`CANDIDATES` strongest can be quoted (the cards read further down the ranking).
+    The table's sentence of a side is the cards' first of it.
 
     Parameters
     ----------
@@ -420,5 +662,5 @@ def theme_quote_sets(
     themes = _listed(db)
     if not themes:
         return pd.DataFrame(columns=QUOTE_COLUMNS), pd.DataFrame(columns=COLUMNS)
-    picks = _picks(db, count * 10 + CANDIDATES, within=within)
-    return _quote_table(picks, count), _sentence_table(themes, picks)
+    chosen = _selected(_picks(db, max(CANDIDATES, count * 10), within=within), themes, count)
+    return _quote_table(chosen), _sentence_table(themes, chosen)

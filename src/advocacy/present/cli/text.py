@@ -588,7 +588,17 @@ def themes_command(
         frame = ws.text.themes(origin=origin)
         scores = _score_mixes(ws, frame)
     rows = _theme_rows(frame, output, scores)
+    if not rows and output is OutputFormat.table:
+        say(_NO_THEMES.format(kind=f"{origin} " if origin else ""))
+        return
     emit_rows(rows, output, title="Themes", view=_themes_view(rows))
+
+
+#: What ``text themes`` says instead of an empty table (audit4 item 12).
+_NO_THEMES = (
+    "no {kind}themes yet: assign a taxonomy (advocacy text analyze --taxonomy FILE) or find "
+    "themes in the texts (advocacy text discover-themes)"
+)
 
 
 #: The themes table: name, size and NPS effect with its interval always; the id goes first.
