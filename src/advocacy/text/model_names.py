@@ -18,12 +18,14 @@ __all__ = ["EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_model"]
 # read as whole words (whole_words.py) and the heads were rebuilt on that embedding (emotion v2
 # likewise); v7: a word that capitals split into more pieces is read as its lower-case form
 # ("Terrible" was ▁Terri + ble; embeddings.StaticEmbedder's fold_capitals) and the heads were
-# rebuilt on that embedding (emotion v3 likewise). The name is recorded with every stored
-# reading, complaint included: a new name re-reads stored texts. A change to which answers are
+# rebuilt on that embedding (emotion v3 likewise); emotion v4: the same head, and a text whose
+# emotion is unclear (weak, or against its sentiment) has none on top (emotion.clear_emotion).
+# The name is recorded with every stored reading, complaint included: a new name re-reads
+# stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
 # trusted only from a reading of this name (:func:`read_by_current_model`).
 SENTIMENT_MODEL = "real-sentiment-e5-v7"
-EMOTION_MODEL = "real-emotion-e5-v3"
+EMOTION_MODEL = "real-emotion-e5-v4"
 
 
 def read_by_current_model(stored: str | None) -> bool:
