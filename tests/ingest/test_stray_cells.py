@@ -17,8 +17,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import advocacy
+from advocacy.ingest.column_profile import NO_ANSWERS, is_no_answer
 
 RECOMMEND = "How likely are you to recommend us (0-10)?"
 WHY = "Why did you give this score?"
@@ -174,3 +177,24 @@ def test_one_value_without_an_offset_was_read(tmp_path: Path) -> None:
     [note] = [note for note in result.notes if "without a UTC offset" in note]
     assert "1 value without a UTC offset was read as UTC time" in note
     assert "if it is another zone's" in note
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    phrase=st.sampled_from(sorted(NO_ANSWERS)),
+    upper=st.lists(st.booleans(), min_size=40, max_size=40),
+    before=st.sampled_from(["", " ", "  "]),
+    after=st.sampled_from(["", ".", " .", "!", "  "]),
+)
+def test_a_non_answer_is_read_whatever_its_case_and_trailing_marks(
+    phrase: str, upper: list[bool], before: str, after: str
+) -> None:
+    written = "".join(c.upper() if up else c for c, up in zip(phrase, upper, strict=False))
+    assert is_no_answer(before + written + phrase[len(written) :] + after)
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=st.one_of(st.integers(-100, 100).map(str), st.floats(0, 10).map("{:.1f}".format)))
+def test_a_number_is_never_a_non_answer(number: str) -> None:
+    assert not is_no_answer(number)
+    assert not is_no_answer(f" {number} ")
