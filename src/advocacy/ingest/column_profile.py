@@ -9,7 +9,6 @@ profiles in the time Arrow takes to count its values.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -82,36 +81,48 @@ zeg ik liever niet | geen antwoord
 LONGEST_NO_ANSWER = 60
 
 
+#: What :func:`no_answer_key` strips from both ends of a cell.
+_AROUND = " .!?:;,"
+
+
 def no_answer_key(value: str) -> str:
-    """``value`` as :data:`NO_ANSWERS` holds it: case folded, one space between words, the
+    """``value`` as :data:`NO_ANSWERS` holds it: lower case, one space between words, the
     typographic apostrophe as ``'`` and without dots, marks or spaces around it ("N/A." is
     "n/a")."""
-    folded = value.casefold().replace("\u2019", "'")
-    return " ".join(folded.split()).strip(" .!?:;,")
+    lowered = value.lower().replace("\u2019", "'")
+    return " ".join(lowered.split()).strip(_AROUND)
 
 
 #: The non-answers beside a scale, as :func:`no_answer_key` writes them.
 NO_ANSWERS = frozenset(
     no_answer_key(phrase) for phrase in _NO_ANSWER_PHRASES.split("|") if no_answer_key(phrase)
 )
+_NO_ANSWER_SET = pa.array(sorted(NO_ANSWERS), pa.string())
+
+
+def no_answer_mask(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Per cell, whether it says the respondent gave no answer: one of :data:`NO_ANSWERS` (as
+    :func:`no_answer_key` reads it), or punctuation alone ("-", "?", "..."), which a survey
+    tool or a spreadsheet writes for a question skipped. Computed in Arrow, so the distinct
+    values of a column of texts are judged without becoming Python strings; empty and null
+    cells are False.
+    """
+    text = values.cast(pa.string())
+    key = pc.utf8_lower(pc.replace_substring(text, "\u2019", "'"))
+    key = pc.utf8_trim(pc.replace_substring_regex(key, r"[\s\p{Z}]+", " "), characters=_AROUND)
+    known = pc.is_in(key, value_set=_NO_ANSWER_SET)
+    marks = pc.match_substring_regex(text, r"^[\s\p{Z}\p{P}]*\p{P}[\s\p{Z}\p{P}]*$")
+    short = pc.less_equal(pc.utf8_length(text), LONGEST_NO_ANSWER)
+    return pc.fill_null(pc.and_(short, pc.or_(known, marks)), False)
 
 
 def is_no_answer(value: str) -> bool:
-    """Whether a non-empty cell says the respondent gave no answer: one of :data:`NO_ANSWERS`,
-    or punctuation alone ("-", "?", "..."), which a survey tool or a spreadsheet writes for
-    a question skipped.
+    """Whether a cell says the respondent gave no answer (:func:`no_answer_mask`).
 
     >>> [is_no_answer(cell) for cell in ("N/A.", "Not sure", "-", "7", "No", "")]
     [True, True, True, False, False, False]
     """
-    if not value.strip() or len(value) > LONGEST_NO_ANSWER:
-        return False
-    if no_answer_key(value) in NO_ANSWERS:
-        return True
-    return all(
-        unicodedata.category(character).startswith("P") or character.isspace()
-        for character in value
-    )
+    return bool(no_answer_mask(pa.array([value], pa.string()))[0].as_py())
 
 
 #: Distinct values profiled per column; free text beyond this is judged on a sample.
@@ -247,14 +258,15 @@ def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profil
     array = (
         values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, pa.string())
     )
-    counted = pc.value_counts(pc.drop_null(array)).to_pylist()
-    counted = [entry for entry in counted if entry["values"].strip()]
+    distinct_values = pc.value_counts(pc.drop_null(array))
     # "Don't know" beside a scale is no answer: it does not count, and reads as empty.
+    skip = no_answer_mask(distinct_values.field("values"))
     unanswered = {
-        str(entry["values"]): "" for entry in counted if is_no_answer(str(entry["values"]))
+        str(value): "" for value in distinct_values.field("values").filter(skip).to_pylist()
     }
-    skipped = sum(int(entry["counts"]) for entry in counted if str(entry["values"]) in unanswered)
-    counted = [entry for entry in counted if str(entry["values"]) not in unanswered]
+    skipped = int(pc.sum(distinct_values.field("counts").filter(skip)).as_py() or 0)
+    counted = distinct_values.filter(pc.invert(skip)).to_pylist()
+    counted = [entry for entry in counted if entry["values"].strip()]
     count = sum(int(entry["counts"]) for entry in counted)
     sample = counted[:MAX_DISTINCT]
     weight = sum(int(entry["counts"]) for entry in sample) or 1

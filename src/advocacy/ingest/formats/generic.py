@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from advocacy.ingest.answer_dates import pick_submitted_at
-from advocacy.ingest.column_profile import is_no_answer
+from advocacy.ingest.column_profile import no_answer_mask
 from advocacy.ingest.email_identity import address_column, identify_by_email
 from advocacy.ingest.headers import (
     first_line_is_text,
@@ -153,14 +153,11 @@ def _keep_unrated(rows: pa.Table, column: str) -> tuple[pa.Table, list[str]]:
     """Keep the answers of a rating column that give no rating ("Don't know") in a column of
     their own, which goes to ``attrs``: the rating is empty for them, the answer is not lost."""
     original = rows.column(column).cast(pa.string())
-    # A rating column holds few distinct values: each is judged once.
-    written = sorted(
-        str(value) for value in pc.unique(pc.drop_null(original)).to_pylist() if is_no_answer(value)
-    )
-    if not written:
-        return rows, []
-    unrated = pc.fill_null(pc.is_in(original, value_set=pa.array(written, pa.string())), False)
+    unrated = no_answer_mask(original)
     count = int(pc.sum(unrated.cast(pa.int64())).as_py() or 0)
+    if not count:
+        return rows, []
+    written = sorted(str(value) for value in pc.unique(original.filter(unrated)).to_pylist())
     name = f"{column} (answer without a rating)"
     kept = pc.if_else(unrated, original, pa.scalar(None, pa.string()))
     quoted = ", ".join(repr(value) for value in written[:3])
