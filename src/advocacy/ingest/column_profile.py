@@ -54,14 +54,91 @@ LABELS = {
 #: The labels of a 5-point verbal scale of quality; answers all from it make a column a rating
 #: whatever its wording says.
 QUALITY_LABELS = frozenset({"very poor", "poor", "neither good nor poor", "good", "very good"})
-#: Answers that say the respondent gave none ("Don't know" on a 5-point scale): no value.
-NO_ANSWERS = frozenset({"don't know", "don’t know", "dont know", "do not know"})
+#: Answers beside a scale that say the respondent gave none ("Don't know", "N/A", "Not sure",
+#: "Prefer not to say"), as survey tools write them in en de fr es pt it nl: no value. Written
+#: by hand (no maintained library lists them); matched whole, after :func:`no_answer_key`.
+#: Words that answer the question ("No", "None", "Nothing") are not here: beside a 0-10 scale
+#: they are a stray word, not a skipped question.
+_NO_ANSWER_PHRASES = """
+n/a | na | n.a. | n a | not applicable | does not apply | doesn't apply | don't know | dont know |
+do not know | i don't know | i do not know | not sure | unsure | no answer | no response |
+not answered | no opinion | can't say | cannot say | can't tell | prefer not to say |
+prefer not to answer | rather not say | decline to answer | declined | refused | skip | skipped |
+unknown | dk | idk |
+weiß nicht | weiss nicht | keine angabe | keine angaben | k.a. | k. a. | trifft nicht zu |
+nicht zutreffend | entfällt | keine meinung | kann ich nicht beurteilen | weiß ich nicht |
+ne sait pas | je ne sais pas | ne sais pas | nsp | sans objet | non applicable | sans avis |
+pas d'avis | ne se prononce pas | nspp | non concerné | non concernée |
+no sé | no se | no sabe | ns/nc | ns | nc | no aplica | no procede | sin opinión |
+prefiero no decirlo | prefiero no contestar | no contesta |
+não sei | nao sei | não se aplica | nao se aplica | n/d | sem opinião | prefiro não dizer |
+prefiro não responder | não sabe |
+non so | non saprei | non applicabile | nessuna opinione | preferisco non rispondere |
+weet niet | weet ik niet | n.v.t. | nvt | niet van toepassing | geen mening |
+zeg ik liever niet | geen antwoord
+"""
+#: Cells longer than this are answers, never a no-answer (the longest phrase is 30 characters).
+LONGEST_NO_ANSWER = 60
+
+
+#: What :func:`no_answer_key` strips from both ends of a cell.
+_AROUND = " .!?:;,"
+
+
+def no_answer_key(value: str) -> str:
+    """``value`` as :data:`NO_ANSWERS` holds it: lower case, one space between words, the
+    typographic apostrophe as ``'`` and without dots, marks or spaces around it ("N/A." is
+    "n/a")."""
+    lowered = value.lower().replace("\u2019", "'")
+    return " ".join(lowered.split()).strip(_AROUND)
+
+
+#: The non-answers beside a scale, as :func:`no_answer_key` writes them.
+NO_ANSWERS = frozenset(
+    no_answer_key(phrase) for phrase in _NO_ANSWER_PHRASES.split("|") if no_answer_key(phrase)
+)
+_NO_ANSWER_SET = pa.array(sorted(NO_ANSWERS), pa.string())
+
+
+def no_answer_mask(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Per cell, whether it says the respondent gave no answer: one of :data:`NO_ANSWERS` (as
+    :func:`no_answer_key` reads it), or punctuation alone ("-", "?", "..."), which a survey
+    tool or a spreadsheet writes for a question skipped. Computed in Arrow, so the distinct
+    values of a column of texts are judged without becoming Python strings; empty and null
+    cells are False.
+    """
+    text = values.cast(pa.string())
+    key = pc.utf8_lower(pc.replace_substring(text, "\u2019", "'"))
+    key = pc.utf8_trim(pc.replace_substring_regex(key, r"[\s\p{Z}]+", " "), characters=_AROUND)
+    known = pc.is_in(key, value_set=_NO_ANSWER_SET)
+    marks = pc.match_substring_regex(text, r"^[\s\p{Z}\p{P}]*\p{P}[\s\p{Z}\p{P}]*$")
+    short = pc.less_equal(pc.utf8_length(text), LONGEST_NO_ANSWER)
+    return pc.fill_null(pc.and_(short, pc.or_(known, marks)), False)
+
+
+def is_no_answer(value: str) -> bool:
+    """Whether a cell says the respondent gave no answer (:func:`no_answer_mask`).
+
+    >>> [is_no_answer(cell) for cell in ("N/A.", "Not sure", "-", "7", "No", "")]
+    [True, True, True, False, False, False]
+    """
+    return bool(no_answer_mask(pa.array([value], pa.string()))[0].as_py())
+
+
 #: Distinct values profiled per column; free text beyond this is judged on a sample.
 MAX_DISTINCT = 5000
 #: Values longer than this are not codes; only the first characters are matched.
 LONGEST_CODE = 64
 #: Answers a rating needs before two distinct values mean a two-way choice, not a scale.
 TWO_VALUES_AFTER = 20
+#: A column of numbers may hold a few cells that are not (a typo, a stray word: "great" under
+#: a 0-10 question): it stays a column of numbers when at least this share of its answers, of
+#: at least :data:`MOSTLY_AFTER`, are numbers (no-answers such as "N/A" aside). Its other
+#: cells go to quarantine by row, column and value rather than the whole column to attrs.
+MOSTLY = 0.9
+MOSTLY_AFTER = 10
+#: Cells that are not numbers quoted in a note.
+QUOTED = 3
 
 
 @dataclass(frozen=True)
@@ -83,14 +160,43 @@ class Profile:
     longest: int = 0  # length of the longest value
     spaced: float = 0.0  # share of values with a space inside
     codes: float = 0.0  # share of values that look like codes (see CODE)
+    unanswered: int = 0  # cells that say no answer was given (see is_no_answer), not counted
+    non_numbers: tuple[str, ...] = ()  # the commonest values that are not numbers
 
     @property
     def numeric(self) -> bool:
+        """Every answer is a number (labels read)."""
         return self.count > 0 and self.numeric_count == self.count
 
     @property
+    def mostly_numeric(self) -> bool:
+        """Every answer is a number, or at least :data:`MOSTLY` of :data:`MOSTLY_AFTER` or more
+        answers: a few stray cells do not make a rating something else."""
+        if self.numeric:
+            return True
+        return self.count >= MOSTLY_AFTER and self.numeric_count >= MOSTLY * self.count
+
+    @property
     def whole(self) -> bool:
-        return self.numeric and all(value.is_integer() for value in self.numbers)
+        """Mostly numeric (:attr:`mostly_numeric`) and every number whole."""
+        return self.mostly_numeric and all(value.is_integer() for value in self.numbers)
+
+    def stray_note(self, column: str, what: str = "column") -> list[str]:
+        """The note for a column read as numbers although some of its cells are not, naming
+        them; none when every answer is a number."""
+        strays = self.count - self.numeric_count
+        if self.numeric or strays <= 0:
+            return []
+        quoted = ", ".join(repr(value) for value in self.non_numbers)
+        if strays == 1:
+            return [
+                f"1 value of the {what} {column!r} is not a number ({quoted}): its row goes to "
+                "quarantine, naming the value"
+            ]
+        return [
+            f"{strays:,} values of the {what} {column!r} are not numbers (such as {quoted}): "
+            "their rows go to quarantine, naming each value"
+        ]
 
     @property
     def unique(self) -> bool:
@@ -105,7 +211,7 @@ class Profile:
         two neighbouring values at the top of a scale (9 and 10, 4 and 5), which is what a
         small survey of happy customers looks like.
         """
-        if not self.numeric or len(self.numbers) > 2:
+        if not self.mostly_numeric or len(self.numbers) > 2:
             return None
         if set(self.numbers) <= {0.0, 1.0}:
             return "holds only 0 and 1, a yes/no flag"
@@ -152,21 +258,22 @@ def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profil
     array = (
         values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, pa.string())
     )
-    counted = pc.value_counts(pc.drop_null(array)).to_pylist()
-    counted = [entry for entry in counted if entry["values"].strip()]
+    distinct_values = pc.value_counts(pc.drop_null(array))
     # "Don't know" beside a scale is no answer: it does not count, and reads as empty.
+    skip = no_answer_mask(distinct_values.field("values"))
     unanswered = {
-        str(entry["values"]): ""
-        for entry in counted
-        if str(entry["values"]).strip().lower() in NO_ANSWERS
+        str(value): "" for value in distinct_values.field("values").filter(skip).to_pylist()
     }
-    counted = [entry for entry in counted if str(entry["values"]) not in unanswered]
+    skipped = int(pc.sum(distinct_values.field("counts").filter(skip)).as_py() or 0)
+    counted = distinct_values.filter(pc.invert(skip)).to_pylist()
+    counted = [entry for entry in counted if entry["values"].strip()]
     count = sum(int(entry["counts"]) for entry in counted)
     sample = counted[:MAX_DISTINCT]
     weight = sum(int(entry["counts"]) for entry in sample) or 1
     numeric_count, numbers, labelled, conversions = 0, set(), False, {}
     length = words = spaced = codes = 0.0
     longest = 0
+    strays: list[str] = []
     for entry in sample:
         value, times = str(entry["values"]), int(entry["counts"])
         stripped = value.strip()
@@ -179,6 +286,8 @@ def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profil
             codes += times
         number, is_label = _number(value)
         if number is None:
+            if len(strays) < QUOTED:
+                strays.append(value if len(value) <= LONGEST_CODE else value[:LONGEST_CODE] + "…")
             continue
         numeric_count += times
         numbers.add(number)
@@ -203,4 +312,6 @@ def profile(values: pa.ChunkedArray | pa.Array | Sequence[str | None]) -> Profil
         longest=longest,
         spaced=spaced / weight,
         codes=codes / weight,
+        unanswered=skipped,
+        non_numbers=tuple(strays),
     )

@@ -325,10 +325,11 @@ def zone_notes(
                 if reading.label == reading.field
                 else f"{reading.field} (column {reading.label!r})"
             )
+            were, they = ("was", "it is") if count == 1 else ("were", "they are")
             notes.append(
-                f"{where}: {_values(int(count))} without a UTC offset were read as "
+                f"{where}: {_values(int(count))} without a UTC offset {were} read as "
                 f"{reading.zone} time ({reading.zone_given}); declare 'timezone' in a mapping "
-                "if they are another zone's"
+                f"if {they} another zone's"
             )
     return notes
 

@@ -41,7 +41,14 @@ from advocacy.ingest.questions import identifier_evidence, is_free_text, text_ev
 from advocacy.ingest.raw import Detection
 from advocacy.model import Kind
 
-__all__ = ["PostColumns", "date_notes", "date_share", "pick_written_at", "post_columns"]
+__all__ = [
+    "PostColumns",
+    "date_notes",
+    "date_share",
+    "pick_record_id",
+    "pick_written_at",
+    "post_columns",
+]
 
 #: Column names that say they hold what was written.
 WRITTEN = re.compile(
@@ -70,9 +77,6 @@ NOT_STARS = re.compile(
     r"count|percent|rate\b",
     re.IGNORECASE,
 )
-#: A star column may hold this share of numbers (of at least :data:`MOSTLY_AFTER` answers).
-MOSTLY = 0.9
-MOSTLY_AFTER = 10
 #: The id fields of the written kinds.
 WRITTEN_ID = ("mention_id", "note_id")
 #: A rating written out with its scale: "4,0 von 5 Sternen", "5.0 out of 5 stars", "4/5".
@@ -116,6 +120,12 @@ MONTH_NAME = (
 POST_ID = re.compile(
     r"^(?:(?:tweet|post|review|comment|status|message|mention|note|feedback)[\s_.\-]?)?id$",
     re.IGNORECASE,
+)
+#: Column names that say they hold the id of a survey response itself ("review_id" when
+#: reviews are imported as responses, "Respondent ID"); "Comment ID" and the like stay in
+#: attrs (:data:`advocacy.ingest.questions.ID_NAME`).
+RESPONSE_ID = re.compile(
+    r"^(?:(?:review|response|respondent|submission|feedback)[\s_.\-]?)?id$", re.IGNORECASE
 )
 #: The fewest characters of a value taken as a platform's id of a post (shorter ones are
 #: often row numbers, which two files share).
@@ -178,7 +188,7 @@ def post_columns(
     wants_rating = "rating" in kind.field_names and "rating" not in taken
     key = kind.key[0] if len(kind.key) == 1 else None
     if key in WRITTEN_ID and key not in taken:
-        _pick_id(found, rows, columns, key)
+        pick_record_id(found, rows, columns, key)
     when = WRITTEN_AT.get(kind.name)
     if when is not None and when not in taken:
         pick_written_at(found, rows, columns, when)
@@ -214,11 +224,7 @@ def post_columns(
                 "answers)",
             )
         )
-        if not values.numeric:
-            found.notes.append(
-                f"{values.count - values.numeric_count:,} value(s) of the rating column "
-                f"{column!r} are not numbers: their rows go to quarantine, naming each value"
-            )
+        found.notes.extend(values.stray_note(column, "rating column"))
     return found
 
 
@@ -231,19 +237,12 @@ def _named_text(column: str, values: Profile) -> bool:
     )
 
 
-def _mostly_numbers(values: Profile) -> bool:
-    """All values are numbers, or at least :data:`MOSTLY` of :data:`MOSTLY_AFTER` or more: a
-    star column with a stray word ("drei") is still the rating, and its bad cells go to
-    quarantine by row, column and value rather than the whole column to attrs."""
-    if values.numeric:
-        return True
-    return values.count >= MOSTLY_AFTER and values.numeric_count >= MOSTLY * values.count
-
-
 def _star_rating(column: str, values: Profile) -> bool:
     numbers = values.numbers
     return (
-        _mostly_numbers(values)
+        # A star column with a stray word ("drei") is still the rating
+        # (:attr:`~advocacy.ingest.column_profile.Profile.mostly_numeric`).
+        values.mostly_numeric
         and len(numbers) >= 2
         and min(numbers) >= 0
         and 1 < max(numbers) <= 10
@@ -343,25 +342,35 @@ def _pick_text(found: PostColumns, free_text: list[tuple[str, Profile]]) -> None
         )
 
 
-def _pick_id(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: str) -> None:
-    """A column named as the post's own id whose every row holds a platform's id, unrepeated.
+def pick_record_id(
+    found: PostColumns,
+    rows: pa.Table,
+    columns: Sequence[str],
+    field: str,
+    *,
+    names: re.Pattern[str] = POST_ID,
+    noun: str = "post",
+) -> None:
+    """Add to ``found`` a column named as the record's own id (``names``) whose every row
+    holds a platform's id, unrepeated, as ``field``.
 
-    A repeated or missing id would merge different posts or leave some without their id, so
+    A repeated or missing id would merge different records or leave some without their id, so
     such a column stays in ``attrs`` with a note (the records are then keyed by all they hold).
     So does an id a file may share with another file: short values ("1", "2", ...: row
     numbers) would make the second file's rows overwrite the first's. Only values of at
     least :data:`ID_LENGTH` characters that hold a digit and are no run of row numbers (a
-    tweet's id, a review's UUID, "de_0100001") are taken.
+    tweet's id, a review's UUID, "de_0100001") are taken. ``noun`` names the record in the
+    detection and the notes ("post", "response").
     """
     for column in columns:
-        if not POST_ID.match(column.strip()):
+        if not names.match(column.strip()):
             continue
         values = pc.utf8_trim_whitespace(rows.column(column).cast(pa.string()))
         present = pc.drop_null(values).filter(pc.not_equal(pc.drop_null(values), ""))
         distinct = len(pc.unique(present))
         if len(present) != rows.num_rows or distinct != rows.num_rows:
             found.notes.append(
-                f"column {column!r} is named like the post's id, but "
+                f"column {column!r} is named like the {noun}'s id, but "
                 f"{rows.num_rows - len(present):,} row(s) have none and "
                 f"{len(present) - distinct:,} repeat another's; kept in attrs and the records "
                 f"keyed by all they hold (map it to {field} with --map to key by it)"
@@ -370,10 +379,11 @@ def _pick_id(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: 
         local = _local_ids(present)
         if local is not None:
             found.notes.append(
-                f"column {column!r} is named like the post's id, but its values look like row "
-                f"numbers ({local!r}), which another file may use for other posts; kept in "
-                f"attrs and the records keyed by all they hold (map it to {field} with --map "
-                "if the ids are the platform's own)"
+                f"column {column!r} is named like the {noun}'s id, but its values look like row "
+                f"numbers or other local ids ({local!r}: under {ID_LENGTH} characters, without a "
+                f"digit, or counting 1, 2, 3), which another file may use for other {noun}s; "
+                "kept in attrs and the records keyed by all they hold (map it to "
+                f"{field} with --map if the ids are the platform's own)"
             )
             continue
         found.fields[field] = column
@@ -381,7 +391,7 @@ def _pick_id(found: PostColumns, rows: pa.Table, columns: Sequence[str], field: 
             Detection(
                 column,
                 field,
-                f"{column!r} is named like the post's own id and each of its "
+                f"{column!r} is named like the {noun}'s own id and each of its "
                 f"{rows.num_rows:,} rows holds a different value, written like a platform's id",
             )
         )

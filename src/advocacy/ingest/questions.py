@@ -54,8 +54,13 @@ RATING = re.compile(
 )
 EXPLICIT_SCALE = re.compile(r"\b(0|1)\s*(?:-|–|to|bis|à|a|tot)\s*(5|7|10)\b")
 COMMENT = re.compile(
-    r"comment|why|reason|tell us|feedback|anything else|suggest|improve|warum|pourquoi|"
-    r"por qu[eé]|waarom|text",
+    r"comment|why|reason|tell us|feedback|anything else|suggest|improv|warum|pourquoi|"
+    r"por qu[eé]|waarom|text|"
+    # Asking what to do better or what was liked, in words of the respondent's own:
+    # "What could we do better?", "How can we improve?", "What did you like most?".
+    r"\bbetter\b|\b(?:what|how) (?:could|can|should|might) we\b|\bexplain|\bdescribe|"
+    r"\bin your own words|\blike(?:d)? (?:most|least|best)\b|\bdislike|"
+    r"verbesser|\bbesser\b|am[ée]lior|\bmejor|\bmelhor|miglior|verbeter|\bbeter\b",
     re.IGNORECASE,
 )
 #: The write-in box of a multiple-choice question: free text, but not the comment.
@@ -150,6 +155,14 @@ def text_evidence(found: Profile) -> str:
     )
 
 
+def _unanswered(found: Profile) -> str:
+    """How many cells said no answer was given ("N/A", "-"), which the other counts leave out."""
+    if not found.unanswered:
+        return ""
+    cells = "1 cell says" if found.unanswered == 1 else f"{found.unanswered:,} cells say"
+    return f"; {cells} no answer was given"
+
+
 def scan_questions(
     rows: pa.Table,
     columns: Sequence[str],
@@ -192,13 +205,18 @@ def scan_questions(
         wording = wordings.get(column) or column
         found = profile(rows.column(column))
         scale = scale_of(found.numbers, wording) if found.whole else None
-        labels = " (values read from labels)" if found.labeled else ""
+        # A label read as its number, not only a no-answer read as empty.
+        labels = " (values read from labels)" if any(found.conversions.values()) else ""
         quoted = f"{wording!r}" if wording == column else f"{column!r} ({wording!r})"
         answers = f"{found.count:,} answer{'s' if found.count != 1 else ''}"
+        if (strays := found.count - found.numeric_count) > 0:
+            answers += f", {strays:,} of them not {'a number' if strays == 1 else 'numbers'}"
+        answers += _unanswered(found)
 
         def take(name: str, reason: str, *, column: str = column, found: Profile = found) -> None:
             scan.fields[name] = column
             scan.detections.append(Detection(column, name, reason))
+            scan.notes.extend(found.stray_note(column))
             if found.labeled:
                 scan.replaced[column] = found.converted(rows.column(column))
 
@@ -477,6 +495,7 @@ def _item(
     scan.detections.append(
         Detection(column, f"item:{name}", f"{wording!r} holds {scale[0]}-{scale[1]} ratings{again}")
     )
+    scan.notes.extend(found.stray_note(column))
     if found.labeled:
         scan.replaced[column] = found.converted(rows.column(column))
 
@@ -513,7 +532,7 @@ def _pick_comment(
                     column,
                     "comment",
                     f"{wording!r} holds varied free text ({evidence}, "
-                    f"{found.mean_length:.0f} characters on average){hint}",
+                    f"{found.mean_length:.0f} characters on average{_unanswered(found)}){hint}",
                 )
             )
         else:
@@ -521,7 +540,7 @@ def _pick_comment(
                 Detection(
                     column,
                     "attrs",
-                    f"{wording!r} holds free text ({evidence}); kept in attrs",
+                    f"{wording!r} holds free text ({evidence}{_unanswered(found)}); kept in attrs",
                 )
             )
     if len(ranked) > 1 and chosen is not None:

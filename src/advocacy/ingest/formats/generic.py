@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from advocacy.ingest.answer_dates import pick_submitted_at
-from advocacy.ingest.column_profile import NO_ANSWERS
+from advocacy.ingest.column_profile import no_answer_mask
 from advocacy.ingest.email_identity import address_column, identify_by_email
 from advocacy.ingest.headers import (
     first_line_is_text,
@@ -23,7 +23,7 @@ from advocacy.ingest.headers import (
     second_row_labels,
     set_header_rows,
 )
-from advocacy.ingest.post_columns import PostColumns, post_columns
+from advocacy.ingest.post_columns import RESPONSE_ID, PostColumns, pick_record_id, post_columns
 from advocacy.ingest.purchase_columns import purchase_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
@@ -153,18 +153,19 @@ def _keep_unrated(rows: pa.Table, column: str) -> tuple[pa.Table, list[str]]:
     """Keep the answers of a rating column that give no rating ("Don't know") in a column of
     their own, which goes to ``attrs``: the rating is empty for them, the answer is not lost."""
     original = rows.column(column).cast(pa.string())
-    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(original))
-    unrated = pc.fill_null(pc.is_in(lowered, value_set=pa.array(sorted(NO_ANSWERS))), False)
+    unrated = no_answer_mask(original)
     count = int(pc.sum(unrated.cast(pa.int64())).as_py() or 0)
     if not count:
         return rows, []
+    written = sorted(str(value) for value in pc.unique(original.filter(unrated)).to_pylist())
     name = f"{column} (answer without a rating)"
     kept = pc.if_else(unrated, original, pa.scalar(None, pa.string()))
-    written = sorted({str(value) for value in pc.drop_null(kept).to_pylist()})
     quoted = ", ".join(repr(value) for value in written[:3])
+    said = "1 answer" if count == 1 else f"{count:,} answers"
+    give, them = ("gives", "it") if count == 1 else ("give", "them")
     return rows.append_column(name, kept), [
-        f"column {column!r}: {count:,} answer(s) ({quoted}) give no rating, so the rating is "
-        f"empty for them; each is kept as written in attrs under {name!r}"
+        f"column {column!r}: {said} ({quoted}) {give} no rating, so the rating is empty for "
+        f"{them}; each is kept as written in attrs under {name!r}"
     ]
 
 
@@ -245,6 +246,14 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
             notes=notes,
         )
     others = [column for column in raw.rows.column_names if column not in fields.values()]
+    if "response_id" in kind.key and "response_id" not in fields:
+        # "review_id" of reviews imported as responses: the platform's id keys the response.
+        named = PostColumns()
+        pick_record_id(named, raw.rows, others, "response_id", names=RESPONSE_ID, noun="response")
+        fields.update(named.fields)
+        detections.extend(named.detections)
+        notes.extend(named.notes)
+        others = [column for column in others if column not in named.fields.values()]
     if "submitted_at" in kind.field_names and "submitted_at" not in fields:
         # "Date of response", "Date": when the answer was given, never when it was sent.
         when = PostColumns()
