@@ -10,7 +10,6 @@ quarter" set a quarter still under way against a whole one).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 from pathlib import Path
@@ -22,37 +21,7 @@ from scipy import stats
 import advocacy
 from advocacy.text.catalogue import list_themes
 from advocacy.text.themes import theme_share_impact
-
-TAXONOMY = (
-    "themes:\n"
-    "  - name: Price\n    keywords: [price, expensive]\n"
-    "  - name: Delivery\n    keywords: [shipping, courier, delivery]\n"
-)
-
-
-def _workspace(folder: Path, column: str, rows: list[tuple[str, int, str]]) -> Path:
-    """Survey answers (comment, score under ``column``, date) with the taxonomy assigned."""
-    with (folder / "s.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["comment", column, "submitted_at"])
-        writer.writerows(rows)
-    (folder / "taxonomy.yaml").write_text(TAXONOMY, encoding="utf-8")
-    with advocacy.open(folder / "w.duckdb") as ws:
-        ws.import_file(folder / "s.csv", kind="responses")
-        ws.text.analyze()
-        ws.text.assign_themes(folder / "taxonomy.yaml")
-    return folder / "w.duckdb"
-
-
-def _rows(scores: dict[str, list[int]], day: str = "2026-03-28") -> list[tuple[str, int, str]]:
-    texts = {
-        "price": "The price is far too high",
-        "delivery": "Shipping took three weeks",
-        "praise": "The app is easy to use and quick",
-        "n/a": "n/a",  # a non-answer: on neither side
-        "blank": "",  # no comment: on neither side
-    }
-    return [(texts[kind], score, day) for kind, values in scores.items() for score in values]
+from support.outcome_surveys import answers, survey
 
 
 def test_the_published_newcombe_example() -> None:
@@ -84,10 +53,10 @@ def test_a_survey_without_nps_gets_theme_effects_on_its_own_outcome(
 ) -> None:
     # CSAT 1-5: satisfied is 4-5; CES 1-7: easy is 5-7 (the metrics' own definitions).
     good, bad = (high, low)
-    database = _workspace(
+    database = survey(
         tmp_path,
         column,
-        _rows(
+        answers(
             {
                 "price": [bad] * 12 + [good] * 8,  # 8 of 20 reached it
                 "delivery": [bad] * 16 + [good] * 4,  # 4 of 20
@@ -114,8 +83,8 @@ def test_a_survey_without_nps_gets_theme_effects_on_its_own_outcome(
 
 
 def test_nps_stays_the_outcome_when_answers_carry_one(tmp_path: Path) -> None:
-    database = _workspace(
-        tmp_path, "nps", _rows({"price": [0, 3, 9, 10] * 5, "praise": [9, 10, 10, 4] * 10})
+    database = survey(
+        tmp_path, "nps", answers({"price": [0, 3, 9, 10] * 5, "praise": [9, 10, 10, 4] * 10})
     )
     with advocacy.open(database) as ws:
         themes = ws.text.themes().set_index("theme_id")
@@ -128,11 +97,11 @@ def test_nps_stays_the_outcome_when_answers_carry_one(tmp_path: Path) -> None:
 def test_the_change_is_the_latest_complete_quarter_against_the_one_before(tmp_path: Path) -> None:
     """Q2 and Q3 2026 are complete; Q4 is under way on 20 November (audit4's case)."""
     rows = (
-        _rows({"price": [3] * 5, "praise": [4] * 35}, "2026-05-15")
-        + _rows({"price": [3] * 20, "praise": [4] * 20}, "2026-09-28")
-        + _rows({"price": [3] * 10}, "2026-10-10")
+        answers({"price": [3] * 5, "praise": [4] * 35}, "2026-05-15")
+        + answers({"price": [3] * 20, "praise": [4] * 20}, "2026-09-28")
+        + answers({"price": [3] * 10}, "2026-10-10")
     )
-    database = _workspace(tmp_path, "csat", rows)
+    database = survey(tmp_path, "csat", rows)
     with advocacy.open(database) as ws:
         listed = ws.text.themes().set_index("theme_id")  # today: Q4 is partial whenever it is
         themes = list_themes(ws.db, today=dt.date(2026, 11, 20)).set_index("theme_id")
