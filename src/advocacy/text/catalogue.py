@@ -619,7 +619,8 @@ def _outcome_impact(
         )
         impact = impact.rename(
             columns={c: f"outcome_{c}" for c in impact.columns if c != "theme_id"}
-        ).assign(outcome=name)
+        )
+        impact.insert(1, "outcome", name)
         return themes.merge(impact, on="theme_id", how="left")
     return themes
 

@@ -245,15 +245,15 @@ def theme_tests(ws: Workspace, scope: ReportScope) -> tuple[list[str], list[str]
     if themes.empty:
         return [], []
     tested: list[str] = []
-    if "effect" in themes and bool(themes["effect"].notna().any()):
+    nps = "effect" in themes and bool(themes["effect"].notna().any())
+    if nps:
         tested.append("NPS")
     else:
         tested += sorted(
             {OUTCOME_NAMES[str(record["outcome"])][0] for record in _outcome_tested(themes)}
         )
-        effects = theme_rating_effects(ws, scope)
-        if not effects.empty and bool(effects["theme_id"].isin(themes["theme_id"]).any()):
-            tested.append("the reviews' rating")
+    effects = theme_rating_effects(ws, scope)
+    rated = not effects.empty and bool(effects["theme_id"].isin(themes["theme_id"]).any())
     scores = headline_scores(ws, scope)
     carried = set(scores.loc[scores["n"] > 0, "metric"]) if not scores.empty else set()
     untested = [
@@ -261,6 +261,8 @@ def theme_tests(ws: Workspace, scope: ReportScope) -> tuple[list[str], list[str]
         for metric, name in (("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES"))
         if metric in carried and name not in tested
     ]
+    # The reviews' rating is tested only without an NPS (:func:`theme_findings`).
+    (untested if nps else tested).extend(["the reviews' rating"] if rated else [])
     return tested, untested
 
 
