@@ -115,3 +115,33 @@ def test_the_change_is_the_latest_complete_quarter_against_the_one_before(tmp_pa
     assert price["change_low"] > 0 and bool(price["emerging"])
     # Once Q4 has ended it is not complete either: its answers stop on 10 October.
     assert in_december.loc["curated:Price", "quarter"] == "2026 Q3"
+
+
+def test_the_engine_path_gives_the_listings_csat_effects(tmp_path: Path) -> None:
+    """``engine_theme_impact(outcome="csat")`` (the path Spark runs) counts on the engine and
+    gives the listing's numbers."""
+    from advocacy.text.theme_aggregates import engine_theme_impact
+
+    database = survey(
+        tmp_path,
+        "csat",
+        answers(
+            {
+                "price": [2] * 12 + [5] * 8,
+                "delivery": [1] * 16 + [4] * 4,
+                "praise": [5] * 40 + [2] * 10,
+                "n/a": [3] * 30,
+                "blank": [3] * 10,
+            }
+        ),
+    )
+    with advocacy.open(database) as ws:
+        listing = ws.text.themes().set_index("theme_id")
+        responses, links = ws.db.ibis.table("responses"), ws.db.ibis.table("document_themes")
+        engine = engine_theme_impact(responses, links, outcome="csat").set_index("theme")
+    columns = ["n_mentioning", "n_not", "effect", "effect_low", "effect_high", "p_value"]
+    for theme in ("curated:Price", "curated:Delivery"):
+        assert engine.loc[theme, columns].tolist() == pytest.approx(
+            listing.loc[theme, [f"outcome_{column}" for column in columns]].tolist()
+        )
+    assert engine.loc["curated:Price", "share_mentioning"] == pytest.approx(40.0)
