@@ -539,7 +539,7 @@ def list_themes(
         impact = impact.rename(columns={"theme": "theme_id"})
         themes = themes.merge(impact, on="theme_id", how="left")
     else:  # no NPS: the survey's own outcome, CSAT else CES (audit4: a CSAT survey got none)
-        themes = _outcome_impact(table, chosen, themes, confidence)
+        themes = _outcome_impact(table, chosen, themes, links, confidence)
     mixes = _sentiment_mixes(db, chosen)
     themes["sentiment_mix"] = pd.Series(
         [
@@ -573,13 +573,13 @@ OUTCOME_COLUMNS = [
 
 
 def _outcome_impact(
-    table: Any, chosen: Any, themes: pd.DataFrame, confidence: float
+    table: Any, chosen: Any, themes: pd.DataFrame, links: pd.DataFrame, confidence: float
 ) -> pd.DataFrame:
     """``themes`` with each theme's effect on the first of :data:`OUTCOMES` that at least 10
     of the (``chosen``) answers carry, in :data:`OUTCOME_COLUMNS` and ``outcome`` (the metric's
     name), from :func:`~advocacy.text.themes.theme_share_impact`; unchanged when none does or
-    no answer is linked to a theme. Kept apart from the NPS columns, so that nothing shows a
-    CSAT effect as an NPS one."""
+    no answer is linked to a theme (``links``: ``document_id``, ``theme_id`` of the answers').
+    Kept apart from the NPS columns, so that nothing shows a CSAT effect as an NPS one."""
     import ibis
 
     from advocacy.metrics.catalogue import METRICS
@@ -587,12 +587,6 @@ def _outcome_impact(
     from advocacy.text.themes import theme_share_impact
 
     answers = table("responses")
-    assigned = only_chosen(table("document_themes"), chosen)
-    links = (
-        assigned.filter(assigned.document_kind == "response")
-        .select("document_id", "theme_id")
-        .to_pandas()
-    )
     if links.empty:
         return themes
     for name in OUTCOMES:
