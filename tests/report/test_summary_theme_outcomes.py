@@ -15,7 +15,7 @@ from advocacy.report.sections import summary
 from support.outcome_surveys import answers, survey
 
 
-def _summary(database: Path) -> tuple[list[summary.Finding], str]:
+def _summary(database: str) -> tuple[list[summary.Finding], str]:
     with advocacy.open(database) as ws, report_run():
         findings = summary.collect_findings(ws, ReportScope())
         body = str(summary.build(ws, ReportScope()).body)

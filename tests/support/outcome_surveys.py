@@ -29,17 +29,24 @@ def answers(scores: dict[str, list[int]], day: str = "2026-03-28") -> list[tuple
 
 
 def survey(
-    folder: Path, column: str, rows: list[tuple[str, int, str]], *, extra: str | None = None
-) -> Path:
+    folder: Path,
+    column: str,
+    rows: list[tuple[str, int, str]],
+    *,
+    extra: str | None = None,
+    url: str | None = None,
+) -> str:
     """A workspace of ``rows`` with the score under ``column`` (``csat``, ``ces``, ``nps``) and
-    the taxonomy assigned; ``extra`` adds that score column with 4 on every answer."""
+    the taxonomy assigned; ``extra`` adds that score column with 4 on every answer. ``url`` is
+    the workspace's (default a DuckDB file in ``folder``)."""
     with (folder / "s.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["comment", column, "submitted_at", *([extra] if extra else [])])
         writer.writerows((*row, *([4] if extra else [])) for row in rows)
     (folder / "taxonomy.yaml").write_text(TAXONOMY, encoding="utf-8")
-    with advocacy.open(folder / "w.duckdb") as ws:
+    url = url or str(folder / "w.duckdb")
+    with advocacy.open(url) as ws:
         ws.import_file(folder / "s.csv", kind="responses")
         ws.text.analyze()
         ws.text.assign_themes(folder / "taxonomy.yaml")
-    return folder / "w.duckdb"
+    return url

@@ -49,7 +49,7 @@ def test_the_published_newcombe_example() -> None:
     ("column", "low", "high", "outcome"), [("csat", 1, 5, "csat"), ("ces", 1, 7, "ces-easy")]
 )
 def test_a_survey_without_nps_gets_theme_effects_on_its_own_outcome(
-    tmp_path: Path, column: str, low: int, high: int, outcome: str
+    tmp_path: Path, db_url: str, column: str, low: int, high: int, outcome: str
 ) -> None:
     # CSAT 1-5: satisfied is 4-5; CES 1-7: easy is 5-7 (the metrics' own definitions).
     good, bad = (high, low)
@@ -65,6 +65,7 @@ def test_a_survey_without_nps_gets_theme_effects_on_its_own_outcome(
                 "blank": [bad] * 10,
             }
         ),
+        url=db_url,  # DuckDB and PostgreSQL
     )
     with advocacy.open(database) as ws:
         themes = ws.text.themes().set_index("theme_id")

@@ -33,7 +33,7 @@ def test_cards_give_the_csat_effect(tmp_path: Path) -> None:
     )
     with advocacy.open(database) as ws:
         token = create_token(ws.db, role="analyst", name="ana").secret
-    with TestClient(create_app(str(database)), base_url="https://testserver") as client:
+    with TestClient(create_app(database), base_url="https://testserver") as client:
         page = client.get("/text", headers={"Authorization": f"Bearer {token}"})
     assert page.status_code == 200, page.text[:500]
     cards = {
