@@ -39,7 +39,8 @@ def workspace(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     pd.DataFrame(
         {
             "response_id": [f"R{i:03d}" for i in range(len(comments))],
-            "submitted_at": ["2025-01-15"] * 100 + ["2025-04-15"] * (len(comments) - 100),
+            # Two complete quarters (the last answers within a week of Q2's end).
+            "submitted_at": ["2025-01-15"] * 100 + ["2025-06-28"] * (len(comments) - 100),
             "nps": scores,
             "comment": comments,
         }
@@ -137,7 +138,7 @@ def test_the_dates_are_read_as_the_documents_are_listed(workspace: Path) -> None
         documents = load_documents(ws.db)[["document_kind", "document_id", "at"]]
         pd.testing.assert_frame_equal(_dated(ws.db), documents)
         emerging = ws.text.themes()[["change_points", "emerging"]]
-    assert emerging["change_points"].notna().all()  # two quarters: every theme compared
+    assert emerging["change_points"].notna().all()  # two complete quarters: every theme compared
 
 
 _FRESH = """

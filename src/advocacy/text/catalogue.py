@@ -15,7 +15,7 @@ import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -479,12 +479,20 @@ def list_themes(
     origin: str | None = None,
     confidence: float = 0.95,
     within: str | None = None,
+    today: date | None = None,
+    min_n: int | None = None,
 ) -> pd.DataFrame:
     """Every stored theme with its size, sentiment mix, quotes and NPS impact.
 
     ``within`` is the SQL of a query of ``(document_kind, document_id)``: the documents to
     count (a filtered view). Sizes, sentiment mixes, NPS impacts and the emerging flags are
     then those of these documents, and themes none of them mention are left out.
+
+    Without an NPS (fewer than 10 answers carry one), each theme's effect is on the survey's
+    own outcome instead, CSAT else CES (:data:`OUTCOMES`), in ``outcome`` and
+    :data:`OUTCOME_COLUMNS`. The change against the quarter before (:data:`EMERGING_COLUMNS`)
+    is that of the latest complete quarter as of ``today`` with ``min_n`` texts
+    (:func:`_emerging`).
     """
     # Read through Ibis, so the listing runs on any backend (a Parquet source on Spark too);
     # ``within`` is SQL, so a filtered listing needs a workspace database.
@@ -530,6 +538,8 @@ def list_themes(
         )
         impact = impact.rename(columns={"theme": "theme_id"})
         themes = themes.merge(impact, on="theme_id", how="left")
+    else:  # no NPS: the survey's own outcome, CSAT else CES (audit4: a CSAT survey got none)
+        themes = _outcome_impact(table, chosen, themes, links, confidence)
     mixes = _sentiment_mixes(db, chosen)
     themes["sentiment_mix"] = pd.Series(
         [
@@ -539,8 +549,74 @@ def list_themes(
         index=themes.index,
         dtype=object,
     )
-    themes = themes.merge(_emerging(db, chosen), on="theme_id", how="left")
+    themes = themes.merge(
+        _emerging(db, chosen, today=today, min_n=min_n), on="theme_id", how="left"
+    )
     return themes.sort_values(["origin", "size"], ascending=[True, False]).reset_index(drop=True)
+
+
+#: The outcomes a theme is set against when the answers carry no NPS, first found first: the
+#: metrics' own definitions (:data:`advocacy.metrics.catalogue.METRICS`), CSAT in its top two
+#: boxes and CES in the easy third of its scale, each on the scale stored with the answer.
+OUTCOMES = ("csat", "ces-easy")
+#: The columns :func:`list_themes` adds for such an outcome (besides ``outcome``, its metric).
+OUTCOME_COLUMNS = [
+    "outcome_n_mentioning",
+    "outcome_n_not",
+    "outcome_mentioning",
+    "outcome_not",
+    "outcome_effect",
+    "outcome_effect_low",
+    "outcome_effect_high",
+    "outcome_p_value",
+]
+
+
+def _outcome_impact(
+    table: Any, chosen: Any, themes: pd.DataFrame, links: pd.DataFrame, confidence: float
+) -> pd.DataFrame:
+    """``themes`` with each theme's effect on the first of :data:`OUTCOMES` that at least 10
+    of the (``chosen``) answers carry, in :data:`OUTCOME_COLUMNS` and ``outcome`` (the metric's
+    name), from :func:`~advocacy.text.themes.theme_share_impact`; unchanged when none does or
+    no answer is linked to a theme (``links``: ``document_id``, ``theme_id`` of the answers').
+    Kept apart from the NPS columns, so that nothing shows a CSAT effect as an NPS one."""
+    import ibis
+
+    from advocacy.metrics.catalogue import METRICS
+    from advocacy.metrics.slicing import _metric_parts
+    from advocacy.text.themes import theme_share_impact
+
+    answers = table("responses")
+    if links.empty:
+        return themes
+    for name in OUTCOMES:
+        valid, parts = _metric_parts(answers, METRICS[name])
+        scored = answers.filter(valid).select(
+            document_kind=ibis.literal("response"),
+            document_id=answers.response_id.cast("string"),
+            hit=parts["hits"].ifelse(1.0, 0.0),
+            comment=answers.comment,
+        )
+        frame = only_chosen(scored, chosen).select("document_id", "hit", "comment").to_pandas()
+        if len(frame) < 10:
+            continue
+        flags = _mentions([links["document_id"]], links["theme_id"])
+        flags = flags.reindex(frame["document_id"].astype(str), fill_value=False)
+        impact = theme_share_impact(
+            frame["hit"].to_numpy(float),
+            flags,
+            commented=_commented(table, frame),
+            confidence=confidence,
+        )
+        impact = impact.rename(
+            columns={"theme": "theme_id", "share_mentioning": "mentioning", "share_not": "not"}
+        )
+        impact = impact.rename(
+            columns={c: f"outcome_{c}" for c in impact.columns if c != "theme_id"}
+        )
+        impact.insert(1, "outcome", name)
+        return themes.merge(impact, on="theme_id", how="left")
+    return themes
 
 
 def _mentions(keys: list[pd.Series], theme_ids: pd.Series) -> pd.DataFrame:
@@ -639,12 +715,27 @@ def _sentiment_mixes(db: Database, chosen: Any = None) -> dict[str, dict[str, fl
     }
 
 
-def _emerging(db: Database, chosen: Any = None) -> pd.DataFrame:
-    """Per theme: share of texts (the ``chosen`` documents when given) in the latest quarter vs
-    the one before, and whether it rose."""
+#: The columns :func:`_emerging` gives each theme (besides ``theme_id``).
+EMERGING_COLUMNS = ["quarter", "change_points", "change_low", "change_high", "emerging"]
+
+
+def _emerging(
+    db: Database, chosen: Any = None, *, today: date | None = None, min_n: int | None = None
+) -> pd.DataFrame:
+    """Per theme: its share of the texts (the ``chosen`` documents when given) in the latest
+    complete quarter against the quarter before, in points with Newcombe's interval, and
+    whether it rose beyond chance (:func:`~advocacy.text.themes.emerging_themes`, Holm).
+
+    The quarter is the report's (:func:`advocacy.metrics.periods.latest_complete`): ended by
+    ``today`` (UTC today when None), with texts up to its end and at least ``min_n`` of them
+    (the settings' default when None); a quarter still under way would compare a few weeks
+    with a whole quarter (audit4: Oct-Nov against Q3). ``quarter`` names it ("2026 Q3")."""
+    from advocacy.display import period_label
+    from advocacy.metrics.intervals import newcombe_difference
+    from advocacy.metrics.periods import latest_complete
     from advocacy.text.themes import emerging_themes
 
-    empty = pd.DataFrame(columns=["theme_id", "change_points", "emerging"])
+    empty = pd.DataFrame(columns=["theme_id", *EMERGING_COLUMNS])
     documents = _dated(db)
     if chosen is not None:
         kept = chosen.to_pandas().drop_duplicates()
@@ -655,7 +746,21 @@ def _emerging(db: Database, chosen: Any = None) -> pd.DataFrame:
     quarter = at.dt.tz_localize(None).dt.to_period("Q")
     if quarter.isna().all():
         return empty
-    latest = quarter.max()
+    if min_n is None:
+        from advocacy.settings import Settings
+
+        min_n = int(Settings.model_fields["min_n"].default)
+    counts = quarter.value_counts()
+    latest = latest_complete(
+        pd.DataFrame({"period": [q.start_time.date() for q in counts.index], "n": counts.values}),
+        "quarter",
+        today=today or datetime.now(UTC).date(),
+        min_n=min_n,
+        data_end=at.max().date(),
+    )
+    if latest is None:
+        return empty
+    latest_period = pd.Period(latest, "Q")
     documents = documents.assign(quarter=quarter, document_id=documents["document_id"].astype(str))
     links = (
         steady_table(db, "document_themes").select("document_kind", "document_id", "theme_id")
@@ -665,12 +770,21 @@ def _emerging(db: Database, chosen: Any = None) -> pd.DataFrame:
     flags = _mentions([links["document_kind"], links["document_id"]], links["theme_id"])
     keyed = documents.set_index(["document_kind", "document_id"])
     flags = flags.reindex(keyed.index, fill_value=False)
-    current = flags[(keyed["quarter"] == latest).to_numpy()]
-    previous = flags[(keyed["quarter"] == latest - 1).to_numpy()]
+    current = flags[(keyed["quarter"] == latest_period).to_numpy()]
+    previous = flags[(keyed["quarter"] == latest_period - 1).to_numpy()]
     if current.empty or previous.empty:
         return empty
-    table = emerging_themes(current, previous)
-    return table.rename(columns={"theme": "theme_id"})[["theme_id", "change_points", "emerging"]]
+    table = emerging_themes(current, previous).rename(columns={"theme": "theme_id"})
+    bounds = [
+        newcombe_difference(
+            int(current[theme].sum()), len(current), int(previous[theme].sum()), len(previous)
+        )[1:]
+        for theme in table["theme_id"]
+    ]
+    table["change_low"] = [100 * low for low, _ in bounds]
+    table["change_high"] = [100 * high for _, high in bounds]
+    table["quarter"] = period_label(latest, "quarter")
+    return table[["theme_id", *EMERGING_COLUMNS]]
 
 
 def _dated(db: Database) -> pd.DataFrame:

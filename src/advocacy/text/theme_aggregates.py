@@ -12,6 +12,10 @@ non-answer ("n/a", "nothing") is no comment (:func:`advocacy.text.non_answers.is
 Non-answers are short, so only comments of up to :data:`CHECKED_LENGTH` characters come back
 from the engine to be checked (grouped, each distinct text once per score and theme pattern);
 longer ones count as content on the engine.
+
+A survey without NPS measures the themes on its CSAT or CES instead (``outcome``): the
+respondents are then grouped by whether they reached it (satisfied, easy), with the same
+engine counts, and :func:`~advocacy.text.themes.theme_share_impact` compares the shares.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from typing import Any
 
 import pandas as pd
 
+from advocacy.errors import UsageError
 from advocacy.text.non_answers import MAX_LENGTH, non_answer_mask
-from advocacy.text.themes import theme_impact
+from advocacy.text.themes import theme_impact, theme_share_impact
 
 #: Themes entered at most: the patterns grow as 2^themes (the engine's groups stay few).
 MAX_THEMES = 30
@@ -31,10 +36,21 @@ MAX_THEMES = 30
 CHECKED_LENGTH = 2 * MAX_LENGTH
 
 
+#: The outcomes a theme's effect can be measured on: NPS, or for a survey without one the
+#: metrics' own CSAT (top two boxes) and CES (easy third) shares
+#: (:data:`advocacy.metrics.catalogue.METRICS`), as the theme listing uses them.
+OUTCOMES = ("nps", "csat", "ces-easy")
+
+
 def theme_patterns(
-    responses: Any, document_themes: Any, *, themes: Sequence[str] | None = None
+    responses: Any,
+    document_themes: Any,
+    *,
+    themes: Sequence[str] | None = None,
+    outcome: str = "nps",
 ) -> pd.DataFrame:
-    """Respondents with an NPS counted by score and themes mentioned, on the tables' engine.
+    """Respondents with an NPS (or ``outcome``) counted by score and themes mentioned, on the
+    tables' engine.
 
     Parameters
     ----------
@@ -45,13 +61,29 @@ def theme_patterns(
     themes
         Theme ids to enter (default: every theme linked to a response, at most
         :data:`MAX_THEMES`, most linked first).
+    outcome
+        One of :data:`OUTCOMES`: ``csat`` or ``ces-easy`` count the respondents with that
+        score by whether they reached it (1 or 0) in the ``nps`` column.
 
     Returns
     -------
     pandas.DataFrame
-        ``nps``, ``commented`` (the comment has content), ``respondents`` and one boolean
-        column per theme; ``frame.attrs["themes"]`` lists the themes.
+        ``nps`` (the score, or 1/0 for another ``outcome``), ``commented`` (the comment has
+        content), ``respondents`` and one boolean column per theme; ``frame.attrs["themes"]``
+        lists the themes.
+
+    Raises
+    ------
+    UsageError
+        When ``outcome`` is not one of :data:`OUTCOMES`.
     """
+    if outcome not in OUTCOMES:
+        raise UsageError(
+            f"unknown outcome {outcome!r}",
+            value=outcome,
+            parameter="outcome",
+            fix=f"use one of {', '.join(OUTCOMES)}",
+        )
     links = document_themes.filter(document_themes.document_kind == "response").select(
         document_id=document_themes.document_id.cast("string"), theme_id="theme_id"
     )
@@ -64,9 +96,17 @@ def theme_patterns(
 
     comment = responses.comment.cast("string")
     short = comment.isnull() | (comment.strip().length() <= CHECKED_LENGTH)
-    answered = responses.filter(responses.nps.notnull()).select(
+    if outcome == "nps":
+        valid, score = responses.nps.notnull(), responses.nps.cast("int64")
+    else:
+        from advocacy.metrics.catalogue import METRICS
+        from advocacy.metrics.slicing import _metric_parts
+
+        valid, parts = _metric_parts(responses, METRICS[outcome])
+        score = parts["hits"].ifelse(1, 0).cast("int64")
+    answered = responses.filter(valid).select(
         document_id=responses.response_id.cast("string"),
-        nps=responses.nps.cast("int64"),
+        nps=score,
         # A short comment comes back to be checked; a long one is content.
         said=ibis.ifelse(short, comment, ibis.null("string")),
         long=~short,
@@ -107,8 +147,10 @@ def engine_theme_impact(
     *,
     themes: Sequence[str] | None = None,
     confidence: float = 0.95,
+    outcome: str = "nps",
 ) -> pd.DataFrame:
-    """Each theme's effect on NPS from the engine's counts (see :func:`theme_patterns`).
+    """Each theme's effect on NPS (or ``outcome``) from the engine's counts (see
+    :func:`theme_patterns`).
 
     Parameters
     ----------
@@ -118,16 +160,27 @@ def engine_theme_impact(
         Theme ids to enter (default the most linked, up to :data:`MAX_THEMES`).
     confidence
         Confidence level of the effects' intervals.
+    outcome
+        ``nps``, or for a survey without one ``csat`` or ``ces-easy`` (:data:`OUTCOMES`).
 
     Returns
     -------
     pandas.DataFrame
-        As :func:`advocacy.text.themes.theme_impact` gives on every respondent with the
+        As :func:`advocacy.text.themes.theme_impact` (for ``csat`` and ``ces-easy``
+        :func:`advocacy.text.themes.theme_share_impact`) gives on every respondent with the
         commenters of :func:`theme_patterns` (the theme listing's): every commenter with
         content is on one side of each theme, themed or not, whether or not their themes are
         among those entered.
     """
-    patterns = theme_patterns(responses, document_themes, themes=themes)
+    patterns = theme_patterns(responses, document_themes, themes=themes, outcome=outcome)
+    if outcome != "nps":
+        return theme_share_impact(
+            patterns["nps"].to_numpy(),
+            patterns[patterns.attrs["themes"]],
+            commented=patterns["commented"].to_numpy(),
+            confidence=confidence,
+            weights=patterns["respondents"].to_numpy(),
+        )
     return theme_impact(
         patterns["nps"].to_numpy(),
         patterns[patterns.attrs["themes"]],

@@ -503,3 +503,108 @@ def emerging_themes(
             "emerging": (z > 0) & (adjusted < alpha),
         }
     )
+
+
+def theme_share_impact(
+    hits: Sequence[float] | NDArray[Any],
+    mentions: pd.DataFrame,
+    *,
+    commented: Sequence[bool] | NDArray[Any] | None = None,
+    confidence: float = 0.95,
+    weights: Sequence[float] | NDArray[Any] | None = None,
+) -> pd.DataFrame:
+    """Share of the commenters mentioning each theme who reached an outcome (satisfied on a
+    CSAT, an easy CES) against the other commenters, and the difference in points with its
+    interval: each theme's effect on a survey's own score when it has no NPS.
+
+    The sides are those of :func:`theme_impact` (the commenters with content; no comment or a
+    non-answer on neither side). ``hits`` says per respondent whether they reached the
+    outcome: 1, 0, or NaN for a respondent without that score (left out of both sides). The
+    effect is ``share_mentioning - share_not`` in percentage points, with Newcombe's hybrid
+    score interval (:func:`advocacy.metrics.intervals.newcombe_difference`) and the pooled
+    two-proportion z test's two-sided ``p_value``
+    (:func:`advocacy.metrics.comparisons.two_proportion_z_test`); with ``weights`` (how many
+    respondents each row stands for) the result is that of the rows repeated.
+
+    Parameters
+    ----------
+    hits : array of 1, 0 or NaN
+        One outcome per respondent (e.g. CSAT in its top two boxes).
+    mentions : DataFrame of bool
+        One row per respondent (aligned with ``hits``), one column per theme.
+    commented : array of bool, optional
+        Whether each respondent wrote a comment with content (default: mentions any theme).
+    confidence : float
+        Confidence level of the effect's interval.
+    weights : array of counts, optional
+        How many respondents each row stands for (frequency weights).
+
+    Returns
+    -------
+    DataFrame
+        Per theme: ``n_mentioning``, ``n_not``, ``share_mentioning`` and ``share_not`` (in %),
+        ``effect`` (points), ``effect_low``/``effect_high`` and ``p_value``. A side without
+        respondents gives NaN.
+
+    Raises
+    ------
+    UsageError
+        When ``hits``, ``mentions`` and ``commented`` have different numbers of rows.
+
+    References
+    ----------
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions: comparison of eleven methods. Statistics in Medicine 17(8), method 10.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mentions = pd.DataFrame({"service": [True] * 4 + [False] * 6})
+    >>> hits = [0, 0, 1, 0, 1, 1, 1, 0, 1, 1]
+    >>> theme_share_impact(hits, mentions, commented=[True] * 10)[
+    ...     ["theme", "n_mentioning", "share_mentioning", "share_not", "effect"]]
+         theme  n_mentioning  share_mentioning  share_not     effect
+    0  service             4              25.0  83.333333 -58.333333
+    """
+    from advocacy.metrics.intervals import newcombe_difference
+
+    reached = np.asarray(hits, dtype=np.float64)
+    if len(reached) != len(mentions):
+        raise UsageError("hits and mentions must have one row per respondent", fix="align them")
+    counts = np.ones(len(reached)) if weights is None else np.asarray(weights, dtype=np.float64)
+    flags = mentions.astype(bool).to_numpy().reshape(len(reached), -1)
+    if commented is None:
+        writers = flags.any(axis=1)
+    else:
+        writers = np.asarray(commented, dtype=bool)
+        if len(writers) != len(reached):
+            raise UsageError(
+                "commented must have one value per respondent", fix="align it with hits"
+            )
+    writers = writers & ~np.isnan(reached)
+    success = np.where(np.isnan(reached), 0.0, reached) > 0
+    rows = []
+    for column, name in enumerate(mentions.columns):
+        inside = writers & flags[:, column]
+        outside = writers & ~inside
+        n_in, n_out = round(counts[inside].sum()), round(counts[outside].sum())
+        hit_in = round(counts[inside & success].sum())
+        hit_out = round(counts[outside & success].sum())
+        effect, low, high = newcombe_difference(hit_in, n_in, hit_out, n_out, confidence=confidence)
+        share_in = hit_in / n_in if n_in else float("nan")
+        share_out = hit_out / n_out if n_out else float("nan")
+        p_value = float(two_proportion_z_test(share_in, n_in, share_out, n_out)[1][()])
+        rows.append(
+            {
+                "theme": name,
+                "n_mentioning": n_in,
+                "n_not": n_out,
+                "share_mentioning": 100 * share_in,
+                "share_not": 100 * share_out,
+                "effect": 100 * effect,
+                "effect_low": 100 * low,
+                "effect_high": 100 * high,
+                "p_value": p_value if n_in and n_out else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)

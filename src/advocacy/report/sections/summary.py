@@ -494,6 +494,31 @@ def _closing(shown: list[Finding], *, scored: bool) -> Markup:
     return Markup("<p class='note'>{}</p>").format(said)
 
 
+def _either(names: list[str], word: str) -> str:
+    """``NPS``, ``CSAT or CES``, ``NPS, CSAT or CES`` (``word`` joins the last two)."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def _themes_tested(ws: Workspace, scope: ReportScope) -> tuple[str, bool]:
+    """What the closing sentence says of the themes: the outcomes they were tested against, and
+    the scores they were not (audit4: "no theme lowers NPS or the rating" of a CSAT survey
+    whose themes were tested against neither); and whether any score went untested."""
+    from advocacy.report.sections.theme_findings import theme_tests
+
+    if stored_themes(ws, scope).empty:
+        return "", False
+    tested, untested = theme_tests(ws, scope)
+    said = (
+        f" and no theme lowers {_either(tested, 'or')} beyond chance"
+        if tested
+        else " (the themes were tested against no score: too few scored answers mention them)"
+    )
+    if tested and untested:
+        verb = "was" if len(untested) == 1 else "were"
+        said += f" ({_either(untested, 'and')} {verb} not tested against the themes)"
+    return said, bool(untested) or not tested
+
+
 def build(ws: Workspace, scope: ReportScope) -> Section:
     from advocacy.report.sections.text_summary import read_enough, text_standing
 
@@ -543,14 +568,10 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             "how their writers feel.</p>"
         )
     else:
-        themes = (
-            ""
-            if stored_themes(ws, scope).empty
-            else " and no theme lowers NPS or the rating beyond chance"
-        )
+        themes, untested = _themes_tested(ws, scope)
         body += Markup(
             "<p>No score or rating dropped significantly, no unit falls significantly below the "
-            "rest{}: nothing in the evidence calls for urgent action. The sections below show "
+            "rest{}: nothing in the evidence{} calls for urgent action. The sections below show "
             "where the margins are.</p>"
-        ).format(themes)
+        ).format(themes, " tested" if untested else "")
     return Section(title=TITLE, body=body, anchor=ANCHOR)

@@ -18,6 +18,14 @@ Without any NPS effect (a workspace of reviews), a theme whose rated reviews rat
 the other rated reviews beyond chance (:mod:`.theme_ratings`, Holm over the themes tested) is
 named instead, weighed by the rating points at stake on the 0-100 scale of a score.
 
+Without an NPS but with a CSAT (else a CES) on the survey's answers, a theme whose commenters
+are satisfied (or find it easy) less often than the other commenters beyond chance is named
+(``ws.text.themes``' ``outcome`` columns: the share in the top two boxes of CSAT, else in the
+easy third of CES, Newcombe's interval, Holm over the themes tested), weighed by the points of
+that share at stake. :func:`theme_tests` says which outcomes the themes were tested against,
+and which scores the answers carry that they were not, so the summary never calls "nothing
+urgent" an outcome it did not test.
+
 A theme named by two gets one finding that says both.
 """
 
@@ -39,7 +47,13 @@ if TYPE_CHECKING:
     from advocacy.report.sections.summary import Finding
     from advocacy.workspace import Workspace
 
-__all__ = ["calibration_caveat", "largest_complaint", "stored_themes", "theme_findings"]
+__all__ = [
+    "calibration_caveat",
+    "largest_complaint",
+    "stored_themes",
+    "theme_findings",
+    "theme_tests",
+]
 
 #: The anchor of the report's themes (the text section's cards).
 THEMES_ANCHOR = "themes"
@@ -156,6 +170,102 @@ def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) ->
     return found
 
 
+#: What the report calls each outcome of ``ws.text.themes``' ``outcome`` column: its name, and
+#: what a commenter who reached it is.
+OUTCOME_NAMES = {
+    "csat": ("CSAT", "were satisfied (CSAT in its top two boxes)"),
+    "ces-easy": ("CES", "found it easy (CES in the easy third of its scale)"),
+}
+
+
+def _outcome_tested(themes: pd.DataFrame) -> list[dict[Any, Any]]:
+    """The themes with an effect on the survey's own outcome (no NPS), as records."""
+    if "outcome_effect" not in themes:
+        return []
+    return [
+        record
+        for record in themes.to_dict("records")
+        if str(record.get("outcome")) in OUTCOME_NAMES
+        and not display.missing(record.get("outcome_effect"))
+        and not display.missing(record.get("outcome_p_value"))
+    ]
+
+
+def _outcome_findings(
+    ws: Workspace, scope: ReportScope, themes: pd.DataFrame
+) -> dict[str, Finding]:
+    """Themes whose commenters reach the survey's own outcome (CSAT satisfied, CES easy) less
+    often than the other commenters beyond chance (Holm over the themes tested)."""
+    from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in, p_text
+
+    tested = _outcome_tested(themes)
+    adjusted = adjust_p_values([float(record["outcome_p_value"]) for record in tested], "holm")
+    found: dict[str, Finding] = {}
+    for record, p in zip(tested, adjusted, strict=True):
+        if not (float(p) < 1.0 - ws.settings.confidence and record["outcome_effect_high"] < 0):
+            continue
+        metric, reached = OUTCOME_NAMES[str(record["outcome"])]
+        name = str(record["name"])
+        mentioning, others = int(record["outcome_n_mentioning"]), int(record["outcome_n_not"])
+        at_stake = abs(float(record["outcome_effect"])) * mentioning / max(mentioning + others, 1)
+        estimate = display.estimate(
+            record["outcome_effect"], record["outcome_effect_low"], record["outcome_effect_high"]
+        )
+        found[name] = Finding(
+            action=f"Find out what lies behind “{name}” and act on it.",
+            why=f"Of the {display.number(mentioning)} respondents whose comment mentions it, "
+            f"{display.percent(float(record['outcome_mentioning']) / 100, 0)} {reached} "
+            f"against {display.percent(float(record['outcome_not']) / 100, 0)} of "
+            f"the other commenters: {estimate} points ({p_text(float(p))}, Holm-corrected over "
+            f"the {len(tested)} themes tested).",
+            weight=at_stake,
+            due=due_in(ws, scope, SOON_DAYS),
+            effect=f"If they scored like the other commenters, {metric} would be about "
+            f"{display.number(at_stake, 1)} points higher (an association, not a proven cause).",
+            evidence=THEMES_ANCHOR,
+            subject=f"theme {name}",
+            source="themes",
+        )
+    return found
+
+
+def theme_tests(ws: Workspace, scope: ReportScope) -> tuple[list[str], list[str]]:
+    """The outcomes the stored themes were tested against (``NPS``, ``CSAT``, ``CES``, ``the
+    reviews' rating``) and the customer scores the answers carry that they were not tested
+    against (the themes use NPS when the answers carry one, else CSAT, else CES).
+
+    Returns
+    -------
+    tuple of list of str
+        (tested, not tested); both empty when no theme is stored.
+    """
+    from advocacy.report.sections.metrics import headline_scores
+
+    themes = stored_themes(ws, scope)
+    if themes.empty:
+        return [], []
+    tested: list[str] = []
+    nps = "effect" in themes and bool(themes["effect"].notna().any())
+    if nps:
+        tested.append("NPS")
+    else:
+        tested += sorted(
+            {OUTCOME_NAMES[str(record["outcome"])][0] for record in _outcome_tested(themes)}
+        )
+    effects = theme_rating_effects(ws, scope)
+    rated = not effects.empty and bool(effects["theme_id"].isin(themes["theme_id"]).any())
+    scores = headline_scores(ws, scope)
+    carried = set(scores.loc[scores["n"] > 0, "metric"]) if not scores.empty else set()
+    untested = [
+        name
+        for metric, name in (("nps", "NPS"), ("csat", "CSAT"), ("ces", "CES"))
+        if metric in carried and name not in tested
+    ]
+    # The reviews' rating is tested only without an NPS (:func:`theme_findings`).
+    (untested if nps else tested).extend(["the reviews' rating"] if rated else [])
+    return tested, untested
+
+
 def largest_complaint(ws: Workspace, themes: pd.DataFrame) -> dict[Any, Any] | None:
     """The theme (a ``themes`` record) with the most texts read as negative, when it holds at
     least ``min_n`` of them and most of its read texts are negative; else None."""
@@ -170,8 +280,8 @@ def largest_complaint(ws: Workspace, themes: pd.DataFrame) -> dict[Any, Any] | N
 
 
 def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
-    """Themes that lower NPS (or, without an NPS, the reviews' rating) beyond chance, and the
-    theme with the most negative texts."""
+    """Themes that lower NPS (or, without an NPS, the survey's CSAT or CES, and the reviews'
+    rating) beyond chance, and the theme with the most negative texts."""
     from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in, p_text
 
     themes = stored_themes(ws, scope)
@@ -208,7 +318,9 @@ def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
             )
     tested_nps = "effect" in themes and bool(themes["effect"].notna().any())
     if not tested_nps:
-        findings.update(_rating_findings(ws, scope, themes))
+        # The survey's own outcome first; a review's rating for the themes it leaves.
+        outcomes = _outcome_findings(ws, scope, themes)
+        findings.update({**_rating_findings(ws, scope, themes), **outcomes})
     read_texts = sum((_read(record) for record in records), 0)
     loudest = largest_complaint(ws, themes)
     if loudest is not None and read_texts:

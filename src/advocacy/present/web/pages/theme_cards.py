@@ -13,9 +13,12 @@ says what its writers' scores imply, as the report's card does
 and only when such a theme is shown). Not under filters: the scores would be of every text of
 the theme, the card's counts of the filtered answers' only.
 
-Themes none of whose writers gave an NPS show their effect on the reviews' rating, as the
-report's cards do (:func:`advocacy.report.sections.theme_ratings.theme_rating_effects`, the same
-Welch interval), and under no filter only, for the same reason. Each quote is captioned by the
+Themes none of whose writers gave an NPS show their effect on the survey's own outcome when
+its answers carry a CSAT or a CES (``ws.text.themes``' ``outcome``: the share satisfied, else
+the share easy, in points, named so on the card: "CSAT effect", "lowers CSAT"), else their
+effect on the reviews' rating, as the report's cards do
+(:func:`advocacy.report.sections.theme_ratings.theme_rating_effects`, the same Welch
+interval), and under no filter only, for the same reason. Each quote is captioned by the
 report's rule (:func:`advocacy.report.sections.quote_captions.quote_caption`): "Most negative
 sentence" only over the theme's strongest sentence read as negative.
 """
@@ -48,6 +51,15 @@ from advocacy.report.sections.theme_scores import (
     unread_score_mixes,
 )
 
+#: The card's words for a theme's effect on the survey's own outcome when it has no NPS, by
+#: the metric (``ws.text.themes``' ``outcome``): its name, what ``mentioning`` counts, and
+#: the outcome in "lowers ...".
+OUTCOME_WORDS: Mapping[str, tuple[str, str, str]] = MappingProxyType(
+    {
+        "csat": ("CSAT effect (share satisfied)", "answers with a CSAT", "CSAT"),
+        "ces-easy": ("CES effect (share easy)", "answers with a CES", "CES"),
+    }
+)
 #: Quotes on each card.
 QUOTES_PER_CARD = 2
 #: Sentiment labels in the order of the bar.
@@ -244,7 +256,15 @@ def _cards(
         mentioning = int(original.get("n_mentioning") or 0)
         named, unit, counted, what = "NPS effect", " points", "answers with an NPS", "NPS"
         rating = rated.get(theme_id)
-        if display.missing(effect) and rating is not None:
+        outcome = OUTCOME_WORDS.get(str(original.get("outcome")))
+        if display.missing(effect) and outcome is not None:
+            # No NPS: the survey's own outcome (CSAT, else CES), named as what it is.
+            effect, low, high = (
+                original.get(f"outcome_effect{end}") for end in ("", "_low", "_high")
+            )
+            mentioning = int(original.get("outcome_n_mentioning") or 0)
+            named, counted, what = outcome
+        elif display.missing(effect) and rating is not None:
             effect, low, high = (rating[f"rating_effect{end}"] for end in ("", "_low", "_high"))
             mentioning = int(rating["rating_n_mentioning"])
             named, unit, counted, what = "Rating effect", "", "rated reviews", "the rating"
