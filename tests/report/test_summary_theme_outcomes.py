@@ -66,3 +66,31 @@ def test_the_closing_sentence_names_what_was_tested(tmp_path: Path) -> None:
         "(CES was not tested against the themes): nothing in the evidence tested calls for "
         "urgent action"
     ) in body
+
+
+def test_a_theme_that_lowers_csat_and_the_reviews_rating_is_one_finding_saying_both(
+    tmp_path: Path,
+) -> None:
+    database = survey(
+        tmp_path,
+        "csat",
+        answers({"delivery": [1] * 16 + [4] * 4, "praise": [5] * 40 + [2] * 10}),
+    )
+    reviews = tmp_path / "reviews.csv"
+    # The other rated reviews are Price's: a theme's are compared with the other themed ones.
+    rows = [("Shipping took three weeks", 1 + i % 2) for i in range(30)]
+    rows += [("A fair price for what it is", 4 + i % 2) for i in range(30)]
+    reviews.write_text(
+        "text,rating,posted_at\n"
+        + "".join(f"{text},{stars},2026-03-2{i % 9}\n" for i, (text, stars) in enumerate(rows)),
+        encoding="utf-8",
+    )
+    with advocacy.open(database) as ws:
+        ws.import_file(reviews, kind="mentions")
+        ws.text.analyze()
+        ws.text.assign_themes(tmp_path / "taxonomy.yaml")
+    findings, _ = _summary(database)
+    themed = [finding for finding in findings if finding.subject == "theme Delivery"]
+    assert len(themed) == 1
+    assert "respondents whose comment mentions it" in themed[0].why  # the CSAT
+    assert "rated reviews that mention it average 1.5 against 4.5" in themed[0].why  # the rating

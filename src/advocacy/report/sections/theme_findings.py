@@ -318,9 +318,20 @@ def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
             )
     tested_nps = "effect" in themes and bool(themes["effect"].notna().any())
     if not tested_nps:
-        # The survey's own outcome first; a review's rating for the themes it leaves.
-        outcomes = _outcome_findings(ws, scope, themes)
-        findings.update({**_rating_findings(ws, scope, themes), **outcomes})
+        # The survey's own outcome, and the reviews' rating: a theme named by both gets one
+        # finding that says both, weighed by the larger of the two.
+        findings.update(_outcome_findings(ws, scope, themes))
+        for name, rated in _rating_findings(ws, scope, themes).items():
+            first = findings.get(name)
+            findings[name] = (
+                rated
+                if first is None
+                else replace(
+                    first,
+                    why=f"{first.why} Its reviews say the same: {rated.why}",
+                    weight=max(first.weight, rated.weight),
+                )
+            )
     read_texts = sum((_read(record) for record in records), 0)
     loudest = largest_complaint(ws, themes)
     if loudest is not None and read_texts:
