@@ -314,6 +314,31 @@ def _quotes(
     return (chosen + [i for i in ranked.tolist() if i not in taken])[:count]
 
 
+def _sides(
+    outcome: NDArray[np.float64],
+    named: str,
+    mentions: pd.DataFrame,
+    commented: Sequence[bool] | NDArray[Any] | None,
+    weights: Sequence[float] | NDArray[Any] | None,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Each respondent's weight, theme flags (one column per theme) and whether they are on
+    either side of a theme (a commenter with an ``outcome``), ``outcome`` checked against
+    ``mentions`` and ``commented`` (``named`` in the errors)."""
+    if len(outcome) != len(mentions):
+        raise UsageError(f"{named} and mentions must have one row per respondent", fix="align them")
+    counts = np.ones(len(outcome)) if weights is None else np.asarray(weights, dtype=np.float64)
+    flags = mentions.astype(bool).to_numpy().reshape(len(outcome), -1)
+    if commented is None:
+        writers = flags.any(axis=1)
+    else:
+        writers = np.asarray(commented, dtype=bool)
+        if len(writers) != len(outcome):
+            raise UsageError(
+                "commented must have one value per respondent", fix=f"align it with {named}"
+            )
+    return counts, flags, writers & ~np.isnan(outcome)
+
+
 def theme_impact(
     nps: Sequence[float] | NDArray[Any],
     mentions: pd.DataFrame,
@@ -395,19 +420,7 @@ def theme_impact(
     0  price             4          -100.0    100.0  -200.0
     """
     scores = np.asarray(nps, dtype=np.float64)
-    if len(scores) != len(mentions):
-        raise UsageError("nps and mentions must have one row per respondent", fix="align them")
-    counts = np.ones(len(scores)) if weights is None else np.asarray(weights, dtype=np.float64)
-    flags = mentions.astype(bool).to_numpy().reshape(len(scores), -1)
-    if commented is None:
-        writers = flags.any(axis=1)
-    else:
-        writers = np.asarray(commented, dtype=bool)
-        if len(writers) != len(scores):
-            raise UsageError(
-                "commented must have one value per respondent", fix="align it with nps"
-            )
-    writers = writers & ~np.isnan(scores)
+    counts, flags, writers = _sides(scores, "nps", mentions, commented, weights)
     bands = (scores <= 6, (scores > 6) & (scores < 9), scores >= 9)
     z = z_critical(confidence)
 
@@ -569,19 +582,7 @@ def theme_share_impact(
     from advocacy.metrics.intervals import newcombe_difference
 
     reached = np.asarray(hits, dtype=np.float64)
-    if len(reached) != len(mentions):
-        raise UsageError("hits and mentions must have one row per respondent", fix="align them")
-    counts = np.ones(len(reached)) if weights is None else np.asarray(weights, dtype=np.float64)
-    flags = mentions.astype(bool).to_numpy().reshape(len(reached), -1)
-    if commented is None:
-        writers = flags.any(axis=1)
-    else:
-        writers = np.asarray(commented, dtype=bool)
-        if len(writers) != len(reached):
-            raise UsageError(
-                "commented must have one value per respondent", fix="align it with hits"
-            )
-    writers = writers & ~np.isnan(reached)
+    counts, flags, writers = _sides(reached, "hits", mentions, commented, weights)
     success = np.where(np.isnan(reached), 0.0, reached) > 0
     rows = []
     for column, name in enumerate(mentions.columns):
