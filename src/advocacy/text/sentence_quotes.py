@@ -183,78 +183,46 @@ def _ranked(db: Database, links: Any, limit: int) -> list[tuple[Any, ...]]:
 
     Read through Ibis, so the ranking runs on the engine of any source (Spark too).
     """
-    import ibis
-
-    sentences = steady_table(db, "text_sentences")
-    sentences = sentences.filter(sentences.sentiment.isin(["negative", "positive"]))
-    joined = links.join(
-        sentences,
-        [
-            links.document_kind == sentences.document_kind,
-            links.document_id == sentences.document_id,
-        ],
-    )
-    strongest = (joined.sentiment == "negative").ifelse(
-        joined.sentiment_score, -joined.sentiment_score
-    )
-    position = ibis.row_number().over(
-        group_by=[joined.theme_id, joined.sentiment],
-        order_by=[
-            strongest,
-            (joined.end_offset - joined.start_offset).desc(),
-            joined.document_kind,
-            joined.document_id,
-            joined.sentence_index,
-        ],
-    )
-    ranked = joined.select(*_RANKED, position=position)
-    ranked = ranked.filter(ranked.position < limit).order_by(["theme_id", "sentiment", "position"])
-    return [tuple(row[name] for name in _RANKED) for row in ranked.to_pyarrow().to_pylist()]
+    return _strongest(db, links, "text_sentences", limit, sentences=True)
 
 
 def _ranked_documents(db: Database, links: Any, limit: int) -> list[tuple[Any, ...]]:
     """Per theme and label, the ``limit`` strongest of its linked documents as a whole (their
     ``text_features`` sentiment), best first, as :func:`_ranked`'s rows with no offsets: the
     quotes of a theme none of whose sentences names it."""
+    return _strongest(db, links, "text_features", limit, sentences=False)
+
+
+def _strongest(
+    db: Database, links: Any, table: str, limit: int, *, sentences: bool
+) -> list[tuple[Any, ...]]:
+    """:func:`_ranked`'s rows from ``table`` (``text_sentences``: ties go to the longer
+    sentence first; ``text_features``: whole documents, with no offsets)."""
     import ibis
 
-    features = steady_table(db, "text_features")
-    features = features.filter(features.sentiment.isin(["negative", "positive"]))
+    read = steady_table(db, table)
+    read = read.filter(read.sentiment.isin(["negative", "positive"]))
     joined = links.join(
-        features,
-        [
-            links.document_kind == features.document_kind,
-            links.document_id == features.document_id,
-        ],
+        read,
+        [links.document_kind == read.document_kind, links.document_id == read.document_id],
     )
     strongest = (joined.sentiment == "negative").ifelse(
         joined.sentiment_score, -joined.sentiment_score
     )
-    position = ibis.row_number().over(
-        group_by=[joined.theme_id, joined.sentiment],
-        order_by=[strongest, joined.document_kind, joined.document_id],
-    )
-    ranked = joined.select(
-        "theme_id",
-        "document_kind",
-        "document_id",
-        "sentiment",
-        "sentiment_score",
-        position=position,
-    )
+    order = [strongest, joined.document_kind, joined.document_id]
+    if sentences:
+        order = [
+            strongest,
+            (joined.end_offset - joined.start_offset).desc(),
+            joined.document_kind,
+            joined.document_id,
+            joined.sentence_index,
+        ]
+    position = ibis.row_number().over(group_by=[joined.theme_id, joined.sentiment], order_by=order)
+    columns = [name for name in _RANKED if sentences or not name.endswith("_offset")]
+    ranked = joined.select(*columns, position=position)
     ranked = ranked.filter(ranked.position < limit).order_by(["theme_id", "sentiment", "position"])
-    return [
-        (
-            row["theme_id"],
-            row["document_kind"],
-            row["document_id"],
-            None,
-            None,
-            row["sentiment"],
-            row["sentiment_score"],
-        )
-        for row in ranked.to_pyarrow().to_pylist()
-    ]
+    return [tuple(row.get(name) for name in _RANKED) for row in ranked.to_pyarrow().to_pylist()]
 
 
 def _texts(
