@@ -444,7 +444,7 @@ class TextNamespace:
         pandas.DataFrame
             One row per theme.
         """
-        from advocacy.text.catalogue import list_themes
+        from advocacy.text.theme_listing import list_themes
 
         return list_themes(
             self._db,
