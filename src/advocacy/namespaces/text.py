@@ -425,7 +425,7 @@ class TextNamespace:
         where: Where = None,
         now: datetime | None = None,
     ) -> pd.DataFrame:
-        """The stored themes with size, sentiment mix, quotes and their impact on NPS.
+        """The stored themes with size, sentiment mix, quotes and their effect on an outcome.
 
         Without an NPS, the impact is on the survey's CSAT, else its CES (``outcome`` and the
         ``outcome_*`` columns). ``change_points`` is a theme's share of the texts in the latest
