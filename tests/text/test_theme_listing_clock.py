@@ -58,7 +58,9 @@ def test_until_ends_the_quarters_as_the_report_does(tmp_path: Path) -> None:
     after ``until``), even though its texts reach within a week of its end."""
     url = survey(tmp_path, "csat", ROWS[:-1] + answers({"price": [3]}, "2026-12-28"))
     with advocacy.open(url, settings=Settings(db=url, min_n=1)) as ws:
-        row = ws.text.themes(
-            until=dt.date(2026, 12, 28), now=dt.datetime(2027, 2, 1, tzinfo=dt.UTC)
-        ).set_index("theme_id").loc["curated:Price"]
+        row = (
+            ws.text.themes(until=dt.date(2026, 12, 28), now=dt.datetime(2027, 2, 1, tzinfo=dt.UTC))
+            .set_index("theme_id")
+            .loc["curated:Price"]
+        )
     assert row["quarter"] == "2026 Q3"
