@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         sentiment,
         theme_impact,
     )
+    from advocacy.text.themes import theme_share_impact
     from advocacy.workspace import Workspace, open_parquet
     from advocacy.workspace import open_workspace as open
 
@@ -118,6 +119,7 @@ _LAZY = {
     "target_gaps": "advocacy.gaps.targets",
     "theme_impact": "advocacy.text",
     "theme_lift": "advocacy.gaps.root_causes",
+    "theme_share_impact": "advocacy.text.themes",
     "theme_mentions": "advocacy.drivers.theme_drivers",
     "UnitLink": "advocacy.gaps.culture",
     "verify_signature": "advocacy.loop.notify.webhooks",
@@ -192,6 +194,7 @@ __all__ = [
     "theme_impact",
     "theme_lift",
     "theme_mentions",
+    "theme_share_impact",
     "verify_signature",
     "write_maturity_template",
 ]

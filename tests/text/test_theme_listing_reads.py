@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 
 import advocacy
-from advocacy.text.catalogue import NO_CONTENT, _dated
 from advocacy.text.documents import load_documents
 from advocacy.text.model_names import read_by_current_model
 from advocacy.text.non_answers import NO_CONTENT as STORED_REASON
+from advocacy.text.theme_listing import NO_CONTENT, _dated
 
 PLACEHOLDERS = ["n/a", "nothing", "No comment", "-"]
 

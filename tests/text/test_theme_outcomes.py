@@ -45,6 +45,11 @@ def test_the_published_newcombe_example() -> None:
     )
 
 
+def test_theme_share_impact_is_public_beside_theme_impact() -> None:
+    assert advocacy.theme_share_impact is theme_share_impact
+    assert {"theme_impact", "theme_share_impact"} <= set(advocacy.__all__)
+
+
 @pytest.mark.parametrize(
     ("column", "low", "high", "outcome"), [("csat", 1, 5, "csat"), ("ces", 1, 7, "ces-easy")]
 )

@@ -15,7 +15,7 @@ are written to the derived tables (``text_features``, ``text_sentences``, ``them
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -423,8 +423,15 @@ class TextNamespace:
         since: date | None = None,
         until: date | None = None,
         where: Where = None,
+        now: datetime | None = None,
     ) -> pd.DataFrame:
-        """The stored themes with size, sentiment mix, quotes and their impact on NPS.
+        """The stored themes with size, sentiment mix, quotes and their effect on an outcome.
+
+        Without an NPS, the impact is on the survey's CSAT, else its CES (``outcome`` and the
+        ``outcome_*`` columns). ``change_points`` is a theme's share of the texts in the latest
+        complete quarter (``quarter``; ended, with texts up to its end and at least the
+        ``min_n`` setting's number of them) against the quarter before, in points with its
+        interval (``change_low``, ``change_high``).
 
         Parameters
         ----------
@@ -438,18 +445,33 @@ class TextNamespace:
             as for ``ws.metrics.scores`` (``{"unit": ["North"]}``): sizes, sentiment mixes and
             NPS impacts are theirs (reviews and notes left out), and themes none of them
             mention are left out.
+        now
+            The clock (default: now): its day in the workspace's time zone (the ``timezone``
+            setting; a ``now`` without a zone is read in it) decides which quarters have
+            ended; with ``until``, no later than the day after it (as the report counts).
 
         Returns
         -------
         pandas.DataFrame
             One row per theme.
         """
-        from advocacy.text.catalogue import list_themes
+        import datetime as dt
+        from zoneinfo import ZoneInfo
 
+        from advocacy.text.theme_listing import list_themes
+
+        zone = ZoneInfo(self._settings.timezone)
+        moment = now if now is not None else dt.datetime.now(zone)
+        # A clock without a zone reads in the workspace's, as imported timestamps without one.
+        today = (moment.astimezone(zone) if moment.tzinfo is not None else moment).date()
+        if until is not None:
+            today = min(today, until + dt.timedelta(days=1))
         return list_themes(
             self._db,
             origin=origin,
             confidence=self._settings.confidence,
+            today=today,
+            min_n=self._settings.min_n,
             within=self._within(where, since=since, until=until),
         )
 

@@ -516,7 +516,17 @@ def _theme_rows(
                 "effect": record.get("effect"),
                 "effect_low": record.get("effect_low"),
                 "effect_high": record.get("effect_high"),
+                # Without an NPS: the effect on the survey's CSAT, else CES (ws.text.themes).
+                "outcome": record.get("outcome"),
+                "outcome_mentioning": record.get("outcome_mentioning"),
+                "outcome_not": record.get("outcome_not"),
+                "outcome_effect": record.get("outcome_effect"),
+                "outcome_effect_low": record.get("outcome_effect_low"),
+                "outcome_effect_high": record.get("outcome_effect_high"),
+                "quarter": record.get("quarter"),
                 "change_points": record.get("change_points"),
+                "change_low": record.get("change_low"),
+                "change_high": record.get("change_high"),
                 "emerging": record.get("emerging"),
                 "quote": shorten(redact(quotes[0]) or "", 140) if quotes else "",
             }
@@ -525,15 +535,9 @@ def _theme_rows(
         return rows
     compact = []
     for row in rows:
-        effect = row["effect"]
-        digits = display.digits_for(row["effect_low"], row["effect_high"])
-        shown = (
-            ""
-            if display.missing(effect)
-            else f"{display.signed(effect, digits)} [{display.signed(row['effect_low'], digits)}, "
-            f"{display.signed(row['effect_high'], digits)}]"
-        )
+        shown = _interval(row["effect"], row["effect_low"], row["effect_high"])
         nps_in, nps_out = row["nps_mentioning"], row["nps_not"]
+        share_in, share_out = row["outcome_mentioning"], row["outcome_not"]
         compact.append(
             {
                 "theme_id": row["theme_id"],
@@ -545,16 +549,46 @@ def _theme_rows(
                 if nps_in is None or nps_in != nps_in
                 else f"{display.number(nps_in, 0)} / {display.number(nps_out, 0)}",
                 "NPS points": shown,
-                "vs last quarter": _trend(row["change_points"], row["emerging"]),
+                "outcome": row["outcome"] if isinstance(row["outcome"], str) else None,
+                "outcome points": _interval(
+                    row["outcome_effect"], row["outcome_effect_low"], row["outcome_effect_high"]
+                ),
+                "outcome in/out": ""
+                if display.missing(share_in)
+                else f"{display.number(share_in, 0)}% / {display.number(share_out, 0)}%",
+                "vs last quarter": _trend(row),
             }
         )
     return compact
 
 
-def _trend(change: Any, emerging: Any) -> str:
-    if change is None or change != change:
+def _interval(effect: Any, low: Any, high: Any) -> str:
+    """``-29 [-33, -24]``: an effect in points with its interval ("" for none)."""
+    if display.missing(effect):
         return ""
-    return f"{display.signed(change, 1)} pts" + (" (emerging)" if emerging is True else "")
+    digits = display.digits_for(low, high)
+    return (
+        f"{display.signed(effect, digits)} [{display.signed(low, digits)}, "
+        f"{display.signed(high, digits)}]"
+    )
+
+
+def _trend(row: Mapping[str, Any]) -> str:
+    """``2026 Q3: +12.5 [+1.2, +23.0] pts (emerging)``: the theme's share of the texts in the
+    latest complete quarter against the quarter before, with its interval; "emerging" when it
+    rose beyond chance (Holm over the themes, as the report marks it)."""
+    change = row["change_points"]
+    if display.missing(change):
+        return ""
+    low, high = row.get("change_low"), row.get("change_high")
+    shown = f"{display.signed(change, 1)} pts"
+    if not display.missing(low) and not display.missing(high):
+        shown = (
+            f"{display.signed(change, 1)} [{display.signed(low, 1)}, {display.signed(high, 1)}] pts"
+        )
+    quarter = row.get("quarter")
+    where = f"{quarter}: " if isinstance(quarter, str) else ""
+    return where + shown + (" (emerging)" if row.get("emerging") is True else "")
 
 
 @text_app.command("discover-themes")
@@ -583,7 +617,8 @@ def themes_command(
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Themes with size, sentiment mix, NPS of those mentioning them vs not, and effect."""
+    """Themes with size, sentiment mix, and their effect: on NPS, else on the survey's CSAT or
+    CES; "vs last quarter" is the latest complete quarter's share against the one before."""
     with open_workspace(db) as ws:
         frame = ws.text.themes(origin=origin)
         scores = _score_mixes(ws, frame)
@@ -615,10 +650,24 @@ THEMES_VIEW = [
 
 def _themes_view(rows: Sequence[Mapping[str, Any]]) -> list[Column]:
     """:data:`THEMES_VIEW`, without the NPS columns when no theme has an NPS (reviews alone):
-    the room goes to the sentiment and what the scores imply."""
+    the room goes to the sentiment and what the scores imply; on a survey without NPS, the
+    effect on its CSAT or CES takes their place, named so."""
     if any(row.get("NPS points") or row.get("NPS in/out") for row in rows):
         return THEMES_VIEW
-    return [column for column in THEMES_VIEW if not column.header.startswith("NPS")]
+    view = [column for column in THEMES_VIEW if not column.header.startswith("NPS")]
+    outcome = next((row["outcome"] for row in rows if row.get("outcome points")), None)
+    if outcome is None:
+        return view
+    from advocacy.report.sections.theme_findings import OUTCOME_NAMES
+
+    metric, reached = OUTCOME_NAMES[outcome]
+    return [
+        *view[:2],
+        field("outcome points", f"{metric} effect, points [95% interval]", numeric=True),
+        view[2],
+        field("outcome in/out", f"% who {reached.split(' (')[0]} in/out", drop=2, numeric=True),
+        *view[3:],
+    ]
 
 
 def _meaning_range(row: Mapping[str, Any]) -> str:

@@ -20,6 +20,7 @@ from advocacy.errors import ParquetSourceError, UsageError
 from advocacy.report.section import ReportScope, Section, chart_svg, remembered, table_html
 from advocacy.report.sections.quote_captions import quote_caption
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
+from advocacy.report.sections.theme_findings import OUTCOME_NAMES
 from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
@@ -169,8 +170,14 @@ def _mix(record: Mapping[Any, Any]) -> dict[str, float]:
     return mix if isinstance(mix, dict) else {}
 
 
-def _impact_chart(themes: pd.DataFrame) -> Markup:
-    data = themes.dropna(subset=["effect"])[["name", "effect", "effect_low", "effect_high"]]
+def _impact_chart(themes: pd.DataFrame, outcome: str | None = None) -> Markup:
+    """Each theme's effect with its interval: on NPS, or with ``outcome`` (a metric of
+    :data:`.theme_findings.OUTCOME_NAMES`) on the survey's own outcome, in points."""
+    prefix = "" if outcome is None else "outcome_"
+    columns = [f"{prefix}effect", f"{prefix}effect_low", f"{prefix}effect_high"]
+    data = themes.dropna(subset=columns[:1])[["name", *columns]]
+    data.columns = pd.Index(["name", "effect", "effect_low", "effect_high"])
+    metric = "NPS" if outcome is None else OUTCOME_NAMES[outcome][0]
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": 420,
@@ -188,7 +195,11 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
             {
                 "mark": "rule",
                 "encoding": {
-                    "x": {"field": "effect_low", "type": "quantitative", "title": "NPS points"},
+                    "x": {
+                        "field": "effect_low",
+                        "type": "quantitative",
+                        "title": f"{metric} points",
+                    },
                     "x2": {"field": "effect_high"},
                 },
             },
@@ -198,7 +209,7 @@ def _impact_chart(themes: pd.DataFrame) -> Markup:
             },
         ],
     }
-    return chart_svg(spec, label="Each theme's effect on NPS in points, with 95% intervals")
+    return chart_svg(spec, label=f"Each theme's effect on {metric} in points, with 95% intervals")
 
 
 #: How many themes the report shows as cards, and the longest quote on a card.
@@ -328,7 +339,10 @@ def theme_cards(
     quotes: Mapping[str, list[tuple[str, str]]],
     scores: Mapping[str, ScoreMix] | None = None,
 ) -> Markup:
-    """Each theme as a card: name, size, sentiment bar, NPS effect with interval, two quotes.
+    """Each theme as a card: name, size, sentiment bar, effect with interval, two quotes.
+
+    The effect is on NPS; without one, on the survey's own outcome (``outcome``: the share
+    satisfied on a CSAT, easy on a CES), else on the reviews' rating, each named so.
 
     A theme most of whose texts were not read (a language the model does not read) also says
     what its writers' scores imply, from ``scores`` (:func:`.theme_scores.score_mixes`).
@@ -351,6 +365,21 @@ def theme_cards(
             impact += (
                 f" · NPS {display.number(record['nps_mentioning'], 0)} mentioning vs "
                 f"{display.number(record['nps_not'], 0)} not"
+            )
+        elif str(record.get("outcome")) in OUTCOME_NAMES and not display.missing(
+            record.get("outcome_effect")
+        ):
+            metric, reached = OUTCOME_NAMES[str(record["outcome"])]
+            impact = (
+                f"{metric} effect "
+                + display.estimate(
+                    record["outcome_effect"],
+                    record["outcome_effect_low"],
+                    record["outcome_effect_high"],
+                )
+                + f" points · {display.number(record['outcome_mentioning'], 0)}% "
+                f"{reached.split(' (')[0]} mentioning vs "
+                f"{display.number(record['outcome_not'], 0)}% not"
             )
         elif not display.missing(record.get("rating_effect")):
             impact = (
@@ -386,13 +415,31 @@ def _has_effects(themes: pd.DataFrame) -> bool:
     return "effect" in themes and bool(themes["effect"].notna().any())
 
 
-def themes_intro(
-    shown: int, *, has_effects: bool, confidence: float, rating_effects: bool = False
-) -> str:
-    """What the theme cards show: their effect on NPS only when there is one to show.
+def _outcome(themes: pd.DataFrame) -> str | None:
+    """The survey's own outcome the themes have an effect on (no NPS): a metric of
+    :data:`.theme_findings.OUTCOME_NAMES`, or None."""
+    if "outcome_effect" not in themes or "outcome" not in themes:
+        return None
+    found = themes.loc[themes["outcome_effect"].notna(), "outcome"].dropna().astype(str)
+    return next((name for name in found if name in OUTCOME_NAMES), None)
 
-    >>> themes_intro(3, has_effects=False, confidence=0.95)[-60:]
-    'eme has an effect on NPS: none of their writers gave an NPS.'
+
+def themes_intro(
+    shown: int,
+    *,
+    has_effects: bool,
+    confidence: float,
+    rating_effects: bool = False,
+    outcome: str | None = None,
+) -> str:
+    """What the theme cards show: their effect on NPS, else on the survey's own ``outcome``
+    (CSAT, CES), else on the reviews' rating, only when there is one to show, and which
+    outcome was not tested.
+
+    >>> themes_intro(3, has_effects=False, confidence=0.95).split(". ")[-1]
+    'No effect was tested: too few of their writers gave an NPS, a CSAT, a CES or a rating.'
+    >>> themes_intro(3, has_effects=False, confidence=0.95, outcome="csat").split(". ")[-1]
+    'NPS was not tested: too few of their writers gave one.'
     """
     effect = ""
     if has_effects:
@@ -400,6 +447,13 @@ def themes_intro(
             f", their effect on NPS in points (the NPS of the respondents who mention the theme "
             f"minus that of the other respondents whose comment has content, with its "
             f"{confidence:.0%} interval)"
+        )
+    elif outcome is not None:
+        metric, reached = OUTCOME_NAMES[outcome]
+        effect = (
+            f", their effect on {metric} in points (the share of the respondents who mention "
+            f"the theme who {reached}, minus that of the other respondents whose comment has "
+            f"content, with its {confidence:.0%} Newcombe interval)"
         )
     elif rating_effects:
         effect = (
@@ -412,9 +466,16 @@ def themes_intro(
         "by what they are: the theme's strongest sentence of its main sentiment, and comments "
         "that carry that sentiment (its most central ones when most of its texts were not "
         "read)."
-    ) + (
-        "" if has_effects else " No theme has an effect on NPS: none of their writers gave an NPS."
-    )
+    ) + _untested(has_effects=has_effects, outcome=outcome, rating_effects=rating_effects)
+
+
+def _untested(*, has_effects: bool, outcome: str | None, rating_effects: bool) -> str:
+    """What the cards' effects were not tested on, said so rather than as "no effect"."""
+    if has_effects:
+        return ""
+    if outcome is not None or rating_effects:
+        return " NPS was not tested: too few of their writers gave one."
+    return " No effect was tested: too few of their writers gave an NPS, a CSAT, a CES or a rating."
 
 
 def scoped_theme_sentences(ws: Workspace, scope: ReportScope) -> pd.DataFrame | None:
@@ -513,7 +574,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     if not themes.empty:
         shown = themes.head(CARDS)
         rated = False
-        if not _has_effects(shown):
+        outcome = None if _has_effects(shown) else _outcome(shown)
+        if not _has_effects(shown) and outcome is None:
             ratings = theme_rating_effects(ws, scope)
             rated = not ratings.empty and bool(ratings["theme_id"].isin(shown["theme_id"]).any())
             if rated:
@@ -524,12 +586,15 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                 has_effects=_has_effects(shown),
                 confidence=ws.settings.confidence,
                 rating_effects=rated,
+                outcome=outcome,
             )
         )
         if "member_keys" in themes:  # grouped here, in memory (see _themes)
             body += Markup("<p class='note'>{}</p>").format(UNSTORED_THEMES)
         if _has_effects(themes):
             body += _impact_chart(themes.head(15))
+        elif outcome is not None:
+            body += _impact_chart(themes.head(15), outcome)
         sentences = scoped_theme_sentences(ws, scope)
         members = (
             None

@@ -191,7 +191,9 @@ _UNIT_ONLY = (
 TOPICS: dict[str, Topic] = {
     "text": Topic(
         "What customers say",
-        "Themes with quotes, sentiment, emotion and each theme's impact on NPS.",
+        "Themes with quotes, the sentiment of their texts and each theme's effect on NPS, "
+        "else on the survey's CSAT or CES, else on the reviews' rating (the report shows the "
+        "emotions).",
         (
             Part(
                 "Each theme's most negative and most positive sentence (score -1 to 1)",

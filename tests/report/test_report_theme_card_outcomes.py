@@ -1,0 +1,68 @@
+"""The report's theme cards of a survey without NPS show each theme's effect on the survey's own
+outcome (CSAT, else CES), named so, and never "No theme has an effect on NPS" when NPS was not
+tested (csatthemes left the cards on NPS while the summary, which links to them, named CSAT)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+import advocacy
+from advocacy import display
+from advocacy.metrics.intervals import newcombe_difference
+from advocacy.report.section import ReportScope, report_run
+from advocacy.report.sections import text
+from support.outcome_surveys import answers, survey
+
+
+def _themes_part(database: str) -> str:
+    with advocacy.open(database) as ws, report_run():
+        body = str(text.build(ws, ReportScope()).body)
+    body = re.sub(r"\s+", " ", html.unescape(body))
+    return body[body.index("id='themes'") :]
+
+
+@pytest.mark.parametrize(
+    ("column", "low", "high", "metric", "reached"),
+    [("csat", 1, 5, "CSAT", "were satisfied"), ("ces", 1, 7, "CES", "found it easy")],
+)
+def test_cards_show_the_effect_on_the_surveys_own_outcome(
+    tmp_path: Path, db_url: str, column: str, low: int, high: int, metric: str, reached: str
+) -> None:
+    database = survey(
+        tmp_path,
+        column,
+        answers(
+            {
+                "price": [low] * 12 + [high] * 8,  # 8 of 20 reached it
+                "delivery": [low] * 16 + [high] * 4,  # 4 of 20
+                "praise": [high] * 40 + [low] * 10,  # 40 of 50
+                "n/a": [low] * 30,
+            }
+        ),
+        url=db_url,  # DuckDB and PostgreSQL
+    )
+    themes = _themes_part(database)
+    # Delivery's 20 commenters: 4 reached it (20%) against 48 of the other 70 (69%).
+    effect, lower, upper = (100 * value for value in newcombe_difference(4, 20, 48, 70))
+    card = (
+        f"{metric} effect {display.estimate(effect, lower, upper)} points · 20% {reached} "
+        "mentioning vs 69% not"
+    )
+    assert card in themes, themes
+    assert f"their effect on {metric} in points" in themes
+    assert f"Each theme's effect on {metric} in points" in themes  # the chart's label
+    assert "NPS was not tested: too few of their writers gave one." in themes
+    assert "No theme has an effect on NPS" not in themes and "NPS effect" not in themes
+
+
+def test_an_nps_survey_keeps_its_nps_cards(tmp_path: Path) -> None:
+    database = survey(
+        tmp_path, "nps", answers({"price": [0, 3, 9, 10] * 5, "praise": [9, 10, 10, 4] * 10})
+    )
+    themes = _themes_part(database)
+    assert "NPS effect" in themes and "their effect on NPS in points" in themes
+    assert "not tested" not in themes and "CSAT" not in themes
