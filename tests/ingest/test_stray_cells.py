@@ -133,43 +133,6 @@ def test_a_free_text_question_is_the_comment_however_short_its_answers(
     assert len(stored) == 36 and stored["comment"].str.startswith("not bad").sum() == 3
 
 
-def test_a_review_id_written_like_a_platforms_keys_the_responses(tmp_path: Path) -> None:
-    path = tmp_path / "reviews.csv"
-    ids = [f"R_{row:03d}x7Kq2b" for row in range(12)]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["review_id", "Overall satisfaction (1-5)", "Why?"])
-        for row, review in enumerate(ids):
-            writer.writerow([review, str(row % 5 + 1), f"Review {row}: the parcel came late"])
-    result, stored = _import(tmp_path, path)
-    assert {d["column"]: d["field"] for d in result.detected}["review_id"] == "response_id"
-    assert sorted(stored.index) == ids
-    # A corrected export updates the same responses instead of adding new ones.
-    path.write_text(path.read_text().replace("Review 3: the parcel", "Review 3: the box"))
-    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
-        again = ws.import_file(path, kind="responses")
-        stored = ws.table("responses").execute().set_index("response_id")
-    assert (again.rows_updated, len(stored)) == (1, 12)
-    assert stored.loc[ids[3], "comment"] == "Review 3: the box came late"
-
-
-def test_short_review_ids_stay_in_attrs_with_a_note(tmp_path: Path) -> None:
-    path = tmp_path / "reviews.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["review_id", "Overall satisfaction (1-5)", "Why?"])
-        for row in range(12):
-            writer.writerow([f"m{row}", str(row % 5 + 1), f"Review {row}: the parcel came late"])
-    result, stored = _import(tmp_path, path)
-    assert {d["column"]: d["field"] for d in result.detected}["review_id"] == "attrs"
-    assert any("'review_id' is named like the response's id" in n for n in result.notes)
-    # Keyed by what each row holds, the review's id kept as written.
-    assert sorted(_object(attrs)["review_id"] for attrs in stored["attrs"]) == sorted(
-        f"m{row}" for row in range(12)
-    )
-    assert all(key.startswith("k") for key in stored.index)
-
-
 def test_one_value_without_an_offset_was_read(tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
     path.write_text(f"response_id,submitted_at,{RECOMMEND}\nr1,2026-11-20,9\n")

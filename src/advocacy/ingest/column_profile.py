@@ -93,6 +93,8 @@ def no_answer_key(value: str) -> str:
     return " ".join(lowered.split()).strip(_AROUND)
 
 
+#: The non-answers beside a scale that the version before 2026-12-07 read (trimmed, lower case).
+KNOWN_BEFORE = frozenset({"don't know", "don\u2019t know", "dont know", "do not know"})
 #: The non-answers beside a scale, as :func:`no_answer_key` writes them.
 NO_ANSWERS = frozenset(
     no_answer_key(phrase) for phrase in _NO_ANSWER_PHRASES.split("|") if no_answer_key(phrase)
@@ -175,6 +177,19 @@ class Profile:
         if self.numeric:
             return True
         return self.count >= MOSTLY_AFTER and self.numeric_count >= MOSTLY * self.count
+
+    @property
+    def read_as_before(self) -> bool:
+        """Whether the version before 2026-12-07 read this column's values as these numbers too:
+        every answer a number or a label, and no non-answer but the "don't know" it knew
+        (:data:`KNOWN_BEFORE`). It put any other column in ``attrs``, keying its rows by the
+        cells as written; a re-import must key them as it did (see
+        :attr:`advocacy.ingest.raw.Adapted.keyed_as`)."""
+        return self.numeric and all(
+            value.strip().lower() in KNOWN_BEFORE
+            for value, number in self.conversions.items()
+            if number == ""
+        )
 
     @property
     def whole(self) -> bool:

@@ -106,6 +106,8 @@ class QuestionScan:
     detections: list[Detection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     replaced: dict[str, pa.ChunkedArray] = field(default_factory=dict)  # labels read as numbers
+    # Replaced columns whose rows are keyed by the cells as written (Profile.read_as_before).
+    as_written: set[str] = field(default_factory=set)
 
 
 def identifier_evidence(column: str, wording: str, found: Profile) -> str | None:
@@ -219,6 +221,8 @@ def scan_questions(
             scan.notes.extend(found.stray_note(column))
             if found.labeled:
                 scan.replaced[column] = found.converted(rows.column(column))
+                if not found.read_as_before:
+                    scan.as_written.add(column)
 
         identifier = identifier_evidence(column, wording, found)
         two_way = found.two_way()
@@ -498,6 +502,8 @@ def _item(
     scan.notes.extend(found.stray_note(column))
     if found.labeled:
         scan.replaced[column] = found.converted(rows.column(column))
+        if not found.read_as_before:
+            scan.as_written.add(column)
 
 
 def _pick_comment(

@@ -501,7 +501,8 @@ class _Plan:
             return f"{len(value.encode('utf-8'))}:{value}"
 
         cells = ", ".join(
-            f"{{'k': {literal(part(name))}, 'v': {self.text_of(quote(name))}}}"
+            f"{{'k': {literal(part(name))}, "
+            f"'v': {self.text_of(quote(self.adapted.keyed_as.get(name, name)))}}}"
             for name in sorted(self.adapted.rows.column_names)
             if name not in self.adapted.derived_columns
         )

@@ -245,10 +245,12 @@ follows too); with more words than that, the column is not read as a rating and 
 `attrs`. A question asking for the respondent's own words ("Why?", "Any comments?", "What could
 we do better?", "How can we improve?", "What did you like most?", "Was können wir besser
 machen?", "Que pourrions-nous améliorer ?") is the comment however short its answers ("not
-bad", "ok"), if they vary. For survey answers, a column named as the response's own id
-("review_id", "Respondent ID", "id") keys the responses under the rule a post's id follows:
-every row holds one, none repeats, and each is written like a platform's id; otherwise it stays
-in `attrs` with a note.
+bad", "ok"), if they vary. A survey answer without an id is keyed by its cells as written,
+so a file imported before this reading (when such a column went to `attrs`) keys its rows as it
+did: importing it again updates them, it never adds them twice. For the same reason a column
+only named like the response's id ("review_id", "submission_id") stays in `attrs`: map it to
+`response_id` with `--map` to key the responses by it (before a first import: rows already
+stored keyed by their content would be loaded again).
 
 Every column that fills no field is kept in the record's `attrs`, so nothing is lost. A row with
 a bad cell goes to quarantine with its row, column, value, reason and fix (`advocacy quarantine
