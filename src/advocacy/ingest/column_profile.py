@@ -57,10 +57,12 @@ QUALITY_LABELS = frozenset({"very poor", "poor", "neither good nor poor", "good"
 #: Answers beside a scale that say the respondent gave none ("Don't know", "N/A", "Not sure",
 #: "Prefer not to say"), as survey tools write them in en de fr es pt it nl: no value. Written
 #: by hand (no maintained library lists them); matched whole, after :func:`no_answer_key`.
+#: "#N/A" is Excel's missing value and "NaN" what pandas and R write for an empty cell.
 #: Words that answer the question ("No", "None", "Nothing") are not here: beside a 0-10 scale
 #: they are a stray word, not a skipped question.
 _NO_ANSWER_PHRASES = """
-n/a | na | n.a. | n a | not applicable | does not apply | doesn't apply | don't know | dont know |
+n/a | #n/a | na | #na | n.a. | n a | nan | not applicable | does not apply | doesn't apply |
+don't know | dont know |
 do not know | i don't know | i do not know | not sure | unsure | no answer | no response |
 not answered | no opinion | can't say | cannot say | can't tell | prefer not to say |
 prefer not to answer | rather not say | decline to answer | declined | refused | skip | skipped |

@@ -58,7 +58,9 @@ COMMENT = re.compile(
     r"por qu[eé]|waarom|text|"
     # Asking what to do better or what was liked, in words of the respondent's own:
     # "What could we do better?", "How can we improve?", "What did you like most?".
-    r"\bbetter\b|\b(?:what|how) (?:could|can|should|might) we\b|\bexplain|\bdescribe|"
+    # Not "describe" or "explain": "Which best describes your role?" asks for a choice, so
+    # those questions are the comment only by the length of their answers (review22 item 3).
+    r"\bbetter\b|\b(?:what|how) (?:could|can|should|might) we\b|"
     r"\bin your own words|\blike(?:d)? (?:most|least|best)\b|\bdislike|"
     r"verbesser|\bbesser\b|am[ée]lior|\bmejor|\bmelhor|miglior|verbeter|\bbeter\b",
     re.IGNORECASE,

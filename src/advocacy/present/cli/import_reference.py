@@ -237,9 +237,11 @@ they would be stored, writing nothing.
 A rating question keeps its meaning when some answers are not numbers. A cell that says no
 answer was given ("N/A", "Not sure", "Don't know", "Prefer not to say", "-", and their German,
 French, Spanish, Portuguese, Italian and Dutch forms: "Weiß nicht", "k.A.", "NSP", "NS/NC",
-"Não sei", "Non so", "n.v.t.") is an empty score, kept as written in `attrs` under
+"Não sei", "Non so", "n.v.t."; Excel's "#N/A" and the "NaN" pandas writes for an empty cell)
+is an empty score, kept as written in `attrs` under
 "QUESTION (answer without a rating)"; a note counts them. Any other cell that is no number
-("great" under a 0-10 question) sends its row to quarantine naming the row, column and value,
+("great", or "inf", which no one gives as a score) sends its row to quarantine naming the row,
+column and value,
 as long as at least 90% of 10 or more answers are numbers (the rule a review's star column
 follows too); with more words than that, the column is not read as a rating and stays in
 `attrs`. A question asking for the respondent's own words ("Why?", "Any comments?", "What could
