@@ -102,3 +102,21 @@ def test_a_submission_id_does_not_newly_key_a_cumulative_export(tmp_path: Path) 
     # longer export updates them rather than loading them again.
     assert fields["submission_id"] == "attrs"
     assert all(key.startswith("k") for key in keys) and len(keys) == 12
+
+
+def test_a_quarantined_row_shows_the_rating_cell_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "na.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["submitted_at", RECOMMEND, WHY])
+        for row in range(12):
+            # Row 3: a non-answer, and a date no one can read, which quarantines the row.
+            when, score = ("the 40th", "N/A") if row == 3 else ("2026-11-20", str(row % 11))
+            writer.writerow([when, score, f"Visit {row}: the staff were kind"])
+    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
+        result = ws.import_file(path, kind="responses")
+    [entry] = result.quarantine
+    record = entry.source_record()
+    # The file's cells, so `quarantine export` writes a file that imports as this one did.
+    assert record[RECOMMEND] == "N/A"
+    assert not [name for name in record if name.startswith(f"{RECOMMEND} (")]

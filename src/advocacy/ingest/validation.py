@@ -848,7 +848,13 @@ def _collect_bad_rows(
     keep[positions] = True
     records = rows.filter(pa.array(keep))
     names = [name for name in records.column_names if name != ROW]
-    pairs = ", ".join(f"{literal(name)}, {quote(name)}" for name in names)
+    # The file's own cells: a rating read with "N/A" made empty shows the cell as written, and
+    # the columns computed beside it stay out (a fixed export imports as the file did).
+    adapted = plan.adapted
+    shown = [name for name in names if name not in adapted.beside_keyed]
+    pairs = ", ".join(
+        f"{literal(name)}, {quote(adapted.keyed_as.get(name, name))}" for name in shown
+    )
     con.register("bad_source", records)
     try:
         as_json = con.execute(

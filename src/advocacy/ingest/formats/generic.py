@@ -161,6 +161,7 @@ def survey_adapted(
         notes=[*(notes or []), *scan.notes, *kept_notes],
         derived_columns=derived,
         keyed_as=keyed_as,
+        beside_keyed=tuple(derived),
     )
 
 
