@@ -50,7 +50,11 @@ def _import(tmp_path: Path, path: Path) -> tuple[Any, pd.DataFrame]:
     return result, stored
 
 
-@pytest.mark.parametrize("cell", ["N/A", "Not sure", "-", "n/a.", "Weiß nicht", "n.v.t.", "NS/NC"])
+@pytest.mark.parametrize(
+    # "#N/A" is Excel's missing value; "NaN" what pandas and R write for an empty cell.
+    "cell",
+    ["N/A", "Not sure", "-", "n/a.", "Weiß nicht", "n.v.t.", "NS/NC", "#N/A", "NaN", "nan"],
+)
 def test_a_non_answer_under_a_0_to_10_question_keeps_the_nps(tmp_path: Path, cell: str) -> None:
     result, stored = _import(tmp_path, _survey(tmp_path / "nps.csv", {7: cell}))
     assert {d["column"]: d["field"] for d in result.detected}[RECOMMEND] == "nps"
@@ -82,6 +86,39 @@ def test_a_stray_word_is_quarantined_by_row_column_and_value_not_the_column(
     )
     [reason] = [d["reason"] for d in result.detected if d["column"] == RECOMMEND]
     assert "(59 answers, 1 of them not a number; 1 cell says no answer was given)" in reason
+
+
+@pytest.mark.parametrize("cell", ["inf", "-Infinity"])
+def test_an_infinity_is_no_number_and_is_quarantined_for_one_reason(
+    tmp_path: Path, cell: str
+) -> None:
+    result, _ = _import(tmp_path, _survey(tmp_path / "nps.csv", {3: cell}))
+    assert {d["column"]: d["field"] for d in result.detected}[RECOMMEND] == "nps"
+    assert (result.rows_loaded, result.rows_quarantined) == (59, 1)
+    # One reason, the one the note gives, not "must be between 0 and 10" beside it.
+    assert [(e.column, e.value, e.reason) for e in result.quarantine] == [
+        (RECOMMEND, cell, "not a number")
+    ]
+
+
+def test_a_question_that_describes_a_choice_is_not_the_comment(tmp_path: Path) -> None:
+    roles = [
+        *("Product manager", "CX lead", "Store owner", "Teacher", "Nurse", "Data analyst"),
+        *("Sales rep", "Chef", "Head of support", "Engineer", "Marketing director", "Lawyer"),
+        *("Student", "Driver", "Founder", "Pharmacist", "Retired", "Consultant", "Designer"),
+        "Accountant",
+    ]
+    path = tmp_path / "role.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["submitted_at", "Which best describes your role?", RECOMMEND])
+        for row in range(30):
+            writer.writerow(["2026-11-20", roles[row % 20], str(row % 11)])
+    result, stored = _import(tmp_path, path)
+    fields = {d["column"]: d["field"] for d in result.detected}
+    # Job titles of two words are no comment: sentiment and themes would read them.
+    assert fields["Which best describes your role?"] == "attrs"
+    assert stored["comment"].isna().all()
 
 
 def test_a_column_of_many_words_is_not_read_as_a_rating(tmp_path: Path) -> None:
@@ -131,43 +168,6 @@ def test_a_free_text_question_is_the_comment_however_short_its_answers(
     fields = {d["column"]: d["field"] for d in result.detected}
     assert fields[question] == "comment"
     assert len(stored) == 36 and stored["comment"].str.startswith("not bad").sum() == 3
-
-
-def test_a_review_id_written_like_a_platforms_keys_the_responses(tmp_path: Path) -> None:
-    path = tmp_path / "reviews.csv"
-    ids = [f"R_{row:03d}x7Kq2b" for row in range(12)]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["review_id", "Overall satisfaction (1-5)", "Why?"])
-        for row, review in enumerate(ids):
-            writer.writerow([review, str(row % 5 + 1), f"Review {row}: the parcel came late"])
-    result, stored = _import(tmp_path, path)
-    assert {d["column"]: d["field"] for d in result.detected}["review_id"] == "response_id"
-    assert sorted(stored.index) == ids
-    # A corrected export updates the same responses instead of adding new ones.
-    path.write_text(path.read_text().replace("Review 3: the parcel", "Review 3: the box"))
-    with advocacy.open(str(tmp_path / "workspace.duckdb")) as ws:
-        again = ws.import_file(path, kind="responses")
-        stored = ws.table("responses").execute().set_index("response_id")
-    assert (again.rows_updated, len(stored)) == (1, 12)
-    assert stored.loc[ids[3], "comment"] == "Review 3: the box came late"
-
-
-def test_short_review_ids_stay_in_attrs_with_a_note(tmp_path: Path) -> None:
-    path = tmp_path / "reviews.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["review_id", "Overall satisfaction (1-5)", "Why?"])
-        for row in range(12):
-            writer.writerow([f"m{row}", str(row % 5 + 1), f"Review {row}: the parcel came late"])
-    result, stored = _import(tmp_path, path)
-    assert {d["column"]: d["field"] for d in result.detected}["review_id"] == "attrs"
-    assert any("'review_id' is named like the response's id" in n for n in result.notes)
-    # Keyed by what each row holds, the review's id kept as written.
-    assert sorted(_object(attrs)["review_id"] for attrs in stored["attrs"]) == sorted(
-        f"m{row}" for row in range(12)
-    )
-    assert all(key.startswith("k") for key in stored.index)
 
 
 def test_one_value_without_an_offset_was_read(tmp_path: Path) -> None:

@@ -57,10 +57,12 @@ QUALITY_LABELS = frozenset({"very poor", "poor", "neither good nor poor", "good"
 #: Answers beside a scale that say the respondent gave none ("Don't know", "N/A", "Not sure",
 #: "Prefer not to say"), as survey tools write them in en de fr es pt it nl: no value. Written
 #: by hand (no maintained library lists them); matched whole, after :func:`no_answer_key`.
+#: "#N/A" is Excel's missing value and "NaN" what pandas and R write for an empty cell.
 #: Words that answer the question ("No", "None", "Nothing") are not here: beside a 0-10 scale
 #: they are a stray word, not a skipped question.
 _NO_ANSWER_PHRASES = """
-n/a | na | n.a. | n a | not applicable | does not apply | doesn't apply | don't know | dont know |
+n/a | #n/a | na | #na | n.a. | n a | nan | not applicable | does not apply | doesn't apply |
+don't know | dont know |
 do not know | i don't know | i do not know | not sure | unsure | no answer | no response |
 not answered | no opinion | can't say | cannot say | can't tell | prefer not to say |
 prefer not to answer | rather not say | decline to answer | declined | refused | skip | skipped |
@@ -93,6 +95,8 @@ def no_answer_key(value: str) -> str:
     return " ".join(lowered.split()).strip(_AROUND)
 
 
+#: The non-answers beside a scale that the version before 2026-12-07 read (trimmed, lower case).
+KNOWN_BEFORE = frozenset({"don't know", "don\u2019t know", "dont know", "do not know"})
 #: The non-answers beside a scale, as :func:`no_answer_key` writes them.
 NO_ANSWERS = frozenset(
     no_answer_key(phrase) for phrase in _NO_ANSWER_PHRASES.split("|") if no_answer_key(phrase)
@@ -175,6 +179,19 @@ class Profile:
         if self.numeric:
             return True
         return self.count >= MOSTLY_AFTER and self.numeric_count >= MOSTLY * self.count
+
+    @property
+    def read_as_before(self) -> bool:
+        """Whether the version before 2026-12-07 read this column's values as these numbers too:
+        every answer a number or a label, and no non-answer but the "don't know" it knew
+        (:data:`KNOWN_BEFORE`). It put any other column in ``attrs``, keying its rows by the
+        cells as written; a re-import must key them as it did (see
+        :attr:`advocacy.ingest.raw.Adapted.keyed_as`)."""
+        return self.numeric and all(
+            value.strip().lower() in KNOWN_BEFORE
+            for value, number in self.conversions.items()
+            if number == ""
+        )
 
     @property
     def whole(self) -> bool:

@@ -121,12 +121,6 @@ POST_ID = re.compile(
     r"^(?:(?:tweet|post|review|comment|status|message|mention|note|feedback)[\s_.\-]?)?id$",
     re.IGNORECASE,
 )
-#: Column names that say they hold the id of a survey response itself ("review_id" when
-#: reviews are imported as responses, "Respondent ID"); "Comment ID" and the like stay in
-#: attrs (:data:`advocacy.ingest.questions.ID_NAME`).
-RESPONSE_ID = re.compile(
-    r"^(?:(?:review|response|respondent|submission|feedback)[\s_.\-]?)?id$", re.IGNORECASE
-)
 #: The fewest characters of a value taken as a platform's id of a post (shorter ones are
 #: often row numbers, which two files share).
 ID_LENGTH = 8

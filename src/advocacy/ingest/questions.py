@@ -58,7 +58,9 @@ COMMENT = re.compile(
     r"por qu[eé]|waarom|text|"
     # Asking what to do better or what was liked, in words of the respondent's own:
     # "What could we do better?", "How can we improve?", "What did you like most?".
-    r"\bbetter\b|\b(?:what|how) (?:could|can|should|might) we\b|\bexplain|\bdescribe|"
+    # Not "describe" or "explain": "Which best describes your role?" asks for a choice, so
+    # those questions are the comment only by the length of their answers (review22 item 3).
+    r"\bbetter\b|\b(?:what|how) (?:could|can|should|might) we\b|"
     r"\bin your own words|\blike(?:d)? (?:most|least|best)\b|\bdislike|"
     r"verbesser|\bbesser\b|am[ée]lior|\bmejor|\bmelhor|miglior|verbeter|\bbeter\b",
     re.IGNORECASE,
@@ -106,6 +108,8 @@ class QuestionScan:
     detections: list[Detection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     replaced: dict[str, pa.ChunkedArray] = field(default_factory=dict)  # labels read as numbers
+    # Replaced columns whose rows are keyed by the cells as written (Profile.read_as_before).
+    as_written: set[str] = field(default_factory=set)
 
 
 def identifier_evidence(column: str, wording: str, found: Profile) -> str | None:
@@ -219,6 +223,8 @@ def scan_questions(
             scan.notes.extend(found.stray_note(column))
             if found.labeled:
                 scan.replaced[column] = found.converted(rows.column(column))
+                if not found.read_as_before:
+                    scan.as_written.add(column)
 
         identifier = identifier_evidence(column, wording, found)
         two_way = found.two_way()
@@ -498,6 +504,8 @@ def _item(
     scan.notes.extend(found.stray_note(column))
     if found.labeled:
         scan.replaced[column] = found.converted(rows.column(column))
+        if not found.read_as_before:
+            scan.as_written.add(column)
 
 
 def _pick_comment(

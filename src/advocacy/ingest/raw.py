@@ -110,6 +110,13 @@ class Adapted:
     # values it carries whole: a row's derived key leaves the computed column out (its sources
     # are in it), and the columns it carries are not copied to attrs.
     derived_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A column of the file -> the column holding its cells as written, which keys a row without
+    # an id in its place: a rating read with "N/A" made empty keys its rows as the version that
+    # kept the whole column in attrs did, so a re-import updates them instead of adding them.
+    keyed_as: dict[str, str] = field(default_factory=dict)
+    # The columns computed beside a column of keyed_as (its cells as written, its non-answers),
+    # which a quarantined row's record leaves out: it shows the file's cell as written instead.
+    beside_keyed: tuple[str, ...] = ()
 
     @property
     def attrs_columns(self) -> list[str]:

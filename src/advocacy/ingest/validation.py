@@ -134,7 +134,10 @@ def _number(text: str) -> str:
         f"WHEN regexp_matches({cleaned}, '^-?\\d{{1,3}}(,\\d{{3}})+(\\.\\d+)?$') "
         f"THEN replace({cleaned}, ',', '') ELSE {cleaned} END"
     )
-    return f"TRY_CAST({normal} AS DOUBLE)"
+    # "NaN", "inf" and "Infinity" cast to doubles but are no number anyone gave: NULL, so the
+    # row goes to quarantine with one reason, "not a number" (review22 item 6).
+    number = f"TRY_CAST({normal} AS DOUBLE)"
+    return f"CASE WHEN isfinite({number}) THEN {number} END"
 
 
 def field_expressions(
@@ -501,7 +504,8 @@ class _Plan:
             return f"{len(value.encode('utf-8'))}:{value}"
 
         cells = ", ".join(
-            f"{{'k': {literal(part(name))}, 'v': {self.text_of(quote(name))}}}"
+            f"{{'k': {literal(part(name))}, "
+            f"'v': {self.text_of(quote(self.adapted.keyed_as.get(name, name)))}}}"
             for name in sorted(self.adapted.rows.column_names)
             if name not in self.adapted.derived_columns
         )
@@ -844,7 +848,13 @@ def _collect_bad_rows(
     keep[positions] = True
     records = rows.filter(pa.array(keep))
     names = [name for name in records.column_names if name != ROW]
-    pairs = ", ".join(f"{literal(name)}, {quote(name)}" for name in names)
+    # The file's own cells: a rating read with "N/A" made empty shows the cell as written, and
+    # the columns computed beside it stay out (a fixed export imports as the file did).
+    adapted = plan.adapted
+    shown = [name for name in names if name not in adapted.beside_keyed]
+    pairs = ", ".join(
+        f"{literal(name)}, {quote(adapted.keyed_as.get(name, name))}" for name in shown
+    )
     con.register("bad_source", records)
     try:
         as_json = con.execute(

@@ -23,7 +23,7 @@ from advocacy.ingest.headers import (
     second_row_labels,
     set_header_rows,
 )
-from advocacy.ingest.post_columns import RESPONSE_ID, PostColumns, pick_record_id, post_columns
+from advocacy.ingest.post_columns import PostColumns, post_columns
 from advocacy.ingest.purchase_columns import purchase_columns
 from advocacy.ingest.questions import scan_questions
 from advocacy.ingest.raw import Adapted, Detection, RawTable
@@ -130,9 +130,22 @@ def survey_adapted(
         need_rating_wording=need_rating_wording,
     )
     kept_notes: list[str] = []
+    keyed_as: dict[str, str] = {}
+    derived: dict[str, tuple[str, ...]] = {}
     for column, values in scan.replaced.items():
+        unrated_before = set(rows.column_names)
         rows, note = _keep_unrated(rows, column)
         kept_notes += note
+        if column in scan.as_written:
+            # The version before kept this column in attrs: its rows stay keyed by the cells
+            # as written under the question's own name, and the added columns out of the key.
+            derived.update((name, ()) for name in rows.column_names if name not in unrated_before)
+            written = f"{column} (as written)"
+            while written in rows.column_names:
+                written += "_"
+            rows = rows.append_column(written, rows.column(column))
+            keyed_as[column] = written
+            derived[written] = (written,)
         index = rows.column_names.index(column)
         rows = rows.set_column(index, column, values)
     fields.update(scan.fields)
@@ -146,6 +159,9 @@ def survey_adapted(
         items=scan.items,
         detections=[*(detections or []), *scan.detections],
         notes=[*(notes or []), *scan.notes, *kept_notes],
+        derived_columns=derived,
+        keyed_as=keyed_as,
+        beside_keyed=tuple(derived),
     )
 
 
@@ -246,14 +262,9 @@ def adapt(raw: RawTable, kind: Kind) -> Adapted:
             notes=notes,
         )
     others = [column for column in raw.rows.column_names if column not in fields.values()]
-    if "response_id" in kind.key and "response_id" not in fields:
-        # "review_id" of reviews imported as responses: the platform's id keys the response.
-        named = PostColumns()
-        pick_record_id(named, raw.rows, others, "response_id", names=RESPONSE_ID, noun="response")
-        fields.update(named.fields)
-        detections.extend(named.detections)
-        notes.extend(named.notes)
-        others = [column for column in others if column not in named.fields.values()]
+    # A column named like the response's id ("review_id", "submission_id") is not guessed as
+    # the key: the version before keyed such rows by all they hold, so a re-import of a
+    # cumulative export would load every row again (map it with --map to key by it).
     if "submitted_at" in kind.field_names and "submitted_at" not in fields:
         # "Date of response", "Date": when the answer was given, never when it was sent.
         when = PostColumns()

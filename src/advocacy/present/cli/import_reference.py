@@ -237,18 +237,22 @@ they would be stored, writing nothing.
 A rating question keeps its meaning when some answers are not numbers. A cell that says no
 answer was given ("N/A", "Not sure", "Don't know", "Prefer not to say", "-", and their German,
 French, Spanish, Portuguese, Italian and Dutch forms: "Weiß nicht", "k.A.", "NSP", "NS/NC",
-"Não sei", "Non so", "n.v.t.") is an empty score, kept as written in `attrs` under
+"Não sei", "Non so", "n.v.t."; Excel's "#N/A" and the "NaN" pandas writes for an empty cell)
+is an empty score, kept as written in `attrs` under
 "QUESTION (answer without a rating)"; a note counts them. Any other cell that is no number
-("great" under a 0-10 question) sends its row to quarantine naming the row, column and value,
+("great", or "inf", which no one gives as a score) sends its row to quarantine naming the row,
+column and value,
 as long as at least 90% of 10 or more answers are numbers (the rule a review's star column
 follows too); with more words than that, the column is not read as a rating and stays in
 `attrs`. A question asking for the respondent's own words ("Why?", "Any comments?", "What could
 we do better?", "How can we improve?", "What did you like most?", "Was können wir besser
 machen?", "Que pourrions-nous améliorer ?") is the comment however short its answers ("not
-bad", "ok"), if they vary. For survey answers, a column named as the response's own id
-("review_id", "Respondent ID", "id") keys the responses under the rule a post's id follows:
-every row holds one, none repeats, and each is written like a platform's id; otherwise it stays
-in `attrs` with a note.
+bad", "ok"), if they vary. A survey answer without an id is keyed by its cells as written,
+so a file imported before this reading (when such a column went to `attrs`) keys its rows as it
+did: importing it again updates them, it never adds them twice. For the same reason a column
+only named like the response's id ("review_id", "submission_id") stays in `attrs`: map it to
+`response_id` with `--map` to key the responses by it (before a first import: rows already
+stored keyed by their content would be loaded again).
 
 Every column that fills no field is kept in the record's `attrs`, so nothing is lost. A row with
 a bad cell goes to quarantine with its row, column, value, reason and fix (`advocacy quarantine
