@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,20 @@ def test_an_nps_survey_keeps_its_nps_cards(tmp_path: Path) -> None:
     themes = _themes_part(database)
     assert "NPS effect" in themes and "their effect on NPS in points" in themes
     assert "not tested" not in themes and "CSAT" not in themes
+
+
+def test_a_dated_report_shows_the_themes_of_its_dates(tmp_path: Path) -> None:
+    # 20 Delivery answers in January and 4 in June: a report from April counts June's 4, as
+    # its summary's findings do, not all 24.
+    rows = answers({"delivery": [1] * 20, "praise": [5] * 20}, day="2026-01-15")
+    rows += answers({"delivery": [1] * 4, "praise": [5] * 30}, day="2026-06-15")
+    database = survey(tmp_path, "csat", rows)
+    scope = ReportScope(since=date(2026, 4, 1))
+    with advocacy.open(database) as ws, report_run():
+        body = re.sub(r"\s+", " ", html.unescape(str(text.build(ws, scope).body)))
+        dated = ws.text.themes(since=scope.since)
+    sizes = dict(zip(dated["name"], dated["size"], strict=True))
+    assert sizes["Delivery"] == 4
+    themes = body[body.index("id='themes'") :]
+    assert "<h4>Delivery</h4><p>4 texts</p>" in themes, themes
+    assert "<h4>Delivery</h4><p>24 texts</p>" not in themes

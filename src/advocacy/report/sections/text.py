@@ -20,7 +20,7 @@ from advocacy.errors import ParquetSourceError, UsageError
 from advocacy.report.section import ReportScope, Section, chart_svg, remembered, table_html
 from advocacy.report.sections.quote_captions import quote_caption
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
-from advocacy.report.sections.theme_findings import OUTCOME_NAMES
+from advocacy.report.sections.theme_findings import OUTCOME_NAMES, stored_themes
 from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
@@ -104,8 +104,11 @@ UNSTORED_THEMES = Markup(
 )
 
 
-def _themes(ws: Workspace, documents: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
-    stored = ws.text.themes()
+def _themes(
+    ws: Workspace, scope: ReportScope, documents: pd.DataFrame, features: pd.DataFrame
+) -> pd.DataFrame:
+    # The stored themes of the report's dates and unit: the ones the summary's findings read.
+    stored = stored_themes(ws, scope)
     if not stored.empty:
         return stored
     from advocacy.text.embeddings import default_embedder
@@ -564,7 +567,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     notes = []
     if ws.unavailable("themes", "document_themes") is None:
         try:
-            themes = _themes(ws, documents, features)
+            themes = _themes(ws, scope, documents, features)
         except UsageError as error:  # too few texts to group: the rest of the report stands
             themes = pd.DataFrame()
             notes.append(f"No themes: {error.message}.")
