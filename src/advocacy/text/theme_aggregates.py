@@ -173,15 +173,8 @@ def engine_theme_impact(
         among those entered.
     """
     patterns = theme_patterns(responses, document_themes, themes=themes, outcome=outcome)
-    if outcome != "nps":
-        return theme_share_impact(
-            patterns["nps"].to_numpy(),
-            patterns[patterns.attrs["themes"]],
-            commented=patterns["commented"].to_numpy(),
-            confidence=confidence,
-            weights=patterns["respondents"].to_numpy(),
-        )
-    return theme_impact(
+    impact = theme_impact if outcome == "nps" else theme_share_impact
+    return impact(
         patterns["nps"].to_numpy(),
         patterns[patterns.attrs["themes"]],
         commented=patterns["commented"].to_numpy(),

@@ -128,11 +128,30 @@ def _volume_why(record: Mapping[Any, Any], caveat: str = "") -> str:
     return why + caveat
 
 
+def _lowering(
+    ws: Workspace, scope: ReportScope, name: str, *, why: str, weight: float, effect: str
+) -> Finding:
+    """The finding that theme ``name`` lowers a score beyond chance (``why``): find out what
+    lies behind it, soon."""
+    from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in
+
+    return Finding(
+        action=f"Find out what lies behind “{name}” and act on it.",
+        why=why,
+        weight=weight,
+        due=due_in(ws, scope, SOON_DAYS),
+        effect=effect,
+        evidence=THEMES_ANCHOR,
+        subject=f"theme {name}",
+        source="themes",
+    )
+
+
 def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) -> dict[str, Finding]:
     """Themes whose reviews rate lower than the other reviews beyond chance (Holm over the
     themes tested), for themes without an NPS: the rating is the workspace's main score."""
     from advocacy.report.sections.review_ratings import rating_standing
-    from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in, p_text
+    from advocacy.report.sections.summary import p_text
 
     effects = theme_rating_effects(ws, scope)
     standing = rating_standing(ws, scope)
@@ -153,19 +172,17 @@ def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) ->
         estimate = display.estimate(
             record["rating_effect"], record["rating_effect_low"], record["rating_effect_high"]
         )
-        found[name] = Finding(
-            action=f"Find out what lies behind “{name}” and act on it.",
+        found[name] = _lowering(
+            ws,
+            scope,
+            name,
             why=f"The {display.number(mentioning)} rated reviews that mention it average "
             f"{display.number(record['rating_mentioning'], 1)} against "
             f"{display.number(record['rating_not'], 1)} for the other rated reviews: {estimate} "
             f"({p_text(float(p))}, Holm-corrected over the {len(effects)} themes tested).",
             weight=at_stake * points,
-            due=due_in(ws, scope, SOON_DAYS),
             effect=f"If they rated like the others, the mean rating would be about "
             f"{display.number(at_stake, 2)} higher (an association, not a proven cause).",
-            evidence=THEMES_ANCHOR,
-            subject=f"theme {name}",
-            source="themes",
         )
     return found
 
@@ -196,7 +213,7 @@ def _outcome_findings(
 ) -> dict[str, Finding]:
     """Themes whose commenters reach the survey's own outcome (CSAT satisfied, CES easy) less
     often than the other commenters beyond chance (Holm over the themes tested)."""
-    from advocacy.report.sections.summary import SOON_DAYS, Finding, due_in, p_text
+    from advocacy.report.sections.summary import p_text
 
     tested = _outcome_tested(themes)
     adjusted = adjust_p_values([float(record["outcome_p_value"]) for record in tested], "holm")
@@ -211,20 +228,18 @@ def _outcome_findings(
         estimate = display.estimate(
             record["outcome_effect"], record["outcome_effect_low"], record["outcome_effect_high"]
         )
-        found[name] = Finding(
-            action=f"Find out what lies behind “{name}” and act on it.",
+        found[name] = _lowering(
+            ws,
+            scope,
+            name,
             why=f"Of the {display.number(mentioning)} respondents whose comment mentions it, "
             f"{display.percent(float(record['outcome_mentioning']) / 100, 0)} {reached} "
             f"against {display.percent(float(record['outcome_not']) / 100, 0)} of "
             f"the other commenters: {estimate} points ({p_text(float(p))}, Holm-corrected over "
             f"the {len(tested)} themes tested).",
             weight=at_stake,
-            due=due_in(ws, scope, SOON_DAYS),
             effect=f"If they scored like the other commenters, {metric} would be about "
             f"{display.number(at_stake, 1)} points higher (an association, not a proven cause).",
-            evidence=THEMES_ANCHOR,
-            subject=f"theme {name}",
-            source="themes",
         )
     return found
 
@@ -304,17 +319,15 @@ def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
             mentioning, others = int(record["n_mentioning"]), int(record["n_not"])
             at_stake = abs(float(record["effect"])) * mentioning / max(mentioning + others, 1)
             name = str(record["name"])
-            findings[name] = Finding(
-                action=f"Find out what lies behind “{name}” and act on it.",
+            findings[name] = _lowering(
+                ws,
+                scope,
+                name,
                 why=_nps_why(record, p_text(float(p)), len(tested)),
                 weight=at_stake,
-                due=due_in(ws, scope, SOON_DAYS),
                 effect=f"If they scored like the other commenters, NPS would be about "
                 f"{display.number(at_stake, 1)} points higher (an association, not a proven "
                 "cause).",
-                evidence=THEMES_ANCHOR,
-                subject=f"theme {name}",
-                source="themes",
             )
     tested_nps = "effect" in themes and bool(themes["effect"].notna().any())
     if not tested_nps:
