@@ -60,3 +60,14 @@ def test_a_csat_survey_shows_its_csat_effect_and_the_quarter_of_the_change(
     # Price: 20 of 120 texts in Q3 against 5 of 40 in Q2, +4.2 points with its interval.
     price = _cells(table, "Price")
     assert re.search(r"2026 Q3: \+4\.2 \[−\d+\.\d, \+\d+\.\d\] pts", price), price
+
+
+def test_the_interval_heading_names_the_workspaces_confidence(tmp_path: Path) -> None:
+    database = survey(tmp_path, "csat", ROWS)
+    shown = advocacy_cli(
+        "text", "themes", "--db", database, env={"COLUMNS": "220", "ADVOCACY_CONFIDENCE": "0.9"}
+    )
+    assert shown.returncode == 0, shown.stderr
+    table = " ".join(shown.stdout.split())
+    assert "CSAT effect, points [90% interval]" in table
+    assert "95%" not in table

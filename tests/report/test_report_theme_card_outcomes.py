@@ -84,3 +84,14 @@ def test_a_dated_report_shows_the_themes_of_its_dates(tmp_path: Path) -> None:
     themes = body[body.index("id='themes'") :]
     assert "<h4>Delivery</h4><p>4 texts</p>" in themes, themes
     assert "<h4>Delivery</h4><p>24 texts</p>" not in themes
+
+
+def test_the_effect_chart_names_the_confidence_its_intervals_have(tmp_path: Path) -> None:
+    database = survey(
+        tmp_path, "csat", answers({"delivery": [1] * 16 + [4] * 4, "praise": [5] * 40 + [2] * 10})
+    )
+    with advocacy.open(database) as ws, report_run():
+        ws.settings = ws.settings.updated(confidence=0.9)
+        body = html.unescape(str(text.build(ws, ReportScope()).body))
+    assert "Each theme's effect on CSAT in points, with 90% intervals" in body
+    assert "95% intervals" not in body

@@ -6,6 +6,7 @@ list|discover|assign|promote`` still run, with a warning.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -605,8 +606,9 @@ def discover_command(
         ws.text.discover_themes(n_themes=themes, kinds=kind)
         frame = ws.text.themes(origin="discovered")
         scores = _score_mixes(ws, frame)
+        confidence = ws.settings.confidence
     rows = _theme_rows(frame, output, scores)
-    emit_rows(rows, output, title="Discovered themes", view=_themes_view(rows))
+    emit_rows(rows, output, title="Discovered themes", view=_themes_view(rows, confidence))
 
 
 @text_app.command("themes")
@@ -622,11 +624,12 @@ def themes_command(
     with open_workspace(db) as ws:
         frame = ws.text.themes(origin=origin)
         scores = _score_mixes(ws, frame)
+        confidence = ws.settings.confidence
     rows = _theme_rows(frame, output, scores)
     if not rows and output is OutputFormat.table:
         say(_NO_THEMES.format(kind=f"{origin} " if origin else ""))
         return
-    emit_rows(rows, output, title="Themes", view=_themes_view(rows))
+    emit_rows(rows, output, title="Themes", view=_themes_view(rows, confidence))
 
 
 #: What ``text themes`` says instead of an empty table (audit4 item 12).
@@ -648,25 +651,37 @@ THEMES_VIEW = [
 ]
 
 
-def _themes_view(rows: Sequence[Mapping[str, Any]]) -> list[Column]:
+def _themes_view(rows: Sequence[Mapping[str, Any]], confidence: float) -> list[Column]:
     """:data:`THEMES_VIEW`, without the NPS columns when no theme has an NPS (reviews alone):
     the room goes to the sentiment and what the scores imply; on a survey without NPS, the
-    effect on its CSAT or CES takes their place, named so."""
+    effect on its CSAT or CES takes their place, named so. The intervals' heading names
+    ``confidence`` (the workspace's, which the listing used)."""
+    view = _with_confidence(THEMES_VIEW, confidence)
     if any(row.get("NPS points") or row.get("NPS in/out") for row in rows):
-        return THEMES_VIEW
-    view = [column for column in THEMES_VIEW if not column.header.startswith("NPS")]
+        return view
+    view = [column for column in view if not column.header.startswith("NPS")]
     outcome = next((row["outcome"] for row in rows if row.get("outcome points")), None)
     if outcome is None:
         return view
     from advocacy.report.sections.theme_findings import OUTCOME_NAMES
 
     metric, reached = OUTCOME_NAMES[outcome]
+    interval = f"{display.percent(confidence, 0)} interval"
     return [
         *view[:2],
-        field("outcome points", f"{metric} effect, points [95% interval]", numeric=True),
+        field("outcome points", f"{metric} effect, points [{interval}]", numeric=True),
         view[2],
         field("outcome in/out", f"% who {reached.split(' (')[0]} in/out", drop=2, numeric=True),
         *view[3:],
+    ]
+
+
+def _with_confidence(view: Sequence[Column], confidence: float) -> list[Column]:
+    """``view`` with its "[95% interval]" headings naming ``confidence`` instead."""
+    interval = f"[{display.percent(confidence, 0)} interval]"
+    return [
+        dataclasses.replace(column, header=column.header.replace("[95% interval]", interval))
+        for column in view
     ]
 
 

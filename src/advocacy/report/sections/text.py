@@ -173,9 +173,12 @@ def _mix(record: Mapping[Any, Any]) -> dict[str, float]:
     return mix if isinstance(mix, dict) else {}
 
 
-def _impact_chart(themes: pd.DataFrame, outcome: str | None = None) -> Markup:
-    """Each theme's effect with its interval: on NPS, or with ``outcome`` (a metric of
-    :data:`.theme_findings.OUTCOME_NAMES`) on the survey's own outcome, in points."""
+def _impact_chart(
+    themes: pd.DataFrame, outcome: str | None = None, *, confidence: float = 0.95
+) -> Markup:
+    """Each theme's effect with its interval (at ``confidence``, the listing's): on NPS, or
+    with ``outcome`` (a metric of :data:`.theme_findings.OUTCOME_NAMES`) on the survey's own
+    outcome, in points."""
     prefix = "" if outcome is None else "outcome_"
     columns = [f"{prefix}effect", f"{prefix}effect_low", f"{prefix}effect_high"]
     data = themes.dropna(subset=columns[:1])[["name", *columns]]
@@ -212,7 +215,10 @@ def _impact_chart(themes: pd.DataFrame, outcome: str | None = None) -> Markup:
             },
         ],
     }
-    return chart_svg(spec, label=f"Each theme's effect on {metric} in points, with 95% intervals")
+    interval = display.percent(confidence, 0)
+    return chart_svg(
+        spec, label=f"Each theme's effect on {metric} in points, with {interval} intervals"
+    )
 
 
 #: How many themes the report shows as cards, and the longest quote on a card.
@@ -595,9 +601,9 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         if "member_keys" in themes:  # grouped here, in memory (see _themes)
             body += Markup("<p class='note'>{}</p>").format(UNSTORED_THEMES)
         if _has_effects(themes):
-            body += _impact_chart(themes.head(15))
+            body += _impact_chart(themes.head(15), confidence=ws.settings.confidence)
         elif outcome is not None:
-            body += _impact_chart(themes.head(15), outcome)
+            body += _impact_chart(themes.head(15), outcome, confidence=ws.settings.confidence)
         sentences = scoped_theme_sentences(ws, scope)
         members = (
             None
