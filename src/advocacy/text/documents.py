@@ -93,8 +93,17 @@ _DOCUMENT_COLUMNS = pa.schema(
         ("nps", pa.int64()),
     ]
 )
-#: What Ibis's ``strip`` takes off both ends of a text (ASCII whitespace).
-_WHITESPACE = " \t\n\r\x0b\x0c"
+#: What Ibis's ``strip`` (and :func:`sql_has_text`) takes off both ends of a text: ASCII
+#: whitespace.
+WHITESPACE = " \t\n\r\x0b\x0c"
+
+
+def sql_has_text(db: Database, column: str) -> str:
+    """SQL that ``column`` holds something besides :data:`WHITESPACE`, in ``db``'s dialect, as
+    Ibis compiles ``text.notnull() & (text.strip() != "")``; its one parameter is
+    :data:`WHITESPACE`."""
+    trimmed = f"TRIM(BOTH ? FROM {column})" if db.dialect == "postgres" else f"TRIM({column}, ?)"
+    return f"{column} IS NOT NULL AND {trimmed} <> ''"
 
 
 def _documents_in_sql(db: Database, kinds: Sequence[str]) -> pd.DataFrame:
@@ -104,14 +113,13 @@ def _documents_in_sql(db: Database, kinds: Sequence[str]) -> pd.DataFrame:
     for kind in kinds:
         source = DOCUMENT_SOURCES[kind]
         text = source.text_column
-        trimmed = f"TRIM(BOTH ? FROM {text})" if db.dialect == "postgres" else f"TRIM({text}, ?)"
         nps = "CAST(nps AS BIGINT)" if kind == "response" else "CAST(NULL AS BIGINT)"
         parts.append(
             f"SELECT ? AS document_kind, CAST({source.id_column} AS TEXT) AS document_id, "
             f"{text} AS text, {source.time_column} AS at, {nps} AS nps FROM {source.table} "
-            f"WHERE {text} IS NOT NULL AND {trimmed} <> ''"
+            f"WHERE {sql_has_text(db, text)}"
         )
-        params += [kind, _WHITESPACE]
+        params += [kind, WHITESPACE]
     rows = db.fetchall(" UNION ALL ".join(parts), params)
     columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else []
     columns = columns or [() for _ in _DOCUMENT_COLUMNS]

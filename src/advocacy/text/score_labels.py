@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores
+from advocacy.text.documents import WHITESPACE, sql_has_text
 from advocacy.text.non_answers import is_non_answer
 from advocacy.text.text_model import STATIC
 
@@ -221,16 +222,6 @@ def _answered(found: Labels) -> dict[tuple[str, str], tuple[str, str, bool]]:
     }
 
 
-#: What :meth:`str.strip` and Ibis's ``strip`` take off both ends of a text (ASCII whitespace).
-_WHITESPACE = " \t\n\r\x0b\x0c"
-
-
-def _trimmed(db: Database, column: str) -> str:
-    """SQL for ``column`` without :data:`_WHITESPACE` at either end, in ``db``'s dialect, as
-    Ibis compiles ``strip`` (the characters are the query's first parameter)."""
-    return f"TRIM(BOTH ? FROM {column})" if db.dialect == "postgres" else f"TRIM({column}, ?)"
-
-
 def _scored_rows(db: Database) -> list[tuple[Any, ...]]:
     """Rows of the :data:`_SCORED` columns of every comment with a score or an overall rating,
     as :func:`score_labels` selects them, ordered as it reads them (by response, then item,
@@ -242,10 +233,10 @@ def _scored_rows(db: Database) -> list[tuple[Any, ...]]:
         "o.scale_max, o.item FROM responses r LEFT JOIN (SELECT CAST(response_id AS TEXT) AS "
         "item_response, item, value, scale_min, scale_max FROM response_items WHERE kind = "
         f"'rating' AND LOWER(item) IN ({names})) o ON CAST(r.response_id AS TEXT) = "
-        f"o.item_response WHERE r.comment IS NOT NULL AND {_trimmed(db, 'r.comment')} <> '' "
+        f"o.item_response WHERE {sql_has_text(db, 'r.comment')} "
         "AND (r.nps IS NOT NULL OR r.csat IS NOT NULL OR r.ces IS NOT NULL "
         "OR o.value IS NOT NULL)",
-        [*OVERALL_RATING_ITEMS, _WHITESPACE],
+        [*OVERALL_RATING_ITEMS, WHITESPACE],
     )
     rows.sort(key=lambda row: (row[0], row[-1] is None, row[-1] or ""))
     return [row[:-1] for row in rows]
@@ -262,8 +253,8 @@ def _workspace_score_labels(db: Database) -> Labels:
     )
     reviews = db.fetchall(
         "SELECT CAST(mention_id AS TEXT), text, rating, source FROM mentions WHERE rating IS "
-        f"NOT NULL AND text IS NOT NULL AND {_trimmed(db, 'text')} <> ''",
-        [_WHITESPACE],
+        f"NOT NULL AND {sql_has_text(db, 'text')}",
+        [WHITESPACE],
     )
     found.update(_mention_labels(reviews, scales))
     return found
