@@ -19,7 +19,8 @@ from advocacy.report.section import ReportScope
 from advocacy.report.sections.text import build
 from advocacy.text.catalogue import assign_taxonomy
 from advocacy.text.enrich import analyze_workspace
-from advocacy.text.sentence_quotes import redacted_span, theme_quotes, theme_sentence_quotes
+from advocacy.text.quote_choice import redacted_span
+from advocacy.text.sentence_quotes import theme_quotes, theme_sentence_quotes
 from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
 
 PRAISE = "Lovely staff, great prices."

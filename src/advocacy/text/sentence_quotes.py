@@ -31,27 +31,25 @@ complaint was about, then to the earliest document id and sentence. Sentences of
 whose text changed since it was analysed are passed over (their offsets no longer point at
 them) for the next best of the theme's.
 
-A quote must say something: a sentence of fewer than :data:`QUOTE_MIN_WORDS` words once markup
-and code are taken out (:func:`says_something`: "??", "!!!", "<script>alert(1)</script>") is
-passed over for the next best, whatever its score.
+A quote must say something: a sentence of fewer than
+:data:`~advocacy.text.quote_choice.QUOTE_MIN_WORDS` words once markup and code are taken out
+(:func:`~advocacy.text.quote_choice.says_something`: "??", "!!!", "<script>alert(1)</script>")
+is passed over for the next best, whatever its score. The engine ranks the candidates here;
+:mod:`advocacy.text.quote_choice` chooses among them.
 
-The sentence is redacted in its document's context (:func:`redacted_span`), with the same
+The sentence is redacted in its document's context
+(:func:`~advocacy.text.quote_choice.redacted_span`), with the same
 workspace redactor (:meth:`advocacy.text.pii.Redactor.for_workspace`) as
 :func:`advocacy.text.sentences.sentence_rows`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from advocacy.ingest.word_count import word_count
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 from advocacy.text.documents import (
@@ -60,19 +58,14 @@ from advocacy.text.documents import (
     only_chosen,
     text_hash,
 )
-from advocacy.text.markup import without_markup
 from advocacy.text.pii import Redactor
-
-if TYPE_CHECKING:
-    from advocacy.text.taxonomy_file import Taxonomy
+from advocacy.text.quote_choice import QuotePicks, chosen_quotes, naming_spans
 
 #: Sentences (and documents) ranked per theme and label, best first: those that name the theme
 #: are quoted first, then documents as a whole (:func:`theme_sentence_quotes`).
 CANDIDATES = 100
 #: Documents ranked per theme and label, for a theme with too few sentences that name it.
 DOCUMENT_CANDIDATES = 20
-#: Words (of letters or digits, markup and code left out) a sentence needs to be a quote.
-QUOTE_MIN_WORDS = 2
 #: Columns of :func:`theme_sentence_quotes`, per side (``negative_`` and ``positive_``).
 SIDE_COLUMNS = ("sentence", "score", "document_kind", "document_id")
 COLUMNS = [
@@ -80,48 +73,6 @@ COLUMNS = [
     "name",
     *(f"{side}_{column}" for side in ("negative", "positive") for column in SIDE_COLUMNS),
 ]
-
-
-def says_something(sentence: str) -> bool:
-    """Whether ``sentence`` can be a quote: :data:`QUOTE_MIN_WORDS` words or more of letters or
-    digits (a Chinese or Japanese word by its letters,
-    :func:`~advocacy.ingest.word_count.word_count`) once markup and code are taken out
-    (:func:`~advocacy.text.markup.without_markup`).
-
-    >>> says_something("??"), says_something("Never again."), says_something("<b>Awful</b>")
-    (False, True, False)
-    >>> says_something("<img src=x onerror=alert(1)> refund never came")
-    True
-    """
-    prose = without_markup(sentence[:QUOTE_SCAN_CHARACTERS])
-    kept = " ".join(part for part in prose.split() if any(char.isalnum() for char in part))
-    return word_count(kept) >= QUOTE_MIN_WORDS
-
-
-#: Characters of a sentence read to tell whether it says something (a few words suffice).
-QUOTE_SCAN_CHARACTERS = 2_000
-
-
-def redacted_span(
-    text: str, start: int, end: int, *, names: Iterable[str] = (), redactor: Redactor | None = None
-) -> str:
-    """``text[start:end]`` as it reads in the redacted ``text``.
-
-    Redacting the sentence alone would miss personal data given away by the text before it (a
-    name after "I spoke to" and a line break); so the text up to the sentence's end is redacted,
-    and the redacted text up to its start is cut off. When a redaction straddles the sentence's
-    start, the two do not line up and the sentence is redacted on its own. ``redactor`` (a
-    workspace's, say) is used if given, else one knowing ``names``.
-
-    >>> redacted_span("I spoke to\\nJane Doe. She was rude.", 11, 20)
-    '[name].'
-    """
-    redact = (redactor or Redactor(names)).redact
-    before = redact(text[:start])
-    through = redact(text[:end])
-    if through.startswith(before):
-        return through[len(before) :].strip()
-    return redact(text[start:end])
 
 
 def _in_period(db: Database, since: date | None, until: date | None) -> Any:
@@ -300,7 +251,7 @@ def theme_sentence_quotes(
     if not themes:
         return pd.DataFrame(columns=COLUMNS)
     picks = _picks(db, CANDIDATES, since, until, within)
-    return _sentence_table(themes, _selected(picks, themes, 1))
+    return _sentence_table(themes, chosen_quotes(picks, themes, 1))
 
 
 def _listed(db: Database, origin: str | None = None) -> list[tuple[Any, ...]]:
@@ -316,26 +267,13 @@ def _listed(db: Database, origin: str | None = None) -> list[tuple[Any, ...]]:
     )
 
 
-@dataclass(frozen=True)
-class _Picks:
-    """The ranked sentences (:func:`_ranked`) and documents (:func:`_ranked_documents`), their
-    documents' current texts, the sentences that name the theme they are ranked for
-    (:func:`_naming`) and the redactor."""
-
-    ranked: list[tuple[Any, ...]]
-    documents: list[tuple[Any, ...]]
-    texts: dict[tuple[str, str], str]
-    naming: set[tuple[str, str, str, int, int]]
-    redactor: Redactor
-
-
 def _picks(
     db: Database,
     limit: int,
     since: date | None = None,
     until: date | None = None,
     within: str | None = None,
-) -> _Picks:
+) -> QuotePicks:
     """Rank the sentences (``limit`` per theme and label) and the documents, and fetch what
     quoting them reads."""
     links = _linked(db, since, until, within)
@@ -343,196 +281,17 @@ def _picks(
     documents = _ranked_documents(db, links, DOCUMENT_CANDIDATES)
     wanted = {(str(row[1]), str(row[2])) for row in [*ranked, *documents]}
     texts, languages = _texts(db, wanted)
-    naming = _naming(db, ranked, texts, languages) if ranked else set()
-    return _Picks(
+    naming = naming_spans(db, ranked, texts, languages) if ranked else set()
+    return QuotePicks(
         ranked, documents, texts, naming, Redactor.for_workspace(db) if wanted else Redactor()
     )
-
-
-def _taxonomies(db: Database) -> list[tuple[list[str], Taxonomy]]:
-    """The stored themes as taxonomies, one per origin: (theme ids, taxonomy), in the order
-    they were stored, so that a theme's keywords are weighed against the other themes it was
-    assigned beside (:func:`~advocacy.text.theme_keywords.seed_keywords`)."""
-    from advocacy.text.taxonomy_file import Taxonomy, TaxonomyTheme
-
-    stored = steady_table(db, "themes")
-    rows = (
-        stored.select("theme_id", "name", "description", "keywords", "examples", "parent", "origin")
-        .to_pyarrow()
-        .to_pylist()
-    )
-    out = []
-    for origin in sorted({str(row["origin"]) for row in rows}):
-        mine = [row for row in rows if str(row["origin"]) == origin]
-        names = {str(row["name"]) for row in mine}
-        themes = tuple(
-            TaxonomyTheme(
-                name=str(row["name"]),
-                description=str(row["description"] or ""),
-                keywords=_phrase_list(row["keywords"]),
-                examples=_phrase_list(row["examples"]),
-                parent=str(row["parent"]) if row["parent"] in names else None,
-            )
-            for row in mine
-        )
-        out.append(([str(row["theme_id"]) for row in mine], Taxonomy(themes)))
-    return out
-
-
-def _phrase_list(value: Any) -> tuple[str, ...]:
-    """A stored JSON list of phrases (a string, or a list the engine decoded) as a tuple."""
-    if isinstance(value, str):
-        value = json.loads(value)
-    return tuple(str(phrase) for phrase in value or () if phrase)
-
-
-def _naming(
-    db: Database,
-    ranked: list[tuple[Any, ...]],
-    texts: dict[tuple[str, str], str],
-    languages: dict[tuple[str, str], str | None],
-) -> set[tuple[str, str, str, int, int]]:
-    """The (theme_id, document_kind, document_id, start, end) of the ranked sentences that name
-    the theme they are ranked for: one of its seed keywords, as theme assignment finds them
-    (:func:`~advocacy.text.theme_keywords.keyword_hits`; a sub-theme's carried to its parent),
-    in the document's detected language."""
-    from advocacy.text.theme_keywords import keyword_hits
-
-    spans = sorted(
-        {
-            (str(kind), str(document_id), int(start), int(end))
-            for _, kind, document_id, start, end, _, _ in ranked
-            if (str(kind), str(document_id)) in texts
-            and int(end) <= len(texts[(str(kind), str(document_id))])
-        }
-    )
-    sentences = [texts[(kind, document_id)][start:end] for kind, document_id, start, end in spans]
-    said = [languages.get((kind, document_id)) for kind, document_id, _, _ in spans]
-    naming: set[tuple[str, str, str, int, int]] = set()
-    for ids, taxonomy in _taxonomies(db):
-        if not spans or not ids:
-            continue
-        hits = keyword_hits(sentences, taxonomy, languages=said).astype(np.float64)
-        if any(theme.parent for theme in taxonomy.themes):
-            # Imported only then: theme assignment brings the embedder (0.25 CPU s).
-            from advocacy.text.theme_assignment import carry_to_parents
-
-            hits = carry_to_parents(hits, taxonomy)
-        rows, columns = np.nonzero(hits)
-        naming.update((ids[column], *spans[row]) for row, column in zip(rows, columns, strict=True))
-    return naming
-
-
-@dataclass(frozen=True)
-class _Quote:
-    """A quotable sentence (or document) of a theme's side, as ranked."""
-
-    kind: str
-    document_id: str
-    start: int
-    end: int
-    score: float
-    words: str  # the span as written, folded: one sentence quoted for one theme only
-
-
-def _candidates(picks: _Picks) -> dict[tuple[str, str], list[_Quote]]:
-    """Per theme and label, what can be quoted, best first: the ranked sentences that name the
-    theme, then the ranked documents of which no ranked sentence names it, as a whole (a
-    theme that meaning alone gave a document is in the document, not in one sentence of it).
-    A document whose text changed since analysis is passed over."""
-    found: dict[tuple[str, str], list[_Quote]] = {}
-    named: set[tuple[str, str, str]] = set()
-    for theme_id, kind, document_id, start, end, label, score in picks.ranked:
-        if (str(theme_id), str(kind), str(document_id), int(start), int(end)) in picks.naming:
-            named.add((str(theme_id), str(kind), str(document_id)))
-            _add(found, picks, (str(theme_id), str(label)), kind, document_id, start, end, score)
-    for theme_id, kind, document_id, _, _, label, score in picks.documents:
-        if (str(theme_id), str(kind), str(document_id)) not in named:
-            _add(found, picks, (str(theme_id), str(label)), kind, document_id, None, None, score)
-    return found
-
-
-def _add(
-    found: dict[tuple[str, str], list[_Quote]],
-    picks: _Picks,
-    key: tuple[str, str],
-    kind: Any,
-    document_id: Any,
-    start: Any,
-    end: Any,
-    score: Any,
-) -> None:
-    """Add the span (the whole text when ``start`` is None) to ``found[key]`` if quotable."""
-    text = picks.texts.get((str(kind), str(document_id)))
-    if text is None:
-        return
-    begin, stop = (0, len(text)) if start is None else (int(start), int(end))
-    if stop > len(text):
-        return
-    words = " ".join(text[begin:stop].split()).casefold()
-    found.setdefault(key, []).append(
-        _Quote(str(kind), str(document_id), begin, stop, float(score), words)
-    )
-
-
-def _selected(
-    picks: _Picks, themes: list[tuple[Any, ...]], count: int
-) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Per theme and label, the first ``count`` of its :func:`_candidates`, one per document
-    and no two alike, redacted.
-
-    A sentence already quoted for another theme is passed over while the theme has another to
-    quote ("great value and great quality" is Price's or Quality's, not the quote of every
-    theme of the document). The themes with the fewest candidates choose first, as they have
-    the fewest to fall back on; then by the order of ``themes`` (:func:`_listed`).
-    """
-    candidates = _candidates(picks)
-    listed = {str(row[0]): position for position, row in enumerate(themes)}
-    order = sorted(
-        (key for key in candidates if key[0] in listed),
-        key=lambda key: (len(candidates[key]), listed.get(key[0], len(listed)), key),
-    )
-    quoted: set[str] = set()
-    chosen: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for key in order:
-        rows: list[dict[str, Any]] = []
-        documents: set[tuple[str, str]] = set()
-        said: set[str] = set()
-        for elsewhere in (False, True):  # first what no other theme quotes, then the rest
-            for quote in candidates[key]:
-                if len(rows) >= count:
-                    break
-                if not elsewhere and quote.words in quoted:
-                    continue
-                if (quote.kind, quote.document_id) in documents:
-                    continue  # one sentence per document: two quotes are two customers
-                text = picks.texts[(quote.kind, quote.document_id)]
-                if not says_something(text[quote.start : quote.end]):
-                    continue
-                sentence = redacted_span(text, quote.start, quote.end, redactor=picks.redactor)
-                if sentence.casefold() in said:
-                    continue  # the same words from another customer add nothing
-                said.add(sentence.casefold())
-                documents.add((quote.kind, quote.document_id))
-                rows.append(
-                    {
-                        "sentence": sentence,
-                        "score": quote.score,
-                        "document_kind": quote.kind,
-                        "document_id": quote.document_id,
-                        "words": quote.words,
-                    }
-                )
-        quoted.update(row.pop("words") for row in rows)
-        chosen[key] = rows
-    return chosen
 
 
 def _sentence_table(
     themes: list[tuple[Any, ...]], chosen: dict[tuple[str, str], list[dict[str, Any]]]
 ) -> pd.DataFrame:
     """:func:`theme_sentence_quotes` of ``themes`` (:func:`_listed`): per theme and label the
-    first quote :func:`_selected` chose."""
+    first quote :func:`chosen_quotes` chose."""
     rows = []
     for theme_id, name, _, _ in themes:
         row: dict[str, Any] = {"theme_id": str(theme_id), "name": str(name)}
@@ -590,11 +349,11 @@ def theme_quotes(db: Database, *, count: int = 2, within: str | None = None) -> 
     if not themes:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     picks = _picks(db, max(CANDIDATES, count * 10), within=within)
-    return _quote_table(_selected(picks, themes, count))
+    return _quote_table(chosen_quotes(picks, themes, count))
 
 
 def _quote_table(chosen: dict[tuple[str, str], list[dict[str, Any]]]) -> pd.DataFrame:
-    """:func:`theme_quotes`: the quotes :func:`_selected` chose, by theme, label and rank."""
+    """:func:`theme_quotes`: the quotes :func:`chosen_quotes` chose, by theme, label and rank."""
     rows = [
         {"theme_id": theme_id, "sentiment": label, "rank": rank, **quote}
         for (theme_id, label), quotes in sorted(chosen.items())
@@ -630,5 +389,5 @@ def theme_quote_sets(
     themes = _listed(db)
     if not themes:
         return pd.DataFrame(columns=QUOTE_COLUMNS), pd.DataFrame(columns=COLUMNS)
-    chosen = _selected(_picks(db, max(CANDIDATES, count * 10), within=within), themes, count)
+    chosen = chosen_quotes(_picks(db, max(CANDIDATES, count * 10), within=within), themes, count)
     return _quote_table(chosen), _sentence_table(themes, chosen)

@@ -37,7 +37,7 @@ from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.pii import redact
-from advocacy.text.sentence_quotes import says_something
+from advocacy.text.quote_choice import says_something
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
