@@ -82,7 +82,29 @@ def test_emotion_shares_are_over_texts_with_a_clear_emotion(
     # 20 responses read: anger 50%, joy 50% of the 10 with a clear emotion; 10 have none.
     assert "<td>50%</td><td>50%</td><td>0%</td><td>0%</td>" in html
     assert "shares of the texts with a clear emotion" in html
+    # Each share's margin: the farthest end of its 95% Wilson interval (0 of 10: 0-0.278).
     assert (
-        "<p class='note'>Emotions of responses: 10 of the 20 read have a clear emotion, the base "
-        "of the four shares; 10 (50%) have none.</p>"
+        "; 10 of the 20 have a clear emotion, the base of the four emotion shares (each within "
+        "28 points); 10 (50%) have none.</p>"
     ) in html
+
+
+def test_sentiment_shares_carry_intervals_at_the_workspaces_confidence(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    # 20 answers read, 10 negative, 10 positive, none neutral. At 90% the Wilson interval of
+    # 10 of 20 is 0.327-0.673 and of 0 of 20 is 0-0.119: each share is within 18 points (at
+    # 95%: 0.299-0.701, 21 points). The note names the setting.
+    path = _answers(tmp_path)
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="responses")
+        ws.text.analyze()
+        at_95 = str(build(ws, ReportScope()).body)
+        ws.settings = ws.settings.updated(confidence=0.9)
+        at_90 = str(build(ws, ReportScope()).body)
+    said = (
+        "<p class='note'>Responses: the sentiment and effort shares are over the 20 texts read, "
+        "each within {} points of its value ({} Wilson interval); "
+    )
+    assert said.format(21, "95%") in at_95
+    assert said.format(18, "90%") in at_90

@@ -12,11 +12,13 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from advocacy import display
 from advocacy.errors import ParquetSourceError, UsageError
+from advocacy.metrics.intervals import wilson_interval
 from advocacy.report.section import ReportScope, Section, chart_svg, remembered, table_html
 from advocacy.report.sections.quote_captions import quote_caption
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
@@ -38,6 +40,7 @@ from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.pii import redact
 from advocacy.text.quote_choice import says_something
+from advocacy.text.sentiment import SENTIMENTS
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -501,6 +504,45 @@ def scoped_theme_sentences(ws: Workspace, scope: ReportScope) -> pd.DataFrame | 
     return remembered(("theme-sentences", scope), compute)  # type: ignore[no-any-return]
 
 
+def _margin(counts: list[int], n: int, confidence: float) -> int:
+    """The farthest an end of the Wilson interval of ``count / n`` lies from the share, over
+    ``counts``, in whole points rounded up: each share is within that many points.
+
+    >>> _margin([10, 0, 10], 20, 0.95), _margin([10, 0, 10], 20, 0.90)
+    (21, 18)
+    """
+    shares = np.asarray(counts, dtype=float) / n
+    found = wilson_interval(shares, n, confidence)
+    farthest = np.maximum(shares - found.low, found.high - shares).max()
+    return int(np.ceil(100 * farthest - 1e-9))
+
+
+def _margins_note(
+    kind: str, counts: list[int], read: int, emotions: list[int], clear: int, confidence: float
+) -> str:
+    """Below the table, per kind: the sentiment and effort shares' margin on the ``read`` texts,
+    and how many of them have a clear emotion (the base of the emotion shares) with theirs.
+    """
+    unclear = read - clear
+    emotion = (
+        f"{display.number(clear)} of the {display.number(read)} have a clear emotion, the base of "
+        f"the four emotion shares (each within {_margin(emotions, clear, confidence)} points)"
+        if clear
+        else f"none of the {display.number(read)} has a clear emotion"
+    )
+    rest = (
+        f"; {display.number(unclear)} ({display.percent(unclear / read, 0)}) "
+        f"{'has' if unclear == 1 else 'have'} none."
+        if clear and unclear
+        else "."
+    )
+    return (
+        f"{kind[:1].upper()}{kind[1:]}: the sentiment and effort shares are over the "
+        f"{display.number(read)} texts read, each within {_margin(counts, read, confidence)} "
+        f"points of its value ({display.percent(confidence, 0)} Wilson interval); {emotion}{rest}"
+    )
+
+
 def build(ws: Workspace, scope: ReportScope) -> Section:
     documents = scoped_documents(ws, scope)
     if documents.empty:
@@ -510,14 +552,15 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     features = read_texts(ws, scope)
     if features is None:  # a Parquet source: the texts are analysed on Spark, not here
         return Section.absent(TITLE, str(ws.unavailable("text_features")))
+    confidence = ws.settings.confidence
     rows: list[dict[str, Any]] = []
     unread: list[str] = []
-    unclear_notes: list[str] = []
+    kind_notes: list[str] = []
     for kind, group in features.groupby("document_kind"):
         # Shares, emotions and effort are over the texts the model read; the rest are counted
         # by reason below the table (a language it does not read, a non-answer).
         read = group[group["sentiment"].notna()]
-        shares = read["sentiment"].value_counts(normalize=True)
+        counts = read["sentiment"].value_counts()
         # Each emotion's share is over the texts with a clear emotion; the others are counted.
         leading = pd.Series(
             [
@@ -528,19 +571,27 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         ).dropna()
         row: dict[str, Any] = {"document_kind": f"{kind}s", "n": len(group), "read": len(read)}
         if not read.empty:
+            effortful = int((read["effort"] >= 0.5).sum())
             for name in ("negative", "neutral", "positive"):
-                row[name] = display.percent(shares.get(name, 0.0), 0)
-            emotional = leading.value_counts(normalize=True)
+                row[name] = display.percent(counts.get(name, 0) / len(read), 0)
+            emotional = leading.value_counts()
             for name in EMOTIONS:
-                row[name] = display.percent(emotional.get(name, 0.0), 0) if len(leading) else ""
-            unclear = len(read) - len(leading)
-            unclear_notes.append(
-                f"Emotions of {kind}s: {display.number(len(leading))} of the "
-                f"{display.number(len(read))} read have a clear emotion, the base of the four "
-                f"shares; {display.number(unclear)} ({display.percent(unclear / len(read), 0)}) "
-                "have none."
+                row[name] = (
+                    display.percent(emotional.get(name, 0) / len(leading), 0)
+                    if len(leading)
+                    else ""
+                )
+            row["effort"] = display.percent(effortful / len(read), 0)
+            kind_notes.append(
+                _margins_note(
+                    f"{kind}s",
+                    [*(counts.get(name, 0) for name in SENTIMENTS), effortful],
+                    len(read),
+                    [emotional.get(name, 0) for name in EMOTIONS],
+                    len(leading),
+                    confidence,
+                )
             )
-            row["effort"] = display.percent((read["effort"] >= 0.5).mean(), 0)
         rows.append(row)
         note = unread_note(f"{kind}s", group)
         if note is not None:
@@ -549,8 +600,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         "<p>Sentiment, emotion and effort of the texts the model read, by kind of document. "
         "Anger, joy, optimism and sadness are shares of the texts with a clear emotion; a text "
         "has none when its strongest emotion is weak or is not the one its sentiment expresses "
-        "(a neutral text, or anger in a positive one). How many have none is said below the "
-        "table.</p>"
+        "(a neutral text, or anger in a positive one). Below the table: how many have none, "
+        "and how far each share may be from the truth (its Wilson interval).</p>"
     )
     body += table_html(
         rows,
@@ -568,7 +619,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("effort", "Texts that describe effort"),
         ],
     )
-    for note in [*unclear_notes, *unread]:
+    for note in [*kind_notes, *unread]:
         body += Markup("<p class='note'>{}</p>").format(note)
     notes = []
     if ws.unavailable("themes", "document_themes") is None:
