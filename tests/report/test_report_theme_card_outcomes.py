@@ -4,6 +4,7 @@ tested (csatthemes left the cards on NPS while the summary, which links to them,
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 from datetime import date
@@ -95,3 +96,37 @@ def test_the_effect_chart_names_the_confidence_its_intervals_have(tmp_path: Path
         body = html.unescape(str(text.build(ws, ReportScope()).body))
     assert "Each theme's effect on CSAT in points, with 90% intervals" in body
     assert "95% intervals" not in body
+
+
+def test_themes_grouped_for_the_report_alone_show_the_csat_effect(
+    tmp_path: Path, db_url: str
+) -> None:
+    # No taxonomy assigned and no themes discovered: the report groups the comments itself. A
+    # CSAT survey's grouped themes were tested on NPS only, so the report said "No effect was
+    # tested: too few of their writers gave an NPS, a CSAT, a CES or a rating" of 180 CSATs.
+    rows = answers(
+        {
+            "price": [1] * 12 + [5] * 8,
+            "delivery": [1] * 16 + [5] * 4,
+            "praise": [5] * 40 + [1] * 10,
+            "n/a": [1] * 30,
+        }
+    )
+    with (tmp_path / "s.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["comment", "csat", "submitted_at"])
+        writer.writerows(rows)
+    with advocacy.open(db_url) as ws:  # DuckDB and PostgreSQL
+        ws.import_file(tmp_path / "s.csv", kind="responses")
+        ws.text.analyze()
+    themes = _themes_part(db_url)
+    assert "grouped for this report only" in themes
+    # The group of the 20 delivery comments: 4 satisfied (20%) against 48 of the other 70
+    # commenters with content (69%); the 30 "n/a" are on neither side.
+    effect, lower, upper = (100 * value for value in newcombe_difference(4, 20, 48, 70))
+    card = (
+        f"CSAT effect {display.estimate(effect, lower, upper)} points · 20% were satisfied "
+        "mentioning vs 69% not"
+    )
+    assert card in themes, themes
+    assert "No effect was tested" not in themes

@@ -37,6 +37,7 @@ __all__ = [
     "OUTCOME_COLUMNS",
     "ThemeListing",
     "list_themes",
+    "theme_effects",
 ]
 
 #: The ``sentiment_reason`` ``text analyze`` stores for a non-answer
@@ -74,9 +75,6 @@ def list_themes(
     """
     # Read through Ibis, so the listing runs on any backend (a Parquet source on Spark too);
     # ``within`` is SQL, so a filtered listing needs a workspace database.
-    import ibis
-
-    from advocacy.text.themes import theme_impact
 
     table = functools.partial(steady_table, db)
     stored = table("themes")
@@ -90,14 +88,6 @@ def list_themes(
     chosen = chosen_documents(db, within)
     for column in ("keywords", "sentiment_mix", "quotes"):
         themes[column] = [json.loads(v) if isinstance(v, str) else v for v in themes[column]]
-    answers = table("responses").filter(lambda t: t.nps.notnull())
-    answers = answers.select(
-        document_kind=ibis.literal("response"),
-        document_id=answers.response_id.cast("string"),
-        nps=answers.nps,
-        comment=answers.comment,
-    )
-    responses = only_chosen(answers, chosen).select("document_id", "nps", "comment").to_pandas()
     assigned = only_chosen(table("document_themes"), chosen)
     links = (
         assigned.filter(assigned.document_kind == "response")
@@ -106,18 +96,7 @@ def list_themes(
     )
     if chosen is not None:
         themes = _counted(assigned, themes)
-    if len(responses) >= 10 and len(links):
-        flags = _mentions([links["document_id"]], links["theme_id"])
-        flags = flags.reindex(responses["document_id"].astype(str), fill_value=False)
-        # Against the other commenters with content, themed or not (a taxonomy leaves some out).
-        commented = _commented(table, responses)
-        impact = theme_impact(
-            responses["nps"].to_numpy(float), flags, commented=commented, confidence=confidence
-        )
-        impact = impact.rename(columns={"theme": "theme_id"})
-        themes = themes.merge(impact, on="theme_id", how="left")
-    else:  # no NPS: the survey's own outcome, CSAT else CES (audit4: a CSAT survey got none)
-        themes = _outcome_impact(table, chosen, themes, links, confidence)
+    themes = theme_effects(db, themes, links, chosen=chosen, confidence=confidence)
     mixes = _sentiment_mixes(db, chosen)
     themes["sentiment_mix"] = pd.Series(
         [
@@ -148,6 +127,50 @@ OUTCOME_COLUMNS = [
     "outcome_effect_high",
     "outcome_p_value",
 ]
+
+
+def theme_effects(
+    db: Database,
+    themes: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    chosen: Any = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """``themes`` (with ``theme_id``) with each theme's effect on the answers' outcome: on NPS
+    when at least 10 of the (``chosen``) answers carry one (:func:`theme_impact`'s columns),
+    else on the survey's own outcome, CSAT else CES (``outcome`` and :data:`OUTCOME_COLUMNS`);
+    unchanged when neither can be tested. ``links`` (``document_id``, ``theme_id``) says which
+    answers mention which theme; the baseline is the other answers whose comment says
+    something (:func:`_commented`). ``chosen`` is an Ibis query of ``(document_kind,
+    document_id)`` (:func:`~advocacy.text.documents.chosen_documents`), all answers when None.
+    """
+    import ibis
+
+    from advocacy.text.themes import theme_impact
+
+    table = functools.partial(steady_table, db)
+    answers = table("responses").filter(lambda t: t.nps.notnull())
+    answers = answers.select(
+        document_kind=ibis.literal("response"),
+        document_id=answers.response_id.cast("string"),
+        nps=answers.nps,
+        comment=answers.comment,
+    )
+    responses = only_chosen(answers, chosen).select("document_id", "nps", "comment").to_pandas()
+    if len(responses) < 10 or not len(links):
+        # No NPS: the survey's own outcome, CSAT else CES (audit4: a CSAT survey got none).
+        return _outcome_impact(table, chosen, themes, links, confidence)
+    flags = _mentions([links["document_id"]], links["theme_id"])
+    flags = flags.reindex(responses["document_id"].astype(str), fill_value=False)
+    # Against the other commenters with content, themed or not (a taxonomy leaves some out).
+    impact = theme_impact(
+        responses["nps"].to_numpy(float),
+        flags,
+        commented=_commented(table, responses),
+        confidence=confidence,
+    )
+    return themes.merge(impact.rename(columns={"theme": "theme_id"}), on="theme_id", how="left")
 
 
 def _outcome_impact(

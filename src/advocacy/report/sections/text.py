@@ -37,7 +37,6 @@ from advocacy.text.calibration_report import kept_calibration_note
 from advocacy.text.emotion import EMOTIONS, clear_emotion
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
-from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.pii import redact
 from advocacy.text.quote_choice import says_something
 from advocacy.text.sentiment import SENTIMENTS
@@ -114,8 +113,11 @@ def _themes(
     stored = stored_themes(ws, scope)
     if not stored.empty:
         return stored
+    import ibis
+
     from advocacy.text.embeddings import default_embedder
-    from advocacy.text.themes import discover_themes, theme_impact
+    from advocacy.text.theme_listing import theme_effects
+    from advocacy.text.themes import discover_themes
 
     texts = [str(t) for t in documents["text"]]
     sentiments = [None if pd.isna(label) else str(label) for label in features["sentiment"]]
@@ -143,21 +145,21 @@ def _themes(
             "member_keys": [[keys[row] for row in t.members] for t in found],
         }
     )
-    responses = documents["document_kind"].eq("response") & documents["nps"].notna()
-    if responses.sum() >= 10:
-        flags = pd.DataFrame({t.theme_id: pd.Series(False, index=documents.index) for t in found})
-        for theme in found:
-            flags.loc[theme.members, theme.theme_id] = True
-        # Non-answers ("n/a", "nothing") wrote nothing about any theme: not the baseline. The
-        # same test of the text as `text themes` and the drivers make, analysed or not.
-        commented = ~non_answer_mask(texts)
-        impact = theme_impact(
-            documents.loc[responses, "nps"].to_numpy(float),
-            flags[responses],
-            commented=commented[responses.to_numpy()],
-        )
-        frame = frame.merge(impact.rename(columns={"theme": "theme_id"}), on="theme_id", how="left")
-    return frame
+    # Their effect on NPS, else on the survey's own CSAT or CES, over the report's answers, as
+    # `text themes` measures a stored theme's (audit4: a CSAT survey's themes got none).
+    links = pd.DataFrame(
+        [
+            (keys[row][1], theme.theme_id)
+            for theme in found
+            for row in theme.members
+            if keys[row][0] == "response"
+        ],
+        columns=["document_id", "theme_id"],
+    )
+    chosen = ibis.memtable(
+        pd.DataFrame(keys, columns=["document_kind", "document_id"], dtype=object)
+    )
+    return theme_effects(ws.db, frame, links, chosen=chosen, confidence=ws.settings.confidence)
 
 
 def _emotions(value: Any) -> dict[str, float]:
