@@ -438,11 +438,11 @@ def class_tfidf(
             sizes[int(cluster)] += 1
     # A phrase that begins or ends with praise names no theme (nor extends a phrase that does):
     # only the phrases said often enough to name one are read.
-    said = [
+    frequent = [
         {phrase for phrase, count in counter.items() if count >= (2 if size >= 4 else 1)}
         for counter, size in zip(counts, sizes, strict=True)
     ]
-    praise = praise_words(word for phrases in said for phrase in phrases for word in _ends(phrase))
+    praise = praise_words(word for found in frequent for phrase in found for word in _ends(phrase))
     if praise:
         for counter in counts:
             for phrase in [p for p in counter if not praise.isdisjoint(_ends(p))]:
