@@ -17,6 +17,14 @@ name a theme; an elided article or pronoun, "n'", "qu'", "dell'", is a function 
 word written with accents is looked up with them, so "Größe" (size) is not the stop word "große"
 (big) it folds to), nor be a number, and must occur in at least two of the cluster's texts (one in a
 cluster of fewer than four); a phrase never spans a punctuation mark ("late, the courier" is two).
+A theme is named by what its texts are about, not by how they judged it (audit4 item 12: "short /
+nice", "sleeves / nice", "perfectly / book"): a phrase may not begin or end with praise, a word
+the shipped text model reads alone as positive with probability :data:`PRAISE_PROBABILITY` or
+more (:func:`praise_words`: "nice", "love", "perfect", "cute", Portuguese "ótimo", in every
+language the model reads; "sleeves", "price" and "fit" are not praise), nor, in English, with an
+adverb made with -ly ("absolutely", "highly", "finally": Snowball gives it the stem of the word
+without -ly, which it does not give "assembly" or "family"). Words of complaint ("broken",
+"leaks", "damaged") may name a theme: they often say what went wrong.
 Markup and code (tags, ``javascript:`` addresses, event attributes, ``alert(1)``:
 :func:`~advocacy.text.markup.without_markup`), web addresses, @handles (TweetEval's "@user") and
 their fragments ("http", "co", "amp") never name a theme, nor the clauses of the Chinese
@@ -46,7 +54,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -55,12 +63,16 @@ from numpy.typing import NDArray
 
 from advocacy.text.markup import without_markup
 from advocacy.text.non_answers import is_filler_clause
-from advocacy.text.phrases import MAX_CHARACTERS, fold, stems
+from advocacy.text.phrases import MAX_CHARACTERS, fold, stem_words, stems
 
 #: Longest quote shown for a theme, in characters.
 QUOTE_CHARACTERS = 160
 #: Share of a phrase's texts that must also say a longer phrase for it to be extended to it.
 EXTEND_SHARE = 0.6
+#: A word the shipped text model reads, alone, as positive with this probability or more is
+#: praise: it says how the customer judged, not what about, and begins or ends no name ("nice",
+#: "perfect", "love", "ótimo").
+PRAISE_PROBABILITY = 0.8
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _STOP_TEXT = {
     "en": """a about above after again against all also am an and any are as at be because been
@@ -223,6 +235,55 @@ def _accented_stop_words(language: str | None) -> tuple[frozenset[str], frozense
     return hand | _WEB_WORDS, frozenset(words | _WEB_WORDS)
 
 
+def praise_words(words: Iterable[str]) -> frozenset[str]:
+    """The words of ``words`` that are praise: they say how a customer judged, not what about.
+
+    A word is praise when the shipped text model (:func:`~advocacy.text.text_model.text_model`,
+    the model alone, never a workspace's calibration) reads it alone as positive with
+    probability :data:`PRAISE_PROBABILITY` or more: "nice", "love", "perfect", "cute" and
+    Portuguese "ótimo", "satisfeito", in every language the model reads, but not "sleeves",
+    "price", "fit" or "size". Words of complaint are not set apart so: "broken", "leak" or
+    "damaged" often say what went wrong.
+
+    Parameters
+    ----------
+    words
+        The words (lower case), each read once.
+
+    Returns
+    -------
+    frozenset of str
+        Those of ``words`` that are praise.
+
+    Examples
+    --------
+    >>> sorted(praise_words(["nice", "sleeves", "perfect", "price", "broken", "ótimo"]))
+    ['nice', 'perfect', 'ótimo']
+    """
+    from advocacy.text.sentiment import SENTIMENTS
+    from advocacy.text.text_model import STATIC, text_model
+
+    chosen = sorted(set(words))
+    if not chosen:
+        return frozenset()
+    reading = text_model(STATIC).read(chosen, emotions=False)
+    positive = reading.sentiment[:, SENTIMENTS.index("positive")]
+    return frozenset(
+        word for word, p in zip(chosen, positive.tolist(), strict=True) if p >= PRAISE_PROBABILITY
+    )
+
+
+@lru_cache(maxsize=4096)
+def _is_english_adverb(word: str) -> bool:
+    """Whether ``word`` is an English adverb made with -ly from another word ("perfectly",
+    "absolutely", "highly"): Snowball gives it the stem of the word without -ly, which it
+    does not give a noun that ends so ("assembly", "family", "supply")."""
+    if len(word) < 5 or not word.endswith("ly"):
+        return False
+    adverb, base = stem_words([word, word[:-2]], "en")
+    return adverb == base
+
+
 def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = None) -> list[str]:
     """``texts`` as theme names read them: markup, code, addresses and handles removed
     (:func:`~advocacy.text.markup.without_markup`), personal data masked.
@@ -315,6 +376,7 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
     ends = STOP_WORDS.get((language or "en").lower()[:2], STOP_WORDS["en"]) | _WEB_WORDS
     weak = naming_stop_words(language)
     accented_ends, accented_weak = _accented_stop_words(language)
+    english = (language or "en").lower().replace("_", "-").split("-")[0] == "en"
     found: set[str] = set()
     read = without_markup((text or "")[:MAX_CHARACTERS])
     japanese = _is_japanese(read, language)
@@ -336,7 +398,8 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
             for word, token, ascii in zip(folded, tokens, plain, strict=True)
         ]
         stop = [
-            word in weak if ascii else token in accented_weak
+            (word in weak if ascii else token in accented_weak)
+            or (english and _is_english_adverb(token))
             for word, token, ascii in zip(folded, tokens, plain, strict=True)
         ]
         unspaced = [japanese and bool(_CJK.search(token)) for token in tokens]
@@ -373,6 +436,17 @@ def class_tfidf(
         if int(cluster) >= 0:
             counts[int(cluster)].update(phrases)
             sizes[int(cluster)] += 1
+    # A phrase that begins or ends with praise names no theme (nor extends a phrase that does):
+    # only the phrases said often enough to name one are read.
+    frequent = [
+        {phrase for phrase, count in counter.items() if count >= (2 if size >= 4 else 1)}
+        for counter, size in zip(counts, sizes, strict=True)
+    ]
+    praise = praise_words(word for found in frequent for phrase in found for word in _ends(phrase))
+    if praise:
+        for counter in counts:
+            for phrase in [p for p in counter if not praise.isdisjoint(_ends(p))]:
+                del counter[phrase]
     total = Counter[str]()
     for counter in counts:
         total.update(counter)
@@ -412,6 +486,12 @@ def class_tfidf(
                 break
         labels.append(chosen)
     return labels
+
+
+def _ends(phrase: str) -> tuple[str, str]:
+    """The first and the last word of ``phrase``."""
+    parts = phrase.split()
+    return parts[0], parts[-1]
 
 
 def _extended(phrase: str, counter: Counter[str], longer: dict[str, list[str]]) -> str:
