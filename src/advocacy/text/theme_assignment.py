@@ -142,6 +142,7 @@ __all__ = [
 
 #: Cosine similarity (from the none prototype) to a theme's prototype at which meaning assigns
 #: it to a sentence without keywords; chosen on the SemEval train files (themes_semeval.py).
+#: A self-trained theme's probability must reach it too: no score meaning stores is below it.
 DEFAULT_THRESHOLD = 0.35
 #: How much closer to its best theme than to the next a sentence must be for meaning to assign it.
 DEFAULT_MARGIN = 0.075
