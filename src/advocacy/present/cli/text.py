@@ -98,7 +98,10 @@ def analyze_command(
         float | None,
         typer.Option(
             "--threshold",
-            help="With --taxonomy: similarity (0-1) to a theme needed to assign it.",
+            help=(
+                "With --taxonomy: least score (0-1) at which meaning assigns a theme "
+                "(similarity to its description, or the self-trained probability)."
+            ),
         ),
     ] = None,
     engine: EngineOption = Engine.workspace,
@@ -722,7 +725,13 @@ def assign_command(
     taxonomy: Annotated[Path, typer.Option("--taxonomy", help="Taxonomy YAML file.")],
     threshold: Annotated[
         float | None,
-        typer.Option("--threshold", help="Similarity (0-1) to a theme needed to assign it."),
+        typer.Option(
+            "--threshold",
+            help=(
+                "Least score (0-1) at which meaning assigns a theme (similarity to its "
+                "description, or the self-trained probability)."
+            ),
+        ),
     ] = None,
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
