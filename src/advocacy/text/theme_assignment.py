@@ -46,17 +46,17 @@ Meaning reads every sentence of a few words, in two steps, and a last rule catch
    (:mod:`advocacy.text.theme_prototypes`) it is most similar to, when that similarity
    reaches ``threshold`` and beats the next theme's by ``margin``, both measured from the none
    prototype.
-
-So a score meaning stores is never below ``threshold``: the similarity to a theme's prototype
-or the self-trained probability, each at least the threshold. Two scores are not meaning's
-alone and may be lower: a description's word kept by meaning (its sentence's similarity, at
-least :data:`DESCRIBED_SIMILARITY`) and the broad theme's :data:`BROAD_FALLBACK`.
 3. A text that still has no theme and has a word gets the taxonomy's *broad theme*
    (:func:`~advocacy.text.theme_facets.broad_theme`: ``LAPTOP#GENERAL``, "the laptop as a
    whole"), at the weak score :data:`BROAD_FALLBACK`: "I love it" and "Highly recommended" are
    about the whole thing. A taxonomy without a broad theme leaves such a text without one.
 
 A child implies its parent. Non-answers ("n/a", "nothing") get no theme.
+
+So a score meaning stores is never below ``threshold``: the similarity to a theme's prototype
+or the self-trained probability, each at least the threshold. Two scores are not meaning's
+alone and may be lower: a description's word kept by meaning (its sentence's similarity, at
+least :data:`DESCRIBED_SIMILARITY`) and the broad theme's :data:`BROAD_FALLBACK`.
 
 Quality on real data (``benchmarks/themes_semeval.py``): SemEval aspect categories as the
 taxonomy, written from the category names and one line each; every setting chosen on the train
