@@ -44,6 +44,7 @@ FRICTION = [
     ("I was passed around between departments for an hour", "transfers"),
     ("Waited three weeks for the refund", "waiting"),
     ("The parcel arrived ten days late", "waiting"),
+    ("It was supposed to arrive Friday and came late again", "waiting"),
     ("Still haven't received my replacement", "waiting"),
     ("It took forever to arrive", "waiting"),
     ("I have been waiting for a reply since Monday", "waiting"),

@@ -76,6 +76,7 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:took|taking|takes) (?:(?:over|about|almost|nearly|more than|another|a further|at "
         r"least|up to) )?" + _COUNT + r" ?(?:hours?|hrs?|days?|weeks?|months?)\b" + _SERVICE_TO,
         _COUNT + r" (?:days?|weeks?|months?) (?:late|overdue)\b",
+        r"(?:arriv\w*|came|deliver\w*|ship\w*|showed up|turned up) (?:\w+ ){0,2}late\b",
         r"took (?:forever|ages|(?:far |way |much )?too long)" + _SERVICE_TO,
         r"still (?:waiting|no (?:reply|response|answer|refund|word|news|package|parcel|"
         r"delivery|call|email)|not (?:received|arrived|delivered|refunded|heard)|"
