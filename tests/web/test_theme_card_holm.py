@@ -19,15 +19,21 @@ from advocacy.report.sections import summary
 from support.outcome_surveys import answers, survey
 
 
-def _cards(database: str) -> dict[str, str]:
+def _page(database: str, confidence: float = 0.95) -> str:
     with advocacy.open(database) as ws:
         token = create_token(ws.db, role="analyst", name="ana").secret
-    with TestClient(create_app(database), base_url="https://testserver") as client:
-        page = client.get("/text", headers={"Authorization": f"Bearer {token}"})
+        ws.settings = ws.settings.updated(confidence=confidence)
+        with TestClient(create_app(workspace=ws), base_url="https://testserver") as client:
+            page = client.get("/text", headers={"Authorization": f"Bearer {token}"})
     assert page.status_code == 200, page.text[:500]
+    return page.text
+
+
+def _cards(database: str, confidence: float = 0.95) -> dict[str, str]:
+    page = _page(database, confidence)
     return {
         name: re.sub(r"\s+", " ", html.unescape(card))
-        for card, name in re.findall(r'(<li class="card".*?<h3>(\w+).*?</li>)', page.text, re.S)
+        for card, name in re.findall(r'(<li class="card".*?<h3>(\w+).*?</li>)', page, re.S)
     }
 
 
@@ -77,3 +83,21 @@ def test_a_theme_the_report_names_is_beyond_chance_on_its_card(tmp_path: Path) -
     cards = _cards(database)
     assert "lowers CSAT, beyond chance after Holm over 2 themes" in cards["Delivery"]
     assert "no detectable effect on CSAT" in cards["Price"]
+
+
+def test_the_cards_name_the_workspace_s_confidence(tmp_path: Path) -> None:
+    # At 0.90 the same two themes are beyond chance: Holm's smallest corrected p is 0.058.
+    database = survey(
+        tmp_path,
+        "csat",
+        answers(
+            {
+                "price": [5] * 9 + [1] * 12,
+                "delivery": [5] * 9 + [1] * 12,
+                "praise": [5] * 40 + [1] * 10,
+            }
+        ),
+    )
+    page = re.sub(r"\s+", " ", html.unescape(_page(database, 0.9)))
+    assert "in points with its 90% interval" in page and "95%" not in page
+    assert page.count("lowers CSAT, beyond chance after Holm over 2 themes") == 2

@@ -99,6 +99,7 @@ class ThemeCard:
     impact_name: str = "NPS effect"  # or "Rating effect", for reviews without an NPS
     impact_unit: str = " points"  # an NPS effect's; a rating effect is in points of the rating
     counted: str = "answers with an NPS"  # what ``mentioning`` counts
+    confidence: float = 0.95  # of its interval, and 1 - the corrected p it must fall under
 
     def captioned(self) -> list[tuple[str, str]]:
         """(caption, quote) of each quote."""
@@ -269,7 +270,7 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
             filters,
             scores,
             ratings,
-            alpha=1.0 - state.ws.settings.confidence,
+            confidence=state.ws.settings.confidence,
         ),
     )
     return cards
@@ -284,7 +285,7 @@ def _cards(
     scores: Mapping[str, ScoreMix] = NO_SCORES,
     ratings: pd.DataFrame = NO_RATINGS,
     *,
-    alpha: float = 0.05,
+    confidence: float = 0.95,
 ) -> list[ThemeCard]:
     """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them, for a
     theme mostly not read what its writers' ``scores`` imply, and for a theme without an NPS
@@ -325,7 +326,7 @@ def _cards(
             named, unit, counted, what = "Rating effect", "", "rated reviews", "the rating"
             family = "rating"
         test = tests.get((family, theme_id))
-        word, real = effect_words(effect, low, high, what, test, alpha)
+        word, real = effect_words(effect, low, high, what, test, 1.0 - confidence)
         side = leaning(mix, effect, real=real)
         keywords = original.get("keywords")
         keywords = row.get("keywords") if keywords is not None else None
@@ -367,6 +368,7 @@ def _cards(
                 impact_name=named,
                 impact_unit=unit,
                 counted=counted,
+                confidence=confidence,
             )
         )
     return sorted(cards, key=lambda card: -card.size)
