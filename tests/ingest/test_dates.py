@@ -157,6 +157,23 @@ def test_a_day_first_column_reads_ambiguous_dates_day_first(db_url: str, tmp_pat
     assert "2 values such as 05/10/2021 that read either way were read day-first too" in note
 
 
+def test_one_value_is_counted_in_the_singular(db_url: str, tmp_path: Path) -> None:
+    # audit4 item 13: "1 value such as 03/04/2026 that read either way were read day-first".
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "customer_id,occurred_at,amount\nC1,03/04/2026,10\nC2,25/03/2026,20\nC3,28/03/2026,5\n",
+        encoding="utf-8",
+    )
+    with advocacy.open(db_url) as ws:
+        result = ws.import_file(path, kind="transactions")
+    [note] = [note for note in result.notes if "day-first" in note]
+    assert "2 values such as 25/03/2026 put a day above 12 first" in note
+    assert "1 value such as 03/04/2026 that reads either way was read day-first too" in note
+    unclear = validated(["05/10/2021"]).notes
+    [note] = [note for note in unclear if "could not be told apart" in note]
+    assert "in 1 value such as 05/10/2021, both parts 12 or below; it was read month-first" in note
+
+
 def test_a_column_mixing_both_orders_quarantines_only_the_minority(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -116,6 +116,30 @@ def test_class_ids_are_refused_with_the_scale_that_reads_them(
     assert by_ids["labels in the file"] == {
         name: int(counts[name]) for name in TWEET_LABELS.values()
     }
+    # Without --labels (audit4 item 13: "no column holds sentiment labels ... or ratings",
+    # even with --scale 0-2): the file's one label-named column of numbers is taken, said so.
+    code, _, err = _run(ids, db)
+    assert code == 1 and "column 'label', named like labels, holds numbers (0, 1, 2)" in err
+    assert "--scale 0-2 reads 0 negative, 1 neutral, 2 positive" in err
+    found = _evaluate(ids, db, "--scale", "0-2")
+    assert {key: found[key] for key in SCORES} == {key: by_words[key] for key in SCORES}
+    assert found["labels"] == by_ids["labels"]
+    assert any("column 'label' is taken as the labels" in note for note in found["notes"])  # type: ignore[attr-defined]
+
+
+def test_of_several_label_named_columns_of_numbers_none_is_taken(tmp_path: Path) -> None:
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "text,label,class\n"
+        "The kettle boils fast and looks smart,2,1\n"
+        "Lid cracked on the second day,0,0\n"
+        "It is a kettle,1,1\n",
+        encoding="utf-8",
+    )
+    code, _, err = _run(path, _workspace(tmp_path), "--scale", "0-2")
+    assert code == 1 and "Traceback" not in err
+    assert "several named like labels hold numbers: 'label', 'class'" in err
+    assert "--labels" in err
 
 
 @pytest.mark.shared_data
@@ -374,3 +398,20 @@ def test_a_class_no_label_holds_has_no_f1(shared_data: Path, tmp_path: Path) -> 
     assert code == 0
     line = next(line for line in out.splitlines() if line.startswith("│ neutral "))
     assert line.count("–") == 2  # recall and F1
+
+
+def test_a_label_named_flag_of_numbers_is_not_read_on_a_guessed_scale(tmp_path: Path) -> None:
+    # A 0/1 complaint flag under "label" read on a guessed 0-5 scale made every text negative.
+    path = tmp_path / "flags.csv"
+    path.write_text(
+        "text,label\n"
+        "Ordered a lamp three weeks ago and it still says processing,1\n"
+        "The new headphones sound lovely,0\n"
+        "Nobody answers the phone at the branch,1\n",
+        encoding="utf-8",
+    )
+    code, _, err = _run(path, _workspace(tmp_path))
+    assert code == 1 and "Traceback" not in err
+    assert "no column holds sentiment labels" in err
+    assert "column 'label', named like labels, holds numbers (0, 1)" in err
+    assert "--scale 0-1 reads them as ratings on it" in err

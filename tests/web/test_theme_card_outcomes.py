@@ -45,8 +45,8 @@ def test_cards_give_the_csat_effect(tmp_path: Path) -> None:
     effect, low, high = (100 * value for value in newcombe_difference(4, 20, 50, 70))
     shown = display.estimate(effect, low, high)
     assert (
-        f"CSAT effect (share satisfied) {shown} points: lowers CSAT (20 answers with a CSAT)"
-        in (cards["Delivery"])
+        f"CSAT effect (share satisfied) {shown} points: lowers CSAT, beyond chance after Holm "
+        "over 2 themes (20 answers with a CSAT)" in (cards["Delivery"])
     )
     effect, low, high = (100 * value for value in newcombe_difference(10, 20, 44, 70))
     shown = display.estimate(effect, low, high)

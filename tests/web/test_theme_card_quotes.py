@@ -41,6 +41,7 @@ def test_a_card_with_a_positive_effect_but_mostly_complaints_quotes_complaints()
             "effect": [12.0],
             "effect_low": [3.0],
             "effect_high": [21.0],
+            "p_value": [0.004],
             "n_mentioning": [120],
         }
     )
@@ -53,7 +54,8 @@ def test_a_card_with_a_positive_effect_but_mostly_complaints_quotes_complaints()
         }
     )
     [card] = _cards(themes, quotes, Principal("ana", Role.analyst), None, Filters())
-    assert card.impact_word == "raises NPS"  # the effect is told beside the quotes ...
+    # The effect is told beside the quotes ...
+    assert card.impact_word == "raises NPS, beyond chance after Holm over 1 theme"
     assert card.quotes == ["It broke after two days."]  # ... which say what most feel
 
 

@@ -178,8 +178,9 @@ def _order(
     if evidence.ambiguous:
         notes.append(
             f"{label}: day and month could not be told apart in "
-            f"{_counted(evidence.ambiguous, evidence.ambiguous_example)} (both parts 12 or "
-            f"below) and were read month-first; if the file writes the day first, {declare}"
+            f"{_counted(evidence.ambiguous, evidence.ambiguous_example)}, both parts 12 or "
+            f"below; {'it was' if evidence.ambiguous == 1 else 'they were'} read month-first; "
+            f"if the file writes the day first, {declare}"
         )
     return False, "month-first order (the default)", notes
 
@@ -188,10 +189,10 @@ def _same_way(evidence: Evidence, day_first: bool) -> str:
     if not evidence.ambiguous:
         return ""
     order = "day-first" if day_first else "month-first"
-    return (
-        f"; {_counted(evidence.ambiguous, evidence.ambiguous_example)} that read either way were "
-        f"read {order} too"
-    )
+    # One value "reads either way" and "was" read so; several "read" and "were".
+    reads = "reads either way was" if evidence.ambiguous == 1 else "read either way were"
+    counted = _counted(evidence.ambiguous, evidence.ambiguous_example)
+    return f"; {counted} that {reads} read {order} too"
 
 
 def decide(

@@ -20,6 +20,10 @@ value never refuses the whole file:
   reviews' ratings: :func:`advocacy.text.score_labels.mention_scales`), said in a note. A column
   of three values 0-2 (class ids, as TweetEval's) or a scale set by a few ratings far above the
   rest (one typo of 55 among 1-5 stars) is refused with the ``--scale`` that reads it.
+- Without a column of labels or the rating import maps, one column named like true labels
+  that holds numbers (TweetEval's ``label`` of 0/1/2) is read as ratings on ``--scale``, said in
+  a note; without ``--scale`` the file is refused with the scale to give (a 0/1 complaint flag
+  is no rating), and of several such columns, naming them.
 - Records the reader could not split into the header's columns are counted as left out.
 """
 
@@ -35,9 +39,12 @@ from typing import TYPE_CHECKING, Any
 
 from advocacy.errors import InputError, UsageError
 from advocacy.ingest.label_columns import (
+    LABEL_SHARE,
     LISTED,
     NOT_A_LABEL,
+    PREDICTED_NAME,
     SHOWN,
+    TRUE_NAME,
     find_label_column,
     label_share,
     sentiment_label,
@@ -242,6 +249,18 @@ def file_labels(
     else:
         column = column or _rating_column(adapted, kind)
         if column is None:
+            # A column named like true labels that holds numbers (TweetEval's ``label`` of
+            # class ids 0/1/2): read as ratings on the --scale given, never on a guessed one
+            # (a 0/1 complaint flag is no rating), else refused with the scale to give.
+            column = _numbered_label_column(adapted, text_column, file=str(file))
+            if column is not None and given_scale is None:
+                raise _scale_needed(adapted, column, file=str(file))
+            if column is not None:
+                notes.append(
+                    f"column {column!r} is taken as the labels: it holds numbers, and no column "
+                    "holds sentiment labels or a rating import maps (name another with --labels)"
+                )
+        if column is None:
             raise InputError(
                 "no column holds sentiment labels (negative, neutral, positive) or ratings; "
                 f"the file's columns are {shown}",
@@ -299,6 +318,59 @@ def _rating_column(adapted: Adapted, kind: str) -> str | None:
     """The column import maps to the kind's rating: a mention's ``rating``, a response's
     ``nps``."""
     return adapted.fields.get({"mentions": "rating", "responses": "nps"}.get(kind, ""))
+
+
+def _numbered_label_column(adapted: Adapted, text_column: str, *, file: str) -> str | None:
+    """The column named like true labels (:data:`~advocacy.ingest.label_columns.TRUE_NAME`,
+    not like a tool's prediction) most of whose values are numbers, if one; None if none.
+
+    Raises
+    ------
+    InputError
+        When several are: which is the truth is the user's call.
+    """
+    found = []
+    for name in adapted.rows.column_names:
+        name = str(name)
+        if name == text_column or not TRUE_NAME.search(name) or PREDICTED_NAME.search(name):
+            continue
+        values = [value for value in adapted.rows.column(name).to_pylist() if not _blank(value)]
+        numbers = sum(_number(value) is not None for value in values)
+        if values and numbers >= LABEL_SHARE * len(values):
+            found.append(name)
+    if len(found) > 1:
+        raise InputError(
+            "no column holds sentiment labels (negative, neutral, positive), and several named "
+            "like labels hold numbers: " + ", ".join(repr(name) for name in found[:LISTED]),
+            file=file,
+            fix="name the label column with --labels (and its scale with --scale LOW-HIGH)",
+        )
+    return found[0] if found else None
+
+
+def _scale_needed(adapted: Adapted, column: str, *, file: str) -> InputError:
+    """The error for a label-named column of numbers given without ``--scale``."""
+    numbers = sorted(
+        {n for n in map(_number, adapted.rows.column(column).to_pylist()) if n is not None}
+    )
+    values = ", ".join(f"{n:g}" for n in numbers[:LISTED])
+    values += ", ..." if len(numbers) > LISTED else ""
+    low, high = (f"{numbers[0]:g}", f"{numbers[-1]:g}") if numbers else ("LOW", "HIGH")
+    fix = f"say their scale: --scale {low}-{high} reads them as ratings on it"
+    if [f"{n:g}" for n in numbers] in (["0", "1", "2"], ["1", "2", "3"]):
+        first, middle, last = (f"{n:g}" for n in numbers)
+        fix = (
+            f"if they are class ids, --scale {first}-{last} reads {first} negative, {middle} "
+            f"neutral, {last} positive; if ratings, say their scale with --scale LOW-HIGH"
+        )
+    return InputError(
+        "no column holds sentiment labels (negative, neutral, positive) or the rating import "
+        f"maps, and column {column!r}, named like labels, holds numbers ({values}): class ids, "
+        "flags or ratings, which cannot be told apart without their scale",
+        file=file,
+        column=column,
+        fix=fix + "; or name the label column with --labels",
+    )
 
 
 def _number(value: Any) -> float | None:

@@ -32,7 +32,7 @@ A theme named by two gets one finding that says both.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -48,7 +48,9 @@ if TYPE_CHECKING:
     from advocacy.workspace import Workspace
 
 __all__ = [
+    "HolmTest",
     "calibration_caveat",
+    "holm_tests",
     "largest_complaint",
     "stored_themes",
     "theme_findings",
@@ -57,6 +59,8 @@ __all__ = [
 
 #: The anchor of the report's themes (the text section's cards).
 THEMES_ANCHOR = "themes"
+#: No rating effects (:func:`holm_tests` without ``ratings``).
+NO_RATINGS = pd.DataFrame(columns=["theme_id", "rating_p_value"])
 
 
 def stored_themes(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
@@ -158,13 +162,14 @@ def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) ->
     if effects.empty or standing is None:
         return {}
     names = dict(zip(themes["theme_id"].astype(str), themes["name"].astype(str), strict=True))
-    effects = effects[effects["theme_id"].isin(names)]
-    adjusted = adjust_p_values(effects["rating_p_value"].to_numpy(float), "holm")
+    tests = holm_tests(themes, effects)
     # A point of a 1-5 rating weighs like 25 points of a -100..100 score.
     points = 100.0 / max(standing.top - standing.low, 1.0)
     found: dict[str, Finding] = {}
-    for record, p in zip(effects.to_dict("records"), adjusted, strict=True):
-        if not (float(p) < 1.0 - ws.settings.confidence and record["rating_effect_high"] < 0):
+    for record in _rating_tested(themes, effects):
+        test = tests[("rating", str(record["theme_id"]))]
+        p = test.p_adjusted
+        if not (p < 1.0 - ws.settings.confidence and record["rating_effect_high"] < 0):
             continue
         name = names[str(record["theme_id"])]
         mentioning, others = int(record["rating_n_mentioning"]), int(record["rating_n_not"])
@@ -179,7 +184,7 @@ def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) ->
             why=f"The {display.number(mentioning)} rated reviews that mention it average "
             f"{display.number(record['rating_mentioning'], 1)} against "
             f"{display.number(record['rating_not'], 1)} for the other rated reviews: {estimate} "
-            f"({p_text(float(p))}, Holm-corrected over the {len(effects)} themes tested).",
+            f"({p_text(p)}, Holm-corrected over the {test.tested} themes tested).",
             weight=at_stake * points,
             effect=f"If they rated like the others, the mean rating would be about "
             f"{display.number(at_stake, 2)} higher (an association, not a proven cause).",
@@ -208,6 +213,82 @@ def _outcome_tested(themes: pd.DataFrame) -> list[dict[Any, Any]]:
     ]
 
 
+def _nps_tested(themes: pd.DataFrame) -> list[dict[Any, Any]]:
+    """The themes with an effect on NPS and its p-value, as records."""
+    if "p_value" not in themes or "effect" not in themes:
+        return []
+    return [
+        record
+        for record in themes.to_dict("records")
+        if not display.missing(record.get("p_value")) and not display.missing(record.get("effect"))
+    ]
+
+
+def _rating_tested(themes: pd.DataFrame, ratings: pd.DataFrame) -> list[dict[Any, Any]]:
+    """The rating effects (:func:`theme_rating_effects`) of the themes in ``themes``."""
+    if ratings.empty or "theme_id" not in themes:
+        return []
+    shown = set(themes["theme_id"].astype(str))
+    return [record for record in ratings.to_dict("records") if str(record["theme_id"]) in shown]
+
+
+@dataclass(frozen=True)
+class HolmTest:
+    """A theme's effect tested with the other themes' (one family per score).
+
+    Attributes
+    ----------
+    p_adjusted : float
+        Its p-value after Holm's correction over the family.
+    tested : int
+        How many themes the family holds.
+    """
+
+    p_adjusted: float
+    tested: int
+
+
+def holm_tests(
+    themes: pd.DataFrame, ratings: pd.DataFrame | None = None
+) -> dict[tuple[str, str], HolmTest]:
+    """Each theme's effect Holm-corrected over the themes tested on the same score, as the
+    report's findings name a theme that lowers a score "beyond chance".
+
+    Three families, each the themes of ``themes`` that have that effect and its p-value: the
+    effect on NPS (``nps``), on the survey's own outcome (``outcome``: CSAT, else CES) and, from
+    ``ratings`` (:func:`theme_rating_effects`), on the reviews' rating (``rating``). The web's
+    theme cards read the same tests, so a card and the report never disagree on a theme.
+
+    Parameters
+    ----------
+    themes : pandas.DataFrame
+        ``ws.text.themes`` (``theme_id``, ``effect``, ``p_value``, ``outcome*`` columns).
+    ratings : pandas.DataFrame, optional
+        The themes' rating effects (``theme_id``, ``rating_p_value``), when tested.
+
+    Returns
+    -------
+    dict
+        ``(family, theme_id)`` to its :class:`HolmTest`.
+    """
+    families = {
+        "nps": [(record, "p_value") for record in _nps_tested(themes)],
+        "outcome": [(record, "outcome_p_value") for record in _outcome_tested(themes)],
+        "rating": [
+            (record, "rating_p_value")
+            for record in _rating_tested(themes, ratings if ratings is not None else NO_RATINGS)
+        ],
+    }
+    tests: dict[tuple[str, str], HolmTest] = {}
+    for family, members in families.items():
+        if not members:
+            continue
+        adjusted = adjust_p_values([float(record[column]) for record, column in members], "holm")
+        for (record, _), p in zip(members, adjusted, strict=True):
+            tests[(family, str(record["theme_id"]))] = HolmTest(float(p), len(members))
+    return tests
+
+
 def _outcome_findings(
     ws: Workspace, scope: ReportScope, themes: pd.DataFrame
 ) -> dict[str, Finding]:
@@ -215,11 +296,12 @@ def _outcome_findings(
     often than the other commenters beyond chance (Holm over the themes tested)."""
     from advocacy.report.sections.summary import p_text
 
-    tested = _outcome_tested(themes)
-    adjusted = adjust_p_values([float(record["outcome_p_value"]) for record in tested], "holm")
+    tests = holm_tests(themes)
     found: dict[str, Finding] = {}
-    for record, p in zip(tested, adjusted, strict=True):
-        if not (float(p) < 1.0 - ws.settings.confidence and record["outcome_effect_high"] < 0):
+    for record in _outcome_tested(themes):
+        test = tests[("outcome", str(record["theme_id"]))]
+        p = test.p_adjusted
+        if not (p < 1.0 - ws.settings.confidence and record["outcome_effect_high"] < 0):
             continue
         metric, reached = OUTCOME_NAMES[str(record["outcome"])]
         name = str(record["name"])
@@ -235,8 +317,8 @@ def _outcome_findings(
             why=f"Of the {display.number(mentioning)} respondents whose comment mentions it, "
             f"{display.percent(float(record['outcome_mentioning']) / 100, 0)} {reached} "
             f"against {display.percent(float(record['outcome_not']) / 100, 0)} of "
-            f"the other commenters: {estimate} points ({p_text(float(p))}, Holm-corrected over "
-            f"the {len(tested)} themes tested).",
+            f"the other commenters: {estimate} points ({p_text(p)}, Holm-corrected over "
+            f"the {test.tested} themes tested).",
             weight=at_stake,
             effect=f"If they scored like the other commenters, {metric} would be about "
             f"{display.number(at_stake, 1)} points higher (an association, not a proven cause).",
@@ -305,30 +387,25 @@ def theme_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
     records = themes.to_dict("records")
     alpha = 1.0 - ws.settings.confidence
     findings: dict[str, Finding] = {}
-    if "p_value" in themes and "effect" in themes:
-        tested = [
-            record
-            for record in records
-            if not display.missing(record.get("p_value"))
-            and not display.missing(record.get("effect"))
-        ]
-        adjusted = adjust_p_values([float(record["p_value"]) for record in tested], "holm")
-        for record, p in zip(tested, adjusted, strict=True):
-            if not (float(p) < alpha and float(record["effect_high"]) < 0):
-                continue
-            mentioning, others = int(record["n_mentioning"]), int(record["n_not"])
-            at_stake = abs(float(record["effect"])) * mentioning / max(mentioning + others, 1)
-            name = str(record["name"])
-            findings[name] = _lowering(
-                ws,
-                scope,
-                name,
-                why=_nps_why(record, p_text(float(p)), len(tested)),
-                weight=at_stake,
-                effect=f"If they scored like the other commenters, NPS would be about "
-                f"{display.number(at_stake, 1)} points higher (an association, not a proven "
-                "cause).",
-            )
+    tests = holm_tests(themes)
+    for record in _nps_tested(themes):
+        test = tests[("nps", str(record["theme_id"]))]
+        p = test.p_adjusted
+        if not (p < alpha and float(record["effect_high"]) < 0):
+            continue
+        mentioning, others = int(record["n_mentioning"]), int(record["n_not"])
+        at_stake = abs(float(record["effect"])) * mentioning / max(mentioning + others, 1)
+        name = str(record["name"])
+        findings[name] = _lowering(
+            ws,
+            scope,
+            name,
+            why=_nps_why(record, p_text(p), test.tested),
+            weight=at_stake,
+            effect=f"If they scored like the other commenters, NPS would be about "
+            f"{display.number(at_stake, 1)} points higher (an association, not a proven "
+            "cause).",
+        )
     tested_nps = "effect" in themes and bool(themes["effect"].notna().any())
     if not tested_nps:
         # The survey's own outcome, and the reviews' rating: a theme named by both gets one

@@ -21,6 +21,12 @@ effect on the reviews' rating, as the report's cards do
 interval), and under no filter only, for the same reason. Each quote is captioned by the
 report's rule (:func:`advocacy.report.sections.quote_captions.quote_caption`): "Most negative
 sentence" only over the theme's strongest sentence read as negative.
+
+A card calls an effect beyond chance ("lowers CSAT") only as the report's summary names a theme:
+its p-value Holm-corrected over the themes tested on the same score
+(:func:`advocacy.report.sections.theme_findings.holm_tests`, the report's own tests); an
+interval that excludes zero while the corrected p does not is said to be uncorrected
+(:func:`effect_words`).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from advocacy.present.web.filters import Filters
 from advocacy.present.web.state import WebState
 from advocacy.report.section import ReportScope
 from advocacy.report.sections.quote_captions import quote_caption
+from advocacy.report.sections.theme_findings import HolmTest, holm_tests
 from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     FEW_READ,
@@ -92,6 +99,7 @@ class ThemeCard:
     impact_name: str = "NPS effect"  # or "Rating effect", for reviews without an NPS
     impact_unit: str = " points"  # an NPS effect's; a rating effect is in points of the rating
     counted: str = "answers with an NPS"  # what ``mentioning`` counts
+    confidence: float = 0.95  # of its interval, and 1 - the corrected p it must fall under
 
     def captioned(self) -> list[tuple[str, str]]:
         """(caption, quote) of each quote."""
@@ -162,6 +170,40 @@ def leaning(mix: list[tuple[str, float]], effect: Any = None, *, real: bool = Fa
     return "negative" if negative > positive else "positive"
 
 
+def effect_words(
+    effect: Any, low: Any, high: Any, what: str, test: HolmTest | None, alpha: float
+) -> tuple[str, bool]:
+    """What a card says of a theme's effect on ``what`` (with its interval ``low``-``high``),
+    and whether the effect is beyond chance.
+
+    Beyond chance as the report's summary names a theme (review22 item 7: a card said
+    "lowers CSAT" of a theme the report did not name): the interval excludes zero and the
+    p-value, Holm-corrected over the themes tested on the same score (``test``, from
+    :func:`~advocacy.report.sections.theme_findings.holm_tests`), is below ``alpha``. An
+    interval that excludes zero while the corrected p does not is said to be uncorrected.
+
+    >>> effect_words(-5.2, -9.7, -0.5, "CSAT", HolmTest(0.12, 9), 0.05)
+    ('not beyond chance after Holm over 9 themes; the interval is not corrected', False)
+    >>> effect_words(-9.4, -14.9, -3.4, "CSAT", HolmTest(0.017, 9), 0.05)
+    ('lowers CSAT, beyond chance after Holm over 9 themes', True)
+    >>> effect_words(2.9, -1.6, 7.6, "CSAT", HolmTest(1.0, 9), 0.05)
+    ('no detectable effect on CSAT', False)
+    """
+    if display.missing(effect):
+        return "not enough answers to tell", False
+    excludes = not display.missing(low) and not display.missing(high)
+    excludes = excludes and (float(low) > 0 or float(high) < 0)
+    if not excludes:
+        return f"no detectable effect on {what}", False
+    direction = "raises" if float(effect) > 0 else "lowers"
+    if test is None:  # no p-value to correct (the report names no such theme): said so
+        return f"{direction} {what} by its interval, not corrected for the themes tested", False
+    over = f"Holm over {test.tested} theme{'s' if test.tested != 1 else ''}"
+    if test.p_adjusted < alpha:
+        return f"{direction} {what}, beyond chance after {over}", True
+    return f"not beyond chance after {over}; the interval is not corrected", False
+
+
 def quote_sets(
     state: WebState, where: Mapping[str, Sequence[str]] | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -220,7 +262,16 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
     cards: list[ThemeCard] = derived(
         ("theme-cards", chosen, principal.masks_personal_data),
         (themes, quotes, redactor, scores, ratings),
-        lambda: _cards(themes, quotes, principal, redactor, filters, scores, ratings),
+        lambda: _cards(
+            themes,
+            quotes,
+            principal,
+            redactor,
+            filters,
+            scores,
+            ratings,
+            confidence=state.ws.settings.confidence,
+        ),
     )
     return cards
 
@@ -233,11 +284,14 @@ def _cards(
     filters: Filters,
     scores: Mapping[str, ScoreMix] = NO_SCORES,
     ratings: pd.DataFrame = NO_RATINGS,
+    *,
+    confidence: float = 0.95,
 ) -> list[ThemeCard]:
     """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them, for a
     theme mostly not read what its writers' ``scores`` imply, and for a theme without an NPS
     effect its effect on the reviews' rating from ``ratings`` (:func:`theme_rating_effects`)."""
     rated = {str(row["theme_id"]): row for row in ratings.to_dict("records")}
+    tests = holm_tests(themes, ratings)
     shown = mask_frame(themes, principal, redactor=redactor)
     said = mask_frame(quotes, principal, redactor=redactor) if not quotes.empty else quotes
     by_theme: dict[tuple[str, str], list[str]] = {}
@@ -255,6 +309,7 @@ def _cards(
         high: Any = original.get("effect_high")
         mentioning = int(original.get("n_mentioning") or 0)
         named, unit, counted, what = "NPS effect", " points", "answers with an NPS", "NPS"
+        family = "nps"
         rating = rated.get(theme_id)
         outcome = OUTCOME_WORDS.get(str(original.get("outcome")))
         if display.missing(effect) and outcome is not None:
@@ -264,19 +319,15 @@ def _cards(
             )
             mentioning = int(original.get("outcome_n_mentioning") or 0)
             named, counted, what = outcome
+            family = "outcome"
         elif display.missing(effect) and rating is not None:
             effect, low, high = (rating[f"rating_effect{end}"] for end in ("", "_low", "_high"))
             mentioning = int(rating["rating_n_mentioning"])
             named, unit, counted, what = "Rating effect", "", "rated reviews", "the rating"
-        real = not display.missing(low) and not display.missing(high)
-        real = real and (float(low) > 0 or float(high) < 0)
+            family = "rating"
+        test = tests.get((family, theme_id))
+        word, real = effect_words(effect, low, high, what, test, 1.0 - confidence)
         side = leaning(mix, effect, real=real)
-        if display.missing(effect):
-            word = "not enough answers to tell"
-        elif not real:
-            word = f"no detectable effect on {what}"
-        else:
-            word = f"raises {what}" if float(effect) > 0 else f"lowers {what}"
         keywords = original.get("keywords")
         keywords = row.get("keywords") if keywords is not None else None
         # A theme mostly not read (another language; under READ_FOR_SENTIMENT, or fewer than
@@ -317,6 +368,7 @@ def _cards(
                 impact_name=named,
                 impact_unit=unit,
                 counted=counted,
+                confidence=confidence,
             )
         )
     return sorted(cards, key=lambda card: -card.size)
