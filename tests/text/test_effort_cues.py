@@ -5,9 +5,13 @@ described effort the company made the customer spend). Texts written for this te
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import advocacy
 from advocacy.text import effort
+from advocacy.text.model_names import EFFORT_CUES
 
 #: Reviews of products in use: counts of times, durations and difficulty that are no friction.
 NO_FRICTION = [
@@ -68,3 +72,31 @@ def test_friction_with_the_company_is_effort_of_its_kind(text: str, kind: str) -
 
 def test_friction_avoided_is_no_effort() -> None:
     assert effort("Sorted without chasing, no need to call again").cues == ()
+
+
+def test_a_workspace_read_with_the_old_cues_is_read_again(tmp_path: Path) -> None:
+    # Stored effort is read again only for texts the current models did not label; the cues'
+    # version is part of that label, so a workspace analysed before these cues loses the
+    # high effort the old cues gave "It took forever to heat up".
+    path = tmp_path / "mentions.csv"
+    path.write_text(
+        "text,platform\nIt took forever to heat up,store\nThe lid is fine,store\n",
+        encoding="utf-8",
+    )
+    with advocacy.open(tmp_path / "w.duckdb") as ws:
+        ws.import_file(path, kind="mentions")
+        ws.text.analyze()
+        current = _models(ws)[0]
+        assert current.endswith(f"; {EFFORT_CUES}")
+        older = current.removesuffix(f"; {EFFORT_CUES}")  # as stored before the cues' version
+        ws.db.execute("UPDATE text_features SET model = ?, effort = 1.0", [older])
+        ws.text.analyze()
+        features = ws.text.features()
+        models = _models(ws)
+    assert features["effort"].max() < 0.5
+    assert models == [current, current]
+
+
+def _models(ws: advocacy.Workspace) -> list[str]:
+    """The stored ``text_features.model`` of every text."""
+    return [str(row[0]) for row in ws.db.fetchall("SELECT model FROM text_features")]

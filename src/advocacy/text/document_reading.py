@@ -23,6 +23,7 @@ from advocacy.errors import UsageError
 from advocacy.text.effort import Effort, effort
 from advocacy.text.emotion import EmotionResult, emotion_result
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
+from advocacy.text.model_names import EFFORT_CUES
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
 from advocacy.text.sentences import SentenceReading, complete_sentences, read_sentences
 from advocacy.text.sentiment import SENTIMENTS, reading_sentiment
@@ -54,8 +55,9 @@ def load_models(model: str = STATIC) -> None:
 
 
 def label_model(sentiment_model: str, emotion_model: str) -> str:
-    """What ``text_features.model`` says of a document read with these two models."""
-    return f"{sentiment_model}; {emotion_model}"
+    """What ``text_features.model`` says of a document read with these two models and the
+    current effort cues (:data:`~advocacy.text.model_names.EFFORT_CUES`)."""
+    return f"{sentiment_model}; {emotion_model}; {EFFORT_CUES}"
 
 
 def analyze_texts(

@@ -7,7 +7,7 @@ of an older model without loading any model.
 
 from __future__ import annotations
 
-__all__ = ["EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_model"]
+__all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_model"]
 
 # v2: English negations shift the reading (text/negation.py); v3: so does the complaint head
 # (sentiment.with_complaint); v4: the complaint column reads the sentiment too
@@ -26,6 +26,10 @@ __all__ = ["EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_model"]
 # trusted only from a reading of this name (:func:`read_by_current_model`).
 SENTIMENT_MODEL = "real-sentiment-e5-v7"
 EMOTION_MODEL = "real-emotion-e5-v4"
+#: The effort cue lexicon's version (:mod:`advocacy.text.effort`), recorded with every stored
+#: reading after the two models: a new version re-reads the stored texts' effort. v2: a cue
+#: names friction with the company, not a product in use ("took forever to heat up").
+EFFORT_CUES = "effort-cues-v2"
 
 
 def read_by_current_model(stored: str | None) -> bool:
