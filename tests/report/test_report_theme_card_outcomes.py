@@ -58,6 +58,7 @@ def test_cards_show_the_effect_on_the_surveys_own_outcome(
     assert f"their effect on {metric} in points" in themes
     assert f"Each theme's effect on {metric} in points" in themes  # the chart's label
     assert "NPS was not tested: too few of their writers gave one." in themes
+    assert "not corrected for the number of themes shown" in themes
     assert "No theme has an effect on NPS" not in themes and "NPS effect" not in themes
 
 
@@ -68,6 +69,7 @@ def test_an_nps_survey_keeps_its_nps_cards(tmp_path: Path) -> None:
     themes = _themes_part(database)
     assert "NPS effect" in themes and "their effect on NPS in points" in themes
     assert "not tested" not in themes and "CSAT" not in themes
+    assert "not corrected for the number of themes shown" in themes
 
 
 def test_a_dated_report_shows_the_themes_of_its_dates(tmp_path: Path) -> None:

@@ -480,6 +480,12 @@ def themes_intro(
         "by what they are: the theme's strongest sentence of its main sentiment, and comments "
         "that carry that sentiment (its most central ones when most of its texts were not "
         "read)."
+        + (
+            " Each interval is the theme's own, not corrected for the number of themes shown: "
+            "among many themes, one may exclude 0 by chance."
+            if effect
+            else ""
+        )
     ) + _untested(has_effects=has_effects, outcome=outcome, rating_effects=rating_effects)
 
 
