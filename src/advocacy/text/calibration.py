@@ -12,8 +12,9 @@ user, or implied by scores: :func:`label_from_scores`) whose strength grows with
   cross-validation on the labels themselves (the prior, the adjusted prior, and a multinomial
   logistic head on the model's embedding plus its generic log-probabilities at several L2
   penalties), and the most accurate of those whose macro recall is not below the prior's
-  beyond cross-validation's noise is kept (:mod:`~advocacy.text.calibration_choice`:
-  accuracy alone can be won by reading more texts as the commonest class). On a tie the
+  beyond cross-validation's noise, and that lose no class the prior reads, is kept
+  (:mod:`~advocacy.text.calibration_choice`: accuracy alone can be won by reading more texts
+  as the commonest class). On a tie the
   adjusted prior is kept if it is among the best (what fewer labels gave: more labels that show
   nothing better give no reason to change the reading), else the simplest. The prior is always
   a candidate, so calibration is never worse than the shipped model on cross-validation, and a
@@ -122,7 +123,9 @@ __all__ = [
 #: :data:`~advocacy.text.calibration_tfidf.FINAL_TFIDF_SOLVER`. 3 (2026-12-07): the head on
 #: every label is solved by Newton-Cholesky from
 #: :data:`~advocacy.text.calibration_fits.EXACT_HEAD_LABELS` labels (at weaker penalties).
-FIT_VERSION = 3
+#: 4 (2026-12-07): a candidate that loses a class the model alone reads is not kept
+#: (:func:`~advocacy.text.calibration_choice.lost_classes`).
+FIT_VERSION = 4
 
 #: The hyper-parameters of :class:`CalibratedSentiment` (its ``__init__``'s).
 _PARAMETERS = ("taught_weight", "text_model", "folds", "sampled_folds", "random_state", "workers")

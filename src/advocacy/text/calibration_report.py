@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from advocacy.text.calibration_choice import losing
 from advocacy.text.sentiment import SENTIMENTS
 from advocacy.text.training_texts import trained_on
 
@@ -358,10 +359,20 @@ def calibration_report(
         report["trained the shipped model"] = trained
     best = max(scores, key=lambda name: scores[name])
     if scores[best] > scores[chosen]:
-        report["passed over"] = (
-            f"{best} ({scores[best]:.3f}): more accurate, but its macro recall (the mean of the "
-            "classes' recalls) is below the model alone's beyond cross-validation's noise"
+        recalls_of = dict(getattr(calibrated, "cv_recall_", {}) or {})
+        lost = losing(recalls_of, best)
+        why = (
+            "it loses the "
+            + " and ".join(
+                f"{name} texts ({recalls_of[best].get(name, 0.0):.3f} against "
+                f"{recalls_of['prior'][name]:.3f} for the model alone)"
+                for name in lost
+            )
+            if lost
+            else "its macro recall (the mean of the classes' recalls) is below the model "
+            "alone's beyond cross-validation's noise"
         )
+        report["passed over"] = f"{best} ({scores[best]:.3f}): more accurate, but {why}"
     recalls = getattr(calibrated, "cv_recall_", None)
     counts = dict(getattr(calibrated, "cv_counts_", {}) or {})
     if not recalls:

@@ -450,6 +450,18 @@ class StoredCalibration:
         """The fitted calibration (None: a verdict of no calibration)."""
         return None if self.fit is None else _built(self.fit)
 
+    @property
+    def warning(self) -> str | None:
+        """The fit's known weakness (:func:`~.calibration_report.recall_warning` of its
+        stored cross-validation), read without building the fit (None: none, or a verdict)."""
+        from types import SimpleNamespace
+
+        from advocacy.text.calibration_report import recall_warning
+
+        if self.fit is None:
+            return None
+        return recall_warning(SimpleNamespace(**self.fit.scalars))  # type: ignore[arg-type]
+
 
 def stored(db: Database, model: str) -> StoredCalibration | None:
     """The stored calibration of the ``text_model`` setting ``model``, if any and readable."""

@@ -134,6 +134,16 @@ class Calibration:
             return self.kept.n_labels
         return 0 if self.fitted is None else int(self.fitted.n_labels_)
 
+    @property
+    def warning(self) -> str | None:
+        """The calibration's known weakness, fitted now or kept (None: none): every run that
+        reads with it says so, not only the one that fitted it."""
+        from advocacy.text.calibration_report import recall_warning
+
+        if self.kept is not None:
+            return self.kept.warning
+        return None if self.fitted is None else recall_warning(self.fitted)
+
 
 #: The steps :func:`workspace_calibration` tells its ``progress`` when it fits.
 READING_LABELLED, FITTING = "reading the labelled texts", "fitting the calibration"
@@ -386,6 +396,9 @@ class AnalyzeResult:
     #: The calibration this run fitted (None: kept from an earlier run, or none), for its report
     #: (``ws.text.calibration_report(of=result)``) without building it again.
     fitted: CalibratedSentiment | None = field(default=None, compare=False, repr=False)
+    #: The calibration's known weakness (a class it reads markedly worse than the model
+    #: alone), whether this run fitted it or kept it ("": none).
+    warning: str = ""
 
     def summary(self) -> dict[str, Any]:
         found = {
@@ -398,6 +411,8 @@ class AnalyzeResult:
             "not supported by language": dict(self.not_supported),
             "non-answers": self.non_answers,
         }
+        if self.warning:
+            found["warning"] = self.warning
         if self.taxonomy:
             found["taxonomy"] = self.taxonomy
         if self.themes is not None:
@@ -699,6 +714,7 @@ def _analyze_stale(
         non_answers,
         chosen.status,
         fitted=chosen.fitted,
+        warning=chosen.warning or "",
     )
 
 
