@@ -352,7 +352,8 @@ def calibration_report(
         line += f", {scores['prior adjusted']:.3f} the model's prior adjusted"
     report["accuracy (cross-validated)"] = line + (
         "; the most accurate of the candidates whose macro recall is not below the model "
-        "alone's beyond cross-validation's noise is chosen"
+        "alone's beyond cross-validation's noise, and that lose no class the model alone "
+        "finds, is chosen"
     )
     trained = training_note(training)
     if trained:
