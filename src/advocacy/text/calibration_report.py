@@ -53,6 +53,7 @@ __all__ = [
     "count_training_labels",
     "kept_calibration_note",
     "kept_calibration_report",
+    "kinds_note",
     "recall_warning",
     "training_note",
 ]
@@ -416,11 +417,55 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
         return {}
     if found.calibrated is None:
         return {"calibration": f"none: {found.reason}"}
-    return calibration_report(
+    report = calibration_report(
         found.calibrated,
         "kept: the one the stored readings were made with",
         training=found.training,
     )
+    scope = kinds_note(db, found.name or "", found.kinds)
+    if scope:
+        report["texts it reads"] = scope
+    return report
+
+
+def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
+    """Which kinds of text a stored calibration reads, and how many stored readings each
+    reading made (the calibration's, the model alone's) of each kind.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    name
+        The calibration's model name (its ``name_``).
+    kinds
+        The kinds it was fitted on, with their labels (empty: every kind).
+
+    Returns
+    -------
+    str or None
+        As "it reads only the kinds of text it was fitted on, response (3,000 labels): 3,000
+        response texts read by it; 2,000 mention texts read by the model alone"; None when it
+        was fitted without kinds.
+    """
+    if not kinds:
+        return None
+    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = db.fetchall(
+        "SELECT document_kind, model LIKE ? ESCAPE '\\' AS calibrated, COUNT(*) "
+        "FROM text_features WHERE sentiment IS NOT NULL GROUP BY 1, 2 ORDER BY 1",
+        [escaped],
+    )
+    mine = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if calibrated]
+    alone = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if not calibrated]
+    fitted = ", ".join(f"{kind} ({count:,} labels)" for kind, count in kinds.items())
+    note = f"it reads only the kinds of text it was fitted on, {fitted}"
+    said = []
+    if mine:
+        said.append(f"{', '.join(mine)} texts read by it")
+    if alone:
+        said.append(f"{', '.join(alone)} texts read by the model alone")
+    return note + (f": {'; '.join(said)}" if said else "")
 
 
 def kept_calibration_note(db: Database | None, model: str) -> str:
@@ -449,4 +494,6 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
         )
     if found.calibrated is None:
         return f"Sentiment is not calibrated: {found.reason}."
-    return calibration_note(found.calibrated, training=found.training)
+    note = calibration_note(found.calibrated, training=found.training)
+    scope = kinds_note(db, found.name or "", found.kinds)
+    return note if scope is None else f"{note} {scope[0].upper()}{scope[1:]}."

@@ -428,11 +428,12 @@ class AnalyzeResult:
             "non-answers": self.non_answers,
         }
         if self.model_alone:
-            fitted = ", ".join(f"{kind} {count:,}" for kind, count in self.calibrated_kinds.items())
+            fitted = ", ".join(
+                f"{kind} ({count:,} labels)" for kind, count in self.calibrated_kinds.items()
+            )
             alone = ", ".join(f"{kind} {count:,}" for kind, count in self.model_alone.items())
             found["read by the model alone"] = (
-                f"{alone}: the calibration was fitted on labelled texts of other kinds "
-                f"({fitted}), and reads only those"
+                f"{alone}: the calibration reads only the kinds of text it was fitted on, {fitted}"
             )
         if self.warning:
             found["warning"] = self.warning

@@ -290,9 +290,7 @@ class Evaluation:
             "labels": self.label_source,
             "model": self.model,
             "calibration": self.calibration,
-            "calibration fitted on": {
-                kind: count for kind, count in self.calibrated_kinds.items()
-            },
+            "calibration fitted on": {kind: count for kind, count in self.calibrated_kinds.items()},
             "labels in the file": dict(self.distribution),
             "rows": self.rows,
             "scored": self.n,
@@ -525,9 +523,13 @@ def evaluate_file(
         calibrated, status = chosen.calibrated, chosen.status
         fitted_kinds, warning = chosen.kinds, chosen.warning or ""
         read_as = TABLE_KINDS.get(kind, kind)
-        if calibrated is not None and not calibrated.reads_kind(read_as):
-            if not calibrated_only(text_model):  # else the model has no reading of its own
-                calibrated, not_calibrated, warning = None, read_as, ""
+        # A model without a sentiment head of its own has no reading but the calibration's.
+        if (
+            calibrated is not None
+            and not calibrated.reads_kind(read_as)
+            and not calibrated_only(text_model)
+        ):
+            calibrated, not_calibrated, warning = None, read_as, ""
     left_out = Counter(found.left_out)
     # Every text is read once; each one not scored is counted under one reason: not read (no
     # content, a language not supported), else word for word a text the shipped model learnt
