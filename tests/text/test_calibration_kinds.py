@@ -66,6 +66,7 @@ def test_texts_of_a_kind_the_calibration_was_not_fitted_on_are_read_by_the_model
         )
         calibrated, _ = ws.text.calibration_status()
         note = kept_calibration_note(ws.db, ws.settings.text_model)
+        ws_report = ws.text.calibration_report()
         again = ws.text.analyze(workers=1)
     assert calibrated is not None and calibrated.kinds_ == {"response": 8}
     assert first.analyzed == 11 and first.model_alone == {"mention": 3}
@@ -84,7 +85,12 @@ def test_texts_of_a_kind_the_calibration_was_not_fitted_on_are_read_by_the_model
     # Kept as they are by the next run (not read again because their model is not the
     # calibration's), which says nothing of a model-alone reading it did not make.
     assert (again.analyzed, again.unchanged, again.model_alone) == (0, 11, {})
-    # The report says which reading made how many stored readings.
+    # The calibration's report (text teach, a fitting analyze) says which kinds it reads, the
+    # report's which reading made how many stored readings.
+    assert ws_report["texts it reads"] == (
+        "it reads only the kinds of text it was fitted on, response (8 labels); texts of other "
+        "kinds are read by the model alone"
+    )
     assert note.endswith(
         "It reads only the kinds of text it was fitted on, response (8 labels): 8 response "
         "texts read by it; 3 mention texts read by the model alone."

@@ -313,7 +313,8 @@ def calibration_report(
     -------
     dict of str to str
         ``calibration`` (the method; when there is none, why) and ``calibration status``
-        (how it was fitted or kept, and which labels were left out), and when candidates were
+        (how it was fitted or kept, and which labels were left out), ``texts it reads`` (the
+        kinds of text it was fitted on, when it recorded them), and when candidates were
         compared:
         ``compared on``, ``accuracy (cross-validated)``, ``recall, chosen`` and ``recall,
         model alone`` (when the calibration holds them), and ``warning`` when the choice reads
@@ -326,6 +327,13 @@ def calibration_report(
     if calibrated is None:
         return {"calibration": status}
     report = {"calibration": str(calibrated.description_), "calibration status": status}
+    kinds = dict(getattr(calibrated, "kinds_", {}) or {})
+    if kinds:  # what it reads (a kept one's report counts the stored readings of each)
+        fitted = ", ".join(f"{kind} ({count:,} labels)" for kind, count in kinds.items())
+        report["texts it reads"] = (
+            f"it reads only the kinds of text it was fitted on, {fitted}; texts of other kinds "
+            "are read by the model alone"
+        )
     scores = dict(calibrated.cv_accuracy_)
     n_labels = int(calibrated.n_labels_)
     if not scores:

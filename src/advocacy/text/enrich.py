@@ -696,7 +696,9 @@ def _analyze_stale(
             ]
         ).sort_index(kind="stable")
     total = len(stale)
-    calibrated = chosen.calibrated if total else None
+    # Built (importing scikit-learn, for a kept fit) only when a stale text is of a kind it reads.
+    reads_any = not alone_kinds or not stale["document_kind"].astype(str).isin(alone_kinds).all()
+    calibrated = chosen.calibrated if total and reads_any else None
     model_alone: Counter[str] = Counter()
     not_supported: dict[str, int] = {}
     non_answers = 0
