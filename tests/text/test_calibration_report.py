@@ -236,6 +236,12 @@ def test_the_report_carries_the_warning_of_the_calibration_its_readings_used(
     )
     assert f"Warning: {warning}." in notes
     assert calibrated.summary()["warning"] == warning
+    # Every later analyze that keeps the calibration says its weakness too (audit4 item 6:
+    # they said only "kept"), not only the run that fitted it.
+    kept = advocacy_cli("text", "analyze", "--format", "json", "--db", db, "--workers", "1")
+    assert kept.returncode == 0, kept.stderr
+    said = json.loads(kept.stdout)
+    assert said["calibration"].startswith("kept") and said["warning"] == warning
     # Fitted with the macro-recall guard, and stored with it: "--recalibrate" would choose
     # the same (review6 item 3), so it is advised only for a fit of before the guard.
     assert "--recalibrate" not in warning

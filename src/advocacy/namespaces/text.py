@@ -238,6 +238,8 @@ class TextNamespace:
             A labelled CSV/TSV/XLSX/JSON/Parquet file.
         kind
             The kind the file would be imported as: ``mentions``, ``responses`` or ``notes``.
+            A calibration fitted on no labelled text of that kind does not read the file: the
+            model alone does, as :meth:`analyze` reads such texts, and the result says so.
         labels
             The label (or rating) column; None: found as teaching finds it, else the rating.
         text
@@ -255,7 +257,9 @@ class TextNamespace:
         Evaluation
             Accuracy and each class's precision and recall with Wilson intervals, macro-F1
             with a stratified bootstrap interval (:mod:`advocacy.text.evaluation_intervals`),
-            the confusion matrix, the majority-class baseline, and what was left out and why.
+            the confusion matrix, the majority-class baseline, and what was left out and why;
+            with a calibrated reading, what the calibration was fitted on and the model
+            alone's accuracy and macro-F1 on the same rows, with their intervals.
 
         Raises
         ------

@@ -12,8 +12,9 @@ user, or implied by scores: :func:`label_from_scores`) whose strength grows with
   cross-validation on the labels themselves (the prior, the adjusted prior, and a multinomial
   logistic head on the model's embedding plus its generic log-probabilities at several L2
   penalties), and the most accurate of those whose macro recall is not below the prior's
-  beyond cross-validation's noise is kept (:mod:`~advocacy.text.calibration_choice`:
-  accuracy alone can be won by reading more texts as the commonest class). On a tie the
+  beyond cross-validation's noise, and that lose no class the prior reads, is kept
+  (:mod:`~advocacy.text.calibration_choice`: accuracy alone can be won by reading more texts
+  as the commonest class). On a tie the
   adjusted prior is kept if it is among the best (what fewer labels gave: more labels that show
   nothing better give no reason to change the reading), else the simplest. The prior is always
   a candidate, so calibration is never worse than the shipped model on cross-validation, and a
@@ -56,6 +57,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -122,7 +124,9 @@ __all__ = [
 #: :data:`~advocacy.text.calibration_tfidf.FINAL_TFIDF_SOLVER`. 3 (2026-12-07): the head on
 #: every label is solved by Newton-Cholesky from
 #: :data:`~advocacy.text.calibration_fits.EXACT_HEAD_LABELS` labels (at weaker penalties).
-FIT_VERSION = 3
+#: 4 (2026-12-07): a candidate that loses a class the model alone reads is not kept
+#: (:func:`~advocacy.text.calibration_choice.lost_classes`).
+FIT_VERSION = 4
 
 #: The hyper-parameters of :class:`CalibratedSentiment` (its ``__init__``'s).
 _PARAMETERS = ("taught_weight", "text_model", "folds", "sampled_folds", "random_state", "workers")
@@ -163,6 +167,10 @@ class CalibratedSentiment:
         absent from a calibration stored before 2026-12-06.
     cv_counts_ : dict of str to int
         How many labels of each class the candidates were compared on.
+    kinds_ : dict of str to int
+        How many of the labels were on texts of each kind (``response``, ``mention``,
+        ``note``): the kinds it reads (:meth:`reads_kind`); empty when the kinds were not
+        given (it reads every kind). Absent from a calibration stored before 2026-12-07.
     name_ : str
         The model name the calibrated readings record: the text model's, then a digest of
         the labelled texts, their labels and weights, the method and penalty chosen and
@@ -281,15 +289,22 @@ class CalibratedSentiment:
         taught: Sequence[bool] | None = None,
         reading: Any = None,
         counts: TermCounts | None = None,
+        kinds: Sequence[str] | None = None,
     ) -> CalibratedSentiment:
         """Fit on texts and their labels; ``taught`` marks user-taught labels (weighted up).
+
+        ``kinds`` names the kind of each text (``response``, ``mention``, ``note``): the
+        calibration then reads texts of those kinds only (:meth:`reads_kind`); None: texts of
+        any kind (the labels' kind is not known).
 
         ``reading`` is the configured model's :meth:`read` of ``texts`` when the caller has
         it already (``text analyze`` reads the labelled texts once for the calibration and
         the documents); ``counts``, :func:`~.calibration_tfidf.labelled_counts` of ``texts``
         when the caller has it (the same fit: it spares splitting them during the fit).
         """
-        last = self.start_fit(texts, labels, taught=taught, reading=reading, counts=counts)
+        last = self.start_fit(
+            texts, labels, taught=taught, reading=reading, counts=counts, kinds=kinds
+        )
         return last.finish(run_tasks(last.tasks, workers=last.workers, meanwhile=last.meanwhile))
 
     def start_fit(
@@ -300,12 +315,13 @@ class CalibratedSentiment:
         taught: Sequence[bool] | None = None,
         reading: Any = None,
         counts: TermCounts | None = None,
+        kinds: Sequence[str] | None = None,
     ) -> LastFits:
         """:meth:`fit` up to its last fits, which the caller runs (see :class:`LastFits`).
 
         Parameters
         ----------
-        texts, labels, taught, reading, counts
+        texts, labels, taught, reading, counts, kinds
             As for :meth:`fit`.
 
         Returns
@@ -323,6 +339,11 @@ class CalibratedSentiment:
             raise UsageError(
                 f"the reading has {len(reading.sentiment)} rows for {len(texts)} texts",
                 fix="pass the reading of exactly these texts, or none",
+            )
+        if kinds is not None and len(kinds) != len(texts):
+            raise UsageError(
+                f"kinds has {len(kinds)} entries for {len(texts)} texts",
+                fix="pass one kind per text (response, mention or note), or none",
             )
         if counts is not None and len(counts.texts) != len(texts):
             raise UsageError(
@@ -371,6 +392,7 @@ class CalibratedSentiment:
             self.n_labels_ = len(texts)
             self.n_taught_ = int(marks.sum())
             self.classes_ = tuple(SENTIMENTS[i] for i in np.unique(y))
+            self.kinds_ = dict(sorted(Counter(map(str, kinds or ())).items()))
             self.name_ = f"{base}+workspace-{self._digest(inputs)}"
             self.description_ = choice.description(len(texts))
             self.fit_version_ = FIT_VERSION  # absent from fits of before the recall guard
@@ -391,6 +413,29 @@ class CalibratedSentiment:
     def _check_fitted(self) -> None:
         if not hasattr(self, "name_"):
             raise UsageError("CalibratedSentiment is not fitted", fix="call fit(texts, labels)")
+
+    def reads_kind(self, kind: str) -> bool:
+        """Whether texts of ``kind`` are read through this calibration.
+
+        A calibration learns what one kind of text means (CSAT comments: "arrived late" is a
+        complaint) and can read another kind worse than the model alone (the fourth audit,
+        item 5: one fitted on Amazon CSAT comments read TweetEval tweets at 0.344 accuracy, the
+        model alone at 0.666). So it reads only the kinds its labels were on; a text of another
+        kind is read by the model alone. Fitted without kinds, it reads every kind.
+
+        Parameters
+        ----------
+        kind
+            A document kind (``response``, ``mention``, ``note``).
+
+        Returns
+        -------
+        bool
+            True when the calibration was fitted on labels of ``kind``, or without kinds.
+        """
+        self._check_fitted()
+        fitted = getattr(self, "kinds_", None)
+        return not fitted or str(kind) in fitted
 
     def predict(self, texts: Sequence[str]) -> SentimentResult:
         """Sentiment of ``texts`` through the calibration."""

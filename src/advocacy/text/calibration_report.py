@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from advocacy.text.calibration_choice import losing
 from advocacy.text.sentiment import SENTIMENTS
 from advocacy.text.training_texts import trained_on
 
@@ -52,6 +53,7 @@ __all__ = [
     "count_training_labels",
     "kept_calibration_note",
     "kept_calibration_report",
+    "kinds_note",
     "recall_warning",
     "training_note",
 ]
@@ -311,7 +313,8 @@ def calibration_report(
     -------
     dict of str to str
         ``calibration`` (the method; when there is none, why) and ``calibration status``
-        (how it was fitted or kept, and which labels were left out), and when candidates were
+        (how it was fitted or kept, and which labels were left out), ``texts it reads`` (the
+        kinds of text it was fitted on, when it recorded them), and when candidates were
         compared:
         ``compared on``, ``accuracy (cross-validated)``, ``recall, chosen`` and ``recall,
         model alone`` (when the calibration holds them), and ``warning`` when the choice reads
@@ -324,6 +327,13 @@ def calibration_report(
     if calibrated is None:
         return {"calibration": status}
     report = {"calibration": str(calibrated.description_), "calibration status": status}
+    kinds = dict(getattr(calibrated, "kinds_", {}) or {})
+    if kinds:  # what it reads (a kept one's report counts the stored readings of each)
+        fitted = ", ".join(f"{kind} ({count:,} labels)" for kind, count in kinds.items())
+        report["texts it reads"] = (
+            f"it reads only the kinds of text it was fitted on, {fitted}; texts of other kinds "
+            "are read by the model alone"
+        )
     scores = dict(calibrated.cv_accuracy_)
     n_labels = int(calibrated.n_labels_)
     if not scores:
@@ -351,17 +361,28 @@ def calibration_report(
         line += f", {scores['prior adjusted']:.3f} the model's prior adjusted"
     report["accuracy (cross-validated)"] = line + (
         "; the most accurate of the candidates whose macro recall is not below the model "
-        "alone's beyond cross-validation's noise is chosen"
+        "alone's beyond cross-validation's noise, and that lose no class the model alone "
+        "finds, is chosen"
     )
     trained = training_note(training)
     if trained:
         report["trained the shipped model"] = trained
     best = max(scores, key=lambda name: scores[name])
     if scores[best] > scores[chosen]:
-        report["passed over"] = (
-            f"{best} ({scores[best]:.3f}): more accurate, but its macro recall (the mean of the "
-            "classes' recalls) is below the model alone's beyond cross-validation's noise"
+        recalls_of = dict(getattr(calibrated, "cv_recall_", {}) or {})
+        lost = losing(recalls_of, best)
+        why = (
+            "it loses the "
+            + " and ".join(
+                f"{name} texts ({recalls_of[best].get(name, 0.0):.3f} against "
+                f"{recalls_of['prior'][name]:.3f} for the model alone)"
+                for name in lost
+            )
+            if lost
+            else "its macro recall (the mean of the classes' recalls) is below the model "
+            "alone's beyond cross-validation's noise"
         )
+        report["passed over"] = f"{best} ({scores[best]:.3f}): more accurate, but {why}"
     recalls = getattr(calibrated, "cv_recall_", None)
     counts = dict(getattr(calibrated, "cv_counts_", {}) or {})
     if not recalls:
@@ -404,11 +425,55 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
         return {}
     if found.calibrated is None:
         return {"calibration": f"none: {found.reason}"}
-    return calibration_report(
+    report = calibration_report(
         found.calibrated,
         "kept: the one the stored readings were made with",
         training=found.training,
     )
+    scope = kinds_note(db, found.name or "", found.kinds)
+    if scope:
+        report["texts it reads"] = scope
+    return report
+
+
+def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
+    """Which kinds of text a stored calibration reads, and how many stored readings each
+    reading made (the calibration's, the model alone's) of each kind.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    name
+        The calibration's model name (its ``name_``).
+    kinds
+        The kinds it was fitted on, with their labels (empty: every kind).
+
+    Returns
+    -------
+    str or None
+        As "it reads only the kinds of text it was fitted on, response (3,000 labels): 3,000
+        response texts read by it; 2,000 mention texts read by the model alone"; None when it
+        was fitted without kinds.
+    """
+    if not kinds:
+        return None
+    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = db.fetchall(
+        "SELECT document_kind, model LIKE ? ESCAPE '\\' AS calibrated, COUNT(*) "
+        "FROM text_features WHERE sentiment IS NOT NULL GROUP BY 1, 2 ORDER BY 1",
+        [escaped],
+    )
+    mine = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if calibrated]
+    alone = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if not calibrated]
+    fitted = ", ".join(f"{kind} ({count:,} labels)" for kind, count in kinds.items())
+    note = f"it reads only the kinds of text it was fitted on, {fitted}"
+    said = []
+    if mine:
+        said.append(f"{', '.join(mine)} texts read by it")
+    if alone:
+        said.append(f"{', '.join(alone)} texts read by the model alone")
+    return note + (f": {'; '.join(said)}" if said else "")
 
 
 def kept_calibration_note(db: Database | None, model: str) -> str:
@@ -437,4 +502,6 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
         )
     if found.calibrated is None:
         return f"Sentiment is not calibrated: {found.reason}."
-    return calibration_note(found.calibrated, training=found.training)
+    note = calibration_note(found.calibrated, training=found.training)
+    scope = kinds_note(db, found.name or "", found.kinds)
+    return note if scope is None else f"{note} {scope[0].upper()}{scope[1:]}."

@@ -71,7 +71,9 @@ if TYPE_CHECKING:
     from advocacy.store.connection import Database
 
 #: Bump when the stored state changes shape: an older row is then refitted, never misread.
-FORMAT = 1
+#: 2 (2026-12-07): a fit records the kinds of text it was fitted on (``kinds_``), which it alone
+#: reads; a fit of format 1 did not, and was read on every kind.
+FORMAT = 2
 #: Score-derived labels moved by this share of the fitted ones (per class) force a refit.
 MATERIAL_SHARE = 0.10
 #: Below this many labels, any change refits (a small fit is cheap and moves most).
@@ -138,6 +140,7 @@ _SCALARS = (
     "n_taught_",
     "n_cv_labels_",
     "classes_",
+    "kinds_",  # absent from fits stored before 2026-12-07 (format 1: refitted)
     "name_",
     "description_",
     "fit_version_",  # absent from fits stored before the macro-recall guard (2026-12-06)
@@ -332,6 +335,8 @@ def _decoded(data: Any) -> _Decoded | None:
     if data.get("format") != FORMAT:
         return None
     scalars, arrays = data["scalars"], _arrays(data["arrays"])
+    # The kinds it reads, checked here (an edited row may hold anything): words and counts.
+    scalars["kinds_"] = {str(kind): int(n) for kind, n in dict(scalars["kinds_"]).items()}
     parameters = {
         "taught_weight": float(scalars["taught_weight"]),
         "text_model": str(scalars["text_model"]),
@@ -449,6 +454,25 @@ class StoredCalibration:
     def calibrated(self) -> CalibratedSentiment | None:
         """The fitted calibration (None: a verdict of no calibration)."""
         return None if self.fit is None else _built(self.fit)
+
+    @property
+    def kinds(self) -> dict[str, int]:
+        """The kinds of text the fit was fitted on, with their labels (empty: every kind, or a
+        verdict); known without building the fit (see
+        :meth:`~advocacy.text.calibration.CalibratedSentiment.reads_kind`)."""
+        return {} if self.fit is None else dict(self.fit.scalars.get("kinds_", {}))
+
+    @property
+    def warning(self) -> str | None:
+        """The fit's known weakness (:func:`~.calibration_report.recall_warning` of its
+        stored cross-validation), read without building the fit (None: none, or a verdict)."""
+        from types import SimpleNamespace
+
+        from advocacy.text.calibration_report import recall_warning
+
+        if self.fit is None:
+            return None
+        return recall_warning(SimpleNamespace(**self.fit.scalars))  # type: ignore[arg-type]
 
 
 def stored(db: Database, model: str) -> StoredCalibration | None:

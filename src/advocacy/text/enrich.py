@@ -134,6 +134,24 @@ class Calibration:
             return self.kept.n_labels
         return 0 if self.fitted is None else int(self.fitted.n_labels_)
 
+    @property
+    def kinds(self) -> dict[str, int]:
+        """The kinds of text the calibration reads, with the labels it had of each (empty:
+        every kind, or no calibration)."""
+        if self.kept is not None:
+            return self.kept.kinds
+        return {} if self.fitted is None else dict(getattr(self.fitted, "kinds_", {}))
+
+    @property
+    def warning(self) -> str | None:
+        """The calibration's known weakness, fitted now or kept (None: none): every run that
+        reads with it says so, not only the one that fitted it."""
+        from advocacy.text.calibration_report import recall_warning
+
+        if self.kept is not None:
+            return self.kept.warning
+        return None if self.fitted is None else recall_warning(self.fitted)
+
 
 #: The steps :func:`workspace_calibration` tells its ``progress`` when it fits.
 READING_LABELLED, FITTING = "reading the labelled texts", "fitting the calibration"
@@ -284,6 +302,8 @@ def workspace_calibration(
         [labelled[i] for i in readable],
         [ordered[i][1][1] for i in readable],
         taught=[ordered[i][1][2] for i in readable],
+        # The kinds it reads: a calibration on CSAT comments misreads tweets (audit4 item 5).
+        kinds=[ordered[i][0][0] for i in readable],
         reading=reading if every else reading.take(readable),
         counts=(split[0] if every else split[0].take(readable)) if split else None,
     )
@@ -386,6 +406,15 @@ class AnalyzeResult:
     #: The calibration this run fitted (None: kept from an earlier run, or none), for its report
     #: (``ws.text.calibration_report(of=result)``) without building it again.
     fitted: CalibratedSentiment | None = field(default=None, compare=False, repr=False)
+    #: The calibration's known weakness (a class it reads markedly worse than the model
+    #: alone), whether this run fitted it or kept it ("": none).
+    warning: str = ""
+    #: The texts this run read by the model alone, by kind, as the calibration was not fitted
+    #: on texts of their kind (empty: none).
+    model_alone: dict[str, int] = field(default_factory=dict)
+    #: The kinds of text the calibration was fitted on, with their labels (empty: every kind,
+    #: or no calibration).
+    calibrated_kinds: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         found = {
@@ -398,6 +427,16 @@ class AnalyzeResult:
             "not supported by language": dict(self.not_supported),
             "non-answers": self.non_answers,
         }
+        if self.model_alone:
+            fitted = ", ".join(
+                f"{kind} ({count:,} labels)" for kind, count in self.calibrated_kinds.items()
+            )
+            alone = ", ".join(f"{kind} {count:,}" for kind, count in self.model_alone.items())
+            found["read by the model alone"] = (
+                f"{alone}: the calibration reads only the kinds of text it was fitted on, {fitted}"
+            )
+        if self.warning:
+            found["warning"] = self.warning
         if self.taxonomy:
             found["taxonomy"] = self.taxonomy
         if self.themes is not None:
@@ -640,8 +679,27 @@ def _analyze_stale(
     # Known without reading: with nothing stale, no model is loaded (nor a kept fit built).
     labelled_by = labelling_model(model, chosen.name)
     stale = stale_documents(documents, existing, with_sentences, label_model=labelled_by)
+    # The kinds the calibration was not fitted on are read by the model alone (a model without
+    # a sentiment head of its own has no "alone": the calibration reads every kind).
+    fitted_kinds = chosen.kinds
+    alone_kinds: set[str] = set()
+    if fitted_kinds and not needs_calibration(model):
+        alone_kinds = set(documents["document_kind"].astype(str)) - set(fitted_kinds)
+    if alone_kinds:
+        alone = stale_documents(
+            documents, existing, with_sentences, label_model=labelling_model(model, None)
+        )
+        stale = pd.concat(
+            [
+                stale[~stale["document_kind"].astype(str).isin(alone_kinds)],
+                alone[alone["document_kind"].astype(str).isin(alone_kinds)],
+            ]
+        ).sort_index(kind="stable")
     total = len(stale)
-    calibrated = chosen.calibrated if total else None
+    # Built (importing scikit-learn, for a kept fit) only when a stale text is of a kind it reads.
+    reads_any = not alone_kinds or not stale["document_kind"].astype(str).isin(alone_kinds).all()
+    calibrated = chosen.calibrated if total and reads_any else None
+    model_alone: Counter[str] = Counter()
     not_supported: dict[str, int] = {}
     non_answers = 0
     # A batch's rows are written while the workers read the next batch (its pool's
@@ -650,12 +708,15 @@ def _analyze_stale(
     # The theme assignment's imports and model digest, while the workers read the first batch.
     prepare = _prepare_themes if defer_last else None
     try:
-        for start in range(0, total, batch_size):
-            chunk = stale.iloc[start : start + batch_size]
+        for start, chunk, reads in _scoped_batches(stale, batch_size, alone_kinds):
             texts = [str(t) for t in chunk["text"].tolist()]
+            if not reads:
+                model_alone.update(chunk["document_kind"].astype(str))
+            if read_first and (len(chunk) != min(batch_size, total) or start):
+                read_first = []  # the first batch split by kind: read again, in two parts
             features, sentences = analyze_documents(
                 texts,
-                calibrated,
+                calibrated if reads else None,
                 model=model,
                 known=known,
                 workers=workers,
@@ -699,7 +760,45 @@ def _analyze_stale(
         non_answers,
         chosen.status,
         fitted=chosen.fitted,
+        warning=chosen.warning or "",
+        model_alone=dict(sorted(model_alone.items())),
+        calibrated_kinds=fitted_kinds if model_alone else {},
     )
+
+
+def needs_calibration(model: str) -> bool:
+    """Whether the ``text_model`` setting ``model`` has no sentiment head of its own (its
+    calibration then reads every kind of text: there is no model alone to read the others).
+
+    Parameters
+    ----------
+    model
+        The ``text_model`` setting value.
+
+    Returns
+    -------
+    bool
+        True for a user's embedder without a sentiment head.
+    """
+    return bool(text_model(model).names.needs_calibration)
+
+
+def _scoped_batches(
+    stale: pd.DataFrame, batch_size: int, alone_kinds: set[str]
+) -> list[tuple[int, pd.DataFrame, bool]]:
+    """The batches of ``stale`` (at most ``batch_size`` rows, in order), each split into the
+    rows the calibration reads and those of ``alone_kinds``: (rows before it, rows, whether
+    the calibration reads them)."""
+    found = []
+    for start in range(0, len(stale), batch_size):
+        chunk = stale.iloc[start : start + batch_size]
+        alone = chunk["document_kind"].astype(str).isin(alone_kinds).to_numpy()
+        if not alone.any() or alone.all():
+            found.append((start, chunk, not alone.any()))
+            continue
+        found.append((start, chunk[~alone], True))
+        found.append((start + int((~alone).sum()), chunk[alone], False))
+    return found
 
 
 def _in_turn(*works: Callable[[], None] | None) -> Callable[[], None] | None:

@@ -20,6 +20,14 @@ text, texts the model does not read (a language it does not support, a non-answe
 public set the shipped model learnt from (scored apart), and texts the calibration learnt
 from: a text that the workspace holds with a label (taught, or implied by its score) is read
 partly from its own label, which flatters the reading, so it is left out and counted.
+
+A calibration reads only the kinds of text it was fitted on
+(:meth:`~advocacy.text.calibration.CalibratedSentiment.reads_kind`): a file evaluated as
+another kind (``--kind``) is read by the model alone, as ``text analyze`` reads such texts, and
+the result says so. When the calibration does read the file, the model alone's accuracy and
+macro-F1 on the same rows, with their intervals, are given beside it, so that a calibration
+that hurts on the file is seen (the fourth audit, item 5: one fitted on Amazon CSAT comments
+read TweetEval tweets at 0.344, the model alone at 0.666).
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +63,7 @@ __all__ = [
     "EVALUATION_MODELS",
     "ClassScore",
     "Evaluation",
+    "ModelAloneScores",
     "TrainedTexts",
     "evaluate_file",
     "evaluate_readings",
@@ -97,6 +106,27 @@ class TrainedTexts:
     n: int
     accuracy: float
     example: str = ""
+
+
+@dataclass(frozen=True)
+class ModelAloneScores:
+    """The shipped model alone's scores on the rows a calibrated reading was scored on.
+
+    Attributes
+    ----------
+    accuracy, accuracy_low, accuracy_high
+        Share read right, with its Wilson interval.
+    macro_f1
+        Mean F1 over the classes the labels hold.
+    macro_f1_interval
+        Its bootstrap interval (:func:`~.evaluation_intervals.score_intervals`).
+    """
+
+    accuracy: float
+    accuracy_low: float
+    accuracy_high: float
+    macro_f1: float
+    macro_f1_interval: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -150,6 +180,15 @@ class Evaluation:
         The rows left out for their language, by language code.
     confidence
         The interval's confidence.
+    model_alone
+        The model alone's scores on the same rows, when the reading was calibrated (None:
+        it was the model alone's).
+    calibrated_kinds
+        The kinds of text the workspace's calibration was fitted on, with their labels (empty:
+        no calibration, or one fitted without kinds).
+    kind_not_calibrated
+        The kind the file was read as, when the calibration was not fitted on it and the
+        model alone read it ("": it was, or there is no calibration).
     """
 
     file: str
@@ -175,6 +214,10 @@ class Evaluation:
     not_supported: dict[str, int]
     trained: TrainedTexts
     confidence: float
+    model_alone: ModelAloneScores | None = None
+    calibrated_kinds: dict[str, int] = field(default_factory=dict)
+    kind_not_calibrated: str = ""
+    warning: str = ""
 
     def notes(self) -> list[str]:
         """What a reader of the scores must know: how the file was read, texts of a set the
@@ -213,6 +256,24 @@ class Evaluation:
                 f"reading of them, so they are left out; the scores are over the other "
                 f"{self.n:,} read"
             )
+        fitted = ", ".join(f"{kind} {count:,}" for kind, count in self.calibrated_kinds.items())
+        if self.kind_not_calibrated:
+            found.append(
+                f"the workspace's calibration was fitted on labelled texts of other kinds "
+                f"({fitted}), not on {self.kind_not_calibrated} texts: this file was read by "
+                "the model alone, as text analyze reads them"
+            )
+        alone = self.model_alone
+        if alone is not None and self.n and alone.accuracy > self.accuracy:
+            found.append(
+                f"the calibration reads this file less accurately than the model alone "
+                f"({self.accuracy:.3f} [{self.accuracy_low:.3f}, {self.accuracy_high:.3f}] "
+                f"against {alone.accuracy:.3f} [{alone.accuracy_low:.3f}, "
+                f"{alone.accuracy_high:.3f}]): it learnt from texts that are not like these"
+                + (f" (it was fitted on {fitted})" if fitted else "")
+            )
+        if self.warning:
+            found.append(f"the calibration's known weakness: {self.warning}")
         if not self.n:
             found.append("no text of the file was scored: nothing to measure")
         elif self.majority is not None and self.accuracy <= self.majority_accuracy:
@@ -229,6 +290,7 @@ class Evaluation:
             "labels": self.label_source,
             "model": self.model,
             "calibration": self.calibration,
+            "calibration fitted on": {kind: count for kind, count in self.calibrated_kinds.items()},
             "labels in the file": dict(self.distribution),
             "rows": self.rows,
             "scored": self.n,
@@ -242,6 +304,17 @@ class Evaluation:
                 "macro-F1": self.intervals.method(),
             },
             "macro recall": _rounded(self.macro_recall),
+            "model alone": None
+            if self.model_alone is None
+            else {
+                "accuracy": _rounded(self.model_alone.accuracy),
+                "accuracy interval": [
+                    _rounded(self.model_alone.accuracy_low),
+                    _rounded(self.model_alone.accuracy_high),
+                ],
+                "macro-F1": _rounded(self.model_alone.macro_f1),
+                "macro-F1 interval": _pair(self.model_alone.macro_f1_interval),
+            },
             "majority class": self.majority,
             "majority-class accuracy": _rounded(self.majority_accuracy),
             "majority-class macro-F1": _rounded(self.majority_macro_f1),
@@ -347,21 +420,25 @@ def evaluate_readings(
 def _read(
     texts: list[str], calibrated: CalibratedSentiment | None, model: str, workers: int
 ) -> pd.DataFrame:
-    """``text analyze``'s reading of ``texts``: in the same pieces, so the same numbers."""
+    """``text analyze``'s reading of ``texts``: in the same pieces, so the same numbers; with
+    a calibration, the model alone's sentiment of the same reading too (``alone``)."""
     import pandas as pd
     from threadpoolctl import threadpool_limits
 
     from advocacy.text.enrich import document_frame, pieces, read_documents
     from advocacy.text.workers import reap, run_tasks
 
+    columns = ["language", "sentiment", "sentiment_reason", "model"]
+
     def piece(start: int, stop: int) -> pd.DataFrame:
-        frame: pd.DataFrame = document_frame(
-            read_documents(texts[start:stop], model=model), calibrated
-        )
-        return frame[["language", "sentiment", "sentiment_reason", "model"]]
+        documents = read_documents(texts[start:stop], model=model)
+        frame: pd.DataFrame = document_frame(documents, calibrated)[columns]
+        if calibrated is not None:  # the same reading, its sentiment without the calibration
+            frame = frame.assign(alone=document_frame(documents, None)["sentiment"].to_numpy())
+        return frame
 
     if not texts:
-        return pd.DataFrame(columns=["language", "sentiment", "sentiment_reason", "model"])
+        return pd.DataFrame(columns=columns)
     try:
         with threadpool_limits(limits=1, user_api="blas"):
             done = run_tasks(
@@ -421,7 +498,9 @@ def evaluate_file(
         As :func:`~advocacy.text.evaluation_labels.file_labels`.
     """
     from advocacy.metrics.intervals import wilson_interval
+    from advocacy.text.documents import TABLE_KINDS
     from advocacy.text.enrich import NOT_SUPPORTED, workspace_calibration
+    from advocacy.text.enrich import needs_calibration as calibrated_only
     from advocacy.text.non_answers import NO_CONTENT
 
     if model not in EVALUATION_MODELS:
@@ -434,12 +513,23 @@ def evaluate_file(
         )
     found = file_labels(file, kind=kind, labels=labels, text=text, scale=scale)
     calibrated, status = None, "not used (--model generic)"
+    fitted_kinds: dict[str, int] = {}
+    not_calibrated, warning = "", ""
     if model == "workspace":
         # The calibration the next analysis uses; a fit made for this run is not stored.
         chosen = workspace_calibration(
             db, model=text_model, workers=max(1, workers), defer_store=True
         )
         calibrated, status = chosen.calibrated, chosen.status
+        fitted_kinds, warning = chosen.kinds, chosen.warning or ""
+        read_as = TABLE_KINDS.get(kind, kind)
+        # A model without a sentiment head of its own has no reading but the calibration's.
+        if (
+            calibrated is not None
+            and not calibrated.reads_kind(read_as)
+            and not calibrated_only(text_model)
+        ):
+            calibrated, not_calibrated, warning = None, read_as, ""
     left_out = Counter(found.left_out)
     # Every text is read once; each one not scored is counted under one reason: not read (no
     # content, a language not supported), else word for word a text the shipped model learnt
@@ -485,6 +575,18 @@ def evaluate_file(
         labels_scored, readings
     )
     interval = wilson_interval(accuracy, len(scored), confidence)
+    alone_scores = None
+    if calibrated is not None:
+        alone = [str(read["alone"].iloc[i]) for i in scored]
+        alone_accuracy, alone_f1, *_ = evaluate_readings(labels_scored, alone)
+        alone_interval = wilson_interval(alone_accuracy, len(scored), confidence)
+        alone_scores = ModelAloneScores(
+            alone_accuracy,
+            float(alone_interval.low),
+            float(alone_interval.high),
+            alone_f1,
+            score_intervals(labels_scored, alone, confidence=confidence).macro_f1,
+        )
     majority = Counter(labels_scored).most_common(1)[0][0] if labels_scored else None
     baseline = evaluate_readings(labels_scored, [majority or ""] * len(labels_scored))
     probe_model = str(read["model"].iloc[0]) if len(read) else ""
@@ -512,6 +614,10 @@ def evaluate_file(
         not_supported=dict(sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))),
         trained=trained_scores,
         confidence=confidence,
+        model_alone=alone_scores,
+        calibrated_kinds=fitted_kinds,
+        kind_not_calibrated=not_calibrated,
+        warning=warning,
     )
 
 

@@ -317,7 +317,10 @@ def evaluate_command(
     of a public set the shipped model learnt from (such as TweetEval's or the Women's clothing
     reviews, found by a hash of each: scored apart, with their own accuracy), or held by the
     workspace with a label (taught, or by their score: the calibration learnt from them,
-    which flatters its reading); the notes say which column and scale gave the labels.
+    which flatters its reading); the notes say which column and scale gave the labels. The
+    calibration reads only the kinds of text it was fitted on: a file read as another --kind
+    is read by the model alone, as text analyze reads such texts; a calibrated reading is
+    shown beside the model alone's accuracy and macro-F1 on the same rows.
     """
     with _open_to_read(db) as ws:
         result = ws.text.evaluate(
@@ -415,6 +418,7 @@ def _evaluation_fields(summary: dict[str, Any]) -> dict[str, Any]:
         f"({summary['confidence']:.0%} interval)",
         "macro-F1": _with_interval(summary["macro-F1"], summary["macro-F1 interval"]),
         "macro recall": _measure(summary["macro recall"]),
+        **_model_alone_field(summary),
         "majority class": ""
         if majority is None
         else f"{majority}: accuracy {_measure(summary['majority-class accuracy'])}, "
@@ -424,6 +428,24 @@ def _evaluation_fields(summary: dict[str, Any]) -> dict[str, Any]:
         f"{summary['interval method']['accuracy, precision, recall']}; macro-F1: "
         f"{summary['interval method']['macro-F1']}",
     }
+
+
+def _model_alone_field(summary: dict[str, Any]) -> dict[str, str]:
+    """What the calibration was fitted on and the model alone's scores on the same rows, beside
+    the calibrated ones (none when the model alone read the file)."""
+    found = {}
+    if summary["calibration fitted on"]:
+        found["calibration fitted on"] = ", ".join(
+            f"{kind} {count:,} labels" for kind, count in summary["calibration fitted on"].items()
+        )
+    alone = summary["model alone"]
+    if alone is not None and alone["accuracy"] is not None:
+        low, high = alone["accuracy interval"]
+        found["model alone"] = (
+            f"accuracy {alone['accuracy']:.3f} [{low:.3f}, {high:.3f}], macro-F1 "
+            f"{_with_interval(alone['macro-F1'], alone['macro-F1 interval'])} (the same rows)"
+        )
+    return found
 
 
 def _evaluation_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
