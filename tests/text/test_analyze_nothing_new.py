@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import advocacy
-from advocacy.text.enrich import analyze_texts, labelling_model
+from advocacy.text.calibration_workspace import labelling_model
+from advocacy.text.enrich import analyze_texts
 from advocacy.text.text_model import text_model
 from support.corpora import blitzer_reviews
 

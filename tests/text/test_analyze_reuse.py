@@ -23,16 +23,15 @@ import advocacy
 from advocacy.errors import UsageError
 from advocacy.store.connection import Database
 from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.calibration_workspace import FITTING, workspace_calibration
 from advocacy.text.embeddings import default_embedder
 from advocacy.text.enrich import (
-    FITTING,
     AnalyzeResult,
     analyze_documents,
     analyze_texts,
     analyze_workspace,
     pieces,
     read_piece,
-    workspace_calibration,
 )
 from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
 from advocacy.text.sentiment import reading_sentiment

@@ -22,7 +22,8 @@ from sklearn.pipeline import make_pipeline
 import advocacy
 from advocacy.errors import UsageError
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores, scale_label
-from advocacy.text.enrich import analyze_workspace, calibration
+from advocacy.text.calibration_workspace import calibration
+from advocacy.text.enrich import analyze_workspace
 from advocacy.text.sentiment import SENTIMENTS, sentiment
 from support.cli import advocacy_cli
 

@@ -176,7 +176,7 @@ GERMAN = [
 
 
 def test_no_calibration_from_unread_languages_is_kept_until_the_labels_change(tmp_path) -> None:
-    from advocacy.text.enrich import workspace_calibration
+    from advocacy.text.calibration_workspace import workspace_calibration
 
     ws = advocacy.open(tmp_path / "ws.duckdb")
     records = [
@@ -205,7 +205,7 @@ def test_no_calibration_from_unread_languages_is_kept_until_the_labels_change(tm
 def test_the_verdict_is_judged_again_when_a_labelled_text_changes(tmp_path) -> None:
     # The labels' summary holds no text: a German comment edited into English with the same
     # score leaves it equal, yet the workspace now has a label the model reads.
-    from advocacy.text.enrich import workspace_calibration
+    from advocacy.text.calibration_workspace import workspace_calibration
 
     ws = advocacy.open(tmp_path / "ws.duckdb")
     records = [
@@ -222,7 +222,7 @@ def test_the_verdict_is_judged_again_when_a_labelled_text_changes(tmp_path) -> N
 
 
 def test_the_verdict_holds_only_for_the_minimum_it_was_reached_with(tmp_path) -> None:
-    from advocacy.text.enrich import workspace_calibration
+    from advocacy.text.calibration_workspace import workspace_calibration
 
     ws = advocacy.open(tmp_path / "ws.duckdb")
     records = [

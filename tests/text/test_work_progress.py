@@ -26,8 +26,9 @@ import pytest
 import advocacy
 from advocacy.errors import AdvocacyError
 from advocacy.settings import Settings
+from advocacy.text.calibration_workspace import FITTING, READING_LABELLED
 from advocacy.text.catalogue import ASSIGNING, READING, STORING
-from advocacy.text.enrich import ANALYSING, FITTING, READING_LABELLED
+from advocacy.text.enrich import ANALYSING
 from advocacy.text.workers import can_fork, run_tasks
 from support.corpora import blitzer_reviews
 from support.taxonomies import BLITZER_TAXONOMY

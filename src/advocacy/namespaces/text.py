@@ -294,7 +294,7 @@ class TextNamespace:
             Fitted on the scored comments and taught labels (its ``summary()`` says how it
             uses them), or None when the workspace has no labelled comment.
         """
-        from advocacy.text.enrich import calibration
+        from advocacy.text.calibration_workspace import calibration
 
         return calibration(self._db, model=self._settings.text_model)
 
@@ -308,7 +308,7 @@ class TextNamespace:
             kept, or why there is none ("none: 29 labelled texts in languages the model does
             not read (id 29)").
         """
-        from advocacy.text.enrich import workspace_calibration
+        from advocacy.text.calibration_workspace import workspace_calibration
 
         found = workspace_calibration(self._db, model=self._settings.text_model)
         return found.calibrated, found.status

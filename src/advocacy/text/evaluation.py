@@ -498,9 +498,10 @@ def evaluate_file(
         As :func:`~advocacy.text.evaluation_labels.file_labels`.
     """
     from advocacy.metrics.intervals import wilson_interval
+    from advocacy.text.calibration_workspace import needs_calibration as calibrated_only
+    from advocacy.text.calibration_workspace import workspace_calibration
     from advocacy.text.documents import TABLE_KINDS
-    from advocacy.text.enrich import NOT_SUPPORTED, workspace_calibration
-    from advocacy.text.enrich import needs_calibration as calibrated_only
+    from advocacy.text.enrich import NOT_SUPPORTED
     from advocacy.text.non_answers import NO_CONTENT
 
     if model not in EVALUATION_MODELS:

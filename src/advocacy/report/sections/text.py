@@ -64,8 +64,9 @@ def _features(ws: Workspace, documents: pd.DataFrame) -> pd.DataFrame:
         keys = ["document_kind", "document_id"]
         stored = stored.merge(reasons(ws), on=keys, how="left")
         return documents.merge(stored, on=keys, how="left")
+    from advocacy.text.calibration_workspace import calibration
     from advocacy.text.documents import stored_languages
-    from advocacy.text.enrich import analyze_texts, calibration
+    from advocacy.text.enrich import analyze_texts
 
     computed = analyze_texts(
         [str(t) for t in documents["text"]],
