@@ -554,8 +554,9 @@ def phrase_forms(
 
     Examples
     --------
-    >>> phrase_forms([{"knives", "sleeve"}, {"knife", "sleeves"}], ["en", "en"])[1]
-    {'knife': 'knife', 'sleeves': 'sleev'}
+    >>> first, second = phrase_forms([{"knives", "sleeve"}, {"knife", "sleeves"}], ["en", "en"])
+    >>> sorted(first.items()), sorted(second.items())
+    ([('knives', 'knife'), ('sleeve', 'sleev')], [('knife', 'knife'), ('sleeves', 'sleev')])
     """
     words: dict[str, set[str]] = {}
     for found, language in zip(phrases, languages, strict=True):
