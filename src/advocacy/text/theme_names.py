@@ -34,8 +34,12 @@ texts are redacted and cut at each mask before their phrases are read.
 
 A phrase is *extended* to a longer one that contains it when most of the texts that say it say
 the longer one ("delivery" becomes "late delivery" when most mentions are of late deliveries),
-so names read as phrases rather than lists of words. The name is the best two phrases that
-share no word (compared by stem, so "price" and "prices" never name one theme together), and
+so names read as phrases rather than lists of words. Phrases are counted by their form
+(:func:`phrase_forms`: the Snowball stems of their words in the text's language, as keywords are
+matched), so a text that says "sleeve" and one that says "sleeves" both count for the sleeves,
+and the form is shown as the cluster's texts spell it most. The name is the best two phrases that
+share no word form (so "price / prices", "knife / knives", "entrega / entregue" never name a
+theme, nor, in English, a word beside its -r or -er noun: "voter / vote", "printer / print"), and
 no two themes share a name (:func:`unique_names`).
 
 The quote is the text closest to the cluster's centre among those that say one of the theme's
@@ -63,7 +67,7 @@ from numpy.typing import NDArray
 
 from advocacy.text.markup import without_markup
 from advocacy.text.non_answers import is_filler_clause
-from advocacy.text.phrases import MAX_CHARACTERS, fold, stem_words, stems
+from advocacy.text.phrases import MAX_CHARACTERS, fold, stem_words, stemmer_language, stems
 
 #: Longest quote shown for a theme, in characters.
 QUOTE_CHARACTERS = 160
@@ -430,42 +434,71 @@ def class_tfidf(
         text_phrases(text, language) if int(cluster) >= 0 else set()
         for text, cluster, language in zip(texts, assignment, chosen_languages, strict=True)
     ]
-    counts = [Counter[str]() for _ in range(k)]
+    # A phrase is counted by its form (:func:`phrase_forms`): "sleeve" and "sleeves" are one
+    # phrase, said by every text that says either, shown as the cluster's texts spell it most.
+    forms = phrase_forms(per_text, chosen_languages)
     sizes = np.zeros(k)
-    for phrases, cluster in zip(per_text, assignment, strict=True):
+    spelled: list[dict[str, Counter[str]]] = [{} for _ in range(k)]
+    stemmers: list[Counter[str]] = [Counter() for _ in range(k)]
+    for phrases, form_of, cluster, language in zip(
+        per_text, forms, assignment, chosen_languages, strict=True
+    ):
         if int(cluster) >= 0:
-            counts[int(cluster)].update(phrases)
             sizes[int(cluster)] += 1
+            stemmers[int(cluster)][stemmer_language(language)] += 1
+            for phrase in phrases:
+                spelled[int(cluster)].setdefault(form_of[phrase], Counter())[phrase] += 1
     # A phrase that begins or ends with praise names no theme (nor extends a phrase that does):
-    # only the phrases said often enough to name one are read.
-    frequent = [
-        {phrase for phrase, count in counter.items() if count >= (2 if size >= 4 else 1)}
-        for counter, size in zip(counts, sizes, strict=True)
+    # only the spellings of the phrases said often enough to name one are read.
+    frequent = {
+        spelling
+        for cluster_spelled, size in zip(spelled, sizes, strict=True)
+        for spellings in cluster_spelled.values()
+        if spellings.total() >= _support(size)
+        for spelling in spellings
+    }
+    praise = praise_words(word for phrase in frequent for word in _ends(phrase))
+    # Each form's most written spelling that is not praise.
+    shown = [
+        {
+            form: min(kept, key=lambda spelling: (-spellings[spelling], len(spelling), spelling))
+            for form, spellings in cluster_spelled.items()
+            if (kept := [spelling for spelling in spellings if praise.isdisjoint(_ends(spelling))])
+        }
+        for cluster_spelled in spelled
     ]
-    praise = praise_words(word for found in frequent for phrase in found for word in _ends(phrase))
-    if praise:
-        for counter in counts:
-            for phrase in [p for p in counter if not praise.isdisjoint(_ends(p))]:
-                del counter[phrase]
+    counts = [Counter[str]() for _ in range(k)]
+    for phrases, form_of, cluster in zip(per_text, forms, assignment, strict=True):
+        if int(cluster) >= 0:
+            counts[int(cluster)].update(
+                {
+                    form_of[phrase]
+                    for phrase in phrases
+                    if form_of[phrase] in shown[int(cluster)] and praise.isdisjoint(_ends(phrase))
+                }
+            )
     total = Counter[str]()
     for counter in counts:
         total.update(counter)
     average = float(sizes.sum()) / max(k, 1)
     labels = []
     for cluster, counter in enumerate(counts):
-        support = 2 if sizes[cluster] >= 4 else 1
+        support = _support(sizes[cluster])
+        english = bool(stemmers[cluster]) and stemmers[cluster].most_common(1)[0][0] == "en"
         weight = {
-            phrase: (count / max(sizes[cluster], 1)) * np.log(1 + average / total[phrase])
-            for phrase, count in counter.items()
+            form: (count / max(sizes[cluster], 1)) * np.log(1 + average / total[form])
+            for form, count in counter.items()
             if count >= support
         }
         # Equal weights: the longer phrase is the more telling name.
-        ranked = sorted(weight, key=lambda phrase: (-weight[phrase], -phrase.count(" "), phrase))
+        ranked = sorted(
+            weight, key=lambda form: (-weight[form], -form.count(" "), shown[cluster][form])
+        )
         # Only phrases said often enough can name the cluster or extend a phrase that does.
-        counter = Counter({phrase: count for phrase, count in counter.items() if count >= support})
+        counter = Counter({form: count for form, count in counter.items() if count >= support})
         longer: dict[str, list[str]] = {}
-        for phrase in counter:
-            parts = phrase.split()
+        for form in counter:
+            parts = form.split(" ")
             inner = {
                 " ".join(parts[a:b])
                 for a in range(len(parts))
@@ -473,19 +506,108 @@ def class_tfidf(
                 if b - a < len(parts)
             }
             for shorter in inner & counter.keys():
-                longer.setdefault(shorter, []).append(phrase)
+                longer.setdefault(shorter, []).append(form)
         chosen: list[str] = []
-        for phrase in ranked:
-            best = _extended(phrase, counter, longer)
-            # Stems, not spellings: "price / prices" or "restaurant / restaurants" says one
-            # thing twice.
-            said = set(stems(best))
-            if not any(said & set(stems(other)) for other in chosen):
-                chosen.append(best)
+        taken: list[set[str]] = []
+        for form in ranked:
+            best = _extended(form, counter, longer)
+            # Forms, not spellings: "price / prices", "knife / knives" or "voter / vote" says
+            # one thing twice.
+            said = set(best.split(" "))
+            if not any(_one_thing(said, other, english=english) for other in taken):
+                chosen.append(shown[cluster][best])
+                taken.append(said)
             if len(chosen) == top:
                 break
         labels.append(chosen)
     return labels
+
+
+def _support(size: float) -> int:
+    """The texts of a cluster of ``size`` texts that must say a phrase for it to name it."""
+    return 2 if size >= 4 else 1
+
+
+def phrase_forms(
+    phrases: Sequence[Iterable[str]], languages: Sequence[str | None]
+) -> list[dict[str, str]]:
+    """Each text's phrases, each mapped to its form: the Snowball stems of its words.
+
+    A phrase's form is its folded words (:func:`~advocacy.text.phrases.fold`) stemmed by the
+    Snowball stemmer of the text's language (:func:`~advocacy.text.phrases.stem_words`, as
+    keywords are matched), so "sleeve" and "sleeves", "ótimo" and "otimo" are one form. In
+    English, a plural in -ves that has no other form among the texts joins the singular in -f
+    or -fe said beside it ("knives" and "knife", "shelves" and "shelf"), which Snowball keeps
+    apart; "lives" stays with "live" when "living" or "lived" is said.
+
+    Parameters
+    ----------
+    phrases
+        Each text's phrases (:func:`text_phrases`).
+    languages
+        Each text's language (ISO 639-1; None: English).
+
+    Returns
+    -------
+    list of dict
+        Per text, phrase -> form (the stems joined by single spaces).
+
+    Examples
+    --------
+    >>> first, second = phrase_forms([{"knives", "sleeve"}, {"knife", "sleeves"}], ["en", "en"])
+    >>> sorted(first.items()), sorted(second.items())
+    ([('knives', 'knife'), ('sleeve', 'sleev')], [('knife', 'knife'), ('sleeves', 'sleev')])
+    """
+    words: dict[str, set[str]] = {}
+    for found, language in zip(phrases, languages, strict=True):
+        said = words.setdefault(stemmer_language(language), set())
+        for phrase in found:
+            said.update(phrase.split(" "))
+    stem_of: dict[str, dict[str, str]] = {}
+    for stemmer, said in words.items():
+        ordered = sorted(said)
+        stem_of[stemmer] = dict(
+            zip(ordered, stem_words([fold(word) for word in ordered], stemmer), strict=True)
+        )
+        if stemmer == "en":
+            _join_plurals_in_ves(stem_of[stemmer])
+    mapped = []
+    for found, language in zip(phrases, languages, strict=True):
+        stem = stem_of[stemmer_language(language)]
+        mapped.append(
+            {phrase: " ".join(stem[word] for word in phrase.split(" ")) for phrase in found}
+        )
+    return mapped
+
+
+def _join_plurals_in_ves(stem_of: dict[str, str]) -> None:
+    """Give an English plural in -ves the stem of its singular in -f or -fe when that is said
+    and nothing else has the plural's own stem ("knives" -> "knife", not "knive")."""
+    others = Counter(stem for word, stem in stem_of.items() if not word.endswith("ves"))
+    for word in [w for w in stem_of if len(w) > 4 and w.endswith("ves")]:
+        if others[stem_of[word]]:
+            continue  # "lives" beside "living": the verb
+        for singular in (word[:-3] + "f", word[:-3] + "fe"):
+            [stem] = stem_words([fold(singular)], "en")
+            if others[stem]:
+                stem_of[word] = stem
+                break
+
+
+def _one_thing(first: set[str], second: set[str], *, english: bool) -> bool:
+    """Whether two phrases' forms (sets of stems) say one thing: they share a stem, or, in
+    English, one has a word and the other the word with -r or -er ("voter" and "vote",
+    "printer" and "print", "seller" and "sell")."""
+    if first & second:
+        return True
+    if not english:
+        return False
+    return any(
+        a in (b + "r", b + "er") or b in (a + "r", a + "er")
+        for a in first
+        for b in second
+        if min(len(a), len(b)) >= 3
+    )
 
 
 def _ends(phrase: str) -> tuple[str, str]:
