@@ -72,11 +72,7 @@ def test_emotion_shares_are_over_texts_with_a_clear_emotion(
     # Of the four answers, the refund is angry and the delivery joyful; the double charge and
     # the friendly staff carry no clear emotion (once read as anger 0.35 and 0.39, which made
     # the mean anger 33% and put anger on top of a positive answer: audit4 item 8).
-    path = _answers(tmp_path)
-    with advocacy.open(duckdb_url) as ws:
-        ws.import_file(path, kind="responses")
-        ws.text.analyze()
-        html = str(build(ws, ReportScope()).body)
+    (html,) = _analysed_sections(duckdb_url, tmp_path, 0.95)
     head = "<th>Anger</th><th>Joy</th><th>Optimism</th><th>Sadness</th><th>Texts that"
     assert head in html
     # 20 responses read: anger 50%, joy 50% of the 10 with a clear emotion; 10 have none.
@@ -96,16 +92,22 @@ def test_sentiment_shares_carry_intervals_at_the_workspaces_confidence(
     # still not here after five weeks). The farthest interval end is effort's: 5 of 20 is
     # 0.127-0.432 at 90% (19 points) and 0.112-0.469 at 95% (22 points). The note names the
     # setting.
-    path = _answers(tmp_path)
-    with advocacy.open(duckdb_url) as ws:
-        ws.import_file(path, kind="responses")
-        ws.text.analyze()
-        at_95 = str(build(ws, ReportScope()).body)
-        ws.settings = ws.settings.updated(confidence=0.9)
-        at_90 = str(build(ws, ReportScope()).body)
+    at_95, at_90 = _analysed_sections(duckdb_url, tmp_path, 0.95, 0.9)
     said = (
         "<p class='note'>Responses: the sentiment and effort shares are over the 20 texts read, "
         "each within {} points of its value ({} Wilson interval); "
     )
     assert said.format(22, "95%") in at_95
     assert said.format(19, "90%") in at_90
+
+
+def _analysed_sections(url: str, folder: Path, *confidences: float) -> list[str]:
+    """The section's HTML on :func:`_answers` analysed, at each confidence setting."""
+    with advocacy.open(url) as ws:
+        ws.import_file(_answers(folder), kind="responses")
+        ws.text.analyze()
+        found = []
+        for confidence in confidences:
+            ws.settings = ws.settings.updated(confidence=confidence)
+            found.append(str(build(ws, ReportScope()).body))
+    return found

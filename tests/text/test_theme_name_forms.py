@@ -10,17 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from advocacy.text.theme_names import class_tfidf, phrase_forms
-
-PARCEL = [
-    "The parcel came a week late",
-    "Courier left the parcel at the wrong door",
-    "Delivery took two weeks",
-    "The parcel was late and the courier rude",
-    "Tracking said delivered but no parcel",
-    "The courier never rang the bell",
-    "Late delivery again",
-    "The parcel arrived crushed",
-]
+from support.theme_texts import PARCEL
 
 
 def _named(texts: list[str], language: str | None = None) -> list[str]:

@@ -17,6 +17,7 @@ from advocacy.text.embeddings import default_embedder
 from advocacy.text.phrases import fold
 from advocacy.text.theme_names import class_tfidf, naming_stop_words, text_phrases, unique_names
 from advocacy.text.themes import discover_themes
+from support.theme_texts import PARCEL
 
 #: A run of kanji or of katakana: what a Japanese naming word is.
 JAPANESE_RUN = re.compile(
@@ -287,16 +288,6 @@ COAT = [
     "Nice coat, perfect length, the zipper pull came off",
     "Looks nice, the hood keeps falling down",
     "Nice and light; the zipper catches the lining",
-]
-PARCEL = [
-    "The parcel came a week late",
-    "Courier left the parcel at the wrong door",
-    "Delivery took two weeks",
-    "The parcel was late and the courier rude",
-    "Tracking said delivered but no parcel",
-    "The courier never rang the bell",
-    "Late delivery again",
-    "The parcel arrived crushed",
 ]
 
 

@@ -37,26 +37,21 @@ def _cards(database: str, confidence: float = 0.95) -> dict[str, str]:
     }
 
 
+#: Price and Delivery: 9 of 21 commenters satisfied each, against 40 of 50 praising ones.
+BY_CHANCE_AFTER_HOLM = answers(
+    {"price": [5] * 9 + [1] * 12, "delivery": [5] * 9 + [1] * 12, "praise": [5] * 40 + [1] * 10}
+)
+
+
 def _named(database: str) -> set[str]:
     with advocacy.open(database) as ws, report_run():
         return {finding.subject for finding in summary.collect_findings(ws, ReportScope())}
 
 
 def test_two_themes_below_the_others_each_by_chance_after_holm(tmp_path: Path) -> None:
-    # Price and Delivery: 9 of 21 commenters satisfied each, against 40 of 50 praising ones.
-    # Each interval alone excludes zero (p = 0.029), but over two themes Holm's smallest
+    # Each theme's interval alone excludes zero (p = 0.029), but over two themes Holm's smallest
     # corrected p is 0.058: the report names neither, so no card may say "lowers CSAT".
-    database = survey(
-        tmp_path,
-        "csat",
-        answers(
-            {
-                "price": [5] * 9 + [1] * 12,
-                "delivery": [5] * 9 + [1] * 12,
-                "praise": [5] * 40 + [1] * 10,
-            }
-        ),
-    )
+    database = survey(tmp_path, "csat", BY_CHANCE_AFTER_HOLM)
     assert not {"theme Price", "theme Delivery"} & _named(database)
     cards = _cards(database)
     assert set(cards) == {"Price", "Delivery"}
@@ -87,17 +82,7 @@ def test_a_theme_the_report_names_is_beyond_chance_on_its_card(tmp_path: Path) -
 
 def test_the_cards_name_the_workspace_s_confidence(tmp_path: Path) -> None:
     # At 0.90 the same two themes are beyond chance: Holm's smallest corrected p is 0.058.
-    database = survey(
-        tmp_path,
-        "csat",
-        answers(
-            {
-                "price": [5] * 9 + [1] * 12,
-                "delivery": [5] * 9 + [1] * 12,
-                "praise": [5] * 40 + [1] * 10,
-            }
-        ),
-    )
+    database = survey(tmp_path, "csat", BY_CHANCE_AFTER_HOLM)
     page = re.sub(r"\s+", " ", html.unescape(_page(database, 0.9)))
     assert "in points with its 90% interval" in page and "95%" not in page
     assert page.count("lowers CSAT, beyond chance after Holm over 2 themes") == 2

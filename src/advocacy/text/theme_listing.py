@@ -161,12 +161,10 @@ def theme_effects(
     if len(responses) < 10 or not len(links):
         # No NPS: the survey's own outcome, CSAT else CES (audit4: a CSAT survey got none).
         return _outcome_impact(table, chosen, themes, links, confidence)
-    flags = _mentions([links["document_id"]], links["theme_id"])
-    flags = flags.reindex(responses["document_id"].astype(str), fill_value=False)
     # Against the other commenters with content, themed or not (a taxonomy leaves some out).
     impact = theme_impact(
         responses["nps"].to_numpy(float),
-        flags,
+        _answer_mentions(links, responses),
         commented=_commented(table, responses),
         confidence=confidence,
     )
@@ -201,11 +199,9 @@ def _outcome_impact(
         frame = only_chosen(scored, chosen).select("document_id", "hit", "comment").to_pandas()
         if len(frame) < 10:
             continue
-        flags = _mentions([links["document_id"]], links["theme_id"])
-        flags = flags.reindex(frame["document_id"].astype(str), fill_value=False)
         impact = theme_share_impact(
             frame["hit"].to_numpy(float),
-            flags,
+            _answer_mentions(links, frame),
             commented=_commented(table, frame),
             confidence=confidence,
         )
@@ -218,6 +214,13 @@ def _outcome_impact(
         impact.insert(1, "outcome", name)
         return themes.merge(impact, on="theme_id", how="left")
     return themes
+
+
+def _answer_mentions(links: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """Whether each of ``answers`` (rows: its ``document_id``, in order) mentions each theme of
+    ``links`` (``document_id``, ``theme_id``)."""
+    flags = _mentions([links["document_id"]], links["theme_id"])
+    return flags.reindex(answers["document_id"].astype(str), fill_value=False)
 
 
 def _mentions(keys: list[pd.Series], theme_ids: pd.Series) -> pd.DataFrame:
