@@ -245,9 +245,12 @@ def _has_pictograph(text: str) -> bool:
     """
     for character in text:
         point = ord(character)
-        if point >= 0x2600 and unicodedata.category(character) == "So":
-            if any(low <= point <= high for low, high in _PICTURE_BLOCKS):
-                return True
+        if (
+            point >= 0x2600
+            and unicodedata.category(character) == "So"
+            and any(low <= point <= high for low, high in _PICTURE_BLOCKS)
+        ):
+            return True
     return _EMOTICONS.fullmatch(text.strip()) is not None
 
 
