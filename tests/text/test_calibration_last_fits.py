@@ -71,8 +71,10 @@ def test_finish_takes_only_what_its_own_tasks_returned(reviews) -> None:
     assert len(last.tasks) == 1  # 90 labels: a head, no TF-IDF
     with pytest.raises(UsageError, match="result 0 is not what task 0"):
         last.finish([None])
-    # Another calibration's head, of the same shape, fitted on other labels.
-    other = CalibratedSentiment().start_fit(texts[30:120], labels[30:120])
+    # Another calibration's head, of the same shape, fitted on other labels (60-150: 30-120
+    # chose the adjusted prior once the head read negated words reversed, 2026-12-07).
+    other = CalibratedSentiment().start_fit(texts[60:150], labels[60:150])
+    assert len(other.tasks) == 1
     with pytest.raises(UsageError, match="result 0 is not what task 0"):
         last.finish(run_tasks(other.tasks))
     model = last.finish(run_tasks(last.tasks))

@@ -49,9 +49,12 @@ def text_evidence_reference(tokens: list[str], lexicon: dict[str, float]) -> flo
         if token in negation._EN_CONTRAST or token in negation._SENTENCE_MARKS:
             concessive = token in negation._CONCESSIVE
             continue
-        if not (token in negation._EN_NEGATORS or token.endswith(("n't", "n’t"))):
+        if token in negation._COUNTERFACTUAL:  # "could be better" (read since 2026-12-07)
+            shift = negation._counterfactual(tokens, position, lexicon)
+        elif token in negation._EN_NEGATORS or token.endswith(("n't", "n’t")):
+            shift = negation._one_negation(tokens, position, lexicon)
+        else:
             continue
-        shift = negation._one_negation(tokens, position, lexicon)
         if shift:
             overridden = concessive or position < last_override
             total += shift * (negation.OVERRIDDEN_CLAUSE if overridden else 1.0)

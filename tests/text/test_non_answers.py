@@ -13,7 +13,7 @@ PLACEHOLDERS = [
     "n/a", "N/A", "NA", "n.a.", " na ", "None", "none.", "NOTHING", "Nothing!", "No", "no.",
     "Nope", "-", "--", ".", "?", "...", "Did not answer", "did not answer.", "No comment",
     "No comments.", "Nothing to add", "not applicable", "Nil", "idk", "IDK", "No idea",
-    "see above", "Same as above", "😐", "👍👍", "", "   ", "N/A N/A", "xxx",
+    "see above", "Same as above", "", "   ", "N/A N/A", "xxx", "***", "©",
     # de fr es pt it nl
     "keine", "Nichts", "k.A.", "K. A.", "keine Angabe", "Kein Kommentar", "rien", "Rien à dire",
     "aucun", "Aucun commentaire", "nada", "Ninguno", "sin comentarios",
@@ -57,6 +57,15 @@ COMMENTS = [
     "Good",
     # short answers that are real: a reading, not a placeholder
     "Ok.",
+    # emoji and emoticons say how the customer felt (audit4 item 7): read, not dropped
+    "😐",
+    "👍👍",
+    "😡😡😡",
+    "n/a 👍",
+    ":(",
+    ";-)",
+    "<3",
+    "★★★★★",
     "fine",
     "Fine!",
     "slow",

@@ -88,8 +88,12 @@ def head_features(reading: Any) -> FloatArray:
 
     Unit-length embedding rows are multiplied by the square root of their dimension so
     that their components are of order one, like the log-odds: L-BFGS converges quickly.
+    The embedding is the one with negated words reversed where the model reads negations
+    (``Reading.negation_embeddings``): in the plain one "not happy" sits beside "happy", and
+    a head fitted on reviews outvoted the prior's negation ("not great" read neutral).
     """
-    embeddings = np.asarray(reading.embeddings, dtype=np.float64)
+    negation = getattr(reading, "negation_embeddings", None)
+    embeddings = np.asarray(reading.embeddings if negation is None else negation, np.float64)
     embeddings = embeddings * math.sqrt(embeddings.shape[1])
     return np.hstack([embeddings, PRIOR_SCALE * log_odds(reading.sentiment)])
 

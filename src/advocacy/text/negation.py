@@ -18,9 +18,10 @@ and they read much praise by denial as neutral. For English, :func:`with_negatio
 each negation against a word-polarity lexicon (VADER's, shipped as ``models/polarity_en.txt``)
 and a few hand-written word lists (failed expectations, customer problems): a denied negative
 moves the text towards positive, a denied positive or a denied expectation towards negative,
-an intensifying negation ("couldn't be happier") keeps its word's sign, and the clause a
-``but`` overrides counts half (:func:`negation_evidence`). The static text model applies it to
-its sentiment and complaint probabilities.
+an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
+("not the best") counts half, a modal's comparative ("could be better") is a denial without a
+negation word, and the clause a ``but`` overrides counts half (:func:`negation_evidence`).
+The static text model applies it to its sentiment and complaint probabilities.
 
 References
 ----------
@@ -145,6 +146,19 @@ def split_negated(texts: Sequence[str]) -> tuple[list[str], list[str]]:
     return plain, negated
 
 
+def marked_texts(plain: Sequence[str], negated: Sequence[str]) -> list[str]:
+    """What a word n-gram model reads: each text's :func:`split_negated` parts, its negated
+    words marked ``neg_`` ("not happy" reads "not neg_happy", never "happy").
+
+    >>> marked_texts(*split_negated(["Not happy, great staff"]))
+    ['Not, great staff neg_happy']
+    """
+    return [
+        f"{kept} {' '.join('neg_' + word for word in governed.lower().split())}"
+        for kept, governed in zip(plain, negated, strict=True)
+    ]
+
+
 # -- what a negation does to the sentiment (English) ---------------------------------------------
 #: How many words after an English negation word its polar word may stand ("not a single
 #: thing went wrong"); the scope still ends at a clause end.
@@ -155,6 +169,13 @@ OVERRIDDEN_CLAUSE = 0.5
 EXPECTATION_VALENCE = 1.8
 #: How much a denied negative ("not bad") counts against a denied positive ("not good").
 DENIED_NEGATIVE = 0.8
+#: How much a denied superlative counts: an understatement ("not the best" is below par, "not
+#: the worst" faint praise), not the intensifier a denied comparative is ("couldn't be better").
+DENIED_SUPERLATIVE = 0.5
+#: How much a modal's comparative counts ("could be better"), times a denial's: the heads read
+#: the word as said (no negation word puts it in a scope they reverse), so the rule takes that
+#: reading back and then denies it: twice the word's valence.
+COUNTERFACTUAL = 2.0
 
 
 def _words(text: str) -> frozenset[str]:
@@ -197,13 +218,17 @@ PROBLEM_VALENCE = -1.5
 _LOYALTY = _words("buy order book return visit stay shop use choose go come")
 _MODAL = _words("would will won't wouldn't wont wouldnt")
 _INTENSIFIERS = _words("enough")
+_SUPERLATIVES = _words("best worst")
+# A modal that, before "be" or "have been" and a comparative, says what is fell short: "could
+# be better", "should have been quicker", "might be cheaper elsewhere", "would be happier if".
+_COUNTERFACTUAL = _words("could should might would could've should've might've would've")
 _EN_QUICK_WORDS = _by_first_letter(
     "not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|zero|hardly|barely|aint"
 )
 _EN_QUICK = re.compile(
     rf"(?i)(?<!\w)(?:{_EN_QUICK_WORDS}|"
     r"(?:do|does|did|wo|ca|is|was|are|were|could|would|should|has|have|had)nt)"
-    r"(?!\w)|n['’]t(?!\w)"
+    r"(?!\w)|n['’]t(?!\w)|(?<!\w)(?:could|should|might|would)(?:['’]ve been| be| have been)(?!\w)"
 )
 _EN_QUICK_LOWER = _lower_case(_EN_QUICK)
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
@@ -238,7 +263,7 @@ def _is_negator(token: str) -> bool:
 def _valence(token: str, lexicon: dict[str, float]) -> tuple[float, bool]:
     """(valence, is a comparative): "friendlier" reads as "friendly", marked comparative."""
     if token in lexicon:
-        return lexicon[token], token in ("better", "worse", "happier", "best", "worst")
+        return lexicon[token], token in ("better", "worse", "happier")
     if token in _PROBLEMS:
         return PROBLEM_VALENCE, False
     for suffix, base in (("ier", "y"), ("er", ""), ("er", "e")):
@@ -260,8 +285,12 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     "would"/"will" or with "again" ("would not buy again"). A negation that intensifies keeps
     the sign of its word: a comparative ("couldn't be happier", "could not ask for a
     friendlier team", "couldn't be worse"), ``enough`` ("can't say enough good things") and
-    "never ... so/such" ("never been treated so kindly"). A negation in a clause that a
-    later ``but``/``however`` overrides, or in an ``although`` clause, counts
+    "never ... so/such" ("never been treated so kindly"); a denied superlative is an
+    understatement and counts :data:`DENIED_SUPERLATIVE` reversed ("not the best" blame,
+    "not the worst" faint praise). A comparative after a modal and "be" ("could be better",
+    "should have been quicker") is read as a denial of it too, with no negation word. A
+    negation in a clause that a later ``but``/``however`` overrides, or in an ``although``
+    clause, counts
     :data:`OVERRIDDEN_CLAUSE` (the last clause weighs more). The sum over a text's negations
     is returned; 0 where there is no negation.
 
@@ -293,7 +322,7 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
     negators = [
         position
         for position, token in enumerate(tokens)
-        if _is_negator(token) and token not in _CLAUSE_STARTS
+        if (_is_negator(token) and token not in _CLAUSE_STARTS) or token in _COUNTERFACTUAL
     ]
     if not negators:
         return 0.0
@@ -304,7 +333,10 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
         while passed < len(starts) and starts[passed] < position:
             concessive = tokens[starts[passed]] in _CONCESSIVE  # a new clause starts here
             passed += 1
-        shift = _one_negation(tokens, position, lexicon)
+        if tokens[position] in _COUNTERFACTUAL:
+            shift = _counterfactual(tokens, position, lexicon)
+        else:
+            shift = _one_negation(tokens, position, lexicon)
         if shift:
             overridden = concessive or position < last_override
             total += shift * (OVERRIDDEN_CLAUSE if overridden else 1.0)
@@ -331,6 +363,8 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
     for token in scope:
         valence, comparative = _valence(token, lexicon)
         if valence:
+            if token in _SUPERLATIVES:  # "not the best", "wasn't the worst": understatements
+                return -valence * DENIED_SUPERLATIVE
             if intensified or comparative:
                 return valence
             return -valence * (DENIED_NEGATIVE if valence < 0 else 1.0)
@@ -339,6 +373,36 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
         ):
             expected = -EXPECTATION_VALENCE
     return expected
+
+
+def _counterfactual(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
+    """What "could be better" says: the comparative after a modal and "be" or "have been"
+    is what the thing fell short of (its valence reversed as a denial's, times
+    :data:`COUNTERFACTUAL`: "could be better",
+    "should have been quicker" blame; "could have been worse" faint praise), and "more" or
+    "less" with a polar word says it lacked or had too much of it ("could be more helpful",
+    "should be less noisy"). A modal a negation governs ("nothing could be better") is that
+    negation's, not a counterfactual.
+    """
+    if any(_is_negator(token) for token in tokens[max(0, position - 2) : position]):
+        return 0.0
+    rest = tokens[position + 1 : position + 5]
+    if rest[:1] == ["be"]:
+        after = rest[1:]
+    elif rest[:2] == ["have", "been"]:
+        after = rest[2:]
+    elif tokens[position].endswith("ve") and rest[:1] == ["been"]:
+        after = rest[1:]
+    else:
+        return 0.0
+    if after[:1] in (["more"], ["less"]) and len(after) > 1:
+        return -abs(_valence(after[1], lexicon)[0]) * COUNTERFACTUAL
+    if not after:
+        return 0.0
+    valence, comparative = _valence(after[0], lexicon)
+    if not comparative:
+        return 0.0
+    return -valence * (DENIED_NEGATIVE if valence < 0 else 1.0) * COUNTERFACTUAL
 
 
 #: Logits the side a text's negations argue for gains over the other two classes, per unit of

@@ -6,13 +6,15 @@ answer is normalised (case, accents, punctuation, whitespace), a closing courtes
 qualifier is dropped ("thanks", "at the moment", "danke", "merci"...), and what is left must
 equal one of :data:`NON_ANSWERS`, have the shape of an English placeholder ("nothing else to
 add", "no further comments", "none that I can think of"), or hold no letter or digit at all
-("-", "?", "...", emoji only), or be a bare number ("10", "5": a score typed into the comment
+("-", "?", "...", "***"), or be a bare number ("10", "5": a score typed into the comment
 box; "10/10", "0/10", "50%", "£50", "#1" are content) or keyboard mash
 (:func:`advocacy.text.keyboard_mash.is_keyboard_mash`: "asdf", "nnnn", "vbvbsgfbsbfs"). A
 real comment that starts with such a phrase ("Nothing went wrong", "No complaints at all, great
 service", "None of the staff helped", "No, but the staff were great", "Nothing to add except
 thanks") is content, and so is praise by denial that looks short ("no complaints", "rien à redire",
-"nichts zu meckern").
+"nichts zu meckern"). An answer of emoji or emoticons ("😡😡😡", "👍", ":(") has no letter
+either, but it says how the customer felt, and the text model reads it (👎 negative, 👍 and
+❤️ positive): it is content (:func:`_has_pictograph`).
 
 "Nothing to report" and its kin ("rien à signaler", "RAS", "nada que destacar", "niets te
 melden", "niente di che") are not listed: in a review they are a verdict (all went well, or
@@ -215,6 +217,43 @@ def is_filler_clause(clause: str) -> bool:
     return normalize(clause) in _FILLER_CLAUSES
 
 
+# Emoji, dingbats and the symbols of the emoji blocks (Miscellaneous Symbols and Dingbats,
+# U+2600-27BF; arrows and stars, U+2B00-2BFF; U+1F000 on): symbols ("So") there are pictures a
+# customer chose ("😡", "👍", "★", "☹"); "©", "°" and "→" are not among them.
+_PICTURE_BLOCKS = ((0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x1F000, 0x1FAFF))
+# Emoticons typed as punctuation (":(", ";-)", ":'(", ":/", "<3"), alone or a few in a row.
+_EMOTICONS = re.compile(r"(?:(?:[:;=][-'^]?[()\[\]/\\|*]{1,3}|</?3+)\s*){1,10}")
+
+
+def _has_pictograph(text: str) -> bool:
+    """True when ``text`` holds an emoji or a picture symbol, or is only typed emoticons.
+
+    Parameters
+    ----------
+    text
+        An answer.
+
+    Returns
+    -------
+    bool
+        Whether it holds a picture that says how its writer felt.
+
+    Examples
+    --------
+    >>> [_has_pictograph(text) for text in ("😡😡😡", "★★★", ":-(", "-", "©")]
+    [True, True, True, False, False]
+    """
+    for character in text:
+        point = ord(character)
+        if (
+            point >= 0x2600
+            and unicodedata.category(character) == "So"
+            and any(low <= point <= high for low, high in _PICTURE_BLOCKS)
+        ):
+            return True
+    return _EMOTICONS.fullmatch(text.strip()) is not None
+
+
 # Markup left by web forms ("<br/>", "&nbsp;") is no answer; bounded, so linear-time.
 _MARKUP = re.compile(r"<[^<>]{0,100}>|&[a-z]{2,8};|&#\d{1,7};", re.IGNORECASE)
 _REPEATED = re.compile(r"^(?:x+|n ?a|none|no)(?: (?:x+|n ?a|none|no))*$")
@@ -239,8 +278,11 @@ def is_non_answer(text: object) -> bool:
     stripped = text.strip()
     if len(stripped) > MAX_LENGTH:
         return _is_filler(stripped)
-    normal = normalize(_MARKUP.sub(" ", stripped))
-    # No letter or digit left: "-", "--", ".", "?", "...", emoji or symbols only.
+    unmarked = _MARKUP.sub(" ", stripped)
+    if _has_pictograph(unmarked):  # "😡😡😡", "👍", ":(", "nothing 👍": a feeling shown
+        return False
+    normal = normalize(unmarked)
+    # No letter or digit left: "-", "--", ".", "?", "..." or symbols only.
     if not normal:
         return True
     core = _COURTESY.sub("", normal) or normal  # "thanks" alone is content (gratitude)
@@ -251,7 +293,7 @@ def is_non_answer(text: object) -> bool:
         or _SENTENCE.match(core) is not None
         or _HAVE_NONE.match(core) is not None
         or _NUMBER.fullmatch(stripped) is not None
-        or is_keyboard_mash(_MARKUP.sub(" ", stripped))
+        or is_keyboard_mash(unmarked)
     )
 
 

@@ -59,6 +59,7 @@ from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.model_names import EMOTION_MODEL, SENTIMENT_MODEL
 from advocacy.text.negation import (
     complaint_with_negations,
+    marked_texts,
     negation_shift,
     split_negated,
     with_negations,
@@ -111,6 +112,10 @@ class Reading:
         Probability that each text is a complaint (None: the model has no complaint head): the
         complaint head and the sentiment combined (``sentiment.complaint_with_sentiment``); a
         text counts as a complaint from ``sentiment.COMPLAINT_CUTOFF`` (0.5).
+    negation_embeddings
+        The embedding with every negated word's vectors subtracted instead of added (the
+        first block of what the shipped heads read, :func:`head_features`), which a
+        calibration fits on; None: the model reads no negations (the same as ``embeddings``).
 
     Examples
     --------
@@ -131,6 +136,8 @@ class Reading:
     emotion_thresholds: tuple[float, ...] | None = None
     #: Probability that each text is a complaint (None: the model has no complaint head).
     complaint: FloatArray | None = None
+    #: The embedding with negated words reversed (None: the model reads no negations).
+    negation_embeddings: NDArray[np.float32] | None = None
 
     def __len__(self) -> int:
         return len(self.sentiment)
@@ -140,6 +147,7 @@ class Reading:
         """One reading of the texts of ``parts``, in order (parts of one batch, one model)."""
         first = parts[0]
         complaints = [part.complaint for part in parts]
+        negations = [part.negation_embeddings for part in parts]
         return replace(
             first,
             embeddings=np.concatenate([part.embeddings for part in parts]),
@@ -148,6 +156,9 @@ class Reading:
             complaint=None
             if any(c is None for c in complaints)
             else np.concatenate([c for c in complaints if c is not None]),
+            negation_embeddings=None
+            if any(n is None for n in negations)
+            else np.concatenate([n for n in negations if n is not None]),
         )
 
     def take(self, rows: NDArray[np.int64]) -> Reading:
@@ -158,6 +169,9 @@ class Reading:
             sentiment=self.sentiment[rows],
             emotions=self.emotions[rows],
             complaint=None if self.complaint is None else self.complaint[rows],
+            negation_embeddings=None
+            if self.negation_embeddings is None
+            else self.negation_embeddings[rows],
         )
 
     def put(self, rows: NDArray[np.int64], other: Reading, size: int) -> Reading:
@@ -172,12 +186,16 @@ class Reading:
         complaint = None
         if self.complaint is not None and other.complaint is not None:
             complaint = merged(self.complaint, other.complaint)
+        negations = None
+        if self.negation_embeddings is not None and other.negation_embeddings is not None:
+            negations = merged(self.negation_embeddings, other.negation_embeddings)
         return replace(
             self,
             embeddings=merged(self.embeddings, other.embeddings),
             sentiment=merged(self.sentiment, other.sentiment),
             emotions=merged(self.emotions, other.emotions),
             complaint=complaint,
+            negation_embeddings=negations,
         )
 
 
@@ -223,7 +241,11 @@ class KnownReadings:
 def _features(
     texts: Sequence[str], embedder: StaticEmbedder | None = None
 ) -> tuple[NDArray[np.float32], NDArray[np.float32], list[str]]:
-    """A text's embedding, the heads' features (see :func:`head_features`), the n-gram text."""
+    """A text's embedding, the heads' features (see :func:`head_features`), the n-gram text.
+
+    The features' first block (the embedding with negated words reversed) is
+    ``Reading.negation_embeddings``: ``features[:, :d]``.
+    """
     embedder = embedder or default_embedder()
     plain, negated = split_negated(texts)
     kept = embedder.sums(embedder.token_rows(plain))
@@ -233,11 +255,9 @@ def _features(
 
 
 def ngram_texts(plain: Sequence[str], negated: Sequence[str]) -> list[str]:
-    """What the word n-gram head reads: the text, its negated words marked ``neg_``."""
-    return [
-        f"{kept} {' '.join('neg_' + word for word in governed.lower().split())}"
-        for kept, governed in zip(plain, negated, strict=True)
-    ]
+    """What the word n-gram head reads: the text, its negated words marked ``neg_``
+    (:func:`~advocacy.text.negation.marked_texts`)."""
+    return marked_texts(plain, negated)
 
 
 def head_features(texts: Sequence[str]) -> NDArray[np.float32]:
@@ -472,6 +492,8 @@ class StaticTextModel:
             names.emotion_model,
             emotion_thresholds=heads.emotion_thresholds,
             complaint=complaint_with_sentiment(head, tone) if emotions else None,
+            # A calibration reads "not happy" as the shipped heads do, not as "happy".
+            negation_embeddings=np.ascontiguousarray(features[:, : embeddings.shape[1]]),
         )
 
 
