@@ -104,7 +104,8 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"still (?:waiting|no (?:reply|response|answer|refund|word|news|package|parcel|"
         r"delivery|call|email)|not (?:received|arrived|delivered|refunded|heard)|"
         r"(?:have|has)n['’]?t (?:received|arrived|heard|gotten|got|been (?:refunded|delivered)))",
-        r"never (?:arrived|came|showed up|turned up|heard (?:back|from|anything))",
+        r"never (?:arrived|came|showed up|turned up|heard (?:back|from|anything))|(?:have|has)"
+        r"(?:n['’]?t| not) (?:yet )?heard (?:back|anything|a word|from (?:them|anyone|the))",
         # Still without what the company owes ("I still don't have my card after 2 weeks", "it's
         # still not there", "still pending"); a product's state ("still not as soft") is no wait.
         r"still (?:" + _NOT + r") (?:yet )?(?:have|got|gotten|get|received?|seen?) (?:my |the |"
@@ -208,7 +209,9 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         # The company's process would not let the customer through ("impossible to verify my
         # identity", "unable to get a refund", "it could not be returned").
         r"(?:hard|difficult|impossible|unable|can['’]?t|cannot|can not|could(?:n['’]?t| not)|"
-        r"not able|no way) (?:to )?(?:seem to )?(?:\w+ )?(?:verify|get (?:a ?hold|hold|through|"
+        r"not able|no way) (?:to )?(?:seem to )?(?:\w+ )?(?:verify (?:my |our |the |your )?"
+        r"(?:\w+ )?(?:identity|id|account|card|address|details|number|email|phone|payment|passport|"
+        r"licen[cs]e|top[- ]?up|purchase|order)s?|get (?:a ?hold|hold|through|"
         r"in touch|a refund|my money|a replacement|an answer|help)|\w+ a ?hold of|reach (?:a |an )?"
         r"(?:human|person|agent|them|anyone|someone)|be (?:returned|refunded|exchanged|reached|"
         r"contacted)|return (?:it|them|the)|cancel (?:my|the|it)|claim (?:my|a|the)|log ?in to my "
