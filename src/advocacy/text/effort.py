@@ -148,7 +148,10 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
     "transfers": (
         # Being transferred by the company, not transferring money ("transferred money to a
         # friend", "a fee for transferring").
-        r"(?:was|were|got|get|been|being|keep|kept) (?:then |just |again )?transferr?ed\b"
+        # "I was transferred", "on hold, then transferred": the customer is the one transferred.
+        r"(?:was|were|got|get|been|being|keep|kept|then|and|finally|eventually) (?:then |just |"
+        r"again )?transferr?ed\b(?! (?:\w+ ){0,2}(?:money|funds|cash|payments?|amounts?|sums?|"
+        r"balance|salary|wages|it|them)\b)"
         r"(?! (?:from|into|back|yet|to (?:me|us)\b|to (?:my|a new|the new|your|an?|another|the) "
         r"(?:\w+ )?(?:account|phone|number|card|name|device|computer|bank)))|"
         r"transferr?(?:ed|ing) (?:me|us)\b|transferr?ed (?:again|twice|back and forth|around)|"
