@@ -34,6 +34,16 @@ NO_FRICTION = [
     "I've dropped my phone several times and the case held up",
     "Still not as soft as my old one",
     "Kids ask for this story over and over",
+    # Words the company-side cues use, about a product or one's own doing (review23 item 2).
+    "I haven't washed it yet but the colour looks great",
+    "Still haven't found a recipe it can't handle",
+    "I still don't have a favourite, they are all lovely",
+    "Tried to reach the top shelf with it and it bends",
+    "The zip refuses to close over my calves",
+    "I transferred my photos to the new phone in minutes",
+    "I transferred money to my son and it was there in seconds",
+    "Haven't seen any rust yet after a winter outside",
+    "Tried calling my mum on it and the sound is clear",
 ]
 
 #: Friction with the company, by the kind the cue should name.
@@ -56,6 +66,34 @@ FRICTION = [
     ("The returns process was a nightmare", "hassle"),
     ("Impossible to find the contact form on their site", "hassle"),
 ]
+
+
+#: Friction with the company that states no count, no duration word of the old cues and no
+#: process word: still without what it owes, unable to reach it, stopped by its checks, refused
+#: (review23 item 2: the v2 cues read all of these as no effort).
+COMPANY_FRICTION = [
+    ("Ten days on and I still do not have the replacement they promised", "waiting"),
+    ("My wages went in on Monday and they are still not showing in my account", "waiting"),
+    ("The payment to my landlord is still pending since Friday", "waiting"),
+    ("Returned the boots a month ago and have not received my money back yet", "waiting"),
+    ("I am yet to receive the parcel I paid express for", "waiting"),
+    ("The order should have arrived last week and nothing", "waiting"),
+    ("There is no way to contact the shop except a form nobody reads", "chasing"),
+    ("Tried to get in touch with the seller about a missing part, nothing", "chasing"),
+    ("Could not get the company to respond to a single message", "chasing"),
+    ("The seller won't get back to me about the broken lid", "chasing"),
+    ("The app keeps telling me it cannot verify my passport", "hassle"),
+    ("It is impossible to get hold of a human at this bank", "hassle"),
+    ("They refused to refund me even though it never worked", "hassle"),
+    ("Unable to get a refund because the label was removed", "hassle"),
+    ("My card keeps getting declined at every till this week", "hassle"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), COMPANY_FRICTION)
+def test_friction_without_a_count_or_duration_is_still_effort(text: str, kind: str) -> None:
+    found = effort(text)
+    assert kind in found.cues and found.high
 
 
 @pytest.mark.parametrize("text", NO_FRICTION)

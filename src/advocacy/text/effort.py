@@ -8,7 +8,14 @@ flagged. A cue names friction with the company, never a product's use: a count o
 needs a contact or a telling before it ("emailed them 3 times", not "washed it 3 times"), a
 wait needs what was waited for or how long, a difficulty needs a process (returns, refunds,
 the site), so that reviews of products in use carry no effort they do not describe (audit4
-item 13; docs/benchmarks.md "smalls" has the counts on real reviews). The score is
+item 13; docs/benchmarks.md "smalls" has the counts on real reviews). Friction is also told
+without a count or a duration: still without what the company owes ("still don't have my
+card", "have not received my refund yet", "still pending"), unable to reach it ("no way to
+contact the seller", "tried to contact them", "can't get the seller to answer"), stopped by
+its process ("impossible to verify my identity", "unable to get a refund", "keeps getting
+declined") or refused by it; these cues name what the company owes or who it is, so a
+product's own state ("haven't washed it yet") is no wait (review23 item 2; docs/benchmarks.md
+"effortfix"). The score is
 ``1 - 0.5 ** cues`` (0 none, 0.5 one cue, 0.75 two, ...); a text is *high effort* at
 :data:`HIGH_EFFORT` or above.
 
@@ -28,7 +35,8 @@ HIGH_EFFORT = 0.5
 
 #: How often a customer had to do something: a count of times, not a rate ("twice a day").
 _TIMES = (
-    r"(?:twice|again|(?:\d+|two|three|four|five|several|multiple|many|countless) times)"
+    r"(?:twice|again|(?:\d+|two|three|four|five|several|multiple|many|countless|a few) times|"
+    r"(?:[2-9]|\d\d+) ?x\b)"
     r"(?! a\b| an\b| per\b| each\b| every\b)"
 )
 #: A number of hours, days, ... (digits or words).
@@ -50,6 +58,21 @@ _CONTACT = (
     r"(?:call(?:ed|ing)?|phoned|rang|e-?mail(?:ed|ing)?|messaged|contact(?:ed|ing)?|wrote|"
     r"written|complained|reached out)"
 )
+#: Who a customer deals with: the company, its people, its service (to reach, to make answer).
+_COMPANY = (
+    r"(?:them|him|her|you|us|someone|anyone|any ?one|somebody|anybody|a (?:human|person|real "
+    r"person|manager|rep\w*)|(?:the |this |that |their |your )?(?:\w+ )?(?:seller|sellers|company|"
+    r"shop|store|vendor|manufacturer|bank|support|service|helpline|help ?desk|agent|courier|"
+    r"retailer|merchant|team|office|amazon|customer (?:service|support|care))\b)"
+)
+#: What a customer waits to have from the company: what it sends, pays back or answers.
+_AWAITED = (
+    r"(?:card|order|refund|money|funds|package|parcel|item|items|replacement|delivery|cash|"
+    r"payment|transfer|pin|reply|response|answer|credit|confirmation|call ?back|e-?mail|code|"
+    r"goods|product|shipment|deposit|top[- ]?up|withdrawal|purchase|stuff)s?\b"
+)
+#: Not (yet) done: "hasn't", "have not", "didn't", ...
+_NOT = r"(?:has|have|is|are|was|were|do|does|did)(?:n['’]?t| not)|not|never|(?:am|are|is) yet to"
 #: Telling the company something: what, done again, is repeating oneself.
 _TELL = r"(?:explain\w*|tell|told|repeat\w*|give|gave|provid\w*|fill(?:ed|ing)? (?:in|out))"
 #: Kind of friction -> cues (regular expressions, case-insensitive, from a word boundary).
@@ -81,7 +104,35 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"still (?:waiting|no (?:reply|response|answer|refund|word|news|package|parcel|"
         r"delivery|call|email)|not (?:received|arrived|delivered|refunded|heard)|"
         r"(?:have|has)n['’]?t (?:received|arrived|heard|gotten|got|been (?:refunded|delivered)))",
-        r"never (?:arrived|came|showed up|turned up|heard (?:back|from|anything))",
+        r"never (?:arrived|came|showed up|turned up|heard (?:back|from|anything))|(?:have|has)"
+        r"(?:n['’]?t| not) (?:yet )?heard (?:back|anything|a word|from (?:them|anyone|the))",
+        # Still without what the company owes ("I still don't have my card after 2 weeks", "it's
+        # still not there", "still pending"); a product's state ("still not as soft") is no wait.
+        r"still (?:" + _NOT + r") (?:yet )?(?:have|got|gotten|get|received?|seen?) (?:my |the |"
+        r"our |a |an |any |this |that )?(?:\w+ )?(?:" + _AWAITED + r"|(?:it|them)\b(?! \w))",
+        r"still (?:" + _NOT + r") (?:been )?(?:there|here|showing|shown|show(?:ed)? up|appeared?|"
+        r"available|through|gone through|updated|credited|reflected|processed|in my account|"
+        r"on my account|back)\b|still (?:shows? |showing |is |are )?pending",
+        # Not (yet) received what the company owes ("have not received my refund yet").
+        r"(?:" + _NOT + r") (?:yet )?(?:received?|got|gotten|get|had) (?:my |the |our |a |an |"
+        r"any |this |that |their )?(?:\w+ )?" + _AWAITED,
+        r"(?:" + _NOT + r") (?:yet )?(?:arrived|received?|come|shown up|showed up|turned up|gone "
+        r"through|been (?:received|delivered|refunded|credited|processed|updated|sent|shipped))"
+        r"(?:\W+\w+){0,5}?\W+yet\b|(?:am|are|is|have|has) yet to (?:receive|arrive|hear|get|see)",
+        r"(?:" + _NOT + r"|can['’]?t|cannot|can not) (?:yet )?(?:see|seeing|find|finding) "
+        r"(?:my |the |our |a |an |any |this |that )?(?:\w+ ){0,2}(?:refund|money|funds|cash|"
+        r"deposit|transfer|payment|top[- ]?up|credit)s?\b",
+        r"(?:stuck|sitting|stay\w*|remain\w*) (?:on |in |as )?pending|pending (?:for|since) "
+        r"(?:(?:over|about|almost|nearly|more than) )?(?:" + _COUNT + r" ?(?:hours?|days?|weeks?)|"
+        r"days|weeks|ages|a while|so long|yesterday|last week)",
+        r"should (?:have )?(?:arrived|come|gone through|been (?:delivered|refunded|credited|"
+        r"processed|sent|shipped|received)) (?:\w+ ){0,3}(?:by now|already|days|weeks|ago|last "
+        r"\w+|yesterday)\b",
+        r"(?:keep|kept) waiting",
+        _EAGER + r"wait(?:ed|ing) (?:for |on )(?:\w+ ){1,3}to (?:be )?(?:shipped|delivered|sent|"
+        r"arrive|refunded|replaced|processed|approved|answered|resolved)\b",
+        r"taking (?:forever|ages|(?:far |way |much |so )?too long|(?:\w+ ){0,2}so long)"
+        + _SERVICE_TO,
         r"delay(?:ed|s)?",
     ),
     "repeating": (
@@ -95,8 +146,18 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"rescheduled|emptied|rejected|expired|lost)\w* (?:\w+ ){0,3}" + _TIMES,
     ),
     "transfers": (
-        r"transferr?(?:ed|ing)\b(?! (?:to|into) (?:my|a new|the new|your) (?:\w+ )?"
-        r"(?:account|phone|number|card|name|device|computer))",
+        # Being transferred by the company, not transferring money ("transferred money to a
+        # friend", "a fee for transferring").
+        # "I was transferred", "on hold, then transferred": the customer is the one transferred.
+        r"(?:was|were|got|get|been|being|keep|kept|then|and|finally|eventually) (?:then |just |"
+        r"again )?transferr?ed\b(?! (?:\w+ ){0,2}(?:money|funds|cash|payments?|amounts?|sums?|"
+        r"balance|salary|wages|it|them)\b)"
+        r"(?! (?:from|into|back|yet|to (?:me|us)\b|to (?:my|a new|the new|your|an?|another|the) "
+        r"(?:\w+ )?(?:account|phone|number|card|name|device|computer|bank)))|"
+        r"transferr?(?:ed|ing) (?:me|us)\b|transferr?ed (?:again|twice|back and forth|around)|"
+        r"transferr?ed (?:\w+ ){0,3}(?:to|between) (?:an? |the |another |a different "
+        r")?(?:\w+ )?(?:departments?|agents?|persons?|teams?|managers?|supervisors?|lines?|"
+        r"numbers?|colleagues?|someone|specialists?|advisors?)\b",
         r"(?:was|were|got|been|get|keep|kept) (?:passed (?:around|on)|bounced)",
         r"passed (?:me |us )?(?:around|between)|passed (?:me|us) (?:on|off) to",
         r"bounced (?:me|us)\b|bounced (?:around )?(?:between|from) (?:\w+ ){0,2}"
@@ -116,6 +177,24 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:contact|reach|get)",
         _CONTACT + r" (?:\w+ ){0,3}" + _TIMES,
         r"no (?:reply|response|answer)",
+        # Trying to reach the company at all ("tried to contact the company", "no way for me to
+        # contact the seller", "cannot get the seller to answer").
+        r"(?:tried|trying|try|tries|attempted|attempting|struggl\w+) (?:\w+ )?(?:to )?(?:contact|"
+        r"reach|get (?:a ?hold|hold|through|in touch)|speak|talk|call|phone|e-?mail|message)\w* "
+        r"(?:to |with |of )?" + _COMPANY,
+        r"(?:tried|trying|try|tries|attempted|attempting) (?:\w+ )?(?:to )?"
+        r"(?:contact|get in touch)",
+        r"no (?:way|means|option|number|phone number|e-?mail(?: address)?) (?:\w+ ){0,3}(?:to |of )"
+        r"(?:contact|reach|get (?:a ?hold|hold|through|in touch)|speak|talk)",
+        r"(?:get|getting|got|make|made|making) " + _COMPANY + r" (?:to )?(?:even |ever |actually )?"
+        r"(?:answer|respond|reply|call|help|get back|refund|honou?r|accept|take (?:it|them) back)",
+        r"(?:un)?(?:answered|ignored) (?:my |our )?(?:e-?mails|calls|messages|requests)",
+        # The company would not answer or put it right ("the seller won't get back to me").
+        r"(?:\w+n['’]?t|not|never) (?:\w+ )?(?:get|got|gotten|getting) back to (?:me|us)\b",
+        r"(?:they|seller|sellers|company|amazon|store|shop|vendor|manufacturer|bank|support|"
+        r"service) (?:won['’]?t|will not|wouldn['’]?t|would not|refuse[sd]? to|refusing to) "
+        r"(?:\w+ )?(?:refund|replace|respond|reply|answer|help|assist|honou?r|accept|exchange|"
+        r"send (?:me )?(?:a |another|the|my|a new|any)|take (?:it|them) back)",
         r"nobody (?:called|replied)",
     ),
     "hassle": (
@@ -130,6 +209,21 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:process|website|site|checkout|form|returns?|refund|billing|procedure|onboarding|"
         r"sign-?up|portal) (?:was|is|were|are) (?:so |very |really |too |a bit |quite )?"
         r"(?:confusing|complicated|difficult|a nightmare|a pain)",
+        # The company's process would not let the customer through ("impossible to verify my
+        # identity", "unable to get a refund", "it could not be returned").
+        r"(?:hard|difficult|impossible|unable|can['’]?t|cannot|can not|could(?:n['’]?t| not)|"
+        r"not able|no way) (?:to )?(?:seem to )?(?:\w+ )?(?:verify (?:my |our |the |your )?"
+        r"(?:\w+ )?(?:identity|id|account|card|address|details|number|email|phone|payment|passport|"
+        r"licen[cs]e|top[- ]?up|purchase|order)s?|get (?:a ?hold|hold|through|"
+        r"in touch|a refund|my money|a replacement|an answer|help)|\w+ a ?hold of|reach (?:a |an )?"
+        r"(?:human|person|agent|them|anyone|someone)|be (?:returned|refunded|exchanged|reached|"
+        r"contacted)|return (?:it|them|the)|cancel (?:my|the|it)|claim (?:my|a|the)|log ?in to my "
+        r"account|access my account)\b",
+        r"(?:hard|difficult|rough) time (?:verifying|proving|getting (?:hold|a ?hold|through|a "
+        r"refund|my money)|reaching|contacting|returning|cancel+ing)",
+        r"refus\w+ to (?:\w+ )?(?:help|assist|refund|replace|exchange|accept|honou?r|take (?:it |"
+        r"them )?back|give (?:me )?(?:my|a) (?:money|refund))",
+        r"(?:keeps?|kept) (?:getting |being )?(?:declined|rejected|refused|cancel+ed)",
         r"(?:hard|difficult|impossible) to find (?:the|a|your|their) (?:\w+ )?(?:returns?|"
         r"refund|contact|support|help|cancel\w*|phone number|form)",
     ),

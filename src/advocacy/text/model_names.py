@@ -31,8 +31,9 @@ SENTIMENT_MODEL = "real-sentiment-e5-v8"
 EMOTION_MODEL = "real-emotion-e5-v4"
 #: The effort cue lexicon's version (:mod:`advocacy.text.effort`), recorded with every stored
 #: reading after the two models: a new version re-reads the stored texts' effort. v2: a cue
-#: names friction with the company, not a product in use ("took forever to heat up").
-EFFORT_CUES = "effort-cues-v2"
+#: names friction with the company, not a product in use ("took forever to heat up"). v3: also
+#: friction told without a count or duration (still no card, no way to contact, can't verify).
+EFFORT_CUES = "effort-cues-v3"
 
 
 def read_by_current_model(stored: str | None) -> bool:
