@@ -43,7 +43,8 @@ def read_by_current_model(stored: str | None) -> bool:
     ----------
     stored
         The ``model`` of a ``text_features`` row: the sentiment model's name (with ``+`` and a
-        user's embedder or a workspace calibration after it), ``;``, the emotion model's name.
+        user's embedder or a workspace calibration after it), ``;``, the emotion model's name,
+        ``;``, the effort cues' version (:data:`EFFORT_CUES`; none before it was recorded).
 
     Returns
     -------
@@ -52,7 +53,7 @@ def read_by_current_model(stored: str | None) -> bool:
 
     Examples
     --------
-    >>> read_by_current_model(f"{SENTIMENT_MODEL}+workspace-0a1b2c; {EMOTION_MODEL}")
+    >>> read_by_current_model(f"{SENTIMENT_MODEL}+workspace-0a1b2c; {EMOTION_MODEL}; {EFFORT_CUES}")
     True
     >>> read_by_current_model("real-sentiment-e5-v6; real-emotion-e5-v2")
     False
