@@ -113,3 +113,29 @@ def test_a_monthly_fee_names_its_theme_adverbs_said_everywhere_do_not() -> None:
     assert fee[0] == "monthly fee"  # main: "fee" (an -ly word never named)
     assert "card" in card
     assert not {"absolutely", "finally", "perfectly"} & _words(fee + card)
+
+
+def test_a_phrase_whose_extension_repeats_the_name_is_named_unextended() -> None:
+    # "easy to install" names the cluster; "assemble" is said only as "easy to assemble", which
+    # would say "easy" twice, so it follows unextended (before: dropped, one phrase left).
+    setup = [
+        "Easy to install, took ten minutes",
+        "Really easy to install on the wall",
+        "Easy to install and easy to assemble",
+        "Easy to assemble, the screws were included",
+        "Easy to install, the manual is clear",
+        "Easy to assemble with one tool",
+        "Easy to install even alone",
+        "Easy to use once set up",
+    ]
+    broken = [
+        "It broke after a week",
+        "Broke the first time I used it",
+        "The handle broke off",
+        "Stopped working and then broke",
+        "Broke in the box",
+        "The hinge broke within a month",
+    ]
+    first, second = class_tfidf(setup + broken, np.repeat([0, 1], [8, 6]), 2)
+    assert first[:2] == ["easy to install", "assemble"]  # main: "install", "assemble"
+    assert second[0] == "broke"

@@ -46,7 +46,9 @@ matched), so a text that says "sleeve" and one that says "sleeves" both count fo
 and the form is shown as the cluster's texts spell it most. The name is the best two phrases that
 share no word form (so "price / prices", "knife / knives", "entrega / entregue" never name a
 theme, nor, in English, a word beside its -r or -er noun: "voter / vote", "printer / print"), and
-no two themes share a name (:func:`unique_names`).
+no two themes share a name (:func:`unique_names`). A phrase whose extension would repeat a word
+of a phrase already chosen is taken unextended ("easy to install / assemble", not "easy to
+install" alone because "easy to assemble" says "easy" again).
 
 The quote is the text closest to the cluster's centre among those that say one of the theme's
 key phrases (the closest of all when none does), with white space collapsed and cut at a word
@@ -534,13 +536,15 @@ def class_tfidf(
         chosen: list[str] = []
         taken: list[set[str]] = []
         for form in ranked:
-            best = _extended(form, counter, longer)
             # Forms, not spellings: "price / prices", "knife / knives" or "voter / vote" says
-            # one thing twice.
-            said = set(best.split(" "))
-            if not any(_one_thing(said, other, english=english) for other in taken):
-                chosen.append(shown[cluster][best])
-                taken.append(said)
+            # one thing twice. A phrase whose extension repeats a chosen one is named unextended
+            # ("easy / install", not "easy" alone beside a dropped "easy to install").
+            for best in dict.fromkeys((_extended(form, counter, longer), form)):
+                said = set(best.split(" "))
+                if not any(_one_thing(said, other, english=english) for other in taken):
+                    chosen.append(shown[cluster][best])
+                    taken.append(said)
+                    break
             if len(chosen) == top:
                 break
         labels.append(chosen)
