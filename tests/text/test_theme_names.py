@@ -318,10 +318,17 @@ def test_a_word_of_complaint_still_names_what_went_wrong() -> None:
     assert {"broken", "lid"} <= _words(phrases)
 
 
-def test_adverbs_made_with_ly_never_name_a_theme_nouns_that_end_so_do() -> None:
-    found = text_phrases("The assembly finally worked and the family found it completely sturdy")
-    assert {"assembly", "family", "sturdy"} <= found
-    assert not {"finally", "completely", "finally worked", "completely sturdy"} & found
+def test_adverbs_made_with_ly_said_everywhere_never_name_a_theme_nouns_that_end_so_do() -> None:
+    # An -ly adverb names a theme only when the cluster is about it (test_theme_names_praise.py:
+    # "monthly fee"); said alike in every cluster, it names none.
+    said = "The assembly finally worked and the family found it completely sturdy"
+    texts = [said, said + " again", "Finally, completely sturdy, the assembly held"] * 2
+    texts += ["The lid finally fits, completely", "Completely flat lid, finally"] * 2
+    assembly, lid = class_tfidf(texts, np.repeat([0, 1], [6, 4]), 2)
+    assert {"assembly", "family", "sturdy"} <= _words(assembly)
+    assert "lid" in lid
+    ends = {word for phrase in assembly + lid for word in (phrase.split()[0], phrase.split()[-1])}
+    assert not {"finally", "completely"} & ends
     # Only in English: another language's word that ends in -ly is read as written.
     assert "italy" in text_phrases("Spedito dall'Italy molto veloce", "it")
 
@@ -335,5 +342,6 @@ def test_real_clothing_reviews_are_named_by_what_they_are_about(shared_data: Pat
     names = [theme.label for theme in themes]
     assert len(names) >= 8
     # Before: "feel / cute", "flattering / comfortable", "wore / compliments", "size / perfectly".
-    assert not (PRAISE | {"flattering", "comfortable", "compliments"}) & _words(names), names
+    # ("comfortable" may name the cluster that is about comfort: test_theme_names_praise.py.)
+    assert not (PRAISE | {"flattering", "compliments"}) & _words(names), names
     assert {"pants", "jeans", "size", "fabric", "lining"} <= _words(names)

@@ -18,13 +18,19 @@ word written with accents is looked up with them, so "Größe" (size) is not the
 (big) it folds to), nor be a number, and must occur in at least two of the cluster's texts (one in a
 cluster of fewer than four); a phrase never spans a punctuation mark ("late, the courier" is two).
 A theme is named by what its texts are about, not by how they judged it (audit4 item 12: "short /
-nice", "sleeves / nice", "perfectly / book"): a phrase may not begin or end with praise, a word
-the shipped text model reads alone as positive with probability :data:`PRAISE_PROBABILITY` or
-more (:func:`praise_words`: "nice", "love", "perfect", "cute", Portuguese "ótimo", in every
-language the model reads; "sleeves", "price" and "fit" are not praise), nor, in English, with an
-adverb made with -ly ("absolutely", "highly", "finally": Snowball gives it the stem of the word
-without -ly, which it does not give "assembly" or "family"). Words of complaint ("broken",
-"leaks", "damaged") may name a theme: they often say what went wrong.
+nice", "sleeves / nice", "perfectly / book"): a phrase may not begin or end with generic praise, a
+word the shipped text model reads alone as positive with probability
+:data:`GENERIC_PRAISE_PROBABILITY` or more ("nice", "love", "great", "perfect", Portuguese
+"ótimo", in every language the model reads), a form of one ("loves") or, in English, an -ly
+adverb of one ("perfectly"). Milder praise (:func:`praise_words`, :data:`PRAISE_PROBABILITY`:
+"comfortable", "fast", "durable", German "bequem") and English words made with -ly ("absolutely",
+"finally", "monthly": Snowball gives them the stem of the word without -ly, which it does not give
+"assembly" or "family") may begin or end a cluster's phrase only when the cluster is about them:
+:data:`DISTINCTIVE_SHARE` of its texts say the word, :data:`DISTINCTIVE_LIFT` times as often as
+the other clusters' texts (review23 item 4: a comfort cluster is "comfortable / comfy", not "soft /
+super"; a fee cluster "monthly fee"; "absolutely", said everywhere, names nothing). "sleeves",
+"price" and "fit" are not praise. Words of complaint ("broken", "leaks", "damaged") may name a
+theme: they often say what went wrong.
 Markup and code (tags, ``javascript:`` addresses, event attributes, ``alert(1)``:
 :func:`~advocacy.text.markup.without_markup`), web addresses, @handles (TweetEval's "@user") and
 their fragments ("http", "co", "amp") never name a theme, nor the clauses of the Chinese
@@ -40,7 +46,9 @@ matched), so a text that says "sleeve" and one that says "sleeves" both count fo
 and the form is shown as the cluster's texts spell it most. The name is the best two phrases that
 share no word form (so "price / prices", "knife / knives", "entrega / entregue" never name a
 theme, nor, in English, a word beside its -r or -er noun: "voter / vote", "printer / print"), and
-no two themes share a name (:func:`unique_names`).
+no two themes share a name (:func:`unique_names`). A phrase whose extension would repeat a word
+of a phrase already chosen is taken unextended ("easy to install / assemble", not "easy to
+install" alone because "easy to assemble" says "easy" again).
 
 The quote is the text closest to the cluster's centre among those that say one of the theme's
 key phrases (the closest of all when none does), with white space collapsed and cut at a word
@@ -77,6 +85,19 @@ EXTEND_SHARE = 0.6
 #: praise: it says how the customer judged, not what about, and begins or ends no name ("nice",
 #: "perfect", "love", "ótimo").
 PRAISE_PROBABILITY = 0.8
+#: Praise the model reads as positive with this probability or more is generic: it praises
+#: anything ("nice" .99, "love" 1.0, "great" 1.0, "perfect" 1.0, "ótimo" .96) and never names a
+#: theme. Milder praise is often a quality customers write about ("comfortable" .92, "fast" .82,
+#: "durable" .85, "bequem" .86) and names a theme when it is distinctive of it
+#: (:data:`DISTINCTIVE_SHARE`, :data:`DISTINCTIVE_LIFT`). Chosen on clothing reviews: "nice",
+#: "cute", "flattering", "love" and "perfect" are above it, "comfortable" below.
+GENERIC_PRAISE_PROBABILITY = 0.95
+#: Milder praise, or an English -ly adverb, is distinctive of a cluster, and may name it, when
+#: at least this share of the cluster's texts say it ...
+DISTINCTIVE_SHARE = 0.2
+#: ... and this many times the share of the other clusters' texts that say it (a comfort cluster
+#: says "comfortable" more than the others; "absolutely" is said everywhere).
+DISTINCTIVE_LIFT = 2.0
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _STOP_TEXT = {
     "en": """a about above after again against all also am an and any are as at be because been
@@ -247,7 +268,8 @@ def praise_words(words: Iterable[str]) -> frozenset[str]:
     probability :data:`PRAISE_PROBABILITY` or more: "nice", "love", "perfect", "cute" and
     Portuguese "ótimo", "satisfeito", in every language the model reads, but not "sleeves",
     "price", "fit" or "size". Words of complaint are not set apart so: "broken", "leak" or
-    "damaged" often say what went wrong.
+    "damaged" often say what went wrong. Praise below :data:`GENERIC_PRAISE_PROBABILITY`
+    ("comfortable") still names a cluster that is about it (see the module docs).
 
     Parameters
     ----------
@@ -264,17 +286,21 @@ def praise_words(words: Iterable[str]) -> frozenset[str]:
     >>> sorted(praise_words(["nice", "sleeves", "perfect", "price", "broken", "ótimo"]))
     ['nice', 'perfect', 'ótimo']
     """
+    positive = _positive(words)
+    return frozenset(word for word, p in positive.items() if p >= PRAISE_PROBABILITY)
+
+
+def _positive(words: Iterable[str]) -> dict[str, float]:
+    """Each of ``words`` with the probability the shipped text model (alone) reads it positive."""
     from advocacy.text.sentiment import SENTIMENTS
     from advocacy.text.text_model import STATIC, text_model
 
     chosen = sorted(set(words))
     if not chosen:
-        return frozenset()
+        return {}
     reading = text_model(STATIC).read(chosen, emotions=False)
     positive = reading.sentiment[:, SENTIMENTS.index("positive")]
-    return frozenset(
-        word for word, p in zip(chosen, positive.tolist(), strict=True) if p >= PRAISE_PROBABILITY
-    )
+    return dict(zip(chosen, positive.tolist(), strict=True))
 
 
 @lru_cache(maxsize=4096)
@@ -380,7 +406,6 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
     ends = STOP_WORDS.get((language or "en").lower()[:2], STOP_WORDS["en"]) | _WEB_WORDS
     weak = naming_stop_words(language)
     accented_ends, accented_weak = _accented_stop_words(language)
-    english = (language or "en").lower().replace("_", "-").split("-")[0] == "en"
     found: set[str] = set()
     read = without_markup((text or "")[:MAX_CHARACTERS])
     japanese = _is_japanese(read, language)
@@ -402,8 +427,7 @@ def text_phrases(text: str, language: str | None = None) -> set[str]:
             for word, token, ascii in zip(folded, tokens, plain, strict=True)
         ]
         stop = [
-            (word in weak if ascii else token in accented_weak)
-            or (english and _is_english_adverb(token))
+            word in weak if ascii else token in accented_weak
             for word, token, ascii in zip(folded, tokens, plain, strict=True)
         ]
         unspaced = [japanese and bool(_CJK.search(token)) for token in tokens]
@@ -448,8 +472,9 @@ def class_tfidf(
             stemmers[int(cluster)][stemmer_language(language)] += 1
             for phrase in phrases:
                 spelled[int(cluster)].setdefault(form_of[phrase], Counter())[phrase] += 1
-    # A phrase that begins or ends with praise names no theme (nor extends a phrase that does):
-    # only the spellings of the phrases said often enough to name one are read.
+    # A phrase that begins or ends with a word of judgement (praise, or an English -ly adverb)
+    # names no theme, nor extends a phrase that does, unless the word is what the cluster is
+    # about (:func:`_judgements`). Only the spellings said often enough to name one are read.
     frequent = {
         spelling
         for cluster_spelled, size in zip(spelled, sizes, strict=True)
@@ -457,24 +482,25 @@ def class_tfidf(
         if spellings.total() >= _support(size)
         for spelling in spellings
     }
-    praise = praise_words(word for phrase in frequent for word in _ends(phrase))
-    # Each form's most written spelling that is not praise.
+    barred = _judgements(frequent, per_text, forms, assignment, chosen_languages, sizes)
+    # Each form's most written spelling that is not barred.
     shown = [
         {
             form: min(kept, key=lambda spelling: (-spellings[spelling], len(spelling), spelling))
             for form, spellings in cluster_spelled.items()
-            if (kept := [spelling for spelling in spellings if praise.isdisjoint(_ends(spelling))])
+            if (kept := [spelling for spelling in spellings if bar.isdisjoint(_ends(spelling))])
         }
-        for cluster_spelled in spelled
+        for cluster_spelled, bar in zip(spelled, barred, strict=True)
     ]
     counts = [Counter[str]() for _ in range(k)]
     for phrases, form_of, cluster in zip(per_text, forms, assignment, strict=True):
         if int(cluster) >= 0:
+            bar = barred[int(cluster)]
             counts[int(cluster)].update(
                 {
                     form_of[phrase]
                     for phrase in phrases
-                    if form_of[phrase] in shown[int(cluster)] and praise.isdisjoint(_ends(phrase))
+                    if form_of[phrase] in shown[int(cluster)] and bar.isdisjoint(_ends(phrase))
                 }
             )
     total = Counter[str]()
@@ -510,17 +536,88 @@ def class_tfidf(
         chosen: list[str] = []
         taken: list[set[str]] = []
         for form in ranked:
-            best = _extended(form, counter, longer)
             # Forms, not spellings: "price / prices", "knife / knives" or "voter / vote" says
-            # one thing twice.
-            said = set(best.split(" "))
-            if not any(_one_thing(said, other, english=english) for other in taken):
-                chosen.append(shown[cluster][best])
-                taken.append(said)
+            # one thing twice. A phrase whose extension repeats a chosen one is named unextended
+            # ("easy / install", not "easy" alone beside a dropped "easy to install").
+            for best in dict.fromkeys((_extended(form, counter, longer), form)):
+                said = set(best.split(" "))
+                if not any(_one_thing(said, other, english=english) for other in taken):
+                    chosen.append(shown[cluster][best])
+                    taken.append(said)
+                    break
             if len(chosen) == top:
                 break
         labels.append(chosen)
     return labels
+
+
+def _judgements(
+    frequent: Iterable[str],
+    per_text: Sequence[set[str]],
+    forms: Sequence[dict[str, str]],
+    assignment: NDArray[Any],
+    languages: Sequence[str | None],
+    sizes: NDArray[Any],
+) -> list[frozenset[str]]:
+    """Per cluster, the words of judgement that may not begin or end its phrases.
+
+    A word of judgement is praise (:func:`praise_words`) or an English adverb made with -ly
+    ("absolutely", "finally", "monthly"). Generic praise (read positive with
+    :data:`GENERIC_PRAISE_PROBABILITY` or more, or an -ly adverb of such a word, "perfectly", or a
+    form of one, "loves") is barred everywhere. Any other is barred unless the cluster is about
+    it: at least :data:`DISTINCTIVE_SHARE` of its texts say it (in any form), and at least
+    :data:`DISTINCTIVE_LIFT` times the share of the other clusters' texts, so a comfort cluster
+    is "comfortable / ..." and a fee cluster "monthly fee".
+    """
+    ends = {word for phrase in frequent for word in _ends(phrase)}
+    english = {
+        phrase
+        for phrases, language in zip(per_text, languages, strict=True)
+        if stemmer_language(language) == "en"
+        for phrase in phrases & ends
+    }
+    adverbs = {word for word in english if _is_english_adverb(word)}
+    positive = _positive(ends | {word[:-2] for word in adverbs})
+    praise = {word for word in ends if positive[word] >= PRAISE_PROBABILITY}
+    judgement = praise | adverbs
+    if not judgement:
+        return [frozenset() for _ in sizes]
+    # A word's form (its stem): "loves" is generic when "love" is.
+    form_of_word: dict[str, str] = {}
+    for phrases, form_of in zip(per_text, forms, strict=True):
+        for phrase in phrases:
+            if phrase in ends:
+                form_of_word.setdefault(phrase, form_of[phrase])
+    generic_forms = {
+        form_of_word.get(word, word)
+        for word in praise
+        if positive[word] >= GENERIC_PRAISE_PROBABILITY
+    }
+    generic = {word for word in judgement if form_of_word.get(word, word) in generic_forms}
+    generic |= {word for word in adverbs if positive[word[:-2]] >= GENERIC_PRAISE_PROBABILITY}
+    # The texts of each cluster that say each word of judgement, in any form.
+    judged_forms = {form_of_word.get(word, word) for word in judgement - generic}
+    said = np.zeros((len(judged_forms), len(sizes)))
+    row = {form: index for index, form in enumerate(sorted(judged_forms))}
+    for phrases, form_of, cluster in zip(per_text, forms, assignment, strict=True):
+        if int(cluster) >= 0:
+            for form in {form_of[p] for p in phrases if " " not in p} & judged_forms:
+                said[row[form], int(cluster)] += 1
+    total = said.sum(axis=1, keepdims=True)
+    others = np.maximum(float(sizes.sum()) - sizes, 1.0)
+    share = said / np.maximum(sizes, 1.0)
+    elsewhere = (total - said) / others
+    distinctive = (share >= DISTINCTIVE_SHARE) & (share >= DISTINCTIVE_LIFT * elsewhere)
+    barred = []
+    for cluster in range(len(sizes)):
+        barred.append(
+            frozenset(
+                word
+                for word in judgement
+                if word in generic or not distinctive[row[form_of_word.get(word, word)], cluster]
+            )
+        )
+    return barred
 
 
 def _support(size: float) -> int:
