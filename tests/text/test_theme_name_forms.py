@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from advocacy.text.theme_names import class_tfidf, phrase_forms
+from advocacy.text.phrase_forms import phrase_forms
+from advocacy.text.theme_names import class_tfidf
 from support.theme_texts import PARCEL
 
 

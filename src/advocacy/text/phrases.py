@@ -208,3 +208,13 @@ class PhraseMatcher:
                         found |= groups
             out.append(sorted(found))
         return out
+
+
+def phrase_ends(phrase: str) -> tuple[str, str]:
+    """The first and the last word of ``phrase``.
+
+    >>> phrase_ends("easy to install"), phrase_ends("price")
+    (('easy', 'install'), ('price', 'price'))
+    """
+    parts = phrase.split()
+    return parts[0], parts[-1]

@@ -18,19 +18,17 @@ word written with accents is looked up with them, so "Größe" (size) is not the
 (big) it folds to), nor be a number, and must occur in at least two of the cluster's texts (one in a
 cluster of fewer than four); a phrase never spans a punctuation mark ("late, the courier" is two).
 A theme is named by what its texts are about, not by how they judged it (audit4 item 12: "short /
-nice", "sleeves / nice", "perfectly / book"): a phrase may not begin or end with generic praise, a
-word the shipped text model reads alone as positive with probability
-:data:`GENERIC_PRAISE_PROBABILITY` or more ("nice", "love", "great", "perfect", Portuguese
-"ótimo", in every language the model reads), a form of one ("loves") or, in English, an -ly
-adverb of one ("perfectly"). Milder praise (:func:`praise_words`, :data:`PRAISE_PROBABILITY`:
-"comfortable", "fast", "durable", German "bequem") and English words made with -ly ("absolutely",
-"finally", "monthly": Snowball gives them the stem of the word without -ly, which it does not give
-"assembly" or "family") may begin or end a cluster's phrase only when the cluster is about them:
-:data:`DISTINCTIVE_SHARE` of its texts say the word, :data:`DISTINCTIVE_LIFT` times as often as
-the other clusters' texts (review23 item 4: a comfort cluster is "comfortable / comfy", not "soft /
-super"; a fee cluster "monthly fee"; "absolutely", said everywhere, names nothing). "sleeves",
-"price" and "fit" are not praise. Words of complaint ("broken", "leaks", "damaged") may name a
-theme: they often say what went wrong.
+nice", "sleeves / nice", "perfectly / book"): a phrase may not begin or end with generic praise
+(a word the shipped text model reads alone as positive with probability
+:data:`~advocacy.text.name_judgements.GENERIC_PRAISE_PROBABILITY` or more: "nice", "love",
+"great", "perfect", Portuguese "ótimo", in every language the model reads), a form of one
+("loves") or, in English, an -ly adverb of one ("perfectly"). Milder praise ("comfortable",
+"fast", "durable", German "bequem") and English words made with -ly ("absolutely", "finally",
+"monthly") may begin or end a cluster's phrase only when the cluster is about them (review23
+item 4: a comfort cluster is "comfortable / comfy", not "soft / super"; a fee cluster "monthly
+fee"; "absolutely", said everywhere, names nothing): :mod:`advocacy.text.name_judgements` has
+the rule. "sleeves", "price" and "fit" are not praise. Words of complaint ("broken", "leaks",
+"damaged") may name a theme: they often say what went wrong.
 Markup and code (tags, ``javascript:`` addresses, event attributes, ``alert(1)``:
 :func:`~advocacy.text.markup.without_markup`), web addresses, @handles (TweetEval's "@user") and
 their fragments ("http", "co", "amp") never name a theme, nor the clauses of the Chinese
@@ -38,17 +36,17 @@ review-padding template (:func:`~advocacy.text.non_answers.is_filler_clause`), n
 workspace redactor masks (:func:`naming_texts`: a person's name, an e-mail, a phone number): the
 texts are redacted and cut at each mask before their phrases are read.
 
-A phrase is *extended* to a longer one that contains it when most of the texts that say it say
-the longer one ("delivery" becomes "late delivery" when most mentions are of late deliveries),
-so names read as phrases rather than lists of words. Phrases are counted by their form
-(:func:`phrase_forms`: the Snowball stems of their words in the text's language, as keywords are
-matched), so a text that says "sleeve" and one that says "sleeves" both count for the sleeves,
-and the form is shown as the cluster's texts spell it most. The name is the best two phrases that
-share no word form (so "price / prices", "knife / knives", "entrega / entregue" never name a
-theme, nor, in English, a word beside its -r or -er noun: "voter / vote", "printer / print"), and
-no two themes share a name (:func:`unique_names`). A phrase whose extension would repeat a word
-of a phrase already chosen is taken unextended ("easy to install / assemble", not "easy to
-install" alone because "easy to assemble" says "easy" again).
+A phrase is *extended* to a longer one that contains it when most of the texts that say it say the
+longer one ("delivery" becomes "late delivery" when most mentions are of late deliveries), so names
+read as phrases rather than lists of words. Phrases are counted by their form
+(:func:`~advocacy.text.phrase_forms.phrase_forms`: the Snowball stems of their words in the text's
+language, as keywords are matched), so a text that says "sleeve" and one that says "sleeves" both
+count for the sleeves, and the form is shown as the cluster's texts spell it most. The name is the
+best two phrases that share no word form (so "price / prices", "knife / knives", "entrega /
+entregue" never name a theme, nor, in English, a word beside its -r or -er noun: "voter / vote",
+"printer / print"), and no two themes share a name (:func:`unique_names`). A phrase whose extension
+would repeat a word of a phrase already chosen is taken unextended ("easy to install / assemble",
+not "easy to install" alone because "easy to assemble" says "easy" again).
 
 The quote is the text closest to the cluster's centre among those that say one of the theme's
 key phrases (the closest of all when none does), with white space collapsed and cut at a word
@@ -66,7 +64,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -74,30 +72,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from advocacy.text.markup import without_markup
+from advocacy.text.name_judgements import barred_words
 from advocacy.text.non_answers import is_filler_clause
-from advocacy.text.phrases import MAX_CHARACTERS, fold, stem_words, stemmer_language, stems
+from advocacy.text.phrase_forms import phrase_forms, say_one_thing
+from advocacy.text.phrases import (
+    MAX_CHARACTERS,
+    fold,
+    phrase_ends,
+    stemmer_language,
+    stems,
+)
 
 #: Longest quote shown for a theme, in characters.
 QUOTE_CHARACTERS = 160
 #: Share of a phrase's texts that must also say a longer phrase for it to be extended to it.
 EXTEND_SHARE = 0.6
-#: A word the shipped text model reads, alone, as positive with this probability or more is
-#: praise: it says how the customer judged, not what about, and begins or ends no name ("nice",
-#: "perfect", "love", "ótimo").
-PRAISE_PROBABILITY = 0.8
-#: Praise the model reads as positive with this probability or more is generic: it praises
-#: anything ("nice" .99, "love" 1.0, "great" 1.0, "perfect" 1.0, "ótimo" .96) and never names a
-#: theme. Milder praise is often a quality customers write about ("comfortable" .92, "fast" .82,
-#: "durable" .85, "bequem" .86) and names a theme when it is distinctive of it
-#: (:data:`DISTINCTIVE_SHARE`, :data:`DISTINCTIVE_LIFT`). Chosen on clothing reviews: "nice",
-#: "cute", "flattering", "love" and "perfect" are above it, "comfortable" below.
-GENERIC_PRAISE_PROBABILITY = 0.95
-#: Milder praise, or an English -ly adverb, is distinctive of a cluster, and may name it, when
-#: at least this share of the cluster's texts say it ...
-DISTINCTIVE_SHARE = 0.2
-#: ... and this many times the share of the other clusters' texts that say it (a comfort cluster
-#: says "comfortable" more than the others; "absolutely" is said everywhere).
-DISTINCTIVE_LIFT = 2.0
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _STOP_TEXT = {
     "en": """a about above after again against all also am an and any are as at be because been
@@ -258,60 +247,6 @@ def _accented_stop_words(language: str | None) -> tuple[frozenset[str], frozense
     words |= {word.lower() for word in _STOP_TEXT.get(code, "").split()}
     words |= {word.lower() for word in _EXTRA_STOP_TEXT.get(code, "").split()}
     return hand | _WEB_WORDS, frozenset(words | _WEB_WORDS)
-
-
-def praise_words(words: Iterable[str]) -> frozenset[str]:
-    """The words of ``words`` that are praise: they say how a customer judged, not what about.
-
-    A word is praise when the shipped text model (:func:`~advocacy.text.text_model.text_model`,
-    the model alone, never a workspace's calibration) reads it alone as positive with
-    probability :data:`PRAISE_PROBABILITY` or more: "nice", "love", "perfect", "cute" and
-    Portuguese "ótimo", "satisfeito", in every language the model reads, but not "sleeves",
-    "price", "fit" or "size". Words of complaint are not set apart so: "broken", "leak" or
-    "damaged" often say what went wrong. Praise below :data:`GENERIC_PRAISE_PROBABILITY`
-    ("comfortable") still names a cluster that is about it (see the module docs).
-
-    Parameters
-    ----------
-    words
-        The words (lower case), each read once.
-
-    Returns
-    -------
-    frozenset of str
-        Those of ``words`` that are praise.
-
-    Examples
-    --------
-    >>> sorted(praise_words(["nice", "sleeves", "perfect", "price", "broken", "ótimo"]))
-    ['nice', 'perfect', 'ótimo']
-    """
-    positive = _positive(words)
-    return frozenset(word for word, p in positive.items() if p >= PRAISE_PROBABILITY)
-
-
-def _positive(words: Iterable[str]) -> dict[str, float]:
-    """Each of ``words`` with the probability the shipped text model (alone) reads it positive."""
-    from advocacy.text.sentiment import SENTIMENTS
-    from advocacy.text.text_model import STATIC, text_model
-
-    chosen = sorted(set(words))
-    if not chosen:
-        return {}
-    reading = text_model(STATIC).read(chosen, emotions=False)
-    positive = reading.sentiment[:, SENTIMENTS.index("positive")]
-    return dict(zip(chosen, positive.tolist(), strict=True))
-
-
-@lru_cache(maxsize=4096)
-def _is_english_adverb(word: str) -> bool:
-    """Whether ``word`` is an English adverb made with -ly from another word ("perfectly",
-    "absolutely", "highly"): Snowball gives it the stem of the word without -ly, which it
-    does not give a noun that ends so ("assembly", "family", "supply")."""
-    if len(word) < 5 or not word.endswith("ly"):
-        return False
-    adverb, base = stem_words([word, word[:-2]], "en")
-    return adverb == base
 
 
 def naming_texts(texts: Sequence[str], redact: Callable[[str], str] | None = None) -> list[str]:
@@ -482,13 +417,17 @@ def class_tfidf(
         if spellings.total() >= _support(size)
         for spelling in spellings
     }
-    barred = _judgements(frequent, per_text, forms, assignment, chosen_languages, sizes)
+    barred = barred_words(frequent, per_text, forms, assignment, chosen_languages, sizes)
     # Each form's most written spelling that is not barred.
     shown = [
         {
             form: min(kept, key=lambda spelling: (-spellings[spelling], len(spelling), spelling))
             for form, spellings in cluster_spelled.items()
-            if (kept := [spelling for spelling in spellings if bar.isdisjoint(_ends(spelling))])
+            if (
+                kept := [
+                    spelling for spelling in spellings if bar.isdisjoint(phrase_ends(spelling))
+                ]
+            )
         }
         for cluster_spelled, bar in zip(spelled, barred, strict=True)
     ]
@@ -500,7 +439,8 @@ def class_tfidf(
                 {
                     form_of[phrase]
                     for phrase in phrases
-                    if form_of[phrase] in shown[int(cluster)] and bar.isdisjoint(_ends(phrase))
+                    if form_of[phrase] in shown[int(cluster)]
+                    and bar.isdisjoint(phrase_ends(phrase))
                 }
             )
     total = Counter[str]()
@@ -541,7 +481,7 @@ def class_tfidf(
             # ("easy / install", not "easy" alone beside a dropped "easy to install").
             for best in dict.fromkeys((_extended(form, counter, longer), form)):
                 said = set(best.split(" "))
-                if not any(_one_thing(said, other, english=english) for other in taken):
+                if not any(say_one_thing(said, other, english=english) for other in taken):
                     chosen.append(shown[cluster][best])
                     taken.append(said)
                     break
@@ -551,166 +491,9 @@ def class_tfidf(
     return labels
 
 
-def _judgements(
-    frequent: Iterable[str],
-    per_text: Sequence[set[str]],
-    forms: Sequence[dict[str, str]],
-    assignment: NDArray[Any],
-    languages: Sequence[str | None],
-    sizes: NDArray[Any],
-) -> list[frozenset[str]]:
-    """Per cluster, the words of judgement that may not begin or end its phrases.
-
-    A word of judgement is praise (:func:`praise_words`) or an English adverb made with -ly
-    ("absolutely", "finally", "monthly"). Generic praise (read positive with
-    :data:`GENERIC_PRAISE_PROBABILITY` or more, or an -ly adverb of such a word, "perfectly", or a
-    form of one, "loves") is barred everywhere. Any other is barred unless the cluster is about
-    it: at least :data:`DISTINCTIVE_SHARE` of its texts say it (in any form), and at least
-    :data:`DISTINCTIVE_LIFT` times the share of the other clusters' texts, so a comfort cluster
-    is "comfortable / ..." and a fee cluster "monthly fee".
-    """
-    ends = {word for phrase in frequent for word in _ends(phrase)}
-    english = {
-        phrase
-        for phrases, language in zip(per_text, languages, strict=True)
-        if stemmer_language(language) == "en"
-        for phrase in phrases & ends
-    }
-    adverbs = {word for word in english if _is_english_adverb(word)}
-    positive = _positive(ends | {word[:-2] for word in adverbs})
-    praise = {word for word in ends if positive[word] >= PRAISE_PROBABILITY}
-    judgement = praise | adverbs
-    if not judgement:
-        return [frozenset() for _ in sizes]
-    # A word's form (its stem): "loves" is generic when "love" is.
-    form_of_word: dict[str, str] = {}
-    for phrases, form_of in zip(per_text, forms, strict=True):
-        for phrase in phrases:
-            if phrase in ends:
-                form_of_word.setdefault(phrase, form_of[phrase])
-    generic_forms = {
-        form_of_word.get(word, word)
-        for word in praise
-        if positive[word] >= GENERIC_PRAISE_PROBABILITY
-    }
-    generic = {word for word in judgement if form_of_word.get(word, word) in generic_forms}
-    generic |= {word for word in adverbs if positive[word[:-2]] >= GENERIC_PRAISE_PROBABILITY}
-    # The texts of each cluster that say each word of judgement, in any form.
-    judged_forms = {form_of_word.get(word, word) for word in judgement - generic}
-    said = np.zeros((len(judged_forms), len(sizes)))
-    row = {form: index for index, form in enumerate(sorted(judged_forms))}
-    for phrases, form_of, cluster in zip(per_text, forms, assignment, strict=True):
-        if int(cluster) >= 0:
-            for form in {form_of[p] for p in phrases if " " not in p} & judged_forms:
-                said[row[form], int(cluster)] += 1
-    total = said.sum(axis=1, keepdims=True)
-    others = np.maximum(float(sizes.sum()) - sizes, 1.0)
-    share = said / np.maximum(sizes, 1.0)
-    elsewhere = (total - said) / others
-    distinctive = (share >= DISTINCTIVE_SHARE) & (share >= DISTINCTIVE_LIFT * elsewhere)
-    barred = []
-    for cluster in range(len(sizes)):
-        barred.append(
-            frozenset(
-                word
-                for word in judgement
-                if word in generic or not distinctive[row[form_of_word.get(word, word)], cluster]
-            )
-        )
-    return barred
-
-
 def _support(size: float) -> int:
     """The texts of a cluster of ``size`` texts that must say a phrase for it to name it."""
     return 2 if size >= 4 else 1
-
-
-def phrase_forms(
-    phrases: Sequence[Iterable[str]], languages: Sequence[str | None]
-) -> list[dict[str, str]]:
-    """Each text's phrases, each mapped to its form: the Snowball stems of its words.
-
-    A phrase's form is its folded words (:func:`~advocacy.text.phrases.fold`) stemmed by the
-    Snowball stemmer of the text's language (:func:`~advocacy.text.phrases.stem_words`, as
-    keywords are matched), so "sleeve" and "sleeves", "ótimo" and "otimo" are one form. In
-    English, a plural in -ves that has no other form among the texts joins the singular in -f
-    or -fe said beside it ("knives" and "knife", "shelves" and "shelf"), which Snowball keeps
-    apart; "lives" stays with "live" when "living" or "lived" is said.
-
-    Parameters
-    ----------
-    phrases
-        Each text's phrases (:func:`text_phrases`).
-    languages
-        Each text's language (ISO 639-1; None: English).
-
-    Returns
-    -------
-    list of dict
-        Per text, phrase -> form (the stems joined by single spaces).
-
-    Examples
-    --------
-    >>> first, second = phrase_forms([{"knives", "sleeve"}, {"knife", "sleeves"}], ["en", "en"])
-    >>> sorted(first.items()), sorted(second.items())
-    ([('knives', 'knife'), ('sleeve', 'sleev')], [('knife', 'knife'), ('sleeves', 'sleev')])
-    """
-    words: dict[str, set[str]] = {}
-    for found, language in zip(phrases, languages, strict=True):
-        said = words.setdefault(stemmer_language(language), set())
-        for phrase in found:
-            said.update(phrase.split(" "))
-    stem_of: dict[str, dict[str, str]] = {}
-    for stemmer, said in words.items():
-        ordered = sorted(said)
-        stem_of[stemmer] = dict(
-            zip(ordered, stem_words([fold(word) for word in ordered], stemmer), strict=True)
-        )
-        if stemmer == "en":
-            _join_plurals_in_ves(stem_of[stemmer])
-    mapped = []
-    for found, language in zip(phrases, languages, strict=True):
-        stem = stem_of[stemmer_language(language)]
-        mapped.append(
-            {phrase: " ".join(stem[word] for word in phrase.split(" ")) for phrase in found}
-        )
-    return mapped
-
-
-def _join_plurals_in_ves(stem_of: dict[str, str]) -> None:
-    """Give an English plural in -ves the stem of its singular in -f or -fe when that is said
-    and nothing else has the plural's own stem ("knives" -> "knife", not "knive")."""
-    others = Counter(stem for word, stem in stem_of.items() if not word.endswith("ves"))
-    for word in [w for w in stem_of if len(w) > 4 and w.endswith("ves")]:
-        if others[stem_of[word]]:
-            continue  # "lives" beside "living": the verb
-        for singular in (word[:-3] + "f", word[:-3] + "fe"):
-            [stem] = stem_words([fold(singular)], "en")
-            if others[stem]:
-                stem_of[word] = stem
-                break
-
-
-def _one_thing(first: set[str], second: set[str], *, english: bool) -> bool:
-    """Whether two phrases' forms (sets of stems) say one thing: they share a stem, or, in
-    English, one has a word and the other the word with -r or -er ("voter" and "vote",
-    "printer" and "print", "seller" and "sell")."""
-    if first & second:
-        return True
-    if not english:
-        return False
-    return any(
-        a in (b + "r", b + "er") or b in (a + "r", a + "er")
-        for a in first
-        for b in second
-        if min(len(a), len(b)) >= 3
-    )
-
-
-def _ends(phrase: str) -> tuple[str, str]:
-    """The first and the last word of ``phrase``."""
-    parts = phrase.split()
-    return parts[0], parts[-1]
 
 
 def _extended(phrase: str, counter: Counter[str], longer: dict[str, list[str]]) -> str:
