@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from advocacy.text.calibration_choice import losing
+from advocacy.text.calibration_kinds import kinds_scope, read_kinds
 from advocacy.text.sentiment import SENTIMENTS
 from advocacy.text.training_texts import trained_on
 
@@ -51,6 +52,7 @@ __all__ = [
     "calibration_report",
     "chosen_candidate",
     "count_training_labels",
+    "evaluate_advice",
     "kept_calibration_note",
     "kept_calibration_report",
     "kinds_note",
@@ -232,9 +234,34 @@ def recall_warning(calibrated: CalibratedSentiment) -> str | None:
     return (
         f"in cross-validation the calibration finds fewer of the {' and '.join(worse)} texts "
         f"than the model alone ({lost}); accuracy can favour the commonest class "
-        f"({commonest}). Check it on a held-out labelled file (advocacy text evaluate FILE, and "
-        f"--model generic for the model alone){again}"
+        f"({commonest}). Check it on a held-out labelled file ({evaluate_advice(calibrated)}, "
+        f"and --model generic for the model alone){again}"
     )
+
+
+def evaluate_advice(calibrated: CalibratedSentiment) -> str:
+    """The ``text evaluate`` command that checks ``calibrated`` on a held-out file: with the
+    ``--kind`` it reads (``text evaluate`` reads a file as mentions by default, and a file of
+    a kind the calibration does not read is read by the model alone: review 23, item 3).
+
+    Parameters
+    ----------
+    calibrated
+        A fitted (or stored) calibration.
+
+    Returns
+    -------
+    str
+        As "advocacy text evaluate FILE --kind responses"; without ``--kind`` when the
+        calibration reads every kind or mentions.
+    """
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    reads = read_kinds(dict(getattr(calibrated, "kinds_", {}) or {}))
+    tables = [DOCUMENT_SOURCES[kind].table for kind in reads if kind in DOCUMENT_SOURCES]
+    if not tables or "mentions" in tables:  # the default kind is read by it
+        return "advocacy text evaluate FILE"
+    return f"advocacy text evaluate FILE --kind {' or --kind '.join(tables)}"
 
 
 def calibration_note(
@@ -329,11 +356,7 @@ def calibration_report(
     report = {"calibration": str(calibrated.description_), "calibration status": status}
     kinds = dict(getattr(calibrated, "kinds_", {}) or {})
     if kinds:  # what it reads (a kept one's report counts the stored readings of each)
-        fitted = ", ".join(f"{kind} ({count:,} labels)" for kind, count in kinds.items())
-        report["texts it reads"] = (
-            f"it reads only the kinds of text it was fitted on, {fitted}; texts of other kinds "
-            "are read by the model alone"
-        )
+        report["texts it reads"] = kinds_scope(kinds)
     scores = dict(calibrated.cv_accuracy_)
     n_labels = int(calibrated.n_labels_)
     if not scores:
@@ -452,9 +475,9 @@ def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
     Returns
     -------
     str or None
-        As "it reads only the kinds of text it was fitted on, response (3,000 labels): 3,000
-        response texts read by it; 2,000 mention texts read by the model alone"; None when it
-        was fitted without kinds.
+        :func:`~.calibration_kinds.kinds_scope` of ``kinds``, then the stored readings, as
+        "...: 3,000 response texts read by it; 1,996 mention texts read by the model alone";
+        None when it was fitted without kinds.
     """
     if not kinds:
         return None
@@ -466,8 +489,7 @@ def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
     )
     mine = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if calibrated]
     alone = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if not calibrated]
-    fitted = ", ".join(f"{kind} ({count:,} labels)" for kind, count in kinds.items())
-    note = f"it reads only the kinds of text it was fitted on, {fitted}"
+    note = kinds_scope(kinds)
     said = []
     if mine:
         said.append(f"{', '.join(mine)} texts read by it")
