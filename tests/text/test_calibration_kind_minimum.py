@@ -39,6 +39,8 @@ POSTS = [
     ("m2", "new kettle day!! best purchase this year"),
     ("m3", "anyone else watching the match tonight"),
     ("m4", "so fed up with this rain honestly"),
+    # A language the model does not read: no sentiment, so not counted as read by it.
+    ("m5", "Der Wasserkocher ist nach zwei Tagen kaputt gegangen, wirklich enttäuschend."),
 ]
 
 
@@ -94,13 +96,16 @@ def test_a_handful_of_labels_of_a_kind_does_not_put_that_kind_under_the_calibrat
     # Every mention, rated or not, is stored as the model alone reads it, fitted or refitted.
     mentions = [*RATED_POSTS, *((key, None, text) for key, text in POSTS)]
     alone = analyze_texts([text for _, _, text in sorted(mentions)])
-    assert [sentiment for _, sentiment, _ in stored] == list(alone["sentiment"])
+    assert [sentiment for _, sentiment, _ in stored] == [
+        None if isinstance(sentiment, float) else sentiment for sentiment in alone["sentiment"]
+    ]
     assert {model for _, _, model in stored} == {alone["model"].iloc[0]}
-    assert first.model_alone == {"mention": len(mentions)}, first.summary()
+    assert first.not_supported == {"de": 1}
+    assert first.model_alone == {"mention": len(mentions) - 1}, first.summary()
     # The same labels refitted name the same model: nothing is read again.
     assert (refit.analyzed, refit.model_alone) == (0, {})
     said = first.summary()["read by the model alone"]
-    assert said.startswith(f"mention {len(mentions)}: the calibration reads ")
+    assert said.startswith(f"mention {len(mentions) - 1}: the calibration reads ")
     assert f"too few labels of mention ({len(RATED_POSTS)} labels)" in said
     assert f"response ({n_answers} labels)" in report["texts it reads"]
 
