@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from advocacy.errors import UsageError
 from advocacy.text.calibration_choice import losing
 from advocacy.text.calibration_kinds import kinds_scope, read_kinds
 from advocacy.text.sentiment import SENTIMENTS
@@ -42,6 +43,7 @@ from advocacy.text.training_texts import trained_on
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
+    from advocacy.text.calibration_store import StoredCalibration
 
 __all__ = [
     "NOT_RECORDED",
@@ -56,6 +58,7 @@ __all__ = [
     "kept_calibration_note",
     "kept_calibration_report",
     "kinds_note",
+    "older_readings_note",
     "recall_warning",
     "training_note",
 ]
@@ -517,13 +520,65 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
     """
     from advocacy.text.calibration_store import stored
 
-    if db is None or (found := stored(db, model)) is None:
+    if db is None:
         return (
             "Sentiment is calibrated on this workspace's scored comments and taught labels "
             "when there are enough."
         )
+    found = stored(db, model)
+    older = older_readings_note(db, model, found)
+    if found is None:
+        return (
+            "Sentiment is calibrated on this workspace's scored comments and taught labels "
+            f"when there are enough.{older}"
+        )
     if found.calibrated is None:
-        return f"Sentiment is not calibrated: {found.reason}."
+        return f"Sentiment is not calibrated: {found.reason}.{older}"
     note = calibration_note(found.calibrated, training=found.training)
     scope = kinds_note(db, found.name or "", found.kinds)
-    return note if scope is None else f"{note} {scope[0].upper()}{scope[1:]}."
+    return (note if scope is None else f"{note} {scope[0].upper()}{scope[1:]}.") + older
+
+
+def older_readings_note(db: Database, model: str, found: StoredCalibration | None) -> str:
+    """What the report says of stored readings the next ``text analyze`` would make again: by
+    an older sentiment or emotion model, older effort cues, or a calibration stored in an
+    older format (refitted then), as a workspace upgraded but not yet analysed holds (review
+    23, item 6: its report showed the old readings and said nothing).
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    model
+        The ``text_model`` setting value.
+    found
+        The stored calibration it reads with (:func:`~.calibration_store.stored`; None: none
+        readable, as one stored in an older format).
+
+    Returns
+    -------
+    str
+        As " 5,000 of the 5,000 stored readings were made by an older model, older effort
+        cues or an older calibration: the figures here are theirs until advocacy text
+        analyze reads them again."; "" when every stored reading is current.
+    """
+    from advocacy.text.calibration_workspace import labelling_model
+
+    try:
+        current = {labelling_model(model, None)}
+    except UsageError:  # a model without a sentiment head of its own: only calibrated readings
+        current = set()
+    if found is not None and found.name is not None:
+        current.add(labelling_model(model, found.name))
+    rows = db.fetchall(
+        "SELECT model, COUNT(*) FROM text_features WHERE model IS NOT NULL GROUP BY 1"
+    )
+    total = sum(int(n) for _, n in rows)
+    older = sum(int(n) for name, n in rows if str(name) not in current)
+    if not older:
+        return ""
+    return (
+        f" {older:,} of the {total:,} stored readings were made by an older model, older "
+        "effort cues or an older calibration: the figures here are theirs until advocacy "
+        "text analyze reads them again."
+    )
