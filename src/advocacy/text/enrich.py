@@ -116,8 +116,8 @@ class AnalyzeResult:
     #: The calibration's known weakness (a class it reads markedly worse than the model
     #: alone), whether this run fitted it or kept it ("": none).
     warning: str = ""
-    #: The texts this run read by the model alone, by kind, as the calibration was not fitted
-    #: on texts of their kind (empty: none).
+    #: The texts this run read by the model alone (given a sentiment), by kind, as the
+    #: calibration does not read their kind (too few of its labels were of it; empty: none).
     model_alone: dict[str, int] = field(default_factory=dict)
     #: The kinds of text the calibration was fitted on, with their labels (empty: every kind,
     #: or no calibration).

@@ -188,8 +188,9 @@ class Evaluation:
         The kinds of text the workspace's calibration was fitted on, with their labels (empty:
         no calibration, or one fitted without kinds).
     kind_not_calibrated
-        The kind the file was read as, when the calibration was not fitted on it and the
-        model alone read it ("": it was, or there is no calibration).
+        The kind the file was read as, when the calibration does not read it (too few of its
+        labels were of that kind: :func:`~.calibration_kinds.read_kinds`) and the model alone
+        read it ("": it was, or there is no calibration).
     """
 
     file: str
