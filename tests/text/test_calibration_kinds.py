@@ -71,8 +71,8 @@ def test_texts_of_a_kind_the_calibration_was_not_fitted_on_are_read_by_the_model
     assert calibrated is not None and calibrated.kinds_ == {"response": 8}
     assert first.analyzed == 11 and first.model_alone == {"mention": 3}
     assert first.summary()["read by the model alone"] == (
-        "mention 3: the calibration reads only the kinds of text it was fitted on, "
-        "response (8 labels)"
+        "mention 3: the calibration reads response (8 labels); a kind of text needs 30 labels, "
+        "or half of the calibration's, to be read by it (other kinds: by the model alone)"
     )
     models = {(kind, key): model for kind, key, _, model in stored}
     assert all(calibrated.name_ in models[("response", key)] for key, _, _ in ANSWERS)
@@ -88,12 +88,13 @@ def test_texts_of_a_kind_the_calibration_was_not_fitted_on_are_read_by_the_model
     # The calibration's report (text teach, a fitting analyze) says which kinds it reads, the
     # report's which reading made how many stored readings.
     assert ws_report["texts it reads"] == (
-        "it reads only the kinds of text it was fitted on, response (8 labels); texts of other "
-        "kinds are read by the model alone"
+        "it reads response (8 labels); a kind of text needs 30 labels, or half of the "
+        "calibration's, to be read by it (other kinds: by the model alone)"
     )
     assert note.endswith(
-        "It reads only the kinds of text it was fitted on, response (8 labels): 8 response "
-        "texts read by it; 3 mention texts read by the model alone."
+        "It reads response (8 labels); a kind of text needs 30 labels, or half of the "
+        "calibration's, to be read by it (other kinds: by the model alone): 8 response texts "
+        "read by it; 3 mention texts read by the model alone."
     )
 
 
@@ -141,9 +142,11 @@ def test_evaluate_says_what_the_calibration_was_fitted_on_and_what_the_model_alo
     assert as_posts["model alone"] is None
     assert as_posts["model"] == generic["model"] and as_posts["accuracy"] == generic["accuracy"]
     assert (
-        "the workspace's calibration was fitted on labelled texts of other kinds (response "
-        "8), not on mention texts: this file was read by the model alone, as text analyze "
-        "reads them"
+        "the workspace's calibration does not read mention texts (it reads response (8 "
+        "labels); a kind of text needs 30 labels, or half of the calibration's, to be read by "
+        "it (other kinds: by the model alone)): this file was read by the model alone, as text "
+        "analyze reads them (to check the calibration, evaluate a file of the kind it reads: "
+        "--kind responses)"
     ) in as_posts["notes"]  # type: ignore[operator]
 
 
@@ -154,7 +157,9 @@ def test_the_kinds_are_stored_with_the_fit_and_an_older_fit_is_refitted(tmp_path
     kinds = ["response"] * 8 + ["mention"] * 3
     fitted = CalibratedSentiment().fit(texts, labels, kinds=kinds)
     assert fitted.kinds_ == {"mention": 3, "response": 8}
-    assert fitted.reads_kind("mention") and not fitted.reads_kind("note")
+    assert fitted.reads_kind("response") and not fitted.reads_kind("note")
+    # Three labels of mentions beside eight of responses: too few to read mentions by it.
+    assert not fitted.reads_kind("mention")
     anywhere = CalibratedSentiment().fit(texts, labels)
     assert anywhere.kinds_ == {} and anywhere.reads_kind("note")
     with pytest.raises(advocacy.UsageError, match="kinds has 2 entries for 11 texts"):

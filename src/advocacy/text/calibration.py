@@ -84,6 +84,7 @@ from advocacy.text.calibration_fits import (
     log_probabilities,
 )
 from advocacy.text.calibration_inputs import checked_labels, inputs_digest
+from advocacy.text.calibration_kinds import read_kinds
 from advocacy.text.calibration_out_of_sample import (
     TEXT_KEY_BYTES,
     stacked_probabilities,
@@ -169,8 +170,9 @@ class CalibratedSentiment:
         How many labels of each class the candidates were compared on.
     kinds_ : dict of str to int
         How many of the labels were on texts of each kind (``response``, ``mention``,
-        ``note``): the kinds it reads (:meth:`reads_kind`); empty when the kinds were not
-        given (it reads every kind). Absent from a calibration stored before 2026-12-07.
+        ``note``): it reads those with enough of them (:meth:`reads_kind`); empty when the
+        kinds were not given (it reads every kind). Absent from a calibration stored before
+        2026-12-07.
     name_ : str
         The model name the calibrated readings record: the text model's, then a digest of
         the labelled texts, their labels and weights, the method and penalty chosen and
@@ -420,8 +422,10 @@ class CalibratedSentiment:
         A calibration learns what one kind of text means (CSAT comments: "arrived late" is a
         complaint) and can read another kind worse than the model alone (the fourth audit,
         item 5: one fitted on Amazon CSAT comments read TweetEval tweets at 0.344 accuracy, the
-        model alone at 0.666). So it reads only the kinds its labels were on; a text of another
-        kind is read by the model alone. Fitted without kinds, it reads every kind.
+        model alone at 0.666). So it reads only the kinds it learnt from enough labels of
+        (:func:`~.calibration_kinds.read_kinds`: five rated reviews among the mentions must not
+        put every tweet under a CSAT calibration); a text of another kind is read by the model
+        alone. Fitted without kinds, it reads every kind.
 
         Parameters
         ----------
@@ -431,11 +435,12 @@ class CalibratedSentiment:
         Returns
         -------
         bool
-            True when the calibration was fitted on labels of ``kind``, or without kinds.
+            True when the calibration was fitted on enough labels of ``kind``, or without
+            kinds.
         """
         self._check_fitted()
         fitted = getattr(self, "kinds_", None)
-        return not fitted or str(kind) in fitted
+        return not fitted or str(kind) in read_kinds(fitted)
 
     def predict(self, texts: Sequence[str]) -> SentimentResult:
         """Sentiment of ``texts`` through the calibration."""

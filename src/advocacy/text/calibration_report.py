@@ -34,13 +34,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from advocacy.errors import UsageError
 from advocacy.text.calibration_choice import losing
+from advocacy.text.calibration_kinds import kinds_scope, read_kinds
 from advocacy.text.sentiment import SENTIMENTS
 from advocacy.text.training_texts import trained_on
 
 if TYPE_CHECKING:
     from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
+    from advocacy.text.calibration_store import StoredCalibration
 
 __all__ = [
     "NOT_RECORDED",
@@ -51,9 +54,11 @@ __all__ = [
     "calibration_report",
     "chosen_candidate",
     "count_training_labels",
+    "evaluate_advice",
     "kept_calibration_note",
     "kept_calibration_report",
     "kinds_note",
+    "older_readings_note",
     "recall_warning",
     "training_note",
 ]
@@ -232,9 +237,34 @@ def recall_warning(calibrated: CalibratedSentiment) -> str | None:
     return (
         f"in cross-validation the calibration finds fewer of the {' and '.join(worse)} texts "
         f"than the model alone ({lost}); accuracy can favour the commonest class "
-        f"({commonest}). Check it on a held-out labelled file (advocacy text evaluate FILE, and "
-        f"--model generic for the model alone){again}"
+        f"({commonest}). Check it on a held-out labelled file ({evaluate_advice(calibrated)}, "
+        f"and --model generic for the model alone){again}"
     )
+
+
+def evaluate_advice(calibrated: CalibratedSentiment) -> str:
+    """The ``text evaluate`` command that checks ``calibrated`` on a held-out file: with the
+    ``--kind`` it reads (``text evaluate`` reads a file as mentions by default, and a file of
+    a kind the calibration does not read is read by the model alone: review 23, item 3).
+
+    Parameters
+    ----------
+    calibrated
+        A fitted (or stored) calibration.
+
+    Returns
+    -------
+    str
+        As "advocacy text evaluate FILE --kind responses"; without ``--kind`` when the
+        calibration reads every kind or mentions.
+    """
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    reads = read_kinds(dict(getattr(calibrated, "kinds_", {}) or {}))
+    tables = [DOCUMENT_SOURCES[kind].table for kind in reads if kind in DOCUMENT_SOURCES]
+    if not tables or "mentions" in tables:  # the default kind is read by it
+        return "advocacy text evaluate FILE"
+    return f"advocacy text evaluate FILE --kind {' or --kind '.join(tables)}"
 
 
 def calibration_note(
@@ -329,11 +359,7 @@ def calibration_report(
     report = {"calibration": str(calibrated.description_), "calibration status": status}
     kinds = dict(getattr(calibrated, "kinds_", {}) or {})
     if kinds:  # what it reads (a kept one's report counts the stored readings of each)
-        fitted = ", ".join(f"{kind} ({count:,} labels)" for kind, count in kinds.items())
-        report["texts it reads"] = (
-            f"it reads only the kinds of text it was fitted on, {fitted}; texts of other kinds "
-            "are read by the model alone"
-        )
+        report["texts it reads"] = kinds_scope(kinds)
     scores = dict(calibrated.cv_accuracy_)
     n_labels = int(calibrated.n_labels_)
     if not scores:
@@ -452,9 +478,9 @@ def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
     Returns
     -------
     str or None
-        As "it reads only the kinds of text it was fitted on, response (3,000 labels): 3,000
-        response texts read by it; 2,000 mention texts read by the model alone"; None when it
-        was fitted without kinds.
+        :func:`~.calibration_kinds.kinds_scope` of ``kinds``, then the stored readings, as
+        "...: 3,000 response texts read by it; 1,996 mention texts read by the model alone";
+        None when it was fitted without kinds.
     """
     if not kinds:
         return None
@@ -466,8 +492,7 @@ def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
     )
     mine = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if calibrated]
     alone = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if not calibrated]
-    fitted = ", ".join(f"{kind} ({count:,} labels)" for kind, count in kinds.items())
-    note = f"it reads only the kinds of text it was fitted on, {fitted}"
+    note = kinds_scope(kinds)
     said = []
     if mine:
         said.append(f"{', '.join(mine)} texts read by it")
@@ -495,13 +520,65 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
     """
     from advocacy.text.calibration_store import stored
 
-    if db is None or (found := stored(db, model)) is None:
+    if db is None:
         return (
             "Sentiment is calibrated on this workspace's scored comments and taught labels "
             "when there are enough."
         )
+    found = stored(db, model)
+    older = older_readings_note(db, model, found)
+    if found is None:
+        return (
+            "Sentiment is calibrated on this workspace's scored comments and taught labels "
+            f"when there are enough.{older}"
+        )
     if found.calibrated is None:
-        return f"Sentiment is not calibrated: {found.reason}."
+        return f"Sentiment is not calibrated: {found.reason}.{older}"
     note = calibration_note(found.calibrated, training=found.training)
     scope = kinds_note(db, found.name or "", found.kinds)
-    return note if scope is None else f"{note} {scope[0].upper()}{scope[1:]}."
+    return (note if scope is None else f"{note} {scope[0].upper()}{scope[1:]}.") + older
+
+
+def older_readings_note(db: Database, model: str, found: StoredCalibration | None) -> str:
+    """What the report says of stored readings the next ``text analyze`` would make again: by
+    an older sentiment or emotion model, older effort cues, or a calibration stored in an
+    older format (refitted then), as a workspace upgraded but not yet analysed holds (review
+    23, item 6: its report showed the old readings and said nothing).
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    model
+        The ``text_model`` setting value.
+    found
+        The stored calibration it reads with (:func:`~.calibration_store.stored`; None: none
+        readable, as one stored in an older format).
+
+    Returns
+    -------
+    str
+        As " 5,000 of the 5,000 stored readings were made by an older model, older effort
+        cues or an older calibration: the figures here are theirs until advocacy text
+        analyze reads them again."; "" when every stored reading is current.
+    """
+    from advocacy.text.calibration_workspace import labelling_model
+
+    try:
+        current = {labelling_model(model, None)}
+    except UsageError:  # a model without a sentiment head of its own: only calibrated readings
+        current = set()
+    if found is not None and found.name is not None:
+        current.add(labelling_model(model, found.name))
+    rows = db.fetchall(
+        "SELECT model, COUNT(*) FROM text_features WHERE model IS NOT NULL GROUP BY 1"
+    )
+    total = sum(int(n) for _, n in rows)
+    older = sum(int(n) for name, n in rows if str(name) not in current)
+    if not older:
+        return ""
+    return (
+        f" {older:,} of the {total:,} stored readings were made by an older model, older "
+        "effort cues or an older calibration: the figures here are theirs until advocacy "
+        "text analyze reads them again."
+    )

@@ -19,6 +19,7 @@ import numpy as np
 
 from advocacy.store.connection import Database
 from advocacy.text.calibration import MIN_TFIDF_LABELS, CalibratedSentiment, prepare_fit
+from advocacy.text.calibration_kinds import read_kinds
 from advocacy.text.calibration_tfidf import TermCounts, labelled_counts
 from advocacy.text.document_reading import label_model, load_models, read_in_pieces
 from advocacy.text.documents import stored_languages
@@ -97,11 +98,17 @@ class Calibration:
 
     @property
     def kinds(self) -> dict[str, int]:
-        """The kinds of text the calibration reads, with the labels it had of each (empty:
-        every kind, or no calibration)."""
+        """The kinds of text the calibration was fitted on, with the labels it had of each
+        (empty: every kind, or no calibration); it reads those in :attr:`read_kinds`."""
         if self.kept is not None:
             return self.kept.kinds
         return {} if self.fitted is None else dict(getattr(self.fitted, "kinds_", {}))
+
+    @property
+    def read_kinds(self) -> dict[str, int]:
+        """The kinds of text the calibration reads (:func:`~.calibration_kinds.read_kinds` of
+        :attr:`kinds`; empty: every kind, or no calibration)."""
+        return read_kinds(self.kinds)
 
     @property
     def warning(self) -> str | None:

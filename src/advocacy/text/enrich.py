@@ -25,6 +25,7 @@ import pandas as pd
 
 from advocacy.errors import UsageError
 from advocacy.store.connection import Database
+from advocacy.text.calibration_kinds import kinds_scope
 from advocacy.text.calibration_workspace import (
     Calibration,
     labelling_model,
@@ -115,8 +116,8 @@ class AnalyzeResult:
     #: The calibration's known weakness (a class it reads markedly worse than the model
     #: alone), whether this run fitted it or kept it ("": none).
     warning: str = ""
-    #: The texts this run read by the model alone, by kind, as the calibration was not fitted
-    #: on texts of their kind (empty: none).
+    #: The texts this run read by the model alone (given a sentiment), by kind, as the
+    #: calibration does not read their kind (too few of its labels were of it; empty: none).
     model_alone: dict[str, int] = field(default_factory=dict)
     #: The kinds of text the calibration was fitted on, with their labels (empty: every kind,
     #: or no calibration).
@@ -134,12 +135,9 @@ class AnalyzeResult:
             "non-answers": self.non_answers,
         }
         if self.model_alone:
-            fitted = ", ".join(
-                f"{kind} ({count:,} labels)" for kind, count in self.calibrated_kinds.items()
-            )
             alone = ", ".join(f"{kind} {count:,}" for kind, count in self.model_alone.items())
             found["read by the model alone"] = (
-                f"{alone}: the calibration reads only the kinds of text it was fitted on, {fitted}"
+                f"{alone}: the calibration {kinds_scope(self.calibrated_kinds).removeprefix('it ')}"
             )
         if self.warning:
             found["warning"] = self.warning
@@ -385,12 +383,14 @@ def _analyze_stale(
     # Known without reading: with nothing stale, no model is loaded (nor a kept fit built).
     labelled_by = labelling_model(model, chosen.name)
     stale = stale_documents(documents, existing, with_sentences, label_model=labelled_by)
-    # The kinds the calibration was not fitted on are read by the model alone (a model without
+    # The kinds the calibration was not fitted on enough labels of are read by the model alone
+    # (review 23: five rated reviews among the mentions must not put every tweet under a CSAT
+    # calibration; a model without
     # a sentiment head of its own has no "alone": the calibration reads every kind).
     fitted_kinds = chosen.kinds
     alone_kinds: set[str] = set()
     if fitted_kinds and not needs_calibration(model):
-        alone_kinds = set(documents["document_kind"].astype(str)) - set(fitted_kinds)
+        alone_kinds = set(documents["document_kind"].astype(str)) - set(chosen.read_kinds)
     if alone_kinds:
         alone = stale_documents(
             documents, existing, with_sentences, label_model=labelling_model(model, None)
@@ -416,8 +416,6 @@ def _analyze_stale(
     try:
         for start, chunk, reads in _scoped_batches(stale, batch_size, alone_kinds):
             texts = [str(t) for t in chunk["text"].tolist()]
-            if not reads:
-                model_alone.update(chunk["document_kind"].astype(str))
             if read_first and (len(chunk) != min(batch_size, total) or start):
                 read_first = []  # the first batch split by kind: read again, in two parts
             features, sentences = analyze_documents(
@@ -435,6 +433,9 @@ def _analyze_stale(
                 else partial(tell_progress, progress, ANALYSING, start, total),
             )
             pending, read_first, prepare = None, [], None
+            if not reads:  # read, not those in a language it does not read (review 23)
+                given = features["sentiment"].notna().to_numpy()
+                model_alone.update(chunk["document_kind"].astype(str).to_numpy()[given])
             reasons = features["sentiment_reason"]
             non_answers += int((reasons == NO_CONTENT).sum())
             for code in features["language"][reasons == NOT_SUPPORTED]:

@@ -21,7 +21,7 @@ public set the shipped model learnt from (scored apart), and texts the calibrati
 from: a text that the workspace holds with a label (taught, or implied by its score) is read
 partly from its own label, which flatters the reading, so it is left out and counted.
 
-A calibration reads only the kinds of text it was fitted on
+A calibration reads only the kinds of text it was fitted on enough labels of
 (:meth:`~advocacy.text.calibration.CalibratedSentiment.reads_kind`): a file evaluated as
 another kind (``--kind``) is read by the model alone, as ``text analyze`` reads such texts, and
 the result says so. When the calibration does read the file, the model alone's accuracy and
@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from advocacy.errors import UsageError
+from advocacy.text.calibration_kinds import kinds_scope, read_kinds
 from advocacy.text.evaluation_intervals import (
     FEW,
     PROPORTION_METHOD,
@@ -187,8 +188,9 @@ class Evaluation:
         The kinds of text the workspace's calibration was fitted on, with their labels (empty:
         no calibration, or one fitted without kinds).
     kind_not_calibrated
-        The kind the file was read as, when the calibration was not fitted on it and the
-        model alone read it ("": it was, or there is no calibration).
+        The kind the file was read as, when the calibration does not read it (too few of its
+        labels were of that kind: :func:`~.calibration_kinds.read_kinds`) and the model alone
+        read it ("": it was, or there is no calibration).
     """
 
     file: str
@@ -258,10 +260,23 @@ class Evaluation:
             )
         fitted = ", ".join(f"{kind} {count:,}" for kind, count in self.calibrated_kinds.items())
         if self.kind_not_calibrated:
+            from advocacy.text.documents import DOCUMENT_SOURCES
+
+            reads = [
+                DOCUMENT_SOURCES[kind].table
+                for kind in read_kinds(self.calibrated_kinds)
+                if kind in DOCUMENT_SOURCES
+            ]
+            check = (
+                f" (to check the calibration, evaluate a file of the kind it reads: "
+                f"--kind {' or --kind '.join(reads)})"
+                if reads
+                else ""
+            )
             found.append(
-                f"the workspace's calibration was fitted on labelled texts of other kinds "
-                f"({fitted}), not on {self.kind_not_calibrated} texts: this file was read by "
-                "the model alone, as text analyze reads them"
+                f"the workspace's calibration does not read {self.kind_not_calibrated} texts "
+                f"({kinds_scope(self.calibrated_kinds)}): this file was read by the model "
+                f"alone, as text analyze reads them{check}"
             )
         alone = self.model_alone
         if alone is not None and self.n and alone.accuracy > self.accuracy:
