@@ -318,9 +318,10 @@ def evaluate_command(
     reviews, found by a hash of each: scored apart, with their own accuracy), or held by the
     workspace with a label (taught, or by their score: the calibration learnt from them,
     which flatters its reading); the notes say which column and scale gave the labels. The
-    calibration reads only the kinds of text it was fitted on: a file read as another --kind
-    is read by the model alone, as text analyze reads such texts; a calibrated reading is
-    shown beside the model alone's accuracy and macro-F1 on the same rows.
+    calibration reads only the kinds of text it has enough labels of (30, or half of its
+    labels): a file read as another --kind is read by the model alone, as text analyze reads
+    such texts; a calibrated reading is shown beside the model alone's accuracy and macro-F1
+    on the same rows.
     """
     with _open_to_read(db) as ws:
         result = ws.text.evaluate(
