@@ -78,11 +78,10 @@ def test_emotion_shares_are_over_texts_with_a_clear_emotion(
     # 20 responses read: anger 50%, joy 50% of the 10 with a clear emotion; 10 have none.
     assert "<td>50%</td><td>50%</td><td>0%</td><td>0%</td>" in html
     assert "shares of the texts with a clear emotion" in html
-    # Each share's margin: the farthest end of its 95% Wilson interval (0 of 10: 0-0.278).
-    assert (
-        "; 10 of the 20 have a clear emotion, the base of the four emotion shares (each within "
-        "28 points); 10 (50%) have none.</p>"
-    ) in html
+    # The emotion shares' margin: the farthest end of their 95% Wilson intervals on the 10
+    # (0 of 10: 0-0.278, said 28 points).
+    assert "(95% Wilson interval): responses 21 (emotions 28)." in html
+    assert "Texts read with no clear emotion: responses 10 of 20 (50%).</p>" in html
 
 
 def test_sentiment_shares_carry_intervals_at_the_workspaces_confidence(
@@ -94,11 +93,11 @@ def test_sentiment_shares_carry_intervals_at_the_workspaces_confidence(
     # 0.299-0.701 at 95% (20.1, said 21 points). The note names the setting.
     at_95, at_90 = _analysed_sections(duckdb_url, tmp_path, 0.95, 0.9)
     said = (
-        "<p class='note'>Responses: the sentiment and effort shares are over the 20 texts read, "
-        "each within {} points of its value ({} Wilson interval); "
+        "<p class='note'>How far each share may be from the truth, at most, in points ({} Wilson "
+        "interval): responses {} (emotions"
     )
-    assert said.format(21, "95%") in at_95
-    assert said.format(18, "90%") in at_90
+    assert said.format("95%", 21) in at_95
+    assert said.format("90%", 18) in at_90
 
 
 def _analysed_sections(url: str, folder: Path, *confidences: float) -> list[str]:

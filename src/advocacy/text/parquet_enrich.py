@@ -24,11 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from advocacy.errors import UsageError
 from advocacy.metrics.engines import parquet_location, spark_dataframe, spark_session, spark_tables
 from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.calibration_workspace import needs_calibration
 from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds, document_table, text_hash
 from advocacy.text.enrich import FEATURE_TYPES, NOT_SUPPORTED, analyze_texts
 from advocacy.text.non_answers import NO_CONTENT
@@ -93,15 +95,39 @@ def _features(calibrated: CalibratedSentiment | None, model: str, stamp: datetim
         for documents in batches:
             if documents.empty:
                 continue
+            documents = documents.reset_index(drop=True)
             texts = [str(text) for text in documents["text"]]
-            features = analyze_texts(texts, calibrated, model=model)
-            keys = documents[["document_kind", "document_id"]].reset_index(drop=True)
+            features = _read_by_kind(texts, documents["document_kind"], calibrated, model)
+            keys = documents[["document_kind", "document_id"]]
             frame = pd.concat([keys, features], axis=1)
             frame["text_hash"] = [text_hash(text) for text in texts]
             frame["analysed_at"] = pd.Timestamp(stamp)
             yield frame[list(FEATURE_TYPES)]
 
     return analyze
+
+
+def _read_by_kind(
+    texts: list[str], kinds: pd.Series, calibrated: CalibratedSentiment | None, model: str
+) -> pd.DataFrame:
+    """:func:`analyze_texts` of ``texts``, in order: each through ``calibrated`` when it reads
+    the text's kind (:meth:`CalibratedSentiment.reads_kind`), else by the model alone, as
+    ``ws.text.analyze`` reads them (a model with no sentiment head of its own reads every kind
+    through its calibration)."""
+    every = calibrated is not None and needs_calibration(model)
+    reads = np.array(
+        [calibrated is not None and (every or calibrated.reads_kind(str(k))) for k in kinds],
+        dtype=bool,
+    )
+    parts = []
+    for through in (True, False):
+        rows = np.flatnonzero(reads == through)
+        if len(rows):
+            read = analyze_texts(
+                [texts[i] for i in rows], calibrated if through else None, model=model
+            )
+            parts.append(read.set_axis(rows))
+    return pd.concat(parts).sort_index()
 
 
 def parquet_text_features(

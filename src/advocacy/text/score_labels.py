@@ -326,4 +326,5 @@ def calibrate_on_tables(
         [text for _, (text, _, _) in ordered],
         [label for _, (_, label, _) in ordered],
         taught=[taught for _, (_, _, taught) in ordered],
+        kinds=[kind for (kind, _), _ in ordered],
     )

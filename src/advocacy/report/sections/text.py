@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -526,29 +527,41 @@ def _margin(counts: list[int], n: int, confidence: float) -> int:
     return int(np.ceil(100 * farthest - 1e-9))
 
 
-def _margins_note(
-    kind: str, counts: list[int], read: int, emotions: list[int], clear: int, confidence: float
-) -> str:
-    """Below the table, per kind: the sentiment and effort shares' margin on the ``read`` texts,
-    and how many of them have a clear emotion (the base of the emotion shares) with theirs.
+@dataclass(frozen=True)
+class _KindShares:
+    """What a kind's shares rest on: the texts read (sentiment and effort) with the counts of
+    each share, and the texts with a clear emotion (the emotion shares) with theirs."""
+
+    kind: str
+    counts: list[int]
+    read: int
+    emotions: list[int]
+    clear: int
+
+
+def _margins_note(kinds: list[_KindShares], confidence: float) -> str:
+    """Below the table, one note for every kind: how far its shares may be from the truth (the
+    farthest end of their Wilson intervals, :func:`_margin`) and how many texts it read have
+    no clear emotion.
     """
-    unclear = read - clear
-    emotion = (
-        f"{display.number(clear)} of the {display.number(read)} have a clear emotion, the base of "
-        f"the four emotion shares (each within {_margin(emotions, clear, confidence)} points)"
-        if clear
-        else f"none of the {display.number(read)} has a clear emotion"
+    margins = "; ".join(
+        f"{shares.kind} {_margin(shares.counts, shares.read, confidence)}"
+        + (
+            f" (emotions {_margin(shares.emotions, shares.clear, confidence)})"
+            if shares.clear
+            else ""
+        )
+        for shares in kinds
     )
-    rest = (
-        f"; {display.number(unclear)} ({display.percent(unclear / read, 0)}) "
-        f"{'has' if unclear == 1 else 'have'} none."
-        if clear and unclear
-        else "."
+    unclear = "; ".join(
+        f"{shares.kind} {display.number(shares.read - shares.clear)} of "
+        f"{display.number(shares.read)} ({display.percent(1 - shares.clear / shares.read, 0)})"
+        for shares in kinds
     )
     return (
-        f"{kind[:1].upper()}{kind[1:]}: the sentiment and effort shares are over the "
-        f"{display.number(read)} texts read, each within {_margin(counts, read, confidence)} "
-        f"points of its value ({display.percent(confidence, 0)} Wilson interval); {emotion}{rest}"
+        "How far each share may be from the truth, at most, in points "
+        f"({display.percent(confidence, 0)} Wilson interval): {margins}. Texts read with no "
+        f"clear emotion: {unclear}."
     )
 
 
@@ -564,7 +577,7 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     confidence = ws.settings.confidence
     rows: list[dict[str, Any]] = []
     unread: list[str] = []
-    kind_notes: list[str] = []
+    kind_shares: list[_KindShares] = []
     for kind, group in features.groupby("document_kind"):
         # Shares, emotions and effort are over the texts the model read; the rest are counted
         # by reason below the table (a language it does not read, a non-answer).
@@ -591,14 +604,13 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
                     else ""
                 )
             row["effort"] = display.percent(effortful / len(read), 0)
-            kind_notes.append(
-                _margins_note(
+            kind_shares.append(
+                _KindShares(
                     f"{kind}s",
                     [*(counts.get(name, 0) for name in SENTIMENTS), effortful],
                     len(read),
                     [emotional.get(name, 0) for name in EMOTIONS],
                     len(leading),
-                    confidence,
                 )
             )
         rows.append(row)
@@ -628,7 +640,8 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
             ("effort", "Texts that describe effort"),
         ],
     )
-    for note in [*kind_notes, *unread]:
+    notes_below = [_margins_note(kind_shares, confidence)] if kind_shares else []
+    for note in [*notes_below, *unread]:
         body += Markup("<p class='note'>{}</p>").format(note)
     notes = []
     if ws.unavailable("themes", "document_themes") is None:
