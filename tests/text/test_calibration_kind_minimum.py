@@ -16,6 +16,8 @@ import advocacy
 from advocacy.text.calibration_kinds import MIN_KIND_LABELS, kinds_scope, read_kinds
 from advocacy.text.calibration_report import evaluate_advice
 from advocacy.text.enrich import analyze_texts
+from support.calibration_files import POSTS as TWEETS
+from support.calibration_files import write_answers, write_posts
 
 BAD = [
     "The parcel came {} days late and nobody answered my emails.",
@@ -35,9 +37,7 @@ RATED_POSTS = [
     ("p3", 1, "never again, the fan rattles"),
 ]
 POSTS = [
-    ("m1", "the toaster from them burnt every slice, avoid"),
-    ("m2", "new kettle day!! best purchase this year"),
-    ("m3", "anyone else watching the match tonight"),
+    *TWEETS,
     ("m4", "so fed up with this rain honestly"),
     # A language the model does not read: no sentiment, so not counted as read by it.
     ("m5", "Der Wasserkocher ist nach zwei Tagen kaputt gegangen, wirklich enttäuschend."),
@@ -55,21 +55,13 @@ def _answers() -> list[tuple[str, int, str]]:
 
 def _workspace(url: str, tmp_path: Path) -> None:
     answers, rated, posts = (tmp_path / name for name in ("a.csv", "r.csv", "p.csv"))
-    answers.write_text(
-        "response_id,submitted_at,csat,comment\n"
-        + "".join(f'{key},2026-03-01,{score},"{text}"\n' for key, score, text in _answers()),
-        encoding="utf-8",
-    )
+    write_answers(answers, _answers())
     rated.write_text(
         "mention_id,platform,posted_at,rating,text\n"
         + "".join(f'{key},shop,2026-03-02,{stars},"{text}"\n' for key, stars, text in RATED_POSTS),
         encoding="utf-8",
     )
-    posts.write_text(
-        "mention_id,platform,posted_at,text\n"
-        + "".join(f'{key},twitter,2026-03-02,"{text}"\n' for key, text in POSTS),
-        encoding="utf-8",
-    )
+    write_posts(posts, POSTS)
     with advocacy.open(url, create=True) as ws:
         ws.import_file(answers, kind="responses", cases=False)
         ws.import_file(rated, kind="mentions", cases=False)

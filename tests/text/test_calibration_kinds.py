@@ -18,37 +18,13 @@ from advocacy.text import calibration_store
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.calibration_report import kept_calibration_note
 from advocacy.text.enrich import analyze_texts
+from support.calibration_files import ANSWERS, POSTS, write_answers, write_posts
 from support.cli import advocacy_cli
-
-ANSWERS = [
-    ("r1", 1, "The parcel came a week late and nobody answered my emails."),
-    ("r2", 2, "Box was crushed and the kettle inside had a dent."),
-    ("r3", 5, "Arrived the next morning, well packed, works perfectly."),
-    ("r4", 4, "Good value, the blender is quieter than my old one."),
-    ("r5", 3, "It does the job, nothing special about it."),
-    ("r6", 1, "Refund still not processed after three phone calls."),
-    ("r7", 5, "Lovely helpful staff on the chat, sorted in minutes."),
-    ("r8", 2, "The lid cracked on the second use."),
-]
-POSTS = [
-    ("m1", "the toaster from them burnt every slice, avoid"),
-    ("m2", "new kettle day!! best purchase this year"),
-    ("m3", "anyone else watching the match tonight"),
-]
 
 
 def _workspace(url: str, tmp_path: Path) -> None:
-    answers, posts = tmp_path / "answers.csv", tmp_path / "posts.csv"
-    answers.write_text(
-        "response_id,submitted_at,csat,comment\n"
-        + "".join(f'{key},2026-03-01,{score},"{text}"\n' for key, score, text in ANSWERS),
-        encoding="utf-8",
-    )
-    posts.write_text(
-        "mention_id,platform,posted_at,text\n"
-        + "".join(f'{key},twitter,2026-03-02,"{text}"\n' for key, text in POSTS),
-        encoding="utf-8",
-    )
+    answers = write_answers(tmp_path / "answers.csv", ANSWERS)
+    posts = write_posts(tmp_path / "posts.csv", POSTS)
     with advocacy.open(url, create=True) as ws:
         ws.import_file(answers, kind="responses", cases=False)
         ws.import_file(posts, kind="mentions", cases=False)

@@ -11,26 +11,13 @@ from pathlib import Path
 
 import advocacy
 from advocacy.text.calibration_report import kept_calibration_note
-
-ANSWERS = [
-    ("r1", 1, "The parcel came a week late and nobody answered my emails."),
-    ("r2", 2, "Box was crushed and the kettle inside had a dent."),
-    ("r3", 5, "Arrived the next morning, well packed, works perfectly."),
-    ("r4", 4, "Good value, the blender is quieter than my old one."),
-    ("r5", 3, "It does the job, nothing special about it."),
-    ("r6", 1, "Refund still not processed after three phone calls."),
-]
+from support.calibration_files import ANSWERS, write_answers
 
 
 def test_the_report_says_which_stored_readings_an_older_version_made(
     db_url: str, tmp_path: Path
 ) -> None:
-    answers = tmp_path / "answers.csv"
-    answers.write_text(
-        "response_id,submitted_at,csat,comment\n"
-        + "".join(f'{key},2026-03-01,{score},"{text}"\n' for key, score, text in ANSWERS),
-        encoding="utf-8",
-    )
+    answers = write_answers(tmp_path / "answers.csv", ANSWERS[:6])
     with advocacy.open(db_url, create=True) as ws:
         ws.import_file(answers, kind="responses", cases=False)
         ws.text.analyze(workers=1)
