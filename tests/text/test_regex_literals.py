@@ -70,7 +70,8 @@ def _texts(shared_data: Path) -> list[str]:
 
 
 def test_the_prefilter_changes_no_reading_of_real_text(shared_data: Path) -> None:
-    texts = _texts(shared_data)
+    # and of a long text whose cues match again and again, each kind's next match kept
+    texts = [*_texts(shared_data), "Waited 3 days, on hold, transferred twice! " * 300]
     read = [effort_cues.effort(text) for text in texts]
     assert [(found.score, found.cues) for found in read] == [_by_alternation(t) for t in texts]
     assert sum(found.high for found in read) > 200  # the cues fire on these texts

@@ -261,18 +261,24 @@ def _hits(cues: list[re.Pattern[str]], text: str) -> int:
     """Matches of ``cues`` as one alternation would find them, less those after a negation.
 
     Matches do not overlap; at a place where several cues match, the first cue's match counts
-    (as in ``re.finditer`` over ``cue1|cue2|...``), and the next search starts after it.
+    (as in ``re.finditer`` over ``cue1|cue2|...``), and the next search starts after it. Each
+    cue's next match is kept until a counted match passes it, so a long text with many cues
+    is read once per cue, not once per match.
     """
-    hits, start = 0, 0
-    while cues:
-        found = [match for match in (cue.search(text, start) for cue in cues) if match]
+    ahead = [cue.search(text) for cue in cues]
+    hits = 0
+    while True:
+        found = [(match.start(), place, match) for place, match in enumerate(ahead) if match]
         if not found:
-            break
-        first = min(found, key=lambda match: match.start())  # the earlier cue on a tie
-        if not NEGATION.search(text[: first.start()][-30:]):
+            return hits
+        start, _, first = min(found)  # the earlier cue on a tie
+        if not NEGATION.search(text[:start][-30:]):
             hits += 1
-        start = max(first.end(), first.start() + 1)
-    return hits
+        end = max(first.end(), start + 1)
+        ahead = [
+            cues[place].search(text, end) if match and match.start() < end else match
+            for place, match in enumerate(ahead)
+        ]
 
 
 @dataclass(frozen=True)
