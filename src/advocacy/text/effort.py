@@ -263,15 +263,25 @@ def _hits(cues: list[re.Pattern[str]], text: str) -> int:
     Matches do not overlap; at a place where several cues match, the first cue's match counts
     (as in ``re.finditer`` over ``cue1|cue2|...``), and the next search starts after it.
     """
+    # Each cue's next match at or after ``start``. A match found before that still starts at or
+    # after ``start`` is the one a new search would find (a search from ``start`` sees the text
+    # before it, for lookbehinds and word boundaries, as the earlier one did), so a cue searches
+    # again only once it is passed: one pass over the text per cue, not one per hit ("5 calls "
+    # 6,000 times took 13 CPU s when every cue searched again after every hit).
     hits, start = 0, 0
-    while cues:
-        found = [match for match in (cue.search(text, start) for cue in cues) if match]
+    ahead = [cue.search(text) for cue in cues]
+    while True:
+        found = [match for match in ahead if match]
         if not found:
             break
         first = min(found, key=lambda match: match.start())  # the earlier cue on a tie
         if not NEGATION.search(text[: first.start()][-30:]):
             hits += 1
         start = max(first.end(), first.start() + 1)
+        ahead = [
+            match if match is None or match.start() >= start else cue.search(text, start)
+            for cue, match in zip(cues, ahead, strict=True)
+        ]
     return hits
 
 
