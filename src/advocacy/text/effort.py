@@ -297,7 +297,8 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         # hassle"), not of a product ("a hassle to clean") nor denied ("no hassle", "hassle-free").
         _HASSLE + r" (?:to|of|with|in) (?:\w+ ){0,2}?" + _PROCESS,
         _PROCESS + r" (?:\S+ ){0,6}?" + _HASSLE,
-        r"jump(?:ing|ed|s)? through (?:\w+ )?hoops|(?:more|endless|so much|all the|lots of|a lot of) paperwork",
+        r"jump(?:ing|ed|s)? through (?:\w+ )?hoops|(?:more|endless|so much|all the|lots of|a lot "
+        r"of) paperwork",
         r"(?:i|we) (?:had|have) to (?:go|come) back",
         r"(?:too much|so much|a lot of|lots of|such an?) effort",
         r"(?:hard|difficult|impossible|complicated|not easy) to (?:get (?:hold of|through|a "
