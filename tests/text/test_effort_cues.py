@@ -90,6 +90,68 @@ COMPANY_FRICTION = [
 ]
 
 
+#: What never came, told without naming it or with no count of the old cues, trouble with the
+#: company's process, and companies that will not pay back (the v3 cues read none of these).
+UNNAMED_FRICTION = [
+    ("Never got mine in the mail", "waiting"),
+    ("Pending, pending, pending! Where is my money", "waiting"),
+    ("Ordered two in May and the second was never received", "waiting"),
+    ("The parcel got lost in the post", "waiting"),
+    ("It's been 3 weeks and still no card", "waiting"),
+    ("It's been a month since I sent it back. Nothing.", "waiting"),
+    ("Still nothing from the seller about my return", "waiting"),
+    ("The transfer has been pending for too long", "waiting"),
+    ("Why is it taking so long for my payment to go through?", "waiting"),
+    ("I was promised a refund but have yet to see it", "waiting"),
+    ("Took 4 days to get here and the box was crushed", "waiting"),
+    ("I had difficulty returning the broken one", "hassle"),
+    ("Sending it back was such a hassle I gave up", "hassle"),
+    ("The maker refused to reimburse me for the repair", "hassle"),
+    ("The app is having trouble verifying my identity", "hassle"),
+    ("Acme would not send me a replacement", "chasing"),
+    ("Made 6 calls to their support line before anyone helped", "chasing"),
+]
+
+#: Words of those cues about a product, denied, or of the customer's own doing: a hassle, a
+#: delay or hours of the product's own, "still nothing" of a device, calls made with a headset.
+UNNAMED_NO_FRICTION = [
+    "Hassle-free returns and a great fit",
+    "No hassle at all to set up",
+    "It's a hassle to clean the filter every week",
+    "Worth the hassle for the sound alone",
+    "The battery took 14 hours.",
+    "The battery took 14 hours to charge",
+    "Assembly took 3 hours",
+    "It takes 6 hours or more to charge",
+    "It took 2 weeks for my skin to adjust",
+    "Changed the batteries and still nothing",
+    "It's been 2 months and it still smells",
+    "I never got the hang of it",
+    "Never got it to work properly",
+    "There is a half-second delay when I click",
+    "The delay start function is handy",
+    "No more waiting in line for the microwave",
+    "I have yet to see a better one",
+    "I make about 10 calls a day with this headset",
+    "Repeat two or three times until the pan is seasoned",
+    "The strap started to give out after a few times",
+    "I still haven't gotten used to the keys",
+    "My card was stolen, how do I freeze it?",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), UNNAMED_FRICTION)
+def test_friction_told_without_naming_it_is_effort(text: str, kind: str) -> None:
+    found = effort(text)
+    assert kind in found.cues and found.high
+
+
+@pytest.mark.parametrize("text", UNNAMED_NO_FRICTION)
+def test_a_products_hassle_delay_or_hours_are_no_effort(text: str) -> None:
+    found = effort(text)
+    assert found.cues == () and found.score == 0.0 and not found.high
+
+
 @pytest.mark.parametrize(("text", "kind"), COMPANY_FRICTION)
 def test_friction_without_a_count_or_duration_is_still_effort(text: str, kind: str) -> None:
     found = effort(text)

@@ -15,7 +15,11 @@ contact the seller", "tried to contact them", "can't get the seller to answer"),
 its process ("impossible to verify my identity", "unable to get a refund", "keeps getting
 declined") or refused by it; these cues name what the company owes or who it is, so a
 product's own state ("haven't washed it yet") is no wait (review23 item 2; docs/benchmarks.md
-"effortfix"). The score is
+"effortfix"). What never came is friction told without naming it ("Never got mine in the
+mail", "pending, pending, pending", "it's been 3 weeks and still no card"), and a hassle, a
+delay or a count of hours is the company's only when it names its process or service ("such a
+hassle to return", not "a hassle to clean", "hassle-free" or "the battery took 14 hours";
+docs/benchmarks.md "effort4"). The score is
 ``1 - 0.5 ** cues`` (0 none, 0.5 one cue, 0.75 two, ...); a text is *high effort* at
 :data:`HIGH_EFFORT` or above.
 
@@ -46,19 +50,46 @@ _COUNT = (
     r"(?:\d+|a few|several|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|"
     r"fifty|ninety)"
 )
-#: What follows "took a week" when the time was the company's: nothing, or a service ("took
-#: forever to arrive"), never the product's own time ("took forever to heat up").
-_SERVICE_TO = (
-    r"(?: to (?:arrive|ship|come|get\b(?! (?:it |them )?(?:working|going|started|used|set|right|"
-    r"out|on|off|in)\b)|be (?:delivered|shipped|refunded|answered|sorted|fixed|repaired)|hear|"
-    r"respond|reply|answer|resolve|sort|refund|process|deliver|appear|fix|repair))?(?! to\b)"
+#: What a customer waits to have from the company: what it sends, pays back or answers.
+_AWAITED = (
+    r"(?:card|order|refund|money|funds|package|parcel|item|items|replacement|delivery|cash|"
+    r"payment|transfer|pin|reply|response|answer|credit|confirmation|call ?back|e-?mail|code|"
+    r"goods|product|shipment|deposit|top[- ]?up|withdrawal|purchase|stuff|rebate|(?:return|"
+    r"shipping|prepaid) label|tracking(?: number| info\w*)?|invoice|receipt|voucher)s?\b"
 )
+#: What the company does for a customer, who waits for it: send, deliver, answer, pay back.
+#: "get" only with what the company sends ("took 3 weeks to get here", "to get a refund"), not
+#: "to get it working" or "to get the pans seasoned".
+_SERVICE = (
+    r"(?:arrive|ship|come|get(?: (?:it|them|mine|one|this|these))?(?=\W*$|[.,!;:)?]| (?:here|"
+    r"to (?:me|us)\b|delivered|shipped|refunded|replaced|fixed|repaired|sorted|back (?:to|from)|"
+    r"in the (?:mail|post)|from|and|but)\b)|get (?:a |an |my |our |the )?(?:refund|reply|response|"
+    r"answer|replacement|money|card|order|package|parcel|delivery|through|in touch|hold|a ?hold)\b|"
+    r"be (?:delivered|shipped|refunded|answered|sorted|fixed|repaired)|hear|respond|reply|answer|"
+    r"resolve|sort|refund|process|deliver|appear|fix|repair|give (?:me |us )?(?:a |an |my )?"
+    r"(?:refund|reply|response|answer|replacement))"
+)
+#: What follows "took a week" when the time was the company's: nothing, or a service ("took
+#: forever to arrive"), never the product's own time ("took forever to heat up", "took 2 weeks
+#: for my skin to adjust").
+_SERVICE_TO = (
+    r"(?: to " + _SERVICE + r"| for (?:\w+ ){1,3}to (?:\w+ )?" + _SERVICE + r"| for (?:a |an |"
+    r"my |the |our |this |that |your )?(?:\w+ )?(?:" + _AWAITED + r"|transactions?\b) to \w+)?"
+    r"(?! to\b)(?! for (?:\w+ ){1,3}to\b)"
+)
+#: "over", "about", ... before a count of hours or days.
+_ABOUT = r"(?:(?:over|about|almost|nearly|more than|another|a further|at least|up to) )?"
 #: Not a wait: "can't wait to order more".
 _EAGER = r"(?<!can't )(?<!can’t )(?<!cannot )(?<!can not )(?<!couldn't )(?<!couldn’t )"
 #: Contacting the company: what, done again and again, is chasing.
 _CONTACT = (
     r"(?:call(?:ed|ing)?|phoned|rang|e-?mail(?:ed|ing)?|messaged|contact(?:ed|ing)?|wrote|"
     r"written|complained|reached out)"
+)
+#: A number of calls or e-mails ("5 phone calls", "several emails").
+_CALLS = (
+    r"(?:several|multiple|many|\d+|two|three|four|five|countless) (?:phone )?(?:calls|e-?mails|"
+    r"messages)"
 )
 #: Who a customer deals with: the company, its people, its service (to reach, to make answer).
 _COMPANY = (
@@ -67,16 +98,25 @@ _COMPANY = (
     r"shop|store|vendor|manufacturer|bank|support|service|helpline|help ?desk|agent|courier|"
     r"retailer|merchant|team|office|amazon|customer (?:service|support|care))\b)"
 )
-#: What a customer waits to have from the company: what it sends, pays back or answers.
-_AWAITED = (
-    r"(?:card|order|refund|money|funds|package|parcel|item|items|replacement|delivery|cash|"
-    r"payment|transfer|pin|reply|response|answer|credit|confirmation|call ?back|e-?mail|code|"
-    r"goods|product|shipment|deposit|top[- ]?up|withdrawal|purchase|stuff)s?\b"
-)
 #: Not (yet) done: "hasn't", "have not", "didn't", ...
 _NOT = r"(?:has|have|is|are|was|were|do|does|did)(?:n['’]?t| not)|not|never|(?:am|are|is) yet to"
+#: The company's process: returns, refunds, claims, its service.
+_PROCESS = (
+    r"(?:return\w*|refund\w*|exchang\w*|send\w* (?:\w+ )?back|ship\w* (?:\w+ )?back|claim\w*|"
+    r"cancel\w*|contact\w*|verif\w*|warranty|customer (?:service|support|care)|support|the "
+    r"(?:seller|company|store|shop|bank|manufacturer)|amazon|getting (?:a |my )?(?:refund|"
+    r"replacement|money))"
+)
+#: "hassle", not denied ("no hassle", "not a hassle", "hassle-free", "without any hassle").
+_HASSLE = (
+    r"(?<!no )(?<!any )(?<!not a )(?<!n't a )(?<!n’t a )(?<!never a )(?<!less of a )(?<!without )"
+    r"(?<!without a )(?<!without the )(?<!without any )hassles?\b(?![- ]?free)"
+)
 #: Telling the company something: what, done again, is repeating oneself.
-_TELL = r"(?:explain\w*|tell|told|repeat\w*|give|gave|provid\w*|fill(?:ed|ing)? (?:in|out))"
+_TELL = (
+    r"(?:explain\w*|tell|told|give(?! out| up)|gave(?! out| up)|provid\w*|"
+    r"fill(?:ed|ing)? (?:in|out))"
+)
 #: Kind of friction -> cues (regular expressions, case-insensitive, from a word boundary).
 #: Each cue names friction with the company (waiting for it, repeating oneself to it, being
 #: passed around by it, chasing it, its process), not a product's use: "washed it 2 times and
@@ -86,7 +126,7 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
     "waiting": (
         r"on hold",
         # Waiting on the company, not "can't wait to wear it" or "wait for it to cool".
-        r"(?:been|kept|still|am|are|were|was|of|after|long|endless|more|left) waiting|"
+        r"(?:been|kept|still|am|are|were|was|of|after|long|endless|(?<!no )more|left) waiting|"
         r"wait(?:ing)? times?|long wait|the wait (?:was|is)|waited again",
         _EAGER + r"wait(?:ed|ing)? (?:for |on )?(?:\w+ ){0,2}(?:refunds?|repl(?:y|ies)|responses?|"
         r"answers?|deliver(?:y|ies)|replacements?|package|parcel|order|calls?|callback|e-?mails?|someone|"
@@ -98,14 +138,26 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         + r" ?(?:hours?|hrs?|days?|weeks?|months?|minutes?|mins?)\b|"
         r"wait(?:ed|ing)? (?:in )?(?:ages|forever|all (?:day|morning|afternoon))",
         r"queue[ds]?|queuing",
-        r"(?:took|taking|takes) (?:(?:over|about|almost|nearly|more than|another|a further|at "
-        r"least|up to) )?" + _COUNT + r" ?(?:hours?|hrs?|days?|weeks?|months?)\b" + _SERVICE_TO,
+        # Days and weeks the customer waited ("took 3 weeks", "took a month to arrive"); hours
+        # only of a service ("took 3 hours to answer"): "the battery took 14 hours" and "takes
+        # 6 hours or more" (what a product does every time) are the product's own time.
+        r"(?:took|taking|has taken|had taken) " + _ABOUT + _COUNT + r" ?(?:days?|weeks?|months?)\b"
+        r"(?: or (?:more|longer|so))?" + _SERVICE_TO,
+        r"(?:took|taking|takes|has taken|had taken) "
+        + _ABOUT
+        + _COUNT
+        + r" ?(?:hours?|hrs?|days?|weeks?|months?)\b(?: or (?:more|longer|so))?(?: to "
+        + _SERVICE
+        + r"| for (?:\w+ ){1,3}to (?:\w+ )?"
+        + _SERVICE
+        + r"| on (?:the phone|hold))",
         _COUNT + r" (?:days?|weeks?|months?) (?:late|overdue)\b",
         r"(?:arriv\w*|came|deliver\w*|ship\w*|showed up|turned up) (?:\w+ ){0,2}late\b",
         r"took (?:forever|ages|(?:far |way |much )?too long)" + _SERVICE_TO,
         r"still (?:waiting|no (?:reply|response|answer|refund|word|news|package|parcel|"
         r"delivery|call|email)|not (?:received|arrived|delivered|refunded|heard)|"
-        r"(?:have|has)n['’]?t (?:received|arrived|heard|gotten|got|been (?:refunded|delivered)))",
+        r"(?:have|has)n['’]?t (?:received|arrived|heard|gotten|got|been (?:refunded|delivered))\b"
+        r"(?! used to))",
         r"never (?:arrived|came|showed up|turned up|heard (?:back|from|anything))|(?:have|has)"
         r"(?:n['’]?t| not) (?:yet )?heard (?:back|anything|a word|from (?:them|anyone|the))",
         # Still without what the company owes ("I still don't have my card after 2 weeks", "it's
@@ -119,8 +171,10 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:" + _NOT + r") (?:yet )?(?:received?|got|gotten|get|had) (?:my |the |our |a |an |"
         r"any |this |that |their )?(?:\w+ )?" + _AWAITED,
         r"(?:" + _NOT + r") (?:yet )?(?:arrived|received?|come|shown up|showed up|turned up|gone "
-        r"through|been (?:received|delivered|refunded|credited|processed|updated|sent|shipped))"
-        r"(?:\W+\w+){0,5}?\W+yet\b|(?:am|are|is|have|has) yet to (?:receive|arrive|hear|get|see)",
+        r"through|delivered|shipped|been (?:received|delivered|refunded|credited|processed|updated|"
+        r"sent|shipped))(?:\W+\w+){0,5}?\W+yet\b|(?:am|are|is|have|has) yet to (?:receive|arrive|"
+        r"hear\b(?! (?:it|them|the \w+) (?:play|sound|work))|(?:get|see) (?:my |the |our |a |an |"
+        r"any |this |that )?(?:\$\S+|(?:\w+ )?" + _AWAITED + r"|(?:it|them)\b(?! \w)))",
         r"(?:" + _NOT + r"|can['’]?t|cannot|can not) (?:yet )?(?:see|seeing|find|finding) "
         r"(?:my |the |our |a |an |any |this |that )?(?:\w+ ){0,2}(?:refund|money|funds|cash|"
         r"deposit|transfer|payment|top[- ]?up|credit)s?\b",
@@ -135,7 +189,34 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"arrive|refunded|replaced|processed|approved|answered|resolved)\b",
         r"taking (?:forever|ages|(?:far |way |much |so )?too long|(?:\w+ ){0,2}so long)"
         + _SERVICE_TO,
-        r"delay(?:ed|s)?",
+        # A delay of the company's, not a product's ("a half-second delay", "delay start").
+        r"(?<!no )(?<!little )(?<!slight )(?<!short )(?<!small )(?<!second )(?<!time )(?<!speed )"
+        r"(?<!minimal )(?<!noticeable )delay(?:ed|s)?\b(?! (?:start|timer|write|between|function|"
+        r"setting|feature|button|\d))",
+        # What the company sent never came, told without naming it ("Never got mine in the
+        # mail", "This was never received", "I never received it."): "it" at the end of the
+        # clause, not "never got it to work".
+        r"never (?:received?|recieved|got|gotten) (?:it|them|mine|ours|this|these|one|"
+        r"anything|the (?:\w+ )?(?:thing|item|one))(?=\W*$|[.,!;:)?]| (?:and|or|but|so|either|yet|"
+        r"at all|back|from|in the (?:mail|post)|even|though|after|despite)\b)|(?:was|were|is|are|"
+        r"has been|have been) never (?:received|delivered|sent|shipped|refunded|credited)|never "
+        r"(?:delivered|shipped)\b(?! on\b)|never showed(?=\W*$|[.,!;:)?]| and\b)",
+        r"lost in (?:the )?(?:mail|post|transit)|(?:package|parcel|order|shipment|"
+        r"delivery)s? (?:\w+ )?(?:was|were|got|has been|went) lost\b",
+        # "pending, pending, pending", "has been pending", "pending for too long".
+        r"pending(?:\W+pending\b)+|(?:has|have|had) been pending|pending (?:for )?(?:too|so) long",
+        # Still nothing from the company ("still nothing from the seller"), not "changed
+        # outlets and still nothing" of a product.
+        r"still nothing (?:from|back|yet|in (?:the |my )?(?:mail|post|account)|(?:has )?(?:arrived|"
+        r"come|came|shown up|showed up|turned up))\b|nothing (?:has |have )?(?:ever )?(?:arrived|"
+        r"shown up|showed up|turned up|come through|been (?:delivered|received|refunded|credited))",
+        # "It's been 3 weeks and still no card", "It's been a month since I returned it. Nothing."
+        # - the time and what did not come; "it's been 2 months and it still smells" is no wait.
+        r"(?:it['’]?s|it has|has|have|now) been " + _ABOUT + _COUNT + r" ?(?:days?|weeks?|months?)"
+        r"(?: since (?:\w+ ){1,6}?\w+)?[,.;:!]* (?:(?:and|but|yet|with|now|already|still) )*"
+        r"(?:nothing|no (?:sign|word|news|update|reply|response|answer|refund|delivery|package|"
+        r"parcel|card|money|call|e-?mail|replacement|item|order)s?|where (?:is|are) (?:my|our|"
+        r"the))\b",
     ),
     "repeating": (
         r"repeat(?:ed|ing)? (?:myself|my (?:story|details|information|question))",
@@ -174,7 +255,15 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"my (?:order|refund|parcel|package|delivery))",
         r"(?:i|we|had to|have to|keep|kept) (?:\w+ )?follow(?:ed|ing)?[ -]up",
         r"call(?:ed)? (?:back|again)",
-        r"(?:several|multiple|many|\d+|two|three|countless) (?:phone )?(?:calls|e-?mails|messages)",
+        # Calls made to the company ("after 5 calls", "several emails to the seller"), not a
+        # headset's "10 calls daily".
+        r"(?:after|made|making|sent|sending|placed|it took|took|numerous) (?:\w+ )?"
+        + _CALLS
+        + r"|"
+        + _CALLS
+        + r" (?:later|to (?:the |their |customer )?(?:\S+ )?(?:seller|company|support|service|"
+        r"store|shop|bank|amazon|them)|and (?:still )?no|(?:\w+ ){0,3}(?:were|went|got) "
+        r"(?:not returned|unanswered|ignored))\b",
         r"(?:repeated|several|multiple|many|countless) (?:attempts|efforts|tries) to "
         r"(?:contact|reach|get)",
         _CONTACT + r" (?:\w+ ){0,3}" + _TIMES,
@@ -198,9 +287,18 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:\w+ )?(?:refund|replace|respond|reply|answer|help|assist|honou?r|accept|exchange|"
         r"send (?:me )?(?:a |another|the|my|a new|any)|take (?:it|them) back)",
         r"nobody (?:called|replied)",
+        # Any company that will not pay back ("Lexar would not send me a free replacement").
+        r"(?:won['’]?t|will not|wouldn['’]?t|would not) (?:even )?(?:give (?:me |us )?(?:a |my |"
+        r"our )?refund|refund|reimburse|send (?:me |us )?(?:a |an |another )?(?:\w+ )?"
+        r"(?:replacement|refund|new one|return label))",
     ),
     "hassle": (
-        r"hassle|jump through|(?:more|endless|so much|all the|lots of|a lot of) paperwork",
+        # A hassle of the company's process ("such a hassle to return", "returning it was a
+        # hassle"), not of a product ("a hassle to clean") nor denied ("no hassle", "hassle-free").
+        _HASSLE + r" (?:to|of|with|in) (?:\w+ ){0,2}?" + _PROCESS,
+        _PROCESS + r" (?:\S+ ){0,6}?" + _HASSLE,
+        r"jump(?:ing|ed|s)? through (?:\w+ )?hoops|(?:more|endless|so much|all the|lots of|a lot "
+        r"of) paperwork",
         r"(?:i|we) (?:had|have) to (?:go|come) back",
         r"(?:too much|so much|a lot of|lots of|such an?) effort",
         r"(?:hard|difficult|impossible|complicated|not easy) to (?:get (?:hold of|through|a "
@@ -223,8 +321,13 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"account|access my account)\b",
         r"(?:hard|difficult|rough) time (?:verifying|proving|getting (?:hold|a ?hold|through|a "
         r"refund|my money)|reaching|contacting|returning|cancel+ing)",
-        r"refus\w+ to (?:\w+ )?(?:help|assist|refund|replace|exchange|accept|honou?r|take (?:it |"
-        r"them )?back|give (?:me )?(?:my|a) (?:money|refund))",
+        r"refus\w+ to (?:\w+ )?(?:help|assist|refund|replace|exchange|accept|honou?r|reimburse|"
+        r"cover|repair|credit|take (?:it |them )?back|give (?:me )?(?:my|a) (?:money|refund))",
+        # Trouble with the company's process ("had difficulty returning it").
+        r"(?:had|have|having|has) (?:a |some |so much |a lot of |lots of |real |such )?(?:\w+ )?"
+        r"(?:difficulty|difficulties|trouble|problems?|issues?) (?:with )?(?:returning|getting "
+        r"(?:a |my |the )?(?:refund|money|replacement|hold|a ?hold|through)|contacting|reaching|"
+        r"cancel+ing|exchanging|claiming|verifying)\b",
         r"(?:keeps?|kept) (?:getting |being )?(?:declined|rejected|refused|cancel+ed)",
         r"(?:hard|difficult|impossible) to find (?:the|a|your|their) (?:\w+ )?(?:returns?|"
         r"refund|contact|support|help|cancel\w*|phone number|form)",
@@ -232,7 +335,8 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
 }
 #: A cue right after one of these is friction avoided ("without chasing"), not friction.
 NEGATION = re.compile(
-    r"\b(?:without|no need to|didn't have to|did not have to|never had to)\s+(?:\w+\s+)?$"
+    r"\b(?:without|no need to|didn't have to|did not have to|never had to|(?:didn't|did not|don't|"
+    r"do not|doesn't|does not|won't|never) make (?:me|us|you|her|him|them))\s+(?:\w+\s+)?$"
 )
 
 

@@ -33,7 +33,9 @@ EMOTION_MODEL = "real-emotion-e5-v4"
 #: reading after the two models: a new version re-reads the stored texts' effort. v2: a cue
 #: names friction with the company, not a product in use ("took forever to heat up"). v3: also
 #: friction told without a count or duration (still no card, no way to contact, can't verify).
-EFFORT_CUES = "effort-cues-v3"
+#: v4: what never came told without naming it ("never got mine in the mail", "pending, pending"),
+#: and no hassle, delay or hours of a product ("hassle-free", "the battery took 14 hours").
+EFFORT_CUES = "effort-cues-v4"
 
 
 def read_by_current_model(stored: str | None) -> bool:
