@@ -151,6 +151,34 @@ def scores(
     ``vague_margin`` None keeps assign_themes' own (the script also runs on sources older than
     the argument, to compare before and after).
     """
+    return micro_scores(
+        *predictions(
+            data,
+            name,
+            split,
+            threshold=threshold,
+            margin=margin,
+            vague_margin=vague_margin,
+            keywords=keywords,
+            meaning=meaning,
+            form=form,
+        )
+    )
+
+
+def predictions(
+    data: Path,
+    name: str,
+    split: str,
+    *,
+    threshold: float,
+    margin: float = DEFAULT_MARGIN,
+    vague_margin: float | None = None,
+    keywords: bool = True,
+    meaning: bool = True,
+    form: str = "all",
+) -> tuple[list[set[str]], list[set[str]]]:
+    """(predicted, gold) themes per sentence of one set, as :func:`scores` scores them."""
     rows = read_sentences(data / FILES[(name, split)], entity_only=name in ENTITY_LEVEL)
     written = load_taxonomy(TAXONOMIES / TAXONOMY[name])
     kept = KEYWORDS[form]
@@ -175,7 +203,85 @@ def scores(
         meaning=meaning,
     )
     predicted = [{taxonomy.names[j] for j in np.flatnonzero(row > 0)} for row in assigned]
-    return micro_scores(predicted, [gold for _, gold in rows])
+    return predicted, [gold for _, gold in rows]
+
+
+def entity(theme: str) -> str:
+    """The entity of an ENTITY#ATTRIBUTE theme (a theme without ``#`` is its own entity)."""
+    return theme.split("#")[0]
+
+
+def error_shares(predicted: list[set[str]], gold: list[set[str]]) -> dict[str, float]:
+    """Where a compound taxonomy's errors fall, and what mending each kind alone would give.
+
+    A wrong theme is *same entity* when the sentence has a missed gold theme of its entity
+    (``DISPLAY#GENERAL`` given, ``DISPLAY#QUALITY`` meant: the attribute was chosen wrong), *no
+    category* when the sentence has no gold theme at all, else *other*. ``attribute_oracle``
+    is the micro-F1 were every same-entity wrong theme its entity's missed one (one for one);
+    ``no_category_oracle`` the micro-F1 were sentences without a gold theme given none;
+    ``entity_f1`` the micro-F1 of the same themes read at entity level.
+    """
+    counts = {"given": 0, "gold": 0, "right": 0, "same_entity": 0, "no_category": 0, "other": 0}
+    kept = 0  # themes given on sentences that have a gold theme
+    for given, meant in zip(predicted, gold, strict=True):
+        counts["given"] += len(given)
+        counts["gold"] += len(meant)
+        counts["right"] += len(given & meant)
+        wrong, missed = sorted(given - meant), sorted(meant - given)
+        if not meant:
+            counts["no_category"] += len(wrong)
+            continue
+        kept += len(given)
+        for theme in wrong:
+            match = next((m for m in missed if entity(m) == entity(theme)), None)
+            if match is None:
+                counts["other"] += 1
+            else:
+                missed.remove(match)
+                counts["same_entity"] += 1
+
+    def f1(right: int, given: int, meant: int) -> float:
+        return 2 * right / (given + meant) if given + meant else 0.0
+
+    entities = micro_scores(
+        [{entity(t) for t in p} for p in predicted], [{entity(t) for t in g} for g in gold]
+    )[0]
+    return {
+        **{key: float(value) for key, value in counts.items()},
+        "f1": f1(counts["right"], counts["given"], counts["gold"]),
+        "attribute_oracle": f1(
+            counts["right"] + counts["same_entity"], counts["given"], counts["gold"]
+        ),
+        "no_category_oracle": f1(counts["right"], kept, counts["gold"]),
+        "entity_f1": entities,
+    }
+
+
+def errors(data: Path) -> None:
+    """Print :func:`error_shares` of keywords + meaning on each compound taxonomy's train file.
+
+    Read on the train files only (the test files are held out): why many-theme taxonomies
+    lose (docs/benchmarks.md, "themef1").
+    """
+    print(
+        "| set (train) | keywords | themes | micro-F1 | wrong: same entity / no category / "
+        "other | attribute oracle | no-category oracle | entity level |"
+    )
+    print("|---|---|---:|---:|---|---:|---:|---:|")
+    for (name, split), _ in FILES.items():
+        if split != "train" or name in ENTITY_LEVEL or name == "restaurants-2014":
+            continue
+        themes = len(load_taxonomy(TAXONOMIES / TAXONOMY[name]).themes)
+        for form in KEYWORDS:
+            shares = error_shares(
+                *predictions(data, name, split, threshold=DEFAULT_THRESHOLD, form=form)
+            )
+            print(
+                f"| {name} | {form} | {themes} | {shares['f1']:.3f} | "
+                f"{shares['same_entity']:.0f} / {shares['no_category']:.0f} / "
+                f"{shares['other']:.0f} | {shares['attribute_oracle']:.3f} | "
+                f"{shares['no_category_oracle']:.3f} | {shares['entity_f1']:.3f} |"
+            )
 
 
 def calibrate(data: Path) -> tuple[float, float]:
@@ -323,7 +429,15 @@ def main() -> None:
     parser.add_argument(
         "--name-words", action="store_true", help="each theme's seed words from its name alone"
     )
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="where the compound taxonomies' train errors fall, and each kind's oracle",
+    )
     arguments = parser.parse_args()
+    if arguments.errors:
+        errors(arguments.data / "text-corpora")
+        return
     if arguments.name_words:
         name_words(arguments.data / "text-corpora")
         return
