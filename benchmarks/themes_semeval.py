@@ -4,6 +4,7 @@ Run from the project root (needs ../shared/data)::
 
     .venv/bin/python benchmarks/themes_semeval.py [--data ../shared/data] [--train]
     .venv/bin/python benchmarks/themes_semeval.py --speed   # documents/s of assignment
+    .venv/bin/python benchmarks/themes_semeval.py --errors  # where train errors fall
 
 Each taxonomy in ``benchmarks/data/themes/`` was written from the SemEval category names and a
 one-line description each, before any test sentence was read. A sentence's gold themes are its
