@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from advocacy.text.evaluation import Evaluation
     from advocacy.text.parquet_enrich import parquet_text_features
     from advocacy.text.pii import redact
-    from advocacy.text.sentiment_readings import SentimentReadings
+    from advocacy.text.sentiment_readings import READING_WORDS, SentimentReadings, readings_words
     from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
     from advocacy.text.theme_names import shorten
     from advocacy.text.theme_texts import ThemeTexts
@@ -45,7 +45,10 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
+    "READING_WORDS": "advocacy.text.sentiment_readings",
+    "SentimentReadings": "advocacy.text.sentiment_readings",
     "parquet_text_features": "advocacy.text.parquet_enrich",
+    "readings_words": "advocacy.text.sentiment_readings",
     "redact": "advocacy.text.pii",
     "shorten": "advocacy.text.theme_names",
 }
@@ -760,8 +763,11 @@ class TextNamespace:
 
 
 __all__ = [
+    "READING_WORDS",
+    "SentimentReadings",
     "TextNamespace",
     "parquet_text_features",
+    "readings_words",
     "redact",
     "shorten",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from advocacy.text.model_names import read_by_current_model
@@ -33,12 +34,14 @@ __all__ = [
     "CALIBRATED_MARK",
     "NOT_READ",
     "READINGS",
+    "READING_WORDS",
     "READ_BY_CALIBRATION",
     "READ_BY_MODEL_ALONE",
     "READ_BY_OLDER_MODEL",
     "SentimentReadings",
     "reading_of",
     "readings_of",
+    "readings_words",
     "stored_readings",
 ]
 
@@ -57,6 +60,15 @@ READ_BY_OLDER_MODEL = "older model"
 NOT_READ = "not read"
 #: The readings, in the order they are told.
 READINGS = (READ_BY_CALIBRATION, READ_BY_MODEL_ALONE, READ_BY_OLDER_MODEL)
+
+#: A reading in a reader's words ("as the model alone reads it").
+READING_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        READ_BY_CALIBRATION: "the calibration",
+        READ_BY_MODEL_ALONE: "the model alone",
+        READ_BY_OLDER_MODEL: "an older model",
+    }
+)
 
 #: Keys per query of :func:`readings_of` (well under any engine's limit of parameters).
 _CHUNK = 500
@@ -93,6 +105,39 @@ def reading_of(stored: str | None) -> str | None:
         return READ_BY_OLDER_MODEL
     sentiment = stored.split(";", 1)[0]
     return READ_BY_CALIBRATION if CALIBRATED_MARK in sentiment else READ_BY_MODEL_ALONE
+
+
+def readings_words(readings: Mapping[str, int]) -> str:
+    """Which reading made how many of some texts' sentiments (a theme's), in words.
+
+    Parameters
+    ----------
+    readings
+        Reading (:data:`READINGS`) -> texts, as ``ws.text.themes``' ``sentiment_readings``.
+
+    Returns
+    -------
+    str
+        As "Sentiment read by the calibration for 40, by the model alone for 12 texts"; ""
+        when no reading made any.
+
+    Examples
+    --------
+    >>> readings_words({"calibration": 40, "model alone": 12})
+    'Sentiment read by the calibration for 40, by the model alone for 12 texts'
+    >>> readings_words({"model alone": 1})
+    'Sentiment read by the model alone for 1 text'
+    """
+    said = [
+        (READING_WORDS[name], int(readings[name]))
+        for name in READINGS
+        if int(readings.get(name, 0) or 0) > 0
+    ]
+    if not said:
+        return ""
+    only = sum(count for _, count in said) == 1
+    made = ", ".join(f"by {words} for {count:,}" for words, count in said)
+    return f"Sentiment read {made} text{'' if only else 's'}"
 
 
 @dataclass(frozen=True)
@@ -140,7 +185,7 @@ class SentimentReadings:
         --------
         >>> SentimentReadings({"response": {"calibration": 8, "not read": 1},
         ...                    "mention": {"model alone": 3}}).summary()
-        "Sentiment of 11 stored texts: 8 read by the workspace's calibration (8 response texts), 3 read by the model alone (3 mention texts); 1 not read (a language the model does not read, or no content)."
+        "Sentiment of 12 stored texts: 8 read by the workspace's calibration (8 response texts), 3 read by the model alone (3 mention texts); 1 not read (a language the model does not read, or no content)."
         """  # noqa: E501
         totals = self.totals()
         if not sum(totals.values()):
