@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +262,36 @@ def test_in_chromium_the_warning_shows_and_the_calibration_opens_on_a_phone(
             visit.shot("text-readings-phone")
         finally:
             visit.close()
+
+
+def test_a_case_opened_on_a_texts_sentiment_says_the_model_alone_read_it(tmp_path: Path) -> None:
+    today = date.today().isoformat()  # cases open on recent evidence only
+    mentions = tmp_path / "mentions.csv"
+    mentions.write_text(
+        "mention_id,platform,posted_at,text\n"
+        f'm1,twitter,{today},"Worst service ever, you lost my parcel and nobody replies"\n',
+        encoding="utf-8",
+    )
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        f"response_id,customer_id,submitted_at,nps\nr1,C1,{today},1\n", encoding="utf-8"
+    )
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url, create=True) as ws:
+        ws.import_file(mentions, kind="mentions")
+        ws.import_file(answers, kind="responses")
+        opened = {case.rule_id: case.case_id for case in ws.cases.list()}
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    assert set(opened) == {"angry-mention", "detractor"}
+    with TestClient(create_app(url), base_url="https://testserver") as test_client:
+        headers = {"Authorization": f"Bearer {token}"}
+        angry = test_client.get(f"/cases/{opened['angry-mention']}", headers=headers).text
+        detractor = test_client.get(f"/cases/{opened['detractor']}", headers=headers).text
+    assert "mention read as" in _words(angry)
+    assert (
+        '<small class="hint" id="case-reading">Sentiment read by the shipped model alone as the '
+        "evidence arrived: case rules do not read with the workspace&#39;s calibration, so the "
+        "Text page may read this text otherwise.</small>"
+    ) in angry
+    # An NPS case gives no sentiment, so it says nothing of one.
+    assert 'id="case-reading"' not in detractor
