@@ -198,6 +198,28 @@ def test_the_api_gives_the_readings_and_the_themes_their_readings(
     assert client.get("/api/v1/text/sentiment-readings", headers=handler).status_code == 403
 
 
+def test_under_a_filter_the_cards_count_its_texts_and_the_page_says_its_counts_do_not(
+    client: TestClient, calibrated: Calibrated
+) -> None:
+    page = _get(client, calibrated, "/text?unit=North")
+    said = _words(page)
+    assert (
+        "Sentiment of 80 stored texts: 50 read by the workspace's calibration (50 mention "
+        "texts), 30 read by the model alone (30 response texts). (Every stored text: the "
+        "filters do not apply to these counts; each card counts its own.)"
+    ) in said
+    # A unit filter keeps survey answers only (15 of the 30 are North's): no tweet, so no
+    # card says the calibration read any of its texts.
+    readings = re.findall(r'<p class="mix reading">([^<]+)</p>', page)
+    assert readings and all(
+        re.fullmatch(r"Sentiment read by the model alone for \d+ texts?", line) for line in readings
+    )
+    # Price: 9 answers (3 read by the calibration were tweets); 6 of them North's.
+    cards = re.findall(r'<li class="card".*?</li>', page, flags=re.S)
+    [price] = [card for card in cards if "<h3>Price" in card]
+    assert "Sentiment read by the model alone for 6 texts" in _words(price)
+
+
 def test_a_viewer_sees_the_readings_beside_redacted_quotes(
     client: TestClient, calibrated: Calibrated
 ) -> None:
