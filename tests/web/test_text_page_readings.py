@@ -111,7 +111,7 @@ def _words(page: str) -> str:
 
 
 def test_the_text_page_says_which_reading_made_how_many_texts_and_the_weakness(
-    client: TestClient, calibrated: Calibrated
+    client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
     page = _get(client, calibrated, "/text")
     said = _words(page)
@@ -137,7 +137,7 @@ def test_the_text_page_says_which_reading_made_how_many_texts_and_the_weakness(
 
 
 def test_each_card_and_each_quote_says_which_reading_made_its_sentiment(
-    client: TestClient, calibrated: Calibrated
+    client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
     page = _get(client, calibrated, "/text")
     cards = re.findall(r'<li class="card".*?</li>', page, flags=re.S)
@@ -160,7 +160,7 @@ def test_each_card_and_each_quote_says_which_reading_made_its_sentiment(
 
 
 def test_a_quote_with_markup_is_shown_as_text_under_its_reading(
-    client: TestClient, calibrated: Calibrated
+    client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
     page = _get(client, calibrated, "/text")
     assert "<img src=x" not in page and "<script>alert" not in page
@@ -172,7 +172,7 @@ def test_a_quote_with_markup_is_shown_as_text_under_its_reading(
 
 
 def test_the_api_gives_the_readings_and_the_themes_their_readings(
-    client: TestClient, calibrated: Calibrated
+    client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
     headers = {"Authorization": f"Bearer {calibrated.tokens['analyst']}"}
     found = client.get("/api/v1/text/sentiment-readings", headers=headers).json()
@@ -199,7 +199,7 @@ def test_the_api_gives_the_readings_and_the_themes_their_readings(
 
 
 def test_under_a_filter_the_cards_count_its_texts_and_the_page_says_its_counts_do_not(
-    client: TestClient, calibrated: Calibrated
+    client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
     page = _get(client, calibrated, "/text?unit=North")
     said = _words(page)
@@ -221,7 +221,7 @@ def test_under_a_filter_the_cards_count_its_texts_and_the_page_says_its_counts_d
 
 
 def test_a_viewer_sees_the_readings_beside_redacted_quotes(
-    client: TestClient, calibrated: Calibrated
+    client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
     said = _words(_get(client, calibrated, "/text", role="viewer"))
     assert "30 read by the model alone (30 response texts)" in said
@@ -229,7 +229,7 @@ def test_a_viewer_sees_the_readings_beside_redacted_quotes(
 
 
 def test_an_older_reading_is_counted_as_such_until_analyze_reads_it_again(
-    tmp_path: Path, calibrated: Calibrated
+    tmp_path: Path, calibrated: Calibrated, settled: None
 ) -> None:
     import shutil
 
@@ -254,6 +254,7 @@ def test_an_older_reading_is_counted_as_such_until_analyze_reads_it_again(
 def test_in_chromium_the_warning_shows_and_the_calibration_opens_on_a_phone(
     chromium: Any,  # noqa: F811
     calibrated: Calibrated,
+    settled: None,
 ) -> None:
     with serving(create_app(calibrated.url), name="localhost") as server:
         visit = Visit(chromium, server, width=390, height=844)
@@ -286,7 +287,9 @@ def test_in_chromium_the_warning_shows_and_the_calibration_opens_on_a_phone(
             visit.close()
 
 
-def test_a_case_opened_on_a_texts_sentiment_says_the_model_alone_read_it(tmp_path: Path) -> None:
+def test_a_case_opened_on_a_texts_sentiment_says_the_model_alone_read_it(
+    tmp_path: Path, settled: None
+) -> None:
     today = date.today().isoformat()  # cases open on recent evidence only
     mentions = tmp_path / "mentions.csv"
     mentions.write_text(
