@@ -327,10 +327,10 @@ def _cards(
     read_by: dict[tuple[str, str], list[str | None]] = {}
     for original, row in zip(quotes.to_dict("records"), said.to_dict("records"), strict=True):
         if not display.missing(row["sentence"]):
-            side = (str(original["theme_id"]), str(row["sentiment"]))
-            by_theme.setdefault(side, []).append(str(row["sentence"]))
+            quoted = (str(original["theme_id"]), str(row["sentiment"]))
+            by_theme.setdefault(quoted, []).append(str(row["sentence"]))
             document = (str(original.get("document_kind")), str(original.get("document_id")))
-            read_by.setdefault(side, []).append(readings.get(document))
+            read_by.setdefault(quoted, []).append(readings.get(document))
     cards = []
     for original, row in zip(themes.to_dict("records"), shown.to_dict("records"), strict=True):
         theme_id = str(original["theme_id"])

@@ -521,7 +521,11 @@ def _with_readings(state: WebState, frame: pd.DataFrame) -> pd.DataFrame:
     found = state.ws.text.readings_of([pair for pairs in keys.values() for pair in pairs if pair])
     return frame.assign(
         **{
-            f"{side}_reading": [None if pair is None else found.get(pair) for pair in pairs]
+            f"{side}_reading": pd.Series(
+                [None if pair is None else found.get(pair) for pair in pairs],
+                index=frame.index,
+                dtype=object,
+            )
             for side, pairs in keys.items()
         }
     )
