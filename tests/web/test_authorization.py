@@ -24,6 +24,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/v1/metrics"): ALL,
     ("GET", "/api/v1/analyses"): ALL,
     ("GET", "/api/v1/analyses/{name}"): ALL,
+    # The readings cover every unit: not for a case handler limited to some.
+    ("GET", "/api/v1/text/sentiment-readings"): frozenset({"admin", "analyst", "viewer"}),
     ("GET", "/api/v1/customers"): ALL,
     ("GET", "/api/v1/customers/{customer_id}"): ALL,
     ("GET", "/api/v1/users"): ADMIN,

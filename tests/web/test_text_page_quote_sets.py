@@ -40,4 +40,7 @@ def test_the_text_page_ranks_the_sentences_once(
         for key in keys
         if key[0] == "topic" and key[1] == "text.theme_sentences"
     )
-    assert shown is sentences
+    # With which reading made each side's sentiment beside it (webcal).
+    readings = ["negative_reading", "positive_reading"]
+    pd.testing.assert_frame_equal(shown.drop(columns=readings), sentences)
+    assert set(shown[readings].stack()) <= {"calibration", "model alone"}

@@ -113,7 +113,10 @@ def test_cards_give_the_rating_effect_and_caption_each_quote(
         )
         assert card.count('<blockquote class="quote">') == len(captions)
         read = sentences[sentences["theme_id"] == theme_id]
-        for rank, (caption, quote) in enumerate(captions):
+        for rank, (said_caption, quote) in enumerate(captions):
+            # Each says which reading made the sentiment it is quoted for (webcal).
+            caption, reading = said_caption.rsplit(", as ", 1)
+            assert reading in ("the calibration reads it", "the model alone reads it")
             side = caption.split()[1] if rank == 0 else caption.removeprefix("A sentence read as ")
             # The first is the strongest of its side; the next one only read so.
             assert caption == (

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from advocacy.text.evaluation import Evaluation
     from advocacy.text.parquet_enrich import parquet_text_features
     from advocacy.text.pii import redact
+    from advocacy.text.sentiment_readings import READING_WORDS, SentimentReadings, readings_words
     from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
     from advocacy.text.theme_names import shorten
     from advocacy.text.theme_texts import ThemeTexts
@@ -44,7 +45,10 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
+    "READING_WORDS": "advocacy.text.sentiment_readings",
+    "SentimentReadings": "advocacy.text.sentiment_readings",
     "parquet_text_features": "advocacy.text.parquet_enrich",
+    "readings_words": "advocacy.text.sentiment_readings",
     "redact": "advocacy.text.pii",
     "shorten": "advocacy.text.theme_names",
 }
@@ -347,6 +351,42 @@ class TextNamespace:
             calibrated, status = self.calibration_status()  # fitted and stored, or kept
         training = stored_training(self._db, self._settings.text_model)
         return calibration_report(calibrated, status, training=training)
+
+    def sentiment_readings(self) -> SentimentReadings:
+        """Which reading made the stored sentiments (the workspace's calibration, the model
+        alone, an older model), how many of each kind of text, and what the calibration they
+        were made with is worth, its known weakness included.
+
+        Read only: the calibration is the one :meth:`analyze` stored, never fitted here (the
+        web's text page and its API say this; ``text analyze`` and the report say the same).
+
+        Returns
+        -------
+        SentimentReadings
+            See :func:`advocacy.text.sentiment_readings.stored_readings`.
+        """
+        from advocacy.text.sentiment_readings import stored_readings
+
+        return stored_readings(self._db, self._settings.text_model)
+
+    def readings_of(
+        self, documents: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], str | None]:
+        """Which reading made the stored sentiment of each ``(document_kind, document_id)``.
+
+        Parameters
+        ----------
+        documents
+            The documents, as a quote names its text.
+
+        Returns
+        -------
+        dict
+            See :func:`advocacy.text.sentiment_readings.readings_of`.
+        """
+        from advocacy.text.sentiment_readings import readings_of
+
+        return readings_of(self._db, documents)
 
     def discover_themes(
         self, *, n_themes: int | None = None, kinds: Sequence[str] | None = None
@@ -723,8 +763,11 @@ class TextNamespace:
 
 
 __all__ = [
+    "READING_WORDS",
+    "SentimentReadings",
     "TextNamespace",
     "parquet_text_features",
+    "readings_words",
     "redact",
     "shorten",
 ]

@@ -97,7 +97,14 @@ def list_themes(
     if chosen is not None:
         themes = _counted(assigned, themes)
     themes = theme_effects(db, themes, links, chosen=chosen, confidence=confidence)
-    mixes = _sentiment_mixes(db, chosen)
+    mixes, readings = _sentiment_mixes(db, chosen)
+    # Which reading (the workspace's calibration, the model alone) made how many of the
+    # sentiments in each mix: the calibration reads only the kinds of text it learnt.
+    themes["sentiment_readings"] = pd.Series(
+        [readings.get(str(theme_id), {}) for theme_id in themes["theme_id"]],
+        index=themes.index,
+        dtype=object,
+    )
     themes["sentiment_mix"] = pd.Series(
         [
             mixes.get(theme_id, stored if isinstance(stored, dict) else {})
@@ -284,13 +291,21 @@ def _counted(assigned: Any, themes: pd.DataFrame) -> pd.DataFrame:
     return counted[counted["size"] > 0].reset_index(drop=True)
 
 
-def _sentiment_mixes(db: Database, chosen: Any = None) -> dict[str, dict[str, float]]:
+def _sentiment_mixes(
+    db: Database, chosen: Any = None
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, int]]]:
     """Theme id -> share of its texts per sentiment, from the current text features (of the
-    ``chosen`` documents when given, see :func:`~advocacy.text.documents.chosen_documents`)."""
+    ``chosen`` documents when given, see :func:`~advocacy.text.documents.chosen_documents`),
+    and theme id -> how many of its sentiments each reading made
+    (:func:`~advocacy.text.sentiment_readings.reading_of`: the calibration, the model alone,
+    an older model)."""
+    from advocacy.text.sentiment_readings import READINGS, reading_of
     from advocacy.text.themes import NO_SENTIMENT
 
     links = only_chosen(steady_table(db, "document_themes"), chosen)
-    features = steady_table(db, "text_features")
+    stored = steady_table(db, "text_features")
+    # The reading's model, not the theme link's (document_themes has a model of its own).
+    features = stored.select("document_kind", "document_id", "sentiment", read_with=stored.model)
     joined = links.join(
         features,
         [
@@ -299,24 +314,35 @@ def _sentiment_mixes(db: Database, chosen: Any = None) -> dict[str, dict[str, fl
         ],
     )
     rows = [
-        (row["theme_id"], row["sentiment"], int(row["n"]))
-        for row in joined.group_by([joined.theme_id, joined.sentiment])
+        (row["theme_id"], row["sentiment"], row["read_with"], int(row["n"]))
+        for row in joined.group_by([joined.theme_id, joined.sentiment, joined.read_with])
         .aggregate(n=joined.count())
         .to_pyarrow()
         .to_pylist()
     ]
     counts: dict[str, dict[str, int]] = {}
-    for theme_id, label, count in rows:
+    readings: dict[str, dict[str, int]] = {}
+    for theme_id, label, model, count in rows:
         # A text with no sentiment (a non-answer, a language the model does not read).
         name = NO_SENTIMENT if label is None else str(label)
-        counts.setdefault(str(theme_id), {})[name] = int(count)
-    return {
+        found = counts.setdefault(str(theme_id), {})
+        found[name] = found.get(name, 0) + int(count)
+        reading = None if label is None else reading_of(model)
+        if reading is not None:
+            made = readings.setdefault(str(theme_id), {})
+            made[reading] = made.get(reading, 0) + int(count)
+    mixes = {
         theme_id: {
             label: round(count / sum(found.values()), 3)
             for label, count in sorted(found.items(), key=lambda item: -item[1])
         }
         for theme_id, found in counts.items()
     }
+    ordered = {
+        theme_id: {name: made[name] for name in READINGS if name in made}
+        for theme_id, made in readings.items()
+    }
+    return mixes, ordered
 
 
 #: The columns :func:`_emerging` gives each theme (besides ``theme_id``).

@@ -125,6 +125,33 @@ def analysis(
     return _as_requested(records, chosen.name, format)
 
 
+@router.get(
+    "/text/sentiment-readings",
+    summary="Which reading made the stored sentiments (the calibration, the model alone), how "
+    "many of each kind of text, and the calibration's known weakness",
+)
+def sentiment_readings(request: Request, caller: Reader) -> dict[str, Any]:
+    """As the text page says it (``ws.text.sentiment_readings``): ``summary`` in words,
+    ``counts`` (kind of text -> reading -> texts; ``not read``: no sentiment), ``totals``,
+    ``warnings`` and ``calibration`` (what ``advocacy text analyze`` reports of it)."""
+    if caller.principal.limited_to_units:
+        raise AccessDeniedError(
+            "the sentiment readings cover every unit, so case handlers cannot read them",
+            value="text/sentiment-readings",
+            fix="ask an analyst",
+        )
+    state = web_state(request)
+    with state.use:
+        found = state.cached(("sentiment-readings",), state.ws.text.sentiment_readings)
+    return {
+        "summary": found.summary(),
+        "counts": {kind: dict(readings) for kind, readings in found.counts.items()},
+        "totals": found.totals(),
+        "warnings": list(found.warnings),
+        "calibration": dict(found.calibration),
+    }
+
+
 def _as_requested(records: list[dict[str, Any]], name: str, format: str | None) -> Any:
     """JSON rows, or the same rows as a downloadable file."""
     if format in (None, "json"):

@@ -10,6 +10,10 @@ the evidence ids checked (:func:`evidence_digest`), and a set that changed since
 evidence in, some with a case meanwhile: an equal count can hide both) opens none and shows the
 new check. Fewer opened than confirmed (a case opened between the check and the write) is said.
 
+A case opened by a rule that reads a text's sentiment (:data:`SENTIMENT_TRIGGERS`) says which
+reading its "Why" gives: the shipped model alone, read as the evidence arrived, never the
+workspace's calibration, so the Text page may read the same text otherwise.
+
 Case handlers see the cases of their units only; viewers see cases with personal data masked
 and free text redacted (the same rules as the API: :func:`advocacy.present.web.api.cases.shown`).
 Owners are picked from a list (``ws.cases.owners``), never typed. A form that cannot be applied
@@ -51,6 +55,15 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Caller, Depends(requires(Permission.read_customers))]
 Worker = Annotated[Caller, Depends(requires(Permission.work_cases))]
 LoopManager = Annotated[Caller, Depends(requires(Permission.manage_loop))]
+
+#: Case rule triggers whose "Why" gives a text's sentiment, read by the shipped model alone
+#: (:class:`advocacy.loop.cases.triggers.TextSignals`: case rules run on every submission).
+SENTIMENT_TRIGGERS = frozenset({"angry_mention", "theme_sentiment"})
+#: What a case page says under such a case's "Why".
+CASE_READING = (
+    "Sentiment read by the shipped model alone as the evidence arrived: case rules do not read "
+    "with the workspace's calibration, so the Text page may read this text otherwise."
+)
 
 #: Seconds the loop's results are kept at most, however quiet the server: what is overdue and
 #: which outcomes are within their window move with the clock, not only with the data.
@@ -562,7 +575,9 @@ def _case(
         detail = state.ws.cases.get(case_id, units=units_of(principal)).to_dict()
         case = shown(state, detail, principal)
         owners = state.ws.cases.owners(unit=detail["unit"])
+        triggers = {rule.rule_id: rule.trigger for rule in state.ws.cases.rules()}
     status = detail["status"]
+    reading = CASE_READING if triggers.get(str(detail.get("rule_id"))) in SENTIMENT_TRIGGERS else ""
     return render(
         request,
         "case.html.j2",
@@ -573,6 +588,7 @@ def _case(
             "owners": owners,
             "error": error,
             "form": form or {},
+            "reading": reading,
         },
         caller=caller,
         status_code=400 if error else 200,

@@ -22,6 +22,12 @@ interval), and under no filter only, for the same reason. Each quote is captione
 report's rule (:func:`advocacy.report.sections.quote_captions.quote_caption`): "Most negative
 sentence" only over the theme's strongest sentence read as negative.
 
+Each card says which reading made its texts' sentiments, the workspace's calibration or the
+model alone (``ws.text.themes``' ``sentiment_readings``: the calibration reads only the kinds of
+text it learnt), and each quote's caption which reading made the sentiment it is quoted for
+(:meth:`advocacy.namespaces.text.TextNamespace.readings_of`), as ``text analyze`` and the
+report count them.
+
 A card calls an effect beyond chance ("lowers CSAT") only as the report's summary names a theme:
 its p-value Holm-corrected over the themes tested on the same score
 (:func:`advocacy.report.sections.theme_findings.holm_tests`, the report's own tests); an
@@ -41,6 +47,7 @@ import pandas as pd
 from advocacy import display
 from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import Principal, TextRedactor, mask_frame
+from advocacy.namespaces.text import READING_WORDS, readings_words
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
@@ -71,6 +78,8 @@ OUTCOME_WORDS: Mapping[str, tuple[str, str, str]] = MappingProxyType(
 QUOTES_PER_CARD = 2
 #: Sentiment labels in the order of the bar.
 LABELS = ("negative", "neutral", "positive")
+#: Quote readings of cards that need none (one object, as :data:`NO_SCORES`).
+NO_READINGS: Mapping[tuple[str, str], str | None] = MappingProxyType({})
 #: The score mixes of cards that need none (one object, so that cached cards are reused).
 NO_SCORES: Mapping[str, ScoreMix] = MappingProxyType({})
 #: The rating effects of cards that need none (one object, as :data:`NO_SCORES`).
@@ -100,6 +109,13 @@ class ThemeCard:
     impact_unit: str = " points"  # an NPS effect's; a rating effect is in points of the rating
     counted: str = "answers with an NPS"  # what ``mentioning`` counts
     confidence: float = 0.95  # of its interval, and 1 - the corrected p it must fall under
+    # (reading, texts) of its sentiments: the calibration, the model alone, an older model
+    readings: list[tuple[str, int]] = field(default_factory=list)
+
+    def reading_words(self) -> str:
+        """Which reading made how many of its texts' sentiments, in words ("" when none did:
+        :func:`advocacy.text.sentiment_readings.readings_words`)."""
+        return readings_words(dict(self.readings))
 
     def captioned(self) -> list[tuple[str, str]]:
         """(caption, quote) of each quote."""
@@ -246,6 +262,15 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
             )
     except AdvocacyError:
         quotes = pd.DataFrame(columns=["theme_id", "sentiment", "rank", "sentence"])
+    readings = NO_READINGS  # the same object when no quote: derived compares by identity
+    if not quotes.empty:
+        pairs = zip(
+            quotes["document_kind"].astype(str), quotes["document_id"].astype(str), strict=True
+        )
+        keys = tuple(sorted(set(pairs)))
+        readings = state.cached(
+            ("quote-readings", keys), lambda: state.ws.text.readings_of(list(keys))
+        )
     unread = mostly_unread(themes)
     scores: Mapping[str, ScoreMix] = NO_SCORES  # the same object: derived compares by identity
     if unread and not filters.active:
@@ -261,7 +286,7 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
     redactor = viewer_redactor(state, principal)
     cards: list[ThemeCard] = derived(
         ("theme-cards", chosen, principal.masks_personal_data),
-        (themes, quotes, redactor, scores, ratings),
+        (themes, quotes, redactor, scores, ratings, readings),
         lambda: _cards(
             themes,
             quotes,
@@ -271,6 +296,7 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
             scores,
             ratings,
             confidence=state.ws.settings.confidence,
+            readings=readings,
         ),
     )
     return cards
@@ -286,20 +312,25 @@ def _cards(
     ratings: pd.DataFrame = NO_RATINGS,
     *,
     confidence: float = 0.95,
+    readings: Mapping[tuple[str, str], str | None] = NO_READINGS,
 ) -> list[ThemeCard]:
     """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them, for a
-    theme mostly not read what its writers' ``scores`` imply, and for a theme without an NPS
-    effect its effect on the reviews' rating from ``ratings`` (:func:`theme_rating_effects`)."""
+    theme mostly not read what its writers' ``scores`` imply, for a theme without an NPS
+    effect its effect on the reviews' rating from ``ratings`` (:func:`theme_rating_effects`),
+    and each quote's caption with the reading that made its sentiment (``readings``: by
+    ``(document_kind, document_id)``, :func:`~advocacy.text.sentiment_readings.readings_of`)."""
     rated = {str(row["theme_id"]): row for row in ratings.to_dict("records")}
     tests = holm_tests(themes, ratings)
     shown = mask_frame(themes, principal, redactor=redactor)
     said = mask_frame(quotes, principal, redactor=redactor) if not quotes.empty else quotes
     by_theme: dict[tuple[str, str], list[str]] = {}
+    read_by: dict[tuple[str, str], list[str | None]] = {}
     for original, row in zip(quotes.to_dict("records"), said.to_dict("records"), strict=True):
         if not display.missing(row["sentence"]):
-            by_theme.setdefault((str(original["theme_id"]), str(row["sentiment"])), []).append(
-                str(row["sentence"])
-            )
+            quoted = (str(original["theme_id"]), str(row["sentiment"]))
+            by_theme.setdefault(quoted, []).append(str(row["sentence"]))
+            document = (str(original.get("document_kind")), str(original.get("document_id")))
+            read_by.setdefault(quoted, []).append(readings.get(document))
     cards = []
     for original, row in zip(themes.to_dict("records"), shown.to_dict("records"), strict=True):
         theme_id = str(original["theme_id"])
@@ -335,7 +366,8 @@ def _cards(
         # sentiment, it would be quoted by the few texts that were read, whoever wrote them.
         quotes_of = by_theme.get((theme_id, side), [])[:QUOTES_PER_CARD]
         captions = [
-            quote_caption("sentence", side, strongest=rank == 0) for rank in range(len(quotes_of))
+            _read_by(quote_caption("sentence", side, strongest=rank == 0), reading)
+            for rank, reading in enumerate(read_by.get((theme_id, side), [])[: len(quotes_of)])
         ]
         few = round(read * int(original.get("size") or 0)) < FEW_READ
         central = (read < READ_FOR_SENTIMENT or few) and _listed(row.get("quotes"))
@@ -369,6 +401,27 @@ def _cards(
                 impact_unit=unit,
                 counted=counted,
                 confidence=confidence,
+                readings=_readings(original.get("sentiment_readings")),
             )
         )
     return sorted(cards, key=lambda card: -card.size)
+
+
+def _readings(value: Any) -> list[tuple[str, int]]:
+    """(reading, texts) from a theme's ``sentiment_readings``, in the order of
+    :data:`READING_WORDS` (empty for a listing without it)."""
+    found = dict(value) if isinstance(value, dict) else {}
+    return [(name, int(found[name])) for name in READING_WORDS if found.get(name)]
+
+
+def _read_by(caption: str, reading: str | None) -> str:
+    """A quote's caption with the reading that made the sentiment it is quoted for.
+
+    >>> _read_by("Most negative sentence", "model alone")
+    'Most negative sentence, as the model alone reads it'
+    >>> _read_by("Most negative sentence", None)
+    'Most negative sentence'
+    """
+    if reading is None:
+        return caption
+    return f"{caption}, as {READING_WORDS.get(reading, reading)} reads it"

@@ -4,6 +4,10 @@ for what is missing, how to add it.
 A topic lists the evidence its analyses need and the :class:`~advocacy.Workspace` methods that
 compute them. A method not in this version of advocacy is listed as not yet available; one that
 cannot run on this workspace (too little data, no text analysed yet) shows its error's fix.
+The text page says which reading made the stored sentiments (the workspace's calibration, the
+model alone) and how many texts each made, the calibration's known weakness, and, beside each
+sentence it quotes, which reading made its sentiment (``ws.text.sentiment_readings``,
+``ws.text.readings_of``), as ``text analyze`` and the report do.
 Viewers see every table through :func:`advocacy.access.masking.mask_frame`: customers' names
 and contacts masked, theme names, key phrases, quotes, sentences and root causes redacted.
 """
@@ -14,7 +18,7 @@ import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -34,6 +38,9 @@ from advocacy.present.web.pages.result_tables import (
 )
 from advocacy.present.web.pages.theme_cards import ThemeCard, quote_sets, theme_cards
 from advocacy.present.web.state import WebState
+
+if TYPE_CHECKING:
+    from advocacy.namespaces.text import SentimentReadings
 
 #: The text page's themes section when texts are stored but none is grouped into a theme (after
 #: an import from the web, say): what makes the themes, and where it runs.
@@ -131,6 +138,8 @@ class TopicView:
     restricted: bool = False
     cards: list[ThemeCard] = field(default_factory=list)
     cards_problem: str | None = None
+    # Which reading made the stored sentiments, and what the calibration is worth (text page)
+    readings: SentimentReadings | None = None
     filters: Filters = field(default_factory=Filters)
     # filter name -> why -> the parts of the page that do not follow it for that reason
     not_applied: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -196,8 +205,19 @@ TOPICS: dict[str, Topic] = {
         "emotions).",
         (
             Part(
-                "Each theme's most negative and most positive sentence (score -1 to 1)",
+                "Each theme's most negative and most positive sentence (score -1 to 1), and "
+                "which reading made its sentiment (the workspace's calibration or the model "
+                "alone)",
                 "text.theme_sentences",
+                first=(
+                    "name",
+                    "negative_sentence",
+                    "negative_score",
+                    "negative_reading",
+                    "positive_sentence",
+                    "positive_score",
+                    "positive_reading",
+                ),
                 hidden=(
                     "theme_id",
                     "negative_document_kind",
@@ -402,11 +422,11 @@ def _run(
         if part.method == "retention.slipping_away":
             # read from the predictions the customer page and the Overview share (one fit)
             return method(**chosen, predicted=purchase_predictions(state))
-        if part.method == "text.theme_sentences" and not (
-            chosen.get("since") or chosen.get("until")
-        ):
-            # Ranked once with the theme cards' quotes (the same answers, the whole history).
-            return quote_sets(state, chosen.get("where"))[1]
+        if part.method == "text.theme_sentences":
+            if not (chosen.get("since") or chosen.get("until")):
+                # Ranked once with the theme cards' quotes (the same answers, the whole history).
+                return _with_readings(state, quote_sets(state, chosen.get("where"))[1])
+            return _with_readings(state, method(**chosen))
         return method(**chosen)
 
     try:
@@ -480,6 +500,37 @@ def _shown(
     )
 
 
+#: The sides of ``ws.text.theme_sentences``' rows.
+SIDES = ("negative", "positive")
+
+
+def _with_readings(state: WebState, frame: pd.DataFrame) -> pd.DataFrame:
+    """``ws.text.theme_sentences``' rows with, per side, which reading made the quoted
+    sentence's sentiment (``negative_reading``, ``positive_reading``: the calibration, the model
+    alone; None where the side has no sentence)."""
+    keys = {
+        side: [
+            (str(kind), str(key)) if isinstance(kind, str) and isinstance(key, str) else None
+            for kind, key in zip(
+                frame[f"{side}_document_kind"], frame[f"{side}_document_id"], strict=True
+            )
+        ]
+        for side in SIDES
+        if f"{side}_document_kind" in frame and f"{side}_document_id" in frame
+    }
+    found = state.ws.text.readings_of([pair for pairs in keys.values() for pair in pairs if pair])
+    return frame.assign(
+        **{
+            f"{side}_reading": pd.Series(
+                [None if pair is None else found.get(pair) for pair in pairs],
+                index=frame.index,
+                dtype=object,
+            )
+            for side, pairs in keys.items()
+        }
+    )
+
+
 def _download(part: Part) -> str | None:
     """The API address of the whole analysis behind ``part`` as a CSV, if it is registered."""
     for analysis in ANALYSES.values():
@@ -542,6 +593,8 @@ def topic_view(
             view.cards_problem = error.message + (f"; {error.fix}" if error.fix else "")
         if not view.cards and not view.cards_problem:
             view.cards_problem = _no_cards(state, filters)
+        if state.ws.unavailable("text_features", "text_calibration") is None:
+            view.readings = state.cached(("sentiment-readings",), state.ws.text.sentiment_readings)
     for part in topic.parts:
         if part.needs and not counts.get(part.needs, 0):
             continue

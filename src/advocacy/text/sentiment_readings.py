@@ -1,0 +1,301 @@
+"""Which reading made each stored sentiment: the workspace's calibration or the model alone.
+
+``advocacy text analyze`` reads a text's sentiment through the workspace's calibration when the
+calibration reads its kind of text (:mod:`~advocacy.text.calibration_kinds`), else by the shipped
+model alone, and records which in the reading's ``model`` (``text_features.model``,
+``text_sentences.model``): a calibrated reading's sentiment model carries
+:data:`CALIBRATED_MARK` and the calibration's digest (:class:`~advocacy.text.calibration.
+CalibratedSentiment`'s ``name_``, as ``real-sentiment-e5-v8+workspace-7a894a73``). A reading of an
+older sentiment model is read again by the next ``text analyze``
+(:func:`~advocacy.text.model_names.read_by_current_model`).
+
+The CLI's ``text analyze`` and the report said which reading made how many texts and what the
+calibration is worth (its known weakness included); the web said neither (session 23's last
+note). :func:`stored_readings` gives a reader of stored sentiments (the web's text page and its
+API) both, from the stored rows and the stored calibration, never fitting anything; and
+:func:`readings_of` which reading made the sentiment of given texts (a quote's).
+
+Reading the names loads no model, and this module imports none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from advocacy.text.model_names import read_by_current_model
+
+if TYPE_CHECKING:
+    from advocacy.store.connection import Database
+
+__all__ = [
+    "CALIBRATED_MARK",
+    "NOT_READ",
+    "READINGS",
+    "READING_WORDS",
+    "READ_BY_CALIBRATION",
+    "READ_BY_MODEL_ALONE",
+    "READ_BY_OLDER_MODEL",
+    "SentimentReadings",
+    "reading_of",
+    "readings_of",
+    "readings_words",
+    "stored_readings",
+]
+
+#: What a calibrated reading's sentiment model name carries after the model's own name
+#: (``CalibratedSentiment.name_``: ``<model>+workspace-<digest>``).
+CALIBRATED_MARK = "+workspace-"
+#: A sentiment read through the workspace's calibration.
+READ_BY_CALIBRATION = "calibration"
+#: A sentiment read by the shipped model alone (no calibration, or one that does not read the
+#: text's kind).
+READ_BY_MODEL_ALONE = "model alone"
+#: A sentiment read by an older sentiment model (calibrated or not): the next ``text analyze``
+#: reads it again.
+READ_BY_OLDER_MODEL = "older model"
+#: A stored text with no sentiment (a language the model does not read, or no content).
+NOT_READ = "not read"
+#: The readings, in the order they are told.
+READINGS = (READ_BY_CALIBRATION, READ_BY_MODEL_ALONE, READ_BY_OLDER_MODEL)
+
+#: A reading in a reader's words ("as the model alone reads it").
+READING_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        READ_BY_CALIBRATION: "the calibration",
+        READ_BY_MODEL_ALONE: "the model alone",
+        READ_BY_OLDER_MODEL: "an older model",
+    }
+)
+
+#: Keys per query of :func:`readings_of` (well under any engine's limit of parameters).
+_CHUNK = 500
+
+
+def reading_of(stored: str | None) -> str | None:
+    """Which reading made a stored sentiment, from the ``model`` stored with it.
+
+    Parameters
+    ----------
+    stored
+        A ``text_features`` (or ``text_sentences``) row's ``model``: the sentiment model's name,
+        with :data:`CALIBRATED_MARK` and a digest when a calibration read it, then ``;`` and
+        the emotion model and effort cues (a sentence's model is the sentiment model alone).
+
+    Returns
+    -------
+    str or None
+        :data:`READ_BY_CALIBRATION`, :data:`READ_BY_MODEL_ALONE` or, for a reading of an older
+        sentiment model, :data:`READ_BY_OLDER_MODEL`; None when nothing is recorded.
+
+    Examples
+    --------
+    >>> reading_of("real-sentiment-e5-v8+workspace-7a894a73; real-emotion-e5-v4; effort-cues-v3")
+    'calibration'
+    >>> reading_of("real-sentiment-e5-v8; real-emotion-e5-v4; effort-cues-v3")
+    'model alone'
+    >>> reading_of("real-sentiment-e5-v6+workspace-0a1b2c; real-emotion-e5-v2")
+    'older model'
+    """
+    if not isinstance(stored, str) or not stored.strip():
+        return None
+    if not read_by_current_model(stored):
+        return READ_BY_OLDER_MODEL
+    sentiment = stored.split(";", 1)[0]
+    return READ_BY_CALIBRATION if CALIBRATED_MARK in sentiment else READ_BY_MODEL_ALONE
+
+
+def readings_words(readings: Mapping[str, int]) -> str:
+    """Which reading made how many of some texts' sentiments (a theme's), in words.
+
+    Parameters
+    ----------
+    readings
+        Reading (:data:`READINGS`) -> texts, as ``ws.text.themes``' ``sentiment_readings``.
+
+    Returns
+    -------
+    str
+        As "Sentiment read by the calibration for 40, by the model alone for 12 texts"; ""
+        when no reading made any.
+
+    Examples
+    --------
+    >>> readings_words({"calibration": 40, "model alone": 12})
+    'Sentiment read by the calibration for 40, by the model alone for 12 texts'
+    >>> readings_words({"model alone": 1})
+    'Sentiment read by the model alone for 1 text'
+    """
+    said = [
+        (READING_WORDS[name], int(readings[name]))
+        for name in READINGS
+        if int(readings.get(name, 0) or 0) > 0
+    ]
+    if not said:
+        return ""
+    only = sum(count for _, count in said) == 1
+    made = ", ".join(f"by {words} for {count:,}" for words, count in said)
+    return f"Sentiment read {made} text{'' if only else 's'}"
+
+
+@dataclass(frozen=True)
+class SentimentReadings:
+    """How many stored sentiments each reading made, by kind of text, and what the calibration
+    the readings were made with is worth.
+
+    Attributes
+    ----------
+    counts
+        Kind of text (``response``, ``mention``, ...) -> reading (:data:`READINGS`, and
+        :data:`NOT_READ` for texts with no sentiment) -> stored texts.
+    calibration
+        :func:`~advocacy.text.calibration_report.kept_calibration_report` of the stored
+        calibration, field by field (empty: no ``text analyze`` yet).
+    warnings
+        What a reader of the sentiments must see: the calibration's known weakness (a class
+        it finds markedly fewer of than the model alone), and a warning that most of its
+        labelled texts trained the shipped model.
+    """
+
+    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    calibration: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def totals(self) -> dict[str, int]:
+        """Texts per reading (with :data:`NOT_READ`), over every kind, in the order told."""
+        found = {name: 0 for name in (*READINGS, NOT_READ)}
+        for readings in self.counts.values():
+            for name, count in readings.items():
+                found[name] = found.get(name, 0) + int(count)
+        return found
+
+    def summary(self) -> str:
+        """One sentence: how many stored sentiments each reading made, of which kinds.
+
+        Returns
+        -------
+        str
+            As "Sentiment of 11 stored texts: 8 read by the workspace's calibration (8
+            response texts), 3 read by the model alone (3 mention texts)."; "No text has been
+            read for sentiment yet." when none has.
+
+        Examples
+        --------
+        >>> SentimentReadings({"response": {"calibration": 8, "not read": 1},
+        ...                    "mention": {"model alone": 3}}).summary()
+        "Sentiment of 12 stored texts: 8 read by the workspace's calibration (8 response texts), 3 read by the model alone (3 mention texts); 1 not read (a language the model does not read, or no content)."
+        """  # noqa: E501
+        totals = self.totals()
+        if not sum(totals.values()):
+            return "No text has been read for sentiment yet."
+        words = {
+            READ_BY_CALIBRATION: "read by the workspace's calibration",
+            READ_BY_MODEL_ALONE: "read by the model alone",
+            READ_BY_OLDER_MODEL: "read by an older model",
+        }
+        said = []
+        for name in READINGS:
+            if totals[name]:
+                kinds = ", ".join(
+                    f"{int(readings[name]):,} {kind}"
+                    for kind, readings in self.counts.items()
+                    if readings.get(name)
+                )
+                said.append(f"{totals[name]:,} {words[name]} ({kinds} texts)")
+        stored = sum(totals.values())
+        sentence = f"Sentiment of {stored:,} stored text{'' if stored == 1 else 's'}: "
+        sentence += ", ".join(said)
+        if totals[NOT_READ]:
+            sentence += (
+                f"{'; ' if said else ''}{totals[NOT_READ]:,} not read (a language the model "
+                "does not read, or no content)"
+            )
+        if totals[READ_BY_OLDER_MODEL]:
+            sentence += ". The next advocacy text analyze reads those of an older model again"
+        return sentence + "."
+
+
+def _counts(db: Database) -> dict[str, dict[str, int]]:
+    """Kind -> reading -> stored texts (see :attr:`SentimentReadings.counts`)."""
+    rows = db.fetchall(
+        "SELECT document_kind, model, sentiment IS NULL, COUNT(*) FROM text_features "
+        "GROUP BY 1, 2, 3 ORDER BY 1"
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for kind, model, unread, n in rows:
+        name = NOT_READ if unread else reading_of(model)
+        if name is None:
+            continue
+        readings = counts.setdefault(str(kind), {})
+        readings[name] = readings.get(name, 0) + int(n)
+    return counts
+
+
+def stored_readings(db: Database, model: str) -> SentimentReadings:
+    """How many stored sentiments each reading made, and what the stored calibration is worth.
+
+    Read only: the calibration is the one ``text analyze`` stored for ``model``, never fitted
+    here (:func:`~advocacy.text.calibration_report.kept_calibration_report`).
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    model
+        The ``text_model`` setting value.
+
+    Returns
+    -------
+    SentimentReadings
+        The counts by kind and reading, the calibration's report, and its warnings.
+    """
+    from advocacy.text.calibration_report import kept_calibration_report
+
+    report = kept_calibration_report(db, model)
+    said = [report.get("warning", "")]
+    trained = report.get("trained the shipped model", "")
+    if trained.startswith("Warning: "):
+        said.append(trained.removeprefix("Warning: "))
+    warnings = tuple(
+        f"{text[0].upper()}{text[1:]}{'' if text.endswith('.') else '.'}" for text in said if text
+    )
+    return SentimentReadings(_counts(db), report, warnings)
+
+
+def readings_of(
+    db: Database, documents: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str | None]:
+    """Which reading made the stored sentiment of each document.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    documents
+        ``(document_kind, document_id)`` pairs, as a quote names its text.
+
+    Returns
+    -------
+    dict
+        Each pair found in ``text_features`` -> :func:`reading_of` its model (None: no model
+        recorded); pairs not stored are left out.
+    """
+    keys = sorted({(str(kind), str(key)) for kind, key in documents})
+    found: dict[tuple[str, str], str | None] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        ids = sorted({key for _, key in chunk})
+        marks = ", ".join("?" for _ in ids)
+        rows = db.fetchall(
+            "SELECT document_kind, document_id, model FROM text_features "
+            f"WHERE document_id IN ({marks})",
+            ids,
+        )
+        wanted = set(chunk)
+        for kind, key, stored in rows:
+            pair = (str(kind), str(key))
+            if pair in wanted:
+                found[pair] = reading_of(stored)
+    return found
