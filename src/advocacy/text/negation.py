@@ -32,10 +32,12 @@ Negation and Speculation in Natural Language Processing, 60-68.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from advocacy.text.heads import FloatArray, softmax
 
@@ -216,6 +218,14 @@ _PROBLEMS = _words(
 PROBLEM_VALENCE = -1.5
 # Verbs of coming back: denied after "would"/"will" or with "again", they are lost custom.
 _LOYALTY = _words("buy order book return visit stay shop use choose go come")
+# Phrasal verbs of a problem whose words alone are not polar ("let me down", "fell apart",
+# "ripped us off"): the verb, then its particle within three words, reads as a customer problem,
+# so denied it is praise ("never let me down", "didn't fall apart").
+_PHRASAL = {
+    **dict.fromkeys(("let", "lets", "letting"), "down"),
+    **dict.fromkeys(("fall", "falls", "fell", "fallen", "falling"), "apart"),
+    **dict.fromkeys(("rip", "rips", "ripped", "ripping"), "off"),
+}
 _MODAL = _words("would will won't wouldn't wont wouldnt")
 _INTENSIFIERS = _words("enough")
 _SUPERLATIVES = _words("best worst")
@@ -360,8 +370,11 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
     expected = 0.0
     if scope[:1] and scope[0] in _NOT_REVERSED:
         return 0.0
-    for token in scope:
-        valence, comparative = _valence(token, lexicon)
+    for index, token in enumerate(scope):
+        if _PHRASAL.get(token, "") in scope[index + 1 : index + 4]:
+            valence, comparative = PROBLEM_VALENCE, False  # "let me down"
+        else:
+            valence, comparative = _valence(token, lexicon)
         if valence:
             if token in _SUPERLATIVES:  # "not the best", "wasn't the worst": understatements
                 return -valence * DENIED_SUPERLATIVE
@@ -431,12 +444,113 @@ def negation_shift(texts: Sequence[str]) -> FloatArray:
     return STRENGTH * evidence / sentences  # type: ignore[no-any-return]
 
 
-def with_negations(probabilities: FloatArray, shift: FloatArray) -> FloatArray:
+# A typed emoticon anywhere in a text (":)", ";-(", ":/", ":D"): the heads read it as a polar word.
+_EMOTICON = re.compile(r"(?<![\w:;=])[:;=][-'^]?[()\[\]/\\|*dpDP](?![\w()])")
+
+
+def _pictured(text: str) -> bool:
+    """Whether ``text`` holds an emoji or picture symbol or a typed emoticon."""
+    if not text.isascii() and any(unicodedata.category(c) == "So" for c in text):
+        return True
+    return _EMOTICON.search(text) is not None
+
+
+#: The most words an answer may have for its praise by denial to decide its sentiment
+#: (:func:`denial_decides`): a short answer that is only a denial ("nothing to fault", "never
+#: let me down", "no complaints at all"). In longer texts the heads read context the lexicon
+#: lacks ("don't waste your money", "can't stop himself from fucking up"), so the shift only
+#: adds there.
+DENIAL_ANSWER_WORDS = 8
+
+
+# Words that find fault with a company or a product: denied, they are the idiom of praise in
+# customer feedback ("nothing to fault", "can't complain", "no complaints", "never had a
+# problem", "never disappoints"), which :func:`denial_decides` lets decide a short answer.
+_FAULT_FINDING = _words(
+    """fault faults faulted flaw flaws complain complains complained complaining complaint
+    complaints problem problems issue issues hassle hassles trouble troubles disappoint
+    disappoints disappointed disappointing regret regrets regretted wrong glitch glitches
+    hiccup hiccups fuss"""
+)
+
+
+def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]:
+    """Per text, whether it is a short answer whose only polar content is praise by denial.
+
+    True where :func:`negation_shift` argues for positive, the text is one statement (no
+    question mark, no second sentence, no contrast word such as "but") of at most :data:`DENIAL_ANSWER_WORDS` words with no
+    emoji or emoticon, every negation in it argues for positive, each denies a word that finds
+    fault (a fault, a complaint, a problem, a disappointment, a regret; "let down", "fall
+    apart"), and no other word is polar in the lexicon (or a customer problem): "nothing to
+    fault", "never let me down", "no complaints at all", "I can't fault the staff". There the
+    heads' reading has only the denied words to go on, and they read them as neutral or
+    negative (their training held little praise by denial; denied praise, "not happy", they
+    read well), so :func:`with_negations` lets the denial decide. Other denials of a negative
+    word in short texts ("don't forget", "not banned", "not bad") are not this idiom, and
+    real tweets and comments read better by the heads with the shift added.
+
+    >>> texts = ["Nothing to fault.", "nothing to fault, great staff", "neither good nor bad"]
+    >>> denial_decides(texts, negation_shift(texts)).tolist()
+    [True, False, False]
+    """
+    lexicon = polarity_lexicon()
+    out = np.zeros(len(texts), dtype=bool)
+    for i in np.flatnonzero(np.asarray(shift) > 0):
+        text = texts[int(i)]
+        if "?" in text or _pictured(text):
+            continue
+        tokens = _TOKEN.findall(text.lower())
+        words = [token for token in tokens if token[0].isalpha()]
+        marks = [k for k, token in enumerate(tokens) if token in _SENTENCE_MARKS]
+        if (
+            len(words) <= DENIAL_ANSWER_WORDS
+            and all(k == len(tokens) - 1 for k in marks)
+            and not any(word in _EN_CONTRAST for word in words)
+        ):
+            out[i] = _denial_alone(tokens, lexicon)
+    return out
+
+
+def _denial_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
+    """No negation argues for negative and no polar word stands but the ones they deny."""
+    denied: set[int] = set()
+    for position, token in enumerate(tokens):
+        if token in _CLAUSE_STARTS or not (_is_negator(token) or token in _COUNTERFACTUAL):
+            continue
+        if token in _COUNTERFACTUAL:
+            argued = _counterfactual(tokens, position, lexicon)
+        else:
+            argued = _one_negation(tokens, position, lexicon)
+        if argued < 0:
+            return False
+        if not argued:
+            continue
+        denied.add(position)
+        for offset, word in enumerate(tokens[position + 1 : position + 1 + POLARITY_WORDS]):
+            if word in _EN_CONTRAST or word == "and" or not word[0].isalpha() or _is_negator(word):
+                break
+            denied.add(position + 1 + offset)
+            if _valence(word, lexicon)[0] or word in _PHRASAL:
+                if word not in _FAULT_FINDING and word not in _PHRASAL:
+                    return False  # "not bad", "don't forget": a denial, not the idiom
+                break  # the word this negation denies; any later polar word is the text's own
+    return bool(denied) and not any(
+        position not in denied and _valence(token, lexicon)[0]
+        for position, token in enumerate(tokens)
+    )
+
+
+def with_negations(
+    probabilities: FloatArray, shift: FloatArray, decides: NDArray[np.bool_] | None = None
+) -> FloatArray:
     """Sentiment probabilities (columns negative, neutral, positive) with negations read.
 
     The side :func:`negation_shift` argues for gains its ``shift`` in logits over the other two
     classes: "I could not fault them" moves from neutral to positive, "nobody answered" towards
-    negative; a text without an English negation (a zero shift) is unchanged.
+    negative; a text without an English negation (a zero shift) is unchanged. Where
+    ``decides`` (:func:`denial_decides`: praise by denial is all the text says), positive
+    leads the other two classes by at least the shift ("nothing to fault" reads positive
+    however neutral the heads found the denied words).
 
     >>> p = np.array([[0.24, 0.55, 0.21]])
     >>> shift = negation_shift(["I could not fault what they did for me."])
@@ -449,6 +563,10 @@ def with_negations(probabilities: FloatArray, shift: FloatArray) -> FloatArray:
     logits = np.log(np.clip(probabilities[moved], 1e-9, 1.0))
     logits[:, 2] += np.maximum(shift[moved], 0.0)
     logits[:, 0] += np.maximum(-shift[moved], 0.0)
+    if decides is not None and decides.any():
+        rows = decides[moved]
+        leader = logits[rows, :2].max(axis=1) + shift[moved][rows]
+        logits[rows, 2] = np.maximum(logits[rows, 2], leader)
     out = np.array(probabilities, dtype=np.float64)
     out[moved] = softmax(logits)
     return out
