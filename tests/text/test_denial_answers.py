@@ -4,7 +4,8 @@
 read neutral before: the heads read the denied words as neutral or negative and the negation's
 shift (one logit or so) did not move them past. :func:`negation.denial_decides` lets the denial
 decide a short answer whose only polar content it is; longer texts, questions, denials of other
-negative words and texts with emoji keep the heads' reading with the shift added.
+negative words and texts with emoji keep the heads' reading with the shift added. A suffix
+denies too ("Faultless" and "painless" read 0.99 negative, "trouble-free" 0.72).
 """
 
 from __future__ import annotations
@@ -37,6 +38,17 @@ def test_let_down_and_fall_apart_are_problems_a_negation_denies() -> None:
     evidence = negation_evidence(["never let me down", "didn't fall apart", "never ripped us off"])
     assert (evidence > 0).all()  # were 0: "let", "down", "fall" and "apart" are not polar alone
     assert negation_evidence(["It let me down"]).tolist() == [0.0]  # no negation, no evidence
+
+
+def test_a_suffix_that_denies_a_fault_is_praise() -> None:
+    praise = ["Faultless", "The process was painless", "hassle-free", "trouble free", "flawless"]
+    assert (negation_evidence(praise) > 0).all()  # were 0: no negation word
+    # "Faultless" 0.99 negative, "painless" 0.98 negative, "trouble-free" 0.72 negative before.
+    assert analyze_texts(praise)["sentiment"].tolist() == ["positive"] * len(praise)
+    others = ["stainless steel", "wireless", "unless it rains", "bless you", "useless", "for free"]
+    assert (negation_evidence(others) == 0).all()  # not a fault denied, or not praise
+    denied = negation_evidence(["wasn't hassle free", "not flawless"])
+    assert (denied < 0).all()  # a negation before the pair reads it, once
 
 
 @pytest.mark.parametrize(

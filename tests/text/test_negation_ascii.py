@@ -51,6 +51,8 @@ def text_evidence_reference(tokens: list[str], lexicon: dict[str, float]) -> flo
             continue
         if token in negation._COUNTERFACTUAL:  # "could be better" (read since 2026-12-07)
             shift = negation._counterfactual(tokens, position, lexicon)
+        elif negation._is_suffix_denial(token):  # "faultless", "hassle-free" (negread2)
+            shift = negation._suffix_denial(tokens, position, lexicon)
         elif token in negation._EN_NEGATORS or token.endswith(("n't", "n’t")):
             shift = negation._one_negation(tokens, position, lexicon)
         else:

@@ -216,6 +216,15 @@ _PROBLEMS = _words(
     hole holes bug bugs buggy crashes crashed fuss"""
 )
 PROBLEM_VALENCE = -1.5
+# Words that find fault with a company or a product: denied, they are the idiom of praise in
+# customer feedback ("nothing to fault", "can't complain", "no complaints", "never had a
+# problem", "never disappoints"), which :func:`denial_decides` lets decide a short answer.
+_FAULT_FINDING = _words(
+    """fault faults faulted flaw flaws complain complains complained complaining complaint
+    complaints problem problems issue issues hassle hassles trouble troubles disappoint
+    disappoints disappointed disappointing regret regrets regretted wrong glitch glitches
+    hiccup hiccups fuss"""
+)
 # Verbs of coming back: denied after "would"/"will" or with "again", they are lost custom.
 _LOYALTY = _words("buy order book return visit stay shop use choose go come")
 # Phrasal verbs of a problem whose words alone are not polar ("let me down", "fell apart",
@@ -236,7 +245,8 @@ _EN_QUICK_WORDS = _by_first_letter(
     "not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|zero|hardly|barely|aint"
 )
 _EN_QUICK = re.compile(
-    rf"(?i)(?<!\w)(?:{_EN_QUICK_WORDS}|"
+    r"(?i)less(?!\w)|(?<!\w)free(?!\w)|"  # a denial by suffix: "faultless", "hassle-free"
+    rf"(?<!\w)(?:{_EN_QUICK_WORDS}|"
     r"(?:do|does|did|wo|ca|is|was|are|were|could|would|should|has|have|had)nt)"
     r"(?!\w)|n['’]t(?!\w)|(?<!\w)(?:could|should|might|would)(?:['’]ve been| be| have been)(?!\w)"
 )
@@ -322,6 +332,37 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     return out
 
 
+def _suffix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
+    """The praise a word says by denying with a suffix, or 0.
+
+    A "-less" word the lexicon reads positive ("faultless", "flawless", "painless",
+    "harmless": the lexicon's own valence; "stainless", "wireless", "useless" are not praise),
+    or "free" after a negative word ("hassle-free", "trouble free", "worry-free": the word's
+    valence reversed, times :data:`DENIED_NEGATIVE`, as a negation denies it). A negation
+    just before it reads the pair itself ("not hassle-free"), so it is not counted twice.
+    """
+    token = tokens[position]
+    if any(_is_negator(t) for t in tokens[max(0, position - 3) : position]):
+        return 0.0
+    if token != "free":
+        return max(lexicon.get(token, 0.0), 0.0)
+    if position:
+        return -_stem_valence(tokens[position - 1], lexicon) * DENIED_NEGATIVE
+    return 0.0
+
+
+def _stem_valence(word: str, lexicon: dict[str, float]) -> float:
+    """A word's valence if negative (lexicon, customer problem, fault found), else 0."""
+    if word in _FAULT_FINDING or word in _PROBLEMS:
+        return min(lexicon.get(word, PROBLEM_VALENCE), 0.0)
+    return min(lexicon.get(word, 0.0), 0.0)
+
+
+def _is_suffix_denial(token: str) -> bool:
+    # A stem of three letters or more: "bless", "unless" are not denials.
+    return token == "free" or (token.endswith("less") and len(token) >= 7)
+
+
 def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
     """The sum of a text's negation shifts, each weighed by its clause; linear in the tokens.
 
@@ -332,7 +373,9 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
     negators = [
         position
         for position, token in enumerate(tokens)
-        if (_is_negator(token) and token not in _CLAUSE_STARTS) or token in _COUNTERFACTUAL
+        if (_is_negator(token) and token not in _CLAUSE_STARTS)
+        or token in _COUNTERFACTUAL
+        or _is_suffix_denial(token)
     ]
     if not negators:
         return 0.0
@@ -345,6 +388,8 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
             passed += 1
         if tokens[position] in _COUNTERFACTUAL:
             shift = _counterfactual(tokens, position, lexicon)
+        elif _is_suffix_denial(tokens[position]):
+            shift = _suffix_denial(tokens, position, lexicon)
         else:
             shift = _one_negation(tokens, position, lexicon)
         if shift:
@@ -373,6 +418,8 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
     for index, token in enumerate(scope):
         if _PHRASAL.get(token, "") in scope[index + 1 : index + 4]:
             valence, comparative = PROBLEM_VALENCE, False  # "let me down"
+        elif scope[index + 1 : index + 2] == ["free"] and _stem_valence(token, lexicon):
+            valence, comparative = -_stem_valence(token, lexicon) * DENIED_NEGATIVE, False
         else:
             valence, comparative = _valence(token, lexicon)
         if valence:
@@ -463,33 +510,28 @@ def _pictured(text: str) -> bool:
 DENIAL_ANSWER_WORDS = 8
 
 
-# Words that find fault with a company or a product: denied, they are the idiom of praise in
-# customer feedback ("nothing to fault", "can't complain", "no complaints", "never had a
-# problem", "never disappoints"), which :func:`denial_decides` lets decide a short answer.
-_FAULT_FINDING = _words(
-    """fault faults faulted flaw flaws complain complains complained complaining complaint
-    complaints problem problems issue issues hassle hassles trouble troubles disappoint
-    disappoints disappointed disappointing regret regrets regretted wrong glitch glitches
-    hiccup hiccups fuss"""
-)
+# Contrast words that join a second statement ("yet" and "while" also say when: "never let me
+# down yet").
+_CONTRASTING = _EN_CONTRAST - _words("yet while")
 
 
 def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]:
     """Per text, whether it is a short answer whose only polar content is praise by denial.
 
     True where :func:`negation_shift` argues for positive, the text is one statement (no
-    question mark, no second sentence, no contrast word such as "but") of at most :data:`DENIAL_ANSWER_WORDS` words with no
-    emoji or emoticon, every negation in it argues for positive, each denies a word that finds
-    fault (a fault, a complaint, a problem, a disappointment, a regret; "let down", "fall
-    apart"), and no other word is polar in the lexicon (or a customer problem): "nothing to
-    fault", "never let me down", "no complaints at all", "I can't fault the staff". There the
+    question mark, no second sentence, no contrast word such as "but") of at most
+    :data:`DENIAL_ANSWER_WORDS` words with no emoji or emoticon, every negation in it argues
+    for positive, each denies a word that finds fault (a fault, a complaint, a problem, a
+    disappointment, a regret; "let down", "fall apart"), and no other word is polar in the
+    lexicon (or a customer problem): "nothing to fault", "never let me down", "no
+    complaints at all!!", "I can't fault the staff". There the
     heads' reading has only the denied words to go on, and they read them as neutral or
     negative (their training held little praise by denial; denied praise, "not happy", they
     read well), so :func:`with_negations` lets the denial decide. Other denials of a negative
     word in short texts ("don't forget", "not banned", "not bad") are not this idiom, and
     real tweets and comments read better by the heads with the shift added.
 
-    >>> texts = ["Nothing to fault.", "nothing to fault, great staff", "neither good nor bad"]
+    >>> texts = ["Nothing to fault!!", "nothing to fault, great staff", "neither good nor bad"]
     >>> denial_decides(texts, negation_shift(texts)).tolist()
     [True, False, False]
     """
@@ -501,11 +543,11 @@ def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]
             continue
         tokens = _TOKEN.findall(text.lower())
         words = [token for token in tokens if token[0].isalpha()]
-        marks = [k for k, token in enumerate(tokens) if token in _SENTENCE_MARKS]
+        last_word = max((k for k, token in enumerate(tokens) if token[0].isalpha()), default=0)
         if (
             len(words) <= DENIAL_ANSWER_WORDS
-            and all(k == len(tokens) - 1 for k in marks)
-            and not any(word in _EN_CONTRAST for word in words)
+            and not any(token in _SENTENCE_MARKS for token in tokens[:last_word])
+            and not any(word in _CONTRASTING for word in words)
         ):
             out[i] = _denial_alone(tokens, lexicon)
     return out
@@ -515,6 +557,9 @@ def _denial_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
     """No negation argues for negative and no polar word stands but the ones they deny."""
     denied: set[int] = set()
     for position, token in enumerate(tokens):
+        if _is_suffix_denial(token) and _suffix_denial(tokens, position, lexicon) > 0:
+            denied.update((position - 1, position) if token == "free" else (position,))
+            continue
         if token in _CLAUSE_STARTS or not (_is_negator(token) or token in _COUNTERFACTUAL):
             continue
         if token in _COUNTERFACTUAL:
@@ -530,6 +575,8 @@ def _denial_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
             if word in _EN_CONTRAST or word == "and" or not word[0].isalpha() or _is_negator(word):
                 break
             denied.add(position + 1 + offset)
+            if word in _EXPECTED:
+                return False  # "never received my order, disappointing": a failure first
             if _valence(word, lexicon)[0] or word in _PHRASAL:
                 if word not in _FAULT_FINDING and word not in _PHRASAL:
                     return False  # "not bad", "don't forget": a denial, not the idiom

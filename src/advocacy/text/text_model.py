@@ -482,9 +482,7 @@ class StaticTextModel:
         heads = shipped_heads()
         shift = negation_shift(texts)  # English negations read against a polarity lexicon
         head = complaint_with_negations(heads.complaint(features), shift)
-        tone = with_negations(
-            heads.sentiment(features, terms), shift, denial_decides(texts, shift)
-        )
+        tone = with_negations(heads.sentiment(features, terms), shift, denial_decides(texts, shift))
         names = self.names
         return Reading(
             embeddings,
