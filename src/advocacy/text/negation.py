@@ -245,12 +245,21 @@ _EN_QUICK_WORDS = _by_first_letter(
     "not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|zero|hardly|barely|aint"
 )
 _EN_QUICK = re.compile(
-    r"(?i)less(?!\w)|(?<!\w)free(?!\w)|"  # a denial by suffix: "faultless", "hassle-free"
-    rf"(?<!\w)(?:{_EN_QUICK_WORDS}|"
+    rf"(?i)(?<!\w)(?:{_EN_QUICK_WORDS}|"
     r"(?:do|does|did|wo|ca|is|was|are|were|could|would|should|has|have|had)nt)"
     r"(?!\w)|n['’]t(?!\w)|(?<!\w)(?:could|should|might|would)(?:['’]ve been| be| have been)(?!\w)"
 )
 _EN_QUICK_LOWER = _lower_case(_EN_QUICK)
+# A denial by suffix ("faultless", "hassle-free"), looked for only in a text holding "less" or
+# "free" (a substring test costs far less than one more alternative at every position).
+_SUFFIX_QUICK = re.compile(r"less(?!\w)|(?<!\w)free(?!\w)")
+
+
+def _suffixed(lowered: str) -> bool:
+    """Whether a lower-cased text may hold a suffix denial."""
+    return ("less" in lowered or "free" in lowered) and _SUFFIX_QUICK.search(lowered) is not None
+
+
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
 
 
@@ -323,12 +332,14 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     for i, text in enumerate(texts):
         if not text:
             continue
+        lowered = text.lower()
+        suffixed = _suffixed(lowered)
         if text.isascii():  # most texts: matched in lower case (see _lower_case)
-            lowered = text.lower()
-            if _EN_QUICK_LOWER.search(lowered):
-                out[i] = _text_evidence(_TOKEN.findall(lowered), lexicon)
-        elif _EN_QUICK.search(text):
-            out[i] = _text_evidence(_TOKEN.findall(text.lower()), lexicon)
+            negated = _EN_QUICK_LOWER.search(lowered) is not None
+        else:
+            negated = _EN_QUICK.search(text) is not None
+        if negated or suffixed:
+            out[i] = _text_evidence(_TOKEN.findall(lowered), lexicon, suffixed=suffixed)
     return out
 
 
@@ -363,20 +374,22 @@ def _is_suffix_denial(token: str) -> bool:
     return token == "free" or (token.endswith("less") and len(token) >= 7)
 
 
-def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
+def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, suffixed: bool) -> float:
     """The sum of a text's negation shifts, each weighed by its clause; linear in the tokens.
 
     The negation words and the clause starts (contrast words, sentence marks) are found in
     one pass each (most tokens are neither); a negation's clause is concessive when the
-    clause start before it is "although" or "though".
+    clause start before it is "although" or "though". Suffix denials are looked for only in
+    a text ``suffixed`` (:func:`_suffixed`).
     """
     negators = [
         position
         for position, token in enumerate(tokens)
-        if (_is_negator(token) and token not in _CLAUSE_STARTS)
-        or token in _COUNTERFACTUAL
-        or _is_suffix_denial(token)
+        if (_is_negator(token) and token not in _CLAUSE_STARTS) or token in _COUNTERFACTUAL
     ]
+    if suffixed:
+        found = [position for position, token in enumerate(tokens) if _is_suffix_denial(token)]
+        negators = sorted(negators + found)
     if not negators:
         return 0.0
     starts = [position for position, token in enumerate(tokens) if token in _CLAUSE_STARTS]
