@@ -20,8 +20,10 @@ and a few hand-written word lists (failed expectations, customer problems): a de
 moves the text towards positive, a denied positive or a denied expectation towards negative,
 an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
 ("not the best") counts half, a modal's comparative ("could be better") is a denial without a
-negation word, and the clause a ``but`` overrides counts half (:func:`negation_evidence`).
-The static text model applies it to its sentiment and complaint probabilities.
+negation word, a suffix denies too ("faultless", "hassle-free"), and the clause a ``but``
+overrides counts half (:func:`negation_evidence`). The static text model applies it to its
+sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
+to fault", "never let me down") the denial decides the sentiment (:func:`denial_decides`).
 
 References
 ----------
