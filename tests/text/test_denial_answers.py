@@ -15,6 +15,7 @@ import pytest
 
 from advocacy.text.document_reading import analyze_texts
 from advocacy.text.negation import denial_decides, negation_evidence, negation_shift
+from advocacy.text.sentiment import COMPLAINT_CUTOFF
 
 from .denial_answer_cases import DENIAL_ANSWERS
 from .short_answer_cases import SHORT_ANSWERS
@@ -32,6 +33,12 @@ PRAISE_BY_DENIAL = [
 def test_a_short_denial_of_a_fault_reads_positive() -> None:
     frame = analyze_texts(PRAISE_BY_DENIAL)
     assert frame["sentiment"].tolist() == ["positive"] * len(PRAISE_BY_DENIAL)  # were neutral
+
+
+def test_a_short_denial_of_a_fault_is_no_complaint() -> None:
+    texts = ["The process was painless", "Faultless", "never let me down", "hassle-free"]
+    complaint = analyze_texts(texts)["complaint"]
+    assert (complaint < COMPLAINT_CUTOFF).all()  # were 1.00, 1.00, 0.86, 0.92
 
 
 def test_let_down_and_fall_apart_are_problems_a_negation_denies() -> None:

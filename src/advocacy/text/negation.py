@@ -634,14 +634,28 @@ def with_negations(
     return out
 
 
-def complaint_with_negations(complaint: FloatArray, shift: FloatArray) -> FloatArray:
+def complaint_with_negations(
+    complaint: FloatArray, shift: FloatArray, decides: NDArray[np.bool_] | None = None
+) -> FloatArray:
     """Complaint probabilities with negations read: praise by denial ("never had a problem")
     lowers them, a denied expectation ("the refund never came") raises them, by the same
-    logits as the sentiment (:func:`negation_shift`)."""
+    logits as the sentiment (:func:`negation_shift`). Where ``decides``
+    (:func:`denial_decides`), no complaint leads by at least the shift, as positive does in
+    :func:`with_negations` ("The process was painless" read 1.0 a complaint).
+
+    >>> texts = ["The process was painless"]
+    >>> shift = negation_shift(texts)
+    >>> decides = denial_decides(texts, shift)
+    >>> bool(complaint_with_negations(np.array([0.99]), shift, decides)[0] < 0.5)
+    True
+    """
     moved = shift != 0
     if not moved.any():
         return complaint
     clipped = np.clip(complaint[moved], 1e-9, 1 - 1e-9)
+    logit = np.log(clipped / (1 - clipped)) - shift[moved]
+    if decides is not None:
+        logit = np.where(decides[moved], np.minimum(logit, -shift[moved]), logit)
     out = np.array(complaint, dtype=np.float64)
-    out[moved] = 1.0 / (1.0 + np.exp(shift[moved] - np.log(clipped / (1 - clipped))))
+    out[moved] = 1.0 / (1.0 + np.exp(-logit))
     return out
