@@ -23,11 +23,15 @@ __all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_m
 # v8: the same heads; an answer of emoji or emoticons ("😡😡😡", "👍", ":(") is content, not
 # no content (non_answers.py), and a calibration fits on the embedding with negated words
 # reversed (Reading.negation_embeddings), so a calibration fitted before is fitted again.
+# v9: the same heads; a short answer that only denies a fault ("nothing to fault", "never let me
+# down", "can't complain", "Faultless") reads positive and no complaint (negation.denial_decides),
+# a suffix denies ("painless", "hassle-free"), and "let ... down", "fall apart", "rip off" are
+# problems a negation denies.
 # The name is recorded with every stored reading, complaint included: a new name re-reads
 # stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
 # trusted only from a reading of this name (:func:`read_by_current_model`).
-SENTIMENT_MODEL = "real-sentiment-e5-v8"
+SENTIMENT_MODEL = "real-sentiment-e5-v9"
 EMOTION_MODEL = "real-emotion-e5-v4"
 #: The effort cue lexicon's version (:mod:`advocacy.text.effort`), recorded with every stored
 #: reading after the two models: a new version re-reads the stored texts' effort. v2: a cue

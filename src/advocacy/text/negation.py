@@ -20,8 +20,10 @@ and a few hand-written word lists (failed expectations, customer problems): a de
 moves the text towards positive, a denied positive or a denied expectation towards negative,
 an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
 ("not the best") counts half, a modal's comparative ("could be better") is a denial without a
-negation word, and the clause a ``but`` overrides counts half (:func:`negation_evidence`).
-The static text model applies it to its sentiment and complaint probabilities.
+negation word, a suffix denies too ("faultless", "hassle-free"), and the clause a ``but``
+overrides counts half (:func:`negation_evidence`). The static text model applies it to its
+sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
+to fault", "never let me down") the denial decides the sentiment (:func:`denial_decides`).
 
 References
 ----------
@@ -32,10 +34,12 @@ Negation and Speculation in Natural Language Processing, 60-68.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from advocacy.text.heads import FloatArray, softmax
 
@@ -214,8 +218,25 @@ _PROBLEMS = _words(
     hole holes bug bugs buggy crashes crashed fuss"""
 )
 PROBLEM_VALENCE = -1.5
+# Words that find fault with a company or a product: denied, they are the idiom of praise in
+# customer feedback ("nothing to fault", "can't complain", "no complaints", "never had a
+# problem", "never disappoints"), which :func:`denial_decides` lets decide a short answer.
+_FAULT_FINDING = _words(
+    """fault faults faulted flaw flaws complain complains complained complaining complaint
+    complaints problem problems issue issues hassle hassles trouble troubles disappoint
+    disappoints disappointed disappointing regret regrets regretted wrong glitch glitches
+    hiccup hiccups fuss"""
+)
 # Verbs of coming back: denied after "would"/"will" or with "again", they are lost custom.
 _LOYALTY = _words("buy order book return visit stay shop use choose go come")
+# Phrasal verbs of a problem whose words alone are not polar ("let me down", "fell apart",
+# "ripped us off"): the verb, then its particle within three words, reads as a customer problem,
+# so denied it is praise ("never let me down", "didn't fall apart").
+_PHRASAL = {
+    **dict.fromkeys(("let", "lets", "letting"), "down"),
+    **dict.fromkeys(("fall", "falls", "fell", "fallen", "falling"), "apart"),
+    **dict.fromkeys(("rip", "rips", "ripped", "ripping"), "off"),
+}
 _MODAL = _words("would will won't wouldn't wont wouldnt")
 _INTENSIFIERS = _words("enough")
 _SUPERLATIVES = _words("best worst")
@@ -231,6 +252,16 @@ _EN_QUICK = re.compile(
     r"(?!\w)|n['’]t(?!\w)|(?<!\w)(?:could|should|might|would)(?:['’]ve been| be| have been)(?!\w)"
 )
 _EN_QUICK_LOWER = _lower_case(_EN_QUICK)
+# A denial by suffix ("faultless", "hassle-free"), looked for only in a text holding "less" or
+# "free" (a substring test costs far less than one more alternative at every position).
+_SUFFIX_QUICK = re.compile(r"less(?!\w)|(?<!\w)free(?!\w)")
+
+
+def _suffixed(lowered: str) -> bool:
+    """Whether a lower-cased text may hold a suffix denial."""
+    return ("less" in lowered or "free" in lowered) and _SUFFIX_QUICK.search(lowered) is not None
+
+
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
 
 
@@ -303,27 +334,64 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     for i, text in enumerate(texts):
         if not text:
             continue
+        lowered = text.lower()
+        suffixed = _suffixed(lowered)
         if text.isascii():  # most texts: matched in lower case (see _lower_case)
-            lowered = text.lower()
-            if _EN_QUICK_LOWER.search(lowered):
-                out[i] = _text_evidence(_TOKEN.findall(lowered), lexicon)
-        elif _EN_QUICK.search(text):
-            out[i] = _text_evidence(_TOKEN.findall(text.lower()), lexicon)
+            negated = _EN_QUICK_LOWER.search(lowered) is not None
+        else:
+            negated = _EN_QUICK.search(text) is not None
+        if negated or suffixed:
+            out[i] = _text_evidence(_TOKEN.findall(lowered), lexicon, suffixed=suffixed)
     return out
 
 
-def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
+def _suffix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
+    """The praise a word says by denying with a suffix, or 0.
+
+    A "-less" word the lexicon reads positive ("faultless", "flawless", "painless",
+    "harmless": the lexicon's own valence; "stainless", "wireless", "useless" are not praise),
+    or "free" after a negative word ("hassle-free", "trouble free", "worry-free": the word's
+    valence reversed, times :data:`DENIED_NEGATIVE`, as a negation denies it). A negation
+    just before it reads the pair itself ("not hassle-free"), so it is not counted twice.
+    """
+    token = tokens[position]
+    if any(_is_negator(t) for t in tokens[max(0, position - 3) : position]):
+        return 0.0
+    if token != "free":
+        return max(lexicon.get(token, 0.0), 0.0)
+    if position:
+        return -_stem_valence(tokens[position - 1], lexicon) * DENIED_NEGATIVE
+    return 0.0
+
+
+def _stem_valence(word: str, lexicon: dict[str, float]) -> float:
+    """A word's valence if negative (lexicon, customer problem, fault found), else 0."""
+    if word in _FAULT_FINDING or word in _PROBLEMS:
+        return min(lexicon.get(word, PROBLEM_VALENCE), 0.0)
+    return min(lexicon.get(word, 0.0), 0.0)
+
+
+def _is_suffix_denial(token: str) -> bool:
+    # A stem of three letters or more: "bless", "unless" are not denials.
+    return token == "free" or (token.endswith("less") and len(token) >= 7)
+
+
+def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, suffixed: bool) -> float:
     """The sum of a text's negation shifts, each weighed by its clause; linear in the tokens.
 
     The negation words and the clause starts (contrast words, sentence marks) are found in
     one pass each (most tokens are neither); a negation's clause is concessive when the
-    clause start before it is "although" or "though".
+    clause start before it is "although" or "though". Suffix denials are looked for only in
+    a text ``suffixed`` (:func:`_suffixed`).
     """
     negators = [
         position
         for position, token in enumerate(tokens)
         if (_is_negator(token) and token not in _CLAUSE_STARTS) or token in _COUNTERFACTUAL
     ]
+    if suffixed:
+        found = [position for position, token in enumerate(tokens) if _is_suffix_denial(token)]
+        negators = sorted(negators + found)
     if not negators:
         return 0.0
     starts = [position for position, token in enumerate(tokens) if token in _CLAUSE_STARTS]
@@ -335,6 +403,8 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float]) -> float:
             passed += 1
         if tokens[position] in _COUNTERFACTUAL:
             shift = _counterfactual(tokens, position, lexicon)
+        elif _is_suffix_denial(tokens[position]):
+            shift = _suffix_denial(tokens, position, lexicon)
         else:
             shift = _one_negation(tokens, position, lexicon)
         if shift:
@@ -360,8 +430,13 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
     expected = 0.0
     if scope[:1] and scope[0] in _NOT_REVERSED:
         return 0.0
-    for token in scope:
-        valence, comparative = _valence(token, lexicon)
+    for index, token in enumerate(scope):
+        if _PHRASAL.get(token, "") in scope[index + 1 : index + 4]:
+            valence, comparative = PROBLEM_VALENCE, False  # "let me down"
+        elif scope[index + 1 : index + 2] == ["free"] and _stem_valence(token, lexicon):
+            valence, comparative = -_stem_valence(token, lexicon) * DENIED_NEGATIVE, False
+        else:
+            valence, comparative = _valence(token, lexicon)
         if valence:
             if token in _SUPERLATIVES:  # "not the best", "wasn't the worst": understatements
                 return -valence * DENIED_SUPERLATIVE
@@ -431,12 +506,113 @@ def negation_shift(texts: Sequence[str]) -> FloatArray:
     return STRENGTH * evidence / sentences  # type: ignore[no-any-return]
 
 
-def with_negations(probabilities: FloatArray, shift: FloatArray) -> FloatArray:
+# A typed emoticon anywhere in a text (":)", ";-(", ":/", ":D"): the heads read it as a polar word.
+_EMOTICON = re.compile(r"(?<![\w:;=])[:;=][-'^]?[()\[\]/\\|*dpDP](?![\w()])")
+
+
+def _pictured(text: str) -> bool:
+    """Whether ``text`` holds an emoji or picture symbol or a typed emoticon."""
+    if not text.isascii() and any(unicodedata.category(c) == "So" for c in text):
+        return True
+    return _EMOTICON.search(text) is not None
+
+
+#: The most words an answer may have for its praise by denial to decide its sentiment
+#: (:func:`denial_decides`): a short answer that is only a denial ("nothing to fault", "never
+#: let me down", "no complaints at all"). In longer texts the heads read context the lexicon
+#: lacks ("don't waste your money", "can't stop himself from fucking up"), so the shift only
+#: adds there.
+DENIAL_ANSWER_WORDS = 8
+
+
+# Contrast words that join a second statement ("yet" and "while" also say when: "never let me
+# down yet").
+_CONTRASTING = _EN_CONTRAST - _words("yet while")
+
+
+def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]:
+    """Per text, whether it is a short answer whose only polar content is praise by denial.
+
+    True where :func:`negation_shift` argues for positive, the text is one statement (no
+    question mark, no second sentence, no contrast word such as "but") of at most
+    :data:`DENIAL_ANSWER_WORDS` words with no emoji or emoticon, every negation in it argues
+    for positive, each denies a word that finds fault (a fault, a complaint, a problem, a
+    disappointment, a regret; "let down", "fall apart"), and no other word is polar in the
+    lexicon (or a customer problem): "nothing to fault", "never let me down", "no
+    complaints at all!!", "I can't fault the staff". There the
+    heads' reading has only the denied words to go on, and they read them as neutral or
+    negative (their training held little praise by denial; denied praise, "not happy", they
+    read well), so :func:`with_negations` lets the denial decide. Other denials of a negative
+    word in short texts ("don't forget", "not banned", "not bad") are not this idiom, and
+    real tweets and comments read better by the heads with the shift added.
+
+    >>> texts = ["Nothing to fault!!", "nothing to fault, great staff", "neither good nor bad"]
+    >>> denial_decides(texts, negation_shift(texts)).tolist()
+    [True, False, False]
+    """
+    lexicon = polarity_lexicon()
+    out = np.zeros(len(texts), dtype=bool)
+    for i in np.flatnonzero(np.asarray(shift) > 0):
+        text = texts[int(i)]
+        if "?" in text or _pictured(text):
+            continue
+        tokens = _TOKEN.findall(text.lower())
+        words = [token for token in tokens if token[0].isalpha()]
+        last_word = max((k for k, token in enumerate(tokens) if token[0].isalpha()), default=0)
+        if (
+            len(words) <= DENIAL_ANSWER_WORDS
+            and not any(token in _SENTENCE_MARKS for token in tokens[:last_word])
+            and not any(word in _CONTRASTING for word in words)
+        ):
+            out[i] = _denial_alone(tokens, lexicon)
+    return out
+
+
+def _denial_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
+    """No negation argues for negative and no polar word stands but the ones they deny."""
+    denied: set[int] = set()
+    for position, token in enumerate(tokens):
+        if _is_suffix_denial(token) and _suffix_denial(tokens, position, lexicon) > 0:
+            denied.update((position - 1, position) if token == "free" else (position,))
+            continue
+        if token in _CLAUSE_STARTS or not (_is_negator(token) or token in _COUNTERFACTUAL):
+            continue
+        if token in _COUNTERFACTUAL:
+            argued = _counterfactual(tokens, position, lexicon)
+        else:
+            argued = _one_negation(tokens, position, lexicon)
+        if argued < 0:
+            return False
+        if not argued:
+            continue
+        denied.add(position)
+        for offset, word in enumerate(tokens[position + 1 : position + 1 + POLARITY_WORDS]):
+            if word in _EN_CONTRAST or word == "and" or not word[0].isalpha() or _is_negator(word):
+                break
+            denied.add(position + 1 + offset)
+            if word in _EXPECTED:
+                return False  # "never received my order, disappointing": a failure first
+            if _valence(word, lexicon)[0] or word in _PHRASAL:
+                if word not in _FAULT_FINDING and word not in _PHRASAL:
+                    return False  # "not bad", "don't forget": a denial, not the idiom
+                break  # the word this negation denies; any later polar word is the text's own
+    return bool(denied) and not any(
+        position not in denied and _valence(token, lexicon)[0]
+        for position, token in enumerate(tokens)
+    )
+
+
+def with_negations(
+    probabilities: FloatArray, shift: FloatArray, decides: NDArray[np.bool_] | None = None
+) -> FloatArray:
     """Sentiment probabilities (columns negative, neutral, positive) with negations read.
 
     The side :func:`negation_shift` argues for gains its ``shift`` in logits over the other two
     classes: "I could not fault them" moves from neutral to positive, "nobody answered" towards
-    negative; a text without an English negation (a zero shift) is unchanged.
+    negative; a text without an English negation (a zero shift) is unchanged. Where
+    ``decides`` (:func:`denial_decides`: praise by denial is all the text says), positive
+    leads the other two classes by at least the shift ("nothing to fault" reads positive
+    however neutral the heads found the denied words).
 
     >>> p = np.array([[0.24, 0.55, 0.21]])
     >>> shift = negation_shift(["I could not fault what they did for me."])
@@ -449,19 +625,37 @@ def with_negations(probabilities: FloatArray, shift: FloatArray) -> FloatArray:
     logits = np.log(np.clip(probabilities[moved], 1e-9, 1.0))
     logits[:, 2] += np.maximum(shift[moved], 0.0)
     logits[:, 0] += np.maximum(-shift[moved], 0.0)
+    if decides is not None and decides.any():
+        rows = decides[moved]
+        leader = logits[rows, :2].max(axis=1) + shift[moved][rows]
+        logits[rows, 2] = np.maximum(logits[rows, 2], leader)
     out = np.array(probabilities, dtype=np.float64)
     out[moved] = softmax(logits)
     return out
 
 
-def complaint_with_negations(complaint: FloatArray, shift: FloatArray) -> FloatArray:
+def complaint_with_negations(
+    complaint: FloatArray, shift: FloatArray, decides: NDArray[np.bool_] | None = None
+) -> FloatArray:
     """Complaint probabilities with negations read: praise by denial ("never had a problem")
     lowers them, a denied expectation ("the refund never came") raises them, by the same
-    logits as the sentiment (:func:`negation_shift`)."""
+    logits as the sentiment (:func:`negation_shift`). Where ``decides``
+    (:func:`denial_decides`), no complaint leads by at least the shift, as positive does in
+    :func:`with_negations` ("The process was painless" read 1.0 a complaint).
+
+    >>> texts = ["The process was painless"]
+    >>> shift = negation_shift(texts)
+    >>> decides = denial_decides(texts, shift)
+    >>> bool(complaint_with_negations(np.array([0.99]), shift, decides)[0] < 0.5)
+    True
+    """
     moved = shift != 0
     if not moved.any():
         return complaint
     clipped = np.clip(complaint[moved], 1e-9, 1 - 1e-9)
+    logit = np.log(clipped / (1 - clipped)) - shift[moved]
+    if decides is not None:
+        logit = np.where(decides[moved], np.minimum(logit, -shift[moved]), logit)
     out = np.array(complaint, dtype=np.float64)
-    out[moved] = 1.0 / (1.0 + np.exp(shift[moved] - np.log(clipped / (1 - clipped))))
+    out[moved] = 1.0 / (1.0 + np.exp(-logit))
     return out

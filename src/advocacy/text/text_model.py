@@ -59,6 +59,7 @@ from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.model_names import EMOTION_MODEL, SENTIMENT_MODEL
 from advocacy.text.negation import (
     complaint_with_negations,
+    denial_decides,
     marked_texts,
     negation_shift,
     split_negated,
@@ -480,8 +481,9 @@ class StaticTextModel:
         terms = ngram_terms(ngram_texts)  # one analysis for both n-gram heads
         heads = shipped_heads()
         shift = negation_shift(texts)  # English negations read against a polarity lexicon
-        head = complaint_with_negations(heads.complaint(features), shift)
-        tone = with_negations(heads.sentiment(features, terms), shift)
+        decides = denial_decides(texts, shift)  # a short answer that only denies a fault
+        head = complaint_with_negations(heads.complaint(features), shift, decides)
+        tone = with_negations(heads.sentiment(features, terms), shift, decides)
         names = self.names
         return Reading(
             embeddings,
