@@ -214,6 +214,7 @@ class TextNamespace:
         path: str | Path,
         *,
         kind: str = "mentions",
+        source: str | None = None,
         labels: str | None = None,
         text: str | None = None,
         scale: str | None = None,
@@ -240,6 +241,10 @@ class TextNamespace:
             The kind the file would be imported as: ``mentions``, ``responses`` or ``notes``.
             A calibration fitted on no labelled text of that kind does not read the file: the
             model alone does, as :meth:`analyze` reads such texts, and the result says so.
+        source
+            Where the file's texts come from, as the workspace would record it (a mention's
+            platform, a response's survey; None: none). Within a kind, a calibration reads
+            only the sources it has enough labels of; the model alone reads the others.
         labels
             The label (or rating) column; None: found as teaching finds it, else the rating.
         text
@@ -276,6 +281,7 @@ class TextNamespace:
             self._db,
             Path(path),
             kind=kind,
+            source=source,
             labels=labels,
             text=text,
             scale=scale,
