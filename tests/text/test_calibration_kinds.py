@@ -21,7 +21,6 @@ from advocacy.text.enrich import analyze_texts
 from support.calibration_files import ANSWERS, POSTS, write_answers, write_posts
 from support.cli import advocacy_cli
 
-
 #: How a calibration that recorded its labels' sources says what it reads (after the kinds).
 SCOPE = (
     "a kind of text, and within it a source (a mention's platform, a response's survey), needs "

@@ -150,9 +150,14 @@ def test_evaluate_reads_a_file_by_its_source(tmp_path: Path) -> None:
         found: dict[str, object] = json.loads(ran.stdout)
         return found
 
-    as_shop = evaluate("--kind", "mentions", "--source", "shop")
-    as_tweets = evaluate("--kind", "mentions", "--source", "twitter")
+    as_shop = evaluate("--kind", "mentions", "--platform", "shop")
+    as_tweets = evaluate("--kind", "mentions", "--platform", "twitter")
     generic = evaluate("--model", "generic")
+    # A platform names where posts come from: refused with answers (usage, exit 2).
+    refused = advocacy_cli(
+        "text", "evaluate", str(labelled), "--kind", "responses", "--platform", "x", "--db", url
+    )
+    assert refused.returncode == 2 and "--platform" in refused.stderr, refused.stderr
     assert "workspace" in str(as_shop["model"]) and as_shop["model alone"] is not None
     assert as_tweets["model"] == generic["model"] and as_tweets["model alone"] is None
     assert as_tweets["accuracy"] == generic["accuracy"]
@@ -160,7 +165,7 @@ def test_evaluate_reads_a_file_by_its_source(tmp_path: Path) -> None:
     assert "does not read mention texts from platform 'twitter' (it reads mention from " in notes
     assert (
         "(to check the calibration, evaluate a file of the texts it reads: --kind mentions "
-        "--source shop or --kind responses --source 'after delivery')"
+        "--platform shop or --kind responses --survey 'after delivery')"
     ) in notes
 
 
@@ -196,13 +201,14 @@ def test_sources_are_named_safely_in_sentences_and_commands() -> None:
     scope = kinds_scope(kinds, sources)
     assert "a" * 50 not in scope and "…" in scope  # a name is cut, quoted
     options = read_options(kinds, sources)
-    assert options == ["--kind mentions --source 'x'\"'\"' ; rm -rf ~ #aaaaaaaaaaaaaaaaaaaaaaaaa'"]
+    # Quoted for a shell, whole (a cut name would name another platform).
+    assert options == [f"--kind mentions --platform 'x'\"'\"' ; rm -rf ~ #{'a' * 100}'"]
     many = {"response": {f"survey {i}": 100 + i for i in range(8)}}
     listed = kinds_scope({"response": sum(many["response"].values())}, many)
     assert listed.count("survey '") == 5 and "and 3 more" in listed
     fitted = type("Fitted", (), {"kinds_": {"mention": 40, "response": 10}, "sources_": {
         "mention": {"shop": 40}, "response": {"": 10}}})()  # fmt: skip
-    assert evaluate_advice(fitted) == "advocacy text evaluate FILE --kind mentions --source shop"  # type: ignore[arg-type]
+    assert evaluate_advice(fitted) == "advocacy text evaluate FILE --kind mentions --platform shop"  # type: ignore[arg-type]
 
 
 def test_the_sources_are_stored_with_the_fit_and_an_older_fit_reads_by_kind() -> None:

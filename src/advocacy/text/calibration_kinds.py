@@ -205,8 +205,9 @@ def source_name(kind: str, source: str) -> str:
 
 
 def read_options(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]]) -> list[str]:
-    """The ``text evaluate`` options (``--kind``, ``--source``) of the texts a calibration
-    reads, its most labelled sources first (at most :data:`NAMED_SOURCES` per kind).
+    """The ``text evaluate`` options (``--kind``, and ``--platform`` or ``--survey``: the
+    kind's source column) of the texts a calibration reads, its most labelled sources first
+    (at most :data:`NAMED_SOURCES` per kind).
 
     Parameters
     ----------
@@ -216,7 +217,7 @@ def read_options(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, in
     Returns
     -------
     list of str
-        As ``["--kind mentions --source amazon", "--kind responses"]``; empty when it reads
+        As ``["--kind mentions --platform amazon", "--kind responses"]``; empty when it reads
         every kind (fitted without kinds).
     """
     import shlex
@@ -228,13 +229,14 @@ def read_options(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, in
     for kind in read_kinds(kinds):
         if kind not in DOCUMENT_SOURCES:
             continue
-        option = f"--kind {DOCUMENT_SOURCES[kind].table}"
-        if kind not in sources:
+        known = DOCUMENT_SOURCES[kind]
+        option = f"--kind {known.table}"
+        if kind not in sources or known.source_column is None:
             options.append(option)
             continue
         chosen = sorted(read_from.get(kind, {}).items(), key=lambda item: (-item[1], item[0]))
         options += [
-            option + (f" --source {shlex.quote(source[:SOURCE_NAME_CHARS])}" if source else "")
+            option + (f" --{known.source_column} {shlex.quote(source)}" if source else "")
             for source, _ in chosen[:NAMED_SOURCES]
         ]
     return options
