@@ -26,7 +26,7 @@ from advocacy.text.calibration_kinds import (
     source_key,
 )
 from advocacy.text.calibration_report import evaluate_advice, kept_calibration_note
-from advocacy.text.enrich import analyze_texts
+from advocacy.text.enrich import analyze_documents, analyze_texts
 from advocacy.text.parquet_enrich import _read_by_kind
 from support.calibration_files import POSTS as TWEETS
 from support.calibration_files import write_posts
@@ -252,3 +252,31 @@ def test_the_spark_reading_scopes_by_source_as_the_workspace_does() -> None:
         analyze_texts(read[1:], fitted)["model"].iloc[0],
     ]
     assert got["model"].iloc[0] != got["model"].iloc[1]
+
+
+def test_texts_the_calibration_does_not_read_are_read_once_with_the_others() -> None:
+    # One reading of the batch serves both: each text's rows (its sentences too) are those of
+    # its own reading, as if the two groups had been read apart.
+    texts = [text.format(i) for i in range(6) for text in (*COMPLAINTS, *PRAISE)]
+    labels = (["negative"] * 3 + ["positive"] * 3) * 6
+    fitted = CalibratedSentiment().fit(texts, labels)
+    batch = [
+        "The kettle leaked. Support never wrote back, so I gave up.",
+        "anyone else watching the match tonight",
+        "Order 7 came early. Works like a dream!",
+        "so fed up with this rain honestly. again.",
+    ]
+    alone = [False, True, False, True]
+    features, sentences = analyze_documents(batch, fitted, alone=alone)
+    calibrated = analyze_documents(batch, fitted)
+    plain = analyze_documents(batch, None)
+    for i, by_model in enumerate(alone):
+        expected = plain if by_model else calibrated
+        pd.testing.assert_series_equal(features.iloc[i], expected[0].iloc[i])
+        pd.testing.assert_frame_equal(
+            sentences[sentences["text_index"] == i].reset_index(drop=True),
+            expected[1][expected[1]["text_index"] == i].reset_index(drop=True),
+        )
+    assert features["model"].iloc[0] != features["model"].iloc[1]
+    with pytest.raises(advocacy.UsageError, match="alone has 1 entries for 4 texts"):
+        analyze_documents(batch, fitted, alone=[True])

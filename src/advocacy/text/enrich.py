@@ -414,13 +414,16 @@ def _analyze_stale(
     # The theme assignment's imports and model digest, while the workers read the first batch.
     prepare = _prepare_themes if defer_last else None
     try:
-        for start, chunk, reads in _scoped_batches(stale, batch_size, alone_of):
+        for start in range(0, total, batch_size):
+            chunk = stale.iloc[start : start + batch_size]
             texts = [str(t) for t in chunk["text"].tolist()]
-            if read_first and (len(chunk) != min(batch_size, total) or start):
-                read_first = []  # the first batch split by kind: read again, in two parts
+            # Texts the calibration does not read are read in the same pieces (the reading
+            # beside the fit serves them too); only their sentiment is the model alone's.
+            alone = alone_of(chunk)
             features, sentences = analyze_documents(
                 texts,
-                calibrated if reads else None,
+                calibrated,
+                alone=alone if alone.any() else None,
                 model=model,
                 known=known,
                 workers=workers,
@@ -433,9 +436,9 @@ def _analyze_stale(
                 else partial(tell_progress, progress, ANALYSING, start, total),
             )
             pending, read_first, prepare = None, [], None
-            if not reads:  # read, not those in a language it does not read (review 23)
-                given = features["sentiment"].notna().to_numpy()
-                model_alone.update(chunk["document_kind"].astype(str).to_numpy()[given])
+            # Read, not those in a language it does not read (review 23).
+            given = features["sentiment"].notna().to_numpy() & alone
+            model_alone.update(chunk["document_kind"].astype(str).to_numpy()[given])
             reasons = features["sentiment_reason"]
             non_answers += int((reasons == NO_CONTENT).sum())
             for code in features["language"][reasons == NOT_SUPPORTED]:
@@ -502,24 +505,6 @@ class _Alone(_NoneAlone):
                 found = self._known[key] = not self._chosen.reads_text(*key)
             alone[i] = found
         return alone
-
-
-def _scoped_batches(
-    stale: pd.DataFrame, batch_size: int, alone_of: Callable[[pd.DataFrame], np.ndarray]
-) -> list[tuple[int, pd.DataFrame, bool]]:
-    """The batches of ``stale`` (at most ``batch_size`` rows, in order), each split into the
-    rows the calibration reads and those it does not (``alone_of``): (rows before it, rows,
-    whether the calibration reads them)."""
-    found = []
-    for start in range(0, len(stale), batch_size):
-        chunk = stale.iloc[start : start + batch_size]
-        alone = alone_of(chunk)
-        if not alone.any() or alone.all():
-            found.append((start, chunk, not alone.any()))
-            continue
-        found.append((start, chunk[~alone], True))
-        found.append((start + int((~alone).sum()), chunk[alone], False))
-    return found
 
 
 def _in_turn(*works: Callable[[], None] | None) -> Callable[[], None] | None:
