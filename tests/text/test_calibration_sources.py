@@ -206,6 +206,9 @@ def test_sources_are_named_safely_in_sentences_and_commands() -> None:
     many = {"response": {f"survey {i}": 100 + i for i in range(8)}}
     listed = kinds_scope({"response": sum(many["response"].values())}, many)
     assert listed.count("survey '") == 5 and "and 3 more" in listed
+    # Notes name no source: the kind alone.
+    noted = kinds_scope({"note": 40, "response": 40}, {"note": {"": 40}, "response": {"a": 40}})
+    assert noted.startswith("it reads note (40 labels), response from survey 'a' (40 labels);")
     fitted = type("Fitted", (), {"kinds_": {"mention": 40, "response": 10}, "sources_": {
         "mention": {"shop": 40}, "response": {"": 10}}})()  # fmt: skip
     assert evaluate_advice(fitted) == "advocacy text evaluate FILE --kind mentions --platform shop"  # type: ignore[arg-type]

@@ -294,6 +294,8 @@ def kinds_scope(
 
 def _sources_scope(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]]) -> str:
     """:func:`kinds_scope` of a calibration that recorded its labels' sources."""
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
     reads = read_kinds(kinds)
     read_from = read_sources(kinds, sources)
     read, few = [], []
@@ -302,7 +304,9 @@ def _sources_scope(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, 
             few.append(f"{kind} ({_labels(count)})")
             continue
         counts = sources.get(kind, {})
-        if kind not in sources:  # recorded no source (a kind without a source column)
+        known = DOCUMENT_SOURCES.get(kind)
+        if kind not in sources or known is None or known.source_column is None:
+            # No source to name (notes): its one source, "", is read as the kind is.
             read.append(f"{kind} ({_labels(count)})")
             continue
         chosen = read_from.get(kind, {})
