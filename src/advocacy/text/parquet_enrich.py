@@ -146,6 +146,49 @@ def _read_by_kind(
     return pd.concat(parts).sort_index()
 
 
+def folder_calibration(
+    folder: Path, table: Any, *, documents: Any = None, model: str = STATIC
+) -> CalibratedSentiment | None:
+    """The calibration the Parquet tables in ``folder`` give (:func:`calibrate_on_tables` of
+    its scored answers, rated mentions and taught labels), as ``text analyze --engine spark``
+    reads with; None with no labelled comment.
+
+    Parameters
+    ----------
+    folder
+        The folder of ``<table>.parquet`` exports.
+    table
+        Looks a table of the folder up by name, as an Ibis table.
+    documents
+        :func:`~advocacy.text.documents.document_table` of the kinds read (None: of every
+        kind whose table is in ``folder``).
+    model
+        The ``text_model`` setting value.
+
+    Returns
+    -------
+    CalibratedSentiment or None
+        The fitted calibration.
+    """
+    present = {
+        name
+        for name in ("responses", "response_items", "mentions", "text_labels")
+        if parquet_location(folder, name)
+    }
+    if "responses" not in present:
+        return None
+    if documents is None:
+        documents = document_table(table, _present_kinds(folder, None))
+    return calibrate_on_tables(
+        table("responses"),
+        items=table("response_items") if "response_items" in present else None,
+        mentions=table("mentions") if "mentions" in present else None,
+        taught=table("text_labels") if "text_labels" in present else None,
+        documents=documents,
+        model=model,
+    )
+
+
 def parquet_text_features(
     directory: str | Path,
     out: str | Path,
@@ -197,16 +240,7 @@ def parquet_text_features(
     documents = document_table(table, chosen)
     calibrated = None
     if calibrate is not False:
-        present = {name for name in ("response_items", "mentions", "text_labels")
-                   if parquet_location(folder, name)}  # fmt: skip
-        calibrated = calibrate_on_tables(
-            table("responses"),
-            items=table("response_items") if "response_items" in present else None,
-            mentions=table("mentions") if "mentions" in present else None,
-            taught=table("text_labels") if "text_labels" in present else None,
-            documents=documents,
-            model=model,
-        )
+        calibrated = folder_calibration(folder, table, documents=documents, model=model)
     if calibrate and calibrated is None:
         raise UsageError(
             "calibration needs at least one comment with a score (NPS, CSAT, CES or a rating) "
