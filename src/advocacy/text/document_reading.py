@@ -310,7 +310,7 @@ def analyze_documents(
     read: Sequence[tuple[DocumentReading, SentenceReading]] | None = None,
     language_prior: Mapping[str, int] | None = None,
     progress: Callable[[int], None] | None = None,
-    alone: Sequence[bool] | None = None,
+    alone: Sequence[bool] | np.ndarray[Any, np.dtype[np.bool_]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`analyze_texts` of ``texts`` and the sentences of each (see
     :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that

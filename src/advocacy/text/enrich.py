@@ -395,10 +395,10 @@ def _analyze_stale(
     if fitted_kinds and not needs_calibration(model):
         alone_of = _Alone(chosen)
     if alone_of(documents).any():
-        alone = stale_documents(
+        by_model = stale_documents(
             documents, existing, with_sentences, label_model=labelling_model(model, None)
         )
-        stale = pd.concat([stale[~alone_of(stale)], alone[alone_of(alone)]]).sort_index(
+        stale = pd.concat([stale[~alone_of(stale)], by_model[alone_of(by_model)]]).sort_index(
             kind="stable"
         )
     total = len(stale)
@@ -419,11 +419,11 @@ def _analyze_stale(
             texts = [str(t) for t in chunk["text"].tolist()]
             # Texts the calibration does not read are read in the same pieces (the reading
             # beside the fit serves them too); only their sentiment is the model alone's.
-            alone = alone_of(chunk)
+            alone_rows = alone_of(chunk)
             features, sentences = analyze_documents(
                 texts,
                 calibrated,
-                alone=alone if alone.any() else None,
+                alone=alone_rows if alone_rows.any() else None,
                 model=model,
                 known=known,
                 workers=workers,
@@ -437,7 +437,7 @@ def _analyze_stale(
             )
             pending, read_first, prepare = None, [], None
             # Read, not those in a language it does not read (review 23).
-            given = features["sentiment"].notna().to_numpy() & alone
+            given = features["sentiment"].notna().to_numpy() & alone_rows
             model_alone.update(chunk["document_kind"].astype(str).to_numpy()[given])
             reasons = features["sentiment_reason"]
             non_answers += int((reasons == NO_CONTENT).sum())
