@@ -84,7 +84,7 @@ from advocacy.text.calibration_fits import (
     log_probabilities,
 )
 from advocacy.text.calibration_inputs import checked_labels, inputs_digest
-from advocacy.text.calibration_kinds import read_kinds
+from advocacy.text.calibration_kinds import read_kinds, reads_text, source_counts
 from advocacy.text.calibration_out_of_sample import (
     TEXT_KEY_BYTES,
     stacked_probabilities,
@@ -173,6 +173,12 @@ class CalibratedSentiment:
         ``note``): it reads those with enough of them (:meth:`reads_kind`); empty when the
         kinds were not given (it reads every kind). Absent from a calibration stored before
         2026-12-07.
+    sources_ : dict of str to dict of str to int
+        How many of the labels of each kind came from each source (a mention's platform, a
+        response's survey, as :func:`~.calibration_kinds.source_key` keys them): within a kind
+        it reads, it reads the sources with enough of them (:meth:`reads_text`). Absent when
+        the sources were not given, and from a calibration stored before 2026-12-07 (it then
+        reads by kind alone).
     name_ : str
         The model name the calibrated readings record: the text model's, then a digest of
         the labelled texts, their labels and weights, the method and penalty chosen and
@@ -292,12 +298,16 @@ class CalibratedSentiment:
         reading: Any = None,
         counts: TermCounts | None = None,
         kinds: Sequence[str] | None = None,
+        sources: Sequence[object] | None = None,
     ) -> CalibratedSentiment:
         """Fit on texts and their labels; ``taught`` marks user-taught labels (weighted up).
 
         ``kinds`` names the kind of each text (``response``, ``mention``, ``note``): the
         calibration then reads texts of those kinds only (:meth:`reads_kind`); None: texts of
-        any kind (the labels' kind is not known).
+        any kind (the labels' kind is not known). ``sources`` (with ``kinds``) names where
+        each text came from within its kind (a mention's platform, a response's survey; None
+        for none): the calibration then reads, within a kind, only the sources it has enough
+        labels of (:meth:`reads_text`); None: any source.
 
         ``reading`` is the configured model's :meth:`read` of ``texts`` when the caller has
         it already (``text analyze`` reads the labelled texts once for the calibration and
@@ -305,7 +315,13 @@ class CalibratedSentiment:
         when the caller has it (the same fit: it spares splitting them during the fit).
         """
         last = self.start_fit(
-            texts, labels, taught=taught, reading=reading, counts=counts, kinds=kinds
+            texts,
+            labels,
+            taught=taught,
+            reading=reading,
+            counts=counts,
+            kinds=kinds,
+            sources=sources,
         )
         return last.finish(run_tasks(last.tasks, workers=last.workers, meanwhile=last.meanwhile))
 
@@ -318,12 +334,13 @@ class CalibratedSentiment:
         reading: Any = None,
         counts: TermCounts | None = None,
         kinds: Sequence[str] | None = None,
+        sources: Sequence[object] | None = None,
     ) -> LastFits:
         """:meth:`fit` up to its last fits, which the caller runs (see :class:`LastFits`).
 
         Parameters
         ----------
-        texts, labels, taught, reading, counts, kinds
+        texts, labels, taught, reading, counts, kinds, sources
             As for :meth:`fit`.
 
         Returns
@@ -346,6 +363,13 @@ class CalibratedSentiment:
             raise UsageError(
                 f"kinds has {len(kinds)} entries for {len(texts)} texts",
                 fix="pass one kind per text (response, mention or note), or none",
+            )
+        if sources is not None and (kinds is None or len(sources) != len(texts)):
+            raise UsageError(
+                f"sources has {len(sources)} entries for {len(texts)} texts"
+                + ("" if kinds is not None else ", and no kinds"),
+                fix="pass one source per text (its platform or survey; None for none) with "
+                "the kinds, or none",
             )
         if counts is not None and len(counts.texts) != len(texts):
             raise UsageError(
@@ -395,6 +419,8 @@ class CalibratedSentiment:
             self.n_taught_ = int(marks.sum())
             self.classes_ = tuple(SENTIMENTS[i] for i in np.unique(y))
             self.kinds_ = dict(sorted(Counter(map(str, kinds or ())).items()))
+            if kinds is not None and sources is not None:
+                self.sources_ = source_counts(kinds, sources)
             self.name_ = f"{base}+workspace-{self._digest(inputs)}"
             self.description_ = choice.description(len(texts))
             self.fit_version_ = FIT_VERSION  # absent from fits of before the recall guard
@@ -441,6 +467,35 @@ class CalibratedSentiment:
         self._check_fitted()
         fitted = getattr(self, "kinds_", None)
         return not fitted or str(kind) in read_kinds(fitted)
+
+    def reads_text(self, kind: str, source: object = None) -> bool:
+        """Whether a text of ``kind`` from ``source`` is read through this calibration.
+
+        Within a kind, sources differ as kinds do: 30 rated Amazon reviews imported as
+        mentions must not put every tweet (also a mention) under a calibration fitted on them
+        or on survey comments. So within a kind it reads (:meth:`reads_kind`), it reads the
+        sources it learnt from enough labels of (:func:`~.calibration_kinds.read_sources`);
+        fitted without sources (or stored before they were recorded), every source.
+
+        Parameters
+        ----------
+        kind
+            A document kind (``response``, ``mention``, ``note``).
+        source
+            The text's source (a mention's platform, a response's survey; None: none).
+
+        Returns
+        -------
+        bool
+            True when the calibration reads the text.
+        """
+        self._check_fitted()
+        return reads_text(
+            dict(getattr(self, "kinds_", {}) or {}),
+            dict(getattr(self, "sources_", {}) or {}),
+            str(kind),
+            source,
+        )
 
     def predict(self, texts: Sequence[str]) -> SentimentResult:
         """Sentiment of ``texts`` through the calibration."""

@@ -15,9 +15,19 @@ reads theirs better than the model alone does, so they count as any label does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-__all__ = ["MIN_KIND_LABELS", "kinds_scope", "read_kinds"]
+__all__ = [
+    "MIN_KIND_LABELS",
+    "kinds_scope",
+    "read_kinds",
+    "read_options",
+    "read_sources",
+    "reads_text",
+    "source_counts",
+    "source_key",
+    "source_name",
+]
 
 #: A kind of text is read through the calibration with at least this many labels of it (or
 #: when it holds at least half of the labels: the fit is then mostly about it). 30 is where the
@@ -51,21 +61,221 @@ def read_kinds(kinds: Mapping[str, int]) -> dict[str, int]:
     }
 
 
-def kinds_scope(kinds: Mapping[str, int]) -> str:
+def source_key(value: object) -> str:
+    """The source a calibration records and compares for a record's source value: stripped and
+    case-folded ("Twitter " is twitter); "" for none (null, blank).
+
+    Parameters
+    ----------
+    value
+        The record's source column value (a platform, a survey), or None.
+
+    Returns
+    -------
+    str
+        The key.
+    """
+    if value is None or (isinstance(value, float) and value != value):  # null, or NaN
+        return ""
+    return str(value).strip().casefold()
+
+
+def source_counts(kinds: Sequence[str], sources: Sequence[object]) -> dict[str, dict[str, int]]:
+    """The labels of each source of each kind (a calibration's ``sources_``), in sorted order.
+
+    Parameters
+    ----------
+    kinds
+        The kind of each labelled text.
+    sources
+        Its source value (a platform, a survey; None: none), keyed by :func:`source_key`.
+
+    Returns
+    -------
+    dict of str to dict of str to int
+        Kind -> source -> labels.
+    """
+    counted: dict[str, dict[str, int]] = {}
+    for kind, source in zip(kinds, sources, strict=True):
+        of_kind = counted.setdefault(str(kind), {})
+        key = source_key(source)
+        of_kind[key] = of_kind.get(key, 0) + 1
+    return {kind: dict(sorted(counted[kind].items())) for kind in sorted(counted)}
+
+
+def read_sources(
+    kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]]
+) -> dict[str, dict[str, int]]:
+    """The sources of each kind a calibration fitted on ``kinds`` and ``sources`` reads.
+
+    A source of a kind it reads (:func:`read_kinds`) is read with at least
+    :data:`MIN_KIND_LABELS` labels, or half of the calibration's labels; or, when no source of
+    the calibration has :data:`MIN_KIND_LABELS`, with any label.
+
+    Parameters
+    ----------
+    kinds
+        The calibration's labels of each kind (its ``kinds_``).
+    sources
+        Its labels of each source of each kind (its ``sources_``: kind -> :func:`source_key`
+        -> labels); a kind absent from it is read whatever the source.
+
+    Returns
+    -------
+    dict of str to dict of str to int
+        For each kind read that recorded sources, the sources read with their labels.
+    """
+    total = sum(kinds.values())
+    reads = read_kinds(kinds)
+    small = all(n < MIN_KIND_LABELS for counts in sources.values() for n in counts.values())
+    return {
+        kind: {
+            source: n
+            for source, n in counts.items()
+            if n >= MIN_KIND_LABELS or 2 * n >= total or (small and n > 0)
+        }
+        for kind, counts in sources.items()
+        if kind in reads
+    }
+
+
+def reads_text(
+    kinds: Mapping[str, int],
+    sources: Mapping[str, Mapping[str, int]],
+    kind: str,
+    source: object = None,
+) -> bool:
+    """Whether a calibration fitted on ``kinds`` and ``sources`` reads a text of ``kind`` from
+    ``source``.
+
+    Parameters
+    ----------
+    kinds, sources
+        As for :func:`read_sources` (``kinds`` empty: fitted without kinds, it reads every
+        text; ``sources`` empty: stored before sources were recorded, it reads by kind).
+    kind
+        The text's kind (``response``, ``mention``, ``note``).
+    source
+        The text's source value (its platform, its survey; None: none).
+
+    Returns
+    -------
+    bool
+        True when the calibration reads it.
+    """
+    if not kinds:
+        return True
+    if kind not in read_kinds(kinds):
+        return False
+    if kind not in sources:
+        return True
+    return source_key(source) in read_sources(kinds, sources).get(kind, {})
+
+
+#: Sources named in a sentence, per kind (a workspace may hold hundreds of surveys).
+NAMED_SOURCES = 5
+#: Characters of a source's name shown (a name is the user's data: any length).
+SOURCE_NAME_CHARS = 40
+
+
+def source_name(kind: str, source: str) -> str:
+    """A source as a sentence names it: "platform 'twitter'", "no survey".
+
+    Parameters
+    ----------
+    kind
+        The kind of text (its source column names the source: platform, survey).
+    source
+        The source (:func:`source_key`; "": none).
+
+    Returns
+    -------
+    str
+        The name, its value quoted and cut at :data:`SOURCE_NAME_CHARS` (it is the user's data).
+    """
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    known = DOCUMENT_SOURCES.get(kind)
+    column = known.source_column if known is not None else None
+    column = column or "source"
+    if not source:
+        return f"no {column}"
+    shown = source if len(source) <= SOURCE_NAME_CHARS else source[:SOURCE_NAME_CHARS] + "…"
+    return f"{column} {shown!r}"
+
+
+def read_options(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """The ``text evaluate`` options (``--kind``, and ``--platform`` or ``--survey``: the
+    kind's source column) of the texts a calibration reads, its most labelled sources first
+    (at most :data:`NAMED_SOURCES` per kind).
+
+    Parameters
+    ----------
+    kinds, sources
+        As for :func:`read_sources`.
+
+    Returns
+    -------
+    list of str
+        As ``["--kind mentions --platform amazon", "--kind responses"]``; empty when it reads
+        every kind (fitted without kinds).
+    """
+    import shlex
+
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    read_from = read_sources(kinds, sources)
+    options = []
+    for kind in read_kinds(kinds):
+        if kind not in DOCUMENT_SOURCES:
+            continue
+        known = DOCUMENT_SOURCES[kind]
+        option = f"--kind {known.table}"
+        if kind not in sources or known.source_column is None:
+            options.append(option)
+            continue
+        chosen = sorted(read_from.get(kind, {}).items(), key=lambda item: (-item[1], item[0]))
+        options += [
+            option + (f" --{known.source_column} {shlex.quote(source)}" if source else "")
+            for source, _ in chosen[:NAMED_SOURCES]
+        ]
+    return options
+
+
+def _listed(items: list[str]) -> str:
+    if len(items) <= NAMED_SOURCES:
+        return ", ".join(items)
+    return ", ".join(items[:NAMED_SOURCES]) + f" and {len(items) - NAMED_SOURCES:,} more"
+
+
+def _labels(count: int) -> str:
+    return f"{count:,} label{'' if count == 1 else 's'}"
+
+
+def kinds_scope(
+    kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]] | None = None
+) -> str:
     """What a calibration fitted on ``kinds`` reads, and what it leaves to the model alone.
 
     Parameters
     ----------
     kinds
         The calibration's labels of each kind of text (not empty).
+    sources
+        Its labels of each source of each kind (its ``sources_``; None or empty: not
+        recorded, and the sentence names kinds only).
 
     Returns
     -------
     str
         As "it reads response (3,000 labels); too few labels of mention (5 labels), read by
         the model alone; a kind of text needs 30 labels, or half of the calibration's, to be
-        read by it (other kinds: by the model alone)".
+        read by it (other kinds: by the model alone)"; with sources, as "it reads response
+        (3,000 labels), mention from platform 'amazon' (30 labels); too few labels of mention
+        from platform 'twitter' (5 labels), read by the model alone; ...".
     """
+    if sources:
+        return _sources_scope(kinds, sources)
     reads = read_kinds(kinds)
     read = ", ".join(f"{kind} ({count:,} labels)" for kind, count in reads.items())
     few = ", ".join(
@@ -79,4 +289,40 @@ def kinds_scope(kinds: Mapping[str, int]) -> str:
     return (
         f"{scope}; a kind of text needs {MIN_KIND_LABELS} labels, or half of the "
         "calibration's, to be read by it (other kinds: by the model alone)"
+    )
+
+
+def _sources_scope(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]]) -> str:
+    """:func:`kinds_scope` of a calibration that recorded its labels' sources."""
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    reads = read_kinds(kinds)
+    read_from = read_sources(kinds, sources)
+    read, few = [], []
+    for kind, count in kinds.items():
+        if kind not in reads:
+            few.append(f"{kind} ({_labels(count)})")
+            continue
+        counts = sources.get(kind, {})
+        known = DOCUMENT_SOURCES.get(kind)
+        if kind not in sources or known is None or known.source_column is None:
+            # No source to name (notes): its one source, "", is read as the kind is.
+            read.append(f"{kind} ({_labels(count)})")
+            continue
+        chosen = read_from.get(kind, {})
+        if chosen:
+            named = _listed([f"{source_name(kind, s)} ({_labels(n)})" for s, n in chosen.items()])
+            read.append(f"{kind} from {named}")
+        left = [f"{source_name(kind, s)} ({_labels(n)})" for s, n in counts.items()
+                if s not in chosen]  # fmt: skip
+        if left:
+            few.append(f"{kind} from {_listed(left)}")
+    scope = f"it reads {', '.join(read)}" if read else "it reads no text"
+    if few:
+        scope += f"; too few labels of {'; '.join(few)}, read by the model alone"
+    return (
+        f"{scope}; a kind of text, and within it a source (a mention's platform, a "
+        f"response's survey), needs {MIN_KIND_LABELS} labels, or half of the calibration's, to "
+        f"be read by it (while no source has {MIN_KIND_LABELS}: any it has labels of); other "
+        "texts are read by the model alone"
     )

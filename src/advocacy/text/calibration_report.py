@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from advocacy.errors import UsageError
 from advocacy.text.calibration_choice import losing
-from advocacy.text.calibration_kinds import kinds_scope, read_kinds
+from advocacy.text.calibration_kinds import kinds_scope, read_options, reads_text
 from advocacy.text.sentiment import SENTIMENTS
 from advocacy.text.training_texts import trained_on
 
@@ -258,13 +258,12 @@ def evaluate_advice(calibrated: CalibratedSentiment) -> str:
         As "advocacy text evaluate FILE --kind responses"; without ``--kind`` when the
         calibration reads every kind or mentions.
     """
-    from advocacy.text.documents import DOCUMENT_SOURCES
-
-    reads = read_kinds(dict(getattr(calibrated, "kinds_", {}) or {}))
-    tables = [DOCUMENT_SOURCES[kind].table for kind in reads if kind in DOCUMENT_SOURCES]
-    if not tables or "mentions" in tables:  # the default kind is read by it
+    kinds = dict(getattr(calibrated, "kinds_", {}) or {})
+    sources = dict(getattr(calibrated, "sources_", {}) or {})
+    options = read_options(kinds, sources)
+    if not options or reads_text(kinds, sources, "mention", None):  # the default is read by it
         return "advocacy text evaluate FILE"
-    return f"advocacy text evaluate FILE --kind {' or --kind '.join(tables)}"
+    return f"advocacy text evaluate FILE {' or '.join(options)}"
 
 
 def calibration_note(
@@ -359,7 +358,9 @@ def calibration_report(
     report = {"calibration": str(calibrated.description_), "calibration status": status}
     kinds = dict(getattr(calibrated, "kinds_", {}) or {})
     if kinds:  # what it reads (a kept one's report counts the stored readings of each)
-        report["texts it reads"] = kinds_scope(kinds)
+        report["texts it reads"] = kinds_scope(
+            kinds, dict(getattr(calibrated, "sources_", {}) or {})
+        )
     scores = dict(calibrated.cv_accuracy_)
     n_labels = int(calibrated.n_labels_)
     if not scores:
@@ -456,13 +457,18 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
         "kept: the one the stored readings were made with",
         training=found.training,
     )
-    scope = kinds_note(db, found.name or "", found.kinds)
+    scope = kinds_note(db, found.name or "", found.kinds, found.sources)
     if scope:
         report["texts it reads"] = scope
     return report
 
 
-def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
+def kinds_note(
+    db: Database,
+    name: str,
+    kinds: dict[str, int],
+    sources: dict[str, dict[str, int]] | None = None,
+) -> str | None:
     """Which kinds of text a stored calibration reads, and how many stored readings each
     reading made (the calibration's, the model alone's) of each kind.
 
@@ -474,6 +480,9 @@ def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
         The calibration's model name (its ``name_``).
     kinds
         The kinds it was fitted on, with their labels (empty: every kind).
+    sources
+        The sources of each kind it was fitted on, with their labels (None or empty: not
+        recorded).
 
     Returns
     -------
@@ -492,7 +501,7 @@ def kinds_note(db: Database, name: str, kinds: dict[str, int]) -> str | None:
     )
     mine = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if calibrated]
     alone = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if not calibrated]
-    note = kinds_scope(kinds)
+    note = kinds_scope(kinds, sources)
     said = []
     if mine:
         said.append(f"{', '.join(mine)} texts read by it")
@@ -535,7 +544,7 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
     if found.calibrated is None:
         return f"Sentiment is not calibrated: {found.reason}.{older}"
     note = calibration_note(found.calibrated, training=found.training)
-    scope = kinds_note(db, found.name or "", found.kinds)
+    scope = kinds_note(db, found.name or "", found.kinds, found.sources)
     return (note if scope is None else f"{note} {scope[0].upper()}{scope[1:]}.") + older
 
 

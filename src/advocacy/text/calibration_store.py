@@ -141,6 +141,9 @@ _SCALARS = (
     "n_cv_labels_",
     "classes_",
     "kinds_",  # absent from fits stored before 2026-12-07 (format 1: refitted)
+    # Absent from fits stored before sources were recorded (chanscope, 2026-12-07): such a fit
+    # reads by kind alone, as it did; the same format, so it is not refitted for it.
+    "sources_",
     "name_",
     "description_",
     "fit_version_",  # absent from fits stored before the macro-recall guard (2026-12-06)
@@ -337,6 +340,11 @@ def _decoded(data: Any) -> _Decoded | None:
     scalars, arrays = data["scalars"], _arrays(data["arrays"])
     # The kinds it reads, checked here (an edited row may hold anything): words and counts.
     scalars["kinds_"] = {str(kind): int(n) for kind, n in dict(scalars["kinds_"]).items()}
+    if "sources_" in scalars:
+        scalars["sources_"] = {
+            str(kind): {str(source): int(n) for source, n in dict(counts).items()}
+            for kind, counts in dict(scalars["sources_"]).items()
+        }
     parameters = {
         "taught_weight": float(scalars["taught_weight"]),
         "text_model": str(scalars["text_model"]),
@@ -461,6 +469,15 @@ class StoredCalibration:
         verdict); known without building the fit (see
         :meth:`~advocacy.text.calibration.CalibratedSentiment.reads_kind`)."""
         return {} if self.fit is None else dict(self.fit.scalars.get("kinds_", {}))
+
+    @property
+    def sources(self) -> dict[str, dict[str, int]]:
+        """The sources of each kind the fit was fitted on, with their labels (empty: not
+        recorded, as by a fit stored before they were, or a verdict); known without building
+        the fit (see :meth:`~advocacy.text.calibration.CalibratedSentiment.reads_text`)."""
+        if self.fit is None:
+            return {}
+        return {kind: dict(n) for kind, n in self.fit.scalars.get("sources_", {}).items()}
 
     @property
     def warning(self) -> str | None:

@@ -19,10 +19,10 @@ import numpy as np
 
 from advocacy.store.connection import Database
 from advocacy.text.calibration import MIN_TFIDF_LABELS, CalibratedSentiment, prepare_fit
-from advocacy.text.calibration_kinds import read_kinds
+from advocacy.text.calibration_kinds import read_kinds, reads_text
 from advocacy.text.calibration_tfidf import TermCounts, labelled_counts
 from advocacy.text.document_reading import label_model, load_models, read_in_pieces
-from advocacy.text.documents import stored_languages
+from advocacy.text.documents import document_sources, stored_languages
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, workspace_labelled_texts
 from advocacy.text.sentiment import check_sentiment_head
@@ -103,6 +103,32 @@ class Calibration:
         if self.kept is not None:
             return self.kept.kinds
         return {} if self.fitted is None else dict(getattr(self.fitted, "kinds_", {}))
+
+    @property
+    def sources(self) -> dict[str, dict[str, int]]:
+        """The sources of each kind the calibration was fitted on, with their labels (empty:
+        not recorded, or no calibration): it reads a text only when :meth:`reads_text`."""
+        if self.kept is not None:
+            return self.kept.sources
+        return {} if self.fitted is None else dict(getattr(self.fitted, "sources_", {}))
+
+    def reads_text(self, kind: str, source: object = None) -> bool:
+        """Whether the calibration reads a text of ``kind`` from ``source`` (a platform, a
+        survey): :func:`~.calibration_kinds.reads_text`, known without building a kept fit.
+
+        Parameters
+        ----------
+        kind
+            The text's kind.
+        source
+            Its source value (None: none).
+
+        Returns
+        -------
+        bool
+            True when it reads the text (and when there is no calibration).
+        """
+        return reads_text(self.kinds, self.sources, kind, source)
 
     @property
     def read_kinds(self) -> dict[str, int]:
@@ -262,14 +288,17 @@ def workspace_calibration(
             store_verdict()
         return Calibration(None, verdict, known, store_verdict if defer_store else None)
     every = len(readable) == len(labelled)
+    origins = document_sources(db, [ordered[i][0] for i in readable])
     if progress is not None:
         progress(FITTING, 0, 1)
     last = CalibratedSentiment(text_model=model, workers=workers).start_fit(
         [labelled[i] for i in readable],
         [ordered[i][1][1] for i in readable],
         taught=[ordered[i][1][2] for i in readable],
-        # The kinds it reads: a calibration on CSAT comments misreads tweets (audit4 item 5).
+        # The kinds it reads: a calibration on CSAT comments misreads tweets (audit4 item 5),
+        # and within a kind the sources: one on Amazon reviews misreads tweets (chanscope).
         kinds=[ordered[i][0][0] for i in readable],
+        sources=[origins.get(ordered[i][0]) for i in readable],
         reading=reading if every else reading.take(readable),
         counts=(split[0] if every else split[0].take(readable)) if split else None,
     )

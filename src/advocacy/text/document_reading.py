@@ -310,6 +310,7 @@ def analyze_documents(
     read: Sequence[tuple[DocumentReading, SentenceReading]] | None = None,
     language_prior: Mapping[str, int] | None = None,
     progress: Callable[[int], None] | None = None,
+    alone: Sequence[bool] | np.ndarray[Any, np.dtype[np.bool_]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`analyze_texts` of ``texts`` and the sentences of each (see
     :func:`~advocacy.text.sentences.analyze_sentences`), read in :func:`pieces` that
@@ -333,6 +334,10 @@ def analyze_documents(
     progress
         Called with the texts analysed so far as each piece is done (from a thread of this
         process for the workers' pieces, one call at a time).
+    alone
+        For each text, whether the model alone gives its sentiment although ``calibrated``
+        is given (a text of a kind or source the calibration does not read); None: none is.
+        The texts are read once either way: only their sentiment differs.
 
     Raises
     ------
@@ -356,6 +361,12 @@ def analyze_documents(
             fix="pass read_piece of each of pieces(len(texts)), or no read",
         )
     ready = dict(enumerate(read or ()))
+    by_model = None if alone is None or calibrated is None else np.asarray(alone, dtype=bool)
+    if by_model is not None and len(by_model) != len(texts):
+        raise UsageError(
+            f"alone has {len(by_model)} entries for {len(texts)} texts",
+            fix="pass one entry per text, or none",
+        )
 
     def piece_of(number: int, piece: range) -> tuple[pd.DataFrame, pd.DataFrame]:
         found = ready.pop(number, None)
@@ -368,6 +379,18 @@ def analyze_documents(
             )
         features = document_frame(found[0], calibrated)
         sentences = complete_sentences(found[1], calibrated, features)
+        mask = None if by_model is None else by_model[piece.start : piece.stop]
+        if mask is not None and mask.any():  # these texts' sentiment is the model alone's
+            plain = document_frame(found[0], None)
+            plain_sentences = complete_sentences(found[1], None, plain)
+            features = pd.concat([features[~mask], plain[mask]]).sort_index(kind="stable")
+            of_alone = mask[sentences["text_index"].to_numpy(dtype=np.int64)]
+            plain_of_alone = mask[plain_sentences["text_index"].to_numpy(dtype=np.int64)]
+            sentences = (
+                pd.concat([sentences[~of_alone], plain_sentences[plain_of_alone]])
+                .sort_index(kind="stable")
+                .reset_index(drop=True)
+            )
         sentences["text_index"] += piece.start
         return features, sentences
 

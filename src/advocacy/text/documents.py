@@ -30,11 +30,15 @@ class DocumentSource:
     id_column: str
     text_column: str
     time_column: str
+    #: The column naming where a text of this kind came from within it (a mention's platform,
+    #: a response's survey), which a calibration's reading is scoped by
+    #: (:mod:`advocacy.text.calibration_kinds`); None: the kind records none.
+    source_column: str | None = None
 
 
 DOCUMENT_SOURCES: dict[str, DocumentSource] = {
-    "response": DocumentSource("responses", "response_id", "comment", "submitted_at"),
-    "mention": DocumentSource("mentions", "mention_id", "text", "posted_at"),
+    "response": DocumentSource("responses", "response_id", "comment", "submitted_at", "survey"),
+    "mention": DocumentSource("mentions", "mention_id", "text", "posted_at", "platform"),
     "note": DocumentSource("notes", "note_id", "text", "taken_at"),
     "employee-response": DocumentSource(
         "employee_responses", "employee_response_id", "comment", "submitted_at"
@@ -58,8 +62,9 @@ def check_kinds(kinds: Sequence[str] | None) -> list[str]:
 
 
 def load_documents(db: Database, kinds: Sequence[str] | None = None) -> pd.DataFrame:
-    """Every non-empty text: document_kind, document_id, text, at (and nps for responses), in
-    one order on every engine: kinds as asked, then by id.
+    """Every non-empty text: document_kind, document_id, text, at, nps (for responses) and
+    document_source (:attr:`DocumentSource.source_column`'s value, null for a kind without
+    one), in one order on every engine: kinds as asked, then by id.
 
     A database returns rows in whatever order it holds them (PostgreSQL's differs from
     DuckDB's, and changes as rows are updated); the themes discovered and the calibration's
@@ -67,7 +72,7 @@ def load_documents(db: Database, kinds: Sequence[str] | None = None) -> pd.DataF
     """
     chosen = check_kinds(kinds)
     if not chosen:
-        return pd.DataFrame(columns=["document_kind", "document_id", "text", "at", "nps"])
+        return pd.DataFrame(columns=[field.name for field in _DOCUMENT_COLUMNS])
     if db.dialect in ("duckdb", "postgres"):
         combined = _documents_in_sql(db, chosen)
     else:  # Parquet on Spark: through Ibis, on the engine
@@ -91,6 +96,7 @@ _DOCUMENT_COLUMNS = pa.schema(
         ("text", pa.string()),
         ("at", pa.timestamp("us", tz="UTC")),
         ("nps", pa.int64()),
+        ("document_source", pa.string()),
     ]
 )
 #: What Ibis's ``strip`` (and :func:`sql_has_text`) takes off both ends of a text: ASCII
@@ -114,10 +120,11 @@ def _documents_in_sql(db: Database, kinds: Sequence[str]) -> pd.DataFrame:
         source = DOCUMENT_SOURCES[kind]
         text = source.text_column
         nps = "CAST(nps AS BIGINT)" if kind == "response" else "CAST(NULL AS BIGINT)"
+        origin = f"CAST({source.source_column or 'NULL'} AS TEXT)"
         parts.append(
             f"SELECT ? AS document_kind, CAST({source.id_column} AS TEXT) AS document_id, "
-            f"{text} AS text, {source.time_column} AS at, {nps} AS nps FROM {source.table} "
-            f"WHERE {sql_has_text(db, text)}"
+            f"{text} AS text, {source.time_column} AS at, {nps} AS nps, "
+            f"{origin} AS document_source FROM {source.table} WHERE {sql_has_text(db, text)}"
         )
         params += [kind, WHITESPACE]
     rows = db.fetchall(" UNION ALL ".join(parts), params)
@@ -134,6 +141,39 @@ def _documents_in_sql(db: Database, kinds: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+def document_sources(db: Database, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The source (:attr:`DocumentSource.source_column`'s value: a mention's platform, a
+    response's survey) of each document of ``keys`` that names one, in SQL on the workspace's
+    engine.
+
+    Parameters
+    ----------
+    db
+        The workspace.
+    keys
+        ``(document_kind, document_id)`` of the documents (a calibration's labelled texts).
+
+    Returns
+    -------
+    dict of (str, str) to str
+        The key -> the source, for those whose record names one (absent: none, or a kind
+        without a source column).
+    """
+    wanted = {kind for kind, _ in keys}
+    found: dict[tuple[str, str], str] = {}
+    for kind in sorted(wanted):
+        source = DOCUMENT_SOURCES.get(kind)
+        if source is None or source.source_column is None:
+            continue
+        rows = db.fetchall(
+            f"SELECT CAST({source.id_column} AS TEXT), CAST({source.source_column} AS TEXT) "
+            f"FROM {source.table} WHERE {source.source_column} IS NOT NULL"
+        )
+        found.update(((kind, str(key)), str(value)) for key, value in rows)
+    keyed = set(keys)
+    return {key: value for key, value in found.items() if key in keyed}
+
+
 def document_table(table: Callable[[str], Any], kinds: Sequence[str] | None = None) -> Any:
     """Every non-empty text of ``kinds`` as one Ibis expression, on the tables' engine.
 
@@ -148,8 +188,9 @@ def document_table(table: Callable[[str], Any], kinds: Sequence[str] | None = No
     Returns
     -------
     ibis.Table
-        ``document_kind``, ``document_id`` (text), ``text``, ``at`` and ``nps`` (responses'
-        NPS, else null), kinds in the order asked.
+        ``document_kind``, ``document_id`` (text), ``text``, ``at``, ``nps`` (responses'
+        NPS, else null) and ``document_source`` (:attr:`DocumentSource.source_column`'s
+        value, else null), kinds in the order asked.
     """
     import ibis
 
@@ -159,6 +200,11 @@ def document_table(table: Callable[[str], Any], kinds: Sequence[str] | None = No
         rows = table(source.table)
         text = rows[source.text_column]
         nps = rows.nps.cast("int64") if kind == "response" else ibis.null("int64")
+        origin = (
+            ibis.null("string")
+            if source.source_column is None
+            else rows[source.source_column].cast("string")
+        )
         parts.append(
             rows.filter(text.notnull() & (text.strip() != "")).select(
                 document_kind=ibis.literal(kind),
@@ -166,6 +212,7 @@ def document_table(table: Callable[[str], Any], kinds: Sequence[str] | None = No
                 text=text,
                 at=rows[source.time_column],
                 nps=nps,
+                document_source=origin,
             )
         )
     return ibis.union(*parts) if len(parts) > 1 else parts[0]

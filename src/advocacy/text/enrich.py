@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from advocacy.errors import UsageError
@@ -122,6 +123,8 @@ class AnalyzeResult:
     #: The kinds of text the calibration was fitted on, with their labels (empty: every kind,
     #: or no calibration).
     calibrated_kinds: dict[str, int] = field(default_factory=dict)
+    #: The sources of each kind it was fitted on, with their labels (empty: not recorded).
+    calibrated_sources: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         found = {
@@ -136,9 +139,8 @@ class AnalyzeResult:
         }
         if self.model_alone:
             alone = ", ".join(f"{kind} {count:,}" for kind, count in self.model_alone.items())
-            found["read by the model alone"] = (
-                f"{alone}: the calibration {kinds_scope(self.calibrated_kinds).removeprefix('it ')}"
-            )
+            scope = kinds_scope(self.calibrated_kinds, self.calibrated_sources).removeprefix("it ")
+            found["read by the model alone"] = f"{alone}: the calibration {scope}"
         if self.warning:
             found["warning"] = self.warning
         if self.taxonomy:
@@ -383,27 +385,25 @@ def _analyze_stale(
     # Known without reading: with nothing stale, no model is loaded (nor a kept fit built).
     labelled_by = labelling_model(model, chosen.name)
     stale = stale_documents(documents, existing, with_sentences, label_model=labelled_by)
-    # The kinds the calibration was not fitted on enough labels of are read by the model alone
-    # (review 23: five rated reviews among the mentions must not put every tweet under a CSAT
-    # calibration; a model without
-    # a sentiment head of its own has no "alone": the calibration reads every kind).
+    # The kinds, and sources within a kind, the calibration was not fitted on enough labels of
+    # are read by the model alone (review 23: five rated reviews among the mentions must not
+    # put every tweet under a CSAT calibration; chanscope: nor 30 rated Amazon reviews, as
+    # mentions, every tweet); a model without a sentiment head of its own has no "alone":
+    # the calibration reads every text.
     fitted_kinds = chosen.kinds
-    alone_kinds: set[str] = set()
+    alone_of = _NoneAlone()
     if fitted_kinds and not needs_calibration(model):
-        alone_kinds = set(documents["document_kind"].astype(str)) - set(chosen.read_kinds)
-    if alone_kinds:
-        alone = stale_documents(
+        alone_of = _Alone(chosen)
+    if alone_of(documents).any():
+        by_model = stale_documents(
             documents, existing, with_sentences, label_model=labelling_model(model, None)
         )
-        stale = pd.concat(
-            [
-                stale[~stale["document_kind"].astype(str).isin(alone_kinds)],
-                alone[alone["document_kind"].astype(str).isin(alone_kinds)],
-            ]
-        ).sort_index(kind="stable")
+        stale = pd.concat([stale[~alone_of(stale)], by_model[alone_of(by_model)]]).sort_index(
+            kind="stable"
+        )
     total = len(stale)
-    # Built (importing scikit-learn, for a kept fit) only when a stale text is of a kind it reads.
-    reads_any = not alone_kinds or not stale["document_kind"].astype(str).isin(alone_kinds).all()
+    # Built (importing scikit-learn, for a kept fit) only when a stale text is one it reads.
+    reads_any = not alone_of(stale).all()
     calibrated = chosen.calibrated if total and reads_any else None
     model_alone: Counter[str] = Counter()
     not_supported: dict[str, int] = {}
@@ -414,13 +414,16 @@ def _analyze_stale(
     # The theme assignment's imports and model digest, while the workers read the first batch.
     prepare = _prepare_themes if defer_last else None
     try:
-        for start, chunk, reads in _scoped_batches(stale, batch_size, alone_kinds):
+        for start in range(0, total, batch_size):
+            chunk = stale.iloc[start : start + batch_size]
             texts = [str(t) for t in chunk["text"].tolist()]
-            if read_first and (len(chunk) != min(batch_size, total) or start):
-                read_first = []  # the first batch split by kind: read again, in two parts
+            # Texts the calibration does not read are read in the same pieces (the reading
+            # beside the fit serves them too); only their sentiment is the model alone's.
+            alone_rows = alone_of(chunk)
             features, sentences = analyze_documents(
                 texts,
-                calibrated if reads else None,
+                calibrated,
+                alone=alone_rows if alone_rows.any() else None,
                 model=model,
                 known=known,
                 workers=workers,
@@ -433,9 +436,9 @@ def _analyze_stale(
                 else partial(tell_progress, progress, ANALYSING, start, total),
             )
             pending, read_first, prepare = None, [], None
-            if not reads:  # read, not those in a language it does not read (review 23)
-                given = features["sentiment"].notna().to_numpy()
-                model_alone.update(chunk["document_kind"].astype(str).to_numpy()[given])
+            # Read, not those in a language it does not read (review 23).
+            given = features["sentiment"].notna().to_numpy() & alone_rows
+            model_alone.update(chunk["document_kind"].astype(str).to_numpy()[given])
             reasons = features["sentiment_reason"]
             non_answers += int((reasons == NO_CONTENT).sum())
             for code in features["language"][reasons == NOT_SUPPORTED]:
@@ -470,25 +473,38 @@ def _analyze_stale(
         warning=chosen.warning or "",
         model_alone=dict(sorted(model_alone.items())),
         calibrated_kinds=fitted_kinds if model_alone else {},
+        calibrated_sources=chosen.sources if model_alone else {},
     )
 
 
-def _scoped_batches(
-    stale: pd.DataFrame, batch_size: int, alone_kinds: set[str]
-) -> list[tuple[int, pd.DataFrame, bool]]:
-    """The batches of ``stale`` (at most ``batch_size`` rows, in order), each split into the
-    rows the calibration reads and those of ``alone_kinds``: (rows before it, rows, whether
-    the calibration reads them)."""
-    found = []
-    for start in range(0, len(stale), batch_size):
-        chunk = stale.iloc[start : start + batch_size]
-        alone = chunk["document_kind"].astype(str).isin(alone_kinds).to_numpy()
-        if not alone.any() or alone.all():
-            found.append((start, chunk, not alone.any()))
-            continue
-        found.append((start, chunk[~alone], True))
-        found.append((start + int((~alone).sum()), chunk[alone], False))
-    return found
+class _NoneAlone:
+    """No document is read by the model alone (no calibration, or one that reads every text)."""
+
+    def __call__(self, documents: pd.DataFrame) -> np.ndarray:
+        return np.zeros(len(documents), dtype=bool)
+
+
+class _Alone(_NoneAlone):
+    """Which documents of a frame (``document_kind``, ``document_source``) the calibration
+    ``chosen`` does not read (:meth:`Calibration.reads_text`), asked once per kind and source."""
+
+    def __init__(self, chosen: Calibration) -> None:
+        self._chosen = chosen
+        self._known: dict[tuple[str, object], bool] = {}
+
+    def __call__(self, documents: pd.DataFrame) -> np.ndarray:
+        kinds = documents["document_kind"].astype(str).tolist()
+        if "document_source" in documents.columns:
+            sources = [None if pd.isna(v) else v for v in documents["document_source"].tolist()]
+        else:
+            sources = [None] * len(kinds)
+        alone = np.empty(len(kinds), dtype=bool)
+        for i, key in enumerate(zip(kinds, sources, strict=True)):
+            found = self._known.get(key)
+            if found is None:
+                found = self._known[key] = not self._chosen.reads_text(*key)
+            alone[i] = found
+        return alone
 
 
 def _in_turn(*works: Callable[[], None] | None) -> Callable[[], None] | None:

@@ -43,7 +43,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from advocacy.errors import UsageError
-from advocacy.text.calibration_kinds import kinds_scope, read_kinds
+from advocacy.text.calibration_kinds import (
+    kinds_scope,
+    read_kinds,
+    read_options,
+    source_key,
+    source_name,
+)
 from advocacy.text.evaluation_intervals import (
     FEW,
     PROPORTION_METHOD,
@@ -187,10 +193,17 @@ class Evaluation:
     calibrated_kinds
         The kinds of text the workspace's calibration was fitted on, with their labels (empty:
         no calibration, or one fitted without kinds).
+    calibrated_sources
+        The sources of each kind the calibration was fitted on, with their labels (empty: not
+        recorded, or no calibration).
+    source
+        The file's source as given (``--source``, keyed by
+        :func:`~.calibration_kinds.source_key`; "": none).
     kind_not_calibrated
         The kind the file was read as, when the calibration does not read it (too few of its
-        labels were of that kind: :func:`~.calibration_kinds.read_kinds`) and the model alone
-        read it ("": it was, or there is no calibration).
+        labels were of that kind, or of the file's source within it:
+        :func:`~.calibration_kinds.reads_text`) and the model alone read it ("": it was, or
+        there is no calibration).
     """
 
     file: str
@@ -218,6 +231,8 @@ class Evaluation:
     confidence: float
     model_alone: ModelAloneScores | None = None
     calibrated_kinds: dict[str, int] = field(default_factory=dict)
+    calibrated_sources: dict[str, dict[str, int]] = field(default_factory=dict)
+    source: str = ""
     kind_not_calibrated: str = ""
     warning: str = ""
 
@@ -260,23 +275,22 @@ class Evaluation:
             )
         fitted = ", ".join(f"{kind} {count:,}" for kind, count in self.calibrated_kinds.items())
         if self.kind_not_calibrated:
-            from advocacy.text.documents import DOCUMENT_SOURCES
-
-            reads = [
-                DOCUMENT_SOURCES[kind].table
-                for kind in read_kinds(self.calibrated_kinds)
-                if kind in DOCUMENT_SOURCES
-            ]
+            reads = read_options(self.calibrated_kinds, self.calibrated_sources)
             check = (
-                f" (to check the calibration, evaluate a file of the kind it reads: "
-                f"--kind {' or --kind '.join(reads)})"
+                f" (to check the calibration, evaluate a file of the texts it reads: "
+                f"{' or '.join(reads)})"
                 if reads
                 else ""
             )
+            what = self.kind_not_calibrated
+            if self.calibrated_sources.get(what) and what in read_kinds(self.calibrated_kinds):
+                what += f" texts from {source_name(what, self.source)}"
+            else:
+                what += " texts"
+            scope = kinds_scope(self.calibrated_kinds, self.calibrated_sources)
             found.append(
-                f"the workspace's calibration does not read {self.kind_not_calibrated} texts "
-                f"({kinds_scope(self.calibrated_kinds)}): this file was read by the model "
-                f"alone, as text analyze reads them{check}"
+                f"the workspace's calibration does not read {what} ({scope}): this file was "
+                f"read by the model alone, as text analyze reads them{check}"
             )
         alone = self.model_alone
         if alone is not None and self.n and alone.accuracy > self.accuracy:
@@ -470,6 +484,8 @@ def evaluate_file(
     file: Path,
     *,
     kind: str = "mentions",
+    platform: str | None = None,
+    survey: str | None = None,
     labels: str | None = None,
     text: str | None = None,
     scale: str | None = None,
@@ -489,6 +505,10 @@ def evaluate_file(
         The labelled file.
     kind, labels, text, scale
         As for :func:`~advocacy.text.evaluation_labels.file_labels`.
+    platform, survey
+        Where the file's texts come from: the platform of mentions, the survey of responses
+        (None: none); a calibration reads, within a kind, only the sources it has enough
+        labels of (:meth:`~advocacy.text.calibration.CalibratedSentiment.reads_text`).
     model
         ``workspace``: the model with the calibration the next ``text analyze`` uses (none
         when the workspace has no labels); ``generic``: the shipped model alone.
@@ -508,7 +528,7 @@ def evaluate_file(
     Raises
     ------
     UsageError
-        For an unknown ``model``.
+        For an unknown ``model``, or a ``platform`` or ``survey`` of another kind.
     InputError
         As :func:`~advocacy.text.evaluation_labels.file_labels`.
     """
@@ -527,9 +547,11 @@ def evaluate_file(
             fix="use workspace (the calibrated reading text analyze stores) or generic (the "
             "shipped model alone)",
         )
+    source = _source_given(kind, platform=platform, survey=survey)
     found = file_labels(file, kind=kind, labels=labels, text=text, scale=scale)
     calibrated, status = None, "not used (--model generic)"
     fitted_kinds: dict[str, int] = {}
+    fitted_sources: dict[str, dict[str, int]] = {}
     not_calibrated, warning = "", ""
     if model == "workspace":
         # The calibration the next analysis uses; a fit made for this run is not stored.
@@ -537,12 +559,13 @@ def evaluate_file(
             db, model=text_model, workers=max(1, workers), defer_store=True
         )
         calibrated, status = chosen.calibrated, chosen.status
-        fitted_kinds, warning = chosen.kinds, chosen.warning or ""
+        fitted_kinds, fitted_sources = chosen.kinds, chosen.sources
+        warning = chosen.warning or ""
         read_as = TABLE_KINDS.get(kind, kind)
         # A model without a sentiment head of its own has no reading but the calibration's.
         if (
             calibrated is not None
-            and not calibrated.reads_kind(read_as)
+            and not chosen.reads_text(read_as, source)
             and not calibrated_only(text_model)
         ):
             calibrated, not_calibrated, warning = None, read_as, ""
@@ -632,9 +655,29 @@ def evaluate_file(
         confidence=confidence,
         model_alone=alone_scores,
         calibrated_kinds=fitted_kinds,
+        calibrated_sources=fitted_sources,
+        source=source_key(source),
         kind_not_calibrated=not_calibrated,
         warning=warning,
     )
+
+
+def _source_given(kind: str, *, platform: str | None, survey: str | None) -> str | None:
+    """The file's source: ``platform`` for mentions, ``survey`` for responses (refused for
+    another kind: each names where one kind of text comes from)."""
+    from advocacy.text.documents import DOCUMENT_SOURCES, TABLE_KINDS
+
+    known = DOCUMENT_SOURCES.get(TABLE_KINDS.get(kind, kind))
+    for column, value in (("platform", platform), ("survey", survey)):
+        if value is not None and (known is None or known.source_column != column):
+            owner = "mentions" if column == "platform" else "responses"
+            raise UsageError(
+                f"a {column} names where {owner} come from, not {kind}",
+                value=value,
+                parameter=column,
+                fix=f"give --{column} with --kind {owner}, or leave it out",
+            )
+    return platform if platform is not None else survey
 
 
 def _trained_scores(

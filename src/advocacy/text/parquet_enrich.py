@@ -97,7 +97,13 @@ def _features(calibrated: CalibratedSentiment | None, model: str, stamp: datetim
                 continue
             documents = documents.reset_index(drop=True)
             texts = [str(text) for text in documents["text"]]
-            features = _read_by_kind(texts, documents["document_kind"], calibrated, model)
+            features = _read_by_kind(
+                texts,
+                documents["document_kind"],
+                calibrated,
+                model,
+                sources=documents["document_source"],
+            )
             keys = documents[["document_kind", "document_id"]]
             frame = pd.concat([keys, features], axis=1)
             frame["text_hash"] = [text_hash(text) for text in texts]
@@ -108,17 +114,27 @@ def _features(calibrated: CalibratedSentiment | None, model: str, stamp: datetim
 
 
 def _read_by_kind(
-    texts: list[str], kinds: pd.Series, calibrated: CalibratedSentiment | None, model: str
+    texts: list[str],
+    kinds: pd.Series,
+    calibrated: CalibratedSentiment | None,
+    model: str,
+    *,
+    sources: pd.Series | None = None,
 ) -> pd.DataFrame:
     """:func:`analyze_texts` of ``texts``, in order: each through ``calibrated`` when it reads
-    the text's kind (:meth:`CalibratedSentiment.reads_kind`), else by the model alone, as
-    ``ws.text.analyze`` reads them (a model with no sentiment head of its own reads every kind
-    through its calibration)."""
+    the text's kind and source (:meth:`CalibratedSentiment.reads_text`; ``sources`` None:
+    none), else by the model alone, as ``ws.text.analyze`` reads them (a model with no
+    sentiment head of its own reads every text through its calibration)."""
     every = calibrated is not None and needs_calibration(model)
-    reads = np.array(
-        [calibrated is not None and (every or calibrated.reads_kind(str(k))) for k in kinds],
-        dtype=bool,
-    )
+    origins = [None] * len(kinds) if sources is None else sources.tolist()
+    known: dict[tuple[str, Any], bool] = {}
+    reads = np.zeros(len(kinds), dtype=bool)
+    if calibrated is not None:
+        for i, (kind, source) in enumerate(zip(kinds.astype(str), origins, strict=True)):
+            key = (kind, None if pd.isna(source) else str(source))
+            if key not in known:
+                known[key] = every or calibrated.reads_text(*key)
+            reads[i] = known[key]
     parts = []
     for through in (True, False):
         rows = np.flatnonzero(reads == through)
@@ -128,6 +144,49 @@ def _read_by_kind(
             )
             parts.append(read.set_axis(rows))
     return pd.concat(parts).sort_index()
+
+
+def folder_calibration(
+    folder: Path, table: Any, *, documents: Any = None, model: str = STATIC
+) -> CalibratedSentiment | None:
+    """The calibration the Parquet tables in ``folder`` give (:func:`calibrate_on_tables` of
+    its scored answers, rated mentions and taught labels), as ``text analyze --engine spark``
+    reads with; None with no labelled comment.
+
+    Parameters
+    ----------
+    folder
+        The folder of ``<table>.parquet`` exports.
+    table
+        Looks a table of the folder up by name, as an Ibis table.
+    documents
+        :func:`~advocacy.text.documents.document_table` of the kinds read (None: of every
+        kind whose table is in ``folder``).
+    model
+        The ``text_model`` setting value.
+
+    Returns
+    -------
+    CalibratedSentiment or None
+        The fitted calibration.
+    """
+    present = {
+        name
+        for name in ("responses", "response_items", "mentions", "text_labels")
+        if parquet_location(folder, name)
+    }
+    if "responses" not in present:
+        return None
+    if documents is None:
+        documents = document_table(table, _present_kinds(folder, None))
+    return calibrate_on_tables(
+        table("responses"),
+        items=table("response_items") if "response_items" in present else None,
+        mentions=table("mentions") if "mentions" in present else None,
+        taught=table("text_labels") if "text_labels" in present else None,
+        documents=documents,
+        model=model,
+    )
 
 
 def parquet_text_features(
@@ -181,16 +240,7 @@ def parquet_text_features(
     documents = document_table(table, chosen)
     calibrated = None
     if calibrate is not False:
-        present = {name for name in ("response_items", "mentions", "text_labels")
-                   if parquet_location(folder, name)}  # fmt: skip
-        calibrated = calibrate_on_tables(
-            table("responses"),
-            items=table("response_items") if "response_items" in present else None,
-            mentions=table("mentions") if "mentions" in present else None,
-            taught=table("text_labels") if "text_labels" in present else None,
-            documents=documents,
-            model=model,
-        )
+        calibrated = folder_calibration(folder, table, documents=documents, model=model)
     if calibrate and calibrated is None:
         raise UsageError(
             "calibration needs at least one comment with a score (NPS, CSAT, CES or a rating) "
@@ -201,7 +251,9 @@ def parquet_text_features(
     stamp = now or datetime.now(UTC)
     path = Path(out).expanduser() / FEATURES_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = spark_dataframe(documents.select("document_kind", "document_id", "text"))
+    rows = spark_dataframe(
+        documents.select("document_kind", "document_id", "text", "document_source")
+    )
     features = rows.mapInPandas(_features(calibrated, model, stamp), FEATURE_SCHEMA)
     features.write.mode("overwrite").parquet(str(path))
     counts = (

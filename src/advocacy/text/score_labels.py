@@ -322,9 +322,45 @@ def calibrate_on_tables(
     if not texts or len(texts) < minimum:
         return None
     ordered = sorted(texts.items())
+    origins = _label_sources(responses, mentions, documents)
     return CalibratedSentiment(text_model=model).fit(
         [text for _, (text, _, _) in ordered],
         [label for _, (_, label, _) in ordered],
         taught=[taught for _, (_, _, taught) in ordered],
         kinds=[kind for (kind, _), _ in ordered],
+        # Within a kind, the sources it reads (chanscope), as the workspace's calibration.
+        sources=[origins.get(key) for key, _ in ordered],
     )
+
+
+def _label_sources(responses: Any, mentions: Any, documents: Any) -> dict[tuple[str, str], str]:
+    """(kind, id) -> the source (a response's survey, a mention's platform) of each document
+    that names one, from ``documents`` (:func:`~advocacy.text.documents.document_table`) when
+    given, else from the ``responses`` and ``mentions`` tables."""
+    import ibis
+
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    frames = []
+    if documents is not None:
+        frames.append(documents.select("document_kind", "document_id", "document_source"))
+    else:
+        for kind, table in (("response", responses), ("mention", mentions)):
+            source = DOCUMENT_SOURCES[kind]
+            if table is not None and source.source_column is not None:
+                frames.append(
+                    table.select(
+                        document_id=table[source.id_column].cast("string"),
+                        document_source=table[source.source_column].cast("string"),
+                    ).mutate(document_kind=ibis.literal(kind))
+                )
+    found: dict[tuple[str, str], str] = {}
+    for frame in frames:
+        rows = frame.filter(frame.document_source.notnull()).to_pandas()
+        found.update(
+            ((str(kind), str(key)), str(value))
+            for kind, key, value in rows[
+                ["document_kind", "document_id", "document_source"]
+            ].itertuples(index=False)
+        )
+    return found

@@ -108,10 +108,15 @@ def _nps_why(record: Mapping[Any, Any], p_adjusted: str, tested: int) -> str:
 def calibration_caveat(ws: Workspace) -> str:
     """What a finding read from the texts' sentiment must add when the workspace's calibration
     finds fewer of some class than the model alone (its warning), else ``""``: the largest
-    complaint may be one the calibration made."""
+    complaint may be one the calibration made (from a Parquet source, the one its tables give,
+    as ``text analyze --engine spark`` reads with)."""
+    from advocacy.errors import ParquetSourceError
     from advocacy.text.calibration_report import recall_warning
 
-    calibrated, _ = ws.text.calibration_status()
+    try:
+        calibrated, _ = ws.text.calibration_status()
+    except ParquetSourceError:  # the calibration text analyze --engine spark reads with
+        calibrated = _folder_calibration(ws)
     if calibrated is None or recall_warning(calibrated) is None:
         return ""
     return (
@@ -119,6 +124,23 @@ def calibration_caveat(ws: Workspace) -> str:
         "sentiments than the model alone (the methods appendix says which): check the reading "
         "on a labelled sample before acting."
     )
+
+
+def _folder_calibration(ws: Workspace) -> Any:
+    """The calibration a Parquet source's tables give (once per report run)."""
+    from functools import partial
+
+    from advocacy.store.steady import steady_table
+    from advocacy.text.parquet_enrich import folder_calibration
+
+    def compute() -> Any:
+        return folder_calibration(
+            ws.db.directory,  # type: ignore[attr-defined]
+            partial(steady_table, ws.db),
+            model=ws.settings.text_model,
+        )
+
+    return remembered(("folder-calibration",), compute)
 
 
 def _volume_why(record: Mapping[Any, Any], caveat: str = "") -> str:

@@ -1,0 +1,285 @@
+"""Within a kind of text, a calibration reads only the sources it has enough labels of.
+
+Kinds were not enough: 30 rated shop reviews imported as mentions put every tweet (also a
+mention) back under a calibration fitted on those reviews and on survey answers. Here survey
+answers with a CSAT score and 30 rated reviews of one platform (our own words) calibrate the
+workspace; tweets imported beside them carry no label and must be read by the model alone,
+by ``text analyze``, ``text evaluate``, the report and the Spark reading alike.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import advocacy
+from advocacy.text import calibration_store
+from advocacy.text.calibration import CalibratedSentiment
+from advocacy.text.calibration_kinds import (
+    kinds_scope,
+    read_options,
+    read_sources,
+    reads_text,
+    source_key,
+)
+from advocacy.text.calibration_report import evaluate_advice, kept_calibration_note
+from advocacy.text.enrich import analyze_documents, analyze_texts
+from advocacy.text.parquet_enrich import _read_by_kind
+from support.calibration_files import POSTS as TWEETS
+from support.calibration_files import write_posts
+from support.cli import advocacy_cli
+
+COMPLAINTS = [
+    "Parcel {} turned up late and support never wrote back.",
+    "The kettle in box {} leaked from the first day.",
+    "Charged twice for order {} and still no refund.",
+]
+PRAISE = [
+    "Order {} came early and works like a dream.",
+    "Really happy with blender number {}, quiet and strong.",
+    "Friendly chat agent fixed order {} in minutes.",
+]
+PLAIN = ["Order {} arrived on the stated day.", "It is a toaster, order {} toasts."]
+
+
+def _answers() -> list[tuple[str, int, str]]:
+    rows = []
+    for i in range(5):
+        rows += [(f"b{i}{j}", 1 + j % 2, text.format(i + 2)) for j, text in enumerate(COMPLAINTS)]
+        rows += [(f"g{i}{j}", 5 - j % 2, text.format(i + 2)) for j, text in enumerate(PRAISE)]
+        rows += [(f"n{i}{j}", 3, text.format(i + 2)) for j, text in enumerate(PLAIN)]
+    return rows
+
+
+def _reviews() -> list[tuple[str, int, str]]:
+    rows = []
+    for i in range(5):
+        rows += [(f"v{i}{j}", 1 + j % 2, text.format(i + 10)) for j, text in enumerate(COMPLAINTS)]
+        rows += [(f"w{i}{j}", 5 - j % 2, text.format(i + 10)) for j, text in enumerate(PRAISE)]
+    return rows
+
+
+def _workspace(url: str, tmp_path: Path) -> None:
+    answers, reviews, tweets = (tmp_path / name for name in ("a.csv", "r.csv", "t.csv"))
+    answers.write_text(
+        "response_id,survey,submitted_at,csat,comment\n"
+        + "".join(f'{key},After delivery,2026-03-01,{n},"{text}"\n' for key, n, text in _answers()),
+        encoding="utf-8",
+    )
+    reviews.write_text(
+        "mention_id,platform,posted_at,rating,text\n"
+        + "".join(f'{key},Shop,2026-03-02,{n},"{text}"\n' for key, n, text in _reviews()),
+        encoding="utf-8",
+    )
+    write_posts(tweets, TWEETS, platform="twitter")
+    with advocacy.open(url, create=True) as ws:
+        ws.import_file(answers, kind="responses", cases=False)
+        ws.import_file(reviews, kind="mentions", cases=False)
+        ws.import_file(tweets, kind="mentions", cases=False)
+
+
+def test_tweets_are_read_by_the_model_alone_beside_enough_rated_reviews_of_another_platform(
+    db_url: str, tmp_path: Path
+) -> None:
+    _workspace(db_url, tmp_path)
+    n_answers, n_reviews = len(_answers()), len(_reviews())
+    with advocacy.open(db_url) as ws:
+        first = ws.text.analyze(workers=1)
+        stored = ws.db.fetchall(
+            "SELECT document_id, sentiment, model FROM text_features "
+            "WHERE document_kind = 'mention' ORDER BY document_id"
+        )
+        calibrated, _ = ws.text.calibration_status()
+        note = kept_calibration_note(ws.db, ws.settings.text_model)
+        again = ws.text.analyze(workers=1)
+    assert calibrated is not None
+    # 30 reviews: enough to read mentions, and reviews of their platform, by the calibration.
+    assert calibrated.kinds_ == {"mention": n_reviews, "response": n_answers} and n_reviews == 30
+    assert calibrated.sources_ == {
+        "mention": {"shop": n_reviews},
+        "response": {"after delivery": n_answers},
+    }
+    assert calibrated.reads_text("mention", "Shop") and not calibrated.reads_text(
+        "mention", "twitter"
+    )
+    models = {key: model for key, _, model in stored}
+    tweets = [key for key, _ in TWEETS]
+    alone = analyze_texts([text for _, text in TWEETS])
+    assert [row[1] for row in stored if row[0] in tweets] == list(alone["sentiment"])
+    assert {models[key] for key in tweets} == {alone["model"].iloc[0]}
+    assert all(calibrated.name_ in models[key] for key, _, _ in _reviews())
+    assert first.model_alone == {"mention": len(TWEETS)}
+    said = first.summary()["read by the model alone"]
+    assert said.startswith(
+        f"mention {len(TWEETS)}: the calibration reads mention from platform 'shop' (30 labels), "
+        f"response from survey 'after delivery' ({n_answers} labels); a kind of text, and within "
+        "it a source"
+    )
+    assert (again.analyzed, again.model_alone) == (0, {})
+    assert note.endswith(
+        f"{n_answers} response texts read by it; {len(TWEETS)} mention texts read by the "
+        "model alone."
+    ), note
+    assert f"30 mention, {n_answers} response texts read by it" in note
+
+
+def test_evaluate_reads_a_file_by_its_source(tmp_path: Path) -> None:
+    url = str(tmp_path / "w.duckdb")
+    _workspace(url, tmp_path)
+    labelled = tmp_path / "held_out.csv"
+    rows = [
+        ("Still waiting on my refund, two weeks now.", "negative"),
+        ("The handle snapped off the first day.", "negative"),
+        ("Quick delivery and the mixer is great.", "positive"),
+        ("Really pleased, the staff were so kind.", "positive"),
+        ("It arrived on Tuesday.", "neutral"),
+    ]
+    labelled.write_text(
+        "text,sentiment\n" + "".join(f'"{text}",{label}\n' for text, label in rows),
+        encoding="utf-8",
+    )
+
+    def evaluate(*options: str) -> dict[str, object]:
+        ran = advocacy_cli(
+            "text", "evaluate", str(labelled), "--format", "json", "--db", url, *options
+        )
+        assert ran.returncode == 0, ran.stderr
+        found: dict[str, object] = json.loads(ran.stdout)
+        return found
+
+    as_shop = evaluate("--kind", "mentions", "--platform", "shop")
+    as_tweets = evaluate("--kind", "mentions", "--platform", "twitter")
+    generic = evaluate("--model", "generic")
+    # A platform names where posts come from: refused with answers (usage, exit 2).
+    refused = advocacy_cli(
+        "text", "evaluate", str(labelled), "--kind", "responses", "--platform", "x", "--db", url
+    )
+    assert refused.returncode == 2 and "--platform" in refused.stderr, refused.stderr
+    assert "workspace" in str(as_shop["model"]) and as_shop["model alone"] is not None
+    assert as_tweets["model"] == generic["model"] and as_tweets["model alone"] is None
+    assert as_tweets["accuracy"] == generic["accuracy"]
+    notes = "\n".join(as_tweets["notes"])  # type: ignore[arg-type]
+    assert "does not read mention texts from platform 'twitter' (it reads mention from " in notes
+    assert (
+        "(to check the calibration, evaluate a file of the texts it reads: --kind mentions "
+        "--platform shop or --kind responses --survey 'after delivery')"
+    ) in notes
+
+
+def test_the_rule_counts_labels_per_source() -> None:
+    kinds = {"mention": 60, "response": 3000}
+    sources = {"mention": {"amazon": 30, "twitter": 5, "": 25}, "response": {"q3": 3000}}
+    assert read_sources(kinds, sources) == {"mention": {"amazon": 30}, "response": {"q3": 3000}}
+    assert reads_text(kinds, sources, "mention", " Amazon ")
+    assert not reads_text(kinds, sources, "mention", "twitter")
+    assert not reads_text(kinds, sources, "mention", None)  # 25 labels naming no platform
+    assert not reads_text(kinds, sources, "mention", "trustpilot")  # no label at all
+    assert not reads_text(kinds, sources, "response", "q4")
+    # A small calibration reads every source it has labels of (three surveys, 20 each), not
+    # one it has none of; a source of half of the labels is read with fewer than 30.
+    small = {"response": {"a": 20, "b": 20, "c": 20}}
+    assert read_sources({"response": 60}, small) == small
+    assert not reads_text({"response": 60}, small, "response", "d")
+    assert reads_text({"mention": 20, "response": 12}, {"mention": {"x": 20}}, "mention", "x")
+    # But not beside one of 30: its 20 labels say nothing of the platform's texts.
+    lopsided = {"mention": {"x": 20, "y": 40}}
+    assert not reads_text({"mention": 60}, lopsided, "mention", "x")
+    # Fitted without sources (or stored before they were): by kind alone, as before.
+    assert reads_text({"mention": 60}, {}, "mention", "anything")
+    assert not reads_text({"mention": 5, "response": 300}, {}, "mention", "anything")
+    assert reads_text({}, {}, "note", None)  # fitted without kinds: every text
+    assert source_key(" Twitter\n") == "twitter" and source_key(float("nan")) == ""
+
+
+def test_sources_are_named_safely_in_sentences_and_commands() -> None:
+    hostile = "x' ; rm -rf ~ #" + "a" * 100
+    kinds = {"mention": 40}
+    sources = {"mention": {source_key(hostile): 40}}
+    scope = kinds_scope(kinds, sources)
+    assert "a" * 50 not in scope and "…" in scope  # a name is cut, quoted
+    options = read_options(kinds, sources)
+    # Quoted for a shell, whole (a cut name would name another platform).
+    assert options == [f"--kind mentions --platform 'x'\"'\"' ; rm -rf ~ #{'a' * 100}'"]
+    many = {"response": {f"survey {i}": 100 + i for i in range(8)}}
+    listed = kinds_scope({"response": sum(many["response"].values())}, many)
+    assert listed.count("survey '") == 5 and "and 3 more" in listed
+    # Notes name no source: the kind alone.
+    noted = kinds_scope({"note": 40, "response": 40}, {"note": {"": 40}, "response": {"a": 40}})
+    assert noted.startswith("it reads note (40 labels), response from survey 'a' (40 labels);")
+    fitted = type("Fitted", (), {"kinds_": {"mention": 40, "response": 10}, "sources_": {
+        "mention": {"shop": 40}, "response": {"": 10}}})()  # fmt: skip
+    assert evaluate_advice(fitted) == "advocacy text evaluate FILE --kind mentions --platform shop"  # type: ignore[arg-type]
+
+
+def test_the_sources_are_stored_with_the_fit_and_an_older_fit_reads_by_kind() -> None:
+    texts = [text.format(i) for i in range(12) for text in (*COMPLAINTS, *PRAISE)]
+    labels = ["negative"] * 3 + ["positive"] * 3
+    labels = labels * 12
+    kinds = ["mention"] * len(texts)
+    sources = ["shop"] * 36 + ["Twitter"] * 36
+    fitted = CalibratedSentiment().fit(texts, labels, kinds=kinds, sources=sources)
+    assert fitted.sources_ == {"mention": {"shop": 36, "twitter": 36}}
+    with pytest.raises(advocacy.UsageError, match="sources has 2 entries for 72 texts"):
+        CalibratedSentiment().fit(texts, labels, kinds=kinds, sources=["a", "b"])
+    state = json.loads(calibration_store.dump(fitted))
+    assert state["scalars"]["sources_"] == fitted.sources_
+    loaded = calibration_store.load(json.dumps(state))
+    assert loaded is not None and loaded.sources_ == fitted.sources_
+    assert not loaded.reads_text("mention", "trustpilot")
+    # A fit stored before sources were recorded is kept and reads every source of its kinds.
+    del state["scalars"]["sources_"]
+    older = calibration_store.load(json.dumps(state))
+    assert older is not None and not hasattr(older, "sources_")
+    assert older.reads_text("mention", "trustpilot") and not older.reads_text("note")
+
+
+def test_the_spark_reading_scopes_by_source_as_the_workspace_does() -> None:
+    texts = [text.format(i) for i in range(6) for text in (*COMPLAINTS, *PRAISE)]
+    labels = (["negative"] * 3 + ["positive"] * 3) * 6
+    fitted = CalibratedSentiment().fit(
+        texts, labels, kinds=["mention"] * len(texts), sources=["shop"] * len(texts)
+    )
+    read = ["the toaster from them burnt every slice, avoid", "Order 3 came early, lovely"]
+    got = _read_by_kind(
+        read,
+        pd.Series(["mention", "mention"]),
+        fitted,
+        "static",
+        sources=pd.Series(["twitter", "Shop"]),
+    )
+    assert list(got["model"]) == [
+        analyze_texts(read[:1])["model"].iloc[0],
+        analyze_texts(read[1:], fitted)["model"].iloc[0],
+    ]
+    assert got["model"].iloc[0] != got["model"].iloc[1]
+
+
+def test_texts_the_calibration_does_not_read_are_read_once_with_the_others() -> None:
+    # One reading of the batch serves both: each text's rows (its sentences too) are those of
+    # its own reading, as if the two groups had been read apart.
+    texts = [text.format(i) for i in range(6) for text in (*COMPLAINTS, *PRAISE)]
+    labels = (["negative"] * 3 + ["positive"] * 3) * 6
+    fitted = CalibratedSentiment().fit(texts, labels)
+    batch = [
+        "The kettle leaked. Support never wrote back, so I gave up.",
+        "anyone else watching the match tonight",
+        "Order 7 came early. Works like a dream!",
+        "so fed up with this rain honestly. again.",
+    ]
+    alone = [False, True, False, True]
+    features, sentences = analyze_documents(batch, fitted, alone=alone)
+    calibrated = analyze_documents(batch, fitted)
+    plain = analyze_documents(batch, None)
+    for i, by_model in enumerate(alone):
+        expected = plain if by_model else calibrated
+        pd.testing.assert_series_equal(features.iloc[i], expected[0].iloc[i])
+        pd.testing.assert_frame_equal(
+            sentences[sentences["text_index"] == i].reset_index(drop=True),
+            expected[1][expected[1]["text_index"] == i].reset_index(drop=True),
+        )
+    assert features["model"].iloc[0] != features["model"].iloc[1]
+    with pytest.raises(advocacy.UsageError, match="alone has 1 entries for 4 texts"):
+        analyze_documents(batch, fitted, alone=[True])
