@@ -211,8 +211,8 @@ def test_text_teach_says_how_the_labels_are_used(db_url: str, tmp_path: Path) ->
         "calibration": "prior adjusted (5 labels)",
         "calibration status": "fitted (5 labels)",
         # Survey answers' labels: it reads survey answers, and leaves other kinds alone.
-        "texts it reads": "it reads response from no survey (5 labels); a kind of text, and "
-        "within it a source (a mention's platform, a response's survey), needs 30 labels, or "
+        "texts it reads": "it reads response (5 labels); a kind of text, and "
+        "within mentions a platform, needs 30 labels, or "
         "half of the calibration's, to be read by it (while no source has 30: any it has "
         "labels of); other texts are read by the model alone",
         # R2's 3 of 5 was neutral: taught negative, no neutral label is left.

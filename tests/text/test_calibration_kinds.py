@@ -23,7 +23,7 @@ from support.cli import advocacy_cli
 
 #: How a calibration that recorded its labels' sources says what it reads (after the kinds).
 SCOPE = (
-    "a kind of text, and within it a source (a mention's platform, a response's survey), needs "
+    "a kind of text, and within mentions a platform, needs "
     "30 labels, or half of the calibration's, to be read by it (while no source has 30: any it "
     "has labels of); other texts are read by the model alone"
 )
@@ -54,7 +54,7 @@ def test_texts_of_a_kind_the_calibration_was_not_fitted_on_are_read_by_the_model
     assert calibrated is not None and calibrated.kinds_ == {"response": 8}
     assert first.analyzed == 11 and first.model_alone == {"mention": 3}
     assert first.summary()["read by the model alone"] == (
-        f"mention 3: the calibration reads response from no survey (8 labels); {SCOPE}"
+        f"mention 3: the calibration reads response (8 labels); {SCOPE}"
     )
     models = {(kind, key): model for kind, key, _, model in stored}
     assert all(calibrated.name_ in models[("response", key)] for key, _, _ in ANSWERS)
@@ -69,9 +69,9 @@ def test_texts_of_a_kind_the_calibration_was_not_fitted_on_are_read_by_the_model
     assert (again.analyzed, again.unchanged, again.model_alone) == (0, 11, {})
     # The calibration's report (text teach, a fitting analyze) says which kinds it reads, the
     # report's which reading made how many stored readings.
-    assert ws_report["texts it reads"] == f"it reads response from no survey (8 labels); {SCOPE}"
+    assert ws_report["texts it reads"] == f"it reads response (8 labels); {SCOPE}"
     assert note.endswith(
-        f"It reads response from no survey (8 labels); {SCOPE}: 8 response texts read by it; "
+        f"It reads response (8 labels); {SCOPE}: 8 response texts read by it; "
         "3 mention texts read by the model alone."
     )
 
@@ -120,8 +120,8 @@ def test_evaluate_says_what_the_calibration_was_fitted_on_and_what_the_model_alo
     assert as_posts["model alone"] is None
     assert as_posts["model"] == generic["model"] and as_posts["accuracy"] == generic["accuracy"]
     assert (
-        "the workspace's calibration does not read mention texts (it reads response from no "
-        f"survey (8 labels); {SCOPE}): this file was read by the model alone, as text analyze "
+        "the workspace's calibration does not read mention texts (it reads response (8 "
+        f"labels); {SCOPE}): this file was read by the model alone, as text analyze "
         "reads them (to check the calibration, evaluate a file of the texts it reads: --kind "
         "responses)"
     ) in as_posts["notes"]  # type: ignore[operator]

@@ -100,11 +100,13 @@ def test_tweets_are_read_by_the_model_alone_beside_enough_rated_reviews_of_anoth
     assert calibrated.kinds_ == {"mention": n_reviews, "response": n_answers} and n_reviews == 30
     assert calibrated.sources_ == {
         "mention": {"shop": n_reviews},
-        "response": {"after delivery": n_answers},
+        "response": {"": n_answers},  # a survey is no source: its waves are one channel
     }
     assert calibrated.reads_text("mention", "Shop") and not calibrated.reads_text(
         "mention", "twitter"
     )
+    # A new survey (the next wave) is read by the calibration as the older ones are.
+    assert calibrated.reads_text("response", None)
     models = {key: model for key, _, model in stored}
     tweets = [key for key, _ in TWEETS]
     alone = analyze_texts([text for _, text in TWEETS])
@@ -115,8 +117,7 @@ def test_tweets_are_read_by_the_model_alone_beside_enough_rated_reviews_of_anoth
     said = first.summary()["read by the model alone"]
     assert said.startswith(
         f"mention {len(TWEETS)}: the calibration reads mention from platform 'shop' (30 labels), "
-        f"response from survey 'after delivery' ({n_answers} labels); a kind of text, and within "
-        "it a source"
+        f"response ({n_answers} labels); a kind of text, and within mentions a platform, needs"
     )
     assert (again.analyzed, again.model_alone) == (0, {})
     assert note.endswith(
@@ -165,7 +166,7 @@ def test_evaluate_reads_a_file_by_its_source(tmp_path: Path) -> None:
     assert "does not read mention texts from platform 'twitter' (it reads mention from " in notes
     assert (
         "(to check the calibration, evaluate a file of the texts it reads: --kind mentions "
-        "--platform shop or --kind responses --survey 'after delivery')"
+        "--platform shop or --kind responses)"
     ) in notes
 
 
@@ -203,12 +204,14 @@ def test_sources_are_named_safely_in_sentences_and_commands() -> None:
     options = read_options(kinds, sources)
     # Quoted for a shell, whole (a cut name would name another platform).
     assert options == [f"--kind mentions --platform 'x'\"'\"' ; rm -rf ~ #{'a' * 100}'"]
-    many = {"response": {f"survey {i}": 100 + i for i in range(8)}}
-    listed = kinds_scope({"response": sum(many["response"].values())}, many)
-    assert listed.count("survey '") == 5 and "and 3 more" in listed
-    # Notes name no source: the kind alone.
-    noted = kinds_scope({"note": 40, "response": 40}, {"note": {"": 40}, "response": {"a": 40}})
-    assert noted.startswith("it reads note (40 labels), response from survey 'a' (40 labels);")
+    many = {"mention": {f"shop {i}": 100 + i for i in range(8)}}
+    listed = kinds_scope({"mention": sum(many["mention"].values())}, many)
+    assert listed.count("platform '") == 5 and "and 3 more" in listed
+    # Notes and survey answers name no source: the kind alone.
+    noted = kinds_scope({"note": 40, "mention": 40}, {"note": {"": 40}, "mention": {"a": 40}})
+    assert noted.startswith("it reads note (40 labels), mention from platform 'a' (40 labels);")
+    answers = kinds_scope({"response": 40}, {"response": {"": 40}})
+    assert answers.startswith("it reads response (40 labels);"), answers
     fitted = type("Fitted", (), {"kinds_": {"mention": 40, "response": 10}, "sources_": {
         "mention": {"shop": 40}, "response": {"": 10}}})()  # fmt: skip
     assert evaluate_advice(fitted) == "advocacy text evaluate FILE --kind mentions --platform shop"  # type: ignore[arg-type]

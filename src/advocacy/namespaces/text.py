@@ -219,7 +219,6 @@ class TextNamespace:
         *,
         kind: str = "mentions",
         platform: str | None = None,
-        survey: str | None = None,
         labels: str | None = None,
         text: str | None = None,
         scale: str | None = None,
@@ -246,11 +245,10 @@ class TextNamespace:
             The kind the file would be imported as: ``mentions``, ``responses`` or ``notes``.
             A calibration fitted on no labelled text of that kind does not read the file: the
             model alone does, as :meth:`analyze` reads such texts, and the result says so.
-        platform, survey
-            Where the file's texts come from, as the workspace would record it: the platform
-            of mentions, the survey of responses (None: none). Within a kind, a calibration
-            reads only the platforms or surveys it has enough labels of; the model alone reads
-            the others.
+        platform
+            Where the file's mentions come from, as the workspace would record it (None:
+            none). Within mentions, a calibration reads only the platforms it has enough labels
+            of; the model alone reads the others.
         labels
             The label (or rating) column; None: found as teaching finds it, else the rating.
         text
@@ -278,8 +276,8 @@ class TextNamespace:
             For a missing or empty file, one without labels or texts, or ratings whose scale
             is unclear.
         UsageError
-            For an unknown ``kind``, ``model`` or ``scale``, or a ``platform`` or ``survey``
-            of another kind.
+            For an unknown ``kind``, ``model`` or ``scale``, or a ``platform`` with another
+            kind than mentions.
         """
         from advocacy.text.evaluation import evaluate_file
         from advocacy.text.workers import worker_count
@@ -289,7 +287,6 @@ class TextNamespace:
             Path(path),
             kind=kind,
             platform=platform,
-            survey=survey,
             labels=labels,
             text=text,
             scale=scale,

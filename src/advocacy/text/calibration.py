@@ -174,11 +174,11 @@ class CalibratedSentiment:
         kinds were not given (it reads every kind). Absent from a calibration stored before
         2026-12-07.
     sources_ : dict of str to dict of str to int
-        How many of the labels of each kind came from each source (a mention's platform, a
-        response's survey, as :func:`~.calibration_kinds.source_key` keys them): within a kind
-        it reads, it reads the sources with enough of them (:meth:`reads_text`). Absent when
-        the sources were not given, and from a calibration stored before 2026-12-07 (it then
-        reads by kind alone).
+        How many of the labels of each kind came from each source (a mention's platform, as
+        :func:`~.calibration_kinds.source_key` keys them): within a kind it reads, it reads
+        the sources with enough of them (:meth:`reads_text`). Absent when the sources were
+        not given, and from a calibration stored before 2026-12-07 (it then reads by kind
+        alone).
     name_ : str
         The model name the calibrated readings record: the text model's, then a digest of
         the labelled texts, their labels and weights, the method and penalty chosen and
@@ -305,8 +305,8 @@ class CalibratedSentiment:
         ``kinds`` names the kind of each text (``response``, ``mention``, ``note``): the
         calibration then reads texts of those kinds only (:meth:`reads_kind`); None: texts of
         any kind (the labels' kind is not known). ``sources`` (with ``kinds``) names where
-        each text came from within its kind (a mention's platform, a response's survey; None
-        for none): the calibration then reads, within a kind, only the sources it has enough
+        each text came from within its kind (a mention's platform; None for none): the
+        calibration then reads, within a kind, only the sources it has enough
         labels of (:meth:`reads_text`); None: any source.
 
         ``reading`` is the configured model's :meth:`read` of ``texts`` when the caller has
@@ -368,7 +368,7 @@ class CalibratedSentiment:
             raise UsageError(
                 f"sources has {len(sources)} entries for {len(texts)} texts"
                 + ("" if kinds is not None else ", and no kinds"),
-                fix="pass one source per text (its platform or survey; None for none) with "
+                fix="pass one source per text (a mention's platform; None for none) with "
                 "the kinds, or none",
             )
         if counts is not None and len(counts.texts) != len(texts):
@@ -482,7 +482,7 @@ class CalibratedSentiment:
         kind
             A document kind (``response``, ``mention``, ``note``).
         source
-            The text's source (a mention's platform, a response's survey; None: none).
+            The text's source (a mention's platform; None: none).
 
         Returns
         -------

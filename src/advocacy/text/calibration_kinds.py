@@ -68,7 +68,7 @@ def source_key(value: object) -> str:
     Parameters
     ----------
     value
-        The record's source column value (a platform, a survey), or None.
+        The record's source column value (a mention's platform), or None.
 
     Returns
     -------
@@ -88,7 +88,7 @@ def source_counts(kinds: Sequence[str], sources: Sequence[object]) -> dict[str, 
     kinds
         The kind of each labelled text.
     sources
-        Its source value (a platform, a survey; None: none), keyed by :func:`source_key`.
+        Its source value (a mention's platform; None: none), keyed by :func:`source_key`.
 
     Returns
     -------
@@ -156,7 +156,7 @@ def reads_text(
     kind
         The text's kind (``response``, ``mention``, ``note``).
     source
-        The text's source value (its platform, its survey; None: none).
+        The text's source value (a mention's platform; None: none).
 
     Returns
     -------
@@ -172,19 +172,19 @@ def reads_text(
     return source_key(source) in read_sources(kinds, sources).get(kind, {})
 
 
-#: Sources named in a sentence, per kind (a workspace may hold hundreds of surveys).
+#: Sources named in a sentence, per kind (a workspace may hold dozens of platforms).
 NAMED_SOURCES = 5
 #: Characters of a source's name shown (a name is the user's data: any length).
 SOURCE_NAME_CHARS = 40
 
 
 def source_name(kind: str, source: str) -> str:
-    """A source as a sentence names it: "platform 'twitter'", "no survey".
+    """A source as a sentence names it: "platform 'twitter'", "no platform".
 
     Parameters
     ----------
     kind
-        The kind of text (its source column names the source: platform, survey).
+        The kind of text (its source column names the source: a mention's platform).
     source
         The source (:func:`source_key`; "": none).
 
@@ -205,7 +205,7 @@ def source_name(kind: str, source: str) -> str:
 
 
 def read_options(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]]) -> list[str]:
-    """The ``text evaluate`` options (``--kind``, and ``--platform`` or ``--survey``: the
+    """The ``text evaluate`` options (``--kind``, and ``--platform`` for mentions: the
     kind's source column) of the texts a calibration reads, its most labelled sources first
     (at most :data:`NAMED_SOURCES` per kind).
 
@@ -321,8 +321,8 @@ def _sources_scope(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, 
     if few:
         scope += f"; too few labels of {'; '.join(few)}, read by the model alone"
     return (
-        f"{scope}; a kind of text, and within it a source (a mention's platform, a "
-        f"response's survey), needs {MIN_KIND_LABELS} labels, or half of the calibration's, to "
+        f"{scope}; a kind of text, and within mentions a platform, needs {MIN_KIND_LABELS} "
+        f"labels, or half of the calibration's, to "
         f"be read by it (while no source has {MIN_KIND_LABELS}: any it has labels of); other "
         "texts are read by the model alone"
     )

@@ -30,14 +30,17 @@ class DocumentSource:
     id_column: str
     text_column: str
     time_column: str
-    #: The column naming where a text of this kind came from within it (a mention's platform,
-    #: a response's survey), which a calibration's reading is scoped by
-    #: (:mod:`advocacy.text.calibration_kinds`); None: the kind records none.
+    #: The column naming where a text of this kind came from within it (a mention's platform),
+    #: which a calibration's reading is scoped by (:mod:`advocacy.text.calibration_kinds`);
+    #: None: the kind is read as one. A response's survey is not one: a survey's waves and
+    #: questionnaires are one channel of answers, and a new wave under a new survey name
+    #: would be read by the model alone until a refit, beside older waves read by the
+    #: calibration (a trend would move with the reading, not the customers).
     source_column: str | None = None
 
 
 DOCUMENT_SOURCES: dict[str, DocumentSource] = {
-    "response": DocumentSource("responses", "response_id", "comment", "submitted_at", "survey"),
+    "response": DocumentSource("responses", "response_id", "comment", "submitted_at"),
     "mention": DocumentSource("mentions", "mention_id", "text", "posted_at", "platform"),
     "note": DocumentSource("notes", "note_id", "text", "taken_at"),
     "employee-response": DocumentSource(
@@ -143,7 +146,7 @@ def _documents_in_sql(db: Database, kinds: Sequence[str]) -> pd.DataFrame:
 
 def document_sources(db: Database, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """The source (:attr:`DocumentSource.source_column`'s value: a mention's platform, a
-    response's survey) of each document of ``keys`` that names one, in SQL on the workspace's
+    kind without one: none) of each document of ``keys`` that names one, in SQL on the workspace's
     engine.
 
     Parameters

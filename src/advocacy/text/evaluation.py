@@ -485,7 +485,6 @@ def evaluate_file(
     *,
     kind: str = "mentions",
     platform: str | None = None,
-    survey: str | None = None,
     labels: str | None = None,
     text: str | None = None,
     scale: str | None = None,
@@ -505,10 +504,10 @@ def evaluate_file(
         The labelled file.
     kind, labels, text, scale
         As for :func:`~advocacy.text.evaluation_labels.file_labels`.
-    platform, survey
-        Where the file's texts come from: the platform of mentions, the survey of responses
-        (None: none); a calibration reads, within a kind, only the sources it has enough
-        labels of (:meth:`~advocacy.text.calibration.CalibratedSentiment.reads_text`).
+    platform
+        Where the file's mentions come from (None: none); a calibration reads, within
+        mentions, only the platforms it has enough labels of
+        (:meth:`~advocacy.text.calibration.CalibratedSentiment.reads_text`).
     model
         ``workspace``: the model with the calibration the next ``text analyze`` uses (none
         when the workspace has no labels); ``generic``: the shipped model alone.
@@ -528,7 +527,7 @@ def evaluate_file(
     Raises
     ------
     UsageError
-        For an unknown ``model``, or a ``platform`` or ``survey`` of another kind.
+        For an unknown ``model``, or a ``platform`` with another kind than mentions.
     InputError
         As :func:`~advocacy.text.evaluation_labels.file_labels`.
     """
@@ -547,7 +546,7 @@ def evaluate_file(
             fix="use workspace (the calibrated reading text analyze stores) or generic (the "
             "shipped model alone)",
         )
-    source = _source_given(kind, platform=platform, survey=survey)
+    source = _source_given(kind, platform=platform)
     found = file_labels(file, kind=kind, labels=labels, text=text, scale=scale)
     calibrated, status = None, "not used (--model generic)"
     fitted_kinds: dict[str, int] = {}
@@ -662,22 +661,20 @@ def evaluate_file(
     )
 
 
-def _source_given(kind: str, *, platform: str | None, survey: str | None) -> str | None:
-    """The file's source: ``platform`` for mentions, ``survey`` for responses (refused for
-    another kind: each names where one kind of text comes from)."""
+def _source_given(kind: str, *, platform: str | None) -> str | None:
+    """The file's source: ``platform`` for mentions (refused for another kind: it names
+    where mentions come from)."""
     from advocacy.text.documents import DOCUMENT_SOURCES, TABLE_KINDS
 
     known = DOCUMENT_SOURCES.get(TABLE_KINDS.get(kind, kind))
-    for column, value in (("platform", platform), ("survey", survey)):
-        if value is not None and (known is None or known.source_column != column):
-            owner = "mentions" if column == "platform" else "responses"
-            raise UsageError(
-                f"a {column} names where {owner} come from, not {kind}",
-                value=value,
-                parameter=column,
-                fix=f"give --{column} with --kind {owner}, or leave it out",
-            )
-    return platform if platform is not None else survey
+    if platform is not None and (known is None or known.source_column != "platform"):
+        raise UsageError(
+            f"a platform names where mentions come from, not {kind}",
+            value=platform,
+            parameter="platform",
+            fix="give --platform with --kind mentions, or leave it out",
+        )
+    return platform
 
 
 def _trained_scores(

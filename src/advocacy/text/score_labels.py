@@ -334,7 +334,7 @@ def calibrate_on_tables(
 
 
 def _label_sources(responses: Any, mentions: Any, documents: Any) -> dict[tuple[str, str], str]:
-    """(kind, id) -> the source (a response's survey, a mention's platform) of each document
+    """(kind, id) -> the source (a mention's platform; none for a kind without one) of each document
     that names one, from ``documents`` (:func:`~advocacy.text.documents.document_table`) when
     given, else from the ``responses`` and ``mentions`` tables."""
     import ibis

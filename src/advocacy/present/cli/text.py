@@ -272,14 +272,6 @@ def evaluate_command(
             "only the platforms it has enough labels of.",
         ),
     ] = None,
-    survey: Annotated[
-        str | None,
-        typer.Option(
-            "--survey",
-            help="With --kind responses: the survey the file's answers are from (default: "
-            "none). The calibration reads only the surveys it has enough labels of.",
-        ),
-    ] = None,
     labels: Annotated[
         str | None,
         typer.Option(
@@ -337,8 +329,8 @@ def evaluate_command(
     which flatters its reading); the notes say which column and scale gave the labels. The
     calibration reads only the kinds of text it has enough labels of (30, or half of its
     labels): a file read as another --kind is read by the model alone, as text analyze reads
-    such texts; so is, within a kind, a file of a --platform or --survey it has too few labels
-    of (30, or half of its labels; any with labels while none has 30); a calibrated reading is
+    such texts; so is a file of mentions from a --platform it has too few labels of (30, or
+    half of its labels; any with labels while none has 30); a calibrated reading is
     shown beside the model alone's accuracy and macro-F1 on the same rows.
     """
     with _open_to_read(db) as ws:
@@ -346,7 +338,6 @@ def evaluate_command(
             file,
             kind=kind,
             platform=platform,
-            survey=survey,
             labels=labels,
             text=text,
             scale=scale,
