@@ -91,7 +91,9 @@ COMPANY_FRICTION = [
 
 
 #: What never came, told without naming it or with no count of the old cues, trouble with the
-#: company's process, and companies that will not pay back (the v3 cues read none of these).
+#: company's process, and companies that will not pay back. The v3 cues read 12 of these 17 as
+#: no effort; the other five ("taking so long", "have yet to see it", "Took 4 days to get here",
+#: "such a hassle I gave up", "Made 6 calls") v3 read too, and they guard v4's narrower cues.
 UNNAMED_FRICTION = [
     ("Never got mine in the mail", "waiting"),
     ("Pending, pending, pending! Where is my money", "waiting"),
