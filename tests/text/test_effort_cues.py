@@ -149,12 +149,17 @@ PRODUCT_LASTED = [
     "It's been 2 months and nothing but compliments",
     "It has been 3 weeks and nothing has broken",
     "I never received anything but compliments",
+    "It's been 6 months and no sign of the product breaking down",
+    "It's been 2 months and nothing to complain about",
+    "It's been 3 months and nothing yet has gone wrong",
 ]
 
 #: The time, then what the company owes that did not come: still a wait.
 STILL_WAITED = [
     "It's been a month and no sign of my refund",
     "It's been 3 weeks, no sign.",
+    "It's been 2 weeks and no sign of my order arriving",
+    "It has been 3 weeks and nothing yet from the seller",
     "It's been 10 days and nothing has arrived",
     "It's been a week now and still nothing has been given back to me",
     "I never received anything but they charged me twice",

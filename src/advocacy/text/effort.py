@@ -224,14 +224,17 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         # owed ("no sign of my refund", not "no sign of wear").
         r"(?:it['’]?s|it has|has|have|now) been " + _ABOUT + _COUNT + r" ?(?:days?|weeks?|months?)"
         r"(?: since (?:\w+ ){1,6}?\w+)?[,.;:!]* (?:(?:and|but|yet|with|now|already|still) )*"
-        r"(?:nothing(?=\W*$|[.,!;:)?]| (?:from|yet|back|in (?:the |my )?(?:mail|post|account)|"
+        r"(?:nothing(?=\W*$|[.,!;:)?]| yet(?:\W*$|[.,!;:)?]| (?:from|back|in|on)\b)| (?:from|"
+        r"back|in (?:the |my )?(?:mail|post|account)|"
         r"(?:has |have )?(?:ever )?(?:arrived|came|come|shown up|showed up|turned up|been "
         r"(?:sent|delivered|received|refunded|credited|paid|given|returned|processed|done|fixed|"
         r"resolved|sorted|heard)))\b)|no (?:word|news|update|reply|response|"
         r"answer|refund|delivery|package|parcel|card|money|call|e-?mail|replacement|item|order)s?\b|"
         r"no signs?(?: of (?:it|them|mine)| yet)?(?=\W*$|[.,!;:)?])|no signs? (?:yet )?of (?:my |"
-        r"the |our |a |an |any |this |that )?(?:\w+ )?" + _AWAITED + r"|where (?:is|are) (?:my|"
-        r"our|the)\b)",
+        r"the |our |a |an |any |this |that )?(?:\w+ )?"
+        + _AWAITED
+        + r"(?=\W*$|[.,!;:)?]| (?:yet|arriv\w*|com\w*|from|being|"
+        r"anywhere|at all|in|on|and|or|but|either)\b)|where (?:is|are) (?:my|our|the)\b)",
     ),
     "repeating": (
         r"repeat(?:ed|ing)? (?:myself|my (?:story|details|information|question))",
