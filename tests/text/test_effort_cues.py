@@ -171,6 +171,7 @@ COMPANY_HASSLE = [
     "It was a huge hassle to get anyone on the phone",
     "A hassle to speak to a human",
     "Such a hassle to get hold of someone at the bank",
+    "Dealing with the company has been a nightmare",
 ]
 
 #: A hassle with a product: pronouns and things one gets on or deals with.
@@ -178,6 +179,7 @@ PRODUCT_HASSLE = [
     "A hassle to get them on and off",
     "It's a hassle to deal with the cords",
     "Dealing with the straps is a hassle",
+    "Dealing with the stains is a pain",
 ]
 
 
