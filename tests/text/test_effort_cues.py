@@ -91,7 +91,9 @@ COMPANY_FRICTION = [
 
 
 #: What never came, told without naming it or with no count of the old cues, trouble with the
-#: company's process, and companies that will not pay back (the v3 cues read none of these).
+#: company's process, and companies that will not pay back. The v3 cues read 12 of these 17 as
+#: no effort; the other five ("taking so long", "have yet to see it", "Took 4 days to get here",
+#: "such a hassle I gave up", "Made 6 calls") v3 read too, and they guard v4's narrower cues.
 UNNAMED_FRICTION = [
     ("Never got mine in the mail", "waiting"),
     ("Pending, pending, pending! Where is my money", "waiting"),
@@ -138,6 +140,65 @@ UNNAMED_NO_FRICTION = [
     "I still haven't gotten used to the keys",
     "My card was stolen, how do I freeze it?",
 ]
+
+
+#: How long a product has lasted, told like a wait (review24 item 5): the time, then what did
+#: not happen, is praise.
+PRODUCT_LASTED = [
+    "It's been 6 months and no sign of wear",
+    "It's been 2 months and nothing but compliments",
+    "It has been 3 weeks and nothing has broken",
+    "I never received anything but compliments",
+    "It's been 6 months and no sign of the product breaking down",
+    "It's been 2 months and nothing to complain about",
+    "It's been 3 months and nothing yet has gone wrong",
+]
+
+#: The time, then what the company owes that did not come: still a wait.
+STILL_WAITED = [
+    "It's been a month and no sign of my refund",
+    "It's been 3 weeks, no sign.",
+    "It's been 2 weeks and no sign of my order arriving",
+    "It has been 3 weeks and nothing yet from the seller",
+    "It's been 10 days and nothing has arrived",
+    "It's been a week now and still nothing has been given back to me",
+    "I never received anything but they charged me twice",
+]
+
+#: A hassle with the company itself, no process named (review24 item 6).
+COMPANY_HASSLE = [
+    "Dealing with them was a hassle",
+    "It was a huge hassle to get anyone on the phone",
+    "A hassle to speak to a human",
+    "Such a hassle to get hold of someone at the bank",
+    "Dealing with the company has been a nightmare",
+]
+
+#: A hassle with a product: pronouns and things one gets on or deals with.
+PRODUCT_HASSLE = [
+    "A hassle to get them on and off",
+    "It's a hassle to deal with the cords",
+    "Dealing with the straps is a hassle",
+    "Dealing with the stains is a pain",
+]
+
+
+@pytest.mark.parametrize("text", PRODUCT_LASTED + PRODUCT_HASSLE)
+def test_how_long_a_product_lasted_or_its_hassle_is_no_effort(text: str) -> None:
+    found = effort(text)
+    assert found.cues == () and found.score == 0.0 and not found.high
+
+
+@pytest.mark.parametrize(("text", "kind"), [(text, "waiting") for text in STILL_WAITED])
+def test_the_time_and_what_never_came_is_still_a_wait(text: str, kind: str) -> None:
+    found = effort(text)
+    assert kind in found.cues and found.high
+
+
+@pytest.mark.parametrize("text", COMPANY_HASSLE)
+def test_a_hassle_reaching_or_dealing_with_the_company_is_effort(text: str) -> None:
+    found = effort(text)
+    assert found.cues == ("hassle",) and found.high
 
 
 @pytest.mark.parametrize(("text", "kind"), UNNAMED_FRICTION)

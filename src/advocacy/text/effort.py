@@ -17,9 +17,11 @@ declined") or refused by it; these cues name what the company owes or who it is,
 product's own state ("haven't washed it yet") is no wait (review23 item 2; docs/benchmarks.md
 "effortfix"). What never came is friction told without naming it ("Never got mine in the
 mail", "pending, pending, pending", "it's been 3 weeks and still no card"), and a hassle, a
-delay or a count of hours is the company's only when it names its process or service ("such a
-hassle to return", not "a hassle to clean", "hassle-free" or "the battery took 14 hours";
-docs/benchmarks.md "effort4"). The score is
+delay or a count of hours is the company's only when it names its process, its service or the
+company itself ("such a hassle to return", "dealing with them was a hassle", "a hassle to get
+anyone on the phone", not "a hassle to clean", "hassle-free" or "the battery took 14 hours";
+docs/benchmarks.md "effort4"), and a time without what was owed is how long a product lasted ("it's
+been 6 months and no sign of wear"; review24 items 5 and 6). The score is
 ``1 - 0.5 ** cues`` (0 none, 0.5 one cue, 0.75 two, ...); a text is *high effort* at
 :data:`HIGH_EFFORT` or above.
 
@@ -196,9 +198,14 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         # What the company sent never came, told without naming it ("Never got mine in the
         # mail", "This was never received", "I never received it."): "it" at the end of the
         # clause, not "never got it to work".
-        r"never (?:received?|recieved|got|gotten) (?:it|them|mine|ours|this|these|one|"
-        r"anything|the (?:\w+ )?(?:thing|item|one))(?=\W*$|[.,!;:)?]| (?:and|or|but|so|either|yet|"
-        r"at all|back|from|in the (?:mail|post)|even|though|after|despite)\b)|(?:was|were|is|are|"
+        # "anything but compliments" is "only compliments": "anything" before "but" only when a
+        # clause follows ("never received anything but they charged me").
+        r"never (?:received?|recieved|got|gotten) (?:(?:it|them|mine|ours|this|these|one|the "
+        r"(?:\w+ )?(?:thing|item|one))(?= (?:but|though)\b)|anything(?= but (?:i|we|they|he|she|"
+        r"it|you|the \w+ (?:was|were|is|has|had|did|charged|took|kept|said)|still|was|were|got)\b)|"
+        r"(?:it|them|mine|ours|this|these|one|anything|the (?:\w+ )?(?:thing|item|one))(?=\W*$|"
+        r"[.,!;:)?]| (?:and|or|so|either|yet|at all|back|from|in the (?:mail|post)|even|after|"
+        r"despite)\b))|(?:was|were|is|are|"
         r"has been|have been) never (?:received|delivered|sent|shipped|refunded|credited)|never "
         r"(?:delivered|shipped)\b(?! on\b)|never showed(?=\W*$|[.,!;:)?]| and\b)",
         r"lost in (?:the )?(?:mail|post|transit)|(?:package|parcel|order|shipment|"
@@ -211,12 +218,23 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"come|came|shown up|showed up|turned up))\b|nothing (?:has |have )?(?:ever )?(?:arrived|"
         r"shown up|showed up|turned up|come through|been (?:delivered|received|refunded|credited))",
         # "It's been 3 weeks and still no card", "It's been a month since I returned it. Nothing."
-        # - the time and what did not come; "it's been 2 months and it still smells" is no wait.
+        # - the time and what did not come; "it's been 2 months and it still smells" is no wait,
+        # nor how long a product has lasted: "nothing" only alone or as what did not come ("and
+        # nothing but compliments", "nothing has broken" are praise), "no sign" only of what is
+        # owed ("no sign of my refund", not "no sign of wear").
         r"(?:it['’]?s|it has|has|have|now) been " + _ABOUT + _COUNT + r" ?(?:days?|weeks?|months?)"
         r"(?: since (?:\w+ ){1,6}?\w+)?[,.;:!]* (?:(?:and|but|yet|with|now|already|still) )*"
-        r"(?:nothing|no (?:sign|word|news|update|reply|response|answer|refund|delivery|package|"
-        r"parcel|card|money|call|e-?mail|replacement|item|order)s?|where (?:is|are) (?:my|our|"
-        r"the))\b",
+        r"(?:nothing(?=\W*$|[.,!;:)?]| yet(?:\W*$|[.,!;:)?]| (?:from|back|in|on)\b)| (?:from|"
+        r"back|in (?:the |my )?(?:mail|post|account)|"
+        r"(?:has |have )?(?:ever )?(?:arrived|came|come|shown up|showed up|turned up|been "
+        r"(?:sent|delivered|received|refunded|credited|paid|given|returned|processed|done|fixed|"
+        r"resolved|sorted|heard)))\b)|no (?:word|news|update|reply|response|"
+        r"answer|refund|delivery|package|parcel|card|money|call|e-?mail|replacement|item|order)s?\b|"
+        r"no signs?(?: of (?:it|them|mine)| yet)?(?=\W*$|[.,!;:)?])|no signs? (?:yet )?of (?:my |"
+        r"the |our |a |an |any |this |that )?(?:\w+ )?"
+        + _AWAITED
+        + r"(?=\W*$|[.,!;:)?]| (?:yet|arriv\w*|com\w*|from|being|"
+        r"anywhere|at all|in|on|and|or|but|either)\b)|where (?:is|are) (?:my|our|the)\b)",
     ),
     "repeating": (
         r"repeat(?:ed|ing)? (?:myself|my (?:story|details|information|question))",
@@ -297,6 +315,15 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         # hassle"), not of a product ("a hassle to clean") nor denied ("no hassle", "hassle-free").
         _HASSLE + r" (?:to|of|with|in) (?:\w+ ){0,2}?" + _PROCESS,
         _PROCESS + r" (?:\S+ ){0,6}?" + _HASSLE,
+        # A hassle of reaching or dealing with the company itself, no process named ("dealing
+        # with them was a hassle", "a hassle to speak to a human", "a hassle to get anyone on the
+        # phone", "dealing with the company has been a nightmare"); "get" only with a person,
+        # not "a hassle to get them on" of boots.
+        _HASSLE + r" (?:to|of|with|in) (?:\w+ ){0,2}?(?:(?:deal\w*|argu\w*) with|(?:speak\w*|"
+        r"talk\w*) (?:to|with)|reach\w*|call\w*|phon\w*|get\w*(?: (?:a ?hold|hold) of| "
+        r"through to|(?! (?:them|him|her|you|us)\b))) " + _COMPANY,
+        r"(?:deal\w*|dealt) with " + _COMPANY + r" (?:\S+ ){0,6}?(?:" + _HASSLE + r"|(?:a |an |"
+        r"\w+ )?(?:nightmare|headache|ordeal)s?\b|a (?:real |total |huge )?pain\b)",
         r"jump(?:ing|ed|s)? through (?:\w+ )?hoops|(?:more|endless|so much|all the|lots of|a lot "
         r"of) paperwork",
         r"(?:i|we) (?:had|have) to (?:go|come) back",
