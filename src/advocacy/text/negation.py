@@ -354,6 +354,11 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     understatement and counts :data:`DENIED_SUPERLATIVE` reversed ("not the best" blame,
     "not the worst" faint praise). A comparative after a modal and "be" ("could be better",
     "should have been quicker") is read as a denial of it too, with no negation word. A
+    negation that denies a belief or a surprise keeps its word's sign ("I can't believe they
+    let me down", "never thought it would be this good"); a denied fault that a time ends
+    ("never let me down until this order") is the fault, and one a handling verb governs or
+    follows ("no complaint was ever answered", "nobody listens to complaints") or that money
+    taken follows ("no trouble taking my money") is a failed expectation. A
     negation in a clause that a later ``but``/``however`` overrides, or in an ``although``
     clause, counts
     :data:`OVERRIDDEN_CLAUSE` (the last clause weighs more). The sum over a text's negations
@@ -362,6 +367,9 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     >>> [round(float(v), 2) for v in negation_evidence(
     ...     ["I could not fault them", "not helpful", "Great staff", "Couldn't be happier"])]
     [1.36, -1.8, 0.0, 2.4]
+    >>> [round(float(v), 2) for v in negation_evidence(
+    ...     ["never let me down", "never let me down until now", "No complaint was answered"])]
+    [1.2, -1.5, -1.8]
     """
     lexicon = polarity_lexicon()
     out = np.zeros(len(texts))
