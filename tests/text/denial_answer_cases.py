@@ -38,6 +38,21 @@ DENIAL_ANSWERS: list[tuple[str, str]] = [
     ("no problems until the update, now it crashes every day", "negative"),
     ("why has nobody fixed the problem?", "negative"),
     ("It let me down badly", "negative"),
+    # a denial that states the fault after all (review24's, then the negfix lane's own, written
+    # before scoring): a belief or surprise denied, a time the fault came, a complaint not
+    # handled, money taken
+    ("I can't believe they let me down again", "negative"),
+    ("I never thought they would rip me off", "negative"),
+    ("Never let me down until this order", "negative"),
+    ("The app won't let me down load my statement", "negative"),
+    ("No complaint was ever answered", "negative"),
+    ("Not one complaint was dealt with", "negative"),
+    ("no trouble taking my money", "negative"),
+    ("never expected them to let us down", "negative"),
+    ("no issues until this week", "negative"),
+    ("nobody ever resolved my issue", "negative"),
+    ("Couldn't believe how good the food was", "positive"),
+    ("no problem getting it fixed", "positive"),
     # neither
     ("neither good nor bad", "neutral"),
 ]

@@ -237,6 +237,40 @@ _PHRASAL = {
     **dict.fromkeys(("fall", "falls", "fell", "fallen", "falling"), "apart"),
     **dict.fromkeys(("rip", "rips", "ripped", "ripping"), "off"),
 }
+# A particle that is the first half of a split word, not of the phrasal verb ("won't let me down
+# load my statement" is a download that failed, not praise).
+_SPLIT_WORDS = _words("load loads loaded loading")
+# Verbs of belief or surprise: a negation before one denies the belief, and what follows is
+# what happened ("I can't believe they let me down", "never thought they would rip me off",
+# "can't believe how good it is"), so the negation keeps its word's sign as an intensifying
+# one does. A past form after any negation; a present one only after "can't", "couldn't" or a
+# past negation ("didn't expect"), as "don't believe it works" denies what follows; not
+# "can't imagine", which denies what follows as often as not ("can't imagine it was fantastic").
+_SURPRISE_PAST = _words("thought imagined expected dreamed dreamt knew believed guessed")
+_SURPRISE_PRESENT = _words("believe expect")
+_SURPRISED_NEGATORS = _words(
+    "can't can’t cannot couldn't couldn’t cant couldnt didn't didn’t didnt never"
+)
+_SURPRISE_FILLERS = _words("i really even ever honestly quite actually truly")
+# A time after "until"/"before" ends a denial: the fault came then ("never let me down until
+# this order", "never had a problem before today", "no problems until the last update").
+_UNTIL = _words("until till til before")
+_TIME_POINTS = _words("now today yesterday tonight recently lately this last latest recent ago")
+# Verbs of handling a customer's complaint: a fault word they govern or follow names what was
+# not handled, so the negation denies the handling ("No complaint was ever answered", "not one
+# complaint was dealt with", "nobody listens to complaints", "no one fixed my issue").
+_HANDLING = _words(
+    """answer answers answered reply replies replied respond responds responded deal deals
+    dealt handle handles handled listen listens listened address addresses addressed
+    acknowledge acknowledges acknowledged resolve resolves resolved solve solves solved fix
+    fixes fixed sort sorts sorted investigate investigates investigated escalate escalated"""
+)
+# Words between a fault word and a handling verb that follows it ("was ever answered").
+_AUXILIARIES = _words("was were is are be been being ever even get gets got has have had properly")
+# Taking the customer's money without trouble is sarcasm, not praise ("no trouble taking my
+# money", "no problem charging me twice"); "no problem charging my phone" is praise.
+_TAKING = _words("taking charging billing debiting overcharging")
+_TAKEN = _words("money cash payment me us twice")
 _MODAL = _words("would will won't wouldn't wont wouldnt")
 _INTENSIFIERS = _words("enough")
 _SUPERLATIVES = _words("best worst")
@@ -320,6 +354,11 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     understatement and counts :data:`DENIED_SUPERLATIVE` reversed ("not the best" blame,
     "not the worst" faint praise). A comparative after a modal and "be" ("could be better",
     "should have been quicker") is read as a denial of it too, with no negation word. A
+    negation that denies a belief or a surprise keeps its word's sign ("I can't believe they
+    let me down", "never thought it would be this good"); a denied fault that a time ends
+    ("never let me down until this order") is the fault, and one a handling verb governs or
+    follows ("no complaint was ever answered", "nobody listens to complaints") or that money
+    taken follows ("no trouble taking my money") is a failed expectation. A
     negation in a clause that a later ``but``/``however`` overrides, or in an ``although``
     clause, counts
     :data:`OVERRIDDEN_CLAUSE` (the last clause weighs more). The sum over a text's negations
@@ -328,6 +367,9 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     >>> [round(float(v), 2) for v in negation_evidence(
     ...     ["I could not fault them", "not helpful", "Great staff", "Couldn't be happier"])]
     [1.36, -1.8, 0.0, 2.4]
+    >>> [round(float(v), 2) for v in negation_evidence(
+    ...     ["never let me down", "never let me down until now", "No complaint was answered"])]
+    [1.2, -1.5, -1.8]
     """
     lexicon = polarity_lexicon()
     out = np.zeros(len(texts))
@@ -430,8 +472,9 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
     expected = 0.0
     if scope[:1] and scope[0] in _NOT_REVERSED:
         return 0.0
+    surprised = _surprised(negator, scope)
     for index, token in enumerate(scope):
-        if _PHRASAL.get(token, "") in scope[index + 1 : index + 4]:
+        if _is_phrasal(token, scope[index + 1 : index + 5]):
             valence, comparative = PROBLEM_VALENCE, False  # "let me down"
         elif scope[index + 1 : index + 2] == ["free"] and _stem_valence(token, lexicon):
             valence, comparative = -_stem_valence(token, lexicon) * DENIED_NEGATIVE, False
@@ -440,14 +483,78 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
         if valence:
             if token in _SUPERLATIVES:  # "not the best", "wasn't the worst": understatements
                 return -valence * DENIED_SUPERLATIVE
-            if intensified or comparative:
-                return valence
+            if intensified or comparative or surprised:
+                return valence  # "can't believe they let me down": what follows happened
+            if valence < 0 and (token in _FAULT_FINDING or token in _PHRASAL):
+                rest = tokens[position + 2 + index : position + 2 + index + POLARITY_WORDS]
+                if _fault_then(rest):
+                    return valence  # "never let me down until this order": the fault came
+                if _handling(scope[:index]) or _handled(rest):
+                    return -EXPECTATION_VALENCE  # "no complaint was answered": no handling
             return -valence * (DENIED_NEGATIVE if valence < 0 else 1.0)
         if not expected and (
             token in _EXPECTED or (token in _LOYALTY and (modal or "again" in scope))
         ):
             expected = -EXPECTATION_VALENCE
-    return expected
+    return 0.0 if surprised else expected
+
+
+def _is_phrasal(token: str, after: list[str]) -> bool:
+    """Whether ``token`` starts a phrasal problem whose particle is in ``after`` (the next
+    words): "let me down", "fell apart", "ripped us off"; not "let me down load" (a download).
+    """
+    particle = _PHRASAL.get(token, "")
+    if particle not in after[:3]:
+        return False
+    following = after[after.index(particle) + 1 : after.index(particle) + 2]
+    return not (following and following[0] in _SPLIT_WORDS)
+
+
+def _surprised(negator: str, scope: list[str]) -> bool:
+    """Whether a negation denies a belief or a surprise (``_SURPRISE_PAST``), not what follows."""
+    words = [word for word in scope[:3] if word not in _SURPRISE_FILLERS][:1]
+    if not words:
+        return False
+    return words[0] in _SURPRISE_PAST or (
+        words[0] in _SURPRISE_PRESENT and negator in _SURPRISED_NEGATORS
+    )
+
+
+def _fault_then(rest: list[str]) -> bool:
+    """Whether the words after a denied fault set a time it ended ("until now", "before
+    today", "until the last update", "until a week ago"), within their clause."""
+    words = []
+    for word in rest:
+        if word in _CLAUSE_STARTS or not word[0].isalpha():
+            break
+        words.append(word)
+    return any(
+        word in _UNTIL and any(w in _TIME_POINTS for w in words[index + 1 : index + 4])
+        for index, word in enumerate(words)
+    )
+
+
+def _handling(before: list[str]) -> bool:
+    """Whether a verb of handling complaints governs the denied fault word ("nobody listens
+    to complaints", "no one fixed my issue"); not one the customer did not need ("never had to
+    deal with any problems")."""
+    return any(
+        word in _HANDLING and (index == 0 or before[index - 1] != "to")
+        for index, word in enumerate(before)
+    )
+
+
+def _handled(rest: list[str]) -> bool:
+    """Whether the words after a denied fault word say it was not handled ("no complaint was
+    ever answered") or that money was taken ("no trouble taking my money")."""
+    for index, word in enumerate(rest):
+        if word in _HANDLING:
+            return True
+        if word in _TAKING:
+            return any(w in _TAKEN for w in rest[index + 1 : index + 3])
+        if word not in _AUXILIARIES:
+            return False
+    return False
 
 
 def _counterfactual(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
