@@ -450,10 +450,11 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
     found = stored(db, model)
     if found is None:
         return {}
-    if found.calibrated is None:
+    summary = found.summary  # its recorded numbers: the fit itself is not built
+    if summary is None:
         return {"calibration": f"none: {found.reason}"}
     report = calibration_report(
-        found.calibrated,
+        summary,
         "kept: the one the stored readings were made with",
         training=found.training,
     )

@@ -480,16 +480,28 @@ class StoredCalibration:
         return {kind: dict(n) for kind, n in self.fit.scalars.get("sources_", {}).items()}
 
     @property
-    def warning(self) -> str | None:
-        """The fit's known weakness (:func:`~.calibration_report.recall_warning` of its
-        stored cross-validation), read without building the fit (None: none, or a verdict)."""
+    def summary(self) -> CalibratedSentiment | None:
+        """The fit's recorded numbers (method, cross-validation, labels, kinds) as attributes,
+        without building it: what :func:`~.calibration_report.calibration_report` and
+        :func:`~.calibration_report.recall_warning` read, for a page or a report that only
+        describes the calibration (building it imports scikit-learn: about a CPU second).
+        None: a verdict."""
         from types import SimpleNamespace
-
-        from advocacy.text.calibration_report import recall_warning
 
         if self.fit is None:
             return None
-        return recall_warning(SimpleNamespace(**self.fit.scalars))  # type: ignore[arg-type]
+        scalars = dict(self.fit.scalars)
+        scalars["classes_"] = tuple(scalars.get("classes_", ()))  # as the built fit holds them
+        return SimpleNamespace(**scalars)  # type: ignore[return-value]
+
+    @property
+    def warning(self) -> str | None:
+        """The fit's known weakness (:func:`~.calibration_report.recall_warning` of its
+        stored cross-validation), read without building the fit (None: none, or a verdict)."""
+        from advocacy.text.calibration_report import recall_warning
+
+        summary = self.summary
+        return None if summary is None else recall_warning(summary)
 
 
 def stored(db: Database, model: str) -> StoredCalibration | None:
