@@ -5,7 +5,7 @@ calibration reads its kind of text (:mod:`~advocacy.text.calibration_kinds`), el
 model alone, and records which in the reading's ``model`` (``text_features.model``,
 ``text_sentences.model``): a calibrated reading's sentiment model carries
 :data:`CALIBRATED_MARK` and the calibration's digest (:class:`~advocacy.text.calibration.
-CalibratedSentiment`'s ``name_``, as ``real-sentiment-e5-v8+workspace-7a894a73``). A reading of an
+CalibratedSentiment`'s ``name_``, as ``real-sentiment-e5-v9+workspace-7a894a73``). A reading of an
 older sentiment model is read again by the next ``text analyze``
 (:func:`~advocacy.text.model_names.read_by_current_model`).
 
@@ -92,9 +92,13 @@ def reading_of(stored: str | None) -> str | None:
 
     Examples
     --------
-    >>> reading_of("real-sentiment-e5-v8+workspace-7a894a73; real-emotion-e5-v4; effort-cues-v3")
+    The current model's name comes from :mod:`~advocacy.text.model_names`, so that the examples
+    still hold after its next version (a written "e5-v8" read as an older model once v9 came):
+
+    >>> from advocacy.text.model_names import EFFORT_CUES, EMOTION_MODEL, SENTIMENT_MODEL
+    >>> reading_of(f"{SENTIMENT_MODEL}+workspace-7a894a73; {EMOTION_MODEL}; {EFFORT_CUES}")
     'calibration'
-    >>> reading_of("real-sentiment-e5-v8; real-emotion-e5-v4; effort-cues-v3")
+    >>> reading_of(f"{SENTIMENT_MODEL}; {EMOTION_MODEL}; {EFFORT_CUES}")
     'model alone'
     >>> reading_of("real-sentiment-e5-v6+workspace-0a1b2c; real-emotion-e5-v2")
     'older model'
