@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALIBRATED_MARK",
+    "HOW_TO_CALIBRATE",
     "NOT_READ",
     "READINGS",
     "READING_WORDS",
@@ -68,6 +69,13 @@ READING_WORDS: Mapping[str, str] = MappingProxyType(
         READ_BY_MODEL_ALONE: "the model alone",
         READ_BY_OLDER_MODEL: "an older model",
     }
+)
+
+#: How a workspace gets a calibration, told where there is none (review24 item 4: a workspace
+#: read but never taught was told of "the workspace's calibration", and not how to get one).
+HOW_TO_CALIBRATE = (
+    "The next advocacy text analyze fits one from labelled texts: labels taught with advocacy "
+    "text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating)"
 )
 
 #: Keys per query of :func:`readings_of` (well under any engine's limit of parameters).
@@ -156,7 +164,9 @@ class SentimentReadings:
         :data:`NOT_READ` for texts with no sentiment) -> stored texts.
     calibration
         :func:`~advocacy.text.calibration_report.kept_calibration_report` of the stored
-        calibration, field by field (empty: no ``text analyze`` yet).
+        calibration, field by field: empty when none is stored (no text read yet, or none
+        fitted: no labelled texts), only ``calibration`` ("none: ...") for a stored verdict of
+        no calibration (:meth:`calibration_note` says which, in words).
     warnings
         What a reader of the sentiments must see: the calibration's known weakness (a class
         it finds markedly fewer of than the model alone), and a warning that most of its
@@ -174,6 +184,51 @@ class SentimentReadings:
             for name, count in readings.items():
                 found[name] = found.get(name, 0) + int(count)
         return found
+
+    @property
+    def fitted(self) -> bool:
+        """Whether the readings were made with a fitted calibration stored (not a verdict of
+        none, nor nothing stored)."""
+        said = str(self.calibration.get("calibration", ""))
+        return bool(said) and not said.startswith("none")
+
+    def calibration_note(self) -> str:
+        """One sentence: which texts the calibration reads, or that there is none and how to
+        get one.
+
+        Returns
+        -------
+        str
+            With a fitted calibration, that it reads only the kinds of text it has enough
+            labels of; without one, why (no labelled texts, or the stored verdict's reason) and
+            :data:`HOW_TO_CALIBRATE`; "" when no text has been read yet.
+
+        Examples
+        --------
+        >>> SentimentReadings({"response": {"model alone": 90}}).calibration_note()
+        'No calibration: none has been fitted (it needs labelled texts), so the model alone reads every text. The next advocacy text analyze fits one from labelled texts: labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating).'
+        >>> SentimentReadings({"mention": {"model alone": 4}},
+        ...                   {"calibration": "none: 4 in de, a language the model does not read"}
+        ...                   ).calibration_note()
+        'No calibration: 4 in de, a language the model does not read, so the model alone reads every text. The next advocacy text analyze fits one from labelled texts: labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating).'
+        >>> SentimentReadings({"response": {"calibration": 8}},
+        ...                   {"calibration": "prior adjusted"}).calibration_note()
+        "The workspace's calibration reads only the kinds of text it has enough labels of; the others are read by the model alone."
+        >>> SentimentReadings().calibration_note()
+        ''
+        """  # noqa: E501
+        if not sum(self.totals().values()):
+            return ""
+        if self.fitted:
+            return (
+                "The workspace's calibration reads only the kinds of text it has enough labels "
+                "of; the others are read by the model alone."
+            )
+        why = str(self.calibration.get("calibration", "")).strip()
+        while why.startswith("none"):  # a stored verdict's reason may carry its own "none: "
+            why = why.removeprefix("none").lstrip(":; ").strip()
+        why = why or "none has been fitted (it needs labelled texts)"
+        return f"No calibration: {why}, so the model alone reads every text. {HOW_TO_CALIBRATE}."
 
     def summary(self) -> str:
         """One sentence: how many stored sentiments each reading made, of which kinds.
