@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -89,11 +90,13 @@ def _words(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
+HOW_TO_CALIBRATE = (
+    "so sentiment is read by the model alone. The next advocacy text analyze fits one from "
+    "labelled texts in a language the model reads: labels taught with advocacy text teach FILE, "
+    "or comments imported with a score (an NPS, CSAT, CES or a rating)."
+)
 NO_CALIBRATION = (
-    "No calibration: none has been fitted (it needs labelled texts), so the model alone reads "
-    "every text. The next advocacy text analyze fits one from labelled texts: labels taught "
-    "with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a "
-    "rating)."
+    f"No calibration: none has been fitted (it needs labelled texts), {HOW_TO_CALIBRATE}"
 )
 
 
@@ -136,3 +139,44 @@ def test_a_small_theme_all_read_says_it_is_small_not_unread(
     assert "of its 9 texts read" not in said and "not read for sentiment" not in said
     # The central comment's markup is shown as text.
     assert "Delivery was late &lt;script&gt;alert(" in delivery and "<script>" not in delivery
+
+
+def test_labels_the_model_cannot_read_are_the_reason_given(tmp_path: Path, settled: None) -> None:
+    """Scored comments in German label texts the model does not read: the stored verdict of no
+    calibration is the reason the page gives, once (the stored report says "none: none: ...")."""
+    comments = [
+        ("Die Lieferung kam viel zu spät und niemand hat geantwortet", 2),
+        ("Sehr freundlicher Kundendienst, vielen Dank", 10),
+        ("Das Produkt ist leider kaputt angekommen", 1),
+        ("Alles bestens, gerne wieder", 9),
+        ("Der Preis ist viel zu hoch für diese Qualität", 3),
+    ]
+    source = tmp_path / "answers.csv"
+    pd.DataFrame(
+        {
+            "response_id": [f"R{i}" for i in range(len(comments) + 1)],
+            "submitted_at": "2026-11-02",
+            "comment": [text for text, _ in comments] + ["The delivery was <b>late</b>"],
+            "nps": [score for _, score in comments] + [None],
+        }
+    ).to_csv(source, index=False)
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url, create=True) as ws:
+        ws.import_file(source, kind="responses", cases=False)
+        ws.text.analyze(workers=1)
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(url), base_url="https://testserver") as test_client:
+        page = test_client.get("/text", headers=headers).text
+        found = test_client.get("/api/v1/text/sentiment-readings", headers=headers).json()
+    note = (
+        "No calibration: 5 labelled texts in languages the model does not read (de 5), "
+        f"{HOW_TO_CALIBRATE}"
+    )
+    assert found["calibration_note"] == note
+    said = _words(page)
+    assert (
+        "Sentiment of 6 stored texts: 1 read by the model alone (1 response text); 5 not read "
+        f"(a language the model does not read, or no content). {note}"
+    ) in said
+    assert 'class="calibration"' not in page and "The workspace's calibration" not in said

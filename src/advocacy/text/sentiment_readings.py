@@ -74,8 +74,9 @@ READING_WORDS: Mapping[str, str] = MappingProxyType(
 #: How a workspace gets a calibration, told where there is none (review24 item 4: a workspace
 #: read but never taught was told of "the workspace's calibration", and not how to get one).
 HOW_TO_CALIBRATE = (
-    "The next advocacy text analyze fits one from labelled texts: labels taught with advocacy "
-    "text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating)"
+    "The next advocacy text analyze fits one from labelled texts in a language the model reads: "
+    "labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, "
+    "CSAT, CES or a rating)"
 )
 
 #: Keys per query of :func:`readings_of` (well under any engine's limit of parameters).
@@ -206,11 +207,11 @@ class SentimentReadings:
         Examples
         --------
         >>> SentimentReadings({"response": {"model alone": 90}}).calibration_note()
-        'No calibration: none has been fitted (it needs labelled texts), so the model alone reads every text. The next advocacy text analyze fits one from labelled texts: labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating).'
-        >>> SentimentReadings({"mention": {"model alone": 4}},
-        ...                   {"calibration": "none: 4 in de, a language the model does not read"}
+        'No calibration: none has been fitted (it needs labelled texts), so sentiment is read by the model alone. The next advocacy text analyze fits one from labelled texts in a language the model reads: labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating).'
+        >>> stored = "none: none: 5 labelled texts in languages the model does not read (de 5)"
+        >>> SentimentReadings({"response": {"model alone": 2}}, {"calibration": stored}
         ...                   ).calibration_note()
-        'No calibration: 4 in de, a language the model does not read, so the model alone reads every text. The next advocacy text analyze fits one from labelled texts: labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating).'
+        'No calibration: 5 labelled texts in languages the model does not read (de 5), so sentiment is read by the model alone. The next advocacy text analyze fits one from labelled texts in a language the model reads: labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating).'
         >>> SentimentReadings({"response": {"calibration": 8}},
         ...                   {"calibration": "prior adjusted"}).calibration_note()
         "The workspace's calibration reads only the kinds of text it has enough labels of; the others are read by the model alone."
@@ -228,7 +229,9 @@ class SentimentReadings:
         while why.startswith("none"):  # a stored verdict's reason may carry its own "none: "
             why = why.removeprefix("none").lstrip(":; ").strip()
         why = why or "none has been fitted (it needs labelled texts)"
-        return f"No calibration: {why}, so the model alone reads every text. {HOW_TO_CALIBRATE}."
+        return (
+            f"No calibration: {why}, so sentiment is read by the model alone. {HOW_TO_CALIBRATE}."
+        )
 
     def summary(self) -> str:
         """One sentence: how many stored sentiments each reading made, of which kinds.
@@ -245,6 +248,8 @@ class SentimentReadings:
         >>> SentimentReadings({"response": {"calibration": 8, "not read": 1},
         ...                    "mention": {"model alone": 3}}).summary()
         "Sentiment of 12 stored texts: 8 read by the workspace's calibration (8 response texts), 3 read by the model alone (3 mention texts); 1 not read (a language the model does not read, or no content)."
+        >>> SentimentReadings({"response": {"model alone": 1}}).summary()
+        'Sentiment of 1 stored text: 1 read by the model alone (1 response text).'
         """  # noqa: E501
         totals = self.totals()
         if not sum(totals.values()):
@@ -262,7 +267,8 @@ class SentimentReadings:
                     for kind, readings in self.counts.items()
                     if readings.get(name)
                 )
-                said.append(f"{totals[name]:,} {words[name]} ({kinds} texts)")
+                texts = "text" if totals[name] == 1 else "texts"
+                said.append(f"{totals[name]:,} {words[name]} ({kinds} {texts})")
         stored = sum(totals.values())
         sentence = f"Sentiment of {stored:,} stored text{'' if stored == 1 else 's'}: "
         sentence += ", ".join(said)
