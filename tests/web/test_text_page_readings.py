@@ -117,7 +117,9 @@ def test_the_text_page_says_which_reading_made_how_many_texts_and_the_weakness(
     said = _words(page)
     assert (
         "How sentiment was read Sentiment of 80 stored texts: 50 read by the workspace's "
-        "calibration (50 mention texts), 30 read by the model alone (30 response texts)."
+        "calibration (50 mention texts), 30 read by the model alone (30 response texts). The "
+        "workspace's calibration reads only the kinds of text it has enough labels of; the "
+        "others are read by the model alone."
     ) in said
     # The known weakness, as text analyze prints it, where the reader sees it.
     assert re.search(
@@ -187,6 +189,7 @@ def test_the_api_gives_the_readings_and_the_themes_their_readings(
     [warning] = found["warnings"]
     assert warning.startswith("In cross-validation the calibration finds fewer of the negative")
     assert found["calibration"]["warning"].startswith("in cross-validation")
+    assert found["calibration_note"].startswith("The workspace's calibration reads only the kinds")
     themes = client.get("/api/v1/analyses/themes", headers=headers).json()
     assert {row["name"]: row["sentiment_readings"] for row in themes} == {
         "Delivery": {"model alone": 15},

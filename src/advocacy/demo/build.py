@@ -1,7 +1,8 @@
 """Build the demo: generate Lumen & Oak, write its files, import them, run the analyses, report.
 
 >>> summary = build_demo(Path("demo"))            # doctest: +SKIP
->>> summary.report                                # demo/report.html
+>>> summary.report                                # doctest: +SKIP
+PosixPath('demo/report.html')
 
 The files under ``DIRECTORY/data`` are ordinary CSV files with canonical column names: look at
 them, edit them, or import them again with ``advocacy import``.

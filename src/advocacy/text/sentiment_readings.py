@@ -5,7 +5,7 @@ calibration reads its kind of text (:mod:`~advocacy.text.calibration_kinds`), el
 model alone, and records which in the reading's ``model`` (``text_features.model``,
 ``text_sentences.model``): a calibrated reading's sentiment model carries
 :data:`CALIBRATED_MARK` and the calibration's digest (:class:`~advocacy.text.calibration.
-CalibratedSentiment`'s ``name_``, as ``real-sentiment-e5-v8+workspace-7a894a73``). A reading of an
+CalibratedSentiment`'s ``name_``, as ``real-sentiment-e5-v9+workspace-7a894a73``). A reading of an
 older sentiment model is read again by the next ``text analyze``
 (:func:`~advocacy.text.model_names.read_by_current_model`).
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALIBRATED_MARK",
+    "HOW_TO_CALIBRATE",
     "NOT_READ",
     "READINGS",
     "READING_WORDS",
@@ -70,6 +71,14 @@ READING_WORDS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+#: How a workspace gets a calibration, told where there is none (review24 item 4: a workspace
+#: read but never taught was told of "the workspace's calibration", and not how to get one).
+HOW_TO_CALIBRATE = (
+    "The next advocacy text analyze fits one from labelled texts in a language the model reads: "
+    "labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, "
+    "CSAT, CES or a rating)"
+)
+
 #: Keys per query of :func:`readings_of` (well under any engine's limit of parameters).
 _CHUNK = 500
 
@@ -92,9 +101,13 @@ def reading_of(stored: str | None) -> str | None:
 
     Examples
     --------
-    >>> reading_of("real-sentiment-e5-v8+workspace-7a894a73; real-emotion-e5-v4; effort-cues-v3")
+    The current model's name comes from :mod:`~advocacy.text.model_names`, so that the examples
+    still hold after its next version (a written "e5-v8" read as an older model once v9 came):
+
+    >>> from advocacy.text.model_names import EFFORT_CUES, EMOTION_MODEL, SENTIMENT_MODEL
+    >>> reading_of(f"{SENTIMENT_MODEL}+workspace-7a894a73; {EMOTION_MODEL}; {EFFORT_CUES}")
     'calibration'
-    >>> reading_of("real-sentiment-e5-v8; real-emotion-e5-v4; effort-cues-v3")
+    >>> reading_of(f"{SENTIMENT_MODEL}; {EMOTION_MODEL}; {EFFORT_CUES}")
     'model alone'
     >>> reading_of("real-sentiment-e5-v6+workspace-0a1b2c; real-emotion-e5-v2")
     'older model'
@@ -152,7 +165,9 @@ class SentimentReadings:
         :data:`NOT_READ` for texts with no sentiment) -> stored texts.
     calibration
         :func:`~advocacy.text.calibration_report.kept_calibration_report` of the stored
-        calibration, field by field (empty: no ``text analyze`` yet).
+        calibration, field by field: empty when none is stored (no text read yet, or none
+        fitted: no labelled texts), only ``calibration`` ("none: ...") for a stored verdict of
+        no calibration (:meth:`calibration_note` says which, in words).
     warnings
         What a reader of the sentiments must see: the calibration's known weakness (a class
         it finds markedly fewer of than the model alone), and a warning that most of its
@@ -171,6 +186,53 @@ class SentimentReadings:
                 found[name] = found.get(name, 0) + int(count)
         return found
 
+    @property
+    def fitted(self) -> bool:
+        """Whether the readings were made with a fitted calibration stored (not a verdict of
+        none, nor nothing stored)."""
+        said = str(self.calibration.get("calibration", ""))
+        return bool(said) and not said.startswith("none")
+
+    def calibration_note(self) -> str:
+        """One sentence: which texts the calibration reads, or that there is none and how to
+        get one.
+
+        Returns
+        -------
+        str
+            With a fitted calibration, that it reads only the kinds of text it has enough
+            labels of; without one, why (no labelled texts, or the stored verdict's reason) and
+            :data:`HOW_TO_CALIBRATE`; "" when no text has been read yet.
+
+        Examples
+        --------
+        >>> SentimentReadings({"response": {"model alone": 90}}).calibration_note()
+        'No calibration: none has been fitted (it needs labelled texts), so sentiment is read by the model alone. The next advocacy text analyze fits one from labelled texts in a language the model reads: labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating).'
+        >>> stored = "none: none: 5 labelled texts in languages the model does not read (de 5)"
+        >>> SentimentReadings({"response": {"model alone": 2}}, {"calibration": stored}
+        ...                   ).calibration_note()
+        'No calibration: 5 labelled texts in languages the model does not read (de 5), so sentiment is read by the model alone. The next advocacy text analyze fits one from labelled texts in a language the model reads: labels taught with advocacy text teach FILE, or comments imported with a score (an NPS, CSAT, CES or a rating).'
+        >>> SentimentReadings({"response": {"calibration": 8}},
+        ...                   {"calibration": "prior adjusted"}).calibration_note()
+        "The workspace's calibration reads only the kinds of text it has enough labels of; the others are read by the model alone."
+        >>> SentimentReadings().calibration_note()
+        ''
+        """  # noqa: E501
+        if not sum(self.totals().values()):
+            return ""
+        if self.fitted:
+            return (
+                "The workspace's calibration reads only the kinds of text it has enough labels "
+                "of; the others are read by the model alone."
+            )
+        why = str(self.calibration.get("calibration", "")).strip()
+        while why.startswith("none"):  # a stored verdict's reason may carry its own "none: "
+            why = why.removeprefix("none").lstrip(":; ").strip()
+        why = why or "none has been fitted (it needs labelled texts)"
+        return (
+            f"No calibration: {why}, so sentiment is read by the model alone. {HOW_TO_CALIBRATE}."
+        )
+
     def summary(self) -> str:
         """One sentence: how many stored sentiments each reading made, of which kinds.
 
@@ -186,6 +248,8 @@ class SentimentReadings:
         >>> SentimentReadings({"response": {"calibration": 8, "not read": 1},
         ...                    "mention": {"model alone": 3}}).summary()
         "Sentiment of 12 stored texts: 8 read by the workspace's calibration (8 response texts), 3 read by the model alone (3 mention texts); 1 not read (a language the model does not read, or no content)."
+        >>> SentimentReadings({"response": {"model alone": 1}}).summary()
+        'Sentiment of 1 stored text: 1 read by the model alone (1 response text).'
         """  # noqa: E501
         totals = self.totals()
         if not sum(totals.values()):
@@ -203,7 +267,8 @@ class SentimentReadings:
                     for kind, readings in self.counts.items()
                     if readings.get(name)
                 )
-                said.append(f"{totals[name]:,} {words[name]} ({kinds} texts)")
+                texts = "text" if totals[name] == 1 else "texts"
+                said.append(f"{totals[name]:,} {words[name]} ({kinds} {texts})")
         stored = sum(totals.values())
         sentence = f"Sentiment of {stored:,} stored text{'' if stored == 1 else 's'}: "
         sentence += ", ".join(said)

@@ -101,7 +101,7 @@ def lift_rows(
     >>> frame = pd.DataFrame({"arm": ["ask"] * 70 + ["control"] * 80,
     ...                       "referred": [True] * 56 + [False] * 14 + [True] * 48 + [False] * 32})
     >>> row = lift_rows(frame).set_index("outcome").loc["referral"]
-    >>> [round(row[k], 4) for k in ("lift", "low", "high")], row["verdict"]
+    >>> [round(float(row[k]), 4) for k in ("lift", "low", "high")], row["verdict"]
     ([0.2, 0.0524, 0.3339], 'improved')
     """
     rows = []

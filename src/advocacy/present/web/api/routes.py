@@ -133,7 +133,10 @@ def analysis(
 def sentiment_readings(request: Request, caller: Reader) -> dict[str, Any]:
     """As the text page says it (``ws.text.sentiment_readings``): ``summary`` in words,
     ``counts`` (kind of text -> reading -> texts; ``not read``: no sentiment), ``totals``,
-    ``warnings`` and ``calibration`` (what ``advocacy text analyze`` reports of it)."""
+    ``warnings``, ``calibration`` (what ``advocacy text analyze`` reports of it; empty when
+    none is stored: no text read yet, or none fitted for want of labelled texts) and
+    ``calibration_note`` (which texts it reads, or why there is none and how to get one;
+    "" when no text has been read)."""
     if caller.principal.limited_to_units:
         raise AccessDeniedError(
             "the sentiment readings cover every unit, so case handlers cannot read them",
@@ -149,6 +152,7 @@ def sentiment_readings(request: Request, caller: Reader) -> dict[str, Any]:
         "totals": found.totals(),
         "warnings": list(found.warnings),
         "calibration": dict(found.calibration),
+        "calibration_note": found.calibration_note(),
     }
 
 

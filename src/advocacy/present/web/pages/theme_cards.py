@@ -131,6 +131,41 @@ class ThemeCard:
         """Too few texts read for shares (:data:`FEW_READ`), though some were."""
         return 0 < self.read_count < FEW_READ
 
+    def few_words(self) -> str:
+        """What a card with too few texts read for shares says before their counts: how many
+        of its texts were read, or, when all were, that it has too few (review24 item 8: "Only
+        9 of its 9 texts read" beside "Sentiment read by the model alone for 9 texts").
+
+        >>> card = ThemeCard("t", "Delivery", 9, "", [], "negative", "", False, "", 0)
+        >>> card.few_words()
+        'Only 9 texts, too few for shares'
+        >>> card.read = 0.556
+        >>> card.few_words()
+        'Only 5 of its 9 texts read, too few for shares'
+        """
+        if self.read_count >= self.size:
+            return f"Only {self.size:,} text{'' if self.size == 1 else 's'}, too few for shares"
+        return f"Only {self.read_count:,} of its {self.size:,} texts read, too few for shares"
+
+    def central_reason(self) -> str:
+        """Why the card quotes the theme's central texts rather than sentences by sentiment.
+
+        >>> card = ThemeCard("t", "Delivery", 9, "", [], "negative", "", False, "", 0)
+        >>> card.central_reason()
+        'too few texts to quote by sentiment'
+        >>> card.read = 0.3
+        >>> card.central_reason()
+        'most of its texts were not read for sentiment'
+        >>> card.size, card.read = 14, 0.6
+        >>> card.central_reason()
+        'too few of its texts were read to quote by sentiment'
+        """
+        if self.read < READ_FOR_SENTIMENT:
+            return "most of its texts were not read for sentiment"
+        if self.read_count >= self.size:
+            return "too few texts to quote by sentiment"
+        return "too few of its texts were read to quote by sentiment"
+
     def counts(self) -> list[tuple[str, int]]:
         """(label, about how many texts read) in the order of the bar."""
         return [(label, round(share * self.read_count)) for label, share in self.mix]
