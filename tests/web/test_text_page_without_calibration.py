@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
+from advocacy.text.calibration_report import kept_calibration_note, kept_calibration_report
 
 #: Survey comments with no score (so no label) in our own words; Delivery is named by 9 of the
 #: 30 (three times three), so its card has fewer texts than shares need; one carries markup.
@@ -143,7 +144,8 @@ def test_a_small_theme_all_read_says_it_is_small_not_unread(
 
 def test_labels_the_model_cannot_read_are_the_reason_given(tmp_path: Path, settled: None) -> None:
     """Scored comments in German label texts the model does not read: the stored verdict of no
-    calibration is the reason the page gives, once (the stored report says "none: none: ...")."""
+    calibration is the reason the page, the report and the CLI give, once (they said "none:
+    none: ...")."""
     comments = [
         ("Die Lieferung kam viel zu spät und niemand hat geantwortet", 2),
         ("Sehr freundlicher Kundendienst, vielen Dank", 10),
@@ -165,6 +167,13 @@ def test_labels_the_model_cannot_read_are_the_reason_given(tmp_path: Path, settl
         ws.import_file(source, kind="responses", cases=False)
         ws.text.analyze(workers=1)
         token = create_token(ws.db, role="analyst", name="ana").secret
+        # The report's and the CLI's stored reason, said once (it read "none: none: ...").
+        kept = kept_calibration_report(ws.db, ws.settings.text_model)
+        sentence = kept_calibration_note(ws.db, ws.settings.text_model)
+    assert kept == {
+        "calibration": "none: 5 labelled texts in languages the model does not read (de 5)"
+    }
+    assert sentence.startswith("Sentiment is not calibrated: 5 labelled texts in languages")
     headers = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(url), base_url="https://testserver") as test_client:
         page = test_client.get("/text", headers=headers).text

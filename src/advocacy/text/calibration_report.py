@@ -451,8 +451,8 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
     if found is None:
         return {}
     summary = found.summary  # its recorded numbers: the fit itself is not built
-    if summary is None:
-        return {"calibration": f"none: {found.reason}"}
+    if summary is None:  # a verdict's reason reads "none: ..." as the run said it
+        return {"calibration": f"none: {found.reason.removeprefix('none: ')}"}
     report = calibration_report(
         summary,
         "kept: the one the stored readings were made with",
@@ -542,9 +542,10 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
             "Sentiment is calibrated on this workspace's scored comments and taught labels "
             f"when there are enough.{older}"
         )
-    if found.calibrated is None:
-        return f"Sentiment is not calibrated: {found.reason}.{older}"
-    note = calibration_note(found.calibrated, training=found.training)
+    summary = found.summary  # its recorded numbers: the fit itself is not built
+    if summary is None:
+        return f"Sentiment is not calibrated: {found.reason.removeprefix('none: ')}.{older}"
+    note = calibration_note(summary, training=found.training)
     scope = kinds_note(db, found.name or "", found.kinds, found.sources)
     return (note if scope is None else f"{note} {scope[0].upper()}{scope[1:]}.") + older
 
