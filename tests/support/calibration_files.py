@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
+
+from support.cli import advocacy_cli
 
 #: Survey answers: (response id, CSAT 1-5, comment).
 ANSWERS = [
@@ -42,3 +45,20 @@ def write_posts(path: Path, rows: Sequence[tuple[str, str]], *, platform: str = 
         encoding="utf-8",
     )
     return path
+
+
+def write_labelled(path: Path, rows: Sequence[tuple[str, str]]) -> Path:
+    """``rows`` (text, sentiment) as a labelled CSV at ``path``, for ``text evaluate``."""
+    path.write_text(
+        "text,sentiment\n" + "".join(f'"{text}",{label}\n' for text, label in rows),
+        encoding="utf-8",
+    )
+    return path
+
+
+def evaluate_json(labelled: Path, url: str, *options: str) -> dict[str, object]:
+    """``advocacy text evaluate LABELLED --format json --db URL OPTIONS``, which must succeed."""
+    ran = advocacy_cli("text", "evaluate", str(labelled), "--format", "json", "--db", url, *options)
+    assert ran.returncode == 0, ran.stderr
+    found: dict[str, object] = json.loads(ran.stdout)
+    return found

@@ -18,8 +18,14 @@ from advocacy.text import calibration_store
 from advocacy.text.calibration import CalibratedSentiment
 from advocacy.text.calibration_report import kept_calibration_note
 from advocacy.text.enrich import analyze_texts
-from support.calibration_files import ANSWERS, POSTS, write_answers, write_posts
-from support.cli import advocacy_cli
+from support.calibration_files import (
+    ANSWERS,
+    POSTS,
+    evaluate_json,
+    write_answers,
+    write_labelled,
+    write_posts,
+)
 
 #: How a calibration that recorded its labels' sources says what it reads (after the kinds).
 SCOPE = (
@@ -92,18 +98,10 @@ def test_evaluate_says_what_the_calibration_was_fitted_on_and_what_the_model_alo
         ("It arrived on Tuesday.", "neutral"),
         ("I ordered the grey one.", "neutral"),
     ]
-    labelled.write_text(
-        "text,sentiment\n" + "".join(f'"{text}",{label}\n' for text, label in rows),
-        encoding="utf-8",
-    )
+    write_labelled(labelled, rows)
 
     def evaluate(*options: str) -> dict[str, object]:
-        ran = advocacy_cli(
-            "text", "evaluate", str(labelled), "--format", "json", "--db", url, *options
-        )
-        assert ran.returncode == 0, ran.stderr
-        found: dict[str, object] = json.loads(ran.stdout)
-        return found
+        return evaluate_json(labelled, url, *options)
 
     as_answers = evaluate("--kind", "responses")
     as_posts = evaluate("--kind", "mentions")

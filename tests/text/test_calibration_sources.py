@@ -29,7 +29,7 @@ from advocacy.text.calibration_report import evaluate_advice, kept_calibration_n
 from advocacy.text.enrich import analyze_documents, analyze_texts
 from advocacy.text.parquet_enrich import _read_by_kind
 from support.calibration_files import POSTS as TWEETS
-from support.calibration_files import write_posts
+from support.calibration_files import evaluate_json, write_labelled, write_posts
 from support.cli import advocacy_cli
 
 COMPLAINTS = [
@@ -138,18 +138,10 @@ def test_evaluate_reads_a_file_by_its_source(tmp_path: Path) -> None:
         ("Really pleased, the staff were so kind.", "positive"),
         ("It arrived on Tuesday.", "neutral"),
     ]
-    labelled.write_text(
-        "text,sentiment\n" + "".join(f'"{text}",{label}\n' for text, label in rows),
-        encoding="utf-8",
-    )
+    write_labelled(labelled, rows)
 
     def evaluate(*options: str) -> dict[str, object]:
-        ran = advocacy_cli(
-            "text", "evaluate", str(labelled), "--format", "json", "--db", url, *options
-        )
-        assert ran.returncode == 0, ran.stderr
-        found: dict[str, object] = json.loads(ran.stdout)
-        return found
+        return evaluate_json(labelled, url, *options)
 
     as_shop = evaluate("--kind", "mentions", "--platform", "shop")
     as_tweets = evaluate("--kind", "mentions", "--platform", "twitter")
