@@ -127,6 +127,7 @@ def read_sources(
     """
     total = sum(kinds.values())
     reads = read_kinds(kinds)
+    sources = _with_source_column(sources)
     small = all(n < MIN_KIND_LABELS for counts in sources.values() for n in counts.values())
     return {
         kind: {
@@ -167,9 +168,23 @@ def reads_text(
         return True
     if kind not in read_kinds(kinds):
         return False
-    if kind not in sources:
+    if kind not in _with_source_column(sources):
         return True
     return source_key(source) in read_sources(kinds, sources).get(kind, {})
+
+
+def _with_source_column(sources: Mapping[str, Mapping[str, int]]) -> dict[str, Mapping[str, int]]:
+    """The recorded sources of the kinds whose texts name one (a mention's platform). A kind
+    without a source column (a response, a note) is read as one whatever a fit recorded of it:
+    a fit stored for a few hours on 2026-12-07 recorded a response's survey, and its texts,
+    now read with no source, would all have been left to the model alone."""
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    return {
+        kind: counts
+        for kind, counts in sources.items()
+        if kind in DOCUMENT_SOURCES and DOCUMENT_SOURCES[kind].source_column is not None
+    }
 
 
 #: Sources named in a sentence, per kind (a workspace may hold dozens of platforms).

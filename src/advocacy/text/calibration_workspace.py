@@ -113,8 +113,8 @@ class Calibration:
         return {} if self.fitted is None else dict(getattr(self.fitted, "sources_", {}))
 
     def reads_text(self, kind: str, source: object = None) -> bool:
-        """Whether the calibration reads a text of ``kind`` from ``source`` (a platform, a
-        survey): :func:`~.calibration_kinds.reads_text`, known without building a kept fit.
+        """Whether the calibration reads a text of ``kind`` from ``source`` (a mention's
+        platform): :func:`~.calibration_kinds.reads_text`, known without building a kept fit.
 
         Parameters
         ----------
