@@ -62,6 +62,10 @@ def test_surprise_keeps_the_sign_of_what_happened() -> None:
         "I couldn't imagine a better place",
         "never had to deal with any problems",  # the customer's own handling, not needed
         "Never had any problem before, this is the first review I write",  # no time ends it
+        # A comparison praises the handling; "still none" keeps the denial (review25 item 3).
+        "Nobody listens to complaints better than this team",
+        "Nobody handles complaints like they do, superb",
+        "No complaints until now, and still none",
     ],
 )
 def test_praise_by_denial_stays_praise(text: str) -> None:

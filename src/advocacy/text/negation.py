@@ -271,6 +271,10 @@ _AUXILIARIES = _words("was were is are be been being ever even get gets got has 
 # money", "no problem charging me twice"); "no problem charging my phone" is praise.
 _TAKING = _words("taking charging billing debiting overcharging")
 _TAKEN = _words("money cash payment me us twice")
+# Words after "still" that say a denied fault stayed away ("until now, and still none").
+_STILL_NONE = _words("none nothing fine perfect good great")
+# Words that make a handled fault word a comparison, which praises ("better than this team").
+_COMPARISONS = _words("better best like than faster quicker")
 _MODAL = _words("would will won't wouldn't wont wouldnt")
 _INTENSIFIERS = _words("enough")
 _SUPERLATIVES = _words("best worst")
@@ -489,7 +493,7 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
                 rest = tokens[position + 2 + index : position + 2 + index + POLARITY_WORDS]
                 if _fault_then(rest):
                     return valence  # "never let me down until this order": the fault came
-                if _handling(scope[:index]) or _handled(rest):
+                if (_handling(scope[:index]) or _handled(rest)) and not _compared(rest):
                     return -EXPECTATION_VALENCE  # "no complaint was answered": no handling
             return -valence * (DENIED_NEGATIVE if valence < 0 else 1.0)
         if not expected and (
@@ -520,18 +524,36 @@ def _surprised(negator: str, scope: list[str]) -> bool:
     )
 
 
-def _fault_then(rest: list[str]) -> bool:
-    """Whether the words after a denied fault set a time it ended ("until now", "before
-    today", "until the last update", "until a week ago"), within their clause."""
+def _clause(rest: list[str]) -> list[str]:
+    """The words of ``rest`` up to the end of their clause."""
     words = []
     for word in rest:
         if word in _CLAUSE_STARTS or not word[0].isalpha():
             break
         words.append(word)
-    return any(
+    return words
+
+
+def _fault_then(rest: list[str]) -> bool:
+    """Whether the words after a denied fault set a time it ended ("until now", "before
+    today", "until the last update", "until a week ago"), within their clause, and no later
+    clause says there is still none ("no complaints until now, and still none")."""
+    words = _clause(rest)
+    ended = any(
         word in _UNTIL and any(w in _TIME_POINTS for w in words[index + 1 : index + 4])
         for index, word in enumerate(words)
     )
+    still_none = any(
+        word == "still" and rest[index + 1 : index + 2] and rest[index + 1] in _STILL_NONE
+        for index, word in enumerate(rest)
+    )
+    return ended and not still_none
+
+
+def _compared(rest: list[str]) -> bool:
+    """Whether the clause after a handled fault word compares ("nobody listens to complaints
+    better than this team", "nobody handles complaints like they do"): praise, not a failure."""
+    return any(word in _COMPARISONS for word in _clause(rest))
 
 
 def _handling(before: list[str]) -> bool:
