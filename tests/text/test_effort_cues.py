@@ -172,10 +172,15 @@ COMPANY_HASSLE = [
     "A hassle to speak to a human",
     "Such a hassle to get hold of someone at the bank",
     "Dealing with the company has been a nightmare",
+    # Reaching, calling or speaking to the company, told first (review25 item 4).
+    "Reaching the support team was a pain",
+    "Calling them was an ordeal",
+    "Speaking to someone was a hassle",
 ]
 
 #: A hassle with a product: pronouns and things one gets on or deals with.
 PRODUCT_HASSLE = [
+    "Reaching the top shelf was a pain",
     "A hassle to get them on and off",
     "It's a hassle to deal with the cords",
     "Dealing with the straps is a hassle",

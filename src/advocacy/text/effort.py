@@ -317,12 +317,18 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         _PROCESS + r" (?:\S+ ){0,6}?" + _HASSLE,
         # A hassle of reaching or dealing with the company itself, no process named ("dealing
         # with them was a hassle", "a hassle to speak to a human", "a hassle to get anyone on the
-        # phone", "dealing with the company has been a nightmare"); "get" only with a person,
+        # phone", "dealing with the company has been a nightmare", "calling them was an
+        # ordeal", "reaching the support team was a pain"); "get" only with a person,
         # not "a hassle to get them on" of boots.
         _HASSLE + r" (?:to|of|with|in) (?:\w+ ){0,2}?(?:(?:deal\w*|argu\w*) with|(?:speak\w*|"
         r"talk\w*) (?:to|with)|reach\w*|call\w*|phon\w*|get\w*(?: (?:a ?hold|hold) of| "
         r"through to|(?! (?:them|him|her|you|us)\b))) " + _COMPANY,
-        r"(?:deal\w*|dealt) with " + _COMPANY + r" (?:\S+ ){0,6}?(?:" + _HASSLE + r"|(?:a |an |"
+        r"(?:(?:deal\w*|dealt) with|reaching|calling|phoning|contacting|(?:speaking|talking) "
+        r"(?:to|with)|getting (?:a ?hold|hold) of|getting through to) "
+        + _COMPANY
+        + r" (?:\S+ ){0,6}?(?:"
+        + _HASSLE
+        + r"|(?:a |an |"
         r"\w+ )?(?:nightmare|headache|ordeal)s?\b|a (?:real |total |huge )?pain\b)",
         r"jump(?:ing|ed|s)? through (?:\w+ )?hoops|(?:more|endless|so much|all the|lots of|a lot "
         r"of) paperwork",
