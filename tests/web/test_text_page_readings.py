@@ -10,7 +10,6 @@ so no label: read by the model alone) carry markup and a formula.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import advocacy
 from advocacy.access import add_user, create_token
 from advocacy.present.web import create_app
 from support.live_server import serving
+from support.page_text import page_words
 from web.site import PASSWORD
 from web.test_browser import Visit, chromium  # noqa: F401 - a fixture
 
@@ -106,15 +106,11 @@ def _get(client: TestClient, calibrated: Calibrated, path: str, role: str = "ana
     return found.text
 
 
-def _words(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 def test_the_text_page_says_which_reading_made_how_many_texts_and_the_weakness(
     client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
     page = _get(client, calibrated, "/text")
-    said = _words(page)
+    said = page_words(page)
     assert (
         "How sentiment was read Sentiment of 80 stored texts: 50 read by the workspace's "
         "calibration (50 mention texts), 30 read by the model alone (30 response texts). The "
@@ -145,18 +141,18 @@ def test_each_card_and_each_quote_says_which_reading_made_its_sentiment(
     cards = re.findall(r'<li class="card".*?</li>', page, flags=re.S)
     by_name = {re.search(r"<h3>([^<]+)", card).group(1).strip(): card for card in cards}  # type: ignore[union-attr]
     # Price is named by three tweets (read by the calibration) and nine comments.
-    assert "Sentiment read by the calibration for 3, by the model alone for 9 texts" in _words(
+    assert "Sentiment read by the calibration for 3, by the model alone for 9 texts" in page_words(
         by_name["Price"]
     )
-    assert "Sentiment read by the model alone for 15 texts" in _words(by_name["Delivery"])
+    assert "Sentiment read by the model alone for 15 texts" in page_words(by_name["Delivery"])
     captions = re.findall(r'<p class="hint quote-caption">([^<]+)</p>', page)
     assert captions and all(
         caption.endswith(("as the calibration reads it", "as the model alone reads it"))
         for caption in captions
     )
-    assert "Most negative sentence, as the model alone reads it" in _words(by_name["Delivery"])
+    assert "Most negative sentence, as the model alone reads it" in page_words(by_name["Delivery"])
     # The sentence table names the reading of each side's sentence.
-    said = _words(page)
+    said = page_words(page)
     assert "negative reading" in said and "positive reading" in said
     assert re.search(r"Shipping took three weeks, never again −0\.\d\d model alone", said)
 
@@ -205,7 +201,7 @@ def test_under_a_filter_the_cards_count_its_texts_and_the_page_says_its_counts_d
     client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
     page = _get(client, calibrated, "/text?unit=North")
-    said = _words(page)
+    said = page_words(page)
     assert (
         "Sentiment of 80 stored texts: 50 read by the workspace's calibration (50 mention "
         "texts), 30 read by the model alone (30 response texts). (Every stored text: the "
@@ -220,13 +216,13 @@ def test_under_a_filter_the_cards_count_its_texts_and_the_page_says_its_counts_d
     # Price: 9 answers (3 read by the calibration were tweets); 6 of them North's.
     cards = re.findall(r'<li class="card".*?</li>', page, flags=re.S)
     [price] = [card for card in cards if "<h3>Price" in card]
-    assert "Sentiment read by the model alone for 6 texts" in _words(price)
+    assert "Sentiment read by the model alone for 6 texts" in page_words(price)
 
 
 def test_a_viewer_sees_the_readings_beside_redacted_quotes(
     client: TestClient, calibrated: Calibrated, settled: None
 ) -> None:
-    said = _words(_get(client, calibrated, "/text", role="viewer"))
+    said = page_words(_get(client, calibrated, "/text", role="viewer"))
     assert "30 read by the model alone (30 response texts)" in said
     assert "as the model alone reads it" in said
 
@@ -246,7 +242,7 @@ def test_an_older_reading_is_counted_as_such_until_analyze_reads_it_again(
         token = create_token(ws.db, role="analyst", name="older").secret
     with TestClient(create_app(url), base_url="https://testserver") as test_client:
         page = test_client.get("/text", headers={"Authorization": f"Bearer {token}"}).text
-    said = _words(page)
+    said = page_words(page)
     assert (
         "Sentiment of 80 stored texts: 50 read by the workspace's calibration (50 mention "
         "texts), 28 read by the model alone (28 response texts), 2 read by an older model (2 "
@@ -315,7 +311,7 @@ def test_a_case_opened_on_a_texts_sentiment_says_the_model_alone_read_it(
         headers = {"Authorization": f"Bearer {token}"}
         angry = test_client.get(f"/cases/{opened['angry-mention']}", headers=headers).text
         detractor = test_client.get(f"/cases/{opened['detractor']}", headers=headers).text
-    assert "mention read as" in _words(angry)
+    assert "mention read as" in page_words(angry)
     assert (
         '<small class="hint" id="case-reading">Sentiment read by the shipped model alone as the '
         "evidence arrived: case rules do not read with the workspace&#39;s calibration, so the "

@@ -10,7 +10,6 @@ central texts because "most of its texts were not read for sentiment".
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
 from advocacy.text.calibration_report import kept_calibration_note, kept_calibration_report
+from support.page_text import page_words
 
 #: Survey comments with no score (so no label) in our own words; Delivery is named by 9 of the
 #: 30 (three times three), so its card has fewer texts than shares need; one carries markup.
@@ -87,10 +87,6 @@ def _get(client: TestClient, uncalibrated: Uncalibrated, path: str) -> Any:
     return found
 
 
-def _words(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 HOW_TO_CALIBRATE = (
     "so sentiment is read by the model alone. The next advocacy text analyze fits one from "
     "labelled texts in a language the model reads: labels taught with advocacy text teach FILE, "
@@ -105,7 +101,7 @@ def test_the_page_says_there_is_no_calibration_and_how_to_get_one(
     client: TestClient, uncalibrated: Uncalibrated, settled: None
 ) -> None:
     page = _get(client, uncalibrated, "/text").text
-    said = _words(page)
+    said = page_words(page)
     assert (
         "How sentiment was read Sentiment of 30 stored texts: 30 read by the model alone (30 "
         f"response texts). {NO_CALIBRATION}"
@@ -129,7 +125,7 @@ def test_a_small_theme_all_read_says_it_is_small_not_unread(
     page = _get(client, uncalibrated, "/text").text
     cards = re.findall(r'<li class="card".*?</li>', page, flags=re.S)
     [delivery] = [card for card in cards if "<h3>Delivery" in card]
-    said = _words(delivery)
+    said = page_words(delivery)
     assert "9 comments" in said
     assert re.search(
         r"Only 9 texts, too few for shares: \d negative · \d neutral · \d positive "
@@ -183,7 +179,7 @@ def test_labels_the_model_cannot_read_are_the_reason_given(tmp_path: Path, settl
         f"{HOW_TO_CALIBRATE}"
     )
     assert found["calibration_note"] == note
-    said = _words(page)
+    said = page_words(page)
     assert (
         "Sentiment of 6 stored texts: 1 read by the model alone (1 response text); 5 not read "
         f"(a language the model does not read, or no content). {note}"
