@@ -9,7 +9,6 @@ distance, so at 1e-3 the two agree to ~1e-6 relative.
 
 from __future__ import annotations
 
-import html
 import re
 import warnings
 from pathlib import Path
@@ -25,6 +24,7 @@ from advocacy.errors import InsufficientDataError
 from advocacy.present.web import create_app
 from advocacy.retention import predict_retention
 from support.cli import advocacy_cli
+from support.page_text import page_words
 
 # The CDNOW fit of FHL (2005) with a set to 1 (r, alpha, b as published).
 PARAMS = {"r": 0.243, "alpha": 4.414, "b": 2.426}
@@ -91,7 +91,7 @@ def test_nobody_bought_twice_is_said_with_the_reason(duckdb_url: str, tmp_path: 
         pages = [client.get(path, headers=headers) for path in ("/advocates", "/customers/C1")]
     for page in pages:
         assert page.status_code == 200
-        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+        text = page_words(page.text)
         assert "none of the 5 customers bought again" in text
         assert not re.search(r"\b(nan|inf)\b", text, flags=re.IGNORECASE)
 

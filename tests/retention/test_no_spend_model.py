@@ -8,9 +8,7 @@ equal those on the real amounts, computed here on the original file.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +21,7 @@ from advocacy.report.section import ReportScope
 from advocacy.report.sections.advocates import build
 from advocacy.retention.slipping import sort_customers, usable_order
 from support.cli import advocacy_cli
+from support.page_text import page_words
 
 
 def _write(frame: pd.DataFrame, path: Path) -> Path:
@@ -76,7 +75,7 @@ def test_no_spend_model_keeps_p_active_and_says_why(
     customer = str(predicted["frequency"].idxmax())  # the most repeat purchase days
     with TestClient(create_app(duckdb_url), base_url="https://testserver") as client:
         page = client.get(f"/customers/{customer}", headers={"Authorization": f"Bearer {token}"})
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+    text = page_words(page.text)
     assert "could not be fitted" not in text
     assert f"P(active) {100 * reference.loc[customer, 'probability_alive']:.0f}%" in text
     assert "Expected value none: no expected spend or lifetime value" in text
@@ -117,14 +116,14 @@ def test_slipping_away_without_any_value_at_risk_says_its_order(
         ws.import_file(_write(cdnow.assign(amount=0.0), tmp_path / "zero.csv"), kind="transactions")
         gone = ws.retention.slipping_away(horizon=52)
         token = create_token(ws.db, role="analyst", name="ana").secret
-        report = _text(str(build(ws, ReportScope()).body))
+        report = page_words(str(build(ws, ReportScope()).body))
     assert len(gone) > 100 and (gone["value_at_risk"] == 0).all()
     assert gone.attrs["order_fallback"] == said
     ranked = gone.sort_values(["probability_alive", "customer_id"], kind="mergesort")
     assert list(gone["customer_id"]) == list(ranked["customer_id"])
     with TestClient(create_app(duckdb_url), base_url="https://testserver") as client:
         page = client.get("/advocates", headers={"Authorization": f"Bearer {token}"}).text
-    text = _text(page)
+    text = page_words(page)
     assert f"Slipping away: repeat buyers more likely gone than active; {said}" in text
     assert "active, by value at risk (" not in text
     lowest = ranked["customer_id"].iloc[0]
@@ -132,7 +131,3 @@ def test_slipping_away_without_any_value_at_risk_says_its_order(
     assert table.split("lifetime value ")[1].startswith(f"{lowest} ")
     assert f"The first of them ({said};" in report
     assert report.split("Value at risk ")[1].startswith(f"{lowest} ")
-
-
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

@@ -8,9 +8,6 @@ against the file in ``test_purchases_only.py``).
 
 from __future__ import annotations
 
-import html
-import re
-
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +15,7 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
+from support.page_text import page_words
 
 pytestmark = pytest.mark.slow
 
@@ -36,10 +34,6 @@ def url(cdnow: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _text(page: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
-
-
 def test_the_overview_counts_buyers_and_who_is_slipping_away(url: str, cdnow: pd.DataFrame) -> None:
     days = cdnow.groupby("customer_id")["date"].nunique()
     buyers, repeat = len(days), int((days > 1).sum())
@@ -52,7 +46,7 @@ def test_the_overview_counts_buyers_and_who_is_slipping_away(url: str, cdnow: pd
         page = client.get("/", headers={"Authorization": f"Bearer {analyst}"})
         limited = client.get("/", headers={"Authorization": f"Bearer {handler}"})
     assert page.status_code == 200, page.text[:300]
-    said = _text(page.text)
+    said = page_words(page.text)
     assert (
         f"{buyers:,} buyers, {repeat:,} bought on more than one day; {slipping:,} repeat "
         "buyers slipping away (more likely gone than active): see Advocates ." in said
@@ -60,4 +54,4 @@ def test_the_overview_counts_buyers_and_who_is_slipping_away(url: str, cdnow: pd
     assert "No survey answers yet" in said
     # A user limited to some units sees no count of every unit's customers.
     assert limited.status_code == 200
-    assert "buyers" not in _text(limited.text)
+    assert "buyers" not in page_words(limited.text)

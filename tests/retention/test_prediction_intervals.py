@@ -11,7 +11,6 @@ well-determined parameters.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from advocacy.retention import predict_retention, summarize_transactions
 from advocacy.retention.lifetime_value import score_customers
 from advocacy.retention.prediction_intervals import prediction_intervals
 from support.cli import advocacy_cli
+from support.page_text import page_words
 
 INTERVALS = ("probability_alive", "expected_purchases", "lifetime_value")
 
@@ -170,10 +170,6 @@ def url(cdnow: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 def test_pages_share_one_prediction_frame_and_show_intervals(url: str, tmp_path: Path) -> None:
     with advocacy.open(url) as ws:
         token = create_token(ws.db, role="analyst", name="ana").secret
@@ -194,7 +190,7 @@ def test_pages_share_one_prediction_frame_and_show_intervals(url: str, tmp_path:
         one_time = client.get(f"/customers/{once}", headers=headers)
         state.cached(PREDICTIONS_KEY, again)
     assert advocates.status_code == 200 and page.status_code == 200
-    said = _text(advocates.text)
+    said = page_words(advocates.text)
     assert "In brackets: 95% intervals of the estimates" in said
     # P(active) and the value at risk with their intervals, as the table writes them
     assert re.search(r"0\.\d+ \[0\.\d+, 0\.\d+\] [\d,.]+ \[[\d,.]+, [\d,.]+\]", said)
@@ -203,11 +199,11 @@ def test_pages_share_one_prediction_frame_and_show_intervals(url: str, tmp_path:
         row["probability_alive"], abs=1e-12
     )
     low, high = 100 * row["probability_alive_low"], 100 * row["probability_alive_high"]
-    shown = _text(page.text)
+    shown = page_words(page.text)
     assert f"P(active) {100 * row['probability_alive']:.0f}% ({low:.0f}–{high:.0f}%)" in shown
     assert "In brackets: 95% intervals of the estimates" in shown
     # a one-time buyer's P(active) is 1 in BG/NBD, without uncertainty: no bracket
-    assert "P(active) 100% the chance" in _text(one_time.text)
+    assert "P(active) 100% the chance" in page_words(one_time.text)
 
 
 def test_command_and_report_carry_the_intervals(url: str, tmp_path: Path) -> None:
@@ -223,7 +219,7 @@ def test_command_and_report_carry_the_intervals(url: str, tmp_path: Path) -> Non
     assert "95% intervals of the estimates" in " ".join(done.stdout.split())
     with advocacy.open(url) as ws:
         section = build(ws, ReportScope())
-    body = _text(str(section.body))
+    body = page_words(str(section.body))
     assert "in brackets, 95% intervals of the estimates" in body
     assert re.search(r"\d+% \(\d+%–\d+%\)", body)
 

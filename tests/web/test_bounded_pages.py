@@ -5,8 +5,6 @@ absurd ``page`` or ``theme`` parameters (on DuckDB and PostgreSQL)."""
 from __future__ import annotations
 
 import csv
-import html
-import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -14,10 +12,7 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
-
-
-def _words(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+from support.page_text import page_words
 
 
 def test_a_customer_with_a_hundred_giant_answers_gets_a_page_under_1_5_mb(
@@ -37,7 +32,7 @@ def test_a_customer_with_a_hundred_giant_answers_gets_a_page_under_1_5_mb(
     assert page.status_code == 200
     assert len(page.text.encode()) < 1_500_000  # 200 events of 20,000 characters made 4 MB
     assert "<i>x</i>" not in page.text
-    said = _words(page.text)
+    said = page_words(page.text)
     assert "The newest 40 of 100 events" in said and "GET /api/v1/customers/C1" in said
 
 
@@ -67,7 +62,7 @@ def test_answers_of_a_theme_say_where_they_are_on_every_page(tmp_path: Path, db_
             for page in ("1", "2", "4", str(10**30))
         }
         giant = client.get("/answers", params={"theme": "A" * 60_000}, headers=headers)
-    first, second, past = (_words(pages[page].text) for page in ("1", "2", "4"))
+    first, second, past = (page_words(pages[page].text) for page in ("1", "2", "4"))
     assert "delivery was late" in first and "No survey answers match" not in first
     # Page 2 holds mentions 51-100 only: the answers are on page 1, not missing.
     assert "No survey answers match" not in second

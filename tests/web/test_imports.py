@@ -8,7 +8,6 @@ file leaves nothing behind; an upload over ``max_upload_bytes`` is refused with 
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import re
@@ -25,6 +24,7 @@ from advocacy.loop.cases.rule_store import replace_rules
 from advocacy.present.web import create_app
 from advocacy.present.web.uploads import ImportRequest, UploadStore
 from support.cli import advocacy_cli
+from support.page_text import page_words
 
 CUSTOMERS = "customer_id,name\nC1,Ada Quill\nC2,Bo Lind\n"
 #: Row 3 (R2) has an NPS of 14 (quarantined); row 4 plants markup and a spreadsheet formula.
@@ -221,11 +221,6 @@ def _csrf(text: str) -> str:
     return match.group(1)
 
 
-def _page_text(page: str) -> str:
-    """The page's text, tags removed and spaces collapsed (as a reader sees it)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 def test_the_import_page_shows_the_cases_line_and_offers_the_cli_choices(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -253,7 +248,7 @@ def test_the_import_page_shows_the_cases_line_and_offers_the_cli_choices(
         assert signed.status_code == 303
         form = browser.get("/import").text
         assert 'name="no_cases"' in form and 'name="case_window_days"' in form
-        assert "Do not open cases" in _page_text(form)
+        assert "Do not open cases" in page_words(form)
         csrf = _csrf(form)
 
         def check(name: str, body: str, **fields: str) -> str:
@@ -264,13 +259,13 @@ def test_the_import_page_shows_the_cases_line_and_offers_the_cli_choices(
             )
             assert page.status_code == 200, page.text[:500]
             token = re.search(r'action="/import/([^"]+)"', page.text)
-            assert token, _page_text(page.text)[:500]
+            assert token, page_words(page.text)[:500]
             return token.group(1)
 
         def confirm(token: str) -> str:
             done = browser.post(f"/import/{token}", data={"csrf_token": csrf})
             assert done.status_code == 200, done.text[:500]
-            return _page_text(done.text)
+            return page_words(done.text)
 
         # A window of 100 days: P1 and P2 open cases, P3 (200 days old) is counted.
         wide = browser.post(
@@ -278,7 +273,7 @@ def test_the_import_page_shows_the_cases_line_and_offers_the_cli_choices(
             data={"kind": "responses", "csrf_token": csrf, "case_window_days": "100"},
             files={"file": ("a.csv", answers.encode(), "text/csv")},
         )
-        assert "open cases on those dated within the last 100 days" in _page_text(wide.text)
+        assert "open cases on those dated within the last 100 days" in page_words(wide.text)
         token = re.search(r'action="/import/([^"]+)"', wide.text)
         assert token is not None
         said = confirm(token.group(1))
@@ -303,7 +298,7 @@ def test_the_import_page_shows_the_cases_line_and_offers_the_cli_choices(
             files={"file": ("d.csv", answers.encode(), "text/csv")},
         )
         assert bad.status_code == 400
-        assert "the case window must be a whole number of days" in _page_text(bad.text)
+        assert "the case window must be a whole number of days" in page_words(bad.text)
         assert "<b>" not in bad.text.split("<main", 1)[-1].replace("&lt;b&gt;", "")
     with advocacy.open(db_url) as ws:
         opened = sorted(case.evidence_id for case in ws.cases.list())
@@ -352,7 +347,7 @@ def test_the_check_says_what_would_open_and_a_long_window_loses_no_upload(tmp_pa
                 files={"file": ("a.csv", body.encode(), "text/csv")},
             )
             token = re.search(r'action="/import/([^"]+)"', page.text)
-            return page.status_code, _page_text(page.text), token.group(1) if token else None
+            return page.status_code, page_words(page.text), token.group(1) if token else None
 
         status, said, token = check(answers)
         assert status == 200 and token
@@ -366,7 +361,7 @@ def test_the_check_says_what_would_open_and_a_long_window_loses_no_upload(tmp_pa
         assert "cases: 2 would open (detractor 2) by the case rules over 3 records" in said
         done = browser.post(f"/import/{token}", data={"csrf_token": csrf})
         assert done.status_code == 200, done.text[:500]
-        assert "cases: 2 opened (detractor 2) by the case rules over 3 records" in _page_text(
+        assert "cases: 2 opened (detractor 2) by the case rules over 3 records" in page_words(
             done.text
         )
 
@@ -429,7 +424,7 @@ def test_an_upload_over_the_bound_can_open_every_case_from_the_web_and_the_api(
             data={"kind": "responses", "csrf_token": csrf},
             files={"file": ("many.csv", many.encode(), "text/csv")},
         )
-        said = _page_text(checked.text)
+        said = page_words(checked.text)
         assert "more than 500 at once; to open them all, import with --all-cases" in said
         assert "Open every case: all 501, more than 500" in said
         token = re.search(r'action="/import/([^"]+)"', checked.text)
@@ -437,7 +432,7 @@ def test_an_upload_over_the_bound_can_open_every_case_from_the_web_and_the_api(
         done = browser.post(
             f"/import/{token.group(1)}", data={"csrf_token": csrf, "all_cases": "true"}
         )
-        assert "cases: 501 opened (detractor 501)" in _page_text(done.text)
+        assert "cases: 501 opened (detractor 501)" in page_words(done.text)
         api = "response_id,submitted_at,nps\n" + "".join(f"A{n},{day},1\n" for n in range(501))
         withheld = _post(browser, tokens["analyst"], {"kind": "responses", "dry_run": "true"},
                          "a.csv", api.encode()).json()  # fmt: skip

@@ -15,14 +15,10 @@ import advocacy
 from advocacy.access import add_user
 from advocacy.loop.cases.import_lines import CASES_AT_ONCE, OPEN_PAGE, UNDATED_BOX
 from advocacy.present.web import create_app
+from support.page_text import page_words
 
 PASSWORD = "correct horse battery staple"
 TODAY = datetime.now(UTC)
-
-
-def _text(page: str) -> str:
-    """The page's text, tags removed and spaces collapsed (as a reader sees it)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def _csrf(page: str) -> str:
@@ -62,9 +58,9 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
             files={"file": ("many.csv", answers.encode(), "text/csv")},
         )
         token = re.search(r'action="/import/([^"]+)"', check.text)
-        assert token, _text(check.text)[:500]
+        assert token, page_words(check.text)[:500]
         done = browser.post(f"/import/{token[1]}", data={"csrf_token": csrf})
-        said = _text(done.text)
+        said = page_words(done.text)
         assert f"cases: none opened: the case rules would open {count:,}" in said
         # The undated line names the web page and its box, as the withheld line does
         # (review9 item 4): the command is refused while serve holds a DuckDB file.
@@ -81,7 +77,7 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
         # The link counts what would open, per rule, and writes nothing.
         checked = browser.get(html.unescape(link[1]))
         assert checked.status_code == 200, checked.text[:500]
-        seen = _text(checked.text)
+        seen = page_words(checked.text)
         assert "Cases that would open (nothing written yet)" in seen
         assert UNDATED_BOX in seen  # the box the import's undated line names
         assert f"responses {count:,} {count:,} detractor {count:,} 1 (not checked)" in seen
@@ -96,7 +92,7 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
         form = {"csrf_token": csrf, "since": day, "kind": "responses", "evidence": digest[1]}
         fewer = browser.post("/cases/open", data={**form, "expected": str(count - 1)})
         assert fewer.status_code == 400
-        assert f"more cases would open now than the {count - 1:,} you confirmed" in _text(
+        assert f"more cases would open now than the {count - 1:,} you confirmed" in page_words(
             fewer.text
         )
         assert f'name="expected" value="{count}"' in fewer.text  # the new count to confirm
@@ -106,29 +102,29 @@ def test_an_import_that_withheld_cases_opens_them_from_the_web(db_url: str) -> N
         # The confirmed count opens, with the undated answer when asked for (and checked).
         undated = browser.get(f"/cases/open?since={day}&kind=responses&include_undated=true")
         digest = re.search(r'name="evidence" value="([0-9a-f]+)"', undated.text)
-        assert digest, _text(undated.text)
+        assert digest, page_words(undated.text)
         opened = browser.post(
             "/cases/open",
             data={**form, "expected": str(count + 1), "include_undated": "true",
                   "evidence": digest[1]},
         )  # fmt: skip
         assert opened.status_code == 200, opened.text[:500]
-        assert f"Opened {count + 1:,} cases (detractor {count + 1:,})" in _text(opened.text)
+        assert f"Opened {count + 1:,} cases (detractor {count + 1:,})" in page_words(opened.text)
         with advocacy.open(db_url) as ws:
             assert ws.cases.count() == count + 1
             evidence = ws.db.fetchall("SELECT count(DISTINCT evidence_id) FROM cases")
             assert evidence == [(count + 1,)]
         # Checking again opens nothing twice.
-        again = _text(browser.get(f"/cases/open?since={day}&include_undated=true").text)
+        again = page_words(browser.get(f"/cases/open?since={day}&include_undated=true").text)
         assert "No case would open over this evidence." in again
 
         # Hostile days are refused with the field named, not echoed as markup.
         bad = browser.get("/cases/open", params={"since": "<script>alert(1)</script>"})
         assert bad.status_code == 400
-        assert "a day is written YYYY-MM-DD" in _text(bad.text)
+        assert "a day is written YYYY-MM-DD" in page_words(bad.text)
         assert "<script>alert(1)" not in bad.text
         backwards = browser.get("/cases/open", params={"since": day, "until": "2000-01-01"})
-        assert "the last day comes before the first" in _text(backwards.text)
+        assert "the last day comes before the first" in page_words(backwards.text)
         assert 'id="open-stored"' in browser.get("/cases").text
         for name in ("vic", "hal"):
             other = _sign_in(TestClient(running.app, base_url="https://testserver"), name)
@@ -157,16 +153,16 @@ def test_a_confirmation_opens_only_the_evidence_it_saw(db_url: str) -> None:
     with TestClient(create_app(db_url), base_url="https://testserver") as running:
         browser = _sign_in(running, "ana")
         checked = browser.get(f"/cases/open?since={since}")
-        assert "Open these 3 cases now?" in _text(checked.text)
+        assert "Open these 3 cases now?" in page_words(checked.text)
         digest = re.search(r'name="evidence" value="([0-9a-f]+)"', checked.text)
-        assert digest, _text(checked.text)
+        assert digest, page_words(checked.text)
         with advocacy.open(db_url) as ws:
             assert [case.evidence_id for case in ws.cases.open_for("responses", ["r1"])] == ["r1"]
             ws.write_records("responses", [{"response_id": "r3", "submitted_at": day, "nps": 0}])
         form = {"csrf_token": _csrf(checked.text), "since": since, "expected": "3"}
         refused = browser.post("/cases/open", data={**form, "evidence": digest[1]})
         assert refused.status_code == 400
-        said = _text(refused.text)
+        said = page_words(refused.text)
         assert (
             "the cases that would open changed since your check (3 now, on other evidence "
             "than the 3 you confirmed" in said
@@ -178,7 +174,7 @@ def test_a_confirmation_opens_only_the_evidence_it_saw(db_url: str) -> None:
         again = re.search(r'name="evidence" value="([0-9a-f]+)"', refused.text)
         assert again and again[1] != digest[1]
         opened = browser.post("/cases/open", data={**form, "evidence": again[1]})
-        assert "Opened 3 cases" in _text(opened.text), _text(opened.text)[:500]
+        assert "Opened 3 cases" in page_words(opened.text), page_words(opened.text)[:500]
         with advocacy.open(db_url) as ws:
             evidence = sorted(case.evidence_id for case in ws.cases.list())
         assert evidence == ["r0", "r1", "r2", "r3"]
@@ -205,20 +201,20 @@ def test_the_confirmation_redirects_so_a_reload_opens_nothing(db_url: str) -> No
         browser = _sign_in(running, "ana")
         checked = browser.get(f"/cases/open?since={since}&kind=responses")
         digest = re.search(r'name="evidence" value="([0-9a-f]+)"', checked.text)
-        assert digest, _text(checked.text)
+        assert digest, page_words(checked.text)
         form = {"csrf_token": _csrf(checked.text), "since": since, "kind": "responses"}
         posted = browser.post(
             "/cases/open",
             data={**form, "expected": "3", "evidence": digest[1]},
             follow_redirects=False,
         )
-        assert posted.status_code == 303, _text(posted.text)[:500]
+        assert posted.status_code == 303, page_words(posted.text)[:500]
         location = posted.headers["location"]
         assert location.startswith(f"/cases/open?since={since}&until=&kind=responses&opened=")
         for _ in range(2):  # the result, then a reload of it
             shown = browser.get(location)
             assert shown.status_code == 200
-            said = _text(shown.text)
+            said = page_words(shown.text)
             assert "Opened 3 cases (detractor 3)." in said, said[:600]
             assert "by rule without a date responses – 3 detractor 3 –" in said
             assert 'id="open-confirm"' not in shown.text
@@ -226,11 +222,11 @@ def test_the_confirmation_redirects_so_a_reload_opens_nothing(db_url: str) -> No
                 assert ws.cases.count() == 3
         # Another analyst's opening is not shown as one's own; a forged link is refused unechoed.
         other = _sign_in(TestClient(running.app, base_url="https://testserver"), "bob")
-        assert "Opened 0 cases" in _text(other.get(location).text)
+        assert "Opened 0 cases" in page_words(other.get(location).text)
         for forged_value in ("<b>x</b>", "2026-12-06T25:61:00+00:00"):
             forged = browser.get(
                 "/cases/open", params={"since": since, "opened": forged_value, "confirmed": "3"}
             )
             assert forged.status_code == 400
             assert "<b>x</b>" not in forged.text
-            assert "this link does not say which opening to show" in _text(forged.text)
+            assert "this link does not say which opening to show" in page_words(forged.text)

@@ -3,8 +3,6 @@ empty table and nothing of how themes are made; it now says what to run."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,13 +11,14 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
+from support.page_text import page_words
 
 
 def _text_page(url: str, token: str) -> str:
     with TestClient(create_app(url), base_url="https://testserver") as client:
         page = client.get("/text", headers={"Authorization": f"Bearer {token}"})
     assert page.status_code == 200, page.text[:500]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+    return page_words(page.text)
 
 
 def test_comments_not_yet_read_get_the_commands_that_make_themes(tmp_path: Path) -> None:
@@ -85,7 +84,7 @@ def test_filters_that_keep_no_themed_text_say_so_not_run_analyze(
         headers = {"Authorization": f"Bearer {token}"}
         filtered = client.get("/text?since=2030-01-01", headers=headers).text
         whole = client.get("/text", headers=headers).text
-    filtered = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", filtered)).split())
+    filtered = page_words(filtered)
     assert "No themes yet" not in filtered
     assert "No theme has a text among the answers these filters keep" in filtered
     assert '<li class="card"' in whole and "No theme has a text" not in whole

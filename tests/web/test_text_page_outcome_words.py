@@ -4,8 +4,6 @@ emotion and each theme's impact on NPS" above CSAT cards)."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -14,6 +12,7 @@ import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
 from support.outcome_surveys import answers, survey
+from support.page_text import page_words
 
 
 def test_the_text_page_names_the_outcomes_its_cards_show(tmp_path: Path) -> None:
@@ -27,7 +26,7 @@ def test_the_text_page_names_the_outcomes_its_cards_show(tmp_path: Path) -> None
     with TestClient(create_app(database), base_url="https://testserver") as client:
         page = client.get("/text", headers={"Authorization": f"Bearer {token}"})
     assert page.status_code == 200, page.text[:500]
-    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page.text)))
+    text = page_words(page.text)
     top = text[: text.index("Themes, largest first")]
     assert "each theme's effect on NPS, else on the survey's CSAT or CES" in top
     assert "impact on NPS" not in top and "emotion and" not in top

@@ -5,7 +5,6 @@ notes too, under the same dates and filters (on DuckDB and PostgreSQL)."""
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 import advocacy
 from advocacy.access import create_token
 from advocacy.present.web import create_app
+from support.page_text import page_words
 
 TAXONOMY = """\
 themes:
@@ -28,7 +28,7 @@ def _page(url: str, token: str, **params: str) -> str:
     with TestClient(create_app(url), base_url="https://testserver") as client:
         page = client.get("/answers", params=params, headers={"Authorization": f"Bearer {token}"})
     assert page.status_code == 200, page.text[:500]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+    return page_words(page.text)
 
 
 def test_a_reviews_theme_lists_its_reviews_and_notes(
