@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from advocacy.text.regex_literals import required_literals
+from advocacy.text.regex_literals import LiteralScan, required_literal_sets
 
 HIGH_EFFORT = 0.5
 
@@ -375,23 +375,38 @@ NEGATION = re.compile(
 
 @dataclass(frozen=True)
 class _Cue:
-    """One cue compiled (from a word boundary, for lower-cased text) with the literal strings
-    a match of it needs (None: it is always tried)."""
+    """One cue compiled (from a word boundary, for lower-cased text), its kind, and the literal
+    strings a match of it needs: one of ``first`` (found by the scan of every text) and, when
+    those are there, one of each of ``also`` (tested then)."""
 
+    kind: str
     pattern: re.Pattern[str]
-    literals: frozenset[str] | None
+    first: frozenset[str]
+    also: tuple[frozenset[str], ...]
+
+
+def _compiled(kind: str, cue: str) -> _Cue:
+    needs = required_literal_sets(cue)
+    if not needs:  # a cue with no literal would be tried on every text (tests forbid it)
+        raise ValueError(f"effort cue names no literal it needs: {cue!r}")
+    # Sets of short strings (" ", "ke", "to") are in nearly every text: testing them saves nothing.
+    also = tuple(one for one in needs[1:] if min(map(len, one)) >= 3)
+    return _Cue(kind, re.compile(r"\b(?:" + cue + ")"), needs[0], also)
 
 
 # Sixty cues tried as one alternation at every word of every text cost 0.38 CPU s per 3,000
-# reviews, most of it failing on texts with no cue at all; a substring test for the literals
-# each cue needs (:mod:`advocacy.text.regex_literals`) leaves only the cues that can match.
-_CUES = {
-    kind: tuple(_Cue(re.compile(r"\b(?:" + cue + ")"), required_literals(cue)) for cue in cues)
-    for kind, cues in EFFORT_CUES.items()
+# reviews, most of it failing on texts with no cue at all. Each cue needs literal strings
+# (:mod:`advocacy.text.regex_literals`): one pass over the text finds which of the cues' first
+# strings it holds, a substring test then checks the cue's other strings ("hard to" needs
+# "hard" and "return", not only " to "), and only the cues that can match run (docs/
+# benchmarks.md "effortspeed" and "effort5").
+_ALL = tuple(_compiled(kind, cue) for kind, cues in EFFORT_CUES.items() for cue in cues)
+_SCAN = LiteralScan(one for cue in _ALL for one in cue.first)
+#: First literal -> the places (in _ALL) of the cues that need it.
+_NEEDING: dict[str, tuple[int, ...]] = {
+    one: tuple(place for place, cue in enumerate(_ALL) if one in cue.first)
+    for one in _SCAN.literals
 }
-_LITERALS = tuple(
-    sorted({one for cues in _CUES.values() for cue in cues for one in cue.literals or ()})
-)
 
 
 def _hits(cues: list[re.Pattern[str]], text: str) -> int:
@@ -464,18 +479,13 @@ def effort(text: str) -> Effort:
     ()
     """
     lowered = (text or "").lower()
-    present = {one for one in _LITERALS if one in lowered}
-    counts = {
-        kind: _hits(
-            [
-                cue.pattern
-                for cue in cues
-                if cue.literals is None or not present.isdisjoint(cue.literals)
-            ],
-            lowered,
-        )
-        for kind, cues in _CUES.items()
-    }
+    ready = {place for one in _SCAN.present(lowered) for place in _NEEDING[one]}
+    run: dict[str, list[re.Pattern[str]]] = {kind: [] for kind in EFFORT_CUES}
+    for place in sorted(ready):  # in the lexicon's order: the earlier cue wins a tie
+        cue = _ALL[place]
+        if all(any(one in lowered for one in needed) for needed in cue.also):
+            run[cue.kind].append(cue.pattern)
+    counts = {kind: _hits(cues, lowered) if cues else 0 for kind, cues in run.items()}
     found = tuple(kind for kind, count in counts.items() if count)
     hits = sum(counts.values())
     score = round(1 - 0.5 ** min(hits, 10), 4)
