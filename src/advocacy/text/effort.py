@@ -21,7 +21,13 @@ delay or a count of hours is the company's only when it names its process, its s
 company itself ("such a hassle to return", "dealing with them was a hassle", "a hassle to get
 anyone on the phone", not "a hassle to clean", "hassle-free" or "the battery took 14 hours";
 docs/benchmarks.md "effort4"), and a time without what was owed is how long a product lasted ("it's
-been 6 months and no sign of wear"; review24 items 5 and 6). The score is
+been 6 months and no sign of wear"; review24 items 5 and 6). An answer that is only automated
+is no answer ("never received anything but an automated reply"), and a hassle exclaimed with a
+vow not to come back is the company's ("What a hassle. Never again"); being asked or telling
+"the same questions", a different agent or a different person spoken to, and back and forth
+between the company's departments are repeating and transfers, not a book's "same story line",
+"written in the third person" or "back and forth between two brothers" (docs/benchmarks.md
+"effort5"). The score is
 ``1 - 0.5 ** cues`` (0 none, 0.5 one cue, 0.75 two, ...); a text is *high effort* at
 :data:`HIGH_EFFORT` or above.
 
@@ -41,9 +47,10 @@ from advocacy.text.regex_literals import LiteralScan, required_literal_sets
 
 HIGH_EFFORT = 0.5
 
-#: How often a customer had to do something: a count of times, not a rate ("twice a day").
+#: How often a customer had to do something: a count of times, not a rate ("twice a day"), and
+#: "again" as a word, not the start of "against" ("give evidence against").
 _TIMES = (
-    r"(?:twice|again|(?:\d+|two|three|four|five|several|multiple|many|countless|a few) times|"
+    r"(?:twice|again\b|(?:\d+|two|three|four|five|several|multiple|many|countless|a few) times|"
     r"(?:[2-9]|\d\d+) ?x\b)"
     r"(?! a\b| an\b| per\b| each\b| every\b)"
 )
@@ -113,6 +120,12 @@ _PROCESS = (
 _HASSLE = (
     r"(?<!no )(?<!any )(?<!not a )(?<!n't a )(?<!n’t a )(?<!never a )(?<!less of a )(?<!without )"
     r"(?<!without a )(?<!without the )(?<!without any )hassles?\b(?![- ]?free)"
+)
+#: A hassle exclaimed ("What a hassle", "such a nightmare") and a vow not to come back.
+_EXCLAIMED = r"(?:what|such) an? (?:\w+ )?(?:hassles?|nightmare|ordeal|headache)"
+_VOW = (
+    r"(?:never again|(?:i |we )?(?:won['’]?t|will not|will never|shall not) be back|(?:i |we )?"
+    r"(?:won['’]?t|will not|will never|never) (?:\w+ ){1,5}?again)"
 )
 #: Telling the company something: what, done again, is repeating oneself.
 _TELL = (
@@ -239,8 +252,17 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
     "repeating": (
         r"repeat(?:ed|ing)? (?:myself|my (?:story|details|information|question))",
         r"(?:asks?|asked|had|have|made|make) (?:me )?to repeat",
-        _TELL + r" (?:\w+ ){0,3}(?:again and again|over and over|" + _TIMES + ")",
-        r"same (?:question|story)",
+        # The customer telling again, not "I can't tell you how many times I have bought one"
+        # (how often) nor "tell me again how..." (someone else telling).
+        _TELL + r"(?! (?:you|me|us|them) how many)(?! (?:me|us) again)"
+        r" (?:\w+ ){0,3}(?:again and again|over and over|" + _TIMES + ")",
+        # The same question or story told, asked or answered again ("they asked me the same
+        # questions", "told the same story to three agents"), not "I have the same question" of
+        # a reader or "every book has the same story line".
+        r"(?:ask\w*|request\w*|answer\w*|tell\w*|told|explain\w*|repeat\w*|give|gave|giving) "
+        r"(?:\w+ ){0,2}?(?:the )?same (?:questions?|story|details|information)\b|same "
+        r"(?:questions?|story|details|information) (?:again|over and over|every time|each time|"
+        r"to (?:each|every|another|a different|two|three|several))\b",
         # The company's process failed again and again: the customer did it over.
         r"(?:delivery|collection|order|payment|checkout|basket|booking|appointment|app|site|"
         r"website|link|card)s? (?:\w+ ){0,2}(?:cancel+ed|missed|failed|declined|crashed|"
@@ -264,8 +286,18 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"bounced (?:me|us)\b|bounced (?:around )?(?:between|from) (?:\w+ ){0,2}"
         r"(?:departments?|agents?|people|teams?|persons?)",
         r"another (?:department|agent)|transfers? between",
-        r"(?:different|third|fourth) (?:agent|person|department)",
-        r"sent (?:me|us) back (?:to|and forth)|back and forth between",
+        # A different agent or department; a different or third person only when spoken to
+        # ("spoke to a third person"), not "written in the third person".
+        r"(?:different|third|fourth|fifth) (?:agents?|departments?|representatives?|reps?\b|"
+        r"advisors?|advisers?|supervisors?)|(?:spoke|speak\w*|talk\w*|transferr?ed|passed|put "
+        r"through|explain\w* (?:\w+ )?to|(?:each|every) time) (?:to |with )?(?:a |the |yet )?"
+        r"(?:different|third|fourth|fifth) (?:person|people)\b",
+        # Sent back and forth between the company's parts, not a film's "back and forth between
+        # the park and Bohr's home".
+        r"sent (?:me|us) back (?:to|and forth)|back and forth between (?:\w+ ){0,2}?(?:"
+        r"departments?|agents?|teams?|people|offices?|branch(?:es)?|stores?|banks?|sellers?|"
+        r"compan(?:y|ies)|the (?:bank|seller|store|shop|company|manufacturer|courier|carrier)|"
+        r"customer (?:service|support|care)|support|sales|billing|amazon|ups|fedex|usps)\b",
     ),
     "chasing": (
         r"(?:had|have|having|keep|kept) (?:to )?chas(?:e|ing)|chas(?:e|ed|ing) "
@@ -305,6 +337,14 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:\w+ )?(?:refund|replace|respond|reply|answer|help|assist|honou?r|accept|exchange|"
         r"send (?:me )?(?:a |another|the|my|a new|any)|take (?:it|them) back)",
         r"nobody (?:called|replied)",
+        # Only an automated answer ("I never received anything but an automated reply", "got a
+        # canned response"); an automated e-mail only when it was all ("just an automated
+        # e-mail"), not "an automated email said it shipped".
+        r"(?:automated|automatic|auto-?generated|canned|generic|scripted|templated?|copy[- ]?"
+        r"(?:and[- ])?paste[ds]?|form) (?:e-?mail |text |chat |message )?(?:repl(?:y|ies)|"
+        r"responses?|answers?)\b|(?:only|just|but|nothing but|except) (?:an? |the |some |more )?"
+        r"(?:automated|automatic|auto-?generated|canned|generic|scripted|templated?|form) "
+        r"(?:e-?mails?|messages?|texts?|letters?)\b",
         # Any company that will not pay back ("Lexar would not send me a free replacement").
         r"(?:won['’]?t|will not|wouldn['’]?t|would not) (?:even )?(?:give (?:me |us )?(?:a |my |"
         r"our )?refund|refund|reimburse|send (?:me |us )?(?:a |an |another )?(?:\w+ )?"
@@ -330,6 +370,12 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         + _HASSLE
         + r"|(?:a |an |"
         r"\w+ )?(?:nightmare|headache|ordeal)s?\b|a (?:real |total |huge )?pain\b)",
+        # A hassle exclaimed and a vow not to come back ("What a hassle. Never again", "Such a
+        # nightmare, I won't be back"): the customer will not deal with the company again; an
+        # exclamation alone ("What a pain!" of a jug's cap) or of a product ("What a hassle to
+        # clean") is no effort.
+        _EXCLAIMED + r" ?[.,!?;:]+\s*(?:\w+\W+){0,6}?" + _VOW + r"\b|never again[\s.,!?;:]+"
+        r"(?:\w+\W+){0,3}?" + _EXCLAIMED + r"\b",
         r"jump(?:ing|ed|s)? through (?:\w+ )?hoops|(?:more|endless|so much|all the|lots of|a lot "
         r"of) paperwork",
         r"(?:i|we) (?:had|have) to (?:go|come) back",
