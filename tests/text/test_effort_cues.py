@@ -202,6 +202,7 @@ ANSWERED_BY_NOBODY_OR_VOWED = [
     ("Netgear kept requesting the same information from me", "repeating"),
     ("I spoke to a different person every time", "transfers"),
     ("We were sent back and forth between customer service and billing", "transfers"),
+    ("I was passed around from department to department", "transfers"),
 ]
 
 #: A book's, a film's or a chat's words that name no company (real Amazon book and DVD reviews
@@ -220,6 +221,8 @@ NOT_THE_COMPANY = [
     "Got an automated email saying it had shipped",
     "What a hassle to clean. Never again",
     "What a pain!! The cap leaks",
+    "Judgment was passed on these kids long before the trial",
+    "It's embarrassing that this gets passed around as scholarship",
 ]
 
 

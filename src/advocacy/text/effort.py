@@ -281,8 +281,14 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"transferr?ed (?:\w+ ){0,3}(?:to|between) (?:an? |the |another |a different "
         r")?(?:\w+ )?(?:departments?|agents?|persons?|teams?|managers?|supervisors?|lines?|"
         r"numbers?|colleagues?|someone|specialists?|advisors?)\b",
-        r"(?:was|were|got|been|get|keep|kept) (?:passed (?:around|on)|bounced)",
-        r"passed (?:me |us )?(?:around|between)|passed (?:me|us) (?:on|off) to",
+        # The customer passed around, not "judgment was passed on these kids" or a book that
+        # "gets passed around as scholarship".
+        r"(?:was|were|got|been|get|keep|kept) (?:passed (?:around|on|along)|bounced(?: around)?) "
+        r"(?:to|between|from)\b|(?:i|we) (?:\w+ ){0,2}?(?:was|were|got|been|get|keep|kept) "
+        r"(?:passed (?:around|on|along)|bounced around)\b",
+        r"passed (?:me|us) (?:around|between|on to|off to|along to)|passed (?:around|between) "
+        r"(?:\w+ ){0,2}?(?:departments?|agents?|teams?|people|offices?|staff|reps?|"
+        r"representatives?)\b",
         r"bounced (?:me|us)\b|bounced (?:around )?(?:between|from) (?:\w+ ){0,2}"
         r"(?:departments?|agents?|people|teams?|persons?)",
         r"another (?:department|agent)|transfers? between",
