@@ -188,6 +188,56 @@ PRODUCT_HASSLE = [
 ]
 
 
+#: Friction told as an automated answer or a hassle one will not go through again (issue #17).
+ANSWERED_BY_NOBODY_OR_VOWED = [
+    ("I never received anything but an automated reply", "chasing"),
+    ("Emailed twice, got a canned response", "chasing"),
+    ("All I got back was an automated response", "chasing"),
+    ("Still nothing but automated emails", "chasing"),
+    ("What a hassle. Never again", "hassle"),
+    ("Such a nightmare, we won't be back", "hassle"),
+    ("What a hassle!! I will never order from them again", "hassle"),
+    # A company asking again for what it was told, spoken to by one person after another.
+    ("They kept asking me the same questions", "repeating"),
+    ("Netgear kept requesting the same information from me", "repeating"),
+    ("I spoke to a different person every time", "transfers"),
+    ("We were sent back and forth between customer service and billing", "transfers"),
+    ("I was passed around from department to department", "transfers"),
+]
+
+#: A book's, a film's or a chat's words that name no company (real Amazon book and DVD reviews
+#: and Reddit comments read friction in them: "against" held "again", "third person" a transfer).
+NOT_THE_COMPANY = [
+    "A deal with prosecutors to give evidence against Lecter",
+    "Most people who call themselves anarchists are against the free market",
+    "I can not tell you how many times I have bought one of these",
+    "Tell me again how this is fine?",
+    "Every book now has the same story line",
+    "I have the exact same question",
+    "It feels weird reading an article talking about itself in the third person",
+    "No, sadly it was from a different person",
+    "The chapters go back and forth between the views of two brothers",
+    "Every time a new one came out, I purchased it",
+    "Got an automated email saying it had shipped",
+    "What a hassle to clean. Never again",
+    "What a pain!! The cap leaks",
+    "Judgment was passed on these kids long before the trial",
+    "It's embarrassing that this gets passed around as scholarship",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), ANSWERED_BY_NOBODY_OR_VOWED)
+def test_an_automated_answer_or_a_vowed_hassle_is_effort(text: str, kind: str) -> None:
+    found = effort(text)
+    assert kind in found.cues and found.high
+
+
+@pytest.mark.parametrize("text", NOT_THE_COMPANY)
+def test_words_that_name_no_company_are_no_effort(text: str) -> None:
+    found = effort(text)
+    assert found.cues == () and found.score == 0.0 and not found.high
+
+
 @pytest.mark.parametrize("text", PRODUCT_LASTED + PRODUCT_HASSLE)
 def test_how_long_a_product_lasted_or_its_hassle_is_no_effort(text: str) -> None:
     found = effort(text)

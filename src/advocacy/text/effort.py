@@ -21,7 +21,13 @@ delay or a count of hours is the company's only when it names its process, its s
 company itself ("such a hassle to return", "dealing with them was a hassle", "a hassle to get
 anyone on the phone", not "a hassle to clean", "hassle-free" or "the battery took 14 hours";
 docs/benchmarks.md "effort4"), and a time without what was owed is how long a product lasted ("it's
-been 6 months and no sign of wear"; review24 items 5 and 6). The score is
+been 6 months and no sign of wear"; review24 items 5 and 6). An answer that is only automated
+is no answer ("never received anything but an automated reply"), and a hassle exclaimed with a
+vow not to come back is the company's ("What a hassle. Never again"); being asked or telling
+"the same questions", a different agent or a different person spoken to, and back and forth
+between the company's departments are repeating and transfers, not a book's "same story line",
+"written in the third person" or "back and forth between two brothers" (docs/benchmarks.md
+"effort5"). The score is
 ``1 - 0.5 ** cues`` (0 none, 0.5 one cue, 0.75 two, ...); a text is *high effort* at
 :data:`HIGH_EFFORT` or above.
 
@@ -37,13 +43,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from advocacy.text.regex_literals import required_literals
+from advocacy.text.regex_literals import LiteralScan, required_literal_sets
 
 HIGH_EFFORT = 0.5
 
-#: How often a customer had to do something: a count of times, not a rate ("twice a day").
+#: How often a customer had to do something: a count of times, not a rate ("twice a day"), and
+#: "again" as a word, not the start of "against" ("give evidence against").
 _TIMES = (
-    r"(?:twice|again|(?:\d+|two|three|four|five|several|multiple|many|countless|a few) times|"
+    r"(?:twice|again\b|(?:\d+|two|three|four|five|several|multiple|many|countless|a few) times|"
     r"(?:[2-9]|\d\d+) ?x\b)"
     r"(?! a\b| an\b| per\b| each\b| every\b)"
 )
@@ -113,6 +120,12 @@ _PROCESS = (
 _HASSLE = (
     r"(?<!no )(?<!any )(?<!not a )(?<!n't a )(?<!n’t a )(?<!never a )(?<!less of a )(?<!without )"
     r"(?<!without a )(?<!without the )(?<!without any )hassles?\b(?![- ]?free)"
+)
+#: A hassle exclaimed ("What a hassle", "such a nightmare") and a vow not to come back.
+_EXCLAIMED = r"(?:what|such) an? (?:\w+ )?(?:hassles?|nightmare|ordeal|headache)"
+_VOW = (
+    r"(?:never again|(?:i |we )?(?:won['’]?t|will not|will never|shall not) be back|(?:i |we )?"
+    r"(?:won['’]?t|will not|will never|never) (?:\w+ ){1,5}?again)"
 )
 #: Telling the company something: what, done again, is repeating oneself.
 _TELL = (
@@ -239,8 +252,17 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
     "repeating": (
         r"repeat(?:ed|ing)? (?:myself|my (?:story|details|information|question))",
         r"(?:asks?|asked|had|have|made|make) (?:me )?to repeat",
-        _TELL + r" (?:\w+ ){0,3}(?:again and again|over and over|" + _TIMES + ")",
-        r"same (?:question|story)",
+        # The customer telling again, not "I can't tell you how many times I have bought one"
+        # (how often) nor "tell me again how..." (someone else telling).
+        _TELL + r"(?! (?:you|me|us|them) how many)(?! (?:me|us) again)"
+        r" (?:\w+ ){0,3}(?:again and again|over and over|" + _TIMES + ")",
+        # The same question or story told, asked or answered again ("they asked me the same
+        # questions", "told the same story to three agents"), not "I have the same question" of
+        # a reader or "every book has the same story line".
+        r"(?:ask\w*|request\w*|answer\w*|tell\w*|told|explain\w*|repeat\w*|give|gave|giving) "
+        r"(?:\w+ ){0,2}?(?:the )?same (?:questions?|story|details|information)\b|same "
+        r"(?:questions?|story|details|information) (?:again|over and over|every time|each time|"
+        r"to (?:each|every|another|a different|two|three|several))\b",
         # The company's process failed again and again: the customer did it over.
         r"(?:delivery|collection|order|payment|checkout|basket|booking|appointment|app|site|"
         r"website|link|card)s? (?:\w+ ){0,2}(?:cancel+ed|missed|failed|declined|crashed|"
@@ -259,13 +281,29 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"transferr?ed (?:\w+ ){0,3}(?:to|between) (?:an? |the |another |a different "
         r")?(?:\w+ )?(?:departments?|agents?|persons?|teams?|managers?|supervisors?|lines?|"
         r"numbers?|colleagues?|someone|specialists?|advisors?)\b",
-        r"(?:was|were|got|been|get|keep|kept) (?:passed (?:around|on)|bounced)",
-        r"passed (?:me |us )?(?:around|between)|passed (?:me|us) (?:on|off) to",
+        # The customer passed around, not "judgment was passed on these kids" or a book that
+        # "gets passed around as scholarship".
+        r"(?:was|were|got|been|get|keep|kept) (?:passed (?:around|on|along)|bounced(?: around)?) "
+        r"(?:to|between|from)\b|(?:i|we) (?:\w+ ){0,2}?(?:was|were|got|been|get|keep|kept) "
+        r"(?:passed (?:around|on|along)|bounced around)\b",
+        r"passed (?:me|us) (?:around|between|on to|off to|along to)|passed (?:around|between) "
+        r"(?:\w+ ){0,2}?(?:departments?|agents?|teams?|people|offices?|staff|reps?|"
+        r"representatives?)\b",
         r"bounced (?:me|us)\b|bounced (?:around )?(?:between|from) (?:\w+ ){0,2}"
         r"(?:departments?|agents?|people|teams?|persons?)",
         r"another (?:department|agent)|transfers? between",
-        r"(?:different|third|fourth) (?:agent|person|department)",
-        r"sent (?:me|us) back (?:to|and forth)|back and forth between",
+        # A different agent or department; a different or third person only when spoken to
+        # ("spoke to a third person"), not "written in the third person".
+        r"(?:different|third|fourth|fifth) (?:agents?|departments?|representatives?|reps?\b|"
+        r"advisors?|advisers?|supervisors?)|(?:spoke|speak\w*|talk\w*|transferr?ed|passed|put "
+        r"through|explain\w* (?:\w+ )?to|(?:each|every) time) (?:to |with )?(?:a |the |yet )?"
+        r"(?:different|third|fourth|fifth) (?:person|people)\b",
+        # Sent back and forth between the company's parts, not a film's "back and forth between
+        # the park and Bohr's home".
+        r"sent (?:me|us) back (?:to|and forth)|back and forth between (?:\w+ ){0,2}?(?:"
+        r"departments?|agents?|teams?|people|offices?|branch(?:es)?|stores?|banks?|sellers?|"
+        r"compan(?:y|ies)|the (?:bank|seller|store|shop|company|manufacturer|courier|carrier)|"
+        r"customer (?:service|support|care)|support|sales|billing|amazon|ups|fedex|usps)\b",
     ),
     "chasing": (
         r"(?:had|have|having|keep|kept) (?:to )?chas(?:e|ing)|chas(?:e|ed|ing) "
@@ -305,6 +343,14 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:\w+ )?(?:refund|replace|respond|reply|answer|help|assist|honou?r|accept|exchange|"
         r"send (?:me )?(?:a |another|the|my|a new|any)|take (?:it|them) back)",
         r"nobody (?:called|replied)",
+        # Only an automated answer ("I never received anything but an automated reply", "got a
+        # canned response"); an automated e-mail only when it was all ("just an automated
+        # e-mail"), not "an automated email said it shipped".
+        r"(?:automated|automatic|auto-?generated|canned|generic|scripted|templated?|copy[- ]?"
+        r"(?:and[- ])?paste[ds]?|form) (?:e-?mail |text |chat |message )?(?:repl(?:y|ies)|"
+        r"responses?|answers?)\b|(?:only|just|but|nothing but|except) (?:an? |the |some |more )?"
+        r"(?:automated|automatic|auto-?generated|canned|generic|scripted|templated?|form) "
+        r"(?:e-?mails?|messages?|texts?|letters?)\b",
         # Any company that will not pay back ("Lexar would not send me a free replacement").
         r"(?:won['’]?t|will not|wouldn['’]?t|would not) (?:even )?(?:give (?:me |us )?(?:a |my |"
         r"our )?refund|refund|reimburse|send (?:me |us )?(?:a |an |another )?(?:\w+ )?"
@@ -330,6 +376,12 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         + _HASSLE
         + r"|(?:a |an |"
         r"\w+ )?(?:nightmare|headache|ordeal)s?\b|a (?:real |total |huge )?pain\b)",
+        # A hassle exclaimed and a vow not to come back ("What a hassle. Never again", "Such a
+        # nightmare, I won't be back"): the customer will not deal with the company again; an
+        # exclamation alone ("What a pain!" of a jug's cap) or of a product ("What a hassle to
+        # clean") is no effort.
+        _EXCLAIMED + r" ?[.,!?;:]+\s*(?:\w+\W+){0,6}?" + _VOW + r"\b|never again[\s.,!?;:]+"
+        r"(?:\w+\W+){0,3}?" + _EXCLAIMED + r"\b",
         r"jump(?:ing|ed|s)? through (?:\w+ )?hoops|(?:more|endless|so much|all the|lots of|a lot "
         r"of) paperwork",
         r"(?:i|we) (?:had|have) to (?:go|come) back",
@@ -375,23 +427,38 @@ NEGATION = re.compile(
 
 @dataclass(frozen=True)
 class _Cue:
-    """One cue compiled (from a word boundary, for lower-cased text) with the literal strings
-    a match of it needs (None: it is always tried)."""
+    """One cue compiled (from a word boundary, for lower-cased text), its kind, and the literal
+    strings a match of it needs: one of ``first`` (found by the scan of every text) and, when
+    those are there, one of each of ``also`` (tested then)."""
 
+    kind: str
     pattern: re.Pattern[str]
-    literals: frozenset[str] | None
+    first: frozenset[str]
+    also: tuple[frozenset[str], ...]
+
+
+def _compiled(kind: str, cue: str) -> _Cue:
+    needs = required_literal_sets(cue)
+    if not needs:  # a cue with no literal would be tried on every text (tests forbid it)
+        raise ValueError(f"effort cue names no literal it needs: {cue!r}")
+    # Sets of short strings (" ", "ke", "to") are in nearly every text: testing them saves nothing.
+    also = tuple(one for one in needs[1:] if min(map(len, one)) >= 3)
+    return _Cue(kind, re.compile(r"\b(?:" + cue + ")"), needs[0], also)
 
 
 # Sixty cues tried as one alternation at every word of every text cost 0.38 CPU s per 3,000
-# reviews, most of it failing on texts with no cue at all; a substring test for the literals
-# each cue needs (:mod:`advocacy.text.regex_literals`) leaves only the cues that can match.
-_CUES = {
-    kind: tuple(_Cue(re.compile(r"\b(?:" + cue + ")"), required_literals(cue)) for cue in cues)
-    for kind, cues in EFFORT_CUES.items()
+# reviews, most of it failing on texts with no cue at all. Each cue needs literal strings
+# (:mod:`advocacy.text.regex_literals`): one pass over the text finds which of the cues' first
+# strings it holds, a substring test then checks the cue's other strings ("hard to" needs
+# "hard" and "return", not only " to "), and only the cues that can match run (docs/
+# benchmarks.md "effortspeed" and "effort5").
+_ALL = tuple(_compiled(kind, cue) for kind, cues in EFFORT_CUES.items() for cue in cues)
+_SCAN = LiteralScan(one for cue in _ALL for one in cue.first)
+#: First literal -> the places (in _ALL) of the cues that need it.
+_NEEDING: dict[str, tuple[int, ...]] = {
+    one: tuple(place for place, cue in enumerate(_ALL) if one in cue.first)
+    for one in _SCAN.literals
 }
-_LITERALS = tuple(
-    sorted({one for cues in _CUES.values() for cue in cues for one in cue.literals or ()})
-)
 
 
 def _hits(cues: list[re.Pattern[str]], text: str) -> int:
@@ -464,18 +531,13 @@ def effort(text: str) -> Effort:
     ()
     """
     lowered = (text or "").lower()
-    present = {one for one in _LITERALS if one in lowered}
-    counts = {
-        kind: _hits(
-            [
-                cue.pattern
-                for cue in cues
-                if cue.literals is None or not present.isdisjoint(cue.literals)
-            ],
-            lowered,
-        )
-        for kind, cues in _CUES.items()
-    }
+    ready = {place for one in _SCAN.present(lowered) for place in _NEEDING[one]}
+    run: dict[str, list[re.Pattern[str]]] = {kind: [] for kind in EFFORT_CUES}
+    for place in sorted(ready):  # in the lexicon's order: the earlier cue wins a tie
+        cue = _ALL[place]
+        if all(any(one in lowered for one in needed) for needed in cue.also):
+            run[cue.kind].append(cue.pattern)
+    counts = {kind: _hits(cues, lowered) if cues else 0 for kind, cues in run.items()}
     found = tuple(kind for kind, count in counts.items() if count)
     hits = sum(counts.values())
     score = round(1 - 0.5 ** min(hits, 10), 4)

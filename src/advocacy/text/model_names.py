@@ -39,7 +39,9 @@ EMOTION_MODEL = "real-emotion-e5-v4"
 #: friction told without a count or duration (still no card, no way to contact, can't verify).
 #: v4: what never came told without naming it ("never got mine in the mail", "pending, pending"),
 #: and no hassle, delay or hours of a product ("hassle-free", "the battery took 14 hours").
-EFFORT_CUES = "effort-cues-v4"
+#: v5: an automated answer only, a hassle exclaimed with a vow not to come back; no repeating
+#: or transfer read in a book's or a chat's words ("against", "the same story", "third person").
+EFFORT_CUES = "effort-cues-v5"
 
 
 def read_by_current_model(stored: str | None) -> bool:
