@@ -7,6 +7,10 @@ calibration is therefore stored (table ``text_calibration``, one row per ``text_
 setting) and reused until its labels change *materially*:
 
 * any taught label added, removed or changed (a user's teaching always counts at once);
+* the texts it would read (:func:`~advocacy.text.calibration_kinds.scope_change`): a kind of
+  text, or a platform within mentions, reaching 30 labels or falling under them, or labelled
+  mentions moved to another platform (30 of 3,000 labels are not material to the counts of
+  each class, yet put a platform's texts under the calibration or take them from it);
 * the score-derived labels (from NPS, CSAT, CES and ratings) moved by at least
   :data:`MATERIAL_SHARE` of the labels it was fitted on, counted per class (new scored comments
   arriving, old ones removed); below :data:`ALWAYS_REFIT_BELOW` labels, any change;
@@ -55,7 +59,7 @@ import json
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -64,6 +68,7 @@ import numpy as np
 
 from advocacy.text.calibration import TEXT_KEY_BYTES, CalibratedSentiment
 from advocacy.text.calibration_fits import PriorAdjustment
+from advocacy.text.calibration_kinds import scope_change, source_counts
 from advocacy.text.calibration_report import TrainingLabels
 from advocacy.text.calibration_tfidf import tfidf_model
 
@@ -82,37 +87,88 @@ ALWAYS_REFIT_BELOW = 100
 
 @dataclass(frozen=True)
 class LabelSummary:
-    """What a calibration was fitted on: the taught labels' digest and the score-derived
-    labels' count per class."""
+    """What a calibration was fitted on: the taught labels' digest, the score-derived labels'
+    count per class, and the labels of each kind of text and of each source within a kind
+    that names one (a mention's platform): what it reads (:func:`material_change`).
+
+    ``kinds`` and ``sources`` are None when not recorded (a fit stored before 2026-12-07,
+    18:00 UTC: :func:`stored` then takes them from the fit). They count every labelled
+    text, as the summary's classes do, those in languages the model does not read too (a fit
+    counts the others only): both ends of a comparison are counted alike, so a fit is not
+    refitted run after run for labels it leaves out.
+    """
 
     taught: str
     scored: Mapping[str, int] = field(default_factory=dict)
+    kinds: Mapping[str, int] | None = None
+    sources: Mapping[str, Mapping[str, int]] | None = None
 
     @classmethod
-    def of(cls, labels: Iterable[tuple[tuple[str, str], str, bool]]) -> LabelSummary:
-        """From ``((kind, id), label, taught)`` triples."""
+    def of(
+        cls,
+        labels: Iterable[tuple[tuple[str, str], str, bool]],
+        sources: Mapping[tuple[str, str], object] | None = None,
+    ) -> LabelSummary:
+        """From ``((kind, id), label, taught)`` triples and, when given, each labelled text's
+        source value by its ``(kind, id)`` (absent: none; ``sources`` None: kinds and sources
+        not recorded)."""
         digest = hashlib.sha256()
         scored: dict[str, int] = {}
+        keys = []
         for key, label, taught in sorted(labels):
+            keys.append(key)
             if taught:
                 digest.update(f"{key[0]}\x1f{key[1]}\x1f{label}\x1e".encode())
             else:
                 scored[label] = scored.get(label, 0) + 1
-        return cls(digest.hexdigest()[:16], dict(sorted(scored.items())))
+        summary = cls(digest.hexdigest()[:16], dict(sorted(scored.items())))
+        if sources is None:
+            return summary
+        kinds = [kind for kind, _ in keys]
+        return replace(
+            summary,
+            kinds=dict(sorted(Counter(kinds).items())),
+            sources=source_counts(kinds, [sources.get(key) for key in keys]),
+        )
+
+    def same_labels(self, other: LabelSummary) -> bool:
+        """Whether ``other`` holds the same taught labels and the same counts of score-derived
+        ones (whatever it recorded of kinds and sources)."""
+        return (self.taught, dict(self.scored)) == (other.taught, dict(other.scored))
 
     def to_json(self) -> str:
-        return json.dumps({"taught": self.taught, "scored": dict(self.scored)})
+        data: dict[str, Any] = {"taught": self.taught, "scored": dict(self.scored)}
+        if self.kinds is not None:
+            data |= {"kinds": dict(self.kinds), "sources": dict(self.sources or {})}
+        return json.dumps(data)
 
     @classmethod
     def from_json(cls, text: str) -> LabelSummary:
         data = json.loads(text)
-        return cls(str(data["taught"]), {str(k): int(v) for k, v in data["scored"].items()})
+        summary = cls(str(data["taught"]), {str(k): int(v) for k, v in data["scored"].items()})
+        if "kinds" not in data:  # stored before they were recorded
+            return summary
+        return replace(
+            summary,
+            kinds={str(kind): int(n) for kind, n in dict(data["kinds"]).items()},
+            sources={
+                str(kind): {str(source): int(n) for source, n in dict(counts).items()}
+                for kind, counts in dict(data["sources"]).items()
+            },
+        )
 
 
 def material_change(old: LabelSummary, new: LabelSummary) -> str | None:
-    """Why the labels changed enough to refit, or None when the stored fit still holds."""
+    """Why the labels changed enough to refit, or None when the stored fit still holds: any
+    taught label; the texts a fit would read (:func:`~.calibration_kinds.scope_change`: a
+    platform's labels reaching 30, or moved to another platform), when both ends recorded
+    their kinds; the score-derived labels by :data:`MATERIAL_SHARE`."""
     if old.taught != new.taught:
         return "taught labels changed"
+    if old.kinds is not None and new.kinds is not None:
+        scope = scope_change((old.kinds, old.sources or {}), (new.kinds, new.sources or {}))
+        if scope is not None:
+            return scope
     classes = set(old.scored) | set(new.scored)
     moved = sum(abs(new.scored.get(c, 0) - old.scored.get(c, 0)) for c in classes)
     fitted = sum(old.scored.values())
@@ -525,6 +581,13 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
         return None
     if fit is None:
         return None
+    if labels.kinds is None:
+        # Stored before the labels' kinds and sources were (2026-12-07): the fit's own, so a
+        # platform edited since is noticed (a fit of before sources were recorded reads
+        # every platform: refitted once if it should not).
+        labels = replace(
+            labels, kinds=fit.scalars["kinds_"], sources=fit.scalars.get("sources_", {})
+        )
     return StoredCalibration(str(row[0]), labels, fit, training=training)
 
 
