@@ -323,7 +323,8 @@ def texts_of(kind: str, count: int, sources: Mapping[str, int] | None = None) ->
         Its texts.
     sources
         Its texts of each source (:func:`source_key` -> texts; None or empty: not counted, or
-        a kind without a source column).
+        a kind without a source column; only ``""``: none names one, and they are not told
+        apart).
 
     Returns
     -------
@@ -345,7 +346,7 @@ def texts_of(kind: str, count: int, sources: Mapping[str, int] | None = None) ->
         return f"{n:,} {kind} text{'' if n == 1 else 's'}"
 
     column = DOCUMENT_SOURCES[kind].source_column if kind in DOCUMENT_SOURCES else None
-    if not sources or column is None:
+    if not sources or column is None or set(sources) == {""}:  # none named: nothing to tell
         return [texts(count)]
     ranked = sorted(sources.items(), key=lambda item: (-item[1], item[0]))
     said = [

@@ -447,7 +447,7 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
     """
     from advocacy.text.calibration_store import stored
 
-    found = stored(db, model)
+    found = stored(db, model, describe=True)  # its arrays are never decoded here
     if found is None:
         return {}
     summary = found.summary  # its recorded numbers: the fit itself is not built
@@ -541,7 +541,7 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
             "Sentiment is calibrated on this workspace's scored comments and taught labels "
             "when there are enough."
         )
-    found = stored(db, model)
+    found = stored(db, model, describe=True)  # its arrays are never decoded here
     older = older_readings_note(db, model, found)
     if found is None:
         return (

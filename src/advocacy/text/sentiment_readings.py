@@ -311,7 +311,8 @@ def counted_readings(
     -------
     tuple
         :attr:`SentimentReadings.counts` and :attr:`SentimentReadings.sources` (texts without
-        a sentiment are not counted by source; a text whose record is gone names no source).
+        a sentiment are not counted by source; a text whose record is gone names no source;
+        a kind none of whose texts names one is left out).
     """
     from advocacy.text.documents import DOCUMENT_SOURCES
 
@@ -345,7 +346,14 @@ def counted_readings(
             of_reading = sources.setdefault(kind, {}).setdefault(name, {})
             key = source_key(source)
             of_reading[key] = of_reading.get(key, 0) + int(n)
-    return counts, sources
+    # A kind none of whose texts names a source (mentions imported without a platform) has
+    # nothing to tell apart.
+    named = {
+        kind: readings
+        for kind, readings in sources.items()
+        if any(source for counted in readings.values() for source in counted)
+    }
+    return counts, named
 
 
 def stored_readings(db: Database, model: str) -> SentimentReadings:
