@@ -301,12 +301,14 @@ def test_texts_the_calibration_does_not_read_are_read_once_with_the_others() -> 
         analyze_documents(batch, fitted, alone=[True])
 
 
+@pytest.mark.parametrize("stored_before", [False, True], ids=["now", "row-of-before"])
 def test_a_kept_fit_notices_its_labelled_reviews_moved_to_another_platform(
-    db_url: str, tmp_path: Path
+    db_url: str, tmp_path: Path, stored_before: bool
 ) -> None:
     # The rated reviews were imported under a placeholder platform and imported again under
     # their real one: the same labels (so not a material change of the counts), but a kept
-    # fit that reads platform 'shop' only would leave every review to the model alone.
+    # fit that reads platform 'shop' only would leave every review to the model alone. A row
+    # stored before the labels' platforms were recorded with them is compared by its fit's.
     _workspace(db_url, tmp_path)
     renamed = tmp_path / "renamed.csv"
     renamed.write_text(
@@ -316,6 +318,12 @@ def test_a_kept_fit_notices_its_labelled_reviews_moved_to_another_platform(
     )
     with advocacy.open(db_url) as ws:
         ws.text.analyze(workers=1)
+        if stored_before:
+            [labels] = ws.db.fetchone("SELECT labels FROM text_calibration")
+            recorded = json.loads(labels)
+            assert recorded["sources"] == {"mention": {"shop": 30}}
+            older = {"taught": recorded["taught"], "scored": recorded["scored"]}
+            ws.db.execute("UPDATE text_calibration SET labels = ?", [json.dumps(older)])
         ws.import_file(renamed, kind="mentions", cases=False)
         moved = ws.text.analyze(workers=1)
         calibrated, _ = ws.text.calibration_status()
