@@ -350,7 +350,12 @@ def test_the_page_says_which_platforms_the_calibration_read_and_which_the_model_
         ws.text.analyze(workers=1)
         token = create_token(ws.db, role="analyst", name="ana").secret
     with TestClient(create_app(url), base_url="https://testserver") as test_client:
-        page = test_client.get("/text", headers={"Authorization": f"Bearer {token}"}).text
+        headers = {"Authorization": f"Bearer {token}"}
+        page = test_client.get("/text", headers=headers).text
+        found = test_client.get("/api/v1/text/sentiment-readings", headers=headers).json()
+    assert found["sources"] == {
+        "mention": {"calibration": {"shop": 30}, "model alone": {"<b>chirp</b>": 2}}
+    }
     said = page_words(page)
     assert (
         "Sentiment of 32 stored texts: 30 read by the workspace's calibration (30 mention texts "
