@@ -211,10 +211,9 @@ def test_text_teach_says_how_the_labels_are_used(db_url: str, tmp_path: Path) ->
         "calibration": "prior adjusted (5 labels)",
         "calibration status": "fitted (5 labels)",
         # Survey answers' labels: it reads survey answers, and leaves other kinds alone.
-        "texts it reads": "it reads response (5 labels); a kind of text, and "
-        "within mentions a platform, needs 30 labels, or "
-        "half of the calibration's, to be read by it (while no source has 30: any it has "
-        "labels of); other texts are read by the model alone",
+        # Answers name no platform: the rule of kinds alone.
+        "texts it reads": "it reads response (5 labels); a kind of text needs 30 labels, or "
+        "half of the calibration's, to be read by it (other kinds: by the model alone)",
         # R2's 3 of 5 was neutral: taught negative, no neutral label is left.
         "accuracy (cross-validated)": "not measured: with 5 labels (negative, positive) the "
         "model's prior is only adjusted, shrunk towards the model; from 30 labels of two "

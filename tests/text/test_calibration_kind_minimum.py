@@ -97,7 +97,11 @@ def test_a_handful_of_labels_of_a_kind_does_not_put_that_kind_under_the_calibrat
     # The same labels refitted name the same model: nothing is read again.
     assert (refit.analyzed, refit.model_alone) == (0, {})
     said = first.summary()["read by the model alone"]
-    assert said.startswith(f"mention {len(mentions) - 1}: the calibration reads ")
+    # By platform: the shop's rated posts too (a kind read by the model alone is, whole).
+    assert said.startswith(
+        f"{len(POSTS) - 1} mention texts from platform 'twitter', {len(RATED_POSTS)} mention "
+        "texts from platform 'shop': the calibration reads "
+    ), said
     assert f"too few labels of mention ({len(RATED_POSTS)} labels)" in said
     assert f"response ({n_answers} labels)" in report["texts it reads"]
 

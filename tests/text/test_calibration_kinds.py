@@ -28,10 +28,10 @@ from support.calibration_files import (
 )
 
 #: How a calibration that recorded its labels' sources says what it reads (after the kinds).
+# Fitted on answers alone, which name no source: the rule of kinds, with no word of platforms.
 SCOPE = (
-    "a kind of text, and within mentions a platform, needs "
-    "30 labels, or half of the calibration's, to be read by it (while no source has 30: any it "
-    "has labels of); other texts are read by the model alone"
+    "a kind of text needs 30 labels, or half of the calibration's, to be read by it (other "
+    "kinds: by the model alone)"
 )
 
 
@@ -60,7 +60,8 @@ def test_texts_of_a_kind_the_calibration_was_not_fitted_on_are_read_by_the_model
     assert calibrated is not None and calibrated.kinds_ == {"response": 8}
     assert first.analyzed == 11 and first.model_alone == {"mention": 3}
     assert first.summary()["read by the model alone"] == (
-        f"mention 3: the calibration reads response (8 labels); {SCOPE}"
+        f"3 mention texts from platform 'twitter': the calibration reads response (8 labels); "
+        f"{SCOPE}"
     )
     models = {(kind, key): model for kind, key, _, model in stored}
     assert all(calibrated.name_ in models[("response", key)] for key, _, _ in ANSWERS)
@@ -78,7 +79,7 @@ def test_texts_of_a_kind_the_calibration_was_not_fitted_on_are_read_by_the_model
     assert ws_report["texts it reads"] == f"it reads response (8 labels); {SCOPE}"
     assert note.endswith(
         f"It reads response (8 labels); {SCOPE}: 8 response texts read by it; "
-        "3 mention texts read by the model alone."
+        "3 mention texts from platform 'twitter' read by the model alone."
     )
 
 

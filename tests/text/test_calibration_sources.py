@@ -94,14 +94,13 @@ def test_tweets_are_read_by_the_model_alone_beside_enough_rated_reviews_of_anoth
         )
         calibrated, _ = ws.text.calibration_status()
         note = kept_calibration_note(ws.db, ws.settings.text_model)
+        readings = ws.text.sentiment_readings()
         again = ws.text.analyze(workers=1)
     assert calibrated is not None
     # 30 reviews: enough to read mentions, and reviews of their platform, by the calibration.
     assert calibrated.kinds_ == {"mention": n_reviews, "response": n_answers} and n_reviews == 30
-    assert calibrated.sources_ == {
-        "mention": {"shop": n_reviews},
-        "response": {"": n_answers},  # a survey is no source: its waves are one channel
-    }
+    # A survey is no source (its waves are one channel): answers record none.
+    assert calibrated.sources_ == {"mention": {"shop": n_reviews}}
     assert calibrated.reads_text("mention", "Shop") and not calibrated.reads_text(
         "mention", "twitter"
     )
@@ -114,17 +113,28 @@ def test_tweets_are_read_by_the_model_alone_beside_enough_rated_reviews_of_anoth
     assert {models[key] for key in tweets} == {alone["model"].iloc[0]}
     assert all(calibrated.name_ in models[key] for key, _, _ in _reviews())
     assert first.model_alone == {"mention": len(TWEETS)}
+    # Which platform's texts were left to the model alone, and why, where each run says it.
     said = first.summary()["read by the model alone"]
     assert said.startswith(
-        f"mention {len(TWEETS)}: the calibration reads mention from platform 'shop' (30 labels), "
-        f"response ({n_answers} labels); a kind of text, and within mentions a platform, needs"
+        f"{len(TWEETS)} mention texts from platform 'twitter': the calibration reads mention "
+        f"from platform 'shop' (30 labels), response ({n_answers} labels); a kind of text, and "
+        "within mentions a platform, needs"
     )
     assert (again.analyzed, again.model_alone) == (0, {})
     assert note.endswith(
-        f"{n_answers} response texts read by it; {len(TWEETS)} mention texts read by the "
-        "model alone."
+        f": 30 mention texts from platform 'shop', {n_answers} response texts read by it; "
+        f"{len(TWEETS)} mention texts from platform 'twitter' read by the model alone."
     ), note
-    assert f"30 mention, {n_answers} response texts read by it" in note
+    assert readings.summary() == (
+        f"Sentiment of {n_answers + n_reviews + len(TWEETS)} stored texts: "
+        f"{n_answers + n_reviews} read by the workspace's calibration (30 mention texts from "
+        f"platform 'shop', {n_answers} response texts), {len(TWEETS)} read by the model alone "
+        f"({len(TWEETS)} mention texts from platform 'twitter')."
+    )
+    assert readings.calibration_note().startswith(
+        "The workspace's calibration reads only the kinds of text, and within mentions the "
+        "platforms, it has enough labels of"
+    )
 
 
 def test_evaluate_reads_a_file_by_its_source(tmp_path: Path) -> None:
@@ -289,3 +299,102 @@ def test_texts_the_calibration_does_not_read_are_read_once_with_the_others() -> 
     assert features["model"].iloc[0] != features["model"].iloc[1]
     with pytest.raises(advocacy.UsageError, match="alone has 1 entries for 4 texts"):
         analyze_documents(batch, fitted, alone=[True])
+
+
+@pytest.mark.parametrize("stored_before", [False, True], ids=["now", "row-of-before"])
+def test_a_kept_fit_notices_its_labelled_reviews_moved_to_another_platform(
+    db_url: str, tmp_path: Path, stored_before: bool
+) -> None:
+    # The rated reviews were imported under a placeholder platform and imported again under
+    # their real one: the same labels (so not a material change of the counts), but a kept
+    # fit that reads platform 'shop' only would leave every review to the model alone. A row
+    # stored before the labels' platforms were recorded with them is compared by its fit's.
+    _workspace(db_url, tmp_path)
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(
+        "mention_id,platform,posted_at,rating,text\n"
+        + "".join(f'{key},Amazon,2026-03-02,{n},"{text}"\n' for key, n, text in _reviews()),
+        encoding="utf-8",
+    )
+    with advocacy.open(db_url) as ws:
+        ws.text.analyze(workers=1)
+        if stored_before:
+            [labels] = ws.db.fetchone("SELECT labels FROM text_calibration")
+            recorded = json.loads(labels)
+            assert recorded["sources"] == {"mention": {"shop": 30}}
+            older = {"taught": recorded["taught"], "scored": recorded["scored"]}
+            ws.db.execute("UPDATE text_calibration SET labels = ?", [json.dumps(older)])
+        ws.import_file(renamed, kind="mentions", cases=False)
+        moved = ws.text.analyze(workers=1)
+        calibrated, _ = ws.text.calibration_status()
+        stored = dict(
+            ws.db.fetchall(
+                "SELECT document_id, model FROM text_features WHERE document_kind = 'mention'"
+            )
+        )
+        kept = ws.text.analyze(workers=1)
+    assert moved.calibration.startswith(
+        "refitted: the texts it would read changed: now mention from platform 'amazon'; no "
+        "longer mention from platform 'shop'"
+    ), moved.calibration
+    assert calibrated is not None and calibrated.sources_ == {"mention": {"amazon": 30}}
+    assert all(calibrated.name_ in stored[key] for key, _, _ in _reviews())
+    assert all(calibrated.name_ not in stored[key] for key, _ in TWEETS)
+    # Read by the refitted calibration as they were under 'shop': nothing to read again.
+    assert (moved.analyzed, moved.model_alone) == (0, {})
+    assert kept.calibration.startswith("kept: 70 labels, none changed"), kept.calibration
+
+
+def test_a_platform_reaching_30_labels_is_a_change_however_few_labels_moved() -> None:
+    # 3,000 answers and 29 rated Trustpilot reviews: one more review is 1 label in 3,029 (under
+    # the material share), yet the 30th puts every Trustpilot review under the calibration.
+    def summary(reviews: int) -> calibration_store.LabelSummary:
+        keys = [(("response", str(i)), "positive", False) for i in range(3000)]
+        keys += [(("mention", f"t{i}"), "negative", False) for i in range(reviews)]
+        platforms = {("mention", f"t{i}"): "Trustpilot" for i in range(reviews)}
+        return calibration_store.LabelSummary.of(keys, platforms)
+
+    before, after = summary(29), summary(30)
+    assert after.sources == {"mention": {"trustpilot": 30}}
+    assert calibration_store.material_change(before, after) == (
+        "the texts it would read changed: now mention from platform 'trustpilot'"
+    )
+    assert calibration_store.material_change(after, summary(31)) is None
+    # Recorded with the fit, and read back from the stored row.
+    assert calibration_store.LabelSummary.from_json(after.to_json()) == after
+    # A row stored before they were holds classes only: compared as before.
+    older = calibration_store.LabelSummary(before.taught, before.scored)
+    assert calibration_store.LabelSummary.from_json(older.to_json()) == older
+    assert calibration_store.material_change(older, after) is None
+
+
+def test_a_fit_that_recorded_answers_as_a_source_reads_and_says_the_same() -> None:
+    # Fits stored before 2026-12-07 evening recorded {"response": {"": n}}; now a fit records
+    # only the kinds that name a source. Both read every answer, say the same, and an older
+    # stored fit is still loaded and read as it was.
+    texts = [text.format(i) for i in range(12) for text in (*COMPLAINTS, *PRAISE)]
+    labels = (["negative"] * 3 + ["positive"] * 3) * 12
+    kinds = ["response"] * 36 + ["mention"] * 36
+    fitted = CalibratedSentiment().fit(
+        texts, labels, kinds=kinds, sources=[None] * 36 + ["shop"] * 36
+    )
+    assert fitted.sources_ == {"mention": {"shop": 36}}
+    state = json.loads(calibration_store.dump(fitted))
+    state["scalars"]["sources_"] = {"mention": {"shop": 36}, "response": {"": 36}}
+    older = calibration_store.load(json.dumps(state))
+    assert older is not None and older.sources_["response"] == {"": 36}
+    for fit in (fitted, older):
+        assert fit.reads_text("response", None) and fit.reads_text("response", "anything")
+        assert fit.reads_text("mention", "Shop") and not fit.reads_text("mention", "twitter")
+    assert kinds_scope(older.kinds_, older.sources_) == kinds_scope(fitted.kinds_, fitted.sources_)
+    assert evaluate_advice(older) == evaluate_advice(fitted)
+    read = ["The kettle leaked again, avoid.", "Order 3 came early, lovely"]
+    assert list(older.predict(read).scores) == list(fitted.predict(read).scores)
+    # Answers alone record no source at all; the sentence names kinds only, old fit or new.
+    answers = CalibratedSentiment().fit(
+        texts[:36], labels[:36], kinds=kinds[:36], sources=[None] * 36
+    )
+    assert answers.sources_ == {}
+    assert kinds_scope(answers.kinds_, answers.sources_) == kinds_scope(
+        answers.kinds_, {"response": {"": 36}}
+    )

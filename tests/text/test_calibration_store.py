@@ -161,6 +161,29 @@ def test_a_damaged_stored_fit_is_refitted_not_trusted(tmp_path) -> None:
     ws.close()
 
 
+def test_a_page_describes_a_stored_fit_without_its_arrays_and_analyze_still_refits_them(
+    tmp_path,
+) -> None:
+    # Describing a fit (the text page, a report) reads its recorded numbers only: its arrays
+    # (megabytes for a stacked TF-IDF model) are not decoded, so damage to them does not
+    # hide the description; the next text analyze, which reads with the fit, refits it.
+    from advocacy.text.calibration_report import kept_calibration_report
+
+    ws = advocacy.open(tmp_path / "ws.duckdb")
+    ws.write_records("responses", _responses(40))
+    ws.text.analyze()
+    model = ws.settings.text_model
+    described = kept_calibration_report(ws.db, model)
+    [state] = ws.db.fetchone("SELECT state FROM text_calibration")
+    damaged = json.loads(state)
+    damaged["arrays"] = "bm90IGFuIGFyY2hpdmU="  # base64 of "not an archive"
+    ws.db.execute("UPDATE text_calibration SET state = ?", [json.dumps(damaged)])
+    assert kept_calibration_report(ws.db, model) == described
+    assert kept.stored(ws.db, model) is None  # read to be used: damaged, so refitted
+    assert ws.text.analyze().calibration.startswith("fitted")
+    ws.close()
+
+
 def test_small_label_sets_refit_on_any_change() -> None:
     old = kept.LabelSummary("t", {"negative": 20, "positive": 30})
     assert kept.material_change(old, kept.LabelSummary("t", {"negative": 21, "positive": 30}))

@@ -54,8 +54,8 @@ def test_the_stored_readings_are_counted_by_kind_theme_and_text(
     }
     assert found.summary() == (
         "Sentiment of 12 stored texts: 8 read by the workspace's calibration (8 response "
-        "texts), 3 read by the model alone (3 mention texts); 1 not read (a language the model "
-        "does not read, or no content)."
+        "texts), 3 read by the model alone (3 mention texts from platform 'twitter'); 1 not "
+        "read (a language the model does not read, or no content)."
     )
     # 8 labels: the prior is only adjusted, nothing compared, so no weakness is known.
     assert found.warnings == ()

@@ -319,3 +319,48 @@ def test_a_case_opened_on_a_texts_sentiment_says_the_model_alone_read_it(
     ) in angry
     # An NPS case gives no sentiment, so it says nothing of one.
     assert 'id="case-reading"' not in detractor
+
+
+def test_the_page_says_which_platforms_the_calibration_read_and_which_the_model_alone(
+    tmp_path: Path, settled: None
+) -> None:
+    # 30 rated shop reviews (our own words) calibrate the workspace; posts from a platform
+    # whose name carries markup have no label, so the model alone reads them: the page says
+    # which platform's texts each reading made, the name shown as text.
+    reviews = [
+        ("Parcel {} turned up late and support never wrote back.", 1),
+        ("Order {} came early and works like a dream.", 5),
+        ("Charged twice for order {} and still no refund.", 2),
+    ]
+    rows = "".join(
+        f'v{i}{j},Shop,2026-03-02,{stars},"{text.format(i)}"\n'
+        for i in range(10)
+        for j, (text, stars) in enumerate(reviews)
+    )
+    platform = "<b>Chirp</b>"
+    rows += "".join(
+        f'p{i},{platform},2026-03-03,,"{text}"\n'
+        for i, text in enumerate(["the toaster from them burnt every slice", "new kettle day!!"])
+    )
+    mentions = tmp_path / "mentions.csv"
+    mentions.write_text("mention_id,platform,posted_at,rating,text\n" + rows, encoding="utf-8")
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url, create=True) as ws:
+        ws.import_file(mentions, kind="mentions", cases=False)
+        ws.text.analyze(workers=1)
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    with TestClient(create_app(url), base_url="https://testserver") as test_client:
+        headers = {"Authorization": f"Bearer {token}"}
+        page = test_client.get("/text", headers=headers).text
+        found = test_client.get("/api/v1/text/sentiment-readings", headers=headers).json()
+    assert found["sources"] == {
+        "mention": {"calibration": {"shop": 30}, "model alone": {"<b>chirp</b>": 2}}
+    }
+    said = page_words(page)
+    assert (
+        "Sentiment of 32 stored texts: 30 read by the workspace's calibration (30 mention texts "
+        "from platform 'shop'), 2 read by the model alone (2 mention texts from platform "
+        "'<b>chirp</b>'). The workspace's calibration reads only the kinds of text, and within "
+        "mentions the platforms, it has enough labels of; the others are read by the model alone."
+    ) in said
+    assert "<b>chirp</b>" not in page and "&lt;b&gt;chirp&lt;/b&gt;" in page

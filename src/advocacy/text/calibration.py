@@ -174,11 +174,11 @@ class CalibratedSentiment:
         kinds were not given (it reads every kind). Absent from a calibration stored before
         2026-12-07.
     sources_ : dict of str to dict of str to int
-        How many of the labels of each kind came from each source (a mention's platform, as
-        :func:`~.calibration_kinds.source_key` keys them): within a kind it reads, it reads
-        the sources with enough of them (:meth:`reads_text`). Absent when the sources were
-        not given, and from a calibration stored before 2026-12-07 (it then reads by kind
-        alone).
+        How many of the labels of each kind that names a source came from each source (a
+        mention's platform, as :func:`~.calibration_kinds.source_key` keys them): within a
+        kind it reads, it reads the sources with enough of them (:meth:`reads_text`). Absent
+        when the sources were not given, and from a calibration stored before 2026-12-07 (it
+        then reads by kind alone).
     name_ : str
         The model name the calibrated readings record: the text model's, then a digest of
         the labelled texts, their labels and weights, the method and penalty chosen and

@@ -22,11 +22,14 @@ __all__ = [
     "kinds_scope",
     "read_kinds",
     "read_options",
+    "read_scope",
     "read_sources",
     "reads_text",
+    "scope_change",
     "source_counts",
     "source_key",
     "source_name",
+    "texts_of",
 ]
 
 #: A kind of text is read through the calibration with at least this many labels of it (or
@@ -81,7 +84,13 @@ def source_key(value: object) -> str:
 
 
 def source_counts(kinds: Sequence[str], sources: Sequence[object]) -> dict[str, dict[str, int]]:
-    """The labels of each source of each kind (a calibration's ``sources_``), in sorted order.
+    """The labels of each source of each kind that names one (a calibration's ``sources_``),
+    in sorted order.
+
+    Only kinds with a source column (a mention's platform) are counted: a response or a note
+    is read as one whatever its record holds, so a fit once recorded ``{"response": {"": n}}``
+    that nothing read (such fits are still read the same: :func:`read_sources` passes over
+    those kinds).
 
     Parameters
     ----------
@@ -93,14 +102,16 @@ def source_counts(kinds: Sequence[str], sources: Sequence[object]) -> dict[str, 
     Returns
     -------
     dict of str to dict of str to int
-        Kind -> source -> labels.
+        Kind -> source -> labels, for the kinds with a source column.
     """
     counted: dict[str, dict[str, int]] = {}
     for kind, source in zip(kinds, sources, strict=True):
         of_kind = counted.setdefault(str(kind), {})
         key = source_key(source)
         of_kind[key] = of_kind.get(key, 0) + 1
-    return {kind: dict(sorted(counted[kind].items())) for kind in sorted(counted)}
+    return _with_source_column(
+        {kind: dict(sorted(counted[kind].items())) for kind in sorted(counted)}
+    )
 
 
 def read_sources(
@@ -173,7 +184,88 @@ def reads_text(
     return source_key(source) in read_sources(kinds, sources).get(kind, {})
 
 
-def _with_source_column(sources: Mapping[str, Mapping[str, int]]) -> dict[str, Mapping[str, int]]:
+def read_scope(
+    kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]]
+) -> dict[str, tuple[str, ...] | None]:
+    """What a calibration fitted on ``kinds`` and ``sources`` reads, as a kept fit is compared
+    by (:func:`scope_change`).
+
+    Parameters
+    ----------
+    kinds, sources
+        As for :func:`read_sources`.
+
+    Returns
+    -------
+    dict of str to tuple of str or None
+        Each kind it reads -> the sources of it read, sorted (None: every source, as of a kind
+        without a source column, or one whose sources were not recorded).
+    """
+    read_from = read_sources(kinds, sources)
+    return {
+        kind: tuple(sorted(read_from[kind])) if kind in read_from else None
+        for kind in sorted(read_kinds(kinds))
+    }
+
+
+def scope_change(
+    old: tuple[Mapping[str, int], Mapping[str, Mapping[str, int]]],
+    new: tuple[Mapping[str, int], Mapping[str, Mapping[str, int]]],
+) -> str | None:
+    """What a calibration fitted on the labels ``new`` would read that one fitted on ``old``
+    does not, or the reverse: a kind, or a platform within mentions, reaching
+    :data:`MIN_KIND_LABELS` labels or falling under them, or its labels moved to another
+    platform. A stored fit is kept while its labels do not change materially; these changes
+    are not material to the counts of each class (30 of 3,000 labels) yet put a platform's
+    texts under the calibration or take them from it.
+
+    Parameters
+    ----------
+    old, new
+        Labels of each kind and of each source within a kind (``kinds``, ``sources`` as for
+        :func:`read_sources`): when the fit was made, and now.
+
+    Returns
+    -------
+    str or None
+        As "the texts it would read changed: now mention from platform 'amazon'; no longer
+        mention from platform 'shop'"; None when it would read the same texts.
+    """
+    before, after = _pairs(read_scope(*old)), _pairs(read_scope(*new))
+    if before == after:
+        return None
+    parts = [
+        f"{when} {', '.join(_named(pairs))}"
+        for when, pairs in (("now", after - before), ("no longer", before - after))
+        if pairs
+    ]
+    return f"the texts it would read changed: {'; '.join(parts)}"
+
+
+def _pairs(scope: Mapping[str, tuple[str, ...] | None]) -> set[tuple[str, str | None]]:
+    """(kind, source) of each source read, (kind, None) of a kind read whatever the source."""
+    return {
+        (kind, source)
+        for kind, chosen in scope.items()
+        for source in (chosen if chosen is not None else (None,))
+    }
+
+
+def _named(pairs: set[tuple[str, str | None]]) -> list[str]:
+    """The kinds and sources of ``pairs`` in words, a kind's sources together."""
+    by_kind: dict[str, list[str]] = {}
+    said = []
+    for kind, source in sorted(pairs, key=lambda pair: (pair[0], pair[1] or "")):
+        if source is None:
+            said.append(kind)
+        else:
+            by_kind.setdefault(kind, []).append(source_name(kind, source))
+    return said + [f"{kind} from {_listed(names)}" for kind, names in by_kind.items()]
+
+
+def _with_source_column(
+    sources: Mapping[str, Mapping[str, int]],
+) -> dict[str, dict[str, int]]:
     """The recorded sources of the kinds whose texts name one (a mention's platform). A kind
     without a source column (a response, a note) is read as one whatever a fit recorded of it:
     a fit stored for a few hours on 2026-12-07 recorded a response's survey, and its texts,
@@ -181,7 +273,7 @@ def _with_source_column(sources: Mapping[str, Mapping[str, int]]) -> dict[str, M
     from advocacy.text.documents import DOCUMENT_SOURCES
 
     return {
-        kind: counts
+        kind: dict(counts)
         for kind, counts in sources.items()
         if kind in DOCUMENT_SOURCES and DOCUMENT_SOURCES[kind].source_column is not None
     }
@@ -217,6 +309,54 @@ def source_name(kind: str, source: str) -> str:
         return f"no {column}"
     shown = source if len(source) <= SOURCE_NAME_CHARS else source[:SOURCE_NAME_CHARS] + "…"
     return f"{column} {shown!r}"
+
+
+def texts_of(kind: str, count: int, sources: Mapping[str, int] | None = None) -> list[str]:
+    """Stored texts of a kind in words, by source for a kind that names one: how many of a
+    workspace's tweets a reading made, not only of its mentions.
+
+    Parameters
+    ----------
+    kind
+        The kind of text.
+    count
+        Its texts.
+    sources
+        Its texts of each source (:func:`source_key` -> texts; None or empty: not counted, or
+        a kind without a source column; only ``""``: none names one, and they are not told
+        apart).
+
+    Returns
+    -------
+    list of str
+        As ``["40 response texts"]``, or ``["30 mention texts from platform 'shop'", "3
+        mention texts with no platform"]``: the :data:`NAMED_SOURCES` with most texts, then the
+        others together ("12 mention texts from 3 other platforms").
+
+    Examples
+    --------
+    >>> texts_of("mention", 33, {"shop": 30, "twitter": 3})
+    ["30 mention texts from platform 'shop'", "3 mention texts from platform 'twitter'"]
+    >>> texts_of("response", 1)
+    ['1 response text']
+    """
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    def texts(n: int) -> str:
+        return f"{n:,} {kind} text{'' if n == 1 else 's'}"
+
+    column = DOCUMENT_SOURCES[kind].source_column if kind in DOCUMENT_SOURCES else None
+    if not sources or column is None or set(sources) == {""}:  # none named: nothing to tell
+        return [texts(count)]
+    ranked = sorted(sources.items(), key=lambda item: (-item[1], item[0]))
+    said = [
+        f"{texts(n)} {'from ' + source_name(kind, s) if s else 'with no ' + column}"
+        for s, n in ranked[:NAMED_SOURCES]
+    ]
+    rest = ranked[NAMED_SOURCES:]
+    if rest:
+        said.append(f"{texts(sum(n for _, n in rest))} from {len(rest):,} other {column}s")
+    return said
 
 
 def read_options(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, int]]) -> list[str]:
@@ -289,7 +429,7 @@ def kinds_scope(
         (3,000 labels), mention from platform 'amazon' (30 labels); too few labels of mention
         from platform 'twitter' (5 labels), read by the model alone; ...".
     """
-    if sources:
+    if sources and _with_source_column(sources):
         return _sources_scope(kinds, sources)
     reads = read_kinds(kinds)
     read = ", ".join(f"{kind} ({count:,} labels)" for kind, count in reads.items())

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from advocacy.errors import UsageError
 from advocacy.text.calibration_choice import losing
-from advocacy.text.calibration_kinds import kinds_scope, read_options, reads_text
+from advocacy.text.calibration_kinds import kinds_scope, read_options, reads_text, texts_of
 from advocacy.text.sentiment import SENTIMENTS
 from advocacy.text.training_texts import trained_on
 
@@ -447,7 +447,7 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
     """
     from advocacy.text.calibration_store import stored
 
-    found = stored(db, model)
+    found = stored(db, model, describe=True)  # its arrays are never decoded here
     if found is None:
         return {}
     summary = found.summary  # its recorded numbers: the fit itself is not built
@@ -471,7 +471,8 @@ def kinds_note(
     sources: dict[str, dict[str, int]] | None = None,
 ) -> str | None:
     """Which kinds of text a stored calibration reads, and how many stored readings each
-    reading made (the calibration's, the model alone's) of each kind.
+    reading made (the calibration's, the model alone's) of each kind, and of each platform
+    within mentions.
 
     Parameters
     ----------
@@ -489,25 +490,30 @@ def kinds_note(
     -------
     str or None
         :func:`~.calibration_kinds.kinds_scope` of ``kinds``, then the stored readings, as
-        "...: 3,000 response texts read by it; 1,996 mention texts read by the model alone";
-        None when it was fitted without kinds.
+        "...: 30 mention texts from platform 'amazon', 3,000 response texts read by it; 1,996
+        mention texts from platform 'twitter' read by the model alone" (mentions by platform:
+        a calibration reads only those it has enough labels of); None when it was fitted
+        without kinds.
     """
     if not kinds:
         return None
-    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = db.fetchall(
-        "SELECT document_kind, model LIKE ? ESCAPE '\\' AS calibrated, COUNT(*) "
-        "FROM text_features WHERE sentiment IS NOT NULL GROUP BY 1, 2 ORDER BY 1",
-        [escaped],
-    )
-    mine = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if calibrated]
-    alone = [f"{int(n):,} {kind}" for kind, calibrated, n in rows if not calibrated]
-    note = kinds_scope(kinds, sources)
+    from advocacy.text.sentiment_readings import counted_readings
+
+    def by(model: str | None) -> str | None:  # this calibration's readings, or the others
+        return "it" if name and str(model or "").startswith(name) else "the model alone"
+
+    counts, stored = counted_readings(db, by)
     said = []
-    if mine:
-        said.append(f"{', '.join(mine)} texts read by it")
-    if alone:
-        said.append(f"{', '.join(alone)} texts read by the model alone")
+    for reader in ("it", "the model alone"):
+        texts = [
+            words
+            for kind, readings in sorted(counts.items())
+            if readings.get(reader)
+            for words in texts_of(kind, readings[reader], stored.get(kind, {}).get(reader))
+        ]
+        if texts:
+            said.append(f"{', '.join(texts)} read by {reader}")
+    note = kinds_scope(kinds, sources)
     return note + (f": {'; '.join(said)}" if said else "")
 
 
@@ -535,7 +541,7 @@ def kept_calibration_note(db: Database | None, model: str) -> str:
             "Sentiment is calibrated on this workspace's scored comments and taught labels "
             "when there are enough."
         )
-    found = stored(db, model)
+    found = stored(db, model, describe=True)  # its arrays are never decoded here
     older = older_readings_note(db, model, found)
     if found is None:
         return (

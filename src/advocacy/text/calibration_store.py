@@ -7,6 +7,10 @@ calibration is therefore stored (table ``text_calibration``, one row per ``text_
 setting) and reused until its labels change *materially*:
 
 * any taught label added, removed or changed (a user's teaching always counts at once);
+* the texts it would read (:func:`~advocacy.text.calibration_kinds.scope_change`): a kind of
+  text, or a platform within mentions, reaching 30 labels or falling under them, or labelled
+  mentions moved to another platform (30 of 3,000 labels are not material to the counts of
+  each class, yet put a platform's texts under the calibration or take them from it);
 * the score-derived labels (from NPS, CSAT, CES and ratings) moved by at least
   :data:`MATERIAL_SHARE` of the labels it was fitted on, counted per class (new scored comments
   arriving, old ones removed); below :data:`ALWAYS_REFIT_BELOW` labels, any change;
@@ -55,7 +59,7 @@ import json
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -64,6 +68,7 @@ import numpy as np
 
 from advocacy.text.calibration import TEXT_KEY_BYTES, CalibratedSentiment
 from advocacy.text.calibration_fits import PriorAdjustment
+from advocacy.text.calibration_kinds import scope_change, source_counts
 from advocacy.text.calibration_report import TrainingLabels
 from advocacy.text.calibration_tfidf import tfidf_model
 
@@ -82,37 +87,88 @@ ALWAYS_REFIT_BELOW = 100
 
 @dataclass(frozen=True)
 class LabelSummary:
-    """What a calibration was fitted on: the taught labels' digest and the score-derived
-    labels' count per class."""
+    """What a calibration was fitted on: the taught labels' digest, the score-derived labels'
+    count per class, and the labels of each kind of text and of each source within a kind
+    that names one (a mention's platform): what it reads (:func:`material_change`).
+
+    ``kinds`` and ``sources`` are None when not recorded (a fit stored before 2026-12-07,
+    18:00 UTC: :func:`stored` then takes them from the fit). They count every labelled
+    text, as the summary's classes do, those in languages the model does not read too (a fit
+    counts the others only): both ends of a comparison are counted alike, so a fit is not
+    refitted run after run for labels it leaves out.
+    """
 
     taught: str
     scored: Mapping[str, int] = field(default_factory=dict)
+    kinds: Mapping[str, int] | None = None
+    sources: Mapping[str, Mapping[str, int]] | None = None
 
     @classmethod
-    def of(cls, labels: Iterable[tuple[tuple[str, str], str, bool]]) -> LabelSummary:
-        """From ``((kind, id), label, taught)`` triples."""
+    def of(
+        cls,
+        labels: Iterable[tuple[tuple[str, str], str, bool]],
+        sources: Mapping[tuple[str, str], object] | None = None,
+    ) -> LabelSummary:
+        """From ``((kind, id), label, taught)`` triples and, when given, each labelled text's
+        source value by its ``(kind, id)`` (absent: none; ``sources`` None: kinds and sources
+        not recorded)."""
         digest = hashlib.sha256()
         scored: dict[str, int] = {}
+        keys = []
         for key, label, taught in sorted(labels):
+            keys.append(key)
             if taught:
                 digest.update(f"{key[0]}\x1f{key[1]}\x1f{label}\x1e".encode())
             else:
                 scored[label] = scored.get(label, 0) + 1
-        return cls(digest.hexdigest()[:16], dict(sorted(scored.items())))
+        summary = cls(digest.hexdigest()[:16], dict(sorted(scored.items())))
+        if sources is None:
+            return summary
+        kinds = [kind for kind, _ in keys]
+        return replace(
+            summary,
+            kinds=dict(sorted(Counter(kinds).items())),
+            sources=source_counts(kinds, [sources.get(key) for key in keys]),
+        )
+
+    def same_labels(self, other: LabelSummary) -> bool:
+        """Whether ``other`` holds the same taught labels and the same counts of score-derived
+        ones (whatever it recorded of kinds and sources)."""
+        return (self.taught, dict(self.scored)) == (other.taught, dict(other.scored))
 
     def to_json(self) -> str:
-        return json.dumps({"taught": self.taught, "scored": dict(self.scored)})
+        data: dict[str, Any] = {"taught": self.taught, "scored": dict(self.scored)}
+        if self.kinds is not None:
+            data |= {"kinds": dict(self.kinds), "sources": dict(self.sources or {})}
+        return json.dumps(data)
 
     @classmethod
     def from_json(cls, text: str) -> LabelSummary:
         data = json.loads(text)
-        return cls(str(data["taught"]), {str(k): int(v) for k, v in data["scored"].items()})
+        summary = cls(str(data["taught"]), {str(k): int(v) for k, v in data["scored"].items()})
+        if "kinds" not in data:  # stored before they were recorded
+            return summary
+        return replace(
+            summary,
+            kinds={str(kind): int(n) for kind, n in dict(data["kinds"]).items()},
+            sources={
+                str(kind): {str(source): int(n) for source, n in dict(counts).items()}
+                for kind, counts in dict(data["sources"]).items()
+            },
+        )
 
 
 def material_change(old: LabelSummary, new: LabelSummary) -> str | None:
-    """Why the labels changed enough to refit, or None when the stored fit still holds."""
+    """Why the labels changed enough to refit, or None when the stored fit still holds: any
+    taught label; the texts a fit would read (:func:`~.calibration_kinds.scope_change`: a
+    platform's labels reaching 30, or moved to another platform), when both ends recorded
+    their kinds; the score-derived labels by :data:`MATERIAL_SHARE`."""
     if old.taught != new.taught:
         return "taught labels changed"
+    if old.kinds is not None and new.kinds is not None:
+        scope = scope_change((old.kinds, old.sources or {}), (new.kinds, new.sources or {}))
+        if scope is not None:
+            return scope
     classes = set(old.scored) | set(new.scored)
     moved = sum(abs(new.scored.get(c, 0) - old.scored.get(c, 0)) for c in classes)
     fitted = sum(old.scored.values())
@@ -311,14 +367,9 @@ def load(text: str) -> CalibratedSentiment | None:
 
 
 @dataclass(frozen=True)
-class _Decoded:
-    """A stored fit's state, decoded and checked: everything but the scikit-learn objects,
-    which :func:`_built` makes from it (importing scikit-learn costs about a CPU second)."""
+class _Arrays:
+    """A stored fit's arrays, decoded and checked."""
 
-    name: str
-    n_labels: int
-    parameters: Mapping[str, Any]  # CalibratedSentiment's, typed
-    scalars: Mapping[str, Any]
     adjustment: PriorAdjustment
     head: tuple[Any, ...] | None  # coef, intercept, classes (None: no head)
     tfidf: tuple[list[str], Any, Any, Any, Any] | None  # terms, idf, coef, intercept, classes
@@ -327,17 +378,48 @@ class _Decoded:
     labelled: tuple[dict[bytes, int], Any] | None = None
 
 
+@dataclass(frozen=True)
+class _Decoded:
+    """A stored fit's state, its scalars decoded and checked: everything but the scikit-learn
+    objects, which :func:`_built` makes from it (importing scikit-learn costs about a CPU
+    second), and the arrays, decoded when first asked for (:attr:`arrays`): a page or a report
+    that describes the fit reads its scalars only, and decoding the arrays of a stacked TF-IDF
+    model on 11,399 labels (327,000 terms, an 11.6 MB state) cost 0.2 CPU s (chanscope2)."""
+
+    name: str
+    n_labels: int
+    parameters: Mapping[str, Any]  # CalibratedSentiment's, typed
+    scalars: Mapping[str, Any]
+    #: The arrays' ``.npz`` archive as stored (base64 text).
+    packed: str = field(repr=False)
+
+    @cached_property
+    def arrays(self) -> _Arrays:
+        """The fit's arrays, decoded and checked.
+
+        Raises
+        ------
+        ValueError, KeyError, TypeError, IndexError, OSError, EOFError
+            For damaged arrays (:func:`stored` asks for them before it returns, unless the
+            caller only describes the fit).
+        """
+        return _decoded_arrays(_arrays(self.packed))
+
+
 def _decoded(data: Any) -> _Decoded | None:
-    """The parsed JSON's fit, decoded and checked (None: a state of another format).
+    """The parsed JSON's fit, its scalars decoded and checked (None: a state of another
+    format); its arrays are decoded when first asked for (:attr:`_Decoded.arrays`).
 
     Raises
     ------
-    ValueError, KeyError, TypeError, IndexError, OSError, EOFError
+    ValueError, KeyError, TypeError, AttributeError
         For a damaged state: here, where :func:`stored` refits it, not when the fit is built.
     """
     if data.get("format") != FORMAT:
         return None
-    scalars, arrays = data["scalars"], _arrays(data["arrays"])
+    scalars, packed = data["scalars"], data["arrays"]
+    if not isinstance(packed, str):
+        raise TypeError("the arrays are not an archive's text")
     # The kinds it reads, checked here (an edited row may hold anything): words and counts.
     scalars["kinds_"] = {str(kind): int(n) for kind, n in dict(scalars["kinds_"]).items()}
     if "sources_" in scalars:
@@ -351,6 +433,12 @@ def _decoded(data: Any) -> _Decoded | None:
         "folds": int(scalars["folds"]),
         "random_state": int(scalars["random_state"]),
     }
+    name, n_labels = str(scalars["name_"]), int(scalars["n_labels_"])
+    return _Decoded(name, n_labels, parameters, scalars, packed)
+
+
+def _decoded_arrays(arrays: Mapping[str, Any]) -> _Arrays:
+    """:class:`_Arrays` of a fit's decoded archive."""
     adjustment = PriorAdjustment(
         float(arrays["adjustment_temperature"][0]), arrays["adjustment_bias"]
     )
@@ -365,9 +453,8 @@ def _decoded(data: Any) -> _Decoded | None:
             arrays["tfidf_intercept"],
             arrays["tfidf_classes"],
         )
-    name, n_labels = str(scalars["name_"]), int(scalars["n_labels_"])
     labelled = _labelled(arrays) if tfidf is not None else None
-    return _Decoded(name, n_labels, parameters, scalars, adjustment, head, tfidf, labelled)
+    return _Arrays(adjustment, head, tfidf, labelled)
 
 
 def _labelled(arrays: Mapping[str, Any]) -> tuple[dict[bytes, int], Any] | None:
@@ -389,16 +476,17 @@ def _built(decoded: _Decoded) -> CalibratedSentiment:
     calibrated = CalibratedSentiment(**decoded.parameters)
     for name, value in decoded.scalars.items():
         setattr(calibrated, name, tuple(value) if name == "classes_" else value)
-    calibrated.adjustment_ = decoded.adjustment
-    calibrated.head_ = None if decoded.head is None else _classifier(*decoded.head)
+    arrays = decoded.arrays
+    calibrated.adjustment_ = arrays.adjustment
+    calibrated.head_ = None if arrays.head is None else _classifier(*arrays.head)
     calibrated.tfidf_ = None
-    if decoded.labelled is not None:
-        calibrated._labelled_tfidf = decoded.labelled
-    if decoded.tfidf is not None:
+    if arrays.labelled is not None:
+        calibrated._labelled_tfidf = arrays.labelled
+    if arrays.tfidf is not None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_pipeline
 
-        terms, idf, *classifier = decoded.tfidf
+        terms, idf, *classifier = arrays.tfidf
         template = tfidf_model().steps[0][1]
         vocabulary = {word: i for i, word in enumerate(terms)}
         vectorizer = TfidfVectorizer(**{**template.get_params(), "vocabulary": vocabulary})
@@ -434,9 +522,10 @@ class StoredCalibration:
     ``training`` is what the fit counted of the labels that trained the shipped model (None:
     not recorded, as in a row stored before 2026-12-06, or a verdict).
 
-    The fit is decoded and checked when the row is read, and built when ``calibrated`` is
-    first asked for: its ``name`` and ``n_labels`` are known before, so a run that keeps the
-    fit and has nothing to read never imports scikit-learn (about a CPU second).
+    The fit's scalars are decoded and checked when the row is read (its arrays too, unless it
+    was read to be described: :func:`stored`'s ``describe``), and the fit is built when
+    ``calibrated`` is first asked for: its ``name`` and ``n_labels`` are known before, so a run
+    that keeps the fit and has nothing to read never imports scikit-learn (about a CPU second).
     """
 
     base_model: str
@@ -504,8 +593,26 @@ class StoredCalibration:
         return None if summary is None else recall_warning(summary)
 
 
-def stored(db: Database, model: str) -> StoredCalibration | None:
-    """The stored calibration of the ``text_model`` setting ``model``, if any and readable."""
+def stored(db: Database, model: str, *, describe: bool = False) -> StoredCalibration | None:
+    """The stored calibration of the ``text_model`` setting ``model``, if any and readable.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    model
+        The ``text_model`` setting value.
+    describe
+        Whether the caller only describes the fit (a page, a report: its name, labels and
+        recorded numbers): its arrays are then decoded only if it is built, not here (0.2 CPU
+        s of a stacked TF-IDF model on 11,399 labels). Otherwise they are decoded and checked
+        here, so that damaged arrays give None (the caller refits), never an error later.
+
+    Returns
+    -------
+    StoredCalibration or None
+        The row; None when none is stored, it is of another format, or it is damaged.
+    """
     row = db.fetchone(
         "SELECT base_model, format, labels, state FROM text_calibration WHERE model = ?",
         [model],
@@ -520,11 +627,20 @@ def stored(db: Database, model: str) -> StoredCalibration | None:
             return StoredCalibration(str(row[0]), labels, None, *verdict)
         fit = _decoded(state)
         training = _training(state)
+        if fit is not None and not describe:
+            fit.arrays  # noqa: B018 (decoded and checked here: damaged arrays are refitted)
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, EOFError):
         # A damaged row (JSON, base64 or archive) is refitted, never trusted or fatal.
         return None
     if fit is None:
         return None
+    if labels.kinds is None:
+        # Stored before the labels' kinds and sources were (2026-12-07): the fit's own, so a
+        # platform edited since is noticed (a fit of before sources were recorded reads
+        # every platform: refitted once if it should not).
+        labels = replace(
+            labels, kinds=fit.scalars["kinds_"], sources=fit.scalars.get("sources_", {})
+        )
     return StoredCalibration(str(row[0]), labels, fit, training=training)
 
 

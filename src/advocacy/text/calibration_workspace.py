@@ -199,8 +199,11 @@ def workspace_calibration(
     if not texts or len(texts) < minimum:
         run_work(meanwhile)
         return Calibration(None, "none: no labelled comment")
+    # Every labelled text's source (a mention's platform): the kept fit is compared by the
+    # texts it would read, and a new fit learns which it reads.
+    origins = document_sources(db, list(texts))
     summary = kept.LabelSummary.of(
-        (key, label, taught) for key, (_, label, taught) in texts.items()
+        ((key, label, taught) for key, (_, label, taught) in texts.items()), origins
     )
     base = _base_model(model)
     earlier = None if refit else kept.stored(db, model)
@@ -213,7 +216,7 @@ def workspace_calibration(
         # what the model reads are exactly as they were (one readable label could change it).
         if (
             earlier.base_model == base
-            and earlier.labels == summary
+            and earlier.labels.same_labels(summary)
             and earlier.labelled == digest()
             and earlier.minimum == minimum
             and earlier.languages == tuple(sorted(SENTIMENT_LANGUAGES))
@@ -229,7 +232,7 @@ def workspace_calibration(
             # than "no material change" right after a teach that refitted.
             kept_why = (
                 "none changed since it was fitted"
-                if earlier.labels == summary
+                if earlier.labels.same_labels(summary)
                 else "no material change"
             )
             status = f"kept: {earlier.n_labels:,} labels, {kept_why}"
@@ -288,7 +291,6 @@ def workspace_calibration(
             store_verdict()
         return Calibration(None, verdict, known, store_verdict if defer_store else None)
     every = len(readable) == len(labelled)
-    origins = document_sources(db, [ordered[i][0] for i in readable])
     if progress is not None:
         progress(FITTING, 0, 1)
     last = CalibratedSentiment(text_model=model, workers=workers).start_fit(

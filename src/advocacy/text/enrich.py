@@ -26,7 +26,7 @@ import pandas as pd
 
 from advocacy.errors import UsageError
 from advocacy.store.connection import Database
-from advocacy.text.calibration_kinds import kinds_scope
+from advocacy.text.calibration_kinds import kinds_scope, source_key, texts_of
 from advocacy.text.calibration_workspace import (
     Calibration,
     labelling_model,
@@ -125,6 +125,9 @@ class AnalyzeResult:
     calibrated_kinds: dict[str, int] = field(default_factory=dict)
     #: The sources of each kind it was fitted on, with their labels (empty: not recorded).
     calibrated_sources: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: :attr:`model_alone` of the kinds that name their source, by source (a mention's
+    #: platform, as :func:`~.calibration_kinds.source_key` keys it): which platforms' texts.
+    model_alone_sources: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         found = {
@@ -138,7 +141,11 @@ class AnalyzeResult:
             "non-answers": self.non_answers,
         }
         if self.model_alone:
-            alone = ", ".join(f"{kind} {count:,}" for kind, count in self.model_alone.items())
+            alone = ", ".join(
+                words
+                for kind, count in self.model_alone.items()
+                for words in texts_of(kind, count, self.model_alone_sources.get(kind))
+            )
             scope = kinds_scope(self.calibrated_kinds, self.calibrated_sources).removeprefix("it ")
             found["read by the model alone"] = f"{alone}: the calibration {scope}"
         if self.warning:
@@ -406,6 +413,7 @@ def _analyze_stale(
     reads_any = not alone_of(stale).all()
     calibrated = chosen.calibrated if total and reads_any else None
     model_alone: Counter[str] = Counter()
+    model_alone_sources: Counter[tuple[str, str]] = Counter()
     not_supported: dict[str, int] = {}
     non_answers = 0
     # A batch's rows are written while the workers read the next batch (its pool's
@@ -439,6 +447,13 @@ def _analyze_stale(
             # Read, not those in a language it does not read (review 23).
             given = features["sentiment"].notna().to_numpy() & alone_rows
             model_alone.update(chunk["document_kind"].astype(str).to_numpy()[given])
+            if "document_source" in chunk.columns:
+                model_alone_sources.update(
+                    (kind, source_key(None if pd.isna(source) else source))
+                    for kind, source in chunk[["document_kind", "document_source"]][
+                        given
+                    ].itertuples(index=False)
+                )
             reasons = features["sentiment_reason"]
             non_answers += int((reasons == NO_CONTENT).sum())
             for code in features["language"][reasons == NOT_SUPPORTED]:
@@ -474,7 +489,17 @@ def _analyze_stale(
         model_alone=dict(sorted(model_alone.items())),
         calibrated_kinds=fitted_kinds if model_alone else {},
         calibrated_sources=chosen.sources if model_alone else {},
+        model_alone_sources=_by_source(model_alone_sources),
     )
+
+
+def _by_source(counted: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """Kind -> source -> texts, of the kinds that name their source."""
+    found: dict[str, dict[str, int]] = {}
+    for (kind, source), n in sorted(counted.items()):
+        if DOCUMENT_SOURCES.get(kind) is not None and DOCUMENT_SOURCES[kind].source_column:
+            found.setdefault(kind, {})[source] = n
+    return found
 
 
 class _NoneAlone:

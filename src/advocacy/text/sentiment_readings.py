@@ -20,11 +20,12 @@ Reading the names loads no model, and this module imports none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from advocacy.text.calibration_kinds import source_key, texts_of
 from advocacy.text.model_names import read_by_current_model
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ __all__ = [
     "READ_BY_MODEL_ALONE",
     "READ_BY_OLDER_MODEL",
     "SentimentReadings",
+    "counted_readings",
     "reading_of",
     "readings_of",
     "readings_words",
@@ -177,6 +179,10 @@ class SentimentReadings:
     counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     calibration: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    #: Kind of text that names its source (a mention's platform) -> reading -> source
+    #: (:func:`~.calibration_kinds.source_key`) -> stored texts: a calibration reads only the
+    #: platforms it has enough labels of, and a reader sees which (empty: not counted).
+    sources: Mapping[str, Mapping[str, Mapping[str, int]]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         """Texts per reading (with :data:`NOT_READ`), over every kind, in the order told."""
@@ -221,9 +227,12 @@ class SentimentReadings:
         if not sum(self.totals().values()):
             return ""
         if self.fitted:
+            # Within mentions too: a user's tweets read by the model alone beside reviews read
+            # by the calibration are told why.
+            within = ", and within mentions the platforms," if self.sources else ""
             return (
-                "The workspace's calibration reads only the kinds of text it has enough labels "
-                "of; the others are read by the model alone."
+                f"The workspace's calibration reads only the kinds of text{within} it has "
+                "enough labels of; the others are read by the model alone."
             )
         why = str(self.calibration.get("calibration", "")).strip()
         while why.startswith("none"):  # a stored verdict's reason may carry its own "none: "
@@ -263,12 +272,14 @@ class SentimentReadings:
         for name in READINGS:
             if totals[name]:
                 kinds = ", ".join(
-                    f"{int(readings[name]):,} {kind}"
+                    said
                     for kind, readings in self.counts.items()
                     if readings.get(name)
+                    for said in texts_of(
+                        kind, int(readings[name]), self.sources.get(kind, {}).get(name)
+                    )
                 )
-                texts = "text" if totals[name] == 1 else "texts"
-                said.append(f"{totals[name]:,} {words[name]} ({kinds} {texts})")
+                said.append(f"{totals[name]:,} {words[name]} ({kinds})")
         stored = sum(totals.values())
         sentence = f"Sentiment of {stored:,} stored text{'' if stored == 1 else 's'}: "
         sentence += ", ".join(said)
@@ -282,20 +293,67 @@ class SentimentReadings:
         return sentence + "."
 
 
-def _counts(db: Database) -> dict[str, dict[str, int]]:
-    """Kind -> reading -> stored texts (see :attr:`SentimentReadings.counts`)."""
+def counted_readings(
+    db: Database, reading: Callable[[str | None], str | None] | None = None
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, dict[str, int]]]]:
+    """How many stored texts each reading made, by kind and, for a kind that names its source
+    (a mention's platform), by source.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+    reading
+        The reading of a stored ``model`` (None: :func:`reading_of`); a model it gives None
+        is not counted. Texts without a sentiment are :data:`NOT_READ` whatever it says.
+
+    Returns
+    -------
+    tuple
+        :attr:`SentimentReadings.counts` and :attr:`SentimentReadings.sources` (texts without
+        a sentiment are not counted by source; a text whose record is gone names no source;
+        a kind none of whose texts names one is left out).
+    """
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    read = reading_of if reading is None else reading
     rows = db.fetchall(
         "SELECT document_kind, model, sentiment IS NULL, COUNT(*) FROM text_features "
         "GROUP BY 1, 2, 3 ORDER BY 1"
     )
     counts: dict[str, dict[str, int]] = {}
     for kind, model, unread, n in rows:
-        name = NOT_READ if unread else reading_of(model)
+        name = NOT_READ if unread else read(model)
         if name is None:
             continue
         readings = counts.setdefault(str(kind), {})
         readings[name] = readings.get(name, 0) + int(n)
-    return counts
+    sources: dict[str, dict[str, dict[str, int]]] = {}
+    for kind, known in DOCUMENT_SOURCES.items():
+        if known.source_column is None or kind not in counts:
+            continue
+        rows = db.fetchall(
+            f"SELECT CAST(d.{known.source_column} AS TEXT), f.model, COUNT(*) "
+            f"FROM text_features f LEFT JOIN {known.table} d "
+            f"ON CAST(d.{known.id_column} AS TEXT) = f.document_id "
+            "WHERE f.document_kind = ? AND f.sentiment IS NOT NULL GROUP BY 1, 2",
+            [kind],
+        )
+        for source, model, n in rows:
+            name = read(model)
+            if name is None:
+                continue
+            of_reading = sources.setdefault(kind, {}).setdefault(name, {})
+            key = source_key(source)
+            of_reading[key] = of_reading.get(key, 0) + int(n)
+    # A kind none of whose texts names a source (mentions imported without a platform) has
+    # nothing to tell apart.
+    named = {
+        kind: readings
+        for kind, readings in sources.items()
+        if any(source for counted in readings.values() for source in counted)
+    }
+    return counts, named
 
 
 def stored_readings(db: Database, model: str) -> SentimentReadings:
@@ -326,7 +384,8 @@ def stored_readings(db: Database, model: str) -> SentimentReadings:
     warnings = tuple(
         f"{text[0].upper()}{text[1:]}{'' if text.endswith('.') else '.'}" for text in said if text
     )
-    return SentimentReadings(_counts(db), report, warnings)
+    counts, sources = counted_readings(db)
+    return SentimentReadings(counts, report, warnings, sources)
 
 
 def readings_of(

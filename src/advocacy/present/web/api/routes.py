@@ -132,7 +132,9 @@ def analysis(
 )
 def sentiment_readings(request: Request, caller: Reader) -> dict[str, Any]:
     """As the text page says it (``ws.text.sentiment_readings``): ``summary`` in words,
-    ``counts`` (kind of text -> reading -> texts; ``not read``: no sentiment), ``totals``,
+    ``counts`` (kind of text -> reading -> texts; ``not read``: no sentiment), ``sources``
+    (of mentions: reading -> platform, case-folded -> texts; empty when none names one),
+    ``totals``,
     ``warnings``, ``calibration`` (what ``advocacy text analyze`` reports of it; empty when
     none is stored: no text read yet, or none fitted for want of labelled texts) and
     ``calibration_note`` (which texts it reads, or why there is none and how to get one;
@@ -149,6 +151,10 @@ def sentiment_readings(request: Request, caller: Reader) -> dict[str, Any]:
     return {
         "summary": found.summary(),
         "counts": {kind: dict(readings) for kind, readings in found.counts.items()},
+        "sources": {
+            kind: {name: dict(counted) for name, counted in readings.items()}
+            for kind, readings in found.sources.items()
+        },
         "totals": found.totals(),
         "warnings": list(found.warnings),
         "calibration": dict(found.calibration),
