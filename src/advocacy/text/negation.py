@@ -20,7 +20,8 @@ and a few hand-written word lists (failed expectations, customer problems): a de
 moves the text towards positive, a denied positive or a denied expectation towards negative,
 an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
 ("not the best") counts half, a modal's comparative ("could be better") is a denial without a
-negation word, a suffix denies too ("faultless", "hassle-free"), and the clause a ``but``
+negation word, a suffix denies too ("faultless", "effortless", "hassle-free"), "nothing"
+after a polar word denies that word ("I regret nothing"), and the clause a ``but``
 overrides counts half (:func:`negation_evidence`). The static text model applies it to its
 sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
 to fault", "never let me down") the denial decides the sentiment (:func:`denial_decides`).
@@ -218,6 +219,18 @@ _PROBLEMS = _words(
     hole holes bug bugs buggy crashes crashed fuss"""
 )
 PROBLEM_VALENCE = -1.5
+# Nuisances a customer is glad to be spared that the lexicon does not call negative (written
+# for advocacy): a "-less" or "-free" word that denies one is praise ("effortless",
+# "spotless", "seamless", "tireless", "lint-free", "streak-free"). Kept apart from the
+# problems a negation word denies: "they made no effort" is blame.
+_NUISANCES = _words(
+    """effort spot seam tire streak smudge lint snag wrinkle crease tangle odour odor
+    noise drip lag"""
+)
+# "-less" words of praise whose stem names no nuisance (written for advocacy).
+_PRAISING_LESS = _words("priceless timeless selfless peerless matchless limitless boundless")
+# "-less" words that name a material or a feature, not a fault spared ("stainless steel").
+_FEATURE_LESS = _words("stainless")
 # Words that find fault with a company or a product: denied, they are the idiom of praise in
 # customer feedback ("nothing to fault", "can't complain", "no complaints", "never had a
 # problem", "never disappoints"), which :func:`denial_decides` lets decide a short answer.
@@ -276,6 +289,12 @@ _STILL_NONE = _words("none nothing fine perfect good great")
 # Words that make a handled fault word a comparison, which praises ("better than this team").
 _COMPARISONS = _words("better best like than faster quicker")
 _MODAL = _words("would will won't wouldn't wont wouldnt")
+# Negation words that may be a verb's object, denying the verb ("I regret nothing").
+_OBJECT_NEGATORS = _words("nothing none")
+# Words after such an object that make it a comparison or an exception ("I love nothing more",
+# "want nothing else", "nothing but praise", "nothing like the picture").
+_COMPARING_OBJECT = _words("more less else better worse but than like short")
+_OBJECT_FILLERS = _words("really honestly truly absolutely literally just")
 _INTENSIFIERS = _words("enough")
 _SUPERLATIVES = _words("best worst")
 # A modal that, before "be" or "have been" and a comparative, says what is fell short: "could
@@ -335,6 +354,8 @@ def _valence(token: str, lexicon: dict[str, float]) -> tuple[float, bool]:
         return lexicon[token], token in ("better", "worse", "happier")
     if token in _PROBLEMS:
         return PROBLEM_VALENCE, False
+    if token.endswith("less"):
+        return _spared_valence(token, lexicon), False
     for suffix, base in (("ier", "y"), ("er", ""), ("er", "e")):
         if token.endswith(suffix) and token[: -len(suffix)] + base in lexicon:
             return lexicon[token[: -len(suffix)] + base], True
@@ -359,10 +380,13 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     "not the worst" faint praise). A comparative after a modal and "be" ("could be better",
     "should have been quicker") is read as a denial of it too, with no negation word. A
     negation that denies a belief or a surprise keeps its word's sign ("I can't believe they
-    let me down", "never thought it would be this good"); a denied fault that a time ends
-    ("never let me down until this order") is the fault, and one a handling verb governs or
+    let me down", "never thought it would be this good"); a denied fault that a time or a
+    fault ends ("never let me down until this order", "no problems until it broke") is the
+    fault, and one a handling verb governs or
     follows ("no complaint was ever answered", "nobody listens to complaints") or that money
     taken follows ("no trouble taking my money") is a failed expectation. A
+    "nothing" or "none" after a polar word, with nothing polar after it, denies that word
+    ("I regret nothing" praise, "worth nothing" blame). A
     negation in a clause that a later ``but``/``however`` overrides, or in an ``although``
     clause, counts
     :data:`OVERRIDDEN_CLAUSE` (the last clause weighs more). The sum over a text's negations
@@ -395,26 +419,42 @@ def _suffix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) 
     """The praise a word says by denying with a suffix, or 0.
 
     A "-less" word the lexicon reads positive ("faultless", "flawless", "painless",
-    "harmless": the lexicon's own valence; "stainless", "wireless", "useless" are not praise),
-    or "free" after a negative word ("hassle-free", "trouble free", "worry-free": the word's
-    valence reversed, times :data:`DENIED_NEGATIVE`, as a negation denies it). A negation
+    "harmless": the lexicon's own valence) or, where the lexicon lacks it, one that spares a
+    nuisance or a problem ("effortless", "spotless", "seamless", "tireless", "glitchless")
+    or is praise of its own ("priceless"; :func:`_spared_valence`); "stainless", "wireless",
+    "useless" are not praise. Or "free" after a negative word or a nuisance ("hassle-free",
+    "trouble free", "worry-free", "lint-free": the word's valence reversed, times
+    :data:`DENIED_NEGATIVE`, as a negation denies it). A negation
     just before it reads the pair itself ("not hassle-free"), so it is not counted twice.
     """
     token = tokens[position]
     if any(_is_negator(t) for t in tokens[max(0, position - 3) : position]):
         return 0.0
     if token != "free":
-        return max(lexicon.get(token, 0.0), 0.0)
+        return max(_valence(token, lexicon)[0], 0.0)
     if position:
         return -_stem_valence(tokens[position - 1], lexicon) * DENIED_NEGATIVE
     return 0.0
 
 
 def _stem_valence(word: str, lexicon: dict[str, float]) -> float:
-    """A word's valence if negative (lexicon, customer problem, fault found), else 0."""
-    if word in _FAULT_FINDING or word in _PROBLEMS:
+    """A word's valence if negative (lexicon, customer problem, fault found, nuisance), else 0."""
+    if word in _FAULT_FINDING or word in _PROBLEMS or word in _NUISANCES:
         return min(lexicon.get(word, PROBLEM_VALENCE), 0.0)
     return min(lexicon.get(word, 0.0), 0.0)
+
+
+def _spared_valence(word: str, lexicon: dict[str, float]) -> float:
+    """The praise of a "-less" word the lexicon lacks: one that spares a nuisance, a problem
+    or a fault ("effortless", "spotless", "glitchless": its stem's valence reversed, times
+    :data:`DENIED_NEGATIVE`, as "-free" reads), or one of :data:`_PRAISING_LESS`
+    ("priceless", "timeless"), read as sparing a customer problem; else 0 ("wireless",
+    "stainless", "countless")."""
+    if word in _PRAISING_LESS:
+        return -PROBLEM_VALENCE * DENIED_NEGATIVE
+    if word in _FEATURE_LESS or len(word) < 7:
+        return 0.0
+    return -_stem_valence(word[:-4], lexicon) * DENIED_NEGATIVE
 
 
 def _is_suffix_denial(token: str) -> bool:
@@ -460,6 +500,36 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, suffixed: bo
 
 
 def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
+    """What one negation word says: about the words after it (:func:`_forward_negation`),
+    or, where "nothing" or "none" is the object of a polar word and denies nothing after it,
+    about that word (:func:`_object_denied`: "I regret nothing" praise, "worth nothing"
+    blame)."""
+    shift = _forward_negation(tokens, position, lexicon)
+    if shift:
+        return shift
+    denied = _object_denied(tokens, position, lexicon)
+    if denied < 0:
+        return 0.0
+    valence = _valence(tokens[denied], lexicon)[0]
+    return -valence * (DENIED_NEGATIVE if valence < 0 else 1.0)
+
+
+def _object_denied(tokens: list[str], position: int, lexicon: dict[str, float]) -> int:
+    """Where "nothing" or "none" stands after a polar word as its object ("I regret nothing",
+    "it lacks nothing", "regret none of it", "worth nothing"), that word's position; else -1.
+    Not where a comparison or an exception follows ("I love nothing more", "nothing but")."""
+    after = tokens[position + 1 : position + 2]
+    if tokens[position] not in _OBJECT_NEGATORS or (after and after[0] in _COMPARING_OBJECT):
+        return -1
+    before = position - 1
+    while before >= 0 and tokens[before] in _OBJECT_FILLERS:
+        before -= 1  # "I regret absolutely nothing" reads as "regret nothing"
+    if before < 0 or not tokens[before][0].isalpha() or _is_negator(tokens[before]):
+        return -1
+    return before if _valence(tokens[before], lexicon)[0] else -1
+
+
+def _forward_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
     negator = tokens[position]
     before = tokens[position - 1] if position > 0 else ""
     modal = negator in _MODAL or before in _MODAL or before.endswith(("'d", "’d", "'ll", "’ll"))
@@ -491,7 +561,7 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
                 return valence  # "can't believe they let me down": what follows happened
             if valence < 0 and (token in _FAULT_FINDING or token in _PHRASAL):
                 rest = tokens[position + 2 + index : position + 2 + index + POLARITY_WORDS]
-                if _fault_then(rest):
+                if _fault_then(rest, lexicon):
                     return valence  # "never let me down until this order": the fault came
                 if (_handling(scope[:index]) or _handled(rest)) and not _compared(rest):
                     return -EXPECTATION_VALENCE  # "no complaint was answered": no handling
@@ -534,13 +604,17 @@ def _clause(rest: list[str]) -> list[str]:
     return words
 
 
-def _fault_then(rest: list[str]) -> bool:
+def _fault_then(rest: list[str], lexicon: dict[str, float]) -> bool:
     """Whether the words after a denied fault set a time it ended ("until now", "before
-    today", "until the last update", "until a week ago"), within their clause, and no later
-    clause says there is still none ("no complaints until now, and still none")."""
+    today", "until the last update", "until a week ago") or name the fault that ended it
+    ("until it broke", "until the battery died"), within their clause, and no later clause
+    says there is still none ("no complaints until now, and still none")."""
     words = _clause(rest)
     ended = any(
-        word in _UNTIL and any(w in _TIME_POINTS for w in words[index + 1 : index + 4])
+        word in _UNTIL
+        and any(
+            w in _TIME_POINTS or _valence(w, lexicon)[0] < 0 for w in words[index + 1 : index + 4]
+        )
         for index, word in enumerate(words)
     )
     still_none = any(
@@ -715,6 +789,12 @@ def _denial_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
         if not argued:
             continue
         denied.add(position)
+        earlier = _object_denied(tokens, position, lexicon)
+        if earlier >= 0 and not _forward_negation(tokens, position, lexicon):
+            if tokens[earlier] not in _FAULT_FINDING:
+                return False  # "it lacks nothing": praise, but not the idiom
+            denied.add(earlier)  # "I regret nothing"
+            continue
         for offset, word in enumerate(tokens[position + 1 : position + 1 + POLARITY_WORDS]):
             if word in _EN_CONTRAST or word == "and" or not word[0].isalpha() or _is_negator(word):
                 break
