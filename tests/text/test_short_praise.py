@@ -1,10 +1,13 @@
-"""Short praise words and short texts the model misread, model alone (lexread, issue #17).
+"""Short praise and blame words and short texts the model misread, model alone (lexread,
+issue #17).
 
 "Seamless" read -0.79 and a complaint at 0.99, "Effortless", "Spotless room" and "Tireless
 staff" negative, "Priceless service" neutral: the "-less" praise rule trusted only the
 polarity lexicon, which lacks them. "I regret nothing" read negative (a negation after the word
 it denies), "No problems until it broke after a week" positive (only a time ended a denied
-fault), and "Hopeless" alone was detected Dutch and refused ("language not supported").
+fault), "Hopeless" alone was detected Dutch and refused ("language not supported"), and
+"Unprofessional" read neutral, "Unhelpful staff" positive (the "un-" prefix denies praise, and
+the heads read the stem).
 """
 
 from __future__ import annotations
@@ -72,3 +75,25 @@ def test_one_english_word_is_read_not_refused(shared_data: Path) -> None:
     english = blitzer_reviews(shared_data, 25, seed=0, words=40)[0]
     found = detect_languages(["Hopeless", "Parabéns", *english])
     assert found[:2] == ["en", "pt"]
+
+
+def test_an_un_word_that_denies_praise_is_blame_and_a_complaint() -> None:
+    blame = ["Unprofessional", "Unhelpful staff", "Unresponsive seller"]
+    frame = analyze_texts(blame)
+    # Before: neutral, positive 0.82, positive 0.43; complaint 0.00, 0.00, 0.08.
+    assert frame["sentiment"].tolist() == ["negative"] * 3
+    assert (frame["complaint"] >= COMPLAINT_CUTOFF).all()
+
+
+def test_other_un_words_say_nothing_by_their_prefix() -> None:
+    # A verb that undoes ("unblock"), a negative stem, a preposition, an adverb of regret,
+    # doubt, and no polar stem.
+    others = [
+        "Please unblock my card",
+        "Unlimited data",
+        "Unlike my old phone it charges fast",
+        "Unfortunately it arrived early",
+        "I am unsure",
+        "United",
+    ]
+    assert negation_evidence(others).tolist() == [0.0] * len(others)
