@@ -116,6 +116,7 @@ TOKENS = [
     "good", "bad", "fault", "helpful", "happier", "friendlier", "worse", "issues", "late",
     "arrive", "work", "buy", "recommend", "the", "staff", "it", "be", "could",
     "free", "hassle", "painless", "stainless", "let", "down",
+    "unhelpful", "unprofessional", "unblock", "unlike", "unsure", "until", "seamless",
 ]  # fmt: skip
 
 
@@ -125,6 +126,15 @@ def test_generated_token_runs_weigh_their_negations_as_before(tokens: list[str])
     lexicon = negation.polarity_lexicon()
     expected = text_evidence_reference(tokens, lexicon)
     assert negation._text_evidence(tokens, lexicon, affixed=True) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="unhelpé'’- .x", max_size=16))
+def test_the_prefix_check_finds_what_its_pattern_would(text: str) -> None:
+    """``_prefixed`` (a loop over the places of "un", lexread) finds a word of "un" and four
+    letters more exactly where the pattern it replaced does."""
+    pattern = re.compile(r"(?<![a-z'’])un[a-z]{4}")
+    assert negation._prefixed(text) == (pattern.search(text) is not None)
 
 
 def test_text_outside_ascii_is_still_read_case_insensitively() -> None:

@@ -314,17 +314,39 @@ _EN_QUICK = re.compile(
     r"(?!\w)|n['’]t(?!\w)|(?<!\w)(?:could|should|might|would)(?:['’]ve been| be| have been)(?!\w)"
 )
 _EN_QUICK_LOWER = _lower_case(_EN_QUICK)
-# A denial by suffix or prefix ("faultless", "hassle-free", "unhelpful"), looked for only in a
-# text holding "less", "free" or "un" (a substring test costs far less than one more
-# alternative at every position).
-_AFFIX_QUICK = re.compile(r"less(?!\w)|(?<!\w)free(?!\w)|(?<![a-z'’])un[a-z]{4}")
+# A denial by suffix ("faultless", "hassle-free"), looked for only in a text holding "less" or
+# "free" (a substring test costs far less than one more alternative at every position).
+_SUFFIX_QUICK = re.compile(r"less(?!\w)|(?<!\w)free(?!\w)")
+# What may stand before a word's first letter inside a token (:data:`_TOKEN`).
+_IN_A_WORD = frozenset("abcdefghijklmnopqrstuvwxyz'’")
 
 
 def _affixed(lowered: str) -> bool:
-    """Whether a lower-cased text may hold a suffix or prefix denial."""
-    return ("less" in lowered or "free" in lowered or "un" in lowered) and _AFFIX_QUICK.search(
-        lowered
-    ) is not None
+    """Whether a lower-cased text may hold a suffix denial or an "un-" word."""
+    if ("less" in lowered or "free" in lowered) and _SUFFIX_QUICK.search(lowered) is not None:
+        return True
+    return _prefixed(lowered)
+
+
+def _prefixed(lowered: str) -> bool:
+    """Whether a lower-cased text holds a word that starts with "un" and four letters more.
+
+    A loop over the places of "un" rather than a pattern: most texts hold "un" somewhere
+    ("found", "run"), and a pattern's scan of each cost three times as much (0.012 CPU s
+    against 0.004 per 6,000 reviews and tweets).
+    """
+    start = lowered.find("un")
+    while start >= 0:
+        after = lowered[start + 2 : start + 6]
+        if (
+            (start == 0 or lowered[start - 1] not in _IN_A_WORD)
+            and len(after) == 4
+            and after.isascii()
+            and after.isalpha()
+        ):
+            return True
+        start = lowered.find("un", start + 2)
+    return False
 
 
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
