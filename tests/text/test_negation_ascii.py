@@ -51,8 +51,8 @@ def text_evidence_reference(tokens: list[str], lexicon: dict[str, float]) -> flo
             continue
         if token in negation._COUNTERFACTUAL:  # "could be better" (read since 2026-12-07)
             shift = negation._counterfactual(tokens, position, lexicon)
-        elif negation._is_suffix_denial(token):  # "faultless", "hassle-free" (negread2)
-            shift = negation._suffix_denial(tokens, position, lexicon)
+        elif negation._is_affix_denial(token):  # "faultless", "hassle-free" (negread2)
+            shift = negation._affix_denial(tokens, position, lexicon)
         elif token in negation._EN_NEGATORS or token.endswith(("n't", "n’t")):
             shift = negation._one_negation(tokens, position, lexicon)
         else:
@@ -67,7 +67,7 @@ def evidence_reference(texts: list[str]) -> list[float]:
     lexicon = negation.polarity_lexicon()
     return [
         text_evidence_reference(negation._TOKEN.findall(text.lower()), lexicon)
-        if text and (negation._EN_QUICK.search(text) or negation._suffixed(text.lower()))
+        if text and (negation._EN_QUICK.search(text) or negation._affixed(text.lower()))
         else 0.0
         for text in texts
     ]
@@ -116,6 +116,7 @@ TOKENS = [
     "good", "bad", "fault", "helpful", "happier", "friendlier", "worse", "issues", "late",
     "arrive", "work", "buy", "recommend", "the", "staff", "it", "be", "could",
     "free", "hassle", "painless", "stainless", "let", "down",
+    "unhelpful", "unprofessional", "unblock", "unlike", "unsure", "until", "seamless",
 ]  # fmt: skip
 
 
@@ -124,7 +125,16 @@ TOKENS = [
 def test_generated_token_runs_weigh_their_negations_as_before(tokens: list[str]) -> None:
     lexicon = negation.polarity_lexicon()
     expected = text_evidence_reference(tokens, lexicon)
-    assert negation._text_evidence(tokens, lexicon, suffixed=True) == expected
+    assert negation._text_evidence(tokens, lexicon, affixed=True) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="unhelpé'’- .x", max_size=16))
+def test_the_prefix_check_finds_what_its_pattern_would(text: str) -> None:
+    """``_prefixed`` (a loop over the places of "un", lexread) finds a word of "un" and four
+    letters more exactly where the pattern it replaced does."""
+    pattern = re.compile(r"(?<![a-z'’])un[a-z]{4}")
+    assert negation._prefixed(text) == (pattern.search(text) is not None)
 
 
 def test_text_outside_ascii_is_still_read_case_insensitively() -> None:

@@ -31,7 +31,8 @@ of many texts (about 0.04 ms of a 60-word review, unchanged by the corrections).
 
 A text gets ``None`` when it has no letters after web addresses, mentions, e-mails and markup are
 removed (digits, emoji), when it is too short to tell on its own (fewer than :data:`MIN_LETTERS`
-letters: "ok", "n/a") and no batch prior decides it, or when the probability of its best language
+letters: "ok", "n/a"; or one word in ASCII letters: "Hopeless", "Recomendo") and no batch prior
+decides it, or when the probability of its best language
 stays below :data:`MIN_CONFIDENCE`. Only the first :data:`MAX_CHARACTERS` characters are read: a
 longer text costs no more. Surrogates (halves of UTF-16 pairs, which a Python string can hold
 after a broken decoding) are read as a UTF-16 decoder reads them: a pair as its character, a lone
@@ -74,9 +75,12 @@ from advocacy.text.workers import Learning, share_learning
 #: the reason "language not supported", until a model reads them measurably well.
 SENTIMENT_LANGUAGES = ("en",)
 #: Fewer letters than this (ideographs and kana count three each) and a text on its own gets no
-#: language: "ok", "Bom", "n/a". In a batch that is surely written in some languages (see
-#: :data:`BATCH_MIN_TEXTS`), a text with at least one letter gets the likeliest of the languages
-#: the batch is surely written in (never another: "Ok." among Portuguese reviews is not Polish).
+#: language: "ok", "Bom", "n/a". Nor does one word in ASCII letters, however long: alone,
+#: "Hopeless" read Dutch (refused as unsupported) and a fifth of the English words of 8 letters
+#: or more in the polarity lexicon another language. In a batch that is surely written in some
+#: languages (see :data:`BATCH_MIN_TEXTS`), such a text gets the likeliest of the languages
+#: the batch is surely written in (never another: "Ok." among Portuguese reviews is not Polish,
+#: "Hopeless" among English answers not Dutch).
 MIN_LETTERS = 8
 #: The probability of the best language must reach this, else the language is unknown. Chosen on
 #: the development splits of ``benchmarks/language_eval.py`` (MARC dev and train, SemEval-2016
@@ -423,6 +427,21 @@ def _second_opinion(texts: list[str]) -> NDArray[np.float64]:
     return np.log(found + 1e-4)  # type: ignore[no-any-return]
 
 
+#: A run of ASCII letters alone in a text (punctuation, digits and emoji around it).
+_ONE_ASCII_WORD = re.compile(r"[^a-zA-Z]*[a-zA-Z]+[^a-zA-Z]*")
+
+
+def _one_word(text: str) -> bool:
+    """Whether ``text``'s letters are one word in ASCII letters ("Hopeless!", "Recomendo"):
+    a word many languages may spell alike, too short to tell alone however many letters it
+    has (alone, "Hopeless" read Dutch and a fifth of the lexicon's English words of 8 letters
+    or more another language). A word with other letters ("Parabéns", "Отлично") or a text of
+    an unspaced script is read as before: its letters tell more."""
+    return _ONE_ASCII_WORD.fullmatch(text) is not None and not any(
+        character.isalpha() and not character.isascii() for character in text
+    )
+
+
 def _letters(text: str) -> int:
     """Letters in ``text``, counted up to :data:`BATCH_LETTERS` (all that is ever asked)."""
     count = 0
@@ -579,6 +598,10 @@ def detect_languages(
     readable = fresh[letters > 0]
     cleaned = [text for text, count in zip(cleaned, letters, strict=True) if count > 0]
     letters = letters[letters > 0]
+    # Too short to tell alone: few letters ("ok", "Bom") or one word ("Hopeless", "Recomendo").
+    too_short = (letters < MIN_LETTERS) | np.fromiter(
+        (_one_word(text) for text in cleaned), dtype=bool, count=len(cleaned)
+    )
     # Every text that has a language: the remembered ones and those read now.
     best = remembered.copy()
     sure = remembered >= 0
@@ -592,7 +615,9 @@ def detect_languages(
                 [cleaned[row] for row in doubtful]
             )
             probabilities[doubtful] = _softmax(scores[doubtful])
-        now_sure = (probabilities.max(axis=1) >= BATCH_SURE) & (letters >= BATCH_LETTERS)
+        now_sure = (
+            (probabilities.max(axis=1) >= BATCH_SURE) & (letters >= BATCH_LETTERS) & ~too_short
+        )
         sure[readable] = now_sure
         best[readable] = probabilities.argmax(axis=1)
         _sure.remember(
@@ -611,12 +636,12 @@ def detect_languages(
             scores[unsure] += BATCH_WEIGHT * np.log(shares / shares.sum())
             # A text too short to tell alone is answered only by the batch: with one of its
             # languages.
-            short = unsure[letters[unsure] < MIN_LETTERS]
+            short = unsure[too_short[unsure]]
             scores[np.ix_(short, np.flatnonzero(counts == 0))] = -np.inf
             probabilities[unsure] = _softmax(scores[unsure])
         chosen = probabilities.argmax(axis=1)
         confidence = probabilities[np.arange(chosen.size), chosen]
-        answered = (confidence >= MIN_CONFIDENCE) & ((letters >= MIN_LETTERS) | from_batch)
+        answered = (confidence >= MIN_CONFIDENCE) & (~too_short | from_batch)
         best[readable] = np.where(answered, chosen, -1)
     classes = _tables().classes
     found: list[str | None] = [None] * len(texts)

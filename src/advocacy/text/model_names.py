@@ -27,11 +27,18 @@ __all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_m
 # down", "can't complain", "Faultless") reads positive and no complaint (negation.denial_decides),
 # a suffix denies ("painless", "hassle-free"), and "let ... down", "fall apart", "rip off" are
 # problems a negation denies.
+# v10: the same heads; a "-less" or "-free" word that spares a nuisance the lexicon lacks
+# ("effortless", "spotless", "seamless", "tireless", "priceless") is praise by denial, "nothing"
+# after a polar word denies it ("I regret nothing"), a denied fault that a later fault ends is
+# the fault ("no problems until it broke"), an "un-" word that denies praise is blame
+# ("Unprofessional", "Unhelpful staff" read neutral and positive), and one word in ASCII letters
+# alone is too short to tell its language ("Hopeless" read Dutch and was refused)
+# (negation.py, language.py).
 # The name is recorded with every stored reading, complaint included: a new name re-reads
 # stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
 # trusted only from a reading of this name (:func:`read_by_current_model`).
-SENTIMENT_MODEL = "real-sentiment-e5-v9"
+SENTIMENT_MODEL = "real-sentiment-e5-v10"
 EMOTION_MODEL = "real-emotion-e5-v4"
 #: The effort cue lexicon's version (:mod:`advocacy.text.effort`), recorded with every stored
 #: reading after the two models: a new version re-reads the stored texts' effort. v2: a cue

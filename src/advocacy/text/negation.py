@@ -20,7 +20,9 @@ and a few hand-written word lists (failed expectations, customer problems): a de
 moves the text towards positive, a denied positive or a denied expectation towards negative,
 an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
 ("not the best") counts half, a modal's comparative ("could be better") is a denial without a
-negation word, a suffix denies too ("faultless", "hassle-free"), and the clause a ``but``
+negation word, a suffix or "un-" denies too ("faultless", "effortless", "hassle-free",
+"unhelpful"), "nothing"
+after a polar word denies that word ("I regret nothing"), and the clause a ``but``
 overrides counts half (:func:`negation_evidence`). The static text model applies it to its
 sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
 to fault", "never let me down") the denial decides the sentiment (:func:`denial_decides`).
@@ -218,6 +220,22 @@ _PROBLEMS = _words(
     hole holes bug bugs buggy crashes crashed fuss"""
 )
 PROBLEM_VALENCE = -1.5
+# Nuisances a customer is glad to be spared that the lexicon does not call negative (written
+# for advocacy): a "-less" or "-free" word that denies one is praise ("effortless",
+# "spotless", "seamless", "tireless", "lint-free", "streak-free"). Kept apart from the
+# problems a negation word denies: "they made no effort" is blame.
+_NUISANCES = _words(
+    """effort spot seam tire streak smudge lint snag wrinkle crease tangle odour odor
+    noise drip lag"""
+)
+# "-less" words of praise whose stem names no nuisance (written for advocacy).
+_PRAISING_LESS = _words("priceless timeless selfless peerless matchless limitless boundless")
+# "-less" words that name a material or a feature, not a fault spared ("stainless steel").
+_FEATURE_LESS = _words("stainless")
+# "un-" words that deny nothing ("unlike": a preposition), and the adverb of regret that opens
+# a mixed review's bad news as often as a bad review's ("Unfortunately it's sold out"): on the
+# real labelled sets it changed 24 readings, 11 right before and 10 after (lexread).
+_NOT_PREFIXED = _words("unlike unless until unfortunately unfortunate")
 # Words that find fault with a company or a product: denied, they are the idiom of praise in
 # customer feedback ("nothing to fault", "can't complain", "no complaints", "never had a
 # problem", "never disappoints"), which :func:`denial_decides` lets decide a short answer.
@@ -276,6 +294,12 @@ _STILL_NONE = _words("none nothing fine perfect good great")
 # Words that make a handled fault word a comparison, which praises ("better than this team").
 _COMPARISONS = _words("better best like than faster quicker")
 _MODAL = _words("would will won't wouldn't wont wouldnt")
+# Negation words that may be a verb's object, denying the verb ("I regret nothing").
+_OBJECT_NEGATORS = _words("nothing none")
+# Words after such an object that make it a comparison or an exception ("I love nothing more",
+# "want nothing else", "nothing but praise", "nothing like the picture").
+_COMPARING_OBJECT = _words("more less else better worse but than like short")
+_OBJECT_FILLERS = _words("really honestly truly absolutely literally just")
 _INTENSIFIERS = _words("enough")
 _SUPERLATIVES = _words("best worst")
 # A modal that, before "be" or "have been" and a comparative, says what is fell short: "could
@@ -293,11 +317,36 @@ _EN_QUICK_LOWER = _lower_case(_EN_QUICK)
 # A denial by suffix ("faultless", "hassle-free"), looked for only in a text holding "less" or
 # "free" (a substring test costs far less than one more alternative at every position).
 _SUFFIX_QUICK = re.compile(r"less(?!\w)|(?<!\w)free(?!\w)")
+# What may stand before a word's first letter inside a token (:data:`_TOKEN`).
+_IN_A_WORD = frozenset("abcdefghijklmnopqrstuvwxyz'’")
 
 
-def _suffixed(lowered: str) -> bool:
-    """Whether a lower-cased text may hold a suffix denial."""
-    return ("less" in lowered or "free" in lowered) and _SUFFIX_QUICK.search(lowered) is not None
+def _affixed(lowered: str) -> bool:
+    """Whether a lower-cased text may hold a suffix denial or an "un-" word."""
+    if ("less" in lowered or "free" in lowered) and _SUFFIX_QUICK.search(lowered) is not None:
+        return True
+    return _prefixed(lowered)
+
+
+def _prefixed(lowered: str) -> bool:
+    """Whether a lower-cased text holds a word that starts with "un" and four letters more.
+
+    A loop over the places of "un" rather than a pattern: most texts hold "un" somewhere
+    ("found", "run"), and a pattern's scan of each cost three times as much (0.012 CPU s
+    against 0.004 per 6,000 reviews and tweets).
+    """
+    start = lowered.find("un")
+    while start >= 0:
+        after = lowered[start + 2 : start + 6]
+        if (
+            (start == 0 or lowered[start - 1] not in _IN_A_WORD)
+            and len(after) == 4
+            and after.isascii()
+            and after.isalpha()
+        ):
+            return True
+        start = lowered.find("un", start + 2)
+    return False
 
 
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
@@ -335,6 +384,10 @@ def _valence(token: str, lexicon: dict[str, float]) -> tuple[float, bool]:
         return lexicon[token], token in ("better", "worse", "happier")
     if token in _PROBLEMS:
         return PROBLEM_VALENCE, False
+    if token.endswith("less"):
+        return _spared_valence(token, lexicon), False
+    if token.startswith("un") and len(token) >= 6:
+        return _prefix_valence(token, lexicon), False
     for suffix, base in (("ier", "y"), ("er", ""), ("er", "e")):
         if token.endswith(suffix) and token[: -len(suffix)] + base in lexicon:
             return lexicon[token[: -len(suffix)] + base], True
@@ -359,10 +412,13 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
     "not the worst" faint praise). A comparative after a modal and "be" ("could be better",
     "should have been quicker") is read as a denial of it too, with no negation word. A
     negation that denies a belief or a surprise keeps its word's sign ("I can't believe they
-    let me down", "never thought it would be this good"); a denied fault that a time ends
-    ("never let me down until this order") is the fault, and one a handling verb governs or
+    let me down", "never thought it would be this good"); a denied fault that a time or a
+    fault ends ("never let me down until this order", "no problems until it broke") is the
+    fault, and one a handling verb governs or
     follows ("no complaint was ever answered", "nobody listens to complaints") or that money
     taken follows ("no trouble taking my money") is a failed expectation. A
+    "nothing" or "none" after a polar word, with nothing polar after it, denies that word
+    ("I regret nothing" praise, "worth nothing" blame). A
     negation in a clause that a later ``but``/``however`` overrides, or in an ``although``
     clause, counts
     :data:`OVERRIDDEN_CLAUSE` (the last clause weighs more). The sum over a text's negations
@@ -381,62 +437,101 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
         if not text:
             continue
         lowered = text.lower()
-        suffixed = _suffixed(lowered)
+        affixed = _affixed(lowered)
         if text.isascii():  # most texts: matched in lower case (see _lower_case)
             negated = _EN_QUICK_LOWER.search(lowered) is not None
         else:
             negated = _EN_QUICK.search(text) is not None
-        if negated or suffixed:
-            out[i] = _text_evidence(_TOKEN.findall(lowered), lexicon, suffixed=suffixed)
+        if negated or affixed:
+            out[i] = _text_evidence(_TOKEN.findall(lowered), lexicon, affixed=affixed)
     return out
 
 
-def _suffix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
-    """The praise a word says by denying with a suffix, or 0.
+def _affix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
+    """What a word says by denying with a suffix (praise) or the prefix "un-", or 0.
 
     A "-less" word the lexicon reads positive ("faultless", "flawless", "painless",
-    "harmless": the lexicon's own valence; "stainless", "wireless", "useless" are not praise),
-    or "free" after a negative word ("hassle-free", "trouble free", "worry-free": the word's
-    valence reversed, times :data:`DENIED_NEGATIVE`, as a negation denies it). A negation
+    "harmless": the lexicon's own valence) or, where the lexicon lacks it, one that spares a
+    nuisance or a problem ("effortless", "spotless", "seamless", "tireless", "glitchless")
+    or is praise of its own ("priceless"; :func:`_spared_valence`); "stainless", "wireless",
+    "useless" are not praise. Or "free" after a negative word or a nuisance ("hassle-free",
+    "trouble free", "worry-free", "lint-free": the word's valence reversed, times
+    :data:`DENIED_NEGATIVE`, as a negation denies it). An "un-" word is read by
+    :func:`_prefix_valence` ("unhelpful", "unprofessional" blame). A negation
     just before it reads the pair itself ("not hassle-free"), so it is not counted twice.
     """
     token = tokens[position]
     if any(_is_negator(t) for t in tokens[max(0, position - 3) : position]):
         return 0.0
+    if token.startswith("un") and token != "free":
+        return _prefix_valence(token, lexicon)
     if token != "free":
-        return max(lexicon.get(token, 0.0), 0.0)
+        return max(_valence(token, lexicon)[0], 0.0)
     if position:
         return -_stem_valence(tokens[position - 1], lexicon) * DENIED_NEGATIVE
     return 0.0
 
 
 def _stem_valence(word: str, lexicon: dict[str, float]) -> float:
-    """A word's valence if negative (lexicon, customer problem, fault found), else 0."""
-    if word in _FAULT_FINDING or word in _PROBLEMS:
+    """A word's valence if negative (lexicon, customer problem, fault found, nuisance), else 0."""
+    if word in _FAULT_FINDING or word in _PROBLEMS or word in _NUISANCES:
         return min(lexicon.get(word, PROBLEM_VALENCE), 0.0)
     return min(lexicon.get(word, 0.0), 0.0)
 
 
-def _is_suffix_denial(token: str) -> bool:
-    # A stem of three letters or more: "bless", "unless" are not denials.
-    return token == "free" or (token.endswith("less") and len(token) >= 7)
+def _spared_valence(word: str, lexicon: dict[str, float]) -> float:
+    """The praise of a "-less" word the lexicon lacks: one that spares a nuisance, a problem
+    or a fault ("effortless", "spotless", "glitchless": its stem's valence reversed, times
+    :data:`DENIED_NEGATIVE`, as "-free" reads), or one of :data:`_PRAISING_LESS`
+    ("priceless", "timeless"), read as sparing a customer problem; else 0 ("wireless",
+    "stainless", "countless")."""
+    if word in _PRAISING_LESS:
+        return -PROBLEM_VALENCE * DENIED_NEGATIVE
+    if word in _FEATURE_LESS or len(word) < 7:
+        return 0.0
+    return -_stem_valence(word[:-4], lexicon) * DENIED_NEGATIVE
 
 
-def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, suffixed: bool) -> float:
+def _is_affix_denial(token: str) -> bool:
+    # A stem of three letters or more: "bless", "unless" are not denials; nor "until", "unit".
+    return (
+        token == "free"
+        or (token.endswith("less") and len(token) >= 7)
+        or (token.startswith("un") and len(token) >= 6)
+    )
+
+
+def _prefix_valence(word: str, lexicon: dict[str, float]) -> float:
+    """The blame of an "un-" word that denies praise: the lexicon's valence where it calls
+    the word negative ("unprofessional", "unacceptable"), else its positive stem's reversed,
+    as a negation's ("unhelpful", "unresponsive"). Only blame: an "un-" before a negative
+    stem is as often a verb that undoes it ("unblock my PIN", "unscrewed") as praise
+    ("unlimited"). Not a stem a negation does not reverse ("unsure"), nor
+    :data:`_NOT_PREFIXED` ("unlike", "unfortunately"); 0 for the rest ("united", "unusable":
+    no polar stem)."""
+    stem = word[2:]
+    if word in _NOT_PREFIXED or stem in _NOT_REVERSED:
+        return 0.0
+    if word in lexicon:
+        return min(lexicon[word], 0.0)
+    return -max(lexicon.get(stem, 0.0), 0.0)
+
+
+def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, affixed: bool) -> float:
     """The sum of a text's negation shifts, each weighed by its clause; linear in the tokens.
 
     The negation words and the clause starts (contrast words, sentence marks) are found in
     one pass each (most tokens are neither); a negation's clause is concessive when the
     clause start before it is "although" or "though". Suffix denials are looked for only in
-    a text ``suffixed`` (:func:`_suffixed`).
+    a text ``affixed`` (:func:`_affixed`).
     """
     negators = [
         position
         for position, token in enumerate(tokens)
         if (_is_negator(token) and token not in _CLAUSE_STARTS) or token in _COUNTERFACTUAL
     ]
-    if suffixed:
-        found = [position for position, token in enumerate(tokens) if _is_suffix_denial(token)]
+    if affixed:
+        found = [position for position, token in enumerate(tokens) if _is_affix_denial(token)]
         negators = sorted(negators + found)
     if not negators:
         return 0.0
@@ -449,8 +544,8 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, suffixed: bo
             passed += 1
         if tokens[position] in _COUNTERFACTUAL:
             shift = _counterfactual(tokens, position, lexicon)
-        elif _is_suffix_denial(tokens[position]):
-            shift = _suffix_denial(tokens, position, lexicon)
+        elif _is_affix_denial(tokens[position]):
+            shift = _affix_denial(tokens, position, lexicon)
         else:
             shift = _one_negation(tokens, position, lexicon)
         if shift:
@@ -460,6 +555,36 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, suffixed: bo
 
 
 def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
+    """What one negation word says: about the words after it (:func:`_forward_negation`),
+    or, where "nothing" or "none" is the object of a polar word and denies nothing after it,
+    about that word (:func:`_object_denied`: "I regret nothing" praise, "worth nothing"
+    blame)."""
+    shift = _forward_negation(tokens, position, lexicon)
+    if shift:
+        return shift
+    denied = _object_denied(tokens, position, lexicon)
+    if denied < 0:
+        return 0.0
+    valence = _valence(tokens[denied], lexicon)[0]
+    return -valence * (DENIED_NEGATIVE if valence < 0 else 1.0)
+
+
+def _object_denied(tokens: list[str], position: int, lexicon: dict[str, float]) -> int:
+    """Where "nothing" or "none" stands after a polar word as its object ("I regret nothing",
+    "it lacks nothing", "regret none of it", "worth nothing"), that word's position; else -1.
+    Not where a comparison or an exception follows ("I love nothing more", "nothing but")."""
+    after = tokens[position + 1 : position + 2]
+    if tokens[position] not in _OBJECT_NEGATORS or (after and after[0] in _COMPARING_OBJECT):
+        return -1
+    before = position - 1
+    while before >= 0 and tokens[before] in _OBJECT_FILLERS:
+        before -= 1  # "I regret absolutely nothing" reads as "regret nothing"
+    if before < 0 or not tokens[before][0].isalpha() or _is_negator(tokens[before]):
+        return -1
+    return before if _valence(tokens[before], lexicon)[0] else -1
+
+
+def _forward_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
     negator = tokens[position]
     before = tokens[position - 1] if position > 0 else ""
     modal = negator in _MODAL or before in _MODAL or before.endswith(("'d", "’d", "'ll", "’ll"))
@@ -491,7 +616,7 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
                 return valence  # "can't believe they let me down": what follows happened
             if valence < 0 and (token in _FAULT_FINDING or token in _PHRASAL):
                 rest = tokens[position + 2 + index : position + 2 + index + POLARITY_WORDS]
-                if _fault_then(rest):
+                if _fault_then(rest, lexicon):
                     return valence  # "never let me down until this order": the fault came
                 if (_handling(scope[:index]) or _handled(rest)) and not _compared(rest):
                     return -EXPECTATION_VALENCE  # "no complaint was answered": no handling
@@ -534,13 +659,17 @@ def _clause(rest: list[str]) -> list[str]:
     return words
 
 
-def _fault_then(rest: list[str]) -> bool:
+def _fault_then(rest: list[str], lexicon: dict[str, float]) -> bool:
     """Whether the words after a denied fault set a time it ended ("until now", "before
-    today", "until the last update", "until a week ago"), within their clause, and no later
-    clause says there is still none ("no complaints until now, and still none")."""
+    today", "until the last update", "until a week ago") or name the fault that ended it
+    ("until it broke", "until the battery died"), within their clause, and no later clause
+    says there is still none ("no complaints until now, and still none")."""
     words = _clause(rest)
     ended = any(
-        word in _UNTIL and any(w in _TIME_POINTS for w in words[index + 1 : index + 4])
+        word in _UNTIL
+        and any(
+            w in _TIME_POINTS or _valence(w, lexicon)[0] < 0 for w in words[index + 1 : index + 4]
+        )
         for index, word in enumerate(words)
     )
     still_none = any(
@@ -660,7 +789,8 @@ _CONTRASTING = _EN_CONTRAST - _words("yet while")
 
 
 def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]:
-    """Per text, whether it is a short answer whose only polar content is praise by denial.
+    """Per text, whether it is a short answer whose only polar content is praise by denial,
+    or blame by the prefix "un-".
 
     True where :func:`negation_shift` argues for positive, the text is one statement (no
     question mark, no second sentence, no contrast word such as "but") of at most
@@ -675,13 +805,21 @@ def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]
     word in short texts ("don't forget", "not banned", "not bad") are not this idiom, and
     real tweets and comments read better by the heads with the shift added.
 
+    True too where the shift argues for negative and, in such a short statement, every polar
+    word is an "un-" word that denies praise and no negation word stands ("Unprofessional",
+    "Unhelpful staff", "unresponsive seller"): the heads read those neutral or positive (the
+    stem's sense outweighs the prefix's piece), so there the prefix decides.
+
     >>> texts = ["Nothing to fault!!", "nothing to fault, great staff", "neither good nor bad"]
     >>> denial_decides(texts, negation_shift(texts)).tolist()
     [True, False, False]
+    >>> texts = ["Unhelpful staff", "unhelpful, rude staff"]
+    >>> denial_decides(texts, negation_shift(texts)).tolist()
+    [True, False]
     """
     lexicon = polarity_lexicon()
     out = np.zeros(len(texts), dtype=bool)
-    for i in np.flatnonzero(np.asarray(shift) > 0):
+    for i in np.flatnonzero(np.asarray(shift) != 0):
         text = texts[int(i)]
         if "?" in text or _pictured(text):
             continue
@@ -693,15 +831,30 @@ def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]
             and not any(token in _SENTENCE_MARKS for token in tokens[:last_word])
             and not any(word in _CONTRASTING for word in words)
         ):
-            out[i] = _denial_alone(tokens, lexicon)
+            alone = _denial_alone if shift[i] > 0 else _prefix_alone
+            out[i] = alone(tokens, lexicon)
     return out
+
+
+def _prefix_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
+    """No negation word, and every polar word an "un-" word that denies praise."""
+    blamed = False
+    for position, token in enumerate(tokens):
+        if _is_negator(token) or token in _COUNTERFACTUAL:
+            return False
+        if not _valence(token, lexicon)[0]:
+            continue
+        if not (token.startswith("un") and _affix_denial(tokens, position, lexicon) < 0):
+            return False
+        blamed = True
+    return blamed
 
 
 def _denial_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
     """No negation argues for negative and no polar word stands but the ones they deny."""
     denied: set[int] = set()
     for position, token in enumerate(tokens):
-        if _is_suffix_denial(token) and _suffix_denial(tokens, position, lexicon) > 0:
+        if _is_affix_denial(token) and _affix_denial(tokens, position, lexicon) > 0:
             denied.update((position - 1, position) if token == "free" else (position,))
             continue
         if token in _CLAUSE_STARTS or not (_is_negator(token) or token in _COUNTERFACTUAL):
@@ -715,6 +868,12 @@ def _denial_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
         if not argued:
             continue
         denied.add(position)
+        earlier = _object_denied(tokens, position, lexicon)
+        if earlier >= 0 and not _forward_negation(tokens, position, lexicon):
+            if tokens[earlier] not in _FAULT_FINDING:
+                return False  # "it lacks nothing": praise, but not the idiom
+            denied.add(earlier)  # "I regret nothing"
+            continue
         for offset, word in enumerate(tokens[position + 1 : position + 1 + POLARITY_WORDS]):
             if word in _EN_CONTRAST or word == "and" or not word[0].isalpha() or _is_negator(word):
                 break
@@ -739,9 +898,10 @@ def with_negations(
     The side :func:`negation_shift` argues for gains its ``shift`` in logits over the other two
     classes: "I could not fault them" moves from neutral to positive, "nobody answered" towards
     negative; a text without an English negation (a zero shift) is unchanged. Where
-    ``decides`` (:func:`denial_decides`: praise by denial is all the text says), positive
-    leads the other two classes by at least the shift ("nothing to fault" reads positive
-    however neutral the heads found the denied words).
+    ``decides`` (:func:`denial_decides`: praise by denial, or blame by "un-", is all the text
+    says), the side the shift argues for leads the other two classes by at least the shift
+    ("nothing to fault" reads positive however neutral the heads found the denied words,
+    "Unprofessional" negative).
 
     >>> p = np.array([[0.24, 0.55, 0.21]])
     >>> shift = negation_shift(["I could not fault what they did for me."])
@@ -755,9 +915,12 @@ def with_negations(
     logits[:, 2] += np.maximum(shift[moved], 0.0)
     logits[:, 0] += np.maximum(-shift[moved], 0.0)
     if decides is not None and decides.any():
-        rows = decides[moved]
+        rows = decides[moved] & (shift[moved] > 0)
         leader = logits[rows, :2].max(axis=1) + shift[moved][rows]
         logits[rows, 2] = np.maximum(logits[rows, 2], leader)
+        rows = decides[moved] & (shift[moved] < 0)  # blame by a prefix ("Unhelpful")
+        leader = logits[rows, 1:].max(axis=1) - shift[moved][rows]
+        logits[rows, 0] = np.maximum(logits[rows, 0], leader)
     out = np.array(probabilities, dtype=np.float64)
     out[moved] = softmax(logits)
     return out
@@ -770,7 +933,8 @@ def complaint_with_negations(
     lowers them, a denied expectation ("the refund never came") raises them, by the same
     logits as the sentiment (:func:`negation_shift`). Where ``decides``
     (:func:`denial_decides`), no complaint leads by at least the shift, as positive does in
-    :func:`with_negations` ("The process was painless" read 1.0 a complaint).
+    :func:`with_negations` ("The process was painless" read 1.0 a complaint), or, for blame
+    by "un-", a complaint does ("Unprofessional" read 0.00).
 
     >>> texts = ["The process was painless"]
     >>> shift = negation_shift(texts)
@@ -784,7 +948,9 @@ def complaint_with_negations(
     clipped = np.clip(complaint[moved], 1e-9, 1 - 1e-9)
     logit = np.log(clipped / (1 - clipped)) - shift[moved]
     if decides is not None:
-        logit = np.where(decides[moved], np.minimum(logit, -shift[moved]), logit)
+        argued = -shift[moved]
+        bounded = np.where(argued < 0, np.minimum(logit, argued), np.maximum(logit, argued))
+        logit = np.where(decides[moved], bounded, logit)
     out = np.array(complaint, dtype=np.float64)
     out[moved] = 1.0 / (1.0 + np.exp(-logit))
     return out
