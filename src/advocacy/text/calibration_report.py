@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
     from advocacy.text.calibration_store import StoredCalibration
+    from advocacy.text.sentiment_readings import StoredReadingRows
 
 __all__ = [
     "NOT_RECORDED",
@@ -427,7 +428,9 @@ def calibration_report(
     return report
 
 
-def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
+def kept_calibration_report(
+    db: Database, model: str, rows: StoredReadingRows | None = None
+) -> dict[str, str]:
     """:func:`calibration_report` of the calibration ``text analyze`` stored for the
     ``text_model`` setting ``model`` (what the stored readings were calibrated with), for a
     report: read only, never fitted here.
@@ -438,6 +441,9 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
         The workspace's database.
     model
         The ``text_model`` setting value.
+    rows
+        The stored sentiments counted, when the caller has them
+        (:func:`~advocacy.text.sentiment_readings.stored_reading_rows`; None: read here).
 
     Returns
     -------
@@ -458,7 +464,7 @@ def kept_calibration_report(db: Database, model: str) -> dict[str, str]:
         "kept: the one the stored readings were made with",
         training=found.training,
     )
-    scope = kinds_note(db, found.name or "", found.kinds, found.sources)
+    scope = kinds_note(db, found.name or "", found.kinds, found.sources, rows)
     if scope:
         report["texts it reads"] = scope
     return report
@@ -469,6 +475,7 @@ def kinds_note(
     name: str,
     kinds: dict[str, int],
     sources: dict[str, dict[str, int]] | None = None,
+    rows: StoredReadingRows | None = None,
 ) -> str | None:
     """Which kinds of text a stored calibration reads, and how many stored readings each
     reading made (the calibration's, the model alone's) of each kind, and of each platform
@@ -485,6 +492,8 @@ def kinds_note(
     sources
         The sources of each kind it was fitted on, with their labels (None or empty: not
         recorded).
+    rows
+        The stored sentiments counted (None: read here).
 
     Returns
     -------
@@ -497,12 +506,12 @@ def kinds_note(
     """
     if not kinds:
         return None
-    from advocacy.text.sentiment_readings import counted_readings
+    from advocacy.text.sentiment_readings import counted_readings, stored_reading_rows
 
     def by(model: str | None) -> str | None:  # this calibration's readings, or the others
         return "it" if name and str(model or "").startswith(name) else "the model alone"
 
-    counts, stored = counted_readings(db, by)
+    counts, stored = counted_readings(stored_reading_rows(db) if rows is None else rows, by)
     said = []
     for reader in ("it", "the model alone"):
         texts = [

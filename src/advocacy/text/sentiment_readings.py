@@ -41,10 +41,12 @@ __all__ = [
     "READ_BY_MODEL_ALONE",
     "READ_BY_OLDER_MODEL",
     "SentimentReadings",
+    "StoredReadingRows",
     "counted_readings",
     "reading_of",
     "readings_of",
     "readings_words",
+    "stored_reading_rows",
     "stored_readings",
 ]
 
@@ -293,16 +295,70 @@ class SentimentReadings:
         return sentence + "."
 
 
+@dataclass(frozen=True)
+class StoredReadingRows:
+    """The stored sentiments counted by kind and model, and by source and model for a kind that
+    names its source (a mention's platform): what :func:`counted_readings` counts, fetched once
+    (:func:`stored_reading_rows`) for every reading a page names (review26 item 7: the text
+    page ran the same queries twice)."""
+
+    #: ``(document_kind, model, sentiment is null, count)``.
+    by_kind: tuple[tuple[str, str | None, bool, int], ...]
+    #: Kind -> ``(source, model, count)`` of its texts with a sentiment (source None: the
+    #: text's record is gone).
+    by_source: Mapping[str, tuple[tuple[str | None, str | None, int], ...]]
+
+
+def stored_reading_rows(db: Database) -> StoredReadingRows:
+    """The stored sentiments of the workspace, counted for :func:`counted_readings`.
+
+    Parameters
+    ----------
+    db
+        The workspace's database.
+
+    Returns
+    -------
+    StoredReadingRows
+        The counts by kind and model, and by source and model for the kinds that name one.
+    """
+    from advocacy.text.documents import DOCUMENT_SOURCES
+
+    by_kind = tuple(
+        (str(kind), model, bool(unread), int(n))
+        for kind, model, unread, n in db.fetchall(
+            "SELECT document_kind, model, sentiment IS NULL, COUNT(*) FROM text_features "
+            "GROUP BY 1, 2, 3 ORDER BY 1"
+        )
+    )
+    kinds = {kind for kind, _, _, _ in by_kind}
+    by_source: dict[str, tuple[tuple[str | None, str | None, int], ...]] = {}
+    for kind, known in DOCUMENT_SOURCES.items():
+        if known.source_column is None or kind not in kinds:
+            continue
+        by_source[kind] = tuple(
+            (source, model, int(n))
+            for source, model, n in db.fetchall(
+                f"SELECT CAST(d.{known.source_column} AS TEXT), f.model, COUNT(*) "
+                f"FROM text_features f LEFT JOIN {known.table} d "
+                f"ON CAST(d.{known.id_column} AS TEXT) = f.document_id "
+                "WHERE f.document_kind = ? AND f.sentiment IS NOT NULL GROUP BY 1, 2",
+                [kind],
+            )
+        )
+    return StoredReadingRows(by_kind, MappingProxyType(by_source))
+
+
 def counted_readings(
-    db: Database, reading: Callable[[str | None], str | None] | None = None
+    rows: StoredReadingRows, reading: Callable[[str | None], str | None] | None = None
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, dict[str, int]]]]:
     """How many stored texts each reading made, by kind and, for a kind that names its source
     (a mention's platform), by source.
 
     Parameters
     ----------
-    db
-        The workspace's database.
+    rows
+        The workspace's stored sentiments, counted (:func:`stored_reading_rows`).
     reading
         The reading of a stored ``model`` (None: :func:`reading_of`); a model it gives None
         is not counted. Texts without a sentiment are :data:`NOT_READ` whatever it says.
@@ -314,38 +370,25 @@ def counted_readings(
         a sentiment are not counted by source; a text whose record is gone names no source;
         a kind none of whose texts names one is left out).
     """
-    from advocacy.text.documents import DOCUMENT_SOURCES
-
     read = reading_of if reading is None else reading
-    rows = db.fetchall(
-        "SELECT document_kind, model, sentiment IS NULL, COUNT(*) FROM text_features "
-        "GROUP BY 1, 2, 3 ORDER BY 1"
-    )
     counts: dict[str, dict[str, int]] = {}
-    for kind, model, unread, n in rows:
+    for kind, model, unread, n in rows.by_kind:
         name = NOT_READ if unread else read(model)
         if name is None:
             continue
-        readings = counts.setdefault(str(kind), {})
-        readings[name] = readings.get(name, 0) + int(n)
+        readings = counts.setdefault(kind, {})
+        readings[name] = readings.get(name, 0) + n
     sources: dict[str, dict[str, dict[str, int]]] = {}
-    for kind, known in DOCUMENT_SOURCES.items():
-        if known.source_column is None or kind not in counts:
+    for kind, counted in rows.by_source.items():
+        if kind not in counts:
             continue
-        rows = db.fetchall(
-            f"SELECT CAST(d.{known.source_column} AS TEXT), f.model, COUNT(*) "
-            f"FROM text_features f LEFT JOIN {known.table} d "
-            f"ON CAST(d.{known.id_column} AS TEXT) = f.document_id "
-            "WHERE f.document_kind = ? AND f.sentiment IS NOT NULL GROUP BY 1, 2",
-            [kind],
-        )
-        for source, model, n in rows:
+        for source, model, n in counted:
             name = read(model)
             if name is None:
                 continue
             of_reading = sources.setdefault(kind, {}).setdefault(name, {})
             key = source_key(source)
-            of_reading[key] = of_reading.get(key, 0) + int(n)
+            of_reading[key] = of_reading.get(key, 0) + n
     # A kind none of whose texts names a source (mentions imported without a platform) has
     # nothing to tell apart.
     named = {
@@ -376,7 +419,8 @@ def stored_readings(db: Database, model: str) -> SentimentReadings:
     """
     from advocacy.text.calibration_report import kept_calibration_report
 
-    report = kept_calibration_report(db, model)
+    rows = stored_reading_rows(db)
+    report = kept_calibration_report(db, model, rows)
     said = [report.get("warning", "")]
     trained = report.get("trained the shipped model", "")
     if trained.startswith("Warning: "):
@@ -384,7 +428,7 @@ def stored_readings(db: Database, model: str) -> SentimentReadings:
     warnings = tuple(
         f"{text[0].upper()}{text[1:]}{'' if text.endswith('.') else '.'}" for text in said if text
     )
-    counts, sources = counted_readings(db)
+    counts, sources = counted_readings(rows)
     return SentimentReadings(counts, report, warnings, sources)
 
 
