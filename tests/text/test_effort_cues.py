@@ -212,6 +212,8 @@ ANSWERED_BY_NOBODY_OR_VOWED = [
     ("I was passed on to another department", "transfers"),
     ("Each time I was asked the same questions", "repeating"),
     ("I had to tell the same story to three agents", "repeating"),
+    ("What a nightmare, we will never go back there", "hassle"),
+    ("Each time I called the office a new person picked up", "transfers"),
 ]
 
 #: A book's, a film's or a chat's words that name no company (real Amazon book and DVD reviews
@@ -238,6 +240,8 @@ NOT_THE_COMPANY = [
     "What a nightmare! I won't hesitate to come again",
     "My old vacuum? What a nightmare. Never again will I buy a cheap one, this one is great",
     "The movie was awful. What a nightmare. I will never watch it again",
+    "What a nightmare my old one was! I will never use another brand again",
+    "What a hassle! I'll never go back to paper maps again",
     "Outlook's automatic replies feature works great",
     "Gmail canned responses save me hours",
     "The chatbot gives generic answers to every prompt",

@@ -125,14 +125,18 @@ _HASSLE = (
 _EXCLAIMED = r"(?:what|such) an? (?:\w+ )?(?:hassles?|nightmare|ordeal|headache)"
 #: A vow not to deal with the company again: "Never again." on its own, "won't be back",
 #: "never order from them again", not "never have to think about it again" (praise), "won't
-#: hesitate to come again" nor "will never watch it again" (a film).
+#: hesitate to come again", "will never watch it again" (a film) nor "never use anything
+#: else again" / "never go back to paper maps" (a product preferred).
 _VOW = (
     r"(?:never again(?=\W*$|[.,!;:)?])|never again will (?:i|we) (?:\w+ )?(?:use|buy from|"
     r"order from|shop (?:at|with|here|there)|deal with|book with|come back|go back|return)\b|"
-    r"(?:won['’]?t|will not|will never|shall not|never) (?:ever )?(?:be back|come back|go back|"
-    r"return)\b|(?:won['’]?t|will not|will never|never) (?:ever )?(?:use|buy (?:\w+ ){0,2}?from|"
-    r"order (?:\w+ ){0,2}?from|shop (?:at|with|here|there)|deal with|book (?:with|through)|fly "
-    r"with|stay (?:at|with|here|there)) (?:\w+ ){0,3}?again)"
+    r"(?:won['’]?t|will not|will never|shall not|never) (?:ever )?(?:be back|come back|(?:go "
+    r"back|return)(?= ?[.,!;:)?]|\W*$| there| again| to (?:them|that|this|the|their) (?:\w+ )?"
+    r"(?:place|store|shop|restaurant|hotel|company|bank|seller|airline|site|website)))\b|"
+    r"(?:won['’]?t|will not|will never|never) (?:ever )?(?:use|buy (?:\w+ ){0,2}?from|order "
+    r"(?:\w+ ){0,2}?from|shop (?:at|with|here|there)|deal with|book (?:with|through)|fly with|"
+    r"stay (?:at|with|here|there))(?! (?:another|anything|any other|other|a different|nothing)\b)"
+    r" (?:\w+ ){0,3}?again)"
 )
 #: Telling the company something: what, done again, is repeating oneself.
 _TELL = (
@@ -319,8 +323,8 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"through|explain\w* (?:\w+ )?to|(?:each|every) time) (?:to |with )?(?:(?:a |the |yet "
         r"(?:a |another )?)?(?:different|third|fourth|fifth) person|(?:\d+|two|three|four|five|"
         r"six|several|multiple|many|so many) different people)\b|(?:each|every) time (?:i|we) "
-        r"(?:call\w*|rang|ring|phon\w*|contact\w*|chat\w*|got through|e-?mail\w*)(?: (?:them|"
-        r"in|back|up|again))? (?:i (?:got|get|spoke to|speak to|talked to) )?(?:a |the )?"
+        r"(?:call\w*|rang|ring|phon\w*|contact\w*|chat\w*|got through|e-?mail\w*) (?:\w+ ){0,3}?"
+        r"(?:i (?:got|get|spoke to|speak to|talked to) )?(?:a |the )?"
         r"(?:different|new) (?:person|agent|rep\w*|advis[oe]r)\b",
         # Sent back and forth between the company's parts, not a film's "back and forth between
         # the park and Bohr's home".
