@@ -203,6 +203,17 @@ ANSWERED_BY_NOBODY_OR_VOWED = [
     ("I spoke to a different person every time", "transfers"),
     ("We were sent back and forth between customer service and billing", "transfers"),
     ("I was passed around from department to department", "transfers"),
+    # review26 items 3-5: the vow, the answer and the transfer kept after narrowing them.
+    ("What a nightmare! I will never use this company again", "hassle"),
+    ("What an ordeal. Never again will I order from them", "hassle"),
+    ("They sent me a generic reply", "chasing"),
+    ("Every time I called a different person answered and I had to start over", "transfers"),
+    ("I talked to three different people and nobody could help", "transfers"),
+    ("I was passed on to another department", "transfers"),
+    ("Each time I was asked the same questions", "repeating"),
+    ("I had to tell the same story to three agents", "repeating"),
+    ("What a nightmare, we will never go back there", "hassle"),
+    ("Each time I called the office a new person picked up", "transfers"),
 ]
 
 #: A book's, a film's or a chat's words that name no company (real Amazon book and DVD reviews
@@ -223,6 +234,25 @@ NOT_THE_COMPANY = [
     "What a pain!! The cap leaks",
     "Judgment was passed on these kids long before the trial",
     "It's embarrassing that this gets passed around as scholarship",
+    # review26 items 3-5: praise, a film, a product's feature, a story, an heirloom, small talk.
+    "What a hassle! I never have to think about it again thanks to this app",
+    "What a headache! With this router I never have to reset it again",
+    "What a nightmare! I won't hesitate to come again",
+    "My old vacuum? What a nightmare. Never again will I buy a cheap one, this one is great",
+    "The movie was awful. What a nightmare. I will never watch it again",
+    "What a nightmare my old one was! I will never use another brand again",
+    "What a hassle! I'll never go back to paper maps again",
+    "Outlook's automatic replies feature works great",
+    "Gmail canned responses save me hours",
+    "The chatbot gives generic answers to every prompt",
+    "Great for talking to different people",
+    "Both films told the same story",
+    "The author tells the same story twice",
+    "Many readers asked the same question",
+    "This book answers the same questions as his last one",
+    "This recipe was passed on to me by my grandmother",
+    "My ring was passed on to me from my mother",
+    "We got passed on the highway",
 ]
 
 

@@ -123,9 +123,20 @@ _HASSLE = (
 )
 #: A hassle exclaimed ("What a hassle", "such a nightmare") and a vow not to come back.
 _EXCLAIMED = r"(?:what|such) an? (?:\w+ )?(?:hassles?|nightmare|ordeal|headache)"
+#: A vow not to deal with the company again: "Never again." on its own, "won't be back",
+#: "never order from them again", not "never have to think about it again" (praise), "won't
+#: hesitate to come again", "will never watch it again" (a film) nor "never use anything
+#: else again" / "never go back to paper maps" (a product preferred).
 _VOW = (
-    r"(?:never again|(?:i |we )?(?:won['’]?t|will not|will never|shall not) be back|(?:i |we )?"
-    r"(?:won['’]?t|will not|will never|never) (?:\w+ ){1,5}?again)"
+    r"(?:never again(?=\W*$|[.,!;:)?])|never again will (?:i|we) (?:\w+ )?(?:use|buy from|"
+    r"order from|shop (?:at|with|here|there)|deal with|book with|come back|go back|return)\b|"
+    r"(?:won['’]?t|will not|will never|shall not|never) (?:ever )?(?:be back|come back|(?:go "
+    r"back|return)(?= ?[.,!;:)?]|\W*$| there| again| to (?:them|that|this|the|their) (?:\w+ )?"
+    r"(?:place|store|shop|restaurant|hotel|company|bank|seller|airline|site|website)))\b|"
+    r"(?:won['’]?t|will not|will never|never) (?:ever )?(?:use|buy (?:\w+ ){0,2}?from|order "
+    r"(?:\w+ ){0,2}?from|shop (?:at|with|here|there)|deal with|book (?:with|through)|fly with|"
+    r"stay (?:at|with|here|there))(?! (?:another|anything|any other|other|a different|nothing)\b)"
+    r" (?:\w+ ){0,3}?again)"
 )
 #: Telling the company something: what, done again, is repeating oneself.
 _TELL = (
@@ -256,11 +267,18 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         # (how often) nor "tell me again how..." (someone else telling).
         _TELL + r"(?! (?:you|me|us|them) how many)(?! (?:me|us) again)"
         r" (?:\w+ ){0,3}(?:again and again|over and over|" + _TIMES + ")",
-        # The same question or story told, asked or answered again ("they asked me the same
-        # questions", "told the same story to three agents"), not "I have the same question" of
-        # a reader or "every book has the same story line".
-        r"(?:ask\w*|request\w*|answer\w*|tell\w*|told|explain\w*|repeat\w*|give|gave|giving) "
-        r"(?:\w+ ){0,2}?(?:the )?same (?:questions?|story|details|information)\b|same "
+        # The same question or story told by the customer or asked of them ("they asked me the
+        # same questions", "I was asked the same questions", "I had to tell the same story"),
+        # not "I have the same question" of a reader, "every book has the same story line",
+        # "both films told the same story" nor "many readers asked the same question".
+        r"(?:i|we) (?:(?:had|have|has|need(?:ed)?|was forced|were forced) to |kept |keep |then "
+        r"|just |again |always |still |would |must |ended up |end up ){0,2}(?:ask\w*|answer\w*|"
+        r"tell\w*|told|explain\w*|repeat\w*|give|gave|giving|provid\w*) (?:\w+ ){0,2}?(?:the )?"
+        r"same (?:questions?|story|details|information)\b|(?:(?:ask\w*|request\w*) (?:me|us)|"
+        r"(?:i|we) (?:was|were|am|are|got|get|keep|kept)(?: being)? asked) "
+        r"(?:\w+ ){0,2}?(?:the )?same (?:questions?|story|details|information)\b|(?:ask\w*|"
+        r"request\w*) (?:\w+ ){0,2}?(?:the )?same (?:questions?|details|information) (?:from|"
+        r"of) (?:me|us)\b|same "
         r"(?:questions?|story|details|information) (?:again|over and over|every time|each time|"
         r"to (?:each|every|another|a different|two|three|several))\b",
         # The company's process failed again and again: the customer did it over.
@@ -281,11 +299,15 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"transferr?ed (?:\w+ ){0,3}(?:to|between) (?:an? |the |another |a different "
         r")?(?:\w+ )?(?:departments?|agents?|persons?|teams?|managers?|supervisors?|lines?|"
         r"numbers?|colleagues?|someone|specialists?|advisors?)\b",
-        # The customer passed around, not "judgment was passed on these kids" or a book that
-        # "gets passed around as scholarship".
+        # The customer passed around, not "judgment was passed on these kids", a book that
+        # "gets passed around as scholarship", "a recipe passed on to me by my grandmother" nor
+        # "we got passed on the highway".
         r"(?:was|were|got|been|get|keep|kept) (?:passed (?:around|on|along)|bounced(?: around)?) "
-        r"(?:to|between|from)\b|(?:i|we) (?:\w+ ){0,2}?(?:was|were|got|been|get|keep|kept) "
-        r"(?:passed (?:around|on|along)|bounced around)\b",
+        r"(?:to|between|from) (?:\w+ ){0,2}?(?:departments?|agents?|teams?|people|person|"
+        r"offices?|staff|reps?|representatives?|managers?|supervisors?|someone|another|"
+        r"colleagues?|specialists?|advisors?|advisers?|customer (?:service|support|care)|support|"
+        r"sales|billing)\b|(?:i|we) (?:\w+ ){0,2}?(?:was|were|got|been|get|keep|kept) "
+        r"(?:passed|bounced) around\b",
         r"passed (?:me|us) (?:around|between|on to|off to|along to)|passed (?:around|between) "
         r"(?:\w+ ){0,2}?(?:departments?|agents?|teams?|people|offices?|staff|reps?|"
         r"representatives?)\b",
@@ -293,11 +315,17 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:departments?|agents?|people|teams?|persons?)",
         r"another (?:department|agent)|transfers? between",
         # A different agent or department; a different or third person only when spoken to
-        # ("spoke to a third person"), not "written in the third person".
+        # ("spoke to a third person", "talked to three different people", "every time I called
+        # a different person answered"), not "written in the third person" nor "great for
+        # talking to different people".
         r"(?:different|third|fourth|fifth) (?:agents?|departments?|representatives?|reps?\b|"
         r"advisors?|advisers?|supervisors?)|(?:spoke|speak\w*|talk\w*|transferr?ed|passed|put "
-        r"through|explain\w* (?:\w+ )?to|(?:each|every) time) (?:to |with )?(?:a |the |yet )?"
-        r"(?:different|third|fourth|fifth) (?:person|people)\b",
+        r"through|explain\w* (?:\w+ )?to|(?:each|every) time) (?:to |with )?(?:(?:a |the |yet "
+        r"(?:a |another )?)?(?:different|third|fourth|fifth) person|(?:\d+|two|three|four|five|"
+        r"six|several|multiple|many|so many) different people)\b|(?:each|every) time (?:i|we) "
+        r"(?:call\w*|rang|ring|phon\w*|contact\w*|chat\w*|got through|e-?mail\w*) (?:\w+ ){0,3}?"
+        r"(?:i (?:got|get|spoke to|speak to|talked to) )?(?:a |the )?"
+        r"(?:different|new) (?:person|agent|rep\w*|advis[oe]r)\b",
         # Sent back and forth between the company's parts, not a film's "back and forth between
         # the park and Bohr's home".
         r"sent (?:me|us) back (?:to|and forth)|back and forth between (?:\w+ ){0,2}?(?:"
@@ -345,10 +373,13 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"nobody (?:called|replied)",
         # Only an automated answer ("I never received anything but an automated reply", "got a
         # canned response"); an automated e-mail only when it was all ("just an automated
-        # e-mail"), not "an automated email said it shipped".
+        # e-mail"), not "an automated email said it shipped" nor a product's feature ("Outlook's
+        # automatic replies", "this book gives generic answers").
+        r"(?:only|just|but|except|(?:got|get|gets|getting|received?|receiving|heard)(?: back)?"
+        r"(?: was| were| is)?|sent (?:me|us)|gave (?:me|us)) (?:an? |the |some |more |another )?"
         r"(?:automated|automatic|auto-?generated|canned|generic|scripted|templated?|copy[- ]?"
         r"(?:and[- ])?paste[ds]?|form) (?:e-?mail |text |chat |message )?(?:repl(?:y|ies)|"
-        r"responses?|answers?)\b|(?:only|just|but|nothing but|except) (?:an? |the |some |more )?"
+        r"responses?|answers?)\b|(?:only|just|but|except) (?:an? |the |some |more )?"
         r"(?:automated|automatic|auto-?generated|canned|generic|scripted|templated?|form) "
         r"(?:e-?mails?|messages?|texts?|letters?)\b",
         # Any company that will not pay back ("Lexar would not send me a free replacement").

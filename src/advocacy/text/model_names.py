@@ -48,7 +48,10 @@ EMOTION_MODEL = "real-emotion-e5-v4"
 #: and no hassle, delay or hours of a product ("hassle-free", "the battery took 14 hours").
 #: v5: an automated answer only, a hassle exclaimed with a vow not to come back; no repeating
 #: or transfer read in a book's or a chat's words ("against", "the same story", "third person").
-EFFORT_CUES = "effort-cues-v5"
+#: v6: the vow names the company ("never have to ... again" is praise), an automated answer
+#: only when it was all the customer got (not "Outlook's automatic replies"), no transfer or
+#: repeating in a film's story, a handed-down recipe or small talk (review26 items 3-5).
+EFFORT_CUES = "effort-cues-v6"
 
 
 def read_by_current_model(stored: str | None) -> bool:
