@@ -367,10 +367,13 @@ def polarity_lexicon() -> dict[str, float]:
     Built by ``tools/build_polarity.py`` from the vaderSentiment package (MIT licence,
     Hutto & Gilbert 2014).
     """
-    from advocacy.text.embeddings import model_path
+    # Read from the models package directly, not through embeddings.model_path: importing the
+    # embedder costs ~0.4 CPU s, which a language-only caller (language._one_word) need not pay.
+    from importlib import resources
 
+    shipped = resources.files("advocacy.text.models").joinpath("polarity_en.txt")
     words = {}
-    for line in model_path("polarity_en.txt").read_text(encoding="utf-8").splitlines():
+    for line in shipped.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             word, valence = line.split("\t")
             words[word] = float(valence)
