@@ -20,8 +20,8 @@ and a few hand-written word lists (failed expectations, customer problems): a de
 moves the text towards positive, a denied positive or a denied expectation towards negative,
 an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
 ("not the best") counts half, a modal's comparative ("could be better") is a denial without a
-negation word, a suffix or "un-" denies too ("faultless", "effortless", "hassle-free",
-"unhelpful"), "nothing"
+negation word, a suffix denies too ("faultless", "effortless", "hassle-free") and so does
+"un-" before praise of service ("unhelpful", "unresponsive"), "nothing"
 after a polar word denies that word ("I regret nothing"), and the clause a ``but``
 overrides counts half (:func:`negation_evidence`). The static text model applies it to its
 sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
@@ -232,8 +232,8 @@ _NUISANCES = _words(
 _PRAISING_LESS = _words("priceless timeless selfless peerless matchless limitless boundless")
 # "-less" words that name a material or a feature, not a fault spared ("stainless steel").
 _FEATURE_LESS = _words("stainless")
-# Praise of how a company or its people serve (written for advocacy): an "un-" word the lexicon
-# lacks that denies one of these is blame ("unhelpful", "unresponsive", "unreliable"). Other
+# Praise of how a company or its people serve (written for advocacy): an "un-" word that denies
+# one of these is blame ("unhelpful", "unresponsive", "unreliable", "unprofessional"). Other
 # "un-" words name a topic, a state or a product's feature as often as a fault ("unsupported
 # merchant", "unemployment", "unstoppable", "unwell", "unsurprisingly"): review26 read them
 # flipping neutral questions and tweets to complaints, so they are left to the heads. So are
