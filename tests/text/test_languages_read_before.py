@@ -44,13 +44,12 @@ def test_alone_short_english_answers_read_as_other_languages_and_the_prior_mends
 
 def test_a_larger_workspace_leans_no_harder_than_a_batch() -> None:
     """review17 item 1: 3,000 stored English texts read "Alles super" as English where a batch
-    of 20 English reviews leaves it German; the prior counts by its shares. One word
-    ("Excelente", 9 letters) is too short to tell alone, as "ok" is, and takes one of the
-    languages the workspace is written in (lexread: it was Portuguese, refused as
-    unsupported, and so was "Hopeless" among English answers, read Dutch)."""
+    of 20 English reviews leaves it German; the prior counts by its shares. "Excelente" is
+    no English word, so it is detected alone and stays Portuguese (refused as unsupported,
+    not read neutral by the English model: negfix3 undid lexread's reading it English)."""
     texts = ["Alles super", "Excelente", *ENGLISH_SHORT]
     small = detect_languages(texts, prior={"en": BATCH_MIN_TEXTS})
-    assert small[:2] == ["de", "en"]
+    assert small[:2] == ["de", "pt"]
     for size in (3_000, 50_000):
         assert detect_languages(texts, prior={"en": size}) == small
 

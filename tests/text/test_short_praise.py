@@ -73,16 +73,49 @@ def test_one_english_word_is_read_not_refused(shared_data: Path) -> None:
     assert frame["sentiment_reason"].isna().all()
     # Among English answers it takes their language; a word with other letters keeps its own.
     english = blitzer_reviews(shared_data, 25, seed=0, words=40)[0]
-    found = detect_languages(["Hopeless", "Parabéns", *english])
+    found = detect_languages(["Hopeless", "Parabéns", "Enttauschend", "Desastroso", *english])
     assert found[:2] == ["en", "pt"]
+    # A word that is no English word we know is detected as before, not read by the English
+    # model (review26: lexread read them neutral, complaint 0.64 and 0.83).
+    assert found[2] not in ("en", None) and found[3] not in ("en", None)
 
 
 def test_an_un_word_that_denies_praise_is_blame_and_a_complaint() -> None:
-    blame = ["Unprofessional", "Unhelpful staff", "Unresponsive seller"]
+    blame = ["Unprofessional", "Unhelpful staff", "Unresponsive seller", "Unreliable courier"]
     frame = analyze_texts(blame)
-    # Before: neutral, positive 0.82, positive 0.43; complaint 0.00, 0.00, 0.08.
-    assert frame["sentiment"].tolist() == ["negative"] * 3
+    # Before lexread: neutral, positive 0.82, positive 0.43; complaint 0.00, 0.00, 0.08.
+    assert frame["sentiment"].tolist() == ["negative"] * len(blame)
     assert (frame["complaint"] >= COMPLAINT_CUTOFF).all()
+
+
+def test_an_un_word_that_blames_no_service_flips_no_reading() -> None:
+    """review26: lexread's "un-" rule reversed every positive stem and counted the lexicon's own
+    "un-" words twice. Each of these read negative (a complaint, 0.77-1.00) after lexread."""
+    questions = [
+        "How can I check for an unsupported merchant for my transfer request?",
+        "How do I know if my top up was unsuccessful?",
+    ]
+    frame = analyze_texts(questions)
+    assert frame["sentiment"].tolist() == ["neutral"] * 2
+    words = ["Unstoppable", "Unremarkable", "Unwell", "Unsupported browser", "Undecided"]
+    frame = analyze_texts(words)
+    assert "negative" not in frame["sentiment"].tolist()
+    recovered = [
+        "Someone was unkind to me in the queue and the staff stepped in, thank you",
+        "The first room was unclean, they moved us straight away to a lovely suite and apologised",
+        "I was unhappy at first but the manager sorted it out brilliantly",
+        "The uncertainty is over, great news",
+        "Unhelpful? No, they were wonderful",
+    ]
+    frame = analyze_texts(recovered)
+    assert frame["sentiment"].tolist() == ["positive"] * len(recovered)
+    assert (frame["complaint"] < COMPLAINT_CUTOFF).all()
+    tweets = [
+        "GO TO LOCAL SOCIAL SECURITY UNEMPLOYMENT",
+        "Oil down on strong dollar, OPEC uncertainty",
+        "Unsurprisingly, both Marine Le Pen & Farage were there",
+    ]
+    assert negation_evidence(tweets).tolist() == [0.0] * len(tweets)
 
 
 def test_other_un_words_say_nothing_by_their_prefix() -> None:
@@ -95,5 +128,7 @@ def test_other_un_words_say_nothing_by_their_prefix() -> None:
         "Unfortunately it arrived early",
         "I am unsure",
         "United",
+        "I was unkind",
+        "Unsatisfactory",
     ]
     assert negation_evidence(others).tolist() == [0.0] * len(others)

@@ -31,7 +31,7 @@ of many texts (about 0.04 ms of a 60-word review, unchanged by the corrections).
 
 A text gets ``None`` when it has no letters after web addresses, mentions, e-mails and markup are
 removed (digits, emoji), when it is too short to tell on its own (fewer than :data:`MIN_LETTERS`
-letters: "ok", "n/a"; or one word in ASCII letters: "Hopeless", "Recomendo") and no batch prior
+letters: "ok", "n/a"; or one English word we know in ASCII letters: "Hopeless") and no batch prior
 decides it, or when the probability of its best language
 stays below :data:`MIN_CONFIDENCE`. Only the first :data:`MAX_CHARACTERS` characters are read: a
 longer text costs no more. Surrogates (halves of UTF-16 pairs, which a Python string can hold
@@ -75,12 +75,12 @@ from advocacy.text.workers import Learning, share_learning
 #: the reason "language not supported", until a model reads them measurably well.
 SENTIMENT_LANGUAGES = ("en",)
 #: Fewer letters than this (ideographs and kana count three each) and a text on its own gets no
-#: language: "ok", "Bom", "n/a". Nor does one word in ASCII letters, however long: alone,
-#: "Hopeless" read Dutch (refused as unsupported) and a fifth of the English words of 8 letters
-#: or more in the polarity lexicon another language. In a batch that is surely written in some
-#: languages (see :data:`BATCH_MIN_TEXTS`), such a text gets the likeliest of the languages
-#: the batch is surely written in (never another: "Ok." among Portuguese reviews is not Polish,
-#: "Hopeless" among English answers not Dutch).
+#: language: "ok", "Bom", "n/a". Nor does one English word we know in ASCII letters, however
+#: long (:func:`_one_word`): alone, "Hopeless" read Dutch (refused as unsupported) and a fifth
+#: of the English words of 8 letters or more in the polarity lexicon another language. In a
+#: batch that is surely written in some languages (see :data:`BATCH_MIN_TEXTS`), such a text
+#: gets the likeliest of the languages the batch is surely written in (never another: "Ok."
+#: among Portuguese reviews is not Polish, "Hopeless" among English answers not Dutch).
 MIN_LETTERS = 8
 #: The probability of the best language must reach this, else the language is unknown. Chosen on
 #: the development splits of ``benchmarks/language_eval.py`` (MARC dev and train, SemEval-2016
@@ -432,14 +432,22 @@ _ONE_ASCII_WORD = re.compile(r"[^a-zA-Z]*[a-zA-Z]+[^a-zA-Z]*")
 
 
 def _one_word(text: str) -> bool:
-    """Whether ``text``'s letters are one word in ASCII letters ("Hopeless!", "Recomendo"):
-    a word many languages may spell alike, too short to tell alone however many letters it
-    has (alone, "Hopeless" read Dutch and a fifth of the lexicon's English words of 8 letters
-    or more another language). A word with other letters ("Parabéns", "Отлично") or a text of
-    an unspaced script is read as before: its letters tell more."""
-    return _ONE_ASCII_WORD.fullmatch(text) is not None and not any(
+    """Whether ``text``'s letters are one English word we know, in ASCII letters ("Hopeless!",
+    "Seamless": a word of the shipped English polarity lexicon or an English stop word): too
+    short to tell alone however many letters it has (alone, "Hopeless" read Dutch and a fifth
+    of the lexicon's English words of 8 letters or more another language). Any other word is
+    detected as before ("Katastrophe", "Desastroso", "Excelente" stay refused where their
+    language is not supported: read by the English model, a bad answer was counted neutral;
+    review26). A word with other letters ("Parabéns", "Отлично") or a text of an unspaced
+    script is read as before: its letters tell more."""
+    if _ONE_ASCII_WORD.fullmatch(text) is None or any(
         character.isalpha() and not character.isascii() for character in text
-    )
+    ):
+        return False
+    from advocacy.text.negation import polarity_lexicon  # loaded once, for one-word texts only
+
+    word = "".join(character for character in text if character.isalpha()).lower()
+    return word in polarity_lexicon() or word in STOPWORDS["en"]
 
 
 def _letters(text: str) -> int:
@@ -598,7 +606,7 @@ def detect_languages(
     readable = fresh[letters > 0]
     cleaned = [text for text, count in zip(cleaned, letters, strict=True) if count > 0]
     letters = letters[letters > 0]
-    # Too short to tell alone: few letters ("ok", "Bom") or one word ("Hopeless", "Recomendo").
+    # Too short to tell alone: few letters ("ok", "Bom") or one English word ("Hopeless").
     too_short = (letters < MIN_LETTERS) | np.fromiter(
         (_one_word(text) for text in cleaned), dtype=bool, count=len(cleaned)
     )

@@ -20,8 +20,8 @@ and a few hand-written word lists (failed expectations, customer problems): a de
 moves the text towards positive, a denied positive or a denied expectation towards negative,
 an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
 ("not the best") counts half, a modal's comparative ("could be better") is a denial without a
-negation word, a suffix or "un-" denies too ("faultless", "effortless", "hassle-free",
-"unhelpful"), "nothing"
+negation word, a suffix denies too ("faultless", "effortless", "hassle-free") and so does
+"un-" before praise of service ("unhelpful", "unresponsive"), "nothing"
 after a polar word denies that word ("I regret nothing"), and the clause a ``but``
 overrides counts half (:func:`negation_evidence`). The static text model applies it to its
 sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
@@ -232,10 +232,18 @@ _NUISANCES = _words(
 _PRAISING_LESS = _words("priceless timeless selfless peerless matchless limitless boundless")
 # "-less" words that name a material or a feature, not a fault spared ("stainless steel").
 _FEATURE_LESS = _words("stainless")
-# "un-" words that deny nothing ("unlike": a preposition), and the adverb of regret that opens
-# a mixed review's bad news as often as a bad review's ("Unfortunately it's sold out"): on the
-# real labelled sets it changed 24 readings, 11 right before and 10 after (lexread).
-_NOT_PREFIXED = _words("unlike unless until unfortunately unfortunate")
+# Praise of how a company or its people serve (written for advocacy): an "un-" word that denies
+# one of these is blame ("unhelpful", "unresponsive", "unreliable", "unprofessional"). Other
+# "un-" words name a topic, a state or a product's feature as often as a fault ("unsupported
+# merchant", "unemployment", "unstoppable", "unwell", "unsurprisingly"): review26 read them
+# flipping neutral questions and tweets to complaints, so they are left to the heads. So are
+# the lexicon's own "un-" words of other stems ("unkind", "unhappy"): the heads already read
+# their valence, and counting it again turned praised recoveries into complaints.
+_SERVICE_PRAISE = _words(
+    """helpful professional responsive courteous attentive knowledgeable reliable
+    accommodating cooperative organised organized competent friendly polite caring
+    considerate supportive"""
+)
 # Words that find fault with a company or a product: denied, they are the idiom of praise in
 # customer feedback ("nothing to fault", "can't complain", "no complaints", "never had a
 # problem", "never disappoints"), which :func:`denial_decides` lets decide a short answer.
@@ -359,10 +367,13 @@ def polarity_lexicon() -> dict[str, float]:
     Built by ``tools/build_polarity.py`` from the vaderSentiment package (MIT licence,
     Hutto & Gilbert 2014).
     """
-    from advocacy.text.embeddings import model_path
+    # Read from the models package directly, not through embeddings.model_path: importing the
+    # embedder costs ~0.4 CPU s, which a language-only caller (language._one_word) need not pay.
+    from importlib import resources
 
+    shipped = resources.files("advocacy.text.models").joinpath("polarity_en.txt")
     words = {}
-    for line in model_path("polarity_en.txt").read_text(encoding="utf-8").splitlines():
+    for line in shipped.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             word, valence = line.split("\t")
             words[word] = float(valence)
@@ -463,7 +474,9 @@ def _affix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -
     token = tokens[position]
     if any(_is_negator(t) for t in tokens[max(0, position - 3) : position]):
         return 0.0
-    if token.startswith("un") and token != "free":
+    if token.startswith("un"):
+        if tokens[position + 1 : position + 2] == ["?"]:
+            return 0.0  # asked, not stated ("Unhelpful? No, they were wonderful")
         return _prefix_valence(token, lexicon)
     if token != "free":
         return max(_valence(token, lexicon)[0], 0.0)
@@ -497,24 +510,24 @@ def _is_affix_denial(token: str) -> bool:
     return (
         token == "free"
         or (token.endswith("less") and len(token) >= 7)
-        or (token.startswith("un") and len(token) >= 6)
+        or (token.startswith("un") and token[2:] in _SERVICE_PRAISE)
     )
 
 
 def _prefix_valence(word: str, lexicon: dict[str, float]) -> float:
-    """The blame of an "un-" word that denies praise: the lexicon's valence where it calls
-    the word negative ("unprofessional", "unacceptable"), else its positive stem's reversed,
-    as a negation's ("unhelpful", "unresponsive"). Only blame: an "un-" before a negative
-    stem is as often a verb that undoes it ("unblock my PIN", "unscrewed") as praise
-    ("unlimited"). Not a stem a negation does not reverse ("unsure"), nor
-    :data:`_NOT_PREFIXED` ("unlike", "unfortunately"); 0 for the rest ("united", "unusable":
-    no polar stem)."""
-    stem = word[2:]
-    if word in _NOT_PREFIXED or stem in _NOT_REVERSED:
+    """The blame of an "un-" word that denies praise of service (:data:`_SERVICE_PRAISE`):
+    the lexicon's valence where it holds the word ("unprofessional", "unfriendly": the heads
+    read them alone neutral or positive, so the prefix is counted), else its stem's valence
+    reversed, as a negation's ("unhelpful", "unresponsive"; :data:`PROBLEM_VALENCE` where the
+    lexicon lacks the stem too: "unreliable"). 0 for the rest: other "un-" words the lexicon
+    holds ("unkind", "unhappy") are read by the heads already, and counting them again turned
+    praised recoveries into complaints; other stems name no fault of service ("unsupported",
+    "unstoppable", "unwell")."""
+    if word[2:] not in _SERVICE_PRAISE:
         return 0.0
     if word in lexicon:
         return min(lexicon[word], 0.0)
-    return -max(lexicon.get(stem, 0.0), 0.0)
+    return -lexicon.get(word[2:], -PROBLEM_VALENCE)
 
 
 def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, affixed: bool) -> float:
@@ -522,8 +535,8 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, affixed: boo
 
     The negation words and the clause starts (contrast words, sentence marks) are found in
     one pass each (most tokens are neither); a negation's clause is concessive when the
-    clause start before it is "although" or "though". Suffix denials are looked for only in
-    a text ``affixed`` (:func:`_affixed`).
+    clause start before it is "although" or "though". Suffix and "un-" denials are looked for
+    only in a text ``affixed`` (:func:`_affixed`).
     """
     negators = [
         position
