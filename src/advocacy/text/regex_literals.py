@@ -56,12 +56,8 @@ def required_literals(pattern: str) -> Literals | None:
     >>> required_literals(r"\\w+") is None
     True
     """
-    if _parser is None:  # pragma: no cover
-        return None
-    try:
-        return _sequence(_parser.parse(pattern))
-    except (AttributeError, TypeError, ValueError, IndexError):  # pragma: no cover - parse moved
-        return None
+    found = required_literal_sets(pattern)
+    return found[0] if found else None
 
 
 def required_literal_sets(pattern: str) -> tuple[Literals, ...]:
