@@ -34,14 +34,16 @@ def _app_threads() -> list[threading.Thread]:
     return [thread for thread in threading.enumerate() if thread.name in APP_THREADS]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def settled() -> Iterator[None]:
-    """Each test that uses it ends once the work its requests started in the app's threads has.
+    """Each web test ends once the work its requests started in the app's threads has.
 
     pandas enters ``warnings.catch_warnings`` thousands of times in a warm-up; in Python 3.11
     that swaps the process's one list of warning filters, so a warm-up left running while
     pytest builds the next test's filters can leave that test without pyproject's (the ibis
-    ``future.infer_string`` warning then escaped, once, in ``test_limits.py``'s 200 MB test).
+    ``future.infer_string`` warning then escaped, once in ``test_limits.py``'s 200 MB test and
+    ten times in ``test_api.py`` under pandas 3.1.2). Every web test, not only those known to
+    start work, so a new page that warms something up cannot bring it back.
     """
     yield
     deadline = time.monotonic() + 120

@@ -40,7 +40,6 @@ def secret() -> Iterator[None]:
 
 
 #: Each test ends once the work its requests started in the app's threads has (conftest.py).
-pytestmark = pytest.mark.usefixtures("settled")
 
 
 @pytest.fixture(scope="module")

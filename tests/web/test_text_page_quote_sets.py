@@ -9,9 +9,7 @@ from fastapi.testclient import TestClient
 from web.site import Site, bearer
 
 
-def test_one_ranking_gives_both_the_cards_quotes_and_the_table(
-    client: TestClient, settled: None
-) -> None:
+def test_one_ranking_gives_both_the_cards_quotes_and_the_table(client: TestClient) -> None:
     state = client.app.state.web  # type: ignore[attr-defined]
     with state.use:
         ws = state.ws
@@ -23,9 +21,7 @@ def test_one_ranking_gives_both_the_cards_quotes_and_the_table(
             pd.testing.assert_frame_equal(sentences, ws.text.theme_sentences(where=where))
 
 
-def test_the_text_page_ranks_the_sentences_once(
-    client: TestClient, site: Site, settled: None
-) -> None:
+def test_the_text_page_ranks_the_sentences_once(client: TestClient, site: Site) -> None:
     state = client.app.state.web  # type: ignore[attr-defined]
     page = client.get("/text", headers=bearer(site, "analyst"))
     assert page.status_code == 200

@@ -107,7 +107,7 @@ def _get(client: TestClient, calibrated: Calibrated, path: str, role: str = "ana
 
 
 def test_the_text_page_says_which_reading_made_how_many_texts_and_the_weakness(
-    client: TestClient, calibrated: Calibrated, settled: None
+    client: TestClient, calibrated: Calibrated
 ) -> None:
     page = _get(client, calibrated, "/text")
     said = page_words(page)
@@ -135,7 +135,7 @@ def test_the_text_page_says_which_reading_made_how_many_texts_and_the_weakness(
 
 
 def test_each_card_and_each_quote_says_which_reading_made_its_sentiment(
-    client: TestClient, calibrated: Calibrated, settled: None
+    client: TestClient, calibrated: Calibrated
 ) -> None:
     page = _get(client, calibrated, "/text")
     cards = re.findall(r'<li class="card".*?</li>', page, flags=re.S)
@@ -158,7 +158,7 @@ def test_each_card_and_each_quote_says_which_reading_made_its_sentiment(
 
 
 def test_a_quote_with_markup_is_shown_as_text_under_its_reading(
-    client: TestClient, calibrated: Calibrated, settled: None
+    client: TestClient, calibrated: Calibrated
 ) -> None:
     page = _get(client, calibrated, "/text")
     assert "<img src=x" not in page and "<script>alert" not in page
@@ -170,7 +170,7 @@ def test_a_quote_with_markup_is_shown_as_text_under_its_reading(
 
 
 def test_the_api_gives_the_readings_and_the_themes_their_readings(
-    client: TestClient, calibrated: Calibrated, settled: None
+    client: TestClient, calibrated: Calibrated
 ) -> None:
     headers = {"Authorization": f"Bearer {calibrated.tokens['analyst']}"}
     found = client.get("/api/v1/text/sentiment-readings", headers=headers).json()
@@ -198,7 +198,7 @@ def test_the_api_gives_the_readings_and_the_themes_their_readings(
 
 
 def test_under_a_filter_the_cards_count_its_texts_and_the_page_says_its_counts_do_not(
-    client: TestClient, calibrated: Calibrated, settled: None
+    client: TestClient, calibrated: Calibrated
 ) -> None:
     page = _get(client, calibrated, "/text?unit=North")
     said = page_words(page)
@@ -220,7 +220,7 @@ def test_under_a_filter_the_cards_count_its_texts_and_the_page_says_its_counts_d
 
 
 def test_a_viewer_sees_the_readings_beside_redacted_quotes(
-    client: TestClient, calibrated: Calibrated, settled: None
+    client: TestClient, calibrated: Calibrated
 ) -> None:
     said = page_words(_get(client, calibrated, "/text", role="viewer"))
     assert "30 read by the model alone (30 response texts)" in said
@@ -228,7 +228,7 @@ def test_a_viewer_sees_the_readings_beside_redacted_quotes(
 
 
 def test_an_older_reading_is_counted_as_such_until_analyze_reads_it_again(
-    tmp_path: Path, calibrated: Calibrated, settled: None
+    tmp_path: Path, calibrated: Calibrated
 ) -> None:
     import shutil
 
@@ -253,7 +253,6 @@ def test_an_older_reading_is_counted_as_such_until_analyze_reads_it_again(
 def test_in_chromium_the_warning_shows_and_the_calibration_opens_on_a_phone(
     chromium: Any,  # noqa: F811
     calibrated: Calibrated,
-    settled: None,
 ) -> None:
     with serving(create_app(calibrated.url), name="localhost") as server:
         visit = Visit(chromium, server, width=390, height=844)
@@ -286,9 +285,7 @@ def test_in_chromium_the_warning_shows_and_the_calibration_opens_on_a_phone(
             visit.close()
 
 
-def test_a_case_opened_on_a_texts_sentiment_says_the_model_alone_read_it(
-    tmp_path: Path, settled: None
-) -> None:
+def test_a_case_opened_on_a_texts_sentiment_says_the_model_alone_read_it(tmp_path: Path) -> None:
     today = date.today().isoformat()  # cases open on recent evidence only
     mentions = tmp_path / "mentions.csv"
     mentions.write_text(
@@ -322,7 +319,7 @@ def test_a_case_opened_on_a_texts_sentiment_says_the_model_alone_read_it(
 
 
 def test_the_page_says_which_platforms_the_calibration_read_and_which_the_model_alone(
-    tmp_path: Path, settled: None
+    tmp_path: Path,
 ) -> None:
     # 30 rated shop reviews (our own words) calibrate the workspace; posts from a platform
     # whose name carries markup have no label, so the model alone reads them: the page says

@@ -98,7 +98,7 @@ NO_CALIBRATION = (
 
 
 def test_the_page_says_there_is_no_calibration_and_how_to_get_one(
-    client: TestClient, uncalibrated: Uncalibrated, settled: None
+    client: TestClient, uncalibrated: Uncalibrated
 ) -> None:
     page = _get(client, uncalibrated, "/text").text
     said = page_words(page)
@@ -110,9 +110,7 @@ def test_the_page_says_there_is_no_calibration_and_how_to_get_one(
     assert 'class="calibration"' not in page  # no details of a calibration there is not
 
 
-def test_the_api_says_the_same(
-    client: TestClient, uncalibrated: Uncalibrated, settled: None
-) -> None:
+def test_the_api_says_the_same(client: TestClient, uncalibrated: Uncalibrated) -> None:
     found = _get(client, uncalibrated, "/api/v1/text/sentiment-readings").json()
     assert found["calibration"] == {}
     assert found["calibration_note"] == NO_CALIBRATION
@@ -120,7 +118,7 @@ def test_the_api_says_the_same(
 
 
 def test_a_small_theme_all_read_says_it_is_small_not_unread(
-    client: TestClient, uncalibrated: Uncalibrated, settled: None
+    client: TestClient, uncalibrated: Uncalibrated
 ) -> None:
     page = _get(client, uncalibrated, "/text").text
     cards = re.findall(r'<li class="card".*?</li>', page, flags=re.S)
@@ -138,7 +136,7 @@ def test_a_small_theme_all_read_says_it_is_small_not_unread(
     assert "Delivery was late &lt;script&gt;alert(" in delivery and "<script>" not in delivery
 
 
-def test_labels_the_model_cannot_read_are_the_reason_given(tmp_path: Path, settled: None) -> None:
+def test_labels_the_model_cannot_read_are_the_reason_given(tmp_path: Path) -> None:
     """Scored comments in German label texts the model does not read: the stored verdict of no
     calibration is the reason the page, the report and the CLI give, once (they said "none:
     none: ...")."""
