@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advocacy.text import negation
+from advocacy.text.denied_praise import FITNESS_PRAISE, SERVICE_PRAISE
 from advocacy.text.negation import negation_evidence, split_negated
 from advocacy.text.sentiment import sentence_spans
 from support.corpora import blitzer_reviews
@@ -129,11 +130,13 @@ def test_generated_token_runs_weigh_their_negations_as_before(tokens: list[str])
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="unhelpé'’- .x", max_size=16))
+@given(st.text(alphabet="unhelpdisacuraté'’- .x", max_size=16))
 def test_the_prefix_check_finds_what_its_pattern_would(text: str) -> None:
-    """``_prefixed`` (a loop over the places of "un", lexread) finds a word of "un" and four
-    letters more exactly where the pattern it replaced does."""
-    pattern = re.compile(r"(?<![a-z'’])un[a-z]{4}")
+    """``_prefixed`` (a loop over the places of "un" and "dis", lexread, unwords) finds a
+    word of "un" or "dis" and four letters more, or "in"/"im" and a written praise stem,
+    exactly where a pattern would."""
+    stems = "|".join(sorted(SERVICE_PRAISE | FITNESS_PRAISE, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![a-z'’])(?:(?:un|dis)[a-z]{{4}}|i[nm](?:{stems}))")
     assert negation._prefixed(text) == (pattern.search(text) is not None)
 
 
