@@ -28,9 +28,6 @@ reversed (:data:`UNKNOWN_STEM_VALENCE` where the lexicon lacks the stem too: "un
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 __all__ = [
     "CLEAR_PRAISE",
     "FITNESS_PRAISE",
@@ -39,7 +36,6 @@ __all__ = [
     "UNKNOWN_STEM_VALENCE",
     "denies_praise",
     "prefix_blame",
-    "prefixed_quick",
 ]
 
 #: The least lexicon valence of a stem that is clear praise (VADER's -4..4 scale).
@@ -148,40 +144,3 @@ def denies_praise(word: str, lexicon: dict[str, float]) -> bool:
             held = lexicon.get(word, lexicon.get(stem + "less", 0.0))
             return held < 0 and lexicon.get(stem, 0.0) >= CLEAR_PRAISE
     return prefix_blame(word, lexicon) < 0
-
-
-@lru_cache(maxsize=1)
-def _written_quick() -> re.Pattern[str]:
-    """A lower-cased text's "in-"/"im-" word that may deny a written stem ("inaccurate")."""
-    stems = "|".join(sorted(_WRITTEN, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z'’])i[nm](?:{stems})")
-
-
-def prefixed_quick(lowered: str) -> bool:
-    """Whether a lower-cased text may hold a prefixed denial: a word that starts with "un"
-    and four letters more or "dis" and four more, or "in"/"im" and a written stem.
-
-    A loop over the places of "un" and "dis" rather than a pattern: most texts hold "un"
-    somewhere ("found", "run"), and a pattern's scan of each cost three times as much (0.012
-    CPU s against 0.004 per 6,000 reviews and tweets; lexread).
-
-    >>> [prefixed_quick(t) for t in ("it is unusable", "found it", "inaccurate", "inside")]
-    [True, False, True, False]
-    """
-    for prefix in ("un", "dis"):
-        start = lowered.find(prefix)
-        while start >= 0:
-            after = lowered[start + len(prefix) : start + len(prefix) + _STEM_LETTERS]
-            if (
-                (start == 0 or lowered[start - 1] not in _IN_A_WORD)
-                and len(after) == _STEM_LETTERS
-                and after.isascii()
-                and after.isalpha()
-            ):
-                return True
-            start = lowered.find(prefix, start + len(prefix))
-    return ("in" in lowered or "im" in lowered) and _written_quick().search(lowered) is not None
-
-
-# What may stand before a word's first letter inside a token (negation's token pattern).
-_IN_A_WORD = frozenset("abcdefghijklmnopqrstuvwxyz'’")

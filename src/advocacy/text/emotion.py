@@ -48,6 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -194,6 +195,13 @@ _NEGATIVE = [EMOTIONS.index(name) for name in EMOTIONS if EMOTION_SENTIMENT[name
 _SADNESS_PRIOR = np.array([0.0, 0.01])
 
 
+@lru_cache(maxsize=8192)
+def _denies_praise(word: str) -> bool:
+    """:func:`~advocacy.text.denied_praise.denies_praise` of one word (six letters at least:
+    "unkind", "joyless"), remembered: a batch repeats its words."""
+    return len(word) >= 6 and denies_praise(word, polarity_lexicon())
+
+
 def with_denied_praise(
     texts: Sequence[str], probabilities: FloatArray, sentiment: FloatArray
 ) -> FloatArray:
@@ -220,11 +228,10 @@ def with_denied_praise(
     )
     if not len(candidates):
         return probabilities
-    lexicon = polarity_lexicon()
     out = np.array(rows, dtype=np.float64)
     for i in candidates:
         text = texts[int(i)] or ""
-        if any(denies_praise(word, lexicon) for word in _WORD.findall(text.lower()[:10_000])):
+        if any(_denies_praise(word) for word in _WORD.findall(text.lower()[:10_000])):
             moved = out[i, _POSITIVE].sum()
             weights = out[i, _NEGATIVE] + _SADNESS_PRIOR
             out[i, _NEGATIVE] += moved * weights / weights.sum()
