@@ -21,7 +21,8 @@ moves the text towards positive, a denied positive or a denied expectation towar
 an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
 ("not the best") counts half, a modal's comparative ("could be better") is a denial without a
 negation word, a suffix denies too ("faultless", "effortless", "hassle-free") and so does
-"un-" before praise of service ("unhelpful", "unresponsive"), "nothing"
+a prefix before clear praise ("unhelpful", "unusable", "unsatisfied":
+:mod:`advocacy.text.denied_praise`; not in a question nor before later praise), "nothing"
 after a polar word denies that word ("I regret nothing"), and the clause a ``but``
 overrides counts half (:func:`negation_evidence`). The static text model applies it to its
 sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
@@ -317,7 +318,7 @@ _SUFFIX_QUICK = re.compile(r"less(?!\w)|(?<!\w)free(?!\w)")
 
 
 def _affixed(lowered: str) -> bool:
-    """Whether a lower-cased text may hold a suffix denial or an "un-" word."""
+    """Whether a lower-cased text may hold a suffix denial or a prefixed one."""
     if ("less" in lowered or "free" in lowered) and _SUFFIX_QUICK.search(lowered) is not None:
         return True
     return _prefixed(lowered)
@@ -449,7 +450,7 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
 
 
 def _affix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
-    """What a word says by denying with a suffix (praise) or the prefix "un-", or 0.
+    """What a word says by denying with a suffix (praise) or a prefix (blame), or 0.
 
     A "-less" word the lexicon reads positive ("faultless", "flawless", "painless",
     "harmless": the lexicon's own valence) or, where the lexicon lacks it, one that spares a
@@ -457,7 +458,7 @@ def _affix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -
     or is praise of its own ("priceless"; :func:`_spared_valence`); "stainless", "wireless",
     "useless" are not praise. Or "free" after a negative word or a nuisance ("hassle-free",
     "trouble free", "worry-free", "lint-free": the word's valence reversed, times
-    :data:`DENIED_NEGATIVE`, as a negation denies it). An "un-" word is read by
+    :data:`DENIED_NEGATIVE`, as a negation denies it). A prefixed word is read by
     :func:`~advocacy.text.denied_praise.prefix_blame` ("unhelpful", "unusable" blame). A negation
     just before it reads the pair itself ("not hassle-free"), so it is not counted twice.
     """
@@ -556,7 +557,7 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, affixed: boo
 
     The negation words and the clause starts (contrast words, sentence marks) are found in
     one pass each (most tokens are neither); a negation's clause is concessive when the
-    clause start before it is "although" or "though". Suffix and "un-" denials are looked for
+    clause start before it is "although" or "though". Suffix and prefix denials are looked for
     only in a text ``affixed`` (:func:`_affixed`).
     """
     negators = [
@@ -863,7 +864,7 @@ _CONTRASTING = _EN_CONTRAST - _words("yet while")
 
 def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]:
     """Per text, whether it is a short answer whose only polar content is praise by denial,
-    or blame by the prefix "un-".
+    or blame by a prefix that denies praise.
 
     True where :func:`negation_shift` argues for positive, the text is one statement (no
     question mark, no second sentence, no contrast word such as "but") of at most
@@ -879,7 +880,7 @@ def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]
     real tweets and comments read better by the heads with the shift added.
 
     True too where the shift argues for negative and, in such a short statement, every polar
-    word is an "un-" word that denies praise and no negation word stands ("Unprofessional",
+    word is a prefixed word that denies praise and no negation word stands ("Unprofessional",
     "Unhelpful staff", "unresponsive seller"): the heads read those neutral or positive (the
     stem's sense outweighs the prefix's piece), so there the prefix decides.
 
@@ -910,7 +911,7 @@ def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]
 
 
 def _prefix_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
-    """No negation word, and every polar word an "un-" word that denies praise."""
+    """No negation word, and every polar word a prefixed word that denies praise."""
     blamed = False
     for position, token in enumerate(tokens):
         if _is_negator(token) or token in _COUNTERFACTUAL:
@@ -973,7 +974,7 @@ def with_negations(
     The side :func:`negation_shift` argues for gains its ``shift`` in logits over the other two
     classes: "I could not fault them" moves from neutral to positive, "nobody answered" towards
     negative; a text without an English negation (a zero shift) is unchanged. Where
-    ``decides`` (:func:`denial_decides`: praise by denial, or blame by "un-", is all the text
+    ``decides`` (:func:`denial_decides`: praise by denial, or blame by a prefix, is all the text
     says), the side the shift argues for leads the other two classes by at least the shift
     ("nothing to fault" reads positive however neutral the heads found the denied words,
     "Unprofessional" negative).
@@ -1009,7 +1010,7 @@ def complaint_with_negations(
     logits as the sentiment (:func:`negation_shift`). Where ``decides``
     (:func:`denial_decides`), no complaint leads by at least the shift, as positive does in
     :func:`with_negations` ("The process was painless" read 1.0 a complaint), or, for blame
-    by "un-", a complaint does ("Unprofessional" read 0.00).
+    by a prefix, a complaint does ("Unprofessional" read 0.00).
 
     >>> texts = ["The process was painless"]
     >>> shift = negation_shift(texts)
