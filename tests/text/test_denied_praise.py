@@ -101,3 +101,17 @@ def test_a_word_that_denies_hope_or_joy_carries_no_optimism_or_joy() -> None:
         assert scores["optimism"] + scores["joy"] < 0.2, (texts[index], scores)
     assert found.strongest()[0] == "sadness"  # "Hopeless" was optimism 0.97
     assert emotions(["I hope it works this time"]).strongest() == ["optimism"]
+
+
+def test_hostile_input_is_read_as_its_words_say() -> None:
+    texts = [
+        "<script>alert(1)</script> Unusable " * 2_000,  # markup, a long text
+        "=SUM(A1) The room was unhygienic",  # a formula
+        "un" * 50_000,  # one giant word that starts with a prefix
+        "😐" * 5_000,  # a flood of neutral faces is no short answer: the heads read it
+        "Inutilisable, vraiment décevant",  # French: no English prefix rule applies
+    ]
+    frame = analyze_texts(texts)
+    assert frame["sentiment"].tolist()[:2] == ["negative", "negative"]
+    assert neutral_face_answers(texts).tolist() == [False] * len(texts)
+    assert prefix_blame("un" * 50_000, polarity_lexicon()) == 0.0
