@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advocacy.text import negation
+from advocacy.text.denied_praise import prefix_blame
 from advocacy.text.negation import negation_evidence, split_negated
 from advocacy.text.sentiment import sentence_spans
 from support.corpora import blitzer_reviews
@@ -128,13 +129,24 @@ def test_generated_token_runs_weigh_their_negations_as_before(tokens: list[str])
     assert negation._text_evidence(tokens, lexicon, affixed=True) == expected
 
 
+_PIECES = ["un", "dis", "in", "im", "helpful", "accurate", "clean", "usable", "courteous",
+           "x", "é", "'", "’", " ", "-", ".", "able", "ed"]  # fmt: skip
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="unhelpé'’- .x", max_size=16))
-def test_the_prefix_check_finds_what_its_pattern_would(text: str) -> None:
-    """``_prefixed`` (a loop over the places of "un", lexread) finds a word of "un" and four
-    letters more exactly where the pattern it replaced does."""
-    pattern = re.compile(r"(?<![a-z'’])un[a-z]{4}")
-    assert negation._prefixed(text) == (pattern.search(text) is not None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join))
+def test_the_prefix_check_finds_what_a_word_by_word_reading_would(text: str) -> None:
+    """``_prefixed`` (a loop over the places of each prefix, lexread, unwords) finds a word
+    whose prefix denies praise exactly where reading every word would."""
+    lexicon = negation.polarity_lexicon()
+    words = re.findall(r"(?<![a-z'’])[a-z]+", text)
+    expected = any(
+        len(word) >= 6
+        and word.startswith(("un", "dis", "in", "im"))
+        and prefix_blame(word, lexicon) < 0
+        for word in words
+    )
+    assert negation._prefixed(text) == expected
 
 
 def test_text_outside_ascii_is_still_read_case_insensitively() -> None:

@@ -97,7 +97,9 @@ def test_an_un_word_that_blames_no_service_flips_no_reading() -> None:
     ]
     frame = analyze_texts(questions)
     assert frame["sentiment"].tolist() == ["neutral"] * 2
-    words = ["Unstoppable", "Unremarkable", "Unwell", "Unsupported browser", "Undecided"]
+    # "Unremarkable" left this list in v12: "remarkable" is clear praise (lexicon 2.6), and an
+    # answer of "Unremarkable" is faint blame (test_denied_praise.py).
+    words = ["Unstoppable", "Unwell", "Unsupported browser", "Undecided"]
     frame = analyze_texts(words)
     assert "negative" not in frame["sentiment"].tolist()
     recovered = [
@@ -128,7 +130,5 @@ def test_other_un_words_say_nothing_by_their_prefix() -> None:
         "Unfortunately it arrived early",
         "I am unsure",
         "United",
-        "I was unkind",
-        "Unsatisfactory",
     ]
     assert negation_evidence(others).tolist() == [0.0] * len(others)

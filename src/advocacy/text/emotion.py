@@ -45,12 +45,16 @@ Barbieri, F. et al. (2020). TweetEval. Findings of EMNLP 2020 (RoBERTa-base macr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from advocacy.text.denied_praise import denies_praise
 from advocacy.text.heads import FloatArray
+from advocacy.text.negation import polarity_lexicon
 
 EMOTIONS = ("anger", "joy", "optimism", "sadness")
 #: Plutchik's (1980) name for each of our emotions (optimism is his anticipation + joy dyad).
@@ -179,6 +183,60 @@ def emotion_result(
         ]
         present.append([best, *others])
     return EmotionResult(rows, top, present, model, cuts)
+
+
+# Lower-case words, as the negation reading splits them.
+_WORD = re.compile(r"[a-z]+")
+_POSITIVE = [EMOTIONS.index(name) for name in EMOTIONS if EMOTION_SENTIMENT[name] == "positive"]
+_NEGATIVE = [EMOTIONS.index(name) for name in EMOTIONS if EMOTION_SENTIMENT[name] == "negative"]
+# A small share of the moved score for sadness, so that a text whose head gave anger and
+# sadness nothing ("Hopeless": 0.00 and 0.03) still has somewhere to put it: loss, the opposite
+# of joy on Plutchik's wheel.
+_SADNESS_PRIOR = np.array([0.0, 0.01])
+
+
+@lru_cache(maxsize=8192)
+def _denies_praise(word: str) -> bool:
+    """:func:`~advocacy.text.denied_praise.denies_praise` of one word (six letters at least:
+    "unkind", "joyless"), remembered: a batch repeats its words."""
+    return len(word) >= 6 and denies_praise(word, polarity_lexicon())
+
+
+def with_denied_praise(
+    texts: Sequence[str], probabilities: FloatArray, sentiment: FloatArray
+) -> FloatArray:
+    """Emotion scores with praise that a word denies read as its loss, not as the praise.
+
+    The head reads a word that denies praise by a prefix or by "-less" through the stem it
+    denies: "Hopeless" scored optimism 0.97 (the pieces ``▁hope`` + ``less``), "Unhygienic"
+    joy 0.75. Where a text read negative (``sentiment``: columns negative, neutral, positive)
+    has a positive emotion (joy, optimism) on top and holds such a word
+    (:func:`~advocacy.text.denied_praise.denies_praise`), the positive emotions' score
+    moves to anger and sadness in the proportion the head gave them. Other rows are unchanged.
+
+    >>> rows = with_denied_praise(
+    ...     ["Hopeless", "I hope it works"],
+    ...     np.array([[0.0, 0.0, 0.97, 0.03], [0.0, 0.0, 1.0, 0.0]]),
+    ...     np.array([[0.9, 0.05, 0.05], [0.1, 0.1, 0.8]]),
+    ... )
+    >>> [EMOTIONS[i] for i in rows.argmax(axis=1)]
+    ['sadness', 'optimism']
+    """
+    rows = np.asarray(probabilities)
+    candidates = np.flatnonzero(
+        (np.asarray(sentiment).argmax(axis=1) == 0) & np.isin(rows.argmax(axis=1), _POSITIVE)
+    )
+    if not len(candidates):
+        return probabilities
+    out = np.array(rows, dtype=np.float64)
+    for i in candidates:
+        text = texts[int(i)] or ""
+        if any(_denies_praise(word) for word in _WORD.findall(text.lower()[:10_000])):
+            moved = out[i, _POSITIVE].sum()
+            weights = out[i, _NEGATIVE] + _SADNESS_PRIOR
+            out[i, _NEGATIVE] += moved * weights / weights.sum()
+            out[i, _POSITIVE] = 0.0
+    return out
 
 
 def emotions(texts: Sequence[str]) -> EmotionResult:

@@ -39,12 +39,21 @@ __all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_m
 # "Unstoppable" read negative) nor counted again where the lexicon holds it ("unkind" in a
 # praised recovery read a complaint), and only one English word we know is too short to tell
 # its language ("Katastrophe" among English answers read neutral, not refused) (review26).
+# v12: the same heads; an "un-" or "dis-" word whose stem is clear praise (lexicon valence
+# 1.5 or more) and an "un-"/"dis-"/"in-"/"im-" word of a written praise stem is blame, held in
+# the lexicon or not ("Unusable", "unhygienic", "I am highly unsatisfied" read positive), but
+# not in a question nor where a later clause praises; "it lacks nothing" is praise by denial;
+# a fault "until I broke it myself" is the customer's own doing; an answer of neutral faces
+# ("😐") is neutral, not a complaint (denied_praise.py, negation.py, neutral_faces.py).
+# Emotion v5: the same head; a text read negative whose praise a word denies ("Hopeless":
+# optimism 0.97) has the positive emotions' score moved to anger and sadness
+# (emotion.with_denied_praise).
 # The name is recorded with every stored reading, complaint included: a new name re-reads
 # stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
 # trusted only from a reading of this name (:func:`read_by_current_model`).
-SENTIMENT_MODEL = "real-sentiment-e5-v11"
-EMOTION_MODEL = "real-emotion-e5-v4"
+SENTIMENT_MODEL = "real-sentiment-e5-v12"
+EMOTION_MODEL = "real-emotion-e5-v5"
 #: The effort cue lexicon's version (:mod:`advocacy.text.effort`), recorded with every stored
 #: reading after the two models: a new version re-reads the stored texts' effort. v2: a cue
 #: names friction with the company, not a product in use ("took forever to heat up"). v3: also

@@ -21,7 +21,8 @@ moves the text towards positive, a denied positive or a denied expectation towar
 an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
 ("not the best") counts half, a modal's comparative ("could be better") is a denial without a
 negation word, a suffix denies too ("faultless", "effortless", "hassle-free") and so does
-"un-" before praise of service ("unhelpful", "unresponsive"), "nothing"
+a prefix before clear praise ("unhelpful", "unusable", "unsatisfied":
+:mod:`advocacy.text.denied_praise`; not in a question nor before later praise), "nothing"
 after a polar word denies that word ("I regret nothing"), and the clause a ``but``
 overrides counts half (:func:`negation_evidence`). The static text model applies it to its
 sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
@@ -43,6 +44,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from advocacy.text.denied_praise import CLEAR_PRAISE, prefix_blame
 from advocacy.text.heads import FloatArray, softmax
 
 #: How many words after a negation word it governs at most (fewer at a clause end).
@@ -232,18 +234,6 @@ _NUISANCES = _words(
 _PRAISING_LESS = _words("priceless timeless selfless peerless matchless limitless boundless")
 # "-less" words that name a material or a feature, not a fault spared ("stainless steel").
 _FEATURE_LESS = _words("stainless")
-# Praise of how a company or its people serve (written for advocacy): an "un-" word that denies
-# one of these is blame ("unhelpful", "unresponsive", "unreliable", "unprofessional"). Other
-# "un-" words name a topic, a state or a product's feature as often as a fault ("unsupported
-# merchant", "unemployment", "unstoppable", "unwell", "unsurprisingly"): review26 read them
-# flipping neutral questions and tweets to complaints, so they are left to the heads. So are
-# the lexicon's own "un-" words of other stems ("unkind", "unhappy"): the heads already read
-# their valence, and counting it again turned praised recoveries into complaints.
-_SERVICE_PRAISE = _words(
-    """helpful professional responsive courteous attentive knowledgeable reliable
-    accommodating cooperative organised organized competent friendly polite caring
-    considerate supportive"""
-)
 # Words that find fault with a company or a product: denied, they are the idiom of praise in
 # customer feedback ("nothing to fault", "can't complain", "no complaints", "never had a
 # problem", "never disappoints"), which :func:`denial_decides` lets decide a short answer.
@@ -251,7 +241,7 @@ _FAULT_FINDING = _words(
     """fault faults faulted flaw flaws complain complains complained complaining complaint
     complaints problem problems issue issues hassle hassles trouble troubles disappoint
     disappoints disappointed disappointing regret regrets regretted wrong glitch glitches
-    hiccup hiccups fuss"""
+    hiccup hiccups fuss lack lacks lacked lacking"""
 )
 # Verbs of coming back: denied after "would"/"will" or with "again", they are lost custom.
 _LOYALTY = _words("buy order book return visit stay shop use choose go come")
@@ -325,38 +315,39 @@ _EN_QUICK_LOWER = _lower_case(_EN_QUICK)
 # A denial by suffix ("faultless", "hassle-free"), looked for only in a text holding "less" or
 # "free" (a substring test costs far less than one more alternative at every position).
 _SUFFIX_QUICK = re.compile(r"less(?!\w)|(?<!\w)free(?!\w)")
-# What may stand before a word's first letter inside a token (:data:`_TOKEN`).
-_IN_A_WORD = frozenset("abcdefghijklmnopqrstuvwxyz'’")
 
 
 def _affixed(lowered: str) -> bool:
-    """Whether a lower-cased text may hold a suffix denial or an "un-" word."""
+    """Whether a lower-cased text may hold a suffix denial or a prefixed one."""
     if ("less" in lowered or "free" in lowered) and _SUFFIX_QUICK.search(lowered) is not None:
         return True
     return _prefixed(lowered)
 
 
 def _prefixed(lowered: str) -> bool:
-    """Whether a lower-cased text holds a word that starts with "un" and four letters more.
+    """Whether a lower-cased text holds a word whose prefix denies praise ("unusable",
+    "unsatisfied", "inaccurate"; :func:`~advocacy.text.denied_praise.prefix_blame`).
 
-    A loop over the places of "un" rather than a pattern: most texts hold "un" somewhere
-    ("found", "run"), and a pattern's scan of each cost three times as much (0.012 CPU s
-    against 0.004 per 6,000 reviews and tweets).
+    A loop over the places of each prefix rather than a pattern: most texts hold "un" or "in"
+    somewhere ("found", "run", "in"), and a pattern's scan of each cost three times as much
+    (lexread). Each word a prefix starts is looked up once per process (:func:`_prefix_denies`),
+    so only texts that hold such a word are tokenised (about half of those holding any word of
+    "un" or "dis" and four letters more; unwords).
     """
-    start = lowered.find("un")
-    while start >= 0:
-        after = lowered[start + 2 : start + 6]
-        if (
-            (start == 0 or lowered[start - 1] not in _IN_A_WORD)
-            and len(after) == 4
-            and after.isascii()
-            and after.isalpha()
-        ):
-            return True
-        start = lowered.find("un", start + 2)
+    for prefix in _PREFIXES:
+        start = lowered.find(prefix)
+        while start >= 0:
+            if start == 0 or lowered[start - 1] not in _IN_A_WORD:
+                word = _LETTERS.match(lowered, start)
+                if word is not None and _is_prefix_denial(word.group()):
+                    return True
+            start = lowered.find(prefix, start + len(prefix))
     return False
 
 
+# What may stand before a word's first letter inside a token (:data:`_TOKEN`).
+_IN_A_WORD = frozenset("abcdefghijklmnopqrstuvwxyz'’")
+_LETTERS = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
 
 
@@ -397,8 +388,8 @@ def _valence(token: str, lexicon: dict[str, float]) -> tuple[float, bool]:
         return PROBLEM_VALENCE, False
     if token.endswith("less"):
         return _spared_valence(token, lexicon), False
-    if token.startswith("un") and len(token) >= 6:
-        return _prefix_valence(token, lexicon), False
+    if token.startswith(_PREFIXES):
+        return prefix_blame(token, lexicon), False
     for suffix, base in (("ier", "y"), ("er", ""), ("er", "e")):
         if token.endswith(suffix) and token[: -len(suffix)] + base in lexicon:
             return lexicon[token[: -len(suffix)] + base], True
@@ -459,7 +450,7 @@ def negation_evidence(texts: Sequence[str]) -> FloatArray:
 
 
 def _affix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
-    """What a word says by denying with a suffix (praise) or the prefix "un-", or 0.
+    """What a word says by denying with a suffix (praise) or a prefix (blame), or 0.
 
     A "-less" word the lexicon reads positive ("faultless", "flawless", "painless",
     "harmless": the lexicon's own valence) or, where the lexicon lacks it, one that spares a
@@ -467,17 +458,17 @@ def _affix_denial(tokens: list[str], position: int, lexicon: dict[str, float]) -
     or is praise of its own ("priceless"; :func:`_spared_valence`); "stainless", "wireless",
     "useless" are not praise. Or "free" after a negative word or a nuisance ("hassle-free",
     "trouble free", "worry-free", "lint-free": the word's valence reversed, times
-    :data:`DENIED_NEGATIVE`, as a negation denies it). An "un-" word is read by
-    :func:`_prefix_valence` ("unhelpful", "unprofessional" blame). A negation
+    :data:`DENIED_NEGATIVE`, as a negation denies it). A prefixed word is read by
+    :func:`~advocacy.text.denied_praise.prefix_blame` ("unhelpful", "unusable" blame). A negation
     just before it reads the pair itself ("not hassle-free"), so it is not counted twice.
     """
     token = tokens[position]
     if any(_is_negator(t) for t in tokens[max(0, position - 3) : position]):
         return 0.0
-    if token.startswith("un"):
-        if tokens[position + 1 : position + 2] == ["?"]:
-            return 0.0  # asked, not stated ("Unhelpful? No, they were wonderful")
-        return _prefix_valence(token, lexicon)
+    if token.startswith(_PREFIXES):
+        if _asked(tokens, position) or _praised_later(tokens, position, lexicon):
+            return 0.0
+        return prefix_blame(token, lexicon)
     if token != "free":
         return max(_valence(token, lexicon)[0], 0.0)
     if position:
@@ -508,26 +499,57 @@ def _spared_valence(word: str, lexicon: dict[str, float]) -> float:
 def _is_affix_denial(token: str) -> bool:
     # A stem of three letters or more: "bless", "unless" are not denials; nor "until", "unit".
     return (
-        token == "free"
-        or (token.endswith("less") and len(token) >= 7)
-        or (token.startswith("un") and token[2:] in _SERVICE_PRAISE)
+        token == "free" or (token.endswith("less") and len(token) >= 7) or _is_prefix_denial(token)
     )
 
 
-def _prefix_valence(word: str, lexicon: dict[str, float]) -> float:
-    """The blame of an "un-" word that denies praise of service (:data:`_SERVICE_PRAISE`):
-    the lexicon's valence where it holds the word ("unprofessional", "unfriendly": the heads
-    read them alone neutral or positive, so the prefix is counted), else its stem's valence
-    reversed, as a negation's ("unhelpful", "unresponsive"; :data:`PROBLEM_VALENCE` where the
-    lexicon lacks the stem too: "unreliable"). 0 for the rest: other "un-" words the lexicon
-    holds ("unkind", "unhappy") are read by the heads already, and counting them again turned
-    praised recoveries into complaints; other stems name no fault of service ("unsupported",
-    "unstoppable", "unwell")."""
-    if word[2:] not in _SERVICE_PRAISE:
-        return 0.0
-    if word in lexicon:
-        return min(lexicon[word], 0.0)
-    return -lexicon.get(word[2:], -PROBLEM_VALENCE)
+def _is_prefix_denial(token: str) -> bool:
+    """Whether a word's prefix denies praise (a prefix and four letters at least)."""
+    return len(token) >= 6 and token.startswith(_PREFIXES) and _prefix_denies(token)
+
+
+_PREFIXES = ("un", "dis", "in", "im")
+
+
+@lru_cache(maxsize=4096)
+def _prefix_denies(token: str) -> bool:
+    """Whether a prefixed word denies praise ("unusable", "unsatisfied"; denied_praise)."""
+    return prefix_blame(token, polarity_lexicon()) < 0
+
+
+def _asked(tokens: list[str], position: int) -> bool:
+    """Whether the sentence of ``tokens[position]`` is a question ("Unhelpful? No, they were
+    wonderful", "How do I know if my top up was unsuccessful?"): asked, not stated."""
+    for token in tokens[position + 1 :]:
+        if token in _SENTENCE_MARKS:
+            return token == "?"
+    return False
+
+
+# Where a later clause praises, a prefix's blame is left to the heads, which read both: the
+# customer tells of a fault put right ("someone was unkind to me in the queue and the staff
+# stepped in, thank you", "the first room was unclean, they moved us to a lovely suite").
+_CLAUSE_JOINS = _words(", ; . ! and") | _EN_CONTRAST
+# Lexicon praise that is a preposition as often ("a chef that looks like he is miserable").
+_NOT_PRAISE = _words("like")
+
+
+def _praised_later(tokens: list[str], position: int, lexicon: dict[str, float]) -> bool:
+    """Whether a clause after ``position`` holds clear praise (a lexicon word of valence
+    :data:`~advocacy.text.denied_praise.CLEAR_PRAISE` or more that no negation governs)."""
+    joined = False
+    for index in range(position + 1, len(tokens)):
+        token = tokens[index]
+        if token in _CLAUSE_JOINS:
+            joined = True
+        elif (
+            joined
+            and token not in _NOT_PRAISE
+            and lexicon.get(token, 0.0) >= CLEAR_PRAISE
+            and not any(_is_negator(t) for t in tokens[max(0, index - 3) : index])
+        ):
+            return True
+    return False
 
 
 def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, affixed: bool) -> float:
@@ -535,7 +557,7 @@ def _text_evidence(tokens: list[str], lexicon: dict[str, float], *, affixed: boo
 
     The negation words and the clause starts (contrast words, sentence marks) are found in
     one pass each (most tokens are neither); a negation's clause is concessive when the
-    clause start before it is "although" or "though". Suffix and "un-" denials are looked for
+    clause start before it is "although" or "though". Suffix and prefix denials are looked for
     only in a text ``affixed`` (:func:`_affixed`).
     """
     negators = [
@@ -578,7 +600,7 @@ def _one_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -
     denied = _object_denied(tokens, position, lexicon)
     if denied < 0:
         return 0.0
-    valence = _valence(tokens[denied], lexicon)[0]
+    valence = _object_valence(tokens[denied], lexicon)
     return -valence * (DENIED_NEGATIVE if valence < 0 else 1.0)
 
 
@@ -594,7 +616,18 @@ def _object_denied(tokens: list[str], position: int, lexicon: dict[str, float]) 
         before -= 1  # "I regret absolutely nothing" reads as "regret nothing"
     if before < 0 or not tokens[before][0].isalpha() or _is_negator(tokens[before]):
         return -1
-    return before if _valence(tokens[before], lexicon)[0] else -1
+    return before if _object_valence(tokens[before], lexicon) else -1
+
+
+# Verbs of lacking, whose object "nothing" is praise ("it lacks nothing"); the lexicon holds
+# only "lack", and in a negation's scope "lacks" stays unread ("not only lacks" is no denial).
+_LACKING = _words("lack lacks lacked lacking")
+
+
+def _object_valence(token: str, lexicon: dict[str, float]) -> float:
+    """The valence of a word whose object "nothing" or "none" denies it."""
+    valence = _valence(token, lexicon)[0]
+    return valence or (PROBLEM_VALENCE if token in _LACKING else 0.0)
 
 
 def _forward_negation(tokens: list[str], position: int, lexicon: dict[str, float]) -> float:
@@ -680,6 +713,7 @@ def _fault_then(rest: list[str], lexicon: dict[str, float]) -> bool:
     words = _clause(rest)
     ended = any(
         word in _UNTIL
+        and not _own_doing(words[index + 1 :])
         and any(
             w in _TIME_POINTS or _valence(w, lexicon)[0] < 0 for w in words[index + 1 : index + 4]
         )
@@ -690,6 +724,33 @@ def _fault_then(rest: list[str], lexicon: dict[str, float]) -> bool:
         for index, word in enumerate(rest)
     )
     return ended and not still_none
+
+
+# The customer as the one who did it: "until I broke it myself", "till we dropped it".
+_OWN_DOERS = _words("i we i've we've")
+_REFLEXIVE = _words("myself ourselves")
+
+
+def _own_doing(words: list[str]) -> bool:
+    """Whether the words after "until" tell of the customer's own doing ("until I broke it
+    myself", "until we dropped it"): a first-person subject first, or "myself" in the
+    clause. No fault of the product ends the denial there."""
+    return bool(words) and (words[0] in _OWN_DOERS or any(w in _REFLEXIVE for w in words))
+
+
+def _own_fault_words(tokens: list[str], start: int) -> set[int]:
+    """The positions of a clause "until <the customer's own doing>" from ``start`` on ("never
+    had a problem until I broke it myself"): its polar words are the idiom's, not the text's."""
+    for index in range(start, len(tokens)):
+        token = tokens[index]
+        if token in _CLAUSE_STARTS or not token[0].isalpha():
+            return set()
+        if token in _UNTIL:
+            words = _clause(tokens[index + 1 :])
+            if _own_doing(words):
+                return set(range(index, index + 1 + len(words)))
+            return set()
+    return set()
 
 
 def _compared(rest: list[str]) -> bool:
@@ -803,7 +864,7 @@ _CONTRASTING = _EN_CONTRAST - _words("yet while")
 
 def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]:
     """Per text, whether it is a short answer whose only polar content is praise by denial,
-    or blame by the prefix "un-".
+    or blame by a prefix that denies praise.
 
     True where :func:`negation_shift` argues for positive, the text is one statement (no
     question mark, no second sentence, no contrast word such as "but") of at most
@@ -819,7 +880,7 @@ def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]
     real tweets and comments read better by the heads with the shift added.
 
     True too where the shift argues for negative and, in such a short statement, every polar
-    word is an "un-" word that denies praise and no negation word stands ("Unprofessional",
+    word is a prefixed word that denies praise and no negation word stands ("Unprofessional",
     "Unhelpful staff", "unresponsive seller"): the heads read those neutral or positive (the
     stem's sense outweighs the prefix's piece), so there the prefix decides.
 
@@ -850,14 +911,14 @@ def denial_decides(texts: Sequence[str], shift: FloatArray) -> NDArray[np.bool_]
 
 
 def _prefix_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
-    """No negation word, and every polar word an "un-" word that denies praise."""
+    """No negation word, and every polar word a prefixed word that denies praise."""
     blamed = False
     for position, token in enumerate(tokens):
         if _is_negator(token) or token in _COUNTERFACTUAL:
             return False
         if not _valence(token, lexicon)[0]:
             continue
-        if not (token.startswith("un") and _affix_denial(tokens, position, lexicon) < 0):
+        if not (_is_affix_denial(token) and _affix_denial(tokens, position, lexicon) < 0):
             return False
         blamed = True
     return blamed
@@ -896,6 +957,8 @@ def _denial_alone(tokens: list[str], lexicon: dict[str, float]) -> bool:
             if _valence(word, lexicon)[0] or word in _PHRASAL:
                 if word not in _FAULT_FINDING and word not in _PHRASAL:
                     return False  # "not bad", "don't forget": a denial, not the idiom
+                # "until I broke it myself": the customer's doing, not the product's fault
+                denied.update(_own_fault_words(tokens, position + 2 + offset))
                 break  # the word this negation denies; any later polar word is the text's own
     return bool(denied) and not any(
         position not in denied and _valence(token, lexicon)[0]
@@ -911,7 +974,7 @@ def with_negations(
     The side :func:`negation_shift` argues for gains its ``shift`` in logits over the other two
     classes: "I could not fault them" moves from neutral to positive, "nobody answered" towards
     negative; a text without an English negation (a zero shift) is unchanged. Where
-    ``decides`` (:func:`denial_decides`: praise by denial, or blame by "un-", is all the text
+    ``decides`` (:func:`denial_decides`: praise by denial, or blame by a prefix, is all the text
     says), the side the shift argues for leads the other two classes by at least the shift
     ("nothing to fault" reads positive however neutral the heads found the denied words,
     "Unprofessional" negative).
@@ -947,7 +1010,7 @@ def complaint_with_negations(
     logits as the sentiment (:func:`negation_shift`). Where ``decides``
     (:func:`denial_decides`), no complaint leads by at least the shift, as positive does in
     :func:`with_negations` ("The process was painless" read 1.0 a complaint), or, for blame
-    by "un-", a complaint does ("Unprofessional" read 0.00).
+    by a prefix, a complaint does ("Unprofessional" read 0.00).
 
     >>> texts = ["The process was painless"]
     >>> shift = negation_shift(texts)

@@ -55,6 +55,7 @@ from advocacy.text.embeddings import (
     model_path,
     unit_rows,
 )
+from advocacy.text.emotion import with_denied_praise
 from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.model_names import EMOTION_MODEL, SENTIMENT_MODEL
 from advocacy.text.negation import (
@@ -65,6 +66,7 @@ from advocacy.text.negation import (
     split_negated,
     with_negations,
 )
+from advocacy.text.neutral_faces import read_neutral_faces
 from advocacy.text.sentiment import complaint_with_sentiment, with_complaint
 from advocacy.text.word_ngrams import analyzer, lookup
 
@@ -484,11 +486,15 @@ class StaticTextModel:
         decides = denial_decides(texts, shift)  # a short answer that only denies a fault
         head = complaint_with_negations(heads.complaint(features), shift, decides)
         tone = with_negations(heads.sentiment(features, terms), shift, decides)
+        tone, head = read_neutral_faces(texts, tone, head)  # "😐" alone is "meh", not blame
         names = self.names
         return Reading(
             embeddings,
             with_complaint(tone, head),
-            heads.emotions(features, terms) if emotions else np.zeros((len(texts), 0)),
+            # "Hopeless" is no optimism, whatever its stem's pieces say
+            with_denied_praise(texts, heads.emotions(features, terms), tone)
+            if emotions
+            else np.zeros((len(texts), 0)),
             names.embedder,
             names.sentiment_model,
             names.emotion_model,
