@@ -47,7 +47,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
 from advocacy.text.heads import softmax
-from advocacy.text.negation import negation_shift, polarity_lexicon, with_negations
+from advocacy.text.negation import negation_shift, with_negations
+from advocacy.text.polarity_lexicon import polarity_lexicon
 from advocacy.text.text_model import (
     NGRAM_OPTIONS,
     WordNgramHead,

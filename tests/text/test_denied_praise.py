@@ -13,8 +13,8 @@ from __future__ import annotations
 from advocacy.text.denied_praise import prefix_blame
 from advocacy.text.document_reading import analyze_texts
 from advocacy.text.emotion import emotions
-from advocacy.text.negation import polarity_lexicon
 from advocacy.text.neutral_faces import neutral_face_answers
+from advocacy.text.polarity_lexicon import polarity_lexicon
 from advocacy.text.sentiment import COMPLAINT_CUTOFF
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from advocacy.text import negation
 from advocacy.text.denied_praise import prefix_blame
 from advocacy.text.negation import negation_evidence, split_negated
+from advocacy.text.polarity_lexicon import polarity_lexicon
 from advocacy.text.sentiment import sentence_spans
 from support.corpora import blitzer_reviews
 
@@ -65,7 +66,7 @@ def text_evidence_reference(tokens: list[str], lexicon: dict[str, float]) -> flo
 
 
 def evidence_reference(texts: list[str]) -> list[float]:
-    lexicon = negation.polarity_lexicon()
+    lexicon = polarity_lexicon()
     return [
         text_evidence_reference(negation._TOKEN.findall(text.lower()), lexicon)
         if text and (negation._EN_QUICK.search(text) or negation._affixed(text.lower()))
@@ -124,7 +125,7 @@ TOKENS = [
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=40))
 def test_generated_token_runs_weigh_their_negations_as_before(tokens: list[str]) -> None:
-    lexicon = negation.polarity_lexicon()
+    lexicon = polarity_lexicon()
     expected = text_evidence_reference(tokens, lexicon)
     assert negation._text_evidence(tokens, lexicon, affixed=True) == expected
 
@@ -138,7 +139,7 @@ _PIECES = ["un", "dis", "in", "im", "helpful", "accurate", "clean", "usable", "c
 def test_the_prefix_check_finds_what_a_word_by_word_reading_would(text: str) -> None:
     """``_prefixed`` (a loop over the places of each prefix, lexread, unwords) finds a word
     whose prefix denies praise exactly where reading every word would."""
-    lexicon = negation.polarity_lexicon()
+    lexicon = polarity_lexicon()
     words = re.findall(r"(?<![a-z'’])[a-z]+", text)
     expected = any(
         len(word) >= 6

@@ -10,12 +10,8 @@ import advocacy
 from advocacy.loop.cases.rule_format import default_rules
 from advocacy.loop.cases.triggers import Evidence, TextSignals, evaluate
 from advocacy.text import analyze_texts
-from advocacy.text.negation import (
-    negation_evidence,
-    negation_shift,
-    polarity_lexicon,
-    with_negations,
-)
+from advocacy.text.negation import negation_evidence, negation_shift, with_negations
+from advocacy.text.polarity_lexicon import polarity_lexicon
 from advocacy.text.text_model import shipped_heads
 
 from .negation_cases import MORE_DEVELOPMENT, MORE_HELD_OUT

@@ -95,7 +95,7 @@ def prefix_blame(word: str, lexicon: dict[str, float]) -> float:
     word
         One lower-case word.
     lexicon
-        Word -> valence (VADER's, :func:`advocacy.text.negation.polarity_lexicon`).
+        Word -> valence (VADER's, :func:`advocacy.text.polarity_lexicon.polarity_lexicon`).
 
     Returns
     -------

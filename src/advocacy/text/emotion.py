@@ -54,7 +54,7 @@ import numpy as np
 
 from advocacy.text.denied_praise import denies_praise
 from advocacy.text.heads import FloatArray
-from advocacy.text.negation import polarity_lexicon
+from advocacy.text.polarity_lexicon import polarity_lexicon
 
 EMOTIONS = ("anger", "joy", "optimism", "sadness")
 #: Plutchik's (1980) name for each of our emotions (optimism is his anticipation + joy dyad).

@@ -444,7 +444,7 @@ def _one_word(text: str) -> bool:
         character.isalpha() and not character.isascii() for character in text
     ):
         return False
-    from advocacy.text.negation import polarity_lexicon  # loaded once, for one-word texts only
+    from advocacy.text.polarity_lexicon import polarity_lexicon  # for one-word texts only
 
     word = "".join(character for character in text if character.isalpha()).lower()
     return word in polarity_lexicon() or word in STOPWORDS["en"]

@@ -46,6 +46,7 @@ from numpy.typing import NDArray
 
 from advocacy.text.denied_praise import CLEAR_PRAISE, prefix_blame
 from advocacy.text.heads import FloatArray, softmax
+from advocacy.text.polarity_lexicon import polarity_lexicon
 
 #: How many words after a negation word it governs at most (fewer at a clause end).
 SCOPE_WORDS = 4
@@ -349,26 +350,6 @@ def _prefixed(lowered: str) -> bool:
 _IN_A_WORD = frozenset("abcdefghijklmnopqrstuvwxyz'’")
 _LETTERS = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)*|[.,;:!?()]")
-
-
-@lru_cache(maxsize=1)
-def polarity_lexicon() -> dict[str, float]:
-    """Word -> valence (-4..4): VADER's single-word lexicon (``models/polarity_en.txt``).
-
-    Built by ``tools/build_polarity.py`` from the vaderSentiment package (MIT licence,
-    Hutto & Gilbert 2014).
-    """
-    # Read from the models package directly, not through embeddings.model_path: importing the
-    # embedder costs ~0.4 CPU s, which a language-only caller (language._one_word) need not pay.
-    from importlib import resources
-
-    shipped = resources.files("advocacy.text.models").joinpath("polarity_en.txt")
-    words = {}
-    for line in shipped.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            word, valence = line.split("\t")
-            words[word] = float(valence)
-    return words
 
 
 _CONTRACTED = ("n't", "n’t")
