@@ -572,7 +572,7 @@ def shipped(encoder: Encoder, words: WordVectors, data: Path, rows: int) -> None
     """The shipped sentiment heads (negation features, n-gram blend; not the lexicon's negation
     shift or the complaint shift) on the test sets in other languages, as they are and with
     :func:`shifts` applied to the embedding block their features start with."""
-    from advocacy.text.negation import split_negated
+    from advocacy.text.negation_scope import split_negated
     from advocacy.text.text_model import ngram_terms, ngram_texts, shipped_heads
 
     heads = shipped_heads()

@@ -139,6 +139,7 @@ def test_every_module_is_walked() -> None:
     assert {
         "advocacy.text.sentiment_readings",
         "advocacy.text.negation",
+        "advocacy.text.negation_scope",
         "advocacy.text.effort",
         "advocacy.present.web.pages.theme_cards",
         "advocacy.loop.asks.results",

@@ -6,8 +6,8 @@ import csv
 import re
 from pathlib import Path
 
-from advocacy.text import analyze_texts, negation, sentiment
-from advocacy.text.negation import split_negated
+from advocacy.text import analyze_texts, negation_scope, sentiment
+from advocacy.text.negation_scope import split_negated
 
 from .negation_cases import NEGATION_CASES
 
@@ -52,9 +52,9 @@ def test_other_languages_are_not_guessed() -> None:
 def test_the_grouped_scope_finds_what_the_written_word_lists_find(shared_data: Path) -> None:
     """The scope pattern groups its words by first letter for speed: same negations found."""
     written = re.compile(
-        rf"(?i)(?<!\w)(?:{negation._NEGATORS})(?!\w)"
-        rf"((?:[\s\-–]*(?!(?:{negation._CLAUSE_END}|{negation._NEGATORS})(?!\w))\w[\w'’\-]*)"
-        rf"{{1,{negation.SCOPE_WORDS}}})"
+        rf"(?i)(?<!\w)(?:{negation_scope._NEGATORS})(?!\w)"
+        rf"((?:[\s\-–]*(?!(?:{negation_scope._CLAUSE_END}|{negation_scope._NEGATORS})(?!\w))\w[\w'’\-]*)"
+        rf"{{1,{negation_scope.SCOPE_WORDS}}})"
     )
     texts = []
     for code in ("en", "de", "fr", "es"):
@@ -64,6 +64,6 @@ def test_the_grouped_scope_finds_what_the_written_word_lists_find(shared_data: P
     # Words that a longer alternative could swallow ("non't"), apostrophes, case, accents.
     texts += ["non't kein't N'T n' ne n’importe", "NÃO é bom", "Isn't it; ain't, wasn’t -- no!"]
     texts += ["no " * 2000, "sin\u00a0nada", "<b>not</b> good", "=NOT(A1) never again"]
-    found = [[m.span(1) for m in negation._SCOPE.finditer(text)] for text in texts]
+    found = [[m.span(1) for m in negation_scope._SCOPE.finditer(text)] for text in texts]
     assert found == [[m.span(1) for m in written.finditer(text)] for text in texts]
     assert sum(map(bool, found)) > 2000  # the real reviews do negate

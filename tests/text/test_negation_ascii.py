@@ -3,12 +3,12 @@
 (And a text's negations weigh what they weighed when one loop over its tokens kept the clause
 state: ``negation._text_evidence`` now finds the negation words and clause starts first.)
 
-:func:`advocacy.text.negation.split_negated` and :func:`~advocacy.text.negation.negation_evidence`
-match a text written in ASCII, lower-cased, with their patterns without ``(?i)`` (about twice
-as fast; see ``negation._lower_case``). The reference here is the case-insensitive pattern on
-the text as written, as both read every text before: the same split and the same evidence on
-real reviews, their sentences and tweets, and on generated text that mixes cases, negations,
-contractions and punctuation.
+:func:`advocacy.text.negation_scope.split_negated` and
+:func:`~advocacy.text.negation.negation_evidence` match a text written in ASCII, lower-cased, with
+their patterns without ``(?i)`` (about twice as fast; see ``negation_scope.lower_case_pattern``).
+The reference here is the case-insensitive pattern on the text as written, as both read every text
+before: the same split and the same evidence on real reviews, their sentences and tweets, and on
+generated text that mixes cases, negations, contractions and punctuation.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advocacy.text import negation
+from advocacy.text import negation, negation_scope
 from advocacy.text.denied_praise import prefix_blame
-from advocacy.text.negation import negation_evidence, split_negated
+from advocacy.text.negation import negation_evidence
+from advocacy.text.negation_scope import split_negated
 from advocacy.text.polarity_lexicon import polarity_lexicon
 from advocacy.text.sentiment import sentence_spans
 from support.corpora import blitzer_reviews
@@ -33,7 +34,7 @@ def split_reference(texts: list[str]) -> tuple[list[str], list[str]]:
     plain, negated = [], []
     for source in texts:
         kept, governed, start = [], [], 0
-        for match in negation._SCOPE.finditer(source):
+        for match in negation_scope._SCOPE.finditer(source):
             kept.append(source[start : match.start(1)])
             governed.append(match.group(1).strip(" -–"))
             start = match.end(1)
@@ -164,6 +165,8 @@ def test_text_outside_ascii_is_still_read_case_insensitively() -> None:
 
 def test_a_pattern_that_is_not_lower_case_is_refused() -> None:
     with pytest.raises(ValueError, match="lower-case"):
-        negation._lower_case(re.compile("(?i)Not"))
+        negation_scope.lower_case_pattern(re.compile("(?i)Not"))
     with pytest.raises(ValueError, match="lower-case"):
-        negation._lower_case(re.compile("not"))  # not case-insensitive: nothing to drop
+        negation_scope.lower_case_pattern(
+            re.compile("not")
+        )  # not case-insensitive: nothing to drop

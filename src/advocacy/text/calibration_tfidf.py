@@ -34,7 +34,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
-from advocacy.text.negation import marked_texts, split_negated
+from advocacy.text.negation_scope import marked_texts, split_negated
 from advocacy.text.word_ngrams import DEFAULT_TOKEN_PATTERN, NgramColumns, analyzer, count_matrix
 
 #: Inverse L2 penalty of the stacked TF-IDF logistic regression.
@@ -110,7 +110,7 @@ TFIDF_MAX_CHARS = 5000
 def clipped(texts: Sequence[str]) -> list[str]:
     """What the TF-IDF model reads of each text: its first :data:`TFIDF_MAX_CHARS`, its
     negated words marked ``neg_`` as the shipped n-gram head reads them
-    (:func:`~advocacy.text.negation.marked_texts`: "wasn't disappointed" is not
+    (:func:`~advocacy.text.negation_scope.marked_texts`: "wasn't disappointed" is not
     "disappointed"); a text without a negation is read as it is."""
     return marked_texts(*split_negated([str(text)[:TFIDF_MAX_CHARS] for text in texts]))
 

@@ -1,37 +1,21 @@
-"""Negation scope: which words of a text a negation word governs, in the sentiment languages.
+"""What a negation does to an English text's sentiment and complaint.
 
-A negation word (``not``, ``never``, ``nothing``, ``no``, ``without``, ``n't``; ``nicht``,
-``kein``; ``pas``, ``jamais``, ``sans``; ``no``, ``nunca``, ``sin``; ``não``, ``sem``; ``non``,
-``mai``, ``senza``; ``niet``, ``geen``, ``zonder``...) governs the next few words up to the end of
-the clause: a punctuation mark or a contrast word (``but``, ``aber``, ``mais``, ``pero``, ``mas``,
-``ma``, ``maar``...). The text models read the governed words with their meaning reversed, so
-"could not fault them", "nothing went wrong", "no complaints" and "not itchy at all" read as
-praise, and "would not recommend" as a complaint (Wiegand et al. 2010 review such scope rules;
-this is the simple window-to-clause-end rule most of them start from).
-
-:func:`split_negated` returns, per text, the text with the governed words removed and the
-governed words alone; both are plain strings, so the embedder tokenises them as it would any
-text.
-
-The heads learn from those features only what their training tweets and comments taught them,
-and they read much praise by denial as neutral. For English, :func:`with_negations` then reads
-each negation against a word-polarity lexicon (VADER's, shipped as ``models/polarity_en.txt``)
-and a few hand-written word lists (failed expectations, customer problems): a denied negative
-moves the text towards positive, a denied positive or a denied expectation towards negative,
-an intensifying negation ("couldn't be happier") keeps its word's sign, a denied superlative
-("not the best") counts half, a modal's comparative ("could be better") is a denial without a
-negation word, a suffix denies too ("faultless", "effortless", "hassle-free") and so does
-a prefix before clear praise ("unhelpful", "unusable", "unsatisfied":
-:mod:`advocacy.text.denied_praise`; not in a question nor before later praise), "nothing"
-after a polar word denies that word ("I regret nothing"), and the clause a ``but``
-overrides counts half (:func:`negation_evidence`). The static text model applies it to its
-sentiment and complaint probabilities; in a short answer that only denies a fault ("nothing
-to fault", "never let me down") the denial decides the sentiment (:func:`denial_decides`).
-
-References
-----------
-Wiegand, M. et al. (2010). A survey on the role of negation in sentiment analysis. Workshop on
-Negation and Speculation in Natural Language Processing, 60-68.
+Which words a negation governs, in every sentiment language, is
+:mod:`advocacy.text.negation_scope`'s (:func:`~advocacy.text.negation_scope.split_negated`: the
+text models read the governed words apart). The heads learn from those features only what their
+training tweets and comments taught them, and they read much praise by denial as neutral. For
+English, :func:`with_negations` then reads each negation against a word-polarity lexicon (VADER's,
+shipped as ``models/polarity_en.txt``) and a few hand-written word lists (failed expectations,
+customer problems): a denied negative moves the text towards positive, a denied positive or a
+denied expectation towards negative, an intensifying negation ("couldn't be happier") keeps its
+word's sign, a denied superlative ("not the best") counts half, a modal's comparative ("could be
+better") is a denial without a negation word, a suffix denies too ("faultless", "effortless",
+"hassle-free") and so does a prefix before clear praise ("unhelpful", "unusable", "unsatisfied":
+:mod:`advocacy.text.denied_praise`; not in a question nor before later praise), "nothing" after a
+polar word denies that word ("I regret nothing"), and the clause a ``but`` overrides counts half
+(:func:`negation_evidence`). The static text model applies it to its sentiment and complaint
+probabilities; in a short answer that only denies a fault ("nothing to fault", "never let me down")
+the denial decides the sentiment (:func:`denial_decides`).
 """
 
 from __future__ import annotations
@@ -46,127 +30,8 @@ from numpy.typing import NDArray
 
 from advocacy.text.denied_praise import CLEAR_PRAISE, prefix_blame
 from advocacy.text.heads import FloatArray, softmax
+from advocacy.text.negation_scope import by_first_letter, lower_case_pattern
 from advocacy.text.polarity_lexicon import polarity_lexicon
-
-#: How many words after a negation word it governs at most (fewer at a clause end).
-SCOPE_WORDS = 4
-
-_NEGATORS = (
-    # English
-    "not|no|never|nothing|nobody|none|neither|nor|without|hardly|cannot|nowhere|"
-    r"\w+n[’']t|"
-    # German
-    "nicht|nichts|nie|niemals|kein|keine|keinen|keinem|keiner|keines|ohne|weder|"
-    # French
-    "ne|n[’']|pas|jamais|rien|sans|aucun|aucune|personne|"
-    # Spanish and Portuguese
-    "nunca|nada|sin|ningún|ninguna|ninguno|ni|jamás|tampoco|não|nao|sem|nenhum|nenhuma|"
-    # Italian
-    "non|mai|niente|nulla|senza|nessun|nessuno|nessuna|"
-    # Dutch
-    "niet|geen|nooit|niets|zonder|noch"
-)
-_CLAUSE_END = (
-    "but|however|although|though|yet|except|aber|doch|jedoch|sondern|mais|cependant|pero|sino|"
-    "aunque|mas|porém|contudo|ma|però|tuttavia|maar|echter"
-)
-
-
-def _by_first_letter(alternation: str) -> str:
-    """The same alternation with its words grouped by their first letter, for speed.
-
-    ``re`` tries each alternative in turn at every position; grouped, a position whose letter
-    starts no word fails after one comparison per group instead of one per word (half the time
-    of :func:`split_negated` on real reviews). What matches is unchanged: a word must end
-    where the text's word ends (every pattern follows it with ``(?!\\w)``), so two alternatives
-    can never both match at one place, except ``\\w+n't`` against a word that ends in "n"
-    ("non't"), which is tried before those words as it was; within a letter the order is kept.
-
-    >>> _by_first_letter(r"not|no|\\w+n[’']t|kein|n[’']")
-    "\\\\w+n[’']t|n(?:ot|o|[’'])|kein"
-    """
-    groups: dict[str, list[str]] = {}
-    patterns = []
-    for alternative in alternation.split("|"):
-        if alternative[0].isalpha():
-            groups.setdefault(alternative[0], []).append(alternative[1:])
-        else:
-            patterns.append(alternative)
-    for letter, rests in groups.items():
-        patterns.append(f"{letter}(?:{'|'.join(rests)})" if len(rests) > 1 else letter + rests[0])
-    return "|".join(patterns)
-
-
-_NEGATOR = _by_first_letter(_NEGATORS)
-# A negation word, then up to SCOPE_WORDS words that are not a contrast word, with no
-# clause-ending punctuation between them.
-_SCOPE = re.compile(
-    rf"(?i)(?<!\w)(?:{_NEGATOR})(?!\w)"
-    rf"((?:[\s\-–]*(?!(?:{_by_first_letter(_CLAUSE_END)}|{_NEGATOR})(?!\w))\w[\w'’\-]*)"
-    rf"{{1,{SCOPE_WORDS}}})"
-)
-
-
-def _lower_case(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` without its leading ``(?i)``, for a text in ASCII read in lower case.
-
-    The same matches at the same places, about twice as fast: lower-casing ASCII moves no
-    character, every letter and escape of the pattern is lower case (so nothing it matches
-    changes), and no pattern character has a case partner in ASCII other than its own upper
-    case (``re``'s extra partners are ``ı``, ``ſ`` and the Kelvin sign, which it does not hold).
-    ``tests/text/test_negation_ascii.py`` compares the two on real and generated texts.
-    """
-    source = pattern.pattern.removeprefix("(?i)")
-    if source == pattern.pattern or source != source.lower() or set(source) & set("ıſ\u212a"):
-        raise ValueError(f"not a case-insensitive pattern of lower-case letters: {source!r}")
-    return re.compile(source)
-
-
-_SCOPE_LOWER = _lower_case(_SCOPE)
-
-
-def split_negated(texts: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Per text: the text without its negated words, and the negated words alone.
-
-    >>> split_negated(["I could not fault them. Great!"])
-    (['I could not. Great!'], ['fault them'])
-    >>> split_negated(["Soft and cozy, not itchy at all"])
-    (['Soft and cozy, not'], ['itchy at all'])
-    """
-    plain, negated = [], []
-    for text in texts:
-        source = text or ""
-        kept, governed, start = [], [], 0
-        if source.isascii():
-            matches = _SCOPE_LOWER.finditer(source.lower())
-        else:
-            matches = _SCOPE.finditer(source)
-        for match in matches:
-            kept.append(source[start : match.start(1)])
-            governed.append(source[match.start(1) : match.end(1)].strip(" -–"))
-            start = match.end(1)
-        if start:  # something is negated
-            kept.append(source[start:])
-            plain.append("".join(kept))
-            negated.append(" ".join(governed))
-        else:
-            plain.append(source)
-            negated.append("")
-    return plain, negated
-
-
-def marked_texts(plain: Sequence[str], negated: Sequence[str]) -> list[str]:
-    """What a word n-gram model reads: each text's :func:`split_negated` parts, its negated
-    words marked ``neg_`` ("not happy" reads "not neg_happy", never "happy").
-
-    >>> marked_texts(*split_negated(["Not happy, great staff"]))
-    ['Not, great staff neg_happy']
-    """
-    return [
-        f"{kept} {' '.join('neg_' + word for word in governed.lower().split())}"
-        for kept, governed in zip(plain, negated, strict=True)
-    ]
-
 
 # -- what a negation does to the sentiment (English) ---------------------------------------------
 #: How many words after an English negation word its polar word may stand ("not a single
@@ -304,7 +169,7 @@ _SUPERLATIVES = _words("best worst")
 # A modal that, before "be" or "have been" and a comparative, says what is fell short: "could
 # be better", "should have been quicker", "might be cheaper elsewhere", "would be happier if".
 _COUNTERFACTUAL = _words("could should might would could've should've might've would've")
-_EN_QUICK_WORDS = _by_first_letter(
+_EN_QUICK_WORDS = by_first_letter(
     "not|no|never|nothing|nobody|none|neither|nor|without|cannot|nowhere|zero|hardly|barely|aint"
 )
 _EN_QUICK = re.compile(
@@ -312,7 +177,7 @@ _EN_QUICK = re.compile(
     r"(?:do|does|did|wo|ca|is|was|are|were|could|would|should|has|have|had)nt)"
     r"(?!\w)|n['’]t(?!\w)|(?<!\w)(?:could|should|might|would)(?:['’]ve been| be| have been)(?!\w)"
 )
-_EN_QUICK_LOWER = _lower_case(_EN_QUICK)
+_EN_QUICK_LOWER = lower_case_pattern(_EN_QUICK)
 # A denial by suffix ("faultless", "hassle-free"), looked for only in a text holding "less" or
 # "free" (a substring test costs far less than one more alternative at every position).
 _SUFFIX_QUICK = re.compile(r"less(?!\w)|(?<!\w)free(?!\w)")

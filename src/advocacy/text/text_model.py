@@ -61,11 +61,10 @@ from advocacy.text.model_names import EMOTION_MODEL, SENTIMENT_MODEL
 from advocacy.text.negation import (
     complaint_with_negations,
     denial_decides,
-    marked_texts,
     negation_shift,
-    split_negated,
     with_negations,
 )
+from advocacy.text.negation_scope import marked_texts, split_negated
 from advocacy.text.neutral_faces import read_neutral_faces
 from advocacy.text.sentiment import complaint_with_sentiment, with_complaint
 from advocacy.text.word_ngrams import analyzer, lookup
@@ -259,7 +258,7 @@ def _features(
 
 def ngram_texts(plain: Sequence[str], negated: Sequence[str]) -> list[str]:
     """What the word n-gram head reads: the text, its negated words marked ``neg_``
-    (:func:`~advocacy.text.negation.marked_texts`)."""
+    (:func:`~advocacy.text.negation_scope.marked_texts`)."""
     return marked_texts(plain, negated)
 
 
