@@ -27,9 +27,11 @@ vow not to come back is the company's ("What a hassle. Never again"); being aske
 "the same questions", a different agent or a different person spoken to, and back and forth
 between the company's departments are repeating and transfers, not a book's "same story line",
 "written in the third person" or "back and forth between two brothers" (docs/benchmarks.md
-"effort5"). The score is
-``1 - 0.5 ** cues`` (0 none, 0.5 one cue, 0.75 two, ...); a text is *high effort* at
-:data:`HIGH_EFFORT` or above.
+"effort5"). A transfer is of the customer or their call ("I was transferred", "they
+transferred me", "passed from one department to another"), never of money, files or weapons,
+and "Never again, thanks to this gadget" praises what ended a chore (docs/benchmarks.md
+"effortfix4"). The score is ``1 - 0.5 ** cues`` (0 none, 0.5 one cue, 0.75 two, ...); a text
+is *high effort* at :data:`HIGH_EFFORT` or above.
 
 References
 ----------
