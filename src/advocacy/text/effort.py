@@ -229,7 +229,10 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         r"(?:have|has)n['’]?t (?:received|arrived|heard|gotten|got|been (?:refunded|delivered))\b"
         r"(?! (?:used|around|round|better|worse|over|into|to|the hang|rid|past|through|bored|tired|"
         r"sick|far|anywhere|started|going)\b))",
-        r"never (?:arrived|came|showed up|turned up|heard (?:back|from|anything))|(?:have|has)"
+        # "never came" but not "came up with", "came to grips" nor "came into my mind".
+        r"never (?:arrived|came(?! (?:up|across|into|close|out|true|around|round|over|to "
+        r"(?:grips|terms|mind|my mind|an? \w+|life|pass|be))\b)|showed up|turned up|heard "
+        r"(?:back|from|anything))|(?:have|has)"
         r"(?:n['’]?t| not) (?:yet )?heard (?:back|anything|a word|from (?:them|anyone|the))",
         # Still without what the company owes ("I still don't have my card after 2 weeks", "it's
         # still not there", "still pending"); a product's state ("still not as soft") is no wait.
