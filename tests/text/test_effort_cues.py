@@ -287,8 +287,8 @@ CUSTOMER_PASSED = [
 
 #: A chore a product ended, a book or a film hard to get through, a promise to follow up, a
 #: phone without an answering machine, a story's "make contact again", a sermon told "again
-#: and again", emphasis ("I have to repeat that"), "refusal to accept" of a person: the v6
-#: cues read effort in each.
+#: and again", emphasis ("I have to repeat that"), "refusal to accept" of a person, an author
+#: who "never came up with" a sequel: the v6 cues read effort in each.
 CHORE_ENDED_OR_NOT_THE_COMPANY = [
     "What a hassle. Never again, thanks to this gadget",
     "What a nightmare. Never again, this machine does it for me",
@@ -304,6 +304,7 @@ CHORE_ENDED_OR_NOT_THE_COMPANY = [
     "I have to repeat that: this is the best album",
     "He refused to accept responsibility for the crash",
     "He still hasn't gotten around to that part of the story",
+    "She never came up with a fourth book",
 ]
 
 #: Friction told in the words those cues now read more narrowly: still read.
@@ -318,6 +319,7 @@ NARROWED_FRICTION = [
     ("I had to tell them my address three times", "repeating"),
     ("I had to repeat everything to the second agent", "repeating"),
     ("I still haven't gotten my refund", "waiting"),
+    ("The parcel never came to me", "waiting"),
 ]
 
 
