@@ -315,6 +315,7 @@ NARROWED_FRICTION = [
     ("The store refused to accept my return", "hassle"),
     ("I followed up twice and heard nothing", "chasing"),
     ("I emailed twice with no response", "chasing"),
+    ("I have no reply from the seller", "chasing"),
     ("I called them three times", "chasing"),
     ("I had to tell them my address three times", "repeating"),
     ("I had to repeat everything to the second agent", "repeating"),

@@ -456,10 +456,12 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         _CONTACT + r"(?<!make contact)(?<!made contact)(?<!making contact)(?<!eye contact)"
         r"(?! (?:upon|out|themselves|"
         r"myself|ourselves|himself|herself)\b) (?:\w+ ){0,3}" + _TIMES,
-        # No answer, not "no answering machine", "a question with no answer" nor "HP has no
-        # answers" ("emailed twice with no reply" is chasing).
-        r"no(?<!has no)(?<!have no) (?:repl(?:y|ies)|responses?)\b|no(?<!with no)(?<!has no)"
-        r"(?<!have no) answer\b",
+        # No answer, not "no answering machine", "a question with no answer", "I have no answer
+        # for you" nor "HP has no answers" ("emailed twice with no reply" is chasing).
+        # (The look-behinds follow the words, so that the cue needs "reply", "response" or
+        # "answer", not only "no ", to run.)
+        r"no (?:repl(?:y|ies)|responses?|answer(?<!with no answer)(?<!has no answer)"
+        r"(?<!have no answer))\b",
         # Trying to reach the company at all ("tried to contact the company", "no way for me to
         # contact the seller", "cannot get the seller to answer").
         r"(?:tried|trying|try|tries|attempted|attempting|struggl\w+) (?:\w+ )?(?:to )?(?:contact|"
