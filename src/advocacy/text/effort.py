@@ -407,8 +407,9 @@ EFFORT_CUES: dict[str, tuple[str, ...]] = {
         # Put through to another of the company's people, not "have another agent" of a game;
         # transfers between its parts, not "transfers between accounts".
         r"(?:to|with|by|from|onto|through to) (?:yet )?another (?:department|agent|rep\w*|"
-        r"advis[oe]r|operator|supervisor|specialist)\b|transfers? between (?:\w+ ){0,2}?"
-        r"(?:departments?|agents?|teams?|reps?|representatives?|staff)\b",
+        r"advis[oe]r|operator|supervisor|specialist)\b",
+        r"transfers? between (?:\w+ ){0,2}?(?:departments?|agents?|teams?|reps?|representatives?|"
+        r"staff)\b",
         # A different agent or department counted or spoken to ("three different agents", "a
         # third department"), not "Registration and Warranty are in different departments"; a
         # different or third person only when spoken to ("spoke to a third person", "talked to
