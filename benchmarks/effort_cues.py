@@ -10,7 +10,8 @@ With ``--before SRC`` (the ``src`` folder of a ``git archive`` of another commit
 runs both trees in fresh processes, alternated, timing ``effort_scores`` on the first 3,000
 MARC-en test reviews (CPU seconds, what the cues cost per 3,000 reviews), and every process
 prints a SHA-256 of its readings of all the sets: the same digest on both sides means the
-same readings, text by text.
+same readings, text by text. When they differ, every text read differently is listed (set,
+kinds before -> after, the text's start) with a count per set, to be read by hand.
 
     PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/effort_cues.py [--before SRC]
         [--rounds 4] [--data ../shared/data]
@@ -71,14 +72,29 @@ def measure(data: Path) -> dict[str, object]:
     cpu = time.process_time() - started
     digest = hashlib.sha256()
     counts: dict[str, dict[str, int]] = {}
+    readings: dict[str, list[str]] = {}
     for name, texts in sets.items():
         read = effort_scores(texts)
-        for found in read:
-            digest.update(f"{found.score}|{','.join(found.cues)}\n".encode())
+        readings[name] = [f"{found.score}|{','.join(found.cues)}" for found in read]
+        for reading in readings[name]:
+            digest.update(f"{reading}\n".encode())
         counts[name] = {kind: sum(kind in found.cues for found in read) for kind in EFFORT_CUES}
         counts[name]["high"] = sum(found.high for found in read)
         counts[name]["texts"] = len(texts)
-    return {"cpu": cpu, "counts": counts, "digest": digest.hexdigest()}
+    return {"cpu": cpu, "counts": counts, "digest": digest.hexdigest(), "readings": readings}
+
+
+def changed(
+    before: dict[str, list[str]], after: dict[str, list[str]], data: Path
+) -> list[tuple[str, str, str, str]]:
+    """Every text the two trees read differently: set, reading before, after, the text."""
+    sets = texts_by_set(data)
+    return [
+        (name, was, now, text)
+        for name, texts in sets.items()
+        for text, was, now in zip(texts, before[name], after[name], strict=True)
+        if was != now
+    ]
 
 
 def _run(src: Path, data: Path) -> dict[str, object]:
@@ -115,6 +131,15 @@ def main() -> None:
     for name, done in runs.items():
         cpu = ", ".join(f"{run['cpu']:.3f}" for run in done)
         print(f"{name}: CPU s per 3,000 MARC-en reviews {cpu}; readings {done[0]['digest'][:16]}")
+    if "before" in runs and runs["before"][0]["digest"] != runs["this"][0]["digest"]:
+        before, after = runs["before"][0]["readings"], runs["this"][0]["readings"]
+        assert isinstance(before, dict) and isinstance(after, dict)
+        differ = changed(before, after, args.data)
+        per_set = {name: sum(row[0] == name for row in differ) for name in before}
+        print(f"\n{len(differ)} texts read differently (score|kinds, before -> this):")
+        print("  " + ", ".join(f"{name} {count}" for name, count in per_set.items() if count))
+        for name, was, now, text in differ:
+            print(f"  [{name}] {was} -> {now}: {text[:160]!r}")
     for name, done in runs.items():
         counts = done[0]["counts"]
         assert isinstance(counts, dict)

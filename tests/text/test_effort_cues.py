@@ -256,6 +256,92 @@ NOT_THE_COMPANY = [
 ]
 
 
+#: A transfer of money, files, weapons or a prisoner, and a company's parts only named: nobody
+#: passed the customer on (the v6 cues read a transfer in each: any "was/being transferred").
+NO_CUSTOMER_PASSED = [
+    "Weapons are being transferred to the front",
+    "Can my salary be received and transferred to my current currency?",
+    "We visited the camp to which he was transferred near the end",
+    "My friend transferred me $50 but it has not come through",
+    "The light blinks while files are being transferred",
+    "I transferred money to the wrong person by mistake",
+    "Can I make transfers between accounts?",
+    "She said billing and warranty are in different departments",
+    "I am excited to have another agent to make the numbers look pretty",
+]
+
+#: The customer or their call passed on (the v6 cues missed the first five).
+CUSTOMER_PASSED = [
+    "They kept transferring my call",
+    "We were passed from one agent to another",
+    "I was passed from one department to another",
+    "Transferred 3 times, nobody helped.",
+    "Put on hold and transferred to their 'special' department",
+    "I was transferred",
+    "They transferred me to billing",
+    "My call was transferred to the wrong department",
+    "I've been transferred four times today",
+    "On hold for an hour and then transferred to someone else who hung up",
+    "I was put through to another department",
+]
+
+#: A chore a product ended, a book or a film hard to get through, a promise to follow up, a
+#: phone without an answering machine, a story's "make contact again", a sermon told "again
+#: and again", emphasis ("I have to repeat that"), "refusal to accept" of a person, an author
+#: who "never came up with" a sequel: the v6 cues read effort in each.
+CHORE_ENDED_OR_NOT_THE_COMPANY = [
+    "What a hassle. Never again, thanks to this gadget",
+    "What a nightmare. Never again, this machine does it for me",
+    "The second half was slow and hard to get through",
+    "We could not even get through the first 30 minutes",
+    "I have followed up reading the book with the workbook",
+    "I will follow up in a few weeks with results",
+    "This phone has no answering machine",
+    "It's time to make contact again",
+    "He has to call upon the spirit again",
+    "I have been told again and again to trust the process",
+    "Don't tell us 100 times!",
+    "I have to repeat that: this is the best album",
+    "He refused to accept responsibility for the crash",
+    "He still hasn't gotten around to that part of the story",
+    "She never came up with a fourth book",
+]
+
+#: Friction told in the words those cues now read more narrowly: still read.
+NARROWED_FRICTION = [
+    ("What a hassle. Never again!", "hassle"),
+    ("It is impossible to get through to anyone at the bank", "hassle"),
+    ("I couldn't get through on their help line", "hassle"),
+    ("The store refused to accept my return", "hassle"),
+    ("I followed up twice and heard nothing", "chasing"),
+    ("I emailed twice with no response", "chasing"),
+    ("I have no reply from the seller", "chasing"),
+    ("I called them three times", "chasing"),
+    ("I had to tell them my address three times", "repeating"),
+    ("I had to repeat everything to the second agent", "repeating"),
+    ("I still haven't gotten my refund", "waiting"),
+    ("The parcel never came to me", "waiting"),
+]
+
+
+@pytest.mark.parametrize("text", NO_CUSTOMER_PASSED + CHORE_ENDED_OR_NOT_THE_COMPANY)
+def test_no_customer_passed_on_and_a_chore_ended_are_no_effort(text: str) -> None:
+    found = effort(text)
+    assert found.cues == () and found.score == 0.0 and not found.high
+
+
+@pytest.mark.parametrize("text", CUSTOMER_PASSED)
+def test_the_customer_or_their_call_passed_on_is_a_transfer(text: str) -> None:
+    found = effort(text)
+    assert "transfers" in found.cues and found.high
+
+
+@pytest.mark.parametrize(("text", "kind"), NARROWED_FRICTION)
+def test_friction_in_the_narrowed_cues_words_is_still_effort(text: str, kind: str) -> None:
+    found = effort(text)
+    assert kind in found.cues and found.high
+
+
 @pytest.mark.parametrize(("text", "kind"), ANSWERED_BY_NOBODY_OR_VOWED)
 def test_an_automated_answer_or_a_vowed_hassle_is_effort(text: str, kind: str) -> None:
     found = effort(text)

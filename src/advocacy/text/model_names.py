@@ -65,7 +65,11 @@ EMOTION_MODEL = "real-emotion-e5-v5"
 #: v6: the vow names the company ("never have to ... again" is praise), an automated answer
 #: only when it was all the customer got (not "Outlook's automatic replies"), no transfer or
 #: repeating in a film's story, a handed-down recipe or small talk (review26 items 3-5).
-EFFORT_CUES = "effort-cues-v6"
+#: v7: a transfer is of the customer or their call ("I was transferred", "they transferred me"),
+#: not of money, files or weapons; "Never again, thanks to this gadget" is no vow; a book "hard
+#: to get through", "refuse to accept that", "I will follow up", "no answering machine" and
+#: "I have been told again and again" are no effort (issue #17).
+EFFORT_CUES = "effort-cues-v7"
 
 
 def read_by_current_model(stored: str | None) -> bool:
