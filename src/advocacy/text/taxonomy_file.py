@@ -23,6 +23,11 @@ What each field does (:mod:`advocacy.text.theme_assignment` has the details):
   does not make "Very comfortable shoes." a complaint about size at a keyword's score);
 - ``examples`` only teach the meaning.
 
+``keywords: small, large, tight`` (a string holding commas, a list written without brackets)
+is read as three keywords and :attr:`Taxonomy.notes` says so with the file's line (the CLI
+prints it): a keyword with a comma in it could never be found whole in a text. (Corrected:
+review27 #14, it was one phrase, silently.)
+
 A theme written as a name alone is marked by the words of its name and by its meaning (a
 taxonomy written from theme names is a supported start): it loads, and
 :meth:`Taxonomy.name_only` lists such themes so that ``text assign-themes`` can say they are
@@ -113,6 +118,10 @@ class Taxonomy:
     ----------
     themes
         The themes, in the file's order.
+    notes
+        What loading the file read otherwise than written, one sentence each with the file's
+        line and the way to write it (``keywords: small, large, tight`` read as three
+        keywords); the CLI prints them.
 
     Examples
     --------
@@ -121,6 +130,7 @@ class Taxonomy:
     """
 
     themes: tuple[TaxonomyTheme, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def names(self) -> list[str]:
@@ -169,6 +179,36 @@ def _phrases(value: Any) -> Any:
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
+def _keywords(value: Any) -> Any:
+    """Keywords: as :func:`_phrases`, but one string holding commas is a list written without
+    brackets (``keywords: small, large, tight``), so it is split at the commas; a keyword with
+    a comma in it could never be found whole in a text. Examples are sentences and keep theirs.
+    """
+    if isinstance(value, str) and "," in value:
+        value = value.split(",")
+    return _phrases(value)
+
+
+def _comma_notes(document: Document) -> tuple[str, ...]:
+    """One note per theme whose ``keywords`` string was split at its commas (:func:`_keywords`)."""
+    themes = document.data.get("themes") if isinstance(document.data, dict) else None
+    notes = []
+    for index, spec in enumerate(themes if isinstance(themes, list) else []):
+        value = spec.get("keywords") if isinstance(spec, dict) else None
+        if not (isinstance(value, str) and "," in value):
+            continue
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        line = document.line(f"themes.{index}.keywords")
+        where = f"{document.source}" + (f" line {line}" if line is not None else "")
+        notes.append(
+            f"{where}: theme {spec.get('name')!r} keywords {value!r} read as "
+            f"{len(parts)} keywords ({', '.join(repr(p) for p in parts)}); write them as "
+            f"[{', '.join(parts)}] to say so, or quote each phrase in a list if a comma "
+            "belongs to it"
+        )
+    return tuple(notes)
+
+
 def _name(value: Any) -> Any:
     text = "" if value is None or isinstance(value, bool) else str(value).strip()
     if not text or isinstance(value, dict | list):
@@ -194,7 +234,11 @@ class ThemeSpec(BaseModel):
     description: Annotated[str, BeforeValidator(_words)] = Field(
         "", description="what the theme covers, in a line"
     )
-    keywords: Phrases = Field((), description="words or phrases that mark the theme outright")
+    keywords: Annotated[tuple[str, ...], BeforeValidator(_keywords)] = Field(
+        (),
+        description="words or phrases that mark the theme outright (a string holding commas is "
+        "split at them)",
+    )
     examples: Phrases = Field((), description="phrases that show what the theme sounds like")
     parent: Annotated[str, BeforeValidator(_words)] = Field("", description="another theme's name")
 
@@ -247,7 +291,7 @@ def _taxonomy(document: Document) -> Taxonomy:
                 "add the parent theme or correct its name",
                 theme.parent,
             )
-    taxonomy = Taxonomy(tuple(themes))
+    taxonomy = Taxonomy(tuple(themes), _comma_notes(document))
     for index in _unreadable(taxonomy):
         name = themes[index].name
         raise fail(

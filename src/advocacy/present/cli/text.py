@@ -792,10 +792,15 @@ def assign_command(
 
 
 def _warn_name_only(taxonomy: Path) -> None:
-    """Warn of each theme of ``taxonomy`` that only the meaning of its name assigns."""
+    """Say what the file was read as where that differs from how it is written (keywords
+    split at commas), and warn of each theme of ``taxonomy`` that only the meaning of its
+    name assigns."""
     import advocacy
 
-    for name in advocacy.load_taxonomy(taxonomy).name_only():
+    loaded = advocacy.load_taxonomy(taxonomy)
+    for note in loaded.notes:
+        error_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    for name in loaded.name_only():
         error_console.print(
             f"warning: theme {name!r} is assigned by the meaning of its name only; "
             "add keywords or a description to steer it",
