@@ -44,6 +44,7 @@ error names the file, the line, the theme and the fix. How the themes are assign
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -53,7 +54,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from advocacy.config_files import Document, file_error, parse_yaml, read_text, validate
-from advocacy.errors import InputError, UsageError
+from advocacy.errors import AdvocacyError, InputError, UsageError
 
 __all__ = [
     "Phrases",
@@ -61,6 +62,7 @@ __all__ = [
     "TaxonomyFile",
     "TaxonomyTheme",
     "ThemeSpec",
+    "append_theme",
     "load_taxonomy",
     "parse_taxonomy",
     "promote",
@@ -434,3 +436,95 @@ def promote(taxonomy: Taxonomy, theme: TaxonomyTheme) -> Taxonomy:
             f"the taxonomy already has a theme {theme.name!r}", fix="pass another --name"
         )
     return Taxonomy((*taxonomy.themes, theme))
+
+
+def append_theme(path: str | Path, theme: TaxonomyTheme, *, comment: str = "") -> str:
+    """Add ``theme`` to the taxonomy file at ``path`` as text, keeping every line of it.
+
+    The file is the user's: its comments, order and layout stay as written. The theme is
+    appended to the file's ``themes`` list at its indentation, under ``comment`` (a YAML
+    comment line, when given), and the result is read back: it must load as the file's
+    themes plus ``theme``. When it cannot be appended so (the list is written inline,
+    ``themes: [...]``, or the file ends in a way the new lines would change), the file is
+    written again in full and the former one kept beside it as ``NAME.bak``. A missing
+    file is created.
+
+    Parameters
+    ----------
+    path
+        The taxonomy file.
+    theme
+        The theme to add, last.
+    comment
+        One line said above the theme (without the ``#``), or nothing.
+
+    Returns
+    -------
+    str
+        How the file was written, to tell the user: ``created``, ``appended to`` or
+        ``rewritten (...; the former file is kept as NAME.bak)``.
+
+    Raises
+    ------
+    UsageError
+        When the taxonomy already has a theme of that name.
+    InputError
+        When the file exists but is not a valid taxonomy (nothing is written).
+    """
+    theme = ThemeSpec.model_validate(theme.as_dict()).theme()  # as a file reads back: stripped
+    target = Path(path)
+    if not target.exists():
+        save_taxonomy(Taxonomy((theme,)), target)
+        return "created"
+    text = read_text(target, what="taxonomy file")
+    promoted = promote(_taxonomy(parse_yaml(text, source=str(target))), theme)
+    indent = _item_indent(text)
+    if indent is not None:
+        # Keywords on one line as the documented format writes them; examples (sentences)
+        # one to a line.
+        def field(key: str, value: Any) -> str:
+            if key == "keywords":
+                listed = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+                return f"{key}: {' '.join(listed.split(chr(10)))}".rstrip() + "\n"
+            return yaml.safe_dump({key: value}, allow_unicode=True, width=88)
+
+        fields = "".join(field(key, value) for key, value in theme.as_dict().items()).splitlines(
+            keepends=True
+        )
+        lines = ([f"# {' '.join(comment.split())}\n"] if comment.strip() else []) + [
+            ("- " if number == 0 else "  ") + line for number, line in enumerate(fields)
+        ]
+        added = (text if not text or text.endswith("\n") else text + "\n") + "".join(
+            " " * indent + line for line in lines
+        )
+        try:
+            again = _taxonomy(parse_yaml(added, source=str(target)))
+        except AdvocacyError:
+            again = None
+        if again is not None and again.themes == promoted.themes:
+            target.write_text(added, encoding="utf-8")
+            return "appended to"
+    backup = target.with_name(target.name + ".bak")
+    shutil.copyfile(target, backup)
+    save_taxonomy(promoted, target)
+    return (
+        "rewritten (its themes list could not be added to as text; the former file is kept "
+        f"as {backup})"
+    )
+
+
+def _item_indent(text: str) -> int | None:
+    """The column of the ``-`` of the file's ``themes`` entries, or None when the list is not
+    a block list with an entry (``themes: [...]``, ``themes: []``)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if key.value == "themes" and isinstance(value, yaml.SequenceNode):
+            if value.flow_style or not value.value:
+                return None
+            return int(value.start_mark.column)
+    return None
