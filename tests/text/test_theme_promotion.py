@@ -51,11 +51,11 @@ def _workspace(path: Path) -> tuple[Path, str]:
             "WHERE t.origin = 'discovered' AND d.document_id = 'R00'"
         )
         assert size == 8  # the courier texts, as discovered
-        # As Olist's "correios / lannister" carried "comprei": the cluster's key phrases hold
-        # the word every text says.
+        # As Olist's "correios / lannister" carried "comprei": the cluster's name and key
+        # phrases hold the word every text says.
         ws.db.execute(
-            "UPDATE themes SET keywords = ? WHERE theme_id = ?",
-            [json.dumps(["bought", "courier", "parcel"]), courier],
+            "UPDATE themes SET name = ?, keywords = ? WHERE theme_id = ?",
+            ["bought / courier", json.dumps(["bought", "courier", "parcel"]), courier],
         )
     return path, str(courier)
 
@@ -85,6 +85,7 @@ def test_a_phrase_every_text_says_is_not_a_keyword_and_the_size_is_said(tmp_path
     out = json.loads(shown.stdout)
     [theme] = load_taxonomy(taxonomy).themes
     assert "bought" not in theme.keywords and "courier" in theme.keywords
+    assert theme.name == "Courier"  # not "Bought": a name's words mark the theme too
     assert out["left out (said as much by other themes' texts)"] == ["bought"]
     # Its keywords mark the 8 courier texts, not the 24 that say "bought".
     assert out["marked by its keywords and name"].startswith("8 texts, 8 of the 8 discovered")

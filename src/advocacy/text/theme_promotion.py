@@ -123,8 +123,8 @@ def promote_theme(
     every line the user wrote (:func:`~advocacy.text.taxonomy_file.append_theme`).
 
     Its keywords are its key phrases specific to it (:func:`specific_phrases`), its examples
-    its first three quotes; its name ``name``, else its first keyword (else the first phrase
-    of its discovered name), capitalised.
+    its first three quotes; its name ``name``, else the first phrase of its discovered name
+    when that is one of its keywords (or it has none), else its first keyword, capitalised.
     """
     from advocacy.text.catalogue import document_languages
     from advocacy.text.documents import load_documents
@@ -171,7 +171,10 @@ def promote_theme(
     ):
         hits[text, list(columns)] = True
     keywords = specific_phrases(hits, members, phrases)
-    first = (keywords or [str(row[0]).split(" / ")[0].strip()])[0]
+    # Its discovered name's first phrase when that is specific ("correios / lannister": not
+    # the seller "Lannister"), else its first keyword: a name's words mark a theme as keywords.
+    label = str(row[0]).split(" / ")[0].strip()
+    first = label if label in keywords or not keywords else keywords[0]
     theme = TaxonomyTheme(
         name=name or first[:1].upper() + first[1:],
         keywords=tuple(keywords),
