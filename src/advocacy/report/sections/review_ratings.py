@@ -235,7 +235,7 @@ def quarantined_ratings(ws: Workspace, scope: ReportScope, quarter: dt.date | No
         return 0
     try:
         imports = ws.db.fetchall("SELECT import_id, detected FROM imports WHERE kind = 'mentions'")
-    except (ParquetSourceError, RuntimeError):  # no ledger to read
+    except ParquetSourceError:  # Parquet on Spark: no import ledger to read
         return 0
     columns: dict[str, dict[str, str]] = {}
     for import_id, detected in imports:
