@@ -31,6 +31,7 @@ from advocacy.ingest.quarantine_fixes import (
 )
 from advocacy.ingest.spreadsheet_cells import (
     TRIGGERS,
+    XLSX_CUT_NOTE,
     escape_xlsx_text,
     neutralize,
     neutralize_table,
@@ -128,14 +129,17 @@ def spreadsheet_table(data: pa.Table, *, typed_cells: bool = False) -> pa.Table:
     return neutralize_table(pa.table(columns, names=data.column_names), typed_cells=typed_cells)
 
 
-def write_table(data: pa.Table, path: Path, output: ExportFormat) -> int:
+def write_table(
+    data: pa.Table, path: Path, output: ExportFormat, *, notes: list[str] | None = None
+) -> int:
     """Write ``data`` to ``path``; return the number of rows written.
 
     Values are written as stored, with one exception: in CSV, text cells that a spreadsheet would
     run as a formula get a leading ``'`` (see :mod:`advocacy.ingest.spreadsheet_cells`; importing
     the file takes it off again); in XLSX they are text cells, which never run; and in both, lists
     and mappings become readable text. The file is written next to its destination and renamed into
-    place, so a failed export never leaves a half-written file behind.
+    place, so a failed export never leaves a half-written file behind. What the file could not
+    hold is added to ``notes`` when given: the XLSX cells cut to fit (:func:`write_xlsx`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
@@ -147,7 +151,9 @@ def write_table(data: pa.Table, path: Path, output: ExportFormat) -> int:
         records = [{k: _json_value(v) for k, v in row.items()} for row in data.to_pylist()]
         partial.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
-        write_xlsx({"data": data}, partial)
+        cut = write_xlsx({"data": data}, partial)
+        if cut and notes is not None:
+            notes.append(cut_note(cut))
     partial.replace(path)
     return int(data.num_rows)
 
@@ -156,7 +162,7 @@ def write_table(data: pa.Table, path: Path, output: ExportFormat) -> int:
 XLSX_MAX_ROWS = 1_048_576
 
 
-def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> None:
+def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> list[str]:
     """Write one sheet per table, every text as a text cell, never as a formula.
 
     Every text is a text cell, which a spreadsheet shows and never runs: a would-be formula is
@@ -167,7 +173,13 @@ def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> None:
     ``_xHHHH_`` escapes (:func:`~advocacy.ingest.spreadsheet_cells.escape_xlsx_text`), which
     Excel shows as the characters and import decodes. A text longer than Excel's 32,767
     characters per cell is cut to fit, with a note in the cell saying so (CSV, JSON and Parquet
-    keep it whole).
+    keep it whole); importing the file refuses such a cell, with the fix.
+
+    Returns
+    -------
+    list of str
+        The cells cut, as ``sheet!A5 (comment, 200,041 characters)`` (:func:`cut_note` says
+        them in a sentence).
     """
     from openpyxl import Workbook
 
@@ -179,14 +191,37 @@ def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> None:
                 parameter="--format",
                 fix=f"XLSX holds at most {XLSX_MAX_ROWS - 1:,} rows; use csv or parquet",
             )
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=True)
+    cut: list[str] = []
     for name, data in sheets.items():
-        sheet = book.create_sheet(title=_sheet_title(name))
+        title = _sheet_title(name)
+        sheet = book.create_sheet(title=title)
         safe = spreadsheet_table(data, typed_cells=True)
         sheet.append([_excel_value(sheet, value) for value in safe.column_names])
-        for row in safe.to_pylist():
-            sheet.append([_excel_value(sheet, value) for value in row.values()])
+        for number, row in enumerate(safe.to_pylist(), start=2):
+            cells = [_excel_value(sheet, value) for value in row.values()]
+            for column, (header, cell) in enumerate(zip(row, cells, strict=True), start=1):
+                written = getattr(cell, "value", None)
+                if isinstance(written, str) and written.endswith(XLSX_CUT_NOTE):
+                    size = len(str(row[header]))
+                    where = f"{title}!{get_column_letter(column)}{number}"
+                    cut.append(f"{where} ({header}, {size:,} characters)")
+            sheet.append(cells)
     book.save(path)
+    return cut
+
+
+def cut_note(cut: Sequence[str]) -> str:
+    """What an XLSX export says of the cells it cut (:func:`write_xlsx`), with the way to keep
+    them whole; the first five are named."""
+    named = "; ".join(cut[:5]) + (f"; and {len(cut) - 5:,} more" if len(cut) > 5 else "")
+    return (
+        f"{len(cut):,} text cell(s) longer than an Excel cell's {XLSX_CELL_CHARACTERS:,} "
+        f"characters were cut to fit, with a note at the end: {named}. Importing this file "
+        "refuses those rows; export as CSV, JSON or Parquet for the whole text"
+    )
 
 
 def _sheet_title(name: str) -> str:
@@ -218,10 +253,9 @@ def _fitted(text: str) -> str:
     """``text`` cut to what a cell holds, saying so in the cell (openpyxl would cut silently)."""
     if len(text) <= XLSX_CELL_CHARACTERS:
         return text
-    note = " [cut to fit an Excel cell; export as CSV, JSON or Parquet for the whole text]"
-    kept = text[: XLSX_CELL_CHARACTERS - len(note)]
+    kept = text[: XLSX_CELL_CHARACTERS - len(XLSX_CUT_NOTE)]
     # Never end inside an _xHHHH_ escape, which would then read as literal text.
-    return re.sub(r"_x[0-9A-Fa-f]{0,4}$", "", kept) + note
+    return re.sub(r"_x[0-9A-Fa-f]{0,4}$", "", kept) + XLSX_CUT_NOTE
 
 
 def quarantine_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:

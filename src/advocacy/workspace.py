@@ -501,7 +501,13 @@ class Workspace:
         return write_loop_tables(self.db, directory)
 
     def export(
-        self, table: str, *, out: str | Path, format: str | None = None, redact: bool = False
+        self,
+        table: str,
+        *,
+        out: str | Path,
+        format: str | None = None,
+        redact: bool = False,
+        notes: list[str] | None = None,
     ) -> int:
         """Write table ``table`` to ``out`` as csv, parquet, xlsx or json.
 
@@ -520,6 +526,10 @@ class Workspace:
             ``csv``, ``parquet``, ``xlsx`` or ``json``; default from ``out``'s suffix.
         redact
             Replace personal data in free text (``advocacy.text.export_table``).
+        notes
+            A list to which what the file could not hold is added, when given: the XLSX
+            cells cut to fit Excel's 32,767 characters, by cell (``data!D5``), column and
+            length.
 
         Returns
         -------
@@ -543,7 +553,7 @@ class Workspace:
         data = export_table(self, table, redact=redact)
         if output is not ExportFormat.parquet:
             data = with_original_offsets(data)
-        return write_table(data, path, output)
+        return write_table(data, path, output, notes=notes)
 
     # -- the ledger ------------------------------------------------------------------------------
     def status(self) -> WorkspaceStatus:

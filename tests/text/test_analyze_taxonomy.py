@@ -212,7 +212,11 @@ def test_the_remembered_taxonomy_reads_back_as_written(tmp_path: Path) -> None:
 
 def test_the_cli_prints_the_summary_then_the_themes(tmp_path: Path) -> None:
     taxonomy = tmp_path / "taxonomy.yaml"
-    taxonomy.write_text(TAXONOMY + "  - name: Mystery\n", encoding="utf-8")
+    # Story's keywords written without brackets (review27 #14): read as four, and said so.
+    written = TAXONOMY.replace(
+        "[story, plot, characters, author]", "story, plot, characters, author"
+    )
+    taxonomy.write_text(written + "  - name: Mystery\n", encoding="utf-8")
     ws = _open(tmp_path / "w.duckdb", workers=1)
     ws.write_records(
         "responses",
@@ -225,6 +229,9 @@ def test_the_cli_prints_the_summary_then_the_themes(tmp_path: Path) -> None:
     assert "Text analysis" in table.stdout and "Curated themes" in table.stdout
     assert table.stdout.index("Text analysis") < table.stdout.index("Curated themes")
     assert "warning: theme 'Mystery' is assigned by the meaning of its name only" in table.stderr
+    assert "theme 'Story' keywords 'story, plot, characters, author' read as 4 keywords" in (
+        table.stderr.replace("\n", " ")
+    )
     common = ("text", "analyze", "--taxonomy", str(taxonomy), "--db", db, "--format")
     data = json.loads(advocacy_cli(*common, "json").stdout)
     assert data["analysed"] == 0 and data["curated themes"] == 7

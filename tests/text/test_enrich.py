@@ -15,8 +15,9 @@ import pytest
 import advocacy
 from advocacy.errors import InputError
 from advocacy.text import catalogue, enrich
-from advocacy.text.catalogue import assign_taxonomy, discover, list_themes, promote_theme
+from advocacy.text.catalogue import assign_taxonomy, discover, list_themes
 from advocacy.text.enrich import analyze_workspace, export_columns, export_table
+from advocacy.text.theme_promotion import promote_theme
 from support.cli import Outcome, advocacy_cli
 from support.taxonomies import BLITZER_TAXONOMY
 

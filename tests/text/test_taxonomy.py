@@ -108,6 +108,30 @@ def test_assignment_is_multi_label_and_children_imply_parents() -> None:
     assert (scores[1] > 0).tolist() == [False, False, False]
 
 
+def test_keywords_written_with_commas_but_no_brackets_are_each_a_keyword(tmp_path: Path) -> None:
+    # review27 #14: "keywords: small, large, tight" was one phrase that no text holds, silently.
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(
+        "themes:\n  - name: Sizing\n    keywords: small, large, tight\n"
+        '    examples: ["too tight, sent it back"]\n',
+        encoding="utf-8",
+    )
+    taxonomy = load_taxonomy(path)
+    assert taxonomy.themes[0].keywords == ("small", "large", "tight")
+    assert taxonomy.themes[0].examples == ("too tight, sent it back",)  # a sentence keeps its comma
+    texts = ["Far too tight on the shoulders", "It runs large", "Lovely colour"]
+    scores = assign_themes(texts, taxonomy, embedder=default_embedder(), meaning=False)
+    assert (scores[:, 0] > 0).tolist() == [True, True, False]
+    [note] = taxonomy.notes
+    assert (
+        f"{path} line 3: theme 'Sizing' keywords 'small, large, tight' read as 3 keywords" in note
+    )
+    assert "[small, large, tight]" in note
+    listed = tmp_path / "listed.yaml"
+    listed.write_text("themes:\n  - name: Sizing\n    keywords: [small, large]\n", "utf-8")
+    assert load_taxonomy(listed).notes == ()
+
+
 def test_promote_refuses_duplicates() -> None:
     taxonomy = Taxonomy((TaxonomyTheme("Delivery"),))
     assert promote(taxonomy, TaxonomyTheme("Price")).names == ["Delivery", "Price"]

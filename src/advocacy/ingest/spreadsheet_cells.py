@@ -48,6 +48,9 @@ from advocacy.ingest.raw import RawTable
 
 #: First characters that make a spreadsheet evaluate a cell (OWASP CSV-injection guidance).
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: What an XLSX export writes at the end of a text cut to fit an Excel cell; an import refuses
+#: a cell that ends in it (the rest of the text is not in the file).
+XLSX_CUT_NOTE = " [cut to fit an Excel cell; export as CSV, JSON or Parquet for the whole text]"
 PREFIX = "'"
 #: File formats whose cells a spreadsheet evaluates: exported neutralised, read back restored.
 SPREADSHEET_FORMATS = frozenset({"csv", "tsv", "xlsx"})

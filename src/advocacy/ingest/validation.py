@@ -34,6 +34,7 @@ from advocacy.ingest.dates import (
 from advocacy.ingest.missing_text import EMPTY_REASON, TEXT_FIELD, missing_text_notes
 from advocacy.ingest.raw import Adapted, ItemColumn
 from advocacy.ingest.reason_fixes import split_fix, with_fix
+from advocacy.ingest.spreadsheet_cells import XLSX_CUT_NOTE
 from advocacy.ingest.target_values import (
     MEAN_LOOKALIKES,
     METRIC_RANGES,
@@ -49,6 +50,19 @@ from advocacy.ingest.target_values import (
     score_fraction_note,
 )
 from advocacy.model import TIME_OFFSETS, WHOLE_RECORD, Field, FieldType, Kind
+
+
+def cut_reason(table: str) -> str:
+    """Why a text cell ending in an XLSX export's cut note is refused (review27 #15), with the
+    export that holds the whole text."""
+    return with_fix(
+        "was cut to fit an Excel cell by an XLSX export (it ends in the note saying so): the "
+        "rest of the text is not in the file, and importing it would store the cut text in "
+        "place of the whole one",
+        f"import the CSV, JSON or Parquet export for the whole text (advocacy export {table} "
+        f"--out {table}.csv); to keep the cut text, delete the note at the end of the cell",
+    )
+
 
 #: What an empty required cell's reason says, without its fix (as a :class:`BadCell` holds it).
 EMPTY_REASON_SAID = split_fix(EMPTY_REASON)[0]
@@ -160,6 +174,8 @@ def field_expressions(
     checks: list[tuple[str, str]] = []
     if item.type is FieldType.TEXT:
         value = f"CASE WHEN {text} IS NOT NULL THEN CAST({source} AS VARCHAR) END"  # as written
+        # A text an XLSX export cut to fit a cell: stored, it would replace the whole text.
+        checks.append((f"suffix({text}, {literal(XLSX_CUT_NOTE.strip())})", cut_reason(kind.table)))
         if is_identifier(kind, item):
             checks.append(
                 (

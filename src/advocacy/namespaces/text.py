@@ -33,8 +33,9 @@ if TYPE_CHECKING:
     from advocacy.text.parquet_enrich import parquet_text_features
     from advocacy.text.pii import redact
     from advocacy.text.sentiment_readings import READING_WORDS, SentimentReadings, readings_words
-    from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
+    from advocacy.text.taxonomy import Taxonomy
     from advocacy.text.theme_names import shorten
+    from advocacy.text.theme_promotion import PromotedTheme
     from advocacy.text.theme_texts import ThemeTexts
     from advocacy.text.themes import DiscoveredTheme
 
@@ -742,8 +743,8 @@ class TextNamespace:
 
     def promote_theme(
         self, theme_id: str, taxonomy: str | Path, *, name: str | None = None
-    ) -> TaxonomyTheme:
-        """Add a discovered theme to a taxonomy file (created if missing).
+    ) -> PromotedTheme:
+        """Add a discovered theme to a taxonomy file (created if missing), keeping its lines.
 
         Parameters
         ----------
@@ -756,15 +757,16 @@ class TextNamespace:
 
         Returns
         -------
-        TaxonomyTheme
-            The theme as written.
+        PromotedTheme
+            The theme as written (``.theme``), the texts its keywords mark against the size
+            discovered, and how the file was written.
 
         Raises
         ------
         NotFoundError
             When there is no discovered theme ``theme_id``.
         """
-        from advocacy.text.catalogue import promote_theme
+        from advocacy.text.theme_promotion import promote_theme
 
         return promote_theme(self._db, theme_id, taxonomy, name=name)
 

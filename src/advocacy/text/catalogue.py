@@ -1,4 +1,5 @@
-"""The workspace's themes: discover and store them, assign a taxonomy, promote one.
+"""The workspace's themes: discover and store them, assign a taxonomy (promoting a discovered
+one is :mod:`advocacy.text.theme_promotion`'s).
 
 ``themes`` holds both kinds (``origin`` discovered or curated); ``document_themes`` links
 documents to them. Discovery replaces the previous discovered themes; assigning a taxonomy
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from advocacy.errors import NotFoundError, UsageError
+from advocacy.errors import UsageError
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 from advocacy.text.documents import (
@@ -37,7 +38,7 @@ from advocacy.text.theme_listing import (
 )
 
 if TYPE_CHECKING:
-    from advocacy.text.taxonomy import Taxonomy, TaxonomyTheme
+    from advocacy.text.taxonomy import Taxonomy
     from advocacy.text.taxonomy_store import ChosenTaxonomy
     from advocacy.text.theme_classifier import ThemeClassifier
     from advocacy.text.theme_sentences import ThemeReading
@@ -57,8 +58,8 @@ __all__ = [
     "ThemeListing",
     "assign_taxonomy",
     "discover",
+    "document_languages",
     "list_themes",
-    "promote_theme",
     "stored_features",
     "theme_members",
     "themes_summary",
@@ -144,7 +145,7 @@ def discover(
         embedder.embed(texts),
         n_themes=n_themes,
         sentiments=_sentiments(db, documents),
-        languages=_languages(db, documents),
+        languages=document_languages(db, documents),
         random_state=random_state,
         redact=redactor.redact,  # no theme is named after a person the workspace knows
     )
@@ -268,7 +269,7 @@ def assign_taxonomy(
     # tolist: one conversion of the column, not a Python object per step of its iterator.
     texts = [str(t) for t in documents["text"].tolist()]
     embedder = default_embedder()
-    languages = _languages(db, documents, detected)
+    languages = document_languages(db, documents, detected)
     redactors: list[Redactor] = []
 
     def while_reading() -> None:
@@ -374,7 +375,7 @@ def assign_taxonomy(
     return pd.concat([themes[["theme_id", "name", "parent", "size"]], evidence], axis=1)
 
 
-def _languages(
+def document_languages(
     db: Database,
     documents: pd.DataFrame,
     detected: Mapping[tuple[str, str], str | None] | None = None,
@@ -391,7 +392,7 @@ def _languages(
         )
         if all(key in detected for key in keys):  # a first run: every document just analysed
             return [detected[key] for key in keys]
-        stored = _languages(db, documents)
+        stored = document_languages(db, documents)
         return [detected.get(key, language) for key, language in zip(keys, stored, strict=True)]
     rows = pd.DataFrame(
         db.fetchall("SELECT document_kind, document_id, language FROM text_features"),
@@ -478,42 +479,6 @@ def _apply_taught(
     )
     _replace(db, "learned", pd.DataFrame(columns=list(THEME_TYPES)), links)
     return classifier
-
-
-def promote_theme(
-    db: Database, theme_id: str, taxonomy_path: str | Path, *, name: str | None = None
-) -> TaxonomyTheme:
-    """Add discovered theme ``theme_id`` to the taxonomy file (created if missing)."""
-    from advocacy.text.taxonomy import (
-        Taxonomy,
-        TaxonomyTheme,
-        load_taxonomy,
-        promote,
-        save_taxonomy,
-    )
-
-    row = db.fetchone(
-        "SELECT name, keywords, quotes FROM themes WHERE theme_id = ? AND origin = 'discovered'",
-        [theme_id],
-    )
-    if row is None:
-        raise NotFoundError(
-            f"no discovered theme {theme_id!r}",
-            value=theme_id,
-            fix="run advocacy text themes to see the discovered theme ids",
-        )
-    keywords: list[str] = json.loads(row[1]) if isinstance(row[1], str) else list(row[1] or [])
-    quotes: list[str] = json.loads(row[2]) if isinstance(row[2], str) else list(row[2] or [])
-    theme = TaxonomyTheme(
-        name=name or str(row[0]).split(" / ")[0].strip().capitalize(),
-        description=f"promoted from {theme_id}: {row[0]}",
-        keywords=tuple(keywords[:3]),
-        examples=tuple(quotes[:3]),
-    )
-    path = Path(taxonomy_path)
-    current = load_taxonomy(path) if path.exists() else Taxonomy()
-    save_taxonomy(promote(current, theme), path)
-    return theme
 
 
 def themes_summary(found: Sequence[DiscoveredTheme]) -> list[dict[str, Any]]:

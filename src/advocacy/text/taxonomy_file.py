@@ -23,6 +23,11 @@ What each field does (:mod:`advocacy.text.theme_assignment` has the details):
   does not make "Very comfortable shoes." a complaint about size at a keyword's score);
 - ``examples`` only teach the meaning.
 
+``keywords: small, large, tight`` (a string holding commas, a list written without brackets)
+is read as three keywords and :attr:`Taxonomy.notes` says so with the file's line (the CLI
+prints it): a keyword with a comma in it could never be found whole in a text. (Corrected:
+review27 #14, it was one phrase, silently.)
+
 A theme written as a name alone is marked by the words of its name and by its meaning (a
 taxonomy written from theme names is a supported start): it loads, and
 :meth:`Taxonomy.name_only` lists such themes so that ``text assign-themes`` can say they are
@@ -39,6 +44,7 @@ error names the file, the line, the theme and the fix. How the themes are assign
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,7 +54,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from advocacy.config_files import Document, file_error, parse_yaml, read_text, validate
-from advocacy.errors import InputError, UsageError
+from advocacy.errors import AdvocacyError, InputError, UsageError
 
 __all__ = [
     "Phrases",
@@ -56,6 +62,7 @@ __all__ = [
     "TaxonomyFile",
     "TaxonomyTheme",
     "ThemeSpec",
+    "append_theme",
     "load_taxonomy",
     "parse_taxonomy",
     "promote",
@@ -113,6 +120,10 @@ class Taxonomy:
     ----------
     themes
         The themes, in the file's order.
+    notes
+        What loading the file read otherwise than written, one sentence each with the file's
+        line and the way to write it (``keywords: small, large, tight`` read as three
+        keywords); the CLI prints them.
 
     Examples
     --------
@@ -121,6 +132,7 @@ class Taxonomy:
     """
 
     themes: tuple[TaxonomyTheme, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def names(self) -> list[str]:
@@ -169,6 +181,36 @@ def _phrases(value: Any) -> Any:
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
+def _keywords(value: Any) -> Any:
+    """Keywords: as :func:`_phrases`, but one string holding commas is a list written without
+    brackets (``keywords: small, large, tight``), so it is split at the commas; a keyword with
+    a comma in it could never be found whole in a text. Examples are sentences and keep theirs.
+    """
+    if isinstance(value, str) and "," in value:
+        value = value.split(",")
+    return _phrases(value)
+
+
+def _comma_notes(document: Document) -> tuple[str, ...]:
+    """One note per theme whose ``keywords`` string was split at its commas (:func:`_keywords`)."""
+    themes = document.data.get("themes") if isinstance(document.data, dict) else None
+    notes = []
+    for index, spec in enumerate(themes if isinstance(themes, list) else []):
+        value = spec.get("keywords") if isinstance(spec, dict) else None
+        if not (isinstance(value, str) and "," in value):
+            continue
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        line = document.line(f"themes.{index}.keywords")
+        where = f"{document.source}" + (f" line {line}" if line is not None else "")
+        notes.append(
+            f"{where}: theme {spec.get('name')!r} keywords {value!r} read as "
+            f"{len(parts)} keywords ({', '.join(repr(p) for p in parts)}); write them as "
+            f"[{', '.join(parts)}] to say so, or quote each phrase in a list if a comma "
+            "belongs to it"
+        )
+    return tuple(notes)
+
+
 def _name(value: Any) -> Any:
     text = "" if value is None or isinstance(value, bool) else str(value).strip()
     if not text or isinstance(value, dict | list):
@@ -194,7 +236,11 @@ class ThemeSpec(BaseModel):
     description: Annotated[str, BeforeValidator(_words)] = Field(
         "", description="what the theme covers, in a line"
     )
-    keywords: Phrases = Field((), description="words or phrases that mark the theme outright")
+    keywords: Annotated[tuple[str, ...], BeforeValidator(_keywords)] = Field(
+        (),
+        description="words or phrases that mark the theme outright (a string holding commas is "
+        "split at them)",
+    )
     examples: Phrases = Field((), description="phrases that show what the theme sounds like")
     parent: Annotated[str, BeforeValidator(_words)] = Field("", description="another theme's name")
 
@@ -247,7 +293,7 @@ def _taxonomy(document: Document) -> Taxonomy:
                 "add the parent theme or correct its name",
                 theme.parent,
             )
-    taxonomy = Taxonomy(tuple(themes))
+    taxonomy = Taxonomy(tuple(themes), _comma_notes(document))
     for index in _unreadable(taxonomy):
         name = themes[index].name
         raise fail(
@@ -390,3 +436,95 @@ def promote(taxonomy: Taxonomy, theme: TaxonomyTheme) -> Taxonomy:
             f"the taxonomy already has a theme {theme.name!r}", fix="pass another --name"
         )
     return Taxonomy((*taxonomy.themes, theme))
+
+
+def append_theme(path: str | Path, theme: TaxonomyTheme, *, comment: str = "") -> str:
+    """Add ``theme`` to the taxonomy file at ``path`` as text, keeping every line of it.
+
+    The file is the user's: its comments, order and layout stay as written. The theme is
+    appended to the file's ``themes`` list at its indentation, under ``comment`` (a YAML
+    comment line, when given), and the result is read back: it must load as the file's
+    themes plus ``theme``. When it cannot be appended so (the list is written inline,
+    ``themes: [...]``, or the file ends in a way the new lines would change), the file is
+    written again in full and the former one kept beside it as ``NAME.bak``. A missing
+    file is created.
+
+    Parameters
+    ----------
+    path
+        The taxonomy file.
+    theme
+        The theme to add, last.
+    comment
+        One line said above the theme (without the ``#``), or nothing.
+
+    Returns
+    -------
+    str
+        How the file was written, to tell the user: ``created``, ``appended to`` or
+        ``rewritten (...; the former file is kept as NAME.bak)``.
+
+    Raises
+    ------
+    UsageError
+        When the taxonomy already has a theme of that name.
+    InputError
+        When the file exists but is not a valid taxonomy (nothing is written).
+    """
+    theme = ThemeSpec.model_validate(theme.as_dict()).theme()  # as a file reads back: stripped
+    target = Path(path)
+    if not target.exists():
+        save_taxonomy(Taxonomy((theme,)), target)
+        return "created"
+    text = read_text(target, what="taxonomy file")
+    promoted = promote(_taxonomy(parse_yaml(text, source=str(target))), theme)
+    indent = _item_indent(text)
+    if indent is not None:
+        # Keywords on one line as the documented format writes them; examples (sentences)
+        # one to a line.
+        def field(key: str, value: Any) -> str:
+            if key == "keywords":
+                listed = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+                return f"{key}: {' '.join(listed.split(chr(10)))}".rstrip() + "\n"
+            return yaml.safe_dump({key: value}, allow_unicode=True, width=88)
+
+        fields = "".join(field(key, value) for key, value in theme.as_dict().items()).splitlines(
+            keepends=True
+        )
+        lines = ([f"# {' '.join(comment.split())}\n"] if comment.strip() else []) + [
+            ("- " if number == 0 else "  ") + line for number, line in enumerate(fields)
+        ]
+        added = (text if not text or text.endswith("\n") else text + "\n") + "".join(
+            " " * indent + line for line in lines
+        )
+        try:
+            again = _taxonomy(parse_yaml(added, source=str(target)))
+        except AdvocacyError:
+            again = None
+        if again is not None and again.themes == promoted.themes:
+            target.write_text(added, encoding="utf-8")
+            return "appended to"
+    backup = target.with_name(target.name + ".bak")
+    shutil.copyfile(target, backup)
+    save_taxonomy(promoted, target)
+    return (
+        "rewritten (its themes list could not be added to as text; the former file is kept "
+        f"as {backup})"
+    )
+
+
+def _item_indent(text: str) -> int | None:
+    """The column of the ``-`` of the file's ``themes`` entries, or None when the list is not
+    a block list with an entry (``themes: [...]``, ``themes: []``)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if key.value == "themes" and isinstance(value, yaml.SequenceNode):
+            if value.flow_style or not value.value:
+                return None
+            return int(value.start_mark.column)
+    return None

@@ -208,7 +208,7 @@ def _print_import(
             console.print(line, markup=False, soft_wrap=True)
     if quarantined:
         emit_rows(
-            quarantined[:10],
+            [{**row, "value": _glimpse(row.get("value"))} for row in quarantined[:10]],
             OutputFormat.table,
             title=f"Quarantined (first {min(10, len(quarantined))} cells)",
             view=quarantine_view(["row", "column", "value", "reason", "fix"]),
@@ -383,6 +383,14 @@ def _export_loop(
         )
 
 
+def _glimpse(value: Any) -> Any:
+    """A quarantined cell as the summary shows it: a long text by its start and end (a cut
+    32,767-character comment would fill the terminal)."""
+    if not isinstance(value, str) or len(value) <= 240:
+        return value
+    return f"{value[:100]} … {value[-100:]} ({len(value):,} characters)"
+
+
 class TableFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
@@ -432,7 +440,9 @@ def export_command(
     back the same records; tables of free text gain the text analysis columns. In CSV, a text
     that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
     gets a leading ' (import takes it off again); in XLSX every text is a text cell, which
-    never runs, so it is written as it is. Use --redact to share outside.
+    never runs, so it is written as it is. An Excel cell holds 32,767 characters: a longer text
+    is cut with a note at its end, the summary names those cells, and importing the file
+    refuses them (the stored text stays whole). Use --redact to share outside.
 
     'loop' writes the cases, case events, action plans and ask campaigns as stored (case notes
     included) to the folder --out, beside the evidence exported as Parquet, for a report with
@@ -465,7 +475,10 @@ def export_command(
             f"{' '.join(names)}",
             param_hint="TABLE",
         )
+    notes: list[str] = []
     with open_workspace(db) as ws:
-        count = ws.export(table, out=out, format=chosen, redact=redact)
+        count = ws.export(table, out=out, format=chosen, redact=redact, notes=notes)
     redacted = " (personal data redacted)" if redact else ""
     console.print(f"wrote {count:,} rows of {table} to {out}{redacted}", markup=False)
+    for note in notes:
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)

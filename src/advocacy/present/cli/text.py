@@ -792,10 +792,15 @@ def assign_command(
 
 
 def _warn_name_only(taxonomy: Path) -> None:
-    """Warn of each theme of ``taxonomy`` that only the meaning of its name assigns."""
+    """Say what the file was read as where that differs from how it is written (keywords
+    split at commas), and warn of each theme of ``taxonomy`` that only the meaning of its
+    name assigns."""
     import advocacy
 
-    for name in advocacy.load_taxonomy(taxonomy).name_only():
+    loaded = advocacy.load_taxonomy(taxonomy)
+    for note in loaded.notes:
+        error_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    for name in loaded.name_only():
         error_console.print(
             f"warning: theme {name!r} is assigned by the meaning of its name only; "
             "add keywords or a description to steer it",
@@ -815,8 +820,30 @@ def promote_command(
     output: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Add a discovered theme to the taxonomy file, with its key phrases and quotes."""
+    """Add a discovered theme to the taxonomy file, with its key phrases and quotes.
+
+    Its keywords are the key phrases specific to it (most texts that say one are in the
+    theme; a phrase every theme says is left out and named); the file keeps every line and
+    comment written in it (the theme is appended). The output says how many texts its
+    keywords and name mark against its size when discovered: text assign-themes then adds
+    the texts its meaning finds.
+    """
     with open_workspace(db) as ws:
-        theme = ws.text.promote_theme(theme_id, taxonomy, name=name)
-    data = theme.as_dict()
-    emit_object({k: json.dumps(v) if isinstance(v, list) else v for k, v in data.items()}, output)
+        promoted = ws.text.promote_theme(theme_id, taxonomy, name=name)
+    data: dict[str, Any] = dict(promoted.theme.as_dict())
+    data["left out (said as much by other themes' texts)"] = list(promoted.left_out)
+    data["discovered"] = f"{promoted.discovered_id}: {promoted.discovered:,} texts"
+    data["marked by its keywords and name"] = (
+        f"{promoted.marked:,} texts, {promoted.marked_discovered:,} of the "
+        f"{promoted.discovered:,} discovered (text assign-themes adds those its meaning finds)"
+    )
+    data["taxonomy file"] = f"{promoted.written} {taxonomy}"
+    if output is not OutputFormat.json:
+        # Quoted as written, accents and all ("não foi entregue", not "n\\u00e3o").
+        data = {
+            key: ", ".join(json.dumps(v, ensure_ascii=False) for v in value)
+            if isinstance(value, list)
+            else value
+            for key, value in data.items()
+        }
+    emit_object(data, output)

@@ -295,8 +295,10 @@ def _rating_tile(
     when: str,
     *,
     percent: bool,
+    quarantined: int = 0,
 ) -> Markup:
-    """A tile of the reviews' rating: the score, its interval, its change and n."""
+    """A tile of the reviews' rating: the score, its interval, its change and n (and the rated
+    reviews without text, ``quarantined``, that it leaves out)."""
     digits = display.digits_for(result.ci_low, result.ci_high)
     suffix = "%" if percent else ""
     interval = display.estimate(result.score, result.ci_low, result.ci_high, suffix=suffix)
@@ -315,12 +317,18 @@ def _rating_tile(
         }
         moved = change_text("csat" if percent else "ces", row, 1.0 - ws.settings.confidence)
     label = "all reviews, undated" if when == "undated" else when
+    # Beside the number: rated reviews without text are in quarantine, not in it (review27 #1).
+    with_text = (
+        f" with text ({display.number(quarantined)} rated without, in quarantine)"
+        if quarantined
+        else ""
+    )
     return tile_markup(
         name,
         display.number(result.score, digits) + suffix,
         interval,
         moved,
-        f"{display.number(result.n)} reviews · {label}",
+        f"{display.number(result.n)} reviews{with_text} · {label}",
     )
 
 
@@ -347,6 +355,7 @@ def rating_tiles(ws: Workspace, scope: ReportScope, *, alone: bool = True) -> Ma
         standing.mean_change,
         when,
         percent=False,
+        quarantined=standing.quarantined,
     ) + _rating_tile(
         ws,
         f"Reviews rated {top_two}",
@@ -354,6 +363,7 @@ def rating_tiles(ws: Workspace, scope: ReportScope, *, alone: bool = True) -> Ma
         standing.top_two_change,
         when,
         percent=True,
+        quarantined=standing.quarantined,
     )
 
 
@@ -436,7 +446,31 @@ def _rating_standing_text(ws: Workspace, standing: RatingStanding) -> str:
         text += ", and its change against the quarter before"
     if standing.other_scales:
         text += f" ({display.number(standing.other_scales)} reviews on another scale left out)"
-    return text + "."
+    return text + "." + _quarantined_text(standing)
+
+
+def _quarantined_text(standing: RatingStanding) -> str:
+    """The rated reviews without text that the rating leaves out, and the way to count them
+    (review27 #1: Olist's mean over its 562 commented reviews of a quarter was 3.6; over its
+    1,297 rated ones, 4.1); empty when there are none."""
+    if not standing.quarantined:
+        return ""
+    period = (
+        "that quarter"
+        if standing.quarter is not None
+        else "the period"
+        if standing.dated
+        else "the workspace"
+    )
+    n = standing.quarantined
+    rated = f"{display.number(n)} more rated review{'' if n == 1 else 's'}"
+    verb = "has none and is" if n == 1 else "have none and are"
+    return (
+        f" The rating is over the {display.number(standing.mean.n)} reviews with a text: "
+        f"{rated} of {period} {verb} in quarantine (a mention is what was written), so it "
+        "leaves them out. To count them, import the file as responses with "
+        "the rating as CSAT, as the import's note says (advocacy quarantine list shows them)."
+    )
 
 
 def rating_findings(ws: Workspace, scope: ReportScope) -> list[Finding]:
@@ -549,6 +583,10 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         )
     elif (standing := rating_standing(ws, scope)) is not None and REVIEW_TILE in tiles:
         body += Markup("<p class='standing'>{}</p>").format(_rating_standing_text(ws, standing))
+    if quarter is not None and REVIEW_TILE in tiles:
+        standing = rating_standing(ws, scope)
+        if standing is not None and standing.quarantined:
+            body += Markup("<p class='standing'>{}</p>").format(_quarantined_text(standing).strip())
     body += tiles + texts
     if findings:
         shown = findings[:MOST_FINDINGS]
