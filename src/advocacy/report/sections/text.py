@@ -330,6 +330,8 @@ def theme_quotes(
 def _bar(mix: Mapping[str, float], size: int) -> Markup:
     """The sentiment of a theme's read texts as a bar and in words, saying how many were read."""
     shares, read = read_mix(mix)
+    if size == 0:
+        return Markup("<p>No text mentions it.</p>")
     if not shares:
         return Markup("<p>No sentiment: none of its texts was read.</p>")
     spans = Markup()
@@ -416,9 +418,11 @@ def theme_cards(
             else Markup("<blockquote>{}</blockquote>").format(quote)
             for caption, quote in quotes.get(str(record["theme_id"]), [])
         )
-        cards += Markup('<div class="card"><h4>{}</h4><p>{} texts</p>{}<p>{}</p>{}</div>').format(
+        size = int(record["size"])
+        cards += Markup('<div class="card"><h4>{}</h4><p>{} {}</p>{}<p>{}</p>{}</div>').format(
             record["name"],
-            display.number(int(record["size"])),
+            display.number(size),
+            "text" if size == 1 else "texts",
             bar,
             impact,
             said,
@@ -474,11 +478,17 @@ def themes_intro(
     elif rating_effects:
         effect = (
             ", their effect on the reviews' rating (the mean rating of the rated reviews that "
-            "mention the theme minus that of the other rated reviews, with its "
+            "mention the theme minus that of every other rated review with content, in a theme "
+            "or in none, with its "
             f"{confidence:.0%} Welch interval)"
         )
+    lead = (
+        "The one theme: the sentiment of its texts"
+        if shown == 1
+        else (f"The {shown} largest themes: the sentiment of their texts")
+    )
     return (
-        f"The {shown} largest themes: the sentiment of their texts{effect} and quotes, labelled "
+        f"{lead}{effect} and quotes, labelled "
         "by what they are: the theme's strongest sentence of its main sentiment, and comments "
         "that carry that sentiment (its most central ones when most of its texts were not "
         "read)."
