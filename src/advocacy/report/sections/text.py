@@ -108,6 +108,23 @@ UNSTORED_THEMES = Markup(
 )
 
 
+#: Said when themes are stored but none has a text in the report's dates or unit.
+STORED_ELSEWHERE = (
+    "Themes are stored, but none has a text in this report's dates or unit; a report without "
+    "--since, --until or --unit shows them."
+)
+
+
+def _stored_elsewhere(ws: Workspace, scope: ReportScope) -> bool:
+    """Whether themes are stored but none has a text in ``scope``'s dates or unit."""
+    narrowed = scope.since is not None or scope.until is not None or scope.unit is not None
+    return (
+        narrowed
+        and stored_themes(ws, scope).empty
+        and not stored_themes(ws, ReportScope(redact=scope.redact)).empty
+    )
+
+
 def _themes(
     ws: Workspace, scope: ReportScope, documents: pd.DataFrame, features: pd.DataFrame
 ) -> pd.DataFrame:
@@ -654,7 +671,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     for note in [*notes_below, *unread]:
         body += Markup("<p class='note'>{}</p>").format(note)
     notes = []
-    if ws.unavailable("themes", "document_themes") is None:
+    if ws.unavailable("themes", "document_themes") is None and _stored_elsewhere(ws, scope):
+        # Stored themes, none with a text in the report's dates or unit: said so, rather than
+        # themes grouped here beside a word that none are stored (review27 finding 18).
+        themes = pd.DataFrame()
+        body += Markup("<h3 id='themes'>Themes</h3><p>{}</p>").format(STORED_ELSEWHERE)
+    elif ws.unavailable("themes", "document_themes") is None:
         try:
             themes = _themes(ws, scope, documents, features)
         except UsageError as error:  # too few texts to group: the rest of the report stands
@@ -702,6 +724,16 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         labels = scored_labels(ws)
         unread_ids = set(mostly_unread(shown))
         found = ws.text.theme_members() if members is None and unread_ids else members or []
+        if members is None and (scope.since is not None or scope.until is not None):
+            # A window's stored themes count its texts only: so do their writers' scores.
+            dated = set(
+                zip(
+                    documents["document_kind"].astype(str),
+                    documents["document_id"].astype(str),
+                    strict=True,
+                )
+            )
+            found = [member for member in found if (str(member[1]), str(member[2])) in dated]
         scores = score_mixes((m for m in found if m[0] in unread_ids), labels)
         quotes = theme_quotes(ws, features, shown, sentences=sentences, scores=labels)
         body += theme_cards(shown, quotes, scores)

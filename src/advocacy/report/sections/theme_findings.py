@@ -66,8 +66,8 @@ NO_RATINGS = pd.DataFrame(columns=["theme_id", "rating_p_value"])
 
 def stored_themes(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     """The workspace's stored themes for the scope (empty when none are stored, or the source
-    has none); a unit or window counts the survey answers' comments only, as
-    ``ws.text.themes`` does."""
+    has none); a window counts every text of its days, a unit the survey answers' comments
+    only, as ``ws.text.themes`` does."""
 
     def compute() -> pd.DataFrame:
         if ws.unavailable("themes", "document_themes") is not None:

@@ -314,9 +314,13 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
         )
     ratings = NO_RATINGS
     has_nps = "effect" in themes and bool(themes["effect"].notna().any())
-    if not has_nps and not themes.empty and not filters.active:
+    if not has_nps and not themes.empty and not filters.where:
+        # The reviews of the page's dates, as the themes count them (a dimension filter keeps
+        # survey answers only: no review to rate).
+        window = ReportScope(since=since, until=until)
         ratings = state.cached(
-            ("theme-rating-effects",), lambda: theme_rating_effects(state.ws, ReportScope())
+            ("theme-rating-effects", since, until),
+            lambda: theme_rating_effects(state.ws, window),
         )
     redactor = viewer_redactor(state, principal)
     cards: list[ThemeCard] = derived(
