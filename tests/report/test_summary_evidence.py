@@ -317,7 +317,11 @@ def test_reviews_only_summary_names_the_themes_that_lower_the_rating(
     inside: dict[str, set[str]] = {}
     for theme_id, _, document_id in members:
         inside.setdefault(theme_id, set()).add(str(document_id))
-    rated = set().union(*inside.values())
+    # Against every other rated review with content, themed or not (review27 finding 13).
+    with advocacy.open(url) as ws:
+        features = ws.db.ibis.table("text_features").to_pandas()
+    empty = set(features.loc[features["sentiment_reason"] == "no content", "document_id"])
+    rated = set(rating) - {str(key) for key in empty}
     tested = []
     for theme_id, keys in inside.items():
         mine = np.array([rating[key] for key in keys])
@@ -335,7 +339,8 @@ def test_reviews_only_summary_names_the_themes_that_lower_the_rating(
         if p < 0.05 and high < 0:
             named += 1
             assert f"Find out what lies behind “{name}” and act on it." in body
-            assert f"for the other rated reviews: {estimate} (" in body
+            others = len(rated - inside[theme_id])
+            assert f"for the other {others} rated reviews with a text: {estimate} (" in body
         else:
             assert f"Find out what lies behind “{name}”" not in body
     assert named >= 1

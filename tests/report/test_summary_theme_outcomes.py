@@ -77,7 +77,7 @@ def test_a_theme_that_lowers_csat_and_the_reviews_rating_is_one_finding_saying_b
         answers({"delivery": [1] * 16 + [4] * 4, "praise": [5] * 40 + [2] * 10}),
     )
     reviews = tmp_path / "reviews.csv"
-    # The other rated reviews are Price's: a theme's are compared with the other themed ones.
+    # The other rated reviews (every one with content, themed or not) are Price's.
     rows = [("Shipping took three weeks", 1 + i % 2) for i in range(30)]
     rows += [("A fair price for what it is", 4 + i % 2) for i in range(30)]
     reviews.write_text(

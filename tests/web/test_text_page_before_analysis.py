@@ -88,3 +88,24 @@ def test_filters_that_keep_no_themed_text_say_so_not_run_analyze(
     assert "No themes yet" not in filtered
     assert "No theme has a text among the answers these filters keep" in filtered
     assert '<li class="card"' in whole and "No theme has a text" not in whole
+
+
+def test_the_evidence_counts_the_answers_with_a_comment(tmp_path: Path) -> None:
+    # review27 finding 21: "6,123 survey comments" where 2,562 answers had one.
+    source = tmp_path / "responses.csv"
+    source.write_text(
+        "response_id,customer_id,submitted_at,nps,comment\n"
+        "R1,C1,2026-11-01,3,The refund never came\n"
+        "R2,C2,2026-11-02,9,\n"
+        "R3,C3,2026-11-03,10,\n"
+        "R4,C4,2026-11-04,6,Support was slow\n"
+        "R5,C5,2026-11-05,8,\n",
+        encoding="utf-8",
+    )
+    url = str(tmp_path / "advocacy.duckdb")
+    with advocacy.open(url) as ws:
+        ws.import_file(source, kind="responses", cases=False)
+        token = create_token(ws.db, role="analyst", name="ana").secret
+    shown = _text_page(url, token)
+    assert "2 survey comments" in shown
+    assert "5 survey comments" not in shown

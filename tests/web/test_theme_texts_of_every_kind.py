@@ -89,20 +89,20 @@ def test_a_reviews_theme_lists_its_reviews_and_notes(
 
     shown = _page(url, token, theme="curated:Entrega", commented="1")
     total = linked["mention"] + linked["note"]
-    assert "0 answers mentioning theme curated:Entrega" in shown  # no survey answers here
+    assert "0 answers mentioning the theme “Entrega”" in shown  # no survey answers here
     assert "No answers match. Widen" not in shown
-    assert f"{total} reviews, mentions or notes with theme curated:Entrega" in shown
+    assert f"{total} reviews, mentions or notes with the theme “Entrega”" in shown
     assert "Cliente reclamou do prazo de entrega na ligação: joao.silva@example.com" in shown
     for text in newest:  # the first page holds the theme's 50 newest texts
         assert " ".join(str(text).split())[:60] in shown
     assert f"Page 1 of {-(-total // 50)}" in shown
 
     later = _page(url, token, theme="curated:Entrega", commented="1", since="2030-01-01")
-    assert "0 reviews, mentions or notes with theme curated:Entrega" in later
+    assert "0 reviews, mentions or notes with the theme “Entrega”" in later
     noted = _page(url, token, theme="curated:Entrega", since="2019-01-01")
     notes = linked["note"]  # the only texts of 2019
     counted = "1 review, mention or note" if notes == 1 else f"{notes} reviews, mentions or notes"
-    assert f"{counted} with theme curated:Entrega" in noted
+    assert f"{counted} with the theme “Entrega”" in noted
     touched = _page(url, token, theme="curated:Entrega", touchpoint="web")
     assert "0 reviews, mentions or notes" in touched
     assert "leave out reviews and mentions (no touchpoint) and notes (no touchpoint)" in touched

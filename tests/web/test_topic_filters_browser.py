@@ -122,7 +122,7 @@ def test_a_unit_set_on_the_overview_holds_on_the_text_advocates_and_gaps_pages(
 
     _open_from_navigation(page, "Text")
     sizes = [
-        int(re.match(r"([\d,]+) comments", text).group(1).replace(",", ""))  # type: ignore[union-attr]
+        int(re.match(r"([\d,]+) comments?", text).group(1).replace(",", ""))  # type: ignore[union-attr]
         for text in page.locator("li.card p.size").all_inner_texts()
     ]
     assert sizes == expected["theme sizes"]
@@ -172,7 +172,7 @@ def test_a_unit_set_on_the_overview_holds_on_the_text_advocates_and_gaps_pages(
 
 def _sizes(page: Any) -> list[int]:
     return [
-        int(re.match(r"([\d,]+) comments", text).group(1).replace(",", ""))  # type: ignore[union-attr]
+        int(re.match(r"([\d,]+) comments?", text).group(1).replace(",", ""))  # type: ignore[union-attr]
         for text in page.locator("li.card p.size").all_inner_texts()
     ]
 

@@ -490,13 +490,14 @@ class TextNamespace:
         origin
             ``discovered`` or ``curated`` (from a taxonomy file); None for both.
         since, until
-            Count only the comments of survey answers submitted on these days (inclusive,
-            UTC), as ``where`` does; None leaves a side open.
+            Count only the texts of these days (inclusive, UTC): survey answers by
+            ``submitted_at``, reviews and posts by ``posted_at``, notes by ``taken_at``; a text
+            without a date is left out of a window. None leaves a side open.
         where
             Count only the comments of survey answers whose dimension holds one of the values,
             as for ``ws.metrics.scores`` (``{"unit": ["North"]}``): sizes, sentiment mixes and
-            NPS impacts are theirs (reviews and notes left out), and themes none of them
-            mention are left out.
+            NPS impacts are theirs (reviews and notes left out, with or without dates), and
+            themes none of them mention are left out.
         now
             The clock (default: now): its day in the workspace's time zone (the ``timezone``
             setting; a ``now`` without a zone is read in it) decides which quarters have
@@ -676,8 +677,8 @@ class TextNamespace:
         count
             Sentences per theme and sentiment, one per document.
         since, until
-            Quote only the comments of survey answers submitted on these days (inclusive,
-            UTC); None leaves a side open.
+            Quote only the texts of these days (inclusive, UTC; of every kind, as
+            :meth:`themes` counts them); None leaves a side open.
         where
             Quote only the comments of survey answers whose dimension holds one of the values,
             as for ``ws.metrics.scores`` (reviews and notes left out).
@@ -726,10 +727,17 @@ class TextNamespace:
         self, where: Where, *, since: date | None = None, until: date | None = None
     ) -> str | None:
         """The SQL of the documents (``document_kind``, ``document_id``) of the survey answers in
-        ``where`` and the period, or None when they keep every answer."""
+        ``where`` and the period, or None when they keep every answer.
+
+        Dates alone keep every kind of text of the period (reviews by ``posted_at``, notes by
+        ``taken_at``, employee answers by ``submitted_at``), as :meth:`theme_sentences` quotes
+        them: a window of a workspace of reviews counts its reviews (review27 finding 18). A
+        dimension filter keeps the survey answers it holds."""
         import ibis
 
+        from advocacy.metrics.slicing import dated_table
         from advocacy.namespaces.tables import WorkspaceTables
+        from advocacy.text.documents import DOCUMENT_SOURCES
 
         chosen = WorkspaceTables(self._db).answering(where, since=since, until=until)
         if not chosen.active:
@@ -739,6 +747,20 @@ class TextNamespace:
             document_kind=ibis.literal("response"),
             document_id=answers.response_id.cast("string"),
         )
+        if not chosen.where:
+            for kind, source in DOCUMENT_SOURCES.items():
+                if kind == "response":
+                    continue
+                table = chosen(source.table)
+                if source.time_column != "submitted_at":
+                    table = table.mutate(submitted_at=table[source.time_column])
+                dated = dated_table(table, chosen.since, chosen.until)
+                documents = documents.union(
+                    dated.select(
+                        document_kind=ibis.literal(kind),
+                        document_id=dated[source.id_column].cast("string"),
+                    )
+                )
         return str(self._db.ibis.compile(documents))
 
     def promote_theme(

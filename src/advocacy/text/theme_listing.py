@@ -36,6 +36,7 @@ __all__ = [
     "OUTCOMES",
     "OUTCOME_COLUMNS",
     "ThemeListing",
+    "commented",
     "list_themes",
     "theme_effects",
 ]
@@ -149,7 +150,7 @@ def theme_effects(
     else on the survey's own outcome, CSAT else CES (``outcome`` and :data:`OUTCOME_COLUMNS`);
     unchanged when neither can be tested. ``links`` (``document_id``, ``theme_id``) says which
     answers mention which theme; the baseline is the other answers whose comment says
-    something (:func:`_commented`). ``chosen`` is an Ibis query of ``(document_kind,
+    something (:func:`commented`). ``chosen`` is an Ibis query of ``(document_kind,
     document_id)`` (:func:`~advocacy.text.documents.chosen_documents`), all answers when None.
     """
     import ibis
@@ -172,7 +173,7 @@ def theme_effects(
     impact = theme_impact(
         responses["nps"].to_numpy(float),
         _answer_mentions(links, responses),
-        commented=_commented(table, responses),
+        commented=commented(table, responses),
         confidence=confidence,
     )
     return themes.merge(impact.rename(columns={"theme": "theme_id"}), on="theme_id", how="left")
@@ -209,7 +210,7 @@ def _outcome_impact(
         impact = theme_share_impact(
             frame["hit"].to_numpy(float),
             _answer_mentions(links, frame),
-            commented=_commented(table, frame),
+            commented=commented(table, frame),
             confidence=confidence,
         )
         impact = impact.rename(
@@ -239,8 +240,11 @@ def _mentions(keys: list[pd.Series], theme_ids: pd.Series) -> pd.DataFrame:
     return flags
 
 
-def _commented(table: Any, responses: pd.DataFrame) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    """Whether each answer of ``responses`` (``document_id``, ``comment``) says something, not
+def commented(
+    table: Any, responses: pd.DataFrame, kind: str = "response"
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Whether each answer of ``responses`` (``document_id``, ``comment``; documents of
+    ``kind``, e.g. ``"mention"`` with the review's text as ``comment``) says something, not
     "n/a" or "nothing": the verdict ``text analyze`` stored for a comment analysed as it reads
     now by the current model (its sentiment reason :data:`NO_CONTENT` or not), the non-answer
     rules (:func:`~advocacy.text.non_answers.non_answer_mask`) for any other (never analysed,
@@ -248,7 +252,7 @@ def _commented(table: Any, responses: pd.DataFrame) -> np.ndarray[Any, np.dtype[
     the next ``text analyze``). ``table`` looks a table up by name."""
     features = table("text_features")
     stored = (
-        features.filter(features.document_kind == "response")
+        features.filter(features.document_kind == kind)
         .select("document_id", "text_hash", "sentiment_reason", "model")
         .to_pyarrow()
         .to_pylist()

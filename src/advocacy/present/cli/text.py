@@ -525,6 +525,37 @@ def _score_mixes(ws: Any, frame: Any) -> dict[str, Any]:
     return unread_score_mixes(ws, mostly_unread(frame))
 
 
+def _with_ratings(ws: Any, frame: Any) -> Any:
+    """``frame`` (``ws.text.themes``) with each theme's effect on the reviews' rating
+    (:func:`~advocacy.report.sections.theme_ratings.theme_rating_effects`, the report's and the
+    web's) and its p-value Holm-corrected over the themes tested (``rating_p_adjusted``), when
+    no theme has an effect on NPS or on the survey's CSAT or CES (review27 finding 10)."""
+    import pandas as pd
+
+    from advocacy.report.section import ReportScope
+    from advocacy.report.sections.theme_findings import holm_tests
+    from advocacy.report.sections.theme_ratings import theme_rating_effects
+
+    tested = [column for column in ("effect", "outcome_effect") if column in frame]
+    if frame.empty or any(frame[column].notna().any() for column in tested):
+        return frame
+    ratings = theme_rating_effects(ws, ReportScope())
+    if ratings.empty:
+        return frame
+    tests = holm_tests(frame, ratings)
+    adjusted = pd.DataFrame(
+        {
+            "theme_id": [theme_id for family, theme_id in tests if family == "rating"],
+            "rating_p_adjusted": [
+                test.p_adjusted for (family, _), test in tests.items() if family == "rating"
+            ],
+        }
+    )
+    return frame.merge(
+        ratings.merge(adjusted, on="theme_id", how="left"), on="theme_id", how="left"
+    )
+
+
 def _theme_rows(
     frame: Any, output: OutputFormat, scores: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -561,6 +592,8 @@ def _theme_rows(
                 "outcome_effect": record.get("outcome_effect"),
                 "outcome_effect_low": record.get("outcome_effect_low"),
                 "outcome_effect_high": record.get("outcome_effect_high"),
+                # Reviews without either: the effect on their rating (_with_ratings).
+                **{name: _rating_field(record, name) for name in RATING_FIELDS},
                 "quarter": record.get("quarter"),
                 "change_points": record.get("change_points"),
                 "change_low": record.get("change_low"),
@@ -594,6 +627,13 @@ def _theme_rows(
                 "outcome in/out": ""
                 if display.missing(share_in)
                 else f"{display.number(share_in, 0)}% / {display.number(share_out, 0)}%",
+                "rating points": _interval(
+                    row["rating_effect"], row["rating_effect_low"], row["rating_effect_high"]
+                ),
+                "rating in/out": ""
+                if display.missing(row["rating_mentioning"])
+                else f"{display.number(row['rating_mentioning'], 1)} / "
+                f"{display.number(row['rating_not'], 1)}",
                 "vs last quarter": _trend(row),
             }
         )
@@ -641,7 +681,7 @@ def discover_command(
     """Cluster texts into themes labelled by key phrases (replaces earlier discovered themes)."""
     with open_workspace(db) as ws:
         ws.text.discover_themes(n_themes=themes, kinds=kind)
-        frame = ws.text.themes(origin="discovered")
+        frame = _with_ratings(ws, ws.text.themes(origin="discovered"))
         scores = _score_mixes(ws, frame)
         confidence = ws.settings.confidence
     rows = _theme_rows(frame, output, scores)
@@ -657,9 +697,10 @@ def themes_command(
     db: DbOption = None,
 ) -> None:
     """Themes with size, sentiment mix, and their effect: on NPS, else on the survey's CSAT or
-    CES; "vs last quarter" is the latest complete quarter's share against the one before."""
+    CES, else on the reviews' rating (as the report's and the web's cards); "vs last quarter"
+    is the latest complete quarter's share against the one before."""
     with open_workspace(db) as ws:
-        frame = ws.text.themes(origin=origin)
+        frame = _with_ratings(ws, ws.text.themes(origin=origin))
         scores = _score_mixes(ws, frame)
         confidence = ws.settings.confidence
     rows = _theme_rows(frame, output, scores)
@@ -667,6 +708,28 @@ def themes_command(
         say(_NO_THEMES.format(kind=f"{origin} " if origin else ""))
         return
     emit_rows(rows, output, title="Themes", view=_themes_view(rows, confidence))
+
+
+#: The rating columns of ``text themes`` --format json/csv (empty where a theme has none).
+RATING_FIELDS = (
+    "rating_mentioning",
+    "rating_not",
+    "rating_n_mentioning",
+    "rating_n_not",
+    "rating_effect",
+    "rating_effect_low",
+    "rating_effect_high",
+    "rating_p_value",
+    "rating_p_adjusted",
+)
+
+
+def _rating_field(record: Mapping[str, Any], name: str) -> Any:
+    """A theme's rating column, None where it has none, its counts as whole numbers."""
+    value: Any = record.get(name)
+    if display.missing(value):
+        return None
+    return int(value) if name.startswith("rating_n_") else value
 
 
 #: What ``text themes`` says instead of an empty table (audit4 item 12).
@@ -698,6 +761,20 @@ def _themes_view(rows: Sequence[Mapping[str, Any]], confidence: float) -> list[C
         return view
     view = [column for column in view if not column.header.startswith("NPS")]
     outcome = next((row["outcome"] for row in rows if row.get("outcome points")), None)
+    if outcome is None and any(row.get("rating points") for row in rows):
+        # Reviews: the rating effect the report leads with, then the sentiment (or what the
+        # stars imply, for reviews not read) before the trend when the width runs short.
+        interval = f"{display.percent(confidence, 0)} interval"
+        later = {"sentiment": 1, "vs last quarter": 3}
+        return [
+            *view[:2],
+            field("rating points", f"rating effect [{interval}]", numeric=True),
+            *[
+                dataclasses.replace(column, drop=later.get(column.header, column.drop))
+                for column in view[2:]
+            ],
+            field("rating in/out", "mean rating in/out", drop=2, numeric=True),
+        ]
     if outcome is None:
         return view
     from advocacy.report.sections.theme_findings import OUTCOME_NAMES

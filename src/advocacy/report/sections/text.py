@@ -108,6 +108,23 @@ UNSTORED_THEMES = Markup(
 )
 
 
+#: Said when themes are stored but none has a text in the report's dates or unit.
+STORED_ELSEWHERE = (
+    "Themes are stored, but none has a text in this report's dates or unit; a report without "
+    "--since, --until or --unit shows them."
+)
+
+
+def _stored_elsewhere(ws: Workspace, scope: ReportScope) -> bool:
+    """Whether themes are stored but none has a text in ``scope``'s dates or unit."""
+    narrowed = scope.since is not None or scope.until is not None or scope.unit is not None
+    return (
+        narrowed
+        and stored_themes(ws, scope).empty
+        and not stored_themes(ws, ReportScope(redact=scope.redact)).empty
+    )
+
+
 def _themes(
     ws: Workspace, scope: ReportScope, documents: pd.DataFrame, features: pd.DataFrame
 ) -> pd.DataFrame:
@@ -330,6 +347,8 @@ def theme_quotes(
 def _bar(mix: Mapping[str, float], size: int) -> Markup:
     """The sentiment of a theme's read texts as a bar and in words, saying how many were read."""
     shares, read = read_mix(mix)
+    if size == 0:
+        return Markup("<p>No text mentions it.</p>")
     if not shares:
         return Markup("<p>No sentiment: none of its texts was read.</p>")
     spans = Markup()
@@ -416,9 +435,11 @@ def theme_cards(
             else Markup("<blockquote>{}</blockquote>").format(quote)
             for caption, quote in quotes.get(str(record["theme_id"]), [])
         )
-        cards += Markup('<div class="card"><h4>{}</h4><p>{} texts</p>{}<p>{}</p>{}</div>').format(
+        size = int(record["size"])
+        cards += Markup('<div class="card"><h4>{}</h4><p>{} {}</p>{}<p>{}</p>{}</div>').format(
             record["name"],
-            display.number(int(record["size"])),
+            display.number(size),
+            "text" if size == 1 else "texts",
             bar,
             impact,
             said,
@@ -474,11 +495,17 @@ def themes_intro(
     elif rating_effects:
         effect = (
             ", their effect on the reviews' rating (the mean rating of the rated reviews that "
-            "mention the theme minus that of the other rated reviews, with its "
+            "mention the theme minus that of every other rated review with content, in a theme "
+            "or in none, with its "
             f"{confidence:.0%} Welch interval)"
         )
+    lead = (
+        "The one theme: the sentiment of its texts"
+        if shown == 1
+        else (f"The {shown} largest themes: the sentiment of their texts")
+    )
     return (
-        f"The {shown} largest themes: the sentiment of their texts{effect} and quotes, labelled "
+        f"{lead}{effect} and quotes, labelled "
         "by what they are: the theme's strongest sentence of its main sentiment, and comments "
         "that carry that sentiment (its most central ones when most of its texts were not "
         "read)."
@@ -644,7 +671,12 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
     for note in [*notes_below, *unread]:
         body += Markup("<p class='note'>{}</p>").format(note)
     notes = []
-    if ws.unavailable("themes", "document_themes") is None:
+    if ws.unavailable("themes", "document_themes") is None and _stored_elsewhere(ws, scope):
+        # Stored themes, none with a text in the report's dates or unit: said so, rather than
+        # themes grouped here beside a word that none are stored (review27 finding 18).
+        themes = pd.DataFrame()
+        body += Markup("<h3 id='themes'>Themes</h3><p>{}</p>").format(STORED_ELSEWHERE)
+    elif ws.unavailable("themes", "document_themes") is None:
         try:
             themes = _themes(ws, scope, documents, features)
         except UsageError as error:  # too few texts to group: the rest of the report stands
@@ -692,6 +724,16 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         labels = scored_labels(ws)
         unread_ids = set(mostly_unread(shown))
         found = ws.text.theme_members() if members is None and unread_ids else members or []
+        if members is None and (scope.since is not None or scope.until is not None):
+            # A window's stored themes count its texts only: so do their writers' scores.
+            dated = set(
+                zip(
+                    documents["document_kind"].astype(str),
+                    documents["document_id"].astype(str),
+                    strict=True,
+                )
+            )
+            found = [member for member in found if (str(member[1]), str(member[2])) in dated]
         scores = score_mixes((m for m in found if m[0] in unread_ids), labels)
         quotes = theme_quotes(ws, features, shown, sentences=sentences, scores=labels)
         body += theme_cards(shown, quotes, scores)

@@ -15,8 +15,9 @@ taxonomy stored, with each theme's effect on NPS):
   holding 30% of them weighs like a 3-point NPS drop), so a real drop in a score comes first.
 
 Without any NPS effect (a workspace of reviews), a theme whose rated reviews rate lower than
-the other rated reviews beyond chance (:mod:`.theme_ratings`, Holm over the themes tested) is
-named instead, weighed by the rating points at stake on the 0-100 scale of a score.
+every other rated review with content beyond chance (:mod:`.theme_ratings`, Holm over the
+themes tested) is named instead, weighed by the rating points at stake on the 0-100 scale of a
+score.
 
 Without an NPS but with a CSAT (else a CES) on the survey's answers, a theme whose commenters
 are satisfied (or find it easy) less often than the other commenters beyond chance is named
@@ -65,8 +66,8 @@ NO_RATINGS = pd.DataFrame(columns=["theme_id", "rating_p_value"])
 
 def stored_themes(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     """The workspace's stored themes for the scope (empty when none are stored, or the source
-    has none); a unit or window counts the survey answers' comments only, as
-    ``ws.text.themes`` does."""
+    has none); a window counts every text of its days, a unit the survey answers' comments
+    only, as ``ws.text.themes`` does."""
 
     def compute() -> pd.DataFrame:
         if ws.unavailable("themes", "document_themes") is not None:
@@ -205,10 +206,12 @@ def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) ->
             name,
             why=f"The {display.number(mentioning)} rated reviews that mention it average "
             f"{display.number(record['rating_mentioning'], 1)} against "
-            f"{display.number(record['rating_not'], 1)} for the other rated reviews: {estimate} "
+            f"{display.number(record['rating_not'], 1)} for the other "
+            f"{display.number(others)} rated reviews with a text: {estimate} "
             f"({p_text(p)}, Holm-corrected over the {test.tested} themes tested).",
             weight=at_stake * points,
-            effect=f"If they rated like the others, the mean rating would be about "
+            effect=f"If they rated like the others, the mean rating of the "
+            f"{display.number(mentioning + others)} rated reviews with a text would be about "
             f"{display.number(at_stake, 2)} higher (an association, not a proven cause).",
         )
     return found

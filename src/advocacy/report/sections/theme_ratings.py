@@ -1,23 +1,28 @@
 """Each theme's effect on the reviews' rating, for themes whose writers gave no NPS.
 
 A workspace of reviews has no NPS to set a theme against, but its reviews carry stars. A
-theme's rating effect is the mean rating of the rated reviews that mention it minus that of the
-other rated reviews in any theme (the reviews with content, as a theme's NPS effect compares
-the other commenters), in points of the rating, with Welch's interval and two-sided test
-(unequal variances; Welch 1947). The themes' effects overlap and are associations, not causes.
+theme's rating effect is the mean rating of the rated reviews that mention it minus that of
+every other rated review with content, in a theme or in none (as a theme's NPS effect compares
+the other commenters: a review saying "n/a" is no comment), in points of the rating, with
+Welch's interval and two-sided test (unequal variances; Welch 1947). The themes' effects overlap
+and are associations, not causes.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from advocacy.errors import ParquetSourceError
 from advocacy.metrics.comparisons import welch_t_test
 from advocacy.metrics.intervals import t_critical
 from advocacy.report.section import ReportScope, remembered
 from advocacy.report.sections.review_ratings import review_ratings
+from advocacy.store.steady import steady_table
+from advocacy.text.theme_listing import commented
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -43,6 +48,21 @@ def _side(values: np.ndarray) -> tuple[float, float, int]:
     return float(values.mean()), float(values.std(ddof=1) / np.sqrt(size)), size
 
 
+def _with_content(ws: Workspace, rated: dict[str, float]) -> set[str]:
+    """The ids of the ``rated`` reviews whose text says something (not "n/a" or "nothing"),
+    judged as the NPS effect judges a commenter (:func:`~advocacy.text.theme_listing.commented`)."""
+    try:
+        mentions = steady_table(ws.db, "mentions")
+        frame = mentions.select(
+            document_id=mentions.mention_id.cast("string"), comment=mentions.text
+        ).to_pandas()
+    except ParquetSourceError:
+        return set()
+    frame = frame[frame["document_id"].isin(rated)].reset_index(drop=True)
+    said = commented(functools.partial(steady_table, ws.db), frame, "mention")
+    return set(frame["document_id"][said])
+
+
 def theme_rating_effects(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
     """Per theme with at least two rated reviews on each side, its effect on the rating.
 
@@ -61,7 +81,7 @@ def theme_rating_effects(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
         for theme_id, kind, document_id in ws.text.theme_members():
             if kind == "mention" and str(document_id) in by_id:
                 members.setdefault(str(theme_id), set()).add(str(document_id))
-        rated = set().union(*members.values()) if members else set()
+        rated = _with_content(ws, by_id) | (set().union(*members.values()) if members else set())
         rows = []
         confidence = ws.settings.confidence
         for theme_id, inside in members.items():

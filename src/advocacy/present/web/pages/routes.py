@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from advocacy.errors import UsageError
+from advocacy.errors import AdvocacyError, UsageError
 from advocacy.namespaces.access import AuthenticationError, Permission, client_key, mask_frame
 from advocacy.namespaces.metrics import METRICS, PERIODS
 from advocacy.present.web.auth import (
@@ -317,6 +317,21 @@ def explorer_csv(
     return csv_response(frame_records(frame), f"{metric}-explorer")
 
 
+def _theme_name(state: Any, theme_id: str, principal: Any, redactor: Any) -> str:
+    """The name a theme is shown by (as its card names it, masked for a viewer), else its id
+    when no stored theme has it (review27 finding 16d: the page named ``curated:Entrega``).
+    The text page's listing of every theme, cached under the same key."""
+    try:
+        themes = state.cached(("topic", "text.themes", Filters().key), state.ws.text.themes)
+    except AdvocacyError:
+        return theme_id
+    found = themes.loc[themes["theme_id"].astype(str) == theme_id, ["theme_id", "name"]]
+    if found.empty:
+        return theme_id
+    shown = mask_frame(found, principal, redactor=redactor)
+    return str(shown["name"].iloc[0] or theme_id)
+
+
 def _template_rows(frame: Any) -> list[dict[Any, Any]]:
     """The rows of ``frame`` for a template: values as they are (moments stay moments, for the
     ``display`` filter), missing ones as None (pandas' NaN is truthy: a response without a
@@ -383,6 +398,7 @@ def answers_page(
         )
         options_found = filter_options(state, caller.principal)
         timezone = state.ws.settings.timezone
+        theme_name = _theme_name(state, theme, caller.principal, redactor) if theme else ""
     keep = {"metric": metric, "theme": theme, "commented": commented}
     pages = max(1, -(-max(found.total, others.total if others else 0) // ANSWERS_PER_PAGE))
     return render(
@@ -396,6 +412,7 @@ def answers_page(
             "filters": filters,
             "filter_options": options_found,
             "keep": keep,
+            "theme_name": theme_name,
             "page": page,
             "pages": pages,
             "timezone": timezone,

@@ -314,9 +314,13 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
         )
     ratings = NO_RATINGS
     has_nps = "effect" in themes and bool(themes["effect"].notna().any())
-    if not has_nps and not themes.empty and not filters.active:
+    if not has_nps and not themes.empty and not filters.where:
+        # The reviews of the page's dates, as the themes count them (a dimension filter keeps
+        # survey answers only: no review to rate).
+        window = ReportScope(since=since, until=until)
         ratings = state.cached(
-            ("theme-rating-effects",), lambda: theme_rating_effects(state.ws, ReportScope())
+            ("theme-rating-effects", since, until),
+            lambda: theme_rating_effects(state.ws, window),
         )
     redactor = viewer_redactor(state, principal)
     cards: list[ThemeCard] = derived(
@@ -373,7 +377,7 @@ def _cards(
         effect: Any = original.get("effect")
         low: Any = original.get("effect_low")
         high: Any = original.get("effect_high")
-        mentioning = int(original.get("n_mentioning") or 0)
+        mentioning = _count(original.get("n_mentioning"))
         named, unit, counted, what = "NPS effect", " points", "answers with an NPS", "NPS"
         family = "nps"
         rating = rated.get(theme_id)
@@ -383,7 +387,7 @@ def _cards(
             effect, low, high = (
                 original.get(f"outcome_effect{end}") for end in ("", "_low", "_high")
             )
-            mentioning = int(original.get("outcome_n_mentioning") or 0)
+            mentioning = _count(original.get("outcome_n_mentioning"))
             named, counted, what = outcome
             family = "outcome"
         elif display.missing(effect) and rating is not None:
@@ -404,7 +408,7 @@ def _cards(
             _read_by(quote_caption("sentence", side, strongest=rank == 0), reading)
             for rank, reading in enumerate(read_by.get((theme_id, side), [])[: len(quotes_of)])
         ]
-        few = round(read * int(original.get("size") or 0)) < FEW_READ
+        few = round(read * _count(original.get("size"))) < FEW_READ
         central = (read < READ_FOR_SENTIMENT or few) and _listed(row.get("quotes"))
         if central:
             quotes_of = [str(text) for text in list(row["quotes"])][:QUOTES_PER_CARD]
@@ -417,7 +421,7 @@ def _cards(
             ThemeCard(
                 theme_id=str(row.get("theme_id")),
                 name=str(row.get("name") or ""),
-                size=int(original.get("size") or 0),
+                size=_count(original.get("size")),
                 keywords=display.cell(list(keywords) if keywords is not None else None),
                 mix=mix,
                 leaning=side,
@@ -428,7 +432,7 @@ def _cards(
                 quotes=quotes_of,
                 captions=captions,
                 link=link,
-                emerging=bool(original.get("emerging")),
+                emerging=_flag(original.get("emerging")),
                 read=read,
                 scores=score_words(scores[theme_id]) if theme_id in scores else "",
                 central=bool(central),
@@ -440,6 +444,18 @@ def _cards(
             )
         )
     return sorted(cards, key=lambda card: -card.size)
+
+
+def _count(value: Any) -> int:
+    """A count from a themes listing, 0 where the listing has none (a theme no text matched
+    comes out of the listing's left merge as NaN, which ``or 0`` would keep)."""
+    return 0 if display.missing(value) else int(value)
+
+
+def _flag(value: Any) -> bool:
+    """Whether a listing's flag is set: only a true value is, never a missing one (NaN is
+    truthy; a theme with no dated text has no trend to call "emerging")."""
+    return not display.missing(value) and bool(value)
 
 
 def _readings(value: Any) -> list[tuple[str, int]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +69,9 @@ class Need:
     table: str
     label: str
     how: str
+    #: The kind of text the table holds (``ws.text.count_texts``' kinds): the rows with a text
+    #: are counted (a survey's comments), not its rows (its answers). None: its rows.
+    texts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,9 +232,9 @@ TOPICS: dict[str, Topic] = {
             ),
         ),
         (
-            Need("responses", "survey comments", _import("responses")),
-            Need("mentions", "reviews and social posts", _import("mentions")),
-            Need("notes", "interview and call notes", _import("notes")),
+            Need("responses", "survey comments", _import("responses"), texts="response"),
+            Need("mentions", "reviews and social posts", _import("mentions"), texts="mention"),
+            Need("notes", "interview and call notes", _import("notes"), texts="note"),
         ),
     ),
     "advocates": Topic(
@@ -579,6 +583,10 @@ def topic_view(
     counts = {item.table: item.rows for item in state.cached(("status",), state.ws.status).tables}
     for need in topic.needs:
         rows = counts.get(need.table, 0)
+        if need.texts is not None and rows:
+            # A survey's comments, not its answers (review27 finding 21).
+            count = partial(state.ws.text.count_texts, [need.texts])
+            rows = state.cached(("text-count", need.texts), count)
         if rows:
             view.present.append((need, rows))
         else:
