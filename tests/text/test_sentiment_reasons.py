@@ -76,6 +76,18 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
         for row in workspace.db.fetchall("SELECT DISTINCT document_id FROM text_sentences")
     }
     assert sentences == {"en", "short", "near"}
+    # Effort is unknown where the text was not read (the cues read English): empty, not the
+    # 0.0 of "no effort described", so no effort figure counts them as effortless.
+    efforts = {
+        row[0]: row[1:]
+        for row in workspace.db.fetchall(
+            "SELECT document_id, effort, effort_cues FROM text_features"
+        )
+    }
+    for key in ("de", "id1", "id2", "ru", "na", "nothing"):
+        assert efforts[key] == (None, None), key
+    for key in ("en", "short", "near"):
+        assert efforts[key][0] is not None and 0.0 <= efforts[key][0] <= 1.0
     again = analyze_workspace(workspace.db)
     assert (again.analyzed, again.unchanged) == (0, 9)
 
@@ -83,6 +95,8 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
     assert exported["ru"]["sentiment_reason"] == "language not supported"
     assert exported["ru"]["sentiment"] is None and exported["ru"]["analysed_language"] == "ru"
     assert exported["na"]["sentiment_reason"] == "no content"
+    assert exported["ru"]["effort"] is None and exported["na"]["effort"] is None
+    assert exported["en"]["effort"] is not None
     assert exported["en"]["sentiment_reason"] is None and "complaint" in exported["en"]
 
 
@@ -95,6 +109,9 @@ def test_analysed_frame_says_why_a_text_was_not_read() -> None:
     assert frame["sentiment_score"].iloc[1:].isna().all()
     # Unread texts have no complaint probability (empty, not 0); a read one has one.
     assert frame["complaint"].iloc[1:].isna().all() and frame["complaint"].iloc[0] > 0.5
+    # Nor effort: the cues read English, so an unread text's effort is unknown, not 0.0.
+    assert frame["effort"].iloc[1:].isna().all() and frame["effort"].iloc[0] >= 0.0
+    assert frame["effort_cues"].iloc[1:].isna().all()
 
 
 def test_cli_summary_counts_unsupported_languages_and_non_answers(

@@ -90,7 +90,7 @@ def test_user_embedder_by_import_path(db_url: str, tmp_path: Path) -> None:
     assert plugged.calibration_labels == 21
     sentiment_model, emotion_model, cues = plugged.model.split("; ")
     assert sentiment_model.startswith("real-sentiment-e5-v11+tiny-test-embedder+workspace-")
-    assert (emotion_model, cues) == ("real-emotion-e5-v4", "effort-cues-v6")
+    assert (emotion_model, cues) == ("real-emotion-e5-v4", "effort-cues-v7")
     assert _models(ws) == {plugged.model}
     sentences = ws.db.fetchall("SELECT DISTINCT model FROM text_sentences")
     assert [row[0] for row in sentences] == [sentiment_model]

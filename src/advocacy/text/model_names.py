@@ -56,7 +56,9 @@ EMOTION_MODEL = "real-emotion-e5-v4"
 #: v6: the vow names the company ("never have to ... again" is praise), an automated answer
 #: only when it was all the customer got (not "Outlook's automatic replies"), no transfer or
 #: repeating in a film's story, a handed-down recipe or small talk (review26 items 3-5).
-EFFORT_CUES = "effort-cues-v6"
+#: v7: the same cues; a text not read (a language the model does not read, no content) has no
+#: effort (NULL), not the 0.0 of "no effort described" (review27 finding 4).
+EFFORT_CUES = "effort-cues-v7"
 
 
 def read_by_current_model(stored: str | None) -> bool:
