@@ -51,7 +51,7 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
     result = analyze_workspace(workspace.db)
     assert (result.analyzed, result.non_answers) == (9, 2)
     assert result.not_supported == {"de": 1, "id": 2, "ru": 1}
-    assert result.summary()["language not supported"] == 4
+    assert result.summary()["language not supported (this run)"] == 4
     rows = {
         row[0]: row[1:]
         for row in workspace.db.fetchall(
@@ -127,9 +127,9 @@ def test_cli_summary_counts_unsupported_languages_and_non_answers(
     shown = run("text", "analyze", "--format", "json")
     assert shown.returncode == 0, shown.stderr
     summary = json.loads(shown.stdout)
-    assert summary["language not supported"] == 4
-    assert summary["not supported by language"] == {"de": 1, "id": 2, "ru": 1}
-    assert summary["non-answers"] == 2
+    assert summary["language not supported (this run)"] == 4
+    assert summary["not supported by language (this run)"] == {"de": 1, "id": 2, "ru": 1}
+    assert summary["non-answers (this run)"] == 2
     # Their scores teach no calibration of the English reader: left out, and counted; the
     # two non-answers' scores label no text at all.
     assert summary["calibration labels"] == len(COMMENTS) - 4 - 2
