@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import advocacy
-from advocacy.text.enrich import analyze_texts, analyze_workspace, export_table
+from advocacy.text.enrich import NOT_SUPPORTED, analyze_texts, analyze_workspace, export_table
 from support.cli import Outcome, advocacy_cli
 
 COMMENTS = {
@@ -161,3 +161,15 @@ def test_a_workspace_of_labels_in_an_unread_language_has_no_calibration(
         "none: 3 labelled texts in languages the model does not read (de 3)"
     )
     assert result.not_supported == {"de": 3}
+
+
+def test_a_short_text_in_a_script_the_model_does_not_read_is_refused_not_read_as_english() -> None:
+    # review27 finding 8: "很好" ("very good", NPS 10) was too short for its language to be
+    # told, so the English model read it: neutral, complaint 0.85. Its script alone says the
+    # model does not read it; a short English or emoji answer is still read.
+    texts = ["很好", "不错", "Отлично", "ممتاز", "最高", "ok", "Top!", "👍", "ＯＫ"]
+    frame = analyze_texts(texts)
+    reasons = [None if pd.isna(r) else r for r in frame["sentiment_reason"]]
+    assert reasons == [NOT_SUPPORTED] * 5 + [None] * 4
+    assert frame["complaint"].iloc[:5].isna().all()
+    assert frame["sentiment"].iloc[5:].notna().all()

@@ -22,7 +22,7 @@ import pandas as pd
 from advocacy.errors import UsageError
 from advocacy.text.effort import Effort, effort
 from advocacy.text.emotion import EmotionResult, emotion_result
-from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
+from advocacy.text.language import detect_languages, reads_texts
 from advocacy.text.model_names import EFFORT_CUES
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
 from advocacy.text.sentences import SentenceReading, complete_sentences, read_sentences
@@ -74,7 +74,8 @@ def analyze_texts(
     ``calibrated`` head must have been fitted on the same model. A text the model does not read
     has no sentiment, score, emotions or complaint, and ``sentiment_reason`` says why:
     ``language not supported`` (its detected language is not in
-    :data:`~advocacy.text.language.SENTIMENT_LANGUAGES`; a text too short to tell is read) or
+    :data:`~advocacy.text.language.SENTIMENT_LANGUAGES`; a text too short to tell is read,
+    unless it is written in a script the model does not read, such as "很好") or
     ``no content`` (a survey non-answer, see :mod:`advocacy.text.non_answers`); its ``effort`` and
     ``effort_cues`` are missing too (the cues read English). ``complaint`` is the model's
     complaint probability where the model gives one.
@@ -157,9 +158,7 @@ def read_documents(
     texts = list(texts)
     languages = detect_languages(texts, prior=language_prior)
     empty = non_answer_mask(texts)
-    unsupported = np.array(
-        [code is not None and code not in SENTIMENT_LANGUAGES for code in languages], dtype=bool
-    )
+    unsupported = ~reads_texts(texts, languages)
     reasons: list[str | None] = [
         NO_CONTENT if no_content else NOT_SUPPORTED if refused else None
         for no_content, refused in zip(empty, unsupported, strict=True)

@@ -61,6 +61,7 @@ from advocacy.text.documents import (
     surely_read,
 )
 from advocacy.text.documents import text_hash as text_hash
+from advocacy.text.language import UNKNOWN_LANGUAGE
 from advocacy.text.non_answers import NO_CONTENT
 from advocacy.text.sentences import SENTENCE_TYPES
 from advocacy.text.sentences import sentence_rows as sentence_rows
@@ -260,7 +261,8 @@ def _with_stored_counts(
         if reason == NO_CONTENT:
             non_answers += int(count)
         elif reason == NOT_SUPPORTED:
-            not_supported[str(code)] = not_supported.get(str(code), 0) + int(count)
+            code = code if isinstance(code, str) else UNKNOWN_LANGUAGE
+            not_supported[code] = not_supported.get(code, 0) + int(count)
     return replace(
         result,
         stored=stored,
@@ -530,7 +532,9 @@ def _analyze_stale(
             reasons = features["sentiment_reason"]
             non_answers += int((reasons == NO_CONTENT).sum())
             for code in features["language"][reasons == NOT_SUPPORTED]:
-                not_supported[str(code)] = not_supported.get(str(code), 0) + 1
+                # None: too short to tell, in a script the model does not read ("很好").
+                code = code if isinstance(code, str) else UNKNOWN_LANGUAGE
+                not_supported[code] = not_supported.get(code, 0) + 1
             write = _Once(partial(_write_batch, db, chunk, features, sentences, stamp))
             if handover is not None and defer_last:  # what the theme assignment reads them in
                 kinds_ids = zip(

@@ -39,11 +39,14 @@ __all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_m
 # "Unstoppable" read negative) nor counted again where the lexicon holds it ("unkind" in a
 # praised recovery read a complaint), and only one English word we know is too short to tell
 # its language ("Katastrophe" among English answers read neutral, not refused) (review26).
+# v12: the same heads; a text too short to tell its language but written in a script the
+# model does not read ("很好", "Отлично") is refused as unsupported, not read as English
+# (language.reads_texts; review27 finding 8).
 # The name is recorded with every stored reading, complaint included: a new name re-reads
 # stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
 # trusted only from a reading of this name (:func:`read_by_current_model`).
-SENTIMENT_MODEL = "real-sentiment-e5-v11"
+SENTIMENT_MODEL = "real-sentiment-e5-v12"
 EMOTION_MODEL = "real-emotion-e5-v4"
 #: The effort cue lexicon's version (:mod:`advocacy.text.effort`), recorded with every stored
 #: reading after the two models: a new version re-reads the stored texts' effort. v2: a cue
