@@ -41,7 +41,9 @@ __all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_m
 # its language ("Katastrophe" among English answers read neutral, not refused) (review26).
 # v12: the same heads; a text too short to tell its language but written in a script the
 # model does not read ("很好", "Отлично") is refused as unsupported, not read as English
-# (language.reads_texts; review27 finding 8).
+# (language.reads_texts; review27 finding 8), and what a spreadsheet or a designer left in
+# the cell is no content: an error value ("#NAME?"), a formula ("=1+1"), "lorem ipsum", one
+# key held down ("AAAAAAAA") (non_answers._placeholder; review27 finding 9).
 # The name is recorded with every stored reading, complaint included: a new name re-reads
 # stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
