@@ -45,8 +45,8 @@ def _analyze(url: str, tmp_path: Path, *options: str) -> str:
 def test_calibration_counts_the_languages_as_the_summary_does(tmp_path: Path) -> None:
     url = _workspace(tmp_path, ROWS)
     summary = json.loads(_analyze(url, tmp_path, "--format", "json"))
-    assert summary["not supported by language"] == {"de": 3}
-    assert summary["non-answers"] == 2
+    assert summary["not supported by language (this run)"] == {"de": 3}
+    assert summary["non-answers (this run)"] == 2
     # The non-answers' scores label no text (score_labels), so only the German texts count.
     assert (
         "3 labelled texts in languages the model does not read left out (de 3)"
@@ -67,5 +67,26 @@ def test_no_empty_row_when_every_text_is_read(tmp_path: Path) -> None:
     table = _analyze(url, tmp_path)
     assert "language not supported" in table and "non-answers" in table
     assert "not supported by language" not in table
+    assert "none of 3 stored texts" in table
     shown = _analyze(url, tmp_path, "--format", "json")
-    assert json.loads(shown)["not supported by language"] == {}
+    assert json.loads(shown)["not supported by language (this run)"] == {}
+
+
+def test_a_rerun_still_says_how_many_stored_texts_are_not_read(tmp_path: Path) -> None:
+    # review27 finding 5: a re-run that read nothing said "language not supported 0" and
+    # "non-answers 0" for a workspace whose texts were nearly all unread.
+    url = _workspace(tmp_path, ROWS)
+    _analyze(url, tmp_path)
+    again = json.loads(_analyze(url, tmp_path, "--format", "json"))
+    assert (again["analysed"], again["language not supported (this run)"]) == (0, 0)
+    assert again["not read in the workspace"] == {
+        "stored texts": 8,
+        "language not supported": 3,
+        "not supported by language": {"de": 3},
+        "non-answers": 2,
+    }
+    table = _analyze(url, tmp_path)
+    assert "language not supported 0" not in " ".join(table.split())
+    assert "5 of 8 stored texts: language not supported 3 (de 3); non-answers 2" in " ".join(
+        table.replace("│", " ").split()
+    )

@@ -38,11 +38,26 @@ PLACEHOLDERS = [
     "Geen verdere opmerkingen", "此用户未填写评价内容",
     # a bare number is a score typed into the comment box, not a comment
     "10", "5", " 0 ", "10.", "4.5",
+    # what a spreadsheet or a designer left in the cell, at any length (review27 finding 9)
+    "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "Err:502", "=1+1", "'=1+1", "=A1*2",
+    "=SUM(A1:A3)", '=HYPERLINK("http://x")', "=cmd|' /C calc'!A0",
+    "lorem ipsum dolor sit amet", "Lorem ipsum dolor sit amet, " + "consectetur adipiscing " * 20,
+    "A" * 300, "1111111111111111111", "AAAA!!!", "EEEEEEEEEEEE",
     # keyboard mash (the last four are real Olist reviews)
     "asdf", "Asdf!", "qwerty", "sdfsdf", "asdf asdf", "nnnn", "aaa", "vbvbsgfbsbfs",
     "dfgadfgertterqt", "dsdfr3fEF",
 ]  # fmt: skip
 COMMENTS = [
+    # a face, words, a rank, a sigh and emoji are not what a spreadsheet left
+    "=D",
+    "=)",
+    "= great service",
+    "#1 shop",
+    "#NAME? is what your site showed me",
+    "Aaah",
+    "😀😀😀",
+    "AAAA 😡",
+    "Ok",
     "Nothing went wrong",
     "No complaints at all, great service",
     "None of the staff helped",
@@ -210,4 +225,7 @@ def test_hostile_input() -> None:
     assert not is_non_answer("nothing " * 100_000)
     assert is_non_answer("<br/>")
     assert not is_non_answer("<b>The refund never came</b>")
-    assert not is_non_answer('=HYPERLINK("http://x")')
+    # A formula is what a spreadsheet left, not the customer's words (review27 finding 9):
+    # no content, not read (a face or words after "=" are content).
+    assert is_non_answer('=HYPERLINK("http://x")')
+    assert is_non_answer("=" + "1+" * 20 + "1")

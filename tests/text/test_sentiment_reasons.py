@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import advocacy
-from advocacy.text.enrich import analyze_texts, analyze_workspace, export_table
+from advocacy.text.enrich import NOT_SUPPORTED, analyze_texts, analyze_workspace, export_table
 from support.cli import Outcome, advocacy_cli
 
 COMMENTS = {
@@ -51,7 +51,7 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
     result = analyze_workspace(workspace.db)
     assert (result.analyzed, result.non_answers) == (9, 2)
     assert result.not_supported == {"de": 1, "id": 2, "ru": 1}
-    assert result.summary()["language not supported"] == 4
+    assert result.summary()["language not supported (this run)"] == 4
     rows = {
         row[0]: row[1:]
         for row in workspace.db.fetchall(
@@ -76,6 +76,18 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
         for row in workspace.db.fetchall("SELECT DISTINCT document_id FROM text_sentences")
     }
     assert sentences == {"en", "short", "near"}
+    # Effort is unknown where the text was not read (the cues read English): empty, not the
+    # 0.0 of "no effort described", so no effort figure counts them as effortless.
+    efforts = {
+        row[0]: row[1:]
+        for row in workspace.db.fetchall(
+            "SELECT document_id, effort, effort_cues FROM text_features"
+        )
+    }
+    for key in ("de", "id1", "id2", "ru", "na", "nothing"):
+        assert efforts[key] == (None, None), key
+    for key in ("en", "short", "near"):
+        assert efforts[key][0] is not None and 0.0 <= efforts[key][0] <= 1.0
     again = analyze_workspace(workspace.db)
     assert (again.analyzed, again.unchanged) == (0, 9)
 
@@ -83,6 +95,8 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
     assert exported["ru"]["sentiment_reason"] == "language not supported"
     assert exported["ru"]["sentiment"] is None and exported["ru"]["analysed_language"] == "ru"
     assert exported["na"]["sentiment_reason"] == "no content"
+    assert exported["ru"]["effort"] is None and exported["na"]["effort"] is None
+    assert exported["en"]["effort"] is not None
     assert exported["en"]["sentiment_reason"] is None and "complaint" in exported["en"]
 
 
@@ -95,6 +109,9 @@ def test_analysed_frame_says_why_a_text_was_not_read() -> None:
     assert frame["sentiment_score"].iloc[1:].isna().all()
     # Unread texts have no complaint probability (empty, not 0); a read one has one.
     assert frame["complaint"].iloc[1:].isna().all() and frame["complaint"].iloc[0] > 0.5
+    # Nor effort: the cues read English, so an unread text's effort is unknown, not 0.0.
+    assert frame["effort"].iloc[1:].isna().all() and frame["effort"].iloc[0] >= 0.0
+    assert frame["effort_cues"].iloc[1:].isna().all()
 
 
 def test_cli_summary_counts_unsupported_languages_and_non_answers(
@@ -110,9 +127,9 @@ def test_cli_summary_counts_unsupported_languages_and_non_answers(
     shown = run("text", "analyze", "--format", "json")
     assert shown.returncode == 0, shown.stderr
     summary = json.loads(shown.stdout)
-    assert summary["language not supported"] == 4
-    assert summary["not supported by language"] == {"de": 1, "id": 2, "ru": 1}
-    assert summary["non-answers"] == 2
+    assert summary["language not supported (this run)"] == 4
+    assert summary["not supported by language (this run)"] == {"de": 1, "id": 2, "ru": 1}
+    assert summary["non-answers (this run)"] == 2
     # Their scores teach no calibration of the English reader: left out, and counted; the
     # two non-answers' scores label no text at all.
     assert summary["calibration labels"] == len(COMMENTS) - 4 - 2
@@ -144,3 +161,15 @@ def test_a_workspace_of_labels_in_an_unread_language_has_no_calibration(
         "none: 3 labelled texts in languages the model does not read (de 3)"
     )
     assert result.not_supported == {"de": 3}
+
+
+def test_a_short_text_in_a_script_the_model_does_not_read_is_refused_not_read_as_english() -> None:
+    # review27 finding 8: "很好" ("very good", NPS 10) was too short for its language to be
+    # told, so the English model read it: neutral, complaint 0.85. Its script alone says the
+    # model does not read it; a short English or emoji answer is still read.
+    texts = ["很好", "不错", "Отлично", "ممتاز", "最高", "ok", "Top!", "👍", "ＯＫ"]
+    frame = analyze_texts(texts)
+    reasons = [None if pd.isna(r) else r for r in frame["sentiment_reason"]]
+    assert reasons == [NOT_SUPPORTED] * 5 + [None] * 4
+    assert frame["complaint"].iloc[:5].isna().all()
+    assert frame["sentiment"].iloc[5:].notna().all()

@@ -433,3 +433,14 @@ def test_names_in_words_have_vague_entities_too() -> None:
     assert _assigned(
         ["The drinks were great.", "The wine was expensive.", "The food was great."], worded
     ) == [["Drink quality"], ["Drink prices"], ["Food quality"]]
+
+
+def test_a_short_text_in_a_script_the_model_does_not_read_gets_no_broad_theme() -> None:
+    # "I love it" names nothing the taxonomy lists, so it is about the restaurant as a whole;
+    # "很好" ("very good") names nothing because it was not read (review27 finding 8):
+    # text analyze refuses it, and the themes do not give it the whole either.
+    assert _assigned(["Lovely evening, would come again.", "很好", "Отлично"], RESTAURANT) == [
+        ["RESTAURANT#GENERAL"],
+        [],
+        [],
+    ]

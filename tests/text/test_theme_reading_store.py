@@ -302,7 +302,7 @@ def test_the_reader_names_a_digest_of_the_model_files(tmp_path: Path) -> None:
     os.utime(two, ns=(one.stat().st_atime_ns, one.stat().st_mtime_ns))
     assert model_digest([one]) != model_digest([two])
     shipped = model_digest([model_path(name) for name in DEFAULT_FILES])
-    assert reader(default_embedder()) == f"static-e5-256-words-folded {shipped}; theme reading v2"
+    assert reader(default_embedder()) == f"static-e5-256-words-folded {shipped}; theme reading v3"
     taxonomy = tmp_path / "taxonomy.yaml"
     taxonomy.write_text(TAXONOMY, encoding="utf-8")
     ws = advocacy.open(f"duckdb:///{tmp_path / 'w.duckdb'}", create=True)

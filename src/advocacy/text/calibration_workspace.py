@@ -23,7 +23,7 @@ from advocacy.text.calibration_kinds import read_kinds, reads_text
 from advocacy.text.calibration_tfidf import TermCounts, labelled_counts
 from advocacy.text.document_reading import label_model, load_models, read_in_pieces
 from advocacy.text.documents import document_sources, stored_languages
-from advocacy.text.language import SENTIMENT_LANGUAGES
+from advocacy.text.language import SENTIMENT_LANGUAGES, UNKNOWN_LANGUAGE, reads_texts
 from advocacy.text.score_labels import MIN_CALIBRATION_LABELS, workspace_labelled_texts
 from advocacy.text.sentiment import check_sentiment_head
 from advocacy.text.text_model import STATIC, KnownReadings, text_model
@@ -266,8 +266,13 @@ def workspace_calibration(
     known = KnownReadings(labelled, reading)
     # A label on a text the model does not read would teach the reader of English what German
     # or Portuguese looks like, and no document in that language is read with the calibration.
-    readable = np.flatnonzero([code is None or code in SENTIMENT_LANGUAGES for code in languages])
-    unread = Counter(code for code in languages if code not in (None, *SENTIMENT_LANGUAGES))
+    read = reads_texts(labelled, languages)
+    readable = np.flatnonzero(read)
+    unread = Counter(
+        UNKNOWN_LANGUAGE if code is None else code
+        for code, ok in zip(languages, read, strict=True)
+        if not ok
+    )
     if len(readable) < minimum:
         why = _unread(unread)
         if len(readable):  # some in languages it reads, fewer than ``minimum``

@@ -22,7 +22,7 @@ import pandas as pd
 from advocacy.errors import UsageError
 from advocacy.text.effort import Effort, effort
 from advocacy.text.emotion import EmotionResult, emotion_result
-from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
+from advocacy.text.language import detect_languages, reads_texts
 from advocacy.text.model_names import EFFORT_CUES
 from advocacy.text.non_answers import NO_CONTENT, non_answer_mask
 from advocacy.text.sentences import SentenceReading, complete_sentences, read_sentences
@@ -74,9 +74,11 @@ def analyze_texts(
     ``calibrated`` head must have been fitted on the same model. A text the model does not read
     has no sentiment, score, emotions or complaint, and ``sentiment_reason`` says why:
     ``language not supported`` (its detected language is not in
-    :data:`~advocacy.text.language.SENTIMENT_LANGUAGES`; a text too short to tell is read) or
-    ``no content`` (a survey non-answer, see :mod:`advocacy.text.non_answers`). ``complaint`` is
-    the model's complaint probability where the model gives one.
+    :data:`~advocacy.text.language.SENTIMENT_LANGUAGES`; a text too short to tell is read,
+    unless it is written in a script the model does not read, such as "很好") or
+    ``no content`` (a survey non-answer, see :mod:`advocacy.text.non_answers`); its ``effort`` and
+    ``effort_cues`` are missing too (the cues read English). ``complaint`` is the model's
+    complaint probability where the model gives one.
 
     Parameters
     ----------
@@ -122,7 +124,7 @@ class DocumentReading:
     reading
         The text model's reading of the texts.
     emotions, efforts
-        Their emotions and effort.
+        Their emotions and effort (None for a text not read: its effort is unknown, not nil).
     """
 
     texts: list[str]
@@ -130,7 +132,7 @@ class DocumentReading:
     reasons: list[str | None]
     reading: Reading
     emotions: EmotionResult
-    efforts: list[Effort]
+    efforts: list[Effort | None]
 
 
 def read_documents(
@@ -156,9 +158,7 @@ def read_documents(
     texts = list(texts)
     languages = detect_languages(texts, prior=language_prior)
     empty = non_answer_mask(texts)
-    unsupported = np.array(
-        [code is not None and code not in SENTIMENT_LANGUAGES for code in languages], dtype=bool
-    )
+    unsupported = ~reads_texts(texts, languages)
     reasons: list[str | None] = [
         NO_CONTENT if no_content else NOT_SUPPORTED if refused else None
         for no_content, refused in zip(empty, unsupported, strict=True)
@@ -171,9 +171,13 @@ def read_documents(
         reading.emotion_thresholds,
         sentiments=[SENTIMENTS[i] for i in np.asarray(reading.sentiment).argmax(axis=1)],
     )
-    return DocumentReading(
-        texts, languages, reasons, reading, found, [effort(text) for text in texts]
-    )
+    # The effort cues are English: a text not read (another language, no content) has no
+    # effort reading, not "no effort described" (review27 finding 4).
+    efforts = [
+        effort(text) if reason is None else None
+        for text, reason in zip(texts, reasons, strict=True)
+    ]
+    return DocumentReading(texts, languages, reasons, reading, found, efforts)
 
 
 def document_frame(
@@ -224,8 +228,8 @@ def document_frame(
             "emotion_labels": [
                 ";".join(names) if read[i] else None for i, names in enumerate(found.present)
             ],
-            "effort": [e.score for e in efforts],
-            "effort_cues": [",".join(e.cues) for e in efforts],
+            "effort": [np.nan if e is None else e.score for e in efforts],
+            "effort_cues": [None if e is None else ",".join(e.cues) for e in efforts],
             "complaint": np.where(read, complaints, np.nan),
             "model": label_model(result.model, found.model),
         }

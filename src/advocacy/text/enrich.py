@@ -61,6 +61,7 @@ from advocacy.text.documents import (
     surely_read,
 )
 from advocacy.text.documents import text_hash as text_hash
+from advocacy.text.language import UNKNOWN_LANGUAGE
 from advocacy.text.non_answers import NO_CONTENT
 from advocacy.text.sentences import SENTENCE_TYPES
 from advocacy.text.sentences import sentence_rows as sentence_rows
@@ -128,6 +129,13 @@ class AnalyzeResult:
     #: :attr:`model_alone` of the kinds that name their source, by source (a mention's
     #: platform, as :func:`~.calibration_kinds.source_key` keys it): which platforms' texts.
     model_alone_sources: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The texts stored after the run (of the kinds analysed), and those of them not read, as
+    #: ``not_supported`` and ``non_answers`` count this run's: a re-run that reads nothing
+    #: new still tells how many texts of the workspace the model does not read (review27
+    #: finding 5: "language not supported 0" beside 2,547 unread Portuguese reviews).
+    stored: int = 0
+    stored_not_supported: dict[str, int] = field(default_factory=dict)
+    stored_non_answers: int = 0
 
     def summary(self) -> dict[str, Any]:
         found = {
@@ -136,9 +144,15 @@ class AnalyzeResult:
             "model": self.model,
             "calibration labels": self.calibration_labels,
             "calibration": self.calibration,
-            "language not supported": sum(self.not_supported.values()),
-            "not supported by language": dict(self.not_supported),
-            "non-answers": self.non_answers,
+            "language not supported (this run)": sum(self.not_supported.values()),
+            "not supported by language (this run)": dict(self.not_supported),
+            "non-answers (this run)": self.non_answers,
+            "not read in the workspace": {
+                "stored texts": self.stored,
+                "language not supported": sum(self.stored_not_supported.values()),
+                "not supported by language": dict(self.stored_not_supported),
+                "non-answers": self.stored_non_answers,
+            },
         }
         if self.model_alone:
             alone = ", ".join(
@@ -212,6 +226,67 @@ def analyze_workspace(
     changed text, or follows a taught theme label, assigns the remembered one again
     (:mod:`advocacy.text.taxonomy_store`); a run with neither leaves the themes as they are.
     """
+    result = _analyze_workspace(
+        db,
+        kinds=kinds,
+        calibrate=calibrate,
+        recalibrate=recalibrate,
+        model=model,
+        batch_size=batch_size,
+        progress=progress,
+        now=now,
+        workers=workers,
+        taxonomy=taxonomy,
+        threshold=threshold,
+    )
+    return _with_stored_counts(db, result, kinds)
+
+
+def _with_stored_counts(
+    db: Database, result: AnalyzeResult, kinds: Sequence[str] | None
+) -> AnalyzeResult:
+    """``result`` with the stored texts of ``kinds`` counted, and those not read by reason
+    (every row is written by now, the last batch's included)."""
+    chosen = check_kinds(kinds)
+    marks = ", ".join("?" for _ in chosen)
+    rows = db.fetchall(
+        "SELECT sentiment_reason, language, COUNT(*) FROM text_features "
+        f"WHERE document_kind IN ({marks}) GROUP BY sentiment_reason, language",
+        chosen,
+    )
+    stored, non_answers = 0, 0
+    not_supported: dict[str, int] = {}
+    for reason, code, count in rows:
+        stored += int(count)
+        if reason == NO_CONTENT:
+            non_answers += int(count)
+        elif reason == NOT_SUPPORTED:
+            code = code if isinstance(code, str) else UNKNOWN_LANGUAGE
+            not_supported[code] = not_supported.get(code, 0) + int(count)
+    return replace(
+        result,
+        stored=stored,
+        stored_not_supported=dict(
+            sorted(not_supported.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        stored_non_answers=non_answers,
+    )
+
+
+def _analyze_workspace(
+    db: Database,
+    *,
+    kinds: Sequence[str] | None,
+    calibrate: bool | None,
+    recalibrate: bool,
+    model: str,
+    batch_size: int,
+    progress: Progress | None,
+    now: datetime | None,
+    workers: int,
+    taxonomy: Taxonomy | str | Path | None,
+    threshold: float | None,
+) -> AnalyzeResult:
     from threadpoolctl import threadpool_limits
 
     from advocacy.text import taxonomy_store
@@ -457,7 +532,9 @@ def _analyze_stale(
             reasons = features["sentiment_reason"]
             non_answers += int((reasons == NO_CONTENT).sum())
             for code in features["language"][reasons == NOT_SUPPORTED]:
-                not_supported[str(code)] = not_supported.get(str(code), 0) + 1
+                # None: too short to tell, in a script the model does not read ("很好").
+                code = code if isinstance(code, str) else UNKNOWN_LANGUAGE
+                not_supported[code] = not_supported.get(code, 0) + 1
             write = _Once(partial(_write_batch, db, chunk, features, sentences, stamp))
             if handover is not None and defer_last:  # what the theme assignment reads them in
                 kinds_ids = zip(

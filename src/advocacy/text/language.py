@@ -680,6 +680,64 @@ def _prior_counts(prior: Mapping[str, int]) -> tuple[NDArray[np.float64], bool]:
 def is_supported(language: str | None) -> bool:
     """True when the text model reads ``language``; an unknown language (None) counts as read.
 
-    A text too short to tell is read as the workspace's default language rather than refused.
+    A text too short to tell is read as the workspace's default language rather than refused;
+    :func:`reads_texts` also refuses one written in a script the model does not read.
     """
     return language is None or language in SENTIMENT_LANGUAGES
+
+
+#: How a text not read for its language is counted when its language is unknown: too short to
+#: tell, in a script the model does not read ("很好").
+UNKNOWN_LANGUAGE = "unknown"
+#: The scripts (the first word of a letter's Unicode name) the text model's languages
+#: (:data:`SENTIMENT_LANGUAGES`) are written in.
+SENTIMENT_SCRIPTS = frozenset({"LATIN"})
+
+
+def unread_script(text: str) -> bool:
+    """Whether most letters of ``text`` (its first :data:`MAX_CHARACTERS` characters, as
+    compatibility forms: full-width Latin is Latin) are of a script none of
+    :data:`SENTIMENT_LANGUAGES` is written in: Han, kana, Hangul, Cyrillic, Arabic, ...
+
+    A text too short for its language to be told ("很好", "Отлично") is still plainly not
+    English: read by the English model, "很好" ("very good") read a likely complaint
+    (review27 finding 8). A text of no letters (emoji, digits) is not of an unread script.
+
+    Examples
+    --------
+    >>> unread_script("很好"), unread_script("Отлично!"), unread_script("ok 👍")
+    (True, True, False)
+    >>> unread_script("ＯＫ"), unread_script("😀😀")
+    (False, False)
+    """
+    unread = read = 0
+    for character in unicodedata.normalize("NFKC", _clean(text)):
+        if not character.isalpha():
+            continue
+        script = unicodedata.name(character, "").split(" ", 1)[0]
+        if script in SENTIMENT_SCRIPTS:
+            read += 1
+        else:
+            unread += 1
+    return unread > read
+
+
+def reads_texts(texts: Sequence[str], languages: Sequence[str | None]) -> NDArray[np.bool_]:
+    """Whether the text model reads each text, given its detected language
+    (:func:`detect_languages`): in one of :data:`SENTIMENT_LANGUAGES`, or too short to tell
+    (None) and not written in a script the model does not read (:func:`unread_script`).
+
+    What ``text analyze``, its calibration and the case rules all decide by.
+
+    Examples
+    --------
+    >>> reads_texts(["ok", "很好", "Der Kundendienst"], [None, None, "de"]).tolist()
+    [True, False, False]
+    """
+    return np.array(
+        [
+            code in SENTIMENT_LANGUAGES if code is not None else not unread_script(text)
+            for text, code in zip(texts, languages, strict=True)
+        ],
+        dtype=bool,
+    )

@@ -48,6 +48,11 @@ __all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_m
 # Emotion v5: the same head; a text read negative whose praise a word denies ("Hopeless":
 # optimism 0.97) has the positive emotions' score moved to anger and sadness
 # (emotion.with_denied_praise).
+# v12 also: a text too short to tell its language but written in a script the
+# model does not read ("很好", "Отлично") is refused as unsupported, not read as English
+# (language.reads_texts; review27 finding 8), and what a spreadsheet or a designer left in
+# the cell is no content: an error value ("#NAME?"), a formula ("=1+1"), "lorem ipsum", one
+# key held down ("AAAAAAAA") (non_answers._placeholder; review27 finding 9).
 # The name is recorded with every stored reading, complaint included: a new name re-reads
 # stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
@@ -69,6 +74,8 @@ EMOTION_MODEL = "real-emotion-e5-v5"
 #: not of money, files or weapons; "Never again, thanks to this gadget" is no vow; a book "hard
 #: to get through", "refuse to accept that", "I will follow up", "no answering machine" and
 #: "I have been told again and again" are no effort (issue #17).
+#: v7 also: a text not read (a language the model does not read, no content) has no
+#: effort (NULL), not the 0.0 of "no effort described" (review27 finding 4).
 EFFORT_CUES = "effort-cues-v7"
 
 

@@ -12,9 +12,12 @@ box; "10/10", "0/10", "50%", "£50", "#1" are content) or keyboard mash
 real comment that starts with such a phrase ("Nothing went wrong", "No complaints at all, great
 service", "None of the staff helped", "No, but the staff were great", "Nothing to add except
 thanks") is content, and so is praise by denial that looks short ("no complaints", "rien à redire",
-"nichts zu meckern"). An answer of emoji or emoticons ("😡😡😡", "👍", ":(") has no letter
-either, but it says how the customer felt, and the text model reads it (👎 negative, 👍 and
-❤️ positive): it is content (:func:`_has_pictograph`).
+"nichts zu meckern"). What a spreadsheet or a designer left in the cell is no answer at any
+length: an error value ("#NAME?", "#VALUE!"), a formula ("=1+1", "=SUM(A1:A3)"), dummy text
+("lorem ipsum dolor sit amet") and one key held down ("AAAAAAAA") (:func:`_placeholder`).
+An answer of emoji or emoticons ("😡😡😡", "👍", ":(") has no letter either, but it says
+how the customer felt, and the text model reads it (👎 negative, 👍 and ❤️ positive): it is
+content (:func:`_has_pictograph`).
 
 "Nothing to report" and its kin ("rien à signaler", "RAS", "nada que destacar", "niets te
 melden", "niente di che") are not listed: in a review they are a verdict (all went well, or
@@ -262,6 +265,55 @@ _REPEATED = re.compile(r"^(?:x+|n ?a|none|no)(?: (?:x+|n ?a|none|no))*$")
 _NUMBER = re.compile(r"\d{1,12}(?:[.,]\d{1,3})?[.!]*")
 
 
+# What a spreadsheet put in the cell instead of an answer: an error value (Excel's and
+# LibreOffice's "Err:502"), or a formula (review27 finding 9: "#NAME?" and "=1+1" were read,
+# "=1+1" as a likely complaint). A formula is "=" (after the "'" an export puts before it)
+# and a function called ("=SUM(A1:A3)", "=HYPERLINK(", "=cmd|") or an expression of numbers,
+# cell references and operators only ("=1+1", "=A1*2"); "=D" and "=)" are faces, "= great
+# service" words.
+_SHEET_ERROR = re.compile(
+    r"#(?:NAME\?|N/A|VALUE!|REF!|DIV/0!|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|"
+    r"CONNECT!|BUSY!|UNKNOWN!|EXTERNAL!|PYTHON!)|Err:\d{3}",
+    re.IGNORECASE,
+)
+_FUNCTION_CALL = re.compile(r"'?=\s*[A-Za-z_][A-Za-z0-9_.]{0,40}\s*[(|]")
+# Bounded by MAX_LENGTH before it is matched; the tokens start with different characters.
+_EXPRESSION = re.compile(r"'?=(?:[-+*/^&%(),:;<>=\s]|\d+(?:\.\d+)?|\$?[A-Za-z]{1,3}\$?\d+)+")
+# Printers' and web designers' dummy text, at any length.
+_LOREM = re.compile(r"\W*lorem\W+ipsum\b", re.IGNORECASE)
+
+
+def _placeholder(stripped: str) -> bool:
+    """True for what fills a cell in no one's words, at any length: a spreadsheet error or
+    formula, dummy text ("lorem ipsum ..."), or one key held down ("AAAAAAAA", "1111...": a
+    sound a customer types, "Mmmm", "kkkk", stays content, and "😀😀😀" is read as a feeling).
+
+    >>> [_placeholder(t) for t in ("#NAME?", "=1+1", "=SUM(A1:A3)", "Lorem ipsum dolor", "AAAA")]
+    [True, True, True, True, True]
+    >>> [_placeholder(t) for t in ("=D", "= great service", "#1 shop", "Mmmm", "😀😀😀")]
+    [False, False, False, False, False]
+    """
+    if _SHEET_ERROR.fullmatch(stripped) or _FUNCTION_CALL.match(stripped):
+        return True
+    if _LOREM.match(stripped[:40]):
+        return True
+    if len(stripped) <= MAX_LENGTH and _EXPRESSION.fullmatch(stripped):
+        return any(character.isdigit() for character in stripped)
+    kept = {character for character in stripped.casefold() if not character.isspace()}
+    kept -= {character for character in kept if unicodedata.category(character)[0] == "P"}
+    if len(kept) != 1:
+        return False
+    (character,) = kept
+    held = sum(1 for c in stripped if c.isalnum())
+    if held < 4:  # "#1", "zzz", "AAA" (a battery size)
+        return False
+    if character.isdigit():
+        return True
+    # A held letter reads as keyboard mash whatever its case ("AAAAAAAA" as "aaaaaaaa"), but
+    # the sounds a customer types stay content ("Mmmm", "Ooo", "kkkk", "ZZZZ": keyboard_mash).
+    return character.isalpha() and is_keyboard_mash(character * min(held, 64))
+
+
 def is_non_answer(text: object) -> bool:
     """True when ``text`` is a survey placeholder rather than a comment.
 
@@ -276,6 +328,8 @@ def is_non_answer(text: object) -> bool:
     if not isinstance(text, str):
         return True
     stripped = text.strip()
+    if _placeholder(stripped):
+        return True
     if len(stripped) > MAX_LENGTH:
         return _is_filler(stripped)
     unmarked = _MARKUP.sub(" ", stripped)

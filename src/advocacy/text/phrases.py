@@ -17,7 +17,8 @@ deliveries" but not "delivery of the parcel". German text is stemmed with the Ge
 are matched against.
 
 Text is cut to :data:`MAX_CHARACTERS` before it is read (hostile input: one giant comment must
-not stall a batch); the tokenizer is one linear-time regular expression.
+not stall a batch); the tokenizer is one linear-time regular expression. The cut is far beyond
+any note: the themes read a whole call or interview note, as its sentiment and effort do.
 
 The stemming is Snowball's (Porter 2001), written by hand nowhere here: PyStemmer wraps the
 reference C implementation.
@@ -35,8 +36,12 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-#: Characters of a text that are read; the rest is ignored (a comment is rarely longer).
-MAX_CHARACTERS = 20_000
+#: Characters of a text that are read for its themes; the rest is ignored. It was 20,000 ("a
+#: comment is rarely longer"), and a note's delivery complaint after 60,000 characters of small
+#: talk got no theme while its sentiment and effort read it (review27 finding 6). Reading the
+#: whole of 20 notes of 200,000 characters costs about 0.2 CPU s each in ``text
+#: assign-themes`` (docs/benchmarks.md, readfix); a 1 MB text is still read in about a second.
+MAX_CHARACTERS = 1_000_000
 #: ISO 639-1 code -> Snowball algorithm name (the languages PyStemmer carries).
 SNOWBALL = {
     "ar": "arabic",

@@ -101,7 +101,7 @@ from numpy.typing import NDArray
 
 from advocacy.errors import UsageError
 from advocacy.text.embeddings import Embedder, unit_rows
-from advocacy.text.language import SENTIMENT_LANGUAGES
+from advocacy.text.language import reads_texts
 from advocacy.text.non_answers import non_answer_mask
 from advocacy.text.phrases import MAX_CHARACTERS, words
 from advocacy.text.taxonomy_file import Taxonomy, TaxonomyTheme
@@ -309,11 +309,15 @@ def assign_themes(
         broad = broad_theme(taxonomy)
         if broad is not None:
             unthemed = np.flatnonzero(~(scores > 0).any(axis=1)).tolist()
+            # Read as text analyze reads it: "很好" of no told language is not English either.
+            read = reads_texts(
+                [texts[row] or "" for row in unthemed],
+                [None if languages is None else languages[row] for row in unthemed],
+            )
             worded = [
                 row
-                for row in unthemed
-                if words((texts[row] or "")[:MAX_CHARACTERS])
-                and (languages is None or languages[row] in (None, *SENTIMENT_LANGUAGES))
+                for row, ok in zip(unthemed, read, strict=True)
+                if ok and words((texts[row] or "")[:MAX_CHARACTERS])
             ]
             scores[worded, broad] = BROAD_FALLBACK
     if parents:

@@ -72,8 +72,10 @@ __all__ = [
 
 #: The format of the kept readings: a change to how texts are cut into sentences, which are
 #: read for meaning or how keywords are found takes a new number (every text is read again).
-#: 2: the rows of the pieces instead of float vectors (migration 0020).
-READING_FORMAT = 2
+#: 2: the rows of the pieces instead of float vectors (migration 0020). 3: a text is read whole
+#: up to :data:`~advocacy.text.phrases.MAX_CHARACTERS` = 1,000,000, not its first 20,000
+#: characters (review27 finding 6), so a long note's reading kept cut is read again.
+READING_FORMAT = 3
 
 _COLUMNS = (
     "document_kind",

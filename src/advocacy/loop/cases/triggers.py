@@ -146,12 +146,11 @@ class TextSignals:
     def _readable(self) -> NDArray[np.bool_]:
         # As `text analyze` decides (advocacy.text.enrich): a text in a language the sentiment
         # does not read has no sentiment, anger or complaint reading, so no rule fires on a guess.
-        from advocacy.text.language import SENTIMENT_LANGUAGES, detect_languages
+        from advocacy.text.language import detect_languages, reads_texts
 
         # A batch of a few short answers leans on the workspace's languages, as there.
         prior = None if self._language_prior is None else self._language_prior()
-        codes = detect_languages(self._texts, prior=prior)
-        return np.array([code is None or code in SENTIMENT_LANGUAGES for code in codes], dtype=bool)
+        return reads_texts(self._texts, detect_languages(self._texts, prior=prior))
 
     def readable(self, evidence: Evidence) -> bool:
         """Whether the evidence's text is in a language the sentiment reads (empty: False)."""

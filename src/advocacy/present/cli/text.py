@@ -121,7 +121,9 @@ def analyze_command(
 
     Texts in a language the model does not read get no sentiment (reason "language not
     supported"), and survey non-answers ("n/a", "nothing") none either (reason "no content");
-    the summary counts both. With --engine spark, every text of the Parquet tables in --data
+    the summary counts both among the texts this run read, and among all the workspace's
+    stored texts ("not read in the workspace": a re-run that reads nothing new still says how
+    many the model does not read). With --engine spark, every text of the Parquet tables in --data
     is analysed on Spark with the same model and calibration, into --out/text_features.parquet.
 
     With --taxonomy FILE, every text is then assigned to the taxonomy's themes in the same
@@ -184,12 +186,17 @@ def analyze_command(
                     if key not in {"calibration", "calibration status"}
                 }
     if output is not OutputFormat.json:
-        by_language = summary["not supported by language"]
-        summary["not supported by language"] = ", ".join(
-            f"{code} {count:,}" for code, count in by_language.items()
-        )
-        if not by_language:  # no empty row when every text is in a language the model reads
-            del summary["not supported by language"]
+        for key in ("not supported by language", "not supported by language (this run)"):
+            if key not in summary:
+                continue
+            by_language = summary[key]
+            summary[key] = _languages(by_language)
+            if not by_language:  # no empty row when every text is in a language it reads
+                del summary[key]
+        if "not read in the workspace" in summary:
+            summary["not read in the workspace"] = _not_read_words(
+                summary["not read in the workspace"]
+            )
     rows = [] if themes is None else themes.to_dict("records")
     if themes is not None and output is OutputFormat.json:
         summary["themes"] = rows  # one JSON document: the themes' rows inside the summary
@@ -198,6 +205,29 @@ def analyze_command(
         emit_rows(rows, output, title="Curated themes", view=_assigned_view(rows))
     if taxonomy is not None:
         _warn_name_only(taxonomy)
+
+
+def _languages(by_language: dict[str, int]) -> str:
+    """Language counts in words, as "pt 2,530, es 2"."""
+    return ", ".join(f"{code} {count:,}" for code, count in by_language.items())
+
+
+def _not_read_words(stored: dict[str, Any]) -> str:
+    """The workspace's unread texts in words, as "2,547 of 2,562 stored texts: language not
+    supported 2,532 (pt 2,530, es 2); non-answers 15"."""
+    total = int(stored["stored texts"])
+    unsupported, empty = int(stored["language not supported"]), int(stored["non-answers"])
+    if not unsupported + empty:
+        return f"none of {total:,} stored text{'' if total == 1 else 's'}"
+    parts = []
+    if unsupported:
+        parts.append(
+            f"language not supported {unsupported:,} "
+            f"({_languages(stored['not supported by language'])})"
+        )
+    if empty:
+        parts.append(f"non-answers {empty:,}")
+    return f"{unsupported + empty:,} of {total:,} stored texts: " + "; ".join(parts)
 
 
 @text_app.command("teach")
