@@ -228,4 +228,6 @@ def test_hostile_input() -> None:
     # A formula is what a spreadsheet left, not the customer's words (review27 finding 9):
     # no content, not read (a face or words after "=" are content).
     assert is_non_answer('=HYPERLINK("http://x")')
+    # ...but a customer's words after one are read: the formula is not the whole cell.
+    assert not is_non_answer('=HYPERLINK("http://evil.example") the delivery was fine')
     assert is_non_answer("=" + "1+" * 20 + "1")

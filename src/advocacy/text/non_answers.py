@@ -292,8 +292,15 @@ def _placeholder(stripped: str) -> bool:
     [True, True, True, True, True]
     >>> [_placeholder(t) for t in ("=D", "= great service", "#1 shop", "Mmmm", "😀😀😀")]
     [False, False, False, False, False]
+    >>> _placeholder('=HYPERLINK("http://x") the delivery was fine')
+    False
     """
-    if _SHEET_ERROR.fullmatch(stripped) or _FUNCTION_CALL.match(stripped):
+    if _SHEET_ERROR.fullmatch(stripped):
+        return True
+    call = _FUNCTION_CALL.match(stripped)
+    # The formula is the whole cell: a call that words follow ('=HYPERLINK("...") the delivery
+    # was fine') is a customer's text that begins with one, and its words are read.
+    if call is not None and (stripped.endswith(")") or call.group().endswith("|")):
         return True
     if _LOREM.match(stripped[:40]):
         return True
