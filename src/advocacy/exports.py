@@ -153,7 +153,7 @@ def write_table(
     else:
         cut = write_xlsx({"data": data}, partial)
         if cut and notes is not None:
-            notes.append(cut_note(cut))
+            notes.append(_cut_note(cut))
     partial.replace(path)
     return int(data.num_rows)
 
@@ -178,7 +178,7 @@ def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> list[str]:
     Returns
     -------
     list of str
-        The cells cut, as ``sheet!A5 (comment, 200,041 characters)`` (:func:`cut_note` says
+        The cells cut, as ``sheet!A5 (comment, 200,041 characters)`` (:func:`_cut_note` says
         them in a sentence).
     """
     from openpyxl import Workbook
@@ -213,7 +213,7 @@ def write_xlsx(sheets: Mapping[str, pa.Table], path: Path) -> list[str]:
     return cut
 
 
-def cut_note(cut: Sequence[str]) -> str:
+def _cut_note(cut: Sequence[str]) -> str:
     """What an XLSX export says of the cells it cut (:func:`write_xlsx`), with the way to keep
     them whole; the first five are named."""
     named = "; ".join(cut[:5]) + (f"; and {len(cut) - 5:,} more" if len(cut) > 5 else "")
