@@ -50,13 +50,13 @@ def theme_sources(assigned: Any) -> pd.DataFrame:
         "document_kind",
         "document_id",
         "theme_id",
-        keyword=((curated.origin == "curated") & (curated.score >= 1.0)).cast("int64"),
-        taught=(curated.origin == "taught").cast("int64"),
+        keyword=((curated.origin == "curated") & (curated.score >= 1.0)).ifelse(1, 0),
+        taught=(curated.origin == "taught").ifelse(1, 0),
     )
     per_text = links.group_by(["document_kind", "document_id", "theme_id"]).aggregate(
         keyword=links.keyword.max(), taught=links.taught.max()
     )
-    teaching = ((per_text.keyword == 0) & (per_text.taught == 1)).cast("int64")
+    teaching = ((per_text.keyword == 0) & (per_text.taught == 1)).ifelse(1, 0)
     counts: pd.DataFrame = (
         per_text.group_by("theme_id")
         .aggregate(
