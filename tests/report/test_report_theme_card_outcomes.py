@@ -85,8 +85,8 @@ def test_a_dated_report_shows_the_themes_of_its_dates(tmp_path: Path) -> None:
     sizes = dict(zip(dated["name"], dated["size"], strict=True))
     assert sizes["Delivery"] == 4
     themes = body[body.index("id='themes'") :]
-    assert "<h4>Delivery</h4><p>4 texts</p>" in themes, themes
-    assert "<h4>Delivery</h4><p>24 texts</p>" not in themes
+    assert "<h4>Delivery</h4><p>4 texts: all by its keywords</p>" in themes, themes
+    assert "<h4>Delivery</h4><p>24 texts" not in themes
 
 
 def test_the_effect_chart_names_the_confidence_its_intervals_have(tmp_path: Path) -> None:

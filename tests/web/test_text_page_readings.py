@@ -162,11 +162,13 @@ def test_a_quote_with_markup_is_shown_as_text_under_its_reading(
 ) -> None:
     page = _get(client, calibrated, "/text")
     assert "<img src=x" not in page and "<script>alert" not in page
+    # Shown without its markup (review27 finding 17c), every word of it kept.
     assert (
         '<p class="hint quote-caption">A sentence read as negative, as the model alone reads '
-        'it</p><blockquote class="quote">&lt;b&gt;Delivery&lt;/b&gt; was awful, the worst '
-        "shipping ever &lt;img src=x onerror=alert(1)&gt;</blockquote>"
+        'it</p><blockquote class="quote">Delivery was awful, the worst '
+        "shipping ever</blockquote>"
     ) in page
+    assert "&lt;b&gt;" not in page and "onerror" not in page
 
 
 def test_the_api_gives_the_readings_and_the_themes_their_readings(

@@ -5,7 +5,8 @@ customer, quoted for no other theme while the theme has another (the choice
 A quote must say something: a sentence of fewer than :data:`QUOTE_MIN_WORDS` words once markup
 and code are taken out (:func:`says_something`: "??", "!!!", "<script>alert(1)</script>") is
 passed over for the next best, whatever its score. It is redacted in its document's context
-(:func:`redacted_span`).
+(:func:`redacted_span`) and shown without its markup and code
+(:func:`~advocacy.text.quote_text.shown_quote`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 from advocacy.text.markup import without_markup
 from advocacy.text.pii import Redactor
+from advocacy.text.quote_text import shown_quote
 
 if TYPE_CHECKING:
     from advocacy.text.taxonomy_file import Taxonomy
@@ -248,7 +250,9 @@ def chosen_quotes(
                 text = picks.texts[(quote.kind, quote.document_id)]
                 if not says_something(text[quote.start : quote.end]):
                     continue
-                sentence = redacted_span(text, quote.start, quote.end, redactor=picks.redactor)
+                sentence = shown_quote(
+                    redacted_span(text, quote.start, quote.end, redactor=picks.redactor)
+                )
                 if sentence.casefold() in said:
                     continue  # the same words from another customer add nothing
                 said.add(sentence.casefold())

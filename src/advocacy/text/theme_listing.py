@@ -29,6 +29,8 @@ from advocacy.text.documents import (
     text_hash,
 )
 from advocacy.text.model_names import read_by_current_model
+from advocacy.text.quote_text import shown_quote
+from advocacy.text.theme_sources import SOURCE_COLUMNS, theme_sources
 
 __all__ = [
     "EMERGING_COLUMNS",
@@ -64,6 +66,10 @@ def list_themes(
 ) -> pd.DataFrame:
     """Every stored theme with its size, sentiment mix, quotes and NPS impact.
 
+    A curated theme also says how many of its texts its keywords gave it and how many meaning
+    alone (:data:`~advocacy.text.theme_sources.SOURCE_COLUMNS`; None for a discovered one);
+    its central ``quotes`` are shown without markup (:func:`~advocacy.text.quote_text.shown_quote`).
+
     ``within`` is the SQL of a query of ``(document_kind, document_id)``: the documents to
     count (a filtered view). Sizes, sentiment mixes, NPS impacts and the emerging flags are
     then those of these documents, and themes none of them mention are left out.
@@ -97,6 +103,16 @@ def list_themes(
     )
     if chosen is not None:
         themes = _counted(assigned, themes)
+    themes = _with_sources(themes, assigned)
+    # The central texts quoted as a customer wrote them, without the markup pasted in.
+    themes["quotes"] = pd.Series(
+        [
+            [shown_quote(str(q)) for q in quotes] if isinstance(quotes, list) else quotes
+            for quotes in themes["quotes"]
+        ],
+        index=themes.index,
+        dtype=object,
+    )
     themes = theme_effects(db, themes, links, chosen=chosen, confidence=confidence)
     mixes, readings = _sentiment_mixes(db, chosen)
     # Which reading (the workspace's calibration, the model alone) made how many of the
@@ -293,6 +309,25 @@ def _counted(assigned: Any, themes: pd.DataFrame) -> pd.DataFrame:
     found = dict(zip(sizes["theme_id"].astype(str), sizes["n"].astype(int), strict=True))
     counted = themes.assign(size=[found.get(str(t), 0) for t in themes["theme_id"]])
     return counted[counted["size"] > 0].reset_index(drop=True)
+
+
+def _with_sources(themes: pd.DataFrame, assigned: Any) -> pd.DataFrame:
+    """``themes`` with how many of each curated theme's texts came by a keyword, by teaching,
+    by meaning alone (:func:`~advocacy.text.theme_sources.theme_sources`): 0 for a curated
+    theme none of whose texts are counted, None for a discovered one (a cluster has no
+    keywords to come by)."""
+    found = theme_sources(assigned).set_index("theme_id")
+    curated = themes["origin"].astype(str) == "curated"
+    for column in SOURCE_COLUMNS:
+        themes[column] = pd.Series(
+            [
+                int(found[column].get(str(theme_id), 0)) if mine else None
+                for theme_id, mine in zip(themes["theme_id"], curated, strict=True)
+            ],
+            index=themes.index,
+            dtype=object,
+        )
+    return themes
 
 
 def _sentiment_mixes(

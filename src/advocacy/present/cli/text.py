@@ -605,6 +605,9 @@ def _theme_rows(
                 "name": record["name"],
                 "origin": record["origin"],
                 "size": record["size"],
+                # How many of its texts its keywords gave it, how many meaning alone (a curated
+                # theme's; empty for a discovered one).
+                **{name: _count_field(record, name) for name in SOURCE_FIELDS},
                 "sentiment": ", ".join(f"{k} {v:.0%}" for k, v in mix.items()),
                 "by_scores": ""
                 if implied is None
@@ -644,6 +647,9 @@ def _theme_rows(
                 "theme_id": row["theme_id"],
                 "name": row["name"],
                 "size": row["size"],
+                "by meaning alone": ""
+                if row["by_meaning"] is None
+                else f"{display.number(row['by_meaning'])} of {display.number(row['size'])}",
                 "sentiment": row["sentiment"]
                 + (f"; by their scores: {row['by_scores']}" if row["by_scores"] else ""),
                 "NPS in/out": ""
@@ -754,6 +760,17 @@ RATING_FIELDS = (
 )
 
 
+#: How a curated theme's texts came to it, in ``text themes`` --format json/csv: by a keyword,
+#: by a user's teaching, by meaning alone (``ws.text.themes``; empty for a discovered theme).
+SOURCE_FIELDS = ("by_keyword", "by_teaching", "by_meaning")
+
+
+def _count_field(record: Mapping[str, Any], name: str) -> int | None:
+    """A theme's count column as a whole number, None where it has none."""
+    value: Any = record.get(name)
+    return None if display.missing(value) else int(value)
+
+
 def _rating_field(record: Mapping[str, Any], name: str) -> Any:
     """A theme's rating column, None where it has none, its counts as whole numbers."""
     value: Any = record.get(name)
@@ -773,6 +790,7 @@ _NO_THEMES = (
 THEMES_VIEW = [
     field("name"),
     field("size"),
+    field("by meaning alone", numeric=True, drop=1),
     field("NPS points", "NPS effect [95% interval]", numeric=True),
     field("sentiment", drop=3),
     field("NPS in/out", drop=2, numeric=True),
@@ -785,8 +803,11 @@ def _themes_view(rows: Sequence[Mapping[str, Any]], confidence: float) -> list[C
     """:data:`THEMES_VIEW`, without the NPS columns when no theme has an NPS (reviews alone):
     the room goes to the sentiment and what the scores imply; on a survey without NPS, the
     effect on its CSAT or CES takes their place, named so. The intervals' heading names
-    ``confidence`` (the workspace's, which the listing used)."""
+    ``confidence`` (the workspace's, which the listing used). "by meaning alone" (how many
+    of a curated theme's texts no keyword gave it) is left out when no theme has it."""
     view = _with_confidence(THEMES_VIEW, confidence)
+    if not any(row.get("by meaning alone") for row in rows):  # discovered themes alone
+        view = [column for column in view if column.header != "by meaning alone"]
     if any(row.get("NPS points") or row.get("NPS in/out") for row in rows):
         return view
     view = [column for column in view if not column.header.startswith("NPS")]

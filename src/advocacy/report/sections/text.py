@@ -34,12 +34,14 @@ from advocacy.report.sections.theme_scores import (
     score_mixes,
     scored_labels,
 )
+from advocacy.report.sections.theme_source_words import sources_words
 from advocacy.text.calibration_report import kept_calibration_note
 from advocacy.text.emotion import EMOTIONS, clear_emotion
 from advocacy.text.enrich import load_documents
 from advocacy.text.language import SENTIMENT_LANGUAGES
 from advocacy.text.pii import redact
 from advocacy.text.quote_choice import says_something
+from advocacy.text.quote_text import shown_quote
 from advocacy.text.sentiment import SENTIMENTS
 
 if TYPE_CHECKING:
@@ -260,8 +262,9 @@ def _dominant(mix: Mapping[str, float]) -> str | None:
 
 
 def cut_quote(text: str) -> str:
-    """``text`` PII-redacted and cut to :data:`QUOTE_CHARS` at a word, as cards quote it."""
-    clean = redact(str(text)).strip()
+    """``text`` PII-redacted, without its markup (:func:`~advocacy.text.quote_text.shown_quote`)
+    and cut to :data:`QUOTE_CHARS` at a word, as cards quote it."""
+    clean = shown_quote(redact(str(text)))
     if len(clean) > QUOTE_CHARS:
         clean = clean[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return clean
@@ -436,10 +439,12 @@ def theme_cards(
             for caption, quote in quotes.get(str(record["theme_id"]), [])
         )
         size = int(record["size"])
-        cards += Markup('<div class="card"><h4>{}</h4><p>{} {}</p>{}<p>{}</p>{}</div>').format(
+        came = sources_words(record)  # how many by its keywords, how many by meaning alone
+        cards += Markup('<div class="card"><h4>{}</h4><p>{} {}{}</p>{}<p>{}</p>{}</div>').format(
             record["name"],
             display.number(size),
             "text" if size == 1 else "texts",
+            f": {came}" if came else "",
             bar,
             impact,
             said,

@@ -64,6 +64,7 @@ from advocacy.report.sections.theme_scores import (
     score_words,
     unread_score_mixes,
 )
+from advocacy.report.sections.theme_source_words import sources_words
 
 #: The card's words for a theme's effect on the survey's own outcome when it has no NPS, by
 #: the metric (``ws.text.themes``' ``outcome``): its name, what ``mentioning`` counts, and
@@ -111,6 +112,8 @@ class ThemeCard:
     confidence: float = 0.95  # of its interval, and 1 - the corrected p it must fall under
     # (reading, texts) of its sentiments: the calibration, the model alone, an older model
     readings: list[tuple[str, int]] = field(default_factory=list)
+    # how many of its texts its keywords gave it, how many meaning alone ("" for a discovered one)
+    sources: str = ""
 
     def reading_words(self) -> str:
         """Which reading made how many of its texts' sentiments, in words ("" when none did:
@@ -441,6 +444,7 @@ def _cards(
                 counted=counted,
                 confidence=confidence,
                 readings=_readings(original.get("sentiment_readings")),
+                sources=sources_words(original),
             )
         )
     return sorted(cards, key=lambda card: -card.size)
