@@ -536,10 +536,12 @@ class TextNamespace:
         )
         if where is not None:  # survey answers only: no review, so no rating to set against
             return with_rating_effects(listed, None)
-        effects = theme_rating_effects(
-            self._db, self._settings.confidence, since=since, until=until
+        return with_rating_effects(
+            listed,
+            lambda: theme_rating_effects(
+                self._db, self._settings.confidence, since=since, until=until
+            ),
         )
-        return with_rating_effects(listed, effects)
 
     def count_texts(self, kinds: Sequence[str] | None = None) -> int:
         """How many non-empty texts the workspace holds, read or not.

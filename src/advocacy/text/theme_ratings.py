@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -196,19 +197,24 @@ def theme_rating_effects(
     return steady_result(db, key, compute)  # type: ignore[no-any-return]
 
 
-def with_rating_effects(themes: pd.DataFrame, effects: pd.DataFrame | None) -> pd.DataFrame:
-    """``themes`` (a theme listing) with :data:`RATING_COLUMNS` from ``effects``
-    (:func:`theme_rating_effects`; None: no review counted), ``rating_p_adjusted``
-    Holm-corrected over the listed themes that have an effect (the family the report and the
-    web's cards test); empty cells for a theme without one. Themes with an effect on NPS or
-    on the survey's CSAT or CES (``effect``, ``outcome_effect``) get empty rating columns:
-    that effect is theirs."""
+def with_rating_effects(
+    themes: pd.DataFrame, effects: Callable[[], pd.DataFrame] | None
+) -> pd.DataFrame:
+    """``themes`` (a theme listing) with :data:`RATING_COLUMNS` from ``effects()``
+    (:func:`theme_rating_effects`, computed only when needed; None: no review counted),
+    ``rating_p_adjusted`` Holm-corrected over the listed themes that have an effect (the
+    family the report and the web's cards test); empty cells for a theme without one. Themes
+    with an effect on NPS or on the survey's CSAT or CES (``effect``, ``outcome_effect``) get
+    empty rating columns: that effect is theirs."""
     frame = themes.drop(columns=[c for c in RATING_COLUMNS if c in themes])
-    tested = [column for column in ("effect", "outcome_effect") if column in frame]
-    by_score = any(frame[column].notna().any() for column in tested)
-    if frame.empty or by_score or effects is None or effects.empty or "theme_id" not in frame:
+    scores = [column for column in ("effect", "outcome_effect") if column in frame]
+    by_score = any(frame[column].notna().any() for column in scores)
+    if frame.empty or by_score or effects is None or "theme_id" not in frame:
         return frame.assign(**{column: np.nan for column in RATING_COLUMNS})
-    shown = effects[effects["theme_id"].astype(str).isin(set(frame["theme_id"].astype(str)))]
+    tested = effects()
+    if tested.empty:
+        return frame.assign(**{column: np.nan for column in RATING_COLUMNS})
+    shown = tested[tested["theme_id"].astype(str).isin(set(frame["theme_id"].astype(str)))]
     shown = shown.assign(
         rating_p_adjusted=adjust_p_values(shown["rating_p_value"].astype(float).tolist(), "holm")
         if len(shown)
