@@ -98,7 +98,11 @@ for _analysis in (
         "scores per unit and quarter, each tested against the quarter before",
         {"metrics": ALL_METRICS, "by": "unit", "period": "quarter", "compare": "previous"},
     ),
-    Analysis("themes", "text.themes", "text themes with size, sentiment mix and NPS impact"),
+    Analysis(
+        "themes",
+        "text.themes",
+        "text themes with size, sentiment mix and effect on NPS, CSAT, CES or rating",
+    ),
     Analysis("ladder", "advocates.ladder", "each customer's advocacy rung and the reason"),
     Analysis("say-do", "advocates.say_do", "share of promoters who went on to advocate"),
     Analysis(

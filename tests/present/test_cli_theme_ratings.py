@@ -14,8 +14,7 @@ import pytest
 
 import advocacy
 from advocacy import display
-from advocacy.report.section import ReportScope
-from advocacy.report.sections.theme_ratings import theme_rating_effects
+from advocacy.text.theme_ratings import theme_rating_effects
 from support.cli import advocacy_cli
 
 REVIEWS = [
@@ -51,7 +50,7 @@ def test_reviews_themes_carry_their_rating_effect(tmp_path: Path) -> None:
     with advocacy.open(database) as ws:
         ws.import_file(tmp_path / "reviews.csv", kind="mentions", cases=False)
         ws.text.analyze(taxonomy=tmp_path / "taxonomy.yaml")
-        effects = theme_rating_effects(ws, ReportScope()).set_index("theme_id")
+        effects = theme_rating_effects(ws.db, ws.settings.confidence).set_index("theme_id")
     assert "curated:Sizing" in effects.index
     sizing = effects.loc["curated:Sizing"]
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from advocacy.text.taxonomy import Taxonomy
     from advocacy.text.theme_names import shorten
     from advocacy.text.theme_promotion import PromotedTheme
+    from advocacy.text.theme_ratings import RATING_COLUMNS
     from advocacy.text.theme_texts import ThemeTexts
     from advocacy.text.themes import DiscoveredTheme
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
+    "RATING_COLUMNS": "advocacy.text.theme_ratings",
     "READING_WORDS": "advocacy.text.sentiment_readings",
     "SentimentReadings": "advocacy.text.sentiment_readings",
     "parquet_text_features": "advocacy.text.parquet_enrich",
@@ -480,10 +482,14 @@ class TextNamespace:
         """The stored themes with size, sentiment mix, quotes and their effect on an outcome.
 
         Without an NPS, the impact is on the survey's CSAT, else its CES (``outcome`` and the
-        ``outcome_*`` columns). ``change_points`` is a theme's share of the texts in the latest
-        complete quarter (``quarter``; ended, with texts up to its end and at least the
-        ``min_n`` setting's number of them) against the quarter before, in points with its
-        interval (``change_low``, ``change_high``).
+        ``outcome_*`` columns); without either, on the reviews' rating (the ``rating_*``
+        columns, :data:`advocacy.text.theme_ratings.RATING_COLUMNS`: the mean rating of the
+        rated reviews mentioning the theme against every other rated review with content,
+        with its interval, p-value and Holm-adjusted p-value; empty where a theme has none).
+        ``change_points`` is a theme's share of the texts in the latest complete quarter
+        (``quarter``; ended, with texts up to its end and at least the ``min_n`` setting's
+        number of them) against the quarter before, in points with its interval
+        (``change_low``, ``change_high``).
 
         Parameters
         ----------
@@ -512,6 +518,7 @@ class TextNamespace:
         from zoneinfo import ZoneInfo
 
         from advocacy.text.theme_listing import list_themes
+        from advocacy.text.theme_ratings import theme_rating_effects, with_rating_effects
 
         zone = ZoneInfo(self._settings.timezone)
         moment = now if now is not None else dt.datetime.now(zone)
@@ -519,13 +526,21 @@ class TextNamespace:
         today = (moment.astimezone(zone) if moment.tzinfo is not None else moment).date()
         if until is not None:
             today = min(today, until + dt.timedelta(days=1))
-        return list_themes(
+        listed = list_themes(
             self._db,
             origin=origin,
             confidence=self._settings.confidence,
             today=today,
             min_n=self._settings.min_n,
             within=self._within(where, since=since, until=until),
+        )
+        if where is not None:  # survey answers only: no review, so no rating to set against
+            return with_rating_effects(listed, None)
+        return with_rating_effects(
+            listed,
+            lambda: theme_rating_effects(
+                self._db, self._settings.confidence, since=since, until=until
+            ),
         )
 
     def count_texts(self, kinds: Sequence[str] | None = None) -> int:
@@ -794,6 +809,7 @@ class TextNamespace:
 
 
 __all__ = [
+    "RATING_COLUMNS",
     "READING_WORDS",
     "SentimentReadings",
     "TextNamespace",

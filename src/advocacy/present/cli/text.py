@@ -555,43 +555,12 @@ def _score_mixes(ws: Any, frame: Any) -> dict[str, Any]:
     return unread_score_mixes(ws, mostly_unread(frame))
 
 
-def _with_ratings(ws: Any, frame: Any) -> Any:
-    """``frame`` (``ws.text.themes``) with each theme's effect on the reviews' rating
-    (:func:`~advocacy.report.sections.theme_ratings.theme_rating_effects`, the report's and the
-    web's) and its p-value Holm-corrected over the themes tested (``rating_p_adjusted``), when
-    no theme has an effect on NPS or on the survey's CSAT or CES (review27 finding 10)."""
-    import pandas as pd
-
-    from advocacy.report.section import ReportScope
-    from advocacy.report.sections.theme_findings import holm_tests
-    from advocacy.report.sections.theme_ratings import theme_rating_effects
-
-    tested = [column for column in ("effect", "outcome_effect") if column in frame]
-    if frame.empty or any(frame[column].notna().any() for column in tested):
-        return frame
-    ratings = theme_rating_effects(ws, ReportScope())
-    if ratings.empty:
-        return frame
-    tests = holm_tests(frame, ratings)
-    adjusted = pd.DataFrame(
-        {
-            "theme_id": [theme_id for family, theme_id in tests if family == "rating"],
-            "rating_p_adjusted": [
-                test.p_adjusted for (family, _), test in tests.items() if family == "rating"
-            ],
-        }
-    )
-    return frame.merge(
-        ratings.merge(adjusted, on="theme_id", how="left"), on="theme_id", how="left"
-    )
-
-
 def _theme_rows(
     frame: Any, output: OutputFormat, scores: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Full rows for json/csv; for the terminal table a compact view without quotes. A theme
     mostly not read carries what its writers' ``scores`` imply (``by_scores``)."""
-    from advocacy.namespaces.text import redact, shorten
+    from advocacy.namespaces.text import RATING_COLUMNS, redact, shorten
 
     rows = []
     for record in frame.to_dict("records"):
@@ -625,8 +594,8 @@ def _theme_rows(
                 "outcome_effect": record.get("outcome_effect"),
                 "outcome_effect_low": record.get("outcome_effect_low"),
                 "outcome_effect_high": record.get("outcome_effect_high"),
-                # Reviews without either: the effect on their rating (_with_ratings).
-                **{name: _rating_field(record, name) for name in RATING_FIELDS},
+                # Reviews without either: the effect on their rating (ws.text.themes).
+                **{name: _rating_field(record, name) for name in RATING_COLUMNS},
                 "quarter": record.get("quarter"),
                 "change_points": record.get("change_points"),
                 "change_low": record.get("change_low"),
@@ -717,7 +686,7 @@ def discover_command(
     """Cluster texts into themes labelled by key phrases (replaces earlier discovered themes)."""
     with open_workspace(db) as ws:
         ws.text.discover_themes(n_themes=themes, kinds=kind)
-        frame = _with_ratings(ws, ws.text.themes(origin="discovered"))
+        frame = ws.text.themes(origin="discovered")
         scores = _score_mixes(ws, frame)
         confidence = ws.settings.confidence
     rows = _theme_rows(frame, output, scores)
@@ -736,7 +705,7 @@ def themes_command(
     CES, else on the reviews' rating (as the report's and the web's cards); "vs last quarter"
     is the latest complete quarter's share against the one before."""
     with open_workspace(db) as ws:
-        frame = _with_ratings(ws, ws.text.themes(origin=origin))
+        frame = ws.text.themes(origin=origin)
         scores = _score_mixes(ws, frame)
         confidence = ws.settings.confidence
     rows = _theme_rows(frame, output, scores)
@@ -744,20 +713,6 @@ def themes_command(
         say(_NO_THEMES.format(kind=f"{origin} " if origin else ""))
         return
     emit_rows(rows, output, title="Themes", view=_themes_view(rows, confidence))
-
-
-#: The rating columns of ``text themes`` --format json/csv (empty where a theme has none).
-RATING_FIELDS = (
-    "rating_mentioning",
-    "rating_not",
-    "rating_n_mentioning",
-    "rating_n_not",
-    "rating_effect",
-    "rating_effect_low",
-    "rating_effect_high",
-    "rating_p_value",
-    "rating_p_adjusted",
-)
 
 
 #: How a curated theme's texts came to it, in ``text themes`` --format json/csv: by a keyword,

@@ -25,8 +25,7 @@ from advocacy.metrics.comparisons import adjust_p_values, two_proportion_z_test,
 from advocacy.metrics.periods import data_end_day, latest_complete
 from advocacy.metrics.scores import ScoreResult, mean_score, share
 from advocacy.report.section import ReportScope, remembered, report_day
-from advocacy.store.steady import steady_table
-from advocacy.text.score_labels import mention_scales
+from advocacy.text.theme_ratings import rated_reviews
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -36,54 +35,7 @@ __all__ = [
     "RatingStanding",
     "quarantined_ratings",
     "rating_standing",
-    "review_ratings",
 ]
-
-
-def review_ratings(ws: Workspace, scope: ReportScope) -> pd.DataFrame:
-    """The scope's rated reviews: ``mention_id``, ``rating``, ``low``/``top`` (its import's
-    scale) and ``at``.
-
-    Only the reviews on the scale most of them use are kept; ``attrs["other_scales"]`` counts
-    the rest. Empty (with the same columns) when no review carries a rating, or from a source
-    whose tables cannot be queried here (Parquet on Spark).
-    """
-    columns = ["mention_id", "rating", "low", "top", "at"]
-    try:
-        mentions = steady_table(ws.db, "mentions")
-        scales = mention_scales(mentions)
-        rated = mentions.filter(mentions.rating.notnull())
-        if scope.unit is not None:
-            rated = rated.filter(rated.unit == scope.unit)
-        frame = rated.select("mention_id", "rating", "source", "posted_at").to_pandas()
-    except ParquetSourceError:
-        return pd.DataFrame(columns=columns)
-    frame = frame[frame["source"].astype(str).isin(scales)]
-    at = pd.to_datetime(frame["posted_at"], utc=True, errors="coerce")
-    keep = pd.Series(True, index=frame.index)
-    if scope.since is not None:
-        keep &= at.dt.date >= scope.since
-    if scope.until is not None:
-        keep &= at.dt.date <= scope.until
-    frame, at = frame[keep], at[keep]
-    scale = frame["source"].astype(str).map(scales)
-    result = pd.DataFrame(
-        {
-            "mention_id": frame["mention_id"].astype(str),
-            "rating": frame["rating"].astype(float),
-            "low": scale.map(lambda pair: pair[0]),
-            "top": scale.map(lambda pair: pair[1]),
-            "at": at,
-        }
-    ).reset_index(drop=True)
-    if result.empty:
-        return pd.DataFrame(columns=columns)
-    counts = result.groupby(["low", "top"]).size()
-    common: tuple[float, float] = counts.idxmax()  # type: ignore[assignment]
-    same = (result["low"] == common[0]) & (result["top"] == common[1])
-    kept: pd.DataFrame = result[same].reset_index(drop=True)
-    kept.attrs["other_scales"] = int((~same).sum())
-    return kept
 
 
 @dataclass(frozen=True)
@@ -149,7 +101,7 @@ def rating_standing(ws: Workspace, scope: ReportScope) -> RatingStanding | None:
     complete quarter holds ``min_n`` of them; None when no review carries a rating."""
 
     def compute() -> RatingStanding | None:
-        ratings = review_ratings(ws, scope)
+        ratings = rated_reviews(ws.db, since=scope.since, until=scope.until, unit=scope.unit)
         if ratings.empty:
             return None
         confidence = ws.settings.confidence

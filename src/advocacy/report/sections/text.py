@@ -24,7 +24,6 @@ from advocacy.report.section import ReportScope, Section, chart_svg, remembered,
 from advocacy.report.sections.quote_captions import quote_caption
 from advocacy.report.sections.text_coverage import read_mix, reasons, unread_note
 from advocacy.report.sections.theme_findings import OUTCOME_NAMES, stored_themes
-from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     READ_FOR_SENTIMENT,
     ScoreMix,
@@ -43,6 +42,7 @@ from advocacy.text.pii import redact
 from advocacy.text.quote_choice import says_something
 from advocacy.text.quote_text import shown_quote
 from advocacy.text.sentiment import SENTIMENTS
+from advocacy.text.theme_ratings import RATING_COLUMNS, theme_rating_effects
 
 if TYPE_CHECKING:
     from advocacy.workspace import Workspace
@@ -695,10 +695,14 @@ def build(ws: Workspace, scope: ReportScope) -> Section:
         rated = False
         outcome = None if _has_effects(shown) else _outcome(shown)
         if not _has_effects(shown) and outcome is None:
-            ratings = theme_rating_effects(ws, scope)
+            ratings = theme_rating_effects(
+                ws.db, ws.settings.confidence, since=scope.since, until=scope.until, unit=scope.unit
+            )
             rated = not ratings.empty and bool(ratings["theme_id"].isin(shown["theme_id"]).any())
             if rated:
-                shown = shown.merge(ratings, on="theme_id", how="left")
+                shown = shown.drop(columns=RATING_COLUMNS, errors="ignore").merge(
+                    ratings, on="theme_id", how="left"
+                )
         body += Markup("<h3 id='themes'>Themes</h3><p>{}</p>").format(
             themes_intro(
                 len(shown),

@@ -15,9 +15,9 @@ taxonomy stored, with each theme's effect on NPS):
   holding 30% of them weighs like a 3-point NPS drop), so a real drop in a score comes first.
 
 Without any NPS effect (a workspace of reviews), a theme whose rated reviews rate lower than
-every other rated review with content beyond chance (:mod:`.theme_ratings`, Holm over the
-themes tested) is named instead, weighed by the rating points at stake on the 0-100 scale of a
-score.
+every other rated review with content beyond chance (:mod:`advocacy.text.theme_ratings`,
+Holm over the themes tested) is named instead, weighed by the rating points at stake on the
+0-100 scale of a score.
 
 Without an NPS but with a CSAT (else a CES) on the survey's answers, a theme whose commenters
 are satisfied (or find it easy) less often than the other commenters beyond chance is named
@@ -42,7 +42,7 @@ from advocacy import display
 from advocacy.metrics.comparisons import adjust_p_values
 from advocacy.report.section import ReportScope, remembered
 from advocacy.report.sections.text_coverage import read_mix
-from advocacy.report.sections.theme_ratings import theme_rating_effects
+from advocacy.text.theme_ratings import theme_rating_effects
 
 if TYPE_CHECKING:
     from advocacy.report.sections.summary import Finding
@@ -180,7 +180,9 @@ def _rating_findings(ws: Workspace, scope: ReportScope, themes: pd.DataFrame) ->
     from advocacy.report.sections.review_ratings import rating_standing
     from advocacy.report.sections.summary import p_text
 
-    effects = theme_rating_effects(ws, scope)
+    effects = theme_rating_effects(
+        ws.db, ws.settings.confidence, since=scope.since, until=scope.until, unit=scope.unit
+    )
     standing = rating_standing(ws, scope)
     if effects.empty or standing is None:
         return {}
@@ -374,7 +376,9 @@ def theme_tests(ws: Workspace, scope: ReportScope) -> tuple[list[str], list[str]
         tested += sorted(
             {OUTCOME_NAMES[str(record["outcome"])][0] for record in _outcome_tested(themes)}
         )
-    effects = theme_rating_effects(ws, scope)
+    effects = theme_rating_effects(
+        ws.db, ws.settings.confidence, since=scope.since, until=scope.until, unit=scope.unit
+    )
     rated = not effects.empty and bool(effects["theme_id"].isin(themes["theme_id"]).any())
     scores = headline_scores(ws, scope)
     carried = set(scores.loc[scores["n"] > 0, "metric"]) if not scores.empty else set()

@@ -17,7 +17,7 @@ Themes none of whose writers gave an NPS show their effect on the survey's own o
 its answers carry a CSAT or a CES (``ws.text.themes``' ``outcome``: the share satisfied, else
 the share easy, in points, named so on the card: "CSAT effect", "lowers CSAT"), else their
 effect on the reviews' rating, as the report's cards do
-(:func:`advocacy.report.sections.theme_ratings.theme_rating_effects`, the same Welch
+(the listing's ``rating_*`` columns, :mod:`advocacy.text.theme_ratings`, the same Welch
 interval), and under no filter only, for the same reason. Each quote is captioned by the
 report's rule (:func:`advocacy.report.sections.quote_captions.quote_caption`): "Most negative
 sentence" only over the theme's strongest sentence read as negative.
@@ -47,15 +47,13 @@ import pandas as pd
 from advocacy import display
 from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import Principal, TextRedactor, mask_frame
-from advocacy.namespaces.text import READING_WORDS, readings_words
+from advocacy.namespaces.text import RATING_COLUMNS, READING_WORDS, readings_words
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
 from advocacy.present.web.state import WebState
-from advocacy.report.section import ReportScope
 from advocacy.report.sections.quote_captions import quote_caption
 from advocacy.report.sections.theme_findings import HolmTest, holm_tests
-from advocacy.report.sections.theme_ratings import theme_rating_effects
 from advocacy.report.sections.theme_scores import (
     FEW_READ,
     READ_FOR_SENTIMENT,
@@ -272,6 +270,15 @@ def quote_sets(
     return found
 
 
+def _rating_effects(themes: pd.DataFrame) -> pd.DataFrame:
+    """The themes of ``themes`` (``ws.text.themes``) that have an effect on the reviews'
+    rating: ``theme_id`` and the listing's rating columns."""
+    if themes.empty or "rating_p_value" not in themes:
+        return NO_RATINGS
+    rated = themes[themes["rating_p_value"].notna()]
+    return rated[["theme_id", *RATING_COLUMNS]].reset_index(drop=True)
+
+
 def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list[ThemeCard]:
     """A card per theme, largest first (cached per data generation), counting the comments of
     the answers the filters keep (their dimensions and date range).
@@ -315,16 +322,11 @@ def theme_cards(state: WebState, principal: Principal, filters: Filters) -> list
         scores = state.cached(
             ("theme-score-mixes", unread), lambda: unread_score_mixes(state.ws, unread)
         )
-    ratings = NO_RATINGS
-    has_nps = "effect" in themes and bool(themes["effect"].notna().any())
-    if not has_nps and not themes.empty and not filters.where:
-        # The reviews of the page's dates, as the themes count them (a dimension filter keeps
-        # survey answers only: no review to rate).
-        window = ReportScope(since=since, until=until)
-        ratings = state.cached(
-            ("theme-rating-effects", since, until),
-            lambda: theme_rating_effects(state.ws, window),
-        )
+    # The listing's effects on the reviews' rating, over the page's dates (a dimension filter
+    # keeps survey answers only: no review to rate), cached with it: derived compares by identity.
+    ratings: pd.DataFrame = state.cached(
+        ("topic", "theme-rating-effects", chosen), lambda: _rating_effects(themes)
+    )
     redactor = viewer_redactor(state, principal)
     cards: list[ThemeCard] = derived(
         ("theme-cards", chosen, principal.masks_personal_data),
@@ -358,7 +360,7 @@ def _cards(
 ) -> list[ThemeCard]:
     """The cards of ``themes`` with their ``quotes``, as ``principal`` may read them, for a
     theme mostly not read what its writers' ``scores`` imply, for a theme without an NPS
-    effect its effect on the reviews' rating from ``ratings`` (:func:`theme_rating_effects`),
+    effect its effect on the reviews' rating from ``ratings`` (the listing's ``rating_*``),
     and each quote's caption with the reading that made its sentiment (``readings``: by
     ``(document_kind, document_id)``, :func:`~advocacy.text.sentiment_readings.readings_of`)."""
     rated = {str(row["theme_id"]): row for row in ratings.to_dict("records")}
