@@ -91,7 +91,7 @@ def read_all(texts: list[str], digest: hashlib._Hash | None = None) -> float:
             for array in parts:
                 digest.update(b"-" if array is None else array.tobytes())
             digest.update(sentences.frame.to_numpy().tobytes() + sentences.whole.tobytes())
-            efforts = [(e.score, e.cues) for e in documents.efforts]
+            efforts = [None if e is None else (e.score, e.cues) for e in documents.efforts]
             found = [documents.languages, documents.reasons, efforts, sentences.parts]
             digest.update(json.dumps(found, ensure_ascii=True).encode())
     return spent

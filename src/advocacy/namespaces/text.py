@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from advocacy.text.evaluation import Evaluation
     from advocacy.text.parquet_enrich import parquet_text_features
     from advocacy.text.pii import redact
+    from advocacy.text.quote_text import shown_quote
     from advocacy.text.sentiment_readings import READING_WORDS, SentimentReadings, readings_words
     from advocacy.text.taxonomy import Taxonomy
     from advocacy.text.theme_names import shorten
@@ -54,6 +55,7 @@ _LAZY = {
     "readings_words": "advocacy.text.sentiment_readings",
     "redact": "advocacy.text.pii",
     "shorten": "advocacy.text.theme_names",
+    "shown_quote": "advocacy.text.quote_text",
 }
 
 
@@ -817,6 +819,7 @@ __all__ = [
     "readings_words",
     "redact",
     "shorten",
+    "shown_quote",
 ]
 
 __getattr__, __dir__ = _lazy_names(__name__, _LAZY, __all__)

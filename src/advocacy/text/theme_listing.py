@@ -29,7 +29,6 @@ from advocacy.text.documents import (
     text_hash,
 )
 from advocacy.text.model_names import read_by_current_model
-from advocacy.text.quote_text import shown_quote
 from advocacy.text.theme_sources import SOURCE_COLUMNS, theme_sources
 
 __all__ = [
@@ -67,8 +66,9 @@ def list_themes(
     """Every stored theme with its size, sentiment mix, quotes and NPS impact.
 
     A curated theme also says how many of its texts its keywords gave it and how many meaning
-    alone (:data:`~advocacy.text.theme_sources.SOURCE_COLUMNS`; None for a discovered one);
-    its central ``quotes`` are shown without markup (:func:`~advocacy.text.quote_text.shown_quote`).
+    alone (:data:`~advocacy.text.theme_sources.SOURCE_COLUMNS`; None for a discovered one).
+    Its central ``quotes`` are as stored (the customer's text: an export or the API carries
+    them whole; pages show them with :func:`~advocacy.text.quote_text.shown_quote`).
 
     ``within`` is the SQL of a query of ``(document_kind, document_id)``: the documents to
     count (a filtered view). Sizes, sentiment mixes, NPS impacts and the emerging flags are
@@ -104,15 +104,6 @@ def list_themes(
     if chosen is not None:
         themes = _counted(assigned, themes)
     themes = _with_sources(themes, assigned)
-    # The central texts quoted as a customer wrote them, without the markup pasted in.
-    themes["quotes"] = pd.Series(
-        [
-            [shown_quote(str(q)) for q in quotes] if isinstance(quotes, list) else quotes
-            for quotes in themes["quotes"]
-        ],
-        index=themes.index,
-        dtype=object,
-    )
     themes = theme_effects(db, themes, links, chosen=chosen, confidence=confidence)
     mixes, readings = _sentiment_mixes(db, chosen)
     # Which reading (the workspace's calibration, the model alone) made how many of the

@@ -47,7 +47,7 @@ import pandas as pd
 from advocacy import display
 from advocacy.errors import AdvocacyError
 from advocacy.namespaces.access import Principal, TextRedactor, mask_frame
-from advocacy.namespaces.text import RATING_COLUMNS, READING_WORDS, readings_words
+from advocacy.namespaces.text import RATING_COLUMNS, READING_WORDS, readings_words, shown_quote
 from advocacy.present.web.dashboards import viewer_redactor
 from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import Filters
@@ -416,7 +416,7 @@ def _cards(
         few = round(read * _count(original.get("size"))) < FEW_READ
         central = (read < READ_FOR_SENTIMENT or few) and _listed(row.get("quotes"))
         if central:
-            quotes_of = [str(text) for text in list(row["quotes"])][:QUOTES_PER_CARD]
+            quotes_of = [shown_quote(str(text)) for text in list(row["quotes"])][:QUOTES_PER_CARD]
             captions = [quote_caption("central", None)] * len(quotes_of)
         # A viewer's redacted id no longer names the theme: no drill-down rather than a wrong one.
         link = None
