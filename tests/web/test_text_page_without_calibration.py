@@ -132,8 +132,10 @@ def test_a_small_theme_all_read_says_it_is_small_not_unread(
     )
     assert "Central texts of the theme (too few texts to quote by sentiment):" in said
     assert "of its 9 texts read" not in said and "not read for sentiment" not in said
-    # The central comment's markup is shown as text.
-    assert "Delivery was late &lt;script&gt;alert(" in delivery and "<script>" not in delivery
+    # The central comment is quoted without its pasted markup (review27 finding 17c), and no
+    # script reaches the page either way.
+    assert "Delivery was late" in delivery
+    assert "<script>" not in delivery and "&lt;script&gt;" not in delivery
 
 
 def test_labels_the_model_cannot_read_are_the_reason_given(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ value never refuses the whole file:
   row that holds it.
 - An NPS is read on 0-10 (0-6 / 7-8 / 9-10), as the calibration reads it. Other ratings are read
   on ``--scale LOW-HIGH`` when given, else on the scale their range implies (as imported
-  reviews' ratings: :func:`advocacy.text.score_labels.mention_scales`), said in a note. A column
+  reviews' ratings: :func:`advocacy.text.mention_scales.mention_scales`), said in a note. A column
   of three values 0-2 (class ids, as TweetEval's) or a scale set by a few ratings far above the
   rest (one typo of 55 among 1-5 stars) is refused with the ``--scale`` that reads it.
 - Without a column of labels or the rating import maps, one column named like true labels
@@ -451,8 +451,8 @@ def _guessed_scale(
     import ibis
     import pandas as pd
 
+    from advocacy.text.mention_scales import MENTION_SCALE_TOPS, mention_scales
     from advocacy.text.scale_sentiment import scale_label
-    from advocacy.text.score_labels import MENTION_SCALE_TOPS, mention_scales
 
     scales = mention_scales(ibis.memtable(pd.DataFrame({"source": "file", "rating": given})))
     if "file" not in scales:
@@ -503,7 +503,7 @@ def _guessed_scale(
 def _scales_offered(low: float, high: float, rest: float, above: int) -> str:
     """The scales a file refused for filling its guessed scale poorly may be on: the smallest
     holding all but the few largest ratings (which it leaves out), and the one holding all."""
-    from advocacy.text.score_labels import MENTION_SCALE_TOPS
+    from advocacy.text.mention_scales import MENTION_SCALE_TOPS
 
     fits = next(top for top in MENTION_SCALE_TOPS if rest <= top)
     return (

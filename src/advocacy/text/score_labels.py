@@ -2,8 +2,9 @@
 
 A comment answered with a score says how its writer felt: NPS, else CSAT, else an overall
 rating item (:data:`OVERALL_RATING_ITEMS`), else CES (high = easy), each on its own scale; a
-review's rating on the scale of its import (:func:`mention_scales`). Taught labels replace a
-score's for the same document. The selection runs as Ibis expressions on the tables' engine
+review's rating on the scale of its import (:func:`~advocacy.text.mention_scales.mention_scales`).
+Taught labels replace a score's for the same document. The selection runs as Ibis expressions
+on the tables' engine
 (Parquet on Spark), so ``advocacy text analyze`` calibrates the same model on either; the
 labelled texts themselves come to the driver, where the calibration is fitted. A workspace's
 own database (DuckDB or PostgreSQL) is asked the same selection in SQL
@@ -21,6 +22,7 @@ import pandas as pd
 
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores
 from advocacy.text.documents import WHITESPACE, sql_has_text
+from advocacy.text.mention_scales import mention_scales, scales_of
 from advocacy.text.non_answers import is_non_answer
 from advocacy.text.text_model import STATIC
 
@@ -37,8 +39,6 @@ OVERALL_RATING_ITEMS = (
     "rating", "stars", "star rating", "overall", "overall rating", "score", "likely to recommend",
     "overall experience",
 )  # fmt: skip
-#: Possible tops of a mention's rating scale; the smallest that holds a source's ratings is it.
-MENTION_SCALE_TOPS = (5, 7, 10, 100)
 
 Labels = dict[tuple[str, str], tuple[str, str]]
 #: The columns :func:`score_labels` reads of each scored comment, in the order it unpacks them.
@@ -46,30 +46,6 @@ _SCORED = (
     "response_id", "comment", "nps", "csat", "csat_scale_min", "csat_scale_max",
     "ces", "ces_scale_min", "ces_scale_max", "rating", "rating_min", "rating_max",
 )  # fmt: skip
-
-
-def mention_scales(mentions: Any) -> dict[str, tuple[float, float]]:
-    """Per import (``source``), the scale its mentions' ratings come from.
-
-    Mentions store a rating without its scale: the bottom is 0 when a 0 occurs, else 1; the top
-    is the smallest of :data:`MENTION_SCALE_TOPS` that holds the largest rating (stars 1-5 are
-    1-5). A source with ratings above 100 or below 0 is not read.
-    """
-    rated = mentions.filter(mentions.rating.notnull())
-    ranges = (
-        rated.group_by("source").aggregate(low=rated.rating.min(), high=rated.rating.max())
-    ).to_pandas()
-    return _scales(ranges.itertuples(index=False))
-
-
-def _scales(ranges: Iterable[Sequence[Any]]) -> dict[str, tuple[float, float]]:
-    """:func:`mention_scales` from each source's ``(source, lowest, highest rating)``."""
-    scales = {}
-    for source, low, high in ranges:
-        top = next((t for t in MENTION_SCALE_TOPS if high <= t), None)
-        if top is not None and low >= 0:
-            scales[str(source)] = (0.0 if low < 1 else 1.0, float(top))
-    return scales
 
 
 def _bound(value: Any, default: float) -> float:
@@ -170,7 +146,7 @@ def _mention_labels(
     reviews: Iterable[Sequence[Any]], scales: dict[str, tuple[float, float]]
 ) -> Labels:
     """The labels of rated reviews, from ``(mention_id, text, rating, source)`` rows, each
-    rating read on its source's scale (:func:`mention_scales`)."""
+    rating read on its source's scale (:func:`~advocacy.text.mention_scales.mention_scales`)."""
     found: Labels = {}
     for mention_id, review, rating, source in reviews:
         if str(source) in scales:
@@ -245,7 +221,7 @@ def _scored_rows(db: Database) -> list[tuple[Any, ...]]:
 def _workspace_score_labels(db: Database) -> Labels:
     """:func:`score_labels` of a workspace's tables, in SQL on its own engine (no Ibis)."""
     found = _response_labels(_scored_rows(db))
-    scales = _scales(
+    scales = scales_of(
         db.fetchall(
             "SELECT source, MIN(rating), MAX(rating) FROM mentions WHERE rating IS NOT NULL "
             "GROUP BY source"

@@ -25,7 +25,7 @@ from advocacy.metrics.intervals import t_critical
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_result, steady_table
 from advocacy.text.catalogue import theme_members
-from advocacy.text.score_labels import mention_scales
+from advocacy.text.mention_scales import mention_scales
 from advocacy.text.theme_listing import commented
 
 __all__ = ["RATING_COLUMNS", "rated_reviews", "theme_rating_effects", "with_rating_effects"]

@@ -4,7 +4,7 @@ against the quarter before (or over every review when none carries a date).
 
 A workspace of reviews only has no NPS, CSAT or CES, but its reviews' ratings say how customers
 are doing; the summary shows them instead of asking for survey answers. A rating is read on
-the scale of its import (:func:`advocacy.text.score_labels.mention_scales`: stars 1-5 are 1-5);
+the scale of its import (:func:`advocacy.text.mention_scales.mention_scales`: stars 1-5 are 1-5);
 when imports use different scales the one most reviews use is shown, and the rest are counted
 apart. The mean has Student's t interval, the top-two share Wilson's; a change is Welch's t test
 (mean) or the two-proportion z test (share), Holm-corrected across the two, as the scores are.
