@@ -93,6 +93,16 @@ def _t_tail(t: FloatArray, freedom: FloatArray) -> FloatArray:
     return np.asarray(tails, dtype=np.float64).reshape(values.shape)
 
 
+def welch_freedom(
+    se: ArrayLike, n: ArrayLike, other_se: ArrayLike, other_n: ArrayLike
+) -> FloatArray:
+    """The Welch-Satterthwaite degrees of freedom of a difference of two means, from each
+    side's standard error and size (NaN where both standard errors are 0) [4]_."""
+    v1, v2 = _array(se) ** 2, _array(other_se) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (v1 + v2) ** 2 / (v1 * v1 / (_array(n) - 1.0) + v2 * v2 / (_array(other_n) - 1.0))
+
+
 def welch_t_test(
     mean: ArrayLike,
     se: ArrayLike,
@@ -106,8 +116,7 @@ def welch_t_test(
     difference = _array(mean) - _array(other_mean)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(v1 + v2 > 0, difference / np.sqrt(v1 + v2), np.nan)
-        freedom = (v1 + v2) ** 2 / (v1 * v1 / (_array(n) - 1.0) + v2 * v2 / (_array(other_n) - 1.0))
-        p = 2.0 * _t_tail(np.abs(t), freedom)
+        p = 2.0 * _t_tail(np.abs(t), welch_freedom(se, n, other_se, other_n))
     zero = (difference == 0) & (v1 + v2 == 0)
     return np.where(zero, 0.0, t), np.where(zero, 1.0, p)
 

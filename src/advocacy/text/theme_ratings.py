@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from advocacy.errors import ParquetSourceError
-from advocacy.metrics.comparisons import adjust_p_values, welch_t_test
+from advocacy.metrics.comparisons import adjust_p_values, welch_freedom, welch_t_test
 from advocacy.metrics.intervals import t_critical
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_result, steady_table
@@ -113,8 +113,9 @@ def _with_content(db: Database, rated: dict[str, float]) -> set[str]:
     judged as the NPS effect judges a commenter (:func:`~advocacy.text.theme_listing.commented`)."""
     try:
         mentions = steady_table(db, "mentions")
-        frame = mentions.select(
-            document_id=mentions.mention_id.cast("string"), comment=mentions.text
+        rated_only = mentions.filter(mentions.rating.notnull())
+        frame = rated_only.select(
+            document_id=rated_only.mention_id.cast("string"), comment=rated_only.text
         ).to_pandas()
     except ParquetSourceError:
         return set()
@@ -168,14 +169,8 @@ def theme_rating_effects(
             mean_in, se_in, n_in = _side(np.array([by_id[key] for key in inside]))
             mean_out, se_out, n_out = _side(np.array([by_id[key] for key in outside]))
             _, p_value = welch_t_test(mean_in, se_in, n_in, mean_out, se_out, n_out)
-            variance_in, variance_out = se_in**2, se_out**2
-            spread = np.sqrt(variance_in + variance_out)
-            freedom = (
-                (variance_in + variance_out) ** 2
-                / (variance_in**2 / (n_in - 1) + variance_out**2 / (n_out - 1))
-                if spread > 0
-                else np.nan
-            )
+            spread = np.sqrt(se_in**2 + se_out**2)
+            freedom = welch_freedom(se_in, n_in, se_out, n_out) if spread > 0 else np.nan
             half = float(t_critical(confidence, freedom)) * spread
             effect = mean_in - mean_out
             rows.append(
