@@ -21,20 +21,8 @@ from advocacy.present.web import create_app
 from advocacy.text.theme_ratings import RATING_COLUMNS, theme_rating_effects
 from support.cli import advocacy_cli
 from support.outcome_surveys import answers, survey
+from support.rated_reviews import analysed_reviews
 
-REVIEWS = [
-    ("The dress runs small, I had to send it back.", 1),
-    ("Far too small in the shoulders, order a size up.", 2),
-    ("It runs small and tight across the chest.", 2),
-    ("Runs small, the large fits like a medium.", 1),
-    ("The price is fair for the quality.", 4),
-    ("Worth the price, I would pay it again.", 5),
-    ("A good price for a sturdy coat.", 4),
-    ("Beautiful colour and soft fabric, I love it.", 5),
-    ("Arrived quickly and looks great on.", 5),
-    ("Lovely stitching, I wear it every week.", 4),
-    ("Gorgeous pattern, many compliments.", 5),
-]
 TAXONOMY = (
     "themes:\n  - name: Sizing\n    keywords: [small, size]\n"
     "  - name: Price\n    keywords: [price]\n"
@@ -46,20 +34,8 @@ TAXONOMY = (
 def reviews(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, pd.DataFrame]:
     """A workspace of rated reviews with themes (Zips: no review mentions it), and the
     report's rating effects."""
-    folder = tmp_path_factory.mktemp("reviews")
-    pd.DataFrame(
-        {
-            "mention_id": [f"m{i}" for i in range(len(REVIEWS))],
-            "text": [text for text, _ in REVIEWS],
-            "rating": [stars for _, stars in REVIEWS],
-            "platform": "shop",
-        }
-    ).to_csv(folder / "reviews.csv", index=False)
-    (folder / "taxonomy.yaml").write_text(TAXONOMY, encoding="utf-8")
-    database = str(folder / "advocacy.duckdb")
+    database = analysed_reviews(tmp_path_factory.mktemp("reviews"), TAXONOMY)
     with advocacy.open(database) as ws:
-        ws.import_file(folder / "reviews.csv", kind="mentions", cases=False)
-        ws.text.analyze(taxonomy=folder / "taxonomy.yaml")
         effects = theme_rating_effects(ws.db, ws.settings.confidence).set_index("theme_id")
     assert {"curated:Sizing", "curated:Price"} <= set(effects.index)
     return database, effects

@@ -9,47 +9,22 @@ import io
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import advocacy
 from advocacy import display
 from advocacy.text.theme_ratings import theme_rating_effects
 from support.cli import advocacy_cli
-
-REVIEWS = [
-    ("The dress runs small, I had to send it back.", 1),
-    ("Far too small in the shoulders, order a size up.", 2),
-    ("It runs small and tight across the chest.", 2),
-    ("Runs small, the large fits like a medium.", 1),
-    ("The price is fair for the quality.", 4),
-    ("Worth the price, I would pay it again.", 5),
-    ("A good price for a sturdy coat.", 4),
-    ("Beautiful colour and soft fabric, I love it.", 5),
-    ("Arrived quickly and looks great on.", 5),
-    ("Lovely stitching, I wear it every week.", 4),
-    ("Gorgeous pattern, many compliments.", 5),
-]
+from support.rated_reviews import analysed_reviews
 
 
 def test_reviews_themes_carry_their_rating_effect(tmp_path: Path) -> None:
-    pd.DataFrame(
-        {
-            "mention_id": [f"m{i}" for i in range(len(REVIEWS))],
-            "text": [text for text, _ in REVIEWS],
-            "rating": [stars for _, stars in REVIEWS],
-            "platform": "shop",
-        }
-    ).to_csv(tmp_path / "reviews.csv", index=False)
-    (tmp_path / "taxonomy.yaml").write_text(
+    database = analysed_reviews(
+        tmp_path,
         "themes:\n  - name: Sizing\n    keywords: [small, size]\n"
         "  - name: Price\n    keywords: [price]\n",
-        encoding="utf-8",
     )
-    database = str(tmp_path / "advocacy.duckdb")
     with advocacy.open(database) as ws:
-        ws.import_file(tmp_path / "reviews.csv", kind="mentions", cases=False)
-        ws.text.analyze(taxonomy=tmp_path / "taxonomy.yaml")
         effects = theme_rating_effects(ws.db, ws.settings.confidence).set_index("theme_id")
     assert "curated:Sizing" in effects.index
     sizing = effects.loc["curated:Sizing"]
