@@ -178,6 +178,25 @@ def test_mean_movement_is_welchs_interval(ws: Workspace) -> None:
     assert progress.verdict == "improved"
 
 
+def test_a_mean_with_every_answer_alike_in_both_windows_moves_exactly(ws: Workspace) -> None:
+    # 40 answers of 5 before the start and 30 of 6 after: no spread to estimate from, yet the
+    # move is certain. It once divided by zero in the Welch degrees of freedom.
+    records = [
+        {"response_id": f"b{i}", "submitted_at": f"2026-01-{1 + i % 28:02d}T10:00:00Z", "ces": 5}
+        for i in range(40)
+    ] + [
+        {"response_id": f"a{i}", "submitted_at": f"2026-02-{1 + i % 28:02d}T10:00:00Z", "ces": 6}
+        for i in range(30)
+    ]
+    ws.write_records("responses", records)
+    progress = plan_progress(
+        ws.db, _plan(ws, metric="ces", metric_filter=None), now=NOW, settings=ws.settings
+    )
+    moved = progress.movement
+    assert (moved.change, moved.ci_low, moved.ci_high) == (1.0, 1.0, 1.0)
+    assert progress.verdict == "improved"
+
+
 def test_share_movement_is_newcombes_hybrid_score_interval() -> None:
     # Newcombe (1998), method 10: 56/70 against 48/80 gives +0.2000 in [0.0524, 0.3339].
     day = dt.date(2026, 1, 1)

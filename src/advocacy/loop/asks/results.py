@@ -48,6 +48,7 @@ from advocacy.advocates.referrals import attribute_referrals
 from advocacy.loop.asks.campaigns import Campaign
 from advocacy.loop.asks.store import get_campaign, list_events, list_members
 from advocacy.metrics import student_t
+from advocacy.metrics.comparisons import welch_freedom
 from advocacy.metrics.intervals import newcombe_difference, wilson_interval
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
@@ -149,9 +150,7 @@ def earned_lift(
         v_a, v_c = ask.var(ddof=1) / len(ask), control.var(ddof=1) / len(control)
         spread = math.sqrt(v_a + v_c)
         if spread > 0:
-            freedom = (v_a + v_c) ** 2 / (
-                v_a * v_a / (len(ask) - 1) + v_c * v_c / (len(control) - 1)
-            )
+            freedom = float(welch_freedom(math.sqrt(v_a), len(ask), math.sqrt(v_c), len(control)))
             half = student_t.quantile(0.5 + confidence / 2.0, freedom) * spread
             low, high = difference - half, difference + half
     result |= {

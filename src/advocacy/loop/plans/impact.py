@@ -39,7 +39,12 @@ import pandas as pd
 from advocacy.ingest.target_values import METRIC_RANGES
 from advocacy.loop.plans.fields import THEME_SHARE
 from advocacy.metrics.catalogue import METRICS, MetricDefinition
-from advocacy.metrics.comparisons import nps_z_test, two_proportion_z_test, welch_t_test
+from advocacy.metrics.comparisons import (
+    nps_z_test,
+    two_proportion_z_test,
+    welch_freedom,
+    welch_t_test,
+)
 from advocacy.metrics.intervals import newcombe_difference, t_critical, z_critical
 from advocacy.metrics.rows import StatisticsOptions, estimate
 from advocacy.metrics.scores import share_from_sums
@@ -254,10 +259,12 @@ def _difference(
         _, p = two_proportion_z_test(c / 100.0, current.n, b / 100.0, baseline.n)
         return change, 100.0 * low, 100.0 * high, float(p)
     # Welch [3]: unequal variances, Welch-Satterthwaite degrees of freedom.
+    if b_se == 0.0 and c_se == 0.0:
+        # Every answer alike in each window: the change is exact, not a division by zero.
+        return change, change, change, 0.0 if change else 1.0
     _, p = welch_t_test(c, c_se, current.n, b, b_se, baseline.n)
-    v_b, v_c = b_se * b_se, c_se * c_se
-    freedom = (v_b + v_c) ** 2 / (v_b * v_b / (baseline.n - 1) + v_c * v_c / (current.n - 1))
-    half = float(t_critical(confidence, freedom)) * math.sqrt(v_b + v_c)
+    freedom = welch_freedom(c_se, current.n, b_se, baseline.n)
+    half = float(t_critical(confidence, freedom)) * math.hypot(b_se, c_se)
     return change, change - half, change + half, float(p)
 
 
