@@ -11,6 +11,7 @@ cannot become the headline, nor a quarter the data end two months into.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +34,10 @@ from advocacy.present.web.derived import derived
 from advocacy.present.web.filters import FILTER_DIMENSIONS, Filters
 from advocacy.present.web.pages.customer_standing import HORIZON_WEEKS, purchase_predictions
 from advocacy.present.web.state import WebState
+from advocacy.report.section import ReportScope
+from advocacy.report.sections.metrics import change_text
+from advocacy.report.sections.review_ratings import RatingStanding, rating_standing
+from advocacy.report.sections.summary import REVIEW_TILE
 
 #: Metrics of the KPI tiles by period, in order; the eNPS tile follows, by survey wave.
 TILE_METRICS = ("nps", "csat", "ces")
@@ -139,6 +144,80 @@ def purchases(state: WebState) -> Purchases:
     return Purchases(buyers, repeat, slipping=len(slipping))
 
 
+def review_standing(state: WebState, filters: Filters) -> RatingStanding | None:
+    """The reviews' rating as the report's summary shows it (latest complete quarter, or every
+    review), within the filters' dates (cached per data generation and dates)."""
+    scope = ReportScope(since=filters.since, until=filters.until)
+    key = ("overview-reviews", filters.since, filters.until)
+    standing: RatingStanding | None = state.cached(key, lambda: rating_standing(state.ws, scope))
+    return standing
+
+
+@dataclass(frozen=True)
+class ReviewTile:
+    """A tile of the reviews' rating as the overview shows it (the KPI tiles' parts)."""
+
+    title: str
+    scale: str
+    score: str
+    interval: str
+    change: str
+    period: str
+
+
+def review_tiles(standing: RatingStanding, *, alpha: float, min_n: int) -> list[ReviewTile]:
+    """The mean rating and the top-two share of ``standing``, named and worded as the report's
+    summary tiles are (:func:`advocacy.report.sections.summary.rating_tiles`): a change against
+    the quarter before is beyond chance when its Holm-adjusted p-value is below ``alpha``."""
+    low, top = display.number(standing.low, 0), display.number(standing.top, 0)
+    if standing.quarter is not None:
+        when = display.period_label(standing.quarter, "quarter")
+    else:
+        when = "every review" if standing.dated else "every review, undated"
+    with_text = "reviews with text" if standing.quarantined else "reviews"
+    tiles = []
+    for title, scale, result, change, metric in (
+        (REVIEW_TILE, f"{low}-{top}", standing.mean, standing.mean_change, "ces"),
+        (
+            f"Reviews rated {display.number(standing.top - 1, 0)}-{top}",
+            "% of rated reviews",
+            standing.top_two,
+            standing.top_two_change,
+            "csat",
+        ),
+    ):
+        suffix = "%" if metric == "csat" else ""
+        text = display.estimate(result.score, result.ci_low, result.ci_high, suffix=suffix)
+        score, _, interval = text.partition(" [")
+        if change is not None and standing.quarter is not None:
+            # change_text reads a share's change in points (as CSAT's), a mean's as CES's.
+            row: dict[Hashable, Any] = {
+                "change": change.change,
+                "p_adjusted": change.p_adjusted,
+                "verdict": "",
+            }
+            earlier = pd.Timestamp(standing.quarter) - pd.DateOffset(months=3)
+            moved = f"Against {display.period_label(earlier, 'quarter')}: "
+            moved += change_text(metric, row, alpha)
+        elif standing.quarter is not None:
+            moved = "No earlier quarter to compare with"
+        elif standing.dated:
+            moved = f"No quarter holds {min_n} rated reviews: no trend"
+        else:
+            moved = "No dates: no trend"
+        tiles.append(
+            ReviewTile(
+                title,
+                scale,
+                score,
+                interval.rstrip("]").replace(", ", " to "),
+                moved,
+                f"{when} · {display.number(result.n)} {with_text}",
+            )
+        )
+    return tiles
+
+
 @dataclass
 class Dashboard:
     filters: Filters
@@ -154,6 +233,10 @@ class Dashboard:
     today: dt.date | None = None
     min_n: int = 30
     purchases: Purchases | None = None  # shown when there are purchases but no survey answers
+    # Shown when reviews carry ratings but no one answered a survey: the rating's tiles, and
+    # the rated reviews without text that quarantine holds and the tiles leave out.
+    reviews: list[ReviewTile] = field(default_factory=list)
+    reviews_quarantined: int = 0
 
     @property
     def heat_thin(self) -> bool:
@@ -392,6 +475,15 @@ def dashboard(
         # (customers across every unit: not for a user limited to some units).
         if found.counts.get("transactions") and not principal.limited_to_units:
             found.purchases = purchases(state)
+        # Nor for reviews' ratings: they span every unit (review27 #16f: a workspace of
+        # reviews only read "No survey answers yet" and nothing of its reviews).
+        standing = None
+        if found.counts.get("mentions") and not principal.limited_to_units:
+            standing = review_standing(state, filters)
+        if standing is not None:
+            alpha = 1.0 - settings.confidence
+            found.reviews = review_tiles(standing, alpha=alpha, min_n=settings.min_n)
+            found.reviews_quarantined = standing.quarantined
         return found
     found.options = filter_options(state, principal)
     since, until = filters.since, filters.until
