@@ -124,8 +124,9 @@ def test_a_theme_written_as_a_name_alone_loads_with_one_warning_line(tmp_path: P
     assert assigned.returncode == 0, assigned.stderr
     warnings = [line for line in assigned.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [
-        f"warning: theme {name!r} is assigned by the meaning of its name only; add keywords "
-        "or a description to steer it"
+        f"warning: theme {name!r} is written as a name alone: the words of its name (its "
+        "texts 'by keyword') and their meaning assign it; add keywords or a description to "
+        "steer it"
         for name in ("Mystery", "Returns")
     ]
 

@@ -139,7 +139,7 @@ class Taxonomy:
         return [theme.name for theme in self.themes]
 
     def name_only(self) -> list[str]:
-        """The themes written as a name alone: assigned by the meaning of their name only.
+        """The themes written as a name alone: assigned by their name's words and meaning only.
 
         A theme with no keywords, description, examples or child theme is assigned by the
         words of its name and their meaning; nothing else steers it, so what it takes is worth

@@ -885,8 +885,9 @@ def _warn_name_only(taxonomy: Path) -> None:
         error_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     for name in loaded.name_only():
         error_console.print(
-            f"warning: theme {name!r} is assigned by the meaning of its name only; "
-            "add keywords or a description to steer it",
+            f"warning: theme {name!r} is written as a name alone: the words of its name "
+            "(its texts 'by keyword') and their meaning assign it; add keywords or a "
+            "description to steer it",
             markup=False,
             highlight=False,
             soft_wrap=True,
