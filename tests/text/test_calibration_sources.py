@@ -398,3 +398,12 @@ def test_a_fit_that_recorded_answers_as_a_source_reads_and_says_the_same() -> No
     assert kinds_scope(answers.kinds_, answers.sources_) == kinds_scope(
         answers.kinds_, {"response": {"": 36}}
     )
+
+
+def test_mentions_naming_no_platform_are_said_with_no_platform() -> None:
+    # review27 #16g: "it reads mention from no platform (958 labels)" was hard to read.
+    said = kinds_scope({"mention": 958}, {"mention": {"": 900, "amazon": 58}})
+    assert said.startswith(
+        "it reads mention with no platform (900 labels), from platform 'amazon' (58 labels);"
+    )
+    assert "from no platform" not in said

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 __all__ = [
     "MIN_KIND_LABELS",
     "kinds_scope",
+    "of_source",
     "read_kinds",
     "read_options",
     "read_scope",
@@ -259,8 +260,8 @@ def _named(pairs: set[tuple[str, str | None]]) -> list[str]:
         if source is None:
             said.append(kind)
         else:
-            by_kind.setdefault(kind, []).append(source_name(kind, source))
-    return said + [f"{kind} from {_listed(names)}" for kind, names in by_kind.items()]
+            by_kind.setdefault(kind, []).append(of_source(kind, source))
+    return said + [f"{kind} {_listed(names)}" for kind, names in by_kind.items()]
 
 
 def _with_source_column(
@@ -311,6 +312,13 @@ def source_name(kind: str, source: str) -> str:
     return f"{column} {shown!r}"
 
 
+def of_source(kind: str, source: str) -> str:
+    """A source as it follows a kind's name: "from platform 'twitter'", "with no platform"
+    (review27 #16g: "mention from no platform" was hard to read)."""
+    name = source_name(kind, source)
+    return f"with {name}" if not source else f"from {name}"
+
+
 def texts_of(kind: str, count: int, sources: Mapping[str, int] | None = None) -> list[str]:
     """Stored texts of a kind in words, by source for a kind that names one: how many of a
     workspace's tweets a reading made, not only of its mentions.
@@ -349,10 +357,7 @@ def texts_of(kind: str, count: int, sources: Mapping[str, int] | None = None) ->
     if not sources or column is None or set(sources) == {""}:  # none named: nothing to tell
         return [texts(count)]
     ranked = sorted(sources.items(), key=lambda item: (-item[1], item[0]))
-    said = [
-        f"{texts(n)} {'from ' + source_name(kind, s) if s else 'with no ' + column}"
-        for s, n in ranked[:NAMED_SOURCES]
-    ]
+    said = [f"{texts(n)} {of_source(kind, s)}" for s, n in ranked[:NAMED_SOURCES]]
     rest = ranked[NAMED_SOURCES:]
     if rest:
         said.append(f"{texts(sum(n for _, n in rest))} from {len(rest):,} other {column}s")
@@ -466,12 +471,12 @@ def _sources_scope(kinds: Mapping[str, int], sources: Mapping[str, Mapping[str, 
             continue
         chosen = read_from.get(kind, {})
         if chosen:
-            named = _listed([f"{source_name(kind, s)} ({_labels(n)})" for s, n in chosen.items()])
-            read.append(f"{kind} from {named}")
-        left = [f"{source_name(kind, s)} ({_labels(n)})" for s, n in counts.items()
+            named = _listed([f"{of_source(kind, s)} ({_labels(n)})" for s, n in chosen.items()])
+            read.append(f"{kind} {named}")
+        left = [f"{of_source(kind, s)} ({_labels(n)})" for s, n in counts.items()
                 if s not in chosen]  # fmt: skip
         if left:
-            few.append(f"{kind} from {_listed(left)}")
+            few.append(f"{kind} {_listed(left)}")
     scope = f"it reads {', '.join(read)}" if read else "it reads no text"
     if few:
         scope += f"; too few labels of {'; '.join(few)}, read by the model alone"

@@ -45,10 +45,10 @@ import numpy as np
 from advocacy.errors import UsageError
 from advocacy.text.calibration_kinds import (
     kinds_scope,
+    of_source,
     read_kinds,
     read_options,
     source_key,
-    source_name,
 )
 from advocacy.text.evaluation_intervals import (
     FEW,
@@ -284,7 +284,7 @@ class Evaluation:
             )
             what = self.kind_not_calibrated
             if self.calibrated_sources.get(what) and what in read_kinds(self.calibrated_kinds):
-                what += f" texts from {source_name(what, self.source)}"
+                what += f" texts {of_source(what, self.source)}"
             else:
                 what += " texts"
             scope = kinds_scope(self.calibrated_kinds, self.calibrated_sources)
