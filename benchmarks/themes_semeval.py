@@ -5,6 +5,7 @@ Run from the project root (needs ../shared/data)::
     .venv/bin/python benchmarks/themes_semeval.py [--data ../shared/data] [--train]
     .venv/bin/python benchmarks/themes_semeval.py --speed   # documents/s of assignment
     .venv/bin/python benchmarks/themes_semeval.py --errors  # where train errors fall
+    .venv/bin/python benchmarks/themes_semeval.py --meaning-precision  # meaning's pairs, train
 
 Each taxonomy in ``benchmarks/data/themes/`` was written from the SemEval category names and a
 one-line description each, before any test sentence was read. A sentence's gold themes are its
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,7 @@ from advocacy.text.taxonomy import (
     assign_themes,
     load_taxonomy,
 )
+from advocacy.text.theme_assignment import BROAD_FALLBACK
 
 TAXONOMIES = Path(__file__).parent / "data" / "themes"
 FILES = {
@@ -205,6 +208,57 @@ def predictions(
     )
     predicted = [{taxonomy.names[j] for j in np.flatnonzero(row > 0)} for row in assigned]
     return predicted, [gold for _, gold in rows]
+
+
+#: Score bands of meaning's themes (:func:`meaning_precision`): is a higher score surer?
+BANDS = (0.0, 0.5, 0.7, 0.9, 1.0)
+
+
+def meaning_precision(data: Path) -> None:
+    """Per train set and form: micro-F1, and how many (sentence, theme) pairs meaning alone
+    gave (a score between the broad theme's fallback and a keyword's 1.0) and how many of them
+    are gold, overall and by score band. Train files only."""
+    print(
+        "| set (train) | keywords | micro-F1 | by meaning | precision | "
+        + " | ".join(f"{low}-{high}" for low, high in pairwise(BANDS))
+        + " |"
+    )
+    print("|---|---|---:|---:|---:|" + "---:|" * (len(BANDS) - 1))
+    for name, split in FILES:
+        if split != "train":
+            continue
+        rows = read_sentences(data / FILES[(name, split)], entity_only=name in ENTITY_LEVEL)
+        written = load_taxonomy(TAXONOMIES / TAXONOMY[name])
+        for form, kept in KEYWORDS.items():
+            taxonomy = Taxonomy(
+                tuple(
+                    TaxonomyTheme(
+                        t.name, t.description, t.keywords[:kept] if kept is not None else t.keywords
+                    )
+                    for t in written.themes
+                )
+            )
+            gold = [themes for _, themes in rows]
+            assigned = assign_themes(
+                [text for text, _ in rows], taxonomy, embedder=default_embedder()
+            )
+            predicted = [{taxonomy.names[j] for j in np.flatnonzero(row > 0)} for row in assigned]
+            f1 = micro_f1(predicted, gold)
+            meant = np.argwhere((assigned > BROAD_FALLBACK) & (assigned < 1.0))
+            right = np.array([taxonomy.names[j] in gold[i] for i, j in meant], bool)
+            values = assigned[meant[:, 0], meant[:, 1]] if len(meant) else np.zeros(0)
+            bands = []
+            for low, high in pairwise(BANDS):
+                inside = (values >= low) & (values < high)
+                bands.append(
+                    f"{right[inside].mean():.2f} ({inside.sum()})" if inside.any() else "-"
+                )
+            share = f"{right.mean():.3f}" if len(right) else "-"
+            print(
+                f"| {name} | {form} | {f1:.4f} | {len(meant)} | {share} | "
+                + " | ".join(bands)
+                + " |"
+            )
 
 
 def entity(theme: str) -> str:
@@ -435,7 +489,15 @@ def main() -> None:
         action="store_true",
         help="where the compound taxonomies' train errors fall, and each kind's oracle",
     )
+    parser.add_argument(
+        "--meaning-precision",
+        action="store_true",
+        help="train files: pairs meaning alone gave, their precision, by score band",
+    )
     arguments = parser.parse_args()
+    if arguments.meaning_precision:
+        meaning_precision(arguments.data / "text-corpora")
+        return
     if arguments.errors:
         errors(arguments.data / "text-corpora")
         return
