@@ -589,8 +589,8 @@ def detect_languages(
 
     Examples
     --------
-    >>> detect_languages(["Der Kundendienst war sehr freundlich", "ok"])
-    ['de', None]
+    >>> detect_languages(["Der Kundendienst war sehr freundlich", "ok", "Muy malo", "n/a"])
+    ['de', 'en', 'es', None]
     """
     # A text surely in a language is answered alone, whatever its batch: one read before (by
     # this process or a worker) gives its language again, and still counts in its batch's prior.
@@ -651,6 +651,11 @@ def detect_languages(
         confidence = probabilities[np.arange(chosen.size), chosen]
         answered = (confidence >= MIN_CONFIDENCE) & (~too_short | from_batch)
         best[readable] = np.where(answered, chosen, -1)
+        if not from_batch:
+            for row in np.flatnonzero(~now_sure):
+                decided = _by_words(cleaned[row], probabilities[row])
+                if decided is not None:
+                    best[readable[row]] = decided
     classes = _tables().classes
     found: list[str | None] = [None] * len(texts)
     for row in np.flatnonzero(best >= 0):
@@ -658,6 +663,41 @@ def detect_languages(
         if code not in _NOT_LANGUAGES:
             found[int(row)] = _VARIETIES.get(code, code)
     return found
+
+
+def _by_words(text: str, probabilities: NDArray[np.float64]) -> int | None:
+    """The class of a short text (:data:`~advocacy.text.english_words.SHORT_WORDS` words or
+    fewer, not of a script the model does not read) that the detector cannot tell alone, when
+    its words say whether it is English (:func:`~advocacy.text.english_words.english_verdict`):
+    English's, or else the likeliest other language's ("Péssimo": Portuguese, refused as a
+    language the model does not read, where it was read as English). None when they do not."""
+    from advocacy.text.english_words import english_verdict, word_counts  # short texts only
+
+    counts = word_counts(text)
+    if counts is None or unread_script(text):
+        return None
+    english = _columns()["en"]
+    verdict = english_verdict(
+        counts,
+        detector_says_english=int(probabilities.argmax()) == english
+        and probabilities[english] >= 0.5,
+    )
+    if verdict is None:
+        return None
+    if verdict:
+        # English words do not overrule a detector sure of another language ("Détente,
+        # relaxation.": French at 0.94, too few letters to be sure alone).
+        sure_elsewhere = probabilities.max() >= BATCH_SURE and probabilities[english] < 0.5
+        return None if sure_elsewhere else english
+    others = probabilities.copy()
+    others[_not_english_mask()] = -1.0
+    return int(others.argmax())
+
+
+@lru_cache(maxsize=1)
+def _not_english_mask() -> NDArray[np.bool_]:
+    """The classes a text that is not English cannot be given: English and "no language"."""
+    return np.isin(np.asarray(_tables().classes), sorted({"en"} | _NOT_LANGUAGES))
 
 
 def _prior_counts(prior: Mapping[str, int]) -> tuple[NDArray[np.float64], bool]:
