@@ -193,7 +193,7 @@ def analyze_command(
             summary[key] = _languages(by_language)
             if not by_language:  # no empty row when every text is in a language it reads
                 del summary[key]
-        from advocacy.text.enrich import CUT_FOR_THEMES
+        from advocacy.namespaces.text import CUT_FOR_THEMES
 
         if summary.get(CUT_FOR_THEMES):
             summary[CUT_FOR_THEMES] = _cut_words(int(summary[CUT_FOR_THEMES]))
@@ -216,12 +216,12 @@ def analyze_command(
 def _cut_words(count: int) -> str:
     """The texts cut for themes in words, as "2 texts longer than 1,000,000 characters: their
     themes are read from the first 1,000,000 only"."""
-    from advocacy.text.phrases import MAX_CHARACTERS
+    from advocacy.namespaces.text import THEME_CHARACTERS
 
     texts = "text" if count == 1 else "texts"
     return (
-        f"{count:,} {texts} longer than {MAX_CHARACTERS:,} characters: their themes are read "
-        f"from the first {MAX_CHARACTERS:,} only"
+        f"{count:,} {texts} longer than {THEME_CHARACTERS:,} characters: their themes are read "
+        f"from the first {THEME_CHARACTERS:,} only"
     )
 
 
