@@ -676,8 +676,10 @@ def _by_words(text: str, probabilities: NDArray[np.float64]) -> int | None:
     """The class of a short text (:data:`~advocacy.text.english_words.SHORT_WORDS` words or
     fewer, not of a script the model does not read) that the detector cannot tell alone, when
     its words say whether it is English (:func:`~advocacy.text.english_words.english_verdict`):
-    English's, or else the likeliest other language's ("Péssimo": Portuguese, refused as a
-    language the model does not read, where it was read as English). None when they do not."""
+    English's, or else the likeliest other language's ("Muy malo": Spanish, refused as a
+    language the model does not read, where it was read as English; for a lone unknown word
+    the letters' guess is often not the right language, "Péssimo" Hungarian, but it is not
+    English). None when they do not."""
     from advocacy.text.english_words import english_verdict, word_counts  # short texts only
 
     counts = word_counts(text)
@@ -692,8 +694,8 @@ def _by_words(text: str, probabilities: NDArray[np.float64]) -> int | None:
     if verdict is None:
         return None
     if verdict:
-        # English words do not overrule a detector sure of another language ("Détente,
-        # relaxation.": French at 0.94, too few letters to be sure alone).
+        # English words do not overrule a detector sure of another language ("Service très
+        # impeccable": French, with too few letters to count as sure in a batch).
         sure_elsewhere = probabilities.max() >= BATCH_SURE and probabilities[english] < 0.5
         return None if sure_elsewhere else english
     others = probabilities.copy()
