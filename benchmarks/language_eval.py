@@ -22,6 +22,15 @@ answers at a time) without and with the prior of the languages its earlier calls
 in (what ``text analyze`` gives from the workspace's stored languages). lingua
 (``lingua-language-detector``, not a dependency) is compared when installed.
 
+``--short`` instead reads every real short text (fewer than 4 words; of Han, kana or Hangul at
+most 10 characters) of a known language in the data: MARC bodies (six languages), SemEval-2016
+sentences (seven), Olist messages (test) and titles (dev), the clothing reviews' titles,
+TweetEval, GoEmotions, Banking77 and the SurveyMonkey polls' "Other (please specify)" answers
+(English), split as above (Olist titles, MARC dev/train, SemEval train, TweetEval val and the
+GoEmotions and Banking77 training files are ``--split dev``). It prints, per set, the share of
+its answers (non-answers left out) that the English model reads (``reads_texts``), one text per
+call and one call per set, and the totals for English and for the other languages.
+
 ``--speed`` instead times ``detect_languages`` on 5,000 Blitzer reviews cut to their first 60
 words (the text benchmark's documents): CPU milliseconds per text, best and median of 7 calls
 after a warm-up, and the share of texts read twice (the second opinion).
@@ -132,6 +141,99 @@ def load_sets(count: int, split: str = "test") -> dict[str, tuple[str, list[str]
         sets["goemotions-en"] = ("en", goemotions_dev(count))
         sets["banking77-en"] = ("en", banking_dev(count))
     return sets
+
+
+#: A short text: fewer words than this (split at white space).
+SHORT_WORDS = 4
+#: A short text of Han, kana or Hangul (no spaces between words): at most this many characters.
+SHORT_UNSPACED = 10
+
+
+def _short(text: str) -> bool:
+    text = text.strip()
+    if any(0x2E80 <= ord(character) <= 0xD7AF for character in text):
+        return 0 < len(text) <= SHORT_UNSPACED
+    return 0 < len(text.split()) < SHORT_WORDS
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _column(path: Path, column: str, encoding: str = "utf-8") -> list[str]:
+    with path.open(newline="", encoding=encoding, errors="replace") as handle:
+        return [row.get(column) or "" for row in csv.DictReader(handle)]
+
+
+def short_sets(split: str) -> Sets:
+    """Every real short text of a known language (module docstring), by set."""
+    dev = split == "dev"
+    found: dict[str, tuple[str, list[str]]] = {}
+
+    def add(name: str, code: str, texts: Sequence[str]) -> None:
+        short = [text.strip() for text in texts if isinstance(text, str) and _short(text)]
+        found[name] = (code, list(dict.fromkeys(found.get(name, (code, []))[1] + short)))
+
+    for code in ("de", "en", "es", "fr", "ja", "zh"):
+        for part in ("dev-256-42", "train-256-42") if dev else ("test",):
+            path = CORPORA / "marc-amazon-multi" / code / f"{part}.csv"
+            with path.open(newline="", encoding="utf-8") as handle:
+                add(f"marc-{code}", code, [row[1] for row in csv.reader(handle) if len(row) >= 2])
+    for code, name in SEMEVAL_FILES.items():
+        folder = CORPORA / "semeval15-16-absa" / "semeval16-multilingual-apc-dat"
+        lines = _lines(folder / name.format("train" if dev else "test"))
+        add(
+            f"semeval-{code}",
+            code,
+            [lines[i].replace("$T$", lines[i + 1]) for i in range(0, len(lines) - 2, 3)],
+        )
+    reviews = DATA / "real-exports" / "olist-subset" / "olist_order_reviews_dataset.csv"
+    column = "review_comment_title" if dev else "review_comment_message"
+    add(f"olist-{column}", "pt", _column(reviews, column, "utf-8-sig"))
+    tweets = DATA / "tweeteval" / "sentiment"
+    add("tweeteval-en", "en", _lines(tweets / ("val_text.txt" if dev else "test_text.txt")))
+    for part in ("dev.tsv", "train.tsv") if dev else ("test.tsv",):
+        lines = _lines(CORPORA / "goemotions" / part)
+        add("goemotions-en", "en", [line.split("\t")[0] for line in lines])
+    banking = CORPORA / "banking77" / ("train.csv" if dev else "test.csv")
+    add("banking77-en", "en", _column(banking, "text"))
+    if not dev:
+        clothing = DATA / "clothing-reviews" / "womens-clothing-reviews-first-1000.csv"
+        add("clothing-title-en", "en", _column(clothing, "Title"))
+        add("clothing-text-en", "en", _column(clothing, "Review Text"))
+        for poll in sorted((DATA / "real-exports" / "surveymonkey-538").glob("*.csv")):
+            with poll.open(newline="", encoding="utf-8", errors="replace") as handle:
+                rows = list(csv.reader(handle))
+            others = [i for i, name in enumerate(rows[0]) if "specify" in name.lower()]
+            add("surveymonkey-en", "en", [r[i] for r in rows[1:] for i in others if i < len(r)])
+    return {name: value for name, value in found.items() if value[1]}
+
+
+def short_texts_read(split: str) -> int:
+    """Print the share of each set's short answers the English model reads (module docstring)."""
+    from advocacy.text.language import detect_languages, reads_texts
+    from advocacy.text.non_answers import non_answer_mask
+
+    print(f"split: {split}")
+    print("| set | language | answers | read, one text per call | read, one call per set |")
+    print("|---|---|---:|---:|---:|")
+    totals: Counter[tuple[str, str]] = Counter()
+    for name, (code, texts) in short_sets(split).items():
+        answers = [t for t, empty in zip(texts, non_answer_mask(texts), strict=True) if not empty]
+        alone = reads_texts(answers, [detect_languages([text])[0] for text in answers])
+        together = reads_texts(answers, detect_languages(answers))
+        group = "English" if code == "en" else "other languages"
+        totals[group, "answers"] += len(answers)
+        totals[group, "alone"] += int(alone.sum())
+        totals[group, "together"] += int(together.sum())
+        print(f"| {name} | {code} | {len(answers)} | {alone.mean():.1%} | {together.mean():.1%} |")
+    for group in ("English", "other languages"):
+        count = totals[group, "answers"]
+        print(
+            f"| **{group}** | | {count} | {totals[group, 'alone'] / count:.1%} "
+            f"| {totals[group, 'together'] / count:.1%} |"
+        )
+    return 0
 
 
 def lingua_detector(low_accuracy: bool) -> Callable[[Sequence[str]], list[str | None]]:
@@ -251,6 +353,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip", nargs="*", default=[], help="detectors to leave out")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder")
     parser.add_argument("--speed", action="store_true", help="time detect_languages instead")
+    parser.add_argument(
+        "--short", action="store_true", help="the share of real short texts read, by language"
+    )
     args = parser.parse_args(argv)
     DATA, CORPORA = args.data, args.data / "text-corpora"
     if not CORPORA.exists():
@@ -258,6 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.speed:
         return time_detection()
+    if args.short:
+        return short_texts_read(args.split)
     sets = load_sets(args.per_set, args.split)
     from advocacy.text.language import detect_languages
 

@@ -1,8 +1,8 @@
 """A day's few short answers take the languages the workspace's texts were read in.
 
 Alone, "Terrible" read Catalan and "Fantastic" Italian (refused as unsupported, no
-sentiment); one word is now too short to tell alone, as "Sehr gut" has too few letters (both
-read as English). A call with at
+sentiment); one word is too short for its letters to tell, and its words tell instead
+(:mod:`advocacy.text.english_words`: "Terrible" English, "Sehr gut" German). A call with at
 least ``BATCH_MIN_TEXTS`` texts sure of their language leans on those; a call of a few texts
 (a daily import, one response) leans on the languages ``text analyze`` stored before.
 """
@@ -35,9 +35,11 @@ def _olist(shared_data: Path, count: int) -> list[str]:
 
 def test_alone_short_english_answers_read_as_other_languages_and_the_prior_mends_them() -> None:
     alone = detect_languages(list(ENGLISH_SHORT))
-    # One word is too short to tell alone: read as the default language (lexread; before,
-    # Catalan and Italian, refused as unsupported: what a small import met).
-    assert alone == [None] * len(ENGLISH_SHORT)
+    # One word is too short for the letters to tell (before: Catalan and Italian, refused as
+    # unsupported: what a small import met); the words tell: English (english_words).
+    assert alone == ["en"] * len(ENGLISH_SHORT)
+    # Alone too, German words are German ("Toll" is an English word as well: a toll road).
+    assert detect_languages(["Sehr gut", "Schlecht"]) == ["de", "de"]
     assert detect_languages(list(ENGLISH_SHORT), prior={"en": 400, "fr": 12}) == ["en"] * 3
     assert detect_languages(GERMAN_SHORT, prior={"de": 300, "en": 40}) == ["de"] * 3
 

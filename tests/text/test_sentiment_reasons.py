@@ -68,7 +68,7 @@ def test_unread_documents_are_stored_exported_and_counted(workspace: advocacy.Wo
     for key in ("en", "short", "near"):
         assert rows[key][1] in {"negative", "neutral", "positive"} and rows[key][4] is None
         assert 0.0 <= rows[key][5] <= 1.0
-    assert rows["short"][0] is None  # too short to tell, read as the default language
+    assert rows["short"][0] == "en"  # too short for its letters to tell; its word is English
     # A late parcel and a rude courier is a complaint; "great" is not.
     assert rows["en"][5] > 0.5 > rows["short"][5]
     sentences = {

@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from advocacy.settings import Settings
     from advocacy.store.connection import Database
     from advocacy.text.calibration import CalibratedSentiment
-    from advocacy.text.enrich import AnalyzeResult, TeachResult
+    from advocacy.text.enrich import CUT_FOR_THEMES, AnalyzeResult, TeachResult
     from advocacy.text.evaluation import Evaluation
     from advocacy.text.parquet_enrich import parquet_text_features
+    from advocacy.text.phrases import MAX_CHARACTERS as THEME_CHARACTERS
     from advocacy.text.pii import redact
     from advocacy.text.quote_text import shown_quote
     from advocacy.text.sentiment_readings import READING_WORDS, SentimentReadings, readings_words
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 
 #: Public types and helpers the presentation names, imported on first use (PEP 562).
 _LAZY = {
+    "CUT_FOR_THEMES": "advocacy.text.enrich",
+    "THEME_CHARACTERS": "advocacy.text.phrases:MAX_CHARACTERS",
     "RATING_COLUMNS": "advocacy.text.theme_ratings",
     "READING_WORDS": "advocacy.text.sentiment_readings",
     "SentimentReadings": "advocacy.text.sentiment_readings",
@@ -811,8 +814,10 @@ class TextNamespace:
 
 
 __all__ = [
+    "CUT_FOR_THEMES",
     "RATING_COLUMNS",
     "READING_WORDS",
+    "THEME_CHARACTERS",
     "SentimentReadings",
     "TextNamespace",
     "parquet_text_features",

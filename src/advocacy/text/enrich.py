@@ -63,6 +63,7 @@ from advocacy.text.documents import (
 from advocacy.text.documents import text_hash as text_hash
 from advocacy.text.language import UNKNOWN_LANGUAGE
 from advocacy.text.non_answers import NO_CONTENT
+from advocacy.text.phrases import MAX_CHARACTERS as THEME_CHARACTERS
 from advocacy.text.sentences import SENTENCE_TYPES
 from advocacy.text.sentences import sentence_rows as sentence_rows
 from advocacy.text.text_model import STATIC, KnownReadings
@@ -77,6 +78,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]
 
+#: The summary's count of this run's texts longer than the themes read
+#: (:data:`~advocacy.text.phrases.MAX_CHARACTERS`, 1,000,000 characters): their themes are read
+#: from that many first characters only, which the summary says (review27 finding 6).
+CUT_FOR_THEMES = "texts cut for themes (this run)"
 #: The stage of :func:`analyze_workspace` that reads the stale texts (texts done so far).
 ANALYSING = "analysing texts"
 
@@ -136,6 +141,10 @@ class AnalyzeResult:
     stored: int = 0
     stored_not_supported: dict[str, int] = field(default_factory=dict)
     stored_non_answers: int = 0
+    #: The texts this run read that are longer than
+    #: :data:`~advocacy.text.phrases.MAX_CHARACTERS`: their themes are read from that many
+    #: first characters only (:data:`CUT_FOR_THEMES`).
+    cut_for_themes: int = 0
 
     def summary(self) -> dict[str, Any]:
         found = {
@@ -147,6 +156,7 @@ class AnalyzeResult:
             "language not supported (this run)": sum(self.not_supported.values()),
             "not supported by language (this run)": dict(self.not_supported),
             "non-answers (this run)": self.non_answers,
+            CUT_FOR_THEMES: self.cut_for_themes,
             "not read in the workspace": {
                 "stored texts": self.stored,
                 "language not supported": sum(self.stored_not_supported.values()),
@@ -490,7 +500,7 @@ def _analyze_stale(
     model_alone: Counter[str] = Counter()
     model_alone_sources: Counter[tuple[str, str]] = Counter()
     not_supported: dict[str, int] = {}
-    non_answers = 0
+    non_answers = cut_for_themes = 0
     # A batch's rows are written while the workers read the next batch (its pool's
     # ``meanwhile``), not while they wait; the last batch's after its pool.
     write = _Once()
@@ -500,6 +510,7 @@ def _analyze_stale(
         for start in range(0, total, batch_size):
             chunk = stale.iloc[start : start + batch_size]
             texts = [str(t) for t in chunk["text"].tolist()]
+            cut_for_themes += sum(len(text) > THEME_CHARACTERS for text in texts)
             # Texts the calibration does not read are read in the same pieces (the reading
             # beside the fit serves them too); only their sentiment is the model alone's.
             alone_rows = alone_of(chunk)
@@ -567,6 +578,7 @@ def _analyze_stale(
         calibrated_kinds=fitted_kinds if model_alone else {},
         calibrated_sources=chosen.sources if model_alone else {},
         model_alone_sources=_by_source(model_alone_sources),
+        cut_for_themes=cut_for_themes,
     )
 
 

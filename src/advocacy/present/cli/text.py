@@ -193,6 +193,12 @@ def analyze_command(
             summary[key] = _languages(by_language)
             if not by_language:  # no empty row when every text is in a language it reads
                 del summary[key]
+        from advocacy.namespaces.text import CUT_FOR_THEMES
+
+        if summary.get(CUT_FOR_THEMES):
+            summary[CUT_FOR_THEMES] = _cut_words(int(summary[CUT_FOR_THEMES]))
+        else:  # no row when no text was cut
+            summary.pop(CUT_FOR_THEMES, None)
         if "not read in the workspace" in summary:
             summary["not read in the workspace"] = _not_read_words(
                 summary["not read in the workspace"]
@@ -205,6 +211,18 @@ def analyze_command(
         emit_rows(rows, output, title="Curated themes", view=_assigned_view(rows))
     if taxonomy is not None:
         _warn_name_only(taxonomy)
+
+
+def _cut_words(count: int) -> str:
+    """The texts cut for themes in words, as "2 texts longer than 1,000,000 characters: their
+    themes are read from the first 1,000,000 only"."""
+    from advocacy.namespaces.text import THEME_CHARACTERS
+
+    texts = "text" if count == 1 else "texts"
+    return (
+        f"{count:,} {texts} longer than {THEME_CHARACTERS:,} characters: their themes are read "
+        f"from the first {THEME_CHARACTERS:,} only"
+    )
 
 
 def _languages(by_language: dict[str, int]) -> str:
