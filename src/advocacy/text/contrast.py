@@ -40,7 +40,7 @@ _QUICK = re.compile(r"(?<![a-z])(?:but|however)(?![a-z])")
 def contrast_evidence(
     texts: Sequence[str],
     tokens_of: Callable[[str], list[str]],
-    valence: Callable[[str], float],
+    valence: Callable[[list[str], int], float],
     negates: Callable[[str], bool],
 ) -> FloatArray:
     """Per text, how far its contrasts push its sentiment (VADER's -4..4 scale; + positive).
@@ -52,7 +52,8 @@ def contrast_evidence(
     tokens_of
         A lower-cased text's words and marks (:mod:`advocacy.text.negation`'s tokens).
     valence
-        A word's valence, 0 for a word of no polarity.
+        The valence of a clause's word at a position (the words after it may tell: "fell
+        apart"), 0 for a word of no polarity.
     negates
         Whether a word is a negation (its clause is left out).
 
@@ -68,7 +69,7 @@ def contrast_evidence(
     >>> tokens = lambda text: re.findall(r"[a-z]+|[.!?;]", text)
     >>> found = contrast_evidence(
     ...     ["i was worried but it held up well", "fast but cheap", "not great but well"],
-    ...     tokens, lambda word: values.get(word, 0.0), lambda word: word == "not")
+    ...     tokens, lambda words, at: values.get(words[at], 0.0), lambda word: word == "not")
     >>> [round(float(value), 2) for value in found]
     [1.15, 0.0, 0.0]
     """
@@ -89,7 +90,7 @@ def contrast_evidence(
 
 
 def _sentence_contrast(
-    words: list[str], valence: Callable[[str], float], negates: Callable[[str], bool]
+    words: list[str], valence: Callable[[list[str], int], float], negates: Callable[[str], bool]
 ) -> float:
     """The later clause's valence minus the earlier one's, at the sentence's last contrast
     word, where they have opposite signs and neither holds a negation; else 0."""
@@ -105,9 +106,9 @@ def _sentence_contrast(
 
 
 def _clause_valence(
-    words: list[str], valence: Callable[[str], float], negates: Callable[[str], bool]
+    words: list[str], valence: Callable[[list[str], int], float], negates: Callable[[str], bool]
 ) -> float:
     """The sum of a clause's word valences; 0 for a clause with a negation in it."""
     if any(negates(word) for word in words):
         return 0.0
-    return sum(valence(word) for word in words if word[0].isalpha())
+    return sum(valence(words, at) for at, word in enumerate(words) if word[0].isalpha())

@@ -748,9 +748,20 @@ def negation_shift(texts: Sequence[str]) -> FloatArray:
 def _contrasts(texts: Sequence[str]) -> FloatArray:
     """:func:`~advocacy.text.contrast.contrast_evidence` with this module's words and lexicon."""
     lexicon = polarity_lexicon()
-    return contrast_evidence(
-        texts, _TOKEN.findall, lambda word: _valence(word, lexicon)[0], _is_negator
-    )
+
+    def valence(words: list[str], at: int) -> float:
+        word, after = words[at], words[at + 1 : at + 5]
+        if _is_phrasal(word, after):
+            return PROBLEM_VALENCE  # "but fell apart pretty quickly"
+        if word in _DEGREES and after[:1] and after[0][0].isalpha():
+            return 0.0  # "pretty quickly" is a degree, not praise
+        return _valence(word, lexicon)[0]
+
+    return contrast_evidence(texts, _TOKEN.findall, valence, _is_negator)
+
+
+# Words of praise that are degree adverbs before another word ("pretty quickly").
+_DEGREES = _words("pretty")
 
 
 # A typed emoticon anywhere in a text (":)", ";-(", ":/", ":D"): the heads read it as a polar word.
