@@ -4,7 +4,7 @@
 a week" blame. The text models read a bag of words, so the set-up's words weigh as much as the
 verdict's, and a fault in the set-up can outweigh the praise that answers it. Within a
 sentence whose last ``but`` (or ``however``) joins two clauses of opposite polarity in the
-lexicon, the clause after it gains over the one before: the side of the later clause gains
+lexicon (or, for a sentence that opens with one, answers the sentence before it), the clause after it gains over the one before: the side of the later clause gains
 :data:`CONTRAST` times the two clauses' difference in valence (VADER's -4..4 scale), the shift
 VADER itself makes (words before "but" count half, after it one and a half: Hutto & Gilbert
 2014). A clause that holds a negation is left to :mod:`advocacy.text.negation`, which already
@@ -68,36 +68,45 @@ def contrast_evidence(
     >>> values = {"worried": -1.2, "well": 1.1, "great": 3.1, "fast": 1.0, "cheap": 0.5}
     >>> tokens = lambda text: re.findall(r"[a-z]+|[.!?;]", text)
     >>> found = contrast_evidence(
-    ...     ["i was worried but it held up well", "fast but cheap", "not great but well"],
+    ...     ["i was worried but it held up well", "fast but cheap", "not great but well",
+    ...      "i was worried. but it held up well"],
     ...     tokens, lambda words, at: values.get(words[at], 0.0), lambda word: word == "not")
     >>> [round(float(value), 2) for value in found]
-    [1.15, 0.0, 0.0]
+    [1.15, 0.0, 0.0, 1.15]
     """
     out = np.zeros(len(texts))
     for i, text in enumerate(texts):
         lowered = text.lower()
         if _QUICK.search(lowered) is None:
             continue
-        total, sentence = 0.0, []
+        total, sentence, previous = 0.0, [], []
         for token in [*tokens_of(lowered), "."]:
             if token not in _SENTENCE_MARKS:
                 sentence.append(token)
                 continue
-            total += _sentence_contrast(sentence, valence, negates)
-            sentence = []
+            if sentence:  # "!!" ends no second sentence
+                total += _sentence_contrast(sentence, previous, valence, negates)
+                previous, sentence = sentence, []
         out[i] = CONTRAST * total
     return out
 
 
 def _sentence_contrast(
-    words: list[str], valence: Callable[[list[str], int], float], negates: Callable[[str], bool]
+    words: list[str],
+    previous: list[str],
+    valence: Callable[[list[str], int], float],
+    negates: Callable[[str], bool],
 ) -> float:
     """The later clause's valence minus the earlier one's, at the sentence's last contrast
-    word, where they have opposite signs and neither holds a negation; else 0."""
+    word, where they have opposite signs and neither holds a negation; else 0. A sentence that
+    opens with the contrast word ("It broke twice. However, the replacement is perfect.")
+    answers the ``previous`` sentence."""
     at = max((k for k, word in enumerate(words) if word in _OVERRIDING), default=-1)
     if at < 0:
         return 0.0
-    before, after = _clause_valence(words[:at], valence, negates), 0.0
+    opening = not any(word[0].isalpha() for word in words[:at])
+    before = _clause_valence(previous if opening else words[:at], valence, negates)
+    after = 0.0
     if before:
         after = _clause_valence(words[at + 1 :], valence, negates)
     if before * after >= 0:

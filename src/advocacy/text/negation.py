@@ -13,7 +13,9 @@ better") is a denial without a negation word, a suffix denies too ("faultless", 
 "hassle-free") and so does a prefix before clear praise ("unhelpful", "unusable", "unsatisfied":
 :mod:`advocacy.text.denied_praise`; not in a question nor before later praise), "nothing" after a
 polar word denies that word ("I regret nothing"), and the clause a ``but`` overrides counts half
-(:func:`negation_evidence`). The static text model applies it to its sentiment and complaint
+(:func:`negation_evidence`); the clause after a ``but`` is the verdict over its set-up
+(:mod:`advocacy.text.contrast`), and praise a condition takes back is a wish ("would be great
+if it were longer": blame). The static text model applies it to its sentiment and complaint
 probabilities; in a short answer that only denies a fault ("nothing to fault", "never let me down")
 the denial decides the sentiment (:func:`denial_decides`).
 """
@@ -729,9 +731,10 @@ _SENTENCE_ENDS = re.compile(r"[.!?]+(?:\s|$)")
 def negation_shift(texts: Sequence[str]) -> FloatArray:
     """Per text, the logit its negations add to the side they argue for (+ positive, - negative).
 
-    :func:`negation_evidence` plus the contrasts' (:func:`~advocacy.text.contrast.
-    contrast_evidence`: "worried it might break but it has held up well" is praise), per
-    sentence (a negation weighs less in a long review), times :data:`STRENGTH`.
+    :func:`negation_evidence` plus the contrasts'
+    (:func:`~advocacy.text.contrast.contrast_evidence`: "worried it might break but it has held
+    up well" is praise), per sentence (a negation weighs less in a long review), times
+    :data:`STRENGTH`.
     """
     evidence = negation_evidence(texts) + _contrasts(texts)
     if not evidence.any():
