@@ -5,11 +5,12 @@ a week" blame. The text models read a bag of words, so the set-up's words weigh 
 verdict's, and a fault in the set-up can outweigh the praise that answers it. Within a
 sentence whose last ``but`` (or ``however``) joins two clauses of opposite polarity in the
 lexicon (or, for a sentence that opens with one, answers the sentence before it), the clause
-after it gains over the one before: the side of the later clause gains :data:`CONTRAST`
-times the two clauses' difference in valence (VADER's -4..4 scale), the shift VADER itself makes (words before "but" count half, after it one and a half: Hutto & Gilbert
-2014). A clause that holds a negation is left to :mod:`advocacy.text.negation`, which already
-weighs a negation before a ``but`` by half; clauses of the same polarity ("fast but cheap")
-move nothing. :func:`~advocacy.text.negation.negation_shift` adds this to a text's shift.
+after it gains over the one before: the side of the later clause gains :data:`CONTRAST` times
+the two clauses' difference in valence (VADER's -4..4 scale), the shift VADER itself makes
+(words before "but" count half, after it one and a half: Hutto & Gilbert 2014). A clause that
+holds a negation is left to :mod:`advocacy.text.negation`, which already weighs a negation
+before a ``but`` by half; clauses of the same polarity ("fast but cheap") move nothing.
+:func:`~advocacy.text.negation.negation_shift` adds this to a text's shift.
 
 References
 ----------
